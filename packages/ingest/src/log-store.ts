@@ -1,0 +1,55 @@
+/**
+ * The storage contract (DESIGN.md §4). One interface, two backends (SQLite,
+ * Elasticsearch), one contract test suite run against both.
+ *
+ * CONTRACT: change only additively.
+ */
+import type { LogEvent, LogReader } from '@logship/query';
+
+export interface WriteResult {
+  /** Events newly stored. */
+  stored: number;
+  /** Events dropped because their event.id was already stored. */
+  duplicates: number;
+  /** Events dropped because they were already past retention on arrival. */
+  expired: number;
+  /** Per-event permanent failures (index into the written array). */
+  errors: { index: number; reason: string }[];
+}
+
+export interface PartitionInfo {
+  /** Partition name (SQLite file name, Elasticsearch index name). */
+  name: string;
+  /** Retention class this partition belongs to (e.g. 'errors', 'debug', 'default'). */
+  class: string;
+  /** UTC day the partition holds, YYYY-MM-DD. */
+  day: string;
+  bytes: number;
+  events: number;
+  /** Oldest @timestamp in the partition, epoch ms (null when empty). */
+  oldest: number | null;
+  /** True when every event in it is past its class's retention at `now`. */
+  expired: boolean;
+}
+
+export interface RetentionRunResult {
+  partitionsDropped: string[];
+  eventsRemoved: number;
+  bytesRemoved: number;
+}
+
+export interface StoreHealth {
+  ok: boolean;
+  /** Why not ok. */
+  reason?: string;
+}
+
+export interface LogStore extends LogReader {
+  /** Stores a batch idempotently by event.id; resolves only once durable. */
+  write(events: LogEvent[], now?: number): Promise<WriteResult>;
+  partitions(now?: number): Promise<PartitionInfo[]>;
+  /** Drops what is past retention at `now` (epoch ms). */
+  enforceRetention(now?: number): Promise<RetentionRunResult>;
+  health(): Promise<StoreHealth>;
+  close(): Promise<void>;
+}

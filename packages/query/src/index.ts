@@ -1,0 +1,3 @@
+export * from './ast.js';
+export * from './event.js';
+export * from './log-reader.js';

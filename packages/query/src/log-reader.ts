@@ -1,0 +1,81 @@
+/**
+ * The read-side contract every store implements (SQLite, Elasticsearch) and
+ * the query HTTP API consumes. Times are epoch milliseconds, already resolved
+ * from date math by the caller.
+ *
+ * CONTRACT: change only additively.
+ */
+import type { QueryNode } from './ast.js';
+import type { LogEvent } from './event.js';
+
+export type SortOrder = 'desc' | 'asc';
+
+export interface TimeRange {
+  /** Inclusive lower bound on @timestamp, epoch ms. */
+  from: number;
+  /** Inclusive upper bound on @timestamp, epoch ms. */
+  to: number;
+}
+
+export interface SearchRequest extends TimeRange {
+  query: QueryNode;
+  /** Maximum hits to return (the caller caps it). */
+  limit: number;
+  /** Sort by @timestamp, ties broken by event.id in the same direction. Default 'desc'. */
+  sort?: SortOrder;
+  /** Opaque position returned as `next_cursor` by the previous page. */
+  cursor?: string | null;
+  /** Projection: return only these fields (plus @timestamp and event.id). */
+  fields?: string[];
+  /** The clock for date math inside the query (`now-1h`), epoch ms. */
+  now: number;
+}
+
+export interface Total {
+  value: number;
+  /** 'eq' when exact, 'gte' when a lower bound (the store stopped counting). */
+  relation: 'eq' | 'gte';
+}
+
+export interface SearchResult {
+  hits: LogEvent[];
+  total: Total;
+  /** Pass back as `cursor` for the next page; null when there is none. */
+  next_cursor: string | null;
+}
+
+export interface CountRequest extends TimeRange {
+  query: QueryNode;
+  now: number;
+}
+
+export type AggregationSpec =
+  | { type: 'terms'; field: string; size: number }
+  | { type: 'date_histogram'; interval_ms: number }
+  | { type: 'stats'; field: string }
+  | { type: 'percentiles'; field: string; percents: number[] };
+
+export interface AggregateRequest extends TimeRange {
+  query: QueryNode;
+  agg: AggregationSpec;
+  now: number;
+}
+
+export type AggregateResult =
+  | {
+      type: 'terms';
+      buckets: { key: string; count: number }[];
+      /** Events with the field whose value is outside the top N. */
+      other_count: number;
+      /** Events without the field. */
+      missing_count: number;
+    }
+  | { type: 'date_histogram'; interval_ms: number; buckets: { key: number; key_as_string: string; count: number }[] }
+  | { type: 'stats'; count: number; min: number | null; max: number | null; avg: number | null; sum: number }
+  | { type: 'percentiles'; count: number; values: Record<string, number | null> };
+
+export interface LogReader {
+  search(req: SearchRequest): Promise<SearchResult>;
+  count(req: CountRequest): Promise<number>;
+  aggregate(req: AggregateRequest): Promise<AggregateResult>;
+}
