@@ -1,0 +1,231 @@
+/**
+ * End-to-end harness: starts the real `logship serve` and `logship-agent`
+ * processes (the same bin files users run), talks to them over loopback HTTP,
+ * and cleans up. Tests import only this file to drive the system.
+ *
+ *   test ──spawn──► logship serve (SQLite in a temp dir) ◄──POST ingest── logship-agent ◄── files
+ *     └────────────── GET /api/v1/search ──────┘
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const logshipBin = join(repoRoot, 'packages/ingest/bin/logship.js');
+export const agentBin = join(repoRoot, 'packages/agent/bin/logship-agent.js');
+
+/** A fresh temp directory removed by the returned cleanup. */
+export async function tempDir(prefix = 'logship-test-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** Asks the kernel for a free loopback port. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+export async function sleep(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls `check` until it returns a truthy value or the deadline passes. */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  { timeoutMs = 30_000, intervalMs = 100, what = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      const why = lastError instanceof Error ? `: last error ${lastError.message}` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+export interface RunningProcess {
+  proc: ChildProcess;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Sends a signal and waits for exit; resolves to the exit code or signal. */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | string>;
+  exited: Promise<number | string>;
+}
+
+const running = new Set<RunningProcess>();
+
+function track(proc: ChildProcess): RunningProcess {
+  let out = '';
+  proc.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
+  proc.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
+  const exited = new Promise<number | string>((r) => {
+    proc.once('exit', (code, signal) => r(code ?? signal ?? 'unknown'));
+  });
+  const rp: RunningProcess = {
+    proc,
+    output: () => out,
+    exited,
+    async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000) {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill(signal);
+        const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+        const res = await exited;
+        clearTimeout(timer);
+        running.delete(rp);
+        return res;
+      }
+      running.delete(rp);
+      return exited;
+    },
+  };
+  running.add(rp);
+  void exited.then(() => running.delete(rp));
+  return rp;
+}
+
+/** Kills every process this harness started; call from an `after` hook. */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((p) => p.stop('SIGKILL')));
+}
+
+process.once('exit', () => {
+  for (const p of running) p.proc.kill('SIGKILL');
+});
+
+export interface ServerHandle extends RunningProcess {
+  url: string;
+  port: number;
+  dataDir: string;
+}
+
+export interface StartServerOptions {
+  dataDir?: string;
+  port?: number;
+  /** Server YAML config text, written to a file and passed as --config. */
+  configYaml?: string;
+  args?: string[];
+  env?: Record<string, string>;
+}
+
+/** Starts `logship serve` on a free loopback port and waits until /health answers. */
+export async function startServer(opts: StartServerOptions = {}): Promise<ServerHandle> {
+  const dataDir = opts.dataDir ?? (await tempDir('logship-data-'));
+  const port = opts.port ?? (await freePort());
+  const args = [logshipBin, 'serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`];
+  if (opts.configYaml !== undefined) {
+    const cfg = join(dataDir, '..', `logship-server-${port}.yaml`);
+    await writeFile(cfg, opts.configYaml);
+    args.push('--config', cfg);
+  }
+  args.push(...(opts.args ?? []));
+  const proc = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const rp = track(proc);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}: ${rp.output()}`);
+        const res = await fetch(`${url}/health`);
+        return res.ok;
+      },
+      { timeoutMs: 30_000, what: `logship serve on ${url}` },
+    );
+  } catch (err) {
+    await rp.stop('SIGKILL');
+    throw new Error(`${(err as Error).message}\n--- server output ---\n${rp.output()}`);
+  }
+  return { ...rp, url, port, dataDir };
+}
+
+export interface AgentHandle extends RunningProcess {
+  configPath: string;
+}
+
+/** Starts `logship-agent --config FILE` with the given YAML config text. */
+export async function startAgent(configYaml: string, configPath: string, env: Record<string, string> = {}): Promise<AgentHandle> {
+  await writeFile(configPath, configYaml);
+  const proc = spawn(process.execPath, [agentBin, '--config', configPath], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return { ...track(proc), configPath };
+}
+
+export interface SearchOptions {
+  from?: string;
+  to?: string;
+  limit?: number;
+  sort?: 'asc' | 'desc';
+  cursor?: string;
+  token?: string;
+}
+
+export interface SearchAnswer {
+  hits: Record<string, unknown>[];
+  next_cursor: string | null;
+  total?: { value: number; relation: string };
+}
+
+/** One page of GET /api/v1/search. Throws with the body on a non-2xx answer. */
+export async function search(url: string, q: string, opts: SearchOptions = {}): Promise<SearchAnswer> {
+  const params = new URLSearchParams({ q, from: opts.from ?? 'now-30d', to: opts.to ?? 'now+1d' });
+  if (opts.limit !== undefined) params.set('limit', String(opts.limit));
+  if (opts.sort) params.set('sort', opts.sort);
+  if (opts.cursor) params.set('cursor', opts.cursor);
+  const headers: Record<string, string> = {};
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const res = await fetch(`${url}/api/v1/search?${params}`, { headers });
+  const body = await res.text();
+  if (!res.ok) throw new Error(`search ${q} → ${res.status}: ${body}`);
+  return JSON.parse(body) as SearchAnswer;
+}
+
+/** Every hit of a query, walking `next_cursor` pages. */
+export async function searchAll(url: string, q: string, opts: SearchOptions = {}): Promise<Record<string, unknown>[]> {
+  const hits: Record<string, unknown>[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await search(url, q, { limit: 1000, ...opts, cursor });
+    hits.push(...page.hits);
+    if (!page.next_cursor || page.hits.length === 0) return hits;
+    cursor = page.next_cursor;
+  }
+}
+
+/** POSTs NDJSON lines to the ingest API and returns the parsed answer. */
+export async function ingest(url: string, lines: string[], token?: string): Promise<Record<string, unknown>> {
+  const headers: Record<string, string> = { 'content-type': 'application/x-ndjson' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(`${url}/api/v1/ingest`, { method: 'POST', headers, body: lines.join('\n') + '\n' });
+  const body = await res.text();
+  if (!res.ok) throw new Error(`ingest → ${res.status}: ${body}`);
+  return JSON.parse(body) as Record<string, unknown>;
+}
