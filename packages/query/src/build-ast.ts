@@ -1,0 +1,133 @@
+/**
+ * Raw parse tree → public AST. This is where the grammar's surface forms get
+ * their meaning:
+ *
+ *   status:(500 OR 502)   group      → or(term status:500, term status:502)
+ *   f:* / _exists_:f      star       → exists
+ *   * / *:* / ""          star/empty → match_all
+ *   f:>=5, f:[a TO b]     range      → range (a field is required)
+ *   foo~ / foo^2          modifier   → LS_QUERY_UNSUPPORTED at the modifier
+ *
+ * and where the depth, clause-count and regex-size limits are enforced.
+ */
+import type { Location, QueryNode } from './ast.js';
+import { QuerySyntaxError } from './errors.js';
+import type { QueryLimits } from './limits.js';
+import type { RawNode, RawValue } from './raw.js';
+import { validateRegex } from './regex.js';
+
+const EXISTS_FIELD = '_exists_';
+
+interface BuildState {
+  query: string;
+  limits: QueryLimits;
+  clauses: number;
+}
+
+export function buildAst(raw: RawNode, query: string, limits: QueryLimits): QueryNode {
+  const state: BuildState = { query, limits, clauses: 0 };
+  if (raw.type === 'empty') return { type: 'match_all', loc: raw.loc };
+  return build(raw, null, 0, state);
+}
+
+function build(raw: RawNode, groupField: string | null, depth: number, s: BuildState): QueryNode {
+  switch (raw.type) {
+    case 'empty':
+    case 'match_all':
+      countClause(raw.loc, s);
+      return { type: 'match_all', loc: raw.loc };
+    case 'and':
+    case 'or': {
+      checkDepth(raw.loc, depth + 1, s);
+      const children = raw.children.map((c) => build(c, groupField, depth + 1, s));
+      return { type: raw.type, children, loc: raw.loc };
+    }
+    case 'not':
+      checkDepth(raw.loc, depth + 1, s);
+      return { type: 'not', child: build(raw.child, groupField, depth + 1, s), loc: raw.loc };
+    case 'group':
+      // An explicit field inside a group wins over the group's (Lucene).
+      return build(raw.child, raw.field, depth, s);
+    case 'modifier':
+      throw unsupported(raw.feature, raw.loc, s);
+    case 'clause': {
+      const direct = raw.field !== null;
+      const field = raw.field ?? groupField;
+      // A clause written as `f:v` spans the field; one inside a group only its value.
+      return leaf(field, raw.value, direct ? raw.loc : raw.value.loc, s);
+    }
+  }
+}
+
+function leaf(field: string | null, value: RawValue, loc: Location, s: BuildState): QueryNode {
+  if ('type' in value) throw unsupported(value.feature, value.loc, s);
+  countClause(loc, s);
+  if (field === EXISTS_FIELD) {
+    if ((value.kind === 'term' && !value.wildcard) || value.kind === 'phrase') {
+      if (value.value === '') throw syntax('_exists_ needs a field name', value.loc.start, s, ['field name']);
+      return { type: 'exists', field: value.value, loc };
+    }
+    throw syntax('_exists_ takes a field name, not a pattern or range', value.loc.start, s, ['field name']);
+  }
+  switch (value.kind) {
+    case 'term':
+      if (value.star) return field === null ? { type: 'match_all', loc } : { type: 'exists', field, loc };
+      if (value.wildcard) return { type: 'wildcard', field, pattern: value.pattern, loc };
+      return { type: 'term', field, value: value.value, phrase: false, loc };
+    case 'phrase':
+      return { type: 'term', field, value: value.value, phrase: true, loc };
+    case 'regex':
+      if (value.pattern.length > s.limits.maxRegexLength) {
+        throw new QuerySyntaxError(
+          'LS_QUERY_REGEX_TOO_LARGE',
+          `regular expression is ${value.pattern.length} characters; the limit is ${s.limits.maxRegexLength}`,
+          s.query,
+          value.loc.start,
+        );
+      }
+      validateRegex(value.pattern, s.query, value.loc.start + 1);
+      return { type: 'regex', field, pattern: value.pattern, loc };
+    case 'range':
+      if (field === null) {
+        throw syntax('a range or comparison needs a field, e.g. status:>=500', value.loc.start, s, ['field name']);
+      }
+      return { type: 'range', field, lower: value.lower, upper: value.upper, loc };
+  }
+}
+
+function countClause(loc: Location, s: BuildState): void {
+  s.clauses++;
+  if (s.clauses > s.limits.maxClauses) {
+    throw new QuerySyntaxError(
+      'LS_QUERY_TOO_MANY_CLAUSES',
+      `query has more than ${s.limits.maxClauses} clauses`,
+      s.query,
+      loc.start,
+    );
+  }
+}
+
+function checkDepth(loc: Location, depth: number, s: BuildState): void {
+  if (depth > s.limits.maxDepth) {
+    throw new QuerySyntaxError(
+      'LS_QUERY_TOO_DEEP',
+      `query nests deeper than ${s.limits.maxDepth} levels`,
+      s.query,
+      loc.start,
+    );
+  }
+}
+
+function unsupported(feature: 'fuzzy' | 'boost', loc: Location, s: BuildState): QuerySyntaxError {
+  const what = feature === 'fuzzy' ? 'fuzzy matching (`~`)' : 'boosting (`^`)';
+  return new QuerySyntaxError(
+    'LS_QUERY_UNSUPPORTED',
+    `${what} is not supported; escape the character (\\${feature === 'fuzzy' ? '~' : '^'}) to search for it literally`,
+    s.query,
+    loc.start,
+  );
+}
+
+function syntax(reason: string, offset: number, s: BuildState, expected: string[]): QuerySyntaxError {
+  return new QuerySyntaxError('LS_QUERY_SYNTAX', reason, s.query, offset, expected);
+}

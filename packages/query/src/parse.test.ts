@@ -1,0 +1,153 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { QueryNode } from './ast.js';
+import { QuerySyntaxError } from './errors.js';
+import { parse } from './parse.js';
+
+/** The AST without locations, for structural comparison. */
+function shape(q: string): unknown {
+  return JSON.parse(JSON.stringify(parse(q), (k, v: unknown) => (k === 'loc' ? undefined : v)));
+}
+
+const term = (field: string | null, value: string, phrase = false) => ({ type: 'term', field, value, phrase });
+const and = (...children: unknown[]) => ({ type: 'and', children });
+const or = (...children: unknown[]) => ({ type: 'or', children });
+const not = (child: unknown) => ({ type: 'not', child });
+const range = (field: string, lower: [string, boolean] | null, upper: [string, boolean] | null) => ({
+  type: 'range',
+  field,
+  lower: lower && { value: lower[0], inclusive: lower[1] },
+  upper: upper && { value: upper[0], inclusive: upper[1] },
+});
+
+function syntaxError(q: string): QuerySyntaxError {
+  try {
+    parse(q);
+  } catch (err) {
+    assert.ok(err instanceof QuerySyntaxError, `expected QuerySyntaxError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail(`expected ${JSON.stringify(q)} to be rejected`);
+}
+
+// The seed queries of the product (issue 3, item 9), verbatim.
+const seeds: Array<[string, unknown]> = [
+  ['level:ERROR AND @timestamp:[now-1h TO now]', and(term('level', 'ERROR'), range('@timestamp', ['now-1h', true], ['now', true]))],
+  ['duration_ms:>1000', range('duration_ms', ['1000', false], null)],
+  ['user_id:"user-uuid"', term('user_id', 'user-uuid', true)],
+  ['logger:"django.security" AND message:"login failed"', and(term('logger', 'django.security', true), term('message', 'login failed', true))],
+  ['logger:"django.db.backends" AND level:ERROR', and(term('logger', 'django.db.backends', true), term('level', 'ERROR'))],
+  ['status:>=500', range('status', ['500', true], null)],
+  ['request_time:>1', range('request_time', ['1', false], null)],
+];
+for (const [q, expected] of seeds) {
+  test(q, () => assert.deepEqual(shape(q), expected));
+}
+
+const forms: Array<[string, unknown]> = [
+  ['timeout', term(null, 'timeout')],
+  ['"login failed"', term(null, 'login failed', true)],
+  ['a b OR c', or(and(term(null, 'a'), term(null, 'b')), term(null, 'c'))],
+  ['a OR b c', or(term(null, 'a'), and(term(null, 'b'), term(null, 'c')))],
+  ['a OR b AND c', or(term(null, 'a'), and(term(null, 'b'), term(null, 'c')))],
+  ['NOT a b', and(not(term(null, 'a')), term(null, 'b'))],
+  ['-a +b !c', and(not(term(null, 'a')), term(null, 'b'), not(term(null, 'c')))],
+  ['a && b || c', or(and(term(null, 'a'), term(null, 'b')), term(null, 'c'))],
+  ['(a OR b) c', and(or(term(null, 'a'), term(null, 'b')), term(null, 'c'))],
+  ['NOT(a)', not(term(null, 'a'))],
+  ['status:(500 OR 502)', or(term('status', '500'), term('status', '502'))],
+  ['status:(500 OR NOT (502 503))', or(term('status', '500'), not(and(term('status', '502'), term('status', '503'))))],
+  ['a:(b OR c:d)', or(term('a', 'b'), term('c', 'd'))],
+  ['x:(>=5 AND <10)', and(range('x', ['5', true], null), range('x', null, ['10', false]))],
+  ['status:[500 TO 599]', range('status', ['500', true], ['599', true])],
+  ['bytes:{0 TO *]', range('bytes', ['0', false], null)],
+  ['bytes:[* TO 10}', range('bytes', null, ['10', false])],
+  ['request_time:<=0.5', range('request_time', null, ['0.5', true])],
+  ['status:<500', range('status', null, ['500', false])],
+  ['@timestamp:>=now-1d/d', range('@timestamp', ['now-1d/d', true], null)],
+  ['@timestamp:>=2026-02-08||+1d', range('@timestamp', ['2026-02-08||+1d', true], null)],
+  ['@timestamp:[2026-02-08T12:00:00Z TO now]', range('@timestamp', ['2026-02-08T12:00:00Z', true], ['now', true])],
+  ['path:/api/*', { type: 'wildcard', field: 'path', pattern: '/api/*' }],
+  ['host:web-?', { type: 'wildcard', field: 'host', pattern: 'web-?' }],
+  ['path:/\\/api\\/v[0-9]+\\/.*/', { type: 'regex', field: 'path', pattern: '/api/v[0-9]+/.*' }],
+  ['/time.*out/', { type: 'regex', field: null, pattern: 'time.*out' }],
+  ['_exists_:user_id', { type: 'exists', field: 'user_id' }],
+  ['user_id:*', { type: 'exists', field: 'user_id' }],
+  ['*', { type: 'match_all' }],
+  ['*:*', { type: 'match_all' }],
+  ['', { type: 'match_all' }],
+  ['   ', { type: 'match_all' }],
+  ['http.status:500', term('http.status', '500')],
+  ['temp:-5', term('temp', '-5')],
+  ['a\\:b:c\\*d', term('a:b', 'c*d')],
+  ['file:a\\*b*', { type: 'wildcard', field: 'file', pattern: 'a\\*b*' }],
+  ['"say \\"hi\\""', term(null, 'say "hi"', true)],
+  ['ORANGE AND ANDY', and(term(null, 'ORANGE'), term(null, 'ANDY'))],
+  ['or and not', and(term(null, 'or'), term(null, 'and'), term(null, 'not'))],
+  ['key=value a&b', and(term(null, 'key=value'), term(null, 'a&b'))],
+  ['\\+ \\- \\= \\&\\& \\|\\| \\> \\< \\! \\( \\) \\{ \\} \\[ \\] \\^ \\" \\~ \\* \\? \\: \\\\ \\/', and(
+    ...['+', '-', '=', '&&', '||', '>', '<', '!', '(', ')', '{', '}', '[', ']', '^', '"', '~', '*', '?', ':', '\\', '/'].map((v) => term(null, v)),
+  )],
+];
+for (const [q, expected] of forms) {
+  test(q, () => assert.deepEqual(shape(q), expected));
+}
+
+test('level:ERROR AND @timestamp:[now-1h TO now] — every node carries its source span', () => {
+  const q = 'level:ERROR AND @timestamp:[now-1h TO now]';
+  const ast = parse(q);
+  assert.equal(ast.type, 'and');
+  assert.deepEqual(ast.loc, { start: 0, end: q.length });
+  const [a, b] = (ast as Extract<QueryNode, { type: 'and' }>).children;
+  assert.equal(q.slice(a!.loc.start, a!.loc.end), 'level:ERROR');
+  assert.equal(q.slice(b!.loc.start, b!.loc.end), '@timestamp:[now-1h TO now]');
+});
+
+test('level: — syntax error names position, expectations and a caret', () => {
+  const err = syntaxError('level:');
+  assert.equal(err.code, 'LS_QUERY_SYNTAX');
+  assert.equal(err.offset, 6);
+  assert.equal(err.line, 1);
+  assert.equal(err.column, 7);
+  assert.ok(err.expected.includes('term'));
+  assert.ok(err.expected.includes('phrase'));
+  assert.equal(err.caret, 'level:\n      ^');
+  assert.match(err.message, /line 1, column 7/);
+});
+
+const rejected: Array<[string, string, number]> = [
+  ['a AND', 'LS_QUERY_SYNTAX', 5],
+  ['AND', 'LS_QUERY_SYNTAX', 0],
+  ['(a', 'LS_QUERY_SYNTAX', 2],
+  ['foo)', 'LS_QUERY_SYNTAX', 3],
+  ['"unterminated', 'LS_QUERY_SYNTAX', 13],
+  ['x:[1 TO 2', 'LS_QUERY_SYNTAX', 9],
+  ['x:[1 2]', 'LS_QUERY_SYNTAX', 5],
+  ['[1 TO 2]', 'LS_QUERY_SYNTAX', 0],
+  ['>5', 'LS_QUERY_SYNTAX', 0],
+  ['_exists_:a*', 'LS_QUERY_SYNTAX', 9],
+  ['foo~', 'LS_QUERY_UNSUPPORTED', 3],
+  ['foo~2', 'LS_QUERY_UNSUPPORTED', 3],
+  ['"a b"~3', 'LS_QUERY_UNSUPPORTED', 5],
+  ['level:error^2', 'LS_QUERY_UNSUPPORTED', 11],
+  ['(a b)^2 c', 'LS_QUERY_UNSUPPORTED', 5],
+  ['status:(500 OR 502~1)', 'LS_QUERY_UNSUPPORTED', 18],
+  ['x:/a(/', 'LS_QUERY_REGEX_INVALID', 5],
+  ['x:/^a$/', 'LS_QUERY_REGEX_INVALID', 3],
+  ['x:/(a)\\1/', 'LS_QUERY_REGEX_INVALID', 6],
+  ['x:/(?=a)/', 'LS_QUERY_REGEX_INVALID', 3],
+];
+for (const [q, code, offset] of rejected) {
+  test(q, () => {
+    const err = syntaxError(q);
+    assert.equal(err.code, code);
+    assert.equal(err.offset, offset);
+  });
+}
+
+test('a\\nAND\\n) — line and column on a multi-line query', () => {
+  const err = syntaxError('a\nAND\n)');
+  assert.equal(err.line, 3);
+  assert.equal(err.column, 1);
+  assert.equal(err.caret, ')\n^');
+});
