@@ -1,0 +1,18 @@
+import { levelFromText } from '../level-from.js';
+import type { FlatRecord } from '../flatten-fields.js';
+import { takeLevel, takeString, takeTime, type Canonical, type FormatMapper } from './format-mapper.js';
+
+/** Elastic Common Schema: `@timestamp`, `log.level`, `message`, `log.logger`, `host.name`, `ecs.version`. */
+export const ecsFormat: FormatMapper = {
+  name: 'ecs',
+  detect: (f) => '@timestamp' in f && ('log.level' in f || 'ecs.version' in f),
+  map(f: FlatRecord): Canonical {
+    return {
+      time: takeTime(f, '@timestamp'),
+      level: takeLevel(f, (v) => (typeof v === 'string' ? levelFromText(v) : undefined), 'log.level'),
+      message: takeString(f, 'message'),
+      logger: takeString(f, 'log.logger'),
+      host: takeString(f, 'host.name', 'host.hostname'),
+    };
+  },
+};

@@ -1,0 +1,83 @@
+import type { FieldValue, Level } from '@logship/query';
+import type { FlatRecord } from '../flatten-fields.js';
+import { parseTimestamp } from '../parse-timestamp.js';
+
+/** What a format contributes to the canonical fields (DESIGN.md §3). */
+export interface Canonical {
+  /** Event time, epoch ms. */
+  time?: number;
+  level?: Level;
+  message?: string;
+  logger?: string;
+  host?: string;
+  source?: string;
+  unit?: string;
+}
+
+/**
+ * One source format. `detect` looks at the flattened record; `map` moves the
+ * format's own keys into canonical fields, deleting what it consumed and
+ * leaving every other field where it is.
+ */
+export interface FormatMapper {
+  readonly name: string;
+  detect(fields: FlatRecord): boolean;
+  map(fields: FlatRecord): Canonical;
+}
+
+/** Removes and returns a field. */
+export function take(fields: FlatRecord, key: string): FieldValue | undefined {
+  if (!Object.hasOwn(fields, key)) return undefined;
+  const value = fields[key];
+  delete fields[key];
+  return value;
+}
+
+/** Removes and returns the first of `keys` holding a string (other types stay as fields). */
+export function takeString(fields: FlatRecord, ...keys: string[]): string | undefined {
+  for (const key of keys) {
+    const value = fields[key];
+    if (typeof value === 'string' && Object.hasOwn(fields, key)) {
+      delete fields[key];
+      return value;
+    }
+  }
+  return undefined;
+}
+
+/** Removes and returns the first of `keys` that parses as a time; an unparseable value stays as a field. */
+export function takeTime(fields: FlatRecord, ...keys: string[]): number | undefined {
+  for (const key of keys) {
+    if (!Object.hasOwn(fields, key)) continue;
+    const ms = parseTimestamp(fields[key]);
+    if (ms !== undefined) {
+      delete fields[key];
+      return ms;
+    }
+  }
+  return undefined;
+}
+
+/** Removes and returns the first of `keys` whose value `toLevel` understands. */
+export function takeLevel(
+  fields: FlatRecord,
+  toLevel: (value: FieldValue | undefined) => Level | undefined,
+  ...keys: string[]
+): Level | undefined {
+  for (const key of keys) {
+    if (!Object.hasOwn(fields, key)) continue;
+    const level = toLevel(fields[key]);
+    if (level !== undefined) {
+      delete fields[key];
+      return level;
+    }
+  }
+  return undefined;
+}
+
+/** Number from a number or a numeric string (nginx and journald write numbers as strings). */
+export function toNumber(value: FieldValue | undefined): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && /^-?\d+(?:\.\d+)?$/.test(value.trim())) return Number(value);
+  return undefined;
+}

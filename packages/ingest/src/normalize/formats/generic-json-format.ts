@@ -1,0 +1,31 @@
+import type { FieldValue, Level } from '@logship/query';
+import { levelFromPino, levelFromText } from '../level-from.js';
+import type { FlatRecord } from '../flatten-fields.js';
+import { takeLevel, takeString, takeTime, type Canonical, type FormatMapper } from './format-mapper.js';
+
+/**
+ * structlog and every other JSON logger: the usual names for level
+ * (`level`, `severity`, `lvl`), message (`msg`, `message`, and structlog's
+ * `event`), time (`timestamp`, `time`, `ts`) and logger. Always matches, so
+ * it goes last.
+ */
+export const genericJsonFormat: FormatMapper = {
+  name: 'json',
+  detect: () => true,
+  map(f: FlatRecord): Canonical {
+    return {
+      level: takeLevel(f, toLevel, 'level', 'severity', 'lvl', 'loglevel', 'log_level', 'log.level', 'levelname'),
+      message: takeString(f, 'message', 'msg', 'event'),
+      time: takeTime(f, '@timestamp', 'timestamp', 'time', 'ts', 'datetime', 'date'),
+      logger: takeString(f, 'logger', 'logger_name', 'log.logger'),
+      host: takeString(f, 'host', 'hostname'),
+    };
+  },
+};
+
+function toLevel(value: FieldValue | undefined): Level | undefined {
+  if (typeof value === 'string') return levelFromText(value);
+  // A bare number ≥ 10 is the pino scale; small numbers are too ambiguous to guess.
+  if (typeof value === 'number' && value >= 10) return levelFromPino(value);
+  return undefined;
+}

@@ -1,0 +1,26 @@
+import { levelFromPythonNumber, levelFromText } from '../level-from.js';
+import type { FlatRecord } from '../flatten-fields.js';
+import { take, takeLevel, takeString, takeTime, type Canonical, type FormatMapper } from './format-mapper.js';
+
+/**
+ * python-json-logger (`pythonjsonlogger.jsonlogger.JsonFormatter`): the
+ * LogRecord attribute names — `levelname`, `name`, `message`, `asctime`,
+ * optionally `created` (epoch seconds, preferred: `asctime` carries no zone).
+ */
+export const pythonJsonLoggerFormat: FormatMapper = {
+  name: 'python-json-logger',
+  detect: (f) => 'levelname' in f || ('asctime' in f && 'name' in f),
+  map(f: FlatRecord): Canonical {
+    const out: Canonical = {};
+    out.level =
+      takeLevel(f, (v) => (typeof v === 'string' ? levelFromText(v) : undefined), 'levelname') ??
+      takeLevel(f, (v) => (typeof v === 'number' ? levelFromPythonNumber(v) : undefined), 'levelno');
+    take(f, 'levelno');
+    out.message = takeString(f, 'message', 'msg');
+    out.logger = takeString(f, 'name');
+    out.time = takeTime(f, 'created', 'asctime', 'timestamp', '@timestamp', 'time');
+    // Once the time is known, asctime is the same instant written again.
+    if (out.time !== undefined) take(f, 'asctime');
+    return out;
+  },
+};

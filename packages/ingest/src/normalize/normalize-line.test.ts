@@ -1,0 +1,304 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { normalizeLine } from './normalize-line.js';
+import { DEFAULT_NORMALIZE_LIMITS } from './limits.js';
+import { eventIdFromLine } from './event-id-from-line.js';
+
+const NOW = Date.parse('2026-02-08T15:00:00.000Z');
+const opts = { now: NOW, limits: DEFAULT_NORMALIZE_LIMITS };
+const norm = (line: string) => normalizeLine(line, opts);
+
+test('python-json-logger: levelname, name, asctime and extras', () => {
+  const line =
+    '{"asctime": "2026-02-08 12:00:01,234", "levelname": "WARNING", "name": "django.security", ' +
+    '"message": "Invalid HTTP_HOST header", "funcName": "get_host", "lineno": 148, "user_id": "u-42", "request_id": "r-9"}';
+  const { event, format } = norm(line);
+  assert.equal(format, 'python-json-logger');
+  assert.equal(event['@timestamp'], '2026-02-08T12:00:01.234Z');
+  assert.equal(event.level, 'warning');
+  assert.equal(event.logger, 'django.security');
+  assert.equal(event.message, 'Invalid HTTP_HOST header');
+  assert.equal(event.funcName, 'get_host');
+  assert.equal(event.lineno, 148);
+  assert.equal(event.user_id, 'u-42');
+  assert.equal(event.asctime, undefined);
+  assert.equal(event.levelname, undefined);
+  assert.equal(event['event.id'], eventIdFromLine(line));
+});
+
+test('python-json-logger: created (epoch seconds) wins over a zone-less asctime', () => {
+  const { event } = norm(
+    '{"asctime": "2026-02-08 13:00:00,000", "created": 1770552000.5, "levelname": "ERROR", "name": "app", "message": "boom", "exc_info": "Traceback (most recent call last):\\n  File \\"x.py\\""}',
+  );
+  assert.equal(event['@timestamp'], '2026-02-08T12:00:00.500Z');
+  assert.equal(event.level, 'error');
+  assert.match(String(event.exc_info), /^Traceback/);
+});
+
+test('loguru serialize=True: record flattened, extra to top level, text dropped', () => {
+  const line = JSON.stringify({
+    text: '2026-02-08 12:00:00.123 | SUCCESS  | app.jobs:run:42 - job done\n',
+    record: {
+      elapsed: { repr: '0:00:01.5', seconds: 1.5 },
+      exception: null,
+      extra: { user_id: 'u-7', job: 'nightly' },
+      file: { name: 'jobs.py', path: '/srv/app/jobs.py' },
+      function: 'run',
+      level: { icon: '✅', name: 'SUCCESS', no: 25 },
+      line: 42,
+      message: 'job done',
+      module: 'jobs',
+      name: 'app.jobs',
+      process: { id: 4242, name: 'MainProcess' },
+      thread: { id: 1, name: 'MainThread' },
+      time: { repr: '2026-02-08 12:00:00.123456+00:00', timestamp: 1770552000.123456 },
+    },
+  });
+  const { event, format } = norm(line);
+  assert.equal(format, 'loguru');
+  assert.equal(event.level, 'notice');
+  assert.equal(event.message, 'job done');
+  assert.equal(event.logger, 'app.jobs');
+  assert.equal(event['@timestamp'], '2026-02-08T12:00:00.123Z');
+  assert.equal(event.user_id, 'u-7');
+  assert.equal(event.job, 'nightly', 'a bound "job" is the canonical job label');
+  assert.equal(event.function, 'run');
+  assert.equal(event['file.path'], '/srv/app/jobs.py');
+  assert.equal(event['process.id'], 4242);
+  assert.equal(event.text, undefined);
+  assert.ok(!Object.keys(event).some((k) => k.startsWith('record.')));
+});
+
+test('structlog JSONRenderer: event is the message', () => {
+  const { event, format } = norm(
+    '{"event": "user logged in", "level": "info", "logger": "auth", "timestamp": "2026-02-08T12:00:00.123456Z", "user_id": "u-1", "ip": "10.0.0.5"}',
+  );
+  assert.equal(format, 'json');
+  assert.equal(event.message, 'user logged in');
+  assert.equal(event.level, 'info');
+  assert.equal(event.logger, 'auth');
+  assert.equal(event['@timestamp'], '2026-02-08T12:00:00.123Z');
+  assert.equal(event.ip, '10.0.0.5');
+});
+
+test('generic JSON: severity / msg / ts epoch seconds (zap, GCP)', () => {
+  const { event } = norm('{"severity":"ERROR","ts":1770552000.25,"msg":"dial tcp: timeout","caller":"db/conn.go:88"}');
+  assert.equal(event.level, 'error');
+  assert.equal(event['@timestamp'], '2026-02-08T12:00:00.250Z');
+  assert.equal(event.message, 'dial tcp: timeout');
+  assert.equal(event.caller, 'db/conn.go:88');
+});
+
+test('generic JSON: an unknown level word is kept aside, not stored as level', () => {
+  const { event } = norm('{"level":"loud","msg":"x","time":"2026-02-08T12:00:00Z"}');
+  assert.equal(event.level, undefined);
+  assert.equal(event.level_original, 'loud');
+});
+
+test('pino: numeric level, epoch ms, hostname, nested err flattened', () => {
+  const { event, format } = norm(
+    '{"level":50,"time":1770552000123,"pid":311,"hostname":"api-2","name":"orders","msg":"payment failed","err":{"type":"Error","message":"card declined","stack":"Error: card declined\\n    at pay (/srv/pay.js:10:5)"},"orderId":991}',
+  );
+  assert.equal(format, 'pino');
+  assert.equal(event.level, 'error');
+  assert.equal(event['@timestamp'], '2026-02-08T12:00:00.123Z');
+  assert.equal(event.host, 'api-2');
+  assert.equal(event.logger, 'orders');
+  assert.equal(event.message, 'payment failed');
+  assert.equal(event['err.type'], 'Error');
+  assert.equal(event.pid, 311);
+  assert.equal(event.orderId, 991);
+});
+
+test('pino fatal (60) is critical; bunyan ISO time and trace (10)', () => {
+  assert.equal(norm('{"level":60,"time":1770552000000,"msg":"x"}').event.level, 'critical');
+  const { event } = norm('{"name":"svc","hostname":"h1","pid":9,"level":10,"msg":"tick","time":"2026-02-08T12:00:00.000Z","v":0}');
+  assert.equal(event.level, 'trace');
+  assert.equal(event['@timestamp'], '2026-02-08T12:00:00.000Z');
+});
+
+test('ECS: @timestamp, log.level, log.logger, host.name, event.id', () => {
+  const { event, format } = norm(
+    JSON.stringify({
+      '@timestamp': '2026-02-08T12:00:00.321Z',
+      'log.level': 'WARN',
+      message: 'disk 91% full',
+      ecs: { version: '8.11.0' },
+      log: { logger: 'diskwatch' },
+      host: { name: 'db-1' },
+      service: { name: 'postgres' },
+      event: { id: 'ecs-abc', dataset: 'system.disk' },
+    }),
+  );
+  assert.equal(format, 'ecs');
+  assert.equal(event.level, 'warning');
+  assert.equal(event.logger, 'diskwatch');
+  assert.equal(event.host, 'db-1');
+  assert.equal(event['event.id'], 'ecs-abc');
+  assert.equal(event['service.name'], 'postgres');
+  assert.equal(event['@timestamp'], '2026-02-08T12:00:00.321Z');
+});
+
+test('nginx json_combined: numbers coerced, request split, duration_ms, dataset', () => {
+  const line =
+    '{"time_local":"08/Feb/2026:12:00:00 +0100","remote_addr":"203.0.113.9","remote_user":"",' +
+    '"request":"GET /api/v1/orders?page=2 HTTP/1.1","status": "502","body_bytes_sent":"157",' +
+    '"request_time":"1.204","http_referrer":"","http_user_agent":"Mozilla/5.0","host":"shop.example.com"}';
+  const { event, format } = norm(line);
+  assert.equal(format, 'nginx');
+  assert.equal(event['@timestamp'], '2026-02-08T11:00:00.000Z');
+  assert.equal(event.status, 502);
+  assert.equal(event.body_bytes_sent, 157);
+  assert.equal(event.request_time, 1.204);
+  assert.equal(event.duration_ms, 1204);
+  assert.equal(event.method, 'GET');
+  assert.equal(event.path, '/api/v1/orders');
+  assert.equal(event.query, 'page=2');
+  assert.equal(event.protocol, 'HTTP/1.1');
+  assert.equal(event['event.dataset'], 'nginx.access');
+  assert.equal(event.level, 'error');
+  assert.equal(event.host, undefined, 'the Host header is not the machine');
+  assert.equal(event.http_host, 'shop.example.com');
+  assert.match(event.message!, /GET \/api\/v1\/orders\?page=2 HTTP\/1.1 502/);
+});
+
+test('nginx with time_iso8601 and a 404 is a warning', () => {
+  const { event } = norm(
+    '{"time_iso8601":"2026-02-08T12:00:00+00:00","remote_addr":"10.1.1.1","request":"POST /login HTTP/2.0","status":"404","body_bytes_sent":"0","request_time":"0.012"}',
+  );
+  assert.equal(event.level, 'warning');
+  assert.equal(event.duration_ms, 12);
+  assert.equal(event['@timestamp'], '2026-02-08T12:00:00.000Z');
+});
+
+test('journald export JSON: MESSAGE, PRIORITY, unit, host, pid, µs time, cursor', () => {
+  const line = JSON.stringify({
+    __CURSOR: 's=6c1e5b2a;i=3f2;b=9a1b;m=1f3a2b;t=64ae1c2d3e4f5;x=5d2b',
+    __REALTIME_TIMESTAMP: '1770552000123456',
+    __MONOTONIC_TIMESTAMP: '9123456789',
+    _BOOT_ID: '9a1b2c3d4e5f',
+    PRIORITY: '3',
+    SYSLOG_IDENTIFIER: 'gunicorn',
+    _PID: '1234',
+    _COMM: 'gunicorn',
+    _SYSTEMD_UNIT: 'django.service',
+    _HOSTNAME: 'web-1',
+    MESSAGE: 'Worker timeout (pid:1240)',
+    _TRANSPORT: 'stdout',
+  });
+  const { event, format } = norm(line);
+  assert.equal(format, 'journald');
+  assert.equal(event.message, 'Worker timeout (pid:1240)');
+  assert.equal(event.level, 'error');
+  assert.equal(event.unit, 'django.service');
+  assert.equal(event.host, 'web-1');
+  assert.equal(event.pid, 1234);
+  assert.equal(event.source, 'journald');
+  assert.equal(event.logger, 'gunicorn');
+  assert.equal(event['@timestamp'], '2026-02-08T12:00:00.123Z');
+  assert.equal(event['journald.realtime_us'], 1770552000123456);
+  assert.equal(event['journald.cursor'], 's=6c1e5b2a;i=3f2;b=9a1b;m=1f3a2b;t=64ae1c2d3e4f5;x=5d2b');
+  assert.equal(event._TRANSPORT, 'stdout');
+});
+
+test('journald: every PRIORITY 0-7 maps to its level; byte-array MESSAGE is decoded', () => {
+  const want = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'];
+  want.forEach((level, p) => {
+    const { event } = norm(JSON.stringify({ MESSAGE: 'm', PRIORITY: String(p), __REALTIME_TIMESTAMP: '1770552000000000' }));
+    assert.equal(event.level, level, `PRIORITY ${p}`);
+  });
+  const bytes = [...Buffer.from('caf\u00e9 ok')];
+  assert.equal(norm(JSON.stringify({ MESSAGE: bytes, PRIORITY: '6' })).event.message, 'caf\u00e9 ok');
+});
+
+test('plain text (agent envelope): level sniffed, timestamp read, whole line kept', () => {
+  const cases: [string, string | undefined, string | undefined][] = [
+    ['ERROR could not connect to db', 'error', undefined],
+    ['[warn] low disk space on /var', 'warning', undefined],
+    ['2026-02-08 12:00:00,123 ERROR django.request: Internal Server Error: /api/x', 'error', '2026-02-08T12:00:00.123Z'],
+    ['2026-02-08T12:00:00Z app.module - INFO - started', 'info', '2026-02-08T12:00:00.000Z'],
+    ['[2026-02-08 12:00:05] [CRIT] kernel oops', 'critical', '2026-02-08T12:00:05.000Z'],
+    ['error: permission denied', 'error', undefined],
+    ['<4>kernel: eth0 link down', 'warning', undefined],
+    ['Notice that the cache was cold', undefined, undefined],
+    ['the error count is zero', undefined, undefined],
+  ];
+  for (const [text, level, ts] of cases) {
+    const { event, format } = norm(JSON.stringify({ '@raw': text, source: '/var/log/app.log', 'event.id': 'f:1:0' }));
+    assert.equal(format, 'plain');
+    assert.equal(event.message, text);
+    assert.equal(event.level, level, text);
+    assert.equal(event['@timestamp'], ts ?? new Date(NOW).toISOString(), text);
+    assert.equal(event.source, '/var/log/app.log');
+    assert.equal(event['event.id'], 'f:1:0');
+  }
+});
+
+test('envelope: JSON raw line is normalized and agent metadata overlaid', () => {
+  const raw = '{"asctime": "2026-02-08 12:00:00,000", "levelname": "INFO", "name": "django", "message": "GET /"}';
+  const { event, format } = norm(
+    JSON.stringify({ '@raw': raw, 'event.id': 'abc:0', host: 'web-3', source: '/var/log/django.log', job: 'django', team: 'shop' }),
+  );
+  assert.equal(format, 'python-json-logger');
+  assert.equal(event['event.id'], 'abc:0');
+  assert.equal(event.host, 'web-3');
+  assert.equal(event.job, 'django');
+  assert.equal(event.team, 'shop');
+  assert.equal(event.level, 'info');
+  assert.equal(event['@raw'], undefined);
+});
+
+test('envelope: @truncated from the agent becomes the truncated flag; journald raw', () => {
+  const raw = JSON.stringify({ MESSAGE: 'x', PRIORITY: '6', __CURSOR: 'c1', _SYSTEMD_UNIT: 'a.service' });
+  const { event } = norm(JSON.stringify({ '@raw': raw, 'event.id': 'c1', '@truncated': true, host: 'h' }));
+  assert.equal(event['logship.truncated'], true);
+  assert.equal(event.unit, 'a.service');
+  assert.equal(event['@truncated'], undefined);
+});
+
+test('a line without event.id gets a deterministic id from its content', () => {
+  const a = norm('{"msg":"same","level":"info"}').event['event.id'];
+  const b = norm('{"msg":"same","level":"info"}').event['event.id'];
+  const c = norm('{"msg":"other","level":"info"}').event['event.id'];
+  assert.equal(a, b);
+  assert.notEqual(a, c);
+});
+
+test('malformed lines throw coded errors', () => {
+  assert.throws(() => norm('{"a":'), { code: 'LS_INGEST_LINE_NOT_JSON' });
+  assert.throws(() => norm('[1,2]'), { code: 'LS_INGEST_LINE_NOT_OBJECT', message: /array/ });
+  assert.throws(() => norm('42'), { code: 'LS_INGEST_LINE_NOT_OBJECT', message: /number/ });
+  assert.throws(() => norm('null'), { code: 'LS_INGEST_LINE_NOT_OBJECT', message: /null/ });
+});
+
+test('caps: too many fields, too deep, oversized values are flagged', () => {
+  const limits = { max_fields: 5, max_depth: 3, max_value_bytes: 16 };
+  const many = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i]));
+  const e1 = normalizeLine(JSON.stringify({ msg: 'm', ...many }), { now: NOW, limits }).event;
+  assert.equal(e1['logship.fields_capped'], true);
+  assert.ok(Object.keys(e1).filter((k) => k.startsWith('k')).length <= 5);
+
+  const deep = normalizeLine(JSON.stringify({ msg: 'm', a: { b: { c: { d: { e: 1 } } } } }), { now: NOW, limits }).event;
+  assert.equal(deep['logship.depth_capped'], true);
+  assert.equal(deep['a.b.c'], '{"d":{"e":1}}');
+
+  const long = normalizeLine(JSON.stringify({ msg: 'é'.repeat(40) }), { now: NOW, limits }).event;
+  assert.equal(long['logship.truncated'], true);
+  assert.equal(long.message, 'é'.repeat(8));
+
+  const plain = normalizeLine(JSON.stringify({ '@raw': 'x'.repeat(100) }), { now: NOW, limits }).event;
+  assert.equal(plain.message, 'x'.repeat(16));
+  assert.equal(plain['logship.truncated'], true);
+});
+
+test('a __proto__ key is stored as a field, not as a prototype', () => {
+  const { event } = norm('{"msg":"m","__proto__":{"polluted":1},"constructor":"c"}');
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.equal(event['__proto__.polluted'], 1);
+  assert.equal(Object.getPrototypeOf(event), Object.prototype);
+});
+
+test('invalidUtf8 option sets the flag', () => {
+  const { event } = normalizeLine('{"msg":"caf\ufffd"}', { ...opts, invalidUtf8: true });
+  assert.equal(event['logship.invalid_utf8'], true);
+});

@@ -1,0 +1,167 @@
+import { LEVELS, type FieldValue, type LogEvent } from '@logship/query';
+import { errors } from '../server/errors.js';
+import { eventIdFromLine } from './event-id-from-line.js';
+import { flattenFields, setField, type FlatRecord, type FlattenFlags } from './flatten-fields.js';
+import { ALL_FORMATS } from './formats/all-formats.js';
+import type { Canonical } from './formats/format-mapper.js';
+import { FLAG_FIELDS, type NormalizeLimits } from './limits.js';
+import { sniffPlainText } from './sniff-plain-text.js';
+import { truncateValue } from './truncate-value.js';
+
+/*
+ * One NDJSON line → one LogEvent.
+ *
+ *   line ─ JSON.parse ─┬─ {"@raw": text, ...meta}  (agent envelope)
+ *                      │     text is JSON object ─► structured ─┐
+ *                      │     otherwise           ─► plain text ─┤
+ *                      └─ any other object ─────► structured ───┤
+ *                                                               ▼
+ *          flatten (caps) ─► first matching format maps canonical fields
+ *          ─► overlay envelope meta ─► event.id (given, or hash of line)
+ */
+
+export interface NormalizeOptions {
+  /** Receive time, epoch ms: the @timestamp of events that carry none. */
+  now: number;
+  limits: NormalizeLimits;
+  /** The line's bytes were not valid UTF-8 and were replaced with U+FFFD. */
+  invalidUtf8?: boolean;
+}
+
+export interface NormalizedLine {
+  event: LogEvent;
+  /** Which format was recognized ('journald', 'nginx', 'plain', …). */
+  format: string;
+}
+
+const ENVELOPE_RAW = '@raw';
+const ENVELOPE_TRUNCATED = '@truncated';
+const STRING_CANONICAL = ['message', 'logger', 'host', 'source', 'job', 'unit'] as const;
+const LEVEL_SET: ReadonlySet<string> = new Set(LEVELS);
+
+/** Throws a LogshipError (LS_INGEST_LINE_*) when the line is not a JSON object. */
+export function normalizeLine(line: string, opts: NormalizeOptions): NormalizedLine {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch (err) {
+    throw errors.lineNotJson(err instanceof Error ? err.message : String(err));
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw errors.lineNotObject(parsed === null ? 'null' : Array.isArray(parsed) ? 'array' : typeof parsed);
+  }
+  const obj = parsed as Record<string, unknown>;
+  const raw = obj[ENVELOPE_RAW];
+
+  let result: Parsed;
+  let meta: FlatRecord | undefined;
+  let metaFlags: FlattenFlags | undefined;
+  if (typeof raw === 'string') {
+    result = parseRaw(raw, opts);
+    const rest: Record<string, unknown> = { ...obj };
+    delete rest[ENVELOPE_RAW];
+    const agentTruncated = rest[ENVELOPE_TRUNCATED] === true;
+    delete rest[ENVELOPE_TRUNCATED];
+    ({ fields: meta, flags: metaFlags } = flattenFields(rest, opts.limits));
+    if (agentTruncated) metaFlags.truncated = true;
+  } else {
+    result = structured(obj, opts);
+  }
+  return { event: finish(result, meta, metaFlags, line, opts), format: result.format };
+}
+
+interface Parsed {
+  format: string;
+  canonical: Canonical;
+  fields: FlatRecord;
+  flags: FlattenFlags;
+}
+
+function parseRaw(raw: string, opts: NormalizeOptions): Parsed {
+  // Only text that opens like an object is worth a JSON.parse attempt.
+  if (raw.trimStart().startsWith('{')) {
+    try {
+      const inner: unknown = JSON.parse(raw);
+      if (inner !== null && typeof inner === 'object' && !Array.isArray(inner)) {
+        return structured(inner as Record<string, unknown>, opts);
+      }
+    } catch {
+      // Not JSON after all: a plain text line that starts with '{'.
+    }
+  }
+  return plain(raw, opts);
+}
+
+function structured(obj: Record<string, unknown>, opts: NormalizeOptions): Parsed {
+  const { fields, flags } = flattenFields(obj, opts.limits);
+  const format = ALL_FORMATS.find((f) => f.detect(fields))!;
+  return { format: format.name, canonical: format.map(fields), fields, flags };
+}
+
+function plain(raw: string, opts: NormalizeOptions): Parsed {
+  const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  const message = truncateValue(text, opts.limits.max_value_bytes);
+  return {
+    format: 'plain',
+    canonical: { message, ...sniffPlainText(text) },
+    fields: {},
+    flags: { truncated: message !== text, fieldsCapped: false, depthCapped: false },
+  };
+}
+
+function finish(
+  p: Parsed,
+  meta: FlatRecord | undefined,
+  metaFlags: FlattenFlags | undefined,
+  line: string,
+  opts: NormalizeOptions,
+): LogEvent {
+  const fields = p.fields;
+  // Source keys that collide with canonical names but were not consumed by
+  // the format keep their value under another name rather than break the
+  // contract (`level` must be a canonical level, `@timestamp` our ISO time).
+  moveAside(fields, 'level', 'level_original');
+  moveAside(fields, '@timestamp', 'timestamp_original');
+  if (meta) for (const key of Object.keys(meta)) setField(fields, key, meta[key]!);
+
+  const c = p.canonical;
+  const event: LogEvent = {
+    '@timestamp': new Date(c.time ?? opts.now).toISOString(),
+    'event.id': eventId(fields['event.id'], line),
+  };
+  delete fields['event.id'];
+  const level = typeof fields.level === 'string' && LEVEL_SET.has(fields.level) ? fields.level : c.level;
+  delete fields.level;
+  if (level !== undefined) event.level = level;
+  for (const key of STRING_CANONICAL) {
+    const own = fields[key];
+    delete fields[key];
+    const value = own !== undefined ? String(own) : c[key as keyof Canonical];
+    if (value !== undefined) event[key] = value as string;
+  }
+  for (const key of Object.keys(fields)) setField(event as FlatRecord, key, fields[key]!);
+
+  const flags = p.flags;
+  if (flags.truncated || metaFlags?.truncated) event[FLAG_FIELDS.truncated] = true;
+  if (flags.fieldsCapped || metaFlags?.fieldsCapped) event[FLAG_FIELDS.fieldsCapped] = true;
+  if (flags.depthCapped || metaFlags?.depthCapped) event[FLAG_FIELDS.depthCapped] = true;
+  if (opts.invalidUtf8) event[FLAG_FIELDS.invalidUtf8] = true;
+  return event;
+}
+
+function moveAside(fields: FlatRecord, key: string, to: string): void {
+  if (!Object.hasOwn(fields, key)) return;
+  const value = fields[key]!;
+  delete fields[key];
+  if (key === 'level' && typeof value === 'string' && LEVEL_SET.has(value)) {
+    fields[key] = value;
+    return;
+  }
+  if (!(to in fields)) fields[to] = value;
+}
+
+function eventId(given: FieldValue | undefined, line: string): string {
+  if (typeof given === 'string' && given !== '') return given;
+  if (typeof given === 'number') return String(given);
+  return eventIdFromLine(line);
+}

@@ -1,0 +1,61 @@
+import type { FieldValue } from '@logship/query';
+
+const ISO = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:[.,](\d+))?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const NGINX_LOCAL = /^(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/;
+const RFC2822 = /^(?:[A-Za-z]{3},\s*)?\d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}(?::\d{2})? (?:GMT|UTC|[+-]\d{4})$/;
+const NUMERIC = /^\d+(?:\.\d+)?$/;
+const MONTHS: Record<string, string> = {
+  jan: '01', feb: '02', mar: '03', apr: '04', may: '05', jun: '06',
+  jul: '07', aug: '08', sep: '09', oct: '10', nov: '11', dec: '12',
+};
+// toISOString only yields the plain `YYYY-…Z` form within years 0000–9999.
+const MAX_MS = 253_402_300_799_999;
+
+/**
+ * Reads the time formats log sources write and returns epoch milliseconds,
+ * or undefined when the value is not a time we can trust.
+ *
+ * Numbers are epoch seconds, ms, µs or ns told apart by magnitude (zap and
+ * loguru write float seconds, pino ms, journald µs). Text without a zone
+ * (python's `asctime`) is read as UTC: servers log in UTC far more often than
+ * not, and guessing a local zone would be worse.
+ */
+export function parseTimestamp(value: FieldValue | undefined): number | undefined {
+  if (typeof value === 'number') return fromEpoch(value);
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  if (NUMERIC.test(text)) return fromEpoch(Number(text));
+
+  let m = ISO.exec(text);
+  if (m) {
+    const [, date, time, fraction, zone] = m;
+    const ms = (fraction ?? '').padEnd(3, '0').slice(0, 3);
+    const hms = time!.length === 5 ? `${time}:00` : time;
+    let tz = zone === undefined ? 'Z' : zone.toUpperCase();
+    if (/^[+-]\d{2}$/.test(tz)) tz = `${tz}:00`;
+    else if (/^[+-]\d{4}$/.test(tz)) tz = `${tz.slice(0, 3)}:${tz.slice(3)}`;
+    return check(Date.parse(`${date}T${hms}.${ms}${tz}`));
+  }
+  m = NGINX_LOCAL.exec(text);
+  if (m) {
+    const [, day, mon, year, hh, mm, ss, sign, tzh, tzm] = m;
+    const month = MONTHS[mon!.toLowerCase()];
+    if (month === undefined) return undefined;
+    return check(Date.parse(`${year}-${month}-${day}T${hh}:${mm}:${ss}.000${sign}${tzh}:${tzm}`));
+  }
+  if (RFC2822.test(text)) return check(Date.parse(text));
+  return undefined;
+}
+
+function fromEpoch(n: number): number | undefined {
+  // Below 1e8 (1973 in seconds) a number is a count or an id, not a time.
+  if (!Number.isFinite(n) || n < 1e8) return undefined;
+  if (n < 1e11) return check(Math.round(n * 1000));
+  if (n < 1e14) return check(Math.floor(n));
+  if (n < 1e17) return check(Math.floor(n / 1e3));
+  return check(Math.floor(n / 1e6));
+}
+
+function check(ms: number): number | undefined {
+  return Number.isFinite(ms) && ms >= 0 && ms <= MAX_MS ? ms : undefined;
+}

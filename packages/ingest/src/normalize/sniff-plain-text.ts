@@ -1,0 +1,52 @@
+import type { Level } from '@logship/query';
+import { levelFromSyslogPriority, levelFromText } from './level-from.js';
+import { parseTimestamp } from './parse-timestamp.js';
+
+const LEADING_TIME =
+  /^\[?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:\s?(?:Z|[+-]\d{2}:?\d{2}))?)\]?\s+/i;
+const SYSLOG_PRI = /^<([0-7])>/;
+const TOKEN = /^([[(<]?)([A-Za-z]+)([\])>]?)(:?)$/;
+const SEPARATORS = new Set(['-', '|', '::', '--']);
+// How many leading words may precede the level (`2026-… app.module - ERROR - …`).
+const MAX_TOKENS = 3;
+
+/**
+ * Reads the level (and a leading timestamp, when there is one) from a plain
+ * text line: `ERROR …`, `[warn] …`, `2026-02-08 12:00:00,123 ERROR …`,
+ * `<3>…`. A word only counts as a level when it looks like one — upper case,
+ * bracketed, or followed by a colon — so prose such as "Notice that…" or
+ * "error count is 0" is left alone.
+ */
+export function sniffPlainText(line: string): { level?: Level; time?: number } {
+  const out: { level?: Level; time?: number } = {};
+  let rest = line;
+  const pri = SYSLOG_PRI.exec(rest);
+  if (pri) {
+    out.level = levelFromSyslogPriority(Number(pri[1]));
+    rest = rest.slice(pri[0].length);
+  }
+  const time = LEADING_TIME.exec(rest);
+  if (time) {
+    const ms = parseTimestamp(time[1]!);
+    if (ms !== undefined) out.time = ms;
+    rest = rest.slice(time[0].length);
+  }
+  if (out.level !== undefined) return out;
+
+  let seen = 0;
+  for (const word of rest.split(/\s+/, MAX_TOKENS * 2)) {
+    if (word === '' || SEPARATORS.has(word)) continue;
+    if (seen++ >= MAX_TOKENS) break;
+    const m = TOKEN.exec(word);
+    if (!m) continue;
+    const [, open, name, close, colon] = m;
+    const looksLikeLevel = (open !== '' && close !== '') || name === name!.toUpperCase() || colon === ':';
+    if (!looksLikeLevel) continue;
+    const level = levelFromText(name!);
+    if (level !== undefined) {
+      out.level = level;
+      break;
+    }
+  }
+  return out;
+}
