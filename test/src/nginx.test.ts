@@ -1,0 +1,108 @@
+/**
+ * Real nginx writes json_combined access lines; the real agent's nginx
+ * preset ships them; the server recognizes them as nginx access events with
+ * numbers coerced and the request split. Skipped (loudly) where nginx is not
+ * installed, except under CI=true where scripts/test-deps.sh installs it.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  freePort, removeDir, search, searchAll, startAgent, startServer, stopAll, tempDir, waitFor,
+  type ServerHandle,
+} from './harness.js';
+
+const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
+if (!NGINX && process.env.CI === 'true') throw new Error('CI=true but nginx is not installed (scripts/test-deps.sh installs it)');
+if (!NGINX) console.warn('WARNING: nginx not found: the nginx end-to-end test is SKIPPED');
+
+const LOG_FORMAT =
+  `'{"time_local":"$time_local","remote_addr":"$remote_addr","remote_user":"$remote_user",` +
+  `"request":"$request","status":"$status","body_bytes_sent":"$body_bytes_sent",` +
+  `"request_time":"$request_time","http_referrer":"$http_referer","http_user_agent":"$http_user_agent"}'`;
+
+function nginxConf(dir: string, port: number): string {
+  return `daemon off;
+master_process on;
+user root;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 64; }
+http {
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  log_format json_combined escape=json ${LOG_FORMAT};
+  access_log ${dir}/logs/access.log json_combined;
+  server {
+    listen 127.0.0.1:${port};
+    location = /missing { return 404; }
+    location /accounts/login/ { return 401; }
+    location / { return 200 "ok\\n"; }
+  }
+}
+`;
+}
+
+describe('nginx json_combined → agent nginx preset → search', { skip: !NGINX }, () => {
+  let root: string;
+  let server: ServerHandle;
+  let nginxUrl: string;
+  let stopNginx: () => Promise<void>;
+
+  before(async () => {
+    root = await tempDir('logship-nginx-');
+    await mkdir(join(root, 'nginx', 'logs'), { recursive: true });
+    const port = await freePort();
+    nginxUrl = `http://127.0.0.1:${port}`;
+    await writeFile(join(root, 'nginx', 'nginx.conf'), nginxConf(join(root, 'nginx'), port));
+    const proc = spawn(NGINX!, ['-c', join(root, 'nginx', 'nginx.conf'), '-p', join(root, 'nginx')], { stdio: 'inherit' });
+    const exited = new Promise((r) => proc.once('exit', r));
+    stopNginx = async () => {
+      if (proc.exitCode === null) proc.kill('SIGQUIT');
+      await exited;
+    };
+    await waitFor(async () => (await fetch(nginxUrl)).ok, { what: 'nginx' });
+    server = await startServer({ dataDir: join(root, 'data') });
+  });
+
+  after(async () => {
+    await stopNginx?.();
+    await stopAll();
+    await removeDir(root);
+  });
+
+  test('access lines arrive as nginx events with numbers, method and path', async () => {
+    const yaml = [
+      'server:', `  url: ${server.url}`, `data_dir: ${join(root, 'agent')}`, 'host: edge-1', 'sources:',
+      '  - type: nginx', `    include: ["${join(root, 'nginx', 'logs', 'access.log')}"]`, '',
+    ].join('\n');
+    await startAgent(yaml, join(root, 'agent.yaml'));
+    for (let i = 0; i < 30; i++) await fetch(`${nginxUrl}/api/orders/${i}`);
+    for (let i = 0; i < 10; i++) await fetch(`${nginxUrl}/missing`);
+    for (let i = 0; i < 5; i++) await fetch(`${nginxUrl}/accounts/login/`, { method: 'POST', body: 'u=x' });
+
+    const all = await waitFor(async () => {
+      const hits = await searchAll(server.url, 'host:edge-1');
+      return hits.length >= 45 ? hits : undefined;
+    }, { timeoutMs: 60_000, what: '45 nginx events' });
+    assert.equal(all.length, 45);
+
+    const notFound = await search(server.url, 'status:404', { limit: 100 });
+    assert.equal(notFound.hits.length, 10);
+    const ev = notFound.hits[0]!;
+    assert.equal(ev.status, 404, 'status coerced to a number');
+    assert.equal(ev.method, 'GET');
+    assert.equal(ev.path, '/missing');
+    assert.equal(typeof ev.duration_ms, 'number', 'duration_ms derived from request_time');
+    assert.equal(typeof ev.body_bytes_sent, 'number');
+
+    assert.equal((await search(server.url, 'status:>=400', { limit: 100 })).hits.length, 15);
+    assert.equal((await search(server.url, 'method:POST AND status:401', { limit: 100 })).hits.length, 5);
+    assert.equal((await search(server.url, 'path:/api/orders/*', { limit: 100 })).hits.length, 30);
+  });
+});
