@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CheckpointStore, CHECKPOINT_FILE } from './checkpoint-store.js';
+import { createLogger, silentLogger } from './log.js';
+
+function tempDir(t: { after: (fn: () => void) => void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ls-agent-ckpt-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test('positions survive a reopen and the file is versioned', async (t) => {
+  const dir = tempDir(t);
+  const a = await CheckpointStore.open(dir, silentLogger);
+  a.set('file:abc', { offset: 120, path: '/x.log' });
+  a.set('journald:j', { cursor: 's=1;i=2' });
+  await a.flush();
+  const doc = JSON.parse(readFileSync(join(dir, CHECKPOINT_FILE), 'utf8')) as { version: number };
+  assert.equal(doc.version, 1);
+  assert.deepEqual(readdirSync(dir), [CHECKPOINT_FILE]);
+  const b = await CheckpointStore.open(dir, silentLogger);
+  assert.equal(b.get('file:abc')?.offset, 120);
+  assert.equal(b.get('journald:j')?.cursor, 's=1;i=2');
+});
+
+test('file offsets never move backwards', async (t) => {
+  const s = await CheckpointStore.open(tempDir(t), silentLogger);
+  s.set('file:a', { offset: 500 });
+  s.set('file:a', { offset: 100 });
+  assert.equal(s.get('file:a')?.offset, 500);
+});
+
+test('a corrupt checkpoint is reported with its code, moved aside, and the store starts empty', async (t) => {
+  const dir = tempDir(t);
+  writeFileSync(join(dir, CHECKPOINT_FILE), '{"version":1,"positions":{"file:a":{"offs');
+  const logged: string[] = [];
+  const s = await CheckpointStore.open(dir, createLogger('info', (l) => logged.push(l)));
+  assert.equal([...s.keys()].length, 0);
+  assert.ok(logged.some((l) => l.includes('LS_AGENT_CHECKPOINT_CORRUPT')));
+  assert.ok(readdirSync(dir).some((f) => f.startsWith(`${CHECKPOINT_FILE}.corrupt-`)));
+  s.set('file:b', { offset: 1 });
+  await s.flush();
+  assert.equal((await CheckpointStore.open(dir, silentLogger)).get('file:b')?.offset, 1);
+});
+
+test('a checkpoint of an unknown version is not misread', async (t) => {
+  const dir = tempDir(t);
+  writeFileSync(join(dir, CHECKPOINT_FILE), JSON.stringify({ version: 99, positions: { 'file:a': { offset: 5 } } }));
+  const s = await CheckpointStore.open(dir, silentLogger);
+  assert.equal(s.get('file:a'), undefined);
+});

@@ -1,0 +1,158 @@
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { agentError } from './errors.js';
+import type { Logger } from './log.js';
+
+/**
+ * Durable positions: for each file identity the byte offset after the last
+ * acknowledged line, for each journald source its last acknowledged cursor.
+ * Written temp file → fsync → rename (→ fsync of the directory), so a crash
+ * leaves either the old or the new file, never half of one. The file carries
+ * a version so a future agent can migrate it instead of misreading it.
+ */
+export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_FILE = 'checkpoints.json';
+
+export interface CheckpointEntry {
+  /** Files: offset after the last acknowledged line. */
+  readonly offset?: number;
+  /** journald: cursor of the last acknowledged entry. */
+  readonly cursor?: string;
+  readonly path?: string;
+  readonly dev?: number;
+  readonly ino?: number;
+  readonly updated_ms: number;
+}
+
+interface CheckpointDocument {
+  version: number;
+  written_at: string;
+  positions: Record<string, CheckpointEntry>;
+}
+
+export class CheckpointStore {
+  private readonly entries = new Map<string, CheckpointEntry>();
+  private dirty = false;
+  private writing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  writes = 0;
+
+  private constructor(
+    readonly dir: string,
+    private readonly log: Logger,
+  ) {}
+
+  get file(): string {
+    return join(this.dir, CHECKPOINT_FILE);
+  }
+
+  /** Loads the checkpoint file; a missing or corrupt one yields an empty store. */
+  static async open(dir: string, log: Logger): Promise<CheckpointStore> {
+    await fsp.mkdir(dir, { recursive: true });
+    const store = new CheckpointStore(dir, log);
+    let text: string;
+    try {
+      text = await fsp.readFile(store.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      log.info('No checkpoint file was found; every source starts from its start position.', { file: store.file });
+      return store;
+    }
+    try {
+      const doc = JSON.parse(text) as CheckpointDocument;
+      if (doc === null || typeof doc !== 'object' || typeof doc.positions !== 'object' || doc.positions === null) {
+        throw new Error('missing positions');
+      }
+      if (doc.version !== CHECKPOINT_VERSION) throw new Error(`unsupported version ${String(doc.version)}`);
+      for (const [key, entry] of Object.entries(doc.positions)) {
+        if (typeof entry !== 'object' || entry === null) throw new Error(`bad entry ${key}`);
+        if (entry.offset !== undefined && (!Number.isInteger(entry.offset) || entry.offset < 0)) throw new Error(`bad offset for ${key}`);
+        if (entry.cursor !== undefined && typeof entry.cursor !== 'string') throw new Error(`bad cursor for ${key}`);
+        store.entries.set(key, entry);
+      }
+    } catch (err) {
+      const aside = `${store.file}.corrupt-${Date.now()}`;
+      await fsp.rename(store.file, aside).catch(() => undefined);
+      const e = agentError('LS_AGENT_CHECKPOINT_CORRUPT', store.file, (err as Error).message);
+      log.error(e.message, { code: e.code, moved_to: aside });
+      store.entries.clear();
+    }
+    return store;
+  }
+
+  get(key: string): CheckpointEntry | undefined {
+    return this.entries.get(key);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.entries.keys();
+  }
+
+  /**
+   * Records an acknowledged position. File offsets of one identity only move
+   * forward: a replayed spool batch may be acknowledged after newer batches.
+   */
+  set(key: string, entry: Omit<CheckpointEntry, 'updated_ms'>): void {
+    const old = this.entries.get(key);
+    if (old?.offset !== undefined && entry.offset !== undefined && entry.offset < old.offset) return;
+    this.entries.set(key, { ...old, ...entry, updated_ms: Date.now() });
+    this.dirty = true;
+  }
+
+  delete(key: string): void {
+    if (this.entries.delete(key)) this.dirty = true;
+  }
+
+  /** Writes soon, coalescing the acknowledgements of a burst into one write. */
+  scheduleFlush(delayMs = 100): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flush().catch((err: unknown) => this.log.error('Writing the checkpoint file failed.', { error: String(err) }));
+    }, delayMs);
+  }
+
+  /** Writes the file now if anything changed; resolves when it is durable. */
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    while (this.writing) await this.writing;
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.writing = this.write().finally(() => { this.writing = null; });
+    await this.writing;
+  }
+
+  private async write(): Promise<void> {
+    const doc: CheckpointDocument = {
+      version: CHECKPOINT_VERSION,
+      written_at: new Date().toISOString(),
+      positions: Object.fromEntries(this.entries),
+    };
+    const tmp = `${this.file}.tmp`;
+    const fh = await fsp.open(tmp, 'w');
+    try {
+      await fh.writeFile(JSON.stringify(doc));
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsp.rename(tmp, this.file);
+    await syncDir(this.dir);
+    this.writes++;
+  }
+}
+
+/** fsync of a directory makes a rename in it durable. */
+export async function syncDir(dir: string): Promise<void> {
+  const fh = await fsp.open(dir, 'r');
+  try {
+    await fh.sync();
+  } catch {
+    // Some filesystems refuse fsync on directories; the rename is still atomic.
+  } finally {
+    await fh.close();
+  }
+}

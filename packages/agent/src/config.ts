@@ -1,0 +1,316 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { agentError } from './errors.js';
+
+/**
+ * The agent's YAML config (DESIGN.md §7), validated once at start (and on
+ * SIGHUP) against a strict schema: an unknown key is an error naming its
+ * path, option names carry their units, and the result is frozen.
+ */
+
+export interface MultilineConfig {
+  /** A line matching `start` begins a new event; others join the previous one. */
+  readonly start?: string;
+  /** A line matching `continuation` joins the previous event. */
+  readonly continuation?: string;
+  /** An event with no new line for this long is complete. */
+  readonly timeout_ms: number;
+  readonly max_lines: number;
+}
+
+export interface FileSourceConfig {
+  readonly type: 'file' | 'nginx';
+  readonly name: string;
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly multiline?: MultilineConfig;
+  /** Where to start in a file that has no checkpoint and was present at start. */
+  readonly start_position: 'beginning' | 'end';
+  readonly max_line_bytes: number;
+  readonly long_lines: 'split' | 'truncate';
+  /** A last line without newline is emitted once the file is idle this long. */
+  readonly partial_line_flush_ms: number;
+  /** The handle of a file idle this long is closed (reopened on change). */
+  readonly close_idle_ms: number;
+  readonly poll_interval_ms: number;
+}
+
+export interface JournaldSourceConfig {
+  readonly type: 'journald';
+  readonly name: string;
+  readonly units: readonly string[];
+  readonly directory?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly start_position: 'beginning' | 'end';
+  readonly journalctl_path: string;
+}
+
+export type SourceConfig = FileSourceConfig | JournaldSourceConfig;
+
+export interface AgentConfig {
+  readonly server: { readonly url: string; readonly token?: string; readonly timeout_ms: number };
+  readonly data_dir: string;
+  readonly host: string;
+  readonly batch: { readonly max_events: number; readonly max_bytes: number; readonly max_age_ms: number };
+  readonly spool: { readonly max_bytes: number; readonly when_full: 'block' | 'drop_oldest'; readonly memory_batches: number };
+  readonly retry: { readonly initial_backoff_ms: number; readonly max_backoff_ms: number };
+  readonly sources: readonly SourceConfig[];
+  readonly metrics?: { readonly listen: string };
+  readonly shutdown_timeout_ms: number;
+  readonly log_level: 'debug' | 'info' | 'warn' | 'error';
+}
+
+type Obj = Record<string, unknown>;
+
+class Checker {
+  constructor(readonly path: string) {}
+  fail(msg: string): never {
+    throw agentError('LS_AGENT_CONFIG_INVALID', this.path || '(root)', msg);
+  }
+  at(key: string | number): Checker {
+    return new Checker(typeof key === 'number' ? `${this.path}[${key}]` : this.path ? `${this.path}.${key}` : key);
+  }
+}
+
+function object(v: unknown, c: Checker, allowed: readonly string[]): Obj {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) c.fail('expected a mapping');
+  for (const k of Object.keys(v as Obj)) {
+    if (!allowed.includes(k)) c.at(k).fail(`unknown key (allowed here: ${allowed.join(', ')})`);
+  }
+  return v as Obj;
+}
+
+function str(o: Obj, key: string, c: Checker, dflt?: string): string {
+  const v = o[key];
+  if (v === undefined || v === null) {
+    if (dflt === undefined) return c.at(key).fail('is required');
+    return dflt;
+  }
+  if (typeof v !== 'string' || v === '') return c.at(key).fail('expected a non-empty string');
+  return v;
+}
+
+function optStr(o: Obj, key: string, c: Checker): string | undefined {
+  return o[key] === undefined || o[key] === null ? undefined : str(o, key, c);
+}
+
+function int(o: Obj, key: string, c: Checker, dflt: number, min = 0): number {
+  const v = o[key];
+  if (v === undefined || v === null) return dflt;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) return c.at(key).fail(`expected an integer >= ${min}`);
+  return v;
+}
+
+function oneOf<T extends string>(o: Obj, key: string, c: Checker, values: readonly T[], dflt: T): T {
+  const v = o[key];
+  if (v === undefined || v === null) return dflt;
+  if (typeof v !== 'string' || !values.includes(v as T)) c.at(key).fail(`expected one of ${values.join(', ')}`);
+  return v as T;
+}
+
+function strList(o: Obj, key: string, c: Checker, required: boolean): string[] {
+  const v = o[key];
+  if (v === undefined || v === null) {
+    if (required) c.at(key).fail('is required');
+    return [];
+  }
+  if (!Array.isArray(v)) return c.at(key).fail('expected a list of strings');
+  return v.map((item, i) => {
+    if (typeof item !== 'string' || item === '') return c.at(key).at(i).fail('expected a non-empty string');
+    return item;
+  });
+}
+
+function labels(o: Obj, c: Checker): Record<string, string> {
+  const v = o.labels;
+  if (v === undefined || v === null) return {};
+  const lc = c.at('labels');
+  if (typeof v !== 'object' || Array.isArray(v)) lc.fail('expected a mapping of label names to strings');
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(v as Obj)) {
+    if (k.startsWith('@') || k === 'event.id' || k === 'source' || k === 'host') lc.at(k).fail('is reserved by the wire format');
+    if (typeof val !== 'string' && typeof val !== 'number' && typeof val !== 'boolean') lc.at(k).fail('expected a string');
+    out[k] = String(val);
+  }
+  return out;
+}
+
+function regex(o: Obj, key: string, c: Checker): string | undefined {
+  const v = optStr(o, key, c);
+  if (v === undefined) return undefined;
+  try {
+    new RegExp(v);
+  } catch (err) {
+    c.at(key).fail(`is not a valid regular expression (${(err as Error).message})`);
+  }
+  return v;
+}
+
+function multiline(v: unknown, c: Checker): MultilineConfig | undefined {
+  if (v === undefined || v === null) return undefined;
+  const o = object(v, c, ['start', 'continuation', 'timeout_ms', 'max_lines']);
+  const start = regex(o, 'start', c);
+  const continuation = regex(o, 'continuation', c);
+  if ((start === undefined) === (continuation === undefined)) c.fail('set exactly one of start or continuation');
+  return {
+    ...(start !== undefined ? { start } : {}),
+    ...(continuation !== undefined ? { continuation } : {}),
+    timeout_ms: int(o, 'timeout_ms', c, 1000, 1),
+    max_lines: int(o, 'max_lines', c, 500, 1),
+  };
+}
+
+const FILE_KEYS = ['type', 'name', 'include', 'exclude', 'labels', 'multiline', 'start_position', 'max_line_bytes',
+  'long_lines', 'partial_line_flush_ms', 'close_idle_ms', 'poll_interval_ms'] as const;
+const JOURNALD_KEYS = ['type', 'name', 'units', 'directory', 'labels', 'start_position', 'journalctl_path'] as const;
+
+function source(v: unknown, c: Checker, index: number): SourceConfig {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) c.fail('expected a mapping');
+  const type = oneOf(v as Obj, 'type', c, ['file', 'nginx', 'journald'] as const, 'file');
+  if ((v as Obj).type === undefined) c.at('type').fail('is required (file, nginx or journald)');
+  if (type === 'journald') {
+    const o = object(v, c, JOURNALD_KEYS);
+    const directory = optStr(o, 'directory', c);
+    return {
+      type,
+      name: str(o, 'name', c, `journald-${index}`),
+      units: strList(o, 'units', c, false),
+      ...(directory !== undefined ? { directory } : {}),
+      labels: labels(o, c),
+      start_position: oneOf(o, 'start_position', c, ['beginning', 'end'] as const, 'beginning'),
+      journalctl_path: str(o, 'journalctl_path', c, 'journalctl'),
+    };
+  }
+  const o = object(v, c, FILE_KEYS);
+  const include = strList(o, 'include', c, true);
+  if (include.length === 0) c.at('include').fail('needs at least one path or glob');
+  include.forEach((p, i) => { if (!p.startsWith('/')) c.at('include').at(i).fail('must be an absolute path'); });
+  const ml = multiline(o.multiline, c.at('multiline'));
+  const base: Record<string, string> = type === 'nginx' ? { job: 'nginx', 'log.type': 'nginx' } : {};
+  return {
+    type,
+    name: str(o, 'name', c, `${type}-${index}`),
+    include,
+    exclude: strList(o, 'exclude', c, false),
+    labels: { ...base, ...labels(o, c) },
+    ...(ml ? { multiline: ml } : {}),
+    start_position: oneOf(o, 'start_position', c, ['beginning', 'end'] as const, 'beginning'),
+    max_line_bytes: int(o, 'max_line_bytes', c, 256 * 1024, 64),
+    long_lines: oneOf(o, 'long_lines', c, ['split', 'truncate'] as const, 'split'),
+    partial_line_flush_ms: int(o, 'partial_line_flush_ms', c, 1000, 1),
+    close_idle_ms: int(o, 'close_idle_ms', c, 60_000, 1),
+    poll_interval_ms: int(o, 'poll_interval_ms', c, 1000, 10),
+  };
+}
+
+/** Replaces `${NAME}` (and `${NAME:-default}`) in every string value. */
+export function interpolate(value: unknown, env: NodeJS.ProcessEnv): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, dflt?: string) => {
+      const v = env[name];
+      if (v !== undefined && v !== '') return v;
+      if (dflt !== undefined) return dflt;
+      throw agentError('LS_AGENT_CONFIG_ENV', name);
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => interpolate(v, env));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, env)]));
+  }
+  return value;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object') {
+    for (const child of Object.values(v)) deepFreeze(child);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+/** Validates an already-parsed config document. */
+export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.env): AgentConfig {
+  const c = new Checker('');
+  const o = object(interpolate(doc ?? {}, env), c, ['server', 'data_dir', 'host', 'batch', 'spool', 'retry', 'sources',
+    'metrics', 'shutdown_timeout_ms', 'log_level']);
+
+  const sc = c.at('server');
+  const so = object(o.server, sc, ['url', 'token', 'timeout_ms']);
+  const url = str(so, 'url', sc);
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') sc.at('url').fail('must be an http or https URL');
+  } catch (err) {
+    if ((err as { code?: string }).code === 'LS_AGENT_CONFIG_INVALID') throw err;
+    sc.at('url').fail('is not a valid URL');
+  }
+  const token = optStr(so, 'token', sc);
+
+  const bc = c.at('batch');
+  const bo = o.batch === undefined ? {} : object(o.batch, bc, ['max_events', 'max_bytes', 'max_age_ms']);
+  const spc = c.at('spool');
+  const spo = o.spool === undefined ? {} : object(o.spool, spc, ['max_bytes', 'when_full', 'memory_batches']);
+  const rc = c.at('retry');
+  const ro = o.retry === undefined ? {} : object(o.retry, rc, ['initial_backoff_ms', 'max_backoff_ms']);
+
+  if (!Array.isArray(o.sources)) c.at('sources').fail(o.sources === undefined ? 'is required' : 'expected a list');
+  const sources = (o.sources as unknown[]).map((s, i) => source(s, c.at('sources').at(i), i));
+  const names = new Set<string>();
+  sources.forEach((s, i) => {
+    if (names.has(s.name)) c.at('sources').at(i).at('name').fail(`duplicates the name ${s.name}`);
+    names.add(s.name);
+  });
+
+  let metrics: { listen: string } | undefined;
+  if (o.metrics !== undefined && o.metrics !== null) {
+    const mc = c.at('metrics');
+    const mo = object(o.metrics, mc, ['listen']);
+    const listen = str(mo, 'listen', mc);
+    if (!/^[^\s:]*:\d{1,5}$/.test(listen) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(listen)) mc.at('listen').fail('expected HOST:PORT');
+    metrics = { listen };
+  }
+
+  return deepFreeze({
+    server: { url: url.replace(/\/+$/, ''), ...(token !== undefined ? { token } : {}), timeout_ms: int(so, 'timeout_ms', sc, 30_000, 1) },
+    data_dir: str(o, 'data_dir', c),
+    host: str(o, 'host', c, hostname()),
+    batch: {
+      max_events: int(bo, 'max_events', bc, 1000, 1),
+      max_bytes: int(bo, 'max_bytes', bc, 1024 * 1024, 1024),
+      max_age_ms: int(bo, 'max_age_ms', bc, 1000, 1),
+    },
+    spool: {
+      max_bytes: int(spo, 'max_bytes', spc, 1024 * 1024 * 1024, 0),
+      when_full: oneOf(spo, 'when_full', spc, ['block', 'drop_oldest'] as const, 'block'),
+      memory_batches: int(spo, 'memory_batches', spc, 4, 1),
+    },
+    retry: {
+      initial_backoff_ms: int(ro, 'initial_backoff_ms', rc, 200, 1),
+      max_backoff_ms: int(ro, 'max_backoff_ms', rc, 30_000, 1),
+    },
+    sources,
+    ...(metrics ? { metrics } : {}),
+    shutdown_timeout_ms: int(o, 'shutdown_timeout_ms', c, 5000, 0),
+    log_level: oneOf(o, 'log_level', c, ['debug', 'info', 'warn', 'error'] as const, 'info'),
+  });
+}
+
+/** Reads, parses and validates the YAML config file. */
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): AgentConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw agentError('LS_AGENT_CONFIG_READ', `${file}: ${(err as Error).message}`, err);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text, { prettyErrors: true });
+  } catch (err) {
+    if (err instanceof YAMLParseError) throw agentError('LS_AGENT_CONFIG_SYNTAX', err.message, err);
+    throw err;
+  }
+  return validateConfig(doc, env);
+}

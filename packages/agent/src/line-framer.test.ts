@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LineFramer, type FramedLine } from './line-framer.js';
+
+function frame(chunks: string[], max = 1024, mode: 'split' | 'truncate' = 'split', flush = false): FramedLine[] {
+  const out: FramedLine[] = [];
+  const f = new LineFramer(max, mode);
+  for (const c of chunks) f.push(Buffer.from(c), (l) => out.push(l));
+  if (flush) f.flushPartial((l) => out.push(l));
+  return out;
+}
+
+test('lines split across chunks keep exact byte offsets', () => {
+  const lines = frame(['ab', 'c\nd', 'é\r\n', 'x']);
+  assert.deepEqual(lines.map((l) => [l.text.toString(), l.start, l.end]), [['abc', 0, 4], ['dé', 4, 9]]);
+});
+
+test('a last line without newline is only emitted by flushPartial', () => {
+  const f = new LineFramer(1024, 'split');
+  const out: FramedLine[] = [];
+  f.push(Buffer.from('one\ntw'), (l) => out.push(l));
+  assert.equal(out.length, 1);
+  assert.equal(f.pendingBytes, 2);
+  assert.equal(f.pendingStart, 4);
+  f.flushPartial((l) => out.push(l));
+  assert.deepEqual([out[1]!.text.toString(), out[1]!.start, out[1]!.end], ['tw', 4, 6]);
+  f.push(Buffer.from('o\n'), (l) => out.push(l));
+  assert.deepEqual([out[2]!.text.toString(), out[2]!.start, out[2]!.end], ['o', 6, 8]);
+});
+
+test('invalid UTF-8 does not shift offsets', () => {
+  const f = new LineFramer(1024, 'split');
+  const out: FramedLine[] = [];
+  f.push(Buffer.from([0xff, 0xfe, 10, 0x41, 10]), (l) => out.push(l));
+  assert.deepEqual(out.map((l) => [l.start, l.end]), [[0, 3], [3, 5]]);
+});
+
+test('split mode cuts long lines into flagged parts and loses no byte', () => {
+  const long = 'x'.repeat(150);
+  const lines = frame([long.slice(0, 70), long.slice(70) + '\nshort\n'], 64, 'split');
+  assert.deepEqual(lines.map((l) => [l.text.length, l.start, l.end, l.truncated]),
+    [[64, 0, 64], [64, 64, 128], [22, 128, 151], [5, 151, 157]].map(([n, s, e], i) => [n, s, e, i < 3]));
+  assert.equal(lines.slice(0, 3).map((l) => l.text.toString()).join(''), long);
+});
+
+test('truncate mode keeps the head, flags it, and resumes after the newline', () => {
+  const lines = frame(['y'.repeat(100), 'y'.repeat(100) + '\nok\n'], 64, 'truncate');
+  assert.deepEqual(lines.map((l) => [l.text.length, l.start, l.end, l.truncated]), [[64, 0, 201, true], [2, 201, 204, false]]);
+});
+
+test('resuming from a split boundary reproduces the same parts', () => {
+  const text = 'z'.repeat(200) + '\n';
+  const all = frame([text], 64, 'split');
+  const f = new LineFramer(64, 'split', 64);
+  const out: FramedLine[] = [];
+  f.push(Buffer.from(text.slice(64)), (l) => out.push(l));
+  assert.deepEqual(out.map((l) => [l.start, l.end]), all.slice(1).map((l) => [l.start, l.end]));
+});

@@ -1,0 +1,121 @@
+/**
+ * Cuts a byte stream into lines and remembers the byte offset where each
+ * line starts and ends, which become the event id and the checkpoint.
+ *
+ * Why not split2 here (split2 frames journalctl's output): split2 decodes to
+ * strings first, so invalid UTF-8 changes lengths and byte offsets drift, and
+ * at its maxLength it silently discards the rest of a line. File offsets must
+ * be exact for "no dup, no skip" on restart, and long lines must never be
+ * dropped silently, so this framer works on Buffers.
+ */
+export interface FramedLine {
+  /** The line without its `\n` (and without a `\r` before it). */
+  readonly text: Buffer;
+  /** Byte offset of the first byte of the line in the file. */
+  readonly start: number;
+  /** Byte offset just after the line (after its newline when it has one). */
+  readonly end: number;
+  /** The line was longer than max_line_bytes: this is a part, or its head. */
+  readonly truncated: boolean;
+}
+
+export type LongLineMode = 'split' | 'truncate';
+
+export class LineFramer {
+  private parts: Buffer[] = [];
+  private partsLen = 0;
+  /** File offset of the first pending byte. */
+  private lineStart: number;
+  /** Split mode: the pending bytes continue a line already cut once. */
+  private continuing = false;
+  /** Truncate mode: the head kept while the rest of a long line is skipped. */
+  private head: Buffer | null = null;
+
+  constructor(
+    private readonly maxLineBytes: number,
+    private readonly mode: LongLineMode,
+    startOffset = 0,
+  ) {
+    this.lineStart = startOffset;
+  }
+
+  /** Bytes read but not yet emitted as a line. */
+  get pendingBytes(): number {
+    return this.partsLen;
+  }
+
+  /** Offset where the pending (incomplete) line starts. */
+  get pendingStart(): number {
+    return this.lineStart;
+  }
+
+  /** Feeds the bytes that follow everything fed so far. */
+  push(chunk: Buffer, emit: (line: FramedLine) => void): void {
+    let from = 0;
+    while (from < chunk.length) {
+      const nl = chunk.indexOf(10, from);
+      const stop = nl === -1 ? chunk.length : nl;
+      this.append(chunk.subarray(from, stop), emit);
+      if (nl === -1) return;
+      this.finishLine(1, emit);
+      from = nl + 1;
+    }
+  }
+
+  /** Emits the pending bytes as a line although no newline followed them. */
+  flushPartial(emit: (line: FramedLine) => void): void {
+    if (this.partsLen > 0 || this.head) this.finishLine(0, emit);
+  }
+
+  private append(bytes: Buffer, emit: (line: FramedLine) => void): void {
+    if (bytes.length === 0) return;
+    if (this.head) {
+      // Truncate mode, inside the skipped tail of a long line.
+      this.partsLen += bytes.length;
+      return;
+    }
+    let rest = bytes;
+    while (this.partsLen + rest.length > this.maxLineBytes) {
+      const room = this.maxLineBytes - this.partsLen;
+      this.parts.push(rest.subarray(0, room));
+      this.partsLen += room;
+      rest = rest.subarray(room);
+      const full = Buffer.concat(this.parts, this.partsLen);
+      if (this.mode === 'truncate') {
+        this.head = Buffer.from(full);
+        this.parts = [];
+        this.partsLen += rest.length;
+        return;
+      }
+      emit({ text: Buffer.from(full), start: this.lineStart, end: this.lineStart + full.length, truncated: true });
+      this.lineStart += full.length;
+      this.parts = [];
+      this.partsLen = 0;
+      this.continuing = true;
+    }
+    if (rest.length > 0) {
+      // Copy: the caller reuses its read buffer.
+      this.parts.push(Buffer.from(rest));
+      this.partsLen += rest.length;
+    }
+  }
+
+  private finishLine(newlineBytes: number, emit: (line: FramedLine) => void): void {
+    const end = this.lineStart + this.partsLen + newlineBytes;
+    let text: Buffer;
+    let truncated = this.continuing;
+    if (this.head) {
+      text = this.head;
+      truncated = true;
+    } else {
+      text = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.partsLen);
+    }
+    if (newlineBytes > 0 && text.length > 0 && text[text.length - 1] === 13) text = text.subarray(0, text.length - 1);
+    emit({ text, start: this.lineStart, end, truncated });
+    this.lineStart = end;
+    this.parts = [];
+    this.partsLen = 0;
+    this.continuing = false;
+    this.head = null;
+  }
+}

@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { EventEmitter } from 'node:events';
+import { LineFramer, type FramedLine } from './line-framer.js';
+import { Multiline } from './multiline.js';
+
+function run(text: string, cfg: { start?: string; continuation?: string }): FramedLine[] {
+  const out: FramedLine[] = [];
+  const ml = new Multiline({ ...cfg, timeout_ms: 60_000, max_lines: 500 }, (l) => out.push(l));
+  const f = new LineFramer(1024, 'split');
+  f.push(Buffer.from(text), (l) => ml.push(l));
+  ml.flush();
+  ml.stop();
+  return out;
+}
+
+const PY = [
+  '2026-02-08 12:00:00,001 ERROR django.request Internal Server Error: /api/orders',
+  'Traceback (most recent call last):',
+  '  File "/app/views.py", line 10, in get',
+  '    return compute()',
+  'ZeroDivisionError: division by zero',
+  '2026-02-08 12:00:01,002 INFO django.server "GET / HTTP/1.1" 200',
+].join('\n') + '\n';
+
+test('a Python traceback joins its log line by a start pattern', () => {
+  const out = run(PY, { start: '^\\d{4}-\\d{2}-\\d{2} ' });
+  assert.equal(out.length, 2);
+  assert.equal(out[0]!.text.toString().split('\n').length, 5);
+  assert.match(out[0]!.text.toString(), /ZeroDivisionError/);
+  assert.equal(out[0]!.start, 0);
+  assert.equal(out[1]!.start, out[0]!.end);
+  assert.equal(out[1]!.end, Buffer.byteLength(PY));
+});
+
+const JAVA = [
+  'Exception in thread "main" java.lang.IllegalStateException: boom',
+  '\tat com.example.App.run(App.java:12)',
+  '\tat com.example.App.main(App.java:5)',
+  'Caused by: java.io.IOException: disk',
+  '\t... 2 more',
+  'next event',
+].join('\n') + '\n';
+
+test('a Java stack trace joins by a continuation pattern', () => {
+  const out = run(JAVA, { continuation: '^(\\s+at |\\s+\\.\\.\\. |Caused by:)' });
+  assert.deepEqual(out.map((l) => l.text.toString().split('\n').length), [5, 1]);
+});
+
+test('the timeout flushes the last event', async () => {
+  // The multiline timer is unref'd (it must not keep a stopping agent alive);
+  // this interval keeps the test's event loop running until it fires.
+  const keepAlive = setInterval(() => {}, 1000);
+  const bus = new EventEmitter();
+  const ml = new Multiline({ start: '^S', timeout_ms: 20, max_lines: 10 }, (l) => bus.emit('event', l));
+  const f = new LineFramer(1024, 'split');
+  const got = once(bus, 'event');
+  f.push(Buffer.from('S first\n  more\n'), (l) => ml.push(l));
+  const [ev] = (await got) as [FramedLine];
+  assert.equal(ev.text.toString(), 'S first\n  more');
+  assert.equal(ml.pending, false);
+  clearInterval(keepAlive);
+});

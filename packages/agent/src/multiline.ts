@@ -1,0 +1,84 @@
+import type { MultilineConfig } from './config.js';
+import type { FramedLine } from './line-framer.js';
+
+/**
+ * Joins the lines of one event that spans several (a Python traceback, a
+ * Java stack trace) before it is batched. The joined event keeps the start
+ * offset of its first line (its id) and the end offset of its last line (its
+ * checkpoint), so a restart from any checkpoint regroups the same lines.
+ */
+export class Multiline {
+  private readonly start: RegExp | null;
+  private readonly continuation: RegExp | null;
+  private lines: FramedLine[] = [];
+  private lastPushAt = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly config: MultilineConfig,
+    private readonly emit: (line: FramedLine) => void,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.start = config.start !== undefined ? new RegExp(config.start) : null;
+    this.continuation = config.continuation !== undefined ? new RegExp(config.continuation) : null;
+  }
+
+  get pending(): boolean {
+    return this.lines.length > 0;
+  }
+
+  push(line: FramedLine): void {
+    const text = line.text.toString('utf8');
+    const joins = this.start ? !this.start.test(text) : this.continuation!.test(text);
+    if (!joins || this.lines.length >= this.config.max_lines) this.flush();
+    this.lines.push(line);
+    this.lastPushAt = this.now();
+    this.arm(this.config.timeout_ms);
+  }
+
+  /** Emits the event being collected, complete or not. */
+  flush(): void {
+    if (this.lines.length === 0) return;
+    const lines = this.lines;
+    this.lines = [];
+    if (lines.length === 1) {
+      this.emit(lines[0]!);
+      return;
+    }
+    const parts: Buffer[] = [];
+    lines.forEach((l, i) => { if (i > 0) parts.push(NEWLINE); parts.push(l.text); });
+    this.emit({
+      text: Buffer.concat(parts),
+      start: lines[0]!.start,
+      end: lines[lines.length - 1]!.end,
+      truncated: lines.some((l) => l.truncated),
+    });
+  }
+
+  /** Drops the pending lines without emitting them (they will be re-read). */
+  discard(): void {
+    this.lines = [];
+    this.stop();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  // One timer per stream, re-checked when it fires rather than re-armed per
+  // line: re-arming a timer for each of 100k lines/s costs more than reading.
+  private arm(delay: number): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.lines.length === 0) return;
+      const idle = this.now() - this.lastPushAt;
+      if (idle >= this.config.timeout_ms) this.flush();
+      else this.arm(this.config.timeout_ms - idle);
+    }, delay);
+    this.timer.unref();
+  }
+}
+
+const NEWLINE = Buffer.from('\n');

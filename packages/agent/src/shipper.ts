@@ -1,0 +1,137 @@
+import { Backoff, parseRetryAfter, sleep } from './backoff.js';
+import { agentError } from './errors.js';
+import type { Logger } from './log.js';
+import { M, type Metrics } from './metrics.js';
+import type { Spool, SpoolEntry } from './spool.js';
+
+/**
+ * Delivers spooled batches to ingest one at a time, oldest first, so that
+ * acknowledgements arrive in order and checkpoints only move forward.
+ *
+ * Outcomes (as Vector names them):
+ * - Delivered: HTTP 200. The batch is committed; per-line errors in the
+ *   answer are permanent and are logged and counted, never retried.
+ * - Errored (retryable): network errors, timeouts, 408, 429, 5xx. Retried
+ *   with exponential backoff and jitter, honouring Retry-After.
+ * - Rejected (permanent): any other 4xx. Retrying cannot help and would
+ *   stall every later batch, so the batch is logged loudly (with the
+ *   answer), counted, and dropped; its positions are checkpointed.
+ */
+export interface ServerOptions {
+  url: string;
+  token?: string;
+  timeout_ms: number;
+}
+
+export interface IngestAnswer {
+  stored?: number;
+  duplicates?: number;
+  expired?: number;
+  errors?: Array<{ line?: number; reason?: string; code?: string }>;
+}
+
+export type Outcome =
+  | { kind: 'delivered'; answer: IngestAnswer }
+  | { kind: 'retry'; reason: string; retryAfterMs?: number }
+  | { kind: 'rejected'; status: number; reason: string };
+
+export async function postBatch(server: ServerOptions, body: Buffer, signal?: AbortSignal): Promise<Outcome> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-ndjson',
+    'content-encoding': 'gzip',
+  };
+  if (server.token) headers.authorization = `Bearer ${server.token}`;
+  const timeout = AbortSignal.timeout(server.timeout_ms);
+  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  let res: Response;
+  try {
+    res = await fetch(`${server.url}/api/v1/ingest`, { method: 'POST', headers, body, signal: combined });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause;
+    return { kind: 'retry', reason: cause?.code ?? (err as Error).message };
+  }
+  const text = await res.text().catch(() => '');
+  if (res.status >= 200 && res.status < 300) {
+    try {
+      return { kind: 'delivered', answer: JSON.parse(text) as IngestAnswer };
+    } catch {
+      return { kind: 'delivered', answer: {} };
+    }
+  }
+  const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+  if (res.status === 408 || res.status === 429 || res.status >= 500) {
+    return { kind: 'retry', reason: `HTTP ${res.status}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  }
+  return { kind: 'rejected', status: res.status, reason: text.slice(0, 500) };
+}
+
+export class Shipper {
+  private readonly abort = new AbortController();
+  private loop: Promise<void> | null = null;
+  private backoff: Backoff;
+
+  constructor(
+    private server: ServerOptions,
+    retry: { initial_backoff_ms: number; max_backoff_ms: number },
+    private readonly spool: Spool,
+    private readonly onAck: (entry: SpoolEntry) => void,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {
+    this.backoff = new Backoff(retry.initial_backoff_ms, retry.max_backoff_ms);
+  }
+
+  reconfigure(server: ServerOptions, retry: { initial_backoff_ms: number; max_backoff_ms: number }): void {
+    this.server = server;
+    this.backoff = new Backoff(retry.initial_backoff_ms, retry.max_backoff_ms);
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Stops after the current attempt; a batch in flight stays queued. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.abort.signal;
+    while (!signal.aborted) {
+      const entry = await this.spool.head(signal);
+      if (!entry) break;
+      const body = await this.spool.body(entry);
+      const outcome = await postBatch(this.server, body, signal);
+      if (signal.aborted && outcome.kind === 'retry') break;
+      if (outcome.kind === 'retry') {
+        this.metrics.inc(...M.batchesRetried);
+        const delay = this.backoff.next(outcome.retryAfterMs);
+        const e = agentError('LS_AGENT_INGEST_UNAVAILABLE', outcome.reason);
+        // One warning per outage, not one per attempt.
+        if (this.backoff.attempts === 1) this.log.warn(e.message, { code: e.code, retry_in_ms: delay });
+        else this.log.debug(e.message, { code: e.code, retry_in_ms: delay, attempt: this.backoff.attempts });
+        await sleep(delay, signal);
+        continue;
+      }
+      if (this.backoff.attempts > 0) this.log.info('Ingest is reachable again.', { after_attempts: this.backoff.attempts });
+      this.backoff.reset();
+      if (outcome.kind === 'rejected') {
+        const e = agentError('LS_AGENT_INGEST_REJECTED', entry.count, outcome.status, outcome.reason);
+        this.log.error(e.message, { code: e.code });
+        this.metrics.inc(...M.batchesRejected);
+        this.metrics.inc(...M.eventsRejected, {}, entry.count);
+      } else {
+        const errors = outcome.answer.errors ?? [];
+        if (errors.length > 0) {
+          this.metrics.inc(...M.eventsRejected, {}, errors.length);
+          this.log.warn('Ingest refused some events of a batch; they are not retried.', { count: errors.length, first: errors[0] });
+        }
+        this.metrics.inc(...M.batchesShipped);
+        this.metrics.inc(...M.eventsShipped, {}, entry.count - errors.length);
+      }
+      this.onAck(entry);
+      await this.spool.remove(entry);
+    }
+  }
+}

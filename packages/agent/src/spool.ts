@@ -1,0 +1,205 @@
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { agentError } from './errors.js';
+import type { Logger } from './log.js';
+import type { Position } from './batcher.js';
+import { syncDir } from './checkpoint-store.js';
+
+/**
+ * The delivery queue. The first `memory_batches` waiting batches stay in
+ * memory; the rest go to disk (one file per batch, temp → fsync → rename),
+ * so an outage of ingest costs disk, bounded by `max_bytes`, not memory.
+ * At the cap the policy decides: `block` makes `push` wait (sources stop
+ * reading, nothing is lost), `drop_oldest` deletes the oldest spooled batch
+ * and counts its events.
+ *
+ *   push ─► [mem][mem][mem][mem][disk][disk]… ─► head() ─► shipper ─► remove()
+ */
+export interface SpoolEntry {
+  readonly seq: number;
+  readonly count: number;
+  readonly positions: Record<string, Position>;
+  /** Gzipped NDJSON body when held in memory. */
+  body: Buffer | null;
+  /** Path when spooled to disk. */
+  file: string | null;
+  /** Bytes on disk when spooled (header + body), else the body's length. */
+  size: number;
+}
+
+export interface SpoolOptions {
+  max_bytes: number;
+  when_full: 'block' | 'drop_oldest';
+  memory_batches: number;
+}
+
+interface Header {
+  v: 1;
+  count: number;
+  positions: Record<string, Position>;
+}
+
+export class Spool {
+  private readonly entries: SpoolEntry[] = [];
+  private seq = 0;
+  private diskBytesValue = 0;
+  private inFlight: SpoolEntry | null = null;
+  private waiters: Array<() => void> = [];
+  droppedEvents = 0;
+
+  private constructor(
+    readonly dir: string,
+    private options: SpoolOptions,
+    private readonly log: Logger,
+    /** Called for dropped batches so their positions count as handled. */
+    private readonly onDrop: (entry: SpoolEntry) => void,
+  ) {}
+
+  static async open(dir: string, options: SpoolOptions, log: Logger, onDrop: (entry: SpoolEntry) => void): Promise<Spool> {
+    await fsp.mkdir(dir, { recursive: true });
+    const spool = new Spool(dir, options, log, onDrop);
+    const names = (await fsp.readdir(dir)).filter((n) => /^\d{16}\.batch$/.test(n)).sort();
+    for (const name of names) {
+      const file = join(dir, name);
+      try {
+        const data = await fsp.readFile(file);
+        const nl = data.indexOf(10);
+        if (nl < 0) throw new Error('no header');
+        const header = JSON.parse(data.subarray(0, nl).toString('utf8')) as Header;
+        if (header.v !== 1 || typeof header.positions !== 'object' || !Number.isInteger(header.count)) throw new Error('bad header');
+        const seq = Number(name.slice(0, 16));
+        spool.entries.push({ seq, count: header.count, positions: header.positions, body: null, file, size: data.length });
+        spool.diskBytesValue += data.length;
+        spool.seq = Math.max(spool.seq, seq + 1);
+      } catch (err) {
+        const e = agentError('LS_AGENT_SPOOL_CORRUPT', file, (err as Error).message);
+        log.error(e.message, { code: e.code });
+        await fsp.rename(file, `${file}.corrupt`).catch(() => undefined);
+      }
+    }
+    // Leftover temp files are batches whose write never completed.
+    for (const n of (await fsp.readdir(dir)).filter((n) => n.endsWith('.tmp'))) await fsp.rm(join(dir, n), { force: true });
+    if (spool.entries.length > 0) log.info('Spooled batches from a previous run will be delivered first.', { batches: spool.entries.length, bytes: spool.diskBytesValue });
+    return spool;
+  }
+
+  setOptions(options: SpoolOptions): void {
+    this.options = options;
+    this.wake();
+  }
+
+  get diskBytes(): number {
+    return this.diskBytesValue;
+  }
+
+  get length(): number {
+    return this.entries.length;
+  }
+
+  /** Queues a batch; with `block` it resolves only once there is room. */
+  async push(body: Buffer, count: number, positions: Record<string, Position>): Promise<void> {
+    const seq = this.seq++;
+    const memCount = this.entries.filter((e) => e.body !== null && e !== this.inFlight).length;
+    if (memCount < this.options.memory_batches && this.entries.every((e) => e.file === null || e === this.inFlight)) {
+      this.entries.push({ seq, count, positions, body, file: null, size: body.length });
+      this.wake();
+      return;
+    }
+    const header = Buffer.from(JSON.stringify({ v: 1, count, positions } satisfies Header) + '\n');
+    const size = header.length + body.length;
+    while (this.diskBytesValue + size > this.options.max_bytes) {
+      if (this.options.when_full === 'drop_oldest') {
+        const victim = this.entries.find((e) => e.file !== null && e !== this.inFlight);
+        if (!victim) {
+          // Nothing spooled to drop: this batch itself does not fit.
+          this.droppedEvents += count;
+          this.onDrop({ seq, count, positions, body: null, file: null, size });
+          return;
+        }
+        this.entries.splice(this.entries.indexOf(victim), 1);
+        await this.deleteFile(victim);
+        this.droppedEvents += victim.count;
+        this.log.warn('The spool is full; the oldest spooled batch was dropped.', { events: victim.count });
+        this.onDrop(victim);
+      } else {
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
+      }
+    }
+    const file = join(this.dir, `${String(seq).padStart(16, '0')}.batch`);
+    const tmp = `${file}.tmp`;
+    const fh = await fsp.open(tmp, 'w');
+    try {
+      await fh.writev([header, body]);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsp.rename(tmp, file);
+    this.diskBytesValue += size;
+    // Keep FIFO order: entries are sorted by seq (a blocked push may finish late).
+    const entry: SpoolEntry = { seq, count, positions, body: null, file, size };
+    const at = this.entries.findIndex((e) => e.seq > seq);
+    if (at < 0) this.entries.push(entry);
+    else this.entries.splice(at, 0, entry);
+    this.wake();
+  }
+
+  /** The oldest batch, waiting for one when the queue is empty. */
+  async head(signal?: AbortSignal): Promise<SpoolEntry | null> {
+    while (this.entries.length === 0) {
+      if (signal?.aborted) return null;
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        signal?.addEventListener('abort', () => resolve(), { once: true });
+      });
+    }
+    this.inFlight = this.entries[0]!;
+    return this.inFlight;
+  }
+
+  async body(entry: SpoolEntry): Promise<Buffer> {
+    if (entry.body) return entry.body;
+    const data = await fsp.readFile(entry.file!);
+    return data.subarray(data.indexOf(10) + 1);
+  }
+
+  /** Removes a delivered (or permanently rejected) batch. */
+  async remove(entry: SpoolEntry): Promise<void> {
+    const i = this.entries.indexOf(entry);
+    if (i >= 0) this.entries.splice(i, 1);
+    if (this.inFlight === entry) this.inFlight = null;
+    await this.deleteFile(entry);
+    this.wake();
+  }
+
+  /**
+   * On shutdown, writes batches still in memory to disk so that they survive
+   * even if their source file is gone by the next start.
+   */
+  async persist(): Promise<void> {
+    for (const e of this.entries) {
+      if (e.file !== null || e.body === null) continue;
+      const header = Buffer.from(JSON.stringify({ v: 1, count: e.count, positions: e.positions } satisfies Header) + '\n');
+      const file = join(this.dir, `${String(e.seq).padStart(16, '0')}.batch`);
+      await fsp.writeFile(`${file}.tmp`, Buffer.concat([header, e.body]));
+      await fsp.rename(`${file}.tmp`, file);
+      e.file = file;
+      e.size = header.length + e.body.length;
+      this.diskBytesValue += e.size;
+    }
+    await syncDir(this.dir);
+  }
+
+  private async deleteFile(entry: SpoolEntry): Promise<void> {
+    if (entry.file === null) return;
+    await fsp.rm(entry.file, { force: true });
+    this.diskBytesValue -= entry.size;
+    entry.file = null;
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const resolve of w) resolve();
+  }
+}
