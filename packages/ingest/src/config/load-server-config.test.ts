@@ -1,0 +1,113 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadServerConfig } from './load-server-config.js';
+import { DEFAULT_SERVER_CONFIG } from './server-config.js';
+import { parseListen, isLoopback } from './parse-listen.js';
+
+function withFile(yaml: string, fn: (file: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-config-'));
+  try {
+    const file = join(dir, 'logship.yaml');
+    writeFileSync(file, yaml);
+    fn(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const TOKEN = 'agent-token-0123456789';
+
+test('no file: defaults, frozen, loopback listen', () => {
+  const c = loadServerConfig({}, {});
+  assert.equal(c.listen, '127.0.0.1:7700');
+  assert.equal(c.store.type, 'sqlite');
+  assert.equal(c.retention.default_days, 30);
+  assert.equal(c.limits.max_fields, DEFAULT_SERVER_CONFIG.limits.max_fields);
+  assert.ok(Object.isFrozen(c) && Object.isFrozen(c.limits) && Object.isFrozen(c.auth.tokens));
+  assert.throws(() => {
+    (c as { listen: string }).listen = 'x';
+  }, TypeError);
+});
+
+test('file with ${ENV} interpolation, defaults filled in, flags override the file', () => {
+  withFile(
+    `listen: 0.0.0.0:7701
+data: /var/lib/logship
+auth:
+  tokens:
+    - { name: agents, token: "\${AGENT_TOKEN}", scopes: [write] }
+    - { name: grafana, token: "\${READ_TOKEN:-read-token-0123456789}", scopes: [read] }
+retention: { default_days: 14 }
+saved_queries:
+  deploys: 'logger:"deploy" AND level:info'
+limits: { max_body_bytes: 1000 }
+`,
+    (file) => {
+      const c = loadServerConfig({ config: file }, { AGENT_TOKEN: TOKEN });
+      assert.equal(c.listen, '0.0.0.0:7701');
+      assert.equal(c.auth.tokens[0]!.token, TOKEN);
+      assert.equal(c.auth.tokens[1]!.token, 'read-token-0123456789');
+      assert.equal(c.retention.default_days, 14);
+      assert.equal(c.retention.check_interval_s, 600);
+      assert.equal(c.limits.max_body_bytes, 1000);
+      assert.equal(c.limits.max_decompressed_bytes, DEFAULT_SERVER_CONFIG.limits.max_decompressed_bytes);
+      assert.equal(c.saved_queries.deploys, 'logger:"deploy" AND level:info');
+
+      const o = loadServerConfig({ config: file, listen: '127.0.0.1:9', data: 'rel/dir' }, { AGENT_TOKEN: TOKEN });
+      assert.equal(o.listen, '127.0.0.1:9');
+      assert.equal(o.data, resolve('rel/dir'));
+    },
+  );
+});
+
+test('unknown keys are rejected with their path', () => {
+  withFile(`auth:\n  tokens:\n    - { name: a, token: "${TOKEN}", scopez: [read] }\n`, (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), {
+      code: 'LS_CONFIG_UNKNOWN_KEY',
+      message: /auth\.tokens\[0\]\.scopez/,
+    });
+  });
+  withFile('listen: 127.0.0.1:1\nlisten_port: 3\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_UNKNOWN_KEY', message: /"listen_port"/ });
+  });
+  withFile('retention: { default_days: 3, keep_forever: true }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /keep_forever/ });
+  });
+});
+
+test('invalid values, missing env, bad YAML, missing file', () => {
+  withFile('auth:\n  tokens:\n    - { name: a, token: short, scopes: [write] }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /auth\.tokens\[0\]\.token/ });
+  });
+  withFile(`auth:\n  tokens:\n    - { name: a, token: "${TOKEN}", scopes: [admin] }\n`, (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /scopes\[0\].*"read", "write"/ });
+  });
+  withFile('auth:\n  tokens:\n    - { name: a, token: "${NOPE}", scopes: [write] }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_ENV_MISSING', message: /auth\.tokens\[0\]\.token.*NOPE/ });
+  });
+  withFile('listen: [1, 2\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_YAML_SYNTAX' });
+  });
+  assert.throws(() => loadServerConfig({ config: '/nonexistent/logship.yaml' }, {}), { code: 'LS_CONFIG_READ_FAILED' });
+  assert.throws(() => loadServerConfig({ listen: 'nonsense' }, {}), { code: 'LS_CONFIG_BAD_LISTEN' });
+  assert.throws(() => loadServerConfig({ store: 'elasticsearch' }, {}), { code: 'LS_CONFIG_INVALID', message: /store\.url/ });
+  assert.throws(() => loadServerConfig({ store: 'mysql' }, {}), { code: 'LS_CONFIG_INVALID', message: /store\.type/ });
+});
+
+test('$${ is a literal ${', () => {
+  withFile('saved_queries: { lit: "message:$${HOME}" }\n', (file) => {
+    assert.equal(loadServerConfig({ config: file }, { HOME: '/root' }).saved_queries.lit, 'message:${HOME}');
+  });
+});
+
+test('listen addresses', () => {
+  assert.deepEqual(parseListen('127.0.0.1:7700'), { host: '127.0.0.1', port: 7700 });
+  assert.deepEqual(parseListen('[::1]:80'), { host: '::1', port: 80 });
+  assert.deepEqual(parseListen(':80'), { host: '0.0.0.0', port: 80 });
+  assert.throws(() => parseListen('host:99999'), { code: 'LS_CONFIG_BAD_LISTEN' });
+  assert.ok(isLoopback('127.0.0.1') && isLoopback('::1') && isLoopback('localhost'));
+  assert.ok(!isLoopback('0.0.0.0') && !isLoopback('10.0.0.1'));
+});

@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { validateRetentionConfig } from '../retention/retention-config.js';
+import { errors, LogshipError } from '../server/errors.js';
+import { interpolateEnv } from './interpolate-env.js';
+import { parseListen } from './parse-listen.js';
+import { DEFAULT_SERVER_CONFIG, SERVER_CONFIG_SCHEMA, deepFreeze, type ServerConfig } from './server-config.js';
+
+/** Command-line flags; each overrides the file. */
+export interface ConfigFlags {
+  config?: string;
+  data?: string;
+  listen?: string;
+  store?: string;
+  esUrl?: string;
+}
+
+// allErrors so that an unknown key is reported before what its misspelling made missing.
+const validate = new Ajv({ allErrors: true, strict: true }).compile(SERVER_CONFIG_SCHEMA);
+
+/*
+ * file ─ YAML ─ ${ENV} ─ flags ─ schema ─ defaults ─ freeze
+ */
+
+/** Reads, validates and freezes the server config. Throws LS_CONFIG_* errors. */
+export function loadServerConfig(
+  flags: ConfigFlags,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ServerConfig {
+  let fromFile: Record<string, unknown> = {};
+  if (flags.config !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(flags.config, 'utf8');
+    } catch (err) {
+      throw errors.configRead(flags.config, (err as Error).message);
+    }
+    let doc: unknown;
+    try {
+      doc = parseYaml(text);
+    } catch (err) {
+      throw errors.configSyntax(flags.config, (err as Error).message);
+    }
+    if (doc !== null && doc !== undefined) {
+      if (typeof doc !== 'object' || Array.isArray(doc)) throw errors.configInvalid('(root)', 'must be a mapping');
+      fromFile = interpolateEnv(doc, env) as Record<string, unknown>;
+    }
+  }
+  return buildServerConfig(fromFile, flags);
+}
+
+/** Validates an already-parsed config object with flags applied. */
+export function buildServerConfig(input: Record<string, unknown>, flags: ConfigFlags = {}): ServerConfig {
+  const raw = structuredClone(input);
+  if (flags.data !== undefined) raw.data = flags.data;
+  if (flags.listen !== undefined) raw.listen = flags.listen;
+  if (flags.store !== undefined || flags.esUrl !== undefined) {
+    const store = { ...((raw.store as Record<string, unknown> | undefined) ?? {}) };
+    if (flags.store !== undefined) store.type = flags.store;
+    if (flags.esUrl !== undefined) store.url = flags.esUrl;
+    store.type ??= flags.esUrl !== undefined ? 'elasticsearch' : 'sqlite';
+    raw.store = store;
+  }
+
+  if (!validate(raw)) {
+    const all = validate.errors ?? [];
+    throw schemaError(all.find((e) => e.keyword === 'additionalProperties') ?? all[0]);
+  }
+
+  const d = DEFAULT_SERVER_CONFIG;
+  const auth = (raw.auth ?? {}) as Partial<ServerConfig['auth']>;
+  const config: ServerConfig = {
+    listen: (raw.listen as string | undefined) ?? d.listen,
+    data: resolve((raw.data as string | undefined) ?? d.data),
+    store: (raw.store as ServerConfig['store'] | undefined) ?? d.store,
+    auth: {
+      tokens: auth.tokens ?? [],
+      rate_limit: { ...d.auth.rate_limit, ...auth.rate_limit },
+    },
+    retention: retention(raw.retention),
+    saved_queries: (raw.saved_queries as Record<string, string> | undefined) ?? {},
+    limits: { ...d.limits, ...(raw.limits as object | undefined) },
+    log: { ...d.log, ...(raw.log as object | undefined) },
+  };
+  parseListen(config.listen);
+  if (config.store.type === 'elasticsearch' && !config.store.url) {
+    throw errors.configInvalid('store.url', 'is required when store.type is elasticsearch');
+  }
+  checkTokens(config);
+  return deepFreeze(config);
+}
+
+function retention(value: unknown): ServerConfig['retention'] {
+  try {
+    return validateRetentionConfig(value);
+  } catch (err) {
+    throw errors.configInvalid('retention', `is invalid: ${(err as Error).message}`);
+  }
+}
+
+function checkTokens(config: ServerConfig): void {
+  const names = new Set<string>();
+  const secrets = new Set<string>();
+  config.auth.tokens.forEach((t, i) => {
+    if (names.has(t.name)) throw errors.configInvalid(`auth.tokens[${i}].name`, `repeats the name "${t.name}"`);
+    if (secrets.has(t.token)) throw errors.configInvalid(`auth.tokens[${i}].token`, 'repeats another token');
+    names.add(t.name);
+    secrets.add(t.token);
+  });
+}
+
+function schemaError(e: ErrorObject | undefined): LogshipError {
+  if (!e) return errors.configInvalid('(root)', 'is invalid');
+  // '/auth/tokens/0' → 'auth.tokens[0]'
+  const path = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`))
+    .join('')
+    .replace(/^\./, '');
+  if (e.keyword === 'additionalProperties') {
+    const key = (e.params as { additionalProperty: string }).additionalProperty;
+    return errors.configUnknownKey(path ? `${path}.${key}` : key);
+  }
+  if (e.keyword === 'enum') {
+    const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
+    return errors.configInvalid(path || '(root)', `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+  }
+  return errors.configInvalid(path || '(root)', e.message ?? 'is invalid');
+}

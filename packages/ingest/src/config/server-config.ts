@@ -1,0 +1,136 @@
+import type { RetentionConfig } from '../retention/retention-config.js';
+import { DEFAULT_RETENTION } from '../retention/retention-config.js';
+import { DEFAULT_NORMALIZE_LIMITS, type NormalizeLimits } from '../normalize/limits.js';
+
+export type Scope = 'read' | 'write';
+
+export interface TokenConfig {
+  name: string;
+  token: string;
+  scopes: Scope[];
+  /** Overrides auth.rate_limit.requests_per_s for this token. */
+  requests_per_s?: number;
+}
+
+export interface IngestLimits extends NormalizeLimits {
+  /** Request body as sent (compressed or not). */
+  max_body_bytes: number;
+  /** Body after gunzip: the guard against gzip bombs. */
+  max_decompressed_bytes: number;
+  /** One NDJSON line. */
+  max_line_bytes: number;
+}
+
+export interface ServerConfig {
+  /** HOST:PORT. */
+  listen: string;
+  /** Data folder of the SQLite store. */
+  data: string;
+  store: { type: 'sqlite' } | { type: 'elasticsearch'; url: string; api_key?: string; index_prefix?: string };
+  auth: {
+    tokens: TokenConfig[];
+    /** Per token; 0 turns the limit off. */
+    rate_limit: { requests_per_s: number; burst: number };
+  };
+  retention: RetentionConfig;
+  saved_queries: Record<string, string>;
+  limits: IngestLimits;
+  log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent' };
+}
+
+export const DEFAULT_SERVER_CONFIG: ServerConfig = deepFreeze({
+  // Loopback by default: nothing is exposed until someone decides to.
+  listen: '127.0.0.1:7700',
+  data: './logship-data',
+  store: { type: 'sqlite' },
+  auth: { tokens: [], rate_limit: { requests_per_s: 100, burst: 200 } },
+  retention: DEFAULT_RETENTION,
+  saved_queries: {},
+  limits: {
+    max_body_bytes: 10 * 1024 * 1024,
+    max_decompressed_bytes: 100 * 1024 * 1024,
+    max_line_bytes: 1024 * 1024,
+    ...DEFAULT_NORMALIZE_LIMITS,
+  },
+  log: { level: 'info' },
+});
+
+const positiveInt = { type: 'integer', minimum: 1 } as const;
+
+/**
+ * The file's shape. `additionalProperties: false` everywhere: a misspelt key
+ * is an error naming its path, never silently ignored. `retention` is
+ * validated by the retention module, which owns its shape.
+ */
+export const SERVER_CONFIG_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    listen: { type: 'string', minLength: 1 },
+    data: { type: 'string', minLength: 1 },
+    store: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type'],
+      properties: {
+        type: { enum: ['sqlite', 'elasticsearch'] },
+        url: { type: 'string', minLength: 1 },
+        api_key: { type: 'string' },
+        index_prefix: { type: 'string', minLength: 1 },
+      },
+    },
+    auth: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        tokens: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'token', 'scopes'],
+            properties: {
+              name: { type: 'string', minLength: 1 },
+              // Short tokens are guessable; 16 characters is the floor.
+              token: { type: 'string', minLength: 16 },
+              scopes: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['read', 'write'] } },
+              requests_per_s: { type: 'number', minimum: 0 },
+            },
+          },
+        },
+        rate_limit: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { requests_per_s: { type: 'number', minimum: 0 }, burst: positiveInt },
+        },
+      },
+    },
+    retention: { type: 'object' },
+    saved_queries: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } },
+    limits: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        max_body_bytes: positiveInt,
+        max_decompressed_bytes: positiveInt,
+        max_line_bytes: positiveInt,
+        max_fields: positiveInt,
+        max_depth: positiveInt,
+        max_value_bytes: positiveInt,
+      },
+    },
+    log: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { level: { enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] } },
+    },
+  },
+} as const;
+
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
