@@ -1,0 +1,80 @@
+/**
+ * `npm run bench` (full: 1M and 10M events) and `npm run bench:quick` (a small
+ * corpus, a couple of minutes). Runs every scenario, then regenerates
+ * BENCHMARKS.md and bench/chart.svg from the results.
+ *
+ *   node bench/run.mjs [--quick] [--sizes 1000000,10000000] [--runs 7] [--es URL]
+ *
+ * Figures are recorded here, never asserted in tests.
+ */
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { machineInfo } from './lib/machine.mjs';
+import { renderMarkdown, renderChart } from './lib/report.mjs';
+import { runRipgrep, runStoreBench } from './scenarios/store.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    sizes: { type: 'string' },
+    runs: { type: 'string' },
+    es: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const quick = values.quick;
+const sizes = (values.sizes ?? (quick ? '100000' : '1000000,10000000')).split(',').map(Number);
+const runs = Number(values.runs ?? (quick ? 5 : 7));
+const esUrl = values.es ?? process.env.LOGSHIP_BENCH_ES_URL ?? null;
+const work = join(tmpdir(), `logship-bench-${process.pid}`);
+await mkdir(work, { recursive: true });
+
+const results = {
+  date: new Date().toISOString(),
+  command: `npm run ${quick ? 'bench:quick' : 'bench'}${values.sizes ? ` -- --sizes ${values.sizes}` : ''}`,
+  machine: machineInfo(root),
+  runs,
+  scenarios: {},
+};
+const log = (...a) => console.error('[bench]', ...a);
+
+// Scenario files written by each room (bench/*.bench.mjs) export `run({ root, quick, runs, work })`.
+for (const f of (await readdir(join(root, 'bench'))).filter((f) => f.endsWith('.bench.mjs')).sort()) {
+  log(`running ${f}`);
+  try {
+    const mod = await import(pathToFileURL(join(root, 'bench', f)).href);
+    results.scenarios[f.replace('.bench.mjs', '')] = await mod.run({ root, quick, runs, work });
+  } catch (err) {
+    log(`${f} failed: ${err.stack ?? err}`);
+    results.scenarios[f.replace('.bench.mjs', '')] = { error: String(err.message ?? err) };
+  }
+}
+
+const endMs = Date.now();
+results.stores = [];
+for (const events of sizes) {
+  log(`sqlite: ${events} events`);
+  const sqlite = await runStoreBench({ root, work, events, runs, label: 'sqlite', endMs });
+  log(`ripgrep over ${sqlite.corpus.bytes} raw bytes`);
+  const rg = await runRipgrep(sqlite.corpus.file, runs);
+  let es = null;
+  if (esUrl) {
+    log(`elasticsearch: ${events} events`);
+    es = await runStoreBench({
+      root, work, events, runs, label: 'elasticsearch', endMs,
+      serverArgs: ['--store', 'elasticsearch', '--es-url', esUrl, '--es-index-prefix', `bench-${events}-${process.pid}`],
+    }).catch((err) => ({ error: String(err.message ?? err) }));
+  }
+  results.stores.push({ events, sqlite: { ingest: sqlite.ingest, queries: sqlite.queries }, ripgrep: rg, elasticsearch: es });
+}
+
+await mkdir(join(root, 'bench', 'results'), { recursive: true });
+await writeFile(join(root, 'bench', 'results', `${quick ? 'quick' : 'full'}.json`), JSON.stringify(results, null, 2));
+await writeFile(join(root, 'bench', 'chart.svg'), renderChart(results));
+await writeFile(join(root, 'BENCHMARKS.md'), renderMarkdown(results));
+log('wrote BENCHMARKS.md and bench/chart.svg');
+if (!values.keep) await rm(work, { recursive: true, force: true });

@@ -1,0 +1,153 @@
+/**
+ * Ingest and query benchmark for one store, beside ripgrep over the raw files.
+ *
+ *   corpus (scripts/corpus.mjs, N events over 7 days) ──► raw.ndjson ──► rg (baseline)
+ *        └── gzip NDJSON batches ──POST /api/v1/ingest──► logship serve ──► store
+ *                                   GET /api/v1/search|aggregate ◄── timed questions
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createWriteStream, statSync } from 'node:fs';
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { generateCorpus } from '../../scripts/corpus.mjs';
+import { cpuOver, peakRssMiB } from '../lib/proc-stats.mjs';
+import { startServer } from '../lib/processes.mjs';
+import { summarize, timeRuns } from '../lib/stats.mjs';
+
+const DAY = 86_400_000;
+
+/** The questions of the query API issue, as logship queries and as ripgrep commands. */
+export const QUESTIONS = [
+  {
+    name: 'selective field query, 24 h',
+    api: { path: '/api/v1/search', q: 'logger:"django.security" AND user_id:"user-uuid"', from: 'now-24h', limit: '100' },
+    rg: `rg -F '"name":"django.security"' RAW | rg -c -F '"user_id":"user-uuid"'`,
+  },
+  {
+    name: 'phrase query "login failed", 24 h',
+    api: { path: '/api/v1/search', q: '"login failed"', from: 'now-24h', limit: '100' },
+    rg: `rg -c -i 'login failed' RAW`,
+  },
+  {
+    name: 'duration_ms:>1000, 24 h',
+    api: { path: '/api/v1/search', q: 'duration_ms:>1000', from: 'now-24h', limit: '100' },
+    rg: `rg -c '"duration_ms":[1-9][0-9]{3,}' RAW`,
+  },
+  {
+    name: 'terms aggregation of logger, 24 h',
+    api: { path: '/api/v1/aggregate', q: '', type: 'terms', field: 'logger', from: 'now-24h' },
+    rg: `rg -o '"name":"[^"]*"' RAW | sort | uniq -c | sort -rn | head -10`,
+  },
+  {
+    name: 'date histogram, 7 days',
+    api: { path: '/api/v1/aggregate', q: '', type: 'date_histogram', interval: '1h', from: 'now-7d' },
+    rg: `rg -o '"asctime":"[0-9-]+ [0-9]{2}' RAW | sort | uniq -c | wc -l`,
+  },
+];
+
+async function dirBytes(dir) {
+  let total = 0;
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) total += (await stat(join(e.parentPath ?? e.path, e.name))).size;
+  }
+  return total;
+}
+
+/** Writes the corpus as raw NDJSON and returns its path and size. */
+export async function writeCorpus(dir, events, endMs) {
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `raw-${events}.ndjson`);
+  const out = createWriteStream(file);
+  let buf = '';
+  for (const { line } of generateCorpus({ events, days: 6.9, seed: 7, endMs })) {
+    buf += line + '\n';
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
+      buf = '';
+    }
+  }
+  out.end(buf);
+  await new Promise((r) => out.once('finish', r));
+  return { file, bytes: statSync(file).size };
+}
+
+/** POSTs the corpus in gzip batches, `concurrency` at a time. */
+async function ingestFile(url, file, { batch = 5000, concurrency = 2 }) {
+  const { createReadStream } = await import('node:fs');
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  let lines = [];
+  let sent = 0;
+  const inflight = new Set();
+  const post = async (body) => {
+    const res = await fetch(`${url}/api/v1/ingest`, {
+      method: 'POST', headers: { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' }, body: gzipSync(body),
+    });
+    const ans = await res.json();
+    if (!res.ok) throw new Error(`ingest ${res.status}: ${JSON.stringify(ans).slice(0, 300)}`);
+    sent += ans.stored + ans.duplicates + ans.expired;
+  };
+  const flush = async () => {
+    const body = lines.join('\n') + '\n';
+    lines = [];
+    const p = post(body).finally(() => inflight.delete(p));
+    inflight.add(p);
+    if (inflight.size >= concurrency) await Promise.race(inflight);
+  };
+  for await (const line of rl) {
+    lines.push(line);
+    if (lines.length >= batch) await flush();
+  }
+  if (lines.length) await flush();
+  await Promise.all(inflight);
+  return sent;
+}
+
+export async function runStoreBench({ root, work, events, runs, label, serverArgs = [], endMs }) {
+  const corpus = await writeCorpus(join(work, 'corpus'), events, endMs);
+  const dataDir = join(work, `data-${label}-${events}`);
+  const server = await startServer(root, { dataDir, args: serverArgs });
+  try {
+    const { wallMs, cores } = await cpuOver(server.pid, () => ingestFile(server.url, corpus.file, {}));
+    const ingest = {
+      events, raw_bytes: corpus.bytes, seconds: wallMs / 1000,
+      events_per_s: events / (wallMs / 1000), server_cores: cores, server_peak_rss_mib: peakRssMiB(server.pid),
+    };
+    if (label === 'sqlite') {
+      ingest.disk_bytes = await dirBytes(dataDir);
+      ingest.disk_per_raw_byte = ingest.disk_bytes / corpus.bytes;
+    }
+    const queries = [];
+    for (const qd of QUESTIONS) {
+      const { path, ...params } = qd.api;
+      const qs = new URLSearchParams(params);
+      let hits = null;
+      const times = await timeRuns(async () => {
+        const res = await fetch(`${server.url}${path}?${qs}`);
+        const body = await res.json();
+        if (!res.ok) throw new Error(`${qd.name}: ${res.status} ${JSON.stringify(body)}`);
+        hits = body.total?.value ?? body.buckets?.length ?? null;
+      }, { runs, warmup: 1 });
+      queries.push({ name: qd.name, query: qd.api.q, ...summarize(times), result_size: hits });
+    }
+    return { ingest, queries, corpus };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** The same questions answered by ripgrep over the raw NDJSON (no time filter: rg cannot). */
+export async function runRipgrep(corpusFile, runs) {
+  const rg = spawnSync('rg', ['--version']);
+  if (rg.status !== 0) return null;
+  const out = [];
+  for (const qd of QUESTIONS) {
+    const cmd = qd.rg.replaceAll('RAW', corpusFile);
+    const times = await timeRuns(() => { execFileSync('bash', ['-c', cmd], { stdio: ['ignore', 'pipe', 'ignore'] }); }, { runs, warmup: 1 });
+    out.push({ name: qd.name, command: qd.rg.replaceAll('RAW', '<raw.ndjson>'), ...summarize(times) });
+  }
+  return out;
+}
+
+export { DAY };
