@@ -1,0 +1,3 @@
+export { runSearchCli, SEARCH_USAGE } from './cli/search.js';
+export { runTopCli, runCountCli, TOP_USAGE, COUNT_USAGE } from './cli/aggregate-cli.js';
+export { EXIT, CliError } from './cli/client.js';

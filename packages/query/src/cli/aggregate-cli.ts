@@ -1,0 +1,85 @@
+/**
+ * Quick aggregations from the terminal:
+ *   logship top FIELD [QUERY] [--size N]   most frequent values of FIELD
+ *   logship count [QUERY]                  how many events match
+ * Both take --server, --from, --to, --token and --json like `logship search`.
+ */
+import { parseArgs } from 'node:util';
+import { CliError, EXIT, defaultServer, getJson } from './client.js';
+
+const COMMON = {
+  server: { type: 'string' },
+  from: { type: 'string', default: 'now-1h' },
+  to: { type: 'string', default: 'now' },
+  token: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+export const TOP_USAGE = `usage: logship top FIELD [QUERY] [--size N] [--from now-1h] [--to now] [--server URL] [--json]`;
+export const COUNT_USAGE = `usage: logship count [QUERY] [--from now-1h] [--to now] [--server URL] [--json]`;
+
+interface TermsAnswer {
+  buckets: { key: string; count: number }[];
+  other_count: number;
+  missing_count: number;
+}
+
+async function guarded(fn: () => Promise<number>): Promise<number> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof CliError) {
+      process.stderr.write(`${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}
+
+export async function runTopCli(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...COMMON, size: { type: 'string', default: '10' } } });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${TOP_USAGE}\n`);
+    return EXIT.USAGE;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) { out.write(`${TOP_USAGE}\n`); return EXIT.OK; }
+  const [field, ...rest] = positionals;
+  if (!field) { process.stderr.write(`${TOP_USAGE}\n`); return EXIT.USAGE; }
+  const client = { server: values.server ?? defaultServer(), token: values.token ?? process.env.LOGSHIP_TOKEN };
+  return guarded(async () => {
+    const params = new URLSearchParams({ type: 'terms', field, size: values.size, q: rest.join(' '), from: values.from, to: values.to });
+    const ans = await getJson<TermsAnswer>(client, '/api/v1/aggregate', params);
+    if (values.json) {
+      out.write(`${JSON.stringify(ans)}\n`);
+    } else {
+      const width = Math.max(5, ...ans.buckets.map((b) => String(b.count).length));
+      for (const b of ans.buckets) out.write(`${String(b.count).padStart(width)}  ${b.key}\n`);
+      if (ans.other_count > 0) out.write(`${String(ans.other_count).padStart(width)}  (other)\n`);
+      if (ans.missing_count > 0) out.write(`${String(ans.missing_count).padStart(width)}  (no ${field})\n`);
+    }
+    return ans.buckets.length > 0 ? EXIT.OK : EXIT.NO_MATCH;
+  });
+}
+
+export async function runCountCli(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: COMMON });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${COUNT_USAGE}\n`);
+    return EXIT.USAGE;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) { out.write(`${COUNT_USAGE}\n`); return EXIT.OK; }
+  const client = { server: values.server ?? defaultServer(), token: values.token ?? process.env.LOGSHIP_TOKEN };
+  return guarded(async () => {
+    const params = new URLSearchParams({ q: positionals.join(' '), from: values.from, to: values.to, limit: '1' });
+    const ans = await getJson<{ total: { value: number; relation: string } }>(client, '/api/v1/search', params);
+    out.write(values.json ? `${JSON.stringify(ans.total)}\n` : `${ans.total.relation === 'gte' ? '≥' : ''}${ans.total.value}\n`);
+    return ans.total.value > 0 ? EXIT.OK : EXIT.NO_MATCH;
+  });
+}

@@ -1,0 +1,73 @@
+/**
+ * A small HTTP client for the query API, shared by the CLI commands. It
+ * turns the API's error bodies into `CliError`s with a stable exit code.
+ */
+export const EXIT = Object.freeze({
+  /** Found something (search: at least one hit). */
+  OK: 0,
+  /** Ran fine, found nothing (like grep). */
+  NO_MATCH: 1,
+  /** The user's mistake: bad flag, bad query (syntax error with caret). */
+  USAGE: 2,
+  /** The server could not be reached or failed. */
+  SERVER: 3,
+});
+
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode: number) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export interface ClientOptions {
+  server: string;
+  token?: string | undefined;
+}
+
+export function defaultServer(): string {
+  return process.env.LOGSHIP_URL ?? 'http://127.0.0.1:7700';
+}
+
+interface ErrorBody {
+  error?: { code?: string; message?: string; caret?: string };
+}
+
+/** GET an API path; returns the parsed JSON body or throws a CliError. */
+export async function getJson<T>(opts: ClientOptions, path: string, params: URLSearchParams): Promise<T> {
+  const res = await request(opts, `${path}?${params}`);
+  const text = await res.text();
+  if (!res.ok) throw errorFromBody(res.status, text);
+  return JSON.parse(text) as T;
+}
+
+export async function request(opts: ClientOptions, pathAndQuery: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (opts.token) headers.set('authorization', `Bearer ${opts.token}`);
+  const url = `${opts.server.replace(/\/+$/, '')}${pathAndQuery}`;
+  try {
+    return await fetch(url, { ...init, headers });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new CliError(
+      `cannot reach the logship server at ${opts.server} (${cause?.code ?? cause?.message ?? (err as Error).message}); ` +
+        'is `logship serve` running? Set --server or LOGSHIP_URL.',
+      EXIT.SERVER,
+    );
+  }
+}
+
+export function errorFromBody(status: number, text: string): CliError {
+  let body: ErrorBody = {};
+  try {
+    body = JSON.parse(text) as ErrorBody;
+  } catch {
+    // not JSON: fall through with the raw text
+  }
+  const e = body.error;
+  const message = e?.message ?? text.slice(0, 500);
+  const code = e?.code ? ` [${e.code}]` : '';
+  const caret = e?.caret ? `\n${e.caret}` : '';
+  const exitCode = status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 429 ? EXIT.USAGE : EXIT.SERVER;
+  return new CliError(`error ${status}${code}: ${message}${caret}`, exitCode);
+}

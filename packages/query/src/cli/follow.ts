@@ -1,0 +1,81 @@
+/**
+ * Follows /api/v1/tail (server-sent events) and hands each event to `emit`.
+ * Reconnects with Last-Event-ID after a dropped connection, so a server
+ * restart loses nothing that was committed meanwhile.
+ */
+import { CliError, EXIT, errorFromBody, request, type ClientOptions } from './client.js';
+
+export async function follow(
+  client: ClientOptions,
+  q: string,
+  emit: (ev: Record<string, unknown>) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  let lastId: string | undefined;
+  let failures = 0;
+  while (!signal.aborted) {
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (lastId) headers['last-event-id'] = lastId;
+    let res: Response;
+    try {
+      res = await request(client, `/api/v1/tail?${new URLSearchParams({ q })}`, { headers, signal });
+    } catch (err) {
+      if (signal.aborted) return;
+      if (++failures > 30) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(1000 * failures, 5000)));
+      continue;
+    }
+    if (!res.ok) {
+      const err = errorFromBody(res.status, await res.text());
+      if (err.exitCode === EXIT.USAGE) throw err;
+      if (++failures > 30) throw err;
+      await new Promise((r) => setTimeout(r, 2000));
+      continue;
+    }
+    failures = 0;
+    try {
+      for await (const frame of sseFrames(res.body!)) {
+        if (frame.id) lastId = frame.id;
+        if (frame.event === 'log' && frame.data) emit(JSON.parse(frame.data) as Record<string, unknown>);
+        if (frame.event === 'error' && frame.data) process.stderr.write(`server: ${frame.data}\n`);
+      }
+    } catch (err) {
+      if (signal.aborted) return;
+      if (err instanceof CliError) throw err;
+      // dropped connection: reconnect from lastId
+    }
+  }
+}
+
+interface SseFrame {
+  id?: string;
+  event?: string;
+  data?: string;
+}
+
+/** Splits a text/event-stream body into frames (blank-line separated). */
+export async function* sseFrames(body: ReadableStream<Uint8Array>): AsyncGenerator<SseFrame> {
+  const decoder = new TextDecoder();
+  let buf = '';
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    buf += decoder.decode(chunk, { stream: true });
+    let end: number;
+    while ((end = buf.indexOf('\n\n')) >= 0) {
+      const raw = buf.slice(0, end);
+      buf = buf.slice(end + 2);
+      const frame: SseFrame = {};
+      const data: string[] = [];
+      for (const line of raw.split('\n')) {
+        if (line.startsWith(':')) continue;
+        const colon = line.indexOf(':');
+        const key = colon < 0 ? line : line.slice(0, colon);
+        const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+        if (key === 'data') data.push(value);
+        else if (key === 'id') frame.id = value;
+        else if (key === 'event') frame.event = value;
+      }
+      if (data.length > 0) frame.data = data.join('\n');
+      if (frame.data !== undefined || frame.id !== undefined) yield frame;
+    }
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * `logship search QUERY [--server URL] [--from now-1h] [--to now] [--limit N]
+ *                       [--sort desc|asc] [--fields a,b|*] [--json] [--follow] [--token T]`
+ *
+ * Prints matching events readably (colored on a terminal) or as NDJSON with
+ * --json. Exit codes: 0 found, 1 nothing found, 2 usage or query mistake
+ * (syntax errors show a caret under the mistake), 3 server unreachable/failed.
+ */
+import { parseArgs } from 'node:util';
+import { CliError, EXIT, defaultServer, getJson } from './client.js';
+import { follow } from './follow.js';
+import { formatEvent } from './format-event.js';
+
+interface SearchAnswer {
+  hits: Record<string, unknown>[];
+  total: { value: number; relation: 'eq' | 'gte' };
+  next_cursor: string | null;
+}
+
+export const SEARCH_USAGE = `usage: logship search QUERY [options]
+
+  --server URL      logship server (default $LOGSHIP_URL or http://127.0.0.1:7700)
+  --from EXPR       start: ISO date or date math (default now-1h)
+  --to EXPR         end (default now)
+  --limit N         at most N events (default 100)
+  --sort desc|asc   newest first (default) or oldest first
+  --fields LIST     extra fields to show, comma-separated, or * for all
+  --json            one JSON event per line (for pipes)
+  --follow, -f      after the results, stream new matching events until Ctrl-C
+  --token TOKEN     read token (default $LOGSHIP_TOKEN)
+
+exit codes: 0 found, 1 nothing found, 2 usage or query error, 3 server error`;
+
+export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  let values;
+  let positionals;
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        server: { type: 'string' },
+        from: { type: 'string', default: 'now-1h' },
+        to: { type: 'string', default: 'now' },
+        limit: { type: 'string', default: '100' },
+        sort: { type: 'string', default: 'desc' },
+        fields: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        follow: { type: 'boolean', short: 'f', default: false },
+        token: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${SEARCH_USAGE}\n`);
+    return EXIT.USAGE;
+  }
+  if (values.help) {
+    out.write(`${SEARCH_USAGE}\n`);
+    return EXIT.OK;
+  }
+  const limit = Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1) {
+    process.stderr.write(`--limit must be a positive whole number, not "${values.limit}"\n`);
+    return EXIT.USAGE;
+  }
+  if (values.sort !== 'desc' && values.sort !== 'asc') {
+    process.stderr.write(`--sort is desc or asc, not "${values.sort}"\n`);
+    return EXIT.USAGE;
+  }
+  const q = positionals.join(' ');
+  const client = { server: values.server ?? defaultServer(), token: values.token ?? process.env.LOGSHIP_TOKEN };
+  const params = new URLSearchParams({ q, from: values.from, to: values.to, sort: values.sort });
+  const fields = values.fields ? values.fields.split(',').map((f) => f.trim()).filter(Boolean) : [];
+  const color = !values.json && (out as NodeJS.WriteStream).isTTY === true && !process.env.NO_COLOR;
+  let printed = 0;
+  let cursor: string | null = null;
+  const print = (hit: Record<string, unknown>) =>
+    out.write(values.json ? `${JSON.stringify(hit)}\n` : `${formatEvent(hit, { color, fields })}\n`);
+  try {
+    if (values.follow) {
+      // Like `tail -f`: the last N matching events oldest first, then live.
+      params.set('sort', 'desc');
+      params.set('limit', String(Math.min(limit, 1000)));
+      const page = await getJson<SearchAnswer>(client, '/api/v1/search', params);
+      for (const hit of page.hits.reverse()) print(hit);
+      const ac = new AbortController();
+      const stop = () => ac.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        await follow(client, q, print, ac.signal);
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+      return EXIT.OK;
+    }
+    // Page through until the limit: the server caps one page's size.
+    while (printed < limit) {
+      params.set('limit', String(Math.min(limit - printed, 1000)));
+      if (cursor) params.set('cursor', cursor);
+      const page: SearchAnswer = await getJson<SearchAnswer>(client, '/api/v1/search', params);
+      for (const hit of page.hits) print(hit);
+      printed += page.hits.length;
+      cursor = page.next_cursor;
+      if (!cursor || page.hits.length === 0) break;
+    }
+  } catch (err) {
+    if (err instanceof CliError) {
+      process.stderr.write(`${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+  return printed > 0 ? EXIT.OK : EXIT.NO_MATCH;
+}

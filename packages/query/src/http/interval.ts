@@ -1,0 +1,31 @@
+import { apiErrors } from './api-error.js';
+
+const UNIT_MS: Record<string, number> = {
+  ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000,
+};
+
+/** Round intervals a histogram may pick automatically, smallest first. */
+const NICE_MS = [
+  1_000, 5_000, 10_000, 30_000, 60_000, 5 * 60_000, 10 * 60_000, 30 * 60_000,
+  3_600_000, 3 * 3_600_000, 6 * 3_600_000, 12 * 3_600_000, 86_400_000, 7 * 86_400_000,
+];
+
+/**
+ * `30s`, `1m`, `1h`, `1d`… → milliseconds; `auto` (or nothing) picks the
+ * smallest round interval that gives at most `maxBuckets` buckets over the
+ * range, like Kibana's auto interval.
+ */
+export function resolveInterval(text: string | undefined, rangeMs: number, maxBuckets = 120): number {
+  if (text === undefined || text === '' || text === 'auto') {
+    for (const ms of NICE_MS) if (rangeMs / ms <= maxBuckets) return ms;
+    return NICE_MS[NICE_MS.length - 1]!;
+  }
+  const m = /^(\d+)(ms|s|m|h|d|w)$/.exec(text);
+  if (!m) throw apiErrors.badRequest(`interval "${text}" is not like 30s, 1m, 1h, 1d or auto`);
+  const ms = Number(m[1]) * UNIT_MS[m[2]!]!;
+  if (ms <= 0) throw apiErrors.badRequest('interval must be positive');
+  if (rangeMs / ms > 10_000) {
+    throw apiErrors.badRequest(`interval ${text} gives more than 10000 buckets over this range; pick a larger one`);
+  }
+  return ms;
+}

@@ -1,0 +1,86 @@
+/**
+ * The query HTTP API as a fastify plugin. The server (packages/ingest)
+ * registers it next to the ingest route; its auth hook reads each route's
+ * `config.scope` ('read' here).
+ *
+ *   GET|POST /api/v1/search      q, from, to, limit, sort, fields, cursor
+ *   GET|POST /api/v1/aggregate   q, from, to, type, field, size, interval, percents
+ *   GET      /api/v1/tail        q, after / Last-Event-ID → server-sent events
+ *   GET      /api/v1/queries     saved queries (built-in + configured)
+ *   GET      /api/v1/queries/:name/search
+ */
+import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { LogReader } from '../log-reader.js';
+import { ApiError } from './api-error.js';
+import { registerAggregateRoute } from './aggregate-route.js';
+import { makeQueryCompiler } from './query-compiler.js';
+import { registerSavedQueryRoutes } from './saved-query-routes.js';
+import { BUILTIN_SAVED_QUERIES } from './saved-queries.js';
+import { registerSearchRoute } from './search-route.js';
+import type { LiveFeed } from './live-feed.js';
+
+export interface QueryApiOptions {
+  reader: LogReader;
+  /** The clock for `now` in date math; injectable for tests. */
+  now?: () => number;
+  /** User-defined saved queries; they override built-ins of the same name. */
+  savedQueries?: Record<string, string>;
+  defaultLimit?: number;
+  maxLimit?: number;
+  /** Default start of the time range when `from` is not given. */
+  defaultFrom?: string;
+  /** Newly committed events, for /api/v1/tail; without it the route is absent. */
+  feed?: LiveFeed;
+  tailHeartbeatMs?: number;
+}
+
+export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, opts) => {
+  const now = opts.now ?? Date.now;
+  const saved = Object.freeze({ ...BUILTIN_SAVED_QUERIES, ...(opts.savedQueries ?? {}) });
+  const compile = makeQueryCompiler(saved);
+  const defaultFrom = opts.defaultFrom ?? 'now-15m';
+  app.setErrorHandler(queryErrorHandler);
+  registerSearchRoute(app, {
+    reader: opts.reader, now, compile, defaultFrom,
+    defaultLimit: opts.defaultLimit ?? 100,
+    maxLimit: opts.maxLimit ?? 10_000,
+  });
+  registerAggregateRoute(app, { reader: opts.reader, now, compile, defaultFrom, maxTermsSize: 1000 });
+  registerSavedQueryRoutes(app, { saved });
+};
+
+interface CodedError {
+  code?: unknown;
+  statusCode?: unknown;
+  message: string;
+}
+
+/** Query errors (syntax, limits, unsupported) carry their position fields; they are the user's mistake: 400. */
+const QUERY_ERROR_FIELDS = ['offset', 'line', 'column', 'expected', 'found', 'caret', 'limit'] as const;
+
+export function queryErrorHandler(this: FastifyInstance, err: FastifyError | Error, _req: unknown, reply: import('fastify').FastifyReply): void {
+  if (err instanceof ApiError) {
+    void reply.status(err.statusCode).send(err.toJSON());
+    return;
+  }
+  const coded = err as CodedError;
+  if (typeof coded.code === 'string' && coded.code.startsWith('LS_QUERY_')) {
+    const details: Record<string, unknown> = {};
+    for (const k of QUERY_ERROR_FIELDS) {
+      const v = (err as unknown as Record<string, unknown>)[k];
+      if (v !== undefined) details[k] = v;
+    }
+    void reply.status(400).send({ error: { code: coded.code, message: err.message, ...details } });
+    return;
+  }
+  if ('validation' in err && err.validation) {
+    void reply.status(400).send({ error: { code: 'LS_API_BAD_REQUEST', message: err.message } });
+    return;
+  }
+  if (typeof coded.code === 'string' && coded.code.startsWith('LS_') && typeof coded.statusCode === 'number') {
+    void reply.status(coded.statusCode).send({ error: { code: coded.code, message: err.message } });
+    return;
+  }
+  this.log.error({ err }, 'query API request failed');
+  void reply.status(500).send({ error: { code: 'LS_API_INTERNAL', message: 'internal error; see the server log' } });
+}

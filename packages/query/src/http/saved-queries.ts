@@ -1,0 +1,35 @@
+/**
+ * Saved queries: names for the questions operators ask every day. Built-ins
+ * can be overridden or extended by the server config's `saved_queries`.
+ * A query refers to one with `@name` (e.g. `q=@errors AND host:web-1`).
+ */
+export const BUILTIN_SAVED_QUERIES: Readonly<Record<string, string>> = Object.freeze({
+  errors: 'level:(error OR critical OR alert OR emergency)',
+  'slow-requests': 'duration_ms:>1000',
+  // Django's security logger, sshd's "Failed password", and HTTP 401 answers
+  // on login paths (nginx access logs).
+  'failed-logins':
+    '(logger:"django.security" AND message:"login failed") OR message:"Failed password" OR (status:401 AND path:*login*)',
+});
+
+const REF = /(^|[\s(!+-])@([A-Za-z][\w-]*)/g;
+
+/**
+ * Replaces `@name` references with the saved query text, in parentheses so
+ * the precedence of the surrounding query is kept. Unknown names are left
+ * for the caller to report.
+ */
+export function expandSavedQueries(
+  q: string,
+  saved: Readonly<Record<string, string>>,
+  onUnknown: (name: string) => never,
+): string {
+  if (!q.includes('@')) return q;
+  return q.replace(REF, (whole, lead: string, name: string) => {
+    // `@timestamp` is a field, not a reference.
+    if (name === 'timestamp') return whole;
+    const text = saved[name];
+    if (text === undefined) return onUnknown(name);
+    return `${lead}(${text})`;
+  });
+}

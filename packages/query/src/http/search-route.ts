@@ -1,0 +1,93 @@
+import './route-config.js';
+import type { FastifyInstance } from 'fastify';
+import type { LogReader, SortOrder } from '../log-reader.js';
+import { resolveTimeRange } from './time-range.js';
+import type { QueryCompiler } from './query-compiler.js';
+
+export interface SearchRouteOptions {
+  reader: LogReader;
+  now: () => number;
+  compile: QueryCompiler;
+  defaultLimit: number;
+  maxLimit: number;
+  defaultFrom: string;
+}
+
+interface SearchParams {
+  q?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+  sort?: SortOrder;
+  fields?: string | string[];
+  cursor?: string;
+}
+
+const paramsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    q: { type: 'string', description: 'Query in the logship language; empty or * matches everything' },
+    from: { type: 'string', description: 'Start of the time range: ISO date, epoch ms or date math (default now-15m)' },
+    to: { type: 'string', description: 'End of the time range, inclusive (default now)' },
+    limit: { type: 'integer', minimum: 1, description: 'Maximum hits (default 100, capped by the server)' },
+    sort: { type: 'string', enum: ['desc', 'asc'], description: 'By @timestamp (default desc: newest first)' },
+    fields: {
+      anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+      description: 'Projection: comma-separated field names to return',
+    },
+    cursor: { type: 'string', description: 'next_cursor of the previous page' },
+  },
+} as const;
+
+const responseSchema = {
+  200: {
+    type: 'object',
+    properties: {
+      hits: { type: 'array', items: { type: 'object', additionalProperties: true } },
+      total: {
+        type: 'object',
+        properties: { value: { type: 'integer' }, relation: { type: 'string', enum: ['eq', 'gte'] } },
+      },
+      took_ms: { type: 'number' },
+      next_cursor: { type: ['string', 'null'] },
+    },
+  },
+} as const;
+
+/** GET and POST /api/v1/search: the same parameters as query string or JSON body. */
+export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptions): void {
+  const handler = async (params: SearchParams) => {
+    const started = performance.now();
+    const now = opts.now();
+    const query = opts.compile(params.q ?? '');
+    const range = resolveTimeRange(params.from, params.to, now, opts.defaultFrom);
+    const fields = typeof params.fields === 'string'
+      ? params.fields.split(',').map((f) => f.trim()).filter(Boolean)
+      : params.fields;
+    const result = await opts.reader.search({
+      query,
+      ...range,
+      limit: Math.min(params.limit ?? opts.defaultLimit, opts.maxLimit),
+      sort: params.sort ?? 'desc',
+      cursor: params.cursor ?? null,
+      ...(fields && fields.length > 0 ? { fields } : {}),
+      now,
+    });
+    return {
+      hits: result.hits,
+      total: result.total,
+      took_ms: Math.round((performance.now() - started) * 100) / 100,
+      next_cursor: result.next_cursor,
+    };
+  };
+  const common = { config: { scope: 'read' as const }, schema: { response: responseSchema } };
+  app.get<{ Querystring: SearchParams }>('/api/v1/search', {
+    ...common,
+    schema: { ...common.schema, querystring: paramsSchema, summary: 'Search events' },
+  }, (req) => handler(req.query));
+  app.post<{ Body: SearchParams }>('/api/v1/search', {
+    ...common,
+    schema: { ...common.schema, body: paramsSchema, summary: 'Search events (parameters as JSON body)' },
+  }, (req) => handler(req.body ?? {}));
+}
