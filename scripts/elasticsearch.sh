@@ -9,8 +9,8 @@
 #   status  exit 0 and print the URL when it answers, exit 1 otherwise.
 #   url     print the URL it listens (or would listen) on.
 #
-# The integ-test-zip has no x-pack (no security, no ILM): plain HTTP, which is
-# what the store's tests want. 8.x runs on Java 17; 9.x would need Java 21+.
+# The integ-test-zip has no ILM; its security module is switched off below, so
+# it speaks plain HTTP, which is what the store's tests want. 8.x runs on Java 17; 9.x would need Java 21+.
 #
 # Environment:
 #   LOGSHIP_ES_VERSION  default 8.19.21 (the newest 8.x on Maven Central)
@@ -107,7 +107,8 @@ start() {
     java_home="${ES_JAVA_HOME:-${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}}"
     say "starting elasticsearch ${VERSION} on ${URL} (heap ${HEAP}, state ${STATE})"
     # disk thresholds off: a shared build disk above 90% must not turn the
-    # test indices read-only.
+    # test indices read-only. Security off: this zip does carry the
+    # security module, and its auto-configuration would switch HTTP to TLS.
     as_es_user env ES_JAVA_HOME="$java_home" ES_PATH_CONF="$STATE/config" ES_TMPDIR="$STATE/tmp" \
       "${ES_HOME}/bin/elasticsearch" -d -p "$PIDFILE" \
       -E cluster.name=logship-test \
@@ -120,6 +121,7 @@ start() {
       -E path.logs="$STATE/logs" \
       -E cluster.routing.allocation.disk.threshold_enabled=false \
       -E action.destructive_requires_name=false \
+      -E xpack.security.enabled=false \
       >"$STATE/launcher.log" 2>&1 || {
         echo "elasticsearch.sh: launcher failed:" >&2
         cat "$STATE/launcher.log" >&2
