@@ -18,6 +18,7 @@ import { registerSavedQueryRoutes } from './saved-query-routes.js';
 import { BUILTIN_SAVED_QUERIES } from './saved-queries.js';
 import { registerSearchRoute } from './search-route.js';
 import type { LiveFeed } from './live-feed.js';
+import { registerTailRoute } from './tail-route.js';
 
 export interface QueryApiOptions {
   reader: LogReader;
@@ -47,6 +48,12 @@ export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, o
   });
   registerAggregateRoute(app, { reader: opts.reader, now, compile, defaultFrom, maxTermsSize: 1000 });
   registerSavedQueryRoutes(app, { saved });
+  if (opts.feed) {
+    registerTailRoute(app, {
+      reader: opts.reader, feed: opts.feed, now, compile,
+      heartbeatMs: opts.tailHeartbeatMs ?? 15_000, maxQueue: 10_000, maxStreams: 100,
+    });
+  }
 };
 
 interface CodedError {

@@ -1,0 +1,166 @@
+/**
+ * GET /api/v1/tail?q=QUERY — matching events as server-sent events, as they
+ * are committed.
+ *
+ *   ingest ─commit─► LiveFeed.publish ─► per-connection matcher ─► queue ─► SSE `event: log`
+ *                                                         heartbeat ─► `: keep-alive` every N s
+ *
+ * Each event's SSE id is `<epoch ms>|<event.id>`. A client that reconnects
+ * with `Last-Event-ID` (or `?after=`) first gets, from the store, what was
+ * committed after that position in timestamp order, then the live stream.
+ * Events that arrive late with an older timestamp than the position are not
+ * replayed (the position is a time, not an ingest sequence).
+ */
+import './route-config.js';
+import type { FastifyInstance } from 'fastify';
+import type { LogEvent } from '../event.js';
+import type { LogReader } from '../log-reader.js';
+import { compileMatcher } from '../matcher.js';
+import { apiErrors } from './api-error.js';
+import type { LiveFeed } from './live-feed.js';
+import type { QueryCompiler } from './query-compiler.js';
+
+export interface TailRouteOptions {
+  reader: LogReader;
+  feed: LiveFeed;
+  now: () => number;
+  compile: QueryCompiler;
+  heartbeatMs: number;
+  /** Events buffered for one slow client before it is cut off. */
+  maxQueue: number;
+  maxStreams: number;
+}
+
+interface TailParams {
+  q?: string;
+  after?: string;
+}
+
+function sseId(ev: LogEvent): string {
+  return `${Date.parse(ev['@timestamp'])}|${ev['event.id']}`;
+}
+
+function sseFrame(ev: LogEvent): string {
+  return `id: ${sseId(ev)}\nevent: log\ndata: ${JSON.stringify(ev)}\n\n`;
+}
+
+function parsePosition(text: string): { ts: number; id: string } {
+  const bar = text.indexOf('|');
+  const ts = Number(bar < 0 ? text : text.slice(0, bar));
+  if (!Number.isFinite(ts)) throw apiErrors.badRequest(`tail position "${text}" is not "<epoch ms>|<event.id>"`);
+  return { ts, id: bar < 0 ? '' : text.slice(bar + 1) };
+}
+
+export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions): void {
+  let open = 0;
+  app.get<{ Querystring: TailParams }>('/api/v1/tail', {
+    config: { scope: 'read' },
+    schema: {
+      summary: 'Follow matching events as server-sent events',
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          q: { type: 'string' },
+          after: { type: 'string', description: 'Resume after this position (an SSE id); same as Last-Event-ID' },
+        },
+      },
+    },
+  }, async (req, reply) => {
+    const query = opts.compile(req.query.q ?? '');
+    const matches = compileMatcher(query, { now: opts.now() });
+    if (open >= opts.maxStreams) {
+      void reply.status(503).header('retry-after', '5').send({
+        error: { code: 'LS_API_TOO_MANY_STREAMS', message: `at most ${opts.maxStreams} tail streams are open at once` },
+      });
+      return reply;
+    }
+    const lastId = req.query.after ?? (req.headers['last-event-id'] as string | undefined);
+    const position = lastId ? parsePosition(lastId) : null;
+
+    open++;
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.write(': logship tail\nretry: 2000\n\n');
+
+    // Live events queue up while the catch-up query runs, then flow.
+    const queue: LogEvent[] = [];
+    let catchingUp = position !== null;
+    let closed = false;
+    const seen = new Set<string>();
+    const flush = () => {
+      if (closed || catchingUp) return;
+      while (queue.length > 0) {
+        const ev = queue.shift()!;
+        if (seen.size > 0 && seen.has(ev['event.id'])) continue;
+        if (!res.write(sseFrame(ev))) break; // resume on 'drain'
+      }
+    };
+    const unsubscribe = opts.feed.subscribe((events) => {
+      for (const ev of events) if (matches(ev)) queue.push(ev);
+      if (queue.length > opts.maxQueue) {
+        res.write(`event: error\ndata: ${JSON.stringify({ code: 'LS_API_TAIL_TOO_SLOW', message: 'client too slow; reconnect with Last-Event-ID' })}\n\n`);
+        close();
+        return;
+      }
+      flush();
+    });
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), opts.heartbeatMs);
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      open--;
+      clearInterval(heartbeat);
+      unsubscribe();
+      res.end();
+    };
+    res.on('drain', flush);
+    req.raw.on('close', close);
+    res.on('error', close);
+
+    if (position) {
+      try {
+        await catchUp(opts, query, position, (ev) => {
+          seen.add(ev['event.id']);
+          res.write(sseFrame(ev));
+        });
+      } catch (err) {
+        req.log.warn({ err }, 'tail catch-up failed; continuing live');
+      }
+      catchingUp = false;
+      flush();
+      seen.clear();
+    }
+    return reply;
+  });
+}
+
+/** Replays, oldest first, the stored events after `position`. */
+async function catchUp(
+  opts: TailRouteOptions,
+  query: import('../ast.js').QueryNode,
+  position: { ts: number; id: string },
+  emit: (ev: LogEvent) => void,
+): Promise<void> {
+  let cursor: string | null = null;
+  const now = opts.now();
+  for (let pages = 0; pages < 100; pages++) {
+    const page: import('../log-reader.js').SearchResult = await opts.reader.search({
+      query, from: position.ts, to: now + 60_000, limit: 1000, sort: 'asc', cursor, now,
+    });
+    for (const ev of page.hits) {
+      const ts = Date.parse(ev['@timestamp']);
+      // Same millisecond: ties are ordered by event.id, as the stores sort.
+      if (ts === position.ts && ev['event.id'] <= position.id) continue;
+      emit(ev);
+    }
+    cursor = page.next_cursor;
+    if (!cursor || page.hits.length === 0) return;
+  }
+}
