@@ -1,0 +1,165 @@
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzip as gzipCb } from 'node:zlib';
+import { Batcher, type Batch, type Position } from './batcher.js';
+import { CheckpointStore } from './checkpoint-store.js';
+import type { AgentConfig, SourceConfig } from './config.js';
+import type { EventSink } from './event-sink.js';
+import { FileSource } from './file-source.js';
+import { startHealthServer } from './health-server.js';
+import { JournaldSource } from './journald-source.js';
+import type { Logger } from './log.js';
+import { M, Metrics } from './metrics.js';
+import { Shipper } from './shipper.js';
+import { Spool, type SpoolEntry } from './spool.js';
+
+const gzip = promisify(gzipCb);
+
+/**
+ * The running agent: sources → batcher → spool → shipper, and the
+ * checkpoints that move only when ingest acknowledges a batch.
+ *
+ *   FileSource ─┐                 seal + gzip          one at a time
+ *   Journald  ──┼─► EventSink ─► Batcher ─► Spool ─► Shipper ─► POST /api/v1/ingest
+ *               │  (blocked?)             (memory│disk)            │ 200
+ *               └──────────── waitForRoom ◄──┘        CheckpointStore ◄─ positions
+ */
+type Source = FileSource | JournaldSource;
+
+export class Agent implements EventSink {
+  readonly metrics = new Metrics();
+  private sources: Source[] = [];
+  private batcher: Batcher;
+  private sealing: Promise<void> = Promise.resolve();
+  private pendingSeals = 0;
+  private roomWaiters: Array<() => void> = [];
+  private shipper: Shipper;
+  private health: { close: () => Promise<void>; port: number } | null = null;
+  private stopping: Promise<void> | null = null;
+
+  private constructor(
+    private config: AgentConfig,
+    readonly checkpoints: CheckpointStore,
+    readonly spool: Spool,
+    private readonly log: Logger,
+  ) {
+    this.batcher = new Batcher(config.batch, (b) => this.seal(b));
+    this.shipper = new Shipper(config.server, config.retry, spool, (e) => this.acknowledged(e), this.metrics, log);
+    this.metrics.gauge(...M.spoolBytes, () => [{ labels: {}, value: this.spool.diskBytes }]);
+    this.metrics.gauge(...M.queueBatches, () => [{ labels: {}, value: this.spool.length }]);
+    this.metrics.gauge(M.spoolDroppedEvents[0], M.spoolDroppedEvents[1], () => [{ labels: {}, value: this.spool.droppedEvents }]);
+  }
+
+  static async start(config: AgentConfig, log: Logger): Promise<Agent> {
+    const checkpoints = await CheckpointStore.open(config.data_dir, log);
+    let agent: Agent | null = null;
+    const spool = await Spool.open(join(config.data_dir, 'spool'), config.spool, log, (e) => agent?.acknowledged(e));
+    agent = new Agent(config, checkpoints, spool, log);
+    await agent.startAll(undefined);
+    return agent;
+  }
+
+  get metricsPort(): number | undefined {
+    return this.health?.port;
+  }
+
+  private async startAll(resume: ReadonlyMap<string, number | string> | undefined): Promise<void> {
+    if (this.config.metrics && !this.health) {
+      this.health = await startHealthServer(this.config.metrics.listen, this.metrics, () => ({
+        sources: this.sources.map((s) => s.name),
+        queue_batches: this.spool.length,
+        spool_bytes: this.spool.diskBytes,
+      }), () => this.collect());
+      this.log.info('Health and metrics are served.', { listen: this.config.metrics.listen, port: this.health.port });
+    }
+    this.shipper.start();
+    this.sources = this.config.sources.map((s) => this.makeSource(s, resume));
+    await Promise.all(this.sources.map((s) => s.start()));
+  }
+
+  private makeSource(s: SourceConfig, resume: ReadonlyMap<string, number | string> | undefined): Source {
+    const ctx = { host: this.config.host, checkpoints: this.checkpoints, sink: this as EventSink, metrics: this.metrics, log: this.log };
+    if (s.type === 'journald') return new JournaldSource(s, ctx);
+    return new FileSource(s, { ...ctx, ...(resume ? { resume } : {}) });
+  }
+
+  private collect(): void {
+    for (const s of this.sources) if (s instanceof FileSource) s.collectMetrics(this.metrics);
+  }
+
+  // EventSink: called synchronously by sources for every event.
+  emit(envelope: string, key: string, position: Position): void {
+    this.batcher.add(envelope, key, position);
+  }
+
+  get blocked(): boolean {
+    return this.pendingSeals >= 2;
+  }
+
+  waitForRoom(): Promise<void> {
+    if (!this.blocked) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  private seal(batch: Batch): void {
+    this.pendingSeals++;
+    this.sealing = this.sealing
+      .then(async () => {
+        const body = await gzip(batch.lines.join('\n') + '\n', { level: 3 });
+        await this.spool.push(body, batch.lines.length, batch.positions);
+      })
+      .catch((err: unknown) => this.log.error('Queueing a batch failed; its lines will be read again after a restart.', { error: String(err) }))
+      .finally(() => {
+        this.pendingSeals--;
+        if (!this.blocked) {
+          const w = this.roomWaiters;
+          this.roomWaiters = [];
+          for (const r of w) r();
+        }
+      });
+  }
+
+  private acknowledged(entry: SpoolEntry): void {
+    for (const [key, pos] of Object.entries(entry.positions)) this.checkpoints.set(key, pos);
+    this.checkpoints.scheduleFlush();
+  }
+
+  /** SIGHUP: new config, same positions (sources restart where they were). */
+  async reload(config: AgentConfig): Promise<void> {
+    if (config.data_dir !== this.config.data_dir) {
+      this.log.warn('data_dir cannot change on reload; the old one is kept.', { data_dir: this.config.data_dir });
+      config = { ...config, data_dir: this.config.data_dir };
+    }
+    const resume = new Map<string, number | string>();
+    for (const s of this.sources) for (const [k, v] of await s.stop()) resume.set(k, v);
+    this.batcher.flush();
+    this.config = config;
+    this.batcher.setLimits(config.batch);
+    this.spool.setOptions(config.spool);
+    this.shipper.reconfigure(config.server, config.retry);
+    this.sources = config.sources.map((s) => this.makeSource(s, resume));
+    await Promise.all(this.sources.map((s) => s.start()));
+    this.log.info('The config was reloaded.', { sources: this.sources.map((s) => s.name) });
+  }
+
+  /**
+   * Graceful stop: sources stop reading, the partial batch is sealed, the
+   * queue gets shutdown_timeout_ms to drain, what is left is spooled to disk,
+   * and the checkpoint is written.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const s of this.sources) await s.stop();
+      this.batcher.flush();
+      await this.sealing;
+      const deadline = Date.now() + this.config.shutdown_timeout_ms;
+      while (this.spool.length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await this.shipper.stop();
+      await this.spool.persist();
+      await this.checkpoints.flush();
+      await this.health?.close();
+      this.log.info('The agent stopped.', { queued_batches: this.spool.length });
+    })();
+    return this.stopping;
+  }
+}

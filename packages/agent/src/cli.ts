@@ -1,0 +1,84 @@
+import { parseArgs } from 'node:util';
+import { Agent } from './agent.js';
+import { loadConfig, type AgentConfig } from './config.js';
+import { AgentError, agentError } from './errors.js';
+import { createLogger } from './log.js';
+
+const USAGE = 'logship-agent --config FILE [--check]';
+
+/**
+ * `logship-agent --config FILE`: runs until SIGTERM/SIGINT (graceful stop:
+ * flush, deliver for up to shutdown_timeout_ms, spool the rest, checkpoint),
+ * reloads the config on SIGHUP. `--check` validates the config and exits.
+ * Resolves with the exit code.
+ */
+export async function main(argv: string[]): Promise<number> {
+  let values: { config?: string; check?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { config: { type: 'string', short: 'c' }, check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
+  } catch (err) {
+    const e = agentError('LS_AGENT_USAGE', `${USAGE} (${(err as Error).message})`);
+    console.error(`${e.code}: ${e.message}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(`Usage: ${USAGE}`);
+    return 0;
+  }
+  if (!values.config) {
+    const e = agentError('LS_AGENT_USAGE', USAGE);
+    console.error(`${e.code}: ${e.message}`);
+    return 2;
+  }
+  const configPath = values.config;
+  let config: AgentConfig;
+  try {
+    config = loadConfig(configPath);
+  } catch (err) {
+    if (err instanceof AgentError) {
+      console.error(`${err.code}: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+  if (values.check) {
+    console.log(`The config is valid: ${config.sources.length} source(s), server ${config.server.url}.`);
+    return 0;
+  }
+  const log = createLogger(config.log_level);
+  const agent = await Agent.start(config, log);
+  log.info('The agent started.', { server: config.server.url, host: config.host, pid: process.pid });
+
+  return new Promise<number>((resolve) => {
+    let reloading = Promise.resolve();
+    const onHup = (): void => {
+      reloading = reloading.then(async () => {
+        let next: AgentConfig;
+        try {
+          next = loadConfig(configPath);
+        } catch (err) {
+          log.error('The new config is invalid; the running config is kept.', {
+            code: (err as AgentError).code, error: (err as Error).message,
+          });
+          return;
+        }
+        await agent.reload(next);
+      }).catch((err: unknown) => log.error('Reloading the config failed.', { error: String(err) }));
+    };
+    const onStop = (signal: string): void => {
+      log.info('The agent is stopping.', { signal });
+      process.off('SIGHUP', onHup);
+      void reloading.then(() => agent.stop()).then(
+        () => resolve(0),
+        (err: unknown) => { log.error('Stopping failed.', { error: String(err) }); resolve(1); },
+      );
+    };
+    process.on('SIGHUP', onHup);
+    process.once('SIGTERM', () => onStop('SIGTERM'));
+    process.once('SIGINT', () => onStop('SIGINT'));
+  });
+}

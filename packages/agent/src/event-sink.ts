@@ -1,0 +1,11 @@
+import type { Position } from './batcher.js';
+
+/**
+ * Where sources put events: synchronous `emit` (no promise per line), and a
+ * flag plus a promise for backpressure when the delivery queue is full.
+ */
+export interface EventSink {
+  emit(envelope: string, key: string, position: Position): void;
+  readonly blocked: boolean;
+  waitForRoom(): Promise<void>;
+}

@@ -1,0 +1,372 @@
+import { promises as fsp, type Stats } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import chokidar, { type FSWatcher } from 'chokidar';
+import type { CheckpointStore } from './checkpoint-store.js';
+import type { FileSourceConfig } from './config.js';
+import type { EventSink } from './event-sink.js';
+import { agentError } from './errors.js';
+import { FileTail } from './file-tail.js';
+import { fingerprint, inodeIdentity } from './fingerprint.js';
+import { globBase, globDepth, PathMatcher } from './glob.js';
+import type { Logger } from './log.js';
+import { M, type Metrics } from './metrics.js';
+
+/**
+ * The `file` (and `nginx`) source: finds files by glob, follows each one by
+ * identity through what happens to it on disk.
+ *
+ *   chokidar add/change/unlink ─┐
+ *   poll of open handles ───────┼─► check(path) ─► FileTail.read() ─► sink
+ *   slow rescan of closed ones ─┘
+ *
+ * - rename rotation: the inode keeps its tail (found by dev+ino), which reads
+ *   the old file to its end; the new file at the path is a new identity.
+ * - copytruncate / truncation: the size drops below the offset read; the
+ *   identity leaves that inode and continues in a copy with the same first
+ *   line if one appears; the truncated inode starts a new identity at 0.
+ * - deletion: the open handle is read to its end, then released.
+ * - atomic replace (write temp, rename over): a new inode at the path, as
+ *   with rotation.
+ * - idle files: the handle is closed after close_idle_ms and reopened (after
+ *   checking the first line still matches) when the file changes.
+ */
+export interface FileSourceContext {
+  host: string;
+  checkpoints: CheckpointStore;
+  sink: EventSink;
+  metrics: Metrics;
+  log: Logger;
+  /** After a reload: identity key → offset to resume at (beats checkpoints). */
+  resume?: ReadonlyMap<string, number | string>;
+}
+
+export class FileSource {
+  readonly name: string;
+  private readonly matcher: PathMatcher;
+  private watcher: FSWatcher | null = null;
+  private readonly tails = new Map<string, FileTail>();
+  private readonly byInode = new Map<string, FileTail>();
+  private readonly byPath = new Map<string, FileTail>();
+  /** Same first line as a tail still reading another inode: a copy to use after truncation. */
+  private readonly copies = new Map<string, string>();
+  /** Paths whose first line is incomplete, with when they were first seen. */
+  private readonly incomplete = new Map<string, number>();
+  private readonly checking = new Map<string, Promise<void>>();
+  private readonly recheck = new Set<string>();
+  private ready = false;
+  private stopped = false;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private polls = 0;
+  private polling = false;
+
+  constructor(
+    readonly config: FileSourceConfig,
+    private readonly ctx: FileSourceContext,
+  ) {
+    this.name = config.name;
+    this.matcher = new PathMatcher(config.include, config.exclude);
+  }
+
+  get filesWatched(): number {
+    return this.tails.size;
+  }
+
+  get filesOpen(): number {
+    let n = 0;
+    for (const t of this.tails.values()) if (t.isOpen) n++;
+    return n;
+  }
+
+  /** Bytes read but not yet acknowledged (checkpointed). */
+  get checkpointLag(): number {
+    let lag = 0;
+    for (const t of this.tails.values()) {
+      const acked = this.ctx.checkpoints.get(t.key)?.offset ?? 0;
+      lag += Math.max(0, t.offset - acked);
+    }
+    return lag;
+  }
+
+  async start(): Promise<void> {
+    const bases = [...new Set(this.config.include.map(globBase))];
+    // One watcher for all patterns: as deep as the deepest one needs.
+    const depths = this.config.include.map(globDepth);
+    const depth = depths.some((d) => d === undefined) ? undefined : Math.max(...depths.map((d) => d ?? 0));
+    const initial: string[] = [];
+    this.watcher = chokidar.watch(bases, {
+      persistent: true,
+      ignoreInitial: false,
+      followSymlinks: true,
+      ...(depth !== undefined ? { depth } : {}),
+      ignored: (p: string, stats?: Stats) => stats?.isFile() === true && !this.matcher.matches(p),
+    });
+    this.watcher.on('add', (p) => { if (this.ready) this.check(p); else initial.push(p); });
+    this.watcher.on('change', (p) => this.check(p));
+    this.watcher.on('unlink', (p) => this.check(p));
+    this.watcher.on('error', (err) => this.ctx.log.warn('Watching files failed.', { source: this.name, error: String(err) }));
+    await new Promise<void>((resolve) => this.watcher!.once('ready', () => resolve()));
+    // Files present at start honour start_position; files that appear later
+    // are new (a rotation) and are read from their beginning.
+    await Promise.all(initial.filter((p) => this.matcher.matches(p)).map((p) => this.checkNow(p, true)));
+    this.ready = true;
+    this.ctx.log.info('The file source is watching.', { source: this.name, include: this.config.include, files: this.tails.size });
+    this.schedulePoll();
+  }
+
+  /** Stops watching and closes handles; returns where each identity got to. */
+  async stop(): Promise<Map<string, number | string>> {
+    this.stopped = true;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    await this.watcher?.close();
+    await Promise.all([...this.checking.values()].map((p) => p.catch(() => undefined)));
+    const positions = new Map<string, number | string>();
+    for (const t of this.tails.values()) {
+      await t.close();
+      positions.set(t.key, t.emittedEnd);
+    }
+    return positions;
+  }
+
+  /** Serializes the checks of one path; a check requested meanwhile runs once more. */
+  check(path: string): void {
+    if (this.stopped) return;
+    if (this.checking.has(path)) {
+      this.recheck.add(path);
+      return;
+    }
+    const run = async (): Promise<void> => {
+      try {
+        do {
+          this.recheck.delete(path);
+          await this.checkNow(path, false);
+        } while (this.recheck.has(path) && !this.stopped);
+      } catch (err) {
+        const e = agentError('LS_AGENT_FILE_READ', path, (err as Error).message);
+        this.ctx.log.warn(e.message, { code: e.code, source: this.name });
+      } finally {
+        this.checking.delete(path);
+      }
+    };
+    this.checking.set(path, run());
+  }
+
+  private async checkNow(path: string, atStart: boolean): Promise<void> {
+    if (this.stopped || !this.matcher.matches(path)) return;
+    let st: Stats;
+    try {
+      st = await fsp.stat(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      this.incomplete.delete(path);
+      const t = this.byPath.get(path);
+      if (t) {
+        // Deleted or renamed away: keep reading the open handle to its end;
+        // the poll releases it once it is idle.
+        this.byPath.delete(path);
+        t.detached = true;
+        if (t.isOpen) await t.read();
+      }
+      return;
+    }
+    if (!st.isFile()) return;
+    const inodeKey = `${st.dev}:${st.ino}`;
+    const known = this.byInode.get(inodeKey);
+    if (known && (known.isOpen || (await this.sameContent(known, path)))) {
+      if (known.path !== path) {
+        if (this.byPath.get(known.path) === known) this.byPath.delete(known.path);
+        this.ctx.log.debug('A file was renamed; its identity follows it.', { source: this.name, from: known.path, to: path });
+        known.path = path;
+      }
+      known.detached = false;
+      const displaced = this.byPath.get(path);
+      if (displaced && displaced !== known) displaced.detached = true;
+      this.byPath.set(path, known);
+      if (st.size < known.offset) {
+        await this.truncated(known, path);
+        return;
+      }
+      if (st.size > known.offset) {
+        await known.open();
+        await known.read();
+      }
+      return;
+    }
+    if (known) this.forgetInode(known);
+
+    // A new inode at this path: whatever was here before has been rotated,
+    // deleted or replaced. Its tail keeps its handle and finishes reading.
+    const previous = this.byPath.get(path);
+    if (previous) {
+      previous.detached = true;
+      this.byPath.delete(path);
+      if (previous.isOpen) void previous.read();
+    }
+
+    let fh: FileHandle;
+    try {
+      fh = await fsp.open(path, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    let handed = false;
+    try {
+      const fst = await fh.stat();
+      let id = await fingerprint(fh);
+      if (id === null) {
+        if (fst.size === 0) {
+          this.incomplete.set(path, this.incomplete.get(path) ?? Date.now());
+          return;
+        }
+        const since = this.incomplete.get(path) ?? Date.now();
+        this.incomplete.set(path, since);
+        if (Date.now() - since < this.config.partial_line_flush_ms) return;
+        id = inodeIdentity(fst.dev, fst.ino);
+      }
+      this.incomplete.delete(path);
+      const existing = this.tails.get(id);
+      if (existing) {
+        if (existing.isOpen && !existing.detached) {
+          // Same first line as a file still being read at another inode: a
+          // copy made by copytruncate before the truncate. Used after it.
+          this.copies.set(id, path);
+          return;
+        }
+        // The identity's original is gone or truncated: continue in this copy.
+        if (fst.size < existing.offset) return;
+        this.copies.delete(id);
+        this.forgetInode(existing);
+        await existing.moveTo(path, fh, fst.dev, fst.ino);
+        handed = true;
+        this.byInode.set(`${fst.dev}:${fst.ino}`, existing);
+        this.byPath.set(path, existing);
+        this.ctx.log.info('A copy of a truncated file was found; reading continues in it.', { source: this.name, path, offset: existing.offset });
+        await existing.read();
+        return;
+      }
+      const ckpt = this.ctx.checkpoints.get(`${this.name}:${id}`);
+      const resumed = this.ctx.resume?.get(`${this.name}:${id}`);
+      let offset = (typeof resumed === 'number' ? resumed : undefined) ?? ckpt?.offset
+        ?? (atStart && this.config.start_position === 'end' ? fst.size : 0);
+      if (offset > fst.size) offset = 0;
+      const tail = new FileTail(id, path, ckpt?.path ?? path, fst.dev, fst.ino, offset, this.config, this.ctx.host, this.ctx.sink, this.ctx.metrics);
+      await tail.open(fh);
+      handed = true;
+      this.tails.set(id, tail);
+      this.byInode.set(`${fst.dev}:${fst.ino}`, tail);
+      this.byPath.set(path, tail);
+      this.ctx.log.debug('A file is being followed.', { source: this.name, path, id, offset });
+      await tail.read();
+    } finally {
+      if (!handed) await fh.close();
+    }
+  }
+
+  /** Checks that a closed tail's inode still holds its content (inodes get reused). */
+  private async sameContent(tail: FileTail, path: string): Promise<boolean> {
+    if (tail.id.startsWith('i')) return true;
+    let fh: FileHandle | null = null;
+    try {
+      fh = await fsp.open(path, 'r');
+      return (await fingerprint(fh)) === tail.id;
+    } catch {
+      return false;
+    } finally {
+      await fh?.close();
+    }
+  }
+
+  private forgetInode(tail: FileTail): void {
+    const key = `${tail.dev}:${tail.ino}`;
+    if (this.byInode.get(key) === tail) this.byInode.delete(key);
+  }
+
+  /**
+   * The file shrank below what was read: copytruncate or a truncation. What
+   * had not been read yet is gone from this inode; a copy with the same first
+   * line may still hold it. The inode itself now holds a new identity.
+   */
+  private async truncated(tail: FileTail, path: string): Promise<void> {
+    this.ctx.log.info('A file was truncated; its new content is read from the start.', { source: this.name, path, offset: tail.offset });
+    await tail.read();
+    tail.flushAll();
+    await tail.close();
+    tail.detached = true;
+    this.forgetInode(tail);
+    if (this.byPath.get(path) === tail) this.byPath.delete(path);
+    const copy = this.copies.get(tail.id);
+    await this.checkNow(path, false);
+    if (copy) await this.checkNow(copy, false);
+  }
+
+  private schedulePoll(): void {
+    if (this.stopped) return;
+    this.pollTimer = setTimeout(() => {
+      this.poll().catch((err: unknown) => this.ctx.log.warn('Polling files failed.', { source: this.name, error: String(err) }))
+        .finally(() => this.schedulePoll());
+    }, this.config.poll_interval_ms);
+  }
+
+  /**
+   * Change events can be missed or coalesced (and never come for a file
+   * renamed out of the watched directories), so open handles are polled;
+   * closed ones are rescanned less often.
+   */
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      this.polls++;
+      const rescanClosed = this.polls % 30 === 0;
+      const now = Date.now();
+      for (const t of [...this.tails.values()]) {
+        if (this.stopped) return;
+        if (!t.isOpen) {
+          if (rescanClosed && !t.detached) this.check(t.path);
+          continue;
+        }
+        let fst: Stats;
+        try {
+          fst = await t.fh!.stat();
+        } catch {
+          continue;
+        }
+        if (fst.size > t.offset) {
+          await t.read();
+          continue;
+        }
+        if (fst.size < t.offset && !t.detached) {
+          this.check(t.path);
+          continue;
+        }
+        if (!t.detached) {
+          const at = await fsp.stat(t.path).catch(() => null);
+          if (!at || at.ino !== fst.ino || at.dev !== fst.dev) {
+            t.detached = true;
+            this.check(t.path);
+          }
+        }
+        const idle = now - t.lastDataAt;
+        if (t.detached && (fst.nlink === 0 || idle >= this.config.close_idle_ms) && idle >= this.config.partial_line_flush_ms) {
+          // Deleted or moved away for good: it cannot grow; emit what is held
+          // back and release the handle (and with it the disk space).
+          t.flushAll();
+          await t.close();
+          this.forgetInode(t);
+          if (fst.nlink === 0) this.tails.delete(t.id);
+          continue;
+        }
+        if (!t.detached && idle >= this.config.close_idle_ms && !t.hasPending) await t.close();
+      }
+      for (const path of this.incomplete.keys()) this.check(path);
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  collectMetrics(metrics: Metrics): void {
+    metrics.set(...M.filesWatched, { source: this.name }, this.filesWatched);
+    metrics.set(...M.filesOpen, { source: this.name }, this.filesOpen);
+    metrics.set(...M.checkpointLag, { source: this.name }, this.checkpointLag);
+  }
+}

@@ -1,0 +1,167 @@
+import { promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import type { FileSourceConfig } from './config.js';
+import { LineFramer, type FramedLine } from './line-framer.js';
+import { Multiline } from './multiline.js';
+import type { EventSink } from './event-sink.js';
+import { M, type Metrics } from './metrics.js';
+
+const READ_BYTES = 256 * 1024;
+
+/**
+ * One file identity being read: its handle, the offset read so far, the
+ * framer holding an incomplete last line and the multiline joiner. The
+ * identity (and so every event id, `f:<identity>:<offset>`) stays with the
+ * content, whatever path the file has now.
+ */
+export class FileTail {
+  readonly key: string;
+  fh: FileHandle | null = null;
+  /** Next byte to read. */
+  offset: number;
+  /** End of the last event handed to the sink. */
+  emittedEnd: number;
+  lastDataAt = Date.now();
+  /** Set once the file is known to be deleted or replaced at its path. */
+  detached = false;
+  private framer: LineFramer;
+  private multiline: Multiline | null;
+  private reading: Promise<void> | null = null;
+  private again = false;
+  private partialTimer: NodeJS.Timeout | null = null;
+  private readonly buf = Buffer.allocUnsafe(READ_BYTES);
+
+  constructor(
+    readonly id: string,
+    public path: string,
+    /** The path reported as `source` (where the content was first seen). */
+    readonly sourcePath: string,
+    public dev: number,
+    public ino: number,
+    offset: number,
+    private readonly config: FileSourceConfig,
+    private readonly host: string,
+    private readonly sink: EventSink,
+    private readonly metrics: Metrics,
+  ) {
+    this.key = `${config.name}:${id}`;
+    this.offset = offset;
+    this.emittedEnd = offset;
+    this.framer = new LineFramer(config.max_line_bytes, config.long_lines, offset);
+    this.multiline = config.multiline ? new Multiline(config.multiline, (l) => this.emit(l)) : null;
+  }
+
+  get isOpen(): boolean {
+    return this.fh !== null;
+  }
+
+  /** Something is held back: an incomplete last line or a multiline event. */
+  get hasPending(): boolean {
+    return this.framer.pendingBytes > 0 || (this.multiline?.pending ?? false);
+  }
+
+  async open(fh?: FileHandle): Promise<void> {
+    if (this.fh) return;
+    this.fh = fh ?? (await fsp.open(this.path, 'r'));
+  }
+
+  /** Reads to the end of the file now, or again after the read in progress. */
+  read(): Promise<void> {
+    if (this.reading) {
+      this.again = true;
+      return this.reading;
+    }
+    this.reading = this.readLoop().finally(() => { this.reading = null; });
+    return this.reading;
+  }
+
+  private async readLoop(): Promise<void> {
+    do {
+      this.again = false;
+      for (;;) {
+        const fh = this.fh;
+        if (!fh) return;
+        if (this.sink.blocked) await this.sink.waitForRoom();
+        if (this.fh !== fh) return;
+        const { bytesRead } = await fh.read(this.buf, 0, READ_BYTES, this.offset);
+        if (bytesRead === 0) break;
+        this.offset += bytesRead;
+        this.lastDataAt = Date.now();
+        this.metrics.inc(...M.bytesRead, { source: this.config.name }, bytesRead);
+        this.framer.push(this.buf.subarray(0, bytesRead), (l) => this.onLine(l));
+      }
+    } while (this.again);
+    this.armPartialFlush();
+  }
+
+  // A writer that ends without a newline leaves the last line in the framer;
+  // once the file has been quiet for partial_line_flush_ms it is emitted.
+  private armPartialFlush(): void {
+    if (this.partialTimer || this.framer.pendingBytes === 0) return;
+    const at = this.offset;
+    this.partialTimer = setTimeout(() => {
+      this.partialTimer = null;
+      if (this.offset === at && !this.reading) this.flushPartial();
+      else this.armPartialFlush();
+    }, this.config.partial_line_flush_ms);
+    this.partialTimer.unref();
+  }
+
+  /** Emits whatever is held back (the file will not grow any more). */
+  flushPartial(): void {
+    this.framer.flushPartial((l) => this.onLine(l));
+  }
+
+  flushAll(): void {
+    this.flushPartial();
+    this.multiline?.flush();
+  }
+
+  private onLine(line: FramedLine): void {
+    this.metrics.inc(...M.linesRead, { source: this.config.name });
+    if (line.truncated) this.metrics.inc(...M.linesTruncated, { source: this.config.name });
+    if (this.multiline) this.multiline.push(line);
+    else this.emit(line);
+  }
+
+  private emit(line: FramedLine): void {
+    const envelope: Record<string, unknown> = {
+      '@raw': line.text.toString('utf8'),
+      'event.id': `f:${this.id}:${line.start}`,
+      host: this.host,
+      source: this.sourcePath,
+      ...this.config.labels,
+    };
+    if (line.truncated) envelope['@truncated'] = true;
+    this.emittedEnd = line.end;
+    this.sink.emit(JSON.stringify(envelope), this.key, { offset: line.end, path: this.sourcePath, dev: this.dev, ino: this.ino });
+  }
+
+  /** Closes the handle; what is held back is dropped and will be re-read. */
+  async close(): Promise<void> {
+    if (this.partialTimer) clearTimeout(this.partialTimer);
+    this.partialTimer = null;
+    const fh = this.fh;
+    this.fh = null;
+    await this.reading?.catch(() => undefined);
+    if (this.framer.pendingBytes > 0 || this.multiline?.pending) {
+      // Rewind to the end of the last emitted event, so that reopening reads
+      // the held-back bytes again instead of skipping them.
+      this.offset = this.emittedEnd;
+      this.framer = new LineFramer(this.config.max_line_bytes, this.config.long_lines, this.offset);
+      this.multiline?.discard();
+    }
+    this.multiline?.stop();
+    await fh?.close().catch(() => undefined);
+  }
+
+  /** Starts over on a new handle of the same content (a copy) at `offset`. */
+  async moveTo(path: string, fh: FileHandle, dev: number, ino: number): Promise<void> {
+    await this.close();
+    this.path = path;
+    this.dev = dev;
+    this.ino = ino;
+    this.detached = false;
+    this.fh = fh;
+  }
+}

@@ -1,0 +1,41 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Metrics } from './metrics.js';
+
+/**
+ * `GET /health` and `GET /metrics` on the local metrics.listen address. A
+ * plain node:http server: two routes do not justify a framework in an agent
+ * that runs on every host.
+ */
+export async function startHealthServer(
+  listen: string,
+  metrics: Metrics,
+  health: () => Record<string, unknown>,
+  collect: () => void,
+): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
+  const at = listen.lastIndexOf(':');
+  const host = listen.slice(0, at).replace(/^\[|\]$/g, '') || '127.0.0.1';
+  const port = Number(listen.slice(at + 1));
+  const server = createServer((req, res) => {
+    const url = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET') {
+      res.writeHead(405, { allow: 'GET' }).end();
+    } else if (url === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'healthy', ...health() }));
+    } else if (url === '/metrics') {
+      collect();
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metrics.render());
+    } else {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,143 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import split2 from 'split2';
+import { Backoff, sleep } from './backoff.js';
+import type { CheckpointStore } from './checkpoint-store.js';
+import type { JournaldSourceConfig } from './config.js';
+import type { EventSink } from './event-sink.js';
+import { agentError } from './errors.js';
+import type { Logger } from './log.js';
+import { M, type Metrics } from './metrics.js';
+
+/**
+ * The journald source runs `journalctl -o json --follow` and frames its
+ * output with split2 (one JSON object per line). The checkpoint is the
+ * `__CURSOR` of the last acknowledged entry; journalctl restarts with
+ * `--after-cursor` so that an entry is neither skipped nor read twice. When
+ * journalctl exits or cannot be started, the source reports it and tries
+ * again with backoff, from the last cursor it emitted.
+ */
+export interface JournaldContext {
+  host: string;
+  checkpoints: CheckpointStore;
+  sink: EventSink;
+  metrics: Metrics;
+  log: Logger;
+  resume?: ReadonlyMap<string, number | string>;
+}
+
+export class JournaldSource {
+  readonly name: string;
+  readonly key: string;
+  private child: ChildProcess | null = null;
+  private lastCursor: string | undefined;
+  private stopped = false;
+  private readonly abort = new AbortController();
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    readonly config: JournaldSourceConfig,
+    private readonly ctx: JournaldContext,
+  ) {
+    this.name = config.name;
+    this.key = `${config.name}:journald`;
+    const resumed = ctx.resume?.get(this.key);
+    this.lastCursor = typeof resumed === 'string' ? resumed : ctx.checkpoints.get(this.key)?.cursor;
+  }
+
+  /** The journalctl arguments for the current position. */
+  args(): string[] {
+    const args = ['-o', 'json', '--follow', '--no-pager'];
+    if (this.lastCursor) args.push(`--after-cursor=${this.lastCursor}`);
+    else if (this.config.start_position === 'end') args.push('--lines=0');
+    else args.push('--no-tail');
+    if (this.config.directory) args.push(`--directory=${this.config.directory}`);
+    for (const u of this.config.units) args.push(`--unit=${u}`);
+    return args;
+  }
+
+  async start(): Promise<void> {
+    this.loop = this.run();
+    this.ctx.log.info('The journald source is following the journal.', { source: this.name, units: this.config.units, directory: this.config.directory });
+  }
+
+  async stop(): Promise<Map<string, number | string>> {
+    this.stopped = true;
+    this.abort.abort();
+    const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await this.loop;
+    return new Map(this.lastCursor ? [[this.key, this.lastCursor]] : []);
+  }
+
+  private async run(): Promise<void> {
+    const backoff = new Backoff(500, 30_000);
+    while (!this.stopped) {
+      const startedAt = Date.now();
+      const reason = await this.runOnce();
+      if (this.stopped) break;
+      // A journalctl that ran for a while before exiting starts over quickly.
+      if (Date.now() - startedAt > 10_000) backoff.reset();
+      const delay = backoff.next();
+      const e = agentError('LS_AGENT_JOURNALCTL_FAILED', reason);
+      this.ctx.log.warn(e.message, { code: e.code, source: this.name, retry_in_ms: delay });
+      this.ctx.metrics.inc(...M.journalctlRestarts, { source: this.name });
+      await sleep(delay, this.abort.signal);
+    }
+  }
+
+  /** Runs journalctl until it exits; resolves with why it ended. */
+  private runOnce(): Promise<string> {
+    return new Promise((resolve) => {
+      let child: ChildProcess;
+      try {
+        child = spawn(this.config.journalctl_path, this.args(), { stdio: ['ignore', 'pipe', 'pipe'] });
+      } catch (err) {
+        resolve((err as Error).message);
+        return;
+      }
+      this.child = child;
+      let stderr = '';
+      let settled = false;
+      const done = (why: string): void => { if (!settled) { settled = true; this.child = null; resolve(why); } };
+      child.on('error', (err: NodeJS.ErrnoException) => done(err.code === 'ENOENT' ? `${this.config.journalctl_path} was not found` : err.message));
+      child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
+      const lines = child.stdout!.pipe(split2());
+      lines.on('data', (line: string) => {
+        this.onLine(line);
+        if (this.ctx.sink.blocked) {
+          lines.pause();
+          void this.ctx.sink.waitForRoom().then(() => lines.resume());
+        }
+      });
+      // Exit only after stdout is drained, or the last entries would be lost.
+      let exitInfo: string | null = null;
+      let ended = false;
+      const finish = (): void => { if (exitInfo !== null && ended) done(exitInfo); };
+      lines.on('end', () => { ended = true; finish(); });
+      child.on('exit', (code, signal) => {
+        exitInfo = `journalctl exited with ${signal ?? `code ${code}`}${stderr.trim() ? `: ${stderr.trim()}` : ''}`;
+        finish();
+      });
+    });
+  }
+
+  private onLine(line: string): void {
+    if (line.length === 0) return;
+    let cursor: unknown;
+    try {
+      cursor = (JSON.parse(line) as { __CURSOR?: unknown }).__CURSOR;
+    } catch {
+      this.ctx.log.warn('journalctl printed a line that is not JSON; it is skipped.', { source: this.name, line: line.slice(0, 200) });
+      return;
+    }
+    if (typeof cursor !== 'string') return;
+    this.ctx.metrics.inc(...M.linesRead, { source: this.name });
+    this.lastCursor = cursor;
+    const envelope = { '@raw': line, 'event.id': `j:${cursor}`, host: this.ctx.host, source: 'journald', ...this.config.labels };
+    this.ctx.sink.emit(JSON.stringify(envelope), this.key, { cursor });
+  }
+}
