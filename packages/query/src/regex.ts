@@ -389,7 +389,7 @@ export function compileRegex(pattern: string, caseInsensitive = false): (value: 
           for (const o of st.out) if (close(next, o)) accepted = true;
         }
       }
-      if (next.size === 0) return false;
+      if (next.size === 0 && !accepted) return false;
       current = next;
     }
     return accepted;

@@ -1,0 +1,265 @@
+/**
+ * Field semantics — the ONE place that says what a leaf clause means. The
+ * in-memory matcher is built on planLeaf(); the SQLite and Elasticsearch
+ * compilers should call planLeaf() too and translate each LeafPlan kind
+ * (docs/QUERY_LANGUAGE.md, "Semantics for backends", states the same rules).
+ *
+ *   leaf node ──planLeaf(node, {now})──▶ LeafPlan ──▶ matcher / SQL / ES
+ *
+ * Field kinds:
+ *   message     text     analyzed: tokenize(); terms = all tokens, phrase =
+ *                        adjacent tokens, wildcard/regex = some token matches
+ *   level       level    canonical lowercase names; aliases; ranges by severity
+ *   @timestamp  date     date math; a term is the whole rounded period
+ *   other       keyword  exact strings; numbers and booleans by value
+ */
+import {
+  DEFAULT_FIELD,
+  type ExistsNode,
+  type RangeBound,
+  type RangeNode,
+  type RegexNode,
+  type TermNode,
+  type WildcardNode,
+} from './ast.js';
+import { QueryError } from './errors.js';
+import { LEVELS, type Level } from './event.js';
+import { resolveDate } from './date-math.js';
+import { levelFromQuery, levelRank } from './levels.js';
+import { compileRegex } from './regex.js';
+import { compileWildcard } from './wildcard.js';
+
+export type FieldKind = 'text' | 'level' | 'date' | 'keyword';
+
+export const TEXT_FIELD = DEFAULT_FIELD;
+export const LEVEL_FIELD = 'level';
+export const TIMESTAMP_FIELD = '@timestamp';
+
+export function fieldKind(field: string): FieldKind {
+  if (field === TEXT_FIELD) return 'text';
+  if (field === LEVEL_FIELD) return 'level';
+  if (field === TIMESTAMP_FIELD) return 'date';
+  return 'keyword';
+}
+
+const TOKEN_RE = /[\p{L}\p{N}]+/gu;
+
+/**
+ * The `message` analyzer: lower-case, then every maximal run of Unicode
+ * letters and digits is a token; everything else separates tokens.
+ * `"GET /api/v1 failed: Timeout!"` → `get api v1 failed timeout`.
+ * Reproduced by SQLite FTS5 `tokenize = "unicode61 remove_diacritics 0"` and
+ * by an Elasticsearch `pattern` tokenizer `[^\p{L}\p{N}]+` + `lowercase`
+ * filter; exact for ASCII.
+ */
+export function tokenize(text: string): string[] {
+  return text.toLowerCase().match(TOKEN_RE) ?? [];
+}
+
+/** A decimal number as a term or range bound: `500`, `-1.5`, `.5`, `2e3`. */
+const NUMBER_RE = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** The number a query value denotes, or null when it is not a numeric literal. */
+export function numericValue(value: string): number | null {
+  if (!NUMBER_RE.test(value)) return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+/**
+ * Orders strings by Unicode code point (= UTF-8 byte order, what SQLite's
+ * BINARY collation and Elasticsearch keyword ranges use), not UTF-16 units.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // A surrogate (D800-DFFF) encodes a code point above every BMP unit.
+    const xs = x >= 0xd800 && x <= 0xdfff;
+    const ys = y >= 0xd800 && y <= 0xdfff;
+    if (xs !== ys) return xs ? 1 : -1;
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+export interface NumberBound {
+  value: number;
+  inclusive: boolean;
+}
+export interface StringBound {
+  value: string;
+  inclusive: boolean;
+}
+
+/** What a leaf means, with every value already resolved. */
+export type LeafPlan =
+  /** Matches every event. */
+  | { kind: 'all' }
+  /** Matches no event (e.g. a text value with no tokens, an unknown level name). */
+  | { kind: 'none' }
+  /** The field is present and not null. */
+  | { kind: 'exists'; field: string }
+  /** Text field: every token occurs, any order. */
+  | { kind: 'text_terms'; field: string; tokens: string[] }
+  /** Text field: the tokens occur adjacent, in order (2+ tokens). */
+  | { kind: 'text_phrase'; field: string; tokens: string[] }
+  /** Text field: some token matches the (lower-cased) wildcard pattern. */
+  | { kind: 'text_wildcard'; field: string; pattern: string }
+  /** Text field: some token matches the regex, case-insensitively. */
+  | { kind: 'text_regex'; field: string; pattern: string }
+  /** Level field: the stored canonical level is one of `levels` (never empty). */
+  | { kind: 'level_in'; field: string; levels: Level[] }
+  /** Date field: gte <= epoch ms <= lte (null = open). */
+  | { kind: 'date_range'; field: string; gte: number | null; lte: number | null }
+  /**
+   * Keyword field equality: a string value equal to `string`, or a number
+   * value equal to `number`, or a boolean value equal to `boolean`.
+   */
+  | { kind: 'keyword_eq'; field: string; string: string; number: number | null; boolean: boolean | null }
+  /** Keyword field: a string value matches the wildcard pattern (case-sensitive). */
+  | { kind: 'keyword_wildcard'; field: string; pattern: string }
+  /** Keyword field: a string value matches the regex (case-sensitive, whole value). */
+  | { kind: 'keyword_regex'; field: string; pattern: string }
+  /** Keyword field: a number value within the bounds. */
+  | { kind: 'number_range'; field: string; lower: NumberBound | null; upper: NumberBound | null }
+  /** Keyword field: a string value within the bounds, by code point order. */
+  | { kind: 'string_range'; field: string; lower: StringBound | null; upper: StringBound | null };
+
+export type LeafNode = TermNode | WildcardNode | RegexNode | RangeNode | ExistsNode;
+
+export interface PlanOptions {
+  /** Clock for date math, epoch ms. */
+  now: number;
+  /** Time zone for date math (default UTC). */
+  timeZone?: string;
+}
+
+export function planLeaf(node: LeafNode, opts: PlanOptions): LeafPlan {
+  const field = node.type === 'exists' || node.type === 'range' ? node.field : (node.field ?? DEFAULT_FIELD);
+  if (node.type === 'exists') return { kind: 'exists', field };
+  switch (fieldKind(field)) {
+    case 'text':
+      return planText(node, field);
+    case 'level':
+      return planLevel(node, field);
+    case 'date':
+      return planDate(node, field, opts);
+    case 'keyword':
+      return planKeyword(node, field);
+  }
+}
+
+function planText(node: Exclude<LeafNode, ExistsNode>, field: string): LeafPlan {
+  switch (node.type) {
+    case 'term': {
+      const tokens = tokenize(node.value);
+      if (tokens.length === 0) return { kind: 'none' };
+      if (node.phrase && tokens.length > 1) return { kind: 'text_phrase', field, tokens };
+      return { kind: 'text_terms', field, tokens: [...new Set(tokens)] };
+    }
+    case 'wildcard':
+      return { kind: 'text_wildcard', field, pattern: node.pattern.toLowerCase() };
+    case 'regex':
+      return { kind: 'text_regex', field, pattern: node.pattern };
+    case 'range':
+      throw new QueryError('LS_QUERY_INVALID_VALUE', `ranges are not supported on the text field "${field}"`);
+  }
+}
+
+function planLevel(node: Exclude<LeafNode, ExistsNode>, field: string): LeafPlan {
+  let levels: Level[];
+  switch (node.type) {
+    case 'term': {
+      const level = levelFromQuery(node.value);
+      levels = level ? [level] : [];
+      break;
+    }
+    case 'wildcard': {
+      const match = compileWildcard(node.pattern.toLowerCase());
+      levels = LEVELS.filter((l) => match(l));
+      break;
+    }
+    case 'regex': {
+      const match = compileRegex(node.pattern, true);
+      levels = LEVELS.filter((l) => match(l));
+      break;
+    }
+    case 'range': {
+      const rank = (b: RangeBound): number => {
+        const level = levelFromQuery(b.value);
+        if (!level) {
+          throw new QueryError(
+            'LS_QUERY_INVALID_VALUE',
+            `"${b.value}" is not a level; use one of ${LEVELS.join(', ')}`,
+          );
+        }
+        return levelRank(level);
+      };
+      const lo = node.lower ? rank(node.lower) + (node.lower.inclusive ? 0 : 1) : 0;
+      const hi = node.upper ? rank(node.upper) - (node.upper.inclusive ? 0 : 1) : LEVELS.length - 1;
+      levels = LEVELS.filter((_, i) => i >= lo && i <= hi);
+      break;
+    }
+  }
+  return levels.length ? { kind: 'level_in', field, levels } : { kind: 'none' };
+}
+
+function planDate(node: Exclude<LeafNode, ExistsNode>, field: string, opts: PlanOptions): LeafPlan {
+  const at = (value: string, roundUp: boolean): number =>
+    resolveDate(value, { now: opts.now, roundUp, ...(opts.timeZone ? { timeZone: opts.timeZone } : {}) });
+  switch (node.type) {
+    case 'term':
+      // As in Elasticsearch: `@timestamp:2026-02-08` is that whole day.
+      return dateRange(field, at(node.value, false), at(node.value, true));
+    case 'range': {
+      // Elasticsearch rounding: `>=`/`[` and `<`/`}` round down; `>`/`{` and `<=`/`]` round up.
+      const gte = node.lower ? (node.lower.inclusive ? at(node.lower.value, false) : at(node.lower.value, true) + 1) : null;
+      const lte = node.upper ? (node.upper.inclusive ? at(node.upper.value, true) : at(node.upper.value, false) - 1) : null;
+      if (gte === null && lte === null) return { kind: 'exists', field };
+      return dateRange(field, gte, lte);
+    }
+    case 'wildcard':
+    case 'regex':
+      throw new QueryError('LS_QUERY_INVALID_VALUE', `${node.type} queries are not supported on the date field "${field}"`);
+  }
+}
+
+function dateRange(field: string, gte: number | null, lte: number | null): LeafPlan {
+  if (gte !== null && lte !== null && gte > lte) return { kind: 'none' };
+  return { kind: 'date_range', field, gte, lte };
+}
+
+function planKeyword(node: Exclude<LeafNode, ExistsNode>, field: string): LeafPlan {
+  switch (node.type) {
+    case 'term':
+      return {
+        kind: 'keyword_eq',
+        field,
+        string: node.value,
+        number: numericValue(node.value),
+        boolean: node.value === 'true' ? true : node.value === 'false' ? false : null,
+      };
+    case 'wildcard':
+      return { kind: 'keyword_wildcard', field, pattern: node.pattern };
+    case 'regex':
+      return { kind: 'keyword_regex', field, pattern: node.pattern };
+    case 'range': {
+      const { lower, upper } = node;
+      if (!lower && !upper) return { kind: 'exists', field };
+      const nl = lower ? numericValue(lower.value) : null;
+      const nu = upper ? numericValue(upper.value) : null;
+      if ((!lower || nl !== null) && (!upper || nu !== null)) {
+        return {
+          kind: 'number_range',
+          field,
+          lower: lower ? { value: nl!, inclusive: lower.inclusive } : null,
+          upper: upper ? { value: nu!, inclusive: upper.inclusive } : null,
+        };
+      }
+      return { kind: 'string_range', field, lower, upper };
+    }
+  }
+}

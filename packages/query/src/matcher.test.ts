@@ -1,0 +1,122 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { LogEvent } from './event.js';
+import { QueryError } from './errors.js';
+import { compileMatcher } from './matcher.js';
+import { parse } from './parse.js';
+
+const now = Date.parse('2026-02-11T15:34:56.789Z');
+
+function ev(id: string, ts: string, fields: Omit<LogEvent, '@timestamp' | 'event.id'>): LogEvent {
+  return { '@timestamp': ts, 'event.id': id, ...fields };
+}
+
+const corpus: LogEvent[] = [
+  ev('py-error', '2026-02-11T15:00:00.000Z', { level: 'error', logger: 'django.db.backends', message: 'Database connection TIMEOUT after 30s', host: 'web-1' }),
+  ev('py-login', '2026-02-11T15:30:00.000Z', { level: 'warning', logger: 'django.security', message: 'Login failed for user admin', user_id: 'user-uuid' }),
+  ev('old-error', '2026-02-11T13:00:00.000Z', { level: 'error', logger: 'app', message: 'login  FAILED: bad password', host: 'web-2' }),
+  ev('pino', '2026-02-11T15:34:00.000Z', { level: 'info', message: 'request completed', duration_ms: 1500, status: 200, path: '/api/v1/users' }),
+  ev('nginx-500', '2026-02-11T15:20:00.000Z', { level: 'error', message: 'GET /api/v2/orders', status: 500, request_time: 1.25, path: '/api/v2/orders' }),
+  ev('nginx-502s', '2026-02-10T10:00:00.000Z', { message: 'upstream failed', status: '502', request_time: 0.5, path: '/health' }),
+  ev('journald', '2026-02-09T08:00:00.000Z', { level: 'critical', message: 'kernel: Out of memory', unit: 'kernel', flag: true }),
+  ev('debug', '2026-02-11T15:34:50.000Z', { level: 'debug', message: 'cache miss key=user:42', logger: null }),
+];
+
+function ids(q: string): string[] {
+  const match = compileMatcher(parse(q), { now });
+  return corpus.filter(match).map((e) => e['event.id']).sort();
+}
+
+const cases: Array<[string, string[]]> = [
+  // seed queries (issue 3, item 9)
+  ['level:ERROR AND @timestamp:[now-1h TO now]', ['nginx-500', 'py-error']],
+  ['duration_ms:>1000', ['pino']],
+  ['user_id:"user-uuid"', ['py-login']],
+  ['logger:"django.security" AND message:"login failed"', ['py-login']],
+  ['logger:"django.db.backends" AND level:ERROR', ['py-error']],
+  ['status:>=500', ['nginx-500']],
+  ['request_time:>1', ['nginx-500']],
+  // message: tokens, case-insensitive; phrase = adjacent tokens
+  ['timeout', ['py-error']],
+  ['TIMEOUT', ['py-error']],
+  ['"login failed"', ['old-error', 'py-login']],
+  ['"failed login"', []],
+  ['message:failed', ['nginx-502s', 'old-error', 'py-login']],
+  ['message:"connection timeout"', ['py-error']],
+  ['"connection after"', []],
+  ['connection after', ['py-error']],
+  ['user:42', []],
+  ['"user:42"', ['debug']],
+  ['time*', ['py-error']],
+  ['mem?ry', ['journald']],
+  ['message:/fail(ed|ure)/', ['nginx-502s', 'old-error', 'py-login']],
+  ['message:/FAILED/', ['nginx-502s', 'old-error', 'py-login']],
+  ['"..."', []],
+  // level: aliases and case, ranges by severity
+  ['level:warn', ['py-login']],
+  ['level:WARNING', ['py-login']],
+  ['level:(crit OR fatal)', ['journald']],
+  ['level:>=error', ['journald', 'nginx-500', 'old-error', 'py-error']],
+  ['level:[debug TO info]', ['debug', 'pino']],
+  ['level:{info TO *]', ['journald', 'nginx-500', 'old-error', 'py-error', 'py-login']],
+  ['level:err*', ['nginx-500', 'old-error', 'py-error']],
+  ['level:50', []],
+  ['NOT level:*', ['nginx-502s']],
+  // keywords: exact, case-sensitive; numbers by value
+  ['logger:django.security', ['py-login']],
+  ['logger:DJANGO.SECURITY', []],
+  ['logger:django', []],
+  ['logger:django.*', ['py-error', 'py-login']],
+  ['status:500', ['nginx-500']],
+  ['status:500.0', ['nginx-500']],
+  ['status:502', ['nginx-502s']],
+  ['status:"502"', ['nginx-502s']],
+  ['status:(500 OR 502)', ['nginx-500', 'nginx-502s']],
+  ['status:[500 TO 599]', ['nginx-500']],
+  ['status:{200 TO 500}', []],
+  ['status:[200 TO 500}', ['pino']],
+  ['request_time:<=0.5', ['nginx-502s']],
+  ['request_time:[0.5 TO 1.25]', ['nginx-500', 'nginx-502s']],
+  ['status:[a TO z]', []],
+  ['host:[web-1 TO web-2}', ['py-error']],
+  ['host:web-?', ['old-error', 'py-error']],
+  ['path:/api/*', ['nginx-500', 'pino']],
+  ['path:/\\/api\\/v[0-9]+\\/.*/', ['nginx-500', 'pino']],
+  ['path:/api/', []],
+  ['flag:true', ['journald']],
+  ['flag:TRUE', []],
+  ['status:5*', ['nginx-502s']],
+  // existence and missing fields
+  ['_exists_:user_id', ['py-login']],
+  ['user_id:*', ['py-login']],
+  ['logger:*', ['old-error', 'py-error', 'py-login']],
+  ['NOT user_id:nobody', corpus.map((e) => e['event.id']).sort()],
+  ['-status:500', ['debug', 'journald', 'nginx-502s', 'old-error', 'pino', 'py-error', 'py-login']],
+  ['missing:[* TO *]', []],
+  // dates
+  ['@timestamp:2026-02-10', ['nginx-502s']],
+  ['@timestamp:>=now/d', ['debug', 'nginx-500', 'old-error', 'pino', 'py-error', 'py-login']],
+  ['@timestamp:<now/d', ['journald', 'nginx-502s']],
+  ['@timestamp:[2026-02-09 TO 2026-02-10]', ['journald', 'nginx-502s']],
+  ['@timestamp:{2026-02-09 TO 2026-02-10]', ['nginx-502s']],
+  ['@timestamp:>2026-02-11T15:34:00Z', ['debug']],
+  ['@timestamp:>=2026-02-11T15:34:00Z', ['debug', 'pino']],
+  ['@timestamp:[now-5m TO now]', ['debug', 'pino', 'py-login']],
+  ['@timestamp:>=2026-02-08||+1d/d AND @timestamp:<2026-02-10', ['journald']],
+  // boolean structure
+  ['*', corpus.map((e) => e['event.id']).sort()],
+  ['', corpus.map((e) => e['event.id']).sort()],
+  ['NOT *', []],
+  ['failed OR timeout', ['nginx-502s', 'old-error', 'py-error', 'py-login']],
+  ['failed -login', ['nginx-502s']],
+  ['level:error (timeout OR password)', ['old-error', 'py-error']],
+];
+for (const [q, expected] of cases) {
+  test(q, () => assert.deepEqual(ids(q), expected));
+}
+
+for (const q of ['level:>=loud', 'message:[a TO b]', '@timestamp:>banana', '@timestamp:2026*']) {
+  test(`${q} — rejected with a typed error`, () => {
+    assert.throws(() => compileMatcher(parse(q), { now }), (err: unknown) => err instanceof QueryError && err.code.startsWith('LS_QUERY_'));
+  });
+}

@@ -1,0 +1,159 @@
+/**
+ * The in-memory matcher: AST → predicate over one event. It is the reference
+ * the SQLite and Elasticsearch backends are checked against, so it is written
+ * for obviousness: every leaf goes through planLeaf() (fields.ts) and each
+ * LeafPlan kind is evaluated here exactly as docs/QUERY_LANGUAGE.md says.
+ */
+import type { QueryNode } from './ast.js';
+import type { FieldValue, LogEvent } from './event.js';
+import { compareCodePoints, planLeaf, tokenize, type LeafPlan, type PlanOptions } from './fields.js';
+import { compileRegex } from './regex.js';
+import { compileWildcard } from './wildcard.js';
+
+export type MatcherOptions = PlanOptions;
+
+export type EventPredicate = (event: LogEvent) => boolean;
+
+/** Per-event memo so several message clauses tokenize the message once. */
+interface Ctx {
+  tokens: Map<string, string[] | null>;
+}
+type Eval = (event: LogEvent, ctx: Ctx) => boolean;
+
+export function compileMatcher(ast: QueryNode, opts: MatcherOptions): EventPredicate {
+  const root = compile(ast, opts);
+  return (event) => root(event, { tokens: new Map() });
+}
+
+function compile(node: QueryNode, opts: MatcherOptions): Eval {
+  switch (node.type) {
+    case 'match_all':
+      return () => true;
+    case 'and': {
+      const children = node.children.map((c) => compile(c, opts));
+      return (e, ctx) => children.every((c) => c(e, ctx));
+    }
+    case 'or': {
+      const children = node.children.map((c) => compile(c, opts));
+      return (e, ctx) => children.some((c) => c(e, ctx));
+    }
+    case 'not': {
+      const child = compile(node.child, opts);
+      return (e, ctx) => !child(e, ctx);
+    }
+    default:
+      return compilePlan(planLeaf(node, opts));
+  }
+}
+
+/** Present and not null; `undefined` otherwise. */
+function valueOf(event: LogEvent, field: string): Exclude<FieldValue, null> | undefined {
+  const v = Object.hasOwn(event, field) ? event[field] : undefined;
+  return v === null ? undefined : v;
+}
+
+function tokensOf(event: LogEvent, field: string, ctx: Ctx): string[] | null {
+  let t = ctx.tokens.get(field);
+  if (t === undefined) {
+    const v = valueOf(event, field);
+    t = typeof v === 'string' ? tokenize(v) : null;
+    ctx.tokens.set(field, t);
+  }
+  return t;
+}
+
+function compilePlan(plan: LeafPlan): Eval {
+  switch (plan.kind) {
+    case 'all':
+      return () => true;
+    case 'none':
+      return () => false;
+    case 'exists':
+      return (e) => valueOf(e, plan.field) !== undefined;
+    case 'text_terms':
+      return (e, ctx) => {
+        const tokens = tokensOf(e, plan.field, ctx);
+        return tokens !== null && plan.tokens.every((t) => tokens.includes(t));
+      };
+    case 'text_phrase':
+      return (e, ctx) => {
+        const tokens = tokensOf(e, plan.field, ctx);
+        if (tokens === null) return false;
+        const want = plan.tokens;
+        outer: for (let i = 0; i + want.length <= tokens.length; i++) {
+          for (let j = 0; j < want.length; j++) if (tokens[i + j] !== want[j]) continue outer;
+          return true;
+        }
+        return false;
+      };
+    case 'text_wildcard': {
+      const match = compileWildcard(plan.pattern);
+      return (e, ctx) => tokensOf(e, plan.field, ctx)?.some(match) ?? false;
+    }
+    case 'text_regex': {
+      const match = compileRegex(plan.pattern, true);
+      return (e, ctx) => tokensOf(e, plan.field, ctx)?.some(match) ?? false;
+    }
+    case 'level_in': {
+      const levels = new Set<string>(plan.levels);
+      return (e) => {
+        const v = valueOf(e, plan.field);
+        return typeof v === 'string' && levels.has(v);
+      };
+    }
+    case 'date_range':
+      return (e) => {
+        const v = valueOf(e, plan.field);
+        if (typeof v !== 'string') return false;
+        const t = Date.parse(v);
+        if (Number.isNaN(t)) return false;
+        return (plan.gte === null || t >= plan.gte) && (plan.lte === null || t <= plan.lte);
+      };
+    case 'keyword_eq':
+      return (e) => {
+        const v = valueOf(e, plan.field);
+        if (typeof v === 'string') return v === plan.string;
+        if (typeof v === 'number') return plan.number !== null && v === plan.number;
+        if (typeof v === 'boolean') return plan.boolean !== null && v === plan.boolean;
+        return false;
+      };
+    case 'keyword_wildcard': {
+      const match = compileWildcard(plan.pattern);
+      return (e) => {
+        const v = valueOf(e, plan.field);
+        return typeof v === 'string' && match(v);
+      };
+    }
+    case 'keyword_regex': {
+      const match = compileRegex(plan.pattern);
+      return (e) => {
+        const v = valueOf(e, plan.field);
+        return typeof v === 'string' && match(v);
+      };
+    }
+    case 'number_range':
+      return (e) => {
+        const v = valueOf(e, plan.field);
+        if (typeof v !== 'number' || Number.isNaN(v)) return false;
+        const { lower, upper } = plan;
+        if (lower && (lower.inclusive ? v < lower.value : v <= lower.value)) return false;
+        if (upper && (upper.inclusive ? v > upper.value : v >= upper.value)) return false;
+        return true;
+      };
+    case 'string_range':
+      return (e) => {
+        const v = valueOf(e, plan.field);
+        if (typeof v !== 'string') return false;
+        const { lower, upper } = plan;
+        if (lower) {
+          const c = compareCodePoints(v, lower.value);
+          if (lower.inclusive ? c < 0 : c <= 0) return false;
+        }
+        if (upper) {
+          const c = compareCodePoints(v, upper.value);
+          if (upper.inclusive ? c > 0 : c >= 0) return false;
+        }
+        return true;
+      };
+  }
+}
