@@ -1,0 +1,87 @@
+/**
+ * Retention tiers (DESIGN.md §5): a default age plus classes, each a query;
+ * the first class whose query matches an event decides how long it lives.
+ * Ages count from the event's @timestamp.
+ */
+import { storeError } from '../store-contract/store-error.js';
+
+export interface RetentionClassConfig {
+  /** Used in partition names: letters, digits, `_` and `-` only. */
+  name: string;
+  /** A query in the logship query language. */
+  match: string;
+  days: number;
+}
+
+export interface RetentionConfig {
+  default_days: number;
+  classes: RetentionClassConfig[];
+  /** How often the server enforces retention. */
+  check_interval_s: number;
+}
+
+/** The name of the class of events no configured class matches. */
+export const DEFAULT_CLASS = 'default';
+
+export const DAY_MS = 86_400_000;
+
+export const DEFAULT_RETENTION: RetentionConfig = Object.freeze({
+  default_days: 30,
+  classes: Object.freeze([
+    Object.freeze({ name: 'errors', match: 'level:(error OR critical OR alert OR emergency)', days: 90 }),
+    Object.freeze({ name: 'debug', match: 'level:(debug OR trace)', days: 7 }),
+  ]) as RetentionClassConfig[],
+  check_interval_s: 600,
+}) as RetentionConfig;
+
+const CLASS_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const TOP_KEYS = new Set(['default_days', 'classes', 'check_interval_s']);
+const CLASS_KEYS = new Set(['name', 'match', 'days']);
+
+function bad(detail: string): never {
+  throw storeError('LS_STORE_RETENTION_CONFIG', detail);
+}
+
+function positiveDays(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    bad(`${where} must be a positive number of days, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Validates a retention section (from YAML or code), filling defaults for
+ * absent keys and rejecting unknown ones, as the rest of the config does.
+ * Returns a frozen object.
+ */
+export function validateRetentionConfig(input: unknown): RetentionConfig {
+  if (input === undefined || input === null) return DEFAULT_RETENTION;
+  if (typeof input !== 'object' || Array.isArray(input)) bad('retention must be an object');
+  const raw = input as Record<string, unknown>;
+  for (const key of Object.keys(raw)) if (!TOP_KEYS.has(key)) bad(`unknown key retention.${key}`);
+  const default_days =
+    raw.default_days === undefined ? DEFAULT_RETENTION.default_days : positiveDays(raw.default_days, 'retention.default_days');
+  const check_interval_s =
+    raw.check_interval_s === undefined
+      ? DEFAULT_RETENTION.check_interval_s
+      : positiveDays(raw.check_interval_s, 'retention.check_interval_s');
+  let classes = DEFAULT_RETENTION.classes;
+  if (raw.classes !== undefined) {
+    if (!Array.isArray(raw.classes)) bad('retention.classes must be a list');
+    const seen = new Set<string>([DEFAULT_CLASS]);
+    classes = raw.classes.map((c: unknown, i: number) => {
+      const where = `retention.classes[${i}]`;
+      if (typeof c !== 'object' || c === null || Array.isArray(c)) bad(`${where} must be an object`);
+      const cls = c as Record<string, unknown>;
+      for (const key of Object.keys(cls)) if (!CLASS_KEYS.has(key)) bad(`unknown key ${where}.${key}`);
+      if (typeof cls.name !== 'string' || !CLASS_NAME.test(cls.name)) {
+        bad(`${where}.name must match ${CLASS_NAME.source}`);
+      }
+      if (seen.has(cls.name)) bad(`${where}.name "${cls.name}" is used twice or is reserved`);
+      seen.add(cls.name);
+      if (typeof cls.match !== 'string' || cls.match.trim() === '') bad(`${where}.match must be a query string`);
+      return Object.freeze({ name: cls.name, match: cls.match, days: positiveDays(cls.days, `${where}.days`) });
+    });
+  }
+  return Object.freeze({ default_days, classes: Object.freeze(classes) as RetentionClassConfig[], check_interval_s });
+}

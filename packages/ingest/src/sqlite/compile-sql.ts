@@ -1,0 +1,243 @@
+/**
+ * AST → a parameterized SQL boolean expression over one partition's
+ * `events` table (see partition-schema.ts).
+ *
+ *   AST ──and/or/not here──┐
+ *   leaf ──planLeaf() (query package: the one statement of meaning)──▶
+ *   LeafPlan ──leafSql()──▶ SQL over promoted columns / doc JSON / FTS5
+ *
+ * The in-memory matcher evaluates the same LeafPlans, so the two can only
+ * differ in how a plan is translated; the differential test checks that.
+ *
+ * Safety: no value from the query is ever spliced into the SQL text. Every
+ * value, JSON path and FTS query is a named parameter (`@p0`, `@p1`, …), and
+ * identifiers come only from the fixed column table.
+ *
+ * NULL: a missing field makes a comparison NULL, which AND/OR already treat
+ * as false, but NOT NULL is NULL; so NOT compiles to NOT coalesce(x, 0),
+ * which gives the matcher's two-valued logic.
+ */
+import { planLeaf, type LeafPlan, type QueryNode } from '@logship/query';
+import { PROMOTED_COLUMNS } from './partition-schema.js';
+import { compiledPattern } from './sql-functions.js';
+
+export interface CompileContext {
+  /** Clock for date math, epoch ms. */
+  now: number;
+}
+
+export interface CompiledSql {
+  /** A boolean SQL expression over `events`. */
+  where: string;
+  /** Named parameters referenced by `where` as `@pN`. */
+  params: Record<string, unknown>;
+}
+
+/** How one field is reached in SQL. */
+interface FieldSql {
+  /** The value: TEXT, INTEGER or REAL (JSON booleans read as 1/0). */
+  value: string;
+  /** 'text' | 'integer' | 'real' | 'true' | 'false' | 'null' | NULL (absent). */
+  type: string;
+  kind: 'ts' | 'eid' | 'column' | 'doc';
+  /**
+   * For promoted fields: the same field read from `doc`, where a boolean or
+   * null value of a promoted field is kept (columns hold strings/numbers).
+   */
+  fallback?: FieldSql;
+}
+
+/** JSON object keys that are safe inside SQLite's `$."…"` path syntax. */
+const SAFE_KEY = /^[\p{L}\p{N}_.@ :/-]+$/u;
+
+class Builder {
+  readonly params: Record<string, unknown> = {};
+  private readonly byValue = new Map<string, string>();
+  private n = 0;
+
+  constructor(
+    readonly now: number,
+    private readonly prefix = 'p',
+  ) {}
+
+  /** A parameter placeholder; equal values share one parameter. */
+  p(value: string | number): string {
+    const key = `${typeof value}:${value}`;
+    let name = this.byValue.get(key);
+    if (!name) {
+      name = `${this.prefix}${this.n++}`;
+      this.params[name] = value;
+      this.byValue.set(key, name);
+    }
+    return `@${name}`;
+  }
+
+  field(name: string): FieldSql {
+    if (name === '@timestamp') return { value: 'ts', type: "'integer'", kind: 'ts' };
+    if (name === 'event.id') return { value: 'eid', type: "'text'", kind: 'eid' };
+    const column = PROMOTED_COLUMNS[name];
+    if (column !== undefined) {
+      return { value: `"${column}"`, type: `typeof("${column}")`, kind: 'column', fallback: this.docField(name) };
+    }
+    return this.docField(name);
+  }
+
+  private docField(name: string): FieldSql {
+    // SQLite's JSON path syntax has no escapes inside a quoted label, so
+    // other keys are looked up through json_each with the key as a value.
+    if (!SAFE_KEY.test(name)) {
+      const key = this.p(name);
+      return {
+        value: `(SELECT value FROM json_each(doc) WHERE key = ${key})`,
+        type: `(SELECT type FROM json_each(doc) WHERE key = ${key})`,
+        kind: 'doc',
+      };
+    }
+    const path = this.p(`$."${name}"`);
+    return { value: `json_extract(doc, ${path})`, type: `json_type(doc, ${path})`, kind: 'doc' };
+  }
+}
+
+/**
+ * How an aggregation reaches a field: `value` and `type` expressions with
+ * their own parameters, prefixed `f` so they never collide with a query's.
+ * A promoted field's rare doc-held booleans are left out of aggregations.
+ */
+export function compileField(name: string): { value: string; type: string; params: Record<string, unknown> } {
+  const b = new Builder(0, 'f');
+  const f = b.field(name);
+  return { value: f.value, type: f.type, params: b.params };
+}
+
+export function compileSql(node: QueryNode, ctx: CompileContext): CompiledSql {
+  const b = new Builder(ctx.now);
+  const where = compileNode(node, b);
+  return { where, params: b.params };
+}
+
+function compileNode(node: QueryNode, b: Builder): string {
+  switch (node.type) {
+    case 'match_all':
+      return '1';
+    case 'and':
+      return node.children.length === 0 ? '1' : node.children.map((c) => `(${compileNode(c, b)})`).join(' AND ');
+    case 'or':
+      return node.children.length === 0 ? '0' : node.children.map((c) => `(${compileNode(c, b)})`).join(' OR ');
+    case 'not':
+      return `NOT coalesce((${compileNode(node.child, b)}), 0)`;
+    default:
+      return leafSql(planLeaf(node, { now: b.now }), b);
+  }
+}
+
+const NUMERIC = "IN ('integer', 'real')";
+
+function leafSql(plan: LeafPlan, b: Builder): string {
+  switch (plan.kind) {
+    case 'all':
+      return '1';
+    case 'none':
+      return '0';
+    case 'exists': {
+      const f = b.field(plan.field);
+      if (f.kind === 'ts' || f.kind === 'eid') return '1';
+      const inDoc = (d: FieldSql): string => `coalesce(${d.type}, 'null') != 'null'`;
+      if (f.kind === 'doc') return inDoc(f);
+      return f.fallback ? `(${f.value} IS NOT NULL OR ${inDoc(f.fallback)})` : `${f.value} IS NOT NULL`;
+    }
+    case 'text_terms':
+      return textSql(plan.field, plan.tokens, 'terms', b);
+    case 'text_phrase':
+      return textSql(plan.field, plan.tokens, 'phrase', b);
+    case 'text_wildcard':
+      return `ls_text_wildcard(${b.field(plan.field).value}, ${b.p(plan.pattern)})`;
+    case 'text_regex':
+      compiledPattern('regex_ci', plan.pattern); // malformed patterns fail here, as in the matcher
+      return `ls_text_regex(${b.field(plan.field).value}, ${b.p(plan.pattern)})`;
+    case 'level_in': {
+      const f = b.field(plan.field);
+      return `(${f.type} = 'text' AND ${f.value} IN (${plan.levels.map((l) => b.p(l)).join(', ')}))`;
+    }
+    case 'date_range': {
+      const f = b.field(plan.field);
+      const parts: string[] = [];
+      if (f.kind === 'ts') {
+        if (plan.gte !== null) parts.push(`ts >= ${b.p(plan.gte)}`);
+        if (plan.lte !== null) parts.push(`ts <= ${b.p(plan.lte)}`);
+        return parts.length ? parts.join(' AND ') : '1';
+      }
+      // Only @timestamp is a date field today; any other would be an ISO
+      // string, which sorts like its instant only in canonical UTC form.
+      const value = `ls_date(${f.value})`;
+      parts.push(`${value} IS NOT NULL`);
+      if (plan.gte !== null) parts.push(`${value} >= ${b.p(plan.gte)}`);
+      if (plan.lte !== null) parts.push(`${value} <= ${b.p(plan.lte)}`);
+      return parts.join(' AND ');
+    }
+    case 'keyword_eq': {
+      const f = b.field(plan.field);
+      const alternatives = [`(${f.type} = 'text' AND ${f.value} = ${b.p(plan.string)})`];
+      if (plan.number !== null) alternatives.push(`(${f.type} ${NUMERIC} AND ${f.value} = ${b.p(plan.number)})`);
+      if (plan.boolean !== null) {
+        const d = f.kind === 'doc' ? f : f.fallback;
+        if (d) alternatives.push(`${d.type} = ${b.p(plan.boolean ? 'true' : 'false')}`);
+      }
+      return alternatives.length === 1 ? (alternatives[0] as string) : `(${alternatives.join(' OR ')})`;
+    }
+    case 'keyword_wildcard': {
+      const f = b.field(plan.field);
+      return `(${f.type} = 'text' AND ls_wildcard(${f.value}, ${b.p(plan.pattern)}))`;
+    }
+    case 'keyword_regex': {
+      compiledPattern('regex', plan.pattern);
+      const f = b.field(plan.field);
+      return `(${f.type} = 'text' AND ls_regex(${f.value}, ${b.p(plan.pattern)}))`;
+    }
+    case 'number_range': {
+      const f = b.field(plan.field);
+      const parts = [`${f.type} ${NUMERIC}`];
+      if (plan.lower) parts.push(`${f.value} ${plan.lower.inclusive ? '>=' : '>'} ${b.p(plan.lower.value)}`);
+      if (plan.upper) parts.push(`${f.value} ${plan.upper.inclusive ? '<=' : '<'} ${b.p(plan.upper.value)}`);
+      return `(${parts.join(' AND ')})`;
+    }
+    case 'string_range': {
+      // BINARY collation compares UTF-8 bytes: code point order, as the matcher.
+      const f = b.field(plan.field);
+      const parts = [`${f.type} = 'text'`];
+      if (plan.lower) parts.push(`${f.value} ${plan.lower.inclusive ? '>=' : '>'} ${b.p(plan.lower.value)}`);
+      if (plan.upper) parts.push(`${f.value} ${plan.upper.inclusive ? '<=' : '<'} ${b.p(plan.upper.value)}`);
+      return `(${parts.join(' AND ')})`;
+    }
+  }
+}
+
+/**
+ * Tokens FTS5 is trusted with: ASCII letters and digits are token characters
+ * in every unicode61 version, so such a token is one FTS token, itself.
+ * Other letters may be unknown to SQLite's older Unicode tables and split
+ * differently; those tokens are left to the exact check alone.
+ */
+const FTS_SAFE = /^[a-z0-9]+$/;
+
+function ftsString(text: string): string {
+  return `"${text}"`;
+}
+
+/**
+ * Text clauses: FTS5 narrows the candidates (message_fts indexes the
+ * matcher's tokens joined by spaces, so FTS finds a superset of the
+ * matcher's hits for FTS-safe tokens), then ls_terms / ls_phrase decide
+ * exactly with the matcher's tokenizer.
+ */
+function textSql(field: string, tokens: string[], mode: 'terms' | 'phrase', b: Builder): string {
+  const f = b.field(field);
+  const exact = `ls_${mode}(${f.value}, ${b.p(JSON.stringify(tokens))})`;
+  if (f.value !== '"message"') return exact;
+  const safe = tokens.filter((t) => FTS_SAFE.test(t));
+  if (safe.length === 0) return exact;
+  const match =
+    mode === 'phrase' && safe.length === tokens.length
+      ? ftsString(tokens.join(' '))
+      : [...new Set(safe)].map(ftsString).join(' AND ');
+  return `rid IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ${b.p(match)}) AND ${exact}`;
+}

@@ -1,0 +1,33 @@
+/**
+ * The entry point the server uses:
+ *
+ *   const store = await openSqliteStore({ dataDir: '/var/lib/logship' });
+ *
+ * Partitions live in `<dataDir>/sqlite/<YYYY-MM-DD>.<class>.db`.
+ */
+import type { LogStore } from '../log-store.js';
+import { validateRetentionConfig, type RetentionConfig } from '../retention/retention-config.js';
+import { SqliteStore } from './sqlite-store.js';
+
+export interface OpenSqliteStoreOptions {
+  dataDir: string;
+  /** Default: DESIGN.md §5 (errors 90 d, debug 7 d, everything else 30 d). */
+  retention?: RetentionConfig;
+  /** The clock retention is measured against, epoch ms. */
+  now?: () => number;
+}
+
+export interface SqliteLogStore extends LogStore {
+  /** The folder holding the partition files. */
+  readonly dir: string;
+}
+
+export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<SqliteLogStore> {
+  const store = new SqliteStore({
+    dataDir: opts.dataDir,
+    retention: validateRetentionConfig(opts.retention),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+  store.init();
+  return store;
+}

@@ -1,0 +1,110 @@
+/**
+ * One open partition database: a day of one retention class.
+ *
+ * Durability: WAL with synchronous=FULL. In WAL mode NORMAL only syncs at
+ * checkpoints, so a commit survives a process kill (SIGKILL) but not a power
+ * loss; FULL fsyncs the WAL on every commit, so "write() resolved" implies
+ * the rows are on stable storage. The cost is one fsync per batch per
+ * partition, which batching amortizes.
+ */
+import Database from 'better-sqlite3';
+import type { EventRow } from './event-row.js';
+import { PARTITION_DDL, PROMOTED_COLUMNS } from './partition-schema.js';
+import type { PartitionKey } from './partition-name.js';
+import { ftsText, registerSqlFunctions } from './sql-functions.js';
+
+const STATEMENT_CACHE = 256;
+const COLUMNS = Object.values(PROMOTED_COLUMNS);
+
+export class PartitionDb {
+  readonly key: PartitionKey;
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly insertRow: Database.Statement;
+  private readonly insertText: Database.Statement;
+
+  constructor(path: string, key: PartitionKey, opts: { create: boolean }) {
+    this.path = path;
+    this.key = key;
+    this.db = new Database(path, { fileMustExist: !opts.create });
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      // A reader in another process (`logship retention status`) must not
+      // make a write fail outright.
+      this.db.pragma('busy_timeout = 5000');
+      this.db.exec(PARTITION_DDL);
+      registerSqlFunctions(this.db);
+      this.insertRow = this.db.prepare(
+        `INSERT OR IGNORE INTO events (ts, eid, ${COLUMNS.map((c) => `"${c}"`).join(', ')}, doc)
+         VALUES (?, ?, ${COLUMNS.map(() => '?').join(', ')}, ?)`,
+      );
+      this.insertText = this.db.prepare('INSERT INTO message_fts (rowid, body) VALUES (?, ?)');
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+  }
+
+  /**
+   * Inserts the rows in one transaction; returns how many were new (the
+   * rest were already stored under the same event.id).
+   */
+  insert(rows: readonly EventRow[]): number {
+    let stored = 0;
+    this.db.transaction(() => {
+      for (const row of rows) {
+        const info = this.insertRow.run(row.ts, row.eid, ...COLUMNS.map((c) => row.cols[c] ?? null), row.doc);
+        if (info.changes === 0) continue;
+        stored++;
+        const message = row.cols.message;
+        if (typeof message === 'string') this.insertText.run(info.lastInsertRowid, ftsText(message));
+      }
+    })();
+    return stored;
+  }
+
+  /** Which of these event ids this partition already holds. */
+  existingIds(ids: readonly string[]): Set<string> {
+    const rows = this.all<{ eid: string }>(
+      'SELECT eid FROM events WHERE eid IN (SELECT value FROM json_each(?))',
+      [JSON.stringify(ids)],
+    );
+    return new Set(rows.map((r) => r.eid));
+  }
+
+  all<T>(sql: string, params: readonly unknown[]): T[] {
+    return this.statement(sql).all(...params) as T[];
+  }
+
+  get<T>(sql: string, params: readonly unknown[]): T | undefined {
+    return this.statement(sql).get(...params) as T | undefined;
+  }
+
+  /** Yields rows one at a time so a caller can stop early. */
+  iterate<T>(sql: string, params: readonly unknown[]): IterableIterator<T> {
+    return this.statement(sql).iterate(...params) as IterableIterator<T>;
+  }
+
+  private statement(sql: string): Database.Statement {
+    let stmt = this.statements.get(sql);
+    if (stmt) {
+      // Map order doubles as recency order for the small LRU.
+      this.statements.delete(sql);
+    } else {
+      stmt = this.db.prepare(sql);
+      if (this.statements.size >= STATEMENT_CACHE) {
+        const oldest = this.statements.keys().next().value;
+        if (oldest !== undefined) this.statements.delete(oldest);
+      }
+    }
+    this.statements.set(sql, stmt);
+    return stmt;
+  }
+
+  close(): void {
+    this.statements.clear();
+    if (this.db.open) this.db.close();
+  }
+}

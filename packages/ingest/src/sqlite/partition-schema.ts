@@ -1,0 +1,52 @@
+/**
+ * The schema of one partition database.
+ *
+ * Hot fields are promoted to their own indexed columns; every other field
+ * lives in `doc` (a JSON object, NULL when there is none) and is reached with
+ * json_extract. Promoted columns are declared without a type so SQLite keeps
+ * each value's own type (a `status` of 500 stays an integer, "ok" stays
+ * text): the query semantics compare numbers and strings differently.
+ *
+ * `message_fts` is a contentless FTS5 index (the text is already in
+ * `events.message`, so storing it twice would cost disk). It indexes the
+ * query package's tokens of the message joined by spaces, which makes an FTS
+ * phrase a superset of the matcher's token phrase; the exact check runs after
+ * it (see compile-sql.ts).
+ */
+
+/** Event fields stored in their own columns, keyed by field name. */
+export const PROMOTED_COLUMNS: Readonly<Record<string, string>> = Object.freeze({
+  level: 'level',
+  message: 'message',
+  logger: 'logger',
+  host: 'host',
+  source: 'source',
+  job: 'job',
+  unit: 'unit',
+  status: 'status',
+  duration_ms: 'duration_ms',
+  path: 'path',
+  user_id: 'user_id',
+});
+
+/** Promoted columns that get an index (message is searched through FTS). */
+const INDEXED = ['level', 'logger', 'host', 'source', 'job', 'unit', 'status', 'duration_ms', 'path', 'user_id'];
+
+export const SCHEMA_VERSION = 1;
+
+export const PARTITION_DDL = `
+CREATE TABLE IF NOT EXISTS events (
+  rid INTEGER PRIMARY KEY,
+  ts INTEGER NOT NULL,
+  eid TEXT NOT NULL,
+  ${Object.values(PROMOTED_COLUMNS)
+    .map((c) => `"${c}"`)
+    .join(',\n  ')},
+  doc TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS events_eid ON events(eid);
+CREATE INDEX IF NOT EXISTS events_ts ON events(ts, eid);
+${INDEXED.map((c) => `CREATE INDEX IF NOT EXISTS "events_${c}" ON events("${c}", ts) WHERE "${c}" IS NOT NULL;`).join('\n')}
+CREATE VIRTUAL TABLE IF NOT EXISTS message_fts USING fts5(body, content='', columnsize=0, tokenize='unicode61 remove_diacritics 0');
+PRAGMA user_version = ${SCHEMA_VERSION};
+`;

@@ -1,0 +1,119 @@
+/**
+ * Aggregations over the partitions a request covers. Each partition answers
+ * with a small grouped result and the merge happens here, so memory stays
+ * proportional to the number of buckets, except for percentiles, which are
+ * exact (all numeric values sorted, linear interpolation between closest
+ * ranks): fine at one machine's scale, and no sketch error to explain.
+ */
+import type { AggregateResult, AggregationSpec } from '@logship/query';
+import { storeError } from '../store-contract/store-error.js';
+import { compileField } from './compile-sql.js';
+import type { PartitionDb } from './partition-db.js';
+
+export interface PartitionSlice {
+  db: PartitionDb;
+  /** Visible ts range of this partition for the request. */
+  from: number;
+  to: number;
+}
+
+const NUMERIC = "IN ('integer', 'real')";
+
+function args(slice: PartitionSlice, named: Record<string, unknown>): unknown[] {
+  return Object.keys(named).length === 0 ? [slice.from, slice.to] : [slice.from, slice.to, named];
+}
+
+export function aggregatePartitions(
+  agg: AggregationSpec,
+  slices: readonly PartitionSlice[],
+  where: string,
+  params: Record<string, unknown>,
+): AggregateResult {
+  const base = `FROM events WHERE ts >= ? AND ts <= ? AND (${where})`;
+  switch (agg.type) {
+    case 'terms': {
+      if (!Number.isInteger(agg.size) || agg.size < 1) {
+        throw storeError('LS_STORE_BAD_REQUEST', `terms size must be a positive integer, got ${agg.size}`);
+      }
+      const f = compileField(agg.field);
+      const named = { ...params, ...f.params };
+      // JSON booleans come out of json_extract as 1/0; key them by name.
+      const sql = `SELECT CASE t WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL ELSE v END AS k,
+        count(*) AS n FROM (SELECT ${f.value} AS v, ${f.type} AS t ${base}) GROUP BY k`;
+      const counts = new Map<string, number>();
+      let missing = 0;
+      for (const s of slices) {
+        for (const row of s.db.all<{ k: string | number | null; n: number }>(sql, args(s, named))) {
+          if (row.k === null) missing += row.n;
+          else counts.set(String(row.k), (counts.get(String(row.k)) ?? 0) + row.n);
+        }
+      }
+      const all = [...counts].map(([key, count]) => ({ key, count }));
+      all.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      const buckets = all.slice(0, agg.size);
+      const other = all.slice(agg.size).reduce((sum, b) => sum + b.count, 0);
+      return { type: 'terms', buckets, other_count: other, missing_count: missing };
+    }
+    case 'date_histogram': {
+      if (!Number.isSafeInteger(agg.interval_ms) || agg.interval_ms < 1) {
+        throw storeError('LS_STORE_BAD_REQUEST', `interval_ms must be a positive integer, got ${agg.interval_ms}`);
+      }
+      const named = { ...params, hi: agg.interval_ms };
+      // Floor division that stays correct before 1970.
+      const sql = `SELECT ts - (((ts % @hi) + @hi) % @hi) AS k, count(*) AS n ${base} GROUP BY k`;
+      const counts = new Map<number, number>();
+      for (const s of slices) {
+        for (const row of s.db.all<{ k: number; n: number }>(sql, args(s, named))) {
+          counts.set(row.k, (counts.get(row.k) ?? 0) + row.n);
+        }
+      }
+      const keys = [...counts.keys()].sort((a, b) => a - b);
+      const buckets = keys.map((key) => ({ key, key_as_string: new Date(key).toISOString(), count: counts.get(key) ?? 0 }));
+      return { type: 'date_histogram', interval_ms: agg.interval_ms, buckets };
+    }
+    case 'stats': {
+      const f = compileField(agg.field);
+      const named = { ...params, ...f.params };
+      const sql = `SELECT count(v) AS n, min(v) AS lo, max(v) AS hi, total(v) AS sum
+        FROM (SELECT ${f.value} AS v ${base} AND ${f.type} ${NUMERIC})`;
+      let count = 0;
+      let min: number | null = null;
+      let max: number | null = null;
+      let sum = 0;
+      for (const s of slices) {
+        const row = s.db.get<{ n: number; lo: number | null; hi: number | null; sum: number }>(sql, args(s, named));
+        if (!row || row.n === 0) continue;
+        count += row.n;
+        sum += row.sum;
+        if (row.lo !== null) min = min === null ? row.lo : Math.min(min, row.lo);
+        if (row.hi !== null) max = max === null ? row.hi : Math.max(max, row.hi);
+      }
+      return { type: 'stats', count, min, max, avg: count === 0 ? null : sum / count, sum };
+    }
+    case 'percentiles': {
+      for (const p of agg.percents) {
+        if (!(p >= 0 && p <= 100)) throw storeError('LS_STORE_BAD_REQUEST', `percent ${p} is outside 0..100`);
+      }
+      const f = compileField(agg.field);
+      const named = { ...params, ...f.params };
+      const sql = `SELECT ${f.value} AS v ${base} AND ${f.type} ${NUMERIC}`;
+      const values: number[] = [];
+      for (const s of slices) for (const row of s.db.all<{ v: number }>(sql, args(s, named))) values.push(row.v);
+      values.sort((a, b) => a - b);
+      const out: Record<string, number | null> = {};
+      for (const p of agg.percents) out[String(p)] = percentile(values, p);
+      return { type: 'percentiles', count: values.length, values: out };
+    }
+  }
+}
+
+/** Linear interpolation between closest ranks (numpy's default). */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  const a = sorted[lo] as number;
+  const b = sorted[hi] as number;
+  return a + (b - a) * (rank - lo);
+}

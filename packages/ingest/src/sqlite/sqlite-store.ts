@@ -1,0 +1,398 @@
+/**
+ * The embedded SQLite LogStore.
+ *
+ *   write(batch) ─► check + classify ─► group by (UTC day, class) ─► one
+ *                   (retention policy)      │             transaction per
+ *                                           ▼             partition, fsync'd
+ *   DATA/sqlite/2026-11-23.errors.db  2026-11-23.default.db  ...
+ *                                           ▲
+ *   search/count/aggregate ─► compileSql(AST) once ─► partitions newest
+ *                   first (or oldest first for asc), stop at the limit
+ *
+ * Retention deletes whole partition files once their last possible event is
+ * past the class's age; until then, expired events are filtered out of every
+ * read by a per-class cutoff on ts.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { compileMatcher, parse } from '@logship/query';
+import type {
+  AggregateRequest,
+  AggregateResult,
+  CountRequest,
+  LogEvent,
+  SearchRequest,
+  SearchResult,
+  SortOrder,
+} from '@logship/query';
+import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteResult } from '../log-store.js';
+import { storeError } from '../store-contract/store-error.js';
+import { DAY_MS, type RetentionConfig } from '../retention/retention-config.js';
+import { createRetentionPolicy, type ClassMatcherFactory, type RetentionPolicy } from '../retention/retention-policy.js';
+import { checkEvent, eventToRow, rowToEvent, type EventRow, type StoredRow } from './event-row.js';
+import { PartitionDb } from './partition-db.js';
+import { dayEndMs, dayStartMs, parsePartitionFileName, partitionFileName, utcDay, type PartitionKey } from './partition-name.js';
+import { compareKeys, decodeCursor, encodeCursor } from './search-cursor.js';
+import { compileSql } from './compile-sql.js';
+import { aggregatePartitions } from './sqlite-aggregate.js';
+
+export interface SqliteStoreOptions {
+  /** The server's data directory; partitions live in `<dataDir>/sqlite`. */
+  dataDir: string;
+  retention: RetentionConfig;
+  now?: () => number;
+  /** Compiles a retention class query into a predicate (default: parse + compileMatcher). */
+  classMatcher?: ClassMatcherFactory;
+}
+
+/** Retention class queries through the query package's parser and matcher. */
+function matcherFor(clock: () => number): ClassMatcherFactory {
+  return (query) => compileMatcher(parse(query), { now: clock() });
+}
+
+/** Totals stop being counted exactly past this many hits (relation 'gte'). */
+export const TOTAL_COUNT_LIMIT = 10_000;
+
+/** Positional arguments followed by the named ones, when there are any. */
+function withNamed(positional: unknown[], named: Record<string, unknown>): unknown[] {
+  return Object.keys(named).length === 0 ? positional : [...positional, named];
+}
+
+interface Open {
+  key: PartitionKey;
+  name: string;
+  db: PartitionDb;
+}
+
+export class SqliteStore implements LogStore {
+  readonly dir: string;
+  private readonly clock: () => number;
+  private readonly policy: RetentionPolicy;
+  private readonly open = new Map<string, Open>();
+  private closed = false;
+
+  constructor(opts: SqliteStoreOptions) {
+    this.dir = path.join(opts.dataDir, 'sqlite');
+    this.clock = opts.now ?? Date.now;
+    this.policy = createRetentionPolicy(opts.retention, opts.classMatcher ?? matcherFor(this.clock));
+  }
+
+  init(): void {
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+      fs.accessSync(this.dir, fs.constants.R_OK | fs.constants.W_OK);
+    } catch (err) {
+      throw storeError('LS_STORE_DATA_DIR', `cannot use ${this.dir}: ${(err as Error).message}`, err);
+    }
+    this.refresh();
+  }
+
+  async write(events: LogEvent[], now?: number): Promise<WriteResult> {
+    this.assertOpen();
+    const at = now ?? this.clock();
+    const result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
+    const groups = new Map<string, { key: PartitionKey; rows: EventRow[] }>();
+    const seen = new Set<string>();
+    events.forEach((event, index) => {
+      const check = checkEvent(event);
+      if (!check.ok) {
+        result.errors.push({ index, reason: check.reason });
+        return;
+      }
+      const className = this.policy.classify(event);
+      if (check.ts < this.policy.cutoff(className, at)) {
+        result.expired++;
+        return;
+      }
+      if (seen.has(check.eid)) {
+        result.duplicates++;
+        return;
+      }
+      seen.add(check.eid);
+      const key = { day: utcDay(check.ts), className };
+      const name = partitionFileName(key);
+      let group = groups.get(name);
+      if (!group) groups.set(name, (group = { key, rows: [] }));
+      group.rows.push(eventToRow(event, check.ts, check.eid));
+    });
+    if (groups.size === 0) return result;
+    this.refresh();
+    for (const [name, group] of groups) {
+      const fresh = this.dropKnownElsewhere(name, group.key, group.rows);
+      result.duplicates += group.rows.length - fresh.length;
+      if (fresh.length === 0) continue;
+      const stored = this.partition(group.key, true).db.insert(fresh);
+      result.stored += stored;
+      result.duplicates += fresh.length - stored;
+    }
+    return result;
+  }
+
+  /**
+   * An event's partition follows from its timestamp and class, so a retried
+   * event normally lands where its first copy is and the UNIQUE index drops
+   * it. That breaks when the retry is classified differently (retention
+   * config changed) or stamped differently (ingest-time timestamps on plain
+   * lines near midnight), so ids are also checked in the other partitions of
+   * the neighbouring days.
+   */
+  private dropKnownElsewhere(name: string, key: PartitionKey, rows: EventRow[]): EventRow[] {
+    const start = dayStartMs(key.day);
+    const near = new Set([utcDay(start - DAY_MS), key.day, utcDay(start + DAY_MS)]);
+    const known = new Set<string>();
+    const ids = rows.map((r) => r.eid);
+    for (const p of this.open.values()) {
+      if (p.name === name || !near.has(p.key.day)) continue;
+      for (const id of p.db.existingIds(ids)) known.add(id);
+    }
+    return known.size === 0 ? rows : rows.filter((r) => !known.has(r.eid));
+  }
+
+  async search(req: SearchRequest): Promise<SearchResult> {
+    this.assertOpen();
+    const sort: SortOrder = req.sort ?? 'desc';
+    if (!Number.isInteger(req.limit) || req.limit < 0) {
+      throw storeError('LS_STORE_BAD_REQUEST', `limit must be a non-negative integer, got ${req.limit}`);
+    }
+    const after = req.cursor ? decodeCursor(req.cursor, sort) : null;
+    const { where, params } = compileSql(req.query, { now: req.now });
+    const at = this.clock();
+    const dir = sort === 'desc' ? 'DESC' : 'ASC';
+    const keyset = after ? (sort === 'desc' ? 'AND (ts < ? OR (ts = ? AND eid < ?))' : 'AND (ts > ? OR (ts = ? AND eid > ?))') : '';
+    const keyParams = after ? [after.ts, after.ts, after.eid] : [];
+    const sql = `SELECT * FROM events WHERE ts >= ? AND ts <= ? ${keyset} AND (${where}) ORDER BY ts ${dir}, eid ${dir} LIMIT ?`;
+    // One more than asked tells whether a next page exists.
+    const want = req.limit + 1;
+    const found: StoredRow[] = [];
+    for (const day of this.daysInRange(req, sort)) {
+      const dayRows: StoredRow[] = [];
+      for (const p of day) {
+        const range = this.visibleRange(p, req, at);
+        if (!range) continue;
+        dayRows.push(...p.db.all<StoredRow>(sql, withNamed([range.from, range.to, ...keyParams, want - found.length], params)));
+      }
+      dayRows.sort((a, b) => (sort === 'desc' ? -compareKeys(a, b) : compareKeys(a, b)));
+      found.push(...dayRows.slice(0, want - found.length));
+      if (found.length >= want) break;
+    }
+    const hits = found.slice(0, req.limit);
+    const last = hits[hits.length - 1];
+    const next_cursor = found.length > req.limit && last ? encodeCursor({ ts: last.ts, eid: last.eid }, sort) : null;
+    const counted = this.countCompiled(req, where, params, at, TOTAL_COUNT_LIMIT);
+    return {
+      hits: hits.map((row) => rowToEvent(row, req.fields)),
+      total: { value: counted, relation: counted >= TOTAL_COUNT_LIMIT ? 'gte' : 'eq' },
+      next_cursor,
+    };
+  }
+
+  async count(req: CountRequest): Promise<number> {
+    this.assertOpen();
+    const { where, params } = compileSql(req.query, { now: req.now });
+    return this.countCompiled(req, where, params, this.clock(), Infinity);
+  }
+
+  private countCompiled(req: CountRequest, where: string, params: Record<string, unknown>, at: number, cap: number): number {
+    const capped = Number.isFinite(cap);
+    const sql = capped
+      ? `SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE ts >= ? AND ts <= ? AND (${where}) LIMIT ?)`
+      : `SELECT count(*) AS n FROM events WHERE ts >= ? AND ts <= ? AND (${where})`;
+    let total = 0;
+    for (const day of this.daysInRange(req, 'desc')) {
+      for (const p of day) {
+        const range = this.visibleRange(p, req, at);
+        if (!range) continue;
+        const args = withNamed(capped ? [range.from, range.to, cap - total] : [range.from, range.to], params);
+        total += p.db.get<{ n: number }>(sql, args)?.n ?? 0;
+        if (total >= cap) return cap;
+      }
+    }
+    return total;
+  }
+
+  async aggregate(req: AggregateRequest): Promise<AggregateResult> {
+    this.assertOpen();
+    const { where, params } = compileSql(req.query, { now: req.now });
+    const at = this.clock();
+    const slices = [];
+    for (const day of this.daysInRange(req, 'asc')) {
+      for (const p of day) {
+        const range = this.visibleRange(p, req, at);
+        if (range) slices.push({ db: p.db, from: range.from, to: range.to });
+      }
+    }
+    return aggregatePartitions(req.agg, slices, where, params);
+  }
+
+  async partitions(now?: number): Promise<PartitionInfo[]> {
+    this.assertOpen();
+    const at = now ?? this.clock();
+    this.refresh();
+    const infos: PartitionInfo[] = [];
+    for (const p of [...this.open.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+      const stats = p.db.get<{ n: number; oldest: number | null }>('SELECT count(*) AS n, min(ts) AS oldest FROM events', []);
+      infos.push({
+        name: p.name,
+        class: p.key.className,
+        day: p.key.day,
+        bytes: this.bytesOf(p.name),
+        events: stats?.n ?? 0,
+        oldest: stats?.oldest ?? null,
+        expired: this.isExpired(p.key, at),
+      });
+    }
+    return infos;
+  }
+
+  async enforceRetention(now?: number): Promise<RetentionRunResult> {
+    this.assertOpen();
+    const at = now ?? this.clock();
+    this.refresh();
+    const result: RetentionRunResult = { partitionsDropped: [], eventsRemoved: 0, bytesRemoved: 0 };
+    for (const p of [...this.open.values()]) {
+      if (!this.isExpired(p.key, at)) continue;
+      const events = p.db.get<{ n: number }>('SELECT count(*) AS n FROM events', [])?.n ?? 0;
+      // Measured before closing: close() checkpoints and removes the WAL.
+      const bytes = this.bytesOf(p.name);
+      p.db.close();
+      this.open.delete(p.name);
+      for (const suffix of ['', '-wal', '-shm', '-journal']) {
+        fs.rmSync(path.join(this.dir, p.name + suffix), { force: true });
+      }
+      result.partitionsDropped.push(p.name);
+      result.eventsRemoved += events;
+      result.bytesRemoved += bytes;
+    }
+    if (result.partitionsDropped.length > 0) this.syncDir();
+    return result;
+  }
+
+  async health(): Promise<StoreHealth> {
+    if (this.closed) return { ok: false, reason: 'the store is closed' };
+    // A probe write catches a directory that was removed, made read-only or
+    // whose file system is full, which an access() check alone would miss.
+    const probe = path.join(this.dir, `.health-${process.pid}`);
+    try {
+      const fd = fs.openSync(probe, 'w');
+      try {
+        fs.writeSync(fd, 'ok');
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      fs.rmSync(probe, { force: true });
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, reason: `data directory ${this.dir} is not writable: ${(err as Error).message}` };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const p of this.open.values()) p.db.close();
+    this.open.clear();
+  }
+
+  /** A partition is expired when its last possible event is past the cutoff. */
+  private isExpired(key: PartitionKey, at: number): boolean {
+    return dayEndMs(key.day) < this.policy.cutoff(key.className, at);
+  }
+
+  private visibleRange(p: Open, req: { from: number; to: number }, at: number): { from: number; to: number } | null {
+    const from = Math.max(req.from, dayStartMs(p.key.day), this.policy.cutoff(p.key.className, at));
+    const to = Math.min(req.to, dayEndMs(p.key.day));
+    return from <= to ? { from, to } : null;
+  }
+
+  /** Open partitions overlapping the range, grouped by day, in walk order. */
+  private daysInRange(range: { from: number; to: number }, sort: SortOrder): Open[][] {
+    this.refresh();
+    if (!(range.from <= range.to)) return [];
+    const first = utcDay(Math.max(range.from, -8.64e15));
+    const last = utcDay(Math.min(range.to, 8.64e15));
+    const byDay = new Map<string, Open[]>();
+    for (const p of this.open.values()) {
+      if (p.key.day < first || p.key.day > last) continue;
+      const list = byDay.get(p.key.day);
+      if (list) list.push(p);
+      else byDay.set(p.key.day, [p]);
+    }
+    const days = [...byDay.keys()].sort();
+    if (sort === 'desc') days.reverse();
+    return days.map((d) => byDay.get(d) ?? []);
+  }
+
+  /**
+   * Syncs the handle map with the directory: opens partitions created by
+   * another process and closes those deleted by one (`logship retention
+   * run` while the server runs).
+   */
+  private refresh(): void {
+    const names = new Set<string>();
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(this.dir);
+    } catch (err) {
+      throw storeError('LS_STORE_DATA_DIR', `cannot list ${this.dir}: ${(err as Error).message}`, err);
+    }
+    for (const entry of entries) {
+      const key = parsePartitionFileName(entry);
+      if (!key) continue;
+      names.add(entry);
+      if (!this.open.has(entry)) this.openPartition(key, false);
+    }
+    for (const [name, p] of this.open) {
+      if (names.has(name)) continue;
+      p.db.close();
+      this.open.delete(name);
+    }
+  }
+
+  private partition(key: PartitionKey, create: boolean): Open {
+    return this.open.get(partitionFileName(key)) ?? this.openPartition(key, create);
+  }
+
+  private openPartition(key: PartitionKey, create: boolean): Open {
+    const name = partitionFileName(key);
+    const file = path.join(this.dir, name);
+    const isNew = !fs.existsSync(file);
+    let db: PartitionDb;
+    try {
+      db = new PartitionDb(file, key, { create });
+    } catch (err) {
+      throw storeError('LS_STORE_CORRUPT_PARTITION', `cannot open ${file}: ${(err as Error).message}`, err);
+    }
+    // The new file's directory entry must be durable too, or a power loss
+    // could lose a partition whose rows were fsync'd.
+    if (isNew) this.syncDir();
+    const p = { key, name, db };
+    this.open.set(name, p);
+    return p;
+  }
+
+  private bytesOf(name: string): number {
+    let bytes = 0;
+    for (const suffix of ['', '-wal', '-shm']) {
+      try {
+        bytes += fs.statSync(path.join(this.dir, name + suffix)).size;
+      } catch {
+        // side files come and go with checkpoints
+      }
+    }
+    return bytes;
+  }
+
+  private syncDir(): void {
+    const fd = fs.openSync(this.dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw storeError('LS_STORE_CLOSED', 'the store was closed');
+  }
+}
