@@ -118,6 +118,8 @@ export class FileTail {
   }
 
   private onLine(line: FramedLine): void {
+    // Blank lines carry nothing to search for (Filebeat drops them too).
+    if (line.text.length === 0) return;
     this.metrics.inc(...M.linesRead, { source: this.config.name });
     if (line.truncated) this.metrics.inc(...M.linesTruncated, { source: this.config.name });
     if (this.multiline) this.multiline.push(line);

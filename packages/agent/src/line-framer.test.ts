@@ -26,6 +26,13 @@ test('a last line without newline is only emitted by flushPartial', () => {
   assert.deepEqual([out[1]!.text.toString(), out[1]!.start, out[1]!.end], ['tw', 4, 6]);
   f.push(Buffer.from('o\n'), (l) => out.push(l));
   assert.deepEqual([out[2]!.text.toString(), out[2]!.start, out[2]!.end], ['o', 6, 8]);
+  f.flushPartial((l) => out.push(l));
+  assert.equal(out.length, 3, 'nothing pending, nothing flushed');
+  f.push(Buffer.from('three'), (l) => out.push(l));
+  f.flushPartial((l) => out.push(l));
+  f.push(Buffer.from('\nfour\n'), (l) => out.push(l));
+  assert.deepEqual(out.slice(3).map((l) => [l.text.toString(), l.start, l.end]), [['three', 8, 13], ['four', 14, 19]],
+    'the newline ending a flushed partial line is not an empty line');
 });
 
 test('invalid UTF-8 does not shift offsets', () => {

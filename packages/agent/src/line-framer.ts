@@ -30,6 +30,8 @@ export class LineFramer {
   private continuing = false;
   /** Truncate mode: the head kept while the rest of a long line is skipped. */
   private head: Buffer | null = null;
+  /** The last line was emitted without newline; a newline next belongs to it. */
+  private afterPartial = false;
 
   constructor(
     private readonly maxLineBytes: number,
@@ -52,6 +54,15 @@ export class LineFramer {
   /** Feeds the bytes that follow everything fed so far. */
   push(chunk: Buffer, emit: (line: FramedLine) => void): void {
     let from = 0;
+    if (this.afterPartial && chunk.length > 0) {
+      this.afterPartial = false;
+      // The newline that ends a line already emitted by flushPartial is not
+      // an empty line of its own.
+      if (chunk[0] === 10) {
+        from = 1;
+        this.lineStart += 1;
+      }
+    }
     while (from < chunk.length) {
       const nl = chunk.indexOf(10, from);
       const stop = nl === -1 ? chunk.length : nl;
@@ -64,7 +75,10 @@ export class LineFramer {
 
   /** Emits the pending bytes as a line although no newline followed them. */
   flushPartial(emit: (line: FramedLine) => void): void {
-    if (this.partsLen > 0 || this.head) this.finishLine(0, emit);
+    if (this.partsLen > 0 || this.head) {
+      this.finishLine(0, emit);
+      this.afterPartial = true;
+    }
   }
 
   private append(bytes: Buffer, emit: (line: FramedLine) => void): void {

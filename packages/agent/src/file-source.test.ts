@@ -1,0 +1,186 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, renameSync, rmSync, truncateSync, unlinkSync, writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from './agent.js';
+import { validateConfig } from './config.js';
+import { silentLogger } from './log.js';
+import { IngestReceiver, until } from './testing/ingest-receiver.js';
+
+/**
+ * The file source through the whole agent (real files, real rotation, a
+ * real HTTP receiver): each scenario counts what arrived.
+ */
+interface Ctx {
+  dir: string;
+  logs: string;
+  receiver: IngestReceiver;
+  agent: Agent | null;
+  config: (extra?: Record<string, unknown>, source?: Record<string, unknown>) => ReturnType<typeof validateConfig>;
+}
+
+async function setup(t: { after: (fn: () => Promise<void>) => void }): Promise<Ctx> {
+  const dir = mkdtempSync(join(tmpdir(), 'ls-agent-fs-'));
+  const logs = join(dir, 'logs');
+  mkdirSync(logs);
+  const receiver = new IngestReceiver();
+  await receiver.start();
+  const ctx: Ctx = {
+    dir, logs, receiver, agent: null,
+    config: (extra = {}, source = {}) => validateConfig({
+      server: { url: receiver.url, token: 'secret-token' },
+      data_dir: join(dir, 'data'),
+      host: 'test-host',
+      batch: { max_events: 500, max_age_ms: 20 },
+      retry: { initial_backoff_ms: 20, max_backoff_ms: 200 },
+      shutdown_timeout_ms: 2000,
+      sources: [{
+        type: 'file', name: 'app', include: [`${logs}/app.log*`], labels: { job: 'unit' },
+        poll_interval_ms: 50, partial_line_flush_ms: 150, close_idle_ms: 60_000, ...source,
+      }],
+      ...extra,
+    }),
+  };
+  t.after(async () => {
+    await ctx.agent?.stop();
+    await receiver.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return ctx;
+}
+
+const line = (i: number): string => `2026-02-08T12:00:00.000Z INFO seq=${i} ${'x'.repeat(40)}`;
+function lines(from: number, to: number): string {
+  let s = '';
+  for (let i = from; i < to; i++) s += line(i) + '\n';
+  return s;
+}
+
+function seqs(r: IngestReceiver): number[] {
+  return r.raws().map((raw) => Number(/seq=(\d+)/.exec(raw)?.[1] ?? -1)).sort((a, b) => a - b);
+}
+
+const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
+
+test('appended lines arrive once, gzipped, with token, labels and stable ids; a restart resumes exactly', async (t) => {
+  const c = await setup(t);
+  const file = join(c.logs, 'app.log');
+  writeFileSync(file, lines(0, 1000));
+  c.agent = await Agent.start(c.config(), silentLogger);
+  appendFileSync(file, lines(1000, 2000));
+  await until(() => c.receiver.events.size === 2000, '2000 events');
+  assert.equal(c.receiver.lastEncoding, 'gzip');
+  assert.equal(c.receiver.lastAuthorization, 'Bearer secret-token');
+  const ev = [...c.receiver.events.values()].find((e) => e['@raw'] === line(0))!;
+  assert.equal(ev.host, 'test-host');
+  assert.equal(ev.source, file);
+  assert.equal(ev.job, 'unit');
+  assert.match(ev['event.id'], /^f:c[0-9a-f]{20}:0$/);
+  await c.agent.stop();
+  appendFileSync(file, lines(2000, 2500));
+  c.agent = await Agent.start(c.config(), silentLogger);
+  await until(() => c.receiver.events.size === 2500, '2500 events');
+  assert.deepEqual(seqs(c.receiver), range(0, 2500));
+  assert.equal(c.receiver.duplicates, 0, 'a graceful restart sends nothing twice');
+});
+
+test('rotation by rename while writing: the old file is finished, the new one followed', async (t) => {
+  const c = await setup(t);
+  const file = join(c.logs, 'app.log');
+  writeFileSync(file, '');
+  c.agent = await Agent.start(c.config(), silentLogger);
+  let next = 0;
+  for (let r = 1; r <= 10; r++) {
+    for (let k = 0; k < 10; k++) { appendFileSync(file, lines(next, next + 100)); next += 100; }
+    renameSync(file, `${file}.${r}`);
+    writeFileSync(file, '');
+  }
+  appendFileSync(file, lines(next, next + 100));
+  next += 100;
+  await until(() => c.receiver.events.size >= next, `${next} events`);
+  assert.deepEqual(seqs(c.receiver), range(0, next));
+});
+
+test('copytruncate: the copy supplies what was not read yet; no duplicates', async (t) => {
+  const c = await setup(t);
+  const file = join(c.logs, 'app.log');
+  writeFileSync(file, lines(0, 100));
+  c.agent = await Agent.start(c.config(), silentLogger);
+  await until(() => c.receiver.events.size === 100, 'first 100');
+  let next = 100;
+  for (let r = 1; r <= 5; r++) {
+    appendFileSync(file, lines(next, next + 500));
+    next += 500;
+    copyFileSync(file, `${file}.${r}`);
+    truncateSync(file, 0);
+    appendFileSync(file, lines(next, next + 10));
+    next += 10;
+  }
+  await until(() => c.receiver.events.size >= next, `${next} events`);
+  assert.deepEqual(seqs(c.receiver), range(0, next));
+  assert.equal(c.receiver.duplicates, 0);
+});
+
+test('truncation in place and atomic replacement start the new content from its beginning', async (t) => {
+  const c = await setup(t);
+  const file = join(c.logs, 'app.log');
+  writeFileSync(file, lines(0, 50));
+  c.agent = await Agent.start(c.config(), silentLogger);
+  await until(() => c.receiver.events.size === 50, '50');
+  truncateSync(file, 0);
+  appendFileSync(file, lines(50, 60));
+  await until(() => c.receiver.events.size === 60, '60 after truncate');
+  writeFileSync(join(c.logs, 'tmp'), lines(60, 80));
+  renameSync(join(c.logs, 'tmp'), file);
+  await until(() => c.receiver.events.size === 80, '80 after replace');
+  assert.deepEqual(seqs(c.receiver), range(0, 80));
+});
+
+test('a deleted file is read to its end and its handle released', async (t) => {
+  const c = await setup(t);
+  const file = join(c.logs, 'app.log.old');
+  writeFileSync(file, lines(0, 300));
+  c.agent = await Agent.start(c.config(), silentLogger);
+  unlinkSync(file);
+  await until(() => c.receiver.events.size === 300, '300');
+  await until(() => openHandles(c) === 0, 'the handle of the deleted file is released');
+});
+
+/** Handles this process holds on files under the test's log folder. */
+function openHandles(c: Ctx): number {
+  let n = 0;
+  for (const fd of readdirSync(`/proc/${process.pid}/fd`)) {
+    try {
+      const target = readlinkSync(`/proc/${process.pid}/fd/${fd}`);
+      if (target.startsWith(c.logs)) n++;
+    } catch { /* closed meanwhile */ }
+  }
+  return n;
+}
+
+test('a last line without newline is emitted once idle; start_position end skips old lines', async (t) => {
+  const c = await setup(t);
+  const file = join(c.logs, 'app.log');
+  writeFileSync(file, lines(0, 10));
+  c.agent = await Agent.start(c.config({}, { start_position: 'end' }), silentLogger);
+  appendFileSync(file, lines(10, 12) + line(12));
+  await until(() => c.receiver.events.size === 3, 'three events after start');
+  assert.deepEqual(seqs(c.receiver), [10, 11, 12]);
+  appendFileSync(file, '\n' + lines(13, 14));
+  await until(() => c.receiver.events.size === 4, 'the line after the partial one');
+  assert.deepEqual(seqs(c.receiver), [10, 11, 12, 13]);
+});
+
+test('long lines are split into flagged parts, never dropped', async (t) => {
+  const c = await setup(t);
+  const file = join(c.logs, 'app.log');
+  writeFileSync(file, 'a'.repeat(250) + '\nshort\n');
+  c.agent = await Agent.start(c.config({}, { max_line_bytes: 100 }), silentLogger);
+  await until(() => c.receiver.events.size === 4, '4 events');
+  const evs = [...c.receiver.events.values()].sort((a, b) => Number(a['event.id'].split(':')[2]) - Number(b['event.id'].split(':')[2]));
+  assert.deepEqual(evs.map((e) => [e['@raw'].length, e['@truncated'] ?? false]), [[100, true], [100, true], [50, true], [5, false]]);
+  assert.equal(c.agent.metrics.get('lines_truncated_total', { source: 'app' }), 3);
+});

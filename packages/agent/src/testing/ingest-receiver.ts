@@ -1,0 +1,105 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+
+/**
+ * A small HTTP server speaking the ingest side of the wire contract
+ * (docs/WIRE.md) for the agent's own tests: the agent may not depend on the
+ * ingest package, and these tests need to switch failure modes on and off.
+ * End-to-end tests in test/ use the real `logship serve`. It keeps events by
+ * event.id (as ingest deduplicates) and counts how often each id arrived.
+ */
+export interface ReceivedEvent {
+  [key: string]: unknown;
+  '@raw': string;
+  'event.id': string;
+}
+
+export type FailureMode = null | { status: number; retryAfterS?: number } | 'reset';
+
+export class IngestReceiver {
+  readonly events = new Map<string, ReceivedEvent>();
+  readonly arrivals = new Map<string, number>();
+  requests = 0;
+  failedRequests = 0;
+  failure: FailureMode = null;
+  lastAuthorization: string | undefined;
+  lastEncoding: string | undefined;
+  private server: Server | null = null;
+  port = 0;
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get duplicates(): number {
+    let n = 0;
+    for (const c of this.arrivals.values()) n += c - 1;
+    return n;
+  }
+
+  async start(port = 0): Promise<void> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        this.requests++;
+        if (this.failure === 'reset') {
+          this.failedRequests++;
+          req.socket.destroy();
+          return;
+        }
+        if (this.failure) {
+          this.failedRequests++;
+          const headers: Record<string, string> = {};
+          if (this.failure.retryAfterS !== undefined) headers['retry-after'] = String(this.failure.retryAfterS);
+          res.writeHead(this.failure.status, headers).end('{"error":"test failure"}');
+          return;
+        }
+        this.lastAuthorization = req.headers.authorization;
+        this.lastEncoding = req.headers['content-encoding'];
+        let body = Buffer.concat(chunks);
+        if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+        let stored = 0;
+        let duplicates = 0;
+        for (const line of body.toString('utf8').split('\n')) {
+          if (!line) continue;
+          const ev = JSON.parse(line) as ReceivedEvent;
+          const id = ev['event.id'];
+          this.arrivals.set(id, (this.arrivals.get(id) ?? 0) + 1);
+          if (this.events.has(id)) duplicates++;
+          else {
+            this.events.set(id, ev);
+            stored++;
+          }
+        }
+        res.writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ stored, duplicates, expired: 0, errors: [] }));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', () => resolve()));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    const s = this.server;
+    this.server = null;
+    if (!s) return;
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  /** The raw texts received, in no particular order. */
+  raws(): string[] {
+    return [...this.events.values()].map((e) => e['@raw']);
+  }
+}
+
+/** Polls until `check` is true; fails with `what` after `timeoutMs`. */
+export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
