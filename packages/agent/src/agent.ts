@@ -47,7 +47,8 @@ export class Agent implements EventSink {
     this.shipper = new Shipper(config.server, config.retry, spool, (e) => this.acknowledged(e), this.metrics, log);
     this.metrics.gauge(...M.spoolBytes, () => [{ labels: {}, value: this.spool.diskBytes }]);
     this.metrics.gauge(...M.queueBatches, () => [{ labels: {}, value: this.spool.length }]);
-    this.metrics.gauge(M.spoolDroppedEvents[0], M.spoolDroppedEvents[1], () => [{ labels: {}, value: this.spool.droppedEvents }]);
+    this.metrics.counterFrom(...M.spoolDroppedEvents, () => this.spool.droppedEvents);
+    for (const [name, help] of [M.eventsShipped, M.eventsRejected, M.batchesShipped, M.batchesRetried, M.batchesRejected]) this.metrics.declare(name, help);
   }
 
   static async start(config: AgentConfig, log: Logger): Promise<Agent> {
@@ -78,6 +79,8 @@ export class Agent implements EventSink {
   }
 
   private makeSource(s: SourceConfig, resume: ReadonlyMap<string, number | string> | undefined): Source {
+    for (const [name, help] of [M.linesRead, M.bytesRead, M.linesTruncated]) this.metrics.declare(name, help, { source: s.name });
+    if (s.type === 'journald') this.metrics.declare(...M.journalctlRestarts, { source: s.name });
     const ctx = { host: this.config.host, checkpoints: this.checkpoints, sink: this as EventSink, metrics: this.metrics, log: this.log };
     if (s.type === 'journald') return new JournaldSource(s, ctx);
     return new FileSource(s, { ...ctx, ...(resume ? { resume } : {}) });

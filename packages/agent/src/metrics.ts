@@ -55,6 +55,16 @@ export class Metrics {
     this.family(name, 'gauge', help).collect = collect;
   }
 
+  /** A counter kept elsewhere (it must only go up), read when scraped. */
+  counterFrom(name: string, help: string, collect: () => number): void {
+    this.family(name, 'counter', help).collect = () => [{ labels: {}, value: collect() }];
+  }
+
+  /** Makes a counter visible at 0 before its first event, as Prometheus expects. */
+  declare(name: string, help: string, labels: Labels = {}): void {
+    this.inc(name, help, labels, 0);
+  }
+
   get(name: string, labels: Labels = {}): number {
     const f = this.families.get(name);
     if (!f) return 0;
