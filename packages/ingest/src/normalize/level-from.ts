@@ -1,33 +1,36 @@
-import type { Level } from '@logship/query';
-import { normalizeLevelText } from './level-text.js';
+import { levelFromQuery, normalizeLevel, type Level } from '@logship/query';
 
-/** Level names and aliases in any case (`WARN`, `Err`, `fatal`) → canonical level. */
+/*
+ * Format-specific views on the project's one level table (@logship/query
+ * levels.ts): each format says which scale its numbers are on, so a pino 30
+ * is never read as anything but pino.
+ */
+
+/** Level names and aliases in any case (`WARN`, `Err`, `fatal`); no numbers. */
 export function levelFromText(text: string): Level | undefined {
-  return normalizeLevelText(text);
+  return levelFromQuery(text);
+}
+
+/** Any level value a generic JSON logger may write: names, syslog 0–7, pino 10–60. */
+export function levelFromAny(value: string | number): Level | undefined {
+  return normalizeLevel(value);
 }
 
 /** pino / bunyan numeric levels: 10 trace, 20 debug, 30 info, 40 warn, 50 error, 60 fatal. */
 export function levelFromPino(n: number): Level | undefined {
-  if (n >= 60) return 'critical';
-  if (n >= 50) return 'error';
-  if (n >= 40) return 'warning';
-  if (n >= 30) return 'info';
-  if (n >= 20) return 'debug';
-  if (n >= 0) return 'trace';
-  return undefined;
+  return n >= 10 ? normalizeLevel(n) : undefined;
 }
-
-const SYSLOG: readonly Level[] = ['emergency', 'alert', 'critical', 'error', 'warning', 'notice', 'info', 'debug'];
 
 /** syslog / journald PRIORITY 0–7. */
 export function levelFromSyslogPriority(n: number): Level | undefined {
-  return Number.isInteger(n) ? SYSLOG[n] : undefined;
+  return n >= 0 && n <= 7 ? normalizeLevel(n) : undefined;
 }
 
 /**
  * Python's numeric levels, which loguru's `level.no` also uses (5 TRACE,
  * 10 DEBUG, 20 INFO, 25 SUCCESS, 30 WARNING, 40 ERROR, 50 CRITICAL). SUCCESS
- * sits between info and warning, which is where notice is.
+ * sits between info and warning, which is where notice is. Not in the shared
+ * table because no other source uses this scale.
  */
 export function levelFromPythonNumber(n: number): Level | undefined {
   if (n >= 50) return 'critical';

@@ -64,6 +64,7 @@ export const errors = {
     415,
   ),
   storeUnavailable: defineError('LS_INGEST_STORE_UNAVAILABLE', 'the store could not commit the batch: %s', 503),
+  internal: defineError('LS_INGEST_INTERNAL', 'internal error; see the server log', 500),
   shuttingDown: defineError('LS_INGEST_SHUTTING_DOWN', 'the server is shutting down', 503),
   // Line-level ingest failures (reported in the answer; the rest of the batch is stored).
   lineNotJson: defineError('LS_INGEST_LINE_NOT_JSON', 'line is not valid JSON: %s', 400),

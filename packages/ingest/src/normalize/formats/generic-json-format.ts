@@ -1,5 +1,5 @@
 import type { FieldValue, Level } from '@logship/query';
-import { levelFromPino, levelFromText } from '../level-from.js';
+import { levelFromAny } from '../level-from.js';
 import type { FlatRecord } from '../flatten-fields.js';
 import { takeLevel, takeString, takeTime, type Canonical, type FormatMapper } from './format-mapper.js';
 
@@ -24,8 +24,5 @@ export const genericJsonFormat: FormatMapper = {
 };
 
 function toLevel(value: FieldValue | undefined): Level | undefined {
-  if (typeof value === 'string') return levelFromText(value);
-  // A bare number ≥ 10 is the pino scale; small numbers are too ambiguous to guess.
-  if (typeof value === 'number' && value >= 10) return levelFromPino(value);
-  return undefined;
+  return typeof value === 'string' || typeof value === 'number' ? levelFromAny(value) : undefined;
 }

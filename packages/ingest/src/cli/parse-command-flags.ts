@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util';
+import type { ConfigFlags } from '../config/load-server-config.js';
+import { errors } from '../server/errors.js';
+
+export interface CommandFlags extends ConfigFlags {
+  json?: boolean;
+  help?: boolean;
+  positionals: string[];
+}
+
+/** Flags shared by `serve` and `retention`; anything else is a usage error. */
+export function parseCommandFlags(argv: string[], allowed: readonly (keyof ConfigFlags | 'json')[]): CommandFlags {
+  const options = {
+    config: { type: 'string' },
+    data: { type: 'string' },
+    listen: { type: 'string' },
+    store: { type: 'string' },
+    'es-url': { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  } as const;
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw errors.cliUsage((err as Error).message);
+  }
+  const v = parsed.values;
+  const flags: CommandFlags = { positionals: parsed.positionals, help: v.help };
+  const given: Record<string, unknown> = {
+    config: v.config,
+    data: v.data,
+    listen: v.listen,
+    store: v.store,
+    esUrl: v['es-url'],
+    json: v.json,
+  };
+  for (const [key, value] of Object.entries(given)) {
+    if (value === undefined) continue;
+    if (!(allowed as readonly string[]).includes(key)) {
+      throw errors.cliUsage(`option --${key === 'esUrl' ? 'es-url' : key} does not apply to this command`);
+    }
+    (flags as unknown as Record<string, unknown>)[key] = value;
+  }
+  return flags;
+}

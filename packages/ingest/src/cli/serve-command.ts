@@ -1,0 +1,55 @@
+import { pino } from 'pino';
+import { loadServerConfig } from '../config/load-server-config.js';
+import { openStore } from '../server/open-store.js';
+import { startServer } from '../server/server.js';
+import { errors } from '../server/errors.js';
+import type { CliIo } from './cli-io.js';
+import { parseCommandFlags } from './parse-command-flags.js';
+
+export const SERVE_USAGE =
+  'logship serve [--config FILE] [--data DIR] [--listen HOST:PORT] [--store sqlite|elasticsearch] [--es-url URL]';
+
+/**
+ * Runs the server until SIGTERM or SIGINT, then stops accepting, lets
+ * in-flight batches finish (each answers only once durable), closes the store
+ * and resolves 0. A second signal exits at once.
+ */
+export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
+  const flags = parseCommandFlags(argv, ['config', 'data', 'listen', 'store', 'esUrl']);
+  if (flags.help) {
+    io.stdout.write(`usage: ${SERVE_USAGE}\n`);
+    return 0;
+  }
+  if (flags.positionals.length > 0) throw errors.cliUsage(`unexpected argument "${flags.positionals[0]}"; usage: ${SERVE_USAGE}`);
+  const config = loadServerConfig(flags);
+  const logger = pino({ level: config.log.level, base: { name: 'logship', pid: process.pid } });
+  const server = await startServer({ config, logger, openStore });
+  io.stdout.write(`logship listening on ${server.url}\n`);
+  logger.info({ url: server.url, data: config.data, store: config.store.type }, 'logship is serving.');
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        logger.warn(`Received ${signal} again; exiting without waiting.`);
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info(`Received ${signal}; finishing in-flight batches, then closing the store.`);
+      server.close().then(
+        () => {
+          process.off('SIGTERM', onSignal);
+          process.off('SIGINT', onSignal);
+          logger.info('logship stopped.');
+          resolve(0);
+        },
+        (err: unknown) => {
+          logger.error({ err }, 'Shutdown failed.');
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}

@@ -1,0 +1,86 @@
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { LocalLiveFeed, queryApiPlugin } from '@logship/query';
+import type { LogStore } from '../log-store.js';
+import type { ServerConfig } from '../config/server-config.js';
+import { registerAuthHook } from './auth-hook.js';
+import { errors, LogshipError } from './errors.js';
+import { healthRoutes } from './health-routes.js';
+import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
+import { ingestRoute } from './ingest-route.js';
+import { metricsRoute } from './metrics-route.js';
+
+/*
+ *  request ─► onRequest: closing? 503 ─► auth (route config.scope) ─► route
+ *     routes: POST /api/v1/ingest (write) · query API plugin (read) · /health · /health/ready · /metrics
+ *  onResponse ─► HTTP metrics
+ */
+
+export interface AppOptions {
+  config: ServerConfig;
+  store: LogStore;
+  /** The clock for receive times, retention on arrival and rate limits. */
+  now?: () => number;
+  /** A pino logger; no logging when absent. */
+  logger?: FastifyBaseLogger;
+  /** Skip process-level default metrics (tests building many apps). */
+  defaultMetrics?: boolean;
+}
+
+export interface LogshipApp {
+  app: FastifyInstance;
+  metrics: IngestMetrics;
+  /** Committed events, for the query API's live tail. */
+  feed: LocalLiveFeed;
+}
+
+/**
+ * Errors answer `{ "error": { "code", "message" } }`, the shape the query API
+ * uses too, so clients read one format. 5xx are logged; their message is
+ * ours (coded), never a stack.
+ */
+function errorHandler(this: FastifyInstance, err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
+  if (status >= 500) request.log.error({ err }, 'Request failed.');
+  const coded = err instanceof LogshipError || (typeof err.code === 'string' && status < 500);
+  const shown = coded ? err : errors.internal();
+  void reply.status(coded ? status : 500).send({ error: { code: shown.code, message: shown.message } });
+}
+
+/** Builds the fastify app without listening (server.ts listens; tests use inject()). */
+export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
+  const { config, store } = opts;
+  const now = opts.now ?? Date.now;
+  const app = Fastify({
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    // Our own onRequest hook answers 503 with a code while draining.
+    return503OnClosing: false,
+    // The ingest route reads its body itself, with its own limits.
+    bodyLimit: config.limits.max_body_bytes,
+  });
+  const metrics = createIngestMetrics(store, { defaultMetrics: opts.defaultMetrics });
+
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (closing) {
+      reply.header('connection', 'close');
+      throw errors.shuttingDown();
+    }
+  });
+  app.setErrorHandler(errorHandler);
+  registerAuthHook(app, config.auth, now);
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpRequests.inc({ method: request.method, route, status_code: String(reply.statusCode) });
+    metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  await app.register(healthRoutes, { store, isClosing: () => closing });
+  await app.register(metricsRoute, { metrics });
+  const feed = new LocalLiveFeed();
+  await app.register(ingestRoute, { store, limits: config.limits, metrics, now, onCommitted: (events) => feed.publish(events) });
+  await app.register(queryApiPlugin, { reader: store, now, savedQueries: { ...config.saved_queries }, feed });
+  return { app, metrics, feed };
+}

@@ -1,0 +1,128 @@
+import type { FastifyInstance } from 'fastify';
+import type { LogEvent } from '@logship/query';
+import type { LogStore } from '../log-store.js';
+import type { IngestLimits } from '../config/server-config.js';
+import { normalizeLine } from '../normalize/normalize-line.js';
+import { errors, LogshipError } from './errors.js';
+import type { IngestMetrics } from './ingest-metrics.js';
+import { readBody } from './read-body.js';
+import { splitLines } from './split-lines.js';
+
+/*
+ * POST /api/v1/ingest
+ *
+ *   body ─ size limit ─ gunzip (output limit) ─ split lines ─┬─ normalizeLine ─► events ─► store.write ─┐
+ *                                                            └─ malformed ─► errors[] (line, code) ◄─────┘
+ *   answer { stored, duplicates, expired, errors } only after store.write resolved (durable).
+ */
+
+export interface IngestRouteOptions {
+  store: Pick<LogStore, 'write'>;
+  limits: IngestLimits;
+  metrics: IngestMetrics;
+  now: () => number;
+  /** Told about committed events (the live tail). */
+  onCommitted?: (events: LogEvent[]) => void;
+}
+
+export interface LineError {
+  line: number;
+  reason: string;
+  code: string;
+}
+
+export interface IngestAnswer {
+  stored: number;
+  duplicates: number;
+  expired: number;
+  errors: LineError[];
+}
+
+const answerSchema = {
+  type: 'object',
+  required: ['stored', 'duplicates', 'expired', 'errors'],
+  properties: {
+    stored: { type: 'integer' },
+    duplicates: { type: 'integer' },
+    expired: { type: 'integer' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['line', 'reason', 'code'],
+        properties: { line: { type: 'integer' }, reason: { type: 'string' }, code: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+
+export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions): Promise<void> {
+  const { store, limits, metrics, now, onCommitted } = opts;
+
+  // The body is NDJSON whatever Content-Type says (curl sends form-urlencoded
+  // by default); it is read raw so size limits apply before anything is parsed.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (request, payload, done) => {
+    readBody(payload, request.headers, limits).then(
+      (body) => done(null, body),
+      (err: Error) => done(err, undefined),
+    );
+  });
+
+  app.post(
+    '/api/v1/ingest',
+    { config: { scope: 'write' }, schema: { response: { 200: answerSchema } } },
+    async (request): Promise<IngestAnswer> => {
+      const started = performance.now();
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const receivedAt = now();
+      const events: LogEvent[] = [];
+      const lineOf: number[] = [];
+      const lineErrors: LineError[] = [];
+      let received = 0;
+
+      for (const line of splitLines(body)) {
+        received++;
+        try {
+          if (line.bytes > limits.max_line_bytes) throw errors.lineTooLong(line.bytes, limits.max_line_bytes);
+          const { event, format } = normalizeLine(line.text, { now: receivedAt, limits, invalidUtf8: line.invalidUtf8 });
+          events.push(event);
+          lineOf.push(line.number);
+          metrics.eventsByFormat.inc({ format });
+        } catch (err) {
+          if (!(err instanceof LogshipError)) throw err;
+          lineErrors.push({ line: line.number, reason: err.message, code: err.code });
+        }
+      }
+      metrics.eventsReceived.inc(received);
+
+      let result = { stored: 0, duplicates: 0, expired: 0, errors: [] as { index: number; reason: string }[] };
+      if (events.length > 0) {
+        try {
+          result = await store.write(events, receivedAt);
+        } catch (err) {
+          request.log.error({ err }, 'The store failed to commit an ingest batch.');
+          throw errors.storeUnavailable((err as Error).message);
+        }
+      }
+      for (const e of result.errors) {
+        const rejected = errors.eventRejected(e.reason);
+        lineErrors.push({ line: lineOf[e.index] ?? 0, reason: rejected.message, code: rejected.code });
+      }
+      lineErrors.sort((a, b) => a.line - b.line);
+      if (onCommitted && result.stored > 0) {
+        // WriteResult does not say which events were duplicates or expired; a
+        // batch that mixes fresh and already-stored events may show a few of
+        // the latter again in a live tail. Events the store rejected are left out.
+        const rejected = new Set(result.errors.map((e) => e.index));
+        onCommitted(rejected.size === 0 ? events : events.filter((_, i) => !rejected.has(i)));
+      }
+      for (const e of lineErrors) metrics.eventsRejected.inc({ reason: e.code });
+      metrics.eventsStored.inc(result.stored);
+      metrics.eventsDuplicate.inc(result.duplicates);
+      metrics.eventsExpired.inc(result.expired);
+      metrics.ingestDuration.observe((performance.now() - started) / 1000);
+      return { stored: result.stored, duplicates: result.duplicates, expired: result.expired, errors: lineErrors };
+    },
+  );
+}

@@ -1,0 +1,82 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { LogStore } from '../log-store.js';
+import type { ServerConfig } from '../config/server-config.js';
+import { formatHostForUrl, isLoopback, parseListen } from '../config/parse-listen.js';
+import { startRetentionScheduler, type RetentionScheduler } from '../retention/retention-scheduler.js';
+import { buildApp, type LogshipApp } from './app.js';
+import { errors } from './errors.js';
+
+/*
+ * startServer: check listen/auth ─► open store ─► build app ─► listen ─► retention timer
+ * close():     stop retention ─► app.close() (stops accepting, waits for in-flight
+ *              batches, which resolve only once durable) ─► store.close()
+ */
+
+export interface StartServerOptions {
+  config: ServerConfig;
+  logger: FastifyBaseLogger;
+  openStore: (config: ServerConfig) => Promise<LogStore>;
+  now?: () => number;
+}
+
+export interface RunningServer {
+  /** `http://host:port` actually bound (port 0 resolved). */
+  url: string;
+  logshipApp: LogshipApp;
+  store: LogStore;
+  retention: RetentionScheduler;
+  /** Graceful stop; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
+  const { config, logger } = opts;
+  const now = opts.now ?? Date.now;
+  const { host, port } = parseListen(config.listen);
+  if (config.auth.tokens.length === 0) {
+    if (!isLoopback(host)) throw errors.configNoTokensPublic(config.listen);
+    logger.warn(`No auth tokens are configured, so the server listens on loopback (${host}) only.`);
+  }
+
+  const store = await opts.openStore(config);
+  let logshipApp: LogshipApp;
+  try {
+    logshipApp = await buildApp({ config, store, now, logger });
+    await logshipApp.app.listen({ host, port });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const { app, metrics } = logshipApp;
+
+  const retention = startRetentionScheduler({
+    store,
+    interval_ms: config.retention.check_interval_s * 1000,
+    now,
+    onRun(result, startedAt) {
+      metrics.recordRetentionRun(result, now());
+      logger.info(
+        { ...result, duration_ms: now() - startedAt },
+        `Retention run removed ${result.eventsRemoved} events in ${result.partitionsDropped.length} partitions.`,
+      );
+    },
+    onError(err) {
+      metrics.retentionFailures.inc();
+      logger.error({ err }, 'Retention run failed; it will be retried at the next interval.');
+    },
+  });
+
+  const address = app.server.address();
+  const boundPort = typeof address === 'object' && address !== null ? address.port : port;
+  const url = `http://${formatHostForUrl(host)}:${boundPort}`;
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closed ??= (async () => {
+      await retention.stop();
+      await app.close();
+      await store.close();
+    })());
+
+  return { url, logshipApp, store, retention, close };
+}
