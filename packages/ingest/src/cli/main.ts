@@ -1,12 +1,16 @@
 import { LogshipError } from '../server/errors.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { RETENTION_USAGE, retentionCommand } from './retention-command.js';
-import { searchCommand } from './search-command.js';
+import { SEARCH_USAGE, TOP_USAGE, COUNT_USAGE } from '@logship/query';
+import { queryCommands } from './search-command.js';
 import { SERVE_USAGE, serveCommand } from './serve-command.js';
 
+const stripUsage = (u: string): string => u.replace(/^usage:\s*/, '').split('\n')[0]!;
 const USAGE = `usage:
   ${SERVE_USAGE}
-  logship search QUERY [--server URL] [--from now-1h] [--to now] [--limit N] [--json] [--follow]
+  ${stripUsage(SEARCH_USAGE)}
+  ${stripUsage(TOP_USAGE)}
+  ${stripUsage(COUNT_USAGE)}
   ${RETENTION_USAGE}
 `;
 
@@ -18,7 +22,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       case 'serve':
         return await serveCommand(rest, io);
       case 'search':
-        return await searchCommand(rest);
+      case 'top':
+      case 'count':
+        return await queryCommands[command]!(rest, io.stdout);
       case 'retention':
         return await retentionCommand(rest, io);
       case undefined:

@@ -1,11 +1,8 @@
-import * as queryPackage from '@logship/query';
-import { errors } from '../server/errors.js';
+import { runCountCli, runSearchCli, runTopCli } from '@logship/query';
 
-type SearchCli = (argv: string[]) => Promise<number>;
-
-/** `logship search` is the query package's client; this only hands over. */
-export async function searchCommand(argv: string[]): Promise<number> {
-  const runSearchCli = (queryPackage as Record<string, unknown>).runSearchCli as SearchCli | undefined;
-  if (typeof runSearchCli !== 'function') throw errors.cliSearchNotBuilt();
-  return runSearchCli(argv);
-}
+/** `logship search|top|count` are the query package's HTTP clients; this only hands over. */
+export const queryCommands: Record<string, (argv: string[], out: NodeJS.WritableStream) => Promise<number>> = {
+  search: runSearchCli,
+  top: runTopCli,
+  count: runCountCli,
+};

@@ -98,5 +98,4 @@ export const errors = {
 
   // CLI.
   cliUsage: defineError('LS_CLI_USAGE', '%s', 400),
-  cliSearchNotBuilt: defineError('LS_CLI_SEARCH_NOT_BUILT', 'search client not built', 500),
 } as const;
