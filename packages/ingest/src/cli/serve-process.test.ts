@@ -1,0 +1,130 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+// dist/cli/serve-process.test.js → packages/ingest/bin/logship.js
+const BIN = fileURLToPath(new URL('../../bin/logship.js', import.meta.url));
+
+interface Serve {
+  proc: ChildProcess;
+  url: string;
+  stdout: string[];
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function run(args: string[]): { proc: ChildProcess; stdout: string[]; stderr: string[]; exit: Serve['exit'] } {
+  const proc = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  createInterface({ input: proc.stdout! }).on('line', (l) => stdout.push(l));
+  createInterface({ input: proc.stderr! }).on('line', (l) => stderr.push(l));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { proc, stdout, stderr, exit };
+}
+
+/** Starts `logship serve` and resolves once it printed its address. */
+function serve(args: string[]): Promise<Serve> {
+  const r = run(['serve', ...args]);
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: r.proc.stdout! });
+    rl.on('line', (line) => {
+      const m = /^logship listening on (http:\/\/\S+)$/.exec(line);
+      if (m) resolve({ proc: r.proc, url: m[1]!, stdout: r.stdout, exit: r.exit });
+    });
+    void r.exit.then(({ code }) => reject(new Error(`logship serve exited ${code} before listening: ${r.stderr.join('\n')}`)));
+  });
+}
+
+const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
+
+function batch(tag: string, n: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    lines.push(JSON.stringify({ '@timestamp': minutesAgo(1), 'log.level': i % 2 ? 'error' : 'info', message: `${tag} event ${i}`, 'ecs.version': '8.11', 'event.id': `${tag}-${i}` }));
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function count(url: string, q: string): Promise<number> {
+  const res = await fetch(`${url}/api/v1/search?q=${encodeURIComponent(q)}&from=now-1h&to=now&limit=1000`);
+  assert.equal(res.status, 200, await res.clone().text());
+  return ((await res.json()) as { hits: unknown[] }).hits.length;
+}
+
+test('logship serve: health, ready, ingest, search; SIGKILL after an answer loses nothing; SIGTERM exits 0', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-serve-'));
+  const procs: ChildProcess[] = [];
+  try {
+    let s = await serve(['--data', dir, '--listen', '127.0.0.1:0']);
+    procs.push(s.proc);
+    assert.deepEqual(await (await fetch(`${s.url}/health`)).json(), { status: 'healthy' });
+    assert.deepEqual(await (await fetch(`${s.url}/health/ready`)).json(), { status: 'ready', checks: { store: 'ok' } });
+    assert.ok(s.stdout.some((l) => /loopback/.test(l)), 'says it listens on loopback only without tokens');
+
+    const res = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body: batch('first', 50) + 'garbage\n' });
+    const answer = (await res.json()) as { stored: number; errors: { line: number; code: string }[] };
+    // Killed the moment the answer arrived: what it acknowledged must survive.
+    s.proc.kill('SIGKILL');
+    assert.equal(answer.stored, 50);
+    assert.deepEqual(answer.errors.map((e) => [e.line, e.code]), [[51, 'LS_INGEST_LINE_NOT_JSON']]);
+    assert.equal((await s.exit).signal, 'SIGKILL');
+
+    s = await serve(['--data', dir, '--listen', '127.0.0.1:0']);
+    procs.push(s.proc);
+    assert.equal(await count(s.url, 'first'), 50);
+    assert.equal(await count(s.url, 'first AND level:error'), 25);
+
+    // The same batch again (an agent retrying) adds nothing.
+    const again = (await (await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body: batch('first', 50) })).json()) as { duplicates: number };
+    assert.equal(again.duplicates, 50);
+
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    assert.match(metrics, /^logship_ingest_events_duplicate_total 50$/m);
+
+    // retention status / run from another process while the server runs.
+    const status = run(['retention', 'status', '--data', dir, '--json']);
+    assert.equal((await status.exit).code, 0, status.stderr.join('\n'));
+    const report = JSON.parse(status.stdout.join('\n')) as { classes: { name: string; events: number }[] };
+    assert.equal(report.classes.find((c) => c.name === 'errors')?.events, 25);
+    assert.equal(report.classes.find((c) => c.name === 'default')?.events, 25);
+    const runNow = run(['retention', 'run', '--data', dir]);
+    assert.equal((await runNow.exit).code, 0, runNow.stderr.join('\n'));
+    assert.match(runNow.stdout.join('\n'), /^Retention removed 0 events/);
+
+    s.proc.kill('SIGTERM');
+    const exit = await s.exit;
+    assert.equal(exit.code, 0);
+    assert.ok(s.stdout.some((l) => /logship stopped/.test(l)));
+  } finally {
+    for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('logship serve refuses a public address without tokens, and reports config errors with their code', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-serve-'));
+  try {
+    const pub = run(['serve', '--data', dir, '--listen', '0.0.0.0:0']);
+    assert.equal((await pub.exit).code, 1);
+    assert.match(pub.stderr.join('\n'), /LS_CONFIG_PUBLIC_WITHOUT_TOKENS/);
+
+    const file = join(dir, 'logship.yaml');
+    writeFileSync(file, 'listen: 127.0.0.1:0\nstorage: {}\n');
+    const bad = run(['serve', '--config', file]);
+    assert.equal((await bad.exit).code, 1);
+    assert.match(bad.stderr.join('\n'), /unknown config key "storage" \(LS_CONFIG_UNKNOWN_KEY\)/);
+
+    const usage = run(['serve', '--port', '3']);
+    assert.equal((await usage.exit).code, 2);
+    assert.match(usage.stderr.join('\n'), /LS_CLI_USAGE/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
