@@ -44,7 +44,7 @@ interface FieldSql {
    * For promoted fields: the same field read from `doc`, where a boolean or
    * null value of a promoted field is kept (columns hold strings/numbers).
    */
-  fallback?: FieldSql;
+  fallback?: () => FieldSql;
 }
 
 /** JSON object keys that are safe inside SQLite's `$."…"` path syntax. */
@@ -77,7 +77,7 @@ class Builder {
     if (name === 'event.id') return { value: 'eid', type: "'text'", kind: 'eid' };
     const column = PROMOTED_COLUMNS[name];
     if (column !== undefined) {
-      return { value: `"${column}"`, type: `typeof("${column}")`, kind: 'column', fallback: this.docField(name) };
+      return { value: `"${column}"`, type: `typeof("${column}")`, kind: 'column', fallback: () => this.docField(name) };
     }
     return this.docField(name);
   }
@@ -143,7 +143,7 @@ function leafSql(plan: LeafPlan, b: Builder): string {
       if (f.kind === 'ts' || f.kind === 'eid') return '1';
       const inDoc = (d: FieldSql): string => `coalesce(${d.type}, 'null') != 'null'`;
       if (f.kind === 'doc') return inDoc(f);
-      return f.fallback ? `(${f.value} IS NOT NULL OR ${inDoc(f.fallback)})` : `${f.value} IS NOT NULL`;
+      return f.fallback ? `(${f.value} IS NOT NULL OR ${inDoc(f.fallback())})` : `${f.value} IS NOT NULL`;
     }
     case 'text_terms':
       return textSql(plan.field, plan.tokens, 'terms', b);
@@ -179,7 +179,7 @@ function leafSql(plan: LeafPlan, b: Builder): string {
       const alternatives = [`(${f.type} = 'text' AND ${f.value} = ${b.p(plan.string)})`];
       if (plan.number !== null) alternatives.push(`(${f.type} ${NUMERIC} AND ${f.value} = ${b.p(plan.number)})`);
       if (plan.boolean !== null) {
-        const d = f.kind === 'doc' ? f : f.fallback;
+        const d = f.kind === 'doc' ? f : f.fallback?.();
         if (d) alternatives.push(`${d.type} = ${b.p(plan.boolean ? 'true' : 'false')}`);
       }
       return alternatives.length === 1 ? (alternatives[0] as string) : `(${alternatives.join(' OR ')})`;
