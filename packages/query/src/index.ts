@@ -12,3 +12,5 @@ export * from './matcher.js';
 export { compileWildcard } from './wildcard.js';
 export * from './http.js';
 export * from './cli.js';
+export * from './serialize.js';
+export * from './testing/index.js';

@@ -16,7 +16,7 @@
  * `# @ & < > ~ "` unless escaped, backreferences `\1`, lookaround / `(?…)`,
  * repetition counts above MAX_REPEAT.
  */
-import { QuerySyntaxError } from './errors.js';
+import { QueryError, QuerySyntaxError } from './errors.js';
 
 export const MAX_REPEAT = 100;
 /** Bound on NFA size after expanding counted repetitions. */
@@ -24,7 +24,7 @@ export const MAX_NFA_STATES = 20_000;
 
 type Range = readonly [number, number];
 
-export type RegexAst =
+type RegexAst =
   | { t: 'empty' }
   | { t: 'set'; ranges: Range[]; negated: boolean }
   | { t: 'cat'; items: RegexAst[] }
@@ -40,13 +40,14 @@ class RegexParseError extends Error {
   constructor(
     readonly reason: string,
     readonly at: number,
+    readonly tooLarge = false,
   ) {
     super(reason);
   }
 }
 
 /** Parses a pattern; throws RegexParseError with an offset into the pattern. */
-export function parseRegex(pattern: string): RegexAst {
+function parseRegex(pattern: string): RegexAst {
   const cps = Array.from(pattern);
   // Map code-point index → UTF-16 offset for error positions.
   const offsets: number[] = [];
@@ -222,9 +223,12 @@ export function parseRegex(pattern: string): RegexAst {
  */
 export function validateRegex(pattern: string, query: string, offset: number): void {
   try {
-    compileRegex(pattern);
+    buildMatcher(pattern, false);
   } catch (err) {
     if (err instanceof RegexParseError) {
+      if (err.tooLarge) {
+        throw new QuerySyntaxError('LS_QUERY_REGEX_TOO_LARGE', `regular expression too large: ${err.reason}`, query, offset - 1);
+      }
       throw new QuerySyntaxError('LS_QUERY_REGEX_INVALID', `invalid regular expression: ${err.reason}`, query, offset + err.at);
     }
     throw err;
@@ -247,12 +251,23 @@ const ACCEPT = -1;
  * tokens, which are stored lower-cased).
  */
 export function compileRegex(pattern: string, caseInsensitive = false): (value: string) => boolean {
+  try {
+    return buildMatcher(pattern, caseInsensitive);
+  } catch (err) {
+    if (err instanceof RegexParseError) {
+      throw new QueryError(err.tooLarge ? 'LS_QUERY_REGEX_TOO_LARGE' : 'LS_QUERY_REGEX_INVALID', `invalid regular expression /${pattern}/: ${err.reason}`);
+    }
+    throw err;
+  }
+}
+
+function buildMatcher(pattern: string, caseInsensitive: boolean): (value: string) => boolean {
   const ast = parseRegex(pattern);
   const states: State[] = [];
 
   const add = (s: State): number => {
     if (states.length >= MAX_NFA_STATES) {
-      throw new RegexParseError(`pattern expands to more than ${MAX_NFA_STATES} states`, 0);
+      throw new RegexParseError(`pattern expands to more than ${MAX_NFA_STATES} states`, 0, true);
     }
     states.push(s);
     return states.length - 1;
