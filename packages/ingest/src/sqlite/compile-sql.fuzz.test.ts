@@ -1,0 +1,121 @@
+/**
+ * Queries cannot reach SQL: tens of thousands of random and hostile query
+ * strings go through parse() → compileSql() → a real partition; each must
+ * give a result or a typed error (QueryError / StoreError), never an SQLite
+ * error or a crash. A second pass feeds hostile ASTs directly (field names
+ * and values the grammar would never produce), which must never error.
+ *
+ * Scale with LS_FUZZ_CASES and LS_FUZZ_SEED.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { isQueryError, parse, type QueryNode } from '@logship/query';
+import type { LogStore } from '../log-store.js';
+import { isStoreError } from '../store-contract/store-error.js';
+import { generateCorpus, seededRandom } from '../testing/generate-corpus.js';
+import { HOSTILE_STRINGS } from '../testing/generate-query-ast.js';
+import { openSqliteStore } from './open-sqlite-store.js';
+
+const CASES = Number(process.env.LS_FUZZ_CASES ?? 20_000);
+const SEED = Number(process.env.LS_FUZZ_SEED ?? 11);
+const END = Date.parse('2026-11-23T12:00:00.000Z');
+const NOW = END + 60_000;
+const EVENTS = 300;
+
+let dir = '';
+let store: LogStore;
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-fuzz-'));
+  store = await openSqliteStore({ dataDir: dir, now: () => NOW });
+  const corpus = generateCorpus({ events: EVENTS, seed: SEED, endMs: END, days: 1 });
+  assert.equal((await store.write(corpus)).stored, corpus.length);
+});
+
+after(async () => {
+  await store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const FRAGMENTS = [
+  ...HOSTILE_STRINGS,
+  'level:', 'status:>=', '[', ']', '{', '}', '(', ')', ' TO ', ' AND ', ' OR ', 'NOT ', '&&', '||', '!', '-', '+',
+  '"', '\\', '/', '/a.*/', '*', '?', ':', '~', '^2', '_exists_:', '@timestamp:', 'now-1d/d', '||+1M', 'message:',
+  'user_id:', 'weird"key:', 'a\\:b:', 'é', '数据库', '\uFFFF', '\t', '\n', '500', '-1.5e3', 'x', 'FTS5', 'NEAR', 'MATCH',
+  "') OR 1=1 --", '"; ATTACH DATABASE', '$."', 'json_each', '\u202E',
+];
+
+function randomQuery(r: () => number): string {
+  const n = 1 + Math.floor(r() * 8);
+  let s = '';
+  for (let i = 0; i < n; i++) {
+    if (r() < 0.75) s += FRAGMENTS[Math.floor(r() * FRAGMENTS.length)];
+    else s += String.fromCodePoint(Math.floor(r() * (r() < 0.8 ? 0x80 : 0x2ffff)));
+  }
+  return s;
+}
+
+/** Runs a query on the store; returns the outcome class, rethrowing anything untyped. */
+async function run(query: QueryNode): Promise<'ok' | 'typed'> {
+  try {
+    const n = await store.count({ query, from: 0, to: NOW, now: NOW });
+    const page = await store.search({ query, from: 0, to: NOW, limit: 3, now: NOW });
+    assert.equal(page.total.value, n);
+    return 'ok';
+  } catch (err) {
+    if (isQueryError(err) || isStoreError(err)) return 'typed';
+    throw err;
+  }
+}
+
+test(`${CASES} random and hostile query strings give a result or a typed error`, async () => {
+  const r = seededRandom(SEED);
+  const outcomes = { ok: 0, typed: 0, syntax: 0 };
+  for (let i = 0; i < CASES; i++) {
+    const text = randomQuery(r);
+    let ast: QueryNode;
+    try {
+      ast = parse(text);
+    } catch (err) {
+      assert.ok(isQueryError(err), `parse(${JSON.stringify(text)}) threw an untyped ${String(err)}`);
+      outcomes.syntax++;
+      continue;
+    }
+    try {
+      outcomes[await run(ast)]++;
+    } catch (err) {
+      assert.fail(`query ${JSON.stringify(text)} raised ${String(err)}`);
+    }
+  }
+  // The fuzzer must reach the store, not only the parser's error paths.
+  assert.ok(outcomes.ok > CASES / 20, JSON.stringify(outcomes));
+});
+
+test('hostile field names and values in ASTs never reach SQL', async () => {
+  const loc = { start: 0, end: 0 };
+  const names = [...HOSTILE_STRINGS, 'message', 'level', 'status', '@timestamp', 'event.id', 'doc', 'rid', 'ts', 'eid', 'a"b', 'a\\b', '$', '$.x', 'x]', 'x[0]'];
+  let count = 0;
+  for (const field of names) {
+    for (const value of HOSTILE_STRINGS) {
+      const leaves: QueryNode[] = [
+        { type: 'term', field, value, phrase: false, loc },
+        { type: 'term', field: null, value, phrase: true, loc },
+        { type: 'exists', field, loc },
+        { type: 'wildcard', field, pattern: value, loc },
+        { type: 'range', field, lower: { value, inclusive: true }, upper: null, loc },
+      ];
+      for (const leaf of leaves) {
+        // x OR NOT x holds for every event, whatever x means.
+        const query: QueryNode = { type: 'or', children: [leaf, { type: 'not', child: leaf, loc }], loc };
+        if ((await run(query)) === 'ok') {
+          assert.equal(await store.count({ query, from: 0, to: NOW, now: NOW }), EVENTS, JSON.stringify(leaf));
+        }
+        count++;
+      }
+    }
+  }
+  assert.equal(count, names.length * HOSTILE_STRINGS.length * 5);
+});
