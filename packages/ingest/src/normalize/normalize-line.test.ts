@@ -302,3 +302,28 @@ test('invalidUtf8 option sets the flag', () => {
   const { event } = normalizeLine('{"msg":"caf\ufffd"}', { ...opts, invalidUtf8: true });
   assert.equal(event['logship.invalid_utf8'], true);
 });
+
+test('journald whose MESSAGE is a python-json-logger line: the app fields are laid over', () => {
+  const app = '{"asctime": "2026-02-08 12:00:00,500", "levelname": "ERROR", "name": "django.request", "message": "Internal Server Error: /api/x", "user_id": "u-9"}';
+  const { event, format } = norm(
+    JSON.stringify({ MESSAGE: app, PRIORITY: '6', _SYSTEMD_UNIT: 'django.service', _HOSTNAME: 'web-2', _PID: '77', __REALTIME_TIMESTAMP: '1770552000600000', __CURSOR: 'c9' }),
+  );
+  assert.equal(format, 'journald+python-json-logger');
+  assert.equal(event.level, 'error', 'the app level, not journald PRIORITY 6');
+  assert.equal(event.message, 'Internal Server Error: /api/x');
+  assert.equal(event.logger, 'django.request');
+  assert.equal(event.user_id, 'u-9');
+  assert.equal(event['@timestamp'], '2026-02-08T12:00:00.500Z');
+  assert.equal(event.unit, 'django.service');
+  assert.equal(event.host, 'web-2');
+  assert.equal(event.pid, 77);
+  assert.equal(event['journald.cursor'], 'c9');
+  assert.equal(event.source, 'journald');
+});
+
+test('journald whose MESSAGE only looks like JSON stays as it is', () => {
+  const { event, format } = norm(JSON.stringify({ MESSAGE: '{not json', PRIORITY: '4', __CURSOR: 'c' }));
+  assert.equal(format, 'journald');
+  assert.equal(event.message, '{not json');
+  assert.equal(event.level, 'warning');
+});

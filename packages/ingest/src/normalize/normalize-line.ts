@@ -3,6 +3,7 @@ import { errors } from '../server/errors.js';
 import { eventIdFromLine } from './event-id-from-line.js';
 import { flattenFields, setField, type FlatRecord, type FlattenFlags } from './flatten-fields.js';
 import { ALL_FORMATS } from './formats/all-formats.js';
+import { journaldFormat } from './formats/journald-format.js';
 import type { Canonical } from './formats/format-mapper.js';
 import { FLAG_FIELDS, type NormalizeLimits } from './limits.js';
 import { sniffPlainText } from './sniff-plain-text.js';
@@ -17,6 +18,7 @@ import { truncateValue } from './truncate-value.js';
  *                      └─ any other object ─────► structured ───┤
  *                                                               ▼
  *          flatten (caps) ─► first matching format maps canonical fields
+ *          (journald whose MESSAGE is a JSON object: that object too, laid over)
  *          ─► overlay envelope meta ─► event.id (given, or hash of line)
  */
 
@@ -95,7 +97,46 @@ function parseRaw(raw: string, opts: NormalizeOptions): Parsed {
 function structured(obj: Record<string, unknown>, opts: NormalizeOptions): Parsed {
   const { fields, flags } = flattenFields(obj, opts.limits);
   const format = ALL_FORMATS.find((f) => f.detect(fields))!;
-  return { format: format.name, canonical: format.map(fields), fields, flags };
+  const parsed: Parsed = { format: format.name, canonical: format.map(fields), fields, flags };
+  return format === journaldFormat ? withJsonMessage(parsed, opts) : parsed;
+}
+
+/**
+ * A service under systemd that logs JSON to stdout (python-json-logger,
+ * pino, structlog) lands in journald as a MESSAGE holding that JSON. Its
+ * fields, level, logger, message and event time are what people search for,
+ * so the MESSAGE is normalized too and laid over the journald event; unit,
+ * host, pid, cursor and source stay journald's.
+ */
+function withJsonMessage(outer: Parsed, opts: NormalizeOptions): Parsed {
+  const text = outer.canonical.message;
+  if (text === undefined || !text.trimStart().startsWith('{')) return outer;
+  let inner: unknown;
+  try {
+    inner = JSON.parse(text);
+  } catch {
+    return outer;
+  }
+  if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return outer;
+  const p = structured(inner as Record<string, unknown>, opts);
+  const canonical: Canonical = { ...outer.canonical };
+  if (p.canonical.message !== undefined) canonical.message = p.canonical.message;
+  if (p.canonical.level !== undefined) canonical.level = p.canonical.level;
+  if (p.canonical.logger !== undefined) canonical.logger = p.canonical.logger;
+  if (p.canonical.time !== undefined) canonical.time = p.canonical.time;
+  canonical.host ??= p.canonical.host;
+  const fields = { ...outer.fields };
+  for (const key of Object.keys(p.fields)) if (!(key in fields)) setField(fields, key, p.fields[key]!);
+  return {
+    format: `journald+${p.format}`,
+    canonical,
+    fields,
+    flags: {
+      truncated: outer.flags.truncated || p.flags.truncated,
+      fieldsCapped: outer.flags.fieldsCapped || p.flags.fieldsCapped,
+      depthCapped: outer.flags.depthCapped || p.flags.depthCapped,
+    },
+  };
 }
 
 function plain(raw: string, opts: NormalizeOptions): Parsed {

@@ -325,3 +325,56 @@ test('close() lets an in-flight batch finish and answer; the events are stored',
     await h.close();
   }
 });
+
+/** Small deterministic PRNG (mulberry32) so the fuzz batch is the same on every run. */
+function prng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('fuzz: a batch of hostile lines is answered 200 and every line is accounted for', async () => {
+  const h = await harness();
+  try {
+    const rand = prng(20260208);
+    const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const word = () => Math.floor(rand() * 1e9).toString(36);
+    const lines: Buffer[] = [];
+    for (let i = 0; i < 300; i++) {
+      const kind = pick(['valid', 'valid', 'envelope', 'cut', 'bytes', 'scalar', 'deep', 'wide', 'huge', 'dupe']);
+      let line: string | Buffer;
+      if (kind === 'valid') line = JSON.stringify({ level: pick(['info', 'ERROR', 'warn', 'bogus', 30, 3]), msg: word(), [word()]: { [word()]: rand() } });
+      else if (kind === 'envelope') line = JSON.stringify({ '@raw': pick(['{', '{"MESSAGE":"x","PRIORITY":"9"}', `[warn] ${word()}`, '']), 'event.id': pick([word(), 7, true, null]), x: [1, { y: 2 }] });
+      else if (kind === 'cut') {
+        const full = JSON.stringify({ msg: word(), nested: { a: [1, 2, 3], b: 'é€😀' } });
+        line = full.slice(0, 1 + Math.floor(rand() * (full.length - 2)));
+      } else if (kind === 'bytes') line = Buffer.concat([Buffer.from('x'), Buffer.from(Array.from({ length: 1 + Math.floor(rand() * 64) }, () => pick([0x00, 0x7b, 0x22, 0xff, 0xc3, 0xe2, 0x5c, Math.floor(rand() * 0x0a)])))]);
+      else if (kind === 'scalar') line = pick(['1', '"s"', 'null', 'true', '[]', '[{"msg":"x"}]']);
+      else if (kind === 'deep') line = '{"a":'.repeat(60) + '1' + '}'.repeat(60);
+      else if (kind === 'wide') line = JSON.stringify(Object.fromEntries(Array.from({ length: 800 }, (_, k) => [`k${k}`, k])));
+      else if (kind === 'huge') line = JSON.stringify({ msg: 'z'.repeat(100_000 + Math.floor(rand() * 1000)), level: 'info' });
+      else line = JSON.stringify({ msg: 'the same line', level: 'info' });
+      lines.push(Buffer.isBuffer(line) ? line : Buffer.from(line));
+    }
+    const payload = Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')]));
+    const res = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload });
+    assert.equal(res.statusCode, 200, res.body);
+    const a = res.json() as { stored: number; duplicates: number; expired: number; errors: { line: number; code: string }[] };
+    assert.equal(a.stored + a.duplicates + a.expired + a.errors.length, lines.length);
+    assert.ok(a.errors.length > 0 && a.stored > 0);
+    assert.equal(new Set(a.errors.map((e) => e.line)).size, a.errors.length);
+    for (const e of a.errors) {
+      assert.ok(e.line >= 1 && e.line <= lines.length);
+      assert.match(e.code, /^LS_INGEST_LINE_/);
+    }
+    assert.equal((await search(h, '*')).hits.length, a.stored);
+    assert.equal((await search(h, '_exists_:logship.depth_capped')).hits.length > 0, true);
+    assert.equal((await search(h, '_exists_:logship.fields_capped')).hits.length > 0, true);
+  } finally {
+    await h.close();
+  }
+});
