@@ -18,6 +18,8 @@ export interface CheckpointEntry {
   readonly offset?: number;
   /** journald: cursor of the last acknowledged entry. */
   readonly cursor?: string;
+  /** journald: the unit filter the cursor was read under. */
+  readonly filter?: string;
   readonly path?: string;
   readonly dev?: number;
   readonly ino?: number;

@@ -33,6 +33,9 @@ export class JournaldSource {
   private stopped = false;
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
+  /** Set when resuming with --cursor: the first entry is the cursor's own. */
+  private skipCursor: string | undefined;
+  private readonly filter: string;
 
   constructor(
     readonly config: JournaldSourceConfig,
@@ -40,14 +43,22 @@ export class JournaldSource {
   ) {
     this.name = config.name;
     this.key = `${config.name}:journald`;
+    this.filter = [...config.units].sort().join(',');
     const resumed = ctx.resume?.get(this.key);
-    this.lastCursor = typeof resumed === 'string' ? resumed : ctx.checkpoints.get(this.key)?.cursor;
+    const saved = ctx.checkpoints.get(this.key);
+    this.lastCursor = typeof resumed === 'string' ? resumed : saved?.cursor;
+    // journalctl 252 skips one entry more with --after-cursor when the cursor's
+    // entry does not match the unit filter. A cursor saved under another
+    // filter is therefore resumed with --cursor, dropping the cursor's entry.
+    if (typeof resumed !== 'string' && saved?.cursor && (saved.filter ?? '') !== this.filter) this.skipCursor = saved.cursor;
   }
 
   /** The journalctl arguments for the current position. */
   args(): string[] {
     const args = ['-o', 'json', '--follow', '--no-pager'];
-    if (this.lastCursor) args.push(`--after-cursor=${this.lastCursor}`);
+    // --follow alone shows only the last 10 entries, even after a cursor.
+    if (this.skipCursor) args.push(`--cursor=${this.skipCursor}`, '--no-tail');
+    else if (this.lastCursor) args.push(`--after-cursor=${this.lastCursor}`, '--no-tail');
     else if (this.config.start_position === 'end') args.push('--lines=0');
     else args.push('--no-tail');
     if (this.config.directory) args.push(`--directory=${this.config.directory}`);
@@ -135,9 +146,14 @@ export class JournaldSource {
       return;
     }
     if (typeof cursor !== 'string') return;
+    if (this.skipCursor !== undefined) {
+      const skip = cursor === this.skipCursor;
+      this.skipCursor = undefined;
+      if (skip) return;
+    }
     this.ctx.metrics.inc(...M.linesRead, { source: this.name });
     this.lastCursor = cursor;
     const envelope = { '@raw': line, 'event.id': `j:${cursor}`, host: this.ctx.host, source: 'journald', ...this.config.labels };
-    this.ctx.sink.emit(JSON.stringify(envelope), this.key, { cursor });
+    this.ctx.sink.emit(JSON.stringify(envelope), this.key, { cursor, filter: this.filter });
   }
 }

@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from './agent.js';
+import { validateConfig } from './config.js';
+import { createLogger, silentLogger } from './log.js';
+import { appendJournal, JOURNAL_REMOTE } from './testing/journal-export.js';
+import { IngestReceiver, until } from './testing/ingest-receiver.js';
+
+const skip = existsSync(JOURNAL_REMOTE) ? false : `${JOURNAL_REMOTE} is missing (apt-get install systemd-journal-remote)`;
+
+async function setup(t: { after: (fn: () => Promise<void>) => void }) {
+  const dir = mkdtempSync(join(tmpdir(), 'ls-agent-jd-'));
+  const journal = join(dir, 'journal');
+  mkdirSync(journal);
+  const receiver = new IngestReceiver();
+  await receiver.start();
+  const ctx = {
+    dir, journal, receiver, agent: null as Agent | null,
+    config: (source: Record<string, unknown> = {}) => validateConfig({
+      server: { url: receiver.url },
+      data_dir: join(dir, 'data'),
+      host: 'agent-host',
+      batch: { max_events: 100, max_age_ms: 20 },
+      sources: [{ type: 'journald', name: 'jd', directory: journal, units: ['django.service'], labels: { env: 'test' }, ...source }],
+    }),
+  };
+  t.after(async () => {
+    await ctx.agent?.stop();
+    await receiver.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return ctx;
+}
+
+const entries = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => ({
+  message: `journal entry ${from + k}`, priority: (from + k) % 8, unit: (from + k) % 3 === 0 ? 'celery.service' : 'django.service',
+}));
+
+test('journald: entries of the unit arrive once, followed live and across a restart', { skip }, async (t) => {
+  const c = await setup(t);
+  appendJournal(c.journal, entries(0, 30));
+  c.agent = await Agent.start(c.config(), silentLogger);
+  const expected = (n: number) => Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 !== 0);
+  await until(() => c.receiver.events.size === expected(30).length, 'first entries');
+  appendJournal(c.journal, entries(30, 60));
+  await until(() => c.receiver.events.size === expected(60).length, 'entries written while following');
+  await c.agent.stop();
+  appendJournal(c.journal, entries(60, 90));
+  c.agent = await Agent.start(c.config(), silentLogger);
+  await until(() => c.receiver.events.size === expected(90).length, 'entries after restart');
+  assert.equal(c.receiver.duplicates, 0);
+  const got = c.receiver.raws().map((r) => JSON.parse(r) as Record<string, string>);
+  assert.deepEqual(got.map((e) => Number(e.MESSAGE!.split(' ')[2])).sort((a, b) => a - b), expected(90));
+  const ev = [...c.receiver.events.values()][0]!;
+  assert.match(ev['event.id'], /^j:s=[0-9a-f]+;i=/);
+  assert.equal(ev.source, 'journald');
+  assert.equal(ev.host, 'agent-host');
+  assert.equal(ev.env, 'test');
+});
+
+test('journald: a changed unit filter resumes without skipping an entry', { skip }, async (t) => {
+  const c = await setup(t);
+  appendJournal(c.journal, entries(0, 10));
+  c.agent = await Agent.start(c.config(), silentLogger);
+  await until(() => c.receiver.events.size === 6, 'django entries');
+  await c.agent.stop();
+  appendJournal(c.journal, entries(10, 20));
+  c.agent = await Agent.start(c.config({ units: ['celery.service'] }), silentLogger);
+  // Celery entries after the last django cursor (entry 8): 9, 12, 15, 18.
+  // With --after-cursor, journalctl 252 would have skipped entry 9.
+  await until(() => c.receiver.events.size === 10, 'celery entries after the cursor');
+  assert.deepEqual(c.receiver.raws().map((r) => Number((JSON.parse(r) as { MESSAGE: string }).MESSAGE.split(' ')[2])).filter((n) => n % 3 === 0).sort((a, b) => a - b), [9, 12, 15, 18]);
+});
+
+test('journald: a missing journalctl is reported and retried', async (t) => {
+  const c = await setup(t);
+  const logged: string[] = [];
+  c.agent = await Agent.start(c.config({ journalctl_path: join(c.dir, 'no-journalctl') }), createLogger('info', (l) => logged.push(l)));
+  await until(() => c.agent!.metrics.get('journalctl_restarts_total', { source: 'jd' }) >= 2, 'two restarts');
+  assert.ok(logged.some((l) => l.includes('LS_AGENT_JOURNALCTL_FAILED') && l.includes('was not found')));
+});
