@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, validateConfig } from './config.js';
+import { AgentError } from './errors.js';
+
+const minimal = { server: { url: 'http://logs:7700/' }, data_dir: '/var/lib/a', sources: [{ type: 'file', include: ['/var/log/*.log'] }] };
+
+function invalid(doc: unknown, path: RegExp, env: NodeJS.ProcessEnv = {}): void {
+  assert.throws(() => validateConfig(doc, env), (err: unknown) => {
+    assert.ok(err instanceof AgentError);
+    assert.equal(err.code, 'LS_AGENT_CONFIG_INVALID');
+    assert.match(err.message, path);
+    return true;
+  });
+}
+
+test('defaults fill in, units are in the names, and the result is frozen', () => {
+  const c = validateConfig(minimal, {});
+  assert.equal(c.server.url, 'http://logs:7700');
+  assert.deepEqual(c.batch, { max_events: 1000, max_bytes: 1048576, max_age_ms: 1000 });
+  assert.equal(c.spool.when_full, 'block');
+  assert.equal(c.sources[0]!.type, 'file');
+  assert.ok(Object.isFrozen(c) && Object.isFrozen(c.sources[0]));
+});
+
+test('an unknown key is rejected with its path', () => {
+  invalid({ ...minimal, spool: { max_byte: 10 } }, /at spool\.max_byte: unknown key/);
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], mutliline: {} }] }, /at sources\[0\]\.mutliline: unknown key/);
+  invalid({ ...minimal, sources: [{ type: 'journald', include: ['/a'] }] }, /at sources\[0\]\.include: unknown key/);
+  invalid({ ...minimal, extra: 1 }, /at extra: unknown key/);
+});
+
+test('wrong types and values name the path', () => {
+  invalid({ ...minimal, batch: { max_events: 0 } }, /at batch\.max_events: expected an integer >= 1/);
+  invalid({ ...minimal, spool: { when_full: 'panic' } }, /at spool\.when_full: expected one of block, drop_oldest/);
+  invalid({ ...minimal, server: { url: 'ftp://x' } }, /at server\.url: must be an http or https URL/);
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['relative/*.log'] }] }, /sources\[0\]\.include\[0\]: must be an absolute path/);
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], multiline: { start: '(' } }] }, /multiline\.start: is not a valid regular expression/);
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], multiline: { start: 'a', continuation: 'b' } }] }, /set exactly one of start or continuation/);
+  invalid({ ...minimal, metrics: { listen: 'nope' } }, /at metrics\.listen: expected HOST:PORT/);
+  invalid({ ...minimal, data_dir: undefined }, /at data_dir: is required/);
+  invalid({ ...minimal, sources: [{ include: ['/a'] }] }, /at sources\[0\]\.type: is required/);
+});
+
+test('${ENV} is interpolated; a missing variable is an error unless it has a default', () => {
+  const doc = { ...minimal, server: { url: '${URL}', token: '${TOKEN}' }, host: '${HOST_NAME:-web-1}' };
+  const c = validateConfig(doc, { URL: 'https://logs', TOKEN: 't0k' });
+  assert.equal(c.server.url, 'https://logs');
+  assert.equal(c.server.token, 't0k');
+  assert.equal(c.host, 'web-1');
+  assert.throws(() => validateConfig(doc, { URL: 'https://logs' }), /LS_AGENT_CONFIG_ENV|TOKEN/);
+});
+
+test('the nginx preset tags its events', () => {
+  const c = validateConfig({ ...minimal, sources: [{ type: 'nginx', include: ['/var/log/nginx/access.log'] }] }, {});
+  assert.deepEqual(c.sources[0]!.labels, { job: 'nginx', 'log.type': 'nginx' });
+});
+
+test('YAML files: syntax errors and unreadable files have their own codes', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ls-agent-cfg-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'agent.yaml');
+  writeFileSync(file, 'server:\n  url: http://x:1\ndata_dir: /d\nsources:\n  - type: file\n    include: ["/l/*.log"]\n    labels: { job: django }\n');
+  assert.equal(loadConfig(file, {}).sources[0]!.labels.job, 'django');
+  writeFileSync(file, 'server: [unclosed\n');
+  assert.throws(() => loadConfig(file, {}), (e: unknown) => (e as AgentError).code === 'LS_AGENT_CONFIG_SYNTAX');
+  assert.throws(() => loadConfig(join(dir, 'missing.yaml'), {}), (e: unknown) => (e as AgentError).code === 'LS_AGENT_CONFIG_READ');
+});
