@@ -378,3 +378,27 @@ test('fuzz: a batch of hostile lines is answered 200 and every line is accounted
     await h.close();
   }
 });
+
+test('a chunked body over the limit gets a 413 answer on a real socket, not a reset', async () => {
+  const h = await harness({ limits: { max_body_bytes: 64 * 1024 } });
+  const { app } = h.logship;
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (app.server.address() as { port: number }).port;
+  try {
+    const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/ingest', headers: { 'transfer-encoding': 'chunked' } }, (r) => {
+        let body = '';
+        r.on('data', (c: Buffer) => (body += c));
+        r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      const line = Buffer.from(JSON.stringify({ msg: 'y'.repeat(1000) }) + '\n');
+      for (let i = 0; i < 70; i++) req.write(line);
+      req.end();
+    });
+    assert.equal(res.status, 413);
+    assert.equal(JSON.parse(res.body).error.code, 'LS_INGEST_BODY_TOO_LARGE');
+  } finally {
+    await h.close();
+  }
+});

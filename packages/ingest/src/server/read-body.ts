@@ -25,18 +25,7 @@ export async function readBody(payload: Readable, headers: IncomingHttpHeaders, 
   const declared = Number(headers['content-length']);
   if (Number.isFinite(declared) && declared > limits.max_body_bytes) throw errors.bodyTooLarge(limits.max_body_bytes);
 
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of payload) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > limits.max_body_bytes) {
-      payload.destroy();
-      throw errors.bodyTooLarge(limits.max_body_bytes);
-    }
-    chunks.push(buf);
-  }
-  const body = Buffer.concat(chunks, size);
+  const body = await collect(payload, limits.max_body_bytes);
   if (encoding === 'identity') return body;
   try {
     return await gunzipAsync(body, { maxOutputLength: limits.max_decompressed_bytes });
@@ -46,4 +35,41 @@ export async function readBody(payload: Readable, headers: IncomingHttpHeaders, 
     }
     throw errors.badGzip((err as Error).message);
   }
+}
+
+/**
+ * Listeners rather than `for await`: leaving a for-await loop early destroys
+ * the socket, and the client would see a reset instead of the 413. Like
+ * fastify's own parser, stop listening and let the answer go out.
+ */
+function collect(payload: Readable, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = (): void => {
+      payload.off('data', onData);
+      payload.off('end', onEnd);
+      payload.off('error', onError);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > max) {
+        stop();
+        reject(errors.bodyTooLarge(max));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      stop();
+      resolve(Buffer.concat(chunks, size));
+    };
+    const onError = (err: Error): void => {
+      stop();
+      reject(err);
+    };
+    payload.on('data', onData);
+    payload.on('end', onEnd);
+    payload.on('error', onError);
+  });
 }
