@@ -151,3 +151,19 @@ test('a\\nAND\\n) — line and column on a multi-line query', () => {
   assert.equal(err.column, 1);
   assert.equal(err.caret, ')\n^');
 });
+
+test('foo\\ — a dangling backslash is named as such', () => {
+  const err = syntaxError('foo\\');
+  assert.equal(err.offset, 3);
+  assert.match(err.message, /backslash must be followed/);
+});
+
+test('a - b — a detached minus reports the whitespace after it', () => {
+  const err = syntaxError('a - b');
+  assert.equal(err.offset, 3);
+  assert.match(err.message, /but whitespace found/);
+});
+
+test('a AND OR b — the found word is quoted whole', () => {
+  assert.match(syntaxError('a AND OR b').message, /but "OR" found/);
+});

@@ -26,6 +26,7 @@ interface PeggyExpectation {
 }
 
 interface PeggySyntaxError {
+  message: string;
   expected: PeggyExpectation[] | null;
   found: string | null;
   location: { start: { offset: number } };
@@ -93,10 +94,12 @@ function describe(e: PeggyExpectation): string | null {
 
 function fromPeggy(err: PeggySyntaxError, query: string): QuerySyntaxError {
   const offset = err.location.start.offset;
+  // A grammar action called error(): the message is already specific.
+  if (err.expected === null) return new QuerySyntaxError('LS_QUERY_SYNTAX', err.message, query, offset);
   const raw = err.expected ?? [];
   let expected = [...new Set(raw.map(describe).filter((d): d is string => d !== null))].sort();
   if (expected.length === 0 && raw.some((e) => e.description === 'whitespace')) expected = ['whitespace'];
-  const found = err.found === null ? 'end of query' : JSON.stringify(tokenAt(query, offset));
+  const found = err.found === null ? 'end of query' : tokenAt(query, offset);
   const list =
     expected.length <= 1
       ? (expected[0] ?? 'something else')
@@ -107,5 +110,6 @@ function fromPeggy(err: PeggySyntaxError, query: string): QuerySyntaxError {
 /** The word at `offset` (up to 20 characters), to name what was found. */
 function tokenAt(query: string, offset: number): string {
   const m = /^[^\s()"]{1,20}/.exec(query.slice(offset));
-  return m ? m[0] : query.charAt(offset);
+  if (m) return JSON.stringify(m[0]);
+  return /\s/.test(query.charAt(offset)) ? 'whitespace' : JSON.stringify(query.charAt(offset));
 }

@@ -302,7 +302,8 @@ function peg$parse(input, options) {
   function peg$f31(c) {    return c;  }
   function peg$f32() {    return { c: '/', wild: false };  }
   function peg$f33(c) {    return c;  }
-  function peg$f34(open, lower, upper, close) {
+  function peg$f34() {    error('a backslash must be followed by the character it escapes');  }
+  function peg$f35(open, lower, upper, close) {
     return {
       kind: 'range',
       lower: lower === null ? null : { value: lower, inclusive: open === '[' },
@@ -310,18 +311,18 @@ function peg$parse(input, options) {
       loc: span(),
     };
   }
-  function peg$f35() {    return null;  }
-  function peg$f36(p) {    return p.value;  }
-  function peg$f37(chars) {    return chars.join('');  }
-  function peg$f38(c) {    return c;  }
-  function peg$f39(op, value) {
+  function peg$f36() {    return null;  }
+  function peg$f37(p) {    return p.value;  }
+  function peg$f38(chars) {    return chars.join('');  }
+  function peg$f39(c) {    return c;  }
+  function peg$f40(op, value) {
     const lower = op[0] === '>' ? { value, inclusive: op === '>=' } : null;
     const upper = op[0] === '<' ? { value, inclusive: op === '<=' } : null;
     return { kind: 'range', lower, upper, loc: span() };
   }
-  function peg$f40(p) {    return p.value;  }
-  function peg$f41(chars) {    return chars.join('');  }
-  function peg$f42(c) {    return c;  }
+  function peg$f41(p) {    return p.value;  }
+  function peg$f42(chars) {    return chars.join('');  }
+  function peg$f43(c) {    return c;  }
   let peg$currPos = options.peg$currPos | 0;
   let peg$savedPos = peg$currPos;
   const peg$posDetailsCache = [{ line: 1, column: 1 }];
@@ -2002,12 +2003,35 @@ function peg$parse(input, options) {
       s0 = peg$FAILED;
     }
     if (s0 === peg$FAILED) {
-      s0 = input.charAt(peg$currPos);
-      if (peg$r5.test(s0)) {
+      s0 = peg$currPos;
+      if (input.charCodeAt(peg$currPos) === 92) {
+        s1 = peg$c16;
         peg$currPos++;
       } else {
+        s1 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e22); }
+      }
+      if (s1 !== peg$FAILED) {
+        s2 = peg$parseEOF();
+        if (s2 !== peg$FAILED) {
+          peg$savedPos = s0;
+          s0 = peg$f34();
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
         s0 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e33); }
+      }
+      if (s0 === peg$FAILED) {
+        s0 = input.charAt(peg$currPos);
+        if (peg$r5.test(s0)) {
+          peg$currPos++;
+        } else {
+          s0 = peg$FAILED;
+          if (peg$silentFails === 0) { peg$fail(peg$e33); }
+        }
       }
     }
     peg$silentFails--;
@@ -2052,7 +2076,7 @@ function peg$parse(input, options) {
                 s9 = peg$parseRangeClose();
                 if (s9 !== peg$FAILED) {
                   peg$savedPos = s0;
-                  s0 = peg$f34(s1, s3, s7, s9);
+                  s0 = peg$f35(s1, s3, s7, s9);
                 } else {
                   peg$currPos = s0;
                   s0 = peg$FAILED;
@@ -2139,7 +2163,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f35();
+        s0 = peg$f36();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2153,7 +2177,7 @@ function peg$parse(input, options) {
       s1 = peg$parsePhrase();
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f36(s1);
+        s1 = peg$f37(s1);
       }
       s0 = s1;
       if (s0 === peg$FAILED) {
@@ -2170,7 +2194,7 @@ function peg$parse(input, options) {
         }
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f37(s1);
+          s1 = peg$f38(s1);
         }
         s0 = s1;
       }
@@ -2205,7 +2229,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f38(s2);
+        s0 = peg$f39(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2261,7 +2285,7 @@ function peg$parse(input, options) {
       s3 = peg$parseCompareValue();
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f39(s1, s3);
+        s0 = peg$f40(s1, s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2282,7 +2306,7 @@ function peg$parse(input, options) {
     s1 = peg$parsePhrase();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f40(s1);
+      s1 = peg$f41(s1);
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -2299,7 +2323,7 @@ function peg$parse(input, options) {
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f41(s1);
+        s1 = peg$f42(s1);
       }
       s0 = s1;
     }
@@ -2333,7 +2357,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f42(s2);
+        s0 = peg$f43(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
