@@ -34,7 +34,9 @@ export class PartitionDb {
       // A reader in another process (`logship retention status`) must not
       // make a write fail outright.
       this.db.pragma('busy_timeout = 5000');
-      this.db.exec(PARTITION_DDL);
+      // Only a new file gets the schema: a reader (`logship retention
+      // status`) opening existing partitions must not write to them.
+      if (this.db.pragma('user_version', { simple: true }) === 0) this.db.exec(PARTITION_DDL);
       registerSqlFunctions(this.db);
       this.insertRow = this.db.prepare(
         `INSERT OR IGNORE INTO events (ts, eid, ${COLUMNS.map((c) => `"${c}"`).join(', ')}, doc)

@@ -1,0 +1,182 @@
+/**
+ * SQLite-specific behaviour beyond the shared contract: files on disk,
+ * health of the data directory, dedupe across partitions, partitions
+ * removed by another process.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { LogEvent } from '@logship/query';
+import { DAY_MS, DEFAULT_RETENTION, type RetentionConfig } from '../retention/retention-config.js';
+import { isStoreError } from '../store-contract/store-error.js';
+import { q } from '../store-contract/ast-builders.js';
+import { openSqliteStore, type SqliteLogStore } from './open-sqlite-store.js';
+
+const NOW = Date.parse('2026-11-23T12:00:00.000Z');
+
+async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-sqlite-'));
+  try {
+    await fn(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function event(id: string, at: number, extra: Partial<LogEvent> = {}): LogEvent {
+  return { '@timestamp': new Date(at).toISOString(), 'event.id': id, level: 'info', message: `event ${id}`, ...extra };
+}
+
+const everything = { query: q.all(), from: 0, to: NOW + DAY_MS, now: NOW };
+
+async function open(dir: string, retention: RetentionConfig = DEFAULT_RETENTION, now = NOW): Promise<SqliteLogStore> {
+  return openSqliteStore({ dataDir: dir, retention, now: () => now });
+}
+
+test('one database file per UTC day and retention class', async () => {
+  await withDir(async (dir) => {
+    const store = await open(dir);
+    await store.write([
+      event('a', NOW, { level: 'error' }),
+      event('b', NOW - DAY_MS, { level: 'debug' }),
+      event('c', NOW - DAY_MS),
+      event('d', NOW),
+    ]);
+    await store.close();
+    const files = fs.readdirSync(path.join(dir, 'sqlite')).filter((f) => f.endsWith('.db'));
+    assert.deepEqual(files.sort(), ['2026-11-22.debug.db', '2026-11-22.default.db', '2026-11-23.default.db', '2026-11-23.errors.db']);
+  });
+});
+
+test('data survives closing and reopening the store', async () => {
+  await withDir(async (dir) => {
+    const first = await open(dir);
+    await first.write([event('a', NOW), event('b', NOW - 1000)]);
+    await first.close();
+    const second = await open(dir);
+    const res = await second.search({ ...everything, limit: 10 });
+    assert.deepEqual(
+      res.hits.map((h) => h['event.id']),
+      ['a', 'b'],
+    );
+    const again = await second.write([event('a', NOW)]);
+    assert.equal(again.duplicates, 1);
+    await second.close();
+  });
+});
+
+test('a retried event is a duplicate even when its class or day changed meanwhile', async () => {
+  await withDir(async (dir) => {
+    const first = await open(dir);
+    assert.equal((await first.write([event('x', NOW)])).stored, 1);
+    await first.close();
+    // The retention config now puts the event in another class...
+    const audit: RetentionConfig = { ...DEFAULT_RETENTION, classes: [{ name: 'audit', match: 'message:event', days: 400 }] };
+    const second = await open(dir, audit);
+    const retry = await second.write([event('x', NOW)]);
+    assert.deepEqual([retry.stored, retry.duplicates], [0, 1]);
+    // ...or an ingest-time timestamp moved it across midnight.
+    const late = await second.write([event('x', NOW + 13 * 3_600_000)]);
+    assert.deepEqual([late.stored, late.duplicates], [0, 1]);
+    assert.equal(await second.count(everything), 1);
+    await second.close();
+  });
+});
+
+test('health fails with a reason when the data directory becomes unusable', async () => {
+  await withDir(async (dir) => {
+    const store = await open(dir);
+    assert.deepEqual(await store.health(), { ok: true });
+    fs.rmSync(store.dir, { recursive: true, force: true });
+    const health = await store.health();
+    assert.equal(health.ok, false);
+    assert.match(health.reason ?? '', /not writable/);
+    await store.close();
+    assert.equal((await store.health()).ok, false);
+  });
+});
+
+test('opening a store whose data directory is a file fails with LS_STORE_DATA_DIR', async () => {
+  await withDir(async (dir) => {
+    const file = path.join(dir, 'not-a-dir');
+    fs.writeFileSync(file, 'x');
+    await assert.rejects(openSqliteStore({ dataDir: file }), (err) => isStoreError(err, 'LS_STORE_DATA_DIR'));
+  });
+});
+
+test('a closed store refuses work with LS_STORE_CLOSED', async () => {
+  await withDir(async (dir) => {
+    const store = await open(dir);
+    await store.close();
+    await assert.rejects(store.write([event('a', NOW)]), (err) => isStoreError(err, 'LS_STORE_CLOSED'));
+    await assert.rejects(store.search({ ...everything, limit: 1 }), (err) => isStoreError(err, 'LS_STORE_CLOSED'));
+  });
+});
+
+test('retention run by another process (logship retention run) is picked up by the running store', async () => {
+  await withDir(async (dir) => {
+    const server = await open(dir);
+    await server.write([event('old-debug', NOW - 2 * DAY_MS, { level: 'debug' }), event('fresh', NOW)]);
+    const later = NOW + 6 * DAY_MS;
+    const cli = await open(dir, DEFAULT_RETENTION, later);
+    const run = await cli.enforceRetention(later);
+    assert.deepEqual(run.partitionsDropped, ['2026-11-21.debug.db']);
+    await cli.close();
+    // The server still works, sees the file gone, and keeps its other data.
+    const parts = await server.partitions(NOW);
+    assert.deepEqual(
+      parts.map((p) => p.name),
+      ['2026-11-23.default.db'],
+    );
+    assert.deepEqual(
+      (await server.search({ ...everything, limit: 10 })).hits.map((h) => h['event.id']),
+      ['fresh'],
+    );
+    await server.close();
+  });
+});
+
+test('enforcing retention shrinks the data folder by the bytes it reports', async () => {
+  await withDir(async (dir) => {
+    const store = await open(dir);
+    const events: LogEvent[] = [];
+    for (let i = 0; i < 2000; i++) events.push(event(`d${i}`, NOW - 3 * DAY_MS + i, { level: 'debug', message: `debug line ${i} ${'x'.repeat(i % 200)}` }));
+    for (let i = 0; i < 50; i++) events.push(event(`i${i}`, NOW - i));
+    await store.write(events);
+    const sizeOf = (): number => fs.readdirSync(store.dir).reduce((s, f) => s + fs.statSync(path.join(store.dir, f)).size, 0);
+    const before = sizeOf();
+    const run = await store.enforceRetention(NOW + 5 * DAY_MS);
+    assert.equal(run.eventsRemoved, 2000);
+    assert.equal(sizeOf(), before - run.bytesRemoved);
+    assert.ok(run.bytesRemoved > before / 2, `${run.bytesRemoved} of ${before}`);
+    await store.close();
+  });
+});
+
+test('events keep their value types, including booleans and nulls in promoted fields', async () => {
+  await withDir(async (dir) => {
+    const store = await open(dir);
+    const odd: LogEvent = {
+      ...event('odd', NOW),
+      status: true as unknown as string,
+      duration_ms: null as unknown as string,
+      'http.status': '200',
+      n: 0,
+      weird: false,
+      'q"uote': 'v',
+    };
+    await store.write([odd, event('plain', NOW - 1, { status: 200 as unknown as string })]);
+    const hits = (await store.search({ ...everything, limit: 10 })).hits;
+    assert.deepEqual(hits[0], odd);
+    const ids = async (query: ReturnType<typeof q.all>): Promise<string[]> =>
+      (await store.search({ ...everything, query, limit: 10 })).hits.map((h) => h['event.id']);
+    assert.deepEqual(await ids(q.term('status', 'true')), ['odd']);
+    assert.deepEqual(await ids(q.term('status', '200')), ['plain']);
+    assert.deepEqual(await ids(q.exists('duration_ms')), []);
+    assert.deepEqual(await ids(q.term('q"uote', 'v')), ['odd']);
+    assert.deepEqual(await ids(q.term('weird', 'false')), ['odd']);
+    await store.close();
+  });
+});
