@@ -90,3 +90,23 @@ test('resolveDate rejects an unknown time zone', () => {
     (err: unknown) => err instanceof QueryError && err.code === 'LS_QUERY_INVALID_DATE',
   );
 });
+
+test('resolveDate properties over 5000 random clocks and expressions', async () => {
+  const { createRng } = await import('./testing/rng.js');
+  const rng = createRng(2026);
+  const units = ['y', 'M', 'w', 'd', 'h', 'H', 'm', 's'];
+  for (let i = 0; i < 5000; i++) {
+    const clock = rng.int(1_000_000_000_000, 4_102_444_800_000); // 2001 … 2100: 13-digit epoch ms, never read as a year
+    const unit = rng.pick(units);
+    const math = `now${rng.pick(['+', '-'])}${rng.int(0, 400)}${rng.pick(units)}/${unit}`;
+    const lo = resolveDate(math, { now: clock, roundUp: false });
+    const hi = resolveDate(math, { now: clock, roundUp: true });
+    assert.ok(lo <= hi, `${math} at ${clock}: down ${lo} > up ${hi}`);
+    // Rounding is idempotent and the rounded period is contiguous.
+    assert.equal(resolveDate(`${lo}||/${unit}`, { now: 0, roundUp: false }), lo, `${math}: down is a unit start`);
+    assert.equal(resolveDate(`${hi}||/${unit}`, { now: 0, roundUp: true }), hi, `${math}: up is a unit end`);
+    assert.equal(resolveDate(`${hi + 1}||/${unit}`, { now: 0, roundUp: false }), hi + 1, `${math}: up + 1ms starts the next unit`);
+    if (unit === 'd') assert.equal(hi - lo + 1, 86_400_000);
+    if (unit === 'w') assert.equal(new Date(lo).getUTCDay(), 1, 'weeks start on Monday');
+  }
+});
