@@ -13,3 +13,5 @@ export { errors as ingestErrors, LogshipError, listErrorDefinitions } from './se
 export { loadServerConfig, buildServerConfig, type ConfigFlags } from './config/load-server-config.js';
 export { DEFAULT_SERVER_CONFIG, type ServerConfig, type TokenConfig, type Scope } from './config/server-config.js';
 export type { IngestAnswer, LineError } from './server/ingest-route.js';
+export { openElasticsearchStore, type OpenElasticsearchStoreOptions } from './elasticsearch/open-elasticsearch-store.js';
+export { EsStoreError, ES_ERROR_CODES, isEsError, type EsErrorCode } from './elasticsearch/es-error.js';

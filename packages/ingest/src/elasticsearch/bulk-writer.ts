@@ -1,0 +1,122 @@
+/**
+ * Bulk indexing with per-item outcomes:
+ *
+ *   docs ─► _bulk (op_type create, _id = event.id, refresh=wait_for)
+ *            │ per item:
+ *            ├─ 201            stored
+ *            ├─ 409            duplicate (already stored: idempotent writes)
+ *            ├─ 429 / 5xx / es_rejected_execution_exception
+ *            │                 retried, alone with the other retryable items,
+ *            │                 after an exponential backoff
+ *            └─ other 4xx      permanent: reported for that event
+ *
+ * When the whole request fails for an availability reason, or retryable
+ * items remain after the last attempt, the batch throws LS_ES_UNAVAILABLE:
+ * the ingest route answers 503 and the agent sends the batch again later;
+ * what was stored meanwhile then comes back as duplicates, never twice.
+ *
+ * refresh=wait_for: the request returns once a refresh has made the
+ * documents searchable (a search right after a write sees it), without
+ * forcing a refresh per request the way refresh=true does, which would
+ * flood the index with tiny segments under steady ingest. Durability does
+ * not depend on it: Elasticsearch acknowledges an item only after its
+ * translog is fsynced (index.translog.durability: request, the default).
+ */
+import type { Client, estypes } from '@elastic/elasticsearch';
+import { esError, isEsError } from './es-error.js';
+import type { EsDocument } from './event-document.js';
+import { classifyTransportError, isRetryableStatus } from './transport-error.js';
+
+export interface BulkItem {
+  /** Position in the caller's batch, reported back with failures. */
+  index: number;
+  id: string;
+  indexName: string;
+  doc: EsDocument;
+}
+
+export interface BulkOutcome {
+  stored: number;
+  duplicates: number;
+  errors: { index: number; reason: string }[];
+}
+
+export interface RetryPolicy {
+  /** Attempts in total, the first one included. */
+  attempts: number;
+  /** First backoff; doubled per attempt, with jitter. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = Object.freeze({ attempts: 5, baseDelayMs: 100, maxDelayMs: 5_000 });
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function backoff(policy: RetryPolicy, attempt: number): number {
+  const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  // Full jitter, so several servers retrying against one cluster spread out.
+  return Math.round(exp / 2 + Math.random() * (exp / 2));
+}
+
+function isRetryableItem(status: number, error: estypes.ErrorCause | undefined): boolean {
+  return isRetryableStatus(status) || error?.type === 'es_rejected_execution_exception';
+}
+
+function describe(error: estypes.ErrorCause | undefined, status: number): string {
+  if (!error) return `HTTP ${status}`;
+  const cause = error.caused_by?.reason ? ` (${error.caused_by.reason})` : '';
+  return `${error.type}: ${error.reason ?? ''}${cause}`;
+}
+
+export async function bulkWrite(client: Client, items: BulkItem[], policy: RetryPolicy = DEFAULT_RETRY): Promise<BulkOutcome> {
+  const outcome: BulkOutcome = { stored: 0, duplicates: 0, errors: [] };
+  // Items whose earlier attempt failed ambiguously (5xx): a 409 on retry may
+  // be our own earlier write landing, so it counts as stored, not duplicate.
+  const retried = new Set<number>();
+  let pending = items;
+  let lastProblem = '';
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt >= policy.attempts) {
+      throw esError('LS_ES_UNAVAILABLE', `${pending.length} events still failing after ${policy.attempts} attempts: ${lastProblem}`);
+    }
+    if (attempt > 0) await sleep(backoff(policy, attempt - 1));
+    const operations: unknown[] = [];
+    for (const item of pending) {
+      operations.push({ create: { _index: item.indexName, _id: item.id } }, item.doc);
+    }
+    let response: estypes.BulkResponse;
+    try {
+      response = await client.bulk({ operations, refresh: 'wait_for' });
+    } catch (err) {
+      const classified = classifyTransportError(err, () => esError('LS_ES_REQUEST', (err as Error).message, err));
+      if (isEsError(classified, 'LS_ES_UNAVAILABLE')) {
+        lastProblem = classified.message;
+        for (const item of pending) retried.add(item.index);
+        continue;
+      }
+      throw classified;
+    }
+    const again: BulkItem[] = [];
+    response.items.forEach((result, i) => {
+      const item = pending[i]!;
+      const r = result.create ?? Object.values(result)[0]!;
+      if (r.status >= 200 && r.status < 300) {
+        outcome.stored++;
+      } else if (r.status === 409) {
+        if (retried.has(item.index)) outcome.stored++;
+        else outcome.duplicates++;
+      } else if (isRetryableItem(r.status, r.error)) {
+        lastProblem = describe(r.error, r.status);
+        // A 429 was not written; a 5xx may have been.
+        if (r.status >= 500) retried.add(item.index);
+        again.push(item);
+      } else {
+        outcome.errors.push({ index: item.index, reason: describe(r.error, r.status) });
+      }
+    });
+    pending = again;
+  }
+  outcome.errors.sort((a, b) => a.index - b.index);
+  return outcome;
+}

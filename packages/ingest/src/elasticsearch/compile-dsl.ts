@@ -1,0 +1,99 @@
+/**
+ * Query AST → Elasticsearch query DSL (bool / term / terms / match_phrase /
+ * range / wildcard / regexp / exists; never query_string, so no user text is
+ * ever parsed a second time by Elasticsearch).
+ *
+ * Every leaf goes through planLeaf() (@logship/query fields.ts), the same
+ * function the in-memory matcher evaluates, and each LeafPlan kind is
+ * translated against the document layout of event-document.ts. The
+ * differential test checks the two agree on generated corpora and queries.
+ */
+import { planLeaf, type LeafPlan, type PlanOptions, type QueryNode } from '@logship/query';
+import type { estypes } from '@elastic/elasticsearch';
+import { booleanField, keywordField, numberField, TEXT_FIELD } from './event-document.js';
+
+export type EsQuery = estypes.QueryDslQueryContainer;
+
+const MATCH_ALL: EsQuery = { match_all: {} };
+const MATCH_NONE: EsQuery = { match_none: {} };
+
+export function compileDsl(ast: QueryNode, opts: PlanOptions): EsQuery {
+  switch (ast.type) {
+    case 'match_all':
+      return MATCH_ALL;
+    case 'and':
+      return { bool: { filter: ast.children.map((c) => compileDsl(c, opts)) } };
+    case 'or':
+      return { bool: { should: ast.children.map((c) => compileDsl(c, opts)), minimum_should_match: 1 } };
+    case 'not':
+      return { bool: { must_not: [compileDsl(ast.child, opts)] } };
+    default:
+      return compilePlan(planLeaf(ast, opts));
+  }
+}
+
+function anyOf(queries: EsQuery[]): EsQuery {
+  return queries.length === 1 ? queries[0]! : { bool: { should: queries, minimum_should_match: 1 } };
+}
+
+/** The field has a non-null value of some type. */
+function exists(field: string): EsQuery {
+  const fields = [keywordField(field), numberField(field), booleanField(field)];
+  if (field === '@timestamp') fields.push('@timestamp');
+  // String messages are indexed only as tokens.
+  if (field === 'message') fields.push(TEXT_FIELD);
+  return anyOf(fields.map((f) => ({ exists: { field: f } })));
+}
+
+function compilePlan(plan: LeafPlan): EsQuery {
+  switch (plan.kind) {
+    case 'all':
+      return MATCH_ALL;
+    case 'none':
+      return MATCH_NONE;
+    case 'exists':
+      return exists(plan.field);
+    case 'text_terms':
+      // Tokens are indexed exactly as tokenize() produced them.
+      return { bool: { filter: plan.tokens.map((t) => ({ term: { [TEXT_FIELD]: t } })) } };
+    case 'text_phrase':
+      // The whitespace analyzer splits this back into exactly these tokens.
+      return { match_phrase: { [TEXT_FIELD]: { query: plan.tokens.join(' '), slop: 0 } } };
+    case 'text_wildcard':
+      return { wildcard: { [TEXT_FIELD]: { value: plan.pattern } } };
+    case 'text_regex':
+      return { regexp: { [TEXT_FIELD]: { value: plan.pattern, case_insensitive: true, flags: 'ALL' } } };
+    case 'level_in':
+      // `level` has a lowercase normalizer; the plan's levels are canonical lowercase names.
+      return { terms: { level: plan.levels } };
+    case 'date_range': {
+      const range: estypes.QueryDslDateRangeQuery = { format: 'epoch_millis' };
+      if (plan.gte !== null) range.gte = String(plan.gte);
+      if (plan.lte !== null) range.lte = String(plan.lte);
+      return { range: { '@timestamp': range } };
+    }
+    case 'keyword_eq': {
+      const options: EsQuery[] = [{ term: { [keywordField(plan.field)]: { value: plan.string } } }];
+      if (plan.number !== null) options.push({ term: { [numberField(plan.field)]: { value: plan.number } } });
+      if (plan.boolean !== null) options.push({ term: { [booleanField(plan.field)]: { value: plan.boolean } } });
+      return anyOf(options);
+    }
+    case 'keyword_wildcard':
+      return { wildcard: { [keywordField(plan.field)]: { value: plan.pattern } } };
+    case 'keyword_regex':
+      return { regexp: { [keywordField(plan.field)]: { value: plan.pattern, flags: 'ALL' } } };
+    case 'number_range': {
+      const range: estypes.QueryDslNumberRangeQuery = {};
+      if (plan.lower) range[plan.lower.inclusive ? 'gte' : 'gt'] = plan.lower.value;
+      if (plan.upper) range[plan.upper.inclusive ? 'lte' : 'lt'] = plan.upper.value;
+      return { range: { [numberField(plan.field)]: range } };
+    }
+    case 'string_range': {
+      // Keyword ranges compare UTF-8 bytes, i.e. code points, as compareCodePoints() does.
+      const range: estypes.QueryDslTermRangeQuery = {};
+      if (plan.lower) range[plan.lower.inclusive ? 'gte' : 'gt'] = plan.lower.value;
+      if (plan.upper) range[plan.upper.inclusive ? 'lte' : 'lt'] = plan.upper.value;
+      return { range: { [keywordField(plan.field)]: range } };
+    }
+  }
+}

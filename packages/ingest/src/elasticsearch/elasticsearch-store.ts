@@ -1,0 +1,162 @@
+/**
+ * The Elasticsearch LogStore: stateless over one cluster, so several
+ * `logship serve` processes may share it.
+ *
+ *   write ─► validate ─► classify (retention class) ─► drop expired ─► bulkWrite ─► daily index
+ *   search/count/aggregate ─► compileDsl(AST) + time range + visibility filter ─► <prefix>-*
+ *   partitions / enforceRetention ─► es-retention.ts
+ */
+import type { Client } from '@elastic/elasticsearch';
+import {
+  compileMatcher,
+  parse,
+  type AggregateRequest,
+  type AggregateResult,
+  type CountRequest,
+  type LogEvent,
+  type SearchRequest,
+  type SearchResult,
+} from '@logship/query';
+import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteResult } from '../log-store.js';
+import type { RetentionConfig } from '../retention/retention-config.js';
+import { createRetentionPolicy, type RetentionPolicy } from '../retention/retention-policy.js';
+import { storeError } from '../store-contract/store-error.js';
+import { bulkWrite, DEFAULT_RETRY, type BulkItem, type RetryPolicy } from './bulk-writer.js';
+import { compileDsl, type EsQuery } from './compile-dsl.js';
+import { aggregate } from './es-aggregate.js';
+import { dropExpired, listPartitions } from './es-retention.js';
+import { countMatching, searchPage } from './es-search.js';
+import { eventToDocument } from './event-document.js';
+import { indexName, indexPattern } from './index-name.js';
+import { asStoreFailure } from './transport-error.js';
+import { timeRangeFilter, visibilityFilter } from './visibility-filter.js';
+
+export interface ElasticsearchStoreConfig {
+  client: Client;
+  prefix: string;
+  retention: RetentionConfig;
+  now: () => number;
+  retry?: RetryPolicy;
+}
+
+/** Elasticsearch's limit on `_id`. */
+const MAX_ID_BYTES = 512;
+
+/** Why an event cannot be stored, or null when it can. */
+function invalidReason(event: LogEvent): string | null {
+  if (typeof event !== 'object' || event === null) return 'an event must be an object';
+  const id = event['event.id'];
+  if (typeof id !== 'string' || id === '') return 'event.id must be a non-empty string';
+  if (Buffer.byteLength(id, 'utf8') > MAX_ID_BYTES) return `event.id is longer than ${MAX_ID_BYTES} bytes`;
+  const ts = event['@timestamp'];
+  if (typeof ts !== 'string' || Number.isNaN(Date.parse(ts))) return '@timestamp must be an ISO 8601 date';
+  return null;
+}
+
+export class ElasticsearchStore implements LogStore {
+  private readonly client: Client;
+  private readonly prefix: string;
+  private readonly clock: () => number;
+  private readonly policy: RetentionPolicy;
+  private readonly retry: RetryPolicy;
+  private closed = false;
+
+  constructor(config: ElasticsearchStoreConfig) {
+    this.client = config.client;
+    this.prefix = config.prefix;
+    this.clock = config.now;
+    this.retry = config.retry ?? DEFAULT_RETRY;
+    // Class queries use the matcher: classification happens before the event is in any index.
+    this.policy = createRetentionPolicy(config.retention, (query) => compileMatcher(parse(query), { now: this.clock() }));
+  }
+
+  private get index(): string {
+    return indexPattern(this.prefix);
+  }
+
+  private open(): void {
+    if (this.closed) throw storeError('LS_STORE_CLOSED', 'the Elasticsearch store was closed');
+  }
+
+  async write(events: LogEvent[], now: number = this.clock()): Promise<WriteResult> {
+    this.open();
+    const result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
+    const items: BulkItem[] = [];
+    // A batch may carry the same id twice; the first one wins, as on a resend.
+    const seen = new Set<string>();
+    events.forEach((event, index) => {
+      const reason = invalidReason(event);
+      if (reason) {
+        result.errors.push({ index, reason });
+        return;
+      }
+      const ms = Date.parse(event['@timestamp']);
+      const className = this.policy.classify(event);
+      if (ms < this.policy.cutoff(className, now)) {
+        result.expired++;
+        return;
+      }
+      const id = event['event.id'];
+      if (seen.has(id)) {
+        result.duplicates++;
+        return;
+      }
+      seen.add(id);
+      items.push({ index, id, indexName: indexName(this.prefix, className, ms), doc: eventToDocument(event, className) });
+    });
+    if (items.length > 0) {
+      const outcome = await bulkWrite(this.client, items, this.retry);
+      result.stored += outcome.stored;
+      result.duplicates += outcome.duplicates;
+      result.errors.push(...outcome.errors);
+    }
+    result.errors.sort((a, b) => a.index - b.index);
+    return result;
+  }
+
+  private filters(req: CountRequest): EsQuery[] {
+    return [compileDsl(req.query, { now: req.now }), timeRangeFilter(req.from, req.to), visibilityFilter(this.policy, this.clock())];
+  }
+
+  async search(req: SearchRequest): Promise<SearchResult> {
+    this.open();
+    return searchPage(this.client, this.index, this.filters(req), req);
+  }
+
+  async count(req: CountRequest): Promise<number> {
+    this.open();
+    return countMatching(this.client, this.index, this.filters(req));
+  }
+
+  async aggregate(req: AggregateRequest): Promise<AggregateResult> {
+    this.open();
+    return aggregate(this.client, this.index, this.filters(req), req.agg);
+  }
+
+  async partitions(now: number = this.clock()): Promise<PartitionInfo[]> {
+    this.open();
+    return listPartitions(this.client, this.prefix, this.policy, now);
+  }
+
+  async enforceRetention(now: number = this.clock()): Promise<RetentionRunResult> {
+    this.open();
+    return dropExpired(this.client, this.prefix, this.policy, now);
+  }
+
+  async health(): Promise<StoreHealth> {
+    if (this.closed) return { ok: false, reason: 'the store is closed' };
+    try {
+      const h = await this.client.cluster.health({ timeout: '5s' });
+      if (h.status === 'red') return { ok: false, reason: `cluster ${h.cluster_name} is red` };
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, reason: asStoreFailure(err).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.client.close();
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * How a LogEvent is laid out in an Elasticsearch document, and back.
+ *
+ *   LogEvent {"@timestamp", "event.id", level, message, status: 500, "http.method": "GET", ...}
+ *      │
+ *      ▼  eventToDocument
+ *   { "@timestamp", "event.id", "@class",          sort / time range / retention class
+ *     "level",                                      keyword, lowercase normalizer
+ *     "@text": "get api v1 items 500",              message tokens (tokenize()), whitespace analyzer
+ *     "@kw":   { "http.method": "GET", ... },       every string value, keyword
+ *     "@num":  { "status": 500, ... },              every number value, double
+ *     "@bool": { ... },                             every boolean value
+ *     "@event": { ...the event exactly as given } } not indexed (enabled: false); what hits return
+ *
+ * Why typed copies instead of mapping the event's own fields: a log field is
+ * a number in one line and a string in the next (`status: "200"` from a
+ * misconfigured nginx); mapped as itself the second line would be rejected
+ * or silently dropped, while the query language compares each value by its
+ * own type (fields.ts: keyword_eq matches a string OR a number). Keeping the
+ * original under `@event` returns every value with its type intact, and
+ * dotted keys (`http` next to `http.status`) never collide, because `@event`
+ * is not parsed and the typed objects use `subobjects: false`.
+ *
+ * Why `@text` instead of analyzing `message`: the integ-test distribution has
+ * no analysis-common module (no pattern tokenizer), and tokenizing here with
+ * the query package's own tokenize() is exact for all of Unicode, not only
+ * ASCII. Tokens contain no whitespace, so the built-in `whitespace` analyzer
+ * gives back exactly these tokens at adjacent positions (phrases work).
+ */
+import { tokenize, type LogEvent } from '@logship/query';
+
+export const TEXT_FIELD = '@text';
+export const SOURCE_FIELD = '@event';
+export const CLASS_FIELD = '@class';
+export const KEYWORD_PREFIX = '@kw.';
+export const NUMBER_PREFIX = '@num.';
+export const BOOLEAN_PREFIX = '@bool.';
+
+/** Fields that get no keyword/number/boolean copy: they have their own mapping. */
+const UNTYPED = new Set(['@timestamp', 'message']);
+
+/**
+ * Field names Elasticsearch can take as they are (dot-separated non-empty
+ * segments, no wildcard characters, which `exists` would expand). Anything
+ * else is hex-encoded behind a `~`, which no safe name contains, so the two
+ * spaces never collide. Writes and queries both go through this function.
+ */
+const SAFE_NAME = /^[A-Za-z0-9_@$-]+(?:\.[A-Za-z0-9_@$-]+)*$/;
+
+export function esFieldName(field: string): string {
+  if (SAFE_NAME.test(field) && field.length <= 200) return field;
+  return `~${Buffer.from(field, 'utf8').toString('hex')}`;
+}
+
+export const keywordField = (field: string): string => KEYWORD_PREFIX + esFieldName(field);
+export const numberField = (field: string): string => NUMBER_PREFIX + esFieldName(field);
+export const booleanField = (field: string): string => BOOLEAN_PREFIX + esFieldName(field);
+
+export type EsDocument = Record<string, unknown>;
+
+export function eventToDocument(event: LogEvent, className: string): EsDocument {
+  const kw: Record<string, string> = {};
+  const num: Record<string, number> = {};
+  const bool: Record<string, boolean> = {};
+  for (const [field, value] of Object.entries(event)) {
+    if (UNTYPED.has(field) || value === null || value === undefined) continue;
+    const name = esFieldName(field);
+    if (typeof value === 'string') kw[name] = value;
+    else if (typeof value === 'number') {
+      // NaN/Infinity are not JSON; a number that is not finite is not indexed.
+      if (Number.isFinite(value)) num[name] = value;
+    } else if (typeof value === 'boolean') bool[name] = value;
+  }
+  const doc: EsDocument = {
+    '@timestamp': event['@timestamp'],
+    'event.id': event['event.id'],
+    [CLASS_FIELD]: className,
+    [SOURCE_FIELD]: event,
+  };
+  if (typeof event.level === 'string') doc.level = event.level;
+  if (typeof event.message === 'string') doc[TEXT_FIELD] = tokenize(event.message).join(' ');
+  if (Object.keys(kw).length) doc['@kw'] = kw;
+  if (Object.keys(num).length) doc['@num'] = num;
+  if (Object.keys(bool).length) doc['@bool'] = bool;
+  return doc;
+}
+
+/** The stored event from a hit's `_source`, optionally projected. */
+export function documentToEvent(source: unknown, fields?: readonly string[]): LogEvent {
+  const event = (source as { [SOURCE_FIELD]?: LogEvent } | undefined)?.[SOURCE_FIELD];
+  if (!event) throw new Error('hit without an @event source');
+  if (!fields) return event;
+  const out: LogEvent = { '@timestamp': event['@timestamp'], 'event.id': event['event.id'] };
+  for (const f of fields) if (Object.hasOwn(event, f) && event[f] !== undefined) out[f] = event[f];
+  return out;
+}

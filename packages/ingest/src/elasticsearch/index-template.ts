@@ -1,0 +1,83 @@
+/**
+ * The composable index template every daily index of a store is created
+ * from (event-document.ts explains the document layout it maps).
+ */
+import type { Client } from '@elastic/elasticsearch';
+import { BOOLEAN_PREFIX, CLASS_FIELD, KEYWORD_PREFIX, NUMBER_PREFIX, SOURCE_FIELD, TEXT_FIELD } from './event-document.js';
+import { indexPattern } from './index-name.js';
+import { esError } from './es-error.js';
+import { classifyTransportError } from './transport-error.js';
+
+export interface TemplateOptions {
+  prefix: string;
+  shards: number;
+  replicas: number;
+  /** Bound on mapped fields per index; fields beyond it are kept in @event but not indexed. */
+  totalFieldsLimit: number;
+}
+
+/**
+ * Keyword terms above this many characters are not indexed (Lucene's term
+ * limit is 32766 bytes; 4 bytes per character at worst).
+ */
+export const KEYWORD_IGNORE_ABOVE = 8191;
+
+export function buildIndexTemplate(opts: TemplateOptions): Record<string, unknown> {
+  // Typed copies: dotted names stay flat keys (`http.status`), so `http`
+  // and `http.status` can both exist; new names map dynamically.
+  const typed = { type: 'object', dynamic: true, subobjects: false };
+  return {
+    index_patterns: [indexPattern(opts.prefix)],
+    // Above the stack's built-in templates (`logs-*-*` is priority 100 and
+    // would turn a `logs` prefix into data streams).
+    priority: 500,
+    _meta: { managed_by: 'logship' },
+    template: {
+      settings: {
+        number_of_shards: opts.shards,
+        number_of_replicas: opts.replicas,
+        // Explicit, so a search-idle shard never delays refresh=wait_for writes.
+        refresh_interval: '1s',
+        'mapping.total_fields.limit': opts.totalFieldsLimit,
+        // A field explosion stops adding mappings instead of rejecting events.
+        'mapping.total_fields.ignore_dynamic_beyond_limit': true,
+      },
+      mappings: {
+        // Only eventToDocument writes these documents; anything else is a bug.
+        dynamic: 'strict',
+        properties: {
+          '@timestamp': { type: 'date', format: 'strict_date_optional_time||epoch_millis' },
+          'event.id': { type: 'keyword' },
+          [CLASS_FIELD]: { type: 'keyword' },
+          level: { type: 'keyword', normalizer: 'lowercase' },
+          [TEXT_FIELD]: { type: 'text', analyzer: 'whitespace', norms: false },
+          [SOURCE_FIELD]: { type: 'object', enabled: false },
+          [KEYWORD_PREFIX.slice(0, -1)]: typed,
+          [NUMBER_PREFIX.slice(0, -1)]: typed,
+          [BOOLEAN_PREFIX.slice(0, -1)]: typed,
+        },
+        dynamic_templates: [
+          { ls_keyword: { path_match: `${KEYWORD_PREFIX}*`, mapping: { type: 'keyword', ignore_above: KEYWORD_IGNORE_ABOVE } } },
+          { ls_number: { path_match: `${NUMBER_PREFIX}*`, mapping: { type: 'double' } } },
+          { ls_boolean: { path_match: `${BOOLEAN_PREFIX}*`, mapping: { type: 'boolean' } } },
+        ],
+      },
+    },
+  };
+}
+
+export function templateName(prefix: string): string {
+  return `${prefix}-logship`;
+}
+
+/** Installs (or updates) the template; idempotent, so several servers may race on it. */
+export async function installIndexTemplate(client: Client, opts: TemplateOptions): Promise<void> {
+  try {
+    await client.indices.putIndexTemplate({
+      name: templateName(opts.prefix),
+      ...(buildIndexTemplate(opts) as object),
+    } as Parameters<Client['indices']['putIndexTemplate']>[0]);
+  } catch (err) {
+    throw classifyTransportError(err, () => esError('LS_ES_TEMPLATE', (err as Error).message, err));
+  }
+}
