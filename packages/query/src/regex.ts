@@ -130,7 +130,7 @@ function parseRegex(pattern: string): RegexAst {
       case '[':
         return cls(start);
       case '\\':
-        return escape(start, false);
+        return escape(start);
       case '*':
       case '+':
       case '?':
@@ -144,7 +144,7 @@ function parseRegex(pattern: string): RegexAst {
     }
   }
 
-  function escape(start: number, inClass: boolean): RegexAst & { t: 'set' } {
+  function escape(start: number): RegexAst & { t: 'set' } {
     const e = cps[i++];
     if (e === undefined) throw new RegexParseError('pattern ends with an unfinished escape "\\"', at(start));
     if (/[0-9]/.test(e)) throw new RegexParseError('backreferences (\\1) are not supported', at(start));
@@ -156,7 +156,6 @@ function parseRegex(pattern: string): RegexAst {
       case 's': return { t: 'set', ranges: SPACE, negated: false };
       case 'S': return { t: 'set', ranges: SPACE, negated: true };
       default:
-        void inClass;
         return lit(e);
     }
   }
@@ -181,7 +180,7 @@ function parseRegex(pattern: string): RegexAst {
       i++;
       let lo: number;
       if (c === '\\') {
-        const set = escape(itemStart, true);
+        const set = escape(itemStart);
         if (set.negated || set.ranges.length !== 1 || set.ranges[0]![0] !== set.ranges[0]![1]) {
           if (set.negated) throw new RegexParseError('negated shorthand classes inside [] are not supported', at(itemStart));
           ranges.push(...set.ranges);
@@ -194,7 +193,7 @@ function parseRegex(pattern: string): RegexAst {
         const hc = cps[i++]!;
         let hi: number;
         if (hc === '\\') {
-          const set = escape(i - 1, true);
+          const set = escape(i - 1);
           if (set.ranges.length !== 1 || set.ranges[0]![0] !== set.ranges[0]![1] || set.negated) {
             throw new RegexParseError('a class range must end at a single character', at(i - 2));
           }
