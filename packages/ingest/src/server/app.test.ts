@@ -245,7 +245,7 @@ test('auth: per-token rate limit answers 429 with Retry-After until the bucket r
   }
 });
 
-test('health: ready with a working store, 503 naming the store check once it is closed', async () => {
+test('health: ready with a working store, 503 naming the store check once it is closed; ingest then answers 503', async () => {
   const h = await harness();
   try {
     const ready = await h.logship.app.inject({ method: 'GET', url: '/health/ready' });
@@ -257,6 +257,10 @@ test('health: ready with a working store, 503 naming the store check once it is 
     assert.equal(down.statusCode, 503);
     assert.equal(down.json().status, 'not_ready');
     assert.notEqual(down.json().checks.store, 'ok');
+    // A batch the store cannot commit is not acknowledged: 503, retryable.
+    const refused = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: ndjson(pythonLine) });
+    assert.equal(refused.statusCode, 503);
+    assert.equal(refused.json().error.code, 'LS_INGEST_STORE_UNAVAILABLE');
   } finally {
     await h.close();
   }
