@@ -64,8 +64,10 @@ function compilePlan(plan: LeafPlan): EsQuery {
     case 'text_regex':
       return { regexp: { [TEXT_FIELD]: { value: plan.pattern, case_insensitive: true, flags: 'ALL' } } };
     case 'level_in':
-      // `level` has a lowercase normalizer; the plan's levels are canonical lowercase names.
-      return { terms: { level: plan.levels } };
+      // The exact stored value, not the normalized `level` field: the
+      // reference matcher (and SQLite) match canonical names only, so a
+      // stored "INFO" that bypassed ingest normalization is not `level:info`.
+      return { terms: { [keywordField(plan.field)]: plan.levels } };
     case 'date_range': {
       const range: estypes.QueryDslDateRangeQuery = { format: 'epoch_millis' };
       if (plan.gte !== null) range.gte = String(plan.gte);
