@@ -21,12 +21,27 @@ export interface IngestLimits extends NormalizeLimits {
   max_line_bytes: number;
 }
 
+export interface ElasticsearchStoreConfig {
+  type: 'elasticsearch';
+  url: string;
+  api_key?: string;
+  username?: string;
+  password?: string;
+  /** PEM file of the CA that signed the cluster's certificate. */
+  ca_file?: string;
+  /** Index names are `<index_prefix>-<class>-YYYY.MM.DD`. */
+  index_prefix?: string;
+  shards?: number;
+  /** 0 for a single-node cluster. */
+  replicas?: number;
+}
+
 export interface ServerConfig {
   /** HOST:PORT. */
   listen: string;
   /** Data folder of the SQLite store. */
   data: string;
-  store: { type: 'sqlite' } | { type: 'elasticsearch'; url: string; api_key?: string; index_prefix?: string };
+  store: { type: 'sqlite' } | ElasticsearchStoreConfig;
   auth: {
     tokens: TokenConfig[];
     /** Per token; 0 turns the limit off. */
@@ -76,7 +91,12 @@ export const SERVER_CONFIG_SCHEMA = {
         type: { enum: ['sqlite', 'elasticsearch'] },
         url: { type: 'string', minLength: 1 },
         api_key: { type: 'string' },
+        username: { type: 'string' },
+        password: { type: 'string' },
+        ca_file: { type: 'string', minLength: 1 },
         index_prefix: { type: 'string', minLength: 1 },
+        shards: positiveInt,
+        replicas: { type: 'integer', minimum: 0 },
       },
     },
     auth: {

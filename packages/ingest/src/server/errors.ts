@@ -94,7 +94,6 @@ export const errors = {
     'refusing to listen on %s without auth tokens: configure auth.tokens or listen on a loopback address',
     500,
   ),
-  configStoreNotBuilt: defineError('LS_CONFIG_STORE_NOT_BUILT', 'store type "%s" is not built yet', 500),
 
   // CLI.
   cliUsage: defineError('LS_CLI_USAGE', '%s', 400),

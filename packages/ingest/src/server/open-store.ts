@@ -1,31 +1,25 @@
 import type { LogStore } from '../log-store.js';
 import type { ServerConfig } from '../config/server-config.js';
-import * as ingestPackage from '../index.js';
+import { openElasticsearchStore } from '../elasticsearch/open-elasticsearch-store.js';
 import { openSqliteStore } from '../sqlite/open-sqlite-store.js';
-import { errors } from './errors.js';
-
-type OpenElasticsearchStore = (opts: {
-  url: string;
-  apiKey?: string;
-  indexPrefix?: string;
-  retention: ServerConfig['retention'];
-  now?: () => number;
-}) => Promise<LogStore>;
 
 /** Opens the configured backend: SQLite in `data`, or Elasticsearch at `store.url`. */
 export async function openStore(config: ServerConfig, now?: () => number): Promise<LogStore> {
+  const clock = now ? { now } : {};
   if (config.store.type === 'sqlite') {
-    return openSqliteStore({ dataDir: config.data, retention: config.retention, ...(now ? { now } : {}) });
+    return openSqliteStore({ dataDir: config.data, retention: config.retention, ...clock });
   }
-  // Looked up at run time: the Elasticsearch backend is built in its own room.
-  const open = (ingestPackage as Record<string, unknown>).openElasticsearchStore as OpenElasticsearchStore | undefined;
-  if (typeof open !== 'function') throw errors.configStoreNotBuilt('elasticsearch');
   const s = config.store;
-  return open({
+  return openElasticsearchStore({
     url: s.url,
-    ...(s.api_key !== undefined ? { apiKey: s.api_key } : {}),
-    ...(s.index_prefix !== undefined ? { indexPrefix: s.index_prefix } : {}),
     retention: config.retention,
-    ...(now ? { now } : {}),
+    ...clock,
+    ...(s.api_key !== undefined ? { apiKey: s.api_key } : {}),
+    ...(s.username !== undefined ? { username: s.username } : {}),
+    ...(s.password !== undefined ? { password: s.password } : {}),
+    ...(s.ca_file !== undefined ? { caFile: s.ca_file } : {}),
+    ...(s.index_prefix !== undefined ? { indexPrefix: s.index_prefix } : {}),
+    ...(s.shards !== undefined ? { shards: s.shards } : {}),
+    ...(s.replicas !== undefined ? { replicas: s.replicas } : {}),
   });
 }
