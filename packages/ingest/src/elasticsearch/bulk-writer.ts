@@ -47,6 +47,8 @@ export interface RetryPolicy {
   /** First backoff; doubled per attempt, with jitter. */
   baseDelayMs: number;
   maxDelayMs: number;
+  /** Called before each retry with how many events are retried and why (metrics, logs). */
+  onRetry?: (info: { attempt: number; events: number; reason: string }) => void | Promise<void>;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = Object.freeze({ attempts: 5, baseDelayMs: 100, maxDelayMs: 5_000 });
@@ -80,7 +82,10 @@ export async function bulkWrite(client: Client, items: BulkItem[], policy: Retry
     if (attempt >= policy.attempts) {
       throw esError('LS_ES_UNAVAILABLE', `${pending.length} events still failing after ${policy.attempts} attempts: ${lastProblem}`);
     }
-    if (attempt > 0) await sleep(backoff(policy, attempt - 1));
+    if (attempt > 0) {
+      await policy.onRetry?.({ attempt, events: pending.length, reason: lastProblem });
+      await sleep(backoff(policy, attempt - 1));
+    }
     const operations: unknown[] = [];
     for (const item of pending) {
       operations.push({ create: { _index: item.indexName, _id: item.id } }, item.doc);

@@ -1,0 +1,163 @@
+/**
+ * Differential property test: for a seeded corpus and seeded random queries,
+ * the Elasticsearch store (compile-dsl.ts over a real cluster) must return
+ * exactly the ids the in-memory matcher selects, in the same order. On a
+ * difference the query is shrunk to a minimal failing one and printed with
+ * its DSL. The SQLite twin is sqlite/compile-sql.differential.test.ts; the
+ * same corpus and generator, so all three agree with each other.
+ *
+ * Scale with LS_DIFF_EVENTS, LS_DIFF_QUERIES, LS_DIFF_SEED.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileMatcher, type LogEvent, type QueryNode } from '@logship/query';
+import type { LogStore } from '../log-store.js';
+import { generateCorpus } from '../testing/generate-corpus.js';
+import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
+import { compileDsl } from './compile-dsl.js';
+import { ES_SKIP_REASON, esTestUrl, openTestStore } from './es-test-env.js';
+
+const EVENTS = Number(process.env.LS_DIFF_EVENTS ?? 3000);
+const QUERIES = Number(process.env.LS_DIFF_QUERIES ?? 1000);
+const SEED = Number(process.env.LS_DIFF_SEED ?? 7);
+const END = Date.parse('2026-11-23T12:00:00.000Z');
+const NOW = END + 3_600_000;
+const LONG = 36_500;
+
+const url = esTestUrl();
+
+const corpus = generateCorpus({ events: EVENTS, seed: SEED, endMs: END, days: 4 });
+const order = [...corpus].sort((a, b) => {
+  const d = Date.parse(b['@timestamp']) - Date.parse(a['@timestamp']);
+  return d !== 0 ? d : a['event.id'] < b['event.id'] ? 1 : -1;
+});
+let store: LogStore | undefined;
+
+type Outcome = { ids: string[] } | { error: string };
+
+function viaMatcher(query: QueryNode): Outcome {
+  let match: (e: LogEvent) => boolean;
+  try {
+    match = compileMatcher(query, { now: NOW });
+  } catch (err) {
+    return { error: (err as { code?: string }).code ?? String(err) };
+  }
+  return { ids: order.filter(match).map((e) => e['event.id']) };
+}
+
+async function viaStore(query: QueryNode): Promise<Outcome> {
+  try {
+    const res = await store!.search({ query, from: END - 10 * 86_400_000, to: NOW, limit: EVENTS + 1, now: NOW, fields: [] });
+    return { ids: res.hits.map((h) => h['event.id']) };
+  } catch (err) {
+    return { error: (err as { code?: string }).code ?? String(err) };
+  }
+}
+
+async function differs(query: QueryNode): Promise<string | null> {
+  const [a, b] = [viaMatcher(query), await viaStore(query)];
+  if ('error' in a || 'error' in b) {
+    return 'error' in a && 'error' in b && a.error === b.error
+      ? null
+      : `matcher ${JSON.stringify(a).slice(0, 200)} vs store ${JSON.stringify(b).slice(0, 300)}`;
+  }
+  if (a.ids.length === b.ids.length && a.ids.every((id, i) => id === b.ids[i])) return null;
+  const sa = new Set(a.ids);
+  const sb = new Set(b.ids);
+  const onlyMatcher = a.ids.filter((id) => !sb.has(id)).slice(0, 5);
+  const onlyStore = b.ids.filter((id) => !sa.has(id)).slice(0, 5);
+  return `matcher ${a.ids.length} ids, store ${b.ids.length}; only matcher: ${onlyMatcher.join(',')}; only store: ${onlyStore.join(',')}`;
+}
+
+/** Smaller variants of a query: a child in place of its parent, a child dropped, a subtree shrunk. */
+function* smaller(q: QueryNode): Generator<QueryNode> {
+  if (q.type === 'not') {
+    yield q.child;
+    for (const c of smaller(q.child)) yield { ...q, child: c };
+  }
+  if (q.type === 'and' || q.type === 'or') {
+    yield* q.children;
+    if (q.children.length > 2) {
+      for (let i = 0; i < q.children.length; i++) yield { ...q, children: q.children.filter((_, j) => j !== i) };
+    }
+    for (let i = 0; i < q.children.length; i++) {
+      for (const c of smaller(q.children[i] as QueryNode)) yield { ...q, children: q.children.map((x, j) => (j === i ? c : x)) };
+    }
+  }
+}
+
+async function shrink(q: QueryNode): Promise<QueryNode> {
+  let current = q;
+  for (let progress = true; progress; ) {
+    progress = false;
+    for (const candidate of smaller(current)) {
+      if (await differs(candidate)) {
+        current = candidate;
+        progress = true;
+        break;
+      }
+    }
+  }
+  return current;
+}
+
+function describeQuery(q: QueryNode): string {
+  const strip = (n: unknown): unknown =>
+    Array.isArray(n)
+      ? n.map(strip)
+      : n && typeof n === 'object'
+        ? Object.fromEntries(Object.entries(n).filter(([k]) => k !== 'loc').map(([k, v]) => [k, strip(v)]))
+        : n;
+  let dsl = '';
+  try {
+    dsl = JSON.stringify(compileDsl(q, { now: NOW }));
+  } catch (err) {
+    dsl = `(compile error ${String(err)})`;
+  }
+  return `query: ${JSON.stringify(strip(q))}\ndsl: ${dsl}`;
+}
+
+if (!url) {
+  test('Elasticsearch differential test', { skip: ES_SKIP_REASON }, () => {});
+} else {
+  before(async () => {
+    store = await openTestStore(url, {
+      now: () => NOW,
+      // Every class, so indices of every kind take part; nothing expires.
+      retention: {
+        default_days: LONG,
+        classes: [
+          { name: 'errors', match: 'level:(error OR critical OR alert OR emergency)', days: LONG },
+          { name: 'debug', match: 'level:(debug OR trace)', days: LONG },
+        ],
+        check_interval_s: 600,
+      },
+    });
+    const res = await store.write(corpus);
+    assert.equal(res.stored, corpus.length, JSON.stringify(res.errors.slice(0, 3)));
+  });
+
+  after(async () => {
+    await store?.close();
+  });
+
+  test(`Elasticsearch returns exactly the matcher's ids, in order, for ${QUERIES} generated queries over ${EVENTS} events (seed ${SEED})`, async () => {
+    const next = createQueryGenerator(vocabularyOf(corpus), SEED);
+    let nonEmpty = 0;
+    let errors = 0;
+    for (let i = 0; i < QUERIES; i++) {
+      const q = next();
+      const why = await differs(q);
+      if (why) {
+        const minimal = await shrink(q);
+        assert.fail(`query #${i} disagrees: ${await differs(minimal)}\n${describeQuery(minimal)}`);
+      }
+      const m = viaMatcher(q);
+      if ('ids' in m && m.ids.length > 0 && m.ids.length < EVENTS) nonEmpty++;
+      if ('error' in m) errors++;
+    }
+    // Guard against a generator that only produces trivial queries.
+    assert.ok(nonEmpty > QUERIES / 4, `only ${nonEmpty} queries selected a proper subset`);
+    assert.ok(errors < QUERIES / 5, `${errors} queries were errors`);
+  });
+}
