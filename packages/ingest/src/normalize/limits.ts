@@ -24,5 +24,4 @@ export const FLAG_FIELDS = Object.freeze({
   fieldsCapped: 'logship.fields_capped',
   depthCapped: 'logship.depth_capped',
   invalidUtf8: 'logship.invalid_utf8',
-  format: 'logship.format',
 });
