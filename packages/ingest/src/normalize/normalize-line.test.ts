@@ -220,6 +220,13 @@ test('plain text (agent envelope): level sniffed, timestamp read, whole line kep
     ['[2026-02-08 12:00:05] [CRIT] kernel oops', 'critical', '2026-02-08T12:00:05.000Z'],
     ['error: permission denied', 'error', undefined],
     ['<4>kernel: eth0 link down', 'warning', undefined],
+    ['ERROR:django.request:Internal Server Error: /api/x', 'error', undefined],
+    ['2026/02/08 12:00:00 WARN slow query took 2s', 'warning', '2026-02-08T12:00:00.000Z'],
+    ['E0208 12:00:00.123456       1 reflector.go:138] failed to list pods', 'error', undefined],
+    ['W0208 12:00:00.123456       1 main.go:12] lease lost', 'warning', undefined],
+    ['ts=2026-02-08T12:00:00Z caller=main.go:42 level=warn msg="disk almost full"', 'warning', undefined],
+    ['time="2026-02-08T12:00:00Z" level=error msg="dial failed"', 'error', undefined],
+    ['Errors were found in 3 files', undefined, undefined],
     ['Notice that the cache was cold', undefined, undefined],
     ['the error count is zero', undefined, undefined],
   ];

@@ -3,9 +3,15 @@ import { levelFromSyslogPriority, levelFromText } from './level-from.js';
 import { parseTimestamp } from './parse-timestamp.js';
 
 const LEADING_TIME =
-  /^\[?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:\s?(?:Z|[+-]\d{2}:?\d{2}))?)\]?\s+/i;
+  /^\[?(\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:\s?(?:Z|[+-]\d{2}:?\d{2}))?)\]?\s+/i;
 const SYSLOG_PRI = /^<([0-7])>/;
-const TOKEN = /^([[(<]?)([A-Za-z]+)([\])>]?)(:?)$/;
+// klog / glog (Kubernetes, many Go services): `E0208 12:00:00.123456  1 file.go:12] …`.
+const KLOG = /^([IWEF])\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ \S+:\d+\] /;
+const KLOG_LEVEL: Record<string, Level> = { I: 'info', W: 'warning', E: 'error', F: 'critical' };
+// logfmt anywhere in the line: `ts=… level=error msg="…"`.
+const LOGFMT_LEVEL = /(?:^|\s)(?:level|lvl|severity)=("?)([A-Za-z]+)\1(?=\s|$)/;
+// A word that may be a level: `ERROR`, `[warn]`, `(Info)`, `error:`, and python's `ERROR:root:…`.
+const TOKEN = /^([[(<]?)([A-Za-z]+)([\])>]?)(:|$)/;
 const SEPARATORS = new Set(['-', '|', '::', '--']);
 // How many leading words may precede the level (`2026-… app.module - ERROR - …`).
 const MAX_TOKENS = 3;
@@ -13,7 +19,8 @@ const MAX_TOKENS = 3;
 /**
  * Reads the level (and a leading timestamp, when there is one) from a plain
  * text line: `ERROR …`, `[warn] …`, `2026-02-08 12:00:00,123 ERROR …`,
- * `<3>…`. A word only counts as a level when it looks like one — upper case,
+ * `ERROR:django.request:…`, `<3>…`, klog's `E0208 …`, logfmt's `level=warn`.
+ * A word only counts as a level when it looks like one — upper case,
  * bracketed, or followed by a colon — so prose such as "Notice that…" or
  * "error count is 0" is left alone.
  */
@@ -27,11 +34,16 @@ export function sniffPlainText(line: string): { level?: Level; time?: number } {
   }
   const time = LEADING_TIME.exec(rest);
   if (time) {
-    const ms = parseTimestamp(time[1]!);
+    const ms = parseTimestamp(time[1]!.replace(/^(\d{4})\/(\d{2})\/(\d{2})/, '$1-$2-$3'));
     if (ms !== undefined) out.time = ms;
     rest = rest.slice(time[0].length);
   }
   if (out.level !== undefined) return out;
+  const klog = KLOG.exec(rest);
+  if (klog) {
+    out.level = KLOG_LEVEL[klog[1]!];
+    return out;
+  }
 
   let seen = 0;
   for (const word of rest.split(/\s+/, MAX_TOKENS * 2)) {
@@ -45,8 +57,13 @@ export function sniffPlainText(line: string): { level?: Level; time?: number } {
     const level = levelFromText(name!);
     if (level !== undefined) {
       out.level = level;
-      break;
+      return out;
     }
+  }
+  const logfmt = LOGFMT_LEVEL.exec(rest);
+  if (logfmt) {
+    const level = levelFromText(logfmt[2]!);
+    if (level !== undefined) out.level = level;
   }
   return out;
 }
