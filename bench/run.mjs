@@ -64,10 +64,10 @@ for (const events of sizes) {
   let es = null;
   if (esUrl) {
     log(`elasticsearch: ${events} events`);
-    es = await runStoreBench({
-      root, work, events, runs, label: 'elasticsearch', endMs,
-      serverArgs: ['--store', 'elasticsearch', '--es-url', esUrl, '--es-index-prefix', `bench-${events}-${process.pid}`],
-    }).catch((err) => ({ error: String(err.message ?? err) }));
+    const cfg = join(work, `es-${events}.yaml`);
+    await writeFile(cfg, `store: { type: elasticsearch, url: "${esUrl}", index_prefix: bench-${events}-${process.pid}, replicas: 0 }\n`);
+    es = await runStoreBench({ root, work, events, runs, label: 'elasticsearch', endMs, serverArgs: ['--config', cfg] })
+      .catch((err) => ({ error: String(err.message ?? err) }));
   }
   results.stores.push({ events, sqlite: { ingest: sqlite.ingest, queries: sqlite.queries }, ripgrep: rg, elasticsearch: es });
 }
