@@ -7,7 +7,7 @@ import { buildApp, type LogshipApp } from './app.js';
 import { errors } from './errors.js';
 
 /*
- * startServer: check listen/auth ─► open store ─► build app ─► listen ─► retention timer
+ * startServer: check listen/auth ─► open store ─► build app ─► listen ─► retention now + timer
  * close():     stop retention ─► app.close() (stops accepting, waits for in-flight
  *              batches, which resolve only once durable) ─► store.close()
  */
@@ -17,6 +17,8 @@ export interface StartServerOptions {
   logger: FastifyBaseLogger;
   openStore: (config: ServerConfig) => Promise<LogStore>;
   now?: () => number;
+  /** Enforce retention once right after start (default true). */
+  retentionAtStart?: boolean;
 }
 
 export interface RunningServer {
@@ -65,6 +67,15 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       logger.error({ err }, 'Retention run failed; it will be retried at the next interval.');
     },
   });
+
+  // Once at start too: a server restarted more often than check_interval_s
+  // would otherwise never enforce retention.
+  if (opts.retentionAtStart !== false) {
+    retention.runNow().catch((err: unknown) => {
+      metrics.retentionFailures.inc();
+      logger.error({ err }, 'Retention run at start failed; it will be retried at the next interval.');
+    });
+  }
 
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
