@@ -6,8 +6,12 @@
  */
 const DAY_SUFFIX = /^(.*)-(\d{4})\.(\d{2})\.(\d{2})$/;
 
-/** Prefixes: what Elasticsearch allows in an index name, minus `-` tricks and wildcards. */
-export const INDEX_PREFIX = /^[a-z0-9][a-z0-9_.]{0,63}$/;
+/**
+ * Prefixes: lowercase, no wildcards, nothing Elasticsearch forbids. A store
+ * reads `<prefix>-*`, so two stores on one cluster need prefixes where
+ * neither is the other followed by `-` (`logs` and `logs-eu` would overlap).
+ */
+export const INDEX_PREFIX = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 
 export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);

@@ -25,7 +25,7 @@ export interface OpenElasticsearchStoreOptions {
   password?: string;
   /** PEM file with the CA that signed the cluster's certificate. */
   caFile?: string;
-  /** Index names are `<indexPrefix>-<class>-YYYY.MM.DD`; lowercase, no `-`. Default `logship`. */
+  /** Index names are `<indexPrefix>-<class>-YYYY.MM.DD`; lowercase. Default `logship`. */
   indexPrefix?: string;
   /** Default: DESIGN.md §5. */
   retention?: RetentionConfig;
