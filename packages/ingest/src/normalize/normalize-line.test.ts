@@ -334,3 +334,17 @@ test('journald whose MESSAGE only looks like JSON stays as it is', () => {
   assert.equal(event.message, '{not json');
   assert.equal(event.level, 'warning');
 });
+
+test('GELF and Serilog compact JSON through the generic mapping', () => {
+  const gelf = norm('{"version":"1.1","host":"api-1","short_message":"upstream timed out","timestamp":1770552000.5,"level":3,"_request_id":"r-1"}').event;
+  assert.equal(gelf.message, 'upstream timed out');
+  assert.equal(gelf.level, 'error', 'GELF levels are syslog numbers');
+  assert.equal(gelf.host, 'api-1');
+  assert.equal(gelf['@timestamp'], '2026-02-08T12:00:00.500Z');
+  assert.equal(gelf._request_id, 'r-1');
+  const clef = norm('{"@t":"2026-02-08T12:00:00.1234567Z","@mt":"Order {OrderId} failed","@l":"Warning","OrderId":17}').event;
+  assert.equal(clef.message, 'Order {OrderId} failed');
+  assert.equal(clef.level, 'warning');
+  assert.equal(clef['@timestamp'], '2026-02-08T12:00:00.123Z');
+  assert.equal(clef.OrderId, 17);
+});

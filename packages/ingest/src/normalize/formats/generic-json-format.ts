@@ -4,8 +4,9 @@ import type { FlatRecord } from '../flatten-fields.js';
 import { takeLevel, takeString, takeTime, type Canonical, type FormatMapper } from './format-mapper.js';
 
 /**
- * structlog and every other JSON logger: the usual names for level
- * (`level`, `severity`, `lvl`), message (`msg`, `message`, and structlog's
+ * structlog and every other JSON logger (zap, winston, logback's logstash
+ * encoder, GELF, Serilog's compact `@t/@m/@l`): the usual names for level
+ * (`level`, `severity`, `lvl`), message (`msg`, `message`, structlog's
  * `event`), time (`timestamp`, `time`, `ts`) and logger. Always matches, so
  * it goes last.
  */
@@ -14,9 +15,9 @@ export const genericJsonFormat: FormatMapper = {
   detect: () => true,
   map(f: FlatRecord): Canonical {
     return {
-      level: takeLevel(f, toLevel, 'level', 'severity', 'lvl', 'loglevel', 'log_level', 'log.level', 'levelname'),
-      message: takeString(f, 'message', 'msg', 'event'),
-      time: takeTime(f, '@timestamp', 'timestamp', 'time', 'ts', 'datetime', 'date'),
+      level: takeLevel(f, toLevel, 'level', 'severity', 'lvl', 'loglevel', 'log_level', 'log.level', 'levelname', '@l'),
+      message: takeString(f, 'message', 'msg', 'event', 'short_message', '@m', '@mt'),
+      time: takeTime(f, '@timestamp', 'timestamp', 'time', 'ts', 'datetime', 'date', '@t'),
       logger: takeString(f, 'logger', 'logger_name', 'log.logger'),
       host: takeString(f, 'host', 'hostname'),
     };
