@@ -54,7 +54,8 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
     // Our own onRequest hook answers 503 with a code while draining.
     return503OnClosing: false,
-    // The ingest route reads its body itself, with its own limits.
+    // For JSON bodies of other routes (POST /api/v1/search); the ingest route
+    // reads its own body and enforces the same limit, plus the gunzip one.
     bodyLimit: config.limits.max_body_bytes,
   });
   const metrics = createIngestMetrics(store, { defaultMetrics: opts.defaultMetrics });
