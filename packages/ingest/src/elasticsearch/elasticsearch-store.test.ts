@@ -1,0 +1,112 @@
+/**
+ * Store behaviour beyond the shared contract: what the mapping does on a real
+ * cluster, retention when the configuration changes under existing indices,
+ * and how the store reports a cluster it cannot reach.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { Client } from '@elastic/elasticsearch';
+import type { LogEvent, QueryNode } from '@logship/query';
+import { DAY_MS, DEFAULT_RETENTION } from '../retention/retention-config.js';
+import { isStoreError } from '../store-contract/store-error.js';
+import { ElasticsearchStore } from './elasticsearch-store.js';
+import { isEsError } from './es-error.js';
+import { ES_SKIP_REASON, esTestUrl, openTestStore } from './es-test-env.js';
+import { indexName } from './index-name.js';
+
+const url = esTestUrl();
+const NOW = Date.parse('2026-11-23T12:00:00.000Z');
+const loc = { start: 0, end: 0 };
+const ALL: QueryNode = { type: 'match_all', loc };
+
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('a store whose cluster is unreachable', () => {
+  test('health says why, reads and writes fail with LS_ES_UNAVAILABLE, a closed store says so', async () => {
+    const client = new Client({ node: `http://127.0.0.1:${await closedPort()}`, maxRetries: 0 });
+    const store = new ElasticsearchStore({
+      client,
+      prefix: 'nowhere',
+      retention: DEFAULT_RETENTION,
+      now: () => NOW,
+      retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
+    });
+    const health = await store.health();
+    assert.equal(health.ok, false);
+    assert.match(health.reason ?? '', /unreachable/);
+    const unavailable = (err: unknown): boolean => isEsError(err, 'LS_ES_UNAVAILABLE') && err.retryable;
+    await assert.rejects(store.search({ query: ALL, from: 0, to: NOW, limit: 1, now: NOW }), unavailable);
+    await assert.rejects(store.count({ query: ALL, from: 0, to: NOW, now: NOW }), unavailable);
+    await assert.rejects(store.write([{ '@timestamp': new Date(NOW).toISOString(), 'event.id': 'a' }]), unavailable);
+    await assert.rejects(store.partitions(), unavailable);
+    await store.close();
+    await assert.rejects(store.search({ query: ALL, from: 0, to: NOW, limit: 1, now: NOW }), (err: unknown) =>
+      isStoreError(err, 'LS_STORE_CLOSED'),
+    );
+    assert.equal((await store.health()).ok, false);
+  });
+});
+
+if (!url) {
+  test('Elasticsearch store', { skip: ES_SKIP_REASON }, () => {});
+} else {
+  describe('the Elasticsearch store on a real cluster', () => {
+    test('daily indices per class carry the mapping: level normalized, @timestamp a date, message tokens', async () => {
+      const store = await openTestStore(url, { now: () => NOW });
+      const admin = new Client({ node: url });
+      try {
+        await store.write([{ '@timestamp': new Date(NOW).toISOString(), 'event.id': 'm1', level: 'error', message: 'Disk FULL on /var', status: 507 }]);
+        const index = indexName(store.prefix, 'errors', NOW);
+        const mapping = (await admin.indices.getMapping({ index }))[index]?.mappings.properties ?? {};
+        assert.deepEqual(mapping.level, { type: 'keyword', normalizer: 'lowercase' });
+        assert.equal(mapping['@timestamp']?.type, 'date');
+        // Through the normalizer, any case finds it (for people querying the index directly).
+        const direct = await admin.count({ index, query: { term: { level: 'Error' } } });
+        assert.equal(direct.count, 1);
+        const tokens = await admin.count({ index, query: { match_phrase: { '@text': 'full on var' } } });
+        assert.equal(tokens.count, 1);
+      } finally {
+        await admin.close();
+        await store.close();
+      }
+    });
+
+    test('events of a class removed from the configuration age by the default retention', async () => {
+      const at = (days: number): string => new Date(NOW - days * DAY_MS).toISOString();
+      const events: LogEvent[] = [
+        { '@timestamp': at(20), 'event.id': 'audit-20', logger: 'audit' },
+        { '@timestamp': at(5), 'event.id': 'audit-5', logger: 'audit' },
+      ];
+      const withAudit = {
+        default_days: 10,
+        classes: [{ name: 'audit', match: 'logger:audit', days: 365 }],
+        check_interval_s: 60,
+      };
+      const first = await openTestStore(url, { now: () => NOW, retention: withAudit });
+      try {
+        assert.equal((await first.write(events)).stored, 2);
+        // A server restarted without the audit class: same indices, new policy.
+        const second = await openTestStore(url, { now: () => NOW, indexPrefix: first.prefix, retention: { ...withAudit, classes: [] } });
+        const page = await second.search({ query: ALL, from: 0, to: NOW, limit: 10, now: NOW });
+        assert.deepEqual(page.hits.map((h) => h['event.id']), ['audit-5']);
+        const parts = await second.partitions(NOW);
+        assert.deepEqual(parts.map((p) => [p.class, p.day, p.expired]), [
+          ['audit', at(5).slice(0, 10), false],
+          ['audit', at(20).slice(0, 10), true],
+        ]);
+        const run = await second.enforceRetention(NOW);
+        assert.deepEqual(run.partitionsDropped, [indexName(first.prefix, 'audit', NOW - 20 * DAY_MS)]);
+        assert.equal(run.eventsRemoved, 1);
+      } finally {
+        await first.close();
+      }
+    });
+  });
+}
