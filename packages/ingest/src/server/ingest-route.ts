@@ -80,6 +80,8 @@ export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions
       const lineOf: number[] = [];
       const lineErrors: LineError[] = [];
       let received = 0;
+      // Counted per batch, then added: a labelled counter per line is measurable at 50k lines/s.
+      const byFormat = new Map<string, number>();
 
       for (const line of splitLines(body)) {
         received++;
@@ -88,13 +90,14 @@ export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions
           const { event, format } = normalizeLine(line.text, { now: receivedAt, limits, invalidUtf8: line.invalidUtf8 });
           events.push(event);
           lineOf.push(line.number);
-          metrics.eventsByFormat.inc({ format });
+          byFormat.set(format, (byFormat.get(format) ?? 0) + 1);
         } catch (err) {
           if (!(err instanceof LogshipError)) throw err;
           lineErrors.push({ line: line.number, reason: err.message, code: err.code });
         }
       }
       metrics.eventsReceived.inc(received);
+      for (const [format, n] of byFormat) metrics.eventsByFormat.inc({ format }, n);
 
       let result = { stored: 0, duplicates: 0, expired: 0, errors: [] as { index: number; reason: string }[] };
       if (events.length > 0) {
