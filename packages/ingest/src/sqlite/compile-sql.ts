@@ -47,8 +47,14 @@ interface FieldSql {
   fallback?: () => FieldSql;
 }
 
-/** JSON object keys that are safe inside SQLite's `$."…"` path syntax. */
-const SAFE_KEY = /^[\p{L}\p{N}_.@ :/-]+$/u;
+/**
+ * A named parameter standing for a doc field's JSON path. Each partition
+ * binds it to its own `$."<code>"` (doc-keys.ts), so the compiled SQL is
+ * the same for every partition and no field name reaches the path parser.
+ */
+export class DocPath {
+  constructor(readonly field: string) {}
+}
 
 class Builder {
   readonly params: Record<string, unknown> = {};
@@ -61,8 +67,8 @@ class Builder {
   ) {}
 
   /** A parameter placeholder; equal values share one parameter. */
-  p(value: string | number): string {
-    const key = `${typeof value}:${value}`;
+  p(value: string | number | DocPath): string {
+    const key = value instanceof DocPath ? `doc:${value.field}` : `${typeof value}:${value}`;
     let name = this.byValue.get(key);
     if (!name) {
       name = `${this.prefix}${this.n++}`;
@@ -83,17 +89,7 @@ class Builder {
   }
 
   private docField(name: string): FieldSql {
-    // SQLite's JSON path syntax has no escapes inside a quoted label, so
-    // other keys are looked up through json_each with the key as a value.
-    if (!SAFE_KEY.test(name)) {
-      const key = this.p(name);
-      return {
-        value: `(SELECT value FROM json_each(doc) WHERE key = ${key})`,
-        type: `(SELECT type FROM json_each(doc) WHERE key = ${key})`,
-        kind: 'doc',
-      };
-    }
-    const path = this.p(`$."${name}"`);
+    const path = this.p(new DocPath(name));
     return { value: `json_extract(doc, ${path})`, type: `json_type(doc, ${path})`, kind: 'doc' };
   }
 }

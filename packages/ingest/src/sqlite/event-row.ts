@@ -3,7 +3,8 @@
  * string or a number go to their column; everything else (other fields, and
  * the rare boolean/null in a promoted field) goes to the `doc` JSON object.
  * Reading merges both back, so an event round-trips unchanged except that
- * `@timestamp` comes back in canonical ISO form.
+ * `@timestamp` comes back in canonical ISO form. `doc` keys are short codes
+ * from the partition's dictionary (doc-keys.ts).
  */
 import type { FieldValue, LogEvent } from '@logship/query';
 import { PROMOTED_COLUMNS } from './partition-schema.js';
@@ -12,7 +13,8 @@ export interface EventRow {
   ts: number;
   eid: string;
   cols: Record<string, string | number | null>;
-  doc: string | null;
+  /** Fields for `doc`, by name; encoded with the partition's key codes on insert. */
+  doc: [string, FieldValue][] | null;
 }
 
 export type EventCheck = { ok: true; ts: number; eid: string } | { ok: false; reason: string };
@@ -30,17 +32,17 @@ export function checkEvent(event: LogEvent): EventCheck {
 export function eventToRow(event: LogEvent, ts: number, eid: string): EventRow {
   const cols: Record<string, string | number | null> = {};
   for (const column of Object.values(PROMOTED_COLUMNS)) cols[column] = null;
-  let doc: Record<string, FieldValue> | null = null;
+  let doc: [string, FieldValue][] | null = null;
   for (const [key, value] of Object.entries(event)) {
     if (key === '@timestamp' || key === 'event.id' || value === undefined) continue;
     const column = PROMOTED_COLUMNS[key];
     if (column !== undefined && (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)))) {
       cols[column] = value;
     } else {
-      (doc ??= {})[key] = value;
+      (doc ??= []).push([key, value]);
     }
   }
-  return { ts, eid, cols, doc: doc === null ? null : JSON.stringify(doc) };
+  return { ts, eid, cols, doc };
 }
 
 export interface StoredRow {
@@ -50,13 +52,23 @@ export interface StoredRow {
   [column: string]: unknown;
 }
 
-export function rowToEvent(row: StoredRow, fields?: readonly string[]): LogEvent {
+/** Encodes doc fields as a JSON object keyed by code. */
+export function encodeDoc(doc: [string, FieldValue][] | null, codeFor: (name: string) => string): string | null {
+  if (doc === null) return null;
+  const out: Record<string, FieldValue> = {};
+  for (const [name, value] of doc) out[codeFor(name)] = value;
+  return JSON.stringify(out);
+}
+
+export function rowToEvent(row: StoredRow, nameOf: (code: string) => string, fields?: readonly string[]): LogEvent {
   const event: LogEvent = { '@timestamp': new Date(row.ts).toISOString(), 'event.id': row.eid };
   for (const [field, column] of Object.entries(PROMOTED_COLUMNS)) {
     const value = row[column];
     if (typeof value === 'string' || typeof value === 'number') event[field] = value;
   }
-  if (row.doc !== null) Object.assign(event, JSON.parse(row.doc) as Record<string, FieldValue>);
+  if (row.doc !== null) {
+    for (const [code, value] of Object.entries(JSON.parse(row.doc) as Record<string, FieldValue>)) event[nameOf(code)] = value;
+  }
   if (!fields) return event;
   const projected: LogEvent = { '@timestamp': event['@timestamp'], 'event.id': event['event.id'] };
   for (const f of fields) if (event[f] !== undefined) projected[f] = event[f];

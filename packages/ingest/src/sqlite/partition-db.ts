@@ -6,9 +6,16 @@
  * loss; FULL fsyncs the WAL on every commit, so "write() resolved" implies
  * the rows are on stable storage. The cost is one fsync per batch per
  * partition, which batching amortizes.
+ *
+ * The WAL is checkpointed every 8000 pages (32 MiB) instead of SQLite's
+ * 1000: checkpoints were the larger part of ingest time; journal_size_limit
+ * truncates the WAL back after a checkpoint so it does not squat disk.
  */
 import Database from 'better-sqlite3';
-import type { EventRow } from './event-row.js';
+import type { LogEvent } from '@logship/query';
+import { DocPath } from './compile-sql.js';
+import { DocKeys } from './doc-keys.js';
+import { encodeDoc, rowToEvent, type EventRow, type StoredRow } from './event-row.js';
 import { PARTITION_DDL, PROMOTED_COLUMNS } from './partition-schema.js';
 import type { PartitionKey } from './partition-name.js';
 import { ftsText, registerSqlFunctions } from './sql-functions.js';
@@ -23,6 +30,7 @@ export class PartitionDb {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly insertRow: Database.Statement;
   private readonly insertText: Database.Statement;
+  private readonly keys: DocKeys;
 
   constructor(path: string, key: PartitionKey, opts: { create: boolean }) {
     this.path = path;
@@ -34,6 +42,8 @@ export class PartitionDb {
       // A reader in another process (`logship retention status`) must not
       // make a write fail outright.
       this.db.pragma('busy_timeout = 5000');
+      this.db.pragma('wal_autocheckpoint = 8000');
+      this.db.pragma('journal_size_limit = 67108864');
       // Only a new file gets the schema: a reader (`logship retention
       // status`) opening existing partitions must not write to them.
       if (this.db.pragma('user_version', { simple: true }) === 0) this.db.exec(PARTITION_DDL);
@@ -43,6 +53,7 @@ export class PartitionDb {
          VALUES (?, ?, ${COLUMNS.map(() => '?').join(', ')}, ?)`,
       );
       this.insertText = this.db.prepare('INSERT INTO message_fts (rowid, body) VALUES (?, ?)');
+      this.keys = new DocKeys(this.db);
     } catch (err) {
       this.db.close();
       throw err;
@@ -55,15 +66,24 @@ export class PartitionDb {
    */
   insert(rows: readonly EventRow[]): number {
     let stored = 0;
-    this.db.transaction(() => {
+    const codeFor = (name: string): string => this.keys.codeFor(name);
+    const write = this.db.transaction(() => {
       for (const row of rows) {
-        const info = this.insertRow.run(row.ts, row.eid, ...COLUMNS.map((c) => row.cols[c] ?? null), row.doc);
+        const doc = encodeDoc(row.doc, codeFor);
+        const info = this.insertRow.run(row.ts, row.eid, ...COLUMNS.map((c) => row.cols[c] ?? null), doc);
         if (info.changes === 0) continue;
         stored++;
         const message = row.cols.message;
         if (typeof message === 'string') this.insertText.run(info.lastInsertRowid, ftsText(message));
       }
-    })();
+    });
+    try {
+      write();
+    } catch (err) {
+      // Codes created in the rolled-back transaction are gone from the table.
+      this.keys.reload();
+      throw err;
+    }
     return stored;
   }
 
@@ -76,17 +96,30 @@ export class PartitionDb {
     return new Set(rows.map((r) => r.eid));
   }
 
-  all<T>(sql: string, params: readonly unknown[]): T[] {
-    return this.statement(sql).all(...params) as T[];
+  /**
+   * Runs a query with positional arguments and, optionally, named ones;
+   * named DocPath values become this partition's JSON path for the field.
+   */
+  all<T>(sql: string, positional: readonly unknown[], named?: Record<string, unknown>): T[] {
+    return this.statement(sql).all(...this.args(positional, named)) as T[];
   }
 
-  get<T>(sql: string, params: readonly unknown[]): T | undefined {
-    return this.statement(sql).get(...params) as T | undefined;
+  get<T>(sql: string, positional: readonly unknown[], named?: Record<string, unknown>): T | undefined {
+    return this.statement(sql).get(...this.args(positional, named)) as T | undefined;
   }
 
-  /** Yields rows one at a time so a caller can stop early. */
-  iterate<T>(sql: string, params: readonly unknown[]): IterableIterator<T> {
-    return this.statement(sql).iterate(...params) as IterableIterator<T>;
+  /** A stored row back as an event (doc key codes decoded). */
+  toEvent(row: StoredRow, fields?: readonly string[]): LogEvent {
+    return rowToEvent(row, (code) => this.keys.nameOf(code), fields);
+  }
+
+  private args(positional: readonly unknown[], named?: Record<string, unknown>): unknown[] {
+    if (!named || Object.keys(named).length === 0) return [...positional];
+    const bound: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(named)) {
+      bound[name] = value instanceof DocPath ? this.keys.pathOf(value.field) : value;
+    }
+    return [...positional, bound];
   }
 
   private statement(sql: string): Database.Statement {

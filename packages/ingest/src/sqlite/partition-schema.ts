@@ -2,8 +2,8 @@
  * The schema of one partition database.
  *
  * Hot fields are promoted to their own indexed columns; every other field
- * lives in `doc` (a JSON object, NULL when there is none) and is reached with
- * json_extract. Promoted columns are declared without a type so SQLite keeps
+ * lives in `doc` (a JSON object keyed by short codes from `doc_keys`, NULL
+ * when there is none) and is reached with json_extract. Promoted columns are declared without a type so SQLite keeps
  * each value's own type (a `status` of 500 stays an integer, "ok" stays
  * text): the query semantics compare numbers and strings differently.
  *
@@ -29,7 +29,13 @@ export const PROMOTED_COLUMNS: Readonly<Record<string, string>> = Object.freeze(
   user_id: 'user_id',
 });
 
-/** Promoted columns that get an index (message is searched through FTS). */
+/**
+ * Promoted columns that get an index (message is searched through FTS).
+ * Single-column, partial indexes: (column, ts) pairs made "newest first"
+ * cheaper but cost ~30% more index bytes, and the disk budget is 1.5 bytes
+ * per raw byte; within one day's partition sorting the hits is cheap. The
+ * same goes for the ts index without event.id: SQLite sorts the ties.
+ */
 const INDEXED = ['level', 'logger', 'host', 'source', 'job', 'unit', 'status', 'duration_ms', 'path', 'user_id'];
 
 export const SCHEMA_VERSION = 1;
@@ -44,9 +50,10 @@ CREATE TABLE IF NOT EXISTS events (
     .join(',\n  ')},
   doc TEXT
 );
+CREATE TABLE IF NOT EXISTS doc_keys (code TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS events_eid ON events(eid);
-CREATE INDEX IF NOT EXISTS events_ts ON events(ts, eid);
-${INDEXED.map((c) => `CREATE INDEX IF NOT EXISTS "events_${c}" ON events("${c}", ts) WHERE "${c}" IS NOT NULL;`).join('\n')}
+CREATE INDEX IF NOT EXISTS events_ts ON events(ts);
+${INDEXED.map((c) => `CREATE INDEX IF NOT EXISTS "events_${c}" ON events("${c}") WHERE "${c}" IS NOT NULL;`).join('\n')}
 CREATE VIRTUAL TABLE IF NOT EXISTS message_fts USING fts5(body, content='', columnsize=0, tokenize='unicode61 remove_diacritics 0');
 PRAGMA user_version = ${SCHEMA_VERSION};
 `;

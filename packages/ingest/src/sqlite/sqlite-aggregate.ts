@@ -19,9 +19,6 @@ export interface PartitionSlice {
 
 const NUMERIC = "IN ('integer', 'real')";
 
-function args(slice: PartitionSlice, named: Record<string, unknown>): unknown[] {
-  return Object.keys(named).length === 0 ? [slice.from, slice.to] : [slice.from, slice.to, named];
-}
 
 export function aggregatePartitions(
   agg: AggregationSpec,
@@ -43,7 +40,7 @@ export function aggregatePartitions(
       const counts = new Map<string, number>();
       let missing = 0;
       for (const s of slices) {
-        for (const row of s.db.all<{ k: string | number | null; n: number }>(sql, args(s, named))) {
+        for (const row of s.db.all<{ k: string | number | null; n: number }>(sql, [s.from, s.to], named)) {
           if (row.k === null) missing += row.n;
           else counts.set(String(row.k), (counts.get(String(row.k)) ?? 0) + row.n);
         }
@@ -63,7 +60,7 @@ export function aggregatePartitions(
       const sql = `SELECT ts - (((ts % @hi) + @hi) % @hi) AS k, count(*) AS n ${base} GROUP BY k`;
       const counts = new Map<number, number>();
       for (const s of slices) {
-        for (const row of s.db.all<{ k: number; n: number }>(sql, args(s, named))) {
+        for (const row of s.db.all<{ k: number; n: number }>(sql, [s.from, s.to], named)) {
           counts.set(row.k, (counts.get(row.k) ?? 0) + row.n);
         }
       }
@@ -81,7 +78,7 @@ export function aggregatePartitions(
       let max: number | null = null;
       let sum = 0;
       for (const s of slices) {
-        const row = s.db.get<{ n: number; lo: number | null; hi: number | null; sum: number }>(sql, args(s, named));
+        const row = s.db.get<{ n: number; lo: number | null; hi: number | null; sum: number }>(sql, [s.from, s.to], named);
         if (!row || row.n === 0) continue;
         count += row.n;
         sum += row.sum;
@@ -98,7 +95,7 @@ export function aggregatePartitions(
       const named = { ...params, ...f.params };
       const sql = `SELECT ${f.value} AS v ${base} AND ${f.type} ${NUMERIC}`;
       const values: number[] = [];
-      for (const s of slices) for (const row of s.db.all<{ v: number }>(sql, args(s, named))) values.push(row.v);
+      for (const s of slices) for (const row of s.db.all<{ v: number }>(sql, [s.from, s.to], named)) values.push(row.v);
       values.sort((a, b) => a - b);
       const out: Record<string, number | null> = {};
       for (const p of agg.percents) out[String(p)] = percentile(values, p);

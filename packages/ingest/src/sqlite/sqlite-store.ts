@@ -29,7 +29,7 @@ import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteRes
 import { storeError } from '../store-contract/store-error.js';
 import { DAY_MS, type RetentionConfig } from '../retention/retention-config.js';
 import { createRetentionPolicy, type ClassMatcherFactory, type RetentionPolicy } from '../retention/retention-policy.js';
-import { checkEvent, eventToRow, rowToEvent, type EventRow, type StoredRow } from './event-row.js';
+import { checkEvent, eventToRow, type EventRow, type StoredRow } from './event-row.js';
 import { PartitionDb } from './partition-db.js';
 import { dayEndMs, dayStartMs, parsePartitionFileName, partitionFileName, utcDay, type PartitionKey } from './partition-name.js';
 import { compareKeys, decodeCursor, encodeCursor } from './search-cursor.js';
@@ -52,11 +52,6 @@ function matcherFor(clock: () => number): ClassMatcherFactory {
 
 /** Totals stop being counted exactly past this many hits (relation 'gte'). */
 export const TOTAL_COUNT_LIMIT = 10_000;
-
-/** Positional arguments followed by the named ones, when there are any. */
-function withNamed(positional: unknown[], named: Record<string, unknown>): unknown[] {
-  return Object.keys(named).length === 0 ? positional : [...positional, named];
-}
 
 interface Open {
   key: PartitionKey;
@@ -163,24 +158,26 @@ export class SqliteStore implements LogStore {
     const sql = `SELECT * FROM events WHERE ts >= ? AND ts <= ? ${keyset} AND (${where}) ORDER BY ts ${dir}, eid ${dir} LIMIT ?`;
     // One more than asked tells whether a next page exists.
     const want = req.limit + 1;
-    const found: StoredRow[] = [];
+    const found: { row: StoredRow; db: PartitionDb }[] = [];
     for (const day of this.daysInRange(req, sort)) {
-      const dayRows: StoredRow[] = [];
+      const dayRows: { row: StoredRow; db: PartitionDb }[] = [];
       for (const p of day) {
         const range = this.visibleRange(p, req, at);
         if (!range) continue;
-        dayRows.push(...p.db.all<StoredRow>(sql, withNamed([range.from, range.to, ...keyParams, want - found.length], params)));
+        for (const row of p.db.all<StoredRow>(sql, [range.from, range.to, ...keyParams, want - found.length], params)) {
+          dayRows.push({ row, db: p.db });
+        }
       }
-      dayRows.sort((a, b) => (sort === 'desc' ? -compareKeys(a, b) : compareKeys(a, b)));
+      dayRows.sort((a, b) => (sort === 'desc' ? -compareKeys(a.row, b.row) : compareKeys(a.row, b.row)));
       found.push(...dayRows.slice(0, want - found.length));
       if (found.length >= want) break;
     }
     const hits = found.slice(0, req.limit);
-    const last = hits[hits.length - 1];
+    const last = hits[hits.length - 1]?.row;
     const next_cursor = found.length > req.limit && last ? encodeCursor({ ts: last.ts, eid: last.eid }, sort) : null;
     const counted = this.countCompiled(req, where, params, at, TOTAL_COUNT_LIMIT);
     return {
-      hits: hits.map((row) => rowToEvent(row, req.fields)),
+      hits: hits.map(({ row, db }) => db.toEvent(row, req.fields)),
       total: { value: counted, relation: counted >= TOTAL_COUNT_LIMIT ? 'gte' : 'eq' },
       next_cursor,
     };
@@ -202,8 +199,8 @@ export class SqliteStore implements LogStore {
       for (const p of day) {
         const range = this.visibleRange(p, req, at);
         if (!range) continue;
-        const args = withNamed(capped ? [range.from, range.to, cap - total] : [range.from, range.to], params);
-        total += p.db.get<{ n: number }>(sql, args)?.n ?? 0;
+        const args = capped ? [range.from, range.to, cap - total] : [range.from, range.to];
+        total += p.db.get<{ n: number }>(sql, args, params)?.n ?? 0;
         if (total >= cap) return cap;
       }
     }
