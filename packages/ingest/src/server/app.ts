@@ -1,5 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { LocalLiveFeed, queryApiPlugin } from '@logship/query';
+import { LocalLiveFeed, queryApiPlugin, registerOpenApi } from '@logship/query';
 import type { LogStore } from '../log-store.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { registerAuthHook } from './auth-hook.js';
@@ -8,6 +8,7 @@ import { healthRoutes } from './health-routes.js';
 import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 import { ingestRoute } from './ingest-route.js';
 import { metricsRoute } from './metrics-route.js';
+import { LOGSHIP_VERSION } from '../version.js';
 
 /*
  *  request ─► onRequest: closing? 503 ─► auth (route config.scope) ─► route
@@ -57,6 +58,8 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     // For JSON bodies of other routes (POST /api/v1/search); the ingest route
     // reads its own body and enforces the same limit, plus the gunzip one.
     bodyLimit: config.limits.max_body_bytes,
+    // A misspelt parameter (`limt=5`) is an error, not silently dropped.
+    ajv: { customOptions: { removeAdditional: false } },
   });
   const metrics = createIngestMetrics(store, { defaultMetrics: opts.defaultMetrics });
 
@@ -78,6 +81,8 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
 
+  // First, so the OpenAPI document sees every route registered after it.
+  await registerOpenApi(app, { version: LOGSHIP_VERSION });
   await app.register(healthRoutes, { store, isClosing: () => closing });
   await app.register(metricsRoute, { metrics });
   const feed = new LocalLiveFeed();

@@ -13,9 +13,23 @@ export interface HealthRouteOptions {
  * Both are open: load balancers and orchestrators probe them without tokens.
  */
 export async function healthRoutes(app: FastifyInstance, opts: HealthRouteOptions): Promise<void> {
-  app.get('/health', async () => ({ status: 'healthy' }));
+  app.get('/health', {
+    schema: {
+      summary: 'Liveness: the process answers',
+      response: { 200: { type: 'object', properties: { status: { type: 'string', enum: ['healthy'] } } } },
+    },
+  }, async () => ({ status: 'healthy' }));
 
-  app.get('/health/ready', async (_request, reply) => {
+  const readyAnswer = {
+    type: 'object',
+    properties: {
+      status: { type: 'string', enum: ['ready', 'not_ready'] },
+      checks: { type: 'object', properties: { store: { type: 'string' } } },
+    },
+  } as const;
+  app.get('/health/ready', {
+    schema: { summary: 'Readiness: the store can be used; 503 names the failing check', response: { 200: readyAnswer, 503: readyAnswer } },
+  }, async (_request, reply) => {
     let store: string;
     if (opts.isClosing()) {
       store = 'shutting down';

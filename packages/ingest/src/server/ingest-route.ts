@@ -71,7 +71,13 @@ export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions
 
   app.post(
     '/api/v1/ingest',
-    { config: { scope: 'write' }, schema: { response: { 200: answerSchema } } },
+    {
+      config: { scope: 'write' },
+      schema: {
+        summary: 'Ingest NDJSON events (optionally Content-Encoding: gzip); answers after the batch is committed',
+        response: { 200: answerSchema },
+      },
+    },
     async (request): Promise<IngestAnswer> => {
       const started = performance.now();
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
