@@ -92,7 +92,12 @@ export class FileSource {
     // One watcher for all patterns: as deep as the deepest one needs.
     const depths = this.config.include.map(globDepth);
     const depth = depths.some((d) => d === undefined) ? undefined : Math.max(...depths.map((d) => d ?? 0));
+    // Files present at start honour start_position; files that appear later
+    // are new (a rotation) and are read from their beginning. Until chokidar
+    // is ready its events are the initial scan; after it, they go straight
+    // to check().
     const initial: string[] = [];
+    let scanning = true;
     this.watcher = chokidar.watch(bases, {
       persistent: true,
       ignoreInitial: false,
@@ -100,15 +105,14 @@ export class FileSource {
       ...(depth !== undefined ? { depth } : {}),
       ignored: (p: string, stats?: Stats) => stats?.isFile() === true && !this.matcher.matches(p),
     });
-    this.watcher.on('add', (p) => { if (this.ready) this.check(p); else initial.push(p); });
-    this.watcher.on('change', (p) => this.check(p));
-    this.watcher.on('unlink', (p) => this.check(p));
+    this.watcher.on('add', (p) => { if (scanning) initial.push(p); else this.check(p); });
+    this.watcher.on('change', (p) => { if (!scanning) this.check(p); });
+    this.watcher.on('unlink', (p) => { if (!scanning) this.check(p); });
     this.watcher.on('error', (err) => this.ctx.log.warn('Watching files failed.', { source: this.name, error: String(err) }));
     await new Promise<void>((resolve) => this.watcher!.once('ready', () => resolve()));
-    // Files present at start honour start_position; files that appear later
-    // are new (a rotation) and are read from their beginning.
-    await Promise.all(initial.filter((p) => this.matcher.matches(p)).map((p) => this.checkNow(p, true)));
-    this.ready = true;
+    scanning = false;
+    for (const p of initial) this.check(p, true);
+    await Promise.all([...this.checking.values()]);
     this.ctx.log.info('The file source is watching.', { source: this.name, include: this.config.include, files: this.tails.size });
     this.schedulePoll();
   }
@@ -128,7 +132,7 @@ export class FileSource {
   }
 
   /** Serializes the checks of one path; a check requested meanwhile runs once more. */
-  check(path: string): void {
+  check(path: string, atStart = false): void {
     if (this.stopped) return;
     if (this.checking.has(path)) {
       this.recheck.add(path);
@@ -138,7 +142,8 @@ export class FileSource {
       try {
         do {
           this.recheck.delete(path);
-          await this.checkNow(path, false);
+          await this.checkNow(path, atStart);
+          atStart = false;
         } while (this.recheck.has(path) && !this.stopped);
       } catch (err) {
         const e = agentError('LS_AGENT_FILE_READ', path, (err as Error).message);
@@ -181,7 +186,7 @@ export class FileSource {
       const displaced = this.byPath.get(path);
       if (displaced && displaced !== known) displaced.detached = true;
       this.byPath.set(path, known);
-      if (st.size < known.offset) {
+      if (st.size < known.offset || !(await known.headMatches())) {
         await this.truncated(known, path);
         return;
       }
@@ -249,8 +254,10 @@ export class FileSource {
       let offset = (typeof resumed === 'number' ? resumed : undefined) ?? ckpt?.offset
         ?? (atStart && this.config.start_position === 'end' ? fst.size : 0);
       if (offset > fst.size) offset = 0;
-      const tail = new FileTail(id, path, ckpt?.path ?? path, fst.dev, fst.ino, offset, this.config, this.ctx.host, this.ctx.sink, this.ctx.metrics);
-      await tail.open(fh);
+      const tail = new FileTail(id, path, ckpt?.path ?? path, fst.dev, fst.ino, offset, this.config, this.ctx.host, this.ctx.sink, this.ctx.metrics, (t) => this.check(t.path));
+      // Registered before any await, so a concurrent check of another path
+      // to the same inode (a rename in flight) finds it.
+      tail.attach(fh);
       handed = true;
       this.tails.set(id, tail);
       this.byInode.set(`${fst.dev}:${fst.ino}`, tail);
@@ -288,7 +295,7 @@ export class FileSource {
    */
   private async truncated(tail: FileTail, path: string): Promise<void> {
     this.ctx.log.info('A file was truncated; its new content is read from the start.', { source: this.name, path, offset: tail.offset });
-    await tail.read();
+    if (await tail.headMatches()) await tail.read();
     tail.flushAll();
     await tail.close();
     tail.detached = true;
@@ -296,7 +303,7 @@ export class FileSource {
     if (this.byPath.get(path) === tail) this.byPath.delete(path);
     const copy = this.copies.get(tail.id);
     await this.checkNow(path, false);
-    if (copy) await this.checkNow(copy, false);
+    if (copy) this.check(copy);
   }
 
   private schedulePoll(): void {

@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { FileSourceConfig } from './config.js';
+import { fingerprint } from './fingerprint.js';
 import { LineFramer, type FramedLine } from './line-framer.js';
 import { Multiline } from './multiline.js';
 import type { EventSink } from './event-sink.js';
@@ -30,6 +31,7 @@ export class FileTail {
   private again = false;
   private partialTimer: NodeJS.Timeout | null = null;
   private readonly buf = Buffer.allocUnsafe(READ_BYTES);
+  private headReplaced = false;
 
   constructor(
     readonly id: string,
@@ -43,12 +45,29 @@ export class FileTail {
     private readonly host: string,
     private readonly sink: EventSink,
     private readonly metrics: Metrics,
+    /** Called when the file's first line changed under an open handle. */
+    private readonly onReplaced: (tail: FileTail) => void,
   ) {
     this.key = `${config.name}:${id}`;
     this.offset = offset;
     this.emittedEnd = offset;
     this.framer = new LineFramer(config.max_line_bytes, config.long_lines, offset);
     this.multiline = config.multiline ? new Multiline(config.multiline, (l) => this.emit(l)) : null;
+  }
+
+  /** The content behind the handle is no longer this identity's. */
+  get replaced(): boolean {
+    return this.headReplaced;
+  }
+
+  /**
+   * Whether the open file still starts with this identity's first line. A
+   * copytruncate followed by fast writes can grow the file past the offset
+   * read before the agent looks, so a smaller size alone misses truncations.
+   */
+  async headMatches(): Promise<boolean> {
+    if (!this.fh || !this.id.startsWith('c')) return !this.headReplaced;
+    return !this.headReplaced && (await fingerprint(this.fh)) === this.id;
   }
 
   get isOpen(): boolean {
@@ -60,9 +79,19 @@ export class FileTail {
     return this.framer.pendingBytes > 0 || (this.multiline?.pending ?? false);
   }
 
-  async open(fh?: FileHandle): Promise<void> {
+  private opening: Promise<void> | null = null;
+
+  /** Reopens a released handle (concurrent callers share one open). */
+  async open(): Promise<void> {
     if (this.fh) return;
-    this.fh = fh ?? (await fsp.open(this.path, 'r'));
+    this.opening ??= fsp.open(this.path, 'r').then((fh) => { this.fh = fh; }).finally(() => { this.opening = null; });
+    await this.opening;
+  }
+
+  /** Takes a handle the source already opened (to fingerprint it). */
+  attach(fh: FileHandle): void {
+    if (this.fh) throw new Error('FileTail.attach: already open');
+    this.fh = fh;
   }
 
   /** Reads to the end of the file now, or again after the read in progress. */
@@ -85,6 +114,13 @@ export class FileTail {
         if (this.fh !== fh) return;
         const { bytesRead } = await fh.read(this.buf, 0, READ_BYTES, this.offset);
         if (bytesRead === 0) break;
+        // Checked after the read: if the head still matches now, the bytes
+        // just read were this identity's; if not, they may be new content.
+        if (this.id.startsWith('c') && (await fingerprint(fh)) !== this.id) {
+          this.headReplaced = true;
+          this.onReplaced(this);
+          return;
+        }
         this.offset += bytesRead;
         this.lastDataAt = Date.now();
         this.metrics.inc(...M.bytesRead, { source: this.config.name }, bytesRead);
