@@ -5,6 +5,10 @@
  * same order. On a difference the query is shrunk to a minimal failing one
  * and printed with its SQL.
  *
+ * Two query sources: ASTs from ../testing/generate-query-ast.ts (every node
+ * and field kind, hostile values) and query texts from the query package's
+ * generateQuery() (every surface syntax), parsed with parse().
+ *
  * Scale with LS_DIFF_EVENTS, LS_DIFF_QUERIES, LS_DIFF_SEED.
  */
 import { after, before, test } from 'node:test';
@@ -12,7 +16,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compileMatcher, type LogEvent, type QueryNode } from '@logship/query';
+import { compileMatcher, createRng, generateQuery, parse, tokenize, type LogEvent, type QueryNode, type QueryVocabulary } from '@logship/query';
 import type { LogStore } from '../log-store.js';
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
@@ -154,4 +158,38 @@ test(`SQLite returns exactly the matcher's ids, in order, for ${QUERIES} generat
   // Guard against a generator that only produces trivial queries.
   assert.ok(nonEmpty > QUERIES / 4, `only ${nonEmpty} queries selected a proper subset`);
   assert.ok(errors < QUERIES / 5, `${errors} queries were errors`);
+});
+
+/** The query package's generator, fed with this corpus's own values. */
+function corpusVocabulary(): QueryVocabulary {
+  const strings = (field: string): string[] => [...new Set(corpus.map((e) => e[field]).filter((v): v is string => typeof v === 'string'))].slice(0, 30);
+  const numbers = (field: string): number[] => [...new Set(corpus.map((e) => e[field]).filter((v): v is number => typeof v === 'number'))].slice(0, 30);
+  const words = [...new Set(corpus.flatMap((e) => (typeof e.message === 'string' ? tokenize(e.message) : [])))].slice(0, 200);
+  const times = corpus.filter((_, i) => i % 97 === 0).map((e) => e['@timestamp']);
+  return {
+    words,
+    keywords: Object.fromEntries(['host', 'logger', 'user_id', 'path', 'method', 'job', 'unit', 'source', 'req.id'].map((f) => [f, strings(f)])),
+    numbers: Object.fromEntries(['status', 'duration_ms', 'request_time', 'body_bytes_sent', 'pid', 'res.statusCode'].map((f) => [f, numbers(f)])),
+    booleans: ['cached'],
+    sparse: ['journald.realtime_us', 'http_user_agent', 'no.such.field'],
+    dates: [...times, ...times.map((t) => t.slice(0, 10)), 'now-1h', 'now-1d/d', 'now/d', '2026-11-21||+1d/d'],
+  };
+}
+
+test(`SQLite agrees with the matcher on ${QUERIES} generated query texts (seed ${SEED})`, async () => {
+  const rng = createRng(SEED);
+  const vocabulary = corpusVocabulary();
+  let hits = 0;
+  for (let i = 0; i < QUERIES; i++) {
+    const { query } = generateQuery(rng, { vocabulary });
+    const ast = parse(query);
+    const why = await differs(ast);
+    if (why) {
+      const minimal = await shrink(ast);
+      assert.fail(`query #${i} ${JSON.stringify(query)} disagrees: ${await differs(minimal)}\n${describeQuery(minimal)}`);
+    }
+    const m = viaMatcher(ast);
+    if ('ids' in m && m.ids.length > 0 && m.ids.length < EVENTS) hits++;
+  }
+  assert.ok(hits > QUERIES / 10, `only ${hits} queries selected a proper subset`);
 });
