@@ -8,6 +8,13 @@
 #   stop    stop it and remove its data directory.
 #   status  exit 0 and print the URL when it answers, exit 1 otherwise.
 #   url     print the URL it listens (or would listen) on.
+#   ca      (secure mode) print the path of the CA certificate that signed its HTTPS certificate.
+#
+# Secure mode (LOGSHIP_ES_SECURE=1, default port 9251): security on, HTTPS with
+# a throwaway CA made by openssl, a file-realm superuser $LOGSHIP_ES_USER
+# and a least-privilege user logship_writer, both with password
+# $LOGSHIP_ES_PASSWORD — for the tests of the store's
+# auth and TLS options. Loopback only; never a real credential.
 #
 # The integ-test-zip has no ILM; its security module is switched off below, so
 # it speaks plain HTTP, which is what the store's tests want. 8.x runs on Java 17; 9.x would need Java 21+.
@@ -22,9 +29,17 @@
 set -euo pipefail
 
 VERSION="${LOGSHIP_ES_VERSION:-8.19.21}"
-PORT="${LOGSHIP_ES_PORT:-9250}"
+SECURE="${LOGSHIP_ES_SECURE:-}"
 HEAP="${LOGSHIP_ES_HEAP:-512m}"
-URL="http://127.0.0.1:${PORT}"
+if [ -n "$SECURE" ]; then
+  PORT="${LOGSHIP_ES_PORT:-9251}"
+  URL="https://127.0.0.1:${PORT}"
+else
+  PORT="${LOGSHIP_ES_PORT:-9250}"
+  URL="http://127.0.0.1:${PORT}"
+fi
+ES_USER="${LOGSHIP_ES_USER:-logship_test}"
+ES_PASSWORD="${LOGSHIP_ES_PASSWORD:-logship-test-password}"
 
 # Elasticsearch refuses to run as root. As root we start it as `nobody`, who
 # cannot read a 0700 $HOME, so the default cache moves to /var/cache.
@@ -51,8 +66,32 @@ as_es_user() {
   fi
 }
 
+CA_CERT="${STATE}/config/certs/ca.crt"
+
+# curl against this node: with the CA and the test user in secure mode.
+es_curl() {
+  if [ -n "$SECURE" ]; then
+    curl -fsS --max-time 2 --cacert "$CA_CERT" -u "${ES_USER}:${ES_PASSWORD}" "$@"
+  else
+    curl -fsS --max-time 2 "$@"
+  fi
+}
+
 answers() {
-  curl -fsS --max-time 2 "${URL}/_cluster/health" >/dev/null 2>&1
+  es_curl "${URL}/_cluster/health" >/dev/null 2>&1
+}
+
+# A CA and a certificate for 127.0.0.1/localhost signed by it, in config/certs.
+make_certs() {
+  local d="$STATE/config/certs"
+  mkdir -p "$d"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=logship test CA" \
+    -keyout "$d/ca.key" -out "$d/ca.crt" >/dev/null 2>&1
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$d/node.key" -out "$d/node.csr" >/dev/null 2>&1
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$d/san.ext"
+  openssl x509 -req -in "$d/node.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -days 30 \
+    -extfile "$d/san.ext" -out "$d/node.crt" >/dev/null 2>&1
+  chmod a+r "$d"/*
 }
 
 running_pid() {
@@ -102,13 +141,44 @@ start() {
     # the heap goes into jvm.options.d without touching the cached install.
     cp -r "${ES_HOME}/config" "$STATE/config"
     printf -- '-Xms%s\n-Xmx%s\n' "$HEAP" "$HEAP" >"$STATE/config/jvm.options.d/heap.options"
-    [ -n "$RUN_AS" ] && chown -R "$RUN_AS" "$STATE"
     local java_home
     java_home="${ES_JAVA_HOME:-${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}}"
+    local security=(-E xpack.security.enabled=false)
+    if [ -n "$SECURE" ]; then
+      command -v openssl >/dev/null 2>&1 || { echo "elasticsearch.sh: openssl not found (secure mode)" >&2; exit 2; }
+      make_certs
+      security=(
+        -E xpack.security.enabled=true
+        -E xpack.security.http.ssl.enabled=true
+        -E xpack.security.http.ssl.key=certs/node.key
+        -E xpack.security.http.ssl.certificate=certs/node.crt
+        -E xpack.security.transport.ssl.enabled=false
+      )
+    fi
+    [ -n "$RUN_AS" ] && chown -R "$RUN_AS" "$STATE"
+    if [ -n "$SECURE" ]; then
+      # Plus a least-privilege user with exactly what docs/ELASTICSEARCH.md
+      # says a logship server needs on its own indices (API keys cannot be
+      # made here: the .security index needs analysis-common, absent from
+      # this distribution).
+      cat >>"$STATE/config/roles.yml" <<'YAML'
+logship_writer:
+  cluster: [manage_index_templates]
+  indices:
+    - names: ['lstest_*', 'logship-*']
+      privileges: [create_doc, create_index, read, view_index_metadata, monitor, delete_index]
+YAML
+      local u
+      for u in "${ES_USER}:superuser" "logship_writer:logship_writer"; do
+        as_es_user env ES_JAVA_HOME="$java_home" ES_PATH_CONF="$STATE/config" \
+          "${ES_HOME}/bin/elasticsearch-users" useradd "${u%%:*}" -p "$ES_PASSWORD" -r "${u##*:}" >&2
+      done
+    fi
     say "starting elasticsearch ${VERSION} on ${URL} (heap ${HEAP}, state ${STATE})"
     # disk thresholds off: a shared build disk above 90% must not turn the
-    # test indices read-only. Security off: this zip does carry the
-    # security module, and its auto-configuration would switch HTTP to TLS.
+    # test indices read-only. Security is set explicitly either way: this
+    # zip carries the security module, whose auto-configuration would
+    # otherwise switch HTTP to TLS with generated credentials.
     as_es_user env ES_JAVA_HOME="$java_home" ES_PATH_CONF="$STATE/config" ES_TMPDIR="$STATE/tmp" \
       "${ES_HOME}/bin/elasticsearch" -d -p "$PIDFILE" \
       -E cluster.name=logship-test \
@@ -121,7 +191,7 @@ start() {
       -E path.logs="$STATE/logs" \
       -E cluster.routing.allocation.disk.threshold_enabled=false \
       -E action.destructive_requires_name=false \
-      -E xpack.security.enabled=false \
+      "${security[@]}" \
       >"$STATE/launcher.log" 2>&1 || {
         echo "elasticsearch.sh: launcher failed:" >&2
         cat "$STATE/launcher.log" >&2
@@ -130,7 +200,7 @@ start() {
   fi
   local i
   for i in $(seq 1 180); do
-    if curl -fsS --max-time 2 "${URL}/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null 2>&1; then
+    if es_curl "${URL}/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null 2>&1; then
       echo "$URL"
       return 0
     fi
@@ -165,5 +235,6 @@ case "${1:-}" in
   stop) stop ;;
   status) if answers; then echo "$URL"; else echo "elasticsearch is not running on ${URL}" >&2; exit 1; fi ;;
   url) echo "$URL" ;;
-  *) echo "usage: $0 {start|stop|status|url}" >&2; exit 64 ;;
+  ca) [ -n "$SECURE" ] || { echo "ca: only in secure mode (LOGSHIP_ES_SECURE=1)" >&2; exit 64; }; echo "$CA_CERT" ;;
+  *) echo "usage: $0 {start|stop|status|url|ca}" >&2; exit 64 ;;
 esac

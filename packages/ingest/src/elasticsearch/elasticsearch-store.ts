@@ -24,6 +24,7 @@ import { storeError } from '../store-contract/store-error.js';
 import { bulkWrite, DEFAULT_RETRY, type BulkItem, type RetryPolicy } from './bulk-writer.js';
 import { compileDsl, type EsQuery } from './compile-dsl.js';
 import { aggregate } from './es-aggregate.js';
+import { isEsError } from './es-error.js';
 import { dropExpired, listPartitions } from './es-retention.js';
 import { countMatching, searchPage } from './es-search.js';
 import { eventToDocument } from './event-document.js';
@@ -148,6 +149,15 @@ export class ElasticsearchStore implements LogStore {
     try {
       const h = await this.client.cluster.health({ timeout: '5s' });
       if (h.status === 'red') return { ok: false, reason: `cluster ${h.cluster_name} is red` };
+      return { ok: true };
+    } catch (err) {
+      const failure = asStoreFailure(err);
+      if (!isEsError(failure, 'LS_ES_AUTH')) return { ok: false, reason: failure.message };
+    }
+    // A least-privilege API key may not see cluster health; being able to
+    // read its own indices is what readiness means for this store.
+    try {
+      await this.client.count({ index: this.index, ignore_unavailable: true, allow_no_indices: true });
       return { ok: true };
     } catch (err) {
       return { ok: false, reason: asStoreFailure(err).message };

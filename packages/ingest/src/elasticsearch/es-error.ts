@@ -9,6 +9,8 @@ export const ES_ERROR_CODES = {
   LS_ES_UNAVAILABLE: { message: 'Elasticsearch is unreachable or overloaded', retryable: true },
   LS_ES_BAD_OPTIONS: { message: 'The Elasticsearch store options are invalid', retryable: false },
   LS_ES_TEMPLATE: { message: 'The index template could not be installed', retryable: false },
+  LS_ES_AUTH: { message: 'Elasticsearch refused the credentials or their privileges', retryable: false },
+  LS_ES_TLS: { message: "Elasticsearch's TLS certificate is not trusted", retryable: false },
   LS_ES_REQUEST: { message: 'Elasticsearch rejected a request', retryable: false },
 } as const;
 

@@ -23,11 +23,13 @@ interface IndexBucket {
 
 export async function listPartitions(client: Client, prefix: string, policy: RetentionPolicy, now: number): Promise<PartitionInfo[]> {
   const pattern = indexPattern(prefix);
-  let stats: estypes.CatIndicesResponse;
+  let stats: estypes.IndicesStatsResponse;
   let response: estypes.SearchResponse<unknown>;
   try {
     [stats, response] = await Promise.all([
-      client.cat.indices({ index: pattern, format: 'json', bytes: 'b', h: 'index,docs.count,store.size', expand_wildcards: 'open' }),
+      // Index stats rather than _cat/indices: they need only the `monitor`
+      // privilege on the store's own indices, not cluster:monitor/state.
+      client.indices.stats({ index: pattern, metric: ['docs', 'store'], expand_wildcards: 'open' }),
       client.search({
         index: pattern,
         ignore_unavailable: true,
@@ -52,9 +54,7 @@ export async function listPartitions(client: Client, prefix: string, policy: Ret
   const idx = (response.aggregations as Record<string, { buckets: IndexBucket[] }> | undefined)?.idx;
   for (const b of idx?.buckets ?? []) byIndex.set(b.key, b);
   const parts: PartitionInfo[] = [];
-  for (const row of stats) {
-    const name = row.index;
-    if (!name) continue;
+  for (const [name, row] of Object.entries(stats.indices ?? {})) {
     const parsed = parseIndexName(prefix, name);
     if (!parsed) continue;
     const bucket = byIndex.get(name);
@@ -68,8 +68,8 @@ export async function listPartitions(client: Client, prefix: string, policy: Ret
       name,
       class: className,
       day: parsed.day,
-      bytes: Number(row['store.size'] ?? 0),
-      events: Number(row['docs.count'] ?? 0),
+      bytes: row.total?.store?.size_in_bytes ?? 0,
+      events: row.primaries?.docs?.count ?? 0,
       oldest,
       expired: newest < policy.cutoff(className, now),
     });

@@ -7,6 +7,7 @@
  *   unset, CI=true               → the suite file fails (CI must run them)
  *   unset otherwise (a laptop)   → the suites are skipped, loudly
  */
+import { readFileSync } from 'node:fs';
 import { Client } from '@elastic/elasticsearch';
 import type { LogStore } from '../log-store.js';
 import { openElasticsearchStore, type OpenElasticsearchStoreOptions } from './open-elasticsearch-store.js';
@@ -45,8 +46,15 @@ export async function openTestStore(
   });
 }
 
-export async function dropStoreData(url: string, prefix: string): Promise<void> {
-  const admin = new Client({ node: url });
+export async function dropStoreData(
+  url: string,
+  prefix: string,
+  auth?: { username: string; password: string; caFile: string },
+): Promise<void> {
+  const admin = new Client({
+    node: url,
+    ...(auth ? { auth: { username: auth.username, password: auth.password }, tls: { ca: readFileSync(auth.caFile) } } : {}),
+  });
   try {
     await admin.indices.delete({ index: indexPattern(prefix), ignore_unavailable: true, allow_no_indices: true });
     await admin.indices.deleteIndexTemplate({ name: templateName(prefix) }, { ignore: [404] });

@@ -11,8 +11,25 @@ export function isRetryableStatus(status: number | undefined): boolean {
   return status === 429 || (status !== undefined && status >= 500);
 }
 
+/** Node's TLS verification failures: a configuration problem, not a reason to spool and retry. */
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS/;
+
+function tlsCode(err: unknown): string | null {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && TLS_CODES.test(code)) return code;
+  }
+  const message = err instanceof Error ? err.message : '';
+  return /certificate|self[- ]signed/i.test(message) ? message : null;
+}
+
 export function classifyTransportError(err: unknown, otherwise: () => Error): Error {
   if (err instanceof EsStoreError) return err;
+  const tls = err instanceof errors.ConnectionError ? tlsCode(err) : null;
+  if (tls) return esError('LS_ES_TLS', `${tls} (set the CA with caFile)`, err);
+  if (err instanceof errors.ResponseError && (err.statusCode === 401 || err.statusCode === 403)) {
+    return esError('LS_ES_AUTH', `HTTP ${err.statusCode}: ${err.message}`, err);
+  }
   if (
     err instanceof errors.ConnectionError ||
     err instanceof errors.NoLivingConnectionsError ||
