@@ -61,8 +61,9 @@ export class PartitionDb {
   }
 
   /**
-   * Inserts the rows in one transaction; returns how many were new (the
-   * rest were already stored under the same event.id).
+   * Inserts the rows in one transaction (a savepoint inside begin()/commit());
+   * returns how many were new (the rest were already stored under the same
+   * event.id).
    */
   insert(rows: readonly EventRow[]): number {
     let stored = 0;
@@ -85,6 +86,20 @@ export class PartitionDb {
       throw err;
     }
     return stored;
+  }
+
+  /** Opens a transaction that later insert() calls join (group commit). */
+  begin(): void {
+    if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');
+  }
+
+  commit(): void {
+    if (this.db.inTransaction) this.db.exec('COMMIT');
+  }
+
+  rollback(): void {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.keys.reload();
   }
 
   /** Which of these event ids this partition already holds. */

@@ -180,3 +180,23 @@ test('events keep their value types, including booleans and nulls in promoted fi
     await store.close();
   });
 });
+
+test('concurrent writes are committed together and each gets its own result', async () => {
+  await withDir(async (dir) => {
+    const store = await open(dir);
+    const a = [event('a1', NOW), event('shared', NOW - 5), event('a2', NOW - DAY_MS, { level: 'error' })];
+    const b = [event('b1', NOW - 1), event('shared', NOW - 5)];
+    const c = [event('c1', NOW - 2), event('bad', NOW, { '@timestamp': 'never' })];
+    const [ra, rb, rc] = await Promise.all([store.write(a), store.write(b), store.write(c)]);
+    assert.deepEqual([ra.stored, ra.duplicates], [3, 0]);
+    assert.deepEqual([rb.stored, rb.duplicates], [1, 1]);
+    assert.deepEqual([rc.stored, rc.errors.map((e) => e.index)], [1, [1]]);
+    // Closing right after accepting a write still commits and answers it.
+    const last = store.write([event('late', NOW - 3)]);
+    await store.close();
+    assert.equal((await last).stored, 1);
+    const reopened = await open(dir);
+    assert.equal(await reopened.count(everything), 6);
+    await reopened.close();
+  });
+});

@@ -53,6 +53,13 @@ function matcherFor(clock: () => number): ClassMatcherFactory {
 /** Totals stop being counted exactly past this many hits (relation 'gte'). */
 export const TOTAL_COUNT_LIMIT = 10_000;
 
+interface PendingWrite {
+  events: LogEvent[];
+  now: number;
+  resolve: (result: WriteResult) => void;
+  reject: (err: unknown) => void;
+}
+
 interface Open {
   key: PartitionKey;
   name: string;
@@ -65,6 +72,9 @@ export class SqliteStore implements LogStore {
   private readonly policy: RetentionPolicy;
   private readonly open = new Map<string, Open>();
   private closed = false;
+  private pending: PendingWrite[] = [];
+  /** Partitions with a transaction open during a group commit. */
+  private batch: Set<PartitionDb> | null = null;
 
   constructor(opts: SqliteStoreOptions) {
     this.dir = path.join(opts.dataDir, 'sqlite');
@@ -82,9 +92,59 @@ export class SqliteStore implements LogStore {
     this.refresh();
   }
 
+  /**
+   * Group commit: writes arriving in the same turn of the event loop (several
+   * HTTP requests in flight) are applied together, in one transaction per
+   * partition, so they share one fsync per partition. Each caller still
+   * gets its own result, and only once everything is committed.
+   */
   async write(events: LogEvent[], now?: number): Promise<WriteResult> {
     this.assertOpen();
-    const at = now ?? this.clock();
+    return new Promise<WriteResult>((resolve, reject) => {
+      this.pending.push({ events, now: now ?? this.clock(), resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const writes = this.pending.splice(0);
+    if (writes.length === 0) return;
+    const batch = new Set<PartitionDb>();
+    const done: { write: PendingWrite; result: WriteResult }[] = [];
+    try {
+      this.refresh();
+    } catch (err) {
+      for (const w of writes) w.reject(err);
+      return;
+    }
+    this.batch = batch;
+    for (const write of writes) {
+      try {
+        done.push({ write, result: this.apply(write.events, write.now) });
+      } catch (err) {
+        // Its rows may sit in the open transactions and be committed with
+        // the others; a retry finds them as duplicates.
+        write.reject(err);
+      }
+    }
+    this.batch = null;
+    let failure: unknown = null;
+    for (const db of batch) {
+      try {
+        if (failure === null) db.commit();
+        else db.rollback();
+      } catch (err) {
+        failure = err;
+        db.rollback();
+      }
+    }
+    for (const { write, result } of done) {
+      if (failure === null) write.resolve(result);
+      else write.reject(failure);
+    }
+  }
+
+  private apply(events: LogEvent[], at: number): WriteResult {
     const result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
     const groups = new Map<string, { key: PartitionKey; rows: EventRow[] }>();
     const seen = new Set<string>();
@@ -110,13 +170,16 @@ export class SqliteStore implements LogStore {
       if (!group) groups.set(name, (group = { key, rows: [] }));
       group.rows.push(eventToRow(event, check.ts, check.eid));
     });
-    if (groups.size === 0) return result;
-    this.refresh();
     for (const [name, group] of groups) {
       const fresh = this.dropKnownElsewhere(name, group.key, group.rows);
       result.duplicates += group.rows.length - fresh.length;
       if (fresh.length === 0) continue;
-      const stored = this.partition(group.key, true).db.insert(fresh);
+      const { db } = this.partition(group.key, true);
+      if (this.batch && !this.batch.has(db)) {
+        db.begin();
+        this.batch.add(db);
+      }
+      const stored = db.insert(fresh);
       result.stored += stored;
       result.duplicates += fresh.length - stored;
     }
@@ -286,6 +349,8 @@ export class SqliteStore implements LogStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Writes already accepted are committed (and answered) before closing.
+    this.flush();
     this.closed = true;
     for (const p of this.open.values()) p.db.close();
     this.open.clear();
