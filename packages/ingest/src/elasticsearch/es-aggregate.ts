@@ -4,6 +4,11 @@
  * (event-document.ts). A terms aggregation runs on the keyword, number and
  * boolean copies at once and merges them by their string key, as the
  * matcher and SQLite key a value by String(value).
+ *
+ * Terms counts are exact, unlike a plain Elasticsearch terms aggregation
+ * over several daily indices (whose per-shard top lists can miss counts):
+ * when the first request shows a copy may be incomplete or approximate, its
+ * values are counted exactly with composite-aggregation pages instead.
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
 import type { AggregateResult, AggregationSpec } from '@logship/query';
@@ -14,8 +19,29 @@ import type { EsQuery } from './compile-dsl.js';
 
 type Aggs = Record<string, estypes.AggregationsAggregationContainer>;
 
-/** Terms per typed copy are fetched this much deeper than asked, so merging copies stays exact in practice. */
-const TERMS_SHARD_FACTOR = 4;
+/** Distinct values per typed copy fetched at once; beyond, values are paged with a composite aggregation. */
+const FIRST_TERMS = 1000;
+const PAGE_TERMS = 10_000;
+/** A bound on the memory one terms request may take. */
+const MAX_DISTINCT = 1_000_000;
+
+interface TermBucket {
+  key: string | number;
+  key_as_string?: string;
+  doc_count: number;
+}
+interface TermsAgg {
+  buckets: TermBucket[];
+  sum_other_doc_count?: number;
+  doc_count_error_upper_bound?: number;
+}
+
+/** Keys as String(value), the way the matcher and SQLite key a value. */
+function keyOf(copy: 'kw' | 'num' | 'bool', b: TermBucket): string {
+  if (copy === 'num') return String(Number(b.key));
+  if (copy === 'bool') return b.key_as_string ?? (b.key ? 'true' : 'false');
+  return String(b.key);
+}
 
 async function run(client: Client, index: string, filter: EsQuery[], aggs: Aggs): Promise<estypes.SearchResponse<unknown>> {
   try {
@@ -33,8 +59,26 @@ async function run(client: Client, index: string, filter: EsQuery[], aggs: Aggs)
   }
 }
 
-function numberKey(n: number): string {
-  return String(n);
+/** Every distinct value of a field with its exact count, by composite-aggregation pages. */
+async function allTerms(client: Client, index: string, filter: EsQuery[], field: string): Promise<TermBucket[]> {
+  const out: TermBucket[] = [];
+  let after: Record<string, estypes.FieldValue> | undefined;
+  for (;;) {
+    const res = await run(client, index, filter, {
+      c: { composite: { size: PAGE_TERMS, sources: [{ v: { terms: { field } } }], ...(after ? { after } : {}) } },
+    });
+    const c = (res.aggregations as Record<string, estypes.AggregationsCompositeAggregate>).c;
+    const buckets = (c?.buckets ?? []) as estypes.AggregationsCompositeBucket[];
+    for (const b of buckets) {
+      const v = b.key.v as string | number | boolean;
+      out.push({ key: typeof v === 'boolean' ? (v ? 1 : 0) : v, ...(typeof v === 'boolean' ? { key_as_string: String(v) } : {}), doc_count: b.doc_count });
+    }
+    if (out.length > MAX_DISTINCT) {
+      throw storeError('LS_STORE_BAD_REQUEST', `the field has more than ${MAX_DISTINCT} distinct values; narrow the query or the time range`);
+    }
+    if (buckets.length < PAGE_TERMS || !c?.after_key) return out;
+    after = c.after_key;
+  }
 }
 
 export async function aggregate(client: Client, index: string, filter: EsQuery[], agg: AggregationSpec): Promise<AggregateResult> {
@@ -43,21 +87,26 @@ export async function aggregate(client: Client, index: string, filter: EsQuery[]
       if (!Number.isInteger(agg.size) || agg.size < 1) {
         throw storeError('LS_STORE_BAD_REQUEST', `terms size must be a positive integer, got ${agg.size}`);
       }
-      const size = Math.min(agg.size * TERMS_SHARD_FACTOR, 10_000);
-      const fields = { kw: keywordField(agg.field), num: numberField(agg.field), bool: booleanField(agg.field) };
+      const copies = { kw: keywordField(agg.field), num: numberField(agg.field), bool: booleanField(agg.field) };
       const aggs: Aggs = {};
-      for (const [name, field] of Object.entries(fields)) {
-        aggs[name] = { terms: { field, size, shard_size: size * 2 } };
+      for (const [name, field] of Object.entries(copies)) {
+        aggs[name] = { terms: { field, size: FIRST_TERMS, show_term_doc_count_error: true } };
         aggs[`${name}_count`] = { value_count: { field } };
       }
       const res = await run(client, index, filter, aggs);
-      const a = res.aggregations as Record<string, { buckets?: estypes.AggregationsTermsBucketBase[]; value?: number }>;
+      const a = res.aggregations as Record<string, TermsAgg & { value?: number }>;
       const counts = new Map<string, number>();
-      const add = (key: string, n: number): void => void counts.set(key, (counts.get(key) ?? 0) + n);
-      for (const b of (a.kw?.buckets ?? []) as estypes.AggregationsStringTermsBucket[]) add(String(b.key), b.doc_count);
-      for (const b of (a.num?.buckets ?? []) as estypes.AggregationsDoubleTermsBucket[]) add(numberKey(Number(b.key)), b.doc_count);
-      for (const b of (a.bool?.buckets ?? []) as estypes.AggregationsLongTermsBucket[]) {
-        add(b.key_as_string ?? (b.key ? 'true' : 'false'), b.doc_count);
+      for (const [name, field] of Object.entries(copies) as [keyof typeof copies, string][]) {
+        const first = a[name];
+        // Complete and exact when nothing was left out and no shard's count
+        // could be missing; otherwise (many distinct values over several
+        // daily indices) count every value exactly by paging.
+        const complete = first && (first.sum_other_doc_count ?? 0) === 0 && (first.doc_count_error_upper_bound ?? 0) === 0;
+        const buckets = complete ? first.buckets : await allTerms(client, index, filter, field);
+        for (const b of buckets) {
+          const key = keyOf(name, b);
+          counts.set(key, (counts.get(key) ?? 0) + b.doc_count);
+        }
       }
       // One value per field per event, so the value counts add up to the
       // events that have the field.
@@ -66,7 +115,7 @@ export async function aggregate(client: Client, index: string, filter: EsQuery[]
       const all = [...counts].map(([key, count]) => ({ key, count }));
       all.sort((x, y) => y.count - x.count || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
       const buckets = all.slice(0, agg.size);
-      const inTop = buckets.reduce((s, b) => s + b.count, 0);
+      const inTop = buckets.reduce((sum, b) => sum + b.count, 0);
       return { type: 'terms', buckets, other_count: withField - inTop, missing_count: total - withField };
     }
     case 'date_histogram': {
