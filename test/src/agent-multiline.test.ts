@@ -1,0 +1,103 @@
+/**
+ * Multiline through real processes: a Python traceback (joined by a start
+ * pattern) and a Java stack trace (joined by a continuation pattern) each
+ * arrive as one event, including a trace that is the last thing in its file
+ * (flushed by the multiline timeout).
+ */
+import assert from 'node:assert/strict';
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { removeDir, search, startAgent, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
+
+// Today's date: events older than the retention period would not be stored.
+const DAY = new Date().toISOString().slice(0, 10);
+
+const PYTHON = [
+  `${DAY} 12:00:00,001 INFO django.server "GET /health HTTP/1.1" 200`,
+  `${DAY} 12:00:01,002 ERROR django.request Internal Server Error: /api/orders/17`,
+  'Traceback (most recent call last):',
+  '  File "/app/orders/views.py", line 41, in get',
+  '    total = compute_total(order)',
+  '  File "/app/orders/pricing.py", line 12, in compute_total',
+  '    return order.amount / order.quantity',
+  'ZeroDivisionError: division by zero',
+  `${DAY} 12:00:02,003 INFO django.server "GET /api/orders HTTP/1.1" 200`,
+].join('\n') + '\n';
+
+const JAVA = [
+  'Exception in thread "main" java.lang.IllegalStateException: inventory out of sync',
+  '\tat com.example.inventory.Sync.run(Sync.java:88)',
+  '\tat com.example.inventory.Main.main(Main.java:21)',
+  'Caused by: java.sql.SQLTransientConnectionException: pool exhausted',
+  '\tat com.zaxxer.hikari.pool.HikariPool.getConnection(HikariPool.java:696)',
+  '\t... 2 more',
+].join('\n') + '\n';
+
+describe('agent: multiline', () => {
+  let root: string;
+  let server: ServerHandle;
+
+  before(async () => {
+    root = await tempDir('logship-agent-ml-');
+    server = await startServer({ dataDir: join(root, 'server') });
+  });
+
+  after(async () => {
+    await stopAll();
+    await removeDir(root);
+  });
+
+  test('a Python traceback and a Java stack trace each arrive as one event', async () => {
+    const logs = join(root, 'logs');
+    await mkdir(logs);
+    const yaml = [
+      'server:', `  url: ${server.url}`,
+      `data_dir: ${join(root, 'agent')}`,
+      'batch: { max_age_ms: 100 }',
+      'log_level: warn',
+      'sources:',
+      '  - type: file',
+      '    name: python',
+      `    include: ["${logs}/django.log"]`,
+      '    labels: { job: ml-python }',
+      "    multiline: { start: '^\\d{4}-\\d{2}-\\d{2} ', timeout_ms: 300 }",
+      '  - type: file',
+      '    name: java',
+      `    include: ["${logs}/java.log"]`,
+      '    labels: { job: ml-java }',
+      "    multiline: { continuation: '^(\\s+at |\\s+\\.\\.\\. |Caused by:)', timeout_ms: 300 }",
+      '',
+    ].join('\n');
+    await appendFile(join(logs, 'django.log'), PYTHON);
+    await appendFile(join(logs, 'java.log'), JAVA);
+    const agent = await startAgent(yaml, join(root, 'agent.yaml'));
+
+    const python = await waitFor(async () => {
+      const r = await search(server.url, 'job:"ml-python"', { limit: 100 });
+      return r.hits.length >= 3 ? r.hits : undefined;
+    }, { timeoutMs: 30_000, what: 'three python events' });
+    const java = await waitFor(async () => {
+      const r = await search(server.url, 'job:"ml-java"', { limit: 100 });
+      return r.hits.length >= 1 ? r.hits : undefined;
+    }, { timeoutMs: 30_000, what: 'the java event' });
+    await new Promise((r) => setTimeout(r, 1000));
+
+    assert.equal((await search(server.url, 'job:"ml-python"', { limit: 100 })).hits.length, 3, 'three python events, not nine lines');
+    const tb = python.filter((h) => String(h.message).includes('Traceback'));
+    assert.equal(tb.length, 1);
+    const text = String(tb[0]!.message);
+    assert.match(text, /Internal Server Error: \/api\/orders\/17/);
+    assert.match(text, /ZeroDivisionError: division by zero/);
+    assert.equal(tb[0]!.level, 'error');
+    const zde = await search(server.url, 'job:"ml-python" AND ZeroDivisionError', { limit: 10 });
+    assert.equal(zde.hits.length, 1, 'the whole traceback is one searchable event');
+
+    assert.equal((await search(server.url, 'job:"ml-java"', { limit: 100 })).hits.length, 1, 'one java event, not six lines');
+    const jm = String(java[0]!.message);
+    assert.match(jm, /IllegalStateException/);
+    assert.match(jm, /Caused by: java\.sql\.SQLTransientConnectionException/);
+    assert.match(jm, /\.\.\. 2 more/);
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+  });
+});
