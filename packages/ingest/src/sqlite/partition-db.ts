@@ -31,6 +31,8 @@ export class PartitionDb {
   private readonly insertRow: Database.Statement;
   private readonly insertText: Database.Statement;
   private readonly keys: DocKeys;
+  /** Fingerprints of the retention class lists events were classified with here. */
+  private readonly classFingerprints = new Set<string>();
 
   constructor(path: string, key: PartitionKey, opts: { create: boolean }) {
     this.path = path;
@@ -54,6 +56,9 @@ export class PartitionDb {
       );
       this.insertText = this.db.prepare('INSERT INTO message_fts (rowid, body) VALUES (?, ?)');
       this.keys = new DocKeys(this.db);
+      for (const row of this.db.prepare("SELECT key FROM meta WHERE key LIKE 'classes:%'").all() as { key: string }[]) {
+        this.classFingerprints.add(row.key.slice('classes:'.length));
+      }
     } catch (err) {
       this.db.close();
       throw err;
@@ -86,6 +91,21 @@ export class PartitionDb {
       throw err;
     }
     return stored;
+  }
+
+  /**
+   * Records that events written here were classified with this class list
+   * (inside the caller's transaction; a no-op when already recorded).
+   */
+  noteClassFingerprint(fingerprint: string): void {
+    if (this.classFingerprints.has(fingerprint)) return;
+    this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(`classes:${fingerprint}`, String(Date.now()));
+    this.classFingerprints.add(fingerprint);
+  }
+
+  /** True when every event here was classified with exactly this class list. */
+  classifiedOnlyWith(fingerprint: string): boolean {
+    return this.classFingerprints.size === 1 && this.classFingerprints.has(fingerprint);
   }
 
   /** Opens a transaction that later insert() calls join (group commit). */

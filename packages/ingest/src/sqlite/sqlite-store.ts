@@ -13,6 +13,7 @@
  * past the class's age; until then, expired events are filtered out of every
  * read by a per-class cutoff on ts.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { compileMatcher, parse } from '@logship/query';
@@ -70,6 +71,8 @@ export class SqliteStore implements LogStore {
   readonly dir: string;
   private readonly clock: () => number;
   private readonly policy: RetentionPolicy;
+  /** Identifies the class list (names and queries) events are classified with. */
+  private readonly classFingerprint: string;
   private readonly open = new Map<string, Open>();
   private closed = false;
   private pending: PendingWrite[] = [];
@@ -79,6 +82,10 @@ export class SqliteStore implements LogStore {
   constructor(opts: SqliteStoreOptions) {
     this.dir = path.join(opts.dataDir, 'sqlite');
     this.clock = opts.now ?? Date.now;
+    this.classFingerprint = createHash('sha256')
+      .update(JSON.stringify(opts.retention.classes.map((c) => [c.name, c.match])))
+      .digest('base64url')
+      .slice(0, 16);
     this.policy = createRetentionPolicy(opts.retention, opts.classMatcher ?? matcherFor(this.clock));
   }
 
@@ -179,6 +186,7 @@ export class SqliteStore implements LogStore {
         db.begin();
         this.batch.add(db);
       }
+      db.noteClassFingerprint(this.classFingerprint);
       const stored = db.insert(fresh);
       result.stored += stored;
       result.duplicates += fresh.length - stored;
@@ -189,18 +197,25 @@ export class SqliteStore implements LogStore {
   /**
    * An event's partition follows from its timestamp and class, so a retried
    * event normally lands where its first copy is and the UNIQUE index drops
-   * it. That breaks when the retry is classified differently (retention
-   * config changed) or stamped differently (ingest-time timestamps on plain
-   * lines near midnight), so ids are also checked in the other partitions of
-   * the neighbouring days.
+   * it. Two things break that reasoning, and only those partitions are
+   * probed (one or two per event, not every neighbour: probes cost as much
+   * as inserts):
+   *   - lines without a time of their own are stamped with the receive time,
+   *     so a retry after UTC midnight lands one day later: the same class's
+   *     partition of the previous day is checked;
+   *   - a changed retention class list can classify the retry differently:
+   *     other classes' partitions of the same and previous day are checked
+   *     unless they were written with exactly the current class list.
    */
   private dropKnownElsewhere(name: string, key: PartitionKey, rows: EventRow[]): EventRow[] {
-    const start = dayStartMs(key.day);
-    const near = new Set([utcDay(start - DAY_MS), key.day, utcDay(start + DAY_MS)]);
+    const previous = utcDay(dayStartMs(key.day) - DAY_MS);
     const known = new Set<string>();
-    const ids = rows.map((r) => r.eid);
+    let ids: string[] | null = null;
     for (const p of this.open.values()) {
-      if (p.name === name || !near.has(p.key.day)) continue;
+      if (p.name === name || (p.key.day !== key.day && p.key.day !== previous)) continue;
+      const sameClassDayBefore = p.key.className === key.className;
+      if (!sameClassDayBefore && p.db.classifiedOnlyWith(this.classFingerprint)) continue;
+      ids ??= rows.map((r) => r.eid);
       for (const id of p.db.existingIds(ids)) known.add(id);
     }
     return known.size === 0 ? rows : rows.filter((r) => !known.has(r.eid));
