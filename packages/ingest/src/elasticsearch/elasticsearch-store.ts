@@ -40,6 +40,9 @@ export interface ElasticsearchStoreConfig {
   retry?: RetryPolicy;
 }
 
+/** Events per _bulk request. */
+const BULK_CHUNK = 2000;
+
 /** Elasticsearch's limit on `_id`. */
 const MAX_ID_BYTES = 512;
 
@@ -105,8 +108,10 @@ export class ElasticsearchStore implements LogStore {
       seen.add(id);
       items.push({ index, id, indexName: indexName(this.prefix, className, ms), doc: eventToDocument(event, className) });
     });
-    if (items.length > 0) {
-      const outcome = await bulkWrite(this.client, items, this.retry);
+    // Bounded requests (a few MB each) however large the batch, far below
+    // http.max_content_length and kind to the cluster's indexing queue.
+    for (let i = 0; i < items.length; i += BULK_CHUNK) {
+      const outcome = await bulkWrite(this.client, items.slice(i, i + BULK_CHUNK), this.retry);
       result.stored += outcome.stored;
       result.duplicates += outcome.duplicates;
       result.errors.push(...outcome.errors);

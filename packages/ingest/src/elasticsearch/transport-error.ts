@@ -4,6 +4,7 @@
  * out) and everything else, which the caller names.
  */
 import { errors } from '@elastic/elasticsearch';
+import { storeError } from '../store-contract/store-error.js';
 import { esError, EsStoreError } from './es-error.js';
 
 /** HTTP statuses that mean "overloaded or briefly unavailable", per item or per request. */
@@ -43,7 +44,17 @@ export function classifyTransportError(err: unknown, otherwise: () => Error): Er
   return otherwise();
 }
 
-/** For reads: unavailability as LS_ES_UNAVAILABLE, other failures as LS_ES_REQUEST. */
+/**
+ * For reads: unavailability as LS_ES_UNAVAILABLE; a 400 (a regex too complex
+ * to determinize, too many histogram buckets) as the shared
+ * LS_STORE_BAD_REQUEST, which the query API answers as the caller's
+ * mistake; anything else as LS_ES_REQUEST.
+ */
 export function asStoreFailure(err: unknown): Error {
-  return classifyTransportError(err, () => esError('LS_ES_REQUEST', (err as Error).message, err));
+  return classifyTransportError(err, () => {
+    if (err instanceof errors.ResponseError && err.statusCode === 400) {
+      return storeError('LS_STORE_BAD_REQUEST', `Elasticsearch: ${err.message}`, err);
+    }
+    return esError('LS_ES_REQUEST', (err as Error).message, err);
+  });
 }
