@@ -30,7 +30,6 @@ export class FileTail {
   private reading: Promise<void> | null = null;
   private again = false;
   private partialTimer: NodeJS.Timeout | null = null;
-  private readonly buf = Buffer.allocUnsafe(READ_BYTES);
   private headReplaced = false;
 
   constructor(
@@ -105,6 +104,9 @@ export class FileTail {
   }
 
   private async readLoop(): Promise<void> {
+    // A buffer per read loop, not per tail: 500 idle tails must not each
+    // hold 256 KiB. The framer copies what it keeps, so it is free after.
+    const buf = Buffer.allocUnsafe(READ_BYTES);
     do {
       this.again = false;
       for (;;) {
@@ -112,7 +114,7 @@ export class FileTail {
         if (!fh) return;
         if (this.sink.blocked) await this.sink.waitForRoom();
         if (this.fh !== fh) return;
-        const { bytesRead } = await fh.read(this.buf, 0, READ_BYTES, this.offset);
+        const { bytesRead } = await fh.read(buf, 0, READ_BYTES, this.offset);
         if (bytesRead === 0) break;
         // Checked after the read: if the head still matches now, the bytes
         // just read were this identity's; if not, they may be new content.
@@ -124,7 +126,7 @@ export class FileTail {
         this.offset += bytesRead;
         this.lastDataAt = Date.now();
         this.metrics.inc(...M.bytesRead, { source: this.config.name }, bytesRead);
-        this.framer.push(this.buf.subarray(0, bytesRead), (l) => this.onLine(l));
+        this.framer.push(buf.subarray(0, bytesRead), (l) => this.onLine(l));
       }
     } while (this.again);
     this.armPartialFlush();
