@@ -151,8 +151,10 @@ function leafSql(plan: LeafPlan, b: Builder): string {
       compiledPattern('regex_ci', plan.pattern); // malformed patterns fail here, as in the matcher
       return `ls_text_regex(${b.field(plan.field).value}, ${b.p(plan.pattern)})`;
     case 'level_in': {
+      // A TEXT parameter equals only TEXT values (columns have no affinity,
+      // so nothing is converted): no type guard needed.
       const f = b.field(plan.field);
-      return `(${f.type} = 'text' AND ${f.value} IN (${plan.levels.map((l) => b.p(l)).join(', ')}))`;
+      return `${f.value} IN (${plan.levels.map((l) => b.p(l)).join(', ')})`;
     }
     case 'date_range': {
       const f = b.field(plan.field);
@@ -172,8 +174,17 @@ function leafSql(plan: LeafPlan, b: Builder): string {
     }
     case 'keyword_eq': {
       const f = b.field(plan.field);
-      const alternatives = [`(${f.type} = 'text' AND ${f.value} = ${b.p(plan.string)})`];
-      if (plan.number !== null) alternatives.push(`(${f.type} ${NUMERIC} AND ${f.value} = ${b.p(plan.number)})`);
+      const alternatives: string[] = [];
+      if (f.kind === 'doc') {
+        // json_extract reads JSON booleans as 1/0: numbers need the JSON type.
+        alternatives.push(`${f.value} = ${b.p(plan.string)}`);
+        if (plan.number !== null) alternatives.push(`(${f.type} ${NUMERIC} AND ${f.value} = ${b.p(plan.number)})`);
+      } else {
+        // Typed parameters compare only with values of their own kind, and
+        // an IN list keeps the column's index usable.
+        const values = plan.number === null ? [plan.string] : [plan.string, plan.number];
+        alternatives.push(`${f.value} IN (${values.map((v) => b.p(v)).join(', ')})`);
+      }
       if (plan.boolean !== null) {
         const d = f.kind === 'doc' ? f : f.fallback?.();
         if (d) alternatives.push(`${d.type} = ${b.p(plan.boolean ? 'true' : 'false')}`);
@@ -182,29 +193,62 @@ function leafSql(plan: LeafPlan, b: Builder): string {
     }
     case 'keyword_wildcard': {
       const f = b.field(plan.field);
-      return `(${f.type} = 'text' AND ls_wildcard(${f.value}, ${b.p(plan.pattern)}))`;
+      return `${prefixRange(f.value, wildcardPrefix(plan.pattern), b)} AND ls_wildcard(${f.value}, ${b.p(plan.pattern)})`;
     }
     case 'keyword_regex': {
       compiledPattern('regex', plan.pattern);
       const f = b.field(plan.field);
-      return `(${f.type} = 'text' AND ls_regex(${f.value}, ${b.p(plan.pattern)}))`;
+      return `${f.value} >= '' AND ls_regex(${f.value}, ${b.p(plan.pattern)})`;
     }
     case 'number_range': {
+      // SQLite orders NULL < numbers < TEXT, so bounds alone select numbers:
+      // a missing upper bound becomes `< ''` (below every text). Doc values
+      // also need the JSON type, as JSON booleans read as 1/0.
       const f = b.field(plan.field);
-      const parts = [`${f.type} ${NUMERIC}`];
+      const parts = f.kind === 'doc' ? [`${f.type} ${NUMERIC}`] : [];
       if (plan.lower) parts.push(`${f.value} ${plan.lower.inclusive ? '>=' : '>'} ${b.p(plan.lower.value)}`);
       if (plan.upper) parts.push(`${f.value} ${plan.upper.inclusive ? '<=' : '<'} ${b.p(plan.upper.value)}`);
+      else parts.push(`${f.value} < ''`);
       return `(${parts.join(' AND ')})`;
     }
     case 'string_range': {
-      // BINARY collation compares UTF-8 bytes: code point order, as the matcher.
+      // BINARY collation compares UTF-8 bytes: code point order, as the
+      // matcher. Every number sorts below '', so `>= ''` selects strings.
       const f = b.field(plan.field);
-      const parts = [`${f.type} = 'text'`];
-      if (plan.lower) parts.push(`${f.value} ${plan.lower.inclusive ? '>=' : '>'} ${b.p(plan.lower.value)}`);
+      const parts: string[] = [];
+      parts.push(plan.lower ? `${f.value} ${plan.lower.inclusive ? '>=' : '>'} ${b.p(plan.lower.value)}` : `${f.value} >= ''`);
       if (plan.upper) parts.push(`${f.value} ${plan.upper.inclusive ? '<=' : '<'} ${b.p(plan.upper.value)}`);
       return `(${parts.join(' AND ')})`;
     }
   }
+}
+
+/** The literal text a wildcard pattern starts with (escapes removed). */
+export function wildcardPrefix(pattern: string): string {
+  const cps = Array.from(pattern);
+  let out = '';
+  for (let i = 0; i < cps.length; i++) {
+    const c = cps[i] as string;
+    if (c === '\\' && i + 1 < cps.length) out += cps[++i] as string;
+    else if (c === '*' || c === '?') break;
+    else out += c;
+  }
+  return out;
+}
+
+/**
+ * Strings starting with `prefix` as an index range: [prefix, prefix with
+ * its last code point + 1). Only a prefilter (the exact match follows), so
+ * it is left open above when incrementing is not clean (surrogates, the
+ * last code point), and is just `>= ''` (strings only) without a prefix.
+ */
+function prefixRange(value: string, prefix: string, b: Builder): string {
+  if (prefix === '' || /[\uD800-\uDFFF]/.test(prefix)) return `${value} >= ''`;
+  const cps = Array.from(prefix);
+  const last = (cps.pop() as string).codePointAt(0) as number;
+  if (last === 0xd7ff || last >= 0x10ffff) return `${value} >= ${b.p(prefix)}`;
+  const next = cps.join('') + String.fromCodePoint(last + 1);
+  return `${value} >= ${b.p(prefix)} AND ${value} < ${b.p(next)}`;
 }
 
 /**
