@@ -1,0 +1,70 @@
+/**
+ * The logship-agent command as users run it: config errors name the path of
+ * the mistake and exit 2; SIGHUP reloads the config without losing or
+ * repeating a line; /health and /metrics answer on metrics.listen.
+ */
+import assert from 'node:assert/strict';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { freePort, removeDir, startAgent, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
+import { agentYaml, assertExactlyOnce, jsonLine, range, seqsOf, waitForCount } from './agent-support.js';
+
+describe('agent: command line, SIGHUP, health', () => {
+  let root: string;
+  let server: ServerHandle;
+
+  before(async () => {
+    root = await tempDir('logship-agent-cli-');
+    server = await startServer({ dataDir: join(root, 'server') });
+  });
+
+  after(async () => {
+    await stopAll();
+    await removeDir(root);
+  });
+
+  test('an unknown key is rejected with its path and exit code 2', async () => {
+    const agent = await startAgent(agentYaml({ server: server.url, dataDir: join(root, 'bad'), include: ['/tmp/x/*.log'], extra: 'spool: { max_byte: 10 }' }),
+      join(root, 'bad.yaml'));
+    assert.equal(await agent.exited, 2);
+    assert.match(agent.output(), /LS_AGENT_CONFIG_INVALID: The config is invalid at spool\.max_byte: unknown key/);
+  });
+
+  test('SIGHUP reloads labels without losing or repeating lines; health and metrics answer', async () => {
+    const logs = join(root, 'logs');
+    await mkdir(logs);
+    const file = join(logs, 'app.log');
+    const port = await freePort();
+    const yaml = (job: string): string => agentYaml({
+      server: server.url, dataDir: join(root, 'agent'), include: [`${logs}/*.log`], labels: { job },
+      extra: `metrics: { listen: "127.0.0.1:${port}" }`,
+    }).replace('log_level: warn', 'log_level: info');
+    const cfg = join(root, 'agent.yaml');
+    const write = async (from: number, to: number): Promise<void> => {
+      let text = '';
+      for (let i = from; i < to; i++) text += jsonLine(i, 'hup') + '\n';
+      await appendFile(file, text);
+    };
+    await write(0, 1000);
+    const agent = await startAgent(yaml('before'), cfg);
+    await waitForCount(server.url, 'hup', 1000);
+    await writeFile(cfg, yaml('after'));
+    agent.proc.kill('SIGHUP');
+    await waitFor(() => agent.output().includes('The config was reloaded'), { what: 'the reload', timeoutMs: 15_000 });
+    await write(1000, 2000);
+    await waitForCount(server.url, 'hup', 2000);
+    await new Promise((r) => setTimeout(r, 1000));
+    assertExactlyOnce(await seqsOf(server.url, 'hup'), range(0, 2000));
+    const after = await fetch(`${server.url}/api/v1/search?${new URLSearchParams({ q: 'run:hup AND job:after', from: 'now-1d', to: 'now+1d', limit: '1' })}`);
+    assert.equal(((await after.json()) as { total: { value: number } }).total.value, 1000, 'lines after the reload carry the new label');
+
+    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    assert.equal(health.status, 200);
+    assert.equal(((await health.json()) as { status: string }).status, 'healthy');
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    assert.match(metrics, /^logship_agent_events_shipped_total 2000$/m);
+    assert.match(metrics, /^logship_agent_lines_read_total\{source="file-0"\} 2000$/m);
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+  });
+});
