@@ -15,8 +15,9 @@ test('the error codes and docs/SQLITE_STORE.md list the same codes', () => {
 test('a store error carries its code, the code message and the detail', () => {
   const cause = new Error('EACCES');
   const err = storeError('LS_STORE_DATA_DIR', 'cannot use /x', cause);
-  assert.ok(isStoreError(err, 'LS_STORE_DATA_DIR'));
-  assert.ok(!isStoreError(err, 'LS_STORE_CLOSED'));
+  assert.equal(err.code, 'LS_STORE_DATA_DIR');
+  assert.equal(isStoreError(err, 'LS_STORE_DATA_DIR'), true);
+  assert.equal(isStoreError(err, 'LS_STORE_CLOSED'), false);
   assert.equal(err.message, `${STORE_ERROR_CODES.LS_STORE_DATA_DIR}: cannot use /x`);
   assert.equal(err.cause, cause);
   assert.ok(!isStoreError(new Error('x')));
