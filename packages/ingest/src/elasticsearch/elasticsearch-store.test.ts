@@ -12,7 +12,8 @@ import { DAY_MS, DEFAULT_RETENTION } from '../retention/retention-config.js';
 import { isStoreError } from '../store-contract/store-error.js';
 import { ElasticsearchStore } from './elasticsearch-store.js';
 import { isEsError } from './es-error.js';
-import { ES_SKIP_REASON, esTestUrl, openTestStore } from './es-test-env.js';
+import { dropStoreData, ES_SKIP_REASON, esTestUrl, openTestStore } from './es-test-env.js';
+import { openElasticsearchStore } from './open-elasticsearch-store.js';
 import { indexName } from './index-name.js';
 
 const url = esTestUrl();
@@ -75,6 +76,47 @@ if (!url) {
       } finally {
         await admin.close();
         await store.close();
+      }
+    });
+
+    test('started while the cluster is unreachable: not ready, writes fail retryably, then it recovers with its template', async () => {
+      const port = await closedPort();
+      const target = new URL(url);
+      const store = await openElasticsearchStore({
+        url: `http://127.0.0.1:${port}`,
+        indexPrefix: `lstest_late_${process.pid}`,
+        replicas: 0,
+        now: () => NOW,
+        startWhenUnavailable: true,
+        retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
+      });
+      // The cluster "comes back": a plain TCP relay to the real node on that port.
+      const relay = net.createServer((socket) => {
+        const upstream = net.connect(Number(target.port), target.hostname);
+        socket.pipe(upstream).pipe(socket);
+        socket.on('error', () => upstream.destroy());
+        upstream.on('error', () => socket.destroy());
+      });
+      try {
+        assert.equal((await store.health()).ok, false);
+        const e = { '@timestamp': new Date(NOW).toISOString(), 'event.id': 'late-1', status: 'x' };
+        await assert.rejects(store.write([e]), (err: unknown) => isEsError(err, 'LS_ES_UNAVAILABLE'));
+        await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
+        assert.deepEqual(await store.write([e]), { stored: 1, duplicates: 0, expired: 0, errors: [] });
+        assert.deepEqual(await store.health(), { ok: true });
+        const admin = new Client({ node: url });
+        try {
+          const index = indexName(`lstest_late_${process.pid}`, 'default', NOW);
+          const mapping = (await admin.indices.getMapping({ index }))[index]?.mappings;
+          // The index was created from the template, not by dynamic mapping.
+          assert.equal(mapping?.dynamic, 'strict');
+        } finally {
+          await admin.close();
+        }
+      } finally {
+        await store.close();
+        relay.close();
+        await dropStoreData(url, `lstest_late_${process.pid}`);
       }
     });
 

@@ -38,6 +38,13 @@ export interface ElasticsearchStoreConfig {
   retention: RetentionConfig;
   now: () => number;
   retry?: RetryPolicy;
+  /**
+   * Installs the index template. When given, the store installs it before
+   * its first write (and again after a failure): a server started while the
+   * cluster is down comes up, answers 503 to ingest until the cluster is
+   * back, and never lets an index be created without the template.
+   */
+  installTemplate?: () => Promise<void>;
 }
 
 /** Events per _bulk request. */
@@ -64,12 +71,15 @@ export class ElasticsearchStore implements LogStore {
   private readonly policy: RetentionPolicy;
   private readonly retry: RetryPolicy;
   private closed = false;
+  private readonly installTemplate: (() => Promise<void>) | undefined;
+  private templateInstalled: Promise<void> | null = null;
 
   constructor(config: ElasticsearchStoreConfig) {
     this.client = config.client;
     this.prefix = config.prefix;
     this.clock = config.now;
     this.retry = config.retry ?? DEFAULT_RETRY;
+    this.installTemplate = config.installTemplate;
     // Class queries use the matcher: classification happens before the event is in any index.
     this.policy = createRetentionPolicy(config.retention, (query) => compileMatcher(parse(query), { now: this.clock() }));
   }
@@ -80,6 +90,16 @@ export class ElasticsearchStore implements LogStore {
 
   private open(): void {
     if (this.closed) throw storeError('LS_STORE_CLOSED', 'the Elasticsearch store was closed');
+  }
+
+  /** Resolves once the template is in place; a failed attempt is retried by the next caller. */
+  private templateReady(): Promise<void> {
+    if (!this.installTemplate) return Promise.resolve();
+    this.templateInstalled ??= this.installTemplate().catch((err: unknown) => {
+      this.templateInstalled = null;
+      throw err;
+    });
+    return this.templateInstalled;
   }
 
   async write(events: LogEvent[], now: number = this.clock()): Promise<WriteResult> {
@@ -108,6 +128,7 @@ export class ElasticsearchStore implements LogStore {
       seen.add(id);
       items.push({ index, id, indexName: indexName(this.prefix, className, ms), doc: eventToDocument(event, className) });
     });
+    if (items.length > 0) await this.templateReady();
     // Bounded requests (a few MB each) however large the batch, far below
     // http.max_content_length and kind to the cluster's indexing queue.
     for (let i = 0; i < items.length; i += BULK_CHUNK) {
@@ -151,6 +172,11 @@ export class ElasticsearchStore implements LogStore {
 
   async health(): Promise<StoreHealth> {
     if (this.closed) return { ok: false, reason: 'the store is closed' };
+    try {
+      await this.templateReady();
+    } catch (err) {
+      return { ok: false, reason: `index template not installed: ${(err as Error).message}` };
+    }
     try {
       const h = await this.client.cluster.health({ timeout: '5s' });
       if (h.status === 'red') return { ok: false, reason: `cluster ${h.cluster_name} is red` };

@@ -12,7 +12,7 @@ import type { LogStore } from '../log-store.js';
 import { validateRetentionConfig, type RetentionConfig } from '../retention/retention-config.js';
 import type { RetryPolicy } from './bulk-writer.js';
 import { ElasticsearchStore } from './elasticsearch-store.js';
-import { esError } from './es-error.js';
+import { esError, isEsError } from './es-error.js';
 import { INDEX_PREFIX } from './index-name.js';
 import { installIndexTemplate } from './index-template.js';
 
@@ -41,6 +41,14 @@ export interface OpenElasticsearchStoreOptions {
   requestTimeoutMs?: number;
   /** Bulk retry policy for 429/5xx items. */
   retry?: RetryPolicy;
+  /**
+   * Start even when the cluster cannot be reached (default false: fail with
+   * LS_ES_UNAVAILABLE). The store then reports not ready, writes fail with
+   * LS_ES_UNAVAILABLE (ingest answers 503), and the template is installed
+   * before the first write that reaches the cluster — for fleets whose
+   * servers must not crash-loop while Elasticsearch restarts.
+   */
+  startWhenUnavailable?: boolean;
 }
 
 function bad(detail: string): never {
@@ -101,11 +109,24 @@ export async function openElasticsearchStore(opts: OpenElasticsearchStoreOptions
     totalFieldsLimit: count(opts.totalFieldsLimit, 2000, 'totalFieldsLimit', 100),
   };
   const client = new Client(clientOptions(opts));
+  const store = new ElasticsearchStore({
+    client,
+    prefix,
+    retention,
+    now: opts.now ?? Date.now,
+    installTemplate: () => installIndexTemplate(client, template),
+    ...(opts.retry ? { retry: opts.retry } : {}),
+  });
   try {
     await installIndexTemplate(client, template);
   } catch (err) {
-    await client.close();
-    throw err;
+    // Wrong credentials, an untrusted certificate or a refused template are
+    // configuration mistakes: always fail now. An unreachable cluster fails
+    // too unless the caller asked to start anyway.
+    if (!(opts.startWhenUnavailable && isEsError(err, 'LS_ES_UNAVAILABLE'))) {
+      await client.close();
+      throw err;
+    }
   }
-  return new ElasticsearchStore({ client, prefix, retention, now: opts.now ?? Date.now, ...(opts.retry ? { retry: opts.retry } : {}) });
+  return store;
 }
