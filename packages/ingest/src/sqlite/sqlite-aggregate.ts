@@ -11,7 +11,8 @@ import { compileField } from './compile-sql.js';
 import type { PartitionDb } from './partition-db.js';
 
 export interface PartitionSlice {
-  db: PartitionDb;
+  /** Resolved per use: the pool may close a connection between slices. */
+  partition: { readonly db: PartitionDb };
   /** Visible ts range of this partition for the request. */
   from: number;
   to: number;
@@ -40,7 +41,7 @@ export function aggregatePartitions(
       const counts = new Map<string, number>();
       let missing = 0;
       for (const s of slices) {
-        for (const row of s.db.all<{ k: string | number | null; n: number }>(sql, [s.from, s.to], named)) {
+        for (const row of s.partition.db.all<{ k: string | number | null; n: number }>(sql, [s.from, s.to], named)) {
           if (row.k === null) missing += row.n;
           else counts.set(String(row.k), (counts.get(String(row.k)) ?? 0) + row.n);
         }
@@ -60,7 +61,7 @@ export function aggregatePartitions(
       const sql = `SELECT ts - (((ts % @hi) + @hi) % @hi) AS k, count(*) AS n ${base} GROUP BY k`;
       const counts = new Map<number, number>();
       for (const s of slices) {
-        for (const row of s.db.all<{ k: number; n: number }>(sql, [s.from, s.to], named)) {
+        for (const row of s.partition.db.all<{ k: number; n: number }>(sql, [s.from, s.to], named)) {
           counts.set(row.k, (counts.get(row.k) ?? 0) + row.n);
         }
       }
@@ -78,7 +79,7 @@ export function aggregatePartitions(
       let max: number | null = null;
       let sum = 0;
       for (const s of slices) {
-        const row = s.db.get<{ n: number; lo: number | null; hi: number | null; sum: number }>(sql, [s.from, s.to], named);
+        const row = s.partition.db.get<{ n: number; lo: number | null; hi: number | null; sum: number }>(sql, [s.from, s.to], named);
         if (!row || row.n === 0) continue;
         count += row.n;
         sum += row.sum;
@@ -95,7 +96,7 @@ export function aggregatePartitions(
       const named = { ...params, ...f.params };
       const sql = `SELECT ${f.value} AS v ${base} AND ${f.type} ${NUMERIC}`;
       const values: number[] = [];
-      for (const s of slices) for (const row of s.db.all<{ v: number }>(sql, [s.from, s.to], named)) values.push(row.v);
+      for (const s of slices) for (const row of s.partition.db.all<{ v: number }>(sql, [s.from, s.to], named)) values.push(row.v);
       values.sort((a, b) => a - b);
       const out: Record<string, number | null> = {};
       for (const p of agg.percents) out[String(p)] = percentile(values, p);

@@ -31,7 +31,8 @@ import { storeError } from '../store-contract/store-error.js';
 import { DAY_MS, type RetentionConfig } from '../retention/retention-config.js';
 import { createRetentionPolicy, type ClassMatcherFactory, type RetentionPolicy } from '../retention/retention-policy.js';
 import { checkEvent, eventToRow, type EventRow, type StoredRow } from './event-row.js';
-import { PartitionDb } from './partition-db.js';
+import type { PartitionDb } from './partition-db.js';
+import { PartitionPool, type PartitionHandle } from './partition-pool.js';
 import { dayEndMs, dayStartMs, parsePartitionFileName, partitionFileName, utcDay, type PartitionKey } from './partition-name.js';
 import { compareKeys, decodeCursor, encodeCursor } from './search-cursor.js';
 import { compileSql } from './compile-sql.js';
@@ -61,11 +62,7 @@ interface PendingWrite {
   reject: (err: unknown) => void;
 }
 
-interface Open {
-  key: PartitionKey;
-  name: string;
-  db: PartitionDb;
-}
+type Open = PartitionHandle;
 
 export class SqliteStore implements LogStore {
   readonly dir: string;
@@ -73,7 +70,9 @@ export class SqliteStore implements LogStore {
   private readonly policy: RetentionPolicy;
   /** Identifies the class list (names and queries) events are classified with. */
   private readonly classFingerprint: string;
-  private readonly open = new Map<string, Open>();
+  private readonly pool: PartitionPool;
+  /** Known partitions by file name (the pool's map). */
+  private readonly open: Map<string, Open>;
   private closed = false;
   private pending: PendingWrite[] = [];
   /** Partitions with a transaction open during a group commit. */
@@ -81,6 +80,11 @@ export class SqliteStore implements LogStore {
 
   constructor(opts: SqliteStoreOptions) {
     this.dir = path.join(opts.dataDir, 'sqlite');
+    this.pool = new PartitionPool(this.dir, (h) => {
+      const db = h.current;
+      return db !== null && this.batch !== null && this.batch.has(db);
+    });
+    this.open = this.pool.known;
     this.clock = opts.now ?? Date.now;
     this.classFingerprint = createHash('sha256')
       .update(JSON.stringify(opts.retention.classes.map((c) => [c.name, c.match])))
@@ -145,6 +149,8 @@ export class SqliteStore implements LogStore {
         db.rollback();
       }
     }
+    // A batch may have held more partitions open than the pool allows.
+    this.pool.trim();
     for (const { write, result } of done) {
       if (failure === null) write.resolve(result);
       else write.reject(failure);
@@ -181,7 +187,7 @@ export class SqliteStore implements LogStore {
       const fresh = this.dropKnownElsewhere(name, group.key, group.rows);
       result.duplicates += group.rows.length - fresh.length;
       if (fresh.length === 0) continue;
-      const { db } = this.partition(group.key, true);
+      const db = this.pool.get(group.key).open(true);
       if (this.batch && !this.batch.has(db)) {
         db.begin();
         this.batch.add(db);
@@ -236,14 +242,17 @@ export class SqliteStore implements LogStore {
     const sql = `SELECT * FROM events WHERE ts >= ? AND ts <= ? ${keyset} AND (${where}) ORDER BY ts ${dir}, eid ${dir} LIMIT ?`;
     // One more than asked tells whether a next page exists.
     const want = req.limit + 1;
-    const found: { row: StoredRow; db: PartitionDb }[] = [];
+    const found: { row: StoredRow; event: LogEvent }[] = [];
     for (const day of this.daysInRange(req, sort)) {
-      const dayRows: { row: StoredRow; db: PartitionDb }[] = [];
+      const dayRows: { row: StoredRow; event: LogEvent }[] = [];
       for (const p of day) {
         const range = this.visibleRange(p, req, at);
         if (!range) continue;
-        for (const row of p.db.all<StoredRow>(sql, [range.from, range.to, ...keyParams, want - found.length], params)) {
-          dayRows.push({ row, db: p.db });
+        // Decoded now: the pool may close this connection while later
+        // partitions are opened.
+        const db = p.db;
+        for (const row of db.all<StoredRow>(sql, [range.from, range.to, ...keyParams, want - found.length], params)) {
+          dayRows.push({ row, event: db.toEvent(row, req.fields) });
         }
       }
       dayRows.sort((a, b) => (sort === 'desc' ? -compareKeys(a.row, b.row) : compareKeys(a.row, b.row)));
@@ -255,7 +264,7 @@ export class SqliteStore implements LogStore {
     const next_cursor = found.length > req.limit && last ? encodeCursor({ ts: last.ts, eid: last.eid }, sort) : null;
     const counted = this.countCompiled(req, where, params, at, TOTAL_COUNT_LIMIT);
     return {
-      hits: hits.map(({ row, db }) => db.toEvent(row, req.fields)),
+      hits: hits.map(({ event }) => event),
       total: { value: counted, relation: counted >= TOTAL_COUNT_LIMIT ? 'gte' : 'eq' },
       next_cursor,
     };
@@ -293,7 +302,7 @@ export class SqliteStore implements LogStore {
     for (const day of this.daysInRange(req, 'asc')) {
       for (const p of day) {
         const range = this.visibleRange(p, req, at);
-        if (range) slices.push({ db: p.db, from: range.from, to: range.to });
+        if (range) slices.push({ partition: p, from: range.from, to: range.to });
       }
     }
     return aggregatePartitions(req.agg, slices, where, params);
@@ -329,8 +338,7 @@ export class SqliteStore implements LogStore {
       const events = p.db.get<{ n: number }>('SELECT count(*) AS n FROM events', [])?.n ?? 0;
       // Measured before closing: close() checkpoints and removes the WAL.
       const bytes = this.bytesOf(p.name);
-      p.db.close();
-      this.open.delete(p.name);
+      this.pool.forget(p.name);
       for (const suffix of ['', '-wal', '-shm', '-journal']) {
         fs.rmSync(path.join(this.dir, p.name + suffix), { force: true });
       }
@@ -338,7 +346,7 @@ export class SqliteStore implements LogStore {
       result.eventsRemoved += events;
       result.bytesRemoved += bytes;
     }
-    if (result.partitionsDropped.length > 0) this.syncDir();
+    if (result.partitionsDropped.length > 0) this.pool.syncDir();
     return result;
   }
 
@@ -367,7 +375,7 @@ export class SqliteStore implements LogStore {
     // Writes already accepted are committed (and answered) before closing.
     this.flush();
     this.closed = true;
-    for (const p of this.open.values()) p.db.close();
+    this.pool.closeAll();
     this.open.clear();
   }
 
@@ -401,8 +409,8 @@ export class SqliteStore implements LogStore {
   }
 
   /**
-   * Syncs the handle map with the directory: opens partitions created by
-   * another process and closes those deleted by one (`logship retention
+   * Syncs the known partitions with the directory: picks up partitions
+   * created by another process and closes those deleted by one (`logship retention
    * run` while the server runs).
    */
   private refresh(): void {
@@ -417,35 +425,9 @@ export class SqliteStore implements LogStore {
       const key = parsePartitionFileName(entry);
       if (!key) continue;
       names.add(entry);
-      if (!this.open.has(entry)) this.openPartition(key, false);
+      this.pool.get(key);
     }
-    for (const [name, p] of this.open) {
-      if (names.has(name)) continue;
-      p.db.close();
-      this.open.delete(name);
-    }
-  }
-
-  private partition(key: PartitionKey, create: boolean): Open {
-    return this.open.get(partitionFileName(key)) ?? this.openPartition(key, create);
-  }
-
-  private openPartition(key: PartitionKey, create: boolean): Open {
-    const name = partitionFileName(key);
-    const file = path.join(this.dir, name);
-    const isNew = !fs.existsSync(file);
-    let db: PartitionDb;
-    try {
-      db = new PartitionDb(file, key, { create });
-    } catch (err) {
-      throw storeError('LS_STORE_CORRUPT_PARTITION', `cannot open ${file}: ${(err as Error).message}`, err);
-    }
-    // The new file's directory entry must be durable too, or a power loss
-    // could lose a partition whose rows were fsync'd.
-    if (isNew) this.syncDir();
-    const p = { key, name, db };
-    this.open.set(name, p);
-    return p;
+    for (const name of [...this.open.keys()]) if (!names.has(name)) this.pool.forget(name);
   }
 
   private bytesOf(name: string): number {
@@ -458,15 +440,6 @@ export class SqliteStore implements LogStore {
       }
     }
     return bytes;
-  }
-
-  private syncDir(): void {
-    const fd = fs.openSync(this.dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
   }
 
   private assertOpen(): void {
