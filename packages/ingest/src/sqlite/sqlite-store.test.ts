@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -216,6 +217,32 @@ test('only a bounded number of partitions are open at once, and all stay usable'
     assert.equal(terms.type === 'terms' ? terms.buckets.length : 0, events.length);
     assert.equal((await store.partitions()).length, events.length);
     assert.ok(pool.openCount <= MAX_OPEN_PARTITIONS);
+    await store.close();
+  });
+});
+
+test('a batch SQLite cannot commit fails with LS_STORE_WRITE_FAILED, and a retry succeeds', async () => {
+  await withDir(async (dir) => {
+    const store = await open(dir);
+    await store.write([event('first', NOW)]);
+    // Another connection holds the write lock past the busy timeout.
+    const blocker = new Database(path.join(store.dir, '2026-11-23.default.db'));
+    blocker.exec('BEGIN IMMEDIATE');
+    await assert.rejects(store.write([event('second', NOW)]), (err) => isStoreError(err, 'LS_STORE_WRITE_FAILED') && err.cause !== undefined);
+    blocker.exec('ROLLBACK');
+    blocker.close();
+    const retry = await store.write([event('second', NOW)]);
+    assert.equal(retry.stored, 1);
+    assert.equal(await store.count(everything), 2);
+    await store.close();
+  });
+});
+
+test('a partition file that is not a database fails reads with LS_STORE_CORRUPT_PARTITION', async () => {
+  await withDir(async (dir) => {
+    const store = await open(dir);
+    fs.writeFileSync(path.join(store.dir, '2026-11-20.default.db'), 'this is not a database'.repeat(200));
+    await assert.rejects(store.search({ ...everything, limit: 1 }), (err) => isStoreError(err, 'LS_STORE_CORRUPT_PARTITION'));
     await store.close();
   });
 });

@@ -27,7 +27,7 @@ import type {
   SortOrder,
 } from '@logship/query';
 import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteResult } from '../log-store.js';
-import { storeError } from '../store-contract/store-error.js';
+import { isStoreError, storeError } from '../store-contract/store-error.js';
 import { DAY_MS, type RetentionConfig } from '../retention/retention-config.js';
 import { createRetentionPolicy, type ClassMatcherFactory, type RetentionPolicy } from '../retention/retention-policy.js';
 import { checkEvent, eventToRow, type EventRow, type StoredRow } from './event-row.js';
@@ -52,8 +52,20 @@ function matcherFor(clock: () => number): ClassMatcherFactory {
   return (query) => compileMatcher(parse(query), { now: clock() });
 }
 
+/** Below this much free space in the data folder, health() fails. */
+export const MIN_FREE_BYTES = 64 * 1024 * 1024;
+
 /** Totals stop being counted exactly past this many hits (relation 'gte'). */
 export const TOTAL_COUNT_LIMIT = 10_000;
+
+/**
+ * SQLite failures while writing (disk full, I/O error, a locked file) become
+ * LS_STORE_WRITE_FAILED with the driver error as cause; store errors pass.
+ */
+function asWriteError(err: unknown): unknown {
+  if (isStoreError(err)) return err;
+  return storeError('LS_STORE_WRITE_FAILED', err instanceof Error ? err.message : String(err), err);
+}
 
 interface PendingWrite {
   events: LogEvent[];
@@ -125,7 +137,7 @@ export class SqliteStore implements LogStore {
     try {
       this.refresh();
     } catch (err) {
-      for (const w of writes) w.reject(err);
+      for (const w of writes) w.reject(asWriteError(err));
       return;
     }
     this.batch = batch;
@@ -135,7 +147,7 @@ export class SqliteStore implements LogStore {
       } catch (err) {
         // Its rows may sit in the open transactions and be committed with
         // the others; a retry finds them as duplicates.
-        write.reject(err);
+        write.reject(asWriteError(err));
       }
     }
     this.batch = null;
@@ -153,7 +165,7 @@ export class SqliteStore implements LogStore {
     this.pool.trim();
     for (const { write, result } of done) {
       if (failure === null) write.resolve(result);
-      else write.reject(failure);
+      else write.reject(asWriteError(failure));
     }
   }
 
@@ -352,8 +364,9 @@ export class SqliteStore implements LogStore {
 
   async health(): Promise<StoreHealth> {
     if (this.closed) return { ok: false, reason: 'the store is closed' };
-    // A probe write catches a directory that was removed, made read-only or
-    // whose file system is full, which an access() check alone would miss.
+    // A probe write catches a directory that was removed or made read-only,
+    // which an access() check alone would miss; free space is checked
+    // because a full disk fails every write.
     const probe = path.join(this.dir, `.health-${process.pid}`);
     try {
       const fd = fs.openSync(probe, 'w');
@@ -364,10 +377,15 @@ export class SqliteStore implements LogStore {
         fs.closeSync(fd);
       }
       fs.rmSync(probe, { force: true });
-      return { ok: true };
     } catch (err) {
       return { ok: false, reason: `data directory ${this.dir} is not writable: ${(err as Error).message}` };
     }
+    const stats = fs.statfsSync(this.dir);
+    const free = stats.bavail * stats.bsize;
+    if (free < MIN_FREE_BYTES) {
+      return { ok: false, reason: `data directory ${this.dir} has only ${free} bytes free (needs ${MIN_FREE_BYTES})` };
+    }
+    return { ok: true };
   }
 
   async close(): Promise<void> {
