@@ -261,6 +261,7 @@ test('health: ready with a working store, 503 naming the store check once it is 
     const refused = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: ndjson(pythonLine) });
     assert.equal(refused.statusCode, 503);
     assert.equal(refused.json().error.code, 'LS_INGEST_STORE_UNAVAILABLE');
+    assert.equal(refused.headers['retry-after'], '5', 'agents are told when to retry');
   } finally {
     await h.close();
   }

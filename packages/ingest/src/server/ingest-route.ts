@@ -78,7 +78,7 @@ export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions
         response: { 200: answerSchema },
       },
     },
-    async (request): Promise<IngestAnswer> => {
+    async (request, reply): Promise<IngestAnswer> => {
       const started = performance.now();
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const receivedAt = now();
@@ -111,6 +111,10 @@ export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions
           result = await store.write(events, receivedAt);
         } catch (err) {
           request.log.error({ err }, 'The store failed to commit an ingest batch.');
+          // Agents spool and retry after this long; a store that knows better
+          // (Elasticsearch answering 429 with its own delay) says so.
+          const hinted = (err as { retryAfterS?: unknown }).retryAfterS;
+          void reply.header('retry-after', String(typeof hinted === 'number' && hinted > 0 ? Math.ceil(hinted) : 5));
           throw errors.storeUnavailable((err as Error).message);
         }
       }
