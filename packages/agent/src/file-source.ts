@@ -296,7 +296,10 @@ export class FileSource {
   private async truncated(tail: FileTail, path: string): Promise<void> {
     this.ctx.log.info('A file was truncated; its new content is read from the start.', { source: this.name, path, offset: tail.offset });
     if (await tail.headMatches()) await tail.read();
-    tail.flushAll();
+    // An incomplete last line is not emitted: close() rewinds to its start,
+    // and a copy (copytruncate) supplies the whole line. Emitting it here
+    // would split a line that was being written when the file was copied.
+    tail.flushMultiline();
     await tail.close();
     tail.detached = true;
     this.forgetInode(tail);

@@ -155,6 +155,11 @@ export class FileTail {
     this.multiline?.flush();
   }
 
+  /** Emits the complete lines a multiline event holds, not a partial line. */
+  flushMultiline(): void {
+    this.multiline?.flush();
+  }
+
   private onLine(line: FramedLine): void {
     // Blank lines carry nothing to search for (Filebeat drops them too).
     if (line.text.length === 0) return;
