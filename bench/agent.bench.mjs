@@ -61,7 +61,7 @@ async function nullIngest() {
 
 async function shipped(metricsUrl) {
   const text = await (await fetch(`${metricsUrl}/metrics`)).text();
-  return Number(/^logship_agent_events_shipped_total (\d+)$/m.exec(text)?.[1] ?? 0);
+  return [...text.matchAll(/^logship_agent_events_shipped_total\{[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
 }
 
 async function once({ root, dir, file, n, target, label }) {

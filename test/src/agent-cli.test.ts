@@ -63,7 +63,7 @@ describe('agent: command line, SIGHUP, health', () => {
     assert.equal(health.status, 200);
     assert.equal(((await health.json()) as { status: string }).status, 'healthy');
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    assert.match(metrics, /^logship_agent_events_shipped_total 2000$/m);
+    assert.match(metrics, /^logship_agent_events_shipped_total\{source="file-0"\} 2000$/m);
     assert.match(metrics, /^logship_agent_lines_read_total\{source="file-0"\} 2000$/m);
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
   });

@@ -171,7 +171,7 @@ test('health and Prometheus metrics on metrics.listen', async (t) => {
   assert.equal(health.status, 'healthy');
   const text = await (await fetch(`${base}/metrics`)).text();
   assert.match(text, /^logship_agent_lines_read_total\{source="app"\} 30$/m);
-  assert.match(text, /^logship_agent_events_shipped_total 30$/m);
+  assert.match(text, /^logship_agent_events_shipped_total\{source="app"\} 30$/m);
   assert.match(text, /^logship_agent_files_watched\{source="app"\} 1$/m);
   assert.match(text, /^logship_agent_spool_bytes 0$/m);
   assert.match(text, /^# TYPE logship_agent_batches_retried_total counter$/m);

@@ -48,7 +48,7 @@ export class Agent implements EventSink {
     this.metrics.gauge(...M.spoolBytes, () => [{ labels: {}, value: this.spool.diskBytes }]);
     this.metrics.gauge(...M.queueBatches, () => [{ labels: {}, value: this.spool.length }]);
     this.metrics.counterFrom(...M.spoolDroppedEvents, () => this.spool.droppedEvents);
-    for (const [name, help] of [M.eventsShipped, M.eventsRejected, M.batchesShipped, M.batchesRetried, M.batchesRejected]) this.metrics.declare(name, help);
+    for (const [name, help] of [M.eventsRejected, M.batchesShipped, M.batchesRetried, M.batchesRejected]) this.metrics.declare(name, help);
   }
 
   static async start(config: AgentConfig, log: Logger): Promise<Agent> {
@@ -79,7 +79,7 @@ export class Agent implements EventSink {
   }
 
   private makeSource(s: SourceConfig, resume: ReadonlyMap<string, number | string> | undefined): Source {
-    for (const [name, help] of [M.linesRead, M.bytesRead, M.linesTruncated]) this.metrics.declare(name, help, { source: s.name });
+    for (const [name, help] of [M.linesRead, M.bytesRead, M.linesTruncated, M.eventsShipped]) this.metrics.declare(name, help, { source: s.name });
     if (s.type === 'journald') this.metrics.declare(...M.journalctlRestarts, { source: s.name });
     const ctx = { host: this.config.host, checkpoints: this.checkpoints, sink: this as EventSink, metrics: this.metrics, log: this.log };
     if (s.type === 'journald') return new JournaldSource(s, ctx);
@@ -91,8 +91,8 @@ export class Agent implements EventSink {
   }
 
   // EventSink: called synchronously by sources for every event.
-  emit(envelope: string, key: string, position: Position): void {
-    this.batcher.add(envelope, key, position);
+  emit(envelope: string, source: string, key: string, position: Position): void {
+    this.batcher.add(envelope, source, key, position);
   }
 
   get blocked(): boolean {
@@ -109,7 +109,7 @@ export class Agent implements EventSink {
     this.sealing = this.sealing
       .then(async () => {
         const body = await gzip(batch.lines.join('\n') + '\n', { level: 3 });
-        await this.spool.push(body, batch.lines.length, batch.positions);
+        await this.spool.push(body, batch.lines.length, batch.positions, batch.sources);
       })
       .catch((err: unknown) => this.log.error('Queueing a batch failed; its lines will be read again after a restart.', { error: String(err) }))
       .finally(() => {

@@ -9,6 +9,8 @@ export interface Batch {
   readonly bytes: number;
   /** Checkpoint key → position after the batch's last event of that key. */
   readonly positions: Record<string, Position>;
+  /** Source name → events of that source in the batch. */
+  readonly sources: Record<string, number>;
 }
 
 export interface BatchLimits {
@@ -25,6 +27,7 @@ export class Batcher {
   private lines: string[] = [];
   private bytes = 0;
   private positions: Record<string, Position> = {};
+  private sources: Record<string, number> = {};
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -40,12 +43,13 @@ export class Batcher {
     return this.lines.length;
   }
 
-  add(line: string, key: string, position: Position): void {
+  add(line: string, source: string, key: string, position: Position): void {
     const len = Buffer.byteLength(line) + 1;
     if (this.lines.length > 0 && this.bytes + len > this.limits.max_bytes) this.flush();
     this.lines.push(line);
     this.bytes += len;
     this.positions[key] = position;
+    this.sources[source] = (this.sources[source] ?? 0) + 1;
     if (this.lines.length >= this.limits.max_events || this.bytes >= this.limits.max_bytes) this.flush();
     else if (!this.timer) this.timer = setTimeout(() => { this.timer = null; this.flush(); }, this.limits.max_age_ms);
   }
@@ -56,10 +60,11 @@ export class Batcher {
       this.timer = null;
     }
     if (this.lines.length === 0) return;
-    const batch: Batch = { lines: this.lines, bytes: this.bytes, positions: this.positions };
+    const batch: Batch = { lines: this.lines, bytes: this.bytes, positions: this.positions, sources: this.sources };
     this.lines = [];
     this.bytes = 0;
     this.positions = {};
+    this.sources = {};
     this.seal(batch);
   }
 }

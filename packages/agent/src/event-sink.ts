@@ -5,7 +5,8 @@ import type { Position } from './batcher.js';
  * flag plus a promise for backpressure when the delivery queue is full.
  */
 export interface EventSink {
-  emit(envelope: string, key: string, position: Position): void;
+  /** `source` is the source's name (for per-source metrics), `key` its checkpoint key. */
+  emit(envelope: string, source: string, key: string, position: Position): void;
   readonly blocked: boolean;
   waitForRoom(): Promise<void>;
 }

@@ -179,7 +179,7 @@ export class FileTail {
     };
     if (line.truncated) envelope['@truncated'] = true;
     this.emittedEnd = line.end;
-    this.sink.emit(JSON.stringify(envelope), this.key, { offset: line.end, path: this.sourcePath, dev: this.dev, ino: this.ino });
+    this.sink.emit(JSON.stringify(envelope), this.config.name, this.key, { offset: line.end, path: this.sourcePath, dev: this.dev, ino: this.ino });
   }
 
   /** Closes the handle; what is held back is dropped and will be re-read. */

@@ -154,6 +154,6 @@ export class JournaldSource {
     this.ctx.metrics.inc(...M.linesRead, { source: this.name });
     this.lastCursor = cursor;
     const envelope = { '@raw': line, 'event.id': `j:${cursor}`, host: this.ctx.host, source: 'journald', ...this.config.labels };
-    this.ctx.sink.emit(JSON.stringify(envelope), this.key, { cursor, filter: this.filter });
+    this.ctx.sink.emit(JSON.stringify(envelope), this.name, this.key, { cursor, filter: this.filter });
   }
 }

@@ -128,7 +128,9 @@ export class Shipper {
           this.log.warn('Ingest refused some events of a batch; they are not retried.', { count: errors.length, first: errors[0] });
         }
         this.metrics.inc(...M.batchesShipped);
-        this.metrics.inc(...M.eventsShipped, {}, entry.count - errors.length);
+        // Per source: events of acknowledged batches (a line ingest refused
+        // is also counted in events_rejected_total, which has no source).
+        for (const [source, n] of Object.entries(entry.sources)) this.metrics.inc(...M.eventsShipped, { source }, n);
       }
       this.onAck(entry);
       await this.spool.remove(entry);

@@ -19,6 +19,8 @@ export interface SpoolEntry {
   readonly seq: number;
   readonly count: number;
   readonly positions: Record<string, Position>;
+  /** Source name → number of its events in the batch. */
+  readonly sources: Record<string, number>;
   /** Gzipped NDJSON body when held in memory. */
   body: Buffer | null;
   /** Path when spooled to disk. */
@@ -37,6 +39,7 @@ interface Header {
   v: 1;
   count: number;
   positions: Record<string, Position>;
+  sources?: Record<string, number>;
 }
 
 export class Spool {
@@ -68,7 +71,7 @@ export class Spool {
         const header = JSON.parse(data.subarray(0, nl).toString('utf8')) as Header;
         if (header.v !== 1 || typeof header.positions !== 'object' || !Number.isInteger(header.count)) throw new Error('bad header');
         const seq = Number(name.slice(0, 16));
-        spool.entries.push({ seq, count: header.count, positions: header.positions, body: null, file, size: data.length });
+        spool.entries.push({ seq, count: header.count, positions: header.positions, sources: header.sources ?? {}, body: null, file, size: data.length });
         spool.diskBytesValue += data.length;
         spool.seq = Math.max(spool.seq, seq + 1);
       } catch (err) {
@@ -97,15 +100,15 @@ export class Spool {
   }
 
   /** Queues a batch; with `block` it resolves only once there is room. */
-  async push(body: Buffer, count: number, positions: Record<string, Position>): Promise<void> {
+  async push(body: Buffer, count: number, positions: Record<string, Position>, sources: Record<string, number> = {}): Promise<void> {
     const seq = this.seq++;
     const memCount = this.entries.filter((e) => e.body !== null && e !== this.inFlight).length;
     if (memCount < this.options.memory_batches && this.entries.every((e) => e.file === null || e === this.inFlight)) {
-      this.entries.push({ seq, count, positions, body, file: null, size: body.length });
+      this.entries.push({ seq, count, positions, sources, body, file: null, size: body.length });
       this.wake();
       return;
     }
-    const header = Buffer.from(JSON.stringify({ v: 1, count, positions } satisfies Header) + '\n');
+    const header = Buffer.from(JSON.stringify({ v: 1, count, positions, sources } satisfies Header) + '\n');
     const size = header.length + body.length;
     while (this.diskBytesValue + size > this.options.max_bytes) {
       if (this.options.when_full === 'drop_oldest') {
@@ -113,7 +116,7 @@ export class Spool {
         if (!victim) {
           // Nothing spooled to drop: this batch itself does not fit.
           this.droppedEvents += count;
-          this.onDrop({ seq, count, positions, body: null, file: null, size });
+          this.onDrop({ seq, count, positions, sources, body: null, file: null, size });
           return;
         }
         this.entries.splice(this.entries.indexOf(victim), 1);
@@ -137,7 +140,7 @@ export class Spool {
     await fsp.rename(tmp, file);
     this.diskBytesValue += size;
     // Keep FIFO order: entries are sorted by seq (a blocked push may finish late).
-    const entry: SpoolEntry = { seq, count, positions, body: null, file, size };
+    const entry: SpoolEntry = { seq, count, positions, sources, body: null, file, size };
     const at = this.entries.findIndex((e) => e.seq > seq);
     if (at < 0) this.entries.push(entry);
     else this.entries.splice(at, 0, entry);
@@ -179,7 +182,7 @@ export class Spool {
   async persist(): Promise<void> {
     for (const e of this.entries) {
       if (e.file !== null || e.body === null) continue;
-      const header = Buffer.from(JSON.stringify({ v: 1, count: e.count, positions: e.positions } satisfies Header) + '\n');
+      const header = Buffer.from(JSON.stringify({ v: 1, count: e.count, positions: e.positions, sources: e.sources } satisfies Header) + '\n');
       const file = join(this.dir, `${String(e.seq).padStart(16, '0')}.batch`);
       await fsp.writeFile(`${file}.tmp`, Buffer.concat([header, e.body]));
       await fsp.rename(`${file}.tmp`, file);
