@@ -154,11 +154,46 @@ test(`SQLite returns exactly the matcher's ids, in order, for ${QUERIES} generat
     const m = viaMatcher(q);
     if ('ids' in m && m.ids.length > 0 && m.ids.length < EVENTS) nonEmpty++;
     if ('error' in m) errors++;
+    if ('ids' in m && i % 10 === 0) await checkPagingAndAggregates(q, m.ids, i);
   }
   // Guard against a generator that only produces trivial queries.
   assert.ok(nonEmpty > QUERIES / 4, `only ${nonEmpty} queries selected a proper subset`);
   assert.ok(errors < QUERIES / 5, `${errors} queries were errors`);
 });
+
+const byId = new Map(corpus.map((e) => [e['event.id'], e]));
+
+/**
+ * For some queries, also: paging ascending in small pages gives the same
+ * ids, count() agrees, and a terms aggregation equals one computed from the
+ * matcher's hits.
+ */
+async function checkPagingAndAggregates(query: QueryNode, ids: string[], i: number): Promise<void> {
+  const range = { from: END - 10 * 86_400_000, to: NOW, now: NOW };
+  const paged: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await store.search({ ...range, query, limit: 97, sort: 'asc', cursor, fields: [] });
+    paged.push(...page.hits.map((h) => h['event.id']));
+    cursor = page.next_cursor;
+  } while (cursor !== null);
+  const where = `query #${i}\n${describeQuery(query)}`;
+  assert.deepEqual(paged, [...ids].reverse(), `asc paging, ${where}`);
+  assert.equal(await store.count({ ...range, query }), ids.length, `count, ${where}`);
+  const field = ['host', 'status', 'level', 'cached', 'method'][(i / 10) % 5] as string;
+  const counts = new Map<string, number>();
+  let missing = 0;
+  for (const id of ids) {
+    const v = byId.get(id)?.[field];
+    if (v === undefined || v === null) missing++;
+    else counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
+  }
+  const agg = await store.aggregate({ ...range, query, agg: { type: 'terms', field, size: 1000 } });
+  assert.equal(agg.type, 'terms');
+  if (agg.type !== 'terms') return;
+  assert.deepEqual(new Map(agg.buckets.map((b) => [b.key, b.count])), counts, `terms ${field}, ${where}`);
+  assert.equal(agg.missing_count, missing, `missing ${field}, ${where}`);
+}
 
 /** The query package's generator, fed with this corpus's own values. */
 function corpusVocabulary(): QueryVocabulary {

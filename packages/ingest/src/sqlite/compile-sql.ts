@@ -97,12 +97,18 @@ class Builder {
 /**
  * How an aggregation reaches a field: `value` and `type` expressions with
  * their own parameters, prefixed `f` so they never collide with a query's.
- * A promoted field's rare doc-held booleans are left out of aggregations.
+ * A promoted field falls back to `doc`, where its rare booleans live.
  */
 export function compileField(name: string): { value: string; type: string; params: Record<string, unknown> } {
   const b = new Builder(0, 'f');
   const f = b.field(name);
-  return { value: f.value, type: f.type, params: b.params };
+  const d = f.fallback?.();
+  if (!d) return { value: f.value, type: f.type, params: b.params };
+  return {
+    value: `CASE WHEN ${f.value} IS NOT NULL THEN ${f.value} ELSE ${d.value} END`,
+    type: `CASE WHEN ${f.value} IS NOT NULL THEN ${f.type} ELSE ${d.type} END`,
+    params: b.params,
+  };
 }
 
 export function compileSql(node: QueryNode, ctx: CompileContext): CompiledSql {
