@@ -41,16 +41,25 @@ export async function postBatch(server: ServerOptions, body: Buffer, signal?: Ab
     'content-encoding': 'gzip',
   };
   if (server.token) headers.authorization = `Bearer ${server.token}`;
-  const timeout = AbortSignal.timeout(server.timeout_ms);
-  const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+  // One controller per request, with its listener removed afterwards:
+  // AbortSignal.any on the long-lived stop signal would add a listener to it
+  // for every request of the agent's life.
+  const request = new AbortController();
+  const onStop = (): void => request.abort();
+  signal?.addEventListener('abort', onStop, { once: true });
+  const timer = setTimeout(() => request.abort(new Error(`timed out after ${server.timeout_ms} ms`)), server.timeout_ms);
   let res: Response;
+  let text: string;
   try {
-    res = await fetch(`${server.url}/api/v1/ingest`, { method: 'POST', headers, body, signal: combined });
+    res = await fetch(`${server.url}/api/v1/ingest`, { method: 'POST', headers, body, signal: request.signal });
+    text = await res.text().catch(() => '');
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause;
     return { kind: 'retry', reason: cause?.code ?? (err as Error).message };
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onStop);
   }
-  const text = await res.text().catch(() => '');
   if (res.status >= 200 && res.status < 300) {
     try {
       return { kind: 'delivered', answer: JSON.parse(text) as IngestAnswer };

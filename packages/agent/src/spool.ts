@@ -151,9 +151,15 @@ export class Spool {
   async head(signal?: AbortSignal): Promise<SpoolEntry | null> {
     while (this.entries.length === 0) {
       if (signal?.aborted) return null;
+      // The abort listener is removed after each wait: an agent that waits
+      // for batches all day must not pile up listeners.
       await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        signal?.addEventListener('abort', () => resolve(), { once: true });
+        const onAbort = (): void => resolve();
+        this.waiters.push(() => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        });
+        signal?.addEventListener('abort', onAbort, { once: true });
       });
     }
     this.inFlight = this.entries[0]!;
