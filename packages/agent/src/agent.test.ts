@@ -176,3 +176,15 @@ test('health and Prometheus metrics on metrics.listen', async (t) => {
   assert.match(text, /^logship_agent_spool_bytes 0$/m);
   assert.match(text, /^# TYPE logship_agent_batches_retried_total counter$/m);
 });
+
+test('a request that never gets an answer times out and is retried', async (t) => {
+  const c = await setup(t);
+  c.receiver.failure = 'hang';
+  writeFileSync(c.file, lines(0, 20));
+  const base = c.config();
+  c.agent = await Agent.start({ ...base, server: { ...base.server, timeout_ms: 200 } }, silentLogger);
+  await until(() => c.receiver.failedRequests >= 2, 'two attempts that hang');
+  c.receiver.failure = null;
+  await until(() => c.receiver.events.size === 20, '20 events');
+  assert.ok(c.agent.metrics.get('batches_retried_total') >= 2);
+});

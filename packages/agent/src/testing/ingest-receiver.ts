@@ -15,7 +15,7 @@ export interface ReceivedEvent {
   'event.id': string;
 }
 
-export type FailureMode = null | { status: number; retryAfterS?: number } | 'reset';
+export type FailureMode = null | { status: number; retryAfterS?: number } | 'reset' | 'hang';
 
 export class IngestReceiver {
   readonly events = new Map<string, ReceivedEvent>();
@@ -44,6 +44,11 @@ export class IngestReceiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         this.requests++;
+        if (this.failure === 'hang') {
+          // Never answers: the agent's request timeout has to give up.
+          this.failedRequests++;
+          return;
+        }
         if (this.failure === 'reset') {
           this.failedRequests++;
           req.socket.destroy();
