@@ -193,6 +193,33 @@ async function checkPagingAndAggregates(query: QueryNode, ids: string[], i: numb
   if (agg.type !== 'terms') return;
   assert.deepEqual(new Map(agg.buckets.map((b) => [b.key, b.count])), counts, `terms ${field}, ${where}`);
   assert.equal(agg.missing_count, missing, `missing ${field}, ${where}`);
+
+  const values = ids.map((id) => byId.get(id)?.duration_ms).filter((v): v is number => typeof v === 'number');
+  const stats = await store.aggregate({ ...range, query, agg: { type: 'stats', field: 'duration_ms' } });
+  assert.ok(stats.type === 'stats');
+  assert.deepEqual(
+    [stats.count, stats.min, stats.max],
+    [values.length, values.length ? Math.min(...values) : null, values.length ? Math.max(...values) : null],
+    `stats, ${where}`,
+  );
+  // Sums are added in a different order: equal up to rounding.
+  const sum = values.reduce((a, v) => a + v, 0);
+  assert.ok(Math.abs(stats.sum - sum) <= 1e-9 * Math.max(1, Math.abs(sum)), `stats sum ${stats.sum} vs ${sum}, ${where}`);
+
+  const interval = 3_600_000 * (1 + (i % 7));
+  const buckets = new Map<number, number>();
+  for (const id of ids) {
+    const t = Date.parse(byId.get(id)?.['@timestamp'] ?? '');
+    const key = Math.floor(t / interval) * interval;
+    buckets.set(key, (buckets.get(key) ?? 0) + 1);
+  }
+  const histogram = await store.aggregate({ ...range, query, agg: { type: 'date_histogram', interval_ms: interval } });
+  assert.ok(histogram.type === 'date_histogram');
+  assert.deepEqual(
+    new Map(histogram.buckets.filter((b) => b.count > 0).map((b) => [b.key, b.count])),
+    buckets,
+    `date_histogram, ${where}`,
+  );
 }
 
 /** The query package's generator, fed with this corpus's own values. */
