@@ -7,7 +7,7 @@ import { Multiline } from './multiline.js';
 import type { EventSink } from './event-sink.js';
 import { M, type Metrics } from './metrics.js';
 
-const READ_BYTES = 256 * 1024;
+const READ_BYTES = 64 * 1024;
 
 /**
  * One file identity being read: its handle, the offset read so far, the
