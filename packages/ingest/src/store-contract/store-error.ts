@@ -9,7 +9,6 @@ export const STORE_ERROR_CODES = {
   LS_STORE_BAD_CURSOR: 'The cursor is malformed or belongs to another sort order',
   LS_STORE_BAD_REQUEST: 'The request is invalid',
   LS_STORE_RETENTION_CONFIG: 'The retention configuration is invalid',
-  LS_STORE_UNSUPPORTED_QUERY: 'The query uses a form this store cannot evaluate',
   LS_STORE_CORRUPT_PARTITION: 'A partition file cannot be read',
   LS_STORE_WRITE_FAILED: 'The batch could not be committed; nothing of it was acknowledged, retry it',
 } as const;
