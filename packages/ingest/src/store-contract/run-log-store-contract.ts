@@ -451,6 +451,14 @@ function retentionTests(withStore: WithStore): void {
       const survivors = events.filter((e) => alive(e['event.id'])).map((e) => e['event.id']).sort();
       assert.deepEqual(visible.hits.map((h) => h['event.id']).sort(), survivors, 'expired events are invisible before deletion');
       assert.equal(await store.count({ ...all }), survivors.length);
+      const levels = await store.aggregate({ ...all, agg: { type: 'terms', field: 'level', size: 10 } });
+      assert.ok(levels.type === 'terms');
+      const expectedLevels = new Map<string, number>();
+      for (const id of survivors) {
+        const level = events.find((e) => e['event.id'] === id)?.level ?? '';
+        expectedLevels.set(level, (expectedLevels.get(level) ?? 0) + 1);
+      }
+      assert.deepEqual(new Map(levels.buckets.map((b) => [b.key, b.count])), expectedLevels, 'aggregations skip expired events too');
 
       const before = await store.partitions(CONTRACT_NOW);
       const expiredParts = before.filter((p) => p.expired);
