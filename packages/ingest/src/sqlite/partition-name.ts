@@ -11,8 +11,18 @@ export interface PartitionKey {
 
 const FILE = /^(\d{4}-\d{2}-\d{2})\.([A-Za-z0-9_-]{1,64})\.db$/;
 
+// Consecutive events mostly share a day: remember the last one, because
+// formatting a Date per event showed up in write profiles.
+let lastDayNumber = NaN;
+let lastDay = '';
+
 export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const n = Math.floor(ms / DAY_MS);
+  if (n !== lastDayNumber) {
+    lastDay = new Date(n * DAY_MS).toISOString().slice(0, 10);
+    lastDayNumber = n;
+  }
+  return lastDay;
 }
 
 export function dayStartMs(day: string): number {
