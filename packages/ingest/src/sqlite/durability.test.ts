@@ -17,7 +17,8 @@ import { openSqliteStore } from './open-sqlite-store.js';
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
 const fixture = fileURLToPath(new URL('./durability-writer.fixture.js', import.meta.url));
 
-test('every acknowledged write survives SIGKILL of the writing process', async () => {
+// The timeout only guards against a hang; nothing here asserts on time.
+test('every acknowledged write survives SIGKILL of the writing process', { timeout: 120_000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-kill-'));
   try {
     const child = spawn(process.execPath, [fixture, dir, String(NOW)], { stdio: ['ignore', 'pipe', 'inherit'] });
