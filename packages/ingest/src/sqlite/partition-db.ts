@@ -39,16 +39,15 @@ export class PartitionDb {
     this.key = key;
     this.db = new Database(path, { fileMustExist: !opts.create });
     try {
+      // First, so that the pragmas and schema below wait for another
+      // connection (the writer thread, `logship retention status`) instead
+      // of failing.
+      this.db.pragma('busy_timeout = 5000');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
-      // A reader in another process (`logship retention status`) must not
-      // make a write fail outright.
-      this.db.pragma('busy_timeout = 5000');
       this.db.pragma('wal_autocheckpoint = 8000');
       this.db.pragma('journal_size_limit = 67108864');
-      // Only a new file gets the schema: a reader (`logship retention
-      // status`) opening existing partitions must not write to them.
-      if (this.db.pragma('user_version', { simple: true }) === 0) this.db.exec(PARTITION_DDL);
+      if (this.db.pragma('user_version', { simple: true }) === 0) this.createSchema();
       registerSqlFunctions(this.db);
       this.insertRow = this.db.prepare(
         `INSERT OR IGNORE INTO events (ts, eid, ${COLUMNS.map((c) => `"${c}"`).join(', ')}, doc)
@@ -106,6 +105,22 @@ export class PartitionDb {
   /** True when every event here was classified with exactly this class list. */
   classifiedOnlyWith(fingerprint: string): boolean {
     return this.classFingerprints.size === 1 && this.classFingerprints.has(fingerprint);
+  }
+
+  /**
+   * Only a new file gets the schema (readers opening existing partitions
+   * must not write to them), in one transaction: a crash or a second
+   * connection never sees half a schema.
+   */
+  private createSchema(): void {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      if (this.db.pragma('user_version', { simple: true }) === 0) this.db.exec(PARTITION_DDL);
+      this.db.exec('COMMIT');
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
   }
 
   /** Opens a transaction that later insert() calls join (group commit). */
