@@ -184,3 +184,26 @@ test('long lines are split into flagged parts, never dropped', async (t) => {
   assert.deepEqual(evs.map((e) => [e['@raw'].length, e['@truncated'] ?? false]), [[100, true], [100, true], [50, true], [5, false]]);
   assert.equal(c.agent.metrics.get('lines_truncated_total', { source: 'app' }), 3);
 });
+
+test('a copy of an idle file is not mistaken for its rotation; copytruncate of an idle file loses nothing', async (t) => {
+  const c = await setup(t);
+  const file = join(c.logs, 'app.log');
+  writeFileSync(file, lines(0, 100));
+  c.agent = await Agent.start(c.config({}, { close_idle_ms: 100 }), silentLogger);
+  await until(() => c.receiver.events.size === 100, '100');
+  await until(() => openHandles(c) === 0, 'the idle handle is released');
+  // A plain copy (same first line) while the original stays in place.
+  copyFileSync(file, `${file}.bak`);
+  await new Promise((r) => setTimeout(r, 300));
+  appendFileSync(file, lines(100, 150));
+  await until(() => c.receiver.events.size === 150, 'lines appended to the original after the copy');
+  await until(() => openHandles(c) === 0, 'idle again');
+  // copytruncate of the idle file, then new content.
+  appendFileSync(file, lines(150, 160));
+  copyFileSync(file, `${file}.1`);
+  truncateSync(file, 0);
+  appendFileSync(file, lines(160, 200));
+  await until(() => c.receiver.events.size === 200, '200');
+  assert.deepEqual(seqs(c.receiver), range(0, 200));
+  assert.equal(c.receiver.duplicates, 0);
+});

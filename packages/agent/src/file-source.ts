@@ -30,6 +30,8 @@ import { M, type Metrics } from './metrics.js';
  * - idle files: the handle is closed after close_idle_ms and reopened (after
  *   checking the first line still matches) when the file changes.
  */
+const GONE_CHECKPOINT_MS = 3_600_000;
+
 export interface FileSourceContext {
   host: string;
   checkpoints: CheckpointStore;
@@ -196,7 +198,15 @@ export class FileSource {
       }
       return;
     }
-    if (known) this.forgetInode(known);
+    if (known) {
+      // The inode no longer starts with its identity's first line: it was
+      // truncated and rewritten while its handle was closed. A copy kept
+      // aside for that identity (copytruncate) now supplies the rest.
+      this.forgetInode(known);
+      known.detached = true;
+      const copy = this.copies.get(known.id);
+      if (copy) this.check(copy);
+    }
 
     // A new inode at this path: whatever was here before has been rotated,
     // deleted or replaced. Its tail keeps its handle and finishes reading.
@@ -231,7 +241,7 @@ export class FileSource {
       this.incomplete.delete(path);
       const existing = this.tails.get(id);
       if (existing) {
-        if (existing.isOpen && !existing.detached) {
+        if (!existing.detached && (existing.isOpen || (await this.stillAt(existing)))) {
           // Same first line as a file still being read at another inode: a
           // copy made by copytruncate before the truncate. Used after it.
           this.copies.set(id, path);
@@ -281,6 +291,12 @@ export class FileSource {
     } finally {
       await fh?.close();
     }
+  }
+
+  /** Whether a closed tail's file is still at its path with its content. */
+  private async stillAt(tail: FileTail): Promise<boolean> {
+    const st = await fsp.stat(tail.path).catch(() => null);
+    return st !== null && st.dev === tail.dev && st.ino === tail.ino && (await this.sameContent(tail, tail.path));
   }
 
   private forgetInode(tail: FileTail): void {
@@ -369,8 +385,24 @@ export class FileSource {
         if (!t.detached && idle >= this.config.close_idle_ms && !t.hasPending) await t.close();
       }
       for (const path of this.incomplete.keys()) this.check(path);
+      if (rescanClosed) this.forgetGoneCheckpoints(now);
     } finally {
       this.polling = false;
+    }
+  }
+
+  /**
+   * Checkpoints of identities this source no longer tracks (deleted files,
+   * rotated away long ago) are dropped an hour after their last update, so
+   * the checkpoint file does not grow with every rotation forever. Were such
+   * a file to reappear, it would be read again and ingest would deduplicate.
+   */
+  private forgetGoneCheckpoints(now: number): void {
+    const prefix = `${this.name}:`;
+    const live = new Set([...this.tails.values()].map((t) => t.key));
+    for (const key of [...this.ctx.checkpoints.keys()]) {
+      if (!key.startsWith(prefix) || live.has(key)) continue;
+      if (now - (this.ctx.checkpoints.get(key)?.updated_ms ?? now) > GONE_CHECKPOINT_MS) this.ctx.checkpoints.delete(key);
     }
   }
 
