@@ -188,3 +188,16 @@ test('a request that never gets an answer times out and is retried', async (t) =
   await until(() => c.receiver.events.size === 20, '20 events');
   assert.ok(c.agent.metrics.get('batches_retried_total') >= 2);
 });
+
+test('a wrong token (401) is retried, not dropped: the lines arrive once it is fixed', async (t) => {
+  const c = await setup(t);
+  c.receiver.failure = { status: 401 };
+  writeFileSync(c.file, lines(0, 30));
+  const logged: string[] = [];
+  c.agent = await Agent.start(c.config(), createLogger('info', (l) => logged.push(l)));
+  await until(() => c.receiver.failedRequests >= 3, 'three refused attempts');
+  assert.equal(c.agent.metrics.get('batches_rejected_total'), 0);
+  assert.ok(logged.some((l) => l.includes('"level":"error"') && l.includes('server.token')));
+  c.receiver.failure = null;
+  await until(() => c.receiver.events.size === 30, '30 events');
+});

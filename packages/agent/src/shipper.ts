@@ -11,11 +11,15 @@ import type { Spool, SpoolEntry } from './spool.js';
  * Outcomes (as Vector names them):
  * - Delivered: HTTP 200. The batch is committed; per-line errors in the
  *   answer are permanent and are logged and counted, never retried.
- * - Errored (retryable): network errors, timeouts, 408, 429, 5xx. Retried
- *   with exponential backoff and jitter, honouring Retry-After.
- * - Rejected (permanent): any other 4xx. Retrying cannot help and would
- *   stall every later batch, so the batch is logged loudly (with the
- *   answer), counted, and dropped; its positions are checkpointed.
+ * - Errored (retryable): network errors, timeouts, 5xx, 408, 429, and
+ *   also 401, 403 and 404: those say the agent is misconfigured (token, URL),
+ *   which an operator fixes, and dropping every batch meanwhile would lose
+ *   all logs. Retried with exponential backoff and jitter, honouring
+ *   Retry-After.
+ * - Rejected (permanent): 400, 413, 415, 422 and other 4xx, which say the
+ *   batch itself is unacceptable. Retrying cannot help and would stall every
+ *   later batch, so the batch is logged loudly (with the answer), counted,
+ *   and dropped; its positions are checkpointed.
  */
 export interface ServerOptions {
   url: string;
@@ -34,6 +38,8 @@ export type Outcome =
   | { kind: 'delivered'; answer: IngestAnswer }
   | { kind: 'retry'; reason: string; retryAfterMs?: number }
   | { kind: 'rejected'; status: number; reason: string };
+
+const RETRYABLE = new Set([401, 403, 404, 408, 429]);
 
 export async function postBatch(server: ServerOptions, body: Buffer, signal?: AbortSignal): Promise<Outcome> {
   const headers: Record<string, string> = {
@@ -68,8 +74,8 @@ export async function postBatch(server: ServerOptions, body: Buffer, signal?: Ab
     }
   }
   const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
-  if (res.status === 408 || res.status === 429 || res.status >= 500) {
-    return { kind: 'retry', reason: `HTTP ${res.status}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  if (RETRYABLE.has(res.status) || res.status >= 500) {
+    return { kind: 'retry', reason: `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
   return { kind: 'rejected', status: res.status, reason: text.slice(0, 500) };
 }
@@ -118,7 +124,10 @@ export class Shipper {
         const delay = this.backoff.next(outcome.retryAfterMs);
         const e = agentError('LS_AGENT_INGEST_UNAVAILABLE', outcome.reason);
         // One warning per outage, not one per attempt.
-        if (this.backoff.attempts === 1) this.log.warn(e.message, { code: e.code, retry_in_ms: delay });
+        if (this.backoff.attempts === 1) {
+          if (/^HTTP 40[134]/.test(outcome.reason)) this.log.error(`${e.message}; check server.url and server.token`, { code: e.code, retry_in_ms: delay });
+          else this.log.warn(e.message, { code: e.code, retry_in_ms: delay });
+        }
         else this.log.debug(e.message, { code: e.code, retry_in_ms: delay, attempt: this.backoff.attempts });
         await sleep(delay, signal);
         continue;
