@@ -1,4 +1,5 @@
-import { promises as fsp, type Stats } from 'node:fs';
+import { promises as fsp, type Dirent, type Stats } from 'node:fs';
+import { join } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import chokidar, { type FSWatcher } from 'chokidar';
 import type { CheckpointStore } from './checkpoint-store.js';
@@ -60,6 +61,7 @@ export class FileSource {
   private pollTimer: NodeJS.Timeout | null = null;
   private polls = 0;
   private polling = false;
+  private watchBases: Array<[string, number | undefined]> = [];
 
   constructor(
     readonly config: FileSourceConfig,
@@ -94,6 +96,7 @@ export class FileSource {
     // One watcher for all patterns: as deep as the deepest one needs.
     const depths = this.config.include.map(globDepth);
     const depth = depths.some((d) => d === undefined) ? undefined : Math.max(...depths.map((d) => d ?? 0));
+    this.watchBases = bases.map((b) => [b, depth]);
     // Files present at start honour start_position; files that appear later
     // are new (a rotation) and are read from their beginning. Until chokidar
     // is ready its events are the initial scan; after it, they go straight
@@ -293,6 +296,29 @@ export class FileSource {
     }
   }
 
+  /**
+   * A safety net under chokidar: when inotify runs out of watches (or an
+   * event is lost) new files would go unnoticed, so the base directories are
+   * listed now and then and unknown matching files checked.
+   */
+  private async rescanDirectories(): Promise<void> {
+    const walk = async (dir: string, depth: number | undefined): Promise<void> => {
+      let entries: Dirent[];
+      try {
+        entries = await fsp.readdir(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) {
+          if (depth === undefined || depth > 0) await walk(p, depth === undefined ? undefined : depth - 1);
+        } else if (!this.byPath.has(p) && this.matcher.matches(p)) this.check(p);
+      }
+    };
+    for (const [base, depth] of this.watchBases) await walk(base, depth);
+  }
+
   /** Whether a closed tail's file is still at its path with its content. */
   private async stillAt(tail: FileTail): Promise<boolean> {
     const st = await fsp.stat(tail.path).catch(() => null);
@@ -385,7 +411,10 @@ export class FileSource {
         if (!t.detached && idle >= this.config.close_idle_ms && !t.hasPending) await t.close();
       }
       for (const path of this.incomplete.keys()) this.check(path);
-      if (rescanClosed) this.forgetGoneCheckpoints(now);
+      if (rescanClosed) {
+        this.forgetGoneCheckpoints(now);
+        await this.rescanDirectories();
+      }
     } finally {
       this.polling = false;
     }
