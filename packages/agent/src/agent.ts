@@ -70,6 +70,7 @@ export class Agent implements EventSink {
         sources: this.sources.map((s) => s.name),
         queue_batches: this.spool.length,
         spool_bytes: this.spool.diskBytes,
+        memory: memory(),
       }), () => this.collect());
       this.log.info('Health and metrics are served.', { listen: this.config.metrics.listen, port: this.health.port });
     }
@@ -165,4 +166,9 @@ export class Agent implements EventSink {
     })();
     return this.stopping;
   }
+}
+
+function memory(): Record<string, number> {
+  const m = process.memoryUsage();
+  return { rss_bytes: m.rss, heap_used_bytes: m.heapUsed, heap_total_bytes: m.heapTotal, external_bytes: m.external };
 }
