@@ -15,6 +15,11 @@ export interface OpenSqliteStoreOptions {
   retention?: RetentionConfig;
   /** The clock retention is measured against, epoch ms. */
   now?: () => number;
+  /**
+   * Insert and fsync on a worker thread, leaving the calling thread to HTTP
+   * and normalization (default true). False writes on the calling thread.
+   */
+  writerThread?: boolean;
 }
 
 export interface SqliteLogStore extends LogStore {
@@ -27,7 +32,9 @@ export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<Sql
     dataDir: opts.dataDir,
     retention: validateRetentionConfig(opts.retention),
     ...(opts.now ? { now: opts.now } : {}),
+    writerThread: opts.writerThread ?? true,
   });
   store.init();
+  await store.start();
   return store;
 }

@@ -16,3 +16,7 @@ let n = 0;
 runLogStoreContract('sqlite', (opts) =>
   openSqliteStore({ dataDir: path.join(root, String(n++)), retention: opts.retention, now: opts.now }),
 );
+
+runLogStoreContract('sqlite, writing on the calling thread', (opts) =>
+  openSqliteStore({ dataDir: path.join(root, String(n++)), retention: opts.retention, now: opts.now, writerThread: false }),
+);

@@ -33,6 +33,7 @@ import { createRetentionPolicy, type ClassMatcherFactory, type RetentionPolicy }
 import { checkEvent, eventToRow, type EventRow, type StoredRow } from './event-row.js';
 import type { PartitionDb } from './partition-db.js';
 import { PartitionPool, type PartitionHandle } from './partition-pool.js';
+import { WriterThread, type WriterThreadOptions } from './writer-thread.js';
 import { dayEndMs, dayStartMs, parsePartitionFileName, partitionFileName, utcDay, type PartitionKey } from './partition-name.js';
 import { compareKeys, decodeCursor, encodeCursor } from './search-cursor.js';
 import { compileSql } from './compile-sql.js';
@@ -45,6 +46,11 @@ export interface SqliteStoreOptions {
   now?: () => number;
   /** Compiles a retention class query into a predicate (default: parse + compileMatcher). */
   classMatcher?: ClassMatcherFactory;
+  /**
+   * Write on a worker thread (writer-thread.ts) rather than the calling
+   * thread. Needs the default class matcher (functions cannot cross threads).
+   */
+  writerThread?: boolean;
 }
 
 /** Retention class queries through the query package's parser and matcher. */
@@ -89,6 +95,8 @@ export class SqliteStore implements LogStore {
   private pending: PendingWrite[] = [];
   /** Partitions with a transaction open during a group commit. */
   private batch: Set<PartitionDb> | null = null;
+  private readonly writerOptions: WriterThreadOptions | null;
+  private writer: WriterThread | null = null;
 
   constructor(opts: SqliteStoreOptions) {
     this.dir = path.join(opts.dataDir, 'sqlite');
@@ -103,6 +111,23 @@ export class SqliteStore implements LogStore {
       .digest('base64url')
       .slice(0, 16);
     this.policy = createRetentionPolicy(opts.retention, opts.classMatcher ?? matcherFor(this.clock));
+    if (opts.writerThread && opts.classMatcher) {
+      throw storeError('LS_STORE_BAD_REQUEST', 'a custom class matcher cannot be used with a writer thread');
+    }
+    this.writerOptions = opts.writerThread ? { dataDir: opts.dataDir, retention: opts.retention } : null;
+  }
+
+  /** Starts the writer thread, when configured (after init()). */
+  async start(): Promise<void> {
+    if (!this.writerOptions) return;
+    const writer = new WriterThread(this.writerOptions);
+    try {
+      await writer.started();
+    } catch (err) {
+      await writer.close().catch(() => undefined);
+      throw err;
+    }
+    this.writer = writer;
   }
 
   init(): void {
@@ -123,6 +148,7 @@ export class SqliteStore implements LogStore {
    */
   async write(events: LogEvent[], now?: number): Promise<WriteResult> {
     this.assertOpen();
+    if (this.writer) return this.writer.write(events, now ?? this.clock());
     return new Promise<WriteResult>((resolve, reject) => {
       this.pending.push({ events, now: now ?? this.clock(), resolve, reject });
       if (this.pending.length === 1) setImmediate(() => this.flush());
@@ -344,6 +370,13 @@ export class SqliteStore implements LogStore {
     this.assertOpen();
     const at = now ?? this.clock();
     this.refresh();
+    if (this.writer) {
+      // The writer thread deletes the files; this thread's readers let go first.
+      for (const p of [...this.open.values()]) if (this.isExpired(p.key, at)) this.pool.forget(p.name);
+      const result = await this.writer.enforceRetention(at);
+      this.refresh();
+      return result;
+    }
     const result: RetentionRunResult = { partitionsDropped: [], eventsRemoved: 0, bytesRemoved: 0 };
     for (const p of [...this.open.values()]) {
       if (!this.isExpired(p.key, at)) continue;
@@ -364,6 +397,8 @@ export class SqliteStore implements LogStore {
 
   async health(): Promise<StoreHealth> {
     if (this.closed) return { ok: false, reason: 'the store is closed' };
+    const writerFailure = this.writer?.failure;
+    if (writerFailure) return { ok: false, reason: writerFailure };
     // A probe write catches a directory that was removed or made read-only,
     // which an access() check alone would miss; free space is checked
     // because a full disk fails every write.
@@ -393,6 +428,7 @@ export class SqliteStore implements LogStore {
     // Writes already accepted are committed (and answered) before closing.
     this.flush();
     this.closed = true;
+    if (this.writer) await this.writer.close();
     this.pool.closeAll();
     this.open.clear();
   }

@@ -1,0 +1,125 @@
+/**
+ * Writes on a worker thread. Inserting, indexing and the fsync of every
+ * commit are most of the ingest CPU time; on the main thread they would
+ * compete with HTTP parsing and normalization for one core. The worker owns
+ * the write connections; the main thread keeps its own read connections
+ * (WAL lets them read while the worker writes) and sends batches over.
+ *
+ *   main: write(batch) ──postMessage──▶ worker: SqliteStore.write (group
+ *         ◀── result after commit ────         commit, fsync)
+ *
+ * The worker is ref'd only while requests are in flight, so an idle store
+ * never keeps a process alive, and a pending write always does.
+ */
+import { Worker } from 'node:worker_threads';
+import type { LogEvent } from '@logship/query';
+import type { RetentionRunResult, WriteResult } from '../log-store.js';
+import type { RetentionConfig } from '../retention/retention-config.js';
+import { STORE_ERROR_CODES, StoreError, storeError, type StoreErrorCode } from '../store-contract/store-error.js';
+
+export type WriterRequest =
+  | { op: 'write'; events: LogEvent[]; now: number }
+  | { op: 'enforce'; now: number }
+  | { op: 'close' };
+
+export type WriterResponse =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { code?: string; message: string } };
+
+export interface WriterThreadOptions {
+  dataDir: string;
+  retention: RetentionConfig;
+}
+
+export class WriterThread {
+  private readonly worker: Worker;
+  private readonly inFlight = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  private nextId = 1;
+  private exited: string | null = null;
+  private readonly ready: Promise<void>;
+
+  constructor(opts: WriterThreadOptions) {
+    this.worker = new Worker(new URL('./writer-thread.worker.js', import.meta.url), { workerData: opts });
+    this.worker.unref();
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.worker.once('message', (msg: { ready?: boolean; error?: { code?: string; message: string } }) => {
+        if (msg.ready) resolve();
+        else reject(rebuild(msg.error ?? { message: 'the writer thread failed to start' }));
+      });
+      this.worker.once('error', reject);
+    });
+    this.worker.on('error', (err) => this.fail(`the writer thread failed: ${err.message}`));
+    this.worker.on('exit', (code) => this.fail(`the writer thread exited with code ${code}`));
+  }
+
+  /** Resolves once the worker has opened its store (rejects like openSqliteStore). */
+  async started(): Promise<void> {
+    this.worker.ref();
+    try {
+      await this.ready;
+      this.worker.on('message', (msg: WriterResponse) => this.settle(msg));
+    } finally {
+      if (this.inFlight.size === 0) this.worker.unref();
+    }
+  }
+
+  /** Why the writer is unusable, or null. */
+  get failure(): string | null {
+    return this.exited;
+  }
+
+  write(events: LogEvent[], now: number): Promise<WriteResult> {
+    return this.request({ op: 'write', events, now }) as Promise<WriteResult>;
+  }
+
+  enforceRetention(now: number): Promise<RetentionRunResult> {
+    return this.request({ op: 'enforce', now }) as Promise<RetentionRunResult>;
+  }
+
+  /** Commits what the worker accepted, closes its store and ends the thread. */
+  async close(): Promise<void> {
+    // The worker answers `close` after every earlier request, so nothing is
+    // in flight once it has.
+    if (this.exited === null) await this.request({ op: 'close' });
+    this.exited ??= 'the writer thread was closed';
+    // An unref'd worker's exit would not keep the loop alive to be awaited.
+    this.worker.ref();
+    await this.worker.terminate();
+  }
+
+  private request(req: WriterRequest): Promise<unknown> {
+    if (this.exited !== null) return Promise.reject(storeError('LS_STORE_WRITE_FAILED', this.exited));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.inFlight.set(id, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage({ id, ...req });
+    });
+  }
+
+  private settle(msg: WriterResponse): void {
+    const pending = this.inFlight.get(msg.id);
+    if (!pending) return;
+    this.inFlight.delete(msg.id);
+    if (this.inFlight.size === 0) this.worker.unref();
+    if (msg.ok) pending.resolve(msg.result);
+    else pending.reject(rebuild(msg.error));
+  }
+
+  private fail(reason: string): void {
+    if (this.exited !== null) return;
+    this.exited = reason;
+    for (const pending of this.inFlight.values()) pending.reject(storeError('LS_STORE_WRITE_FAILED', reason));
+    this.inFlight.clear();
+  }
+}
+
+/** Errors cross threads as plain data; store errors keep their code. */
+function rebuild(error: { code?: string; message: string }): Error {
+  if (error.code && Object.hasOwn(STORE_ERROR_CODES, error.code)) {
+    const err = new StoreError(error.code as StoreErrorCode, '');
+    err.message = error.message;
+    return err;
+  }
+  return storeError('LS_STORE_WRITE_FAILED', error.message);
+}
