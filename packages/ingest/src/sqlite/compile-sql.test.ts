@@ -1,0 +1,78 @@
+/**
+ * What the compiler produces for everyday queries, named by the query:
+ * values only as parameters, and hot fields answered from their indexes
+ * (checked with EXPLAIN QUERY PLAN on a real partition file).
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from '@logship/query';
+import { compileSql, DocPath, wildcardPrefix } from './compile-sql.js';
+import { PartitionDb } from './partition-db.js';
+
+const NOW = Date.parse('2026-11-23T12:00:00.000Z');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-compile-'));
+const db = new PartitionDb(path.join(dir, '2026-11-23.default.db'), { day: '2026-11-23', className: 'default' }, { create: true });
+after(() => {
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function plan(query: string): string {
+  const { where, params } = compileSql(parse(query), { now: NOW });
+  return db
+    .all<{ detail: string }>(`EXPLAIN QUERY PLAN SELECT * FROM events WHERE ts >= ? AND ts <= ? AND (${where})`, [0, NOW], params)
+    .map((r) => r.detail)
+    .join('\n');
+}
+
+const indexed: [string, string][] = [
+  ['status:>=500', 'events_status'],
+  ['duration_ms:>1000', 'events_duration_ms'],
+  ['user_id:"user-uuid"', 'events_user_id'],
+  ['logger:"django.db.backends"', 'events_logger'],
+  ['path:/api/*', 'events_path'],
+  ['host:web-1', 'events_host'],
+  ['event.id:abc', 'events_eid'],
+];
+for (const [query, index] of indexed) {
+  test(`${query} is answered from ${index}`, () => {
+    assert.match(plan(query), new RegExp(index));
+  });
+}
+
+test('"login failed" is narrowed by the FTS index', () => {
+  assert.match(plan('"login failed"'), /message_fts/);
+});
+
+test('status:>=500 keeps the value out of the SQL text', () => {
+  const { where, params } = compileSql(parse('status:>=500'), { now: NOW });
+  assert.equal(where, `("status" >= @p0 AND "status" < '')`);
+  assert.deepEqual(params, { p0: 500 });
+});
+
+test('status:500 is an IN list of typed parameters: the string and the number', () => {
+  const { where, params } = compileSql(parse('status:500'), { now: NOW });
+  assert.equal(where, '"status" IN (@p0, @p1)');
+  assert.deepEqual(params, { p0: '500', p1: 500 });
+  assert.equal(compileSql(parse('user_id:"user-uuid"'), { now: NOW }).where, '"user_id" IN (@p0)');
+});
+
+test('http.method:GET reaches doc through a per-partition path parameter', () => {
+  const { where, params } = compileSql(parse('http.method:GET'), { now: NOW });
+  assert.ok(params.p0 instanceof DocPath && params.p0.field === 'http.method');
+  assert.ok(!where.includes('http.method'));
+});
+
+test('NOT level:info treats a missing level as not info', () => {
+  assert.equal(compileSql(parse('NOT level:info'), { now: NOW }).where, 'NOT coalesce(("level" IN (@p0)), 0)');
+});
+
+test('wildcard prefixes drop escapes and stop at the first wildcard', () => {
+  assert.equal(wildcardPrefix('/api/*'), '/api/');
+  assert.equal(wildcardPrefix('a\\*b?c'), 'a*b');
+  assert.equal(wildcardPrefix('*x'), '');
+  assert.equal(wildcardPrefix('tail\\'), 'tail\\');
+});
