@@ -82,6 +82,19 @@ test('ingest down: batches spool to disk under the cap (block), then every line 
   await until(() => c.agent!.spool.diskBytes === 0, 'an empty spool');
 });
 
+test('stopping while a full spool blocks reading does not hang, and nothing is lost', async (t) => {
+  const c = await setup(t);
+  c.receiver.failure = 'reset';
+  writeFileSync(c.file, lines(0, 3000));
+  c.agent = await Agent.start(c.config({ spool: { max_bytes: 20_000, memory_batches: 1 } }), silentLogger);
+  await until(() => c.agent!.spool.diskBytes > 10_000 && c.agent!.blocked, 'a full spool blocking the reader');
+  await c.agent.stop();
+  c.receiver.failure = null;
+  c.agent = await Agent.start(c.config(), silentLogger);
+  await until(() => c.receiver.events.size === 3000, '3000 after the restart');
+  assert.deepEqual(seqs(c.receiver), range(3000));
+});
+
 test('drop_oldest drops whole spooled batches at the cap and counts their events', async (t) => {
   const c = await setup(t);
   c.receiver.failure = { status: 503 };

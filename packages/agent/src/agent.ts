@@ -101,8 +101,18 @@ export class Agent implements EventSink {
   }
 
   waitForRoom(): Promise<void> {
-    if (!this.blocked) return Promise.resolve();
+    if (!this.blocked || this.closing) return Promise.resolve();
     return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  get closing(): boolean {
+    return this.stopping !== null;
+  }
+
+  private wakeRoomWaiters(): void {
+    const w = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const r of w) r();
   }
 
   private seal(batch: Batch): void {
@@ -115,11 +125,7 @@ export class Agent implements EventSink {
       .catch((err: unknown) => this.log.error('Queueing a batch failed; its lines will be read again after a restart.', { error: String(err) }))
       .finally(() => {
         this.pendingSeals--;
-        if (!this.blocked) {
-          const w = this.roomWaiters;
-          this.roomWaiters = [];
-          for (const r of w) r();
-        }
+        if (!this.blocked) this.wakeRoomWaiters();
       });
   }
 
@@ -153,6 +159,11 @@ export class Agent implements EventSink {
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      // A source waiting for room in a full spool (when_full: block, ingest
+      // down) must not hold up the stop: readers give up, and batches that
+      // find no room are not queued (their lines are read again next start).
+      this.spool.close();
+      this.wakeRoomWaiters();
       for (const s of this.sources) await s.stop();
       this.batcher.flush();
       await this.sealing;

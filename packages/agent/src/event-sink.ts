@@ -8,5 +8,8 @@ export interface EventSink {
   /** `source` is the source's name (for per-source metrics), `key` its checkpoint key. */
   emit(envelope: string, source: string, key: string, position: Position): void;
   readonly blocked: boolean;
+  /** Resolves when there is room again, or when the agent is stopping. */
   waitForRoom(): Promise<void>;
+  /** The agent is stopping: sources should stop reading. */
+  readonly closing: boolean;
 }

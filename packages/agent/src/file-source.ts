@@ -151,13 +151,17 @@ export class FileSource {
           atStart = false;
         } while (this.recheck.has(path) && !this.stopped);
       } catch (err) {
-        const e = agentError('LS_AGENT_FILE_READ', path, (err as Error).message);
-        this.ctx.log.warn(e.message, { code: e.code, source: this.name });
+        this.readFailed(path, err);
       } finally {
         this.checking.delete(path);
       }
     };
     this.checking.set(path, run());
+  }
+
+  private readFailed(path: string, err: unknown): void {
+    const e = agentError('LS_AGENT_FILE_READ', path, (err as Error).message);
+    this.ctx.log.warn(e.message, { code: e.code, source: this.name });
   }
 
   private async checkNow(path: string, atStart: boolean): Promise<void> {
@@ -276,7 +280,11 @@ export class FileSource {
       this.byInode.set(`${fst.dev}:${fst.ino}`, tail);
       this.byPath.set(path, tail);
       this.ctx.log.debug('A file is being followed.', { source: this.name, path, id, offset });
-      await tail.read();
+      // At start, the agent does not wait for every file to be read to its
+      // end (a full spool may hold readers back): opening them is enough.
+      const reading = tail.read();
+      if (atStart) reading.catch((err: unknown) => this.readFailed(path, err));
+      else await reading;
     } finally {
       if (!handed) await fh.close();
     }

@@ -111,9 +111,9 @@ export class FileTail {
       this.again = false;
       for (;;) {
         const fh = this.fh;
-        if (!fh) return;
+        if (!fh || this.sink.closing) return;
         if (this.sink.blocked) await this.sink.waitForRoom();
-        if (this.fh !== fh) return;
+        if (this.fh !== fh || this.sink.closing) return;
         const { bytesRead } = await fh.read(buf, 0, READ_BYTES, this.offset);
         if (bytesRead === 0) break;
         // Checked after the read: if the head still matches now, the bytes

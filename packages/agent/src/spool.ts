@@ -49,6 +49,7 @@ export class Spool {
   private inFlight: SpoolEntry | null = null;
   private waiters: Array<() => void> = [];
   droppedEvents = 0;
+  private closing = false;
 
   private constructor(
     readonly dir: string,
@@ -125,6 +126,12 @@ export class Spool {
         this.log.warn('The spool is full; the oldest spooled batch was dropped.', { events: victim.count });
         this.onDrop(victim);
       } else {
+        if (this.closing) {
+          // Stopping with a full spool: not queued, not checkpointed, so the
+          // lines are read again at the next start.
+          this.log.info('The spool is full while stopping; a batch is left to be read again at the next start.', { events: count });
+          return;
+        }
         await new Promise<void>((resolve) => this.waiters.push(resolve));
       }
     }
@@ -144,6 +151,12 @@ export class Spool {
     const at = this.entries.findIndex((e) => e.seq > seq);
     if (at < 0) this.entries.push(entry);
     else this.entries.splice(at, 0, entry);
+    this.wake();
+  }
+
+  /** Stop waiting for room: blocked pushes give up (see Agent.stop). */
+  close(): void {
+    this.closing = true;
     this.wake();
   }
 
