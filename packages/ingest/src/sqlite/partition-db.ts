@@ -31,6 +31,9 @@ export class PartitionDb {
   private readonly insertRow: Database.Statement;
   private readonly insertText: Database.Statement;
   private readonly keys: DocKeys;
+  /** Inserts through this connection (data_version only sees other connections' commits). */
+  private localWrites = 0;
+  private statsCache: { version: string; events: number; oldest: number | null } | null = null;
   /** Fingerprints of the retention class lists events were classified with here. */
   private readonly classFingerprints = new Set<string>();
 
@@ -82,6 +85,7 @@ export class PartitionDb {
         if (typeof message === 'string') this.insertText.run(info.lastInsertRowid, ftsText(message));
       }
     });
+    this.localWrites++;
     try {
       write();
     } catch (err) {
@@ -135,6 +139,20 @@ export class PartitionDb {
   rollback(): void {
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.keys.reload();
+  }
+
+  /**
+   * Event count and oldest timestamp, recounted only when the partition
+   * changed: `logship retention status` and /metrics ask for every
+   * partition, and counting a large one scans an index.
+   */
+  stats(): { events: number; oldest: number | null } {
+    const version = `${String(this.db.pragma('data_version', { simple: true }))}:${this.localWrites}`;
+    if (this.statsCache?.version !== version) {
+      const row = this.get<{ n: number; oldest: number | null }>('SELECT count(*) AS n, min(ts) AS oldest FROM events', []);
+      this.statsCache = { version, events: row?.n ?? 0, oldest: row?.oldest ?? null };
+    }
+    return { events: this.statsCache.events, oldest: this.statsCache.oldest };
   }
 
   /** Which of these event ids this partition already holds. */

@@ -246,3 +246,18 @@ test('a partition file that is not a database fails reads with LS_STORE_CORRUPT_
     await store.close();
   });
 });
+
+test('partition stats follow writes from either thread', async () => {
+  await withDir(async (dir) => {
+    for (const writerThread of [true, false]) {
+      const store = await openSqliteStore({ dataDir: path.join(dir, String(writerThread)), now: () => NOW, writerThread });
+      await store.write([event('a', NOW)]);
+      assert.deepEqual((await store.partitions()).map((p) => p.events), [1]);
+      await store.write([event('b', NOW - 10), event('c', NOW - 20)]);
+      const [part] = await store.partitions();
+      assert.equal(part?.events, 3);
+      assert.equal(part?.oldest, NOW - 20);
+      await store.close();
+    }
+  });
+});

@@ -352,14 +352,14 @@ export class SqliteStore implements LogStore {
     this.refresh();
     const infos: PartitionInfo[] = [];
     for (const p of [...this.open.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-      const stats = p.db.get<{ n: number; oldest: number | null }>('SELECT count(*) AS n, min(ts) AS oldest FROM events', []);
+      const stats = p.db.stats();
       infos.push({
         name: p.name,
         class: p.key.className,
         day: p.key.day,
         bytes: this.bytesOf(p.name),
-        events: stats?.n ?? 0,
-        oldest: stats?.oldest ?? null,
+        events: stats.events,
+        oldest: stats.oldest,
         expired: this.isExpired(p.key, at),
       });
     }
