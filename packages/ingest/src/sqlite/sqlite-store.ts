@@ -1,7 +1,8 @@
 /**
  * The embedded SQLite LogStore.
  *
- *   write(batch) ─► check + classify ─► group by (UTC day, class) ─► one
+ *   write(batch) ─► [writer thread: the same class, inline] ─►
+ *                   check + classify ─► group by (UTC day, class) ─► one
  *                   (retention policy)      │             transaction per
  *                                           ▼             partition, fsync'd
  *   DATA/sqlite/2026-11-23.errors.db  2026-11-23.default.db  ...
@@ -11,7 +12,7 @@
  *
  * Retention deletes whole partition files once their last possible event is
  * past the class's age; until then, expired events are filtered out of every
- * read by a per-class cutoff on ts.
+ * read by a per-class cutoff on ts. docs/SQLITE_STORE.md has the reasoning.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
