@@ -301,7 +301,9 @@ export class SqliteStore implements LogStore {
     const hits = found.slice(0, req.limit);
     const last = hits[hits.length - 1]?.row;
     const next_cursor = found.length > req.limit && last ? encodeCursor({ ts: last.ts, eid: last.eid }, sort) : null;
-    const counted = this.countCompiled(req, where, params, at, TOTAL_COUNT_LIMIT);
+    // From the first page, fewer hits than asked for are the whole result.
+    const counted =
+      !after && found.length <= req.limit ? found.length : this.countCompiled(req, where, params, at, TOTAL_COUNT_LIMIT);
     return {
       hits: hits.map(({ event }) => event),
       total: { value: counted, relation: counted >= TOTAL_COUNT_LIMIT ? 'gte' : 'eq' },
