@@ -32,6 +32,7 @@ import { M, type Metrics } from './metrics.js';
  *   checking the first line still matches) when the file changes.
  */
 const GONE_CHECKPOINT_MS = 3_600_000;
+const FORGET_DETACHED_MS = 600_000;
 
 export interface FileSourceContext {
   host: string;
@@ -413,13 +414,21 @@ export class FileSource {
           t.flushAll();
           await t.close();
           this.forgetInode(t);
-          if (fst.nlink === 0) this.tails.delete(t.id);
+          this.tails.delete(t.id);
           continue;
         }
         if (!t.detached && idle >= this.config.close_idle_ms && !t.hasPending) await t.close();
       }
       for (const path of this.incomplete.keys()) this.check(path);
       if (rescanClosed) {
+        // A truncated identity waits for its copy (copytruncate) for a while,
+        // then is forgotten.
+        for (const t of [...this.tails.values()]) {
+          if (t.detached && !t.isOpen && now - t.lastDataAt > FORGET_DETACHED_MS) {
+            this.tails.delete(t.id);
+            this.copies.delete(t.id);
+          }
+        }
         this.forgetGoneCheckpoints(now);
         await this.rescanDirectories();
       }
