@@ -7,13 +7,15 @@
  *
  * Figures are recorded here, never asserted in tests.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './lib/machine.mjs';
-import { renderMarkdown, renderChart } from './lib/report.mjs';
+import { renderChart, renderIngestChart, renderMarkdown } from './lib/report.mjs';
+import { runEsDirectBulk, esStoreBytes } from './scenarios/es-direct-bulk.mjs';
 import { runRipgrep, runStoreBench } from './scenarios/store.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,6 +32,8 @@ const quick = values.quick;
 const sizes = (values.sizes ?? (quick ? '100000' : '1000000,10000000')).split(',').map(Number);
 const runs = Number(values.runs ?? (quick ? 5 : 7));
 const esUrl = values.es ?? process.env.LOGSHIP_BENCH_ES_URL ?? null;
+// Scenario files read it from the environment.
+if (esUrl) process.env.LOGSHIP_BENCH_ES_URL = esUrl;
 const work = join(tmpdir(), `logship-bench-${process.pid}`);
 await mkdir(work, { recursive: true });
 
@@ -39,6 +43,15 @@ const results = {
   machine: machineInfo(root),
   runs,
   scenarios: {},
+  // The issue asks to compare against the project's previous release when one
+  // is tagged; none is yet, and the report says so.
+  previous_release: (() => {
+    try {
+      return execFileSync('git', ['-C', root, 'describe', '--tags', '--abbrev=0'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return null;
+    }
+  })(),
 };
 const log = (...a) => console.error('[bench]', ...a);
 
@@ -62,19 +75,30 @@ for (const events of sizes) {
   log(`ripgrep over ${sqlite.corpus.bytes} raw bytes`);
   const rg = await runRipgrep(sqlite.corpus.file, runs);
   let es = null;
+  let esDirect = null;
   if (esUrl) {
     log(`elasticsearch: ${events} events`);
+    const prefix = `bench-${events}-${process.pid}`;
     const cfg = join(work, `es-${events}.yaml`);
-    await writeFile(cfg, `store: { type: elasticsearch, url: "${esUrl}", index_prefix: bench-${events}-${process.pid}, replicas: 0 }\n`);
+    await writeFile(cfg, `store: { type: elasticsearch, url: "${esUrl}", index_prefix: ${prefix}, replicas: 0 }\n`);
     es = await runStoreBench({ root, work, events, runs, label: 'elasticsearch', endMs, serverArgs: ['--config', cfg] })
       .catch((err) => ({ error: String(err.message ?? err) }));
+    if (!es.error) {
+      es.ingest.disk_bytes = await esStoreBytes(esUrl, `${prefix}-*`).catch(() => null);
+      es.ingest.disk_per_raw_byte = es.ingest.disk_bytes === null ? null : es.ingest.disk_bytes / sqlite.corpus.bytes;
+      await fetch(`${esUrl}/${prefix}-*`, { method: 'DELETE' }).catch(() => {});
+    }
+    log(`elasticsearch direct bulk: ${events} events`);
+    esDirect = await runEsDirectBulk({ esUrl, file: sqlite.corpus.file, events, rawBytes: sqlite.corpus.bytes })
+      .catch((err) => ({ error: String(err.message ?? err) }));
   }
-  results.stores.push({ events, sqlite: { ingest: sqlite.ingest, queries: sqlite.queries }, ripgrep: rg, elasticsearch: es });
+  results.stores.push({ events, sqlite: { ingest: sqlite.ingest, queries: sqlite.queries }, ripgrep: rg, elasticsearch: es, es_direct_bulk: esDirect });
 }
 
 await mkdir(join(root, 'bench', 'results'), { recursive: true });
 await writeFile(join(root, 'bench', 'results', `${quick ? 'quick' : 'full'}.json`), JSON.stringify(results, null, 2));
 await writeFile(join(root, 'bench', 'chart.svg'), renderChart(results));
+await writeFile(join(root, 'bench', 'chart-ingest.svg'), renderIngestChart(results));
 await writeFile(join(root, 'BENCHMARKS.md'), renderMarkdown(results));
 log('wrote BENCHMARKS.md and bench/chart.svg');
 if (!values.keep) await rm(work, { recursive: true, force: true });

@@ -17,6 +17,19 @@ export function renderChart(results) {
   return barChart({ title: `Query latency, median ms, ${largest.events.toLocaleString('en-US')} events`, unit: 'ms', groups });
 }
 
+/** Ingest rate per system at each corpus size. */
+export function renderIngestChart(results) {
+  const groups = results.stores.map((s) => ({
+    label: `${s.events.toLocaleString('en-US')} events`,
+    bars: [
+      { series: 'logship → SQLite', value: s.sqlite.ingest.events_per_s },
+      ...(s.elasticsearch?.ingest ? [{ series: 'logship → Elasticsearch', value: s.elasticsearch.ingest.events_per_s }] : []),
+      ...(s.es_direct_bulk && !s.es_direct_bulk.error ? [{ series: 'Elasticsearch bulk API directly', value: s.es_direct_bulk.events_per_s }] : []),
+    ],
+  }));
+  return barChart({ title: 'Ingest rate, events/s to committed (higher is better)', unit: 'ev/s', groups });
+}
+
 export function renderMarkdown(results) {
   const m = results.machine;
   const out = [];
@@ -26,7 +39,8 @@ export function renderMarkdown(results) {
   out.push(`- machine: ${m.cpu}, ${m.cores} cores, ${m.memory_gib} GiB; ${m.os}`);
   out.push(`- versions: Node ${m.node}; ${m.sqlite ?? ''}; ${m.ripgrep ?? 'ripgrep not installed'}; logship ${m.git}`);
   out.push(`- each figure: median (min–max) of ${results.runs} runs after one warm-up, unless noted`);
-  out.push('', '![query latency](bench/chart.svg)', '');
+  out.push(`- previous release: ${results.previous_release ? `${results.previous_release} (not yet measured side by side)` : 'none tagged yet, so no release-to-release comparison'}`);
+  out.push('', '![query latency](bench/chart.svg)', '', '![ingest rate](bench/chart-ingest.svg)', '');
 
   for (const [name, sc] of Object.entries(results.scenarios)) {
     out.push(`## ${name}`, '');
@@ -54,7 +68,13 @@ export function renderMarkdown(results) {
       ? `| ${label} | ${n(i.events_per_s)} | ${n(i.seconds)} | ${n(i.server_cores)} | ${n(i.server_peak_rss_mib)} | ${n(i.disk_per_raw_byte)} |`
       : `| ${label} | failed: ${i?.error ?? 'not run'} | | | | |`;
     out.push(row('SQLite (embedded)', s.sqlite.ingest));
-    if (s.elasticsearch) out.push(row('Elasticsearch', s.elasticsearch.ingest ?? s.elasticsearch));
+    if (s.elasticsearch) out.push(row('Elasticsearch (through logship)', s.elasticsearch.ingest ?? s.elasticsearch));
+    if (s.es_direct_bulk) {
+      const d = s.es_direct_bulk;
+      out.push(d.error
+        ? `| Elasticsearch bulk API directly | failed: ${d.error} | | | | |`
+        : `| Elasticsearch bulk API directly (raw lines, dynamic mapping) | ${n(d.events_per_s)} | ${n(d.seconds)} | – | – | ${n(d.disk_per_raw_byte)} |`);
+    }
     out.push(`Raw corpus: ${n(s.sqlite.ingest.raw_bytes / 2 ** 20)} MiB.`, '');
 
     out.push(`## Query latency, ${ev} events`, '');
