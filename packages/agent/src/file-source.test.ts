@@ -207,3 +207,23 @@ test('a copy of an idle file is not mistaken for its rotation; copytruncate of a
   assert.deepEqual(seqs(c.receiver), range(0, 200));
   assert.equal(c.receiver.duplicates, 0);
 });
+
+test('files that share a header line are told apart (and keep their identity across a restart)', async (t) => {
+  const c = await setup(t);
+  const header = '# service log v1\n';
+  const a = join(c.logs, 'app.log.a');
+  const b = join(c.logs, 'app.log.b');
+  writeFileSync(a, header + lines(0, 50));
+  writeFileSync(b, header + lines(50, 100));
+  c.agent = await Agent.start(c.config(), silentLogger);
+  await until(() => c.receiver.events.size === 102, 'both files, each with its header line');
+  appendFileSync(b, lines(100, 110));
+  await until(() => c.receiver.events.size === 112, 'appended to the second file');
+  await c.agent.stop();
+  appendFileSync(a, lines(110, 120));
+  appendFileSync(b, lines(120, 130));
+  c.agent = await Agent.start(c.config(), silentLogger);
+  await until(() => c.receiver.events.size === 132, 'after the restart');
+  assert.deepEqual(seqs(c.receiver).filter((s) => s >= 0), range(0, 130));
+  assert.equal(c.receiver.duplicates, 0);
+});

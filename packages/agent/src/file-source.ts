@@ -32,6 +32,29 @@ import { M, type Metrics } from './metrics.js';
  *   checking the first line still matches) when the file changes.
  */
 const GONE_CHECKPOINT_MS = 3_600_000;
+const COMPARE_BYTES = 4096;
+
+/**
+ * Whether a file begins with the same bytes as a tail's file over the length
+ * both have (up to 4 KiB): true for a copy, false for two files that only
+ * share a header line.
+ */
+async function sameStart(fh: FileHandle, tail: FileTail): Promise<boolean> {
+  const own = tail.fh;
+  let other: FileHandle | null = null;
+  try {
+    other = own ?? (await fsp.open(tail.path, 'r'));
+    const a = Buffer.alloc(COMPARE_BYTES);
+    const b = Buffer.alloc(COMPARE_BYTES);
+    const [ra, rb] = await Promise.all([fh.read(a, 0, COMPARE_BYTES, 0), other.read(b, 0, COMPARE_BYTES, 0)]);
+    const n = Math.min(ra.bytesRead, rb.bytesRead);
+    return a.subarray(0, n).equals(b.subarray(0, n));
+  } catch {
+    return true;
+  } finally {
+    if (other && other !== own) await other.close();
+  }
+}
 const FORGET_DETACHED_MS = 600_000;
 
 export interface FileSourceContext {
@@ -247,14 +270,26 @@ export class FileSource {
         id = inodeIdentity(fst.dev, fst.ino);
       }
       this.incomplete.delete(path);
-      const existing = this.tails.get(id);
-      if (existing) {
-        if (!existing.detached && (existing.isOpen || (await this.stillAt(existing)))) {
-          // Same first line as a file still being read at another inode: a
+      // A file that once shared its first line with another one (see below)
+      // keeps the identity it was given then.
+      const collider = `${id}-${inodeIdentity(fst.dev, fst.ino)}`;
+      if (id.startsWith('c') && this.ctx.checkpoints.get(`${this.name}:${collider}`)) id = collider;
+      let existing = this.tails.get(id);
+      if (existing && !existing.detached && (existing.isOpen || (await this.stillAt(existing)))) {
+        if (await sameStart(fh, existing)) {
+          // Same first bytes as a file still being read at another inode: a
           // copy made by copytruncate before the truncate. Used after it.
           this.copies.set(id, path);
           return;
         }
+        // A different file that merely starts with the same line (a common
+        // header): its own identity, from the first line and its inode.
+        id = collider;
+        existing = this.tails.get(id);
+        if (existing) return;
+        this.ctx.log.info('A file starts with the same line as another; it is told apart by its inode.', { source: this.name, path });
+      }
+      if (existing) {
         // The identity's original is gone or truncated: continue in this copy.
         if (fst.size < existing.offset) return;
         this.copies.delete(id);
@@ -297,7 +332,7 @@ export class FileSource {
     let fh: FileHandle | null = null;
     try {
       fh = await fsp.open(path, 'r');
-      return (await fingerprint(fh)) === tail.id;
+      return (await fingerprint(fh)) === tail.headId;
     } catch {
       return false;
     } finally {

@@ -54,6 +54,15 @@ export class FileTail {
     this.multiline = config.multiline ? new Multiline(config.multiline, (l) => this.emit(l)) : null;
   }
 
+  /**
+   * The first-line checksum this identity starts with (an identity told
+   * apart from a file with the same first line adds `-<inode>` to it).
+   */
+  get headId(): string {
+    const dash = this.id.indexOf('-');
+    return dash < 0 ? this.id : this.id.slice(0, dash);
+  }
+
   /** The content behind the handle is no longer this identity's. */
   get replaced(): boolean {
     return this.headReplaced;
@@ -66,7 +75,7 @@ export class FileTail {
    */
   async headMatches(): Promise<boolean> {
     if (!this.fh || !this.id.startsWith('c')) return !this.headReplaced;
-    return !this.headReplaced && (await fingerprint(this.fh)) === this.id;
+    return !this.headReplaced && (await fingerprint(this.fh)) === this.headId;
   }
 
   get isOpen(): boolean {
@@ -118,7 +127,7 @@ export class FileTail {
         if (bytesRead === 0) break;
         // Checked after the read: if the head still matches now, the bytes
         // just read were this identity's; if not, they may be new content.
-        if (this.id.startsWith('c') && (await fingerprint(fh)) !== this.id) {
+        if (this.id.startsWith('c') && (await fingerprint(fh)) !== this.headId) {
           this.headReplaced = true;
           this.onReplaced(this);
           return;
