@@ -29,6 +29,8 @@ export interface SearchRequest extends TimeRange {
   fields?: string[];
   /** The clock for date math inside the query (`now-1h`), epoch ms. */
   now: number;
+  /** Aborted when the caller gives up (per-query timeout); stores stop work where they can. */
+  signal?: AbortSignal;
 }
 
 export interface Total {
@@ -47,6 +49,7 @@ export interface SearchResult {
 export interface CountRequest extends TimeRange {
   query: QueryNode;
   now: number;
+  signal?: AbortSignal;
 }
 
 export type AggregationSpec =
@@ -59,6 +62,7 @@ export interface AggregateRequest extends TimeRange {
   query: QueryNode;
   agg: AggregationSpec;
   now: number;
+  signal?: AbortSignal;
 }
 
 export type AggregateResult =

@@ -4,12 +4,14 @@ import type { AggregationSpec, LogReader } from '../log-reader.js';
 import { apiErrors } from './api-error.js';
 import { resolveInterval } from './interval.js';
 import type { QueryCompiler } from './query-compiler.js';
+import type { QueryGate } from './query-gate.js';
 import { resolveTimeRange } from './time-range.js';
 
 export interface AggregateRouteOptions {
   reader: LogReader;
   now: () => number;
   compile: QueryCompiler;
+  gate: QueryGate;
   defaultFrom: string;
   maxTermsSize: number;
 }
@@ -52,7 +54,7 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
     const query = opts.compile(p.q ?? '');
     const range = resolveTimeRange(p.from, p.to, now, opts.defaultFrom);
     const agg = toSpec(p, range.to - range.from, opts.maxTermsSize);
-    const result = await opts.reader.aggregate({ query, ...range, agg, now });
+    const result = await opts.gate.run((signal) => opts.reader.aggregate({ query, ...range, agg, now, signal }));
     return { ...result, took_ms: Math.round((performance.now() - started) * 100) / 100 };
   };
   const config = { scope: 'read' as const };

@@ -20,6 +20,23 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Every code the query API answers with, and its HTTP status (null: sent as
+ * an `event: error` inside a tail stream). docs/ERRORS.md lists exactly these;
+ * api-error.test.ts checks both ways.
+ */
+export const API_ERROR_CODES = Object.freeze({
+  LS_API_BAD_REQUEST: 400,
+  LS_API_BAD_TIME: 400,
+  LS_API_BAD_RANGE: 400,
+  LS_API_UNKNOWN_SAVED_QUERY: 404,
+  LS_API_TOO_MANY_QUERIES: 503,
+  LS_API_QUERY_TIMEOUT: 503,
+  LS_API_TOO_MANY_STREAMS: 503,
+  LS_API_TAIL_TOO_SLOW: null,
+  LS_API_INTERNAL: 500,
+} as const);
+
 export const apiErrors = {
   badTime: (param: string, value: string, reason: string) =>
     new ApiError('LS_API_BAD_TIME', 400, `"${param}" is not a date or date math expression (${value}): ${reason}`, { param, value }),
@@ -28,4 +45,12 @@ export const apiErrors = {
   unknownSavedQuery: (name: string) =>
     new ApiError('LS_API_UNKNOWN_SAVED_QUERY', 404, `no saved query named "${name}"`, { name }),
   badRequest: (message: string) => new ApiError('LS_API_BAD_REQUEST', 400, message),
+  tooManyQueries: (limit: number) =>
+    new ApiError('LS_API_TOO_MANY_QUERIES', 503, `more than ${limit} queries are running or waiting; retry shortly`, { retry_after_s: 1 }),
+  queryTimeout: (timeoutMs: number) =>
+    new ApiError('LS_API_QUERY_TIMEOUT', 503, `the query did not finish within ${timeoutMs} ms; narrow the time range or the query`, { timeout_ms: timeoutMs }),
+  tooManyStreams: (limit: number) =>
+    new ApiError('LS_API_TOO_MANY_STREAMS', 503, `at most ${limit} tail streams are open at once`, { retry_after_s: 5 }),
+  tailTooSlow: () => ({ code: 'LS_API_TAIL_TOO_SLOW', message: 'client too slow; reconnect with Last-Event-ID' }),
+  internal: () => ({ error: { code: 'LS_API_INTERNAL', message: 'internal error; see the server log' } }),
 } as const;

@@ -11,12 +11,13 @@
  */
 import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { LogReader } from '../log-reader.js';
-import { ApiError } from './api-error.js';
+import { ApiError, apiErrors } from './api-error.js';
 import { registerAggregateRoute } from './aggregate-route.js';
 import { makeQueryCompiler } from './query-compiler.js';
 import { registerSavedQueryRoutes } from './saved-query-routes.js';
 import { BUILTIN_SAVED_QUERIES } from './saved-queries.js';
 import { registerSearchRoute } from './search-route.js';
+import { QueryGate } from './query-gate.js';
 import type { LiveFeed } from './live-feed.js';
 import { registerTailRoute } from './tail-route.js';
 
@@ -33,6 +34,11 @@ export interface QueryApiOptions {
   /** Newly committed events, for /api/v1/tail; without it the route is absent. */
   feed?: LiveFeed;
   tailHeartbeatMs?: number;
+  /** Searches and aggregations running at once (default 4), and waiting (default 64). */
+  maxConcurrentQueries?: number;
+  maxQueuedQueries?: number;
+  /** Per-query deadline in ms, queueing included (default 30 000): then 503 LS_API_QUERY_TIMEOUT. */
+  queryTimeoutMs?: number;
 }
 
 export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, opts) => {
@@ -41,12 +47,17 @@ export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, o
   const compile = makeQueryCompiler(saved);
   const defaultFrom = opts.defaultFrom ?? 'now-15m';
   app.setErrorHandler(queryErrorHandler);
+  const gate = new QueryGate({
+    maxConcurrent: opts.maxConcurrentQueries ?? 4,
+    maxQueued: opts.maxQueuedQueries ?? 64,
+    timeoutMs: opts.queryTimeoutMs ?? 30_000,
+  });
   registerSearchRoute(app, {
-    reader: opts.reader, now, compile, defaultFrom,
+    reader: opts.reader, now, compile, defaultFrom, gate,
     defaultLimit: opts.defaultLimit ?? 100,
     maxLimit: opts.maxLimit ?? 10_000,
   });
-  registerAggregateRoute(app, { reader: opts.reader, now, compile, defaultFrom, maxTermsSize: 1000 });
+  registerAggregateRoute(app, { reader: opts.reader, now, compile, defaultFrom, gate, maxTermsSize: 1000 });
   registerSavedQueryRoutes(app, { saved });
   if (opts.feed) {
     registerTailRoute(app, {
@@ -67,6 +78,8 @@ const QUERY_ERROR_FIELDS = ['offset', 'line', 'column', 'expected', 'found', 'ca
 
 export function queryErrorHandler(this: FastifyInstance, err: FastifyError | Error, _req: unknown, reply: import('fastify').FastifyReply): void {
   if (err instanceof ApiError) {
+    const retry = err.details.retry_after_s;
+    if (typeof retry === 'number') void reply.header('retry-after', String(retry));
     void reply.status(err.statusCode).send(err.toJSON());
     return;
   }
@@ -81,7 +94,7 @@ export function queryErrorHandler(this: FastifyInstance, err: FastifyError | Err
     return;
   }
   if ('validation' in err && err.validation) {
-    void reply.status(400).send({ error: { code: 'LS_API_BAD_REQUEST', message: err.message } });
+    void reply.status(400).send(apiErrors.badRequest(err.message).toJSON());
     return;
   }
   if (typeof coded.code === 'string' && coded.code.startsWith('LS_') && typeof coded.statusCode === 'number') {
@@ -89,5 +102,5 @@ export function queryErrorHandler(this: FastifyInstance, err: FastifyError | Err
     return;
   }
   this.log.error({ err }, 'query API request failed');
-  void reply.status(500).send({ error: { code: 'LS_API_INTERNAL', message: 'internal error; see the server log' } });
+  void reply.status(500).send(apiErrors.internal());
 }

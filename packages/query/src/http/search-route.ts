@@ -3,11 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import type { LogReader, SortOrder } from '../log-reader.js';
 import { resolveTimeRange } from './time-range.js';
 import type { QueryCompiler } from './query-compiler.js';
+import type { QueryGate } from './query-gate.js';
 
 export interface SearchRouteOptions {
   reader: LogReader;
   now: () => number;
   compile: QueryCompiler;
+  gate: QueryGate;
   defaultLimit: number;
   maxLimit: number;
   defaultFrom: string;
@@ -65,7 +67,7 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
     const fields = typeof params.fields === 'string'
       ? params.fields.split(',').map((f) => f.trim()).filter(Boolean)
       : params.fields;
-    const result = await opts.reader.search({
+    const result = await opts.gate.run((signal) => opts.reader.search({
       query,
       ...range,
       limit: Math.min(params.limit ?? opts.defaultLimit, opts.maxLimit),
@@ -73,7 +75,8 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
       cursor: params.cursor ?? null,
       ...(fields && fields.length > 0 ? { fields } : {}),
       now,
-    });
+      signal,
+    }));
     return {
       hits: result.hits,
       total: result.total,

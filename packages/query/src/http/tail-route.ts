@@ -70,10 +70,7 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     const query = opts.compile(req.query.q ?? '');
     const matches = compileMatcher(query, { now: opts.now() });
     if (open >= opts.maxStreams) {
-      void reply.status(503).header('retry-after', '5').send({
-        error: { code: 'LS_API_TOO_MANY_STREAMS', message: `at most ${opts.maxStreams} tail streams are open at once` },
-      });
-      return reply;
+      throw apiErrors.tooManyStreams(opts.maxStreams);
     }
     const lastId = req.query.after ?? (req.headers['last-event-id'] as string | undefined);
     const position = lastId ? parsePosition(lastId) : null;
@@ -105,7 +102,7 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     const unsubscribe = opts.feed.subscribe((events) => {
       for (const ev of events) if (matches(ev)) queue.push(ev);
       if (queue.length > opts.maxQueue) {
-        res.write(`event: error\ndata: ${JSON.stringify({ code: 'LS_API_TAIL_TOO_SLOW', message: 'client too slow; reconnect with Last-Event-ID' })}\n\n`);
+        res.write(`event: error\ndata: ${JSON.stringify(apiErrors.tailTooSlow())}\n\n`);
         close();
         return;
       }
