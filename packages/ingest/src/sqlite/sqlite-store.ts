@@ -28,14 +28,14 @@ import type {
   SortOrder,
 } from '@logship/query';
 import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteResult } from '../log-store.js';
-import { isStoreError, storeError } from '../store-contract/store-error.js';
-import { DAY_MS, type RetentionConfig } from '../retention/retention-config.js';
+import { storeError } from '../store-contract/store-error.js';
+import type { RetentionConfig } from '../retention/retention-config.js';
 import { createRetentionPolicy, type ClassMatcherFactory, type RetentionPolicy } from '../retention/retention-policy.js';
-import { checkEvent, eventToRow, type EventRow, type StoredRow } from './event-row.js';
-import type { PartitionDb } from './partition-db.js';
+import type { StoredRow } from './event-row.js';
 import { PartitionPool, type PartitionHandle } from './partition-pool.js';
+import { BatchWriter } from './batch-writer.js';
 import { WriterThread, type WriterThreadOptions } from './writer-thread.js';
-import { dayEndMs, dayStartMs, parsePartitionFileName, partitionFileName, utcDay, type PartitionKey } from './partition-name.js';
+import { dayEndMs, dayStartMs, parsePartitionFileName, utcDay, type PartitionKey } from './partition-name.js';
 import { compareKeys, decodeCursor, encodeCursor } from './search-cursor.js';
 import { compileSql } from './compile-sql.js';
 import { aggregatePartitions } from './sqlite-aggregate.js';
@@ -65,22 +65,6 @@ export const MIN_FREE_BYTES = 64 * 1024 * 1024;
 /** Totals stop being counted exactly past this many hits (relation 'gte'). */
 export const TOTAL_COUNT_LIMIT = 10_000;
 
-/**
- * SQLite failures while writing (disk full, I/O error, a locked file) become
- * LS_STORE_WRITE_FAILED with the driver error as cause; store errors pass.
- */
-function asWriteError(err: unknown): unknown {
-  if (isStoreError(err)) return err;
-  return storeError('LS_STORE_WRITE_FAILED', err instanceof Error ? err.message : String(err), err);
-}
-
-interface PendingWrite {
-  events: LogEvent[];
-  now: number;
-  resolve: (result: WriteResult) => void;
-  reject: (err: unknown) => void;
-}
-
 type Open = PartitionHandle;
 
 export class SqliteStore implements LogStore {
@@ -93,9 +77,7 @@ export class SqliteStore implements LogStore {
   /** Known partitions by file name (the pool's map). */
   private readonly open: Map<string, Open>;
   private closed = false;
-  private pending: PendingWrite[] = [];
-  /** Partitions with a transaction open during a group commit. */
-  private batch: Set<PartitionDb> | null = null;
+  private readonly writes: BatchWriter;
   private readonly writerOptions: WriterThreadOptions | null;
   private writer: WriterThread | null = null;
 
@@ -103,7 +85,7 @@ export class SqliteStore implements LogStore {
     this.dir = path.join(opts.dataDir, 'sqlite');
     this.pool = new PartitionPool(this.dir, (h) => {
       const db = h.current;
-      return db !== null && this.batch !== null && this.batch.has(db);
+      return db !== null && this.writes.holds(db);
     });
     this.open = this.pool.known;
     this.clock = opts.now ?? Date.now;
@@ -112,6 +94,12 @@ export class SqliteStore implements LogStore {
       .digest('base64url')
       .slice(0, 16);
     this.policy = createRetentionPolicy(opts.retention, opts.classMatcher ?? matcherFor(this.clock));
+    this.writes = new BatchWriter({
+      pool: this.pool,
+      policy: this.policy,
+      classFingerprint: this.classFingerprint,
+      refresh: () => this.refresh(),
+    });
     if (opts.writerThread && opts.classMatcher) {
       throw storeError('LS_STORE_BAD_REQUEST', 'a custom class matcher cannot be used with a writer thread');
     }
@@ -142,128 +130,13 @@ export class SqliteStore implements LogStore {
   }
 
   /**
-   * Group commit: writes arriving in the same turn of the event loop (several
-   * HTTP requests in flight) are applied together, in one transaction per
-   * partition, so they share one fsync per partition. Each caller still
-   * gets its own result, and only once everything is committed.
+   * Group commit (batch-writer.ts), on the writer thread when there is one.
    */
   async write(events: LogEvent[], now?: number): Promise<WriteResult> {
     this.assertOpen();
-    if (this.writer) return this.writer.write(events, now ?? this.clock());
-    return new Promise<WriteResult>((resolve, reject) => {
-      this.pending.push({ events, now: now ?? this.clock(), resolve, reject });
-      if (this.pending.length === 1) setImmediate(() => this.flush());
-    });
-  }
-
-  private flush(): void {
-    const writes = this.pending.splice(0);
-    if (writes.length === 0) return;
-    const batch = new Set<PartitionDb>();
-    const done: { write: PendingWrite; result: WriteResult }[] = [];
-    try {
-      this.refresh();
-    } catch (err) {
-      for (const w of writes) w.reject(asWriteError(err));
-      return;
-    }
-    this.batch = batch;
-    for (const write of writes) {
-      try {
-        done.push({ write, result: this.apply(write.events, write.now) });
-      } catch (err) {
-        // Its rows may sit in the open transactions and be committed with
-        // the others; a retry finds them as duplicates.
-        write.reject(asWriteError(err));
-      }
-    }
-    this.batch = null;
-    let failure: unknown = null;
-    for (const db of batch) {
-      try {
-        if (failure === null) db.commit();
-        else db.rollback();
-      } catch (err) {
-        failure = err;
-        db.rollback();
-      }
-    }
-    // A batch may have held more partitions open than the pool allows.
-    this.pool.trim();
-    for (const { write, result } of done) {
-      if (failure === null) write.resolve(result);
-      else write.reject(asWriteError(failure));
-    }
-  }
-
-  private apply(events: LogEvent[], at: number): WriteResult {
-    const result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
-    const groups = new Map<string, { key: PartitionKey; rows: EventRow[] }>();
-    const seen = new Set<string>();
-    events.forEach((event, index) => {
-      const check = checkEvent(event);
-      if (!check.ok) {
-        result.errors.push({ index, reason: check.reason });
-        return;
-      }
-      const className = this.policy.classify(event);
-      if (check.ts < this.policy.cutoff(className, at)) {
-        result.expired++;
-        return;
-      }
-      if (seen.has(check.eid)) {
-        result.duplicates++;
-        return;
-      }
-      seen.add(check.eid);
-      const key = { day: utcDay(check.ts), className };
-      const name = partitionFileName(key);
-      let group = groups.get(name);
-      if (!group) groups.set(name, (group = { key, rows: [] }));
-      group.rows.push(eventToRow(event, check.ts, check.eid));
-    });
-    for (const [name, group] of groups) {
-      const fresh = this.dropKnownElsewhere(name, group.key, group.rows);
-      result.duplicates += group.rows.length - fresh.length;
-      if (fresh.length === 0) continue;
-      const db = this.pool.get(group.key).open(true);
-      if (this.batch && !this.batch.has(db)) {
-        db.begin();
-        this.batch.add(db);
-      }
-      db.noteClassFingerprint(this.classFingerprint);
-      const stored = db.insert(fresh);
-      result.stored += stored;
-      result.duplicates += fresh.length - stored;
-    }
-    return result;
-  }
-
-  /**
-   * An event's partition follows from its timestamp and class, so a retried
-   * event normally lands where its first copy is and the UNIQUE index drops
-   * it. Two things break that reasoning, and only those partitions are
-   * probed (one or two per event, not every neighbour: probes cost as much
-   * as inserts):
-   *   - lines without a time of their own are stamped with the receive time,
-   *     so a retry after UTC midnight lands one day later: the same class's
-   *     partition of the previous day is checked;
-   *   - a changed retention class list can classify the retry differently:
-   *     other classes' partitions of the same and previous day are checked
-   *     unless they were written with exactly the current class list.
-   */
-  private dropKnownElsewhere(name: string, key: PartitionKey, rows: EventRow[]): EventRow[] {
-    const previous = utcDay(dayStartMs(key.day) - DAY_MS);
-    const known = new Set<string>();
-    let ids: string[] | null = null;
-    for (const p of this.open.values()) {
-      if (p.name === name || (p.key.day !== key.day && p.key.day !== previous)) continue;
-      const sameClassDayBefore = p.key.className === key.className;
-      if (!sameClassDayBefore && p.db.classifiedOnlyWith(this.classFingerprint)) continue;
-      ids ??= rows.map((r) => r.eid);
-      for (const id of p.db.existingIds(ids)) known.add(id);
-    }
-    return known.size === 0 ? rows : rows.filter((r) => !known.has(r.eid));
+    const at = now ?? this.clock();
+    if (this.writer) return this.writer.write(events, at);
+    return this.writes.write(events, at);
   }
 
   async search(req: SearchRequest): Promise<SearchResult> {
@@ -429,7 +302,7 @@ export class SqliteStore implements LogStore {
   async close(): Promise<void> {
     if (this.closed) return;
     // Writes already accepted are committed (and answered) before closing.
-    this.flush();
+    this.writes.flush();
     this.closed = true;
     if (this.writer) await this.writer.close();
     this.pool.closeAll();

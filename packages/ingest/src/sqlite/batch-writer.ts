@@ -1,0 +1,178 @@
+/**
+ * The write path of the SQLite store, run on whichever thread writes:
+ *
+ *   write(batch) ─► queue ─(next turn)─► flush: for every queued batch:
+ *     check + classify ─► expired? ─► group by (day, class) ─► dedupe ─►
+ *     insert into the partition's open transaction
+ *   ─► commit each touched partition (one fsync each) ─► answer every batch
+ *
+ * Group commit: writes arriving in the same turn of the event loop (several
+ * HTTP requests in flight) share one transaction and one fsync per
+ * partition; each caller still gets its own result, and only once everything
+ * is committed.
+ */
+import type { LogEvent } from '@logship/query';
+import type { WriteResult } from '../log-store.js';
+import { DAY_MS } from '../retention/retention-config.js';
+import type { RetentionPolicy } from '../retention/retention-policy.js';
+import { isStoreError, storeError } from '../store-contract/store-error.js';
+import { checkEvent, eventToRow, type EventRow } from './event-row.js';
+import type { PartitionDb } from './partition-db.js';
+import { dayStartMs, partitionFileName, utcDay, type PartitionKey } from './partition-name.js';
+import type { PartitionPool } from './partition-pool.js';
+
+/**
+ * SQLite failures while writing (disk full, I/O error, a locked file) become
+ * LS_STORE_WRITE_FAILED with the driver error as cause; store errors pass.
+ */
+function asWriteError(err: unknown): unknown {
+  if (isStoreError(err)) return err;
+  return storeError('LS_STORE_WRITE_FAILED', err instanceof Error ? err.message : String(err), err);
+}
+
+interface PendingWrite {
+  events: LogEvent[];
+  now: number;
+  resolve: (result: WriteResult) => void;
+  reject: (err: unknown) => void;
+}
+
+export interface BatchWriterDeps {
+  pool: PartitionPool;
+  policy: RetentionPolicy;
+  /** Identifies the class list (names and queries) events are classified with. */
+  classFingerprint: string;
+  /** Re-reads the partition folder. */
+  refresh: () => void;
+}
+
+export class BatchWriter {
+  private pending: PendingWrite[] = [];
+  /** Partitions with a transaction open during a group commit. */
+  private batch: Set<PartitionDb> | null = null;
+
+  constructor(private readonly deps: BatchWriterDeps) {}
+
+  /** True while `db` holds this writer's uncommitted transaction. */
+  holds(db: PartitionDb): boolean {
+    return this.batch !== null && this.batch.has(db);
+  }
+
+  write(events: LogEvent[], now: number): Promise<WriteResult> {
+    return new Promise<WriteResult>((resolve, reject) => {
+      this.pending.push({ events, now, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  /** Applies and commits every queued write now (also called by close()). */
+  flush(): void {
+    const writes = this.pending.splice(0);
+    if (writes.length === 0) return;
+    const batch = new Set<PartitionDb>();
+    const done: { write: PendingWrite; result: WriteResult }[] = [];
+    try {
+      this.deps.refresh();
+    } catch (err) {
+      for (const w of writes) w.reject(asWriteError(err));
+      return;
+    }
+    this.batch = batch;
+    for (const write of writes) {
+      try {
+        done.push({ write, result: this.apply(write.events, write.now) });
+      } catch (err) {
+        // Its rows may sit in the open transactions and be committed with
+        // the others; a retry finds them as duplicates.
+        write.reject(asWriteError(err));
+      }
+    }
+    this.batch = null;
+    let failure: unknown = null;
+    for (const db of batch) {
+      try {
+        if (failure === null) db.commit();
+        else db.rollback();
+      } catch (err) {
+        failure = err;
+        db.rollback();
+      }
+    }
+    // A batch may have held more partitions open than the pool allows.
+    this.deps.pool.trim();
+    for (const { write, result } of done) {
+      if (failure === null) write.resolve(result);
+      else write.reject(asWriteError(failure));
+    }
+  }
+
+  private apply(events: LogEvent[], at: number): WriteResult {
+    const result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
+    const groups = new Map<string, { key: PartitionKey; rows: EventRow[] }>();
+    const seen = new Set<string>();
+    events.forEach((event, index) => {
+      const check = checkEvent(event);
+      if (!check.ok) {
+        result.errors.push({ index, reason: check.reason });
+        return;
+      }
+      const className = this.deps.policy.classify(event);
+      if (check.ts < this.deps.policy.cutoff(className, at)) {
+        result.expired++;
+        return;
+      }
+      if (seen.has(check.eid)) {
+        result.duplicates++;
+        return;
+      }
+      seen.add(check.eid);
+      const key = { day: utcDay(check.ts), className };
+      const name = partitionFileName(key);
+      let group = groups.get(name);
+      if (!group) groups.set(name, (group = { key, rows: [] }));
+      group.rows.push(eventToRow(event, check.ts, check.eid));
+    });
+    for (const [name, group] of groups) {
+      const fresh = this.dropKnownElsewhere(name, group.key, group.rows);
+      result.duplicates += group.rows.length - fresh.length;
+      if (fresh.length === 0) continue;
+      const db = this.deps.pool.get(group.key).open(true);
+      if (this.batch && !this.batch.has(db)) {
+        db.begin();
+        this.batch.add(db);
+      }
+      db.noteClassFingerprint(this.deps.classFingerprint);
+      const stored = db.insert(fresh);
+      result.stored += stored;
+      result.duplicates += fresh.length - stored;
+    }
+    return result;
+  }
+
+  /**
+   * An event's partition follows from its timestamp and class, so a retried
+   * event normally lands where its first copy is and the UNIQUE index drops
+   * it. Two things break that reasoning, and only those partitions are
+   * probed (one or two per event, not every neighbour: probes cost as much
+   * as inserts):
+   *   - lines without a time of their own are stamped with the receive time,
+   *     so a retry after UTC midnight lands one day later: the same class's
+   *     partition of the previous day is checked;
+   *   - a changed retention class list can classify the retry differently:
+   *     other classes' partitions of the same and previous day are checked
+   *     unless they were written with exactly the current class list.
+   */
+  private dropKnownElsewhere(name: string, key: PartitionKey, rows: EventRow[]): EventRow[] {
+    const previous = utcDay(dayStartMs(key.day) - DAY_MS);
+    const known = new Set<string>();
+    let ids: string[] | null = null;
+    for (const p of this.deps.pool.known.values()) {
+      if (p.name === name || (p.key.day !== key.day && p.key.day !== previous)) continue;
+      const sameClassDayBefore = p.key.className === key.className;
+      if (!sameClassDayBefore && p.db.classifiedOnlyWith(this.deps.classFingerprint)) continue;
+      ids ??= rows.map((r) => r.eid);
+      for (const id of p.db.existingIds(ids)) known.add(id);
+    }
+    return known.size === 0 ? rows : rows.filter((r) => !known.has(r.eid));
+  }
+}
