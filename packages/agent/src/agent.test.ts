@@ -95,6 +95,17 @@ test('stopping while a full spool blocks reading does not hang, and nothing is l
   assert.deepEqual(seqs(c.receiver), range(3000));
 });
 
+test('a batch refused as too large (413) is split and sent again, not dropped', async (t) => {
+  const c = await setup(t);
+  c.receiver.maxBodyBytes = 1500;
+  writeFileSync(c.file, Array.from({ length: 200 }, (_, i) => `event seq=${i} ${Math.random().toString(36).repeat(6)}\n`).join(''));
+  c.agent = await Agent.start(c.config({ batch: { max_events: 200, max_age_ms: 50 } }), silentLogger);
+  await until(() => c.receiver.events.size === 200, '200 events');
+  assert.ok(c.receiver.failedRequests > 0, 'some bodies were refused as too large');
+  assert.equal(c.agent.metrics.get('batches_rejected_total'), 0);
+  assert.deepEqual(seqs(c.receiver), range(200));
+});
+
 test('drop_oldest drops whole spooled batches at the cap and counts their events', async (t) => {
   const c = await setup(t);
   c.receiver.failure = { status: 503 };

@@ -1,3 +1,5 @@
+import { promisify } from 'node:util';
+import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
 import { Backoff, parseRetryAfter, sleep } from './backoff.js';
 import { agentError } from './errors.js';
 import type { Logger } from './log.js';
@@ -16,8 +18,9 @@ import type { Spool, SpoolEntry } from './spool.js';
  *   which an operator fixes, and dropping every batch meanwhile would lose
  *   all logs. Retried with exponential backoff and jitter, honouring
  *   Retry-After.
- * - Rejected (permanent): 400, 413, 415, 422 and other 4xx, which say the
- *   batch itself is unacceptable. Retrying cannot help and would stall every
+ * - Too large (413): the batch is split in halves and sent again.
+ * - Rejected (permanent): 400, 415, 422 and other 4xx (and 413 for a single
+ *   event), which say the batch itself is unacceptable. Retrying cannot help and would stall every
  *   later batch, so the batch is logged loudly (with the answer), counted,
  *   and dropped; its positions are checkpointed.
  */
@@ -40,6 +43,8 @@ export type Outcome =
   | { kind: 'rejected'; status: number; reason: string };
 
 const RETRYABLE = new Set([401, 403, 404, 408, 429]);
+const gzip = promisify(gzipCb);
+const gunzip = promisify(gunzipCb);
 
 export async function postBatch(server: ServerOptions, body: Buffer, signal?: AbortSignal): Promise<Outcome> {
   const headers: Record<string, string> = {
@@ -134,6 +139,23 @@ export class Shipper {
       }
       if (this.backoff.attempts > 0) this.log.info('Ingest is reachable again.', { after_attempts: this.backoff.attempts });
       this.backoff.reset();
+      if (outcome.kind === 'rejected' && outcome.status === 413 && entry.count > 1) {
+        // Too large for the server's limit: halve it rather than drop it. The
+        // first half carries no positions; the second carries the batch's, so
+        // checkpoints still only move once everything is acknowledged.
+        const lines = (await gunzip(body)).toString('utf8').split('\n').filter((l) => l.length > 0);
+        const mid = Math.ceil(lines.length / 2);
+        const halves = [lines.slice(0, mid), lines.slice(mid)];
+        const parts = await Promise.all(halves.map(async (h, k) => ({
+          body: await gzip(h.join('\n') + '\n', { level: 3 }),
+          count: h.length,
+          positions: k === 0 ? {} : entry.positions,
+          sources: k === 0 ? {} : entry.sources,
+        })));
+        this.log.warn('Ingest refused a batch as too large (HTTP 413); it is sent again in two halves.', { events: entry.count });
+        await this.spool.splitHead(entry, parts);
+        continue;
+      }
       if (outcome.kind === 'rejected') {
         const e = agentError('LS_AGENT_INGEST_REJECTED', entry.count, outcome.status, outcome.reason);
         this.log.error(e.message, { code: e.code });

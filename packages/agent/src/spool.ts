@@ -17,6 +17,8 @@ import { syncDir } from './checkpoint-store.js';
  */
 export interface SpoolEntry {
   readonly seq: number;
+  /** Set on the halves of a split batch (`-1`, `-2`, `-1-2`…): keeps file names in order. */
+  readonly part?: string;
   readonly count: number;
   readonly positions: Record<string, Position>;
   /** Source name → number of its events in the batch. */
@@ -62,7 +64,7 @@ export class Spool {
   static async open(dir: string, options: SpoolOptions, log: Logger, onDrop: (entry: SpoolEntry) => void): Promise<Spool> {
     await fsp.mkdir(dir, { recursive: true });
     const spool = new Spool(dir, options, log, onDrop);
-    const names = (await fsp.readdir(dir)).filter((n) => /^\d{16}\.batch$/.test(n)).sort();
+    const names = (await fsp.readdir(dir)).filter((n) => /^\d{16}(-\d+)*\.batch$/.test(n)).sort();
     for (const name of names) {
       const file = join(dir, name);
       try {
@@ -72,7 +74,8 @@ export class Spool {
         const header = JSON.parse(data.subarray(0, nl).toString('utf8')) as Header;
         if (header.v !== 1 || typeof header.positions !== 'object' || !Number.isInteger(header.count)) throw new Error('bad header');
         const seq = Number(name.slice(0, 16));
-        spool.entries.push({ seq, count: header.count, positions: header.positions, sources: header.sources ?? {}, body: null, file, size: data.length });
+        const part = name.slice(16, -'.batch'.length);
+        spool.entries.push({ seq, ...(part ? { part } : {}), count: header.count, positions: header.positions, sources: header.sources ?? {}, body: null, file, size: data.length });
         spool.diskBytesValue += data.length;
         spool.seq = Math.max(spool.seq, seq + 1);
       } catch (err) {
@@ -185,6 +188,22 @@ export class Spool {
     return data.subarray(data.indexOf(10) + 1);
   }
 
+  /**
+   * Replaces the batch at the head with smaller ones (ingest said 413), kept
+   * in memory and delivered first, in order.
+   */
+  async splitHead(entry: SpoolEntry, parts: Array<{ body: Buffer; count: number; positions: Record<string, Position>; sources: Record<string, number> }>): Promise<void> {
+    const i = this.entries.indexOf(entry);
+    if (i < 0) return;
+    this.entries.splice(i, 1, ...parts.map((p, k): SpoolEntry => ({
+      seq: entry.seq, part: `${entry.part ?? ''}-${k + 1}`, count: p.count, positions: p.positions, sources: p.sources,
+      body: p.body, file: null, size: p.body.length,
+    })));
+    if (this.inFlight === entry) this.inFlight = null;
+    await this.deleteFile(entry);
+    this.wake();
+  }
+
   /** Removes a delivered (or permanently rejected) batch. */
   async remove(entry: SpoolEntry): Promise<void> {
     const i = this.entries.indexOf(entry);
@@ -202,7 +221,7 @@ export class Spool {
     for (const e of this.entries) {
       if (e.file !== null || e.body === null) continue;
       const header = Buffer.from(JSON.stringify({ v: 1, count: e.count, positions: e.positions, sources: e.sources } satisfies Header) + '\n');
-      const file = join(this.dir, `${String(e.seq).padStart(16, '0')}.batch`);
+      const file = join(this.dir, `${String(e.seq).padStart(16, '0')}${e.part ?? ''}.batch`);
       await fsp.writeFile(`${file}.tmp`, Buffer.concat([header, e.body]));
       await fsp.rename(`${file}.tmp`, file);
       e.file = file;

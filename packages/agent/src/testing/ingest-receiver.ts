@@ -25,6 +25,8 @@ export class IngestReceiver {
   failure: FailureMode = null;
   lastAuthorization: string | undefined;
   lastEncoding: string | undefined;
+  /** Answers 413 to bodies (as sent) larger than this. */
+  maxBodyBytes = Infinity;
   private server: Server | null = null;
   port = 0;
 
@@ -59,6 +61,11 @@ export class IngestReceiver {
           const headers: Record<string, string> = {};
           if (this.failure.retryAfterS !== undefined) headers['retry-after'] = String(this.failure.retryAfterS);
           res.writeHead(this.failure.status, headers).end('{"error":"test failure"}');
+          return;
+        }
+        if (Buffer.concat(chunks).length > this.maxBodyBytes) {
+          this.failedRequests++;
+          res.writeHead(413).end('{"code":"LS_INGEST_BODY_TOO_LARGE"}');
           return;
         }
         this.lastAuthorization = req.headers.authorization;
