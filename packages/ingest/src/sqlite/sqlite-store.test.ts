@@ -261,3 +261,20 @@ test('partition stats follow writes from either thread', async () => {
     }
   });
 });
+
+test('when the writer thread dies, writes fail with LS_STORE_WRITE_FAILED and health says why', async () => {
+  await withDir(async (dir) => {
+    const store = await open(dir);
+    await store.write([event('a', NOW)]);
+    // Kill the real worker thread, as a crash would.
+    const writer = (store as unknown as { writer: { worker: { terminate(): Promise<number> } } }).writer;
+    await writer.worker.terminate();
+    await assert.rejects(store.write([event('b', NOW)]), (err) => isStoreError(err, 'LS_STORE_WRITE_FAILED'));
+    const health = await store.health();
+    assert.equal(health.ok, false);
+    assert.match(health.reason ?? '', /writer thread/);
+    // Reads still work on this thread.
+    assert.equal(await store.count(everything), 1);
+    await store.close();
+  });
+});
