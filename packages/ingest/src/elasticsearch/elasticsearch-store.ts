@@ -21,14 +21,14 @@ import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteRes
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { createRetentionPolicy, type RetentionPolicy } from '../retention/retention-policy.js';
 import { storeError } from '../store-contract/store-error.js';
-import { bulkWrite, DEFAULT_RETRY, type BulkItem, type RetryPolicy } from './bulk-writer.js';
+import { bulkWrite, DEFAULT_RETRY, type BulkItem, type BulkOutcome, type RetryPolicy } from './bulk-writer.js';
 import { compileDsl, type EsQuery } from './compile-dsl.js';
 import { aggregate } from './es-aggregate.js';
 import { isEsError } from './es-error.js';
 import { dropExpired, listPartitions } from './es-retention.js';
 import { countMatching, searchPage } from './es-search.js';
 import { eventToDocument } from './event-document.js';
-import { indexName, indexPattern } from './index-name.js';
+import { indexName, indexPattern, indexPatternFor } from './index-name.js';
 import { asStoreFailure } from './transport-error.js';
 import { timeRangeFilter, visibilityFilter } from './visibility-filter.js';
 
@@ -49,6 +49,13 @@ export interface ElasticsearchStoreConfig {
 
 /** Events per _bulk request. */
 const BULK_CHUNK = 2000;
+/**
+ * _bulk requests of one write in flight at once. Each waits for the refresh
+ * that makes its own events searchable (refresh=wait_for); sent together,
+ * the chunks of a write wait for the same refresh instead of one refresh
+ * interval each, one after the other.
+ */
+const BULK_PARALLEL = 4;
 
 /** Elasticsearch's limit on `_id`. */
 const MAX_ID_BYTES = 512;
@@ -130,12 +137,22 @@ export class ElasticsearchStore implements LogStore {
     });
     if (items.length > 0) await this.templateReady();
     // Bounded requests (a few MB each) however large the batch, far below
-    // http.max_content_length and kind to the cluster's indexing queue.
-    for (let i = 0; i < items.length; i += BULK_CHUNK) {
-      const outcome = await bulkWrite(this.client, items.slice(i, i + BULK_CHUNK), this.retry);
-      result.stored += outcome.stored;
-      result.duplicates += outcome.duplicates;
-      result.errors.push(...outcome.errors);
+    // http.max_content_length and kind to the cluster's indexing queue; up
+    // to BULK_PARALLEL of them at once, so a write waits about one refresh,
+    // not one per chunk. Every chunk still resolves only once its stored
+    // events are durable (translog fsync) and searchable (wait_for).
+    const chunks: BulkItem[][] = [];
+    for (let i = 0; i < items.length; i += BULK_CHUNK) chunks.push(items.slice(i, i + BULK_CHUNK));
+    for (let i = 0; i < chunks.length; i += BULK_PARALLEL) {
+      // allSettled: a failing chunk fails the write only once its siblings are done.
+      const settled = await Promise.allSettled(chunks.slice(i, i + BULK_PARALLEL).map((chunk) => bulkWrite(this.client, chunk, this.retry)));
+      for (const s of settled) if (s.status === 'rejected') throw s.reason;
+      for (const s of settled) {
+        const outcome = (s as PromiseFulfilledResult<BulkOutcome>).value;
+        result.stored += outcome.stored;
+        result.duplicates += outcome.duplicates;
+        result.errors.push(...outcome.errors);
+      }
     }
     result.errors.sort((a, b) => a.index - b.index);
     return result;
@@ -145,19 +162,24 @@ export class ElasticsearchStore implements LogStore {
     return [compileDsl(req.query, { now: req.now }), timeRangeFilter(req.from, req.to), visibilityFilter(this.policy, this.clock())];
   }
 
+  /** Only the daily indices the request's time range can reach. */
+  private indicesFor(req: CountRequest): string {
+    return indexPatternFor(this.prefix, req.from, req.to);
+  }
+
   async search(req: SearchRequest): Promise<SearchResult> {
     this.open();
-    return searchPage(this.client, this.index, this.filters(req), req);
+    return searchPage(this.client, this.indicesFor(req), this.filters(req), req);
   }
 
   async count(req: CountRequest): Promise<number> {
     this.open();
-    return countMatching(this.client, this.index, this.filters(req));
+    return countMatching(this.client, this.indicesFor(req), this.filters(req));
   }
 
   async aggregate(req: AggregateRequest): Promise<AggregateResult> {
     this.open();
-    return aggregate(this.client, this.index, this.filters(req), req.agg);
+    return aggregate(this.client, this.indicesFor(req), this.filters(req), req.agg);
   }
 
   async partitions(now: number = this.clock()): Promise<PartitionInfo[]> {
