@@ -3,12 +3,16 @@
  * corpus, a couple of minutes). Runs every scenario, then regenerates
  * BENCHMARKS.md and bench/chart.svg from the results.
  *
- *   node bench/run.mjs [--quick] [--sizes 1000000,10000000] [--runs 7] [--es URL]
+ *   node bench/run.mjs [--quick] [--sizes 1000000,10000000] [--runs 7] [--es URL] [--es-sizes 1000000]
+ *                      [--append] [--skip-scenarios]
+ *
+ * --append merges with bench/results/*.json from an earlier run at other
+ * sizes; --skip-scenarios runs only the store/ripgrep comparison.
  *
  * Figures are recorded here, never asserted in tests.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -25,12 +29,18 @@ const { values } = parseArgs({
     sizes: { type: 'string' },
     runs: { type: 'string' },
     es: { type: 'string' },
+    'es-sizes': { type: 'string' },
+    append: { type: 'boolean', default: false },
+    'skip-scenarios': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
 });
 const quick = values.quick;
 const sizes = (values.sizes ?? (quick ? '100000' : '1000000,10000000')).split(',').map(Number);
 const runs = Number(values.runs ?? (quick ? 5 : 7));
+// Elasticsearch on two cores ingests a few thousand events/s: by default it
+// runs at the smallest size only, so `npm run bench` stays under an hour.
+const esSizes = new Set((values['es-sizes'] ?? String(sizes[0])).split(',').map(Number));
 const esUrl = values.es ?? process.env.LOGSHIP_BENCH_ES_URL ?? null;
 // Scenario files read it from the environment.
 if (esUrl) process.env.LOGSHIP_BENCH_ES_URL = esUrl;
@@ -56,7 +66,8 @@ const results = {
 const log = (...a) => console.error('[bench]', ...a);
 
 // Scenario files written by each room (bench/*.bench.mjs) export `run({ root, quick, runs, work })`.
-for (const f of (await readdir(join(root, 'bench'))).filter((f) => f.endsWith('.bench.mjs')).sort()) {
+const scenarioFiles = values['skip-scenarios'] ? [] : (await readdir(join(root, 'bench'))).filter((f) => f.endsWith('.bench.mjs')).sort();
+for (const f of scenarioFiles) {
   log(`running ${f}`);
   try {
     const mod = await import(pathToFileURL(join(root, 'bench', f)).href);
@@ -76,7 +87,7 @@ for (const events of sizes) {
   const rg = await runRipgrep(sqlite.corpus.file, runs);
   let es = null;
   let esDirect = null;
-  if (esUrl) {
+  if (esUrl && esSizes.has(events)) {
     log(`elasticsearch: ${events} events`);
     const prefix = `bench-${events}-${process.pid}`;
     const cfg = join(work, `es-${events}.yaml`);
@@ -96,7 +107,21 @@ for (const events of sizes) {
 }
 
 await mkdir(join(root, 'bench', 'results'), { recursive: true });
-await writeFile(join(root, 'bench', 'results', `${quick ? 'quick' : 'full'}.json`), JSON.stringify(results, null, 2));
+const resultsFile = join(root, 'bench', 'results', `${quick ? 'quick' : 'full'}.json`);
+if (values.append) {
+  // Keep what an earlier run measured at other sizes (and its scenarios when
+  // this run skipped them), so a long 10M run and a 1M run make one report.
+  try {
+    const earlier = JSON.parse(await readFile(resultsFile, 'utf8'));
+    const measured = new Set(results.stores.map((s) => s.events));
+    results.stores = [...earlier.stores.filter((s) => !measured.has(s.events)), ...results.stores].sort((a, b) => a.events - b.events);
+    if (scenarioFiles.length === 0) results.scenarios = earlier.scenarios;
+    results.earlier_runs = [...(earlier.earlier_runs ?? []), { date: earlier.date, command: earlier.command }];
+  } catch {
+    // nothing earlier to merge
+  }
+}
+await writeFile(resultsFile, JSON.stringify(results, null, 2));
 await writeFile(join(root, 'bench', 'chart.svg'), renderChart(results));
 await writeFile(join(root, 'bench', 'chart-ingest.svg'), renderIngestChart(results));
 await writeFile(join(root, 'BENCHMARKS.md'), renderMarkdown(results));
