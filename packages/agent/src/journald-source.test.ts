@@ -82,3 +82,20 @@ test('journald: a missing journalctl is reported and retried', async (t) => {
   await until(() => c.agent!.metrics.get('journalctl_restarts_total', { source: 'jd' }) >= 2, 'two restarts');
   assert.ok(logged.some((l) => l.includes('LS_AGENT_JOURNALCTL_FAILED') && l.includes('was not found')));
 });
+
+test('journald: start_position end skips what was in the journal before the first start', { skip }, async (t) => {
+  const c = await setup(t);
+  appendJournal(c.journal, entries(0, 30));
+  c.agent = await Agent.start(c.config({ start_position: 'end' }), silentLogger);
+  // Marker entries until one arrives: then journalctl is following the end.
+  let marker = 1000;
+  await until(() => {
+    if (c.receiver.events.size > 0) return true;
+    appendJournal(c.journal, [{ message: `journal entry ${marker++} marker`, priority: 6, unit: 'django.service' }]);
+    return false;
+  }, 'a marker entry');
+  appendJournal(c.journal, entries(30, 60));
+  const numbers = (): number[] => c.receiver.raws().map((r) => Number((JSON.parse(r) as { MESSAGE: string }).MESSAGE.split(' ')[2]));
+  await until(() => numbers().filter((n) => n < 1000).length === 20, 'the 20 new django entries');
+  assert.deepEqual(numbers().filter((n) => n < 1000).sort((a, b) => a - b), Array.from({ length: 30 }, (_, i) => 30 + i).filter((i) => i % 3 !== 0));
+});
