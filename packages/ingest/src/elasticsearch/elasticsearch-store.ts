@@ -3,7 +3,7 @@
  * `logship serve` processes may share it.
  *
  *   write ─► validate ─► classify (retention class) ─► drop expired ─► bulkWrite ─► daily index
- *   search/count/aggregate ─► compileDsl(AST) + time range + visibility filter ─► <prefix>-*
+ *   search/count/aggregate ─► compileDsl(AST) + time range + visibility filter ─► <prefix>-*-<day> per day of the range
  *   partitions / enforceRetention ─► es-retention.ts
  */
 import type { Client } from '@elastic/elasticsearch';

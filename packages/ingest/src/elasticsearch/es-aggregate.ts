@@ -43,14 +43,18 @@ function keyOf(copy: 'kw' | 'num' | 'bool', b: TermBucket): string {
   return String(b.key);
 }
 
-async function run(client: Client, index: string, filter: EsQuery[], aggs: Aggs): Promise<estypes.SearchResponse<unknown>> {
+/**
+ * One size-0 search. `total`: whether the exact number of matching events is
+ * needed (terms: for missing_count); counting them is skipped otherwise.
+ */
+async function run(client: Client, index: string, filter: EsQuery[], aggs: Aggs, total = false): Promise<estypes.SearchResponse<unknown>> {
   try {
     return await client.search({
       index,
       ignore_unavailable: true,
       allow_no_indices: true,
       size: 0,
-      track_total_hits: true,
+      track_total_hits: total,
       query: { bool: { filter } },
       aggs,
     });
@@ -93,16 +97,21 @@ export async function aggregate(client: Client, index: string, filter: EsQuery[]
         aggs[name] = { terms: { field, size: FIRST_TERMS, show_term_doc_count_error: true } };
         aggs[`${name}_count`] = { value_count: { field } };
       }
-      const res = await run(client, index, filter, aggs);
+      const res = await run(client, index, filter, aggs, true);
       const a = res.aggregations as Record<string, TermsAgg & { value?: number }>;
       const counts = new Map<string, number>();
-      for (const [name, field] of Object.entries(copies) as [keyof typeof copies, string][]) {
-        const first = a[name];
-        // Complete and exact when nothing was left out and no shard's count
-        // could be missing; otherwise (many distinct values over several
-        // daily indices) count every value exactly by paging.
-        const complete = first && (first.sum_other_doc_count ?? 0) === 0 && (first.doc_count_error_upper_bound ?? 0) === 0;
-        const buckets = complete ? first.buckets : await allTerms(client, index, filter, field);
+      const perCopy = await Promise.all(
+        (Object.entries(copies) as [keyof typeof copies, string][]).map(async ([name, field]) => {
+          const first = a[name];
+          // Complete and exact when nothing was left out and no shard's count
+          // could be missing; otherwise (many distinct values over several
+          // daily indices) count every value exactly by paging (the copies
+          // that need it at the same time).
+          const complete = first && (first.sum_other_doc_count ?? 0) === 0 && (first.doc_count_error_upper_bound ?? 0) === 0;
+          return [name, complete ? first.buckets : await allTerms(client, index, filter, field)] as const;
+        }),
+      );
+      for (const [name, buckets] of perCopy) {
         for (const b of buckets) {
           const key = keyOf(name, b);
           counts.set(key, (counts.get(key) ?? 0) + b.doc_count);

@@ -47,9 +47,17 @@ const UNTYPED = new Set(['@timestamp', 'message']);
  */
 const SAFE_NAME = /^[A-Za-z0-9_@$-]+(?:\.[A-Za-z0-9_@$-]+)*$/;
 
+/** Names seen recently (log lines repeat the same few dozen keys); bounded. */
+const NAME_CACHE = new Map<string, string>();
+const NAME_CACHE_MAX = 4096;
+
 export function esFieldName(field: string): string {
-  if (SAFE_NAME.test(field) && field.length <= 200) return field;
-  return `~${Buffer.from(field, 'utf8').toString('hex')}`;
+  const cached = NAME_CACHE.get(field);
+  if (cached !== undefined) return cached;
+  const name = SAFE_NAME.test(field) && field.length <= 200 ? field : `~${Buffer.from(field, 'utf8').toString('hex')}`;
+  if (NAME_CACHE.size >= NAME_CACHE_MAX) NAME_CACHE.clear();
+  NAME_CACHE.set(field, name);
+  return name;
 }
 
 export const keywordField = (field: string): string => KEYWORD_PREFIX + esFieldName(field);
