@@ -141,8 +141,11 @@ export class ElasticsearchStore implements LogStore {
     // to BULK_PARALLEL of them at once, so a write waits about one refresh,
     // not one per chunk. Every chunk still resolves only once its stored
     // events are durable (translog fsync) and searchable (wait_for).
+    // Even sizes (5,000 → 3 × 1,667, not 2,000 + 2,000 + 1,000), so the
+    // requests of a round finish together and catch the same refresh.
+    const size = Math.ceil(items.length / Math.max(1, Math.ceil(items.length / BULK_CHUNK)));
     const chunks: BulkItem[][] = [];
-    for (let i = 0; i < items.length; i += BULK_CHUNK) chunks.push(items.slice(i, i + BULK_CHUNK));
+    for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
     for (let i = 0; i < chunks.length; i += BULK_PARALLEL) {
       // allSettled: a failing chunk fails the write only once its siblings are done.
       const settled = await Promise.allSettled(chunks.slice(i, i + BULK_PARALLEL).map((chunk) => bulkWrite(this.client, chunk, this.retry)));
