@@ -22,9 +22,6 @@ export interface TemplateOptions {
  */
 export const KEYWORD_IGNORE_ABOVE = 8191;
 
-/** What each document keeps out of its stored _source (all of it derived from @event). */
-export const SOURCE_EXCLUDES = [KEYWORD_PREFIX.slice(0, -1), NUMBER_PREFIX.slice(0, -1), BOOLEAN_PREFIX.slice(0, -1), TEXT_FIELD];
-
 export function buildIndexTemplate(opts: TemplateOptions): Record<string, unknown> {
   // Typed copies: dotted names stay flat keys (`http.status`), so `http`
   // and `http.status` can both exist; new names map dynamically.
@@ -48,10 +45,6 @@ export function buildIndexTemplate(opts: TemplateOptions): Record<string, unknow
       mappings: {
         // Only eventToDocument writes these documents; anything else is a bug.
         dynamic: 'strict',
-        // Hits return @event only; the typed copies and the tokens are
-        // derived from it, so they are indexed but not stored a second time
-        // in _source (about half the stored bytes, less to load per hit).
-        _source: { excludes: SOURCE_EXCLUDES },
         properties: {
           '@timestamp': { type: 'date', format: 'strict_date_optional_time||epoch_millis' },
           'event.id': { type: 'keyword' },
