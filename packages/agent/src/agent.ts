@@ -1,6 +1,4 @@
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { gzip as gzipCb } from 'node:zlib';
 import { Batcher, type Batch, type Position } from './batcher.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import type { AgentConfig, SourceConfig } from './config.js';
@@ -13,13 +11,11 @@ import { M, Metrics } from './metrics.js';
 import { Shipper } from './shipper.js';
 import { Spool, type SpoolEntry } from './spool.js';
 
-const gzip = promisify(gzipCb);
-
 /**
  * The running agent: sources → batcher → spool → shipper, and the
  * checkpoints that move only when ingest acknowledges a batch.
  *
- *   FileSource ─┐                 seal + gzip          one at a time
+ *   FileSource ─┐                 gzip + seal          one at a time
  *   Journald  ──┼─► EventSink ─► Batcher ─► Spool ─► Shipper ─► POST /api/v1/ingest
  *               │  (blocked?)             (memory│disk)            │ 200
  *               └──────────── waitForRoom ◄──┘        CheckpointStore ◄─ positions
@@ -119,8 +115,8 @@ export class Agent implements EventSink {
     this.pendingSeals++;
     this.sealing = this.sealing
       .then(async () => {
-        const body = await gzip(batch.lines.join('\n') + '\n', { level: 3 });
-        await this.spool.push(body, batch.lines.length, batch.positions, batch.sources);
+        const body = await batch.body;
+        await this.spool.push(body, batch.count, batch.positions, batch.sources);
       })
       .catch((err: unknown) => this.log.error('Queueing a batch failed; its lines will be read again after a restart.', { error: String(err) }))
       .finally(() => {

@@ -48,6 +48,7 @@ export class FileTail {
     private readonly onReplaced: (tail: FileTail) => void,
   ) {
     this.key = `${config.name}:${id}`;
+    this.labels = { source: config.name };
     this.offset = offset;
     this.emittedEnd = offset;
     this.framer = new LineFramer(config.max_line_bytes, config.long_lines, offset);
@@ -114,7 +115,7 @@ export class FileTail {
 
   private async readLoop(): Promise<void> {
     // A buffer per read loop, not per tail: 500 idle tails must not each
-    // hold 256 KiB. The framer copies what it keeps, so it is free after.
+    // hold 64 KiB. The framer copies what it keeps, so it is free after.
     const buf = Buffer.allocUnsafe(READ_BYTES);
     do {
       this.again = false;
@@ -134,8 +135,10 @@ export class FileTail {
         }
         this.offset += bytesRead;
         this.lastDataAt = Date.now();
-        this.metrics.inc(...M.bytesRead, { source: this.config.name }, bytesRead);
-        this.framer.push(buf.subarray(0, bytesRead), (l) => this.onLine(l));
+        this.metrics.inc(...M.bytesRead, this.labels, bytesRead);
+        this.linesInChunk = 0;
+        this.framer.push(buf.subarray(0, bytesRead), this.onLineBound);
+        if (this.linesInChunk > 0) this.metrics.inc(...M.linesRead, this.labels, this.linesInChunk);
       }
     } while (this.again);
     this.armPartialFlush();
@@ -156,7 +159,9 @@ export class FileTail {
 
   /** Emits whatever is held back (the file will not grow any more). */
   flushPartial(): void {
-    this.framer.flushPartial((l) => this.onLine(l));
+    this.linesInChunk = 0;
+    this.framer.flushPartial(this.onLineBound);
+    if (this.linesInChunk > 0) this.metrics.inc(...M.linesRead, this.labels, this.linesInChunk);
   }
 
   flushAll(): void {
@@ -169,12 +174,19 @@ export class FileTail {
     this.multiline?.flush();
   }
 
+  // Per line only a local count: lines_read_total is added once per chunk
+  // (a metrics update per line allocated more than the line itself).
+  private linesInChunk = 0;
+  private readonly labels: Readonly<Record<string, string>>;
+  private readonly onLineBound = (line: FramedLine): void => this.onLine(line);
+
   private onLine(line: FramedLine): void {
     // Blank lines carry nothing to search for (Filebeat drops them too).
     if (line.text.length === 0) return;
-    this.metrics.inc(...M.linesRead, { source: this.config.name });
-    if (line.truncated) this.metrics.inc(...M.linesTruncated, { source: this.config.name });
-    if (this.multiline) this.multiline.push(line);
+    this.linesInChunk++;
+    if (line.truncated) this.metrics.inc(...M.linesTruncated, this.labels);
+    // The framer may hand out a view of the read buffer: multiline keeps lines, so it gets a copy.
+    if (this.multiline) this.multiline.push({ ...line, text: Buffer.from(line.text) });
     else this.emit(line);
   }
 

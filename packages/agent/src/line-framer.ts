@@ -51,7 +51,10 @@ export class LineFramer {
     return this.lineStart;
   }
 
-  /** Feeds the bytes that follow everything fed so far. */
+  /**
+   * Feeds the bytes that follow everything fed so far. A line's `text` may be
+   * a view of `chunk`: valid only during the `emit` call, copy it to keep it.
+   */
   push(chunk: Buffer, emit: (line: FramedLine) => void): void {
     let from = 0;
     if (this.afterPartial && chunk.length > 0) {
@@ -65,6 +68,16 @@ export class LineFramer {
     }
     while (from < chunk.length) {
       const nl = chunk.indexOf(10, from);
+      if (nl !== -1 && this.partsLen === 0 && !this.head && !this.continuing && nl - from <= this.maxLineBytes) {
+        // A whole line inside the chunk: handed out as a view, not a copy.
+        // `emit` must copy what it keeps (the caller reuses its buffer).
+        const stop = nl > from && chunk[nl - 1] === 13 ? nl - 1 : nl;
+        const end = this.lineStart + (nl + 1 - from);
+        emit({ text: chunk.subarray(from, stop), start: this.lineStart, end, truncated: false });
+        this.lineStart = end;
+        from = nl + 1;
+        continue;
+      }
       const stop = nl === -1 ? chunk.length : nl;
       this.append(chunk.subarray(from, stop), emit);
       if (nl === -1) return;
