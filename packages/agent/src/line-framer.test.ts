@@ -63,3 +63,15 @@ test('resuming from a split boundary reproduces the same parts', () => {
   f.push(Buffer.from(text.slice(64)), (l) => out.push(l));
   assert.deepEqual(out.map((l) => [l.start, l.end]), all.slice(1).map((l) => [l.start, l.end]));
 });
+
+test('whole lines in a reused read buffer: offsets, CRLF, and views valid during emit', () => {
+  const f = new LineFramer(1024, 'split');
+  const seen: Array<[string, number, number, boolean]> = [];
+  const buf = Buffer.alloc(16);
+  for (const part of ['a\r\nbc\nd', 'ef\n\ng\n']) {
+    const n = buf.write(part);
+    f.push(buf.subarray(0, n), (l) => seen.push([l.text.toString(), l.start, l.end, l.truncated]));
+    buf.fill(0x7a); // the caller reuses its buffer
+  }
+  assert.deepEqual(seen, [['a', 0, 3, false], ['bc', 3, 6, false], ['def', 6, 10, false], ['', 10, 11, false], ['g', 11, 13, false]]);
+});
