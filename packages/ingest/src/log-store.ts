@@ -15,6 +15,12 @@ export interface WriteResult {
   expired: number;
   /** Per-event permanent failures (index into the written array). */
   errors: { index: number; reason: string }[];
+  /**
+   * Which events of the batch were newly stored (indexes into the written
+   * array, ascending), when the backend knows; the live tail shows only
+   * these, so a retried batch does not show its events twice.
+   */
+  storedIndexes?: number[];
 }
 
 export interface PartitionInfo {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { LogEvent } from '@logship/query';
-import type { LogStore } from '../log-store.js';
+import type { LogStore, WriteResult } from '../log-store.js';
 import type { IngestLimits } from '../config/server-config.js';
 import { normalizeLine } from '../normalize/normalize-line.js';
 import { errors, LogshipError } from './errors.js';
@@ -105,7 +105,7 @@ export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions
       metrics.eventsReceived.inc(received);
       for (const [format, n] of byFormat) metrics.eventsByFormat.inc({ format }, n);
 
-      let result = { stored: 0, duplicates: 0, expired: 0, errors: [] as { index: number; reason: string }[] };
+      let result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
       if (events.length > 0) {
         try {
           result = await store.write(events, receivedAt);
@@ -124,11 +124,16 @@ export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions
       }
       lineErrors.sort((a, b) => a.line - b.line);
       if (onCommitted && result.stored > 0) {
-        // WriteResult does not say which events were duplicates or expired; a
-        // batch that mixes fresh and already-stored events may show a few of
-        // the latter again in a live tail. Events the store rejected are left out.
-        const rejected = new Set(result.errors.map((e) => e.index));
-        onCommitted(rejected.size === 0 ? events : events.filter((_, i) => !rejected.has(i)));
+        if (result.storedIndexes) {
+          // Only the newly stored events: a retried batch is not shown twice.
+          onCommitted(result.storedIndexes.length === events.length ? events : result.storedIndexes.map((i) => events[i] as LogEvent));
+        } else {
+          // A backend that does not say which events were new (Elasticsearch
+          // for now): a batch mixing fresh and already-stored events may show
+          // a few of the latter again. Events the store rejected are left out.
+          const rejected = new Set(result.errors.map((e) => e.index));
+          onCommitted(rejected.size === 0 ? events : events.filter((_, i) => !rejected.has(i)));
+        }
       }
       for (const e of lineErrors) metrics.eventsRejected.inc({ reason: e.code });
       metrics.eventsStored.inc(result.stored);

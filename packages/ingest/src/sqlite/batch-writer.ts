@@ -108,6 +108,8 @@ export class BatchWriter {
 
   private apply(events: LogEvent[], at: number): WriteResult {
     const result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
+    const storedIndexes: number[] = [];
+    const indexOf = new Map<EventRow, number>();
     const groups = new Map<string, { key: PartitionKey; rows: EventRow[] }>();
     const seen = new Set<string>();
     events.forEach((event, index) => {
@@ -130,7 +132,9 @@ export class BatchWriter {
       const name = partitionFileName(key);
       let group = groups.get(name);
       if (!group) groups.set(name, (group = { key, rows: [] }));
-      group.rows.push(eventToRow(event, check.ts, check.eid));
+      const row = eventToRow(event, check.ts, check.eid);
+      indexOf.set(row, index);
+      group.rows.push(row);
     });
     for (const [name, group] of groups) {
       const fresh = this.dropKnownElsewhere(name, group.key, group.rows);
@@ -143,9 +147,11 @@ export class BatchWriter {
       }
       db.noteClassFingerprint(this.deps.classFingerprint);
       const stored = db.insert(fresh);
-      result.stored += stored;
-      result.duplicates += fresh.length - stored;
+      for (const i of stored) storedIndexes.push(indexOf.get(fresh[i] as EventRow) as number);
+      result.stored += stored.length;
+      result.duplicates += fresh.length - stored.length;
     }
+    result.storedIndexes = storedIndexes.sort((a, b) => a - b);
     return result;
   }
 

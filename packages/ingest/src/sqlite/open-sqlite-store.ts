@@ -9,6 +9,8 @@ import type { LogStore } from '../log-store.js';
 import { validateRetentionConfig, type RetentionConfig } from '../retention/retention-config.js';
 import { SqliteStore } from './sqlite-store.js';
 
+export const DEFAULT_READER_THREADS = 2;
+
 export interface OpenSqliteStoreOptions {
   dataDir: string;
   /** Default: DESIGN.md §5 (errors 90 d, debug 7 d, everything else 30 d). */
@@ -20,6 +22,12 @@ export interface OpenSqliteStoreOptions {
    * and normalization (default true). False writes on the calling thread.
    */
   writerThread?: boolean;
+  /**
+   * Worker threads answering search/count/aggregate, so that no query blocks
+   * the calling thread and a request's `signal` can stop its query (default
+   * 2). 0 reads on the calling thread (command-line tools).
+   */
+  readerThreads?: number;
 }
 
 export interface SqliteLogStore extends LogStore {
@@ -33,6 +41,7 @@ export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<Sql
     retention: validateRetentionConfig(opts.retention),
     ...(opts.now ? { now: opts.now } : {}),
     writerThread: opts.writerThread ?? true,
+    readerThreads: opts.readerThreads ?? DEFAULT_READER_THREADS,
   });
   store.init();
   await store.start();

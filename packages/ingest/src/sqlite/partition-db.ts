@@ -69,18 +69,19 @@ export class PartitionDb {
 
   /**
    * Inserts the rows in one transaction (a savepoint inside begin()/commit());
-   * returns how many were new (the rest were already stored under the same
-   * event.id).
+   * returns the positions in `rows` of those that were new (the rest were
+   * already stored under the same event.id).
    */
-  insert(rows: readonly EventRow[]): number {
-    let stored = 0;
+  insert(rows: readonly EventRow[]): number[] {
+    let stored: number[] = [];
     const codeFor = (name: string): string => this.keys.codeFor(name);
     const write = this.db.transaction(() => {
-      for (const row of rows) {
+      stored = [];
+      for (const [i, row] of rows.entries()) {
         const doc = encodeDoc(row.doc, codeFor);
         const info = this.insertRow.run(row.ts, row.eid, ...COLUMNS.map((c) => row.cols[c] ?? null), doc);
         if (info.changes === 0) continue;
-        stored++;
+        stored.push(i);
         const message = row.cols.message;
         if (typeof message === 'string') this.insertText.run(info.lastInsertRowid, ftsText(message));
       }

@@ -17,6 +17,6 @@ runLogStoreContract('sqlite', (opts) =>
   openSqliteStore({ dataDir: path.join(root, String(n++)), retention: opts.retention, now: opts.now }),
 );
 
-runLogStoreContract('sqlite, writing on the calling thread', (opts) =>
-  openSqliteStore({ dataDir: path.join(root, String(n++)), retention: opts.retention, now: opts.now, writerThread: false }),
+runLogStoreContract('sqlite, writing and reading on the calling thread', (opts) =>
+  openSqliteStore({ dataDir: path.join(root, String(n++)), retention: opts.retention, now: opts.now, writerThread: false, readerThreads: 0 }),
 );

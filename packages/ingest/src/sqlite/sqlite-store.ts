@@ -35,6 +35,7 @@ import type { StoredRow } from './event-row.js';
 import { PartitionPool, type PartitionHandle } from './partition-pool.js';
 import { BatchWriter } from './batch-writer.js';
 import { WriterThread, type WriterThreadOptions } from './writer-thread.js';
+import { ReaderPool, type ReaderThreadOptions } from './reader-pool.js';
 import { dayEndMs, dayStartMs, parsePartitionFileName, utcDay, type PartitionKey } from './partition-name.js';
 import { compareKeys, decodeCursor, encodeCursor } from './search-cursor.js';
 import { compileSql } from './compile-sql.js';
@@ -52,6 +53,12 @@ export interface SqliteStoreOptions {
    * thread. Needs the default class matcher (functions cannot cross threads).
    */
   writerThread?: boolean;
+  /**
+   * How many worker threads answer search/count/aggregate (reader-pool.ts);
+   * 0 (the default here; openSqliteStore's is 2) reads on the calling
+   * thread. With threads, a request's `signal` stops its query.
+   */
+  readerThreads?: number;
 }
 
 /** Retention class queries through the query package's parser and matcher. */
@@ -67,6 +74,12 @@ export const TOTAL_COUNT_LIMIT = 10_000;
 
 type Open = PartitionHandle;
 
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw storeError('LS_STORE_BAD_REQUEST', `limit must be a non-negative integer, got ${limit}`);
+  }
+}
+
 export class SqliteStore implements LogStore {
   readonly dir: string;
   private readonly clock: () => number;
@@ -80,6 +93,8 @@ export class SqliteStore implements LogStore {
   private readonly writes: BatchWriter;
   private readonly writerOptions: WriterThreadOptions | null;
   private writer: WriterThread | null = null;
+  private readonly readerOptions: ReaderThreadOptions & { size: number } | null;
+  private readers: ReaderPool | null = null;
 
   constructor(opts: SqliteStoreOptions) {
     this.dir = path.join(opts.dataDir, 'sqlite');
@@ -104,16 +119,34 @@ export class SqliteStore implements LogStore {
       throw storeError('LS_STORE_BAD_REQUEST', 'a custom class matcher cannot be used with a writer thread');
     }
     this.writerOptions = opts.writerThread ? { dataDir: opts.dataDir, retention: opts.retention } : null;
+    const readerThreads = opts.readerThreads ?? 0;
+    if (!Number.isInteger(readerThreads) || readerThreads < 0) {
+      throw storeError('LS_STORE_BAD_REQUEST', `readerThreads must be a non-negative integer, got ${readerThreads}`);
+    }
+    // Reader threads compute expiry from the `at` they are sent, so a custom
+    // clock works; the class matcher is not used by reads.
+    this.readerOptions = readerThreads > 0 ? { dataDir: opts.dataDir, retention: opts.retention, size: readerThreads } : null;
   }
 
   /** Starts the writer thread, when configured (after init()). */
   async start(): Promise<void> {
+    if (this.readerOptions) {
+      const readers = new ReaderPool(this.readerOptions, this.readerOptions.size);
+      try {
+        await readers.started();
+      } catch (err) {
+        await readers.close().catch(() => undefined);
+        throw err;
+      }
+      this.readers = readers;
+    }
     if (!this.writerOptions) return;
     const writer = new WriterThread(this.writerOptions);
     try {
       await writer.started();
     } catch (err) {
       await writer.close().catch(() => undefined);
+      await this.readers?.close().catch(() => undefined);
       throw err;
     }
     this.writer = writer;
@@ -141,13 +174,21 @@ export class SqliteStore implements LogStore {
 
   async search(req: SearchRequest): Promise<SearchResult> {
     this.assertOpen();
+    if (!this.readers) return this.searchAt(req, this.clock());
+    // Bad requests and query errors are raised here, typed, without a thread hop.
+    checkLimit(req.limit);
+    if (req.cursor) decodeCursor(req.cursor, req.sort ?? 'desc');
+    compileSql(req.query, { now: req.now });
+    return this.readers.run('search', req, this.clock()) as Promise<SearchResult>;
+  }
+
+  /** search() on this thread, with expiry measured at `at` (reader threads call this). */
+  async searchAt(req: SearchRequest, at: number): Promise<SearchResult> {
+    this.assertOpen();
     const sort: SortOrder = req.sort ?? 'desc';
-    if (!Number.isInteger(req.limit) || req.limit < 0) {
-      throw storeError('LS_STORE_BAD_REQUEST', `limit must be a non-negative integer, got ${req.limit}`);
-    }
+    checkLimit(req.limit);
     const after = req.cursor ? decodeCursor(req.cursor, sort) : null;
     const { where, params } = compileSql(req.query, { now: req.now });
-    const at = this.clock();
     const dir = sort === 'desc' ? 'DESC' : 'ASC';
     const keyset = after ? (sort === 'desc' ? 'AND (ts < ? OR (ts = ? AND eid < ?))' : 'AND (ts > ? OR (ts = ? AND eid > ?))') : '';
     const keyParams = after ? [after.ts, after.ts, after.eid] : [];
@@ -186,8 +227,16 @@ export class SqliteStore implements LogStore {
 
   async count(req: CountRequest): Promise<number> {
     this.assertOpen();
+    if (!this.readers) return this.countAt(req, this.clock());
+    compileSql(req.query, { now: req.now });
+    return this.readers.run('count', req, this.clock()) as Promise<number>;
+  }
+
+  /** count() on this thread, with expiry measured at `at`. */
+  async countAt(req: CountRequest, at: number): Promise<number> {
+    this.assertOpen();
     const { where, params } = compileSql(req.query, { now: req.now });
-    return this.countCompiled(req, where, params, this.clock(), Infinity);
+    return this.countCompiled(req, where, params, at, Infinity);
   }
 
   private countCompiled(req: CountRequest, where: string, params: Record<string, unknown>, at: number, cap: number): number {
@@ -210,8 +259,15 @@ export class SqliteStore implements LogStore {
 
   async aggregate(req: AggregateRequest): Promise<AggregateResult> {
     this.assertOpen();
+    if (!this.readers) return this.aggregateAt(req, this.clock());
+    compileSql(req.query, { now: req.now });
+    return this.readers.run('aggregate', req, this.clock()) as Promise<AggregateResult>;
+  }
+
+  /** aggregate() on this thread, with expiry measured at `at`. */
+  async aggregateAt(req: AggregateRequest, at: number): Promise<AggregateResult> {
+    this.assertOpen();
     const { where, params } = compileSql(req.query, { now: req.now });
-    const at = this.clock();
     const slices = [];
     for (const day of this.daysInRange(req, 'asc')) {
       for (const p of day) {
@@ -251,6 +307,7 @@ export class SqliteStore implements LogStore {
       for (const p of [...this.open.values()]) if (this.isExpired(p.key, at)) this.pool.forget(p.name);
       const result = await this.writer.enforceRetention(at);
       this.refresh();
+      this.readers?.refreshAll();
       return result;
     }
     const result: RetentionRunResult = { partitionsDropped: [], eventsRemoved: 0, bytesRemoved: 0 };
@@ -268,6 +325,8 @@ export class SqliteStore implements LogStore {
       result.bytesRemoved += bytes;
     }
     if (result.partitionsDropped.length > 0) this.pool.syncDir();
+    // Reader threads let go of the deleted files now, not at their next query.
+    if (result.partitionsDropped.length > 0) this.readers?.refreshAll();
     return result;
   }
 
@@ -304,9 +363,15 @@ export class SqliteStore implements LogStore {
     // Writes already accepted are committed (and answered) before closing.
     this.writes.flush();
     this.closed = true;
+    if (this.readers) await this.readers.close();
     if (this.writer) await this.writer.close();
     this.pool.closeAll();
     this.open.clear();
+  }
+
+  /** Re-reads the partition folder now (reader threads, after retention). */
+  syncPartitions(): void {
+    if (!this.closed) this.refresh();
   }
 
   /** A partition is expired when its last possible event is past the cutoff. */

@@ -76,7 +76,10 @@ export function runLogStoreContract(name: string, makeStore: MakeContractStore):
     test('write stores a batch and search returns it newest first', async () => {
       await withStore(async (store) => {
         const res = await store.write(corpus);
-        assert.deepEqual(res, { stored: corpus.length, duplicates: 0, expired: 0, errors: [] });
+        // storedIndexes is optional (a backend may not know); when given, it names every stored event.
+        const { storedIndexes, ...counts } = res;
+        assert.deepEqual(counts, { stored: corpus.length, duplicates: 0, expired: 0, errors: [] });
+        if (storedIndexes !== undefined) assert.deepEqual(storedIndexes, corpus.map((_, i) => i));
         const page = await store.search({ ...WIDE, query: q.all(), limit: 1000, now: CONTRACT_NOW });
         assert.deepEqual(
           page.hits.map((h) => h['event.id']),
@@ -118,10 +121,12 @@ export function runLogStoreContract(name: string, makeStore: MakeContractStore):
         const again = await store.write(corpus);
         assert.equal(again.stored, corpus.length - 40);
         assert.equal(again.duplicates, 40);
+        if (again.storedIndexes !== undefined) assert.deepEqual(again.storedIndexes, corpus.map((_, i) => i).slice(40));
         const inBatch = corpus[0] as LogEvent;
         const dup = await store.write([{ ...inBatch, 'event.id': 'fresh-1' }, { ...inBatch, 'event.id': 'fresh-1' }]);
         assert.equal(dup.stored, 1);
         assert.equal(dup.duplicates, 1);
+        if (dup.storedIndexes !== undefined) assert.deepEqual(dup.storedIndexes, [0]);
         assert.equal(await store.count({ ...WIDE, query: q.all(), now: CONTRACT_NOW }), corpus.length + 1);
       });
     });
@@ -141,6 +146,7 @@ export function runLogStoreContract(name: string, makeStore: MakeContractStore):
           res.errors.map((e) => e.index),
           [1, 2],
         );
+        if (res.storedIndexes !== undefined) assert.deepEqual(res.storedIndexes, [0, 3]);
         for (const e of res.errors) assert.ok(e.reason.length > 0);
       });
     });

@@ -11,6 +11,8 @@ export const STORE_ERROR_CODES = {
   LS_STORE_RETENTION_CONFIG: 'The retention configuration is invalid',
   LS_STORE_CORRUPT_PARTITION: 'A partition file cannot be read',
   LS_STORE_WRITE_FAILED: 'The batch could not be committed; nothing of it was acknowledged, retry it',
+  LS_STORE_QUERY_ABORTED: 'The query was aborted (its deadline passed or its caller gave up)',
+  LS_STORE_QUERY_FAILED: 'The query could not be answered',
 } as const;
 
 export type StoreErrorCode = keyof typeof STORE_ERROR_CODES;

@@ -1,0 +1,257 @@
+/**
+ * Reads on worker threads. A query is synchronous SQLite work (better-sqlite3
+ * has no async API and no interrupt); on the main thread one slow query (a
+ * wildcard on a non-promoted field over 30 days) would block HTTP parsing,
+ * ingest and health probes. Each reader worker (reader-thread.worker.ts)
+ * holds an inline SqliteStore with its own connections and runs
+ * search/count/aggregate exactly as the main thread used to; the main thread
+ * only routes requests and results (plain objects: the AST is plain JSON).
+ *
+ *   main: search(req) ──▶ idle worker ──▶ SqliteStore.searchAt(req, at)
+ *         ◀── result ───
+ *
+ * Cancellation: when a query's `signal` aborts, its worker is terminated
+ * (the only way to stop a running statement) and replaced by a fresh one;
+ * the query rejects with LS_STORE_QUERY_ABORTED. A query still waiting for a
+ * worker just leaves the queue. Other queries are unaffected.
+ *
+ * Workers are ref'd only while a query runs on them, so an idle store never
+ * keeps the process alive.
+ */
+import { Worker } from 'node:worker_threads';
+import { QueryError, QuerySyntaxError } from '@logship/query';
+import type { RetentionConfig } from '../retention/retention-config.js';
+import { STORE_ERROR_CODES, StoreError, storeError, type StoreErrorCode } from '../store-contract/store-error.js';
+
+export type ReaderOp = 'search' | 'count' | 'aggregate';
+
+export interface ReaderThreadOptions {
+  dataDir: string;
+  retention: RetentionConfig;
+}
+
+/** What crosses to the worker: the request without its signal, and the clock reading. */
+export interface ReaderRequest {
+  id: number;
+  op: ReaderOp | 'refresh';
+  req: Record<string, unknown>;
+  at: number;
+}
+
+export type ReaderResponse =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: SerializedError };
+
+export interface SerializedError {
+  name?: string;
+  code?: string;
+  message: string;
+  /** QueryError's own fields (offset, line, column, expected...), copied as they are. */
+  fields?: Record<string, unknown>;
+}
+
+interface Job {
+  id: number;
+  op: ReaderOp;
+  req: Record<string, unknown>;
+  at: number;
+  signal: AbortSignal | undefined;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+  onAbort: (() => void) | null;
+}
+
+class ReaderWorker {
+  readonly worker: Worker;
+  job: Job | null = null;
+  readonly ready: Promise<void>;
+  dead = false;
+
+  constructor(opts: ReaderThreadOptions, onMessage: (w: ReaderWorker, msg: ReaderResponse) => void, onDeath: (w: ReaderWorker, reason: string) => void) {
+    this.worker = new Worker(new URL('./reader-thread.worker.js', import.meta.url), { workerData: opts });
+    this.worker.unref();
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.worker.once('message', (msg: { ready?: boolean; error?: SerializedError }) => {
+        if (msg.ready) {
+          this.worker.on('message', (m: ReaderResponse) => onMessage(this, m));
+          resolve();
+        } else reject(rebuildError(msg.error ?? { message: 'a reader thread failed to start' }));
+      });
+      this.worker.once('error', reject);
+    });
+    // Nobody may be waiting on `ready` (a replacement): never unhandled.
+    this.ready.catch(() => undefined);
+    this.worker.on('error', (err) => onDeath(this, `a reader thread failed: ${err.message}`));
+    this.worker.on('exit', (code) => onDeath(this, `a reader thread exited with code ${code}`));
+  }
+}
+
+export class ReaderPool {
+  private readonly workers: ReaderWorker[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  constructor(
+    private readonly opts: ReaderThreadOptions,
+    readonly size: number,
+  ) {
+    for (let i = 0; i < size; i++) this.workers.push(this.spawn());
+  }
+
+  /** Resolves once every worker has opened its store. */
+  async started(): Promise<void> {
+    for (const w of this.workers) w.worker.ref();
+    try {
+      await Promise.all(this.workers.map((w) => w.ready));
+    } finally {
+      for (const w of this.workers) if (!w.job) w.worker.unref();
+    }
+  }
+
+  run(op: ReaderOp, req: { signal?: AbortSignal | undefined }, at: number): Promise<unknown> {
+    if (this.closed) return Promise.reject(storeError('LS_STORE_CLOSED', 'the store was closed'));
+    const signal = req.signal;
+    if (signal?.aborted) return Promise.reject(aborted(signal));
+    const { signal: _drop, ...plain } = req;
+    return new Promise((resolve, reject) => {
+      const job: Job = { id: this.nextId++, op, req: plain, at, signal, resolve, reject, onAbort: null };
+      if (signal) {
+        job.onAbort = () => this.abort(job);
+        signal.addEventListener('abort', job.onAbort, { once: true });
+      }
+      this.queue.push(job);
+      this.dispatch();
+    });
+  }
+
+  /**
+   * Asks every thread to re-read the folder (after retention deleted files),
+   * so that none keeps a deleted file's space in use until its next query.
+   * Unanswered; a busy thread does it after its query.
+   */
+  refreshAll(): void {
+    for (const w of this.workers) if (!w.dead) w.worker.postMessage({ id: 0, op: 'refresh', req: {}, at: 0 } satisfies ReaderRequest);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const job of this.queue.splice(0)) this.finish(job, storeError('LS_STORE_CLOSED', 'the store was closed'));
+    for (const w of this.workers) {
+      if (w.job) this.finish(w.job, storeError('LS_STORE_CLOSED', 'the store was closed'));
+      w.job = null;
+      w.dead = true;
+    }
+    const workers = this.workers.splice(0);
+    // An unref'd worker's exit would not keep the loop alive to be awaited.
+    await Promise.all(
+      workers.map((w) => {
+        w.worker.ref();
+        return w.worker.terminate();
+      }),
+    );
+  }
+
+  private spawn(): ReaderWorker {
+    return new ReaderWorker(
+      this.opts,
+      (w, msg) => this.settle(w, msg),
+      (w, reason) => this.died(w, reason),
+    );
+  }
+
+  private dispatch(): void {
+    for (const w of this.workers) {
+      if (this.queue.length === 0) return;
+      if (w.job || w.dead) continue;
+      const job = this.queue.shift() as Job;
+      w.job = job;
+      w.worker.ref();
+      w.worker.postMessage({ id: job.id, op: job.op, req: job.req, at: job.at } satisfies ReaderRequest);
+    }
+  }
+
+  private settle(w: ReaderWorker, msg: ReaderResponse): void {
+    const job = w.job;
+    if (!job || job.id !== msg.id) return;
+    w.job = null;
+    w.worker.unref();
+    if (msg.ok) this.finish(job, null, msg.result);
+    else this.finish(job, rebuildError(msg.error));
+    this.dispatch();
+  }
+
+  private abort(job: Job): void {
+    const queued = this.queue.indexOf(job);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      this.finish(job, aborted(job.signal));
+      return;
+    }
+    const w = this.workers.find((x) => x.job === job);
+    if (!w) return;
+    // better-sqlite3 cannot interrupt a statement: the thread goes, a fresh
+    // one takes its place.
+    this.replace(w);
+    this.finish(job, aborted(job.signal));
+  }
+
+  private died(w: ReaderWorker, reason: string): void {
+    if (w.dead || this.closed) return;
+    const job = w.job;
+    this.replace(w);
+    if (job) this.finish(job, storeError('LS_STORE_QUERY_FAILED', reason));
+  }
+
+  private replace(w: ReaderWorker): void {
+    w.dead = true;
+    w.job = null;
+    void w.worker.terminate().catch(() => undefined);
+    const i = this.workers.indexOf(w);
+    if (i >= 0 && !this.closed) this.workers[i] = this.spawn();
+    // The replacement queues messages until its store is open.
+    this.dispatch();
+  }
+
+  private finish(job: Job, err: unknown, result?: unknown): void {
+    if (job.onAbort && job.signal) job.signal.removeEventListener('abort', job.onAbort);
+    job.onAbort = null;
+    if (err) job.reject(err);
+    else job.resolve(result);
+  }
+}
+
+function aborted(signal: AbortSignal | undefined): StoreError {
+  const reason = signal?.reason as unknown;
+  const why = reason instanceof Error ? reason.message : reason === undefined ? 'aborted' : String(reason);
+  return storeError('LS_STORE_QUERY_ABORTED', why, reason);
+}
+
+/** Errors as plain data, keeping store and query error types and fields. */
+export function serializeError(err: unknown): SerializedError {
+  if (!(err instanceof Error)) return { message: String(err) };
+  const code = (err as { code?: unknown }).code;
+  const fields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(err)) if (k !== 'code' && k !== 'cause') fields[k] = v;
+  let name = err.name;
+  if (err instanceof QuerySyntaxError) name = 'QuerySyntaxError';
+  else if (err instanceof QueryError) name = 'QueryError';
+  return { name, ...(typeof code === 'string' ? { code } : {}), message: err.message, fields };
+}
+
+function rebuildError(error: SerializedError): Error {
+  let err: Error;
+  if (error.code && Object.hasOwn(STORE_ERROR_CODES, error.code)) {
+    err = new StoreError(error.code as StoreErrorCode, '');
+  } else if (error.name === 'QuerySyntaxError' || error.name === 'QueryError') {
+    const proto = error.name === 'QuerySyntaxError' ? QuerySyntaxError.prototype : QueryError.prototype;
+    err = Object.create(proto) as Error;
+    Object.defineProperty(err, 'stack', { value: `${error.name}: ${error.message}`, writable: true, configurable: true });
+    Object.assign(err, error.fields ?? {}, { code: error.code });
+  } else {
+    err = storeError('LS_STORE_QUERY_FAILED', error.message);
+  }
+  err.message = error.message;
+  return err;
+}
