@@ -114,6 +114,13 @@ if (values.append) {
   try {
     const earlier = JSON.parse(await readFile(resultsFile, 'utf8'));
     const measured = new Set(results.stores.map((s) => s.events));
+    // At a size measured again, what this run left out (Elasticsearch when
+    // it was not given) is kept from the earlier run.
+    for (const st of results.stores) {
+      const before = earlier.stores.find((e) => e.events === st.events);
+      if (!before) continue;
+      for (const k of ['elasticsearch', 'es_direct_bulk', 'ripgrep']) if (!st[k] && before[k]) st[k] = before[k];
+    }
     results.stores = [...earlier.stores.filter((s) => !measured.has(s.events)), ...results.stores].sort((a, b) => a.events - b.events);
     if (scenarioFiles.length === 0) results.scenarios = earlier.scenarios;
     results.earlier_runs = [...(earlier.earlier_runs ?? []), { date: earlier.date, command: earlier.command }];
