@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (full: 1M and 10M events) and `npm run bench:quick` (a small
  * corpus, a couple of minutes). Runs every scenario, then regenerates
- * BENCHMARKS.md and bench/chart.svg from the results.
+ * BENCHMARKS.md and bench/chart-*.svg from the results.
  *
  *   node bench/run.mjs [--quick] [--sizes 1000000,10000000] [--runs 7] [--es URL] [--es-sizes 1000000]
  *                      [--append] [--skip-scenarios]
@@ -18,7 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './lib/machine.mjs';
-import { renderChart, renderIngestChart, renderMarkdown } from './lib/report.mjs';
+import { renderIngestChart, renderMarkdown, renderQueryCharts } from './lib/report.mjs';
 import { runEsDirectBulk, esStoreBytes } from './scenarios/es-direct-bulk.mjs';
 import { runRipgrep, runStoreBench } from './scenarios/store.mjs';
 
@@ -32,6 +32,8 @@ const { values } = parseArgs({
     'es-sizes': { type: 'string' },
     append: { type: 'boolean', default: false },
     'skip-scenarios': { type: 'boolean', default: false },
+    note: { type: 'string' },
+    'report-only': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -44,6 +46,17 @@ const esSizes = new Set((values['es-sizes'] ?? String(sizes[0])).split(',').map(
 const esUrl = values.es ?? process.env.LOGSHIP_BENCH_ES_URL ?? null;
 // Scenario files read it from the environment.
 if (esUrl) process.env.LOGSHIP_BENCH_ES_URL = esUrl;
+if (values['report-only']) {
+  // Re-render BENCHMARKS.md and the charts from the last results, e.g. to add a note.
+  const file = join(root, 'bench', 'results', `${quick ? 'quick' : 'full'}.json`);
+  const saved = JSON.parse(await readFile(file, 'utf8'));
+  if (values.note) saved.note = values.note;
+  await writeFile(file, JSON.stringify(saved, null, 2));
+  for (const c of renderQueryCharts(saved)) await writeFile(join(root, 'bench', c.file), c.svg);
+  await writeFile(join(root, 'bench', 'chart-ingest.svg'), renderIngestChart(saved));
+  await writeFile(join(root, 'BENCHMARKS.md'), renderMarkdown(saved));
+  process.exit(0);
+}
 const work = join(tmpdir(), `logship-bench-${process.pid}`);
 await mkdir(work, { recursive: true });
 
@@ -52,6 +65,7 @@ const results = {
   command: `npm run ${quick ? 'bench:quick' : 'bench'}${values.sizes ? ` -- --sizes ${values.sizes}` : ''}`,
   machine: machineInfo(root),
   runs,
+  note: values.note ?? null,
   scenarios: {},
   // The issue asks to compare against the project's previous release when one
   // is tagged; none is yet, and the report says so.
@@ -129,8 +143,8 @@ if (values.append) {
   }
 }
 await writeFile(resultsFile, JSON.stringify(results, null, 2));
-await writeFile(join(root, 'bench', 'chart.svg'), renderChart(results));
+for (const c of renderQueryCharts(results)) await writeFile(join(root, 'bench', c.file), c.svg);
 await writeFile(join(root, 'bench', 'chart-ingest.svg'), renderIngestChart(results));
 await writeFile(join(root, 'BENCHMARKS.md'), renderMarkdown(results));
-log('wrote BENCHMARKS.md and bench/chart.svg');
+log('wrote BENCHMARKS.md and bench/chart-*.svg');
 if (!values.keep) await rm(work, { recursive: true, force: true });

@@ -3,18 +3,24 @@ import { barChart, fmt } from './svg-chart.mjs';
 
 const n = (x) => (x === null || x === undefined ? '–' : fmt(x));
 
-export function renderChart(results) {
-  const largest = results.stores[results.stores.length - 1];
-  if (!largest) return barChart({ title: 'no data', unit: '', groups: [] });
-  const groups = largest.sqlite.queries.map((q, i) => ({
-    label: q.name,
-    bars: [
-      { series: 'logship SQLite', value: q.median },
-      ...(largest.elasticsearch?.queries ? [{ series: 'logship Elasticsearch', value: largest.elasticsearch.queries[i]?.median ?? 0 }] : []),
-      ...(largest.ripgrep ? [{ series: 'ripgrep (raw files)', value: largest.ripgrep[i]?.median ?? 0 }] : []),
-    ],
-  }));
-  return barChart({ title: `Query latency, median ms, ${largest.events.toLocaleString('en-US')} events`, unit: 'ms', groups });
+/** One query-latency chart per corpus size: `[{ file, svg }]`. */
+export function renderQueryCharts(results) {
+  return results.stores.map((st) => {
+    const es = st.elasticsearch && !st.elasticsearch.error ? st.elasticsearch : null;
+    const groups = st.sqlite.queries.map((q, i) => ({
+      label: q.name,
+      bars: [
+        { series: 'logship SQLite', value: q.median },
+        ...(es ? [{ series: 'logship Elasticsearch', value: es.queries[i]?.median ?? 0 }] : []),
+        ...(st.ripgrep ? [{ series: 'ripgrep (raw files)', value: st.ripgrep[i]?.median ?? 0 }] : []),
+      ],
+    }));
+    return {
+      file: `chart-query-${st.events}.svg`,
+      events: st.events,
+      svg: barChart({ title: `Query latency, median ms, ${st.events.toLocaleString('en-US')} events`, unit: 'ms', groups }),
+    };
+  });
 }
 
 /** Ingest rate per system at each corpus size. */
@@ -38,9 +44,11 @@ export function renderMarkdown(results) {
   out.push(`- date: ${results.date}${results.earlier_runs?.length ? ` (merged with ${results.earlier_runs.map((r) => `\`${r.command}\` of ${r.date}`).join(', ')})` : ''}`);
   out.push(`- machine: ${m.cpu}, ${m.cores} cores, ${m.memory_gib} GiB; ${m.os}`);
   out.push(`- versions: Node ${m.node}; ${m.sqlite ?? ''}; ${m.ripgrep ?? 'ripgrep not installed'}; logship ${m.git}`);
-  out.push(`- each figure: median (min–max) of ${results.runs} runs after one warm-up, unless noted`);
+  out.push(`- each figure: median (min–max) of ${results.runs} runs after one warm-up, unless noted; an ingest figure is one run of the whole corpus`);
+  if (results.note) out.push(`- note: ${results.note}`);
   out.push(`- previous release: ${results.previous_release ? `${results.previous_release} (not yet measured side by side)` : 'none tagged yet, so no release-to-release comparison'}`);
-  out.push('', '![query latency](bench/chart.svg)', '', '![ingest rate](bench/chart-ingest.svg)', '');
+  out.push('', '![ingest rate](bench/chart-ingest.svg)', '');
+  for (const c of renderQueryCharts(results)) out.push(`![query latency at ${c.events.toLocaleString('en-US')} events](bench/${c.file})`, '');
 
   for (const [name, sc] of Object.entries(results.scenarios)) {
     out.push(`## ${name}`, '');

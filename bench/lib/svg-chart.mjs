@@ -37,10 +37,11 @@ export function barChart({ title, unit, groups }) {
     y += gap;
   }
   const legend = series
-    .map((s, i) => `<rect x="${labelW + i * 140}" y="26" width="10" height="10" fill="${COLORS[i % COLORS.length]}"/><text x="${labelW + 14 + i * 140}" y="35" font-size="11">${esc(s)}</text>`)
+    .map((s, i) => `<rect x="${labelW + i * 200}" y="26" width="10" height="10" fill="${COLORS[i % COLORS.length]}"/><text x="${labelW + 14 + i * 200}" y="35" font-size="11">${esc(s)}</text>`)
     .join('');
   const h = y + 20;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${labelW + plotW + 120}" height="${h}" font-family="sans-serif">
+  const width = Math.max(labelW + plotW + 120, labelW + series.length * 200 + 20);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${h}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
 <text x="8" y="18" font-size="14" font-weight="bold">${esc(title)}${log ? ' (log scale)' : ''}</text>
 ${legend}
