@@ -6,7 +6,11 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from './agent.js';
-import { validateConfig } from './config.js';
+import { CheckpointStore } from './checkpoint-store.js';
+import { validateConfig, type FileSourceConfig } from './config.js';
+import type { EventSink } from './event-sink.js';
+import { FileSource } from './file-source.js';
+import { Metrics } from './metrics.js';
 import { silentLogger } from './log.js';
 import { IngestReceiver, until } from './testing/ingest-receiver.js';
 
@@ -226,4 +230,49 @@ test('files that share a header line are told apart (and keep their identity acr
   await until(() => c.receiver.events.size === 132, 'after the restart');
   assert.deepEqual(seqs(c.receiver).filter((s) => s >= 0), range(0, 130));
   assert.equal(c.receiver.duplicates, 0);
+});
+
+test('copytruncate: a copy found after the original was truncated and rewritten, before the agent noticed, continues its identity', async (t) => {
+  // The interleaving of a failed end-to-end run, made deterministic: the
+  // agent read app.log; copytruncate copied it to app.log.1, truncated it
+  // and the writer went on; the check of the copy ran before the check of
+  // app.log. The copy was compared with what app.log holds *now* (new
+  // content), taken for a different file with a shared header line, and
+  // read from its beginning under a new identity: every line already
+  // shipped went out twice.
+  const c = await setup(t);
+  const file = join(c.logs, 'app.log');
+  writeFileSync(file, lines(0, 300));
+  const emitted: Array<{ id: string; raw: string }> = [];
+  const sink: EventSink = {
+    emit(envelope) {
+      const ev = JSON.parse(envelope) as Record<string, string>;
+      emitted.push({ id: ev['event.id']!, raw: ev['@raw']! });
+    },
+    blocked: false,
+    closing: false,
+    waitForRoom: () => Promise.resolve(),
+  };
+  const config = c.config().sources[0] as FileSourceConfig;
+  const checkpoints = await CheckpointStore.open(join(c.dir, 'data'), silentLogger);
+  const source = new FileSource(config, { host: 'test-host', checkpoints, sink, metrics: new Metrics(), log: silentLogger });
+  const checking = (source as unknown as { checking: Map<string, Promise<void>> }).checking;
+  const settle = async (): Promise<void> => {
+    while (checking.size > 0) await Promise.all([...checking.values()]);
+  };
+  source.check(file);
+  await settle();
+  assert.equal(emitted.length, 300);
+  appendFileSync(file, lines(300, 400)); // not read yet: the copy supplies it
+  copyFileSync(file, `${file}.1`);
+  truncateSync(file, 0);
+  appendFileSync(file, lines(400, 450));
+  source.check(`${file}.1`);
+  await settle();
+  source.check(file);
+  await settle();
+  await source.stop();
+  const raws = emitted.map((e) => Number(/seq=(\d+)/.exec(e.raw)?.[1] ?? -1)).sort((a, b) => a - b);
+  assert.deepEqual(raws, range(0, 450), 'every line once');
+  assert.equal(new Set(emitted.map((e) => e.id)).size, emitted.length);
 });

@@ -36,10 +36,14 @@ const COMPARE_BYTES = 4096;
 
 /**
  * Whether a file begins with the same bytes as a tail's file over the length
- * both have (up to 4 KiB): true for a copy, false for two files that only
- * share a header line.
+ * both have (up to 4 KiB): 'same' for a copy, 'different' for two files that
+ * only share a header line. 'gone' when the tail's file no longer holds what
+ * the tail read (truncated, perhaps rewritten, and not noticed yet): the
+ * comparison then says nothing, and a file starting with the identity's
+ * first line is taken for its copy (copytruncate copies, truncates, and the
+ * writer goes on before the agent looks at the original again).
  */
-async function sameStart(fh: FileHandle, tail: FileTail): Promise<boolean> {
+async function sameStart(fh: FileHandle, tail: FileTail): Promise<'same' | 'different' | 'gone'> {
   const own = tail.fh;
   let other: FileHandle | null = null;
   try {
@@ -48,12 +52,21 @@ async function sameStart(fh: FileHandle, tail: FileTail): Promise<boolean> {
     const b = Buffer.alloc(COMPARE_BYTES);
     const [ra, rb] = await Promise.all([fh.read(a, 0, COMPARE_BYTES, 0), other.read(b, 0, COMPARE_BYTES, 0)]);
     const n = Math.min(ra.bytesRead, rb.bytesRead);
-    return a.subarray(0, n).equals(b.subarray(0, n));
+    if (a.subarray(0, n).equals(b.subarray(0, n))) return 'same';
+    // Checked after the comparison: a truncation during it shows here.
+    return (await holdsTail(other, tail)) ? 'different' : 'gone';
   } catch {
-    return true;
+    return 'same';
   } finally {
     if (other && other !== own) await other.close();
   }
+}
+
+/** Whether a file still holds what a tail read: not shorter, same first line. */
+async function holdsTail(fh: FileHandle, tail: FileTail): Promise<boolean> {
+  if (tail.replaced) return false;
+  if ((await fh.stat()).size < tail.offset) return false;
+  return !tail.id.startsWith('c') || (await fingerprint(fh)) === tail.headId;
 }
 const FORGET_DETACHED_MS = 600_000;
 
@@ -276,10 +289,14 @@ export class FileSource {
       if (id.startsWith('c') && this.ctx.checkpoints.get(`${this.name}:${collider}`)) id = collider;
       let existing = this.tails.get(id);
       if (existing && !existing.detached && (existing.isOpen || (await this.stillAt(existing)))) {
-        if (await sameStart(fh, existing)) {
+        const start = await sameStart(fh, existing);
+        if (start !== 'different') {
           // Same first bytes as a file still being read at another inode: a
           // copy made by copytruncate before the truncate. Used after it.
           this.copies.set(id, path);
+          // The original was truncated already: its check notices that and
+          // hands the identity over to this copy (it checks the copy again).
+          if (start === 'gone') this.check(existing.path);
           return;
         }
         // A different file that merely starts with the same line (a common
