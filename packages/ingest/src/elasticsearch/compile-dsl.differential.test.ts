@@ -10,8 +10,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileMatcher, type LogEvent, type QueryNode } from '@logship/query';
+import { stripLocations, type QueryNode } from '@logship/query';
 import type { LogStore } from '../log-store.js';
+import { codeOf, compareOutcomes, matcherOutcome, shrinkFailing, type Outcome } from '../store-contract/differential.js';
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
 import { compileDsl } from './compile-dsl.js';
@@ -33,16 +34,8 @@ const order = [...corpus].sort((a, b) => {
 });
 let store: LogStore | undefined;
 
-type Outcome = { ids: string[] } | { error: string };
-
 function viaMatcher(query: QueryNode): Outcome {
-  let match: (e: LogEvent) => boolean;
-  try {
-    match = compileMatcher(query, { now: NOW });
-  } catch (err) {
-    return { error: (err as { code?: string }).code ?? String(err) };
-  }
-  return { ids: order.filter(match).map((e) => e['event.id']) };
+  return matcherOutcome(query, order, NOW);
 }
 
 async function viaStore(query: QueryNode): Promise<Outcome> {
@@ -50,71 +43,26 @@ async function viaStore(query: QueryNode): Promise<Outcome> {
     const res = await store!.search({ query, from: END - 10 * 86_400_000, to: NOW, limit: EVENTS + 1, now: NOW, fields: [] });
     return { ids: res.hits.map((h) => h['event.id']) };
   } catch (err) {
-    return { error: (err as { code?: string }).code ?? String(err) };
+    return { error: codeOf(err) };
   }
 }
 
 async function differs(query: QueryNode): Promise<string | null> {
-  const [a, b] = [viaMatcher(query), await viaStore(query)];
-  if ('error' in a || 'error' in b) {
-    return 'error' in a && 'error' in b && a.error === b.error
-      ? null
-      : `matcher ${JSON.stringify(a).slice(0, 200)} vs store ${JSON.stringify(b).slice(0, 300)}`;
-  }
-  if (a.ids.length === b.ids.length && a.ids.every((id, i) => id === b.ids[i])) return null;
-  const sa = new Set(a.ids);
-  const sb = new Set(b.ids);
-  const onlyMatcher = a.ids.filter((id) => !sb.has(id)).slice(0, 5);
-  const onlyStore = b.ids.filter((id) => !sa.has(id)).slice(0, 5);
-  return `matcher ${a.ids.length} ids, store ${b.ids.length}; only matcher: ${onlyMatcher.join(',')}; only store: ${onlyStore.join(',')}`;
-}
-
-/** Smaller variants of a query: a child in place of its parent, a child dropped, a subtree shrunk. */
-function* smaller(q: QueryNode): Generator<QueryNode> {
-  if (q.type === 'not') {
-    yield q.child;
-    for (const c of smaller(q.child)) yield { ...q, child: c };
-  }
-  if (q.type === 'and' || q.type === 'or') {
-    yield* q.children;
-    if (q.children.length > 2) {
-      for (let i = 0; i < q.children.length; i++) yield { ...q, children: q.children.filter((_, j) => j !== i) };
-    }
-    for (let i = 0; i < q.children.length; i++) {
-      for (const c of smaller(q.children[i] as QueryNode)) yield { ...q, children: q.children.map((x, j) => (j === i ? c : x)) };
-    }
-  }
+  return compareOutcomes(viaMatcher(query), await viaStore(query));
 }
 
 async function shrink(q: QueryNode): Promise<QueryNode> {
-  let current = q;
-  for (let progress = true; progress; ) {
-    progress = false;
-    for (const candidate of smaller(current)) {
-      if (await differs(candidate)) {
-        current = candidate;
-        progress = true;
-        break;
-      }
-    }
-  }
-  return current;
+  return shrinkFailing(q, async (c) => (await differs(c)) !== null);
 }
 
 function describeQuery(q: QueryNode): string {
-  const strip = (n: unknown): unknown =>
-    Array.isArray(n)
-      ? n.map(strip)
-      : n && typeof n === 'object'
-        ? Object.fromEntries(Object.entries(n).filter(([k]) => k !== 'loc').map(([k, v]) => [k, strip(v)]))
-        : n;
   let dsl = '';
   try {
     dsl = JSON.stringify(compileDsl(q, { now: NOW }));
   } catch (err) {
     dsl = `(compile error ${String(err)})`;
   }
-  return `query: ${JSON.stringify(strip(q))}\ndsl: ${dsl}`;
+  return `query: ${JSON.stringify(stripLocations(q))}\ndsl: ${dsl}`;
 }
 
 if (!url) {
