@@ -1,3 +1,5 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
 import { Backoff, parseRetryAfter, sleep } from './backoff.js';
@@ -46,49 +48,92 @@ const RETRYABLE = new Set([401, 403, 404, 408, 429]);
 const gzip = promisify(gzipCb);
 const gunzip = promisify(gunzipCb);
 
-export async function postBatch(server: ServerOptions, body: Buffer, signal?: AbortSignal): Promise<Outcome> {
-  const headers: Record<string, string> = {
+/**
+ * Keep-alive connections to ingest, one socket per origin: batches go out
+ * one at a time. Idle sockets are unref'd by node and do not keep the
+ * process alive.
+ */
+export interface Connections {
+  readonly http: HttpAgent;
+  readonly https: HttpsAgent;
+}
+
+export function openConnections(): Connections {
+  return { http: new HttpAgent({ keepAlive: true, maxSockets: 1 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 1 }) };
+}
+
+/**
+ * POSTs one gzipped batch with node:http(s), not global fetch: undici's
+ * fetch allocates headers, WHATWG streams and promises per request that
+ * live as long as the request, so at a few hundred batches a second they
+ * were promoted out of the young generation (~60 KiB per batch) and the old
+ * generation grew by ~15 MiB between full GCs (docs/AGENT.md, "Performance").
+ */
+export function postBatch(server: ServerOptions, body: Buffer, signal?: AbortSignal, connections?: Connections): Promise<Outcome> {
+  const url = new URL(`${server.url}/api/v1/ingest`);
+  const tls = url.protocol === 'https:';
+  const headers: Record<string, string | number> = {
     'content-type': 'application/x-ndjson',
     'content-encoding': 'gzip',
+    'content-length': body.length,
   };
   if (server.token) headers.authorization = `Bearer ${server.token}`;
-  // One controller per request, with its listener removed afterwards:
-  // AbortSignal.any on the long-lived stop signal would add a listener to it
-  // for every request of the agent's life.
-  const request = new AbortController();
-  const onStop = (): void => request.abort();
-  signal?.addEventListener('abort', onStop, { once: true });
-  const timer = setTimeout(() => request.abort(new Error(`timed out after ${server.timeout_ms} ms`)), server.timeout_ms);
-  let res: Response;
-  let text: string;
-  try {
-    res = await fetch(`${server.url}/api/v1/ingest`, { method: 'POST', headers, body, signal: request.signal });
-    text = await res.text().catch(() => '');
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause;
-    return { kind: 'retry', reason: cause?.code ?? (err as Error).message };
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onStop);
-  }
-  if (res.status >= 200 && res.status < 300) {
+  return new Promise<Outcome>((resolve) => {
+    let settled = false;
+    const finish = (outcome: Outcome): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onStop);
+      resolve(outcome);
+    };
+    const options = { method: 'POST', headers, ...(connections ? { agent: tls ? connections.https : connections.http } : {}) };
+    const req = (tls ? httpsRequest : httpRequest)(url, options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', (err: NodeJS.ErrnoException) => finish({ kind: 'retry', reason: err.code ?? err.message }));
+      res.on('end', () => finish(classify(res, Buffer.concat(chunks).toString('utf8'))));
+      // A connection lost mid-answer: 'close' without 'end' (after 'end' it changes nothing).
+      res.on('close', () => finish({ kind: 'retry', reason: 'the connection closed before the answer was complete' }));
+    });
+    // Stopping or the timeout ends the request (and its response) with an error.
+    const fail = (reason: string): void => {
+      finish({ kind: 'retry', reason });
+      req.destroy();
+    };
+    const onStop = (): void => fail('stopping');
+    // The listener is removed when the request ends: the stop signal lives
+    // as long as the agent and must not collect one listener per request.
+    signal?.addEventListener('abort', onStop, { once: true });
+    const timer = setTimeout(() => fail(`timed out after ${server.timeout_ms} ms`), server.timeout_ms);
+    req.on('error', (err: NodeJS.ErrnoException) => finish({ kind: 'retry', reason: err.code ?? err.message }));
+    if (signal?.aborted) fail('stopping');
+    else req.end(body);
+  });
+}
+
+function classify(res: IncomingMessage, text: string): Outcome {
+  const status = res.statusCode ?? 0;
+  if (status >= 200 && status < 300) {
     try {
       return { kind: 'delivered', answer: JSON.parse(text) as IngestAnswer };
     } catch {
       return { kind: 'delivered', answer: {} };
     }
   }
-  const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
-  if (RETRYABLE.has(res.status) || res.status >= 500) {
-    return { kind: 'retry', reason: `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  const header = res.headers['retry-after'];
+  const retryAfterMs = parseRetryAfter(header ?? null);
+  if (RETRYABLE.has(status) || status >= 500) {
+    return { kind: 'retry', reason: `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
-  return { kind: 'rejected', status: res.status, reason: text.slice(0, 500) };
+  return { kind: 'rejected', status, reason: text.slice(0, 500) };
 }
 
 export class Shipper {
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
   private backoff: Backoff;
+  private readonly connections = openConnections();
 
   constructor(
     private server: ServerOptions,
@@ -114,6 +159,8 @@ export class Shipper {
   async stop(): Promise<void> {
     this.abort.abort();
     await this.loop;
+    this.connections.http.destroy();
+    this.connections.https.destroy();
   }
 
   private async run(): Promise<void> {
@@ -122,7 +169,7 @@ export class Shipper {
       const entry = await this.spool.head(signal);
       if (!entry) break;
       const body = await this.spool.body(entry);
-      const outcome = await postBatch(this.server, body, signal);
+      const outcome = await postBatch(this.server, body, signal, this.connections);
       if (signal.aborted && outcome.kind === 'retry') break;
       if (outcome.kind === 'retry') {
         this.metrics.inc(...M.batchesRetried);
