@@ -68,7 +68,8 @@ test('logship serve: health, ready, ingest, search; SIGKILL after an answer lose
     assert.deepEqual(await (await fetch(`${s.url}/health/ready`)).json(), { status: 'ready', checks: { store: 'ok' } });
     assert.ok(s.stdout.some((l) => /loopback/.test(l)), 'says it listens on loopback only without tokens');
 
-    const res = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body: batch('first', 50) + 'garbage\n' });
+    const first = batch('first', 50);
+    const res = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body: first + 'garbage\n' });
     const answer = (await res.json()) as { stored: number; errors: { line: number; code: string }[] };
     // Killed the moment the answer arrived: what it acknowledged must survive.
     s.proc.kill('SIGKILL');
@@ -81,8 +82,8 @@ test('logship serve: health, ready, ingest, search; SIGKILL after an answer lose
     assert.equal(await count(s.url, 'first'), 50);
     assert.equal(await count(s.url, 'first AND level:error'), 25);
 
-    // The same batch again (an agent retrying) adds nothing.
-    const again = (await (await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body: batch('first', 50) })).json()) as { duplicates: number };
+    // The same batch again (an agent retrying sends the same bytes) adds nothing.
+    const again = (await (await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body: first })).json()) as { duplicates: number };
     assert.equal(again.duplicates, 50);
 
     const metrics = await (await fetch(`${s.url}/metrics`)).text();

@@ -24,4 +24,10 @@ export const FLAG_FIELDS = Object.freeze({
   fieldsCapped: 'logship.fields_capped',
   depthCapped: 'logship.depth_capped',
   invalidUtf8: 'logship.invalid_utf8',
+  /**
+   * The line carried no time of its own, so `@timestamp` is when ingest
+   * received it. The store dedupes such events by `event.id` alone: a retry
+   * is stamped again, later.
+   */
+  noTimestamp: 'logship.no_timestamp',
 });

@@ -236,6 +236,8 @@ test('plain text (agent envelope): level sniffed, timestamp read, whole line kep
     assert.equal(event.message, text);
     assert.equal(event.level, level, text);
     assert.equal(event['@timestamp'], ts ?? new Date(NOW).toISOString(), text);
+    // Receive-stamped events are flagged: the store dedupes them by event.id alone.
+    assert.equal(event['logship.no_timestamp'], ts === undefined ? true : undefined, text);
     assert.equal(event.source, '/var/log/app.log');
     assert.equal(event['event.id'], 'f:1:0');
   }

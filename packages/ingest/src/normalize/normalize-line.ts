@@ -187,6 +187,7 @@ function finish(
   if (flags.fieldsCapped || metaFlags?.fieldsCapped) event[FLAG_FIELDS.fieldsCapped] = true;
   if (flags.depthCapped || metaFlags?.depthCapped) event[FLAG_FIELDS.depthCapped] = true;
   if (opts.invalidUtf8) event[FLAG_FIELDS.invalidUtf8] = true;
+  if (c.time === undefined) event[FLAG_FIELDS.noTimestamp] = true;
   return event;
 }
 

@@ -104,6 +104,19 @@ export class BatchWriter {
       if (failure === null) write.resolve(result);
       else write.reject(asWriteError(failure));
     }
+    // After the answers have gone out: statistics are worth a pause of the
+    // writer, not a delay of the batches that triggered them.
+    if (failure === null) setImmediate(() => this.refreshStatistics(batch));
+  }
+
+  private refreshStatistics(dbs: Set<PartitionDb>): void {
+    for (const db of dbs) {
+      try {
+        db.analyzeIfGrown();
+      } catch {
+        // Statistics are an optimization: a busy or closed file keeps the old ones.
+      }
+    }
   }
 
   private apply(events: LogEvent[], at: number): WriteResult {
@@ -157,27 +170,30 @@ export class BatchWriter {
 
   /**
    * An event's partition follows from its timestamp and class, so a retried
-   * event normally lands where its first copy is and the UNIQUE index drops
-   * it. Two things break that reasoning, and only those partitions are
-   * probed (one or two per event, not every neighbour: probes cost as much
-   * as inserts):
-   *   - lines without a time of their own are stamped with the receive time,
-   *     so a retry after UTC midnight lands one day later: the same class's
-   *     partition of the previous day is checked;
+   * event normally lands where its first copy is and the UNIQUE (ts, eid)
+   * index drops it. Two things break that reasoning, and only those
+   * partitions are probed (probes cost about as much as inserts):
+   *   - events stamped with the receive time (no time of their own) get a
+   *     new @timestamp on retry, possibly after UTC midnight: they are
+   *     checked by event.id in the same class's partition of the previous
+   *     day (the same day's `received_ids` catches the rest on insert);
    *   - a changed retention class list can classify the retry differently:
-   *     other classes' partitions of the same and previous day are checked
-   *     unless they were written with exactly the current class list.
+   *     other classes' partitions of the same day (and of the previous day,
+   *     for receive-stamped events) are checked unless they were written
+   *     with exactly the current class list.
    */
   private dropKnownElsewhere(name: string, key: PartitionKey, rows: EventRow[]): EventRow[] {
     const previous = utcDay(dayStartMs(key.day) - DAY_MS);
     const known = new Set<string>();
-    let ids: string[] | null = null;
+    let received: EventRow[] | null = null;
     for (const p of this.deps.pool.known.values()) {
       if (p.name === name || (p.key.day !== key.day && p.key.day !== previous)) continue;
       const sameClassDayBefore = p.key.className === key.className;
       if (!sameClassDayBefore && p.db.classifiedOnlyWith(this.deps.classFingerprint)) continue;
-      ids ??= rows.map((r) => r.eid);
-      for (const id of p.db.existingIds(ids)) known.add(id);
+      // A retry with its own timestamp lands on the same day.
+      const probe = p.key.day === key.day ? rows : (received ??= rows.filter((r) => r.received));
+      if (probe.length === 0) continue;
+      for (const id of p.db.existingIds(probe)) known.add(id);
     }
     return known.size === 0 ? rows : rows.filter((r) => !known.has(r.eid));
   }

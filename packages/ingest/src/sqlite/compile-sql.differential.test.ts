@@ -44,6 +44,9 @@ before(async () => {
   store = await openSqliteStore({
     dataDir: dir,
     now: () => NOW,
+    // A small time-order walk, so searches take both paths: pages filled by
+    // the walk, and walks cut short and finished by the planner's plan.
+    searchWalkRows: 50,
     // Every class, so partitions of every kind take part; nothing expires.
     retention: {
       default_days: LONG,

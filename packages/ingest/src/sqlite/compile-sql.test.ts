@@ -35,7 +35,7 @@ const indexed: [string, string][] = [
   ['logger:"django.db.backends"', 'events_logger'],
   ['path:/api/*', 'events_path'],
   ['host:web-1', 'events_host'],
-  ['event.id:abc', 'events_eid'],
+  ['event.id:abc', 'events_ts_eid'],
 ];
 for (const [query, index] of indexed) {
   test(`${query} is answered from ${index}`, () => {
@@ -57,7 +57,7 @@ test('status:500 is an IN list of typed parameters: the string and the number', 
   const { where, params } = compileSql(parse('status:500'), { now: NOW });
   assert.equal(where, '"status" IN (@p0, @p1)');
   assert.deepEqual(params, { p0: '500', p1: 500 });
-  assert.equal(compileSql(parse('user_id:"user-uuid"'), { now: NOW }).where, '"user_id" IN (@p0)');
+  assert.equal(compileSql(parse('user_id:"user-uuid"'), { now: NOW }).where, '"user_id" = @p0');
 });
 
 test('http.method:GET reaches doc through a per-partition path parameter', () => {

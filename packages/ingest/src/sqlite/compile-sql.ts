@@ -187,9 +187,17 @@ function leafSql(plan: LeafPlan, b: Builder): string {
         if (plan.number !== null) alternatives.push(`(${f.type} ${NUMERIC} AND ${f.value} = ${b.p(plan.number)})`);
       } else {
         // Typed parameters compare only with values of their own kind, and
-        // an IN list keeps the column's index usable.
+        // an IN list keeps the column's index usable. A single value is an
+        // equality: only then does the planner consult its per-value
+        // statistics (STAT4) for a bound parameter, which decides between
+        // two indexed fields in `logger:X AND user_id:Y`.
         const values = plan.number === null ? [plan.string] : [plan.string, plan.number];
-        alternatives.push(`${f.value} IN (${values.map((v) => b.p(v)).join(', ')})`);
+        const test =
+          values.length === 1 ? `${f.value} = ${b.p(plan.string)}` : `${f.value} IN (${values.map((v) => b.p(v)).join(', ')})`;
+        // event.id has no index of its own (the UNIQUE one is (ts, eid)):
+        // as a subquery the planner reads only that index's entries, a
+        // fraction of the rows it would otherwise scan.
+        alternatives.push(f.kind === 'eid' ? `rid IN (SELECT rid FROM events WHERE ${test})` : test);
       }
       if (plan.boolean !== null) {
         const d = f.kind === 'doc' ? f : f.fallback?.();

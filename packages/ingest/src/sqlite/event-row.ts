@@ -7,11 +7,14 @@
  * from the partition's dictionary (doc-keys.ts).
  */
 import type { FieldValue, LogEvent } from '@logship/query';
+import { FLAG_FIELDS } from '../normalize/limits.js';
 import { PROMOTED_COLUMNS } from './partition-schema.js';
 
 export interface EventRow {
   ts: number;
   eid: string;
+  /** @timestamp is the receive time: a retry is stamped anew, so dedupe by eid alone. */
+  received: boolean;
   cols: Record<string, string | number | null>;
   /** Fields for `doc`, by name; encoded with the partition's key codes on insert. */
   doc: [string, FieldValue][] | null;
@@ -42,7 +45,7 @@ export function eventToRow(event: LogEvent, ts: number, eid: string): EventRow {
       (doc ??= []).push([key, value]);
     }
   }
-  return { ts, eid, cols, doc };
+  return { ts, eid, received: event[FLAG_FIELDS.noTimestamp] === true, cols, doc };
 }
 
 export interface StoredRow {

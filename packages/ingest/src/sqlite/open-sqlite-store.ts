@@ -28,6 +28,8 @@ export interface OpenSqliteStoreOptions {
    * 2). 0 reads on the calling thread (command-line tools).
    */
   readerThreads?: number;
+  /** Tuning for tests: rows a search walks in time order first (sqlite-store.ts SEARCH_WALK_ROWS). */
+  searchWalkRows?: number;
 }
 
 export interface SqliteLogStore extends LogStore {
@@ -42,6 +44,7 @@ export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<Sql
     ...(opts.now ? { now: opts.now } : {}),
     writerThread: opts.writerThread ?? true,
     readerThreads: opts.readerThreads ?? DEFAULT_READER_THREADS,
+    ...(opts.searchWalkRows !== undefined ? { searchWalkRows: opts.searchWalkRows } : {}),
   });
   store.init();
   await store.start();

@@ -69,21 +69,74 @@ test('data survives closing and reopening the store', async () => {
   });
 });
 
-test('a retried event is a duplicate even when its class or day changed meanwhile', async () => {
+test('a retried event is a duplicate even when its class changed meanwhile', async () => {
   await withDir(async (dir) => {
     const first = await open(dir);
     assert.equal((await first.write([event('x', NOW)])).stored, 1);
     await first.close();
-    // The retention config now puts the event in another class...
+    // The retention config now puts the event in another class.
     const audit: RetentionConfig = { ...DEFAULT_RETENTION, classes: [{ name: 'audit', match: 'message:event', days: 400 }] };
     const second = await open(dir, audit);
     const retry = await second.write([event('x', NOW)]);
     assert.deepEqual([retry.stored, retry.duplicates], [0, 1]);
-    // ...or an ingest-time timestamp moved it across midnight.
-    const late = await second.write([event('x', NOW + 13 * 3_600_000)]);
-    assert.deepEqual([late.stored, late.duplicates], [0, 1]);
     assert.equal(await second.count(everything), 1);
     await second.close();
+  });
+});
+
+test('an event stamped with its receive time is deduped by event.id, also across midnight and a class change', async () => {
+  await withDir(async (dir) => {
+    const received = { 'logship.no_timestamp': true } as const;
+    const first = await open(dir);
+    assert.equal((await first.write([event('r', NOW, received)])).stored, 1);
+    // The retry is stamped again: later the same day, then after midnight.
+    const sameDay = await first.write([event('r', NOW + 3_600_000, received)]);
+    assert.deepEqual([sameDay.stored, sameDay.duplicates], [0, 1]);
+    const nextDay = await first.write([event('r', NOW + 13 * 3_600_000, received)]);
+    assert.deepEqual([nextDay.stored, nextDay.duplicates], [0, 1]);
+    await first.close();
+    const audit: RetentionConfig = { ...DEFAULT_RETENTION, classes: [{ name: 'audit', match: 'message:event', days: 400 }] };
+    const second = await open(dir, audit);
+    const moved = await second.write([event('r', NOW + 14 * 3_600_000, received)]);
+    assert.deepEqual([moved.stored, moved.duplicates], [0, 1]);
+    assert.equal(await second.count(everything), 1);
+    await second.close();
+  });
+});
+
+test('events are identified by (@timestamp, event.id): a reused id with another time of its own is a new event', async () => {
+  // e.g. a file truncated in place and written again: same source and
+  // offset, other lines.
+  await withDir(async (dir) => {
+    const store = await open(dir);
+    assert.equal((await store.write([event('f:1:0', NOW)])).stored, 1);
+    const other = await store.write([event('f:1:0', NOW + 60_000)]);
+    assert.deepEqual([other.stored, other.duplicates], [1, 0]);
+    assert.equal(await store.count(everything), 2);
+    await store.close();
+  });
+});
+
+test('a partition file of schema version 1 (event.id UNIQUE) is still read, written and deduped', async () => {
+  await withDir(async (dir) => {
+    const store = await open(dir);
+    await store.write([event('seed', NOW)]);
+    await store.close();
+    // Rebuild the day's file as version 1 wrote it.
+    const file = path.join(dir, 'sqlite', '2026-11-23.default.db');
+    const db = new Database(file);
+    db.exec(`DROP INDEX events_ts_eid; DROP TABLE received_ids;
+      CREATE UNIQUE INDEX events_eid ON events(eid); CREATE INDEX events_ts ON events(ts);
+      PRAGMA user_version = 1;`);
+    db.close();
+    const reopened = await open(dir);
+    const retry = await reopened.write([event('seed', NOW), event('new', NOW + 1)]);
+    assert.deepEqual([retry.stored, retry.duplicates], [1, 1]);
+    const restamped = await reopened.write([event('seed', NOW + 5, { 'logship.no_timestamp': true })]);
+    assert.deepEqual([restamped.stored, restamped.duplicates], [0, 1]);
+    const page = await reopened.search({ ...everything, limit: 10, sort: 'asc' });
+    assert.deepEqual(page.hits.map((e) => e['event.id']), ['seed', 'new']);
+    await reopened.close();
   });
 });
 
@@ -276,5 +329,33 @@ test('when the writer thread dies, writes fail with LS_STORE_WRITE_FAILED and he
     // Reads still work on this thread.
     assert.equal(await store.count(everything), 1);
     await store.close();
+  });
+});
+
+test('planner statistics are taken as a partition grows, so the rarer of two indexed fields leads', async () => {
+  await withDir(async (dir) => {
+    const store = await openSqliteStore({ dataDir: dir, now: () => NOW, writerThread: false, readerThreads: 0 });
+    // user_id u1 is on every event, logger "rare" on one in twenty.
+    for (let b = 0; b < 6; b++) {
+      const batch = Array.from({ length: 2000 }, (_, i) =>
+        event(`a-${b}-${i}`, NOW - (b * 2000 + i) * 1000, { user_id: 'u1', logger: i % 20 === 0 ? 'rare' : `noisy-${i % 3}` }),
+      );
+      await store.write(batch);
+      // Statistics are refreshed after the answers, on a later turn.
+      await new Promise((r) => setImmediate(r));
+    }
+    await store.close();
+    const db = new Database(path.join(dir, 'sqlite', '2026-11-23.default.db'), { readonly: true });
+    try {
+      const analyzed = Number((db.prepare("SELECT value FROM meta WHERE key = 'analyzed_rows'").get() as { value: string }).value);
+      // Taken at >= 5000 rows and again once doubled.
+      assert.ok(analyzed >= 10_000, `analyzed at ${analyzed} rows`);
+      const plan = (db.prepare("EXPLAIN QUERY PLAN SELECT * FROM events WHERE logger IN ('rare') AND user_id IN ('u1')").all() as { detail: string }[])
+        .map((r) => r.detail)
+        .join('\n');
+      assert.match(plan, /events_logger/);
+    } finally {
+      db.close();
+    }
   });
 });

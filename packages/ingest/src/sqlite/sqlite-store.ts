@@ -59,6 +59,8 @@ export interface SqliteStoreOptions {
    * thread. With threads, a request's `signal` stops its query.
    */
   readerThreads?: number;
+  /** Rows a search walks in time order before it asks the planner (SEARCH_WALK_ROWS); tests make it small. */
+  searchWalkRows?: number;
 }
 
 /** Retention class queries through the query package's parser and matcher. */
@@ -68,6 +70,20 @@ function matcherFor(clock: () => number): ClassMatcherFactory {
 
 /** Below this much free space in the data folder, health() fails. */
 export const MIN_FREE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A search first walks a partition's rows newest first (oldest first for
+ * asc) along the (ts, eid) index, at most this many, and keeps those that
+ * match: when matches are not rare, the page fills within a few thousand
+ * rows that sit next to each other on disk (rids follow arrival, which
+ * follows time), with no sort. Only if the walk leaves the page short does
+ * the planner's plan (an index on a field, then a sort) run over the rest.
+ * On a 1.5M-event day, `logger:X AND user_id:Y` with 0.5 % of the rows
+ * matching: ~7 ms walking vs ~45 ms through the logger index and a sort.
+ * When a walk comes up short, later partitions of the same class skip it in
+ * this request: the matches are rare.
+ */
+export const SEARCH_WALK_ROWS = 25_000;
 
 /** Totals stop being counted exactly past this many hits (relation 'gte'). */
 export const TOTAL_COUNT_LIMIT = 10_000;
@@ -95,6 +111,7 @@ export class SqliteStore implements LogStore {
   private writer: WriterThread | null = null;
   private readonly readerOptions: ReaderThreadOptions & { size: number } | null;
   private readers: ReaderPool | null = null;
+  private readonly walkRows: number;
 
   constructor(opts: SqliteStoreOptions) {
     this.dir = path.join(opts.dataDir, 'sqlite');
@@ -119,13 +136,15 @@ export class SqliteStore implements LogStore {
       throw storeError('LS_STORE_BAD_REQUEST', 'a custom class matcher cannot be used with a writer thread');
     }
     this.writerOptions = opts.writerThread ? { dataDir: opts.dataDir, retention: opts.retention } : null;
+    this.walkRows = opts.searchWalkRows ?? SEARCH_WALK_ROWS;
     const readerThreads = opts.readerThreads ?? 0;
     if (!Number.isInteger(readerThreads) || readerThreads < 0) {
       throw storeError('LS_STORE_BAD_REQUEST', `readerThreads must be a non-negative integer, got ${readerThreads}`);
     }
     // Reader threads compute expiry from the `at` they are sent, so a custom
     // clock works; the class matcher is not used by reads.
-    this.readerOptions = readerThreads > 0 ? { dataDir: opts.dataDir, retention: opts.retention, size: readerThreads } : null;
+    this.readerOptions =
+      readerThreads > 0 ? { dataDir: opts.dataDir, retention: opts.retention, size: readerThreads, searchWalkRows: this.walkRows } : null;
   }
 
   /** Starts the writer thread, when configured (after init()). */
@@ -190,12 +209,23 @@ export class SqliteStore implements LogStore {
     const after = req.cursor ? decodeCursor(req.cursor, sort) : null;
     const { where, params } = compileSql(req.query, { now: req.now });
     const dir = sort === 'desc' ? 'DESC' : 'ASC';
-    const keyset = after ? (sort === 'desc' ? 'AND (ts < ? OR (ts = ? AND eid < ?))' : 'AND (ts > ? OR (ts = ? AND eid > ?))') : '';
-    const keyParams = after ? [after.ts, after.ts, after.eid] : [];
-    const sql = `SELECT * FROM events WHERE ts >= ? AND ts <= ? ${keyset} AND (${where}) ORDER BY ts ${dir}, eid ${dir} LIMIT ?`;
+    const keysetFor = (key: { ts: number; eid: string } | null): { sql: string; args: unknown[] } =>
+      key === null
+        ? { sql: '', args: [] }
+        : { sql: sort === 'desc' ? 'AND (ts < ? OR (ts = ? AND eid < ?))' : 'AND (ts > ? OR (ts = ? AND eid > ?))', args: [key.ts, key.ts, key.eid] };
+    const order = `ORDER BY ts ${dir}, eid ${dir}`;
+    const start = keysetFor(after);
+    // The co-routine yields rows in its own order and the outer LIMIT stops
+    // it, so the walk reads no further than the last hit it returns.
+    const walkSql = `SELECT * FROM (SELECT * FROM events WHERE ts >= ? AND ts <= ? ${start.sql} ${order} LIMIT ${this.walkRows})
+      WHERE (${where}) LIMIT ?`;
+    const walkEndSql = `SELECT ts, eid FROM events WHERE ts >= ? AND ts <= ? ${start.sql} ${order} LIMIT 1 OFFSET ${this.walkRows - 1}`;
     // One more than asked tells whether a next page exists.
     const want = req.limit + 1;
     const found: { row: StoredRow; event: LogEvent }[] = [];
+    // Per class: how dense matches are differs between, say, the errors
+    // and the default partitions of a day.
+    const noWalk = new Set<string>();
     for (const day of this.daysInRange(req, sort)) {
       const dayRows: { row: StoredRow; event: LogEvent }[] = [];
       for (const p of day) {
@@ -204,9 +234,26 @@ export class SqliteStore implements LogStore {
         // Decoded now: the pool may close this connection while later
         // partitions are opened.
         const db = p.db;
-        for (const row of db.all<StoredRow>(sql, [range.from, range.to, ...keyParams, want - found.length], params)) {
-          dayRows.push({ row, event: db.toEvent(row, req.fields) });
+        const need = want - found.length;
+        let rows: StoredRow[] = [];
+        let rest: { ts: number; eid: string } | null = after;
+        if (this.walkRows > 0 && !noWalk.has(p.key.className)) {
+          rows = db.all<StoredRow>(walkSql, [range.from, range.to, ...start.args, need], params);
+          if (rows.length < need) {
+            const end = db.get<{ ts: number; eid: string }>(walkEndSql, [range.from, range.to, ...start.args]);
+            // Budget spent: matches are rare, later partitions of this class
+            // go straight to the planner. No row at the budget: the walk saw
+            // every row in range and nothing further is here.
+            if (end) noWalk.add(p.key.className);
+            rest = end ?? { ts: sort === 'desc' ? -Infinity : Infinity, eid: '' };
+          }
         }
+        if (rows.length < need && Number.isFinite(rest?.ts ?? 0)) {
+          const k = keysetFor(rest);
+          const sql = `SELECT * FROM events WHERE ts >= ? AND ts <= ? ${k.sql} AND (${where}) ${order} LIMIT ?`;
+          rows.push(...db.all<StoredRow>(sql, [range.from, range.to, ...k.args, need - rows.length], params));
+        }
+        for (const row of rows) dayRows.push({ row, event: db.toEvent(row, req.fields) });
       }
       dayRows.sort((a, b) => (sort === 'desc' ? -compareKeys(a.row, b.row) : compareKeys(a.row, b.row)));
       found.push(...dayRows.slice(0, want - found.length));
