@@ -4,7 +4,7 @@
  * BENCHMARKS.md and bench/chart-*.svg from the results.
  *
  *   node bench/run.mjs [--quick] [--sizes 1000000,10000000] [--runs 7] [--es URL] [--es-sizes 1000000]
- *                      [--append] [--skip-scenarios]
+ *                      [--append] [--skip-scenarios] [--ingest-runs 5]
  *
  * --append merges with bench/results/*.json from an earlier run at other
  * sizes; --skip-scenarios runs only the store/ripgrep comparison.
@@ -35,11 +35,15 @@ const { values } = parseArgs({
     note: { type: 'string' },
     'report-only': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    'ingest-runs': { type: 'string' },
   },
 });
 const quick = values.quick;
 const sizes = (values.sizes ?? (quick ? '100000' : '1000000,10000000')).split(',').map(Number);
 const runs = Number(values.runs ?? (quick ? 5 : 7));
+// SQLite ingest is repeated (fresh folder each time) for median/min/max;
+// Elasticsearch's is one run (a second would meet its own duplicates).
+const ingestRuns = Number(values['ingest-runs'] ?? 5);
 // Elasticsearch on two cores ingests a few thousand events/s: by default it
 // runs at the smallest size only, so `npm run bench` stays under an hour.
 const esSizes = new Set((values['es-sizes'] ?? String(sizes[0])).split(',').map(Number));
@@ -96,7 +100,7 @@ const endMs = Date.now();
 results.stores = [];
 for (const events of sizes) {
   log(`sqlite: ${events} events`);
-  const sqlite = await runStoreBench({ root, work, events, runs, label: 'sqlite', endMs });
+  const sqlite = await runStoreBench({ root, work, events, runs, label: 'sqlite', endMs, ingestRuns });
   log(`ripgrep over ${sqlite.corpus.bytes} raw bytes`);
   const rg = await runRipgrep(sqlite.corpus.file, runs);
   let es = null;

@@ -44,7 +44,7 @@ export function renderMarkdown(results) {
   out.push(`- date: ${results.date}${results.earlier_runs?.length ? ` (merged with ${results.earlier_runs.map((r) => `\`${r.command}\` of ${r.date}`).join(', ')})` : ''}`);
   out.push(`- machine: ${m.cpu}, ${m.cores} cores, ${m.memory_gib} GiB; ${m.os}`);
   out.push(`- versions: Node ${m.node}; ${m.sqlite ?? ''}; ${m.ripgrep ?? 'ripgrep not installed'}; logship ${m.git}`);
-  out.push(`- each figure: median (min–max) of ${results.runs} runs after one warm-up, unless noted; an ingest figure is one run of the whole corpus`);
+  out.push(`- each figure: median (min–max) of ${results.runs} runs after one warm-up, unless noted; SQLite ingest: median (min–max) of the runs shown beside it, each the whole corpus into an empty folder; Elasticsearch ingest: one run (a second would meet its own duplicates)`);
   if (results.note) out.push(`- note: ${results.note}`);
   out.push(`- previous release: ${results.previous_release ? `${results.previous_release} (not yet measured side by side)` : 'none tagged yet, so no release-to-release comparison'}`);
   out.push('', '![ingest rate](bench/chart-ingest.svg)', '');
@@ -73,7 +73,7 @@ export function renderMarkdown(results) {
     out.push('| store | events/s | seconds | server CPU (cores) | server peak RSS MiB | bytes on disk per raw byte |');
     out.push('| --- | --- | --- | --- | --- | --- |');
     const row = (label, i) => i && !i.error
-      ? `| ${label} | ${n(i.events_per_s)} | ${n(i.seconds)} | ${n(i.server_cores)} | ${n(i.server_peak_rss_mib)} | ${n(i.disk_per_raw_byte)} |`
+      ? `| ${label} | ${n(i.events_per_s)}${i.runs > 1 ? ` (${n(i.events_per_s_min)}–${n(i.events_per_s_max)}, ${i.runs} runs)` : ' (1 run)'} | ${n(i.seconds)} | ${n(i.server_cores)} | ${n(i.server_peak_rss_mib)} | ${n(i.disk_per_raw_byte)} |`
       : `| ${label} | failed: ${i?.error ?? 'not run'} | | | | |`;
     out.push(row('SQLite (embedded)', s.sqlite.ingest));
     if (s.elasticsearch) out.push(row('Elasticsearch (through logship)', s.elasticsearch.ingest ?? s.elasticsearch));
