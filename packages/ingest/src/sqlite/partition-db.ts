@@ -18,6 +18,7 @@ import { DocKeys } from './doc-keys.js';
 import { encodeDoc, rowToEvent, type EventRow, type StoredRow } from './event-row.js';
 import { PARTITION_DDL, PROMOTED_COLUMNS } from './partition-schema.js';
 import type { PartitionKey } from './partition-name.js';
+import { RollupWriter } from './rollup-writer.js';
 import { ftsText, registerSqlFunctions } from './sql-functions.js';
 
 const STATEMENT_CACHE = 256;
@@ -31,6 +32,7 @@ export class PartitionDb {
   private readonly insertRow: Database.Statement;
   private readonly insertText: Database.Statement;
   private readonly keys: DocKeys;
+  private readonly rollups: RollupWriter;
   /** Inserts through this connection (data_version only sees other connections' commits). */
   private localWrites = 0;
   private statsCache: { version: string; events: number; oldest: number | null } | null = null;
@@ -58,6 +60,7 @@ export class PartitionDb {
       );
       this.insertText = this.db.prepare('INSERT INTO message_fts (rowid, body) VALUES (?, ?)');
       this.keys = new DocKeys(this.db);
+      this.rollups = new RollupWriter(this.db);
       for (const row of this.db.prepare("SELECT key FROM meta WHERE key LIKE 'classes:%'").all() as { key: string }[]) {
         this.classFingerprints.add(row.key.slice('classes:'.length));
       }
@@ -85,6 +88,7 @@ export class PartitionDb {
         const message = row.cols.message;
         if (typeof message === 'string') this.insertText.run(info.lastInsertRowid, ftsText(message));
       }
+      this.rollups.add(rows, stored);
     });
     this.localWrites++;
     try {
@@ -92,6 +96,7 @@ export class PartitionDb {
     } catch (err) {
       // Codes created in the rolled-back transaction are gone from the table.
       this.keys.reload();
+      this.rollups.reset();
       throw err;
     }
     return stored;
@@ -140,6 +145,15 @@ export class PartitionDb {
   rollback(): void {
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.keys.reload();
+    this.rollups.reset();
+  }
+
+  /**
+   * Runs reads that must see one state of the file (a rollup, its `meta`
+   * flags and the rows next to it: rollup-query.ts) in one transaction.
+   */
+  snapshot<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 
   /**
