@@ -28,6 +28,7 @@ export type ReaderOp = 'search' | 'count' | 'aggregate';
 export interface ReaderThreadOptions {
   dataDir: string;
   retention: RetentionConfig;
+  rollups: boolean;
 }
 
 /** What crosses to the worker: the request without its signal, and the clock reading. */
