@@ -18,6 +18,7 @@ import { DocKeys } from './doc-keys.js';
 import { encodeDoc, rowToEvent, type EventRow, type StoredRow } from './event-row.js';
 import { PARTITION_DDL, PROMOTED_COLUMNS } from './partition-schema.js';
 import type { PartitionKey } from './partition-name.js';
+import { RollupWriter } from './rollup-writer.js';
 import { ftsText, registerSqlFunctions } from './sql-functions.js';
 
 const STATEMENT_CACHE = 256;
@@ -47,6 +48,7 @@ export class PartitionDb {
   /** Rows (max rid) when ANALYZE last ran here, from `meta`. */
   private analyzedRows: number;
   private readonly keys: DocKeys;
+  private readonly rollups: RollupWriter;
   /** Inserts through this connection (data_version only sees other connections' commits). */
   private localWrites = 0;
   private statsCache: { version: string; events: number; oldest: number | null } | null = null;
@@ -78,6 +80,7 @@ export class PartitionDb {
       this.keys = new DocKeys(this.db);
       const analyzed = this.db.prepare("SELECT value FROM meta WHERE key = 'analyzed_rows'").get() as { value: string } | undefined;
       this.analyzedRows = Number(analyzed?.value ?? 0);
+      this.rollups = new RollupWriter(this.db);
       for (const row of this.db.prepare("SELECT key FROM meta WHERE key LIKE 'classes:%'").all() as { key: string }[]) {
         this.classFingerprints.add(row.key.slice('classes:'.length));
       }
@@ -107,6 +110,7 @@ export class PartitionDb {
         const message = row.cols.message;
         if (typeof message === 'string') this.insertText.run(info.lastInsertRowid, ftsText(message));
       }
+      this.rollups.add(rows, stored);
     });
     this.localWrites++;
     try {
@@ -114,6 +118,7 @@ export class PartitionDb {
     } catch (err) {
       // Codes created in the rolled-back transaction are gone from the table.
       this.keys.reload();
+      this.rollups.reset();
       throw err;
     }
     return stored;
@@ -162,6 +167,15 @@ export class PartitionDb {
   rollback(): void {
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.keys.reload();
+    this.rollups.reset();
+  }
+
+  /**
+   * Runs reads that must see one state of the file (a rollup, its `meta`
+   * flags and the rows next to it: rollup-query.ts) in one transaction.
+   */
+  snapshot<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 
   /**

@@ -25,6 +25,7 @@
  * phrase a superset of the matcher's token phrase; the exact check runs after
  * it (see compile-sql.ts).
  */
+import { ROLLUP_DDL } from './rollup-schema.js';
 
 /** Event fields stored in their own columns, keyed by field name. */
 export const PROMOTED_COLUMNS: Readonly<Record<string, string>> = Object.freeze({
@@ -71,5 +72,6 @@ CREATE UNIQUE INDEX IF NOT EXISTS events_ts_eid ON events(ts, eid);
 CREATE TABLE IF NOT EXISTS received_ids (eid TEXT PRIMARY KEY) WITHOUT ROWID;
 ${INDEXED.map((c) => `CREATE INDEX IF NOT EXISTS "events_${c}" ON events("${c}") WHERE "${c}" IS NOT NULL;`).join('\n')}
 CREATE VIRTUAL TABLE IF NOT EXISTS message_fts USING fts5(body, content='', columnsize=0, tokenize='unicode61 remove_diacritics 0');
+${ROLLUP_DDL}
 PRAGMA user_version = ${SCHEMA_VERSION};
 `;

@@ -29,6 +29,7 @@ export interface ReaderThreadOptions {
   dataDir: string;
   retention: RetentionConfig;
   searchWalkRows?: number;
+  rollups: boolean;
 }
 
 /** What crosses to the worker: the request without its signal, and the clock reading. */

@@ -14,7 +14,13 @@ const opts = workerData as ReaderThreadOptions;
 
 let store: SqliteStore;
 try {
-  store = new SqliteStore({ dataDir: opts.dataDir, retention: opts.retention, readerThreads: 0, searchWalkRows: opts.searchWalkRows });
+  store = new SqliteStore({
+    dataDir: opts.dataDir,
+    retention: opts.retention,
+    rollups: opts.rollups,
+    readerThreads: 0,
+    searchWalkRows: opts.searchWalkRows,
+  });
   store.init();
   port.postMessage({ ready: true });
 } catch (err) {

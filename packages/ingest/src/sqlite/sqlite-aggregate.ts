@@ -4,11 +4,19 @@
  * proportional to the number of buckets, except for percentiles, which are
  * exact (all numeric values sorted, linear interpolation between closest
  * ranks): fine at one machine's scale, and no sketch error to explain.
+ *
+ * terms and date_histogram over an empty query read whole minutes from the
+ * partition's rollup where it has one (rollup.ts), the rest from rows:
+ *
+ *   slice [from, to] ─► partial first minute ─► rows (the SQL below)
+ *                    ─► whole minutes         ─► rollup sums
+ *                    ─► partial last minute   ─► rows
  */
 import type { AggregateResult, AggregationSpec } from '@logship/query';
 import { storeError } from '../store-contract/store-error.js';
 import { compileField } from './compile-sql.js';
 import type { PartitionDb } from './partition-db.js';
+import { planRollup, rollupHistogram, rollupInterval, rollupTerms } from './rollup-query.js';
 
 export interface PartitionSlice {
   /** Resolved per use: the pool may close a connection between slices. */
@@ -20,13 +28,21 @@ export interface PartitionSlice {
 
 const NUMERIC = "IN ('integer', 'real')";
 
+export interface AggregateOptions {
+  /** False reads every row even where a rollup could answer (tests compare both). */
+  rollups?: boolean;
+}
 
 export function aggregatePartitions(
   agg: AggregationSpec,
   slices: readonly PartitionSlice[],
   where: string,
   params: Record<string, unknown>,
+  opts: AggregateOptions = {},
 ): AggregateResult {
+  // A rollup counts every row, so it answers only a query matching every
+  // row: the empty query, whose SQL is the constant '1'.
+  const matchAll = opts.rollups !== false && where === '1';
   const base = `FROM events WHERE ts >= ? AND ts <= ? AND (${where})`;
   switch (agg.type) {
     case 'terms': {
@@ -40,11 +56,26 @@ export function aggregatePartitions(
         count(*) AS n FROM (SELECT ${f.value} AS v, ${f.type} AS t ${base}) GROUP BY k`;
       const counts = new Map<string, number>();
       let missing = 0;
-      for (const s of slices) {
-        for (const row of s.partition.db.all<{ k: string | number | null; n: number }>(sql, [s.from, s.to], named)) {
+      const fromRows = (db: PartitionDb, from: number, to: number): void => {
+        for (const row of db.all<{ k: string | number | null; n: number }>(sql, [from, to], named)) {
           if (row.k === null) missing += row.n;
           else counts.set(String(row.k), (counts.get(String(row.k)) ?? 0) + row.n);
         }
+      };
+      for (const s of slices) {
+        const db = s.partition.db;
+        db.snapshot(() => {
+          const plan = matchAll ? planRollup(db, s.from, s.to, agg.field) : null;
+          if (!plan) return fromRows(db, s.from, s.to);
+          for (const r of plan.rows) fromRows(db, r.from, r.to);
+          const { values, total } = rollupTerms(db, agg.field, plan.minutes);
+          let withField = 0;
+          for (const { k, n } of values) {
+            counts.set(k, (counts.get(k) ?? 0) + n);
+            withField += n;
+          }
+          missing += total - withField;
+        });
       }
       const all = [...counts].map(([key, count]) => ({ key, count }));
       all.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -60,10 +91,18 @@ export function aggregatePartitions(
       // Floor division that stays correct before 1970.
       const sql = `SELECT ts - (((ts % @hi) + @hi) % @hi) AS k, count(*) AS n ${base} GROUP BY k`;
       const counts = new Map<number, number>();
+      const add = (rows: readonly { k: number; n: number }[]): void => {
+        for (const row of rows) counts.set(row.k, (counts.get(row.k) ?? 0) + row.n);
+      };
+      const useRollup = matchAll && rollupInterval(agg.interval_ms);
       for (const s of slices) {
-        for (const row of s.partition.db.all<{ k: number; n: number }>(sql, [s.from, s.to], named)) {
-          counts.set(row.k, (counts.get(row.k) ?? 0) + row.n);
-        }
+        const db = s.partition.db;
+        db.snapshot(() => {
+          const plan = useRollup ? planRollup(db, s.from, s.to, '') : null;
+          if (!plan) return add(db.all(sql, [s.from, s.to], named));
+          for (const r of plan.rows) add(db.all(sql, [r.from, r.to], named));
+          add(rollupHistogram(db, agg.interval_ms, plan.minutes));
+        });
       }
       const keys = [...counts.keys()].sort((a, b) => a - b);
       const buckets = keys.map((key) => ({ key, key_as_string: new Date(key).toISOString(), count: counts.get(key) ?? 0 }));

@@ -61,6 +61,12 @@ export interface SqliteStoreOptions {
   readerThreads?: number;
   /** Rows a search walks in time order before it asks the planner (SEARCH_WALK_ROWS); tests make it small. */
   searchWalkRows?: number;
+  /**
+   * False answers every aggregation from the rows, never from a partition's
+   * rollup (rollup.ts). For tests comparing the two, and as a switch should
+   * a rollup ever be suspect. Default true.
+   */
+  rollups?: boolean;
 }
 
 /** Retention class queries through the query package's parser and matcher. */
@@ -112,6 +118,7 @@ export class SqliteStore implements LogStore {
   private readonly readerOptions: ReaderThreadOptions & { size: number } | null;
   private readers: ReaderPool | null = null;
   private readonly walkRows: number;
+  private readonly rollups: boolean;
 
   constructor(opts: SqliteStoreOptions) {
     this.dir = path.join(opts.dataDir, 'sqlite');
@@ -121,6 +128,7 @@ export class SqliteStore implements LogStore {
     });
     this.open = this.pool.known;
     this.clock = opts.now ?? Date.now;
+    this.rollups = opts.rollups ?? true;
     this.classFingerprint = createHash('sha256')
       .update(JSON.stringify(opts.retention.classes.map((c) => [c.name, c.match])))
       .digest('base64url')
@@ -144,7 +152,9 @@ export class SqliteStore implements LogStore {
     // Reader threads compute expiry from the `at` they are sent, so a custom
     // clock works; the class matcher is not used by reads.
     this.readerOptions =
-      readerThreads > 0 ? { dataDir: opts.dataDir, retention: opts.retention, size: readerThreads, searchWalkRows: this.walkRows } : null;
+      readerThreads > 0
+        ? { dataDir: opts.dataDir, retention: opts.retention, rollups: this.rollups, size: readerThreads, searchWalkRows: this.walkRows }
+        : null;
   }
 
   /** Starts the writer thread, when configured (after init()). */
@@ -322,7 +332,7 @@ export class SqliteStore implements LogStore {
         if (range) slices.push({ partition: p, from: range.from, to: range.to });
       }
     }
-    return aggregatePartitions(req.agg, slices, where, params);
+    return aggregatePartitions(req.agg, slices, where, params, { rollups: this.rollups });
   }
 
   async partitions(now?: number): Promise<PartitionInfo[]> {

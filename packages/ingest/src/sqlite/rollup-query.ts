@@ -1,0 +1,64 @@
+/**
+ * The read side of rollups (rollup.ts): whether a partition's rollup may
+ * answer, and its sums over whole minutes. Callers run these and the row
+ * queries for the partial minutes inside one PartitionDb.snapshot(), so the
+ * `meta` check, the counts and the rows are one state of the file.
+ */
+import type { PartitionDb } from './partition-db.js';
+import { MINUTE_MS, isRollupField, splitMinutes } from './rollup.js';
+import { ROLLUP_BIRTH_KEY, ROLLUP_OFF_END, ROLLUP_OFF_PREFIX } from './rollup-schema.js';
+
+export interface RollupPlan {
+  /** Whole minutes [first, last] read from the rollup. */
+  minutes: [number, number];
+  /** ms ranges at the ends read from the rows. */
+  rows: { from: number; to: number }[];
+}
+
+/**
+ * How to answer [from, to] of this partition for `field` ('' = event
+ * counts only), or null for rows only: a file older than rollups, a field
+ * that is not rolled up (or was switched off here), or no whole minute.
+ */
+export function planRollup(db: PartitionDb, from: number, to: number, field: string): RollupPlan | null {
+  if (field !== '' && !isRollupField(field)) return null;
+  if (!Number.isFinite(from) || !Number.isFinite(to)) return null;
+  const split = splitMinutes(from, to);
+  if (!split.minutes) return null;
+  const meta = db.all<{ key: string }>('SELECT key FROM meta WHERE key = ? OR (key > ? AND key < ?)', [
+    ROLLUP_BIRTH_KEY,
+    ROLLUP_OFF_PREFIX,
+    ROLLUP_OFF_END,
+  ]);
+  if (!meta.some((m) => m.key === ROLLUP_BIRTH_KEY)) return null;
+  if (field !== '' && meta.some((m) => m.key === ROLLUP_OFF_PREFIX + field)) return null;
+  return { minutes: split.minutes, rows: split.rows };
+}
+
+/** Terms keys of `field` with their counts, and all events, over whole minutes. */
+export function rollupTerms(db: PartitionDb, field: string, [first, last]: [number, number]): { values: { k: string; n: number }[]; total: number } {
+  const values = db.all<{ k: string; n: number }>(
+    'SELECT value AS k, sum(n) AS n FROM rollup WHERE field = ? AND minute >= ? AND minute <= ? GROUP BY value',
+    [field, first, last],
+  );
+  const total = db.get<{ n: number | null }>("SELECT sum(n) AS n FROM rollup WHERE field = '' AND minute >= ? AND minute <= ?", [first, last])?.n ?? 0;
+  return { values, total };
+}
+
+/**
+ * Event counts per histogram bucket over whole minutes. Only for intervals
+ * that are whole minutes: buckets are aligned to the UTC epoch, so each
+ * minute then lies in exactly one bucket.
+ */
+export function rollupHistogram(db: PartitionDb, intervalMs: number, [first, last]: [number, number]): { k: number; n: number }[] {
+  return db.all<{ k: number; n: number }>(
+    `SELECT minute * ${MINUTE_MS} - (((minute * ${MINUTE_MS} % @hi) + @hi) % @hi) AS k, sum(n) AS n
+     FROM rollup WHERE field = '' AND minute >= ? AND minute <= ? GROUP BY k`,
+    [first, last],
+    { hi: intervalMs },
+  );
+}
+
+export function rollupInterval(intervalMs: number): boolean {
+  return intervalMs % MINUTE_MS === 0;
+}
