@@ -76,3 +76,17 @@ test('wildcard prefixes drop escapes and stop at the first wildcard', () => {
   assert.equal(wildcardPrefix('*x'), '');
   assert.equal(wildcardPrefix('tail\\'), 'tail\\');
 });
+
+test('indexed: the query requires a single-value equality on an indexed column', () => {
+  const indexed = (q: string): boolean => compileSql(parse(q), { now: NOW }).indexed;
+  assert.equal(indexed('logger:"django.security" AND user_id:"user-uuid"'), true);
+  assert.equal(indexed('logger:"django.security" AND "login failed"'), true);
+  assert.equal(indexed('host:web-1'), true);
+  // Not required, or not one indexed value:
+  assert.equal(indexed('logger:a OR user_id:b'), false);
+  assert.equal(indexed('NOT logger:a'), false);
+  assert.equal(indexed('status:500'), false, 'a string and a number');
+  assert.equal(indexed('message:timeout'), false);
+  assert.equal(indexed('request_id:abc'), false, 'not promoted');
+  assert.equal(indexed('(logger:a AND user_id:b) OR host:c'), false);
+});

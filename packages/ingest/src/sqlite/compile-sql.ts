@@ -18,7 +18,7 @@
  * which gives the matcher's two-valued logic.
  */
 import { planLeaf, type LeafPlan, type QueryNode } from '@logship/query';
-import { PROMOTED_COLUMNS } from './partition-schema.js';
+import { INDEXED, PROMOTED_COLUMNS } from './partition-schema.js';
 import { compiledPattern } from './sql-functions.js';
 
 export interface CompileContext {
@@ -31,6 +31,12 @@ export interface CompiledSql {
   where: string;
   /** Named parameters referenced by `where` as `@pN`. */
   params: Record<string, unknown>;
+  /**
+   * True when `where` requires a single-value equality on an indexed
+   * column (the query, or one of its top-level AND terms): then whether a
+   * partition holds any match is one index lookup away (sqlite-store.ts).
+   */
+  indexed: boolean;
 }
 
 /** How one field is reached in SQL. */
@@ -58,6 +64,8 @@ export class DocPath {
 
 class Builder {
   readonly params: Record<string, unknown> = {};
+  /** SQL of leaves that are a single-value equality on an indexed column. */
+  readonly indexedEqualities = new Set<string>();
   private readonly byValue = new Map<string, string>();
   private n = 0;
 
@@ -113,8 +121,10 @@ export function compileField(name: string): { value: string; type: string; param
 
 export function compileSql(node: QueryNode, ctx: CompileContext): CompiledSql {
   const b = new Builder(ctx.now);
-  const where = compileNode(node, b);
-  return { where, params: b.params };
+  // The top-level AND's terms one by one: each must hold for a match.
+  const required = node.type === 'and' && node.children.length > 0 ? node.children.map((c) => compileNode(c, b)) : null;
+  const where = required ? required.map((t) => `(${t})`).join(' AND ') : compileNode(node, b);
+  return { where, params: b.params, indexed: (required ?? [where]).some((t) => b.indexedEqualities.has(t)) };
 }
 
 function compileNode(node: QueryNode, b: Builder): string {
@@ -133,6 +143,7 @@ function compileNode(node: QueryNode, b: Builder): string {
 }
 
 const NUMERIC = "IN ('integer', 'real')";
+const INDEXED_COLUMNS: ReadonlySet<string> = new Set(INDEXED.map((c) => `"${c}"`));
 
 function leafSql(plan: LeafPlan, b: Builder): string {
   switch (plan.kind) {
@@ -194,6 +205,7 @@ function leafSql(plan: LeafPlan, b: Builder): string {
         const values = plan.number === null ? [plan.string] : [plan.string, plan.number];
         const test =
           values.length === 1 ? `${f.value} = ${b.p(plan.string)}` : `${f.value} IN (${values.map((v) => b.p(v)).join(', ')})`;
+        if (values.length === 1 && plan.boolean === null && f.kind === 'column' && INDEXED_COLUMNS.has(f.value)) b.indexedEqualities.add(test);
         // event.id has no index of its own (the UNIQUE one is (ts, eid)):
         // as a subquery the planner reads only that index's entries, a
         // fraction of the rows it would otherwise scan.
