@@ -199,7 +199,7 @@ export class PartitionDb {
    */
   analyzeIfGrown(): boolean {
     if (!this.db.open || this.db.inTransaction) return false;
-    const rows = (this.db.prepare('SELECT max(rid) AS n FROM events').get() as { n: number | null }).n ?? 0;
+    const rows = this.get<{ n: number | null }>('SELECT max(rid) AS n FROM events', [])?.n ?? 0;
     if (rows < ANALYZE_MIN_ROWS || rows < 2 * this.analyzedRows) return false;
     this.db.transaction(() => {
       this.db.exec('ANALYZE events');

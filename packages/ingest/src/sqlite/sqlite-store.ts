@@ -252,22 +252,22 @@ export class SqliteStore implements LogStore {
         const db = p.db;
         const need = want - found.length;
         let rows: StoredRow[] = [];
-        let rest: { ts: number; eid: string } | null = after;
+        // Where the planner's plan takes over; undefined: nothing left here.
+        let rest: { ts: number; eid: string } | null | undefined = after;
         // A walk through a partition without a single match would read the
         // whole budget for nothing; when an index can tell, ask it first.
         if (indexed && !after && db.get(anySql, [range.from, range.to], params) === undefined) continue;
         if (this.walkRows > 0 && !noWalk.has(p.key.className)) {
           rows = db.all<StoredRow>(walkSql, [range.from, range.to, ...start.args, need], params);
           if (rows.length < need) {
-            const end = db.get<{ ts: number; eid: string }>(walkEndSql, [range.from, range.to, ...start.args]);
             // Budget spent: matches are rare, later partitions of this class
             // go straight to the planner. No row at the budget: the walk saw
-            // every row in range and nothing further is here.
-            if (end) noWalk.add(p.key.className);
-            rest = end ?? { ts: sort === 'desc' ? -Infinity : Infinity, eid: '' };
+            // every row in range.
+            rest = db.get<{ ts: number; eid: string }>(walkEndSql, [range.from, range.to, ...start.args]);
+            if (rest) noWalk.add(p.key.className);
           }
         }
-        if (rows.length < need && Number.isFinite(rest?.ts ?? 0)) {
+        if (rows.length < need && rest !== undefined) {
           const k = keysetFor(rest);
           const sql = `SELECT * FROM events WHERE ts >= ? AND ts <= ? ${k.sql} AND (${where}) ${order} LIMIT ?`;
           rows.push(...db.all<StoredRow>(sql, [range.from, range.to, ...k.args, need - rows.length], params));
