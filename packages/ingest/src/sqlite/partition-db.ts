@@ -31,7 +31,7 @@ const STATEMENT_CACHE = 256;
  * a 1.5M-event day). ANALYZE of such a day takes ~0.6 s, and doubling keeps
  * the total for a day under twice that.
  */
-export const ANALYZE_MIN_ROWS = 5000;
+const ANALYZE_MIN_ROWS = 5000;
 const COLUMNS = Object.values(PROMOTED_COLUMNS);
 
 export class PartitionDb {
