@@ -9,7 +9,9 @@
  *
  * The WAL is checkpointed every 8000 pages (32 MiB) instead of SQLite's
  * 1000: checkpoints were the larger part of ingest time; journal_size_limit
- * truncates the WAL back after a checkpoint so it does not squat disk.
+ * truncates the WAL back after a checkpoint so it does not squat disk. The
+ * writer thread's connections leave checkpoints to a thread of their own
+ * (checkpoint-thread.ts) and keep a much higher autocheckpoint as a backstop.
  */
 import Database from 'better-sqlite3';
 import type { LogEvent } from '@logship/query';
@@ -19,9 +21,12 @@ import { encodeDoc, rowToEvent, type EventRow, type StoredRow } from './event-ro
 import { PARTITION_DDL, PROMOTED_COLUMNS } from './partition-schema.js';
 import type { PartitionKey } from './partition-name.js';
 import { RollupWriter } from './rollup-writer.js';
+import { MINUTE_MS } from './rollup.js';
 import { ftsText, registerSqlFunctions } from './sql-functions.js';
 
 const STATEMENT_CACHE = 256;
+/** SQLite's autocheckpoint, in pages, unless the opener asks otherwise. */
+export const AUTOCHECKPOINT_PAGES = 8000;
 /**
  * Planner statistics (ANALYZE, with STAT4 samples of each index) are
  * refreshed when a partition has doubled in rows since the last run, from
@@ -33,6 +38,8 @@ const STATEMENT_CACHE = 256;
  */
 const ANALYZE_MIN_ROWS = 5000;
 const COLUMNS = Object.values(PROMOTED_COLUMNS);
+/** The largest ms timestamp a Date can hold: open-ended ranges are clamped to it. */
+const MAX_TS = 8.64e15;
 
 export class PartitionDb {
   readonly key: PartitionKey;
@@ -43,6 +50,8 @@ export class PartitionDb {
   private readonly insertText: Database.Statement;
   /** Null in a version 1 file, where eid alone is UNIQUE. */
   private readonly insertReceived: Database.Statement | null;
+  /** Null before version 3, which has no `minute_rids`. */
+  private readonly upsertMinute: Database.Statement | null;
   /** partition-schema.ts SCHEMA_VERSION this file was created with. */
   private readonly version: number;
   /** Rows (max rid) when ANALYZE last ran here, from `meta`. */
@@ -55,7 +64,7 @@ export class PartitionDb {
   /** Fingerprints of the retention class lists events were classified with here. */
   private readonly classFingerprints = new Set<string>();
 
-  constructor(path: string, key: PartitionKey, opts: { create: boolean }) {
+  constructor(path: string, key: PartitionKey, opts: { create: boolean; autocheckpointPages?: number }) {
     this.path = path;
     this.key = key;
     this.db = new Database(path, { fileMustExist: !opts.create });
@@ -66,7 +75,7 @@ export class PartitionDb {
       this.db.pragma('busy_timeout = 5000');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
-      this.db.pragma('wal_autocheckpoint = 8000');
+      this.db.pragma(`wal_autocheckpoint = ${opts.autocheckpointPages ?? AUTOCHECKPOINT_PAGES}`);
       this.db.pragma('journal_size_limit = 67108864');
       if (this.db.pragma('user_version', { simple: true }) === 0) this.createSchema();
       this.version = this.db.pragma('user_version', { simple: true }) as number;
@@ -77,6 +86,13 @@ export class PartitionDb {
       );
       this.insertText = this.db.prepare('INSERT INTO message_fts (rowid, body) VALUES (?, ?)');
       this.insertReceived = this.version >= 2 ? this.db.prepare('INSERT OR IGNORE INTO received_ids (eid) VALUES (?)') : null;
+      this.upsertMinute =
+        this.version >= 3
+          ? this.db.prepare(
+              `INSERT INTO minute_rids (minute, lo, hi) VALUES (?, ?, ?)
+               ON CONFLICT (minute) DO UPDATE SET lo = min(lo, excluded.lo), hi = max(hi, excluded.hi)`,
+            )
+          : null;
       this.keys = new DocKeys(this.db);
       const analyzed = this.db.prepare("SELECT value FROM meta WHERE key = 'analyzed_rows'").get() as { value: string } | undefined;
       this.analyzedRows = Number(analyzed?.value ?? 0);
@@ -101,15 +117,23 @@ export class PartitionDb {
     const codeFor = (name: string): string => this.keys.codeFor(name);
     const write = this.db.transaction(() => {
       stored = [];
+      // minute → [lowest rid, highest rid] of this batch's new rows.
+      const minutes = new Map<number, [number, number]>();
       for (const [i, row] of rows.entries()) {
         if (row.received && this.insertReceived && this.insertReceived.run(row.eid).changes === 0) continue;
         const doc = encodeDoc(row.doc, codeFor);
         const info = this.insertRow.run(row.ts, row.eid, ...COLUMNS.map((c) => row.cols[c] ?? null), doc);
         if (info.changes === 0) continue;
         stored.push(i);
+        const rid = Number(info.lastInsertRowid);
+        const minute = Math.floor(row.ts / MINUTE_MS);
+        const span = minutes.get(minute);
+        if (!span) minutes.set(minute, [rid, rid]);
+        else span[1] = rid;
         const message = row.cols.message;
         if (typeof message === 'string') this.insertText.run(info.lastInsertRowid, ftsText(message));
       }
+      if (this.upsertMinute) for (const [minute, [lo, hi]] of minutes) this.upsertMinute.run(minute, lo, hi);
       this.rollups.add(rows, stored);
     });
     this.localWrites++;
@@ -230,6 +254,34 @@ export class PartitionDb {
       for (const r of this.all<{ eid: string }>(sql, [JSON.stringify(byPair.map((r) => [r.ts, r.eid]))])) found.add(r.eid);
     }
     return found;
+  }
+
+  /**
+   * The SQL condition (and its arguments) for rows with `ts` in [from, to]:
+   * the ts range, plus where `minute_rids` can tell, the rid bounds of the
+   * range's minutes. An index on a field holds (value, rid), so with the
+   * bounds an equality reads only the entries of the range instead of every
+   * entry of the day and a row lookup each to check its ts (the 5 last hours
+   * of a 1.3M-event day, `logger:X AND user_id:Y`: 65 ms without, 9 with).
+   * Bounds that would keep more than half the rows are left out, so the
+   * plans of wide ranges stay what they were, and so are they for the
+   * query matching every row (`where` '1'), which the (ts, eid) index
+   * answers alone since it holds ts and rid. `ts` may be given as `+ts`.
+   */
+  timeFilter(from: number, to: number, where: string, ts = 'ts'): { sql: string; args: number[] } {
+    const plain = { sql: `${ts} >= ? AND ${ts} <= ?`, args: [from, to] };
+    if (!this.upsertMinute || where === '1') return plain;
+    const first = Math.floor(Math.max(from, -MAX_TS) / MINUTE_MS);
+    const last = Math.floor(Math.min(to, MAX_TS) / MINUTE_MS);
+    const b = this.get<{ lo: number | null; hi: number | null; top: number | null }>(
+      'SELECT min(lo) AS lo, max(hi) AS hi, (SELECT max(rid) FROM events) AS top FROM minute_rids WHERE minute >= ? AND minute <= ?',
+      [first, last],
+    );
+    const bounded = `${plain.sql} AND rid >= ? AND rid <= ?`;
+    // No event in those minutes: an empty rid range answers at once.
+    if (!b || b.lo === null || b.hi === null || b.top === null) return { sql: bounded, args: [from, to, 1, 0] };
+    if ((b.hi - b.lo + 1) * 2 > b.top) return plain;
+    return { sql: bounded, args: [from, to, b.lo, b.hi] };
   }
 
   /**

@@ -42,7 +42,7 @@ export class PartitionHandle {
     }
     const isNew = create && !fs.existsSync(this.file);
     try {
-      this.handle = new PartitionDb(this.file, this.key, { create });
+      this.handle = new PartitionDb(this.file, this.key, { create, autocheckpointPages: this.pool.autocheckpointPages });
     } catch (err) {
       throw storeError('LS_STORE_CORRUPT_PARTITION', `cannot open ${this.file}: ${(err as Error).message}`, err);
     }
@@ -70,6 +70,8 @@ export class PartitionPool {
     /** Handles that must stay open (open transactions). */
     private readonly pinned: (h: PartitionHandle) => boolean,
     private readonly maxOpen = MAX_OPEN_PARTITIONS,
+    /** For the connections it opens (partition-db.ts); undefined: the default. */
+    readonly autocheckpointPages?: number,
   ) {}
 
   get(key: PartitionKey): PartitionHandle {

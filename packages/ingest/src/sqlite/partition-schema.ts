@@ -19,6 +19,11 @@
  * serves time order (`ORDER BY ts, eid` is its order). An `event.id:` query
  * without a time range scans it.
  *
+ * `minute_rids` holds, per UTC minute, the smallest and largest rid of the
+ * events of that minute (written with them): the rids of the events in a
+ * time range lie between the bounds of its minutes, which lets an index on
+ * a field skip the entries outside a range (PartitionDb.timeFilter).
+ *
  * `message_fts` is a contentless FTS5 index (the text is already in
  * `events.message`, so storing it twice would cost disk). It indexes the
  * query package's tokens of the message joined by spaces, which makes an FTS
@@ -52,9 +57,10 @@ export const INDEXED = ['level', 'logger', 'host', 'source', 'job', 'unit', 'sta
 
 /**
  * 2: events are unique by (ts, eid) instead of eid, plus `received_ids`.
- * Version 1 files (eid UNIQUE, events_ts) are still read and written.
+ * 3: `minute_rids`.
+ * Version 1 and 2 files are still read and written.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const PARTITION_DDL = `
 CREATE TABLE IF NOT EXISTS events (
@@ -70,6 +76,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID
 CREATE TABLE IF NOT EXISTS doc_keys (code TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS events_ts_eid ON events(ts, eid);
 CREATE TABLE IF NOT EXISTS received_ids (eid TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS minute_rids (minute INTEGER PRIMARY KEY, lo INTEGER NOT NULL, hi INTEGER NOT NULL);
 ${INDEXED.map((c) => `CREATE INDEX IF NOT EXISTS "events_${c}" ON events("${c}") WHERE "${c}" IS NOT NULL;`).join('\n')}
 CREATE VIRTUAL TABLE IF NOT EXISTS message_fts USING fts5(body, content='', columnsize=0, tokenize='unicode61 remove_diacritics 0');
 ${ROLLUP_DDL}

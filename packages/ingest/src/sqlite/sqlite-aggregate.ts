@@ -43,7 +43,12 @@ export function aggregatePartitions(
   // A rollup counts every row, so it answers only a query matching every
   // row: the empty query, whose SQL is the constant '1'.
   const matchAll = opts.rollups !== false && where === '1';
-  const base = `FROM events WHERE ts >= ? AND ts <= ? AND (${where})`;
+  // Per partition and range: the rid bounds of the range's minutes, where
+  // they narrow it (PartitionDb.timeFilter).
+  const base = (db: PartitionDb, from: number, to: number): { sql: string; args: number[] } => {
+    const time = db.timeFilter(from, to, where);
+    return { sql: `FROM events WHERE ${time.sql} AND (${where})`, args: time.args };
+  };
   switch (agg.type) {
     case 'terms': {
       if (!Number.isInteger(agg.size) || agg.size < 1) {
@@ -52,12 +57,13 @@ export function aggregatePartitions(
       const f = compileField(agg.field);
       const named = { ...params, ...f.params };
       // JSON booleans come out of json_extract as 1/0; key them by name.
-      const sql = `SELECT CASE t WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL ELSE v END AS k,
-        count(*) AS n FROM (SELECT ${f.value} AS v, ${f.type} AS t ${base}) GROUP BY k`;
       const counts = new Map<string, number>();
       let missing = 0;
       const fromRows = (db: PartitionDb, from: number, to: number): void => {
-        for (const row of db.all<{ k: string | number | null; n: number }>(sql, [from, to], named)) {
+        const b = base(db, from, to);
+        const sql = `SELECT CASE t WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL ELSE v END AS k,
+          count(*) AS n FROM (SELECT ${f.value} AS v, ${f.type} AS t ${b.sql}) GROUP BY k`;
+        for (const row of db.all<{ k: string | number | null; n: number }>(sql, b.args, named)) {
           if (row.k === null) missing += row.n;
           else counts.set(String(row.k), (counts.get(String(row.k)) ?? 0) + row.n);
         }
@@ -89,18 +95,21 @@ export function aggregatePartitions(
       }
       const named = { ...params, hi: agg.interval_ms };
       // Floor division that stays correct before 1970.
-      const sql = `SELECT ts - (((ts % @hi) + @hi) % @hi) AS k, count(*) AS n ${base} GROUP BY k`;
       const counts = new Map<number, number>();
       const add = (rows: readonly { k: number; n: number }[]): void => {
         for (const row of rows) counts.set(row.k, (counts.get(row.k) ?? 0) + row.n);
+      };
+      const fromRows = (db: PartitionDb, from: number, to: number): void => {
+        const b = base(db, from, to);
+        add(db.all(`SELECT ts - (((ts % @hi) + @hi) % @hi) AS k, count(*) AS n ${b.sql} GROUP BY k`, b.args, named));
       };
       const useRollup = matchAll && rollupInterval(agg.interval_ms);
       for (const s of slices) {
         const db = s.partition.db;
         db.snapshot(() => {
           const plan = useRollup ? planRollup(db, s.from, s.to, '') : null;
-          if (!plan) return add(db.all(sql, [s.from, s.to], named));
-          for (const r of plan.rows) add(db.all(sql, [r.from, r.to], named));
+          if (!plan) return fromRows(db, s.from, s.to);
+          for (const r of plan.rows) fromRows(db, r.from, r.to);
           add(rollupHistogram(db, agg.interval_ms, plan.minutes));
         });
       }
@@ -111,14 +120,16 @@ export function aggregatePartitions(
     case 'stats': {
       const f = compileField(agg.field);
       const named = { ...params, ...f.params };
-      const sql = `SELECT count(v) AS n, min(v) AS lo, max(v) AS hi, total(v) AS sum
-        FROM (SELECT ${f.value} AS v ${base} AND ${f.type} ${NUMERIC})`;
       let count = 0;
       let min: number | null = null;
       let max: number | null = null;
       let sum = 0;
       for (const s of slices) {
-        const row = s.partition.db.get<{ n: number; lo: number | null; hi: number | null; sum: number }>(sql, [s.from, s.to], named);
+        const db = s.partition.db;
+        const b = base(db, s.from, s.to);
+        const sql = `SELECT count(v) AS n, min(v) AS lo, max(v) AS hi, total(v) AS sum
+          FROM (SELECT ${f.value} AS v ${b.sql} AND ${f.type} ${NUMERIC})`;
+        const row = db.get<{ n: number; lo: number | null; hi: number | null; sum: number }>(sql, b.args, named);
         if (!row || row.n === 0) continue;
         count += row.n;
         sum += row.sum;
@@ -133,9 +144,12 @@ export function aggregatePartitions(
       }
       const f = compileField(agg.field);
       const named = { ...params, ...f.params };
-      const sql = `SELECT ${f.value} AS v ${base} AND ${f.type} ${NUMERIC}`;
       const values: number[] = [];
-      for (const s of slices) for (const row of s.partition.db.all<{ v: number }>(sql, [s.from, s.to], named)) values.push(row.v);
+      for (const s of slices) {
+        const db = s.partition.db;
+        const b = base(db, s.from, s.to);
+        for (const row of db.all<{ v: number }>(`SELECT ${f.value} AS v ${b.sql} AND ${f.type} ${NUMERIC}`, b.args, named)) values.push(row.v);
+      }
       values.sort((a, b) => a - b);
       const out: Record<string, number | null> = {};
       for (const p of agg.percents) out[String(p)] = percentile(values, p);

@@ -140,6 +140,28 @@ test('a partition file of schema version 1 (event.id UNIQUE) is still read, writ
   });
 });
 
+test('a partition file of schema version 2 (no minute_rids) is still read and written, its ranges unbounded', async () => {
+  await withDir(async (dir) => {
+    const store = await open(dir);
+    const at = (i: number): number => NOW - 6 * 3_600_000 + i * 60_000;
+    await store.write(Array.from({ length: 300 }, (_, i) => event(`a${i}`, at(i), { logger: i % 3 === 0 ? 'x' : 'y' })));
+    await store.close();
+    const file = path.join(dir, 'sqlite', '2026-11-23.default.db');
+    const db = new Database(file);
+    db.exec('DROP TABLE minute_rids; PRAGMA user_version = 2;');
+    db.close();
+    const reopened = await open(dir);
+    await reopened.write(Array.from({ length: 30 }, (_, i) => event(`b${i}`, at(i * 10 + 5), { logger: 'x' })));
+    // Minutes 100..159: a102..a159 every third minute (20), b10..b15 at minutes 105..155 (6).
+    const range = { query: q.term('logger', 'x'), from: at(100), to: at(159) + 59_999, now: NOW };
+    assert.equal(await reopened.count(range), 26);
+    const page = await reopened.search({ ...range, limit: 3 });
+    assert.deepEqual(page.hits.map((e) => e['event.id']), ['a159', 'a156', 'b15']);
+    assert.deepEqual(page.total, { value: 26, relation: 'eq' });
+    await reopened.close();
+  });
+});
+
 test('health fails with a reason when the data directory becomes unusable', async () => {
   await withDir(async (dir) => {
     const store = await open(dir);

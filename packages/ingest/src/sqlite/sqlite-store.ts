@@ -35,6 +35,7 @@ import type { StoredRow } from './event-row.js';
 import { PartitionPool, type PartitionHandle } from './partition-pool.js';
 import { BatchWriter } from './batch-writer.js';
 import { WriterThread, type WriterThreadOptions } from './writer-thread.js';
+import { CheckpointThread, WRITER_AUTOCHECKPOINT_PAGES } from './checkpoint-thread.js';
 import { ReaderPool, type ReaderThreadOptions } from './reader-pool.js';
 import { dayEndMs, dayStartMs, parsePartitionFileName, utcDay, type PartitionKey } from './partition-name.js';
 import { compareKeys, decodeCursor, encodeCursor } from './search-cursor.js';
@@ -67,6 +68,12 @@ export interface SqliteStoreOptions {
    * a rollup ever be suspect. Default true.
    */
   rollups?: boolean;
+  /**
+   * Checkpoint the WAL of the partitions written to on a thread of their
+   * own (checkpoint-thread.ts) instead of inside commits. The writer thread
+   * sets it for its store.
+   */
+  checkpointThread?: boolean;
 }
 
 /** Retention class queries through the query package's parser and matcher. */
@@ -121,13 +128,20 @@ export class SqliteStore implements LogStore {
   private readers: ReaderPool | null = null;
   private readonly walkRows: number;
   private readonly rollups: boolean;
+  private readonly checkpoints: CheckpointThread | null;
 
   constructor(opts: SqliteStoreOptions) {
     this.dir = path.join(opts.dataDir, 'sqlite');
-    this.pool = new PartitionPool(this.dir, (h) => {
-      const db = h.current;
-      return db !== null && this.writes.holds(db);
-    });
+    this.checkpoints = opts.checkpointThread ? new CheckpointThread() : null;
+    this.pool = new PartitionPool(
+      this.dir,
+      (h) => {
+        const db = h.current;
+        return db !== null && this.writes.holds(db);
+      },
+      undefined,
+      this.checkpoints ? WRITER_AUTOCHECKPOINT_PAGES : undefined,
+    );
     this.open = this.pool.known;
     this.clock = opts.now ?? Date.now;
     this.rollups = opts.rollups ?? true;
@@ -141,6 +155,7 @@ export class SqliteStore implements LogStore {
       policy: this.policy,
       classFingerprint: this.classFingerprint,
       refresh: () => this.refresh(),
+      ...(this.checkpoints ? { committed: (files: string[]) => this.checkpoints?.committed(files) } : {}),
     });
     if (opts.writerThread && opts.classMatcher) {
       throw storeError('LS_STORE_BAD_REQUEST', 'a custom class matcher cannot be used with a writer thread');
@@ -232,9 +247,10 @@ export class SqliteStore implements LogStore {
     const walkSql = `SELECT * FROM (SELECT * FROM events WHERE ts >= ? AND ts <= ? ${start.sql} ${order} LIMIT ${this.walkRows})
       WHERE (${where}) LIMIT ?`;
     // `+ts` keeps the time range off the (ts, eid) index, so the lookup goes
-    // through the field's index: one B-tree probe for a partition without
-    // the value (a class partition of the same day, most often).
-    const anySql = `SELECT 1 FROM events WHERE +ts >= ? AND +ts <= ? AND (${where}) LIMIT 1`;
+    // through the field's index (within the range's rid bounds): one B-tree
+    // probe for a partition without the value (a class partition of the
+    // same day, most often).
+    const anySql = (time: { sql: string }): string => `SELECT 1 FROM events WHERE ${time.sql} AND (${where}) LIMIT 1`;
     const walkEndSql = `SELECT ts, eid FROM events WHERE ts >= ? AND ts <= ? ${start.sql} ${order} LIMIT 1 OFFSET ${this.walkRows - 1}`;
     // One more than asked tells whether a next page exists.
     const want = req.limit + 1;
@@ -256,7 +272,10 @@ export class SqliteStore implements LogStore {
         let rest: { ts: number; eid: string } | null | undefined = after;
         // A walk through a partition without a single match would read the
         // whole budget for nothing; when an index can tell, ask it first.
-        if (indexed && !after && db.get(anySql, [range.from, range.to], params) === undefined) continue;
+        if (indexed && !after) {
+          const time = db.timeFilter(range.from, range.to, where, '+ts');
+          if (db.get(anySql(time), time.args, params) === undefined) continue;
+        }
         if (this.walkRows > 0 && !noWalk.has(p.key.className)) {
           rows = db.all<StoredRow>(walkSql, [range.from, range.to, ...start.args, need], params);
           if (rows.length < need) {
@@ -269,8 +288,9 @@ export class SqliteStore implements LogStore {
         }
         if (rows.length < need && rest !== undefined) {
           const k = keysetFor(rest);
-          const sql = `SELECT * FROM events WHERE ts >= ? AND ts <= ? ${k.sql} AND (${where}) ${order} LIMIT ?`;
-          rows.push(...db.all<StoredRow>(sql, [range.from, range.to, ...k.args, need - rows.length], params));
+          const time = db.timeFilter(range.from, range.to, where);
+          const sql = `SELECT * FROM events WHERE ${time.sql} ${k.sql} AND (${where}) ${order} LIMIT ?`;
+          rows.push(...db.all<StoredRow>(sql, [...time.args, ...k.args, need - rows.length], params));
         }
         for (const row of rows) dayRows.push({ row, event: db.toEvent(row, req.fields) });
       }
@@ -307,16 +327,18 @@ export class SqliteStore implements LogStore {
 
   private countCompiled(req: CountRequest, where: string, params: Record<string, unknown>, at: number, cap: number): number {
     const capped = Number.isFinite(cap);
-    const sql = capped
-      ? `SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE ts >= ? AND ts <= ? AND (${where}) LIMIT ?)`
-      : `SELECT count(*) AS n FROM events WHERE ts >= ? AND ts <= ? AND (${where})`;
     let total = 0;
     for (const day of this.daysInRange(req, 'desc')) {
       for (const p of day) {
         const range = this.visibleRange(p, req, at);
         if (!range) continue;
-        const args = capped ? [range.from, range.to, cap - total] : [range.from, range.to];
-        total += p.db.get<{ n: number }>(sql, args, params)?.n ?? 0;
+        const db = p.db;
+        const time = db.timeFilter(range.from, range.to, where);
+        const sql = capped
+          ? `SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE ${time.sql} AND (${where}) LIMIT ?)`
+          : `SELECT count(*) AS n FROM events WHERE ${time.sql} AND (${where})`;
+        const args = capped ? [...time.args, cap - total] : time.args;
+        total += db.get<{ n: number }>(sql, args, params)?.n ?? 0;
         if (total >= cap) return cap;
       }
     }
@@ -431,6 +453,9 @@ export class SqliteStore implements LogStore {
     this.closed = true;
     if (this.readers) await this.readers.close();
     if (this.writer) await this.writer.close();
+    // Before the connections close: the last one to close checkpoints the
+    // whole WAL and removes it, which a running checkpoint would hold up.
+    if (this.checkpoints) await this.checkpoints.close();
     this.pool.closeAll();
     this.open.clear();
   }
