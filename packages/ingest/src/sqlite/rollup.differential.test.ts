@@ -343,6 +343,8 @@ test(
     old.exec(PARTITION_DDL.replace(ROLLUP_DDL, OLD_ROLLUP_DDL));
     old.close();
 
+    // The error events go to a new errors partition (new layout): one
+    // query then reads an old file from rows next to a rolled-up one.
     const events = Array.from({ length: 400 }, (_, i) => ev(`o-${i}`, start + i * 9_973, { level: i % 5 ? 'info' : 'error', logger: `l${i % 4}` }));
     const writer = await openStore(dir);
     await writer.write(events.slice(0, 300));
