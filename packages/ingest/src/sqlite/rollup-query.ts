@@ -6,7 +6,7 @@
  */
 import type { PartitionDb } from './partition-db.js';
 import { MINUTE_MS, isRollupField, splitMinutes } from './rollup.js';
-import { ROLLUP_BIRTH_KEY, ROLLUP_OFF_END, ROLLUP_OFF_PREFIX } from './rollup-schema.js';
+import { ROLLUP_BIRTH_KEY, ROLLUP_EVENTS_CODE, ROLLUP_OFF_END, ROLLUP_OFF_PREFIX } from './rollup-schema.js';
 
 export interface RollupPlan {
   /** Whole minutes [first, last] read from the rollup. */
@@ -35,13 +35,19 @@ export function planRollup(db: PartitionDb, from: number, to: number, field: str
   return { minutes: split.minutes, rows: split.rows };
 }
 
-/** Terms keys of `field` with their counts, and all events, over whole minutes. */
+/**
+ * Terms keys of `field` with their counts, and all events, over whole minutes.
+ * The field's codes come from the UNIQUE (field, value) index in value
+ * order, each one's minutes from the primary key (key, minute).
+ */
 export function rollupTerms(db: PartitionDb, field: string, [first, last]: [number, number]): { values: { k: string; n: number }[]; total: number } {
   const values = db.all<{ k: string; n: number }>(
-    'SELECT value AS k, sum(n) AS n FROM rollup WHERE field = ? AND minute >= ? AND minute <= ? GROUP BY value',
+    `SELECT d.value AS k, sum(c.n) AS n FROM rollup_keys d JOIN rollup_counts c ON c.key = d.code
+     WHERE d.field = ? AND c.minute >= ? AND c.minute <= ? GROUP BY d.value`,
     [field, first, last],
   );
-  const total = db.get<{ n: number | null }>("SELECT sum(n) AS n FROM rollup WHERE field = '' AND minute >= ? AND minute <= ?", [first, last])?.n ?? 0;
+  const total =
+    db.get<{ n: number | null }>(`SELECT sum(n) AS n FROM rollup_counts WHERE key = ${ROLLUP_EVENTS_CODE} AND minute >= ? AND minute <= ?`, [first, last])?.n ?? 0;
   return { values, total };
 }
 
@@ -53,7 +59,7 @@ export function rollupTerms(db: PartitionDb, field: string, [first, last]: [numb
 export function rollupHistogram(db: PartitionDb, intervalMs: number, [first, last]: [number, number]): { k: number; n: number }[] {
   return db.all<{ k: number; n: number }>(
     `SELECT minute * ${MINUTE_MS} - (((minute * ${MINUTE_MS} % @hi) + @hi) % @hi) AS k, sum(n) AS n
-     FROM rollup WHERE field = '' AND minute >= ? AND minute <= ? GROUP BY k`,
+     FROM rollup_counts WHERE key = ${ROLLUP_EVENTS_CODE} AND minute >= ? AND minute <= ? GROUP BY k`,
     [first, last],
     { hi: intervalMs },
   );

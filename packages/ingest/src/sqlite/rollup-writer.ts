@@ -6,31 +6,36 @@
  * order, so a thousand events become a few hundred upserts, not ten
  * thousand.
  *
- * The distinct values per field (for the cap) and the switched-off fields
- * are cached per connection, read once on the first write; any rollback
- * drops the cache, since it may hold what was rolled back. The cache is
- * only a hint for the cap: readers go by the `meta` rows, written in the
- * same transaction as the deletion of the field's counts.
+ * The dictionary (field → terms key → code, whose size per field is what
+ * the cap counts) and the switched-off fields are cached per connection,
+ * read once on the first write; new codes are inserted into `rollup_keys`
+ * in the same transaction as their counts. Any rollback drops the cache,
+ * since it may hold codes that were rolled back. The cache is only a hint
+ * for the cap: readers go by the `meta` rows, written in the same
+ * transaction as the deletion of the field's counts.
  */
 import type Database from 'better-sqlite3';
 import type { EventRow } from './event-row.js';
 import { PROMOTED_COLUMNS } from './partition-schema.js';
 import { MINUTE_MS, ROLLUP_CAP, ROLLUP_FIELDS, docValueKey, isRollupField } from './rollup.js';
-import { ROLLUP_BIRTH_KEY, ROLLUP_OFF_END, ROLLUP_OFF_PREFIX } from './rollup-schema.js';
+import { ROLLUP_BIRTH_KEY, ROLLUP_EVENTS_CODE, ROLLUP_OFF_END, ROLLUP_OFF_PREFIX } from './rollup-schema.js';
 
 interface RollupState {
   off: Set<string>;
-  values: Map<string, Set<string>>;
+  /** field → terms key → rollup_keys code (field '' is not in it: ROLLUP_EVENTS_CODE). */
+  codes: Map<string, Map<string, number>>;
 }
 
-/** field → minute → key → events */
-type Counts = Map<string, Map<number, Map<string, number>>>;
+/** code → minute → events */
+type Counts = Map<number, Map<number, number>>;
 
 export class RollupWriter {
-  /** False for files created before rollups: never start one halfway. */
+  /** False for files created before this rollup layout: never start one halfway. */
   private readonly enabled: boolean;
   private state: RollupState | null = null;
   private upsert: Database.Statement | null = null;
+  private insertKey: Database.Statement | null = null;
+  private findKey: Database.Statement | null = null;
 
   constructor(private readonly db: Database.Database) {
     this.enabled = db.prepare('SELECT 1 FROM meta WHERE key = ?').get(ROLLUP_BIRTH_KEY) !== undefined;
@@ -42,30 +47,31 @@ export class RollupWriter {
     const state = (this.state ??= this.load());
     const counts: Counts = new Map();
     const dropping = new Set<string>();
+    const bump = (code: number, minute: number): void => {
+      let byMinute = counts.get(code);
+      if (!byMinute) counts.set(code, (byMinute = new Map()));
+      byMinute.set(minute, (byMinute.get(minute) ?? 0) + 1);
+    };
     const count = (field: string, minute: number, key: string): void => {
       if (state.off.has(field) || dropping.has(field)) return;
-      if (field !== '') {
-        let seen = state.values.get(field);
-        if (!seen) state.values.set(field, (seen = new Set()));
-        if (!seen.has(key)) {
-          seen.add(key);
-          if (seen.size > ROLLUP_CAP) {
-            dropping.add(field);
-            return;
-          }
+      let byKey = state.codes.get(field);
+      if (!byKey) state.codes.set(field, (byKey = new Map()));
+      let code = byKey.get(key);
+      if (code === undefined) {
+        if (byKey.size >= ROLLUP_CAP) {
+          dropping.add(field);
+          return;
         }
+        code = this.newCode(field, key);
+        byKey.set(key, code);
       }
-      let byMinute = counts.get(field);
-      if (!byMinute) counts.set(field, (byMinute = new Map()));
-      let byKey = byMinute.get(minute);
-      if (!byKey) byMinute.set(minute, (byKey = new Map()));
-      byKey.set(key, (byKey.get(key) ?? 0) + 1);
+      bump(code, minute);
     };
     for (const i of stored) {
       const row = rows[i];
       if (!row) continue;
       const minute = Math.floor(row.ts / MINUTE_MS);
-      count('', minute, '');
+      bump(ROLLUP_EVENTS_CODE, minute);
       for (const field of ROLLUP_FIELDS) {
         const v = row.cols[PROMOTED_COLUMNS[field] as string];
         if (v !== null && v !== undefined) count(field, minute, String(v));
@@ -79,10 +85,10 @@ export class RollupWriter {
     }
     for (const field of dropping) this.switchOff(state, field, counts);
     this.upsert ??= this.db.prepare(
-      'INSERT INTO rollup (field, minute, value, n) VALUES (?, ?, ?, ?) ON CONFLICT (field, minute, value) DO UPDATE SET n = n + excluded.n',
+      'INSERT INTO rollup_counts (key, minute, n) VALUES (?, ?, ?) ON CONFLICT (key, minute) DO UPDATE SET n = n + excluded.n',
     );
-    for (const [field, byMinute] of counts) {
-      for (const [minute, byKey] of byMinute) for (const [key, n] of byKey) this.upsert.run(field, minute, key, n);
+    for (const [code, byMinute] of counts) {
+      for (const [minute, n] of byMinute) this.upsert.run(code, minute, n);
     }
   }
 
@@ -91,11 +97,32 @@ export class RollupWriter {
     this.state = null;
   }
 
+  /**
+   * Inserts a dictionary row. OR IGNORE and the look-up after it cost
+   * nothing here (this connection's cache said the pair is new) but keep a
+   * write from failing should another connection have added the pair.
+   */
+  private newCode(field: string, key: string): number {
+    this.insertKey ??= this.db.prepare('INSERT OR IGNORE INTO rollup_keys (field, value) VALUES (?, ?)');
+    const info = this.insertKey.run(field, key);
+    if (info.changes > 0) return Number(info.lastInsertRowid);
+    this.findKey ??= this.db.prepare('SELECT code FROM rollup_keys WHERE field = ? AND value = ?');
+    return (this.findKey.get(field, key) as { code: number }).code;
+  }
+
+  /**
+   * Deletes the field's counts and its dictionary rows too: a field is
+   * never switched back on in a partition, so its (up to ROLLUP_CAP) codes
+   * would only cost disk, and the disk budget is what this layout is for.
+   * A freed code may be handed out again later (no AUTOINCREMENT), which is
+   * safe since no count row keeps it.
+   */
   private switchOff(state: RollupState, field: string, counts: Counts): void {
     state.off.add(field);
-    state.values.delete(field);
-    counts.delete(field);
-    this.db.prepare('DELETE FROM rollup WHERE field = ?').run(field);
+    for (const code of state.codes.get(field)?.values() ?? []) counts.delete(code);
+    state.codes.delete(field);
+    this.db.prepare('DELETE FROM rollup_counts WHERE key IN (SELECT code FROM rollup_keys WHERE field = ?)').run(field);
+    this.db.prepare('DELETE FROM rollup_keys WHERE field = ?').run(field);
     this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(ROLLUP_OFF_PREFIX + field, String(Date.now()));
   }
 
@@ -104,12 +131,13 @@ export class RollupWriter {
     for (const { key } of this.db.prepare('SELECT key FROM meta WHERE key > ? AND key < ?').all(ROLLUP_OFF_PREFIX, ROLLUP_OFF_END) as { key: string }[]) {
       off.add(key.slice(ROLLUP_OFF_PREFIX.length));
     }
-    const values = new Map<string, Set<string>>();
-    for (const { field, value } of this.db.prepare("SELECT DISTINCT field, value FROM rollup WHERE field != ''").all() as { field: string; value: string }[]) {
-      let seen = values.get(field);
-      if (!seen) values.set(field, (seen = new Set()));
-      seen.add(value);
+    const codes = new Map<string, Map<string, number>>();
+    const rows = this.db.prepare('SELECT code, field, value FROM rollup_keys WHERE code != ?').all(ROLLUP_EVENTS_CODE) as { code: number; field: string; value: string }[];
+    for (const { code, field, value } of rows) {
+      let byKey = codes.get(field);
+      if (!byKey) codes.set(field, (byKey = new Map()));
+      byKey.set(value, code);
     }
-    return { off, values };
+    return { off, codes };
   }
 }

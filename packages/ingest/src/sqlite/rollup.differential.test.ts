@@ -18,7 +18,11 @@ import type { AggregateRequest, AggregationSpec, FieldValue, LogEvent, QueryNode
 import { DAY_MS, type RetentionConfig } from '../retention/retention-config.js';
 import { q } from '../store-contract/ast-builders.js';
 import { generateCorpus, seededRandom } from '../testing/generate-corpus.js';
+import { eventToRow } from './event-row.js';
+import { PartitionDb } from './partition-db.js';
+import { PARTITION_DDL } from './partition-schema.js';
 import { MINUTE_MS, ROLLUP_CAP, ROLLUP_FIELDS } from './rollup.js';
+import { ROLLUP_BIRTH_KEY, ROLLUP_DDL } from './rollup-schema.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
@@ -197,12 +201,15 @@ test(
   }),
 );
 
-function rollupFields(file: string): { off: string[]; fields: string[] } {
+/** Fields switched off, fields with counts, and fields in the dictionary. */
+function rollupFields(file: string): { off: string[]; fields: string[]; coded: string[] } {
   const db = new Database(file, { readonly: true });
   try {
     const off = (db.prepare("SELECT key FROM meta WHERE key LIKE 'rollup#_off:%' ESCAPE '#' ORDER BY key").all() as { key: string }[]).map((m) => m.key);
-    const fields = (db.prepare('SELECT DISTINCT field FROM rollup ORDER BY field').all() as { field: string }[]).map((f) => f.field);
-    return { off, fields };
+    const fieldsOf = (sql: string): string[] => (db.prepare(sql).all() as { field: string }[]).map((f) => f.field);
+    const fields = fieldsOf('SELECT DISTINCT d.field FROM rollup_counts c JOIN rollup_keys d ON d.code = c.key ORDER BY 1');
+    const coded = fieldsOf('SELECT DISTINCT field FROM rollup_keys ORDER BY 1');
+    return { off, fields, coded };
   } finally {
     db.close();
   }
@@ -215,6 +222,7 @@ test(
     const capped = rollupFields(path.join(dir, 'sqlite', '2026-11-22.default.db'));
     assert.ok(capped.off.includes('rollup_off:path'), JSON.stringify(capped));
     assert.ok(!capped.fields.includes('path'));
+    assert.ok(!capped.coded.includes('path'), 'its dictionary rows go with its counts');
     assert.ok(capped.fields.includes('logger') && capped.fields.includes(''));
     const other = rollupFields(path.join(dir, 'sqlite', '2026-11-21.default.db'));
     assert.ok(!other.off.includes('rollup_off:path'));
@@ -244,8 +252,8 @@ test(
 function tamper(file: string, extra: number, dropBirthMarker: boolean): void {
   const db = new Database(file);
   try {
-    db.prepare('UPDATE rollup SET n = n + ?').run(extra);
-    if (dropBirthMarker) db.prepare("DELETE FROM meta WHERE key = 'rollup'").run();
+    db.prepare('UPDATE rollup_counts SET n = n + ?').run(extra);
+    if (dropBirthMarker) db.prepare('DELETE FROM meta WHERE key = ?').run(ROLLUP_BIRTH_KEY);
   } finally {
     db.close();
   }
@@ -296,7 +304,7 @@ test(
     const rolledUp = (): unknown => {
       const db = new Database(file, { readonly: true });
       try {
-        return db.prepare('SELECT field, minute, value, n FROM rollup ORDER BY 1, 2, 3').all();
+        return db.prepare('SELECT d.field, c.minute, d.value, c.n FROM rollup_counts c JOIN rollup_keys d ON d.code = c.key ORDER BY 1, 2, 3').all();
       } finally {
         db.close();
       }
@@ -309,5 +317,120 @@ test(
     const after = await answers(true);
     assert.notDeepEqual(after, truth);
     assert.deepEqual(after, await answers(false));
+  }),
+);
+
+/** The first rollup layout (one table, marker 'rollup'), as files created with it have. */
+const OLD_ROLLUP_DDL = `
+CREATE TABLE IF NOT EXISTS rollup (
+  field TEXT NOT NULL,
+  minute INTEGER NOT NULL,
+  value TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (field, minute, value)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO meta (key, value) VALUES ('rollup', '1');
+`;
+
+test(
+  'a file created with the first rollup layout answers from rows and gets no rollup of the new layout',
+  withDir(async (dir) => {
+    const start = at('2026-11-22T00:00:00.000Z');
+    const file = path.join(dir, 'sqlite', '2026-11-22.default.db');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const old = new Database(file);
+    assert.ok(PARTITION_DDL.includes(ROLLUP_DDL));
+    old.exec(PARTITION_DDL.replace(ROLLUP_DDL, OLD_ROLLUP_DDL));
+    old.close();
+
+    // The error events go to a new errors partition (new layout): one
+    // query then reads an old file from rows next to a rolled-up one.
+    const events = Array.from({ length: 400 }, (_, i) => ev(`o-${i}`, start + i * 9_973, { level: i % 5 ? 'info' : 'error', logger: `l${i % 4}` }));
+    const writer = await openStore(dir);
+    await writer.write(events.slice(0, 300));
+    await writer.close();
+    // Old-layout counts, as that writer kept them, but each one too high:
+    // if anything read them, the answers below would differ.
+    const db = new Database(file);
+    try {
+      const add = db.prepare('INSERT INTO rollup (field, minute, value, n) VALUES (?, ?, ?, ?) ON CONFLICT (field, minute, value) DO UPDATE SET n = n + excluded.n');
+      for (const e of events.slice(0, 300)) {
+        const minute = Math.floor(Date.parse(e['@timestamp'] as string) / MINUTE_MS);
+        add.run('', minute, '', 1001);
+        add.run('logger', minute, String(e.logger), 1001);
+      }
+    } finally {
+      db.close();
+    }
+    const snapshot = (): { tables: unknown; meta: unknown; rollup: unknown } => {
+      const ro = new Database(file, { readonly: true });
+      try {
+        return {
+          tables: ro.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'rollup%' ORDER BY 1").all(),
+          meta: ro.prepare("SELECT key FROM meta WHERE key LIKE 'rollup%' ORDER BY 1").all(),
+          rollup: ro.prepare('SELECT * FROM rollup ORDER BY 1, 2, 3').all(),
+        };
+      } finally {
+        ro.close();
+      }
+    };
+    const before = snapshot();
+    assert.deepEqual(before.tables, [{ name: 'rollup' }]);
+    assert.deepEqual(before.meta, [{ key: 'rollup' }]);
+
+    const more = await openStore(dir);
+    await more.write(events.slice(300));
+    await more.close();
+    assert.deepEqual(snapshot(), before, 'the old table is left as it is and no new-layout table or marker appears');
+
+    const reqs: AggregateRequest[] = [
+      { query: q.all(), from: start, to: start + DAY_MS - 1, now: NOW, agg: { type: 'terms', field: 'logger', size: 10 } },
+      { query: q.all(), from: start + 30_000, to: start + 3_600_000, now: NOW, agg: { type: 'terms', field: 'level', size: 10 } },
+      { query: q.all(), from: start, to: start + DAY_MS - 1, now: NOW, agg: { type: 'date_histogram', interval_ms: 3_600_000 } },
+    ];
+    const rolled = await openStore(dir, true);
+    const rows = await openStore(dir, false);
+    try {
+      for (const req of reqs) assert.deepEqual(await rolled.aggregate(req), await rows.aggregate(req));
+      const logger = await rolled.aggregate(reqs[0] as AggregateRequest);
+      assert.ok(logger.type === 'terms');
+      assert.equal(logger.buckets.reduce((sum, b) => sum + b.count, 0), events.length);
+    } finally {
+      await rolled.close();
+      await rows.close();
+    }
+  }),
+);
+
+test(
+  'a rolled-back batch leaves no dictionary codes behind in the writer: later counts go to their own keys',
+  withDir(async (dir) => {
+    const start = at('2026-11-22T00:00:00.000Z');
+    const rows = (tag: string, loggers: string[]) =>
+      loggers.map((logger, i) => eventToRow(ev(`${tag}-${i}`, start + i * 1_000, { level: 'info', logger }), start + i * 1_000, `${tag}-${i}`));
+    const db = new PartitionDb(path.join(dir, '2026-11-22.default.db'), { day: '2026-11-22', className: 'default' }, { create: true });
+    try {
+      db.begin();
+      db.insert(rows('gone', ['a1', 'a2', 'a2']));
+      db.rollback();
+      // Codes the rolled-back batch took are free again: a writer still
+      // caching a1/a2 would count 'a1' below under the code now 'b1's.
+      db.begin();
+      db.insert(rows('kept', ['b1', 'b2', 'a1', 'a1', 'b1']));
+      db.commit();
+      const counts = db.all<{ field: string; value: string; n: number }>(
+        'SELECT d.field, d.value, sum(c.n) AS n FROM rollup_counts c JOIN rollup_keys d ON d.code = c.key GROUP BY 1, 2 ORDER BY 1, 2',
+        [],
+      );
+      assert.deepEqual(counts, [
+        { field: '', value: '', n: 5 },
+        { field: 'level', value: 'info', n: 5 },
+        { field: 'logger', value: 'a1', n: 2 },
+        { field: 'logger', value: 'b1', n: 2 },
+        { field: 'logger', value: 'b2', n: 1 },
+      ]);
+    } finally {
+      db.close();
+    }
   }),
 );

@@ -4,10 +4,13 @@
  * over an empty query need not read every row of the range (at 1.4 M
  * events a day, a GROUP BY over the rows took 1.2–1.7 s).
  *
- *   rollup(field, minute, value, n)
- *     field ''     value ''  : events in that minute (histograms, and the
- *                              base of terms' missing_count)
- *     field level… value key : events whose field has that terms key
+ *   rollup_keys(code, field, value)       one code per (field, terms key)
+ *     code 0: field ''     value ''  : events (histograms, and the base of
+ *                                      terms' missing_count)
+ *     code c: field level… value key : events whose field has that key
+ *   rollup_counts(key → code, minute, n)  events of that code in that minute
+ *
+ * (rollup-schema.ts: why a dictionary, and files of the first layout.)
  *
  * The key is exactly what the row path (sqlite-aggregate.ts) keys a terms
  * bucket by: String(value) of the column, and for the rare boolean/null of
