@@ -44,8 +44,6 @@ export interface BatchWriterDeps {
   classFingerprint: string;
   /** Re-reads the partition folder. */
   refresh: () => void;
-  /** Told the files of the partitions each group commit committed to. */
-  committed?: (files: string[]) => void;
 }
 
 export class BatchWriter {
@@ -106,7 +104,6 @@ export class BatchWriter {
       if (failure === null) write.resolve(result);
       else write.reject(asWriteError(failure));
     }
-    if (failure === null) this.deps.committed?.([...batch].map((db) => db.path));
     // After the answers have gone out: statistics are worth a pause of the
     // writer, not a delay of the batches that triggered them.
     if (failure === null) setImmediate(() => this.refreshStatistics(batch));

@@ -35,6 +35,7 @@ const indexed: [string, string][] = [
   ['logger:"django.db.backends"', 'events_logger'],
   ['path:/api/*', 'events_path'],
   ['host:web-1', 'events_host'],
+  ['level:error', 'events_level'],
   ['event.id:abc', 'events_ts_eid'],
 ];
 for (const [query, index] of indexed) {
@@ -67,7 +68,7 @@ test('http.method:GET reaches doc through a per-partition path parameter', () =>
 });
 
 test('NOT level:info treats a missing level as not info', () => {
-  assert.equal(compileSql(parse('NOT level:info'), { now: NOW }).where, 'NOT coalesce(("level" IN (@p0)), 0)');
+  assert.equal(compileSql(parse('NOT level:info'), { now: NOW }).where, 'NOT coalesce(("level" = @p0), 0)');
 });
 
 test('wildcard prefixes drop escapes and stop at the first wildcard', () => {
@@ -82,6 +83,8 @@ test('indexed: the query requires a single-value equality on an indexed column',
   assert.equal(indexed('logger:"django.security" AND user_id:"user-uuid"'), true);
   assert.equal(indexed('logger:"django.security" AND "login failed"'), true);
   assert.equal(indexed('host:web-1'), true);
+  assert.equal(indexed('level:error'), true, 'one level is an equality');
+  assert.equal(compileSql(parse('level:error'), { now: NOW }).where, '"level" = @p0');
   // Not required, or not one indexed value:
   assert.equal(indexed('logger:a OR user_id:b'), false);
   assert.equal(indexed('NOT logger:a'), false);
@@ -89,4 +92,5 @@ test('indexed: the query requires a single-value equality on an indexed column',
   assert.equal(indexed('message:timeout'), false);
   assert.equal(indexed('request_id:abc'), false, 'not promoted');
   assert.equal(indexed('(logger:a AND user_id:b) OR host:c'), false);
+  assert.equal(indexed('level:(error OR warn)'), false, 'two levels');
 });

@@ -171,6 +171,16 @@ function leafSql(plan: LeafPlan, b: Builder): string {
       // A TEXT parameter equals only TEXT values (columns have no affinity,
       // so nothing is converted): no type guard needed.
       const f = b.field(plan.field);
+      const [only] = plan.levels;
+      if (plan.levels.length === 1 && only !== undefined) {
+        // As for keywords: an equality gets STAT4, and marks the query as
+        // one an index can rule a partition out for (`level:error` then
+        // skips the default and debug partitions of a day after one probe
+        // instead of walking them: 250 ms -> tens over 24 h at 2M events).
+        const test = `${f.value} = ${b.p(only)}`;
+        if (f.kind === 'column' && INDEXED_COLUMNS.has(f.value)) b.indexedEqualities.add(test);
+        return test;
+      }
       return `${f.value} IN (${plan.levels.map((l) => b.p(l)).join(', ')})`;
     }
     case 'date_range': {

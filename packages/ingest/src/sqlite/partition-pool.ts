@@ -42,7 +42,7 @@ export class PartitionHandle {
     }
     const isNew = create && !fs.existsSync(this.file);
     try {
-      this.handle = new PartitionDb(this.file, this.key, { create, autocheckpointPages: this.pool.autocheckpointPages });
+      this.handle = new PartitionDb(this.file, this.key, { create, mmap: this.pool.mmap });
     } catch (err) {
       throw storeError('LS_STORE_CORRUPT_PARTITION', `cannot open ${this.file}: ${(err as Error).message}`, err);
     }
@@ -70,8 +70,8 @@ export class PartitionPool {
     /** Handles that must stay open (open transactions). */
     private readonly pinned: (h: PartitionHandle) => boolean,
     private readonly maxOpen = MAX_OPEN_PARTITIONS,
-    /** For the connections it opens (partition-db.ts); undefined: the default. */
-    readonly autocheckpointPages?: number,
+    /** Whether its connections map their files (partition-db.ts MMAP_BYTES). */
+    readonly mmap = true,
   ) {}
 
   get(key: PartitionKey): PartitionHandle {

@@ -35,7 +35,6 @@ import type { StoredRow } from './event-row.js';
 import { PartitionPool, type PartitionHandle } from './partition-pool.js';
 import { BatchWriter } from './batch-writer.js';
 import { WriterThread, type WriterThreadOptions } from './writer-thread.js';
-import { CheckpointThread, WRITER_AUTOCHECKPOINT_PAGES } from './checkpoint-thread.js';
 import { ReaderPool, type ReaderThreadOptions } from './reader-pool.js';
 import { dayEndMs, dayStartMs, parsePartitionFileName, utcDay, type PartitionKey } from './partition-name.js';
 import { compareKeys, decodeCursor, encodeCursor } from './search-cursor.js';
@@ -69,11 +68,10 @@ export interface SqliteStoreOptions {
    */
   rollups?: boolean;
   /**
-   * Checkpoint the WAL of the partitions written to on a thread of their
-   * own (checkpoint-thread.ts) instead of inside commits. The writer thread
-   * sets it for its store.
+   * Whether connections map their files for reading (partition-db.ts);
+   * default true. The writer thread's store, which only writes, does not.
    */
-  checkpointThread?: boolean;
+  mmap?: boolean;
 }
 
 /** Retention class queries through the query package's parser and matcher. */
@@ -128,11 +126,9 @@ export class SqliteStore implements LogStore {
   private readers: ReaderPool | null = null;
   private readonly walkRows: number;
   private readonly rollups: boolean;
-  private readonly checkpoints: CheckpointThread | null;
 
   constructor(opts: SqliteStoreOptions) {
     this.dir = path.join(opts.dataDir, 'sqlite');
-    this.checkpoints = opts.checkpointThread ? new CheckpointThread() : null;
     this.pool = new PartitionPool(
       this.dir,
       (h) => {
@@ -140,7 +136,7 @@ export class SqliteStore implements LogStore {
         return db !== null && this.writes.holds(db);
       },
       undefined,
-      this.checkpoints ? WRITER_AUTOCHECKPOINT_PAGES : undefined,
+      opts.mmap ?? true,
     );
     this.open = this.pool.known;
     this.clock = opts.now ?? Date.now;
@@ -155,7 +151,6 @@ export class SqliteStore implements LogStore {
       policy: this.policy,
       classFingerprint: this.classFingerprint,
       refresh: () => this.refresh(),
-      ...(this.checkpoints ? { committed: (files: string[]) => this.checkpoints?.committed(files) } : {}),
     });
     if (opts.writerThread && opts.classMatcher) {
       throw storeError('LS_STORE_BAD_REQUEST', 'a custom class matcher cannot be used with a writer thread');
@@ -453,9 +448,6 @@ export class SqliteStore implements LogStore {
     this.closed = true;
     if (this.readers) await this.readers.close();
     if (this.writer) await this.writer.close();
-    // Before the connections close: the last one to close checkpoints the
-    // whole WAL and removes it, which a running checkpoint would hold up.
-    if (this.checkpoints) await this.checkpoints.close();
     this.pool.closeAll();
     this.open.clear();
   }
