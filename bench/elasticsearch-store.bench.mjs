@@ -96,7 +96,7 @@ export async function run({ root, quick = false, runs = 5, work = tmpdir() }) {
     command: `LOGSHIP_BENCH_ES_URL=… node bench/elasticsearch-store.bench.mjs${quick ? ' --quick' : ''}`,
     description:
       'Both backends at the LogStore interface, same generated corpus (packages/ingest/src/testing/generate-corpus.ts, seed 7, 7 days) and the questions of the HTTP store benchmark. ' +
-      'Elasticsearch: integ-test distribution, 512 MiB heap, 1 shard, 0 replicas, on the same 2 cores; writes use refresh=wait_for.',
+      'Elasticsearch: integ-test distribution, 512 MiB heap, 1 shard, 0 replicas, on the same 2 cores; writes use _bulk with refresh=false, then one coalesced _refresh of the indices written (read-your-writes).',
     rows,
   };
 }

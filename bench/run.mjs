@@ -7,7 +7,11 @@
  *                      [--append] [--skip-scenarios] [--ingest-runs 5]
  *
  * --append merges with bench/results/*.json from an earlier run at other
- * sizes; --skip-scenarios runs only the store/ripgrep comparison.
+ * sizes; --skip-scenarios runs only the store/ripgrep comparison;
+ * --ingest-runs is how many times each ingest is measured (SQLite, logship →
+ * Elasticsearch and the direct bulk baseline alike), each into a fresh store.
+ * Elasticsearch runs at --es-sizes (default the smallest size) when --es or
+ * LOGSHIP_BENCH_ES_URL gives a cluster.
  *
  * Figures are recorded here, never asserted in tests.
  */
@@ -41,11 +45,13 @@ const { values } = parseArgs({
 const quick = values.quick;
 const sizes = (values.sizes ?? (quick ? '100000' : '1000000,10000000')).split(',').map(Number);
 const runs = Number(values.runs ?? (quick ? 5 : 7));
-// SQLite ingest is repeated (fresh folder each time) for median/min/max;
-// Elasticsearch's is one run (a second would meet its own duplicates).
+// Ingest is repeated for median/min/max, each run into a fresh store: a new
+// data folder for SQLite, a new index prefix for Elasticsearch (the previous
+// run's indices deleted first), a new index for the direct bulk baseline.
 const ingestRuns = Number(values['ingest-runs'] ?? 5);
-// Elasticsearch on two cores ingests a few thousand events/s: by default it
-// runs at the smallest size only, so `npm run bench` stays under an hour.
+// Elasticsearch on two cores ingests some tens of thousands of events/s, and
+// is ingested `ingestRuns` times: by default it runs at the smallest size
+// only, so `npm run bench` stays around an hour.
 const esSizes = new Set((values['es-sizes'] ?? String(sizes[0])).split(',').map(Number));
 const esUrl = values.es ?? process.env.LOGSHIP_BENCH_ES_URL ?? null;
 // Scenario files read it from the environment.
@@ -106,19 +112,40 @@ for (const events of sizes) {
   let es = null;
   let esDirect = null;
   if (esUrl && esSizes.has(events)) {
-    log(`elasticsearch: ${events} events`);
-    const prefix = `bench-${events}-${process.pid}`;
-    const cfg = join(work, `es-${events}.yaml`);
-    await writeFile(cfg, `store: { type: elasticsearch, url: "${esUrl}", index_prefix: ${prefix}, replicas: 0 }\n`);
-    es = await runStoreBench({ root, work, events, runs, label: 'elasticsearch', endMs, serverArgs: ['--config', cfg] })
-      .catch((err) => ({ error: String(err.message ?? err) }));
-    if (!es.error) {
-      es.ingest.disk_bytes = await esStoreBytes(esUrl, `${prefix}-*`).catch(() => null);
-      es.ingest.disk_per_raw_byte = es.ingest.disk_bytes === null ? null : es.ingest.disk_bytes / sqlite.corpus.bytes;
-      await fetch(`${esUrl}/${prefix}-*`, { method: 'DELETE' }).catch(() => {});
+    log(`elasticsearch: ${events} events, ${ingestRuns} ingest runs`);
+    // One index prefix per run: a second run into the same indices would
+    // only meet its own duplicates.
+    const prefixOf = (r) => `bench-${events}-${process.pid}-r${r}`;
+    const dropRun = async (r) => {
+      await fetch(`${esUrl}/${prefixOf(r)}-*`, { method: 'DELETE' }).catch(() => {});
+      await fetch(`${esUrl}/_index_template/${prefixOf(r)}-logship`, { method: 'DELETE' }).catch(() => {});
+    };
+    let lastRun = 0;
+    try {
+      es = await runStoreBench({
+        root, work, events, runs, label: 'elasticsearch', endMs, ingestRuns,
+        serverArgs: async (r) => {
+          const cfg = join(work, `es-${events}-r${r}.yaml`);
+          await writeFile(cfg, `store: { type: elasticsearch, url: "${esUrl}", index_prefix: ${prefixOf(r)}, replicas: 0 }\n`);
+          return ['--config', cfg];
+        },
+        // Disk stays bounded at one corpus: the previous run's indices go
+        // before the next run starts.
+        beforeRun: async (r) => {
+          if (r > 0) await dropRun(r - 1);
+          lastRun = r;
+        },
+      }).catch((err) => ({ error: String(err.message ?? err) }));
+      // The last run's indices answered the questions; their size is the disk figure.
+      if (!es.error) {
+        es.ingest.disk_bytes = await esStoreBytes(esUrl, `${prefixOf(lastRun)}-*`).catch(() => null);
+        es.ingest.disk_per_raw_byte = es.ingest.disk_bytes === null ? null : es.ingest.disk_bytes / sqlite.corpus.bytes;
+      }
+    } finally {
+      await dropRun(lastRun);
     }
-    log(`elasticsearch direct bulk: ${events} events`);
-    esDirect = await runEsDirectBulk({ esUrl, file: sqlite.corpus.file, events, rawBytes: sqlite.corpus.bytes })
+    log(`elasticsearch direct bulk: ${events} events, ${ingestRuns} runs`);
+    esDirect = await runEsDirectBulk({ esUrl, file: sqlite.corpus.file, events, rawBytes: sqlite.corpus.bytes, runs: ingestRuns })
       .catch((err) => ({ error: String(err.message ?? err) }));
   }
   results.stores.push({ events, sqlite: { ingest: sqlite.ingest, queries: sqlite.queries }, ripgrep: rg, elasticsearch: es, es_direct_bulk: esDirect });

@@ -166,7 +166,7 @@ logship_writer:
   cluster: [manage_index_templates]
   indices:
     - names: ['lstest_*', 'logship-*']
-      privileges: [create_doc, create_index, read, view_index_metadata, monitor, delete_index]
+      privileges: [create_doc, create_index, read, view_index_metadata, monitor, maintenance, delete_index]
 YAML
       local u
       for u in "${ES_USER}:superuser" "logship_writer:logship_writer"; do

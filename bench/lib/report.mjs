@@ -44,7 +44,7 @@ export function renderMarkdown(results) {
   out.push(`- date: ${results.date}${results.earlier_runs?.length ? ` (merged with ${results.earlier_runs.map((r) => `\`${r.command}\` of ${r.date}`).join(', ')})` : ''}`);
   out.push(`- machine: ${m.cpu}, ${m.cores} cores, ${m.memory_gib} GiB; ${m.os}`);
   out.push(`- versions: Node ${m.node}; ${m.sqlite ?? ''}; ${m.ripgrep ?? 'ripgrep not installed'}; logship ${m.git}`);
-  out.push(`- each figure: median (min–max) of ${results.runs} runs after one warm-up, unless noted; SQLite ingest: median (min–max) of the runs shown beside it, each the whole corpus into an empty folder; Elasticsearch ingest: one run (a second would meet its own duplicates)`);
+  out.push(`- each figure: median (min–max) of ${results.runs} runs after one warm-up, unless noted; ingest (SQLite, Elasticsearch through logship, Elasticsearch bulk API directly): median (min–max) of the runs shown beside it, each the whole corpus into an empty store (a new folder; new indices, the previous run's deleted first); the other columns are the median run's, and Elasticsearch's queries and disk figure are the last run's indices`);
   if (results.note) out.push(`- note: ${results.note}`);
   out.push(`- previous release: ${results.previous_release ? `${results.previous_release} (not yet measured side by side)` : 'none tagged yet, so no release-to-release comparison'}`);
   out.push('', '![ingest rate](bench/chart-ingest.svg)', '');
@@ -72,8 +72,10 @@ export function renderMarkdown(results) {
     out.push('HTTP → committed: gzip NDJSON batches of 5,000 raw lines (Django python-json-logger with tracebacks, nginx json_combined, journald, pino; scripts/corpus.mjs, seed 7, spread over 6.9 days), two requests in flight.', '');
     out.push('| store | events/s | seconds | server CPU (cores) | server peak RSS MiB | bytes on disk per raw byte |');
     out.push('| --- | --- | --- | --- | --- | --- |');
+    // Median (min–max, N runs); a result without `runs` (one run, or saved before runs were counted) says 1 run.
+    const rate = (i) => `${n(i.events_per_s)}${i.runs > 1 ? ` (${n(i.events_per_s_min)}–${n(i.events_per_s_max)}, ${i.runs} runs)` : ' (1 run)'}`;
     const row = (label, i) => i && !i.error
-      ? `| ${label} | ${n(i.events_per_s)}${i.runs > 1 ? ` (${n(i.events_per_s_min)}–${n(i.events_per_s_max)}, ${i.runs} runs)` : ' (1 run)'} | ${n(i.seconds)} | ${n(i.server_cores)} | ${n(i.server_peak_rss_mib)} | ${n(i.disk_per_raw_byte)} |`
+      ? `| ${label} | ${rate(i)} | ${n(i.seconds)} | ${n(i.server_cores)} | ${n(i.server_peak_rss_mib)} | ${n(i.disk_per_raw_byte)} |`
       : `| ${label} | failed: ${i?.error ?? 'not run'} | | | | |`;
     out.push(row('SQLite (embedded)', s.sqlite.ingest));
     if (s.elasticsearch) out.push(row('Elasticsearch (through logship)', s.elasticsearch.ingest ?? s.elasticsearch));
@@ -81,7 +83,7 @@ export function renderMarkdown(results) {
       const d = s.es_direct_bulk;
       out.push(d.error
         ? `| Elasticsearch bulk API directly | failed: ${d.error} | | | | |`
-        : `| Elasticsearch bulk API directly (raw lines, dynamic mapping) | ${n(d.events_per_s)} | ${n(d.seconds)} | – | – | ${n(d.disk_per_raw_byte)} |`);
+        : `| Elasticsearch bulk API directly (raw lines, dynamic mapping) | ${rate(d)} | ${n(d.seconds)} | – | – | ${n(d.disk_per_raw_byte)} |`);
     }
     out.push('', `Raw corpus: ${n(s.sqlite.ingest.raw_bytes / 2 ** 20)} MiB. SQLite bytes on disk are measured at rest, after the server closed${s.sqlite.ingest.disk_bytes_running ? `; while it ran, with WAL files not yet checkpointed, they were ${n(s.sqlite.ingest.disk_bytes_running / s.sqlite.ingest.raw_bytes)} per raw byte` : ''}. Elasticsearch's after a flush.`, '');
 

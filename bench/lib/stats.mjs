@@ -22,3 +22,21 @@ export async function timeRuns(fn, { runs = 7, warmup = 1 } = {}) {
   }
   return out;
 }
+
+/**
+ * Repeated ingest runs (objects with `events_per_s`) as one figure: the
+ * median run's fields, with the median rate and the spread over all runs
+ * beside it (`runs`, `events_per_s_min`/`_max`, `each_events_per_s`).
+ */
+export function summarizeIngestRuns(measured) {
+  const byRate = [...measured].sort((a, b) => a.events_per_s - b.events_per_s);
+  const out = { ...byRate[Math.floor((byRate.length - 1) / 2)] };
+  out.runs = measured.length;
+  if (measured.length > 1) {
+    out.events_per_s = summarize(measured.map((m) => m.events_per_s)).median;
+    out.events_per_s_min = byRate[0].events_per_s;
+    out.events_per_s_max = byRate[byRate.length - 1].events_per_s;
+    out.each_events_per_s = measured.map((m) => m.events_per_s);
+  }
+  return out;
+}

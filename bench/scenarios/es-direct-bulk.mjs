@@ -2,10 +2,12 @@
  * The baseline a Filebeat-style setup gives: the same raw lines fed straight
  * into Elasticsearch's bulk API (dynamic mapping, no normalization, ES's own
  * ids), batches of 5,000, two in flight. Measures events/s to acknowledged
- * and bytes on disk per raw byte after a flush.
+ * and bytes on disk per raw byte after a flush, `runs` times, each into a
+ * fresh index deleted after it: the median run (min and max beside it).
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { summarizeIngestRuns } from '../lib/stats.mjs';
 
 async function es(url, path, init = {}) {
   const res = await fetch(`${url}${path}`, init);
@@ -21,8 +23,16 @@ export async function esStoreBytes(url, pattern) {
   return stats._all?.primaries?.store?.size_in_bytes ?? null;
 }
 
-export async function runEsDirectBulk({ esUrl, file, events, rawBytes }) {
-  const index = `bench-direct-bulk-${process.pid}`;
+export async function runEsDirectBulk({ esUrl, file, events, rawBytes, runs = 1 }) {
+  const measured = [];
+  for (let r = 0; r < runs; r++) {
+    measured.push(await directBulkOnce({ esUrl, file, events, rawBytes, index: `bench-direct-bulk-${process.pid}-r${r}` }));
+  }
+  return summarizeIngestRuns(measured);
+}
+
+/** One run into `index`, which it creates and deletes. */
+async function directBulkOnce({ esUrl, file, events, rawBytes, index }) {
   await es(esUrl, `/${index}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ settings: { number_of_shards: 1, number_of_replicas: 0 } }) });
   try {
     const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });

@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { generateCorpus } from '../../scripts/corpus.mjs';
 import { cpuOver, peakRssMiB } from '../lib/proc-stats.mjs';
 import { startServer } from '../lib/processes.mjs';
-import { summarize, timeRuns } from '../lib/stats.mjs';
+import { summarize, summarizeIngestRuns, timeRuns } from '../lib/stats.mjs';
 
 const DAY = 86_400_000;
 
@@ -105,15 +105,20 @@ async function ingestFile(url, file, { batch = 5000, concurrency = 2 }) {
 }
 
 /**
- * Ingests the corpus `ingestRuns` times, each into a fresh data folder and
- * server, and keeps the last one running for the questions. The ingest
- * figure is the median run (min and max beside it). Only for stores whose
- * data folder is all their state (SQLite): an Elasticsearch index would
- * answer a second run with duplicates.
+ * Ingests the corpus `ingestRuns` times, each into a fresh store and server,
+ * and keeps the last one running for the questions. The ingest figure is the
+ * median run (min and max beside it).
+ *
+ * A fresh store is a fresh data folder for SQLite. For Elasticsearch, whose
+ * state is in the cluster (a second run into the same indices would only meet
+ * its own duplicates), the caller passes `serverArgs` as a function of the
+ * run number that points each run at a fresh index prefix, and `beforeRun`
+ * to delete the previous run's indices so disk stays bounded.
  */
-export async function runStoreBench({ root, work, events, runs, label, serverArgs = [], endMs, ingestRuns = 1 }) {
+export async function runStoreBench({ root, work, events, runs, label, serverArgs = [], beforeRun, endMs, ingestRuns = 1 }) {
   const corpus = await writeCorpus(join(work, 'corpus'), events, endMs);
   const dataDir = join(work, `data-${label}-${events}`);
+  const argsFor = typeof serverArgs === 'function' ? serverArgs : () => serverArgs;
   const measured = [];
   let server = null;
   try {
@@ -122,7 +127,8 @@ export async function runStoreBench({ root, work, events, runs, label, serverArg
         await server.stop();
         await rm(dataDir, { recursive: true, force: true });
       }
-      server = await startServer(root, { dataDir, args: serverArgs });
+      await beforeRun?.(r);
+      server = await startServer(root, { dataDir, args: await argsFor(r) });
       const { wallMs, cores } = await cpuOver(server.pid, () => ingestFile(server.url, corpus.file, {}));
       const one = {
         events, raw_bytes: corpus.bytes, seconds: wallMs / 1000,
@@ -135,15 +141,7 @@ export async function runStoreBench({ root, work, events, runs, label, serverArg
       measured.push(one);
     }
     // The median run's figures, with the spread of the rate over all runs.
-    const byRate = [...measured].sort((a, b) => a.events_per_s - b.events_per_s);
-    const ingest = { ...byRate[Math.floor((byRate.length - 1) / 2)] };
-    if (measured.length > 1) {
-      ingest.runs = measured.length;
-      ingest.events_per_s = summarize(measured.map((m) => m.events_per_s)).median;
-      ingest.events_per_s_min = byRate[0].events_per_s;
-      ingest.events_per_s_max = byRate[byRate.length - 1].events_per_s;
-      ingest.each_events_per_s = measured.map((m) => m.events_per_s);
-    }
+    const ingest = summarizeIngestRuns(measured);
     const queries = [];
     for (const qd of QUESTIONS) {
       const { path, ...params } = qd.api;

@@ -97,11 +97,11 @@ if (!url) {
           if (seen.length === 2) await client.indices.putSettings({ index, settings: { 'index.blocks.read_only_allow_delete': null } });
         },
       });
-      assert.deepEqual(outcome, { stored: 3, duplicates: 0, errors: [] });
+      assert.deepEqual(outcome, { stored: 3, duplicates: 0, errors: [], indices: [index] });
       assert.equal(seen.length, 2);
       assert.match(seen[0] ?? '', /cluster_block_exception/);
       const again = await bulkWrite(client, items);
-      assert.deepEqual(again, { stored: 0, duplicates: 3, errors: [] });
+      assert.deepEqual(again, { stored: 0, duplicates: 3, errors: [], indices: [index] });
     });
 
     test('429 items that never clear make the write fail as unavailable', async () => {

@@ -1,7 +1,7 @@
 /**
  * Bulk indexing with per-item outcomes:
  *
- *   docs ─► _bulk (op_type create, _id = event.id, refresh=wait_for)
+ *   docs ─► _bulk (op_type create, _id = event.id, refresh=false)
  *            │ per item:
  *            ├─ 201            stored
  *            ├─ 409            duplicate (already stored: idempotent writes)
@@ -15,12 +15,15 @@
  * the ingest route answers 503 and the agent sends the batch again later;
  * what was stored meanwhile then comes back as duplicates, never twice.
  *
- * refresh=wait_for: the request returns once a refresh has made the
- * documents searchable (a search right after a write sees it), without
- * forcing a refresh per request the way refresh=true does, which would
- * flood the index with tiny segments under steady ingest. Durability does
- * not depend on it: Elasticsearch acknowledges an item only after its
- * translog is fsynced (index.translog.durability: request, the default).
+ * refresh=false: the request returns as soon as the items are durable
+ * (Elasticsearch acknowledges an item only after its translog is fsynced,
+ * index.translog.durability: request, the default), not searchable. The
+ * caller makes them searchable with one `_refresh` of the indices it
+ * reports (`BulkOutcome.indices`), shared with concurrent writes
+ * (refresh-coalescer.ts). refresh=wait_for made every request wait for the
+ * next scheduled refresh (up to refresh_interval, 1 s), which bounded ingest
+ * at about one round of requests per second; refresh=true would refresh per
+ * request and flood the indices with tiny segments.
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { esError, isEsError } from './es-error.js';
@@ -39,6 +42,14 @@ export interface BulkOutcome {
   stored: number;
   duplicates: number;
   errors: { index: number; reason: string }[];
+  /**
+   * The indices holding an item of this batch that was stored or already
+   * there (409), sorted: what a refresh must cover for all of them to be
+   * searchable. A duplicate's index is included because the earlier copy
+   * may be durable but not yet refreshed (its writer stopped between its
+   * bulk and its refresh, and this is the resend).
+   */
+  indices: string[];
 }
 
 export interface RetryPolicy {
@@ -72,7 +83,8 @@ function describe(error: estypes.ErrorCause | undefined, status: number): string
 }
 
 export async function bulkWrite(client: Client, items: BulkItem[], policy: RetryPolicy = DEFAULT_RETRY): Promise<BulkOutcome> {
-  const outcome: BulkOutcome = { stored: 0, duplicates: 0, errors: [] };
+  const outcome: BulkOutcome = { stored: 0, duplicates: 0, errors: [], indices: [] };
+  const landed = new Set<string>();
   // Items whose earlier attempt failed ambiguously (5xx): a 409 on retry may
   // be our own earlier write landing, so it counts as stored, not duplicate.
   const retried = new Set<number>();
@@ -92,7 +104,7 @@ export async function bulkWrite(client: Client, items: BulkItem[], policy: Retry
     }
     let response: estypes.BulkResponse;
     try {
-      response = await client.bulk({ operations, refresh: 'wait_for' });
+      response = await client.bulk({ operations, refresh: false });
     } catch (err) {
       const classified = classifyTransportError(err, () => esError('LS_ES_REQUEST', (err as Error).message, err));
       if (isEsError(classified, 'LS_ES_UNAVAILABLE')) {
@@ -108,9 +120,11 @@ export async function bulkWrite(client: Client, items: BulkItem[], policy: Retry
       const r = result.create ?? Object.values(result)[0]!;
       if (r.status >= 200 && r.status < 300) {
         outcome.stored++;
+        landed.add(item.indexName);
       } else if (r.status === 409) {
         if (retried.has(item.index)) outcome.stored++;
         else outcome.duplicates++;
+        landed.add(item.indexName);
       } else if (isRetryableItem(r.status, r.error)) {
         lastProblem = describe(r.error, r.status);
         // A 429 was not written; a 5xx may have been.
@@ -123,5 +137,6 @@ export async function bulkWrite(client: Client, items: BulkItem[], policy: Retry
     pending = again;
   }
   outcome.errors.sort((a, b) => a.index - b.index);
+  outcome.indices = [...landed].sort();
   return outcome;
 }

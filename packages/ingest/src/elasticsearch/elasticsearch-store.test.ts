@@ -3,17 +3,18 @@
  * cluster, retention when the configuration changes under existing indices,
  * and how the store reports a cluster it cannot reach.
  */
-import { describe, test } from 'node:test';
+import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { Client } from '@elastic/elasticsearch';
-import type { LogEvent, QueryNode } from '@logship/query';
+import { parse, type LogEvent, type QueryNode } from '@logship/query';
 import { DAY_MS, DEFAULT_RETENTION } from '../retention/retention-config.js';
 import { isStoreError } from '../store-contract/store-error.js';
 import { ElasticsearchStore } from './elasticsearch-store.js';
 import { isEsError } from './es-error.js';
 import { dropStoreData, ES_SKIP_REASON, esTestUrl, openTestStore } from './es-test-env.js';
 import { openElasticsearchStore } from './open-elasticsearch-store.js';
+import { installIndexTemplate } from './index-template.js';
 import { indexName } from './index-name.js';
 
 const url = esTestUrl();
@@ -149,6 +150,102 @@ if (!url) {
       } finally {
         await first.close();
       }
+    });
+
+    test('a write is searchable as soon as it resolves, even with scheduled refreshes off, for concurrent writes too', async () => {
+      const store = await openTestStore(url, { now: () => NOW });
+      const admin = new Client({ node: url });
+      const at = new Date(NOW).toISOString();
+      try {
+        // The index exists first, then stops refreshing on its own: only the
+        // store's explicit refresh can make the later writes visible.
+        await store.write([{ '@timestamp': at, 'event.id': 'ryw-0' }]);
+        await admin.indices.putSettings({ index: `${store.prefix}-*`, settings: { refresh_interval: '-1' } });
+        // Several writes at once: some ask for a refresh while another runs
+        // and must be served by a later one.
+        const writes = Array.from({ length: 6 }, async (_, w) => {
+          const ids = Array.from({ length: 50 }, (_, i) => `ryw-${w}-${i}`);
+          const res = await store.write(ids.map((id) => ({ '@timestamp': at, 'event.id': id, writer: w })));
+          assert.equal(res.stored, ids.length);
+          assert.equal(await store.count({ query: parse(`writer:${w}`), from: 0, to: NOW + 1, now: NOW }), ids.length, `writer ${w} reads its own writes`);
+        });
+        await Promise.all(writes);
+        assert.equal(await store.count({ query: ALL, from: 0, to: NOW + 1, now: NOW }), 301);
+      } finally {
+        await admin.close();
+        await store.close();
+      }
+    });
+
+    describe('when the refresh after a write fails', () => {
+      const prefix = `lstest_refresh_${process.pid}`;
+      const at = new Date(NOW).toISOString();
+
+      async function storeWithRefresh(failures: number): Promise<{
+        store: ElasticsearchStore;
+        reports: { indices: string[]; error: Error }[];
+        refreshCalls: () => number;
+      }> {
+        const client = new Client({ node: url! });
+        await installIndexTemplate(client, { prefix, shards: 1, replicas: 0, totalFieldsLimit: 1000 });
+        const reports: { indices: string[]; error: Error }[] = [];
+        let calls = 0;
+        const realRefresh = client.indices.refresh.bind(client.indices);
+        // The bulk requests reach the real cluster; only _refresh fails, the
+        // way a role without the maintenance privilege or an overloaded
+        // cluster makes it fail.
+        client.indices.refresh = (async (...args: Parameters<typeof realRefresh>) => {
+          calls++;
+          if (calls <= failures) throw Object.assign(new Error('refresh refused'), { statusCode: 503 });
+          return realRefresh(...args);
+        }) as typeof client.indices.refresh;
+        const store = new ElasticsearchStore({
+          client,
+          prefix,
+          retention: DEFAULT_RETENTION,
+          now: () => NOW,
+          onRefreshError: (info) => reports.push(info),
+        });
+        return { store, reports, refreshCalls: () => calls };
+      }
+
+      afterEach(async () => {
+        await dropStoreData(url, prefix);
+      });
+
+      test('once: it is tried again, and the write is searchable when it resolves', async () => {
+        const { store, reports, refreshCalls } = await storeWithRefresh(1);
+        try {
+          assert.deepEqual(await store.write([{ '@timestamp': at, 'event.id': 'rf-1' }]), { stored: 1, duplicates: 0, expired: 0, errors: [] });
+          assert.equal(refreshCalls(), 2);
+          assert.deepEqual(reports, []);
+          assert.equal(await store.count({ query: ALL, from: 0, to: NOW + 1, now: NOW }), 1);
+        } finally {
+          await store.close();
+        }
+      });
+
+      test('twice: the write still succeeds (it is durable), and the failure is reported with its indices', async () => {
+        const { store, reports, refreshCalls } = await storeWithRefresh(2);
+        const admin = new Client({ node: url });
+        try {
+          assert.deepEqual(await store.write([{ '@timestamp': at, 'event.id': 'rf-2' }]), { stored: 1, duplicates: 0, expired: 0, errors: [] });
+          assert.equal(refreshCalls(), 2);
+          assert.equal(reports.length, 1);
+          assert.deepEqual(reports[0]!.indices, [indexName(prefix, 'default', NOW)]);
+          assert.match(reports[0]!.error.message, /refresh refused/);
+          // Stored all along: any later refresh (the scheduled one, here an explicit one) shows it.
+          await admin.indices.refresh({ index: `${prefix}-*` });
+          assert.equal(await store.count({ query: ALL, from: 0, to: NOW + 1, now: NOW }), 1);
+          // The next write's refresh works again.
+          await store.write([{ '@timestamp': at, 'event.id': 'rf-3' }]);
+          assert.equal(refreshCalls(), 3);
+          assert.equal(await store.count({ query: ALL, from: 0, to: NOW + 1, now: NOW }), 2);
+        } finally {
+          await admin.close();
+          await store.close();
+        }
+      });
     });
   });
 }

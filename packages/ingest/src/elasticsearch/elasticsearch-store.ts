@@ -2,7 +2,8 @@
  * The Elasticsearch LogStore: stateless over one cluster, so several
  * `logship serve` processes may share it.
  *
- *   write ─► validate ─► classify (retention class) ─► drop expired ─► bulkWrite ─► daily index
+ *   write ─► validate ─► classify (retention class) ─► drop expired ─► bulkWrite (durable) ─► daily index
+ *         └─► RefreshCoalescer: _refresh of the indices written (searchable) ─► write resolves
  *   search/count/aggregate ─► compileDsl(AST) + time range + visibility filter ─► <prefix>-*-<day> per day of the range
  *   partitions / enforceRetention ─► es-retention.ts
  */
@@ -29,6 +30,7 @@ import { dropExpired, listPartitions } from './es-retention.js';
 import { countMatching, searchPage } from './es-search.js';
 import { eventToDocument } from './event-document.js';
 import { indexName, indexPattern, indexPatternFor } from './index-name.js';
+import { RefreshCoalescer } from './refresh-coalescer.js';
 import { asStoreFailure } from './transport-error.js';
 import { timeRangeFilter, visibilityFilter } from './visibility-filter.js';
 
@@ -45,15 +47,24 @@ export interface ElasticsearchStoreConfig {
    * back, and never lets an index be created without the template.
    */
   installTemplate?: () => Promise<void>;
+  /**
+   * Called when the refresh after a write failed twice; the write still
+   * resolves (its events are durable and become searchable at the next
+   * scheduled refresh, within refresh_interval). For logs and metrics.
+   */
+  onRefreshError?: RefreshErrorHandler;
 }
+
+export type RefreshErrorHandler = (info: { indices: string[]; error: Error }) => void;
 
 /** Events per _bulk request. */
 const BULK_CHUNK = 2000;
 /**
- * _bulk requests of one write in flight at once. Each waits for the refresh
- * that makes its own events searchable (refresh=wait_for); sent together,
- * the chunks of a write wait for the same refresh instead of one refresh
- * interval each, one after the other.
+ * _bulk requests of one write in flight at once. A request no longer waits
+ * for a scheduled refresh (refresh=false, then one explicit refresh per
+ * write), so this is only about keeping the cluster busy: while it parses
+ * and indexes one chunk, the next ones are on the wire and queued for its
+ * other write threads, and one slow chunk does not idle the rest.
  */
 const BULK_PARALLEL = 4;
 
@@ -80,6 +91,8 @@ export class ElasticsearchStore implements LogStore {
   private closed = false;
   private readonly installTemplate: (() => Promise<void>) | undefined;
   private templateInstalled: Promise<void> | null = null;
+  private readonly refresher: RefreshCoalescer;
+  private readonly onRefreshError: RefreshErrorHandler | undefined;
 
   constructor(config: ElasticsearchStoreConfig) {
     this.client = config.client;
@@ -87,6 +100,8 @@ export class ElasticsearchStore implements LogStore {
     this.clock = config.now;
     this.retry = config.retry ?? DEFAULT_RETRY;
     this.installTemplate = config.installTemplate;
+    this.onRefreshError = config.onRefreshError;
+    this.refresher = new RefreshCoalescer((indices) => this.refreshOrReport(indices));
     // Class queries use the matcher: classification happens before the event is in any index.
     this.policy = createRetentionPolicy(config.retention, (query) => compileMatcher(parse(query), { now: this.clock() }));
   }
@@ -107,6 +122,37 @@ export class ElasticsearchStore implements LogStore {
       throw err;
     });
     return this.templateInstalled;
+  }
+
+  /**
+   * One refresh round of the coalescer. A refresh that fails is tried once
+   * more, then reported and treated as done, so the writes it serves still
+   * resolve: their bulk requests were acknowledged, so the events are
+   * durable, and the scheduled refresh (refresh_interval 1 s, set by the
+   * template) makes them searchable shortly. Failing the write instead
+   * would make the agent resend events that are already stored, only to
+   * get duplicates back, and a cluster whose role lacks the `maintenance`
+   * privilege (needed for _refresh) would refuse all ingest instead of
+   * delaying visibility by up to a second. The cost: after such a failure,
+   * a search right after the write may miss it until that refresh.
+   */
+  private async refreshOrReport(indices: string[]): Promise<void> {
+    const refresh = (): Promise<unknown> =>
+      // ignore_unavailable: retention may have deleted a day index since the write.
+      this.client.indices.refresh({ index: indices, ignore_unavailable: true, allow_no_indices: true });
+    try {
+      await refresh();
+    } catch {
+      try {
+        await refresh();
+      } catch (err) {
+        try {
+          this.onRefreshError?.({ indices, error: asStoreFailure(err) });
+        } catch {
+          // A reporting hook that throws must not fail writes that are stored.
+        }
+      }
+    }
   }
 
   async write(events: LogEvent[], now: number = this.clock()): Promise<WriteResult> {
@@ -138,14 +184,15 @@ export class ElasticsearchStore implements LogStore {
     if (items.length > 0) await this.templateReady();
     // Bounded requests (a few MB each) however large the batch, far below
     // http.max_content_length and kind to the cluster's indexing queue; up
-    // to BULK_PARALLEL of them at once, so a write waits about one refresh,
-    // not one per chunk. Every chunk still resolves only once its stored
-    // events are durable (translog fsync) and searchable (wait_for).
+    // to BULK_PARALLEL of them at once. Each resolves once its events are
+    // durable (translog fsync); one refresh afterwards makes the whole
+    // write searchable.
     // Even sizes (5,000 → 3 × 1,667, not 2,000 + 2,000 + 1,000), so the
-    // requests of a round finish together and catch the same refresh.
+    // requests of a round finish together instead of one straggling alone.
     const size = Math.ceil(items.length / Math.max(1, Math.ceil(items.length / BULK_CHUNK)));
     const chunks: BulkItem[][] = [];
     for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+    const written = new Set<string>();
     for (let i = 0; i < chunks.length; i += BULK_PARALLEL) {
       // allSettled: a failing chunk fails the write only once its siblings are done.
       const settled = await Promise.allSettled(chunks.slice(i, i + BULK_PARALLEL).map((chunk) => bulkWrite(this.client, chunk, this.retry)));
@@ -155,8 +202,14 @@ export class ElasticsearchStore implements LogStore {
         result.stored += outcome.stored;
         result.duplicates += outcome.duplicates;
         result.errors.push(...outcome.errors);
+        for (const name of outcome.indices) written.add(name);
       }
     }
+    // Read-your-writes: resolve only once a refresh that started after every
+    // chunk was acknowledged has covered the indices written (never rejects:
+    // see refreshOrReport). A write that threw above skips it: the agent
+    // resends, and the resend's duplicates get refreshed.
+    await this.refresher.request(written);
     result.errors.sort((a, b) => a.index - b.index);
     return result;
   }

@@ -36,7 +36,11 @@ export function buildIndexTemplate(opts: TemplateOptions): Record<string, unknow
       settings: {
         number_of_shards: opts.shards,
         number_of_replicas: opts.replicas,
-        // Explicit, so a search-idle shard never delays refresh=wait_for writes.
+        // A write makes its own events searchable with an explicit _refresh
+        // (refresh-coalescer.ts); this bounds, at 1 s, when events become
+        // visible that no refresh of ours covered: written by another server
+        // sharing the cluster, or by a write whose refresh failed. Explicit,
+        // so shards never go search-idle (which would skip these refreshes).
         refresh_interval: '1s',
         'mapping.total_fields.limit': opts.totalFieldsLimit,
         // A field explosion stops adding mappings instead of rejecting events.

@@ -11,7 +11,7 @@ import { Client, type ClientOptions } from '@elastic/elasticsearch';
 import type { LogStore } from '../log-store.js';
 import { validateRetentionConfig, type RetentionConfig } from '../retention/retention-config.js';
 import type { RetryPolicy } from './bulk-writer.js';
-import { ElasticsearchStore } from './elasticsearch-store.js';
+import { ElasticsearchStore, type RefreshErrorHandler } from './elasticsearch-store.js';
 import { esError, isEsError } from './es-error.js';
 import { INDEX_PREFIX } from './index-name.js';
 import { installIndexTemplate } from './index-template.js';
@@ -49,6 +49,12 @@ export interface OpenElasticsearchStoreOptions {
    * servers must not crash-loop while Elasticsearch restarts.
    */
   startWhenUnavailable?: boolean;
+  /**
+   * Called when the refresh that makes a write searchable failed twice (the
+   * write still succeeds: its events are durable and become searchable at
+   * the next scheduled refresh). For logs and metrics.
+   */
+  onRefreshError?: RefreshErrorHandler;
 }
 
 function bad(detail: string): never {
@@ -116,6 +122,7 @@ export async function openElasticsearchStore(opts: OpenElasticsearchStoreOptions
     now: opts.now ?? Date.now,
     installTemplate: () => installIndexTemplate(client, template),
     ...(opts.retry ? { retry: opts.retry } : {}),
+    ...(opts.onRefreshError ? { onRefreshError: opts.onRefreshError } : {}),
   });
   try {
     await installIndexTemplate(client, template);

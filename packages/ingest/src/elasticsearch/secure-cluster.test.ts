@@ -87,7 +87,8 @@ if (!plainUrl) {
 
     test('a user with only the documented privileges on its own indices is enough', async () => {
       // logship_writer: cluster manage_index_templates; on <prefix>-*: create_doc,
-      // create_index, read, view_index_metadata, monitor, delete_index.
+      // create_index, read, view_index_metadata, monitor, maintenance (_refresh
+      // after writes), delete_index.
       const store = await openElasticsearchStore({
         url: es.url,
         username: 'logship_writer',

@@ -3,8 +3,13 @@ import type { ServerConfig } from '../config/server-config.js';
 import { openElasticsearchStore } from '../elasticsearch/open-elasticsearch-store.js';
 import { openSqliteStore } from '../sqlite/open-sqlite-store.js';
 
+/** Where a store reports trouble it recovers from on its own (a pino logger fits). */
+export interface StoreLogger {
+  warn(obj: object, msg: string): void;
+}
+
 /** Opens the configured backend: SQLite in `data`, or Elasticsearch at `store.url`. */
-export async function openStore(config: ServerConfig, now?: () => number): Promise<LogStore> {
+export async function openStore(config: ServerConfig, now?: () => number, logger?: StoreLogger): Promise<LogStore> {
   const clock = now ? { now } : {};
   if (config.store.type === 'sqlite') {
     return openSqliteStore({ dataDir: config.data, retention: config.retention, ...clock });
@@ -21,5 +26,14 @@ export async function openStore(config: ServerConfig, now?: () => number): Promi
     ...(s.index_prefix !== undefined ? { indexPrefix: s.index_prefix } : {}),
     ...(s.shards !== undefined ? { shards: s.shards } : {}),
     ...(s.replicas !== undefined ? { replicas: s.replicas } : {}),
+    ...(logger
+      ? {
+          onRefreshError: ({ indices, error }: { indices: string[]; error: Error }) =>
+            logger.warn(
+              { err: error, indices },
+              'Refreshing Elasticsearch indices after a write failed twice; the events are stored and become searchable at the next scheduled refresh (within 1 s).',
+            ),
+        }
+      : {}),
   });
 }
