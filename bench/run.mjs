@@ -4,10 +4,13 @@
  * BENCHMARKS.md and bench/chart-*.svg from the results.
  *
  *   node bench/run.mjs [--quick] [--sizes 1000000,10000000] [--runs 7] [--es URL] [--es-sizes 1000000]
- *                      [--append] [--skip-scenarios] [--ingest-runs 5]
+ *                      [--append] [--skip-scenarios] [--skip-sqlite] [--ingest-runs 5]
  *
  * --append merges with bench/results/*.json from an earlier run at other
  * sizes; --skip-scenarios runs only the store/ripgrep comparison;
+ * --skip-sqlite measures only Elasticsearch (with --append, SQLite and
+ * ripgrep figures are kept from the earlier run: a 10M Elasticsearch run
+ * takes an hour, and need not repeat the SQLite one);
  * --ingest-runs is how many times each ingest is measured (SQLite, logship →
  * Elasticsearch and the direct bulk baseline alike), each into a fresh store.
  * Elasticsearch runs at --es-sizes (default the smallest size) when --es or
@@ -24,7 +27,7 @@ import { parseArgs } from 'node:util';
 import { machineInfo } from './lib/machine.mjs';
 import { renderIngestChart, renderMarkdown, renderQueryCharts } from './lib/report.mjs';
 import { runEsDirectBulk, esStoreBytes } from './scenarios/es-direct-bulk.mjs';
-import { runRipgrep, runStoreBench } from './scenarios/store.mjs';
+import { runRipgrep, runStoreBench, writeCorpus } from './scenarios/store.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -36,6 +39,7 @@ const { values } = parseArgs({
     'es-sizes': { type: 'string' },
     append: { type: 'boolean', default: false },
     'skip-scenarios': { type: 'boolean', default: false },
+    'skip-sqlite': { type: 'boolean', default: false },
     note: { type: 'string' },
     'report-only': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -105,10 +109,16 @@ for (const f of scenarioFiles) {
 const endMs = Date.now();
 results.stores = [];
 for (const events of sizes) {
-  log(`sqlite: ${events} events`);
-  const sqlite = await runStoreBench({ root, work, events, runs, label: 'sqlite', endMs, ingestRuns });
-  log(`ripgrep over ${sqlite.corpus.bytes} raw bytes`);
-  const rg = await runRipgrep(sqlite.corpus.file, runs);
+  let sqlite;
+  let rg = null;
+  if (values['skip-sqlite']) {
+    sqlite = { corpus: await writeCorpus(join(work, 'corpus'), events, endMs) };
+  } else {
+    log(`sqlite: ${events} events`);
+    sqlite = await runStoreBench({ root, work, events, runs, label: 'sqlite', endMs, ingestRuns });
+    log(`ripgrep over ${sqlite.corpus.bytes} raw bytes`);
+    rg = await runRipgrep(sqlite.corpus.file, runs);
+  }
   let es = null;
   let esDirect = null;
   if (esUrl && esSizes.has(events)) {
@@ -148,7 +158,9 @@ for (const events of sizes) {
     esDirect = await runEsDirectBulk({ esUrl, file: sqlite.corpus.file, events, rawBytes: sqlite.corpus.bytes, runs: ingestRuns })
       .catch((err) => ({ error: String(err.message ?? err) }));
   }
-  results.stores.push({ events, sqlite: { ingest: sqlite.ingest, queries: sqlite.queries }, ripgrep: rg, elasticsearch: es, es_direct_bulk: esDirect });
+  results.stores.push({
+    events, sqlite: sqlite.ingest ? { ingest: sqlite.ingest, queries: sqlite.queries } : null, ripgrep: rg, elasticsearch: es, es_direct_bulk: esDirect,
+  });
 }
 
 await mkdir(join(root, 'bench', 'results'), { recursive: true });
@@ -164,7 +176,7 @@ if (values.append) {
     for (const st of results.stores) {
       const before = earlier.stores.find((e) => e.events === st.events);
       if (!before) continue;
-      for (const k of ['elasticsearch', 'es_direct_bulk', 'ripgrep']) if (!st[k] && before[k]) st[k] = before[k];
+      for (const k of ['sqlite', 'elasticsearch', 'es_direct_bulk', 'ripgrep']) if (!st[k] && before[k]) st[k] = before[k];
     }
     results.stores = [...earlier.stores.filter((s) => !measured.has(s.events)), ...results.stores].sort((a, b) => a.events - b.events);
     if (scenarioFiles.length === 0) results.scenarios = earlier.scenarios;
