@@ -137,23 +137,25 @@ export class PartitionDb {
     const codeFor = (name: string): string => this.keys.codeFor(name);
     const write = this.db.transaction(() => {
       stored = [];
-      // minute → [lowest rid, highest rid] of this batch's new rows.
-      const minutes = new Map<number, [number, number]>();
+      // minute → [lowest rid, highest rid] of this batch's new rows (files with minute_rids).
+      const minutes = this.upsertMinute ? new Map<number, [number, number]>() : null;
       for (const [i, row] of rows.entries()) {
         if (row.received && this.insertReceived && this.insertReceived.run(row.eid).changes === 0) continue;
         const doc = encodeDoc(row.doc, codeFor);
         const info = this.insertRow.run(row.ts, row.eid, ...COLUMNS.map((c) => row.cols[c] ?? null), doc);
         if (info.changes === 0) continue;
         stored.push(i);
-        const rid = Number(info.lastInsertRowid);
-        const minute = Math.floor(row.ts / MINUTE_MS);
-        const span = minutes.get(minute);
-        if (!span) minutes.set(minute, [rid, rid]);
-        else span[1] = rid;
+        if (minutes) {
+          const rid = Number(info.lastInsertRowid);
+          const minute = Math.floor(row.ts / MINUTE_MS);
+          const span = minutes.get(minute);
+          if (!span) minutes.set(minute, [rid, rid]);
+          else span[1] = rid;
+        }
         const message = row.cols.message;
         if (typeof message === 'string') this.insertText.run(info.lastInsertRowid, ftsText(message));
       }
-      if (this.upsertMinute) for (const [minute, [lo, hi]] of minutes) this.upsertMinute.run(minute, lo, hi);
+      if (minutes && this.upsertMinute) for (const [minute, [lo, hi]] of minutes) this.upsertMinute.run(minute, lo, hi);
       this.rollups.add(rows, stored);
     });
     this.localWrites++;
@@ -276,21 +278,26 @@ export class PartitionDb {
     return found;
   }
 
+  /** The SQL condition (and its arguments) for rows with `ts` in [from, to], with ridBounds(). */
+  timeFilter(from: number, to: number, where: string): { sql: string; args: number[] } {
+    const bounds = this.ridBounds(from, to, where);
+    return { sql: `ts >= ? AND ts <= ?${bounds.sql}`, args: [from, to, ...bounds.args] };
+  }
+
   /**
-   * The SQL condition (and its arguments) for rows with `ts` in [from, to]:
-   * the ts range, plus where `minute_rids` can tell, the rid bounds of the
-   * range's minutes. An index on a field holds (value, rid), so with the
-   * bounds an equality reads only the entries of the range instead of every
-   * entry of the day and a row lookup each to check its ts (the 5 last hours
-   * of a 1.3M-event day, `logger:X AND user_id:Y`: 65 ms without, 9 with).
+   * Where `minute_rids` can tell, the rid bounds of the minutes of [from,
+   * to] as SQL to append to a ts range (' AND …', or '' when there are
+   * none). An index on a field holds (value, rid), so with the bounds an
+   * equality reads only the entries of the range instead of every entry of
+   * the day and a row lookup each to check its ts (the 5 last hours of a
+   * 1.3M-event day, `logger:X AND user_id:Y`: 65 ms without, 9 with).
    * Bounds that would keep nearly every row are left out (NARROW_ENOUGH),
-   * and so are they for the
-   * query matching every row (`where` '1'), which the (ts, eid) index
-   * answers alone since it holds ts and rid. `ts` may be given as `+ts`.
+   * and so are they for the query matching every row (`where` '1'), which
+   * the (ts, eid) index answers alone since it holds ts and rid.
    */
-  timeFilter(from: number, to: number, where: string, ts = 'ts'): { sql: string; args: number[] } {
-    const plain = { sql: `${ts} >= ? AND ${ts} <= ?`, args: [from, to] };
-    if (!this.upsertMinute || where === '1') return plain;
+  ridBounds(from: number, to: number, where: string): { sql: string; args: number[] } {
+    const none = { sql: '', args: [] };
+    if (!this.upsertMinute || where === '1') return none;
     const first = Math.floor(Math.max(from, -MAX_TS) / MINUTE_MS);
     const last = Math.floor(Math.min(to, MAX_TS) / MINUTE_MS);
     const b = this.get<{ lo: number | null; hi: number | null; top: number | null }>(
@@ -298,20 +305,15 @@ export class PartitionDb {
       [first, last],
     );
     // No event in those minutes: an empty rid range answers at once.
-    if (!b || b.lo === null || b.hi === null || b.top === null) {
-      return { sql: `${plain.sql} AND rid >= ? AND rid <= ?`, args: [from, to, 1, 0] };
-    }
-    if ((b.hi - b.lo + 1) > NARROW_ENOUGH * b.top) return plain;
+    if (!b || b.lo === null || b.hi === null || b.top === null) return { sql: ' AND rid >= ? AND rid <= ?', args: [1, 0] };
+    if (b.hi - b.lo + 1 > NARROW_ENOUGH * b.top) return none;
     // The planner has no statistics on rid and would take any rid range
     // for a sixteenth of the table: with a range over half the day it then
     // scanned the table instead of using the logger index (55 ms instead
     // of 12). likelihood() tells it the true share of each bound.
     const above = likely((b.top - b.lo + 1) / b.top);
     const below = likely(b.hi / b.top);
-    return {
-      sql: `${plain.sql} AND likelihood(rid >= ?, ${above}) AND likelihood(rid <= ?, ${below})`,
-      args: [from, to, b.lo, b.hi],
-    };
+    return { sql: ` AND likelihood(rid >= ?, ${above}) AND likelihood(rid <= ?, ${below})`, args: [b.lo, b.hi] };
   }
 
   /**

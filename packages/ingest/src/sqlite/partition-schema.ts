@@ -22,7 +22,7 @@
  * `minute_rids` holds, per UTC minute, the smallest and largest rid of the
  * events of that minute (written with them): the rids of the events in a
  * time range lie between the bounds of its minutes, which lets an index on
- * a field skip the entries outside a range (PartitionDb.timeFilter).
+ * a field skip the entries outside a range (PartitionDb.ridBounds).
  *
  * `message_fts` is a contentless FTS5 index (the text is already in
  * `events.message`, so storing it twice would cost disk). It indexes the

@@ -44,7 +44,7 @@ export function aggregatePartitions(
   // row: the empty query, whose SQL is the constant '1'.
   const matchAll = opts.rollups !== false && where === '1';
   // Per partition and range: the rid bounds of the range's minutes, where
-  // they narrow it (PartitionDb.timeFilter).
+  // they narrow it (PartitionDb.ridBounds).
   const base = (db: PartitionDb, from: number, to: number): { sql: string; args: number[] } => {
     const time = db.timeFilter(from, to, where);
     return { sql: `FROM events WHERE ${time.sql} AND (${where})`, args: time.args };

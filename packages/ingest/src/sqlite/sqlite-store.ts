@@ -245,7 +245,7 @@ export class SqliteStore implements LogStore {
     // through the field's index (within the range's rid bounds): one B-tree
     // probe for a partition without the value (a class partition of the
     // same day, most often).
-    const anySql = (time: { sql: string }): string => `SELECT 1 FROM events WHERE ${time.sql} AND (${where}) LIMIT 1`;
+    const anySql = (bounds: string): string => `SELECT 1 FROM events WHERE +ts >= ? AND +ts <= ?${bounds} AND (${where}) LIMIT 1`;
     const walkEndSql = `SELECT ts, eid FROM events WHERE ts >= ? AND ts <= ? ${start.sql} ${order} LIMIT 1 OFFSET ${this.walkRows - 1}`;
     // One more than asked tells whether a next page exists.
     const want = req.limit + 1;
@@ -265,11 +265,14 @@ export class SqliteStore implements LogStore {
         let rows: StoredRow[] = [];
         // Where the planner's plan takes over; undefined: nothing left here.
         let rest: { ts: number; eid: string } | null | undefined = after;
+        // Read once, and only by the two index plans below that use them.
+        let bounds: { sql: string; args: number[] } | undefined;
+        const boundsHere = (): { sql: string; args: number[] } => (bounds ??= db.ridBounds(range.from, range.to, where));
         // A walk through a partition without a single match would read the
         // whole budget for nothing; when an index can tell, ask it first.
         if (indexed && !after) {
-          const time = db.timeFilter(range.from, range.to, where, '+ts');
-          if (db.get(anySql(time), time.args, params) === undefined) continue;
+          const b = boundsHere();
+          if (db.get(anySql(b.sql), [range.from, range.to, ...b.args], params) === undefined) continue;
         }
         if (this.walkRows > 0 && !noWalk.has(p.key.className)) {
           rows = db.all<StoredRow>(walkSql, [range.from, range.to, ...start.args, need], params);
@@ -283,9 +286,9 @@ export class SqliteStore implements LogStore {
         }
         if (rows.length < need && rest !== undefined) {
           const k = keysetFor(rest);
-          const time = db.timeFilter(range.from, range.to, where);
-          const sql = `SELECT * FROM events WHERE ${time.sql} ${k.sql} AND (${where}) ${order} LIMIT ?`;
-          rows.push(...db.all<StoredRow>(sql, [...time.args, ...k.args, need - rows.length], params));
+          const b = boundsHere();
+          const sql = `SELECT * FROM events WHERE ts >= ? AND ts <= ?${b.sql} ${k.sql} AND (${where}) ${order} LIMIT ?`;
+          rows.push(...db.all<StoredRow>(sql, [range.from, range.to, ...b.args, ...k.args, need - rows.length], params));
         }
         for (const row of rows) dayRows.push({ row, event: db.toEvent(row, req.fields) });
       }

@@ -1,6 +1,6 @@
 /**
  * Differential test of the rid bounds a time range gets from `minute_rids`
- * (PartitionDb.timeFilter): over events written the way agents deliver them
+ * (PartitionDb.ridBounds): over events written the way agents deliver them
  * (batches in time order, some events late by minutes or hours, one batch
  * days late), searches, counts and aggregations over random sub-ranges of a
  * partition must equal the in-memory matcher over the events in the range.
