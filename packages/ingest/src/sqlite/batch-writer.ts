@@ -1,8 +1,8 @@
 /**
  * The write path of the SQLite store, run on whichever thread writes:
  *
- *   write(batch) ─► queue ─(next turn)─► flush: for every queued batch:
- *     check + classify ─► expired? ─► group by (day, class) ─► dedupe ─►
+ *   write(prepared rows) ─► queue ─(next turn)─► flush: for every queued
+ *     batch, for each of its partitions: dedupe against stored events ─►
  *     insert into the partition's open transaction
  *   ─► commit each touched partition (one fsync each) ─► answer every batch
  *
@@ -10,16 +10,18 @@
  * HTTP requests in flight) share one transaction and one fsync per
  * partition; each caller still gets its own result, and only once everything
  * is committed.
+ *
+ * Checking, classifying and building rows happen before (prepare-write.ts),
+ * on the thread that received the events.
  */
-import type { LogEvent } from '@logship/query';
 import type { WriteResult } from '../log-store.js';
 import { DAY_MS } from '../retention/retention-config.js';
-import type { RetentionPolicy } from '../retention/retention-policy.js';
 import { isStoreError, storeError } from '../store-contract/store-error.js';
-import { checkEvent, eventToRow, type EventRow } from './event-row.js';
+import type { EventRow } from './event-row.js';
 import type { PartitionDb } from './partition-db.js';
-import { dayStartMs, partitionFileName, utcDay, type PartitionKey } from './partition-name.js';
+import { dayStartMs, utcDay, type PartitionKey } from './partition-name.js';
 import type { PartitionPool } from './partition-pool.js';
+import type { PreparedWrite } from './prepare-write.js';
 
 /**
  * SQLite failures while writing (disk full, I/O error, a locked file) become
@@ -31,17 +33,13 @@ function asWriteError(err: unknown): unknown {
 }
 
 interface PendingWrite {
-  events: LogEvent[];
-  now: number;
+  prepared: PreparedWrite;
   resolve: (result: WriteResult) => void;
   reject: (err: unknown) => void;
 }
 
 export interface BatchWriterDeps {
   pool: PartitionPool;
-  policy: RetentionPolicy;
-  /** Identifies the class list (names and queries) events are classified with. */
-  classFingerprint: string;
   /** Re-reads the partition folder. */
   refresh: () => void;
 }
@@ -58,9 +56,9 @@ export class BatchWriter {
     return this.batch !== null && this.batch.has(db);
   }
 
-  write(events: LogEvent[], now: number): Promise<WriteResult> {
+  write(prepared: PreparedWrite): Promise<WriteResult> {
     return new Promise<WriteResult>((resolve, reject) => {
-      this.pending.push({ events, now, resolve, reject });
+      this.pending.push({ prepared, resolve, reject });
       if (this.pending.length === 1) setImmediate(() => this.flush());
     });
   }
@@ -80,7 +78,7 @@ export class BatchWriter {
     this.batch = batch;
     for (const write of writes) {
       try {
-        done.push({ write, result: this.apply(write.events, write.now) });
+        done.push({ write, result: this.apply(write.prepared) });
       } catch (err) {
         // Its rows may sit in the open transactions and be committed with
         // the others; a retry finds them as duplicates.
@@ -119,38 +117,11 @@ export class BatchWriter {
     }
   }
 
-  private apply(events: LogEvent[], at: number): WriteResult {
-    const result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
+  private apply(prepared: PreparedWrite): WriteResult {
+    const result: WriteResult = { ...prepared.result, errors: [...prepared.result.errors] };
     const storedIndexes: number[] = [];
-    const indexOf = new Map<EventRow, number>();
-    const groups = new Map<string, { key: PartitionKey; rows: EventRow[] }>();
-    const seen = new Set<string>();
-    events.forEach((event, index) => {
-      const check = checkEvent(event);
-      if (!check.ok) {
-        result.errors.push({ index, reason: check.reason });
-        return;
-      }
-      const className = this.deps.policy.classify(event);
-      if (check.ts < this.deps.policy.cutoff(className, at)) {
-        result.expired++;
-        return;
-      }
-      if (seen.has(check.eid)) {
-        result.duplicates++;
-        return;
-      }
-      seen.add(check.eid);
-      const key = { day: utcDay(check.ts), className };
-      const name = partitionFileName(key);
-      let group = groups.get(name);
-      if (!group) groups.set(name, (group = { key, rows: [] }));
-      const row = eventToRow(event, check.ts, check.eid);
-      indexOf.set(row, index);
-      group.rows.push(row);
-    });
-    for (const [name, group] of groups) {
-      const fresh = this.dropKnownElsewhere(name, group.key, group.rows);
+    for (const group of prepared.groups) {
+      const fresh = this.dropKnownElsewhere(group.name, group.key, group.rows, prepared.classFingerprint);
       result.duplicates += group.rows.length - fresh.length;
       if (fresh.length === 0) continue;
       const db = this.deps.pool.get(group.key).open(true);
@@ -158,9 +129,9 @@ export class BatchWriter {
         db.begin();
         this.batch.add(db);
       }
-      db.noteClassFingerprint(this.deps.classFingerprint);
+      db.noteClassFingerprint(prepared.classFingerprint);
       const stored = db.insert(fresh);
-      for (const i of stored) storedIndexes.push(indexOf.get(fresh[i] as EventRow) as number);
+      for (const i of stored) storedIndexes.push((fresh[i] as EventRow).index);
       result.stored += stored.length;
       result.duplicates += fresh.length - stored.length;
     }
@@ -182,14 +153,14 @@ export class BatchWriter {
    *     for receive-stamped events) are checked unless they were written
    *     with exactly the current class list.
    */
-  private dropKnownElsewhere(name: string, key: PartitionKey, rows: EventRow[]): EventRow[] {
+  private dropKnownElsewhere(name: string, key: PartitionKey, rows: EventRow[], classFingerprint: string): EventRow[] {
     const previous = utcDay(dayStartMs(key.day) - DAY_MS);
     const known = new Set<string>();
     let received: EventRow[] | null = null;
     for (const p of this.deps.pool.known.values()) {
       if (p.name === name || (p.key.day !== key.day && p.key.day !== previous)) continue;
       const sameClassDayBefore = p.key.className === key.className;
-      if (!sameClassDayBefore && p.db.classifiedOnlyWith(this.deps.classFingerprint)) continue;
+      if (!sameClassDayBefore && p.db.classifiedOnlyWith(classFingerprint)) continue;
       // A retry with its own timestamp lands on the same day.
       const probe = p.key.day === key.day ? rows : (received ??= rows.filter((r) => r.received));
       if (probe.length === 0) continue;

@@ -9,15 +9,40 @@
 import type { FieldValue, LogEvent } from '@logship/query';
 import { FLAG_FIELDS } from '../normalize/limits.js';
 import { PROMOTED_COLUMNS } from './partition-schema.js';
+import { docValueKey, isRollupField } from './rollup.js';
+import { ftsText } from './sql-functions.js';
 
+/** The promoted columns, in the order EventRow.cols holds their values. */
+export const COLUMNS: readonly string[] = Object.freeze(Object.values(PROMOTED_COLUMNS));
+const COLUMN_AT: ReadonlyMap<string, number> = new Map(Object.keys(PROMOTED_COLUMNS).map((field, i) => [field, i]));
+
+/**
+ * An event as the writer inserts it. Rows are built where events are
+ * parsed (the HTTP thread) and sent to the writer thread as they are: all
+ * but the partition's key codes is decided here, so the writer, the
+ * bottleneck of ingest, only runs statements.
+ */
 export interface EventRow {
+  /** The event's position in its write() batch. */
+  index: number;
   ts: number;
   eid: string;
   /** @timestamp is the receive time: a retry is stamped anew, so dedupe by eid alone. */
   received: boolean;
-  cols: Record<string, string | number | null>;
-  /** Fields for `doc`, by name; encoded with the partition's key codes on insert. */
-  doc: [string, FieldValue][] | null;
+  /** Values of the promoted columns in COLUMNS order, null where the event has none. */
+  cols: (string | number | null)[];
+  /**
+   * The fields for `doc`: name, then the JSON text of its value, alternating;
+   * null when there are none. Names become the partition's key codes on insert.
+   */
+  doc: string[] | null;
+  /** What message_fts indexes (ftsText of the message), null without a string message. */
+  text: string | null;
+  /**
+   * Rollup keys of promoted fields whose value went to `doc` (a boolean or
+   * null, rollup.ts docValueKey): field, then key, alternating; null when none.
+   */
+  docKeys: string[] | null;
 }
 
 export type EventCheck = { ok: true; ts: number; eid: string } | { ok: false; reason: string };
@@ -32,20 +57,47 @@ export function checkEvent(event: LogEvent): EventCheck {
   return { ok: true, ts, eid };
 }
 
-export function eventToRow(event: LogEvent, ts: number, eid: string): EventRow {
-  const cols: Record<string, string | number | null> = {};
-  for (const column of Object.values(PROMOTED_COLUMNS)) cols[column] = null;
-  let doc: [string, FieldValue][] | null = null;
-  for (const [key, value] of Object.entries(event)) {
-    if (key === '@timestamp' || key === 'event.id' || value === undefined) continue;
-    const column = PROMOTED_COLUMNS[key];
-    if (column !== undefined && (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)))) {
-      cols[column] = value;
-    } else {
-      (doc ??= []).push([key, value]);
+export function eventToRow(event: LogEvent, ts: number, eid: string, index: number): EventRow {
+  const cols: (string | number | null)[] = COLUMNS.map(() => null);
+  let doc: string[] | null = null;
+  let docKeys: string[] | null = null;
+  for (const key of Object.keys(event)) {
+    if (key === '@timestamp' || key === 'event.id') continue;
+    const value = event[key];
+    if (value === undefined) continue;
+    const at = COLUMN_AT.get(key);
+    if (at !== undefined && (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)))) {
+      cols[at] = value;
+      continue;
+    }
+    (doc ??= []).push(key, JSON.stringify(value));
+    if (isRollupField(key)) {
+      const rollupKey = docValueKey(value);
+      if (rollupKey !== null) (docKeys ??= []).push(key, rollupKey);
     }
   }
-  return { ts, eid, received: event[FLAG_FIELDS.noTimestamp] === true, cols, doc };
+  const message = cols[COLUMN_AT.get('message') as number];
+  return {
+    index,
+    ts,
+    eid,
+    received: event[FLAG_FIELDS.noTimestamp] === true,
+    cols,
+    doc,
+    text: typeof message === 'string' ? ftsText(message) : null,
+    docKeys,
+  };
+}
+
+/**
+ * The `doc` JSON object, keyed by code. Built as text: codes are [0-9a-z]
+ * (doc-keys.ts) and need no escaping, and the values are JSON already.
+ */
+export function encodeDoc(doc: readonly string[] | null, codeFor: (name: string) => string): string | null {
+  if (doc === null) return null;
+  let json = '{';
+  for (let i = 0; i < doc.length; i += 2) json += `${i === 0 ? '' : ','}"${codeFor(doc[i] as string)}":${doc[i + 1] as string}`;
+  return `${json}}`;
 }
 
 export interface StoredRow {
@@ -53,14 +105,6 @@ export interface StoredRow {
   eid: string;
   doc: string | null;
   [column: string]: unknown;
-}
-
-/** Encodes doc fields as a JSON object keyed by code. */
-export function encodeDoc(doc: [string, FieldValue][] | null, codeFor: (name: string) => string): string | null {
-  if (doc === null) return null;
-  const out: Record<string, FieldValue> = {};
-  for (const [name, value] of doc) out[codeFor(name)] = value;
-  return JSON.stringify(out);
 }
 
 export function rowToEvent(row: StoredRow, nameOf: (code: string) => string, fields?: readonly string[]): LogEvent {

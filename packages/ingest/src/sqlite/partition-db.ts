@@ -20,12 +20,12 @@ import Database from 'better-sqlite3';
 import type { LogEvent } from '@logship/query';
 import { DocPath } from './compile-sql.js';
 import { DocKeys } from './doc-keys.js';
-import { encodeDoc, rowToEvent, type EventRow, type StoredRow } from './event-row.js';
-import { PARTITION_DDL, PROMOTED_COLUMNS } from './partition-schema.js';
+import { COLUMNS, encodeDoc, rowToEvent, type EventRow, type StoredRow } from './event-row.js';
+import { PARTITION_DDL } from './partition-schema.js';
 import type { PartitionKey } from './partition-name.js';
 import { RollupWriter } from './rollup-writer.js';
 import { MINUTE_MS } from './rollup.js';
-import { ftsText, registerSqlFunctions } from './sql-functions.js';
+import { registerSqlFunctions } from './sql-functions.js';
 
 const STATEMENT_CACHE = 256;
 /**
@@ -38,7 +38,6 @@ const STATEMENT_CACHE = 256;
  * the total for a day under twice that.
  */
 const ANALYZE_MIN_ROWS = 5000;
-const COLUMNS = Object.values(PROMOTED_COLUMNS);
 /**
  * Connections that read for queries map the database file instead of a
  * read() per page into SQLite's small page cache: a row lookup through an
@@ -141,8 +140,7 @@ export class PartitionDb {
       const minutes = this.upsertMinute ? new Map<number, [number, number]>() : null;
       for (const [i, row] of rows.entries()) {
         if (row.received && this.insertReceived && this.insertReceived.run(row.eid).changes === 0) continue;
-        const doc = encodeDoc(row.doc, codeFor);
-        const info = this.insertRow.run(row.ts, row.eid, ...COLUMNS.map((c) => row.cols[c] ?? null), doc);
+        const info = this.insertRow.run(row.ts, row.eid, ...row.cols, encodeDoc(row.doc, codeFor));
         if (info.changes === 0) continue;
         stored.push(i);
         if (minutes) {
@@ -152,8 +150,7 @@ export class PartitionDb {
           if (!span) minutes.set(minute, [rid, rid]);
           else span[1] = rid;
         }
-        const message = row.cols.message;
-        if (typeof message === 'string') this.insertText.run(info.lastInsertRowid, ftsText(message));
+        if (row.text !== null) this.insertText.run(info.lastInsertRowid, row.text);
       }
       if (minutes && this.upsertMinute) for (const [minute, [lo, hi]] of minutes) this.upsertMinute.run(minute, lo, hi);
       this.rollups.add(rows, stored);

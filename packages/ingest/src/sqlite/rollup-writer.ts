@@ -15,9 +15,9 @@
  * transaction as the deletion of the field's counts.
  */
 import type Database from 'better-sqlite3';
-import type { EventRow } from './event-row.js';
+import { COLUMNS, type EventRow } from './event-row.js';
 import { PROMOTED_COLUMNS } from './partition-schema.js';
-import { MINUTE_MS, ROLLUP_CAP, ROLLUP_FIELDS, docValueKey, isRollupField } from './rollup.js';
+import { MINUTE_MS, ROLLUP_CAP, ROLLUP_FIELDS } from './rollup.js';
 import { ROLLUP_BIRTH_KEY, ROLLUP_EVENTS_CODE, ROLLUP_OFF_END, ROLLUP_OFF_PREFIX } from './rollup-schema.js';
 
 interface RollupState {
@@ -25,6 +25,9 @@ interface RollupState {
   /** field → terms key → rollup_keys code (field '' is not in it: ROLLUP_EVENTS_CODE). */
   codes: Map<string, Map<string, number>>;
 }
+
+/** Rolled-up fields with their position in EventRow.cols. */
+const ROLLUP_COLUMNS: readonly (readonly [string, number])[] = ROLLUP_FIELDS.map((f) => [f, COLUMNS.indexOf(PROMOTED_COLUMNS[f] as string)]);
 
 /** code → minute → events */
 type Counts = Map<number, Map<number, number>>;
@@ -72,16 +75,13 @@ export class RollupWriter {
       if (!row) continue;
       const minute = Math.floor(row.ts / MINUTE_MS);
       bump(ROLLUP_EVENTS_CODE, minute);
-      for (const field of ROLLUP_FIELDS) {
-        const v = row.cols[PROMOTED_COLUMNS[field] as string];
+      for (const [field, at] of ROLLUP_COLUMNS) {
+        const v = row.cols[at];
         if (v !== null && v !== undefined) count(field, minute, String(v));
       }
-      if (row.doc === null) continue;
-      for (const [name, value] of row.doc) {
-        if (!isRollupField(name)) continue;
-        const key = docValueKey(value);
-        if (key !== null) count(name, minute, key);
-      }
+      const docKeys = row.docKeys;
+      if (docKeys === null) continue;
+      for (let k = 0; k < docKeys.length; k += 2) count(docKeys[k] as string, minute, docKeys[k + 1] as string);
     }
     for (const field of dropping) this.switchOff(state, field, counts);
     this.upsert ??= this.db.prepare(

@@ -407,7 +407,7 @@ test(
   withDir(async (dir) => {
     const start = at('2026-11-22T00:00:00.000Z');
     const rows = (tag: string, loggers: string[]) =>
-      loggers.map((logger, i) => eventToRow(ev(`${tag}-${i}`, start + i * 1_000, { level: 'info', logger }), start + i * 1_000, `${tag}-${i}`));
+      loggers.map((logger, i) => eventToRow(ev(`${tag}-${i}`, start + i * 1_000, { level: 'info', logger }), start + i * 1_000, `${tag}-${i}`, i));
     const db = new PartitionDb(path.join(dir, '2026-11-22.default.db'), { day: '2026-11-22', className: 'default' }, { create: true });
     try {
       db.begin();

@@ -243,6 +243,8 @@ test('events keep their value types, including booleans and nulls in promoted fi
       n: 0,
       weird: false,
       'q"uote': 'v',
+      // doc is built as JSON text (event-row.ts encodeDoc): values needing escapes.
+      'text.escaped': 'line 1\n"quoted" \\ back\u2028slash, ünïcødé \u{1F600}',
     };
     await store.write([odd, event('plain', NOW - 1, { status: 200 as unknown as string })]);
     const hits = (await store.search({ ...everything, limit: 10 })).hits;

@@ -34,6 +34,7 @@ import { createRetentionPolicy, type ClassMatcherFactory, type RetentionPolicy }
 import type { StoredRow } from './event-row.js';
 import { PartitionPool, type PartitionHandle } from './partition-pool.js';
 import { BatchWriter } from './batch-writer.js';
+import { prepareWrite, type PreparedWrite } from './prepare-write.js';
 import { WriterThread, type WriterThreadOptions } from './writer-thread.js';
 import { ReaderPool, type ReaderThreadOptions } from './reader-pool.js';
 import { dayEndMs, dayStartMs, parsePartitionFileName, utcDay, type PartitionKey } from './partition-name.js';
@@ -146,12 +147,7 @@ export class SqliteStore implements LogStore {
       .digest('base64url')
       .slice(0, 16);
     this.policy = createRetentionPolicy(opts.retention, opts.classMatcher ?? matcherFor(this.clock));
-    this.writes = new BatchWriter({
-      pool: this.pool,
-      policy: this.policy,
-      classFingerprint: this.classFingerprint,
-      refresh: () => this.refresh(),
-    });
+    this.writes = new BatchWriter({ pool: this.pool, refresh: () => this.refresh() });
     if (opts.writerThread && opts.classMatcher) {
       throw storeError('LS_STORE_BAD_REQUEST', 'a custom class matcher cannot be used with a writer thread');
     }
@@ -204,13 +200,20 @@ export class SqliteStore implements LogStore {
   }
 
   /**
-   * Group commit (batch-writer.ts), on the writer thread when there is one.
+   * Rows are prepared here (prepare-write.ts), then group-committed
+   * (batch-writer.ts) on the writer thread when there is one.
    */
   async write(events: LogEvent[], now?: number): Promise<WriteResult> {
     this.assertOpen();
-    const at = now ?? this.clock();
-    if (this.writer) return this.writer.write(events, at);
-    return this.writes.write(events, at);
+    const prepared = prepareWrite(events, now ?? this.clock(), this.policy, this.classFingerprint);
+    if (this.writer) return this.writer.write(prepared);
+    return this.writes.write(prepared);
+  }
+
+  /** Inserts rows prepared by another SqliteStore's write() (the writer thread's side). */
+  writePrepared(prepared: PreparedWrite): Promise<WriteResult> {
+    this.assertOpen();
+    return this.writes.write(prepared);
   }
 
   async search(req: SearchRequest): Promise<SearchResult> {

@@ -5,20 +5,20 @@
  * the write connections; the main thread keeps its own read connections
  * (WAL lets them read while the worker writes) and sends batches over.
  *
- *   main: write(batch) ──postMessage──▶ worker: SqliteStore.write (group
- *         ◀── result after commit ────         commit, fsync)
+ *   main: write(batch) ─ rows ──postMessage──▶ worker: insert (group
+ *         ◀── result after commit ──────────         commit, fsync)
  *
  * The worker is ref'd only while requests are in flight, so an idle store
  * never keeps a process alive, and a pending write always does.
  */
 import { Worker } from 'node:worker_threads';
-import type { LogEvent } from '@logship/query';
 import type { RetentionRunResult, WriteResult } from '../log-store.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
+import type { PreparedWrite } from './prepare-write.js';
 import { STORE_ERROR_CODES, StoreError, storeError, type StoreErrorCode } from '../store-contract/store-error.js';
 
 export type WriterRequest =
-  | { op: 'write'; events: LogEvent[]; now: number }
+  | { op: 'write'; prepared: PreparedWrite }
   | { op: 'enforce'; now: number }
   | { op: 'close' };
 
@@ -68,8 +68,9 @@ export class WriterThread {
     return this.exited;
   }
 
-  write(events: LogEvent[], now: number): Promise<WriteResult> {
-    return this.request({ op: 'write', events, now }) as Promise<WriteResult>;
+  /** Rows prepared on this thread (prepare-write.ts), inserted and committed there. */
+  write(prepared: PreparedWrite): Promise<WriteResult> {
+    return this.request({ op: 'write', prepared }) as Promise<WriteResult>;
   }
 
   enforceRetention(now: number): Promise<RetentionRunResult> {

@@ -34,7 +34,7 @@ port.on('message', (msg: WriterRequest & { id: number }) => {
   const run = async (): Promise<unknown> => {
     switch (msg.op) {
       case 'write':
-        return store.write(msg.events, msg.now);
+        return store.writePrepared(msg.prepared);
       case 'enforce':
         return store.enforceRetention(msg.now);
       case 'close':
