@@ -42,7 +42,7 @@ export interface EventRow {
    * Rollup keys of promoted fields whose value went to `doc` (a boolean or
    * null, rollup.ts docValueKey): field, then key, alternating; null when none.
    */
-  docKeys: string[] | null;
+  rollupKeys: string[] | null;
 }
 
 export type EventCheck = { ok: true; ts: number; eid: string } | { ok: false; reason: string };
@@ -60,7 +60,7 @@ export function checkEvent(event: LogEvent): EventCheck {
 export function eventToRow(event: LogEvent, ts: number, eid: string, index: number): EventRow {
   const cols: (string | number | null)[] = COLUMNS.map(() => null);
   let doc: string[] | null = null;
-  let docKeys: string[] | null = null;
+  let rollupKeys: string[] | null = null;
   for (const key of Object.keys(event)) {
     if (key === '@timestamp' || key === 'event.id') continue;
     const value = event[key];
@@ -70,10 +70,14 @@ export function eventToRow(event: LogEvent, ts: number, eid: string, index: numb
       cols[at] = value;
       continue;
     }
-    (doc ??= []).push(key, JSON.stringify(value));
+    // undefined for what JSON cannot hold (a function from a careless
+    // caller): left out, as JSON.stringify of the whole object would.
+    const json = JSON.stringify(value) as string | undefined;
+    if (json === undefined) continue;
+    (doc ??= []).push(key, json);
     if (isRollupField(key)) {
       const rollupKey = docValueKey(value);
-      if (rollupKey !== null) (docKeys ??= []).push(key, rollupKey);
+      if (rollupKey !== null) (rollupKeys ??= []).push(key, rollupKey);
     }
   }
   const message = cols[COLUMN_AT.get('message') as number];
@@ -85,7 +89,7 @@ export function eventToRow(event: LogEvent, ts: number, eid: string, index: numb
     cols,
     doc,
     text: typeof message === 'string' ? ftsText(message) : null,
-    docKeys,
+    rollupKeys,
   };
 }
 

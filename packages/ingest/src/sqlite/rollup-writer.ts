@@ -79,9 +79,9 @@ export class RollupWriter {
         const v = row.cols[at];
         if (v !== null && v !== undefined) count(field, minute, String(v));
       }
-      const docKeys = row.docKeys;
-      if (docKeys === null) continue;
-      for (let k = 0; k < docKeys.length; k += 2) count(docKeys[k] as string, minute, docKeys[k + 1] as string);
+      const keys = row.rollupKeys;
+      if (keys === null) continue;
+      for (let k = 0; k < keys.length; k += 2) count(keys[k] as string, minute, keys[k + 1] as string);
     }
     for (const field of dropping) this.switchOff(state, field, counts);
     this.upsert ??= this.db.prepare(
