@@ -51,12 +51,21 @@ export function prepareWrite(events: readonly LogEvent[], at: number, policy: Re
       result.duplicates++;
       return;
     }
+    let row: EventRow;
+    try {
+      row = eventToRow(event, check.ts, check.eid, index);
+    } catch (err) {
+      // A value JSON.stringify refuses (a BigInt, a cycle: only callers of
+      // the store API can send one, never HTTP) fails this event, not the batch.
+      result.errors.push({ index, reason: `event cannot be stored: ${err instanceof Error ? err.message : String(err)}` });
+      return;
+    }
     seen.add(check.eid);
     const key = { day: utcDay(check.ts), className };
     const name = partitionFileName(key);
     let group = groups.get(name);
     if (!group) groups.set(name, (group = { name, key, rows: [] }));
-    group.rows.push(eventToRow(event, check.ts, check.eid, index));
+    group.rows.push(row);
   });
   return { result, groups: [...groups.values()], classFingerprint };
 }

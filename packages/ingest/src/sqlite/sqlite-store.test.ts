@@ -324,6 +324,24 @@ test('a partition file that is not a database fails reads with LS_STORE_CORRUPT_
   });
 });
 
+test('an event with a value JSON cannot encode fails alone; the rest of its batch is stored', async () => {
+  await withDir(async (dir) => {
+    for (const writerThread of [true, false]) {
+      const store = await openSqliteStore({ dataDir: path.join(dir, String(writerThread)), now: () => NOW, writerThread });
+      // A BigInt reaches the store only through its API, never over HTTP.
+      const bad = event('big', NOW, { 'bytes.sent': 10n as unknown as number });
+      const res = await store.write([event('a', NOW), bad, event('big', NOW - 1), event('b', NOW - 2)]);
+      assert.deepEqual(res.errors.map((e) => e.index), [1]);
+      assert.match(res.errors[0]?.reason ?? '', /cannot be stored/);
+      // The failed event does not make a later one with its id a duplicate.
+      assert.equal(res.stored, 3);
+      assert.deepEqual(res.storedIndexes, [0, 2, 3]);
+      assert.deepEqual((await store.search({ ...everything, limit: 10 })).hits.map((h) => h['event.id']), ['a', 'big', 'b']);
+      await store.close();
+    }
+  });
+});
+
 test('partition stats follow writes from either thread', async () => {
   await withDir(async (dir) => {
     for (const writerThread of [true, false]) {
