@@ -24,7 +24,8 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
     throw errors.cliUsage(`usage: ${RETENTION_USAGE}`);
   }
   const config = loadServerConfig(flags);
-  const store = await openStore(config);
+  // One operation, then exit: no writer or reader threads to start.
+  const store = await openStore(config, { threads: false });
   try {
     if (action === 'run') {
       const result = await store.enforceRetention(now());

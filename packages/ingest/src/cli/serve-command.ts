@@ -23,7 +23,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   if (flags.positionals.length > 0) throw errors.cliUsage(`unexpected argument "${flags.positionals[0]}"; usage: ${SERVE_USAGE}`);
   const config = loadServerConfig(flags);
   const logger = pino({ level: config.log.level, base: { name: 'logship', pid: process.pid } });
-  const server = await startServer({ config, logger, openStore: (c) => openStore(c, undefined, logger) });
+  const server = await startServer({ config, logger, openStore: (c) => openStore(c, { logger }) });
   io.stdout.write(`logship listening on ${server.url}\n`);
   logger.info({ url: server.url, data: config.data, store: config.store.type }, 'logship is serving.');
 

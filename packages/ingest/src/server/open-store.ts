@@ -8,11 +8,24 @@ export interface StoreLogger {
   warn(obj: object, msg: string): void;
 }
 
+export interface OpenStoreOptions {
+  now?: () => number;
+  logger?: StoreLogger;
+  /**
+   * False for a command that runs one operation and exits (`logship
+   * retention`): SQLite then reads and writes on the calling thread instead
+   * of starting a writer thread and a pool of reader threads. Default true.
+   */
+  threads?: boolean;
+}
+
 /** Opens the configured backend: SQLite in `data`, or Elasticsearch at `store.url`. */
-export async function openStore(config: ServerConfig, now?: () => number, logger?: StoreLogger): Promise<LogStore> {
+export async function openStore(config: ServerConfig, opts: OpenStoreOptions = {}): Promise<LogStore> {
+  const { now, logger } = opts;
   const clock = now ? { now } : {};
   if (config.store.type === 'sqlite') {
-    return openSqliteStore({ dataDir: config.data, retention: config.retention, ...clock });
+    const threads = opts.threads === false ? { writerThread: false, readerThreads: 0 } : {};
+    return openSqliteStore({ dataDir: config.data, retention: config.retention, ...clock, ...threads });
   }
   const s = config.store;
   return openElasticsearchStore({

@@ -19,7 +19,7 @@ test('startServer: ingest over HTTP, retention run through the scheduler is logg
   const logLines: Record<string, unknown>[] = [];
   const logger = pino({ level: 'info' }, { write: (s: string) => void logLines.push(JSON.parse(s) as Record<string, unknown>) });
   const config = buildServerConfig({ data: dir, listen: '127.0.0.1:0' });
-  const server = await startServer({ config, logger, now, openStore: (c) => openStore(c, now) });
+  const server = await startServer({ config, logger, now, openStore: (c) => openStore(c, { now }) });
   try {
     assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.ok(logLines.some((l) => /loopback/.test(String(l.msg))), 'says it listens on loopback only');
