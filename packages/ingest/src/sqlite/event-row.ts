@@ -14,7 +14,9 @@ import { ftsText } from './sql-functions.js';
 
 /** The promoted columns, in the order EventRow.cols holds their values. */
 export const COLUMNS: readonly string[] = Object.freeze(Object.values(PROMOTED_COLUMNS));
-const COLUMN_AT: ReadonlyMap<string, number> = new Map(Object.keys(PROMOTED_COLUMNS).map((field, i) => [field, i]));
+/** A promoted field's position in EventRow.cols. */
+export const COLUMN_AT: ReadonlyMap<string, number> = new Map(Object.keys(PROMOTED_COLUMNS).map((field, i) => [field, i]));
+const MESSAGE_AT = COLUMN_AT.get('message') as number;
 
 /**
  * An event as the writer inserts it. Rows are built where events are
@@ -80,7 +82,7 @@ export function eventToRow(event: LogEvent, ts: number, eid: string, index: numb
       if (rollupKey !== null) (rollupKeys ??= []).push(key, rollupKey);
     }
   }
-  const message = cols[COLUMN_AT.get('message') as number];
+  const message = cols[MESSAGE_AT];
   return {
     index,
     ts,

@@ -15,8 +15,7 @@
  * transaction as the deletion of the field's counts.
  */
 import type Database from 'better-sqlite3';
-import { COLUMNS, type EventRow } from './event-row.js';
-import { PROMOTED_COLUMNS } from './partition-schema.js';
+import { COLUMN_AT, type EventRow } from './event-row.js';
 import { MINUTE_MS, ROLLUP_CAP, ROLLUP_FIELDS } from './rollup.js';
 import { ROLLUP_BIRTH_KEY, ROLLUP_EVENTS_CODE, ROLLUP_OFF_END, ROLLUP_OFF_PREFIX } from './rollup-schema.js';
 
@@ -27,7 +26,7 @@ interface RollupState {
 }
 
 /** Rolled-up fields with their position in EventRow.cols. */
-const ROLLUP_COLUMNS: readonly (readonly [string, number])[] = ROLLUP_FIELDS.map((f) => [f, COLUMNS.indexOf(PROMOTED_COLUMNS[f] as string)]);
+const ROLLUP_COLUMNS: readonly (readonly [string, number])[] = ROLLUP_FIELDS.map((f) => [f, COLUMN_AT.get(f) as number]);
 
 /** code → minute → events */
 type Counts = Map<number, Map<number, number>>;
