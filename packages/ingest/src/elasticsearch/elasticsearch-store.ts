@@ -11,6 +11,7 @@ import type { Client } from '@elastic/elasticsearch';
 import {
   compileMatcher,
   parse,
+  resolveTextFields,
   type AggregateRequest,
   type AggregateResult,
   type CountRequest,
@@ -53,6 +54,8 @@ export interface ElasticsearchStoreConfig {
    * scheduled refresh, within refresh_interval). For logs and metrics.
    */
   onRefreshError?: RefreshErrorHandler;
+  /** The text fields (server `search.text_fields`; default DEFAULT_TEXT_FIELDS). */
+  textFields?: readonly string[];
 }
 
 export type RefreshErrorHandler = (info: { indices: string[]; error: Error }) => void;
@@ -93,6 +96,8 @@ export class ElasticsearchStore implements LogStore {
   private templateInstalled: Promise<void> | null = null;
   private readonly refresher: RefreshCoalescer;
   private readonly onRefreshError: RefreshErrorHandler | undefined;
+  private readonly textFields: readonly string[];
+  private readonly otherTextFields: readonly string[];
 
   constructor(config: ElasticsearchStoreConfig) {
     this.client = config.client;
@@ -103,7 +108,11 @@ export class ElasticsearchStore implements LogStore {
     this.onRefreshError = config.onRefreshError;
     this.refresher = new RefreshCoalescer((indices) => this.refreshOrReport(indices));
     // Class queries use the matcher: classification happens before the event is in any index.
-    this.policy = createRetentionPolicy(config.retention, (query) => compileMatcher(parse(query), { now: this.clock() }));
+    this.textFields = resolveTextFields(config.textFields);
+    this.otherTextFields = this.textFields.filter((f) => f !== 'message');
+    this.policy = createRetentionPolicy(config.retention, (query) =>
+      compileMatcher(parse(query), { now: this.clock(), textFields: this.textFields }),
+    );
   }
 
   private get index(): string {
@@ -179,7 +188,7 @@ export class ElasticsearchStore implements LogStore {
         return;
       }
       seen.add(id);
-      items.push({ index, id, indexName: indexName(this.prefix, className, ms), doc: eventToDocument(event, className) });
+      items.push({ index, id, indexName: indexName(this.prefix, className, ms), doc: eventToDocument(event, className, this.otherTextFields) });
     });
     if (items.length > 0) await this.templateReady();
     // Bounded requests (a few MB each) however large the batch, far below
@@ -215,7 +224,7 @@ export class ElasticsearchStore implements LogStore {
   }
 
   private filters(req: CountRequest): EsQuery[] {
-    return [compileDsl(req.query, { now: req.now }), timeRangeFilter(req.from, req.to), visibilityFilter(this.policy, this.clock())];
+    return [compileDsl(req.query, { now: req.now, textFields: this.textFields }), timeRangeFilter(req.from, req.to), visibilityFilter(this.policy, this.clock())];
   }
 
   /** Only the daily indices the request's time range can reach. */

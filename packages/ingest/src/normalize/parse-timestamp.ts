@@ -59,3 +59,34 @@ function fromEpoch(n: number): number | undefined {
 function check(ms: number): number | undefined {
   return Number.isFinite(ms) && ms >= 0 && ms <= MAX_MS ? ms : undefined;
 }
+
+const ZONE_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
+function zoneFormat(zone: string): Intl.DateTimeFormat {
+  let f = ZONE_FORMATS.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    if (ZONE_FORMATS.size >= 256) ZONE_FORMATS.clear();
+    ZONE_FORMATS.set(zone, f);
+  }
+  return f;
+}
+
+/** True for a time zone name Intl knows (`UTC`, `America/Chicago`). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    zoneFormat(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -87,6 +87,6 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   await app.register(metricsRoute, { metrics });
   const feed = new LocalLiveFeed();
   await app.register(ingestRoute, { store, limits: config.limits, metrics, now, onCommitted: (events) => feed.publish(events) });
-  await app.register(queryApiPlugin, { reader: store, now, savedQueries: { ...config.saved_queries }, feed });
+  await app.register(queryApiPlugin, { reader: store, now, savedQueries: { ...config.saved_queries }, feed, textFields: config.search.text_fields });
   return { app, metrics, feed };
 }

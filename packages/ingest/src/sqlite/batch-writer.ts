@@ -130,6 +130,7 @@ export class BatchWriter {
         this.batch.add(db);
       }
       db.noteClassFingerprint(prepared.classFingerprint);
+      db.noteTextFields(prepared.otherTextFields);
       const stored = db.insert(fresh);
       for (const i of stored) storedIndexes.push((fresh[i] as EventRow).index);
       result.stored += stored.length;

@@ -5,7 +5,7 @@ import { apiErrors } from './api-error.js';
 import { resolveInterval } from './interval.js';
 import type { QueryCompiler } from './query-compiler.js';
 import type { QueryGate } from './query-gate.js';
-import { resolveTimeRange } from './time-range.js';
+import { rangeAnswer, resolveTimeRange } from './time-range.js';
 
 export interface AggregateRouteOptions {
   reader: LogReader;
@@ -52,10 +52,10 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
     const started = performance.now();
     const now = opts.now();
     const query = opts.compile(p.q ?? '');
-    const range = resolveTimeRange(p.from, p.to, now, opts.defaultFrom);
+    const range = resolveTimeRange(p.from, p.to, now, opts.defaultFrom, query);
     const agg = toSpec(p, range.to - range.from, opts.maxTermsSize);
     const result = await opts.gate.run((signal) => opts.reader.aggregate({ query, ...range, agg, now, signal }));
-    return { ...result, took_ms: Math.round((performance.now() - started) * 100) / 100 };
+    return { ...result, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100 };
   };
   const config = { scope: 'read' as const };
   app.get<{ Querystring: AggregateParams }>('/api/v1/aggregate', {

@@ -39,6 +39,11 @@ export interface QueryApiOptions {
   maxQueuedQueries?: number;
   /** Per-query deadline in ms, queueing included (default 30 000): then 503 LS_API_QUERY_TIMEOUT. */
   queryTimeoutMs?: number;
+  /**
+   * The text fields free text searches (server `search.text_fields`),
+   * for what the plugin matches itself (tail); the reader has its own.
+   */
+  textFields?: readonly string[];
 }
 
 export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, opts) => {
@@ -62,6 +67,7 @@ export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, o
   if (opts.feed) {
     registerTailRoute(app, {
       reader: opts.reader, feed: opts.feed, now, compile,
+      ...(opts.textFields ? { textFields: opts.textFields } : {}),
       heartbeatMs: opts.tailHeartbeatMs ?? 15_000, maxQueue: 10_000, maxStreams: 100,
     });
   }
