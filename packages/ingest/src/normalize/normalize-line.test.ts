@@ -35,7 +35,7 @@ test('python-json-logger: created (epoch seconds) wins over a zone-less asctime'
   assert.match(String(event.exc_info), /^Traceback/);
 });
 
-test('loguru serialize=True: record flattened, extra to top level, text dropped', () => {
+test('loguru serialize=True: record flattened, extra to top level, text kept', () => {
   const line = JSON.stringify({
     text: '2026-02-08 12:00:00.123 | SUCCESS  | app.jobs:run:42 - job done\n',
     record: {
@@ -65,7 +65,9 @@ test('loguru serialize=True: record flattened, extra to top level, text dropped'
   assert.equal(event.function, 'run');
   assert.equal(event['file.path'], '/srv/app/jobs.py');
   assert.equal(event['process.id'], 4242);
-  assert.equal(event.text, undefined);
+  // The formatted line: after logger.exception() the only place of the traceback.
+  assert.equal(event.text, '2026-02-08 12:00:00.123 | SUCCESS  | app.jobs:run:42 - job done\n');
+  assert.equal(event['level.icon'], '✅');
   assert.ok(!Object.keys(event).some((k) => k.startsWith('record.')));
 });
 

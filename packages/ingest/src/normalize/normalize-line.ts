@@ -1,7 +1,7 @@
 import { LEVELS, type FieldValue, type LogEvent } from '@logship/query';
 import { errors } from '../server/errors.js';
 import { eventIdFromLine } from './event-id-from-line.js';
-import { flattenFields, setField, type FlatRecord, type FlattenFlags } from './flatten-fields.js';
+import { flattenFields, putField, setField, type FlatRecord, type FlattenFlags } from './flatten-fields.js';
 import { ALL_FORMATS } from './formats/all-formats.js';
 import { journaldFormat } from './formats/journald-format.js';
 import type { Canonical } from './formats/format-mapper.js';
@@ -122,11 +122,16 @@ function withJsonMessage(outer: Parsed, opts: NormalizeOptions): Parsed {
   const canonical: Canonical = { ...outer.canonical };
   if (p.canonical.message !== undefined) canonical.message = p.canonical.message;
   if (p.canonical.level !== undefined) canonical.level = p.canonical.level;
-  if (p.canonical.logger !== undefined) canonical.logger = p.canonical.logger;
+  const fields = { ...outer.fields };
+  // The app's logger wins; journald's SYSLOG_IDENTIFIER stays beside it.
+  if (p.canonical.logger !== undefined) {
+    if (outer.canonical.logger !== undefined && outer.canonical.logger !== p.canonical.logger) putField(fields, 'syslog_identifier', outer.canonical.logger);
+    canonical.logger = p.canonical.logger;
+  }
   if (p.canonical.time !== undefined) canonical.time = p.canonical.time;
   canonical.host ??= p.canonical.host;
-  const fields = { ...outer.fields };
-  for (const key of Object.keys(p.fields)) if (!(key in fields)) setField(fields, key, p.fields[key]!);
+  if (p.canonical.host !== undefined && canonical.host !== p.canonical.host) putField(fields, 'host_original', p.canonical.host);
+  for (const key of Object.keys(p.fields)) putField(fields, key, p.fields[key]!);
   return {
     format: `journald+${p.format}`,
     canonical,
@@ -163,7 +168,14 @@ function finish(
   // contract (`level` must be a canonical level, `@timestamp` our ISO time).
   moveAside(fields, 'level', 'level_original');
   moveAside(fields, '@timestamp', 'timestamp_original');
-  if (meta) for (const key of Object.keys(meta)) setField(fields, key, meta[key]!);
+  if (meta) {
+    // The agent's labels win (host, source, job are where it came from);
+    // a field of the line with the same name stays as `<name>_original`.
+    for (const key of Object.keys(meta)) {
+      if (Object.hasOwn(fields, key) && fields[key] !== meta[key]) putField(fields, `${key}_original`, fields[key]!);
+      setField(fields, key, meta[key]!);
+    }
+  }
 
   const c = p.canonical;
   const event: LogEvent = {
@@ -177,8 +189,12 @@ function finish(
   for (const key of STRING_CANONICAL) {
     const own = fields[key];
     delete fields[key];
-    const value = own !== undefined ? String(own) : c[key as keyof Canonical];
-    if (value !== undefined) event[key] = value as string;
+    const mapped = c[key as keyof Canonical] as string | undefined;
+    const value = own !== undefined ? String(own) : mapped;
+    if (value !== undefined) event[key] = value;
+    // A field of that name won over what the format mapped (`host` next to
+    // pino's `hostname`): the mapped value stays beside it.
+    if (own !== undefined && mapped !== undefined && mapped !== value) putField(fields, `${key}_original`, mapped);
   }
   for (const key of Object.keys(fields)) setField(event as FlatRecord, key, fields[key]!);
 
@@ -199,7 +215,7 @@ function moveAside(fields: FlatRecord, key: string, to: string): void {
     fields[key] = value;
     return;
   }
-  if (!(to in fields)) fields[to] = value;
+  putField(fields, to, value);
 }
 
 function eventId(given: FieldValue | undefined, line: string): string {

@@ -1,3 +1,4 @@
+import { putField } from '../flatten-fields.js';
 import type { Level } from '@logship/query';
 import type { FlatRecord } from '../flatten-fields.js';
 import { take, takeString, takeTime, toNumber, type Canonical, type FormatMapper } from './format-mapper.js';
@@ -61,7 +62,7 @@ export const nginxFormat: FormatMapper = {
     out.message = status === undefined ? request : `${request} ${status}`;
 
     const httpHost = take(f, 'host');
-    if (httpHost !== undefined && !('http_host' in f)) f.http_host = httpHost;
+    if (httpHost !== undefined) putField(f, 'http_host', httpHost);
     out.host = takeString(f, 'hostname');
     if (!('event.dataset' in f)) f['event.dataset'] = 'nginx.access';
     return out;
