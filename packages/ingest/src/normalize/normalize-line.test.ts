@@ -352,3 +352,17 @@ test('GELF and Serilog compact JSON through the generic mapping', () => {
   assert.equal(clef['@timestamp'], '2026-02-08T12:00:00.123Z');
   assert.equal(clef.OrderId, 17);
 });
+
+test('envelope @timezone: offset-less times read in the source zone; not stored; default zone otherwise', () => {
+  const django = '{"asctime": "2026-02-08 06:00:01,234", "levelname": "ERROR", "name": "django.request", "message": "boom"}';
+  const viaAgent = normalizeLine(JSON.stringify({ '@raw': django, '@timezone': 'America/Chicago', host: 'web-1' }), opts).event;
+  assert.equal(viaAgent['@timestamp'], '2026-02-08T12:00:01.234Z');
+  assert.equal(viaAgent['@timezone'], undefined);
+  const plain = normalizeLine(JSON.stringify({ '@raw': '2026-07-01 09:00:00 ERROR boom', '@timezone': 'America/Chicago' }), opts).event;
+  assert.equal(plain['@timestamp'], '2026-07-01T14:00:00.000Z');
+  const serverDefault = normalizeLine(django, { ...opts, defaultTimeZone: 'Europe/Paris' }).event;
+  assert.equal(serverDefault['@timestamp'], '2026-02-08T05:00:01.234Z');
+  const offsetWins = normalizeLine(JSON.stringify({ '@raw': '{"time": "2026-02-08T06:00:00+00:00", "msg": "x"}', '@timezone': 'America/Chicago' }), opts).event;
+  assert.equal(offsetWins['@timestamp'], '2026-02-08T06:00:00.000Z');
+  assert.equal(norm(django).event['@timestamp'], '2026-02-08T06:00:01.234Z', 'UTC without either');
+});

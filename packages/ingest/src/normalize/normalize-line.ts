@@ -4,7 +4,8 @@ import { eventIdFromLine } from './event-id-from-line.js';
 import { flattenFields, putField, setField, type FlatRecord, type FlattenFlags } from './flatten-fields.js';
 import { ALL_FORMATS } from './formats/all-formats.js';
 import { journaldFormat } from './formats/journald-format.js';
-import type { Canonical } from './formats/format-mapper.js';
+import type { Canonical, MapContext } from './formats/format-mapper.js';
+import { isTimeZone } from './parse-timestamp.js';
 import { FLAG_FIELDS, type NormalizeLimits } from './limits.js';
 import { sniffPlainText } from './sniff-plain-text.js';
 import { truncateValue } from './truncate-value.js';
@@ -28,6 +29,12 @@ export interface NormalizeOptions {
   limits: NormalizeLimits;
   /** The line's bytes were not valid UTF-8 and were replaced with U+FFFD. */
   invalidUtf8?: boolean;
+  /**
+   * IANA zone for times written without an offset (server
+   * `ingest.default_timezone`; default UTC). An envelope's `@timezone`
+   * (the agent's per-source `timezone`) overrides it for its line.
+   */
+  defaultTimeZone?: string;
 }
 
 export interface NormalizedLine {
@@ -38,6 +45,7 @@ export interface NormalizedLine {
 
 const ENVELOPE_RAW = '@raw';
 const ENVELOPE_TRUNCATED = '@truncated';
+const ENVELOPE_TIMEZONE = '@timezone';
 const STRING_CANONICAL = ['message', 'logger', 'host', 'source', 'job', 'unit'] as const;
 const LEVEL_SET: ReadonlySet<string> = new Set(LEVELS);
 
@@ -58,16 +66,21 @@ export function normalizeLine(line: string, opts: NormalizeOptions): NormalizedL
   let result: Parsed;
   let meta: FlatRecord | undefined;
   let metaFlags: FlattenFlags | undefined;
+  const defaultZone = opts.defaultTimeZone ?? 'UTC';
   if (typeof raw === 'string') {
-    result = parseRaw(raw, opts);
     const rest: Record<string, unknown> = { ...obj };
     delete rest[ENVELOPE_RAW];
     const agentTruncated = rest[ENVELOPE_TRUNCATED] === true;
     delete rest[ENVELOPE_TRUNCATED];
+    // The source's zone: how to read its offset-less times, not a field of the event.
+    const zone = rest[ENVELOPE_TIMEZONE];
+    delete rest[ENVELOPE_TIMEZONE];
+    const ctx: MapContext = { timeZone: typeof zone === 'string' && isTimeZone(zone) ? zone : defaultZone };
+    result = parseRaw(raw, opts, ctx);
     ({ fields: meta, flags: metaFlags } = flattenFields(rest, opts.limits));
     if (agentTruncated) metaFlags.truncated = true;
   } else {
-    result = structured(obj, opts);
+    result = structured(obj, opts, { timeZone: defaultZone });
   }
   return { event: finish(result, meta, metaFlags, line, opts), format: result.format };
 }
@@ -79,26 +92,26 @@ interface Parsed {
   flags: FlattenFlags;
 }
 
-function parseRaw(raw: string, opts: NormalizeOptions): Parsed {
+function parseRaw(raw: string, opts: NormalizeOptions, ctx: MapContext): Parsed {
   // Only text that opens like an object is worth a JSON.parse attempt.
   if (raw.trimStart().startsWith('{')) {
     try {
       const inner: unknown = JSON.parse(raw);
       if (inner !== null && typeof inner === 'object' && !Array.isArray(inner)) {
-        return structured(inner as Record<string, unknown>, opts);
+        return structured(inner as Record<string, unknown>, opts, ctx);
       }
     } catch {
       // Not JSON after all: a plain text line that starts with '{'.
     }
   }
-  return plain(raw, opts);
+  return plain(raw, opts, ctx);
 }
 
-function structured(obj: Record<string, unknown>, opts: NormalizeOptions): Parsed {
+function structured(obj: Record<string, unknown>, opts: NormalizeOptions, ctx: MapContext): Parsed {
   const { fields, flags } = flattenFields(obj, opts.limits);
   const format = ALL_FORMATS.find((f) => f.detect(fields))!;
-  const parsed: Parsed = { format: format.name, canonical: format.map(fields), fields, flags };
-  return format === journaldFormat ? withJsonMessage(parsed, opts) : parsed;
+  const parsed: Parsed = { format: format.name, canonical: format.map(fields, ctx), fields, flags };
+  return format === journaldFormat ? withJsonMessage(parsed, opts, ctx) : parsed;
 }
 
 /**
@@ -108,7 +121,7 @@ function structured(obj: Record<string, unknown>, opts: NormalizeOptions): Parse
  * so the MESSAGE is normalized too and laid over the journald event; unit,
  * host, pid, cursor and source stay journald's.
  */
-function withJsonMessage(outer: Parsed, opts: NormalizeOptions): Parsed {
+function withJsonMessage(outer: Parsed, opts: NormalizeOptions, ctx: MapContext): Parsed {
   const text = outer.canonical.message;
   if (text === undefined || !text.trimStart().startsWith('{')) return outer;
   let inner: unknown;
@@ -118,7 +131,7 @@ function withJsonMessage(outer: Parsed, opts: NormalizeOptions): Parsed {
     return outer;
   }
   if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return outer;
-  const p = structured(inner as Record<string, unknown>, opts);
+  const p = structured(inner as Record<string, unknown>, opts, ctx);
   const canonical: Canonical = { ...outer.canonical };
   if (p.canonical.message !== undefined) canonical.message = p.canonical.message;
   if (p.canonical.level !== undefined) canonical.level = p.canonical.level;
@@ -144,12 +157,12 @@ function withJsonMessage(outer: Parsed, opts: NormalizeOptions): Parsed {
   };
 }
 
-function plain(raw: string, opts: NormalizeOptions): Parsed {
+function plain(raw: string, opts: NormalizeOptions, ctx: MapContext): Parsed {
   const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
   const message = truncateValue(text, opts.limits.max_value_bytes);
   return {
     format: 'plain',
-    canonical: { message, ...sniffPlainText(text) },
+    canonical: { message, ...sniffPlainText(text, ctx.timeZone) },
     fields: {},
     flags: { truncated: message !== text, fieldsCapped: false, depthCapped: false },
   };

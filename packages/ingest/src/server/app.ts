@@ -86,7 +86,14 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   await app.register(healthRoutes, { store, isClosing: () => closing });
   await app.register(metricsRoute, { metrics });
   const feed = new LocalLiveFeed();
-  await app.register(ingestRoute, { store, limits: config.limits, metrics, now, onCommitted: (events) => feed.publish(events) });
+  await app.register(ingestRoute, {
+    store,
+    limits: config.limits,
+    defaultTimeZone: config.ingest.default_timezone,
+    metrics,
+    now,
+    onCommitted: (events) => feed.publish(events),
+  });
   await app.register(queryApiPlugin, { reader: store, now, savedQueries: { ...config.saved_queries }, feed, textFields: config.search.text_fields });
   return { app, metrics, feed };
 }

@@ -19,6 +19,8 @@ import { splitLines } from './split-lines.js';
 export interface IngestRouteOptions {
   store: Pick<LogStore, 'write'>;
   limits: IngestLimits;
+  /** Zone for offset-less times of lines without `@timezone` (server `ingest.default_timezone`). */
+  defaultTimeZone?: string;
   metrics: IngestMetrics;
   now: () => number;
   /** Told about committed events (the live tail). */
@@ -58,6 +60,7 @@ const answerSchema = {
 
 export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions): Promise<void> {
   const { store, limits, metrics, now, onCommitted } = opts;
+  const defaultTimeZone = opts.defaultTimeZone ?? 'UTC';
 
   // The body is NDJSON whatever Content-Type says (curl sends form-urlencoded
   // by default); it is read raw so size limits apply before anything is parsed.
@@ -93,7 +96,7 @@ export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions
         received++;
         try {
           if (line.bytes > limits.max_line_bytes) throw errors.lineTooLong(line.bytes, limits.max_line_bytes);
-          const { event, format } = normalizeLine(line.text, { now: receivedAt, limits, invalidUtf8: line.invalidUtf8 });
+          const { event, format } = normalizeLine(line.text, { now: receivedAt, limits, invalidUtf8: line.invalidUtf8, defaultTimeZone });
           events.push(event);
           lineOf.push(line.number);
           byFormat.set(format, (byFormat.get(format) ?? 0) + 1);

@@ -1,6 +1,6 @@
 import { levelFromPythonNumber, levelFromText } from '../level-from.js';
 import { putField, type FlatRecord } from '../flatten-fields.js';
-import { take, takeString, takeTime, toNumber, type Canonical, type FormatMapper } from './format-mapper.js';
+import { take, takeString, takeTime, toNumber, type Canonical, type FormatMapper, type MapContext, UTC_CONTEXT } from './format-mapper.js';
 
 /**
  * loguru with `serialize=True`: `{"text": "...", "record": {...}}`. The
@@ -14,7 +14,7 @@ import { take, takeString, takeTime, toNumber, type Canonical, type FormatMapper
 export const loguruFormat: FormatMapper = {
   name: 'loguru',
   detect: (f) => 'record.level.name' in f && ('record.message' in f || 'text' in f),
-  map(f: FlatRecord): Canonical {
+  map(f: FlatRecord, ctx: MapContext = UTC_CONTEXT): Canonical {
     const out: Canonical = {};
     const name = take(f, 'record.level.name');
     const no = toNumber(take(f, 'record.level.no'));
@@ -24,7 +24,7 @@ export const loguruFormat: FormatMapper = {
     out.message = takeString(f, 'record.message');
     if (out.message === undefined && typeof f.text === 'string') out.message = f.text.trimEnd();
     out.logger = takeString(f, 'record.name');
-    out.time = takeTime(f, 'record.time.timestamp', 'record.time.repr');
+    out.time = takeTime(f, ctx, 'record.time.timestamp', 'record.time.repr');
     take(f, 'record.time.repr');
 
     for (const key of Object.keys(f)) {
