@@ -173,6 +173,16 @@ function suite(name: string, config: () => string | undefined, skip: boolean): v
       assert.match(part.stderr, /showing 2 of 9 \(--limit N for more\)/);
       const whole = await run(process.execPath, [logshipBin, 'search', `run:"${runId}"`, '--from', 'now-1d', '--limit', '9'], { env });
       assert.doesNotMatch(whole.stderr, /showing/);
+      // A comparison with a non-number is a 400 with the position of the value, not a silent string range.
+      const bad = await get(server.url, '/api/v1/search', { q: 'duration_ms:>abc' });
+      assert.equal(bad.status, 400);
+      const error = (bad.body as unknown as { error: { code: string; offset: number; caret: string } }).error;
+      assert.equal(error.code, 'LS_QUERY_INVALID_VALUE');
+      assert.equal(error.offset, 13);
+      assert.match(error.caret, /duration_ms:>abc\n {13}\^/);
+      const cliBad = await run(process.execPath, [logshipBin, 'search', 'duration_ms:>abc'], { env }).catch((e: { code: number; stderr: string }) => e);
+      assert.equal((cliBad as { code?: number }).code, 2);
+      assert.match((cliBad as { stderr: string }).stderr, /LS_QUERY_INVALID_VALUE.*not a number/);
     });
   });
 }

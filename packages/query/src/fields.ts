@@ -119,6 +119,17 @@ export function numericValue(value: string): number | null {
 }
 
 /**
+ * Whether `field:>value` (a comparison: `>`, `>=`, `<`, `<=`) means
+ * something: numbers on any field, dates on @timestamp, level names on
+ * level. `duration_ms:>abc` is a mistake (a 400 with the position of
+ * `abc`), not a silent string range; a range of strings is written with
+ * brackets (`host:{web-1 TO *]`).
+ */
+export function comparisonAllowed(field: string, value: string): boolean {
+  return field === TIMESTAMP_FIELD || field === LEVEL_FIELD || numericValue(value) !== null;
+}
+
+/**
  * Orders strings by Unicode code point (= UTF-8 byte order, what SQLite's
  * BINARY collation and Elasticsearch keyword ranges use), not UTF-16 units.
  */
