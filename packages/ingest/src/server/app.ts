@@ -8,6 +8,7 @@ import { healthRoutes } from './health-routes.js';
 import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 import { ingestRoute } from './ingest-route.js';
 import { metricsRoute } from './metrics-route.js';
+import { retentionRoute } from './retention-route.js';
 import { LOGSHIP_VERSION } from '../version.js';
 
 /*
@@ -85,6 +86,7 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   await registerOpenApi(app, { version: LOGSHIP_VERSION });
   await app.register(healthRoutes, { store, isClosing: () => closing });
   await app.register(metricsRoute, { metrics });
+  await app.register(retentionRoute, { store, retention: config.retention, now });
   const feed = new LocalLiveFeed();
   await app.register(ingestRoute, {
     store,

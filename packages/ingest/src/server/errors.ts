@@ -97,4 +97,5 @@ export const errors = {
 
   // CLI.
   cliUsage: defineError('LS_CLI_USAGE', '%s', 400),
+  cliNoStore: defineError('LS_CLI_NO_STORE', '%s', 404),
 } as const;

@@ -247,6 +247,24 @@ export class PartitionDb {
     }
   }
 
+  /**
+   * Checkpoints the WAL into the database and truncates it, when nothing
+   * holds it: the writer calls this once it has been idle (batch-writer.ts).
+   * A reader in the middle of a query makes it give up at once (no busy
+   * wait on the writer's thread); the next idle moment tries again.
+   */
+  checkpointWhenIdle(): void {
+    if (!this.db.open || this.db.inTransaction) return;
+    this.db.pragma('busy_timeout = 0');
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // busy or locked: a later idle checkpoint (or the automatic one) does it
+    } finally {
+      this.db.pragma('busy_timeout = 5000');
+    }
+  }
+
   /** Opens a transaction that later insert() calls join (group commit). */
   begin(): void {
     if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');

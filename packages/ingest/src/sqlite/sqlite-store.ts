@@ -465,6 +465,7 @@ export class SqliteStore implements LogStore {
     if (this.closed) return;
     // Writes already accepted are committed (and answered) before closing.
     this.writes.flush();
+    this.writes.stop();
     this.closed = true;
     if (this.readers) await this.readers.close();
     if (this.writer) await this.writer.close();
