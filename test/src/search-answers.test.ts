@@ -184,6 +184,30 @@ function suite(name: string, config: () => string | undefined, skip: boolean): v
       assert.equal((cliBad as { code?: number }).code, 2);
       assert.match((cliBad as { stderr: string }).stderr, /LS_QUERY_INVALID_VALUE.*not a number/);
     });
+
+    test('item 9: aggregation errors are coded 400s that list what is allowed', async () => {
+      const agg = (params: Record<string, string>) => get(server.url, '/api/v1/aggregate', { q: `run:"${runId}"`, from: 'now-1d', ...params });
+      const wrongType = await agg({ type: 'histogram' });
+      assert.equal(wrongType.status, 400);
+      const e1 = (wrongType.body as unknown as { error: { code: string; message: string; allowed: string[] } }).error;
+      assert.equal(e1.code, 'LS_API_BAD_AGGREGATION');
+      assert.deepEqual(e1.allowed, ['terms', 'date_histogram', 'stats', 'percentiles']);
+      assert.match(e1.message, /"histogram" is not an aggregation type; use one of terms, date_histogram, stats, percentiles/);
+      const onText = await agg({ type: 'percentiles', field: 'message' });
+      assert.equal(onText.status, 400);
+      assert.match((onText.body as unknown as { error: { message: string } }).error.message, /percentiles needs a number field: "message" is a text field/);
+      const onStrings = await agg({ type: 'stats', field: 'logger' });
+      assert.equal(onStrings.status, 400);
+      const e3 = (onStrings.body as unknown as { error: { code: string; message: string; field: string } }).error;
+      assert.equal(e3.code, 'LS_API_BAD_AGGREGATION');
+      assert.match(e3.message, /stats needs a number field: "logger" has \d+ values in the range and none is a number/);
+      const fine = await agg({ type: 'stats', field: 'n' });
+      assert.equal(fine.status, 200);
+      assert.equal(fine.body.count, 9);
+      const absent = await agg({ type: 'stats', field: 'no_such_field' });
+      assert.equal(absent.status, 200, 'a field no event has is an empty answer, not an error');
+      assert.equal(absent.body.count, 0);
+    });
   });
 }
 

@@ -11,6 +11,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { LogReader } from '../log-reader.js';
+import { DEFAULT_TEXT_FIELDS } from '../fields.js';
 import { ApiError, apiErrors } from './api-error.js';
 import { registerAggregateRoute } from './aggregate-route.js';
 import { makeQueryCompiler } from './query-compiler.js';
@@ -62,7 +63,10 @@ export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, o
     defaultLimit: opts.defaultLimit ?? 100,
     maxLimit: opts.maxLimit ?? 10_000,
   });
-  registerAggregateRoute(app, { reader: opts.reader, now, compile, defaultFrom, gate, maxTermsSize: 1000 });
+  registerAggregateRoute(app, {
+    reader: opts.reader, now, compile, defaultFrom, gate, maxTermsSize: 1000,
+    textFields: opts.textFields ?? DEFAULT_TEXT_FIELDS,
+  });
   registerSavedQueryRoutes(app, { saved });
   if (opts.feed) {
     registerTailRoute(app, {
