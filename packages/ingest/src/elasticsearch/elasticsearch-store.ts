@@ -47,7 +47,7 @@ export interface ElasticsearchStoreConfig {
    * cluster is down comes up, answers 503 to ingest until the cluster is
    * back, and never lets an index be created without the template.
    */
-  installTemplate?: () => Promise<void>;
+  installTemplate?: () => Promise<void | readonly string[]>;
   /**
    * Called when the refresh after a write failed twice; the write still
    * resolves (its events are durable and become searchable at the next
@@ -92,7 +92,9 @@ export class ElasticsearchStore implements LogStore {
   private readonly policy: RetentionPolicy;
   private readonly retry: RetryPolicy;
   private closed = false;
-  private readonly installTemplate: (() => Promise<void>) | undefined;
+  private readonly installTemplate: (() => Promise<void | readonly string[]>) | undefined;
+  /** Indices whose mapping has no `@txt` and could not be given one (index-template.ts). */
+  private noOtherText: ReadonlySet<string> = new Set();
   private templateInstalled: Promise<void> | null = null;
   private readonly refresher: RefreshCoalescer;
   private readonly onRefreshError: RefreshErrorHandler | undefined;
@@ -126,7 +128,9 @@ export class ElasticsearchStore implements LogStore {
   /** Resolves once the template is in place; a failed attempt is retried by the next caller. */
   private templateReady(): Promise<void> {
     if (!this.installTemplate) return Promise.resolve();
-    this.templateInstalled ??= this.installTemplate().catch((err: unknown) => {
+    this.templateInstalled ??= this.installTemplate().then((legacy) => {
+      if (legacy) this.noOtherText = new Set(legacy);
+    }, (err: unknown) => {
       this.templateInstalled = null;
       throw err;
     });
@@ -191,6 +195,7 @@ export class ElasticsearchStore implements LogStore {
       items.push({ index, id, indexName: indexName(this.prefix, className, ms), doc: eventToDocument(event, className, this.otherTextFields) });
     });
     if (items.length > 0) await this.templateReady();
+    if (this.noOtherText.size > 0) for (const item of items) if (this.noOtherText.has(item.indexName)) delete item.doc['@txt'];
     // Bounded requests (a few MB each) however large the batch, far below
     // http.max_content_length and kind to the cluster's indexing queue; up
     // to BULK_PARALLEL of them at once. Each resolves once its events are

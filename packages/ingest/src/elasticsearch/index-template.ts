@@ -2,7 +2,7 @@
  * The composable index template every daily index of a store is created
  * from (event-document.ts explains the document layout it maps).
  */
-import type { Client } from '@elastic/elasticsearch';
+import { errors, type Client } from '@elastic/elasticsearch';
 import { BOOLEAN_PREFIX, CLASS_FIELD, KEYWORD_PREFIX, NUMBER_PREFIX, OTHER_TEXT_PREFIX, SOURCE_FIELD, TEXT_FIELD } from './event-document.js';
 import { indexPattern } from './index-name.js';
 import { esError } from './es-error.js';
@@ -91,22 +91,44 @@ export function templateName(prefix: string): string {
   return `${prefix}-logship`;
 }
 
-/** Installs (or updates) the template; idempotent, so several servers may race on it. */
-export async function installIndexTemplate(client: Client, opts: TemplateOptions): Promise<void> {
+/**
+ * Installs (or updates) the template; idempotent, so several servers may
+ * race on it. Resolves to the indices that cannot take `@txt` documents:
+ * indices created from an older template get the new mapping through
+ * putMapping (their `dynamic: strict` mapping would refuse the new object),
+ * and when the credentials may not update mappings (the documented least
+ * privileges do not include it), those without it are returned, so the
+ * store leaves `@txt` out of what it writes there. Either way, their older
+ * documents have no `@txt`: free text finds them by message only
+ * (docs/ELASTICSEARCH.md).
+ */
+export async function installIndexTemplate(client: Client, opts: TemplateOptions): Promise<string[]> {
   try {
     await client.indices.putIndexTemplate({
       name: templateName(opts.prefix),
       ...(buildIndexTemplate(opts) as object),
     } as Parameters<Client['indices']['putIndexTemplate']>[0]);
-    // Indices created from an older template (today's, until midnight) take
-    // what was added since, or their strict mapping would refuse the new
-    // `@txt` object. Their older documents have no `@txt`: free text finds
-    // them by message only (docs/ELASTICSEARCH.md).
+  } catch (err) {
+    throw classifyTransportError(err, () => esError('LS_ES_TEMPLATE', (err as Error).message, err));
+  }
+  try {
     await client.indices.putMapping({
       index: indexPattern(opts.prefix),
       allow_no_indices: true,
       ...mappingsAddedLater(),
     } as Parameters<Client['indices']['putMapping']>[0]);
+    return [];
+  } catch (err) {
+    if (!(err instanceof errors.ResponseError && err.statusCode === 403)) {
+      throw classifyTransportError(err, () => esError('LS_ES_TEMPLATE', (err as Error).message, err));
+    }
+  }
+  try {
+    const mappings = await client.indices.getMapping({ index: indexPattern(opts.prefix), allow_no_indices: true });
+    const txt = OTHER_TEXT_PREFIX.slice(0, -1);
+    return Object.entries(mappings)
+      .filter(([, m]) => !(m.mappings.properties && txt in m.mappings.properties))
+      .map(([name]) => name);
   } catch (err) {
     throw classifyTransportError(err, () => esError('LS_ES_TEMPLATE', (err as Error).message, err));
   }
