@@ -7,12 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { freePort, ingest, logshipBin, removeDir, startServer, stopAll, tempDir, type ServerHandle } from './harness.js';
+import { freePort, ingest, logshipBin, removeDir, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
 
 const run = promisify(execFile);
 const ES_URL = process.env.LOGSHIP_TEST_ES_URL;
@@ -58,6 +58,15 @@ function suite(name: string, config: (() => string) | null, skip: boolean): void
       const report = (await res.json()) as Report;
       assert.equal(eventsOf(report), 120);
       assert.equal(report.classes.find((c) => c.name === 'errors')?.events, 40);
+    });
+
+    test('item 10: once ingest is idle, the server checkpoints its WAL (SQLite)', { skip: name !== 'sqlite' }, async () => {
+      const dir = join(server.dataDir, 'sqlite');
+      const walBytes = (): number =>
+        readdirSync(dir).filter((f) => f.endsWith('-wal')).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+      await waitFor(() => walBytes() === 0, { what: `the WAL to be checkpointed (${walBytes()} bytes)`, timeoutMs: 15_000 });
+      const res = await fetch(`${server.url}/api/v1/retention`);
+      assert.equal(eventsOf((await res.json()) as Report), 120, 'everything still there');
     });
 
     test('without --data it asks the running server, and creates no ./logship-data', async () => {
