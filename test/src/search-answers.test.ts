@@ -217,3 +217,46 @@ suite(
   () => `store: { type: elasticsearch, url: "${ES_URL}", index_prefix: answers-elasticsearch-${process.pid}, replicas: 0 }\n`,
   !ES_URL,
 );
+
+/** search.text_fields replaces the list: through the writer and reader threads (SQLite) and the index (Elasticsearch). */
+function configuredSuite(name: string, store: () => string, skip: boolean): void {
+  describe(`search.text_fields configured (${name})`, { skip }, () => {
+    let root: string;
+    let server: ServerHandle;
+    const runId = `text-fields-${name}-${process.pid}`;
+
+    before(async () => {
+      root = await tempDir('logship-text-fields-');
+      server = await startServer({ dataDir: join(root, 'data'), configYaml: `${store()}search: { text_fields: [my.trace] }\n` });
+      const now = Date.now();
+      const lines = [
+        { time: new Date(now - 1000).toISOString(), level: 'error', msg: 'custom', my: { trace: 'KeyError: missing_order_id' }, run: runId, n: 0 },
+        { time: new Date(now - 2000).toISOString(), level: 'error', msg: 'python', exc_info: TRACE('missing_order_id'), run: runId, n: 1 },
+        { time: new Date(now - 3000).toISOString(), level: 'error', msg: 'KeyError in message', run: runId, n: 2 },
+      ].map((o) => JSON.stringify(o));
+      assert.equal((await ingest(server.url, lines)).stored, 3);
+    });
+
+    after(async () => {
+      await stopAll();
+      if (name === 'elasticsearch') {
+        await fetch(`${ES_URL}/${runId}-*`, { method: 'DELETE' }).catch(() => {});
+        await fetch(`${ES_URL}/_index_template/${runId}*`, { method: 'DELETE' }).catch(() => {});
+      }
+      await removeDir(root);
+    });
+
+    test('free text searches message and the configured fields only', async () => {
+      const q = async (text: string) => ns((await get(server.url, '/api/v1/search', { q: `run:"${runId}" AND (${text})`, from: 'now-1h' })).body.hits);
+      assert.deepEqual(await q('KeyError'), [0, 2]);
+      assert.deepEqual(await q('my.trace:missing_order_id'), [0]);
+      // exc_info is a keyword field here: exact values only.
+      assert.deepEqual(await q('exc_info:KeyError'), []);
+      assert.deepEqual(await q('"missing_order_id"'), [0]);
+    });
+  });
+}
+
+configuredSuite('sqlite', () => '', false);
+configuredSuite('elasticsearch', () => `store: { type: elasticsearch, url: "${ES_URL}", index_prefix: text-fields-elasticsearch-${process.pid}, replicas: 0 }\n`, !ES_URL);
+
