@@ -1,5 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { LocalLiveFeed, queryApiPlugin, registerOpenApi } from '@logship/query';
+import { LocalLiveFeed, queryApiPlugin, registerOpenApi, type LogEvent } from '@logship/query';
 import type { LogStore } from '../log-store.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { registerAuthHook } from './auth-hook.js';
@@ -7,12 +7,14 @@ import { errors, LogshipError } from './errors.js';
 import { healthRoutes } from './health-routes.js';
 import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 import { ingestRoute } from './ingest-route.js';
+import { lokiRoute } from './protocols/loki/loki-route.js';
 import { metricsRoute } from './metrics-route.js';
 import { LOGSHIP_VERSION } from '../version.js';
 
 /*
  *  request ─► onRequest: closing? 503 ─► auth (route config.scope) ─► route
- *     routes: POST /api/v1/ingest (write) · query API plugin (read) · /health · /health/ready · /metrics
+ *     routes: POST /api/v1/ingest (write) · protocols/ (write): /loki/api/v1/push, /es/…, /v1/logs
+ *             · query API plugin (read) · /health · /health/ready · /metrics
  *  onResponse ─► HTTP metrics
  */
 
@@ -86,7 +88,10 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   await app.register(healthRoutes, { store, isClosing: () => closing });
   await app.register(metricsRoute, { metrics });
   const feed = new LocalLiveFeed();
-  await app.register(ingestRoute, { store, limits: config.limits, metrics, now, onCommitted: (events) => feed.publish(events) });
+  const ingest = { store, limits: config.limits, metrics, now, onCommitted: (events: LogEvent[]) => feed.publish(events) };
+  await app.register(ingestRoute, ingest);
+  // Other shippers' protocols: each decodes to envelopes and ends in the same ingestBatch.
+  await app.register(lokiRoute, { ctx: ingest });
   await app.register(queryApiPlugin, { reader: store, now, savedQueries: { ...config.saved_queries }, feed });
   return { app, metrics, feed };
 }

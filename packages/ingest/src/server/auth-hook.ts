@@ -13,7 +13,33 @@ export function routeScope(request: FastifyRequest): Scope | undefined {
 const digest = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 /**
- * App-wide onRequest hook: routes that declare a scope need a Bearer token
+ * What an Authorization header may hold a token in. Shippers cannot all
+ * send Bearer: Promtail, Fluent Bit and rsyslog send Basic (the token is
+ * the password, or the user name when the password is empty), Beats and the
+ * Elasticsearch clients send `ApiKey base64(id:key)` (the token is the key,
+ * or the whole value) — so each form maps to the same tokens.
+ */
+export function tokenCandidates(header: string | undefined): string[] {
+  if (header === undefined) return [];
+  const m = /^(Bearer|Basic|ApiKey)[ \t]+(\S+)\s*$/i.exec(header);
+  if (!m) return [];
+  const scheme = m[1]!.toLowerCase();
+  const value = m[2]!;
+  if (scheme === 'bearer') return [value];
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (scheme === 'basic') {
+    if (colon === -1) return [];
+    const user = decoded.slice(0, colon);
+    const password = decoded.slice(colon + 1);
+    return password !== '' ? [password] : user !== '' ? [user] : [];
+  }
+  // ApiKey: the raw value (a token pasted as is), or id:key encoded.
+  return colon === -1 ? [value] : [value, decoded.slice(colon + 1)];
+}
+
+/**
+ * App-wide onRequest hook: routes that declare a scope need a token (Bearer, or Basic/ApiKey as above)
  * holding it. Missing or unknown token → 401, wrong scope → 403, over the
  * token's rate → 429 with Retry-After. Tokens are looked up by their SHA-256
  * so the comparison time does not depend on how much of a guess was right.
@@ -28,13 +54,13 @@ export function registerAuthHook(app: FastifyInstance, auth: ServerConfig['auth'
   app.addHook('onRequest', async (request, reply) => {
     const scope = routeScope(request);
     if (scope === undefined) return;
-    const header = request.headers.authorization;
-    const m = header === undefined ? null : /^Bearer[ \t]+(\S+)\s*$/i.exec(header);
-    if (!m) {
+    const candidates = tokenCandidates(request.headers.authorization);
+    if (candidates.length === 0) {
       reply.header('www-authenticate', 'Bearer');
       throw errors.missingToken();
     }
-    const token = byDigest.get(digest(m[1]!));
+    let token: TokenConfig | undefined;
+    for (const c of candidates) if ((token = byDigest.get(digest(c)))) break;
     if (!token) {
       reply.header('www-authenticate', 'Bearer error="invalid_token"');
       throw errors.invalidToken();
