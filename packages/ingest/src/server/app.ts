@@ -8,6 +8,7 @@ import { healthRoutes } from './health-routes.js';
 import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 import { ingestRoute } from './ingest-route.js';
 import { lokiRoute } from './protocols/loki/loki-route.js';
+import { esRoutes } from './protocols/elasticsearch/es-routes.js';
 import { metricsRoute } from './metrics-route.js';
 import { LOGSHIP_VERSION } from '../version.js';
 
@@ -92,6 +93,7 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   await app.register(ingestRoute, ingest);
   // Other shippers' protocols: each decodes to envelopes and ends in the same ingestBatch.
   await app.register(lokiRoute, { ctx: ingest });
+  await app.register(esRoutes, { ctx: ingest, prefix: '/es' });
   await app.register(queryApiPlugin, { reader: store, now, savedQueries: { ...config.saved_queries }, feed });
   return { app, metrics, feed };
 }
