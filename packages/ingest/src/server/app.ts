@@ -9,6 +9,7 @@ import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 import { ingestRoute } from './ingest-route.js';
 import { lokiRoute } from './protocols/loki/loki-route.js';
 import { esRoutes } from './protocols/elasticsearch/es-routes.js';
+import { otlpRoute } from './protocols/otlp/otlp-route.js';
 import { metricsRoute } from './metrics-route.js';
 import { LOGSHIP_VERSION } from '../version.js';
 
@@ -94,6 +95,7 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   // Other shippers' protocols: each decodes to envelopes and ends in the same ingestBatch.
   await app.register(lokiRoute, { ctx: ingest });
   await app.register(esRoutes, { ctx: ingest, prefix: '/es' });
+  await app.register(otlpRoute, { ctx: ingest });
   await app.register(queryApiPlugin, { reader: store, now, savedQueries: { ...config.saved_queries }, feed });
   return { app, metrics, feed };
 }
