@@ -83,8 +83,11 @@ export function buildServerConfig(input: Record<string, unknown>, flags: ConfigF
     saved_queries: (raw.saved_queries as Record<string, string> | undefined) ?? {},
     limits: { ...d.limits, ...(raw.limits as object | undefined) },
     log: { ...d.log, ...(raw.log as object | undefined) },
+    syslog: { ...(raw.syslog as ServerConfig['syslog'] | undefined) },
   };
   parseListen(config.listen);
+  if (config.syslog.listen_tcp !== undefined) parseListen(config.syslog.listen_tcp);
+  if (config.syslog.listen_udp !== undefined) parseListen(config.syslog.listen_udp);
   if (config.store.type === 'elasticsearch' && !config.store.url) {
     throw errors.configInvalid('store.url', 'is required when store.type is elasticsearch');
   }

@@ -51,6 +51,8 @@ export interface ServerConfig {
   saved_queries: Record<string, string>;
   limits: IngestLimits;
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent' };
+  /** Syslog listeners (RFC 5424 / 3164), off unless an address is given. */
+  syslog: { listen_tcp?: string; listen_udp?: string };
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = deepFreeze({
@@ -68,6 +70,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = deepFreeze({
     ...DEFAULT_NORMALIZE_LIMITS,
   },
   log: { level: 'info' },
+  syslog: {},
 });
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
@@ -143,6 +146,11 @@ export const SERVER_CONFIG_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: { level: { enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] } },
+    },
+    syslog: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { listen_tcp: { type: 'string', minLength: 1 }, listen_udp: { type: 'string', minLength: 1 } },
     },
   },
 } as const;

@@ -5,11 +5,13 @@ import { formatHostForUrl, isLoopback, parseListen } from '../config/parse-liste
 import { startRetentionScheduler, type RetentionScheduler } from '../retention/retention-scheduler.js';
 import { buildApp, type LogshipApp } from './app.js';
 import { errors } from './errors.js';
+import { startSyslogListeners, type SyslogListeners } from './protocols/syslog/syslog-listeners.js';
 
 /*
- * startServer: check listen/auth ─► open store ─► build app ─► listen ─► retention now + timer
- * close():     stop retention ─► app.close() (stops accepting, waits for in-flight
- *              batches, which resolve only once durable) ─► store.close()
+ * startServer: check listen/auth ─► open store ─► build app ─► listen ─► syslog listeners (when configured)
+ *              ─► retention now + timer
+ * close():     stop retention ─► syslog listeners (stop, flush) ─► app.close() (stops accepting, waits
+ *              for in-flight batches, which resolve only once durable) ─► store.close()
  */
 
 export interface StartServerOptions {
@@ -27,6 +29,8 @@ export interface RunningServer {
   logshipApp: LogshipApp;
   store: LogStore;
   retention: RetentionScheduler;
+  /** The syslog listeners, when `syslog.listen_tcp` or `listen_udp` is set. */
+  syslog?: SyslogListeners;
   /** Graceful stop; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -41,11 +45,25 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   }
 
   const store = await opts.openStore(config);
-  let logshipApp: LogshipApp;
+  let logshipApp: LogshipApp | undefined;
+  let syslog: SyslogListeners | undefined;
   try {
     logshipApp = await buildApp({ config, store, now, logger });
     await logshipApp.app.listen({ host, port });
+    if (config.syslog.listen_tcp !== undefined || config.syslog.listen_udp !== undefined) {
+      const feed = logshipApp.feed;
+      syslog = await startSyslogListeners(config.syslog, {
+        store,
+        limits: config.limits,
+        metrics: logshipApp.metrics,
+        now,
+        log: logger,
+        onCommitted: (events) => feed.publish(events),
+      });
+      logger.info(`Syslog listening on${syslog.tcp ? ` tcp ${syslog.tcp}` : ''}${syslog.udp ? ` udp ${syslog.udp}` : ''}.`);
+    }
   } catch (err) {
+    await logshipApp?.app.close();
     await store.close();
     throw err;
   }
@@ -85,9 +103,10 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const close = (): Promise<void> =>
     (closed ??= (async () => {
       await retention.stop();
+      await syslog?.close();
       await app.close();
       await store.close();
     })());
 
-  return { url, logshipApp, store, retention, close };
+  return { url, logshipApp, store, retention, syslog, close };
 }
