@@ -41,11 +41,16 @@ export function parseSyslog(text: string, now: number): SyslogMessage {
   if (pri > 191) throw errors.syslogBadMessage(`priority ${pri} is over 191`);
   const base = { facility: pri >> 3, severity: pri & 7, structuredData: {} };
   const rest = text.slice(m[0].length);
+  let out: SyslogMessage | undefined;
   if (rest.startsWith('1 ')) {
     const parsed = rfc5424(rest.slice(2));
-    if (parsed) return { ...base, ...parsed, format: 'rfc5424' };
+    if (parsed) out = { ...base, ...parsed, format: 'rfc5424' };
   }
-  return { ...base, ...rfc3164(rest, now), format: 'rfc3164' };
+  out ??= { ...base, ...rfc3164(rest, now), format: 'rfc3164' };
+  // rsyslog's %msg% keeps the space after "TAG:" and its forwarding
+  // templates end in LF, inside the octet count: neither is the message.
+  out.message = out.message.replace(/^ +/, '').replace(/[\r\n]+$/, '');
+  return out;
 }
 
 function nil(s: string): string | undefined {
