@@ -111,3 +111,18 @@ test('listen addresses', () => {
   assert.ok(isLoopback('127.0.0.1') && isLoopback('::1') && isLoopback('localhost'));
   assert.ok(!isLoopback('0.0.0.0') && !isLoopback('10.0.0.1'));
 });
+
+test('syslog listeners: off by default, addresses checked, unknown keys refused', () => {
+  assert.deepEqual(DEFAULT_SERVER_CONFIG.syslog, {});
+  withFile('syslog: { listen_tcp: "127.0.0.1:5514", listen_udp: ":5514" }\n', (file) => {
+    const cfg = loadServerConfig({ config: file }, {});
+    assert.equal(cfg.syslog.listen_tcp, '127.0.0.1:5514');
+    assert.equal(cfg.syslog.listen_udp, ':5514');
+  });
+  withFile('syslog: { listen_tcp: "no-port" }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_BAD_LISTEN' });
+  });
+  withFile('syslog: { listen_tls: "127.0.0.1:6514" }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_UNKNOWN_KEY', message: /syslog\.listen_tls/ });
+  });
+});

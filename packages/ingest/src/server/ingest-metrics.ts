@@ -66,7 +66,7 @@ export function createIngestMetrics(store: Pick<LogStore, 'partitions'>, opts: {
     registry,
     eventsReceived: new Counter({
       name: 'logship_ingest_events_received_total',
-      help: 'NDJSON lines received, valid or not',
+      help: 'Lines, entries, records, documents and syslog messages received over every protocol, valid or not',
       registers,
     }),
     eventsStored: new Counter({ name: 'logship_ingest_events_stored_total', help: 'Events newly stored', registers }),
