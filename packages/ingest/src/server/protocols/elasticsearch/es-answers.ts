@@ -57,6 +57,22 @@ export function xpackDocument(): Record<string, unknown> {
   };
 }
 
+export function clusterHealth(): Record<string, unknown> {
+  return {
+    cluster_name: 'logship',
+    status: 'green',
+    timed_out: false,
+    number_of_nodes: 1,
+    number_of_data_nodes: 1,
+    active_primary_shards: 0,
+    active_shards: 0,
+    relocating_shards: 0,
+    initializing_shards: 0,
+    unassigned_shards: 0,
+    active_shards_percent_as_number: 100,
+  };
+}
+
 /** Elasticsearch's exception type for an HTTP status, so clients classify our errors as theirs. */
 export function esErrorType(status: number): string {
   if (status === 401 || status === 403) return 'security_exception';

@@ -31,7 +31,7 @@ test('the probes: root document 8.x with X-Elastic-Product, license, xpack, setu
     assert.equal(res.statusCode, 200, `${method} ${url}: ${res.body}`);
     assert.match(String(res.headers['x-logship-noop']), /ignored/);
   }
-  const unknown = await h.logship.app.inject({ method: 'GET', url: '/es/_cluster/health', headers: auth });
+  const unknown = await h.logship.app.inject({ method: 'GET', url: '/es/_snapshot/repo', headers: auth });
   assert.equal(unknown.statusCode, 400);
   assert.match((unknown.json() as { error: { reason: string } }).error.reason, /no handler found/);
 });
@@ -101,4 +101,23 @@ test('fuzz: mutated bulk bodies never answer 5xx', async () => {
     const res = await bulk(body);
     assert.ok(res.statusCode < 500, `${res.statusCode} ${res.body} for ${body.toString('hex')}`);
   }
+});
+
+test('health checks and single-document writes answer as Elasticsearch does', async () => {
+  const health = await h.logship.app.inject({ method: 'GET', url: '/es/_cluster/health', headers: auth });
+  assert.equal((health.json() as { status: string }).status, 'green');
+  const cat = await h.logship.app.inject({ method: 'GET', url: '/es/_cat/health', headers: auth });
+  assert.match(cat.body, /green/);
+  const doc = JSON.stringify({ '@timestamp': '2026-02-08T12:40:00Z', message: 'single doc', 'log.level': 'warn' });
+  const put = (url: string) => h.logship.app.inject({ method: 'PUT', url, payload: doc, headers: { ...auth, 'content-type': 'application/json' } });
+  const created = await put('/es/single/_create/one-1');
+  assert.equal(created.statusCode, 201, created.body);
+  assert.equal((created.json() as { result: string; _id: string })._id, 'one-1');
+  const again = await put('/es/single/_create/one-1');
+  assert.equal(again.statusCode, 409);
+  assert.equal((again.json() as { error: { type: string } }).error.type, 'version_conflict_engine_exception');
+  assert.equal((await put('/es/single/_doc/one-1')).statusCode, 200);
+  const hits = await h.search('es.index:single');
+  assert.equal(hits.length, 1);
+  assert.equal(hits[0]!.level, 'warning');
 });

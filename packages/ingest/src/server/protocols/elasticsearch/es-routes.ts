@@ -4,16 +4,17 @@ import type { IngestContext, ItemOutcome } from '../../ingest-batch.js';
 import { ingestBatch, retryAfterSOf } from '../../ingest-batch.js';
 import { acceptRawBodies, bodyOf } from '../raw-body.js';
 import { decodeBulk, type BulkAction } from './decode-bulk.js';
-import { esError, licenseDocument, rootDocument, xpackDocument } from './es-answers.js';
+import { clusterHealth, esError, licenseDocument, rootDocument, xpackDocument } from './es-answers.js';
 
 /*
  * Elasticsearch compatibility under /es (register with prefix '/es'):
  *
  *   GET|HEAD /            root document (8.x), the probe every client makes
- *   GET /_license, /_xpack
+ *   GET /_license, /_xpack, /_cluster/health, /_cat/health
  *   index template / ILM / data stream / pipeline / index setup ─► 200, accepted as no-ops
  *                                                                  (X-Logship-Noop says so)
  *   POST|PUT /_bulk, /{index}/_bulk ─► decode-bulk ─► ingestBatch ─► per-item answers
+ *   /{index}/_doc[/{id}], /{index}/_create/{id} ─► the same, one document
  *   anything else ─► ES-shaped 400 "no handler found"
  *
  * Every answer carries X-Elastic-Product: Elasticsearch: the official clients
@@ -54,6 +55,12 @@ export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Pro
   });
   app.get('/_license', { config: write, schema: { tags } }, async () => licenseDocument());
   app.get('/_xpack', { config: write, schema: { tags } }, async () => xpackDocument());
+
+  // Health checks: Vector's elasticsearch sink asks _cluster/health, rsyslog's omelasticsearch _cat/health.
+  app.get('/_cluster/health', { config: write, schema: { tags, hide: true } }, async () => clusterHealth());
+  app.get('/_cat/health', { config: write, schema: { tags, hide: true } }, async (_request, reply) =>
+    reply.type('text/plain; charset=utf-8').send(`${Math.floor(Date.now() / 1000)} 00:00:00 logship green 1 1 0 0 0 0 0 0 - 100.0%\n`),
+  );
 
   // Setup calls shippers make before writing (Filebeat, Logstash, Fluent
   // Bit, Vector): answered as done so they go on to _bulk.
@@ -120,6 +127,35 @@ export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Pro
       schema: { summary: 'Elasticsearch bulk API: index and create actions; answers per item once committed', tags },
       handler: bulk,
     });
+  }
+
+  // Single documents (client.index / client.create, some Logstash plugins):
+  // the same path as one _bulk item, answered as Elasticsearch answers them.
+  const single = (op: 'index' | 'create') => async (request: FastifyRequest, reply: FastifyReply) => {
+    const { index, id } = request.params as { index: string; id?: string };
+    const action = JSON.stringify({ [op]: id === undefined ? {} : { _id: id } });
+    const doc = bodyOf(request.body).toString('utf8').replace(/\r?\n/g, ' ');
+    const { items, actions } = decodeBulk(Buffer.from(`${action}\n${doc}\n`), index);
+    let outcome;
+    try {
+      outcome = await ingestBatch({ ...opts.ctx, log: request.log }, 'elasticsearch', items);
+    } catch (err) {
+      const retryAfterS = retryAfterSOf(err);
+      if (retryAfterS !== undefined) void reply.header('retry-after', String(retryAfterS));
+      throw err;
+    }
+    const answer = Object.values(itemAnswer(actions[0]!, outcome.outcomes[0] ?? 'rejected', outcome.errors[0]))[0]!;
+    if (answer.error) return reply.status(answer.status).send({ error: { root_cause: [answer.error], ...answer.error }, status: answer.status });
+    return reply.status(answer.status).send({ ...answer, _shards: { total: 1, successful: 1, failed: 0 }, _seq_no: 0, _primary_term: 1 });
+  };
+  for (const [method, url, op] of [
+    ['POST', '/:index/_doc', 'index'],
+    ['POST', '/:index/_doc/:id', 'index'],
+    ['PUT', '/:index/_doc/:id', 'index'],
+    ['POST', '/:index/_create/:id', 'create'],
+    ['PUT', '/:index/_create/:id', 'create'],
+  ] as const) {
+    app.route({ method, url, config: write, schema: { tags, hide: true }, handler: single(op) });
   }
 
   app.setNotFoundHandler(async (request, reply) => {

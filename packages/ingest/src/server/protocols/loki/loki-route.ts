@@ -29,6 +29,11 @@ export async function lokiRoute(app: FastifyInstance, opts: LokiRouteOptions): P
   acceptRawBodies(app, opts.ctx.limits);
   app.setErrorHandler(lokiErrorHandler);
 
+  // Loki's readiness probe, which Vector's loki sink and load balancers call.
+  app.get('/ready', { schema: { summary: 'Loki-compatible readiness probe', tags: ['protocols'] } }, async (_request, reply) =>
+    reply.type('text/plain; charset=utf-8').send('ready\n'),
+  );
+
   app.post(
     '/loki/api/v1/push',
     {
