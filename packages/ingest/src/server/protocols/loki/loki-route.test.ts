@@ -132,3 +132,25 @@ test('fuzz: mutated protobuf and JSON pushes never answer 5xx', async () => {
   const health = await h.logship.app.inject({ method: 'GET', url: '/health' });
   assert.equal(health.statusCode, 200);
 });
+
+test('over the token rate: 429 with Retry-After, in Loki shape', async () => {
+  const limited = await testApp({
+    auth: { tokens: [{ name: 'writer', token: WRITE_TOKEN, scopes: ['write'] }], rate_limit: { requests_per_s: 0.01, burst: 1 } },
+  });
+  try {
+    const send = () =>
+      limited.logship.app.inject({
+        method: 'POST',
+        url: '/loki/api/v1/push',
+        payload: JSON.stringify({ streams: [{ stream: { job: 'rate' }, values: [[`${T0}000000000`, 'rated']] }] }),
+        headers: { ...auth, 'content-type': 'application/json' },
+      });
+    assert.equal((await send()).statusCode, 204);
+    const res = await send();
+    assert.equal(res.statusCode, 429);
+    assert.ok(Number(res.headers['retry-after']) >= 1);
+    assert.match(res.body, /^LS_AUTH_RATE_LIMITED: /);
+  } finally {
+    await limited.close();
+  }
+});
