@@ -235,7 +235,7 @@ export class ElasticsearchStore implements LogStore {
 
   async aggregate(req: AggregateRequest): Promise<AggregateResult> {
     this.open();
-    return aggregate(this.client, this.indicesFor(req), this.filters(req), req.agg);
+    return aggregate(this.client, this.indicesFor(req), this.filters(req), req.agg, { from: req.from, to: req.to });
   }
 
   async partitions(now: number = this.clock()): Promise<PartitionInfo[]> {

@@ -364,7 +364,7 @@ export class SqliteStore implements LogStore {
         if (range) slices.push({ partition: p, from: range.from, to: range.to });
       }
     }
-    return aggregatePartitions(req.agg, slices, where, params, { rollups: this.rollups });
+    return aggregatePartitions(req.agg, slices, where, params, { rollups: this.rollups, range: { from: req.from, to: req.to } });
   }
 
   async partitions(now?: number): Promise<PartitionInfo[]> {
