@@ -15,3 +15,6 @@ export * from './http.js';
 export * from './cli.js';
 export * from './serialize.js';
 export * from './testing/index.js';
+export * from './sample-fields.js';
+export * from './field-values.js';
+export * from './event-context.js';

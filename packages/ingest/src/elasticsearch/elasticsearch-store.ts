@@ -9,11 +9,20 @@
  */
 import type { Client } from '@elastic/elasticsearch';
 import {
+  answerFieldValues,
   compileMatcher,
+  findContext,
   parse,
+  sampleFields,
   type AggregateRequest,
   type AggregateResult,
+  type ContextRequest,
+  type ContextResult,
   type CountRequest,
+  type FieldValuesRequest,
+  type FieldValuesResult,
+  type FieldsRequest,
+  type FieldsResult,
   type LogEvent,
   type SearchRequest,
   type SearchResult,
@@ -236,6 +245,25 @@ export class ElasticsearchStore implements LogStore {
   async aggregate(req: AggregateRequest): Promise<AggregateResult> {
     this.open();
     return aggregate(this.client, this.indicesFor(req), this.filters(req), req.agg, { from: req.from, to: req.to });
+  }
+
+  /**
+   * The newest events of the range, sampled through search() (sample-fields.ts
+   * in the query package): exact up to FIELD_SAMPLE_SIZE matching events.
+   */
+  async fields(req: FieldsRequest): Promise<FieldsResult> {
+    this.open();
+    return sampleFields(this, req);
+  }
+
+  async fieldValues(req: FieldValuesRequest): Promise<FieldValuesResult> {
+    this.open();
+    return answerFieldValues(this, req);
+  }
+
+  async context(req: ContextRequest): Promise<ContextResult | null> {
+    this.open();
+    return findContext(this, req);
   }
 
   async partitions(now: number = this.clock()): Promise<PartitionInfo[]> {

@@ -89,7 +89,8 @@ class Builder {
   field(name: string): FieldSql {
     if (name === '@timestamp') return { value: 'ts', type: "'integer'", kind: 'ts' };
     if (name === 'event.id') return { value: 'eid', type: "'text'", kind: 'eid' };
-    const column = PROMOTED_COLUMNS[name];
+    // hasOwn: a field named `constructor` is a doc field, not Object's constructor.
+    const column = Object.hasOwn(PROMOTED_COLUMNS, name) ? PROMOTED_COLUMNS[name] : undefined;
     if (column !== undefined) {
       return { value: `"${column}"`, type: `typeof("${column}")`, kind: 'column', fallback: () => this.docField(name) };
     }

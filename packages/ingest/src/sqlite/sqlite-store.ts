@@ -17,11 +17,17 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { compileMatcher, parse } from '@logship/query';
+import { answerFieldValues, compileMatcher, findContext, parse, sampleFields } from '@logship/query';
 import type {
   AggregateRequest,
   AggregateResult,
+  ContextRequest,
+  ContextResult,
   CountRequest,
+  FieldValuesRequest,
+  FieldValuesResult,
+  FieldsRequest,
+  FieldsResult,
   LogEvent,
   SearchRequest,
   SearchResult,
@@ -365,6 +371,25 @@ export class SqliteStore implements LogStore {
       }
     }
     return aggregatePartitions(req.agg, slices, where, params, { rollups: this.rollups, range: { from: req.from, to: req.to } });
+  }
+
+  /**
+   * The newest events of the range, sampled through search() (sample-fields.ts
+   * in the query package): exact up to FIELD_SAMPLE_SIZE matching events.
+   */
+  async fields(req: FieldsRequest): Promise<FieldsResult> {
+    this.assertOpen();
+    return sampleFields(this, req);
+  }
+
+  async fieldValues(req: FieldValuesRequest): Promise<FieldValuesResult> {
+    this.assertOpen();
+    return answerFieldValues(this, req);
+  }
+
+  async context(req: ContextRequest): Promise<ContextResult | null> {
+    this.assertOpen();
+    return findContext(this, req);
   }
 
   async partitions(now?: number): Promise<PartitionInfo[]> {
