@@ -67,10 +67,9 @@ export const booleanField = (field: string): string => BOOLEAN_PREFIX + esFieldN
 export type EsDocument = Record<string, unknown>;
 
 export function eventToDocument(event: LogEvent, className: string): EsDocument {
-  // No prototype: a field named `__proto__` is an own key like any other.
-  const kw = Object.create(null) as Record<string, string>;
-  const num = Object.create(null) as Record<string, number>;
-  const bool = Object.create(null) as Record<string, boolean>;
+  const kw: Record<string, string> = {};
+  const num: Record<string, number> = {};
+  const bool: Record<string, boolean> = {};
   for (const [field, value] of Object.entries(event)) {
     if (UNTYPED.has(field) || value === null || value === undefined) continue;
     const name = esFieldName(field);
@@ -100,10 +99,6 @@ export function documentToEvent(source: unknown, fields?: readonly string[]): Lo
   if (!event) throw new Error('hit without an @event source');
   if (!fields) return event;
   const out: LogEvent = { '@timestamp': event['@timestamp'], 'event.id': event['event.id'] };
-  for (const f of fields) {
-    if (!Object.hasOwn(event, f) || event[f] === undefined) continue;
-    if (f === '__proto__') Object.defineProperty(out, f, { value: event[f], enumerable: true, writable: true, configurable: true });
-    else out[f] = event[f];
-  }
+  for (const f of fields) if (Object.hasOwn(event, f) && event[f] !== undefined) out[f] = event[f];
   return out;
 }

@@ -89,8 +89,7 @@ class Builder {
   field(name: string): FieldSql {
     if (name === '@timestamp') return { value: 'ts', type: "'integer'", kind: 'ts' };
     if (name === 'event.id') return { value: 'eid', type: "'text'", kind: 'eid' };
-    // hasOwn: a field named `constructor` is a doc field, not Object's constructor.
-    const column = Object.hasOwn(PROMOTED_COLUMNS, name) ? PROMOTED_COLUMNS[name] : undefined;
+    const column = PROMOTED_COLUMNS[name];
     if (column !== undefined) {
       return { value: `"${column}"`, type: `typeof("${column}")`, kind: 'column', fallback: () => this.docField(name) };
     }

@@ -120,20 +120,10 @@ export function rowToEvent(row: StoredRow, nameOf: (code: string) => string, fie
     if (typeof value === 'string' || typeof value === 'number') event[field] = value;
   }
   if (row.doc !== null) {
-    for (const [code, value] of Object.entries(JSON.parse(row.doc) as Record<string, FieldValue>)) setField(event, nameOf(code), value);
+    for (const [code, value] of Object.entries(JSON.parse(row.doc) as Record<string, FieldValue>)) event[nameOf(code)] = value;
   }
   if (!fields) return event;
   const projected: LogEvent = { '@timestamp': event['@timestamp'], 'event.id': event['event.id'] };
-  for (const f of fields) if (Object.hasOwn(event, f) && event[f] !== undefined) setField(projected, f, event[f]);
+  for (const f of fields) if (event[f] !== undefined) projected[f] = event[f];
   return projected;
-}
-
-/**
- * Sets a field as an own property: `event.__proto__ = "x"` would try to
- * change the prototype instead (and drop a field that JSON.parse, and so
- * ingest, keeps as an ordinary key).
- */
-export function setField(event: LogEvent, name: string, value: FieldValue | undefined): void {
-  if (name === '__proto__') Object.defineProperty(event, name, { value, enumerable: true, writable: true, configurable: true });
-  else event[name] = value;
 }
