@@ -12,11 +12,11 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LogEvent, QueryNode, SearchRequest } from '@logship/query';
 import type { LogStore } from '../log-store.js';
+import { expectedHistogram } from './differential.js';
+import { readApiContractTests } from './read-api-contract.js';
 import { DAY_MS, DEFAULT_RETENTION, type RetentionConfig } from '../retention/retention-config.js';
 import { q } from './ast-builders.js';
 import { CONTRACT_NOW, contractCorpus } from './contract-fixture.js';
-import { expectedHistogram } from './differential.js';
-import { readApiContractTests } from './read-api-contract.js';
 
 export interface ContractStoreOptions {
   retention: RetentionConfig;
