@@ -8,7 +8,7 @@ const WEEK = 7 * DAY;
 test('auto picks the smallest round interval giving at most 120 buckets', () => {
   assert.equal(resolveInterval('auto', 15 * 60_000), 10_000);
   assert.equal(resolveInterval(undefined, DAY), 30 * 60_000);
-  assert.equal(resolveInterval('', 30 * DAY), DAY);
+  assert.equal(resolveInterval('', 30 * DAY), 6 * 3_600_000);
 });
 
 test('auto past a week takes whole weeks, so a histogram with every bucket stays near 120 buckets', () => {
