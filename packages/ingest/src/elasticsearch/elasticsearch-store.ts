@@ -9,11 +9,8 @@
  */
 import type { Client } from '@elastic/elasticsearch';
 import {
-  answerFieldValues,
   compileMatcher,
-  findContext,
   parse,
-  sampleFields,
   type AggregateRequest,
   type AggregateResult,
   type ContextRequest,
@@ -42,6 +39,8 @@ import { indexName, indexPattern, indexPatternFor } from './index-name.js';
 import { RefreshCoalescer } from './refresh-coalescer.js';
 import { asStoreFailure } from './transport-error.js';
 import { timeRangeFilter, visibilityFilter } from './visibility-filter.js';
+// The read API's shared answers (query package): kept apart from the import above, which other work changes.
+import { answerFieldValues, findContext, sampleFields } from '@logship/query';
 
 export interface ElasticsearchStoreConfig {
   client: Client;

@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { answerFieldValues, compileMatcher, findContext, parse, sampleFields } from '@logship/query';
+import { compileMatcher, parse } from '@logship/query';
 import type {
   AggregateRequest,
   AggregateResult,
@@ -47,6 +47,8 @@ import { dayEndMs, dayStartMs, parsePartitionFileName, utcDay, type PartitionKey
 import { compareKeys, decodeCursor, encodeCursor } from './search-cursor.js';
 import { compileSql } from './compile-sql.js';
 import { aggregatePartitions } from './sqlite-aggregate.js';
+// The read API's shared answers (query package): kept apart from the import above, which other work changes.
+import { answerFieldValues, findContext, sampleFields } from '@logship/query';
 
 export interface SqliteStoreOptions {
   /** The server's data directory; partitions live in `<dataDir>/sqlite`. */
