@@ -8,6 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -79,16 +81,29 @@ for (const store of ['sqlite', 'elasticsearch'] as const) {
     let am: ToolHandle;
     let server: ServerHandle;
     let configYaml: string;
+    let webhook: Server;
+    const hooks: { status: string; alerts: { status: string; labels: Record<string, string>; endsAt: string }[] }[] = [];
     const prefix = `e2e-alerts-${process.pid}`;
 
     before(async () => {
       root = await tempDir('logship-alerting-');
       am = await startAlertmanager(join(root, 'am'));
+      // A generic webhook receiver: what people without Alertmanager point logship at.
+      webhook = createServer((req, res) => {
+        let body = '';
+        req.on('data', (d: Buffer) => (body += d.toString()));
+        req.on('end', () => {
+          hooks.push(JSON.parse(body) as (typeof hooks)[number]);
+          res.end('ok');
+        });
+      });
+      await new Promise<void>((r) => webhook.listen(0, '127.0.0.1', r));
+      const hookUrl = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`;
       await writeFile(join(root, 'rules.yaml'), RULES);
       configYaml = [
         store === 'elasticsearch' ? `store: { type: elasticsearch, url: "${ES_URL}", index_prefix: ${prefix}, replicas: 0 }` : '',
         `rule_files: ["${join(root, 'rules.yaml')}"]`,
-        `alerting: { evaluation_interval: 1s, resend_delay: 1s, alertmanager: { url: "${am.url}" } }`,
+        `alerting: { evaluation_interval: 1s, resend_delay: 1s, alertmanager: { url: "${am.url}" }, webhooks: [ { url: "${hookUrl}" } ] }`,
         '',
       ].join('\n');
       server = await startServer({ dataDir: join(root, 'data'), configYaml });
@@ -96,6 +111,7 @@ for (const store of ['sqlite', 'elasticsearch'] as const) {
 
     after(async () => {
       await stopAll();
+      webhook.close();
       if (store === 'elasticsearch') {
         await fetch(`${ES_URL}/${prefix}-*`, { method: 'DELETE' }).catch(() => {});
         await fetch(`${ES_URL}/_index_template/${prefix}*`, { method: 'DELETE' }).catch(() => {});
@@ -183,6 +199,10 @@ for (const store of ['sqlite', 'elasticsearch'] as const) {
         { timeoutMs: 25_000, what: 'HighErrorRate resolved in Alertmanager' },
       );
       assert.equal((await logshipAlerts(server.url)).filter((a) => a.labels.alertname === 'HighErrorRate').length, 0);
+      // The webhook saw it fire and resolve.
+      const hookAlerts = hooks.flatMap((h) => h.alerts).filter((a) => a.labels.alertname === 'HighErrorRate');
+      assert.ok(hookAlerts.some((a) => a.status === 'firing' && a.labels.host === 'web-1'));
+      assert.ok(hookAlerts.some((a) => a.status === 'resolved' && Date.parse(a.endsAt) <= Date.now()));
       const metrics = await (await fetch(`${server.url}/metrics`)).text();
       assert.match(metrics, /logship_rules_evaluations_total\{rule_group="django"\} [1-9]/);
       assert.match(metrics, /logship_rules_notifications_sent_total\{rule_group="django",target="[^"]+"\} [1-9]/);
@@ -221,6 +241,44 @@ for (const store of ['sqlite', 'elasticsearch'] as const) {
         ratio?.series.map((s) => [s.labels.host, s.value, s.active]).sort(),
         [['lb-1', 0.01, true], ['lb-2', 0.005, false]],
       );
+    });
+
+    test('reload: a broken file is refused with its caret and the rules keep running; SIGHUP loads a new group', async () => {
+      const rulesPath = join(root, 'rules.yaml');
+      await writeFile(rulesPath, RULES.replace("query: 'job:nginx AND status:>=500'", "query: 'job:nginx AND status:>=500 AND'"));
+      const res = await fetch(`${server.url}/api/v1/rules/reload`, { method: 'POST' });
+      assert.equal(res.status, 400);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      assert.equal(body.error.code, 'LS_RULES_BAD_QUERY');
+      assert.match(body.error.message, /groups\[1\]\.rules\[0\]\.query/);
+      assert.match(body.error.message, /job:nginx AND status:>=500 AND\n {30}\^/);
+      const groups = async () =>
+        (await getJson<{ data: { groups: { name: string }[] } }>(`${server.url}/api/v1/rules`)).data.groups.map((g) => g.name);
+      assert.deepEqual(await groups(), ['django', 'nginx']);
+
+      await writeFile(rulesPath, `${RULES}  - name: payments\n    rules:\n      - { alert: PaymentFailures, query: 'logger:payments AND level:error', window: 5m, above: 10 }\n`);
+      server.proc.kill('SIGHUP');
+      await waitFor(async () => (await groups()).includes('payments'), { timeoutMs: 10_000, what: 'the payments group after SIGHUP' });
+      assert.deepEqual(await groups(), ['django', 'nginx', 'payments']);
+      // The firing ratio alert kept its state across the reload.
+      assert.ok((await logshipAlerts(server.url)).some((a) => a.labels.alertname === 'High5xxRatio' && a.state === 'firing'));
+    });
+
+    test('Alertmanager down: deliveries are retried with backoff and counted, and the alert arrives once it is back', async () => {
+      const port = Number(new URL(am.url).port);
+      await am.stop('SIGTERM');
+      const retries = async () => {
+        const text = await (await fetch(`${server.url}/metrics`)).text();
+        const line = text.split('\n').find((l) => l.startsWith('logship_rules_notification_retries_total{rule_group="nginx",target="http://127.0.0.1:'));
+        return line ? Number(line.split(' ').pop()) : 0;
+      };
+      await waitFor(async () => (await retries()) >= 2, { timeoutMs: 15_000, what: 'retries counted' });
+      am = await startAlertmanager(join(root, 'am-again'), port);
+      const back = await waitFor(
+        async () => (await alertmanagerAlerts(am.url)).find((a) => a.labels.alertname === 'High5xxRatio'),
+        { timeoutMs: 15_000, what: 'High5xxRatio in the restarted Alertmanager' },
+      );
+      assert.equal(back.labels.host, 'lb-1');
     });
   });
 }

@@ -27,7 +27,7 @@ export interface ToolHandle extends RunningProcess {
   url: string;
 }
 
-export async function startAlertmanager(dir: string): Promise<ToolHandle> {
+export async function startAlertmanager(dir: string, port?: number): Promise<ToolHandle> {
   await mkdir(join(dir, 'data'), { recursive: true });
   const config = join(dir, 'alertmanager.yml');
   // One receiver that goes nowhere: the test reads what Alertmanager holds.
@@ -35,7 +35,7 @@ export async function startAlertmanager(dir: string): Promise<ToolHandle> {
     config,
     'route: { receiver: none, group_wait: 1s, group_interval: 1s, repeat_interval: 1h }\nreceivers: [ { name: none } ]\n',
   );
-  const port = await freePort();
+  port ??= await freePort();
   const proc = spawn(
     ALERTMANAGER_BIN,
     [`--config.file=${config}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='],
