@@ -112,3 +112,15 @@ test('rule_files globs: matched files in order, a missing plain path refused, an
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the example rule file of docs/ALERTING.md (the seeds\' alerts) loads', async () => {
+  const { readFileSync } = await import('node:fs');
+  const doc = readFileSync(new URL('../../../../docs/ALERTING.md', import.meta.url), 'utf8');
+  const example = [...doc.matchAll(/```yaml\n(groups:\n[\s\S]*?)```/g)].map((m) => m[1] as string).find((t) => t.includes('query:'));
+  assert.ok(example);
+  const groups = loadRuleFile('ALERTING.md', example, { defaultInterval_ms: 60_000, savedQueries: {} });
+  assert.deepEqual(
+    groups.flatMap((g) => g.rules.map((r) => r.name)),
+    ['HighErrorRate', 'PaymentFailures', 'DatabaseErrors', 'TooManyErrors', 'High5xxRatio', 'SlowRequests'],
+  );
+});
