@@ -41,8 +41,19 @@ export interface NotifierOptions {
   maxQueue?: number;
 }
 
+/** A target as a metric label: without credentials a URL may carry. */
+function targetLabel(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+  } catch {
+    return url;
+  }
+}
+
 class TargetQueue {
   private readonly queue: Batch[] = [];
+  private readonly label: string;
   private running: Promise<void> | null = null;
   private stopped = false;
   private wake: (() => void) | null = null;
@@ -50,13 +61,15 @@ class TargetQueue {
   constructor(
     private readonly target: NotifierTarget,
     private readonly opts: Required<Omit<NotifierOptions, 'targets' | 'logger'>> & { logger?: FastifyBaseLogger },
-  ) {}
+  ) {
+    this.label = targetLabel(target.url);
+  }
 
   push(batch: Batch): void {
     if (this.stopped) return;
     if (this.queue.length >= this.opts.maxQueue) {
       const old = this.queue.shift() as Batch;
-      this.opts.metrics.notificationsDropped.inc({ rule_group: old.group, target: this.target.url }, old.alerts.length);
+      this.opts.metrics.notificationsDropped.inc({ rule_group: old.group, target: this.label }, old.alerts.length);
     }
     this.queue.push(batch);
     this.running ??= this.drain().finally(() => {
@@ -69,7 +82,7 @@ class TargetQueue {
   }
 
   private async deliver(batch: Batch): Promise<void> {
-    const labels = { rule_group: batch.group, target: this.target.url };
+    const labels = { rule_group: batch.group, target: this.label };
     for (let attempt = 1; ; attempt++) {
       try {
         await this.post(batch);
@@ -79,8 +92,8 @@ class TargetQueue {
         if (attempt >= this.opts.maxAttempts || this.stopped) {
           this.opts.metrics.notificationsFailed.inc(labels, batch.alerts.length);
           this.opts.logger?.warn(
-            { err, target: this.target.url, alerts: batch.alerts.length, attempts: attempt },
-            `Sending ${batch.alerts.length} alerts of group "${batch.group}" to ${this.target.url} failed ${attempt} times; the next evaluation re-sends what is still active.`,
+            { err, target: this.label, alerts: batch.alerts.length, attempts: attempt },
+            `Sending ${batch.alerts.length} alerts of group "${batch.group}" to ${this.label} failed ${attempt} times; the next evaluation re-sends what is still active.`,
           );
           return;
         }
@@ -102,9 +115,17 @@ class TargetQueue {
             groupLabels: { rule_group: batch.group },
             alerts: batch.alerts.map((a) => ({ ...a, status: Date.parse(a.endsAt) > Date.now() ? 'firing' : 'resolved' })),
           };
-    const res = await fetch(url, {
+    // fetch refuses URLs with credentials: they travel as basic auth instead.
+    const target = new URL(url);
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (target.username || target.password) {
+      headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString('base64')}`;
+      target.username = '';
+      target.password = '';
+    }
+    const res = await fetch(target, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers,
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(this.target.timeout_ms),
     });

@@ -69,6 +69,8 @@ export class Ruler {
   private externalUrl: string;
   private started = false;
   private stopped = false;
+  /** Aborts evaluations in flight when the server stops, so shutdown does not wait out a query deadline. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly opts: RulerOptions) {
     this.now = opts.now ?? Date.now;
@@ -123,10 +125,13 @@ export class Ruler {
   }
 
   async stop(): Promise<void> {
+    if (this.stopped) return;
     this.stopped = true;
+    this.stopping.abort(new Error('the server is stopping'));
     for (const g of this.groups) if (g.timer) clearTimeout(g.timer);
     await Promise.all(this.groups.map((g) => g.running));
     await this.notifier.stop();
+    if (this.started) await this.persist();
   }
 
   get groupRuntimes(): readonly { group: RuleGroup; rules: readonly RuleRuntime[]; lastEvaluation: number | null; evaluationTime_s: number }[] {
@@ -139,7 +144,7 @@ export class Ruler {
     for (const g of groups) {
       for (const rule of g.rules) {
         try {
-          const res = await withDeadline(rule, alerting.query_timeout_ms, (signal) =>
+          const res = await withDeadline(rule, alerting.query_timeout_ms, undefined, (signal) =>
             evaluateRule(rule, { reader, now, signal, maxSeries: alerting.max_series_per_rule }),
           );
           out.push({ group: g.name, rule, series: res.series.map(({ labels, value, active }) => ({ labels, value, active })), error: null });
@@ -207,7 +212,7 @@ export class Ruler {
     const started = this.now();
     const name = g.group.name;
     for (const r of g.rules) {
-      if (this.stopped) return;
+      if (this.stopped) break;
       await this.evaluateRuleRuntime(g, r);
     }
     const finished = this.now();
@@ -226,7 +231,7 @@ export class Ruler {
     const group = g.group.name;
     this.metrics.evaluations.inc({ rule_group: group });
     try {
-      const active = await withDeadline(rule, this.opts.alerting.query_timeout_ms, async (signal) => {
+      const active = await withDeadline(rule, this.opts.alerting.query_timeout_ms, this.stopping.signal, async (signal) => {
         const res = await evaluateRule(rule, { reader: this.opts.reader, now, signal, maxSeries: this.opts.alerting.max_series_per_rule });
         if (res.dropped > 0) this.metrics.seriesDropped.inc({ rule_group: group }, res.dropped);
         r.lastValue = res.series.length === 0 ? null : Math.max(...res.series.map((s) => s.value));
@@ -248,6 +253,7 @@ export class Ruler {
       r.health = 'ok';
       r.lastError = null;
     } catch (err) {
+      if (this.stopped) return;
       // The states stay as they were: a store hiccup neither fires nor resolves anything.
       this.metrics.evaluationFailures.inc({ rule_group: group });
       r.health = 'err';
@@ -318,21 +324,37 @@ function codeOf(err: unknown): string {
   return typeof code === 'string' ? ` (${code})` : '';
 }
 
-/** Runs `fn` with a signal that aborts at the deadline; rejects with LS_RULES_EVALUATION_TIMEOUT then. */
-async function withDeadline<T>(rule: AlertRule, timeout_ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` with a signal that aborts at the deadline (rejecting with
+ * LS_RULES_EVALUATION_TIMEOUT) or when `stop` aborts.
+ */
+async function withDeadline<T>(
+  rule: AlertRule,
+  timeout_ms: number,
+  stop: AbortSignal | undefined,
+  fn: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const ac = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  let onStop: (() => void) | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const err = errors.rulesTimeout(rule.name, timeout_ms);
       ac.abort(err);
       reject(err);
     }, timeout_ms);
+    onStop = () => {
+      ac.abort(stop?.reason);
+      reject(stop?.reason as Error);
+    };
+    if (stop?.aborted) onStop();
+    else stop?.addEventListener('abort', onStop, { once: true });
   });
   try {
     return await Promise.race([fn(ac.signal), deadline]);
   } finally {
     clearTimeout(timer);
+    if (onStop) stop?.removeEventListener('abort', onStop);
   }
 }
 

@@ -44,6 +44,7 @@ test('without rule_files: empty Prometheus-shaped answers, and reload answers 40
 test('scopes: reading rules needs read, reloading needs write; loaded rules are listed before their first evaluation', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'logship-rules-routes-'));
   writeFileSync(join(dir, 'r.yaml'), "groups:\n  - name: g\n    rules:\n      - { alert: A, query: 'level:error', above: 1, for: 1m }\n");
+  writeFileSync(join(dir, 's.yaml'), "groups:\n  - name: h\n    rules:\n      - { alert: B, query: x, above: 1 }\n      - { alert: C, query: y, below: 1 }\n");
   await withApp({ auth, rule_files: [join(dir, '*.yaml')] }, async (app) => {
     assert.equal((await app.inject('/api/v1/rules')).statusCode, 401);
     const rules = await app.inject({ url: '/api/v1/rules', headers: { authorization: `Bearer ${READ}` } });
@@ -57,7 +58,22 @@ test('scopes: reading rules needs read, reloading needs write; loaded rules are 
     const denied = await app.inject({ method: 'POST', url: '/api/v1/rules/reload', headers: { authorization: `Bearer ${READ}` } });
     assert.equal(denied.statusCode, 403);
     const ok = await app.inject({ method: 'POST', url: '/api/v1/rules/reload', headers: { authorization: `Bearer ${WRITE}` } });
-    assert.deepEqual(ok.json(), { status: 'success', data: { groups: 1, rules: 1 } });
+    assert.deepEqual(ok.json(), { status: 'success', data: { groups: 2, rules: 3 } });
+
+    // Prometheus's filters.
+    const get = async (qs: string) =>
+      (await app.inject({ url: `/api/v1/rules?${qs}`, headers: { authorization: `Bearer ${READ}` } })).json().data.groups as {
+        name: string;
+        rules: { name: string; alerts?: unknown }[];
+      }[];
+    const shape = (groups: Awaited<ReturnType<typeof get>>) => groups.map((g) => [g.name, g.rules.map((r) => r.name)]);
+    assert.deepEqual(shape(await get('')), [['g', ['A']], ['h', ['B', 'C']]]);
+    assert.deepEqual(shape(await get('rule_name[]=C')), [['h', ['C']]]);
+    assert.deepEqual(shape(await get('rule_name[]=A&rule_name[]=B')), [['g', ['A']], ['h', ['B']]]);
+    assert.deepEqual(shape(await get('rule_group[]=h')), [['h', ['B', 'C']]]);
+    assert.deepEqual(shape(await get('type=record')), [['g', []], ['h', []]]);
+    assert.equal((await get('exclude_alerts=true'))[0]?.rules[0]?.alerts, undefined);
+    assert.deepEqual((await get('type=alert'))[0]?.rules[0]?.alerts, []);
   }, dir);
 });
 

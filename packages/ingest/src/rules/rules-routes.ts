@@ -70,31 +70,55 @@ function ruleJson(r: RuleRuntime, ruler: Ruler) {
 
 export async function rulesRoutes(app: FastifyInstance, opts: { ruler: Ruler }): Promise<void> {
   const { ruler } = opts;
+  const names = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } as const;
   app.get(
     '/api/v1/rules',
     {
       config: { scope: 'read' },
       schema: {
         summary: 'Alerting rules with their state, last evaluation, value and alerts (Prometheus /api/v1/rules shape)',
-        querystring: { type: 'object', additionalProperties: false, properties: { type: { enum: ['alert', 'record'] } } },
+        // Prometheus's filters, so the tools that send them get what they asked for.
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            type: { enum: ['alert', 'record'] },
+            'rule_name[]': names,
+            'rule_group[]': names,
+            'file[]': names,
+            exclude_alerts: { type: 'boolean' },
+          },
+        },
       },
     },
     async (request) => {
-      const only = (request.query as { type?: string }).type;
-      return {
-        status: 'success',
-        data: {
-          groups: ruler.groupRuntimes.map((g) => ({
-            name: g.group.name,
-            file: g.group.file,
-            interval: g.group.interval_ms / 1000,
-            limit: 0,
-            rules: only === 'record' ? [] : g.rules.map((r) => ruleJson(r, ruler)),
-            evaluationTime: g.evaluationTime_s,
-            lastEvaluation: iso(g.lastEvaluation),
-          })),
-        },
-      };
+      const q = request.query as Record<string, string | string[] | boolean | undefined>;
+      const list = (v: unknown): Set<string> | null => (v === undefined ? null : new Set(Array.isArray(v) ? v : [String(v)]));
+      const ruleNames = list(q['rule_name[]']);
+      const groupNames = list(q['rule_group[]']);
+      const files = list(q['file[]']);
+      const groups = ruler.groupRuntimes
+        .filter((g) => (!groupNames || groupNames.has(g.group.name)) && (!files || files.has(g.group.file)))
+        .map((g) => ({
+          name: g.group.name,
+          file: g.group.file,
+          interval: g.group.interval_ms / 1000,
+          limit: 0,
+          rules:
+            q.type === 'record'
+              ? []
+              : g.rules
+                  .filter((r) => !ruleNames || ruleNames.has(r.rule.name))
+                  .map((r) => {
+                    const json = ruleJson(r, ruler);
+                    return q.exclude_alerts === true ? { ...json, alerts: undefined } : json;
+                  }),
+          evaluationTime: g.evaluationTime_s,
+          lastEvaluation: iso(g.lastEvaluation),
+        }))
+        // As Prometheus: with a rule filter, groups left without rules are left out.
+        .filter((g) => !ruleNames || g.rules.length > 0);
+      return { status: 'success', data: { groups } };
     },
   );
 
