@@ -85,12 +85,13 @@ for (const store of ['sqlite', 'elasticsearch'] as const) {
 
       const burst = lines(60, { level: 'error', host: 'web-1', logger: 'payments' }, 'burst');
       await ingest(server.url, burst);
-      // The agent's retry of the same batch: duplicates, not counted.
-      const again = await ingest(server.url, burst);
+      // The agent's retry of the same batch with one new line: the duplicates are not counted.
+      const again = await ingest(server.url, [...burst, ...lines(1, { level: 'error', host: 'web-1', logger: 'payments' }, 'one more')]);
       assert.equal(again.duplicates, 60);
+      assert.equal(again.stored, 1);
       let text = await metricsText(server.url);
-      assert.equal(sample(text, 'log_errors_total{host="web-1"}'), 65);
-      assert.equal(sample(text, 'payment_errors_total'), 60);
+      assert.equal(sample(text, 'log_errors_total{host="web-1"}'), 66);
+      assert.equal(sample(text, 'payment_errors_total'), 61);
 
       const alert = await waitFor(
         async () => {
