@@ -47,7 +47,7 @@ export function listErrorDefinitions(): ErrorDefinition[] {
 }
 
 /** The prefixes this factory owns in docs/ERRORS.md; other rooms append their own. */
-export const OWNED_ERROR_PREFIXES = ['LS_INGEST_', 'LS_CONFIG_', 'LS_AUTH_', 'LS_CLI_'] as const;
+export const OWNED_ERROR_PREFIXES = ['LS_INGEST_', 'LS_CONFIG_', 'LS_AUTH_', 'LS_CLI_', 'LS_RULES_'] as const;
 
 export const errors = {
   // Request-level ingest failures (the whole batch is refused).
@@ -122,4 +122,14 @@ export const errors = {
 
   // CLI.
   cliUsage: defineError('LS_CLI_USAGE', '%s', 400),
+
+  // Rule files and their evaluation (src/rules). A file that does not load is
+  // the operator's mistake: 400 from POST /api/v1/rules/reload.
+  rulesRead: defineError('LS_RULES_READ_FAILED', 'cannot read rule file %s: %s', 400),
+  rulesSyntax: defineError('LS_RULES_YAML_SYNTAX', 'rule file %s is not valid YAML: %s', 400),
+  rulesUnknownKey: defineError('LS_RULES_UNKNOWN_KEY', 'rule file %s: unknown key "%s"', 400),
+  rulesInvalid: defineError('LS_RULES_INVALID', 'rule file %s: value at "%s" %s', 400),
+  rulesQuery: defineError('LS_RULES_BAD_QUERY', 'rule file %s: the query at "%s" does not parse: %s%s', 400),
+  rulesTimeout: defineError('LS_RULES_EVALUATION_TIMEOUT', 'rule "%s" did not finish within the query deadline of %s ms', 503),
+  rulesDisabled: defineError('LS_RULES_NOT_CONFIGURED', 'no rule_files are configured on this server', 404),
 } as const;

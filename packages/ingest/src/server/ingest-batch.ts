@@ -83,7 +83,7 @@ export interface IngestContext {
   metrics: IngestMetrics;
   now: () => number;
   log: FastifyBaseLogger;
-  /** Told about committed events (the live tail). */
+  /** Told about committed events (the live tail, log_metrics): only the newly stored ones when the store says which. */
   onCommitted?: (events: LogEvent[]) => void;
 }
 
@@ -163,8 +163,8 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
   }
   itemErrors.sort((a, b) => a.ref - b.ref || a.item - b.item);
 
-  // Which of the written events were new: the backend says (SQLite), or,
-  // when it does not (Elasticsearch), the counts decide where they can.
+  // Which of the written events were new: the backend says (both of ours
+  // do), or, when it does not, the counts decide where they can.
   const storedSet = result.storedIndexes ? new Set(result.storedIndexes) : undefined;
   const notNew: ItemOutcome = result.duplicates === 0 && result.expired > 0 ? 'expired' : 'duplicate';
   for (let k = 0; k < events.length; k++) {
@@ -178,9 +178,9 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
       // Only the newly stored events: a retried batch is not shown twice.
       onCommitted(result.storedIndexes.length === events.length ? events : result.storedIndexes.map((i) => events[i] as LogEvent));
     } else {
-      // A backend that does not say which events were new (Elasticsearch
-      // for now): a batch mixing fresh and already-stored events may show
-      // a few of the latter again. Events the store rejected are left out.
+      // A backend that does not say which events were new (both of ours
+      // do): a batch mixing fresh and already-stored events may show a few
+      // of the latter again. Events the store rejected are left out.
       onCommitted(rejected.size === 0 ? events : events.filter((_, i) => !rejected.has(i)));
     }
   }

@@ -19,7 +19,7 @@ export interface IngestRouteOptions {
   limits: IngestLimits;
   metrics: IngestMetrics;
   now: () => number;
-  /** Told about committed events (the live tail). */
+  /** Told about committed events (the live tail, log_metrics): only the newly stored ones when the store says which. */
   onCommitted?: (events: LogEvent[]) => void;
 }
 

@@ -8,10 +8,10 @@ import { errors } from './errors.js';
 import { startSyslogListeners, type SyslogListeners } from './protocols/syslog/syslog-listeners.js';
 
 /*
- * startServer: check listen/auth ─► open store ─► build app ─► listen ─► syslog listeners (when configured)
- *              ─► retention now + timer
- * close():     stop retention ─► syslog listeners (stop, flush) ─► app.close() (stops accepting, waits
- *              for in-flight batches, which resolve only once durable) ─► store.close()
+ * startServer: check listen/auth ─► open store ─► build app (loads rule files) ─► listen
+ *              ─► syslog listeners (when configured) ─► retention now + timer ─► ruler
+ * close():     stop retention ─► syslog listeners (stop, flush) ─► app.close() (stops the ruler first;
+ *              stops accepting, waits for in-flight batches, which resolve only once durable) ─► store.close()
  */
 
 export interface StartServerOptions {
@@ -51,14 +51,13 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     logshipApp = await buildApp({ config, store, now, logger });
     await logshipApp.app.listen({ host, port });
     if (config.syslog.listen_tcp !== undefined || config.syslog.listen_udp !== undefined) {
-      const feed = logshipApp.feed;
       syslog = await startSyslogListeners(config.syslog, {
         store,
         limits: config.limits,
         metrics: logshipApp.metrics,
         now,
         log: logger,
-        onCommitted: (events) => feed.publish(events),
+        onCommitted: logshipApp.onCommitted,
       });
       logger.info(`Syslog listening on${syslog.tcp ? ` tcp ${syslog.tcp}` : ''}${syslog.udp ? ` udp ${syslog.udp}` : ''}.`);
     }
@@ -98,6 +97,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
   const url = `http://${formatHostForUrl(host)}:${boundPort}`;
+  await logshipApp.ruler.start(url);
 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> =>
