@@ -154,3 +154,17 @@ test('over the token rate: 429 with Retry-After, in Loki shape', async () => {
     await limited.close();
   }
 });
+
+test('committed entries reach log_metrics as native events do, a resend not counted twice', async () => {
+  const app = await testApp({ log_metrics: [{ name: 'log_loki_errors_total', query: 'level:error' }] });
+  try {
+    const body = JSON.stringify({ streams: [{ stream: { job: 'lm', level: 'error' }, values: [[`${T0}000000000`, 'one'], [`${T0}000000001`, 'two']] }] });
+    for (let i = 0; i < 2; i++) {
+      const res = await app.logship.app.inject({ method: 'POST', url: '/loki/api/v1/push', payload: body, headers: { ...auth, 'content-type': 'application/json' } });
+      assert.equal(res.statusCode, 204, res.body);
+    }
+    assert.equal(await app.metric('log_loki_errors_total', {}), 2);
+  } finally {
+    await app.close();
+  }
+});
