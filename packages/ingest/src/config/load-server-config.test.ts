@@ -164,3 +164,13 @@ test('syslog listeners: off by default, addresses checked, unknown keys refused'
     assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_UNKNOWN_KEY', message: /syslog\.listen_tls/ });
   });
 });
+
+test('otlp.grpc_listen: off by default, address checked', () => {
+  assert.deepEqual(DEFAULT_SERVER_CONFIG.otlp, {});
+  withFile('otlp: { grpc_listen: "127.0.0.1:4317" }\n', (file) => {
+    assert.equal(loadServerConfig({ config: file }, {}).otlp.grpc_listen, '127.0.0.1:4317');
+  });
+  withFile('otlp: { grpc_listen: "4317" }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_BAD_LISTEN' });
+  });
+});

@@ -59,6 +59,8 @@ export interface ServerConfig {
   log_metrics: LogMetricConfig[];
   /** Syslog listeners (RFC 5424 / 3164), off unless an address is given. */
   syslog: { listen_tcp?: string; listen_udp?: string };
+  /** OTLP/gRPC logs on a port of its own, off unless an address is given (OTLP/HTTP is always on /v1/logs). */
+  otlp: { grpc_listen?: string };
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = deepFreeze({
@@ -80,6 +82,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = deepFreeze({
   alerting: DEFAULT_ALERTING,
   log_metrics: [],
   syslog: {},
+  otlp: {},
 });
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
@@ -163,6 +166,11 @@ export const SERVER_CONFIG_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       properties: { listen_tcp: { type: 'string', minLength: 1 }, listen_udp: { type: 'string', minLength: 1 } },
+    },
+    otlp: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { grpc_listen: { type: 'string', minLength: 1 } },
     },
   },
 } as const;

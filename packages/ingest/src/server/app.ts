@@ -2,7 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import { LocalLiveFeed, queryApiPlugin, registerOpenApi, type LogEvent } from '@logship/query';
 import type { LogStore } from '../log-store.js';
 import type { ServerConfig } from '../config/server-config.js';
-import { registerAuthHook } from './auth-hook.js';
+import { registerAuthHook, type Authorize } from './auth-hook.js';
 import { errors, LogshipError } from './errors.js';
 import { healthRoutes } from './health-routes.js';
 import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
@@ -45,6 +45,8 @@ export interface LogshipApp {
   ruler: Ruler;
   /** What every ingest path tells about committed events (live tail, log_metrics); the syslog listeners use it too. */
   onCommitted: (events: LogEvent[]) => void;
+  /** The token check of the HTTP routes (undefined when no tokens are configured), for the OTLP/gRPC listener. */
+  authorize: Authorize | undefined;
 }
 
 /**
@@ -100,7 +102,7 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     }
   });
   app.setErrorHandler(errorHandler);
-  registerAuthHook(app, config.auth, now);
+  const authorize = registerAuthHook(app, config.auth, now);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequests.inc({ method: request.method, route, status_code: String(reply.statusCode) });
@@ -124,5 +126,5 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   await app.register(otlpRoute, { ctx: ingest });
   await app.register(queryApiPlugin, { reader: store, now, savedQueries: { ...config.saved_queries }, feed });
   await app.register(rulesRoutes, { ruler });
-  return { app, metrics, feed, ruler, onCommitted };
+  return { app, metrics, feed, ruler, onCommitted, authorize };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerConfig, Scope, TokenConfig } from '../config/server-config.js';
-import { errors } from './errors.js';
+import { errors, type LogshipError } from './errors.js';
 import { createRateLimiter } from './rate-limiter.js';
 
 /** The scope a route asks for, from its `config: { scope }` (set by the ingest and query plugins). */
@@ -39,38 +39,56 @@ export function tokenCandidates(header: string | undefined): string[] {
 }
 
 /**
- * App-wide onRequest hook: routes that declare a scope need a token (Bearer, or Basic/ApiKey as above)
- * holding it. Missing or unknown token → 401, wrong scope → 403, over the
- * token's rate → 429 with Retry-After. Tokens are looked up by their SHA-256
- * so the comparison time does not depend on how much of a guess was right.
- * With no tokens configured every route is open (the server then refuses to
- * listen anywhere but loopback).
+ * Checks a request's Authorization header for a scope: undefined when it may
+ * go on, else the coded error to answer with and the headers that go with
+ * it. Missing or unknown token → 401, wrong scope → 403, over the token's
+ * rate → 429 with Retry-After. Tokens are looked up by their SHA-256 so the
+ * comparison time does not depend on how much of a guess was right.
  */
-export function registerAuthHook(app: FastifyInstance, auth: ServerConfig['auth'], now: () => number): void {
-  if (auth.tokens.length === 0) return;
+export type Authorize = (authorization: string | undefined, scope: Scope) => AuthRefusal | undefined;
+
+export interface AuthRefusal {
+  error: LogshipError;
+  headers: Record<string, string>;
+}
+
+/** undefined when no tokens are configured: every route is open (and the server listens on loopback only). */
+export function createAuthorize(auth: ServerConfig['auth'], now: () => number): Authorize | undefined {
+  if (auth.tokens.length === 0) return undefined;
   const byDigest = new Map<string, TokenConfig>(auth.tokens.map((t) => [digest(t.token), t]));
   const limiter = createRateLimiter(auth.rate_limit.burst, now);
-
-  app.addHook('onRequest', async (request, reply) => {
-    const scope = routeScope(request);
-    if (scope === undefined) return;
-    const candidates = tokenCandidates(request.headers.authorization);
-    if (candidates.length === 0) {
-      reply.header('www-authenticate', 'Bearer');
-      throw errors.missingToken();
-    }
+  return (authorization, scope): AuthRefusal | undefined => {
+    const candidates = tokenCandidates(authorization);
+    if (candidates.length === 0) return { error: errors.missingToken(), headers: { 'www-authenticate': 'Bearer' } };
     let token: TokenConfig | undefined;
     for (const c of candidates) if ((token = byDigest.get(digest(c)))) break;
-    if (!token) {
-      reply.header('www-authenticate', 'Bearer error="invalid_token"');
-      throw errors.invalidToken();
-    }
-    if (!token.scopes.includes(scope)) throw errors.forbiddenScope(token.name, scope);
+    if (!token) return { error: errors.invalidToken(), headers: { 'www-authenticate': 'Bearer error="invalid_token"' } };
+    if (!token.scopes.includes(scope)) return { error: errors.forbiddenScope(token.name, scope), headers: {} };
     const waitMs = limiter.take(token.name, token.requests_per_s ?? auth.rate_limit.requests_per_s);
     if (waitMs > 0) {
       const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-      reply.header('retry-after', String(seconds));
-      throw errors.rateLimited(token.name, seconds);
+      return { error: errors.rateLimited(token.name, seconds), headers: { 'retry-after': String(seconds) } };
+    }
+    return undefined;
+  };
+}
+
+/**
+ * App-wide onRequest hook: routes that declare a scope need a token holding
+ * it (Bearer, or Basic/ApiKey as above). Returns the check so listeners
+ * outside fastify (OTLP/gRPC) apply the same tokens and rate limits.
+ */
+export function registerAuthHook(app: FastifyInstance, auth: ServerConfig['auth'], now: () => number): Authorize | undefined {
+  const authorize = createAuthorize(auth, now);
+  if (!authorize) return undefined;
+  app.addHook('onRequest', async (request, reply) => {
+    const scope = routeScope(request);
+    if (scope === undefined) return;
+    const refusal = authorize(request.headers.authorization, scope);
+    if (refusal) {
+      for (const [k, v] of Object.entries(refusal.headers)) reply.header(k, v);
+      throw refusal.error;
     }
   });
+  return authorize;
 }

@@ -6,11 +6,12 @@ import { startRetentionScheduler, type RetentionScheduler } from '../retention/r
 import { buildApp, type LogshipApp } from './app.js';
 import { errors } from './errors.js';
 import { startSyslogListeners, type SyslogListeners } from './protocols/syslog/syslog-listeners.js';
+import { startOtlpGrpcServer, type OtlpGrpcServer } from './protocols/otlp/otlp-grpc-server.js';
 
 /*
  * startServer: check listen/auth ─► open store ─► build app (loads rule files) ─► listen
- *              ─► syslog listeners (when configured) ─► retention now + timer ─► ruler
- * close():     stop retention ─► syslog listeners (stop, flush) ─► app.close() (stops the ruler first;
+ *              ─► syslog listeners, OTLP/gRPC (when configured) ─► retention now + timer ─► ruler
+ * close():     stop retention ─► syslog listeners (stop, flush), OTLP/gRPC (drain) ─► app.close() (stops the ruler first;
  *              stops accepting, waits for in-flight batches, which resolve only once durable) ─► store.close()
  */
 
@@ -31,6 +32,8 @@ export interface RunningServer {
   retention: RetentionScheduler;
   /** The syslog listeners, when `syslog.listen_tcp` or `listen_udp` is set. */
   syslog?: SyslogListeners;
+  /** The OTLP/gRPC listener, when `otlp.grpc_listen` is set. */
+  otlpGrpc?: OtlpGrpcServer;
   /** Graceful stop; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -47,6 +50,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const store = await opts.openStore(config);
   let logshipApp: LogshipApp | undefined;
   let syslog: SyslogListeners | undefined;
+  let otlpGrpc: OtlpGrpcServer | undefined;
   try {
     logshipApp = await buildApp({ config, store, now, logger });
     await logshipApp.app.listen({ host, port });
@@ -61,7 +65,13 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       });
       logger.info(`Syslog listening on${syslog.tcp ? ` tcp ${syslog.tcp}` : ''}${syslog.udp ? ` udp ${syslog.udp}` : ''}.`);
     }
+    if (config.otlp.grpc_listen !== undefined) {
+      const ctx = { store, limits: config.limits, metrics: logshipApp.metrics, now, log: logger, onCommitted: logshipApp.onCommitted };
+      otlpGrpc = await startOtlpGrpcServer(config.otlp.grpc_listen, ctx, logshipApp.authorize);
+      logger.info(`OTLP/gRPC listening on ${otlpGrpc.address}.`);
+    }
   } catch (err) {
+    await syslog?.close();
     await logshipApp?.app.close();
     await store.close();
     throw err;
@@ -103,10 +113,10 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const close = (): Promise<void> =>
     (closed ??= (async () => {
       await retention.stop();
-      await syslog?.close();
+      await Promise.all([syslog?.close(), otlpGrpc?.close()]);
       await app.close();
       await store.close();
     })());
 
-  return { url, logshipApp, store, retention, syslog, close };
+  return { url, logshipApp, store, retention, syslog, otlpGrpc, close };
 }
