@@ -14,12 +14,15 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx-
 command -v prometheus >/dev/null 2>&1 || [ -x /usr/bin/prometheus ] || need_pkgs+=(prometheus)
 command -v prometheus-alertmanager >/dev/null 2>&1 || [ -x /usr/bin/prometheus-alertmanager ] || need_pkgs+=(prometheus-alertmanager)
 # Syslog and Elasticsearch _bulk senders for the protocol tests: rsyslog
-# (omfwd, and omelasticsearch from rsyslog-elasticsearch; run by the tests
-# as their own foreground process, never as the system service) and
-# util-linux logger (bsdutils).
+# (omfwd, omelasticsearch from rsyslog-elasticsearch, TLS from
+# rsyslog-gnutls; run by the tests as their own foreground process, never as
+# the system service), util-linux logger (bsdutils) and openssl (a
+# throwaway certificate for the TLS listener).
 command -v rsyslogd >/dev/null 2>&1 || [ -x /usr/sbin/rsyslogd ] || need_pkgs+=(rsyslog)
 [ -e /usr/lib/x86_64-linux-gnu/rsyslog/omelasticsearch.so ] || ls /usr/lib/*/rsyslog/omelasticsearch.so >/dev/null 2>&1 || need_pkgs+=(rsyslog-elasticsearch)
+ls /usr/lib/*/rsyslog/lmnsd_gtls.so >/dev/null 2>&1 || need_pkgs+=(rsyslog-gnutls)
 command -v logger >/dev/null 2>&1 || need_pkgs+=(bsdutils)
+command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
 if [ ${#need_pkgs[@]} -eq 0 ]; then
   exit 0
 fi

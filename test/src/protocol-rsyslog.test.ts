@@ -1,17 +1,20 @@
 /**
  * rsyslog as a relay in front of a real `logship serve`, the way a fleet
  * runs it: messages enter rsyslog on a loopback imtcp port and leave through
- * omfwd (RFC 5424 over TCP, octet-counted) to logship's syslog listener and
- * through omelasticsearch (Debian's rsyslog-elasticsearch) to /es/_bulk.
+ * omfwd (RFC 5424 over TCP, octet-counted) to logship's syslog listener,
+ * through omfwd over TLS (RFC 5425, rsyslog-gnutls, forward format) to its
+ * TLS listener, and through omelasticsearch (Debian's rsyslog-elasticsearch)
+ * to /es/_bulk.
  * rsyslogd runs as the test's own foreground process (`-n -f CONF -i PID`)
  * with its own work folder, unprivileged (as nobody when the test is root);
  * never the system service.
  *
  *   test ──raw RFC 3164 lines──► rsyslogd imtcp ─┬─ omfwd ──────────► logship syslog TCP
+ *                                                ├─ omfwd gtls ─────► logship syslog TLS
  *                                                └─ omelasticsearch ─► logship /es/_bulk
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
@@ -22,9 +25,11 @@ import { assertEachOnce, findAll, metricValue, startProtocolServer, WRITE_TOKEN 
 
 const RSYSLOGD = ['/usr/sbin/rsyslogd', '/sbin/rsyslogd'].find((p) => existsSync(p));
 const OMES = ['/usr/lib/x86_64-linux-gnu/rsyslog/omelasticsearch.so', '/usr/lib/aarch64-linux-gnu/rsyslog/omelasticsearch.so'].find((p) => existsSync(p));
-const available = RSYSLOGD !== undefined && OMES !== undefined;
+const GTLS = ['/usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so', '/usr/lib/aarch64-linux-gnu/rsyslog/lmnsd_gtls.so'].find((p) => existsSync(p));
+const OPENSSL = ['/usr/bin/openssl', '/bin/openssl'].find((p) => existsSync(p));
+const available = RSYSLOGD !== undefined && OMES !== undefined && GTLS !== undefined && OPENSSL !== undefined;
 if (!available) {
-  const msg = 'rsyslogd or rsyslog-elasticsearch is missing (scripts/test-deps.sh installs them): rsyslog tests skipped';
+  const msg = 'rsyslogd, rsyslog-elasticsearch, rsyslog-gnutls or openssl is missing (scripts/test-deps.sh installs them): rsyslog tests skipped';
   if (process.env.CI === 'true') throw new Error(msg);
   console.warn(`WARNING: ${msg}`);
 }
@@ -46,15 +51,20 @@ describe('rsyslog omfwd and omelasticsearch into logship', { skip: !available },
 
   before(async () => {
     const syslogPort = await freePort();
-    server = await startProtocolServer(`syslog: { listen_tcp: "127.0.0.1:${syslogPort}" }`);
+    const tlsPort = await freePort();
     inPort = await freePort();
     dir = await tempDir('logship-rsyslog-');
     await mkdir(join(dir, 'work'));
+    // A self-signed certificate for the TLS listener; rsyslog trusts it as its CA.
+    execFileSync(OPENSSL!, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+    server = await startProtocolServer(
+      `syslog: { listen_tcp: "127.0.0.1:${syslogPort}", listen_tls: "127.0.0.1:${tlsPort}", tls_cert_file: "${join(dir, 'cert.pem')}", tls_key_file: "${join(dir, 'key.pem')}" }`,
+    );
     const conf = join(dir, 'rsyslog.conf');
     await writeFile(
       conf,
       `
-global(workDirectory="${dir}/work" maxMessageSize="64k")
+global(workDirectory="${dir}/work" maxMessageSize="64k" DefaultNetstreamDriverCAFile="${dir}/cert.pem")
 module(load="imtcp")
 module(load="omelasticsearch")
 template(name="esdoc" type="list" option.jsonf="on") {
@@ -67,6 +77,9 @@ template(name="esdoc" type="list" option.jsonf="on") {
 ruleset(name="relay") {
   action(type="omfwd" target="127.0.0.1" port="${syslogPort}" protocol="tcp" TCP_Framing="octet-counted"
          template="RSYSLOG_SyslogProtocol23Format" action.resumeRetryCount="-1" action.resumeInterval="1")
+  action(type="omfwd" target="127.0.0.1" port="${tlsPort}" protocol="tcp" TCP_Framing="octet-counted"
+         StreamDriver="gtls" StreamDriverMode="1" StreamDriverAuthMode="anon"
+         template="RSYSLOG_ForwardFormat" action.resumeRetryCount="-1" action.resumeInterval="1")
   action(type="omelasticsearch" server="http://127.0.0.1:${server.port}/es" searchIndex="rsyslog-relay"
          template="esdoc" bulkmode="on" uid="rsyslog" pwd="${WRITE_TOKEN}" esVersion.major="8"
          errorFile="${dir}/es-errors.json" action.resumeRetryCount="-1" action.resumeInterval="1")
@@ -121,7 +134,7 @@ input(type="imtcp" address="127.0.0.1" port="${inPort}" ruleset="relay")
     return n;
   };
 
-  test('N messages, 6 sent twice: each found once through omfwd and once through omelasticsearch', async () => {
+  test('N messages, 6 sent twice: each found once through omfwd (TCP), once through omfwd (TLS) and once through omelasticsearch', async () => {
     const N = 30;
     const t0 = Date.now() - 10 * 60_000;
     const lines = Array.from({ length: N }, (_, i) => `<${i % 5 === 0 ? 131 : 134}>${bsdTime(t0 + i * 1000)} relay-host billing[77]: rsyslog relay message ${i}`);
@@ -130,7 +143,7 @@ input(type="imtcp" address="127.0.0.1" port="${inPort}" ruleset="relay")
     const context = (): string => `rsyslogd output: ${rsyslogOut}`;
     await waitFor(async () => {
       if (rsyslog!.exitCode !== null) throw new Error('rsyslogd exited');
-      return (await total('syslog')) >= N + 6 && (await total('elasticsearch')) >= N + 6;
+      return (await total('syslog')) >= 2 * (N + 6) && (await total('elasticsearch')) >= N + 6;
     }, {
       what: 'every message through both rsyslog actions',
       timeoutMs: 60_000,
@@ -140,7 +153,7 @@ input(type="imtcp" address="127.0.0.1" port="${inPort}" ruleset="relay")
     });
     const expected = lines.map((_, i) => `rsyslog relay message ${i}`);
 
-    const viaSyslog = await findAll(server.url, 'source:syslog AND syslog.appname:billing');
+    const viaSyslog = await findAll(server.url, 'source:syslog AND syslog.appname:billing AND syslog.transport:tcp');
     assertEachOnce(viaSyslog, 'message', expected);
     const s0 = viaSyslog.find((h) => h.message === expected[0])!;
     assert.equal(s0.host, 'relay-host');
@@ -148,6 +161,14 @@ input(type="imtcp" address="127.0.0.1" port="${inPort}" ruleset="relay")
     assert.equal(s0['syslog.facility'], 'local0');
     assert.equal(s0['syslog.procid'], '77');
     assert.equal(s0['@timestamp'], new Date(Math.floor(t0 / 1000) * 1000).toISOString());
+
+    const viaTls = await findAll(server.url, 'source:syslog AND syslog.appname:billing AND syslog.transport:tls');
+    assertEachOnce(viaTls, 'message', expected);
+    const t0Hit = viaTls.find((h) => h.message === expected[0])!;
+    assert.equal(t0Hit.host, 'relay-host');
+    assert.equal(t0Hit.level, 'error');
+    assert.equal(t0Hit['syslog.procid'], '77');
+    assert.equal(t0Hit['@timestamp'], s0['@timestamp']);
 
     const viaBulk = await findAll(server.url, 'es.index:rsyslog-relay');
     assertEachOnce(viaBulk, 'message', expected);

@@ -160,8 +160,8 @@ test('syslog listeners: off by default, addresses checked, unknown keys refused'
   withFile('syslog: { listen_tcp: "no-port" }\n', (file) => {
     assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_BAD_LISTEN' });
   });
-  withFile('syslog: { listen_tls: "127.0.0.1:6514" }\n', (file) => {
-    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_UNKNOWN_KEY', message: /syslog\.listen_tls/ });
+  withFile('syslog: { listen_dtls: "127.0.0.1:6514" }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_UNKNOWN_KEY', message: /syslog\.listen_dtls/ });
   });
 });
 
@@ -172,5 +172,14 @@ test('otlp.grpc_listen: off by default, address checked', () => {
   });
   withFile('otlp: { grpc_listen: "4317" }\n', (file) => {
     assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_BAD_LISTEN' });
+  });
+});
+
+test('syslog.listen_tls needs its certificate and key files', () => {
+  withFile('syslog: { listen_tls: "127.0.0.1:6514" }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /syslog\.listen_tls.*tls_cert_file/ });
+  });
+  withFile('syslog: { listen_tls: "127.0.0.1:6514", tls_cert_file: c.pem, tls_key_file: k.pem }\n', (file) => {
+    assert.equal(loadServerConfig({ config: file }, {}).syslog.tls_key_file, 'k.pem');
   });
 });

@@ -95,6 +95,12 @@ export function buildServerConfig(input: Record<string, unknown>, flags: ConfigF
   parseListen(config.listen);
   if (config.syslog.listen_tcp !== undefined) parseListen(config.syslog.listen_tcp);
   if (config.syslog.listen_udp !== undefined) parseListen(config.syslog.listen_udp);
+  if (config.syslog.listen_tls !== undefined) {
+    parseListen(config.syslog.listen_tls);
+    if (config.syslog.tls_cert_file === undefined || config.syslog.tls_key_file === undefined) {
+      throw errors.configInvalid('syslog.listen_tls', 'needs syslog.tls_cert_file and syslog.tls_key_file');
+    }
+  }
   if (config.otlp.grpc_listen !== undefined) parseListen(config.otlp.grpc_listen);
   if (config.store.type === 'elasticsearch' && !config.store.url) {
     throw errors.configInvalid('store.url', 'is required when store.type is elasticsearch');

@@ -58,7 +58,15 @@ export interface ServerConfig {
   alerting: AlertingConfig;
   log_metrics: LogMetricConfig[];
   /** Syslog listeners (RFC 5424 / 3164), off unless an address is given. */
-  syslog: { listen_tcp?: string; listen_udp?: string };
+  syslog: {
+    listen_tcp?: string;
+    listen_udp?: string;
+    /** RFC 5425: syslog over TLS; needs tls_cert_file and tls_key_file. */
+    listen_tls?: string;
+    /** PEM certificate (chain) and key of the TLS listener. */
+    tls_cert_file?: string;
+    tls_key_file?: string;
+  };
   /** OTLP/gRPC logs on a port of its own, off unless an address is given (OTLP/HTTP is always on /v1/logs). */
   otlp: { grpc_listen?: string };
 }
@@ -165,7 +173,13 @@ export const SERVER_CONFIG_SCHEMA = {
     syslog: {
       type: 'object',
       additionalProperties: false,
-      properties: { listen_tcp: { type: 'string', minLength: 1 }, listen_udp: { type: 'string', minLength: 1 } },
+      properties: {
+        listen_tcp: { type: 'string', minLength: 1 },
+        listen_udp: { type: 'string', minLength: 1 },
+        listen_tls: { type: 'string', minLength: 1 },
+        tls_cert_file: { type: 'string', minLength: 1 },
+        tls_key_file: { type: 'string', minLength: 1 },
+      },
     },
     otlp: {
       type: 'object',

@@ -54,7 +54,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   try {
     logshipApp = await buildApp({ config, store, now, logger });
     await logshipApp.app.listen({ host, port });
-    if (config.syslog.listen_tcp !== undefined || config.syslog.listen_udp !== undefined) {
+    if (config.syslog.listen_tcp !== undefined || config.syslog.listen_udp !== undefined || config.syslog.listen_tls !== undefined) {
       syslog = await startSyslogListeners(config.syslog, {
         store,
         limits: config.limits,
@@ -63,7 +63,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         log: logger,
         onCommitted: logshipApp.onCommitted,
       });
-      logger.info(`Syslog listening on${syslog.tcp ? ` tcp ${syslog.tcp}` : ''}${syslog.udp ? ` udp ${syslog.udp}` : ''}.`);
+      logger.info(`Syslog listening on${syslog.tcp ? ` tcp ${syslog.tcp}` : ''}${syslog.udp ? ` udp ${syslog.udp}` : ''}${syslog.tls ? ` tls ${syslog.tls}` : ''}.`);
     }
     if (config.otlp.grpc_listen !== undefined) {
       const ctx = { store, limits: config.limits, metrics: logshipApp.metrics, now, log: logger, onCommitted: logshipApp.onCommitted };

@@ -1,6 +1,8 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { isUtf8 } from 'node:buffer';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { eventIdFromLine } from '../../../normalize/event-id-from-line.js';
 import { levelFromSyslogPriority } from '../../../normalize/level-from.js';
 import { parseListen } from '../../../config/parse-listen.js';
@@ -11,9 +13,9 @@ import { FACILITIES, parseSyslog, type SyslogMessage } from './parse-syslog.js';
 import { SyslogTcpFramer } from './syslog-tcp-framer.js';
 
 /*
- * Syslog in (off unless `syslog.listen_tcp` / `listen_udp` are set):
+ * Syslog in (off unless `syslog.listen_tcp` / `listen_udp` / `listen_tls` are set):
  *
- *   TCP conn ─► SyslogTcpFramer (octet-counting | LF) ─┐
+ *   TCP / TLS conn ─► SyslogTcpFramer (octet-counting | LF) ─┐
  *   UDP datagram ──────────────────────────────────────┴─► parseSyslog ─► envelope item ─► batch
  *   batch: every FLUSH_MS or FLUSH_ITEMS ─► ingestBatch('syslog') (serialized, in arrival order)
  *
@@ -31,12 +33,16 @@ const MAX_PENDING = 20_000;
 export interface SyslogConfig {
   listen_tcp?: string;
   listen_udp?: string;
+  listen_tls?: string;
+  tls_cert_file?: string;
+  tls_key_file?: string;
 }
 
 export interface SyslogListeners {
   /** Bound `host:port`s (port 0 resolved), for logs and tests. */
   tcp?: string;
   udp?: string;
+  tls?: string;
   /** Stops accepting, flushes what arrived, resolves once it is stored. */
   close(): Promise<void>;
 }
@@ -73,7 +79,7 @@ export async function startSyslogListeners(config: SyslogConfig, ctx: IngestCont
     });
   };
 
-  const accept = (frame: Buffer, transport: 'tcp' | 'udp', peer: string): void => {
+  const accept = (frame: Buffer, transport: 'tcp' | 'udp' | 'tls', peer: string): void => {
     if (transport === 'udp' && paused) {
       ctx.metrics.eventsByProtocol.inc({ protocol: 'syslog', outcome: 'rejected' });
       return;
@@ -91,12 +97,12 @@ export async function startSyslogListeners(config: SyslogConfig, ctx: IngestCont
     timer ??= setTimeout(flush, FLUSH_MS);
   };
 
-  let tcpServer: Server | undefined;
+  const servers: Server[] = [];
   let udpSocket: UdpSocket | undefined;
   const out: SyslogListeners = {
     async close() {
       await Promise.all([
-        new Promise<void>((r) => (tcpServer ? tcpServer.close(() => r()) : r())),
+        ...servers.map((srv) => new Promise<void>((r) => srv.close(() => r()))),
         new Promise<void>((r) => (udpSocket ? udpSocket.close(() => r()) : r())),
         // Give each open connection's last bytes to the framer, then close it.
         ...[...sockets].map((s) => new Promise<void>((r) => {
@@ -110,24 +116,33 @@ export async function startSyslogListeners(config: SyslogConfig, ctx: IngestCont
     },
   };
 
-  if (config.listen_tcp !== undefined) {
-    const { host, port } = parseListen(config.listen_tcp);
-    tcpServer = createServer((socket) => {
-      sockets.add(socket);
-      if (paused) socket.pause();
-      const peer = `${socket.remoteAddress ?? ''}`;
-      const framer = new SyslogTcpFramer(ctx.limits.max_line_bytes, (f) => accept(f, 'tcp', peer), oversized);
-      socket.on('data', (chunk: Buffer) => framer.push(chunk));
-      socket.on('end', () => framer.end());
-      socket.on('error', (err) => ctx.log.debug({ err }, 'A syslog TCP connection failed.'));
-      socket.on('close', () => sockets.delete(socket));
-    });
+  const onConnection = (transport: 'tcp' | 'tls') => (socket: Socket): void => {
+    sockets.add(socket);
+    if (paused) socket.pause();
+    const peer = `${socket.remoteAddress ?? ''}`;
+    const framer = new SyslogTcpFramer(ctx.limits.max_line_bytes, (f) => accept(f, transport, peer), oversized);
+    socket.on('data', (chunk: Buffer) => framer.push(chunk));
+    socket.on('end', () => framer.end());
+    socket.on('error', (err) => ctx.log.debug({ err }, `A syslog ${transport.toUpperCase()} connection failed.`));
+    socket.on('close', () => sockets.delete(socket));
+  };
+  const listen = async (srv: Server, address: string): Promise<string> => {
+    const { host, port } = parseListen(address);
     await new Promise<void>((resolve, reject) => {
-      tcpServer!.once('error', reject);
-      tcpServer!.listen({ host, port }, () => resolve());
+      srv.once('error', reject);
+      srv.listen({ host, port }, () => resolve());
     });
-    const a = tcpServer.address();
-    out.tcp = typeof a === 'object' && a ? `${host}:${a.port}` : config.listen_tcp;
+    servers.push(srv);
+    const a = srv.address();
+    return typeof a === 'object' && a ? `${host}:${a.port}` : address;
+  };
+
+  if (config.listen_tcp !== undefined) out.tcp = await listen(createServer(onConnection('tcp')), config.listen_tcp);
+  if (config.listen_tls !== undefined) {
+    // RFC 5425: the same framing inside TLS (senders use octet counting).
+    const tls = createTlsServer({ cert: readPem(config.tls_cert_file!), key: readPem(config.tls_key_file!) }, onConnection('tls'));
+    tls.on('tlsClientError', (err) => ctx.log.debug({ err }, 'A syslog TLS handshake failed.'));
+    out.tls = await listen(tls, config.listen_tls);
   }
   if (config.listen_udp !== undefined) {
     const { host, port } = parseListen(config.listen_udp);
@@ -147,8 +162,16 @@ export async function startSyslogListeners(config: SyslogConfig, ctx: IngestCont
   return out;
 }
 
+function readPem(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw errors.configRead(file, (err as Error).message);
+  }
+}
+
 /** One syslog message ─► the envelope the normalizer takes (see docs/PROTOCOLS.md for the fields). */
-export function toItem(ref: number, frame: Buffer, transport: 'tcp' | 'udp', peer: string, now: number): IngestItem {
+export function toItem(ref: number, frame: Buffer, transport: 'tcp' | 'udp' | 'tls', peer: string, now: number): IngestItem {
   const text = frame.toString('utf8');
   let msg: SyslogMessage;
   try {
