@@ -121,3 +121,17 @@ test('health checks and single-document writes answer as Elasticsearch does', as
   assert.equal(hits.length, 1);
   assert.equal(hits[0]!.level, 'warning');
 });
+
+test('a body over max_body_bytes is refused with 413 in Elasticsearch shape', async () => {
+  const small = await testApp({ limits: { max_body_bytes: 1024 } });
+  try {
+    const body = ndjson({ index: {} }, { message: 'z'.repeat(2000) });
+    const res = await small.logship.app.inject({ method: 'POST', url: '/es/_bulk', payload: body, headers: { ...auth, 'content-type': 'application/x-ndjson' } });
+    assert.equal(res.statusCode, 413);
+    const e = res.json() as { error: { type: string; 'logship.code': string }; status: number };
+    assert.equal(e.error.type, 'content_too_long_exception');
+    assert.equal(e.error['logship.code'], 'LS_INGEST_BODY_TOO_LARGE');
+  } finally {
+    await small.close();
+  }
+});

@@ -168,3 +168,21 @@ test('committed entries reach log_metrics as native events do, a resend not coun
     await app.close();
   }
 });
+
+test('the limits apply: a snappy block declaring more than max_decompressed_bytes and an over-long entry', async () => {
+  const small = await testApp({ limits: { max_decompressed_bytes: 4096, max_line_bytes: 100 } });
+  try {
+    const send = (payload: Buffer | string, type: string) =>
+      small.logship.app.inject({ method: 'POST', url: '/loki/api/v1/push', payload, headers: { ...auth, 'content-type': type } });
+    const big = protoBody([{ labels: '{job="big"}', entries: [{ s: T0, ns: 0, line: 'x'.repeat(10_000) }] }]);
+    const res = await send(big, 'application/x-protobuf');
+    assert.equal(res.statusCode, 413);
+    assert.match(res.body, /^LS_INGEST_DECOMPRESSED_TOO_LARGE/);
+    const long = await send(JSON.stringify({ streams: [{ stream: { job: 'long' }, values: [[`${T0}000000000`, 'y'.repeat(200)], [`${T0}000000001`, 'short']] }] }), 'application/json');
+    assert.equal(long.statusCode, 400);
+    assert.match(long.body, /LS_INGEST_LINE_TOO_LONG/);
+    assert.equal((await small.search('job:long')).length, 1);
+  } finally {
+    await small.close();
+  }
+});
