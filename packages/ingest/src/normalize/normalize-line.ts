@@ -30,6 +30,12 @@ export interface NormalizeOptions {
   /** The line's bytes were not valid UTF-8 and were replaced with U+FFFD. */
   invalidUtf8?: boolean;
   /**
+   * Epoch ms the sending protocol gives the event (a Loki entry's or OTLP
+   * record's timestamp): used when the line carries no time of its own, and
+   * then the event is not flagged `logship.no_timestamp`.
+   */
+  time?: number;
+  /**
    * IANA zone for times written without an offset (server
    * `ingest.default_timezone`; default UTC). An envelope's `@timezone`
    * (the agent's per-source `timezone`) overrides it for its line.
@@ -62,27 +68,43 @@ export function normalizeLine(line: string, opts: NormalizeOptions): NormalizedL
   }
   const obj = parsed as Record<string, unknown>;
   const raw = obj[ENVELOPE_RAW];
-
-  let result: Parsed;
-  let meta: FlatRecord | undefined;
-  let metaFlags: FlattenFlags | undefined;
-  const defaultZone = opts.defaultTimeZone ?? 'UTC';
-  if (typeof raw === 'string') {
-    const rest: Record<string, unknown> = { ...obj };
-    delete rest[ENVELOPE_RAW];
-    const agentTruncated = rest[ENVELOPE_TRUNCATED] === true;
-    delete rest[ENVELOPE_TRUNCATED];
-    // The source's zone: how to read its offset-less times, not a field of the event.
-    const zone = rest[ENVELOPE_TIMEZONE];
-    delete rest[ENVELOPE_TIMEZONE];
-    const ctx: MapContext = { timeZone: typeof zone === 'string' && isTimeZone(zone) ? zone : defaultZone };
-    result = parseRaw(raw, opts, ctx);
-    ({ fields: meta, flags: metaFlags } = flattenFields(rest, opts.limits));
-    if (agentTruncated) metaFlags.truncated = true;
-  } else {
-    result = structured(obj, opts, { timeZone: defaultZone });
+  if (typeof raw !== 'string') {
+    const result = structured(obj, opts, { timeZone: opts.defaultTimeZone ?? 'UTC' });
+    return { event: finish(result, undefined, undefined, line, opts), format: result.format };
   }
-  return { event: finish(result, meta, metaFlags, line, opts), format: result.format };
+  const rest: Record<string, unknown> = { ...obj };
+  delete rest[ENVELOPE_RAW];
+  return normalizeEnvelope(raw, rest, line, opts);
+}
+
+/**
+ * The part of normalizeLine after JSON.parse, for the other protocols (Loki,
+ * Elasticsearch bulk, OTLP, syslog), which build the envelope as an object:
+ * `content` is the `@raw` text (parsed if it is a JSON object, else plain
+ * text) or an already structured object; `meta` is laid over the result as
+ * the agent's envelope keys are (`event.id`, `host`, labels, `@truncated`).
+ * `idSeed` is hashed into `event.id` when meta carries none.
+ */
+export function normalizeEnvelope(
+  content: string | Record<string, unknown>,
+  meta: Record<string, unknown>,
+  idSeed: string,
+  opts: NormalizeOptions,
+): NormalizedLine {
+  // The source's zone: how to read its offset-less times, not a field of the event.
+  const zone = meta[ENVELOPE_TIMEZONE];
+  const ctx: MapContext = { timeZone: typeof zone === 'string' && isTimeZone(zone) ? zone : (opts.defaultTimeZone ?? 'UTC') };
+  const result = typeof content === 'string' ? parseRaw(content, opts, ctx) : structured(content, opts, ctx);
+  const agentTruncated = meta[ENVELOPE_TRUNCATED] === true;
+  let rest = meta;
+  if (Object.hasOwn(meta, ENVELOPE_TRUNCATED) || Object.hasOwn(meta, ENVELOPE_TIMEZONE)) {
+    rest = { ...meta };
+    delete rest[ENVELOPE_TRUNCATED];
+    delete rest[ENVELOPE_TIMEZONE];
+  }
+  const { fields, flags } = flattenFields(rest, opts.limits);
+  if (agentTruncated) flags.truncated = true;
+  return { event: finish(result, fields, flags, idSeed, opts), format: result.format };
 }
 
 interface Parsed {
@@ -192,7 +214,7 @@ function finish(
 
   const c = p.canonical;
   const event: LogEvent = {
-    '@timestamp': new Date(c.time ?? opts.now).toISOString(),
+    '@timestamp': new Date(c.time ?? opts.time ?? opts.now).toISOString(),
     'event.id': eventId(fields['event.id'], line),
   };
   delete fields['event.id'];
@@ -216,7 +238,7 @@ function finish(
   if (flags.fieldsCapped || metaFlags?.fieldsCapped) event[FLAG_FIELDS.fieldsCapped] = true;
   if (flags.depthCapped || metaFlags?.depthCapped) event[FLAG_FIELDS.depthCapped] = true;
   if (opts.invalidUtf8) event[FLAG_FIELDS.invalidUtf8] = true;
-  if (c.time === undefined) event[FLAG_FIELDS.noTimestamp] = true;
+  if (c.time === undefined && opts.time === undefined) event[FLAG_FIELDS.noTimestamp] = true;
   return event;
 }
 
