@@ -15,7 +15,7 @@ interface Answer {
   range?: { from: string; to: string };
 }
 
-/** Events sampled for field names when a field is missing. */
+/** Events sampled for field names when the server has no fields API. */
 const SAMPLE = 500;
 /** Fields the language gives a meaning of their own, never "unknown". */
 const ALWAYS_KNOWN = new Set(['@timestamp', 'event.id']);
@@ -70,6 +70,29 @@ function quoteField(name: string): string {
   return /^[\w.@-]+$/.test(name) ? name : `"${name.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
 
+/**
+ * Field names events in the range have: the fields API (GET /api/v1/fields),
+ * or, from a server without it, the fields of a sample of events.
+ */
+async function knownFields(client: ClientOptions, base: URLSearchParams): Promise<Set<string>> {
+  const range = new URLSearchParams();
+  for (const k of ['from', 'to']) {
+    const v = base.get(k);
+    if (v !== null) range.set(k, v);
+  }
+  try {
+    const ans = await getJson<{ fields: { name: string }[] }>(client, '/api/v1/fields', range);
+    return new Set(ans.fields.map((f) => f.name));
+  } catch {
+    const sample = new URLSearchParams(base);
+    sample.set('q', '');
+    sample.set('limit', String(SAMPLE));
+    const known = new Set<string>();
+    for (const hit of (await getJson<Answer>(client, '/api/v1/search', sample)).hits) for (const k of Object.keys(hit)) known.add(k);
+    return known;
+  }
+}
+
 /** Lines for stderr after a search that found nothing. */
 export async function explainEmpty(client: ClientOptions, q: string, params: URLSearchParams, range: Answer['range']): Promise<string[]> {
   const where = range ? `between ${range.from} and ${range.to}` : 'in the range searched';
@@ -96,11 +119,7 @@ export async function explainEmpty(client: ClientOptions, q: string, params: URL
     if (ans.total.value === 0) missing.push(field);
   }
   if (missing.length === 0) return lines;
-  const sample = new URLSearchParams(base);
-  sample.set('q', '');
-  sample.set('limit', String(SAMPLE));
-  const known = new Set<string>();
-  for (const hit of (await getJson<Answer>(client, '/api/v1/search', sample)).hits) for (const k of Object.keys(hit)) known.add(k);
+  const known = await knownFields(client, base);
   for (const field of missing) {
     const near = nearestName(field, known);
     lines.push(`field "${field}" occurs in no event ${where}${near ? `; did you mean "${near}"?` : ''}`);
