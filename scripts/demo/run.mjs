@@ -5,8 +5,12 @@
  *                                                              ▲
  *                                      curl / npx logship search
  *
- * Everything lives under ./demo (git-ignored). Ctrl-C stops the generator,
- * then the agent (which flushes and checkpoints), then the server.
+ * Everything lives under ./demo (git-ignored; LOGSHIP_DEMO_DIR elsewhere).
+ * Ctrl-C stops the generator, then the agent (which ships what it holds and
+ * checkpoints), then the server. The server and the agent run in process
+ * groups of their own: a terminal's Ctrl-C goes to the whole foreground
+ * group, and would otherwise stop the server while the agent still has
+ * batches to send (they would stay queued in its spool).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { startGenerator } from './generate-logs.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const demo = join(root, 'demo');
+const demo = process.env.LOGSHIP_DEMO_DIR ? resolve(process.env.LOGSHIP_DEMO_DIR) : join(root, 'demo');
 const port = Number(process.env.LOGSHIP_DEMO_PORT ?? 7700);
 const url = `http://127.0.0.1:${port}`;
 for (const d of ['data', 'logs', 'agent']) mkdirSync(join(demo, d), { recursive: true });
@@ -39,7 +43,7 @@ writeFileSync(
 
 const children = [];
 function run(name, args) {
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   // Server and agent log JSON (pino); keep the terminal for the summary and
   // put their logs in files a user can read.
   const log = join(demo, `${name}.log`);
@@ -89,6 +93,10 @@ async function stop(code = 0) {
 }
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
+// Children in their own groups outlive this script unless told to stop.
+process.on('exit', () => {
+  for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+});
 
 run('server', ['packages/ingest/bin/logship.js', 'serve', '--data', join(demo, 'data'), '--listen', `127.0.0.1:${port}`]);
 await waitHealthy().catch((err) => { console.error(err.message); return stop(1); });

@@ -69,3 +69,11 @@ test('YAML files: syntax errors and unreadable files have their own codes', (t) 
   assert.throws(() => loadConfig(file, {}), (e: unknown) => (e as AgentError).code === 'LS_AGENT_CONFIG_SYNTAX');
   assert.throws(() => loadConfig(join(dir, 'missing.yaml'), {}), (e: unknown) => (e as AgentError).code === 'LS_AGENT_CONFIG_READ');
 });
+
+test('timezone on file and nginx sources: an IANA name, refused elsewhere', () => {
+  const c = validateConfig({ ...minimal, sources: [{ type: 'file', include: ['/a'], timezone: 'America/Chicago' }, { type: 'nginx', include: ['/b'], timezone: 'UTC' }] }, {});
+  assert.equal((c.sources[0] as { timezone?: string }).timezone, 'America/Chicago');
+  assert.equal((c.sources[1] as { timezone?: string }).timezone, 'UTC');
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], timezone: 'Central' }] }, /at sources\[0\]\.timezone: "Central" is not an IANA time zone name/);
+  invalid({ ...minimal, sources: [{ type: 'journald', timezone: 'UTC' }] }, /at sources\[0\]\.timezone: unknown key/);
+});

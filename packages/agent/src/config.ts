@@ -25,6 +25,11 @@ export interface FileSourceConfig {
   readonly include: readonly string[];
   readonly exclude: readonly string[];
   readonly labels: Readonly<Record<string, string>>;
+  /**
+   * IANA zone the source writes offset-less times in (Django's TIME_ZONE);
+   * sent with each event as the envelope key `@timezone` (docs/WIRE.md).
+   */
+  readonly timezone?: string;
   readonly multiline?: MultilineConfig;
   /** Where to start in a file that has no checkpoint and was present at start. */
   readonly start_position: 'beginning' | 'end';
@@ -162,9 +167,18 @@ function multiline(v: unknown, c: Checker): MultilineConfig | undefined {
   };
 }
 
-const FILE_KEYS = ['type', 'name', 'include', 'exclude', 'labels', 'multiline', 'start_position', 'max_line_bytes',
+const FILE_KEYS = ['type', 'name', 'include', 'exclude', 'labels', 'timezone', 'multiline', 'start_position', 'max_line_bytes',
   'long_lines', 'partial_line_flush_ms', 'close_idle_ms', 'poll_interval_ms'] as const;
 const JOURNALD_KEYS = ['type', 'name', 'units', 'directory', 'labels', 'start_position', 'journalctl_path'] as const;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function source(v: unknown, c: Checker, index: number): SourceConfig {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) c.fail('expected a mapping');
@@ -189,12 +203,15 @@ function source(v: unknown, c: Checker, index: number): SourceConfig {
   include.forEach((p, i) => { if (!p.startsWith('/')) c.at('include').at(i).fail('must be an absolute path'); });
   const ml = multiline(o.multiline, c.at('multiline'));
   const base: Record<string, string> = type === 'nginx' ? { job: 'nginx', 'log.type': 'nginx' } : {};
+  const timezone = optStr(o, 'timezone', c);
+  if (timezone !== undefined && !isTimeZone(timezone)) c.at('timezone').fail(`"${timezone}" is not an IANA time zone name (e.g. America/Chicago)`);
   return {
     type,
     name: str(o, 'name', c, `${type}-${index}`),
     include,
     exclude: strList(o, 'exclude', c, false),
     labels: { ...base, ...labels(o, c) },
+    ...(timezone !== undefined ? { timezone } : {}),
     ...(ml ? { multiline: ml } : {}),
     start_position: oneOf(o, 'start_position', c, ['beginning', 'end'] as const, 'beginning'),
     max_line_bytes: int(o, 'max_line_bytes', c, 256 * 1024, 64),

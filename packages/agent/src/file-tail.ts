@@ -195,7 +195,14 @@ export class FileTail {
   private suffix: string | null = null;
 
   private emit(line: FramedLine): void {
-    this.suffix ??= ',' + JSON.stringify({ host: this.host, source: this.sourcePath, ...this.config.labels }).slice(1);
+    this.suffix ??=
+      ',' +
+      JSON.stringify({
+        host: this.host,
+        source: this.sourcePath,
+        ...this.config.labels,
+        ...(this.config.timezone !== undefined ? { '@timezone': this.config.timezone } : {}),
+      }).slice(1);
     const envelope = `{"@raw":${JSON.stringify(line.text.toString('utf8'))},"event.id":"f:${this.id}:${line.start}"`
       + (line.truncated ? ',"@truncated":true' : '') + this.suffix;
     this.emittedEnd = line.end;

@@ -12,6 +12,7 @@
  */
 import type { Location, QueryNode } from './ast.js';
 import { QuerySyntaxError } from './errors.js';
+import { comparisonAllowed } from './fields.js';
 import type { QueryLimits } from './limits.js';
 import type { RawNode, RawValue } from './raw.js';
 import { validateRegex } from './regex.js';
@@ -91,8 +92,22 @@ function leaf(field: string | null, value: RawValue, loc: Location, s: BuildStat
       if (field === null) {
         throw syntax('a range or comparison needs a field, e.g. status:>=500', value.loc.start, s, ['field name']);
       }
+      checkComparison(field, value.lower ?? value.upper, value.loc.start, s);
       return { type: 'range', field, lower: value.lower, upper: value.upper, loc };
   }
+}
+
+/** `field:>abc`: a comparison needs a number (a date on @timestamp, a level on level). */
+function checkComparison(field: string, bound: { value: string } | null, start: number, s: BuildState): void {
+  const op = /^[<>]=?\s*/.exec(s.query.slice(start));
+  if (!op || !bound || comparisonAllowed(field, bound.value)) return;
+  throw new QuerySyntaxError(
+    'LS_QUERY_INVALID_VALUE',
+    `"${bound.value}" is not a number: ${field}:${op[0].trim()} compares numbers (dates on @timestamp); for a range of strings use brackets, e.g. ${field}:{a TO *]`,
+    s.query,
+    start + op[0].length,
+    ['number'],
+  );
 }
 
 function countClause(loc: Location, s: BuildState): void {

@@ -7,8 +7,13 @@
  *   leaf node ──planLeaf(node, {now})──▶ LeafPlan ──▶ matcher / SQL / ES
  *
  * Field kinds:
- *   message     text     analyzed: tokenize(); terms = all tokens, phrase =
- *                        adjacent tokens, wildcard/regex = some token matches
+ *   text fields text     `message` and the exception / stack fields of
+ *                        DEFAULT_TEXT_FIELDS (or the server's
+ *                        `search.text_fields`): analyzed: tokenize(); terms =
+ *                        all tokens, phrase = adjacent tokens, wildcard/regex
+ *                        = some token matches. Free text (no field) searches
+ *                        every text field: a leaf matches when it matches in
+ *                        one of them (all its tokens in that one field).
  *   level       level    canonical lowercase names; aliases; ranges by severity
  *   @timestamp  date     date math; a term is the whole rounded period
  *   other       keyword  exact strings; numbers and booleans by value
@@ -35,8 +40,55 @@ export const TEXT_FIELD = DEFAULT_FIELD;
 export const LEVEL_FIELD = 'level';
 export const TIMESTAMP_FIELD = '@timestamp';
 
-export function fieldKind(field: string): FieldKind {
-  if (field === TEXT_FIELD) return 'text';
+/**
+ * The fields free text searches, analyzed like `message`: where the formats
+ * the normalizer knows put a traceback or an error's text, so that
+ * `KeyError` finds the event `logger.exception` wrote.
+ *
+ *   exc_info, stack_info          python-json-logger (logging's exc_info / stack_info)
+ *   exception                     structlog's format_exc_info
+ *   err.message, err.stack        pino / bunyan serialized errors
+ *   error.message, error.stack_trace   ECS
+ *   text                          loguru serialize=True (the formatted record with its traceback)
+ *
+ * Java and other multi-line stack traces joined by the agent's multiline
+ * rule are part of `message` already. Servers replace the list with
+ * `search.text_fields` (message is always included).
+ */
+export const DEFAULT_TEXT_FIELDS: readonly string[] = Object.freeze([
+  'message',
+  'exc_info',
+  'stack_info',
+  'exception',
+  'err.message',
+  'err.stack',
+  'error.message',
+  'error.stack_trace',
+  'text',
+]);
+
+/** Fields that have a meaning of their own and cannot be text fields. */
+const NOT_TEXT: ReadonlySet<string> = new Set([LEVEL_FIELD, TIMESTAMP_FIELD, 'event.id']);
+
+/**
+ * A text-field list as the server uses it: `message` first, no repeats.
+ * Throws for a field that cannot be a text field (level, @timestamp,
+ * event.id) or an empty name.
+ */
+export function resolveTextFields(fields: readonly string[] | undefined): readonly string[] {
+  if (fields === undefined) return DEFAULT_TEXT_FIELDS;
+  const out = [TEXT_FIELD];
+  for (const f of fields) {
+    if (typeof f !== 'string' || f === '' || NOT_TEXT.has(f)) {
+      throw new QueryError('LS_QUERY_INVALID_VALUE', `"${String(f)}" cannot be a text field`);
+    }
+    if (!out.includes(f)) out.push(f);
+  }
+  return Object.freeze(out);
+}
+
+export function fieldKind(field: string, textFields: readonly string[] = DEFAULT_TEXT_FIELDS): FieldKind {
+  if (field === TEXT_FIELD || textFields.includes(field)) return 'text';
   if (field === LEVEL_FIELD) return 'level';
   if (field === TIMESTAMP_FIELD) return 'date';
   return 'keyword';
@@ -64,6 +116,17 @@ export function numericValue(value: string): number | null {
   if (!NUMBER_RE.test(value)) return null;
   const n = Number(value);
   return Number.isFinite(n) ? n : null;
+}
+
+/**
+ * Whether `field:>value` (a comparison: `>`, `>=`, `<`, `<=`) means
+ * something: numbers on any field, dates on @timestamp, level names on
+ * level. `duration_ms:>abc` is a mistake (a 400 with the position of
+ * `abc`), not a silent string range; a range of strings is written with
+ * brackets (`host:{web-1 TO *]`).
+ */
+export function comparisonAllowed(field: string, value: string): boolean {
+  return field === TIMESTAMP_FIELD || field === LEVEL_FIELD || numericValue(value) !== null;
 }
 
 /**
@@ -102,14 +165,17 @@ export type LeafPlan =
   | { kind: 'none' }
   /** The field is present and not null. */
   | { kind: 'exists'; field: string }
-  /** Text field: every token occurs, any order. */
-  | { kind: 'text_terms'; field: string; tokens: string[] }
-  /** Text field: the tokens occur adjacent, in order (2+ tokens). */
-  | { kind: 'text_phrase'; field: string; tokens: string[] }
-  /** Text field: some token matches the (lower-cased) wildcard pattern. */
-  | { kind: 'text_wildcard'; field: string; pattern: string }
-  /** Text field: some token matches the regex, case-insensitively. */
-  | { kind: 'text_regex'; field: string; pattern: string }
+  /**
+   * Text fields (one for `field:value`, every text field for free text):
+   * in some one of `fields`, every token occurs, any order.
+   */
+  | { kind: 'text_terms'; fields: string[]; tokens: string[] }
+  /** Text fields: in some one of `fields`, the tokens occur adjacent, in order (2+ tokens). */
+  | { kind: 'text_phrase'; fields: string[]; tokens: string[] }
+  /** Text fields: some token of some one of `fields` matches the (lower-cased) wildcard pattern. */
+  | { kind: 'text_wildcard'; fields: string[]; pattern: string }
+  /** Text fields: some token of some one of `fields` matches the regex, case-insensitively. */
+  | { kind: 'text_regex'; fields: string[]; pattern: string }
   /** Level field: the stored canonical level is one of `levels` (never empty). */
   | { kind: 'level_in'; field: string; levels: Level[] }
   /** Date field: gte <= epoch ms <= lte (null = open). */
@@ -135,14 +201,23 @@ export interface PlanOptions {
   now: number;
   /** Time zone for date math (default UTC). */
   timeZone?: string;
+  /**
+   * The text fields (resolveTextFields(); default DEFAULT_TEXT_FIELDS):
+   * what free text searches and which fields are analyzed.
+   */
+  textFields?: readonly string[];
 }
 
 export function planLeaf(node: LeafNode, opts: PlanOptions): LeafPlan {
+  const textFields = opts.textFields ?? DEFAULT_TEXT_FIELDS;
+  if (node.type !== 'exists' && node.type !== 'range' && node.field === null) {
+    return planText(node, DEFAULT_FIELD, [...textFields]);
+  }
   const field = node.type === 'exists' || node.type === 'range' ? node.field : (node.field ?? DEFAULT_FIELD);
   if (node.type === 'exists') return { kind: 'exists', field };
-  switch (fieldKind(field)) {
+  switch (fieldKind(field, textFields)) {
     case 'text':
-      return planText(node, field);
+      return planText(node, field, [field]);
     case 'level':
       return planLevel(node, field);
     case 'date':
@@ -152,18 +227,19 @@ export function planLeaf(node: LeafNode, opts: PlanOptions): LeafPlan {
   }
 }
 
-function planText(node: Exclude<LeafNode, ExistsNode>, field: string): LeafPlan {
+/** `field` names the clause in errors; `fields` are the fields searched. */
+function planText(node: Exclude<LeafNode, ExistsNode>, field: string, fields: string[]): LeafPlan {
   switch (node.type) {
     case 'term': {
       const tokens = tokenize(node.value);
       if (tokens.length === 0) return { kind: 'none' };
-      if (node.phrase && tokens.length > 1) return { kind: 'text_phrase', field, tokens };
-      return { kind: 'text_terms', field, tokens: [...new Set(tokens)] };
+      if (node.phrase && tokens.length > 1) return { kind: 'text_phrase', fields, tokens };
+      return { kind: 'text_terms', fields, tokens: [...new Set(tokens)] };
     }
     case 'wildcard':
-      return { kind: 'text_wildcard', field, pattern: node.pattern.toLowerCase() };
+      return { kind: 'text_wildcard', fields, pattern: node.pattern.toLowerCase() };
     case 'regex':
-      return { kind: 'text_regex', field, pattern: node.pattern };
+      return { kind: 'text_regex', fields, pattern: node.pattern };
     case 'range':
       throw new QueryError('LS_QUERY_INVALID_VALUE', `ranges are not supported on the text field "${field}"`);
   }

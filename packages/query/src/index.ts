@@ -9,6 +9,7 @@ export { compileRegex } from './regex.js';
 export * from './levels.js';
 export * from './date-math.js';
 export * from './fields.js';
+export * from './query-time-range.js';
 export * from './matcher.js';
 export { compileWildcard } from './wildcard.js';
 export * from './http.js';

@@ -27,6 +27,9 @@ function randomEvent(rng: Rng, i: number): LogEvent {
   };
   if (rng.chance(0.9)) e.level = rng.pick(LEVELS);
   if (rng.chance(0.9)) e.message = Array.from({ length: rng.int(1, 6) }, () => rng.pick(v.words)).join(rng.pick([' ', ', ', ': ']));
+  for (const field of v.textFields ?? []) {
+    if (rng.chance(0.2)) e[field] = Array.from({ length: rng.int(1, 12) }, () => rng.pick(v.words)).join(rng.pick([' ', '\n  ', ': ']));
+  }
   for (const [field, values] of Object.entries(v.keywords)) if (rng.chance(0.5)) e[field] = rng.pick(values);
   for (const [field, values] of Object.entries(v.numbers)) {
     if (rng.chance(0.5)) e[field] = rng.chance(0.85) ? rng.pick(values) : String(rng.pick(values));

@@ -120,3 +120,53 @@ for (const q of ['level:>=loud', 'message:[a TO b]', '@timestamp:>banana', '@tim
     assert.throws(() => compileMatcher(parse(q), { now }), (err: unknown) => err instanceof QueryError && err.code.startsWith('LS_QUERY_'));
   });
 }
+
+// Issue 15 item 1: tracebacks are found by plain text.
+const TRACEBACK = 'Traceback (most recent call last):\n  File "/app/orders/views.py", line 42, in create\n    order = payload["order_id"]\nKeyError: \'missing_order_id\'';
+const withTraces: LogEvent[] = [
+  ev('py-exc', '2026-02-11T15:00:00.000Z', { level: 'error', message: 'Internal Server Error: /api/orders', exc_info: TRACEBACK }),
+  ev('pino-err', '2026-02-11T15:00:01.000Z', { level: 'error', message: 'request errored', 'err.stack': 'TypeError: x is undefined\n    at handler (/srv/app.js:10:5)' }),
+  ev('ecs', '2026-02-11T15:00:02.000Z', { level: 'error', message: 'failed', 'error.stack_trace': 'java.lang.IllegalStateException: boom\n\tat com.example.Main.run(Main.java:7)' }),
+  ev('loguru', '2026-02-11T15:00:03.000Z', { level: 'error', message: 'oops', text: `2026-02-11 15:00:03 | ERROR | oops\n${TRACEBACK}\n` }),
+  ev('not-a-string', '2026-02-11T15:00:04.000Z', { message: 'plain', exc_info: 42, 'err.stack': true }),
+  ev('plain', '2026-02-11T15:00:05.000Z', { message: 'KeyError in the message itself', stack: 'KeyError elsewhere' }),
+];
+
+function traceIds(q: string, textFields?: readonly string[]): string[] {
+  const match = compileMatcher(parse(q), { now, ...(textFields ? { textFields } : {}) });
+  return withTraces.filter(match).map((e) => e['event.id']).sort();
+}
+
+test('free text and phrases search message and every text field', () => {
+  assert.deepEqual(traceIds('KeyError'), ['loguru', 'plain', 'py-exc']);
+  assert.deepEqual(traceIds('"missing_order_id"'), ['loguru', 'py-exc']);
+  assert.deepEqual(traceIds('"most recent call last"'), ['loguru', 'py-exc']);
+  assert.deepEqual(traceIds('"x is undefined"'), ['pino-err']);
+  assert.deepEqual(traceIds('illegalstateexception'), ['ecs']);
+  assert.deepEqual(traceIds('Main*'), ['ecs']);
+  assert.deepEqual(traceIds('/keyerr.*/'), ['loguru', 'plain', 'py-exc']);
+  // A non-string value of a text field is not text.
+  assert.deepEqual(traceIds('exc_info:42'), ['py-exc']);
+  assert.deepEqual(traceIds('err.stack:true'), []);
+});
+
+test('a term on a text field matches its tokens; message: stays message only', () => {
+  assert.deepEqual(traceIds('exc_info:KeyError'), ['py-exc']);
+  assert.deepEqual(traceIds('exc_info:"order_id"'), ['py-exc']);
+  assert.deepEqual(traceIds('message:KeyError'), ['plain']);
+  // `stack` is not a text field: a keyword, exact.
+  assert.deepEqual(traceIds('stack:KeyError'), []);
+  assert.throws(() => traceIds('exc_info:[a TO b]'), (err: unknown) => (err as QueryError).code === 'LS_QUERY_INVALID_VALUE');
+});
+
+test('every token of a free-text term in one text field', () => {
+  // `keyerror` is in exc_info and `internal` in message: one term with both needs one field holding both.
+  assert.deepEqual(traceIds('keyerror-internal'), []);
+  assert.deepEqual(traceIds('keyerror AND internal'), ['py-exc']);
+});
+
+test('the text-field list is configurable', () => {
+  assert.deepEqual(traceIds('KeyError', ['message', 'stack']), ['plain']);
+  assert.deepEqual(traceIds('stack:keyerror', ['message', 'stack']), ['plain']);
+  assert.deepEqual(traceIds('exc_info:KeyError', ['message', 'stack']), []);
+});

@@ -62,6 +62,15 @@ function tokensOf(event: LogEvent, field: string, ctx: Ctx): string[] | null {
   return t;
 }
 
+/** True when the tokens of some one of `fields` (string values only) satisfy `test`. */
+function inAnyField(fields: readonly string[], test: (tokens: string[]) => boolean): Eval {
+  return (e, ctx) =>
+    fields.some((f) => {
+      const tokens = tokensOf(e, f, ctx);
+      return tokens !== null && test(tokens);
+    });
+}
+
 function compilePlan(plan: LeafPlan): Eval {
   switch (plan.kind) {
     case 'all':
@@ -71,28 +80,24 @@ function compilePlan(plan: LeafPlan): Eval {
     case 'exists':
       return (e) => valueOf(e, plan.field) !== undefined;
     case 'text_terms':
-      return (e, ctx) => {
-        const tokens = tokensOf(e, plan.field, ctx);
-        return tokens !== null && plan.tokens.every((t) => tokens.includes(t));
-      };
-    case 'text_phrase':
-      return (e, ctx) => {
-        const tokens = tokensOf(e, plan.field, ctx);
-        if (tokens === null) return false;
-        const want = plan.tokens;
+      return inAnyField(plan.fields, (tokens) => plan.tokens.every((t) => tokens.includes(t)));
+    case 'text_phrase': {
+      const want = plan.tokens;
+      return inAnyField(plan.fields, (tokens) => {
         outer: for (let i = 0; i + want.length <= tokens.length; i++) {
           for (let j = 0; j < want.length; j++) if (tokens[i + j] !== want[j]) continue outer;
           return true;
         }
         return false;
-      };
+      });
+    }
     case 'text_wildcard': {
       const match = compileWildcard(plan.pattern);
-      return (e, ctx) => tokensOf(e, plan.field, ctx)?.some(match) ?? false;
+      return inAnyField(plan.fields, (tokens) => tokens.some(match));
     }
     case 'text_regex': {
       const match = compileRegex(plan.pattern, true);
-      return (e, ctx) => tokensOf(e, plan.field, ctx)?.some(match) ?? false;
+      return inAnyField(plan.fields, (tokens) => tokens.some(match));
     }
     case 'level_in': {
       const levels = new Set<string>(plan.levels);

@@ -136,7 +136,16 @@ const rejected: Array<[string, string, number]> = [
   ['x:/^a$/', 'LS_QUERY_REGEX_INVALID', 3],
   ['x:/(a)\\1/', 'LS_QUERY_REGEX_INVALID', 6],
   ['x:/(?=a)/', 'LS_QUERY_REGEX_INVALID', 3],
+  // A comparison compares numbers (dates on @timestamp, levels on level); the position is the value's.
+  ['duration_ms:>abc', 'LS_QUERY_INVALID_VALUE', 13],
+  ['level:error AND duration_ms:>= abc', 'LS_QUERY_INVALID_VALUE', 31],
+  ['host:<"web 1"', 'LS_QUERY_INVALID_VALUE', 6],
 ];
+test('comparisons that mean something still parse: numbers, dates, levels, string ranges in brackets', () => {
+  for (const q of ['duration_ms:>1000', 'x:>-1.5e3', 'status:>"500"', '@timestamp:>now-1h', '@timestamp:<=2026-02-08', 'level:>=warning', 'host:{web-1 TO *]']) {
+    assert.doesNotThrow(() => parse(q), q);
+  }
+});
 for (const [q, code, offset] of rejected) {
   test(q, () => {
     const err = syntaxError(q);

@@ -25,7 +25,9 @@ const canonical: Array<[string, string]> = [
   ['a\\:b:"say \\"hi\\""', 'a\\:b:"say \\"hi\\""'],
   ['\\AND \\OR', '\\AND AND \\OR'],
   ['temp:-5', 'temp:\\-5'],
-  ['x:"=5" x:>"=5"', 'x:"=5" AND x:>"=5"'],
+  ['x:"=5" x:>"-5"', 'x:"=5" AND x:>-5'],
+  // A string bound is written with brackets: the comparison form is for numbers.
+  ['x:{"=5" TO *]', 'x:{=5 TO *]'],
 ];
 for (const [q, expected] of canonical) {
   test(q, () => {

@@ -6,6 +6,7 @@
  * characters are always escaped.
  */
 import type { QueryNode, RangeBound } from './ast.js';
+import { comparisonAllowed } from './fields.js';
 
 // Everything the grammar treats specially somewhere in a term, plus whitespace.
 const RESERVED = new Set(['+', '-', '=', '&', '|', '>', '<', '!', '(', ')', '{', '}', '[', ']', '^', '"', '~', '*', '?', ':', '\\', '/']);
@@ -59,8 +60,9 @@ export function serializeLeafValue(node: QueryNode): string {
       return `/${node.pattern.replace(/\//g, '\\/')}/`;
     case 'range': {
       const { lower, upper } = node;
-      if (lower && !upper) return `>${lower.inclusive ? '=' : ''}${serializeCompareValue(lower.value)}`;
-      if (upper && !lower) return `<${upper.inclusive ? '=' : ''}${serializeCompareValue(upper.value)}`;
+      // The comparison shorthand only where it parses back (fields.ts comparisonAllowed).
+      if (lower && !upper && comparisonAllowed(node.field, lower.value)) return `>${lower.inclusive ? '=' : ''}${serializeCompareValue(lower.value)}`;
+      if (upper && !lower && comparisonAllowed(node.field, upper.value)) return `<${upper.inclusive ? '=' : ''}${serializeCompareValue(upper.value)}`;
       const open = lower === null || lower.inclusive ? '[' : '{';
       const close = upper === null || upper.inclusive ? ']' : '}';
       return `${open}${serializeBound(lower)} TO ${serializeBound(upper)}${close}`;

@@ -4,12 +4,14 @@ import { errors } from '../server/errors.js';
 
 export interface CommandFlags extends ConfigFlags {
   json?: boolean;
+  /** `retention status --server URL`: ask that server instead of a data folder. */
+  server?: string;
   help?: boolean;
   positionals: string[];
 }
 
 /** Flags shared by `serve` and `retention`; anything else is a usage error. */
-export function parseCommandFlags(argv: string[], allowed: readonly (keyof ConfigFlags | 'json')[]): CommandFlags {
+export function parseCommandFlags(argv: string[], allowed: readonly (keyof ConfigFlags | 'json' | 'server')[]): CommandFlags {
   const options = {
     config: { type: 'string' },
     data: { type: 'string' },
@@ -17,6 +19,7 @@ export function parseCommandFlags(argv: string[], allowed: readonly (keyof Confi
     store: { type: 'string' },
     'es-url': { type: 'string' },
     json: { type: 'boolean' },
+    server: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   let parsed;
@@ -34,6 +37,7 @@ export function parseCommandFlags(argv: string[], allowed: readonly (keyof Confi
     store: v.store,
     esUrl: v['es-url'],
     json: v.json,
+    server: v.server,
   };
   for (const [key, value] of Object.entries(given)) {
     if (value === undefined) continue;

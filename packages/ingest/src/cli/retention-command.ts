@@ -1,20 +1,30 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadServerConfig } from '../config/load-server-config.js';
+import type { ServerConfig } from '../config/server-config.js';
 import type { PartitionInfo } from '../log-store.js';
-import { DEFAULT_CLASS } from '../retention/retention-config.js';
+import { retentionReport, type RetentionReport } from '../retention/retention-report.js';
 import { openStore } from '../server/open-store.js';
 import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';
 
-export const RETENTION_USAGE = 'logship retention status|run [--config FILE] [--data DIR] [--json]';
+export const RETENTION_USAGE = 'logship retention status|run [--config FILE] [--data DIR] [--server URL] [--json]';
 
 /**
  * `retention status` lists each class with its partitions, sizes and oldest
  * event; `retention run` enforces retention now. Both open the store beside
  * a running server (SQLite in WAL mode allows it).
+ *
+ * Where the numbers come from, so they are never an empty store's by
+ * mistake: `--server URL` asks that server (`GET /api/v1/retention`);
+ * otherwise the configured store (`--data`, `--config`, or ./logship-data)
+ * when its SQLite folder exists; otherwise the running server at
+ * $LOGSHIP_URL or the config's listen address. A data folder is never
+ * created here: with neither, the command fails (LS_CLI_NO_STORE).
  */
 export async function retentionCommand(argv: string[], io: CliIo, now: () => number = Date.now): Promise<number> {
-  const flags = parseCommandFlags(argv, ['config', 'data', 'store', 'esUrl', 'json']);
+  const flags = parseCommandFlags(argv, ['config', 'data', 'store', 'esUrl', 'json', 'server']);
   const action = flags.positionals[0];
   if (flags.help) {
     io.stdout.write(`usage: ${RETENTION_USAGE}\n`);
@@ -24,6 +34,18 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
     throw errors.cliUsage(`usage: ${RETENTION_USAGE}`);
   }
   const config = loadServerConfig(flags);
+  const noLocalStore = config.store.type === 'sqlite' && !existsSync(join(config.data, 'sqlite'));
+  if (flags.server !== undefined || noLocalStore) {
+    const server = flags.server ?? process.env.LOGSHIP_URL ?? serverUrlOf(config);
+    if (action === 'run') {
+      throw errors.cliNoStore(
+        `no SQLite data in ${config.data}; retention run works on a data folder (--data DIR or --config FILE); the server at ${server} enforces retention on its own`,
+      );
+    }
+    const report = await fromServer(server, config.data, flags.server !== undefined);
+    printReport(report, io, flags.json === true, `server ${server}`);
+    return 0;
+  }
   // One operation, then exit: no writer or reader threads to start.
   const store = await openStore(config, { threads: false });
   try {
@@ -38,41 +60,53 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
       }
       return 0;
     }
-    const partitions = await store.partitions(now());
-    const classes = [
-      ...config.retention.classes.map((c) => ({ name: c.name, days: c.days, match: c.match })),
-      { name: DEFAULT_CLASS, days: config.retention.default_days, match: '*' },
-    ];
-    // Partitions of classes no longer configured still exist on disk: show them too.
-    for (const p of partitions) {
-      if (!classes.some((c) => c.name === p.class)) classes.push({ name: p.class, days: config.retention.default_days, match: '(no longer configured)' });
-    }
-    const report = classes.map((c) => {
-      const own = partitions.filter((p) => p.class === c.name).sort((a, b) => a.day.localeCompare(b.day));
-      const oldest = own.reduce<number | null>((m, p) => (p.oldest !== null && (m === null || p.oldest < m) ? p.oldest : m), null);
-      return {
-        ...c,
-        bytes: own.reduce((s, p) => s + p.bytes, 0),
-        events: own.reduce((s, p) => s + p.events, 0),
-        oldest: oldest === null ? null : new Date(oldest).toISOString(),
-        partitions: own,
-      };
-    });
-    if (flags.json) {
-      io.stdout.write(`${JSON.stringify({ classes: report })}\n`);
-      return 0;
-    }
-    for (const c of report) {
-      io.stdout.write(
-        `class ${c.name} (${c.days} days, match ${c.match}): ${c.partitions.length} partitions, ` +
-          `${c.events} events, ${formatBytes(c.bytes)}, oldest ${c.oldest ?? '-'}\n`,
-      );
-      for (const p of c.partitions) io.stdout.write(`  ${formatPartition(p)}\n`);
-    }
+    printReport(retentionReport(config.retention, await store.partitions(now())), io, flags.json === true, config.store.type === 'sqlite' ? config.data : 'elasticsearch');
     return 0;
   } finally {
     await store.close();
   }
+}
+
+function printReport(report: RetentionReport, io: CliIo, json: boolean, from: string): void {
+  if (json) {
+    io.stdout.write(`${JSON.stringify(report)}\n`);
+    return;
+  }
+  io.stdout.write(`retention of ${from}\n`);
+  for (const c of report.classes) {
+    io.stdout.write(
+      `class ${c.name} (${c.days} days, match ${c.match}): ${c.partitions.length} partitions, ` +
+        `${c.events} events, ${formatBytes(c.bytes)}, oldest ${c.oldest ?? '-'}\n`,
+    );
+    for (const p of c.partitions) io.stdout.write(`  ${formatPartition(p)}\n`);
+  }
+}
+
+/** The server's own address from its config (a wildcard listen address is reached on loopback). */
+function serverUrlOf(config: ServerConfig): string {
+  const at = config.listen.lastIndexOf(':');
+  const host = config.listen.slice(0, at).replace(/^\[|\]$/g, '');
+  const reach = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${reach}:${config.listen.slice(at + 1)}`;
+}
+
+async function fromServer(server: string, dataDir: string, asked: boolean): Promise<RetentionReport> {
+  const headers: Record<string, string> = {};
+  if (process.env.LOGSHIP_TOKEN) headers.authorization = `Bearer ${process.env.LOGSHIP_TOKEN}`;
+  let res: Response;
+  try {
+    res = await fetch(`${server.replace(/\/+$/, '')}/api/v1/retention`, { headers, signal: AbortSignal.timeout(10_000) });
+  } catch (err) {
+    const why = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+    throw errors.cliNoStore(
+      asked
+        ? `cannot reach the logship server at ${server} (${why})`
+        : `no SQLite data in ${dataDir} and no logship server answering at ${server} (${why}); pass --data DIR, --config FILE or --server URL`,
+    );
+  }
+  const text = await res.text();
+  if (!res.ok) throw errors.cliNoStore(`the server at ${server} answered ${res.status} to GET /api/v1/retention: ${text.slice(0, 300)}`);
+  return JSON.parse(text) as RetentionReport;
 }
 
 function formatPartition(p: PartitionInfo): string {

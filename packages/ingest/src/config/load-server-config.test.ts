@@ -112,6 +112,26 @@ test('listen addresses', () => {
   assert.ok(!isLoopback('0.0.0.0') && !isLoopback('10.0.0.1'));
 });
 
+test('search.text_fields and ingest.default_timezone', () => {
+  const d = loadServerConfig({}, {});
+  assert.ok(d.search.text_fields.includes('exc_info') && d.search.text_fields[0] === 'message');
+  assert.equal(d.ingest.default_timezone, 'UTC');
+  withFile('search: { text_fields: [exc_info, my.trace] }\ningest: { default_timezone: America/Chicago }\n', (file) => {
+    const c = loadServerConfig({ config: file }, {});
+    assert.deepEqual(c.search.text_fields, ['message', 'exc_info', 'my.trace'], 'message is always one');
+    assert.equal(c.ingest.default_timezone, 'America/Chicago');
+  });
+  withFile('search: { text_fields: [level] }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), /search\.text_fields.*"level" cannot be a text field/);
+  });
+  withFile('ingest: { default_timezone: Central }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), /ingest\.default_timezone.*"Central" is not an IANA time zone/);
+  });
+  withFile('search: { text_feilds: [x] }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), /search\.text_feilds/);
+  });
+});
+
 test('rule_files, alerting and log_metrics: durations in ms, strict keys, queries checked at load', () => {
   withFile(
     `rule_files: ["/etc/logship/rules/*.yaml"]

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
+import { resolveTextFields } from '@logship/query';
+import { isTimeZone } from '../normalize/parse-timestamp.js';
 import { validateRetentionConfig } from '../retention/retention-config.js';
 import { buildAlertingConfig } from '../rules/alerting-config.js';
 import { buildLogMetricsConfig } from '../log-metrics/log-metrics-config.js';
@@ -85,6 +87,8 @@ export function buildServerConfig(input: Record<string, unknown>, flags: ConfigF
     retention: retention(raw.retention),
     saved_queries: (raw.saved_queries as Record<string, string> | undefined) ?? {},
     limits: { ...d.limits, ...(raw.limits as object | undefined) },
+    search: { text_fields: textFields((raw.search as { text_fields?: string[] } | undefined)?.text_fields) },
+    ingest: { default_timezone: timeZone((raw.ingest as { default_timezone?: string } | undefined)?.default_timezone ?? d.ingest.default_timezone) },
     log: { ...d.log, ...(raw.log as object | undefined) },
     rule_files: (raw.rule_files as string[] | undefined) ?? [],
     alerting: buildAlertingConfig(raw.alerting as Parameters<typeof buildAlertingConfig>[0]),
@@ -116,6 +120,19 @@ function retention(value: unknown): ServerConfig['retention'] {
   } catch (err) {
     throw errors.configInvalid('retention', `is invalid: ${(err as Error).message}`);
   }
+}
+
+function textFields(value: string[] | undefined): readonly string[] {
+  try {
+    return resolveTextFields(value);
+  } catch (err) {
+    throw errors.configInvalid('search.text_fields', `is invalid: ${(err as Error).message}`);
+  }
+}
+
+function timeZone(value: string): string {
+  if (!isTimeZone(value)) throw errors.configInvalid('ingest.default_timezone', `"${value}" is not an IANA time zone name (e.g. UTC, Europe/Paris)`);
+  return value;
 }
 
 function checkTokens(config: ServerConfig): void {

@@ -1,6 +1,7 @@
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { DEFAULT_RETENTION } from '../retention/retention-config.js';
 import { DEFAULT_NORMALIZE_LIMITS, type NormalizeLimits } from '../normalize/limits.js';
+import { DEFAULT_TEXT_FIELDS } from '@logship/query';
 import { ALERTING_CONFIG_SCHEMA, DEFAULT_ALERTING, RULE_FILES_SCHEMA, type AlertingConfig } from '../rules/alerting-config.js';
 import { LOG_METRICS_SCHEMA, type LogMetricConfig } from '../log-metrics/log-metrics-config.js';
 
@@ -52,6 +53,17 @@ export interface ServerConfig {
   retention: RetentionConfig;
   saved_queries: Record<string, string>;
   limits: IngestLimits;
+  search: {
+    /**
+     * The text fields: free text searches them, and they are analyzed like
+     * message (query package resolveTextFields: message first).
+     */
+    text_fields: readonly string[];
+  };
+  ingest: {
+    /** IANA zone in which a timestamp without an offset is read, unless the event says `@timezone`. */
+    default_timezone: string;
+  };
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent' };
   /** Globs of rule files (docs/ALERTING.md), relative to the working directory. */
   rule_files: string[];
@@ -85,6 +97,8 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = deepFreeze({
     max_line_bytes: 1024 * 1024,
     ...DEFAULT_NORMALIZE_LIMITS,
   },
+  search: { text_fields: DEFAULT_TEXT_FIELDS },
+  ingest: { default_timezone: 'UTC' },
   log: { level: 'info' },
   rule_files: [],
   alerting: DEFAULT_ALERTING,
@@ -161,6 +175,18 @@ export const SERVER_CONFIG_SCHEMA = {
         max_depth: positiveInt,
         max_value_bytes: positiveInt,
       },
+    },
+    search: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        text_fields: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
+      },
+    },
+    ingest: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { default_timezone: { type: 'string', minLength: 1 } },
     },
     log: {
       type: 'object',

@@ -10,9 +10,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stripLocations, type QueryNode } from '@logship/query';
+import { parse, stripLocations, type QueryNode } from '@logship/query';
 import type { LogStore } from '../log-store.js';
-import { codeOf, compareOutcomes, matcherOutcome, shrinkFailing, type Outcome } from '../store-contract/differential.js';
+import { codeOf, compareOutcomes, matcherOutcome, shrinkFailing, TEXT_FIELD_QUERIES, type Outcome } from '../store-contract/differential.js';
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
 import { compileDsl } from './compile-dsl.js';
@@ -107,5 +107,18 @@ if (!url) {
     // Guard against a generator that only produces trivial queries.
     assert.ok(nonEmpty > QUERIES / 4, `only ${nonEmpty} queries selected a proper subset`);
     assert.ok(errors < QUERIES / 5, `${errors} queries were errors`);
+  });
+
+  test('Elasticsearch agrees with the matcher on free text over the exception and stack fields', async () => {
+    let beyondMessage = 0;
+    for (const text of TEXT_FIELD_QUERIES) {
+      const ast = parse(text);
+      const why = await differs(ast);
+      assert.equal(why, null, `${text}: ${why}\n${describeQuery(ast)}`);
+      const m = viaMatcher(ast);
+      const onlyMessage = viaMatcher(parse(`message:(${text.replace(/^[\w.]+:/, '')})`));
+      if ('ids' in m && 'ids' in onlyMessage && m.ids.length > onlyMessage.ids.length) beyondMessage++;
+    }
+    assert.ok(beyondMessage >= 8, `only ${beyondMessage} queries found events beyond message`);
   });
 }

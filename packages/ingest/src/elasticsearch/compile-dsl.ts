@@ -8,9 +8,9 @@
  * translated against the document layout of event-document.ts. The
  * differential test checks the two agree on generated corpora and queries.
  */
-import { planLeaf, type LeafPlan, type PlanOptions, type QueryNode } from '@logship/query';
+import { DEFAULT_TEXT_FIELDS, planLeaf, type LeafPlan, type PlanOptions, type QueryNode } from '@logship/query';
 import type { estypes } from '@elastic/elasticsearch';
-import { booleanField, keywordField, numberField, TEXT_FIELD } from './event-document.js';
+import { booleanField, keywordField, numberField, textField } from './event-document.js';
 
 export type EsQuery = estypes.QueryDslQueryContainer;
 
@@ -28,7 +28,7 @@ export function compileDsl(ast: QueryNode, opts: PlanOptions): EsQuery {
     case 'not':
       return { bool: { must_not: [compileDsl(ast.child, opts)] } };
     default:
-      return compilePlan(planLeaf(ast, opts));
+      return compilePlan(planLeaf(ast, opts), opts.textFields ?? DEFAULT_TEXT_FIELDS);
   }
 }
 
@@ -36,33 +36,51 @@ function anyOf(queries: EsQuery[]): EsQuery {
   return queries.length === 1 ? queries[0]! : { bool: { should: queries, minimum_should_match: 1 } };
 }
 
-/** The field has a non-null value of some type. */
-function exists(field: string): EsQuery {
-  const fields = [keywordField(field), numberField(field), booleanField(field)];
-  if (field === '@timestamp') fields.push('@timestamp');
-  // String messages are indexed only as tokens.
-  if (field === 'message') fields.push(TEXT_FIELD);
-  return anyOf(fields.map((f) => ({ exists: { field: f } })));
+/**
+ * The field has a non-null value of some type. Not `exists` on the typed
+ * copies: in an index where `@kw.exception` is not mapped but
+ * `@kw.exception.type` is (one source logs `exception` as a string, another
+ * `exception.type`), Elasticsearch reads `exists` on the former as "some
+ * field under it exists" and matches events that only have
+ * `exception.type`. A range or terms query on a field an index does not map
+ * matches nothing there, as the matcher would.
+ */
+function exists(field: string, textFields: readonly string[]): EsQuery {
+  const queries: EsQuery[] = [
+    { range: { [keywordField(field)]: { gte: '' } } },
+    { range: { [numberField(field)]: { gte: -Number.MAX_VALUE } } },
+    { terms: { [booleanField(field)]: [true, false] } },
+  ];
+  if (field === '@timestamp') queries.push({ exists: { field: '@timestamp' } });
+  // String messages are indexed only as tokens (`@text` is always mapped);
+  // the other text fields' tokens are there even when the value is too long
+  // for a keyword.
+  if (field === 'message' || textFields.includes(field)) queries.push({ exists: { field: textField(field) } });
+  return anyOf(queries);
 }
 
-function compilePlan(plan: LeafPlan): EsQuery {
+function compilePlan(plan: LeafPlan, textFields: readonly string[]): EsQuery {
   switch (plan.kind) {
     case 'all':
       return MATCH_ALL;
     case 'none':
       return MATCH_NONE;
     case 'exists':
-      return exists(plan.field);
+      return exists(plan.field, textFields);
     case 'text_terms':
-      // Tokens are indexed exactly as tokenize() produced them.
-      return { bool: { filter: plan.tokens.map((t) => ({ term: { [TEXT_FIELD]: t } })) } };
+      // Tokens are indexed exactly as tokenize() produced them, and the
+      // whitespace analyzer splits the query back into exactly these. With
+      // best_fields, `operator: and` holds per field: every token in one
+      // field, as the matcher's text_terms.
+      return {
+        multi_match: { query: plan.tokens.join(' '), fields: plan.fields.map(textField), type: 'best_fields', operator: 'and', analyzer: 'whitespace' },
+      };
     case 'text_phrase':
-      // The whitespace analyzer splits this back into exactly these tokens.
-      return { match_phrase: { [TEXT_FIELD]: { query: plan.tokens.join(' '), slop: 0 } } };
+      return { multi_match: { query: plan.tokens.join(' '), fields: plan.fields.map(textField), type: 'phrase', slop: 0, analyzer: 'whitespace' } };
     case 'text_wildcard':
-      return { wildcard: { [TEXT_FIELD]: { value: plan.pattern } } };
+      return anyOf(plan.fields.map((f) => ({ wildcard: { [textField(f)]: { value: plan.pattern } } })));
     case 'text_regex':
-      return { regexp: { [TEXT_FIELD]: { value: plan.pattern, case_insensitive: true, flags: 'ALL' } } };
+      return anyOf(plan.fields.map((f) => ({ regexp: { [textField(f)]: { value: plan.pattern, case_insensitive: true, flags: 'ALL' } } })));
     case 'level_in':
       // The exact stored value, not the normalized `level` field: the
       // reference matcher (and SQLite) match canonical names only, so a

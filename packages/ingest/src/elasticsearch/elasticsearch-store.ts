@@ -11,6 +11,7 @@ import type { Client } from '@elastic/elasticsearch';
 import {
   compileMatcher,
   parse,
+  resolveTextFields,
   type AggregateRequest,
   type AggregateResult,
   type ContextRequest,
@@ -54,13 +55,15 @@ export interface ElasticsearchStoreConfig {
    * cluster is down comes up, answers 503 to ingest until the cluster is
    * back, and never lets an index be created without the template.
    */
-  installTemplate?: () => Promise<void>;
+  installTemplate?: () => Promise<void | readonly string[]>;
   /**
    * Called when the refresh after a write failed twice; the write still
    * resolves (its events are durable and become searchable at the next
    * scheduled refresh, within refresh_interval). For logs and metrics.
    */
   onRefreshError?: RefreshErrorHandler;
+  /** The text fields (server `search.text_fields`; default DEFAULT_TEXT_FIELDS). */
+  textFields?: readonly string[];
 }
 
 export type RefreshErrorHandler = (info: { indices: string[]; error: Error }) => void;
@@ -97,10 +100,14 @@ export class ElasticsearchStore implements LogStore {
   private readonly policy: RetentionPolicy;
   private readonly retry: RetryPolicy;
   private closed = false;
-  private readonly installTemplate: (() => Promise<void>) | undefined;
+  private readonly installTemplate: (() => Promise<void | readonly string[]>) | undefined;
+  /** Indices whose mapping has no `@txt` and could not be given one (index-template.ts). */
+  private noOtherText: ReadonlySet<string> = new Set();
   private templateInstalled: Promise<void> | null = null;
   private readonly refresher: RefreshCoalescer;
   private readonly onRefreshError: RefreshErrorHandler | undefined;
+  private readonly textFields: readonly string[];
+  private readonly otherTextFields: readonly string[];
 
   constructor(config: ElasticsearchStoreConfig) {
     this.client = config.client;
@@ -111,7 +118,11 @@ export class ElasticsearchStore implements LogStore {
     this.onRefreshError = config.onRefreshError;
     this.refresher = new RefreshCoalescer((indices) => this.refreshOrReport(indices));
     // Class queries use the matcher: classification happens before the event is in any index.
-    this.policy = createRetentionPolicy(config.retention, (query) => compileMatcher(parse(query), { now: this.clock() }));
+    this.textFields = resolveTextFields(config.textFields);
+    this.otherTextFields = this.textFields.filter((f) => f !== 'message');
+    this.policy = createRetentionPolicy(config.retention, (query) =>
+      compileMatcher(parse(query), { now: this.clock(), textFields: this.textFields }),
+    );
   }
 
   private get index(): string {
@@ -125,7 +136,9 @@ export class ElasticsearchStore implements LogStore {
   /** Resolves once the template is in place; a failed attempt is retried by the next caller. */
   private templateReady(): Promise<void> {
     if (!this.installTemplate) return Promise.resolve();
-    this.templateInstalled ??= this.installTemplate().catch((err: unknown) => {
+    this.templateInstalled ??= this.installTemplate().then((legacy) => {
+      if (legacy) this.noOtherText = new Set(legacy);
+    }, (err: unknown) => {
       this.templateInstalled = null;
       throw err;
     });
@@ -187,9 +200,10 @@ export class ElasticsearchStore implements LogStore {
         return;
       }
       seen.add(id);
-      items.push({ index, id, indexName: indexName(this.prefix, className, ms), doc: eventToDocument(event, className) });
+      items.push({ index, id, indexName: indexName(this.prefix, className, ms), doc: eventToDocument(event, className, this.otherTextFields) });
     });
     if (items.length > 0) await this.templateReady();
+    if (this.noOtherText.size > 0) for (const item of items) if (this.noOtherText.has(item.indexName)) delete item.doc['@txt'];
     // Bounded requests (a few MB each) however large the batch, far below
     // http.max_content_length and kind to the cluster's indexing queue; up
     // to BULK_PARALLEL of them at once. Each resolves once its events are
@@ -225,7 +239,7 @@ export class ElasticsearchStore implements LogStore {
   }
 
   private filters(req: CountRequest): EsQuery[] {
-    return [compileDsl(req.query, { now: req.now }), timeRangeFilter(req.from, req.to), visibilityFilter(this.policy, this.clock())];
+    return [compileDsl(req.query, { now: req.now, textFields: this.textFields }), timeRangeFilter(req.from, req.to), visibilityFilter(this.policy, this.clock())];
   }
 
   /** Only the daily indices the request's time range can reach. */

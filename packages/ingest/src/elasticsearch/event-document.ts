@@ -7,6 +7,7 @@
  *   { "@timestamp", "event.id", "@class",          sort / time range / retention class
  *     "level",                                      keyword, lowercase normalizer
  *     "@text": "get api v1 items 500",              message tokens (tokenize()), whitespace analyzer
+ *     "@txt":  { "exc_info": "traceback most ..." }, tokens of the other text fields, the same way
  *     "@kw":   { "http.method": "GET", ... },       every string value, keyword
  *     "@num":  { "status": 500, ... },              every number value, double
  *     "@bool": { ... },                             every boolean value
@@ -35,6 +36,8 @@ export const CLASS_FIELD = '@class';
 export const KEYWORD_PREFIX = '@kw.';
 export const NUMBER_PREFIX = '@num.';
 export const BOOLEAN_PREFIX = '@bool.';
+/** Tokens of the text fields other than message (query package DEFAULT_TEXT_FIELDS / `search.text_fields`). */
+export const OTHER_TEXT_PREFIX = '@txt.';
 
 /** Fields that get no keyword/number/boolean copy: they have their own mapping. */
 const UNTYPED = new Set(['@timestamp', 'message']);
@@ -63,10 +66,16 @@ export function esFieldName(field: string): string {
 export const keywordField = (field: string): string => KEYWORD_PREFIX + esFieldName(field);
 export const numberField = (field: string): string => NUMBER_PREFIX + esFieldName(field);
 export const booleanField = (field: string): string => BOOLEAN_PREFIX + esFieldName(field);
+/** Where a text field's tokens are indexed: `@text` for message, `@txt.<name>` for the others. */
+export const textField = (field: string): string => (field === 'message' ? TEXT_FIELD : OTHER_TEXT_PREFIX + esFieldName(field));
 
 export type EsDocument = Record<string, unknown>;
 
-export function eventToDocument(event: LogEvent, className: string): EsDocument {
+/**
+ * `otherTextFields`: the text fields besides message whose string values are
+ * also indexed as tokens under `@txt` (they keep their keyword copy too).
+ */
+export function eventToDocument(event: LogEvent, className: string, otherTextFields: readonly string[] = []): EsDocument {
   const kw: Record<string, string> = {};
   const num: Record<string, number> = {};
   const bool: Record<string, boolean> = {};
@@ -87,6 +96,12 @@ export function eventToDocument(event: LogEvent, className: string): EsDocument 
   };
   if (typeof event.level === 'string') doc.level = event.level;
   if (typeof event.message === 'string') doc[TEXT_FIELD] = tokenize(event.message).join(' ');
+  let txt: Record<string, string> | null = null;
+  for (const field of otherTextFields) {
+    const value = Object.hasOwn(event, field) ? event[field] : undefined;
+    if (typeof value === 'string') (txt ??= {})[esFieldName(field)] = tokenize(value).join(' ');
+  }
+  if (txt) doc['@txt'] = txt;
   if (Object.keys(kw).length) doc['@kw'] = kw;
   if (Object.keys(num).length) doc['@num'] = num;
   if (Object.keys(bool).length) doc['@bool'] = bool;

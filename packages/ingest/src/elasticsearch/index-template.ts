@@ -2,8 +2,8 @@
  * The composable index template every daily index of a store is created
  * from (event-document.ts explains the document layout it maps).
  */
-import type { Client } from '@elastic/elasticsearch';
-import { BOOLEAN_PREFIX, CLASS_FIELD, KEYWORD_PREFIX, NUMBER_PREFIX, SOURCE_FIELD, TEXT_FIELD } from './event-document.js';
+import { errors, type Client } from '@elastic/elasticsearch';
+import { BOOLEAN_PREFIX, CLASS_FIELD, KEYWORD_PREFIX, NUMBER_PREFIX, OTHER_TEXT_PREFIX, SOURCE_FIELD, TEXT_FIELD } from './event-document.js';
 import { indexPattern } from './index-name.js';
 import { esError } from './es-error.js';
 import { classifyTransportError } from './transport-error.js';
@@ -22,10 +22,30 @@ export interface TemplateOptions {
  */
 export const KEYWORD_IGNORE_ABOVE = 8191;
 
+// Typed copies: dotted names stay flat keys (`http.status`), so `http`
+// and `http.status` can both exist; new names map dynamically.
+const typed = { type: 'object', dynamic: true, subobjects: false };
+
+/**
+ * What an index needs beyond what older versions created: the `@txt`
+ * object and its dynamic template (indices created before it existed get
+ * them through putMapping; see installIndexTemplate).
+ */
+function mappingsAddedLater(): { properties: Record<string, unknown>; dynamic_templates: Record<string, unknown>[] } {
+  return {
+    properties: { [OTHER_TEXT_PREFIX.slice(0, -1)]: typed },
+    dynamic_templates: [
+      { ls_keyword: { path_match: `${KEYWORD_PREFIX}*`, mapping: { type: 'keyword', ignore_above: KEYWORD_IGNORE_ABOVE } } },
+      { ls_number: { path_match: `${NUMBER_PREFIX}*`, mapping: { type: 'double' } } },
+      { ls_boolean: { path_match: `${BOOLEAN_PREFIX}*`, mapping: { type: 'boolean' } } },
+      // Tokens already made by tokenize(): whitespace splits them back, at adjacent positions.
+      { ls_text: { path_match: `${OTHER_TEXT_PREFIX}*`, mapping: { type: 'text', analyzer: 'whitespace', norms: false } } },
+    ],
+  };
+}
+
 export function buildIndexTemplate(opts: TemplateOptions): Record<string, unknown> {
-  // Typed copies: dotted names stay flat keys (`http.status`), so `http`
-  // and `http.status` can both exist; new names map dynamically.
-  const typed = { type: 'object', dynamic: true, subobjects: false };
+  const later = mappingsAddedLater();
   return {
     index_patterns: [indexPattern(opts.prefix)],
     // Above the stack's built-in templates (`logs-*-*` is priority 100 and
@@ -59,12 +79,9 @@ export function buildIndexTemplate(opts: TemplateOptions): Record<string, unknow
           [KEYWORD_PREFIX.slice(0, -1)]: typed,
           [NUMBER_PREFIX.slice(0, -1)]: typed,
           [BOOLEAN_PREFIX.slice(0, -1)]: typed,
+          ...later.properties,
         },
-        dynamic_templates: [
-          { ls_keyword: { path_match: `${KEYWORD_PREFIX}*`, mapping: { type: 'keyword', ignore_above: KEYWORD_IGNORE_ABOVE } } },
-          { ls_number: { path_match: `${NUMBER_PREFIX}*`, mapping: { type: 'double' } } },
-          { ls_boolean: { path_match: `${BOOLEAN_PREFIX}*`, mapping: { type: 'boolean' } } },
-        ],
+        dynamic_templates: later.dynamic_templates,
       },
     },
   };
@@ -74,13 +91,44 @@ export function templateName(prefix: string): string {
   return `${prefix}-logship`;
 }
 
-/** Installs (or updates) the template; idempotent, so several servers may race on it. */
-export async function installIndexTemplate(client: Client, opts: TemplateOptions): Promise<void> {
+/**
+ * Installs (or updates) the template; idempotent, so several servers may
+ * race on it. Resolves to the indices that cannot take `@txt` documents:
+ * indices created from an older template get the new mapping through
+ * putMapping (their `dynamic: strict` mapping would refuse the new object),
+ * and when the credentials may not update mappings (the documented least
+ * privileges do not include it), those without it are returned, so the
+ * store leaves `@txt` out of what it writes there. Either way, their older
+ * documents have no `@txt`: free text finds them by message only
+ * (docs/ELASTICSEARCH.md).
+ */
+export async function installIndexTemplate(client: Client, opts: TemplateOptions): Promise<string[]> {
   try {
     await client.indices.putIndexTemplate({
       name: templateName(opts.prefix),
       ...(buildIndexTemplate(opts) as object),
     } as Parameters<Client['indices']['putIndexTemplate']>[0]);
+  } catch (err) {
+    throw classifyTransportError(err, () => esError('LS_ES_TEMPLATE', (err as Error).message, err));
+  }
+  try {
+    await client.indices.putMapping({
+      index: indexPattern(opts.prefix),
+      allow_no_indices: true,
+      ...mappingsAddedLater(),
+    } as Parameters<Client['indices']['putMapping']>[0]);
+    return [];
+  } catch (err) {
+    if (!(err instanceof errors.ResponseError && err.statusCode === 403)) {
+      throw classifyTransportError(err, () => esError('LS_ES_TEMPLATE', (err as Error).message, err));
+    }
+  }
+  try {
+    const mappings = await client.indices.getMapping({ index: indexPattern(opts.prefix), allow_no_indices: true });
+    const txt = OTHER_TEXT_PREFIX.slice(0, -1);
+    return Object.entries(mappings)
+      .filter(([, m]) => !(m.mappings.properties && txt in m.mappings.properties))
+      .map(([name]) => name);
   } catch (err) {
     throw classifyTransportError(err, () => esError('LS_ES_TEMPLATE', (err as Error).message, err));
   }

@@ -55,6 +55,8 @@ export interface OpenElasticsearchStoreOptions {
    * the next scheduled refresh). For logs and metrics.
    */
   onRefreshError?: RefreshErrorHandler;
+  /** The text fields free text searches (server `search.text_fields`); default DEFAULT_TEXT_FIELDS. */
+  textFields?: readonly string[];
 }
 
 function bad(detail: string): never {
@@ -123,6 +125,7 @@ export async function openElasticsearchStore(opts: OpenElasticsearchStoreOptions
     installTemplate: () => installIndexTemplate(client, template),
     ...(opts.retry ? { retry: opts.retry } : {}),
     ...(opts.onRefreshError ? { onRefreshError: opts.onRefreshError } : {}),
+    ...(opts.textFields ? { textFields: opts.textFields } : {}),
   });
   try {
     await installIndexTemplate(client, template);

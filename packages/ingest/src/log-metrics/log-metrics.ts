@@ -38,12 +38,14 @@ export function createLogMetrics(
   configs: readonly LogMetricConfig[],
   savedQueries: Readonly<Record<string, string>>,
   registry: Registry,
+  /** The server's text fields (search.text_fields), so free text means what it means in searches. */
+  textFields?: readonly string[],
 ): LogMetrics {
   const metrics: CompiledMetric[] = configs.map((c) => {
     const labelNames = c.labels.map(labelName);
     return {
       // Date math in a log metric's query is resolved once, at start.
-      matches: compileMatcher(compileRuleQuery(c.query, savedQueries), { now: Date.now() }),
+      matches: compileMatcher(compileRuleQuery(c.query, savedQueries), { now: Date.now(), ...(textFields ? { textFields } : {}) }),
       fields: c.labels,
       labelNames,
       series: new Set(),

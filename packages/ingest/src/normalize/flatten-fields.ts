@@ -25,6 +25,26 @@ export function setField(out: FlatRecord, key: string, value: FieldValue): void 
 }
 
 /**
+ * Sets a field without losing what is already there: when `key` holds
+ * another value, the new one goes to `<key>_original` (then `_original_2`,
+ * …). A mapper may rename, never lose (issue 15): this is where two values
+ * want the same name.
+ */
+export function putField(out: FlatRecord, key: string, value: FieldValue): void {
+  if (!Object.hasOwn(out, key) || out[key] === value) {
+    setField(out, key, value);
+    return;
+  }
+  for (let n = 1; ; n++) {
+    const aside = n === 1 ? `${key}_original` : `${key}_original_${n}`;
+    if (!Object.hasOwn(out, aside) || out[aside] === value) {
+      setField(out, aside, value);
+      return;
+    }
+  }
+}
+
+/**
  * Flattens a parsed JSON object into dotted keys (`{"http":{"status":200}}`
  * → `http.status: 200`) so every backend sees the same field names.
  *

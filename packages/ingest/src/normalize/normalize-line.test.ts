@@ -35,7 +35,7 @@ test('python-json-logger: created (epoch seconds) wins over a zone-less asctime'
   assert.match(String(event.exc_info), /^Traceback/);
 });
 
-test('loguru serialize=True: record flattened, extra to top level, text dropped', () => {
+test('loguru serialize=True: record flattened, extra to top level, text kept', () => {
   const line = JSON.stringify({
     text: '2026-02-08 12:00:00.123 | SUCCESS  | app.jobs:run:42 - job done\n',
     record: {
@@ -65,7 +65,9 @@ test('loguru serialize=True: record flattened, extra to top level, text dropped'
   assert.equal(event.function, 'run');
   assert.equal(event['file.path'], '/srv/app/jobs.py');
   assert.equal(event['process.id'], 4242);
-  assert.equal(event.text, undefined);
+  // The formatted line: after logger.exception() the only place of the traceback.
+  assert.equal(event.text, '2026-02-08 12:00:00.123 | SUCCESS  | app.jobs:run:42 - job done\n');
+  assert.equal(event['level.icon'], '✅');
   assert.ok(!Object.keys(event).some((k) => k.startsWith('record.')));
 });
 
@@ -349,4 +351,18 @@ test('GELF and Serilog compact JSON through the generic mapping', () => {
   assert.equal(clef.level, 'warning');
   assert.equal(clef['@timestamp'], '2026-02-08T12:00:00.123Z');
   assert.equal(clef.OrderId, 17);
+});
+
+test('envelope @timezone: offset-less times read in the source zone; not stored; default zone otherwise', () => {
+  const django = '{"asctime": "2026-02-08 06:00:01,234", "levelname": "ERROR", "name": "django.request", "message": "boom"}';
+  const viaAgent = normalizeLine(JSON.stringify({ '@raw': django, '@timezone': 'America/Chicago', host: 'web-1' }), opts).event;
+  assert.equal(viaAgent['@timestamp'], '2026-02-08T12:00:01.234Z');
+  assert.equal(viaAgent['@timezone'], undefined);
+  const plain = normalizeLine(JSON.stringify({ '@raw': '2026-07-01 09:00:00 ERROR boom', '@timezone': 'America/Chicago' }), opts).event;
+  assert.equal(plain['@timestamp'], '2026-07-01T14:00:00.000Z');
+  const serverDefault = normalizeLine(django, { ...opts, defaultTimeZone: 'Europe/Paris' }).event;
+  assert.equal(serverDefault['@timestamp'], '2026-02-08T05:00:01.234Z');
+  const offsetWins = normalizeLine(JSON.stringify({ '@raw': '{"time": "2026-02-08T06:00:00+00:00", "msg": "x"}', '@timezone': 'America/Chicago' }), opts).event;
+  assert.equal(offsetWins['@timestamp'], '2026-02-08T06:00:00.000Z');
+  assert.equal(norm(django).event['@timestamp'], '2026-02-08T06:00:01.234Z', 'UTC without either');
 });

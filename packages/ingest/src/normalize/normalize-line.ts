@@ -1,10 +1,11 @@
 import { LEVELS, type FieldValue, type LogEvent } from '@logship/query';
 import { errors } from '../server/errors.js';
 import { eventIdFromLine } from './event-id-from-line.js';
-import { flattenFields, setField, type FlatRecord, type FlattenFlags } from './flatten-fields.js';
+import { flattenFields, putField, setField, type FlatRecord, type FlattenFlags } from './flatten-fields.js';
 import { ALL_FORMATS } from './formats/all-formats.js';
 import { journaldFormat } from './formats/journald-format.js';
-import type { Canonical } from './formats/format-mapper.js';
+import type { Canonical, MapContext } from './formats/format-mapper.js';
+import { isTimeZone } from './parse-timestamp.js';
 import { FLAG_FIELDS, type NormalizeLimits } from './limits.js';
 import { sniffPlainText } from './sniff-plain-text.js';
 import { truncateValue } from './truncate-value.js';
@@ -34,6 +35,12 @@ export interface NormalizeOptions {
    * then the event is not flagged `logship.no_timestamp`.
    */
   time?: number;
+  /**
+   * IANA zone for times written without an offset (server
+   * `ingest.default_timezone`; default UTC). An envelope's `@timezone`
+   * (the agent's per-source `timezone`) overrides it for its line.
+   */
+  defaultTimeZone?: string;
 }
 
 export interface NormalizedLine {
@@ -44,6 +51,7 @@ export interface NormalizedLine {
 
 const ENVELOPE_RAW = '@raw';
 const ENVELOPE_TRUNCATED = '@truncated';
+const ENVELOPE_TIMEZONE = '@timezone';
 const STRING_CANONICAL = ['message', 'logger', 'host', 'source', 'job', 'unit'] as const;
 const LEVEL_SET: ReadonlySet<string> = new Set(LEVELS);
 
@@ -61,7 +69,7 @@ export function normalizeLine(line: string, opts: NormalizeOptions): NormalizedL
   const obj = parsed as Record<string, unknown>;
   const raw = obj[ENVELOPE_RAW];
   if (typeof raw !== 'string') {
-    const result = structured(obj, opts);
+    const result = structured(obj, opts, { timeZone: opts.defaultTimeZone ?? 'UTC' });
     return { event: finish(result, undefined, undefined, line, opts), format: result.format };
   }
   const rest: Record<string, unknown> = { ...obj };
@@ -83,12 +91,16 @@ export function normalizeEnvelope(
   idSeed: string,
   opts: NormalizeOptions,
 ): NormalizedLine {
-  const result = typeof content === 'string' ? parseRaw(content, opts) : structured(content, opts);
+  // The source's zone: how to read its offset-less times, not a field of the event.
+  const zone = meta[ENVELOPE_TIMEZONE];
+  const ctx: MapContext = { timeZone: typeof zone === 'string' && isTimeZone(zone) ? zone : (opts.defaultTimeZone ?? 'UTC') };
+  const result = typeof content === 'string' ? parseRaw(content, opts, ctx) : structured(content, opts, ctx);
   const agentTruncated = meta[ENVELOPE_TRUNCATED] === true;
   let rest = meta;
-  if (Object.hasOwn(meta, ENVELOPE_TRUNCATED)) {
+  if (Object.hasOwn(meta, ENVELOPE_TRUNCATED) || Object.hasOwn(meta, ENVELOPE_TIMEZONE)) {
     rest = { ...meta };
     delete rest[ENVELOPE_TRUNCATED];
+    delete rest[ENVELOPE_TIMEZONE];
   }
   const { fields, flags } = flattenFields(rest, opts.limits);
   if (agentTruncated) flags.truncated = true;
@@ -102,26 +114,26 @@ interface Parsed {
   flags: FlattenFlags;
 }
 
-function parseRaw(raw: string, opts: NormalizeOptions): Parsed {
+function parseRaw(raw: string, opts: NormalizeOptions, ctx: MapContext): Parsed {
   // Only text that opens like an object is worth a JSON.parse attempt.
   if (raw.trimStart().startsWith('{')) {
     try {
       const inner: unknown = JSON.parse(raw);
       if (inner !== null && typeof inner === 'object' && !Array.isArray(inner)) {
-        return structured(inner as Record<string, unknown>, opts);
+        return structured(inner as Record<string, unknown>, opts, ctx);
       }
     } catch {
       // Not JSON after all: a plain text line that starts with '{'.
     }
   }
-  return plain(raw, opts);
+  return plain(raw, opts, ctx);
 }
 
-function structured(obj: Record<string, unknown>, opts: NormalizeOptions): Parsed {
+function structured(obj: Record<string, unknown>, opts: NormalizeOptions, ctx: MapContext): Parsed {
   const { fields, flags } = flattenFields(obj, opts.limits);
   const format = ALL_FORMATS.find((f) => f.detect(fields))!;
-  const parsed: Parsed = { format: format.name, canonical: format.map(fields), fields, flags };
-  return format === journaldFormat ? withJsonMessage(parsed, opts) : parsed;
+  const parsed: Parsed = { format: format.name, canonical: format.map(fields, ctx), fields, flags };
+  return format === journaldFormat ? withJsonMessage(parsed, opts, ctx) : parsed;
 }
 
 /**
@@ -131,7 +143,7 @@ function structured(obj: Record<string, unknown>, opts: NormalizeOptions): Parse
  * so the MESSAGE is normalized too and laid over the journald event; unit,
  * host, pid, cursor and source stay journald's.
  */
-function withJsonMessage(outer: Parsed, opts: NormalizeOptions): Parsed {
+function withJsonMessage(outer: Parsed, opts: NormalizeOptions, ctx: MapContext): Parsed {
   const text = outer.canonical.message;
   if (text === undefined || !text.trimStart().startsWith('{')) return outer;
   let inner: unknown;
@@ -141,15 +153,20 @@ function withJsonMessage(outer: Parsed, opts: NormalizeOptions): Parsed {
     return outer;
   }
   if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return outer;
-  const p = structured(inner as Record<string, unknown>, opts);
+  const p = structured(inner as Record<string, unknown>, opts, ctx);
   const canonical: Canonical = { ...outer.canonical };
   if (p.canonical.message !== undefined) canonical.message = p.canonical.message;
   if (p.canonical.level !== undefined) canonical.level = p.canonical.level;
-  if (p.canonical.logger !== undefined) canonical.logger = p.canonical.logger;
+  const fields = { ...outer.fields };
+  // The app's logger wins; journald's SYSLOG_IDENTIFIER stays beside it.
+  if (p.canonical.logger !== undefined) {
+    if (outer.canonical.logger !== undefined && outer.canonical.logger !== p.canonical.logger) putField(fields, 'syslog_identifier', outer.canonical.logger);
+    canonical.logger = p.canonical.logger;
+  }
   if (p.canonical.time !== undefined) canonical.time = p.canonical.time;
   canonical.host ??= p.canonical.host;
-  const fields = { ...outer.fields };
-  for (const key of Object.keys(p.fields)) if (!(key in fields)) setField(fields, key, p.fields[key]!);
+  if (p.canonical.host !== undefined && canonical.host !== p.canonical.host) putField(fields, 'host_original', p.canonical.host);
+  for (const key of Object.keys(p.fields)) putField(fields, key, p.fields[key]!);
   return {
     format: `journald+${p.format}`,
     canonical,
@@ -162,12 +179,12 @@ function withJsonMessage(outer: Parsed, opts: NormalizeOptions): Parsed {
   };
 }
 
-function plain(raw: string, opts: NormalizeOptions): Parsed {
+function plain(raw: string, opts: NormalizeOptions, ctx: MapContext): Parsed {
   const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
   const message = truncateValue(text, opts.limits.max_value_bytes);
   return {
     format: 'plain',
-    canonical: { message, ...sniffPlainText(text) },
+    canonical: { message, ...sniffPlainText(text, ctx.timeZone) },
     fields: {},
     flags: { truncated: message !== text, fieldsCapped: false, depthCapped: false },
   };
@@ -186,7 +203,14 @@ function finish(
   // contract (`level` must be a canonical level, `@timestamp` our ISO time).
   moveAside(fields, 'level', 'level_original');
   moveAside(fields, '@timestamp', 'timestamp_original');
-  if (meta) for (const key of Object.keys(meta)) setField(fields, key, meta[key]!);
+  if (meta) {
+    // The agent's labels win (host, source, job are where it came from);
+    // a field of the line with the same name stays as `<name>_original`.
+    for (const key of Object.keys(meta)) {
+      if (Object.hasOwn(fields, key) && fields[key] !== meta[key]) putField(fields, `${key}_original`, fields[key]!);
+      setField(fields, key, meta[key]!);
+    }
+  }
 
   const c = p.canonical;
   const event: LogEvent = {
@@ -200,8 +224,12 @@ function finish(
   for (const key of STRING_CANONICAL) {
     const own = fields[key];
     delete fields[key];
-    const value = own !== undefined ? String(own) : c[key as keyof Canonical];
-    if (value !== undefined) event[key] = value as string;
+    const mapped = c[key as keyof Canonical] as string | undefined;
+    const value = own !== undefined ? String(own) : mapped;
+    if (value !== undefined) event[key] = value;
+    // A field of that name won over what the format mapped (`host` next to
+    // pino's `hostname`): the mapped value stays beside it.
+    if (own !== undefined && mapped !== undefined && mapped !== value) putField(fields, `${key}_original`, mapped);
   }
   for (const key of Object.keys(fields)) setField(event as FlatRecord, key, fields[key]!);
 
@@ -222,7 +250,7 @@ function moveAside(fields: FlatRecord, key: string, to: string): void {
     fields[key] = value;
     return;
   }
-  if (!(to in fields)) fields[to] = value;
+  putField(fields, to, value);
 }
 
 function eventId(given: FieldValue | undefined, line: string): string {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseTimestamp } from './parse-timestamp.js';
+import { isTimeZone, parseTimestamp } from './parse-timestamp.js';
 
 const iso = (v: Parameters<typeof parseTimestamp>[0]) => {
   const ms = parseTimestamp(v);
@@ -32,4 +32,40 @@ test('garbage is not a time', () => {
   for (const v of ['yesterday', '1', '', 'v1.2', true, null, -5, '2026-13-45T99:99:99Z']) {
     assert.equal(parseTimestamp(v as never), undefined, String(v));
   }
+});
+
+// Issue 15 item 4: offset-less times in the source's zone, DST-correct.
+test('offset-less text is read in the given zone; an explicit offset wins', () => {
+  // Chicago in winter is UTC-6, in summer UTC-5.
+  assert.equal(parseTimestamp('2026-01-15 09:00:00,250', 'America/Chicago'), Date.parse('2026-01-15T15:00:00.250Z'));
+  assert.equal(parseTimestamp('2026-07-15T09:00:00', 'America/Chicago'), Date.parse('2026-07-15T14:00:00.000Z'));
+  assert.equal(parseTimestamp('2026-07-15T09:00:00+02:00', 'America/Chicago'), Date.parse('2026-07-15T07:00:00.000Z'));
+  assert.equal(parseTimestamp('2026-07-15T09:00:00Z', 'America/Chicago'), Date.parse('2026-07-15T09:00:00.000Z'));
+  assert.equal(parseTimestamp(1784106000, 'America/Chicago'), 1784106000_000, 'epoch numbers are instants');
+  assert.equal(parseTimestamp('2026-07-15 09:00:00'), Date.parse('2026-07-15T09:00:00.000Z'), 'UTC by default');
+});
+
+test('spring forward (2026-03-08 in Chicago): times before, in and after the gap', () => {
+  const z = 'America/Chicago';
+  assert.equal(parseTimestamp('2026-03-08 01:59:59', z), Date.parse('2026-03-08T07:59:59Z'));
+  // 02:30 never happened: read with the offset before the change (CST), i.e. 03:30 CDT.
+  assert.equal(parseTimestamp('2026-03-08 02:30:00', z), Date.parse('2026-03-08T08:30:00Z'));
+  assert.equal(parseTimestamp('2026-03-08 03:00:00', z), Date.parse('2026-03-08T08:00:00Z'));
+  assert.equal(parseTimestamp('2026-03-08 03:30:00', z), Date.parse('2026-03-08T08:30:00Z'));
+});
+
+test('fall back (2026-11-01 in Chicago): the repeated hour is its first occurrence', () => {
+  const z = 'America/Chicago';
+  assert.equal(parseTimestamp('2026-11-01 00:59:59', z), Date.parse('2026-11-01T05:59:59Z'));
+  assert.equal(parseTimestamp('2026-11-01 01:30:00', z), Date.parse('2026-11-01T06:30:00Z'), 'CDT, the earlier 01:30');
+  assert.equal(parseTimestamp('2026-11-01 02:00:00', z), Date.parse('2026-11-01T08:00:00Z'));
+  // Europe turns the clocks on another day, at 01:00 UTC.
+  assert.equal(parseTimestamp('2026-10-25 02:30:00', 'Europe/Berlin'), Date.parse('2026-10-25T00:30:00Z'));
+  assert.equal(parseTimestamp('2026-03-29 02:30:00', 'Europe/Berlin'), Date.parse('2026-03-29T01:30:00Z'));
+});
+
+test('isTimeZone knows IANA names', () => {
+  assert.equal(isTimeZone('America/Chicago'), true);
+  assert.equal(isTimeZone('UTC'), true);
+  assert.equal(isTimeZone('Mars/Olympus'), false);
 });

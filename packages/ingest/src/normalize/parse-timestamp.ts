@@ -16,11 +16,12 @@ const MAX_MS = 253_402_300_799_999;
  * or undefined when the value is not a time we can trust.
  *
  * Numbers are epoch seconds, ms, µs or ns told apart by magnitude (zap and
- * loguru write float seconds, pino ms, journald µs). Text without a zone
- * (python's `asctime`) is read as UTC: servers log in UTC far more often than
- * not, and guessing a local zone would be worse.
+ * loguru write float seconds, pino ms, journald µs). Text without an offset
+ * (python's `asctime`, Django's TIME_ZONE) is wall-clock time in `timeZone`:
+ * the source's `@timezone` from the agent, else the server's
+ * `ingest.default_timezone` (UTC unless set). An offset in the value wins.
  */
-export function parseTimestamp(value: FieldValue | undefined): number | undefined {
+export function parseTimestamp(value: FieldValue | undefined, timeZone = 'UTC'): number | undefined {
   if (typeof value === 'number') return fromEpoch(value);
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
@@ -34,7 +35,9 @@ export function parseTimestamp(value: FieldValue | undefined): number | undefine
     let tz = zone === undefined ? 'Z' : zone.toUpperCase();
     if (/^[+-]\d{2}$/.test(tz)) tz = `${tz}:00`;
     else if (/^[+-]\d{4}$/.test(tz)) tz = `${tz.slice(0, 3)}:${tz.slice(3)}`;
-    return check(Date.parse(`${date}T${hms}.${ms}${tz}`));
+    const wall = Date.parse(`${date}T${hms}.${ms}${tz}`);
+    if (zone !== undefined || timeZone === 'UTC' || !Number.isFinite(wall)) return check(wall);
+    return check(wallTimeToUtc(wall, timeZone));
   }
   m = NGINX_LOCAL.exec(text);
   if (m) {
@@ -58,4 +61,61 @@ function fromEpoch(n: number): number | undefined {
 
 function check(ms: number): number | undefined {
   return Number.isFinite(ms) && ms >= 0 && ms <= MAX_MS ? ms : undefined;
+}
+
+const ZONE_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
+function zoneFormat(zone: string): Intl.DateTimeFormat {
+  let f = ZONE_FORMATS.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    if (ZONE_FORMATS.size >= 256) ZONE_FORMATS.clear();
+    ZONE_FORMATS.set(zone, f);
+  }
+  return f;
+}
+
+/** True for a time zone name Intl knows (`UTC`, `America/Chicago`). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    zoneFormat(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The zone's offset from UTC at instant `ms`, in ms (Chicago in winter: -6 h). */
+export function zoneOffsetAt(ms: number, zone: string): number {
+  const parts = zoneFormat(zone).formatToParts(new Date(ms));
+  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return asUtc - (ms - (((ms % 1000) + 1000) % 1000));
+}
+
+/**
+ * The instant at which clocks in `zone` showed `wall` (wall-clock fields
+ * encoded as if UTC), DST-correct, resolving the two special hours as
+ * JavaScript's Temporal does by default ("compatible"): a time that occurs
+ * twice (clocks turned back) is the earlier of the two; a time that never
+ * occurs (clocks turned forward) is read with the offset before the
+ * change, so 02:30 on a spring-forward night in Chicago is 03:30 CDT.
+ */
+export function wallTimeToUtc(wall: number, zone: string): number {
+  const before = zoneOffsetAt(wall - 86_400_000, zone);
+  const after = zoneOffsetAt(wall + 86_400_000, zone);
+  const candidates = [...new Set([before, after])]
+    .map((offset) => wall - offset)
+    .filter((t) => wall - zoneOffsetAt(t, zone) === t)
+    .sort((a, b) => a - b);
+  return candidates[0] ?? wall - before;
 }

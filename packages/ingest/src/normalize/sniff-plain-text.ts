@@ -24,7 +24,7 @@ const MAX_TOKENS = 3;
  * bracketed, or followed by a colon — so prose such as "Notice that…" or
  * "error count is 0" is left alone.
  */
-export function sniffPlainText(line: string): { level?: Level; time?: number } {
+export function sniffPlainText(line: string, timeZone = 'UTC'): { level?: Level; time?: number } {
   const out: { level?: Level; time?: number } = {};
   let rest = line;
   const pri = SYSLOG_PRI.exec(rest);
@@ -34,7 +34,7 @@ export function sniffPlainText(line: string): { level?: Level; time?: number } {
   }
   const time = LEADING_TIME.exec(rest);
   if (time) {
-    const ms = parseTimestamp(time[1]!.replace(/^(\d{4})\/(\d{2})\/(\d{2})/, '$1-$2-$3'));
+    const ms = parseTimestamp(time[1]!.replace(/^(\d{4})\/(\d{2})\/(\d{2})/, '$1-$2-$3'), timeZone);
     if (ms !== undefined) out.time = ms;
     rest = rest.slice(time[0].length);
   }

@@ -11,6 +11,7 @@ import { lokiRoute } from './protocols/loki/loki-route.js';
 import { esRoutes } from './protocols/elasticsearch/es-routes.js';
 import { otlpRoute } from './protocols/otlp/otlp-route.js';
 import { metricsRoute } from './metrics-route.js';
+import { retentionRoute } from './retention-route.js';
 import { LOGSHIP_VERSION } from '../version.js';
 import { Ruler } from '../rules/ruler.js';
 import { rulesRoutes } from '../rules/rules-routes.js';
@@ -77,7 +78,7 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     ajv: { customOptions: { removeAdditional: false } },
   });
   const metrics = createIngestMetrics(store, { defaultMetrics: opts.defaultMetrics });
-  const logMetrics = createLogMetrics(config.log_metrics, config.saved_queries, metrics.registry);
+  const logMetrics = createLogMetrics(config.log_metrics, config.saved_queries, metrics.registry, config.search.text_fields);
   // Loads the rule files now: a broken one stops the server from starting.
   const ruler = new Ruler({
     ruleFiles: config.rule_files,
@@ -113,18 +114,19 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   await registerOpenApi(app, { version: LOGSHIP_VERSION });
   await app.register(healthRoutes, { store, isClosing: () => closing });
   await app.register(metricsRoute, { metrics });
+  await app.register(retentionRoute, { store, retention: config.retention, now });
   const feed = new LocalLiveFeed();
   const onCommitted = (events: LogEvent[]): void => {
     feed.publish(events);
     logMetrics.observe(events);
   };
-  const ingest = { store, limits: config.limits, metrics, now, onCommitted };
+  const ingest = { store, limits: config.limits, metrics, now, onCommitted, defaultTimeZone: config.ingest.default_timezone };
   await app.register(ingestRoute, ingest);
   // Other shippers' protocols: each decodes to envelopes and ends in the same ingestBatch.
   await app.register(lokiRoute, { ctx: ingest });
   await app.register(esRoutes, { ctx: ingest, prefix: '/es' });
   await app.register(otlpRoute, { ctx: ingest });
-  await app.register(queryApiPlugin, { reader: store, now, savedQueries: { ...config.saved_queries }, feed });
+  await app.register(queryApiPlugin, { reader: store, now, savedQueries: { ...config.saved_queries }, feed, textFields: config.search.text_fields });
   await app.register(rulesRoutes, { ruler });
   return { app, metrics, feed, ruler, onCommitted, authorize };
 }

@@ -122,6 +122,7 @@ export const errors = {
 
   // CLI.
   cliUsage: defineError('LS_CLI_USAGE', '%s', 400),
+  cliNoStore: defineError('LS_CLI_NO_STORE', '%s', 404),
 
   // Rule files and their evaluation (src/rules). A file that does not load is
   // the operator's mistake: 400 from POST /api/v1/rules/reload.

@@ -85,6 +85,8 @@ export interface IngestContext {
   log: FastifyBaseLogger;
   /** Told about committed events (the live tail, log_metrics): only the newly stored ones when the store says which. */
   onCommitted?: (events: LogEvent[]) => void;
+  /** Zone for offset-less times of events without `@timezone` (server `ingest.default_timezone`; default UTC). */
+  defaultTimeZone?: string;
 }
 
 /**
@@ -104,6 +106,7 @@ export function retryAfterSOf(err: unknown): number | undefined {
  */
 export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, items: readonly IngestItem[]): Promise<IngestOutcome> {
   const { store, limits, metrics, now, onCommitted } = ctx;
+  const defaultTimeZone = ctx.defaultTimeZone ?? 'UTC';
   const started = performance.now();
   const receivedAt = now();
   const events: LogEvent[] = [];
@@ -120,13 +123,14 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
       if (item.bytes > limits.max_line_bytes) throw errors.lineTooLong(item.bytes, limits.max_line_bytes);
       let normalized: NormalizedLine;
       if (item.kind === 'line') {
-        normalized = normalizeLine(item.text, { now: receivedAt, limits, invalidUtf8: item.invalidUtf8 });
+        normalized = normalizeLine(item.text, { now: receivedAt, limits, invalidUtf8: item.invalidUtf8, defaultTimeZone });
       } else {
         normalized = normalizeEnvelope(item.content, item.meta, item.idSeed, {
           now: receivedAt,
           limits,
           invalidUtf8: item.invalidUtf8,
           time: item.time,
+          defaultTimeZone,
         });
       }
       events.push(normalized.event);

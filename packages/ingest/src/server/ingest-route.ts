@@ -21,6 +21,8 @@ export interface IngestRouteOptions {
   now: () => number;
   /** Told about committed events (the live tail, log_metrics): only the newly stored ones when the store says which. */
   onCommitted?: (events: LogEvent[]) => void;
+  /** Zone for offset-less times of lines without `@timezone` (server `ingest.default_timezone`). */
+  defaultTimeZone?: string;
 }
 
 export interface LineError {

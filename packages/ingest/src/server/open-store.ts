@@ -25,12 +25,13 @@ export async function openStore(config: ServerConfig, opts: OpenStoreOptions = {
   const clock = now ? { now } : {};
   if (config.store.type === 'sqlite') {
     const threads = opts.threads === false ? { writerThread: false, readerThreads: 0 } : {};
-    return openSqliteStore({ dataDir: config.data, retention: config.retention, ...clock, ...threads });
+    return openSqliteStore({ dataDir: config.data, retention: config.retention, textFields: config.search.text_fields, ...clock, ...threads });
   }
   const s = config.store;
   return openElasticsearchStore({
     url: s.url,
     retention: config.retention,
+    textFields: config.search.text_fields,
     ...clock,
     ...(s.api_key !== undefined ? { apiKey: s.api_key } : {}),
     ...(s.username !== undefined ? { username: s.username } : {}),

@@ -62,11 +62,20 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         now,
         log: logger,
         onCommitted: logshipApp.onCommitted,
+        defaultTimeZone: config.ingest.default_timezone,
       });
       logger.info(`Syslog listening on${syslog.tcp ? ` tcp ${syslog.tcp}` : ''}${syslog.udp ? ` udp ${syslog.udp}` : ''}${syslog.tls ? ` tls ${syslog.tls}` : ''}.`);
     }
     if (config.otlp.grpc_listen !== undefined) {
-      const ctx = { store, limits: config.limits, metrics: logshipApp.metrics, now, log: logger, onCommitted: logshipApp.onCommitted };
+      const ctx = {
+        store,
+        limits: config.limits,
+        metrics: logshipApp.metrics,
+        now,
+        log: logger,
+        onCommitted: logshipApp.onCommitted,
+        defaultTimeZone: config.ingest.default_timezone,
+      };
       otlpGrpc = await startOtlpGrpcServer(config.otlp.grpc_listen, ctx, logshipApp.authorize);
       logger.info(`OTLP/gRPC listening on ${otlpGrpc.address}.`);
     }

@@ -44,10 +44,21 @@ export interface BatchWriterDeps {
   refresh: () => void;
 }
 
+/**
+ * After this long without a write, the partitions written since the last
+ * checkpoint are checkpointed and their WAL truncated. Without it a small
+ * store (the quick start's demo) showed a WAL many times its data: the
+ * automatic checkpoint runs only every 8000 pages (partition-db.ts).
+ */
+export const IDLE_CHECKPOINT_MS = 2000;
+
 export class BatchWriter {
   private pending: PendingWrite[] = [];
   /** Partitions with a transaction open during a group commit. */
   private batch: Set<PartitionDb> | null = null;
+  /** Partitions written since their last idle checkpoint. */
+  private readonly unchecked = new Set<PartitionDb>();
+  private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: BatchWriterDeps) {}
 
@@ -105,6 +116,23 @@ export class BatchWriter {
     // After the answers have gone out: statistics are worth a pause of the
     // writer, not a delay of the batches that triggered them.
     if (failure === null) setImmediate(() => this.refreshStatistics(batch));
+    for (const db of batch) this.unchecked.add(db);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.checkpointIdle(), IDLE_CHECKPOINT_MS);
+    this.idleTimer.unref();
+  }
+
+  /** Stops the idle checkpoint timer (the store is closing). */
+  stop(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+
+  private checkpointIdle(): void {
+    this.idleTimer = null;
+    if (this.pending.length > 0) return;
+    for (const db of this.unchecked) db.checkpointWhenIdle();
+    this.unchecked.clear();
   }
 
   private refreshStatistics(dbs: Set<PartitionDb>): void {
@@ -130,6 +158,7 @@ export class BatchWriter {
         this.batch.add(db);
       }
       db.noteClassFingerprint(prepared.classFingerprint);
+      db.noteTextFields(prepared.otherTextFields);
       const stored = db.insert(fresh);
       for (const i of stored) storedIndexes.push((fresh[i] as EventRow).index);
       result.stored += stored.length;

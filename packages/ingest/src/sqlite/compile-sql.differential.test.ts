@@ -16,9 +16,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRng, stripLocations, generateQuery, parse, tokenize, type QueryNode, type QueryVocabulary } from '@logship/query';
+import { createRng, DEFAULT_TEXT_FIELDS, stripLocations, generateQuery, parse, tokenize, type QueryNode, type QueryVocabulary } from '@logship/query';
 import type { LogStore } from '../log-store.js';
-import { codeOf, compareOutcomes, matcherOutcome, shrinkFailing, type Outcome } from '../store-contract/differential.js';
+import { codeOf, compareOutcomes, matcherOutcome, shrinkFailing, TEXT_FIELD_QUERIES, type Outcome } from '../store-contract/differential.js';
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
 import { compileSql } from './compile-sql.js';
@@ -178,14 +178,18 @@ async function checkPagingAndAggregates(query: QueryNode, ids: string[], i: numb
 function corpusVocabulary(): QueryVocabulary {
   const strings = (field: string): string[] => [...new Set(corpus.map((e) => e[field]).filter((v): v is string => typeof v === 'string'))].slice(0, 30);
   const numbers = (field: string): number[] => [...new Set(corpus.map((e) => e[field]).filter((v): v is number => typeof v === 'number'))].slice(0, 30);
-  const words = [...new Set(corpus.flatMap((e) => (typeof e.message === 'string' ? tokenize(e.message) : [])))].slice(0, 200);
+  // Tokens of every text field, tracebacks included: free text must find them there.
+  const words = [
+    ...new Set(corpus.flatMap((e) => DEFAULT_TEXT_FIELDS.flatMap((f) => (typeof e[f] === 'string' ? tokenize(e[f]) : [])))),
+  ].slice(0, 300);
   const times = corpus.filter((_, i) => i % 97 === 0).map((e) => e['@timestamp']);
   return {
     words,
     keywords: Object.fromEntries(['host', 'logger', 'user_id', 'path', 'method', 'job', 'unit', 'source', 'req.id'].map((f) => [f, strings(f)])),
     numbers: Object.fromEntries(['status', 'duration_ms', 'request_time', 'body_bytes_sent', 'pid', 'res.statusCode'].map((f) => [f, numbers(f)])),
     booleans: ['cached'],
-    sparse: ['journald.realtime_us', 'http_user_agent', 'no.such.field'],
+    sparse: ['journald.realtime_us', 'http_user_agent', 'no.such.field', 'exc_info', 'error.stack_trace'],
+    textFields: DEFAULT_TEXT_FIELDS.filter((f) => f !== 'message'),
     dates: [...times, ...times.map((t) => t.slice(0, 10)), 'now-1h', 'now-1d/d', 'now/d', '2026-11-21||+1d/d'],
   };
 }
@@ -206,4 +210,19 @@ test(`SQLite agrees with the matcher on ${QUERIES} generated query texts (seed $
     if ('ids' in m && m.ids.length > 0 && m.ids.length < EVENTS) hits++;
   }
   assert.ok(hits > QUERIES / 10, `only ${hits} queries selected a proper subset`);
+});
+
+
+test('SQLite agrees with the matcher on free text over the exception and stack fields', async () => {
+  let beyondMessage = 0;
+  for (const text of TEXT_FIELD_QUERIES) {
+    const ast = parse(text);
+    const why = await differs(ast);
+    assert.equal(why, null, `${text}: ${why}\n${describeQuery(ast)}`);
+    const m = viaMatcher(ast);
+    const onlyMessage = viaMatcher(parse(`message:(${text.replace(/^[\w.]+:/, '')})`));
+    if ('ids' in m && 'ids' in onlyMessage && m.ids.length > onlyMessage.ids.length) beyondMessage++;
+  }
+  // Most of these find events by a traceback, not by message.
+  assert.ok(beyondMessage >= 8, `only ${beyondMessage} queries found events beyond message`);
 });

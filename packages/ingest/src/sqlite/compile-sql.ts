@@ -24,6 +24,8 @@ import { compiledPattern } from './sql-functions.js';
 export interface CompileContext {
   /** Clock for date math, epoch ms. */
   now: number;
+  /** The text fields (query package resolveTextFields; default DEFAULT_TEXT_FIELDS). */
+  textFields?: readonly string[];
 }
 
 export interface CompiledSql {
@@ -62,6 +64,17 @@ export class DocPath {
   constructor(readonly field: string) {}
 }
 
+/**
+ * A named parameter standing for whether text_fts holds these fields for
+ * every row of a partition: each partition binds it to 0 when it does and to
+ * a bound above every rid when it does not (partition-db.ts), so
+ * `rid < @cover` adds no rows, or makes every row a candidate for the exact
+ * check (older files, or fields indexed since only part of the file).
+ */
+export class TextCover {
+  constructor(readonly fields: readonly string[]) {}
+}
+
 class Builder {
   readonly params: Record<string, unknown> = {};
   /** SQL of leaves that are a single-value equality on an indexed column. */
@@ -72,11 +85,17 @@ class Builder {
   constructor(
     readonly now: number,
     private readonly prefix = 'p',
+    readonly textFields?: readonly string[],
   ) {}
 
   /** A parameter placeholder; equal values share one parameter. */
-  p(value: string | number | DocPath): string {
-    const key = value instanceof DocPath ? `doc:${value.field}` : `${typeof value}:${value}`;
+  p(value: string | number | DocPath | TextCover): string {
+    const key =
+      value instanceof DocPath
+        ? `doc:${value.field}`
+        : value instanceof TextCover
+          ? `cover:${JSON.stringify(value.fields)}`
+          : `${typeof value}:${value}`;
     let name = this.byValue.get(key);
     if (!name) {
       name = `${this.prefix}${this.n++}`;
@@ -120,7 +139,7 @@ export function compileField(name: string): { value: string; type: string; param
 }
 
 export function compileSql(node: QueryNode, ctx: CompileContext): CompiledSql {
-  const b = new Builder(ctx.now);
+  const b = new Builder(ctx.now, 'p', ctx.textFields);
   // The top-level AND's terms one by one: each must hold for a match.
   const required = node.type === 'and' && node.children.length > 0 ? node.children.map((c) => compileNode(c, b)) : null;
   const where = required ? required.map((t) => `(${t})`).join(' AND ') : compileNode(node, b);
@@ -138,7 +157,7 @@ function compileNode(node: QueryNode, b: Builder): string {
     case 'not':
       return `NOT coalesce((${compileNode(node.child, b)}), 0)`;
     default:
-      return leafSql(planLeaf(node, { now: b.now }), b);
+      return leafSql(planLeaf(node, { now: b.now, ...(b.textFields ? { textFields: b.textFields } : {}) }), b);
   }
 }
 
@@ -159,14 +178,14 @@ function leafSql(plan: LeafPlan, b: Builder): string {
       return f.fallback ? `(${f.value} IS NOT NULL OR ${inDoc(f.fallback())})` : `${f.value} IS NOT NULL`;
     }
     case 'text_terms':
-      return textSql(plan.field, plan.tokens, 'terms', b);
+      return textSql(plan.fields, plan.tokens, 'terms', b);
     case 'text_phrase':
-      return textSql(plan.field, plan.tokens, 'phrase', b);
+      return textSql(plan.fields, plan.tokens, 'phrase', b);
     case 'text_wildcard':
-      return `ls_text_wildcard(${b.field(plan.field).value}, ${b.p(plan.pattern)})`;
+      return anyField(plan.fields.map((f) => `ls_text_wildcard(${b.field(f).value}, ${b.p(plan.pattern)})`));
     case 'text_regex':
       compiledPattern('regex_ci', plan.pattern); // malformed patterns fail here, as in the matcher
-      return `ls_text_regex(${b.field(plan.field).value}, ${b.p(plan.pattern)})`;
+      return anyField(plan.fields.map((f) => `ls_text_regex(${b.field(f).value}, ${b.p(plan.pattern)})`));
     case 'level_in': {
       // A TEXT parameter equals only TEXT values (columns have no affinity,
       // so nothing is converted): no type guard needed.
@@ -299,21 +318,39 @@ function ftsString(text: string): string {
   return `"${text}"`;
 }
 
+function anyField(tests: string[]): string {
+  return tests.length === 1 ? (tests[0] as string) : `(${tests.join(' OR ')})`;
+}
+
 /**
- * Text clauses: FTS5 narrows the candidates (message_fts indexes the
- * matcher's tokens joined by spaces, so FTS finds a superset of the
- * matcher's hits for FTS-safe tokens), then ls_terms / ls_phrase decide
- * exactly with the matcher's tokenizer.
+ * Text clauses: FTS5 narrows the candidates, then ls_terms / ls_phrase
+ * decide exactly with the matcher's tokenizer, field by field. message_fts
+ * indexes the message's tokens joined by spaces and text_fts those of the
+ * other text fields (partition-schema.ts), so FTS finds a superset of the
+ * matcher's hits for FTS-safe tokens; where text_fts does not hold a field
+ * for every row, TextCover lets every row through to the exact check.
  */
-function textSql(field: string, tokens: string[], mode: 'terms' | 'phrase', b: Builder): string {
-  const f = b.field(field);
-  const exact = `ls_${mode}(${f.value}, ${b.p(JSON.stringify(tokens))})`;
-  if (f.value !== '"message"') return exact;
+function textSql(fields: readonly string[], tokens: string[], mode: 'terms' | 'phrase', b: Builder): string {
+  const exact = (field: string): string => `ls_${mode}(${b.field(field).value}, ${b.p(JSON.stringify(tokens))})`;
   const safe = tokens.filter((t) => FTS_SAFE.test(t));
-  if (safe.length === 0) return exact;
   const match =
-    mode === 'phrase' && safe.length === tokens.length
-      ? ftsString(tokens.join(' '))
-      : [...new Set(safe)].map(ftsString).join(' AND ');
-  return `rid IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ${b.p(match)}) AND ${exact}`;
+    safe.length === 0
+      ? null
+      : mode === 'phrase' && safe.length === tokens.length
+        ? ftsString(tokens.join(' '))
+        : [...new Set(safe)].map(ftsString).join(' AND ');
+  const exacts = anyField(fields.map(exact));
+  if (match === null) return exacts;
+  // One candidate set for all fields, then the exact check per field: a
+  // row with an exact hit in a field is in that field's FTS table (or not
+  // covered by it), so the union loses nothing. As one OR of rowid lookups
+  // the planner runs it as a MULTI-INDEX OR instead of a scan.
+  const candidates: string[] = [];
+  if (fields.includes('message')) candidates.push(`rid IN (SELECT rowid FROM message_fts WHERE message_fts MATCH ${b.p(match)})`);
+  const others = fields.filter((f) => f !== 'message');
+  if (others.length > 0) {
+    candidates.push(`rid IN (SELECT rowid FROM text_fts WHERE text_fts MATCH ${b.p(match)})`, `rid < ${b.p(new TextCover(others))}`);
+  }
+  const prefilter = candidates.length === 1 ? (candidates[0] as string) : `(${candidates.join(' OR ')})`;
+  return `${prefilter} AND ${exacts}`;
 }

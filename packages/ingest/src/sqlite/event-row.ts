@@ -41,6 +41,11 @@ export interface EventRow {
   /** What message_fts indexes (ftsText of the message), null without a string message. */
   text: string | null;
   /**
+   * What text_fts indexes: the tokens of the event's other text fields
+   * (string values), joined by spaces; null when it has none.
+   */
+  otherText: string | null;
+  /**
    * Rollup keys of promoted fields whose value went to `doc` (a boolean or
    * null, rollup.ts docValueKey): field, then key, alternating; null when none.
    */
@@ -59,7 +64,11 @@ export function checkEvent(event: LogEvent): EventCheck {
   return { ok: true, ts, eid };
 }
 
-export function eventToRow(event: LogEvent, ts: number, eid: string, index: number): EventRow {
+/**
+ * `otherTextFields`: the text fields besides message (the store's list) whose
+ * tokens go to text_fts.
+ */
+export function eventToRow(event: LogEvent, ts: number, eid: string, index: number, otherTextFields: readonly string[] = []): EventRow {
   const cols: (string | number | null)[] = COLUMNS.map(() => null);
   let doc: string[] | null = null;
   let rollupKeys: string[] | null = null;
@@ -83,6 +92,13 @@ export function eventToRow(event: LogEvent, ts: number, eid: string, index: numb
     }
   }
   const message = cols[MESSAGE_AT];
+  let otherText: string | null = null;
+  for (const field of otherTextFields) {
+    const value = Object.hasOwn(event, field) ? event[field] : undefined;
+    if (typeof value !== 'string') continue;
+    const tokens = ftsText(value);
+    if (tokens !== '') otherText = otherText === null ? tokens : `${otherText} ${tokens}`;
+  }
   return {
     index,
     ts,
@@ -91,6 +107,7 @@ export function eventToRow(event: LogEvent, ts: number, eid: string, index: numb
     cols,
     doc,
     text: typeof message === 'string' ? ftsText(message) : null,
+    otherText,
     rollupKeys,
   };
 }

@@ -18,10 +18,10 @@
  */
 import Database from 'better-sqlite3';
 import type { LogEvent } from '@logship/query';
-import { DocPath } from './compile-sql.js';
+import { DocPath, TextCover } from './compile-sql.js';
 import { DocKeys } from './doc-keys.js';
 import { COLUMNS, encodeDoc, rowToEvent, type EventRow, type StoredRow } from './event-row.js';
-import { PARTITION_DDL } from './partition-schema.js';
+import { PARTITION_DDL, TEXT_FTS_DDL } from './partition-schema.js';
 import type { PartitionKey } from './partition-name.js';
 import { RollupWriter } from './rollup-writer.js';
 import { MINUTE_MS } from './rollup.js';
@@ -58,6 +58,8 @@ function likely(share: number): string {
 }
 /** The largest ms timestamp a Date can hold: open-ended ranges are clamped to it. */
 const MAX_TS = 8.64e15;
+/** A TextCover bound for fields text_fts does not hold: `rid < ALL_ROWS` is every row. */
+const ALL_ROWS = Number.MAX_SAFE_INTEGER;
 
 export class PartitionDb {
   readonly key: PartitionKey;
@@ -66,6 +68,12 @@ export class PartitionDb {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly insertRow: Database.Statement;
   private readonly insertText: Database.Statement;
+  /** Null before version 4, which has no `text_fts`. */
+  private readonly insertOtherText: Database.Statement | null;
+  /** The fields text_fts holds for every row (meta `text_fields`), by data_version. */
+  private textFieldsCache: { version: string; fields: ReadonlySet<string> } | null = null;
+  /** The text-field list this connection's inserts index, once recorded (noteTextFields). */
+  private notedTextFields: string | null = null;
   /** Null in a version 1 file, where eid alone is UNIQUE. */
   private readonly insertReceived: Database.Statement | null;
   /** Null before version 3, which has no `minute_rids`. */
@@ -104,6 +112,15 @@ export class PartitionDb {
          VALUES (?, ?, ${COLUMNS.map(() => '?').join(', ')}, ?)`,
       );
       this.insertText = this.db.prepare('INSERT INTO message_fts (rowid, body) VALUES (?, ?)');
+      if (this.version >= 4) {
+        this.insertOtherText = this.db.prepare('INSERT INTO text_fts (rowid, body) VALUES (?, ?)');
+      } else {
+        // Queries name text_fts; an older file answers them from an empty
+        // table in the connection's own temp schema (nothing is written to
+        // the file), and TextCover makes them check every row.
+        this.db.exec(TEXT_FTS_DDL.replace('IF NOT EXISTS text_fts', 'IF NOT EXISTS temp.text_fts'));
+        this.insertOtherText = null;
+      }
       this.insertReceived = this.version >= 2 ? this.db.prepare('INSERT OR IGNORE INTO received_ids (eid) VALUES (?)') : null;
       this.upsertMinute =
         this.version >= 3
@@ -151,6 +168,7 @@ export class PartitionDb {
           else span[1] = rid;
         }
         if (row.text !== null) this.insertText.run(info.lastInsertRowid, row.text);
+        if (row.otherText !== null && this.insertOtherText) this.insertOtherText.run(info.lastInsertRowid, row.otherText);
       }
       if (minutes && this.upsertMinute) for (const [minute, [lo, hi]] of minutes) this.upsertMinute.run(minute, lo, hi);
       this.rollups.add(rows, stored);
@@ -162,6 +180,7 @@ export class PartitionDb {
       // Codes created in the rolled-back transaction are gone from the table.
       this.keys.reload();
       this.rollups.reset();
+      this.notedTextFields = null;
       throw err;
     }
     return stored;
@@ -175,6 +194,36 @@ export class PartitionDb {
     if (this.classFingerprints.has(fingerprint)) return;
     this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(`classes:${fingerprint}`, String(Date.now()));
     this.classFingerprints.add(fingerprint);
+  }
+
+  /**
+   * Records which text fields (other than message) the rows this
+   * connection inserts index in text_fts (inside the caller's transaction).
+   * A new file takes the list; a file written with another list keeps only
+   * the fields both lists have, since its older rows lack the others.
+   */
+  noteTextFields(fields: readonly string[]): void {
+    if (!this.insertOtherText) return;
+    const key = JSON.stringify(fields);
+    if (this.notedTextFields === key) return;
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'text_fields'").get() as { value: string } | undefined;
+    const before = row ? (JSON.parse(row.value) as string[]) : null;
+    const after = before === null ? [...fields] : before.filter((f) => fields.includes(f));
+    if (before === null || after.length !== before.length) {
+      this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('text_fields', ?)").run(JSON.stringify(after));
+    }
+    this.notedTextFields = key;
+  }
+
+  /** The text fields text_fts holds for every row of this file (none before version 4). */
+  private indexedTextFields(): ReadonlySet<string> {
+    if (!this.insertOtherText) return new Set();
+    const version = `${String(this.db.pragma('data_version', { simple: true }))}:${this.localWrites}`;
+    if (this.textFieldsCache?.version !== version) {
+      const row = this.db.prepare("SELECT value FROM meta WHERE key = 'text_fields'").get() as { value: string } | undefined;
+      this.textFieldsCache = { version, fields: new Set(row ? (JSON.parse(row.value) as string[]) : []) };
+    }
+    return this.textFieldsCache.fields;
   }
 
   /** True when every event here was classified with exactly this class list. */
@@ -198,6 +247,24 @@ export class PartitionDb {
     }
   }
 
+  /**
+   * Checkpoints the WAL into the database and truncates it, when nothing
+   * holds it: the writer calls this once it has been idle (batch-writer.ts).
+   * A reader in the middle of a query makes it give up at once (no busy
+   * wait on the writer's thread); the next idle moment tries again.
+   */
+  checkpointWhenIdle(): void {
+    if (!this.db.open || this.db.inTransaction) return;
+    this.db.pragma('busy_timeout = 0');
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // busy or locked: a later idle checkpoint (or the automatic one) does it
+    } finally {
+      this.db.pragma('busy_timeout = 5000');
+    }
+  }
+
   /** Opens a transaction that later insert() calls join (group commit). */
   begin(): void {
     if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');
@@ -211,6 +278,7 @@ export class PartitionDb {
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.keys.reload();
     this.rollups.reset();
+    this.notedTextFields = null;
   }
 
   /**
@@ -334,7 +402,13 @@ export class PartitionDb {
     if (!named || Object.keys(named).length === 0) return [...positional];
     const bound: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(named)) {
-      bound[name] = value instanceof DocPath ? this.keys.pathOf(value.field) : value;
+      if (value instanceof DocPath) bound[name] = this.keys.pathOf(value.field);
+      else if (value instanceof TextCover) {
+        // 0: text_fts holds these fields for every row, so `rid < 0` adds
+        // none; otherwise every row is a candidate for the exact check.
+        const indexed = this.indexedTextFields();
+        bound[name] = value.fields.every((f) => indexed.has(f)) ? 0 : ALL_ROWS;
+      } else bound[name] = value;
     }
     return [...positional, bound];
   }

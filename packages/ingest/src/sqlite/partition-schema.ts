@@ -29,6 +29,16 @@
  * query package's tokens of the message joined by spaces, which makes an FTS
  * phrase a superset of the matcher's token phrase; the exact check runs after
  * it (see compile-sql.ts).
+ *
+ * `text_fts` (version 4) is the same for the other text fields (query
+ * package DEFAULT_TEXT_FIELDS or `search.text_fields`: exc_info,
+ * err.stack, ...): the tokens of each of them the event has, joined by
+ * spaces, in one row per event. Which fields it holds for every row is
+ * `meta` key `text_fields` (a JSON list, written by the first insert; a
+ * writer with another list shrinks it to the fields both index). A query on
+ * a field outside that list, and every query on a version 1-3 file, checks
+ * each row of the partition instead (compile-sql.ts TextCover): older files
+ * answer the same, only slower.
  */
 import { ROLLUP_DDL } from './rollup-schema.js';
 
@@ -61,9 +71,13 @@ export const INDEXED = ['level', 'logger', 'host', 'source', 'job', 'unit', 'sta
 /**
  * 2: events are unique by (ts, eid) instead of eid, plus `received_ids`.
  * 3: `minute_rids`.
- * Version 1 and 2 files are still read and written.
+ * 4: `text_fts` and meta `text_fields`.
+ * Version 1, 2 and 3 files are still read and written.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
+
+/** The FTS5 table of the text fields other than message (version 4). */
+export const TEXT_FTS_DDL = "CREATE VIRTUAL TABLE IF NOT EXISTS text_fts USING fts5(body, content='', columnsize=0, tokenize='unicode61 remove_diacritics 0');";
 
 export const PARTITION_DDL = `
 CREATE TABLE IF NOT EXISTS events (
@@ -82,6 +96,7 @@ CREATE TABLE IF NOT EXISTS received_ids (eid TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS minute_rids (minute INTEGER PRIMARY KEY, lo INTEGER NOT NULL, hi INTEGER NOT NULL);
 ${INDEXED.map((c) => `CREATE INDEX IF NOT EXISTS "events_${c}" ON events("${c}") WHERE "${c}" IS NOT NULL;`).join('\n')}
 CREATE VIRTUAL TABLE IF NOT EXISTS message_fts USING fts5(body, content='', columnsize=0, tokenize='unicode61 remove_diacritics 0');
+${TEXT_FTS_DDL}
 ${ROLLUP_DDL}
 PRAGMA user_version = ${SCHEMA_VERSION};
 `;

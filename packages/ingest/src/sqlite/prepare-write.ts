@@ -30,9 +30,17 @@ export interface PreparedWrite {
   groups: PartitionRows[];
   /** Which class list classified the rows (partition-db.ts noteClassFingerprint). */
   classFingerprint: string;
+  /** The text fields besides message whose tokens the rows carry for text_fts (partition-db.ts noteTextFields). */
+  otherTextFields: readonly string[];
 }
 
-export function prepareWrite(events: readonly LogEvent[], at: number, policy: RetentionPolicy, classFingerprint: string): PreparedWrite {
+export function prepareWrite(
+  events: readonly LogEvent[],
+  at: number,
+  policy: RetentionPolicy,
+  classFingerprint: string,
+  otherTextFields: readonly string[] = [],
+): PreparedWrite {
   const result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
   const groups = new Map<string, PartitionRows>();
   const seen = new Set<string>();
@@ -53,7 +61,7 @@ export function prepareWrite(events: readonly LogEvent[], at: number, policy: Re
     }
     let row: EventRow;
     try {
-      row = eventToRow(event, check.ts, check.eid, index);
+      row = eventToRow(event, check.ts, check.eid, index, otherTextFields);
     } catch (err) {
       // A value JSON.stringify refuses (a BigInt, a cycle: only callers of
       // the store API can send one, never HTTP) fails this event, not the batch.
@@ -67,5 +75,5 @@ export function prepareWrite(events: readonly LogEvent[], at: number, policy: Re
     if (!group) groups.set(name, (group = { name, key, rows: [] }));
     group.rows.push(row);
   });
-  return { result, groups: [...groups.values()], classFingerprint };
+  return { result, groups: [...groups.values()], classFingerprint, otherTextFields: [...otherTextFields] };
 }

@@ -30,6 +30,7 @@ export interface ReaderThreadOptions {
   retention: RetentionConfig;
   searchWalkRows?: number;
   rollups: boolean;
+  textFields?: readonly string[];
 }
 
 /** What crosses to the worker: the request without its signal, and the clock reading. */

@@ -20,6 +20,7 @@ try {
     rollups: opts.rollups,
     readerThreads: 0,
     searchWalkRows: opts.searchWalkRows,
+    textFields: opts.textFields,
   });
   store.init();
   port.postMessage({ ready: true });

@@ -401,3 +401,22 @@ test('planner statistics are taken as a partition grows, so the rarer of two ind
     }
   });
 });
+
+test('an idle store checkpoints and truncates its WAL (issue 15 item 10)', async () => {
+  await withDir(async (dir) => {
+    const store = await open(dir);
+    await store.write(Array.from({ length: 200 }, (_, i) => event(`w${i}`, NOW - i * 1000, { message: `idle checkpoint ${i}`.repeat(20) })));
+    const wal = path.join(dir, 'sqlite', '2026-11-23.default.db-wal');
+    const walSize = (): number => (fs.existsSync(wal) ? fs.statSync(wal).size : 0);
+    const db = fs.statSync(path.join(dir, 'sqlite', '2026-11-23.default.db')).size;
+    assert.ok(walSize() > 0, 'the write went to the WAL first');
+    const deadline = Date.now() + 10_000;
+    while (walSize() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    assert.equal(walSize(), 0, `WAL still ${walSize()} bytes next to a ${db}-byte database`);
+    // Still readable and writable after the checkpoint.
+    assert.equal(await store.count(everything), 200);
+    await store.write([event('after', NOW)]);
+    assert.equal(await store.count(everything), 201);
+    await store.close();
+  });
+});

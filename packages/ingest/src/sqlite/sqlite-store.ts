@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { compileMatcher, parse } from '@logship/query';
+import { compileMatcher, parse, resolveTextFields } from '@logship/query';
 import type {
   AggregateRequest,
   AggregateResult,
@@ -81,11 +81,13 @@ export interface SqliteStoreOptions {
    * default true. The writer thread's store, which only writes, does not.
    */
   mmap?: boolean;
+  /** The text fields (server `search.text_fields`; default the query package's DEFAULT_TEXT_FIELDS). */
+  textFields?: readonly string[];
 }
 
 /** Retention class queries through the query package's parser and matcher. */
-function matcherFor(clock: () => number): ClassMatcherFactory {
-  return (query) => compileMatcher(parse(query), { now: clock() });
+function matcherFor(clock: () => number, textFields: readonly string[]): ClassMatcherFactory {
+  return (query) => compileMatcher(parse(query), { now: clock(), textFields });
 }
 
 /** Below this much free space in the data folder, health() fails. */
@@ -135,6 +137,9 @@ export class SqliteStore implements LogStore {
   private readers: ReaderPool | null = null;
   private readonly walkRows: number;
   private readonly rollups: boolean;
+  private readonly textFields: readonly string[];
+  /** textFields without message: what text_fts indexes. */
+  private readonly otherTextFields: readonly string[];
 
   constructor(opts: SqliteStoreOptions) {
     this.dir = path.join(opts.dataDir, 'sqlite');
@@ -154,12 +159,14 @@ export class SqliteStore implements LogStore {
       .update(JSON.stringify(opts.retention.classes.map((c) => [c.name, c.match])))
       .digest('base64url')
       .slice(0, 16);
-    this.policy = createRetentionPolicy(opts.retention, opts.classMatcher ?? matcherFor(this.clock));
+    this.textFields = resolveTextFields(opts.textFields);
+    this.otherTextFields = this.textFields.filter((f) => f !== 'message');
+    this.policy = createRetentionPolicy(opts.retention, opts.classMatcher ?? matcherFor(this.clock, this.textFields));
     this.writes = new BatchWriter({ pool: this.pool, refresh: () => this.refresh() });
     if (opts.writerThread && opts.classMatcher) {
       throw storeError('LS_STORE_BAD_REQUEST', 'a custom class matcher cannot be used with a writer thread');
     }
-    this.writerOptions = opts.writerThread ? { dataDir: opts.dataDir, retention: opts.retention } : null;
+    this.writerOptions = opts.writerThread ? { dataDir: opts.dataDir, retention: opts.retention, textFields: this.textFields } : null;
     this.walkRows = opts.searchWalkRows ?? SEARCH_WALK_ROWS;
     const readerThreads = opts.readerThreads ?? 0;
     if (!Number.isInteger(readerThreads) || readerThreads < 0) {
@@ -169,7 +176,14 @@ export class SqliteStore implements LogStore {
     // clock works; the class matcher is not used by reads.
     this.readerOptions =
       readerThreads > 0
-        ? { dataDir: opts.dataDir, retention: opts.retention, rollups: this.rollups, size: readerThreads, searchWalkRows: this.walkRows }
+        ? {
+            dataDir: opts.dataDir,
+            retention: opts.retention,
+            rollups: this.rollups,
+            size: readerThreads,
+            searchWalkRows: this.walkRows,
+            textFields: this.textFields,
+          }
         : null;
   }
 
@@ -213,7 +227,7 @@ export class SqliteStore implements LogStore {
    */
   async write(events: LogEvent[], now?: number): Promise<WriteResult> {
     this.assertOpen();
-    const prepared = prepareWrite(events, now ?? this.clock(), this.policy, this.classFingerprint);
+    const prepared = prepareWrite(events, now ?? this.clock(), this.policy, this.classFingerprint, this.otherTextFields);
     if (this.writer) return this.writer.write(prepared);
     return this.writes.write(prepared);
   }
@@ -230,7 +244,7 @@ export class SqliteStore implements LogStore {
     // Bad requests and query errors are raised here, typed, without a thread hop.
     checkLimit(req.limit);
     if (req.cursor) decodeCursor(req.cursor, req.sort ?? 'desc');
-    compileSql(req.query, { now: req.now });
+    compileSql(req.query, { now: req.now, textFields: this.textFields });
     return this.readers.run('search', req, this.clock()) as Promise<SearchResult>;
   }
 
@@ -240,7 +254,7 @@ export class SqliteStore implements LogStore {
     const sort: SortOrder = req.sort ?? 'desc';
     checkLimit(req.limit);
     const after = req.cursor ? decodeCursor(req.cursor, sort) : null;
-    const { where, params, indexed } = compileSql(req.query, { now: req.now });
+    const { where, params, indexed } = compileSql(req.query, { now: req.now, textFields: this.textFields });
     const dir = sort === 'desc' ? 'DESC' : 'ASC';
     const keysetFor = (key: { ts: number; eid: string } | null): { sql: string; args: unknown[] } =>
       key === null
@@ -323,14 +337,14 @@ export class SqliteStore implements LogStore {
   async count(req: CountRequest): Promise<number> {
     this.assertOpen();
     if (!this.readers) return this.countAt(req, this.clock());
-    compileSql(req.query, { now: req.now });
+    compileSql(req.query, { now: req.now, textFields: this.textFields });
     return this.readers.run('count', req, this.clock()) as Promise<number>;
   }
 
   /** count() on this thread, with expiry measured at `at`. */
   async countAt(req: CountRequest, at: number): Promise<number> {
     this.assertOpen();
-    const { where, params } = compileSql(req.query, { now: req.now });
+    const { where, params } = compileSql(req.query, { now: req.now, textFields: this.textFields });
     return this.countCompiled(req, where, params, at, Infinity);
   }
 
@@ -357,14 +371,14 @@ export class SqliteStore implements LogStore {
   async aggregate(req: AggregateRequest): Promise<AggregateResult> {
     this.assertOpen();
     if (!this.readers) return this.aggregateAt(req, this.clock());
-    compileSql(req.query, { now: req.now });
+    compileSql(req.query, { now: req.now, textFields: this.textFields });
     return this.readers.run('aggregate', req, this.clock()) as Promise<AggregateResult>;
   }
 
   /** aggregate() on this thread, with expiry measured at `at`. */
   async aggregateAt(req: AggregateRequest, at: number): Promise<AggregateResult> {
     this.assertOpen();
-    const { where, params } = compileSql(req.query, { now: req.now });
+    const { where, params } = compileSql(req.query, { now: req.now, textFields: this.textFields });
     const slices = [];
     for (const day of this.daysInRange(req, 'asc')) {
       for (const p of day) {
@@ -478,6 +492,7 @@ export class SqliteStore implements LogStore {
     if (this.closed) return;
     // Writes already accepted are committed (and answered) before closing.
     this.writes.flush();
+    this.writes.stop();
     this.closed = true;
     if (this.readers) await this.readers.close();
     if (this.writer) await this.writer.close();

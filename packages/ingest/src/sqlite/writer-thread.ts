@@ -29,6 +29,7 @@ export type WriterResponse =
 export interface WriterThreadOptions {
   dataDir: string;
   retention: RetentionConfig;
+  textFields: readonly string[];
 }
 
 export class WriterThread {

@@ -19,7 +19,7 @@ const asError = (err: unknown): { code?: string; message: string } => ({
 
 let store: SqliteStore;
 try {
-  store = new SqliteStore({ dataDir: opts.dataDir, retention: opts.retention, mmap: false });
+  store = new SqliteStore({ dataDir: opts.dataDir, retention: opts.retention, mmap: false, textFields: opts.textFields });
   store.init();
   port.postMessage({ ready: true });
 } catch (err) {

@@ -6,6 +6,31 @@
  */
 import { compileMatcher, type LogEvent, type QueryNode } from '@logship/query';
 
+/** Free text and text-field clauses that hit tracebacks (issue 15 item 1) */
+export const TEXT_FIELD_QUERIES = [
+  'KeyError',
+  'keyerror',
+  '"missing_order_id"',
+  '"most recent call last"',
+  'exc_info:KeyError',
+  'exc_info:"order_id"',
+  'exception:valueerror',
+  'err.stack:"app.js"',
+  'err.message:undefined',
+  'error.stack_trace:"com.example.Main.run"',
+  'error.message:closed',
+  'text:charge',
+  'stack_info:module',
+  'illegalstateexception AND NOT message:illegalstateexception',
+  'KeyError -level:warning',
+  'Key*',
+  '/zero.*/',
+  'exc_info:42',
+  'err.stack:true',
+  '"OrderService.close"',
+  'ünï',
+];
+
 /** Event ids in result order, or the error code a query was refused with. */
 export type Outcome = { ids: string[] } | { error: string };
 

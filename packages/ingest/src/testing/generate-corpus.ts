@@ -8,6 +8,11 @@
  *   journald units, pids, PRIORITY-derived levels, `journald.realtime_us`
  *   sshd     failed logins (journald), the classic `failed-logins` query
  *   pino     numeric and boolean fields (`cached: true`), `req.id`
+ *   errors   exceptions where each format puts them: python-json-logger
+ *            `exc_info` / `stack_info`, structlog `exception`, pino
+ *            `err.stack` / `err.message`, ECS `error.stack_trace` /
+ *            `error.message`, loguru `text`; Java traces in `message`
+ *            (joined by multiline); now and then a non-string value there
  *
  * plus what breaks backends: equal timestamps, fields that are null or
  * missing, booleans and nulls in promoted fields, non-ASCII and mixed-case
@@ -139,6 +144,67 @@ function pino(r: Rand, base: LogEvent): LogEvent {
   return e;
 }
 
+const EXCEPTIONS = [
+  ['KeyError', "'missing_order_id'"],
+  ['ValueError', 'invalid literal for int() with base 10: \'abc\''],
+  ['TypeError', "Cannot read properties of undefined (reading 'id')"],
+  ['ConnectionRefusedError', '[Errno 111] Connection refused'],
+  ['java.lang.IllegalStateException', 'Order 42 is already closed'],
+  ['ZeroDivisionError', 'division by zero'],
+] as const;
+const FRAMES = ['orders/views.py', 'orders/models.py', 'django/core/handlers/base.py', 'app/tasks.py', 'café/ünï.py'];
+
+function pythonTraceback(r: Rand, type: string, value: string): string {
+  const frames = Array.from({ length: int(r, 1, 3) }, () => `  File "/srv/${pick(r, FRAMES)}", line ${int(r, 1, 400)}, in ${pick(r, ['create', 'get', 'run', 'inner'])}\n    ${pick(r, ['order = payload["order_id"]', 'return int(raw)', 'conn.connect()', 'total / count'])}`);
+  return `Traceback (most recent call last):\n${frames.join('\n')}\n${type}: ${value}`;
+}
+
+function jsStack(r: Rand, type: string, value: string): string {
+  return `${type}: ${value}\n${Array.from({ length: int(r, 1, 3) }, () => `    at ${pick(r, ['handler', 'Object.run', 'processTicksAndRejections'])} (/srv/api/${pick(r, ['app.js', 'orders.js'])}:${int(r, 1, 300)}:${int(r, 1, 40)})`).join('\n')}`;
+}
+
+function javaStack(r: Rand, type: string, value: string): string {
+  return `${type}: ${value}\n${Array.from({ length: int(r, 1, 3) }, () => `\tat com.example.${pick(r, ['orders.OrderService.close', 'Main.run', 'web.Handler.handle'])}(${pick(r, ['OrderService', 'Main', 'Handler'])}.java:${int(r, 1, 300)})`).join('\n')}`;
+}
+
+/** An event that logged an exception, in the shape of one of the formats. */
+function failure(r: Rand, base: LogEvent): LogEvent {
+  const [type, value] = pick(r, EXCEPTIONS);
+  const e: LogEvent = { ...base, level: pick(r, ['error', 'error', 'critical', 'warning']) };
+  switch (int(r, 0, 6)) {
+    case 0:
+      Object.assign(e, { logger: 'django.request', job: 'django', message: `Internal Server Error: ${pick(r, PATHS)}`, exc_info: pythonTraceback(r, type, value) });
+      if (r() < 0.2) e.stack_info = `Stack (most recent call last):\n  File "/srv/${pick(r, FRAMES)}", line 9, in <module>`;
+      break;
+    case 1:
+      Object.assign(e, { logger: 'orders.tasks', message: 'task failed', exception: pythonTraceback(r, type, value) });
+      break;
+    case 2:
+      Object.assign(e, { job: 'api', message: 'request errored', 'err.type': type, 'err.message': value, 'err.stack': jsStack(r, type, value) });
+      break;
+    case 3:
+      Object.assign(e, { job: 'java', message: `Unhandled ${type}`, 'error.type': type, 'error.message': value, 'error.stack_trace': javaStack(r, type, value) });
+      break;
+    case 4:
+      Object.assign(e, {
+        logger: '__main__',
+        message: 'charge failed',
+        text: `2026-11-23 10:00:00.000 | ERROR    | __main__:charge:12 - charge failed\n${pythonTraceback(r, type, value)}\n`,
+        'exception.type': type,
+        'exception.value': value,
+      });
+      break;
+    case 5:
+      // A Java trace the agent's multiline rule joined into one message.
+      Object.assign(e, { job: 'java', message: `ERROR Order close failed\n${javaStack(r, type, value)}` });
+      break;
+    default:
+      // A text field holding something other than a string is not text.
+      Object.assign(e, { message: `${type} counter`, exc_info: pick(r, [true, 0, 42, null]), 'err.stack': pick(r, [false, 1.5]) });
+  }
+  return e;
+}
+
 /** Oddities sprinkled over any event; each is rare. */
 function oddities(r: Rand, e: LogEvent): LogEvent {
   if (r() < 0.03) e.status = r() < 0.5 ? true : null;
@@ -167,7 +233,18 @@ export function generateCorpus(opts: CorpusOptions): LogEvent[] {
       host: pick(r, HOSTS),
     };
     const roll = r();
-    const e = roll < 0.4 ? django(r, base) : roll < 0.7 ? nginx(r, base) : roll < 0.8 ? journald(r, base) : roll < 0.9 ? sshd(r, base) : pino(r, base);
+    const e =
+      roll < 0.36
+        ? django(r, base)
+        : roll < 0.64
+          ? nginx(r, base)
+          : roll < 0.74
+            ? journald(r, base)
+            : roll < 0.82
+              ? sshd(r, base)
+              : roll < 0.92
+                ? pino(r, base)
+                : failure(r, base);
     events.push(oddities(r, e));
   }
   return events;

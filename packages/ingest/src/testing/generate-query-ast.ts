@@ -5,7 +5,7 @@
  * ASTs rather than strings: every node type and every field kind is reached
  * regardless of what the grammar makes easy to type.
  */
-import { tokenize, type LogEvent, type QueryNode, type RangeBound } from '@logship/query';
+import { DEFAULT_TEXT_FIELDS, tokenize, type LogEvent, type QueryNode, type RangeBound } from '@logship/query';
 import { seededRandom } from './generate-corpus.js';
 
 const loc = { start: 0, end: 0 };
@@ -55,7 +55,8 @@ export function vocabularyOf(events: readonly LogEvent[]): Vocabulary {
       let set = values.get(k);
       if (!set) values.set(k, (set = new Set()));
       if (set.size < 50) set.add(String(v));
-      if (k === 'message' && typeof v === 'string') for (const t of tokenize(v)) tokens.add(t);
+      // Every text field's tokens: free text must reach tracebacks too.
+      if (DEFAULT_TEXT_FIELDS.includes(k) && typeof v === 'string') for (const t of tokenize(v)) tokens.add(t);
     }
   }
   return {
@@ -75,7 +76,7 @@ export function createQueryGenerator(vocab: Vocabulary, seed: number): () => Que
   const valueFor = (field: string): string => {
     if (chance(0.08)) return pick(HOSTILE_STRINGS);
     if (field === 'level' && chance(0.4)) return pick(['ERROR', 'warn', 'Fatal', 'err', 'info', 'trace', 'verbose', 'nope', '3']);
-    if (field === 'message' && chance(0.6)) {
+    if (DEFAULT_TEXT_FIELDS.includes(field) && chance(0.6)) {
       const n = 1 + Math.floor(r() * 3);
       return Array.from({ length: n }, () => (chance(0.2) ? pick(vocab.tokens).toUpperCase() : pick(vocab.tokens))).join(' ');
     }
@@ -126,9 +127,11 @@ export function createQueryGenerator(vocab: Vocabulary, seed: number): () => Que
     return { value, inclusive: chance(0.5) };
   };
 
+  const textFields = DEFAULT_TEXT_FIELDS.filter((f) => vocab.fields.includes(f) && f !== 'message');
   const leaf = (): QueryNode => {
-    const field = chance(0.25) ? null : pick(fieldNames);
+    const field = chance(0.25) ? null : textFields.length && chance(0.1) ? pick(textFields) : pick(fieldNames);
     const f = field ?? 'message';
+    const isText = DEFAULT_TEXT_FIELDS.includes(f);
     switch (Math.floor(r() * 8)) {
       case 0:
       case 1:
@@ -137,15 +140,15 @@ export function createQueryGenerator(vocab: Vocabulary, seed: number): () => Que
       case 3:
         return { type: 'exists', field: f, loc };
       case 4: {
-        const source = f === 'message' ? pick(vocab.tokens) : valueFor(f);
+        const source = isText ? pick(vocab.tokens) : valueFor(f);
         return { type: 'wildcard', field, pattern: wildcardFrom(source), loc };
       }
       case 5: {
-        const source = f === 'message' ? pick(vocab.tokens) : valueFor(f);
+        const source = isText ? pick(vocab.tokens) : valueFor(f);
         return { type: 'regex', field, pattern: regexFrom(source), loc };
       }
       default: {
-        const rf = f === 'message' ? pick(['status', 'duration_ms', '@timestamp', 'level', 'path', 'host']) : f;
+        const rf = isText ? pick(['status', 'duration_ms', '@timestamp', 'level', 'path', 'host']) : f;
         return { type: 'range', field: rf, lower: bound(rf), upper: bound(rf), loc };
       }
     }

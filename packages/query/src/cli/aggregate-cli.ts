@@ -6,11 +6,13 @@
  */
 import { parseArgs } from 'node:util';
 import { CliError, EXIT, defaultServer, getJson } from './client.js';
+import { setTimeParams } from './time-params.js';
 
 const COMMON = {
   server: { type: 'string' },
-  from: { type: 'string', default: 'now-1h' },
-  to: { type: 'string', default: 'now' },
+  // Default: the query's own @timestamp range, else now-1h (time-params.ts).
+  from: { type: 'string' },
+  to: { type: 'string' },
   token: { type: 'string' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -51,7 +53,8 @@ export async function runTopCli(argv: string[], out: NodeJS.WritableStream = pro
   if (!field) { process.stderr.write(`${TOP_USAGE}\n`); return EXIT.USAGE; }
   const client = { server: values.server ?? defaultServer(), token: values.token ?? process.env.LOGSHIP_TOKEN };
   return guarded(async () => {
-    const params = new URLSearchParams({ type: 'terms', field, size: values.size, q: rest.join(' '), from: values.from, to: values.to });
+    const params = new URLSearchParams({ type: 'terms', field, size: values.size, q: rest.join(' ') });
+    setTimeParams(params, rest.join(' '), values.from, values.to);
     const ans = await getJson<TermsAnswer>(client, '/api/v1/aggregate', params);
     if (values.json) {
       out.write(`${JSON.stringify(ans)}\n`);
@@ -77,7 +80,8 @@ export async function runCountCli(argv: string[], out: NodeJS.WritableStream = p
   if (values.help) { out.write(`${COUNT_USAGE}\n`); return EXIT.OK; }
   const client = { server: values.server ?? defaultServer(), token: values.token ?? process.env.LOGSHIP_TOKEN };
   return guarded(async () => {
-    const params = new URLSearchParams({ q: positionals.join(' '), from: values.from, to: values.to, limit: '1' });
+    const params = new URLSearchParams({ q: positionals.join(' '), limit: '1' });
+    setTimeParams(params, positionals.join(' '), values.from, values.to);
     const ans = await getJson<{ total: { value: number; relation: string } }>(client, '/api/v1/search', params);
     out.write(values.json ? `${JSON.stringify(ans.total)}\n` : `${ans.total.relation === 'gte' ? '≥' : ''}${ans.total.value}\n`);
     return ans.total.value > 0 ? EXIT.OK : EXIT.NO_MATCH;

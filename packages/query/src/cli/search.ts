@@ -8,26 +8,34 @@
  */
 import { parseArgs } from 'node:util';
 import { CliError, EXIT, defaultServer, getJson } from './client.js';
+import { explainEmpty } from './explain-empty.js';
 import { follow } from './follow.js';
 import { formatEvent } from './format-event.js';
+import { setTimeParams } from './time-params.js';
 
 interface SearchAnswer {
   hits: Record<string, unknown>[];
   total: { value: number; relation: 'eq' | 'gte' };
   next_cursor: string | null;
+  range?: { from: string; to: string };
 }
 
 export const SEARCH_USAGE = `usage: logship search QUERY [options]
 
   --server URL      logship server (default $LOGSHIP_URL or http://127.0.0.1:7700)
-  --from EXPR       start: ISO date or date math (default now-1h)
-  --to EXPR         end (default now)
+  --from EXPR       start: ISO date or date math (default: the query's own
+                    @timestamp range, else now-1h)
+  --to EXPR         end (default: the query's own @timestamp range, else now)
   --limit N         at most N events (default 100)
   --sort desc|asc   newest first (default) or oldest first
   --fields LIST     extra fields to show, comma-separated, or * for all
   --json            one JSON event per line (for pipes)
   --follow, -f      after the results, stream new matching events until Ctrl-C
   --token TOKEN     read token (default $LOGSHIP_TOKEN)
+
+Nothing found: a line on stderr says the query and the range searched, and
+names fields that no event in the range has (with the nearest known name).
+More found than shown: "showing N of M" on stderr.
 
 exit codes: 0 found, 1 nothing found, 2 usage or query error, 3 server error`;
 
@@ -40,8 +48,8 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
       allowPositionals: true,
       options: {
         server: { type: 'string' },
-        from: { type: 'string', default: 'now-1h' },
-        to: { type: 'string', default: 'now' },
+        from: { type: 'string' },
+        to: { type: 'string' },
         limit: { type: 'string', default: '100' },
         sort: { type: 'string', default: 'desc' },
         fields: { type: 'string' },
@@ -70,7 +78,8 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
   }
   const q = positionals.join(' ');
   const client = { server: values.server ?? defaultServer(), token: values.token ?? process.env.LOGSHIP_TOKEN };
-  const params = new URLSearchParams({ q, from: values.from, to: values.to, sort: values.sort });
+  const params = new URLSearchParams({ q, sort: values.sort });
+  setTimeParams(params, q, values.from, values.to);
   const fields = values.fields ? values.fields.split(',').map((f) => f.trim()).filter(Boolean) : [];
   const color = !values.json && (out as NodeJS.WriteStream).isTTY === true && !process.env.NO_COLOR;
   let printed = 0;
@@ -97,14 +106,27 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
       return EXIT.OK;
     }
     // Page through until the limit: the server caps one page's size.
+    let first: SearchAnswer | null = null;
     while (printed < limit) {
       params.set('limit', String(Math.min(limit - printed, 1000)));
       if (cursor) params.set('cursor', cursor);
       const page: SearchAnswer = await getJson<SearchAnswer>(client, '/api/v1/search', params);
+      first ??= page;
+      // Every page searches the range the first one stated (`now` moves).
+      if (page.range && !params.has('cursor')) {
+        params.set('from', page.range.from);
+        params.set('to', page.range.to);
+      }
       for (const hit of page.hits) print(hit);
       printed += page.hits.length;
       cursor = page.next_cursor;
       if (!cursor || page.hits.length === 0) break;
+    }
+    if (printed === 0) {
+      for (const line of await explainEmpty(client, q, params, first?.range)) process.stderr.write(`${line}\n`);
+    } else if (cursor && first) {
+      const total = `${first.total.relation === 'gte' ? 'at least ' : ''}${first.total.value}`;
+      process.stderr.write(`showing ${printed} of ${total} (--limit N for more)\n`);
     }
   } catch (err) {
     if (err instanceof CliError) {

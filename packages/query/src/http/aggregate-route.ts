@@ -1,11 +1,12 @@
 import './route-config.js';
 import type { FastifyInstance } from 'fastify';
+import type { QueryNode } from '../ast.js';
 import type { AggregationSpec, LogReader } from '../log-reader.js';
 import { apiErrors } from './api-error.js';
 import { resolveInterval } from './interval.js';
 import type { QueryCompiler } from './query-compiler.js';
 import type { QueryGate } from './query-gate.js';
-import { resolveTimeRange } from './time-range.js';
+import { rangeAnswer, resolveTimeRange } from './time-range.js';
 
 export interface AggregateRouteOptions {
   reader: LogReader;
@@ -14,7 +15,11 @@ export interface AggregateRouteOptions {
   gate: QueryGate;
   defaultFrom: string;
   maxTermsSize: number;
+  /** The text fields (never number fields: stats and percentiles on them are refused). */
+  textFields: readonly string[];
 }
+
+const AGGREGATION_TYPES = ['terms', 'date_histogram', 'stats', 'percentiles'] as const;
 
 interface AggregateParams {
   q?: string;
@@ -35,7 +40,8 @@ const paramsSchema = {
     q: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
-    type: { type: 'string', enum: ['terms', 'date_histogram', 'stats', 'percentiles'] },
+    // Checked in the handler, so that a wrong type is answered with the list (LS_API_BAD_AGGREGATION).
+    type: { type: 'string', description: 'terms, date_histogram, stats or percentiles' },
     field: { type: 'string', description: 'Field to aggregate (terms, stats, percentiles)' },
     size: { type: 'integer', minimum: 1, description: 'terms: top N buckets (default 10)' },
     interval: { type: 'string', description: 'date_histogram: 30s, 1m, 1h, 1d or auto (default)' },
@@ -52,10 +58,21 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
     const started = performance.now();
     const now = opts.now();
     const query = opts.compile(p.q ?? '');
-    const range = resolveTimeRange(p.from, p.to, now, opts.defaultFrom);
+    const range = resolveTimeRange(p.from, p.to, now, opts.defaultFrom, query);
     const agg = toSpec(p, range.to - range.from, opts.maxTermsSize);
+    if ((agg.type === 'stats' || agg.type === 'percentiles') && (agg.field === 'message' || opts.textFields.includes(agg.field))) {
+      throw notANumber(agg.type, agg.field, `"${agg.field}" is a text field`);
+    }
     const result = await opts.gate.run((signal) => opts.reader.aggregate({ query, ...range, agg, now, signal }));
-    return { ...result, took_ms: Math.round((performance.now() - started) * 100) / 100 };
+    if ((result.type === 'stats' || result.type === 'percentiles') && result.count === 0 && 'field' in agg) {
+      // Nothing numeric: say so when the field is there but holds something else.
+      const exists: QueryNode = { type: 'exists', field: agg.field, loc: { start: 0, end: 0 } };
+      const present = await opts.gate.run((signal) =>
+        opts.reader.count({ query: { type: 'and', children: [query, exists], loc: query.loc }, ...range, now, signal }),
+      );
+      if (present > 0) throw notANumber(agg.type, agg.field, `"${agg.field}" has ${present} values in the range and none is a number`);
+    }
+    return { ...result, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100 };
   };
   const config = { scope: 'read' as const };
   app.get<{ Querystring: AggregateParams }>('/api/v1/aggregate', {
@@ -71,7 +88,20 @@ function needField(p: AggregateParams): string {
   return p.field;
 }
 
+function notANumber(type: string, field: string, why: string): Error {
+  return apiErrors.badAggregation(`${type} needs a number field: ${why}; terms gives its top values`, {
+    field,
+    allowed: ['terms'],
+  });
+}
+
 function toSpec(p: AggregateParams, rangeMs: number, maxTermsSize: number): AggregationSpec {
+  if (!(AGGREGATION_TYPES as readonly string[]).includes(p.type)) {
+    throw apiErrors.badAggregation(`"${p.type}" is not an aggregation type; use one of ${AGGREGATION_TYPES.join(', ')}`, {
+      type: p.type,
+      allowed: [...AGGREGATION_TYPES],
+    });
+  }
   switch (p.type) {
     case 'terms':
       return { type: 'terms', field: needField(p), size: Math.min(p.size ?? 10, maxTermsSize) };

@@ -29,6 +29,7 @@ export const API_ERROR_CODES = Object.freeze({
   LS_API_BAD_REQUEST: 400,
   LS_API_BAD_TIME: 400,
   LS_API_BAD_RANGE: 400,
+  LS_API_BAD_AGGREGATION: 400,
   LS_API_UNKNOWN_SAVED_QUERY: 404,
   LS_CONTEXT_NOT_FOUND: 404,
   LS_API_TOO_MANY_QUERIES: 503,
@@ -48,6 +49,8 @@ export const apiErrors = {
   contextNotFound: (id: string, ts: string) =>
     new ApiError('LS_CONTEXT_NOT_FOUND', 404, `no event with event.id "${id}" at ${ts}`, { id, ts }),
   badRequest: (message: string) => new ApiError('LS_API_BAD_REQUEST', 400, message),
+  /** An aggregation that cannot be answered as asked; `allowed` says what can. */
+  badAggregation: (message: string, details: Record<string, unknown>) => new ApiError('LS_API_BAD_AGGREGATION', 400, message, details),
   tooManyQueries: (limit: number) =>
     new ApiError('LS_API_TOO_MANY_QUERIES', 503, `more than ${limit} queries are running or waiting; retry shortly`, { retry_after_s: 1 }),
   queryTimeout: (timeoutMs: number) =>

@@ -14,6 +14,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { LogReader } from '../log-reader.js';
+import { DEFAULT_TEXT_FIELDS } from '../fields.js';
 import { ApiError, apiErrors } from './api-error.js';
 import { registerAggregateRoute } from './aggregate-route.js';
 import { registerContextRoute } from './context-route.js';
@@ -44,6 +45,11 @@ export interface QueryApiOptions {
   maxQueuedQueries?: number;
   /** Per-query deadline in ms, queueing included (default 30 000): then 503 LS_API_QUERY_TIMEOUT. */
   queryTimeoutMs?: number;
+  /**
+   * The text fields free text searches (server `search.text_fields`),
+   * for what the plugin matches itself (tail); the reader has its own.
+   */
+  textFields?: readonly string[];
 }
 
 export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, opts) => {
@@ -62,13 +68,17 @@ export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, o
     defaultLimit: opts.defaultLimit ?? 100,
     maxLimit: opts.maxLimit ?? 10_000,
   });
-  registerAggregateRoute(app, { reader: opts.reader, now, compile, defaultFrom, gate, maxTermsSize: 1000 });
+  registerAggregateRoute(app, {
+    reader: opts.reader, now, compile, defaultFrom, gate, maxTermsSize: 1000,
+    textFields: opts.textFields ?? DEFAULT_TEXT_FIELDS,
+  });
   registerFieldsRoutes(app, { reader: opts.reader, now, compile, defaultFrom, gate, maxValues: 1000 });
   registerContextRoute(app, { reader: opts.reader, now, gate, maxEvents: 500 });
   registerSavedQueryRoutes(app, { saved });
   if (opts.feed) {
     registerTailRoute(app, {
       reader: opts.reader, feed: opts.feed, now, compile,
+      ...(opts.textFields ? { textFields: opts.textFields } : {}),
       heartbeatMs: opts.tailHeartbeatMs ?? 15_000, maxQueue: 10_000, maxStreams: 100,
     });
   }

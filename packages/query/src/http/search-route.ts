@@ -1,7 +1,7 @@
 import './route-config.js';
 import type { FastifyInstance } from 'fastify';
 import type { LogReader, SortOrder } from '../log-reader.js';
-import { resolveTimeRange } from './time-range.js';
+import { RANGE_SCHEMA, rangeAnswer, resolveTimeRange } from './time-range.js';
 import type { QueryCompiler } from './query-compiler.js';
 import type { QueryGate } from './query-gate.js';
 
@@ -30,8 +30,11 @@ const paramsSchema = {
   additionalProperties: false,
   properties: {
     q: { type: 'string', description: 'Query in the logship language; empty or * matches everything' },
-    from: { type: 'string', description: 'Start of the time range: ISO date, epoch ms or date math (default now-15m)' },
-    to: { type: 'string', description: 'End of the time range, inclusive (default now)' },
+    from: {
+      type: 'string',
+      description: "Start of the time range: ISO date, epoch ms or date math (default: the query's own @timestamp bound, else now-15m)",
+    },
+    to: { type: 'string', description: "End of the time range, inclusive (default: the query's own @timestamp bound, else now)" },
     limit: { type: 'integer', minimum: 1, description: 'Maximum hits (default 100, capped by the server)' },
     sort: { type: 'string', enum: ['desc', 'asc'], description: 'By @timestamp (default desc: newest first)' },
     fields: {
@@ -51,6 +54,7 @@ const responseSchema = {
         type: 'object',
         properties: { value: { type: 'integer' }, relation: { type: 'string', enum: ['eq', 'gte'] } },
       },
+      range: RANGE_SCHEMA,
       took_ms: { type: 'number' },
       next_cursor: { type: ['string', 'null'] },
     },
@@ -63,7 +67,7 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
     const started = performance.now();
     const now = opts.now();
     const query = opts.compile(params.q ?? '');
-    const range = resolveTimeRange(params.from, params.to, now, opts.defaultFrom);
+    const range = resolveTimeRange(params.from, params.to, now, opts.defaultFrom, query);
     const fields = typeof params.fields === 'string'
       ? params.fields.split(',').map((f) => f.trim()).filter(Boolean)
       : params.fields;
@@ -80,6 +84,7 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
     return {
       hits: result.hits,
       total: result.total,
+      range: rangeAnswer(range),
       took_ms: Math.round((performance.now() - started) * 100) / 100,
       next_cursor: result.next_cursor,
     };

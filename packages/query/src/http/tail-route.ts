@@ -25,6 +25,8 @@ export interface TailRouteOptions {
   feed: LiveFeed;
   now: () => number;
   compile: QueryCompiler;
+  /** The text fields live events are matched with (the store's list). */
+  textFields?: readonly string[];
   heartbeatMs: number;
   /** Events buffered for one slow client before it is cut off. */
   maxQueue: number;
@@ -68,7 +70,7 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     },
   }, async (req, reply) => {
     const query = opts.compile(req.query.q ?? '');
-    const matches = compileMatcher(query, { now: opts.now() });
+    const matches = compileMatcher(query, { now: opts.now(), ...(opts.textFields ? { textFields: opts.textFields } : {}) });
     if (open >= opts.maxStreams) {
       throw apiErrors.tooManyStreams(opts.maxStreams);
     }

@@ -1,26 +1,58 @@
+import type { QueryNode } from '../ast.js';
 import { resolveDate } from '../date-math.js';
 import type { TimeRange } from '../log-reader.js';
+import { queryTimeBounds } from '../query-time-range.js';
 import { apiErrors } from './api-error.js';
+
+/** What a Date can hold: ranges are clamped to it so that answers can state them in ISO form. */
+const MAX_MS = 8.64e15;
 
 /**
  * Turns the API's `from`/`to` (ISO dates, epoch ms or date math such as
  * `now-1h`) into epoch milliseconds. `to` is an inclusive upper bound, so it
  * rounds up (`now/d` means the end of today), as Elasticsearch does.
+ *
+ * A side the request leaves out comes from the query when its top-level AND
+ * chain bounds `@timestamp` (query-time-range.ts); otherwise from the
+ * default window (`defaultFrom` to now). A query with only an upper bound
+ * searches everything before it.
  */
 export function resolveTimeRange(
   from: string | undefined,
   to: string | undefined,
   now: number,
   defaultFrom: string,
+  query?: QueryNode,
 ): TimeRange {
-  const fromText = from === undefined || from === '' ? defaultFrom : from;
-  const toText = to === undefined || to === '' ? 'now' : to;
-  const resolved = {
-    from: resolveOne('from', fromText, now, false),
-    to: resolveOne('to', toText, now, true),
-  };
-  if (resolved.from > resolved.to) throw apiErrors.badRange(fromText, toText);
+  const given = (v: string | undefined): v is string => v !== undefined && v !== '';
+  const own = query && (!given(from) || !given(to)) ? queryTimeBounds(query, { now }) : { from: null, to: null };
+  const fromText = given(from) ? from : defaultFrom;
+  const toText = given(to) ? to : 'now';
+  let resolvedFrom: number;
+  if (given(from)) resolvedFrom = resolveOne('from', from, now, false);
+  else if (own.from !== null) resolvedFrom = own.from;
+  else if (own.to !== null) resolvedFrom = 0;
+  else resolvedFrom = resolveOne('from', defaultFrom, now, false);
+  const resolvedTo = given(to) ? resolveOne('to', to, now, true) : (own.to ?? resolveOne('to', 'now', now, true));
+  const resolved = { from: clamp(resolvedFrom), to: clamp(resolvedTo) };
+  if (resolved.from > resolved.to) {
+    // A range the request gave wrong way round is the caller's mistake. One
+    // side from the query that misses the other: the query (still applied
+    // in full) matches nothing there, which an empty answer says.
+    if (given(from) && given(to)) throw apiErrors.badRange(fromText, toText);
+    if (given(to)) resolved.from = resolved.to;
+    else resolved.to = resolved.from;
+  }
   return resolved;
+}
+
+function clamp(ms: number): number {
+  return Math.min(Math.max(ms, -MAX_MS), MAX_MS);
+}
+
+/** The range an answer states: ISO UTC with milliseconds. */
+export function rangeAnswer(range: TimeRange): { from: string; to: string } {
+  return { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() };
 }
 
 function resolveOne(param: string, text: string, now: number, roundUp: boolean): number {
@@ -30,3 +62,10 @@ function resolveOne(param: string, text: string, now: number, roundUp: boolean):
     throw apiErrors.badTime(param, text, err instanceof Error ? err.message : String(err));
   }
 }
+
+/** The `range` of search and aggregate answers, for their response schemas. */
+export const RANGE_SCHEMA = {
+  type: 'object',
+  description: 'The time range searched (ISO UTC): the request\'s from/to, else the query\'s own @timestamp bounds, else the default window',
+  properties: { from: { type: 'string' }, to: { type: 'string' } },
+} as const;

@@ -29,10 +29,15 @@ export interface QueryVocabulary {
   sparse: string[];
   /** Date values for `@timestamp` (date math and ISO). */
   dates: string[];
+  /**
+   * Text fields besides message (exception / stack fields) that clauses
+   * name; free text reaches them too. Optional for callers' older vocabularies.
+   */
+  textFields?: string[];
 }
 
 export const DEFAULT_VOCABULARY: Readonly<QueryVocabulary> = Object.freeze({
-  words: ['timeout', 'failed', 'login', 'error', 'connection', 'request', 'completed', 'user', 'database', 'memory', 'get', 'api', 'started', 'retry', 'ok'],
+  words: ['timeout', 'failed', 'login', 'error', 'connection', 'request', 'completed', 'user', 'database', 'memory', 'get', 'api', 'started', 'retry', 'ok', 'keyerror', 'traceback', 'missing', 'order', 'id'],
   keywords: {
     logger: ['django.security', 'django.db.backends', 'app', 'app.worker'],
     host: ['web-1', 'web-2', 'db-1'],
@@ -47,6 +52,7 @@ export const DEFAULT_VOCABULARY: Readonly<QueryVocabulary> = Object.freeze({
   },
   booleans: ['cached'],
   sparse: ['trace_id', 'error.kind'],
+  textFields: ['exc_info', 'err.stack', 'error.stack_trace', 'exception'],
   dates: ['now', 'now-1h', 'now-15m', 'now-1d/d', 'now/d', 'now-7d', 'now/w', '2026-02-08', '2026-02-08T12:00:00Z', '2026-02-08||+1d/d'],
 });
 
@@ -116,7 +122,10 @@ class Generator {
     const r = this.rng;
     const choice = r.int(0, 99);
     if (choice < 2) return { type: 'match_all', loc: LOC };
-    if (choice < 22) return this.textLeaf(r.chance(0.7) ? null : 'message');
+    if (choice < 22) {
+      const others = this.v.textFields ?? [];
+      return this.textLeaf(r.chance(0.6) ? null : others.length && r.chance(0.5) ? r.pick(others) : 'message');
+    }
     if (choice < 34) return this.levelLeaf();
     if (choice < 44) return this.dateLeaf();
     if (choice < 64) return this.numberLeaf();

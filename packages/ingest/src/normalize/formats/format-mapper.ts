@@ -14,6 +14,14 @@ export interface Canonical {
   unit?: string;
 }
 
+/** What a mapper needs besides the record. */
+export interface MapContext {
+  /** IANA zone for times written without an offset (parse-timestamp.ts). */
+  timeZone: string;
+}
+
+export const UTC_CONTEXT: MapContext = Object.freeze({ timeZone: 'UTC' });
+
 /**
  * One source format. `detect` looks at the flattened record; `map` moves the
  * format's own keys into canonical fields, deleting what it consumed and
@@ -22,7 +30,7 @@ export interface Canonical {
 export interface FormatMapper {
   readonly name: string;
   detect(fields: FlatRecord): boolean;
-  map(fields: FlatRecord): Canonical;
+  map(fields: FlatRecord, ctx?: MapContext): Canonical;
 }
 
 /** Removes and returns a field. */
@@ -45,11 +53,14 @@ export function takeString(fields: FlatRecord, ...keys: string[]): string | unde
   return undefined;
 }
 
-/** Removes and returns the first of `keys` that parses as a time; an unparseable value stays as a field. */
-export function takeTime(fields: FlatRecord, ...keys: string[]): number | undefined {
+/**
+ * Removes and returns the first of `keys` that parses as a time (offset-less
+ * text read in `ctx.timeZone`); an unparseable value stays as a field.
+ */
+export function takeTime(fields: FlatRecord, ctx: MapContext, ...keys: string[]): number | undefined {
   for (const key of keys) {
     if (!Object.hasOwn(fields, key)) continue;
-    const ms = parseTimestamp(fields[key]);
+    const ms = parseTimestamp(fields[key], ctx.timeZone);
     if (ms !== undefined) {
       delete fields[key];
       return ms;

@@ -1,7 +1,7 @@
 import type { FieldValue, Level } from '@logship/query';
 import { levelFromAny } from '../level-from.js';
 import type { FlatRecord } from '../flatten-fields.js';
-import { takeLevel, takeString, takeTime, type Canonical, type FormatMapper } from './format-mapper.js';
+import { takeLevel, takeString, takeTime, type Canonical, type FormatMapper, type MapContext, UTC_CONTEXT } from './format-mapper.js';
 
 /**
  * structlog and every other JSON logger (zap, winston, logback's logstash
@@ -13,11 +13,11 @@ import { takeLevel, takeString, takeTime, type Canonical, type FormatMapper } fr
 export const genericJsonFormat: FormatMapper = {
   name: 'json',
   detect: () => true,
-  map(f: FlatRecord): Canonical {
+  map(f: FlatRecord, ctx: MapContext = UTC_CONTEXT): Canonical {
     return {
       level: takeLevel(f, toLevel, 'level', 'severity', 'lvl', 'loglevel', 'log_level', 'log.level', 'levelname', '@l'),
       message: takeString(f, 'message', 'msg', 'event', 'short_message', '@m', '@mt'),
-      time: takeTime(f, '@timestamp', 'timestamp', 'time', 'ts', 'datetime', 'date', '@t'),
+      time: takeTime(f, ctx, '@timestamp', 'timestamp', 'time', 'ts', 'datetime', 'date', '@t'),
       logger: takeString(f, 'logger', 'logger_name', 'log.logger'),
       host: takeString(f, 'host', 'hostname'),
     };

@@ -1,30 +1,30 @@
 import { levelFromPythonNumber, levelFromText } from '../level-from.js';
-import { setField, type FlatRecord } from '../flatten-fields.js';
-import { take, takeString, takeTime, toNumber, type Canonical, type FormatMapper } from './format-mapper.js';
+import { putField, type FlatRecord } from '../flatten-fields.js';
+import { take, takeString, takeTime, toNumber, type Canonical, type FormatMapper, type MapContext, UTC_CONTEXT } from './format-mapper.js';
 
 /**
  * loguru with `serialize=True`: `{"text": "...", "record": {...}}`. The
  * record is flattened to the top level (`record.function` → `function`) and
  * the user's bound context (`record.extra.user_id`) becomes `user_id`, which
- * is what people search for. `text` repeats the message with formatting and
- * is dropped.
+ * is what people search for. `text` is the formatted line and, after
+ * logger.exception(), the only place the traceback is: it stays as `text`
+ * (a text field: free text searches it). `record.level.icon` becomes
+ * `level.icon`; `record.time.repr` is the same instant as @timestamp.
  */
 export const loguruFormat: FormatMapper = {
   name: 'loguru',
   detect: (f) => 'record.level.name' in f && ('record.message' in f || 'text' in f),
-  map(f: FlatRecord): Canonical {
+  map(f: FlatRecord, ctx: MapContext = UTC_CONTEXT): Canonical {
     const out: Canonical = {};
     const name = take(f, 'record.level.name');
     const no = toNumber(take(f, 'record.level.no'));
     out.level = (typeof name === 'string' ? levelFromText(name) : undefined) ?? (no === undefined ? undefined : levelFromPythonNumber(no));
     if (out.level === undefined && name !== undefined) f.level_original = name;
-    take(f, 'record.level.icon');
 
     out.message = takeString(f, 'record.message');
-    const text = take(f, 'text');
-    if (out.message === undefined && typeof text === 'string') out.message = text.trimEnd();
+    if (out.message === undefined && typeof f.text === 'string') out.message = f.text.trimEnd();
     out.logger = takeString(f, 'record.name');
-    out.time = takeTime(f, 'record.time.timestamp', 'record.time.repr');
+    out.time = takeTime(f, ctx, 'record.time.timestamp', 'record.time.repr');
     take(f, 'record.time.repr');
 
     for (const key of Object.keys(f)) {
@@ -32,7 +32,7 @@ export const loguruFormat: FormatMapper = {
       const renamed = key.startsWith('record.extra.') ? key.slice('record.extra.'.length) : key.slice('record.'.length);
       const value = f[key]!;
       delete f[key];
-      if (!(renamed in f)) setField(f, renamed, value);
+      putField(f, renamed, value);
     }
     return out;
   },

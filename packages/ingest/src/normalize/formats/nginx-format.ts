@@ -1,6 +1,7 @@
+import { putField } from '../flatten-fields.js';
 import type { Level } from '@logship/query';
 import type { FlatRecord } from '../flatten-fields.js';
-import { take, takeString, takeTime, toNumber, type Canonical, type FormatMapper } from './format-mapper.js';
+import { take, takeString, takeTime, toNumber, type Canonical, type FormatMapper, type MapContext, UTC_CONTEXT } from './format-mapper.js';
 
 /** nginx variables that are numbers but `escape=json` log formats quote as strings. */
 const NUMERIC_FIELDS = [
@@ -34,13 +35,13 @@ export const nginxFormat: FormatMapper = {
     typeof f.request === 'string' &&
     'status' in f &&
     ('request_time' in f || 'body_bytes_sent' in f || 'remote_addr' in f),
-  map(f: FlatRecord): Canonical {
+  map(f: FlatRecord, ctx: MapContext = UTC_CONTEXT): Canonical {
     const out: Canonical = {};
     for (const key of NUMERIC_FIELDS) {
       const n = toNumber(f[key]);
       if (n !== undefined) f[key] = n;
     }
-    out.time = takeTime(f, 'time_iso8601', 'time_local', '@timestamp', 'timestamp', 'time', 'msec');
+    out.time = takeTime(f, ctx, 'time_iso8601', 'time_local', '@timestamp', 'timestamp', 'time', 'msec');
 
     const request = f.request as string;
     const parts = REQUEST_LINE.exec(request);
@@ -61,7 +62,7 @@ export const nginxFormat: FormatMapper = {
     out.message = status === undefined ? request : `${request} ${status}`;
 
     const httpHost = take(f, 'host');
-    if (httpHost !== undefined && !('http_host' in f)) f.http_host = httpHost;
+    if (httpHost !== undefined) putField(f, 'http_host', httpHost);
     out.host = takeString(f, 'hostname');
     if (!('event.dataset' in f)) f['event.dataset'] = 'nginx.access';
     return out;

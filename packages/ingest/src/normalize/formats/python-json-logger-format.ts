@@ -1,6 +1,6 @@
 import { levelFromPythonNumber, levelFromText } from '../level-from.js';
 import type { FlatRecord } from '../flatten-fields.js';
-import { take, takeLevel, takeString, takeTime, type Canonical, type FormatMapper } from './format-mapper.js';
+import { take, takeLevel, takeString, takeTime, type Canonical, type FormatMapper, type MapContext, UTC_CONTEXT } from './format-mapper.js';
 
 /**
  * python-json-logger (`pythonjsonlogger.jsonlogger.JsonFormatter`): the
@@ -10,7 +10,7 @@ import { take, takeLevel, takeString, takeTime, type Canonical, type FormatMappe
 export const pythonJsonLoggerFormat: FormatMapper = {
   name: 'python-json-logger',
   detect: (f) => 'levelname' in f || ('asctime' in f && 'name' in f),
-  map(f: FlatRecord): Canonical {
+  map(f: FlatRecord, ctx: MapContext = UTC_CONTEXT): Canonical {
     const out: Canonical = {};
     out.level =
       takeLevel(f, (v) => (typeof v === 'string' ? levelFromText(v) : undefined), 'levelname') ??
@@ -18,7 +18,7 @@ export const pythonJsonLoggerFormat: FormatMapper = {
     take(f, 'levelno');
     out.message = takeString(f, 'message', 'msg');
     out.logger = takeString(f, 'name');
-    out.time = takeTime(f, 'created', 'asctime', 'timestamp', '@timestamp', 'time');
+    out.time = takeTime(f, ctx, 'created', 'asctime', 'timestamp', '@timestamp', 'time');
     // Once the time is known, asctime is the same instant written again.
     if (out.time !== undefined) take(f, 'asctime');
     return out;

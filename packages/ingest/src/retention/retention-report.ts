@@ -1,0 +1,46 @@
+/**
+ * What `logship retention status` and `GET /api/v1/retention` show: each
+ * retention class with its partitions (SQLite files or Elasticsearch
+ * indices), events, bytes and oldest event. One builder, so the command
+ * and the route say the same.
+ */
+import type { PartitionInfo } from '../log-store.js';
+import { DEFAULT_CLASS, type RetentionConfig } from './retention-config.js';
+
+export interface ClassReport {
+  name: string;
+  days: number;
+  match: string;
+  bytes: number;
+  events: number;
+  oldest: string | null;
+  partitions: PartitionInfo[];
+}
+
+export interface RetentionReport {
+  classes: ClassReport[];
+}
+
+export function retentionReport(retention: RetentionConfig, partitions: readonly PartitionInfo[]): RetentionReport {
+  const classes = [
+    ...retention.classes.map((c) => ({ name: c.name, days: c.days, match: c.match })),
+    { name: DEFAULT_CLASS, days: retention.default_days, match: '*' },
+  ];
+  // Partitions of classes no longer configured still exist on disk: show them too.
+  for (const p of partitions) {
+    if (!classes.some((c) => c.name === p.class)) classes.push({ name: p.class, days: retention.default_days, match: '(no longer configured)' });
+  }
+  return {
+    classes: classes.map((c) => {
+      const own = partitions.filter((p) => p.class === c.name).sort((a, b) => a.day.localeCompare(b.day));
+      const oldest = own.reduce<number | null>((m, p) => (p.oldest !== null && (m === null || p.oldest < m) ? p.oldest : m), null);
+      return {
+        ...c,
+        bytes: own.reduce((s, p) => s + p.bytes, 0),
+        events: own.reduce((s, p) => s + p.events, 0),
+        oldest: oldest === null ? null : new Date(oldest).toISOString(),
+        partitions: own,
+      };
+    }),
+  };
+}

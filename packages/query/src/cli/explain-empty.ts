@@ -1,0 +1,128 @@
+/**
+ * What `logship search` prints on stderr when it found nothing, so that an
+ * empty answer never looks like "no matches" when something else happened:
+ * the query and the range searched, and for each field the query names
+ * that no event in the range has, the nearest field name events do have
+ * (`levle` → `level`).
+ */
+import type { QueryNode } from '../ast.js';
+import { parse } from '../parse.js';
+import { getJson, type ClientOptions } from './client.js';
+
+interface Answer {
+  hits: Record<string, unknown>[];
+  total: { value: number };
+  range?: { from: string; to: string };
+}
+
+/** Events sampled for field names when the server has no fields API. */
+const SAMPLE = 500;
+/** Fields the language gives a meaning of their own, never "unknown". */
+const ALWAYS_KNOWN = new Set(['@timestamp', 'event.id']);
+
+export function fieldsOf(node: QueryNode, out = new Set<string>()): Set<string> {
+  switch (node.type) {
+    case 'and':
+    case 'or':
+      for (const c of node.children) fieldsOf(c, out);
+      break;
+    case 'not':
+      fieldsOf(node.child, out);
+      break;
+    case 'match_all':
+      break;
+    default:
+      if (node.field !== null) out.add(node.field);
+  }
+  return out;
+}
+
+/** Levenshtein distance (names are short). */
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]!;
+}
+
+/** The known name closest to `name`, when it is close enough to be a likely typo. */
+export function nearestName(name: string, known: Iterable<string>): string | null {
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = editDistance(name.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance || (d === bestDistance && best !== null && k < best)) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best !== null && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : null;
+}
+
+function quoteField(name: string): string {
+  return /^[\w.@-]+$/.test(name) ? name : `"${name.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
+/**
+ * Field names events in the range have: the fields API (GET /api/v1/fields),
+ * or, from a server without it, the fields of a sample of events.
+ */
+async function knownFields(client: ClientOptions, base: URLSearchParams): Promise<Set<string>> {
+  const range = new URLSearchParams();
+  for (const k of ['from', 'to']) {
+    const v = base.get(k);
+    if (v !== null) range.set(k, v);
+  }
+  try {
+    const ans = await getJson<{ fields: { name: string }[] }>(client, '/api/v1/fields', range);
+    return new Set(ans.fields.map((f) => f.name));
+  } catch {
+    const sample = new URLSearchParams(base);
+    sample.set('q', '');
+    sample.set('limit', String(SAMPLE));
+    const known = new Set<string>();
+    for (const hit of (await getJson<Answer>(client, '/api/v1/search', sample)).hits) for (const k of Object.keys(hit)) known.add(k);
+    return known;
+  }
+}
+
+/** Lines for stderr after a search that found nothing. */
+export async function explainEmpty(client: ClientOptions, q: string, params: URLSearchParams, range: Answer['range']): Promise<string[]> {
+  const where = range ? `between ${range.from} and ${range.to}` : 'in the range searched';
+  const lines = [`no events match ${JSON.stringify(q === '' ? '*' : q)} ${where}`];
+  let fields: string[];
+  try {
+    fields = [...fieldsOf(parse(q))].filter((f) => !ALWAYS_KNOWN.has(f));
+  } catch {
+    return lines;
+  }
+  const base = new URLSearchParams(params);
+  base.delete('cursor');
+  base.delete('fields');
+  if (range) {
+    base.set('from', range.from);
+    base.set('to', range.to);
+  }
+  const missing: string[] = [];
+  for (const field of fields) {
+    const p = new URLSearchParams(base);
+    p.set('q', `_exists_:${quoteField(field)}`);
+    p.set('limit', '1');
+    const ans = await getJson<Answer>(client, '/api/v1/search', p);
+    if (ans.total.value === 0) missing.push(field);
+  }
+  if (missing.length === 0) return lines;
+  const known = await knownFields(client, base);
+  for (const field of missing) {
+    const near = nearestName(field, known);
+    lines.push(`field "${field}" occurs in no event ${where}${near ? `; did you mean "${near}"?` : ''}`);
+  }
+  return lines;
+}

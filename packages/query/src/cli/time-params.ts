@@ -1,0 +1,25 @@
+/**
+ * The CLI's time range: `--from` / `--to` when given; otherwise the
+ * query's own `@timestamp` bounds decide on the server (query-time-range.ts),
+ * and only a query without any gets the CLI's default window (now-1h), so
+ * `logship search '@timestamp:[now-3h TO now]'` searches three hours.
+ */
+import { parse } from '../parse.js';
+import { queryTimeBounds } from '../query-time-range.js';
+
+export const CLI_DEFAULT_FROM = 'now-1h';
+
+/** Sets `from` / `to` on `params` as described above. */
+export function setTimeParams(params: URLSearchParams, q: string, from: string | undefined, to: string | undefined): void {
+  if (from !== undefined) params.set('from', from);
+  if (to !== undefined) params.set('to', to);
+  if (from !== undefined) return;
+  let bounded = false;
+  try {
+    const own = queryTimeBounds(parse(q), { now: Date.now() });
+    bounded = own.from !== null || own.to !== null;
+  } catch {
+    // A query the server will refuse anyway (with its own message).
+  }
+  if (!bounded) params.set('from', CLI_DEFAULT_FROM);
+}

@@ -1,0 +1,67 @@
+/**
+ * The quick start stops the agent before the server (issue 15 item 10): a
+ * terminal's Ctrl-C reaches the whole foreground process group, so the
+ * server and agent must not receive it themselves; scripts/demo/run.mjs
+ * stops the agent first (it ships what it holds), then the server. Checked
+ * by sending SIGINT to the script's whole process group, as a terminal does.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { freePort, removeDir, repoRoot, tempDir, waitFor } from './harness.js';
+
+let dir = '';
+after(async () => {
+  if (dir) await removeDir(dir);
+});
+
+interface LogLine {
+  time?: string | number;
+  msg?: string;
+  message?: string;
+  queued_batches?: number;
+}
+
+async function logLines(file: string): Promise<LogLine[]> {
+  const text = await readFile(file, 'utf8');
+  return text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as LogLine);
+}
+
+test('Ctrl-C (SIGINT to the process group) stops the agent with nothing queued, then the server', async () => {
+  dir = await tempDir('logship-quick-start-');
+  const port = await freePort();
+  const proc = spawn(process.execPath, [join(repoRoot, 'scripts/demo/run.mjs')], {
+    cwd: repoRoot,
+    env: { ...process.env, LOGSHIP_DEMO_DIR: dir, LOGSHIP_DEMO_PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let out = '';
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  try {
+    await waitFor(() => out.includes('Ctrl-C stops everything.'), { what: 'the quick start to come up', timeoutMs: 60_000 });
+    // Let the generator, agent and server work for a moment.
+    await waitFor(async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/search?q=*&from=now-1h&limit=1`);
+      return res.ok && ((await res.json()) as { hits: unknown[] }).hits.length > 0;
+    }, { what: 'demo events to be stored', timeoutMs: 30_000 });
+    process.kill(-proc.pid!, 'SIGINT');
+    assert.equal(await exited, 0, out);
+  } finally {
+    if (proc.exitCode === null) process.kill(-proc.pid!, 'SIGKILL');
+  }
+  assert.match(out, /stopping: agent first/);
+  const agent = await logLines(join(dir, 'agent.log'));
+  const stopped = agent.find((l) => (l.msg ?? l.message) === 'The agent stopped.');
+  assert.ok(stopped, `the agent logged its stop: ${JSON.stringify(agent.slice(-3))}`);
+  assert.equal(stopped.queued_batches, 0, 'nothing left queued in the spool');
+  assert.ok(!agent.some((l) => /refused|failed to ship|unreachable/i.test(String(l.msg ?? l.message))), 'the server was up while the agent shipped');
+  const server = await logLines(join(dir, 'server.log'));
+  const serverStop = server.find((l) => /^Received SIG/.test(String(l.msg ?? l.message)));
+  assert.ok(serverStop, `the server logged the signal it got: ${JSON.stringify(server.slice(-3))}`);
+  assert.ok(new Date(serverStop.time!).getTime() >= new Date(stopped.time!).getTime(), 'the server stopped after the agent');
+});

@@ -1,0 +1,262 @@
+/**
+ * Search answers what users mean (issue 15), through a real `logship serve`
+ * process on SQLite and on a real Elasticsearch:
+ *
+ *   1. tracebacks are found by plain text (exc_info, err.stack, ECS
+ *      error.stack_trace, structlog exception, loguru text);
+ *   2. loguru's `text` is kept, so its traceback is searchable;
+ *   3. a query's own @timestamp range is the range searched, and every
+ *      search and aggregate answer states it;
+ *   5. the CLI says why nothing was found, and when it shows a part.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { ingest, logshipBin, removeDir, startServer, stopAll, tempDir, type ServerHandle } from './harness.js';
+
+const run = promisify(execFile);
+const ES_URL = process.env.LOGSHIP_TEST_ES_URL;
+if (!ES_URL && process.env.CI === 'true') throw new Error('CI=true but LOGSHIP_TEST_ES_URL is not set: scripts/test.sh starts Elasticsearch');
+if (!ES_URL) console.warn('WARNING: LOGSHIP_TEST_ES_URL is not set: the Elasticsearch half of search-answers is SKIPPED');
+
+const TRACE = (value: string): string =>
+  `Traceback (most recent call last):\n  File "/srv/orders/views.py", line 42, in create\n    order = payload["order_id"]\nKeyError: '${value}'`;
+
+/**
+ * Lines as the formats write them. `n` identifies each; `run` separates
+ * this test's events from anything else in a shared cluster.
+ */
+function lines(run: string, now: number): { lines: string[]; traceback: number[]; recent: number[]; old: number[] } {
+  const at = (minutesAgo: number): number => now - minutesAgo * 60_000;
+  const out: Record<string, unknown>[] = [
+    // python-json-logger, logger.exception(): the traceback only in exc_info.
+    { created: at(120) / 1000, levelname: 'ERROR', name: 'django.request', message: 'Internal Server Error: /api/orders', exc_info: TRACE('missing_order_id'), run, n: 0 },
+    // pino / bunyan serialized error.
+    { level: 50, time: at(5), msg: 'request errored', err: { type: 'KeyError', message: 'missing', stack: 'KeyError: missing\n    at handler (/srv/app.js:10:5)' }, run, n: 1 },
+    // ECS.
+    { '@timestamp': new Date(at(3)).toISOString(), 'log.level': 'error', message: 'order close failed', 'ecs.version': '8.11.0', error: { type: 'KeyError', stack_trace: 'java.lang.KeyError: missing_order_id\n\tat com.example.Main.run(Main.java:7)' }, run, n: 2 },
+    // structlog format_exc_info.
+    { timestamp: new Date(at(150)).toISOString(), level: 'error', event: 'task failed', exception: TRACE('missing_order_id'), run, n: 3 },
+    // loguru serialize=True: the traceback only in `text`.
+    {
+      text: `2026-02-08 12:00:00.123 | ERROR | app:charge:12 - charge failed\n${TRACE('missing_order_id')}\n`,
+      record: {
+        exception: { type: 'KeyError', value: "'missing_order_id'", traceback: true },
+        extra: { run, n: 4 }, function: 'charge', level: { icon: '❌', name: 'ERROR', no: 40 }, line: 12,
+        message: 'charge failed', name: 'app', time: { repr: 'x', timestamp: at(2) / 1000 },
+      },
+    },
+    // Plain events, some inside the default window and some hours old.
+    { created: at(1) / 1000, levelname: 'INFO', name: 'app', message: 'order created', run, n: 5 },
+    { created: at(130) / 1000, levelname: 'INFO', name: 'app', message: 'order created', run, n: 6 },
+    { created: at(170) / 1000, levelname: 'INFO', name: 'app', message: 'order shipped', run, n: 7 },
+    { created: at(240) / 1000, levelname: 'INFO', name: 'app', message: 'before the window', run, n: 8 },
+  ];
+  return {
+    lines: out.map((o) => JSON.stringify(o)),
+    traceback: [0, 2, 3, 4],
+    recent: [1, 2, 4, 5],
+    old: [0, 3, 6, 7],
+  };
+}
+
+interface Answer {
+  hits: Record<string, unknown>[];
+  total: { value: number };
+  range: { from: string; to: string };
+}
+
+async function get(url: string, path: string, params: Record<string, string>): Promise<{ status: number; body: Answer & Record<string, unknown> }> {
+  const res = await fetch(`${url}${path}?${new URLSearchParams(params)}`);
+  return { status: res.status, body: (await res.json()) as Answer & Record<string, unknown> };
+}
+
+const ns = (hits: Record<string, unknown>[]): number[] => hits.map((h) => Number(h.n)).sort((a, b) => a - b);
+
+function suite(name: string, config: () => string | undefined, skip: boolean): void {
+  describe(`search answers (${name})`, { skip }, () => {
+    let root: string;
+    let server: ServerHandle;
+    const runId = `answers-${name}-${process.pid}`;
+    let data: ReturnType<typeof lines>;
+    let env: NodeJS.ProcessEnv;
+
+    before(async () => {
+      root = await tempDir('logship-answers-');
+      const yaml = config();
+      server = await startServer({ dataDir: join(root, 'data'), ...(yaml ? { configYaml: yaml } : {}) });
+      data = lines(runId, Date.now());
+      const ans = await ingest(server.url, data.lines);
+      assert.equal(ans.stored, data.lines.length, JSON.stringify(ans));
+      env = { ...process.env, LOGSHIP_URL: server.url, NO_COLOR: '1' };
+    });
+
+    after(async () => {
+      await stopAll();
+      if (name === 'elasticsearch') {
+        await fetch(`${ES_URL}/${runId}-*`, { method: 'DELETE' }).catch(() => {});
+        await fetch(`${ES_URL}/_index_template/${runId}*`, { method: 'DELETE' }).catch(() => {});
+      }
+      await removeDir(root);
+    });
+
+    test('item 1: plain text and phrases find tracebacks in every text field', async () => {
+      const q = (text: string) => get(server.url, '/api/v1/search', { q: `run:"${runId}" AND (${text})`, from: 'now-1d' });
+      assert.deepEqual(ns((await q('KeyError')).body.hits), [0, 1, 2, 3, 4]);
+      assert.deepEqual(ns((await q('"missing_order_id"')).body.hits), data.traceback);
+      assert.deepEqual(ns((await q('"most recent call last"')).body.hits), [0, 3, 4]);
+      assert.deepEqual(ns((await q('exc_info:KeyError')).body.hits), [0]);
+      assert.deepEqual(ns((await q('err.stack:handler')).body.hits), [1]);
+      assert.deepEqual(ns((await q('error.stack_trace:"com.example.Main.run"')).body.hits), [2]);
+      assert.deepEqual(ns((await q('message:KeyError')).body.hits), [], 'message alone has no KeyError');
+      // The CLI goes through the same API.
+      const cli = await run(process.execPath, [logshipBin, 'search', `run:"${runId}" AND missing_order_id`, '--from', 'now-1d', '--json'], { env });
+      assert.deepEqual(ns(cli.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)), data.traceback);
+    });
+
+    test('item 2: loguru text is kept and searchable', async () => {
+      const { body } = await get(server.url, '/api/v1/search', { q: `run:"${runId}" AND text:KeyError`, from: 'now-1d' });
+      assert.deepEqual(ns(body.hits), [4]);
+      assert.match(String(body.hits[0]!.text), /^2026-02-08 12:00:00\.123 \| ERROR .*KeyError: 'missing_order_id'\n$/s);
+      assert.equal(body.hits[0]!['level.icon'], '❌');
+    });
+
+    test("item 3: the query's own time range is searched, and answers state the range", async () => {
+      const before = Date.now();
+      // No from/to: the default window (15 minutes) holds only the recent events.
+      const window = await get(server.url, '/api/v1/search', { q: `run:"${runId}"` });
+      assert.deepEqual(ns(window.body.hits), data.recent.concat().sort((a, b) => a - b));
+      const span = Date.parse(window.body.range.to) - Date.parse(window.body.range.from);
+      assert.ok(Math.abs(span - 15 * 60_000) < 5_000, `default window ${JSON.stringify(window.body.range)}`);
+      // The query's own range: three hours, not three hours ∩ 15 minutes.
+      const own = await get(server.url, '/api/v1/search', { q: `run:"${runId}" AND @timestamp:[now-3h TO now]` });
+      assert.deepEqual(ns(own.body.hits), [0, 1, 2, 3, 4, 5, 6, 7]);
+      assert.ok(Math.abs(Date.parse(own.body.range.from) - (before - 3 * 3_600_000)) < 10_000, JSON.stringify(own.body.range));
+      assert.match(own.body.range.from, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      // A request's from/to still wins (and the query is still applied).
+      const both = await get(server.url, '/api/v1/search', { q: `run:"${runId}" AND @timestamp:[now-3h TO now]`, from: 'now-2h' });
+      assert.deepEqual(ns(both.body.hits), [1, 2, 4, 5]);
+      // Under OR the clause does not bound the query: the default window.
+      const or = await get(server.url, '/api/v1/search', { q: `run:"${runId}" AND (@timestamp:[now-3h TO now] OR level:error)` });
+      assert.deepEqual(ns(or.body.hits), data.recent.concat().sort((a, b) => a - b));
+      // Aggregations too.
+      const agg = await get(server.url, '/api/v1/aggregate', { q: `run:"${runId}" AND @timestamp:>=now-3h`, type: 'terms', field: 'level' });
+      assert.equal(agg.status, 200);
+      const counts = Object.fromEntries((agg.body.buckets as { key: string; count: number }[]).map((b) => [b.key, b.count]));
+      assert.deepEqual(counts, { error: 5, info: 3 });
+      assert.ok(agg.body.range && Date.parse(agg.body.range.from) < before - 2 * 3_600_000);
+      // The CLI: its own default (1 hour) only when the query has no range.
+      const cliOwn = await run(process.execPath, [logshipBin, 'search', `run:"${runId}" AND @timestamp:[now-3h TO now]`, '--json'], { env });
+      assert.equal(cliOwn.stdout.trim().split('\n').length, 8);
+      const cliDefault = await run(process.execPath, [logshipBin, 'search', `run:"${runId}"`, '--json'], { env });
+      assert.deepEqual(ns(cliDefault.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)), [1, 2, 4, 5]);
+      const count = await run(process.execPath, [logshipBin, 'count', `run:"${runId}" AND @timestamp:[now-3h TO now]`], { env });
+      assert.equal(count.stdout.trim(), '8');
+    });
+
+    test('item 5: the CLI says why nothing was found, and when it shows a part', async () => {
+      const none = await run(process.execPath, [logshipBin, 'search', `run:"${runId}" AND levle:error`, '--from', 'now-1d'], { env }).catch(
+        (e: { code: number; stderr: string }) => e,
+      );
+      assert.equal((none as { code?: number }).code, 1);
+      const stderr = (none as { stderr: string }).stderr;
+      assert.match(stderr, /no events match "run:.* AND levle:error" between \d{4}-\d\d-\d\dT.*Z and .*Z/);
+      assert.match(stderr, /field "levle" occurs in no event .*; did you mean "level"\?/);
+      const typoFree = await run(process.execPath, [logshipBin, 'search', `run:"${runId}" AND level:critical`, '--from', 'now-1d'], { env }).catch(
+        (e: { code: number; stderr: string }) => e,
+      );
+      assert.doesNotMatch((typoFree as { stderr: string }).stderr, /occurs in no event/, 'a known field is not reported');
+      const part = await run(process.execPath, [logshipBin, 'search', `run:"${runId}"`, '--from', 'now-1d', '--limit', '2'], { env });
+      assert.equal(part.stdout.trim().split('\n').length, 2);
+      assert.match(part.stderr, /showing 2 of 9 \(--limit N for more\)/);
+      const whole = await run(process.execPath, [logshipBin, 'search', `run:"${runId}"`, '--from', 'now-1d', '--limit', '9'], { env });
+      assert.doesNotMatch(whole.stderr, /showing/);
+      // A comparison with a non-number is a 400 with the position of the value, not a silent string range.
+      const bad = await get(server.url, '/api/v1/search', { q: 'duration_ms:>abc' });
+      assert.equal(bad.status, 400);
+      const error = (bad.body as unknown as { error: { code: string; offset: number; caret: string } }).error;
+      assert.equal(error.code, 'LS_QUERY_INVALID_VALUE');
+      assert.equal(error.offset, 13);
+      assert.match(error.caret, /duration_ms:>abc\n {13}\^/);
+      const cliBad = await run(process.execPath, [logshipBin, 'search', 'duration_ms:>abc'], { env }).catch((e: { code: number; stderr: string }) => e);
+      assert.equal((cliBad as { code?: number }).code, 2);
+      assert.match((cliBad as { stderr: string }).stderr, /LS_QUERY_INVALID_VALUE.*not a number/);
+    });
+
+    test('item 9: aggregation errors are coded 400s that list what is allowed', async () => {
+      const agg = (params: Record<string, string>) => get(server.url, '/api/v1/aggregate', { q: `run:"${runId}"`, from: 'now-1d', ...params });
+      const wrongType = await agg({ type: 'histogram' });
+      assert.equal(wrongType.status, 400);
+      const e1 = (wrongType.body as unknown as { error: { code: string; message: string; allowed: string[] } }).error;
+      assert.equal(e1.code, 'LS_API_BAD_AGGREGATION');
+      assert.deepEqual(e1.allowed, ['terms', 'date_histogram', 'stats', 'percentiles']);
+      assert.match(e1.message, /"histogram" is not an aggregation type; use one of terms, date_histogram, stats, percentiles/);
+      const onText = await agg({ type: 'percentiles', field: 'message' });
+      assert.equal(onText.status, 400);
+      assert.match((onText.body as unknown as { error: { message: string } }).error.message, /percentiles needs a number field: "message" is a text field/);
+      const onStrings = await agg({ type: 'stats', field: 'logger' });
+      assert.equal(onStrings.status, 400);
+      const e3 = (onStrings.body as unknown as { error: { code: string; message: string; field: string } }).error;
+      assert.equal(e3.code, 'LS_API_BAD_AGGREGATION');
+      assert.match(e3.message, /stats needs a number field: "logger" has \d+ values in the range and none is a number/);
+      const fine = await agg({ type: 'stats', field: 'n' });
+      assert.equal(fine.status, 200);
+      assert.equal(fine.body.count, 9);
+      const absent = await agg({ type: 'stats', field: 'no_such_field' });
+      assert.equal(absent.status, 200, 'a field no event has is an empty answer, not an error');
+      assert.equal(absent.body.count, 0);
+    });
+  });
+}
+
+suite('sqlite', () => undefined, false);
+suite(
+  'elasticsearch',
+  () => `store: { type: elasticsearch, url: "${ES_URL}", index_prefix: answers-elasticsearch-${process.pid}, replicas: 0 }\n`,
+  !ES_URL,
+);
+
+/** search.text_fields replaces the list: through the writer and reader threads (SQLite) and the index (Elasticsearch). */
+function configuredSuite(name: string, store: () => string, skip: boolean): void {
+  describe(`search.text_fields configured (${name})`, { skip }, () => {
+    let root: string;
+    let server: ServerHandle;
+    const runId = `text-fields-${name}-${process.pid}`;
+
+    before(async () => {
+      root = await tempDir('logship-text-fields-');
+      server = await startServer({ dataDir: join(root, 'data'), configYaml: `${store()}search: { text_fields: [my.trace] }\n` });
+      const now = Date.now();
+      const lines = [
+        { time: new Date(now - 1000).toISOString(), level: 'error', msg: 'custom', my: { trace: 'KeyError: missing_order_id' }, run: runId, n: 0 },
+        { time: new Date(now - 2000).toISOString(), level: 'error', msg: 'python', exc_info: TRACE('missing_order_id'), run: runId, n: 1 },
+        { time: new Date(now - 3000).toISOString(), level: 'error', msg: 'KeyError in message', run: runId, n: 2 },
+      ].map((o) => JSON.stringify(o));
+      assert.equal((await ingest(server.url, lines)).stored, 3);
+    });
+
+    after(async () => {
+      await stopAll();
+      if (name === 'elasticsearch') {
+        await fetch(`${ES_URL}/${runId}-*`, { method: 'DELETE' }).catch(() => {});
+        await fetch(`${ES_URL}/_index_template/${runId}*`, { method: 'DELETE' }).catch(() => {});
+      }
+      await removeDir(root);
+    });
+
+    test('free text searches message and the configured fields only', async () => {
+      const q = async (text: string) => ns((await get(server.url, '/api/v1/search', { q: `run:"${runId}" AND (${text})`, from: 'now-1h' })).body.hits);
+      assert.deepEqual(await q('KeyError'), [0, 2]);
+      assert.deepEqual(await q('my.trace:missing_order_id'), [0]);
+      // exc_info is a keyword field here: exact values only.
+      assert.deepEqual(await q('exc_info:KeyError'), []);
+      assert.deepEqual(await q('"missing_order_id"'), [0]);
+    });
+  });
+}
+
+configuredSuite('sqlite', () => '', false);
+configuredSuite('elasticsearch', () => `store: { type: elasticsearch, url: "${ES_URL}", index_prefix: text-fields-elasticsearch-${process.pid}, replicas: 0 }\n`, !ES_URL);
+
