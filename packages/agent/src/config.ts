@@ -35,6 +35,12 @@ export interface FileSourceConfig {
   /** The handle of a file idle this long is closed (reopened on change). */
   readonly close_idle_ms: number;
   readonly poll_interval_ms: number;
+  /**
+   * Directories besides a file's own where rotated files may be moved to
+   * (logrotate's `olddir`): searched at start for checkpointed files that
+   * were rotated while the agent was down.
+   */
+  readonly rotated_dirs: readonly string[];
 }
 
 export interface JournaldSourceConfig {
@@ -163,7 +169,7 @@ function multiline(v: unknown, c: Checker): MultilineConfig | undefined {
 }
 
 const FILE_KEYS = ['type', 'name', 'include', 'exclude', 'labels', 'multiline', 'start_position', 'max_line_bytes',
-  'long_lines', 'partial_line_flush_ms', 'close_idle_ms', 'poll_interval_ms'] as const;
+  'long_lines', 'partial_line_flush_ms', 'close_idle_ms', 'poll_interval_ms', 'rotated_dirs'] as const;
 const JOURNALD_KEYS = ['type', 'name', 'units', 'directory', 'labels', 'start_position', 'journalctl_path'] as const;
 
 function source(v: unknown, c: Checker, index: number): SourceConfig {
@@ -187,6 +193,8 @@ function source(v: unknown, c: Checker, index: number): SourceConfig {
   const include = strList(o, 'include', c, true);
   if (include.length === 0) c.at('include').fail('needs at least one path or glob');
   include.forEach((p, i) => { if (!p.startsWith('/')) c.at('include').at(i).fail('must be an absolute path'); });
+  const rotatedDirs = strList(o, 'rotated_dirs', c, false);
+  rotatedDirs.forEach((p, i) => { if (!p.startsWith('/')) c.at('rotated_dirs').at(i).fail('must be an absolute path'); });
   const ml = multiline(o.multiline, c.at('multiline'));
   const base: Record<string, string> = type === 'nginx' ? { job: 'nginx', 'log.type': 'nginx' } : {};
   return {
@@ -202,6 +210,7 @@ function source(v: unknown, c: Checker, index: number): SourceConfig {
     partial_line_flush_ms: int(o, 'partial_line_flush_ms', c, 1000, 1),
     close_idle_ms: int(o, 'close_idle_ms', c, 60_000, 1),
     poll_interval_ms: int(o, 'poll_interval_ms', c, 1000, 10),
+    rotated_dirs: rotatedDirs,
   };
 }
 

@@ -1,5 +1,5 @@
 import { promises as fsp, type Dirent, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import chokidar, { type FSWatcher } from 'chokidar';
 import type { CheckpointStore } from './checkpoint-store.js';
@@ -69,6 +69,12 @@ async function holdsTail(fh: FileHandle, tail: FileTail): Promise<boolean> {
   return !tail.id.startsWith('c') || (await fingerprint(fh)) === tail.headId;
 }
 const FORGET_DETACHED_MS = 600_000;
+
+/** The first-line checksum an identity starts with (`c…`, or `c…-i…` for one told apart by its inode). */
+function headOf(id: string): string {
+  const dash = id.indexOf('-');
+  return dash < 0 ? id : id.slice(0, dash);
+}
 
 export interface FileSourceContext {
   host: string;
@@ -155,6 +161,7 @@ export class FileSource {
     scanning = false;
     for (const p of initial) this.check(p, true);
     await Promise.all([...this.checking.values()]);
+    await this.findRotatedWhileDown();
     this.ctx.log.info('The file source is watching.', { source: this.name, include: this.config.include, files: this.tails.size });
     this.schedulePoll();
   }
@@ -324,7 +331,14 @@ export class FileSource {
       let offset = (typeof resumed === 'number' ? resumed : undefined) ?? ckpt?.offset
         ?? (atStart && this.config.start_position === 'end' ? fst.size : 0);
       if (offset > fst.size) offset = 0;
-      const tail = new FileTail(id, path, ckpt?.path ?? path, fst.dev, fst.ino, offset, this.config, this.ctx.host, this.ctx.sink, this.ctx.metrics, (t) => this.check(t.path));
+      const tail = this.makeTail(id, path, ckpt?.path ?? path, fst.dev, fst.ino, offset);
+      if (!ckpt && resumed === undefined) {
+        // Known from the first moment, not only after its first acknowledged
+        // batch: if it is rotated out of the glob while the agent is down,
+        // the next start finds it by this entry (findRotatedWhileDown).
+        this.ctx.checkpoints.set(tail.key, { offset, path, dev: fst.dev, ino: fst.ino });
+        this.ctx.checkpoints.scheduleFlush();
+      }
       // Registered before any await, so a concurrent check of another path
       // to the same inode (a rename in flight) finds it.
       tail.attach(fh);
@@ -341,6 +355,79 @@ export class FileSource {
     } finally {
       if (!handed) await fh.close();
     }
+  }
+
+  /**
+   * Rotation while the agent was down: a checkpointed file the glob no
+   * longer finds (renamed to `app.log.1`, shifted along a
+   * RotatingFileHandler chain, moved to an `olddir`) still holds the lines
+   * written after the checkpoint. It is looked for by device + inode in its
+   * directory and in `rotated_dirs`, taken only if it still starts with the
+   * identity's first line (an inode is reused once its file is deleted), read
+   * to its end under the same identity (so nothing is shipped twice) and
+   * released once idle, as a file renamed while the agent runs is.
+   */
+  private async findRotatedWhileDown(): Promise<void> {
+    const prefix = `${this.name}:`;
+    const listed = new Map<string, Array<{ path: string; dev: number; ino: number }>>();
+    const list = async (dir: string): Promise<Array<{ path: string; dev: number; ino: number }>> => {
+      let files = listed.get(dir);
+      if (files) return files;
+      files = [];
+      listed.set(dir, files);
+      let names: string[];
+      try {
+        names = await fsp.readdir(dir);
+      } catch {
+        return files;
+      }
+      for (const n of names) {
+        const st = await fsp.stat(join(dir, n)).catch(() => null);
+        if (st?.isFile()) files.push({ path: join(dir, n), dev: st.dev, ino: st.ino });
+      }
+      return files;
+    };
+    for (const key of [...this.ctx.checkpoints.keys()]) {
+      if (this.stopped) return;
+      if (!key.startsWith(prefix)) continue;
+      const id = key.slice(prefix.length);
+      const ckpt = this.ctx.checkpoints.get(key);
+      if (this.tails.has(id) || ckpt?.offset === undefined || ckpt.dev === undefined || ckpt.ino === undefined || !ckpt.path) continue;
+      let found: string | undefined;
+      for (const dir of [dirname(ckpt.path), ...this.config.rotated_dirs]) {
+        found = (await list(dir)).find((f) => f.dev === ckpt.dev && f.ino === ckpt.ino)?.path;
+        if (found) break;
+      }
+      if (!found) continue;
+      await this.resumeRotated(id, found, ckpt.path, ckpt.offset).catch((err: unknown) => this.readFailed(found, err));
+    }
+  }
+
+  private async resumeRotated(id: string, path: string, sourcePath: string, offset: number): Promise<void> {
+    const fh = await fsp.open(path, 'r');
+    let handed = false;
+    try {
+      const st = await fh.stat();
+      if (st.size <= offset || this.byInode.has(`${st.dev}:${st.ino}`)) return;
+      if (id.startsWith('c') && (await fingerprint(fh)) !== headOf(id)) {
+        this.ctx.log.debug('A checkpointed inode now holds another file; it is not read.', { source: this.name, path, id });
+        return;
+      }
+      const tail = this.makeTail(id, path, sourcePath, st.dev, st.ino, offset);
+      tail.attach(fh);
+      handed = true;
+      tail.detached = true;
+      this.tails.set(id, tail);
+      this.byInode.set(`${st.dev}:${st.ino}`, tail);
+      this.ctx.log.info('A file rotated while the agent was stopped is read to its end.', { source: this.name, path, was: sourcePath, offset, size: st.size });
+      tail.read().catch((err: unknown) => this.readFailed(path, err));
+    } finally {
+      if (!handed) await fh.close();
+    }
+  }
+
+  private makeTail(id: string, path: string, sourcePath: string, dev: number, ino: number, offset: number): FileTail {
+    return new FileTail(id, path, sourcePath, dev, ino, offset, this.config, this.ctx.host, this.ctx.sink, this.ctx.metrics, (t) => this.check(t.path));
   }
 
   /** Checks that a closed tail's inode still holds its content (inodes get reused). */
