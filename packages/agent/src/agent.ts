@@ -44,6 +44,8 @@ export class Agent implements EventSink {
     this.metrics.gauge(...M.spoolBytes, () => [{ labels: {}, value: this.spool.diskBytes }]);
     this.metrics.gauge(...M.queueBatches, () => [{ labels: {}, value: this.spool.length }]);
     this.metrics.counterFrom(...M.spoolDroppedEvents, () => this.spool.droppedEvents);
+    this.metrics.counterFrom(...M.spoolWriteFailures, () => this.spool.writeFailures);
+    spool.onRoom = () => { if (!this.blocked) this.wakeRoomWaiters(); };
     for (const [name, help] of [M.eventsRejected, M.batchesShipped, M.batchesRetried, M.batchesRejected]) this.metrics.declare(name, help);
   }
 
@@ -93,7 +95,9 @@ export class Agent implements EventSink {
   }
 
   get blocked(): boolean {
-    return this.pendingSeals >= 2;
+    // A batch that could not be spooled to disk waits in memory: reading
+    // pauses until ingest takes a batch (Spool.keepInMemory).
+    return this.pendingSeals >= 2 || this.spool.writeFailing;
   }
 
   waitForRoom(): Promise<void> {
