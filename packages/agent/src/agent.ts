@@ -30,7 +30,7 @@ export class Agent implements EventSink {
   private pendingSeals = 0;
   private roomWaiters: Array<() => void> = [];
   private shipper: Shipper;
-  private health: { close: () => Promise<void>; port: number } | null = null;
+  private health: { close: () => Promise<void>; port: number; listen: string } | null = null;
   private stopping: Promise<void> | null = null;
 
   private constructor(
@@ -63,18 +63,54 @@ export class Agent implements EventSink {
   }
 
   private async startAll(resume: ReadonlyMap<string, number | string> | undefined): Promise<void> {
-    if (this.config.metrics && !this.health) {
-      this.health = await startHealthServer(this.config.metrics.listen, this.metrics, () => ({
-        sources: this.sources.map((s) => s.name),
-        queue_batches: this.spool.length,
-        spool_bytes: this.spool.diskBytes,
-        memory: memory(),
-      }), () => this.collect());
-      this.log.info('Health and metrics are served.', { listen: this.config.metrics.listen, port: this.health.port });
-    }
+    await this.listen();
     this.shipper.start();
     this.sources = this.config.sources.map((s) => this.makeSource(s, resume));
     await Promise.all(this.sources.map((s) => s.start()));
+  }
+
+  /**
+   * Starts (or moves, after a reload) the health and metrics listener. An
+   * address in use is logged, not fatal: shipping logs matters more than
+   * serving metrics about it.
+   */
+  private async listen(): Promise<void> {
+    const listen = this.config.metrics?.listen;
+    if (this.health && this.health.listen === listen) return;
+    if (this.health) {
+      await this.health.close();
+      this.health = null;
+    }
+    if (!listen) return;
+    try {
+      const h = await startHealthServer(listen, this.metrics, () => this.healthReport(), () => this.collect());
+      this.health = { ...h, listen };
+      this.log.info('Health and metrics are served.', { listen, port: h.port });
+    } catch (err) {
+      this.log.warn('Health and metrics cannot be served; the agent runs without them.', { listen, error: (err as NodeJS.ErrnoException).code ?? String(err) });
+    }
+  }
+
+  /** `/health`: degraded (503) with the reasons an operator should act on. */
+  healthReport(): { status: 'healthy' | 'degraded'; reasons: string[] } & Record<string, unknown> {
+    const reasons: string[] = [];
+    const { max_delivery_lag_s: maxLag, max_spool_percent: maxSpool } = this.config.health;
+    const since = this.shipper.failingSinceMs;
+    if (since !== null && Date.now() - since > maxLag * 1000) {
+      reasons.push(`ingest has not taken a batch for ${Math.round((Date.now() - since) / 1000)} s (health.max_delivery_lag_s: ${maxLag})`);
+    }
+    const spoolPercent = (100 * this.spool.diskBytes) / Math.max(1, this.config.spool.max_bytes);
+    if (spoolPercent > maxSpool) reasons.push(`the spool holds ${Math.round(spoolPercent)} % of spool.max_bytes (health.max_spool_percent: ${maxSpool})`);
+    if (this.spool.writeFailing) reasons.push('batches cannot be written to the spool directory (a full disk?); reading is paused');
+    for (const s of this.sources) if (s.failure) reasons.push(`source ${s.name}: ${s.failure}`);
+    return {
+      status: reasons.length === 0 ? 'healthy' : 'degraded',
+      reasons,
+      sources: this.sources.map((s) => s.name),
+      queue_batches: this.spool.length,
+      spool_bytes: this.spool.diskBytes,
+      memory: memory(),
+    };
   }
 
   private makeSource(s: SourceConfig, resume: ReadonlyMap<string, number | string> | undefined): Source {
@@ -147,6 +183,7 @@ export class Agent implements EventSink {
     this.batcher.setLimits(config.batch);
     this.spool.setOptions(config.spool);
     this.shipper.reconfigure(config.server, config.retry);
+    await this.listen();
     this.sources = config.sources.map((s) => this.makeSource(s, resume));
     await Promise.all(this.sources.map((s) => s.start()));
     this.log.info('The config was reloaded.', { sources: this.sources.map((s) => s.name) });

@@ -63,12 +63,16 @@ export interface AgentConfig {
   readonly spool: { readonly max_bytes: number; readonly when_full: 'block' | 'drop_oldest'; readonly memory_batches: number };
   readonly retry: { readonly initial_backoff_ms: number; readonly max_backoff_ms: number };
   readonly sources: readonly SourceConfig[];
+  /** Absent with `metrics: { listen: off }`. */
   readonly metrics?: { readonly listen: string };
+  readonly health: { readonly max_delivery_lag_s: number; readonly max_spool_percent: number };
   readonly shutdown_timeout_ms: number;
   readonly log_level: 'debug' | 'info' | 'warn' | 'error';
 }
 
 type Obj = Record<string, unknown>;
+
+export const DEFAULT_METRICS_LISTEN = '127.0.0.1:9477';
 
 class Checker {
   constructor(readonly path: string) {}
@@ -243,7 +247,7 @@ function deepFreeze<T>(v: T): T {
 export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.env): AgentConfig {
   const c = new Checker('');
   const o = object(interpolate(doc ?? {}, env), c, ['server', 'data_dir', 'host', 'batch', 'spool', 'retry', 'sources',
-    'metrics', 'shutdown_timeout_ms', 'log_level']);
+    'metrics', 'health', 'shutdown_timeout_ms', 'log_level']);
 
   const sc = c.at('server');
   const so = object(o.server, sc, ['url', 'token', 'timeout_ms']);
@@ -272,14 +276,21 @@ export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.en
     names.add(s.name);
   });
 
-  let metrics: { listen: string } | undefined;
+  // On by default, on loopback only: an operator can alert on /health
+  // without having to remember to turn it on.
+  let metrics: { listen: string } | undefined = { listen: DEFAULT_METRICS_LISTEN };
   if (o.metrics !== undefined && o.metrics !== null) {
     const mc = c.at('metrics');
     const mo = object(o.metrics, mc, ['listen']);
-    const listen = str(mo, 'listen', mc);
-    if (!/^[^\s:]*:\d{1,5}$/.test(listen) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(listen)) mc.at('listen').fail('expected HOST:PORT');
-    metrics = { listen };
+    const listen = str(mo, 'listen', mc, DEFAULT_METRICS_LISTEN);
+    if (listen === 'off') metrics = undefined;
+    else if (!/^[^\s:]*:\d{1,5}$/.test(listen) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(listen)) mc.at('listen').fail('expected HOST:PORT or off');
+    else metrics = { listen };
   }
+  const hc = c.at('health');
+  const ho = o.health === undefined || o.health === null ? {} : object(o.health, hc, ['max_delivery_lag_s', 'max_spool_percent']);
+  const maxSpoolPercent = int(ho, 'max_spool_percent', hc, 80, 1);
+  if (maxSpoolPercent > 100) hc.at('max_spool_percent').fail('expected an integer from 1 to 100');
 
   return deepFreeze({
     server: { url: url.replace(/\/+$/, ''), ...(token !== undefined ? { token } : {}), timeout_ms: int(so, 'timeout_ms', sc, 30_000, 1) },
@@ -301,6 +312,7 @@ export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.en
     },
     sources,
     ...(metrics ? { metrics } : {}),
+    health: { max_delivery_lag_s: int(ho, 'max_delivery_lag_s', hc, 300, 1), max_spool_percent: maxSpoolPercent },
     shutdown_timeout_ms: int(o, 'shutdown_timeout_ms', c, 5000, 0),
     log_level: oneOf(o, 'log_level', c, ['debug', 'info', 'warn', 'error'] as const, 'info'),
   });

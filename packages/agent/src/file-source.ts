@@ -203,8 +203,17 @@ export class FileSource {
     this.checking.set(path, run());
   }
 
+  private lastFailure: { at: number; message: string } | null = null;
+
+  /** A file that could not be read in the last minute (for /health). */
+  get failure(): string | null {
+    if (!this.lastFailure || Date.now() - this.lastFailure.at > 60_000) return null;
+    return this.lastFailure.message;
+  }
+
   private readFailed(path: string, err: unknown): void {
     const e = agentError('LS_AGENT_FILE_READ', path, (err as Error).message);
+    this.lastFailure = { at: Date.now(), message: e.message };
     this.ctx.log.warn(e.message, { code: e.code, source: this.name });
   }
 

@@ -29,6 +29,8 @@ export class JournaldSource {
   readonly name: string;
   readonly key: string;
   private child: ChildProcess | null = null;
+  /** Why journalctl is not running, while it is not (for /health). */
+  failure: string | null = null;
   private lastCursor: string | undefined;
   private stopped = false;
   private readonly abort = new AbortController();
@@ -94,6 +96,7 @@ export class JournaldSource {
       if (Date.now() - startedAt > 10_000) backoff.reset();
       const delay = backoff.next();
       const e = agentError('LS_AGENT_JOURNALCTL_FAILED', reason);
+      this.failure = e.message;
       this.ctx.log.warn(e.message, { code: e.code, source: this.name, retry_in_ms: delay });
       this.ctx.metrics.inc(...M.journalctlRestarts, { source: this.name });
       await sleep(delay, this.abort.signal);
@@ -138,6 +141,7 @@ export class JournaldSource {
 
   private onLine(line: string): void {
     if (line.length === 0) return;
+    this.failure = null;
     let cursor: unknown;
     try {
       cursor = (JSON.parse(line) as { __CURSOR?: unknown }).__CURSOR;
