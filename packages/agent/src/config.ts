@@ -20,7 +20,8 @@ export interface MultilineConfig {
 }
 
 export interface FileSourceConfig {
-  readonly type: 'file' | 'nginx';
+  /** `docker`: json-file logs, unwrapped and joined (docker-json-file.ts). */
+  readonly type: 'file' | 'nginx' | 'docker';
   readonly name: string;
   readonly include: readonly string[];
   readonly exclude: readonly string[];
@@ -73,6 +74,8 @@ export interface AgentConfig {
 type Obj = Record<string, unknown>;
 
 export const DEFAULT_METRICS_LISTEN = '127.0.0.1:9477';
+/** Where docker's json-file driver writes (the `docker` preset's default include). */
+export const DOCKER_INCLUDE = '/var/lib/docker/containers/*/*-json.log';
 
 class Checker {
   constructor(readonly path: string) {}
@@ -178,8 +181,8 @@ const JOURNALD_KEYS = ['type', 'name', 'units', 'directory', 'labels', 'start_po
 
 function source(v: unknown, c: Checker, index: number): SourceConfig {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) c.fail('expected a mapping');
-  const type = oneOf(v as Obj, 'type', c, ['file', 'nginx', 'journald'] as const, 'file');
-  if ((v as Obj).type === undefined) c.at('type').fail('is required (file, nginx or journald)');
+  const type = oneOf(v as Obj, 'type', c, ['file', 'nginx', 'docker', 'journald'] as const, 'file');
+  if ((v as Obj).type === undefined) c.at('type').fail('is required (file, nginx, docker or journald)');
   if (type === 'journald') {
     const o = object(v, c, JOURNALD_KEYS);
     const directory = optStr(o, 'directory', c);
@@ -194,7 +197,7 @@ function source(v: unknown, c: Checker, index: number): SourceConfig {
     };
   }
   const o = object(v, c, FILE_KEYS);
-  const include = strList(o, 'include', c, true);
+  const include = type === 'docker' && o.include === undefined ? [DOCKER_INCLUDE] : strList(o, 'include', c, true);
   if (include.length === 0) c.at('include').fail('needs at least one path or glob');
   include.forEach((p, i) => { if (!p.startsWith('/')) c.at('include').at(i).fail('must be an absolute path'); });
   const rotatedDirs = strList(o, 'rotated_dirs', c, false);

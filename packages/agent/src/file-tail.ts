@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { FileSourceConfig } from './config.js';
+import { DockerJoiner, dockerContainerFields } from './docker-json-file.js';
 import { fingerprint } from './fingerprint.js';
 import { LineFramer, type FramedLine } from './line-framer.js';
 import { Multiline } from './multiline.js';
@@ -53,7 +54,12 @@ export class FileTail {
     this.emittedEnd = offset;
     this.framer = new LineFramer(config.max_line_bytes, config.long_lines, offset);
     this.multiline = config.multiline ? new Multiline(config.multiline, (l) => this.emit(l)) : null;
+    this.docker = config.type === 'docker' ? new DockerJoiner(config.max_line_bytes) : null;
   }
+
+  private readonly docker: DockerJoiner | null;
+  /** docker: the stream of the line being emitted (stdout, stderr). */
+  private stream: string | null = null;
 
   /**
    * The first-line checksum this identity starts with (an identity told
@@ -85,7 +91,7 @@ export class FileTail {
 
   /** Something is held back: an incomplete last line or a multiline event. */
   get hasPending(): boolean {
-    return this.framer.pendingBytes > 0 || (this.multiline?.pending ?? false);
+    return this.framer.pendingBytes > 0 || (this.multiline?.pending ?? false) || (this.docker?.pending ?? false);
   }
 
   private opening: Promise<void> | null = null;
@@ -184,6 +190,12 @@ export class FileTail {
     // Blank lines carry nothing to search for (Filebeat drops them too).
     if (line.text.length === 0) return;
     this.linesInChunk++;
+    if (this.docker) {
+      const joined = this.docker.push(line.text.toString('utf8'), line.start);
+      if (!joined) return;
+      line = { text: Buffer.from(joined.text), start: joined.start, end: line.end, truncated: joined.truncated || line.truncated };
+      this.stream = joined.stream;
+    }
     if (line.truncated) this.metrics.inc(...M.linesTruncated, this.labels);
     // The framer may hand out a view of the read buffer: multiline keeps lines, so it gets a copy.
     if (this.multiline) this.multiline.push({ ...line, text: Buffer.from(line.text) });
@@ -195,9 +207,11 @@ export class FileTail {
   private suffix: string | null = null;
 
   private emit(line: FramedLine): void {
-    this.suffix ??= ',' + JSON.stringify({ host: this.host, source: this.sourcePath, ...this.config.labels }).slice(1);
+    this.suffix ??= ',' + JSON.stringify({
+      host: this.host, source: this.sourcePath, ...this.config.labels, ...(this.docker ? dockerContainerFields(this.path) : {}),
+    }).slice(1);
     const envelope = `{"@raw":${JSON.stringify(line.text.toString('utf8'))},"event.id":"f:${this.id}:${line.start}"`
-      + (line.truncated ? ',"@truncated":true' : '') + this.suffix;
+      + (line.truncated ? ',"@truncated":true' : '') + (this.stream ? `,"stream":${JSON.stringify(this.stream)}` : '') + this.suffix;
     this.emittedEnd = line.end;
     this.sink.emit(envelope, this.config.name, this.key, { offset: line.end, path: this.sourcePath, dev: this.dev, ino: this.ino });
   }
@@ -209,12 +223,13 @@ export class FileTail {
     const fh = this.fh;
     this.fh = null;
     await this.reading?.catch(() => undefined);
-    if (this.framer.pendingBytes > 0 || this.multiline?.pending) {
+    if (this.framer.pendingBytes > 0 || this.multiline?.pending || this.docker?.pending) {
       // Rewind to the end of the last emitted event, so that reopening reads
       // the held-back bytes again instead of skipping them.
       this.offset = this.emittedEnd;
       this.framer = new LineFramer(this.config.max_line_bytes, this.config.long_lines, this.offset);
       this.multiline?.discard();
+      this.docker?.discard();
     }
     this.multiline?.stop();
     await fh?.close().catch(() => undefined);
