@@ -48,6 +48,10 @@ export interface JournaldSourceConfig {
   readonly type: 'journald';
   readonly name: string;
   readonly units: readonly string[];
+  /** Services run as user units (`systemctl --user`): entries whose _SYSTEMD_USER_UNIT is one of them. */
+  readonly user_units: readonly string[];
+  /** journalctl matches, `FIELD=value` (e.g. `SYSLOG_IDENTIFIER=web`). */
+  readonly matches: readonly string[];
   readonly directory?: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly start_position: 'beginning' | 'end';
@@ -177,7 +181,7 @@ function multiline(v: unknown, c: Checker): MultilineConfig | undefined {
 
 const FILE_KEYS = ['type', 'name', 'include', 'exclude', 'labels', 'multiline', 'start_position', 'max_line_bytes',
   'long_lines', 'partial_line_flush_ms', 'close_idle_ms', 'poll_interval_ms', 'rotated_dirs'] as const;
-const JOURNALD_KEYS = ['type', 'name', 'units', 'directory', 'labels', 'start_position', 'journalctl_path'] as const;
+const JOURNALD_KEYS = ['type', 'name', 'units', 'user_units', 'matches', 'directory', 'labels', 'start_position', 'journalctl_path'] as const;
 
 function source(v: unknown, c: Checker, index: number): SourceConfig {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) c.fail('expected a mapping');
@@ -190,6 +194,11 @@ function source(v: unknown, c: Checker, index: number): SourceConfig {
       type,
       name: str(o, 'name', c, `journald-${index}`),
       units: strList(o, 'units', c, false),
+      user_units: strList(o, 'user_units', c, false),
+      matches: strList(o, 'matches', c, false).map((m, i) => {
+        if (!/^[A-Z0-9_]+=/.test(m)) c.at('matches').at(i).fail('expected FIELD=value (an upper-case journal field name)');
+        return m;
+      }),
       ...(directory !== undefined ? { directory } : {}),
       labels: labels(o, c),
       start_position: oneOf(o, 'start_position', c, ['beginning', 'end'] as const, 'beginning'),

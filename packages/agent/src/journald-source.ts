@@ -45,7 +45,7 @@ export class JournaldSource {
   ) {
     this.name = config.name;
     this.key = `${config.name}:journald`;
-    this.filter = [...config.units].sort().join(',');
+    this.filter = [...config.units, ...config.user_units.map((u) => `user:${u}`), ...config.matches].sort().join(',');
     const resumed = ctx.resume?.get(this.key);
     const saved = ctx.checkpoints.get(this.key);
     this.lastCursor = typeof resumed === 'string' ? resumed : saved?.cursor;
@@ -65,6 +65,10 @@ export class JournaldSource {
     else args.push('--no-tail');
     if (this.config.directory) args.push(`--directory=${this.config.directory}`);
     for (const u of this.config.units) args.push(`--unit=${u}`);
+    // Not --user-unit: journalctl adds `_UID=<its own uid>` to it, and the
+    // agent does not run as the user whose units it reads.
+    for (const u of this.config.user_units) args.push(`_SYSTEMD_USER_UNIT=${u}`);
+    args.push(...this.config.matches);
     return args;
   }
 
@@ -143,8 +147,10 @@ export class JournaldSource {
     if (line.length === 0) return;
     this.failure = null;
     let cursor: unknown;
+    let entry: Record<string, unknown>;
     try {
-      cursor = (JSON.parse(line) as { __CURSOR?: unknown }).__CURSOR;
+      entry = JSON.parse(line) as Record<string, unknown>;
+      cursor = entry.__CURSOR;
     } catch {
       this.ctx.log.warn('journalctl printed a line that is not JSON; it is skipped.', { source: this.name, line: line.slice(0, 200) });
       return;
@@ -157,7 +163,26 @@ export class JournaldSource {
     }
     this.ctx.metrics.inc(...M.linesRead, { source: this.name });
     this.lastCursor = cursor;
-    const envelope = { '@raw': line, 'event.id': `j:${cursor}`, host: this.ctx.host, source: 'journald', ...this.config.labels };
+    const envelope = { '@raw': line, 'event.id': `j:${cursor}`, host: this.ctx.host, source: 'journald', ...entryFields(entry), ...this.config.labels };
     this.ctx.sink.emit(JSON.stringify(envelope), this.name, this.key, { cursor, filter: this.filter });
   }
+}
+
+/**
+ * Envelope fields from a journal entry: a user unit is the entry's `unit`
+ * (its _SYSTEMD_UNIT is `user@UID.service`), and podman's journald driver
+ * fields map to the `container.*` fields the docker preset sets.
+ */
+function entryFields(entry: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const str = (k: string): string | undefined => (typeof entry[k] === 'string' ? entry[k] : undefined);
+  const userUnit = str('_SYSTEMD_USER_UNIT');
+  if (userUnit) out.unit = userUnit;
+  const name = str('CONTAINER_NAME');
+  const id = str('CONTAINER_ID_FULL') ?? str('CONTAINER_ID');
+  const image = str('IMAGE_NAME');
+  if (name) out['container.name'] = name;
+  if (id) out['container.id'] = id;
+  if (image) out['container.image'] = image;
+  return out;
 }
