@@ -408,7 +408,10 @@ export class FileSource {
         if (found) break;
       }
       if (!found) continue;
-      await this.resumeRotated(id, found, ckpt.path, ckpt.offset).catch((err: unknown) => this.readFailed(found, err));
+      // After a reload, where the previous source got to (its batches are queued already).
+      const resumed = this.ctx.resume?.get(key);
+      const offset = typeof resumed === 'number' ? resumed : ckpt.offset;
+      await this.resumeRotated(id, found, ckpt.path, offset).catch((err: unknown) => this.readFailed(found, err));
     }
   }
 
