@@ -7,7 +7,8 @@ import type { FileSourceConfig } from './config.js';
 import type { EventSink } from './event-sink.js';
 import { agentError } from './errors.js';
 import { FileTail } from './file-tail.js';
-import { fingerprint, inodeIdentity } from './fingerprint.js';
+import { expectedHead, inodeIdentity, parseIdentity, contentIdentity, type FileIdentity } from './file-identity.js';
+import { fingerprint } from './fingerprint.js';
 import { globBase, globDepth, PathMatcher } from './glob.js';
 import type { Logger } from './log.js';
 import { M, type Metrics } from './metrics.js';
@@ -66,15 +67,11 @@ async function sameStart(fh: FileHandle, tail: FileTail): Promise<'same' | 'diff
 async function holdsTail(fh: FileHandle, tail: FileTail): Promise<boolean> {
   if (tail.replaced) return false;
   if ((await fh.stat()).size < tail.offset) return false;
-  return !tail.id.startsWith('c') || (await fingerprint(fh)) === tail.headId;
+  const head = expectedHead(tail.identity);
+  return head === null || (await fingerprint(fh)) === head;
 }
 const FORGET_DETACHED_MS = 600_000;
 
-/** The first-line checksum an identity starts with (`c…`, or `c…-i…` for one told apart by its inode). */
-function headOf(id: string): string {
-  const dash = id.indexOf('-');
-  return dash < 0 ? id : id.slice(0, dash);
-}
 
 export interface FileSourceContext {
   host: string;
@@ -287,8 +284,9 @@ export class FileSource {
     let handed = false;
     try {
       const fst = await fh.stat();
-      let id = await fingerprint(fh);
-      if (id === null) {
+      const head = await fingerprint(fh);
+      let identity: FileIdentity;
+      if (head === null) {
         if (fst.size === 0) {
           this.incomplete.set(path, this.incomplete.get(path) ?? Date.now());
           return;
@@ -296,20 +294,20 @@ export class FileSource {
         const since = this.incomplete.get(path) ?? Date.now();
         this.incomplete.set(path, since);
         if (Date.now() - since < this.config.partial_line_flush_ms) return;
-        id = inodeIdentity(fst.dev, fst.ino);
-      }
+        identity = inodeIdentity(fst.dev, fst.ino);
+      } else identity = contentIdentity(head);
       this.incomplete.delete(path);
       // A file that once shared its first line with another one (see below)
       // keeps the identity it was given then.
-      const collider = `${id}-${inodeIdentity(fst.dev, fst.ino)}`;
-      if (id.startsWith('c') && this.ctx.checkpoints.get(`${this.name}:${collider}`)) id = collider;
-      let existing = this.tails.get(id);
+      const collider = parseIdentity(`${identity.key}-${inodeIdentity(fst.dev, fst.ino).key}`);
+      if (identity.kind === 'content' && this.ctx.checkpoints.get(`${this.name}:${collider.key}`)) identity = collider;
+      let existing = this.tails.get(identity.key);
       if (existing && !existing.detached && (existing.isOpen || (await this.stillAt(existing)))) {
         const start = await sameStart(fh, existing);
         if (start !== 'different') {
           // Same first bytes as a file still being read at another inode: a
           // copy made by copytruncate before the truncate. Used after it.
-          this.copies.set(id, path);
+          this.copies.set(identity.key, path);
           // The original was truncated already: its check notices that and
           // hands the identity over to this copy (it checks the copy again).
           if (start === 'gone') this.check(existing.path);
@@ -317,15 +315,15 @@ export class FileSource {
         }
         // A different file that merely starts with the same line (a common
         // header): its own identity, from the first line and its inode.
-        id = collider;
-        existing = this.tails.get(id);
+        identity = collider;
+        existing = this.tails.get(identity.key);
         if (existing) return;
         this.ctx.log.info('A file starts with the same line as another; it is told apart by its inode.', { source: this.name, path });
       }
       if (existing) {
         // The identity's original is gone or truncated: continue in this copy.
         if (fst.size < existing.offset) return;
-        this.copies.delete(id);
+        this.copies.delete(identity.key);
         this.forgetInode(existing);
         await existing.moveTo(path, fh, fst.dev, fst.ino);
         handed = true;
@@ -335,12 +333,12 @@ export class FileSource {
         await existing.read();
         return;
       }
-      const ckpt = this.ctx.checkpoints.get(`${this.name}:${id}`);
-      const resumed = this.ctx.resume?.get(`${this.name}:${id}`);
+      const ckpt = this.ctx.checkpoints.get(`${this.name}:${identity.key}`);
+      const resumed = this.ctx.resume?.get(`${this.name}:${identity.key}`);
       let offset = (typeof resumed === 'number' ? resumed : undefined) ?? ckpt?.offset
         ?? (atStart && this.config.start_position === 'end' ? fst.size : 0);
       if (offset > fst.size) offset = 0;
-      const tail = this.makeTail(id, path, ckpt?.path ?? path, fst.dev, fst.ino, offset);
+      const tail = this.makeTail(identity, path, ckpt?.path ?? path, fst.dev, fst.ino, offset);
       if (!ckpt && resumed === undefined) {
         // Known from the first moment, not only after its first acknowledged
         // batch: if it is rotated out of the glob while the agent is down,
@@ -352,10 +350,10 @@ export class FileSource {
       // to the same inode (a rename in flight) finds it.
       tail.attach(fh);
       handed = true;
-      this.tails.set(id, tail);
+      this.tails.set(identity.key, tail);
       this.byInode.set(`${fst.dev}:${fst.ino}`, tail);
       this.byPath.set(path, tail);
-      this.ctx.log.debug('A file is being followed.', { source: this.name, path, id, offset });
+      this.ctx.log.debug('A file is being followed.', { source: this.name, path, id: identity.key, offset });
       // At start, the agent does not wait for every file to be read to its
       // end (a full spool may hold readers back): opening them is enough.
       const reading = tail.read();
@@ -421,11 +419,13 @@ export class FileSource {
     try {
       const st = await fh.stat();
       if (st.size <= offset || this.byInode.has(`${st.dev}:${st.ino}`)) return;
-      if (id.startsWith('c') && (await fingerprint(fh)) !== headOf(id)) {
+      const identity = parseIdentity(id);
+      const head = expectedHead(identity);
+      if (head !== null && (await fingerprint(fh)) !== head) {
         this.ctx.log.debug('A checkpointed inode now holds another file; it is not read.', { source: this.name, path, id });
         return;
       }
-      const tail = this.makeTail(id, path, sourcePath, st.dev, st.ino, offset);
+      const tail = this.makeTail(identity, path, sourcePath, st.dev, st.ino, offset);
       tail.attach(fh);
       handed = true;
       tail.detached = true;
@@ -438,17 +438,18 @@ export class FileSource {
     }
   }
 
-  private makeTail(id: string, path: string, sourcePath: string, dev: number, ino: number, offset: number): FileTail {
-    return new FileTail(id, path, sourcePath, dev, ino, offset, this.config, this.ctx.host, this.ctx.sink, this.ctx.metrics, (t) => this.check(t.path));
+  private makeTail(identity: FileIdentity, path: string, sourcePath: string, dev: number, ino: number, offset: number): FileTail {
+    return new FileTail(identity, path, sourcePath, dev, ino, offset, this.config, this.ctx.host, this.ctx.sink, this.ctx.metrics, (t) => this.check(t.path));
   }
 
   /** Checks that a closed tail's inode still holds its content (inodes get reused). */
   private async sameContent(tail: FileTail, path: string): Promise<boolean> {
-    if (tail.id.startsWith('i')) return true;
+    const head = expectedHead(tail.identity);
+    if (head === null) return true;
     let fh: FileHandle | null = null;
     try {
       fh = await fsp.open(path, 'r');
-      return (await fingerprint(fh)) === tail.headId;
+      return (await fingerprint(fh)) === head;
     } catch {
       return false;
     } finally {

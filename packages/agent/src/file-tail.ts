@@ -2,6 +2,7 @@ import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { FileSourceConfig } from './config.js';
 import { DockerJoiner, dockerContainerFields } from './docker-json-file.js';
+import { expectedHead, type FileIdentity } from './file-identity.js';
 import { fingerprint } from './fingerprint.js';
 import { LineFramer, type FramedLine } from './line-framer.js';
 import { Multiline } from './multiline.js';
@@ -33,8 +34,11 @@ export class FileTail {
   private partialTimer: NodeJS.Timeout | null = null;
   private headReplaced = false;
 
+  /** The identity's string form (event ids, checkpoint keys, the source's maps). */
+  readonly id: string;
+
   constructor(
-    readonly id: string,
+    readonly identity: FileIdentity,
     public path: string,
     /** The path reported as `source` (where the content was first seen). */
     readonly sourcePath: string,
@@ -48,7 +52,8 @@ export class FileTail {
     /** Called when the file's first line changed under an open handle. */
     private readonly onReplaced: (tail: FileTail) => void,
   ) {
-    this.key = `${config.name}:${id}`;
+    this.id = identity.key;
+    this.key = `${config.name}:${identity.key}`;
     this.labels = { source: config.name };
     this.offset = offset;
     this.emittedEnd = offset;
@@ -61,15 +66,6 @@ export class FileTail {
   /** docker: the stream of the line being emitted (stdout, stderr). */
   private stream: string | null = null;
 
-  /**
-   * The first-line checksum this identity starts with (an identity told
-   * apart from a file with the same first line adds `-<inode>` to it).
-   */
-  get headId(): string {
-    const dash = this.id.indexOf('-');
-    return dash < 0 ? this.id : this.id.slice(0, dash);
-  }
-
   /** The content behind the handle is no longer this identity's. */
   get replaced(): boolean {
     return this.headReplaced;
@@ -81,8 +77,9 @@ export class FileTail {
    * read before the agent looks, so a smaller size alone misses truncations.
    */
   async headMatches(): Promise<boolean> {
-    if (!this.fh || !this.id.startsWith('c')) return !this.headReplaced;
-    return !this.headReplaced && (await fingerprint(this.fh)) === this.headId;
+    const head = expectedHead(this.identity);
+    if (!this.fh || head === null) return !this.headReplaced;
+    return !this.headReplaced && (await fingerprint(this.fh)) === head;
   }
 
   get isOpen(): boolean {
@@ -134,7 +131,8 @@ export class FileTail {
         if (bytesRead === 0) break;
         // Checked after the read: if the head still matches now, the bytes
         // just read were this identity's; if not, they may be new content.
-        if (this.id.startsWith('c') && (await fingerprint(fh)) !== this.headId) {
+        const head = expectedHead(this.identity);
+        if (head !== null && (await fingerprint(fh)) !== head) {
           this.headReplaced = true;
           this.onReplaced(this);
           return;
