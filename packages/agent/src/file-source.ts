@@ -9,6 +9,7 @@ import { agentError } from './errors.js';
 import { FileTail } from './file-tail.js';
 import { expectedHead, inodeIdentity, parseIdentity, contentIdentity, type FileIdentity } from './file-identity.js';
 import { fingerprint } from './fingerprint.js';
+import { decideAtPath } from './path-decision.js';
 import { globBase, globDepth, PathMatcher } from './glob.js';
 import type { Logger } from './log.js';
 import { M, type Metrics } from './metrics.js';
@@ -216,53 +217,75 @@ export class FileSource {
 
   private async checkNow(path: string, atStart: boolean): Promise<void> {
     if (this.stopped || !this.matcher.matches(path)) return;
-    let st: Stats;
+    let st: Stats | null;
     try {
       st = await fsp.stat(path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      this.incomplete.delete(path);
-      const t = this.byPath.get(path);
-      if (t) {
-        // Deleted or renamed away: keep reading the open handle to its end;
-        // the poll releases it once it is idle.
-        this.byPath.delete(path);
-        t.detached = true;
-        if (t.isOpen) await t.read();
-      }
-      return;
+      st = null;
     }
-    if (!st.isFile()) return;
-    const inodeKey = `${st.dev}:${st.ino}`;
-    const known = this.byInode.get(inodeKey);
-    if (known && (known.isOpen || (await this.sameContent(known, path)))) {
-      if (known.path !== path) {
-        if (this.byPath.get(known.path) === known) this.byPath.delete(known.path);
-        this.ctx.log.debug('A file was renamed; its identity follows it.', { source: this.name, from: known.path, to: path });
-        known.path = path;
-      }
-      known.detached = false;
-      const displaced = this.byPath.get(path);
-      if (displaced && displaced !== known) displaced.detached = true;
-      this.byPath.set(path, known);
-      if (st.size < known.offset || !(await known.headMatches())) {
-        await this.truncated(known, path);
+    const known = st ? this.byInode.get(`${st.dev}:${st.ino}`) : undefined;
+    // Facts first (the first-line checks in the order they cost least), then
+    // the decision (path-decision.ts), then what to do about it.
+    const holds = known ? known.isOpen || (await this.sameContent(known, path)) : false;
+    const shorter = known && st ? st.size < known.offset : false;
+    const decision = decideAtPath(st === null
+      ? { exists: false, tracked: this.byPath.has(path) }
+      : {
+        exists: true,
+        isFile: st.isFile(),
+        known: known ? {
+          holdsIdentity: holds,
+          movedHere: known.path !== path,
+          shorterThanRead: shorter,
+          headMatches: holds && !shorter ? await known.headMatches() : true,
+          longerThanRead: st.size > known.offset,
+        } : null,
+      });
+    switch (decision.kind) {
+      case 'ignore':
+        return;
+      case 'nothing':
+      case 'gone': {
+        this.incomplete.delete(path);
+        const t = this.byPath.get(path);
+        if (t) {
+          // Deleted or renamed away: keep reading the open handle to its end;
+          // the poll releases it once it is idle.
+          this.byPath.delete(path);
+          t.detached = true;
+          if (t.isOpen) await t.read();
+        }
         return;
       }
-      if (st.size > known.offset) {
-        await known.open();
-        await known.read();
+      case 'known': {
+        const k = known!;
+        if (decision.renamed) {
+          if (this.byPath.get(k.path) === k) this.byPath.delete(k.path);
+          this.ctx.log.debug('A file was renamed; its identity follows it.', { source: this.name, from: k.path, to: path });
+          k.path = path;
+        }
+        k.detached = false;
+        const displaced = this.byPath.get(path);
+        if (displaced && displaced !== k) displaced.detached = true;
+        this.byPath.set(path, k);
+        if (decision.change === 'truncated') await this.truncated(k, path);
+        else if (decision.change === 'grew') {
+          await k.open();
+          await k.read();
+        }
+        return;
       }
-      return;
-    }
-    if (known) {
-      // The inode no longer starts with its identity's first line: it was
-      // truncated and rewritten while its handle was closed. A copy kept
-      // aside for that identity (copytruncate) now supplies the rest.
-      this.forgetInode(known);
-      known.detached = true;
-      const copy = this.copies.get(known.id);
-      if (copy) this.check(copy);
+      case 'new':
+        if (decision.rewritten && known) {
+          // The inode no longer starts with its identity's first line: it was
+          // truncated and rewritten while its handle was closed. A copy kept
+          // aside for that identity (copytruncate) now supplies the rest.
+          this.forgetInode(known);
+          known.detached = true;
+          const copy = this.copies.get(known.id);
+          if (copy) this.check(copy);
+        }
     }
 
     // A new inode at this path: whatever was here before has been rotated,
