@@ -9,6 +9,7 @@ import { JournaldSource } from './journald-source.js';
 import type { Logger } from './log.js';
 import { M, Metrics } from './metrics.js';
 import { Shipper } from './shipper.js';
+import type { Source, SourceContext } from './source.js';
 import { Spool, type SpoolEntry } from './spool.js';
 
 /**
@@ -20,7 +21,6 @@ import { Spool, type SpoolEntry } from './spool.js';
  *               │  (blocked?)             (memory│disk)            │ 200
  *               └──────────── waitForRoom ◄──┘        CheckpointStore ◄─ positions
  */
-type Source = FileSource | JournaldSource;
 
 export class Agent implements EventSink {
   readonly metrics = new Metrics();
@@ -116,13 +116,16 @@ export class Agent implements EventSink {
   private makeSource(s: SourceConfig, resume: ReadonlyMap<string, number | string> | undefined): Source {
     for (const [name, help] of [M.linesRead, M.bytesRead, M.linesTruncated, M.eventsShipped]) this.metrics.declare(name, help, { source: s.name });
     if (s.type === 'journald') this.metrics.declare(...M.journalctlRestarts, { source: s.name });
-    const ctx = { host: this.config.host, checkpoints: this.checkpoints, sink: this as EventSink, metrics: this.metrics, log: this.log };
-    if (s.type === 'journald') return new JournaldSource(s, ctx);
-    return new FileSource(s, { ...ctx, ...(resume ? { resume } : {}) });
+    const ctx: SourceContext = { host: this.config.host, checkpoints: this.checkpoints, sink: this, metrics: this.metrics, log: this.log, ...(resume ? { resume } : {}) };
+    // journald restarts from its acknowledged cursor on a reload, as it always
+    // has: a unit filter changed by the reload needs the checkpoint's
+    // cursor handling (journald-source.ts), not the last cursor read.
+    if (s.type === 'journald') return new JournaldSource(s, { ...ctx, resume: undefined });
+    return new FileSource(s, ctx);
   }
 
   private collect(): void {
-    for (const s of this.sources) if (s instanceof FileSource) s.collectMetrics(this.metrics);
+    for (const s of this.sources) s.collectMetrics(this.metrics);
   }
 
   // EventSink: called synchronously by sources for every event.

@@ -2,16 +2,14 @@ import { promises as fsp, type Dirent, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import chokidar, { type FSWatcher } from 'chokidar';
-import type { CheckpointStore } from './checkpoint-store.js';
 import type { FileSourceConfig } from './config.js';
-import type { EventSink } from './event-sink.js';
 import { agentError } from './errors.js';
-import { FileTail } from './file-tail.js';
+import { FileTail, type TailContext } from './file-tail.js';
 import { expectedHead, inodeIdentity, parseIdentity, contentIdentity, type FileIdentity } from './file-identity.js';
 import { fingerprint } from './fingerprint.js';
 import { decideAtPath } from './path-decision.js';
+import type { Source, SourceContext } from './source.js';
 import { globBase, globDepth, PathMatcher } from './glob.js';
-import type { Logger } from './log.js';
 import { M, type Metrics } from './metrics.js';
 
 /**
@@ -74,17 +72,10 @@ async function holdsTail(fh: FileHandle, tail: FileTail): Promise<boolean> {
 const FORGET_DETACHED_MS = 600_000;
 
 
-export interface FileSourceContext {
-  host: string;
-  checkpoints: CheckpointStore;
-  sink: EventSink;
-  metrics: Metrics;
-  log: Logger;
-  /** After a reload: identity key → offset to resume at (beats checkpoints). */
-  resume?: ReadonlyMap<string, number | string>;
-}
+/** The file source's context is every source's (source.ts). */
+export type FileSourceContext = SourceContext;
 
-export class FileSource {
+export class FileSource implements Source {
   readonly name: string;
   private readonly matcher: PathMatcher;
   private watcher: FSWatcher | null = null;
@@ -103,6 +94,7 @@ export class FileSource {
   private polls = 0;
   private polling = false;
   private watchBases: Array<[string, number | undefined]> = [];
+  private readonly tailContext: TailContext;
 
   constructor(
     readonly config: FileSourceConfig,
@@ -110,6 +102,7 @@ export class FileSource {
   ) {
     this.name = config.name;
     this.matcher = new PathMatcher(config.include, config.exclude);
+    this.tailContext = { config, host: ctx.host, sink: ctx.sink, metrics: ctx.metrics, onReplaced: (t) => this.check(t.path) };
   }
 
   get filesWatched(): number {
@@ -462,7 +455,7 @@ export class FileSource {
   }
 
   private makeTail(identity: FileIdentity, path: string, sourcePath: string, dev: number, ino: number, offset: number): FileTail {
-    return new FileTail(identity, path, sourcePath, dev, ino, offset, this.config, this.ctx.host, this.ctx.sink, this.ctx.metrics, (t) => this.check(t.path));
+    return new FileTail(identity, path, sourcePath, dev, ino, offset, this.tailContext);
   }
 
   /** Checks that a closed tail's inode still holds its content (inodes get reused). */

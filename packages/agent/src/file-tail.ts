@@ -17,7 +17,22 @@ const READ_BYTES = 64 * 1024;
  * identity (and so every event id, `f:<identity>:<offset>`) stays with the
  * content, whatever path the file has now.
  */
+/** What every tail of one file source shares (one object per source). */
+export interface TailContext {
+  readonly config: FileSourceConfig;
+  readonly host: string;
+  readonly sink: EventSink;
+  readonly metrics: Metrics;
+  /** Called when the file's first line changed under an open handle. */
+  readonly onReplaced: (tail: FileTail) => void;
+}
+
 export class FileTail {
+  private readonly config: FileSourceConfig;
+  private readonly host: string;
+  private readonly sink: EventSink;
+  private readonly metrics: Metrics;
+  private readonly onReplaced: (tail: FileTail) => void;
   readonly key: string;
   fh: FileHandle | null = null;
   /** Next byte to read. */
@@ -45,13 +60,10 @@ export class FileTail {
     public dev: number,
     public ino: number,
     offset: number,
-    private readonly config: FileSourceConfig,
-    private readonly host: string,
-    private readonly sink: EventSink,
-    private readonly metrics: Metrics,
-    /** Called when the file's first line changed under an open handle. */
-    private readonly onReplaced: (tail: FileTail) => void,
+    tailContext: TailContext,
   ) {
+    ({ config: this.config, host: this.host, sink: this.sink, metrics: this.metrics, onReplaced: this.onReplaced } = tailContext);
+    const config = this.config;
     this.id = identity.key;
     this.key = `${config.name}:${identity.key}`;
     this.labels = { source: config.name };

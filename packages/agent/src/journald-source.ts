@@ -1,12 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import split2 from 'split2';
 import { Backoff, sleep } from './backoff.js';
-import type { CheckpointStore } from './checkpoint-store.js';
 import type { JournaldSourceConfig } from './config.js';
-import type { EventSink } from './event-sink.js';
 import { agentError } from './errors.js';
-import type { Logger } from './log.js';
-import { M, type Metrics } from './metrics.js';
+import { M } from './metrics.js';
+import type { Source, SourceContext } from './source.js';
 
 /**
  * The journald source runs `journalctl -o json --follow` and frames its
@@ -16,16 +14,10 @@ import { M, type Metrics } from './metrics.js';
  * journalctl exits or cannot be started, the source reports it and tries
  * again with backoff, from the last cursor it emitted.
  */
-export interface JournaldContext {
-  host: string;
-  checkpoints: CheckpointStore;
-  sink: EventSink;
-  metrics: Metrics;
-  log: Logger;
-  resume?: ReadonlyMap<string, number | string>;
-}
+/** The journald source's context is every source's (source.ts). */
+export type JournaldContext = SourceContext;
 
-export class JournaldSource {
+export class JournaldSource implements Source {
   readonly name: string;
   readonly key: string;
   private child: ChildProcess | null = null;
@@ -70,6 +62,10 @@ export class JournaldSource {
     for (const u of this.config.user_units) args.push(`_SYSTEMD_USER_UNIT=${u}`);
     args.push(...this.config.matches);
     return args;
+  }
+
+  collectMetrics(): void {
+    // Its counters are kept as entries arrive; no gauges to set.
   }
 
   async start(): Promise<void> {
