@@ -37,6 +37,9 @@ if [ -f scripts/elasticsearch.sh ]; then
   fi
 fi
 
+say "release tarballs: installed with npm -g under this Node and Node 24, smoke-tested from outside the clone"
+bash scripts/release-check.sh
+
 say "running tests (node --test)"
 dirs=()
 for d in packages/query/dist packages/ingest/dist packages/agent/dist test/dist; do

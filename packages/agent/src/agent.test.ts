@@ -32,6 +32,8 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }): Promise<C
       retry: { initial_backoff_ms: 10, max_backoff_ms: 100 },
       shutdown_timeout_ms: 500,
       sources: [{ type: 'file', name: 'app', include: [join(dir, 'logs', '*.log')], poll_interval_ms: 50 }],
+      // On by default at 127.0.0.1:9477: tests that want it pick a free port.
+      metrics: { listen: 'off' },
       ...extra,
     }),
   };
@@ -199,6 +201,29 @@ test('health and Prometheus metrics on metrics.listen', async (t) => {
   assert.match(text, /^logship_agent_files_watched\{source="app"\} 1$/m);
   assert.match(text, /^logship_agent_spool_bytes 0$/m);
   assert.match(text, /^# TYPE logship_agent_batches_retried_total counter$/m);
+});
+
+test('/health answers 503 degraded with the reason while ingest refuses for longer than max_delivery_lag_s, then healthy', async (t) => {
+  const c = await setup(t);
+  c.receiver.failure = { status: 503 };
+  writeFileSync(c.file, lines(0, 30));
+  c.agent = await Agent.start(c.config({ metrics: { listen: '127.0.0.1:0' }, health: { max_delivery_lag_s: 1 } }), silentLogger);
+  const url = `http://127.0.0.1:${c.agent.metricsPort}/health`;
+  await until(() => c.receiver.failedRequests >= 1, 'a refused attempt');
+  let res = await fetch(url);
+  assert.equal(res.status, 200, 'not degraded before max_delivery_lag_s');
+  await res.text();
+  await new Promise((r) => setTimeout(r, 1300));
+  res = await fetch(url);
+  const h = (await res.json()) as { status: string; reasons: string[] };
+  assert.equal(res.status, 503);
+  assert.equal(h.status, 'degraded');
+  assert.match(h.reasons.join('\n'), /ingest has not taken a batch for \d+ s \(health\.max_delivery_lag_s: 1\)/);
+  c.receiver.failure = null;
+  await until(() => c.receiver.events.size === 30, '30 events');
+  res = await fetch(url);
+  assert.equal(res.status, 200);
+  assert.deepEqual(((await res.json()) as { reasons: string[] }).reasons, []);
 });
 
 test('a request that never gets an answer times out and is retried', async (t) => {

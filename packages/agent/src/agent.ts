@@ -9,6 +9,7 @@ import { JournaldSource } from './journald-source.js';
 import type { Logger } from './log.js';
 import { M, Metrics } from './metrics.js';
 import { Shipper } from './shipper.js';
+import type { Source, SourceContext } from './source.js';
 import { Spool, type SpoolEntry } from './spool.js';
 
 /**
@@ -20,7 +21,6 @@ import { Spool, type SpoolEntry } from './spool.js';
  *               │  (blocked?)             (memory│disk)            │ 200
  *               └──────────── waitForRoom ◄──┘        CheckpointStore ◄─ positions
  */
-type Source = FileSource | JournaldSource;
 
 export class Agent implements EventSink {
   readonly metrics = new Metrics();
@@ -30,7 +30,7 @@ export class Agent implements EventSink {
   private pendingSeals = 0;
   private roomWaiters: Array<() => void> = [];
   private shipper: Shipper;
-  private health: { close: () => Promise<void>; port: number } | null = null;
+  private health: { close: () => Promise<void>; port: number; listen: string } | null = null;
   private stopping: Promise<void> | null = null;
 
   private constructor(
@@ -44,6 +44,8 @@ export class Agent implements EventSink {
     this.metrics.gauge(...M.spoolBytes, () => [{ labels: {}, value: this.spool.diskBytes }]);
     this.metrics.gauge(...M.queueBatches, () => [{ labels: {}, value: this.spool.length }]);
     this.metrics.counterFrom(...M.spoolDroppedEvents, () => this.spool.droppedEvents);
+    this.metrics.counterFrom(...M.spoolWriteFailures, () => this.spool.writeFailures);
+    spool.onRoom = () => { if (!this.blocked) this.wakeRoomWaiters(); };
     for (const [name, help] of [M.eventsRejected, M.batchesShipped, M.batchesRetried, M.batchesRejected]) this.metrics.declare(name, help);
   }
 
@@ -61,30 +63,69 @@ export class Agent implements EventSink {
   }
 
   private async startAll(resume: ReadonlyMap<string, number | string> | undefined): Promise<void> {
-    if (this.config.metrics && !this.health) {
-      this.health = await startHealthServer(this.config.metrics.listen, this.metrics, () => ({
-        sources: this.sources.map((s) => s.name),
-        queue_batches: this.spool.length,
-        spool_bytes: this.spool.diskBytes,
-        memory: memory(),
-      }), () => this.collect());
-      this.log.info('Health and metrics are served.', { listen: this.config.metrics.listen, port: this.health.port });
-    }
+    await this.listen();
     this.shipper.start();
     this.sources = this.config.sources.map((s) => this.makeSource(s, resume));
     await Promise.all(this.sources.map((s) => s.start()));
   }
 
+  /**
+   * Starts (or moves, after a reload) the health and metrics listener. An
+   * address in use is logged, not fatal: shipping logs matters more than
+   * serving metrics about it.
+   */
+  private async listen(): Promise<void> {
+    const listen = this.config.metrics?.listen;
+    if (this.health && this.health.listen === listen) return;
+    if (this.health) {
+      await this.health.close();
+      this.health = null;
+    }
+    if (!listen) return;
+    try {
+      const h = await startHealthServer(listen, this.metrics, () => this.healthReport(), () => this.collect());
+      this.health = { ...h, listen };
+      this.log.info('Health and metrics are served.', { listen, port: h.port });
+    } catch (err) {
+      this.log.warn('Health and metrics cannot be served; the agent runs without them.', { listen, error: (err as NodeJS.ErrnoException).code ?? String(err) });
+    }
+  }
+
+  /** `/health`: degraded (503) with the reasons an operator should act on. */
+  healthReport(): { status: 'healthy' | 'degraded'; reasons: string[] } & Record<string, unknown> {
+    const reasons: string[] = [];
+    const { max_delivery_lag_s: maxLag, max_spool_percent: maxSpool } = this.config.health;
+    const since = this.shipper.failingSinceMs;
+    if (since !== null && Date.now() - since > maxLag * 1000) {
+      reasons.push(`ingest has not taken a batch for ${Math.round((Date.now() - since) / 1000)} s (health.max_delivery_lag_s: ${maxLag})`);
+    }
+    const spoolPercent = (100 * this.spool.diskBytes) / Math.max(1, this.config.spool.max_bytes);
+    if (spoolPercent > maxSpool) reasons.push(`the spool holds ${Math.round(spoolPercent)} % of spool.max_bytes (health.max_spool_percent: ${maxSpool})`);
+    if (this.spool.writeFailing) reasons.push('batches cannot be written to the spool directory (a full disk?); reading is paused');
+    for (const s of this.sources) if (s.failure) reasons.push(`source ${s.name}: ${s.failure}`);
+    return {
+      status: reasons.length === 0 ? 'healthy' : 'degraded',
+      reasons,
+      sources: this.sources.map((s) => s.name),
+      queue_batches: this.spool.length,
+      spool_bytes: this.spool.diskBytes,
+      memory: memory(),
+    };
+  }
+
   private makeSource(s: SourceConfig, resume: ReadonlyMap<string, number | string> | undefined): Source {
     for (const [name, help] of [M.linesRead, M.bytesRead, M.linesTruncated, M.eventsShipped]) this.metrics.declare(name, help, { source: s.name });
     if (s.type === 'journald') this.metrics.declare(...M.journalctlRestarts, { source: s.name });
-    const ctx = { host: this.config.host, checkpoints: this.checkpoints, sink: this as EventSink, metrics: this.metrics, log: this.log };
-    if (s.type === 'journald') return new JournaldSource(s, ctx);
-    return new FileSource(s, { ...ctx, ...(resume ? { resume } : {}) });
+    const ctx: SourceContext = { host: this.config.host, checkpoints: this.checkpoints, sink: this, metrics: this.metrics, log: this.log, ...(resume ? { resume } : {}) };
+    // journald restarts from its acknowledged cursor on a reload, as it always
+    // has: a unit filter changed by the reload needs the checkpoint's
+    // cursor handling (journald-source.ts), not the last cursor read.
+    if (s.type === 'journald') return new JournaldSource(s, { ...ctx, resume: undefined });
+    return new FileSource(s, ctx);
   }
 
   private collect(): void {
-    for (const s of this.sources) if (s instanceof FileSource) s.collectMetrics(this.metrics);
+    for (const s of this.sources) s.collectMetrics(this.metrics);
   }
 
   // EventSink: called synchronously by sources for every event.
@@ -93,7 +134,9 @@ export class Agent implements EventSink {
   }
 
   get blocked(): boolean {
-    return this.pendingSeals >= 2;
+    // A batch that could not be spooled to disk waits in memory: reading
+    // pauses until ingest takes a batch (Spool.keepInMemory).
+    return this.pendingSeals >= 2 || this.spool.writeFailing;
   }
 
   waitForRoom(): Promise<void> {
@@ -143,6 +186,7 @@ export class Agent implements EventSink {
     this.batcher.setLimits(config.batch);
     this.spool.setOptions(config.spool);
     this.shipper.reconfigure(config.server, config.retry);
+    await this.listen();
     this.sources = config.sources.map((s) => this.makeSource(s, resume));
     await Promise.all(this.sources.map((s) => s.start()));
     this.log.info('The config was reloaded.', { sources: this.sources.map((s) => s.name) });

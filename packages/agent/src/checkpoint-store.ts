@@ -1,5 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileDurably } from './durable-write.js';
 import { agentError } from './errors.js';
 import type { Logger } from './log.js';
 
@@ -120,10 +121,12 @@ export class CheckpointStore {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    while (this.writing) await this.writing;
+    while (this.writing) await this.writing.catch(() => undefined);
     if (!this.dirty) return;
     this.dirty = false;
-    this.writing = this.write().finally(() => { this.writing = null; });
+    // A failed write (a full disk) leaves the old file in place; what it
+    // would have recorded is written by the next flush.
+    this.writing = this.write().catch((err: unknown) => { this.dirty = true; throw err; }).finally(() => { this.writing = null; });
     await this.writing;
   }
 
@@ -133,28 +136,7 @@ export class CheckpointStore {
       written_at: new Date().toISOString(),
       positions: Object.fromEntries(this.entries),
     };
-    const tmp = `${this.file}.tmp`;
-    const fh = await fsp.open(tmp, 'w');
-    try {
-      await fh.writeFile(JSON.stringify(doc));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await fsp.rename(tmp, this.file);
-    await syncDir(this.dir);
+    await writeFileDurably(this.file, JSON.stringify(doc));
     this.writes++;
-  }
-}
-
-/** fsync of a directory makes a rename in it durable. */
-export async function syncDir(dir: string): Promise<void> {
-  const fh = await fsp.open(dir, 'r');
-  try {
-    await fh.sync();
-  } catch {
-    // Some filesystems refuse fsync on directories; the rename is still atomic.
-  } finally {
-    await fh.close();
   }
 }

@@ -41,6 +41,7 @@ test('wrong types and values name the path', () => {
   invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], multiline: { start: '(' } }] }, /multiline\.start: is not a valid regular expression/);
   invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], multiline: { start: 'a', continuation: 'b' } }] }, /set exactly one of start or continuation/);
   invalid({ ...minimal, metrics: { listen: 'nope' } }, /at metrics\.listen: expected HOST:PORT/);
+  invalid({ ...minimal, health: { max_spool_percent: 101 } }, /at health\.max_spool_percent: expected an integer from 1 to 100/);
   invalid({ ...minimal, data_dir: undefined }, /at data_dir: is required/);
   invalid({ ...minimal, sources: [{ include: ['/a'] }] }, /at sources\[0\]\.type: is required/);
 });
@@ -76,4 +77,11 @@ test('timezone on file and nginx sources: an IANA name, refused elsewhere', () =
   assert.equal((c.sources[1] as { timezone?: string }).timezone, 'UTC');
   invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], timezone: 'Central' }] }, /at sources\[0\]\.timezone: "Central" is not an IANA time zone name/);
   invalid({ ...minimal, sources: [{ type: 'journald', timezone: 'UTC' }] }, /at sources\[0\]\.timezone: unknown key/);
+});
+
+test('health and metrics listen on loopback by default; off turns them off', () => {
+  const c = validateConfig(minimal);
+  assert.deepEqual(c.metrics, { listen: '127.0.0.1:9477' });
+  assert.deepEqual(c.health, { max_delivery_lag_s: 300, max_spool_percent: 80 });
+  assert.equal(validateConfig({ ...minimal, metrics: { listen: 'off' } }).metrics, undefined);
 });

@@ -20,7 +20,8 @@ export interface MultilineConfig {
 }
 
 export interface FileSourceConfig {
-  readonly type: 'file' | 'nginx';
+  /** `docker`: json-file logs, unwrapped and joined (docker-json-file.ts). */
+  readonly type: 'file' | 'nginx' | 'docker';
   readonly name: string;
   readonly include: readonly string[];
   readonly exclude: readonly string[];
@@ -40,12 +41,22 @@ export interface FileSourceConfig {
   /** The handle of a file idle this long is closed (reopened on change). */
   readonly close_idle_ms: number;
   readonly poll_interval_ms: number;
+  /**
+   * Directories besides a file's own where rotated files may be moved to
+   * (logrotate's `olddir`): searched at start for checkpointed files that
+   * were rotated while the agent was down.
+   */
+  readonly rotated_dirs: readonly string[];
 }
 
 export interface JournaldSourceConfig {
   readonly type: 'journald';
   readonly name: string;
   readonly units: readonly string[];
+  /** Services run as user units (`systemctl --user`): entries whose _SYSTEMD_USER_UNIT is one of them. */
+  readonly user_units: readonly string[];
+  /** journalctl matches, `FIELD=value` (e.g. `SYSLOG_IDENTIFIER=web`). */
+  readonly matches: readonly string[];
   readonly directory?: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly start_position: 'beginning' | 'end';
@@ -62,12 +73,18 @@ export interface AgentConfig {
   readonly spool: { readonly max_bytes: number; readonly when_full: 'block' | 'drop_oldest'; readonly memory_batches: number };
   readonly retry: { readonly initial_backoff_ms: number; readonly max_backoff_ms: number };
   readonly sources: readonly SourceConfig[];
+  /** Absent with `metrics: { listen: off }`. */
   readonly metrics?: { readonly listen: string };
+  readonly health: { readonly max_delivery_lag_s: number; readonly max_spool_percent: number };
   readonly shutdown_timeout_ms: number;
   readonly log_level: 'debug' | 'info' | 'warn' | 'error';
 }
 
 type Obj = Record<string, unknown>;
+
+export const DEFAULT_METRICS_LISTEN = '127.0.0.1:9477';
+/** Where docker's json-file driver writes (the `docker` preset's default include). */
+export const DOCKER_INCLUDE = '/var/lib/docker/containers/*/*-json.log';
 
 class Checker {
   constructor(readonly path: string) {}
@@ -168,8 +185,8 @@ function multiline(v: unknown, c: Checker): MultilineConfig | undefined {
 }
 
 const FILE_KEYS = ['type', 'name', 'include', 'exclude', 'labels', 'timezone', 'multiline', 'start_position', 'max_line_bytes',
-  'long_lines', 'partial_line_flush_ms', 'close_idle_ms', 'poll_interval_ms'] as const;
-const JOURNALD_KEYS = ['type', 'name', 'units', 'directory', 'labels', 'start_position', 'journalctl_path'] as const;
+  'long_lines', 'partial_line_flush_ms', 'close_idle_ms', 'poll_interval_ms', 'rotated_dirs'] as const;
+const JOURNALD_KEYS = ['type', 'name', 'units', 'user_units', 'matches', 'directory', 'labels', 'start_position', 'journalctl_path'] as const;
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -182,8 +199,8 @@ function isTimeZone(zone: string): boolean {
 
 function source(v: unknown, c: Checker, index: number): SourceConfig {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) c.fail('expected a mapping');
-  const type = oneOf(v as Obj, 'type', c, ['file', 'nginx', 'journald'] as const, 'file');
-  if ((v as Obj).type === undefined) c.at('type').fail('is required (file, nginx or journald)');
+  const type = oneOf(v as Obj, 'type', c, ['file', 'nginx', 'docker', 'journald'] as const, 'file');
+  if ((v as Obj).type === undefined) c.at('type').fail('is required (file, nginx, docker or journald)');
   if (type === 'journald') {
     const o = object(v, c, JOURNALD_KEYS);
     const directory = optStr(o, 'directory', c);
@@ -191,6 +208,11 @@ function source(v: unknown, c: Checker, index: number): SourceConfig {
       type,
       name: str(o, 'name', c, `journald-${index}`),
       units: strList(o, 'units', c, false),
+      user_units: strList(o, 'user_units', c, false),
+      matches: strList(o, 'matches', c, false).map((m, i) => {
+        if (!/^[A-Z0-9_]+=/.test(m)) c.at('matches').at(i).fail('expected FIELD=value (an upper-case journal field name)');
+        return m;
+      }),
       ...(directory !== undefined ? { directory } : {}),
       labels: labels(o, c),
       start_position: oneOf(o, 'start_position', c, ['beginning', 'end'] as const, 'beginning'),
@@ -198,9 +220,11 @@ function source(v: unknown, c: Checker, index: number): SourceConfig {
     };
   }
   const o = object(v, c, FILE_KEYS);
-  const include = strList(o, 'include', c, true);
+  const include = type === 'docker' && o.include === undefined ? [DOCKER_INCLUDE] : strList(o, 'include', c, true);
   if (include.length === 0) c.at('include').fail('needs at least one path or glob');
   include.forEach((p, i) => { if (!p.startsWith('/')) c.at('include').at(i).fail('must be an absolute path'); });
+  const rotatedDirs = strList(o, 'rotated_dirs', c, false);
+  rotatedDirs.forEach((p, i) => { if (!p.startsWith('/')) c.at('rotated_dirs').at(i).fail('must be an absolute path'); });
   const ml = multiline(o.multiline, c.at('multiline'));
   const base: Record<string, string> = type === 'nginx' ? { job: 'nginx', 'log.type': 'nginx' } : {};
   const timezone = optStr(o, 'timezone', c);
@@ -219,6 +243,7 @@ function source(v: unknown, c: Checker, index: number): SourceConfig {
     partial_line_flush_ms: int(o, 'partial_line_flush_ms', c, 1000, 1),
     close_idle_ms: int(o, 'close_idle_ms', c, 60_000, 1),
     poll_interval_ms: int(o, 'poll_interval_ms', c, 1000, 10),
+    rotated_dirs: rotatedDirs,
   };
 }
 
@@ -251,7 +276,7 @@ function deepFreeze<T>(v: T): T {
 export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.env): AgentConfig {
   const c = new Checker('');
   const o = object(interpolate(doc ?? {}, env), c, ['server', 'data_dir', 'host', 'batch', 'spool', 'retry', 'sources',
-    'metrics', 'shutdown_timeout_ms', 'log_level']);
+    'metrics', 'health', 'shutdown_timeout_ms', 'log_level']);
 
   const sc = c.at('server');
   const so = object(o.server, sc, ['url', 'token', 'timeout_ms']);
@@ -280,14 +305,21 @@ export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.en
     names.add(s.name);
   });
 
-  let metrics: { listen: string } | undefined;
+  // On by default, on loopback only: an operator can alert on /health
+  // without having to remember to turn it on.
+  let metrics: { listen: string } | undefined = { listen: DEFAULT_METRICS_LISTEN };
   if (o.metrics !== undefined && o.metrics !== null) {
     const mc = c.at('metrics');
     const mo = object(o.metrics, mc, ['listen']);
-    const listen = str(mo, 'listen', mc);
-    if (!/^[^\s:]*:\d{1,5}$/.test(listen) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(listen)) mc.at('listen').fail('expected HOST:PORT');
-    metrics = { listen };
+    const listen = str(mo, 'listen', mc, DEFAULT_METRICS_LISTEN);
+    if (listen === 'off') metrics = undefined;
+    else if (!/^[^\s:]*:\d{1,5}$/.test(listen) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(listen)) mc.at('listen').fail('expected HOST:PORT or off');
+    else metrics = { listen };
   }
+  const hc = c.at('health');
+  const ho = o.health === undefined || o.health === null ? {} : object(o.health, hc, ['max_delivery_lag_s', 'max_spool_percent']);
+  const maxSpoolPercent = int(ho, 'max_spool_percent', hc, 80, 1);
+  if (maxSpoolPercent > 100) hc.at('max_spool_percent').fail('expected an integer from 1 to 100');
 
   return deepFreeze({
     server: { url: url.replace(/\/+$/, ''), ...(token !== undefined ? { token } : {}), timeout_ms: int(so, 'timeout_ms', sc, 30_000, 1) },
@@ -309,6 +341,7 @@ export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.en
     },
     sources,
     ...(metrics ? { metrics } : {}),
+    health: { max_delivery_lag_s: int(ho, 'max_delivery_lag_s', hc, 300, 1), max_spool_percent: maxSpoolPercent },
     shutdown_timeout_ms: int(o, 'shutdown_timeout_ms', c, 5000, 0),
     log_level: oneOf(o, 'log_level', c, ['debug', 'info', 'warn', 'error'] as const, 'info'),
   });

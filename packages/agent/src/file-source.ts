@@ -1,15 +1,15 @@
 import { promises as fsp, type Dirent, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import chokidar, { type FSWatcher } from 'chokidar';
-import type { CheckpointStore } from './checkpoint-store.js';
 import type { FileSourceConfig } from './config.js';
-import type { EventSink } from './event-sink.js';
 import { agentError } from './errors.js';
-import { FileTail } from './file-tail.js';
-import { fingerprint, inodeIdentity } from './fingerprint.js';
+import { FileTail, type TailContext } from './file-tail.js';
+import { expectedHead, inodeIdentity, parseIdentity, contentIdentity, type FileIdentity } from './file-identity.js';
+import { fingerprint } from './fingerprint.js';
+import { decideAtPath } from './path-decision.js';
+import type { Source, SourceContext } from './source.js';
 import { globBase, globDepth, PathMatcher } from './glob.js';
-import type { Logger } from './log.js';
 import { M, type Metrics } from './metrics.js';
 
 /**
@@ -66,21 +66,16 @@ async function sameStart(fh: FileHandle, tail: FileTail): Promise<'same' | 'diff
 async function holdsTail(fh: FileHandle, tail: FileTail): Promise<boolean> {
   if (tail.replaced) return false;
   if ((await fh.stat()).size < tail.offset) return false;
-  return !tail.id.startsWith('c') || (await fingerprint(fh)) === tail.headId;
+  const head = expectedHead(tail.identity);
+  return head === null || (await fingerprint(fh)) === head;
 }
 const FORGET_DETACHED_MS = 600_000;
 
-export interface FileSourceContext {
-  host: string;
-  checkpoints: CheckpointStore;
-  sink: EventSink;
-  metrics: Metrics;
-  log: Logger;
-  /** After a reload: identity key → offset to resume at (beats checkpoints). */
-  resume?: ReadonlyMap<string, number | string>;
-}
 
-export class FileSource {
+/** The file source's context is every source's (source.ts). */
+export type FileSourceContext = SourceContext;
+
+export class FileSource implements Source {
   readonly name: string;
   private readonly matcher: PathMatcher;
   private watcher: FSWatcher | null = null;
@@ -99,6 +94,7 @@ export class FileSource {
   private polls = 0;
   private polling = false;
   private watchBases: Array<[string, number | undefined]> = [];
+  private readonly tailContext: TailContext;
 
   constructor(
     readonly config: FileSourceConfig,
@@ -106,6 +102,7 @@ export class FileSource {
   ) {
     this.name = config.name;
     this.matcher = new PathMatcher(config.include, config.exclude);
+    this.tailContext = { config, host: ctx.host, sink: ctx.sink, metrics: ctx.metrics, onReplaced: (t) => this.check(t.path) };
   }
 
   get filesWatched(): number {
@@ -155,6 +152,7 @@ export class FileSource {
     scanning = false;
     for (const p of initial) this.check(p, true);
     await Promise.all([...this.checking.values()]);
+    await this.findRotatedWhileDown();
     this.ctx.log.info('The file source is watching.', { source: this.name, include: this.config.include, files: this.tails.size });
     this.schedulePoll();
   }
@@ -196,60 +194,91 @@ export class FileSource {
     this.checking.set(path, run());
   }
 
+  private lastFailure: { at: number; message: string } | null = null;
+
+  /** A file that could not be read in the last minute (for /health). */
+  get failure(): string | null {
+    if (!this.lastFailure || Date.now() - this.lastFailure.at > 60_000) return null;
+    return this.lastFailure.message;
+  }
+
   private readFailed(path: string, err: unknown): void {
     const e = agentError('LS_AGENT_FILE_READ', path, (err as Error).message);
+    this.lastFailure = { at: Date.now(), message: e.message };
     this.ctx.log.warn(e.message, { code: e.code, source: this.name });
   }
 
   private async checkNow(path: string, atStart: boolean): Promise<void> {
     if (this.stopped || !this.matcher.matches(path)) return;
-    let st: Stats;
+    let st: Stats | null;
     try {
       st = await fsp.stat(path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      this.incomplete.delete(path);
-      const t = this.byPath.get(path);
-      if (t) {
-        // Deleted or renamed away: keep reading the open handle to its end;
-        // the poll releases it once it is idle.
-        this.byPath.delete(path);
-        t.detached = true;
-        if (t.isOpen) await t.read();
-      }
-      return;
+      st = null;
     }
-    if (!st.isFile()) return;
-    const inodeKey = `${st.dev}:${st.ino}`;
-    const known = this.byInode.get(inodeKey);
-    if (known && (known.isOpen || (await this.sameContent(known, path)))) {
-      if (known.path !== path) {
-        if (this.byPath.get(known.path) === known) this.byPath.delete(known.path);
-        this.ctx.log.debug('A file was renamed; its identity follows it.', { source: this.name, from: known.path, to: path });
-        known.path = path;
-      }
-      known.detached = false;
-      const displaced = this.byPath.get(path);
-      if (displaced && displaced !== known) displaced.detached = true;
-      this.byPath.set(path, known);
-      if (st.size < known.offset || !(await known.headMatches())) {
-        await this.truncated(known, path);
+    const known = st ? this.byInode.get(`${st.dev}:${st.ino}`) : undefined;
+    // Facts first (the first-line checks in the order they cost least), then
+    // the decision (path-decision.ts), then what to do about it.
+    const holds = known ? known.isOpen || (await this.sameContent(known, path)) : false;
+    const shorter = known && st ? st.size < known.offset : false;
+    const decision = decideAtPath(st === null
+      ? { exists: false, tracked: this.byPath.has(path) }
+      : {
+        exists: true,
+        isFile: st.isFile(),
+        known: known ? {
+          holdsIdentity: holds,
+          movedHere: known.path !== path,
+          shorterThanRead: shorter,
+          headMatches: holds && !shorter ? await known.headMatches() : true,
+          longerThanRead: st.size > known.offset,
+        } : null,
+      });
+    switch (decision.kind) {
+      case 'ignore':
+        return;
+      case 'nothing':
+      case 'gone': {
+        this.incomplete.delete(path);
+        const t = this.byPath.get(path);
+        if (t) {
+          // Deleted or renamed away: keep reading the open handle to its end;
+          // the poll releases it once it is idle.
+          this.byPath.delete(path);
+          t.detached = true;
+          if (t.isOpen) await t.read();
+        }
         return;
       }
-      if (st.size > known.offset) {
-        await known.open();
-        await known.read();
+      case 'known': {
+        const k = known!;
+        if (decision.renamed) {
+          if (this.byPath.get(k.path) === k) this.byPath.delete(k.path);
+          this.ctx.log.debug('A file was renamed; its identity follows it.', { source: this.name, from: k.path, to: path });
+          k.path = path;
+        }
+        k.detached = false;
+        const displaced = this.byPath.get(path);
+        if (displaced && displaced !== k) displaced.detached = true;
+        this.byPath.set(path, k);
+        if (decision.change === 'truncated') await this.truncated(k, path);
+        else if (decision.change === 'grew') {
+          await k.open();
+          await k.read();
+        }
+        return;
       }
-      return;
-    }
-    if (known) {
-      // The inode no longer starts with its identity's first line: it was
-      // truncated and rewritten while its handle was closed. A copy kept
-      // aside for that identity (copytruncate) now supplies the rest.
-      this.forgetInode(known);
-      known.detached = true;
-      const copy = this.copies.get(known.id);
-      if (copy) this.check(copy);
+      case 'new':
+        if (decision.rewritten && known) {
+          // The inode no longer starts with its identity's first line: it was
+          // truncated and rewritten while its handle was closed. A copy kept
+          // aside for that identity (copytruncate) now supplies the rest.
+          this.forgetInode(known);
+          known.detached = true;
+          const copy = this.copies.get(known.id);
+          if (copy) this.check(copy);
+        }
     }
 
     // A new inode at this path: whatever was here before has been rotated,
@@ -271,8 +300,9 @@ export class FileSource {
     let handed = false;
     try {
       const fst = await fh.stat();
-      let id = await fingerprint(fh);
-      if (id === null) {
+      const head = await fingerprint(fh);
+      let identity: FileIdentity;
+      if (head === null) {
         if (fst.size === 0) {
           this.incomplete.set(path, this.incomplete.get(path) ?? Date.now());
           return;
@@ -280,20 +310,20 @@ export class FileSource {
         const since = this.incomplete.get(path) ?? Date.now();
         this.incomplete.set(path, since);
         if (Date.now() - since < this.config.partial_line_flush_ms) return;
-        id = inodeIdentity(fst.dev, fst.ino);
-      }
+        identity = inodeIdentity(fst.dev, fst.ino);
+      } else identity = contentIdentity(head);
       this.incomplete.delete(path);
       // A file that once shared its first line with another one (see below)
       // keeps the identity it was given then.
-      const collider = `${id}-${inodeIdentity(fst.dev, fst.ino)}`;
-      if (id.startsWith('c') && this.ctx.checkpoints.get(`${this.name}:${collider}`)) id = collider;
-      let existing = this.tails.get(id);
+      const collider = parseIdentity(`${identity.key}-${inodeIdentity(fst.dev, fst.ino).key}`);
+      if (identity.kind === 'content' && this.ctx.checkpoints.get(`${this.name}:${collider.key}`)) identity = collider;
+      let existing = this.tails.get(identity.key);
       if (existing && !existing.detached && (existing.isOpen || (await this.stillAt(existing)))) {
         const start = await sameStart(fh, existing);
         if (start !== 'different') {
           // Same first bytes as a file still being read at another inode: a
           // copy made by copytruncate before the truncate. Used after it.
-          this.copies.set(id, path);
+          this.copies.set(identity.key, path);
           // The original was truncated already: its check notices that and
           // hands the identity over to this copy (it checks the copy again).
           if (start === 'gone') this.check(existing.path);
@@ -301,15 +331,15 @@ export class FileSource {
         }
         // A different file that merely starts with the same line (a common
         // header): its own identity, from the first line and its inode.
-        id = collider;
-        existing = this.tails.get(id);
+        identity = collider;
+        existing = this.tails.get(identity.key);
         if (existing) return;
         this.ctx.log.info('A file starts with the same line as another; it is told apart by its inode.', { source: this.name, path });
       }
       if (existing) {
         // The identity's original is gone or truncated: continue in this copy.
         if (fst.size < existing.offset) return;
-        this.copies.delete(id);
+        this.copies.delete(identity.key);
         this.forgetInode(existing);
         await existing.moveTo(path, fh, fst.dev, fst.ino);
         handed = true;
@@ -319,20 +349,27 @@ export class FileSource {
         await existing.read();
         return;
       }
-      const ckpt = this.ctx.checkpoints.get(`${this.name}:${id}`);
-      const resumed = this.ctx.resume?.get(`${this.name}:${id}`);
+      const ckpt = this.ctx.checkpoints.get(`${this.name}:${identity.key}`);
+      const resumed = this.ctx.resume?.get(`${this.name}:${identity.key}`);
       let offset = (typeof resumed === 'number' ? resumed : undefined) ?? ckpt?.offset
         ?? (atStart && this.config.start_position === 'end' ? fst.size : 0);
       if (offset > fst.size) offset = 0;
-      const tail = new FileTail(id, path, ckpt?.path ?? path, fst.dev, fst.ino, offset, this.config, this.ctx.host, this.ctx.sink, this.ctx.metrics, (t) => this.check(t.path));
+      const tail = this.makeTail(identity, path, ckpt?.path ?? path, fst.dev, fst.ino, offset);
+      if (!ckpt && resumed === undefined) {
+        // Known from the first moment, not only after its first acknowledged
+        // batch: if it is rotated out of the glob while the agent is down,
+        // the next start finds it by this entry (findRotatedWhileDown).
+        this.ctx.checkpoints.set(tail.key, { offset, path, dev: fst.dev, ino: fst.ino });
+        this.ctx.checkpoints.scheduleFlush();
+      }
       // Registered before any await, so a concurrent check of another path
       // to the same inode (a rename in flight) finds it.
       tail.attach(fh);
       handed = true;
-      this.tails.set(id, tail);
+      this.tails.set(identity.key, tail);
       this.byInode.set(`${fst.dev}:${fst.ino}`, tail);
       this.byPath.set(path, tail);
-      this.ctx.log.debug('A file is being followed.', { source: this.name, path, id, offset });
+      this.ctx.log.debug('A file is being followed.', { source: this.name, path, id: identity.key, offset });
       // At start, the agent does not wait for every file to be read to its
       // end (a full spool may hold readers back): opening them is enough.
       const reading = tail.read();
@@ -343,13 +380,92 @@ export class FileSource {
     }
   }
 
+  /**
+   * Rotation while the agent was down: a checkpointed file the glob no
+   * longer finds (renamed to `app.log.1`, shifted along a
+   * RotatingFileHandler chain, moved to an `olddir`) still holds the lines
+   * written after the checkpoint. It is looked for by device + inode in its
+   * directory and in `rotated_dirs`, taken only if it still starts with the
+   * identity's first line (an inode is reused once its file is deleted), read
+   * to its end under the same identity (so nothing is shipped twice) and
+   * released once idle, as a file renamed while the agent runs is.
+   */
+  private async findRotatedWhileDown(): Promise<void> {
+    const prefix = `${this.name}:`;
+    const listed = new Map<string, Array<{ path: string; dev: number; ino: number }>>();
+    const list = async (dir: string): Promise<Array<{ path: string; dev: number; ino: number }>> => {
+      let files = listed.get(dir);
+      if (files) return files;
+      files = [];
+      listed.set(dir, files);
+      let names: string[];
+      try {
+        names = await fsp.readdir(dir);
+      } catch {
+        return files;
+      }
+      for (const n of names) {
+        const st = await fsp.stat(join(dir, n)).catch(() => null);
+        if (st?.isFile()) files.push({ path: join(dir, n), dev: st.dev, ino: st.ino });
+      }
+      return files;
+    };
+    for (const key of [...this.ctx.checkpoints.keys()]) {
+      if (this.stopped) return;
+      if (!key.startsWith(prefix)) continue;
+      const id = key.slice(prefix.length);
+      const ckpt = this.ctx.checkpoints.get(key);
+      if (this.tails.has(id) || ckpt?.offset === undefined || ckpt.dev === undefined || ckpt.ino === undefined || !ckpt.path) continue;
+      let found: string | undefined;
+      for (const dir of [dirname(ckpt.path), ...this.config.rotated_dirs]) {
+        found = (await list(dir)).find((f) => f.dev === ckpt.dev && f.ino === ckpt.ino)?.path;
+        if (found) break;
+      }
+      if (!found) continue;
+      // After a reload, where the previous source got to (its batches are queued already).
+      const resumed = this.ctx.resume?.get(key);
+      const offset = typeof resumed === 'number' ? resumed : ckpt.offset;
+      await this.resumeRotated(id, found, ckpt.path, offset).catch((err: unknown) => this.readFailed(found, err));
+    }
+  }
+
+  private async resumeRotated(id: string, path: string, sourcePath: string, offset: number): Promise<void> {
+    const fh = await fsp.open(path, 'r');
+    let handed = false;
+    try {
+      const st = await fh.stat();
+      if (st.size <= offset || this.byInode.has(`${st.dev}:${st.ino}`)) return;
+      const identity = parseIdentity(id);
+      const head = expectedHead(identity);
+      if (head !== null && (await fingerprint(fh)) !== head) {
+        this.ctx.log.debug('A checkpointed inode now holds another file; it is not read.', { source: this.name, path, id });
+        return;
+      }
+      const tail = this.makeTail(identity, path, sourcePath, st.dev, st.ino, offset);
+      tail.attach(fh);
+      handed = true;
+      tail.detached = true;
+      this.tails.set(id, tail);
+      this.byInode.set(`${st.dev}:${st.ino}`, tail);
+      this.ctx.log.info('A file rotated while the agent was stopped is read to its end.', { source: this.name, path, was: sourcePath, offset, size: st.size });
+      tail.read().catch((err: unknown) => this.readFailed(path, err));
+    } finally {
+      if (!handed) await fh.close();
+    }
+  }
+
+  private makeTail(identity: FileIdentity, path: string, sourcePath: string, dev: number, ino: number, offset: number): FileTail {
+    return new FileTail(identity, path, sourcePath, dev, ino, offset, this.tailContext);
+  }
+
   /** Checks that a closed tail's inode still holds its content (inodes get reused). */
   private async sameContent(tail: FileTail, path: string): Promise<boolean> {
-    if (tail.id.startsWith('i')) return true;
+    const head = expectedHead(tail.identity);
+    if (head === null) return true;
     let fh: FileHandle | null = null;
     try {
       fh = await fsp.open(path, 'r');
-      return (await fingerprint(fh)) === tail.headId;
+      return (await fingerprint(fh)) === head;
     } catch {
       return false;
     } finally {

@@ -1,6 +1,8 @@
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { FileSourceConfig } from './config.js';
+import { DockerJoiner, dockerContainerFields } from './docker-json-file.js';
+import { expectedHead, type FileIdentity } from './file-identity.js';
 import { fingerprint } from './fingerprint.js';
 import { LineFramer, type FramedLine } from './line-framer.js';
 import { Multiline } from './multiline.js';
@@ -15,7 +17,22 @@ const READ_BYTES = 64 * 1024;
  * identity (and so every event id, `f:<identity>:<offset>`) stays with the
  * content, whatever path the file has now.
  */
+/** What every tail of one file source shares (one object per source). */
+export interface TailContext {
+  readonly config: FileSourceConfig;
+  readonly host: string;
+  readonly sink: EventSink;
+  readonly metrics: Metrics;
+  /** Called when the file's first line changed under an open handle. */
+  readonly onReplaced: (tail: FileTail) => void;
+}
+
 export class FileTail {
+  private readonly config: FileSourceConfig;
+  private readonly host: string;
+  private readonly sink: EventSink;
+  private readonly metrics: Metrics;
+  private readonly onReplaced: (tail: FileTail) => void;
   readonly key: string;
   fh: FileHandle | null = null;
   /** Next byte to read. */
@@ -32,37 +49,34 @@ export class FileTail {
   private partialTimer: NodeJS.Timeout | null = null;
   private headReplaced = false;
 
+  /** The identity's string form (event ids, checkpoint keys, the source's maps). */
+  readonly id: string;
+
   constructor(
-    readonly id: string,
+    readonly identity: FileIdentity,
     public path: string,
     /** The path reported as `source` (where the content was first seen). */
     readonly sourcePath: string,
     public dev: number,
     public ino: number,
     offset: number,
-    private readonly config: FileSourceConfig,
-    private readonly host: string,
-    private readonly sink: EventSink,
-    private readonly metrics: Metrics,
-    /** Called when the file's first line changed under an open handle. */
-    private readonly onReplaced: (tail: FileTail) => void,
+    tailContext: TailContext,
   ) {
-    this.key = `${config.name}:${id}`;
+    ({ config: this.config, host: this.host, sink: this.sink, metrics: this.metrics, onReplaced: this.onReplaced } = tailContext);
+    const config = this.config;
+    this.id = identity.key;
+    this.key = `${config.name}:${identity.key}`;
     this.labels = { source: config.name };
     this.offset = offset;
     this.emittedEnd = offset;
     this.framer = new LineFramer(config.max_line_bytes, config.long_lines, offset);
     this.multiline = config.multiline ? new Multiline(config.multiline, (l) => this.emit(l)) : null;
+    this.docker = config.type === 'docker' ? new DockerJoiner(config.max_line_bytes) : null;
   }
 
-  /**
-   * The first-line checksum this identity starts with (an identity told
-   * apart from a file with the same first line adds `-<inode>` to it).
-   */
-  get headId(): string {
-    const dash = this.id.indexOf('-');
-    return dash < 0 ? this.id : this.id.slice(0, dash);
-  }
+  private readonly docker: DockerJoiner | null;
+  /** docker: the stream of the line being emitted (stdout, stderr). */
+  private stream: string | null = null;
 
   /** The content behind the handle is no longer this identity's. */
   get replaced(): boolean {
@@ -75,8 +89,9 @@ export class FileTail {
    * read before the agent looks, so a smaller size alone misses truncations.
    */
   async headMatches(): Promise<boolean> {
-    if (!this.fh || !this.id.startsWith('c')) return !this.headReplaced;
-    return !this.headReplaced && (await fingerprint(this.fh)) === this.headId;
+    const head = expectedHead(this.identity);
+    if (!this.fh || head === null) return !this.headReplaced;
+    return !this.headReplaced && (await fingerprint(this.fh)) === head;
   }
 
   get isOpen(): boolean {
@@ -85,7 +100,7 @@ export class FileTail {
 
   /** Something is held back: an incomplete last line or a multiline event. */
   get hasPending(): boolean {
-    return this.framer.pendingBytes > 0 || (this.multiline?.pending ?? false);
+    return this.framer.pendingBytes > 0 || (this.multiline?.pending ?? false) || (this.docker?.pending ?? false);
   }
 
   private opening: Promise<void> | null = null;
@@ -128,7 +143,8 @@ export class FileTail {
         if (bytesRead === 0) break;
         // Checked after the read: if the head still matches now, the bytes
         // just read were this identity's; if not, they may be new content.
-        if (this.id.startsWith('c') && (await fingerprint(fh)) !== this.headId) {
+        const head = expectedHead(this.identity);
+        if (head !== null && (await fingerprint(fh)) !== head) {
           this.headReplaced = true;
           this.onReplaced(this);
           return;
@@ -184,6 +200,12 @@ export class FileTail {
     // Blank lines carry nothing to search for (Filebeat drops them too).
     if (line.text.length === 0) return;
     this.linesInChunk++;
+    if (this.docker) {
+      const joined = this.docker.push(line.text.toString('utf8'), line.start);
+      if (!joined) return;
+      line = { text: Buffer.from(joined.text), start: joined.start, end: line.end, truncated: joined.truncated || line.truncated };
+      this.stream = joined.stream;
+    }
     if (line.truncated) this.metrics.inc(...M.linesTruncated, this.labels);
     // The framer may hand out a view of the read buffer: multiline keeps lines, so it gets a copy.
     if (this.multiline) this.multiline.push({ ...line, text: Buffer.from(line.text) });
@@ -195,16 +217,15 @@ export class FileTail {
   private suffix: string | null = null;
 
   private emit(line: FramedLine): void {
-    this.suffix ??=
-      ',' +
-      JSON.stringify({
-        host: this.host,
-        source: this.sourcePath,
-        ...this.config.labels,
-        ...(this.config.timezone !== undefined ? { '@timezone': this.config.timezone } : {}),
-      }).slice(1);
+    this.suffix ??= ',' + JSON.stringify({
+      host: this.host,
+      source: this.sourcePath,
+      ...this.config.labels,
+      ...(this.config.timezone !== undefined ? { '@timezone': this.config.timezone } : {}),
+      ...(this.docker ? dockerContainerFields(this.path) : {}),
+    }).slice(1);
     const envelope = `{"@raw":${JSON.stringify(line.text.toString('utf8'))},"event.id":"f:${this.id}:${line.start}"`
-      + (line.truncated ? ',"@truncated":true' : '') + this.suffix;
+      + (line.truncated ? ',"@truncated":true' : '') + (this.stream ? `,"stream":${JSON.stringify(this.stream)}` : '') + this.suffix;
     this.emittedEnd = line.end;
     this.sink.emit(envelope, this.config.name, this.key, { offset: line.end, path: this.sourcePath, dev: this.dev, ino: this.ino });
   }
@@ -216,12 +237,13 @@ export class FileTail {
     const fh = this.fh;
     this.fh = null;
     await this.reading?.catch(() => undefined);
-    if (this.framer.pendingBytes > 0 || this.multiline?.pending) {
+    if (this.framer.pendingBytes > 0 || this.multiline?.pending || this.docker?.pending) {
       // Rewind to the end of the last emitted event, so that reopening reads
       // the held-back bytes again instead of skipping them.
       this.offset = this.emittedEnd;
       this.framer = new LineFramer(this.config.max_line_bytes, this.config.long_lines, this.offset);
       this.multiline?.discard();
+      this.docker?.discard();
     }
     this.multiline?.stop();
     await fh?.close().catch(() => undefined);

@@ -6,7 +6,8 @@ import type { FileHandle } from 'node:fs/promises';
  * FINGERPRINT_BYTES bytes), as Vector does: it survives rename, copy and
  * moves between devices, and differs once a file is truncated and rewritten.
  * Until a file has a complete first line its identity is unknown; once such
- * a head has been idle long enough the device+inode pair stands in.
+ * a head has been idle long enough the device+inode pair stands in
+ * (file-identity.ts).
  */
 export const FINGERPRINT_BYTES = 256;
 
@@ -18,8 +19,4 @@ export async function fingerprint(fh: FileHandle): Promise<string | null> {
   if (nl < 0 && bytesRead < FINGERPRINT_BYTES) return null;
   const head = buf.subarray(0, nl < 0 ? bytesRead : nl + 1);
   return `c${createHash('sha256').update(head).digest('hex').slice(0, 20)}`;
-}
-
-export function inodeIdentity(dev: number, ino: number): string {
-  return `i${dev.toString(36)}-${ino.toString(36)}`;
 }

@@ -10,7 +10,8 @@ import type { Metrics } from './metrics.js';
 export async function startHealthServer(
   listen: string,
   metrics: Metrics,
-  health: () => Record<string, unknown>,
+  /** `status` is 'healthy' or 'degraded'; degraded answers 503 so that a probe alerts. */
+  health: () => { status: 'healthy' | 'degraded' } & Record<string, unknown>,
   collect: () => void,
 ): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
   const at = listen.lastIndexOf(':');
@@ -21,7 +22,8 @@ export async function startHealthServer(
     if (req.method !== 'GET') {
       res.writeHead(405, { allow: 'GET' }).end();
     } else if (url === '/health') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'healthy', ...health() }));
+      const h = health();
+      res.writeHead(h.status === 'healthy' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(h));
     } else if (url === '/metrics') {
       collect();
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metrics.render());

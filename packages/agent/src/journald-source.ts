@@ -1,12 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import split2 from 'split2';
 import { Backoff, sleep } from './backoff.js';
-import type { CheckpointStore } from './checkpoint-store.js';
 import type { JournaldSourceConfig } from './config.js';
-import type { EventSink } from './event-sink.js';
 import { agentError } from './errors.js';
-import type { Logger } from './log.js';
-import { M, type Metrics } from './metrics.js';
+import { M } from './metrics.js';
+import type { Source, SourceContext } from './source.js';
 
 /**
  * The journald source runs `journalctl -o json --follow` and frames its
@@ -16,19 +14,15 @@ import { M, type Metrics } from './metrics.js';
  * journalctl exits or cannot be started, the source reports it and tries
  * again with backoff, from the last cursor it emitted.
  */
-export interface JournaldContext {
-  host: string;
-  checkpoints: CheckpointStore;
-  sink: EventSink;
-  metrics: Metrics;
-  log: Logger;
-  resume?: ReadonlyMap<string, number | string>;
-}
+/** The journald source's context is every source's (source.ts). */
+export type JournaldContext = SourceContext;
 
-export class JournaldSource {
+export class JournaldSource implements Source {
   readonly name: string;
   readonly key: string;
   private child: ChildProcess | null = null;
+  /** Why journalctl is not running, while it is not (for /health). */
+  failure: string | null = null;
   private lastCursor: string | undefined;
   private stopped = false;
   private readonly abort = new AbortController();
@@ -43,7 +37,7 @@ export class JournaldSource {
   ) {
     this.name = config.name;
     this.key = `${config.name}:journald`;
-    this.filter = [...config.units].sort().join(',');
+    this.filter = [...config.units, ...config.user_units.map((u) => `user:${u}`), ...config.matches].sort().join(',');
     const resumed = ctx.resume?.get(this.key);
     const saved = ctx.checkpoints.get(this.key);
     this.lastCursor = typeof resumed === 'string' ? resumed : saved?.cursor;
@@ -63,7 +57,15 @@ export class JournaldSource {
     else args.push('--no-tail');
     if (this.config.directory) args.push(`--directory=${this.config.directory}`);
     for (const u of this.config.units) args.push(`--unit=${u}`);
+    // Not --user-unit: journalctl adds `_UID=<its own uid>` to it, and the
+    // agent does not run as the user whose units it reads.
+    for (const u of this.config.user_units) args.push(`_SYSTEMD_USER_UNIT=${u}`);
+    args.push(...this.config.matches);
     return args;
+  }
+
+  collectMetrics(): void {
+    // Its counters are kept as entries arrive; no gauges to set.
   }
 
   async start(): Promise<void> {
@@ -94,6 +96,7 @@ export class JournaldSource {
       if (Date.now() - startedAt > 10_000) backoff.reset();
       const delay = backoff.next();
       const e = agentError('LS_AGENT_JOURNALCTL_FAILED', reason);
+      this.failure = e.message;
       this.ctx.log.warn(e.message, { code: e.code, source: this.name, retry_in_ms: delay });
       this.ctx.metrics.inc(...M.journalctlRestarts, { source: this.name });
       await sleep(delay, this.abort.signal);
@@ -138,9 +141,12 @@ export class JournaldSource {
 
   private onLine(line: string): void {
     if (line.length === 0) return;
+    this.failure = null;
     let cursor: unknown;
+    let entry: Record<string, unknown>;
     try {
-      cursor = (JSON.parse(line) as { __CURSOR?: unknown }).__CURSOR;
+      entry = JSON.parse(line) as Record<string, unknown>;
+      cursor = entry.__CURSOR;
     } catch {
       this.ctx.log.warn('journalctl printed a line that is not JSON; it is skipped.', { source: this.name, line: line.slice(0, 200) });
       return;
@@ -153,7 +159,26 @@ export class JournaldSource {
     }
     this.ctx.metrics.inc(...M.linesRead, { source: this.name });
     this.lastCursor = cursor;
-    const envelope = { '@raw': line, 'event.id': `j:${cursor}`, host: this.ctx.host, source: 'journald', ...this.config.labels };
+    const envelope = { '@raw': line, 'event.id': `j:${cursor}`, host: this.ctx.host, source: 'journald', ...entryFields(entry), ...this.config.labels };
     this.ctx.sink.emit(JSON.stringify(envelope), this.name, this.key, { cursor, filter: this.filter });
   }
+}
+
+/**
+ * Envelope fields from a journal entry: a user unit is the entry's `unit`
+ * (its _SYSTEMD_UNIT is `user@UID.service`), and podman's journald driver
+ * fields map to the `container.*` fields the docker preset sets.
+ */
+function entryFields(entry: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const str = (k: string): string | undefined => (typeof entry[k] === 'string' ? entry[k] : undefined);
+  const userUnit = str('_SYSTEMD_USER_UNIT');
+  if (userUnit) out.unit = userUnit;
+  const name = str('CONTAINER_NAME');
+  const id = str('CONTAINER_ID_FULL') ?? str('CONTAINER_ID');
+  const image = str('IMAGE_NAME');
+  if (name) out['container.name'] = name;
+  if (id) out['container.id'] = id;
+  if (image) out['container.image'] = image;
+  return out;
 }

@@ -95,6 +95,7 @@ export const M = {
   batchesRetried: ['batches_retried_total', 'Delivery attempts that failed with a retryable error.'],
   batchesRejected: ['batches_rejected_total', 'Batches refused permanently by ingest (4xx other than 429).'],
   spoolDroppedEvents: ['spool_dropped_events_total', 'Events dropped because the spool was full (when_full: drop_oldest).'],
+  spoolWriteFailures: ['spool_write_failures_total', 'Batches that could not be written to the spool directory (a full disk) and were kept in memory while reading paused.'],
   spoolBytes: ['spool_bytes', 'Bytes of batches spooled on disk.'],
   queueBatches: ['queue_batches', 'Batches waiting for delivery (memory and disk).'],
   filesWatched: ['files_watched', 'Files known to the file sources, per source.'],

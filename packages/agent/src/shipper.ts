@@ -134,6 +134,8 @@ export class Shipper {
   private loop: Promise<void> | null = null;
   private backoff: Backoff;
   private readonly connections = openConnections();
+  /** When the current run of failed attempts began (null while ingest answers). */
+  failingSinceMs: number | null = null;
 
   constructor(
     private server: ServerOptions,
@@ -172,6 +174,7 @@ export class Shipper {
       const outcome = await postBatch(this.server, body, signal, this.connections);
       if (signal.aborted && outcome.kind === 'retry') break;
       if (outcome.kind === 'retry') {
+        this.failingSinceMs ??= Date.now();
         this.metrics.inc(...M.batchesRetried);
         const delay = this.backoff.next(outcome.retryAfterMs);
         const e = agentError('LS_AGENT_INGEST_UNAVAILABLE', outcome.reason);
@@ -184,6 +187,7 @@ export class Shipper {
         await sleep(delay, signal);
         continue;
       }
+      this.failingSinceMs = null;
       if (this.backoff.attempts > 0) this.log.info('Ingest is reachable again.', { after_attempts: this.backoff.attempts });
       this.backoff.reset();
       if (outcome.kind === 'rejected' && outcome.status === 413 && entry.count > 1) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { agentError } from './errors.js';
 import type { Logger } from './log.js';
 import type { Position } from './batcher.js';
-import { syncDir } from './checkpoint-store.js';
+import { writeFileDurably } from './durable-write.js';
 
 /**
  * The delivery queue. The first `memory_batches` waiting batches stay in
@@ -31,6 +31,9 @@ export interface SpoolEntry {
   size: number;
 }
 
+/** Written by a clean stop (persist), removed at start. */
+const CLEAN_MARKER = 'clean-stop';
+
 export interface SpoolOptions {
   max_bytes: number;
   when_full: 'block' | 'drop_oldest';
@@ -51,6 +54,12 @@ export class Spool {
   private inFlight: SpoolEntry | null = null;
   private waiters: Array<() => void> = [];
   droppedEvents = 0;
+  /** Batches that could not be written to disk and were kept in memory instead. */
+  writeFailures = 0;
+  /** The last write to disk failed: sources should pause (see keepInMemory). */
+  writeFailing = false;
+  /** Called when a batch leaves the queue (room for paused sources). */
+  onRoom: () => void = () => undefined;
   private closing = false;
 
   private constructor(
@@ -86,7 +95,16 @@ export class Spool {
     }
     // Leftover temp files are batches whose write never completed.
     for (const n of (await fsp.readdir(dir)).filter((n) => n.endsWith('.tmp'))) await fsp.rm(join(dir, n), { force: true });
-    if (spool.entries.length > 0) log.info('Spooled batches from a previous run will be delivered first.', { batches: spool.entries.length, bytes: spool.diskBytesValue });
+    // After a crash, batches that were only in memory are gone, and they
+    // may be older than spooled ones: were a spooled batch to move the
+    // checkpoint, the lost lines before it would never be read again. So
+    // the spooled batches of a run that did not stop cleanly are delivered
+    // without moving checkpoints; sources read again from the checkpoint
+    // (ingest drops the duplicates by event id).
+    const marker = join(dir, CLEAN_MARKER);
+    const clean = await fsp.rm(marker).then(() => true, () => false);
+    if (!clean) for (const e of spool.entries) (e as { positions: Record<string, Position> }).positions = {};
+    if (spool.entries.length > 0) log.info('Spooled batches from a previous run will be delivered first.', { batches: spool.entries.length, bytes: spool.diskBytesValue, clean_stop: clean });
     return spool;
   }
 
@@ -139,22 +157,45 @@ export class Spool {
       }
     }
     const file = join(this.dir, `${String(seq).padStart(16, '0')}.batch`);
-    const tmp = `${file}.tmp`;
-    const fh = await fsp.open(tmp, 'w');
     try {
-      await fh.writev([header, body]);
-      await fh.sync();
-    } finally {
-      await fh.close();
+      await writeFileDurably(file, [header, body]);
+    } catch (err) {
+      this.keepInMemory({ seq, count, positions, sources, body, file: null, size: body.length }, err);
+      return;
     }
-    await fsp.rename(tmp, file);
+    if (this.writeFailing) {
+      this.writeFailing = false;
+      this.log.info('Batches are spooled to disk again.', { dir: this.dir });
+    }
     this.diskBytesValue += size;
     // Keep FIFO order: entries are sorted by seq (a blocked push may finish late).
-    const entry: SpoolEntry = { seq, count, positions, sources, body: null, file, size };
-    const at = this.entries.findIndex((e) => e.seq > seq);
+    this.insert({ seq, count, positions, sources, body: null, file, size });
+    this.wake();
+  }
+
+  /**
+   * A batch that could not be written to disk (ENOSPC on a full disk, EIO)
+   * stays in memory, in order, and `writeFailing` holds reading back until a
+   * batch is delivered and frees memory: the batch is never lost, so later
+   * acknowledgements cannot move a checkpoint past lines not delivered.
+   */
+  private keepInMemory(entry: SpoolEntry, err: unknown): void {
+    this.writeFailures++;
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    if (!this.writeFailing) {
+      this.log.warn('A batch could not be spooled to disk; it is kept in memory and reading pauses until ingest takes a batch.', { dir: this.dir, error: code, events: entry.count });
+    } else {
+      this.log.debug('A batch could not be spooled to disk; it is kept in memory.', { error: code, events: entry.count });
+    }
+    this.writeFailing = true;
+    this.insert(entry);
+    this.wake();
+  }
+
+  private insert(entry: SpoolEntry): void {
+    const at = this.entries.findIndex((e) => e.seq > entry.seq);
     if (at < 0) this.entries.push(entry);
     else this.entries.splice(at, 0, entry);
-    this.wake();
   }
 
   /** Stop waiting for room: blocked pushes give up (see Agent.stop). */
@@ -210,7 +251,10 @@ export class Spool {
     if (i >= 0) this.entries.splice(i, 1);
     if (this.inFlight === entry) this.inFlight = null;
     await this.deleteFile(entry);
+    // Memory (and perhaps disk) was freed: the next batch tries the disk again.
+    this.writeFailing = false;
     this.wake();
+    this.onRoom();
   }
 
   /**
@@ -218,17 +262,32 @@ export class Spool {
    * even if their source file is gone by the next start.
    */
   async persist(): Promise<void> {
+    let failed = false;
     for (const e of this.entries) {
+      if (failed) {
+        // Delivered at the next start, a later batch would move checkpoints
+        // past the lost one: it is given up too and read again from its file.
+        await this.deleteFile(e);
+        continue;
+      }
       if (e.file !== null || e.body === null) continue;
       const header = Buffer.from(JSON.stringify({ v: 1, count: e.count, positions: e.positions, sources: e.sources } satisfies Header) + '\n');
       const file = join(this.dir, `${String(e.seq).padStart(16, '0')}${e.part ?? ''}.batch`);
-      await fsp.writeFile(`${file}.tmp`, Buffer.concat([header, e.body]));
-      await fsp.rename(`${file}.tmp`, file);
+      try {
+        await writeFileDurably(file, [header, e.body]);
+      } catch (err) {
+        // Not checkpointed either: its lines are read again at the next start.
+        this.log.warn('A batch could not be spooled to disk at shutdown; its lines and those of later batches will be read again at the next start.', { error: (err as NodeJS.ErrnoException).code ?? String(err), events: e.count });
+        failed = true;
+        continue;
+      }
       e.file = file;
       e.size = header.length + e.body.length;
       this.diskBytesValue += e.size;
     }
-    await syncDir(this.dir);
+    // Every batch of this run that is not on disk now was delivered or given
+    // up with the ones after it: the next start may let them move checkpoints.
+    await writeFileDurably(join(this.dir, CLEAN_MARKER), '').catch(() => undefined);
   }
 
   private async deleteFile(entry: SpoolEntry): Promise<void> {

@@ -1,0 +1,27 @@
+import type { CheckpointStore } from './checkpoint-store.js';
+import type { EventSink } from './event-sink.js';
+import type { Logger } from './log.js';
+import type { Metrics } from './metrics.js';
+
+/** What every source gets from the agent (one context, shared by all). */
+export interface SourceContext {
+  readonly host: string;
+  readonly checkpoints: CheckpointStore;
+  readonly sink: EventSink;
+  readonly metrics: Metrics;
+  readonly log: Logger;
+  /** After a reload: checkpoint key → where the previous source got to (beats checkpoints). */
+  readonly resume?: ReadonlyMap<string, number | string>;
+}
+
+/** A source of events (file, nginx, docker, journald), as the agent drives it. */
+export interface Source {
+  readonly name: string;
+  /** Why the source is failing now (for /health), or null. */
+  readonly failure: string | null;
+  start(): Promise<void>;
+  /** Stops reading; returns where each checkpoint key got to (for a reload). */
+  stop(): Promise<Map<string, number | string>>;
+  /** Sets the source's gauges before /metrics is rendered. */
+  collectMetrics(metrics: Metrics): void;
+}

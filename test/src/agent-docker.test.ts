@@ -1,0 +1,71 @@
+/**
+ * The `docker` preset on a json-file layout written by the test as dockerd
+ * writes it (`containers/<id>/<id>-json.log` with `config.v2.json` beside
+ * it): the wrapper is unwrapped, a line split into 16 KiB pieces arrives as
+ * one event, a python-json-logger line inside is normalized with its fields,
+ * and container name and image are fields of every event.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { removeDir, searchAll, startAgent, startServer, stopAll, tempDir } from './harness.js';
+import { agentYaml, jsonLine, waitForCount } from './agent-support.js';
+
+const ID = 'a3f5c0ffee00112233445566778899aabbccddeeff00112233445566778899aa';
+
+/** Docker's json-file encoding of one printed line, split at 16 KiB as dockerd does. */
+function dockerLines(text: string, stream: string): string {
+  const out: string[] = [];
+  const time = new Date().toISOString().replace('Z', '123456Z');
+  for (let i = 0; i < text.length; i += 16384) {
+    const part = text.slice(i, i + 16384);
+    out.push(JSON.stringify({ log: i + 16384 >= text.length ? `${part}\n` : part, stream, time }));
+  }
+  return out.join('\n') + '\n';
+}
+
+describe('agent: docker json-file preset', () => {
+  let root: string;
+
+  before(async () => {
+    root = await tempDir('logship-agent-docker-');
+  });
+
+  after(async () => {
+    await stopAll();
+    await removeDir(root);
+  });
+
+  test('unwrapped, 16 KiB pieces joined, inner JSON normalized, container name and image as fields', async () => {
+    const server = await startServer({ dataDir: join(root, 'server') });
+    const dir = join(root, 'containers', ID);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'config.v2.json'), JSON.stringify({ ID, Name: '/shop-web', Config: { Image: 'registry.local/shop:1.4.2', Labels: {} } }));
+    let text = '';
+    for (let i = 0; i < 200; i++) text += dockerLines(jsonLine(i, 'docker'), i % 2 === 0 ? 'stdout' : 'stderr');
+    const long = JSON.stringify({ levelname: 'ERROR', name: 'shop', message: 'big payload', seq: 200, run: 'docker', payload: 'p'.repeat(40_000) });
+    text += dockerLines(long, 'stdout');
+    await writeFile(join(dir, `${ID}-json.log`), text);
+    const agent = await startAgent(agentYaml({
+      server: server.url, dataDir: join(root, 'agent'), include: [`${root}/containers/*/*-json.log`],
+    }).replace('  - type: file', '  - type: docker'), join(root, 'agent.yaml'));
+    await waitForCount(server.url, 'docker', 201, 60_000);
+    const hits = await searchAll(server.url, 'run:docker');
+    assert.equal(hits.length, 201, 'one event per printed line, the 40 KiB line included');
+    for (const h of hits) {
+      assert.equal(h['container.name'], 'shop-web');
+      assert.equal(h['container.image'], 'registry.local/shop:1.4.2');
+      assert.equal(h['container.id'], ID);
+    }
+    const big = hits.find((h) => h.seq === 200)!;
+    assert.equal(big.level, 'error');
+    assert.equal(big.message, 'big payload');
+    assert.equal(String(big.payload).length, 40_000, 'the pieces were joined');
+    const seven = hits.find((h) => h.seq === 7)!;
+    assert.equal(seven.logger, 'app.worker', 'the python-json-logger line inside was normalized');
+    assert.equal(seven.stream, 'stderr');
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+    await server.stop('SIGTERM');
+  });
+});
