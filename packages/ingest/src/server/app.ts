@@ -8,11 +8,13 @@ import { healthRoutes } from './health-routes.js';
 import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 import { ingestRoute } from './ingest-route.js';
 import { metricsRoute } from './metrics-route.js';
+import { defaultUiDir, registerUiRoutes } from './ui-routes.js';
 import { LOGSHIP_VERSION } from '../version.js';
 
 /*
  *  request ─► onRequest: closing? 503 ─► auth (route config.scope) ─► route
  *     routes: POST /api/v1/ingest (write) · query API plugin (read) · /health · /health/ready · /metrics
+ *             · / and /assets/* (the search page, no scope)
  *  onResponse ─► HTTP metrics
  */
 
@@ -25,6 +27,8 @@ export interface AppOptions {
   logger?: FastifyBaseLogger;
   /** Skip process-level default metrics (tests building many apps). */
   defaultMetrics?: boolean;
+  /** The search page's build folder (default: packages/ui/dist through @logship/ui; null: none). */
+  uiDir?: string | null;
 }
 
 export interface LogshipApp {
@@ -88,5 +92,6 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   const feed = new LocalLiveFeed();
   await app.register(ingestRoute, { store, limits: config.limits, metrics, now, onCommitted: (events) => feed.publish(events) });
   await app.register(queryApiPlugin, { reader: store, now, savedQueries: { ...config.saved_queries }, feed });
+  await registerUiRoutes(app, opts.uiDir === undefined ? defaultUiDir() : opts.uiDir);
   return { app, metrics, feed };
 }
