@@ -64,7 +64,10 @@ function bucketize(from: number, to: number, intervalMs: number, answers: Histog
 
 export function App() {
   const [state, setState] = useState<PageState>(() => stateFromUrl(location.search));
-  const [draft, setDraft] = useState(state.q);
+  // What the query bar holds now (not state: keystrokes need no re-render);
+  // queryKey changes when the page sets the bar's text itself.
+  const draft = useRef(state.q);
+  const [queryKey, setQueryKey] = useState(0);
   const [problem, setProblem] = useState<QueryProblem | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [results, setResults] = useState<Results>(EMPTY_RESULTS);
@@ -78,6 +81,7 @@ export function App() {
   const [authVersion, setAuthVersion] = useState(0);
   const [pending, setPending] = useState<LogEvent[]>([]);
   const [rate, setRate] = useState(0);
+  const [liveOpen, setLiveOpen] = useState(false);
   const [searchSeq, setSearchSeq] = useState(0);
 
   const run = useRef<AbortController | null>(null);
@@ -180,7 +184,8 @@ export function App() {
   const navigate = useCallback((next: PageState, opts: { search?: boolean } = {}) => {
     if (!sameState(next, stateFromUrl(location.search))) window.history.pushState(null, '', stateToUrl(next));
     setState(next);
-    setDraft(next.q);
+    draft.current = next.q;
+    setQueryKey((k) => k + 1);
     if (opts.search !== false) execute(next);
   }, [execute]);
 
@@ -189,7 +194,8 @@ export function App() {
     const s = stateFromUrl(location.search);
     window.history.replaceState(null, '', stateToUrl(s));
     setState(s);
-    setDraft(s.q);
+    draft.current = s.q;
+    setQueryKey((k) => k + 1);
     execute(s);
     getJson<SavedQueriesAnswer>('/api/v1/queries').then((a) => setSaved(a.queries), () => setSaved([]));
   }, [authVersion]);
@@ -198,7 +204,8 @@ export function App() {
     const onPop = () => {
       const s = stateFromUrl(location.search);
       setState(s);
-      setDraft(s.q);
+      draft.current = s.q;
+      setQueryKey((k) => k + 1);
       execute(s);
     };
     window.addEventListener('popstate', onPop);
@@ -239,7 +246,8 @@ export function App() {
           setPending((p) => [ev, ...p]);
         }
       },
-      onError: (err) => handleFailure(err),
+      onError: (err) => { setLiveOpen(false); handleFailure(err); },
+      onOpen: () => setLiveOpen(true),
     });
     const timer = setInterval(() => {
       const cutoff = Date.now() - 10_000;
@@ -250,6 +258,7 @@ export function App() {
       stop();
       clearInterval(timer);
       setRate(0);
+      setLiveOpen(false);
     };
   }, [state.live, state.q, authVersion, handleFailure]);
 
@@ -317,19 +326,20 @@ export function App() {
       <header class="top">
         <a class="brand" href="/">logship</a>
         <QueryBar
-          value={draft}
+          value={state.q}
+          valueKey={queryKey}
           errorOffset={problem?.offset ?? null}
           onRun={runQuery}
-          onChange={setDraft}
+          onChange={(q) => { draft.current = q; }}
           fieldNames={fieldNames}
           fieldValues={fieldValues}
         />
-        <button type="button" class="primary" onClick={() => runQuery(draft)}>Search</button>
+        <button type="button" class="primary" onClick={() => runQuery(draft.current)}>Search</button>
         <TimePicker
           from={state.from}
           to={state.to}
           tz={state.tz}
-          onChange={(r) => navigate({ ...state, q: draft, ...r })}
+          onChange={(r) => navigate({ ...state, q: draft.current, ...r })}
           onTz={(tz) => navigate({ ...state, tz })}
         />
         <button
@@ -375,13 +385,17 @@ export function App() {
           onToggleColumn={toggleColumn}
         />
         <main class="main">
-          <Histogram data={histogram} tz={state.tz} onSelect={(f, t) => navigate({ ...state, q: draft, from: new Date(f).toISOString(), to: new Date(t).toISOString() })} />
+          <Histogram data={histogram} tz={state.tz} onSelect={(f, t) => navigate({ ...state, q: draft.current, from: new Date(f).toISOString(), to: new Date(t).toISOString() })} />
           <div class="summary">
             <span class="total" data-total={results.total?.value ?? ''} data-relation={results.total?.relation ?? ''}>
               {results.loading ? 'Searching…' : results.total ? `${results.total.relation === 'gte' ? '≥ ' : ''}${results.total.value.toLocaleString()} hits` : ''}
             </span>
             {results.tookMs !== null && <span class="muted"> in {results.tookMs} ms</span>}
-            {state.live && <span class="rate" aria-live="polite"> · live {rate.toFixed(1)} events/s</span>}
+            {state.live && (
+              <span class="rate" data-live={liveOpen ? 'open' : 'connecting'}>
+                · {liveOpen ? `live, ${rate.toFixed(1)} events/s` : 'connecting…'}
+              </span>
+            )}
             {pending.length > 0 && (
               <button type="button" class="new-marker" onClick={showPending}>{pending.length} new</button>
             )}

@@ -82,6 +82,8 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
   }, [data, tz]);
 
   return (
-    <div class="histogram" ref={host} role="img" aria-label="Histogram" data-buckets={data ? data.keys.length : 0} />
+    <div class="histogram" ref={host} role="img" aria-label="Histogram" data-buckets={data ? data.keys.length : 0}
+      data-sum={data ? data.total.reduce((a, b) => a + b, 0) : ''}
+    />
   );
 }

@@ -11,7 +11,9 @@ import { useEffect, useRef } from 'preact/hooks';
 import { queryHighlighting, setErrorAt } from './query-highlight.js';
 
 export interface QueryBarProps {
+  /** Text the page puts in the bar; applied when valueKey changes. */
   value: string;
+  valueKey: number;
   /** Offset of the current error, or null. */
   errorOffset: number | null;
   onRun: (q: string) => void;
@@ -98,17 +100,25 @@ export function QueryBar(props: QueryBarProps) {
     };
   }, []);
 
-  // Text set from outside (a filter click, history, back/forward).
+  // Text set by the page (a filter click, history, back/forward). Keyed, not
+  // compared with the text: a render that lags behind fast typing must not
+  // put older text back.
   useEffect(() => {
     const v = view.current;
     if (v && v.state.doc.toString() !== props.value) {
       v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: props.value } });
     }
-  }, [props.value]);
+  }, [props.valueKey]);
 
+  // Only when the error changes: a dispatch on every keystroke (from inside
+  // the render the editor's own change caused) re-enters its DOM observer.
+  const shownError = useRef<number | null>(null);
   useEffect(() => {
-    view.current?.dispatch({ effects: setErrorAt.of(props.errorOffset) });
-  }, [props.errorOffset, props.value]);
+    const v = view.current;
+    if (!v || shownError.current === props.errorOffset) return;
+    shownError.current = props.errorOffset;
+    v.dispatch({ effects: setErrorAt.of(props.errorOffset) });
+  }, [props.errorOffset]);
 
   return <div class="query-bar" ref={host} />;
 }

@@ -10,6 +10,8 @@ import { authHeaders, failureOf, queryString, type ApiFailure } from './api-clie
 export interface TailHandlers {
   onEvent: (ev: LogEvent) => void;
   onError: (err: ApiFailure | Error) => void;
+  /** The stream is open (the server has subscribed it to new events). */
+  onOpen: () => void;
 }
 
 /** Starts following `q`; returns a function that stops it. */
@@ -25,6 +27,7 @@ export function startTail(q: string, handlers: TailHandlers): () => void {
           handlers.onError(await failureOf(res));
           return;
         }
+        handlers.onOpen();
         await readFrames(res.body, abort.signal, (id, event, data) => {
           if (id) lastId = id;
           if (event === 'log') handlers.onEvent(JSON.parse(data) as LogEvent);
