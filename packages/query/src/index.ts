@@ -1,6 +1,7 @@
 export * from './ast.js';
 export * from './event.js';
 export * from './log-reader.js';
+export * from './histogram.js';
 export * from './errors.js';
 export * from './limits.js';
 export * from './parse.js';
@@ -14,3 +15,6 @@ export * from './http.js';
 export * from './cli.js';
 export * from './serialize.js';
 export * from './testing/index.js';
+export * from './sample-fields.js';
+export * from './field-values.js';
+export * from './event-context.js';

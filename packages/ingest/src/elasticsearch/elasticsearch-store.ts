@@ -13,7 +13,13 @@ import {
   parse,
   type AggregateRequest,
   type AggregateResult,
+  type ContextRequest,
+  type ContextResult,
   type CountRequest,
+  type FieldValuesRequest,
+  type FieldValuesResult,
+  type FieldsRequest,
+  type FieldsResult,
   type LogEvent,
   type SearchRequest,
   type SearchResult,
@@ -33,6 +39,8 @@ import { indexName, indexPattern, indexPatternFor } from './index-name.js';
 import { RefreshCoalescer } from './refresh-coalescer.js';
 import { asStoreFailure } from './transport-error.js';
 import { timeRangeFilter, visibilityFilter } from './visibility-filter.js';
+// The read API's shared answers (query package): kept apart from the import above, which other work changes.
+import { answerFieldValues, findContext, sampleFields } from '@logship/query';
 
 export interface ElasticsearchStoreConfig {
   client: Client;
@@ -235,7 +243,26 @@ export class ElasticsearchStore implements LogStore {
 
   async aggregate(req: AggregateRequest): Promise<AggregateResult> {
     this.open();
-    return aggregate(this.client, this.indicesFor(req), this.filters(req), req.agg);
+    return aggregate(this.client, this.indicesFor(req), this.filters(req), req.agg, { from: req.from, to: req.to });
+  }
+
+  /**
+   * The newest events of the range, sampled through search() (sample-fields.ts
+   * in the query package): exact up to FIELD_SAMPLE_SIZE matching events.
+   */
+  async fields(req: FieldsRequest): Promise<FieldsResult> {
+    this.open();
+    return sampleFields(this, req);
+  }
+
+  async fieldValues(req: FieldValuesRequest): Promise<FieldValuesResult> {
+    this.open();
+    return answerFieldValues(this, req);
+  }
+
+  async context(req: ContextRequest): Promise<ContextResult | null> {
+    this.open();
+    return findContext(this, req);
   }
 
   async partitions(now: number = this.clock()): Promise<PartitionInfo[]> {

@@ -30,6 +30,7 @@ export const API_ERROR_CODES = Object.freeze({
   LS_API_BAD_TIME: 400,
   LS_API_BAD_RANGE: 400,
   LS_API_UNKNOWN_SAVED_QUERY: 404,
+  LS_CONTEXT_NOT_FOUND: 404,
   LS_API_TOO_MANY_QUERIES: 503,
   LS_API_QUERY_TIMEOUT: 503,
   LS_API_TOO_MANY_STREAMS: 503,
@@ -44,6 +45,8 @@ export const apiErrors = {
     new ApiError('LS_API_BAD_RANGE', 400, `"from" (${from}) is after "to" (${to})`, { from, to }),
   unknownSavedQuery: (name: string) =>
     new ApiError('LS_API_UNKNOWN_SAVED_QUERY', 404, `no saved query named "${name}"`, { name }),
+  contextNotFound: (id: string, ts: string) =>
+    new ApiError('LS_CONTEXT_NOT_FOUND', 404, `no event with event.id "${id}" at ${ts}`, { id, ts }),
   badRequest: (message: string) => new ApiError('LS_API_BAD_REQUEST', 400, message),
   tooManyQueries: (limit: number) =>
     new ApiError('LS_API_TOO_MANY_QUERIES', 503, `more than ${limit} queries are running or waiting; retry shortly`, { retry_after_s: 1 }),
