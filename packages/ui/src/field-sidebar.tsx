@@ -16,7 +16,15 @@ export interface FieldSidebarProps {
   onToggleColumn: (field: string) => void;
 }
 
-function FieldEntry({ name, count, props }: { name: string; count: number; props: FieldSidebarProps }) {
+/** The values API answers strings; a number field's values filter as numbers. */
+function typed(value: string | number | boolean, types: string[]): FieldValue {
+  if (typeof value === 'string' && types.length === 1 && types[0] === 'number' && value.trim() !== '' && Number.isFinite(Number(value))) {
+    return Number(value);
+  }
+  return value;
+}
+
+function FieldEntry({ name, count, types, props }: { name: string; count: number; types: string[]; props: FieldSidebarProps }) {
   const [open, setOpen] = useState(false);
   const [values, setValues] = useState<ValuesAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -40,7 +48,7 @@ function FieldEntry({ name, count, props }: { name: string; count: number; props
           {!values && !error && <li class="muted">Loading…</li>}
           {values?.values.map((v) => (
             <li key={String(v.value)}>
-              <button type="button" class="link value" title={`Filter for ${name}: ${String(v.value)}`} onClick={() => props.onFilter(name, v.value, false)}>
+              <button type="button" class="link value" title={`Filter for ${name}: ${String(v.value)}`} onClick={() => props.onFilter(name, typed(v.value, types), false)}>
                 {String(v.value)}
               </button>
               <span class="count">{v.count.toLocaleString()}</span>
@@ -59,7 +67,7 @@ export function FieldSidebar(props: FieldSidebarProps) {
       <h2>Fields{props.fields?.counts === 'sampled' ? ' (sampled)' : ''}</h2>
       {props.error && <p class="muted">{props.error}</p>}
       <ul>
-        {props.fields?.fields.map((f) => <FieldEntry key={f.name} name={f.name} count={f.count} props={props} />)}
+        {props.fields?.fields.map((f) => <FieldEntry key={f.name} name={f.name} count={f.count} types={f.types} props={props} />)}
       </ul>
     </aside>
   );

@@ -12,10 +12,11 @@ const TOKEN = new RegExp(
     '(?<regex>(?<=:)/(?:\\\\.|[^/\\\\])*/?)',
     '(?<field>(?:\\\\.|[^\\s:()"\\[\\]{}\\\\])+(?=:))',
     '(?<saved>@[A-Za-z][\\w-]*)',
-    '(?<op>\\b(?:AND|OR|NOT|TO)\\b|&&|\\|\\||[-+!](?=\\S))',
+    // A prefix operator only where a term starts (`-level:x`, not `web-1`).
+    '(?<op>\\b(?:AND|OR|NOT|TO)\\b|&&|\\|\\||(?<![^\\s(])[-+!](?=\\S))',
     '(?<bracket>[()\\[\\]{}])',
     '(?<compare>[<>]=?)',
-    '(?<number>-?\\d+(?:\\.\\d+)?(?![\\w.:-]))',
+    '(?<number>(?<![\\w.-])-?\\d+(?:\\.\\d+)?(?![\\w.:-]))',
   ].join('|'),
   'g',
 );
