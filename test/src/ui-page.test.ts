@@ -328,6 +328,74 @@ describe('search page (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 120_000 }, (
     assert.equal(await page.getByRole('dialog').count(), 0);
   });
 
+  test('query bar: saved queries one click away, completion of fields and values, history; time picker: quick range, date math, UTC', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from, to })}`);
+    await waitForTotal(page, await apiTotal(srv, '', from, to));
+    // Field names, then the field's top values, from the fields API.
+    await page.locator('.summary').click();
+    await page.keyboard.press('/');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('hos');
+    const options = page.locator('.cm-tooltip-autocomplete .cm-completionLabel');
+    await options.first().waitFor();
+    assert.ok((await options.allInnerTexts()).includes('host'));
+    // CodeMirror ignores keys for 75 ms after a list opens (interactionDelay).
+    await page.waitForTimeout(150);
+    await page.keyboard.press('ArrowDown');
+    await page.locator('.cm-tooltip-autocomplete li[aria-selected="true"]').waitFor();
+    await page.keyboard.press('Enter');
+    assert.equal(await queryText(page), 'host:');
+    await page.keyboard.type('w');
+    await page.waitForFunction(`[...document.querySelectorAll('.cm-tooltip-autocomplete .cm-completionLabel')].map((e) => e.textContent).sort().join() === 'web-1,web-2,web-3'`);
+    // CodeMirror ignores keys for 75 ms after a list opens (interactionDelay).
+    await page.waitForTimeout(150);
+    await page.keyboard.press('ArrowDown');
+    await page.locator('.cm-tooltip-autocomplete li[aria-selected="true"]').waitFor();
+    await page.keyboard.press('Enter');
+    assert.match(await queryText(page), /^host:"web-[123]"$/);
+    const completed = await queryText(page);
+    await page.keyboard.press('Enter');
+    await waitForTotal(page, await apiTotal(srv, completed, from, to));
+
+    await page.getByRole('navigation', { name: 'Saved queries' }).getByRole('button', { name: '@errors' }).click();
+    await page.waitForFunction(`new URL(location.href).searchParams.get('q') === '@errors'`);
+    await waitForTotal(page, await apiTotal(srv, '@errors', from, to));
+
+    // History: earlier queries, one click to run again.
+    await page.locator('.history summary').click();
+    await page.locator('.history').getByRole('button', { name: completed, exact: true }).click();
+    await waitForTotal(page, await apiTotal(srv, completed, from, to));
+    await page.getByRole('navigation', { name: 'Saved queries' }).getByRole('button', { name: '@errors' }).click();
+    await waitForTotal(page, await apiTotal(srv, '@errors', from, to));
+
+    // Quick range.
+    await page.getByRole('button', { name: 'Time range' }).click();
+    await page.getByRole('button', { name: 'Last 24 hours' }).click();
+    await page.waitForFunction(`new URL(location.href).searchParams.get('from') === 'now-24h'`);
+    await waitForTotal(page, await apiTotal(srv, '@errors', 'now-24h', 'now'));
+    // Date math, then UTC display.
+    await page.getByRole('button', { name: 'Time range' }).click();
+    await page.getByLabel('From', { exact: true }).fill('now-2h/h');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForFunction(`new URL(location.href).searchParams.get('from') === 'now-2h/h'`);
+    await waitForTotal(page, await apiTotal(srv, '@errors', 'now-2h/h', 'now'));
+    await page.getByLabel('Time zone').selectOption('utc');
+    await page.waitForFunction(`new URL(location.href).searchParams.get('tz') === 'utc'`);
+    const time = page.locator('.results [data-index="0"] time');
+    await page.waitForFunction(`(() => { const t = document.querySelector('.results [data-index="0"] time'); return t && t.textContent === t.getAttribute('datetime').replace('T', ' ').replace('Z', ''); })()`);
+    // An absolute wall-clock time, read in UTC.
+    const start = new Date(Date.now() - 10 * 60_000);
+    start.setUTCSeconds(0, 0);
+    const wall = start.toISOString().slice(0, 16).replace('T', ' ');
+    await page.getByRole('button', { name: 'Time range' }).click();
+    await page.getByLabel('From', { exact: true }).fill(wall);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForFunction(`new URL(location.href).searchParams.get('from') === ${JSON.stringify(start.toISOString())}`);
+    await waitForTotal(page, await apiTotal(srv, '@errors', start.toISOString(), 'now'));
+    assert.ok(await time.count());
+    await page.getByLabel('Time zone').selectOption('local');
+  });
+
   test('live tail: an event ingested after it started shows within 2 s; while scrolled it waits behind "N new"', async () => {
     await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:"web-2"', from: 'now-1h', to: 'now' })}`);
     await waitForTotal(page, await apiTotal(srv, 'host:"web-2"', from, to));

@@ -362,7 +362,18 @@ export function App() {
             <summary>History</summary>
             <ul>
               {history.map((h) => (
-                <li key={h}><button type="button" class="link" onClick={() => navigate({ ...state, q: h })}>{h}</button></li>
+                <li key={h}>
+                  <button
+                    type="button"
+                    class="link"
+                    onClick={(e) => {
+                      (e.currentTarget as HTMLElement).closest('details')?.removeAttribute('open');
+                      navigate({ ...state, q: h });
+                    }}
+                  >
+                    {h}
+                  </button>
+                </li>
               ))}
             </ul>
           </details>

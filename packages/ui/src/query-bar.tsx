@@ -39,11 +39,17 @@ export function QueryBar(props: QueryBarProps) {
       if (valueAt) {
         const colon = valueAt.text.indexOf(':');
         const field = valueAt.text.slice(0, colon).replace(/\\(.)/g, '$1');
+        const typed = valueAt.text.slice(colon + 1).replace(/^"/, '').toLowerCase();
         const values = await latest.current.fieldValues(field).catch(() => []);
+        // Filtered here, not by the editor: the inserted label is quoted, and
+        // `host:w` should still offer "web-1". Values are cached per search,
+        // so asking again on every keystroke costs nothing.
         return {
           from: valueAt.from + colon + 1,
-          options: values.map((v) => ({ label: quoteValue(v), displayLabel: v, type: 'constant' })),
-          validFor: /^"?[^\s()"]*$/,
+          filter: false,
+          options: values
+            .filter((v) => v.toLowerCase().includes(typed))
+            .map((v) => ({ label: quoteValue(v), displayLabel: v, type: 'constant' })),
         };
       }
       const word = ctx.matchBefore(/[@\w.-]+/);
