@@ -19,7 +19,7 @@ function seedLines(endMs: number): string[] {
   const lines: string[] = [];
   for (let i = 0; i < COUNT; i++) {
     lines.push(JSON.stringify({
-      '@timestamp': new Date(endMs - i * 2000).toISOString(),
+      '@timestamp': new Date(endMs - i * 12_000).toISOString(),
       level: LEVELS[i % LEVELS.length],
       host: `web-${(i % 3) + 1}`,
       source: i % 2 === 0 ? 'app' : 'worker',

@@ -47,7 +47,11 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
         legend: { show: false },
         cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
         select: { show: true, left: 0, top: 0, width: 0, height: 0 },
-        scales: { x: { time: true, range: [secs[0] ?? 0, (secs[secs.length - 1] ?? 0) + data.intervalMs / 1000] } },
+        scales: {
+          x: { time: true, range: [secs[0] ?? 0, (secs[secs.length - 1] ?? 0) + data.intervalMs / 1000] },
+          // Counts start at zero, even when every bucket is empty.
+          y: { range: (_u, _min, max) => [0, Math.max(1, max ?? 1)] },
+        },
         axes: [
           { stroke: cssVar('--muted'), grid: { show: false }, ticks: { stroke: cssVar('--border') } },
           { stroke: cssVar('--muted'), grid: { stroke: cssVar('--border'), width: 1 }, size: 44, ticks: { show: false } },
@@ -70,7 +74,8 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
           ],
         },
       },
-      [secs, data.total, errWarn, data.errors],
+      // An empty bucket draws nothing rather than a zero-height bar.
+      [secs, ...[data.total, errWarn, data.errors].map((xs) => xs.map((x) => (x === 0 ? null : x)))],
       el,
     );
     const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(200, el.clientWidth), height: 110 }));
