@@ -3,6 +3,9 @@ import { resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { validateRetentionConfig } from '../retention/retention-config.js';
+import { buildAlertingConfig } from '../rules/alerting-config.js';
+import { buildLogMetricsConfig } from '../log-metrics/log-metrics-config.js';
+import { checkLogMetrics } from '../log-metrics/check-log-metrics.js';
 import { errors, LogshipError } from '../server/errors.js';
 import { interpolateEnv } from './interpolate-env.js';
 import { parseListen } from './parse-listen.js';
@@ -83,12 +86,27 @@ export function buildServerConfig(input: Record<string, unknown>, flags: ConfigF
     saved_queries: (raw.saved_queries as Record<string, string> | undefined) ?? {},
     limits: { ...d.limits, ...(raw.limits as object | undefined) },
     log: { ...d.log, ...(raw.log as object | undefined) },
+    rule_files: (raw.rule_files as string[] | undefined) ?? [],
+    alerting: buildAlertingConfig(raw.alerting as Parameters<typeof buildAlertingConfig>[0]),
+    log_metrics: buildLogMetricsConfig(raw.log_metrics as Parameters<typeof buildLogMetricsConfig>[0]),
+    syslog: { ...(raw.syslog as ServerConfig['syslog'] | undefined) },
+    otlp: { ...(raw.otlp as ServerConfig['otlp'] | undefined) },
   };
   parseListen(config.listen);
+  if (config.syslog.listen_tcp !== undefined) parseListen(config.syslog.listen_tcp);
+  if (config.syslog.listen_udp !== undefined) parseListen(config.syslog.listen_udp);
+  if (config.syslog.listen_tls !== undefined) {
+    parseListen(config.syslog.listen_tls);
+    if (config.syslog.tls_cert_file === undefined || config.syslog.tls_key_file === undefined) {
+      throw errors.configInvalid('syslog.listen_tls', 'needs syslog.tls_cert_file and syslog.tls_key_file');
+    }
+  }
+  if (config.otlp.grpc_listen !== undefined) parseListen(config.otlp.grpc_listen);
   if (config.store.type === 'elasticsearch' && !config.store.url) {
     throw errors.configInvalid('store.url', 'is required when store.type is elasticsearch');
   }
   checkTokens(config);
+  checkLogMetrics(config.log_metrics, config.saved_queries);
   return deepFreeze(config);
 }
 

@@ -165,7 +165,7 @@ export class ElasticsearchStore implements LogStore {
 
   async write(events: LogEvent[], now: number = this.clock()): Promise<WriteResult> {
     this.open();
-    const result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
+    const result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [], storedIndexes: [] };
     const items: BulkItem[] = [];
     // A batch may carry the same id twice; the first one wins, as on a resend.
     const seen = new Set<string>();
@@ -210,6 +210,7 @@ export class ElasticsearchStore implements LogStore {
         result.stored += outcome.stored;
         result.duplicates += outcome.duplicates;
         result.errors.push(...outcome.errors);
+        result.storedIndexes?.push(...outcome.storedIndexes);
         for (const name of outcome.indices) written.add(name);
       }
     }
@@ -219,6 +220,7 @@ export class ElasticsearchStore implements LogStore {
     // resends, and the resend's duplicates get refreshed.
     await this.refresher.request(written);
     result.errors.sort((a, b) => a.index - b.index);
+    result.storedIndexes?.sort((a, b) => a - b);
     return result;
   }
 

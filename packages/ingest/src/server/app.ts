@@ -1,20 +1,29 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { LocalLiveFeed, queryApiPlugin, registerOpenApi } from '@logship/query';
+import { LocalLiveFeed, queryApiPlugin, registerOpenApi, type LogEvent } from '@logship/query';
 import type { LogStore } from '../log-store.js';
 import type { ServerConfig } from '../config/server-config.js';
-import { registerAuthHook } from './auth-hook.js';
+import { registerAuthHook, type Authorize } from './auth-hook.js';
 import { errors, LogshipError } from './errors.js';
 import { healthRoutes } from './health-routes.js';
 import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 import { ingestRoute } from './ingest-route.js';
+import { lokiRoute } from './protocols/loki/loki-route.js';
+import { esRoutes } from './protocols/elasticsearch/es-routes.js';
+import { otlpRoute } from './protocols/otlp/otlp-route.js';
 import { metricsRoute } from './metrics-route.js';
 import { defaultUiDir, registerUiRoutes } from './ui-routes.js';
 import { LOGSHIP_VERSION } from '../version.js';
+import { Ruler } from '../rules/ruler.js';
+import { rulesRoutes } from '../rules/rules-routes.js';
+import { createLogMetrics } from '../log-metrics/log-metrics.js';
 
 /*
  *  request ─► onRequest: closing? 503 ─► auth (route config.scope) ─► route
- *     routes: POST /api/v1/ingest (write) · query API plugin (read) · /health · /health/ready · /metrics
+ *     routes: POST /api/v1/ingest (write) · protocols/ (write): /loki/api/v1/push, /es/…, /v1/logs
+ *             · query API plugin (read) · /health · /health/ready · /metrics
+ *             · /api/v1/rules, /api/v1/alerts (read), /api/v1/rules/reload (write)
  *             · / and /assets/* (the search page, no scope)
+ *  committed events (every protocol, syslog too) ─► live tail feed, log_metrics counters
  *  onResponse ─► HTTP metrics
  */
 
@@ -36,6 +45,12 @@ export interface LogshipApp {
   metrics: IngestMetrics;
   /** Committed events, for the query API's live tail. */
   feed: LocalLiveFeed;
+  /** Rule files loaded; evaluation starts with ruler.start() once the server listens. */
+  ruler: Ruler;
+  /** What every ingest path tells about committed events (live tail, log_metrics); the syslog listeners use it too. */
+  onCommitted: (events: LogEvent[]) => void;
+  /** The token check of the HTTP routes (undefined when no tokens are configured), for the OTLP/gRPC listener. */
+  authorize: Authorize | undefined;
 }
 
 /**
@@ -66,10 +81,23 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     ajv: { customOptions: { removeAdditional: false } },
   });
   const metrics = createIngestMetrics(store, { defaultMetrics: opts.defaultMetrics });
+  const logMetrics = createLogMetrics(config.log_metrics, config.saved_queries, metrics.registry);
+  // Loads the rule files now: a broken one stops the server from starting.
+  const ruler = new Ruler({
+    ruleFiles: config.rule_files,
+    alerting: config.alerting,
+    savedQueries: config.saved_queries,
+    reader: store,
+    dataDir: config.data,
+    registry: metrics.registry,
+    now,
+    ...(opts.logger ? { logger: opts.logger } : {}),
+  });
 
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
+    await ruler.stop();
   });
   app.addHook('onRequest', async (_request, reply) => {
     if (closing) {
@@ -78,7 +106,7 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     }
   });
   app.setErrorHandler(errorHandler);
-  registerAuthHook(app, config.auth, now);
+  const authorize = registerAuthHook(app, config.auth, now);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequests.inc({ method: request.method, route, status_code: String(reply.statusCode) });
@@ -90,8 +118,18 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   await app.register(healthRoutes, { store, isClosing: () => closing });
   await app.register(metricsRoute, { metrics });
   const feed = new LocalLiveFeed();
-  await app.register(ingestRoute, { store, limits: config.limits, metrics, now, onCommitted: (events) => feed.publish(events) });
+  const onCommitted = (events: LogEvent[]): void => {
+    feed.publish(events);
+    logMetrics.observe(events);
+  };
+  const ingest = { store, limits: config.limits, metrics, now, onCommitted };
+  await app.register(ingestRoute, ingest);
+  // Other shippers' protocols: each decodes to envelopes and ends in the same ingestBatch.
+  await app.register(lokiRoute, { ctx: ingest });
+  await app.register(esRoutes, { ctx: ingest, prefix: '/es' });
+  await app.register(otlpRoute, { ctx: ingest });
   await app.register(queryApiPlugin, { reader: store, now, savedQueries: { ...config.saved_queries }, feed });
+  await app.register(rulesRoutes, { ruler });
   await registerUiRoutes(app, opts.uiDir === undefined ? defaultUiDir() : opts.uiDir);
-  return { app, metrics, feed };
+  return { app, metrics, feed, ruler, onCommitted, authorize };
 }
