@@ -192,6 +192,14 @@ describe('search page (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 120_000 }, (
     assert.deepEqual(names.slice().sort(), Object.keys(api).sort(), 'every field in the table');
     assert.deepEqual(JSON.parse(await detail.locator('pre[aria-label="JSON"]').innerText()), api);
     await screenshot(page, 'expanded');
+    // Copy buttons put the JSON (or one value) on the clipboard.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: srv.url });
+    await detail.getByRole('button', { name: 'Copy JSON' }).click();
+    await detail.getByRole('button', { name: 'Copy JSON' }).filter({ hasText: 'Copied' }).waitFor();
+    assert.deepEqual(JSON.parse(String(await page.evaluate('navigator.clipboard.readText()'))), api);
+    await detail.getByRole('button', { name: 'Copy host' }).click();
+    await detail.getByRole('button', { name: 'Copy host' }).filter({ hasText: 'Copied' }).waitFor();
+    assert.equal(await page.evaluate('navigator.clipboard.readText()'), 'web-1');
 
     const level = String(api.level);
     await detail.getByRole('button', { name: 'Filter for level' }).click();
