@@ -12,3 +12,5 @@ pnpm install --frozen-lockfile --reporter=append-only 2>&1 | grep -vE '^\s*$|Pro
 test -d node_modules/.pnpm || { echo "pnpm install failed" >&2; exit 1; }
 say "building (tsc -b)"
 node_modules/.bin/tsc -b
+say "building the search page (vite build in packages/ui)"
+bash scripts/build-ui.sh

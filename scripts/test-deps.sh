@@ -2,8 +2,9 @@
 # Installs what the real-component tests need beyond Node: journal tools
 # (systemd-journal-remote writes real journal files, journalctl reads them),
 # nginx, a real Prometheus and Alertmanager (the rules tests start them as
-# child processes on loopback), rsyslog and logger. Idempotent; quick when
-# already present. On a machine without
+# child processes on loopback), rsyslog and logger, and chromium (the search
+# page tests drive it with playwright-core). Idempotent; quick when already
+# present. On a machine without
 # apt (a laptop) it says what is missing and the matching tests skip, except
 # under CI=true where a missing tool fails the run.
 source "$(dirname "$0")/lib.sh"
@@ -23,6 +24,7 @@ command -v rsyslogd >/dev/null 2>&1 || [ -x /usr/sbin/rsyslogd ] || need_pkgs+=(
 ls /usr/lib/*/rsyslog/lmnsd_gtls.so >/dev/null 2>&1 || need_pkgs+=(rsyslog-gnutls)
 command -v logger >/dev/null 2>&1 || need_pkgs+=(bsdutils)
 command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
+[ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
 if [ ${#need_pkgs[@]} -eq 0 ]; then
   exit 0
 fi
@@ -32,7 +34,7 @@ if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
 else
-  echo "WARNING: missing ${need_pkgs[*]} and cannot apt-get install them: journald/nginx/prometheus/alertmanager/syslog tests will be skipped" >&2
+  echo "WARNING: missing ${need_pkgs[*]} and cannot apt-get install them: journald/nginx/prometheus/alertmanager/syslog/search page tests will be skipped" >&2
   [ "${CI:-}" = "true" ] && exit 1
 fi
 exit 0

@@ -103,7 +103,10 @@ await waitHealthy().catch((err) => { console.error(err.message); return stop(1);
 stopGenerator = startGenerator(join(demo, 'logs'));
 run('agent', ['packages/agent/bin/logship-agent.js', '--config', agentConfig]);
 
+// The page's address comes first: it is what most people open.
 console.log(`
+  Search page: ${url}/
+
 logship is running on the embedded SQLite store.
 
   API:        ${url}   (health: ${url}/health/ready)

@@ -25,6 +25,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const logger = pino({ level: config.log.level, base: { name: 'logship', pid: process.pid } });
   const server = await startServer({ config, logger, openStore: (c) => openStore(c, { logger }) });
   io.stdout.write(`logship listening on ${server.url}\n`);
+  io.stdout.write(`search page: ${server.url}/\n`);
   logger.info({ url: server.url, data: config.data, store: config.store.type }, 'logship is serving.');
 
   return new Promise<number>((resolve) => {

@@ -12,6 +12,7 @@ import { esRoutes } from './protocols/elasticsearch/es-routes.js';
 import { otlpRoute } from './protocols/otlp/otlp-route.js';
 import { metricsRoute } from './metrics-route.js';
 import { retentionRoute } from './retention-route.js';
+import { defaultUiDir, registerUiRoutes } from './ui-routes.js';
 import { LOGSHIP_VERSION } from '../version.js';
 import { Ruler } from '../rules/ruler.js';
 import { rulesRoutes } from '../rules/rules-routes.js';
@@ -22,6 +23,7 @@ import { createLogMetrics } from '../log-metrics/log-metrics.js';
  *     routes: POST /api/v1/ingest (write) · protocols/ (write): /loki/api/v1/push, /es/…, /v1/logs
  *             · query API plugin (read) · /health · /health/ready · /metrics
  *             · /api/v1/rules, /api/v1/alerts (read), /api/v1/rules/reload (write)
+ *             · / and /assets/* (the search page, no scope)
  *  committed events (every protocol, syslog too) ─► live tail feed, log_metrics counters
  *  onResponse ─► HTTP metrics
  */
@@ -35,6 +37,8 @@ export interface AppOptions {
   logger?: FastifyBaseLogger;
   /** Skip process-level default metrics (tests building many apps). */
   defaultMetrics?: boolean;
+  /** The search page's build folder (default: packages/ui/dist through @logship/ui; null: none). */
+  uiDir?: string | null;
 }
 
 export interface LogshipApp {
@@ -128,5 +132,6 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   await app.register(otlpRoute, { ctx: ingest });
   await app.register(queryApiPlugin, { reader: store, now, savedQueries: { ...config.saved_queries }, feed, textFields: config.search.text_fields });
   await app.register(rulesRoutes, { ruler });
+  await registerUiRoutes(app, opts.uiDir === undefined ? defaultUiDir() : opts.uiDir);
   return { app, metrics, feed, ruler, onCommitted, authorize };
 }

@@ -65,6 +65,12 @@ export const errors = {
   ),
   storeUnavailable: defineError('LS_INGEST_STORE_UNAVAILABLE', 'the store could not commit the batch: %s', 503),
   internal: defineError('LS_INGEST_INTERNAL', 'internal error; see the server log', 500),
+  // GET / when packages/ui/dist is missing (a checkout built with tsc only).
+  uiNotBuilt: defineError(
+    'LS_INGEST_UI_NOT_BUILT',
+    'the search page is not built (%s is missing); run npm run build',
+    503,
+  ),
   shuttingDown: defineError('LS_INGEST_SHUTTING_DOWN', 'the server is shutting down', 503),
   // Line-level ingest failures (reported in the answer; the rest of the batch is stored).
   lineNotJson: defineError('LS_INGEST_LINE_NOT_JSON', 'line is not valid JSON: %s', 400),

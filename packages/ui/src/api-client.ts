@@ -1,0 +1,117 @@
+/**
+ * The page's HTTP client: every call carries the read token kept for this
+ * browser session (sessionStorage), and every failure becomes an ApiFailure
+ * with the server's code, so the page can say what went wrong (a 401 asks for
+ * a token, a 400 on a query points at its position).
+ */
+import type { LogEvent } from '@logship/query/browser';
+
+const TOKEN_KEY = 'logship.token';
+
+export function readToken(): string | null {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function saveToken(token: string): void {
+  sessionStorage.setItem(TOKEN_KEY, token);
+}
+
+export class ApiFailure extends Error {
+  readonly status: number;
+  readonly code: string;
+  /** Position of a query error (UTF-16 offset), when the server gave one. */
+  readonly offset: number | undefined;
+
+  constructor(status: number, code: string, message: string, offset?: number) {
+    super(message);
+    this.name = 'ApiFailure';
+    this.status = status;
+    this.code = code;
+    this.offset = offset;
+  }
+
+  get isAuth(): boolean {
+    return this.status === 401 || this.status === 403;
+  }
+}
+
+export type Params = Record<string, string | number | undefined>;
+
+export function authHeaders(): Record<string, string> {
+  const token = readToken();
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+export function queryString(params: Params): string {
+  const usp = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) usp.set(k, String(v));
+  return usp.toString();
+}
+
+export async function failureOf(res: Response): Promise<ApiFailure> {
+  let code = `HTTP_${res.status}`;
+  let message = res.statusText || `HTTP ${res.status}`;
+  let offset: number | undefined;
+  try {
+    const body = (await res.json()) as { error?: { code?: string; message?: string; offset?: number } };
+    if (body.error?.code) code = body.error.code;
+    if (body.error?.message) message = body.error.message;
+    if (typeof body.error?.offset === 'number') offset = body.error.offset;
+  } catch {
+    // Not JSON (a proxy's error page): the status says enough.
+  }
+  return new ApiFailure(res.status, code, message, offset);
+}
+
+export async function getJson<T>(path: string, params: Params = {}, signal?: AbortSignal): Promise<T> {
+  const qs = queryString(params);
+  const res = await fetch(qs ? `${path}?${qs}` : path, { headers: authHeaders(), ...(signal ? { signal } : {}) });
+  if (!res.ok) throw await failureOf(res);
+  return (await res.json()) as T;
+}
+
+export interface TimeRangeAnswer {
+  from: string;
+  to: string;
+}
+
+export interface SearchAnswer {
+  hits: LogEvent[];
+  total: { value: number; relation: 'eq' | 'gte' };
+  took_ms: number;
+  next_cursor: string | null;
+  range?: TimeRangeAnswer;
+}
+
+export interface HistogramAnswer {
+  type: 'date_histogram';
+  interval_ms: number;
+  buckets: { key: number; count: number }[];
+}
+
+export interface FieldsAnswer {
+  counts: 'exact' | 'sampled';
+  fields: { name: string; types: string[]; count: number }[];
+}
+
+export interface ValuesAnswer {
+  field: string;
+  counts: 'exact' | 'sampled';
+  values: { value: string | number | boolean; count: number }[];
+  other_count: number;
+  missing_count: number;
+}
+
+export interface ContextAnswer {
+  anchor: LogEvent;
+  before: LogEvent[];
+  after: LogEvent[];
+}
+
+export interface SavedQueriesAnswer {
+  queries: { name: string; query: string }[];
+}

@@ -1,0 +1,441 @@
+/**
+ * The search page. One state object (page-state.ts) mirrors the URL; every
+ * change that asks the server again goes through `navigate`, which pushes a
+ * history entry and runs the search, histogram and field list together.
+ *
+ *   URL ─► state ─► search (first page) ┐
+ *                 ├► histogram ×3        ├─► render; scroll ─► next_cursor pages
+ *                 └► fields              ┘
+ *   Live on ─► /api/v1/tail (SSE) ─► prepend, or "N new" while the user reads
+ */
+import { parse, QueryError, QuerySyntaxError, type FieldValue, type LogEvent } from '@logship/query/browser';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import {
+  ApiFailure, getJson, readToken, saveToken,
+  type ContextAnswer, type FieldsAnswer, type HistogramAnswer, type SavedQueriesAnswer, type SearchAnswer, type ValuesAnswer,
+} from './api-client.js';
+import { ContextView } from './context-view.js';
+import { FieldSidebar } from './field-sidebar.js';
+import { Histogram, type HistogramData } from './histogram.js';
+import { sameState, stateFromUrl, stateToUrl, type PageState } from './page-state.js';
+import { QueryBar } from './query-bar.js';
+import { addClause, clauseFor, maskSavedRefs, readHistory, rememberQuery } from './query-text.js';
+import { ResultsList } from './results-list.js';
+import { startTail } from './tail-stream.js';
+import { histogramInterval, resolveRange } from './time-range.js';
+import { TimePicker } from './time-picker.js';
+import { TokenPrompt } from './token-prompt.js';
+
+const PAGE_SIZE = 100;
+const ERROR_LEVELS = 'level:(error OR critical OR alert OR emergency)';
+
+interface QueryProblem {
+  message: string;
+  offset: number | null;
+  q: string;
+}
+
+interface Results {
+  events: LogEvent[];
+  total: SearchAnswer['total'] | null;
+  tookMs: number | null;
+  next: string | null;
+  loading: boolean;
+  loadingMore: boolean;
+}
+
+const EMPTY_RESULTS: Results = { events: [], total: null, tookMs: null, next: null, loading: false, loadingMore: false };
+
+function withClause(q: string, clause: string): string {
+  return q.trim() === '' || q.trim() === '*' ? clause : `(${q}) AND ${clause}`;
+}
+
+/** Fills every bucket of the range (older servers leave empty ones out). */
+function bucketize(from: number, to: number, intervalMs: number, answers: HistogramAnswer[]): HistogramData {
+  const start = Math.floor(from / intervalMs) * intervalMs;
+  const keys: number[] = [];
+  for (let k = start; k <= to; k += intervalMs) keys.push(k);
+  const series = answers.map((a) => {
+    const byKey = new Map(a.buckets.map((b) => [b.key, b.count]));
+    return keys.map((k) => byKey.get(k) ?? 0);
+  });
+  return { keys, total: series[0]!, errors: series[1]!, warnings: series[2]!, intervalMs };
+}
+
+export function App() {
+  const [state, setState] = useState<PageState>(() => stateFromUrl(location.search));
+  // What the query bar holds now (not state: keystrokes need no re-render);
+  // queryKey changes when the page sets the bar's text itself.
+  const draft = useRef(state.q);
+  const [queryKey, setQueryKey] = useState(0);
+  const [problem, setProblem] = useState<QueryProblem | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [results, setResults] = useState<Results>(EMPTY_RESULTS);
+  const [histogram, setHistogram] = useState<HistogramData | null>(null);
+  const [fields, setFields] = useState<FieldsAnswer | null>(null);
+  const [fieldsError, setFieldsError] = useState<string | null>(null);
+  const [saved, setSaved] = useState<SavedQueriesAnswer['queries']>([]);
+  const [history, setHistory] = useState<string[]>(readHistory);
+  const [context, setContext] = useState<{ answer: ContextAnswer | null; error: string | null } | null>(null);
+  const [auth, setAuth] = useState<string | null>(null);
+  const [authVersion, setAuthVersion] = useState(0);
+  const [pending, setPending] = useState<LogEvent[]>([]);
+  const [rate, setRate] = useState(0);
+  const [liveOpen, setLiveOpen] = useState(false);
+  const [searchSeq, setSearchSeq] = useState(0);
+
+  const run = useRef<AbortController | null>(null);
+  const absRange = useRef<{ from: string; to: string }>({ from: '', to: '' });
+  const valuesCache = useRef(new Map<string, Promise<ValuesAnswer>>());
+  const listRef = useRef<HTMLDivElement | null>(null);
+  const scrollTop = useRef(0);
+  const arrivals = useRef<number[]>([]);
+
+  const handleFailure = useCallback((err: unknown, q?: string): void => {
+    if (err instanceof DOMException && err.name === 'AbortError') return;
+    if (err instanceof ApiFailure) {
+      if (err.status === 401) {
+        setAuth(readToken() ? `The token was not accepted (401 ${err.code}).` : `The server answered 401 (${err.code}): enter a token with the read scope.`);
+        return;
+      }
+      if (err.status === 403) {
+        setAuth(`This token may not read logs (403 ${err.code}): ${err.message}`);
+        return;
+      }
+      if (err.status === 400 && q !== undefined && (err.offset !== undefined || err.code.startsWith('LS_QUERY'))) {
+        setProblem({ message: err.message, offset: err.offset ?? null, q });
+        return;
+      }
+      setFailure(`${err.code}: ${err.message}`);
+      return;
+    }
+    setFailure(err instanceof Error ? err.message : String(err));
+  }, []);
+
+  const execute = useCallback((s: PageState) => {
+    run.current?.abort();
+    const ctrl = new AbortController();
+    run.current = ctrl;
+    const signal = ctrl.signal;
+    setProblem(null);
+    setFailure(null);
+    setPending([]);
+    valuesCache.current.clear();
+    // Early errors: the parser runs here before the server is asked.
+    try {
+      parse(maskSavedRefs(s.q));
+    } catch (err) {
+      if (err instanceof QuerySyntaxError) {
+        setProblem({ message: err.message, offset: err.offset, q: s.q });
+        setResults(EMPTY_RESULTS);
+        return;
+      }
+      if (err instanceof QueryError) {
+        setProblem({ message: err.message, offset: null, q: s.q });
+        setResults(EMPTY_RESULTS);
+        return;
+      }
+      throw err;
+    }
+    let range: { from: number; to: number };
+    try {
+      range = resolveRange(s.from, s.to, s.tz);
+    } catch (err) {
+      setFailure(`Time range: ${(err as Error).message}`);
+      return;
+    }
+    const from = new Date(range.from).toISOString();
+    const to = new Date(range.to).toISOString();
+    absRange.current = { from, to };
+    setSearchSeq((n) => n + 1);
+    setResults({ ...EMPTY_RESULTS, loading: true });
+    setHistory(rememberQuery(s.q));
+
+    getJson<SearchAnswer>('/api/v1/search', { q: s.q, from, to, limit: PAGE_SIZE, sort: 'desc' }, signal).then(
+      (a) => {
+        if (signal.aborted) return;
+        setResults({ events: a.hits, total: a.total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false });
+      },
+      (err) => {
+        if (signal.aborted) return;
+        setResults(EMPTY_RESULTS);
+        handleFailure(err, s.q);
+      },
+    );
+
+    const interval = histogramInterval(range.to - range.from);
+    const agg = (q: string) => getJson<HistogramAnswer>('/api/v1/aggregate', { type: 'date_histogram', q, from, to, interval: interval.text }, signal);
+    Promise.all([agg(s.q), agg(withClause(s.q, ERROR_LEVELS)), agg(withClause(s.q, 'level:warning'))]).then(
+      (answers) => { if (!signal.aborted) setHistogram(bucketize(range.from, range.to, interval.ms, answers)); },
+      () => { if (!signal.aborted) setHistogram(null); },
+    );
+
+    getJson<FieldsAnswer>('/api/v1/fields', { q: s.q, from, to }, signal).then(
+      (a) => { if (!signal.aborted) { setFields(a); setFieldsError(null); } },
+      (err: unknown) => {
+        if (signal.aborted) return;
+        setFields(null);
+        setFieldsError(err instanceof ApiFailure && err.status === 404 ? 'This server has no field list.' : `Fields: ${(err as Error).message}`);
+      },
+    );
+  }, [handleFailure]);
+
+  /** Applies a new state: a history entry, then a search unless only display settings changed. */
+  const navigate = useCallback((next: PageState, opts: { search?: boolean } = {}) => {
+    if (!sameState(next, stateFromUrl(location.search))) window.history.pushState(null, '', stateToUrl(next));
+    setState(next);
+    draft.current = next.q;
+    setQueryKey((k) => k + 1);
+    if (opts.search !== false) execute(next);
+  }, [execute]);
+
+  // First load (and after a token is given): run what the URL says.
+  useEffect(() => {
+    const s = stateFromUrl(location.search);
+    window.history.replaceState(null, '', stateToUrl(s));
+    setState(s);
+    draft.current = s.q;
+    setQueryKey((k) => k + 1);
+    execute(s);
+    getJson<SavedQueriesAnswer>('/api/v1/queries').then((a) => setSaved(a.queries), () => setSaved([]));
+  }, [authVersion]);
+
+  useEffect(() => {
+    const onPop = () => {
+      const s = stateFromUrl(location.search);
+      setState(s);
+      draft.current = s.q;
+      setQueryKey((k) => k + 1);
+      execute(s);
+    };
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, [execute]);
+
+  const loadMore = useCallback(() => {
+    const cursor = results.next;
+    if (!cursor || results.loadingMore) return;
+    const signal = run.current?.signal;
+    setResults((r) => ({ ...r, loadingMore: true }));
+    getJson<SearchAnswer>('/api/v1/search', { q: state.q, ...absRange.current, limit: PAGE_SIZE, sort: 'desc', cursor }, signal).then(
+      (a) => {
+        if (signal?.aborted) return;
+        setResults((r) => {
+          const seen = new Set(r.events.map((e) => e['event.id']));
+          return { ...r, events: r.events.concat(a.hits.filter((e) => !seen.has(e['event.id']))), next: a.next_cursor, loadingMore: false };
+        });
+      },
+      (err) => {
+        setResults((r) => ({ ...r, loadingMore: false, next: null }));
+        handleFailure(err);
+      },
+    );
+  }, [results.next, results.loadingMore, state.q, handleFailure]);
+
+  // Live tail: newest events on top while the list is at the top; otherwise
+  // they wait behind the "N new" marker so the view does not move.
+  useEffect(() => {
+    if (!state.live) return;
+    arrivals.current = [];
+    const stop = startTail(state.q, {
+      onEvent: (ev) => {
+        arrivals.current.push(Date.now());
+        if (scrollTop.current <= 2) {
+          setResults((r) => (r.events.some((e) => e['event.id'] === ev['event.id']) ? r : { ...r, events: [ev, ...r.events] }));
+        } else {
+          setPending((p) => [ev, ...p]);
+        }
+      },
+      onError: (err) => { setLiveOpen(false); handleFailure(err); },
+      onOpen: () => setLiveOpen(true),
+    });
+    const timer = setInterval(() => {
+      const cutoff = Date.now() - 10_000;
+      arrivals.current = arrivals.current.filter((t) => t >= cutoff);
+      setRate(arrivals.current.length / 10);
+    }, 1000);
+    return () => {
+      stop();
+      clearInterval(timer);
+      setRate(0);
+      setLiveOpen(false);
+    };
+  }, [state.live, state.q, authVersion, handleFailure]);
+
+  const showPending = () => {
+    setResults((r) => {
+      const seen = new Set(r.events.map((e) => e['event.id']));
+      return { ...r, events: pending.filter((e) => !seen.has(e['event.id'])).concat(r.events) };
+    });
+    setPending([]);
+    if (listRef.current) listRef.current.scrollTop = 0;
+    scrollTop.current = 0;
+  };
+
+  const onScroll = (top: number) => {
+    scrollTop.current = top;
+    if (top <= 2 && pending.length > 0) showPending();
+  };
+
+  const filter = useCallback((field: string, value: FieldValue, negate: boolean) => {
+    navigate({ ...state, q: addClause(state.q, clauseFor(field, value), negate) });
+  }, [state, navigate]);
+
+  const toggleColumn = useCallback((field: string) => {
+    const cols = state.cols.includes(field) ? state.cols.filter((c) => c !== field) : [...state.cols, field];
+    navigate({ ...state, cols }, { search: false });
+  }, [state, navigate]);
+
+  const openContext = useCallback((ev: LogEvent) => {
+    setContext({ answer: null, error: null });
+    getJson<ContextAnswer>('/api/v1/context', { id: ev['event.id'], ts: ev['@timestamp'], before: 20, after: 20 }).then(
+      (answer) => setContext({ answer, error: null }),
+      (err: Error) => setContext({ answer: null, error: err instanceof ApiFailure ? `${err.code}: ${err.message}` : err.message }),
+    );
+  }, []);
+
+  const loadValues = useCallback((field: string): Promise<ValuesAnswer> => {
+    let p = valuesCache.current.get(field);
+    if (!p) {
+      p = getJson<ValuesAnswer>(`/api/v1/fields/${encodeURIComponent(field)}/values`, { q: state.q, ...absRange.current, size: 10 });
+      valuesCache.current.set(field, p);
+      p.catch(() => valuesCache.current.delete(field));
+    }
+    return p;
+  }, [state.q]);
+
+  const fieldNames = useCallback(async (): Promise<string[]> => {
+    if (fields) return fields.fields.map((f) => f.name);
+    const names = new Set<string>();
+    for (const ev of results.events.slice(0, 200)) for (const k of Object.keys(ev)) names.add(k);
+    return [...names].sort();
+  }, [fields, results.events]);
+
+  const fieldValues = useCallback(async (field: string): Promise<string[]> => {
+    const a = await loadValues(field);
+    return a.values.map((v) => String(v.value));
+  }, [loadValues]);
+
+  const actions = useMemo(() => ({ onFilter: filter, onToggleColumn: toggleColumn, onContext: openContext }), [filter, toggleColumn, openContext]);
+
+  const runQuery = (q: string) => navigate({ ...state, q });
+  const caret = problem && problem.offset !== null ? `${problem.q}\n${' '.repeat(Math.min(problem.offset, problem.q.length))}^` : null;
+
+  return (
+    <div class="page">
+      <header class="top">
+        <a class="brand" href="/">logship</a>
+        <QueryBar
+          value={state.q}
+          valueKey={queryKey}
+          errorOffset={problem?.offset ?? null}
+          onRun={runQuery}
+          onChange={(q) => { draft.current = q; }}
+          fieldNames={fieldNames}
+          fieldValues={fieldValues}
+        />
+        <button type="button" class="primary" onClick={() => runQuery(draft.current)}>Search</button>
+        <TimePicker
+          from={state.from}
+          to={state.to}
+          tz={state.tz}
+          onChange={(r) => navigate({ ...state, q: draft.current, ...r })}
+          onTz={(tz) => navigate({ ...state, tz })}
+        />
+        <button
+          type="button"
+          class={state.live ? 'live on' : 'live'}
+          aria-pressed={state.live}
+          onClick={() => navigate({ ...state, live: !state.live }, { search: false })}
+        >
+          Live
+        </button>
+      </header>
+      <nav class="shortcuts" aria-label="Saved queries">
+        {saved.map((s) => (
+          <button type="button" class="chip" key={s.name} title={s.query} onClick={() => navigate({ ...state, q: `@${s.name}` })}>
+            @{s.name}
+          </button>
+        ))}
+        {history.length > 0 && (
+          <details class="history">
+            <summary>History</summary>
+            <ul>
+              {history.map((h) => (
+                <li key={h}>
+                  <button
+                    type="button"
+                    class="link"
+                    onClick={(e) => {
+                      (e.currentTarget as HTMLElement).closest('details')?.removeAttribute('open');
+                      navigate({ ...state, q: h });
+                    }}
+                  >
+                    {h}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </details>
+        )}
+      </nav>
+      {problem && (
+        <div role="alert" class="query-error" data-offset={problem.offset ?? ''}>
+          {caret && <pre class="caret">{caret}</pre>}
+          <span>{problem.message}</span>
+        </div>
+      )}
+      {failure && <div role="alert" class="failure">{failure}</div>}
+      <div class="body">
+        <FieldSidebar
+          fields={fields}
+          error={fieldsError}
+          loadValues={loadValues}
+          onFilter={filter}
+          cols={state.cols}
+          onToggleColumn={toggleColumn}
+        />
+        <main class="main">
+          <Histogram data={histogram} tz={state.tz} onSelect={(f, t) => navigate({ ...state, q: draft.current, from: new Date(f).toISOString(), to: new Date(t).toISOString() })} />
+          <div class="summary">
+            <span class="total" data-total={results.total?.value ?? ''} data-relation={results.total?.relation ?? ''}>
+              {results.loading ? 'Searching…' : results.total ? `${results.total.relation === 'gte' ? '≥ ' : ''}${results.total.value.toLocaleString()} hits` : ''}
+            </span>
+            {results.tookMs !== null && <span class="muted"> in {results.tookMs} ms</span>}
+            {state.live && (
+              <span class="rate" data-live={liveOpen ? 'open' : 'connecting'}>
+                · {liveOpen ? `live, ${rate.toFixed(1)} events/s` : 'connecting…'}
+              </span>
+            )}
+            {pending.length > 0 && (
+              <button type="button" class="new-marker" onClick={showPending}>{pending.length} new</button>
+            )}
+          </div>
+          <ResultsList
+            key={searchSeq}
+            events={results.events}
+            cols={state.cols}
+            tz={state.tz}
+            hasMore={results.next !== null}
+            loadingMore={results.loadingMore}
+            onMore={loadMore}
+            actions={actions}
+            onScroll={onScroll}
+            scrollRef={listRef}
+          />
+        </main>
+      </div>
+      {context && <ContextView context={context.answer} error={context.error} tz={state.tz} onClose={() => setContext(null)} />}
+      {auth && (
+        <TokenPrompt
+          reason={auth}
+          onToken={(t) => {
+            saveToken(t);
+            setAuth(null);
+            setAuthVersion((n) => n + 1);
+          }}
+        />
+      )}
+    </div>
+  );
+}

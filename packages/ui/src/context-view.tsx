@@ -1,0 +1,57 @@
+/** "Lines around this one": N events before and after from the same host and source, the anchor highlighted. */
+import type { LogEvent } from '@logship/query/browser';
+import { useEffect, useRef } from 'preact/hooks';
+import type { ContextAnswer } from './api-client.js';
+import { EventLine } from './event-row.js';
+import type { TimeZoneMode } from './page-state.js';
+
+export interface ContextViewProps {
+  context: ContextAnswer | null;
+  error: string | null;
+  tz: TimeZoneMode;
+  onClose: () => void;
+}
+
+export function ContextView({ context, error, tz, onClose }: ContextViewProps) {
+  const anchorRef = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    anchorRef.current?.scrollIntoView({ block: 'center' });
+  }, [context]);
+  // Newest first, as in the results.
+  const rows: { ev: LogEvent; anchor: boolean }[] = context
+    ? [...context.after].reverse().map((ev) => ({ ev, anchor: false }))
+        .concat([{ ev: context.anchor, anchor: true }], [...context.before].reverse().map((ev) => ({ ev, anchor: false })))
+    : [];
+  return (
+    <div class="overlay" onClick={onClose}>
+      <div
+        class="dialog context"
+        role="dialog"
+        aria-modal="true"
+        aria-label="Context"
+        onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => { if (e.key === 'Escape') onClose(); }}
+      >
+        <div class="dialog-head">
+          <h2>Lines around{context ? ` (${context.before.length} before, ${context.after.length} after, same host and source)` : ''}</h2>
+          <button type="button" onClick={onClose} autoFocus>Close</button>
+        </div>
+        {error && <p role="alert" class="error-text">{error}</p>}
+        {!context && !error && <p class="muted">Loading…</p>}
+        <ol class="context-rows">
+          {rows.map(({ ev, anchor }) => (
+            <li
+              key={ev['event.id']}
+              ref={anchor ? anchorRef : undefined}
+              class={anchor ? 'row anchor' : 'row'}
+              data-event-id={ev['event.id']}
+              aria-current={anchor ? 'true' : undefined}
+            >
+              <EventLine ev={ev} cols={[]} tz={tz} />
+            </li>
+          ))}
+        </ol>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+/** One result line: time, level (coloured), host/source/logger, extra columns and the message. */
+import type { LogEvent } from '@logship/query/browser';
+import type { TimeZoneMode } from './page-state.js';
+import { formatTime } from './time-range.js';
+
+export function levelClass(level: unknown): string {
+  switch (level) {
+    case 'error': case 'critical': case 'alert': case 'emergency': return 'lv-error';
+    case 'warning': return 'lv-warn';
+    case 'notice': case 'info': return 'lv-info';
+    default: return 'lv-debug';
+  }
+}
+
+export function origin(ev: LogEvent): string {
+  return [ev.host, ev.source, ev.logger].filter((x) => x !== undefined && x !== null && x !== '').join(' · ');
+}
+
+export function EventLine({ ev, cols, tz }: { ev: LogEvent; cols: string[]; tz: TimeZoneMode }) {
+  return (
+    <div class="line">
+      <time class="ts" dateTime={ev['@timestamp']}>{formatTime(Date.parse(ev['@timestamp']), tz)}</time>
+      <span class={`level ${levelClass(ev.level)}`}>{ev.level ?? ''}</span>
+      <span class="origin">{origin(ev)}</span>
+      {cols.map((c) => (
+        <span class="col" key={c} data-col={c}>
+          <span class="col-name">{c}=</span>{ev[c] === undefined ? '' : String(ev[c])}
+        </span>
+      ))}
+      <span class="message">{ev.message ?? ''}</span>
+    </div>
+  );
+}

@@ -1,0 +1,130 @@
+/**
+ * The query bar: a one-line CodeMirror editor with highlighting, completion
+ * of field names and of a field's top values, the error mark, and Enter to
+ * run. `/` anywhere on the page focuses it.
+ */
+import { autocompletion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
+import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
+import { EditorState } from '@codemirror/state';
+import { EditorView, keymap, placeholder } from '@codemirror/view';
+import { useEffect, useRef } from 'preact/hooks';
+import { queryHighlighting, setErrorAt } from './query-highlight.js';
+
+export interface QueryBarProps {
+  /** Text the page puts in the bar; applied when valueKey changes. */
+  value: string;
+  valueKey: number;
+  /** Offset of the current error, or null. */
+  errorOffset: number | null;
+  onRun: (q: string) => void;
+  onChange: (q: string) => void;
+  fieldNames: () => Promise<string[]>;
+  fieldValues: (field: string) => Promise<string[]>;
+}
+
+function quoteValue(v: string): string {
+  return `"${v.replace(/(["\\])/g, '\\$1')}"`;
+}
+
+export function QueryBar(props: QueryBarProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | null>(null);
+  // The editor is built once; callbacks read the latest props through this.
+  const latest = useRef(props);
+  latest.current = props;
+
+  useEffect(() => {
+    const complete = async (ctx: CompletionContext): Promise<CompletionResult | null> => {
+      const valueAt = ctx.matchBefore(/(?:\\.|[^\s:()"[\]{}\\])+:"?[^\s()"]*/);
+      if (valueAt) {
+        const colon = valueAt.text.indexOf(':');
+        const field = valueAt.text.slice(0, colon).replace(/\\(.)/g, '$1');
+        const typed = valueAt.text.slice(colon + 1).replace(/^"/, '').toLowerCase();
+        const values = await latest.current.fieldValues(field).catch(() => []);
+        // Filtered here, not by the editor: the inserted label is quoted, and
+        // `host:w` should still offer "web-1". Values are cached per search,
+        // so asking again on every keystroke costs nothing.
+        return {
+          from: valueAt.from + colon + 1,
+          filter: false,
+          options: values
+            .filter((v) => v.toLowerCase().includes(typed))
+            .map((v) => ({ label: quoteValue(v), displayLabel: v, type: 'constant' })),
+        };
+      }
+      const word = ctx.matchBefore(/[@\w.-]+/);
+      if (!word || (word.from === word.to && !ctx.explicit)) return null;
+      const names = await latest.current.fieldNames().catch(() => []);
+      return {
+        from: word.from,
+        options: names.map((n) => ({ label: `${n}:`, displayLabel: n, type: 'property' })),
+        validFor: /^[@\w.-]*$/,
+      };
+    };
+    const state = EditorState.create({
+      doc: latest.current.value,
+      extensions: [
+        history(),
+        // One line: pasted newlines become spaces.
+        EditorState.transactionFilter.of((tr) => {
+          if (!tr.docChanged || !tr.newDoc.toString().includes('\n')) return tr;
+          const text = tr.newDoc.toString().replace(/\r?\n/g, ' ');
+          return [tr, { changes: { from: 0, to: tr.newDoc.length, insert: text }, sequential: true }];
+        }),
+        // Enter runs the query unless the user moved into the completion list
+        // (selectOnOpen: false leaves nothing selected until then).
+        keymap.of([
+          { key: 'Enter', run: (v) => { latest.current.onRun(v.state.doc.toString()); return true; } },
+          ...historyKeymap,
+          ...defaultKeymap,
+        ]),
+        autocompletion({ override: [complete], selectOnOpen: false, activateOnTyping: true }),
+        queryHighlighting,
+        placeholder('Search: level:error AND host:web-1, "a phrase", status:>=500 … (press / to focus)'),
+        EditorView.contentAttributes.of({ 'aria-label': 'Query', 'aria-multiline': 'false', spellcheck: 'false' }),
+        EditorView.updateListener.of((u) => {
+          if (u.docChanged) latest.current.onChange(u.state.doc.toString());
+        }),
+        EditorView.lineWrapping,
+      ],
+    });
+    const v = new EditorView({ state, parent: host.current! });
+    view.current = v;
+    const onSlash = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      const editable = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+      if (e.key === '/' && !editable && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.preventDefault();
+        v.focus();
+        v.dispatch({ selection: { anchor: v.state.doc.length } });
+      }
+    };
+    document.addEventListener('keydown', onSlash);
+    return () => {
+      document.removeEventListener('keydown', onSlash);
+      v.destroy();
+    };
+  }, []);
+
+  // Text set by the page (a filter click, history, back/forward). Keyed, not
+  // compared with the text: a render that lags behind fast typing must not
+  // put older text back.
+  useEffect(() => {
+    const v = view.current;
+    if (v && v.state.doc.toString() !== props.value) {
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: props.value } });
+    }
+  }, [props.valueKey]);
+
+  // Only when the error changes: a dispatch on every keystroke (from inside
+  // the render the editor's own change caused) re-enters its DOM observer.
+  const shownError = useRef<number | null>(null);
+  useEffect(() => {
+    const v = view.current;
+    if (!v || shownError.current === props.errorOffset) return;
+    shownError.current = props.errorOffset;
+    v.dispatch({ effects: setErrorAt.of(props.errorOffset) });
+  }, [props.errorOffset]);
+
+  return <div class="query-bar" ref={host} />;
+}

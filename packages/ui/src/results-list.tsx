@@ -1,0 +1,155 @@
+/**
+ * The results, newest first, virtualized: only rows near the viewport are in
+ * the DOM; heights are measured as rows render (messages wrap and tracebacks
+ * keep their lines), unseen rows count an estimate. Scrolling near the end
+ * asks for the next page. Keyboard: ↑/↓ move between rows, Enter expands.
+ */
+import type { LogEvent } from '@logship/query/browser';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { EventDetail, type EventActions } from './event-detail.js';
+import { EventLine } from './event-row.js';
+import type { TimeZoneMode } from './page-state.js';
+
+const ESTIMATE = 26;
+const OVERSCAN_PX = 600;
+
+export interface ResultsListProps {
+  events: LogEvent[];
+  cols: string[];
+  tz: TimeZoneMode;
+  hasMore: boolean;
+  loadingMore: boolean;
+  onMore: () => void;
+  actions: EventActions;
+  /** Called with the list's scrollTop, so live tail can pause while the user reads. */
+  onScroll: (scrollTop: number) => void;
+  scrollRef: { current: HTMLDivElement | null };
+  /** Event id highlighted (context anchor); optional. */
+  highlight?: string;
+}
+
+export function ResultsList(props: ResultsListProps) {
+  const { events, cols, tz } = props;
+  const heights = useRef(new Map<string, number>());
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(800);
+  const [expanded, setExpanded] = useState<Set<string>>(new Set());
+  const [, force] = useState(0);
+  const pendingFocus = useRef<number | null>(null);
+  const box = props.scrollRef;
+
+  const heightOf = (ev: LogEvent): number => heights.current.get(ev['event.id']) ?? ESTIMATE;
+  // Offsets of every row; a few thousand additions per render is cheap.
+  const offsets = new Array<number>(events.length + 1);
+  offsets[0] = 0;
+  for (let i = 0; i < events.length; i++) offsets[i + 1] = offsets[i]! + heightOf(events[i]!);
+  const total = offsets[events.length]!;
+  let first = 0;
+  while (first < events.length && offsets[first + 1]! < scrollTop - OVERSCAN_PX) first++;
+  let last = first;
+  while (last < events.length && offsets[last]! < scrollTop + viewport + OVERSCAN_PX) last++;
+
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    let changed = false;
+    for (const row of el.querySelectorAll<HTMLElement>('[data-event-id]')) {
+      const id = row.dataset.eventId!;
+      const h = row.offsetHeight;
+      if (heights.current.get(id) !== h) {
+        heights.current.set(id, h);
+        changed = true;
+      }
+    }
+    if (changed) force((n) => n + 1);
+    if (pendingFocus.current !== null) {
+      const target = el.querySelector<HTMLElement>(`[data-index="${pendingFocus.current}"]`);
+      if (target) {
+        target.focus({ preventScroll: true });
+        pendingFocus.current = null;
+      }
+    }
+  });
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setViewport(el.clientHeight));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  useEffect(() => {
+    if (props.hasMore && !props.loadingMore && scrollTop + viewport > total - 800) props.onMore();
+  }, [scrollTop, viewport, total, props.hasMore, props.loadingMore]);
+
+  const onScroll = (e: Event) => {
+    const top = (e.currentTarget as HTMLElement).scrollTop;
+    setScrollTop(top);
+    props.onScroll(top);
+  };
+
+  const toggle = (id: string) => {
+    setExpanded((prev) => {
+      const next = new Set(prev);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  };
+
+  const moveFocus = (to: number) => {
+    if (to < 0 || to >= events.length) return;
+    const el = box.current!;
+    const top = offsets[to]!;
+    const bottom = offsets[to + 1]!;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (bottom > el.scrollTop + el.clientHeight) el.scrollTop = bottom - el.clientHeight;
+    setScrollTop(el.scrollTop);
+    pendingFocus.current = to;
+    force((n) => n + 1);
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const row = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
+    if (!row || e.target !== row) return;
+    const i = Number(row.dataset.index);
+    if (e.key === 'ArrowDown' || e.key === 'j') { e.preventDefault(); moveFocus(i + 1); }
+    else if (e.key === 'ArrowUp' || e.key === 'k') { e.preventDefault(); moveFocus(i - 1); }
+    else if (e.key === 'Home') { e.preventDefault(); moveFocus(0); }
+    else if (e.key === 'End') { e.preventDefault(); moveFocus(events.length - 1); }
+    else if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(row.dataset.eventId!); }
+  };
+
+  return (
+    <div class="results" ref={box} onScroll={onScroll} onKeyDown={onKeyDown} role="list" aria-label="Results">
+      <div style={{ height: `${offsets[first]}px` }} />
+      {events.slice(first, last).map((ev, k) => {
+        const id = ev['event.id'];
+        const open = expanded.has(id);
+        return (
+          <div
+            key={id}
+            role="listitem"
+            class={`row${open ? ' open' : ''}${props.highlight === id ? ' anchor' : ''}`}
+            data-event-id={id}
+            data-index={first + k}
+            tabIndex={0}
+            aria-expanded={open}
+            onClick={(e) => {
+              if ((e.target as HTMLElement).closest('button, a, .detail')) return;
+              if (window.getSelection()?.toString()) return;
+              toggle(id);
+            }}
+          >
+            <EventLine ev={ev} cols={cols} tz={tz} />
+            {open && <EventDetail ev={ev} cols={cols} actions={props.actions} />}
+          </div>
+        );
+      })}
+      <div style={{ height: `${total - offsets[last]!}px` }} />
+      {props.loadingMore && <div class="more">Loading more…</div>}
+      {!props.hasMore && events.length > 0 && <div class="more end">End of results</div>}
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+/**
+ * Time ranges on the page: the picker's quick ranges, resolving date math
+ * (in local time or UTC), the histogram interval, and how times are shown.
+ */
+import { resolveDate } from '@logship/query/browser';
+import type { TimeZoneMode } from './page-state.js';
+
+export const QUICK_RANGES: { label: string; from: string }[] = [
+  { label: 'Last 15 minutes', from: 'now-15m' },
+  { label: 'Last 1 hour', from: 'now-1h' },
+  { label: 'Last 24 hours', from: 'now-24h' },
+  { label: 'Last 7 days', from: 'now-7d' },
+  { label: 'Last 30 days', from: 'now-30d' },
+];
+
+export function zoneName(tz: TimeZoneMode): string {
+  return tz === 'utc' ? 'UTC' : Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** [from, to] in epoch ms; throws the parser's QueryError on a bad expression. */
+export function resolveRange(from: string, to: string, tz: TimeZoneMode, now = Date.now()): { from: number; to: number } {
+  const timeZone = zoneName(tz);
+  return {
+    from: resolveDate(from, { now, roundUp: false, timeZone }),
+    to: resolveDate(to, { now, roundUp: true, timeZone }),
+  };
+}
+
+const UNITS: [number, string][] = [
+  [1_000, '1s'], [2_000, '2s'], [5_000, '5s'], [10_000, '10s'], [15_000, '15s'], [30_000, '30s'],
+  [60_000, '1m'], [120_000, '2m'], [300_000, '5m'], [600_000, '10m'], [900_000, '15m'], [1_800_000, '30m'],
+  [3_600_000, '1h'], [7_200_000, '2h'], [10_800_000, '3h'], [21_600_000, '6h'], [43_200_000, '12h'],
+  [86_400_000, '1d'], [172_800_000, '2d'], [604_800_000, '7d'], [2_592_000_000, '30d'],
+];
+
+/** The smallest round interval giving at most 120 bars, so a range shows ~60–120 of them. */
+export function histogramInterval(rangeMs: number): { ms: number; text: string } {
+  for (const [ms, text] of UNITS) if (rangeMs / ms <= 120) return { ms, text };
+  const last = UNITS[UNITS.length - 1]!;
+  return { ms: last[0], text: last[1] };
+}
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
+
+/** `2026-12-03 22:46:42.123` in the chosen zone. */
+export function formatTime(ms: number, tz: TimeZoneMode): string {
+  const d = new Date(ms);
+  if (tz === 'utc') {
+    return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`;
+  }
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+/**
+ * What the user typed in a from/to box → what the API takes. Date math and
+ * dates with a zone pass through; a wall-clock date (`2026-12-03 10:00`) is
+ * read in the chosen zone and sent as UTC ISO.
+ */
+export function normalizeTimeInput(text: string, tz: TimeZoneMode): string {
+  const t = text.trim();
+  if (t.startsWith('now') || t.includes('||') || /^\d+$/.test(t) || /(Z|[+-]\d{2}:?\d{2})$/.test(t)) return t;
+  const ms = resolveDate(t.replace(' ', 'T'), { now: Date.now(), roundUp: false, timeZone: zoneName(tz) });
+  return new Date(ms).toISOString();
+}
+
+export function describeRange(from: string, to: string): string {
+  if (to === 'now') {
+    const quick = QUICK_RANGES.find((r) => r.from === from);
+    if (quick) return quick.label;
+  }
+  return `${from} → ${to}`;
+}
