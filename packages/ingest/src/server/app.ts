@@ -12,6 +12,9 @@ import { LOGSHIP_VERSION } from '../version.js';
 import { Ruler } from '../rules/ruler.js';
 import { rulesRoutes } from '../rules/rules-routes.js';
 import { createLogMetrics } from '../log-metrics/log-metrics.js';
+import { httpsServerFactory, replaceCredentials } from './https-server.js';
+import type { TlsCredentials } from './tls-credentials.js';
+import { createTlsMetrics } from './tls-metrics.js';
 
 /*
  *  request ─► onRequest: closing? 503 ─► auth (route config.scope) ─► route
@@ -30,6 +33,8 @@ export interface AppOptions {
   logger?: FastifyBaseLogger;
   /** Skip process-level default metrics (tests building many apps). */
   defaultMetrics?: boolean;
+  /** Serve HTTPS with these (config.tls, read and checked by loadTlsCredentials). */
+  tls?: TlsCredentials;
 }
 
 export interface LogshipApp {
@@ -39,6 +44,8 @@ export interface LogshipApp {
   feed: LocalLiveFeed;
   /** Rule files loaded; evaluation starts with ruler.start() once the server listens. */
   ruler: Ruler;
+  /** Present when serving HTTPS: new credentials for new connections (SIGHUP). */
+  tls?: { replace(credentials: TlsCredentials): void };
 }
 
 /**
@@ -67,8 +74,20 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     bodyLimit: config.limits.max_body_bytes,
     // A misspelt parameter (`limt=5`) is an error, not silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
+    ...(opts.tls ? { serverFactory: httpsServerFactory(opts.tls) } : {}),
   });
   const metrics = createIngestMetrics(store, { defaultMetrics: opts.defaultMetrics });
+  let tls: LogshipApp['tls'];
+  if (opts.tls) {
+    const tlsMetrics = createTlsMetrics(metrics.registry);
+    tlsMetrics.set(opts.tls);
+    tls = {
+      replace(credentials) {
+        replaceCredentials(app.server, credentials);
+        tlsMetrics.set(credentials);
+      },
+    };
+  }
   const logMetrics = createLogMetrics(config.log_metrics, config.saved_queries, metrics.registry);
   // Loads the rule files now: a broken one stops the server from starting.
   const ruler = new Ruler({
@@ -112,5 +131,5 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   } });
   await app.register(queryApiPlugin, { reader: store, now, savedQueries: { ...config.saved_queries }, feed });
   await app.register(rulesRoutes, { ruler });
-  return { app, metrics, feed, ruler };
+  return { app, metrics, feed, ruler, ...(tls ? { tls } : {}) };
 }

@@ -5,6 +5,7 @@ import { formatHostForUrl, isLoopback, parseListen } from '../config/parse-liste
 import { startRetentionScheduler, type RetentionScheduler } from '../retention/retention-scheduler.js';
 import { buildApp, type LogshipApp } from './app.js';
 import { errors } from './errors.js';
+import { loadTlsCredentials } from './tls-credentials.js';
 
 /*
  * startServer: check listen/auth ─► open store ─► build app (loads rule files) ─► listen ─► retention now + timer ─► ruler
@@ -22,11 +23,17 @@ export interface StartServerOptions {
 }
 
 export interface RunningServer {
-  /** `http://host:port` actually bound (port 0 resolved). */
+  /** `http(s)://host:port` actually bound (port 0 resolved). */
   url: string;
   logshipApp: LogshipApp;
   store: LogStore;
   retention: RetentionScheduler;
+  /**
+   * Re-reads tls.cert_file, key_file and client_ca_file (SIGHUP) for new
+   * connections; open ones keep theirs. Throws LS_TLS_* and keeps the running
+   * certificate when the new files do not check out. False without TLS.
+   */
+  reloadTls(): boolean;
   /** Graceful stop; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -35,15 +42,21 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const { config, logger } = opts;
   const now = opts.now ?? Date.now;
   const { host, port } = parseListen(config.listen);
-  if (config.auth.tokens.length === 0) {
-    if (!isLoopback(host)) throw errors.configNoTokensPublic(config.listen);
-    logger.warn(`No auth tokens are configured, so the server listens on loopback (${host}) only.`);
+  const mutualTls = config.tls?.client_ca_file !== undefined;
+  if (config.auth.tokens.length === 0 && config.auth.tls_clients.length === 0) {
+    // Mutual TLS is itself an access control: only holders of a certificate
+    // the client CA signed can connect, so a public address is allowed.
+    if (mutualTls) logger.warn('No auth tokens are configured; every client with a certificate from tls.client_ca_file can use every route.');
+    else if (!isLoopback(host)) throw errors.configNoTokensPublic(config.listen);
+    else logger.warn(`No auth tokens are configured, so the server listens on loopback (${host}) only.`);
   }
+  // Before the store opens: a bad certificate is the operator's mistake, found at once.
+  const tlsCredentials = config.tls ? loadTlsCredentials(config.tls, now()) : undefined;
 
   const store = await opts.openStore(config);
   let logshipApp: LogshipApp;
   try {
-    logshipApp = await buildApp({ config, store, now, logger });
+    logshipApp = await buildApp({ config, store, now, logger, ...(tlsCredentials ? { tls: tlsCredentials } : {}) });
     await logshipApp.app.listen({ host, port });
   } catch (err) {
     await store.close();
@@ -79,7 +92,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
 
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
-  const url = `http://${formatHostForUrl(host)}:${boundPort}`;
+  const url = `${config.tls ? 'https' : 'http'}://${formatHostForUrl(host)}:${boundPort}`;
   await logshipApp.ruler.start(url);
 
   let closed: Promise<void> | undefined;
@@ -90,5 +103,11 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       await store.close();
     })());
 
-  return { url, logshipApp, store, retention, close };
+  const reloadTls = (): boolean => {
+    if (!config.tls || !logshipApp.tls) return false;
+    logshipApp.tls.replace(loadTlsCredentials(config.tls, now()));
+    return true;
+  };
+
+  return { url, logshipApp, store, retention, reloadTls, close };
 }

@@ -7,7 +7,8 @@
  * (syntax errors show a caret under the mistake), 3 server unreachable/failed.
  */
 import { parseArgs } from 'node:util';
-import { CliError, EXIT, defaultServer, getJson } from './client.js';
+import { CliError, EXIT, getJson, type ClientOptions } from './client.js';
+import { TLS_FLAG_OPTIONS, TLS_FLAG_USAGE, clientOptions } from './client-options.js';
 import { follow } from './follow.js';
 import { formatEvent } from './format-event.js';
 
@@ -28,6 +29,7 @@ export const SEARCH_USAGE = `usage: logship search QUERY [options]
   --json            one JSON event per line (for pipes)
   --follow, -f      after the results, stream new matching events until Ctrl-C
   --token TOKEN     read token (default $LOGSHIP_TOKEN)
+${TLS_FLAG_USAGE}
 
 exit codes: 0 found, 1 nothing found, 2 usage or query error, 3 server error`;
 
@@ -48,6 +50,7 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
         json: { type: 'boolean', default: false },
         follow: { type: 'boolean', short: 'f', default: false },
         token: { type: 'string' },
+        ...TLS_FLAG_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -69,7 +72,13 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
     return EXIT.USAGE;
   }
   const q = positionals.join(' ');
-  const client = { server: values.server ?? defaultServer(), token: values.token ?? process.env.LOGSHIP_TOKEN };
+  let client: ClientOptions;
+  try {
+    client = clientOptions(values);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return EXIT.USAGE;
+  }
   const params = new URLSearchParams({ q, from: values.from, to: values.to, sort: values.sort });
   const fields = values.fields ? values.fields.split(',').map((f) => f.trim()).filter(Boolean) : [];
   const color = !values.json && (out as NodeJS.WriteStream).isTTY === true && !process.env.NO_COLOR;
