@@ -1,10 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { LogStore } from '../log-store.js';
 import type { ServerConfig } from '../config/server-config.js';
-import { formatHostForUrl, isLoopback, parseListen } from '../config/parse-listen.js';
+import { formatHostForUrl, parseListen } from '../config/parse-listen.js';
 import { startRetentionScheduler, type RetentionScheduler } from '../retention/retention-scheduler.js';
 import { buildApp, type LogshipApp } from './app.js';
-import { errors } from './errors.js';
+import { checkListenPolicy } from './listen-policy.js';
 import { loadTlsCredentials } from './tls-credentials.js';
 
 /*
@@ -42,14 +42,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const { config, logger } = opts;
   const now = opts.now ?? Date.now;
   const { host, port } = parseListen(config.listen);
-  const mutualTls = config.tls?.client_ca_file !== undefined;
-  if (config.auth.tokens.length === 0 && config.auth.tls_clients.length === 0) {
-    // Mutual TLS is itself an access control: only holders of a certificate
-    // the client CA signed can connect, so a public address is allowed.
-    if (mutualTls) logger.warn('No auth tokens are configured; every client with a certificate from tls.client_ca_file can use every route.');
-    else if (!isLoopback(host)) throw errors.configNoTokensPublic(config.listen);
-    else logger.warn(`No auth tokens are configured, so the server listens on loopback (${host}) only.`);
-  }
+  const warning = checkListenPolicy(config, host);
+  if (warning) logger.warn(warning);
   // Before the store opens: a bad certificate is the operator's mistake, found at once.
   const tlsCredentials = config.tls ? loadTlsCredentials(config.tls, now()) : undefined;
 
