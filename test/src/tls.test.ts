@@ -246,7 +246,7 @@ describe('TLS: logship serve over HTTPS, mutual TLS, agent and CLI', { skip: !OP
     await srv.stop();
   });
 
-  test('the CLI over HTTPS: --ca-file or LOGSHIP_CA_FILE; without the CA it cannot reach the server', async () => {
+  test('the CLI over HTTPS: --ca-file or LOGSHIP_CA_FILE, --follow streams the SSE tail; without the CA it cannot reach the server', async () => {
     const port = await freePort();
     const srv = await startHttpsServer(tlsArgs(port, join(root, 'data-cli')), async (url) => (await httpsText(`${url}/health`, { ca: readFileSync(ca.cert) })).status === 200);
     const line = JSON.stringify({ message: 'over https', run: 'cli', seq: 7 });
@@ -258,6 +258,21 @@ describe('TLS: logship serve over HTTPS, mutual TLS, agent and CLI', { skip: !OP
     const byEnv = await cli(['top', 'run', '--server', srv.url], { LOGSHIP_CA_FILE: ca.cert });
     assert.equal(byEnv.code, 0, byEnv.stderr);
     assert.match(byEnv.stdout, /1\s+cli/);
+    // --follow: the SSE tail over HTTPS streams a new event as it is committed.
+    const follower = spawn(process.execPath, [logshipBin, 'search', 'run:tail', '--follow', '--json', '--server', srv.url, '--ca-file', ca.cert], { cwd: repoRoot });
+    let followed = '';
+    follower.stdout.on('data', (d: Buffer) => { followed += d.toString(); });
+    try {
+      await sleep(1500);
+      await waitFor(async () => {
+        const body = `${JSON.stringify({ message: 'tailed over https', run: 'tail', seq: Date.now() })}\n`;
+        await httpsText(`${srv.url}/api/v1/ingest`, { ca: readFileSync(ca.cert), method: 'POST', body });
+        await sleep(500);
+        return followed.includes('tailed over https');
+      }, { timeoutMs: 20_000, intervalMs: 100, what: 'the followed event' });
+    } finally {
+      follower.kill('SIGINT');
+    }
     const untrusted = await cli(['search', 'run:cli', '--server', srv.url], { LOGSHIP_CA_FILE: '' });
     assert.equal(untrusted.code, 3, untrusted.stdout);
     assert.match(untrusted.stderr, /cannot reach the logship server/);

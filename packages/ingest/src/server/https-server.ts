@@ -13,8 +13,16 @@ export function httpsServerFactory(credentials: TlsCredentials): FastifyServerFa
   const mutual = credentials.context.ca !== undefined;
   // fastify's types want an http.Server; an https.Server serves the same
   // 'request' events and fastify reads `socket.encrypted` for request.protocol.
-  return (handler) =>
-    createServer({ ...credentials.context, requestCert: mutual, rejectUnauthorized: mutual }, handler) as unknown as HttpServer;
+  return (handler, options) => {
+    const server = createServer({ ...credentials.context, requestCert: mutual, rejectUnauthorized: mutual }, handler);
+    // What fastify sets on a server it makes itself (it skips them for a
+    // factory's), so HTTPS keeps connections as long as HTTP does.
+    const o = options as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number };
+    if (o.keepAliveTimeout !== undefined) server.keepAliveTimeout = o.keepAliveTimeout;
+    if (o.requestTimeout !== undefined) server.requestTimeout = o.requestTimeout;
+    if (o.connectionTimeout !== undefined) server.setTimeout(o.connectionTimeout);
+    return server as unknown as HttpServer;
+  };
 }
 
 /**
