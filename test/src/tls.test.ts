@@ -55,7 +55,7 @@ async function writeLines(writer: LogWriter, run: string, from: number, to: numb
 
 /** The serial number of the certificate a fresh connection is shown. */
 function servedSerial(url: string, ca: string): Promise<string> {
-  const { hostname, port } = new URL(url);
+  const { hostname, port } = new URL(url.replace(/^tls:/, 'https:'));
   return new Promise((resolve, reject) => {
     const s = connect({ host: hostname, port: Number(port), ca: readFileSync(ca), servername: 'localhost' }, () => {
       resolve(s.getPeerX509Certificate()!.serialNumber);
@@ -326,6 +326,44 @@ describe('TLS: logship serve over HTTPS, mutual TLS, agent and CLI', { skip: !OP
     assert.equal(agent.proc.exitCode, null);
     await agent.stop();
     await writer.close();
+    assert.equal(await srv.stop(), 0);
+  });
+
+  test('syslog over TLS (RFC 5425) takes the server\'s tls block; SIGHUP rotates its certificate too', async () => {
+    const port = await freePort();
+    const syslogPort = await freePort();
+    const live = { cert: join(root, 'sys-live.pem'), key: join(root, 'sys-live.key') };
+    copyFileSync(server.cert, live.cert);
+    copyFileSync(server.key, live.key);
+    const cfg = join(root, 'syslog-tls.yaml');
+    writeFileSync(cfg, `syslog: { listen_tls: "127.0.0.1:${syslogPort}" }\n`);
+    const srv = await startHttpsServer(['--listen', `127.0.0.1:${port}`, '--data', join(root, 'data-syslog'), '--config', cfg, '--tls-cert-file', live.cert, '--tls-key-file', live.key],
+      async (url) => (await httpsText(`${url}/health`, { ca: readFileSync(ca.cert) })).status === 200);
+    const client = { ca: readFileSync(ca.cert) };
+    const send = (text: string): Promise<void> => new Promise((resolve, reject) => {
+      const msg = Buffer.from(`<134>1 ${new Date().toISOString()} web-1 app - - - ${text}`);
+      const s = connect({ host: '127.0.0.1', port: syslogPort, ca: readFileSync(ca.cert), servername: 'localhost' }, () => {
+        s.end(Buffer.concat([Buffer.from(`${msg.length} `), msg]));
+      });
+      s.on('close', () => resolve());
+      s.on('error', reject);
+    });
+    const found = async (text: string): Promise<boolean> => {
+      const res = await httpsText(`${srv.url}/api/v1/search?${new URLSearchParams({ q: `"${text}"`, from: 'now-1h', to: 'now+1h' })}`, client);
+      return (JSON.parse(res.body) as { hits: unknown[] }).hits.length === 1;
+    };
+    await send('syslog over tls one');
+    await waitFor(() => found('syslog over tls one'), { what: 'the syslog message over TLS' });
+    assert.equal(await servedSerial(`tls://127.0.0.1:${syslogPort}`, ca.cert), new X509Certificate(readFileSync(server.cert)).serialNumber);
+
+    const next = issue(ca, 'syslog-next', { cn: 'localhost' });
+    copyFileSync(next.key, live.key);
+    copyFileSync(next.cert, live.cert);
+    srv.proc.kill('SIGHUP');
+    await waitFor(() => srv.output().includes('TLS certificate and key reloaded'), { what: 'the reload log line' });
+    assert.equal(await servedSerial(`tls://127.0.0.1:${syslogPort}`, ca.cert), new X509Certificate(readFileSync(next.cert)).serialNumber);
+    await send('syslog over tls two');
+    await waitFor(() => found('syslog over tls two'), { what: 'the second syslog message' });
     assert.equal(await srv.stop(), 0);
   });
 });

@@ -98,8 +98,21 @@ export function buildServerConfig(input: Record<string, unknown>, flags: ConfigF
     rule_files: (raw.rule_files as string[] | undefined) ?? [],
     alerting: buildAlertingConfig(raw.alerting as Parameters<typeof buildAlertingConfig>[0]),
     log_metrics: buildLogMetricsConfig(raw.log_metrics as Parameters<typeof buildLogMetricsConfig>[0]),
+    syslog: { ...(raw.syslog as ServerConfig['syslog'] | undefined) },
+    otlp: { ...(raw.otlp as ServerConfig['otlp'] | undefined) },
   };
   parseListen(config.listen);
+  if (config.syslog.listen_tcp !== undefined) parseListen(config.syslog.listen_tcp);
+  if (config.syslog.listen_udp !== undefined) parseListen(config.syslog.listen_udp);
+  if (config.syslog.listen_tls !== undefined) {
+    parseListen(config.syslog.listen_tls);
+    const own = config.syslog.tls_cert_file !== undefined || config.syslog.tls_key_file !== undefined;
+    // Without files of its own the listener takes the server's tls block (RFC 5425 over the same certificate).
+    if (own ? config.syslog.tls_cert_file === undefined || config.syslog.tls_key_file === undefined : config.tls === undefined) {
+      throw errors.configInvalid('syslog.listen_tls', 'needs syslog.tls_cert_file and syslog.tls_key_file, or a tls block');
+    }
+  }
+  if (config.otlp.grpc_listen !== undefined) parseListen(config.otlp.grpc_listen);
   if (config.store.type === 'elasticsearch' && !config.store.url) {
     throw errors.configInvalid('store.url', 'is required when store.type is elasticsearch');
   }

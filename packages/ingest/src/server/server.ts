@@ -5,12 +5,15 @@ import { formatHostForUrl, parseListen } from '../config/parse-listen.js';
 import { startRetentionScheduler, type RetentionScheduler } from '../retention/retention-scheduler.js';
 import { buildApp, type LogshipApp } from './app.js';
 import { checkListenPolicy } from './listen-policy.js';
-import { loadTlsCredentials } from './tls-credentials.js';
+import { loadTlsCredentials, type TlsCredentials } from './tls-credentials.js';
+import { startSyslogListeners, type SyslogListeners } from './protocols/syslog/syslog-listeners.js';
+import { startOtlpGrpcServer, type OtlpGrpcServer } from './protocols/otlp/otlp-grpc-server.js';
 
 /*
- * startServer: check listen/auth ─► open store ─► build app (loads rule files) ─► listen ─► retention now + timer ─► ruler
- * close():     stop retention ─► app.close() (stops the ruler first) (stops accepting, waits for in-flight
- *              batches, which resolve only once durable) ─► store.close()
+ * startServer: check listen/auth ─► open store ─► build app (loads rule files) ─► listen
+ *              ─► syslog listeners, OTLP/gRPC (when configured) ─► retention now + timer ─► ruler
+ * close():     stop retention ─► syslog listeners (stop, flush), OTLP/gRPC (drain) ─► app.close() (stops the ruler first;
+ *              stops accepting, waits for in-flight batches, which resolve only once durable) ─► store.close()
  */
 
 export interface StartServerOptions {
@@ -29,11 +32,15 @@ export interface RunningServer {
   store: LogStore;
   retention: RetentionScheduler;
   /**
-   * Re-reads tls.cert_file, key_file and client_ca_file (SIGHUP) for new
-   * connections; open ones keep theirs. Throws LS_TLS_* and keeps the running
+   * Re-reads tls.cert_file, key_file and client_ca_file, and the syslog TLS
+   * listener's files (SIGHUP), for new connections; open ones keep theirs. Throws LS_TLS_* and keeps the running
    * certificate when the new files do not check out. False without TLS.
    */
   reloadTls(): boolean;
+  /** The syslog listeners, when `syslog.listen_tcp` or `listen_udp` is set. */
+  syslog?: SyslogListeners;
+  /** The OTLP/gRPC listener, when `otlp.grpc_listen` is set. */
+  otlpGrpc?: OtlpGrpcServer;
   /** Graceful stop; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -46,13 +53,40 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   if (warning) logger.warn(warning);
   // Before the store opens: a bad certificate is the operator's mistake, found at once.
   const tlsCredentials = config.tls ? loadTlsCredentials(config.tls, now()) : undefined;
+  const syslogTls = (): TlsCredentials | undefined => {
+    const { listen_tls, tls_cert_file, tls_key_file } = config.syslog;
+    if (listen_tls === undefined) return undefined;
+    if (tls_cert_file === undefined || tls_key_file === undefined) return config.tls ? loadTlsCredentials(config.tls, now()) : undefined;
+    return loadTlsCredentials({ cert_file: tls_cert_file, key_file: tls_key_file, min_version: config.tls?.min_version ?? 'TLSv1.2' }, now(), 'syslog');
+  };
+  const syslogCredentials = syslogTls();
 
   const store = await opts.openStore(config);
-  let logshipApp: LogshipApp;
+  let logshipApp: LogshipApp | undefined;
+  let syslog: SyslogListeners | undefined;
+  let otlpGrpc: OtlpGrpcServer | undefined;
   try {
     logshipApp = await buildApp({ config, store, now, logger, ...(tlsCredentials ? { tls: tlsCredentials } : {}) });
     await logshipApp.app.listen({ host, port });
+    if (config.syslog.listen_tcp !== undefined || config.syslog.listen_udp !== undefined || config.syslog.listen_tls !== undefined) {
+      syslog = await startSyslogListeners(config.syslog, {
+        store,
+        limits: config.limits,
+        metrics: logshipApp.metrics,
+        now,
+        log: logger,
+        onCommitted: logshipApp.onCommitted,
+      }, syslogCredentials);
+      logger.info(`Syslog listening on${syslog.tcp ? ` tcp ${syslog.tcp}` : ''}${syslog.udp ? ` udp ${syslog.udp}` : ''}${syslog.tls ? ` tls ${syslog.tls}` : ''}.`);
+    }
+    if (config.otlp.grpc_listen !== undefined) {
+      const ctx = { store, limits: config.limits, metrics: logshipApp.metrics, now, log: logger, onCommitted: logshipApp.onCommitted };
+      otlpGrpc = await startOtlpGrpcServer(config.otlp.grpc_listen, ctx, logshipApp.authorize);
+      logger.info(`OTLP/gRPC listening on ${otlpGrpc.address}.`);
+    }
   } catch (err) {
+    await syslog?.close();
+    await logshipApp?.app.close();
     await store.close();
     throw err;
   }
@@ -93,15 +127,24 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const close = (): Promise<void> =>
     (closed ??= (async () => {
       await retention.stop();
+      await Promise.all([syslog?.close(), otlpGrpc?.close()]);
       await app.close();
       await store.close();
     })());
 
+  const served = logshipApp;
+  const ownSyslogFiles = config.syslog.tls_cert_file !== undefined;
+  served.tlsMetrics.set([tlsCredentials, ownSyslogFiles ? syslogCredentials : undefined]);
   const reloadTls = (): boolean => {
-    if (!config.tls || !logshipApp.tls) return false;
-    logshipApp.tls.replace(loadTlsCredentials(config.tls, now()));
+    if (!config.tls && !syslogCredentials) return false;
+    // Both read and checked before either is replaced: a bad file changes nothing.
+    const https = config.tls ? loadTlsCredentials(config.tls, now()) : undefined;
+    const forSyslog = syslogCredentials ? (ownSyslogFiles ? syslogTls() : https) : undefined;
+    if (https) served.tls?.replace(https);
+    if (forSyslog) syslog?.replaceTls(forSyslog);
+    served.tlsMetrics.set([https, ownSyslogFiles ? forSyslog : undefined]);
     return true;
   };
 
-  return { url, logshipApp, store, retention, reloadTls, close };
+  return { url, logshipApp, store, retention, syslog, otlpGrpc, reloadTls, close };
 }

@@ -9,7 +9,7 @@ export interface TlsCredentials {
   /** For `https.createServer` and `server.setSecureContext`. */
   context: SecureContextOptions;
   /** Expiry per file (seconds since the epoch), for `logship_tls_cert_expiry_timestamp_seconds`. */
-  expiries: Array<{ role: 'server' | 'client_ca'; file: string; subject: string; notAfter: number }>;
+  expiries: Array<{ role: 'server' | 'syslog' | 'client_ca'; file: string; subject: string; notAfter: number }>;
 }
 
 /**
@@ -18,7 +18,7 @@ export interface TlsCredentials {
  * leaf, a key that is not the certificate's. Every error names the file.
  * Called at start and on SIGHUP (the running context stays if this throws).
  */
-export function loadTlsCredentials(tls: TlsConfig, now: number = Date.now()): TlsCredentials {
+export function loadTlsCredentials(tls: TlsConfig, now: number = Date.now(), role: 'server' | 'syslog' = 'server'): TlsCredentials {
   const certPem = read('certificate', tls.cert_file);
   const keyPem = read('key', tls.key_file);
   const chain = certificates('certificate', tls.cert_file, certPem);
@@ -34,7 +34,7 @@ export function loadTlsCredentials(tls: TlsConfig, now: number = Date.now()): Tl
 
   const context: SecureContextOptions = { cert: certPem, key: keyPem, minVersion: tls.min_version };
   const expiries: TlsCredentials['expiries'] = [
-    { role: 'server', file: tls.cert_file, subject: leaf.subject, notAfter: seconds(leaf.validTo) },
+    { role, file: tls.cert_file, subject: leaf.subject, notAfter: seconds(leaf.validTo) },
   ];
   if (tls.client_ca_file !== undefined) {
     const caPem = read('client CA', tls.client_ca_file);

@@ -3,12 +3,17 @@ import type { TlsCredentials } from './tls-credentials.js';
 
 /**
  * `logship_tls_cert_expiry_timestamp_seconds{role, file, subject}`: when the
- * server's certificate (role "server") and each client CA certificate
- * ("client_ca") expire, so an operator's own expiry alert
+ * server's certificate (role "server"), the syslog listener's own one
+ * ("syslog") and each client CA certificate ("client_ca") expire, so an operator's own expiry alert
  * (`… - time() < 14 * 86400`) works on it. Reset on each reload so a
  * rotated certificate's old expiry disappears.
  */
-export function createTlsMetrics(registry: Registry): { set(credentials: TlsCredentials): void } {
+export interface TlsMetrics {
+  /** Every certificate in use now (HTTPS and syslog), replacing what was reported. */
+  set(credentials: ReadonlyArray<TlsCredentials | undefined>): void;
+}
+
+export function createTlsMetrics(registry: Registry): TlsMetrics {
   const gauge = new Gauge({
     name: 'logship_tls_cert_expiry_timestamp_seconds',
     help: 'When a certificate the server uses expires (seconds since the epoch)',
@@ -18,7 +23,7 @@ export function createTlsMetrics(registry: Registry): { set(credentials: TlsCred
   return {
     set(credentials) {
       gauge.reset();
-      for (const e of credentials.expiries) gauge.set({ role: e.role, file: e.file, subject: e.subject.replace(/\n/g, ', ') }, e.notAfter);
+      for (const e of credentials.flatMap((c) => c?.expiries ?? [])) gauge.set({ role: e.role, file: e.file, subject: e.subject.replace(/\n/g, ', ') }, e.notAfter);
     },
   };
 }
