@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:tls';
+import { Client, credentials, Metadata, status } from '@grpc/grpc-js';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort, logshipBin, removeDir, repoRoot, sleep, startAgent, stopAll, tempDir, waitFor, type AgentHandle } from './harness.js';
@@ -364,6 +365,26 @@ describe('TLS: logship serve over HTTPS, mutual TLS, agent and CLI', { skip: !OP
     assert.equal(await servedSerial(`tls://127.0.0.1:${syslogPort}`, ca.cert), new X509Certificate(readFileSync(next.cert)).serialNumber);
     await send('syslog over tls two');
     await waitFor(() => found('syslog over tls two'), { what: 'the second syslog message' });
+    assert.equal(await srv.stop(), 0);
+  });
+
+  test('OTLP/gRPC takes the tls block: a client trusting the CA exports, a plaintext client cannot', async () => {
+    const port = await freePort();
+    const grpcPort = await freePort();
+    const cfg = join(root, 'grpc-tls.yaml');
+    writeFileSync(cfg, `otlp: { grpc_listen: "127.0.0.1:${grpcPort}" }\n`);
+    const srv = await startHttpsServer(tlsArgs(port, join(root, 'data-grpc'), ['--config', cfg]),
+      async (url) => (await httpsText(`${url}/health`, { ca: readFileSync(ca.cert) })).status === 200);
+    const exportEmpty = (creds: ReturnType<typeof credentials.createInsecure>): Promise<number> => new Promise((resolve) => {
+      const client = new Client(`localhost:${grpcPort}`, creds);
+      client.makeUnaryRequest('/opentelemetry.proto.collector.logs.v1.LogsService/Export', (b: Buffer) => b, (b: Buffer) => b, Buffer.alloc(0), new Metadata(),
+        { deadline: Date.now() + 5000 }, (err) => {
+          client.close();
+          resolve(err?.code ?? status.OK);
+        });
+    });
+    assert.equal(await exportEmpty(credentials.createSsl(readFileSync(ca.cert))), status.OK);
+    assert.notEqual(await exportEmpty(credentials.createInsecure()), status.OK);
     assert.equal(await srv.stop(), 0);
   });
 });

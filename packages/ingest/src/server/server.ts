@@ -81,7 +81,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     }
     if (config.otlp.grpc_listen !== undefined) {
       const ctx = { store, limits: config.limits, metrics: logshipApp.metrics, now, log: logger, onCommitted: logshipApp.onCommitted };
-      otlpGrpc = await startOtlpGrpcServer(config.otlp.grpc_listen, ctx, logshipApp.authorize);
+      otlpGrpc = await startOtlpGrpcServer(config.otlp.grpc_listen, ctx, logshipApp.authorize, tlsCredentials);
       logger.info(`OTLP/gRPC listening on ${otlpGrpc.address}.`);
     }
   } catch (err) {
