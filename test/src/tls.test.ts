@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:tls';
+import { connect, type TLSSocket } from 'node:tls';
+import { Agent, request } from 'node:https';
 import { Client, credentials, Metadata, status } from '@grpc/grpc-js';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -152,11 +153,15 @@ describe('TLS: logship serve over HTTPS, mutual TLS, agent and CLI', { skip: !OP
     assert.match(agent.output(), /LS_AGENT_TLS_VERIFY_FAILED/);
     await sleep(500);
     assert.deepEqual(await seqsOver(srv.url, 'https', client), [], 'nothing shipped unverified');
+
+    // Fixed config + SIGHUP: the agent, still retrying, delivers with the right CA.
+    writeFileSync(cfg, yaml(`  tls: { ca_file: ${ca.cert} }`));
+    agent.proc.kill('SIGHUP');
+    await waitForSeqs(srv.url, 'https', 500, client);
     await agent.stop();
 
-    // The right CA: delivered, and exactly once through a SIGKILL mid-stream.
+    // Exactly once through a SIGKILL mid-stream.
     agent = await startAgent(yaml(`  tls: { ca_file: ${ca.cert} }`), cfg);
-    await waitForSeqs(srv.url, 'https', 500, client);
     for (let chunk = 1; chunk <= 10; chunk++) {
       await writeLines(writer, 'https', chunk * 500, (chunk + 1) * 500);
       if (chunk === 5) {
@@ -289,6 +294,18 @@ describe('TLS: logship serve over HTTPS, mutual TLS, agent and CLI', { skip: !OP
       async (url) => (await httpsText(`${url}/health`, { ca: readFileSync(ca.cert) })).status === 200);
     const client = { ca: readFileSync(ca.cert) };
     const before = await servedSerial(srv.url, ca.cert);
+    // A kept-alive connection opened before the rotation, to see that it survives it.
+    const keep = new Agent({ keepAlive: true, maxSockets: 1, ca: readFileSync(ca.cert) });
+    const onKept = (): Promise<{ status: number; serial: string | undefined; socket: object }> => new Promise((resolve, reject) => {
+      request(`${srv.url}/health`, { agent: keep }, (res) => {
+        const socket = res.socket as TLSSocket;
+        // A resumed or reused session may not carry the certificate again: undefined then.
+        const serial = socket.getPeerX509Certificate()?.serialNumber;
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, serial, socket }));
+      }).on('error', reject).end();
+    });
+    const kept = await onKept();
 
     const logs = join(root, 'logs-rotate');
     mkdirSync(logs);
@@ -312,6 +329,12 @@ describe('TLS: logship serve over HTTPS, mutual TLS, agent and CLI', { skip: !OP
     await stream;
     const after = await servedSerial(srv.url, ca.cert);
     assert.notEqual(after, before, 'a new connection is shown the rotated certificate');
+    const stillKept = await onKept();
+    assert.equal(stillKept.status, 200);
+    assert.equal(stillKept.socket, kept.socket, 'the connection opened before SIGHUP was not dropped');
+    assert.equal(kept.serial, before);
+    assert.equal(stillKept.serial ?? before, before);
+    keep.destroy();
     assert.equal(after, new X509Certificate(readFileSync(next.cert)).serialNumber);
     await waitForSeqs(srv.url, 'rotate', total, client);
     await sleep(1000);
