@@ -204,6 +204,9 @@ describe('TLS: logship serve over HTTPS, mutual TLS, agent and CLI', { skip: !OP
     const srv = await startHttpsServer(tlsArgs(port, dataDir, ['--config', cfg, '--tls-client-ca-file', ca.cert]),
       async (url) => (await httpsText(`${url}/health`, mine)).status === 200);
 
+    const caNotAfter = Math.floor(Date.parse(new X509Certificate(readFileSync(ca.cert)).validTo) / 1000);
+    assert.match((await httpsText(`${srv.url}/metrics`, mine)).body, new RegExp(`logship_tls_cert_expiry_timestamp_seconds\\{role="client_ca",[^}]*subject="CN=test-ca"\\} ${caNotAfter}\\n`));
+
     // The TLS layer refuses before any route runs.
     await assert.rejects(httpsText(`${srv.url}/health`, { ca: readFileSync(ca.cert) }), /certificate required|ECONNRESET|socket hang up|alert/i);
     await assert.rejects(httpsText(`${srv.url}/health`, { ca: readFileSync(ca.cert), cert: readFileSync(stranger.cert), key: readFileSync(stranger.key) }),
@@ -391,13 +394,18 @@ describe('TLS: logship serve over HTTPS, mutual TLS, agent and CLI', { skip: !OP
     assert.equal(await srv.stop(), 0);
   });
 
-  test('OTLP/gRPC takes the tls block: a client trusting the CA exports, a plaintext client cannot', async () => {
+  test('OTLP/gRPC takes the tls block: a client trusting the CA exports, a plaintext client cannot; min_version TLSv1.3 refuses TLS 1.2', async () => {
     const port = await freePort();
     const grpcPort = await freePort();
     const cfg = join(root, 'grpc-tls.yaml');
     writeFileSync(cfg, `otlp: { grpc_listen: "127.0.0.1:${grpcPort}" }\n`);
-    const srv = await startHttpsServer(tlsArgs(port, join(root, 'data-grpc'), ['--config', cfg]),
+    const srv = await startHttpsServer(tlsArgs(port, join(root, 'data-grpc'), ['--config', cfg, '--tls-min-version', 'TLSv1.3']),
       async (url) => (await httpsText(`${url}/health`, { ca: readFileSync(ca.cert) })).status === 200);
+    // min_version: a client that stops at TLS 1.2 is refused.
+    await assert.rejects(new Promise((resolve, reject) => {
+      const s = connect({ host: '127.0.0.1', port, ca: readFileSync(ca.cert), servername: 'localhost', maxVersion: 'TLSv1.2' }, () => resolve(s.end()));
+      s.on('error', reject);
+    }), /version|protocol/i);
     const exportEmpty = (creds: ReturnType<typeof credentials.createInsecure>): Promise<number> => new Promise((resolve) => {
       const client = new Client(`localhost:${grpcPort}`, creds);
       client.makeUnaryRequest('/opentelemetry.proto.collector.logs.v1.LogsService/Export', (b: Buffer) => b, (b: Buffer) => b, Buffer.alloc(0), new Metadata(),
