@@ -12,6 +12,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, type TLSSocket } from 'node:tls';
 import { Agent, request } from 'node:https';
 import { Client, credentials, Metadata, status } from '@grpc/grpc-js';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort, logshipBin, removeDir, repoRoot, sleep, startAgent, stopAll, tempDir, waitFor, type AgentHandle } from './harness.js';
@@ -228,6 +229,13 @@ describe('TLS: logship serve over HTTPS, mutual TLS, agent and CLI', { skip: !OP
     const web2 = issue(ca, 'web-2', { cn: 'web-2', client: true });
     const other = await httpsText(`${srv.url}/api/v1/ingest`, { ca: readFileSync(ca.cert), cert: readFileSync(web2.cert), key: readFileSync(web2.key), method: 'POST', body: `${line}\n` });
     assert.equal(other.status, 401, other.body);
+
+    // An agent without a client certificate is refused by the handshake and says so.
+    const bare = await startAgent(agentTlsYaml({ server: srv.url, dataDir: join(root, 'agent-bare'), include: [join(root, 'none.log')] },
+      `  tls: { ca_file: ${ca.cert} }`), join(root, 'agent-bare.yaml'));
+    await writeFile(join(root, 'none.log'), `${JSON.stringify({ message: 'no cert', run: 'bare' })}\n`);
+    await waitFor(() => bare.output().includes('LS_AGENT_TLS_VERIFY_FAILED'), { what: 'the agent reporting the refused handshake' });
+    await bare.stop();
 
     // The agent presenting web-1's certificate ships without a token.
     const logs = join(root, 'logs-mtls');

@@ -48,13 +48,17 @@ function parse<T>(key: string, file: string, fn: () => T): T {
 
 /**
  * Error codes node and OpenSSL give when the server's certificate is not
- * trusted, does not name the host, or has expired: the agent's setup, not an
- * outage, so reported as an error (and still retried, never sent unverified).
+ * trusted, does not name the host, or has expired, or when the server
+ * refuses the agent's certificate: the setup, not an outage, so reported as
+ * an error (and still retried, never sent unverified).
  */
 const VERIFY_CODES = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
   'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID',
   'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_SIGNATURE_FAILURE', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'HOSTNAME_MISMATCH',
+  // The server (mutual TLS) refused the agent's certificate, or its absence.
+  'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA', 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
+  'ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED', 'ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR', 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
 ]);
 
 export function isTlsVerifyError(code: string | undefined): boolean {
