@@ -2,9 +2,9 @@
 # Installs what the real-component tests need beyond Node: journal tools
 # (systemd-journal-remote writes real journal files, journalctl reads them),
 # nginx, a real Prometheus and Alertmanager (the rules tests start them as
-# child processes on loopback), rsyslog and logger, and chromium (the search
-# page tests drive it with playwright-core). Idempotent; quick when already
-# present. On a machine without
+# child processes on loopback), rsyslog and logger, chromium (the search
+# page tests drive it with playwright-core) and openssl (the TLS tests make
+# throwaway CAs with it). Idempotent; quick when already present. On a machine without
 # apt (a laptop) it says what is missing and the matching tests skip, except
 # under CI=true where a missing tool fails the run.
 source "$(dirname "$0")/lib.sh"

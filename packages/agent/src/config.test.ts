@@ -85,3 +85,31 @@ test('health and metrics listen on loopback by default; off turns them off', () 
   assert.deepEqual(c.health, { max_delivery_lag_s: 300, max_spool_percent: 80 });
   assert.equal(validateConfig({ ...minimal, metrics: { listen: 'off' } }).metrics, undefined);
 });
+
+test('server.tls: paths and flags kept; refused on an http URL, with half a client pair, or an unknown key', () => {
+  const https = { ...minimal, server: { url: 'https://logs:7700', tls: { ca_file: '/etc/ca.pem', server_name: 'logs.internal' } } };
+  assert.deepEqual(validateConfig(https, {}).server.tls, { ca_file: '/etc/ca.pem', server_name: 'logs.internal', insecure_skip_verify: false });
+  invalid({ ...minimal, server: { url: 'http://logs:7700', tls: { ca_file: '/etc/ca.pem' } } }, /at server\.tls: needs an https/);
+  invalid({ ...https, server: { url: 'https://logs', tls: { cert_file: '/c.pem' } } }, /at server\.tls: set both cert_file and key_file/);
+  invalid({ ...https, server: { url: 'https://logs', tls: { ca: '/c.pem' } } }, /at server\.tls\.ca: unknown key/);
+  invalid({ ...https, server: { url: 'https://logs', tls: { insecure_skip_verify: 'yes' } } }, /insecure_skip_verify: expected true or false/);
+});
+
+test('server.tls files are read at load: a missing CA file is LS_AGENT_TLS_FILE naming the key and file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agent-tls-'));
+  try {
+    const file = join(dir, 'agent.yaml');
+    writeFileSync(file, `server: { url: "https://logs:7700", tls: { ca_file: ${join(dir, 'missing.pem')} } }\ndata_dir: /tmp/x\nsources: []\n`);
+    assert.throws(() => loadConfig(file, {}), (err: unknown) => {
+      assert.ok(err instanceof AgentError);
+      assert.equal(err.code, 'LS_AGENT_TLS_FILE');
+      assert.match(err.message, /server\.tls\.ca_file .*missing\.pem/);
+      return true;
+    });
+    writeFileSync(join(dir, 'bad.pem'), 'not a certificate\n');
+    writeFileSync(file, `server: { url: "https://logs:7700", tls: { ca_file: ${join(dir, 'bad.pem')} } }\ndata_dir: /tmp/x\nsources: []\n`);
+    assert.throws(() => loadConfig(file, {}), { code: 'LS_AGENT_TLS_FILE' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { agentError } from './errors.js';
+import { readTlsOptions } from './tls-options.js';
 
 /**
  * The agent's YAML config (DESIGN.md §7), validated once at start (and on
@@ -65,8 +66,21 @@ export interface JournaldSourceConfig {
 
 export type SourceConfig = FileSourceConfig | JournaldSourceConfig;
 
+/** How the agent verifies an https server and which certificate it presents (paths; read by tls-options.ts). */
+export interface ServerTlsConfig {
+  /** PEM CA bundle to trust instead of the system's (a private CA). */
+  readonly ca_file?: string;
+  /** Client certificate and key for mutual TLS (both or neither). */
+  readonly cert_file?: string;
+  readonly key_file?: string;
+  /** Host name the certificate must carry, when it is not the URL's host. */
+  readonly server_name?: string;
+  /** Accept any certificate (warned about at every start). */
+  readonly insecure_skip_verify: boolean;
+}
+
 export interface AgentConfig {
-  readonly server: { readonly url: string; readonly token?: string; readonly timeout_ms: number };
+  readonly server: { readonly url: string; readonly token?: string; readonly timeout_ms: number; readonly tls?: ServerTlsConfig };
   readonly data_dir: string;
   readonly host: string;
   readonly batch: { readonly max_events: number; readonly max_bytes: number; readonly max_age_ms: number };
@@ -247,6 +261,27 @@ function source(v: unknown, c: Checker, index: number): SourceConfig {
   };
 }
 
+function serverTls(v: unknown, c: Checker, url: string): ServerTlsConfig | undefined {
+  if (v === undefined || v === null) return undefined;
+  const o = object(v, c, ['ca_file', 'cert_file', 'key_file', 'server_name', 'insecure_skip_verify']);
+  // TLS options on an http:// URL would ship in clear while the operator believes otherwise.
+  if (!url.startsWith('https:')) c.fail('needs an https:// server.url');
+  const ca_file = optStr(o, 'ca_file', c);
+  const cert_file = optStr(o, 'cert_file', c);
+  const key_file = optStr(o, 'key_file', c);
+  const server_name = optStr(o, 'server_name', c);
+  if ((cert_file === undefined) !== (key_file === undefined)) c.fail('set both cert_file and key_file, or neither');
+  const skip = o.insecure_skip_verify;
+  if (skip !== undefined && skip !== null && typeof skip !== 'boolean') c.at('insecure_skip_verify').fail('expected true or false');
+  return {
+    ...(ca_file !== undefined ? { ca_file } : {}),
+    ...(cert_file !== undefined ? { cert_file } : {}),
+    ...(key_file !== undefined ? { key_file } : {}),
+    ...(server_name !== undefined ? { server_name } : {}),
+    insecure_skip_verify: skip === true,
+  };
+}
+
 /** Replaces `${NAME}` (and `${NAME:-default}`) in every string value. */
 export function interpolate(value: unknown, env: NodeJS.ProcessEnv): unknown {
   if (typeof value === 'string') {
@@ -279,7 +314,7 @@ export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.en
     'metrics', 'health', 'shutdown_timeout_ms', 'log_level']);
 
   const sc = c.at('server');
-  const so = object(o.server, sc, ['url', 'token', 'timeout_ms']);
+  const so = object(o.server, sc, ['url', 'token', 'timeout_ms', 'tls']);
   const url = str(so, 'url', sc);
   try {
     const u = new URL(url);
@@ -289,6 +324,7 @@ export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.en
     sc.at('url').fail('is not a valid URL');
   }
   const token = optStr(so, 'token', sc);
+  const tls = serverTls(so.tls, sc.at('tls'), url);
 
   const bc = c.at('batch');
   const bo = o.batch === undefined ? {} : object(o.batch, bc, ['max_events', 'max_bytes', 'max_age_ms']);
@@ -322,7 +358,12 @@ export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.en
   if (maxSpoolPercent > 100) hc.at('max_spool_percent').fail('expected an integer from 1 to 100');
 
   return deepFreeze({
-    server: { url: url.replace(/\/+$/, ''), ...(token !== undefined ? { token } : {}), timeout_ms: int(so, 'timeout_ms', sc, 30_000, 1) },
+    server: {
+      url: url.replace(/\/+$/, ''),
+      ...(token !== undefined ? { token } : {}),
+      timeout_ms: int(so, 'timeout_ms', sc, 30_000, 1),
+      ...(tls ? { tls } : {}),
+    },
     data_dir: str(o, 'data_dir', c),
     host: str(o, 'host', c, hostname()),
     batch: {
@@ -362,5 +403,8 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
     if (err instanceof YAMLParseError) throw agentError('LS_AGENT_CONFIG_SYNTAX', err.message, err);
     throw err;
   }
-  return validateConfig(doc, env);
+  const config = validateConfig(doc, env);
+  // Unreadable or malformed TLS files are config errors (--check, SIGHUP), not shipping failures.
+  if (config.server.tls) readTlsOptions(config.server.tls);
+  return config;
 }

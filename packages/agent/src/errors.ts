@@ -13,6 +13,8 @@ export const AGENT_ERRORS = {
   LS_AGENT_SPOOL_CORRUPT: 'The spool file %s is corrupt (%s); it was moved aside',
   LS_AGENT_INGEST_REJECTED: 'Ingest rejected a batch of %s events permanently with HTTP %s: %s',
   LS_AGENT_INGEST_UNAVAILABLE: 'Ingest is unavailable (%s); the batch will be retried',
+  LS_AGENT_TLS_FILE: 'The TLS file server.tls.%s (%s) cannot be used: %s',
+  LS_AGENT_TLS_VERIFY_FAILED: 'TLS verification with the server failed (%s); nothing is sent unverified, the batch will be retried',
   LS_AGENT_JOURNALCTL_FAILED: 'journalctl failed (%s); it will be restarted',
   LS_AGENT_FILE_READ: 'Reading %s failed: %s',
 } as const;

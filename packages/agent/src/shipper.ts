@@ -7,6 +7,8 @@ import { agentError } from './errors.js';
 import type { Logger } from './log.js';
 import { M, type Metrics } from './metrics.js';
 import type { Spool, SpoolEntry } from './spool.js';
+import type { ServerTlsConfig } from './config.js';
+import { isTlsVerifyError, readTlsOptions, type TlsAgentOptions } from './tls-options.js';
 
 /**
  * Delivers spooled batches to ingest one at a time, oldest first, so that
@@ -30,6 +32,7 @@ export interface ServerOptions {
   url: string;
   token?: string;
   timeout_ms: number;
+  tls?: ServerTlsConfig;
 }
 
 export interface IngestAnswer {
@@ -41,7 +44,7 @@ export interface IngestAnswer {
 
 export type Outcome =
   | { kind: 'delivered'; answer: IngestAnswer }
-  | { kind: 'retry'; reason: string; retryAfterMs?: number }
+  | { kind: 'retry'; reason: string; retryAfterMs?: number; tlsVerify?: boolean }
   | { kind: 'rejected'; status: number; reason: string };
 
 const RETRYABLE = new Set([401, 403, 404, 408, 429]);
@@ -58,8 +61,11 @@ export interface Connections {
   readonly https: HttpsAgent;
 }
 
-export function openConnections(): Connections {
-  return { http: new HttpAgent({ keepAlive: true, maxSockets: 1 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 1 }) };
+export function openConnections(tls: TlsAgentOptions = {}): Connections {
+  return {
+    http: new HttpAgent({ keepAlive: true, maxSockets: 1 }),
+    https: new HttpsAgent({ keepAlive: true, maxSockets: 1, ...tls }),
+  };
 }
 
 /**
@@ -87,7 +93,12 @@ export function postBatch(server: ServerOptions, body: Buffer, signal?: AbortSig
       signal?.removeEventListener('abort', onStop);
       resolve(outcome);
     };
-    const options = { method: 'POST', headers, ...(connections ? { agent: tls ? connections.https : connections.http } : {}) };
+    // Without kept-alive connections (one-off posts) the TLS options go on the request itself.
+    const options = {
+      method: 'POST',
+      headers,
+      ...(connections ? { agent: tls ? connections.https : connections.http } : tls ? readTlsOptions(server.tls) : {}),
+    };
     const req = (tls ? httpsRequest : httpRequest)(url, options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -106,7 +117,10 @@ export function postBatch(server: ServerOptions, body: Buffer, signal?: AbortSig
     // as long as the agent and must not collect one listener per request.
     signal?.addEventListener('abort', onStop, { once: true });
     const timer = setTimeout(() => fail(`timed out after ${server.timeout_ms} ms`), server.timeout_ms);
-    req.on('error', (err: NodeJS.ErrnoException) => finish({ kind: 'retry', reason: err.code ?? err.message }));
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      if (isTlsVerifyError(err.code)) finish({ kind: 'retry', reason: `${err.code}: ${err.message}`, tlsVerify: true });
+      else finish({ kind: 'retry', reason: err.code ?? err.message });
+    });
     if (signal?.aborted) fail('stopping');
     else req.end(body);
   });
@@ -133,7 +147,7 @@ export class Shipper {
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
   private backoff: Backoff;
-  private readonly connections = openConnections();
+  private connections: Connections;
   /** When the current run of failed attempts began (null while ingest answers). */
   failingSinceMs: number | null = null;
 
@@ -146,11 +160,26 @@ export class Shipper {
     private readonly log: Logger,
   ) {
     this.backoff = new Backoff(retry.initial_backoff_ms, retry.max_backoff_ms);
+    this.connections = this.connect();
   }
 
   reconfigure(server: ServerOptions, retry: { initial_backoff_ms: number; max_backoff_ms: number }): void {
     this.server = server;
     this.backoff = new Backoff(retry.initial_backoff_ms, retry.max_backoff_ms);
+    // The TLS files may have been rotated: new connections read them again. A
+    // batch in flight on an old socket fails and is retried (ingest dedupes).
+    const old = this.connections;
+    this.connections = this.connect();
+    old.http.destroy();
+    old.https.destroy();
+  }
+
+  private connect(): Connections {
+    const tls = this.server.tls;
+    if (tls?.insecure_skip_verify) {
+      this.log.warn('server.tls.insecure_skip_verify is on: the server\'s certificate is not verified, so anyone in the path can read and change what is shipped.', { url: this.server.url });
+    }
+    return openConnections(readTlsOptions(tls));
   }
 
   start(): void {
@@ -179,7 +208,11 @@ export class Shipper {
         const delay = this.backoff.next(outcome.retryAfterMs);
         const e = agentError('LS_AGENT_INGEST_UNAVAILABLE', outcome.reason);
         // One warning per outage, not one per attempt.
-        if (this.backoff.attempts === 1) {
+        if (outcome.tlsVerify) {
+          const t = agentError('LS_AGENT_TLS_VERIFY_FAILED', outcome.reason);
+          if (this.backoff.attempts === 1) this.log.error(`${t.message}; check server.url, server.tls.ca_file and server.tls.server_name`, { code: t.code, retry_in_ms: delay });
+          else this.log.debug(t.message, { code: t.code, retry_in_ms: delay, attempt: this.backoff.attempts });
+        } else if (this.backoff.attempts === 1) {
           if (/^HTTP 40[134]/.test(outcome.reason)) this.log.error(`${e.message}; check server.url and server.token`, { code: e.code, retry_in_ms: delay });
           else this.log.warn(e.message, { code: e.code, retry_in_ms: delay });
         }

@@ -18,6 +18,10 @@ export function parseCommandFlags(argv: string[], allowed: readonly (keyof Confi
     listen: { type: 'string' },
     store: { type: 'string' },
     'es-url': { type: 'string' },
+    'tls-cert-file': { type: 'string' },
+    'tls-key-file': { type: 'string' },
+    'tls-client-ca-file': { type: 'string' },
+    'tls-min-version': { type: 'string' },
     json: { type: 'boolean' },
     server: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -36,13 +40,17 @@ export function parseCommandFlags(argv: string[], allowed: readonly (keyof Confi
     listen: v.listen,
     store: v.store,
     esUrl: v['es-url'],
+    tlsCertFile: v['tls-cert-file'],
+    tlsKeyFile: v['tls-key-file'],
+    tlsClientCaFile: v['tls-client-ca-file'],
+    tlsMinVersion: v['tls-min-version'],
     json: v.json,
     server: v.server,
   };
   for (const [key, value] of Object.entries(given)) {
     if (value === undefined) continue;
     if (!(allowed as readonly string[]).includes(key)) {
-      throw errors.cliUsage(`option --${key === 'esUrl' ? 'es-url' : key} does not apply to this command`);
+      throw errors.cliUsage(`option --${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} does not apply to this command`);
     }
     (flags as unknown as Record<string, unknown>)[key] = value;
   }

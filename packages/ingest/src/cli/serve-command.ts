@@ -7,7 +7,8 @@ import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';
 
 export const SERVE_USAGE =
-  'logship serve [--config FILE] [--data DIR] [--listen HOST:PORT] [--store sqlite|elasticsearch] [--es-url URL]';
+  'logship serve [--config FILE] [--data DIR] [--listen HOST:PORT] [--store sqlite|elasticsearch] [--es-url URL] ' +
+  '[--tls-cert-file FILE --tls-key-file FILE [--tls-client-ca-file FILE] [--tls-min-version TLSv1.2|TLSv1.3]]';
 
 /**
  * Runs the server until SIGTERM or SIGINT, then stops accepting, lets
@@ -15,7 +16,7 @@ export const SERVE_USAGE =
  * and resolves 0. A second signal exits at once.
  */
 export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
-  const flags = parseCommandFlags(argv, ['config', 'data', 'listen', 'store', 'esUrl']);
+  const flags = parseCommandFlags(argv, ['config', 'data', 'listen', 'store', 'esUrl', 'tlsCertFile', 'tlsKeyFile', 'tlsClientCaFile', 'tlsMinVersion']);
   if (flags.help) {
     io.stdout.write(`usage: ${SERVE_USAGE}\n`);
     return 0;
@@ -51,13 +52,20 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
         },
       );
     };
-    // SIGHUP re-reads the rule files, as Prometheus does; a mistake is logged and the running rules stay.
+    // SIGHUP re-reads the rule files, as Prometheus does, and the TLS
+    // certificate and key (rotation without dropping connections); a mistake
+    // is logged and what runs stays.
     const onHangup = (): void => {
       try {
         const loaded = server.logshipApp.ruler.reload();
         logger.info(loaded, 'Received SIGHUP; rule files reloaded.');
       } catch (err) {
         logger.error({ err }, 'Received SIGHUP; the rule files did not load, so the rules already running stay.');
+      }
+      try {
+        if (server.reloadTls()) logger.info({ cert_file: config.tls?.cert_file }, 'Received SIGHUP; TLS certificate and key reloaded for new connections.');
+      } catch (err) {
+        logger.error({ err }, 'Received SIGHUP; the TLS files did not check out, so the running certificate stays.');
       }
     };
     process.on('SIGTERM', onSignal);

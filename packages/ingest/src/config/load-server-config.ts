@@ -11,7 +11,8 @@ import { checkLogMetrics } from '../log-metrics/check-log-metrics.js';
 import { errors, LogshipError } from '../server/errors.js';
 import { interpolateEnv } from './interpolate-env.js';
 import { parseListen } from './parse-listen.js';
-import { DEFAULT_SERVER_CONFIG, SERVER_CONFIG_SCHEMA, deepFreeze, type ServerConfig } from './server-config.js';
+import { DEFAULT_SERVER_CONFIG, SERVER_CONFIG_SCHEMA, deepFreeze, type ServerConfig, type TlsConfig } from './server-config.js';
+import { parseSubject } from './parse-subject.js';
 
 /** Command-line flags; each overrides the file. */
 export interface ConfigFlags {
@@ -20,6 +21,10 @@ export interface ConfigFlags {
   listen?: string;
   store?: string;
   esUrl?: string;
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  tlsClientCaFile?: string;
+  tlsMinVersion?: string;
 }
 
 // allErrors so that an unknown key is reported before what its misspelling made missing.
@@ -69,6 +74,8 @@ export function buildServerConfig(input: Record<string, unknown>, flags: ConfigF
     raw.store = store;
   }
 
+  applyTlsFlags(raw, flags);
+
   if (!validate(raw)) {
     const all = validate.errors ?? [];
     throw schemaError(all.find((e) => e.keyword === 'additionalProperties') ?? all[0]);
@@ -83,7 +90,9 @@ export function buildServerConfig(input: Record<string, unknown>, flags: ConfigF
     auth: {
       tokens: auth.tokens ?? [],
       rate_limit: { ...d.auth.rate_limit, ...auth.rate_limit },
+      tls_clients: auth.tls_clients ?? [],
     },
+    ...(raw.tls ? { tls: { min_version: 'TLSv1.2', ...(raw.tls as Omit<TlsConfig, 'min_version'>) } } : {}),
     retention: retention(raw.retention),
     saved_queries: (raw.saved_queries as Record<string, string> | undefined) ?? {},
     limits: { ...d.limits, ...(raw.limits as object | undefined) },
@@ -101,8 +110,10 @@ export function buildServerConfig(input: Record<string, unknown>, flags: ConfigF
   if (config.syslog.listen_udp !== undefined) parseListen(config.syslog.listen_udp);
   if (config.syslog.listen_tls !== undefined) {
     parseListen(config.syslog.listen_tls);
-    if (config.syslog.tls_cert_file === undefined || config.syslog.tls_key_file === undefined) {
-      throw errors.configInvalid('syslog.listen_tls', 'needs syslog.tls_cert_file and syslog.tls_key_file');
+    const own = config.syslog.tls_cert_file !== undefined || config.syslog.tls_key_file !== undefined;
+    // Without files of its own the listener takes the server's tls block (RFC 5425 over the same certificate).
+    if (own ? config.syslog.tls_cert_file === undefined || config.syslog.tls_key_file === undefined : config.tls === undefined) {
+      throw errors.configInvalid('syslog.listen_tls', 'needs syslog.tls_cert_file and syslog.tls_key_file, or a tls block');
     }
   }
   if (config.otlp.grpc_listen !== undefined) parseListen(config.otlp.grpc_listen);
@@ -110,8 +121,35 @@ export function buildServerConfig(input: Record<string, unknown>, flags: ConfigF
     throw errors.configInvalid('store.url', 'is required when store.type is elasticsearch');
   }
   checkTokens(config);
+  checkTlsClients(config);
   checkLogMetrics(config.log_metrics, config.saved_queries);
   return deepFreeze(config);
+}
+
+function applyTlsFlags(raw: Record<string, unknown>, flags: ConfigFlags): void {
+  const given = {
+    cert_file: flags.tlsCertFile,
+    key_file: flags.tlsKeyFile,
+    client_ca_file: flags.tlsClientCaFile,
+    min_version: flags.tlsMinVersion,
+  };
+  const set = Object.entries(given).filter(([, v]) => v !== undefined);
+  if (set.length === 0) return;
+  raw.tls = { ...((raw.tls as Record<string, unknown> | undefined) ?? {}), ...Object.fromEntries(set) };
+}
+
+function checkTlsClients(config: ServerConfig): void {
+  if (config.auth.tls_clients.length > 0 && !config.tls?.client_ca_file) {
+    // Without a client CA no certificate is verified, so none may stand for a token.
+    throw errors.configInvalid('auth.tls_clients', 'needs tls.client_ca_file (mutual TLS) to verify client certificates');
+  }
+  config.auth.tls_clients.forEach((c, i) => {
+    try {
+      parseSubject(c.subject);
+    } catch (err) {
+      throw errors.configInvalid(`auth.tls_clients[${i}].subject`, (err as Error).message);
+    }
+  });
 }
 
 function retention(value: unknown): ServerConfig['retention'] {

@@ -15,6 +15,22 @@ export interface TokenConfig {
   requests_per_s?: number;
 }
 
+/** A client certificate subject standing for a token (mutual TLS). */
+export interface TlsClientConfig {
+  /** `CN=web-1` or `CN=web-1,O=Acme`: every attribute named must match the certificate's subject. */
+  subject: string;
+  scopes: Scope[];
+}
+
+/** HTTPS on the listen port; with client_ca_file, mutual TLS. */
+export interface TlsConfig {
+  cert_file: string;
+  key_file: string;
+  /** PEM CA bundle: clients must present a certificate it signed. */
+  client_ca_file?: string;
+  min_version: 'TLSv1.2' | 'TLSv1.3';
+}
+
 export interface IngestLimits extends NormalizeLimits {
   /** Request body as sent (compressed or not). */
   max_body_bytes: number;
@@ -49,7 +65,10 @@ export interface ServerConfig {
     tokens: TokenConfig[];
     /** Per token; 0 turns the limit off. */
     rate_limit: { requests_per_s: number; burst: number };
+    /** Verified client certificates standing for tokens (needs tls.client_ca_file). */
+    tls_clients: TlsClientConfig[];
   };
+  tls?: TlsConfig;
   retention: RetentionConfig;
   saved_queries: Record<string, string>;
   limits: IngestLimits;
@@ -88,7 +107,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = deepFreeze({
   listen: '127.0.0.1:7700',
   data: './logship-data',
   store: { type: 'sqlite' },
-  auth: { tokens: [], rate_limit: { requests_per_s: 100, burst: 200 } },
+  auth: { tokens: [], rate_limit: { requests_per_s: 100, burst: 200 }, tls_clients: [] },
   retention: DEFAULT_RETENTION,
   saved_queries: {},
   limits: {
@@ -108,6 +127,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = deepFreeze({
 });
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
+const scopesSchema = { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['read', 'write'] } } as const;
 
 /**
  * The file's shape. `additionalProperties: false` everywhere: a misspelt key
@@ -150,9 +170,18 @@ export const SERVER_CONFIG_SCHEMA = {
               name: { type: 'string', minLength: 1 },
               // Short tokens are guessable; 16 characters is the floor.
               token: { type: 'string', minLength: 16 },
-              scopes: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['read', 'write'] } },
+              scopes: scopesSchema,
               requests_per_s: { type: 'number', minimum: 0 },
             },
+          },
+        },
+        tls_clients: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['subject', 'scopes'],
+            properties: { subject: { type: 'string', minLength: 3 }, scopes: scopesSchema },
           },
         },
         rate_limit: {
@@ -160,6 +189,17 @@ export const SERVER_CONFIG_SCHEMA = {
           additionalProperties: false,
           properties: { requests_per_s: { type: 'number', minimum: 0 }, burst: positiveInt },
         },
+      },
+    },
+    tls: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['cert_file', 'key_file'],
+      properties: {
+        cert_file: { type: 'string', minLength: 1 },
+        key_file: { type: 'string', minLength: 1 },
+        client_ca_file: { type: 'string', minLength: 1 },
+        min_version: { enum: ['TLSv1.2', 'TLSv1.3'] },
       },
     },
     retention: { type: 'object' },

@@ -17,6 +17,9 @@ import { LOGSHIP_VERSION } from '../version.js';
 import { Ruler } from '../rules/ruler.js';
 import { rulesRoutes } from '../rules/rules-routes.js';
 import { createLogMetrics } from '../log-metrics/log-metrics.js';
+import { httpsServerFactory, replaceCredentials } from './https-server.js';
+import type { TlsCredentials } from './tls-credentials.js';
+import { createTlsMetrics, type TlsMetrics } from './tls-metrics.js';
 
 /*
  *  request ─► onRequest: closing? 503 ─► auth (route config.scope) ─► route
@@ -39,6 +42,8 @@ export interface AppOptions {
   defaultMetrics?: boolean;
   /** The search page's build folder (default: packages/ui/dist through @logship/ui; null: none). */
   uiDir?: string | null;
+  /** Serve HTTPS with these (config.tls, read and checked by loadTlsCredentials). */
+  tls?: TlsCredentials;
 }
 
 export interface LogshipApp {
@@ -52,6 +57,10 @@ export interface LogshipApp {
   onCommitted: (events: LogEvent[]) => void;
   /** The token check of the HTTP routes (undefined when no tokens are configured), for the OTLP/gRPC listener. */
   authorize: Authorize | undefined;
+  /** Present when serving HTTPS: new credentials for new connections (SIGHUP). */
+  tls?: { replace(credentials: TlsCredentials): void };
+  /** logship_tls_cert_expiry_timestamp_seconds (no series without TLS). */
+  tlsMetrics: TlsMetrics;
 }
 
 /**
@@ -80,8 +89,15 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     bodyLimit: config.limits.max_body_bytes,
     // A misspelt parameter (`limt=5`) is an error, not silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
+    ...(opts.tls ? { serverFactory: httpsServerFactory(opts.tls) } : {}),
   });
   const metrics = createIngestMetrics(store, { defaultMetrics: opts.defaultMetrics });
+  const tlsMetrics = createTlsMetrics(metrics.registry);
+  let tls: LogshipApp['tls'];
+  if (opts.tls) {
+    tlsMetrics.set([opts.tls]);
+    tls = { replace: (credentials) => replaceCredentials(app.server, credentials) };
+  }
   const logMetrics = createLogMetrics(config.log_metrics, config.saved_queries, metrics.registry, config.search.text_fields);
   // Loads the rule files now: a broken one stops the server from starting.
   const ruler = new Ruler({
@@ -133,5 +149,5 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   await app.register(queryApiPlugin, { reader: store, now, savedQueries: { ...config.saved_queries }, feed, textFields: config.search.text_fields });
   await app.register(rulesRoutes, { ruler });
   await registerUiRoutes(app, opts.uiDir === undefined ? defaultUiDir() : opts.uiDir);
-  return { app, metrics, feed, ruler, onCommitted, authorize };
+  return { app, metrics, feed, ruler, onCommitted, authorize, tlsMetrics, ...(tls ? { tls } : {}) };
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerConfig, Scope, TokenConfig } from '../config/server-config.js';
 import { errors, type LogshipError } from './errors.js';
 import { createRateLimiter } from './rate-limiter.js';
+import { tlsClientResolver } from './tls-client-auth.js';
 
 /** The scope a route asks for, from its `config: { scope }` (set by the ingest and query plugins). */
 export function routeScope(request: FastifyRequest): Scope | undefined {
@@ -52,9 +53,12 @@ export interface AuthRefusal {
   headers: Record<string, string>;
 }
 
-/** undefined when no tokens are configured: every route is open (and the server listens on loopback only). */
+/**
+ * undefined when neither tokens nor tls_clients are configured: every route
+ * is open (and the server listens on loopback only, unless mutual TLS is on).
+ */
 export function createAuthorize(auth: ServerConfig['auth'], now: () => number): Authorize | undefined {
-  if (auth.tokens.length === 0) return undefined;
+  if (auth.tokens.length === 0 && auth.tls_clients.length === 0) return undefined;
   const byDigest = new Map<string, TokenConfig>(auth.tokens.map((t) => [digest(t.token), t]));
   const limiter = createRateLimiter(auth.rate_limit.burst, now);
   return (authorization, scope): AuthRefusal | undefined => {
@@ -75,15 +79,31 @@ export function createAuthorize(auth: ServerConfig['auth'], now: () => number): 
 
 /**
  * App-wide onRequest hook: routes that declare a scope need a token holding
- * it (Bearer, or Basic/ApiKey as above). Returns the check so listeners
- * outside fastify (OTLP/gRPC) apply the same tokens and rate limits.
+ * it (Bearer, or Basic/ApiKey as above). A request without an Authorization
+ * header whose client certificate (verified by mutual TLS) matches an
+ * `auth.tls_clients` entry has that entry's scopes instead, with its own rate
+ * limit. Returns the token check so listeners outside fastify (OTLP/gRPC)
+ * apply the same tokens and rate limits.
  */
 export function registerAuthHook(app: FastifyInstance, auth: ServerConfig['auth'], now: () => number): Authorize | undefined {
   const authorize = createAuthorize(auth, now);
   if (!authorize) return undefined;
+  const tlsClient = tlsClientResolver(auth.tls_clients);
+  const certLimiter = createRateLimiter(auth.rate_limit.burst, now);
   app.addHook('onRequest', async (request, reply) => {
     const scope = routeScope(request);
     if (scope === undefined) return;
+    const client = request.headers.authorization === undefined ? tlsClient(request) : undefined;
+    if (client) {
+      if (!client.scopes.includes(scope)) throw errors.forbiddenScope(client.name, scope);
+      const waitMs = certLimiter.take(client.name, auth.rate_limit.requests_per_s);
+      if (waitMs > 0) {
+        const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+        reply.header('retry-after', String(seconds));
+        throw errors.rateLimited(client.name, seconds);
+      }
+      return;
+    }
     const refusal = authorize(request.headers.authorization, scope);
     if (refusal) {
       for (const [k, v] of Object.entries(refusal.headers)) reply.header(k, v);

@@ -47,7 +47,7 @@ export function listErrorDefinitions(): ErrorDefinition[] {
 }
 
 /** The prefixes this factory owns in docs/ERRORS.md; other rooms append their own. */
-export const OWNED_ERROR_PREFIXES = ['LS_INGEST_', 'LS_CONFIG_', 'LS_AUTH_', 'LS_CLI_', 'LS_RULES_'] as const;
+export const OWNED_ERROR_PREFIXES = ['LS_INGEST_', 'LS_CONFIG_', 'LS_AUTH_', 'LS_CLI_', 'LS_RULES_', 'LS_TLS_'] as const;
 
 export const errors = {
   // Request-level ingest failures (the whole batch is refused).
@@ -125,6 +125,14 @@ export const errors = {
     'refusing to listen on %s without auth tokens: configure auth.tokens or listen on a loopback address',
     500,
   ),
+
+  // The server's certificate, key and client CA (src/server/tls). At start
+  // they stop the server (exit 1); on SIGHUP the running certificate stays.
+  tlsRead: defineError('LS_TLS_READ_FAILED', 'cannot read %s file %s: %s', 500),
+  tlsBadPem: defineError('LS_TLS_BAD_PEM', '%s file %s holds no usable PEM %s: %s', 500),
+  tlsExpired: defineError('LS_TLS_CERT_EXPIRED', 'certificate in %s expired on %s', 500),
+  tlsNotYetValid: defineError('LS_TLS_CERT_NOT_YET_VALID', 'certificate in %s is not valid before %s', 500),
+  tlsKeyMismatch: defineError('LS_TLS_KEY_MISMATCH', 'private key in %s does not belong to the certificate in %s', 500),
 
   // CLI.
   cliUsage: defineError('LS_CLI_USAGE', '%s', 400),

@@ -1,10 +1,11 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { LogStore } from '../log-store.js';
 import type { ServerConfig } from '../config/server-config.js';
-import { formatHostForUrl, isLoopback, parseListen } from '../config/parse-listen.js';
+import { formatHostForUrl, parseListen } from '../config/parse-listen.js';
 import { startRetentionScheduler, type RetentionScheduler } from '../retention/retention-scheduler.js';
 import { buildApp, type LogshipApp } from './app.js';
-import { errors } from './errors.js';
+import { checkListenPolicy } from './listen-policy.js';
+import { loadTlsCredentials, type TlsCredentials } from './tls-credentials.js';
 import { startSyslogListeners, type SyslogListeners } from './protocols/syslog/syslog-listeners.js';
 import { startOtlpGrpcServer, type OtlpGrpcServer } from './protocols/otlp/otlp-grpc-server.js';
 
@@ -25,11 +26,17 @@ export interface StartServerOptions {
 }
 
 export interface RunningServer {
-  /** `http://host:port` actually bound (port 0 resolved). */
+  /** `http(s)://host:port` actually bound (port 0 resolved). */
   url: string;
   logshipApp: LogshipApp;
   store: LogStore;
   retention: RetentionScheduler;
+  /**
+   * Re-reads tls.cert_file, key_file and client_ca_file, and the syslog TLS
+   * listener's files (SIGHUP), for new connections; open ones keep theirs. Throws LS_TLS_* and keeps the running
+   * certificate when the new files do not check out. False without TLS.
+   */
+  reloadTls(): boolean;
   /** The syslog listeners, when `syslog.listen_tcp` or `listen_udp` is set. */
   syslog?: SyslogListeners;
   /** The OTLP/gRPC listener, when `otlp.grpc_listen` is set. */
@@ -42,17 +49,24 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const { config, logger } = opts;
   const now = opts.now ?? Date.now;
   const { host, port } = parseListen(config.listen);
-  if (config.auth.tokens.length === 0) {
-    if (!isLoopback(host)) throw errors.configNoTokensPublic(config.listen);
-    logger.warn(`No auth tokens are configured, so the server listens on loopback (${host}) only.`);
-  }
+  const warning = checkListenPolicy(config, host);
+  if (warning) logger.warn(warning);
+  // Before the store opens: a bad certificate is the operator's mistake, found at once.
+  const tlsCredentials = config.tls ? loadTlsCredentials(config.tls, now()) : undefined;
+  const syslogTls = (): TlsCredentials | undefined => {
+    const { listen_tls, tls_cert_file, tls_key_file } = config.syslog;
+    if (listen_tls === undefined) return undefined;
+    if (tls_cert_file === undefined || tls_key_file === undefined) return config.tls ? loadTlsCredentials(config.tls, now()) : undefined;
+    return loadTlsCredentials({ cert_file: tls_cert_file, key_file: tls_key_file, min_version: config.tls?.min_version ?? 'TLSv1.2' }, now(), 'syslog');
+  };
+  const syslogCredentials = syslogTls();
 
   const store = await opts.openStore(config);
   let logshipApp: LogshipApp | undefined;
   let syslog: SyslogListeners | undefined;
   let otlpGrpc: OtlpGrpcServer | undefined;
   try {
-    logshipApp = await buildApp({ config, store, now, logger });
+    logshipApp = await buildApp({ config, store, now, logger, ...(tlsCredentials ? { tls: tlsCredentials } : {}) });
     await logshipApp.app.listen({ host, port });
     if (config.syslog.listen_tcp !== undefined || config.syslog.listen_udp !== undefined || config.syslog.listen_tls !== undefined) {
       syslog = await startSyslogListeners(config.syslog, {
@@ -63,7 +77,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         log: logger,
         onCommitted: logshipApp.onCommitted,
         defaultTimeZone: config.ingest.default_timezone,
-      });
+      }, syslogCredentials);
       logger.info(`Syslog listening on${syslog.tcp ? ` tcp ${syslog.tcp}` : ''}${syslog.udp ? ` udp ${syslog.udp}` : ''}${syslog.tls ? ` tls ${syslog.tls}` : ''}.`);
     }
     if (config.otlp.grpc_listen !== undefined) {
@@ -76,7 +90,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
         onCommitted: logshipApp.onCommitted,
         defaultTimeZone: config.ingest.default_timezone,
       };
-      otlpGrpc = await startOtlpGrpcServer(config.otlp.grpc_listen, ctx, logshipApp.authorize);
+      otlpGrpc = await startOtlpGrpcServer(config.otlp.grpc_listen, ctx, logshipApp.authorize, tlsCredentials);
       logger.info(`OTLP/gRPC listening on ${otlpGrpc.address}.`);
     }
   } catch (err) {
@@ -115,7 +129,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
 
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
-  const url = `http://${formatHostForUrl(host)}:${boundPort}`;
+  const url = `${config.tls ? 'https' : 'http'}://${formatHostForUrl(host)}:${boundPort}`;
   await logshipApp.ruler.start(url);
 
   let closed: Promise<void> | undefined;
@@ -127,5 +141,19 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       await store.close();
     })());
 
-  return { url, logshipApp, store, retention, syslog, otlpGrpc, close };
+  const served = logshipApp;
+  const ownSyslogFiles = config.syslog.tls_cert_file !== undefined;
+  served.tlsMetrics.set([tlsCredentials, ownSyslogFiles ? syslogCredentials : undefined]);
+  const reloadTls = (): boolean => {
+    if (!config.tls && !syslogCredentials) return false;
+    // Both read and checked before either is replaced: a bad file changes nothing.
+    const https = config.tls ? loadTlsCredentials(config.tls, now()) : undefined;
+    const forSyslog = syslogCredentials ? (ownSyslogFiles ? syslogTls() : https) : undefined;
+    if (https) served.tls?.replace(https);
+    if (forSyslog) syslog?.replaceTls(forSyslog);
+    served.tlsMetrics.set([https, ownSyslogFiles ? forSyslog : undefined]);
+    return true;
+  };
+
+  return { url, logshipApp, store, retention, syslog, otlpGrpc, reloadTls, close };
 }

@@ -2,10 +2,12 @@
  * Quick aggregations from the terminal:
  *   logship top FIELD [QUERY] [--size N]   most frequent values of FIELD
  *   logship count [QUERY]                  how many events match
- * Both take --server, --from, --to, --token and --json like `logship search`.
+ * Both take --server, --from, --to, --token, --ca-file, --cert-file,
+ * --key-file and --json like `logship search`.
  */
 import { parseArgs } from 'node:util';
-import { CliError, EXIT, defaultServer, getJson } from './client.js';
+import { CliError, EXIT, getJson } from './client.js';
+import { TLS_FLAG_OPTIONS, clientOptions } from './client-options.js';
 import { setTimeParams } from './time-params.js';
 
 const COMMON = {
@@ -14,12 +16,13 @@ const COMMON = {
   from: { type: 'string' },
   to: { type: 'string' },
   token: { type: 'string' },
+  ...TLS_FLAG_OPTIONS,
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-export const TOP_USAGE = `usage: logship top FIELD [QUERY] [--size N] [--from now-1h] [--to now] [--server URL] [--json]`;
-export const COUNT_USAGE = `usage: logship count [QUERY] [--from now-1h] [--to now] [--server URL] [--json]`;
+export const TOP_USAGE = `usage: logship top FIELD [QUERY] [--size N] [--from now-1h] [--to now] [--server URL] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json]`;
+export const COUNT_USAGE = `usage: logship count [QUERY] [--from now-1h] [--to now] [--server URL] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json]`;
 
 interface TermsAnswer {
   buckets: { key: string; count: number }[];
@@ -51,8 +54,8 @@ export async function runTopCli(argv: string[], out: NodeJS.WritableStream = pro
   if (values.help) { out.write(`${TOP_USAGE}\n`); return EXIT.OK; }
   const [field, ...rest] = positionals;
   if (!field) { process.stderr.write(`${TOP_USAGE}\n`); return EXIT.USAGE; }
-  const client = { server: values.server ?? defaultServer(), token: values.token ?? process.env.LOGSHIP_TOKEN };
   return guarded(async () => {
+    const client = clientOptions(values);
     const params = new URLSearchParams({ type: 'terms', field, size: values.size, q: rest.join(' ') });
     setTimeParams(params, rest.join(' '), values.from, values.to);
     const ans = await getJson<TermsAnswer>(client, '/api/v1/aggregate', params);
@@ -78,8 +81,8 @@ export async function runCountCli(argv: string[], out: NodeJS.WritableStream = p
   }
   const { values, positionals } = parsed;
   if (values.help) { out.write(`${COUNT_USAGE}\n`); return EXIT.OK; }
-  const client = { server: values.server ?? defaultServer(), token: values.token ?? process.env.LOGSHIP_TOKEN };
   return guarded(async () => {
+    const client = clientOptions(values);
     const params = new URLSearchParams({ q: positionals.join(' '), limit: '1' });
     setTimeParams(params, positionals.join(' '), values.from, values.to);
     const ans = await getJson<{ total: { value: number; relation: string } }>(client, '/api/v1/search', params);

@@ -1,3 +1,6 @@
+import { request as nodeHttpsRequest } from 'node:https';
+import { Readable } from 'node:stream';
+
 /**
  * A small HTTP client for the query API, shared by the CLI commands. It
  * turns the API's error bodies into `CliError`s with a stable exit code.
@@ -23,6 +26,8 @@ export class CliError extends Error {
 export interface ClientOptions {
   server: string;
   token?: string | undefined;
+  /** PEM contents: a private CA to trust, a client certificate and key (mutual TLS). */
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
 }
 
 export function defaultServer(): string {
@@ -46,15 +51,41 @@ export async function request(opts: ClientOptions, pathAndQuery: string, init: R
   if (opts.token) headers.set('authorization', `Bearer ${opts.token}`);
   const url = `${opts.server.replace(/\/+$/, '')}${pathAndQuery}`;
   try {
+    if (opts.tls && url.startsWith('https:')) return await httpsRequest(url, { ...init, headers }, opts.tls);
     return await fetch(url, { ...init, headers });
   } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause ?? (err as { code?: string; message?: string });
     throw new CliError(
-      `cannot reach the logship server at ${opts.server} (${cause?.code ?? cause?.message ?? (err as Error).message}); ` +
-        'is `logship serve` running? Set --server or LOGSHIP_URL.',
+      `cannot reach the logship server at ${opts.server} (${cause.code ?? cause.message ?? (err as Error).message}); ` +
+        'is `logship serve` running? Set --server or LOGSHIP_URL (and --ca-file for a private CA).',
       EXIT.SERVER,
     );
   }
+}
+
+/**
+ * GET over node:https with a private CA or a client certificate, answered as
+ * a fetch Response (the body streams, for /api/v1/tail). Global fetch takes
+ * no CA or client certificate without undici's own dispatcher, which node
+ * does not expose.
+ */
+function httpsRequest(url: string, init: RequestInit & { headers: Headers }, tls: NonNullable<ClientOptions['tls']>): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = nodeHttpsRequest(url, {
+      method: init.method ?? 'GET',
+      headers: Object.fromEntries(init.headers.entries()),
+      ...tls,
+      ...(init.signal ? { signal: init.signal } : {}),
+    }, (res) => {
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+      const status = res.statusCode ?? 502;
+      const body = status === 204 || status === 304 ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>);
+      resolve(new Response(body, { status, headers }));
+    });
+    req.on('error', reject);
+    req.end(typeof init.body === 'string' ? init.body : undefined);
+  });
 }
 
 export function errorFromBody(status: number, text: string): CliError {

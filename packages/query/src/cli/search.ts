@@ -7,7 +7,8 @@
  * (syntax errors show a caret under the mistake), 3 server unreachable/failed.
  */
 import { parseArgs } from 'node:util';
-import { CliError, EXIT, defaultServer, getJson } from './client.js';
+import { CliError, EXIT, getJson, type ClientOptions } from './client.js';
+import { TLS_FLAG_OPTIONS, TLS_FLAG_USAGE, clientOptions } from './client-options.js';
 import { explainEmpty } from './explain-empty.js';
 import { follow } from './follow.js';
 import { formatEvent } from './format-event.js';
@@ -32,6 +33,7 @@ export const SEARCH_USAGE = `usage: logship search QUERY [options]
   --json            one JSON event per line (for pipes)
   --follow, -f      after the results, stream new matching events until Ctrl-C
   --token TOKEN     read token (default $LOGSHIP_TOKEN)
+${TLS_FLAG_USAGE}
 
 Nothing found: a line on stderr says the query and the range searched, and
 names fields that no event in the range has (with the nearest known name).
@@ -56,6 +58,7 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
         json: { type: 'boolean', default: false },
         follow: { type: 'boolean', short: 'f', default: false },
         token: { type: 'string' },
+        ...TLS_FLAG_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -77,7 +80,13 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
     return EXIT.USAGE;
   }
   const q = positionals.join(' ');
-  const client = { server: values.server ?? defaultServer(), token: values.token ?? process.env.LOGSHIP_TOKEN };
+  let client: ClientOptions;
+  try {
+    client = clientOptions(values);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return EXIT.USAGE;
+  }
   const params = new URLSearchParams({ q, sort: values.sort });
   setTimeParams(params, q, values.from, values.to);
   const fields = values.fields ? values.fields.split(',').map((f) => f.trim()).filter(Boolean) : [];

@@ -2,6 +2,7 @@ import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnary
 import { parseListen } from '../../../config/parse-listen.js';
 import type { Authorize } from '../../auth-hook.js';
 import { errors, LogshipError } from '../../errors.js';
+import type { TlsCredentials } from '../../tls-credentials.js';
 import type { IngestContext } from '../../ingest-batch.js';
 import { ingestBatch } from '../../ingest-batch.js';
 import { decodeOtlpLogs } from './decode-otlp-logs.js';
@@ -39,7 +40,13 @@ function grpcCode(httpStatus: number): status {
   return status.INTERNAL;
 }
 
-export async function startOtlpGrpcServer(listen: string, ctx: IngestContext, authorize: Authorize | undefined): Promise<OtlpGrpcServer> {
+/**
+ * `tls`: the server's `tls` block, read and checked (with its client CA,
+ * exporters need a certificate that CA signed). grpc-js cannot swap the
+ * certificate of a bound server, so this listener keeps the one it started
+ * with until a restart.
+ */
+export async function startOtlpGrpcServer(listen: string, ctx: IngestContext, authorize: Authorize | undefined, tls?: TlsCredentials): Promise<OtlpGrpcServer> {
   const { host, port } = parseListen(listen);
   const server = new Server({
     'grpc.max_receive_message_length': ctx.limits.max_body_bytes,
@@ -87,7 +94,11 @@ export async function startOtlpGrpcServer(listen: string, ctx: IngestContext, au
   }
 
   const bound = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
+    const creds = tls
+      ? ServerCredentials.createSsl((tls.context.ca as Buffer | undefined) ?? null,
+        [{ cert_chain: tls.context.cert as Buffer, private_key: tls.context.key as Buffer }], tls.context.ca !== undefined)
+      : ServerCredentials.createInsecure();
+    server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, creds, (err, p) => (err ? reject(err) : resolve(p)));
   });
   return {
     address: `${host}:${bound}`,

@@ -1,6 +1,5 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { isUtf8 } from 'node:buffer';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { eventIdFromLine } from '../../../normalize/event-id-from-line.js';
@@ -9,6 +8,7 @@ import { parseListen } from '../../../config/parse-listen.js';
 import { errors, LogshipError } from '../../errors.js';
 import type { IngestContext, IngestItem } from '../../ingest-batch.js';
 import { ingestBatch } from '../../ingest-batch.js';
+import type { TlsCredentials } from '../../tls-credentials.js';
 import { FACILITIES, parseSyslog, type SyslogMessage } from './parse-syslog.js';
 import { SyslogTcpFramer } from './syslog-tcp-framer.js';
 
@@ -43,11 +43,17 @@ export interface SyslogListeners {
   tcp?: string;
   udp?: string;
   tls?: string;
+  /** New certificate and key for new TLS connections (SIGHUP); open ones keep theirs. */
+  replaceTls(credentials: TlsCredentials): void;
   /** Stops accepting, flushes what arrived, resolves once it is stored. */
   close(): Promise<void>;
 }
 
-export async function startSyslogListeners(config: SyslogConfig, ctx: IngestContext): Promise<SyslogListeners> {
+/**
+ * `tls`: the credentials of the TLS listener (server.ts reads them: the
+ * syslog's own tls_cert_file/tls_key_file, else the server's `tls` block).
+ */
+export async function startSyslogListeners(config: SyslogConfig, ctx: IngestContext, tls?: TlsCredentials): Promise<SyslogListeners> {
   const pending: IngestItem[] = [];
   const sockets = new Set<Socket>();
   let ref = 0;
@@ -100,6 +106,9 @@ export async function startSyslogListeners(config: SyslogConfig, ctx: IngestCont
   const servers: Server[] = [];
   let udpSocket: UdpSocket | undefined;
   const out: SyslogListeners = {
+    replaceTls() {
+      // No TLS listener: nothing to replace.
+    },
     async close() {
       await Promise.all([
         ...servers.map((srv) => new Promise<void>((r) => srv.close(() => r()))),
@@ -140,9 +149,13 @@ export async function startSyslogListeners(config: SyslogConfig, ctx: IngestCont
   if (config.listen_tcp !== undefined) out.tcp = await listen(createServer(onConnection('tcp')), config.listen_tcp);
   if (config.listen_tls !== undefined) {
     // RFC 5425: the same framing inside TLS (senders use octet counting).
-    const tls = createTlsServer({ cert: readPem(config.tls_cert_file!), key: readPem(config.tls_key_file!) }, onConnection('tls'));
-    tls.on('tlsClientError', (err) => ctx.log.debug({ err }, 'A syslog TLS handshake failed.'));
-    out.tls = await listen(tls, config.listen_tls);
+    if (!tls) throw errors.configInvalid('syslog.listen_tls', 'needs syslog.tls_cert_file and syslog.tls_key_file, or a tls block');
+    // With the server's client CA, syslog senders need a certificate too (RFC 5425 §5.3).
+    const mutual = tls.context.ca !== undefined;
+    const tlsServer = createTlsServer({ ...tls.context, requestCert: mutual, rejectUnauthorized: mutual }, onConnection('tls'));
+    tlsServer.on('tlsClientError', (err) => ctx.log.debug({ err }, 'A syslog TLS handshake failed.'));
+    out.tls = await listen(tlsServer, config.listen_tls);
+    out.replaceTls = (credentials) => tlsServer.setSecureContext(credentials.context);
   }
   if (config.listen_udp !== undefined) {
     const { host, port } = parseListen(config.listen_udp);
@@ -162,13 +175,6 @@ export async function startSyslogListeners(config: SyslogConfig, ctx: IngestCont
   return out;
 }
 
-function readPem(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    throw errors.configRead(file, (err as Error).message);
-  }
-}
 
 /** One syslog message ─► the envelope the normalizer takes (see docs/PROTOCOLS.md for the fields). */
 export function toItem(ref: number, frame: Buffer, transport: 'tcp' | 'udp' | 'tls', peer: string, now: number): IngestItem {

@@ -1,0 +1,27 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CliError, EXIT } from './client.js';
+import { clientOptions } from './client-options.js';
+
+test('TLS files come from the flags, else LOGSHIP_CA_FILE / _CERT_FILE / _KEY_FILE; flags win', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cli-tls-'));
+  try {
+    for (const f of ['a.pem', 'b.pem', 'c.pem', 'k.pem']) writeFileSync(join(dir, f), f);
+    const env = { LOGSHIP_CA_FILE: join(dir, 'a.pem'), LOGSHIP_CERT_FILE: join(dir, 'c.pem'), LOGSHIP_KEY_FILE: join(dir, 'k.pem'), LOGSHIP_URL: 'https://logs:7700' };
+    const fromEnv = clientOptions({}, env);
+    assert.equal(fromEnv.tls?.ca?.toString(), 'a.pem');
+    assert.equal(fromEnv.tls?.cert?.toString(), 'c.pem');
+    assert.equal(fromEnv.tls?.key?.toString(), 'k.pem');
+    const fromFlag = clientOptions({ 'ca-file': join(dir, 'b.pem'), server: 'https://x' }, env);
+    assert.equal(fromFlag.tls?.ca?.toString(), 'b.pem');
+    assert.equal(fromFlag.server, 'https://x');
+    assert.equal(clientOptions({}, {}).tls, undefined);
+    assert.throws(() => clientOptions({ 'cert-file': join(dir, 'c.pem') }, {}), (e: unknown) => e instanceof CliError && e.exitCode === EXIT.USAGE && /go together/.test(e.message));
+    assert.throws(() => clientOptions({ 'ca-file': join(dir, 'missing.pem') }, {}), (e: unknown) => e instanceof CliError && /--ca-file: cannot read .*missing\.pem/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
