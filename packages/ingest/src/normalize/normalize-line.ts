@@ -126,7 +126,7 @@ function withJsonMessage(outer: Parsed, opts: NormalizeOptions): Parsed {
   if (p.canonical.time !== undefined) canonical.time = p.canonical.time;
   canonical.host ??= p.canonical.host;
   const fields = { ...outer.fields };
-  for (const key of Object.keys(p.fields)) if (!(key in fields)) setField(fields, key, p.fields[key]!);
+  for (const key of Object.keys(p.fields)) if (!Object.hasOwn(fields, key)) setField(fields, key, p.fields[key]!);
   return {
     format: `journald+${p.format}`,
     canonical,
@@ -180,11 +180,22 @@ function finish(
     const value = own !== undefined ? String(own) : c[key as keyof Canonical];
     if (value !== undefined) event[key] = value as string;
   }
-  for (const key of Object.keys(fields)) setField(event as FlatRecord, key, fields[key]!);
+  // The field cap applies here, after the core fields are set, so it never
+  // drops them (see flatten-fields); the logship.* flags below are not counted.
+  let room = opts.limits.max_fields - Object.keys(event).length;
+  let capped = false;
+  for (const key of Object.keys(fields)) {
+    if (room <= 0) {
+      capped = true;
+      break;
+    }
+    setField(event as FlatRecord, key, fields[key]!);
+    room--;
+  }
 
   const flags = p.flags;
   if (flags.truncated || metaFlags?.truncated) event[FLAG_FIELDS.truncated] = true;
-  if (flags.fieldsCapped || metaFlags?.fieldsCapped) event[FLAG_FIELDS.fieldsCapped] = true;
+  if (capped || flags.fieldsCapped || metaFlags?.fieldsCapped) event[FLAG_FIELDS.fieldsCapped] = true;
   if (flags.depthCapped || metaFlags?.depthCapped) event[FLAG_FIELDS.depthCapped] = true;
   if (opts.invalidUtf8) event[FLAG_FIELDS.invalidUtf8] = true;
   if (c.time === undefined) event[FLAG_FIELDS.noTimestamp] = true;
@@ -199,7 +210,7 @@ function moveAside(fields: FlatRecord, key: string, to: string): void {
     fields[key] = value;
     return;
   }
-  if (!(to in fields)) fields[to] = value;
+  if (!Object.hasOwn(fields, to)) fields[to] = value;
 }
 
 function eventId(given: FieldValue | undefined, line: string): string {

@@ -70,6 +70,7 @@ export const errors = {
   lineNotJson: defineError('LS_INGEST_LINE_NOT_JSON', 'line is not valid JSON: %s', 400),
   lineNotObject: defineError('LS_INGEST_LINE_NOT_OBJECT', 'line is JSON but not an object (got %s)', 400),
   lineTooLong: defineError('LS_INGEST_LINE_TOO_LONG', 'line is %s bytes, over the %s byte limit', 400),
+  lineFailed: defineError('LS_INGEST_LINE_FAILED', 'the line could not be normalized: %s', 400),
   eventRejected: defineError('LS_INGEST_EVENT_REJECTED', 'the store rejected the event: %s', 400),
 
   // Auth.

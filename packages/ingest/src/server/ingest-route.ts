@@ -98,8 +98,15 @@ export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions
           lineOf.push(line.number);
           byFormat.set(format, (byFormat.get(format) ?? 0) + 1);
         } catch (err) {
-          if (!(err instanceof LogshipError)) throw err;
-          lineErrors.push({ line: line.number, reason: err.message, code: err.code });
+          if (err instanceof LogshipError) {
+            lineErrors.push({ line: line.number, reason: err.message, code: err.code });
+            continue;
+          }
+          // A bug in normalization must cost this line, not the batch: the
+          // other lines are stored and the line is reported with a code.
+          request.log.error({ err, line: line.number }, 'Normalizing an ingest line failed.');
+          const failed = errors.lineFailed(err instanceof Error ? err.message : String(err));
+          lineErrors.push({ line: line.number, reason: failed.message, code: failed.code });
         }
       }
       metrics.eventsReceived.inc(received);
