@@ -13,4 +13,5 @@ export { compileWildcard } from './wildcard.js';
 export * from './http.js';
 export * from './cli.js';
 export * from './serialize.js';
+export * from './search-cursor.js';
 export * from './testing/index.js';

@@ -221,7 +221,7 @@ export class SqliteStore implements LogStore {
     if (!this.readers) return this.searchAt(req, this.clock());
     // Bad requests and query errors are raised here, typed, without a thread hop.
     checkLimit(req.limit);
-    if (req.cursor) decodeCursor(req.cursor, req.sort ?? 'desc');
+    if (req.cursor) decodeCursor(req.cursor, req.sort ?? 'desc', req.query);
     compileSql(req.query, { now: req.now });
     return this.readers.run('search', req, this.clock()) as Promise<SearchResult>;
   }
@@ -231,7 +231,7 @@ export class SqliteStore implements LogStore {
     this.assertOpen();
     const sort: SortOrder = req.sort ?? 'desc';
     checkLimit(req.limit);
-    const after = req.cursor ? decodeCursor(req.cursor, sort) : null;
+    const after = req.cursor ? decodeCursor(req.cursor, sort, req.query) : null;
     const { where, params, indexed } = compileSql(req.query, { now: req.now });
     const dir = sort === 'desc' ? 'DESC' : 'ASC';
     const keysetFor = (key: { ts: number; eid: string } | null): { sql: string; args: unknown[] } =>
@@ -301,7 +301,7 @@ export class SqliteStore implements LogStore {
     }
     const hits = found.slice(0, req.limit);
     const last = hits[hits.length - 1]?.row;
-    const next_cursor = found.length > req.limit && last ? encodeCursor({ ts: last.ts, eid: last.eid }, sort) : null;
+    const next_cursor = found.length > req.limit && last ? encodeCursor({ ts: last.ts, eid: last.eid }, sort, req.query) : null;
     // From the first page, fewer hits than asked for are the whole result.
     const counted =
       !after && found.length <= req.limit ? found.length : this.countCompiled(req, where, params, at, TOTAL_COUNT_LIMIT);

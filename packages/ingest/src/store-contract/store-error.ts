@@ -17,12 +17,31 @@ export const STORE_ERROR_CODES = {
 
 export type StoreErrorCode = keyof typeof STORE_ERROR_CODES;
 
+/**
+ * The HTTP status each code answers with, so no store error reaching a
+ * route falls through to 500: the caller's mistakes are 400, a closed or
+ * failing store 503 (retry), our own bugs and broken files 500.
+ */
+export const STORE_ERROR_STATUS: Readonly<Record<StoreErrorCode, number>> = Object.freeze({
+  LS_STORE_DATA_DIR: 500,
+  LS_STORE_CLOSED: 503,
+  LS_STORE_BAD_CURSOR: 400,
+  LS_STORE_BAD_REQUEST: 400,
+  LS_STORE_RETENTION_CONFIG: 500,
+  LS_STORE_CORRUPT_PARTITION: 500,
+  LS_STORE_WRITE_FAILED: 503,
+  LS_STORE_QUERY_ABORTED: 503,
+  LS_STORE_QUERY_FAILED: 500,
+});
+
 export class StoreError extends Error {
   readonly code: StoreErrorCode;
+  readonly statusCode: number;
   constructor(code: StoreErrorCode, detail: string, options?: { cause?: unknown }) {
     super(`${STORE_ERROR_CODES[code]}: ${detail}`, options);
     this.name = 'StoreError';
     this.code = code;
+    this.statusCode = STORE_ERROR_STATUS[code];
   }
 }
 
