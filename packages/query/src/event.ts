@@ -50,3 +50,21 @@ export const CANONICAL_FIELDS = [
   'unit',
   'event.id',
 ] as const;
+
+/**
+ * Sets a field on an event (or any plain record of fields) as an own
+ * property, even when its name is `__proto__`, which a plain assignment
+ * would take as the prototype. Field names come from senders and users.
+ */
+export function setEventField(event: Record<string, unknown>, name: string, value: unknown): void {
+  if (name === '__proto__') {
+    Object.defineProperty(event, name, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    event[name] = value;
+  }
+}
+
+/** A field's value only when the event has it as its own (never an `Object.prototype` member). */
+export function ownField<T>(event: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(event, name) ? event[name] : undefined;
+}

@@ -27,7 +27,7 @@
  * ASCII. Tokens contain no whitespace, so the built-in `whitespace` analyzer
  * gives back exactly these tokens at adjacent positions (phrases work).
  */
-import { tokenize, type LogEvent } from '@logship/query';
+import { setEventField, tokenize, type LogEvent } from '@logship/query';
 
 export const TEXT_FIELD = '@text';
 export const SOURCE_FIELD = '@event';
@@ -73,11 +73,11 @@ export function eventToDocument(event: LogEvent, className: string): EsDocument 
   for (const [field, value] of Object.entries(event)) {
     if (UNTYPED.has(field) || value === null || value === undefined) continue;
     const name = esFieldName(field);
-    if (typeof value === 'string') kw[name] = value;
+    if (typeof value === 'string') setEventField(kw, name, value);
     else if (typeof value === 'number') {
       // NaN/Infinity are not JSON; a number that is not finite is not indexed.
-      if (Number.isFinite(value)) num[name] = value;
-    } else if (typeof value === 'boolean') bool[name] = value;
+      if (Number.isFinite(value)) setEventField(num, name, value);
+    } else if (typeof value === 'boolean') setEventField(bool, name, value);
   }
   const doc: EsDocument = {
     '@timestamp': event['@timestamp'],
@@ -99,6 +99,6 @@ export function documentToEvent(source: unknown, fields?: readonly string[]): Lo
   if (!event) throw new Error('hit without an @event source');
   if (!fields) return event;
   const out: LogEvent = { '@timestamp': event['@timestamp'], 'event.id': event['event.id'] };
-  for (const f of fields) if (Object.hasOwn(event, f) && event[f] !== undefined) out[f] = event[f];
+  for (const f of fields) if (Object.hasOwn(event, f) && event[f] !== undefined) setEventField(out, f, event[f]);
   return out;
 }

@@ -48,3 +48,61 @@ test('cursors: malformed, foreign-sort, out-of-range and other-query cursors ans
     await h.close();
   }
 });
+
+const PROTO_NAMES = Object.getOwnPropertyNames(Object.prototype);
+
+test('every Object.prototype name, through every parameter, answers as an ordinary unknown name (never 500, never a built-in)', async () => {
+  const h = await seeded();
+  try {
+    // One event that really has a field named like a prototype member.
+    await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: ndjson({ msg: 'own constructor', constructor: 'mine', toString: 'str', asctime: '2026-02-08 12:00:09,000' }) });
+    assert.ok(PROTO_NAMES.includes('constructor') && PROTO_NAMES.includes('__proto__'));
+    // Every failure is collected, so one run lists them all.
+    const failures: string[] = [];
+    const check = (ok: boolean, what: string) => {
+      if (!ok) failures.push(what);
+    };
+    for (const name of PROTO_NAMES) {
+      const n = encodeURIComponent(name);
+      const qn = encodeURIComponent(name.replace(/_/g, '\\_'));
+      const cases: [string, string, number[]][] = [
+        ['fields', `/api/v1/search?${RANGE}&fields=${n}`, [200]],
+        ['field term', `/api/v1/search?${RANGE}&q=${qn}:x`, [200]],
+        ['field exists', `/api/v1/search?${RANGE}&q=_exists_:${qn}`, [200]],
+        ['field range', `/api/v1/search?${RANGE}&q=${qn}:>5`, [200]],
+        // `@__proto__` is not a reference (names start with a letter): free text, 200.
+        ['saved query ref', `/api/v1/search?${RANGE}&q=@${n}`, /^[A-Za-z]/.test(name) ? [404] : [200]],
+        ['terms field', `/api/v1/aggregate?${RANGE}&type=terms&field=${n}`, [200]],
+        ['stats field', `/api/v1/aggregate?${RANGE}&type=stats&field=${n}`, [200]],
+        ['percentiles field', `/api/v1/aggregate?${RANGE}&type=percentiles&field=${n}`, [200]],
+        ['saved query route', `/api/v1/queries/${n}/search?${RANGE}`, [404]],
+      ];
+      for (const [what, url, want] of cases) {
+        const res = await get(h, url);
+        check(want.includes(res.status), `${what} ${name}: ${res.status} ${JSON.stringify(res.body)}`);
+        if (res.status !== 200) {
+          check(/^LS_/.test(res.body.error?.code ?? ''), `${what} ${name}: uncoded`);
+          continue;
+        }
+        const own = name === 'constructor' || name === 'toString';
+        if (what === 'fields') {
+          for (const hit of res.body.hits as Record<string, unknown>[]) {
+            const v = Object.hasOwn(hit, name) ? hit[name] : undefined;
+            check(v === undefined || typeof v === 'string', `fields=${name} returned ${typeof v}`);
+          }
+        }
+        if (what === 'field exists') check(res.body.hits!.length === (own ? 1 : 0), `_exists_:${name}: ${res.body.hits!.length} hits`);
+        if (what === 'field term' || what === 'field range') check(res.body.hits!.length === 0, `${what} ${name}: ${res.body.hits!.length} hits`);
+        if (what === 'terms field') {
+          const buckets = (res.body as unknown as { buckets: { key: unknown; count: number }[] }).buckets;
+          check(JSON.stringify(buckets.map((b) => b.key)) === JSON.stringify(own ? [name === 'constructor' ? 'mine' : 'str'] : []), `terms ${name}: ${JSON.stringify(buckets)}`);
+        }
+      }
+    }
+    assert.deepEqual(failures, []);
+    const mine = await get(h, `/api/v1/search?${RANGE}&q=constructor:mine&fields=constructor`);
+    assert.deepEqual((mine.body.hits as Record<string, unknown>[]).map((e) => e.constructor), ['mine']);
+  } finally {
+    await h.close();
+  }
+});

@@ -18,7 +18,7 @@
  * which gives the matcher's two-valued logic.
  */
 import { planLeaf, type LeafPlan, type QueryNode } from '@logship/query';
-import { INDEXED, PROMOTED_COLUMNS } from './partition-schema.js';
+import { INDEXED, PROMOTED_COLUMN_OF } from './partition-schema.js';
 import { compiledPattern } from './sql-functions.js';
 
 export interface CompileContext {
@@ -89,7 +89,7 @@ class Builder {
   field(name: string): FieldSql {
     if (name === '@timestamp') return { value: 'ts', type: "'integer'", kind: 'ts' };
     if (name === 'event.id') return { value: 'eid', type: "'text'", kind: 'eid' };
-    const column = PROMOTED_COLUMNS[name];
+    const column = PROMOTED_COLUMN_OF.get(name);
     if (column !== undefined) {
       return { value: `"${column}"`, type: `typeof("${column}")`, kind: 'column', fallback: () => this.docField(name) };
     }

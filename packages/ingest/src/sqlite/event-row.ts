@@ -6,7 +6,7 @@
  * `@timestamp` comes back in canonical ISO form. `doc` keys are short codes
  * from the partition's dictionary (doc-keys.ts).
  */
-import type { FieldValue, LogEvent } from '@logship/query';
+import { ownField, setEventField, type FieldValue, type LogEvent } from '@logship/query';
 import { FLAG_FIELDS } from '../normalize/limits.js';
 import { PROMOTED_COLUMNS } from './partition-schema.js';
 import { docValueKey, isRollupField } from './rollup.js';
@@ -120,10 +120,13 @@ export function rowToEvent(row: StoredRow, nameOf: (code: string) => string, fie
     if (typeof value === 'string' || typeof value === 'number') event[field] = value;
   }
   if (row.doc !== null) {
-    for (const [code, value] of Object.entries(JSON.parse(row.doc) as Record<string, FieldValue>)) event[nameOf(code)] = value;
+    for (const [code, value] of Object.entries(JSON.parse(row.doc) as Record<string, FieldValue>)) setEventField(event, nameOf(code), value);
   }
   if (!fields) return event;
   const projected: LogEvent = { '@timestamp': event['@timestamp'], 'event.id': event['event.id'] };
-  for (const f of fields) if (event[f] !== undefined) projected[f] = event[f];
+  for (const f of fields) {
+    const value = ownField(event, f);
+    if (value !== undefined) setEventField(projected, f, value);
+  }
   return projected;
 }

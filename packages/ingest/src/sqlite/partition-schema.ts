@@ -47,6 +47,9 @@ export const PROMOTED_COLUMNS: Readonly<Record<string, string>> = Object.freeze(
   user_id: 'user_id',
 });
 
+/** The same, as a Map: user-given field names are looked up here, never in a plain object (`constructor`). */
+export const PROMOTED_COLUMN_OF: ReadonlyMap<string, string> = new Map(Object.entries(PROMOTED_COLUMNS));
+
 /**
  * Promoted columns that get an index (message is searched through FTS).
  * Single-column, partial indexes: (column, ts) pairs made "newest first"

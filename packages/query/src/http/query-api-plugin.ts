@@ -15,7 +15,7 @@ import { ApiError, apiErrors } from './api-error.js';
 import { registerAggregateRoute } from './aggregate-route.js';
 import { makeQueryCompiler } from './query-compiler.js';
 import { registerSavedQueryRoutes } from './saved-query-routes.js';
-import { BUILTIN_SAVED_QUERIES } from './saved-queries.js';
+import { savedQueryMap } from './saved-queries.js';
 import { registerSearchRoute } from './search-route.js';
 import { QueryGate } from './query-gate.js';
 import type { LiveFeed } from './live-feed.js';
@@ -43,7 +43,7 @@ export interface QueryApiOptions {
 
 export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, opts) => {
   const now = opts.now ?? Date.now;
-  const saved = Object.freeze({ ...BUILTIN_SAVED_QUERIES, ...(opts.savedQueries ?? {}) });
+  const saved = savedQueryMap(opts.savedQueries);
   const compile = makeQueryCompiler(saved);
   const defaultFrom = opts.defaultFrom ?? 'now-15m';
   app.setErrorHandler(queryErrorHandler);
