@@ -1,5 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { LocalLiveFeed, queryApiPlugin, registerOpenApi } from '@logship/query';
+import { answerClientError, apiErrors, fromFastifyError, LocalLiveFeed, queryApiPlugin, registerOpenApi } from '@logship/query';
 import type { LogStore } from '../log-store.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { registerAuthHook } from './auth-hook.js';
@@ -40,6 +40,11 @@ export interface LogshipApp {
  * ours (coded), never a stack.
  */
 function errorHandler(this: FastifyInstance, err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const refused = fromFastifyError(err, request.headers['content-type']);
+  if (refused) {
+    void reply.status(refused.statusCode).send(refused.toJSON());
+    return;
+  }
   const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
   if (status >= 500) request.log.error({ err }, 'Request failed.');
   const coded = err instanceof LogshipError || (typeof err.code === 'string' && status < 500);
@@ -60,6 +65,8 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     bodyLimit: config.limits.max_body_bytes,
     // A misspelt parameter (`limt=5`) is an error, not silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
+    // Headers too large or not HTTP: answered in our error shape too.
+    clientErrorHandler: answerClientError,
   });
   const metrics = createIngestMetrics(store, { defaultMetrics: opts.defaultMetrics });
 
@@ -74,6 +81,10 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     }
   });
   app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    const err = apiErrors.notFound(request.method, request.url);
+    void reply.status(err.statusCode).send(err.toJSON());
+  });
   registerAuthHook(app, config.auth, now);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -11,7 +11,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { LogReader } from '../log-reader.js';
-import { ApiError, apiErrors } from './api-error.js';
+import { ApiError, apiErrors, fromFastifyError } from './api-error.js';
 import { registerAggregateRoute } from './aggregate-route.js';
 import { makeQueryCompiler } from './query-compiler.js';
 import { registerSavedQueryRoutes } from './saved-query-routes.js';
@@ -95,6 +95,11 @@ export function queryErrorHandler(this: FastifyInstance, err: FastifyError | Err
   }
   if ('validation' in err && err.validation) {
     void reply.status(400).send(apiErrors.badRequest(err.message).toJSON());
+    return;
+  }
+  const refused = fromFastifyError(coded, reply.request.headers['content-type']);
+  if (refused) {
+    void reply.status(refused.statusCode).send(refused.toJSON());
     return;
   }
   if (typeof coded.code === 'string' && coded.code.startsWith('LS_') && typeof coded.statusCode === 'number') {
