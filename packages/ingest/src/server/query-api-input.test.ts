@@ -106,3 +106,25 @@ test('every Object.prototype name, through every parameter, answers as an ordina
     await h.close();
   }
 });
+
+test('time ranges past year 9999 answer 400 with a code, in from/to and inside the query, in every form', async () => {
+  const h = await seeded();
+  try {
+    for (const [what, url, code] of [
+      ['to=now+10000y', '/api/v1/search?from=2026-02-01T00:00:00Z&to=now%2B10000y', 'LS_API_BAD_TIME'],
+      ['to as epoch ms past 9999', '/api/v1/search?from=2026-02-01T00:00:00Z&to=253402300800000', 'LS_API_BAD_TIME'],
+      ['to=9999-12-31||+1d', `/api/v1/search?from=2026-02-01T00:00:00Z&to=${encodeURIComponent('9999-12-31||+1d')}`, 'LS_API_BAD_TIME'],
+      ['from=now-3000y', '/api/v1/aggregate?type=terms&field=level&from=now-3000y', 'LS_API_BAD_TIME'],
+      ['@timestamp:<now+10000y', `/api/v1/search?${RANGE}&q=${encodeURIComponent('@timestamp:<now+10000y')}`, 'LS_QUERY_INVALID_DATE'],
+    ] as const) {
+      const res = await get(h, url);
+      assert.equal(res.status, 400, `${what}: ${JSON.stringify(res.body)}`);
+      assert.equal(res.body.error?.code, code, what);
+    }
+    const far = await get(h, '/api/v1/search?from=2026-02-01T00:00:00Z&to=9999-12-31');
+    assert.equal(far.status, 200);
+    assert.equal(far.body.hits!.length, 6, 'the last representable day still finds everything');
+  } finally {
+    await h.close();
+  }
+});
