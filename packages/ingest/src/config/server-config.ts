@@ -137,6 +137,7 @@ export const SERVER_CONFIG_SCHEMA = {
         max_fields: positiveInt,
         max_depth: positiveInt,
         max_value_bytes: positiveInt,
+        max_future_s: { type: 'integer', minimum: 0 },
       },
     },
     log: {

@@ -281,7 +281,7 @@ test('malformed lines throw coded errors', () => {
 });
 
 test('caps: too many fields, too deep, oversized values are flagged', () => {
-  const limits = { max_fields: 5, max_depth: 3, max_value_bytes: 16 };
+  const limits = { max_fields: 5, max_depth: 3, max_value_bytes: 16, max_future_s: 86_400 };
   const many = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i]));
   const e1 = normalizeLine(JSON.stringify({ msg: 'm', ...many }), { now: NOW, limits }).event;
   assert.equal(e1['logship.fields_capped'], true);
@@ -372,7 +372,7 @@ test('an object 5,000 levels deep is kept as capped JSON text, in the line and i
 });
 
 test('a nested value cut to the value cap is flagged truncated; small ones equal JSON.stringify', () => {
-  const limits = { max_fields: 500, max_depth: 2, max_value_bytes: 32 };
+  const limits = { max_fields: 500, max_depth: 2, max_value_bytes: 32, max_future_s: 86_400 };
   const big = normalizeLine(JSON.stringify({ msg: 'm', a: { b: { c: 'x'.repeat(100) } } }), { now: NOW, limits }).event;
   assert.equal(big['logship.truncated'], true);
   assert.equal((big['a.b'] as string).length, 32);
@@ -392,4 +392,18 @@ test('the field cap keeps event.id, @timestamp, level and message when 600 integ
   assert.equal(event['logship.fields_capped'], true);
   const kept = Object.keys(event).filter((k) => !k.startsWith('logship.'));
   assert.equal(kept.length, DEFAULT_NORMALIZE_LIMITS.max_fields);
+});
+
+test('an event more than max_future_s ahead is stored at the receive time with its own time kept and flagged', () => {
+  const ahead = (s: number) => new Date(NOW + s * 1000).toISOString();
+  const far = norm(JSON.stringify({ '@timestamp': ahead(86_401), message: 'from the future', level: 'info' })).event;
+  assert.equal(far['@timestamp'], new Date(NOW).toISOString());
+  assert.equal(far['logship.original_timestamp'], ahead(86_401));
+  assert.equal(far['logship.future_timestamp'], true);
+  assert.equal(far.message, 'from the future');
+  const near = norm(JSON.stringify({ '@timestamp': ahead(86_400), message: 'tomorrow' })).event;
+  assert.equal(near['@timestamp'], ahead(86_400), 'within the limit: kept as sent');
+  assert.equal(near['logship.future_timestamp'], undefined);
+  const strict = normalizeLine(JSON.stringify({ '@timestamp': ahead(61) }), { now: NOW, limits: { ...DEFAULT_NORMALIZE_LIMITS, max_future_s: 60 } }).event;
+  assert.equal(strict['logship.future_timestamp'], true);
 });

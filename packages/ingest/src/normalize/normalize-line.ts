@@ -166,8 +166,9 @@ function finish(
   if (meta) for (const key of Object.keys(meta)) setField(fields, key, meta[key]!);
 
   const c = p.canonical;
+  const future = c.time !== undefined && c.time > opts.now + opts.limits.max_future_s * 1000;
   const event: LogEvent = {
-    '@timestamp': new Date(c.time ?? opts.now).toISOString(),
+    '@timestamp': new Date(future ? opts.now : (c.time ?? opts.now)).toISOString(),
     'event.id': eventId(fields['event.id'], line),
   };
   delete fields['event.id'];
@@ -199,6 +200,10 @@ function finish(
   if (flags.depthCapped || metaFlags?.depthCapped) event[FLAG_FIELDS.depthCapped] = true;
   if (opts.invalidUtf8) event[FLAG_FIELDS.invalidUtf8] = true;
   if (c.time === undefined) event[FLAG_FIELDS.noTimestamp] = true;
+  if (future) {
+    event[FLAG_FIELDS.futureTimestamp] = true;
+    event[FLAG_FIELDS.originalTimestamp] = new Date(c.time!).toISOString();
+  }
   return event;
 }
 

@@ -260,3 +260,25 @@ test('600 integer-like keys do not push event.id, @timestamp, level or message o
     await h.close();
   }
 });
+
+test('1,000 events on 1,000 future days are all stored, at the receive time, in today\'s partition; a retry is a duplicate', async () => {
+  const h = await appHarness();
+  try {
+    const DAY = 86_400_000;
+    const lines = Array.from({ length: 1000 }, (_, i) => ({ 'event.id': `f:${i}`, '@timestamp': new Date(NOW + (i + 2) * DAY).toISOString(), message: `future ${i}` }));
+    const first = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: ndjson(...lines) });
+    assert.deepEqual(first.json(), { stored: 1000, duplicates: 0, expired: 0, errors: [] });
+    h.clock.now += 60_000;
+    const retry = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: ndjson(...lines) });
+    assert.deepEqual(retry.json(), { stored: 0, duplicates: 1000, expired: 0, errors: [] }, 'stamped anew, still deduped by id');
+    const parts = await h.store.partitions(h.clock.now);
+    assert.equal(parts.length, 1, 'one partition, not 1,000 future days');
+    const hits = (await searchApp(h, '_exists_:logship.future_timestamp')).hits;
+    assert.equal(hits.length, 1000);
+    const one = hits.find((e) => e['event.id'] === 'f:0')!;
+    assert.equal(one['@timestamp'], new Date(NOW).toISOString());
+    assert.equal(one['logship.original_timestamp'], new Date(NOW + 2 * DAY).toISOString());
+  } finally {
+    await h.close();
+  }
+});
