@@ -78,6 +78,7 @@ export function buildServerConfig(input: Record<string, unknown>, flags: ConfigF
     auth: {
       tokens: auth.tokens ?? [],
       rate_limit: { ...d.auth.rate_limit, ...auth.rate_limit },
+      failed_auth: { ...d.auth.failed_auth, ...auth.failed_auth },
     },
     retention: retention(raw.retention),
     saved_queries: (raw.saved_queries as Record<string, string> | undefined) ?? {},

@@ -46,6 +46,13 @@ export interface ServerConfig {
     tokens: TokenConfig[];
     /** Per token; 0 turns the limit off. */
     rate_limit: { requests_per_s: number; burst: number };
+    /**
+     * Failed authentications (no or unknown token) per client address:
+     * `burst` at once, refilled at `per_s`. Once spent, that address gets 429
+     * for every authenticated route until the bucket refills, so tokens
+     * cannot be guessed faster than this. 0 turns it off.
+     */
+    failed_auth: { per_s: number; burst: number };
   };
   retention: RetentionConfig;
   saved_queries: Record<string, string>;
@@ -58,7 +65,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = deepFreeze({
   listen: '127.0.0.1:7700',
   data: './logship-data',
   store: { type: 'sqlite' },
-  auth: { tokens: [], rate_limit: { requests_per_s: 100, burst: 200 } },
+  auth: { tokens: [], rate_limit: { requests_per_s: 100, burst: 200 }, failed_auth: { per_s: 1, burst: 20 } },
   retention: DEFAULT_RETENTION,
   saved_queries: {},
   limits: {
@@ -122,6 +129,11 @@ export const SERVER_CONFIG_SCHEMA = {
           type: 'object',
           additionalProperties: false,
           properties: { requests_per_s: { type: 'number', minimum: 0 }, burst: positiveInt },
+        },
+        failed_auth: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { per_s: { type: 'number', minimum: 0 }, burst: positiveInt },
         },
       },
     },

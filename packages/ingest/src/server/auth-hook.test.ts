@@ -63,3 +63,31 @@ test('auth: per-token rate limit answers 429 with Retry-After until the bucket r
     await h.close();
   }
 });
+
+test('auth: failed attempts are limited per client address; the address is then refused even with a good token; others are not', async () => {
+  const h = await appHarness({
+    auth: { tokens: [{ name: 'agents', token: WRITE, scopes: ['write'] }], failed_auth: { per_s: 0.5, burst: 3 } },
+  });
+  try {
+    const post = (remoteAddress: string, token?: string) =>
+      h.logship.app.inject({
+        method: 'POST', url: '/api/v1/ingest', payload: ndjson(pythonLine), remoteAddress,
+        headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+      });
+    assert.equal((await post('192.0.2.1', 'guess-000000000000')).statusCode, 401);
+    assert.equal((await post('192.0.2.1')).statusCode, 401);
+    assert.equal((await post('192.0.2.1', 'guess-000000000002')).statusCode, 401);
+    const limited = await post('192.0.2.1', 'guess-000000000003');
+    assert.equal(limited.statusCode, 429);
+    assert.equal(limited.json().error.code, 'LS_AUTH_TOO_MANY_FAILURES');
+    assert.equal(limited.headers['retry-after'], '2');
+    assert.equal((await post('192.0.2.1', WRITE)).statusCode, 429, 'the right guess is not even looked at');
+    assert.equal((await post('198.51.100.7', WRITE)).statusCode, 200, 'another address is not affected');
+    h.clock.now += 2000;
+    assert.equal((await post('192.0.2.1', WRITE)).statusCode, 200, 'after Retry-After the address may try again');
+    const doc = await h.logship.app.inject({ method: 'GET', url: '/api/v1/openapi.json', remoteAddress: '192.0.2.1' });
+    assert.equal(doc.statusCode, 200, 'the OpenAPI document is open, as docs/SERVER.md says');
+  } finally {
+    await h.close();
+  }
+});

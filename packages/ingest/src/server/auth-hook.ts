@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerConfig, Scope, TokenConfig } from '../config/server-config.js';
 import { errors } from './errors.js';
 import { createRateLimiter } from './rate-limiter.js';
@@ -24,20 +24,38 @@ export function registerAuthHook(app: FastifyInstance, auth: ServerConfig['auth'
   if (auth.tokens.length === 0) return;
   const byDigest = new Map<string, TokenConfig>(auth.tokens.map((t) => [digest(t.token), t]));
   const limiter = createRateLimiter(auth.rate_limit.burst, now);
+  const failures = createRateLimiter(auth.failed_auth.burst, now);
+  const failedPerS = auth.failed_auth.per_s;
+
+  // An address that spent its failed-attempt budget is refused before its
+  // token is even looked at: otherwise guessing would go on at full speed,
+  // only with 429 for the wrong guesses and 200 for the right one.
+  const refuseGuessing = (request: FastifyRequest, reply: FastifyReply, waitMs: number): never => {
+    const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+    reply.header('retry-after', String(seconds));
+    throw errors.tooManyAuthFailures(request.ip, seconds);
+  };
+  const failed = (request: FastifyRequest, reply: FastifyReply, err: Error): never => {
+    const waitMs = failures.take(request.ip, failedPerS);
+    if (waitMs > 0) refuseGuessing(request, reply, waitMs);
+    throw err;
+  };
 
   app.addHook('onRequest', async (request, reply) => {
     const scope = routeScope(request);
     if (scope === undefined) return;
+    const blockedMs = failures.wait(request.ip, failedPerS);
+    if (blockedMs > 0) return refuseGuessing(request, reply, blockedMs);
     const header = request.headers.authorization;
     const m = header === undefined ? null : /^Bearer[ \t]+(\S+)\s*$/i.exec(header);
     if (!m) {
       reply.header('www-authenticate', 'Bearer');
-      throw errors.missingToken();
+      return failed(request, reply, errors.missingToken());
     }
     const token = byDigest.get(digest(m[1]!));
     if (!token) {
       reply.header('www-authenticate', 'Bearer error="invalid_token"');
-      throw errors.invalidToken();
+      return failed(request, reply, errors.invalidToken());
     }
     if (!token.scopes.includes(scope)) throw errors.forbiddenScope(token.name, scope);
     const waitMs = limiter.take(token.name, token.requests_per_s ?? auth.rate_limit.requests_per_s);

@@ -78,6 +78,11 @@ export const errors = {
   invalidToken: defineError('LS_AUTH_INVALID_TOKEN', 'the token is not known', 401),
   forbiddenScope: defineError('LS_AUTH_FORBIDDEN_SCOPE', 'token "%s" lacks the "%s" scope', 403),
   rateLimited: defineError('LS_AUTH_RATE_LIMITED', 'token "%s" is over its rate limit; retry in %s s', 429),
+  tooManyAuthFailures: defineError(
+    'LS_AUTH_TOO_MANY_FAILURES',
+    'too many requests without a valid token from %s; retry in %s s',
+    429,
+  ),
 
   // Config.
   configRead: defineError('LS_CONFIG_READ_FAILED', 'cannot read config file %s: %s', 500),

@@ -23,3 +23,19 @@ test('health: ready with a working store, 503 naming the store check once it is 
     await h.close();
   }
 });
+
+test('health: low disk space is a warning in a ready answer, agreeing with ingest, which still succeeds', async () => {
+  // A free-space floor no disk meets: the real statfs of the test folder is "low".
+  const h = await appHarness({}, { minFreeBytes: Number.MAX_SAFE_INTEGER });
+  try {
+    const ingest = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: ndjson(pythonLine) });
+    assert.equal(ingest.statusCode, 200, ingest.body);
+    assert.equal(ingest.json().stored, 1);
+    const ready = await h.logship.app.inject({ method: 'GET', url: '/health/ready' });
+    assert.equal(ready.statusCode, 200, ready.body);
+    assert.equal(ready.json().checks.store, 'ok');
+    assert.match(ready.json().checks.disk, /bytes free/);
+  } finally {
+    await h.close();
+  }
+});

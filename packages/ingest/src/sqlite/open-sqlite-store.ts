@@ -30,6 +30,8 @@ export interface OpenSqliteStoreOptions {
   readerThreads?: number;
   /** Tuning for tests: rows a search walks in time order first (sqlite-store.ts SEARCH_WALK_ROWS). */
   searchWalkRows?: number;
+  /** Free space below which health() warns (default 64 MiB). */
+  minFreeBytes?: number;
 }
 
 export interface SqliteLogStore extends LogStore {
@@ -45,6 +47,7 @@ export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<Sql
     writerThread: opts.writerThread ?? true,
     readerThreads: opts.readerThreads ?? DEFAULT_READER_THREADS,
     ...(opts.searchWalkRows !== undefined ? { searchWalkRows: opts.searchWalkRows } : {}),
+    ...(opts.minFreeBytes !== undefined ? { minFreeBytes: opts.minFreeBytes } : {}),
   });
   store.init();
   await store.start();

@@ -24,12 +24,12 @@ export interface AppHarness {
   close(): Promise<void>;
 }
 
-export async function appHarness(config: Record<string, unknown> = {}): Promise<AppHarness> {
+export async function appHarness(config: Record<string, unknown> = {}, storeOptions: { minFreeBytes?: number } = {}): Promise<AppHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'logship-app-'));
   const clock = { now: NOW };
   const now = () => clock.now;
   const cfg = buildServerConfig({ data: dir, ...config });
-  const store = await openSqliteStore({ dataDir: dir, retention: cfg.retention, now });
+  const store = await openSqliteStore({ dataDir: dir, retention: cfg.retention, now, ...storeOptions });
   const logship = await buildApp({ config: cfg, store, now, defaultMetrics: false });
   return {
     dir,
