@@ -1,7 +1,7 @@
 import { loadServerConfig } from '../config/load-server-config.js';
-import type { PartitionInfo } from '../log-store.js';
+import type { PartitionInfo } from '../store/log-store.js';
 import { DEFAULT_CLASS } from '../retention/retention-config.js';
-import { openStore } from '../server/open-store.js';
+import { openStore } from '../store/open-store.js';
 import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';

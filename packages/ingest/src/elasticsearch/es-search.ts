@@ -7,7 +7,7 @@
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { decodeCursor, encodeCursor, type CursorKey, type SearchRequest, type SearchResult } from '@logship/query';
-import { storeError } from '../store-contract/store-error.js';
+import { storeError } from '../store/store-error.js';
 import { documentToEvent, SOURCE_FIELD } from './event-document.js';
 import { asStoreFailure } from './transport-error.js';
 import type { EsQuery } from './compile-dsl.js';

@@ -1,5 +1,5 @@
 import { LEVELS, type FieldValue, type LogEvent } from '@logship/query';
-import { errors } from '../server/errors.js';
+import { normalizeErrors as errors } from './normalize-errors.js';
 import { eventIdFromLine } from './event-id-from-line.js';
 import { flattenFields, setField, type FlatRecord, type FlattenFlags } from './flatten-fields.js';
 import { ALL_FORMATS } from './formats/all-formats.js';

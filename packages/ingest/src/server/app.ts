@@ -1,9 +1,10 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { answerClientError, apiErrors, fromFastifyError, LocalLiveFeed, queryApiPlugin, registerOpenApi } from '@logship/query';
-import type { LogStore } from '../log-store.js';
+import type { LogStore } from '../store/log-store.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { registerAuthHook } from './auth-hook.js';
-import { errors, LogshipError } from './errors.js';
+import { isLogshipError } from '../errors/define-error.js';
+import { errors } from './errors.js';
 import { healthRoutes } from './health-routes.js';
 import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 import { ingestRoute } from './ingest-route.js';
@@ -47,8 +48,11 @@ function errorHandler(this: FastifyInstance, err: FastifyError, request: Fastify
   }
   const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
   if (status >= 500) request.log.error({ err }, 'Request failed.');
-  const coded = err instanceof LogshipError || (typeof err.code === 'string' && status < 500);
+  const coded = isLogshipError(err) || (typeof err.code === 'string' && status < 500);
   const shown = coded ? err : errors.internal();
+  if (isLogshipError(err) && err.retryAfterS !== undefined && !reply.hasHeader('retry-after')) {
+    void reply.header('retry-after', String(Math.ceil(err.retryAfterS)));
+  }
   void reply.status(coded ? status : 500).send({ error: { code: shown.code, message: shown.message } });
 }
 

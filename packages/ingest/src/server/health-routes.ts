@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { LogStore } from '../log-store.js';
+import type { LogStore } from '../store/log-store.js';
 
 export interface HealthRouteOptions {
   store: Pick<LogStore, 'health'>;

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { LogEvent } from '@logship/query';
-import type { LogStore, WriteResult } from '../log-store.js';
+import type { LogStore, WriteResult } from '../store/log-store.js';
 import type { IngestLimits } from '../config/server-config.js';
 import { normalizeLine } from '../normalize/normalize-line.js';
-import { errors, LogshipError } from './errors.js';
+import { isLogshipError } from '../errors/define-error.js';
+import { errors } from './errors.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import { readBody } from './read-body.js';
 import { splitLines } from './split-lines.js';
@@ -98,7 +99,7 @@ export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions
           lineOf.push(line.number);
           byFormat.set(format, (byFormat.get(format) ?? 0) + 1);
         } catch (err) {
-          if (err instanceof LogshipError) {
+          if (isLogshipError(err)) {
             lineErrors.push({ line: line.number, reason: err.message, code: err.code });
             continue;
           }
@@ -118,10 +119,11 @@ export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions
           result = await store.write(events, receivedAt);
         } catch (err) {
           request.log.error({ err }, 'The store failed to commit an ingest batch.');
-          // Agents spool and retry after this long; a store that knows better
-          // (Elasticsearch answering 429 with its own delay) says so.
-          const hinted = (err as { retryAfterS?: unknown }).retryAfterS;
-          void reply.header('retry-after', String(typeof hinted === 'number' && hinted > 0 ? Math.ceil(hinted) : 5));
+          // Nothing was acknowledged, so agents spool and retry: after the
+          // delay a retryable store error names (Elasticsearch answering 429
+          // with its own), else 5 s.
+          const hinted = isLogshipError(err) && err.retryable ? err.retryAfterS : undefined;
+          void reply.header('retry-after', String(hinted !== undefined && hinted > 0 ? Math.ceil(hinted) : 5));
           throw errors.storeUnavailable((err as Error).message);
         }
       }

@@ -5,7 +5,7 @@
  *
  * Partitions live in `<dataDir>/sqlite/<YYYY-MM-DD>.<class>.db`.
  */
-import type { LogStore } from '../log-store.js';
+import type { LogStore } from '../store/log-store.js';
 import { validateRetentionConfig, type RetentionConfig } from '../retention/retention-config.js';
 import { SqliteStore } from './sqlite-store.js';
 

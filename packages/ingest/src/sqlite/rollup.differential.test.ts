@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AggregateRequest, AggregationSpec, FieldValue, LogEvent, QueryNode } from '@logship/query';
 import { DAY_MS, type RetentionConfig } from '../retention/retention-config.js';
-import { q } from '../store-contract/ast-builders.js';
+import { q } from '../store/contract/ast-builders.js';
 import { generateCorpus, seededRandom } from '../testing/generate-corpus.js';
 import { eventToRow } from './event-row.js';
 import { PartitionDb } from './partition-db.js';

@@ -3,7 +3,7 @@
  * (@logship/query search-cursor.ts), and the order SQLite sorts keys in.
  */
 import { decodeCursor as decodeQueryCursor, encodeCursor as encodeQueryCursor, type QueryNode, type SortOrder } from '@logship/query';
-import { storeError } from '../store-contract/store-error.js';
+import { storeError } from '../store/store-error.js';
 
 export interface SortKey {
   ts: number;

@@ -27,8 +27,8 @@ import type {
   SearchResult,
   SortOrder,
 } from '@logship/query';
-import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteResult } from '../log-store.js';
-import { storeError } from '../store-contract/store-error.js';
+import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteResult } from '../store/log-store.js';
+import { storeError } from '../store/store-error.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { createRetentionPolicy, type ClassMatcherFactory, type RetentionPolicy } from '../retention/retention-policy.js';
 import type { StoredRow } from './event-row.js';

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { compileMatcher, type LogEvent, type QueryNode } from '@logship/query';
-import type { LogStore } from '../log-store.js';
+import type { LogStore } from '../store/log-store.js';
 import { generateCorpus, seededRandom } from '../testing/generate-corpus.js';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
 import { openSqliteStore } from './open-sqlite-store.js';

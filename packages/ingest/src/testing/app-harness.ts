@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LogStore } from '../log-store.js';
+import type { LogStore } from '../store/log-store.js';
 import { openSqliteStore } from '../sqlite/open-sqlite-store.js';
 import { buildServerConfig } from '../config/load-server-config.js';
 import { buildApp, type LogshipApp } from '../server/app.js';

@@ -12,10 +12,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LogEvent, QueryNode, SearchRequest } from '@logship/query';
 import type { LogStore } from '../log-store.js';
-import { DAY_MS, DEFAULT_RETENTION, type RetentionConfig } from '../retention/retention-config.js';
+import { DAY_MS, DEFAULT_RETENTION, type RetentionConfig } from '../../retention/retention-config.js';
 import { q } from './ast-builders.js';
 import { CONTRACT_NOW, contractCorpus } from './contract-fixture.js';
-import { isStoreError } from './store-error.js';
+import { isStoreError } from '../store-error.js';
 
 export interface ContractStoreOptions {
   retention: RetentionConfig;
