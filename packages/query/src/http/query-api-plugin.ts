@@ -67,9 +67,10 @@ export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, o
   }
 };
 
-interface CodedError {
+interface CodedShape {
   code?: unknown;
   statusCode?: unknown;
+  retryAfterS?: unknown;
   message: string;
 }
 
@@ -83,7 +84,7 @@ export function queryErrorHandler(this: FastifyInstance, err: FastifyError | Err
     void reply.status(err.statusCode).send(err.toJSON());
     return;
   }
-  const coded = err as CodedError;
+  const coded = err as CodedShape;
   if (typeof coded.code === 'string' && coded.code.startsWith('LS_QUERY_')) {
     const details: Record<string, unknown> = {};
     for (const k of QUERY_ERROR_FIELDS) {
@@ -102,7 +103,9 @@ export function queryErrorHandler(this: FastifyInstance, err: FastifyError | Err
     void reply.status(refused.statusCode).send(refused.toJSON());
     return;
   }
+  // Coded errors of the server's own rooms (a store's LS_STORE_*, LS_ES_*) carry their status.
   if (typeof coded.code === 'string' && coded.code.startsWith('LS_') && typeof coded.statusCode === 'number') {
+    if (typeof coded.retryAfterS === 'number') void reply.header('retry-after', String(Math.ceil(coded.retryAfterS)));
     void reply.status(coded.statusCode).send({ error: { code: coded.code, message: err.message } });
     return;
   }
