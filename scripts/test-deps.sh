@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the real-component tests need beyond Node: journal tools
 # (systemd-journal-remote writes real journal files, journalctl reads them)
-# and nginx. Idempotent; quick when already present. On a machine without
+# nginx, and a real Prometheus and Alertmanager (the rules tests start them
+# as child processes on loopback). Idempotent; quick when already present. On a machine without
 # apt (a laptop) it says what is missing and the matching tests skip, except
 # under CI=true where a missing tool fails the run.
 source "$(dirname "$0")/lib.sh"
@@ -9,6 +10,8 @@ need_pkgs=()
 [ -x /lib/systemd/systemd-journal-remote ] || need_pkgs+=(systemd-journal-remote)
 command -v journalctl >/dev/null 2>&1 || need_pkgs+=(systemd)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx-light)
+command -v prometheus >/dev/null 2>&1 || [ -x /usr/bin/prometheus ] || need_pkgs+=(prometheus)
+command -v prometheus-alertmanager >/dev/null 2>&1 || [ -x /usr/bin/prometheus-alertmanager ] || need_pkgs+=(prometheus-alertmanager)
 if [ ${#need_pkgs[@]} -eq 0 ]; then
   exit 0
 fi
@@ -18,7 +21,7 @@ if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
 else
-  echo "WARNING: missing ${need_pkgs[*]} and cannot apt-get install them: journald/nginx tests will be skipped" >&2
+  echo "WARNING: missing ${need_pkgs[*]} and cannot apt-get install them: journald/nginx/prometheus/alertmanager tests will be skipped" >&2
   [ "${CI:-}" = "true" ] && exit 1
 fi
 exit 0

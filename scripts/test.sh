@@ -17,7 +17,7 @@ node_modules/.bin/eslint --max-warnings=0 .
 say "type-check (tsc -b, strict)"
 node_modules/.bin/tsc -b
 
-say "installing test services (journal tools, nginx)"
+say "installing test services (journal tools, nginx, prometheus, alertmanager)"
 bash scripts/test-deps.sh
 
 # A real Elasticsearch for the Elasticsearch suites, when Java and Maven are

@@ -77,7 +77,8 @@ export interface RunningProcess {
 
 const running = new Set<RunningProcess>();
 
-function track(proc: ChildProcess): RunningProcess {
+/** Follows a child process (output, stop, exit) so stopAll() ends it too. */
+export function track(proc: ChildProcess): RunningProcess {
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
   proc.stderr?.on('data', (d: Buffer) => { out += d.toString(); });

@@ -1,6 +1,7 @@
 export * from './ast.js';
 export * from './event.js';
 export * from './log-reader.js';
+export * from './histogram.js';
 export * from './errors.js';
 export { CodedError, type ErrorDefinition } from './define-error.js';
 export * from './limits.js';
@@ -16,3 +17,6 @@ export * from './cli.js';
 export * from './serialize.js';
 export * from './search-cursor.js';
 export * from './testing/index.js';
+export * from './sample-fields.js';
+export * from './field-values.js';
+export * from './event-context.js';

@@ -78,8 +78,87 @@ export type AggregateResult =
   | { type: 'stats'; count: number; min: number | null; max: number | null; avg: number | null; sum: number }
   | { type: 'percentiles'; count: number; values: Record<string, number | null> };
 
+/** What a field's values are, as the fields API reports them. */
+export type FieldType = 'string' | 'number' | 'boolean' | 'date';
+
+/** The fields of the events in a range that match a query. */
+export interface FieldsRequest extends TimeRange {
+  query: QueryNode;
+  now: number;
+  signal?: AbortSignal;
+}
+
+export interface FieldSummary {
+  name: string;
+  /** In the order string, number, boolean, date. */
+  types: FieldType[];
+  /** Events with the field (not null); estimated from the sample when `counts` is 'sampled'. */
+  count: number;
+}
+
+export interface FieldsResult {
+  /** 'exact' when every matching event was examined; 'sampled' when only the newest `sample_size`. */
+  counts: 'exact' | 'sampled';
+  /** Events examined, when sampled. */
+  sample_size?: number;
+  /** By count, descending, then name. */
+  fields: FieldSummary[];
+}
+
+/** A field's most frequent values among the events in a range that match a query. */
+export interface FieldValuesRequest extends TimeRange {
+  query: QueryNode;
+  field: string;
+  /** Values to return. */
+  size: number;
+  now: number;
+  signal?: AbortSignal;
+}
+
+export interface FieldValuesResult {
+  counts: 'exact' | 'sampled';
+  sample_size?: number;
+  /** Keyed by String(value), as terms buckets are; by count, descending, then value. */
+  values: { value: string; count: number }[];
+  /** Events with the field whose value is outside the top `size`. */
+  other_count: number;
+  /** Events without the field (or with null). */
+  missing_count: number;
+}
+
+/** The events around one event, from the same host and source. */
+export interface ContextRequest {
+  /** The anchor's event.id. */
+  id: string;
+  /** The anchor's @timestamp, epoch ms: where to look for it, so no store scans for the id. */
+  ts: number;
+  /** Neighbours wanted on each side. */
+  before: number;
+  after: number;
+  now: number;
+  signal?: AbortSignal;
+}
+
+export interface ContextResult {
+  anchor: LogEvent;
+  /** Older than the anchor in (@timestamp, event.id) order, oldest first. */
+  before: LogEvent[];
+  /** Newer than the anchor, oldest first. */
+  after: LogEvent[];
+}
+
 export interface LogReader {
   search(req: SearchRequest): Promise<SearchResult>;
   count(req: CountRequest): Promise<number>;
   aggregate(req: AggregateRequest): Promise<AggregateResult>;
+  /**
+   * Optional, so a reader built only on the three above still serves the
+   * API: without them the routes answer from search/count/aggregate
+   * through the same helpers the stores use (sample-fields.ts,
+   * field-values.ts, event-context.ts).
+   */
+  fields?(req: FieldsRequest): Promise<FieldsResult>;
+  fieldValues?(req: FieldValuesRequest): Promise<FieldValuesResult>;
+  /** Null when no event has that id at that @timestamp. */
+  context?(req: ContextRequest): Promise<ContextResult | null>;
 }

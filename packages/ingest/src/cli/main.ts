@@ -1,6 +1,7 @@
 import { LogshipError } from '../errors/define-error.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { RETENTION_USAGE, retentionCommand } from './retention-command.js';
+import { RULES_USAGE, rulesCommand } from './rules-command.js';
 import { SEARCH_USAGE, TOP_USAGE, COUNT_USAGE } from '@logship/query';
 import { queryCommands } from './search-command.js';
 import { SERVE_USAGE, serveCommand } from './serve-command.js';
@@ -12,6 +13,7 @@ const USAGE = `usage:
   ${stripUsage(TOP_USAGE)}
   ${stripUsage(COUNT_USAGE)}
   ${RETENTION_USAGE}
+  ${RULES_USAGE}
 `;
 
 /** The `logship` command (bin/logship.js). Resolves the exit code. */
@@ -27,6 +29,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         return await queryCommands[command]!(rest, io.stdout);
       case 'retention':
         return await retentionCommand(rest, io);
+      case 'rules':
+        return await rulesCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':

@@ -40,6 +40,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
         () => {
           process.off('SIGTERM', onSignal);
           process.off('SIGINT', onSignal);
+          process.off('SIGHUP', onHangup);
           logger.info('logship stopped.');
           resolve(0);
         },
@@ -49,7 +50,17 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
         },
       );
     };
+    // SIGHUP re-reads the rule files, as Prometheus does; a mistake is logged and the running rules stay.
+    const onHangup = (): void => {
+      try {
+        const loaded = server.logshipApp.ruler.reload();
+        logger.info(loaded, 'Received SIGHUP; rule files reloaded.');
+      } catch (err) {
+        logger.error({ err }, 'Received SIGHUP; the rule files did not load, so the rules already running stay.');
+      }
+    };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    process.on('SIGHUP', onHangup);
   });
 }

@@ -111,3 +111,41 @@ test('listen addresses', () => {
   assert.ok(isLoopback('127.0.0.1') && isLoopback('::1') && isLoopback('localhost'));
   assert.ok(!isLoopback('0.0.0.0') && !isLoopback('10.0.0.1'));
 });
+
+test('rule_files, alerting and log_metrics: durations in ms, strict keys, queries checked at load', () => {
+  withFile(
+    `rule_files: ["/etc/logship/rules/*.yaml"]
+alerting:
+  evaluation_interval: 30s
+  resend_delay: 2m
+  alertmanager: { url: ["http://am-1:9093/", "http://am-2:9093"] }
+  webhooks: [ { url: "http://hooks.internal/alert", timeout: 5s } ]
+log_metrics:
+  - { name: log_errors_total, query: 'level:error', labels: [logger, host] }
+  - { name: http_request_duration_seconds, query: 'job:nginx', histogram: { field: request_time, buckets: [5, 0.1, 1] } }
+`,
+    (file) => {
+      const c = loadServerConfig({ config: file }, {});
+      assert.deepEqual(c.rule_files, ['/etc/logship/rules/*.yaml']);
+      assert.equal(c.alerting.evaluation_interval_ms, 30_000);
+      assert.equal(c.alerting.resend_delay_ms, 120_000);
+      assert.equal(c.alerting.query_timeout_ms, 30_000);
+      assert.deepEqual(c.alerting.alertmanager.urls, ['http://am-1:9093', 'http://am-2:9093']);
+      assert.deepEqual(c.alerting.webhooks, [{ url: 'http://hooks.internal/alert', timeout_ms: 5000 }]);
+      assert.equal(c.log_metrics[0]?.max_series, 1000);
+      assert.deepEqual(c.log_metrics[1]?.histogram?.buckets, [0.1, 1, 5]);
+    },
+  );
+  withFile('alerting: { alertmanager: { urls: ["http://am:9093"] } }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_UNKNOWN_KEY', message: /alerting\.alertmanager\.urls/ });
+  });
+  withFile('alerting: { evaluation_interval: 1 minute }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /alerting\.evaluation_interval/ });
+  });
+  withFile("log_metrics: [ { name: log_errors_total, query: 'level:(error' } ]\n", (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /log_metrics\[0\]\.query" does not parse: .*\nlevel:\(error\n {12}\^/s });
+  });
+  withFile("log_metrics: [ { name: a_total, query: x }, { name: a_total, query: y } ]\n", (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { message: /log_metrics\[1\]\.name" repeats the name "a_total"/ });
+  });
+});

@@ -3,6 +3,9 @@ import { resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { validateRetentionConfig } from '../retention/retention-config.js';
+import { buildAlertingConfig } from '../rules/alerting-config.js';
+import { buildLogMetricsConfig } from '../log-metrics/log-metrics-config.js';
+import { checkLogMetrics } from '../log-metrics/check-log-metrics.js';
 import { LogshipError } from '../errors/define-error.js';
 import { configErrors as errors } from './config-errors.js';
 import { interpolateEnv } from './interpolate-env.js';
@@ -85,12 +88,16 @@ export function buildServerConfig(input: Record<string, unknown>, flags: ConfigF
     saved_queries: (raw.saved_queries as Record<string, string> | undefined) ?? {},
     limits: { ...d.limits, ...(raw.limits as object | undefined) },
     log: { ...d.log, ...(raw.log as object | undefined) },
+    rule_files: (raw.rule_files as string[] | undefined) ?? [],
+    alerting: buildAlertingConfig(raw.alerting as Parameters<typeof buildAlertingConfig>[0]),
+    log_metrics: buildLogMetricsConfig(raw.log_metrics as Parameters<typeof buildLogMetricsConfig>[0]),
   };
   parseListen(config.listen);
   if (config.store.type === 'elasticsearch' && !config.store.url) {
     throw errors.configInvalid('store.url', 'is required when store.type is elasticsearch');
   }
   checkTokens(config);
+  checkLogMetrics(config.log_metrics, config.saved_queries);
   return deepFreeze(config);
 }
 

@@ -1,6 +1,8 @@
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { DEFAULT_RETENTION } from '../retention/retention-config.js';
 import { DEFAULT_NORMALIZE_LIMITS, type NormalizeLimits } from '../normalize/limits.js';
+import { ALERTING_CONFIG_SCHEMA, DEFAULT_ALERTING, RULE_FILES_SCHEMA, type AlertingConfig } from '../rules/alerting-config.js';
+import { LOG_METRICS_SCHEMA, type LogMetricConfig } from '../log-metrics/log-metrics-config.js';
 
 export type Scope = 'read' | 'write';
 
@@ -58,6 +60,10 @@ export interface ServerConfig {
   saved_queries: Record<string, string>;
   limits: IngestLimits;
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent' };
+  /** Globs of rule files (docs/ALERTING.md), relative to the working directory. */
+  rule_files: string[];
+  alerting: AlertingConfig;
+  log_metrics: LogMetricConfig[];
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = deepFreeze({
@@ -75,6 +81,9 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = deepFreeze({
     ...DEFAULT_NORMALIZE_LIMITS,
   },
   log: { level: 'info' },
+  rule_files: [],
+  alerting: DEFAULT_ALERTING,
+  log_metrics: [],
 });
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
@@ -157,6 +166,9 @@ export const SERVER_CONFIG_SCHEMA = {
       additionalProperties: false,
       properties: { level: { enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] } },
     },
+    rule_files: RULE_FILES_SCHEMA,
+    alerting: ALERTING_CONFIG_SCHEMA,
+    log_metrics: LOG_METRICS_SCHEMA,
   },
 } as const;
 

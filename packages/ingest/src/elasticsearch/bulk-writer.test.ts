@@ -97,11 +97,11 @@ if (!url) {
           if (seen.length === 2) await client.indices.putSettings({ index, settings: { 'index.blocks.read_only_allow_delete': null } });
         },
       });
-      assert.deepEqual(outcome, { stored: 3, duplicates: 0, errors: [], indices: [index] });
+      assert.deepEqual(outcome, { stored: 3, duplicates: 0, errors: [], storedIndexes: [0, 1, 2], indices: [index] });
       assert.equal(seen.length, 2);
       assert.match(seen[0] ?? '', /cluster_block_exception/);
       const again = await bulkWrite(client, items);
-      assert.deepEqual(again, { stored: 0, duplicates: 3, errors: [], indices: [index] });
+      assert.deepEqual(again, { stored: 0, duplicates: 3, errors: [], storedIndexes: [], indices: [index] });
     });
 
     test('429 items that never clear make the write fail as unavailable', async () => {
@@ -136,7 +136,7 @@ if (!url) {
         const wide: LogEvent = event(1);
         for (let i = 0; i < 300; i++) wide[`f${i}`] = i % 2 ? `v${i}` : i;
         const res = await store.write([wide]);
-        assert.deepEqual(res, { stored: 1, duplicates: 0, expired: 0, errors: [] });
+        assert.deepEqual(res, { stored: 1, duplicates: 0, expired: 0, errors: [], storedIndexes: [0] });
         const page = await store.search({ query: { type: 'match_all', loc: { start: 0, end: 0 } }, from: 0, to: NOW, limit: 5, now: NOW });
         assert.deepEqual(page.hits, [wide]);
       } finally {

@@ -42,6 +42,8 @@ export interface BulkOutcome {
   stored: number;
   duplicates: number;
   errors: { index: number; reason: string }[];
+  /** Items newly stored (their `index`), so callers count and show only those. */
+  storedIndexes: number[];
   /**
    * The indices holding an item of this batch that was stored or already
    * there (409), sorted: what a refresh must cover for all of them to be
@@ -83,7 +85,7 @@ function describe(error: estypes.ErrorCause | undefined, status: number): string
 }
 
 export async function bulkWrite(client: Client, items: BulkItem[], policy: RetryPolicy = DEFAULT_RETRY): Promise<BulkOutcome> {
-  const outcome: BulkOutcome = { stored: 0, duplicates: 0, errors: [], indices: [] };
+  const outcome: BulkOutcome = { stored: 0, duplicates: 0, errors: [], storedIndexes: [], indices: [] };
   const landed = new Set<string>();
   // Items whose earlier attempt failed ambiguously (5xx): a 409 on retry may
   // be our own earlier write landing, so it counts as stored, not duplicate.
@@ -120,10 +122,13 @@ export async function bulkWrite(client: Client, items: BulkItem[], policy: Retry
       const r = result.create ?? Object.values(result)[0]!;
       if (r.status >= 200 && r.status < 300) {
         outcome.stored++;
+        outcome.storedIndexes.push(item.index);
         landed.add(item.indexName);
       } else if (r.status === 409) {
-        if (retried.has(item.index)) outcome.stored++;
-        else outcome.duplicates++;
+        if (retried.has(item.index)) {
+          outcome.stored++;
+          outcome.storedIndexes.push(item.index);
+        } else outcome.duplicates++;
         landed.add(item.indexName);
       } else if (isRetryableItem(r.status, r.error)) {
         lastProblem = describe(r.error, r.status);

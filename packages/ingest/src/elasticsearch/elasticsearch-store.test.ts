@@ -103,7 +103,7 @@ if (!url) {
         const e = { '@timestamp': new Date(NOW).toISOString(), 'event.id': 'late-1', status: 'x' };
         await assert.rejects(store.write([e]), (err: unknown) => isEsError(err, 'LS_ES_UNAVAILABLE'));
         await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
-        assert.deepEqual(await store.write([e]), { stored: 1, duplicates: 0, expired: 0, errors: [] });
+        assert.deepEqual(await store.write([e]), { stored: 1, duplicates: 0, expired: 0, errors: [], storedIndexes: [0] });
         assert.deepEqual(await store.health(), { ok: true });
         const admin = new Client({ node: url });
         try {
@@ -216,7 +216,7 @@ if (!url) {
       test('once: it is tried again, and the write is searchable when it resolves', async () => {
         const { store, reports, refreshCalls } = await storeWithRefresh(1);
         try {
-          assert.deepEqual(await store.write([{ '@timestamp': at, 'event.id': 'rf-1' }]), { stored: 1, duplicates: 0, expired: 0, errors: [] });
+          assert.deepEqual(await store.write([{ '@timestamp': at, 'event.id': 'rf-1' }]), { stored: 1, duplicates: 0, expired: 0, errors: [], storedIndexes: [0] });
           assert.equal(refreshCalls(), 2);
           assert.deepEqual(reports, []);
           assert.equal(await store.count({ query: ALL, from: 0, to: NOW + 1, now: NOW }), 1);
@@ -229,7 +229,7 @@ if (!url) {
         const { store, reports, refreshCalls } = await storeWithRefresh(2);
         const admin = new Client({ node: url });
         try {
-          assert.deepEqual(await store.write([{ '@timestamp': at, 'event.id': 'rf-2' }]), { stored: 1, duplicates: 0, expired: 0, errors: [] });
+          assert.deepEqual(await store.write([{ '@timestamp': at, 'event.id': 'rf-2' }]), { stored: 1, duplicates: 0, expired: 0, errors: [], storedIndexes: [0] });
           assert.equal(refreshCalls(), 2);
           assert.equal(reports.length, 1);
           assert.deepEqual(reports[0]!.indices, [indexName(prefix, 'default', NOW)]);

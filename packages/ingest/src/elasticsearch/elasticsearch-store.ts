@@ -13,7 +13,13 @@ import {
   parse,
   type AggregateRequest,
   type AggregateResult,
+  type ContextRequest,
+  type ContextResult,
   type CountRequest,
+  type FieldValuesRequest,
+  type FieldValuesResult,
+  type FieldsRequest,
+  type FieldsResult,
   type LogEvent,
   type SearchRequest,
   type SearchResult,
@@ -33,6 +39,8 @@ import { indexName, indexPattern, indexPatternFor } from './index-name.js';
 import { RefreshCoalescer } from './refresh-coalescer.js';
 import { asStoreFailure } from './transport-error.js';
 import { timeRangeFilter, visibilityFilter } from './visibility-filter.js';
+// The read API's shared answers (query package): kept apart from the import above, which other work changes.
+import { answerFieldValues, findContext, sampleFields } from '@logship/query';
 
 export interface ElasticsearchStoreConfig {
   client: Client;
@@ -157,7 +165,7 @@ export class ElasticsearchStore implements LogStore {
 
   async write(events: LogEvent[], now: number = this.clock()): Promise<WriteResult> {
     this.open();
-    const result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
+    const result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [], storedIndexes: [] };
     const items: BulkItem[] = [];
     // A batch may carry the same id twice; the first one wins, as on a resend.
     const seen = new Set<string>();
@@ -202,6 +210,7 @@ export class ElasticsearchStore implements LogStore {
         result.stored += outcome.stored;
         result.duplicates += outcome.duplicates;
         result.errors.push(...outcome.errors);
+        result.storedIndexes?.push(...outcome.storedIndexes);
         for (const name of outcome.indices) written.add(name);
       }
     }
@@ -211,6 +220,7 @@ export class ElasticsearchStore implements LogStore {
     // resends, and the resend's duplicates get refreshed.
     await this.refresher.request(written);
     result.errors.sort((a, b) => a.index - b.index);
+    result.storedIndexes?.sort((a, b) => a - b);
     return result;
   }
 
@@ -235,7 +245,26 @@ export class ElasticsearchStore implements LogStore {
 
   async aggregate(req: AggregateRequest): Promise<AggregateResult> {
     this.open();
-    return aggregate(this.client, this.indicesFor(req), this.filters(req), req.agg);
+    return aggregate(this.client, this.indicesFor(req), this.filters(req), req.agg, { from: req.from, to: req.to });
+  }
+
+  /**
+   * The newest events of the range, sampled through search() (sample-fields.ts
+   * in the query package): exact up to FIELD_SAMPLE_SIZE matching events.
+   */
+  async fields(req: FieldsRequest): Promise<FieldsResult> {
+    this.open();
+    return sampleFields(this, req);
+  }
+
+  async fieldValues(req: FieldValuesRequest): Promise<FieldValuesResult> {
+    this.open();
+    return answerFieldValues(this, req);
+  }
+
+  async context(req: ContextRequest): Promise<ContextResult | null> {
+    this.open();
+    return findContext(this, req);
   }
 
   async partitions(now: number = this.clock()): Promise<PartitionInfo[]> {

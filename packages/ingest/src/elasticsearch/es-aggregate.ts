@@ -11,7 +11,7 @@
  * values are counted exactly with composite-aggregation pages instead.
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
-import type { AggregateResult, AggregationSpec } from '@logship/query';
+import { fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query';
 import { storeError } from '../store/store-error.js';
 import { booleanField, keywordField, numberField } from './event-document.js';
 import { asStoreFailure } from './transport-error.js';
@@ -85,7 +85,14 @@ async function allTerms(client: Client, index: string, filter: EsQuery[], field:
   }
 }
 
-export async function aggregate(client: Client, index: string, filter: EsQuery[], agg: AggregationSpec): Promise<AggregateResult> {
+/** `range`: the request's time range, over which date_histogram has every bucket. */
+export async function aggregate(
+  client: Client,
+  index: string,
+  filter: EsQuery[],
+  agg: AggregationSpec,
+  range: { from: number; to: number },
+): Promise<AggregateResult> {
   switch (agg.type) {
     case 'terms': {
       if (!Number.isInteger(agg.size) || agg.size < 1) {
@@ -131,15 +138,29 @@ export async function aggregate(client: Client, index: string, filter: EsQuery[]
       if (!Number.isSafeInteger(agg.interval_ms) || agg.interval_ms < 1) {
         throw storeError('LS_STORE_BAD_REQUEST', `interval_ms must be a positive integer, got ${agg.interval_ms}`);
       }
+      if (histogramBucketCount(range.from, range.to, agg.interval_ms) > MAX_HISTOGRAM_BUCKETS) {
+        throw storeError(
+          'LS_STORE_BAD_REQUEST',
+          `date_histogram over this range at ${agg.interval_ms} ms would have more than ${MAX_HISTOGRAM_BUCKETS} buckets; pick a larger interval or a narrower range`,
+        );
+      }
       // fixed_interval buckets are aligned to the epoch: key = floor(ts / interval) * interval.
+      // Every bucket of the range, empty ones too (extended_bounds, min_doc_count 0).
       const res = await run(client, index, filter, {
-        h: { date_histogram: { field: '@timestamp', fixed_interval: `${agg.interval_ms}ms`, min_doc_count: 1 } },
+        h: {
+          date_histogram: {
+            field: '@timestamp',
+            fixed_interval: `${agg.interval_ms}ms`,
+            min_doc_count: 0,
+            extended_bounds: { min: range.from, max: range.to },
+          },
+        },
       });
-      const h = (res.aggregations as Record<string, estypes.AggregationsDateHistogramAggregate>).h;
-      const buckets = ((h?.buckets ?? []) as estypes.AggregationsDateHistogramBucket[]).map((b) => {
-        const key = Number(b.key);
-        return { key, key_as_string: new Date(key).toISOString(), count: b.doc_count };
-      });
+      const h = (res.aggregations as Record<string, estypes.AggregationsDateHistogramAggregate> | undefined)?.h;
+      const counts = new Map<number, number>();
+      for (const b of (h?.buckets ?? []) as estypes.AggregationsDateHistogramBucket[]) counts.set(Number(b.key), b.doc_count);
+      // Filled here as well: with no index in the range there is no aggregation at all.
+      const buckets = fillHistogram(counts, range.from, range.to, agg.interval_ms);
       return { type: 'date_histogram', interval_ms: agg.interval_ms, buckets };
     }
     case 'stats': {

@@ -10,10 +10,15 @@ import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 import { ingestRoute } from './ingest-route.js';
 import { metricsRoute } from './metrics-route.js';
 import { LOGSHIP_VERSION } from '../version.js';
+import { Ruler } from '../rules/ruler.js';
+import { rulesRoutes } from '../rules/rules-routes.js';
+import { createLogMetrics } from '../log-metrics/log-metrics.js';
 
 /*
  *  request ─► onRequest: closing? 503 ─► auth (route config.scope) ─► route
  *     routes: POST /api/v1/ingest (write) · query API plugin (read) · /health · /health/ready · /metrics
+ *             · /api/v1/rules, /api/v1/alerts (read), /api/v1/rules/reload (write)
+ *  committed events ─► live tail feed, log_metrics counters
  *  onResponse ─► HTTP metrics
  */
 
@@ -33,6 +38,8 @@ export interface LogshipApp {
   metrics: IngestMetrics;
   /** Committed events, for the query API's live tail. */
   feed: LocalLiveFeed;
+  /** Rule files loaded; evaluation starts with ruler.start() once the server listens. */
+  ruler: Ruler;
 }
 
 /**
@@ -73,10 +80,23 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     clientErrorHandler: answerClientError,
   });
   const metrics = createIngestMetrics(store, { defaultMetrics: opts.defaultMetrics });
+  const logMetrics = createLogMetrics(config.log_metrics, config.saved_queries, metrics.registry);
+  // Loads the rule files now: a broken one stops the server from starting.
+  const ruler = new Ruler({
+    ruleFiles: config.rule_files,
+    alerting: config.alerting,
+    savedQueries: config.saved_queries,
+    reader: store,
+    dataDir: config.data,
+    registry: metrics.registry,
+    now,
+    ...(opts.logger ? { logger: opts.logger } : {}),
+  });
 
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
+    await ruler.stop();
   });
   app.addHook('onRequest', async (_request, reply) => {
     if (closing) {
@@ -101,7 +121,11 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   await app.register(healthRoutes, { store, isClosing: () => closing });
   await app.register(metricsRoute, { metrics });
   const feed = new LocalLiveFeed();
-  await app.register(ingestRoute, { store, limits: config.limits, metrics, now, onCommitted: (events) => feed.publish(events) });
+  await app.register(ingestRoute, { store, limits: config.limits, metrics, now, onCommitted: (events) => {
+    feed.publish(events);
+    logMetrics.observe(events);
+  } });
   await app.register(queryApiPlugin, { reader: store, now, savedQueries: { ...config.saved_queries }, feed });
-  return { app, metrics, feed };
+  await app.register(rulesRoutes, { ruler });
+  return { app, metrics, feed, ruler };
 }

@@ -9,15 +9,17 @@
 import { configErrors } from '../config/config-errors.js';
 import { defineError } from '../errors/define-error.js';
 import { normalizeErrors } from '../normalize/normalize-errors.js';
+import { rulesErrors } from '../rules/rules-errors.js';
 
 export { LogshipError, listErrorDefinitions, type ErrorDefinition } from '../errors/define-error.js';
 
 /** The prefixes this factory owns in docs/ERRORS.md; other rooms append their own. */
-export const OWNED_ERROR_PREFIXES = ['LS_INGEST_', 'LS_CONFIG_', 'LS_AUTH_', 'LS_CLI_'] as const;
+export const OWNED_ERROR_PREFIXES = ['LS_INGEST_', 'LS_CONFIG_', 'LS_AUTH_', 'LS_CLI_', 'LS_RULES_'] as const;
 
 export const errors = {
   ...normalizeErrors,
   ...configErrors,
+  ...rulesErrors,
   // Request-level ingest failures (the whole batch is refused).
   bodyTooLarge: defineError('LS_INGEST_BODY_TOO_LARGE', 'request body exceeds %s bytes', 413),
   decompressedTooLarge: defineError(

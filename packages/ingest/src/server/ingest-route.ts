@@ -22,7 +22,7 @@ export interface IngestRouteOptions {
   limits: IngestLimits;
   metrics: IngestMetrics;
   now: () => number;
-  /** Told about committed events (the live tail). */
+  /** Told about committed events (the live tail, log_metrics): only the newly stored ones when the store says which. */
   onCommitted?: (events: LogEvent[]) => void;
 }
 
@@ -137,9 +137,9 @@ export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions
           // Only the newly stored events: a retried batch is not shown twice.
           onCommitted(result.storedIndexes.length === events.length ? events : result.storedIndexes.map((i) => events[i] as LogEvent));
         } else {
-          // A backend that does not say which events were new (Elasticsearch
-          // for now): a batch mixing fresh and already-stored events may show
-          // a few of the latter again. Events the store rejected are left out.
+          // A backend that does not say which events were new (both of ours
+          // do): a batch mixing fresh and already-stored events may show a few
+          // of the latter again. Events the store rejected are left out.
           const rejected = new Set(result.errors.map((e) => e.index));
           onCommitted(rejected.size === 0 ? events : events.filter((_, i) => !rejected.has(i)));
         }

@@ -7,8 +7,8 @@ import { buildApp, type LogshipApp } from './app.js';
 import { errors } from './errors.js';
 
 /*
- * startServer: check listen/auth ─► open store ─► build app ─► listen ─► retention now + timer
- * close():     stop retention ─► app.close() (stops accepting, waits for in-flight
+ * startServer: check listen/auth ─► open store ─► build app (loads rule files) ─► listen ─► retention now + timer ─► ruler
+ * close():     stop retention ─► app.close() (stops the ruler first) (stops accepting, waits for in-flight
  *              batches, which resolve only once durable) ─► store.close()
  */
 
@@ -80,6 +80,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
   const url = `http://${formatHostForUrl(host)}:${boundPort}`;
+  await logshipApp.ruler.start(url);
 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> =>

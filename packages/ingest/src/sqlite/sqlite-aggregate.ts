@@ -12,7 +12,7 @@
  *                    ─► whole minutes         ─► rollup sums
  *                    ─► partial last minute   ─► rows
  */
-import type { AggregateResult, AggregationSpec } from '@logship/query';
+import { fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query';
 import { storeError } from '../store/store-error.js';
 import { compileField } from './compile-sql.js';
 import type { PartitionDb } from './partition-db.js';
@@ -31,6 +31,11 @@ const NUMERIC = "IN ('integer', 'real')";
 export interface AggregateOptions {
   /** False reads every row even where a rollup could answer (tests compare both). */
   rollups?: boolean;
+  /**
+   * The request's whole time range: date_histogram has a bucket for every
+   * interval of it, empty or not (the slices cover only partitions that exist).
+   */
+  range?: { from: number; to: number };
 }
 
 export function aggregatePartitions(
@@ -93,6 +98,13 @@ export function aggregatePartitions(
       if (!Number.isSafeInteger(agg.interval_ms) || agg.interval_ms < 1) {
         throw storeError('LS_STORE_BAD_REQUEST', `interval_ms must be a positive integer, got ${agg.interval_ms}`);
       }
+      const range = opts.range;
+      if (range && histogramBucketCount(range.from, range.to, agg.interval_ms) > MAX_HISTOGRAM_BUCKETS) {
+        throw storeError(
+          'LS_STORE_BAD_REQUEST',
+          `date_histogram over this range at ${agg.interval_ms} ms would have more than ${MAX_HISTOGRAM_BUCKETS} buckets; pick a larger interval or a narrower range`,
+        );
+      }
       const named = { ...params, hi: agg.interval_ms };
       // Floor division that stays correct before 1970.
       const counts = new Map<number, number>();
@@ -113,8 +125,7 @@ export function aggregatePartitions(
           add(rollupHistogram(db, agg.interval_ms, plan.minutes));
         });
       }
-      const keys = [...counts.keys()].sort((a, b) => a - b);
-      const buckets = keys.map((key) => ({ key, key_as_string: new Date(key).toISOString(), count: counts.get(key) ?? 0 }));
+      const buckets = fillHistogram(counts, range?.from ?? Infinity, range?.to ?? -Infinity, agg.interval_ms);
       return { type: 'date_histogram', interval_ms: agg.interval_ms, buckets };
     }
     case 'stats': {

@@ -4,7 +4,16 @@
  *
  * CONTRACT: change only additively.
  */
-import type { LogEvent, LogReader } from '@logship/query';
+import type {
+  ContextRequest,
+  ContextResult,
+  FieldValuesRequest,
+  FieldValuesResult,
+  FieldsRequest,
+  FieldsResult,
+  LogEvent,
+  LogReader,
+} from '@logship/query';
 
 export interface WriteResult {
   /** Events newly stored. */
@@ -54,6 +63,12 @@ export interface StoreHealth {
 }
 
 export interface LogStore extends LogReader {
+  /** Field names of a range with types and counts (CONTRACTS.md "Fields API"). */
+  fields(req: FieldsRequest): Promise<FieldsResult>;
+  /** A field's top values in a range. */
+  fieldValues(req: FieldValuesRequest): Promise<FieldValuesResult>;
+  /** The events around one, from its host and source; null for an unknown id. */
+  context(req: ContextRequest): Promise<ContextResult | null>;
   /** Stores a batch idempotently by event.id; resolves only once durable. */
   write(events: LogEvent[], now?: number): Promise<WriteResult>;
   partitions(now?: number): Promise<PartitionInfo[]>;

@@ -26,6 +26,7 @@ const API = {
   badTime: defineError('LS_API_BAD_TIME', '"%s" is not a date or date math expression (%s): %s', 400),
   badRange: defineError('LS_API_BAD_RANGE', '"from" (%s) is after "to" (%s)', 400),
   unknownSavedQuery: defineError('LS_API_UNKNOWN_SAVED_QUERY', 'no saved query named "%s"', 404),
+  contextNotFound: defineError('LS_CONTEXT_NOT_FOUND', 'no event with event.id "%s" at %s', 404),
   tooManyQueries: defineError('LS_API_TOO_MANY_QUERIES', 'more than %s queries are running or waiting; retry shortly', 503, { retryable: true }),
   queryTimeout: defineError(
     'LS_API_QUERY_TIMEOUT',
@@ -53,6 +54,7 @@ export const apiErrors = {
   badTime: (param: string, value: string, reason: string) => new ApiError(API.badTime, [param, value, reason], { param, value }),
   badRange: (from: string, to: string) => new ApiError(API.badRange, [from, to], { from, to }),
   unknownSavedQuery: (name: string) => new ApiError(API.unknownSavedQuery, [name], { name }),
+  contextNotFound: (id: string, ts: string) => new ApiError(API.contextNotFound, [id, ts], { id, ts }),
   badRequest: (message: string) => new ApiError(API.badRequest, [message]),
   tooManyQueries: (limit: number) => new ApiError(API.tooManyQueries, [limit], { retry_after_s: 1 }),
   queryTimeout: (timeoutMs: number) => new ApiError(API.queryTimeout, [timeoutMs], { timeout_ms: timeoutMs }),

@@ -18,7 +18,10 @@ const NICE_MS = [
 export function resolveInterval(text: string | undefined, rangeMs: number, maxBuckets = 120): number {
   if (text === undefined || text === '' || text === 'auto') {
     for (const ms of NICE_MS) if (rangeMs / ms <= maxBuckets) return ms;
-    return NICE_MS[NICE_MS.length - 1]!;
+    // Past a week: whole weeks, as many as keep the bucket count in bounds
+    // (every bucket of the range is returned, empty ones too).
+    const week = NICE_MS[NICE_MS.length - 1]!;
+    return Math.max(1, Math.ceil(rangeMs / maxBuckets / week)) * week;
   }
   const m = /^(\d+)(ms|s|m|h|d|w)$/.exec(text);
   if (!m) throw apiErrors.badRequest(`interval "${text}" is not like 30s, 1m, 1h, 1d or auto`);

@@ -8,11 +8,16 @@
  *   GET      /api/v1/tail        q, after / Last-Event-ID → server-sent events
  *   GET      /api/v1/queries     saved queries (built-in + configured)
  *   GET      /api/v1/queries/:name/search
+ *   GET      /api/v1/fields      q, from, to → field names, types, counts
+ *   GET      /api/v1/fields/:name/values   q, from, to, size → top values
+ *   GET      /api/v1/context     id, ts, before, after → events around one
  */
 import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { LogReader } from '../log-reader.js';
 import { ApiError, apiErrors, fromFastifyError } from './api-error.js';
 import { registerAggregateRoute } from './aggregate-route.js';
+import { registerContextRoute } from './context-route.js';
+import { registerFieldsRoutes } from './fields-route.js';
 import { makeQueryCompiler } from './query-compiler.js';
 import { registerSavedQueryRoutes } from './saved-query-routes.js';
 import { savedQueryMap } from './saved-queries.js';
@@ -58,6 +63,8 @@ export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, o
     maxLimit: opts.maxLimit ?? 10_000,
   });
   registerAggregateRoute(app, { reader: opts.reader, now, compile, defaultFrom, gate, maxTermsSize: 1000 });
+  registerFieldsRoutes(app, { reader: opts.reader, now, compile, defaultFrom, gate, maxValues: 1000 });
+  registerContextRoute(app, { reader: opts.reader, now, gate, maxEvents: 500 });
   registerSavedQueryRoutes(app, { saved });
   if (opts.feed) {
     registerTailRoute(app, {

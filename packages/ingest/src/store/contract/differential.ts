@@ -74,3 +74,20 @@ export async function shrinkFailing(q: QueryNode, fails: (candidate: QueryNode) 
   }
   return current;
 }
+
+/**
+ * The reference date histogram: [key, count] for every interval of [from,
+ * to] (epoch-aligned, empty ones 0), counted from the timestamps directly,
+ * independently of the stores' own bucketing.
+ */
+export function expectedHistogram(timestamps: readonly number[], from: number, to: number, intervalMs: number): [number, number][] {
+  const counts = new Map<number, number>();
+  for (const t of timestamps) {
+    if (t < from || t > to) continue;
+    const key = Math.floor(t / intervalMs) * intervalMs;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const out: [number, number][] = [];
+  for (let key = Math.floor(from / intervalMs) * intervalMs; key <= to; key += intervalMs) out.push([key, counts.get(key) ?? 0]);
+  return out;
+}

@@ -12,6 +12,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LogEvent, QueryNode, SearchRequest } from '@logship/query';
 import type { LogStore } from '../log-store.js';
+import { expectedHistogram } from './differential.js';
+import { readApiContractTests } from './read-api-contract.js';
 import { DAY_MS, DEFAULT_RETENTION, type RetentionConfig } from '../../retention/retention-config.js';
 import { q } from './ast-builders.js';
 import { CONTRACT_NOW, contractCorpus } from './contract-fixture.js';
@@ -357,15 +359,9 @@ export function runLogStoreContract(name: string, makeStore: MakeContractStore):
         const res = await store.aggregate({ ...WIDE, query: q.all(), agg: { type: 'date_histogram', interval_ms: interval }, now: CONTRACT_NOW });
         assert.equal(res.type, 'date_histogram');
         if (res.type !== 'date_histogram') return;
-        const counts = new Map<number, number>();
-        for (const e of corpus) {
-          const key = Math.floor(ts(e) / interval) * interval;
-          counts.set(key, (counts.get(key) ?? 0) + 1);
-        }
-        const nonEmpty = res.buckets.filter((b) => b.count > 0);
         assert.deepEqual(
-          nonEmpty.map((b) => [b.key, b.count]),
-          [...counts].sort((a, b) => a[0] - b[0]),
+          res.buckets.map((b) => [b.key, b.count]),
+          expectedHistogram(corpus.map(ts), WIDE.from, WIDE.to, interval),
         );
         for (const b of res.buckets) assert.equal(b.key_as_string, new Date(b.key).toISOString());
       });
@@ -408,6 +404,8 @@ export function runLogStoreContract(name: string, makeStore: MakeContractStore):
 
     retentionTests(withStore);
 
+    readApiContractTests(withStore);
+
     test('health is ok for a working store', async () => {
       await withStore(async (store) => {
         assert.deepEqual(await store.health(), { ok: true });
@@ -416,7 +414,7 @@ export function runLogStoreContract(name: string, makeStore: MakeContractStore):
   });
 }
 
-type WithStore = (fn: (store: LogStore, clock: { now: number }) => Promise<void>, retention?: RetentionConfig) => Promise<void>;
+export type WithStore = (fn: (store: LogStore, clock: { now: number }) => Promise<void>, retention?: RetentionConfig) => Promise<void>;
 
 /** Events aged 1, 8, 31 and 91 days in each default class. */
 function agedEvents(now: number): LogEvent[] {

@@ -1,0 +1,94 @@
+/**
+ * Prometheus's alert life cycle, per rule and per label set:
+ *
+ *   inactive ──condition true──► pending ──true for `for`──► firing
+ *      ▲                           │ false                     │ false (past keep_firing_for)
+ *      └───────────────────────────┘                           ▼
+ *                                               inactive with resolvedAt: sent with endsAt,
+ *                                               kept 15 min so the resolve is re-sent
+ *
+ * Ported from the logic of Prometheus's rules/alerting.go (Eval, needsSending)
+ * so Alertmanager sees what it would see from Prometheus.
+ */
+export type AlertStateName = 'pending' | 'firing' | 'inactive';
+
+export interface AlertInstance {
+  fingerprint: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  state: AlertStateName;
+  value: number;
+  activeAt: number;
+  firedAt: number | null;
+  resolvedAt: number | null;
+  lastSentAt: number | null;
+  keepFiringSince: number | null;
+  /** endsAt sent with a firing alert: Alertmanager resolves it by itself if we go silent. */
+  validUntil: number | null;
+}
+
+/** How long a resolved alert is kept (and re-sent), as in Prometheus. */
+export const RESOLVED_RETENTION_MS = 15 * 60_000;
+
+export interface ActiveSeries {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  value: number;
+}
+
+export function fingerprint(labels: Readonly<Record<string, string>>): string {
+  return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
+}
+
+/** One evaluation's active series applied to a rule's alerts at `now`. */
+export function stepAlerts(
+  alerts: Map<string, AlertInstance>,
+  active: readonly ActiveSeries[],
+  rule: { for_ms: number; keep_firing_for_ms: number },
+  now: number,
+): void {
+  const seen = new Set<string>();
+  for (const s of active) {
+    const fp = fingerprint(s.labels);
+    seen.add(fp);
+    const existing = alerts.get(fp);
+    if (existing && existing.state !== 'inactive') {
+      existing.value = s.value;
+      existing.annotations = s.annotations;
+      continue;
+    }
+    alerts.set(fp, {
+      fingerprint: fp, labels: s.labels, annotations: s.annotations, state: 'pending', value: s.value,
+      activeAt: now, firedAt: null, resolvedAt: null, lastSentAt: null, keepFiringSince: null, validUntil: null,
+    });
+  }
+  for (const [fp, a] of alerts) {
+    if (!seen.has(fp)) {
+      let keepFiring = false;
+      if (a.state === 'firing' && rule.keep_firing_for_ms > 0) {
+        a.keepFiringSince ??= now;
+        keepFiring = now - a.keepFiringSince < rule.keep_firing_for_ms;
+      }
+      if (a.state === 'pending' || (a.resolvedAt !== null && now - a.resolvedAt > RESOLVED_RETENTION_MS)) alerts.delete(fp);
+      if (a.state !== 'inactive' && !keepFiring) {
+        a.state = 'inactive';
+        a.resolvedAt = now;
+      }
+      if (!keepFiring) continue;
+    } else {
+      a.keepFiringSince = null;
+    }
+    if (a.state === 'pending' && now - a.activeAt >= rule.for_ms) {
+      a.state = 'firing';
+      a.firedAt = now;
+    }
+  }
+}
+
+/** Prometheus's needsSending: firing alerts every resend delay, a resolve as soon as it happens (then again until retention ends). */
+export function needsSending(a: AlertInstance, now: number, resendDelay_ms: number): boolean {
+  if (a.state === 'pending') return false;
+  if (a.resolvedAt !== null && (a.lastSentAt === null || a.resolvedAt > a.lastSentAt)) return true;
+  if (a.state === 'inactive' && a.lastSentAt === null) return false;
+  return a.lastSentAt === null || a.lastSentAt + resendDelay_ms <= now;
+}

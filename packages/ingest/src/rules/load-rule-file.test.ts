@@ -1,0 +1,126 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LogshipError } from '../errors/define-error.js';
+import { loadRuleFile } from './load-rule-file.js';
+import { loadRuleFiles } from './load-rule-files.js';
+
+const opts = { defaultInterval_ms: 60_000, savedQueries: { payments: 'logger:payments' } };
+
+function refused(text: string): LogshipError {
+  try {
+    loadRuleFile('r.yaml', text, opts);
+  } catch (err) {
+    assert.ok(err instanceof LogshipError, String(err));
+    return err;
+  }
+  assert.fail('loaded');
+}
+
+const rule = (extra: string): string => `groups:\n  - name: g\n    rules:\n      - alert: A\n        query: 'level:error'\n${extra}`;
+
+test('the format of the issue loads with its defaults and every key', () => {
+  const [group] = loadRuleFile(
+    'r.yaml',
+    `groups:
+  - name: django
+    interval: 30s
+    rules:
+      - alert: HighErrorRate
+        query: 'level:error'
+        window: 5m
+        aggregate: p95:request_time
+        above: 50
+        ratio_to: 'job:nginx'
+        group_by: [host, event.dataset]
+        for: 2m
+        keep_firing_for: 1m30s
+        labels: { severity: critical }
+        annotations: { summary: '{{ $value }} errors on {{ $labels.host }}' }
+        sample_lines: 3
+      - { alert: PaymentFailures, query: '@payments AND level:error', below: 1 }
+`,
+    opts,
+  );
+  assert.equal(group?.interval_ms, 30_000);
+  const [a, b] = group?.rules ?? [];
+  assert.deepEqual(a?.aggregate, { kind: 'percentile', percent: 95, field: 'request_time' });
+  assert.equal(a?.window_ms, 300_000);
+  assert.equal(a?.for_ms, 120_000);
+  assert.equal(a?.keep_firing_for_ms, 90_000);
+  assert.equal(a?.ratioTo?.query, 'job:nginx');
+  assert.deepEqual(a?.groupBy, ['host', 'event.dataset']);
+  assert.equal(b?.window_ms, 300_000);
+  assert.deepEqual(b?.aggregate, { kind: 'count' });
+  assert.equal(b?.below, 1);
+  assert.equal(b?.ast.type, 'and');
+});
+
+test('a misspelt key is refused with its path', () => {
+  const err = refused(rule('        windw: 5m\n        above: 1\n'));
+  assert.equal(err.code, 'LS_RULES_UNKNOWN_KEY');
+  assert.match(err.message, /"groups\[0\]\.rules\[0\]\.windw"/);
+  assert.equal(refused('groups:\n  - name: g\n    intervall: 1m\n    rules: []\n').code, 'LS_RULES_UNKNOWN_KEY');
+});
+
+test('a query that does not parse is refused with its path and caret', () => {
+  const err = refused(rule('        above: 1\n        ratio_to: \'job:(nginx\'\n'));
+  assert.equal(err.code, 'LS_RULES_BAD_QUERY');
+  assert.match(err.message, /"groups\[0\]\.rules\[0\]\.ratio_to"/);
+  assert.match(err.message, /\njob:\(nginx\n {10}\^$/);
+  assert.match(refused(rule('        above: 1\n').replace("'level:error'", "'@nosuch'")).message, /@nosuch names no saved query/);
+});
+
+test('values of the wrong kind are refused with their path', () => {
+  const cases: [string, RegExp][] = [
+    ['        window: 5 minutes\n        above: 1\n', /rules\[0\]\.window" "5 minutes" is not a duration/],
+    ['        above: 1\n        below: 2\n', /exactly one of "above" and "below"/],
+    ['        window: 5m\n', /exactly one of "above" and "below"/],
+    ['        above: 1\n        aggregate: median:x\n', /rules\[0\]\.aggregate" "median:x" is not/],
+    ['        above: 1\n        aggregate: p100:x\n', /rules\[0\]\.aggregate"/],
+    ['        above: 1\n        annotations: { summary: "{{ .Foo }}" }\n', /annotations\.summary" has \{\{ \.Foo \}\}/],
+    ['        above: 1\n        labels: { "bad-name": x }\n', /labels\.bad-name" is not a Prometheus label name/],
+    ['        above: 1\n        sample_lines: 500\n', /sample_lines" must be <= 20/],
+    ['        above: "50"\n', /rules\[0\]\.above" must be number/],
+  ];
+  for (const [extra, message] of cases) {
+    const err = refused(rule(extra));
+    assert.equal(err.code, 'LS_RULES_INVALID', extra);
+    assert.match(err.message, message, extra);
+  }
+  assert.match(refused('groups:\n  - name: g\n    rules:\n      - { query: x, above: 1 }\n').message, /rules\[0\]\.alert" is required/);
+  assert.match(refused('groups:\n  - { name: g, rules: [] }\n  - { name: g, rules: [] }\n').message, /groups\[1\]\.name" repeats the group name "g"/);
+  assert.equal(refused('groups: [').code, 'LS_RULES_YAML_SYNTAX');
+  assert.deepEqual(loadRuleFile('empty.yaml', '', opts), []);
+});
+
+test('rule_files globs: matched files in order, a missing plain path refused, an empty glob reported', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-rule-files-'));
+  try {
+    writeFileSync(join(dir, 'b.yaml'), 'groups:\n  - { name: b, rules: [] }\n');
+    writeFileSync(join(dir, 'a.yaml'), 'groups:\n  - { name: a, rules: [] }\n');
+    writeFileSync(join(dir, 'c.txt'), 'not rules');
+    const loaded = loadRuleFiles([join(dir, '*.yaml'), join(dir, 'none-*.yml')], opts);
+    assert.deepEqual(loaded.groups.map((g) => g.name), ['a', 'b']);
+    assert.deepEqual(loaded.emptyGlobs, [join(dir, 'none-*.yml')]);
+    assert.throws(() => loadRuleFiles([join(dir, 'missing.yaml')], opts), { code: 'LS_RULES_READ_FAILED' });
+    writeFileSync(join(dir, 'dup.yaml'), 'groups:\n  - { name: a, rules: [] }\n');
+    assert.throws(() => loadRuleFiles([join(dir, '*.yaml')], opts), /repeats the group name "a" of/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the example rule file of docs/ALERTING.md (the seeds\' alerts) loads', async () => {
+  const { readFileSync } = await import('node:fs');
+  const doc = readFileSync(new URL('../../../../docs/ALERTING.md', import.meta.url), 'utf8');
+  const example = [...doc.matchAll(/```yaml\n(groups:\n[\s\S]*?)```/g)].map((m) => m[1] as string).find((t) => t.includes('query:'));
+  assert.ok(example);
+  const groups = loadRuleFile('ALERTING.md', example, { defaultInterval_ms: 60_000, savedQueries: {} });
+  assert.deepEqual(
+    groups.flatMap((g) => g.rules.map((r) => r.name)),
+    ['HighErrorRate', 'PaymentFailures', 'DatabaseErrors', 'TooManyErrors', 'High5xxRatio', 'SlowRequests'],
+  );
+});

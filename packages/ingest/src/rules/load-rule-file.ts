@@ -1,0 +1,209 @@
+/**
+ * One rule file: YAML ─► strict schema (unknown keys named by path) ─►
+ * per rule: durations, aggregate, templates, queries parsed (caret on a
+ * mistake) ─► RuleGroup[]. Nothing half-loads: the first mistake throws.
+ */
+import { Ajv, type ErrorObject } from 'ajv';
+import type { QueryNode } from '@logship/query';
+import { parse as parseYaml } from 'yaml';
+import type { LogshipError } from '../errors/define-error.js';
+import { rulesErrors as errors } from './rules-errors.js';
+import { compileRuleQuery, RuleQueryError } from './compile-rule-query.js';
+import { parseDuration } from './parse-duration.js';
+import { checkTemplate } from './render-template.js';
+import type { AlertRule, RuleAggregate, RuleGroup } from './rule-types.js';
+
+const duration = { type: 'string', minLength: 1 } as const;
+const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
+
+const RULE_FILE_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['groups'],
+  properties: {
+    groups: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'rules'],
+        properties: {
+          name: { type: 'string', minLength: 1 },
+          interval: duration,
+          rules: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['alert', 'query'],
+              properties: {
+                alert: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+                query: { type: 'string', minLength: 1 },
+                window: duration,
+                aggregate: { type: 'string', minLength: 1 },
+                above: { type: 'number' },
+                below: { type: 'number' },
+                ratio_to: { type: 'string', minLength: 1 },
+                group_by: { type: 'array', maxItems: 5, uniqueItems: true, items: { type: 'string', minLength: 1 } },
+                for: duration,
+                keep_firing_for: duration,
+                labels: stringMap,
+                annotations: stringMap,
+                sample_lines: { type: 'integer', minimum: 0, maximum: 20 },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+const validate = new Ajv({ allErrors: true, strict: true }).compile(RULE_FILE_SCHEMA);
+
+interface RawRule {
+  alert: string;
+  query: string;
+  window?: string;
+  aggregate?: string;
+  above?: number;
+  below?: number;
+  ratio_to?: string;
+  group_by?: string[];
+  for?: string;
+  keep_firing_for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  sample_lines?: number;
+}
+interface RawFile {
+  groups: { name: string; interval?: string; rules: RawRule[] }[];
+}
+
+export interface RuleFileOptions {
+  /** Group interval when a group names none. */
+  defaultInterval_ms: number;
+  /** Saved queries `@name` may refer to (the config's plus the built-ins). */
+  savedQueries: Readonly<Record<string, string>>;
+}
+
+const DEFAULT_WINDOW_MS = 5 * 60_000;
+const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Parses and checks the text of one rule file; `file` names it in errors and in the API. */
+export function loadRuleFile(file: string, text: string, opts: RuleFileOptions): RuleGroup[] {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw errors.rulesSyntax(file, (err as Error).message);
+  }
+  // An empty file has no groups, as in Prometheus.
+  if (doc === null || doc === undefined) return [];
+  if (!validate(doc)) {
+    const all = validate.errors ?? [];
+    throw schemaError(file, all.find((e) => e.keyword === 'additionalProperties') ?? all[0]);
+  }
+  const raw = doc as RawFile;
+  const seen = new Set<string>();
+  return raw.groups.map((g, gi) => {
+    const gpath = `groups[${gi}]`;
+    if (seen.has(g.name)) throw errors.rulesInvalid(file, `${gpath}.name`, `repeats the group name "${g.name}"`);
+    seen.add(g.name);
+    const interval_ms = g.interval === undefined ? opts.defaultInterval_ms : durationAt(file, `${gpath}.interval`, g.interval);
+    if (interval_ms < 1000) throw errors.rulesInvalid(file, `${gpath}.interval`, 'must be at least 1s');
+    return {
+      name: g.name,
+      file,
+      interval_ms,
+      rules: g.rules.map((r, ri) => buildRule(file, g.name, `${gpath}.rules[${ri}]`, ri, r, opts)),
+    };
+  });
+}
+
+function buildRule(file: string, group: string, path: string, index: number, r: RawRule, opts: RuleFileOptions): AlertRule {
+  if ((r.above === undefined) === (r.below === undefined)) {
+    throw errors.rulesInvalid(file, path, 'needs exactly one of "above" and "below"');
+  }
+  const window_ms = r.window === undefined ? DEFAULT_WINDOW_MS : durationAt(file, `${path}.window`, r.window);
+  if (window_ms < 1000) throw errors.rulesInvalid(file, `${path}.window`, 'must be at least 1s');
+  const aggregateText = r.aggregate ?? 'count';
+  const aggregate = parseAggregate(aggregateText);
+  if (!aggregate) {
+    throw errors.rulesInvalid(file, `${path}.aggregate`, `"${aggregateText}" is not count, rate, avg:FIELD, min:FIELD, max:FIELD, sum:FIELD or pNN:FIELD`);
+  }
+  for (const [name, value] of Object.entries(r.labels ?? {})) {
+    if (!LABEL_NAME.test(name)) throw errors.rulesInvalid(file, `${path}.labels.${name}`, 'is not a Prometheus label name ([A-Za-z_][A-Za-z0-9_]*)');
+    const why = checkTemplate(value);
+    if (why) throw errors.rulesInvalid(file, `${path}.labels.${name}`, why);
+  }
+  for (const [name, value] of Object.entries(r.annotations ?? {})) {
+    const why = checkTemplate(value);
+    if (why) throw errors.rulesInvalid(file, `${path}.annotations.${name}`, why);
+  }
+  return {
+    key: `${file}\u0000${group}\u0000${index}\u0000${r.alert}`,
+    name: r.alert,
+    query: r.query,
+    ast: queryAt(file, `${path}.query`, r.query, opts),
+    window_ms,
+    aggregate,
+    aggregateText,
+    above: r.above ?? null,
+    below: r.below ?? null,
+    ratioTo: r.ratio_to === undefined ? null : { query: r.ratio_to, ast: queryAt(file, `${path}.ratio_to`, r.ratio_to, opts) },
+    groupBy: r.group_by ?? [],
+    for_ms: r.for === undefined ? 0 : durationAt(file, `${path}.for`, r.for),
+    keep_firing_for_ms: r.keep_firing_for === undefined ? 0 : durationAt(file, `${path}.keep_firing_for`, r.keep_firing_for),
+    labels: r.labels ?? {},
+    annotations: r.annotations ?? {},
+    sampleLines: r.sample_lines ?? 0,
+  };
+}
+
+export function parseAggregate(text: string): RuleAggregate | null {
+  if (text === 'count' || text === 'rate') return { kind: text };
+  const m = /^(avg|min|max|sum|p(\d{1,2}(?:\.\d+)?)):(\S+)$/.exec(text);
+  if (!m) return null;
+  const field = m[3] as string;
+  if (m[2] !== undefined) {
+    const percent = Number(m[2]);
+    return percent > 0 && percent < 100 ? { kind: 'percentile', percent, field } : null;
+  }
+  return { kind: m[1] as 'avg' | 'min' | 'max' | 'sum', field };
+}
+
+function durationAt(file: string, path: string, text: string): number {
+  const ms = parseDuration(text);
+  if (ms === null) throw errors.rulesInvalid(file, path, `"${text}" is not a duration (like 30s, 5m, 1h30m)`);
+  return ms;
+}
+
+function queryAt(file: string, path: string, text: string, opts: RuleFileOptions): QueryNode {
+  try {
+    return compileRuleQuery(text, opts.savedQueries);
+  } catch (err) {
+    if (!(err instanceof RuleQueryError)) throw err;
+    throw errors.rulesQuery(file, path, err.problem.reason, err.problem.caret ? `\n${err.problem.caret}` : '');
+  }
+}
+
+function schemaError(file: string, e: ErrorObject | undefined): LogshipError {
+  if (!e) return errors.rulesInvalid(file, '(root)', 'is invalid');
+  // '/groups/0/rules/1' → 'groups[0].rules[1]'
+  const path = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`))
+    .join('')
+    .replace(/^\./, '');
+  if (e.keyword === 'additionalProperties') {
+    const key = (e.params as { additionalProperty: string }).additionalProperty;
+    return errors.rulesUnknownKey(file, path ? `${path}.${key}` : key);
+  }
+  if (e.keyword === 'required') {
+    const key = (e.params as { missingProperty: string }).missingProperty;
+    return errors.rulesInvalid(file, path ? `${path}.${key}` : key, 'is required');
+  }
+  return errors.rulesInvalid(file, path || '(root)', e.message ?? 'is invalid');
+}

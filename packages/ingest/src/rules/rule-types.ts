@@ -1,0 +1,36 @@
+import type { QueryNode } from '@logship/query';
+
+/** What a rule computes over its window (docs/ALERTING.md). */
+export type RuleAggregate =
+  | { kind: 'count' }
+  | { kind: 'rate' }
+  | { kind: 'avg' | 'max' | 'min' | 'sum'; field: string }
+  | { kind: 'percentile'; percent: number; field: string };
+
+export interface AlertRule {
+  /** Identity across reloads and restarts: file, group, alert name and position. */
+  key: string;
+  name: string;
+  query: string;
+  ast: QueryNode;
+  window_ms: number;
+  aggregate: RuleAggregate;
+  /** As written (`count`, `p95:request_time`). */
+  aggregateText: string;
+  above: number | null;
+  below: number | null;
+  ratioTo: { query: string; ast: QueryNode } | null;
+  groupBy: string[];
+  for_ms: number;
+  keep_firing_for_ms: number;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  sampleLines: number;
+}
+
+export interface RuleGroup {
+  name: string;
+  file: string;
+  interval_ms: number;
+  rules: AlertRule[];
+}

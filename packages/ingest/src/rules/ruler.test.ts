@@ -1,0 +1,109 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Registry } from 'prom-client';
+import type { LogEvent } from '@logship/query';
+import { openSqliteStore } from '../sqlite/open-sqlite-store.js';
+import { buildAlertingConfig } from './alerting-config.js';
+import { Ruler } from './ruler.js';
+
+/** A real SQLite store with reader threads, as the server runs it. */
+async function withStore(fn: (dir: string, store: Awaited<ReturnType<typeof openSqliteStore>>) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-ruler-'));
+  const store = await openSqliteStore({ dataDir: join(dir, 'data') });
+  try {
+    await fn(dir, store);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function events(n: number, now: number): LogEvent[] {
+  return Array.from({ length: n }, (_, i) => ({
+    '@timestamp': new Date(now - (i % 50_000)).toISOString(),
+    'event.id': `ruler-${i}`,
+    level: i % 3 === 0 ? 'error' : 'info',
+    host: `web-${i % 7}`,
+    message: `request ${i} took ${i % 1000} ms for user ${i * 7919} with path /api/v${i % 5}/items`,
+  }));
+}
+
+test('a rule slower than the query deadline fails, is reported with its code and counted, and keeps its alerts', async () => {
+  await withStore(async (dir, store) => {
+    const now = Date.now();
+    await store.write(events(40_000, now), now);
+    writeFileSync(
+      join(dir, 'rules.yaml'),
+      // A regex over every message of the window: far slower than 5 ms.
+      "groups:\n  - name: slow\n    interval: 1h\n    rules:\n      - { alert: Slow, query: 'message:/.*(a|e|i)+.*z.*/', window: 1h, above: 0 }\n",
+    );
+    const registry = new Registry();
+    const ruler = new Ruler({
+      ruleFiles: [join(dir, 'rules.yaml')],
+      alerting: buildAlertingConfig({ query_timeout: '5ms' }),
+      savedQueries: {},
+      reader: store,
+      dataDir: join(dir, 'data'),
+      registry,
+    });
+    await ruler.start('http://127.0.0.1:7700');
+    const started = Date.now();
+    while (ruler.groupRuntimes[0]?.lastEvaluation === null && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 10));
+    await ruler.stop();
+    const rule = ruler.groupRuntimes[0]?.rules[0];
+    assert.equal(rule?.health, 'err');
+    assert.match(rule?.lastError ?? '', /did not finish within the query deadline of 5 ms \(LS_RULES_EVALUATION_TIMEOUT\)/);
+    assert.equal(rule?.alerts.size, 0);
+    assert.match(await registry.metrics(), /logship_rules_evaluation_failures_total\{rule_group="slow"\} 1/);
+  });
+});
+
+test('count, rate, max, p50, ratio_to and bounded group_by over the real store', async () => {
+  await withStore(async (dir, store) => {
+    const now = Date.now();
+    await store.write(
+      Array.from({ length: 30 }, (_, i) => ({
+        '@timestamp': new Date(now - i * 1000).toISOString(),
+        'event.id': `e-${i}`,
+        level: i < 12 ? 'error' : 'info',
+        host: `web-${i % 3}`,
+        job: 'nginx',
+        request_time: i / 10,
+        message: `event ${i}`,
+      })),
+      now,
+    );
+    writeFileSync(
+      join(dir, 'rules.yaml'),
+      `groups:
+  - name: g
+    rules:
+      - { alert: Count, query: 'level:error', window: 1m, above: 10 }
+      - { alert: Rate, query: 'level:error', window: 1m, aggregate: rate, above: 0.1 }
+      - { alert: Max, query: 'job:nginx', window: 1m, aggregate: max:request_time, above: 2 }
+      - { alert: P50, query: 'job:nginx', window: 1m, aggregate: p50:request_time, below: 1 }
+      - { alert: Ratio, query: 'level:error', ratio_to: 'job:nginx', window: 1m, above: 0.5 }
+      - { alert: ByHost, query: 'level:error', window: 1m, group_by: [host], above: 3 }
+`,
+    );
+    const { loadRuleFiles } = await import('./load-rule-files.js');
+    const { groups } = loadRuleFiles([join(dir, 'rules.yaml')], { defaultInterval_ms: 60_000, savedQueries: {} });
+    const results = await Ruler.testRules(groups, store, buildAlertingConfig({ max_series_per_rule: 2 }), now);
+    const by = Object.fromEntries(results.map((r) => [r.rule.name, r.series.map((s) => [s.labels, s.value, s.active])]));
+    assert.deepEqual(by.Count, [[{}, 12, true]]);
+    assert.deepEqual(by.Rate, [[{}, 0.2, true]]);
+    assert.deepEqual(by.Max, [[{}, 2.9, true]]);
+    assert.deepEqual(by.P50, [[{}, 1.45, false]]);
+    assert.deepEqual(by.Ratio, [[{}, 0.4, false]]);
+    // Three hosts, four errors each; only two series are kept.
+    assert.equal(by.ByHost?.length, 2);
+    for (const [labels, value, active] of by.ByHost ?? []) {
+      assert.match((labels as Record<string, string>).host ?? '', /^web-[0-2]$/);
+      assert.equal(value, 4);
+      assert.equal(active, true);
+    }
+  });
+});

@@ -1,0 +1,361 @@
+/**
+ * The ruler: rule files evaluated by the server, alerts delivered.
+ *
+ *   rule_files ─► loadRuleFiles ─► groups ─► one timer per group (interval)
+ *      each tick: for each rule, within the query deadline:
+ *         evaluateRule (store's LogReader) ─► stepAlerts (pending/firing/resolved)
+ *         ─► sample lines for active series
+ *      then: needsSending? ─► Notifier (Alertmanager v2, webhooks) ─► state file
+ *
+ *   reload (SIGHUP, POST /api/v1/rules/reload): load anew; on a mistake keep
+ *   the running rules; alerts of rules that stay (same file, group, name,
+ *   position) keep their state.
+ *
+ * Evaluation only reads the store (reader threads on SQLite, the cluster on
+ * Elasticsearch), so a slow rule delays its own group, never ingest.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { LogReader } from '@logship/query';
+import type { Registry } from 'prom-client';
+import type { AlertingConfig } from './alerting-config.js';
+import { fingerprint, needsSending, stepAlerts, type ActiveSeries, type AlertInstance } from './alert-state.js';
+import { evaluateRule, sampleLines } from './evaluate-rule.js';
+import { loadRuleFiles } from './load-rule-files.js';
+import { Notifier, type NotifierTarget, type PostableAlert } from './notifier.js';
+import { formatDuration } from './parse-duration.js';
+import { renderTemplate } from './render-template.js';
+import type { AlertRule, RuleGroup } from './rule-types.js';
+import { createRulerMetrics, type RulerMetrics } from './ruler-metrics.js';
+import { StateFile, type SavedStates } from './state-file.js';
+import { rulesErrors as errors } from './rules-errors.js';
+
+export interface RulerOptions {
+  ruleFiles: readonly string[];
+  alerting: AlertingConfig;
+  savedQueries: Readonly<Record<string, string>>;
+  reader: LogReader;
+  dataDir: string;
+  registry: Registry;
+  logger?: FastifyBaseLogger;
+  now?: () => number;
+}
+
+export interface RuleRuntime {
+  rule: AlertRule;
+  alerts: Map<string, AlertInstance>;
+  health: 'ok' | 'err' | 'unknown';
+  lastError: string | null;
+  lastEvaluation: number | null;
+  evaluationTime_s: number;
+  /** The largest value of the last evaluation (null: no series). */
+  lastValue: number | null;
+}
+
+interface GroupRuntime {
+  group: RuleGroup;
+  rules: RuleRuntime[];
+  lastEvaluation: number | null;
+  evaluationTime_s: number;
+  timer: NodeJS.Timeout | null;
+  running: Promise<void> | null;
+}
+
+export class Ruler {
+  readonly metrics: RulerMetrics;
+  private groups: GroupRuntime[] = [];
+  private readonly notifier: Notifier;
+  private readonly stateFile: StateFile;
+  private readonly now: () => number;
+  private externalUrl: string;
+  private started = false;
+  private stopped = false;
+  /** Aborts evaluations in flight when the server stops, so shutdown does not wait out a query deadline. */
+  private readonly stopping = new AbortController();
+
+  constructor(private readonly opts: RulerOptions) {
+    this.now = opts.now ?? Date.now;
+    this.metrics = createRulerMetrics(opts.registry);
+    const a = opts.alerting;
+    const targets: NotifierTarget[] = [
+      ...a.alertmanager.urls.map((url) => ({ kind: 'alertmanager' as const, url, timeout_ms: a.alertmanager.timeout_ms })),
+      ...a.webhooks.map((w) => ({ kind: 'webhook' as const, url: w.url, timeout_ms: w.timeout_ms })),
+    ];
+    this.notifier = new Notifier({ targets, metrics: this.metrics, ...(opts.logger ? { logger: opts.logger } : {}) });
+    this.stateFile = new StateFile(opts.dataDir);
+    this.externalUrl = a.external_url ?? '';
+    // Loaded now so that a broken rule file stops the server from starting.
+    this.install(this.load());
+  }
+
+  get configured(): boolean {
+    return this.opts.ruleFiles.length > 0;
+  }
+
+  /** Restores saved alert states, then evaluates every group now and at its interval. */
+  async start(serverUrl: string): Promise<void> {
+    if (!this.opts.alerting.external_url) this.externalUrl = serverUrl;
+    let saved: SavedStates = {};
+    try {
+      saved = await this.stateFile.read();
+    } catch (err) {
+      this.opts.logger?.error({ err, path: this.stateFile.path }, 'The saved alert states cannot be read; alerts start from inactive.');
+    }
+    for (const g of this.groups) {
+      for (const r of g.rules) {
+        for (const a of saved[r.rule.key] ?? []) r.alerts.set(a.fingerprint, a);
+      }
+    }
+    this.started = true;
+    for (const g of this.groups) this.schedule(g, 0);
+  }
+
+  /** Re-reads the rule files; throws (and keeps the running rules) on a mistake. */
+  reload(): { groups: number; rules: number } {
+    if (!this.configured) throw errors.rulesDisabled();
+    let loaded: RuleGroup[];
+    try {
+      loaded = this.load();
+    } catch (err) {
+      this.metrics.reloads.inc({ result: 'failure' });
+      throw err;
+    }
+    this.metrics.reloads.inc({ result: 'success' });
+    this.install(loaded);
+    return { groups: loaded.length, rules: loaded.reduce((n, g) => n + g.rules.length, 0) };
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.stopping.abort(new Error('the server is stopping'));
+    for (const g of this.groups) if (g.timer) clearTimeout(g.timer);
+    await Promise.all(this.groups.map((g) => g.running));
+    await this.notifier.stop();
+    if (this.started) await this.persist();
+  }
+
+  get groupRuntimes(): readonly { group: RuleGroup; rules: readonly RuleRuntime[]; lastEvaluation: number | null; evaluationTime_s: number }[] {
+    return this.groups;
+  }
+
+  /** Evaluates every rule once at `now` without changing any state (`logship rules test`). */
+  static async testRules(groups: readonly RuleGroup[], reader: LogReader, alerting: AlertingConfig, now: number) {
+    const out: { group: string; rule: AlertRule; series: { labels: Record<string, string>; value: number; active: boolean }[]; error: string | null }[] = [];
+    for (const g of groups) {
+      for (const rule of g.rules) {
+        try {
+          const res = await withDeadline(rule, alerting.query_timeout_ms, undefined, (signal) =>
+            evaluateRule(rule, { reader, now, signal, maxSeries: alerting.max_series_per_rule }),
+          );
+          out.push({ group: g.name, rule, series: res.series.map(({ labels, value, active }) => ({ labels, value, active })), error: null });
+        } catch (err) {
+          out.push({ group: g.name, rule, series: [], error: `${(err as Error).message}${codeOf(err)}` });
+        }
+      }
+    }
+    return out;
+  }
+
+  private load(): RuleGroup[] {
+    const { groups, emptyGlobs } = loadRuleFiles(this.opts.ruleFiles, {
+      defaultInterval_ms: this.opts.alerting.evaluation_interval_ms,
+      savedQueries: this.opts.savedQueries,
+    });
+    for (const glob of emptyGlobs) this.opts.logger?.warn({ glob }, `The rule_files glob "${glob}" matches no file.`);
+    return groups;
+  }
+
+  private install(loaded: RuleGroup[]): void {
+    const previous = new Map<string, RuleRuntime>();
+    for (const g of this.groups) {
+      if (g.timer) clearTimeout(g.timer);
+      g.timer = null;
+      for (const r of g.rules) previous.set(r.rule.key, r);
+    }
+    const old = this.groups;
+    this.groups = loaded.map((group) => ({
+      group,
+      rules: group.rules.map((rule) => {
+        const prev = previous.get(rule.key);
+        return prev
+          ? { ...prev, rule }
+          : { rule, alerts: new Map(), health: 'unknown' as const, lastError: null, lastEvaluation: null, evaluationTime_s: 0, lastValue: null };
+      }),
+      lastEvaluation: old.find((o) => o.group.name === group.name)?.lastEvaluation ?? null,
+      evaluationTime_s: 0,
+      timer: null,
+      running: null,
+    }));
+    this.metrics.rules.set(loaded.reduce((n, g) => n + g.rules.length, 0));
+    if (this.started && !this.stopped) for (const g of this.groups) this.schedule(g, 0);
+    this.opts.logger?.info(
+      { groups: loaded.length, rules: loaded.reduce((n, g) => n + g.rules.length, 0) },
+      `Loaded ${loaded.length} rule groups.`,
+    );
+  }
+
+  private schedule(g: GroupRuntime, delay: number): void {
+    if (this.stopped || !this.groups.includes(g)) return;
+    g.timer = setTimeout(() => {
+      g.timer = null;
+      const started = this.now();
+      g.running = this.evaluateGroup(g)
+        .catch((err: unknown) => this.opts.logger?.error({ err, group: g.group.name }, 'Evaluating a rule group failed.'))
+        .finally(() => {
+          g.running = null;
+          this.schedule(g, Math.max(0, started + g.group.interval_ms - this.now()));
+        });
+    }, delay);
+  }
+
+  private async evaluateGroup(g: GroupRuntime): Promise<void> {
+    const started = this.now();
+    const name = g.group.name;
+    for (const r of g.rules) {
+      if (this.stopped) break;
+      await this.evaluateRuleRuntime(g, r);
+    }
+    const finished = this.now();
+    g.lastEvaluation = started;
+    g.evaluationTime_s = (finished - started) / 1000;
+    this.metrics.evaluationDuration.observe({ rule_group: name }, g.evaluationTime_s);
+    this.metrics.lastEvaluation.set({ rule_group: name }, started / 1000);
+    this.sendAlerts(g, finished);
+    this.updateAlertGauge();
+    await this.persist();
+  }
+
+  private async evaluateRuleRuntime(g: GroupRuntime, r: RuleRuntime): Promise<void> {
+    const rule = r.rule;
+    const now = this.now();
+    const group = g.group.name;
+    this.metrics.evaluations.inc({ rule_group: group });
+    try {
+      const active = await withDeadline(rule, this.opts.alerting.query_timeout_ms, this.stopping.signal, async (signal) => {
+        const res = await evaluateRule(rule, { reader: this.opts.reader, now, signal, maxSeries: this.opts.alerting.max_series_per_rule });
+        if (res.dropped > 0) this.metrics.seriesDropped.inc({ rule_group: group }, res.dropped);
+        r.lastValue = res.series.length === 0 ? null : Math.max(...res.series.map((s) => s.value));
+        const out: ActiveSeries[] = [];
+        for (const s of res.series) {
+          if (!s.active) continue;
+          const labels = { ...s.labels, ...renderLabels(rule, s.value, s.labels), alertname: rule.name };
+          const annotations: Record<string, string> = {};
+          for (const [k, v] of Object.entries(rule.annotations)) annotations[k] = renderTemplate(v, s.value, labels);
+          if (rule.sampleLines > 0) {
+            const samples = await sampleLines(this.opts.reader, rule, s.filter, now, signal);
+            if (samples) annotations.samples = samples;
+          }
+          out.push({ labels, annotations, value: s.value });
+        }
+        return out;
+      });
+      stepAlerts(r.alerts, active, rule, now);
+      r.health = 'ok';
+      r.lastError = null;
+    } catch (err) {
+      if (this.stopped) return;
+      // The states stay as they were: a store hiccup neither fires nor resolves anything.
+      this.metrics.evaluationFailures.inc({ rule_group: group });
+      r.health = 'err';
+      r.lastError = `${(err as Error).message}${codeOf(err)}`;
+      this.opts.logger?.warn({ err, group, rule: rule.name }, `Evaluating rule "${rule.name}" failed; its alerts keep their state.`);
+    }
+    r.lastEvaluation = now;
+    r.evaluationTime_s = (this.now() - now) / 1000;
+  }
+
+  private sendAlerts(g: GroupRuntime, now: number): void {
+    const a = this.opts.alerting;
+    // As Prometheus: a firing alert's endsAt lies a few intervals ahead, so
+    // Alertmanager resolves it by itself if this server goes away.
+    const validFor = 4 * Math.max(a.resend_delay_ms, g.group.interval_ms);
+    const batch: PostableAlert[] = [];
+    for (const r of g.rules) {
+      for (const alert of r.alerts.values()) {
+        if (!needsSending(alert, now, a.resend_delay_ms)) continue;
+        alert.lastSentAt = now;
+        if (alert.state === 'firing') alert.validUntil = now + validFor;
+        batch.push({
+          labels: alert.labels,
+          annotations: alert.annotations,
+          startsAt: new Date(alert.firedAt ?? alert.activeAt).toISOString(),
+          endsAt: new Date(alert.state === 'inactive' ? (alert.resolvedAt ?? now) : (alert.validUntil ?? now + validFor)).toISOString(),
+          generatorURL: this.generatorUrl(r.rule),
+        });
+      }
+    }
+    if (this.notifier.hasTargets) this.notifier.send(g.group.name, batch);
+  }
+
+  /** The search page with the rule's query over its window. */
+  generatorUrl(rule: AlertRule): string {
+    const q = new URLSearchParams({ q: rule.query, from: `now-${formatDuration(rule.window_ms)}`, to: 'now' });
+    return `${this.externalUrl}/?${q.toString()}`;
+  }
+
+  private updateAlertGauge(): void {
+    const counts = { pending: 0, firing: 0 };
+    for (const g of this.groups) for (const r of g.rules) for (const a of r.alerts.values()) if (a.state !== 'inactive') counts[a.state]++;
+    this.metrics.alerts.set({ state: 'pending' }, counts.pending);
+    this.metrics.alerts.set({ state: 'firing' }, counts.firing);
+  }
+
+  private async persist(): Promise<void> {
+    const states: SavedStates = {};
+    for (const g of this.groups) {
+      for (const r of g.rules) if (r.alerts.size > 0) states[r.rule.key] = [...r.alerts.values()];
+    }
+    try {
+      await this.stateFile.write(states);
+    } catch (err) {
+      this.opts.logger?.error({ err, path: this.stateFile.path }, 'Saving the alert states failed; a restart now would start them over.');
+    }
+  }
+}
+
+function renderLabels(rule: AlertRule, value: number, groupLabels: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(rule.labels)) out[k] = renderTemplate(v, value, groupLabels);
+  return out;
+}
+
+function codeOf(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? ` (${code})` : '';
+}
+
+/**
+ * Runs `fn` with a signal that aborts at the deadline (rejecting with
+ * LS_RULES_EVALUATION_TIMEOUT) or when `stop` aborts.
+ */
+async function withDeadline<T>(
+  rule: AlertRule,
+  timeout_ms: number,
+  stop: AbortSignal | undefined,
+  fn: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const ac = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  let onStop: (() => void) | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = errors.rulesTimeout(rule.name, timeout_ms);
+      ac.abort(err);
+      reject(err);
+    }, timeout_ms);
+    onStop = () => {
+      ac.abort(stop?.reason);
+      reject(stop?.reason as Error);
+    };
+    if (stop?.aborted) onStop();
+    else stop?.addEventListener('abort', onStop, { once: true });
+  });
+  try {
+    return await Promise.race([fn(ac.signal), deadline]);
+  } finally {
+    clearTimeout(timer);
+    if (onStop) stop?.removeEventListener('abort', onStop);
+  }
+}
+
+export { fingerprint };

@@ -1,0 +1,69 @@
+/**
+ * A field's top values (CONTRACTS.md "Fields API"). Exact, from a terms
+ * aggregation, where the store can aggregate the field; from the newest
+ * events (sample-fields.ts) where it cannot (Elasticsearch keeps no keyword
+ * copy of `message`).
+ */
+import type { FieldValuesRequest, FieldValuesResult, LogReader } from './log-reader.js';
+import { compareNames, FIELD_SAMPLE_SIZE, newestEvents } from './sample-fields.js';
+
+export async function termsFieldValues(reader: LogReader, req: FieldValuesRequest): Promise<FieldValuesResult> {
+  const res = await reader.aggregate({
+    query: req.query,
+    from: req.from,
+    to: req.to,
+    now: req.now,
+    agg: { type: 'terms', field: req.field, size: req.size },
+    ...(req.signal ? { signal: req.signal } : {}),
+  });
+  if (res.type !== 'terms') throw new Error(`a terms aggregation answered ${res.type}`);
+  return {
+    counts: 'exact',
+    values: res.buckets.map((b) => ({ value: b.key, count: b.count })),
+    other_count: res.other_count,
+    missing_count: res.missing_count,
+  };
+}
+
+/** Values keyed by String(value), as terms buckets are; null counts as missing. */
+export async function sampleFieldValues(reader: LogReader, req: FieldValuesRequest, sampleSize = FIELD_SAMPLE_SIZE): Promise<FieldValuesResult> {
+  const { events, complete } = await newestEvents(reader, req, sampleSize);
+  const counts = new Map<string, number>();
+  let missing = 0;
+  for (const e of events) {
+    const v = Object.hasOwn(e, req.field) ? e[req.field] : undefined;
+    if (v === null || v === undefined) missing++;
+    else counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
+  }
+  let scale = 1;
+  let total = events.length;
+  if (!complete) {
+    total = await reader.count({ query: req.query, from: req.from, to: req.to, now: req.now, ...(req.signal ? { signal: req.signal } : {}) });
+    scale = events.length === 0 ? 1 : total / events.length;
+  }
+  const all = [...counts].map(([value, count]) => ({ value, count }));
+  all.sort((a, b) => b.count - a.count || compareNames(a.value, b.value));
+  const est = (n: number): number => (scale === 1 ? n : Math.round(n * scale));
+  const values = all.slice(0, req.size).map((v) => ({ value: v.value, count: est(v.count) }));
+  const other = est(all.slice(req.size).reduce((s, v) => s + v.count, 0));
+  return {
+    counts: complete ? 'exact' : 'sampled',
+    ...(complete ? {} : { sample_size: events.length }),
+    values,
+    other_count: other,
+    missing_count: complete ? missing : Math.max(0, total - values.reduce((s, v) => s + v.count, 0) - other),
+  };
+}
+
+/**
+ * Fields whose values are not worth an exact terms aggregation and that one
+ * store cannot aggregate at all: free text (Elasticsearch indexes only its
+ * tokens) and the time of each event (one value per event, a terms key
+ * would be a raw epoch number on one store and missing on the other).
+ */
+export const SAMPLED_VALUE_FIELDS: ReadonlySet<string> = new Set(['message', '@timestamp']);
+
+/** The one rule every store follows: terms where it counts exactly, the sample elsewhere. */
+export function answerFieldValues(reader: LogReader, req: FieldValuesRequest): Promise<FieldValuesResult> {
+  return SAMPLED_VALUE_FIELDS.has(req.field) ? sampleFieldValues(reader, req) : termsFieldValues(reader, req);
+}

@@ -1,0 +1,140 @@
+/**
+ * GET /api/v1/fields and GET /api/v1/fields/NAME/values (CONTRACTS.md
+ * "Fields API"): what the page's field sidebar and autocomplete are built
+ * on. Limits and the deadline go through the QueryGate, as for search.
+ */
+import './route-config.js';
+import type { FastifyInstance } from 'fastify';
+import type { FieldValuesRequest, FieldsRequest, LogReader } from '../log-reader.js';
+import { answerFieldValues } from '../field-values.js';
+import { sampleFields } from '../sample-fields.js';
+import type { QueryCompiler } from './query-compiler.js';
+import type { QueryGate } from './query-gate.js';
+import { resolveTimeRange } from './time-range.js';
+
+export interface FieldsRouteOptions {
+  reader: LogReader;
+  now: () => number;
+  compile: QueryCompiler;
+  gate: QueryGate;
+  defaultFrom: string;
+  /** Largest `size` of the values route. */
+  maxValues: number;
+}
+
+interface FieldsParams {
+  q?: string;
+  from?: string;
+  to?: string;
+}
+
+interface ValuesParams extends FieldsParams {
+  size?: number;
+}
+
+const rangeProperties = {
+  q: { type: 'string', description: 'Query in the logship language; empty or * matches everything' },
+  from: { type: 'string', description: 'Start of the time range: ISO date, epoch ms or date math (default now-15m)' },
+  to: { type: 'string', description: 'End of the time range, inclusive (default now)' },
+} as const;
+
+const rangeSchema = {
+  type: 'object',
+  properties: { from: { type: 'string' }, to: { type: 'string' } },
+} as const;
+
+const countsSchema = { type: 'string', enum: ['exact', 'sampled'] } as const;
+
+const fieldsResponse = {
+  200: {
+    type: 'object',
+    properties: {
+      range: rangeSchema,
+      counts: countsSchema,
+      sample_size: { type: 'integer', description: 'Events examined, when counts is sampled' },
+      fields: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            name: { type: 'string' },
+            types: { type: 'array', items: { type: 'string', enum: ['string', 'number', 'boolean', 'date'] } },
+            count: { type: 'integer' },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+const valuesResponse = {
+  200: {
+    type: 'object',
+    properties: {
+      range: rangeSchema,
+      field: { type: 'string' },
+      counts: countsSchema,
+      sample_size: { type: 'integer' },
+      values: {
+        type: 'array',
+        items: { type: 'object', properties: { value: { type: 'string' }, count: { type: 'integer' } } },
+      },
+      other_count: { type: 'integer' },
+      missing_count: { type: 'integer' },
+    },
+  },
+} as const;
+
+function isoRange(r: { from: number; to: number }): { from: string; to: string } {
+  return { from: new Date(r.from).toISOString(), to: new Date(r.to).toISOString() };
+}
+
+export function registerFieldsRoutes(app: FastifyInstance, opts: FieldsRouteOptions): void {
+  const config = { scope: 'read' as const };
+  app.get<{ Querystring: FieldsParams }>('/api/v1/fields', {
+    config,
+    schema: {
+      summary: 'Fields present in a time range, with their types and event counts',
+      description: 'Exact when every matching event was examined; otherwise the newest events are sampled and counts scaled (counts: sampled).',
+      querystring: { type: 'object', additionalProperties: false, properties: rangeProperties },
+      response: fieldsResponse,
+    },
+  }, async (req) => {
+    const now = opts.now();
+    const query = opts.compile(req.query.q ?? '');
+    const range = resolveTimeRange(req.query.from, req.query.to, now, opts.defaultFrom);
+    const result = await opts.gate.run((signal) => {
+      const r: FieldsRequest = { query, ...range, now, signal };
+      return opts.reader.fields ? opts.reader.fields(r) : sampleFields(opts.reader, r);
+    });
+    return { range: isoRange(range), ...result };
+  });
+
+  app.get<{ Params: { name: string }; Querystring: ValuesParams }>('/api/v1/fields/:name/values', {
+    config,
+    schema: {
+      summary: "A field's most frequent values in a time range",
+      description: 'NAME is URL-encoded (field names hold dots and @). Values are keyed by their text, as terms buckets are.',
+      params: { type: 'object', required: ['name'], properties: { name: { type: 'string', minLength: 1, description: 'Field name' } } },
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          ...rangeProperties,
+          size: { type: 'integer', minimum: 1, maximum: opts.maxValues, description: `Values to return (default 10, at most ${opts.maxValues})` },
+        },
+      },
+      response: valuesResponse,
+    },
+  }, async (req) => {
+    const now = opts.now();
+    const field = req.params.name;
+    const query = opts.compile(req.query.q ?? '');
+    const range = resolveTimeRange(req.query.from, req.query.to, now, opts.defaultFrom);
+    const result = await opts.gate.run((signal) => {
+      const r: FieldValuesRequest = { query, ...range, field, size: req.query.size ?? 10, now, signal };
+      return opts.reader.fieldValues ? opts.reader.fieldValues(r) : answerFieldValues(opts.reader, r);
+    });
+    return { range: isoRange(range), field, ...result };
+  });
+}
