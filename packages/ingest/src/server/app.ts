@@ -78,6 +78,13 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     ajv: { customOptions: { removeAdditional: false } },
     // Headers too large or not HTTP: answered in our error shape too.
     clientErrorHandler: answerClientError,
+    // The router's own refusals (a malformed %-escape, a path parameter over
+    // 100 characters) reach no error handler; without this they answer in
+    // fastify's shape.
+    frameworkErrors: (err, _request, reply) => {
+      const refused = fromFastifyError(err) ?? apiErrors.badRequest(err.message);
+      void (reply as FastifyReply).status(refused.statusCode).send(refused.toJSON());
+    },
   });
   const metrics = createIngestMetrics(store, { defaultMetrics: opts.defaultMetrics });
   const logMetrics = createLogMetrics(config.log_metrics, config.saved_queries, metrics.registry);

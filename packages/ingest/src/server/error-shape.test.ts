@@ -58,6 +58,20 @@ test('an unknown route or method answers 404 LS_API_NOT_FOUND in the error shape
   }
 });
 
+test('the router\'s own refusals (a broken %-escape, a path parameter over 100 characters) come in the error shape', async () => {
+  const h = await appHarness();
+  try {
+    const bad = await h.logship.app.inject({ method: 'GET', url: '/api/v1/queries/%E0%A4%A/search' });
+    assert.equal(bad.statusCode, 400, bad.body);
+    assertShape(bad.body, 'LS_API_BAD_REQUEST');
+    const long = await h.logship.app.inject({ method: 'GET', url: `/api/v1/queries/${'x'.repeat(300)}/search` });
+    assert.equal(long.statusCode, 414, long.body);
+    assertShape(long.body, 'LS_API_PATH_TOO_LONG');
+  } finally {
+    await h.close();
+  }
+});
+
 test('headers over the limit answer 431 and broken HTTP 400, both in the error shape, on a real socket', async () => {
   const h = await appHarness();
   const { app } = h.logship;

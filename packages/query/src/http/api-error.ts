@@ -41,6 +41,7 @@ const API = {
   unsupportedMediaType: defineError('LS_API_UNSUPPORTED_MEDIA_TYPE', 'Content-Type "%s" is not supported here; send application/json', 415),
   bodyTooLarge: defineError('LS_API_BODY_TOO_LARGE', "the request body is over the server's limit", 413),
   headersTooLarge: defineError('LS_API_HEADERS_TOO_LARGE', "the request headers are over the server's limit", 431),
+  pathTooLong: defineError('LS_API_PATH_TOO_LONG', 'a path parameter is over %s characters', 414),
   clientError: defineError('LS_API_CLIENT_ERROR', 'the request is not valid HTTP', 400),
   internal: defineError('LS_API_INTERNAL', 'internal error; see the server log', 500),
 } as const;
@@ -67,17 +68,23 @@ export const apiErrors = {
   bodyTooLarge: () => new ApiError(API.bodyTooLarge, []),
 } as const;
 
+/** fastify's default maxParamLength (a saved-query name in /api/v1/queries/NAME/search). */
+const MAX_PARAM_LENGTH = 100;
+
 /**
- * Fastify's own 4xx errors (body parsing, media type, body size, a bad URL)
- * in our shape and codes, so a client reads one format whatever refused its
- * request. Null for anything else.
+ * Fastify's own 4xx errors (body parsing, media type, body size, a bad URL,
+ * a path parameter too long) in our shape and codes, so a client reads one
+ * format whatever refused its request. Null for anything else. The server
+ * passes the router's own (bad URL, long parameter) here through fastify's
+ * `frameworkErrors` option, as they reach no error handler.
  */
 export function fromFastifyError(err: { code?: unknown; statusCode?: unknown; message: string }, contentType?: string): ApiError | null {
   if (typeof err.code !== 'string' || !err.code.startsWith('FST_')) return null;
   if (typeof err.statusCode !== 'number' || err.statusCode < 400 || err.statusCode >= 500) return null;
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return apiErrors.unsupportedMediaType(contentType ?? '');
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return apiErrors.bodyTooLarge();
-  if (err.code.startsWith('FST_ERR_CTP_') || err.statusCode === 400) return apiErrors.badBody(err.message);
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return new ApiError(API.pathTooLong, [MAX_PARAM_LENGTH]);
+  if (err.code.startsWith('FST_ERR_CTP_')) return apiErrors.badBody(err.message);
   return apiErrors.badRequest(err.message);
 }
 
