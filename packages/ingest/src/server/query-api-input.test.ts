@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createRng } from '@logship/query';
 import { appHarness, ndjson, nginxLine, pythonLine, type AppHarness } from '../testing/app-harness.js';
 
 const RANGE = 'from=2026-02-01T00:00:00Z&to=2026-02-09T00:00:00Z';
@@ -124,6 +125,37 @@ test('time ranges past year 9999 answer 400 with a code, in from/to and inside t
     const far = await get(h, '/api/v1/search?from=2026-02-01T00:00:00Z&to=9999-12-31');
     assert.equal(far.status, 200);
     assert.equal(far.body.hits!.length, 6, 'the last representable day still finds everything');
+  } finally {
+    await h.close();
+  }
+});
+
+test('fuzz (modest: 300 seeded cursors and 300 POST bodies; bench/fuzz-api.mjs runs 10^5): every answer is coded and under 500', async () => {
+  const h = await seeded();
+  try {
+    const rng = createRng(1616);
+    const real = (await get(h, `/api/v1/search?${RANGE}&limit=2`)).body.next_cursor!;
+    const chars = [...'abcAZ09_-.@:*"\\/ ,{}[]é😀'];
+    for (let i = 0; i < 300; i++) {
+      const text = rng.pick([
+        () => real.slice(0, rng.int(0, real.length)),
+        () => real.replace(/./g, (c) => (rng.chance(0.05) ? rng.pick(chars) : c)),
+        () => Buffer.from(JSON.stringify([rng.int(0, 2), rng.pick(['a', 'd', 'x']), rng.pick([0, -1, 1e21, 2 ** 60, 1.5]), rng.pick(chars), rng.pick(chars)])).toString('base64url'),
+        () => Array.from({ length: rng.int(0, 20) }, () => rng.pick(chars)).join(''),
+      ])();
+      const res = await get(h, `/api/v1/search?${RANGE}&limit=2&sort=${rng.pick(['asc', 'desc'])}&cursor=${encodeURIComponent(text)}`);
+      assert.ok(res.status < 500 && (res.status === 200 || /^LS_/.test(res.body.error?.code ?? '')), `cursor ${text}: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    for (let i = 0; i < 300; i++) {
+      const body = rng.pick([
+        () => JSON.stringify({ q: rng.pick(['*', 'level:', '@constructor', 'a AND']), limit: rng.pick([1, 0, -1, 'x', null]), fields: rng.pick(['constructor', ['__proto__'], 5]) }),
+        () => `{"q":"*","__proto__":{"x":${rng.int(0, 9)}}}`,
+        () => JSON.stringify({ type: rng.pick(['terms', 'stats', 'x']), field: rng.pick(['toString', 'level', '']) }).slice(0, rng.int(1, 40)),
+      ])();
+      const res = await h.logship.app.inject({ method: 'POST', url: rng.pick(['/api/v1/search', '/api/v1/aggregate']), payload: body, headers: { 'content-type': rng.pick(['application/json', 'application/x-www-form-urlencoded']) } });
+      assert.ok(res.statusCode < 500, `${body}: ${res.statusCode} ${res.body}`);
+      assert.ok(res.statusCode === 200 || /^LS_/.test((res.json() as { error?: { code?: string } }).error?.code ?? ''), res.body);
+    }
   } finally {
     await h.close();
   }
