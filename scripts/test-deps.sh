@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the real-component tests need beyond Node: journal tools
-# (systemd-journal-remote writes real journal files, journalctl reads them)
-# nginx, and a real Prometheus and Alertmanager (the rules tests start them
-# as child processes on loopback). Idempotent; quick when already present. On a machine without
+# (systemd-journal-remote writes real journal files, journalctl reads them),
+# nginx, a real Prometheus and Alertmanager (the rules tests start them as
+# child processes on loopback), rsyslog and logger. Idempotent; quick when
+# already present. On a machine without
 # apt (a laptop) it says what is missing and the matching tests skip, except
 # under CI=true where a missing tool fails the run.
 source "$(dirname "$0")/lib.sh"
@@ -12,6 +13,16 @@ command -v journalctl >/dev/null 2>&1 || need_pkgs+=(systemd)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx-light)
 command -v prometheus >/dev/null 2>&1 || [ -x /usr/bin/prometheus ] || need_pkgs+=(prometheus)
 command -v prometheus-alertmanager >/dev/null 2>&1 || [ -x /usr/bin/prometheus-alertmanager ] || need_pkgs+=(prometheus-alertmanager)
+# Syslog and Elasticsearch _bulk senders for the protocol tests: rsyslog
+# (omfwd, omelasticsearch from rsyslog-elasticsearch, TLS from
+# rsyslog-gnutls; run by the tests as their own foreground process, never as
+# the system service), util-linux logger (bsdutils) and openssl (a
+# throwaway certificate for the TLS listener).
+command -v rsyslogd >/dev/null 2>&1 || [ -x /usr/sbin/rsyslogd ] || need_pkgs+=(rsyslog)
+[ -e /usr/lib/x86_64-linux-gnu/rsyslog/omelasticsearch.so ] || ls /usr/lib/*/rsyslog/omelasticsearch.so >/dev/null 2>&1 || need_pkgs+=(rsyslog-elasticsearch)
+ls /usr/lib/*/rsyslog/lmnsd_gtls.so >/dev/null 2>&1 || need_pkgs+=(rsyslog-gnutls)
+command -v logger >/dev/null 2>&1 || need_pkgs+=(bsdutils)
+command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
 if [ ${#need_pkgs[@]} -eq 0 ]; then
   exit 0
 fi
@@ -21,7 +32,7 @@ if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
 else
-  echo "WARNING: missing ${need_pkgs[*]} and cannot apt-get install them: journald/nginx/prometheus/alertmanager tests will be skipped" >&2
+  echo "WARNING: missing ${need_pkgs[*]} and cannot apt-get install them: journald/nginx/prometheus/alertmanager/syslog tests will be skipped" >&2
   [ "${CI:-}" = "true" ] && exit 1
 fi
 exit 0

@@ -149,3 +149,37 @@ log_metrics:
     assert.throws(() => loadServerConfig({ config: file }, {}), { message: /log_metrics\[1\]\.name" repeats the name "a_total"/ });
   });
 });
+
+test('syslog listeners: off by default, addresses checked, unknown keys refused', () => {
+  assert.deepEqual(DEFAULT_SERVER_CONFIG.syslog, {});
+  withFile('syslog: { listen_tcp: "127.0.0.1:5514", listen_udp: ":5514" }\n', (file) => {
+    const cfg = loadServerConfig({ config: file }, {});
+    assert.equal(cfg.syslog.listen_tcp, '127.0.0.1:5514');
+    assert.equal(cfg.syslog.listen_udp, ':5514');
+  });
+  withFile('syslog: { listen_tcp: "no-port" }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_BAD_LISTEN' });
+  });
+  withFile('syslog: { listen_dtls: "127.0.0.1:6514" }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_UNKNOWN_KEY', message: /syslog\.listen_dtls/ });
+  });
+});
+
+test('otlp.grpc_listen: off by default, address checked', () => {
+  assert.deepEqual(DEFAULT_SERVER_CONFIG.otlp, {});
+  withFile('otlp: { grpc_listen: "127.0.0.1:4317" }\n', (file) => {
+    assert.equal(loadServerConfig({ config: file }, {}).otlp.grpc_listen, '127.0.0.1:4317');
+  });
+  withFile('otlp: { grpc_listen: "4317" }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_BAD_LISTEN' });
+  });
+});
+
+test('syslog.listen_tls needs its certificate and key files', () => {
+  withFile('syslog: { listen_tls: "127.0.0.1:6514" }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /syslog\.listen_tls.*tls_cert_file/ });
+  });
+  withFile('syslog: { listen_tls: "127.0.0.1:6514", tls_cert_file: c.pem, tls_key_file: k.pem }\n', (file) => {
+    assert.equal(loadServerConfig({ config: file }, {}).syslog.tls_key_file, 'k.pem');
+  });
+});

@@ -91,8 +91,19 @@ export function buildServerConfig(input: Record<string, unknown>, flags: ConfigF
     rule_files: (raw.rule_files as string[] | undefined) ?? [],
     alerting: buildAlertingConfig(raw.alerting as Parameters<typeof buildAlertingConfig>[0]),
     log_metrics: buildLogMetricsConfig(raw.log_metrics as Parameters<typeof buildLogMetricsConfig>[0]),
+    syslog: { ...(raw.syslog as ServerConfig['syslog'] | undefined) },
+    otlp: { ...(raw.otlp as ServerConfig['otlp'] | undefined) },
   };
   parseListen(config.listen);
+  if (config.syslog.listen_tcp !== undefined) parseListen(config.syslog.listen_tcp);
+  if (config.syslog.listen_udp !== undefined) parseListen(config.syslog.listen_udp);
+  if (config.syslog.listen_tls !== undefined) {
+    parseListen(config.syslog.listen_tls);
+    if (config.syslog.tls_cert_file === undefined || config.syslog.tls_key_file === undefined) {
+      throw errors.configInvalid('syslog.listen_tls', 'needs syslog.tls_cert_file and syslog.tls_key_file');
+    }
+  }
+  if (config.otlp.grpc_listen !== undefined) parseListen(config.otlp.grpc_listen);
   if (config.store.type === 'elasticsearch' && !config.store.url) {
     throw errors.configInvalid('store.url', 'is required when store.type is elasticsearch');
   }

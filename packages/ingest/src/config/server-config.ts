@@ -64,6 +64,18 @@ export interface ServerConfig {
   rule_files: string[];
   alerting: AlertingConfig;
   log_metrics: LogMetricConfig[];
+  /** Syslog listeners (RFC 5424 / 3164), off unless an address is given. */
+  syslog: {
+    listen_tcp?: string;
+    listen_udp?: string;
+    /** RFC 5425: syslog over TLS; needs tls_cert_file and tls_key_file. */
+    listen_tls?: string;
+    /** PEM certificate (chain) and key of the TLS listener. */
+    tls_cert_file?: string;
+    tls_key_file?: string;
+  };
+  /** OTLP/gRPC logs on a port of its own, off unless an address is given (OTLP/HTTP is always on /v1/logs). */
+  otlp: { grpc_listen?: string };
 }
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = deepFreeze({
@@ -84,6 +96,8 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = deepFreeze({
   rule_files: [],
   alerting: DEFAULT_ALERTING,
   log_metrics: [],
+  syslog: {},
+  otlp: {},
 });
 
 const positiveInt = { type: 'integer', minimum: 1 } as const;
@@ -169,6 +183,22 @@ export const SERVER_CONFIG_SCHEMA = {
     rule_files: RULE_FILES_SCHEMA,
     alerting: ALERTING_CONFIG_SCHEMA,
     log_metrics: LOG_METRICS_SCHEMA,
+    syslog: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        listen_tcp: { type: 'string', minLength: 1 },
+        listen_udp: { type: 'string', minLength: 1 },
+        listen_tls: { type: 'string', minLength: 1 },
+        tls_cert_file: { type: 'string', minLength: 1 },
+        tls_key_file: { type: 'string', minLength: 1 },
+      },
+    },
+    otlp: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { grpc_listen: { type: 'string', minLength: 1 } },
+    },
   },
 } as const;
 

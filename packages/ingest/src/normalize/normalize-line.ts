@@ -28,6 +28,12 @@ export interface NormalizeOptions {
   limits: NormalizeLimits;
   /** The line's bytes were not valid UTF-8 and were replaced with U+FFFD. */
   invalidUtf8?: boolean;
+  /**
+   * Epoch ms the sending protocol gives the event (a Loki entry's or OTLP
+   * record's timestamp): used when the line carries no time of its own, and
+   * then the event is not flagged `logship.no_timestamp`.
+   */
+  time?: number;
 }
 
 export interface NormalizedLine {
@@ -54,22 +60,39 @@ export function normalizeLine(line: string, opts: NormalizeOptions): NormalizedL
   }
   const obj = parsed as Record<string, unknown>;
   const raw = obj[ENVELOPE_RAW];
-
-  let result: Parsed;
-  let meta: FlatRecord | undefined;
-  let metaFlags: FlattenFlags | undefined;
-  if (typeof raw === 'string') {
-    result = parseRaw(raw, opts);
-    const rest: Record<string, unknown> = { ...obj };
-    delete rest[ENVELOPE_RAW];
-    const agentTruncated = rest[ENVELOPE_TRUNCATED] === true;
-    delete rest[ENVELOPE_TRUNCATED];
-    ({ fields: meta, flags: metaFlags } = flattenFields(rest, opts.limits));
-    if (agentTruncated) metaFlags.truncated = true;
-  } else {
-    result = structured(obj, opts);
+  if (typeof raw !== 'string') {
+    const result = structured(obj, opts);
+    return { event: finish(result, undefined, undefined, line, opts), format: result.format };
   }
-  return { event: finish(result, meta, metaFlags, line, opts), format: result.format };
+  const rest: Record<string, unknown> = { ...obj };
+  delete rest[ENVELOPE_RAW];
+  return normalizeEnvelope(raw, rest, line, opts);
+}
+
+/**
+ * The part of normalizeLine after JSON.parse, for the other protocols (Loki,
+ * Elasticsearch bulk, OTLP, syslog), which build the envelope as an object:
+ * `content` is the `@raw` text (parsed if it is a JSON object, else plain
+ * text) or an already structured object; `meta` is laid over the result as
+ * the agent's envelope keys are (`event.id`, `host`, labels, `@truncated`).
+ * `idSeed` is hashed into `event.id` when meta carries none.
+ */
+export function normalizeEnvelope(
+  content: string | Record<string, unknown>,
+  meta: Record<string, unknown>,
+  idSeed: string,
+  opts: NormalizeOptions,
+): NormalizedLine {
+  const result = typeof content === 'string' ? parseRaw(content, opts) : structured(content, opts);
+  const agentTruncated = meta[ENVELOPE_TRUNCATED] === true;
+  let rest = meta;
+  if (Object.hasOwn(meta, ENVELOPE_TRUNCATED)) {
+    rest = { ...meta };
+    delete rest[ENVELOPE_TRUNCATED];
+  }
+  const { fields, flags } = flattenFields(rest, opts.limits);
+  if (agentTruncated) flags.truncated = true;
+  return { event: finish(result, fields, flags, idSeed, opts), format: result.format };
 }
 
 interface Parsed {
@@ -166,9 +189,11 @@ function finish(
   if (meta) for (const key of Object.keys(meta)) setField(fields, key, meta[key]!);
 
   const c = p.canonical;
-  const future = c.time !== undefined && c.time > opts.now + opts.limits.max_future_s * 1000;
+  // The event's own time: the line's, else the one its protocol gave (syslog, OTLP).
+  const own = c.time ?? opts.time;
+  const future = own !== undefined && own > opts.now + opts.limits.max_future_s * 1000;
   const event: LogEvent = {
-    '@timestamp': new Date(future ? opts.now : (c.time ?? opts.now)).toISOString(),
+    '@timestamp': new Date(future ? opts.now : (own ?? opts.now)).toISOString(),
     'event.id': eventId(fields['event.id'], line),
   };
   delete fields['event.id'];
@@ -199,10 +224,10 @@ function finish(
   if (capped || flags.fieldsCapped || metaFlags?.fieldsCapped) event[FLAG_FIELDS.fieldsCapped] = true;
   if (flags.depthCapped || metaFlags?.depthCapped) event[FLAG_FIELDS.depthCapped] = true;
   if (opts.invalidUtf8) event[FLAG_FIELDS.invalidUtf8] = true;
-  if (c.time === undefined) event[FLAG_FIELDS.noTimestamp] = true;
+  if (own === undefined) event[FLAG_FIELDS.noTimestamp] = true;
   if (future) {
     event[FLAG_FIELDS.futureTimestamp] = true;
-    event[FLAG_FIELDS.originalTimestamp] = new Date(c.time!).toISOString();
+    event[FLAG_FIELDS.originalTimestamp] = new Date(own!).toISOString();
   }
   return event;
 }

@@ -1,13 +1,16 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { answerClientError, apiErrors, fromFastifyError, LocalLiveFeed, queryApiPlugin, registerOpenApi } from '@logship/query';
+import { answerClientError, apiErrors, fromFastifyError, LocalLiveFeed, queryApiPlugin, registerOpenApi, type LogEvent } from '@logship/query';
 import type { LogStore } from '../store/log-store.js';
 import type { ServerConfig } from '../config/server-config.js';
-import { registerAuthHook } from './auth-hook.js';
+import { registerAuthHook, type Authorize } from './auth-hook.js';
 import { isLogshipError } from '../errors/define-error.js';
 import { errors } from './errors.js';
 import { healthRoutes } from './health-routes.js';
 import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 import { ingestRoute } from './ingest-route.js';
+import { lokiRoute } from './protocols/loki/loki-route.js';
+import { esRoutes } from './protocols/elasticsearch/es-routes.js';
+import { otlpRoute } from './protocols/otlp/otlp-route.js';
 import { metricsRoute } from './metrics-route.js';
 import { LOGSHIP_VERSION } from '../version.js';
 import { Ruler } from '../rules/ruler.js';
@@ -16,9 +19,10 @@ import { createLogMetrics } from '../log-metrics/log-metrics.js';
 
 /*
  *  request ─► onRequest: closing? 503 ─► auth (route config.scope) ─► route
- *     routes: POST /api/v1/ingest (write) · query API plugin (read) · /health · /health/ready · /metrics
+ *     routes: POST /api/v1/ingest (write) · protocols/ (write): /loki/api/v1/push, /es/…, /v1/logs
+ *             · query API plugin (read) · /health · /health/ready · /metrics
  *             · /api/v1/rules, /api/v1/alerts (read), /api/v1/rules/reload (write)
- *  committed events ─► live tail feed, log_metrics counters
+ *  committed events (every protocol, syslog too) ─► live tail feed, log_metrics counters
  *  onResponse ─► HTTP metrics
  */
 
@@ -40,6 +44,10 @@ export interface LogshipApp {
   feed: LocalLiveFeed;
   /** Rule files loaded; evaluation starts with ruler.start() once the server listens. */
   ruler: Ruler;
+  /** What every ingest path tells about committed events (live tail, log_metrics); the syslog listeners use it too. */
+  onCommitted: (events: LogEvent[]) => void;
+  /** The token check of the HTTP routes (undefined when no tokens are configured), for the OTLP/gRPC listener. */
+  authorize: Authorize | undefined;
 }
 
 /**
@@ -116,7 +124,7 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     const err = apiErrors.notFound(request.method, request.url);
     void reply.status(err.statusCode).send(err.toJSON());
   });
-  registerAuthHook(app, config.auth, now);
+  const authorize = registerAuthHook(app, config.auth, now);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequests.inc({ method: request.method, route, status_code: String(reply.statusCode) });
@@ -128,11 +136,17 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   await app.register(healthRoutes, { store, isClosing: () => closing });
   await app.register(metricsRoute, { metrics });
   const feed = new LocalLiveFeed();
-  await app.register(ingestRoute, { store, limits: config.limits, metrics, now, onCommitted: (events) => {
+  const onCommitted = (events: LogEvent[]): void => {
     feed.publish(events);
     logMetrics.observe(events);
-  } });
+  };
+  const ingest = { store, limits: config.limits, metrics, now, onCommitted };
+  await app.register(ingestRoute, ingest);
+  // Other shippers' protocols: each decodes to envelopes and ends in the same ingestBatch.
+  await app.register(lokiRoute, { ctx: ingest });
+  await app.register(esRoutes, { ctx: ingest, prefix: '/es' });
+  await app.register(otlpRoute, { ctx: ingest });
   await app.register(queryApiPlugin, { reader: store, now, savedQueries: { ...config.saved_queries }, feed });
   await app.register(rulesRoutes, { ruler });
-  return { app, metrics, feed, ruler };
+  return { app, metrics, feed, ruler, onCommitted, authorize };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerConfig, Scope, TokenConfig } from '../config/server-config.js';
-import { errors } from './errors.js';
+import { errors, type LogshipError } from './errors.js';
 import { createRateLimiter } from './rate-limiter.js';
 
 /** The scope a route asks for, from its `config: { scope }` (set by the ingest and query plugins). */
@@ -13,56 +13,101 @@ export function routeScope(request: FastifyRequest): Scope | undefined {
 const digest = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 /**
- * App-wide onRequest hook: routes that declare a scope need a Bearer token
- * holding it. Missing or unknown token → 401, wrong scope → 403, over the
- * token's rate → 429 with Retry-After. Tokens are looked up by their SHA-256
- * so the comparison time does not depend on how much of a guess was right.
- * With no tokens configured every route is open (the server then refuses to
- * listen anywhere but loopback).
+ * What an Authorization header may hold a token in. Shippers cannot all
+ * send Bearer: Promtail, Fluent Bit and rsyslog send Basic (the token is
+ * the password, or the user name when the password is empty), Beats and the
+ * Elasticsearch clients send `ApiKey base64(id:key)` (the token is the key,
+ * or the whole value) — so each form maps to the same tokens.
  */
-export function registerAuthHook(app: FastifyInstance, auth: ServerConfig['auth'], now: () => number): void {
-  if (auth.tokens.length === 0) return;
+export function tokenCandidates(header: string | undefined): string[] {
+  if (header === undefined) return [];
+  const m = /^(Bearer|Basic|ApiKey)[ \t]+(\S+)\s*$/i.exec(header);
+  if (!m) return [];
+  const scheme = m[1]!.toLowerCase();
+  const value = m[2]!;
+  if (scheme === 'bearer') return [value];
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (scheme === 'basic') {
+    if (colon === -1) return [];
+    const user = decoded.slice(0, colon);
+    const password = decoded.slice(colon + 1);
+    return password !== '' ? [password] : user !== '' ? [user] : [];
+  }
+  // ApiKey: the raw value (a token pasted as is), or id:key encoded.
+  return colon === -1 ? [value] : [value, decoded.slice(colon + 1)];
+}
+
+/**
+ * Checks a request's Authorization header for a scope: undefined when it may
+ * go on, else the coded error to answer with and the headers that go with
+ * it. Missing or unknown token → 401, wrong scope → 403, over the token's
+ * rate → 429 with Retry-After; more failed attempts from one `client`
+ * address than `auth.failed_auth` allows → 429 LS_AUTH_TOO_MANY_FAILURES.
+ * Tokens are looked up by their SHA-256 so the comparison time does not
+ * depend on how much of a guess was right.
+ */
+export type Authorize = (authorization: string | undefined, scope: Scope, client?: string) => AuthRefusal | undefined;
+
+export interface AuthRefusal {
+  error: LogshipError;
+  headers: Record<string, string>;
+}
+
+/** undefined when no tokens are configured: every route is open (and the server listens on loopback only). */
+export function createAuthorize(auth: ServerConfig['auth'], now: () => number): Authorize | undefined {
+  if (auth.tokens.length === 0) return undefined;
   const byDigest = new Map<string, TokenConfig>(auth.tokens.map((t) => [digest(t.token), t]));
   const limiter = createRateLimiter(auth.rate_limit.burst, now);
   const failures = createRateLimiter(auth.failed_auth.burst, now);
   const failedPerS = auth.failed_auth.per_s;
-
-  // An address that spent its failed-attempt budget is refused before its
-  // token is even looked at: otherwise guessing would go on at full speed,
-  // only with 429 for the wrong guesses and 200 for the right one.
-  const refuseGuessing = (request: FastifyRequest, reply: FastifyReply, waitMs: number): never => {
+  // A client address that spent its failed-attempt budget is refused before
+  // its token is even looked at: otherwise guessing would go on at full
+  // speed, only with 429 for the wrong guesses and 200 for the right one.
+  const guessing = (client: string, waitMs: number): AuthRefusal => {
     const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-    reply.header('retry-after', String(seconds));
-    throw errors.tooManyAuthFailures(request.ip, seconds);
+    return { error: errors.tooManyAuthFailures(client, seconds), headers: { 'retry-after': String(seconds) } };
   };
-  const failed = (request: FastifyRequest, reply: FastifyReply, err: Error): never => {
-    const waitMs = failures.take(request.ip, failedPerS);
-    if (waitMs > 0) refuseGuessing(request, reply, waitMs);
-    throw err;
-  };
-
-  app.addHook('onRequest', async (request, reply) => {
-    const scope = routeScope(request);
-    if (scope === undefined) return;
-    const blockedMs = failures.wait(request.ip, failedPerS);
-    if (blockedMs > 0) return refuseGuessing(request, reply, blockedMs);
-    const header = request.headers.authorization;
-    const m = header === undefined ? null : /^Bearer[ \t]+(\S+)\s*$/i.exec(header);
-    if (!m) {
-      reply.header('www-authenticate', 'Bearer');
-      return failed(request, reply, errors.missingToken());
+  return (authorization, scope, client): AuthRefusal | undefined => {
+    if (client !== undefined) {
+      const blockedMs = failures.wait(client, failedPerS);
+      if (blockedMs > 0) return guessing(client, blockedMs);
     }
-    const token = byDigest.get(digest(m[1]!));
-    if (!token) {
-      reply.header('www-authenticate', 'Bearer error="invalid_token"');
-      return failed(request, reply, errors.invalidToken());
-    }
-    if (!token.scopes.includes(scope)) throw errors.forbiddenScope(token.name, scope);
+    const failed = (refusal: AuthRefusal): AuthRefusal => {
+      const waitMs = client === undefined ? 0 : failures.take(client, failedPerS);
+      return waitMs > 0 ? guessing(client!, waitMs) : refusal;
+    };
+    const candidates = tokenCandidates(authorization);
+    if (candidates.length === 0) return failed({ error: errors.missingToken(), headers: { 'www-authenticate': 'Bearer' } });
+    let token: TokenConfig | undefined;
+    for (const c of candidates) if ((token = byDigest.get(digest(c)))) break;
+    if (!token) return failed({ error: errors.invalidToken(), headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
+    if (!token.scopes.includes(scope)) return { error: errors.forbiddenScope(token.name, scope), headers: {} };
     const waitMs = limiter.take(token.name, token.requests_per_s ?? auth.rate_limit.requests_per_s);
     if (waitMs > 0) {
       const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-      reply.header('retry-after', String(seconds));
-      throw errors.rateLimited(token.name, seconds);
+      return { error: errors.rateLimited(token.name, seconds), headers: { 'retry-after': String(seconds) } };
+    }
+    return undefined;
+  };
+}
+
+/**
+ * App-wide onRequest hook: routes that declare a scope need a token holding
+ * it (Bearer, or Basic/ApiKey as above). Returns the check so listeners
+ * outside fastify (OTLP/gRPC) apply the same tokens and rate limits.
+ */
+export function registerAuthHook(app: FastifyInstance, auth: ServerConfig['auth'], now: () => number): Authorize | undefined {
+  const authorize = createAuthorize(auth, now);
+  if (!authorize) return undefined;
+  app.addHook('onRequest', async (request, reply) => {
+    const scope = routeScope(request);
+    if (scope === undefined) return;
+    const refusal = authorize(request.headers.authorization, scope, request.ip);
+    if (refusal) {
+      for (const [k, v] of Object.entries(refusal.headers)) reply.header(k, v);
+      throw refusal.error;
     }
   });
+  return authorize;
 }

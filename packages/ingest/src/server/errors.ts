@@ -41,8 +41,33 @@ export const errors = {
   lineFailed: defineError('LS_INGEST_LINE_FAILED', 'the line could not be normalized: %s', 400),
   eventRejected: defineError('LS_INGEST_EVENT_REJECTED', 'the store rejected the event: %s', 400),
 
+  // Other protocols (server/protocols/*): request-level.
+  badSnappy: defineError('LS_INGEST_BAD_SNAPPY', 'request body is not valid snappy: %s', 400),
+  badProtobuf: defineError('LS_INGEST_BAD_PROTOBUF', 'request body is not a valid %s protobuf: %s', 400),
+  badJsonBody: defineError('LS_INGEST_BAD_JSON_BODY', 'request body is not valid JSON: %s', 400),
+  badPayload: defineError('LS_INGEST_BAD_PAYLOAD', '%s', 400),
+  unsupportedContentType: defineError(
+    'LS_INGEST_UNSUPPORTED_CONTENT_TYPE',
+    'Content-Type "%s" is not supported here (use %s)',
+    415,
+  ),
+  // Other protocols: item-level (reported per entry/record/item; the rest is stored).
+  bulkBadAction: defineError('LS_INGEST_BULK_BAD_ACTION', 'bulk action line is not valid: %s', 400),
+  bulkUnsupportedAction: defineError(
+    'LS_INGEST_BULK_UNSUPPORTED_ACTION',
+    'bulk action "%s" is not supported (logship stores events: use index or create)',
+    400,
+  ),
+  bulkMissingSource: defineError('LS_INGEST_BULK_MISSING_SOURCE', 'bulk action has no document line after it', 400),
+  bulkDocumentNotObject: defineError('LS_INGEST_BULK_DOCUMENT_NOT_OBJECT', 'bulk document is not a JSON object: %s', 400),
+  syslogBadMessage: defineError('LS_INGEST_SYSLOG_BAD_MESSAGE', 'syslog message cannot be read: %s', 400),
+
   // Auth.
-  missingToken: defineError('LS_AUTH_MISSING_TOKEN', 'this endpoint needs "Authorization: Bearer TOKEN"', 401),
+  missingToken: defineError(
+    'LS_AUTH_MISSING_TOKEN',
+    'this endpoint needs "Authorization: Bearer TOKEN" (or Basic with the token as password, or ApiKey)',
+    401,
+  ),
   invalidToken: defineError('LS_AUTH_INVALID_TOKEN', 'the token is not known', 401),
   forbiddenScope: defineError('LS_AUTH_FORBIDDEN_SCOPE', 'token "%s" lacks the "%s" scope', 403),
   rateLimited: defineError('LS_AUTH_RATE_LIMITED', 'token "%s" is over its rate limit; retry in %s s', 429, { retryable: true }),

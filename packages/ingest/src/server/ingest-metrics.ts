@@ -14,6 +14,8 @@ export interface IngestMetrics {
   eventsExpired: Counter;
   eventsRejected: Counter<'reason'>;
   eventsByFormat: Counter<'format'>;
+  /** Per protocol (native, loki, elasticsearch, otlp, syslog) and outcome (stored, duplicate, expired, rejected). */
+  eventsByProtocol: Counter<'protocol' | 'outcome'>;
   ingestDuration: Histogram;
   httpRequests: Counter<'method' | 'route' | 'status_code'>;
   httpDuration: Histogram<'method' | 'route'>;
@@ -64,7 +66,7 @@ export function createIngestMetrics(store: Pick<LogStore, 'partitions'>, opts: {
     registry,
     eventsReceived: new Counter({
       name: 'logship_ingest_events_received_total',
-      help: 'NDJSON lines received, valid or not',
+      help: 'Lines, entries, records, documents and syslog messages received over every protocol, valid or not',
       registers,
     }),
     eventsStored: new Counter({ name: 'logship_ingest_events_stored_total', help: 'Events newly stored', registers }),
@@ -88,6 +90,12 @@ export function createIngestMetrics(store: Pick<LogStore, 'partitions'>, opts: {
       name: 'logship_ingest_events_normalized_total',
       help: 'Events normalized, by detected source format',
       labelNames: ['format'],
+      registers,
+    }),
+    eventsByProtocol: new Counter({
+      name: 'logship_ingest_events_total',
+      help: 'Events by the protocol they arrived on and what became of them (stored, duplicate, expired, rejected)',
+      labelNames: ['protocol', 'outcome'],
       registers,
     }),
     ingestDuration: new Histogram({

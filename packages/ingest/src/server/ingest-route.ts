@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { LogEvent } from '@logship/query';
-import type { LogStore, WriteResult } from '../store/log-store.js';
+import type { LogStore } from '../store/log-store.js';
 import type { IngestLimits } from '../config/server-config.js';
-import { normalizeLine } from '../normalize/normalize-line.js';
-import { isLogshipError } from '../errors/define-error.js';
-import { errors } from './errors.js';
+import { ingestBatch, retryAfterSOf, type IngestContext, type IngestItem } from './ingest-batch.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import { readBody } from './read-body.js';
 import { splitLines } from './split-lines.js';
@@ -12,9 +10,8 @@ import { splitLines } from './split-lines.js';
 /*
  * POST /api/v1/ingest
  *
- *   body ─ size limit ─ gunzip (output limit) ─ split lines ─┬─ normalizeLine ─► events ─► store.write ─┐
- *                                                            └─ malformed ─► errors[] (line, code) ◄─────┘
- *   answer { stored, duplicates, expired, errors } only after store.write resolved (durable).
+ *   body ─ size limit ─ gunzip (output limit) ─ split lines ─► ingestBatch (ingest-batch.ts: normalize,
+ *   store.write, metrics) ─► answer { stored, duplicates, expired, errors } only once durable.
  */
 
 export interface IngestRouteOptions {
@@ -58,7 +55,8 @@ const answerSchema = {
 } as const;
 
 export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions): Promise<void> {
-  const { store, limits, metrics, now, onCommitted } = opts;
+  const { limits } = opts;
+  const ctx: Omit<IngestContext, 'log'> = opts;
 
   // The body is NDJSON whatever Content-Type says (curl sends form-urlencoded
   // by default); it is read raw so size limits apply before anything is parsed.
@@ -80,76 +78,25 @@ export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions
       },
     },
     async (request, reply): Promise<IngestAnswer> => {
-      const started = performance.now();
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const receivedAt = now();
-      const events: LogEvent[] = [];
-      const lineOf: number[] = [];
-      const lineErrors: LineError[] = [];
-      let received = 0;
-      // Counted per batch, then added: a labelled counter per line is measurable at 50k lines/s.
-      const byFormat = new Map<string, number>();
-
+      const items: IngestItem[] = [];
       for (const line of splitLines(body)) {
-        received++;
-        try {
-          if (line.bytes > limits.max_line_bytes) throw errors.lineTooLong(line.bytes, limits.max_line_bytes);
-          const { event, format } = normalizeLine(line.text, { now: receivedAt, limits, invalidUtf8: line.invalidUtf8 });
-          events.push(event);
-          lineOf.push(line.number);
-          byFormat.set(format, (byFormat.get(format) ?? 0) + 1);
-        } catch (err) {
-          if (isLogshipError(err)) {
-            lineErrors.push({ line: line.number, reason: err.message, code: err.code });
-            continue;
-          }
-          // A bug in normalization must cost this line, not the batch: the
-          // other lines are stored and the line is reported with a code.
-          request.log.error({ err, line: line.number }, 'Normalizing an ingest line failed.');
-          const failed = errors.lineFailed(err instanceof Error ? err.message : String(err));
-          lineErrors.push({ line: line.number, reason: failed.message, code: failed.code });
-        }
+        items.push({ kind: 'line', ref: line.number, text: line.text, bytes: line.bytes, invalidUtf8: line.invalidUtf8 });
       }
-      metrics.eventsReceived.inc(received);
-      for (const [format, n] of byFormat) metrics.eventsByFormat.inc({ format }, n);
-
-      let result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
-      if (events.length > 0) {
-        try {
-          result = await store.write(events, receivedAt);
-        } catch (err) {
-          request.log.error({ err }, 'The store failed to commit an ingest batch.');
-          // Nothing was acknowledged, so agents spool and retry: after the
-          // delay a retryable store error names (Elasticsearch answering 429
-          // with its own), else 5 s.
-          const hinted = isLogshipError(err) && err.retryable ? err.retryAfterS : undefined;
-          void reply.header('retry-after', String(hinted !== undefined && hinted > 0 ? Math.ceil(hinted) : 5));
-          throw errors.storeUnavailable((err as Error).message);
-        }
+      let outcome;
+      try {
+        outcome = await ingestBatch({ ...ctx, log: request.log }, 'native', items);
+      } catch (err) {
+        const retryAfterS = retryAfterSOf(err);
+        if (retryAfterS !== undefined) void reply.header('retry-after', String(retryAfterS));
+        throw err;
       }
-      for (const e of result.errors) {
-        const rejected = errors.eventRejected(e.reason);
-        lineErrors.push({ line: lineOf[e.index] ?? 0, reason: rejected.message, code: rejected.code });
-      }
-      lineErrors.sort((a, b) => a.line - b.line);
-      if (onCommitted && result.stored > 0) {
-        if (result.storedIndexes) {
-          // Only the newly stored events: a retried batch is not shown twice.
-          onCommitted(result.storedIndexes.length === events.length ? events : result.storedIndexes.map((i) => events[i] as LogEvent));
-        } else {
-          // A backend that does not say which events were new (both of ours
-          // do): a batch mixing fresh and already-stored events may show a few
-          // of the latter again. Events the store rejected are left out.
-          const rejected = new Set(result.errors.map((e) => e.index));
-          onCommitted(rejected.size === 0 ? events : events.filter((_, i) => !rejected.has(i)));
-        }
-      }
-      for (const e of lineErrors) metrics.eventsRejected.inc({ reason: e.code });
-      metrics.eventsStored.inc(result.stored);
-      metrics.eventsDuplicate.inc(result.duplicates);
-      metrics.eventsExpired.inc(result.expired);
-      metrics.ingestDuration.observe((performance.now() - started) / 1000);
-      return { stored: result.stored, duplicates: result.duplicates, expired: result.expired, errors: lineErrors };
+      return {
+        stored: outcome.stored,
+        duplicates: outcome.duplicates,
+        expired: outcome.expired,
+        errors: outcome.errors.map((e) => ({ line: e.ref, reason: e.reason, code: e.code })),
+      };
     },
   );
 }

@@ -5,11 +5,14 @@ import { formatHostForUrl, isLoopback, parseListen } from '../config/parse-liste
 import { startRetentionScheduler, type RetentionScheduler } from '../retention/retention-scheduler.js';
 import { buildApp, type LogshipApp } from './app.js';
 import { errors } from './errors.js';
+import { startSyslogListeners, type SyslogListeners } from './protocols/syslog/syslog-listeners.js';
+import { startOtlpGrpcServer, type OtlpGrpcServer } from './protocols/otlp/otlp-grpc-server.js';
 
 /*
- * startServer: check listen/auth ─► open store ─► build app (loads rule files) ─► listen ─► retention now + timer ─► ruler
- * close():     stop retention ─► app.close() (stops the ruler first) (stops accepting, waits for in-flight
- *              batches, which resolve only once durable) ─► store.close()
+ * startServer: check listen/auth ─► open store ─► build app (loads rule files) ─► listen
+ *              ─► syslog listeners, OTLP/gRPC (when configured) ─► retention now + timer ─► ruler
+ * close():     stop retention ─► syslog listeners (stop, flush), OTLP/gRPC (drain) ─► app.close() (stops the ruler first;
+ *              stops accepting, waits for in-flight batches, which resolve only once durable) ─► store.close()
  */
 
 export interface StartServerOptions {
@@ -27,6 +30,10 @@ export interface RunningServer {
   logshipApp: LogshipApp;
   store: LogStore;
   retention: RetentionScheduler;
+  /** The syslog listeners, when `syslog.listen_tcp` or `listen_udp` is set. */
+  syslog?: SyslogListeners;
+  /** The OTLP/gRPC listener, when `otlp.grpc_listen` is set. */
+  otlpGrpc?: OtlpGrpcServer;
   /** Graceful stop; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -41,11 +48,31 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   }
 
   const store = await opts.openStore(config);
-  let logshipApp: LogshipApp;
+  let logshipApp: LogshipApp | undefined;
+  let syslog: SyslogListeners | undefined;
+  let otlpGrpc: OtlpGrpcServer | undefined;
   try {
     logshipApp = await buildApp({ config, store, now, logger });
     await logshipApp.app.listen({ host, port });
+    if (config.syslog.listen_tcp !== undefined || config.syslog.listen_udp !== undefined || config.syslog.listen_tls !== undefined) {
+      syslog = await startSyslogListeners(config.syslog, {
+        store,
+        limits: config.limits,
+        metrics: logshipApp.metrics,
+        now,
+        log: logger,
+        onCommitted: logshipApp.onCommitted,
+      });
+      logger.info(`Syslog listening on${syslog.tcp ? ` tcp ${syslog.tcp}` : ''}${syslog.udp ? ` udp ${syslog.udp}` : ''}${syslog.tls ? ` tls ${syslog.tls}` : ''}.`);
+    }
+    if (config.otlp.grpc_listen !== undefined) {
+      const ctx = { store, limits: config.limits, metrics: logshipApp.metrics, now, log: logger, onCommitted: logshipApp.onCommitted };
+      otlpGrpc = await startOtlpGrpcServer(config.otlp.grpc_listen, ctx, logshipApp.authorize);
+      logger.info(`OTLP/gRPC listening on ${otlpGrpc.address}.`);
+    }
   } catch (err) {
+    await syslog?.close();
+    await logshipApp?.app.close();
     await store.close();
     throw err;
   }
@@ -86,9 +113,10 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const close = (): Promise<void> =>
     (closed ??= (async () => {
       await retention.stop();
+      await Promise.all([syslog?.close(), otlpGrpc?.close()]);
       await app.close();
       await store.close();
     })());
 
-  return { url, logshipApp, store, retention, close };
+  return { url, logshipApp, store, retention, syslog, otlpGrpc, close };
 }

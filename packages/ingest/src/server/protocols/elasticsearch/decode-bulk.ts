@@ -1,0 +1,119 @@
+import { eventIdFromLine } from '../../../normalize/event-id-from-line.js';
+import { errors } from '../../errors.js';
+import type { IngestItem } from '../../ingest-batch.js';
+import { splitLines } from '../../split-lines.js';
+
+/*
+ * An Elasticsearch _bulk body ─► one item per action:
+ *
+ *   {"index"|"create": {"_index", "_id"}} \n {document} ─► envelope: the document (structured),
+ *        meta { event.id: _id, es.index: _index }
+ *   {"update"|"delete": …} (+ its line) ─► failed item (logship stores, it does not edit)
+ *
+ * An action line that is not JSON makes the rest of the body unreadable
+ * (which line is an action?), so, as Elasticsearch does, the whole request
+ * is refused (LS_INGEST_BULK_BAD_ACTION, 400) and nothing is stored.
+ */
+
+export type BulkOp = 'index' | 'create' | 'update' | 'delete';
+
+export interface BulkAction {
+  op: BulkOp;
+  index: string;
+  /** The id answered to the client: its _id, the document's event.id, or the derived one. */
+  id: string;
+}
+
+export interface DecodedBulk {
+  items: IngestItem[];
+  /** Parallel to items. */
+  actions: BulkAction[];
+}
+
+const OPS: ReadonlySet<string> = new Set(['index', 'create', 'update', 'delete']);
+
+export function decodeBulk(body: Buffer, defaultIndex: string | undefined): DecodedBulk {
+  const items: IngestItem[] = [];
+  const actions: BulkAction[] = [];
+  const lines = splitLines(body);
+  for (let next = lines.next(); !next.done; next = lines.next()) {
+    const actionLine = next.value;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(actionLine.text);
+    } catch (err) {
+      throw errors.bulkBadAction(`line ${actionLine.number}: ${(err as Error).message}`);
+    }
+    const keys = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? Object.keys(parsed) : [];
+    const op = keys[0];
+    if (keys.length !== 1 || op === undefined || !OPS.has(op)) {
+      throw errors.bulkBadAction(`line ${actionLine.number} must be an object with one of index, create, update, delete`);
+    }
+    const meta = (parsed as Record<string, unknown>)[op];
+    const m = meta !== null && typeof meta === 'object' && !Array.isArray(meta) ? (meta as Record<string, unknown>) : {};
+    const index = typeof m._index === 'string' && m._index !== '' ? m._index : (defaultIndex ?? '');
+    const givenId = typeof m._id === 'string' && m._id !== '' ? m._id : typeof m._id === 'number' ? String(m._id) : undefined;
+    const ref = actionLine.number;
+
+    if (op === 'delete') {
+      items.push({ kind: 'failed', ref, error: errors.bulkUnsupportedAction(op) });
+      actions.push({ op, index, id: givenId ?? '' });
+      continue;
+    }
+    const docNext = lines.next();
+    if (docNext.done) {
+      items.push({ kind: 'failed', ref, error: errors.bulkMissingSource() });
+      actions.push({ op: op as BulkOp, index, id: givenId ?? '' });
+      break;
+    }
+    const docLine = docNext.value;
+    if (op === 'update') {
+      items.push({ kind: 'failed', ref, error: errors.bulkUnsupportedAction(op) });
+      actions.push({ op, index, id: givenId ?? '' });
+      continue;
+    }
+    let doc: unknown;
+    try {
+      doc = JSON.parse(docLine.text);
+    } catch (err) {
+      items.push({ kind: 'failed', ref, error: errors.bulkDocumentNotObject((err as Error).message) });
+      actions.push({ op: op as BulkOp, index, id: givenId ?? '' });
+      continue;
+    }
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+      items.push({ kind: 'failed', ref, error: errors.bulkDocumentNotObject(doc === null ? 'null' : Array.isArray(doc) ? 'array' : typeof doc) });
+      actions.push({ op: op as BulkOp, index, id: givenId ?? '' });
+      continue;
+    }
+    const own = ownEventId(doc as Record<string, unknown>);
+    // Without an _id Elasticsearch would make a random one and a shipper's
+    // retry would be stored twice; the document's own event.id, or a hash
+    // of index + document, makes the retry idempotent.
+    const id = givenId ?? own ?? eventIdFromLine(`es\n${index}\n${docLine.text}`);
+    const envelopeMeta: Record<string, unknown> = { 'es.index': index };
+    if (own === undefined || givenId !== undefined) envelopeMeta['event.id'] = id;
+    items.push({
+      kind: 'envelope',
+      ref,
+      content: doc as Record<string, unknown>,
+      meta: envelopeMeta,
+      idSeed: docLine.text,
+      bytes: docLine.bytes,
+      invalidUtf8: docLine.invalidUtf8,
+    });
+    actions.push({ op: op as BulkOp, index, id });
+  }
+  return { items, actions };
+}
+
+/** ECS `event.id`, flat or nested, when the document carries one. */
+function ownEventId(doc: Record<string, unknown>): string | undefined {
+  const flat = doc['event.id'];
+  if (typeof flat === 'string' && flat !== '') return flat;
+  const event = doc.event;
+  if (event !== null && typeof event === 'object' && !Array.isArray(event)) {
+    const id = (event as Record<string, unknown>).id;
+    if (typeof id === 'string' && id !== '') return id;
+  }
+  return undefined;
+}

@@ -1,0 +1,199 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errors, LogshipError } from '../../errors.js';
+import type { IngestContext, ItemOutcome } from '../../ingest-batch.js';
+import { ingestBatch, retryAfterSOf } from '../../ingest-batch.js';
+import { acceptRawBodies, bodyOf } from '../raw-body.js';
+import { decodeBulk, type BulkAction } from './decode-bulk.js';
+import { clusterHealth, esError, licenseDocument, rootDocument, xpackDocument } from './es-answers.js';
+
+/*
+ * Elasticsearch compatibility under /es (register with prefix '/es'):
+ *
+ *   GET|HEAD /            root document (8.x), the probe every client makes
+ *   GET /_license, /_xpack, /_cluster/health, /_cat/health
+ *   index template / ILM / data stream / pipeline / index setup ─► 200, accepted as no-ops
+ *                                                                  (X-Logship-Noop says so)
+ *   POST|PUT /_bulk, /{index}/_bulk ─► decode-bulk ─► ingestBatch ─► per-item answers
+ *   /{index}/_doc[/{id}], /{index}/_create/{id} ─► the same, one document
+ *   anything else ─► ES-shaped 400 "no handler found"
+ *
+ * Every answer carries X-Elastic-Product: Elasticsearch: the official clients
+ * refuse a server without it.
+ */
+
+export interface EsRoutesOptions {
+  ctx: Omit<IngestContext, 'log'>;
+}
+
+const NOOP_HEADER = 'x-logship-noop';
+const NOOP_NOTE = 'accepted and ignored: logship keeps its own storage layout and retention';
+
+function esErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const coded = err instanceof LogshipError || (typeof err.code === 'string' && (err.statusCode ?? 500) < 500);
+  const status = coded && typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
+  if (status >= 500) request.log.error({ err }, 'Elasticsearch-compatible request failed.');
+  const shown = coded ? err : errors.internal();
+  void reply.status(status).send(esError(status, shown.code, shown.message));
+}
+
+export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Promise<void> {
+  acceptRawBodies(app, opts.ctx.limits);
+  app.setErrorHandler(esErrorHandler);
+  app.addHook('onSend', async (_request, reply, payload) => {
+    void reply.header('x-elastic-product', 'Elasticsearch');
+    return payload;
+  });
+  const write = { scope: 'write' } as const;
+  const tags = ['protocols'];
+
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/',
+    config: write,
+    schema: { summary: 'Elasticsearch root document (8.x compatible), probed by ES clients and shippers', tags },
+    handler: async () => rootDocument(),
+  });
+  app.get('/_license', { config: write, schema: { tags } }, async () => licenseDocument());
+  app.get('/_xpack', { config: write, schema: { tags } }, async () => xpackDocument());
+
+  // Health checks: Vector's elasticsearch sink asks _cluster/health, rsyslog's omelasticsearch _cat/health.
+  app.get('/_cluster/health', { config: write, schema: { tags, hide: true } }, async () => clusterHealth());
+  app.get('/_cat/health', { config: write, schema: { tags, hide: true } }, async (_request, reply) =>
+    reply.type('text/plain; charset=utf-8').send(`${Math.floor(Date.now() / 1000)} 00:00:00 logship green 1 1 0 0 0 0 0 0 - 100.0%\n`),
+  );
+
+  // Setup calls shippers make before writing (Filebeat, Logstash, Fluent
+  // Bit, Vector): answered as done so they go on to _bulk.
+  const setupPaths = [
+    '/_index_template/:name',
+    '/_component_template/:name',
+    '/_template/:name',
+    '/_ilm/policy/:name',
+    '/_data_stream/:name',
+    '/_ingest/pipeline/:name',
+    '/:index/_alias/:alias',
+    '/_alias/:alias',
+  ];
+  for (const url of setupPaths) {
+    app.route({
+      method: ['GET', 'HEAD', 'PUT', 'POST'],
+      url,
+      config: write,
+      schema: { tags, hide: true },
+      handler: async (request, reply) => {
+        void reply.header(NOOP_HEADER, NOOP_NOTE);
+        return request.method === 'GET' ? {} : { acknowledged: true };
+      },
+    });
+  }
+  // Index existence and creation (PUT /logs-app): there is nothing to create.
+  app.route({
+    method: ['HEAD', 'PUT'],
+    url: '/:index',
+    config: write,
+    schema: { tags, hide: true },
+    handler: async (request, reply) => {
+      void reply.header(NOOP_HEADER, NOOP_NOTE);
+      const { index } = request.params as { index: string };
+      return request.method === 'PUT' ? { acknowledged: true, shards_acknowledged: true, index } : {};
+    },
+  });
+
+  const bulk = async (request: FastifyRequest, reply: FastifyReply) => {
+    const started = performance.now();
+    const { index } = (request.params ?? {}) as { index?: string };
+    const { items, actions } = decodeBulk(bodyOf(request.body), index);
+    let outcome;
+    try {
+      outcome = await ingestBatch({ ...opts.ctx, log: request.log }, 'elasticsearch', items);
+    } catch (err) {
+      const retryAfterS = retryAfterSOf(err);
+      if (retryAfterS !== undefined) void reply.header('retry-after', String(retryAfterS));
+      throw err;
+    }
+    const errorOf = new Map(outcome.errors.map((e) => [e.item, e]));
+    const answered = actions.map((a, i) => itemAnswer(a, outcome.outcomes[i] ?? 'rejected', errorOf.get(i)));
+    return {
+      took: Math.round(performance.now() - started),
+      errors: answered.some((x) => Object.values(x)[0]!.status >= 300),
+      items: answered,
+    };
+  };
+  for (const url of ['/_bulk', '/:index/_bulk']) {
+    app.route({
+      method: ['POST', 'PUT'],
+      url,
+      config: write,
+      schema: { summary: 'Elasticsearch bulk API: index and create actions; answers per item once committed', tags },
+      handler: bulk,
+    });
+  }
+
+  // Single documents (client.index / client.create, some Logstash plugins):
+  // the same path as one _bulk item, answered as Elasticsearch answers them.
+  const single = (op: 'index' | 'create') => async (request: FastifyRequest, reply: FastifyReply) => {
+    const { index, id } = request.params as { index: string; id?: string };
+    const action = JSON.stringify({ [op]: id === undefined ? {} : { _id: id } });
+    const doc = bodyOf(request.body).toString('utf8').replace(/\r?\n/g, ' ');
+    const { items, actions } = decodeBulk(Buffer.from(`${action}\n${doc}\n`), index);
+    let outcome;
+    try {
+      outcome = await ingestBatch({ ...opts.ctx, log: request.log }, 'elasticsearch', items);
+    } catch (err) {
+      const retryAfterS = retryAfterSOf(err);
+      if (retryAfterS !== undefined) void reply.header('retry-after', String(retryAfterS));
+      throw err;
+    }
+    const answer = Object.values(itemAnswer(actions[0]!, outcome.outcomes[0] ?? 'rejected', outcome.errors[0]))[0]!;
+    if (answer.error) return reply.status(answer.status).send({ error: { root_cause: [answer.error], ...answer.error }, status: answer.status });
+    return reply.status(answer.status).send({ ...answer, _shards: { total: 1, successful: 1, failed: 0 }, _seq_no: 0, _primary_term: 1 });
+  };
+  for (const [method, url, op] of [
+    ['POST', '/:index/_doc', 'index'],
+    ['POST', '/:index/_doc/:id', 'index'],
+    ['PUT', '/:index/_doc/:id', 'index'],
+    ['POST', '/:index/_create/:id', 'create'],
+    ['PUT', '/:index/_create/:id', 'create'],
+  ] as const) {
+    app.route({ method, url, config: write, schema: { tags, hide: true }, handler: single(op) });
+  }
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const message = `no handler found for uri [${request.url}] and method [${request.method}]`;
+    return reply.status(400).send(esError(400, 'LS_INGEST_BAD_PAYLOAD', message));
+  });
+}
+
+interface ItemResult {
+  _index: string;
+  _id: string;
+  status: number;
+  result?: string;
+  _version?: number;
+  error?: { type: string; reason: string; 'logship.code'?: string };
+}
+
+/** One item of the bulk answer, as Elasticsearch shapes it, so per-item retry logic works. */
+function itemAnswer(a: BulkAction, outcome: ItemOutcome, err: { code: string; reason: string } | undefined): Record<string, ItemResult> {
+  const base = { _index: a.index, _id: a.id };
+  let r: ItemResult;
+  if (outcome === 'stored') {
+    r = { ...base, _version: 1, result: 'created', status: 201 };
+  } else if (outcome === 'duplicate' && a.op === 'create') {
+    r = {
+      ...base,
+      status: 409,
+      error: { type: 'version_conflict_engine_exception', reason: `[${a.id}]: version conflict, document already exists` },
+    };
+  } else if (outcome === 'duplicate' || outcome === 'expired') {
+    // index over an existing id: ES would overwrite; logship keeps the first copy.
+    r = { ...base, _version: 1, result: 'noop', status: 200 };
+  } else {
+    r = {
+      ...base,
+      status: 400,
+      error: { type: 'document_parsing_exception', reason: err?.reason ?? 'rejected', 'logship.code': err?.code ?? 'LS_INGEST_EVENT_REJECTED' },
+    };
+  }
+  return { [a.op]: r };
+}

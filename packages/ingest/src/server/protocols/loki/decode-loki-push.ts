@@ -1,0 +1,149 @@
+import { levelFromText } from '../../../normalize/level-from.js';
+import { eventIdFromLine } from '../../../normalize/event-id-from-line.js';
+import { uncompress } from 'snappyjs';
+import { errors, LogshipError } from '../../errors.js';
+import type { IngestItem } from '../../ingest-batch.js';
+import { mediaType } from '../raw-body.js';
+import { decodePushRequest } from './loki-proto.js';
+import { parseLabelSet } from './parse-label-set.js';
+
+/*
+ * POST /loki/api/v1/push body ─► one envelope item per entry:
+ *
+ *   application/x-protobuf: snappy block ─► PushRequest ─┐
+ *   application/json: {"streams":[{"stream":{…},"values":[[ns, line, {meta}?]]}]} ─┤
+ *                                                                                   ▼
+ *   { content: line, meta: labels (filename→source, level→level) + structured metadata
+ *     + loki.timestamp_ns + event.id = hash(labels, ns, line), time: ns → ms }
+ */
+
+export interface LokiLimits {
+  max_decompressed_bytes: number;
+}
+
+interface Entry {
+  ns: string;
+  line: string;
+  metadata: Record<string, string>;
+}
+
+interface Stream {
+  labels: Record<string, string>;
+  entries: (Entry | LogshipError)[];
+}
+
+export function decodeLokiPush(body: Buffer, contentType: string | undefined, limits: LokiLimits): IngestItem[] {
+  const type = mediaType(contentType);
+  let streams: Stream[];
+  if (type === 'application/json') streams = fromJson(body);
+  else if (type === 'application/x-protobuf' || type === '') streams = fromProtobuf(body, limits);
+  else throw errors.unsupportedContentType(type, 'application/x-protobuf with snappy, or application/json');
+
+  const items: IngestItem[] = [];
+  let ref = 0;
+  for (const stream of streams) {
+    const labelMeta = metaFromLabels(stream.labels);
+    const labelKey = Object.keys(stream.labels)
+      .sort()
+      .map((k) => `${k}=${JSON.stringify(stream.labels[k])}`)
+      .join(',');
+    for (const entry of stream.entries) {
+      ref++;
+      if (entry instanceof LogshipError) {
+        items.push({ kind: 'failed', ref, error: entry });
+        continue;
+      }
+      const meta: Record<string, unknown> = { ...labelMeta, ...metaFromLabels(entry.metadata) };
+      meta['loki.timestamp_ns'] = entry.ns;
+      // Loki's own identity of an entry: a client's retry of it stores nothing twice.
+      meta['event.id'] = eventIdFromLine(`loki\n${labelKey}\n${entry.ns}\n${entry.line}`);
+      const ms = Number(BigInt(entry.ns) / 1_000_000n);
+      items.push({
+        kind: 'envelope',
+        ref,
+        content: entry.line,
+        meta,
+        idSeed: entry.line,
+        time: ms > 0 ? ms : undefined,
+        bytes: Buffer.byteLength(entry.line),
+      });
+    }
+  }
+  return items;
+}
+
+/** Stream labels and structured metadata become fields; a few have canonical names. */
+function metaFromLabels(labels: Record<string, string>): Record<string, unknown> {
+  const meta: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(labels)) {
+    if (name === 'filename') meta.source = value;
+    else if (name === 'level' || name === 'detected_level' || name === 'severity') {
+      const level = levelFromText(value);
+      if (level) meta.level = level;
+      else meta[`loki.${name}`] = value;
+    } else if (name === 'hostname' && labels.host === undefined) meta.host = value;
+    else meta[name] = value;
+  }
+  return meta;
+}
+
+function fromProtobuf(body: Buffer, limits: LokiLimits): Stream[] {
+  let raw: Buffer;
+  try {
+    raw = uncompress(body, limits.max_decompressed_bytes);
+  } catch (err) {
+    const message = (err as Error).message;
+    if (/too big/.test(message)) throw errors.decompressedTooLarge(limits.max_decompressed_bytes);
+    throw errors.badSnappy(message);
+  }
+  let msg;
+  try {
+    msg = decodePushRequest(raw);
+  } catch (err) {
+    throw errors.badProtobuf('Loki PushRequest', (err as Error).message);
+  }
+  return msg.streams.map((s) => {
+    const labels = parseLabelSet(s.labels);
+    const entries = s.entries.map((e): Entry | LogshipError => {
+      const seconds = e.timestamp?.seconds ?? '0';
+      const nanos = e.timestamp?.nanos ?? 0;
+      if (nanos < 0 || nanos > 999_999_999 || seconds.startsWith('-')) return errors.badPayload(`entry timestamp ${seconds}s ${nanos}ns is out of range`);
+      const metadata: Record<string, string> = {};
+      for (const p of e.structuredMetadata) metadata[p.name] = p.value;
+      return { ns: (BigInt(seconds) * 1_000_000_000n + BigInt(nanos)).toString(), line: e.line, metadata };
+    });
+    return { labels, entries };
+  });
+}
+
+function fromJson(body: Buffer): Stream[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    throw errors.badJsonBody((err as Error).message);
+  }
+  const streams = (parsed as { streams?: unknown } | null)?.streams;
+  if (!Array.isArray(streams)) throw errors.badPayload('a Loki push must be {"streams": [...]}');
+  return streams.map((s: unknown, i) => {
+    const stream = (s as { stream?: unknown } | null)?.stream ?? {};
+    const values = (s as { values?: unknown } | null)?.values;
+    if (!isStringRecord(stream)) throw errors.badPayload(`streams[${i}].stream must be an object of string labels`);
+    if (!Array.isArray(values)) throw errors.badPayload(`streams[${i}].values must be an array`);
+    const entries = values.map((v: unknown, j): Entry | LogshipError => {
+      const where = `streams[${i}].values[${j}]`;
+      if (!Array.isArray(v) || v.length < 2 || v.length > 3) return errors.badPayload(`${where} must be [timestamp_ns, line] or [timestamp_ns, line, {metadata}]`);
+      const [ns, line, metadata = {}] = v as unknown[];
+      if (typeof ns !== 'string' || !/^\d{1,20}$/.test(ns)) return errors.badPayload(`${where}: the timestamp must be a string of Unix nanoseconds`);
+      if (typeof line !== 'string') return errors.badPayload(`${where}: the line must be a string`);
+      if (!isStringRecord(metadata)) return errors.badPayload(`${where}: structured metadata must be an object of strings`);
+      return { ns, line, metadata };
+    });
+    return { labels: stream, entries };
+  });
+}
+
+function isStringRecord(v: unknown): v is Record<string, string> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  return Object.values(v).every((x) => typeof x === 'string');
+}

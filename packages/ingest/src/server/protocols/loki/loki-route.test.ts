@@ -1,0 +1,188 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
+import { compress } from 'snappyjs';
+import { PushRequest } from './loki-proto.js';
+import { fuzzBodies, testApp, WRITE_TOKEN, type TestApp } from '../test-app.js';
+
+let h: TestApp;
+before(async () => {
+  h = await testApp();
+});
+after(async () => {
+  await h.close();
+});
+
+const auth = { authorization: `Bearer ${WRITE_TOKEN}` };
+const T0 = 1770555600; // 2026-02-08T13:00:00Z
+
+function protoBody(streams: { labels: string; entries: { s: number; ns: number; line: string; meta?: Record<string, string> }[] }[]): Buffer {
+  const msg = PushRequest.fromObject({
+    streams: streams.map((s) => ({
+      labels: s.labels,
+      entries: s.entries.map((e) => ({
+        timestamp: { seconds: e.s, nanos: e.ns },
+        line: e.line,
+        structuredMetadata: Object.entries(e.meta ?? {}).map(([name, value]) => ({ name, value })),
+      })),
+    })),
+  });
+  return Buffer.from(compress(PushRequest.encode(msg).finish()));
+}
+
+const push = (payload: Buffer | string, contentType: string, headers: Record<string, string> = {}) =>
+  h.logship.app.inject({ method: 'POST', url: '/loki/api/v1/push', payload, headers: { ...auth, 'content-type': contentType, ...headers } });
+
+test('a protobuf + snappy push is stored with labels as fields, ns kept, and a retry stores nothing twice', async () => {
+  const body = protoBody([
+    {
+      labels: '{job="django", host="web-1", filename="/var/log/app.log", level="warn"}',
+      entries: [
+        { s: T0, ns: 123_456_789, line: 'plain text one', meta: { trace_id: 'abc123' } },
+        {
+          s: T0 + 1,
+          ns: 5,
+          line: JSON.stringify({ asctime: '2026-02-08 12:00:00,100', levelname: 'ERROR', name: 'django.request', message: 'boom from json' }),
+        },
+      ],
+    },
+  ]);
+  for (let i = 0; i < 2; i++) {
+    const res = await push(body, 'application/x-protobuf');
+    assert.equal(res.statusCode, 204, res.body);
+  }
+  const hits = await h.search('job:django');
+  assert.equal(hits.length, 2);
+  const plain = hits.find((e) => e.message === 'plain text one')!;
+  assert.equal(plain.host, 'web-1');
+  assert.equal(plain.source, '/var/log/app.log');
+  assert.equal(plain.level, 'warning');
+  assert.equal(plain.trace_id, 'abc123');
+  assert.equal(plain['@timestamp'], '2026-02-08T13:00:00.123Z');
+  assert.equal(plain['loki.timestamp_ns'], '1770555600123456789');
+  assert.equal(plain['logship.no_timestamp'], undefined);
+  // The JSON line is normalized like any python-json-logger line; its own time and level win over the entry's.
+  const json = hits.find((e) => e.message === 'boom from json')!;
+  assert.equal(json.logger, 'django.request');
+  assert.equal(json['@timestamp'], '2026-02-08T12:00:00.100Z');
+  assert.equal(await h.metric('logship_ingest_events_total', { protocol: 'loki', outcome: 'stored' }), 2);
+  assert.equal(await h.metric('logship_ingest_events_total', { protocol: 'loki', outcome: 'duplicate' }), 2);
+});
+
+test('a JSON push (optionally gzip) with structured metadata', async () => {
+  const payload = JSON.stringify({
+    streams: [{ stream: { job: 'pino', unit: 'api.service' }, values: [[`${T0}000000000`, 'json pushed line', { user_id: 'u-1' }], [`${T0 + 2}000000000`, 'second json line']] }],
+  });
+  const res = await push(gzipSync(payload), 'application/json', { 'content-encoding': 'gzip' });
+  assert.equal(res.statusCode, 204, res.body);
+  const hits = await h.search('job:pino');
+  assert.equal(hits.length, 2);
+  const first = hits.find((e) => e.message === 'json pushed line')!;
+  assert.equal(first.user_id, 'u-1');
+  assert.equal(first.unit, 'api.service');
+});
+
+test('malformed bodies get Loki-style text errors with a 4xx, never a 500', async () => {
+  const cases: [Buffer | string, string, number, RegExp][] = [
+    ['{"streams": 5}', 'application/json', 400, /LS_INGEST_BAD_PAYLOAD/],
+    ['not json', 'application/json', 400, /LS_INGEST_BAD_JSON_BODY/],
+    [Buffer.from('garbage that is not snappy'), 'application/x-protobuf', 400, /LS_INGEST_BAD_(SNAPPY|PROTOBUF)/],
+    ['{}', 'text/csv', 415, /LS_INGEST_UNSUPPORTED_CONTENT_TYPE/],
+  ];
+  for (const [payload, type, status, re] of cases) {
+    const res = await push(payload, type);
+    assert.equal(res.statusCode, status, res.body);
+    assert.match(res.headers['content-type'] as string, /^text\/plain/);
+    assert.match(res.body, re);
+  }
+  // One bad entry: the rest stored, a 400 naming it.
+  const res = await push(JSON.stringify({ streams: [{ stream: { job: 'mixed' }, values: [[`${T0}000000000`, 'good one'], ['yesterday', 'bad ts']] }] }), 'application/json');
+  assert.equal(res.statusCode, 400);
+  assert.match(res.body, /1 of 2 entries were rejected/);
+  assert.equal((await h.search('job:mixed')).length, 1);
+  // Auth failures are in Loki's shape too.
+  const anon = await h.logship.app.inject({ method: 'POST', url: '/loki/api/v1/push', payload: '{}', headers: { 'content-type': 'application/json' } });
+  assert.equal(anon.statusCode, 401);
+  assert.match(anon.body, /^LS_AUTH_MISSING_TOKEN/);
+});
+
+test('Basic auth with the token as password is accepted', async () => {
+  const basic = Buffer.from(`tenant-1:${WRITE_TOKEN}`).toString('base64');
+  const res = await h.logship.app.inject({
+    method: 'POST',
+    url: '/loki/api/v1/push',
+    payload: JSON.stringify({ streams: [{ stream: { job: 'basic' }, values: [[`${T0}000000000`, 'with basic auth']] }] }),
+    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/json' },
+  });
+  assert.equal(res.statusCode, 204, res.body);
+  const wrong = Buffer.from('tenant-1:nope-not-a-token').toString('base64');
+  const res2 = await h.logship.app.inject({ method: 'POST', url: '/loki/api/v1/push', payload: '{}', headers: { authorization: `Basic ${wrong}`, 'content-type': 'application/json' } });
+  assert.equal(res2.statusCode, 401);
+});
+
+test('fuzz: mutated protobuf and JSON pushes never answer 5xx', async () => {
+  const proto = protoBody([{ labels: '{job="fuzz"}', entries: [{ s: T0, ns: 1, line: 'fuzz line', meta: { a: 'b' } }] }]);
+  const json = Buffer.from(JSON.stringify({ streams: [{ stream: { job: 'fuzz' }, values: [[`${T0}000000000`, 'fuzz line', { a: 'b' }]] }] }));
+  for (const [valid, type, seed] of [[proto, 'application/x-protobuf', 1], [json, 'application/json', 2]] as const) {
+    for (const body of fuzzBodies(valid, seed, 300)) {
+      const res = await push(body, type);
+      assert.ok(res.statusCode < 500, `seed ${seed}: ${res.statusCode} ${res.body} for ${body.toString('hex')}`);
+    }
+  }
+  const health = await h.logship.app.inject({ method: 'GET', url: '/health' });
+  assert.equal(health.statusCode, 200);
+});
+
+test('over the token rate: 429 with Retry-After, in Loki shape', async () => {
+  const limited = await testApp({
+    auth: { tokens: [{ name: 'writer', token: WRITE_TOKEN, scopes: ['write'] }], rate_limit: { requests_per_s: 0.01, burst: 1 } },
+  });
+  try {
+    const send = () =>
+      limited.logship.app.inject({
+        method: 'POST',
+        url: '/loki/api/v1/push',
+        payload: JSON.stringify({ streams: [{ stream: { job: 'rate' }, values: [[`${T0}000000000`, 'rated']] }] }),
+        headers: { ...auth, 'content-type': 'application/json' },
+      });
+    assert.equal((await send()).statusCode, 204);
+    const res = await send();
+    assert.equal(res.statusCode, 429);
+    assert.ok(Number(res.headers['retry-after']) >= 1);
+    assert.match(res.body, /^LS_AUTH_RATE_LIMITED: /);
+  } finally {
+    await limited.close();
+  }
+});
+
+test('committed entries reach log_metrics as native events do, a resend not counted twice', async () => {
+  const app = await testApp({ log_metrics: [{ name: 'log_loki_errors_total', query: 'level:error' }] });
+  try {
+    const body = JSON.stringify({ streams: [{ stream: { job: 'lm', level: 'error' }, values: [[`${T0}000000000`, 'one'], [`${T0}000000001`, 'two']] }] });
+    for (let i = 0; i < 2; i++) {
+      const res = await app.logship.app.inject({ method: 'POST', url: '/loki/api/v1/push', payload: body, headers: { ...auth, 'content-type': 'application/json' } });
+      assert.equal(res.statusCode, 204, res.body);
+    }
+    assert.equal(await app.metric('log_loki_errors_total', {}), 2);
+  } finally {
+    await app.close();
+  }
+});
+
+test('the limits apply: a snappy block declaring more than max_decompressed_bytes and an over-long entry', async () => {
+  const small = await testApp({ limits: { max_decompressed_bytes: 4096, max_line_bytes: 100 } });
+  try {
+    const send = (payload: Buffer | string, type: string) =>
+      small.logship.app.inject({ method: 'POST', url: '/loki/api/v1/push', payload, headers: { ...auth, 'content-type': type } });
+    const big = protoBody([{ labels: '{job="big"}', entries: [{ s: T0, ns: 0, line: 'x'.repeat(10_000) }] }]);
+    const res = await send(big, 'application/x-protobuf');
+    assert.equal(res.statusCode, 413);
+    assert.match(res.body, /^LS_INGEST_DECOMPRESSED_TOO_LARGE/);
+    const long = await send(JSON.stringify({ streams: [{ stream: { job: 'long' }, values: [[`${T0}000000000`, 'y'.repeat(200)], [`${T0}000000001`, 'short']] }] }), 'application/json');
+    assert.equal(long.statusCode, 400);
+    assert.match(long.body, /LS_INGEST_LINE_TOO_LONG/);
+    assert.equal((await small.search('job:long')).length, 1);
+  } finally {
+    await small.close();
+  }
+});

@@ -1,0 +1,66 @@
+import { errors } from '../../errors.js';
+
+/**
+ * Parses a Prometheus label set as Loki's protobuf push carries it:
+ * `{job="varlogs", filename="/var/log/syslog"}`, values as Go-quoted strings.
+ * Throws LS_INGEST_BAD_PAYLOAD on anything else.
+ */
+export function parseLabelSet(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let i = skipSpace(text, 0);
+  if (text[i] !== '{') throw bad(text, 'it does not start with "{"');
+  i = skipSpace(text, i + 1);
+  if (text[i] === '}') return finishAt(text, i + 1, out);
+  for (;;) {
+    const nameStart = i;
+    while (i < text.length && /[A-Za-z0-9_.:]/.test(text[i]!)) i++;
+    if (i === nameStart) throw bad(text, `a label name was expected at offset ${i}`);
+    const name = text.slice(nameStart, i);
+    i = skipSpace(text, i);
+    if (text[i] !== '=') throw bad(text, `"=" was expected at offset ${i}`);
+    i = skipSpace(text, i + 1);
+    if (text[i] !== '"') throw bad(text, `a quoted value was expected at offset ${i}`);
+    i++;
+    let value = '';
+    for (;;) {
+      if (i >= text.length) throw bad(text, 'a value is not closed');
+      const ch = text[i]!;
+      if (ch === '"') break;
+      if (ch === '\\') {
+        const next = text[i + 1];
+        if (next === 'n') value += '\n';
+        else if (next === 't') value += '\t';
+        else if (next === '"' || next === '\\') value += next;
+        else throw bad(text, `unknown escape at offset ${i}`);
+        i += 2;
+        continue;
+      }
+      value += ch;
+      i++;
+    }
+    out[name] = value;
+    i = skipSpace(text, i + 1);
+    if (text[i] === ',') {
+      i = skipSpace(text, i + 1);
+      if (text[i] === '}') return finishAt(text, i + 1, out);
+      continue;
+    }
+    if (text[i] === '}') return finishAt(text, i + 1, out);
+    throw bad(text, `"," or "}" was expected at offset ${i}`);
+  }
+}
+
+function finishAt(text: string, i: number, out: Record<string, string>): Record<string, string> {
+  if (skipSpace(text, i) !== text.length) throw bad(text, `unexpected text after "}" at offset ${i}`);
+  return out;
+}
+
+function skipSpace(text: string, i: number): number {
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+  return i;
+}
+
+function bad(text: string, why: string): Error {
+  const shown = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  return errors.badPayload(`stream labels ${JSON.stringify(shown)} are not a label set: ${why}`);
+}

@@ -1,0 +1,184 @@
+import { levelFromText } from '../../../normalize/level-from.js';
+import { eventIdFromLine } from '../../../normalize/event-id-from-line.js';
+import type { Level } from '@logship/query';
+import { errors, LogshipError } from '../../errors.js';
+import type { IngestItem } from '../../ingest-batch.js';
+import { decodeExportRequest } from './otlp-proto.js';
+
+/*
+ * An OTLP ExportLogsServiceRequest (protobuf, or the OTLP/JSON encoding) ─►
+ * one envelope item per log record:
+ *
+ *   resource attributes ─┐
+ *   scope name/version/attributes ─┼─► meta (fields; host.name → host, severity → level,
+ *   record attributes ─┘               trace_id/span_id as hex, otel.time_unix_nano)
+ *   body: string ─► content text (a JSON line is normalized like any JSON line)
+ *         kvlist ─► content object (flattened into fields)
+ *   event.id = hash(resource, scope, record)
+ */
+
+export type OtlpEncoding = 'protobuf' | 'json';
+
+type Obj = Record<string, unknown>;
+
+export function decodeOtlpLogs(body: Buffer, encoding: OtlpEncoding): IngestItem[] {
+  let request: Obj;
+  if (encoding === 'protobuf') {
+    try {
+      request = decodeExportRequest(body);
+    } catch (err) {
+      throw errors.badProtobuf('OTLP ExportLogsServiceRequest', (err as Error).message);
+    }
+  } else {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch (err) {
+      throw errors.badJsonBody((err as Error).message);
+    }
+    if (!isObj(parsed)) throw errors.badPayload('an OTLP logs export must be a JSON object with resourceLogs');
+    request = parsed;
+  }
+  const resourceLogs = request.resourceLogs ?? [];
+  if (!Array.isArray(resourceLogs)) throw errors.badPayload('resourceLogs must be an array');
+
+  const items: IngestItem[] = [];
+  let ref = 0;
+  for (const rl of resourceLogs) {
+    const resource = isObj(rl) && isObj(rl.resource) ? attributes(rl.resource.attributes) : {};
+    const scopeLogs = isObj(rl) && Array.isArray(rl.scopeLogs) ? rl.scopeLogs : [];
+    for (const sl of scopeLogs) {
+      const scope = isObj(sl) && isObj(sl.scope) ? sl.scope : {};
+      const scopeMeta: Obj = attributes(scope.attributes);
+      if (typeof scope.name === 'string' && scope.name !== '') scopeMeta['otel.scope.name'] = scope.name;
+      if (typeof scope.version === 'string' && scope.version !== '') scopeMeta['otel.scope.version'] = scope.version;
+      const records = isObj(sl) && Array.isArray(sl.logRecords) ? sl.logRecords : [];
+      for (const record of records) {
+        ref++;
+        try {
+          items.push(recordItem(ref, record, resource, scopeMeta));
+        } catch (err) {
+          if (!(err instanceof LogshipError)) throw err;
+          items.push({ kind: 'failed', ref, error: err });
+        }
+      }
+    }
+  }
+  return items;
+}
+
+function recordItem(ref: number, record: unknown, resource: Obj, scopeMeta: Obj): IngestItem {
+  if (!isObj(record)) throw errors.badPayload(`log record ${ref} is not an object`);
+  const timeNs = nanos(record.timeUnixNano, 'timeUnixNano', ref);
+  const observedNs = nanos(record.observedTimeUnixNano, 'observedTimeUnixNano', ref);
+  const attrs = attributes(record.attributes);
+  const meta: Obj = { ...resource, ...scopeMeta, ...attrs };
+  if (typeof resource['host.name'] === 'string' && meta.host === undefined) meta.host = resource['host.name'];
+
+  const severityNumber = typeof record.severityNumber === 'number' ? record.severityNumber : Number(record.severityNumber ?? 0);
+  const severityText = typeof record.severityText === 'string' ? record.severityText : '';
+  const level = levelFromSeverity(severityNumber) ?? (severityText !== '' ? levelFromText(severityText) : undefined);
+  if (level) meta.level = level;
+  if (severityText !== '') meta['otel.severity_text'] = severityText;
+  if (Number.isInteger(severityNumber) && severityNumber > 0) meta['otel.severity_number'] = severityNumber;
+  const traceId = hexId(record.traceId);
+  const spanId = hexId(record.spanId);
+  if (traceId) meta.trace_id = traceId;
+  if (spanId) meta.span_id = spanId;
+  if (typeof record.eventName === 'string' && record.eventName !== '') meta['event.name'] = record.eventName;
+  const ns = timeNs !== '0' ? timeNs : observedNs;
+  if (ns !== '0') meta['otel.time_unix_nano'] = ns;
+
+  const body = isObj(record.body) ? anyValue(record.body) : undefined;
+  let content: string | Obj;
+  if (body === undefined) content = '';
+  else if (typeof body === 'string') content = body;
+  else if (isObj(body)) content = body;
+  else content = typeof body === 'object' ? JSON.stringify(body) : String(body);
+
+  const seed = JSON.stringify([resource, scopeMeta, timeNs, observedNs, severityNumber, severityText, body ?? null, attrs, traceId, spanId]);
+  meta['event.id'] = eventIdFromLine(`otlp\n${seed}`);
+  const ms = Number(BigInt(ns) / 1_000_000n);
+  return {
+    kind: 'envelope',
+    ref,
+    content,
+    meta,
+    idSeed: seed,
+    time: ms > 0 ? ms : undefined,
+    bytes: typeof content === 'string' ? Buffer.byteLength(content) : seed.length,
+  };
+}
+
+/** OTel severity numbers: 1–4 TRACE, 5–8 DEBUG, 9–12 INFO, 13–16 WARN, 17–20 ERROR, 21–24 FATAL. */
+export function levelFromSeverity(n: number): Level | undefined {
+  if (!Number.isInteger(n) || n < 1 || n > 24) return undefined;
+  if (n <= 4) return 'trace';
+  if (n <= 8) return 'debug';
+  if (n <= 12) return 'info';
+  if (n <= 16) return 'warning';
+  if (n <= 20) return 'error';
+  return 'critical';
+}
+
+function nanos(v: unknown, name: string, ref: number): string {
+  if (v === undefined || v === null || v === '' || v === 0) return '0';
+  const s = typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v) : v;
+  if (typeof s !== 'string' || !/^\d{1,20}$/.test(s)) throw errors.badPayload(`log record ${ref}: ${name} must be Unix nanoseconds`);
+  return s;
+}
+
+/** Protobuf ids are bytes; OTLP/JSON carries them as hex already. */
+function hexId(v: unknown): string | undefined {
+  if (v instanceof Uint8Array) return v.length > 0 && v.some((b) => b !== 0) ? Buffer.from(v).toString('hex') : undefined;
+  if (typeof v === 'string' && /^[0-9a-fA-F]+$/.test(v) && !/^0+$/.test(v)) return v.toLowerCase();
+  return undefined;
+}
+
+/** KeyValue[] → plain object (later keys win). */
+function attributes(list: unknown): Obj {
+  const out: Obj = {};
+  if (!Array.isArray(list)) return out;
+  for (const kv of list) {
+    if (!isObj(kv) || typeof kv.key !== 'string' || kv.key === '' || kv.key === '__proto__') continue;
+    const v = isObj(kv.value) ? anyValue(kv.value) : undefined;
+    if (v !== undefined) out[kv.key] = v;
+  }
+  return out;
+}
+
+/** An AnyValue as plain JSON: kvlists become objects, arrays arrays, bytes base64, int64 a number when exact. */
+function anyValue(v: Obj, depth = 0): unknown {
+  if (depth > 32) return undefined;
+  if (typeof v.stringValue === 'string') return v.stringValue;
+  if (typeof v.boolValue === 'boolean') return v.boolValue;
+  if (v.intValue !== undefined && v.intValue !== null) {
+    const n = Number(v.intValue);
+    return Number.isSafeInteger(n) ? n : String(v.intValue);
+  }
+  if (v.doubleValue !== undefined && v.doubleValue !== null) {
+    const n = Number(v.doubleValue);
+    return Number.isFinite(n) ? n : String(v.doubleValue);
+  }
+  if (isObj(v.arrayValue)) {
+    const values = Array.isArray(v.arrayValue.values) ? v.arrayValue.values : [];
+    return values.map((x) => (isObj(x) ? (anyValue(x, depth + 1) ?? null) : null));
+  }
+  if (isObj(v.kvlistValue)) {
+    const out: Obj = {};
+    const values = Array.isArray(v.kvlistValue.values) ? v.kvlistValue.values : [];
+    for (const kv of values) {
+      if (!isObj(kv) || typeof kv.key !== 'string' || kv.key === '__proto__') continue;
+      const x = isObj(kv.value) ? anyValue(kv.value, depth + 1) : undefined;
+      if (x !== undefined) out[kv.key] = x;
+    }
+    return out;
+  }
+  if (v.bytesValue instanceof Uint8Array) return Buffer.from(v.bytesValue).toString('base64');
+  if (typeof v.bytesValue === 'string') return v.bytesValue;
+  return undefined;
+}
+
+function isObj(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array);
+}

@@ -1,0 +1,123 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
+import { ExportLogsServiceRequest, ExportLogsServiceResponse, RpcStatus } from './otlp-proto.js';
+import { fuzzBodies, testApp, WRITE_TOKEN, type TestApp } from '../test-app.js';
+
+let h: TestApp;
+before(async () => {
+  h = await testApp();
+});
+after(async () => {
+  await h.close();
+});
+
+const auth = { authorization: `Bearer ${WRITE_TOKEN}` };
+const NS = '1770555600250000000'; // 2026-02-08T13:00:00.250Z
+
+const request = (records: Record<string, unknown>[]) => ({
+  resourceLogs: [
+    {
+      resource: {
+        attributes: [
+          { key: 'service.name', value: { stringValue: 'checkout' } },
+          { key: 'host.name', value: { stringValue: 'web-7' } },
+          { key: 'k8s.pod.name', value: { stringValue: 'checkout-abc' } },
+        ],
+      },
+      scopeLogs: [{ scope: { name: 'app.payments', version: '1.2.0' }, logRecords: records }],
+    },
+  ],
+});
+
+const post = (payload: Buffer | string, type: string, headers: Record<string, string> = {}) =>
+  h.logship.app.inject({ method: 'POST', url: '/v1/logs', payload, headers: { ...auth, 'content-type': type, ...headers } });
+
+test('protobuf export: attributes as fields, severity → level, ids hex, kvlist body flattened; a retry stores once', async () => {
+  const msg = ExportLogsServiceRequest.fromObject(
+    request([
+      {
+        timeUnixNano: NS,
+        severityNumber: 17,
+        severityText: 'ERROR',
+        body: { stringValue: 'payment declined' },
+        attributes: [{ key: 'order.id', value: { intValue: 42 } }],
+        traceId: Buffer.from('0af7651916cd43dd8448eb211c80319c', 'hex'),
+        spanId: Buffer.from('b7ad6b7169203331', 'hex'),
+      },
+      {
+        timeUnixNano: NS,
+        severityNumber: 9,
+        body: { kvlistValue: { values: [{ key: 'msg', value: { stringValue: 'structured body' } }, { key: 'user', value: { kvlistValue: { values: [{ key: 'id', value: { stringValue: 'u-9' } }] } } }] } },
+      },
+    ]),
+  );
+  const body = Buffer.from(ExportLogsServiceRequest.encode(msg).finish());
+  for (let i = 0; i < 2; i++) {
+    const res = await post(gzipSync(body), 'application/x-protobuf', { 'content-encoding': 'gzip' });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.headers['content-type'], 'application/x-protobuf');
+    const ans = ExportLogsServiceResponse.toObject(ExportLogsServiceResponse.decode(res.rawPayload));
+    assert.equal(ans.partialSuccess, undefined);
+  }
+  const hits = await h.search('service.name:checkout');
+  assert.equal(hits.length, 2);
+  const err = hits.find((e) => e.message === 'payment declined')!;
+  assert.equal(err.level, 'error');
+  assert.equal(err.host, 'web-7');
+  assert.equal(err['k8s.pod.name'], 'checkout-abc');
+  assert.equal(err['otel.scope.name'], 'app.payments');
+  assert.equal(err['order.id'], 42);
+  assert.equal(err.trace_id, '0af7651916cd43dd8448eb211c80319c');
+  assert.equal(err.span_id, 'b7ad6b7169203331');
+  assert.equal(err['@timestamp'], '2026-02-08T13:00:00.250Z');
+  const kv = hits.find((e) => e.message === 'structured body')!;
+  assert.equal(kv['user.id'], 'u-9');
+  assert.equal(kv.level, 'info');
+  assert.equal(await h.metric('logship_ingest_events_total', { protocol: 'otlp', outcome: 'duplicate' }), 2);
+});
+
+test('JSON export with hex ids; a bad record is counted in partialSuccess and the rest stored', async () => {
+  const payload = JSON.stringify(
+    request([
+      { timeUnixNano: NS, severityText: 'warn', body: { stringValue: 'json encoded record' }, traceId: '5b8efff798038103d269b633813fc60c' },
+      { timeUnixNano: 'yesterday', body: { stringValue: 'bad time' } },
+    ]),
+  );
+  const res = await post(payload, 'application/json');
+  assert.equal(res.statusCode, 200, res.body);
+  const ans = res.json() as { partialSuccess: { rejectedLogRecords: number; errorMessage: string } };
+  assert.equal(ans.partialSuccess.rejectedLogRecords, 1);
+  assert.match(ans.partialSuccess.errorMessage, /record 2: LS_INGEST_BAD_PAYLOAD/);
+  const hit = (await h.search('"json encoded record"'))[0]!;
+  assert.equal(hit.level, 'warning');
+  assert.equal(hit.trace_id, '5b8efff798038103d269b633813fc60c');
+});
+
+test('bad bodies answer a google.rpc.Status in the request encoding with a 4xx', async () => {
+  const res = await post(Buffer.from([0xff, 0xff, 0xff, 0x01, 0x02]), 'application/x-protobuf');
+  assert.equal(res.statusCode, 400);
+  const status = RpcStatus.toObject(RpcStatus.decode(res.rawPayload)) as { code: number; message: string };
+  assert.equal(status.code, 3);
+  assert.match(status.message, /LS_INGEST_BAD_PROTOBUF/);
+  const json = await post('{"resourceLogs": 3}', 'application/json');
+  assert.equal(json.statusCode, 400);
+  assert.equal((json.json() as { code: number }).code, 3);
+  const type = await post('x', 'text/plain');
+  assert.equal(type.statusCode, 415);
+  const anon = await h.logship.app.inject({ method: 'POST', url: '/v1/logs', payload: '{}', headers: { 'content-type': 'application/json' } });
+  assert.equal(anon.statusCode, 401);
+  assert.equal((anon.json() as { code: number }).code, 16);
+});
+
+test('fuzz: mutated protobuf and JSON exports never answer 5xx', async () => {
+  const records = [{ timeUnixNano: NS, severityNumber: 13, body: { stringValue: 'fz' }, attributes: [{ key: 'a', value: { arrayValue: { values: [{ intValue: 1 }, { boolValue: true }] } } }] }];
+  const proto = Buffer.from(ExportLogsServiceRequest.encode(ExportLogsServiceRequest.fromObject(request(records))).finish());
+  const json = Buffer.from(JSON.stringify(request(records)));
+  for (const [valid, type, seed] of [[proto, 'application/x-protobuf', 4], [json, 'application/json', 5]] as const) {
+    for (const body of fuzzBodies(valid, seed, 300)) {
+      const res = await post(body, type);
+      assert.ok(res.statusCode < 500, `seed ${seed}: ${res.statusCode} ${res.body} for ${body.toString('hex')}`);
+    }
+  }
+});

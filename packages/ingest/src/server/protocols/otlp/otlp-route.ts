@@ -1,0 +1,85 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errors, LogshipError } from '../../errors.js';
+import type { IngestContext } from '../../ingest-batch.js';
+import { ingestBatch, retryAfterSOf } from '../../ingest-batch.js';
+import { acceptRawBodies, bodyOf, mediaType } from '../raw-body.js';
+import { decodeOtlpLogs, type OtlpEncoding } from './decode-otlp-logs.js';
+import { ExportLogsServiceResponse, RpcStatus } from './otlp-proto.js';
+
+/*
+ * POST /v1/logs (OTLP/HTTP, the path OpenTelemetry exporters and the
+ * Collector's otlphttp exporter default to): decode-otlp-logs ─► ingestBatch
+ * ─► ExportLogsServiceResponse, with partial_success counting rejected
+ * records. Answers and errors are in the request's encoding (protobuf or
+ * JSON); errors are a google.rpc.Status, as the OTLP spec asks, and 429/503
+ * carry Retry-After, which exporters honour.
+ */
+
+export interface OtlpRouteOptions {
+  ctx: Omit<IngestContext, 'log'>;
+}
+
+const JSON_TYPE = 'application/json';
+const PROTO_TYPE = 'application/x-protobuf';
+
+function encodingOf(request: FastifyRequest): OtlpEncoding | undefined {
+  const type = mediaType(request.headers['content-type']);
+  if (type === JSON_TYPE) return 'json';
+  if (type === PROTO_TYPE || type === 'application/protobuf') return 'protobuf';
+  return undefined;
+}
+
+/** gRPC status codes the OTLP spec pairs with HTTP statuses. */
+function rpcCode(status: number): number {
+  if (status === 401) return 16; // UNAUTHENTICATED
+  if (status === 403) return 7; // PERMISSION_DENIED
+  if (status === 413 || status === 429) return 8; // RESOURCE_EXHAUSTED
+  if (status === 503) return 14; // UNAVAILABLE
+  if (status >= 500) return 13; // INTERNAL
+  return 3; // INVALID_ARGUMENT
+}
+
+function send(reply: FastifyReply, encoding: OtlpEncoding, type: typeof ExportLogsServiceResponse, value: Record<string, unknown>): FastifyReply {
+  if (encoding === 'json') return reply.type(JSON_TYPE).send(value);
+  return reply.type(PROTO_TYPE).send(Buffer.from(type.encode(type.fromObject(value)).finish()));
+}
+
+function otlpErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const coded = err instanceof LogshipError || (typeof err.code === 'string' && (err.statusCode ?? 500) < 500);
+  const status = coded && typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
+  if (status >= 500) request.log.error({ err }, 'OTLP logs export failed.');
+  const shown = coded ? err : errors.internal();
+  void send(reply.status(status), encodingOf(request) ?? 'json', RpcStatus, { code: rpcCode(status), message: `${shown.code}: ${shown.message}` });
+}
+
+export async function otlpRoute(app: FastifyInstance, opts: OtlpRouteOptions): Promise<void> {
+  acceptRawBodies(app, opts.ctx.limits);
+  app.setErrorHandler(otlpErrorHandler);
+
+  app.post(
+    '/v1/logs',
+    {
+      config: { scope: 'write' },
+      schema: { summary: 'OTLP/HTTP logs export: protobuf or JSON (optionally gzip); answers once committed', tags: ['protocols'] },
+    },
+    async (request, reply) => {
+      const encoding = encodingOf(request);
+      if (!encoding) throw errors.unsupportedContentType(mediaType(request.headers['content-type']), `${PROTO_TYPE} or ${JSON_TYPE}`);
+      const items = decodeOtlpLogs(bodyOf(request.body), encoding);
+      let outcome;
+      try {
+        outcome = await ingestBatch({ ...opts.ctx, log: request.log }, 'otlp', items);
+      } catch (err) {
+        const retryAfterS = retryAfterSOf(err);
+        if (retryAfterS !== undefined) void reply.header('retry-after', String(retryAfterS));
+        throw err;
+      }
+      if (outcome.errors.length === 0) return send(reply, encoding, ExportLogsServiceResponse, {});
+      const first = outcome.errors.slice(0, 5).map((e) => `record ${e.ref}: ${e.code}: ${e.reason}`);
+      const more = outcome.errors.length > 5 ? `; and ${outcome.errors.length - 5} more` : '';
+      return send(reply, encoding, ExportLogsServiceResponse, {
+        partialSuccess: { rejectedLogRecords: outcome.errors.length, errorMessage: first.join('; ') + more },
+      });
+    },
+  );
+}

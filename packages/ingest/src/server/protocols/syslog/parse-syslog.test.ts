@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LogshipError } from '../../errors.js';
+import { prng } from '../test-app.js';
+import { parseSyslog } from './parse-syslog.js';
+import { SyslogTcpFramer } from './syslog-tcp-framer.js';
+
+const NOW = Date.parse('2026-02-08T15:00:00Z');
+
+test('RFC 5424 with structured data (the RFC 5424 §6.5 example 3)', () => {
+  const m = parseSyslog(
+    '<165>1 2026-02-08T14:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut="3" eventSource="Application" eventID="1011"][examplePriority@32473 class="high"] \uFEFFAn application event log entry',
+    NOW,
+  );
+  assert.equal(m.format, 'rfc5424');
+  assert.equal(m.facility, 20);
+  assert.equal(m.severity, 5);
+  assert.equal(m.time, Date.parse('2026-02-08T14:14:15.003Z'));
+  assert.equal(m.hostname, 'mymachine.example.com');
+  assert.equal(m.appName, 'evntslog');
+  assert.equal(m.procId, undefined);
+  assert.equal(m.msgId, 'ID47');
+  assert.deepEqual(m.structuredData, {
+    'exampleSDID@32473': { iut: '3', eventSource: 'Application', eventID: '1011' },
+    'examplePriority@32473': { class: 'high' },
+  });
+  assert.equal(m.message, 'An application event log entry');
+});
+
+test('RFC 5424 with escaped SD values, nil SD and offsets', () => {
+  const m = parseSyslog('<13>1 2026-02-08T16:00:00.5+02:00 host app 1234 - [x a="q\\"uote\\]d"] msg', NOW);
+  assert.equal(m.time, Date.parse('2026-02-08T14:00:00.500Z'));
+  assert.equal(m.procId, '1234');
+  assert.equal(m.structuredData.x!.a, 'q"uote]d');
+  const nil = parseSyslog('<14>1 - - - - - - just text', NOW);
+  assert.equal(nil.time, undefined);
+  assert.equal(nil.hostname, undefined);
+  assert.equal(nil.message, 'just text');
+});
+
+test('RFC 3164 as logger and rsyslog send it; the year is the one nearest now', () => {
+  const m = parseSyslog('<86>Feb  8 14:59:58 web-1 sshd[4242]: Accepted publickey for deploy', NOW);
+  assert.equal(m.format, 'rfc3164');
+  assert.equal(m.facility, 10);
+  assert.equal(m.severity, 6);
+  assert.equal(m.time, Date.parse('2026-02-08T14:59:58Z'));
+  assert.equal(m.hostname, 'web-1');
+  assert.equal(m.appName, 'sshd');
+  assert.equal(m.procId, '4242');
+  assert.equal(m.message, 'Accepted publickey for deploy');
+  assert.equal(parseSyslog('<13>Dec 31 23:59:59 h t: x', NOW).time, Date.parse('2025-12-31T23:59:59Z'));
+  const bare = parseSyslog('<13>no header at all', NOW);
+  assert.equal(bare.message, 'no header at all');
+  assert.throws(() => parseSyslog('no pri', NOW), LogshipError);
+  assert.throws(() => parseSyslog('<999>x', NOW), LogshipError);
+});
+
+test('the TCP framer handles octet counting and LF framing mixed, split across chunks', () => {
+  const frames: string[] = [];
+  const over: number[] = [];
+  const f = new SyslogTcpFramer(100, (b) => frames.push(b.toString()), (n) => over.push(n));
+  const stream = Buffer.from('11 <13>hello\nx<13>line one\r\n<13>line two\n' + `150 ${'y'.repeat(150)}` + '5 <13>a\n<13>tail');
+  for (let i = 0; i < stream.length; i += 3) f.push(stream.subarray(i, i + 3));
+  f.end();
+  assert.deepEqual(frames, ['<13>hello\nx', '<13>line one', '<13>line two', '<13>a', '<13>tail']);
+  assert.deepEqual(over, [150]);
+});
+
+test('fuzz: random input never throws anything but a coded error, and the framer never throws', () => {
+  const rnd = prng(7);
+  const samples = ['<165>1 2026-02-08T14:14:15.003Z h a - ID [s a="b"] m', '<86>Feb  8 14:59:58 web-1 sshd[4242]: x', '12 <13>x\n'];
+  for (let i = 0; i < 3000; i++) {
+    const base = Buffer.from(samples[i % samples.length]!);
+    const b = Buffer.from(base);
+    for (let k = 0; k < 1 + Math.floor(rnd() * 5); k++) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
+    const cut = b.subarray(0, Math.floor(rnd() * (b.length + 1)));
+    try {
+      parseSyslog(cut.toString('utf8'), NOW);
+    } catch (err) {
+      assert.ok(err instanceof LogshipError, `${cut.toString('hex')}: ${String(err)}`);
+    }
+    const f = new SyslogTcpFramer(64, () => {}, () => {});
+    f.push(cut);
+    f.push(b);
+    f.end();
+  }
+});

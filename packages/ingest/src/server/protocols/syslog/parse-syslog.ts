@@ -1,0 +1,167 @@
+import { errors } from '../../errors.js';
+
+/*
+ * One syslog message (the frame already cut off by TCP framing or the UDP
+ * datagram) ─► its parts. RFC 5424:
+ *   <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [SD-ID k="v"…]… MSG
+ * RFC 3164 (BSD), as rsyslog, logger --rfc3164 and most devices send it:
+ *   <PRI>Mmm dd hh:mm:ss HOSTNAME TAG[PID]: MSG
+ * Anything after a valid <PRI> that fits neither is kept whole as the
+ * message, as rsyslog does, rather than lost.
+ */
+
+export interface SyslogMessage {
+  facility: number;
+  severity: number;
+  /** Epoch ms; undefined when the message carries none ("-"). */
+  time?: number;
+  hostname?: string;
+  appName?: string;
+  procId?: string;
+  msgId?: string;
+  /** SD-ID → param → value. */
+  structuredData: Record<string, Record<string, string>>;
+  message: string;
+  format: 'rfc5424' | 'rfc3164';
+}
+
+export const FACILITIES = [
+  'kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp',
+  'ntp', 'security', 'console', 'solaris-cron', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5',
+  'local6', 'local7',
+] as const;
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `now` places RFC 3164's year-less timestamps (read as UTC) in the year that puts them nearest to it. */
+export function parseSyslog(text: string, now: number): SyslogMessage {
+  const m = /^<(\d{1,3})>/.exec(text);
+  if (!m) throw errors.syslogBadMessage('it does not start with <PRI>');
+  const pri = Number(m[1]);
+  if (pri > 191) throw errors.syslogBadMessage(`priority ${pri} is over 191`);
+  const base = { facility: pri >> 3, severity: pri & 7, structuredData: {} };
+  const rest = text.slice(m[0].length);
+  let out: SyslogMessage | undefined;
+  if (rest.startsWith('1 ')) {
+    const parsed = rfc5424(rest.slice(2));
+    if (parsed) out = { ...base, ...parsed, format: 'rfc5424' };
+  }
+  out ??= { ...base, ...rfc3164(rest, now), format: 'rfc3164' };
+  // rsyslog's %msg% keeps the space after "TAG:" and its forwarding
+  // templates end in LF, inside the octet count: neither is the message.
+  out.message = out.message.replace(/^ +/, '').replace(/[\r\n]+$/, '');
+  return out;
+}
+
+function nil(s: string): string | undefined {
+  return s === '-' ? undefined : s;
+}
+
+function rfc5424(s: string): Omit<SyslogMessage, 'facility' | 'severity' | 'format'> | undefined {
+  const head = /^(\S+) (\S+) (\S+) (\S+) (\S+) /.exec(s);
+  if (!head) return undefined;
+  const [, ts, host, app, proc, msgid] = head as unknown as string[];
+  let time: number | undefined;
+  if (ts !== '-') {
+    time = Date.parse(ts!);
+    if (!Number.isFinite(time) || !/^\d{4}-\d\d-\d\dT/.test(ts!)) return undefined;
+  }
+  let i = head[0].length;
+  const structuredData: Record<string, Record<string, string>> = {};
+  if (s[i] === '-') {
+    i++;
+  } else if (s[i] === '[') {
+    while (s[i] === '[') {
+      const end = readElement(s, i, structuredData);
+      if (end === -1) return undefined;
+      i = end;
+    }
+  } else {
+    return undefined;
+  }
+  let message = s[i] === ' ' ? s.slice(i + 1) : s.slice(i);
+  if (message.startsWith('\uFEFF')) message = message.slice(1);
+  return { time, hostname: nil(host!), appName: nil(app!), procId: nil(proc!), msgId: nil(msgid!), structuredData, message };
+}
+
+/** Reads one `[SD-ID name="value" …]` at i; returns the index after `]`, or -1. */
+function readElement(s: string, i: number, out: Record<string, Record<string, string>>): number {
+  i++;
+  const id = /^[^\s=\]"]+/.exec(s.slice(i, i + 64));
+  if (!id) return -1;
+  i += id[0].length;
+  const params: Record<string, string> = Object.hasOwn(out, id[0]) ? out[id[0]]! : {};
+  for (;;) {
+    if (s[i] === ']') {
+      if (id[0] !== '__proto__') out[id[0]] = params;
+      return i + 1;
+    }
+    if (s[i] !== ' ') return -1;
+    i++;
+    const name = /^[^\s=\]"]+/.exec(s.slice(i, i + 64));
+    if (!name || s[i + name[0].length] !== '=' || s[i + name[0].length + 1] !== '"') return -1;
+    i += name[0].length + 2;
+    let value = '';
+    for (;;) {
+      if (i >= s.length) return -1;
+      const ch = s[i]!;
+      if (ch === '\\' && (s[i + 1] === '"' || s[i + 1] === '\\' || s[i + 1] === ']')) {
+        value += s[i + 1];
+        i += 2;
+        continue;
+      }
+      if (ch === '"') break;
+      value += ch;
+      i++;
+    }
+    i++;
+    if (name[0] !== '__proto__') params[name[0]] = value;
+  }
+}
+
+function rfc3164(s: string, now: number): Omit<SyslogMessage, 'facility' | 'severity' | 'format' | 'structuredData'> {
+  let rest = s;
+  let time: number | undefined;
+  const ts = /^([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.\d+)? /.exec(rest);
+  if (ts && MONTHS.includes(ts[1]!)) {
+    time = nearestYear(MONTHS.indexOf(ts[1]!), Number(ts[2]!.trim()), Number(ts[3]), Number(ts[4]), Number(ts[5]), now);
+    rest = rest.slice(ts[0].length);
+  } else {
+    // Some senders (rsyslog's RSYSLOG_ForwardFormat) put an RFC 3339 time here.
+    const iso = /^(\d{4}-\d\d-\d\dT\S+) /.exec(rest);
+    if (iso && Number.isFinite(Date.parse(iso[1]!))) {
+      time = Date.parse(iso[1]!);
+      rest = rest.slice(iso[0].length);
+    }
+  }
+  let hostname: string | undefined;
+  let appName: string | undefined;
+  let procId: string | undefined;
+  if (time !== undefined) {
+    // HOSTNAME, then TAG[PID]: ; a message without a host has the tag right away (logger does send a host).
+    const host = /^([^\s:[\]]+) /.exec(rest);
+    if (host && !/^[^\s:[\]]+(\[\d+\])?:/.test(rest)) {
+      hostname = host[1];
+      rest = rest.slice(host[0].length);
+    }
+  }
+  const tag = /^([^\s:[\]]{1,48})(?:\[([^\]\s]{1,32})\])?: ?/.exec(rest);
+  if (tag) {
+    appName = tag[1];
+    procId = tag[2];
+    rest = rest.slice(tag[0].length);
+  }
+  return { time, hostname, appName, procId, message: rest };
+}
+
+/** RFC 3164 has no year: the one of last, this or next year that lands nearest `now`. */
+function nearestYear(month: number, day: number, h: number, mi: number, s: number, now: number): number | undefined {
+  if (day < 1 || day > 31 || h > 23 || mi > 59 || s > 60) return undefined;
+  const year = new Date(now).getUTCFullYear();
+  let best: number | undefined;
+  for (const y of [year - 1, year, year + 1]) {
+    const t = Date.UTC(y, month, day, h, mi, s);
+    if (best === undefined || Math.abs(t - now) < Math.abs(best - now)) best = t;
+  }
+  return best;
+}

@@ -1,0 +1,215 @@
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { isUtf8 } from 'node:buffer';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { eventIdFromLine } from '../../../normalize/event-id-from-line.js';
+import { levelFromSyslogPriority } from '../../../normalize/level-from.js';
+import { parseListen } from '../../../config/parse-listen.js';
+import { errors, LogshipError } from '../../errors.js';
+import type { IngestContext, IngestItem } from '../../ingest-batch.js';
+import { ingestBatch } from '../../ingest-batch.js';
+import { FACILITIES, parseSyslog, type SyslogMessage } from './parse-syslog.js';
+import { SyslogTcpFramer } from './syslog-tcp-framer.js';
+
+/*
+ * Syslog in (off unless `syslog.listen_tcp` / `listen_udp` / `listen_tls` are set):
+ *
+ *   TCP / TLS conn ─► SyslogTcpFramer (octet-counting | LF) ─┐
+ *   UDP datagram ──────────────────────────────────────┴─► parseSyslog ─► envelope item ─► batch
+ *   batch: every FLUSH_MS or FLUSH_ITEMS ─► ingestBatch('syslog') (serialized, in arrival order)
+ *
+ * Syslog has no acknowledgement, so durability is what TCP backpressure
+ * gives: while more than MAX_PENDING items wait for the store, TCP sockets
+ * are paused and senders (rsyslog's queue) hold their messages. UDP
+ * datagrams that arrive then are dropped and counted, as any UDP receiver
+ * would drop them.
+ */
+
+const FLUSH_MS = 100;
+const FLUSH_ITEMS = 2000;
+const MAX_PENDING = 20_000;
+
+export interface SyslogConfig {
+  listen_tcp?: string;
+  listen_udp?: string;
+  listen_tls?: string;
+  tls_cert_file?: string;
+  tls_key_file?: string;
+}
+
+export interface SyslogListeners {
+  /** Bound `host:port`s (port 0 resolved), for logs and tests. */
+  tcp?: string;
+  udp?: string;
+  tls?: string;
+  /** Stops accepting, flushes what arrived, resolves once it is stored. */
+  close(): Promise<void>;
+}
+
+export async function startSyslogListeners(config: SyslogConfig, ctx: IngestContext): Promise<SyslogListeners> {
+  const pending: IngestItem[] = [];
+  const sockets = new Set<Socket>();
+  let ref = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let chain: Promise<void> = Promise.resolve();
+  let inFlight = 0;
+  let paused = false;
+
+  const flush = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (pending.length === 0) return;
+    const items = pending.splice(0, pending.length);
+    inFlight += items.length;
+    chain = chain.then(async () => {
+      try {
+        const outcome = await ingestBatch(ctx, 'syslog', items);
+        for (const e of outcome.errors.slice(0, 3)) ctx.log.debug({ code: e.code }, `A syslog message was rejected: ${e.reason}`);
+      } catch (err) {
+        ctx.log.error({ err, messages: items.length }, 'The store could not commit syslog messages; they are lost (syslog has no acknowledgement to retry from).');
+        ctx.metrics.eventsByProtocol.inc({ protocol: 'syslog', outcome: 'rejected' }, items.length);
+      } finally {
+        inFlight -= items.length;
+        if (paused && inFlight + pending.length < MAX_PENDING / 2) {
+          paused = false;
+          for (const s of sockets) s.resume();
+        }
+      }
+    });
+  };
+
+  const accept = (frame: Buffer, transport: 'tcp' | 'udp' | 'tls', peer: string): void => {
+    if (transport === 'udp' && paused) {
+      ctx.metrics.eventsByProtocol.inc({ protocol: 'syslog', outcome: 'rejected' });
+      return;
+    }
+    pending.push(toItem(++ref, frame, transport, peer, ctx.now()));
+    if (pending.length >= FLUSH_ITEMS) flush();
+    else timer ??= setTimeout(flush, FLUSH_MS);
+    if (!paused && inFlight + pending.length >= MAX_PENDING) {
+      paused = true;
+      for (const s of sockets) s.pause();
+    }
+  };
+  const oversized = (bytes: number): void => {
+    pending.push({ kind: 'failed', ref: ++ref, error: errors.lineTooLong(bytes, ctx.limits.max_line_bytes) });
+    timer ??= setTimeout(flush, FLUSH_MS);
+  };
+
+  const servers: Server[] = [];
+  let udpSocket: UdpSocket | undefined;
+  const out: SyslogListeners = {
+    async close() {
+      await Promise.all([
+        ...servers.map((srv) => new Promise<void>((r) => srv.close(() => r()))),
+        new Promise<void>((r) => (udpSocket ? udpSocket.close(() => r()) : r())),
+        // Give each open connection's last bytes to the framer, then close it.
+        ...[...sockets].map((s) => new Promise<void>((r) => {
+          s.once('close', () => r());
+          s.end();
+          setTimeout(() => s.destroy(), 2000).unref();
+        })),
+      ]);
+      flush();
+      await chain;
+    },
+  };
+
+  const onConnection = (transport: 'tcp' | 'tls') => (socket: Socket): void => {
+    sockets.add(socket);
+    if (paused) socket.pause();
+    const peer = `${socket.remoteAddress ?? ''}`;
+    const framer = new SyslogTcpFramer(ctx.limits.max_line_bytes, (f) => accept(f, transport, peer), oversized);
+    socket.on('data', (chunk: Buffer) => framer.push(chunk));
+    socket.on('end', () => framer.end());
+    socket.on('error', (err) => ctx.log.debug({ err }, `A syslog ${transport.toUpperCase()} connection failed.`));
+    socket.on('close', () => sockets.delete(socket));
+  };
+  const listen = async (srv: Server, address: string): Promise<string> => {
+    const { host, port } = parseListen(address);
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen({ host, port }, () => resolve());
+    });
+    servers.push(srv);
+    const a = srv.address();
+    return typeof a === 'object' && a ? `${host}:${a.port}` : address;
+  };
+
+  if (config.listen_tcp !== undefined) out.tcp = await listen(createServer(onConnection('tcp')), config.listen_tcp);
+  if (config.listen_tls !== undefined) {
+    // RFC 5425: the same framing inside TLS (senders use octet counting).
+    const tls = createTlsServer({ cert: readPem(config.tls_cert_file!), key: readPem(config.tls_key_file!) }, onConnection('tls'));
+    tls.on('tlsClientError', (err) => ctx.log.debug({ err }, 'A syslog TLS handshake failed.'));
+    out.tls = await listen(tls, config.listen_tls);
+  }
+  if (config.listen_udp !== undefined) {
+    const { host, port } = parseListen(config.listen_udp);
+    udpSocket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    udpSocket.on('message', (msg, rinfo) => {
+      let end = msg.length;
+      while (end > 0 && (msg[end - 1] === 0x0a || msg[end - 1] === 0x0d || msg[end - 1] === 0x00)) end--;
+      if (end > 0) accept(msg.subarray(0, end), 'udp', rinfo.address);
+    });
+    udpSocket.on('error', (err) => ctx.log.error({ err }, 'The syslog UDP socket failed.'));
+    await new Promise<void>((resolve, reject) => {
+      udpSocket!.once('error', reject);
+      udpSocket!.bind(port, host, () => resolve());
+    });
+    out.udp = `${host}:${udpSocket.address().port}`;
+  }
+  return out;
+}
+
+function readPem(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw errors.configRead(file, (err as Error).message);
+  }
+}
+
+/** One syslog message ─► the envelope the normalizer takes (see docs/PROTOCOLS.md for the fields). */
+export function toItem(ref: number, frame: Buffer, transport: 'tcp' | 'udp' | 'tls', peer: string, now: number): IngestItem {
+  const text = frame.toString('utf8');
+  let msg: SyslogMessage;
+  try {
+    msg = parseSyslog(text, now);
+  } catch (err) {
+    if (err instanceof LogshipError) return { kind: 'failed', ref, error: err };
+    throw err;
+  }
+  const meta: Record<string, unknown> = {
+    source: 'syslog',
+    'syslog.facility': FACILITIES[msg.facility] ?? String(msg.facility),
+    'syslog.severity': msg.severity,
+    'syslog.transport': transport,
+    'syslog.format': msg.format,
+  };
+  const level = levelFromSyslogPriority(msg.severity);
+  if (level) meta.level = level;
+  if (msg.hostname) meta.host = msg.hostname;
+  else if (peer) meta.host = peer;
+  if (msg.appName) {
+    meta.logger = msg.appName;
+    meta['syslog.appname'] = msg.appName;
+  }
+  if (msg.procId) meta['syslog.procid'] = msg.procId;
+  if (msg.msgId) meta['syslog.msgid'] = msg.msgId;
+  for (const [id, params] of Object.entries(msg.structuredData)) {
+    for (const [name, value] of Object.entries(params)) meta[`syslog.sd.${id}.${name}`] = value;
+  }
+  // The whole message is the identity: a sender's resend after a reconnect stores nothing twice.
+  meta['event.id'] = eventIdFromLine(`syslog\n${text}`);
+  return {
+    kind: 'envelope',
+    ref,
+    content: msg.message,
+    meta,
+    idSeed: text,
+    time: msg.time,
+    bytes: frame.length,
+    invalidUtf8: !isUtf8(frame),
+  };
+}

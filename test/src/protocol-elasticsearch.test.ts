@@ -1,0 +1,93 @@
+/**
+ * Elasticsearch _bulk with real clients against a real `logship serve`:
+ * the official @elastic/elasticsearch client's bulk helper (ApiKey auth,
+ * its product check on the root document) and, in protocol-rsyslog tests,
+ * rsyslog's omelasticsearch. N documents, some sent twice; a search finds
+ * each exactly once with its fields.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Client } from '@elastic/elasticsearch';
+import { stopAll, type ServerHandle } from './harness.js';
+import { assertEachOnce, findAll, startProtocolServer, WRITE_TOKEN } from './protocol-support.js';
+
+let server: ServerHandle;
+let client: Client;
+before(async () => {
+  server = await startProtocolServer();
+  client = new Client({ node: `${server.url}/es`, auth: { apiKey: Buffer.from(`shipper:${WRITE_TOKEN}`).toString('base64') } });
+});
+after(async () => {
+  await client.close();
+  await stopAll();
+});
+
+interface Doc {
+  id: string;
+  '@timestamp': string;
+  'log.level': string;
+  message: string;
+  service: { name: string };
+  order: number;
+}
+
+test('the client talks to /es: info() passes its product check', async () => {
+  const info = await client.info();
+  assert.match(info.version.number, /^8\./);
+});
+
+test('bulk helper: N documents with create + _id, 6 resent; each stored once, resends answered 409', async () => {
+  const base = Date.now() - 120_000;
+  const N = 40;
+  const docs: Doc[] = Array.from({ length: N }, (_, i) => ({
+    id: `doc-${i}`,
+    '@timestamp': new Date(base + i * 10).toISOString(),
+    'log.level': i % 4 === 0 ? 'WARN' : 'INFO',
+    message: `bulk helper document ${i}`,
+    service: { name: 'billing' },
+    order: i,
+  }));
+  const dropped: unknown[] = [];
+  const run = (datasource: Doc[]) =>
+    client.helpers.bulk<Doc>({
+      datasource,
+      flushBytes: 2000,
+      onDocument: (doc) => ({ create: { _index: 'logs-billing', _id: doc.id } }),
+      onDrop: (d) => dropped.push(d),
+    });
+  const first = await run(docs);
+  assert.equal(first.successful, N);
+  assert.equal(first.failed, 0);
+  const again = await run([docs[0]!, docs[7]!, docs[13]!, docs[21]!, docs[33]!, docs[39]!]);
+  assert.equal(again.failed, 6);
+  assert.ok(dropped.every((d) => (d as { status: number }).status === 409), JSON.stringify(dropped[0]));
+
+  const hits = await findAll(server.url, 'es.index:logs-billing');
+  assertEachOnce(hits, 'event.id', docs.map((d) => d.id));
+  const h0 = hits.find((h) => h['event.id'] === 'doc-0')!;
+  assert.equal(h0.level, 'warning');
+  assert.equal(h0.message, 'bulk helper document 0');
+  assert.equal(h0['service.name'], 'billing');
+  assert.equal(h0.order, 0);
+  assert.equal(h0['@timestamp'], docs[0]!['@timestamp']);
+});
+
+test('bulk helper with index actions and no _id: a resent batch is stored once', async () => {
+  const base = Date.now() - 100_000;
+  const docs = Array.from({ length: 15 }, (_, i) => ({ '@timestamp': new Date(base + i).toISOString(), message: `index action ${i}`, seq: `s-${i}` }));
+  const run = () => client.helpers.bulk({ datasource: docs, onDocument: () => ({ index: { _index: 'logs-noid' } }) });
+  assert.equal((await run()).successful, 15);
+  assert.equal((await run()).successful, 15); // index over an existing document succeeds, as in Elasticsearch
+  assertEachOnce(await findAll(server.url, 'es.index:logs-noid'), 'seq', docs.map((d) => d.seq));
+});
+
+test('a bad request gets an Elasticsearch error the client surfaces as ResponseError', async () => {
+  await assert.rejects(
+    client.transport.request({ method: 'POST', path: '/_bulk', body: '{not json\n', bulkBody: undefined }),
+    (err: Error & { meta?: { statusCode?: number; body?: { error?: { type?: string } } } }) => {
+      assert.equal(err.meta?.statusCode, 400);
+      assert.equal(err.meta?.body?.error?.type, 'illegal_argument_exception');
+      return true;
+    },
+  );
+});

@@ -1,0 +1,105 @@
+/**
+ * Loki push with real Loki clients against a real `logship serve`:
+ * winston-loki (protobuf + snappy, Basic auth) and pino-loki (JSON).
+ * Each sends N events, some of them twice (the same entry again, as a
+ * retry does), and a search finds each exactly once with its labels.
+ */
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { after, before, test } from 'node:test';
+import pino from 'pino';
+import { pinoLoki } from 'pino-loki';
+import winston from 'winston';
+import LokiTransport from 'winston-loki';
+import { stopAll, waitFor, type ServerHandle } from './harness.js';
+import { assertEachOnce, findAll, metricValue, startProtocolServer, WRITE_TOKEN } from './protocol-support.js';
+
+let server: ServerHandle;
+
+async function lokiEvents(url: string): Promise<number> {
+  let n = 0;
+  for (const outcome of ['stored', 'duplicate', 'expired', 'rejected']) n += await metricValue(url, 'logship_ingest_events_total', { protocol: 'loki', outcome });
+  return n;
+}
+before(async () => {
+  server = await startProtocolServer();
+});
+after(async () => {
+  await stopAll();
+});
+
+test('winston-loki (protobuf + snappy): N events, 5 resent, each found once with its labels', async () => {
+  // winston-loki falls back to JSON silently when the snappy module is missing; this test is about protobuf.
+  createRequire(createRequire(import.meta.url).resolve('winston-loki'))('snappy');
+  const transport = new LokiTransport({
+    host: server.url,
+    json: false,
+    basicAuth: `tenant:${WRITE_TOKEN}`,
+    labels: { job: 'winston-e2e', host: 'app-3' },
+    batching: true,
+    interval: 0.2,
+    // Keep the timestamps given, so a resent entry is the same entry.
+    replaceTimestamp: false,
+    gracefulShutdown: false,
+    onConnectionError: (err) => assert.fail(`winston-loki: ${String(err)}`),
+  });
+  const logger = winston.createLogger({ transports: [transport] });
+  const base = Date.now() - 60_000;
+  const N = 30;
+  for (let i = 0; i < N; i++) {
+    logger.log({ level: i % 5 === 0 ? 'error' : 'info', message: `winston order ${i}`, timestamp: new Date(base + i).toISOString(), order: i });
+  }
+  await transport.flush();
+  // The same entries again (same labels, timestamp and line), as a client's retry sends them.
+  for (let i = 0; i < 5; i++) {
+    logger.log({ level: i % 5 === 0 ? 'error' : 'info', message: `winston order ${i}`, timestamp: new Date(base + i).toISOString(), order: i });
+  }
+  await transport.flush();
+  await transport.close();
+
+  const hits = await findAll(server.url, 'job:winston-e2e');
+  const messages = hits.map((h) => String(h.message).replace(/ \{.*$/, ''));
+  assertEachOnce(hits.map((h, i) => ({ ...h, m: messages[i] })), 'm', Array.from({ length: N }, (_, i) => `winston order ${i}`));
+  const zero = hits.find((h) => String(h.message).startsWith('winston order 0 '))!;
+  assert.equal(zero.host, 'app-3');
+  assert.equal(zero.level, 'error');
+  assert.equal(zero['@timestamp'], new Date(base).toISOString());
+  assert.equal(hits.find((h) => String(h.message).startsWith('winston order 1 '))!.level, 'info');
+  assert.equal(await metricValue(server.url, 'logship_ingest_events_total', { protocol: 'loki', outcome: 'duplicate' }), 5);
+});
+
+test('pino-loki (JSON): N events, some resent, each found once, the pino line normalized', async () => {
+  const stream = await pinoLoki({
+    host: server.url,
+    basicAuth: { username: 'tenant', password: WRITE_TOKEN },
+    labels: { job: 'pino-e2e', unit: 'api.service' },
+    batching: { interval: 60, maxBufferSize: 10_000 },
+    silenceErrors: false,
+  });
+  const before = await lokiEvents(server.url);
+  let time = Date.now() - 30_000;
+  const logger = pino({ base: { svc: 'api' }, timestamp: () => `,"time":${time}` }, stream);
+  const N = 25;
+  const sent: number[] = [];
+  for (let i = 0; i < N; i++) {
+    time = Date.now() - 30_000 + i;
+    sent.push(time);
+    logger.warn({ request_id: `r-${i}` }, `pino request ${i}`);
+  }
+  for (let i = 0; i < 4; i++) {
+    time = sent[i]!;
+    logger.warn({ request_id: `r-${i}` }, `pino request ${i}`);
+  }
+  // pino-loki sends its last batch after end() resolves: wait until the server has had every entry.
+  await new Promise<void>((resolve) => stream.end(resolve));
+  await waitFor(async () => (await lokiEvents(server.url)) - before >= N + 4, { what: 'pino-loki entries to arrive' });
+
+  const hits = await findAll(server.url, 'job:pino-e2e');
+  assertEachOnce(hits, 'request_id', Array.from({ length: N }, (_, i) => `r-${i}`));
+  const h0 = hits.find((h) => h.request_id === 'r-0')!;
+  assert.equal(h0.message, 'pino request 0');
+  assert.equal(h0.level, 'warning');
+  assert.equal(h0.unit, 'api.service');
+  assert.equal(h0.svc, 'api');
+  assert.equal(h0['@timestamp'], new Date(sent[0]!).toISOString());
+});

@@ -1,0 +1,46 @@
+/**
+ * Shared by the protocol end-to-end tests: a real `logship serve` with a
+ * write and a read token, and helpers that assert "each event exactly once".
+ */
+import assert from 'node:assert/strict';
+import { searchAll, startServer, type ServerHandle } from './harness.js';
+
+export const WRITE_TOKEN = 'proto-write-token-0123456789';
+export const READ_TOKEN = 'proto-read-token-0123456789';
+
+export async function startProtocolServer(extraYaml = ''): Promise<ServerHandle> {
+  return startServer({
+    configYaml: [
+      'auth:',
+      '  tokens:',
+      `    - { name: shippers, token: "${WRITE_TOKEN}", scopes: [write] }`,
+      `    - { name: reader, token: "${READ_TOKEN}", scopes: [read] }`,
+      '  rate_limit: { requests_per_s: 0, burst: 1 }',
+      extraYaml,
+    ].join('\n'),
+  });
+}
+
+/** Every hit of q in the last day, read with the read token. */
+export async function findAll(url: string, q: string): Promise<Record<string, unknown>[]> {
+  return searchAll(url, q, { token: READ_TOKEN, from: 'now-2d', to: 'now+1d' });
+}
+
+/** Each expected value of `field` appears in exactly one hit, and no other hit exists. */
+export function assertEachOnce(hits: Record<string, unknown>[], field: string, expected: string[]): void {
+  const counts = new Map<string, number>();
+  for (const h of hits) counts.set(String(h[field]), (counts.get(String(h[field])) ?? 0) + 1);
+  for (const v of expected) assert.equal(counts.get(v), 1, `${field}=${v} found ${counts.get(v) ?? 0} times`);
+  assert.equal(hits.length, expected.length, `hits: ${hits.length}, expected ${expected.length}`);
+}
+
+/** A counter's value from the server's /metrics text. */
+export async function metricValue(url: string, name: string, labels: Record<string, string>): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`)) continue;
+    if (want.every((w) => line.includes(w))) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return 0;
+}

@@ -1,0 +1,128 @@
+/**
+ * Syslog listeners with real senders against a real `logship serve`:
+ * util-linux `logger` (--rfc5424 / --rfc3164, --tcp with and without
+ * octet counting, --udp). N messages per variant, some sent again; a search
+ * finds each exactly once with its syslog fields. (rsyslog's omfwd and
+ * omelasticsearch: protocol-rsyslog.test.ts.)
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { freePort, stopAll, waitFor, type ServerHandle } from './harness.js';
+import { assertEachOnce, findAll, metricValue, startProtocolServer } from './protocol-support.js';
+
+const run = promisify(execFile);
+
+async function hasLogger(): Promise<boolean> {
+  try {
+    await run('logger', ['--help']);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const available = await hasLogger();
+if (!available) {
+  const msg = 'util-linux logger is missing (scripts/test-deps.sh installs it): syslog tests skipped';
+  if (process.env.CI === 'true') throw new Error(msg);
+  console.warn(`WARNING: ${msg}`);
+}
+
+describe('syslog listeners with util-linux logger', { skip: !available }, () => {
+  let server: ServerHandle;
+  let tcpPort: number;
+  let udpPort: number;
+  before(async () => {
+    tcpPort = await freePort();
+    udpPort = await freePort();
+    server = await startProtocolServer(`syslog: { listen_tcp: "127.0.0.1:${tcpPort}", listen_udp: "127.0.0.1:${udpPort}" }`);
+  });
+  after(async () => {
+    await stopAll();
+  });
+
+  /** Runs logger with stdin lines: one message per line, over one connection for TCP. */
+  async function logger(args: string[], lines: string[]): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      const child = execFile('logger', args, (err) => (err ? reject(err) : resolve()));
+      child.stdin!.end(lines.join('\n') + '\n');
+    });
+  }
+
+  async function syslogEvents(): Promise<number> {
+    let n = 0;
+    for (const outcome of ['stored', 'duplicate', 'expired', 'rejected']) n += await metricValue(server.url, 'logship_ingest_events_total', { protocol: 'syslog', outcome });
+    return n;
+  }
+
+  const variants: { name: string; args: () => string[]; resend: boolean }[] = [
+    { name: 'rfc5424-tcp-octet', args: () => ['--rfc5424', '--tcp', '--octet-count', '-n', '127.0.0.1', '-P', String(tcpPort)], resend: false },
+    { name: 'rfc5424-notime-tcp', args: () => ['--rfc5424=notime', '--tcp', '-n', '127.0.0.1', '-P', String(tcpPort)], resend: true },
+    { name: 'rfc5424-notime-udp', args: () => ['--rfc5424=notime', '--udp', '-n', '127.0.0.1', '-P', String(udpPort)], resend: true },
+    { name: 'rfc3164-tcp', args: () => ['--rfc3164', '--tcp', '-n', '127.0.0.1', '-P', String(tcpPort)], resend: false },
+    { name: 'rfc3164-udp', args: () => ['--rfc3164', '--udp', '-n', '127.0.0.1', '-P', String(udpPort)], resend: false },
+  ];
+
+  for (const v of variants) {
+    test(`logger ${v.name}: N messages${v.resend ? ', 5 sent again,' : ''} each found once with syslog fields`, async () => {
+      const N = 20;
+      const lines = Array.from({ length: N }, (_, i) => `${v.name} message ${i}`);
+      const tag = `app-${v.name}`;
+      const common = ['-t', tag, '-p', 'local3.warning', '--id=4242', ...(v.name.startsWith('rfc5424') ? ['--msgid', 'ORD', '--sd-id', 'shop@32473', '--sd-param', 'tier="gold"'] : [])];
+      const before = await syslogEvents();
+      await logger([...v.args(), ...common], lines);
+      let expectedArrivals = N;
+      if (v.resend) {
+        await logger([...v.args(), ...common], lines.slice(0, 5));
+        expectedArrivals += 5;
+      }
+      await waitFor(async () => (await syslogEvents()) - before >= expectedArrivals, { what: `${v.name} messages to be stored` });
+      const hits = await findAll(server.url, `syslog.appname:${tag}`);
+      assertEachOnce(hits, 'message', lines);
+      const h = hits.find((e) => e.message === lines[0])!;
+      assert.equal(h.level, 'warning');
+      assert.equal(h.logger, tag);
+      assert.equal(h['syslog.facility'], 'local3');
+      assert.equal(h['syslog.procid'], '4242');
+      assert.equal(h.source, 'syslog');
+      assert.equal(typeof h.host, 'string');
+      if (v.name.startsWith('rfc5424')) {
+        assert.equal(h['syslog.msgid'], 'ORD');
+        assert.equal(h['syslog.sd.shop@32473.tier'], 'gold');
+      }
+      if (!v.name.includes('notime')) {
+        const age = Date.now() - Date.parse(String(h['@timestamp']));
+        assert.ok(age >= -2000 && age < 120_000, `@timestamp ${String(h['@timestamp'])} is the send time`);
+        assert.equal(h['logship.no_timestamp'], undefined);
+      }
+    });
+  }
+
+  test('a JSON message body is normalized like any JSON line', async () => {
+    const line = JSON.stringify({ levelname: 'ERROR', name: 'django.request', message: 'json over syslog', user_id: 'u-77' });
+    const before = await syslogEvents();
+    await logger(['--rfc5424', '--tcp', '-n', '127.0.0.1', '-P', String(tcpPort), '-t', 'djapp', '-p', 'user.info'], [line]);
+    await waitFor(async () => (await syslogEvents()) - before >= 1, { what: 'the JSON message' });
+    const [h] = await findAll(server.url, 'user_id:u-77');
+    assert.equal(h!.message, 'json over syslog');
+    assert.equal(h!.user_id, 'u-77');
+    assert.equal(h!['syslog.appname'], 'djapp');
+    // The syslog header is the sender's word: its priority is the level, its app-name the logger.
+    assert.equal(h!.level, 'info');
+  });
+
+  test('garbage on the TCP port is counted as rejected and the listener keeps serving', async () => {
+    const { connect } = await import('node:net');
+    const before = await metricValue(server.url, 'logship_ingest_events_total', { protocol: 'syslog', outcome: 'rejected' });
+    await new Promise<void>((resolve, reject) => {
+      const s = connect(tcpPort, '127.0.0.1', () => s.end('not syslog at all\n\x00\xff\xfe garbage\n'));
+      s.on('close', () => resolve());
+      s.on('error', reject);
+    });
+    await waitFor(async () => (await metricValue(server.url, 'logship_ingest_events_total', { protocol: 'syslog', outcome: 'rejected' })) - before >= 2, { what: 'rejections counted' });
+    const health = await fetch(`${server.url}/health`);
+    assert.equal(health.status, 200);
+  });
+});
