@@ -9,7 +9,8 @@ export { DEFAULT_NORMALIZE_LIMITS, FLAG_FIELDS, type NormalizeLimits } from './n
 export { buildApp, type AppOptions, type LogshipApp } from './server/app.js';
 export { startServer, type RunningServer, type StartServerOptions } from './server/server.js';
 export { openStore } from './store/open-store.js';
-export { errors as ingestErrors, LogshipError, listErrorDefinitions } from './server/errors.js';
+export { errors as ingestErrors } from './server/errors.js';
+export { defineError, isLogshipError, listErrorDefinitions, LogshipError, type ErrorDefinition, type ErrorFactory } from './errors/define-error.js';
 export { loadServerConfig, buildServerConfig, type ConfigFlags } from './config/load-server-config.js';
 export { DEFAULT_SERVER_CONFIG, type ServerConfig, type TokenConfig, type Scope } from './config/server-config.js';
 export type { IngestAnswer, LineError } from './server/ingest-route.js';
