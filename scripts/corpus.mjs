@@ -15,16 +15,11 @@
  * CLI: node scripts/corpus.mjs --events N [--days D] [--seed S] [--end ISO] > corpus.ndjson
  */
 import { pathToFileURL } from 'node:url';
+import { createRng } from '@logship/query';
 
+/** The project's one seeded PRNG (packages/query/src/testing/rng.ts), as a `() => number`. */
 export function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRng(seed).next;
 }
 
 const pick = (r, xs) => xs[Math.floor(r() * xs.length)];

@@ -47,4 +47,7 @@ for d in packages/query/dist packages/ingest/dist packages/agent/dist test/dist;
 done
 # One file per process, two at a time: the machines have two cores and the
 # end-to-end files each start their own server and agent on free ports.
-node --test --test-concurrency=2 "${dirs[@]}"
+# Every test gets at most 5 minutes: a test waiting on a timer that never
+# fires (a broken flush) fails instead of hanging the run. The slowest tests
+# (Elasticsearch contract, end-to-end) take well under a minute each.
+node --test --test-concurrency=2 --test-timeout=300000 "${dirs[@]}"

@@ -25,3 +25,9 @@ test('the factory fills the template and keeps the code', () => {
   const cause = new Error('EACCES');
   assert.equal(agentError('LS_AGENT_FILE_READ', '/x', cause.message, cause).cause, cause);
 });
+
+test('retryable says whether the agent tries again by itself', () => {
+  assert.equal(agentError('LS_AGENT_INGEST_UNAVAILABLE', 'ECONNREFUSED').retryable, true);
+  assert.equal(agentError('LS_AGENT_INGEST_REJECTED', 3, 400, 'bad').retryable, false);
+  assert.equal(agentError('LS_AGENT_CONFIG_INVALID', 'x', 'y').retryable, false);
+});

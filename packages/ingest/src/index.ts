@@ -1,5 +1,5 @@
-export * from './log-store.js';
-export * from './store-contract/store-error.js';
+export * from './store/log-store.js';
+export * from './store/store-error.js';
 export * from './retention/retention-config.js';
 export * from './retention/retention-policy.js';
 export * from './retention/retention-scheduler.js';
@@ -8,10 +8,11 @@ export { normalizeLine, type NormalizeOptions, type NormalizedLine } from './nor
 export { DEFAULT_NORMALIZE_LIMITS, FLAG_FIELDS, type NormalizeLimits } from './normalize/limits.js';
 export { buildApp, type AppOptions, type LogshipApp } from './server/app.js';
 export { startServer, type RunningServer, type StartServerOptions } from './server/server.js';
-export { openStore } from './server/open-store.js';
-export { errors as ingestErrors, LogshipError, listErrorDefinitions } from './server/errors.js';
+export { openStore } from './store/open-store.js';
+export { errors as ingestErrors } from './server/errors.js';
+export { defineError, isLogshipError, listErrorDefinitions, LogshipError, type ErrorDefinition, type ErrorFactory } from './errors/define-error.js';
 export { loadServerConfig, buildServerConfig, type ConfigFlags } from './config/load-server-config.js';
 export { DEFAULT_SERVER_CONFIG, type ServerConfig, type TokenConfig, type Scope } from './config/server-config.js';
 export type { IngestAnswer, LineError } from './server/ingest-route.js';
 export { openElasticsearchStore, type OpenElasticsearchStoreOptions } from './elasticsearch/open-elasticsearch-store.js';
-export { EsStoreError, ES_ERROR_CODES, isEsError, type EsErrorCode } from './elasticsearch/es-error.js';
+export { ES_ERROR_CODES, isEsError, type EsErrorCode, type EsStoreError } from './elasticsearch/es-error.js';

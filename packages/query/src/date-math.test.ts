@@ -110,3 +110,13 @@ test('resolveDate properties over 5000 random clocks and expressions', async () 
     if (unit === 'w') assert.equal(new Date(lo).getUTCDay(), 1, 'weeks start on Monday');
   }
 });
+
+test('dates outside the years 0000-9999 are refused the same way in date math, epoch ms and ISO forms', () => {
+  const now = Date.parse('2026-02-08T12:00:00Z');
+  for (const text of ['now+10000y', 'now-2027y', '253402300800000', '-62167219200001', '9999-12-31||+1d', 'now+100000000d']) {
+    assert.throws(() => resolveDate(text, { now, roundUp: true }), { code: 'LS_QUERY_INVALID_DATE' }, text);
+  }
+  assert.equal(resolveDate('9999-12-31', { now, roundUp: true }), Date.parse('9999-12-31T23:59:59.999Z'));
+  assert.equal(resolveDate('0000-01-01', { now, roundUp: false }), -62_167_219_200_000);
+  assert.equal(resolveDate('now+7000y', { now, roundUp: false }), Date.parse('9026-02-08T12:00:00Z'));
+});

@@ -38,7 +38,17 @@ interface Wall {
   ms: number;
 }
 
+/** JavaScript's own Date range: intermediate date math stays within it. */
 const MAX_TIME = 8.64e15;
+/**
+ * What a resolved date may be: years 0000-9999, the years ISO 8601's
+ * four-digit form (and both stores' day partitions and index names) can
+ * write. `now+10000y` used to resolve to year 12026, whose ISO text
+ * ("+012026-…") sorts before every real timestamp, and answered 200 with 0
+ * hits; now it is refused like any other unresolvable date.
+ */
+export const MIN_DATE_MS = -62_167_219_200_000; // 0000-01-01T00:00:00.000Z
+export const MAX_DATE_MS = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
 const DATE_RE =
   /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?)?)?$/;
 
@@ -73,7 +83,7 @@ export function isDateExpression(value: string): boolean {
 }
 
 function checkRange(t: number, value: string): number {
-  if (!Number.isFinite(t) || Math.abs(t) > MAX_TIME) throw invalid(value, 'out of range');
+  if (!Number.isFinite(t) || t < MIN_DATE_MS || t > MAX_DATE_MS) throw invalid(value, 'outside the years 0000-9999');
   return t;
 }
 

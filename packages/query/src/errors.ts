@@ -1,9 +1,11 @@
 /**
  * Typed query errors. Every error has a stable `code` (documented in
  * docs/QUERY_LANGUAGE.md; a test keeps the two lists in sync) and is a 400 to
- * the HTTP API. Errors that point into the query text are QuerySyntaxError
- * instances and carry offset/line/column and a caret line for display.
+ * the HTTP API, made by the package's factory (define-error.ts). Errors that
+ * point into the query text are QuerySyntaxError instances and carry
+ * offset/line/column and a caret line for display.
  */
+import { CodedError, defineError, type ErrorFactory } from './define-error.js';
 
 export const QUERY_ERROR_CODES = {
   LS_QUERY_SYNTAX: 'The query is not valid syntax.',
@@ -19,16 +21,18 @@ export const QUERY_ERROR_CODES = {
 
 export type QueryErrorCode = keyof typeof QUERY_ERROR_CODES;
 
+/** Every query code is the user's mistake: 400; the message is the raiser's. */
+const QUERY_ERRORS = Object.fromEntries(
+  Object.keys(QUERY_ERROR_CODES).map((code) => [code, defineError(code, '%s', 400)]),
+) as Record<QueryErrorCode, ErrorFactory>;
+
 /** Base of every error this package throws about a query. */
-export class QueryError extends Error {
-  readonly code: QueryErrorCode;
-  /** HTTP status the API answers with. */
-  readonly statusCode = 400;
+export class QueryError extends CodedError {
+  declare readonly code: QueryErrorCode;
 
   constructor(code: QueryErrorCode, message: string) {
-    super(message);
+    super(QUERY_ERRORS[code], message);
     this.name = 'QueryError';
-    this.code = code;
   }
 }
 

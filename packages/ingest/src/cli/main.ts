@@ -1,4 +1,4 @@
-import { LogshipError } from '../server/errors.js';
+import { LogshipError } from '../errors/define-error.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { RETENTION_USAGE, retentionCommand } from './retention-command.js';
 import { RULES_USAGE, rulesCommand } from './rules-command.js';

@@ -2,7 +2,7 @@ import { loadServerConfig } from '../config/load-server-config.js';
 import { loadRuleFiles } from '../rules/load-rule-files.js';
 import { Ruler } from '../rules/ruler.js';
 import { formatValue } from '../rules/render-template.js';
-import { openStore } from '../server/open-store.js';
+import { openStore } from '../store/open-store.js';
 import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { loadServerConfig } from '../config/load-server-config.js';
-import { openStore } from '../server/open-store.js';
+import { openStore } from '../store/open-store.js';
 import { startServer } from '../server/server.js';
 import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';

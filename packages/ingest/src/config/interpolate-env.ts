@@ -1,4 +1,4 @@
-import { errors } from '../server/errors.js';
+import { configErrors as errors } from './config-errors.js';
 
 const REF = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 

@@ -8,7 +8,8 @@ import { validateRetentionConfig } from '../retention/retention-config.js';
 import { buildAlertingConfig } from '../rules/alerting-config.js';
 import { buildLogMetricsConfig } from '../log-metrics/log-metrics-config.js';
 import { checkLogMetrics } from '../log-metrics/check-log-metrics.js';
-import { errors, LogshipError } from '../server/errors.js';
+import { LogshipError } from '../errors/define-error.js';
+import { configErrors as errors } from './config-errors.js';
 import { interpolateEnv } from './interpolate-env.js';
 import { parseListen } from './parse-listen.js';
 import { DEFAULT_SERVER_CONFIG, SERVER_CONFIG_SCHEMA, deepFreeze, type ServerConfig, type TlsConfig } from './server-config.js';
@@ -91,6 +92,7 @@ export function buildServerConfig(input: Record<string, unknown>, flags: ConfigF
       tokens: auth.tokens ?? [],
       rate_limit: { ...d.auth.rate_limit, ...auth.rate_limit },
       tls_clients: auth.tls_clients ?? [],
+      failed_auth: { ...d.auth.failed_auth, ...auth.failed_auth },
     },
     ...(raw.tls ? { tls: { min_version: 'TLSv1.2', ...(raw.tls as Omit<TlsConfig, 'min_version'>) } } : {}),
     retention: retention(raw.retention),

@@ -1,4 +1,4 @@
-import { errors } from '../server/errors.js';
+import { configErrors as errors } from './config-errors.js';
 
 export interface ListenAddress {
   host: string;

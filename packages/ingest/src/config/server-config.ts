@@ -67,6 +67,13 @@ export interface ServerConfig {
     rate_limit: { requests_per_s: number; burst: number };
     /** Verified client certificates standing for tokens (needs tls.client_ca_file). */
     tls_clients: TlsClientConfig[];
+    /**
+     * Failed authentications (no or unknown token) per client address:
+     * `burst` at once, refilled at `per_s`. Once spent, that address gets 429
+     * for every authenticated route until the bucket refills, so tokens
+     * cannot be guessed faster than this. 0 turns it off.
+     */
+    failed_auth: { per_s: number; burst: number };
   };
   tls?: TlsConfig;
   retention: RetentionConfig;
@@ -107,7 +114,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = deepFreeze({
   listen: '127.0.0.1:7700',
   data: './logship-data',
   store: { type: 'sqlite' },
-  auth: { tokens: [], rate_limit: { requests_per_s: 100, burst: 200 }, tls_clients: [] },
+  auth: { tokens: [], rate_limit: { requests_per_s: 100, burst: 200 }, tls_clients: [], failed_auth: { per_s: 1, burst: 20 } },
   retention: DEFAULT_RETENTION,
   saved_queries: {},
   limits: {
@@ -189,6 +196,11 @@ export const SERVER_CONFIG_SCHEMA = {
           additionalProperties: false,
           properties: { requests_per_s: { type: 'number', minimum: 0 }, burst: positiveInt },
         },
+        failed_auth: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { per_s: { type: 'number', minimum: 0 }, burst: positiveInt },
+        },
       },
     },
     tls: {
@@ -214,6 +226,7 @@ export const SERVER_CONFIG_SCHEMA = {
         max_fields: positiveInt,
         max_depth: positiveInt,
         max_value_bytes: positiveInt,
+        max_future_s: { type: 'integer', minimum: 0 },
       },
     },
     search: {

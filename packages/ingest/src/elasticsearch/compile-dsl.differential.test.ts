@@ -11,8 +11,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse, stripLocations, type QueryNode } from '@logship/query';
-import type { LogStore } from '../log-store.js';
-import { codeOf, compareOutcomes, matcherOutcome, shrinkFailing, TEXT_FIELD_QUERIES, type Outcome } from '../store-contract/differential.js';
+import type { LogStore } from '../store/log-store.js';
+import { codeOf, compareOutcomes, matcherOutcome, shrinkFailing, TEXT_FIELD_QUERIES, type Outcome } from '../store/contract/differential.js';
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
 import { compileDsl } from './compile-dsl.js';

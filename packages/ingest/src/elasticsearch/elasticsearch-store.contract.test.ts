@@ -2,7 +2,7 @@
  * The shared LogStore contract suite against a real Elasticsearch.
  */
 import { test } from 'node:test';
-import { runLogStoreContract } from '../store-contract/run-log-store-contract.js';
+import { runLogStoreContract } from '../store/contract/run-log-store-contract.js';
 import { ES_SKIP_REASON, esTestUrl, openTestStore } from './es-test-env.js';
 
 const url = esTestUrl();

@@ -9,7 +9,7 @@ import net from 'node:net';
 import { Client } from '@elastic/elasticsearch';
 import { parse, type LogEvent, type QueryNode } from '@logship/query';
 import { DAY_MS, DEFAULT_RETENTION } from '../retention/retention-config.js';
-import { isStoreError } from '../store-contract/store-error.js';
+import { isStoreError } from '../store/store-error.js';
 import { ElasticsearchStore } from './elasticsearch-store.js';
 import { isEsError } from './es-error.js';
 import { dropStoreData, ES_SKIP_REASON, esTestUrl, openTestStore } from './es-test-env.js';

@@ -25,10 +25,10 @@ import {
   type SearchRequest,
   type SearchResult,
 } from '@logship/query';
-import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteResult } from '../log-store.js';
+import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteResult } from '../store/log-store.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { createRetentionPolicy, type RetentionPolicy } from '../retention/retention-policy.js';
-import { storeError } from '../store-contract/store-error.js';
+import { storeError } from '../store/store-error.js';
 import { bulkWrite, DEFAULT_RETRY, type BulkItem, type BulkOutcome, type RetryPolicy } from './bulk-writer.js';
 import { compileDsl, type EsQuery } from './compile-dsl.js';
 import { aggregate } from './es-aggregate.js';

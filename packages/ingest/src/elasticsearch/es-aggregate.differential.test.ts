@@ -7,8 +7,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AggregateResult, LogEvent, QueryNode } from '@logship/query';
-import type { LogStore } from '../log-store.js';
-import { expectedHistogram } from '../store-contract/differential.js';
+import type { LogStore } from '../store/log-store.js';
+import { expectedHistogram } from '../store/contract/differential.js';
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { ES_SKIP_REASON, esTestUrl, openTestStore } from './es-test-env.js';
 

@@ -12,7 +12,7 @@
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query';
-import { storeError } from '../store-contract/store-error.js';
+import { storeError } from '../store/store-error.js';
 import { booleanField, keywordField, numberField } from './event-document.js';
 import { asStoreFailure } from './transport-error.js';
 import type { EsQuery } from './compile-dsl.js';

@@ -1,40 +1,33 @@
 /**
  * Errors the Elasticsearch backend raises that the shared store codes
- * (`LS_STORE_*`, store-contract/store-error.ts) do not cover, each with a
- * stable `LS_ES_*` code and whether trying again later can help — the ingest
+ * (`LS_STORE_*`, store/store-error.ts) do not cover, each with a stable
+ * `LS_ES_*` code, an HTTP status and whether trying again later can help,
+ * made by the package's one factory (errors/define-error.ts). The ingest
  * route turns a retryable store error into 503 + Retry-After so agents spool
- * instead of dropping.
+ * instead of dropping. docs/ELASTICSEARCH.md lists the same codes.
  */
-export const ES_ERROR_CODES = {
-  LS_ES_UNAVAILABLE: { message: 'Elasticsearch is unreachable or overloaded', retryable: true },
-  LS_ES_BAD_OPTIONS: { message: 'The Elasticsearch store options are invalid', retryable: false },
-  LS_ES_TEMPLATE: { message: 'The index template could not be installed', retryable: false },
-  LS_ES_AUTH: { message: 'Elasticsearch refused the credentials or their privileges', retryable: false },
-  LS_ES_TLS: { message: "Elasticsearch's TLS certificate is not trusted", retryable: false },
-  LS_ES_REQUEST: { message: 'Elasticsearch rejected a request', retryable: false },
-} as const;
+import { defineError, isLogshipError, type ErrorFactory, type LogshipError } from '../errors/define-error.js';
 
-export type EsErrorCode = keyof typeof ES_ERROR_CODES;
+const ES_ERRORS = {
+  LS_ES_UNAVAILABLE: defineError('LS_ES_UNAVAILABLE', 'Elasticsearch is unreachable or overloaded: %s', 503, { retryable: true }),
+  LS_ES_BAD_OPTIONS: defineError('LS_ES_BAD_OPTIONS', 'The Elasticsearch store options are invalid: %s', 500),
+  LS_ES_TEMPLATE: defineError('LS_ES_TEMPLATE', 'The index template could not be installed: %s', 500),
+  LS_ES_AUTH: defineError('LS_ES_AUTH', 'Elasticsearch refused the credentials or their privileges: %s', 503),
+  LS_ES_TLS: defineError('LS_ES_TLS', "Elasticsearch's TLS certificate is not trusted: %s", 503),
+  LS_ES_REQUEST: defineError('LS_ES_REQUEST', 'Elasticsearch rejected a request: %s', 502),
+} as const satisfies Record<string, ErrorFactory>;
 
-export class EsStoreError extends Error {
-  readonly code: EsErrorCode;
-  readonly retryable: boolean;
-  /** Seconds a client should wait before retrying (only when retryable). */
-  readonly retryAfterS: number | undefined;
+export type EsErrorCode = keyof typeof ES_ERRORS;
 
-  constructor(code: EsErrorCode, detail: string, options?: { cause?: unknown; retryAfterS?: number }) {
-    super(`${ES_ERROR_CODES[code].message}: ${detail}`, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'EsStoreError';
-    this.code = code;
-    this.retryable = ES_ERROR_CODES[code].retryable;
-    this.retryAfterS = this.retryable ? (options?.retryAfterS ?? 5) : undefined;
-  }
-}
+/** A LogshipError whose code is one of Elasticsearch's. */
+export type EsStoreError = LogshipError & { readonly code: EsErrorCode };
 
-export function esError(code: EsErrorCode, detail: string, cause?: unknown): EsStoreError {
-  return new EsStoreError(code, detail, cause === undefined ? undefined : { cause });
+export const ES_ERROR_CODES: Readonly<Record<EsErrorCode, ErrorFactory>> = ES_ERRORS;
+
+export function esError(code: EsErrorCode, detail: string, cause?: unknown, retryAfterS?: number): EsStoreError {
+  return ES_ERRORS[code].withCause({ cause, ...(retryAfterS !== undefined ? { retryAfterS } : {}) }, detail) as EsStoreError;
 }
 
 export function isEsError(err: unknown, code?: EsErrorCode): err is EsStoreError {
-  return err instanceof EsStoreError && (code === undefined || err.code === code);
+  return isLogshipError(err) && Object.hasOwn(ES_ERRORS, err.code) && (code === undefined || err.code === code);
 }

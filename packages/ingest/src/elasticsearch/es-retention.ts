@@ -6,7 +6,7 @@
  * visibility filter (visibility-filter.ts) hides its expired events.
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
-import type { PartitionInfo, RetentionRunResult } from '../log-store.js';
+import type { PartitionInfo, RetentionRunResult } from '../store/log-store.js';
 import type { RetentionPolicy } from '../retention/retention-policy.js';
 import { DAY_MS } from '../retention/retention-config.js';
 import { CLASS_FIELD } from './event-document.js';

@@ -6,8 +6,8 @@
  * behind the cursor (the contract's "paging while ingesting").
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
-import type { SearchRequest, SearchResult, SortOrder } from '@logship/query';
-import { storeError } from '../store-contract/store-error.js';
+import { decodeCursor, encodeCursor, type CursorKey, type SearchRequest, type SearchResult } from '@logship/query';
+import { storeError } from '../store/store-error.js';
 import { documentToEvent, SOURCE_FIELD } from './event-document.js';
 import { asStoreFailure } from './transport-error.js';
 import type { EsQuery } from './compile-dsl.js';
@@ -17,43 +17,18 @@ export const TRACK_TOTAL_HITS = 10_000;
 /** Elasticsearch's default index.max_result_window caps one page. */
 export const MAX_PAGE = 10_000;
 
-interface CursorPosition {
-  sort: SortOrder;
-  ts: number;
-  id: string;
-}
-
-export function encodeCursor(pos: CursorPosition): string {
-  return Buffer.from(JSON.stringify([pos.sort, pos.ts, pos.id]), 'utf8').toString('base64url');
-}
-
-export function decodeCursor(cursor: string, sort: SortOrder): CursorPosition {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw storeError('LS_STORE_BAD_CURSOR', 'not a cursor this store issued');
-  }
-  if (
-    !Array.isArray(parsed) ||
-    parsed.length !== 3 ||
-    (parsed[0] !== 'asc' && parsed[0] !== 'desc') ||
-    !Number.isSafeInteger(parsed[1]) ||
-    typeof parsed[2] !== 'string'
-  ) {
-    throw storeError('LS_STORE_BAD_CURSOR', 'not a cursor this store issued');
-  }
-  if (parsed[0] !== sort) throw storeError('LS_STORE_BAD_CURSOR', `the cursor was issued for sort ${parsed[0]}`);
-  return { sort, ts: parsed[1] as number, id: parsed[2] };
-}
-
 export async function searchPage(client: Client, index: string, filter: EsQuery[], req: SearchRequest): Promise<SearchResult> {
   const sort = req.sort ?? 'desc';
   if (!Number.isInteger(req.limit) || req.limit < 0) {
     throw storeError('LS_STORE_BAD_REQUEST', `limit must be a non-negative integer, got ${req.limit}`);
   }
   const limit = Math.min(req.limit, MAX_PAGE - 1);
-  const after = req.cursor ? decodeCursor(req.cursor, sort) : null;
+  let after: CursorKey | null = null;
+  if (req.cursor) {
+    const decoded = decodeCursor(req.cursor, sort, req.query);
+    if (!decoded.ok) throw storeError('LS_STORE_BAD_CURSOR', decoded.reason);
+    after = decoded.key;
+  }
   let response: estypes.SearchResponse<unknown>;
   try {
     response = await client.search({
@@ -77,7 +52,7 @@ export async function searchPage(client: Client, index: string, filter: EsQuery[
   const last = page[page.length - 1];
   let next: string | null = null;
   if (raw.length > limit && last?.sort) {
-    next = encodeCursor({ sort, ts: Number(last.sort[0]), id: String(last.sort[1]) });
+    next = encodeCursor({ ts: Number(last.sort[0]), id: String(last.sort[1]) }, sort, req.query);
   }
   const total = response.hits.total;
   const value = typeof total === 'number' ? total : (total?.value ?? hits.length);

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Client } from '@elastic/elasticsearch';
-import type { LogStore } from '../log-store.js';
+import type { LogStore } from '../store/log-store.js';
 import { openElasticsearchStore, type OpenElasticsearchStoreOptions } from './open-elasticsearch-store.js';
 import { indexPattern } from './index-name.js';
 import { templateName } from './index-template.js';

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Client, type ClientOptions } from '@elastic/elasticsearch';
-import type { LogStore } from '../log-store.js';
+import type { LogStore } from '../store/log-store.js';
 import { validateRetentionConfig, type RetentionConfig } from '../retention/retention-config.js';
 import type { RetryPolicy } from './bulk-writer.js';
 import { ElasticsearchStore, type RefreshErrorHandler } from './elasticsearch-store.js';

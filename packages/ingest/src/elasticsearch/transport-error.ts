@@ -4,8 +4,8 @@
  * out) and everything else, which the caller names.
  */
 import { errors } from '@elastic/elasticsearch';
-import { storeError } from '../store-contract/store-error.js';
-import { esError, EsStoreError } from './es-error.js';
+import { storeError } from '../store/store-error.js';
+import { esError, isEsError } from './es-error.js';
 
 /** HTTP statuses that mean "overloaded or briefly unavailable", per item or per request. */
 export function isRetryableStatus(status: number | undefined): boolean {
@@ -25,7 +25,7 @@ function tlsCode(err: unknown): string | null {
 }
 
 export function classifyTransportError(err: unknown, otherwise: () => Error): Error {
-  if (err instanceof EsStoreError) return err;
+  if (isEsError(err)) return err;
   const tls = err instanceof errors.ConnectionError ? tlsCode(err) : null;
   if (tls) return esError('LS_ES_TLS', `${tls} (set the CA with caFile)`, err);
   if (err instanceof errors.ResponseError && (err.statusCode === 401 || err.statusCode === 403)) {

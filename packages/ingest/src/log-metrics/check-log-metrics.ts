@@ -1,4 +1,4 @@
-import { errors } from '../server/errors.js';
+import { configErrors as errors } from '../config/config-errors.js';
 import { compileRuleQuery, RuleQueryError } from '../rules/compile-rule-query.js';
 import type { LogMetricConfig } from './log-metrics-config.js';
 

@@ -1,5 +1,6 @@
 import type { FieldValue } from '@logship/query';
 import type { NormalizeLimits } from './limits.js';
+import { jsonText } from './json-text.js';
 import { truncateValue } from './truncate-value.js';
 
 /** A flat event under construction: dotted keys, scalar values. */
@@ -51,7 +52,15 @@ export function putField(out: FlatRecord, key: string, value: FieldValue): void 
  * - arrays become their JSON text: the event contract has scalar fields only;
  * - `null` is dropped, as Elasticsearch treats it: a null field is missing;
  * - objects deeper than `max_depth` are kept whole as JSON text;
- * - at most `max_fields` fields, strings at most `max_value_bytes`.
+ * - strings at most `max_value_bytes`.
+ *
+ * The field count is not capped here but once the event is built
+ * (normalize-line's `finish`), so the cap can keep the core fields: JS
+ * objects list integer-like keys first, and a line with keys "0"…"599" must
+ * not push `message` or `event.id` out. The line length bounds the count.
+ *
+ * The walk uses an explicit stack: the sender controls the nesting depth,
+ * and the call stack must not (a 5,000-deep object once failed the batch).
  */
 export function flattenFields(
   input: Record<string, unknown>,
@@ -59,16 +68,8 @@ export function flattenFields(
 ): { fields: FlatRecord; flags: FlattenFlags } {
   const fields: FlatRecord = {};
   const flags: FlattenFlags = { truncated: false, fieldsCapped: false, depthCapped: false };
-  let count = 0;
 
   const put = (key: string, value: FieldValue): void => {
-    if (!(key in fields)) {
-      if (count >= limits.max_fields) {
-        flags.fieldsCapped = true;
-        return;
-      }
-      count++;
-    }
     if (typeof value === 'string') {
       const cut = truncateValue(value, limits.max_value_bytes);
       if (cut !== value) flags.truncated = true;
@@ -76,27 +77,37 @@ export function flattenFields(
     }
     setField(fields, key, value);
   };
+  // JSON text of a nested value, written no longer than the value cap needs.
+  const text = (value: unknown): string => jsonText(value, limits.max_value_bytes);
 
-  const walk = (obj: Record<string, unknown>, prefix: string, depth: number): void => {
-    for (const key of Object.keys(obj)) {
-      const value = obj[key];
-      const name = prefix === '' ? key : `${prefix}.${key}`;
-      if (value === null || value === undefined) continue;
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-        put(name, value);
-      } else if (Array.isArray(value)) {
-        put(name, JSON.stringify(value));
-      } else if (typeof value === 'object') {
-        if (depth >= limits.max_depth) {
-          flags.depthCapped = true;
-          put(name, JSON.stringify(value));
-        } else {
-          walk(value as Record<string, unknown>, name, depth + 1);
-        }
+  // Objects still to walk, with their key prefix and depth; reversed pushes
+  // keep the keys in document order.
+  const pending: { obj: Record<string, unknown>; prefix: string; depth: number; keys: string[]; i: number }[] = [
+    { obj: input, prefix: '', depth: 1, keys: Object.keys(input), i: 0 },
+  ];
+  while (pending.length > 0) {
+    const frame = pending[pending.length - 1]!;
+    if (frame.i >= frame.keys.length) {
+      pending.pop();
+      continue;
+    }
+    const key = frame.keys[frame.i++]!;
+    const value = frame.obj[key];
+    const name = frame.prefix === '' ? key : `${frame.prefix}.${key}`;
+    if (value === null || value === undefined) continue;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      put(name, value);
+    } else if (Array.isArray(value)) {
+      put(name, text(value));
+    } else if (typeof value === 'object') {
+      if (frame.depth >= limits.max_depth) {
+        flags.depthCapped = true;
+        put(name, text(value));
+      } else {
+        const obj = value as Record<string, unknown>;
+        pending.push({ obj, prefix: name, depth: frame.depth + 1, keys: Object.keys(obj), i: 0 });
       }
     }
-  };
-
-  walk(input, '', 1);
+  }
   return { fields, flags };
 }

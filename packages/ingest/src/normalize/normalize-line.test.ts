@@ -283,7 +283,7 @@ test('malformed lines throw coded errors', () => {
 });
 
 test('caps: too many fields, too deep, oversized values are flagged', () => {
-  const limits = { max_fields: 5, max_depth: 3, max_value_bytes: 16 };
+  const limits = { max_fields: 5, max_depth: 3, max_value_bytes: 16, max_future_s: 86_400 };
   const many = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i]));
   const e1 = normalizeLine(JSON.stringify({ msg: 'm', ...many }), { now: NOW, limits }).event;
   assert.equal(e1['logship.fields_capped'], true);
@@ -365,4 +365,61 @@ test('envelope @timezone: offset-less times read in the source zone; not stored;
   const offsetWins = normalizeLine(JSON.stringify({ '@raw': '{"time": "2026-02-08T06:00:00+00:00", "msg": "x"}', '@timezone': 'America/Chicago' }), opts).event;
   assert.equal(offsetWins['@timestamp'], '2026-02-08T06:00:00.000Z');
   assert.equal(norm(django).event['@timestamp'], '2026-02-08T06:00:01.234Z', 'UTC without either');
+});
+
+test('an object 5,000 levels deep is kept as capped JSON text, in the line and in envelope metadata', () => {
+  const deep = (n: number): string => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+  const line = `{"msg":"deep","x":${deep(5000)}}`;
+  const { event } = norm(line);
+  assert.equal(event.message, 'deep');
+  assert.equal(event['logship.depth_capped'], true);
+  const keys = Object.keys(event).filter((k) => k.startsWith('x'));
+  assert.deepEqual(keys, [`x${'.a'.repeat(DEFAULT_NORMALIZE_LIMITS.max_depth - 1)}`]);
+  const kept = event[keys[0]!];
+  assert.equal(typeof kept, 'string');
+  assert.ok((kept as string).startsWith('{"a":{"a":'));
+  const arrays = norm(`{"msg":"deep arrays","x":${'['.repeat(5000)}${']'.repeat(5000)}}`).event;
+  assert.equal(typeof arrays.x, 'string');
+  assert.equal(arrays['logship.truncated'], undefined, 'the 10,000-char text fits the 64 KiB value cap');
+  const meta = norm(`{"@raw":"plain line","host":"web-1","meta":${deep(5000)}}`).event;
+  assert.equal(meta.message, 'plain line');
+  assert.equal(meta.host, 'web-1');
+  assert.equal(meta['logship.depth_capped'], true);
+});
+
+test('a nested value cut to the value cap is flagged truncated; small ones equal JSON.stringify', () => {
+  const limits = { max_fields: 500, max_depth: 2, max_value_bytes: 32, max_future_s: 86_400 };
+  const big = normalizeLine(JSON.stringify({ msg: 'm', a: { b: { c: 'x'.repeat(100) } } }), { now: NOW, limits }).event;
+  assert.equal(big['logship.truncated'], true);
+  assert.equal((big['a.b'] as string).length, 32);
+  const small = normalizeLine(JSON.stringify({ msg: 'm', a: { b: { c: [1, 'é', true, null, { d: -0.5 }] } } }), { now: NOW, limits: { ...limits, max_value_bytes: 1000 } }).event;
+  assert.equal(small['a.b'], JSON.stringify({ c: [1, 'é', true, null, { d: -0.5 }] }));
+});
+
+test('the field cap keeps event.id, @timestamp, level and message when 600 integer-like keys come first', () => {
+  const keys = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [String(i), i]));
+  const line = JSON.stringify({ ...keys, 'event.id': 'id-1', '@timestamp': '2026-02-08T12:00:00Z', level: 'error', message: 'boom', logger: 'app' });
+  const { event } = norm(line);
+  assert.equal(event['event.id'], 'id-1');
+  assert.equal(event['@timestamp'], '2026-02-08T12:00:00.000Z');
+  assert.equal(event.level, 'error');
+  assert.equal(event.message, 'boom');
+  assert.equal(event.logger, 'app');
+  assert.equal(event['logship.fields_capped'], true);
+  const kept = Object.keys(event).filter((k) => !k.startsWith('logship.'));
+  assert.equal(kept.length, DEFAULT_NORMALIZE_LIMITS.max_fields);
+});
+
+test('an event more than max_future_s ahead is stored at the receive time with its own time kept and flagged', () => {
+  const ahead = (s: number) => new Date(NOW + s * 1000).toISOString();
+  const far = norm(JSON.stringify({ '@timestamp': ahead(86_401), message: 'from the future', level: 'info' })).event;
+  assert.equal(far['@timestamp'], new Date(NOW).toISOString());
+  assert.equal(far['logship.original_timestamp'], ahead(86_401));
+  assert.equal(far['logship.future_timestamp'], true);
+  assert.equal(far.message, 'from the future');
+  const near = norm(JSON.stringify({ '@timestamp': ahead(86_400), message: 'tomorrow' })).event;
+  assert.equal(near['@timestamp'], ahead(86_400), 'within the limit: kept as sent');
+  assert.equal(near['logship.future_timestamp'], undefined);
+  const strict = normalizeLine(JSON.stringify({ '@timestamp': ahead(61) }), { now: NOW, limits: { ...DEFAULT_NORMALIZE_LIMITS, max_future_s: 60 } }).event;
+  assert.equal(strict['logship.future_timestamp'], true);
 });

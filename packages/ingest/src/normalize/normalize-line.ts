@@ -1,5 +1,5 @@
 import { LEVELS, type FieldValue, type LogEvent } from '@logship/query';
-import { errors } from '../server/errors.js';
+import { normalizeErrors as errors } from './normalize-errors.js';
 import { eventIdFromLine } from './event-id-from-line.js';
 import { flattenFields, putField, setField, type FlatRecord, type FlattenFlags } from './flatten-fields.js';
 import { ALL_FORMATS } from './formats/all-formats.js';
@@ -213,8 +213,11 @@ function finish(
   }
 
   const c = p.canonical;
+  // The event's own time: the line's, else the one its protocol gave (syslog, OTLP).
+  const own = c.time ?? opts.time;
+  const future = own !== undefined && own > opts.now + opts.limits.max_future_s * 1000;
   const event: LogEvent = {
-    '@timestamp': new Date(c.time ?? opts.time ?? opts.now).toISOString(),
+    '@timestamp': new Date(future ? opts.now : (own ?? opts.now)).toISOString(),
     'event.id': eventId(fields['event.id'], line),
   };
   delete fields['event.id'];
@@ -231,14 +234,29 @@ function finish(
     // pino's `hostname`): the mapped value stays beside it.
     if (own !== undefined && mapped !== undefined && mapped !== value) putField(fields, `${key}_original`, mapped);
   }
-  for (const key of Object.keys(fields)) setField(event as FlatRecord, key, fields[key]!);
+  // The field cap applies here, after the core fields are set, so it never
+  // drops them (see flatten-fields); the logship.* flags below are not counted.
+  let room = opts.limits.max_fields - Object.keys(event).length;
+  let capped = false;
+  for (const key of Object.keys(fields)) {
+    if (room <= 0) {
+      capped = true;
+      break;
+    }
+    setField(event as FlatRecord, key, fields[key]!);
+    room--;
+  }
 
   const flags = p.flags;
   if (flags.truncated || metaFlags?.truncated) event[FLAG_FIELDS.truncated] = true;
-  if (flags.fieldsCapped || metaFlags?.fieldsCapped) event[FLAG_FIELDS.fieldsCapped] = true;
+  if (capped || flags.fieldsCapped || metaFlags?.fieldsCapped) event[FLAG_FIELDS.fieldsCapped] = true;
   if (flags.depthCapped || metaFlags?.depthCapped) event[FLAG_FIELDS.depthCapped] = true;
   if (opts.invalidUtf8) event[FLAG_FIELDS.invalidUtf8] = true;
-  if (c.time === undefined && opts.time === undefined) event[FLAG_FIELDS.noTimestamp] = true;
+  if (own === undefined) event[FLAG_FIELDS.noTimestamp] = true;
+  if (future) {
+    event[FLAG_FIELDS.futureTimestamp] = true;
+    event[FLAG_FIELDS.originalTimestamp] = new Date(own!).toISOString();
+  }
   return event;
 }
 

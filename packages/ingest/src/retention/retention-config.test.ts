@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isStoreError } from '../store-contract/store-error.js';
+import { isStoreError } from '../store/store-error.js';
 import { DEFAULT_RETENTION, validateRetentionConfig } from './retention-config.js';
 
 const rejects = (input: unknown, pattern: RegExp): void => {

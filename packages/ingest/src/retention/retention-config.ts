@@ -3,7 +3,7 @@
  * the first class whose query matches an event decides how long it lives.
  * Ages count from the event's @timestamp.
  */
-import { storeError } from '../store-contract/store-error.js';
+import { storeError } from '../store/store-error.js';
 
 export interface RetentionClassConfig {
   /** Used in partition names: letters, digits, `_` and `-` only. */

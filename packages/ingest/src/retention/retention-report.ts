@@ -4,7 +4,7 @@
  * indices), events, bytes and oldest event. One builder, so the command
  * and the route say the same.
  */
-import type { PartitionInfo } from '../log-store.js';
+import type { PartitionInfo } from '../store/log-store.js';
 import { DEFAULT_CLASS, type RetentionConfig } from './retention-config.js';
 
 export interface ClassReport {

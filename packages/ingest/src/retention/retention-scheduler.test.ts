@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { RetentionRunResult } from '../log-store.js';
+import type { RetentionRunResult } from '../store/log-store.js';
 import { openSqliteStore } from '../sqlite/open-sqlite-store.js';
 import { DAY_MS } from './retention-config.js';
 import { startRetentionScheduler } from './retention-scheduler.js';

@@ -3,7 +3,7 @@
  * overlap (a slow run delays the next one instead of stacking), and the timer
  * is unref'd so it never keeps a process alive on its own.
  */
-import type { LogStore, RetentionRunResult } from '../log-store.js';
+import type { LogStore, RetentionRunResult } from '../store/log-store.js';
 
 export interface RetentionSchedulerOptions {
   store: Pick<LogStore, 'enforceRetention'>;

@@ -1,4 +1,4 @@
-import { BUILTIN_SAVED_QUERIES, expandSavedQueries, parse, QuerySyntaxError, type QueryNode } from '@logship/query';
+import { expandSavedQueries, parse, QuerySyntaxError, savedQueryMap, type QueryNode } from '@logship/query';
 
 export interface QueryProblem {
   reason: string;
@@ -12,7 +12,8 @@ export interface QueryProblem {
  * (reason + caret) for the caller to wrap with the config path.
  */
 export function compileRuleQuery(text: string, saved: Readonly<Record<string, string>>): QueryNode {
-  const all = { ...BUILTIN_SAVED_QUERIES, ...saved };
+  // A Map, as the query API keeps them: `@constructor` is an unknown name, not a built-in.
+  const all = savedQueryMap(saved);
   let expanded: string;
   try {
     expanded = expandSavedQueries(text, all, (name) => {

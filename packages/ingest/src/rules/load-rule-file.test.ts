@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LogshipError } from '../server/errors.js';
+import { LogshipError } from '../errors/define-error.js';
 import { loadRuleFile } from './load-rule-file.js';
 import { loadRuleFiles } from './load-rule-files.js';
 

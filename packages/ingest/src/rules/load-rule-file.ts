@@ -6,7 +6,8 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import type { QueryNode } from '@logship/query';
 import { parse as parseYaml } from 'yaml';
-import { errors, type LogshipError } from '../server/errors.js';
+import type { LogshipError } from '../errors/define-error.js';
+import { rulesErrors as errors } from './rules-errors.js';
 import { compileRuleQuery, RuleQueryError } from './compile-rule-query.js';
 import { parseDuration } from './parse-duration.js';
 import { checkTemplate } from './render-template.js';

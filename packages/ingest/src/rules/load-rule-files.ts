@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { errors } from '../server/errors.js';
+import { rulesErrors as errors } from './rules-errors.js';
 import { loadRuleFile, type RuleFileOptions } from './load-rule-file.js';
 import type { RuleGroup } from './rule-types.js';
 

@@ -27,7 +27,7 @@ import { renderTemplate } from './render-template.js';
 import type { AlertRule, RuleGroup } from './rule-types.js';
 import { createRulerMetrics, type RulerMetrics } from './ruler-metrics.js';
 import { StateFile, type SavedStates } from './state-file.js';
-import { errors } from '../server/errors.js';
+import { rulesErrors as errors } from './rules-errors.js';
 
 export interface RulerOptions {
   ruleFiles: readonly string[];

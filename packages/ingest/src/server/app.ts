@@ -1,9 +1,10 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { LocalLiveFeed, queryApiPlugin, registerOpenApi, type LogEvent } from '@logship/query';
-import type { LogStore } from '../log-store.js';
+import { answerClientError, apiErrors, fromFastifyError, LocalLiveFeed, queryApiPlugin, registerOpenApi, type LogEvent } from '@logship/query';
+import type { LogStore } from '../store/log-store.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { registerAuthHook, type Authorize } from './auth-hook.js';
-import { errors, LogshipError } from './errors.js';
+import { isLogshipError } from '../errors/define-error.js';
+import { errors } from './errors.js';
 import { healthRoutes } from './health-routes.js';
 import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 import { ingestRoute } from './ingest-route.js';
@@ -69,10 +70,18 @@ export interface LogshipApp {
  * ours (coded), never a stack.
  */
 function errorHandler(this: FastifyInstance, err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const refused = fromFastifyError(err, request.headers['content-type']);
+  if (refused) {
+    void reply.status(refused.statusCode).send(refused.toJSON());
+    return;
+  }
   const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
   if (status >= 500) request.log.error({ err }, 'Request failed.');
-  const coded = err instanceof LogshipError || (typeof err.code === 'string' && status < 500);
+  const coded = isLogshipError(err) || (typeof err.code === 'string' && status < 500);
   const shown = coded ? err : errors.internal();
+  if (isLogshipError(err) && err.retryAfterS !== undefined && !reply.hasHeader('retry-after')) {
+    void reply.header('retry-after', String(Math.ceil(err.retryAfterS)));
+  }
   void reply.status(coded ? status : 500).send({ error: { code: shown.code, message: shown.message } });
 }
 
@@ -90,6 +99,15 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     // A misspelt parameter (`limt=5`) is an error, not silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
     ...(opts.tls ? { serverFactory: httpsServerFactory(opts.tls) } : {}),
+    // Headers too large or not HTTP: answered in our error shape too.
+    clientErrorHandler: answerClientError,
+    // The router's own refusals (a malformed %-escape, a path parameter over
+    // 100 characters) reach no error handler; without this they answer in
+    // fastify's shape.
+    frameworkErrors: (err, _request, reply) => {
+      const refused = fromFastifyError(err) ?? apiErrors.badRequest(err.message);
+      void (reply as FastifyReply).status(refused.statusCode).send(refused.toJSON());
+    },
   });
   const metrics = createIngestMetrics(store, { defaultMetrics: opts.defaultMetrics });
   const tlsMetrics = createTlsMetrics(metrics.registry);
@@ -123,6 +141,10 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     }
   });
   app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    const err = apiErrors.notFound(request.method, request.url);
+    void reply.status(err.statusCode).send(err.toJSON());
+  });
   const authorize = registerAuthHook(app, config.auth, now);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -43,10 +43,12 @@ export function tokenCandidates(header: string | undefined): string[] {
  * Checks a request's Authorization header for a scope: undefined when it may
  * go on, else the coded error to answer with and the headers that go with
  * it. Missing or unknown token → 401, wrong scope → 403, over the token's
- * rate → 429 with Retry-After. Tokens are looked up by their SHA-256 so the
- * comparison time does not depend on how much of a guess was right.
+ * rate → 429 with Retry-After; more failed attempts from one `client`
+ * address than `auth.failed_auth` allows → 429 LS_AUTH_TOO_MANY_FAILURES.
+ * Tokens are looked up by their SHA-256 so the comparison time does not
+ * depend on how much of a guess was right.
  */
-export type Authorize = (authorization: string | undefined, scope: Scope) => AuthRefusal | undefined;
+export type Authorize = (authorization: string | undefined, scope: Scope, client?: string) => AuthRefusal | undefined;
 
 export interface AuthRefusal {
   error: LogshipError;
@@ -61,12 +63,29 @@ export function createAuthorize(auth: ServerConfig['auth'], now: () => number): 
   if (auth.tokens.length === 0 && auth.tls_clients.length === 0) return undefined;
   const byDigest = new Map<string, TokenConfig>(auth.tokens.map((t) => [digest(t.token), t]));
   const limiter = createRateLimiter(auth.rate_limit.burst, now);
-  return (authorization, scope): AuthRefusal | undefined => {
+  const failures = createRateLimiter(auth.failed_auth.burst, now);
+  const failedPerS = auth.failed_auth.per_s;
+  // A client address that spent its failed-attempt budget is refused before
+  // its token is even looked at: otherwise guessing would go on at full
+  // speed, only with 429 for the wrong guesses and 200 for the right one.
+  const guessing = (client: string, waitMs: number): AuthRefusal => {
+    const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+    return { error: errors.tooManyAuthFailures(client, seconds), headers: { 'retry-after': String(seconds) } };
+  };
+  return (authorization, scope, client): AuthRefusal | undefined => {
+    if (client !== undefined) {
+      const blockedMs = failures.wait(client, failedPerS);
+      if (blockedMs > 0) return guessing(client, blockedMs);
+    }
+    const failed = (refusal: AuthRefusal): AuthRefusal => {
+      const waitMs = client === undefined ? 0 : failures.take(client, failedPerS);
+      return waitMs > 0 ? guessing(client!, waitMs) : refusal;
+    };
     const candidates = tokenCandidates(authorization);
-    if (candidates.length === 0) return { error: errors.missingToken(), headers: { 'www-authenticate': 'Bearer' } };
+    if (candidates.length === 0) return failed({ error: errors.missingToken(), headers: { 'www-authenticate': 'Bearer' } });
     let token: TokenConfig | undefined;
     for (const c of candidates) if ((token = byDigest.get(digest(c)))) break;
-    if (!token) return { error: errors.invalidToken(), headers: { 'www-authenticate': 'Bearer error="invalid_token"' } };
+    if (!token) return failed({ error: errors.invalidToken(), headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
     if (!token.scopes.includes(scope)) return { error: errors.forbiddenScope(token.name, scope), headers: {} };
     const waitMs = limiter.take(token.name, token.requests_per_s ?? auth.rate_limit.requests_per_s);
     if (waitMs > 0) {
@@ -104,7 +123,7 @@ export function registerAuthHook(app: FastifyInstance, auth: ServerConfig['auth'
       }
       return;
     }
-    const refusal = authorize(request.headers.authorization, scope);
+    const refusal = authorize(request.headers.authorization, scope, request.ip);
     if (refusal) {
       for (const [k, v] of Object.entries(refusal.headers)) reply.header(k, v);
       throw refusal.error;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { LogStore } from '../log-store.js';
+import type { LogStore } from '../store/log-store.js';
 
 export interface HealthRouteOptions {
   store: Pick<LogStore, 'health'>;
@@ -24,25 +24,27 @@ export async function healthRoutes(app: FastifyInstance, opts: HealthRouteOption
     type: 'object',
     properties: {
       status: { type: 'string', enum: ['ready', 'not_ready'] },
-      checks: { type: 'object', properties: { store: { type: 'string' } } },
+      checks: { type: 'object', properties: { store: { type: 'string' }, disk: { type: 'string' } } },
     },
   } as const;
   app.get('/health/ready', {
     schema: { summary: 'Readiness: the store can be used; 503 names the failing check', response: { 200: readyAnswer, 503: readyAnswer } },
   }, async (_request, reply) => {
     let store: string;
+    let warnings: string[] = [];
     if (opts.isClosing()) {
       store = 'shutting down';
     } else {
       try {
         const h = await opts.store.health();
         store = h.ok ? 'ok' : (h.reason ?? 'unavailable');
+        warnings = h.warnings ?? [];
       } catch (err) {
         store = (err as Error).message || 'unavailable';
       }
     }
     const ready = store === 'ok';
     reply.code(ready ? 200 : 503);
-    return { status: ready ? 'ready' : 'not_ready', checks: { store } };
+    return { status: ready ? 'ready' : 'not_ready', checks: { store, ...(warnings.length > 0 ? { disk: warnings.join('; ') } : {}) } };
   });
 }

@@ -1,9 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { LogEvent } from '@logship/query';
-import type { LogStore, WriteResult } from '../log-store.js';
+import type { LogStore, WriteResult } from '../store/log-store.js';
 import type { IngestLimits } from '../config/server-config.js';
 import { normalizeEnvelope, normalizeLine, type NormalizedLine } from '../normalize/normalize-line.js';
-import { errors, LogshipError } from './errors.js';
+import { isLogshipError, type LogshipError } from '../errors/define-error.js';
+import { errors } from './errors.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 
 /*
@@ -95,8 +96,7 @@ export interface IngestContext {
  * in its own shape (Retry-After, Loki's 5xx, OTLP's retryable 503).
  */
 export function retryAfterSOf(err: unknown): number | undefined {
-  const s = (err as { retryAfterS?: unknown } | null)?.retryAfterS;
-  return typeof s === 'number' ? s : undefined;
+  return isLogshipError(err) && err.retryable ? err.retryAfterS : undefined;
 }
 
 /**
@@ -137,8 +137,15 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
       itemOf.push(i);
       byFormat.set(normalized.format, (byFormat.get(normalized.format) ?? 0) + 1);
     } catch (err) {
-      if (!(err instanceof LogshipError)) throw err;
-      itemErrors.push({ ref: item.ref, item: i, reason: err.message, code: err.code });
+      if (isLogshipError(err)) {
+        itemErrors.push({ ref: item.ref, item: i, reason: err.message, code: err.code });
+        continue;
+      }
+      // A bug in normalization must cost this item, not the batch: the
+      // others are stored and this one is reported with a code.
+      ctx.log.error({ err, protocol, ref: item.ref }, 'Normalizing an ingest item failed.');
+      const failed = errors.lineFailed(err instanceof Error ? err.message : String(err));
+      itemErrors.push({ ref: item.ref, item: i, reason: failed.message, code: failed.code });
     }
   }
   metrics.eventsReceived.inc(items.length);
@@ -150,11 +157,12 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
       result = await store.write(events, receivedAt);
     } catch (err) {
       ctx.log.error({ err, protocol }, 'The store failed to commit an ingest batch.');
-      // Senders retry after this long; a store that knows better
-      // (Elasticsearch answering 429 with its own delay) says so.
-      const hinted = (err as { retryAfterS?: unknown }).retryAfterS;
-      const retryAfterS = typeof hinted === 'number' && hinted > 0 ? Math.ceil(hinted) : 5;
-      throw Object.assign(errors.storeUnavailable((err as Error).message), { retryAfterS });
+      // Nothing was acknowledged, so senders retry: after the delay a
+      // retryable store error names (Elasticsearch answering 429 with its
+      // own), else 5 s.
+      const hinted = isLogshipError(err) && err.retryable ? err.retryAfterS : undefined;
+      const retryAfterS = hinted !== undefined && hinted > 0 ? Math.ceil(hinted) : 5;
+      throw errors.storeUnavailable.withCause({ cause: err, retryAfterS }, (err as Error).message);
     }
   }
 

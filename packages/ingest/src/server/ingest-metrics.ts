@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { LogStore, RetentionRunResult } from '../log-store.js';
+import type { LogStore, RetentionRunResult } from '../store/log-store.js';
 
 /**
  * The server's Prometheus metrics, in a registry of their own (not

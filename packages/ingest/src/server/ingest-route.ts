@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { LogEvent } from '@logship/query';
-import type { LogStore } from '../log-store.js';
+import type { LogStore } from '../store/log-store.js';
 import type { IngestLimits } from '../config/server-config.js';
 import { ingestBatch, retryAfterSOf, type IngestContext, type IngestItem } from './ingest-batch.js';
 import type { IngestMetrics } from './ingest-metrics.js';

@@ -5,7 +5,7 @@
  * reports an empty store while the server holds thousands of events.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { LogStore } from '../log-store.js';
+import type { LogStore } from '../store/log-store.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { retentionReport } from '../retention/retention-report.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import type { LogEvent } from '@logship/query';
 import { buildServerConfig } from '../config/load-server-config.js';
-import { openStore } from './open-store.js';
+import { openStore } from '../store/open-store.js';
 import { startServer } from './server.js';
 
 const DAY = 86_400_000;

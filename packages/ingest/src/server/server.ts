@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { LogStore } from '../log-store.js';
+import type { LogStore } from '../store/log-store.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { formatHostForUrl, parseListen } from '../config/parse-listen.js';
 import { startRetentionScheduler, type RetentionScheduler } from '../retention/retention-scheduler.js';

@@ -14,9 +14,9 @@
  * Checking, classifying and building rows happen before (prepare-write.ts),
  * on the thread that received the events.
  */
-import type { WriteResult } from '../log-store.js';
+import type { WriteResult } from '../store/log-store.js';
 import { DAY_MS } from '../retention/retention-config.js';
-import { isStoreError, storeError } from '../store-contract/store-error.js';
+import { isStoreError, storeError } from '../store/store-error.js';
 import type { EventRow } from './event-row.js';
 import type { PartitionDb } from './partition-db.js';
 import { dayStartMs, utcDay, type PartitionKey } from './partition-name.js';

@@ -17,13 +17,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRng, DEFAULT_TEXT_FIELDS, stripLocations, generateQuery, parse, tokenize, type QueryNode, type QueryVocabulary } from '@logship/query';
-import type { LogStore } from '../log-store.js';
-import { codeOf, compareOutcomes, matcherOutcome, shrinkFailing, TEXT_FIELD_QUERIES, type Outcome } from '../store-contract/differential.js';
+import type { LogStore } from '../store/log-store.js';
+import { codeOf, compareOutcomes, matcherOutcome, shrinkFailing, TEXT_FIELD_QUERIES, type Outcome } from '../store/contract/differential.js';
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
 import { compileSql } from './compile-sql.js';
 import { openSqliteStore } from './open-sqlite-store.js';
-import { expectedHistogram } from '../store-contract/differential.js';
+import { expectedHistogram } from '../store/contract/differential.js';
 
 const EVENTS = Number(process.env.LS_DIFF_EVENTS ?? 3000);
 const QUERIES = Number(process.env.LS_DIFF_QUERIES ?? 2000);

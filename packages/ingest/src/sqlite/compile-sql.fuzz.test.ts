@@ -13,9 +13,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isQueryError, parse, type QueryNode } from '@logship/query';
-import type { LogStore } from '../log-store.js';
-import { isStoreError } from '../store-contract/store-error.js';
-import { generateCorpus, seededRandom } from '../testing/generate-corpus.js';
+import type { LogStore } from '../store/log-store.js';
+import { isStoreError } from '../store/store-error.js';
+import { generateCorpus } from '../testing/generate-corpus.js';
+import { createRng } from '@logship/query';
 import { HOSTILE_STRINGS } from '../testing/generate-query-ast.js';
 import { compileSql } from './compile-sql.js';
 import { openSqliteStore } from './open-sqlite-store.js';
@@ -73,7 +74,7 @@ async function run(query: QueryNode): Promise<'ok' | 'typed'> {
 }
 
 test(`${CASES} random and hostile query strings give a result or a typed error`, async () => {
-  const r = seededRandom(SEED);
+  const r = createRng(SEED).next;
   const outcomes = { ok: 0, typed: 0, syntax: 0 };
   for (let i = 0; i < CASES; i++) {
     const text = randomQuery(r);

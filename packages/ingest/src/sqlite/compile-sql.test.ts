@@ -94,3 +94,34 @@ test('indexed: the query requires a single-value equality on an indexed column',
   assert.equal(indexed('(logger:a AND user_id:b) OR host:c'), false);
   assert.equal(indexed('level:(error OR warn)'), false, 'two levels');
 });
+
+// Each bracket decides its own bound: `[`/`]` inclusive, `{`/`}` exclusive, mixed allowed.
+const bounds: [string, string][] = [
+  ['status:[500 TO 599]', '("status" >= @p0 AND "status" <= @p1)'],
+  ['status:{500 TO 599}', '("status" > @p0 AND "status" < @p1)'],
+  ['status:{500 TO 599]', '("status" > @p0 AND "status" <= @p1)'],
+  ['status:[500 TO 599}', '("status" >= @p0 AND "status" < @p1)'],
+  ['status:{* TO 500}', '("status" < @p0)'],
+  ['status:{500 TO *]', `("status" > @p0 AND "status" < '')`],
+];
+for (const [query, where] of bounds) {
+  test(`${query} compiles its bounds as ${where}`, () => {
+    const compiled = compileSql(parse(query), { now: NOW });
+    assert.equal(compiled.where, where);
+    assert.deepEqual(Object.values(compiled.params).sort(), query.includes('*') ? [500] : [500, 599]);
+  });
+}
+
+test('@timestamp bounds: [ and ] include their whole day, { and } exclude it (dates round as in Elasticsearch)', () => {
+  const day = (q: string) => compileSql(parse(q), { now: NOW });
+  const incl = day('@timestamp:[2026-11-22 TO 2026-11-23]');
+  assert.equal(incl.where, 'ts >= @p0 AND ts <= @p1');
+  assert.deepEqual(incl.params, { p0: Date.parse('2026-11-22T00:00:00.000Z'), p1: Date.parse('2026-11-23T23:59:59.999Z') });
+  // Exclusive bounds on ms timestamps become the inclusive neighbour (> t is >= t+1).
+  const lowerOpen = day('@timestamp:{2026-11-22 TO 2026-11-23]');
+  assert.equal(lowerOpen.where, 'ts >= @p0 AND ts <= @p1');
+  assert.deepEqual(lowerOpen.params, { p0: Date.parse('2026-11-23T00:00:00.000Z'), p1: Date.parse('2026-11-23T23:59:59.999Z') });
+  const upperOpen = day('@timestamp:[2026-11-22 TO 2026-11-23}');
+  assert.deepEqual(upperOpen.params, { p0: Date.parse('2026-11-22T00:00:00.000Z'), p1: Date.parse('2026-11-22T23:59:59.999Z') });
+  assert.equal(day('@timestamp:{2026-11-22 TO 2026-11-23}').where, '0', 'both days excluded: nothing between them');
+});

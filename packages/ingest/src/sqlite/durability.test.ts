@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { q } from '../store-contract/ast-builders.js';
+import { q } from '../store/contract/ast-builders.js';
 import { openSqliteStore } from './open-sqlite-store.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');

@@ -103,7 +103,8 @@ export function eventToRow(event: LogEvent, ts: number, eid: string, index: numb
     index,
     ts,
     eid,
-    received: event[FLAG_FIELDS.noTimestamp] === true,
+    // Stamped with the receive time: a retry is stamped anew, so dedupe by id alone.
+    received: event[FLAG_FIELDS.noTimestamp] === true || event[FLAG_FIELDS.futureTimestamp] === true,
     cols,
     doc,
     text: typeof message === 'string' ? ftsText(message) : null,

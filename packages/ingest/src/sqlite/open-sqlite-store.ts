@@ -5,7 +5,7 @@
  *
  * Partitions live in `<dataDir>/sqlite/<YYYY-MM-DD>.<class>.db`.
  */
-import type { LogStore } from '../log-store.js';
+import type { LogStore } from '../store/log-store.js';
 import { validateRetentionConfig, type RetentionConfig } from '../retention/retention-config.js';
 import { SqliteStore } from './sqlite-store.js';
 
@@ -32,6 +32,8 @@ export interface OpenSqliteStoreOptions {
   searchWalkRows?: number;
   /** The text fields free text searches (server `search.text_fields`); default DEFAULT_TEXT_FIELDS. */
   textFields?: readonly string[];
+  /** Free space below which health() warns (default 64 MiB). */
+  minFreeBytes?: number;
 }
 
 export interface SqliteLogStore extends LogStore {
@@ -48,6 +50,7 @@ export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<Sql
     readerThreads: opts.readerThreads ?? DEFAULT_READER_THREADS,
     ...(opts.searchWalkRows !== undefined ? { searchWalkRows: opts.searchWalkRows } : {}),
     ...(opts.textFields ? { textFields: opts.textFields } : {}),
+    ...(opts.minFreeBytes !== undefined ? { minFreeBytes: opts.minFreeBytes } : {}),
   });
   store.init();
   await store.start();

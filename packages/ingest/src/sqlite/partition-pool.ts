@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { storeError } from '../store-contract/store-error.js';
+import { storeError } from '../store/store-error.js';
 import { PartitionDb } from './partition-db.js';
 import { partitionFileName, type PartitionKey } from './partition-name.js';
 

@@ -12,7 +12,7 @@
  * HTTP thread 56 %.)
  */
 import type { LogEvent } from '@logship/query';
-import type { WriteResult } from '../log-store.js';
+import type { WriteResult } from '../store/log-store.js';
 import type { RetentionPolicy } from '../retention/retention-policy.js';
 import { checkEvent, eventToRow, type EventRow } from './event-row.js';
 import { partitionFileName, utcDay, type PartitionKey } from './partition-name.js';

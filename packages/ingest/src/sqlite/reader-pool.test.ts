@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { LogEvent } from '@logship/query';
 import { DAY_MS, DEFAULT_RETENTION } from '../retention/retention-config.js';
-import { isStoreError } from '../store-contract/store-error.js';
-import { q } from '../store-contract/ast-builders.js';
+import { isStoreError } from '../store/store-error.js';
+import { q } from '../store/contract/ast-builders.js';
 import { openSqliteStore, type SqliteLogStore } from './open-sqlite-store.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');

@@ -21,7 +21,7 @@
 import { Worker } from 'node:worker_threads';
 import { QueryError, QuerySyntaxError } from '@logship/query';
 import type { RetentionConfig } from '../retention/retention-config.js';
-import { STORE_ERROR_CODES, StoreError, storeError, type StoreErrorCode } from '../store-contract/store-error.js';
+import { STORE_ERROR_CODES, storeError, type StoreError, type StoreErrorCode } from '../store/store-error.js';
 
 export type ReaderOp = 'search' | 'count' | 'aggregate';
 
@@ -246,7 +246,7 @@ export function serializeError(err: unknown): SerializedError {
 function rebuildError(error: SerializedError): Error {
   let err: Error;
   if (error.code && Object.hasOwn(STORE_ERROR_CODES, error.code)) {
-    err = new StoreError(error.code as StoreErrorCode, '');
+    err = storeError(error.code as StoreErrorCode, '');
   } else if (error.name === 'QuerySyntaxError' || error.name === 'QueryError') {
     const proto = error.name === 'QuerySyntaxError' ? QuerySyntaxError.prototype : QueryError.prototype;
     err = Object.create(proto) as Error;

@@ -16,8 +16,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateRequest, type AggregationSpec, type FieldValue, type LogEvent, type QueryNode } from '@logship/query';
 import { DAY_MS, type RetentionConfig } from '../retention/retention-config.js';
-import { q } from '../store-contract/ast-builders.js';
-import { generateCorpus, seededRandom } from '../testing/generate-corpus.js';
+import { q } from '../store/contract/ast-builders.js';
+import { generateCorpus } from '../testing/generate-corpus.js';
+import { createRng } from '@logship/query';
 import { eventToRow } from './event-row.js';
 import { PartitionDb } from './partition-db.js';
 import { PARTITION_DDL } from './partition-schema.js';
@@ -87,7 +88,7 @@ function oddEvents(): LogEvent[] {
  * changes a count. The range generator aims at these minutes' edges.
  */
 const EDGE_MINUTES: number[] = (() => {
-  const r = seededRandom(SEED + 3);
+  const r = createRng(SEED + 3).next;
   const lo = at('2026-11-20T12:00:00.000Z') / MINUTE_MS;
   return Array.from({ length: 40 }, () => lo + Math.floor(r() * 3 * 24 * 60));
 })();
@@ -106,7 +107,7 @@ function edgeEvents(): LogEvent[] {
 
 /** More than ROLLUP_CAP distinct paths in the 2026-11-22 default partition. */
 function capEvents(): LogEvent[] {
-  const r = seededRandom(SEED + 1);
+  const r = createRng(SEED + 1).next;
   const start = at('2026-11-22T00:00:00.000Z');
   return Array.from({ length: ROLLUP_CAP + 100 }, (_, i) =>
     ev(`cap-${i}`, start + Math.floor(r() * DAY_MS), { level: 'info', path: `/cap/${i}`, logger: 'cap' }),
@@ -118,7 +119,7 @@ function capEvents(): LogEvent[] {
  * earlier events (duplicates), closing and reopening the store once.
  */
 async function writeCorpus(dir: string): Promise<number> {
-  const r = seededRandom(SEED);
+  const r = createRng(SEED).next;
   const corpus = [...generateCorpus({ events: 6000, seed: SEED, endMs: NOW, days: 3 }), ...oddEvents(), ...edgeEvents()];
   let store = await openStore(dir);
   let stored = 0;
@@ -187,7 +188,7 @@ test(
       assert.ok(days.buckets.reduce((s, b) => s + b.count, 0) <= stored);
       assert.deepEqual(await rolled.aggregate(everything), days);
 
-      const r = seededRandom(SEED + 2);
+      const r = createRng(SEED + 2).next;
       const queries: QueryNode[] = [q.all(), q.all(), q.all(), q.all(), q.term('level', 'info')];
       for (let c = 0; c < CASES; c++) {
         const req: AggregateRequest = { query: queries[c % queries.length] as QueryNode, ...randomRange(r), now: NOW, agg: randomAgg(r) };

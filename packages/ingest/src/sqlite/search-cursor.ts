@@ -1,41 +1,24 @@
 /**
- * Keyset cursors: the (ts, event.id) of the last hit of a page plus the sort
- * order. The next page starts strictly after that key, so events ingested
- * meanwhile never shift a page (no repeats, no gaps) and there is no offset
- * to cap.
+ * Keyset cursors in SQLite's terms (ts, eid) over the shared codec
+ * (@logship/query search-cursor.ts), and the order SQLite sorts keys in.
  */
-import type { SortOrder } from '@logship/query';
-import { storeError } from '../store-contract/store-error.js';
+import { decodeCursor as decodeQueryCursor, encodeCursor as encodeQueryCursor, type QueryNode, type SortOrder } from '@logship/query';
+import { storeError } from '../store/store-error.js';
 
 export interface SortKey {
   ts: number;
   eid: string;
 }
 
-export function encodeCursor(key: SortKey, sort: SortOrder): string {
-  return Buffer.from(JSON.stringify([sort === 'asc' ? 'a' : 'd', key.ts, key.eid]), 'utf8').toString('base64url');
+export function encodeCursor(key: SortKey, sort: SortOrder, query: QueryNode): string {
+  return encodeQueryCursor({ ts: key.ts, id: key.eid }, sort, query);
 }
 
-export function decodeCursor(cursor: string, sort: SortOrder): SortKey {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw storeError('LS_STORE_BAD_CURSOR', 'not a cursor this store issued');
-  }
-  if (
-    !Array.isArray(parsed) ||
-    parsed.length !== 3 ||
-    (parsed[0] !== 'a' && parsed[0] !== 'd') ||
-    !Number.isSafeInteger(parsed[1]) ||
-    typeof parsed[2] !== 'string'
-  ) {
-    throw storeError('LS_STORE_BAD_CURSOR', 'not a cursor this store issued');
-  }
-  if ((parsed[0] === 'a') !== (sort === 'asc')) {
-    throw storeError('LS_STORE_BAD_CURSOR', `the cursor was issued for the other sort order than ${sort}`);
-  }
-  return { ts: parsed[1] as number, eid: parsed[2] as string };
+/** The key of a cursor issued for this query and sort; LS_STORE_BAD_CURSOR otherwise. */
+export function decodeCursor(cursor: string, sort: SortOrder, query: QueryNode): SortKey {
+  const decoded = decodeQueryCursor(cursor, sort, query);
+  if (!decoded.ok) throw storeError('LS_STORE_BAD_CURSOR', decoded.reason);
+  return { ts: decoded.key.ts, eid: decoded.key.id };
 }
 
 /**

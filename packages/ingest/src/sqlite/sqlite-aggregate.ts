@@ -13,7 +13,7 @@
  *                    ─► partial last minute   ─► rows
  */
 import { fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query';
-import { storeError } from '../store-contract/store-error.js';
+import { storeError } from '../store/store-error.js';
 import { compileField } from './compile-sql.js';
 import type { PartitionDb } from './partition-db.js';
 import { planRollup, rollupHistogram, rollupInterval, rollupTerms } from './rollup-query.js';

@@ -6,7 +6,7 @@ import { after } from 'node:test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runLogStoreContract } from '../store-contract/run-log-store-contract.js';
+import { runLogStoreContract } from '../store/contract/run-log-store-contract.js';
 import { openSqliteStore } from './open-sqlite-store.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-sqlite-contract-'));

@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { LogEvent } from '@logship/query';
 import { DAY_MS, DEFAULT_RETENTION, type RetentionConfig } from '../retention/retention-config.js';
-import { isStoreError } from '../store-contract/store-error.js';
-import { q } from '../store-contract/ast-builders.js';
+import { isStoreError } from '../store/store-error.js';
+import { q } from '../store/contract/ast-builders.js';
 import { openSqliteStore, type SqliteLogStore } from './open-sqlite-store.js';
 import { MAX_OPEN_PARTITIONS } from './partition-pool.js';
 

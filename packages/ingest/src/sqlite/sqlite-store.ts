@@ -33,8 +33,8 @@ import type {
   SearchResult,
   SortOrder,
 } from '@logship/query';
-import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteResult } from '../log-store.js';
-import { storeError } from '../store-contract/store-error.js';
+import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteResult } from '../store/log-store.js';
+import { storeError } from '../store/store-error.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { createRetentionPolicy, type ClassMatcherFactory, type RetentionPolicy } from '../retention/retention-policy.js';
 import type { StoredRow } from './event-row.js';
@@ -83,6 +83,8 @@ export interface SqliteStoreOptions {
   mmap?: boolean;
   /** The text fields (server `search.text_fields`; default the query package's DEFAULT_TEXT_FIELDS). */
   textFields?: readonly string[];
+  /** Free space below which health() warns (default MIN_FREE_BYTES). */
+  minFreeBytes?: number;
 }
 
 /** Retention class queries through the query package's parser and matcher. */
@@ -90,7 +92,7 @@ function matcherFor(clock: () => number, textFields: readonly string[]): ClassMa
   return (query) => compileMatcher(parse(query), { now: clock(), textFields });
 }
 
-/** Below this much free space in the data folder, health() fails. */
+/** Below this much free space in the data folder, health() warns (it fails only when a write would). */
 export const MIN_FREE_BYTES = 64 * 1024 * 1024;
 
 /**
@@ -123,6 +125,7 @@ function checkLimit(limit: number): void {
 export class SqliteStore implements LogStore {
   readonly dir: string;
   private readonly clock: () => number;
+  private readonly minFreeBytes: number;
   private readonly policy: RetentionPolicy;
   /** Identifies the class list (names and queries) events are classified with. */
   private readonly classFingerprint: string;
@@ -154,6 +157,7 @@ export class SqliteStore implements LogStore {
     );
     this.open = this.pool.known;
     this.clock = opts.now ?? Date.now;
+    this.minFreeBytes = opts.minFreeBytes ?? MIN_FREE_BYTES;
     this.rollups = opts.rollups ?? true;
     this.classFingerprint = createHash('sha256')
       .update(JSON.stringify(opts.retention.classes.map((c) => [c.name, c.match])))
@@ -243,7 +247,7 @@ export class SqliteStore implements LogStore {
     if (!this.readers) return this.searchAt(req, this.clock());
     // Bad requests and query errors are raised here, typed, without a thread hop.
     checkLimit(req.limit);
-    if (req.cursor) decodeCursor(req.cursor, req.sort ?? 'desc');
+    if (req.cursor) decodeCursor(req.cursor, req.sort ?? 'desc', req.query);
     compileSql(req.query, { now: req.now, textFields: this.textFields });
     return this.readers.run('search', req, this.clock()) as Promise<SearchResult>;
   }
@@ -253,7 +257,7 @@ export class SqliteStore implements LogStore {
     this.assertOpen();
     const sort: SortOrder = req.sort ?? 'desc';
     checkLimit(req.limit);
-    const after = req.cursor ? decodeCursor(req.cursor, sort) : null;
+    const after = req.cursor ? decodeCursor(req.cursor, sort, req.query) : null;
     const { where, params, indexed } = compileSql(req.query, { now: req.now, textFields: this.textFields });
     const dir = sort === 'desc' ? 'DESC' : 'ASC';
     const keysetFor = (key: { ts: number; eid: string } | null): { sql: string; args: unknown[] } =>
@@ -323,7 +327,7 @@ export class SqliteStore implements LogStore {
     }
     const hits = found.slice(0, req.limit);
     const last = hits[hits.length - 1]?.row;
-    const next_cursor = found.length > req.limit && last ? encodeCursor({ ts: last.ts, eid: last.eid }, sort) : null;
+    const next_cursor = found.length > req.limit && last ? encodeCursor({ ts: last.ts, eid: last.eid }, sort, req.query) : null;
     // From the first page, fewer hits than asked for are the whole result.
     const counted =
       !after && found.length <= req.limit ? found.length : this.countCompiled(req, where, params, at, TOTAL_COUNT_LIMIT);
@@ -480,10 +484,13 @@ export class SqliteStore implements LogStore {
     } catch (err) {
       return { ok: false, reason: `data directory ${this.dir} is not writable: ${(err as Error).message}` };
     }
+    // Low space is a warning, not a failure: readiness must agree with
+    // ingest, and while the probe write above succeeds so do batches (after
+    // a full disk was partly freed, ready said 503 while ingest answered 200).
     const stats = fs.statfsSync(this.dir);
     const free = stats.bavail * stats.bsize;
-    if (free < MIN_FREE_BYTES) {
-      return { ok: false, reason: `data directory ${this.dir} has only ${free} bytes free (needs ${MIN_FREE_BYTES})` };
+    if (free < this.minFreeBytes) {
+      return { ok: true, warnings: [`data directory ${this.dir} has only ${free} bytes free (below ${this.minFreeBytes})`] };
     }
     return { ok: true };
   }

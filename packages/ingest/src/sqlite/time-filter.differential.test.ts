@@ -13,8 +13,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { compileMatcher, type LogEvent, type QueryNode } from '@logship/query';
-import type { LogStore } from '../log-store.js';
-import { generateCorpus, seededRandom } from '../testing/generate-corpus.js';
+import type { LogStore } from '../store/log-store.js';
+import { generateCorpus } from '../testing/generate-corpus.js';
+import { createRng } from '@logship/query';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
 import { openSqliteStore } from './open-sqlite-store.js';
 import { PartitionDb } from './partition-db.js';
@@ -39,7 +40,7 @@ const START = tsOf(byTime[0] as LogEvent);
  * to half a day); 30 of the first day's events sent last, days late.
  */
 function deliveryOrder(): LogEvent[][] {
-  const r = seededRandom(SEED);
+  const r = createRng(SEED).next;
   const veryLate = new Set(byTime.slice(0, 2000).filter(() => r() < 0.015).slice(0, 30));
   const held = new Map<number, LogEvent[]>();
   const batches: LogEvent[][] = [];
@@ -124,7 +125,7 @@ test('the rid bounds narrow a sub-range of a partition written with late events'
 
 test(`searches, counts and aggregations over ${QUERIES} random sub-ranges equal the matcher`, async () => {
   const next = createQueryGenerator(vocabularyOf(corpus), SEED);
-  const r = seededRandom(SEED + 1);
+  const r = createRng(SEED + 1).next;
   let nonEmpty = 0;
   for (let i = 0; i < QUERIES; i++) {
     const query = next();

@@ -12,10 +12,10 @@
  * never keeps a process alive, and a pending write always does.
  */
 import { Worker } from 'node:worker_threads';
-import type { RetentionRunResult, WriteResult } from '../log-store.js';
+import type { RetentionRunResult, WriteResult } from '../store/log-store.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import type { PreparedWrite } from './prepare-write.js';
-import { STORE_ERROR_CODES, StoreError, storeError, type StoreErrorCode } from '../store-contract/store-error.js';
+import { STORE_ERROR_CODES, storeError, type StoreErrorCode } from '../store/store-error.js';
 
 export type WriterRequest =
   | { op: 'write'; prepared: PreparedWrite }
@@ -119,7 +119,7 @@ export class WriterThread {
 /** Errors cross threads as plain data; store errors keep their code. */
 function rebuild(error: { code?: string; message: string }): Error {
   if (error.code && Object.hasOwn(STORE_ERROR_CODES, error.code)) {
-    const err = new StoreError(error.code as StoreErrorCode, '');
+    const err = storeError(error.code as StoreErrorCode, '');
     err.message = error.message;
     return err;
   }

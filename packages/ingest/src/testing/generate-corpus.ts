@@ -20,7 +20,7 @@
  *
  * The same seed gives the same events. Timestamps fall in [endMs - days, endMs].
  */
-import type { FieldValue, LogEvent } from '@logship/query';
+import { createRng, type FieldValue, type LogEvent } from '@logship/query';
 
 export interface CorpusOptions {
   events: number;
@@ -28,18 +28,6 @@ export interface CorpusOptions {
   /** Latest timestamp, epoch ms (default 2026-11-23T12:00:00Z). */
   endMs?: number;
   days?: number;
-}
-
-/** mulberry32: tiny, fast, good enough for test data. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Rand = () => number;
@@ -218,7 +206,7 @@ function oddities(r: Rand, e: LogEvent): LogEvent {
 }
 
 export function generateCorpus(opts: CorpusOptions): LogEvent[] {
-  const r = seededRandom(opts.seed ?? 1);
+  const r = createRng(opts.seed ?? 1).next;
   const end = opts.endMs ?? Date.parse('2026-11-23T12:00:00.000Z');
   const span = (opts.days ?? 3) * 86_400_000;
   const events: LogEvent[] = [];

@@ -5,8 +5,7 @@
  * ASTs rather than strings: every node type and every field kind is reached
  * regardless of what the grammar makes easy to type.
  */
-import { DEFAULT_TEXT_FIELDS, tokenize, type LogEvent, type QueryNode, type RangeBound } from '@logship/query';
-import { seededRandom } from './generate-corpus.js';
+import { createRng, DEFAULT_TEXT_FIELDS, tokenize, type LogEvent, type QueryNode, type RangeBound } from '@logship/query';
 
 const loc = { start: 0, end: 0 };
 
@@ -68,7 +67,7 @@ export function vocabularyOf(events: readonly LogEvent[]): Vocabulary {
 }
 
 export function createQueryGenerator(vocab: Vocabulary, seed: number): () => QueryNode {
-  const r = seededRandom(seed);
+  const r = createRng(seed).next;
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
   const chance = (p: number): boolean => r() < p;
   const fieldNames = [...vocab.fields, 'message', 'level', '@timestamp', 'event.id', 'no.such.field'];

@@ -1,17 +1,18 @@
 /**
- * Errors the query HTTP API answers with. Each has a stable code and an HTTP
+ * Errors the query HTTP API answers with, made by the package's factory
+ * (define-error.ts): each has a stable code, a message template and an HTTP
  * status; the JSON body is `{ "error": { "code", "message", ...details } }`.
+ * docs/ERRORS.md lists exactly these codes; api-error.test.ts checks both
+ * ways.
  */
-export class ApiError extends Error {
-  readonly code: string;
-  readonly statusCode: number;
+import { CodedError, defineError, type ErrorFactory } from '../define-error.js';
+
+export class ApiError extends CodedError {
   readonly details: Record<string, unknown>;
 
-  constructor(code: string, statusCode: number, message: string, details: Record<string, unknown> = {}) {
-    super(message);
+  constructor(factory: ErrorFactory, args: readonly unknown[], details: Record<string, unknown> = {}) {
+    super(factory, factory.format(...args));
     this.name = 'ApiError';
-    this.code = code;
-    this.statusCode = statusCode;
     this.details = details;
   }
 
@@ -20,43 +21,90 @@ export class ApiError extends Error {
   }
 }
 
-/**
- * Every code the query API answers with, and its HTTP status (null: sent as
- * an `event: error` inside a tail stream). docs/ERRORS.md lists exactly these;
- * api-error.test.ts checks both ways.
- */
-export const API_ERROR_CODES = Object.freeze({
-  LS_API_BAD_REQUEST: 400,
-  LS_API_BAD_TIME: 400,
-  LS_API_BAD_RANGE: 400,
-  LS_API_BAD_AGGREGATION: 400,
-  LS_API_UNKNOWN_SAVED_QUERY: 404,
-  LS_CONTEXT_NOT_FOUND: 404,
-  LS_API_TOO_MANY_QUERIES: 503,
-  LS_API_QUERY_TIMEOUT: 503,
-  LS_API_TOO_MANY_STREAMS: 503,
-  LS_API_TAIL_TOO_SLOW: null,
-  LS_API_INTERNAL: 500,
-} as const);
+const API = {
+  badRequest: defineError('LS_API_BAD_REQUEST', '%s', 400),
+  badTime: defineError('LS_API_BAD_TIME', '"%s" is not a date or date math expression (%s): %s', 400),
+  badRange: defineError('LS_API_BAD_RANGE', '"from" (%s) is after "to" (%s)', 400),
+  unknownSavedQuery: defineError('LS_API_UNKNOWN_SAVED_QUERY', 'no saved query named "%s"', 404),
+  contextNotFound: defineError('LS_CONTEXT_NOT_FOUND', 'no event with event.id "%s" at %s', 404),
+  badAggregation: defineError('LS_API_BAD_AGGREGATION', '%s', 400),
+  tooManyQueries: defineError('LS_API_TOO_MANY_QUERIES', 'more than %s queries are running or waiting; retry shortly', 503, { retryable: true }),
+  queryTimeout: defineError(
+    'LS_API_QUERY_TIMEOUT',
+    'the query did not finish within %s ms; narrow the time range or the query',
+    503,
+    { retryable: true },
+  ),
+  tooManyStreams: defineError('LS_API_TOO_MANY_STREAMS', 'at most %s tail streams are open at once', 503, { retryable: true }),
+  tailTooSlow: defineError('LS_API_TAIL_TOO_SLOW', 'client too slow; reconnect with Last-Event-ID', null),
+  notFound: defineError('LS_API_NOT_FOUND', 'no route %s %s', 404),
+  badBody: defineError('LS_API_BAD_BODY', 'the request body cannot be read: %s', 400),
+  unsupportedMediaType: defineError('LS_API_UNSUPPORTED_MEDIA_TYPE', 'Content-Type "%s" is not supported here; send application/json', 415),
+  bodyTooLarge: defineError('LS_API_BODY_TOO_LARGE', "the request body is over the server's limit", 413),
+  headersTooLarge: defineError('LS_API_HEADERS_TOO_LARGE', "the request headers are over the server's limit", 431),
+  pathTooLong: defineError('LS_API_PATH_TOO_LONG', 'a path parameter is over %s characters', 414),
+  clientError: defineError('LS_API_CLIENT_ERROR', 'the request is not valid HTTP', 400),
+  internal: defineError('LS_API_INTERNAL', 'internal error; see the server log', 500),
+} as const;
+
+/** Every code the query API answers with, and its HTTP status (null: sent as an `event: error` inside a tail stream). */
+export const API_ERROR_CODES: Readonly<Record<string, number | null>> = Object.freeze(
+  Object.fromEntries(Object.values(API).map((d) => [d.code, d.statusCode])),
+);
 
 export const apiErrors = {
-  badTime: (param: string, value: string, reason: string) =>
-    new ApiError('LS_API_BAD_TIME', 400, `"${param}" is not a date or date math expression (${value}): ${reason}`, { param, value }),
-  badRange: (from: string, to: string) =>
-    new ApiError('LS_API_BAD_RANGE', 400, `"from" (${from}) is after "to" (${to})`, { from, to }),
-  unknownSavedQuery: (name: string) =>
-    new ApiError('LS_API_UNKNOWN_SAVED_QUERY', 404, `no saved query named "${name}"`, { name }),
-  contextNotFound: (id: string, ts: string) =>
-    new ApiError('LS_CONTEXT_NOT_FOUND', 404, `no event with event.id "${id}" at ${ts}`, { id, ts }),
-  badRequest: (message: string) => new ApiError('LS_API_BAD_REQUEST', 400, message),
+  badTime: (param: string, value: string, reason: string) => new ApiError(API.badTime, [param, value, reason], { param, value }),
+  badRange: (from: string, to: string) => new ApiError(API.badRange, [from, to], { from, to }),
+  unknownSavedQuery: (name: string) => new ApiError(API.unknownSavedQuery, [name], { name }),
+  contextNotFound: (id: string, ts: string) => new ApiError(API.contextNotFound, [id, ts], { id, ts }),
+  badRequest: (message: string) => new ApiError(API.badRequest, [message]),
   /** An aggregation that cannot be answered as asked; `allowed` says what can. */
-  badAggregation: (message: string, details: Record<string, unknown>) => new ApiError('LS_API_BAD_AGGREGATION', 400, message, details),
-  tooManyQueries: (limit: number) =>
-    new ApiError('LS_API_TOO_MANY_QUERIES', 503, `more than ${limit} queries are running or waiting; retry shortly`, { retry_after_s: 1 }),
-  queryTimeout: (timeoutMs: number) =>
-    new ApiError('LS_API_QUERY_TIMEOUT', 503, `the query did not finish within ${timeoutMs} ms; narrow the time range or the query`, { timeout_ms: timeoutMs }),
-  tooManyStreams: (limit: number) =>
-    new ApiError('LS_API_TOO_MANY_STREAMS', 503, `at most ${limit} tail streams are open at once`, { retry_after_s: 5 }),
-  tailTooSlow: () => ({ code: 'LS_API_TAIL_TOO_SLOW', message: 'client too slow; reconnect with Last-Event-ID' }),
-  internal: () => ({ error: { code: 'LS_API_INTERNAL', message: 'internal error; see the server log' } }),
+  badAggregation: (message: string, details: Record<string, unknown>) => new ApiError(API.badAggregation, [message], details),
+  tooManyQueries: (limit: number) => new ApiError(API.tooManyQueries, [limit], { retry_after_s: 1 }),
+  queryTimeout: (timeoutMs: number) => new ApiError(API.queryTimeout, [timeoutMs], { timeout_ms: timeoutMs }),
+  tooManyStreams: (limit: number) => new ApiError(API.tooManyStreams, [limit], { retry_after_s: 5 }),
+  tailTooSlow: () => ({ code: API.tailTooSlow.code, message: API.tailTooSlow.format() }),
+  internal: () => new ApiError(API.internal, []).toJSON(),
+  notFound: (method: string, url: string) => new ApiError(API.notFound, [method, url.split('?')[0]], { method }),
+  badBody: (reason: string) => new ApiError(API.badBody, [reason]),
+  unsupportedMediaType: (type: string) => new ApiError(API.unsupportedMediaType, [type]),
+  bodyTooLarge: () => new ApiError(API.bodyTooLarge, []),
 } as const;
+
+/** fastify's default maxParamLength (a saved-query name in /api/v1/queries/NAME/search). */
+const MAX_PARAM_LENGTH = 100;
+
+/**
+ * Fastify's own 4xx errors (body parsing, media type, body size, a bad URL,
+ * a path parameter too long) in our shape and codes, so a client reads one
+ * format whatever refused its request. Null for anything else. The server
+ * passes the router's own (bad URL, long parameter) here through fastify's
+ * `frameworkErrors` option, as they reach no error handler.
+ */
+export function fromFastifyError(err: { code?: unknown; statusCode?: unknown; message: string }, contentType?: string): ApiError | null {
+  if (typeof err.code !== 'string' || !err.code.startsWith('FST_')) return null;
+  if (typeof err.statusCode !== 'number' || err.statusCode < 400 || err.statusCode >= 500) return null;
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return apiErrors.unsupportedMediaType(contentType ?? '');
+  if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return apiErrors.bodyTooLarge();
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return new ApiError(API.pathTooLong, [MAX_PARAM_LENGTH]);
+  if (err.code.startsWith('FST_ERR_CTP_')) return apiErrors.badBody(err.message);
+  return apiErrors.badRequest(err.message);
+}
+
+/**
+ * Answers an HTTP parse error on the raw socket (fastify's
+ * `clientErrorHandler`: the request never became a request, so no route
+ * or error handler sees it), in the same `{error:{code,message}}` shape.
+ */
+export function answerClientError(err: { code?: unknown }, socket: import('node:net').Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [answer, text] = err.code === 'HPE_HEADER_OVERFLOW'
+    ? [new ApiError(API.headersTooLarge, []), 'Request Header Fields Too Large']
+    : [new ApiError(API.clientError, []), 'Bad Request'];
+  const status = answer.statusCode;
+  const json = JSON.stringify(answer.toJSON());
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${text}\r\nContent-Length: ${Buffer.byteLength(json)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${json}`);
+  }
+  socket.destroy();
+}

@@ -15,13 +15,13 @@
 import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { LogReader } from '../log-reader.js';
 import { DEFAULT_TEXT_FIELDS } from '../fields.js';
-import { ApiError, apiErrors } from './api-error.js';
+import { ApiError, apiErrors, fromFastifyError } from './api-error.js';
 import { registerAggregateRoute } from './aggregate-route.js';
 import { registerContextRoute } from './context-route.js';
 import { registerFieldsRoutes } from './fields-route.js';
 import { makeQueryCompiler } from './query-compiler.js';
 import { registerSavedQueryRoutes } from './saved-query-routes.js';
-import { BUILTIN_SAVED_QUERIES } from './saved-queries.js';
+import { savedQueryMap } from './saved-queries.js';
 import { registerSearchRoute } from './search-route.js';
 import { QueryGate } from './query-gate.js';
 import type { LiveFeed } from './live-feed.js';
@@ -54,7 +54,7 @@ export interface QueryApiOptions {
 
 export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, opts) => {
   const now = opts.now ?? Date.now;
-  const saved = Object.freeze({ ...BUILTIN_SAVED_QUERIES, ...(opts.savedQueries ?? {}) });
+  const saved = savedQueryMap(opts.savedQueries);
   const compile = makeQueryCompiler(saved);
   const defaultFrom = opts.defaultFrom ?? 'now-15m';
   app.setErrorHandler(queryErrorHandler);
@@ -84,9 +84,10 @@ export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, o
   }
 };
 
-interface CodedError {
+interface CodedShape {
   code?: unknown;
   statusCode?: unknown;
+  retryAfterS?: unknown;
   message: string;
 }
 
@@ -100,7 +101,7 @@ export function queryErrorHandler(this: FastifyInstance, err: FastifyError | Err
     void reply.status(err.statusCode).send(err.toJSON());
     return;
   }
-  const coded = err as CodedError;
+  const coded = err as CodedShape;
   if (typeof coded.code === 'string' && coded.code.startsWith('LS_QUERY_')) {
     const details: Record<string, unknown> = {};
     for (const k of QUERY_ERROR_FIELDS) {
@@ -114,7 +115,14 @@ export function queryErrorHandler(this: FastifyInstance, err: FastifyError | Err
     void reply.status(400).send(apiErrors.badRequest(err.message).toJSON());
     return;
   }
+  const refused = fromFastifyError(coded, reply.request.headers['content-type']);
+  if (refused) {
+    void reply.status(refused.statusCode).send(refused.toJSON());
+    return;
+  }
+  // Coded errors of the server's own rooms (a store's LS_STORE_*, LS_ES_*) carry their status.
   if (typeof coded.code === 'string' && coded.code.startsWith('LS_') && typeof coded.statusCode === 'number') {
+    if (typeof coded.retryAfterS === 'number') void reply.header('retry-after', String(Math.ceil(coded.retryAfterS)));
     void reply.status(coded.statusCode).send({ error: { code: coded.code, message: err.message } });
     return;
   }

@@ -6,7 +6,7 @@ import { expandSavedQueries } from './saved-queries.js';
 /** Query text (with `@saved` references) → AST; throws typed errors. */
 export type QueryCompiler = (q: string) => QueryNode;
 
-export function makeQueryCompiler(saved: Readonly<Record<string, string>>): QueryCompiler {
+export function makeQueryCompiler(saved: ReadonlyMap<string, string>): QueryCompiler {
   return (q) => {
     const expanded = expandSavedQueries(q, saved, (name) => {
       throw apiErrors.unknownSavedQuery(name);

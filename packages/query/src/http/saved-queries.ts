@@ -14,6 +14,11 @@ export const BUILTIN_SAVED_QUERIES: Readonly<Record<string, string>> = Object.fr
 
 const REF = /(^|[\s(!+-])@([A-Za-z][\w-]*)/g;
 
+/** Built-ins, then the configured ones over them, as a Map: names come from users (`@constructor`), never looked up in a plain object. */
+export function savedQueryMap(configured: Readonly<Record<string, string>> = {}): ReadonlyMap<string, string> {
+  return new Map([...Object.entries(BUILTIN_SAVED_QUERIES), ...Object.entries(configured)]);
+}
+
 /**
  * Replaces `@name` references with the saved query text, in parentheses so
  * the precedence of the surrounding query is kept. Unknown names are left
@@ -21,14 +26,14 @@ const REF = /(^|[\s(!+-])@([A-Za-z][\w-]*)/g;
  */
 export function expandSavedQueries(
   q: string,
-  saved: Readonly<Record<string, string>>,
+  saved: ReadonlyMap<string, string>,
   onUnknown: (name: string) => never,
 ): string {
   if (!q.includes('@')) return q;
   return q.replace(REF, (whole, lead: string, name: string) => {
     // `@timestamp` is a field, not a reference.
     if (name === 'timestamp') return whole;
-    const text = saved[name];
+    const text = saved.get(name);
     if (text === undefined) return onUnknown(name);
     return `${lead}(${text})`;
   });

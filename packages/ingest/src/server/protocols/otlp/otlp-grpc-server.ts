@@ -64,7 +64,7 @@ export async function startOtlpGrpcServer(listen: string, ctx: IngestContext, au
   };
   const impl: UntypedServiceImplementation = {
     Export: (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => {
-      void exportLogs(call.request, call.metadata.get('authorization')[0]).then(
+      void exportLogs(call.request, call.metadata.get('authorization')[0], peerHost(call.getPeer())).then(
         (response) => callback(null, response),
         (err: unknown) => {
           const coded = err instanceof LogshipError ? err : errors.internal();
@@ -76,8 +76,8 @@ export async function startOtlpGrpcServer(listen: string, ctx: IngestContext, au
   };
   server.addService(service, impl);
 
-  async function exportLogs(body: Buffer, authorization: unknown): Promise<Buffer> {
-    const refusal = authorize?.(typeof authorization === 'string' ? authorization : undefined, 'write');
+  async function exportLogs(body: Buffer, authorization: unknown, client: string): Promise<Buffer> {
+    const refusal = authorize?.(typeof authorization === 'string' ? authorization : undefined, 'write', client);
     if (refusal) throw refusal.error;
     const items = decodeOtlpLogs(body, 'protobuf');
     const outcome = await ingestBatch(ctx, 'otlp', items);
@@ -112,4 +112,9 @@ export async function startOtlpGrpcServer(listen: string, ctx: IngestContext, au
         });
       }),
   };
+}
+
+/** `ipv4:127.0.0.1:5000` → `127.0.0.1`: failed authentications are counted per address, not per connection. */
+function peerHost(peer: string): string {
+  return peer.replace(/^(?:ipv4:|ipv6:)/, '').replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
 }

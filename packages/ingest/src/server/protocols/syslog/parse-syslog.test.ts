@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LogshipError } from '../../errors.js';
-import { prng } from '../test-app.js';
+import { createRng } from '@logship/query';
 import { parseSyslog } from './parse-syslog.js';
 import { SyslogTcpFramer } from './syslog-tcp-framer.js';
 
@@ -67,7 +67,7 @@ test('the TCP framer handles octet counting and LF framing mixed, split across c
 });
 
 test('fuzz: random input never throws anything but a coded error, and the framer never throws', () => {
-  const rnd = prng(7);
+  const rnd = createRng(7).next;
   const samples = ['<165>1 2026-02-08T14:14:15.003Z h a - ID [s a="b"] m', '<86>Feb  8 14:59:58 web-1 sshd[4242]: x', '12 <13>x\n'];
   for (let i = 0; i < 3000; i++) {
     const base = Buffer.from(samples[i % samples.length]!);

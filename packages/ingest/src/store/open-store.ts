@@ -1,4 +1,4 @@
-import type { LogStore } from '../log-store.js';
+import type { LogStore } from './log-store.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { openElasticsearchStore } from '../elasticsearch/open-elasticsearch-store.js';
 import { openSqliteStore } from '../sqlite/open-sqlite-store.js';

@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FIELD_SAMPLE_SIZE, type FieldSummary, type FieldType, type LogEvent } from '@logship/query';
-import { DAY_MS } from '../retention/retention-config.js';
+import { DAY_MS } from '../../retention/retention-config.js';
 import { q } from './ast-builders.js';
 import { CONTRACT_NOW, contractCorpus } from './contract-fixture.js';
 import { expectedHistogram } from './differential.js';

@@ -14,9 +14,10 @@ import type { LogEvent, QueryNode, SearchRequest } from '@logship/query';
 import type { LogStore } from '../log-store.js';
 import { expectedHistogram } from './differential.js';
 import { readApiContractTests } from './read-api-contract.js';
-import { DAY_MS, DEFAULT_RETENTION, type RetentionConfig } from '../retention/retention-config.js';
+import { DAY_MS, DEFAULT_RETENTION, type RetentionConfig } from '../../retention/retention-config.js';
 import { q } from './ast-builders.js';
 import { CONTRACT_NOW, contractCorpus } from './contract-fixture.js';
+import { isStoreError } from '../store-error.js';
 
 export interface ContractStoreOptions {
   retention: RetentionConfig;
@@ -291,7 +292,21 @@ export function runLogStoreContract(name: string, makeStore: MakeContractStore):
     test('a malformed cursor is rejected', async () => {
       await withStore(async (store) => {
         await store.write(corpus);
-        await assert.rejects(store.search({ ...WIDE, query: q.all(), limit: 5, now: CONTRACT_NOW, cursor: 'not-a-cursor' }));
+        await assert.rejects(store.search({ ...WIDE, query: q.all(), limit: 5, now: CONTRACT_NOW, cursor: 'not-a-cursor' }), (err) =>
+          isStoreError(err, 'LS_STORE_BAD_CURSOR'));
+      });
+    });
+
+    test('a cursor is bound to its query and sort: another query or the other order is refused', async () => {
+      await withStore(async (store) => {
+        await store.write(corpus);
+        const page = await store.search({ ...WIDE, query: q.all(), limit: 5, now: CONTRACT_NOW });
+        assert.ok(page.next_cursor);
+        const again = await store.search({ ...WIDE, query: q.all(), limit: 5, now: CONTRACT_NOW, cursor: page.next_cursor });
+        assert.equal(again.hits.length, 5);
+        const bad = (err: unknown) => isStoreError(err, 'LS_STORE_BAD_CURSOR') && (err as { statusCode?: number }).statusCode === 400;
+        await assert.rejects(store.search({ ...WIDE, query: q.term('job', 'django'), limit: 5, now: CONTRACT_NOW, cursor: page.next_cursor }), bad);
+        await assert.rejects(store.search({ ...WIDE, query: q.all(), limit: 5, sort: 'asc', now: CONTRACT_NOW, cursor: page.next_cursor }), bad);
       });
     });
 

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogEvent } from '@logship/query';
 import { buildServerConfig } from '../config/load-server-config.js';
-import { buildApp } from '../server/app.js';
-import { openSqliteStore } from './open-sqlite-store.js';
+import { buildApp } from './app.js';
+import { openSqliteStore } from '../sqlite/open-sqlite-store.js';
 
 const NOW = Date.parse('2026-02-08T15:00:00.000Z');
 

@@ -54,9 +54,12 @@ export interface RetentionRunResult {
 }
 
 export interface StoreHealth {
+  /** The store can take writes and answer reads right now (what /health/ready reports). */
   ok: boolean;
   /** Why not ok. */
   reason?: string;
+  /** Conditions worth a look that do not stop ingest (low disk space). */
+  warnings?: string[];
 }
 
 export interface LogStore extends LogReader {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 
-// dist/cli/serve-process.test.js → packages/ingest/bin/logship.js
+// dist/cli/serve.e2e.test.js → packages/ingest/bin/logship.js
 const BIN = fileURLToPath(new URL('../../bin/logship.js', import.meta.url));
 
 interface Serve {

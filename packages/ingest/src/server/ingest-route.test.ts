@@ -1,78 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { LogStore } from '../log-store.js';
 import { openSqliteStore } from '../sqlite/open-sqlite-store.js';
-import { buildServerConfig } from '../config/load-server-config.js';
-import { buildApp, type LogshipApp } from './app.js';
-
-const NOW = Date.parse('2026-02-08T15:00:00.000Z');
-const WRITE = 'write-token-0123456789';
-const READ = 'read-token-0123456789';
-
-interface Harness {
-  dir: string;
-  store: LogStore;
-  logship: LogshipApp;
-  clock: { now: number };
-  close(): Promise<void>;
-}
-
-async function harness(config: Record<string, unknown> = {}): Promise<Harness> {
-  const dir = mkdtempSync(join(tmpdir(), 'logship-app-'));
-  const clock = { now: NOW };
-  const now = () => clock.now;
-  const cfg = buildServerConfig({ data: dir, ...config });
-  const store = await openSqliteStore({ dataDir: dir, retention: cfg.retention, now });
-  const logship = await buildApp({ config: cfg, store, now, defaultMetrics: false });
-  return {
-    dir,
-    store,
-    logship,
-    clock,
-    async close() {
-      await logship.app.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-const ndjson = (...lines: unknown[]): string => lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n';
-
-async function search(h: Harness, q: string, headers: Record<string, string> = {}) {
-  const res = await h.logship.app.inject({
-    method: 'GET',
-    url: `/api/v1/search?q=${encodeURIComponent(q)}&from=2026-02-01T00:00:00Z&to=2026-02-09T00:00:00Z&limit=1000`,
-    headers,
-  });
-  assert.equal(res.statusCode, 200, res.body);
-  return res.json() as { hits: Record<string, unknown>[] };
-}
-
-const pythonLine = {
-  asctime: '2026-02-08 12:00:00,100',
-  levelname: 'ERROR',
-  name: 'django.request',
-  message: 'Internal Server Error: /api/orders',
-  user_id: 'u-42',
-};
-const nginxLine = {
-  time_iso8601: '2026-02-08T12:00:01+00:00',
-  remote_addr: '203.0.113.9',
-  request: 'GET /api/orders?page=2 HTTP/1.1',
-  status: '502',
-  body_bytes_sent: '157',
-  request_time: '1.204',
-};
-const envelope = { '@raw': '2026-02-08 12:00:02,000 WARNING celery: retrying task', 'event.id': 'f1:0', host: 'web-1', source: '/var/log/celery.log', job: 'celery' };
+import { createRng } from '@logship/query';
+import { appHarness, envelope, ndjson, nginxLine, NOW, pythonLine, searchApp } from '../testing/app-harness.js';
 
 test('mixed batch: valid lines stored, malformed ones reported by line number', async () => {
-  const h = await harness();
+  const h = await appHarness();
   try {
     const body = ndjson(pythonLine, 'not json at all', '', nginxLine, '[1,2]', envelope);
     const res = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: body, headers: { 'content-type': 'application/x-ndjson' } });
@@ -90,12 +25,12 @@ test('mixed batch: valid lines stored, malformed ones reported by line number', 
     );
     assert.match(answer.errors[0].reason, /not valid JSON/);
 
-    const errorsFound = await search(h, 'level:error');
+    const errorsFound = await searchApp(h, 'level:error');
     assert.deepEqual(errorsFound.hits.map((e) => e.message).sort(), ['GET /api/orders?page=2 HTTP/1.1 502', 'Internal Server Error: /api/orders']);
-    const slow = await search(h, 'duration_ms:>1000 AND path:"/api/orders"');
+    const slow = await searchApp(h, 'duration_ms:>1000 AND path:"/api/orders"');
     assert.equal(slow.hits.length, 1);
     assert.equal(slow.hits[0]!.status, 502);
-    const celery = await search(h, 'job:celery');
+    const celery = await searchApp(h, 'job:celery');
     assert.equal(celery.hits[0]!['event.id'], 'f1:0');
     assert.equal(celery.hits[0]!.level, 'warning');
     assert.equal(celery.hits[0]!.host, 'web-1');
@@ -105,21 +40,21 @@ test('mixed batch: valid lines stored, malformed ones reported by line number', 
 });
 
 test('the same batch posted twice is stored once (event.id dedupe), lines without ids too', async () => {
-  const h = await harness();
+  const h = await appHarness();
   try {
     const body = ndjson(pythonLine, nginxLine, envelope);
     const first = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: body });
     const second = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: body });
     assert.deepEqual(first.json(), { stored: 3, duplicates: 0, expired: 0, errors: [] });
     assert.deepEqual(second.json(), { stored: 0, duplicates: 3, expired: 0, errors: [] });
-    assert.equal((await search(h, '*')).hits.length, 3);
+    assert.equal((await searchApp(h, '*')).hits.length, 3);
   } finally {
     await h.close();
   }
 });
 
 test('gzip bodies are accepted; a gzip bomb and an oversized body are refused with 413', async () => {
-  const h = await harness({ limits: { max_body_bytes: 64 * 1024, max_decompressed_bytes: 256 * 1024 } });
+  const h = await appHarness({ limits: { max_body_bytes: 64 * 1024, max_decompressed_bytes: 256 * 1024 } });
   try {
     const gz = gzipSync(ndjson(pythonLine, nginxLine));
     const ok = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: gz, headers: { 'content-encoding': 'gzip' } });
@@ -144,14 +79,14 @@ test('gzip bodies are accepted; a gzip bomb and an oversized body are refused wi
     const br = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: 'x', headers: { 'content-encoding': 'br' } });
     assert.equal(br.statusCode, 415);
     assert.equal(br.json().error.code, 'LS_INGEST_UNSUPPORTED_ENCODING');
-    assert.equal((await search(h, '*')).hits.length, 2, 'refused batches stored nothing');
+    assert.equal((await searchApp(h, '*')).hits.length, 2, 'refused batches stored nothing');
   } finally {
     await h.close();
   }
 });
 
 test('line limit, invalid UTF-8, CRLF, any content type, empty body', async () => {
-  const h = await harness({ limits: { max_line_bytes: 200 } });
+  const h = await appHarness({ limits: { max_line_bytes: 200 } });
   try {
     const invalid = Buffer.concat([Buffer.from('{"msg":"caf'), Buffer.from([0xc3, 0x28]), Buffer.from('","level":"info"}\r\n')]);
     const long = Buffer.from(JSON.stringify({ msg: 'x'.repeat(300) }) + '\n');
@@ -161,7 +96,7 @@ test('line limit, invalid UTF-8, CRLF, any content type, empty body', async () =
     const answer = res.json();
     assert.equal(answer.stored, 2);
     assert.deepEqual(answer.errors.map((e: { line: number; code: string }) => [e.line, e.code]), [[2, 'LS_INGEST_LINE_TOO_LONG']]);
-    const hits = (await search(h, '_exists_:logship.invalid_utf8')).hits;
+    const hits = (await searchApp(h, '_exists_:logship.invalid_utf8')).hits;
     assert.equal(hits.length, 1);
     assert.equal(hits[0]!.message, 'caf\ufffd(');
 
@@ -173,7 +108,7 @@ test('line limit, invalid UTF-8, CRLF, any content type, empty body', async () =
 });
 
 test('events already past retention are counted as expired and not stored', async () => {
-  const h = await harness();
+  const h = await appHarness();
   try {
     const old = { ...pythonLine, levelname: 'INFO', asctime: '2025-10-01 00:00:00,000' };
     const res = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: ndjson(old, pythonLine) });
@@ -183,114 +118,8 @@ test('events already past retention are counted as expired and not stored', asyn
   }
 });
 
-test('auth: 401 without or with an unknown token, 403 with the wrong scope, health stays open', async () => {
-  const h = await harness({
-    auth: {
-      tokens: [
-        { name: 'agents', token: WRITE, scopes: ['write'] },
-        { name: 'grafana', token: READ, scopes: ['read'] },
-      ],
-    },
-  });
-  try {
-    const post = (headers: Record<string, string>) =>
-      h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: ndjson(pythonLine), headers });
-    const none = await post({});
-    assert.equal(none.statusCode, 401);
-    assert.equal(none.json().error.code, 'LS_AUTH_MISSING_TOKEN');
-    assert.equal(none.headers['www-authenticate'], 'Bearer');
-    const wrong = await post({ authorization: 'Bearer not-a-real-token-at-all' });
-    assert.equal(wrong.statusCode, 401);
-    assert.equal(wrong.json().error.code, 'LS_AUTH_INVALID_TOKEN');
-    const readOnIngest = await post({ authorization: `Bearer ${READ}` });
-    assert.equal(readOnIngest.statusCode, 403);
-    assert.equal(readOnIngest.json().error.code, 'LS_AUTH_FORBIDDEN_SCOPE');
-    const ok = await post({ authorization: `Bearer ${WRITE}` });
-    assert.equal(ok.statusCode, 200);
-    assert.equal(ok.json().stored, 1);
-
-    const searchUrl = '/api/v1/search?q=*&from=2026-02-01T00:00:00Z&to=2026-02-09T00:00:00Z';
-    const anon = await h.logship.app.inject({ method: 'GET', url: searchUrl });
-    assert.equal(anon.statusCode, 401);
-    const writeOnSearch = await h.logship.app.inject({ method: 'GET', url: searchUrl, headers: { authorization: `Bearer ${WRITE}` } });
-    assert.equal(writeOnSearch.statusCode, 403);
-    assert.equal(writeOnSearch.json().error.code, 'LS_AUTH_FORBIDDEN_SCOPE');
-    assert.equal((await search(h, '*', { authorization: `Bearer ${READ}` })).hits.length, 1);
-
-    assert.equal((await h.logship.app.inject({ method: 'GET', url: '/health' })).statusCode, 200);
-    assert.equal((await h.logship.app.inject({ method: 'GET', url: '/health/ready' })).statusCode, 200);
-  } finally {
-    await h.close();
-  }
-});
-
-test('auth: per-token rate limit answers 429 with Retry-After until the bucket refills', async () => {
-  const h = await harness({
-    auth: { tokens: [{ name: 'agents', token: WRITE, scopes: ['write'], requests_per_s: 0.5 }], rate_limit: { burst: 2 } },
-  });
-  try {
-    const post = () =>
-      h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: ndjson(pythonLine), headers: { authorization: `Bearer ${WRITE}` } });
-    assert.equal((await post()).statusCode, 200);
-    assert.equal((await post()).statusCode, 200);
-    const limited = await post();
-    assert.equal(limited.statusCode, 429);
-    assert.equal(limited.json().error.code, 'LS_AUTH_RATE_LIMITED');
-    assert.equal(limited.headers['retry-after'], '2');
-    h.clock.now += 2000;
-    assert.equal((await post()).statusCode, 200);
-    assert.equal((await post()).statusCode, 429);
-  } finally {
-    await h.close();
-  }
-});
-
-test('health: ready with a working store, 503 naming the store check once it is closed; ingest then answers 503', async () => {
-  const h = await harness();
-  try {
-    const ready = await h.logship.app.inject({ method: 'GET', url: '/health/ready' });
-    assert.equal(ready.statusCode, 200);
-    assert.deepEqual(ready.json(), { status: 'ready', checks: { store: 'ok' } });
-    assert.deepEqual((await h.logship.app.inject({ method: 'GET', url: '/health' })).json(), { status: 'healthy' });
-    await h.store.close();
-    const down = await h.logship.app.inject({ method: 'GET', url: '/health/ready' });
-    assert.equal(down.statusCode, 503);
-    assert.equal(down.json().status, 'not_ready');
-    assert.notEqual(down.json().checks.store, 'ok');
-    // A batch the store cannot commit is not acknowledged: 503, retryable.
-    const refused = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: ndjson(pythonLine) });
-    assert.equal(refused.statusCode, 503);
-    assert.equal(refused.json().error.code, 'LS_INGEST_STORE_UNAVAILABLE');
-    assert.equal(refused.headers['retry-after'], '5', 'agents are told when to retry');
-  } finally {
-    await h.close();
-  }
-});
-
-test('metrics: ingest counters by reason, partition sizes, HTTP requests', async () => {
-  const h = await harness();
-  try {
-    await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: ndjson(pythonLine, nginxLine, '{oops', pythonLine) });
-    const res = await h.logship.app.inject({ method: 'GET', url: '/metrics' });
-    assert.equal(res.statusCode, 200);
-    assert.match(String(res.headers['content-type']), /^text\/plain/);
-    const text = res.body;
-    assert.match(text, /^logship_ingest_events_received_total 4$/m);
-    assert.match(text, /^logship_ingest_events_stored_total 2$/m);
-    assert.match(text, /^logship_ingest_events_duplicate_total 1$/m);
-    assert.match(text, /^logship_ingest_events_rejected_total\{reason="LS_INGEST_LINE_NOT_JSON"\} 1$/m);
-    assert.match(text, /^logship_ingest_events_normalized_total\{format="nginx"\} 1$/m);
-    assert.match(text, /^logship_ingest_batch_duration_seconds_count 1$/m);
-    assert.match(text, /^logship_store_partition_bytes\{partition="[^"]+",class="errors",day="2026-02-08"\} [1-9]\d*$/m);
-    assert.match(text, /^logship_http_requests_total\{method="POST",route="\/api\/v1\/ingest",status_code="200"\} 1$/m);
-    assert.match(text, /^logship_retention_runs_total 0$/m);
-  } finally {
-    await h.close();
-  }
-});
-
 test('close() lets an in-flight batch finish and answer; the events are stored', async () => {
-  const h = await harness();
+  const h = await appHarness();
   const { app } = h.logship;
   let arrived!: () => void;
   const arrivedP = new Promise<void>((resolve) => (arrived = resolve));
@@ -331,21 +160,10 @@ test('close() lets an in-flight batch finish and answer; the events are stored',
   }
 });
 
-/** Small deterministic PRNG (mulberry32) so the fuzz batch is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test('fuzz: a batch of hostile lines is answered 200 and every line is accounted for', async () => {
-  const h = await harness();
+  const h = await appHarness();
   try {
-    const rand = prng(20260208);
+    const rand = createRng(20260208).next;
     const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
     const word = () => Math.floor(rand() * 1e9).toString(36);
     const lines: Buffer[] = [];
@@ -376,16 +194,16 @@ test('fuzz: a batch of hostile lines is answered 200 and every line is accounted
       assert.ok(e.line >= 1 && e.line <= lines.length);
       assert.match(e.code, /^LS_INGEST_LINE_/);
     }
-    assert.equal((await search(h, '*')).hits.length, a.stored);
-    assert.equal((await search(h, '_exists_:logship.depth_capped')).hits.length > 0, true);
-    assert.equal((await search(h, '_exists_:logship.fields_capped')).hits.length > 0, true);
+    assert.equal((await searchApp(h, '*')).hits.length, a.stored);
+    assert.equal((await searchApp(h, '_exists_:logship.depth_capped')).hits.length > 0, true);
+    assert.equal((await searchApp(h, '_exists_:logship.fields_capped')).hits.length > 0, true);
   } finally {
     await h.close();
   }
 });
 
 test('a chunked body over the limit gets a 413 answer on a real socket, not a reset', async () => {
-  const h = await harness({ limits: { max_body_bytes: 64 * 1024 } });
+  const h = await appHarness({ limits: { max_body_bytes: 64 * 1024 } });
   const { app } = h.logship;
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as { port: number }).port;
@@ -403,6 +221,63 @@ test('a chunked body over the limit gets a 413 answer on a real socket, not a re
     });
     assert.equal(res.status, 413);
     assert.equal(JSON.parse(res.body).error.code, 'LS_INGEST_BODY_TOO_LARGE');
+  } finally {
+    await h.close();
+  }
+});
+
+test('an object 5,000 levels deep, in a line or in envelope metadata, does not cost the good line beside it', async () => {
+  const h = await appHarness();
+  try {
+    const deep = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
+    const payload = ndjson(pythonLine, `{"msg":"deep line","x":${deep}}`, `{"@raw":"deep meta","event.id":"m:1","meta":${deep}}`, `[${'['.repeat(5000)}${']'.repeat(5000)}]`);
+    const res = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload });
+    assert.equal(res.statusCode, 200, res.body);
+    const answer = res.json();
+    assert.equal(answer.stored, 3);
+    assert.deepEqual(answer.errors.map((e: { line: number; code: string }) => [e.line, e.code]), [[4, 'LS_INGEST_LINE_NOT_OBJECT']]);
+    assert.equal((await searchApp(h, 'level:error')).hits.length, 1, 'the good line is stored');
+    assert.equal((await searchApp(h, '_exists_:logship.depth_capped')).hits.length, 2);
+  } finally {
+    await h.close();
+  }
+});
+
+test('600 integer-like keys do not push event.id, @timestamp, level or message out of a stored event', async () => {
+  const h = await appHarness();
+  try {
+    const keys = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [String(i), i]));
+    const line = { ...keys, 'event.id': 'wide-1', '@timestamp': '2026-02-08T12:00:00Z', level: 'error', message: 'wide event' };
+    const res = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: ndjson(line) });
+    assert.equal(res.json().stored, 1, res.body);
+    const [hit] = (await searchApp(h, 'message:wide')).hits;
+    assert.ok(hit, 'found by its message');
+    assert.equal(hit['event.id'], 'wide-1');
+    assert.equal(hit['@timestamp'], '2026-02-08T12:00:00.000Z');
+    assert.equal(hit.level, 'error');
+    assert.equal(hit['logship.fields_capped'], true);
+  } finally {
+    await h.close();
+  }
+});
+
+test('1,000 events on 1,000 future days are all stored, at the receive time, in today\'s partition; a retry is a duplicate', async () => {
+  const h = await appHarness();
+  try {
+    const DAY = 86_400_000;
+    const lines = Array.from({ length: 1000 }, (_, i) => ({ 'event.id': `f:${i}`, '@timestamp': new Date(NOW + (i + 2) * DAY).toISOString(), message: `future ${i}` }));
+    const first = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: ndjson(...lines) });
+    assert.deepEqual(first.json(), { stored: 1000, duplicates: 0, expired: 0, errors: [] });
+    h.clock.now += 60_000;
+    const retry = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: ndjson(...lines) });
+    assert.deepEqual(retry.json(), { stored: 0, duplicates: 1000, expired: 0, errors: [] }, 'stamped anew, still deduped by id');
+    const parts = await h.store.partitions(h.clock.now);
+    assert.equal(parts.length, 1, 'one partition, not 1,000 future days');
+    const hits = (await searchApp(h, '_exists_:logship.future_timestamp')).hits;
+    assert.equal(hits.length, 1000);
+    const one = hits.find((e) => e['event.id'] === 'f:0')!;
+    assert.equal(one['@timestamp'], new Date(NOW).toISOString());
+    assert.equal(one['logship.original_timestamp'], new Date(NOW + 2 * DAY).toISOString());
   } finally {
     await h.close();
   }

@@ -1,0 +1,47 @@
+/**
+ * Errors raised by LogStore backends and retention, each with a stable code
+ * (`LS_STORE_*`, shared by SQLite and Elasticsearch), an HTTP status and
+ * whether a retry can help, made by the package's one factory
+ * (errors/define-error.ts). Callers (the HTTP API, the CLI) answer them as
+ * they are: the caller's mistakes are 400, a closed or failing store 503
+ * (retryable), broken files and our own bugs 500.
+ */
+import { defineError, isLogshipError, type ErrorFactory, type LogshipError } from '../errors/define-error.js';
+
+const STORE_ERRORS = {
+  LS_STORE_DATA_DIR: defineError('LS_STORE_DATA_DIR', 'The data directory is unusable: %s', 500),
+  LS_STORE_CLOSED: defineError('LS_STORE_CLOSED', 'The store is closed: %s', 503, { retryable: true }),
+  LS_STORE_BAD_CURSOR: defineError('LS_STORE_BAD_CURSOR', 'The cursor is malformed or belongs to another query or sort order: %s', 400),
+  LS_STORE_BAD_REQUEST: defineError('LS_STORE_BAD_REQUEST', 'The request is invalid: %s', 400),
+  LS_STORE_RETENTION_CONFIG: defineError('LS_STORE_RETENTION_CONFIG', 'The retention configuration is invalid: %s', 500),
+  LS_STORE_CORRUPT_PARTITION: defineError('LS_STORE_CORRUPT_PARTITION', 'A partition file cannot be read: %s', 500),
+  LS_STORE_WRITE_FAILED: defineError(
+    'LS_STORE_WRITE_FAILED',
+    'The batch could not be committed; nothing of it was acknowledged, retry it: %s',
+    503,
+    { retryable: true },
+  ),
+  LS_STORE_QUERY_ABORTED: defineError(
+    'LS_STORE_QUERY_ABORTED',
+    'The query was aborted (its deadline passed or its caller gave up): %s',
+    503,
+    { retryable: true },
+  ),
+  LS_STORE_QUERY_FAILED: defineError('LS_STORE_QUERY_FAILED', 'The query could not be answered: %s', 500),
+} as const satisfies Record<string, ErrorFactory>;
+
+export type StoreErrorCode = keyof typeof STORE_ERRORS;
+
+/** A LogshipError whose code is one of the store's. */
+export type StoreError = LogshipError & { readonly code: StoreErrorCode };
+
+/** The store's codes and their definitions (docs/SQLITE_STORE.md lists the same). */
+export const STORE_ERROR_CODES: Readonly<Record<StoreErrorCode, ErrorFactory>> = STORE_ERRORS;
+
+export function storeError(code: StoreErrorCode, detail: string, cause?: unknown): StoreError {
+  return STORE_ERRORS[code].withCause({ cause }, detail) as StoreError;
+}
+
+export function isStoreError(err: unknown, code?: StoreErrorCode): err is StoreError {
+  return isLogshipError(err) && Object.hasOwn(STORE_ERRORS, err.code) && (code === undefined || err.code === code);
+}

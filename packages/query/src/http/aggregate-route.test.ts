@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { queryApiApp, sampleEvents } from '../testing/query-api-app.js';
+
+test('GET /api/v1/aggregate: terms, stats, percentiles and date_histogram over the query and range', async () => {
+  const { app } = await queryApiApp(sampleEvents());
+  const get = async (qs: string) => {
+    const res = await app.inject({ method: 'GET', url: `/api/v1/aggregate?from=now-1h&${qs}` });
+    assert.equal(res.statusCode, 200, `${qs}: ${res.body}`);
+    return res.json();
+  };
+  const terms = await get('type=terms&field=host&size=2');
+  assert.deepEqual(terms.buckets, [{ key: 'web-1', count: 3 }, { key: 'web-2', count: 2 }]);
+  assert.equal(terms.other_count, 1);
+  const stats = await get('type=stats&field=duration_ms&q=host:web-1');
+  assert.deepEqual([stats.count, stats.min, stats.max, stats.sum], [2, 20, 1500, 1520]);
+  const pct = await get('type=percentiles&field=duration_ms&percents=50,100');
+  assert.deepEqual(pct.values, { 50: 610, 100: 1500 }, 'linear between closest ranks of 1, 20, 1200, 1500');
+  const hist = await get('type=date_histogram&interval=1h');
+  assert.equal(hist.interval_ms, 3_600_000);
+  assert.equal(hist.buckets.reduce((s: number, b: { count: number }) => s + b.count, 0), 6);
+  const posted = await app.inject({ method: 'POST', url: '/api/v1/aggregate', payload: { type: 'terms', field: 'level', from: 'now-1h' } });
+  assert.equal(posted.json().buckets[0].key, 'error');
+});
+
+test('aggregate refuses bad specs with coded 400s', async () => {
+  const { app } = await queryApiApp(sampleEvents());
+  for (const qs of ['type=terms', 'type=nope&field=x', 'type=percentiles&field=x&percents=50,101', 'type=date_histogram&interval=7q', 'type=date_histogram&interval=1s&from=now-1y', 'type=stats']) {
+    const res = await app.inject({ method: 'GET', url: `/api/v1/aggregate?${qs}` });
+    assert.equal(res.statusCode, 400, `${qs}: ${res.body}`);
+    assert.equal(res.json().error.code, 'LS_API_BAD_REQUEST', qs);
+  }
+});

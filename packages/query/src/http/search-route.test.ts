@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { queryApiApp, sampleEvents } from '../testing/query-api-app.js';
+
+test('GET /api/v1/search: the default window (now-15m), newest first, the query applied, took_ms', async () => {
+  const { app, reader } = await queryApiApp(sampleEvents());
+  const res = await app.inject({ method: 'GET', url: '/api/v1/search?q=level:error' });
+  assert.equal(res.statusCode, 200, res.body);
+  const body = res.json();
+  assert.deepEqual(body.hits.map((e: { 'event.id': string }) => e['event.id']), ['e1', 'e4']);
+  assert.deepEqual(body.total, { value: 2, relation: 'eq' });
+  assert.equal(typeof body.took_ms, 'number');
+  const req = reader.requests.at(-1)!;
+  assert.equal(req.to - req.from, 15 * 60_000);
+});
+
+test('search pages with next_cursor, in both sort orders, and projects fields', async () => {
+  const { app } = await queryApiApp(sampleEvents());
+  const ids: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const url: string = `/api/v1/search?from=now-1d&limit=2&sort=asc&fields=host,status${cursor ? `&cursor=${cursor}` : ''}`;
+    const res = await app.inject({ method: 'GET', url });
+    assert.equal(res.statusCode, 200, res.body);
+    const body = res.json();
+    for (const hit of body.hits) {
+      assert.deepEqual(Object.keys(hit).filter((k) => !['@timestamp', 'event.id', 'host', 'status'].includes(k)), [], 'projected');
+      ids.push(hit['event.id']);
+    }
+    cursor = body.next_cursor;
+  } while (cursor);
+  assert.deepEqual(ids, ['e7', 'e6', 'e5', 'e4', 'e3', 'e2', 'e1']);
+  const post = await app.inject({ method: 'POST', url: '/api/v1/search', payload: { q: 'host:web-2', from: 'now-1d', sort: 'desc' } });
+  assert.deepEqual(post.json().hits.map((e: { 'event.id': string }) => e['event.id']), ['e4', 'e5']);
+});
+
+test('search refuses what it cannot answer with coded 4xx: unknown and misspelt parameters, bad time, bad range, bad syntax, unknown @name', async () => {
+  const { app } = await queryApiApp(sampleEvents());
+  for (const [url, status, code] of [
+    ['/api/v1/search?limt=5', 400, 'LS_API_BAD_REQUEST'],
+    ['/api/v1/search?limit=0', 400, 'LS_API_BAD_REQUEST'],
+    ['/api/v1/search?sort=sideways', 400, 'LS_API_BAD_REQUEST'],
+    ['/api/v1/search?from=yesterday', 400, 'LS_API_BAD_TIME'],
+    ['/api/v1/search?from=now&to=now-1h', 400, 'LS_API_BAD_RANGE'],
+    ['/api/v1/search?to=now%2B10000y', 400, 'LS_API_BAD_TIME'],
+    ['/api/v1/search?q=level:(error', 400, 'LS_QUERY_SYNTAX'],
+    ['/api/v1/search?q=@nope', 404, 'LS_API_UNKNOWN_SAVED_QUERY'],
+    ['/api/v1/search?q=@constructor', 404, 'LS_API_UNKNOWN_SAVED_QUERY'],
+  ] as const) {
+    const res = await app.inject({ method: 'GET', url });
+    assert.equal(res.statusCode, status, `${url}: ${res.body}`);
+    assert.equal(res.json().error.code, code, url);
+  }
+  const syntax = (await app.inject({ method: 'GET', url: '/api/v1/search?q=level:(error' })).json().error;
+  assert.equal(typeof syntax.column, 'number', 'syntax errors carry their position');
+});
