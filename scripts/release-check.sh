@@ -37,6 +37,10 @@ smoke() {
   PIDS+=($!)
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
   curl -sf "http://127.0.0.1:$port/health" >/dev/null || { cat "$dir/serve.log" >&2; echo "[$label] logship serve did not start" >&2; exit 1; }
+  # The search page ships inside the server tarball: / and the asset it names answer 200.
+  local asset
+  asset="$(curl -sf "http://127.0.0.1:$port/" | grep -o '/assets/[^"]*\.js' | head -1)" || true
+  [ -n "$asset" ] && curl -sf -o /dev/null "http://127.0.0.1:$port$asset" || { echo "[$label] the installed server does not serve the search page" >&2; exit 1; }
   for i in $(seq 1 500); do echo "{\"levelname\":\"INFO\",\"name\":\"smoke\",\"message\":\"smoke line $i\",\"run\":\"smoke$label\"}"; done >"$dir/logs/app.log"
   cat >"$dir/agent.yaml" <<YAML
 server: { url: "http://127.0.0.1:$port" }

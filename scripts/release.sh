@@ -2,7 +2,8 @@
 # Release tarballs that install with `npm install -g FILE` on a host that has
 # only Node and npm (no clone, no pnpm):
 #   release/logship-agent-VERSION.tgz   the agent (no native modules)
-#   release/logship-VERSION.tgz         the server, with @logship/query inside it
+#   release/logship-VERSION.tgz         the server, with @logship/query and the
+#                                       built search page (@logship/ui) inside it
 # Each package is staged with a plain package.json (no workspace: links, no
 # devDependencies) and packed with `npm pack`. The server bundles the query
 # package (bundleDependencies) because it is not published anywhere; its
@@ -52,7 +53,7 @@ cp README.md docs/AGENT.md "$STAGE/agent/"
 
 say "staging the server (with @logship/query inside)"
 stage packages/ingest "$STAGE/server" bin
-manifest packages/ingest/package.json "$STAGE/server/package.json" logship @logship/query
+manifest packages/ingest/package.json "$STAGE/server/package.json" logship @logship/query,@logship/ui
 stage packages/query "$STAGE/server/node_modules/@logship/query"
 manifest packages/query/package.json "$STAGE/server/node_modules/@logship/query/package.json" @logship/query
 # The bundled package lists no dependencies of its own: npm would take them
@@ -70,6 +71,13 @@ for (const dep of Object.keys(query.dependencies ?? {})) {
 delete query.dependencies;
 fs.writeFileSync(q, JSON.stringify(query, null, 2) + '\n');
 JS
+# The search page ships built (index.html and hashed assets); its own
+# dependencies (Preact, CodeMirror, uPlot) are inside those assets, so the
+# bundled package lists none.
+[ -f packages/ui/dist/index.html ] || bash scripts/build-ui.sh
+stage packages/ui "$STAGE/server/node_modules/@logship/ui"
+manifest packages/ui/package.json "$STAGE/server/node_modules/@logship/ui/package.json" @logship/ui
+node -e 'const fs=require("node:fs");const f=process.argv[1];const p=JSON.parse(fs.readFileSync(f,"utf8"));delete p.dependencies;fs.writeFileSync(f,JSON.stringify(p,null,2)+"\n")' "$STAGE/server/node_modules/@logship/ui/package.json"
 cp README.md "$STAGE/server/"
 
 for p in agent server; do
