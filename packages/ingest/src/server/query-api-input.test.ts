@@ -74,8 +74,10 @@ test('every Object.prototype name, through every parameter, answers as an ordina
         // `@__proto__` is not a reference (names start with a letter): free text, 200.
         ['saved query ref', `/api/v1/search?${RANGE}&q=@${n}`, /^[A-Za-z]/.test(name) ? [404] : [200]],
         ['terms field', `/api/v1/aggregate?${RANGE}&type=terms&field=${n}`, [200]],
-        ['stats field', `/api/v1/aggregate?${RANGE}&type=stats&field=${n}`, [200]],
-        ['percentiles field', `/api/v1/aggregate?${RANGE}&type=percentiles&field=${n}`, [200]],
+        // The two names the event really has hold strings: a coded 400 that says so
+        // (LS_API_BAD_AGGREGATION), as for any text field; every other name is unknown, 200.
+        ['stats field', `/api/v1/aggregate?${RANGE}&type=stats&field=${n}`, name === 'constructor' || name === 'toString' ? [400] : [200]],
+        ['percentiles field', `/api/v1/aggregate?${RANGE}&type=percentiles&field=${n}`, name === 'constructor' || name === 'toString' ? [400] : [200]],
         ['saved query route', `/api/v1/queries/${n}/search?${RANGE}`, [404]],
       ];
       for (const [what, url, want] of cases) {
@@ -83,6 +85,7 @@ test('every Object.prototype name, through every parameter, answers as an ordina
         check(want.includes(res.status), `${what} ${name}: ${res.status} ${JSON.stringify(res.body)}`);
         if (res.status !== 200) {
           check(/^LS_/.test(res.body.error?.code ?? ''), `${what} ${name}: uncoded`);
+          if (res.status === 400) check(res.body.error?.code === 'LS_API_BAD_AGGREGATION', `${what} ${name}: ${res.body.error?.code}`);
           continue;
         }
         const own = name === 'constructor' || name === 'toString';

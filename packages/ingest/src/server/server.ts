@@ -68,29 +68,22 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   try {
     logshipApp = await buildApp({ config, store, now, logger, ...(tlsCredentials ? { tls: tlsCredentials } : {}) });
     await logshipApp.app.listen({ host, port });
+    // The listeners outside fastify end in the same ingestBatch as the routes.
+    const ingestCtx = {
+      store,
+      limits: config.limits,
+      metrics: logshipApp.metrics,
+      now,
+      log: logger,
+      onCommitted: logshipApp.onCommitted,
+      defaultTimeZone: config.ingest.default_timezone,
+    };
     if (config.syslog.listen_tcp !== undefined || config.syslog.listen_udp !== undefined || config.syslog.listen_tls !== undefined) {
-      syslog = await startSyslogListeners(config.syslog, {
-        store,
-        limits: config.limits,
-        metrics: logshipApp.metrics,
-        now,
-        log: logger,
-        onCommitted: logshipApp.onCommitted,
-        defaultTimeZone: config.ingest.default_timezone,
-      }, syslogCredentials);
+      syslog = await startSyslogListeners(config.syslog, ingestCtx, syslogCredentials);
       logger.info(`Syslog listening on${syslog.tcp ? ` tcp ${syslog.tcp}` : ''}${syslog.udp ? ` udp ${syslog.udp}` : ''}${syslog.tls ? ` tls ${syslog.tls}` : ''}.`);
     }
     if (config.otlp.grpc_listen !== undefined) {
-      const ctx = {
-        store,
-        limits: config.limits,
-        metrics: logshipApp.metrics,
-        now,
-        log: logger,
-        onCommitted: logshipApp.onCommitted,
-        defaultTimeZone: config.ingest.default_timezone,
-      };
-      otlpGrpc = await startOtlpGrpcServer(config.otlp.grpc_listen, ctx, logshipApp.authorize, tlsCredentials);
+      otlpGrpc = await startOtlpGrpcServer(config.otlp.grpc_listen, ingestCtx, logshipApp.authorize, tlsCredentials);
       logger.info(`OTLP/gRPC listening on ${otlpGrpc.address}.`);
     }
   } catch (err) {
