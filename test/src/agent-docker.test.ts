@@ -3,7 +3,8 @@
  * writes it (`containers/<id>/<id>-json.log` with `config.v2.json` beside
  * it): the wrapper is unwrapped, a line split into 16 KiB pieces arrives as
  * one event, a python-json-logger line inside is normalized with its fields,
- * and container name and image are fields of every event.
+ * container name and image are fields of every event, and a plain-text line
+ * without a time of its own gets docker's `time` (sent as `@time`).
  */
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -15,9 +16,8 @@ import { agentYaml, jsonLine, waitForCount } from './agent-support.js';
 const ID = 'a3f5c0ffee00112233445566778899aabbccddeeff00112233445566778899aa';
 
 /** Docker's json-file encoding of one printed line, split at 16 KiB as dockerd does. */
-function dockerLines(text: string, stream: string): string {
+function dockerLines(text: string, stream: string, time = new Date().toISOString().replace('Z', '123456Z')): string {
   const out: string[] = [];
-  const time = new Date().toISOString().replace('Z', '123456Z');
   for (let i = 0; i < text.length; i += 16384) {
     const part = text.slice(i, i + 16384);
     out.push(JSON.stringify({ log: i + 16384 >= text.length ? `${part}\n` : part, stream, time }));
@@ -42,7 +42,9 @@ describe('agent: docker json-file preset', () => {
     const dir = join(root, 'containers', ID);
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'config.v2.json'), JSON.stringify({ ID, Name: '/shop-web', Config: { Image: 'registry.local/shop:1.4.2', Labels: {} } }));
-    let text = '';
+    // Two hours back: neither the receive time nor anything the line says.
+    const dockerTime = new Date(Date.now() - 2 * 3600_000).toISOString().replace('Z', '987654Z');
+    let text = dockerLines('upstream quietplainline connection reset by peer', 'stderr', dockerTime);
     for (let i = 0; i < 200; i++) text += dockerLines(jsonLine(i, 'docker'), i % 2 === 0 ? 'stdout' : 'stderr');
     const long = JSON.stringify({ levelname: 'ERROR', name: 'shop', message: 'big payload', seq: 200, run: 'docker', payload: 'p'.repeat(40_000) });
     text += dockerLines(long, 'stdout');
@@ -65,6 +67,12 @@ describe('agent: docker json-file preset', () => {
     const seven = hits.find((h) => h.seq === 7)!;
     assert.equal(seven.logger, 'app.worker', 'the python-json-logger line inside was normalized');
     assert.equal(seven.stream, 'stderr');
+    const [plain, ...more] = await searchAll(server.url, 'quietplainline');
+    assert.equal(more.length, 0);
+    assert.equal(plain!['@timestamp'], dockerTime.replace('987654Z', 'Z'), 'a line without its own time gets docker\'s');
+    assert.equal(plain!['logship.no_timestamp'], undefined);
+    assert.equal(plain!['@time'], undefined);
+    assert.equal(plain!['container.name'], 'shop-web');
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
     await server.stop('SIGTERM');
   });

@@ -14,6 +14,8 @@ export interface DockerLine {
   /** Byte offset of the first piece's line in the file (the event id's offset). */
   readonly start: number;
   readonly stream: string;
+  /** Docker's `time` of the first piece (when the container printed it), if any. */
+  readonly time: string | undefined;
   readonly truncated: boolean;
 }
 
@@ -21,6 +23,7 @@ export class DockerJoiner {
   private parts: string[] = [];
   private bytes = 0;
   private start = -1;
+  private time: string | undefined = undefined;
   private truncated = false;
 
   constructor(private readonly maxBytes: number) {}
@@ -36,14 +39,17 @@ export class DockerJoiner {
    * is passed on as it is (stream `unknown`).
    */
   push(raw: string, start: number): DockerLine | null {
-    let piece: { log?: unknown; stream?: unknown };
+    let piece: { log?: unknown; stream?: unknown; time?: unknown };
     try {
-      piece = JSON.parse(raw) as { log?: unknown; stream?: unknown };
+      piece = JSON.parse(raw) as { log?: unknown; stream?: unknown; time?: unknown };
     } catch {
       piece = {};
     }
-    if (piece === null || typeof piece.log !== 'string') return { text: raw, start, stream: 'unknown', truncated: false };
-    if (this.start < 0) this.start = start;
+    if (piece === null || typeof piece.log !== 'string') return { text: raw, start, stream: 'unknown', time: undefined, truncated: false };
+    if (this.start < 0) {
+      this.start = start;
+      this.time = typeof piece.time === 'string' ? piece.time : undefined;
+    }
     let log = piece.log;
     const complete = log.endsWith('\n');
     if (complete) log = log.slice(0, log.endsWith('\r\n') ? -2 : -1);
@@ -54,7 +60,7 @@ export class DockerJoiner {
     this.parts.push(log);
     this.bytes += log.length;
     if (!complete) return null;
-    const line: DockerLine = { text: this.parts.join(''), start: this.start, stream: typeof piece.stream === 'string' ? piece.stream : 'unknown', truncated: this.truncated };
+    const line: DockerLine = { text: this.parts.join(''), start: this.start, stream: typeof piece.stream === 'string' ? piece.stream : 'unknown', time: this.time, truncated: this.truncated };
     this.discard();
     return line;
   }
@@ -63,6 +69,7 @@ export class DockerJoiner {
     this.parts = [];
     this.bytes = 0;
     this.start = -1;
+    this.time = undefined;
     this.truncated = false;
   }
 }

@@ -193,6 +193,8 @@ export class FileTail {
   // Per line only a local count: lines_read_total is added once per chunk
   // (a metrics update per line allocated more than the line itself).
   private linesInChunk = 0;
+  /** docker: its `time` of the line being emitted, sent as the envelope's `@time`. */
+  private dockerTime: string | undefined = undefined;
   private readonly labels: Readonly<Record<string, string>>;
   private readonly onLineBound = (line: FramedLine): void => this.onLine(line);
 
@@ -205,6 +207,7 @@ export class FileTail {
       if (!joined) return;
       line = { text: Buffer.from(joined.text), start: joined.start, end: line.end, truncated: joined.truncated || line.truncated };
       this.stream = joined.stream;
+      this.dockerTime = joined.time;
     }
     if (line.truncated) this.metrics.inc(...M.linesTruncated, this.labels);
     // The framer may hand out a view of the read buffer: multiline keeps lines, so it gets a copy.
@@ -225,7 +228,8 @@ export class FileTail {
       ...(this.docker ? dockerContainerFields(this.path) : {}),
     }).slice(1);
     const envelope = `{"@raw":${JSON.stringify(line.text.toString('utf8'))},"event.id":"f:${this.id}:${line.start}"`
-      + (line.truncated ? ',"@truncated":true' : '') + (this.stream ? `,"stream":${JSON.stringify(this.stream)}` : '') + this.suffix;
+      + (line.truncated ? ',"@truncated":true' : '') + (this.stream ? `,"stream":${JSON.stringify(this.stream)}` : '')
+      + (this.dockerTime !== undefined ? `,"@time":${JSON.stringify(this.dockerTime)}` : '') + this.suffix;
     this.emittedEnd = line.end;
     this.sink.emit(envelope, this.config.name, this.key, { offset: line.end, path: this.sourcePath, dev: this.dev, ino: this.ino });
   }

@@ -368,6 +368,23 @@ test('envelope @timezone: offset-less times read in the source zone; not stored;
   assert.equal(norm(django).event['@timestamp'], '2026-02-08T06:00:01.234Z', 'UTC without either');
 });
 
+test('envelope @time: the event time of a line without its own, not flagged; the line\'s own time wins; not stored', () => {
+  const seen = '2026-02-08T14:59:58.123456789Z';
+  const plain = norm(JSON.stringify({ '@raw': 'connection reset by peer', '@time': seen, stream: 'stderr' })).event;
+  assert.equal(plain['@timestamp'], '2026-02-08T14:59:58.123Z');
+  assert.equal(plain['logship.no_timestamp'], undefined);
+  assert.equal(plain['@time'], undefined);
+  assert.equal(plain.stream, 'stderr');
+  const own = norm(JSON.stringify({ '@raw': '2026-02-08T10:00:00Z ERROR boom', '@time': seen })).event;
+  assert.equal(own['@timestamp'], '2026-02-08T10:00:00.000Z');
+  const json = norm(JSON.stringify({ '@raw': '{"time": "2026-02-08T11:00:00Z", "msg": "x"}', '@time': seen })).event;
+  assert.equal(json['@timestamp'], '2026-02-08T11:00:00.000Z');
+  const bad = norm(JSON.stringify({ '@raw': 'no time here', '@time': 'yesterday-ish' })).event;
+  assert.equal(bad['@timestamp'], '2026-02-08T15:00:00.000Z');
+  assert.equal(bad['logship.no_timestamp'], true);
+  assert.equal(bad['@time'], undefined);
+});
+
 test('an object 5,000 levels deep is kept as capped JSON text, in the line and in envelope metadata', () => {
   const deep = (n: number): string => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
   const line = `{"msg":"deep","x":${deep(5000)}}`;

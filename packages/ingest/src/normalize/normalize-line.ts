@@ -52,6 +52,7 @@ export interface NormalizedLine {
 const ENVELOPE_RAW = '@raw';
 const ENVELOPE_TRUNCATED = '@truncated';
 const ENVELOPE_TIMEZONE = '@timezone';
+const ENVELOPE_TIME = '@time';
 const STRING_CANONICAL = ['message', 'logger', 'host', 'source', 'job', 'unit'] as const;
 const LEVEL_SET: ReadonlySet<string> = new Set(LEVELS);
 
@@ -96,15 +97,21 @@ export function normalizeEnvelope(
   const ctx: MapContext = { timeZone: typeof zone === 'string' && isTimeZone(zone) ? zone : (opts.defaultTimeZone ?? 'UTC') };
   const result = typeof content === 'string' ? parseRaw(content, opts, ctx) : structured(content, opts, ctx);
   const agentTruncated = meta[ENVELOPE_TRUNCATED] === true;
+  // When the shipper saw the line (docker's `time`): the event time only if
+  // the line has none of its own, like a protocol's time; unparsable is ignored.
+  const seen = meta[ENVELOPE_TIME];
+  const seenMs = typeof seen === 'string' ? Date.parse(seen) : NaN;
   let rest = meta;
-  if (Object.hasOwn(meta, ENVELOPE_TRUNCATED) || Object.hasOwn(meta, ENVELOPE_TIMEZONE)) {
+  if (Object.hasOwn(meta, ENVELOPE_TRUNCATED) || Object.hasOwn(meta, ENVELOPE_TIMEZONE) || Object.hasOwn(meta, ENVELOPE_TIME)) {
     rest = { ...meta };
     delete rest[ENVELOPE_TRUNCATED];
     delete rest[ENVELOPE_TIMEZONE];
+    delete rest[ENVELOPE_TIME];
   }
   const { fields, flags } = flattenFields(rest, opts.limits);
   if (agentTruncated) flags.truncated = true;
-  return { event: finish(result, fields, flags, idSeed, opts), format: result.format };
+  const withTime = opts.time === undefined && Number.isFinite(seenMs) ? { ...opts, time: seenMs } : opts;
+  return { event: finish(result, fields, flags, idSeed, withTime), format: result.format };
 }
 
 interface Parsed {
