@@ -14,13 +14,7 @@ import {
   resolveTextFields,
   type AggregateRequest,
   type AggregateResult,
-  type ContextRequest,
-  type ContextResult,
   type CountRequest,
-  type FieldValuesRequest,
-  type FieldValuesResult,
-  type FieldsRequest,
-  type FieldsResult,
   type LogEvent,
   type SearchRequest,
   type SearchResult,
@@ -41,7 +35,6 @@ import { RefreshCoalescer } from './refresh-coalescer.js';
 import { asStoreFailure } from './transport-error.js';
 import { timeRangeFilter, visibilityFilter } from './visibility-filter.js';
 // The read API's shared answers (query package): kept apart from the import above, which other work changes.
-import { answerFieldValues, findContext, sampleFields } from '@logship/query';
 
 export interface ElasticsearchStoreConfig {
   client: Client;
@@ -262,24 +255,6 @@ export class ElasticsearchStore implements LogStore {
     return aggregate(this.client, this.indicesFor(req), this.filters(req), req.agg, { from: req.from, to: req.to });
   }
 
-  /**
-   * The newest events of the range, sampled through search() (sample-fields.ts
-   * in the query package): exact up to FIELD_SAMPLE_SIZE matching events.
-   */
-  async fields(req: FieldsRequest): Promise<FieldsResult> {
-    this.open();
-    return sampleFields(this, req);
-  }
-
-  async fieldValues(req: FieldValuesRequest): Promise<FieldValuesResult> {
-    this.open();
-    return answerFieldValues(this, req);
-  }
-
-  async context(req: ContextRequest): Promise<ContextResult | null> {
-    this.open();
-    return findContext(this, req);
-  }
 
   async partitions(now: number = this.clock()): Promise<PartitionInfo[]> {
     this.open();

@@ -21,13 +21,7 @@ import { compileMatcher, parse, resolveTextFields } from '@logship/query';
 import type {
   AggregateRequest,
   AggregateResult,
-  ContextRequest,
-  ContextResult,
   CountRequest,
-  FieldValuesRequest,
-  FieldValuesResult,
-  FieldsRequest,
-  FieldsResult,
   LogEvent,
   SearchRequest,
   SearchResult,
@@ -47,8 +41,6 @@ import { dayEndMs, dayStartMs, parsePartitionFileName, utcDay, type PartitionKey
 import { compareKeys, decodeCursor, encodeCursor } from './search-cursor.js';
 import { compileSql } from './compile-sql.js';
 import { aggregatePartitions } from './sqlite-aggregate.js';
-// The read API's shared answers (query package): kept apart from the import above, which other work changes.
-import { answerFieldValues, findContext, sampleFields } from '@logship/query';
 
 export interface SqliteStoreOptions {
   /** The server's data directory; partitions live in `<dataDir>/sqlite`. */
@@ -393,24 +385,6 @@ export class SqliteStore implements LogStore {
     return aggregatePartitions(req.agg, slices, where, params, { rollups: this.rollups, range: { from: req.from, to: req.to } });
   }
 
-  /**
-   * The newest events of the range, sampled through search() (sample-fields.ts
-   * in the query package): exact up to FIELD_SAMPLE_SIZE matching events.
-   */
-  async fields(req: FieldsRequest): Promise<FieldsResult> {
-    this.assertOpen();
-    return sampleFields(this, req);
-  }
-
-  async fieldValues(req: FieldValuesRequest): Promise<FieldValuesResult> {
-    this.assertOpen();
-    return answerFieldValues(this, req);
-  }
-
-  async context(req: ContextRequest): Promise<ContextResult | null> {
-    this.assertOpen();
-    return findContext(this, req);
-  }
 
   async partitions(now?: number): Promise<PartitionInfo[]> {
     this.assertOpen();

@@ -5,12 +5,6 @@
  * CONTRACT: change only additively.
  */
 import type {
-  ContextRequest,
-  ContextResult,
-  FieldValuesRequest,
-  FieldValuesResult,
-  FieldsRequest,
-  FieldsResult,
   LogEvent,
   LogReader,
 } from '@logship/query';
@@ -62,13 +56,10 @@ export interface StoreHealth {
   warnings?: string[];
 }
 
+// The fields, field-values and context answers need no store of their own:
+// the query package computes them from search/aggregate (sample-fields.ts,
+// field-values.ts, event-context.ts), for every backend alike.
 export interface LogStore extends LogReader {
-  /** Field names of a range with types and counts (CONTRACTS.md "Fields API"). */
-  fields(req: FieldsRequest): Promise<FieldsResult>;
-  /** A field's top values in a range. */
-  fieldValues(req: FieldValuesRequest): Promise<FieldValuesResult>;
-  /** The events around one, from its host and source; null for an unknown id. */
-  context(req: ContextRequest): Promise<ContextResult | null>;
   /** Stores a batch idempotently by event.id; resolves only once durable. */
   write(events: LogEvent[], now?: number): Promise<WriteResult>;
   partitions(now?: number): Promise<PartitionInfo[]>;

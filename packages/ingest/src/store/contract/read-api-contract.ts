@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FIELD_SAMPLE_SIZE, type FieldSummary, type FieldType, type LogEvent } from '@logship/query';
+import { answerFieldValues, FIELD_SAMPLE_SIZE, findContext, sampleFields, type FieldSummary, type FieldType, type LogEvent } from '@logship/query';
 import { DAY_MS } from '../../retention/retention-config.js';
 import { q } from './ast-builders.js';
 import { CONTRACT_NOW, contractCorpus } from './contract-fixture.js';
@@ -162,7 +162,7 @@ export function readApiContractTests(withStore: WithStore): void {
       const events = [...contractCorpus(), ...hostileEvents()];
       const res = await store.write(events);
       assert.equal(res.stored, events.length);
-      const all = await store.fields({ ...WIDE, query: q.all(), now: CONTRACT_NOW });
+      const all = await sampleFields(store, { ...WIDE, query: q.all(), now: CONTRACT_NOW });
       assert.equal(all.counts, 'exact');
       assert.equal(all.sample_size, undefined);
       assert.deepEqual(all.fields, expectedFields(events));
@@ -171,17 +171,17 @@ export function readApiContractTests(withStore: WithStore): void {
       assert.deepEqual(all.fields.find((f) => f.name === 'mixed')?.types, ['string', 'number']);
       assert.deepEqual(all.fields.find((f) => f.name === '@timestamp')?.types, ['date']);
 
-      const django = await store.fields({ ...WIDE, query: q.term('job', 'django'), now: CONTRACT_NOW });
+      const django = await sampleFields(store, { ...WIDE, query: q.term('job', 'django'), now: CONTRACT_NOW });
       assert.deepEqual(django.fields, expectedFields(events.filter((e) => e.job === 'django')));
 
       const from = CONTRACT_NOW - 20 * 3_600_000;
       const to = CONTRACT_NOW - 5 * 3_600_000;
-      const narrow = await store.fields({ from, to, query: q.all(), now: CONTRACT_NOW });
+      const narrow = await sampleFields(store, { from, to, query: q.all(), now: CONTRACT_NOW });
       const inRange = events.filter((e) => Date.parse(e['@timestamp']) >= from && Date.parse(e['@timestamp']) <= to);
       assert.ok(inRange.length > 0 && inRange.length < events.length);
       assert.deepEqual(narrow.fields, expectedFields(inRange));
 
-      const none = await store.fields({ from: 0, to: 1000, query: q.all(), now: CONTRACT_NOW });
+      const none = await sampleFields(store, { from: 0, to: 1000, query: q.all(), now: CONTRACT_NOW });
       assert.deepEqual(none, { counts: 'exact', fields: [] });
     });
   });
@@ -199,7 +199,7 @@ export function readApiContractTests(withStore: WithStore): void {
         events.push(e);
       }
       for (let i = 0; i < events.length; i += 5000) await store.write(events.slice(i, i + 5000));
-      const res = await store.fields({ ...WIDE, query: q.all(), now: CONTRACT_NOW });
+      const res = await sampleFields(store, { ...WIDE, query: q.all(), now: CONTRACT_NOW });
       assert.equal(res.counts, 'sampled');
       assert.equal(res.sample_size, FIELD_SAMPLE_SIZE);
       const by = new Map(res.fields.map((f) => [f.name, f]));
@@ -216,11 +216,11 @@ export function readApiContractTests(withStore: WithStore): void {
       const events = [...contractCorpus(), ...hostileEvents()];
       await store.write(events);
       for (const [field, size] of [['level', 2], ['host', 10], ['status', 1], ['constructor', 5], ['__proto__', 5], ['mixed', 5], ['no.such.field', 5], ['message', 3]] as const) {
-        const res = await store.fieldValues({ ...WIDE, query: q.all(), field, size, now: CONTRACT_NOW });
+        const res = await answerFieldValues(store, { ...WIDE, query: q.all(), field, size, now: CONTRACT_NOW });
         assert.equal(res.counts, 'exact', field);
         assert.deepEqual({ values: res.values, other_count: res.other_count, missing_count: res.missing_count }, expectedValues(events, field, size), field);
       }
-      const security = await store.fieldValues({ ...WIDE, query: q.phrase('logger', 'django.security'), field: 'user_id', size: 10, now: CONTRACT_NOW });
+      const security = await answerFieldValues(store, { ...WIDE, query: q.phrase('logger', 'django.security'), field: 'user_id', size: 10, now: CONTRACT_NOW });
       assert.deepEqual(
         { values: security.values, other_count: security.other_count, missing_count: security.missing_count },
         expectedValues(events.filter((e) => e.logger === 'django.security'), 'user_id', 10),
@@ -278,7 +278,7 @@ function contextTests(withStore: WithStore): void {
         const same = sorted.filter((e) => e.host === anchor.host && e.source === anchor.source);
         const at = same.indexOf(anchor);
         for (const n of [0, 1, 3, 25, 500]) {
-          const res = await store.context({ id: anchor['event.id'], ts: Date.parse(anchor['@timestamp']), before: n, after: n, now: CONTRACT_NOW });
+          const res = await findContext(store, { id: anchor['event.id'], ts: Date.parse(anchor['@timestamp']), before: n, after: n, now: CONTRACT_NOW });
           assert.ok(res, `anchor ${anchor['event.id']}`);
           assert.deepEqual(res.anchor, anchor);
           const ids = (list: LogEvent[]): string[] => list.map((e) => e['event.id']);
@@ -300,11 +300,11 @@ function contextTests(withStore: WithStore): void {
       tied.push({ '@timestamp': new Date(CONTRACT_NOW - 3_600_001).toISOString(), 'event.id': 'tie-z-older', host: 'h', source: 's' });
       tied.push({ '@timestamp': new Date(CONTRACT_NOW - 3_599_999).toISOString(), 'event.id': 'tie-0-newer', host: 'h', source: 's' });
       await store.write(tied);
-      const res = await store.context({ id: 'tie-c', ts: Date.parse(t), before: 10, after: 10, now: CONTRACT_NOW });
+      const res = await findContext(store, { id: 'tie-c', ts: Date.parse(t), before: 10, after: 10, now: CONTRACT_NOW });
       assert.ok(res);
       assert.deepEqual(res.before.map((e) => e['event.id']), ['tie-z-older', 'tie-a', 'tie-b']);
       assert.deepEqual(res.after.map((e) => e['event.id']), ['tie-d', 'tie-e', 'tie-0-newer']);
-      const two = await store.context({ id: 'tie-c', ts: Date.parse(t), before: 2, after: 2, now: CONTRACT_NOW });
+      const two = await findContext(store, { id: 'tie-c', ts: Date.parse(t), before: 2, after: 2, now: CONTRACT_NOW });
       assert.deepEqual(two?.before.map((e) => e['event.id']), ['tie-a', 'tie-b']);
       assert.deepEqual(two?.after.map((e) => e['event.id']), ['tie-d', 'tie-e']);
     });
@@ -316,9 +316,9 @@ function contextTests(withStore: WithStore): void {
       await store.write(events);
       const e = events[10] as LogEvent;
       const ts = Date.parse(e['@timestamp']);
-      assert.equal(await store.context({ id: 'no-such-id', ts, before: 5, after: 5, now: CONTRACT_NOW }), null);
-      assert.equal(await store.context({ id: e['event.id'], ts: ts + 1, before: 5, after: 5, now: CONTRACT_NOW }), null);
-      assert.ok(await store.context({ id: e['event.id'], ts, before: 5, after: 5, now: CONTRACT_NOW }));
+      assert.equal(await findContext(store, { id: 'no-such-id', ts, before: 5, after: 5, now: CONTRACT_NOW }), null);
+      assert.equal(await findContext(store, { id: e['event.id'], ts: ts + 1, before: 5, after: 5, now: CONTRACT_NOW }), null);
+      assert.ok(await findContext(store, { id: e['event.id'], ts, before: 5, after: 5, now: CONTRACT_NOW }));
     });
   });
 }
