@@ -99,18 +99,23 @@ export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Pro
     },
   });
 
-  const bulk = async (request: FastifyRequest, reply: FastifyReply) => {
-    const started = performance.now();
-    const { index } = (request.params ?? {}) as { index?: string };
-    const { items, actions } = decodeBulk(bodyOf(request.body), index);
-    let outcome;
+  // Both write paths: commit through the shared ingest path; a refusal worth
+  // retrying (store unavailable, shutting down) carries Retry-After.
+  const ingest = async (request: FastifyRequest, reply: FastifyReply, items: Parameters<typeof ingestBatch>[2]) => {
     try {
-      outcome = await ingestBatch({ ...opts.ctx, log: request.log }, 'elasticsearch', items);
+      return await ingestBatch({ ...opts.ctx, log: request.log }, 'elasticsearch', items);
     } catch (err) {
       const retryAfterS = retryAfterSOf(err);
       if (retryAfterS !== undefined) void reply.header('retry-after', String(retryAfterS));
       throw err;
     }
+  };
+
+  const bulk = async (request: FastifyRequest, reply: FastifyReply) => {
+    const started = performance.now();
+    const { index } = (request.params ?? {}) as { index?: string };
+    const { items, actions } = decodeBulk(bodyOf(request.body), index);
+    const outcome = await ingest(request, reply, items);
     const errorOf = new Map(outcome.errors.map((e) => [e.item, e]));
     const answered = actions.map((a, i) => itemAnswer(a, outcome.outcomes[i] ?? 'rejected', errorOf.get(i)));
     return {
@@ -136,14 +141,7 @@ export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Pro
     const action = JSON.stringify({ [op]: id === undefined ? {} : { _id: id } });
     const doc = bodyOf(request.body).toString('utf8').replace(/\r?\n/g, ' ');
     const { items, actions } = decodeBulk(Buffer.from(`${action}\n${doc}\n`), index);
-    let outcome;
-    try {
-      outcome = await ingestBatch({ ...opts.ctx, log: request.log }, 'elasticsearch', items);
-    } catch (err) {
-      const retryAfterS = retryAfterSOf(err);
-      if (retryAfterS !== undefined) void reply.header('retry-after', String(retryAfterS));
-      throw err;
-    }
+    const outcome = await ingest(request, reply, items);
     const answer = Object.values(itemAnswer(actions[0]!, outcome.outcomes[0] ?? 'rejected', outcome.errors[0]))[0]!;
     if (answer.error) return reply.status(answer.status).send({ error: { root_cause: [answer.error], ...answer.error }, status: answer.status });
     return reply.status(answer.status).send({ ...answer, _shards: { total: 1, successful: 1, failed: 0 }, _seq_no: 0, _primary_term: 1 });
