@@ -14,35 +14,44 @@ import { partitionFileName, type PartitionKey } from './partition-name.js';
 
 export const MAX_OPEN_PARTITIONS = 64;
 
-export class PartitionHandle {
-  private handle: PartitionDb | null = null;
+/** What the pool needs of a connection (PartitionDb, or the block store's BlockPartition). */
+export interface PooledDb {
+  close(): void;
+}
+
+export type OpenPartition<D> = (file: string, key: PartitionKey, opts: { create: boolean; mmap: boolean }) => D;
+
+const openPartitionDb: OpenPartition<PartitionDb> = (file, key, opts) => new PartitionDb(file, key, opts);
+
+export class PartitionHandle<D extends PooledDb = PartitionDb> {
+  private handle: D | null = null;
 
   constructor(
     readonly key: PartitionKey,
     readonly name: string,
     readonly file: string,
-    private readonly pool: PartitionPool,
+    private readonly pool: PartitionPool<D>,
   ) {}
 
   /** The connection, opened on demand (the file must exist). */
-  get db(): PartitionDb {
+  get db(): D {
     return this.open(false);
   }
 
   /** The open connection, if any, without opening or touching it. */
-  get current(): PartitionDb | null {
+  get current(): D | null {
     return this.handle;
   }
 
   /** Opens, creating the file when `create`; fsyncs the folder for a new file. */
-  open(create: boolean): PartitionDb {
+  open(create: boolean): D {
     if (this.handle) {
       this.pool.touch(this);
       return this.handle;
     }
     const isNew = create && !fs.existsSync(this.file);
     try {
-      this.handle = new PartitionDb(this.file, this.key, { create, mmap: this.pool.mmap });
+      this.handle = this.pool.openDb(this.file, this.key, { create, mmap: this.pool.mmap });
     } catch (err) {
       throw storeError('LS_STORE_CORRUPT_PARTITION', `cannot open ${this.file}: ${(err as Error).message}`, err);
     }
@@ -59,26 +68,28 @@ export class PartitionHandle {
   }
 }
 
-export class PartitionPool {
+export class PartitionPool<D extends PooledDb = PartitionDb> {
   /** Every known partition by file name; iteration order is irrelevant. */
-  readonly known = new Map<string, PartitionHandle>();
+  readonly known = new Map<string, PartitionHandle<D>>();
   /** Open handles, least recently used first. */
-  private readonly lru = new Map<string, PartitionHandle>();
+  private readonly lru = new Map<string, PartitionHandle<D>>();
 
   constructor(
     readonly dir: string,
     /** Handles that must stay open (open transactions). */
-    private readonly pinned: (h: PartitionHandle) => boolean,
+    private readonly pinned: (h: PartitionHandle<D>) => boolean,
     private readonly maxOpen = MAX_OPEN_PARTITIONS,
     /** Whether its connections map their files (partition-db.ts MMAP_BYTES). */
     readonly mmap = true,
+    /** Opens a connection (default: the row store's PartitionDb). */
+    readonly openDb: OpenPartition<D> = openPartitionDb as unknown as OpenPartition<D>,
   ) {}
 
-  get(key: PartitionKey): PartitionHandle {
+  get(key: PartitionKey): PartitionHandle<D> {
     const name = partitionFileName(key);
     let h = this.known.get(name);
     if (!h) {
-      h = new PartitionHandle(key, name, path.join(this.dir, name), this);
+      h = new PartitionHandle<D>(key, name, path.join(this.dir, name), this);
       this.known.set(name, h);
     }
     return h;
@@ -91,18 +102,18 @@ export class PartitionPool {
     this.lru.delete(name);
   }
 
-  touch(h: PartitionHandle): void {
+  touch(h: PartitionHandle<D>): void {
     this.lru.delete(h.name);
     this.lru.set(h.name, h);
   }
 
-  opened(h: PartitionHandle): void {
+  opened(h: PartitionHandle<D>): void {
     this.touch(h);
     this.trim(h);
   }
 
   /** Closes least recently used connections beyond the limit (not `keep`, not pinned). */
-  trim(keep?: PartitionHandle): void {
+  trim(keep?: PartitionHandle<D>): void {
     if (this.lru.size <= this.maxOpen) return;
     for (const victim of [...this.lru.values()]) {
       if (this.lru.size <= this.maxOpen) break;

@@ -70,8 +70,13 @@ class ReaderWorker {
   readonly ready: Promise<void>;
   dead = false;
 
-  constructor(opts: ReaderThreadOptions, onMessage: (w: ReaderWorker, msg: ReaderResponse) => void, onDeath: (w: ReaderWorker, reason: string) => void) {
-    this.worker = new Worker(new URL('./reader-thread.worker.js', import.meta.url), { workerData: opts });
+  constructor(
+    opts: ReaderThreadOptions,
+    workerUrl: URL,
+    onMessage: (w: ReaderWorker, msg: ReaderResponse) => void,
+    onDeath: (w: ReaderWorker, reason: string) => void,
+  ) {
+    this.worker = new Worker(workerUrl, { workerData: opts });
     this.worker.unref();
     this.ready = new Promise<void>((resolve, reject) => {
       this.worker.once('message', (msg: { ready?: boolean; error?: SerializedError }) => {
@@ -98,6 +103,8 @@ export class ReaderPool {
   constructor(
     private readonly opts: ReaderThreadOptions,
     readonly size: number,
+    /** The worker module (the row store's; the block store passes its own, which answers the same requests). */
+    private readonly workerUrl: URL = new URL('./reader-thread.worker.js', import.meta.url),
   ) {
     for (let i = 0; i < size; i++) this.workers.push(this.spawn());
   }
@@ -159,6 +166,7 @@ export class ReaderPool {
   private spawn(): ReaderWorker {
     return new ReaderWorker(
       this.opts,
+      this.workerUrl,
       (w, msg) => this.settle(w, msg),
       (w, reason) => this.died(w, reason),
     );

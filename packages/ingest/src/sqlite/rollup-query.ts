@@ -5,6 +5,9 @@
  * `meta` check, the counts and the rows are one state of the file.
  */
 import type { PartitionDb } from './partition-db.js';
+
+/** What the rollup reads need of a connection: PartitionDb, or the block store's partition. */
+export type RollupSource = Pick<PartitionDb, 'all' | 'get'>;
 import { MINUTE_MS, isRollupField, splitMinutes } from './rollup.js';
 import { ROLLUP_BIRTH_KEY, ROLLUP_EVENTS_CODE, ROLLUP_OFF_END, ROLLUP_OFF_PREFIX } from './rollup-schema.js';
 
@@ -20,7 +23,7 @@ export interface RollupPlan {
  * counts only), or null for rows only: a file older than rollups, a field
  * that is not rolled up (or was switched off here), or no whole minute.
  */
-export function planRollup(db: PartitionDb, from: number, to: number, field: string): RollupPlan | null {
+export function planRollup(db: RollupSource, from: number, to: number, field: string): RollupPlan | null {
   if (field !== '' && !isRollupField(field)) return null;
   if (!Number.isFinite(from) || !Number.isFinite(to)) return null;
   const split = splitMinutes(from, to);
@@ -40,7 +43,7 @@ export function planRollup(db: PartitionDb, from: number, to: number, field: str
  * The field's codes come from the UNIQUE (field, value) index in value
  * order, each one's minutes from the primary key (key, minute).
  */
-export function rollupTerms(db: PartitionDb, field: string, [first, last]: [number, number]): { values: { k: string; n: number }[]; total: number } {
+export function rollupTerms(db: RollupSource, field: string, [first, last]: [number, number]): { values: { k: string; n: number }[]; total: number } {
   const values = db.all<{ k: string; n: number }>(
     `SELECT d.value AS k, sum(c.n) AS n FROM rollup_keys d JOIN rollup_counts c ON c.key = d.code
      WHERE d.field = ? AND c.minute >= ? AND c.minute <= ? GROUP BY d.value`,
@@ -56,7 +59,7 @@ export function rollupTerms(db: PartitionDb, field: string, [first, last]: [numb
  * that are whole minutes: buckets are aligned to the UTC epoch, so each
  * minute then lies in exactly one bucket.
  */
-export function rollupHistogram(db: PartitionDb, intervalMs: number, [first, last]: [number, number]): { k: number; n: number }[] {
+export function rollupHistogram(db: RollupSource, intervalMs: number, [first, last]: [number, number]): { k: number; n: number }[] {
   return db.all<{ k: number; n: number }>(
     `SELECT minute * ${MINUTE_MS} - (((minute * ${MINUTE_MS} % @hi) + @hi) % @hi) AS k, sum(n) AS n
      FROM rollup_counts WHERE key = ${ROLLUP_EVENTS_CODE} AND minute >= ? AND minute <= ? GROUP BY k`,

@@ -45,7 +45,32 @@ export class RollupWriter {
 
   /** Counts rows[i] for every i in `stored` (the rows that were new). */
   add(rows: readonly EventRow[], stored: readonly number[]): void {
-    if (!this.enabled || stored.length === 0) return;
+    if (stored.length === 0) return;
+    this.count((emit) => {
+      for (const i of stored) {
+        const row = rows[i];
+        if (!row) continue;
+        const minute = Math.floor(row.ts / MINUTE_MS);
+        emit(minute, null, '');
+        for (const [field, at] of ROLLUP_COLUMNS) {
+          const v = row.cols[at];
+          if (v !== null && v !== undefined) emit(minute, field, String(v));
+        }
+        const keys = row.rollupKeys;
+        if (keys === null) continue;
+        for (let k = 0; k < keys.length; k += 2) emit(minute, keys[k] as string, keys[k + 1] as string);
+      }
+    });
+  }
+
+  /**
+   * Counts what `each` emits: (minute, null, '') once per event, and
+   * (minute, field, terms key) per rolled-up field the event has. The
+   * block store (blocks/block-rollup.ts) emits from its events, this
+   * store's add() from its rows.
+   */
+  count(each: (emit: (minute: number, field: string | null, key: string) => void) => void): void {
+    if (!this.enabled) return;
     const state = (this.state ??= this.load());
     const counts: Counts = new Map();
     const dropping = new Set<string>();
@@ -54,7 +79,8 @@ export class RollupWriter {
       if (!byMinute) counts.set(code, (byMinute = new Map()));
       byMinute.set(minute, (byMinute.get(minute) ?? 0) + 1);
     };
-    const count = (field: string, minute: number, key: string): void => {
+    each((minute, field, key) => {
+      if (field === null) return bump(ROLLUP_EVENTS_CODE, minute);
       if (state.off.has(field) || dropping.has(field)) return;
       let byKey = state.codes.get(field);
       if (!byKey) state.codes.set(field, (byKey = new Map()));
@@ -68,20 +94,7 @@ export class RollupWriter {
         byKey.set(key, code);
       }
       bump(code, minute);
-    };
-    for (const i of stored) {
-      const row = rows[i];
-      if (!row) continue;
-      const minute = Math.floor(row.ts / MINUTE_MS);
-      bump(ROLLUP_EVENTS_CODE, minute);
-      for (const [field, at] of ROLLUP_COLUMNS) {
-        const v = row.cols[at];
-        if (v !== null && v !== undefined) count(field, minute, String(v));
-      }
-      const keys = row.rollupKeys;
-      if (keys === null) continue;
-      for (let k = 0; k < keys.length; k += 2) count(keys[k] as string, minute, keys[k + 1] as string);
-    }
+    });
     for (const field of dropping) this.switchOff(state, field, counts);
     this.upsert ??= this.db.prepare(
       'INSERT INTO rollup_counts (key, minute, n) VALUES (?, ?, ?) ON CONFLICT (key, minute) DO UPDATE SET n = n + excluded.n',

@@ -17,8 +17,8 @@ import type { RetentionConfig } from '../retention/retention-config.js';
 import type { PreparedWrite } from './prepare-write.js';
 import { STORE_ERROR_CODES, storeError, type StoreErrorCode } from '../store/store-error.js';
 
-export type WriterRequest =
-  | { op: 'write'; prepared: PreparedWrite }
+export type WriterRequest<P = PreparedWrite> =
+  | { op: 'write'; prepared: P }
   | { op: 'enforce'; now: number }
   | { op: 'close' };
 
@@ -30,17 +30,23 @@ export interface WriterThreadOptions {
   dataDir: string;
   retention: RetentionConfig;
   textFields: readonly string[];
+  /** The block store's worker: false never merges (tests). */
+  merges?: boolean;
 }
 
-export class WriterThread {
+/**
+ * `P`: what a write carries (the row store's PreparedWrite; the block
+ * store's own), `workerUrl`: the worker module serving WriterRequest<P>.
+ */
+export class WriterThread<P = PreparedWrite> {
   private readonly worker: Worker;
   private readonly inFlight = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   private nextId = 1;
   private exited: string | null = null;
   private readonly ready: Promise<void>;
 
-  constructor(opts: WriterThreadOptions) {
-    this.worker = new Worker(new URL('./writer-thread.worker.js', import.meta.url), { workerData: opts });
+  constructor(opts: WriterThreadOptions, workerUrl: URL = new URL('./writer-thread.worker.js', import.meta.url)) {
+    this.worker = new Worker(workerUrl, { workerData: opts });
     this.worker.unref();
     this.ready = new Promise<void>((resolve, reject) => {
       this.worker.once('message', (msg: { ready?: boolean; error?: { code?: string; message: string } }) => {
@@ -70,7 +76,7 @@ export class WriterThread {
   }
 
   /** Rows prepared on this thread (prepare-write.ts), inserted and committed there. */
-  write(prepared: PreparedWrite): Promise<WriteResult> {
+  write(prepared: P): Promise<WriteResult> {
     return this.request({ op: 'write', prepared }) as Promise<WriteResult>;
   }
 
@@ -89,7 +95,7 @@ export class WriterThread {
     await this.worker.terminate();
   }
 
-  private request(req: WriterRequest): Promise<unknown> {
+  private request(req: WriterRequest<P>): Promise<unknown> {
     if (this.exited !== null) return Promise.reject(storeError('LS_STORE_WRITE_FAILED', this.exited));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

@@ -1,0 +1,148 @@
+/**
+ * Aggregations over block partitions, with the row store's answers
+ * (sqlite/sqlite-aggregate.ts states them): terms keyed by String(value),
+ * null and non-finite numbers missing; UTC-epoch-aligned histograms with
+ * every bucket of the range; stats and exact percentiles over finite
+ * numbers.
+ *
+ * terms of a rolled-up field and whole-minute histograms under the empty
+ * query read the partition's rollup (the row store's tables and reads,
+ * sqlite/rollup-query.ts); the partial minutes at the ends and everything
+ * else come from the blocks' decoded columns:
+ *
+ *   slice ─► partial first minute ─► blocks
+ *         ─► whole minutes         ─► rollup sums
+ *         ─► partial last minute   ─► blocks
+ */
+import { fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query';
+import { storeError } from '../store/store-error.js';
+import { planRollup, rollupHistogram, rollupInterval, rollupTerms } from '../sqlite/rollup-query.js';
+import { percentile } from '../sqlite/sqlite-aggregate.js';
+import type { BlockPartition, Column } from './block-partition.js';
+import { termsKey } from './block-rollup.js';
+import { scanBlock, type CompiledQuery } from './block-scan.js';
+import { checkAborted, type BlockSlice } from './block-search.js';
+
+export interface BlockAggregateOptions {
+  rollups: boolean;
+  range: { from: number; to: number };
+  signal?: AbortSignal | undefined;
+}
+
+/** Calls `each(column, row)` for the matching rows of [from, to] of one partition, with `field`'s column decoded. */
+function eachRow(db: BlockPartition, q: CompiledQuery, from: number, to: number, field: string, signal: AbortSignal | undefined, each: (col: Column, ts: Column, row: number) => void): void {
+  for (const h of db.headers()) {
+    if (h.tsMax < from || h.tsMin > to) continue;
+    checkAborted(signal);
+    const scanned = scanBlock(db, h, q, { from, to, extra: [field] });
+    if (!scanned) continue;
+    const col = scanned.cols.get(field) as Column;
+    const ts = scanned.cols.get('@timestamp') as Column;
+    for (const row of scanned.rows) each(col, ts, row);
+  }
+}
+
+export function aggregateBlocks(agg: AggregationSpec, slices: readonly BlockSlice[], q: CompiledQuery, opts: BlockAggregateOptions): AggregateResult {
+  const useRollups = opts.rollups && q.matchAll;
+  switch (agg.type) {
+    case 'terms': {
+      if (!Number.isInteger(agg.size) || agg.size < 1) {
+        throw storeError('LS_STORE_BAD_REQUEST', `terms size must be a positive integer, got ${agg.size}`);
+      }
+      const counts = new Map<string, number>();
+      let missing = 0;
+      const fromRows = (db: BlockPartition, from: number, to: number): void =>
+        eachRow(db, q, from, to, agg.field, opts.signal, (col, _ts, row) => {
+          const k = termsKey(col[row]);
+          if (k === null) missing++;
+          else counts.set(k, (counts.get(k) ?? 0) + 1);
+        });
+      for (const s of slices) {
+        const db = s.partition.db;
+        db.snapshot(() => {
+          const plan = useRollups ? planRollup(db, s.from, s.to, agg.field) : null;
+          if (!plan) return fromRows(db, s.from, s.to);
+          for (const r of plan.rows) fromRows(db, r.from, r.to);
+          const { values, total } = rollupTerms(db, agg.field, plan.minutes);
+          let withField = 0;
+          for (const { k, n } of values) {
+            counts.set(k, (counts.get(k) ?? 0) + n);
+            withField += n;
+          }
+          missing += total - withField;
+        });
+      }
+      const all = [...counts].map(([key, count]) => ({ key, count }));
+      all.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      const buckets = all.slice(0, agg.size);
+      const other = all.slice(agg.size).reduce((sum, b) => sum + b.count, 0);
+      return { type: 'terms', buckets, other_count: other, missing_count: missing };
+    }
+    case 'date_histogram': {
+      const interval = agg.interval_ms;
+      if (!Number.isSafeInteger(interval) || interval < 1) {
+        throw storeError('LS_STORE_BAD_REQUEST', `interval_ms must be a positive integer, got ${interval}`);
+      }
+      const range = opts.range;
+      if (histogramBucketCount(range.from, range.to, interval) > MAX_HISTOGRAM_BUCKETS) {
+        throw storeError(
+          'LS_STORE_BAD_REQUEST',
+          `date_histogram over this range at ${interval} ms would have more than ${MAX_HISTOGRAM_BUCKETS} buckets; pick a larger interval or a narrower range`,
+        );
+      }
+      const counts = new Map<number, number>();
+      const add = (k: number, n: number): void => {
+        counts.set(k, (counts.get(k) ?? 0) + n);
+      };
+      const fromRows = (db: BlockPartition, from: number, to: number): void =>
+        eachRow(db, q, from, to, '@timestamp', opts.signal, (_col, ts, row) => {
+          const t = ts[row] as number;
+          add(t - (((t % interval) + interval) % interval), 1);
+        });
+      const rollupOk = useRollups && rollupInterval(interval);
+      for (const s of slices) {
+        const db = s.partition.db;
+        db.snapshot(() => {
+          const plan = rollupOk ? planRollup(db, s.from, s.to, '') : null;
+          if (!plan) return fromRows(db, s.from, s.to);
+          for (const r of plan.rows) fromRows(db, r.from, r.to);
+          for (const { k, n } of rollupHistogram(db, interval, plan.minutes)) add(k, n);
+        });
+      }
+      return { type: 'date_histogram', interval_ms: interval, buckets: fillHistogram(counts, range.from, range.to, interval) };
+    }
+    case 'stats': {
+      let count = 0;
+      let min: number | null = null;
+      let max: number | null = null;
+      let sum = 0;
+      for (const s of slices) {
+        eachRow(s.partition.db, q, s.from, s.to, agg.field, opts.signal, (col, _ts, row) => {
+          const v = col[row];
+          if (typeof v !== 'number' || !Number.isFinite(v)) return;
+          count++;
+          sum += v;
+          min = min === null ? v : Math.min(min, v);
+          max = max === null ? v : Math.max(max, v);
+        });
+      }
+      return { type: 'stats', count, min, max, avg: count === 0 ? null : sum / count, sum };
+    }
+    case 'percentiles': {
+      for (const p of agg.percents) {
+        if (!(p >= 0 && p <= 100)) throw storeError('LS_STORE_BAD_REQUEST', `percent ${p} is outside 0..100`);
+      }
+      const values: number[] = [];
+      for (const s of slices) {
+        eachRow(s.partition.db, q, s.from, s.to, agg.field, opts.signal, (col, _ts, row) => {
+          const v = col[row];
+          if (typeof v === 'number' && Number.isFinite(v)) values.push(v);
+        });
+      }
+      values.sort((a, b) => a - b);
+      const out: Record<string, number | null> = {};
+      for (const p of agg.percents) out[String(p)] = percentile(values, p);
+      return { type: 'percentiles', count: values.length, values: out };
+    }
+  }
+}

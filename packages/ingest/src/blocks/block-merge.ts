@@ -1,0 +1,106 @@
+/**
+ * Background merges: every group commit adds one small block per partition
+ * (a few hundred to a few thousand events), which compresses worse and
+ * costs a header, a bloom and a lookup per query. Merges fold them into
+ * large blocks, size-tiered like an LSM:
+ *
+ *   level 0: blocks as written        ─┐ MERGE_FANIN of a level (all
+ *   level 1: merges of level 0 blocks  ├ small) become one block of the
+ *   ...                               ─┘ next level, at most MAX_MERGED events
+ *   blocks of BIG_BLOCK events or more are left alone
+ *
+ * and when the writer is idle every small block left in a partition is
+ * folded (late events that trickle into a day).
+ *
+ * A merge is built outside any transaction (decode the sources, sort,
+ * encode), then one short transaction checks that the sources still exist,
+ * inserts the merged block and deletes them: readers see either the
+ * sources or the merged block, never both or neither (their snapshot is
+ * one transaction). Rollups and received ids do not change: the events
+ * are the same.
+ */
+import type { LogEvent } from '@logship/query';
+import { compareKeys } from '../sqlite/search-cursor.js';
+import { encodeBlock, type EncodedBlock } from './block-codec.js';
+import type { BlockHeader, BlockPartition } from './block-partition.js';
+import { eventAt } from './block-scan.js';
+
+export const MERGE_FANIN = 8;
+/** A block this large is final: merging it again would rewrite it for little gain. */
+export const BIG_BLOCK = 65_536;
+/** The most events a merge writes into one block. */
+export const MAX_MERGED = 262_144;
+
+/** The sources of the next merge in this partition, or null. `idle`: fold every small block. */
+export function pickMerge(headers: readonly BlockHeader[], idle: boolean): BlockHeader[] | null {
+  const small = headers.filter((h) => h.n < BIG_BLOCK);
+  const byLevel = new Map<number, BlockHeader[]>();
+  for (const h of small) {
+    const list = byLevel.get(h.level);
+    if (list) list.push(h);
+    else byLevel.set(h.level, [h]);
+  }
+  for (const level of [...byLevel.keys()].sort((a, b) => a - b)) {
+    const list = byLevel.get(level) as BlockHeader[];
+    if (list.length >= MERGE_FANIN) return fill(list.slice(0, MERGE_FANIN * 2));
+  }
+  if (idle && small.length >= 2) return fill(small);
+  return null;
+}
+
+/** Oldest first (by id), as many as fit in MAX_MERGED; null when fewer than two fit. */
+function fill(list: readonly BlockHeader[]): BlockHeader[] | null {
+  const out: BlockHeader[] = [];
+  let n = 0;
+  for (const h of [...list].sort((a, b) => a.id - b.id)) {
+    if (n + h.n > MAX_MERGED) break;
+    out.push(h);
+    n += h.n;
+  }
+  return out.length >= 2 ? out : null;
+}
+
+export interface BuiltMerge {
+  sources: number[];
+  level: number;
+  block: EncodedBlock;
+}
+
+/** Decodes the sources and encodes their events as one block, sorted by (ts, event.id). */
+export function buildMerge(db: BlockPartition, sources: readonly BlockHeader[], textFields: readonly string[]): BuiltMerge {
+  const rows: { ts: number; eid: string; event: LogEvent }[] = [];
+  for (const h of sources) {
+    const cols = db.allColumns(h);
+    for (let i = 0; i < h.n; i++) {
+      const event = eventAt(cols, i);
+      rows.push({ ts: cols.get('@timestamp')?.[i] as number, eid: event['event.id'], event });
+    }
+  }
+  rows.sort(compareKeys);
+  return {
+    sources: sources.map((h) => h.id),
+    level: Math.max(...sources.map((h) => h.level)) + 1,
+    block: encodeBlock(
+      rows.map((r) => r.event),
+      { textFields },
+    ),
+  };
+}
+
+/** Swaps the sources for the merged block in one transaction; false when a source is gone (nothing written). */
+export function commitMerge(db: BlockPartition, built: BuiltMerge, textFieldsJson: string): boolean {
+  db.begin();
+  try {
+    if (!db.hasBlocks(built.sources)) {
+      db.rollback();
+      return false;
+    }
+    db.insertBlock(built.block, built.level, textFieldsJson);
+    db.deleteBlocks(built.sources);
+    db.commit();
+    return true;
+  } catch (err) {
+    db.rollback();
+    throw err;
+  }
+}

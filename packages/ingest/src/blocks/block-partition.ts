@@ -1,0 +1,289 @@
+/**
+ * One open block partition file (block-schema.ts): a day of one retention
+ * class, SQLite as a durable container of blocks.
+ *
+ * Durability as in the row store (sqlite/partition-db.ts): WAL with
+ * synchronous=FULL, so a committed block is on stable storage when the
+ * write resolves; the writer fsyncs the folder for a new file.
+ *
+ * Blocks never change once written (a merge writes a new block and deletes
+ * its sources), so decoded headers are cached by id for as long as the
+ * connection lives; the list of ids is re-read when the file changed
+ * (`data_version` for other connections' commits, a counter for ours).
+ */
+import Database from 'better-sqlite3';
+import type { FieldValue } from '@logship/query';
+import { RollupWriter } from '../sqlite/rollup-writer.js';
+import type { PartitionKey } from '../sqlite/partition-name.js';
+import { decodeColumn, decodeMetas, encodeMetas, type ColumnMeta, type EncodedBlock } from './block-codec.js';
+import { BLOCK_DDL } from './block-schema.js';
+
+/** Readers map the file (see sqlite/partition-db.ts MMAP_BYTES for the measurement). */
+const MMAP_BYTES = 1 << 30;
+
+export interface BlockHeader {
+  id: number;
+  level: number;
+  tsMin: number;
+  tsMax: number;
+  n: number;
+  /** The text-field list (JSON) the block's blooms were built with. */
+  textFields: string;
+  metas: readonly ColumnMeta[];
+  /** Column name → position in metas (= `cols.i`). */
+  at: ReadonlyMap<string, number>;
+}
+
+export type Column = readonly (FieldValue | undefined)[];
+
+export class BlockPartition {
+  readonly key: PartitionKey;
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly cache = new Map<number, BlockHeader>();
+  private list: { version: string; headers: BlockHeader[] } | null = null;
+  private localWrites = 0;
+  private readonly classFingerprints = new Set<string>();
+  private rollupWriter: RollupWriter | null = null;
+
+  constructor(path: string, key: PartitionKey, opts: { create: boolean; mmap?: boolean }) {
+    this.path = path;
+    this.key = key;
+    this.db = new Database(path, { fileMustExist: !opts.create });
+    try {
+      this.db.pragma('busy_timeout = 5000');
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      this.db.pragma('wal_autocheckpoint = 8000');
+      this.db.pragma('journal_size_limit = 67108864');
+      if (opts.mmap) this.db.pragma(`mmap_size = ${MMAP_BYTES}`);
+      if (this.db.pragma('user_version', { simple: true }) === 0) {
+        // Only a new file gets the schema, in one transaction.
+        this.db.exec('BEGIN IMMEDIATE');
+        try {
+          if (this.db.pragma('user_version', { simple: true }) === 0) this.db.exec(BLOCK_DDL);
+          this.db.exec('COMMIT');
+        } catch (err) {
+          this.db.exec('ROLLBACK');
+          throw err;
+        }
+      }
+      for (const row of this.all<{ key: string }>("SELECT key FROM meta WHERE key LIKE 'classes:%'", [])) {
+        this.classFingerprints.add(row.key.slice('classes:'.length));
+      }
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+  }
+
+  all<T>(sql: string, positional: readonly unknown[], named?: Record<string, unknown>): T[] {
+    const st = this.statement(sql);
+    return (named && Object.keys(named).length > 0 ? st.all(...positional, named) : st.all(...positional)) as T[];
+  }
+
+  get<T>(sql: string, positional: readonly unknown[], named?: Record<string, unknown>): T | undefined {
+    const st = this.statement(sql);
+    return (named && Object.keys(named).length > 0 ? st.get(...positional, named) : st.get(...positional)) as T | undefined;
+  }
+
+  /** Every block's header, ascending by id (cached; see the file comment). */
+  headers(): readonly BlockHeader[] {
+    const version = this.version();
+    if (this.list?.version === version) return this.list.headers;
+    const rows = this.all<{ id: number; level: number; ts_min: number; ts_max: number; n: number; text_fields: string }>(
+      'SELECT id, level, ts_min, ts_max, n, text_fields FROM blocks ORDER BY id',
+      [],
+    );
+    const headers: BlockHeader[] = [];
+    const live = new Set<number>();
+    for (const r of rows) {
+      live.add(r.id);
+      let h = this.cache.get(r.id);
+      if (!h) {
+        const blob = this.get<{ metas: Buffer }>('SELECT metas FROM blocks WHERE id = ?', [r.id]);
+        if (!blob) continue;
+        const metas = decodeMetas(blob.metas);
+        h = { id: r.id, level: r.level, tsMin: r.ts_min, tsMax: r.ts_max, n: r.n, textFields: r.text_fields, metas, at: new Map(metas.map((m, i) => [m.name, i])) };
+        this.cache.set(r.id, h);
+      }
+      headers.push(h);
+    }
+    for (const id of this.cache.keys()) if (!live.has(id)) this.cache.delete(id);
+    this.list = { version, headers };
+    return headers;
+  }
+
+  /** The named columns of a block; a column the block lacks is all absent. */
+  columns(block: BlockHeader, names: readonly string[]): Map<string, Column> {
+    const out = new Map<string, Column>();
+    const stored: number[] = [];
+    for (const name of names) {
+      if (out.has(name)) continue;
+      const i = block.at.get(name);
+      const meta = i === undefined ? undefined : block.metas[i];
+      if (i === undefined || !meta) out.set(name, new Array<undefined>(block.n).fill(undefined));
+      else if (meta.constValue !== undefined) out.set(name, new Array<FieldValue>(block.n).fill(meta.constValue));
+      else stored.push(i);
+    }
+    if (stored.length > 0) {
+      const rows = this.all<{ i: number; data: Buffer }>(
+        `SELECT i, data FROM cols WHERE block = ? AND i IN (${stored.map(() => '?').join(', ')})`,
+        [block.id, ...stored],
+      );
+      for (const { i, data } of rows) {
+        const meta = block.metas[i] as ColumnMeta;
+        out.set(meta.name, decodeColumn(meta, data, block.n));
+      }
+      for (const i of stored) {
+        const name = (block.metas[i] as ColumnMeta).name;
+        if (!out.has(name)) throw new Error(`block ${block.id} of ${this.path} lacks its column ${name}`);
+      }
+    }
+    return out;
+  }
+
+  /** Every column of a block. */
+  allColumns(block: BlockHeader): Map<string, Column> {
+    return this.columns(block, block.metas.map((m) => m.name));
+  }
+
+  /** Inserts a block (inside the caller's transaction); returns its id. */
+  insertBlock(block: EncodedBlock, level: number, textFields: string): number {
+    const info = this.statement('INSERT INTO blocks (level, ts_min, ts_max, n, text_fields, metas) VALUES (?, ?, ?, ?, ?, ?)').run(
+      level,
+      block.tsMin,
+      block.tsMax,
+      block.count,
+      textFields,
+      encodeMetas(block.columns.map((c) => c.meta)),
+    );
+    const id = Number(info.lastInsertRowid);
+    const col = this.statement('INSERT INTO cols (block, i, data) VALUES (?, ?, ?)');
+    block.columns.forEach((c, i) => {
+      // A constant column is all in its meta.
+      if (c.meta.constValue === undefined || c.data.length > 0) col.run(id, i, c.data);
+    });
+    this.localWrites++;
+    return id;
+  }
+
+  /** True when every id still exists (a merge checks its sources inside its transaction). */
+  hasBlocks(ids: readonly number[]): boolean {
+    const n = this.get<{ n: number }>(`SELECT count(*) AS n FROM blocks WHERE id IN (${ids.map(() => '?').join(', ')})`, ids)?.n ?? 0;
+    return n === ids.length;
+  }
+
+  deleteBlocks(ids: readonly number[]): void {
+    const del = this.statement('DELETE FROM blocks WHERE id = ?');
+    const delCols = this.statement('DELETE FROM cols WHERE block = ?');
+    for (const id of ids) {
+      del.run(id);
+      delCols.run(id);
+    }
+    this.localWrites++;
+  }
+
+  /** Of these receive-stamped ids, those already stored here. */
+  receivedKnown(eids: readonly string[]): Set<string> {
+    const found = new Set<string>();
+    if (eids.length === 0) return found;
+    for (const r of this.all<{ eid: string }>('SELECT eid FROM received_ids WHERE eid IN (SELECT value FROM json_each(?))', [JSON.stringify(eids)])) {
+      found.add(r.eid);
+    }
+    return found;
+  }
+
+  addReceived(eids: readonly string[]): void {
+    const ins = this.statement('INSERT OR IGNORE INTO received_ids (eid) VALUES (?)');
+    for (const eid of eids) ins.run(eid);
+  }
+
+  get rollups(): RollupWriter {
+    return (this.rollupWriter ??= new RollupWriter(this.db));
+  }
+
+  noteClassFingerprint(fingerprint: string): void {
+    if (this.classFingerprints.has(fingerprint)) return;
+    this.statement('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run(`classes:${fingerprint}`, String(Date.now()));
+    this.classFingerprints.add(fingerprint);
+  }
+
+  /** True when every event here was classified with exactly this class list. */
+  classifiedOnlyWith(fingerprint: string): boolean {
+    return this.classFingerprints.size === 1 && this.classFingerprints.has(fingerprint);
+  }
+
+  begin(): void {
+    if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');
+  }
+
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+
+  commit(): void {
+    if (this.db.inTransaction) this.db.exec('COMMIT');
+  }
+
+  rollback(): void {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.rollupWriter?.reset();
+    this.list = null;
+    this.classFingerprints.clear();
+    for (const row of this.all<{ key: string }>("SELECT key FROM meta WHERE key LIKE 'classes:%'", [])) {
+      this.classFingerprints.add(row.key.slice('classes:'.length));
+    }
+  }
+
+  /** Reads that must see one state of the file (rollups and the blocks beside them). */
+  snapshot<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn();
+    this.db.exec('BEGIN');
+    try {
+      return fn();
+    } finally {
+      this.db.exec('COMMIT');
+    }
+  }
+
+  stats(): { events: number; oldest: number | null } {
+    let events = 0;
+    let oldest: number | null = null;
+    for (const h of this.headers()) {
+      events += h.n;
+      if (oldest === null || h.tsMin < oldest) oldest = h.tsMin;
+    }
+    return { events, oldest };
+  }
+
+  checkpointWhenIdle(): void {
+    if (!this.db.open || this.db.inTransaction) return;
+    this.db.pragma('busy_timeout = 0');
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // busy: a later idle checkpoint (or the automatic one) does it
+    } finally {
+      this.db.pragma('busy_timeout = 5000');
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private version(): string {
+    return `${String(this.db.pragma('data_version', { simple: true }))}:${this.localWrites}`;
+  }
+
+  private statement(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+}

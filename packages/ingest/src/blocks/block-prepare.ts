@@ -1,0 +1,96 @@
+/**
+ * The first half of a block write, on the thread that received the events
+ * (as sqlite/prepare-write.ts for the row store):
+ *
+ *   events ─► check (@timestamp, event.id) ─► classify ─► expired? ─►
+ *   duplicate in the batch? ─► grouped by partition (UTC day, class)
+ *
+ * What crosses to the writer thread is the events themselves with their
+ * parsed time: the writer dedupes against what is stored, then encodes one
+ * block per partition for everything that arrived in the same turn, so
+ * there is nothing to encode before.
+ */
+import type { LogEvent } from '@logship/query';
+import type { WriteResult } from '../store/log-store.js';
+import type { RetentionPolicy } from '../retention/retention-policy.js';
+import { FLAG_FIELDS } from '../normalize/limits.js';
+import { checkEvent } from '../sqlite/event-row.js';
+import { partitionFileName, utcDay, type PartitionKey } from '../sqlite/partition-name.js';
+
+export interface BlockItem {
+  /** Position in the write() batch. */
+  index: number;
+  ts: number;
+  eid: string;
+  /** Stamped with the receive time: a retry is stamped anew, so deduped by id alone too. */
+  received: boolean;
+  event: LogEvent;
+}
+
+export interface PartitionItems {
+  name: string;
+  key: PartitionKey;
+  items: BlockItem[];
+}
+
+export interface PreparedBlockWrite {
+  result: WriteResult;
+  groups: PartitionItems[];
+  classFingerprint: string;
+}
+
+export function prepareBlockWrite(events: readonly LogEvent[], at: number, policy: RetentionPolicy, classFingerprint: string): PreparedBlockWrite {
+  const result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
+  const groups = new Map<string, PartitionItems>();
+  const seen = new Set<string>();
+  events.forEach((event, index) => {
+    const check = checkEvent(event);
+    if (!check.ok) {
+      result.errors.push({ index, reason: check.reason });
+      return;
+    }
+    const className = policy.classify(event);
+    if (check.ts < policy.cutoff(className, at)) {
+      result.expired++;
+      return;
+    }
+    if (seen.has(check.eid)) {
+      result.duplicates++;
+      return;
+    }
+    const clean = storable(event);
+    if (typeof clean === 'string') {
+      result.errors.push({ index, reason: `event cannot be stored: ${clean}` });
+      return;
+    }
+    seen.add(check.eid);
+    const key = { day: utcDay(check.ts), className };
+    const name = partitionFileName(key);
+    let group = groups.get(name);
+    if (!group) groups.set(name, (group = { name, key, items: [] }));
+    const received = event[FLAG_FIELDS.noTimestamp] === true || event[FLAG_FIELDS.futureTimestamp] === true;
+    group.items.push({ index, ts: check.ts, eid: check.eid, received, event: clean });
+  });
+  return { result, groups: [...groups.values()], classFingerprint };
+}
+
+/**
+ * The event as the codec can hold it, or why not. Columns hold strings,
+ * numbers, booleans and null; a function or symbol (only a careless API
+ * caller can send one) is left out, as JSON would; an object or a BigInt
+ * fails this event, not the batch.
+ */
+function storable(event: LogEvent): LogEvent | string {
+  let copy: LogEvent | null = null;
+  for (const key of Object.keys(event)) {
+    const v = event[key] as unknown;
+    if (v === undefined || v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') continue;
+    if (typeof v === 'function' || typeof v === 'symbol') {
+      copy ??= { ...event };
+      delete copy[key];
+      continue;
+    }
+    return `field ${JSON.stringify(key)} holds a ${typeof v}, not a string, number, boolean or null`;
+  }
+  return copy ?? event;
+}

@@ -1,0 +1,204 @@
+/**
+ * Whether a block may hold matches of a query, from its header alone:
+ * NONE (skip it), SOME (decode and check each row) or ALL (every row of the
+ * block matches: a count adds its size without decoding).
+ *
+ * Every leaf goes through the query package's planLeaf(), as the matcher
+ * does, and is judged by the block's column metas (block-codec.ts):
+ *
+ *   field absent / no value of the type the plan compares  → NONE
+ *   field constant in the block (or absent)                → the matcher on
+ *                                                             that one value
+ *   text_terms / text_phrase: a token not in the bloom     → NONE
+ *   level_in / keyword_eq: no value's key in the bloom     → NONE
+ *   number_range outside [min, max]; date_range outside [ts_min, ts_max] → NONE
+ *
+ * and, or, not combine three-valued (and = min, or = max, not = ALL − x),
+ * so `NOT level:debug` skips a block whose level is constantly debug. A
+ * bloom is used only when the block was encoded with the same idea of the
+ * field (text or not) as the query has: `search.text_fields` may change.
+ */
+import { compileMatcher, planLeaf, type LeafNode, type LeafPlan, type LogEvent, type MatcherOptions, type QueryNode } from '@logship/query';
+import { setEventField } from '@logship/query';
+import { bloomMayContain, textKey, valueKey } from './bloom.js';
+import type { ColumnMeta } from './block-codec.js';
+import type { BlockHeader } from './block-partition.js';
+
+export const NONE = 0;
+export const SOME = 1;
+export const ALL = 2;
+export type Verdict = typeof NONE | typeof SOME | typeof ALL;
+
+const STRING = 1;
+const NUMBER = 2;
+const BOOLEAN = 4;
+const VALUES = STRING | NUMBER | BOOLEAN;
+
+export type BlockPruner = (h: BlockHeader) => Verdict;
+
+/** Block text-field lists, parsed once per distinct list. */
+const parsedTextFields = new Map<string, ReadonlySet<string>>();
+function textFieldsOf(h: BlockHeader): ReadonlySet<string> {
+  let set = parsedTextFields.get(h.textFields);
+  if (!set) parsedTextFields.set(h.textFields, (set = new Set(JSON.parse(h.textFields) as string[])));
+  return set;
+}
+
+export function compilePruner(ast: QueryNode, opts: MatcherOptions): BlockPruner {
+  switch (ast.type) {
+    case 'match_all':
+      return () => ALL;
+    case 'and': {
+      const children = ast.children.map((c) => compilePruner(c, opts));
+      return (h) => {
+        let v: Verdict = ALL;
+        for (const c of children) {
+          const x = c(h);
+          if (x === NONE) return NONE;
+          if (x < v) v = x;
+        }
+        return v;
+      };
+    }
+    case 'or': {
+      const children = ast.children.map((c) => compilePruner(c, opts));
+      return (h) => {
+        let v: Verdict = NONE;
+        for (const c of children) {
+          const x = c(h);
+          if (x === ALL) return ALL;
+          if (x > v) v = x;
+        }
+        return v;
+      };
+    }
+    case 'not': {
+      const child = compilePruner(ast.child, opts);
+      return (h) => (ALL - child(h)) as Verdict;
+    }
+    default:
+      return leafPruner(ast, planLeaf(ast, opts), opts);
+  }
+}
+
+/** The fields a plan reads (besides @timestamp, which blocks bound by time). */
+export function planFields(plan: LeafPlan): string[] {
+  switch (plan.kind) {
+    case 'all':
+    case 'none':
+      return [];
+    case 'text_terms':
+    case 'text_phrase':
+    case 'text_wildcard':
+    case 'text_regex':
+      return plan.fields;
+    default:
+      return [plan.field];
+  }
+}
+
+function leafPruner(node: LeafNode, plan: LeafPlan, opts: MatcherOptions): BlockPruner {
+  if (plan.kind === 'all') return () => ALL;
+  if (plan.kind === 'none') return () => NONE;
+  if (plan.kind === 'date_range') {
+    return (h) => {
+      const lo = plan.gte ?? -Infinity;
+      const hi = plan.lte ?? Infinity;
+      if (h.tsMax < lo || h.tsMin > hi) return NONE;
+      return h.tsMin >= lo && h.tsMax <= hi ? ALL : SOME;
+    };
+  }
+  const fields = planFields(plan);
+  // Every event has these two: their columns are never constant-folded here.
+  if (fields.some((f) => f === '@timestamp')) return () => SOME;
+  const exact = compileMatcher(node, opts);
+  const byMetas = metaPruner(plan);
+  return (h) => {
+    // Absent or constant in the block: the matcher decides for every row at once.
+    const metas = fields.map((f) => metaOf(h, f));
+    if (metas.every((m) => m === undefined || (m.constValue !== undefined && m.present === h.n))) {
+      const probe: LogEvent = { '@timestamp': new Date(h.tsMin).toISOString(), 'event.id': '' };
+      delete (probe as Partial<LogEvent>)['event.id'];
+      fields.forEach((f, i) => {
+        const m = metas[i];
+        if (m) setEventField(probe, f, m.constValue);
+      });
+      return exact(probe) ? ALL : NONE;
+    }
+    return byMetas(h);
+  };
+}
+
+function metaOf(h: BlockHeader, field: string): ColumnMeta | undefined {
+  const i = h.at.get(field);
+  return i === undefined ? undefined : h.metas[i];
+}
+
+function hasType(m: ColumnMeta | undefined, bits: number): m is ColumnMeta {
+  return m !== undefined && (m.types & bits) !== 0;
+}
+
+function metaPruner(plan: LeafPlan): BlockPruner {
+  switch (plan.kind) {
+    case 'exists':
+      return (h) => {
+        const m = metaOf(h, plan.field);
+        if (!hasType(m, VALUES)) return NONE;
+        return m.present === h.n && (m.types & ~VALUES) === 0 ? ALL : SOME;
+      };
+    case 'text_terms':
+    case 'text_phrase':
+      return (h) => {
+        const text = textFieldsOf(h);
+        for (const f of plan.fields) {
+          const m = metaOf(h, f);
+          if (!hasType(m, STRING)) continue;
+          if (m.bloom === null || !text.has(f)) return SOME;
+          if (plan.tokens.every((t) => bloomMayContain(m.bloom as Uint8Array, textKey(t)))) return SOME;
+        }
+        return NONE;
+      };
+    case 'text_wildcard':
+    case 'text_regex':
+      return (h) => (plan.fields.some((f) => hasType(metaOf(h, f), STRING)) ? SOME : NONE);
+    case 'level_in':
+      return (h) => {
+        const m = metaOf(h, plan.field);
+        if (!hasType(m, STRING)) return NONE;
+        if (m.bloom === null || textFieldsOf(h).has(plan.field)) return SOME;
+        return plan.levels.some((l) => bloomMayContain(m.bloom as Uint8Array, valueKey(l))) ? SOME : NONE;
+      };
+    case 'keyword_eq':
+      return (h) => {
+        const m = metaOf(h, plan.field);
+        if (!hasType(m, VALUES)) return NONE;
+        const bloom = m.bloom !== null && !textFieldsOf(h).has(plan.field) ? m.bloom : null;
+        const may = (v: string | number | boolean): boolean => bloom === null || bloomMayContain(bloom, valueKey(v));
+        if ((m.types & STRING) !== 0 && may(plan.string)) return SOME;
+        if (plan.number !== null && (m.types & NUMBER) !== 0 && inMinMax(m, plan.number) && may(plan.number)) return SOME;
+        if (plan.boolean !== null && (m.types & BOOLEAN) !== 0 && may(plan.boolean)) return SOME;
+        return NONE;
+      };
+    case 'keyword_wildcard':
+    case 'keyword_regex':
+    case 'string_range':
+      return (h) => (hasType(metaOf(h, plan.field), STRING) ? SOME : NONE);
+    case 'number_range':
+      return (h) => {
+        const m = metaOf(h, plan.field);
+        if (!hasType(m, NUMBER)) return NONE;
+        // min/max are over the numbers that are not NaN (NaN matches no range).
+        if (m.min === null || m.max === null) return SOME;
+        const { lower, upper } = plan;
+        if (lower && (lower.inclusive ? m.max < lower.value : m.max <= lower.value)) return NONE;
+        if (upper && (upper.inclusive ? m.min > upper.value : m.min >= upper.value)) return NONE;
+        return SOME;
+      };
+    default:
+      return () => SOME;
+  }
+}
+
+function inMinMax(m: ColumnMeta, n: number): boolean {
+  return m.min === null || m.max === null || (n >= m.min && n <= m.max);
+}

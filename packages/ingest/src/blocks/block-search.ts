@@ -1,0 +1,125 @@
+/**
+ * Search and count over block partitions.
+ *
+ *   days newest first (oldest first for asc) ─► the day's blocks of every
+ *   class, latest ts_max first (earliest ts_min first for asc) ─► skip
+ *   blocks that cannot beat the page so far ─► scan (block-scan.ts) ─►
+ *   keep the best limit + 1 keys ─► rebuild only those events
+ *
+ * Days are disjoint in time, so once a day has filled the page the walk
+ * stops. Within a day blocks overlap (fresh small blocks, late events), so
+ * the walk goes on until the next block's time bound cannot beat the worst
+ * key kept. Keys order as SQLite orders them (sqlite/search-cursor.ts
+ * compareKeys): ts, then event.id by UTF-8 bytes.
+ */
+import type { LogEvent, SortOrder } from '@logship/query';
+import { storeError } from '../store/store-error.js';
+import { compareKeys, type SortKey } from '../sqlite/search-cursor.js';
+import type { BlockHeader, BlockPartition, Column } from './block-partition.js';
+import { ALL, NONE } from './block-prune.js';
+import { eventAt, hitColumns, scanBlock, type CompiledQuery } from './block-scan.js';
+
+export interface BlockSlice {
+  /** Resolved per use: the pool may close a connection between slices. */
+  partition: { readonly db: BlockPartition };
+  /** Visible ts range of this partition for the request. */
+  from: number;
+  to: number;
+}
+
+interface Hit extends SortKey {
+  db: BlockPartition;
+  block: BlockHeader;
+  row: number;
+}
+
+export function checkAborted(signal: AbortSignal | undefined): void {
+  if (!signal?.aborted) return;
+  const reason = signal.reason as unknown;
+  const why = reason instanceof Error ? reason.message : reason === undefined ? 'aborted' : String(reason);
+  throw storeError('LS_STORE_QUERY_ABORTED', why, reason);
+}
+
+export interface SearchWalk {
+  sort: SortOrder;
+  /** The page starts strictly after this key (cursor). */
+  after: SortKey | null;
+  /** limit + 1: the extra one tells whether a next page exists. */
+  want: number;
+  fields?: readonly string[] | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** The best `want` hits (as keys and events), in page order. */
+export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, walk: SearchWalk): { key: SortKey; event: LogEvent }[] {
+  const desc = walk.sort === 'desc';
+  // Page order: negative when a comes first.
+  const order = (a: SortKey, b: SortKey): number => (desc ? -compareKeys(a, b) : compareKeys(a, b));
+  const found: Hit[] = [];
+  for (const day of days) {
+    const blocks: { db: BlockPartition; h: BlockHeader; from: number; to: number }[] = [];
+    for (const s of day) {
+      const db = s.partition.db;
+      let from = s.from;
+      let to = s.to;
+      // The cursor bounds the time range too (ties on ts are checked per row).
+      if (walk.after) {
+        if (desc) to = Math.min(to, walk.after.ts);
+        else from = Math.max(from, walk.after.ts);
+      }
+      if (from > to) continue;
+      for (const h of db.headers()) if (h.tsMax >= from && h.tsMin <= to) blocks.push({ db, h, from, to });
+    }
+    blocks.sort((a, b) => (desc ? b.h.tsMax - a.h.tsMax : a.h.tsMin - b.h.tsMin));
+    for (const b of blocks) {
+      if (found.length >= walk.want) {
+        const worst = found[walk.want - 1] as Hit;
+        // Nothing in this block (nor, by the order, in later ones) can beat the page.
+        if (desc ? b.h.tsMax < worst.ts : b.h.tsMin > worst.ts) break;
+      }
+      checkAborted(walk.signal);
+      const scanned = scanBlock(b.db, b.h, q, { from: b.from, to: b.to });
+      if (!scanned || scanned.rows.length === 0) continue;
+      const ts = scanned.cols.get('@timestamp') as Column;
+      const ids = scanned.cols.get('event.id') as Column;
+      for (const row of scanned.rows) {
+        const hit: Hit = { ts: ts[row] as number, eid: ids[row] as string, db: b.db, block: b.h, row };
+        if (walk.after && order(hit, walk.after) <= 0) continue;
+        found.push(hit);
+      }
+      found.sort(order);
+      if (found.length > walk.want) found.length = walk.want;
+    }
+    if (found.length >= walk.want) break;
+  }
+  // Rebuild the hits, decoding each block's columns once.
+  const byBlock = new Map<BlockHeader, Map<string, Column>>();
+  return found.map((hit) => {
+    let cols = byBlock.get(hit.block);
+    if (!cols) byBlock.set(hit.block, (cols = hitColumns(hit.db, hit.block, walk.fields)));
+    return { key: { ts: hit.ts, eid: hit.eid }, event: eventAt(cols, hit.row, walk.fields) };
+  });
+}
+
+/**
+ * Matching events in the slices, up to `cap`. A block the header proves
+ * all-matching and wholly inside the range counts without decoding.
+ */
+export function countBlocks(slices: readonly BlockSlice[], q: CompiledQuery, cap: number, signal?: AbortSignal): number {
+  let total = 0;
+  for (const s of slices) {
+    const db = s.partition.db;
+    for (const h of db.headers()) {
+      if (h.tsMax < s.from || h.tsMin > s.to) continue;
+      const verdict = q.prune(h);
+      if (verdict === NONE) continue;
+      if (verdict === ALL && h.tsMin >= s.from && h.tsMax <= s.to) total += h.n;
+      else {
+        checkAborted(signal);
+        total += scanBlock(db, h, q, { from: s.from, to: s.to })?.rows.length ?? 0;
+      }
+      if (total >= cap) return cap;
+    }
+  }
+  return total;
+}

@@ -1,0 +1,410 @@
+/**
+ * The block LogStore: events in column blocks (docs/BLOCK_STORE.md).
+ *
+ *   write(batch) ─► check + classify (block-prepare.ts) ─► [writer thread]
+ *     ─► dedupe ─► one block per (UTC day, class) per group commit, fsync'd
+ *        (block-writer.ts) ─► merges in the background (merge-scheduler.ts)
+ *   DATA/blocks/2026-11-23.default.db  2026-11-23.errors.db  ...
+ *   search/count/aggregate ─► [reader threads] ─► partitions in range ─►
+ *     blocks pruned by header (block-prune.ts) ─► decode the needed
+ *     columns, match (block-scan.ts) ─► search / count / aggregate
+ *
+ * Partitions, retention, health and the thread plumbing are the row
+ * store's (sqlite/sqlite-store.ts), with block partitions in the pool.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { compileMatcher, parse, resolveTextFields } from '@logship/query';
+import type { AggregateRequest, AggregateResult, CountRequest, LogEvent, SearchRequest, SearchResult, SortOrder } from '@logship/query';
+import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteResult } from '../store/log-store.js';
+import { storeError } from '../store/store-error.js';
+import type { RetentionConfig } from '../retention/retention-config.js';
+import { createRetentionPolicy, type ClassMatcherFactory, type RetentionPolicy } from '../retention/retention-policy.js';
+import { PartitionPool, type PartitionHandle } from '../sqlite/partition-pool.js';
+import { WriterThread, type WriterThreadOptions } from '../sqlite/writer-thread.js';
+import { ReaderPool, type ReaderThreadOptions } from '../sqlite/reader-pool.js';
+import { dayEndMs, dayStartMs, parsePartitionFileName, utcDay, type PartitionKey } from '../sqlite/partition-name.js';
+import { decodeCursor, encodeCursor } from '../sqlite/search-cursor.js';
+import { MIN_FREE_BYTES, TOTAL_COUNT_LIMIT } from '../sqlite/sqlite-store.js';
+import { BlockPartition } from './block-partition.js';
+import { BlockWriter } from './block-writer.js';
+import { prepareBlockWrite, type PreparedBlockWrite } from './block-prepare.js';
+import { compileBlockQuery, type CompiledQuery } from './block-scan.js';
+import { countBlocks, searchBlocks, type BlockSlice } from './block-search.js';
+import { aggregateBlocks } from './block-aggregate.js';
+import { MergeScheduler } from './merge-scheduler.js';
+
+export interface BlockStoreOptions {
+  /** The server's data directory; partitions live in `<dataDir>/blocks`. */
+  dataDir: string;
+  retention: RetentionConfig;
+  now?: () => number;
+  /** Compiles a retention class query into a predicate (default: parse + compileMatcher). */
+  classMatcher?: ClassMatcherFactory;
+  /** Write on a worker thread (default false here; openBlockStore's is true). */
+  writerThread?: boolean;
+  /** Worker threads answering reads (default 0 here; openBlockStore's is 2). */
+  readerThreads?: number;
+  /** False answers every aggregation from blocks, never from a rollup (tests compare both). */
+  rollups?: boolean;
+  /** Whether connections map their files for reading (default true). */
+  mmap?: boolean;
+  textFields?: readonly string[];
+  minFreeBytes?: number;
+  /** False never merges blocks (tests compare before and after). Default true. */
+  merges?: boolean;
+}
+
+function matcherFor(clock: () => number, textFields: readonly string[]): ClassMatcherFactory {
+  return (query) => compileMatcher(parse(query), { now: clock(), textFields });
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw storeError('LS_STORE_BAD_REQUEST', `limit must be a non-negative integer, got ${limit}`);
+  }
+}
+
+type Open = PartitionHandle<BlockPartition>;
+
+export class BlockStore implements LogStore {
+  readonly dir: string;
+  private readonly clock: () => number;
+  private readonly minFreeBytes: number;
+  private readonly policy: RetentionPolicy;
+  private readonly classFingerprint: string;
+  private readonly pool: PartitionPool<BlockPartition>;
+  private readonly open: Map<string, Open>;
+  private closed = false;
+  private readonly writes: BlockWriter;
+  private readonly merger: MergeScheduler | null;
+  private readonly writerOptions: WriterThreadOptions | null;
+  private writer: WriterThread<PreparedBlockWrite> | null = null;
+  private readonly readerOptions: (ReaderThreadOptions & { size: number }) | null;
+  private readers: ReaderPool | null = null;
+  private readonly rollups: boolean;
+  private readonly textFields: readonly string[];
+
+  constructor(opts: BlockStoreOptions) {
+    this.dir = path.join(opts.dataDir, 'blocks');
+    this.pool = new PartitionPool<BlockPartition>(
+      this.dir,
+      (h) => {
+        const db = h.current;
+        return db !== null && (this.writes.holds(db) || db.inTransaction);
+      },
+      undefined,
+      opts.mmap ?? true,
+      (file, key, o) => new BlockPartition(file, key, o),
+    );
+    this.open = this.pool.known;
+    this.clock = opts.now ?? Date.now;
+    this.minFreeBytes = opts.minFreeBytes ?? MIN_FREE_BYTES;
+    this.rollups = opts.rollups ?? true;
+    this.classFingerprint = createHash('sha256')
+      .update(JSON.stringify(opts.retention.classes.map((c) => [c.name, c.match])))
+      .digest('base64url')
+      .slice(0, 16);
+    this.textFields = resolveTextFields(opts.textFields);
+    this.policy = createRetentionPolicy(opts.retention, opts.classMatcher ?? matcherFor(this.clock, this.textFields));
+    this.merger =
+      opts.merges === false || opts.writerThread
+        ? null
+        : new MergeScheduler({
+            pool: this.pool,
+            textFields: this.textFields,
+            busy: () => this.writes.busy,
+            merged: (db, ids) => this.writes.pairs.forget(db, ids),
+          });
+    this.writes = new BlockWriter({
+      pool: this.pool,
+      refresh: () => this.refresh(),
+      textFields: this.textFields,
+      afterCommit: (dbs) => this.merger?.written(dbs),
+    });
+    if (opts.writerThread && opts.classMatcher) {
+      throw storeError('LS_STORE_BAD_REQUEST', 'a custom class matcher cannot be used with a writer thread');
+    }
+    this.writerOptions = opts.writerThread
+      ? { dataDir: opts.dataDir, retention: opts.retention, textFields: this.textFields, ...(opts.merges === false ? { merges: false } : {}) }
+      : null;
+    const readerThreads = opts.readerThreads ?? 0;
+    if (!Number.isInteger(readerThreads) || readerThreads < 0) {
+      throw storeError('LS_STORE_BAD_REQUEST', `readerThreads must be a non-negative integer, got ${readerThreads}`);
+    }
+    this.readerOptions =
+      readerThreads > 0
+        ? { dataDir: opts.dataDir, retention: opts.retention, rollups: this.rollups, size: readerThreads, textFields: this.textFields }
+        : null;
+  }
+
+  async start(): Promise<void> {
+    if (this.readerOptions) {
+      const readers = new ReaderPool(this.readerOptions, this.readerOptions.size, new URL('./block-reader.worker.js', import.meta.url));
+      try {
+        await readers.started();
+      } catch (err) {
+        await readers.close().catch(() => undefined);
+        throw err;
+      }
+      this.readers = readers;
+    }
+    if (!this.writerOptions) return;
+    const writer = new WriterThread<PreparedBlockWrite>(this.writerOptions, new URL('./block-writer.worker.js', import.meta.url));
+    try {
+      await writer.started();
+    } catch (err) {
+      await writer.close().catch(() => undefined);
+      await this.readers?.close().catch(() => undefined);
+      throw err;
+    }
+    this.writer = writer;
+  }
+
+  init(): void {
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+      fs.accessSync(this.dir, fs.constants.R_OK | fs.constants.W_OK);
+    } catch (err) {
+      throw storeError('LS_STORE_DATA_DIR', `cannot use ${this.dir}: ${(err as Error).message}`, err);
+    }
+    this.refresh();
+  }
+
+  async write(events: LogEvent[], now?: number): Promise<WriteResult> {
+    this.assertOpen();
+    const prepared = prepareBlockWrite(events, now ?? this.clock(), this.policy, this.classFingerprint);
+    if (this.writer) return this.writer.write(prepared);
+    return this.writes.write(prepared);
+  }
+
+  /** Stores events prepared by another BlockStore's write() (the writer thread's side). */
+  writePrepared(prepared: PreparedBlockWrite): Promise<WriteResult> {
+    this.assertOpen();
+    return this.writes.write(prepared);
+  }
+
+  /** Runs every pending merge now, folding all small blocks (tests; inline writer only). */
+  mergeNow(): number {
+    this.assertOpen();
+    if (!this.merger) return 0;
+    const before = this.merger.merges;
+    this.refresh();
+    this.merger.drain();
+    return this.merger.merges - before;
+  }
+
+  private compile(query: SearchRequest['query'], now: number): CompiledQuery {
+    return compileBlockQuery(query, { now, textFields: this.textFields });
+  }
+
+  async search(req: SearchRequest): Promise<SearchResult> {
+    this.assertOpen();
+    if (!this.readers) return this.searchAt(req, this.clock());
+    checkLimit(req.limit);
+    if (req.cursor) decodeCursor(req.cursor, req.sort ?? 'desc', req.query);
+    this.compile(req.query, req.now);
+    return this.readers.run('search', req, this.clock()) as Promise<SearchResult>;
+  }
+
+  async searchAt(req: SearchRequest, at: number): Promise<SearchResult> {
+    this.assertOpen();
+    const sort: SortOrder = req.sort ?? 'desc';
+    checkLimit(req.limit);
+    const after = req.cursor ? decodeCursor(req.cursor, sort, req.query) : null;
+    const q = this.compile(req.query, req.now);
+    const days = this.daysInRange(req, sort).map((day) => this.slices(day, req, at));
+    const found = searchBlocks(days, q, { sort, after, want: req.limit + 1, fields: req.fields, signal: req.signal });
+    const hits = found.slice(0, req.limit);
+    const last = hits[hits.length - 1]?.key;
+    const next_cursor = found.length > req.limit && last ? encodeCursor(last, sort, req.query) : null;
+    const counted = !after && found.length <= req.limit ? found.length : countBlocks(days.flat(), q, TOTAL_COUNT_LIMIT, req.signal);
+    return {
+      hits: hits.map((h) => h.event),
+      total: { value: counted, relation: counted >= TOTAL_COUNT_LIMIT ? 'gte' : 'eq' },
+      next_cursor,
+    };
+  }
+
+  async count(req: CountRequest): Promise<number> {
+    this.assertOpen();
+    if (!this.readers) return this.countAt(req, this.clock());
+    this.compile(req.query, req.now);
+    return this.readers.run('count', req, this.clock()) as Promise<number>;
+  }
+
+  async countAt(req: CountRequest, at: number): Promise<number> {
+    this.assertOpen();
+    const q = this.compile(req.query, req.now);
+    return countBlocks(this.daysInRange(req, 'desc').flatMap((day) => this.slices(day, req, at)), q, Infinity, req.signal);
+  }
+
+  async aggregate(req: AggregateRequest): Promise<AggregateResult> {
+    this.assertOpen();
+    if (!this.readers) return this.aggregateAt(req, this.clock());
+    this.compile(req.query, req.now);
+    return this.readers.run('aggregate', req, this.clock()) as Promise<AggregateResult>;
+  }
+
+  async aggregateAt(req: AggregateRequest, at: number): Promise<AggregateResult> {
+    this.assertOpen();
+    const q = this.compile(req.query, req.now);
+    const slices = this.daysInRange(req, 'asc').flatMap((day) => this.slices(day, req, at));
+    return aggregateBlocks(req.agg, slices, q, { rollups: this.rollups, range: { from: req.from, to: req.to }, signal: req.signal });
+  }
+
+  async partitions(now?: number): Promise<PartitionInfo[]> {
+    this.assertOpen();
+    const at = now ?? this.clock();
+    this.refresh();
+    const infos: PartitionInfo[] = [];
+    for (const p of [...this.open.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+      const stats = p.db.stats();
+      infos.push({
+        name: p.name,
+        class: p.key.className,
+        day: p.key.day,
+        bytes: this.bytesOf(p.name),
+        events: stats.events,
+        oldest: stats.oldest,
+        expired: this.isExpired(p.key, at),
+      });
+    }
+    return infos;
+  }
+
+  async enforceRetention(now?: number): Promise<RetentionRunResult> {
+    this.assertOpen();
+    const at = now ?? this.clock();
+    this.refresh();
+    if (this.writer) {
+      for (const p of [...this.open.values()]) if (this.isExpired(p.key, at)) this.pool.forget(p.name);
+      const result = await this.writer.enforceRetention(at);
+      this.refresh();
+      this.readers?.refreshAll();
+      return result;
+    }
+    const result: RetentionRunResult = { partitionsDropped: [], eventsRemoved: 0, bytesRemoved: 0 };
+    for (const p of [...this.open.values()]) {
+      if (!this.isExpired(p.key, at)) continue;
+      const events = p.db.stats().events;
+      const bytes = this.bytesOf(p.name);
+      this.pool.forget(p.name);
+      for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(path.join(this.dir, p.name + suffix), { force: true });
+      result.partitionsDropped.push(p.name);
+      result.eventsRemoved += events;
+      result.bytesRemoved += bytes;
+    }
+    if (result.partitionsDropped.length > 0) {
+      this.pool.syncDir();
+      this.readers?.refreshAll();
+    }
+    return result;
+  }
+
+  async health(): Promise<StoreHealth> {
+    if (this.closed) return { ok: false, reason: 'the store is closed' };
+    const writerFailure = this.writer?.failure;
+    if (writerFailure) return { ok: false, reason: writerFailure };
+    const probe = path.join(this.dir, `.health-${process.pid}`);
+    try {
+      const fd = fs.openSync(probe, 'w');
+      try {
+        fs.writeSync(fd, 'ok');
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      fs.rmSync(probe, { force: true });
+    } catch (err) {
+      return { ok: false, reason: `data directory ${this.dir} is not writable: ${(err as Error).message}` };
+    }
+    const stats = fs.statfsSync(this.dir);
+    const free = stats.bavail * stats.bsize;
+    if (free < this.minFreeBytes) {
+      return { ok: true, warnings: [`data directory ${this.dir} has only ${free} bytes free (below ${this.minFreeBytes})`] };
+    }
+    return { ok: true };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.writes.flush();
+    this.writes.stop();
+    this.merger?.stop();
+    this.closed = true;
+    if (this.readers) await this.readers.close();
+    if (this.writer) await this.writer.close();
+    this.pool.closeAll();
+    this.open.clear();
+  }
+
+  syncPartitions(): void {
+    if (!this.closed) this.refresh();
+  }
+
+  private isExpired(key: PartitionKey, at: number): boolean {
+    return dayEndMs(key.day) < this.policy.cutoff(key.className, at);
+  }
+
+  private slices(day: readonly Open[], req: { from: number; to: number }, at: number): BlockSlice[] {
+    const out: BlockSlice[] = [];
+    for (const p of day) {
+      const from = Math.max(req.from, dayStartMs(p.key.day), this.policy.cutoff(p.key.className, at));
+      const to = Math.min(req.to, dayEndMs(p.key.day));
+      if (from <= to) out.push({ partition: p, from, to });
+    }
+    return out;
+  }
+
+  private daysInRange(range: { from: number; to: number }, sort: SortOrder): Open[][] {
+    this.refresh();
+    if (!(range.from <= range.to)) return [];
+    const first = utcDay(Math.max(range.from, -8.64e15));
+    const last = utcDay(Math.min(range.to, 8.64e15));
+    const byDay = new Map<string, Open[]>();
+    for (const p of this.open.values()) {
+      if (p.key.day < first || p.key.day > last) continue;
+      const list = byDay.get(p.key.day);
+      if (list) list.push(p);
+      else byDay.set(p.key.day, [p]);
+    }
+    const days = [...byDay.keys()].sort();
+    if (sort === 'desc') days.reverse();
+    return days.map((d) => byDay.get(d) ?? []);
+  }
+
+  private refresh(): void {
+    const names = new Set<string>();
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(this.dir);
+    } catch (err) {
+      throw storeError('LS_STORE_DATA_DIR', `cannot list ${this.dir}: ${(err as Error).message}`, err);
+    }
+    for (const entry of entries) {
+      const key = parsePartitionFileName(entry);
+      if (!key) continue;
+      names.add(entry);
+      this.pool.get(key);
+    }
+    for (const name of [...this.open.keys()]) if (!names.has(name)) this.pool.forget(name);
+  }
+
+  private bytesOf(name: string): number {
+    let bytes = 0;
+    for (const suffix of ['', '-wal', '-shm']) {
+      try {
+        bytes += fs.statSync(path.join(this.dir, name + suffix)).size;
+      } catch {
+        // side files come and go with checkpoints
+      }
+    }
+    return bytes;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw storeError('LS_STORE_CLOSED', 'the store was closed');
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * The write path of the block store, run on whichever thread writes:
+ *
+ *   write(prepared) ─► queue ─(next turn)─► flush: per partition touched,
+ *     BEGIN IMMEDIATE ─► drop what is stored already (block-dedupe.ts,
+ *     received_ids, the other partitions a retry may have landed in) ─►
+ *     ONE new block of every write's fresh events, sorted by (ts, event.id)
+ *     ─► rollup counts, received ids ─► COMMIT (one fsync) ─► answer each
+ *
+ * Group commit as in the row store (sqlite/batch-writer.ts): writes that
+ * arrive in the same turn of the event loop share one transaction and one
+ * block per partition, and each caller is answered only after the commit,
+ * so an acknowledged event is on disk and readers see it at once
+ * (read-your-writes). Small blocks are merged later (block-merge.ts).
+ */
+import type { LogEvent } from '@logship/query';
+import type { WriteResult } from '../store/log-store.js';
+import { DAY_MS } from '../retention/retention-config.js';
+import { isStoreError, storeError } from '../store/store-error.js';
+import { dayStartMs, utcDay, type PartitionKey } from '../sqlite/partition-name.js';
+import type { PartitionPool } from '../sqlite/partition-pool.js';
+import { compareKeys } from '../sqlite/search-cursor.js';
+import { encodeBlock } from './block-codec.js';
+import { PairIndex, pairKey } from './block-dedupe.js';
+import type { BlockPartition } from './block-partition.js';
+import type { BlockItem, PreparedBlockWrite } from './block-prepare.js';
+import { addRollups } from './block-rollup.js';
+
+function asWriteError(err: unknown): unknown {
+  if (isStoreError(err)) return err;
+  return storeError('LS_STORE_WRITE_FAILED', err instanceof Error ? err.message : String(err), err);
+}
+
+interface PendingWrite {
+  prepared: PreparedBlockWrite;
+  resolve: (result: WriteResult) => void;
+  reject: (err: unknown) => void;
+}
+
+export interface BlockWriterDeps {
+  pool: PartitionPool<BlockPartition>;
+  refresh: () => void;
+  /** The text-field list blocks are encoded with. */
+  textFields: readonly string[];
+  /** Called after each group commit with the partitions it wrote (merges are scheduled there). */
+  afterCommit?: (written: readonly BlockPartition[]) => void;
+}
+
+/** After this long without a write, written partitions are checkpointed (sqlite/batch-writer.ts). */
+export const IDLE_CHECKPOINT_MS = 2000;
+
+export class BlockWriter {
+  private pending: PendingWrite[] = [];
+  private batch: Set<BlockPartition> | null = null;
+  private readonly unchecked = new Set<BlockPartition>();
+  private idleTimer: NodeJS.Timeout | null = null;
+  readonly pairs = new PairIndex();
+  private readonly textFieldsJson: string;
+
+  constructor(private readonly deps: BlockWriterDeps) {
+    this.textFieldsJson = JSON.stringify(deps.textFields);
+  }
+
+  /** True while `db` holds this writer's uncommitted transaction. */
+  holds(db: BlockPartition): boolean {
+    return this.batch !== null && this.batch.has(db);
+  }
+
+  get busy(): boolean {
+    return this.pending.length > 0;
+  }
+
+  write(prepared: PreparedBlockWrite): Promise<WriteResult> {
+    return new Promise<WriteResult>((resolve, reject) => {
+      this.pending.push({ prepared, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  /** Applies and commits every queued write now (also called by close()). */
+  flush(): void {
+    const writes = this.pending.splice(0);
+    if (writes.length === 0) return;
+    try {
+      this.deps.refresh();
+    } catch (err) {
+      for (const w of writes) w.reject(asWriteError(err));
+      return;
+    }
+    const results = writes.map(({ prepared }) => ({
+      ...prepared.result,
+      errors: [...prepared.result.errors],
+      storedIndexes: [] as number[],
+    }));
+    // Per partition, every write's items in arrival order (the first copy wins).
+    const byPartition = new Map<string, { key: PartitionKey; fingerprint: string; items: { w: number; item: BlockItem }[] }>();
+    writes.forEach(({ prepared }, w) => {
+      for (const g of prepared.groups) {
+        let entry = byPartition.get(g.name);
+        if (!entry) byPartition.set(g.name, (entry = { key: g.key, fingerprint: prepared.classFingerprint, items: [] }));
+        for (const item of g.items) entry.items.push({ w, item });
+      }
+    });
+    const batch = new Set<BlockPartition>();
+    this.batch = batch;
+    let failure: unknown = null;
+    try {
+      for (const [name, entry] of byPartition) {
+        const db = this.deps.pool.get(entry.key).open(true);
+        db.begin();
+        batch.add(db);
+        const fresh = this.fresh(name, entry.key, db, entry.items, entry.fingerprint);
+        for (const { w, item } of entry.items) {
+          const r = results[w] as (typeof results)[number];
+          if (fresh.has(item)) {
+            r.stored++;
+            r.storedIndexes.push(item.index);
+          } else r.duplicates++;
+        }
+        if (fresh.size === 0) continue;
+        db.noteClassFingerprint(entry.fingerprint);
+        const items = [...fresh].sort((a, b) => compareKeys(a, b));
+        const events: LogEvent[] = items.map((i) => i.event);
+        db.insertBlock(encodeBlock(events, { textFields: this.deps.textFields }), 0, this.textFieldsJson);
+        db.addReceived(items.filter((i) => i.received).map((i) => i.eid));
+        addRollups(db, items);
+      }
+      for (const db of batch) db.commit();
+    } catch (err) {
+      failure = err;
+      for (const db of batch) {
+        try {
+          db.rollback();
+        } catch {
+          // the connection is gone; nothing of it was acknowledged
+        }
+      }
+    }
+    this.batch = null;
+    this.deps.pool.trim();
+    writes.forEach((w, i) => {
+      if (failure !== null) return w.reject(asWriteError(failure));
+      const r = results[i] as (typeof results)[number];
+      r.storedIndexes.sort((a, b) => a - b);
+      w.resolve(r);
+    });
+    if (failure !== null) return;
+    for (const db of batch) this.unchecked.add(db);
+    this.deps.afterCommit?.([...batch]);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.checkpointIdle(), IDLE_CHECKPOINT_MS);
+    this.idleTimer.unref();
+  }
+
+  stop(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+
+  private checkpointIdle(): void {
+    this.idleTimer = null;
+    if (this.pending.length > 0) return;
+    for (const db of this.unchecked) db.checkpointWhenIdle();
+    this.unchecked.clear();
+  }
+
+  /**
+   * The items not stored yet, in their partition or where a retry of them
+   * may have landed (the row store's reasoning, sqlite/batch-writer.ts
+   * dropKnownElsewhere): the same class's partition of the previous day for
+   * receive-stamped events; other classes' partitions of the same day (and
+   * the previous one, for receive-stamped events) unless written with
+   * exactly the current class list.
+   */
+  private fresh(name: string, key: PartitionKey, db: BlockPartition, entries: readonly { item: BlockItem }[], fingerprint: string): Set<BlockItem> {
+    const items = entries.map((e) => e.item);
+    const knownPairs = this.pairs.known(db, items);
+    const received = items.filter((i) => i.received);
+    const knownIds = db.receivedKnown(received.map((i) => i.eid));
+    const previous = utcDay(dayStartMs(key.day) - DAY_MS);
+    for (const p of this.deps.pool.known.values()) {
+      if (p.name === name || (p.key.day !== key.day && p.key.day !== previous)) continue;
+      const other = p.db;
+      if (p.key.className !== key.className && other.classifiedOnlyWith(fingerprint)) continue;
+      if (p.key.day === key.day) for (const k of this.pairs.known(other, items)) knownPairs.add(k);
+      for (const id of other.receivedKnown(received.map((i) => i.eid))) knownIds.add(id);
+    }
+    const out = new Set<BlockItem>();
+    const taken = new Set<string>();
+    const takenIds = new Set<string>();
+    for (const item of items) {
+      const k = pairKey(item.ts, item.eid);
+      if (knownPairs.has(k) || taken.has(k)) continue;
+      if (item.received && (knownIds.has(item.eid) || takenIds.has(item.eid))) continue;
+      taken.add(k);
+      if (item.received) takenIds.add(item.eid);
+      out.add(item);
+    }
+    return out;
+  }
+}
