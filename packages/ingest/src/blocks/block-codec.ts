@@ -55,7 +55,7 @@ export function encodeBlock(events: readonly LogEvent[], opts: { textFields: rea
       if (v === undefined) continue;
       present++;
       types |= typeBit(v);
-      if (typeof v === 'number' && Number.isFinite(v)) {
+      if (typeof v === 'number' && !Number.isNaN(v)) {
         min = min === null ? v : Math.min(min, v);
         max = max === null ? v : Math.max(max, v);
       }

@@ -24,6 +24,8 @@ export interface MergeSchedulerDeps {
 export class MergeScheduler {
   /** Partitions that may have something to merge, by name → whether to fold everything small. */
   private readonly dirty = new Map<string, boolean>();
+  /** Partitions written since the last idle fold. */
+  private readonly recent = new Set<string>();
   private scheduled = false;
   private idleTimer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -37,7 +39,11 @@ export class MergeScheduler {
 
   written(dbs: readonly BlockPartition[]): void {
     if (this.stopped) return;
-    for (const db of dbs) if (!this.dirty.has(fileName(db))) this.dirty.set(fileName(db), false);
+    for (const db of dbs) {
+      const name = fileName(db);
+      this.recent.add(name);
+      if (!this.dirty.has(name)) this.dirty.set(name, false);
+    }
     this.schedule();
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => this.idle(), IDLE_MERGE_MS);
@@ -60,7 +66,8 @@ export class MergeScheduler {
 
   private idle(): void {
     this.idleTimer = null;
-    for (const name of this.dirty.keys()) this.dirty.set(name, true);
+    for (const name of this.recent) this.dirty.set(name, true);
+    this.recent.clear();
     this.schedule();
   }
 

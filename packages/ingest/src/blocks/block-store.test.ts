@@ -1,0 +1,163 @@
+/**
+ * What is new in the block store beyond the LogStore contract: merges
+ * (answers identical before and after), late events into merged ranges,
+ * exactly-once across merges and restarts, and merges in the background
+ * of a store with threads.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse, type AggregationSpec, type LogEvent } from '@logship/query';
+import { DEFAULT_RETENTION } from '../retention/retention-config.js';
+import { generateCorpus } from '../testing/generate-corpus.js';
+import { BlockPartition } from './block-partition.js';
+import { BlockStore } from './block-store.js';
+import { openBlockStore } from './open-block-store.js';
+
+const END = Date.parse('2026-11-23T12:00:00.000Z');
+const NOW = END + 3_600_000;
+const RANGE = { from: END - 5 * 86_400_000, to: NOW, now: NOW };
+
+function tmp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'logship-blocks-'));
+}
+
+function open(dir: string, merges = true): BlockStore {
+  const store = new BlockStore({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW, merges });
+  store.init();
+  return store;
+}
+
+/** Blocks per partition file, read from the files. */
+function blockCounts(dir: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const f of fs.readdirSync(path.join(dir, 'blocks'))) {
+    if (!f.endsWith('.db')) continue;
+    const db = new BlockPartition(path.join(dir, 'blocks', f), { day: f.slice(0, 10), className: 'x' }, { create: false });
+    out.set(f, db.headers().length);
+    db.close();
+  }
+  return out;
+}
+
+async function answers(store: BlockStore): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for (const text of ['*', 'level:error', 'status:>=500', 'timeout OR "login failed"', 'NOT host:web-1', '_exists_:user_id']) {
+    const query = parse(text);
+    const all = await store.search({ ...RANGE, query, limit: 100_000 });
+    const page = await store.search({ ...RANGE, query, limit: 25, sort: 'asc' });
+    out.push(text, all.hits, all.total, page.hits.map((h) => h['event.id']), await store.count({ ...RANGE, query }));
+    const aggs: AggregationSpec[] = [
+      { type: 'terms', field: 'logger', size: 5 },
+      { type: 'date_histogram', interval_ms: 3_600_000 },
+      { type: 'percentiles', field: 'duration_ms', percents: [50, 99] },
+    ];
+    for (const agg of aggs) {
+      out.push(await store.aggregate({ ...RANGE, query, agg }));
+    }
+  }
+  return out;
+}
+
+const corpus = generateCorpus({ events: 4000, seed: 5, endMs: END, days: 2 });
+
+async function writeInBatches(store: BlockStore, events: readonly LogEvent[], size: number): Promise<number> {
+  let stored = 0;
+  for (let i = 0; i < events.length; i += size) stored += (await store.write(events.slice(i, i + size))).stored;
+  return stored;
+}
+
+test('merging blocks changes no answer, and fewer, larger blocks remain', async () => {
+  const dir = tmp();
+  try {
+    let store = open(dir, false);
+    assert.equal(await writeInBatches(store, corpus, 100), corpus.length);
+    const before = await answers(store);
+    await store.close();
+    const blocksBefore = [...blockCounts(dir).values()].reduce((a, b) => a + b, 0);
+    store = open(dir);
+    assert.ok(store.mergeNow() > 0);
+    const blocksAfter = [...blockCounts(dir).values()].reduce((a, b) => a + b, 0);
+    assert.ok(blocksAfter < blocksBefore / 4, `${blocksBefore} blocks before, ${blocksAfter} after`);
+    assert.deepEqual(await answers(store), before);
+    await store.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('late events land in new blocks inside a merged range, are found in order, and merge again', async () => {
+  const dir = tmp();
+  try {
+    const store = open(dir);
+    const early = corpus.filter((_, i) => i % 5 !== 0);
+    const late = corpus.filter((_, i) => i % 5 === 0);
+    await writeInBatches(store, early, 500);
+    store.mergeNow();
+    assert.equal(await writeInBatches(store, late, 37), late.length);
+    const all = await store.search({ ...RANGE, query: parse('*'), limit: 100_000 });
+    const expected = [...corpus]
+      .sort((a, b) => Date.parse(b['@timestamp']) - Date.parse(a['@timestamp']) || (a['event.id'] < b['event.id'] ? 1 : -1))
+      .map((e) => e['event.id']);
+    assert.deepEqual(
+      all.hits.map((h) => h['event.id']),
+      expected,
+    );
+    const before = await answers(store);
+    store.mergeNow();
+    assert.deepEqual(await answers(store), before);
+    await store.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an event.id is stored once across merges and restarts, receive-stamped ones by id alone', async () => {
+  const dir = tmp();
+  try {
+    let store = open(dir);
+    await writeInBatches(store, corpus, 250);
+    store.mergeNow();
+    const stamped: LogEvent[] = [0, 1, 2].map((i) => ({
+      '@timestamp': new Date(END - 60_000 + i).toISOString(),
+      'event.id': `stamped-${i}`,
+      message: 'no time of its own',
+      'logship.no_timestamp': true,
+    }));
+    assert.equal((await store.write(stamped)).stored, 3);
+    await store.close();
+    store = open(dir);
+    const again = await store.write(corpus.slice(1000, 2000));
+    assert.deepEqual([again.stored, again.duplicates], [0, 1000]);
+    // A retry of a receive-stamped event carries a new time: still a duplicate.
+    const retry = stamped.map((e) => ({ ...e, '@timestamp': new Date(END - 30_000).toISOString() }));
+    assert.deepEqual([(await store.write(retry)).stored, (await store.write(retry)).duplicates], [0, 3]);
+    store.mergeNow();
+    assert.deepEqual((await store.write(corpus.slice(0, 500))).duplicates, 500);
+    assert.equal(await store.count({ ...RANGE, query: parse('*') }), corpus.length + 3);
+    await store.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('with threads, small blocks are merged in the background while reads go on', async () => {
+  const dir = tmp();
+  try {
+    const store = await openBlockStore({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW });
+    for (let i = 0; i < corpus.length; i += 50) await store.write(corpus.slice(i, i + 50));
+    const written = [...blockCounts(dir).values()].reduce((a, b) => a + b, 0);
+    // Idle merges fold every partition's small blocks into one; wait for that.
+    while ([...blockCounts(dir).values()].some((n) => n > 1)) {
+      assert.equal(await store.count({ ...RANGE, query: parse('*') }), corpus.length);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(written > blockCounts(dir).size);
+    assert.equal(await store.count({ ...RANGE, query: parse('*') }), corpus.length);
+    await store.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
