@@ -203,3 +203,16 @@ test('syslog.listen_tls needs its certificate and key files', () => {
     assert.equal(loadServerConfig({ config: file }, {}).syslog.tls_key_file, 'k.pem');
   });
 });
+
+test('store.format picks the SQLite partition format: blocks or rows, and only for sqlite', () => {
+  withFile('store: { type: sqlite, format: blocks }\n', (file) => {
+    const c = loadServerConfig({ config: file }, {});
+    assert.deepEqual(c.store, { type: 'sqlite', format: 'blocks' });
+  });
+  withFile('store: { type: sqlite, format: columns }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /store\.format/ });
+  });
+  withFile('store: { type: elasticsearch, url: "http://es:9200", format: blocks }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /store\.format/ });
+  });
+});

@@ -122,6 +122,9 @@ export function buildServerConfig(input: Record<string, unknown>, flags: ConfigF
   if (config.store.type === 'elasticsearch' && !config.store.url) {
     throw errors.configInvalid('store.url', 'is required when store.type is elasticsearch');
   }
+  if (config.store.type === 'elasticsearch' && (config.store as { format?: unknown }).format !== undefined) {
+    throw errors.configInvalid('store.format', 'applies to store.type sqlite only');
+  }
   checkTokens(config);
   checkTlsClients(config);
   checkLogMetrics(config.log_metrics, config.saved_queries);

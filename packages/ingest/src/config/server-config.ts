@@ -55,12 +55,22 @@ export interface ElasticsearchStoreConfig {
   replicas?: number;
 }
 
+export interface SqliteStoreConfig {
+  type: 'sqlite';
+  /**
+   * Partition format for new writes: `rows` (one SQLite row per event,
+   * `<data>/sqlite`, docs/SQLITE_STORE.md) or `blocks` (column blocks,
+   * `<data>/blocks`, docs/BLOCK_STORE.md). Absent: rows.
+   */
+  format?: 'blocks' | 'rows';
+}
+
 export interface ServerConfig {
   /** HOST:PORT. */
   listen: string;
   /** Data folder of the SQLite store. */
   data: string;
-  store: { type: 'sqlite' } | ElasticsearchStoreConfig;
+  store: SqliteStoreConfig | ElasticsearchStoreConfig;
   auth: {
     tokens: TokenConfig[];
     /** Per token; 0 turns the limit off. */
@@ -153,6 +163,7 @@ export const SERVER_CONFIG_SCHEMA = {
       required: ['type'],
       properties: {
         type: { enum: ['sqlite', 'elasticsearch'] },
+        format: { enum: ['blocks', 'rows'] },
         url: { type: 'string', minLength: 1 },
         api_key: { type: 'string' },
         username: { type: 'string' },
