@@ -4,6 +4,7 @@ export * from './retention/retention-config.js';
 export * from './retention/retention-policy.js';
 export * from './retention/retention-scheduler.js';
 export * from './sqlite/open-sqlite-store.js';
+export { openBlockStore } from './blocks/open-block-store.js';
 export { normalizeLine, type NormalizeOptions, type NormalizedLine } from './normalize/normalize-line.js';
 export { DEFAULT_NORMALIZE_LIMITS, FLAG_FIELDS, type NormalizeLimits } from './normalize/limits.js';
 export { buildApp, type AppOptions, type LogshipApp } from './server/app.js';

@@ -97,7 +97,7 @@ export function planFields(plan: LeafPlan): string[] {
   }
 }
 
-function leafPruner(node: LeafNode, plan: LeafPlan, opts: MatcherOptions): BlockPruner {
+export function leafPruner(node: LeafNode, plan: LeafPlan, opts: MatcherOptions): BlockPruner {
   if (plan.kind === 'all') return () => ALL;
   if (plan.kind === 'none') return () => NONE;
   if (plan.kind === 'date_range') {

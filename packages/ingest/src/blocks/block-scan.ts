@@ -12,50 +12,137 @@ import {
   compileMatcher,
   planLeaf,
   setEventField,
-  type EventPredicate,
   type FieldValue,
   type LogEvent,
   type MatcherOptions,
   type QueryNode,
 } from '@logship/query';
 import type { BlockHeader, BlockPartition, Column } from './block-partition.js';
-import { ALL, compilePruner, NONE, planFields, type BlockPruner } from './block-prune.js';
+import { ALL, compilePruner, leafPruner, NONE, planFields, type BlockPruner } from './block-prune.js';
+
+/**
+ * A query compiled for blocks: and/or/not over rows as set operations
+ * (an AND evaluates its later children only on the rows the earlier ones
+ * kept), each leaf judged per block first (block-prune.ts: a leaf NONE or
+ * ALL in this block costs nothing) and otherwise by the matcher compiled
+ * for that leaf alone, on one reused object holding the leaf's fields.
+ */
+interface RowNode {
+  prune: BlockPruner;
+  /** The rows of `rows` (ascending) that match. */
+  filter(h: BlockHeader, cols: ReadonlyMap<string, Column>, ts: Column, rows: number[]): number[];
+}
 
 export interface CompiledQuery {
   prune: BlockPruner;
-  match: EventPredicate;
-  /** Fields the matcher reads (besides @timestamp). */
+  root: RowNode;
+  /** Fields the query reads (besides @timestamp). */
   fields: string[];
-  /** The query reads @timestamp (a date range inside it): partial events carry it. */
-  readsTime: boolean;
   /** The query matches every event. */
   matchAll: boolean;
 }
 
 export function compileBlockQuery(ast: QueryNode, opts: MatcherOptions): CompiledQuery {
   const fields = new Set<string>();
-  let readsTime = false;
-  const walk = (n: QueryNode): void => {
-    switch (n.type) {
-      case 'match_all':
-        return;
-      case 'and':
-      case 'or':
-        return n.children.forEach(walk);
-      case 'not':
-        return walk(n.child);
-      default: {
-        const plan = planLeaf(n, opts);
-        if (plan.kind === 'date_range') readsTime = true;
-        for (const f of planFields(plan)) {
-          if (f === '@timestamp') readsTime = true;
-          else fields.add(f);
-        }
-      }
+  const root = compileRows(ast, opts, fields);
+  return { prune: compilePruner(ast, opts), root, fields: [...fields], matchAll: ast.type === 'match_all' };
+}
+
+function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>): RowNode {
+  switch (ast.type) {
+    case 'match_all':
+      return { prune: () => ALL, filter: (_h, _c, _t, rows) => rows };
+    case 'and': {
+      const children = ast.children.map((c) => compileRows(c, opts, fields));
+      return {
+        prune: compilePruner(ast, opts),
+        filter: (h, cols, ts, rows) => {
+          let kept = rows;
+          for (const c of children) {
+            if (kept.length === 0) break;
+            kept = c.filter(h, cols, ts, kept);
+          }
+          return kept;
+        },
+      };
     }
-  };
-  walk(ast);
-  return { prune: compilePruner(ast, opts), match: compileMatcher(ast, opts), fields: [...fields], readsTime, matchAll: ast.type === 'match_all' };
+    case 'or': {
+      const children = ast.children.map((c) => compileRows(c, opts, fields));
+      return {
+        prune: compilePruner(ast, opts),
+        filter: (h, cols, ts, rows) => {
+          const hit = new Set<number>();
+          let rest = rows;
+          for (const c of children) {
+            if (rest.length === 0) break;
+            for (const r of c.filter(h, cols, ts, rest)) hit.add(r);
+            rest = rest.filter((r) => !hit.has(r));
+          }
+          return rows.filter((r) => hit.has(r));
+        },
+      };
+    }
+    case 'not': {
+      const child = compileRows(ast.child, opts, fields);
+      return {
+        prune: compilePruner(ast, opts),
+        filter: (h, cols, ts, rows) => {
+          const out = new Set(child.filter(h, cols, ts, rows));
+          return rows.filter((r) => !out.has(r));
+        },
+      };
+    }
+    default: {
+      const plan = planLeaf(ast, opts);
+      const prune = leafPruner(ast, plan, opts);
+      const leafFields = planFields(plan);
+      const judged = (h: BlockHeader, rows: number[]): number[] | null => {
+        const v = prune(h);
+        return v === NONE ? [] : v === ALL ? rows : null;
+      };
+      if (plan.kind === 'date_range') {
+        // Stored as epoch ms: the matcher's Date.parse of the ISO form gives the same number.
+        const lo = plan.gte ?? -Infinity;
+        const hi = plan.lte ?? Infinity;
+        return { prune, filter: (h, _c, ts, rows) => judged(h, rows) ?? rows.filter((r) => (ts[r] as number) >= lo && (ts[r] as number) <= hi) };
+      }
+      if (leafFields.includes('@timestamp')) {
+        // exists on @timestamp: every event has it.
+        return { prune, filter: (h, _c, _t, rows) => judged(h, rows) ?? rows };
+      }
+      for (const f of leafFields) fields.add(f);
+      const match = compileMatcher(ast, opts);
+      // A cheap necessary condition for text terms and phrases: each token
+      // is a substring of the lower-cased text (tokenize lower-cases first).
+      const tokens = plan.kind === 'text_terms' || plan.kind === 'text_phrase' ? plan.tokens : null;
+      const maybeText = (v: FieldValue | undefined): boolean => {
+        if (typeof v !== 'string') return false;
+        const lower = v.toLowerCase();
+        return (tokens as string[]).every((t) => lower.includes(t));
+      };
+      return {
+        prune,
+        filter: (h, cols, _ts, rows) => {
+          const quick = judged(h, rows);
+          if (quick) return quick;
+          const used = leafFields.map((f) => [f, cols.get(f) as Column] as const);
+          // Null prototype: a field named __proto__ is an own property like any other.
+          const probe = Object.create(null) as LogEvent;
+          const out: number[] = [];
+          for (const r of rows) {
+            if (tokens && !used.some(([, col]) => maybeText(col[r]))) continue;
+            for (const [f, col] of used) {
+              const v = col[r];
+              if (v === undefined) delete probe[f];
+              else probe[f] = v;
+            }
+            if (match(probe)) out.push(r);
+          }
+          return out;
+        },
+      };
+    }
+  }
 }
 
 export interface RowFilter {
@@ -82,28 +169,17 @@ export function scanBlock(db: BlockPartition, h: BlockHeader, q: CompiledQuery, 
   const names = ['@timestamp', 'event.id', ...(verdict === ALL ? [] : q.fields), ...(filter.extra ?? [])];
   const cols = db.columns(h, names);
   const ts = cols.get('@timestamp') as Column;
-  const rows: number[] = [];
-  const inside = h.tsMin >= filter.from && h.tsMax <= filter.to;
-  if (verdict === ALL) {
+  let rows: number[] = [];
+  if (h.tsMin >= filter.from && h.tsMax <= filter.to) {
+    rows = new Array<number>(h.n);
+    for (let i = 0; i < h.n; i++) rows[i] = i;
+  } else {
     for (let i = 0; i < h.n; i++) {
       const t = ts[i] as number;
-      if (inside || (t >= filter.from && t <= filter.to)) rows.push(i);
+      if (t >= filter.from && t <= filter.to) rows.push(i);
     }
-    return { rows, cols };
   }
-  const used = q.fields.map((f) => [f, cols.get(f) as Column] as const);
-  for (let i = 0; i < h.n; i++) {
-    const t = ts[i] as number;
-    if (!inside && (t < filter.from || t > filter.to)) continue;
-    // Null prototype: a field named __proto__ is an own property like any other.
-    const e = Object.create(null) as LogEvent;
-    if (q.readsTime) e['@timestamp'] = new Date(t).toISOString();
-    for (const [f, col] of used) {
-      const v = col[i];
-      if (v !== undefined) e[f] = v;
-    }
-    if (q.match(e)) rows.push(i);
-  }
+  if (verdict !== ALL) rows = q.root.filter(h, cols, ts, rows);
   return { rows, cols };
 }
 
@@ -127,4 +203,3 @@ export function hitColumns(db: BlockPartition, h: BlockHeader, fields?: readonly
   return fields ? db.columns(h, ['@timestamp', 'event.id', ...fields]) : db.allColumns(h);
 }
 
-export type { EventPredicate };
