@@ -20,6 +20,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   store: ['errors'],
   retention: ['store', 'errors'],
   sqlite: ['store', 'retention', 'normalize', 'errors'],
+  blocks: ['store', 'errors'],
   elasticsearch: ['store', 'retention', 'normalize', 'errors'],
   rules: ['errors'],
   config: ['errors', 'normalize', 'retention', 'rules', 'log-metrics'],

@@ -1,0 +1,165 @@
+/**
+ * A block of events stored column by column (docs/BLOCK_STORE.md, "Block
+ * encoding"; design after VictoriaLogs' lib/logstorage): per column, which
+ * rows have it, then its values by type (dictionary or plain strings,
+ * zigzag/delta varint integers, float64, boolean bits), compressed. A
+ * column with one value in every row is stored only in its meta. Metas
+ * carry what lets a query skip the block: present rows, types, numeric
+ * min/max, a bloom of tokens or exact values. Pure functions, no I/O.
+ */
+import { tokenize, type FieldValue, type LogEvent } from '@logship/query';
+import { storeError } from '../store/store-error.js';
+import { buildBloom, textKey, valueKey } from './bloom.js';
+import { ByteReader, corrupt } from './byte-reader.js';
+import { ByteWriter } from './byte-writer.js';
+import { compressColumn, decompressColumn, ENC_CONST } from './column-compression.js';
+import { readValues, typeBit, writeValues } from './column-values.js';
+import { readPresence, writePresence } from './presence.js';
+
+export { encodeMetas, decodeMetas } from './column-metas.js';
+
+export interface ColumnMeta {
+  /** Field name; '@timestamp' (as epoch-ms integers) and 'event.id' are columns too. */
+  name: string;
+  /** How data is stored (column-compression.ts ENC_*). */
+  encoding: number;
+  /** Rows where the field is present (value !== undefined). */
+  present: number;
+  /** Bitmask of value types present: 1 string, 2 number, 4 boolean, 8 null. */
+  types: number;
+  /** Over finite number values (range pruning); null when none. */
+  min: number | null;
+  max: number | null;
+  /** Set when every row has the field with this same value (data then empty). */
+  constValue?: FieldValue;
+  /** Tokens (text fields) or typed exact values (valueKey); null when not worth it. */
+  bloom: Uint8Array | null;
+}
+export interface EncodedColumn {
+  meta: ColumnMeta;
+  /** Compressed bytes. */
+  data: Uint8Array;
+}
+export interface EncodedBlock {
+  count: number;
+  tsMin: number;
+  tsMax: number;
+  columns: EncodedColumn[];
+}
+
+const TIMESTAMP = '@timestamp';
+const EVENT_ID = 'event.id';
+
+interface Gathered {
+  rows: number[];
+  values: FieldValue[];
+}
+
+/** events: sorted by (epoch ms of @timestamp, event.id) ascending by the caller; every event has both. */
+export function encodeBlock(events: readonly LogEvent[], opts: { textFields: readonly string[] }): EncodedBlock {
+  const count = events.length;
+  const columns = new Map<string, Gathered>();
+  const times: number[] = new Array<number>(count);
+  columns.set(TIMESTAMP, { rows: [], values: times });
+  columns.set(EVENT_ID, { rows: [], values: [] });
+  for (let row = 0; row < count; row++) {
+    const e = events[row]!;
+    for (const name of Object.keys(e)) {
+      const v = e[name];
+      if (v === undefined) continue;
+      if (name === TIMESTAMP) {
+        const ms = typeof v === 'string' ? Date.parse(v) : NaN;
+        if (!Number.isFinite(ms)) throw storeError('LS_STORE_BAD_REQUEST', `block codec: bad @timestamp ${JSON.stringify(v)}`);
+        times[row] = ms;
+        columns.get(TIMESTAMP)!.rows.push(row);
+        continue;
+      }
+      let col = columns.get(name);
+      if (col === undefined) columns.set(name, (col = { rows: [], values: [] }));
+      col.rows.push(row);
+      col.values.push(v);
+    }
+  }
+  if (columns.get(TIMESTAMP)!.rows.length !== count) throw storeError('LS_STORE_BAD_REQUEST', 'block codec: an event has no @timestamp');
+  const text = new Set(opts.textFields);
+  let tsMin = Infinity;
+  let tsMax = -Infinity;
+  for (const t of times) {
+    if (t < tsMin) tsMin = t;
+    if (t > tsMax) tsMax = t;
+  }
+  const out: EncodedColumn[] = [];
+  for (const [name, col] of columns) {
+    if (col.rows.length === 0) continue;
+    out.push(encodeColumn(name, col, count, name === TIMESTAMP ? null : text.has(name)));
+  }
+  return { count, tsMin: count ? tsMin : 0, tsMax: count ? tsMax : 0, columns: out };
+}
+
+/** isText: null = no bloom (timestamps), true = token bloom, false = value bloom. */
+function encodeColumn(name: string, col: Gathered, count: number, isText: boolean | null): EncodedColumn {
+  const { rows, values } = col;
+  let types = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let same = rows.length === count;
+  const first = values[0]!;
+  for (const v of values) {
+    types |= typeBit(v);
+    if (typeof v === 'number' && Number.isFinite(v)) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    if (same && !Object.is(v, first)) same = false;
+  }
+  const bounds = min <= max;
+  const meta: ColumnMeta = {
+    name,
+    encoding: ENC_CONST,
+    present: rows.length,
+    types,
+    min: bounds ? min : null,
+    max: bounds ? max : null,
+    bloom: null,
+  };
+  if (same) {
+    meta.constValue = first;
+    return { meta, data: new Uint8Array(0) };
+  }
+  if (isText !== null) meta.bloom = columnBloom(values, isText);
+  const w = new ByteWriter(64 + values.length * 4);
+  writePresence(w, rows, count);
+  writeValues(w, values, types);
+  const packed = compressColumn(w.finish());
+  meta.encoding = packed.encoding;
+  return { meta, data: packed.data };
+}
+
+function columnBloom(values: readonly FieldValue[], isText: boolean): Uint8Array | null {
+  const keys = new Set<string>();
+  for (const v of values) {
+    if (v === null) continue;
+    if (isText && typeof v === 'string') for (const t of tokenize(v)) keys.add(textKey(t));
+    else keys.add(valueKey(v));
+  }
+  return keys.size ? buildBloom(keys) : null;
+}
+
+/** One column back: index i = row i; undefined where the field is absent. '@timestamp' comes back as epoch-ms numbers. */
+export function decodeColumn(meta: ColumnMeta, data: Uint8Array, count: number): (FieldValue | undefined)[] {
+  const out = new Array<FieldValue | undefined>(count);
+  if (meta.constValue !== undefined) {
+    if (meta.present !== count) throw corrupt(`column ${meta.name}: constant but not in every row`);
+    return out.fill(meta.constValue);
+  }
+  if (meta.present > count) throw corrupt(`column ${meta.name}: more present rows than the block has`);
+  const r = new ByteReader(decompressColumn(meta.encoding, data));
+  const rows = readPresence(r, meta.present, count);
+  const values = readValues(r, meta.present, meta.types);
+  if (!r.done) throw corrupt(`column ${meta.name}: trailing bytes`);
+  if (rows === null) return values;
+  for (let i = 0; i < rows.length; i++) out[rows[i]!] = values[i];
+  return out;
+}
+
+
