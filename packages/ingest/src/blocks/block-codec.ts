@@ -1,24 +1,43 @@
 /**
- * PLACEHOLDER until CODEC's block-codec.ts is merged (branch `codec`): the
- * API of CONTRACTS.md §1 with JSON + brotli columns, so the store can be
- * built and tested meanwhile. Replaced wholesale by the merge.
+ * A block of events stored column by column (docs/BLOCK_STORE.md, "Block
+ * encoding"; design after VictoriaLogs' lib/logstorage): per column, which
+ * rows have it, then its values by type (dictionary or plain strings,
+ * zigzag/delta varint integers, float64, boolean bits), compressed. A
+ * column with one value in every row is stored only in its meta. Metas
+ * carry what lets a query skip the block: present rows, types, numeric
+ * min/max, a bloom of tokens or exact values. Pure functions, no I/O.
  */
-import zlib from 'node:zlib';
 import { tokenize, type FieldValue, type LogEvent } from '@logship/query';
+import { storeError } from '../store/store-error.js';
 import { buildBloom, textKey, valueKey } from './bloom.js';
+import { ByteReader, corrupt } from './byte-reader.js';
+import { ByteWriter } from './byte-writer.js';
+import { compressColumn, decompressColumn, ENC_CONST } from './column-compression.js';
+import { readValues, typeBit, writeValues } from './column-values.js';
+import { readPresence, writePresence } from './presence.js';
+
+export { encodeMetas, decodeMetas } from './column-metas.js';
 
 export interface ColumnMeta {
+  /** Field name; '@timestamp' (as epoch-ms integers) and 'event.id' are columns too. */
   name: string;
+  /** How data is stored (column-compression.ts ENC_*). */
   encoding: number;
+  /** Rows where the field is present (value !== undefined). */
   present: number;
+  /** Bitmask of value types present: 1 string, 2 number, 4 boolean, 8 null. */
   types: number;
+  /** Over finite number values (range pruning); null when none. */
   min: number | null;
   max: number | null;
+  /** Set when every row has the field with this same value (data then empty). */
   constValue?: FieldValue;
+  /** Tokens (text fields) or typed exact values (valueKey); null when not worth it. */
   bloom: Uint8Array | null;
 }
 export interface EncodedColumn {
   meta: ColumnMeta;
+  /** Compressed bytes. */
   data: Uint8Array;
 }
 export interface EncodedBlock {
@@ -28,74 +47,119 @@ export interface EncodedBlock {
   columns: EncodedColumn[];
 }
 
-const ABSENT = { a: 1 };
+const TIMESTAMP = '@timestamp';
+const EVENT_ID = 'event.id';
 
-function typeBit(v: FieldValue): number {
-  return typeof v === 'string' ? 1 : typeof v === 'number' ? 2 : typeof v === 'boolean' ? 4 : 8;
+interface Gathered {
+  rows: number[];
+  values: FieldValue[];
 }
 
+/** events: sorted by (epoch ms of @timestamp, event.id) ascending by the caller; every event has both. */
 export function encodeBlock(events: readonly LogEvent[], opts: { textFields: readonly string[] }): EncodedBlock {
-  const names = new Set<string>();
-  for (const e of events) for (const k of Object.keys(e)) if (e[k] !== undefined) names.add(k);
-  const columns: EncodedColumn[] = [];
+  const count = events.length;
+  const columns = new Map<string, Gathered>();
+  const times: number[] = new Array<number>(count);
+  columns.set(TIMESTAMP, { rows: [], values: times });
+  columns.set(EVENT_ID, { rows: [], values: [] });
+  for (let row = 0; row < count; row++) {
+    const e = events[row]!;
+    for (const name of Object.keys(e)) {
+      const v = e[name];
+      if (v === undefined) continue;
+      if (name === TIMESTAMP) {
+        const ms = typeof v === 'string' ? Date.parse(v) : NaN;
+        if (!Number.isFinite(ms)) throw storeError('LS_STORE_BAD_REQUEST', `block codec: bad @timestamp ${JSON.stringify(v)}`);
+        times[row] = ms;
+        columns.get(TIMESTAMP)!.rows.push(row);
+        continue;
+      }
+      let col = columns.get(name);
+      if (col === undefined) columns.set(name, (col = { rows: [], values: [] }));
+      col.rows.push(row);
+      col.values.push(v);
+    }
+  }
+  if (columns.get(TIMESTAMP)!.rows.length !== count) throw storeError('LS_STORE_BAD_REQUEST', 'block codec: an event has no @timestamp');
+  const text = new Set(opts.textFields);
   let tsMin = Infinity;
   let tsMax = -Infinity;
-  for (const name of names) {
-    const values: (FieldValue | undefined)[] = events.map((e) => {
-      const v = Object.hasOwn(e, name) ? e[name] : undefined;
-      return name === '@timestamp' && typeof v === 'string' ? Date.parse(v) : v;
-    });
-    let present = 0;
-    let types = 0;
-    let min: number | null = null;
-    let max: number | null = null;
-    const keys = new Set<string>();
-    const text = opts.textFields.includes(name);
-    for (const v of values) {
-      if (v === undefined) continue;
-      present++;
-      types |= typeBit(v);
-      if (typeof v === 'number' && !Number.isNaN(v)) {
-        min = min === null ? v : Math.min(min, v);
-        max = max === null ? v : Math.max(max, v);
-      }
-      if (text && typeof v === 'string') for (const t of tokenize(v)) keys.add(textKey(t));
-      else if (!text && v !== null) keys.add(valueKey(v));
-    }
-    if (name === '@timestamp') {
-      tsMin = min ?? 0;
-      tsMax = max ?? 0;
-    }
-    const json = JSON.stringify(values.map((v) => (v === undefined ? ABSENT : typeof v === 'number' && !Number.isFinite(v) ? { n: String(v) } : Object.is(v, -0) ? { z: 1 } : v)));
-    columns.push({
-      meta: { name, encoding: 0, present, types, min, max, bloom: buildBloom(keys, keys.size) },
-      data: zlib.brotliCompressSync(Buffer.from(json), { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } }),
-    });
+  for (const t of times) {
+    if (t < tsMin) tsMin = t;
+    if (t > tsMax) tsMax = t;
   }
-  return { count: events.length, tsMin, tsMax, columns };
+  const out: EncodedColumn[] = [];
+  for (const [name, col] of columns) {
+    if (col.rows.length === 0) continue;
+    out.push(encodeColumn(name, col, count, name === TIMESTAMP ? null : text.has(name)));
+  }
+  return { count, tsMin: count ? tsMin : 0, tsMax: count ? tsMax : 0, columns: out };
 }
 
-export function decodeColumn(meta: ColumnMeta, data: Uint8Array, count: number): (FieldValue | undefined)[] {
-  void meta;
-  const raw = JSON.parse(zlib.brotliDecompressSync(data).toString('utf8')) as unknown[];
-  const out = raw.map((v) => {
-    if (v !== null && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if (o.a) return undefined;
-      if (o.z) return -0;
-      if (typeof o.n === 'string') return Number(o.n);
+/** isText: null = no bloom (timestamps), true = token bloom, false = value bloom. */
+function encodeColumn(name: string, col: Gathered, count: number, isText: boolean | null): EncodedColumn {
+  const { rows, values } = col;
+  let types = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let same = rows.length === count;
+  const first = values[0]!;
+  for (const v of values) {
+    types |= typeBit(v);
+    if (typeof v === 'number' && Number.isFinite(v)) {
+      if (v < min) min = v;
+      if (v > max) max = v;
     }
-    return v as FieldValue;
-  });
-  if (out.length !== count) throw new Error('column length mismatch');
+    if (same && !Object.is(v, first)) same = false;
+  }
+  const bounds = min <= max;
+  const meta: ColumnMeta = {
+    name,
+    encoding: ENC_CONST,
+    present: rows.length,
+    types,
+    min: bounds ? min : null,
+    max: bounds ? max : null,
+    bloom: null,
+  };
+  if (same) {
+    meta.constValue = first;
+    return { meta, data: new Uint8Array(0) };
+  }
+  if (isText !== null) meta.bloom = columnBloom(values, isText);
+  const w = new ByteWriter(64 + values.length * 4);
+  writePresence(w, rows, count);
+  writeValues(w, values, types);
+  const packed = compressColumn(w.finish());
+  meta.encoding = packed.encoding;
+  return { meta, data: packed.data };
+}
+
+function columnBloom(values: readonly FieldValue[], isText: boolean): Uint8Array | null {
+  const keys = new Set<string>();
+  for (const v of values) {
+    if (v === null) continue;
+    if (isText && typeof v === 'string') for (const t of tokenize(v)) keys.add(textKey(t));
+    else keys.add(valueKey(v));
+  }
+  return keys.size ? buildBloom(keys) : null;
+}
+
+/** One column back: index i = row i; undefined where the field is absent. '@timestamp' comes back as epoch-ms numbers. */
+export function decodeColumn(meta: ColumnMeta, data: Uint8Array, count: number): (FieldValue | undefined)[] {
+  const out = new Array<FieldValue | undefined>(count);
+  if (meta.constValue !== undefined) {
+    if (meta.present !== count) throw corrupt(`column ${meta.name}: constant but not in every row`);
+    return out.fill(meta.constValue);
+  }
+  if (meta.present > count) throw corrupt(`column ${meta.name}: more present rows than the block has`);
+  const r = new ByteReader(decompressColumn(meta.encoding, data));
+  const rows = readPresence(r, meta.present, count);
+  const values = readValues(r, meta.present, meta.types);
+  if (!r.done) throw corrupt(`column ${meta.name}: trailing bytes`);
+  if (rows === null) return values;
+  for (let i = 0; i < rows.length; i++) out[rows[i]!] = values[i];
   return out;
 }
 
-export function encodeMetas(metas: readonly ColumnMeta[]): Uint8Array {
-  return Buffer.from(JSON.stringify(metas.map((m) => ({ ...m, bloom: m.bloom ? Buffer.from(m.bloom).toString('base64') : null }))));
-}
 
-export function decodeMetas(bytes: Uint8Array): ColumnMeta[] {
-  const raw = JSON.parse(Buffer.from(bytes).toString('utf8')) as (Omit<ColumnMeta, 'bloom'> & { bloom: string | null })[];
-  return raw.map((m) => ({ ...m, bloom: m.bloom === null ? null : new Uint8Array(Buffer.from(m.bloom, 'base64')) }));
-}

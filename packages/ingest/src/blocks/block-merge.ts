@@ -64,6 +64,7 @@ export interface BuiltMerge {
   sources: number[];
   level: number;
   block: EncodedBlock;
+  events: LogEvent[];
 }
 
 /** Decodes the sources and encodes their events as one block, sorted by (ts, event.id). */
@@ -77,13 +78,12 @@ export function buildMerge(db: BlockPartition, sources: readonly BlockHeader[], 
     }
   }
   rows.sort(compareKeys);
+  const events = rows.map((r) => r.event);
   return {
     sources: sources.map((h) => h.id),
     level: Math.max(...sources.map((h) => h.level)) + 1,
-    block: encodeBlock(
-      rows.map((r) => r.event),
-      { textFields },
-    ),
+    block: encodeBlock(events, { textFields }),
+    events,
   };
 }
 
@@ -95,7 +95,7 @@ export function commitMerge(db: BlockPartition, built: BuiltMerge, textFieldsJso
       db.rollback();
       return false;
     }
-    db.insertBlock(built.block, built.level, textFieldsJson);
+    db.insertBlock(built.block, built.events, built.level, textFieldsJson);
     db.deleteBlocks(built.sources);
     db.commit();
     return true;

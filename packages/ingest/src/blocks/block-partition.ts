@@ -12,7 +12,7 @@
  * (`data_version` for other connections' commits, a counter for ours).
  */
 import Database from 'better-sqlite3';
-import type { FieldValue } from '@logship/query';
+import type { FieldValue, LogEvent } from '@logship/query';
 import { RollupWriter } from '../sqlite/rollup-writer.js';
 import type { PartitionKey } from '../sqlite/partition-name.js';
 import { decodeColumn, decodeMetas, encodeMetas, type ColumnMeta, type EncodedBlock } from './block-codec.js';
@@ -30,6 +30,8 @@ export interface BlockHeader {
   /** The text-field list (JSON) the block's blooms were built with. */
   textFields: string;
   metas: readonly ColumnMeta[];
+  /** Fields holding ±Infinity in this block (their min/max leave those out). */
+  nonFinite: ReadonlySet<string>;
   /** Column name → position in metas (= `cols.i`). */
   at: ReadonlyMap<string, number>;
 }
@@ -92,8 +94,8 @@ export class BlockPartition {
   headers(): readonly BlockHeader[] {
     const version = this.version();
     if (this.list?.version === version) return this.list.headers;
-    const rows = this.all<{ id: number; level: number; ts_min: number; ts_max: number; n: number; text_fields: string }>(
-      'SELECT id, level, ts_min, ts_max, n, text_fields FROM blocks ORDER BY id',
+    const rows = this.all<{ id: number; level: number; ts_min: number; ts_max: number; n: number; text_fields: string; nonfinite: string | null }>(
+      'SELECT id, level, ts_min, ts_max, n, text_fields, nonfinite FROM blocks ORDER BY id',
       [],
     );
     const headers: BlockHeader[] = [];
@@ -105,7 +107,17 @@ export class BlockPartition {
         const blob = this.get<{ metas: Buffer }>('SELECT metas FROM blocks WHERE id = ?', [r.id]);
         if (!blob) continue;
         const metas = decodeMetas(blob.metas);
-        h = { id: r.id, level: r.level, tsMin: r.ts_min, tsMax: r.ts_max, n: r.n, textFields: r.text_fields, metas, at: new Map(metas.map((m, i) => [m.name, i])) };
+        h = {
+          id: r.id,
+          level: r.level,
+          tsMin: r.ts_min,
+          tsMax: r.ts_max,
+          n: r.n,
+          textFields: r.text_fields,
+          metas,
+          nonFinite: new Set(r.nonfinite === null ? [] : (JSON.parse(r.nonfinite) as string[])),
+          at: new Map(metas.map((m, i) => [m.name, i])),
+        };
         this.cache.set(r.id, h);
       }
       headers.push(h);
@@ -149,15 +161,17 @@ export class BlockPartition {
     return this.columns(block, block.metas.map((m) => m.name));
   }
 
-  /** Inserts a block (inside the caller's transaction); returns its id. */
-  insertBlock(block: EncodedBlock, level: number, textFields: string): number {
-    const info = this.statement('INSERT INTO blocks (level, ts_min, ts_max, n, text_fields, metas) VALUES (?, ?, ?, ?, ?, ?)').run(
+  /** Inserts a block of `events` (inside the caller's transaction); returns its id. */
+  insertBlock(block: EncodedBlock, events: readonly LogEvent[], level: number, textFields: string): number {
+    const nonFinite = nonFiniteFields(events);
+    const info = this.statement('INSERT INTO blocks (level, ts_min, ts_max, n, text_fields, metas, nonfinite) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
       level,
       block.tsMin,
       block.tsMax,
       block.count,
       textFields,
       encodeMetas(block.columns.map((c) => c.meta)),
+      nonFinite.length > 0 ? JSON.stringify(nonFinite) : null,
     );
     const id = Number(info.lastInsertRowid);
     const col = this.statement('INSERT INTO cols (block, i, data) VALUES (?, ?, ?)');
@@ -286,4 +300,16 @@ export class BlockPartition {
     }
     return st;
   }
+}
+
+/** Fields holding +Infinity or -Infinity in some event (only API callers can send them: JSON cannot). */
+export function nonFiniteFields(events: readonly LogEvent[]): string[] {
+  const out = new Set<string>();
+  for (const e of events) {
+    for (const k in e) {
+      const v = e[k];
+      if (typeof v === 'number' && (v === Infinity || v === -Infinity)) out.add(k);
+    }
+  }
+  return [...out];
 }

@@ -10,7 +10,7 @@ import { compileMatcher, DEFAULT_TEXT_FIELDS, parse, tokenize, type LogEvent, ty
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
 import { encodeBlock } from './block-codec.js';
-import type { BlockHeader } from './block-partition.js';
+import { nonFiniteFields, type BlockHeader } from './block-partition.js';
 import { ALL, compilePruner, NONE } from './block-prune.js';
 
 const NOW = Date.parse('2026-11-23T13:00:00.000Z');
@@ -20,7 +20,7 @@ function header(events: readonly LogEvent[], id: number): BlockHeader {
   const sorted = [...events].sort((a, b) => Date.parse(a['@timestamp']) - Date.parse(b['@timestamp']) || (a['event.id'] < b['event.id'] ? -1 : 1));
   const block = encodeBlock(sorted, { textFields: DEFAULT_TEXT_FIELDS });
   const metas = block.columns.map((c) => c.meta);
-  return { id, level: 0, tsMin: block.tsMin, tsMax: block.tsMax, n: block.count, textFields: JSON.stringify(DEFAULT_TEXT_FIELDS), metas, at: new Map(metas.map((m, i) => [m.name, i])) };
+  return { id, level: 0, tsMin: block.tsMin, tsMax: block.tsMax, n: block.count, textFields: JSON.stringify(DEFAULT_TEXT_FIELDS), metas, nonFinite: new Set(nonFiniteFields(sorted)), at: new Map(metas.map((m, i) => [m.name, i])) };
 }
 
 /** Blocks of consecutive events, and blocks of one host or one level (constant columns). */

@@ -187,8 +187,8 @@ function metaPruner(plan: LeafPlan): BlockPruner {
       return (h) => {
         const m = metaOf(h, plan.field);
         if (!hasType(m, NUMBER)) return NONE;
-        // min/max are over the numbers that are not NaN (NaN matches no range).
-        if (m.min === null || m.max === null) return SOME;
+        // min/max are over finite numbers: a block with ±Infinity in the field is not judged by them.
+        if (m.min === null || m.max === null || h.nonFinite.has(plan.field)) return SOME;
         const { lower, upper } = plan;
         if (lower && (lower.inclusive ? m.max < lower.value : m.max <= lower.value)) return NONE;
         if (upper && (upper.inclusive ? m.min > upper.value : m.min >= upper.value)) return NONE;

@@ -4,10 +4,12 @@
  * stored column by column (block-codec.ts), so a query reads the columns it
  * needs and skips blocks by their header.
  *
- *   blocks(id, level, ts_min, ts_max, n, text_fields, metas)
+ *   blocks(id, level, ts_min, ts_max, n, text_fields, metas, nonfinite)
  *       one row per block: time bounds, size, merge level, the text-field
- *       list its blooms were built with, and the codec's column metas
- *       (types, min/max, constant value, bloom) as one blob
+ *       list its blooms were built with, the codec's column metas
+ *       (types, min/max, constant value, bloom) as one blob, and the fields
+ *       holding ±Infinity (JSON list, null when none: the codec's min/max
+ *       are over finite numbers, so range pruning must not trust them there)
  *   cols(block, i, data)        column i (metas order) of a block, compressed
  *   received_ids(eid)           ids of receive-stamped events (dedupe by id alone)
  *   meta(key, value)            class lists written here; rollup markers
@@ -31,7 +33,8 @@ CREATE TABLE IF NOT EXISTS blocks (
   ts_max INTEGER NOT NULL,
   n INTEGER NOT NULL,
   text_fields TEXT NOT NULL,
-  metas BLOB NOT NULL
+  metas BLOB NOT NULL,
+  nonfinite TEXT
 );
 CREATE TABLE IF NOT EXISTS cols (
   block INTEGER NOT NULL,

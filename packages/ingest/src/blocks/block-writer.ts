@@ -121,7 +121,7 @@ export class BlockWriter {
         db.noteClassFingerprint(entry.fingerprint);
         const items = [...fresh].sort((a, b) => compareKeys(a, b));
         const events: LogEvent[] = items.map((i) => i.event);
-        db.insertBlock(encodeBlock(events, { textFields: this.deps.textFields }), 0, this.textFieldsJson);
+        db.insertBlock(encodeBlock(events, { textFields: this.deps.textFields }), events, 0, this.textFieldsJson);
         db.addReceived(items.filter((i) => i.received).map((i) => i.eid));
         addRollups(db, items);
       }

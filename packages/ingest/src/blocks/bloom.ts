@@ -1,40 +1,83 @@
 /**
- * PLACEHOLDER until CODEC's bloom.ts is merged (branch `codec`): the API of
- * CONTRACTS.md §1 with a plain bloom filter, so the store can be built and
- * tested meanwhile. Replaced wholesale by the merge.
+ * Per-block, per-column bloom filters (VictoriaLogs keeps one per column of
+ * a block, too): "may this block's column hold key X?". Text fields hold
+ * their tokens (query `tokenize`), other fields their exact typed values, so
+ * `500` and `"500"` stay apart. ~10 bits per distinct key and 6 probes give
+ * about 1% false positives; there are never false negatives.
+ *
+ * Layout: one byte k (probe count), then the bit array. Probes are double
+ * hashing over two 32-bit multiplicative hashes of the key's UTF-16 code
+ * units — no string-to-bytes conversion, so hashing costs one pass.
  */
-const K = 3;
-
-function hashes(key: string): number[] {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
-    h2 = Math.imul(h2 + c, 0x5bd1e995) >>> 0;
-    h2 ^= h2 >>> 13;
-  }
-  return Array.from({ length: K }, (_, i) => (h1 + i * (h2 | 1)) >>> 0);
-}
-
-export function buildBloom(keys: Iterable<string>, count: number): Uint8Array {
-  const bits = Math.max(64, Math.ceil(count * 10));
-  const out = new Uint8Array(Math.ceil(bits / 8));
-  const n = out.length * 8;
-  for (const key of keys) for (const h of hashes(key)) out[(h % n) >> 3]! |= 1 << (h % n & 7);
-  return out;
-}
-
-export function bloomMayContain(bloom: Uint8Array, key: string): boolean {
-  const n = bloom.length * 8;
-  if (n === 0) return true;
-  return hashes(key).every((h) => ((bloom[(h % n) >> 3] ?? 0) & (1 << (h % n & 7))) !== 0);
-}
+const BITS_PER_KEY = 10;
+const PROBES = 6;
 
 export function textKey(token: string): string {
   return token;
 }
 
 export function valueKey(value: string | number | boolean): string {
-  return typeof value === 'string' ? `s:${value}` : typeof value === 'number' ? `n:${String(value)}` : `b:${String(value)}`;
+  switch (typeof value) {
+    case 'string':
+      return 's:' + value;
+    case 'number':
+      return 'n:' + String(value);
+    default:
+      return value ? 'b:true' : 'b:false';
+  }
+}
+
+/** Two 32-bit hashes of s; h2 is forced odd so probes cycle through the bits. */
+function hash(s: string, out: Uint32Array): void {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9e3779b9 ^ s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  h1 ^= h1 >>> 16;
+  h1 = Math.imul(h1, 0x85ebca6b);
+  h1 ^= h1 >>> 13;
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 0xc2b2ae35);
+  h2 ^= h2 >>> 16;
+  out[0] = h1;
+  out[1] = h2 | 1;
+}
+
+const scratch = new Uint32Array(2);
+
+/** A bloom over the distinct keys. */
+export function buildBloom(keys: ReadonlySet<string>): Uint8Array {
+  const nbytes = Math.max(1, Math.ceil((keys.size * BITS_PER_KEY) / 8));
+  const bloom = new Uint8Array(1 + nbytes);
+  bloom[0] = PROBES;
+  const m = nbytes * 8;
+  for (const key of keys) {
+    hash(key, scratch);
+    let h = scratch[0]!;
+    const step = scratch[1]!;
+    for (let i = 0; i < PROBES; i++) {
+      const bit = h % m;
+      bloom[1 + (bit >>> 3)]! |= 1 << (bit & 7);
+      h = (h + step) >>> 0;
+    }
+  }
+  return bloom;
+}
+
+export function bloomMayContain(bloom: Uint8Array, key: string): boolean {
+  const k = bloom[0];
+  const m = (bloom.length - 1) * 8;
+  if (k === undefined || m === 0) return true;
+  hash(key, scratch);
+  let h = scratch[0]!;
+  const step = scratch[1]!;
+  for (let i = 0; i < k; i++) {
+    const bit = h % m;
+    if (((bloom[1 + (bit >>> 3)]! >> (bit & 7)) & 1) === 0) return false;
+    h = (h + step) >>> 0;
+  }
+  return true;
 }

@@ -1,0 +1,209 @@
+/**
+ * The block codec round-trips every value exactly, with its type, and its
+ * blooms never miss a key that is in the block.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRng, DEFAULT_TEXT_FIELDS, setEventField, tokenize, type FieldValue, type LogEvent, type Rng } from '@logship/query';
+import { generateCorpus } from '../testing/generate-corpus.js';
+import { decodeColumn, decodeMetas, encodeBlock, encodeMetas, type EncodedBlock } from './block-codec.js';
+import { bloomMayContain, textKey, valueKey } from './bloom.js';
+
+const TEXT = [...DEFAULT_TEXT_FIELDS];
+const T0 = Date.parse('2026-11-20T00:00:00.000Z');
+
+function sortEvents(events: LogEvent[]): LogEvent[] {
+  return events.sort((a, b) => {
+    const d = Date.parse(a['@timestamp']) - Date.parse(b['@timestamp']);
+    return d !== 0 ? d : a['event.id'] < b['event.id'] ? -1 : a['event.id'] > b['event.id'] ? 1 : 0;
+  });
+}
+
+const NASTY: FieldValue[] = [
+  500, '500', -0, 0, 1e300, -1e300, 5e-324, 2 ** 53, -(2 ** 53), 2 ** 50, 2 ** 50 + 1, 1.5, -7, '', 'café ошибка 数据库 😀',
+  '\ud800', 'a\udc00b', '\ud83d', true, false, null, 'null', 'true', '0',
+];
+
+function randomString(rng: Rng): string {
+  const n = rng.int(0, 30);
+  let s = '';
+  for (let i = 0; i < n; i++) s += String.fromCharCode(rng.chance(0.9) ? rng.int(32, 126) : rng.int(0, 0xffff));
+  return s;
+}
+
+/** Events with every kind of value the codec must keep exactly. */
+function nastyEvents(rng: Rng, n: number): LogEvent[] {
+  const events: LogEvent[] = [];
+  const rare = rng.int(0, n - 1);
+  for (let i = 0; i < n; i++) {
+    const e: LogEvent = {
+      '@timestamp': new Date(T0 + i * rng.int(0, 3) + (rng.chance(0.01) ? 86_400_000 : 0)).toISOString(),
+      'event.id': `${rng.int(0, 1e9).toString(36)}-${i}`,
+      job: 'const-job',
+      'const.null': null,
+      'const.num': -0,
+      high: `${rng.int(0, 1e12)}-${i}`,
+      mixed: rng.pick(NASTY),
+      small: rng.pick(['a', 'b', 'c']),
+      int: rng.int(-1000, 1000),
+      float: rng.next() * 1e6,
+      big: rng.pick([1e300, 2 ** 60, -(2 ** 52), 3]),
+      flag: rng.chance(0.5),
+      message: randomString(rng) + ' login failed ' + rng.pick(['Café', 'ÖL', 'x']),
+    };
+    if (rng.chance(0.5)) e.level = rng.pick(['info', 'error']);
+    if (rng.chance(0.3)) e.maybe = rng.chance(0.5) ? null : rng.int(0, 9);
+    if (i === rare) e['only.once'] = 'here';
+    if (rng.chance(0.2)) setEventField(e, '__proto__', rng.pick(NASTY));
+    if (rng.chance(0.1)) e[''] = 'empty name';
+    if (rng.chance(0.1)) e['weird"key\\ \ud800'] = randomString(rng);
+    if (rng.chance(0.05)) e['exc_info'] = rng.chance(0.5) ? 42 : 'Traceback: ValueError: bad';
+    events.push(e);
+  }
+  return sortEvents(events);
+}
+
+/** Decodes every column and rebuilds the events, '@timestamp' back to ISO. */
+function decodeAll(block: EncodedBlock): LogEvent[] {
+  const rows: Record<string, FieldValue>[] = Array.from({ length: block.count }, () => ({}));
+  for (const { meta, data } of block.columns) {
+    const values = decodeColumn(meta, data, block.count);
+    assert.equal(values.length, block.count);
+    for (let i = 0; i < block.count; i++) {
+      const v = values[i];
+      if (v === undefined) continue;
+      setEventField(rows[i]!, meta.name, meta.name === '@timestamp' ? new Date(v as number).toISOString() : v);
+    }
+  }
+  return rows as unknown as LogEvent[];
+}
+
+function assertSameEvents(got: LogEvent[], want: LogEvent[]): void {
+  assert.equal(got.length, want.length);
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i]!;
+    const g = got[i]!;
+    const keys = Object.keys(w).filter((k) => w[k] !== undefined).sort();
+    assert.deepEqual(Object.keys(g).sort(), keys, `row ${i} keys`);
+    // Object.is tells -0 from 0 and keeps NaN equal to itself.
+    for (const k of keys) assert.ok(Object.is(g[k], w[k]), `row ${i} ${JSON.stringify(k)}: ${String(g[k])} vs ${String(w[k])}`);
+  }
+}
+
+test('nasty values round-trip exactly, each with its type', () => {
+  for (const seed of [1, 2, 3]) {
+    const rng = createRng(seed);
+    const events = nastyEvents(rng, seed === 1 ? 10_000 : 500);
+    const block = encodeBlock(events, { textFields: TEXT });
+    assert.equal(block.count, events.length);
+    assertSameEvents(decodeAll(block), events);
+    const times = events.map((e) => Date.parse(e['@timestamp']));
+    assert.equal(block.tsMin, Math.min(...times));
+    assert.equal(block.tsMax, Math.max(...times));
+  }
+});
+
+test('const, sparse and absent columns: const data is empty, a column in one row comes back in that row only', () => {
+  const events = nastyEvents(createRng(9), 10_000);
+  const block = encodeBlock(events, { textFields: TEXT });
+  const col = (name: string) => block.columns.find((c) => c.meta.name === name)!;
+  assert.equal(col('job').meta.constValue, 'const-job');
+  assert.equal(col('job').data.length, 0);
+  assert.equal(col('const.null').meta.constValue, null);
+  assert.ok(Object.is(col('const.num').meta.constValue, -0));
+  assert.equal(col('job').meta.bloom, null);
+  const once = col('only.once');
+  assert.equal(once.meta.present, 1);
+  assert.ok(once.data.length < 16, `one sparse row costs ${once.data.length} bytes`);
+  const values = decodeColumn(once.meta, once.data, block.count);
+  assert.deepEqual(
+    values.flatMap((v, i) => (v === undefined ? [] : [i])),
+    [events.findIndex((e) => e['only.once'] !== undefined)],
+  );
+  assert.equal(col('level').meta.types, 1);
+  assert.equal(col('mixed').meta.types, 15);
+  assert.equal(col('mixed').meta.min, -1e300);
+  assert.equal(col('mixed').meta.max, 1e300);
+});
+
+test('the generated corpus round-trips in blocks of several sizes', () => {
+  const events = sortEvents(generateCorpus({ events: 12_000, seed: 7 }));
+  for (const size of [1, 7, 1000, 12_000]) {
+    for (let at = 0; at < events.length; at += size) {
+      const chunk = events.slice(at, at + size);
+      if (size !== 12_000 && at > 3000) break;
+      assertSameEvents(decodeAll(encodeBlock(chunk, { textFields: TEXT })), chunk);
+    }
+  }
+});
+
+test('blooms have no false negatives: tokens of text fields, typed values of the others', () => {
+  const events = [...nastyEvents(createRng(4), 3000), ...sortEvents(generateCorpus({ events: 3000, seed: 7 }))];
+  const block = encodeBlock(sortEvents(events), { textFields: TEXT });
+  const metas = new Map(block.columns.map((c) => [c.meta.name, c.meta]));
+  let checked = 0;
+  for (const e of events) {
+    for (const [name, v] of Object.entries(e)) {
+      if (name === '@timestamp' || v === undefined || v === null) continue;
+      const meta = metas.get(name)!;
+      if (meta.constValue !== undefined) {
+        assert.ok(Object.is(meta.constValue, v));
+        continue;
+      }
+      assert.ok(meta.bloom, `${name} has a bloom`);
+      const keys = TEXT.includes(name) && typeof v === 'string' ? tokenize(v).map(textKey) : [valueKey(v)];
+      for (const k of keys) {
+        assert.ok(bloomMayContain(meta.bloom, k), `${name} bloom misses ${k}`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 50_000);
+  // And it rejects most keys that are not there (≈1% false positives by design).
+  const ids = metas.get('event.id')!.bloom!;
+  let hits = 0;
+  for (let i = 0; i < 10_000; i++) if (bloomMayContain(ids, valueKey(`absent-${i}`))) hits++;
+  assert.ok(hits < 500, `${hits} false positives in 10000`);
+  assert.ok(!bloomMayContain(metas.get('int')!.bloom!, valueKey('5')) || bloomMayContain(metas.get('int')!.bloom!, valueKey(5)));
+});
+
+test('metas round-trip exactly through their binary form', () => {
+  const block = encodeBlock(nastyEvents(createRng(5), 2000), { textFields: TEXT });
+  const metas = block.columns.map((c) => c.meta);
+  const back = decodeMetas(encodeMetas(metas));
+  assert.equal(back.length, metas.length);
+  for (let i = 0; i < metas.length; i++) {
+    const a = metas[i]!;
+    const b = back[i]!;
+    assert.deepEqual({ ...b, constValue: undefined }, { ...a, constValue: undefined });
+    assert.ok(Object.is(a.constValue, b.constValue), `${a.name} constValue`);
+    assert.equal('constValue' in b, a.constValue !== undefined);
+    // Decoding with the decoded metas gives the same column.
+    const data = block.columns[i]!.data;
+    assert.deepEqual(decodeColumn(b, data, block.count), decodeColumn(a, data, block.count));
+  }
+});
+
+test('damaged bytes raise LS_STORE_CORRUPT_PARTITION, never anything else', () => {
+  const block = encodeBlock(nastyEvents(createRng(6), 300), { textFields: TEXT });
+  const rng = createRng(6);
+  for (const { meta, data } of block.columns) {
+    if (data.length === 0) continue;
+    for (let t = 0; t < 20; t++) {
+      const bad = data.slice(0, rng.int(0, data.length));
+      if (rng.chance(0.5) && bad.length) {
+        const at = rng.int(0, bad.length - 1);
+        bad[at] = bad[at]! ^ (1 << rng.int(0, 7));
+      }
+      try {
+        decodeColumn(meta, bad, block.count);
+      } catch (err) {
+        assert.equal((err as { code?: string }).code, 'LS_STORE_CORRUPT_PARTITION', String(err));
+      }
+    }
+  }
+  const metas = encodeMetas(block.columns.map((c) => c.meta));
+  for (let cut = 0; cut < metas.length; cut += 7) {
+    assert.throws(() => decodeMetas(metas.subarray(0, cut)), (err: { code?: string }) => err.code === 'LS_STORE_CORRUPT_PARTITION');
+  }
+});

@@ -1,0 +1,39 @@
+/**
+ * The compression of a column's encoded bytes, named by ColumnMeta.encoding.
+ * Brotli from node:zlib reads the same on every Node version we support;
+ * small columns are stored raw, where a compressor's header costs more than
+ * it saves.
+ */
+import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
+import { corrupt } from './byte-reader.js';
+
+export const ENC_CONST = 0;
+export const ENC_RAW = 1;
+export const ENC_BROTLI = 2;
+
+const MIN_COMPRESS = 64;
+const BROTLI_QUALITY = 5;
+
+export function compressColumn(raw: Uint8Array): { encoding: number; data: Uint8Array } {
+  if (raw.length < MIN_COMPRESS) return { encoding: ENC_RAW, data: raw };
+  const packed = brotliCompressSync(raw, {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+      [constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
+    },
+  });
+  if (packed.length >= raw.length) return { encoding: ENC_RAW, data: raw };
+  return { encoding: ENC_BROTLI, data: new Uint8Array(packed.buffer, packed.byteOffset, packed.byteLength) };
+}
+
+export function decompressColumn(encoding: number, data: Uint8Array): Uint8Array {
+  if (encoding === ENC_RAW) return data;
+  if (encoding === ENC_BROTLI) {
+    try {
+      return brotliDecompressSync(data);
+    } catch (err) {
+      throw corrupt(`brotli: ${(err as Error).message}`);
+    }
+  }
+  throw corrupt(`unknown column encoding ${encoding}`);
+}

@@ -1,0 +1,98 @@
+/**
+ * The binary form of a block's column metas (the block's header): per
+ * column its name, encoding, present count, types, numeric bounds, constant
+ * value and bloom. Every value keeps its type (-0, 500 vs "500").
+ */
+import type { FieldValue } from '@logship/query';
+import type { ColumnMeta } from './block-codec.js';
+import { ByteReader, corrupt } from './byte-reader.js';
+import { ByteWriter } from './byte-writer.js';
+
+const VERSION = 1;
+const HAS_BOUNDS = 1;
+const HAS_CONST = 2;
+const HAS_BLOOM = 4;
+
+const V_NULL = 0;
+const V_STRING = 1;
+const V_NUMBER = 2;
+const V_TRUE = 3;
+const V_FALSE = 4;
+
+export function encodeMetas(metas: readonly ColumnMeta[]): Uint8Array {
+  const w = new ByteWriter(64 + metas.length * 32);
+  w.byte(VERSION);
+  w.uvarint(metas.length);
+  for (const m of metas) {
+    w.string(m.name);
+    w.uvarint(m.encoding);
+    w.uvarint(m.present);
+    w.byte(m.types);
+    const bounds = m.min !== null && m.max !== null;
+    const flags = (bounds ? HAS_BOUNDS : 0) | (m.constValue !== undefined ? HAS_CONST : 0) | (m.bloom ? HAS_BLOOM : 0);
+    w.byte(flags);
+    if (bounds) {
+      w.f64(m.min!);
+      w.f64(m.max!);
+    }
+    if (m.constValue !== undefined) writeValue(w, m.constValue);
+    if (m.bloom) w.blob(m.bloom);
+  }
+  return w.finish();
+}
+
+export function decodeMetas(bytes: Uint8Array): ColumnMeta[] {
+  const r = new ByteReader(bytes);
+  const version = r.byte();
+  if (version !== VERSION) throw corrupt(`metas: unknown version ${version}`);
+  const n = r.uvarint();
+  const out: ColumnMeta[] = [];
+  for (let i = 0; i < n; i++) {
+    const name = r.string();
+    const encoding = r.uvarint();
+    const present = r.uvarint();
+    const types = r.byte();
+    const flags = r.byte();
+    let min: number | null = null;
+    let max: number | null = null;
+    if (flags & HAS_BOUNDS) {
+      min = r.f64();
+      max = r.f64();
+    }
+    const meta: ColumnMeta = { name, encoding, present, types, min, max, bloom: null };
+    if (flags & HAS_CONST) meta.constValue = readValue(r);
+    if (flags & HAS_BLOOM) meta.bloom = r.blob().slice();
+    out.push(meta);
+  }
+  if (!r.done) throw corrupt('metas: trailing bytes');
+  return out;
+}
+
+function writeValue(w: ByteWriter, v: FieldValue): void {
+  if (v === null) w.byte(V_NULL);
+  else if (typeof v === 'string') {
+    w.byte(V_STRING);
+    w.string(v);
+  } else if (typeof v === 'number') {
+    w.byte(V_NUMBER);
+    w.f64(v);
+  } else w.byte(v ? V_TRUE : V_FALSE);
+}
+
+function readValue(r: ByteReader): FieldValue {
+  const tag = r.byte();
+  switch (tag) {
+    case V_NULL:
+      return null;
+    case V_STRING:
+      return r.string();
+    case V_NUMBER:
+      return r.f64();
+    case V_TRUE:
+      return true;
+    case V_FALSE:
+      return false;
+    default:
+      throw corrupt(`metas: unknown value tag ${tag}`);
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Which rows of a block have a column: all of them (nothing written), a
+ * bitmap (one bit per row) or, for a column in few rows, the ascending row
+ * numbers as delta varints — whichever is smaller.
+ */
+import type { ByteReader } from './byte-reader.js';
+import { corrupt } from './byte-reader.js';
+import type { ByteWriter } from './byte-writer.js';
+
+const ALL = 0;
+const BITMAP = 1;
+const SPARSE = 2;
+
+export function writePresence(w: ByteWriter, rows: readonly number[], count: number): void {
+  if (rows.length === count) {
+    w.byte(ALL);
+    return;
+  }
+  // A sparse row costs 1–3 bytes of delta; a bitmap count/8 in total.
+  if (rows.length * 2 < count / 8) {
+    w.byte(SPARSE);
+    let prev = -1;
+    for (const r of rows) {
+      w.uvarint(r - prev - 1);
+      prev = r;
+    }
+    return;
+  }
+  w.byte(BITMAP);
+  const bits = new Uint8Array((count + 7) >>> 3);
+  for (const r of rows) bits[r >>> 3]! |= 1 << (r & 7);
+  w.bytes(bits);
+}
+
+/** The present row numbers, ascending; `present` of them. */
+export function readPresence(r: ByteReader, present: number, count: number): Int32Array | null {
+  const kind = r.byte();
+  if (kind === ALL) {
+    if (present !== count) throw corrupt('presence: all rows but present < count');
+    return null;
+  }
+  const rows = new Int32Array(present);
+  if (kind === SPARSE) {
+    let prev = -1;
+    for (let i = 0; i < present; i++) {
+      prev += r.uvarint() + 1;
+      if (prev >= count) throw corrupt('presence: row out of range');
+      rows[i] = prev;
+    }
+    return rows;
+  }
+  if (kind !== BITMAP) throw corrupt(`presence: unknown kind ${kind}`);
+  const bits = r.bytes((count + 7) >>> 3);
+  let n = 0;
+  for (let i = 0; i < count && n <= present; i++) {
+    if ((bits[i >>> 3]! >> (i & 7)) & 1) {
+      if (n === present) throw corrupt('presence: more rows than present');
+      rows[n++] = i;
+    }
+  }
+  if (n !== present) throw corrupt('presence: fewer rows than present');
+  return rows;
+}

@@ -1,0 +1,93 @@
+/**
+ * A run of strings: plain (code-unit lengths as varints + all strings joined
+ * in one UTF-8 buffer, decoded in one call and sliced) or a dictionary
+ * (distinct strings plain, then one index per value: a byte when ≤ 256
+ * distinct, else a varint). Lengths count UTF-16 code units so decoding is a
+ * single toString and substring per value; lone surrogates switch the whole
+ * run to UTF-16LE (string-bytes.ts) to stay exact.
+ */
+import type { ByteReader } from './byte-reader.js';
+import { corrupt } from './byte-reader.js';
+import type { ByteWriter } from './byte-writer.js';
+import { decodeString, encodeString } from './string-bytes.js';
+
+const PLAIN = 0;
+const DICT = 1;
+const MAX_DICT = 65536;
+
+export function writeStrings(w: ByteWriter, values: readonly string[]): void {
+  const dict = new Map<string, number>();
+  const limit = Math.min(MAX_DICT, values.length >>> 1);
+  let idx: Uint32Array | null = new Uint32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    let d = dict.get(v);
+    if (d === undefined) {
+      if (dict.size >= limit) {
+        idx = null;
+        break;
+      }
+      d = dict.size;
+      dict.set(v, d);
+    }
+    idx[i] = d;
+  }
+  if (idx === null) {
+    w.byte(PLAIN);
+    writePlain(w, values);
+    return;
+  }
+  w.byte(DICT);
+  w.uvarint(dict.size);
+  writePlain(w, [...dict.keys()]);
+  if (dict.size <= 256) {
+    const b = new Uint8Array(values.length);
+    b.set(idx);
+    w.bytes(b);
+  } else {
+    for (let i = 0; i < idx.length; i++) w.uvarint(idx[i]!);
+  }
+}
+
+function writePlain(w: ByteWriter, values: readonly string[]): void {
+  for (const v of values) w.uvarint(v.length);
+  w.blob(encodeString(values.join('')));
+}
+
+export function readStrings(r: ByteReader, n: number): string[] {
+  const mode = r.byte();
+  if (mode === PLAIN) return readPlain(r, n);
+  if (mode !== DICT) throw corrupt(`strings: unknown mode ${mode}`);
+  const size = r.uvarint();
+  if (size > n) throw corrupt('strings: dictionary larger than the run');
+  const dict = readPlain(r, size);
+  const out = new Array<string>(n);
+  if (size <= 256) {
+    const b = r.bytes(n);
+    for (let i = 0; i < n; i++) out[i] = lookup(dict, b[i]!);
+  } else {
+    for (let i = 0; i < n; i++) out[i] = lookup(dict, r.uvarint());
+  }
+  return out;
+}
+
+function lookup(dict: readonly string[], i: number): string {
+  const s = dict[i];
+  if (s === undefined) throw corrupt('strings: index outside the dictionary');
+  return s;
+}
+
+function readPlain(r: ByteReader, n: number): string[] {
+  const lens = new Array<number>(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += lens[i] = r.uvarint();
+  const joined = decodeString(r.blob());
+  if (joined.length !== total) throw corrupt('strings: lengths do not add up');
+  const out = new Array<string>(n);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    out[i] = joined.substring(at, at + lens[i]!);
+    at += lens[i]!;
+  }
+  return out;
+}
