@@ -5,21 +5,21 @@
  * every bucket of the range; stats and exact percentiles over finite
  * numbers.
  *
- * terms of a rolled-up field and whole-minute histograms under the empty
- * query read the partition's rollup (the row store's tables and reads,
- * sqlite/rollup-query.ts); the partial minutes at the ends and everything
- * else come from the blocks' decoded columns:
+ * terms of a rolled-up field and histograms in whole hours under the
+ * empty query read the partition's hourly rollup (block-rollup.ts, with
+ * the row store's tables and reads, sqlite/rollup-query.ts); the partial
+ * hours at the ends and everything else come from the blocks' columns:
  *
- *   slice ─► partial first minute ─► blocks
- *         ─► whole minutes         ─► rollup sums
- *         ─► partial last minute   ─► blocks
+ *   slice ─► partial first hour ─► blocks
+ *         ─► whole hours        ─► rollup sums
+ *         ─► partial last hour  ─► blocks
  */
 import { fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query';
 import { storeError } from '../store/store-error.js';
-import { planRollup, rollupHistogram, rollupInterval, rollupTerms } from '../sqlite/rollup-query.js';
+import { planRollup, rollupHistogram, rollupTerms } from '../sqlite/rollup-query.js';
 import { percentile } from '../sqlite/sqlite-aggregate.js';
 import type { BlockPartition, Column } from './block-partition.js';
-import { termsKey } from './block-rollup.js';
+import { ROLLUP_BUCKET_MS, splitBuckets, termsKey } from './block-rollup.js';
 import { scanBlock, type CompiledQuery } from './block-scan.js';
 import { checkAborted, type BlockSlice } from './block-search.js';
 
@@ -60,7 +60,7 @@ export function aggregateBlocks(agg: AggregationSpec, slices: readonly BlockSlic
       for (const s of slices) {
         const db = s.partition.db;
         db.snapshot(() => {
-          const plan = useRollups ? planRollup(db, s.from, s.to, agg.field) : null;
+          const plan = useRollups ? planRollup(db, s.from, s.to, agg.field, splitBuckets) : null;
           if (!plan) return fromRows(db, s.from, s.to);
           for (const r of plan.rows) fromRows(db, r.from, r.to);
           const { values, total } = rollupTerms(db, agg.field, plan.minutes);
@@ -99,11 +99,12 @@ export function aggregateBlocks(agg: AggregationSpec, slices: readonly BlockSlic
           const t = ts[row] as number;
           add(t - (((t % interval) + interval) % interval), 1);
         });
-      const rollupOk = useRollups && rollupInterval(interval);
+      // Buckets aligned to the epoch: each rollup hour lies in one histogram bucket.
+      const rollupOk = useRollups && interval % ROLLUP_BUCKET_MS === 0;
       for (const s of slices) {
         const db = s.partition.db;
         db.snapshot(() => {
-          const plan = rollupOk ? planRollup(db, s.from, s.to, '') : null;
+          const plan = rollupOk ? planRollup(db, s.from, s.to, '', splitBuckets) : null;
           if (!plan) return fromRows(db, s.from, s.to);
           for (const r of plan.rows) fromRows(db, r.from, r.to);
           for (const { k, n } of rollupHistogram(db, interval, plan.minutes)) add(k, n);

@@ -98,6 +98,7 @@ export function commitMerge(db: BlockPartition, built: BuiltMerge, textFieldsJso
     db.insertBlock(built.block, built.events, built.level, textFieldsJson);
     db.deleteBlocks(built.sources);
     db.commit();
+    db.vacuumFreed();
     return true;
   } catch (err) {
     db.rollback();

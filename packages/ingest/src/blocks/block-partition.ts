@@ -55,6 +55,10 @@ export class BlockPartition {
     this.db = new Database(path, { fileMustExist: !opts.create });
     try {
       this.db.pragma('busy_timeout = 5000');
+      // Merges delete their sources: without this the file keeps their
+      // pages as free pages (100,000 events: 4.1 of 10.2 MB); vacuumFreed()
+      // gives them back. Only a new, empty file can take it, and before WAL.
+      if (opts.create && this.db.pragma('page_count', { simple: true }) === 0) this.db.pragma('auto_vacuum = INCREMENTAL');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
       this.db.pragma('wal_autocheckpoint = 8000');
@@ -197,6 +201,11 @@ export class BlockPartition {
       delCols.run(id);
     }
     this.localWrites++;
+  }
+
+  /** Gives the pages of deleted blocks back to the file system (after a merge, outside a transaction). */
+  vacuumFreed(): void {
+    if (!this.db.inTransaction) this.db.pragma('incremental_vacuum');
   }
 
   /** Of these receive-stamped ids, those already stored here. */

@@ -161,3 +161,30 @@ test('with threads, small blocks are merged in the background while reads go on'
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('hourly rollups answer terms and histograms exactly as the blocks do, partial hours included', async () => {
+  const dir = tmp();
+  try {
+    const store = open(dir);
+    await writeInBatches(store, corpus, 300);
+    const blocksOnly = new BlockStore({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW, merges: false, rollups: false });
+    blocksOnly.init();
+    const ranges = [RANGE, { from: END - 86_400_000 + 1234, to: END - 3_600_000 * 5 - 777, now: NOW }, { from: END - 7_000_000, to: END - 10, now: NOW }];
+    for (const range of ranges) {
+      const aggs: AggregationSpec[] = [
+        ...['level', 'logger', 'host', 'status', 'duration_ms', 'path', 'method'].map((field): AggregationSpec => ({ type: 'terms', field, size: 50 })),
+        { type: 'date_histogram', interval_ms: 3_600_000 },
+        { type: 'date_histogram', interval_ms: 86_400_000 },
+        { type: 'date_histogram', interval_ms: 60_000 },
+      ];
+      for (const agg of aggs) {
+        const req = { ...range, query: parse('*'), agg };
+        assert.deepEqual(await store.aggregate(req), await blocksOnly.aggregate(req), JSON.stringify(agg));
+      }
+    }
+    await blocksOnly.close();
+    await store.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

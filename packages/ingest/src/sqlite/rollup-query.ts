@@ -23,10 +23,17 @@ export interface RollupPlan {
  * counts only), or null for rows only: a file older than rollups, a field
  * that is not rolled up (or was switched off here), or no whole minute.
  */
-export function planRollup(db: RollupSource, from: number, to: number, field: string): RollupPlan | null {
+export function planRollup(
+  db: RollupSource,
+  from: number,
+  to: number,
+  field: string,
+  /** How the range splits into whole buckets (the block store's rollups are hourly). */
+  splitRange: typeof splitMinutes = splitMinutes,
+): RollupPlan | null {
   if (field !== '' && !isRollupField(field)) return null;
   if (!Number.isFinite(from) || !Number.isFinite(to)) return null;
-  const split = splitMinutes(from, to);
+  const split = splitRange(from, to);
   if (!split.minutes) return null;
   const meta = db.all<{ key: string }>('SELECT key FROM meta WHERE key = ? OR (key > ? AND key < ?)', [
     ROLLUP_BIRTH_KEY,
