@@ -168,6 +168,10 @@ export async function runStoreBench({ root, work, events, runs, label, serverArg
       // At rest (the server closed, WAL checkpointed): what the data costs on disk.
       ingest.disk_bytes = await dirBytes(dataDir);
       ingest.disk_per_raw_byte = ingest.disk_bytes / corpus.bytes;
+      // Which store the server wrote, whatever its default: the block store
+      // keeps <data>/blocks, the row store <data>/sqlite.
+      const has = async (d) => (await readdir(join(dataDir, d)).catch(() => [])).length > 0;
+      ingest.store_written = [(await has('sqlite')) && 'rows', (await has('blocks')) && 'blocks'].filter(Boolean).join('+') || null;
     }
     const fromPeers = {};
     await eachPeer(async (peer) => {
