@@ -5,6 +5,7 @@
  *
  *   node bench/run.mjs [--quick] [--sizes 1000000,10000000] [--runs 7] [--es URL] [--es-sizes 1000000]
  *                      [--append] [--skip-scenarios] [--skip-sqlite] [--ingest-runs 5]
+ *                      [--victorialogs PATH] [--store-format blocks|rows] [--no-es] [--note TEXT]
  *
  * --append merges with bench/results/*.json from an earlier run at other
  * sizes; --skip-scenarios runs only the store/ripgrep comparison;
@@ -14,7 +15,13 @@
  * --ingest-runs is how many times each ingest is measured (SQLite, logship →
  * Elasticsearch and the direct bulk baseline alike), each into a fresh store.
  * Elasticsearch runs at --es-sizes (default the smallest size) when --es or
- * LOGSHIP_BENCH_ES_URL gives a cluster.
+ * LOGSHIP_BENCH_ES_URL gives a cluster; --no-es leaves it out (scripts/bench.sh
+ * then starts none).
+ * --victorialogs PATH (or LOGSHIP_BENCH_VICTORIALOGS) measures that
+ * victoria-logs binary beside the SQLite store in the same run, alternating
+ * with it (bench/scenarios/victorialogs.mjs); --store-format passes
+ * `store: { type: sqlite, format: X }` to logship's server config (without
+ * it, the server's default store is measured).
  *
  * Figures are recorded here, never asserted in tests.
  */
@@ -28,6 +35,7 @@ import { machineInfo } from './lib/machine.mjs';
 import { renderIngestChart, renderMarkdown, renderQueryCharts } from './lib/report.mjs';
 import { runEsDirectBulk, esStoreBytes } from './scenarios/es-direct-bulk.mjs';
 import { runRipgrep, runStoreBench, writeCorpus } from './scenarios/store.mjs';
+import { victoriaLogsSide } from './scenarios/victorialogs.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -44,6 +52,9 @@ const { values } = parseArgs({
     'report-only': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'ingest-runs': { type: 'string' },
+    victorialogs: { type: 'string' },
+    'store-format': { type: 'string' },
+    'no-es': { type: 'boolean', default: false },
   },
 });
 const quick = values.quick;
@@ -57,7 +68,10 @@ const ingestRuns = Number(values['ingest-runs'] ?? 5);
 // is ingested `ingestRuns` times: by default it runs at the smallest size
 // only, so `npm run bench` stays around an hour.
 const esSizes = new Set((values['es-sizes'] ?? String(sizes[0])).split(',').map(Number));
-const esUrl = values.es ?? process.env.LOGSHIP_BENCH_ES_URL ?? null;
+const esUrl = values['no-es'] ? null : values.es ?? process.env.LOGSHIP_BENCH_ES_URL ?? null;
+const vlBin = values.victorialogs ?? process.env.LOGSHIP_BENCH_VICTORIALOGS ?? null;
+const storeFormat = values['store-format'] ?? null;
+if (storeFormat !== null && !['blocks', 'rows'].includes(storeFormat)) throw new Error(`--store-format: blocks or rows, not ${storeFormat}`);
 // Scenario files read it from the environment.
 if (esUrl) process.env.LOGSHIP_BENCH_ES_URL = esUrl;
 if (values['report-only']) {
@@ -76,7 +90,8 @@ await mkdir(work, { recursive: true });
 
 const results = {
   date: new Date().toISOString(),
-  command: `npm run ${quick ? 'bench:quick' : 'bench'}${values.sizes ? ` -- --sizes ${values.sizes}` : ''}`,
+  // The options that change what is measured, as they were given.
+  command: `npm run ${quick ? 'bench:quick' : 'bench'}${commandArgs()}`,
   machine: machineInfo(root),
   runs,
   note: values.note ?? null,
@@ -92,6 +107,19 @@ const results = {
   })(),
 };
 const log = (...a) => console.error('[bench]', ...a);
+
+function commandArgs() {
+  const a = [];
+  if (values.sizes) a.push(`--sizes ${values.sizes}`);
+  if (values['ingest-runs']) a.push(`--ingest-runs ${values['ingest-runs']}`);
+  if (values.runs) a.push(`--runs ${values.runs}`);
+  if (vlBin) a.push('--victorialogs PATH');
+  if (storeFormat) a.push(`--store-format ${storeFormat}`);
+  if (values['no-es']) a.push('--no-es');
+  if (values['skip-scenarios']) a.push('--skip-scenarios');
+  if (values.append) a.push('--append');
+  return a.length ? ` -- ${a.join(' ')}` : '';
+}
 
 // Scenario files written by each room (bench/*.bench.mjs) export `run({ root, quick, runs, work })`.
 const scenarioFiles = values['skip-scenarios'] ? [] : (await readdir(join(root, 'bench'))).filter((f) => f.endsWith('.bench.mjs')).sort();
@@ -115,7 +143,16 @@ for (const events of sizes) {
     sqlite = { corpus: await writeCorpus(join(work, 'corpus'), events, endMs) };
   } else {
     log(`sqlite: ${events} events`);
-    sqlite = await runStoreBench({ root, work, events, runs, label: 'sqlite', endMs, ingestRuns });
+    // VictoriaLogs alternates with the SQLite runs, on the same corpus.
+    const peers = vlBin ? [victoriaLogsSide({ bin: vlBin, work, events, runs })] : [];
+    let serverArgs = [];
+    if (storeFormat) {
+      const cfg = join(work, `sqlite-${storeFormat}.yaml`);
+      await writeFile(cfg, `store: { type: sqlite, format: ${storeFormat} }\n`);
+      serverArgs = ['--config', cfg];
+    }
+    sqlite = await runStoreBench({ root, work, events, runs, label: 'sqlite', endMs, ingestRuns, serverArgs, peers });
+    sqlite.ingest.store_format = storeFormat ?? 'default';
     log(`ripgrep over ${sqlite.corpus.bytes} raw bytes`);
     rg = await runRipgrep(sqlite.corpus.file, runs);
   }
@@ -160,6 +197,7 @@ for (const events of sizes) {
   }
   results.stores.push({
     events, sqlite: sqlite.ingest ? { ingest: sqlite.ingest, queries: sqlite.queries } : null, ripgrep: rg, elasticsearch: es, es_direct_bulk: esDirect,
+    victorialogs: sqlite.peers?.victorialogs ?? null,
   });
 }
 
@@ -176,11 +214,13 @@ if (values.append) {
     for (const st of results.stores) {
       const before = earlier.stores.find((e) => e.events === st.events);
       if (!before) continue;
-      for (const k of ['sqlite', 'elasticsearch', 'es_direct_bulk', 'ripgrep']) if (!st[k] && before[k]) st[k] = before[k];
+      for (const k of ['sqlite', 'elasticsearch', 'es_direct_bulk', 'ripgrep', 'victorialogs']) if (!st[k] && before[k]) st[k] = before[k];
     }
     results.stores = [...earlier.stores.filter((s) => !measured.has(s.events)), ...results.stores].sort((a, b) => a.events - b.events);
     if (scenarioFiles.length === 0) results.scenarios = earlier.scenarios;
     results.earlier_runs = [...(earlier.earlier_runs ?? []), { date: earlier.date, command: earlier.command }];
+    // The earlier note says what the kept figures are; this run's comes first.
+    if (earlier.note) results.note = results.note ? `${results.note} Before this run: ${earlier.note}` : earlier.note;
   } catch {
     // nothing earlier to merge
   }

@@ -33,5 +33,26 @@ export async function cpuOver(pid, fn) {
   const result = await fn();
   const wall = performance.now() - t0;
   const c1 = cpuMs(pid);
-  return { result, wallMs: wall, cores: c0 === null || c1 === null ? null : (c1 - c0) / wall };
+  const used = c0 === null || c1 === null ? null : c1 - c0;
+  return { result, wallMs: wall, cpuMs: used, cores: used === null ? null : used / wall };
+}
+
+/**
+ * Waits until a process has been idle (under `busyMs` of CPU per `quietMs`)
+ * or `maxMs` passed: what a store still does after the last acknowledgement
+ * (flushes, merges, checkpoints) belongs to the cost of ingesting. Returns
+ * whether it settled.
+ */
+export async function waitIdle(pid, { quietMs = 2000, busyMs = 40, maxMs = 180_000, pollMs = 250 } = {}) {
+  const end = Date.now() + maxMs;
+  const window = [{ t: Date.now(), c: cpuMs(pid) }];
+  while (Date.now() < end) {
+    await new Promise((r) => setTimeout(r, pollMs));
+    const now = { t: Date.now(), c: cpuMs(pid) };
+    if (now.c === null) return false;
+    window.push(now);
+    while (window.length > 1 && now.t - window[1].t >= quietMs) window.shift();
+    if (now.t - window[0].t >= quietMs && now.c - window[0].c < busyMs) return true;
+  }
+  return false;
 }

@@ -1,4 +1,5 @@
 /** Renders benchmark results into BENCHMARKS.md and the SVG chart. */
+import { renderVictoriaLogsHow, renderVictoriaLogsSection, vlOf } from './report-victorialogs.mjs';
 import { barChart, fmt } from './svg-chart.mjs';
 
 const n = (x) => (x === null || x === undefined ? '–' : fmt(x));
@@ -7,11 +8,13 @@ const n = (x) => (x === null || x === undefined ? '–' : fmt(x));
 export function renderQueryCharts(results) {
   return results.stores.map((st) => {
     const es = st.elasticsearch && !st.elasticsearch.error ? st.elasticsearch : null;
+    const vl = vlOf(st);
     const groups = st.sqlite.queries.map((q, i) => ({
       label: q.name,
       bars: [
         { series: 'logship SQLite', value: q.median },
         ...(es ? [{ series: 'logship Elasticsearch', value: es.queries[i]?.median ?? 0 }] : []),
+        ...(vl ? [{ series: 'VictoriaLogs', value: vl.queries[i]?.median ?? 0 }] : []),
         ...(st.ripgrep ? [{ series: 'ripgrep (raw files)', value: st.ripgrep[i]?.median ?? 0 }] : []),
       ],
     }));
@@ -31,6 +34,7 @@ export function renderIngestChart(results) {
       { series: 'logship → SQLite', value: s.sqlite.ingest.events_per_s },
       ...(s.elasticsearch?.ingest ? [{ series: 'logship → Elasticsearch', value: s.elasticsearch.ingest.events_per_s }] : []),
       ...(s.es_direct_bulk && !s.es_direct_bulk.error ? [{ series: 'Elasticsearch bulk API directly', value: s.es_direct_bulk.events_per_s }] : []),
+      ...(vlOf(s) ? [{ series: 'VictoriaLogs', value: vlOf(s).ingest.events_per_s }] : []),
     ],
   }));
   return barChart({ title: 'Ingest rate, events/s to committed (higher is better)', unit: 'ev/s', groups });
@@ -66,7 +70,9 @@ export function renderMarkdown(results) {
     }
   }
 
+  out.push(...renderVictoriaLogsHow(results));
   for (const s of results.stores) {
+    out.push(...renderVictoriaLogsSection(s));
     const ev = s.events.toLocaleString('en-US');
     out.push(`## Ingest, ${ev} events`, '');
     out.push('HTTP → committed: gzip NDJSON batches of 5,000 raw lines (Django python-json-logger with tracebacks, nginx json_combined, journald, pino; scripts/corpus.mjs, seed 7, spread over 6.9 days), two requests in flight.', '');
@@ -85,17 +91,20 @@ export function renderMarkdown(results) {
         ? `| Elasticsearch bulk API directly | failed: ${d.error} | | | | |`
         : `| Elasticsearch bulk API directly (raw lines, dynamic mapping) | ${rate(d)} | ${n(d.seconds)} | – | – | ${n(d.disk_per_raw_byte)} |`);
     }
+    if (vlOf(s)) out.push(row('VictoriaLogs (same run, /insert/jsonline)', vlOf(s).ingest));
     out.push('', `Raw corpus: ${n(s.sqlite.ingest.raw_bytes / 2 ** 20)} MiB. SQLite bytes on disk are measured at rest, after the server closed${s.sqlite.ingest.disk_bytes_running ? `; while it ran, with WAL files not yet checkpointed, they were ${n(s.sqlite.ingest.disk_bytes_running / s.sqlite.ingest.raw_bytes)} per raw byte` : ''}. Elasticsearch's after a flush.`, '');
 
     out.push(`## Query latency, ${ev} events`, '');
     out.push('Through the HTTP API (`GET /api/v1/search` or `/api/v1/aggregate`), ms. ripgrep answers the same question over the raw NDJSON file, without a time filter (it has none), so it scans everything.', '');
     const hasEs = s.elasticsearch && !s.elasticsearch.error;
-    out.push(`| question | SQLite median (min–max) | SQLite p95 |${hasEs ? ' Elasticsearch median | Elasticsearch p95 |' : ''} ripgrep median | ripgrep ÷ SQLite |`);
-    out.push(`| --- | --- | --- |${hasEs ? ' --- | --- |' : ''} --- | --- |`);
+    const vl = vlOf(s);
+    out.push(`| question | SQLite median (min–max) | SQLite p95 |${hasEs ? ' Elasticsearch median | Elasticsearch p95 |' : ''}${vl ? ' VictoriaLogs median | VictoriaLogs p95 |' : ''} ripgrep median | ripgrep ÷ SQLite |`);
+    out.push(`| --- | --- | --- |${hasEs ? ' --- | --- |' : ''}${vl ? ' --- | --- |' : ''} --- | --- |`);
     s.sqlite.queries.forEach((q, i) => {
       const rg = s.ripgrep?.[i];
       const es = hasEs ? s.elasticsearch.queries[i] : null;
-      out.push(`| ${q.name} | ${n(q.median)} (${n(q.min)}–${n(q.max)}) | ${n(q.p95)} |${hasEs ? ` ${n(es?.median)} | ${n(es?.p95)} |` : ''} ${n(rg?.median)} | ${rg ? n(rg.median / q.median) + '×' : '–'} |`);
+      const v = vl ? vl.queries[i] : null;
+      out.push(`| ${q.name} | ${n(q.median)} (${n(q.min)}–${n(q.max)}) | ${n(q.p95)} |${hasEs ? ` ${n(es?.median)} | ${n(es?.p95)} |` : ''}${vl ? ` ${n(v?.median)} | ${n(v?.p95)} |` : ''} ${n(rg?.median)} | ${rg ? n(rg.median / q.median) + '×' : '–'} |`);
     });
     out.push('');
     out.push('<details><summary>queries and ripgrep commands</summary>', '');

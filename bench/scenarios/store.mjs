@@ -9,9 +9,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream, statSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { generateCorpus } from '../../scripts/corpus.mjs';
-import { cpuOver, peakRssMiB } from '../lib/proc-stats.mjs';
+import { feedFile } from '../lib/feed.mjs';
+import { cpuMs, cpuOver, peakRssMiB, waitIdle } from '../lib/proc-stats.mjs';
 import { startServer } from '../lib/processes.mjs';
 import { summarize, summarizeIngestRuns, timeRuns } from '../lib/stats.mjs';
 
@@ -72,36 +72,16 @@ export async function writeCorpus(dir, events, endMs) {
   return { file, bytes: statSync(file).size };
 }
 
-/** POSTs the corpus in gzip batches, `concurrency` at a time. */
-async function ingestFile(url, file, { batch = 5000, concurrency = 2 }) {
-  const { createReadStream } = await import('node:fs');
-  const { createInterface } = await import('node:readline');
-  const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  let lines = [];
-  let sent = 0;
-  const inflight = new Set();
-  const post = async (body) => {
+/** POSTs the corpus to logship in gzip batches (bench/lib/feed.mjs), counting what it took. */
+function ingestFile(url, file) {
+  return feedFile(file, async (body) => {
     const res = await fetch(`${url}/api/v1/ingest`, {
-      method: 'POST', headers: { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' }, body: gzipSync(body),
+      method: 'POST', headers: { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' }, body,
     });
     const ans = await res.json();
     if (!res.ok) throw new Error(`ingest ${res.status}: ${JSON.stringify(ans).slice(0, 300)}`);
-    sent += ans.stored + ans.duplicates + ans.expired;
-  };
-  const flush = async () => {
-    const body = lines.join('\n') + '\n';
-    lines = [];
-    const p = post(body).finally(() => inflight.delete(p));
-    inflight.add(p);
-    if (inflight.size >= concurrency) await Promise.race(inflight);
-  };
-  for await (const line of rl) {
-    lines.push(line);
-    if (lines.length >= batch) await flush();
-  }
-  if (lines.length) await flush();
-  await Promise.all(inflight);
-  return sent;
+    return ans.stored + ans.duplicates + ans.expired;
+  });
 }
 
 /**
@@ -114,14 +94,33 @@ async function ingestFile(url, file, { batch = 5000, concurrency = 2 }) {
  * its own duplicates), the caller passes `serverArgs` as a function of the
  * run number that points each run at a fresh index prefix, and `beforeRun`
  * to delete the previous run's indices so disk stays bounded.
+ *
+ * `peers` (bench/scenarios/victorialogs.mjs) are other stores measured in the
+ * same run: each ingest run of logship is followed by one of each peer, and
+ * each question is timed on logship then on each peer, so a slower spell of
+ * the shared machine falls on both alike. Their figures come back in `peers`.
  */
-export async function runStoreBench({ root, work, events, runs, label, serverArgs = [], beforeRun, endMs, ingestRuns = 1 }) {
+export async function runStoreBench({ root, work, events, runs, label, serverArgs = [], beforeRun, endMs, ingestRuns = 1, peers = [] }) {
   const corpus = await writeCorpus(join(work, 'corpus'), events, endMs);
   const dataDir = join(work, `data-${label}-${events}`);
   const argsFor = typeof serverArgs === 'function' ? serverArgs : () => serverArgs;
   const measured = [];
   let server = null;
+  // A peer that fails is recorded as failed and left out from then on; logship's figures go on.
+  const failed = new Map();
+  const eachPeer = async (fn) => {
+    for (const peer of peers) {
+      if (failed.has(peer)) continue;
+      try {
+        await fn(peer);
+      } catch (err) {
+        console.error(`[bench] ${peer.label} failed: ${err.stack ?? err}`);
+        failed.set(peer, String(err.message ?? err));
+      }
+    }
+  };
   try {
+    await eachPeer((peer) => peer.prepare(corpus));
     for (let r = 0; r < ingestRuns; r++) {
       if (server) {
         await server.stop();
@@ -129,21 +128,28 @@ export async function runStoreBench({ root, work, events, runs, label, serverArg
       }
       await beforeRun?.(r);
       server = await startServer(root, { dataDir, args: await argsFor(r) });
-      const { wallMs, cores } = await cpuOver(server.pid, () => ingestFile(server.url, corpus.file, {}));
+      const c0 = cpuMs(server.pid);
+      const { wallMs, cpuMs: ackCpu, cores } = await cpuOver(server.pid, () => ingestFile(server.url, corpus.file));
+      // What the server still does after the last acknowledgement counts too
+      // (the same rule as for a peer that acknowledges from memory).
+      const settled = await waitIdle(server.pid);
       const one = {
         events, raw_bytes: corpus.bytes, seconds: wallMs / 1000,
-        events_per_s: events / (wallMs / 1000), server_cores: cores, server_peak_rss_mib: peakRssMiB(server.pid),
+        events_per_s: events / (wallMs / 1000), server_cores: cores,
+        server_cpu_s: ackCpu / 1000, server_cpu_s_settled: (cpuMs(server.pid) - c0) / 1000, settled,
+        server_peak_rss_mib: peakRssMiB(server.pid),
       };
       if (label === 'sqlite') {
         // While running, WAL files hold up to a checkpoint's worth per partition.
         one.disk_bytes_running = await dirBytes(dataDir);
       }
       measured.push(one);
+      await eachPeer((peer) => peer.ingestRun(r));
     }
     // The median run's figures, with the spread of the rate over all runs.
     const ingest = summarizeIngestRuns(measured);
     const queries = [];
-    for (const qd of QUESTIONS) {
+    for (const [i, qd] of QUESTIONS.entries()) {
       const { path, ...params } = qd.api;
       const qs = new URLSearchParams(params);
       let hits = null;
@@ -154,16 +160,30 @@ export async function runStoreBench({ root, work, events, runs, label, serverArg
         hits = body.total?.value ?? body.buckets?.length ?? null;
       }, { runs, warmup: 1 });
       queries.push({ name: qd.name, query: qd.api.q, ...summarize(times), result_size: hits });
+      await eachPeer((peer) => peer.ask(i));
     }
+    ingest.server_peak_rss_after_queries_mib = peakRssMiB(server.pid);
     await server.stop();
     if (label === 'sqlite') {
       // At rest (the server closed, WAL checkpointed): what the data costs on disk.
       ingest.disk_bytes = await dirBytes(dataDir);
       ingest.disk_per_raw_byte = ingest.disk_bytes / corpus.bytes;
+      // Which store the server wrote, whatever its default: the block store
+      // keeps <data>/blocks, the row store <data>/sqlite.
+      const has = async (d) => (await readdir(join(dataDir, d)).catch(() => [])).length > 0;
+      ingest.store_written = [(await has('sqlite')) && 'rows', (await has('blocks')) && 'blocks'].filter(Boolean).join('+') || null;
     }
-    return { ingest, queries, corpus };
+    const fromPeers = {};
+    await eachPeer(async (peer) => {
+      const got = await peer.finish();
+      got.queries = got.queries.map((q, i) => ({ name: QUESTIONS[i].name, ...q }));
+      fromPeers[peer.label] = got;
+    });
+    for (const [peer, error] of failed) fromPeers[peer.label] = { error };
+    return { ingest, queries, corpus, peers: fromPeers };
   } finally {
     await server?.stop();
+    for (const peer of peers) await peer.stop().catch(() => {});
   }
 }
 
