@@ -5,6 +5,7 @@ import { RULES_USAGE, rulesCommand } from './rules-command.js';
 import { SEARCH_USAGE, TOP_USAGE, COUNT_USAGE } from '@logship/query';
 import { queryCommands } from './search-command.js';
 import { SERVE_USAGE, serveCommand } from './serve-command.js';
+import { STORE_USAGE, storeCommand } from './store-command.js';
 
 const stripUsage = (u: string): string => u.replace(/^usage:\s*/, '').split('\n')[0]!;
 const USAGE = `usage:
@@ -14,6 +15,7 @@ const USAGE = `usage:
   ${stripUsage(COUNT_USAGE)}
   ${RETENTION_USAGE}
   ${RULES_USAGE}
+  ${STORE_USAGE}
 `;
 
 /** The `logship` command (bin/logship.js). Resolves the exit code. */
@@ -29,6 +31,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         return await queryCommands[command]!(rest, io.stdout);
       case 'retention':
         return await retentionCommand(rest, io);
+      case 'store':
+        return await storeCommand(rest, io);
       case 'rules':
         return await rulesCommand(rest, io);
       case undefined:

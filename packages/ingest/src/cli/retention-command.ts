@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { loadServerConfig } from '../config/load-server-config.js';
 import type { ServerConfig } from '../config/server-config.js';
 import type { PartitionInfo } from '../store/log-store.js';
 import { retentionReport, type RetentionReport } from '../retention/retention-report.js';
 import { openStore } from '../store/open-store.js';
+import { blockStoreDir, rowStoreDir } from '../store/store-format.js';
 import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';
@@ -19,7 +19,7 @@ export const RETENTION_USAGE = 'logship retention status|run [--config FILE] [--
  * Where the numbers come from, so they are never an empty store's by
  * mistake: `--server URL` asks that server (`GET /api/v1/retention`);
  * otherwise the configured store (`--data`, `--config`, or ./logship-data)
- * when its SQLite folder exists; otherwise the running server at
+ * when its partition folder exists; otherwise the running server at
  * $LOGSHIP_URL or the config's listen address. A data folder is never
  * created here: with neither, the command fails (LS_CLI_NO_STORE).
  */
@@ -34,7 +34,7 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
     throw errors.cliUsage(`usage: ${RETENTION_USAGE}`);
   }
   const config = loadServerConfig(flags);
-  const noLocalStore = config.store.type === 'sqlite' && !existsSync(join(config.data, 'sqlite'));
+  const noLocalStore = config.store.type === 'sqlite' && !existsSync(rowStoreDir(config.data)) && !existsSync(blockStoreDir(config.data));
   if (flags.server !== undefined || noLocalStore) {
     const server = flags.server ?? process.env.LOGSHIP_URL ?? serverUrlOf(config);
     if (action === 'run') {

@@ -60,7 +60,9 @@ export interface SqliteStoreConfig {
   /**
    * Partition format for new writes: `rows` (one SQLite row per event,
    * `<data>/sqlite`, docs/SQLITE_STORE.md) or `blocks` (column blocks,
-   * `<data>/blocks`, docs/BLOCK_STORE.md). Absent: rows.
+   * `<data>/blocks`, docs/BLOCK_STORE.md). Absent: rows in a data folder
+   * that already holds row partitions (until `logship store migrate`),
+   * blocks in any other (store/store-format.ts).
    */
   format?: 'blocks' | 'rows';
 }

@@ -20,7 +20,7 @@ import type { StoredRow } from './event-row.js';
 import { parsePartitionFileName } from './partition-name.js';
 
 /** Events moved per write: large enough for big destination blocks, small enough for memory. */
-export const MIGRATE_PAGE = 20_000;
+export const MIGRATE_PAGE = 10_000;
 
 const RETIRED = '.migrated';
 const SIDE_FILES = ['', '-wal', '-shm', '-journal'];
@@ -52,7 +52,7 @@ export function rowPartitionFiles(dir: string): string[] {
 export async function migrateRowPartitions(
   dir: string,
   dest: LogStore,
-  opts: { now: number; page?: number; onPartition?: (p: MigrateProgress) => void },
+  opts: { now: number; page?: number; onPage?: (p: MigrateProgress) => void; onPartition?: (p: MigrateProgress) => void },
 ): Promise<MigrateResult> {
   removeRetired(dir);
   const page = opts.page ?? MIGRATE_PAGE;
@@ -78,6 +78,7 @@ export async function migrateRowPartitions(
         progress.stored += res.stored;
         progress.duplicates += res.duplicates;
         progress.expired += res.expired;
+        opts.onPage?.(progress);
       }
     } finally {
       db.close();

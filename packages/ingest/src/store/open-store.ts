@@ -2,6 +2,7 @@ import type { LogStore } from './log-store.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { openElasticsearchStore } from '../elasticsearch/open-elasticsearch-store.js';
 import { openSqliteStore } from '../sqlite/open-sqlite-store.js';
+import { resolveStoreFormat } from './store-format.js';
 import { openBlockStore } from '../blocks/open-block-store.js';
 
 /** Where a store reports trouble it recovers from on its own (a pino logger fits). */
@@ -26,7 +27,7 @@ export async function openStore(config: ServerConfig, opts: OpenStoreOptions = {
   const clock = now ? { now } : {};
   if (config.store.type === 'sqlite') {
     const threads = opts.threads === false ? { writerThread: false, readerThreads: 0 } : {};
-    const open = config.store.format === 'blocks' ? openBlockStore : openSqliteStore;
+    const open = resolveStoreFormat(config.data, config.store.format) === 'blocks' ? openBlockStore : openSqliteStore;
     return open({ dataDir: config.data, retention: config.retention, textFields: config.search.text_fields, ...clock, ...threads });
   }
   const s = config.store;
