@@ -13,6 +13,7 @@ import {
   planLeaf,
   setEventField,
   type FieldValue,
+  type LeafPlan,
   type LogEvent,
   type MatcherOptions,
   type QueryNode,
@@ -111,6 +112,19 @@ function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>):
         return { prune, filter: (h, _c, _t, rows) => judged(h, rows) ?? rows };
       }
       for (const f of leafFields) fields.add(f);
+      const fast = valueTest(plan);
+      if (fast) {
+        const field = leafFields[0] as string;
+        return {
+          prune,
+          filter: (h, cols, _ts, rows) => {
+            const quick = judged(h, rows);
+            if (quick) return quick;
+            const col = cols.get(field) as Column;
+            return rows.filter((r) => fast(col[r]));
+          },
+        };
+      }
       const match = compileMatcher(ast, opts);
       // A cheap necessary condition for text terms and phrases: each token
       // is a substring of the lower-cased text (tokenize lower-cases first).
@@ -145,6 +159,38 @@ function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>):
   }
 }
 
+/**
+ * The matcher's own test of one value (query package matcher.ts, the same
+ * comparisons) for the single-field plans that dominate real queries, so
+ * a row costs a comparison instead of a probe object and a matcher call.
+ * The differential tests hold these to the matcher.
+ */
+function valueTest(plan: LeafPlan): ((v: FieldValue | undefined) => boolean) | null {
+  switch (plan.kind) {
+    case 'exists':
+      return (v) => v !== undefined && v !== null;
+    case 'level_in': {
+      const levels = new Set<string>(plan.levels);
+      return (v) => typeof v === 'string' && levels.has(v);
+    }
+    case 'keyword_eq': {
+      const { string, number, boolean } = plan;
+      return (v) => v === string || (typeof v === 'number' && number !== null && v === number) || (typeof v === 'boolean' && boolean !== null && v === boolean);
+    }
+    case 'number_range': {
+      const { lower, upper } = plan;
+      return (v) => {
+        if (typeof v !== 'number' || Number.isNaN(v)) return false;
+        if (lower && (lower.inclusive ? v < lower.value : v <= lower.value)) return false;
+        if (upper && (upper.inclusive ? v > upper.value : v >= upper.value)) return false;
+        return true;
+      };
+    }
+    default:
+      return null;
+  }
+}
+
 export interface RowFilter {
   from: number;
   to: number;
@@ -160,13 +206,14 @@ export interface ScannedBlock {
 
 /**
  * The matching rows of a block within [from, to] (null when pruned away).
- * Decodes the query's columns, @timestamp, event.id and `extra`.
+ * Decodes the query's columns, @timestamp and `extra`; not event.id, the
+ * largest column of most blocks, which only a search's hits need.
  */
 export function scanBlock(db: BlockPartition, h: BlockHeader, q: CompiledQuery, filter: RowFilter): ScannedBlock | null {
   if (h.tsMax < filter.from || h.tsMin > filter.to) return null;
   const verdict = q.prune(h);
   if (verdict === NONE) return null;
-  const names = ['@timestamp', 'event.id', ...(verdict === ALL ? [] : q.fields), ...(filter.extra ?? [])];
+  const names = ['@timestamp', ...(verdict === ALL ? [] : q.fields), ...(filter.extra ?? [])];
   const cols = db.columns(h, names);
   const ts = cols.get('@timestamp') as Column;
   let rows: number[] = [];

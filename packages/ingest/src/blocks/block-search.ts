@@ -81,7 +81,7 @@ export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: Compil
       const scanned = scanBlock(b.db, b.h, q, { from: b.from, to: b.to });
       if (!scanned || scanned.rows.length === 0) continue;
       const ts = scanned.cols.get('@timestamp') as Column;
-      const ids = scanned.cols.get('event.id') as Column;
+      const ids = (scanned.cols.get('event.id') ?? b.db.columns(b.h, ['event.id']).get('event.id')) as Column;
       for (const row of scanned.rows) {
         const hit: Hit = { ts: ts[row] as number, eid: ids[row] as string, db: b.db, block: b.h, row };
         if (walk.after && order(hit, walk.after) <= 0) continue;
