@@ -215,11 +215,11 @@ export class BlockStore implements LogStore {
     const after = req.cursor ? decodeCursor(req.cursor, sort, req.query) : null;
     const q = this.compile(req.query, req.now);
     const days = this.daysInRange(req, sort).map((day) => this.slices(day, req, at));
-    const found = searchBlocks(days, q, { sort, after, want: req.limit + 1, fields: req.fields, signal: req.signal });
+    const { hits: found, scanned } = searchBlocks(days, q, { sort, after, want: req.limit + 1, fields: req.fields, signal: req.signal });
     const hits = found.slice(0, req.limit);
     const last = hits[hits.length - 1]?.key;
     const next_cursor = found.length > req.limit && last ? encodeCursor(last, sort, req.query) : null;
-    const counted = !after && found.length <= req.limit ? found.length : countBlocks(days.flat(), q, TOTAL_COUNT_LIMIT, req.signal);
+    const counted = !after && found.length <= req.limit ? found.length : countBlocks(days.flat(), q, TOTAL_COUNT_LIMIT, req.signal, scanned);
     return {
       hits: hits.map((h) => h.event),
       total: { value: counted, relation: counted >= TOTAL_COUNT_LIMIT ? 'gte' : 'eq' },
