@@ -126,29 +126,22 @@ function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>):
         };
       }
       const match = compileMatcher(ast, opts);
-      // A cheap necessary condition for text terms and phrases: each token
-      // is a substring of the lower-cased text (tokenize lower-cases first).
-      const tokens = plan.kind === 'text_terms' || plan.kind === 'text_phrase' ? plan.tokens : null;
-      const maybeText = (v: FieldValue | undefined): boolean => {
-        if (typeof v !== 'string') return false;
-        const lower = v.toLowerCase();
-        return (tokens as string[]).every((t) => lower.includes(t));
-      };
+      const maybeText = plan.kind === 'text_terms' || plan.kind === 'text_phrase' ? textPrecheck(plan.tokens) : null;
       return {
         prune,
         filter: (h, cols, _ts, rows) => {
           const quick = judged(h, rows);
           if (quick) return quick;
-          const used = leafFields.map((f) => [f, cols.get(f) as Column] as const);
-          // Null prototype: a field named __proto__ is an own property like any other.
-          const probe = Object.create(null) as LogEvent;
+          // Only the fields this block has (free text names every text field).
+          const used = leafFields.filter((f) => h.at.has(f)).map((f) => [f, cols.get(f) as Column] as const);
           const out: number[] = [];
           for (const r of rows) {
-            if (tokens && !used.some(([, col]) => maybeText(col[r]))) continue;
+            if (maybeText && !used.some(([, col]) => maybeText(col[r]))) continue;
+            // Null prototype: a field named __proto__ is an own property like any other.
+            const probe = Object.create(null) as LogEvent;
             for (const [f, col] of used) {
               const v = col[r];
-              if (v === undefined) delete probe[f];
-              else probe[f] = v;
+              if (v !== undefined) probe[f] = v;
             }
             if (match(probe)) out.push(r);
           }
@@ -157,6 +150,30 @@ function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>):
       };
     }
   }
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const ESCAPE = /[.*+?^${}()|[\]\\]/g;
+
+/**
+ * A cheap necessary condition for text terms and phrases: every token is a
+ * substring of the lower-cased value (tokenize() lower-cases, then takes
+ * runs of letters and digits). An ASCII token is looked for with a
+ * case-insensitive regex, without lower-casing the value; a value with
+ * non-ASCII characters is lower-cased as tokenize does, since some of them
+ * lower-case to ASCII letters (U+212A KELVIN SIGN to k) that the regex
+ * would not see.
+ */
+function textPrecheck(tokens: readonly string[]): (v: FieldValue | undefined) => boolean {
+  const ascii = tokens.every((t) => !NON_ASCII.test(t));
+  const res = tokens.map((t) => new RegExp(t.replace(ESCAPE, '\\$&'), 'i'));
+  return (v) => {
+    if (typeof v !== 'string') return false;
+    if (ascii && res.every((re) => re.test(v))) return true;
+    if (ascii && !NON_ASCII.test(v)) return false;
+    const lower = v.toLowerCase();
+    return tokens.every((t) => lower.includes(t));
+  };
 }
 
 /**
