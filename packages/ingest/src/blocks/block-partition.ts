@@ -260,6 +260,24 @@ export class BlockPartition {
     }
   }
 
+  /**
+   * Starts a read transaction: a query's headers and the columns it decodes
+   * later are one state of the file, though a merge on another connection
+   * deletes blocks meanwhile (WAL keeps the snapshot). False when one was
+   * open already (the caller then must not end it).
+   */
+  beginRead(): boolean {
+    if (this.db.inTransaction) return false;
+    this.db.exec('BEGIN');
+    // A deferred BEGIN takes its snapshot at the first read.
+    this.statement('SELECT 1 FROM blocks LIMIT 1').get();
+    return true;
+  }
+
+  endRead(): void {
+    if (this.db.inTransaction) this.db.exec('COMMIT');
+  }
+
   /** Reads that must see one state of the file (rollups and the blocks beside them). */
   snapshot<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
