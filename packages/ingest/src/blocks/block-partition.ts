@@ -254,6 +254,9 @@ export class BlockPartition {
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.rollupWriter?.reset();
     this.list = null;
+    // A block of the rolled-back transaction may be cached, and its id
+    // (AUTOINCREMENT rolls back too) is handed out again.
+    this.cache.clear();
     this.classFingerprints.clear();
     for (const row of this.all<{ key: string }>("SELECT key FROM meta WHERE key LIKE 'classes:%'", [])) {
       this.classFingerprints.add(row.key.slice('classes:'.length));
