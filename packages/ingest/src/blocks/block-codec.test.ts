@@ -207,3 +207,11 @@ test('damaged bytes raise LS_STORE_CORRUPT_PARTITION, never anything else', () =
     assert.throws(() => decodeMetas(metas.subarray(0, cut)), (err: { code?: string }) => err.code === 'LS_STORE_CORRUPT_PARTITION');
   }
 });
+
+test('the value bloom sets the same bits as a bloom built from valueKey and textKey strings', async () => {
+  const { buildBloom, buildValueBloom } = await import('./bloom.js');
+  const values = new Set<string | number | boolean>(['a', '', 'é\ud800', 500, '500', -0, 1e300, true, false]);
+  const tokens = new Set(['login', 'failed', 'ошибка']);
+  const keys = new Set([...[...values].map(valueKey), ...[...tokens].map(textKey)]);
+  assert.deepEqual(buildValueBloom(values, tokens), buildBloom(keys));
+});

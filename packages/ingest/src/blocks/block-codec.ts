@@ -9,10 +9,10 @@
  */
 import { tokenize, type FieldValue, type LogEvent } from '@logship/query';
 import { storeError } from '../store/store-error.js';
-import { buildBloom, textKey, valueKey } from './bloom.js';
+import { buildValueBloom } from './bloom.js';
 import { ByteReader, corrupt } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
-import { compressColumn, decompressColumn, ENC_CONST } from './column-compression.js';
+import { compressColumn, decompressColumn, ENC_CONST, type BlockCompression } from './column-compression.js';
 import { readValues, typeBit, writeValues } from './column-values.js';
 import { readPresence, writePresence } from './presence.js';
 
@@ -40,6 +40,12 @@ export interface EncodedColumn {
   /** Compressed bytes. */
   data: Uint8Array;
 }
+export interface EncodeOptions {
+  /** Fields whose blooms hold tokens (query package resolveTextFields). */
+  textFields: readonly string[];
+  /** For benchmarks; the default is the best measured (docs/BLOCK_STORE.md). */
+  compression?: BlockCompression;
+}
 export interface EncodedBlock {
   count: number;
   tsMin: number;
@@ -56,7 +62,7 @@ interface Gathered {
 }
 
 /** events: sorted by (epoch ms of @timestamp, event.id) ascending by the caller; every event has both. */
-export function encodeBlock(events: readonly LogEvent[], opts: { textFields: readonly string[] }): EncodedBlock {
+export function encodeBlock(events: readonly LogEvent[], opts: EncodeOptions): EncodedBlock {
   const count = events.length;
   const columns = new Map<string, Gathered>();
   const times: number[] = new Array<number>(count);
@@ -91,13 +97,13 @@ export function encodeBlock(events: readonly LogEvent[], opts: { textFields: rea
   const out: EncodedColumn[] = [];
   for (const [name, col] of columns) {
     if (col.rows.length === 0) continue;
-    out.push(encodeColumn(name, col, count, name === TIMESTAMP ? null : text.has(name)));
+    out.push(encodeColumn(name, col, count, name === TIMESTAMP ? null : text.has(name), opts.compression));
   }
   return { count, tsMin: count ? tsMin : 0, tsMax: count ? tsMax : 0, columns: out };
 }
 
 /** isText: null = no bloom (timestamps), true = token bloom, false = value bloom. */
-function encodeColumn(name: string, col: Gathered, count: number, isText: boolean | null): EncodedColumn {
+function encodeColumn(name: string, col: Gathered, count: number, isText: boolean | null, compression?: BlockCompression): EncodedColumn {
   const { rows, values } = col;
   let types = 0;
   let min = Infinity;
@@ -130,19 +136,25 @@ function encodeColumn(name: string, col: Gathered, count: number, isText: boolea
   const w = new ByteWriter(64 + values.length * 4);
   writePresence(w, rows, count);
   writeValues(w, values, types);
-  const packed = compressColumn(w.finish());
+  const packed = compressColumn(w.finish(), compression);
   meta.encoding = packed.encoding;
   return { meta, data: packed.data };
 }
 
 function columnBloom(values: readonly FieldValue[], isText: boolean): Uint8Array | null {
-  const keys = new Set<string>();
-  for (const v of values) {
-    if (v === null) continue;
-    if (isText && typeof v === 'string') for (const t of tokenize(v)) keys.add(textKey(t));
-    else keys.add(valueKey(v));
+  // Distinct values first (a native Set): most columns repeat a few values,
+  // and text fields are tokenized once per distinct string.
+  const distinct = new Set<string | number | boolean>();
+  for (const v of values) if (v !== null) distinct.add(v);
+  const tokens = new Set<string>();
+  if (isText) {
+    for (const v of distinct) {
+      if (typeof v !== 'string') continue;
+      distinct.delete(v);
+      for (const t of tokenize(v)) tokens.add(t);
+    }
   }
-  return keys.size ? buildBloom(keys) : null;
+  return distinct.size + tokens.size ? buildValueBloom(distinct, tokens) : null;
 }
 
 /** One column back: index i = row i; undefined where the field is absent. '@timestamp' comes back as epoch-ms numbers. */
