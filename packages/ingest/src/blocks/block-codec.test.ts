@@ -215,3 +215,19 @@ test('the value bloom sets the same bits as a bloom built from valueKey and text
   const keys = new Set([...[...values].map(valueKey), ...[...tokens].map(textKey)]);
   assert.deepEqual(buildValueBloom(values, tokens), buildBloom(keys));
 });
+
+test('numbers: integers, decimals and doubles each come back as the same double', () => {
+  const rng = createRng(11);
+  const runs: number[][] = [
+    [0.016, 0.302, 4.774, 12.5, 0.1, 0.2, 0.30000000000000004, 1.005, -2.5, 3],
+    Array.from({ length: 500 }, () => Math.round(rng.next() * 300000) / 100),
+    Array.from({ length: 500 }, () => Math.round(rng.next() * 1e9) / 1e9),
+    [1e-7, 1e-10, 123456789.12345679, 2 ** 50, -(2 ** 50), 2 ** 50 + 0.5, 5e-324, 1e300, -0, 0.5],
+    Array.from({ length: 500 }, (_, i) => 1796031360000518 + i * 997),
+  ];
+  for (const values of runs) {
+    const events = values.map((v, i) => ({ '@timestamp': new Date(T0 + i).toISOString(), 'event.id': `e${i}`, v }) as LogEvent);
+    const back = decodeAll(encodeBlock(events, { textFields: TEXT }));
+    values.forEach((v, i) => assert.ok(Object.is(back[i]!['v'], v), `${v} came back as ${String(back[i]!['v'])}`));
+  }
+});
