@@ -224,6 +224,9 @@ test('numbers: integers, decimals and doubles each come back as the same double'
     Array.from({ length: 500 }, () => Math.round(rng.next() * 1e9) / 1e9),
     [1e-7, 1e-10, 123456789.12345679, 2 ** 50, -(2 ** 50), 2 ** 50 + 0.5, 5e-324, 1e300, -0, 0.5],
     Array.from({ length: 500 }, (_, i) => 1796031360000518 + i * 997),
+    [2 ** 49, 0.001, 7],
+    [123456789012345, 1e-9],
+    [0.001, 2 ** 49],
   ];
   for (const values of runs) {
     const events = values.map((v, i) => ({ '@timestamp': new Date(T0 + i).toISOString(), 'event.id': `e${i}`, v }) as LogEvent);

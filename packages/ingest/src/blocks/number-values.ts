@@ -44,6 +44,9 @@ function decimalScale(values: readonly number[]): number {
     while (scale <= MAX_SCALE && !fits(v, scale)) scale++;
     if (scale > MAX_SCALE) return -1;
   }
+  // A value that fit a smaller scale may not fit the final one (2^49 at
+  // scale 3 leaves the exact-integer range): check them all again.
+  if (scale > 0) for (const v of values) if (!fits(v, scale)) return -1;
   return scale;
 }
 
