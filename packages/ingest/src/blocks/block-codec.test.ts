@@ -8,6 +8,7 @@ import { createRng, DEFAULT_TEXT_FIELDS, setEventField, tokenize, type FieldValu
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { decodeColumn, decodeMetas, encodeBlock, encodeMetas, type EncodedBlock } from './block-codec.js';
 import { bloomMayContain, textKey, valueKey } from './bloom.js';
+import { templateStrings } from './template-strings.js';
 
 const TEXT = [...DEFAULT_TEXT_FIELDS];
 const T0 = Date.parse('2026-11-20T00:00:00.000Z');
@@ -233,4 +234,29 @@ test('numbers: integers, decimals and doubles each come back as the same double'
     const back = decodeAll(encodeBlock(events, { textFields: TEXT }));
     values.forEach((v, i) => assert.ok(Object.is(back[i]!['v'], v), `${v} came back as ${String(back[i]!['v'])}`));
   }
+});
+
+test('strings with numbers (templates) come back exactly: leading zeros, long runs, signs, the placeholder character', () => {
+  const rng = createRng(12);
+  const make = (i: number): string =>
+    rng.pick([
+      () => `req-${rng.int(0, 999999)}`,
+      () => `slow query took ${rng.int(0, 5000)}ms on 10.0.${rng.int(0, 255)}.${rng.int(0, 255)}`,
+      () => `id 00${rng.int(0, 99)} and 0 and -${rng.int(1, 9)}`,
+      () => `${1234567890123456 + i} / 999999999999999 / 1000000000000000`,
+      () => `\u0001 ${i}`,
+      () => `ошибка ${i}😀${i}`,
+      () => String(i),
+      () => `${i % 50}`.padStart(6, '0'),
+    ])();
+  const values = Array.from({ length: 4000 }, (_, i) => make(i));
+  const events = values.map((v, i) => ({ '@timestamp': new Date(T0 + i).toISOString(), 'event.id': `e${i}`, v }) as LogEvent);
+  const back = decodeAll(encodeBlock(events, { textFields: TEXT }));
+  values.forEach((v, i) => assert.equal(back[i]!['v'], v));
+  // Without the placeholder character the run is templated; the same strings come back.
+  const clean = values.map((v) => v.replace('\u0001', '~'));
+  assert.ok(templateStrings(clean) !== null && templateStrings(values) === null);
+  const events2 = clean.map((v, i) => ({ '@timestamp': new Date(T0 + i).toISOString(), 'event.id': `e${i}`, v }) as LogEvent);
+  const back2 = decodeAll(encodeBlock(events2, { textFields: TEXT }));
+  clean.forEach((v, i) => assert.equal(back2[i]!['v'], v));
 });

@@ -72,8 +72,8 @@ export function writeNumbers(w: ByteWriter, values: readonly number[]): void {
   writeInts(w, ints);
 }
 
-/** Zigzag varints, plain or as deltas, whichever is smaller. */
-function writeInts(w: ByteWriter, values: readonly number[]): void {
+/** Integers (|v| ≤ 2^50) as zigzag varints, plain or as deltas, whichever is smaller; readNumbers reads them. */
+export function writeInts(w: ByteWriter, values: readonly number[]): void {
   let plain = 0;
   let delta = 0;
   let prev = 0;

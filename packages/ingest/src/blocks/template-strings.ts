@@ -1,0 +1,104 @@
+/**
+ * Many-valued strings that differ only in their numbers — "slow query took
+ * 1234ms", "req-649166", "996857600518" — as a dictionary of templates (the
+ * string with each number replaced by a placeholder) and the numbers, the
+ * i-th number of every row in stream i as integer varints (plain or delta:
+ * monotonic counters cost a byte or two). Only digit runs that print back
+ * the same ("0" or no leading zero, ≤ 15 digits) become numbers; the rest
+ * stays in the template, so the round trip is exact. Tried only where a
+ * plain dictionary failed; given up when the templates are many (random
+ * ids: every string its own template).
+ */
+import type { ByteReader } from './byte-reader.js';
+import { corrupt } from './byte-reader.js';
+import type { ByteWriter } from './byte-writer.js';
+import { readNumbers, writeInts } from './number-values.js';
+
+const HOLE = '\u0001';
+const DIGITS = /[0-9]+/g;
+/** Give up once this share of the strings seen so far are templates of their own. */
+const PROBE = 64;
+
+export interface Templated {
+  templates: string[];
+  index: Uint32Array;
+  streams: number[][];
+}
+
+/** Templates and number streams of the run, or null when it is not worth it. */
+export function templateStrings(values: readonly string[]): Templated | null {
+  const dict = new Map<string, number>();
+  const index = new Uint32Array(values.length);
+  const streams: number[][] = [];
+  const limit = values.length >>> 3;
+  for (let i = 0; i < values.length; i++) {
+    const s = values[i]!;
+    if (s.includes(HOLE)) return null;
+    let template = '';
+    let at = 0;
+    let slot = 0;
+    DIGITS.lastIndex = 0;
+    for (let m = DIGITS.exec(s); m !== null; m = DIGITS.exec(s)) {
+      const run = m[0];
+      if (run.length > 15 || (run.length > 1 && run.charCodeAt(0) === 48)) continue;
+      template += s.slice(at, m.index) + HOLE;
+      at = m.index + run.length;
+      (streams[slot] ??= []).push(Number(run));
+      slot++;
+    }
+    if (slot === 0) template = s;
+    else template += s.slice(at);
+    let d = dict.get(template);
+    if (d === undefined) {
+      d = dict.size;
+      if (d >= limit || (i >= PROBE && d > i >>> 2)) return null;
+      dict.set(template, d);
+    }
+    index[i] = d;
+  }
+  return { templates: [...dict.keys()], index, streams };
+}
+
+export function writeTemplated(w: ByteWriter, t: Templated, writeStringList: (w: ByteWriter, s: readonly string[]) => void): void {
+  w.uvarint(t.templates.length);
+  writeStringList(w, t.templates);
+  if (t.templates.length <= 256) {
+    const b = new Uint8Array(t.index.length);
+    b.set(t.index);
+    w.bytes(b);
+  } else {
+    for (let i = 0; i < t.index.length; i++) w.uvarint(t.index[i]!);
+  }
+  w.uvarint(t.streams.length);
+  for (const s of t.streams) writeInts(w, s);
+}
+
+export function readTemplated(r: ByteReader, n: number, readStringList: (r: ByteReader, n: number) => string[]): string[] {
+  const size = r.uvarint();
+  if (size > n) throw corrupt('templates: more templates than strings');
+  const parts = readStringList(r, size).map((t) => t.split(HOLE));
+  const index = new Uint32Array(n);
+  if (size <= 256) index.set(r.bytes(n));
+  else for (let i = 0; i < n; i++) index[i] = r.uvarint();
+  // Stream i holds the i-th number of every row whose template has > i holes.
+  const slots = r.uvarint();
+  const lengths = new Array<number>(slots).fill(0);
+  for (let i = 0; i < n; i++) {
+    const p = parts[index[i]!];
+    if (p === undefined) throw corrupt('templates: index outside the dictionary');
+    for (let j = 0; j < p.length - 1; j++) {
+      if (j >= slots) throw corrupt('templates: missing number stream');
+      lengths[j]!++;
+    }
+  }
+  const streams = lengths.map((len) => readNumbers(r, len));
+  const at = new Array<number>(slots).fill(0);
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const p = parts[index[i]!]!;
+    let s = p[0]!;
+    for (let j = 1; j < p.length; j++) s += String(streams[j - 1]![at[j - 1]!++]) + p[j]!;
+    out[i] = s;
+  }
+  return out;
+}
