@@ -16,7 +16,7 @@ import { readNumbers, writeInts } from './number-values.js';
 
 const HOLE = '\u0001';
 const DIGITS = /[0-9]+/g;
-/** Give up once this share of the strings seen so far are templates of their own. */
+/** After this many strings, give up when most of them were templates of their own (random ids). */
 const PROBE = 64;
 
 export interface Templated {
@@ -51,7 +51,7 @@ export function templateStrings(values: readonly string[]): Templated | null {
     let d = dict.get(template);
     if (d === undefined) {
       d = dict.size;
-      if (d >= limit || (i >= PROBE && d > i >>> 2)) return null;
+      if (d >= limit || (i >= PROBE && d * 4 > i * 3)) return null;
       dict.set(template, d);
     }
     index[i] = d;
