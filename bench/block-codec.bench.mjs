@@ -5,11 +5,15 @@
  * of the same size (the issue's yardstick).
  *
  *   node bench/block-codec.bench.mjs [--events 200000] [--days 1] [--runs 3]
- *        [--block 10000,65536] [--compression brotli,zstd,none] [--columns]
+ *        [--block 10000,65536] [--compression brotli,none] [--columns] [--group format]
  *
  * Lines come from scripts/corpus.mjs (seed 7), normalized the way ingest
  * stores them (normalizeLine), sorted by (@timestamp, event.id) and cut
- * into blocks. Needs `tsc -b` first. Figures are medians of --runs runs.
+ * into blocks; `--group format` first splits them by the format ingest
+ * recognized (django, nginx, ...), as a store cutting blocks per stream would
+ * (VictoriaLogs keeps one stream per block). Needs `tsc -b` first. Figures
+ * are medians of --runs runs; throughput is raw MB per CPU second of the
+ * process (wall time is noisy on a shared machine).
  */
 import { brotliCompressSync, constants } from 'node:zlib';
 import { parseArgs } from 'node:util';
@@ -29,6 +33,7 @@ const { values: args } = parseArgs({
     block: { type: 'string', default: '10000,65536' },
     compression: { type: 'string', default: 'brotli,none' },
     columns: { type: 'boolean', default: false },
+    group: { type: 'string', default: '' },
   },
 });
 
@@ -40,9 +45,11 @@ const endMs = Date.parse('2026-12-01T00:00:00.000Z');
 const lines = [];
 for (const { line } of generateCorpus({ events: Number(args.events), days: Number(args.days), seed: 7, endMs })) lines.push(line);
 const rawBytes = lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
-const events = lines.map((l) => normalizeLine(l, { now: endMs + 60_000, limits: DEFAULT_NORMALIZE_LIMITS }).event);
-const order = events.map((e, i) => [Date.parse(e['@timestamp']), e['event.id'], i]);
-order.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+const normalized = lines.map((l) => normalizeLine(l, { now: endMs + 60_000, limits: DEFAULT_NORMALIZE_LIMITS }));
+const events = normalized.map((n) => n.event);
+const group = (i) => (args.group === 'format' ? normalized[i].format : '');
+const order = events.map((e, i) => [Date.parse(e['@timestamp']), e['event.id'], i, group(i)]);
+order.sort((a, b) => (a[3] < b[3] ? -1 : a[3] > b[3] ? 1 : 0) || a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
 const sorted = order.map((o) => events[o[2]]);
 const sortedLines = order.map((o) => lines[o[2]]);
 const MB = rawBytes / 1e6;
@@ -53,23 +60,32 @@ const textFields = [...DEFAULT_TEXT_FIELDS];
 
 for (const size of args.block.split(',').map(Number)) {
   const chunks = [];
-  for (let at = 0; at < sorted.length; at += size) chunks.push([sorted.slice(at, at + size), sortedLines.slice(at, at + size)]);
+  for (let at = 0; at < sorted.length; ) {
+    let end = Math.min(at + size, sorted.length);
+    for (let i = at + 1; i < end; i++) if (order[i][3] !== order[at][3]) end = i;
+    chunks.push([sorted.slice(at, end), sortedLines.slice(at, end)]);
+    at = end;
+  }
   const baseline = chunks.reduce(
     (n, [, ls]) => n + brotliCompressSync(ls.join('\n') + '\n', { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }).length,
     0,
   );
-  console.log(`\nblocks of ${size}: brotli q5 of raw NDJSON ${(baseline / rawBytes).toFixed(4)} B/raw B`);
+  console.log(`\n${chunks.length} blocks of ≤ ${size}${args.group ? ` by ${args.group}` : ''}: brotli q5 of raw NDJSON ${(baseline / rawBytes).toFixed(4)} B/raw B`);
   for (const compression of args.compression.split(',')) {
     const enc = [];
     const dec = [];
     let blocks;
+    const cpuMs = () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    };
     for (let r = 0; r < Number(args.runs); r++) {
-      let t0 = performance.now();
+      let t0 = cpuMs();
       blocks = chunks.map(([evs]) => encodeBlock(evs, { textFields, compression }));
-      enc.push(performance.now() - t0);
-      t0 = performance.now();
+      enc.push(cpuMs() - t0);
+      t0 = cpuMs();
       for (const b of blocks) for (const c of b.columns) decodeColumn(c.meta, c.data, b.count);
-      dec.push(performance.now() - t0);
+      dec.push(cpuMs() - t0);
     }
     let data = 0;
     let metas = 0;

@@ -9,6 +9,7 @@ import { generateCorpus } from '../testing/generate-corpus.js';
 import { decodeColumn, decodeMetas, encodeBlock, encodeMetas, type EncodedBlock } from './block-codec.js';
 import { bloomMayContain, textKey, valueKey } from './bloom.js';
 import { templateStrings } from './template-strings.js';
+import { rowShapes } from './block-shape.js';
 
 const TEXT = [...DEFAULT_TEXT_FIELDS];
 const T0 = Date.parse('2026-11-20T00:00:00.000Z');
@@ -176,12 +177,15 @@ test('metas round-trip exactly through their binary form', () => {
   for (let i = 0; i < metas.length; i++) {
     const a = metas[i]!;
     const b = back[i]!;
-    assert.deepEqual({ ...b, constValue: undefined }, { ...a, constValue: undefined });
+    assert.deepEqual({ ...b, constValue: undefined, shape: undefined }, { ...a, constValue: undefined, shape: undefined });
+    assert.equal(b.shape === undefined, a.shape === undefined, `${a.name} shape`);
+    if (a.shape) assert.deepEqual(rowShapes(b.shape!), rowShapes(a.shape));
     assert.ok(Object.is(a.constValue, b.constValue), `${a.name} constValue`);
     assert.equal('constValue' in b, a.constValue !== undefined);
-    // Decoding with the decoded metas gives the same column.
+    // Decoding with the decoded metas, or with metas cloned to another thread, gives the same column.
     const data = block.columns[i]!.data;
     assert.deepEqual(decodeColumn(b, data, block.count), decodeColumn(a, data, block.count));
+    assert.deepEqual(decodeColumn(structuredClone(b), data, block.count), decodeColumn(a, data, block.count));
   }
 });
 
@@ -259,4 +263,29 @@ test('strings with numbers (templates) come back exactly: leading zeros, long ru
   const events2 = clean.map((v, i) => ({ '@timestamp': new Date(T0 + i).toISOString(), 'event.id': `e${i}`, v }) as LogEvent);
   const back2 = decodeAll(encodeBlock(events2, { textFields: TEXT }));
   clean.forEach((v, i) => assert.equal(back2[i]!['v'], v));
+});
+
+test('row shapes: blocks with many field sets (> 255 shapes) fall back to per-column presence and still round-trip', () => {
+  const rng = createRng(13);
+  for (const fields of [3, 12]) {
+    const events = Array.from({ length: 3000 }, (_, i) => {
+      const e: LogEvent = { '@timestamp': new Date(T0 + i).toISOString(), 'event.id': `e${i}` };
+      for (let f = 0; f < fields; f++) if (rng.chance(0.5)) e[`f${f}`] = rng.pick(NASTY);
+      if (rng.chance(0.5)) e['undef'] = undefined;
+      return e;
+    });
+    const block = encodeBlock(events, { textFields: TEXT });
+    const shaped = block.columns.some((c) => c.meta.shape !== undefined);
+    assert.equal(shaped, fields === 3, `${fields} optional fields`);
+    assertSameEvents(decodeAll(block), events);
+    const metas = decodeMetas(encodeMetas(block.columns.map((c) => c.meta)));
+    block.columns.forEach((c, i) => assert.deepEqual(decodeColumn(metas[i]!, c.data, block.count), decodeColumn(c.meta, c.data, block.count)));
+  }
+});
+
+test('a column whose block shapes are missing is reported corrupt, not guessed', () => {
+  const events = nastyEvents(createRng(14), 500);
+  const block = encodeBlock(events, { textFields: TEXT });
+  const col = block.columns.find((c) => c.meta.shape !== undefined)!;
+  assert.throws(() => decodeColumn({ ...col.meta, shape: undefined }, col.data, block.count), (err: { code?: string }) => err.code === 'LS_STORE_CORRUPT_PARTITION');
 });

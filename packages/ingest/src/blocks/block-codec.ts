@@ -15,6 +15,7 @@ import { ByteWriter } from './byte-writer.js';
 import { compressColumn, decompressColumn, ENC_CONST, type BlockCompression } from './column-compression.js';
 import { readValues, typeBit, writeValues } from './column-values.js';
 import { readPresence, writePresence } from './presence.js';
+import { MAX_SHAPES, shapeFromIds, type BlockShape } from './block-shape.js';
 
 export { encodeMetas, decodeMetas } from './column-metas.js';
 
@@ -34,6 +35,13 @@ export interface ColumnMeta {
   constValue?: FieldValue;
   /** Tokens (text fields) or typed exact values (valueKey); null when not worth it. */
   bloom: Uint8Array | null;
+  /**
+   * Codec-internal: the block's row shapes (block-shape.ts), one object
+   * shared by the columns of a block, needed by decodeColumn. encodeMetas
+   * writes it and decodeMetas restores it; keep metas whole (a spread copy
+   * keeps it).
+   */
+  shape?: BlockShape;
 }
 export interface EncodedColumn {
   meta: ColumnMeta;
@@ -61,6 +69,8 @@ interface Gathered {
   values: FieldValue[];
 }
 
+const KEY_SEP = '\u0000';
+
 /** events: sorted by (epoch ms of @timestamp, event.id) ascending by the caller; every event has both. */
 export function encodeBlock(events: readonly LogEvent[], opts: EncodeOptions): EncodedBlock {
   const count = events.length;
@@ -68,9 +78,26 @@ export function encodeBlock(events: readonly LogEvent[], opts: EncodeOptions): E
   const times: number[] = new Array<number>(count);
   columns.set(TIMESTAMP, { rows: [], values: times });
   columns.set(EVENT_ID, { rows: [], values: [] });
+  // A row's shape is its list of present field names (in its own order:
+  // the same set in another order is another shape, which is still exact).
+  const shapeOf = new Map<string, number>();
+  const rowShape = new Uint8Array(count);
+  let shaped = true;
   for (let row = 0; row < count; row++) {
     const e = events[row]!;
-    for (const name of Object.keys(e)) {
+    const keys = Object.keys(e);
+    if (shaped) {
+      let sig = keys.join(KEY_SEP);
+      for (const k of keys) if (e[k] === undefined) sig = keys.filter((x) => e[x] !== undefined).join(KEY_SEP);
+      let id = shapeOf.get(sig);
+      if (id === undefined) {
+        id = shapeOf.size;
+        shapeOf.set(sig, id);
+        if (id >= MAX_SHAPES) shaped = false;
+      }
+      rowShape[row] = id;
+    }
+    for (const name of keys) {
       const v = e[name];
       if (v === undefined) continue;
       if (name === TIMESTAMP) {
@@ -94,16 +121,25 @@ export function encodeBlock(events: readonly LogEvent[], opts: EncodeOptions): E
     if (t < tsMin) tsMin = t;
     if (t > tsMax) tsMax = t;
   }
+  const shape = shaped && shapeOf.size > 1 ? shapeFromIds(rowShape) : null;
   const out: EncodedColumn[] = [];
   for (const [name, col] of columns) {
     if (col.rows.length === 0) continue;
-    out.push(encodeColumn(name, col, count, name === TIMESTAMP ? null : text.has(name), opts.compression));
+    out.push(encodeColumn(name, col, count, name === TIMESTAMP ? null : text.has(name), shape, rowShape, opts.compression));
   }
   return { count, tsMin: count ? tsMin : 0, tsMax: count ? tsMax : 0, columns: out };
 }
 
 /** isText: null = no bloom (timestamps), true = token bloom, false = value bloom. */
-function encodeColumn(name: string, col: Gathered, count: number, isText: boolean | null, compression?: BlockCompression): EncodedColumn {
+function encodeColumn(
+  name: string,
+  col: Gathered,
+  count: number,
+  isText: boolean | null,
+  shape: BlockShape | null,
+  rowShape: Uint8Array,
+  compression?: BlockCompression,
+): EncodedColumn {
   const { rows, values } = col;
   let types = 0;
   let min = Infinity;
@@ -133,8 +169,16 @@ function encodeColumn(name: string, col: Gathered, count: number, isText: boolea
     return { meta, data: new Uint8Array(0) };
   }
   if (isText !== null) meta.bloom = columnBloom(values, isText);
+  let shapes: number[] | null = null;
+  if (shape !== null && rows.length < count) {
+    meta.shape = shape;
+    const seen = new Uint8Array(256);
+    for (const r of rows) seen[rowShape[r]!] = 1;
+    shapes = [];
+    for (let s = 0; s < 256; s++) if (seen[s]) shapes.push(s);
+  }
   const w = new ByteWriter(64 + values.length * 4);
-  writePresence(w, rows, count);
+  writePresence(w, rows, count, shapes);
   writeValues(w, values, types);
   const packed = compressColumn(w.finish(), compression);
   meta.encoding = packed.encoding;
@@ -166,7 +210,7 @@ export function decodeColumn(meta: ColumnMeta, data: Uint8Array, count: number):
   }
   if (meta.present > count) throw corrupt(`column ${meta.name}: more present rows than the block has`);
   const r = new ByteReader(decompressColumn(meta.encoding, data));
-  const rows = readPresence(r, meta.present, count);
+  const rows = readPresence(r, meta.present, count, meta.shape);
   const values = readValues(r, meta.present, meta.types);
   if (!r.done) throw corrupt(`column ${meta.name}: trailing bytes`);
   if (rows === null) return values;
