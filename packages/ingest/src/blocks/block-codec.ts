@@ -14,6 +14,7 @@ import { ByteReader, corrupt } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
 import { compressColumn, decompressColumn, ENC_CONST, type BlockCompression } from './column-compression.js';
 import { readValues, typeBit, writeValues } from './column-values.js';
+import { gatherColumns, type Gathered } from './gather-columns.js';
 import { readPresence, writePresence } from './presence.js';
 import { MAX_SHAPES, shapeFromIds, type BlockShape } from './block-shape.js';
 
@@ -64,56 +65,18 @@ export interface EncodedBlock {
 const TIMESTAMP = '@timestamp';
 const EVENT_ID = 'event.id';
 
-interface Gathered {
-  rows: number[];
-  values: FieldValue[];
-}
-
-const KEY_SEP = '\u0000';
-
 /** events: sorted by (epoch ms of @timestamp, event.id) ascending by the caller; every event has both. */
 export function encodeBlock(events: readonly LogEvent[], opts: EncodeOptions): EncodedBlock {
   const count = events.length;
-  const columns = new Map<string, Gathered>();
-  const times: number[] = new Array<number>(count);
-  columns.set(TIMESTAMP, { rows: [], values: times });
-  columns.set(EVENT_ID, { rows: [], values: [] });
-  // A row's shape is its list of present field names (in its own order:
-  // the same set in another order is another shape, which is still exact).
-  const shapeOf = new Map<string, number>();
-  const rowShape = new Uint8Array(count);
-  let shaped = true;
-  for (let row = 0; row < count; row++) {
-    const e = events[row]!;
-    const keys = Object.keys(e);
-    if (shaped) {
-      let sig = keys.join(KEY_SEP);
-      for (const k of keys) if (e[k] === undefined) sig = keys.filter((x) => e[x] !== undefined).join(KEY_SEP);
-      let id = shapeOf.get(sig);
-      if (id === undefined) {
-        id = shapeOf.size;
-        shapeOf.set(sig, id);
-        if (id >= MAX_SHAPES) shaped = false;
-      }
-      rowShape[row] = id;
-    }
-    for (const name of keys) {
-      const v = e[name];
-      if (v === undefined) continue;
-      if (name === TIMESTAMP) {
-        const ms = typeof v === 'string' ? Date.parse(v) : NaN;
-        if (!Number.isFinite(ms)) throw storeError('LS_STORE_BAD_REQUEST', `block codec: bad @timestamp ${JSON.stringify(v)}`);
-        times[row] = ms;
-        columns.get(TIMESTAMP)!.rows.push(row);
-        continue;
-      }
-      let col = columns.get(name);
-      if (col === undefined) columns.set(name, (col = { rows: [], values: [] }));
-      col.rows.push(row);
-      col.values.push(v);
-    }
-  }
-  if (columns.get(TIMESTAMP)!.rows.length !== count) throw storeError('LS_STORE_BAD_REQUEST', 'block codec: an event has no @timestamp');
+  const { columns, rowShape, shapes } = gatherColumns(events, [TIMESTAMP, EVENT_ID], MAX_SHAPES - 1);
+  const ts = columns.get(TIMESTAMP)!;
+  if (ts.rows.length !== count) throw storeError('LS_STORE_BAD_REQUEST', 'block codec: an event has no @timestamp');
+  const times = ts.values.map((v) => {
+    const ms = typeof v === 'string' ? Date.parse(v) : NaN;
+    if (!Number.isFinite(ms)) throw storeError('LS_STORE_BAD_REQUEST', `block codec: bad @timestamp ${JSON.stringify(v)}`);
+    return ms;
+  });
+  ts.values = times;
   const text = new Set(opts.textFields);
   let tsMin = Infinity;
   let tsMax = -Infinity;
@@ -121,7 +84,7 @@ export function encodeBlock(events: readonly LogEvent[], opts: EncodeOptions): E
     if (t < tsMin) tsMin = t;
     if (t > tsMax) tsMax = t;
   }
-  const shape = shaped && shapeOf.size > 1 ? shapeFromIds(rowShape) : null;
+  const shape = shapes > 1 && shapes <= MAX_SHAPES ? shapeFromIds(rowShape) : null;
   const out: EncodedColumn[] = [];
   for (const [name, col] of columns) {
     if (col.rows.length === 0) continue;
@@ -185,7 +148,16 @@ function encodeColumn(
   return { meta, data: packed.data };
 }
 
+const PROBE = 256;
+const NO_TOKENS: ReadonlySet<string> = new Set();
+
 function columnBloom(values: readonly FieldValue[], isText: boolean): Uint8Array | null {
+  if (!isText && mostlyDistinct(values)) {
+    // Ids and the like: a Set of them costs more than hashing each value,
+    // repeats only set the same bits; the bloom is sized by the row count.
+    const keys = values.filter((v): v is string | number | boolean => v !== null);
+    return keys.length ? buildValueBloom(keys, NO_TOKENS, keys.length) : null;
+  }
   // Distinct values first (a native Set): most columns repeat a few values,
   // and text fields are tokenized once per distinct string.
   const distinct = new Set<string | number | boolean>();
@@ -198,7 +170,15 @@ function columnBloom(values: readonly FieldValue[], isText: boolean): Uint8Array
       for (const t of tokenize(v)) tokens.add(t);
     }
   }
-  return distinct.size + tokens.size ? buildValueBloom(distinct, tokens) : null;
+  return distinct.size + tokens.size ? buildValueBloom(distinct, tokens, distinct.size + tokens.size) : null;
+}
+
+/** Whether the first values are all different (ids; random numbers from a range repeat sooner). */
+function mostlyDistinct(values: readonly FieldValue[]): boolean {
+  if (values.length < PROBE * 2) return false;
+  const seen = new Set<FieldValue>();
+  for (let i = 0; i < PROBE; i++) seen.add(values[i]!);
+  return seen.size === PROBE;
 }
 
 /** One column back: index i = row i; undefined where the field is absent. '@timestamp' comes back as epoch-ms numbers. */

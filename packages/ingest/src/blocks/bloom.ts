@@ -88,12 +88,13 @@ export function buildBloom(keys: ReadonlySet<string>): Uint8Array {
 }
 
 /**
- * A bloom of valueKey(v) for distinct values, and of textKey(t) for the
- * tokens given: the same bits as buildBloom over those keys, without
- * building a key string per string value (event.id has one per row).
+ * A bloom of valueKey(v) for the values, and of textKey(t) for the tokens
+ * given, sized for `keys` distinct keys: the same bits as buildBloom over
+ * those keys, without building a key string per string value (event.id has
+ * one per row).
  */
-export function buildValueBloom(values: ReadonlySet<string | number | boolean>, tokens: ReadonlySet<string>): Uint8Array {
-  const bloom = emptyBloom(values.size + tokens.size);
+export function buildValueBloom(values: Iterable<string | number | boolean>, tokens: Iterable<string>, keys: number): Uint8Array {
+  const bloom = emptyBloom(keys);
   const m = (bloom.length - 1) * 8;
   for (const v of values) {
     if (typeof v === 'string') hash(v, true);

@@ -17,6 +17,7 @@ const PLAIN = 0;
 const DICT = 1;
 const TEMPLATE = 2;
 const MAX_DICT = 65536;
+const PROBE = 256;
 
 export function writeStrings(w: ByteWriter, values: readonly string[]): void {
   const dict = new Map<string, number>();
@@ -34,6 +35,11 @@ export function writeStrings(w: ByteWriter, values: readonly string[]): void {
       dict.set(v, d);
     }
     idx[i] = d;
+    // Ids and the like: stop filling a dictionary that will not be used.
+    if (i === PROBE && dict.size * 4 > PROBE * 3) {
+      idx = null;
+      break;
+    }
   }
   if (idx === null) {
     const t = templateStrings(values);
