@@ -295,3 +295,18 @@ test('a column whose block shapes are missing is reported corrupt, not guessed',
   const col = block.columns.find((c) => c.meta.shape !== undefined)!;
   assert.throws(() => decodeColumn({ ...col.meta, shape: undefined }, col.data, block.count), (err: { code?: string }) => err.code === 'LS_STORE_CORRUPT_PARTITION');
 });
+
+test('isoMillis agrees with Date.parse, valid or not', async () => {
+  const { isoMillis } = await import('./iso-millis.js');
+  const rng = createRng(15);
+  const good = Array.from({ length: 3000 }, (_, i) => new Date(T0 + i * rng.int(0, 5000) + (i % 100 === 0 ? 1e11 : 0)).toISOString());
+  const bad = [
+    '2026-11-30T00:00:60.000Z', '2026-11-30T00:00:5x.000Z', '2026-11-30T00:00:00.0a0Z', '2026-13-30T00:00:00.000Z',
+    '2026-11-30T24:01:00.000Z', '2026-11-30T00:00:00.000+', '2026-11-30 00:00:00.000Z', '', 'x'.repeat(24),
+    '2026-11-30T00:00:00Z', '+002026-11-30T00:00:00.000Z', '2026-02-30T00:00:00.000Z', '2026-11-30T00:00:-1.000Z',
+    '2026-11-30T24:00:00.000Z', '2026-11-30T24:00:30.000Z', '2026-11-30T24:00:00.001Z', '2026-11-30T23:60:00.000Z',
+  ];
+  for (const s of [...good, ...bad, ...good.slice(0, 50)]) {
+    assert.ok(Object.is(isoMillis(s), Date.parse(s)), `${s}: ${isoMillis(s)} vs ${Date.parse(s)}`);
+  }
+});

@@ -15,6 +15,7 @@ import { ByteWriter } from './byte-writer.js';
 import { compressColumn, decompressColumn, ENC_CONST, type BlockCompression } from './column-compression.js';
 import { readValues, T_NULL, T_NUMBER, typeBit, writeValues } from './column-values.js';
 import { gatherColumns, type Gathered } from './gather-columns.js';
+import { isoMillis } from './iso-millis.js';
 import { readPresence, writePresence } from './presence.js';
 import { MAX_SHAPES, shapeFromIds, type BlockShape } from './block-shape.js';
 
@@ -72,7 +73,7 @@ export function encodeBlock(events: readonly LogEvent[], opts: EncodeOptions): E
   const ts = columns.get(TIMESTAMP)!;
   if (ts.rows.length !== count) throw storeError('LS_STORE_BAD_REQUEST', 'block codec: an event has no @timestamp');
   const times = ts.values.map((v) => {
-    const ms = typeof v === 'string' ? Date.parse(v) : NaN;
+    const ms = typeof v === 'string' ? isoMillis(v) : NaN;
     if (!Number.isFinite(ms)) throw storeError('LS_STORE_BAD_REQUEST', `block codec: bad @timestamp ${JSON.stringify(v)}`);
     return ms;
   });
