@@ -238,6 +238,8 @@ test('numbers: integers, decimals and doubles each come back as the same double'
     [2 ** 49, 0.001, 7],
     [123456789012345, 1e-9],
     [0.001, 2 ** 49],
+    [2 ** 51, -(2 ** 51), 2 ** 51, -(2 ** 51) + 1, 0, 2 ** 51 - 1],
+    [2 ** 51, -(2 ** 51), 2 ** 51 + 2],
   ];
   for (const values of runs) {
     const events = values.map((v, i) => ({ '@timestamp': new Date(T0 + i).toISOString(), 'event.id': `e${i}`, v }) as LogEvent);
@@ -255,6 +257,9 @@ test('strings with numbers (templates) come back exactly: leading zeros, long ru
       () => `id 00${rng.int(0, 99)} and 0 and -${rng.int(1, 9)}`,
       () => `${1234567890123456 + (i % 20)} / 999999999999999 / 1000000000000000 / ${i}`,
       () => `\u0001 ${i}`,
+      () => `s=6f1b2c3d4e5f;i=${(0x6acfc1 + i).toString(16)};m=${(0x661731ab70a06 + i * 977).toString(16)};x=${(i * 7919).toString(16)}`,
+      () => `0x1f ABC${i} fffffffffff1e ${(2 ** 51 + i).toString(16)} ${(2 ** 51 - i).toString(16)} a${i}b 0${i % 10}`,
+      () => `\u0002 ${i} e${i % 7}`,
       () => `ошибка ${i}😀${i}`,
       () => String(i),
       () => `${i % 50}`.padStart(6, '0'),
@@ -264,7 +269,7 @@ test('strings with numbers (templates) come back exactly: leading zeros, long ru
   const back = decodeAll(encodeBlock(events, { textFields: TEXT }));
   values.forEach((v, i) => assert.equal(back[i]!['v'], v));
   // Without the placeholder character the run is templated; the same strings come back.
-  const clean = values.map((v) => v.replace('\u0001', '~'));
+  const clean = values.map((v) => v.replace('\u0001', '~').replace('\u0002', '~'));
   assert.ok(templateStrings(clean) !== null && templateStrings(values) === null);
   const events2 = clean.map((v, i) => ({ '@timestamp': new Date(T0 + i).toISOString(), 'event.id': `e${i}`, v }) as LogEvent);
   const back2 = decodeAll(encodeBlock(events2, { textFields: TEXT }));

@@ -1,11 +1,11 @@
 /**
- * A run of numbers: integers (|v| ≤ 2^50, not -0) as zigzag varints, either
+ * A run of numbers: integers (|v| ≤ 2^51, not -0) as zigzag varints, either
  * plain or as deltas from the previous value (sorted epoch-ms times cost a
  * byte or two each), whichever is smaller; decimals with few digits
  * (0.016, 12.5: what logs carry) as integers times 10^-scale, kept only
  * when m / 10^scale gives back the very same double; anything else float64.
- * The 2^50 bound keeps every delta and zigzag below 2^53, so float
- * arithmetic stays exact.
+ * The 2^51 bound keeps every delta within 2^52 and its zigzag within 2^53,
+ * so float arithmetic on them stays exact.
  */
 import type { ByteReader } from './byte-reader.js';
 import { corrupt } from './byte-reader.js';
@@ -15,7 +15,7 @@ const F64 = 0;
 const ZIGZAG = 1;
 const DELTA = 2;
 const DECIMAL = 3;
-const INT_BOUND = 2 ** 50;
+const INT_BOUND = 2 ** 51;
 const MAX_SCALE = 9;
 const POW10 = Array.from({ length: MAX_SCALE + 1 }, (_, i) => 10 ** i);
 
@@ -72,7 +72,10 @@ export function writeNumbers(w: ByteWriter, values: readonly number[]): void {
   writeInts(w, ints);
 }
 
-/** Integers (|v| ≤ 2^50) as zigzag varints, plain or as deltas, whichever is smaller; readNumbers reads them. */
+/** The largest magnitude writeInts takes. */
+export const MAX_INT = INT_BOUND;
+
+/** Integers (|v| ≤ 2^51) as zigzag varints, plain or as deltas, whichever is smaller; readNumbers reads them. */
 export function writeInts(w: ByteWriter, values: readonly number[]): void {
   let plain = 0;
   let delta = 0;

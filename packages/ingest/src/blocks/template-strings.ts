@@ -3,19 +3,26 @@
  * 1234ms", "req-649166", "996857600518" — as a dictionary of templates (the
  * string with each number replaced by a placeholder) and the numbers, the
  * i-th number of every row in stream i as integer varints (plain or delta:
- * monotonic counters cost a byte or two). Only digit runs that print back
- * the same ("0" or no leading zero, ≤ 15 digits) become numbers; the rest
- * stays in the template, so the round trip is exact. Tried only where a
+ * monotonic counters cost a byte or two). Words of lower-case hex digits
+ * with a digit and a letter (journald cursors: `i=6acfc1;m=661731ab70a06`)
+ * are hex numbers; elsewhere runs of decimal digits are numbers. Only
+ * numbers that print back the same (no leading zero, ≤ 2^51) leave the
+ * template, so the round trip is exact. Tried only where a
  * plain dictionary failed; given up when the templates are many (random
  * ids: every string its own template).
  */
 import type { ByteReader } from './byte-reader.js';
 import { corrupt } from './byte-reader.js';
 import type { ByteWriter } from './byte-writer.js';
-import { readNumbers, writeInts } from './number-values.js';
+import { MAX_INT, readNumbers, writeInts } from './number-values.js';
 
-const HOLE = '\u0001';
+const DEC = '\u0001';
+const HEX = '\u0002';
+const HOLES = /[\u0001\u0002]/;
+const WORD = /[0-9A-Za-z]+/g;
 const DIGITS = /[0-9]+/g;
+const HAS_DIGIT = /[0-9]/;
+const HEX_NUMBER = /^(?=.*[a-f])[1-9a-f][0-9a-f]{0,12}$/;
 /** After this many strings, give up when most of them were templates of their own (random ids). */
 const PROBE = 64;
 
@@ -33,18 +40,33 @@ export function templateStrings(values: readonly string[]): Templated | null {
   const limit = values.length >>> 3;
   for (let i = 0; i < values.length; i++) {
     const s = values[i]!;
-    if (s.includes(HOLE)) return null;
+    if (HOLES.test(s)) return null;
     let template = '';
     let at = 0;
     let slot = 0;
-    DIGITS.lastIndex = 0;
-    for (let m = DIGITS.exec(s); m !== null; m = DIGITS.exec(s)) {
-      const run = m[0];
-      if (run.length > 15 || (run.length > 1 && run.charCodeAt(0) === 48)) continue;
-      template += s.slice(at, m.index) + HOLE;
-      at = m.index + run.length;
-      (streams[slot] ??= []).push(Number(run));
+    const hole = (start: number, len: number, kind: string, n: number): void => {
+      template += s.slice(at, start) + kind;
+      at = start + len;
+      (streams[slot] ??= []).push(n);
       slot++;
+    };
+    WORD.lastIndex = 0;
+    for (let m = WORD.exec(s); m !== null; m = WORD.exec(s)) {
+      const word = m[0];
+      if (!HAS_DIGIT.test(word)) continue;
+      if (HEX_NUMBER.test(word)) {
+        const n = parseInt(word, 16);
+        if (n <= MAX_INT) {
+          hole(m.index, word.length, HEX, n);
+          continue;
+        }
+      }
+      DIGITS.lastIndex = 0;
+      for (let d = DIGITS.exec(word); d !== null; d = DIGITS.exec(word)) {
+        const run = d[0];
+        if (run.length > 15 || (run.length > 1 && run.charCodeAt(0) === 48)) continue;
+        hole(m.index + d.index, run.length, DEC, Number(run));
+      }
     }
     if (slot === 0) template = s;
     else template += s.slice(at);
@@ -76,7 +98,9 @@ export function writeTemplated(w: ByteWriter, t: Templated, writeStringList: (w:
 export function readTemplated(r: ByteReader, n: number, readStringList: (r: ByteReader, n: number) => string[]): string[] {
   const size = r.uvarint();
   if (size > n) throw corrupt('templates: more templates than strings');
-  const parts = readStringList(r, size).map((t) => t.split(HOLE));
+  const templates = readStringList(r, size);
+  const parts = templates.map((t) => t.split(HOLES));
+  const hex = templates.map((t) => [...t].filter((c) => c === DEC || c === HEX).map((c) => c === HEX));
   const index = new Uint32Array(n);
   if (size <= 256) index.set(r.bytes(n));
   else for (let i = 0; i < n; i++) index[i] = r.uvarint();
@@ -96,8 +120,12 @@ export function readTemplated(r: ByteReader, n: number, readStringList: (r: Byte
   const out = new Array<string>(n);
   for (let i = 0; i < n; i++) {
     const p = parts[index[i]!]!;
+    const h = hex[index[i]!]!;
     let s = p[0]!;
-    for (let j = 1; j < p.length; j++) s += String(streams[j - 1]![at[j - 1]!++]) + p[j]!;
+    for (let j = 1; j < p.length; j++) {
+      const v = streams[j - 1]![at[j - 1]!++]!;
+      s += (h[j - 1] ? v.toString(16) : String(v)) + p[j]!;
+    }
     out[i] = s;
   }
   return out;
