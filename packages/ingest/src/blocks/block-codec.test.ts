@@ -8,6 +8,8 @@ import { createRng, DEFAULT_TEXT_FIELDS, setEventField, tokenize, type FieldValu
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { decodeColumn, decodeMetas, encodeBlock, encodeMetas, type EncodedBlock } from './block-codec.js';
 import { bloomMayContain, textKey, valueKey } from './bloom.js';
+import { templateStrings } from './template-strings.js';
+import { rowShapes } from './block-shape.js';
 
 const TEXT = [...DEFAULT_TEXT_FIELDS];
 const T0 = Date.parse('2026-11-20T00:00:00.000Z');
@@ -150,6 +152,11 @@ test('blooms have no false negatives: tokens of text fields, typed values of the
         assert.ok(Object.is(meta.constValue, v));
         continue;
       }
+      if (meta.bloom === null && typeof v === 'number' && (meta.types & ~10) === 0) {
+        // Many different numbers: no bloom, min/max instead.
+        assert.ok(meta.min! <= v && v <= meta.max!, `${name} ${v} within min/max`);
+        continue;
+      }
       assert.ok(meta.bloom, `${name} has a bloom`);
       const keys = TEXT.includes(name) && typeof v === 'string' ? tokenize(v).map(textKey) : [valueKey(v)];
       for (const k of keys) {
@@ -164,7 +171,8 @@ test('blooms have no false negatives: tokens of text fields, typed values of the
   let hits = 0;
   for (let i = 0; i < 10_000; i++) if (bloomMayContain(ids, valueKey(`absent-${i}`))) hits++;
   assert.ok(hits < 500, `${hits} false positives in 10000`);
-  assert.ok(!bloomMayContain(metas.get('int')!.bloom!, valueKey('5')) || bloomMayContain(metas.get('int')!.bloom!, valueKey(5)));
+  assert.equal(metas.get('float')!.bloom, null, 'many different numbers have no bloom');
+  assert.ok(metas.get('status')!.bloom, 'a few different numbers have one');
 });
 
 test('metas round-trip exactly through their binary form', () => {
@@ -175,12 +183,15 @@ test('metas round-trip exactly through their binary form', () => {
   for (let i = 0; i < metas.length; i++) {
     const a = metas[i]!;
     const b = back[i]!;
-    assert.deepEqual({ ...b, constValue: undefined }, { ...a, constValue: undefined });
+    assert.deepEqual({ ...b, constValue: undefined, shape: undefined }, { ...a, constValue: undefined, shape: undefined });
+    assert.equal(b.shape === undefined, a.shape === undefined, `${a.name} shape`);
+    if (a.shape) assert.deepEqual(rowShapes(b.shape!), rowShapes(a.shape));
     assert.ok(Object.is(a.constValue, b.constValue), `${a.name} constValue`);
     assert.equal('constValue' in b, a.constValue !== undefined);
-    // Decoding with the decoded metas gives the same column.
+    // Decoding with the decoded metas, or with metas cloned to another thread, gives the same column.
     const data = block.columns[i]!.data;
     assert.deepEqual(decodeColumn(b, data, block.count), decodeColumn(a, data, block.count));
+    assert.deepEqual(decodeColumn(structuredClone(b), data, block.count), decodeColumn(a, data, block.count));
   }
 });
 
@@ -205,5 +216,102 @@ test('damaged bytes raise LS_STORE_CORRUPT_PARTITION, never anything else', () =
   const metas = encodeMetas(block.columns.map((c) => c.meta));
   for (let cut = 0; cut < metas.length; cut += 7) {
     assert.throws(() => decodeMetas(metas.subarray(0, cut)), (err: { code?: string }) => err.code === 'LS_STORE_CORRUPT_PARTITION');
+  }
+});
+
+test('the value bloom sets the same bits as a bloom built from valueKey and textKey strings', async () => {
+  const { buildBloom, buildValueBloom } = await import('./bloom.js');
+  const values = new Set<string | number | boolean>(['a', '', 'é\ud800', 500, '500', -0, 1e300, true, false]);
+  const tokens = new Set(['login', 'failed', 'ошибка']);
+  const keys = new Set([...[...values].map(valueKey), ...[...tokens].map(textKey)]);
+  assert.deepEqual(buildValueBloom(values, tokens, keys.size), buildBloom(keys));
+});
+
+test('numbers: integers, decimals and doubles each come back as the same double', () => {
+  const rng = createRng(11);
+  const runs: number[][] = [
+    [0.016, 0.302, 4.774, 12.5, 0.1, 0.2, 0.30000000000000004, 1.005, -2.5, 3],
+    Array.from({ length: 500 }, () => Math.round(rng.next() * 300000) / 100),
+    Array.from({ length: 500 }, () => Math.round(rng.next() * 1e9) / 1e9),
+    [1e-7, 1e-10, 123456789.12345679, 2 ** 50, -(2 ** 50), 2 ** 50 + 0.5, 5e-324, 1e300, -0, 0.5],
+    Array.from({ length: 500 }, (_, i) => 1796031360000518 + i * 997),
+    [2 ** 49, 0.001, 7],
+    [123456789012345, 1e-9],
+    [0.001, 2 ** 49],
+    [2 ** 51, -(2 ** 51), 2 ** 51, -(2 ** 51) + 1, 0, 2 ** 51 - 1],
+    [2 ** 51, -(2 ** 51), 2 ** 51 + 2],
+  ];
+  for (const values of runs) {
+    const events = values.map((v, i) => ({ '@timestamp': new Date(T0 + i).toISOString(), 'event.id': `e${i}`, v }) as LogEvent);
+    const back = decodeAll(encodeBlock(events, { textFields: TEXT }));
+    values.forEach((v, i) => assert.ok(Object.is(back[i]!['v'], v), `${v} came back as ${String(back[i]!['v'])}`));
+  }
+});
+
+test('strings with numbers (templates) come back exactly: leading zeros, long runs, signs, the placeholder character', () => {
+  const rng = createRng(12);
+  const make = (i: number): string =>
+    rng.pick([
+      () => `req-${rng.int(0, 999999)}`,
+      () => `slow query took ${rng.int(0, 5000)}ms on 10.0.${rng.int(0, 255)}.${rng.int(0, 255)}`,
+      () => `id 00${rng.int(0, 99)} and 0 and -${rng.int(1, 9)}`,
+      () => `${1234567890123456 + (i % 20)} / 999999999999999 / 1000000000000000 / ${i}`,
+      () => `\u0001 ${i}`,
+      () => `s=6f1b2c3d4e5f;i=${(0x6acfc1 + i).toString(16)};m=${(0x661731ab70a06 + i * 977).toString(16)};x=${(i * 7919).toString(16)}`,
+      () => `0x1f ABC${i} fffffffffff1e ${(2 ** 51 + i).toString(16)} ${(2 ** 51 - i).toString(16)} a${i}b 0${i % 10}`,
+      () => `\u0002 ${i} e${i % 7}`,
+      () => `ошибка ${i}😀${i}`,
+      () => String(i),
+      () => `${i % 50}`.padStart(6, '0'),
+    ])();
+  const values = Array.from({ length: 4000 }, (_, i) => make(i));
+  const events = values.map((v, i) => ({ '@timestamp': new Date(T0 + i).toISOString(), 'event.id': `e${i}`, v }) as LogEvent);
+  const back = decodeAll(encodeBlock(events, { textFields: TEXT }));
+  values.forEach((v, i) => assert.equal(back[i]!['v'], v));
+  // Without the placeholder character the run is templated; the same strings come back.
+  const clean = values.map((v) => v.replace('\u0001', '~').replace('\u0002', '~'));
+  assert.ok(templateStrings(clean) !== null && templateStrings(values) === null);
+  const events2 = clean.map((v, i) => ({ '@timestamp': new Date(T0 + i).toISOString(), 'event.id': `e${i}`, v }) as LogEvent);
+  const back2 = decodeAll(encodeBlock(events2, { textFields: TEXT }));
+  clean.forEach((v, i) => assert.equal(back2[i]!['v'], v));
+});
+
+test('row shapes: blocks with many field sets (> 255 shapes) fall back to per-column presence and still round-trip', () => {
+  const rng = createRng(13);
+  for (const fields of [3, 12]) {
+    const events = Array.from({ length: 3000 }, (_, i) => {
+      const e: LogEvent = { '@timestamp': new Date(T0 + i).toISOString(), 'event.id': `e${i}` };
+      for (let f = 0; f < fields; f++) if (rng.chance(0.5)) e[`f${f}`] = rng.pick(NASTY);
+      if (rng.chance(0.5)) e['undef'] = undefined;
+      return e;
+    });
+    const block = encodeBlock(events, { textFields: TEXT });
+    const shaped = block.columns.some((c) => c.meta.shape !== undefined);
+    assert.equal(shaped, fields === 3, `${fields} optional fields`);
+    assertSameEvents(decodeAll(block), events);
+    const metas = decodeMetas(encodeMetas(block.columns.map((c) => c.meta)));
+    block.columns.forEach((c, i) => assert.deepEqual(decodeColumn(metas[i]!, c.data, block.count), decodeColumn(c.meta, c.data, block.count)));
+  }
+});
+
+test('a column whose block shapes are missing is reported corrupt, not guessed', () => {
+  const events = nastyEvents(createRng(14), 500);
+  const block = encodeBlock(events, { textFields: TEXT });
+  const col = block.columns.find((c) => c.meta.shape !== undefined)!;
+  assert.throws(() => decodeColumn({ ...col.meta, shape: undefined }, col.data, block.count), (err: { code?: string }) => err.code === 'LS_STORE_CORRUPT_PARTITION');
+});
+
+test('isoMillis agrees with Date.parse, valid or not', async () => {
+  const { isoMillis } = await import('./iso-millis.js');
+  const rng = createRng(15);
+  const good = Array.from({ length: 3000 }, (_, i) => new Date(T0 + i * rng.int(0, 5000) + (i % 100 === 0 ? 1e11 : 0)).toISOString());
+  const bad = [
+    '2026-11-30T00:00:60.000Z', '2026-11-30T00:00:5x.000Z', '2026-11-30T00:00:00.0a0Z', '2026-13-30T00:00:00.000Z',
+    '2026-11-30T24:01:00.000Z', '2026-11-30T00:00:00.000+', '2026-11-30 00:00:00.000Z', '', 'x'.repeat(24),
+    '2026-11-30T00:00:00Z', '+002026-11-30T00:00:00.000Z', '2026-02-30T00:00:00.000Z', '2026-11-30T00:00:-1.000Z',
+    '2026-11-30T24:00:00.000Z', '2026-11-30T24:00:30.000Z', '2026-11-30T24:00:00.001Z', '2026-11-30T23:60:00.000Z',
+  ];
+  for (const s of [...good, ...bad, ...good.slice(0, 50)]) {
+    assert.ok(Object.is(isoMillis(s), Date.parse(s)), `${s}: ${isoMillis(s)} vs ${Date.parse(s)}`);
   }
 });

@@ -9,12 +9,15 @@
  */
 import { tokenize, type FieldValue, type LogEvent } from '@logship/query';
 import { storeError } from '../store/store-error.js';
-import { buildBloom, textKey, valueKey } from './bloom.js';
+import { buildValueBloom } from './bloom.js';
 import { ByteReader, corrupt } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
-import { compressColumn, decompressColumn, ENC_CONST } from './column-compression.js';
-import { readValues, typeBit, writeValues } from './column-values.js';
+import { compressColumn, decompressColumn, ENC_CONST, type BlockCompression } from './column-compression.js';
+import { readValues, T_NULL, T_NUMBER, typeBit, writeValues } from './column-values.js';
+import { gatherColumns, type Gathered } from './gather-columns.js';
+import { isoMillis } from './iso-millis.js';
 import { readPresence, writePresence } from './presence.js';
+import { MAX_SHAPES, shapeFromIds, type BlockShape } from './block-shape.js';
 
 export { encodeMetas, decodeMetas } from './column-metas.js';
 
@@ -34,11 +37,24 @@ export interface ColumnMeta {
   constValue?: FieldValue;
   /** Tokens (text fields) or typed exact values (valueKey); null when not worth it. */
   bloom: Uint8Array | null;
+  /**
+   * Codec-internal: the block's row shapes (block-shape.ts), one object
+   * shared by the columns of a block, needed by decodeColumn. encodeMetas
+   * writes it and decodeMetas restores it; keep metas whole (a spread copy
+   * keeps it).
+   */
+  shape?: BlockShape;
 }
 export interface EncodedColumn {
   meta: ColumnMeta;
   /** Compressed bytes. */
   data: Uint8Array;
+}
+export interface EncodeOptions {
+  /** Fields whose blooms hold tokens (query package resolveTextFields). */
+  textFields: readonly string[];
+  /** For benchmarks; the default is the best measured (docs/BLOCK_STORE.md). */
+  compression?: BlockCompression;
 }
 export interface EncodedBlock {
   count: number;
@@ -50,37 +66,18 @@ export interface EncodedBlock {
 const TIMESTAMP = '@timestamp';
 const EVENT_ID = 'event.id';
 
-interface Gathered {
-  rows: number[];
-  values: FieldValue[];
-}
-
 /** events: sorted by (epoch ms of @timestamp, event.id) ascending by the caller; every event has both. */
-export function encodeBlock(events: readonly LogEvent[], opts: { textFields: readonly string[] }): EncodedBlock {
+export function encodeBlock(events: readonly LogEvent[], opts: EncodeOptions): EncodedBlock {
   const count = events.length;
-  const columns = new Map<string, Gathered>();
-  const times: number[] = new Array<number>(count);
-  columns.set(TIMESTAMP, { rows: [], values: times });
-  columns.set(EVENT_ID, { rows: [], values: [] });
-  for (let row = 0; row < count; row++) {
-    const e = events[row]!;
-    for (const name of Object.keys(e)) {
-      const v = e[name];
-      if (v === undefined) continue;
-      if (name === TIMESTAMP) {
-        const ms = typeof v === 'string' ? Date.parse(v) : NaN;
-        if (!Number.isFinite(ms)) throw storeError('LS_STORE_BAD_REQUEST', `block codec: bad @timestamp ${JSON.stringify(v)}`);
-        times[row] = ms;
-        columns.get(TIMESTAMP)!.rows.push(row);
-        continue;
-      }
-      let col = columns.get(name);
-      if (col === undefined) columns.set(name, (col = { rows: [], values: [] }));
-      col.rows.push(row);
-      col.values.push(v);
-    }
-  }
-  if (columns.get(TIMESTAMP)!.rows.length !== count) throw storeError('LS_STORE_BAD_REQUEST', 'block codec: an event has no @timestamp');
+  const { columns, rowShape, shapes } = gatherColumns(events, [TIMESTAMP, EVENT_ID], MAX_SHAPES - 1);
+  const ts = columns.get(TIMESTAMP)!;
+  if (ts.rows.length !== count) throw storeError('LS_STORE_BAD_REQUEST', 'block codec: an event has no @timestamp');
+  const times = ts.values.map((v) => {
+    const ms = typeof v === 'string' ? isoMillis(v) : NaN;
+    if (!Number.isFinite(ms)) throw storeError('LS_STORE_BAD_REQUEST', `block codec: bad @timestamp ${JSON.stringify(v)}`);
+    return ms;
+  });
+  ts.values = times;
   const text = new Set(opts.textFields);
   let tsMin = Infinity;
   let tsMax = -Infinity;
@@ -88,16 +85,25 @@ export function encodeBlock(events: readonly LogEvent[], opts: { textFields: rea
     if (t < tsMin) tsMin = t;
     if (t > tsMax) tsMax = t;
   }
+  const shape = shapes > 1 && shapes <= MAX_SHAPES ? shapeFromIds(rowShape) : null;
   const out: EncodedColumn[] = [];
   for (const [name, col] of columns) {
     if (col.rows.length === 0) continue;
-    out.push(encodeColumn(name, col, count, name === TIMESTAMP ? null : text.has(name)));
+    out.push(encodeColumn(name, col, count, name === TIMESTAMP ? null : text.has(name), shape, rowShape, opts.compression));
   }
   return { count, tsMin: count ? tsMin : 0, tsMax: count ? tsMax : 0, columns: out };
 }
 
 /** isText: null = no bloom (timestamps), true = token bloom, false = value bloom. */
-function encodeColumn(name: string, col: Gathered, count: number, isText: boolean | null): EncodedColumn {
+function encodeColumn(
+  name: string,
+  col: Gathered,
+  count: number,
+  isText: boolean | null,
+  shape: BlockShape | null,
+  rowShape: Uint8Array,
+  compression?: BlockCompression,
+): EncodedColumn {
   const { rows, values } = col;
   let types = 0;
   let min = Infinity;
@@ -126,23 +132,60 @@ function encodeColumn(name: string, col: Gathered, count: number, isText: boolea
     meta.constValue = first;
     return { meta, data: new Uint8Array(0) };
   }
-  if (isText !== null) meta.bloom = columnBloom(values, isText);
+  if (isText !== null) meta.bloom = columnBloom(values, isText, types);
+  let shapes: number[] | null = null;
+  if (shape !== null && rows.length < count) {
+    meta.shape = shape;
+    const seen = new Uint8Array(256);
+    for (const r of rows) seen[rowShape[r]!] = 1;
+    shapes = [];
+    for (let s = 0; s < 256; s++) if (seen[s]) shapes.push(s);
+  }
   const w = new ByteWriter(64 + values.length * 4);
-  writePresence(w, rows, count);
+  writePresence(w, rows, count, shapes);
   writeValues(w, values, types);
-  const packed = compressColumn(w.finish());
+  const packed = compressColumn(w.finish(), compression);
   meta.encoding = packed.encoding;
   return { meta, data: packed.data };
 }
 
-function columnBloom(values: readonly FieldValue[], isText: boolean): Uint8Array | null {
-  const keys = new Set<string>();
-  for (const v of values) {
-    if (v === null) continue;
-    if (isText && typeof v === 'string') for (const t of tokenize(v)) keys.add(textKey(t));
-    else keys.add(valueKey(v));
+const PROBE = 256;
+const MAX_NUMBER_KEYS = 256;
+const NO_TOKENS: ReadonlySet<string> = new Set();
+
+function columnBloom(values: readonly FieldValue[], isText: boolean, types: number): Uint8Array | null {
+  // Many different numbers (sizes, durations, pids) are searched by range,
+  // which min/max prunes; their blooms were ~3% of the store on the bench corpus.
+  const numbersOnly = !isText && (types & ~(T_NUMBER | T_NULL)) === 0;
+  if (!isText && mostlyDistinct(values)) {
+    if (numbersOnly) return null;
+    // Ids and the like: a Set of them costs more than hashing each value,
+    // repeats only set the same bits; the bloom is sized by the row count.
+    const keys = values.filter((v): v is string | number | boolean => v !== null);
+    return keys.length ? buildValueBloom(keys, NO_TOKENS, keys.length) : null;
   }
-  return keys.size ? buildBloom(keys) : null;
+  // Distinct values first (a native Set): most columns repeat a few values,
+  // and text fields are tokenized once per distinct string.
+  const distinct = new Set<string | number | boolean>();
+  for (const v of values) if (v !== null) distinct.add(v);
+  if (numbersOnly && distinct.size > MAX_NUMBER_KEYS) return null;
+  const tokens = new Set<string>();
+  if (isText) {
+    for (const v of distinct) {
+      if (typeof v !== 'string') continue;
+      distinct.delete(v);
+      for (const t of tokenize(v)) tokens.add(t);
+    }
+  }
+  return distinct.size + tokens.size ? buildValueBloom(distinct, tokens, distinct.size + tokens.size) : null;
+}
+
+/** Whether the first values are all different (ids; random numbers from a range repeat sooner). */
+function mostlyDistinct(values: readonly FieldValue[]): boolean {
+  if (values.length < PROBE * 2) return false;
+  const seen = new Set<FieldValue>();
+  for (let i = 0; i < PROBE; i++) seen.add(values[i]!);
+  return seen.size === PROBE;
 }
 
 /** One column back: index i = row i; undefined where the field is absent. '@timestamp' comes back as epoch-ms numbers. */
@@ -154,7 +197,7 @@ export function decodeColumn(meta: ColumnMeta, data: Uint8Array, count: number):
   }
   if (meta.present > count) throw corrupt(`column ${meta.name}: more present rows than the block has`);
   const r = new ByteReader(decompressColumn(meta.encoding, data));
-  const rows = readPresence(r, meta.present, count);
+  const rows = readPresence(r, meta.present, count, meta.shape);
   const values = readValues(r, meta.present, meta.types);
   if (!r.done) throw corrupt(`column ${meta.name}: trailing bytes`);
   if (rows === null) return values;

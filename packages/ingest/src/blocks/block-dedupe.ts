@@ -53,6 +53,15 @@ export class PairIndex {
     return found;
   }
 
+  /**
+   * Forgets everything (after a rollback: a block of the rolled-back
+   * transaction may have been cached, and its id is handed out again).
+   */
+  clear(): void {
+    this.cache.clear();
+    this.cachedPairs = 0;
+  }
+
   /** Forgets blocks (a merge deleted them); ids are never reused, so this only frees memory. */
   forget(db: BlockPartition, ids: readonly number[]): void {
     for (const id of ids) {

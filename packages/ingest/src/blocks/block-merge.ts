@@ -27,9 +27,9 @@ import { eventAt } from './block-scan.js';
 
 export const MERGE_FANIN = 8;
 /** A block this large is final: merging it again would rewrite it for little gain. */
-export const BIG_BLOCK = 65_536;
+export const BIG_BLOCK = 8_192;
 /** The most events a merge writes into one block. */
-export const MAX_MERGED = 262_144;
+export const MAX_MERGED = 16_384;
 
 /** The sources of the next merge in this partition, or null. `idle`: fold every small block. */
 export function pickMerge(headers: readonly BlockHeader[], idle: boolean): BlockHeader[] | null {

@@ -254,10 +254,31 @@ export class BlockPartition {
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
     this.rollupWriter?.reset();
     this.list = null;
+    // A block of the rolled-back transaction may be cached, and its id
+    // (AUTOINCREMENT rolls back too) is handed out again.
+    this.cache.clear();
     this.classFingerprints.clear();
     for (const row of this.all<{ key: string }>("SELECT key FROM meta WHERE key LIKE 'classes:%'", [])) {
       this.classFingerprints.add(row.key.slice('classes:'.length));
     }
+  }
+
+  /**
+   * Starts a read transaction: a query's headers and the columns it decodes
+   * later are one state of the file, though a merge on another connection
+   * deletes blocks meanwhile (WAL keeps the snapshot). False when one was
+   * open already (the caller then must not end it).
+   */
+  beginRead(): boolean {
+    if (this.db.inTransaction) return false;
+    this.db.exec('BEGIN');
+    // A deferred BEGIN takes its snapshot at the first read.
+    this.statement('SELECT 1 FROM blocks LIMIT 1').get();
+    return true;
+  }
+
+  endRead(): void {
+    if (this.db.inTransaction) this.db.exec('COMMIT');
   }
 
   /** Reads that must see one state of the file (rollups and the blocks beside them). */

@@ -13,6 +13,7 @@ import {
   planLeaf,
   setEventField,
   type FieldValue,
+  type LeafPlan,
   type LogEvent,
   type MatcherOptions,
   type QueryNode,
@@ -111,30 +112,36 @@ function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>):
         return { prune, filter: (h, _c, _t, rows) => judged(h, rows) ?? rows };
       }
       for (const f of leafFields) fields.add(f);
+      const fast = valueTest(plan);
+      if (fast) {
+        const field = leafFields[0] as string;
+        return {
+          prune,
+          filter: (h, cols, _ts, rows) => {
+            const quick = judged(h, rows);
+            if (quick) return quick;
+            const col = cols.get(field) as Column;
+            return rows.filter((r) => fast(col[r]));
+          },
+        };
+      }
       const match = compileMatcher(ast, opts);
-      // A cheap necessary condition for text terms and phrases: each token
-      // is a substring of the lower-cased text (tokenize lower-cases first).
-      const tokens = plan.kind === 'text_terms' || plan.kind === 'text_phrase' ? plan.tokens : null;
-      const maybeText = (v: FieldValue | undefined): boolean => {
-        if (typeof v !== 'string') return false;
-        const lower = v.toLowerCase();
-        return (tokens as string[]).every((t) => lower.includes(t));
-      };
+      const maybeText = plan.kind === 'text_terms' || plan.kind === 'text_phrase' ? textPrecheck(plan.tokens) : null;
       return {
         prune,
         filter: (h, cols, _ts, rows) => {
           const quick = judged(h, rows);
           if (quick) return quick;
-          const used = leafFields.map((f) => [f, cols.get(f) as Column] as const);
-          // Null prototype: a field named __proto__ is an own property like any other.
-          const probe = Object.create(null) as LogEvent;
+          // Only the fields this block has (free text names every text field).
+          const used = leafFields.filter((f) => h.at.has(f)).map((f) => [f, cols.get(f) as Column] as const);
           const out: number[] = [];
           for (const r of rows) {
-            if (tokens && !used.some(([, col]) => maybeText(col[r]))) continue;
+            if (maybeText && !used.some(([, col]) => maybeText(col[r]))) continue;
+            // Null prototype: a field named __proto__ is an own property like any other.
+            const probe = Object.create(null) as LogEvent;
             for (const [f, col] of used) {
               const v = col[r];
-              if (v === undefined) delete probe[f];
-              else probe[f] = v;
+              if (v !== undefined) probe[f] = v;
             }
             if (match(probe)) out.push(r);
           }
@@ -142,6 +149,62 @@ function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>):
         },
       };
     }
+  }
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const ESCAPE = /[.*+?^${}()|[\]\\]/g;
+
+/**
+ * A cheap necessary condition for text terms and phrases: every token is a
+ * substring of the lower-cased value (tokenize() lower-cases, then takes
+ * runs of letters and digits). An ASCII token is looked for with a
+ * case-insensitive regex, without lower-casing the value; a value with
+ * non-ASCII characters is lower-cased as tokenize does, since some of them
+ * lower-case to ASCII letters (U+212A KELVIN SIGN to k) that the regex
+ * would not see.
+ */
+function textPrecheck(tokens: readonly string[]): (v: FieldValue | undefined) => boolean {
+  const ascii = tokens.every((t) => !NON_ASCII.test(t));
+  const res = tokens.map((t) => new RegExp(t.replace(ESCAPE, '\\$&'), 'i'));
+  return (v) => {
+    if (typeof v !== 'string') return false;
+    if (ascii && res.every((re) => re.test(v))) return true;
+    if (ascii && !NON_ASCII.test(v)) return false;
+    const lower = v.toLowerCase();
+    return tokens.every((t) => lower.includes(t));
+  };
+}
+
+/**
+ * The matcher's own test of one value (query package matcher.ts, the same
+ * comparisons) for the single-field plans that dominate real queries, so
+ * a row costs a comparison instead of a probe object and a matcher call.
+ * The differential tests hold these to the matcher.
+ */
+function valueTest(plan: LeafPlan): ((v: FieldValue | undefined) => boolean) | null {
+  switch (plan.kind) {
+    case 'exists':
+      return (v) => v !== undefined && v !== null;
+    case 'level_in': {
+      const levels = new Set<string>(plan.levels);
+      return (v) => typeof v === 'string' && levels.has(v);
+    }
+    case 'keyword_eq': {
+      const { string, number, boolean } = plan;
+      return (v) => v === string || (typeof v === 'number' && number !== null && v === number) || (typeof v === 'boolean' && boolean !== null && v === boolean);
+    }
+    case 'number_range': {
+      const { lower, upper } = plan;
+      return (v) => {
+        if (typeof v !== 'number' || Number.isNaN(v)) return false;
+        if (lower && (lower.inclusive ? v < lower.value : v <= lower.value)) return false;
+        if (upper && (upper.inclusive ? v > upper.value : v >= upper.value)) return false;
+        return true;
+      };
+    }
+    default:
+      return null;
   }
 }
 
@@ -160,13 +223,14 @@ export interface ScannedBlock {
 
 /**
  * The matching rows of a block within [from, to] (null when pruned away).
- * Decodes the query's columns, @timestamp, event.id and `extra`.
+ * Decodes the query's columns, @timestamp and `extra`; not event.id, the
+ * largest column of most blocks, which only a search's hits need.
  */
 export function scanBlock(db: BlockPartition, h: BlockHeader, q: CompiledQuery, filter: RowFilter): ScannedBlock | null {
   if (h.tsMax < filter.from || h.tsMin > filter.to) return null;
   const verdict = q.prune(h);
   if (verdict === NONE) return null;
-  const names = ['@timestamp', 'event.id', ...(verdict === ALL ? [] : q.fields), ...(filter.extra ?? [])];
+  const names = ['@timestamp', ...(verdict === ALL ? [] : q.fields), ...(filter.extra ?? [])];
   const cols = db.columns(h, names);
   const ts = cols.get('@timestamp') as Column;
   let rows: number[] = [];

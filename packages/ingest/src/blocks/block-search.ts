@@ -50,8 +50,19 @@ export interface SearchWalk {
   signal?: AbortSignal | undefined;
 }
 
-/** The best `want` hits (as keys and events), in page order. */
-export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, walk: SearchWalk): { key: SortKey; event: LogEvent }[] {
+export interface SearchFound {
+  /** The best `want` hits, in page order. */
+  hits: { key: SortKey; event: LogEvent }[];
+  /**
+   * Matches per block the walk scanned over its whole slice (first pages
+   * only: with a cursor the walk scans less), so the total need not scan
+   * them again (countBlocks `known`).
+   */
+  scanned: Map<BlockHeader, number>;
+}
+
+export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, walk: SearchWalk): SearchFound {
+  const scannedCounts = new Map<BlockHeader, number>();
   const desc = walk.sort === 'desc';
   // Page order: negative when a comes first.
   const order = (a: SortKey, b: SortKey): number => (desc ? -compareKeys(a, b) : compareKeys(a, b));
@@ -79,9 +90,10 @@ export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: Compil
       }
       checkAborted(walk.signal);
       const scanned = scanBlock(b.db, b.h, q, { from: b.from, to: b.to });
+      if (!walk.after) scannedCounts.set(b.h, scanned?.rows.length ?? 0);
       if (!scanned || scanned.rows.length === 0) continue;
       const ts = scanned.cols.get('@timestamp') as Column;
-      const ids = scanned.cols.get('event.id') as Column;
+      const ids = (scanned.cols.get('event.id') ?? b.db.columns(b.h, ['event.id']).get('event.id')) as Column;
       for (const row of scanned.rows) {
         const hit: Hit = { ts: ts[row] as number, eid: ids[row] as string, db: b.db, block: b.h, row };
         if (walk.after && order(hit, walk.after) <= 0) continue;
@@ -94,23 +106,37 @@ export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: Compil
   }
   // Rebuild the hits, decoding each block's columns once.
   const byBlock = new Map<BlockHeader, Map<string, Column>>();
-  return found.map((hit) => {
+  const hits = found.map((hit) => {
     let cols = byBlock.get(hit.block);
     if (!cols) byBlock.set(hit.block, (cols = hitColumns(hit.db, hit.block, walk.fields)));
     return { key: { ts: hit.ts, eid: hit.eid }, event: eventAt(cols, hit.row, walk.fields) };
   });
+  return { hits, scanned: scannedCounts };
 }
 
 /**
  * Matching events in the slices, up to `cap`. A block the header proves
  * all-matching and wholly inside the range counts without decoding.
  */
-export function countBlocks(slices: readonly BlockSlice[], q: CompiledQuery, cap: number, signal?: AbortSignal): number {
+export function countBlocks(
+  slices: readonly BlockSlice[],
+  q: CompiledQuery,
+  cap: number,
+  signal?: AbortSignal,
+  /** Matches of blocks already scanned over their slice (SearchFound.scanned). */
+  known?: ReadonlyMap<BlockHeader, number>,
+): number {
   let total = 0;
   for (const s of slices) {
     const db = s.partition.db;
     for (const h of db.headers()) {
       if (h.tsMax < s.from || h.tsMin > s.to) continue;
+      const seen = known?.get(h);
+      if (seen !== undefined) {
+        total += seen;
+        if (total >= cap) return cap;
+        continue;
+      }
       const verdict = q.prune(h);
       if (verdict === NONE) continue;
       if (verdict === ALL && h.tsMin >= s.from && h.tsMax <= s.to) total += h.n;

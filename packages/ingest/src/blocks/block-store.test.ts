@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse, type AggregationSpec, type LogEvent } from '@logship/query';
+import { compileMatcher, parse, type AggregationSpec, type LogEvent } from '@logship/query';
 import { DEFAULT_RETENTION } from '../retention/retention-config.js';
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { BlockPartition } from './block-partition.js';
@@ -183,6 +183,26 @@ test('hourly rollups answer terms and histograms exactly as the blocks do, parti
       }
     }
     await blocksOnly.close();
+    await store.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('text search finds tokens that lower-case from non-ASCII characters (the substring precheck must not lose them)', async () => {
+  const dir = tmp();
+  try {
+    const store = open(dir);
+    const messages = ['Temperature 5\u212A reached', '\u0130stanbul calling', 'LOGIN Failed for bob', 'stra\u00DFe closed', 'plain ascii line'];
+    const events: LogEvent[] = messages.map((message, i) => ({ '@timestamp': new Date(END - 1000 * i).toISOString(), 'event.id': `t-${i}`, message }));
+    await store.write(events);
+    for (const text of ['5k', 'temperature', '"login failed"', 'LOGIN', 'i\u0307stanbul', 'stra\u00DFe', 'strasse', 'ascii', 'k']) {
+      const query = parse(text);
+      const match = compileMatcher(query, { now: NOW });
+      const expected = events.filter(match).map((e) => e['event.id']).sort();
+      const got = (await store.search({ ...RANGE, query, limit: 100 })).hits.map((h) => h['event.id']).sort();
+      assert.deepEqual(got, expected, text);
+    }
     await store.close();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -25,7 +25,7 @@ import { PartitionPool, type PartitionHandle } from '../sqlite/partition-pool.js
 import { WriterThread, type WriterThreadOptions } from '../sqlite/writer-thread.js';
 import { ReaderPool, type ReaderThreadOptions } from '../sqlite/reader-pool.js';
 import { dayEndMs, dayStartMs, parsePartitionFileName, utcDay, type PartitionKey } from '../sqlite/partition-name.js';
-import { decodeCursor, encodeCursor } from '../sqlite/search-cursor.js';
+import { decodeCursor, encodeCursor, type SortKey } from '../sqlite/search-cursor.js';
 import { MIN_FREE_BYTES, TOTAL_COUNT_LIMIT } from '../sqlite/sqlite-store.js';
 import { BlockPartition } from './block-partition.js';
 import { BlockWriter } from './block-writer.js';
@@ -215,11 +215,15 @@ export class BlockStore implements LogStore {
     const after = req.cursor ? decodeCursor(req.cursor, sort, req.query) : null;
     const q = this.compile(req.query, req.now);
     const days = this.daysInRange(req, sort).map((day) => this.slices(day, req, at));
-    const found = searchBlocks(days, q, { sort, after, want: req.limit + 1, fields: req.fields, signal: req.signal });
+    return this.snapshot(days.flat(), () => this.searchSlices(req, sort, after, q, days));
+  }
+
+  private searchSlices(req: SearchRequest, sort: SortOrder, after: SortKey | null, q: CompiledQuery, days: BlockSlice[][]): SearchResult {
+    const { hits: found, scanned } = searchBlocks(days, q, { sort, after, want: req.limit + 1, fields: req.fields, signal: req.signal });
     const hits = found.slice(0, req.limit);
     const last = hits[hits.length - 1]?.key;
     const next_cursor = found.length > req.limit && last ? encodeCursor(last, sort, req.query) : null;
-    const counted = !after && found.length <= req.limit ? found.length : countBlocks(days.flat(), q, TOTAL_COUNT_LIMIT, req.signal);
+    const counted = !after && found.length <= req.limit ? found.length : countBlocks(days.flat(), q, TOTAL_COUNT_LIMIT, req.signal, scanned);
     return {
       hits: hits.map((h) => h.event),
       total: { value: counted, relation: counted >= TOTAL_COUNT_LIMIT ? 'gte' : 'eq' },
@@ -237,7 +241,8 @@ export class BlockStore implements LogStore {
   async countAt(req: CountRequest, at: number): Promise<number> {
     this.assertOpen();
     const q = this.compile(req.query, req.now);
-    return countBlocks(this.daysInRange(req, 'desc').flatMap((day) => this.slices(day, req, at)), q, Infinity, req.signal);
+    const slices = this.daysInRange(req, 'desc').flatMap((day) => this.slices(day, req, at));
+    return this.snapshot(slices, () => countBlocks(slices, q, Infinity, req.signal));
   }
 
   async aggregate(req: AggregateRequest): Promise<AggregateResult> {
@@ -251,7 +256,25 @@ export class BlockStore implements LogStore {
     this.assertOpen();
     const q = this.compile(req.query, req.now);
     const slices = this.daysInRange(req, 'asc').flatMap((day) => this.slices(day, req, at));
-    return aggregateBlocks(req.agg, slices, q, { rollups: this.rollups, range: { from: req.from, to: req.to }, signal: req.signal });
+    return this.snapshot(slices, () => aggregateBlocks(req.agg, slices, q, { rollups: this.rollups, range: { from: req.from, to: req.to }, signal: req.signal }));
+  }
+
+  /**
+   * Runs a query with a read transaction open on each of its partitions,
+   * so the blocks it listed are still there when it decodes them (a merge
+   * on the writer deletes its sources).
+   */
+  private snapshot<T>(slices: readonly BlockSlice[], fn: () => T): T {
+    const began: BlockPartition[] = [];
+    try {
+      for (const s of slices) {
+        const db = s.partition.db;
+        if (db.beginRead()) began.push(db);
+      }
+      return fn();
+    } finally {
+      for (const db of began) db.endRead();
+    }
   }
 
   async partitions(now?: number): Promise<PartitionInfo[]> {

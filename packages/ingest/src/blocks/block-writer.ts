@@ -128,6 +128,7 @@ export class BlockWriter {
       for (const db of batch) db.commit();
     } catch (err) {
       failure = err;
+      this.pairs.clear();
       for (const db of batch) {
         try {
           db.rollback();

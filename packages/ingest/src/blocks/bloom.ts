@@ -27,10 +27,22 @@ export function valueKey(value: string | number | boolean): string {
   }
 }
 
-/** Two 32-bit hashes of s; h2 is forced odd so probes cycle through the bits. */
-function hash(s: string, out: Uint32Array): void {
+const S_PREFIX = [0x73, 0x3a]; // 's:' of valueKey, hashed without building the string
+
+/**
+ * Two 32-bit hashes of `prefix + s` (prefix 's:' or none); h2 is forced odd
+ * so probes cycle through the bits. Written to `scratch`.
+ */
+function hash(s: string, prefixed: boolean): void {
   let h1 = 0x811c9dc5;
-  let h2 = 0x9e3779b9 ^ s.length;
+  let h2 = 0x9e3779b9 ^ (s.length + (prefixed ? 2 : 0));
+  if (prefixed) {
+    for (const c of S_PREFIX) {
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
+    }
+  }
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 0x01000193);
@@ -42,27 +54,56 @@ function hash(s: string, out: Uint32Array): void {
   h1 ^= h1 >>> 13;
   h2 = Math.imul(h2 ^ (h2 >>> 16), 0xc2b2ae35);
   h2 ^= h2 >>> 16;
-  out[0] = h1;
-  out[1] = h2 | 1;
+  scratch[0] = h1;
+  scratch[1] = h2 | 1;
 }
 
 const scratch = new Uint32Array(2);
 
+function setBits(bloom: Uint8Array, m: number): void {
+  let h = scratch[0]!;
+  const step = scratch[1]!;
+  for (let i = 0; i < PROBES; i++) {
+    const bit = h % m;
+    bloom[1 + (bit >>> 3)]! |= 1 << (bit & 7);
+    h = (h + step) >>> 0;
+  }
+}
+
+function emptyBloom(keys: number): Uint8Array {
+  const bloom = new Uint8Array(1 + Math.max(1, Math.ceil((keys * BITS_PER_KEY) / 8)));
+  bloom[0] = PROBES;
+  return bloom;
+}
+
 /** A bloom over the distinct keys. */
 export function buildBloom(keys: ReadonlySet<string>): Uint8Array {
-  const nbytes = Math.max(1, Math.ceil((keys.size * BITS_PER_KEY) / 8));
-  const bloom = new Uint8Array(1 + nbytes);
-  bloom[0] = PROBES;
-  const m = nbytes * 8;
+  const bloom = emptyBloom(keys.size);
+  const m = (bloom.length - 1) * 8;
   for (const key of keys) {
-    hash(key, scratch);
-    let h = scratch[0]!;
-    const step = scratch[1]!;
-    for (let i = 0; i < PROBES; i++) {
-      const bit = h % m;
-      bloom[1 + (bit >>> 3)]! |= 1 << (bit & 7);
-      h = (h + step) >>> 0;
-    }
+    hash(key, false);
+    setBits(bloom, m);
+  }
+  return bloom;
+}
+
+/**
+ * A bloom of valueKey(v) for the values, and of textKey(t) for the tokens
+ * given, sized for `keys` distinct keys: the same bits as buildBloom over
+ * those keys, without building a key string per string value (event.id has
+ * one per row).
+ */
+export function buildValueBloom(values: Iterable<string | number | boolean>, tokens: Iterable<string>, keys: number): Uint8Array {
+  const bloom = emptyBloom(keys);
+  const m = (bloom.length - 1) * 8;
+  for (const v of values) {
+    if (typeof v === 'string') hash(v, true);
+    else hash(valueKey(v), false);
+    setBits(bloom, m);
+  }
+  for (const t of tokens) {
+    hash(textKey(t), false);
+    setBits(bloom, m);
   }
   return bloom;
 }
@@ -71,7 +112,7 @@ export function bloomMayContain(bloom: Uint8Array, key: string): boolean {
   const k = bloom[0];
   const m = (bloom.length - 1) * 8;
   if (k === undefined || m === 0) return true;
-  hash(key, scratch);
+  hash(key, false);
   let h = scratch[0]!;
   const step = scratch[1]!;
   for (let i = 0; i < k; i++) {

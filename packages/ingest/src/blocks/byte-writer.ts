@@ -45,7 +45,7 @@ export class ByteWriter {
     this.length = n;
   }
 
-  /** Zigzag varint, |v| < 2^52. */
+  /** Zigzag varint, |v| ≤ 2^52. */
   svarint(v: number): void {
     this.uvarint(v < 0 ? -2 * v - 1 : 2 * v);
   }

@@ -1,17 +1,22 @@
 /**
  * The binary form of a block's column metas (the block's header): per
  * column its name, encoding, present count, types, numeric bounds, constant
- * value and bloom. Every value keeps its type (-0, 500 vs "500").
+ * value and bloom, and once per block the row shapes the columns share
+ * (block-shape.ts). Every value keeps its type (-0, 500 vs "500").
+ * Version 1 (no shapes) is still read.
  */
 import type { FieldValue } from '@logship/query';
 import type { ColumnMeta } from './block-codec.js';
 import { ByteReader, corrupt } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
+import type { BlockShape } from './block-shape.js';
+import { storeError } from '../store/store-error.js';
 
-const VERSION = 1;
+const VERSION = 2;
 const HAS_BOUNDS = 1;
 const HAS_CONST = 2;
 const HAS_BLOOM = 4;
+const HAS_SHAPE = 8;
 
 const V_NULL = 0;
 const V_STRING = 1;
@@ -22,6 +27,16 @@ const V_FALSE = 4;
 export function encodeMetas(metas: readonly ColumnMeta[]): Uint8Array {
   const w = new ByteWriter(64 + metas.length * 32);
   w.byte(VERSION);
+  const shape = metas.find((m) => m.shape !== undefined)?.shape;
+  if (metas.some((m) => m.shape !== undefined && m.shape !== shape)) {
+    throw storeError('LS_STORE_BAD_REQUEST', 'block codec: encodeMetas got the columns of several blocks');
+  }
+  w.byte(shape ? 1 : 0);
+  if (shape) {
+    w.uvarint(shape.count);
+    w.uvarint(shape.encoding);
+    w.blob(shape.packed);
+  }
   w.uvarint(metas.length);
   for (const m of metas) {
     w.string(m.name);
@@ -29,7 +44,8 @@ export function encodeMetas(metas: readonly ColumnMeta[]): Uint8Array {
     w.uvarint(m.present);
     w.byte(m.types);
     const bounds = m.min !== null && m.max !== null;
-    const flags = (bounds ? HAS_BOUNDS : 0) | (m.constValue !== undefined ? HAS_CONST : 0) | (m.bloom ? HAS_BLOOM : 0);
+    const flags =
+      (bounds ? HAS_BOUNDS : 0) | (m.constValue !== undefined ? HAS_CONST : 0) | (m.bloom ? HAS_BLOOM : 0) | (m.shape ? HAS_SHAPE : 0);
     w.byte(flags);
     if (bounds) {
       w.f64(m.min!);
@@ -44,7 +60,13 @@ export function encodeMetas(metas: readonly ColumnMeta[]): Uint8Array {
 export function decodeMetas(bytes: Uint8Array): ColumnMeta[] {
   const r = new ByteReader(bytes);
   const version = r.byte();
-  if (version !== VERSION) throw corrupt(`metas: unknown version ${version}`);
+  if (version !== VERSION && version !== 1) throw corrupt(`metas: unknown version ${version}`);
+  let shape: BlockShape | undefined;
+  if (version >= 2 && r.byte() === 1) {
+    const count = r.uvarint();
+    const encoding = r.uvarint();
+    shape = { count, encoding, packed: r.blob().slice() };
+  }
   const n = r.uvarint();
   const out: ColumnMeta[] = [];
   for (let i = 0; i < n; i++) {
@@ -62,6 +84,10 @@ export function decodeMetas(bytes: Uint8Array): ColumnMeta[] {
     const meta: ColumnMeta = { name, encoding, present, types, min, max, bloom: null };
     if (flags & HAS_CONST) meta.constValue = readValue(r);
     if (flags & HAS_BLOOM) meta.bloom = r.blob().slice();
+    if (flags & HAS_SHAPE) {
+      if (shape === undefined) throw corrupt('metas: a column refers to missing shapes');
+      meta.shape = shape;
+    }
     out.push(meta);
   }
   if (!r.done) throw corrupt('metas: trailing bytes');

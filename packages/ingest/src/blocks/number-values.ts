@@ -1,9 +1,11 @@
 /**
- * A run of numbers: integers (|v| ≤ 2^50, not -0) as zigzag varints, either
+ * A run of numbers: integers (|v| ≤ 2^51, not -0) as zigzag varints, either
  * plain or as deltas from the previous value (sorted epoch-ms times cost a
- * byte or two each), whichever is smaller; anything else as float64.
- * The 2^50 bound keeps every delta and zigzag below 2^53, so float
- * arithmetic stays exact.
+ * byte or two each), whichever is smaller; decimals with few digits
+ * (0.016, 12.5: what logs carry) as integers times 10^-scale, kept only
+ * when m / 10^scale gives back the very same double; anything else float64.
+ * The 2^51 bound keeps every delta within 2^52 and its zigzag within 2^53,
+ * so float arithmetic on them stays exact.
  */
 import type { ByteReader } from './byte-reader.js';
 import { corrupt } from './byte-reader.js';
@@ -12,7 +14,10 @@ import type { ByteWriter } from './byte-writer.js';
 const F64 = 0;
 const ZIGZAG = 1;
 const DELTA = 2;
-const INT_BOUND = 2 ** 50;
+const DECIMAL = 3;
+const INT_BOUND = 2 ** 51;
+const MAX_SCALE = 9;
+const POW10 = Array.from({ length: MAX_SCALE + 1 }, (_, i) => 10 ** i);
 
 function varintSize(u: number): number {
   if (u < 0x80) return 1;
@@ -26,16 +31,56 @@ function zigzag(v: number): number {
   return v < 0 ? -2 * v - 1 : 2 * v;
 }
 
+function isSmallInt(v: number): boolean {
+  return Number.isInteger(v) && v <= INT_BOUND && v >= -INT_BOUND && !Object.is(v, -0);
+}
+
+/** The smallest scale that writes every value as an exact small integer, or -1. */
+function decimalScale(values: readonly number[]): number {
+  let scale = 0;
+  for (const v of values) {
+    if (isSmallInt(v)) continue;
+    if (!Number.isFinite(v) || Object.is(v, -0)) return -1;
+    while (scale <= MAX_SCALE && !fits(v, scale)) scale++;
+    if (scale > MAX_SCALE) return -1;
+  }
+  // A value that fit a smaller scale may not fit the final one (2^49 at
+  // scale 3 leaves the exact-integer range): check them all again.
+  if (scale > 0) for (const v of values) if (!fits(v, scale)) return -1;
+  return scale;
+}
+
+function fits(v: number, scale: number): boolean {
+  const m = Math.round(v * POW10[scale]!);
+  return isSmallInt(m) && m / POW10[scale]! === v;
+}
+
 export function writeNumbers(w: ByteWriter, values: readonly number[]): void {
+  const scale = decimalScale(values);
+  if (scale < 0) {
+    w.byte(F64);
+    for (const x of values) w.f64(x);
+    return;
+  }
+  let ints: readonly number[] = values;
+  if (scale > 0) {
+    const p = POW10[scale]!;
+    ints = values.map((v) => Math.round(v * p));
+    w.byte(DECIMAL);
+    w.byte(scale);
+  }
+  writeInts(w, ints);
+}
+
+/** The largest magnitude writeInts takes. */
+export const MAX_INT = INT_BOUND;
+
+/** Integers (|v| ≤ 2^51) as zigzag varints, plain or as deltas, whichever is smaller; readNumbers reads them. */
+export function writeInts(w: ByteWriter, values: readonly number[]): void {
   let plain = 0;
   let delta = 0;
   let prev = 0;
   for (const v of values) {
-    if (!Number.isInteger(v) || v > INT_BOUND || v < -INT_BOUND || Object.is(v, -0)) {
-      w.byte(F64);
-      for (const x of values) w.f64(x);
-      return;
-    }
     plain += varintSize(zigzag(v));
     delta += varintSize(zigzag(v - prev));
     prev = v;
@@ -54,7 +99,14 @@ export function writeNumbers(w: ByteWriter, values: readonly number[]): void {
 }
 
 export function readNumbers(r: ByteReader, n: number): number[] {
-  const mode = r.byte();
+  let mode = r.byte();
+  let scale = 0;
+  if (mode === DECIMAL) {
+    scale = r.byte();
+    if (scale < 1 || scale > MAX_SCALE) throw corrupt(`numbers: bad scale ${scale}`);
+    mode = r.byte();
+    if (mode !== ZIGZAG && mode !== DELTA) throw corrupt(`numbers: bad decimal mode ${mode}`);
+  }
   const out = new Array<number>(n);
   if (mode === F64) {
     for (let i = 0; i < n; i++) out[i] = r.f64();
@@ -65,6 +117,10 @@ export function readNumbers(r: ByteReader, n: number): number[] {
     for (let i = 0; i < n; i++) out[i] = prev += r.svarint();
   } else {
     throw corrupt(`numbers: unknown mode ${mode}`);
+  }
+  if (scale > 0) {
+    const p = POW10[scale]!;
+    for (let i = 0; i < n; i++) out[i] = out[i]! / p;
   }
   return out;
 }

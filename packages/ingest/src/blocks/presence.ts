@@ -1,19 +1,29 @@
 /**
- * Which rows of a block have a column: all of them (nothing written), a
- * bitmap (one bit per row) or, for a column in few rows, the ascending row
- * numbers as delta varints — whichever is smaller.
+ * Which rows of a block have a column: all of them (nothing written), the
+ * ids of the row shapes that hold it (block-shape.ts), or, in blocks with
+ * too many shapes, a bitmap (one bit per row) or, for a column in few rows,
+ * the ascending row numbers as delta varints — whichever is smaller.
  */
 import type { ByteReader } from './byte-reader.js';
 import { corrupt } from './byte-reader.js';
 import type { ByteWriter } from './byte-writer.js';
+import { rowShapes, type BlockShape } from './block-shape.js';
 
 const ALL = 0;
 const BITMAP = 1;
 const SPARSE = 2;
+const SHAPES = 3;
 
-export function writePresence(w: ByteWriter, rows: readonly number[], count: number): void {
+/** shapes: the ids of the row shapes holding the column, when the block has shapes. */
+export function writePresence(w: ByteWriter, rows: readonly number[], count: number, shapes: readonly number[] | null): void {
   if (rows.length === count) {
     w.byte(ALL);
+    return;
+  }
+  if (shapes !== null) {
+    w.byte(SHAPES);
+    w.uvarint(shapes.length);
+    for (const s of shapes) w.byte(s);
     return;
   }
   // A sparse row costs 1–3 bytes of delta; a bitmap count/8 in total.
@@ -33,13 +43,27 @@ export function writePresence(w: ByteWriter, rows: readonly number[], count: num
 }
 
 /** The present row numbers, ascending; `present` of them. */
-export function readPresence(r: ByteReader, present: number, count: number): Int32Array | null {
+export function readPresence(r: ByteReader, present: number, count: number, shape: BlockShape | undefined): Int32Array | null {
   const kind = r.byte();
   if (kind === ALL) {
     if (present !== count) throw corrupt('presence: all rows but present < count');
     return null;
   }
   const rows = new Int32Array(present);
+  if (kind === SHAPES) {
+    if (shape === undefined || shape.count !== count) throw corrupt('presence: the block\'s shape ids are missing');
+    const holds = new Uint8Array(256);
+    for (let n = r.uvarint(); n > 0; n--) holds[r.byte()] = 1;
+    const ids = rowShapes(shape);
+    let n = 0;
+    for (let i = 0; i < count; i++) {
+      if (holds[ids[i]!] === 0) continue;
+      if (n === present) throw corrupt('presence: more rows than present');
+      rows[n++] = i;
+    }
+    if (n !== present) throw corrupt('presence: fewer rows than present');
+    return rows;
+  }
   if (kind === SPARSE) {
     let prev = -1;
     for (let i = 0; i < present; i++) {

@@ -4,16 +4,20 @@
  * (distinct strings plain, then one index per value: a byte when ≤ 256
  * distinct, else a varint). Lengths count UTF-16 code units so decoding is a
  * single toString and substring per value; lone surrogates switch the whole
- * run to UTF-16LE (string-bytes.ts) to stay exact.
+ * run to UTF-16LE (string-bytes.ts) to stay exact. Many-valued strings that
+ * differ in their numbers become templates + numbers (template-strings.ts).
  */
 import type { ByteReader } from './byte-reader.js';
 import { corrupt } from './byte-reader.js';
 import type { ByteWriter } from './byte-writer.js';
 import { decodeString, encodeString } from './string-bytes.js';
+import { readTemplated, templateStrings, writeTemplated } from './template-strings.js';
 
 const PLAIN = 0;
 const DICT = 1;
+const TEMPLATE = 2;
 const MAX_DICT = 65536;
+const PROBE = 256;
 
 export function writeStrings(w: ByteWriter, values: readonly string[]): void {
   const dict = new Map<string, number>();
@@ -31,8 +35,19 @@ export function writeStrings(w: ByteWriter, values: readonly string[]): void {
       dict.set(v, d);
     }
     idx[i] = d;
+    // Ids and the like: stop filling a dictionary that will not be used.
+    if (i === PROBE && dict.size * 4 > PROBE * 3) {
+      idx = null;
+      break;
+    }
   }
   if (idx === null) {
+    const t = templateStrings(values);
+    if (t !== null) {
+      w.byte(TEMPLATE);
+      writeTemplated(w, t, writePlain);
+      return;
+    }
     w.byte(PLAIN);
     writePlain(w, values);
     return;
@@ -57,6 +72,7 @@ function writePlain(w: ByteWriter, values: readonly string[]): void {
 export function readStrings(r: ByteReader, n: number): string[] {
   const mode = r.byte();
   if (mode === PLAIN) return readPlain(r, n);
+  if (mode === TEMPLATE) return readTemplated(r, n, readPlain);
   if (mode !== DICT) throw corrupt(`strings: unknown mode ${mode}`);
   const size = r.uvarint();
   if (size > n) throw corrupt('strings: dictionary larger than the run');
