@@ -61,7 +61,8 @@ function suite(name: string, config: (() => string) | null, skip: boolean): void
     });
 
     test('item 10: once ingest is idle, the server checkpoints its WAL (SQLite)', { skip: name !== 'sqlite' }, async () => {
-      const dir = join(server.dataDir, 'sqlite');
+      // A new data folder gets the block store (store-format.ts), which checkpoints as the row store does.
+      const dir = join(server.dataDir, 'blocks');
       const walBytes = (): number =>
         readdirSync(dir).filter((f) => f.endsWith('-wal')).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
       await waitFor(() => walBytes() === 0, { what: `the WAL to be checkpointed (${walBytes()} bytes)`, timeoutMs: 15_000 });
