@@ -4,7 +4,7 @@ import type { FSWatcher } from 'chokidar';
 import type { FileSourceConfig } from './config.js';
 import { agentError } from './errors.js';
 import { FileTail, type TailContext } from './file-tail.js';
-import { inodeIdentity, parseIdentity, contentIdentity, type FileIdentity } from './file-identity.js';
+import { newFileIdentity, parseIdentity, type FileIdentity } from './file-identity.js';
 import { fingerprint } from './fingerprint.js';
 import { decideAtPath } from './path-decision.js';
 import type { Source, SourceContext } from './source.js';
@@ -73,19 +73,18 @@ export class FileSource implements Source {
 
   /** Bytes read but not yet acknowledged (checkpointed). */
   get checkpointLag(): number {
-    let lag = 0;
-    for (const t of this.tails.all()) {
-      const acked = this.ctx.checkpoints.get(t.key)?.offset ?? 0;
-      lag += Math.max(0, t.offset - acked);
-    }
-    return lag;
+    return this.tails.all().reduce((lag, t) => lag + Math.max(0, t.offset - (this.ctx.checkpoints.get(t.key)?.offset ?? 0)), 0);
   }
 
   async start(): Promise<void> {
     const watched = await watchFiles(this.config.include, this.matcher, (p) => this.check(p),
       (err) => this.ctx.log.warn('Watching files failed.', { source: this.name, error: String(err) }));
     this.watcher = watched.watcher;
-    if (this.stopped) return void (await this.watcher.close());
+    // Stopped while the initial scan ran: stop() found no watcher to close.
+    if (this.stopped) {
+      await this.watcher.close();
+      return;
+    }
     this.watchBases = watched.bases;
     for (const p of watched.initial) this.check(p, true);
     await Promise.all([...this.checking.values()]);
@@ -223,17 +222,16 @@ export class FileSource implements Source {
     try {
       const fst = await fh.stat();
       const head = await fingerprint(fh);
-      let identity: FileIdentity;
       if (head === null) {
         const since = this.tails.incompleteSince(path, Date.now());
         if (fst.size === 0 || Date.now() - since < this.config.partial_line_flush_ms) return;
-        identity = inodeIdentity(fst.dev, fst.ino);
-      } else identity = contentIdentity(head);
+      }
       this.tails.complete(path);
-      // A file that once shared its first line with another one (see below)
-      // keeps the identity it was given then.
-      const collider = parseIdentity(`${identity.key}-${inodeIdentity(fst.dev, fst.ino).key}`);
-      if (identity.kind === 'content' && this.ctx.checkpoints.get(`${this.name}:${collider.key}`)) identity = collider;
+      // A file that once shared its first line with another one (see below) keeps the identity it was given then.
+      const checkpointed = (key: string): boolean => this.ctx.checkpoints.get(`${this.name}:${key}`) !== undefined;
+      const named = newFileIdentity(head, fst.dev, fst.ino, checkpointed);
+      const collider = named.collider;
+      let identity = named.identity;
       let existing = this.tails.get(identity.key);
       if (existing && !existing.detached && (existing.isOpen || (await stillAt(existing)))) {
         const start = await sameStart(fh, existing);
@@ -419,11 +417,7 @@ export class FileSource implements Source {
       if (rescanClosed) {
         // A truncated identity waits for its copy (copytruncate) for a while,
         // then is forgotten.
-        for (const t of this.tails.all()) {
-          if (t.detached && !t.isOpen && now - t.lastDataAt > FORGET_DETACHED_MS) {
-            this.tails.forget(t);
-          }
-        }
+        for (const t of this.tails.all()) if (t.detached && !t.isOpen && now - t.lastDataAt > FORGET_DETACHED_MS) this.tails.forget(t);
         this.forgetGoneCheckpoints(now);
         await this.rescanDirectories();
       }

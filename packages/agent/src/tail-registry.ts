@@ -6,8 +6,10 @@
  *
  * - an identity has one tail; a path and an inode point to at most one tail,
  *   and only to a registered one (release and forget drop both);
- * - a tail found at a path is not detached; taking a path from another tail
- *   detaches that one (it keeps reading its open handle elsewhere);
+ * - a tail placed at a path is attached; taking a path from another tail
+ *   detaches that one (it keeps reading its open handle elsewhere). The
+ *   poll may mark a tail detached while the path still names it (it saw
+ *   another inode there): the check of that path it then asks for vacates it;
  * - a detached tail (renamed away, deleted, truncated, rotated while the
  *   agent was down) stays registered by identity until released, so it is
  *   read to its end and its checkpoint stays live;
