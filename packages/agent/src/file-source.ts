@@ -4,7 +4,7 @@ import type { FSWatcher } from 'chokidar';
 import type { FileSourceConfig } from './config.js';
 import { agentError } from './errors.js';
 import { FileTail, type TailContext } from './file-tail.js';
-import { newFileIdentity, parseIdentity, type FileIdentity } from './file-identity.js';
+import { newFileIdentity } from './file-identity.js';
 import { fingerprint } from './fingerprint.js';
 import { decideAtPath } from './path-decision.js';
 import type { Source, SourceContext } from './source.js';
@@ -13,7 +13,7 @@ import { watchFiles } from './file-watcher.js';
 import { M, type Metrics } from './metrics.js';
 import { sameContent, sameStart, stillAt } from './tail-content.js';
 import { TailRegistry } from './tail-registry.js';
-import { openRotated, rotatedWhileDown, type RotatedFile } from './rotated-while-down.js';
+import { resumeRotatedWhileDown } from './rotated-while-down.js';
 
 /**
  * The `file` (and `nginx`) source: finds files by glob, follows each one by
@@ -88,7 +88,10 @@ export class FileSource implements Source {
     this.watchBases = watched.bases;
     for (const p of watched.initial) this.check(p, true);
     await Promise.all([...this.checking.values()]);
-    await this.findRotatedWhileDown();
+    await resumeRotatedWhileDown({
+      source: this.name, ctx: this.ctx, rotatedDirs: this.config.rotated_dirs, tails: this.tails, tailContext: this.tailContext,
+      stopped: () => this.stopped, readFailed: (path, err) => this.readFailed(path, err),
+    });
     this.ctx.log.info('The file source is watching.', { source: this.name, include: this.config.include, files: this.tails.size });
     this.schedulePoll();
   }
@@ -268,11 +271,11 @@ export class FileSource implements Source {
       let offset = (typeof resumed === 'number' ? resumed : undefined) ?? ckpt?.offset
         ?? (atStart && this.config.start_position === 'end' ? fst.size : 0);
       if (offset > fst.size) offset = 0;
-      const tail = this.makeTail(identity, path, ckpt?.path ?? path, fst.dev, fst.ino, offset);
+      const tail = new FileTail(identity, path, ckpt?.path ?? path, fst.dev, fst.ino, offset, this.tailContext);
       if (!ckpt && resumed === undefined) {
         // Known from the first moment, not only after its first acknowledged
         // batch: if it is rotated out of the glob while the agent is down,
-        // the next start finds it by this entry (findRotatedWhileDown).
+        // the next start finds it by this entry (rotated-while-down.ts).
         this.ctx.checkpoints.set(tail.key, { offset, path, dev: fst.dev, ino: fst.ino });
         this.ctx.checkpoints.scheduleFlush();
       }
@@ -290,38 +293,6 @@ export class FileSource implements Source {
     } finally {
       if (!handed) await fh.close();
     }
-  }
-
-  /**
-   * Checkpointed files rotated out of the glob while the agent was down
-   * (rotated-while-down.ts) are read to their end under the same identity
-   * (so nothing is shipped twice) and released once idle, as a file renamed
-   * while the agent runs is.
-   */
-  private async findRotatedWhileDown(): Promise<void> {
-    for await (const f of rotatedWhileDown(this.name, this.ctx.checkpoints, this.config.rotated_dirs, (id) => this.tails.has(id))) {
-      if (this.stopped) return;
-      // After a reload, where the previous source got to (its batches are queued already).
-      const resumed = this.ctx.resume?.get(f.key);
-      const offset = typeof resumed === 'number' ? resumed : f.offset;
-      await this.resumeRotated(f, offset).catch((err: unknown) => this.readFailed(f.path, err));
-    }
-  }
-
-  private async resumeRotated(f: RotatedFile, offset: number): Promise<void> {
-    const opened = await openRotated(f, offset, (dev, ino) => this.tails.atInode(dev, ino) !== undefined);
-    if (opened === 'reused') this.ctx.log.debug('A checkpointed inode now holds another file; it is not read.', { source: this.name, path: f.path, id: f.id });
-    if (opened === 'reused' || opened === null) return;
-    const { fh, st } = opened;
-    const tail = this.makeTail(parseIdentity(f.id), f.path, f.sourcePath, st.dev, st.ino, offset);
-    tail.attach(fh);
-    this.tails.addDetached(tail);
-    this.ctx.log.info('A file rotated while the agent was stopped is read to its end.', { source: this.name, path: f.path, was: f.sourcePath, offset, size: st.size });
-    tail.read().catch((err: unknown) => this.readFailed(f.path, err));
-  }
-
-  private makeTail(identity: FileIdentity, path: string, sourcePath: string, dev: number, ino: number, offset: number): FileTail {
-    return new FileTail(identity, path, sourcePath, dev, ino, offset, this.tailContext);
   }
 
   /**

@@ -3,7 +3,10 @@ import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { CheckpointStore } from './checkpoint-store.js';
 import { expectedHead, parseIdentity } from './file-identity.js';
+import { FileTail, type TailContext } from './file-tail.js';
 import { fingerprint } from './fingerprint.js';
+import type { SourceContext } from './source.js';
+import type { TailRegistry } from './tail-registry.js';
 
 /** A checkpointed identity whose inode was found under another name. */
 export interface RotatedFile {
@@ -90,4 +93,43 @@ export async function openRotated(
   } finally {
     if (!handed) await fh.close();
   }
+}
+
+/** What reading the files rotated while the agent was down needs of the file source. */
+export interface RotatedWhileDownContext {
+  readonly source: string;
+  readonly ctx: SourceContext;
+  readonly rotatedDirs: readonly string[];
+  readonly tails: TailRegistry<FileTail>;
+  readonly tailContext: TailContext;
+  readonly stopped: () => boolean;
+  readonly readFailed: (path: string, err: unknown) => void;
+}
+
+/**
+ * At start, after the glob's files are followed: each checkpointed file
+ * rotated out of the glob while the agent was down is read to its end under
+ * the same identity (so nothing is shipped twice), as a detached tail that
+ * the poll releases once idle, as a file renamed while the agent runs is.
+ */
+export async function resumeRotatedWhileDown(rc: RotatedWhileDownContext): Promise<void> {
+  for await (const f of rotatedWhileDown(rc.source, rc.ctx.checkpoints, rc.rotatedDirs, (id) => rc.tails.has(id))) {
+    if (rc.stopped()) return;
+    // After a reload, where the previous source got to (its batches are queued already).
+    const resumed = rc.ctx.resume?.get(f.key);
+    const offset = typeof resumed === 'number' ? resumed : f.offset;
+    await resumeRotated(rc, f, offset).catch((err: unknown) => rc.readFailed(f.path, err));
+  }
+}
+
+async function resumeRotated(rc: RotatedWhileDownContext, f: RotatedFile, offset: number): Promise<void> {
+  const opened = await openRotated(f, offset, (dev, ino) => rc.tails.atInode(dev, ino) !== undefined);
+  if (opened === 'reused') rc.ctx.log.debug('A checkpointed inode now holds another file; it is not read.', { source: rc.source, path: f.path, id: f.id });
+  if (opened === 'reused' || opened === null) return;
+  const { fh, st } = opened;
+  const tail = new FileTail(parseIdentity(f.id), f.path, f.sourcePath, st.dev, st.ino, offset, rc.tailContext);
+  tail.attach(fh);
+  rc.tails.addDetached(tail);
+  rc.ctx.log.info('A file rotated while the agent was stopped is read to its end.', { source: rc.source, path: f.path, was: f.sourcePath, offset, size: st.size });
+  tail.read().catch((err: unknown) => rc.readFailed(f.path, err));
 }
