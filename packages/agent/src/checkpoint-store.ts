@@ -106,6 +106,17 @@ export class CheckpointStore {
     if (this.entries.delete(key)) this.dirty = true;
   }
 
+  /**
+   * Drops the entries under `prefix` not in `live` that were last updated
+   * more than `maxAgeMs` ago (identities a source no longer tracks).
+   */
+  forgetStale(prefix: string, live: ReadonlySet<string>, now: number, maxAgeMs: number): void {
+    for (const key of [...this.entries.keys()]) {
+      if (!key.startsWith(prefix) || live.has(key)) continue;
+      if (now - (this.entries.get(key)?.updated_ms ?? now) > maxAgeMs) this.delete(key);
+    }
+  }
+
   /** Writes soon, coalescing the acknowledgements of a burst into one write. */
   scheduleFlush(delayMs = 100): void {
     if (this.timer) return;

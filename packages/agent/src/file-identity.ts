@@ -42,3 +42,17 @@ export function parseIdentity(key: string): FileIdentity {
 export function expectedHead(id: FileIdentity): string | null {
   return id.kind === 'content' ? id.head : null;
 }
+
+/**
+ * The identity a file seen at a new inode takes: its first line's (`head`),
+ * or its inode's while it has no complete first line. `collider` is the
+ * content form told apart by the inode, for a file that shares its first
+ * line with another; a file that was given it once (`checkpointed`) keeps it.
+ */
+export function newFileIdentity(
+  head: string | null, dev: number, ino: number, checkpointed: (key: string) => boolean,
+): { identity: FileIdentity; collider: FileIdentity } {
+  const identity = head === null ? inodeIdentity(dev, ino) : contentIdentity(head);
+  const collider = parseIdentity(`${identity.key}-${inodeKey(dev, ino)}`);
+  return { identity: identity.kind === 'content' && checkpointed(collider.key) ? collider : identity, collider };
+}

@@ -1,16 +1,19 @@
-import { promises as fsp, type Dirent, type Stats } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { promises as fsp, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import chokidar, { type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import type { FileSourceConfig } from './config.js';
 import { agentError } from './errors.js';
 import { FileTail, type TailContext } from './file-tail.js';
-import { expectedHead, inodeIdentity, parseIdentity, contentIdentity, type FileIdentity } from './file-identity.js';
+import { newFileIdentity } from './file-identity.js';
 import { fingerprint } from './fingerprint.js';
 import { decideAtPath } from './path-decision.js';
 import type { Source, SourceContext } from './source.js';
-import { globBase, globDepth, PathMatcher } from './glob.js';
+import { PathMatcher, walkFiles } from './glob.js';
+import { watchFiles } from './file-watcher.js';
 import { M, type Metrics } from './metrics.js';
+import { sameContent, sameStart, stillAt } from './tail-content.js';
+import { TailRegistry } from './tail-registry.js';
+import { resumeRotatedWhileDown } from './rotated-while-down.js';
 
 /**
  * The `file` (and `nginx`) source: finds files by glob, follows each one by
@@ -32,45 +35,7 @@ import { M, type Metrics } from './metrics.js';
  *   checking the first line still matches) when the file changes.
  */
 const GONE_CHECKPOINT_MS = 3_600_000;
-const COMPARE_BYTES = 4096;
-
-/**
- * Whether a file begins with the same bytes as a tail's file over the length
- * both have (up to 4 KiB): 'same' for a copy, 'different' for two files that
- * only share a header line. 'gone' when the tail's file no longer holds what
- * the tail read (truncated, perhaps rewritten, and not noticed yet): the
- * comparison then says nothing, and a file starting with the identity's
- * first line is taken for its copy (copytruncate copies, truncates, and the
- * writer goes on before the agent looks at the original again).
- */
-async function sameStart(fh: FileHandle, tail: FileTail): Promise<'same' | 'different' | 'gone'> {
-  const own = tail.fh;
-  let other: FileHandle | null = null;
-  try {
-    other = own ?? (await fsp.open(tail.path, 'r'));
-    const a = Buffer.alloc(COMPARE_BYTES);
-    const b = Buffer.alloc(COMPARE_BYTES);
-    const [ra, rb] = await Promise.all([fh.read(a, 0, COMPARE_BYTES, 0), other.read(b, 0, COMPARE_BYTES, 0)]);
-    const n = Math.min(ra.bytesRead, rb.bytesRead);
-    if (a.subarray(0, n).equals(b.subarray(0, n))) return 'same';
-    // Checked after the comparison: a truncation during it shows here.
-    return (await holdsTail(other, tail)) ? 'different' : 'gone';
-  } catch {
-    return 'same';
-  } finally {
-    if (other && other !== own) await other.close();
-  }
-}
-
-/** Whether a file still holds what a tail read: not shorter, same first line. */
-async function holdsTail(fh: FileHandle, tail: FileTail): Promise<boolean> {
-  if (tail.replaced) return false;
-  if ((await fh.stat()).size < tail.offset) return false;
-  const head = expectedHead(tail.identity);
-  return head === null || (await fingerprint(fh)) === head;
-}
 const FORGET_DETACHED_MS = 600_000;
-
 
 /** The file source's context is every source's (source.ts). */
 export type FileSourceContext = SourceContext;
@@ -79,16 +44,9 @@ export class FileSource implements Source {
   readonly name: string;
   private readonly matcher: PathMatcher;
   private watcher: FSWatcher | null = null;
-  private readonly tails = new Map<string, FileTail>();
-  private readonly byInode = new Map<string, FileTail>();
-  private readonly byPath = new Map<string, FileTail>();
-  /** Same first line as a tail still reading another inode: a copy to use after truncation. */
-  private readonly copies = new Map<string, string>();
-  /** Paths whose first line is incomplete, with when they were first seen. */
-  private readonly incomplete = new Map<string, number>();
+  private readonly tails = new TailRegistry<FileTail>();
   private readonly checking = new Map<string, Promise<void>>();
   private readonly recheck = new Set<string>();
-  private ready = false;
   private stopped = false;
   private pollTimer: NodeJS.Timeout | null = null;
   private polls = 0;
@@ -110,49 +68,30 @@ export class FileSource implements Source {
   }
 
   get filesOpen(): number {
-    let n = 0;
-    for (const t of this.tails.values()) if (t.isOpen) n++;
-    return n;
+    return this.tails.all().filter((t) => t.isOpen).length;
   }
 
   /** Bytes read but not yet acknowledged (checkpointed). */
   get checkpointLag(): number {
-    let lag = 0;
-    for (const t of this.tails.values()) {
-      const acked = this.ctx.checkpoints.get(t.key)?.offset ?? 0;
-      lag += Math.max(0, t.offset - acked);
-    }
-    return lag;
+    return this.tails.all().reduce((lag, t) => lag + Math.max(0, t.offset - (this.ctx.checkpoints.get(t.key)?.offset ?? 0)), 0);
   }
 
   async start(): Promise<void> {
-    const bases = [...new Set(this.config.include.map(globBase))];
-    // One watcher for all patterns: as deep as the deepest one needs.
-    const depths = this.config.include.map(globDepth);
-    const depth = depths.some((d) => d === undefined) ? undefined : Math.max(...depths.map((d) => d ?? 0));
-    this.watchBases = bases.map((b) => [b, depth]);
-    // Files present at start honour start_position; files that appear later
-    // are new (a rotation) and are read from their beginning. Until chokidar
-    // is ready its events are the initial scan; after it, they go straight
-    // to check().
-    const initial: string[] = [];
-    let scanning = true;
-    this.watcher = chokidar.watch(bases, {
-      persistent: true,
-      ignoreInitial: false,
-      followSymlinks: true,
-      ...(depth !== undefined ? { depth } : {}),
-      ignored: (p: string, stats?: Stats) => stats?.isFile() === true && !this.matcher.matches(p),
-    });
-    this.watcher.on('add', (p) => { if (scanning) initial.push(p); else this.check(p); });
-    this.watcher.on('change', (p) => { if (!scanning) this.check(p); });
-    this.watcher.on('unlink', (p) => { if (!scanning) this.check(p); });
-    this.watcher.on('error', (err) => this.ctx.log.warn('Watching files failed.', { source: this.name, error: String(err) }));
-    await new Promise<void>((resolve) => this.watcher!.once('ready', () => resolve()));
-    scanning = false;
-    for (const p of initial) this.check(p, true);
+    const watched = await watchFiles(this.config.include, this.matcher, (p) => this.check(p),
+      (err) => this.ctx.log.warn('Watching files failed.', { source: this.name, error: String(err) }));
+    this.watcher = watched.watcher;
+    // Stopped while the initial scan ran: stop() found no watcher to close.
+    if (this.stopped) {
+      await this.watcher.close();
+      return;
+    }
+    this.watchBases = watched.bases;
+    for (const p of watched.initial) this.check(p, true);
     await Promise.all([...this.checking.values()]);
-    await this.findRotatedWhileDown();
+    await resumeRotatedWhileDown({
+      source: this.name, ctx: this.ctx, rotatedDirs: this.config.rotated_dirs, tails: this.tails, tailContext: this.tailContext,
+      stopped: () => this.stopped, readFailed: (path, err) => this.readFailed(path, err),
+    });
     this.ctx.log.info('The file source is watching.', { source: this.name, include: this.config.include, files: this.tails.size });
     this.schedulePoll();
   }
@@ -164,7 +103,7 @@ export class FileSource implements Source {
     await this.watcher?.close();
     await Promise.all([...this.checking.values()].map((p) => p.catch(() => undefined)));
     const positions = new Map<string, number | string>();
-    for (const t of this.tails.values()) {
+    for (const t of this.tails.all()) {
       await t.close();
       positions.set(t.key, t.emittedEnd);
     }
@@ -217,13 +156,13 @@ export class FileSource implements Source {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       st = null;
     }
-    const known = st ? this.byInode.get(`${st.dev}:${st.ino}`) : undefined;
+    const known = st ? this.tails.atInode(st.dev, st.ino) : undefined;
     // Facts first (the first-line checks in the order they cost least), then
     // the decision (path-decision.ts), then what to do about it.
-    const holds = known ? known.isOpen || (await this.sameContent(known, path)) : false;
+    const holds = known ? known.isOpen || (await sameContent(known, path)) : false;
     const shorter = known && st ? st.size < known.offset : false;
     const decision = decideAtPath(st === null
-      ? { exists: false, tracked: this.byPath.has(path) }
+      ? { exists: false, tracked: this.tails.atPath(path) !== undefined }
       : {
         exists: true,
         isFile: st.isFile(),
@@ -240,28 +179,17 @@ export class FileSource implements Source {
         return;
       case 'nothing':
       case 'gone': {
-        this.incomplete.delete(path);
-        const t = this.byPath.get(path);
-        if (t) {
-          // Deleted or renamed away: keep reading the open handle to its end;
-          // the poll releases it once it is idle.
-          this.byPath.delete(path);
-          t.detached = true;
-          if (t.isOpen) await t.read();
-        }
+        this.tails.complete(path);
+        // Deleted or renamed away: keep reading the open handle to its end;
+        // the poll releases it once it is idle.
+        const t = this.tails.vacate(path);
+        if (t?.isOpen) await t.read();
         return;
       }
       case 'known': {
         const k = known!;
-        if (decision.renamed) {
-          if (this.byPath.get(k.path) === k) this.byPath.delete(k.path);
-          this.ctx.log.debug('A file was renamed; its identity follows it.', { source: this.name, from: k.path, to: path });
-          k.path = path;
-        }
-        k.detached = false;
-        const displaced = this.byPath.get(path);
-        if (displaced && displaced !== k) displaced.detached = true;
-        this.byPath.set(path, k);
+        if (decision.renamed) this.ctx.log.debug('A file was renamed; its identity follows it.', { source: this.name, from: k.path, to: path });
+        this.tails.placeAt(k, path);
         if (decision.change === 'truncated') await this.truncated(k, path);
         else if (decision.change === 'grew') {
           await k.open();
@@ -274,21 +202,17 @@ export class FileSource implements Source {
           // The inode no longer starts with its identity's first line: it was
           // truncated and rewritten while its handle was closed. A copy kept
           // aside for that identity (copytruncate) now supplies the rest.
-          this.forgetInode(known);
+          this.tails.forgetInode(known);
           known.detached = true;
-          const copy = this.copies.get(known.id);
+          const copy = this.tails.copyOf(known.id);
           if (copy) this.check(copy);
         }
     }
 
     // A new inode at this path: whatever was here before has been rotated,
     // deleted or replaced. Its tail keeps its handle and finishes reading.
-    const previous = this.byPath.get(path);
-    if (previous) {
-      previous.detached = true;
-      this.byPath.delete(path);
-      if (previous.isOpen) void previous.read();
-    }
+    const previous = this.tails.vacate(path);
+    if (previous?.isOpen) void previous.read();
 
     let fh: FileHandle;
     try {
@@ -301,29 +225,23 @@ export class FileSource implements Source {
     try {
       const fst = await fh.stat();
       const head = await fingerprint(fh);
-      let identity: FileIdentity;
       if (head === null) {
-        if (fst.size === 0) {
-          this.incomplete.set(path, this.incomplete.get(path) ?? Date.now());
-          return;
-        }
-        const since = this.incomplete.get(path) ?? Date.now();
-        this.incomplete.set(path, since);
-        if (Date.now() - since < this.config.partial_line_flush_ms) return;
-        identity = inodeIdentity(fst.dev, fst.ino);
-      } else identity = contentIdentity(head);
-      this.incomplete.delete(path);
-      // A file that once shared its first line with another one (see below)
-      // keeps the identity it was given then.
-      const collider = parseIdentity(`${identity.key}-${inodeIdentity(fst.dev, fst.ino).key}`);
-      if (identity.kind === 'content' && this.ctx.checkpoints.get(`${this.name}:${collider.key}`)) identity = collider;
+        const since = this.tails.incompleteSince(path, Date.now());
+        if (fst.size === 0 || Date.now() - since < this.config.partial_line_flush_ms) return;
+      }
+      this.tails.complete(path);
+      // A file that once shared its first line with another one (see below) keeps the identity it was given then.
+      const checkpointed = (key: string): boolean => this.ctx.checkpoints.get(`${this.name}:${key}`) !== undefined;
+      const named = newFileIdentity(head, fst.dev, fst.ino, checkpointed);
+      const collider = named.collider;
+      let identity = named.identity;
       let existing = this.tails.get(identity.key);
-      if (existing && !existing.detached && (existing.isOpen || (await this.stillAt(existing)))) {
+      if (existing && !existing.detached && (existing.isOpen || (await stillAt(existing)))) {
         const start = await sameStart(fh, existing);
         if (start !== 'different') {
           // Same first bytes as a file still being read at another inode: a
           // copy made by copytruncate before the truncate. Used after it.
-          this.copies.set(identity.key, path);
+          this.tails.setCopy(identity.key, path);
           // The original was truncated already: its check notices that and
           // hands the identity over to this copy (it checks the copy again).
           if (start === 'gone') this.check(existing.path);
@@ -339,12 +257,11 @@ export class FileSource implements Source {
       if (existing) {
         // The identity's original is gone or truncated: continue in this copy.
         if (fst.size < existing.offset) return;
-        this.copies.delete(identity.key);
-        this.forgetInode(existing);
+        this.tails.dropCopy(identity.key);
+        this.tails.forgetInode(existing);
         await existing.moveTo(path, fh, fst.dev, fst.ino);
         handed = true;
-        this.byInode.set(`${fst.dev}:${fst.ino}`, existing);
-        this.byPath.set(path, existing);
+        this.tails.index(existing);
         this.ctx.log.info('A copy of a truncated file was found; reading continues in it.', { source: this.name, path, offset: existing.offset });
         await existing.read();
         return;
@@ -354,11 +271,11 @@ export class FileSource implements Source {
       let offset = (typeof resumed === 'number' ? resumed : undefined) ?? ckpt?.offset
         ?? (atStart && this.config.start_position === 'end' ? fst.size : 0);
       if (offset > fst.size) offset = 0;
-      const tail = this.makeTail(identity, path, ckpt?.path ?? path, fst.dev, fst.ino, offset);
+      const tail = new FileTail(identity, path, ckpt?.path ?? path, fst.dev, fst.ino, offset, this.tailContext);
       if (!ckpt && resumed === undefined) {
         // Known from the first moment, not only after its first acknowledged
         // batch: if it is rotated out of the glob while the agent is down,
-        // the next start finds it by this entry (findRotatedWhileDown).
+        // the next start finds it by this entry (rotated-while-down.ts).
         this.ctx.checkpoints.set(tail.key, { offset, path, dev: fst.dev, ino: fst.ino });
         this.ctx.checkpoints.scheduleFlush();
       }
@@ -366,9 +283,7 @@ export class FileSource implements Source {
       // to the same inode (a rename in flight) finds it.
       tail.attach(fh);
       handed = true;
-      this.tails.set(identity.key, tail);
-      this.byInode.set(`${fst.dev}:${fst.ino}`, tail);
-      this.byPath.set(path, tail);
+      this.tails.add(tail);
       this.ctx.log.debug('A file is being followed.', { source: this.name, path, id: identity.key, offset });
       // At start, the agent does not wait for every file to be read to its
       // end (a full spool may hold readers back): opening them is enough.
@@ -381,130 +296,15 @@ export class FileSource implements Source {
   }
 
   /**
-   * Rotation while the agent was down: a checkpointed file the glob no
-   * longer finds (renamed to `app.log.1`, shifted along a
-   * RotatingFileHandler chain, moved to an `olddir`) still holds the lines
-   * written after the checkpoint. It is looked for by device + inode in its
-   * directory and in `rotated_dirs`, taken only if it still starts with the
-   * identity's first line (an inode is reused once its file is deleted), read
-   * to its end under the same identity (so nothing is shipped twice) and
-   * released once idle, as a file renamed while the agent runs is.
-   */
-  private async findRotatedWhileDown(): Promise<void> {
-    const prefix = `${this.name}:`;
-    const listed = new Map<string, Array<{ path: string; dev: number; ino: number }>>();
-    const list = async (dir: string): Promise<Array<{ path: string; dev: number; ino: number }>> => {
-      let files = listed.get(dir);
-      if (files) return files;
-      files = [];
-      listed.set(dir, files);
-      let names: string[];
-      try {
-        names = await fsp.readdir(dir);
-      } catch {
-        return files;
-      }
-      for (const n of names) {
-        const st = await fsp.stat(join(dir, n)).catch(() => null);
-        if (st?.isFile()) files.push({ path: join(dir, n), dev: st.dev, ino: st.ino });
-      }
-      return files;
-    };
-    for (const key of [...this.ctx.checkpoints.keys()]) {
-      if (this.stopped) return;
-      if (!key.startsWith(prefix)) continue;
-      const id = key.slice(prefix.length);
-      const ckpt = this.ctx.checkpoints.get(key);
-      if (this.tails.has(id) || ckpt?.offset === undefined || ckpt.dev === undefined || ckpt.ino === undefined || !ckpt.path) continue;
-      let found: string | undefined;
-      for (const dir of [dirname(ckpt.path), ...this.config.rotated_dirs]) {
-        found = (await list(dir)).find((f) => f.dev === ckpt.dev && f.ino === ckpt.ino)?.path;
-        if (found) break;
-      }
-      if (!found) continue;
-      // After a reload, where the previous source got to (its batches are queued already).
-      const resumed = this.ctx.resume?.get(key);
-      const offset = typeof resumed === 'number' ? resumed : ckpt.offset;
-      await this.resumeRotated(id, found, ckpt.path, offset).catch((err: unknown) => this.readFailed(found, err));
-    }
-  }
-
-  private async resumeRotated(id: string, path: string, sourcePath: string, offset: number): Promise<void> {
-    const fh = await fsp.open(path, 'r');
-    let handed = false;
-    try {
-      const st = await fh.stat();
-      if (st.size <= offset || this.byInode.has(`${st.dev}:${st.ino}`)) return;
-      const identity = parseIdentity(id);
-      const head = expectedHead(identity);
-      if (head !== null && (await fingerprint(fh)) !== head) {
-        this.ctx.log.debug('A checkpointed inode now holds another file; it is not read.', { source: this.name, path, id });
-        return;
-      }
-      const tail = this.makeTail(identity, path, sourcePath, st.dev, st.ino, offset);
-      tail.attach(fh);
-      handed = true;
-      tail.detached = true;
-      this.tails.set(id, tail);
-      this.byInode.set(`${st.dev}:${st.ino}`, tail);
-      this.ctx.log.info('A file rotated while the agent was stopped is read to its end.', { source: this.name, path, was: sourcePath, offset, size: st.size });
-      tail.read().catch((err: unknown) => this.readFailed(path, err));
-    } finally {
-      if (!handed) await fh.close();
-    }
-  }
-
-  private makeTail(identity: FileIdentity, path: string, sourcePath: string, dev: number, ino: number, offset: number): FileTail {
-    return new FileTail(identity, path, sourcePath, dev, ino, offset, this.tailContext);
-  }
-
-  /** Checks that a closed tail's inode still holds its content (inodes get reused). */
-  private async sameContent(tail: FileTail, path: string): Promise<boolean> {
-    const head = expectedHead(tail.identity);
-    if (head === null) return true;
-    let fh: FileHandle | null = null;
-    try {
-      fh = await fsp.open(path, 'r');
-      return (await fingerprint(fh)) === head;
-    } catch {
-      return false;
-    } finally {
-      await fh?.close();
-    }
-  }
-
-  /**
    * A safety net under chokidar: when inotify runs out of watches (or an
    * event is lost) new files would go unnoticed, so the base directories are
    * listed now and then and unknown matching files checked.
    */
   private async rescanDirectories(): Promise<void> {
-    const walk = async (dir: string, depth: number | undefined): Promise<void> => {
-      let entries: Dirent[];
-      try {
-        entries = await fsp.readdir(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const e of entries) {
-        const p = join(dir, e.name);
-        if (e.isDirectory()) {
-          if (depth === undefined || depth > 0) await walk(p, depth === undefined ? undefined : depth - 1);
-        } else if (!this.byPath.has(p) && this.matcher.matches(p)) this.check(p);
-      }
+    const visit = (p: string): void => {
+      if (this.tails.atPath(p) === undefined && this.matcher.matches(p)) this.check(p);
     };
-    for (const [base, depth] of this.watchBases) await walk(base, depth);
-  }
-
-  /** Whether a closed tail's file is still at its path with its content. */
-  private async stillAt(tail: FileTail): Promise<boolean> {
-    const st = await fsp.stat(tail.path).catch(() => null);
-    return st !== null && st.dev === tail.dev && st.ino === tail.ino && (await this.sameContent(tail, tail.path));
-  }
-
-  private forgetInode(tail: FileTail): void {
-    const key = `${tail.dev}:${tail.ino}`;
-    if (this.byInode.get(key) === tail) this.byInode.delete(key);
+    for (const [base, depth] of this.watchBases) await walkFiles(base, depth, visit);
   }
 
   /**
@@ -520,10 +320,8 @@ export class FileSource implements Source {
     // would split a line that was being written when the file was copied.
     tail.flushMultiline();
     await tail.close();
-    tail.detached = true;
-    this.forgetInode(tail);
-    if (this.byPath.get(path) === tail) this.byPath.delete(path);
-    const copy = this.copies.get(tail.id);
+    this.tails.detachFromInode(tail, path);
+    const copy = this.tails.copyOf(tail.id);
     await this.checkNow(path, false);
     if (copy) this.check(copy);
   }
@@ -548,7 +346,7 @@ export class FileSource implements Source {
       this.polls++;
       const rescanClosed = this.polls % 30 === 0;
       const now = Date.now();
-      for (const t of [...this.tails.values()]) {
+      for (const t of this.tails.all()) {
         if (this.stopped) return;
         if (!t.isOpen) {
           if (rescanClosed && !t.detached) this.check(t.path);
@@ -581,22 +379,16 @@ export class FileSource implements Source {
           // back and release the handle (and with it the disk space).
           t.flushAll();
           await t.close();
-          this.forgetInode(t);
-          this.tails.delete(t.id);
+          this.tails.release(t);
           continue;
         }
         if (!t.detached && idle >= this.config.close_idle_ms && !t.hasPending) await t.close();
       }
-      for (const path of this.incomplete.keys()) this.check(path);
+      for (const path of this.tails.incompletePaths()) this.check(path);
       if (rescanClosed) {
         // A truncated identity waits for its copy (copytruncate) for a while,
         // then is forgotten.
-        for (const t of [...this.tails.values()]) {
-          if (t.detached && !t.isOpen && now - t.lastDataAt > FORGET_DETACHED_MS) {
-            this.tails.delete(t.id);
-            this.copies.delete(t.id);
-          }
-        }
+        for (const t of this.tails.all()) if (t.detached && !t.isOpen && now - t.lastDataAt > FORGET_DETACHED_MS) this.tails.forget(t);
         this.forgetGoneCheckpoints(now);
         await this.rescanDirectories();
       }
@@ -612,12 +404,7 @@ export class FileSource implements Source {
    * a file to reappear, it would be read again and ingest would deduplicate.
    */
   private forgetGoneCheckpoints(now: number): void {
-    const prefix = `${this.name}:`;
-    const live = new Set([...this.tails.values()].map((t) => t.key));
-    for (const key of [...this.ctx.checkpoints.keys()]) {
-      if (!key.startsWith(prefix) || live.has(key)) continue;
-      if (now - (this.ctx.checkpoints.get(key)?.updated_ms ?? now) > GONE_CHECKPOINT_MS) this.ctx.checkpoints.delete(key);
-    }
+    this.ctx.checkpoints.forgetStale(`${this.name}:`, new Set(this.tails.all().map((t) => t.key)), now, GONE_CHECKPOINT_MS);
   }
 
   collectMetrics(metrics: Metrics): void {

@@ -1,4 +1,5 @@
-import { dirname, sep } from 'node:path';
+import { promises as fsp, type Dirent } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 
 /**
  * Path globs for `include` / `exclude` (chokidar 4 no longer expands globs,
@@ -78,5 +79,24 @@ export class PathMatcher {
     if (!this.include.some((r) => r.test(path))) return false;
     const base = path.slice(path.lastIndexOf(sep) + 1);
     return !this.excludeFull.some((r) => r.test(path)) && !this.excludeBase.some((r) => r.test(base));
+  }
+}
+
+/**
+ * Every file under `dir` (down to `depth` directory levels below it, all
+ * when undefined), listed now; unreadable directories are skipped.
+ */
+export async function walkFiles(dir: string, depth: number | undefined, visit: (path: string) => void): Promise<void> {
+  let entries: Dirent[];
+  try {
+    entries = await fsp.readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (depth === undefined || depth > 0) await walkFiles(p, depth === undefined ? undefined : depth - 1, visit);
+    } else visit(p);
   }
 }

@@ -1,0 +1,135 @@
+import { promises as fsp, type Stats } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { CheckpointStore } from './checkpoint-store.js';
+import { expectedHead, parseIdentity } from './file-identity.js';
+import { FileTail, type TailContext } from './file-tail.js';
+import { fingerprint } from './fingerprint.js';
+import type { SourceContext } from './source.js';
+import type { TailRegistry } from './tail-registry.js';
+
+/** A checkpointed identity whose inode was found under another name. */
+export interface RotatedFile {
+  /** Checkpoint key (`source:identity`). */
+  readonly key: string;
+  /** Identity key. */
+  readonly id: string;
+  /** Where the inode is now. */
+  readonly path: string;
+  /** Where it was checkpointed (reported as `source`). */
+  readonly sourcePath: string;
+  /** The checkpointed offset. */
+  readonly offset: number;
+}
+
+interface Listed { path: string; dev: number; ino: number }
+
+/**
+ * Rotation while the agent was down: a checkpointed file the glob no
+ * longer finds (renamed to `app.log.1`, shifted along a
+ * RotatingFileHandler chain, moved to an `olddir`) still holds the lines
+ * written after the checkpoint. Its inode is looked for by device + inode in
+ * its directory and in `rotated_dirs` (each directory listed once). The
+ * caller checks it still starts with the identity's first line (an inode is
+ * reused once its file is deleted) before reading it.
+ */
+export async function* rotatedWhileDown(
+  source: string,
+  checkpoints: Pick<CheckpointStore, 'keys' | 'get'>,
+  rotatedDirs: readonly string[],
+  tracked: (id: string) => boolean,
+): AsyncGenerator<RotatedFile> {
+  const prefix = `${source}:`;
+  const listed = new Map<string, Listed[]>();
+  const list = async (dir: string): Promise<Listed[]> => {
+    let files = listed.get(dir);
+    if (files) return files;
+    files = [];
+    listed.set(dir, files);
+    let names: string[];
+    try {
+      names = await fsp.readdir(dir);
+    } catch {
+      return files;
+    }
+    for (const n of names) {
+      const st = await fsp.stat(join(dir, n)).catch(() => null);
+      if (st?.isFile()) files.push({ path: join(dir, n), dev: st.dev, ino: st.ino });
+    }
+    return files;
+  };
+  for (const key of [...checkpoints.keys()]) {
+    if (!key.startsWith(prefix)) continue;
+    const id = key.slice(prefix.length);
+    const ckpt = checkpoints.get(key);
+    if (tracked(id) || ckpt?.offset === undefined || ckpt.dev === undefined || ckpt.ino === undefined || !ckpt.path) continue;
+    let found: string | undefined;
+    for (const dir of [dirname(ckpt.path), ...rotatedDirs]) {
+      found = (await list(dir)).find((f) => f.dev === ckpt.dev && f.ino === ckpt.ino)?.path;
+      if (found) break;
+    }
+    if (found) yield { key, id, path: found, sourcePath: ckpt.path, offset: ckpt.offset };
+  }
+}
+
+/**
+ * Opens a rotated file found by rotatedWhileDown if it still has lines past
+ * `offset` and is at an inode no tail holds (`held`): the handle and its
+ * stat, or null (the handle closed). 'reused' when the inode now holds
+ * another file (its first line is not the identity's).
+ */
+export async function openRotated(
+  f: RotatedFile, offset: number, held: (dev: number, ino: number) => boolean,
+): Promise<{ fh: FileHandle; st: Stats } | 'reused' | null> {
+  const fh = await fsp.open(f.path, 'r');
+  let handed = false;
+  try {
+    const st = await fh.stat();
+    if (st.size <= offset || held(st.dev, st.ino)) return null;
+    const head = expectedHead(parseIdentity(f.id));
+    if (head !== null && (await fingerprint(fh)) !== head) return 'reused';
+    handed = true;
+    return { fh, st };
+  } finally {
+    if (!handed) await fh.close();
+  }
+}
+
+/** What reading the files rotated while the agent was down needs of the file source. */
+export interface RotatedWhileDownContext {
+  readonly source: string;
+  readonly ctx: SourceContext;
+  readonly rotatedDirs: readonly string[];
+  readonly tails: TailRegistry<FileTail>;
+  readonly tailContext: TailContext;
+  readonly stopped: () => boolean;
+  readonly readFailed: (path: string, err: unknown) => void;
+}
+
+/**
+ * At start, after the glob's files are followed: each checkpointed file
+ * rotated out of the glob while the agent was down is read to its end under
+ * the same identity (so nothing is shipped twice), as a detached tail that
+ * the poll releases once idle, as a file renamed while the agent runs is.
+ */
+export async function resumeRotatedWhileDown(rc: RotatedWhileDownContext): Promise<void> {
+  for await (const f of rotatedWhileDown(rc.source, rc.ctx.checkpoints, rc.rotatedDirs, (id) => rc.tails.has(id))) {
+    if (rc.stopped()) return;
+    // After a reload, where the previous source got to (its batches are queued already).
+    const resumed = rc.ctx.resume?.get(f.key);
+    const offset = typeof resumed === 'number' ? resumed : f.offset;
+    await resumeRotated(rc, f, offset).catch((err: unknown) => rc.readFailed(f.path, err));
+  }
+}
+
+async function resumeRotated(rc: RotatedWhileDownContext, f: RotatedFile, offset: number): Promise<void> {
+  const opened = await openRotated(f, offset, (dev, ino) => rc.tails.atInode(dev, ino) !== undefined);
+  if (opened === 'reused') rc.ctx.log.debug('A checkpointed inode now holds another file; it is not read.', { source: rc.source, path: f.path, id: f.id });
+  if (opened === 'reused' || opened === null) return;
+  const { fh, st } = opened;
+  const tail = new FileTail(parseIdentity(f.id), f.path, f.sourcePath, st.dev, st.ino, offset, rc.tailContext);
+  tail.attach(fh);
+  rc.tails.addDetached(tail);
+  rc.ctx.log.info('A file rotated while the agent was stopped is read to its end.', { source: rc.source, path: f.path, was: f.sourcePath, offset, size: st.size });
+  tail.read().catch((err: unknown) => rc.readFailed(f.path, err));
+}
