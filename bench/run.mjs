@@ -38,6 +38,19 @@ import { runRipgrep, runStoreBench, writeCorpus } from './scenarios/store.mjs';
 import { victoriaLogsSide } from './scenarios/victorialogs.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Sections measured by scripts of their own (read API, page, agent A/B),
+ * kept in bench/results/manual.md with their commands: a regenerated
+ * report would otherwise drop them.
+ */
+async function manualSections() {
+  try {
+    return await readFile(join(root, 'bench', 'results', 'manual.md'), 'utf8');
+  } catch {
+    return '';
+  }
+}
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -82,7 +95,7 @@ if (values['report-only']) {
   await writeFile(file, JSON.stringify(saved, null, 2));
   for (const c of renderQueryCharts(saved)) await writeFile(join(root, 'bench', c.file), c.svg);
   await writeFile(join(root, 'bench', 'chart-ingest.svg'), renderIngestChart(saved));
-  await writeFile(join(root, 'BENCHMARKS.md'), renderMarkdown(saved));
+  await writeFile(join(root, 'BENCHMARKS.md'), renderMarkdown(saved, await manualSections()));
   process.exit(0);
 }
 const work = join(tmpdir(), `logship-bench-${process.pid}`);
@@ -228,6 +241,6 @@ if (values.append) {
 await writeFile(resultsFile, JSON.stringify(results, null, 2));
 for (const c of renderQueryCharts(results)) await writeFile(join(root, 'bench', c.file), c.svg);
 await writeFile(join(root, 'bench', 'chart-ingest.svg'), renderIngestChart(results));
-await writeFile(join(root, 'BENCHMARKS.md'), renderMarkdown(results));
+await writeFile(join(root, 'BENCHMARKS.md'), renderMarkdown(results, await manualSections()));
 log('wrote BENCHMARKS.md and bench/chart-*.svg');
 if (!values.keep) await rm(work, { recursive: true, force: true });

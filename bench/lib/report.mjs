@@ -40,7 +40,8 @@ export function renderIngestChart(results) {
   return barChart({ title: 'Ingest rate, events/s to committed (higher is better)', unit: 'ev/s', groups });
 }
 
-export function renderMarkdown(results) {
+/** `manual`: Markdown sections measured by their own scripts, placed after the scenarios. */
+export function renderMarkdown(results, manual = '') {
   const m = results.machine;
   const out = [];
   out.push('# Benchmarks', '');
@@ -70,6 +71,8 @@ export function renderMarkdown(results) {
     }
   }
 
+  const hand = manual.replace(/^<!--[\s\S]*?-->\s*/, '').trim();
+  if (hand) out.push(hand, '');
   out.push(...renderVictoriaLogsHow(results));
   for (const s of results.stores) {
     out.push(...renderVictoriaLogsSection(s));
