@@ -28,6 +28,7 @@ import {
   ensureFolder,
   isPartitionExpired,
   partitionBytes,
+  partitionInfos,
   partitionsByDay,
   probeFolder,
   refreshPartitions,
@@ -285,20 +286,7 @@ export class BlockStore implements LogStore {
     this.assertOpen();
     const at = now ?? this.clock();
     this.refresh();
-    const infos: PartitionInfo[] = [];
-    for (const p of [...this.open.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-      const stats = p.db.stats();
-      infos.push({
-        name: p.name,
-        class: p.key.className,
-        day: p.key.day,
-        bytes: this.bytesOf(p.name),
-        events: stats.events,
-        oldest: stats.oldest,
-        expired: this.isExpired(p.key, at),
-      });
-    }
-    return infos;
+    return partitionInfos(this.dir, this.open.values(), (key) => this.isExpired(key, at));
   }
 
   async enforceRetention(now?: number): Promise<RetentionRunResult> {

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SortOrder } from '@logship/query';
-import type { StoreHealth } from '../store/log-store.js';
+import type { PartitionInfo, StoreHealth } from '../store/log-store.js';
 import { storeError } from '../store/store-error.js';
 import type { RetentionPolicy } from '../retention/retention-policy.js';
 import type { PartitionHandle, PartitionPool, PooledDb } from './partition-pool.js';
@@ -131,4 +131,26 @@ export function partitionsByDay<D extends PooledDb>(
   const days = [...byDay.keys()].sort();
   if (sort === 'desc') days.reverse();
   return days.map((d) => byDay.get(d) ?? []);
+}
+
+/** What partitions() reports of each known partition, by name. */
+export function partitionInfos<D extends PooledDb & { stats(): { events: number; oldest: number | null } }>(
+  dir: string,
+  known: Iterable<PartitionHandle<D>>,
+  expired: (key: PartitionKey) => boolean,
+): PartitionInfo[] {
+  const infos: PartitionInfo[] = [];
+  for (const p of [...known].sort((a, b) => a.name.localeCompare(b.name))) {
+    const stats = p.db.stats();
+    infos.push({
+      name: p.name,
+      class: p.key.className,
+      day: p.key.day,
+      bytes: partitionBytes(dir, p.name),
+      events: stats.events,
+      oldest: stats.oldest,
+      expired: expired(p.key),
+    });
+  }
+  return infos;
 }
