@@ -4,6 +4,7 @@
  *
  *   events ─► check (@timestamp, event.id) ─► classify ─► expired? ─►
  *   duplicate in the batch? ─► grouped by partition (UTC day, class)
+ *   (sqlite/group-batch.ts, shared with the row store)
  *
  * What crosses to the writer thread is the events themselves with their
  * parsed time: the writer dedupes against what is stored, then encodes one
@@ -14,8 +15,7 @@ import type { LogEvent } from '@logship/query';
 import type { WriteResult } from '../store/log-store.js';
 import type { RetentionPolicy } from '../retention/retention-policy.js';
 import { FLAG_FIELDS } from '../normalize/limits.js';
-import { checkEvent } from '../sqlite/event-row.js';
-import { partitionFileName, utcDay, type PartitionKey } from '../sqlite/partition-name.js';
+import { groupBatch, Refused, type PartitionGroup } from '../sqlite/group-batch.js';
 
 export interface BlockItem {
   /** Position in the write() batch. */
@@ -27,11 +27,7 @@ export interface BlockItem {
   event: LogEvent;
 }
 
-export interface PartitionItems {
-  name: string;
-  key: PartitionKey;
-  items: BlockItem[];
-}
+export type PartitionItems = PartitionGroup<BlockItem>;
 
 export interface PreparedBlockWrite {
   result: WriteResult;
@@ -40,38 +36,13 @@ export interface PreparedBlockWrite {
 }
 
 export function prepareBlockWrite(events: readonly LogEvent[], at: number, policy: RetentionPolicy, classFingerprint: string): PreparedBlockWrite {
-  const result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
-  const groups = new Map<string, PartitionItems>();
-  const seen = new Set<string>();
-  events.forEach((event, index) => {
-    const check = checkEvent(event);
-    if (!check.ok) {
-      result.errors.push({ index, reason: check.reason });
-      return;
-    }
-    const className = policy.classify(event);
-    if (check.ts < policy.cutoff(className, at)) {
-      result.expired++;
-      return;
-    }
-    if (seen.has(check.eid)) {
-      result.duplicates++;
-      return;
-    }
+  const { result, groups } = groupBatch<BlockItem>(events, at, policy, (event, ts, eid, index) => {
     const clean = storable(event);
-    if (typeof clean === 'string') {
-      result.errors.push({ index, reason: `event cannot be stored: ${clean}` });
-      return;
-    }
-    seen.add(check.eid);
-    const key = { day: utcDay(check.ts), className };
-    const name = partitionFileName(key);
-    let group = groups.get(name);
-    if (!group) groups.set(name, (group = { name, key, items: [] }));
+    if (typeof clean === 'string') return new Refused(clean);
     const received = event[FLAG_FIELDS.noTimestamp] === true || event[FLAG_FIELDS.futureTimestamp] === true;
-    group.items.push({ index, ts: check.ts, eid: check.eid, received, event: clean });
+    return { index, ts, eid, received, event: clean };
   });
-  return { result, groups: [...groups.values()], classFingerprint };
+  return { result, groups, classFingerprint };
 }
 
 /**

@@ -149,8 +149,8 @@ export class BatchWriter {
     const result: WriteResult = { ...prepared.result, errors: [...prepared.result.errors] };
     const storedIndexes: number[] = [];
     for (const group of prepared.groups) {
-      const fresh = this.dropKnownElsewhere(group.name, group.key, group.rows, prepared.classFingerprint);
-      result.duplicates += group.rows.length - fresh.length;
+      const fresh = this.dropKnownElsewhere(group.name, group.key, group.items, prepared.classFingerprint);
+      result.duplicates += group.items.length - fresh.length;
       if (fresh.length === 0) continue;
       const db = this.deps.pool.get(group.key).open(true);
       if (this.batch && !this.batch.has(db)) {

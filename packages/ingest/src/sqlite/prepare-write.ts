@@ -3,6 +3,7 @@
  *
  *   events ─► check ─► classify ─► expired? ─► duplicate in the batch? ─►
  *   row (event-row.ts) ─► grouped by partition (UTC day, class)
+ *   (all but the row: group-batch.ts, shared with the block store)
  *
  * The second half (batch-writer.ts) dedupes against what is stored and
  * inserts. The split is where the threads meet: the writer thread is the
@@ -14,15 +15,10 @@
 import type { LogEvent } from '@logship/query';
 import type { WriteResult } from '../store/log-store.js';
 import type { RetentionPolicy } from '../retention/retention-policy.js';
-import { checkEvent, eventToRow, type EventRow } from './event-row.js';
-import { partitionFileName, utcDay, type PartitionKey } from './partition-name.js';
+import { eventToRow, type EventRow } from './event-row.js';
+import { groupBatch, Refused, type PartitionGroup } from './group-batch.js';
 
-export interface PartitionRows {
-  /** The partition's file name (partition-name.ts). */
-  name: string;
-  key: PartitionKey;
-  rows: EventRow[];
-}
+export type PartitionRows = PartitionGroup<EventRow>;
 
 export interface PreparedWrite {
   /** What is known before any partition is read: errors, expired events, duplicates within the batch. */
@@ -41,39 +37,14 @@ export function prepareWrite(
   classFingerprint: string,
   otherTextFields: readonly string[] = [],
 ): PreparedWrite {
-  const result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
-  const groups = new Map<string, PartitionRows>();
-  const seen = new Set<string>();
-  events.forEach((event, index) => {
-    const check = checkEvent(event);
-    if (!check.ok) {
-      result.errors.push({ index, reason: check.reason });
-      return;
-    }
-    const className = policy.classify(event);
-    if (check.ts < policy.cutoff(className, at)) {
-      result.expired++;
-      return;
-    }
-    if (seen.has(check.eid)) {
-      result.duplicates++;
-      return;
-    }
-    let row: EventRow;
+  const { result, groups } = groupBatch<EventRow>(events, at, policy, (event, ts, eid, index) => {
     try {
-      row = eventToRow(event, check.ts, check.eid, index, otherTextFields);
+      return eventToRow(event, ts, eid, index, otherTextFields);
     } catch (err) {
       // A value JSON.stringify refuses (a BigInt, a cycle: only callers of
       // the store API can send one, never HTTP) fails this event, not the batch.
-      result.errors.push({ index, reason: `event cannot be stored: ${err instanceof Error ? err.message : String(err)}` });
-      return;
+      return new Refused(err instanceof Error ? err.message : String(err));
     }
-    seen.add(check.eid);
-    const key = { day: utcDay(check.ts), className };
-    const name = partitionFileName(key);
-    let group = groups.get(name);
-    if (!group) groups.set(name, (group = { name, key, rows: [] }));
-    group.rows.push(row);
   });
-  return { result, groups: [...groups.values()], classFingerprint, otherTextFields: [...otherTextFields] };
+  return { result, groups, classFingerprint, otherTextFields: [...otherTextFields] };
 }

@@ -1,57 +1,21 @@
 /**
  * A reader thread's entry point (see reader-pool.ts): an inline SqliteStore
  * (no writer thread, no readers of its own) answering one query at a time
- * with the same code the main thread runs when `readerThreads` is 0.
+ * with the same code the main thread runs when `readerThreads` is 0; the
+ * loop is reader-loop.ts.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import type { AggregateRequest, CountRequest, SearchRequest } from '@logship/query';
-import { serializeError, type ReaderRequest, type ReaderThreadOptions } from './reader-pool.js';
+import { serveReader } from './reader-loop.js';
 import { SqliteStore } from './sqlite-store.js';
 
-const port = parentPort;
-if (!port) throw new Error('reader-thread.worker.js runs only as a worker thread');
-const opts = workerData as ReaderThreadOptions;
-
-let store: SqliteStore;
-try {
-  store = new SqliteStore({
-    dataDir: opts.dataDir,
-    retention: opts.retention,
-    rollups: opts.rollups,
-    readerThreads: 0,
-    searchWalkRows: opts.searchWalkRows,
-    textFields: opts.textFields,
-  });
-  store.init();
-  port.postMessage({ ready: true });
-} catch (err) {
-  port.postMessage({ error: serializeError(err) });
-  throw err;
-}
-
-port.on('message', (msg: ReaderRequest) => {
-  if (msg.op === 'refresh') {
-    try {
-      store.syncPartitions();
-    } catch {
-      // the next query reports a missing folder
-    }
-    return;
-  }
-  const run = (): Promise<unknown> => {
-    switch (msg.op) {
-      case 'search':
-        return store.searchAt(msg.req as unknown as SearchRequest, msg.at);
-      case 'count':
-        return store.countAt(msg.req as unknown as CountRequest, msg.at);
-      case 'aggregate':
-        return store.aggregateAt(msg.req as unknown as AggregateRequest, msg.at);
-      default:
-        return Promise.reject(new Error(`unknown reader request ${String(msg.op)}`));
-    }
-  };
-  run().then(
-    (result) => port.postMessage({ id: msg.id, ok: true, result }),
-    (err: unknown) => port.postMessage({ id: msg.id, ok: false, error: serializeError(err) }),
-  );
-});
+serveReader(
+  'reader-thread.worker.js',
+  (opts) =>
+    new SqliteStore({
+      dataDir: opts.dataDir,
+      retention: opts.retention,
+      rollups: opts.rollups,
+      readerThreads: 0,
+      searchWalkRows: opts.searchWalkRows,
+      textFields: opts.textFields,
+    }),
+);

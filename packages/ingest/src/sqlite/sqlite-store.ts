@@ -15,7 +15,6 @@
  * read by a per-class cutoff on ts. docs/SQLITE_STORE.md has the reasoning.
  */
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { compileMatcher, parse, resolveTextFields } from '@logship/query';
 import type {
@@ -37,7 +36,18 @@ import { BatchWriter } from './batch-writer.js';
 import { prepareWrite, type PreparedWrite } from './prepare-write.js';
 import { WriterThread, type WriterThreadOptions } from './writer-thread.js';
 import { ReaderPool, type ReaderThreadOptions } from './reader-pool.js';
-import { dayEndMs, dayStartMs, parsePartitionFileName, utcDay, type PartitionKey } from './partition-name.js';
+import type { PartitionKey } from './partition-name.js';
+import {
+  ensureFolder,
+  isPartitionExpired,
+  partitionBytes,
+  partitionInfos,
+  partitionsByDay,
+  probeFolder,
+  refreshPartitions,
+  removePartitionFiles,
+  visibleRange,
+} from './partition-folder.js';
 import { compareKeys, decodeCursor, encodeCursor } from './search-cursor.js';
 import { compileSql } from './compile-sql.js';
 import { aggregatePartitions } from './sqlite-aggregate.js';
@@ -208,12 +218,7 @@ export class SqliteStore implements LogStore {
   }
 
   init(): void {
-    try {
-      fs.mkdirSync(this.dir, { recursive: true });
-      fs.accessSync(this.dir, fs.constants.R_OK | fs.constants.W_OK);
-    } catch (err) {
-      throw storeError('LS_STORE_DATA_DIR', `cannot use ${this.dir}: ${(err as Error).message}`, err);
-    }
+    ensureFolder(this.dir);
     this.refresh();
   }
 
@@ -390,20 +395,7 @@ export class SqliteStore implements LogStore {
     this.assertOpen();
     const at = now ?? this.clock();
     this.refresh();
-    const infos: PartitionInfo[] = [];
-    for (const p of [...this.open.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-      const stats = p.db.stats();
-      infos.push({
-        name: p.name,
-        class: p.key.className,
-        day: p.key.day,
-        bytes: this.bytesOf(p.name),
-        events: stats.events,
-        oldest: stats.oldest,
-        expired: this.isExpired(p.key, at),
-      });
-    }
-    return infos;
+    return partitionInfos(this.dir, this.open.values(), (key) => this.isExpired(key, at));
   }
 
   async enforceRetention(now?: number): Promise<RetentionRunResult> {
@@ -425,9 +417,7 @@ export class SqliteStore implements LogStore {
       // Measured before closing: close() checkpoints and removes the WAL.
       const bytes = this.bytesOf(p.name);
       this.pool.forget(p.name);
-      for (const suffix of ['', '-wal', '-shm', '-journal']) {
-        fs.rmSync(path.join(this.dir, p.name + suffix), { force: true });
-      }
+      removePartitionFiles(this.dir, p.name);
       result.partitionsDropped.push(p.name);
       result.eventsRemoved += events;
       result.bytesRemoved += bytes;
@@ -442,31 +432,7 @@ export class SqliteStore implements LogStore {
     if (this.closed) return { ok: false, reason: 'the store is closed' };
     const writerFailure = this.writer?.failure;
     if (writerFailure) return { ok: false, reason: writerFailure };
-    // A probe write catches a directory that was removed or made read-only,
-    // which an access() check alone would miss; free space is checked
-    // because a full disk fails every write.
-    const probe = path.join(this.dir, `.health-${process.pid}`);
-    try {
-      const fd = fs.openSync(probe, 'w');
-      try {
-        fs.writeSync(fd, 'ok');
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
-      fs.rmSync(probe, { force: true });
-    } catch (err) {
-      return { ok: false, reason: `data directory ${this.dir} is not writable: ${(err as Error).message}` };
-    }
-    // Low space is a warning, not a failure: readiness must agree with
-    // ingest, and while the probe write above succeeds so do batches (after
-    // a full disk was partly freed, ready said 503 while ingest answered 200).
-    const stats = fs.statfsSync(this.dir);
-    const free = stats.bavail * stats.bsize;
-    if (free < this.minFreeBytes) {
-      return { ok: true, warnings: [`data directory ${this.dir} has only ${free} bytes free (below ${this.minFreeBytes})`] };
-    }
-    return { ok: true };
+    return probeFolder(this.dir, this.minFreeBytes);
   }
 
   async close(): Promise<void> {
@@ -486,67 +452,26 @@ export class SqliteStore implements LogStore {
     if (!this.closed) this.refresh();
   }
 
-  /** A partition is expired when its last possible event is past the cutoff. */
   private isExpired(key: PartitionKey, at: number): boolean {
-    return dayEndMs(key.day) < this.policy.cutoff(key.className, at);
+    return isPartitionExpired(this.policy, key, at);
   }
 
   private visibleRange(p: Open, req: { from: number; to: number }, at: number): { from: number; to: number } | null {
-    const from = Math.max(req.from, dayStartMs(p.key.day), this.policy.cutoff(p.key.className, at));
-    const to = Math.min(req.to, dayEndMs(p.key.day));
-    return from <= to ? { from, to } : null;
+    return visibleRange(this.policy, p.key, req, at);
   }
 
   /** Open partitions overlapping the range, grouped by day, in walk order. */
   private daysInRange(range: { from: number; to: number }, sort: SortOrder): Open[][] {
     this.refresh();
-    if (!(range.from <= range.to)) return [];
-    const first = utcDay(Math.max(range.from, -8.64e15));
-    const last = utcDay(Math.min(range.to, 8.64e15));
-    const byDay = new Map<string, Open[]>();
-    for (const p of this.open.values()) {
-      if (p.key.day < first || p.key.day > last) continue;
-      const list = byDay.get(p.key.day);
-      if (list) list.push(p);
-      else byDay.set(p.key.day, [p]);
-    }
-    const days = [...byDay.keys()].sort();
-    if (sort === 'desc') days.reverse();
-    return days.map((d) => byDay.get(d) ?? []);
+    return partitionsByDay(this.open.values(), range, sort);
   }
 
-  /**
-   * Syncs the known partitions with the directory: picks up partitions
-   * created by another process and closes those deleted by one (`logship retention
-   * run` while the server runs).
-   */
   private refresh(): void {
-    const names = new Set<string>();
-    let entries: string[];
-    try {
-      entries = fs.readdirSync(this.dir);
-    } catch (err) {
-      throw storeError('LS_STORE_DATA_DIR', `cannot list ${this.dir}: ${(err as Error).message}`, err);
-    }
-    for (const entry of entries) {
-      const key = parsePartitionFileName(entry);
-      if (!key) continue;
-      names.add(entry);
-      this.pool.get(key);
-    }
-    for (const name of [...this.open.keys()]) if (!names.has(name)) this.pool.forget(name);
+    refreshPartitions(this.dir, this.pool);
   }
 
   private bytesOf(name: string): number {
-    let bytes = 0;
-    for (const suffix of ['', '-wal', '-shm']) {
-      try {
-        bytes += fs.statSync(path.join(this.dir, name + suffix)).size;
-      } catch {
-        // side files come and go with checkpoints
-      }
-    }
-    return bytes;
+    return partitionBytes(this.dir, name);
   }
 
   private assertOpen(): void {

@@ -1,0 +1,67 @@
+/**
+ * The checks every write makes before any partition is read, shared by the
+ * row store (prepare-write.ts) and the block store (blocks/block-prepare.ts):
+ *
+ *   events ─► check (@timestamp, event.id) ─► classify ─► expired? ─►
+ *   duplicate in the batch? ─► the store's item (or why it cannot be
+ *   stored) ─► grouped by partition (UTC day, class)
+ */
+import type { LogEvent } from '@logship/query';
+import type { WriteResult } from '../store/log-store.js';
+import type { RetentionPolicy } from '../retention/retention-policy.js';
+import { checkEvent } from './event-row.js';
+import { partitionFileName, utcDay, type PartitionKey } from './partition-name.js';
+
+export interface PartitionGroup<T> {
+  /** The partition's file name (partition-name.ts). */
+  name: string;
+  key: PartitionKey;
+  items: T[];
+}
+
+/** Why an event that passed the checks cannot be stored (fails this event, not the batch). */
+export class Refused {
+  constructor(readonly reason: string) {}
+}
+
+/** Turns a kept event into what the store's writer takes, or says why it cannot. */
+export type ToItem<T> = (event: LogEvent, ts: number, eid: string, index: number) => T | Refused;
+
+export function groupBatch<T>(
+  events: readonly LogEvent[],
+  at: number,
+  policy: RetentionPolicy,
+  toItem: ToItem<T>,
+): { result: WriteResult; groups: PartitionGroup<T>[] } {
+  const result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
+  const groups = new Map<string, PartitionGroup<T>>();
+  const seen = new Set<string>();
+  events.forEach((event, index) => {
+    const check = checkEvent(event);
+    if (!check.ok) {
+      result.errors.push({ index, reason: check.reason });
+      return;
+    }
+    const className = policy.classify(event);
+    if (check.ts < policy.cutoff(className, at)) {
+      result.expired++;
+      return;
+    }
+    if (seen.has(check.eid)) {
+      result.duplicates++;
+      return;
+    }
+    const item = toItem(event, check.ts, check.eid, index);
+    if (item instanceof Refused) {
+      result.errors.push({ index, reason: `event cannot be stored: ${item.reason}` });
+      return;
+    }
+    seen.add(check.eid);
+    const key = { day: utcDay(check.ts), className };
+    const name = partitionFileName(key);
+    let group = groups.get(name);
+    if (!group) groups.set(name, (group = { name, key, items: [] }));
+    group.items.push(item);
+  });
+  return { result, groups: [...groups.values()] };
+}

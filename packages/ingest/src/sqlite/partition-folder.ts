@@ -1,0 +1,156 @@
+/**
+ * The partition folder, shared by the row store (sqlite-store.ts) and the
+ * block store (blocks/block-store.ts): both keep one file per (UTC day,
+ * class) in a folder, so listing it, measuring and deleting a partition's
+ * files, probing the folder's health and deciding what a read may see are
+ * the same code for both.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SortOrder } from '@logship/query';
+import type { PartitionInfo, StoreHealth } from '../store/log-store.js';
+import { storeError } from '../store/store-error.js';
+import type { RetentionPolicy } from '../retention/retention-policy.js';
+import type { PartitionHandle, PartitionPool, PooledDb } from './partition-pool.js';
+import { dayEndMs, dayStartMs, parsePartitionFileName, utcDay, type PartitionKey } from './partition-name.js';
+
+/** Creates the folder if need be and checks this process may read and write it. */
+export function ensureFolder(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.R_OK | fs.constants.W_OK);
+  } catch (err) {
+    throw storeError('LS_STORE_DATA_DIR', `cannot use ${dir}: ${(err as Error).message}`, err);
+  }
+}
+
+/**
+ * Syncs the pool's known partitions with the folder: picks up partitions
+ * created by another process and closes those deleted by one (`logship
+ * retention run` while the server runs).
+ */
+export function refreshPartitions<D extends PooledDb>(dir: string, pool: PartitionPool<D>): void {
+  const names = new Set<string>();
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dir);
+  } catch (err) {
+    throw storeError('LS_STORE_DATA_DIR', `cannot list ${dir}: ${(err as Error).message}`, err);
+  }
+  for (const entry of entries) {
+    const key = parsePartitionFileName(entry);
+    if (!key) continue;
+    names.add(entry);
+    pool.get(key);
+  }
+  for (const name of [...pool.known.keys()]) if (!names.has(name)) pool.forget(name);
+}
+
+/** Bytes of a partition file with its WAL and shared-memory side files. */
+export function partitionBytes(dir: string, name: string): number {
+  let bytes = 0;
+  for (const suffix of ['', '-wal', '-shm']) {
+    try {
+      bytes += fs.statSync(path.join(dir, name + suffix)).size;
+    } catch {
+      // side files come and go with checkpoints
+    }
+  }
+  return bytes;
+}
+
+/** Deletes a partition file and every side file SQLite may have left beside it. */
+export function removePartitionFiles(dir: string, name: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) {
+    fs.rmSync(path.join(dir, name + suffix), { force: true });
+  }
+}
+
+/** The folder half of health(): can it be written, and is there room. */
+export function probeFolder(dir: string, minFreeBytes: number): StoreHealth {
+  // A probe write catches a directory that was removed or made read-only,
+  // which an access() check alone would miss; free space is checked
+  // because a full disk fails every write.
+  const probe = path.join(dir, `.health-${process.pid}`);
+  try {
+    const fd = fs.openSync(probe, 'w');
+    try {
+      fs.writeSync(fd, 'ok');
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.rmSync(probe, { force: true });
+  } catch (err) {
+    return { ok: false, reason: `data directory ${dir} is not writable: ${(err as Error).message}` };
+  }
+  // Low space is a warning, not a failure: readiness must agree with
+  // ingest, and while the probe write above succeeds so do batches (after
+  // a full disk was partly freed, ready said 503 while ingest answered 200).
+  const stats = fs.statfsSync(dir);
+  const free = stats.bavail * stats.bsize;
+  if (free < minFreeBytes) {
+    return { ok: true, warnings: [`data directory ${dir} has only ${free} bytes free (below ${minFreeBytes})`] };
+  }
+  return { ok: true };
+}
+
+/** A partition is expired when its last possible event is past the cutoff. */
+export function isPartitionExpired(policy: RetentionPolicy, key: PartitionKey, at: number): boolean {
+  return dayEndMs(key.day) < policy.cutoff(key.className, at);
+}
+
+/** The part of a request's range a partition may answer: its day, less what its class has expired. */
+export function visibleRange(
+  policy: RetentionPolicy,
+  key: PartitionKey,
+  req: { from: number; to: number },
+  at: number,
+): { from: number; to: number } | null {
+  const from = Math.max(req.from, dayStartMs(key.day), policy.cutoff(key.className, at));
+  const to = Math.min(req.to, dayEndMs(key.day));
+  return from <= to ? { from, to } : null;
+}
+
+/** Known partitions overlapping the range, grouped by day, in walk order. */
+export function partitionsByDay<D extends PooledDb>(
+  known: Iterable<PartitionHandle<D>>,
+  range: { from: number; to: number },
+  sort: SortOrder,
+): PartitionHandle<D>[][] {
+  if (!(range.from <= range.to)) return [];
+  const first = utcDay(Math.max(range.from, -8.64e15));
+  const last = utcDay(Math.min(range.to, 8.64e15));
+  const byDay = new Map<string, PartitionHandle<D>[]>();
+  for (const p of known) {
+    if (p.key.day < first || p.key.day > last) continue;
+    const list = byDay.get(p.key.day);
+    if (list) list.push(p);
+    else byDay.set(p.key.day, [p]);
+  }
+  const days = [...byDay.keys()].sort();
+  if (sort === 'desc') days.reverse();
+  return days.map((d) => byDay.get(d) ?? []);
+}
+
+/** What partitions() reports of each known partition, by name. */
+export function partitionInfos<D extends PooledDb & { stats(): { events: number; oldest: number | null } }>(
+  dir: string,
+  known: Iterable<PartitionHandle<D>>,
+  expired: (key: PartitionKey) => boolean,
+): PartitionInfo[] {
+  const infos: PartitionInfo[] = [];
+  for (const p of [...known].sort((a, b) => a.name.localeCompare(b.name))) {
+    const stats = p.db.stats();
+    infos.push({
+      name: p.name,
+      class: p.key.className,
+      day: p.key.day,
+      bytes: partitionBytes(dir, p.name),
+      events: stats.events,
+      oldest: stats.oldest,
+      expired: expired(p.key),
+    });
+  }
+  return infos;
+}

@@ -1,0 +1,63 @@
+/**
+ * The message loop of a reader thread (see reader-pool.ts), shared by the
+ * row store's (reader-thread.worker.ts) and the block store's
+ * (blocks/block-reader.worker.ts): an inline store (no writer thread, no
+ * readers of its own) answering one query at a time with the same code the
+ * main thread runs when `readerThreads` is 0.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { AggregateRequest, CountRequest, SearchRequest } from '@logship/query';
+import { serializeError, type ReaderRequest, type ReaderThreadOptions } from './reader-pool.js';
+
+/** What a reader thread needs of its store. */
+export interface ThreadReader {
+  init(): void;
+  syncPartitions(): void;
+  searchAt(req: SearchRequest, at: number): Promise<unknown>;
+  countAt(req: CountRequest, at: number): Promise<unknown>;
+  aggregateAt(req: AggregateRequest, at: number): Promise<unknown>;
+}
+
+/** Runs this worker as a reader thread: opens the store `open` makes, says ready, answers requests. */
+export function serveReader(file: string, open: (opts: ReaderThreadOptions) => ThreadReader): void {
+  const port = parentPort;
+  if (!port) throw new Error(`${file} runs only as a worker thread`);
+  const opts = workerData as ReaderThreadOptions;
+
+  let store: ThreadReader;
+  try {
+    store = open(opts);
+    store.init();
+    port.postMessage({ ready: true });
+  } catch (err) {
+    port.postMessage({ error: serializeError(err) });
+    throw err;
+  }
+
+  port.on('message', (msg: ReaderRequest) => {
+    if (msg.op === 'refresh') {
+      try {
+        store.syncPartitions();
+      } catch {
+        // the next query reports a missing folder
+      }
+      return;
+    }
+    const run = (): Promise<unknown> => {
+      switch (msg.op) {
+        case 'search':
+          return store.searchAt(msg.req as unknown as SearchRequest, msg.at);
+        case 'count':
+          return store.countAt(msg.req as unknown as CountRequest, msg.at);
+        case 'aggregate':
+          return store.aggregateAt(msg.req as unknown as AggregateRequest, msg.at);
+        default:
+          return Promise.reject(new Error(`unknown reader request ${String(msg.op)}`));
+      }
+    };
+    run().then(
+      (result) => port.postMessage({ id: msg.id, ok: true, result }),
+      (err: unknown) => port.postMessage({ id: msg.id, ok: false, error: serializeError(err) }),
+    );
+  });
+}
