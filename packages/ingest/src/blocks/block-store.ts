@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { compileMatcher, parse, resolveTextFields } from '@logship/query';
+import { resolveTextFields } from '@logship/query';
 import type { AggregateRequest, AggregateResult, CountRequest, LogEvent, SearchRequest, SearchResult, SortOrder } from '@logship/query';
 import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteResult } from '../store/log-store.js';
 import { storeError } from '../store/store-error.js';
@@ -27,16 +27,15 @@ import type { PartitionKey } from '../sqlite/partition-name.js';
 import {
   ensureFolder,
   isPartitionExpired,
-  partitionBytes,
   partitionInfos,
   partitionsByDay,
   probeFolder,
   refreshPartitions,
-  removePartitionFiles,
   visibleRange,
+  dropExpiredPartitions,
 } from '../sqlite/partition-folder.js';
 import { decodeCursor, encodeCursor, type SortKey } from '../sqlite/search-cursor.js';
-import { MIN_FREE_BYTES, TOTAL_COUNT_LIMIT } from '../sqlite/sqlite-store.js';
+import { checkLimit, classMatcherFor, MIN_FREE_BYTES, TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
 import { BlockPartition } from './block-partition.js';
 import { BlockWriter } from './block-writer.js';
 import { prepareBlockWrite, type PreparedBlockWrite } from './block-prepare.js';
@@ -64,16 +63,6 @@ export interface BlockStoreOptions {
   minFreeBytes?: number;
   /** False never merges blocks (tests compare before and after). Default true. */
   merges?: boolean;
-}
-
-function matcherFor(clock: () => number, textFields: readonly string[]): ClassMatcherFactory {
-  return (query) => compileMatcher(parse(query), { now: clock(), textFields });
-}
-
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 0) {
-    throw storeError('LS_STORE_BAD_REQUEST', `limit must be a non-negative integer, got ${limit}`);
-  }
 }
 
 type Open = PartitionHandle<BlockPartition>;
@@ -117,7 +106,7 @@ export class BlockStore implements LogStore {
       .digest('base64url')
       .slice(0, 16);
     this.textFields = resolveTextFields(opts.textFields);
-    this.policy = createRetentionPolicy(opts.retention, opts.classMatcher ?? matcherFor(this.clock, this.textFields));
+    this.policy = createRetentionPolicy(opts.retention, opts.classMatcher ?? classMatcherFor(this.clock, this.textFields));
     this.merger =
       opts.merges === false || opts.writerThread
         ? null
@@ -300,21 +289,8 @@ export class BlockStore implements LogStore {
       this.readers?.refreshAll();
       return result;
     }
-    const result: RetentionRunResult = { partitionsDropped: [], eventsRemoved: 0, bytesRemoved: 0 };
-    for (const p of [...this.open.values()]) {
-      if (!this.isExpired(p.key, at)) continue;
-      const events = p.db.stats().events;
-      const bytes = this.bytesOf(p.name);
-      this.pool.forget(p.name);
-      removePartitionFiles(this.dir, p.name);
-      result.partitionsDropped.push(p.name);
-      result.eventsRemoved += events;
-      result.bytesRemoved += bytes;
-    }
-    if (result.partitionsDropped.length > 0) {
-      this.pool.syncDir();
-      this.readers?.refreshAll();
-    }
+    const result = dropExpiredPartitions(this.dir, this.pool, (key) => this.isExpired(key, at));
+    if (result.partitionsDropped.length > 0) this.readers?.refreshAll();
     return result;
   }
 
@@ -361,10 +337,6 @@ export class BlockStore implements LogStore {
 
   private refresh(): void {
     refreshPartitions(this.dir, this.pool);
-  }
-
-  private bytesOf(name: string): number {
-    return partitionBytes(this.dir, name);
   }
 
   private assertOpen(): void {

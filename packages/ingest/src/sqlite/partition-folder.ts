@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SortOrder } from '@logship/query';
-import type { PartitionInfo, StoreHealth } from '../store/log-store.js';
+import type { PartitionInfo, RetentionRunResult, StoreHealth } from '../store/log-store.js';
 import { storeError } from '../store/store-error.js';
 import type { RetentionPolicy } from '../retention/retention-policy.js';
 import type { PartitionHandle, PartitionPool, PooledDb } from './partition-pool.js';
@@ -153,4 +153,30 @@ export function partitionInfos<D extends PooledDb & { stats(): { events: number;
     });
   }
   return infos;
+}
+
+/**
+ * Deletes the partitions past retention at `at` on this thread (the
+ * inline store's enforceRetention): each one's events and bytes measured
+ * first (closing checkpoints and removes the WAL), its connection closed,
+ * its files removed, the folder synced once.
+ */
+export function dropExpiredPartitions<D extends PooledDb & { stats(): { events: number } }>(
+  dir: string,
+  pool: PartitionPool<D>,
+  expired: (key: PartitionKey) => boolean,
+): RetentionRunResult {
+  const result: RetentionRunResult = { partitionsDropped: [], eventsRemoved: 0, bytesRemoved: 0 };
+  for (const p of [...pool.known.values()]) {
+    if (!expired(p.key)) continue;
+    const events = p.db.stats().events;
+    const bytes = partitionBytes(dir, p.name);
+    pool.forget(p.name);
+    removePartitionFiles(dir, p.name);
+    result.partitionsDropped.push(p.name);
+    result.eventsRemoved += events;
+    result.bytesRemoved += bytes;
+  }
+  if (result.partitionsDropped.length > 0) pool.syncDir();
+  return result;
 }

@@ -16,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { compileMatcher, parse, resolveTextFields } from '@logship/query';
+import { resolveTextFields } from '@logship/query';
 import type {
   AggregateRequest,
   AggregateResult,
@@ -40,17 +40,17 @@ import type { PartitionKey } from './partition-name.js';
 import {
   ensureFolder,
   isPartitionExpired,
-  partitionBytes,
   partitionInfos,
   partitionsByDay,
   probeFolder,
   refreshPartitions,
-  removePartitionFiles,
   visibleRange,
+  dropExpiredPartitions,
 } from './partition-folder.js';
 import { compareKeys, decodeCursor, encodeCursor } from './search-cursor.js';
 import { compileSql } from './compile-sql.js';
 import { aggregatePartitions } from './sqlite-aggregate.js';
+import { checkLimit, classMatcherFor, MIN_FREE_BYTES, TOTAL_COUNT_LIMIT } from './store-limits.js';
 
 export interface SqliteStoreOptions {
   /** The server's data directory; partitions live in `<dataDir>/sqlite`. */
@@ -89,14 +89,6 @@ export interface SqliteStoreOptions {
   minFreeBytes?: number;
 }
 
-/** Retention class queries through the query package's parser and matcher. */
-function matcherFor(clock: () => number, textFields: readonly string[]): ClassMatcherFactory {
-  return (query) => compileMatcher(parse(query), { now: clock(), textFields });
-}
-
-/** Below this much free space in the data folder, health() warns (it fails only when a write would). */
-export const MIN_FREE_BYTES = 64 * 1024 * 1024;
-
 /**
  * A search first walks a partition's rows newest first (oldest first for
  * asc) along the (ts, eid) index, at most this many, and keeps those that
@@ -113,16 +105,7 @@ export const MIN_FREE_BYTES = 64 * 1024 * 1024;
  */
 export const SEARCH_WALK_ROWS = 25_000;
 
-/** Totals stop being counted exactly past this many hits (relation 'gte'). */
-export const TOTAL_COUNT_LIMIT = 10_000;
-
 type Open = PartitionHandle;
-
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 0) {
-    throw storeError('LS_STORE_BAD_REQUEST', `limit must be a non-negative integer, got ${limit}`);
-  }
-}
 
 export class SqliteStore implements LogStore {
   readonly dir: string;
@@ -167,7 +150,7 @@ export class SqliteStore implements LogStore {
       .slice(0, 16);
     this.textFields = resolveTextFields(opts.textFields);
     this.otherTextFields = this.textFields.filter((f) => f !== 'message');
-    this.policy = createRetentionPolicy(opts.retention, opts.classMatcher ?? matcherFor(this.clock, this.textFields));
+    this.policy = createRetentionPolicy(opts.retention, opts.classMatcher ?? classMatcherFor(this.clock, this.textFields));
     this.writes = new BatchWriter({ pool: this.pool, refresh: () => this.refresh() });
     if (opts.writerThread && opts.classMatcher) {
       throw storeError('LS_STORE_BAD_REQUEST', 'a custom class matcher cannot be used with a writer thread');
@@ -410,19 +393,7 @@ export class SqliteStore implements LogStore {
       this.readers?.refreshAll();
       return result;
     }
-    const result: RetentionRunResult = { partitionsDropped: [], eventsRemoved: 0, bytesRemoved: 0 };
-    for (const p of [...this.open.values()]) {
-      if (!this.isExpired(p.key, at)) continue;
-      const events = p.db.get<{ n: number }>('SELECT count(*) AS n FROM events', [])?.n ?? 0;
-      // Measured before closing: close() checkpoints and removes the WAL.
-      const bytes = this.bytesOf(p.name);
-      this.pool.forget(p.name);
-      removePartitionFiles(this.dir, p.name);
-      result.partitionsDropped.push(p.name);
-      result.eventsRemoved += events;
-      result.bytesRemoved += bytes;
-    }
-    if (result.partitionsDropped.length > 0) this.pool.syncDir();
+    const result = dropExpiredPartitions(this.dir, this.pool, (key) => this.isExpired(key, at));
     // Reader threads let go of the deleted files now, not at their next query.
     if (result.partitionsDropped.length > 0) this.readers?.refreshAll();
     return result;
@@ -468,10 +439,6 @@ export class SqliteStore implements LogStore {
 
   private refresh(): void {
     refreshPartitions(this.dir, this.pool);
-  }
-
-  private bytesOf(name: string): number {
-    return partitionBytes(this.dir, name);
   }
 
   private assertOpen(): void {
