@@ -13,7 +13,7 @@ import { buildValueBloom } from './bloom.js';
 import { ByteReader, corrupt } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
 import { compressColumn, decompressColumn, ENC_CONST, type BlockCompression } from './column-compression.js';
-import { readValues, T_NULL, T_NUMBER, typeBit, writeValues } from './column-values.js';
+import { readValues, T_NULL, T_NUMBER, T_STRING, typeBit, writeValues } from './column-values.js';
 import { gatherColumns, type Gathered } from './gather-columns.js';
 import { isoMillis } from './iso-millis.js';
 import { readPresence, writePresence } from './presence.js';
@@ -55,6 +55,12 @@ export interface EncodeOptions {
   textFields: readonly string[];
   /** For benchmarks; the default is the best measured (docs/BLOCK_STORE.md). */
   compression?: BlockCompression;
+  /**
+   * Rows (flag 1) whose event.id is their content id (normalize/content-id.ts):
+   * stored without it, computed again when read. The event.id column's bloom
+   * still holds every id of the block, so lookups and dedupe find them.
+   */
+  contentIdRows?: Uint8Array;
 }
 export interface EncodedBlock {
   count: number;
@@ -69,7 +75,8 @@ const EVENT_ID = 'event.id';
 /** events: sorted by (epoch ms of @timestamp, event.id) ascending by the caller; every event has both. */
 export function encodeBlock(events: readonly LogEvent[], opts: EncodeOptions): EncodedBlock {
   const count = events.length;
-  const { columns, rowShape, shapes } = gatherColumns(events, [TIMESTAMP, EVENT_ID], MAX_SHAPES - 1);
+  const omit = opts.contentIdRows?.includes(1) ? { key: EVENT_ID, rows: opts.contentIdRows } : undefined;
+  const { columns, rowShape, shapes } = gatherColumns(events, [TIMESTAMP, EVENT_ID], MAX_SHAPES - 1, omit);
   const ts = columns.get(TIMESTAMP)!;
   if (ts.rows.length !== count) throw storeError('LS_STORE_BAD_REQUEST', 'block codec: an event has no @timestamp');
   const times = ts.values.map((v) => {
@@ -88,10 +95,36 @@ export function encodeBlock(events: readonly LogEvent[], opts: EncodeOptions): E
   const shape = shapes > 1 && shapes <= MAX_SHAPES ? shapeFromIds(rowShape) : null;
   const out: EncodedColumn[] = [];
   for (const [name, col] of columns) {
+    if (name === EVENT_ID && omit !== undefined) {
+      out.push(idColumn(events, col, count, shape, rowShape, opts.compression));
+      continue;
+    }
     if (col.rows.length === 0) continue;
     out.push(encodeColumn(name, col, count, name === TIMESTAMP ? null : text.has(name), shape, rowShape, opts.compression));
   }
   return { count, tsMin: count ? tsMin : 0, tsMax: count ? tsMax : 0, columns: out };
+}
+
+/**
+ * The event.id column of a block with content ids: the stored ids (maybe
+ * none: then present 0 and no data), a bloom of every id of the block.
+ */
+function idColumn(
+  events: readonly LogEvent[],
+  col: Gathered,
+  count: number,
+  shape: BlockShape | null,
+  rowShape: Uint8Array,
+  compression?: BlockCompression,
+): EncodedColumn {
+  const ids = events.map((e) => e[EVENT_ID]);
+  const bloom = buildValueBloom(ids, NO_TOKENS, ids.length);
+  if (col.rows.length === 0) {
+    return { meta: { name: EVENT_ID, encoding: ENC_CONST, present: 0, types: T_STRING, min: null, max: null, bloom }, data: new Uint8Array(0) };
+  }
+  const stored = encodeColumn(EVENT_ID, col, count, null, shape, rowShape, compression);
+  stored.meta.bloom = bloom;
+  return stored;
 }
 
 /** isText: null = no bloom (timestamps), true = token bloom, false = value bloom. */
@@ -196,6 +229,8 @@ export function decodeColumn(meta: ColumnMeta, data: Uint8Array, count: number):
     return out.fill(meta.constValue);
   }
   if (meta.present > count) throw corrupt(`column ${meta.name}: more present rows than the block has`);
+  // An event.id column of content ids only (idColumn): nothing stored.
+  if (meta.present === 0) return out;
   const r = new ByteReader(decompressColumn(meta.encoding, data));
   const rows = readPresence(r, meta.present, count, meta.shape);
   const values = readValues(r, meta.present, meta.types);

@@ -4,7 +4,8 @@
  *
  *   pairs ─► blocks whose [ts_min, ts_max] holds the pair's ts ─► whose
  *   event.id bloom may hold the id ─► decode those blocks' ts and id
- *   columns (cached) ─► exact look-up
+ *   columns (cached) ─► exact look-up; in a block with content ids, the
+ *   ids of the rows at the candidates' times only
  *
  * Fresh events are mostly later than every stored block, so the time
  * bounds alone leave nothing to decode; a retry finds its block through
@@ -12,7 +13,7 @@
  * (blocks never change, so the cache is keyed by block id).
  */
 import { bloomMayContain, valueKey } from './bloom.js';
-import type { BlockHeader, BlockPartition } from './block-partition.js';
+import { hasContentIds, type BlockHeader, type BlockPartition } from './block-partition.js';
 
 /** Pairs kept decoded across writes (~80 bytes each): recent small blocks, mostly. */
 const CACHED_PAIRS = 500_000;
@@ -44,7 +45,7 @@ export class PairIndex {
         if (mayHoldId(h, p.eid)) candidates.push(p);
       }
       if (candidates.length === 0) continue;
-      const stored = this.pairsOf(db, h);
+      const stored = hasContentIds(h) ? pairsAt(db, h, candidates) : this.pairsOf(db, h);
       for (const p of candidates) {
         const k = pairKey(p.ts, p.eid);
         if (stored.has(k)) found.add(k);
@@ -93,6 +94,20 @@ export class PairIndex {
     }
     return set;
   }
+}
+
+/**
+ * The pairs of a block with content ids at the candidates' times only:
+ * those rows' ids cost a hash each (and the block's columns once), the
+ * rest of the block none. Not cached: a retry or a bloom's false positive.
+ */
+function pairsAt(db: BlockPartition, h: BlockHeader, candidates: readonly Pair[]): Set<string> {
+  const times = new Set(candidates.map((p) => p.ts));
+  const ts = db.columns(h, ['@timestamp']).get('@timestamp') ?? [];
+  const rows: number[] = [];
+  for (let i = 0; i < h.n; i++) if (times.has(ts[i] as number)) rows.push(i);
+  const ids = db.eventIds(h, rows);
+  return new Set(rows.map((r, i) => pairKey(ts[r] as number, ids[i]!)));
 }
 
 function mayHoldId(h: BlockHeader, eid: string): boolean {

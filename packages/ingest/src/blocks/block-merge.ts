@@ -67,22 +67,30 @@ export interface BuiltMerge {
   events: LogEvent[];
 }
 
-/** Decodes the sources and encodes their events as one block, sorted by (ts, event.id). */
+/**
+ * Decodes the sources and encodes their events as one block, sorted by
+ * (ts, event.id). Rows stored without their id (content ids) are hashed
+ * again, for the order and the merged block's id bloom, and stay without.
+ */
 export function buildMerge(db: BlockPartition, sources: readonly BlockHeader[], textFields: readonly string[]): BuiltMerge {
-  const rows: { ts: number; eid: string; event: LogEvent }[] = [];
+  const rows: { ts: number; eid: string; event: LogEvent; contentId: boolean }[] = [];
   for (const h of sources) {
     const cols = db.allColumns(h);
+    const ts = cols.get('@timestamp') ?? [];
+    const stored = cols.get('event.id') ?? [];
+    const ids = db.eventIds(h, null, cols);
     for (let i = 0; i < h.n; i++) {
-      const event = eventAt(cols, i);
-      rows.push({ ts: cols.get('@timestamp')?.[i] as number, eid: event['event.id'], event });
+      const eid = ids[i]!;
+      rows.push({ ts: ts[i] as number, eid, event: eventAt(cols, i, eid), contentId: stored[i] === undefined });
     }
   }
   rows.sort(compareKeys);
   const events = rows.map((r) => r.event);
+  const contentIdRows = Uint8Array.from(rows, (r) => (r.contentId ? 1 : 0));
   return {
     sources: sources.map((h) => h.id),
     level: Math.max(...sources.map((h) => h.level)) + 1,
-    block: encodeBlock(events, { textFields }),
+    block: encodeBlock(events, { textFields, contentIdRows }),
     events,
   };
 }

@@ -17,6 +17,7 @@ import { RollupWriter } from '../sqlite/rollup-writer.js';
 import type { PartitionKey } from '../sqlite/partition-name.js';
 import { decodeColumn, decodeMetas, encodeMetas, type ColumnMeta, type EncodedBlock } from './block-codec.js';
 import { BLOCK_DDL } from './block-schema.js';
+import { contentIdOfRow, sortContentNames } from '../normalize/content-id.js';
 
 /** Readers map the file (see sqlite/partition-db.ts MMAP_BYTES for the measurement). */
 const MMAP_BYTES = 1 << 30;
@@ -37,6 +38,14 @@ export interface BlockHeader {
 }
 
 export type Column = readonly (FieldValue | undefined)[];
+
+const EVENT_ID = 'event.id';
+
+/** Whether some rows of the block are stored without their event.id (it is their content id). */
+export function hasContentIds(block: BlockHeader): boolean {
+  const i = block.at.get(EVENT_ID);
+  return i === undefined || (block.metas[i] as ColumnMeta).present < block.n;
+}
 
 export class BlockPartition {
   readonly key: PartitionKey;
@@ -131,15 +140,48 @@ export class BlockPartition {
     return headers;
   }
 
-  /** The named columns of a block; a column the block lacks is all absent. */
+  /**
+   * The named columns of a block; a column the block lacks is all absent.
+   * `event.id` comes whole: content ids are computed for the rows stored
+   * without theirs (eventIds).
+   */
   columns(block: BlockHeader, names: readonly string[]): Map<string, Column> {
+    const out = this.decodeColumns(block, names);
+    if (out.has(EVENT_ID) && hasContentIds(block)) out.set(EVENT_ID, this.eventIds(block, null, out));
+    return out;
+  }
+
+  /** Every column of a block as stored: `event.id` undefined where it is the row's content id (eventIds). */
+  allColumns(block: BlockHeader): Map<string, Column> {
+    return this.decodeColumns(block, block.metas.map((m) => m.name));
+  }
+
+  /**
+   * The event.id of each of `rows` (every row when null), in that order:
+   * the stored id, or the content id of the row (normalize/content-id.ts),
+   * which needs every column of the block. `have`: columns decoded already.
+   */
+  eventIds(block: BlockHeader, rows: readonly number[] | null, have?: ReadonlyMap<string, Column>): string[] {
+    const stored = have?.get(EVENT_ID) ?? this.decodeColumns(block, [EVENT_ID]).get(EVENT_ID)!;
+    const want = rows ?? Array.from({ length: block.n }, (_, i) => i);
+    const out = want.map((r) => stored[r] as string | undefined);
+    if (!out.includes(undefined)) return out as string[];
+    const names = sortContentNames(block.metas.map((m) => m.name));
+    const missing = names.filter((n) => n !== EVENT_ID && !have?.has(n));
+    const decoded = missing.length > 0 ? this.decodeColumns(block, missing) : new Map<string, Column>();
+    const cols = names.map((n) => (n === EVENT_ID ? stored : (have?.get(n) ?? decoded.get(n)!)));
+    return out.map((id, i) => id ?? contentIdOfRow(names, cols, want[i]!));
+  }
+
+  /** The named columns as stored. */
+  private decodeColumns(block: BlockHeader, names: readonly string[]): Map<string, Column> {
     const out = new Map<string, Column>();
     const stored: number[] = [];
     for (const name of names) {
       if (out.has(name)) continue;
       const i = block.at.get(name);
       const meta = i === undefined ? undefined : block.metas[i];
-      if (i === undefined || !meta) out.set(name, new Array<undefined>(block.n).fill(undefined));
+      if (i === undefined || !meta || meta.present === 0) out.set(name, new Array<undefined>(block.n).fill(undefined));
       else if (meta.constValue !== undefined) out.set(name, new Array<FieldValue>(block.n).fill(meta.constValue));
       else stored.push(i);
     }
@@ -160,11 +202,6 @@ export class BlockPartition {
     return out;
   }
 
-  /** Every column of a block. */
-  allColumns(block: BlockHeader): Map<string, Column> {
-    return this.columns(block, block.metas.map((m) => m.name));
-  }
-
   /** Inserts a block of `events` (inside the caller's transaction); returns its id. */
   insertBlock(block: EncodedBlock, events: readonly LogEvent[], level: number, textFields: string): number {
     const nonFinite = nonFiniteFields(events);
@@ -180,8 +217,8 @@ export class BlockPartition {
     const id = Number(info.lastInsertRowid);
     const col = this.statement('INSERT INTO cols (block, i, data) VALUES (?, ?, ?)');
     block.columns.forEach((c, i) => {
-      // A constant column is all in its meta.
-      if (c.meta.constValue === undefined || c.data.length > 0) col.run(id, i, c.data);
+      // A constant column is all in its meta; an event.id column of content ids only has nothing stored.
+      if (c.data.length > 0) col.run(id, i, c.data);
     });
     this.localWrites++;
     return id;

@@ -15,6 +15,7 @@ import type { LogEvent } from '@logship/query';
 import type { WriteResult } from '../store/log-store.js';
 import type { RetentionPolicy } from '../retention/retention-policy.js';
 import { FLAG_FIELDS } from '../normalize/limits.js';
+import { contentId, CONTENT_ID_LENGTH } from '../normalize/content-id.js';
 import { groupBatch, Refused, type PartitionGroup } from '../sqlite/group-batch.js';
 
 export interface BlockItem {
@@ -24,6 +25,8 @@ export interface BlockItem {
   eid: string;
   /** Stamped with the receive time: a retry is stamped anew, so deduped by id alone too. */
   received: boolean;
+  /** event.id is the event's content id (normalize/content-id.ts): the block keeps no copy. */
+  contentId: boolean;
   event: LogEvent;
 }
 
@@ -40,7 +43,7 @@ export function prepareBlockWrite(events: readonly LogEvent[], at: number, polic
     const clean = storable(event);
     if (typeof clean === 'string') return new Refused(clean);
     const received = event[FLAG_FIELDS.noTimestamp] === true || event[FLAG_FIELDS.futureTimestamp] === true;
-    return { index, ts, eid, received, event: clean };
+    return { index, ts, eid, received, contentId: eid.length === CONTENT_ID_LENGTH && contentId(clean) === eid, event: clean };
   });
   return { result, groups, classFingerprint };
 }

@@ -247,11 +247,11 @@ export function scanBlock(db: BlockPartition, h: BlockHeader, q: CompiledQuery, 
   return { rows, cols };
 }
 
-/** Row i of a block as a stored event (all its columns, or `fields` plus @timestamp and event.id). */
-export function eventAt(cols: ReadonlyMap<string, Column>, i: number, fields?: readonly string[]): LogEvent {
+/** Row i of a block as a stored event (all its columns, or `fields` plus @timestamp and event.id); eid: its event.id (BlockPartition.eventIds). */
+export function eventAt(cols: ReadonlyMap<string, Column>, i: number, eid: string, fields?: readonly string[]): LogEvent {
   const event: LogEvent = {
     '@timestamp': new Date(cols.get('@timestamp')?.[i] as number).toISOString(),
-    'event.id': cols.get('event.id')?.[i] as string,
+    'event.id': eid,
   };
   const names = fields ?? [...cols.keys()];
   for (const name of names) {
@@ -262,8 +262,8 @@ export function eventAt(cols: ReadonlyMap<string, Column>, i: number, fields?: r
   return event;
 }
 
-/** Columns a hit needs to be returned (every column, or the projection). */
+/** Columns a hit needs to be returned (every column, or the projection), event.id as stored: the hit knows its id. */
 export function hitColumns(db: BlockPartition, h: BlockHeader, fields?: readonly string[]): Map<string, Column> {
-  return fields ? db.columns(h, ['@timestamp', 'event.id', ...fields]) : db.allColumns(h);
+  return fields ? db.columns(h, ['@timestamp', ...fields.filter((f) => f !== 'event.id')]) : db.allColumns(h);
 }
 

@@ -93,12 +93,14 @@ export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: Compil
       if (!walk.after) scannedCounts.set(b.h, scanned?.rows.length ?? 0);
       if (!scanned || scanned.rows.length === 0) continue;
       const ts = scanned.cols.get('@timestamp') as Column;
-      const ids = (scanned.cols.get('event.id') ?? b.db.columns(b.h, ['event.id']).get('event.id')) as Column;
-      for (const row of scanned.rows) {
-        const hit: Hit = { ts: ts[row] as number, eid: ids[row] as string, db: b.db, block: b.h, row };
-        if (walk.after && order(hit, walk.after) <= 0) continue;
+      // Ids only for the rows that can reach the page: a content id costs a hash.
+      const rows = pageCandidates(scanned.rows, ts, walk.want, desc, walk.after?.ts);
+      const ids = b.db.eventIds(b.h, rows, scanned.cols);
+      rows.forEach((row, i) => {
+        const hit: Hit = { ts: ts[row] as number, eid: ids[i]!, db: b.db, block: b.h, row };
+        if (walk.after && order(hit, walk.after) <= 0) return;
         found.push(hit);
-      }
+      });
       found.sort(order);
       if (found.length > walk.want) found.length = walk.want;
     }
@@ -109,9 +111,27 @@ export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: Compil
   const hits = found.map((hit) => {
     let cols = byBlock.get(hit.block);
     if (!cols) byBlock.set(hit.block, (cols = hitColumns(hit.db, hit.block, walk.fields)));
-    return { key: { ts: hit.ts, eid: hit.eid }, event: eventAt(cols, hit.row, walk.fields) };
+    return { key: { ts: hit.ts, eid: hit.eid }, event: eventAt(cols, hit.row, hit.eid, walk.fields) };
   });
   return { hits, scanned: scannedCounts };
+}
+
+/**
+ * Of a block's matching rows, those that may reach a page of `want`: every
+ * row at the cursor's own time (the cursor excludes some of them by id),
+ * and of the others the `want` best by time and every row tied in time
+ * with the last of them (ids order ties).
+ */
+function pageCandidates(rows: number[], ts: Column, want: number, desc: boolean, cursorTs: number | undefined): number[] {
+  if (rows.length <= want) return rows;
+  const atCursor = cursorTs === undefined ? [] : rows.filter((r) => ts[r] === cursorTs);
+  const rest = atCursor.length > 0 ? rows.filter((r) => ts[r] !== cursorTs) : rows;
+  if (rest.length <= want) return atCursor.length > 0 ? [...atCursor, ...rest] : rest;
+  const byTime = [...rest].sort((a, b) => (desc ? (ts[b] as number) - (ts[a] as number) : (ts[a] as number) - (ts[b] as number)));
+  const edge = ts[byTime[want - 1]!] as number;
+  let end = want;
+  while (end < byTime.length && ts[byTime[end]!] === edge) end++;
+  return [...atCursor, ...byTime.slice(0, end)];
 }
 
 /**

@@ -8,7 +8,8 @@
  * holds many small blocks that overlap in time (late events), each with
  * its own metas to prune by. The same queries then run again after the
  * store was reopened and every block merged: results identical before and
- * after merges.
+ * after merges. Every third event's id is its content id (stored as no id
+ * at all, computed when read), so ids, ties and cursors cross both kinds.
  *
  * Scale with LS_DIFF_EVENTS, LS_DIFF_QUERIES, LS_DIFF_SEED.
  */
@@ -21,6 +22,7 @@ import { createRng, DEFAULT_TEXT_FIELDS, generateQuery, parse, stripLocations, t
 import { codeOf, compareOutcomes, expectedHistogram, matcherOutcome, shrinkFailing, TEXT_FIELD_QUERIES, type Outcome } from '../store/contract/differential.js';
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
+import { contentId } from '../normalize/content-id.js';
 import { BlockStore } from './block-store.js';
 
 const EVENTS = Number(process.env.LS_DIFF_EVENTS ?? 3000);
@@ -39,6 +41,9 @@ const RETENTION = {
 };
 
 const corpus = generateCorpus({ events: EVENTS, seed: SEED, endMs: END, days: 4 });
+corpus.forEach((e, i) => {
+  if (i % 3 === 2) e['event.id'] = contentId(e);
+});
 const order = [...corpus].sort((a, b) => {
   const d = Date.parse(b['@timestamp']) - Date.parse(a['@timestamp']);
   return d !== 0 ? d : a['event.id'] < b['event.id'] ? 1 : -1;

@@ -121,7 +121,8 @@ export class BlockWriter {
         db.noteClassFingerprint(entry.fingerprint);
         const items = [...fresh].sort((a, b) => compareKeys(a, b));
         const events: LogEvent[] = items.map((i) => i.event);
-        db.insertBlock(encodeBlock(events, { textFields: this.deps.textFields }), events, 0, this.textFieldsJson);
+        const contentIdRows = Uint8Array.from(items, (i) => (i.contentId ? 1 : 0));
+        db.insertBlock(encodeBlock(events, { textFields: this.deps.textFields, contentIdRows }), events, 0, this.textFieldsJson);
         db.addReceived(items.filter((i) => i.received).map((i) => i.eid));
         addRollups(db, items);
       }

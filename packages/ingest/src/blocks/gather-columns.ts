@@ -28,7 +28,13 @@ export interface GatheredBlock {
 /** Past this many shapes, rows go field by field through the column map (no shape ids either). */
 const MAX_TRACKED = 1024;
 
-export function gatherColumns(events: readonly LogEvent[], first: readonly string[], maxShapes: number): GatheredBlock {
+/** omit: rows (flag 1) whose `omit.key` is not stored (content ids, block-codec.ts). */
+export function gatherColumns(
+  events: readonly LogEvent[],
+  first: readonly string[],
+  maxShapes: number,
+  omit?: { key: string; rows: Uint8Array },
+): GatheredBlock {
   const count = events.length;
   const columns = new Map<string, Gathered>();
   for (const name of first) columns.set(name, { rows: [], values: [] });
@@ -43,6 +49,7 @@ export function gatherColumns(events: readonly LogEvent[], first: readonly strin
   for (let row = 0; row < count; row++) {
     const e = events[row]!;
     let keys = Object.keys(e);
+    if (omit !== undefined && omit.rows[row] === 1) keys = keys.filter((x) => x !== omit.key);
     for (let k = 0; k < keys.length; k++) {
       if (e[keys[k]!] === undefined) {
         keys = keys.filter((x) => e[x] !== undefined);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalizeLine } from './normalize-line.js';
 import { DEFAULT_NORMALIZE_LIMITS } from './limits.js';
-import { eventIdFromLine } from './event-id-from-line.js';
+import { contentId } from './content-id.js';
 
 const NOW = Date.parse('2026-02-08T15:00:00.000Z');
 const opts = { now: NOW, limits: DEFAULT_NORMALIZE_LIMITS };
@@ -23,7 +23,7 @@ test('python-json-logger: levelname, name, asctime and extras', () => {
   assert.equal(event.user_id, 'u-42');
   assert.equal(event.asctime, undefined);
   assert.equal(event.levelname, undefined);
-  assert.equal(event['event.id'], eventIdFromLine(line));
+  assert.equal(event['event.id'], contentId(event));
 });
 
 test('python-json-logger: created (epoch seconds) wins over a zone-less asctime', () => {

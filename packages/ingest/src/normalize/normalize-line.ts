@@ -1,6 +1,6 @@
 import { LEVELS, type FieldValue, type LogEvent } from '@logship/query';
 import { normalizeErrors as errors } from './normalize-errors.js';
-import { eventIdFromLine } from './event-id-from-line.js';
+import { contentId } from './content-id.js';
 import { flattenFields, putField, setField, type FlatRecord, type FlattenFlags } from './flatten-fields.js';
 import { ALL_FORMATS } from './formats/all-formats.js';
 import { journaldFormat } from './formats/journald-format.js';
@@ -20,7 +20,7 @@ import { truncateValue } from './truncate-value.js';
  *                                                               ▼
  *          flatten (caps) ─► first matching format maps canonical fields
  *          (journald whose MESSAGE is a JSON object: that object too, laid over)
- *          ─► overlay envelope meta ─► event.id (given, or hash of line)
+ *          ─► overlay envelope meta ─► event.id (given, or hash of the content)
  */
 
 export interface NormalizeOptions {
@@ -71,11 +71,11 @@ export function normalizeLine(line: string, opts: NormalizeOptions): NormalizedL
   const raw = obj[ENVELOPE_RAW];
   if (typeof raw !== 'string') {
     const result = structured(obj, opts, { timeZone: opts.defaultTimeZone ?? 'UTC' });
-    return { event: finish(result, undefined, undefined, line, opts), format: result.format };
+    return { event: finish(result, undefined, undefined, opts), format: result.format };
   }
   const rest: Record<string, unknown> = { ...obj };
   delete rest[ENVELOPE_RAW];
-  return normalizeEnvelope(raw, rest, line, opts);
+  return normalizeEnvelope(raw, rest, opts);
 }
 
 /**
@@ -84,12 +84,10 @@ export function normalizeLine(line: string, opts: NormalizeOptions): NormalizedL
  * `content` is the `@raw` text (parsed if it is a JSON object, else plain
  * text) or an already structured object; `meta` is laid over the result as
  * the agent's envelope keys are (`event.id`, `host`, labels, `@truncated`).
- * `idSeed` is hashed into `event.id` when meta carries none.
  */
 export function normalizeEnvelope(
   content: string | Record<string, unknown>,
   meta: Record<string, unknown>,
-  idSeed: string,
   opts: NormalizeOptions,
 ): NormalizedLine {
   // The source's zone: how to read its offset-less times, not a field of the event.
@@ -111,7 +109,7 @@ export function normalizeEnvelope(
   const { fields, flags } = flattenFields(rest, opts.limits);
   if (agentTruncated) flags.truncated = true;
   const withTime = opts.time === undefined && Number.isFinite(seenMs) ? { ...opts, time: seenMs } : opts;
-  return { event: finish(result, fields, flags, idSeed, withTime), format: result.format };
+  return { event: finish(result, fields, flags, withTime), format: result.format };
 }
 
 interface Parsed {
@@ -201,7 +199,6 @@ function finish(
   p: Parsed,
   meta: FlatRecord | undefined,
   metaFlags: FlattenFlags | undefined,
-  line: string,
   opts: NormalizeOptions,
 ): LogEvent {
   const fields = p.fields;
@@ -225,8 +222,10 @@ function finish(
   const future = own !== undefined && own > opts.now + opts.limits.max_future_s * 1000;
   const event: LogEvent = {
     '@timestamp': new Date(future ? opts.now : (own ?? opts.now)).toISOString(),
-    'event.id': eventId(fields['event.id'], line),
+    // Set last (contentId reads every other field); first in key order.
+    'event.id': '',
   };
+  const givenId = givenEventId(fields['event.id']);
   delete fields['event.id'];
   const level = typeof fields.level === 'string' && LEVEL_SET.has(fields.level) ? fields.level : c.level;
   delete fields.level;
@@ -264,6 +263,7 @@ function finish(
     event[FLAG_FIELDS.futureTimestamp] = true;
     event[FLAG_FIELDS.originalTimestamp] = new Date(own!).toISOString();
   }
+  event['event.id'] = givenId ?? contentId(event);
   return event;
 }
 
@@ -278,8 +278,9 @@ function moveAside(fields: FlatRecord, key: string, to: string): void {
   putField(fields, to, value);
 }
 
-function eventId(given: FieldValue | undefined, line: string): string {
+/** The id the source or agent gave; otherwise finish() derives one from the content (content-id.ts). */
+function givenEventId(given: FieldValue | undefined): string | undefined {
   if (typeof given === 'string' && given !== '') return given;
   if (typeof given === 'number') return String(given);
-  return eventIdFromLine(line);
+  return undefined;
 }

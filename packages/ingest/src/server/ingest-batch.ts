@@ -41,8 +41,6 @@ export interface EnvelopeItem extends ItemBase {
   kind: 'envelope';
   content: string | Record<string, unknown>;
   meta: Record<string, unknown>;
-  /** Hashed into event.id when meta has none. */
-  idSeed: string;
   /** The protocol's own event time (epoch ms), used when the content carries none. */
   time?: number;
   /** Size of the raw content, for the line limit. */
@@ -125,7 +123,7 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
       if (item.kind === 'line') {
         normalized = normalizeLine(item.text, { now: receivedAt, limits, invalidUtf8: item.invalidUtf8, defaultTimeZone });
       } else {
-        normalized = normalizeEnvelope(item.content, item.meta, item.idSeed, {
+        normalized = normalizeEnvelope(item.content, item.meta, {
           now: receivedAt,
           limits,
           invalidUtf8: item.invalidUtf8,

@@ -2,9 +2,11 @@
  * The contract suite's corpus: a few dozen varied events over three UTC days,
  * with ties on @timestamp (to exercise the event.id tie-break), every level,
  * numeric and string fields, nested-style dotted fields, and fields missing
- * on purpose.
+ * on purpose. Every third event's id is its content id, as ingest gives an
+ * event sent without one (the block store keeps no copy of those).
  */
 import type { LogEvent } from '@logship/query';
+import { contentId } from '../../normalize/content-id.js';
 
 /** The contract's clock: noon, so the corpus spans three UTC days. */
 export const CONTRACT_NOW = Date.parse('2026-11-23T12:00:00.000Z');
@@ -57,6 +59,10 @@ export function contractCorpus(now = CONTRACT_NOW): LogEvent[] {
       if (i % 8 !== 7) e.message = `Failed password for invalid user admin${i} from 192.168.1.${i} port 22 ssh2`;
       events.push(e);
     }
+  }
+  for (let i = 2; i < events.length; i += 3) {
+    const e = events[i] as LogEvent;
+    e['event.id'] = contentId(e);
   }
   return events;
 }

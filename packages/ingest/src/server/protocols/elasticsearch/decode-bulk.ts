@@ -97,7 +97,6 @@ export function decodeBulk(body: Buffer, defaultIndex: string | undefined): Deco
       ref,
       content: doc as Record<string, unknown>,
       meta: envelopeMeta,
-      idSeed: docLine.text,
       bytes: docLine.bytes,
       invalidUtf8: docLine.invalidUtf8,
     });

@@ -63,7 +63,6 @@ export function decodeLokiPush(body: Buffer, contentType: string | undefined, li
         ref,
         content: entry.line,
         meta,
-        idSeed: entry.line,
         time: ms > 0 ? ms : undefined,
         bytes: Buffer.byteLength(entry.line),
       });

@@ -104,7 +104,6 @@ function recordItem(ref: number, record: unknown, resource: Obj, scopeMeta: Obj)
     ref,
     content,
     meta,
-    idSeed: seed,
     time: ms > 0 ? ms : undefined,
     bytes: typeof content === 'string' ? Buffer.byteLength(content) : seed.length,
   };

@@ -213,7 +213,6 @@ export function toItem(ref: number, frame: Buffer, transport: 'tcp' | 'udp' | 't
     ref,
     content: msg.message,
     meta,
-    idSeed: text,
     time: msg.time,
     bytes: frame.length,
     invalidUtf8: !isUtf8(frame),

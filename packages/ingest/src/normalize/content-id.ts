@@ -1,0 +1,112 @@
+import { hash } from 'node:crypto';
+import type { FieldValue, LogEvent } from '@logship/query';
+import { FLAG_FIELDS } from './limits.js';
+
+/**
+ * The `event.id` of an event that arrived without one (posted by curl, a
+ * syslog line, a Loki push): 128 bits of SHA-256 over the event's own
+ * content, base64url. The same line sent twice normalizes to the same
+ * fields, so a retry is the same event and the store dedupes it.
+ *
+ * Content rather than the raw line, so the id is a function of what is
+ * stored: the block store keeps no id for an event whose id is its content
+ * id and computes it again when read (docs/BLOCK_STORE.md "Content ids";
+ * a random 128-bit id cannot compress, and was over half of the store).
+ *
+ * The content is every field but `event.id`, in key order (an event read
+ * back need not keep the order it was written in), `@timestamp` as epoch
+ * milliseconds (what the stores keep) and left out for receive-stamped
+ * events (`logship.no_timestamp`, `logship.future_timestamp`): a retry is
+ * stamped again, later, and must keep its id. Values are typed and length
+ * prefixed, so no two different events give one string.
+ */
+export function contentId(event: LogEvent): string {
+  const keys = Object.keys(event).sort(byCodeUnits);
+  const received = isReceived(event[FLAG_FIELDS.noTimestamp], event[FLAG_FIELDS.futureTimestamp]);
+  let s = '';
+  for (const k of keys) {
+    if (k === EVENT_ID) continue;
+    if (k === TIMESTAMP) {
+      if (!received) s += timestampPart(Date.parse(event[TIMESTAMP]));
+      continue;
+    }
+    s += fieldPart(k, event[k]);
+  }
+  return digest(s);
+}
+
+/**
+ * contentId of row `row` of a block stored column by column: `names`
+ * sorted by code units (sortContentNames), `columns[i]` the values of
+ * `names[i]` by row (undefined where absent), `@timestamp` as epoch ms.
+ * The same string as contentId of the event the row holds, without
+ * building the event.
+ */
+export function contentIdOfRow(names: readonly string[], columns: readonly (readonly (FieldValue | undefined)[])[], row: number): string {
+  let received = false;
+  for (let i = 0; i < names.length && !received; i++) {
+    const n = names[i];
+    if (n === FLAG_FIELDS.noTimestamp || n === FLAG_FIELDS.futureTimestamp) received = columns[i]![row] === true;
+  }
+  let s = '';
+  for (let i = 0; i < names.length; i++) {
+    const k = names[i]!;
+    if (k === EVENT_ID) continue;
+    const v = columns[i]![row];
+    if (k === TIMESTAMP) {
+      if (!received) s += timestampPart(v as number);
+      continue;
+    }
+    s += fieldPart(k, v);
+  }
+  return digest(s);
+}
+
+/** Column names in the order contentIdOfRow reads them. */
+export function sortContentNames(names: readonly string[]): string[] {
+  return [...names].sort(byCodeUnits);
+}
+
+/** Characters of a content id: ids of another length are never one, so need no hash to tell. */
+export const CONTENT_ID_LENGTH = 22;
+
+const EVENT_ID = 'event.id';
+const TIMESTAMP = '@timestamp';
+
+function isReceived(noTimestamp: FieldValue | undefined, future: FieldValue | undefined): boolean {
+  return noTimestamp === true || future === true;
+}
+
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function timestampPart(ms: number): string {
+  return `@t${String(ms)};`;
+}
+
+/** Absent (undefined) and what a store cannot hold (functions, symbols: dropped as JSON drops them) add nothing. */
+function fieldPart(k: string, v: unknown): string {
+  switch (typeof v) {
+    case 'string':
+      return `${k.length}:${k}s${v.length}:${v}`;
+    case 'number':
+      // String() gives one text for -0 and 0: a store may keep either.
+      return `${k.length}:${k}n${String(v)};`;
+    case 'boolean':
+      return `${k.length}:${k}${v ? 't' : 'f'}`;
+    case 'object':
+      return v === null ? `${k.length}:${k}z` : `${k.length}:${k}o${JSON.stringify(v)};`;
+    default:
+      return '';
+  }
+}
+
+/** String.prototype.isWellFormed (Node 20), newer than the TypeScript lib this project targets. */
+type WellFormedCheck = string & { isWellFormed(): boolean };
+
+/** A lone surrogate has no UTF-8 form (it would hash as U+FFFD): such text is hashed as 0xFF + UTF-16LE, which no UTF-8 starts with. */
+function digest(s: string): string {
+  const input = (s as WellFormedCheck).isWellFormed() ? s : Buffer.concat([Buffer.of(0xff), Buffer.from(s, 'utf16le')]);
+  return hash('sha256', input, 'base64url').slice(0, CONTENT_ID_LENGTH);
+}
