@@ -9,7 +9,7 @@
  */
 import { tokenize, type FieldValue, type LogEvent } from '@logship/query';
 import { storeError } from '../store/store-error.js';
-import { buildValueBloom } from './bloom.js';
+import { bloomMayContain, buildValueBloom } from './bloom.js';
 import { ByteReader, corrupt } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
 import { compressColumn, decompressColumn, ENC_CONST, type BlockCompression } from './column-compression.js';
@@ -38,6 +38,13 @@ export interface ColumnMeta {
   /** Tokens (text fields) or typed exact values (valueKey); null when not worth it. */
   bloom: Uint8Array | null;
   /**
+   * event.id of a block with content ids: `bloom` holds the stored ids
+   * (null when none is stored), these the content ids, one bloom per block
+   * as first written. A merge concatenates its sources' lists, so it never
+   * hashes their content to rebuild one bloom (columnMayHold).
+   */
+  contentIdBlooms?: Uint8Array[];
+  /**
    * Codec-internal: the block's row shapes (block-shape.ts), one object
    * shared by the columns of a block, needed by decodeColumn. encodeMetas
    * writes it and decodeMetas restores it; keep metas whole (a spread copy
@@ -57,10 +64,13 @@ export interface EncodeOptions {
   compression?: BlockCompression;
   /**
    * Rows (flag 1) whose event.id is their content id (normalize/content-id.ts):
-   * stored without it, computed again when read. The event.id column's bloom
-   * still holds every id of the block, so lookups and dedupe find them.
+   * stored without it, computed again when read. The event.id meta's
+   * contentIdBlooms hold them, so lookups and dedupe find them: built from
+   * the rows' ids (each event then has its event.id), or, for a merge whose
+   * rows have none, given here as the sources' lists.
    */
   contentIdRows?: Uint8Array;
+  contentIdBlooms?: Uint8Array[];
 }
 export interface EncodedBlock {
   count: number;
@@ -96,7 +106,7 @@ export function encodeBlock(events: readonly LogEvent[], opts: EncodeOptions): E
   const out: EncodedColumn[] = [];
   for (const [name, col] of columns) {
     if (name === EVENT_ID && omit !== undefined) {
-      out.push(idColumn(events, col, count, shape, rowShape, opts.compression));
+      out.push(idColumn(events, col, count, shape, rowShape, opts));
       continue;
     }
     if (col.rows.length === 0) continue;
@@ -107,7 +117,8 @@ export function encodeBlock(events: readonly LogEvent[], opts: EncodeOptions): E
 
 /**
  * The event.id column of a block with content ids: the stored ids (maybe
- * none: then present 0 and no data), a bloom of every id of the block.
+ * none: then present 0 and no data) with a bloom of them, and the content
+ * ids' blooms (EncodeOptions.contentIdBlooms).
  */
 function idColumn(
   events: readonly LogEvent[],
@@ -115,16 +126,36 @@ function idColumn(
   count: number,
   shape: BlockShape | null,
   rowShape: Uint8Array,
-  compression?: BlockCompression,
+  opts: EncodeOptions,
 ): EncodedColumn {
-  const ids = events.map((e) => e[EVENT_ID]);
-  const bloom = buildValueBloom(ids, NO_TOKENS, ids.length);
-  if (col.rows.length === 0) {
-    return { meta: { name: EVENT_ID, encoding: ENC_CONST, present: 0, types: T_STRING, min: null, max: null, bloom }, data: new Uint8Array(0) };
+  let contentIdBlooms = opts.contentIdBlooms;
+  if (contentIdBlooms === undefined) {
+    const rows = opts.contentIdRows!;
+    const ids: string[] = [];
+    events.forEach((e, i) => {
+      if (rows[i] === 1) ids.push(e[EVENT_ID]);
+    });
+    contentIdBlooms = [buildValueBloom(ids, NO_TOKENS, ids.length)];
   }
-  const stored = encodeColumn(EVENT_ID, col, count, null, shape, rowShape, compression);
-  stored.meta.bloom = bloom;
+  if (col.rows.length === 0) {
+    const meta: ColumnMeta = { name: EVENT_ID, encoding: ENC_CONST, present: 0, types: T_STRING, min: null, max: null, bloom: null, contentIdBlooms };
+    return { meta, data: new Uint8Array(0) };
+  }
+  const stored = encodeColumn(EVENT_ID, col, count, null, shape, rowShape, opts.compression);
+  stored.meta.bloom = buildValueBloom(col.values as string[], NO_TOKENS, col.values.length);
+  stored.meta.types |= T_STRING;
+  stored.meta.contentIdBlooms = contentIdBlooms;
   return stored;
+}
+
+/**
+ * Whether a column may hold the value with this bloom key (bloom.ts
+ * valueKey): its bloom (none: may), and for event.id the content ids'.
+ */
+export function columnMayHold(meta: ColumnMeta, key: string): boolean {
+  if (meta.contentIdBlooms === undefined) return meta.bloom === null || bloomMayContain(meta.bloom, key);
+  if (meta.present > 0 && (meta.bloom === null || bloomMayContain(meta.bloom, key))) return true;
+  return meta.contentIdBlooms.some((b) => bloomMayContain(b, key));
 }
 
 /** isText: null = no bloom (timestamps), true = token bloom, false = value bloom. */

@@ -12,7 +12,8 @@
  * the bloom. The decoded pairs of recent blocks are cached per connection
  * (blocks never change, so the cache is keyed by block id).
  */
-import { bloomMayContain, valueKey } from './bloom.js';
+import { valueKey } from './bloom.js';
+import { columnMayHold } from './block-codec.js';
 import { hasContentIds, type BlockHeader, type BlockPartition } from './block-partition.js';
 
 /** Pairs kept decoded across writes (~80 bytes each): recent small blocks, mostly. */
@@ -115,7 +116,7 @@ function mayHoldId(h: BlockHeader, eid: string): boolean {
   const meta = i === undefined ? undefined : h.metas[i];
   if (!meta) return false;
   if (meta.constValue !== undefined) return meta.constValue === eid;
-  return meta.bloom === null || bloomMayContain(meta.bloom, valueKey(eid));
+  return columnMayHold(meta, valueKey(eid));
 }
 
 function lowerBound(sorted: readonly Pair[], ts: number): number {

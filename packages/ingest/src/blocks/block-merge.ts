@@ -69,19 +69,23 @@ export interface BuiltMerge {
 
 /**
  * Decodes the sources and encodes their events as one block, sorted by
- * (ts, event.id). Rows stored without their id (content ids) are hashed
- * again, for the order and the merged block's id bloom, and stay without.
+ * @timestamp (then the stored event.id). Rows stored without their id
+ * (content ids) stay without, unhashed: the merged block's content-id
+ * blooms are its sources' lists, concatenated.
  */
 export function buildMerge(db: BlockPartition, sources: readonly BlockHeader[], textFields: readonly string[]): BuiltMerge {
   const rows: { ts: number; eid: string; event: LogEvent; contentId: boolean }[] = [];
+  const contentIdBlooms: Uint8Array[] = [];
   for (const h of sources) {
     const cols = db.allColumns(h);
     const ts = cols.get('@timestamp') ?? [];
     const stored = cols.get('event.id') ?? [];
-    const ids = db.eventIds(h, null, cols);
-    for (let i = 0; i < h.n; i++) {
-      const eid = ids[i]!;
-      rows.push({ ts: ts[i] as number, eid, event: eventAt(cols, i, eid), contentId: stored[i] === undefined });
+    const i = h.at.get('event.id');
+    contentIdBlooms.push(...((i === undefined ? undefined : h.metas[i]?.contentIdBlooms) ?? []));
+    for (let r = 0; r < h.n; r++) {
+      const eid = stored[r] as string | undefined;
+      // A content-id row keeps '' here: encodeBlock leaves its event.id out (contentIdRows).
+      rows.push({ ts: ts[r] as number, eid: eid ?? '', event: eventAt(cols, r, eid ?? ''), contentId: eid === undefined });
     }
   }
   rows.sort(compareKeys);
@@ -90,7 +94,7 @@ export function buildMerge(db: BlockPartition, sources: readonly BlockHeader[], 
   return {
     sources: sources.map((h) => h.id),
     level: Math.max(...sources.map((h) => h.level)) + 1,
-    block: encodeBlock(events, { textFields, contentIdRows }),
+    block: encodeBlock(events, contentIdBlooms.length > 0 ? { textFields, contentIdRows, contentIdBlooms } : { textFields }),
     events,
   };
 }

@@ -21,7 +21,7 @@
 import { compileMatcher, planLeaf, type LeafNode, type LeafPlan, type LogEvent, type MatcherOptions, type QueryNode } from '@logship/query';
 import { setEventField } from '@logship/query';
 import { bloomMayContain, textKey, valueKey } from './bloom.js';
-import type { ColumnMeta } from './block-codec.js';
+import { columnMayHold, type ColumnMeta } from './block-codec.js';
 import type { BlockHeader } from './block-partition.js';
 
 export const NONE = 0;
@@ -172,8 +172,8 @@ function metaPruner(plan: LeafPlan): BlockPruner {
       return (h) => {
         const m = metaOf(h, plan.field);
         if (!hasType(m, VALUES)) return NONE;
-        const bloom = m.bloom !== null && !textFieldsOf(h).has(plan.field) ? m.bloom : null;
-        const may = (v: string | number | boolean): boolean => bloom === null || bloomMayContain(bloom, valueKey(v));
+        const byBloom = !textFieldsOf(h).has(plan.field);
+        const may = (v: string | number | boolean): boolean => !byBloom || columnMayHold(m, valueKey(v));
         if ((m.types & STRING) !== 0 && may(plan.string)) return SOME;
         if (plan.number !== null && (m.types & NUMBER) !== 0 && inMinMax(m, plan.number) && may(plan.number)) return SOME;
         if (plan.boolean !== null && (m.types & BOOLEAN) !== 0 && may(plan.boolean)) return SOME;

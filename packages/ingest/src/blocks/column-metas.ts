@@ -17,6 +17,7 @@ const HAS_BOUNDS = 1;
 const HAS_CONST = 2;
 const HAS_BLOOM = 4;
 const HAS_SHAPE = 8;
+const HAS_CONTENT_ID_BLOOMS = 16;
 
 const V_NULL = 0;
 const V_STRING = 1;
@@ -45,7 +46,11 @@ export function encodeMetas(metas: readonly ColumnMeta[]): Uint8Array {
     w.byte(m.types);
     const bounds = m.min !== null && m.max !== null;
     const flags =
-      (bounds ? HAS_BOUNDS : 0) | (m.constValue !== undefined ? HAS_CONST : 0) | (m.bloom ? HAS_BLOOM : 0) | (m.shape ? HAS_SHAPE : 0);
+      (bounds ? HAS_BOUNDS : 0) |
+      (m.constValue !== undefined ? HAS_CONST : 0) |
+      (m.bloom ? HAS_BLOOM : 0) |
+      (m.shape ? HAS_SHAPE : 0) |
+      (m.contentIdBlooms ? HAS_CONTENT_ID_BLOOMS : 0);
     w.byte(flags);
     if (bounds) {
       w.f64(m.min!);
@@ -53,6 +58,10 @@ export function encodeMetas(metas: readonly ColumnMeta[]): Uint8Array {
     }
     if (m.constValue !== undefined) writeValue(w, m.constValue);
     if (m.bloom) w.blob(m.bloom);
+    if (m.contentIdBlooms) {
+      w.uvarint(m.contentIdBlooms.length);
+      for (const b of m.contentIdBlooms) w.blob(b);
+    }
   }
   return w.finish();
 }
@@ -87,6 +96,11 @@ export function decodeMetas(bytes: Uint8Array): ColumnMeta[] {
     if (flags & HAS_SHAPE) {
       if (shape === undefined) throw corrupt('metas: a column refers to missing shapes');
       meta.shape = shape;
+    }
+    if (flags & HAS_CONTENT_ID_BLOOMS) {
+      const blooms: Uint8Array[] = [];
+      for (let k = r.uvarint(); k > 0; k--) blooms.push(r.blob().slice());
+      meta.contentIdBlooms = blooms;
     }
     out.push(meta);
   }
