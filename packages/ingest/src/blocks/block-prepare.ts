@@ -38,12 +38,19 @@ export interface PreparedBlockWrite {
   classFingerprint: string;
 }
 
-export function prepareBlockWrite(events: readonly LogEvent[], at: number, policy: RetentionPolicy, classFingerprint: string): PreparedBlockWrite {
+/** contentIds: LogStore WriteOptions.contentIds (else every 22-character id is hashed to find out). */
+export function prepareBlockWrite(
+  events: readonly LogEvent[],
+  at: number,
+  policy: RetentionPolicy,
+  classFingerprint: string,
+  contentIds?: readonly boolean[],
+): PreparedBlockWrite {
   const { result, groups } = groupBatch<BlockItem>(events, at, policy, (event, ts, eid, index) => {
     const clean = storable(event);
     if (typeof clean === 'string') return new Refused(clean);
     const received = event[FLAG_FIELDS.noTimestamp] === true || event[FLAG_FIELDS.futureTimestamp] === true;
-    return { index, ts, eid, received, contentId: eid.length === CONTENT_ID_LENGTH && contentId(clean) === eid, event: clean };
+    return { index, ts, eid, received, contentId: eid.length === CONTENT_ID_LENGTH && (contentIds !== undefined ? contentIds[index] === true : contentId(clean, ts) === eid), event: clean };
   });
   return { result, groups, classFingerprint };
 }

@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { resolveTextFields } from '@logship/query';
 import type { AggregateRequest, AggregateResult, CountRequest, LogEvent, SearchRequest, SearchResult, SortOrder } from '@logship/query';
-import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteResult } from '../store/log-store.js';
+import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteOptions, WriteResult } from '../store/log-store.js';
 import { storeError } from '../store/store-error.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { createRetentionPolicy, type ClassMatcherFactory, type RetentionPolicy } from '../retention/retention-policy.js';
@@ -166,9 +166,9 @@ export class BlockStore implements LogStore {
     this.refresh();
   }
 
-  async write(events: LogEvent[], now?: number): Promise<WriteResult> {
+  async write(events: LogEvent[], now?: number, opts?: WriteOptions): Promise<WriteResult> {
     this.assertOpen();
-    const prepared = prepareBlockWrite(events, now ?? this.clock(), this.policy, this.classFingerprint);
+    const prepared = prepareBlockWrite(events, now ?? this.clock(), this.policy, this.classFingerprint, opts?.contentIds);
     if (this.writer) return this.writer.write(prepared);
     return this.writes.write(prepared);
   }

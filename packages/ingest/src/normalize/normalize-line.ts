@@ -47,6 +47,8 @@ export interface NormalizedLine {
   event: LogEvent;
   /** Which format was recognized ('journald', 'nginx', 'plain', …). */
   format: string;
+  /** event.id is the event's content id (content-id.ts): none was given. */
+  contentId: boolean;
 }
 
 const ENVELOPE_RAW = '@raw';
@@ -71,7 +73,7 @@ export function normalizeLine(line: string, opts: NormalizeOptions): NormalizedL
   const raw = obj[ENVELOPE_RAW];
   if (typeof raw !== 'string') {
     const result = structured(obj, opts, { timeZone: opts.defaultTimeZone ?? 'UTC' });
-    return { event: finish(result, undefined, undefined, opts), format: result.format };
+    return { ...finish(result, undefined, undefined, opts), format: result.format };
   }
   const rest: Record<string, unknown> = { ...obj };
   delete rest[ENVELOPE_RAW];
@@ -109,7 +111,7 @@ export function normalizeEnvelope(
   const { fields, flags } = flattenFields(rest, opts.limits);
   if (agentTruncated) flags.truncated = true;
   const withTime = opts.time === undefined && Number.isFinite(seenMs) ? { ...opts, time: seenMs } : opts;
-  return { event: finish(result, fields, flags, withTime), format: result.format };
+  return { ...finish(result, fields, flags, withTime), format: result.format };
 }
 
 interface Parsed {
@@ -200,7 +202,7 @@ function finish(
   meta: FlatRecord | undefined,
   metaFlags: FlattenFlags | undefined,
   opts: NormalizeOptions,
-): LogEvent {
+): { event: LogEvent; contentId: boolean } {
   const fields = p.fields;
   // Source keys that collide with canonical names but were not consumed by
   // the format keep their value under another name rather than break the
@@ -220,8 +222,9 @@ function finish(
   // The event's own time: the line's, else the one its protocol gave (syslog, OTLP).
   const own = c.time ?? opts.time;
   const future = own !== undefined && own > opts.now + opts.limits.max_future_s * 1000;
+  const time = new Date(future ? opts.now : (own ?? opts.now));
   const event: LogEvent = {
-    '@timestamp': new Date(future ? opts.now : (own ?? opts.now)).toISOString(),
+    '@timestamp': time.toISOString(),
     // Set last (contentId reads every other field); first in key order.
     'event.id': '',
   };
@@ -263,8 +266,8 @@ function finish(
     event[FLAG_FIELDS.futureTimestamp] = true;
     event[FLAG_FIELDS.originalTimestamp] = new Date(own!).toISOString();
   }
-  event['event.id'] = givenId ?? contentId(event);
-  return event;
+  event['event.id'] = givenId ?? contentId(event, time.getTime());
+  return { event, contentId: givenId === undefined };
 }
 
 function moveAside(fields: FlatRecord, key: string, to: string): void {

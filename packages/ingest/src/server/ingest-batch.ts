@@ -108,6 +108,7 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
   const started = performance.now();
   const receivedAt = now();
   const events: LogEvent[] = [];
+  const contentIds: boolean[] = [];
   const itemOf: number[] = [];
   const itemErrors: ItemError[] = [];
   const outcomes: ItemOutcome[] = new Array<ItemOutcome>(items.length).fill('rejected');
@@ -132,6 +133,7 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
         });
       }
       events.push(normalized.event);
+      contentIds.push(normalized.contentId);
       itemOf.push(i);
       byFormat.set(normalized.format, (byFormat.get(normalized.format) ?? 0) + 1);
     } catch (err) {
@@ -152,7 +154,7 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
   let result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
   if (events.length > 0) {
     try {
-      result = await store.write(events, receivedAt);
+      result = await store.write(events, receivedAt, { contentIds });
     } catch (err) {
       ctx.log.error({ err, protocol }, 'The store failed to commit an ingest batch.');
       // Nothing was acknowledged, so senders retry: after the delay a

@@ -59,9 +59,19 @@ export interface StoreHealth {
 // The fields, field-values and context answers need no store of their own:
 // the query package computes them from search/aggregate (sample-fields.ts,
 // field-values.ts, event-context.ts), for every backend alike.
+export interface WriteOptions {
+  /**
+   * contentIds[i]: events[i]'s event.id is its content id
+   * (normalize/content-id.ts), as ingest computed it. A store that keeps no
+   * copy of such ids (the block store) takes this instead of hashing every
+   * event again to find out; without it, it hashes. Others ignore it.
+   */
+  contentIds?: readonly boolean[];
+}
+
 export interface LogStore extends LogReader {
   /** Stores a batch idempotently by event.id; resolves only once durable. */
-  write(events: LogEvent[], now?: number): Promise<WriteResult>;
+  write(events: LogEvent[], now?: number, opts?: WriteOptions): Promise<WriteResult>;
   partitions(now?: number): Promise<PartitionInfo[]>;
   /** Drops what is past retention at `now` (epoch ms). */
   enforceRetention(now?: number): Promise<RetentionRunResult>;
