@@ -1,0 +1,103 @@
+/**
+ * The bench's three search questions (bench/scenarios/store.mjs QUESTIONS)
+ * against a block store of the bench corpus, timed in-process, without the
+ * whole bench around them.
+ *
+ *   scripts/corpus.mjs (seed 7, 6.9 days, fixed end) ──POST──► logship serve ──► DIR (kept, reused)
+ *   DIR ──► BlockStore (reader threads as the server has, or inline) ──► search × runs ──► medians
+ *
+ * Run after `node_modules/.bin/tsc -b`:
+ *   node bench/block-search.bench.mjs [--dir /tmp/blocks-1m] [--events 1000000] [--runs 7]
+ *        [--threads 2] [--only selective,phrase,range] [--check]
+ *
+ * The folder is built once (a minute or two) and reused: its corpus end is
+ * kept beside it (bench-end-ms), and the questions' 24 h end there. --threads 0
+ * answers on this thread (for `node --cpu-prof`). --check prints a digest of
+ * each answer (ids of the hits and the total), to compare two builds.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parse } from '@logship/query';
+import { writeCorpus } from './scenarios/store.mjs';
+import { feedFile } from './lib/feed.mjs';
+import { startServer } from './lib/processes.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { values: opt } = parseArgs({
+  options: {
+    dir: { type: 'string', default: '/tmp/blocks-1m' },
+    events: { type: 'string', default: '1000000' },
+    runs: { type: 'string', default: '7' },
+    threads: { type: 'string', default: '2' },
+    only: { type: 'string', default: 'selective,phrase,range' },
+    check: { type: 'boolean', default: false },
+  },
+});
+
+const DAY = 86_400_000;
+const QUESTIONS = {
+  selective: 'logger:"django.security" AND user_id:"user-uuid"',
+  phrase: '"login failed"',
+  range: 'duration_ms:>1000',
+  all: '*',
+};
+
+async function build(dir, events) {
+  const endFile = join(dir, 'bench-end-ms');
+  if (existsSync(endFile)) return Number(readFileSync(endFile, 'utf8'));
+  const endMs = Date.now();
+  const corpus = await writeCorpus(`${dir}-corpus`, events, endMs);
+  const server = await startServer(root, { dataDir: dir });
+  try {
+    const t0 = performance.now();
+    const sent = await feedFile(corpus.file, async (body) => {
+      const res = await fetch(`${server.url}/api/v1/ingest`, {
+        method: 'POST', headers: { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' }, body,
+      });
+      const ans = await res.json();
+      if (!res.ok) throw new Error(`ingest ${res.status}: ${JSON.stringify(ans).slice(0, 300)}`);
+      return ans.stored + ans.duplicates + ans.expired;
+    });
+    console.error(`[bench] fed ${sent} events in ${((performance.now() - t0) / 1000).toFixed(1)} s; letting merges finish`);
+    // The server folds every partition after 1 s without writes; wait until it is idle.
+    await new Promise((r) => setTimeout(r, 15_000));
+  } finally {
+    await server.stop();
+  }
+  writeFileSync(endFile, String(endMs));
+  return endMs;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const events = Number(opt.events);
+const endMs = await build(opt.dir, events);
+const { BlockStore } = await import('../packages/ingest/dist/blocks/block-store.js');
+const { DEFAULT_RETENTION } = await import('../packages/ingest/dist/index.js');
+const threads = Number(opt.threads);
+const store = new BlockStore({ dataDir: opt.dir, retention: DEFAULT_RETENTION, now: () => endMs, readerThreads: threads, merges: false });
+store.init();
+await store.start();
+try {
+  for (const name of opt.only.split(',')) {
+    const q = QUESTIONS[name];
+    if (q === undefined) throw new Error(`unknown question ${name}`);
+    const req = { query: parse(q), from: endMs - DAY, to: endMs, limit: 100, now: endMs };
+    let last = null;
+    const times = [];
+    for (let i = 0; i < Number(opt.runs) + 1; i++) {
+      const t0 = performance.now();
+      last = await store.search(req);
+      if (i > 0) times.push(performance.now() - t0);
+    }
+    const digest = opt.check
+      ? ' ' + createHash('sha256').update(JSON.stringify(last)).digest('hex').slice(0, 16)
+      : '';
+    console.log(`${name.padEnd(10)} median ${median(times).toFixed(1).padStart(6)} ms  min ${Math.min(...times).toFixed(1).padStart(6)}  total ${last.total.value}${last.total.relation === 'gte' ? '+' : ''}  hits ${last.hits.length}${digest}`);
+  }
+} finally {
+  await store.close();
+}
