@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng, DEFAULT_TEXT_FIELDS, setEventField, tokenize, type FieldValue, type LogEvent, type Rng } from '@logship/query';
 import { generateCorpus } from '../testing/generate-corpus.js';
-import { decodeColumn, decodeMetas, encodeBlock, encodeMetas, type EncodedBlock } from './block-codec.js';
+import { decodeColumn, decodeColumnRows, decodeMetas, encodeBlock, encodeMetas, type EncodedBlock } from './block-codec.js';
 import { bloomMayContain, textKey, valueKey } from './bloom.js';
 import { templateStrings } from './template-strings.js';
 import { rowShapes } from './block-shape.js';
@@ -291,6 +291,40 @@ test('row shapes: blocks with many field sets (> 255 shapes) fall back to per-co
     assertSameEvents(decodeAll(block), events);
     const metas = decodeMetas(encodeMetas(block.columns.map((c) => c.meta)));
     block.columns.forEach((c, i) => assert.deepEqual(decodeColumn(metas[i]!, c.data, block.count), decodeColumn(c.meta, c.data, block.count)));
+  }
+});
+
+test('a few rows of a column (decodeColumnRows) come back as the whole column has them, whatever the encoding', () => {
+  const rng = createRng(21);
+  const manyShapes = Array.from({ length: 3000 }, (_, i) => {
+    const e: LogEvent = { '@timestamp': new Date(T0 + i).toISOString(), 'event.id': `e${i}` };
+    for (let f = 0; f < 12; f++) if (rng.chance(0.5)) e[`f${f}`] = rng.pick(NASTY);
+    if (rng.chance(0.002)) e['rare'] = i;
+    return e;
+  });
+  const blocks = [
+    encodeBlock(nastyEvents(rng, 5000), { textFields: TEXT }),
+    encodeBlock(sortEvents(generateCorpus({ events: 6000, seed: 7 })), { textFields: TEXT }),
+    encodeBlock(manyShapes, { textFields: TEXT }),
+  ];
+  for (const block of blocks) {
+    const n = block.count;
+    const subsets = [[], [0], [n - 1], [0, n - 1], Array.from({ length: n }, (_, i) => i)];
+    for (let k = 0; k < 6; k++) subsets.push(Array.from({ length: n }, (_, i) => i).filter(() => rng.chance(k === 0 ? 0.001 : 0.02 * k)));
+    for (const { meta, data } of block.columns) {
+      const whole = decodeColumn(meta, data, n);
+      for (const rows of subsets) {
+        const got = decodeColumnRows(meta, data, n, Int32Array.from(rows));
+        const want = rows.map((r) => whole[r]);
+        if (want.every((v) => v === undefined)) {
+          assert.equal(got, null, `${meta.name}: none of ${rows.length} rows has it`);
+          continue;
+        }
+        assert.ok(got !== null, meta.name);
+        assert.equal(got.length, rows.length);
+        want.forEach((v, i) => assert.ok(Object.is(got[i], v), `${meta.name} row ${rows[i]}: ${String(got[i])} vs ${String(v)}`));
+      }
+    }
   }
 });
 

@@ -173,6 +173,15 @@ export class BlockPartition {
     return out.map((id, i) => id ?? contentIdOfRow(names, cols, want[i]!));
   }
 
+  /** The stored data of columns `indexes` (positions in metas) of a block, ascending by position. */
+  columnData(block: BlockHeader, indexes: readonly number[]): { i: number; data: Buffer }[] {
+    if (indexes.length === 0) return [];
+    return this.all<{ i: number; data: Buffer }>(
+      `SELECT i, data FROM cols WHERE block = ? AND i IN (${indexes.map(() => '?').join(', ')}) ORDER BY i`,
+      [block.id, ...indexes],
+    );
+  }
+
   /** The named columns as stored. */
   private decodeColumns(block: BlockHeader, names: readonly string[]): Map<string, Column> {
     const out = new Map<string, Column>();

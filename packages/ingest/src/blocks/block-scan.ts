@@ -261,9 +261,3 @@ export function eventAt(cols: ReadonlyMap<string, Column>, i: number, eid: strin
   }
   return event;
 }
-
-/** Columns a hit needs to be returned (every column, or the projection), event.id as stored: the hit knows its id. */
-export function hitColumns(db: BlockPartition, h: BlockHeader, fields?: readonly string[]): Map<string, Column> {
-  return fields ? db.columns(h, ['@timestamp', ...fields.filter((f) => f !== 'event.id')]) : db.allColumns(h);
-}
-

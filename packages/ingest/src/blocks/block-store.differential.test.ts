@@ -111,6 +111,16 @@ async function checkPagingAndAggregates(query: QueryNode, ids: string[], i: numb
     cursor = page.next_cursor;
   } while (cursor !== null);
   assert.deepEqual(paged, [...ids].reverse(), `asc paging, ${where}`);
+  // Whole events, newest first: hits are rebuilt from their rows only (block-rows.ts).
+  const events: LogEvent[] = [];
+  cursor = null;
+  do {
+    const page = await store.search({ ...range, query, limit: 41, cursor });
+    events.push(...page.hits);
+    cursor = page.next_cursor;
+  } while (cursor !== null);
+  assert.deepEqual(events.map((e) => e['event.id']), ids, `desc paging, ${where}`);
+  for (const e of events) assert.deepEqual(e, byId.get(e['event.id']), `event ${e['event.id']}, ${where}`);
   assert.equal(await store.count({ ...range, query }), ids.length, `count, ${where}`);
   const field = ['host', 'status', 'level', 'cached', 'method'][(i / 10) % 5] as string;
   const counts = new Map<string, number>();

@@ -10,6 +10,7 @@
 import type { ByteReader } from './byte-reader.js';
 import { corrupt } from './byte-reader.js';
 import type { ByteWriter } from './byte-writer.js';
+import { pickValues } from './pick-values.js';
 
 const F64 = 0;
 const ZIGZAG = 1;
@@ -98,7 +99,8 @@ export function writeInts(w: ByteWriter, values: readonly number[]): void {
   }
 }
 
-export function readNumbers(r: ByteReader, n: number): number[] {
+/** pick: ascending positions of the values wanted (all when absent); the run is read through either way. */
+export function readNumbers(r: ByteReader, n: number, pick?: Int32Array): number[] {
   let mode = r.byte();
   let scale = 0;
   if (mode === DECIMAL) {
@@ -118,9 +120,11 @@ export function readNumbers(r: ByteReader, n: number): number[] {
   } else {
     throw corrupt(`numbers: unknown mode ${mode}`);
   }
+  const picked = pick === undefined ? out : pickValues(out, pick);
   if (scale > 0) {
     const p = POW10[scale]!;
-    for (let i = 0; i < n; i++) out[i] = out[i]! / p;
+    for (let i = 0; i < picked.length; i++) picked[i] = picked[i]! / p;
   }
-  return out;
+  return picked;
 }
+
