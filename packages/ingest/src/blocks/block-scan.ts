@@ -30,8 +30,8 @@ import { ALL, compilePruner, leafPruner, NONE, planFields, type BlockPruner } fr
  */
 interface RowNode {
   prune: BlockPruner;
-  /** The rows of `rows` (ascending) that match. */
-  filter(h: BlockHeader, cols: ReadonlyMap<string, Column>, ts: Column, rows: number[]): number[];
+  /** The rows of `rows` (ascending) that match; `ts` decodes @timestamp when a leaf needs it. */
+  filter(h: BlockHeader, cols: ReadonlyMap<string, Column>, ts: () => Column, rows: number[]): number[];
 }
 
 export interface CompiledQuery {
@@ -105,7 +105,15 @@ function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>):
         // Stored as epoch ms: the matcher's Date.parse of the ISO form gives the same number.
         const lo = plan.gte ?? -Infinity;
         const hi = plan.lte ?? Infinity;
-        return { prune, filter: (h, _c, ts, rows) => judged(h, rows) ?? rows.filter((r) => (ts[r] as number) >= lo && (ts[r] as number) <= hi) };
+        return {
+          prune,
+          filter: (h, _c, time, rows) => {
+            const quick = judged(h, rows);
+            if (quick) return quick;
+            const ts = time();
+            return rows.filter((r) => (ts[r] as number) >= lo && (ts[r] as number) <= hi);
+          },
+        };
       }
       if (leafFields.includes('@timestamp')) {
         // exists on @timestamp: every event has it.
@@ -211,6 +219,11 @@ function valueTest(plan: LeafPlan): ((v: FieldValue | undefined) => boolean) | n
 export interface RowFilter {
   from: number;
   to: number;
+  /**
+   * False: the caller does not read @timestamp (a count), so a block wholly
+   * inside [from, to] need not decode it (a sixth of a count's time at 1M).
+   */
+  times?: boolean;
   /** Extra columns to decode alongside (an aggregation's field). */
   extra?: readonly string[];
 }
@@ -230,20 +243,26 @@ export function scanBlock(db: BlockPartition, h: BlockHeader, q: CompiledQuery, 
   if (h.tsMax < filter.from || h.tsMin > filter.to) return null;
   const verdict = q.prune(h);
   if (verdict === NONE) return null;
-  const names = ['@timestamp', ...(verdict === ALL ? [] : q.fields), ...(filter.extra ?? [])];
+  const inside = h.tsMin >= filter.from && h.tsMax <= filter.to;
+  const names = [...(inside && filter.times === false ? [] : ['@timestamp']), ...(verdict === ALL ? [] : q.fields), ...(filter.extra ?? [])];
   const cols = db.columns(h, names);
-  const ts = cols.get('@timestamp') as Column;
+  const time = (): Column => {
+    let ts = cols.get('@timestamp');
+    if (ts === undefined) cols.set('@timestamp', (ts = db.columns(h, ['@timestamp']).get('@timestamp') as Column));
+    return ts;
+  };
   let rows: number[] = [];
-  if (h.tsMin >= filter.from && h.tsMax <= filter.to) {
+  if (inside) {
     rows = new Array<number>(h.n);
     for (let i = 0; i < h.n; i++) rows[i] = i;
   } else {
+    const ts = time();
     for (let i = 0; i < h.n; i++) {
       const t = ts[i] as number;
       if (t >= filter.from && t <= filter.to) rows.push(i);
     }
   }
-  if (verdict !== ALL) rows = q.root.filter(h, cols, ts, rows);
+  if (verdict !== ALL) rows = q.root.filter(h, cols, time, rows);
   return { rows, cols };
 }
 

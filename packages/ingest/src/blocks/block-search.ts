@@ -195,7 +195,7 @@ export function countBlocks(
       if (verdict === ALL && h.tsMin >= s.from && h.tsMax <= s.to) total += h.n;
       else {
         checkAborted(signal);
-        total += scanBlock(db, h, q, { from: s.from, to: s.to })?.rows.length ?? 0;
+        total += scanBlock(db, h, q, { from: s.from, to: s.to, times: false })?.rows.length ?? 0;
       }
       if (total >= cap) return cap;
     }
