@@ -20,6 +20,7 @@ import {
 } from '@logship/query';
 import type { BlockHeader, BlockPartition, Column } from './block-partition.js';
 import { ALL, compilePruner, leafPruner, NONE, planFields, type BlockPruner } from './block-prune.js';
+import { textPrecheck } from './text-precheck.js';
 
 /**
  * A query compiled for blocks: and/or/not over rows as set operations
@@ -142,9 +143,15 @@ function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>):
           if (quick) return quick;
           // Only the fields this block has (free text names every text field).
           const used = leafFields.filter((f) => h.at.has(f)).map((f) => [f, cols.get(f) as Column] as const);
+          let candidates = rows;
+          if (maybeText) {
+            // Column by column: a row stays a candidate when some text field passes.
+            const pass = new Uint8Array(h.n);
+            for (const [, col] of used) for (const r of rows) if (pass[r] === 0 && maybeText(col[r])) pass[r] = 1;
+            candidates = rows.filter((r) => pass[r] === 1);
+          }
           const out: number[] = [];
-          for (const r of rows) {
-            if (maybeText && !used.some(([, col]) => maybeText(col[r]))) continue;
+          for (const r of candidates) {
             // Null prototype: a field named __proto__ is an own property like any other.
             const probe = Object.create(null) as LogEvent;
             for (const [f, col] of used) {
@@ -158,30 +165,6 @@ function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>):
       };
     }
   }
-}
-
-const NON_ASCII = /[^\x00-\x7f]/;
-const ESCAPE = /[.*+?^${}()|[\]\\]/g;
-
-/**
- * A cheap necessary condition for text terms and phrases: every token is a
- * substring of the lower-cased value (tokenize() lower-cases, then takes
- * runs of letters and digits). An ASCII token is looked for with a
- * case-insensitive regex, without lower-casing the value; a value with
- * non-ASCII characters is lower-cased as tokenize does, since some of them
- * lower-case to ASCII letters (U+212A KELVIN SIGN to k) that the regex
- * would not see.
- */
-function textPrecheck(tokens: readonly string[]): (v: FieldValue | undefined) => boolean {
-  const ascii = tokens.every((t) => !NON_ASCII.test(t));
-  const res = tokens.map((t) => new RegExp(t.replace(ESCAPE, '\\$&'), 'i'));
-  return (v) => {
-    if (typeof v !== 'string') return false;
-    if (ascii && res.every((re) => re.test(v))) return true;
-    if (ascii && !NON_ASCII.test(v)) return false;
-    const lower = v.toLowerCase();
-    return tokens.every((t) => lower.includes(t));
-  };
 }
 
 /**
