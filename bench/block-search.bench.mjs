@@ -8,12 +8,15 @@
  *
  * Run after `node_modules/.bin/tsc -b`:
  *   node bench/block-search.bench.mjs [--dir /tmp/blocks-1m] [--events 1000000] [--runs 7]
- *        [--threads 2] [--only selective,phrase,range] [--check]
+ *        [--threads 2] [--cache BYTES] [--only selective,phrase,range] [--check]
  *
  * The folder is built once (a minute or two) and reused: its corpus end is
  * kept beside it (bench-end-ms), and the questions' 24 h end there. --threads 0
  * answers on this thread (for `node --cpu-prof`). --check prints a digest of
- * each answer (ids of the hits and the total), to compare two builds.
+ * each answer (hits and total), to compare two builds. --cache: bytes of the
+ * column cache per reader thread (blocks/column-cache.ts; 0 = none, each
+ * search then decodes as the first one after a start does; default: the
+ * reader threads' own default, or none with --threads 0).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -34,6 +37,7 @@ const { values: opt } = parseArgs({
     threads: { type: 'string', default: '2' },
     only: { type: 'string', default: 'selective,phrase,range' },
     check: { type: 'boolean', default: false },
+    cache: { type: 'string' },
   },
 });
 
@@ -78,7 +82,8 @@ const endMs = await build(opt.dir, events);
 const { BlockStore } = await import('../packages/ingest/dist/blocks/block-store.js');
 const { DEFAULT_RETENTION } = await import('../packages/ingest/dist/index.js');
 const threads = Number(opt.threads);
-const store = new BlockStore({ dataDir: opt.dir, retention: DEFAULT_RETENTION, now: () => endMs, readerThreads: threads, merges: false });
+const cache = opt.cache === undefined ? {} : { columnCacheBytes: Number(opt.cache) };
+const store = new BlockStore({ dataDir: opt.dir, retention: DEFAULT_RETENTION, now: () => endMs, readerThreads: threads, merges: false, ...cache });
 store.init();
 await store.start();
 try {

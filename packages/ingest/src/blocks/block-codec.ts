@@ -276,8 +276,14 @@ export function decodeColumn(meta: ColumnMeta, data: Uint8Array, count: number):
  * rows[k]'s (undefined where absent); null when none of them has the
  * column. Builds only those values (a page of hits out of a block of 16k
  * rows), reading the rest of the column through without building it.
+ * `data` as stored, or already decompressed (`unpacked`: a reader's cache).
  */
-export function decodeColumnRows(meta: ColumnMeta, data: Uint8Array, count: number, rows: Int32Array): (FieldValue | undefined)[] | null {
+export function decodeColumnRows(
+  meta: ColumnMeta,
+  data: Uint8Array | { unpacked: Uint8Array },
+  count: number,
+  rows: Int32Array,
+): (FieldValue | undefined)[] | null {
   if (rows.length === 0) return null;
   if (rows[rows.length - 1]! >= count) throw corrupt(`column ${meta.name}: row outside the block`);
   if (meta.constValue !== undefined) {
@@ -286,7 +292,7 @@ export function decodeColumnRows(meta: ColumnMeta, data: Uint8Array, count: numb
   }
   if (meta.present > count) throw corrupt(`column ${meta.name}: more present rows than the block has`);
   if (meta.present === 0) return null;
-  const r = new ByteReader(decompressColumn(meta.encoding, data));
+  const r = new ByteReader(data instanceof Uint8Array ? decompressColumn(meta.encoding, data) : data.unpacked);
   const at = presentPositions(r, meta.present, count, meta.shape, rows);
   let have = 0;
   for (let k = 0; k < at.length; k++) if (at[k]! >= 0) have++;

@@ -56,17 +56,43 @@ function decodeRows(db: BlockPartition, h: BlockHeader, names: readonly string[]
     if (meta.constValue !== undefined) out.set(name, new Array<FieldValue>(want.length).fill(meta.constValue));
     else if (!stored.includes(i)) stored.push(i);
   }
-  const got = db.columnData(h, stored);
-  for (const { i, data } of got) {
+  // Columns a query decoded whole lately are picked from, columns decompressed
+  // lately are read again without brotli (column-cache.ts); the rest is fetched.
+  const whole = new Map<number, Column>();
+  const bytes = new Map<number, Uint8Array>();
+  const fetch: number[] = [];
+  for (const i of stored) {
+    const c = db.cachedColumn(h, i);
+    const b = c ? undefined : db.cachedBytes(h, i);
+    if (c) whole.set(i, c);
+    else if (b) bytes.set(i, b);
+    else fetch.push(i);
+  }
+  const got = db.columnData(h, fetch);
+  if (got.length !== fetch.length) throw new Error(`block ${h.id} of ${db.path} lacks some of its columns`);
+  for (const { i, data } of got) bytes.set(i, db.columnBytes(h, i, data));
+  for (const i of stored) {
     const meta = h.metas[i] as ColumnMeta;
-    const values = decodeColumnRows(meta, data, h.n, want);
+    const c = whole.get(i);
+    const values = c ? pickRows(c, want) : decodeColumnRows(meta, { unpacked: bytes.get(i)! }, h.n, want);
     if (values !== null) out.set(meta.name, values);
   }
-  if (got.length !== stored.length) throw new Error(`block ${h.id} of ${db.path} lacks some of its columns`);
   return out;
 }
 
 /** Row k of readBlockRows as the event a search returns. */
 export function rowEvent(rows: BlockRows, k: number, fields?: readonly string[]): LogEvent {
   return eventAt(rows.cols, k, rows.ids[k]!, fields);
+}
+
+/** Rows `want` of a whole column; null when none has it (as decodeColumnRows). */
+function pickRows(col: Column, want: Int32Array): (FieldValue | undefined)[] | null {
+  const out = new Array<FieldValue | undefined>(want.length);
+  let any = false;
+  for (let k = 0; k < want.length; k++) {
+    const v = col[want[k]!];
+    out[k] = v;
+    if (v !== undefined) any = true;
+  }
+  return any ? out : null;
 }

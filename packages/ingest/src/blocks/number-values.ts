@@ -10,7 +10,6 @@
 import type { ByteReader } from './byte-reader.js';
 import { corrupt } from './byte-reader.js';
 import type { ByteWriter } from './byte-writer.js';
-import { pickValues } from './pick-values.js';
 
 const F64 = 0;
 const ZIGZAG = 1;
@@ -109,18 +108,8 @@ export function readNumbers(r: ByteReader, n: number, pick?: Int32Array): number
     mode = r.byte();
     if (mode !== ZIGZAG && mode !== DELTA) throw corrupt(`numbers: bad decimal mode ${mode}`);
   }
-  const out = new Array<number>(n);
-  if (mode === F64) {
-    for (let i = 0; i < n; i++) out[i] = r.f64();
-  } else if (mode === ZIGZAG) {
-    for (let i = 0; i < n; i++) out[i] = r.svarint();
-  } else if (mode === DELTA) {
-    let prev = 0;
-    for (let i = 0; i < n; i++) out[i] = prev += r.svarint();
-  } else {
-    throw corrupt(`numbers: unknown mode ${mode}`);
-  }
-  const picked = pick === undefined ? out : pickValues(out, pick);
+  if (mode !== F64 && mode !== ZIGZAG && mode !== DELTA) throw corrupt(`numbers: unknown mode ${mode}`);
+  const picked = pick === undefined ? readAll(r, n, mode) : readPicked(r, n, mode, pick);
   if (scale > 0) {
     const p = POW10[scale]!;
     for (let i = 0; i < picked.length; i++) picked[i] = picked[i]! / p;
@@ -128,3 +117,32 @@ export function readNumbers(r: ByteReader, n: number, pick?: Int32Array): number
   return picked;
 }
 
+function readAll(r: ByteReader, n: number, mode: number): number[] {
+  const out = new Array<number>(n);
+  if (mode === F64) {
+    for (let i = 0; i < n; i++) out[i] = r.f64();
+  } else if (mode === ZIGZAG) {
+    for (let i = 0; i < n; i++) out[i] = r.svarint();
+  } else {
+    let prev = 0;
+    for (let i = 0; i < n; i++) out[i] = prev += r.svarint();
+  }
+  return out;
+}
+
+/** Only the values at `pick` (ascending), without an array of all n: a page of hits out of a block. */
+function readPicked(r: ByteReader, n: number, mode: number, pick: Int32Array): number[] {
+  const out = new Array<number>(pick.length);
+  let k = 0;
+  let next = pick.length > 0 ? pick[0]! : -1;
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    const v = mode === F64 ? r.f64() : mode === ZIGZAG ? r.svarint() : (prev += r.svarint());
+    if (i === next) {
+      out[k++] = v;
+      next = k < pick.length ? pick[k]! : -1;
+    }
+  }
+  if (k < pick.length) throw corrupt('numbers: row outside the run');
+  return out;
+}
