@@ -18,6 +18,7 @@ import type { PartitionKey } from '../sqlite/partition-name.js';
 import { decodeColumn, decodeMetas, encodeMetas, type ColumnMeta, type EncodedBlock } from './block-codec.js';
 import { BLOCK_DDL } from './block-schema.js';
 import { decompressColumn } from './column-compression.js';
+import { absentColumn } from './shared-rows.js';
 import { contentIdOfRow, sortContentNames } from '../normalize/content-id.js';
 import type { ColumnCache } from './column-cache.js';
 
@@ -223,7 +224,7 @@ export class BlockPartition {
       if (out.has(name)) continue;
       const i = block.at.get(name);
       const meta = i === undefined ? undefined : block.metas[i];
-      if (i === undefined || !meta || meta.present === 0) out.set(name, new Array<undefined>(block.n).fill(undefined));
+      if (i === undefined || !meta || meta.present === 0) out.set(name, cached ? absentColumn(block.n) : new Array<undefined>(block.n).fill(undefined));
       else if (meta.constValue !== undefined) out.set(name, new Array<FieldValue>(block.n).fill(meta.constValue));
       else {
         const hit = cache?.get(`${this.cacheKey}${block.id}:${i}`);

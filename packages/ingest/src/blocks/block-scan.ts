@@ -21,6 +21,7 @@ import {
 import type { BlockHeader, BlockPartition, Column } from './block-partition.js';
 import { ALL, compilePruner, leafPruner, NONE, planFields, type BlockPruner } from './block-prune.js';
 import { textPrecheck } from './text-precheck.js';
+import { allRows } from './shared-rows.js';
 
 /**
  * A query compiled for blocks: and/or/not over rows as set operations
@@ -32,7 +33,7 @@ import { textPrecheck } from './text-precheck.js';
 interface RowNode {
   prune: BlockPruner;
   /** The rows of `rows` (ascending) that match; `ts` decodes @timestamp when a leaf needs it. */
-  filter(h: BlockHeader, cols: ReadonlyMap<string, Column>, ts: () => Column, rows: number[]): number[];
+  filter(h: BlockHeader, cols: ReadonlyMap<string, Column>, ts: () => Column, rows: readonly number[]): readonly number[];
 }
 
 export interface CompiledQuery {
@@ -98,7 +99,7 @@ function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>):
       const plan = planLeaf(ast, opts);
       const prune = leafPruner(ast, plan, opts);
       const leafFields = planFields(plan);
-      const judged = (h: BlockHeader, rows: number[]): number[] | null => {
+      const judged = (h: BlockHeader, rows: readonly number[]): readonly number[] | null => {
         const v = prune(h);
         return v === NONE ? [] : v === ALL ? rows : null;
       };
@@ -212,8 +213,8 @@ export interface RowFilter {
 }
 
 export interface ScannedBlock {
-  /** Row numbers that match, ascending. */
-  rows: number[];
+  /** Row numbers that match, ascending (may be shared: shared-rows.ts). */
+  rows: readonly number[];
   cols: Map<string, Column>;
 }
 
@@ -234,16 +235,16 @@ export function scanBlock(db: BlockPartition, h: BlockHeader, q: CompiledQuery, 
     if (ts === undefined) cols.set('@timestamp', (ts = db.columns(h, ['@timestamp']).get('@timestamp') as Column));
     return ts;
   };
-  let rows: number[] = [];
-  if (inside) {
-    rows = new Array<number>(h.n);
-    for (let i = 0; i < h.n; i++) rows[i] = i;
-  } else {
+  let rows: readonly number[];
+  if (inside) rows = allRows(h.n);
+  else {
     const ts = time();
+    const inRange: number[] = [];
     for (let i = 0; i < h.n; i++) {
       const t = ts[i] as number;
-      if (t >= filter.from && t <= filter.to) rows.push(i);
+      if (t >= filter.from && t <= filter.to) inRange.push(i);
     }
+    rows = inRange;
   }
   if (verdict !== ALL) rows = q.root.filter(h, cols, time, rows);
   return { rows, cols };

@@ -141,7 +141,7 @@ function keepPage(found: Hit[], want: number): void {
 }
 
 /** Of `rows`, those after the cursor: rows at the cursor's own time need their ids to tell. */
-function pastCursor(db: BlockPartition, h: BlockHeader, rows: number[], ts: Column, after: SortKey, order: (a: SortKey, b: SortKey) => number): number[] {
+function pastCursor(db: BlockPartition, h: BlockHeader, rows: readonly number[], ts: Column, after: SortKey, order: (a: SortKey, b: SortKey) => number): readonly number[] {
   const tied = rows.filter((r) => ts[r] === after.ts).sort((a, b) => a - b);
   if (tied.length === 0) return rows;
   const { ids } = readBlockRows(db, h, tied, []);
@@ -155,7 +155,7 @@ function pastCursor(db: BlockPartition, h: BlockHeader, rows: number[], ts: Colu
  * and of the others the `want` best by time and every row tied in time
  * with the last of them (ids order ties).
  */
-function pageCandidates(rows: number[], ts: Column, want: number, desc: boolean, cursorTs: number | undefined): number[] {
+function pageCandidates(rows: readonly number[], ts: Column, want: number, desc: boolean, cursorTs: number | undefined): readonly number[] {
   if (rows.length <= want) return rows;
   const atCursor = cursorTs === undefined ? [] : rows.filter((r) => ts[r] === cursorTs);
   const rest = atCursor.length > 0 ? rows.filter((r) => ts[r] !== cursorTs) : rows;
