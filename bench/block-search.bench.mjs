@@ -8,7 +8,7 @@
  *
  * Run after `node_modules/.bin/tsc -b`:
  *   node bench/block-search.bench.mjs [--dir /tmp/blocks-1m] [--events 1000000] [--runs 7]
- *        [--threads 2] [--cache BYTES] [--only selective,phrase,range] [--check] [--http]
+ *        [--threads 2] [--cache BYTES] [--only selective,phrase,range,all,terms,histogram] [--check] [--http]
  *
  * The folder is built once (a minute or two) and reused: its corpus end is
  * kept beside it (bench-end-ms), and the questions' 24 h end there. --threads 0
@@ -52,6 +52,11 @@ const QUESTIONS = {
   range: 'duration_ms:>1000',
   all: '*',
 };
+/** The bench's two aggregations (served from hourly rollups but for the partial hours at the ends). */
+const AGGREGATIONS = {
+  terms: { q: '', params: { type: 'terms', field: 'logger' }, agg: { type: 'terms', field: 'logger', size: 10 }, span: DAY },
+  histogram: { q: '', params: { type: 'date_histogram', interval: '1h' }, agg: { type: 'date_histogram', interval_ms: 3_600_000 }, span: 7 * DAY },
+};
 
 async function build(dir, events) {
   const endFile = join(dir, 'bench-end-ms');
@@ -87,19 +92,21 @@ const ask = opt.http ? await overHttp() : await inProcess();
 try {
   for (const name of opt.only.split(',')) {
     const q = QUESTIONS[name];
-    if (q === undefined) throw new Error(`unknown question ${name}`);
+    const agg = AGGREGATIONS[name];
+    if (q === undefined && agg === undefined) throw new Error(`unknown question ${name}`);
     let last = null;
     const times = [];
     for (let i = 0; i < Number(opt.runs) + 1; i++) {
       const t0 = performance.now();
-      last = await ask.search(q);
+      last = agg ? await ask.aggregate(agg) : await ask.search(q);
       if (i > 0) times.push(performance.now() - t0);
     }
     const digest = opt.check
       ? ' ' + createHash('sha256').update(JSON.stringify(last)).digest('hex').slice(0, 16)
       : '';
     if (process.env.BENCH_TIMES) console.error(times.map((t) => t.toFixed(1)).join(" "));
-    console.log(`${name.padEnd(10)} median ${median(times).toFixed(1).padStart(6)} ms  min ${Math.min(...times).toFixed(1).padStart(6)}  total ${last.total.value}${last.total.relation === 'gte' ? '+' : ''}  hits ${last.hits.length}${digest}`);
+    const size = agg ? `buckets ${last.buckets.length}` : `total ${last.total.value}${last.total.relation === 'gte' ? '+' : ''}  hits ${last.hits.length}`;
+    console.log(`${name.padEnd(10)} median ${median(times).toFixed(1).padStart(6)} ms  min ${Math.min(...times).toFixed(1).padStart(6)}  ${size}${digest}`);
   }
 } finally {
   await ask.close();
@@ -114,6 +121,7 @@ async function inProcess() {
   await store.start();
   return {
     search: (q) => store.search({ query: parse(q), from: endMs - DAY, to: endMs, limit: 100, now: endMs }),
+    aggregate: (a) => store.aggregate({ query: parse(a.q), agg: a.agg, from: endMs - a.span, to: endMs, now: endMs }),
     close: () => store.close(),
   };
 }
@@ -123,6 +131,13 @@ async function overHttp() {
   return {
     async search(q) {
       const res = await fetch(`${server.url}/api/v1/search?${new URLSearchParams({ q, from: 'now-24h', limit: '100' })}`);
+      const body = await res.json();
+      if (!res.ok) throw new Error(`${res.status} ${JSON.stringify(body)}`);
+      return body;
+    },
+    async aggregate(a) {
+      const from = a.span === DAY ? 'now-24h' : 'now-7d';
+      const res = await fetch(`${server.url}/api/v1/aggregate?${new URLSearchParams({ q: a.q, from, ...a.params })}`);
       const body = await res.json();
       if (!res.ok) throw new Error(`${res.status} ${JSON.stringify(body)}`);
       return body;
