@@ -7,6 +7,8 @@
 import type { FieldValue, LogEvent } from '@logship/query';
 import { contentIdOfRow, sortContentNames } from '../normalize/content-id.js';
 import { decodeColumnRows, type ColumnMeta } from './block-codec.js';
+import { columnPrefix } from './column-compression.js';
+import { shapesMayHold } from './presence.js';
 import type { BlockHeader, BlockPartition, Column } from './block-partition.js';
 import { eventAt } from './block-scan.js';
 
@@ -70,11 +72,18 @@ function decodeRows(db: BlockPartition, h: BlockHeader, names: readonly string[]
   }
   const got = db.columnData(h, fetch);
   if (got.length !== fetch.length) throw new Error(`block ${h.id} of ${db.path} lacks some of its columns`);
-  for (const { i, data } of got) bytes.set(i, db.columnBytes(h, i, data));
+  for (const { i, data } of got) {
+    const meta = h.metas[i] as ColumnMeta;
+    // Not decompressed at all when the presence says none of these rows has it.
+    if (!shapesMayHold(columnPrefix(meta.encoding, data), meta.shape, h.n, want)) continue;
+    bytes.set(i, db.columnBytes(h, i, data));
+  }
   for (const i of stored) {
     const meta = h.metas[i] as ColumnMeta;
     const c = whole.get(i);
-    const values = c ? pickRows(c, want) : decodeColumnRows(meta, { unpacked: bytes.get(i)! }, h.n, want);
+    const unpacked = bytes.get(i);
+    if (!c && !unpacked) continue;
+    const values = c ? pickRows(c, want) : decodeColumnRows(meta, { unpacked: unpacked! }, h.n, want);
     if (values !== null) out.set(meta.name, values);
   }
   return out;

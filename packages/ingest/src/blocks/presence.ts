@@ -127,3 +127,23 @@ export function presentPositions(r: ByteReader, present: number, count: number, 
   }
   return out;
 }
+
+/**
+ * Whether any of `rows` may have the column, from the first bytes of its
+ * decompressed data (column-compression.ts columnPrefix): false only when
+ * the presence lists the shapes holding it and none of the rows has one
+ * of them. Rebuilding a hit then skips the columns of the block's other
+ * formats without decompressing them (a django row has 12 of a mixed
+ * block's ~37 columns).
+ */
+export function shapesMayHold(prefix: Uint8Array, shape: BlockShape | undefined, count: number, rows: Int32Array): boolean {
+  if (shape === undefined || shape.count !== count || prefix.length < 2 || prefix[0] !== SHAPES) return true;
+  const n = prefix[1]!;
+  // A count of 128 or more takes two varint bytes; such a column is in most shapes anyway.
+  if (n >= 0x80 || prefix.length < 2 + n) return true;
+  const holds = new Uint8Array(256);
+  for (let k = 0; k < n; k++) holds[prefix[2 + k]!] = 1;
+  const ids = rowShapes(shape);
+  for (let k = 0; k < rows.length; k++) if (holds[ids[rows[k]!]!] === 1) return true;
+  return false;
+}
