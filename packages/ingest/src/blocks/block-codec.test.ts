@@ -6,10 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng, DEFAULT_TEXT_FIELDS, setEventField, tokenize, type FieldValue, type LogEvent, type Rng } from '@logship/query';
 import { generateCorpus } from '../testing/generate-corpus.js';
-import { decodeColumn, decodeMetas, encodeBlock, encodeMetas, type EncodedBlock } from './block-codec.js';
+import { decodeColumn, decodeColumnRows, decodeMetas, encodeBlock, encodeMetas, type EncodedBlock } from './block-codec.js';
 import { bloomMayContain, textKey, valueKey } from './bloom.js';
 import { templateStrings } from './template-strings.js';
 import { rowShapes } from './block-shape.js';
+import { columnPrefix } from './column-compression.js';
+import { shapesMayHold } from './presence.js';
 
 const TEXT = [...DEFAULT_TEXT_FIELDS];
 const T0 = Date.parse('2026-11-20T00:00:00.000Z');
@@ -292,6 +294,47 @@ test('row shapes: blocks with many field sets (> 255 shapes) fall back to per-co
     const metas = decodeMetas(encodeMetas(block.columns.map((c) => c.meta)));
     block.columns.forEach((c, i) => assert.deepEqual(decodeColumn(metas[i]!, c.data, block.count), decodeColumn(c.meta, c.data, block.count)));
   }
+});
+
+test('a few rows of a column (decodeColumnRows) come back as the whole column has them, whatever the encoding', () => {
+  const rng = createRng(21);
+  const manyShapes = Array.from({ length: 3000 }, (_, i) => {
+    const e: LogEvent = { '@timestamp': new Date(T0 + i).toISOString(), 'event.id': `e${i}` };
+    for (let f = 0; f < 12; f++) if (rng.chance(0.5)) e[`f${f}`] = rng.pick(NASTY);
+    if (rng.chance(0.002)) e['rare'] = i;
+    return e;
+  });
+  const blocks = [
+    encodeBlock(nastyEvents(rng, 5000), { textFields: TEXT }),
+    encodeBlock(sortEvents(generateCorpus({ events: 6000, seed: 7 })), { textFields: TEXT }),
+    encodeBlock(manyShapes, { textFields: TEXT }),
+  ];
+  let skipped = 0;
+  for (const block of blocks) {
+    const n = block.count;
+    const subsets = [[], [0], [n - 1], [0, n - 1], Array.from({ length: n }, (_, i) => i)];
+    for (let k = 0; k < 6; k++) subsets.push(Array.from({ length: n }, (_, i) => i).filter(() => rng.chance(k === 0 ? 0.001 : 0.02 * k)));
+    for (const { meta, data } of block.columns) {
+      const whole = decodeColumn(meta, data, n);
+      for (const rows of subsets) {
+        const got = decodeColumnRows(meta, data, n, Int32Array.from(rows));
+        const want = rows.map((r) => whole[r]);
+        // What rebuilding hits skips by: never a column one of the rows has.
+        if (!shapesMayHold(columnPrefix(meta.encoding, data), meta.shape, n, Int32Array.from(rows))) {
+          assert.ok(want.every((v) => v === undefined), `${meta.name}: skipped, yet a row has it`);
+          if (rows.length > 0) skipped++;
+        }
+        if (want.every((v) => v === undefined)) {
+          assert.equal(got, null, `${meta.name}: none of ${rows.length} rows has it`);
+          continue;
+        }
+        assert.ok(got !== null, meta.name);
+        assert.equal(got.length, rows.length);
+        want.forEach((v, i) => assert.ok(Object.is(got[i], v), `${meta.name} row ${rows[i]}: ${String(got[i])} vs ${String(v)}`));
+      }
+    }
+  }
+  assert.ok(skipped > 0, 'the presence prefix never told a column apart');
 });
 
 test('a column whose block shapes are missing is reported corrupt, not guessed', () => {

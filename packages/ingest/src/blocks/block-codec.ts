@@ -16,7 +16,7 @@ import { compressColumn, decompressColumn, ENC_CONST, type BlockCompression } fr
 import { readValues, T_NULL, T_NUMBER, T_STRING, typeBit, writeValues } from './column-values.js';
 import { gatherColumns, type Gathered } from './gather-columns.js';
 import { isoMillis } from './iso-millis.js';
-import { readPresence, writePresence } from './presence.js';
+import { presentPositions, readPresence, writePresence } from './presence.js';
 import { MAX_SHAPES, shapeFromIds, type BlockShape } from './block-shape.js';
 
 export { encodeMetas, decodeMetas } from './column-metas.js';
@@ -271,4 +271,39 @@ export function decodeColumn(meta: ColumnMeta, data: Uint8Array, count: number):
   return out;
 }
 
-
+/**
+ * Rows `rows` (ascending row numbers) of one column: value k is row
+ * rows[k]'s (undefined where absent); null when none of them has the
+ * column. Builds only those values (a page of hits out of a block of 16k
+ * rows), reading the rest of the column through without building it.
+ * `data` as stored, or already decompressed (`unpacked`: a reader's cache).
+ */
+export function decodeColumnRows(
+  meta: ColumnMeta,
+  data: Uint8Array | { unpacked: Uint8Array },
+  count: number,
+  rows: Int32Array,
+): (FieldValue | undefined)[] | null {
+  if (rows.length === 0) return null;
+  if (rows[rows.length - 1]! >= count) throw corrupt(`column ${meta.name}: row outside the block`);
+  if (meta.constValue !== undefined) {
+    if (meta.present !== count) throw corrupt(`column ${meta.name}: constant but not in every row`);
+    return new Array<FieldValue>(rows.length).fill(meta.constValue);
+  }
+  if (meta.present > count) throw corrupt(`column ${meta.name}: more present rows than the block has`);
+  if (meta.present === 0) return null;
+  const r = new ByteReader(data instanceof Uint8Array ? decompressColumn(meta.encoding, data) : data.unpacked);
+  const at = presentPositions(r, meta.present, count, meta.shape, rows);
+  let have = 0;
+  for (let k = 0; k < at.length; k++) if (at[k]! >= 0) have++;
+  if (have === 0) return null;
+  const pick = new Int32Array(have);
+  have = 0;
+  for (let k = 0; k < at.length; k++) if (at[k]! >= 0) pick[have++] = at[k]!;
+  const values = readValues(r, meta.present, meta.types, pick);
+  if (!r.done) throw corrupt(`column ${meta.name}: trailing bytes`);
+  const out = new Array<FieldValue | undefined>(rows.length);
+  have = 0;
+  for (let k = 0; k < at.length; k++) if (at[k]! >= 0) out[k] = values[have++];
+  return out;
+}

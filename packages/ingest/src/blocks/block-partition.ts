@@ -17,7 +17,10 @@ import { RollupWriter } from '../sqlite/rollup-writer.js';
 import type { PartitionKey } from '../sqlite/partition-name.js';
 import { decodeColumn, decodeMetas, encodeMetas, type ColumnMeta, type EncodedBlock } from './block-codec.js';
 import { BLOCK_DDL } from './block-schema.js';
+import { decompressColumn } from './column-compression.js';
+import { absentColumn } from './shared-rows.js';
 import { contentIdOfRow, sortContentNames } from '../normalize/content-id.js';
+import type { ColumnCache } from './column-cache.js';
 
 /** Readers map the file (see sqlite/partition-db.ts MMAP_BYTES for the measurement). */
 const MMAP_BYTES = 1 << 30;
@@ -47,6 +50,9 @@ export function hasContentIds(block: BlockHeader): boolean {
   return i === undefined || (block.metas[i] as ColumnMeta).present < block.n;
 }
 
+/** Tells connections apart in a ColumnCache's keys. */
+let serials = 0;
+
 export class BlockPartition {
   readonly key: PartitionKey;
   readonly path: string;
@@ -57,10 +63,14 @@ export class BlockPartition {
   private localWrites = 0;
   private readonly classFingerprints = new Set<string>();
   private rollupWriter: RollupWriter | null = null;
+  /** Decoded columns kept across queries (reader threads only, column-cache.ts), keyed under `cacheKey`. */
+  private readonly columnCache: ColumnCache | null;
+  private readonly cacheKey = `${++serials}:`;
 
-  constructor(path: string, key: PartitionKey, opts: { create: boolean; mmap?: boolean }) {
+  constructor(path: string, key: PartitionKey, opts: { create: boolean; mmap?: boolean; columnCache?: ColumnCache | undefined }) {
     this.path = path;
     this.key = key;
+    this.columnCache = opts.columnCache ?? null;
     this.db = new Database(path, { fileMustExist: !opts.create });
     try {
       this.db.pragma('busy_timeout = 5000');
@@ -139,7 +149,11 @@ export class BlockPartition {
       }
       headers.push(h);
     }
-    for (const id of this.cache.keys()) if (!live.has(id)) this.cache.delete(id);
+    for (const id of this.cache.keys()) {
+      if (live.has(id)) continue;
+      this.cache.delete(id);
+      this.columnCache?.forget(`${this.cacheKey}${id}:`);
+    }
     this.list = { version, headers };
     return headers;
   }
@@ -150,7 +164,7 @@ export class BlockPartition {
    * without theirs (eventIds).
    */
   columns(block: BlockHeader, names: readonly string[]): Map<string, Column> {
-    const out = this.decodeColumns(block, names);
+    const out = this.decodeColumns(block, names, true);
     if (out.has(EVENT_ID) && hasContentIds(block)) out.set(EVENT_ID, this.eventIds(block, null, out));
     return out;
   }
@@ -177,17 +191,50 @@ export class BlockPartition {
     return out.map((id, i) => id ?? contentIdOfRow(names, cols, want[i]!));
   }
 
-  /** The named columns as stored. */
-  private decodeColumns(block: BlockHeader, names: readonly string[]): Map<string, Column> {
+  /** The stored data of columns `indexes` (positions in metas) of a block, ascending by position. */
+  columnData(block: BlockHeader, indexes: readonly number[]): { i: number; data: Buffer }[] {
+    if (indexes.length === 0) return [];
+    return this.all<{ i: number; data: Buffer }>(
+      `SELECT i, data FROM cols WHERE block = ? AND i IN (${indexes.map(() => '?').join(', ')}) ORDER BY i`,
+      [block.id, ...indexes],
+    );
+  }
+
+  /** Column `i` of a block decoded whole, when a query decoded it lately (column-cache.ts). */
+  cachedColumn(block: BlockHeader, i: number): Column | undefined {
+    const hit = this.columnCache?.get(`${this.cacheKey}${block.id}:${i}`);
+    return hit instanceof Uint8Array ? undefined : hit;
+  }
+
+  /** Column `i`'s stored `data` decompressed, kept for cachedBytes (hits of the same blocks come again). */
+  columnBytes(block: BlockHeader, i: number, data: Uint8Array): Uint8Array {
+    const bytes = decompressColumn((block.metas[i] as ColumnMeta).encoding, data);
+    this.columnCache?.set(`${this.cacheKey}${block.id}:${i}:bytes`, bytes);
+    return bytes;
+  }
+
+  /** The decompressed bytes of column `i` when columnBytes kept them lately. */
+  cachedBytes(block: BlockHeader, i: number): Uint8Array | undefined {
+    const hit = this.columnCache?.get(`${this.cacheKey}${block.id}:${i}:bytes`);
+    return hit instanceof Uint8Array ? hit : undefined;
+  }
+
+  /** The named columns as stored; `cached`: through the column cache (queries, not merges or dedupe). */
+  private decodeColumns(block: BlockHeader, names: readonly string[], cached = false): Map<string, Column> {
     const out = new Map<string, Column>();
     const stored: number[] = [];
+    const cache = cached ? this.columnCache : null;
     for (const name of names) {
       if (out.has(name)) continue;
       const i = block.at.get(name);
       const meta = i === undefined ? undefined : block.metas[i];
-      if (i === undefined || !meta || meta.present === 0) out.set(name, new Array<undefined>(block.n).fill(undefined));
+      if (i === undefined || !meta || meta.present === 0) out.set(name, cached ? absentColumn(block.n) : new Array<undefined>(block.n).fill(undefined));
       else if (meta.constValue !== undefined) out.set(name, new Array<FieldValue>(block.n).fill(meta.constValue));
-      else stored.push(i);
+      else {
+        const hit = cache?.get(`${this.cacheKey}${block.id}:${i}`);
+        if (hit && !(hit instanceof Uint8Array)) out.set(name, hit);
+        else stored.push(i);
+      }
     }
     if (stored.length > 0) {
       const rows = this.all<{ i: number; data: Buffer }>(
@@ -196,7 +243,9 @@ export class BlockPartition {
       );
       for (const { i, data } of rows) {
         const meta = block.metas[i] as ColumnMeta;
-        out.set(meta.name, decodeColumn(meta, data, block.n));
+        const values = decodeColumn(meta, data, block.n);
+        cache?.set(`${this.cacheKey}${block.id}:${i}`, values);
+        out.set(meta.name, values);
       }
       for (const i of stored) {
         const name = (block.metas[i] as ColumnMeta).name;
@@ -298,6 +347,7 @@ export class BlockPartition {
     // A block of the rolled-back transaction may be cached, and its id
     // (AUTOINCREMENT rolls back too) is handed out again.
     this.cache.clear();
+    this.columnCache?.forget(this.cacheKey);
     this.classFingerprints.clear();
     for (const row of this.all<{ key: string }>("SELECT key FROM meta WHERE key LIKE 'classes:%'", [])) {
       this.classFingerprints.add(row.key.slice('classes:'.length));
@@ -356,6 +406,7 @@ export class BlockPartition {
   }
 
   close(): void {
+    this.columnCache?.forget(this.cacheKey);
     if (this.db.open) this.db.close();
   }
 

@@ -6,9 +6,19 @@
  */
 import { serveReader } from '../sqlite/reader-loop.js';
 import { BlockStore } from './block-store.js';
+import { READER_COLUMN_CACHE_BYTES } from './column-cache.js';
 
 serveReader(
   'block-reader.worker.js',
   (opts) =>
-    new BlockStore({ dataDir: opts.dataDir, retention: opts.retention, rollups: opts.rollups, readerThreads: 0, merges: false, ...(opts.textFields ? { textFields: opts.textFields } : {}) }),
+    new BlockStore({
+      dataDir: opts.dataDir,
+      retention: opts.retention,
+      rollups: opts.rollups,
+      readerThreads: 0,
+      merges: false,
+      // Only reads here: the cache holds what queries decode.
+      columnCacheBytes: opts.columnCacheBytes ?? READER_COLUMN_CACHE_BYTES,
+      ...(opts.textFields ? { textFields: opts.textFields } : {}),
+    }),
 );

@@ -17,7 +17,8 @@ import { storeError } from '../store/store-error.js';
 import { compareKeys, type SortKey } from '../sqlite/search-cursor.js';
 import type { BlockHeader, BlockPartition, Column } from './block-partition.js';
 import { ALL, NONE } from './block-prune.js';
-import { eventAt, hitColumns, scanBlock, type CompiledQuery } from './block-scan.js';
+import { scanBlock, type CompiledQuery } from './block-scan.js';
+import { readBlockRows, rowEvent } from './block-rows.js';
 
 export interface BlockSlice {
   /** Resolved per use: the pool may close a connection between slices. */
@@ -27,10 +28,14 @@ export interface BlockSlice {
   to: number;
 }
 
-interface Hit extends SortKey {
+interface Hit {
+  ts: number;
+  /** Known once the page is settled: a content id costs a hash of the row. */
+  eid: string | null;
   db: BlockPartition;
   block: BlockHeader;
   row: number;
+  event?: LogEvent;
 }
 
 export function checkAborted(signal: AbortSignal | undefined): void {
@@ -64,8 +69,12 @@ export interface SearchFound {
 export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, walk: SearchWalk): SearchFound {
   const scannedCounts = new Map<BlockHeader, number>();
   const desc = walk.sort === 'desc';
+  const after = walk.after;
   // Page order: negative when a comes first.
   const order = (a: SortKey, b: SortKey): number => (desc ? -compareKeys(a, b) : compareKeys(a, b));
+  const byTime = (a: Hit, b: Hit): number => (desc ? b.ts - a.ts : a.ts - b.ts);
+  // The best `want` candidates by time and every one tied in time with the
+  // last of them: ids (which order ties) are computed only for these, at the end.
   const found: Hit[] = [];
   for (const day of days) {
     const blocks: { db: BlockPartition; h: BlockHeader; from: number; to: number }[] = [];
@@ -74,9 +83,9 @@ export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: Compil
       let from = s.from;
       let to = s.to;
       // The cursor bounds the time range too (ties on ts are checked per row).
-      if (walk.after) {
-        if (desc) to = Math.min(to, walk.after.ts);
-        else from = Math.max(from, walk.after.ts);
+      if (after) {
+        if (desc) to = Math.min(to, after.ts);
+        else from = Math.max(from, after.ts);
       }
       if (from > to) continue;
       for (const h of db.headers()) if (h.tsMax >= from && h.tsMin <= to) blocks.push({ db, h, from, to });
@@ -90,30 +99,54 @@ export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: Compil
       }
       checkAborted(walk.signal);
       const scanned = scanBlock(b.db, b.h, q, { from: b.from, to: b.to });
-      if (!walk.after) scannedCounts.set(b.h, scanned?.rows.length ?? 0);
+      if (!after) scannedCounts.set(b.h, scanned?.rows.length ?? 0);
       if (!scanned || scanned.rows.length === 0) continue;
       const ts = scanned.cols.get('@timestamp') as Column;
-      // Ids only for the rows that can reach the page: a content id costs a hash.
-      const rows = pageCandidates(scanned.rows, ts, walk.want, desc, walk.after?.ts);
-      const ids = b.db.eventIds(b.h, rows, scanned.cols);
-      rows.forEach((row, i) => {
-        const hit: Hit = { ts: ts[row] as number, eid: ids[i]!, db: b.db, block: b.h, row };
-        if (walk.after && order(hit, walk.after) <= 0) return;
-        found.push(hit);
-      });
-      found.sort(order);
-      if (found.length > walk.want) found.length = walk.want;
+      let rows = pageCandidates(scanned.rows, ts, walk.want, desc, after?.ts);
+      if (after) rows = pastCursor(b.db, b.h, rows, ts, after, order);
+      for (const row of rows) found.push({ ts: ts[row] as number, eid: null, db: b.db, block: b.h, row });
+      found.sort(byTime);
+      keepPage(found, walk.want);
     }
     if (found.length >= walk.want) break;
   }
-  // Rebuild the hits, decoding each block's columns once.
-  const byBlock = new Map<BlockHeader, Map<string, Column>>();
-  const hits = found.map((hit) => {
-    let cols = byBlock.get(hit.block);
-    if (!cols) byBlock.set(hit.block, (cols = hitColumns(hit.db, hit.block, walk.fields)));
-    return { key: { ts: hit.ts, eid: hit.eid }, event: eventAt(cols, hit.row, hit.eid, walk.fields) };
-  });
-  return { hits, scanned: scannedCounts };
+  // Rebuild the candidates block by block: their values and ids only (block-rows.ts).
+  const byBlock = new Map<BlockHeader, Hit[]>();
+  for (const hit of found) {
+    const list = byBlock.get(hit.block);
+    if (list) list.push(hit);
+    else byBlock.set(hit.block, [hit]);
+  }
+  for (const [h, list] of byBlock) {
+    list.sort((a, b) => a.row - b.row);
+    const got = readBlockRows(list[0]!.db, h, list.map((hit) => hit.row), walk.fields);
+    list.forEach((hit, k) => {
+      hit.eid = got.ids[k]!;
+      hit.event = rowEvent(got, k, walk.fields);
+    });
+  }
+  const keyOf = (hit: Hit): SortKey => ({ ts: hit.ts, eid: hit.eid! });
+  found.sort((a, b) => order(keyOf(a), keyOf(b)));
+  if (found.length > walk.want) found.length = walk.want;
+  return { hits: found.map((hit) => ({ key: keyOf(hit), event: hit.event! })), scanned: scannedCounts };
+}
+
+/** Keeps the best `want` hits by time (sorted) and any tied in time with the last of them. */
+function keepPage(found: Hit[], want: number): void {
+  if (found.length <= want) return;
+  const edge = found[want - 1]!.ts;
+  let end = want;
+  while (end < found.length && found[end]!.ts === edge) end++;
+  found.length = end;
+}
+
+/** Of `rows`, those after the cursor: rows at the cursor's own time need their ids to tell. */
+function pastCursor(db: BlockPartition, h: BlockHeader, rows: readonly number[], ts: Column, after: SortKey, order: (a: SortKey, b: SortKey) => number): readonly number[] {
+  const tied = rows.filter((r) => ts[r] === after.ts).sort((a, b) => a - b);
+  if (tied.length === 0) return rows;
+  const { ids } = readBlockRows(db, h, tied, []);
+  const before = new Set(tied.filter((_, k) => order({ ts: after.ts, eid: ids[k]! }, after) <= 0));
+  return rows.filter((r) => !before.has(r));
 }
 
 /**
@@ -122,7 +155,7 @@ export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: Compil
  * and of the others the `want` best by time and every row tied in time
  * with the last of them (ids order ties).
  */
-function pageCandidates(rows: number[], ts: Column, want: number, desc: boolean, cursorTs: number | undefined): number[] {
+function pageCandidates(rows: readonly number[], ts: Column, want: number, desc: boolean, cursorTs: number | undefined): readonly number[] {
   if (rows.length <= want) return rows;
   const atCursor = cursorTs === undefined ? [] : rows.filter((r) => ts[r] === cursorTs);
   const rest = atCursor.length > 0 ? rows.filter((r) => ts[r] !== cursorTs) : rows;
@@ -162,7 +195,7 @@ export function countBlocks(
       if (verdict === ALL && h.tsMin >= s.from && h.tsMax <= s.to) total += h.n;
       else {
         checkAborted(signal);
-        total += scanBlock(db, h, q, { from: s.from, to: s.to })?.rows.length ?? 0;
+        total += scanBlock(db, h, q, { from: s.from, to: s.to, times: false })?.rows.length ?? 0;
       }
       if (total >= cap) return cap;
     }

@@ -43,6 +43,7 @@ import { compileBlockQuery, type CompiledQuery } from './block-scan.js';
 import { countBlocks, searchBlocks, type BlockSlice } from './block-search.js';
 import { aggregateBlocks } from './block-aggregate.js';
 import { MergeScheduler } from './merge-scheduler.js';
+import { ColumnCache } from './column-cache.js';
 
 export interface BlockStoreOptions {
   /** The server's data directory; partitions live in `<dataDir>/blocks`. */
@@ -63,6 +64,12 @@ export interface BlockStoreOptions {
   minFreeBytes?: number;
   /** False never merges blocks (tests compare before and after). Default true. */
   merges?: boolean;
+  /**
+   * Bytes of decoded columns kept across queries (column-cache.ts). Default
+   * 0 here: a store that writes would fill it with what merges decode;
+   * reader threads get READER_COLUMN_CACHE_BYTES unless this says otherwise.
+   */
+  columnCacheBytes?: number;
 }
 
 type Open = PartitionHandle<BlockPartition>;
@@ -87,6 +94,11 @@ export class BlockStore implements LogStore {
 
   constructor(opts: BlockStoreOptions) {
     this.dir = path.join(opts.dataDir, 'blocks');
+    const cacheBytes = opts.columnCacheBytes ?? 0;
+    if (!Number.isInteger(cacheBytes) || cacheBytes < 0) {
+      throw storeError('LS_STORE_BAD_REQUEST', `columnCacheBytes must be a non-negative integer, got ${cacheBytes}`);
+    }
+    const columnCache = cacheBytes > 0 && (opts.readerThreads ?? 0) === 0 ? new ColumnCache(cacheBytes) : undefined;
     this.pool = new PartitionPool<BlockPartition>(
       this.dir,
       (h) => {
@@ -95,7 +107,7 @@ export class BlockStore implements LogStore {
       },
       undefined,
       opts.mmap ?? true,
-      (file, key, o) => new BlockPartition(file, key, o),
+      (file, key, o) => new BlockPartition(file, key, { ...o, columnCache }),
     );
     this.open = this.pool.known;
     this.clock = opts.now ?? Date.now;
@@ -134,7 +146,14 @@ export class BlockStore implements LogStore {
     }
     this.readerOptions =
       readerThreads > 0
-        ? { dataDir: opts.dataDir, retention: opts.retention, rollups: this.rollups, size: readerThreads, textFields: this.textFields }
+        ? {
+            dataDir: opts.dataDir,
+            retention: opts.retention,
+            rollups: this.rollups,
+            size: readerThreads,
+            textFields: this.textFields,
+            ...(opts.columnCacheBytes !== undefined ? { columnCacheBytes: opts.columnCacheBytes } : {}),
+          }
         : null;
   }
 

@@ -10,6 +10,7 @@ import { corrupt } from './byte-reader.js';
 import type { ByteWriter } from './byte-writer.js';
 import { readNumbers, writeNumbers } from './number-values.js';
 import { readStrings, writeStrings } from './string-values.js';
+import { pickValues } from './pick-values.js';
 
 /** Type bits, as in ColumnMeta.types. */
 export const T_STRING = 1;
@@ -42,11 +43,12 @@ export function writeValues(w: ByteWriter, values: readonly FieldValue[], types:
   if (types & T_BOOLEAN) writeBooleans(w, values.filter((v): v is boolean => typeof v === 'boolean'));
 }
 
-export function readValues(r: ByteReader, n: number, types: number): FieldValue[] {
-  if (types === T_STRING) return readStrings(r, n);
-  if (types === T_NUMBER) return readNumbers(r, n);
-  if (types === T_BOOLEAN) return readBooleans(r, n);
-  if (types === T_NULL) return new Array<FieldValue>(n).fill(null);
+/** pick: ascending positions of the values wanted (pick-values.ts); all when absent. */
+export function readValues(r: ByteReader, n: number, types: number, pick?: Int32Array): FieldValue[] {
+  if (types === T_STRING) return readStrings(r, n, pick);
+  if (types === T_NUMBER) return readNumbers(r, n, pick);
+  if (types === T_BOOLEAN) return readBooleans(r, n, pick);
+  if (types === T_NULL) return new Array<FieldValue>(pick === undefined ? n : pick.length).fill(null);
   const tags = r.bytes(n);
   const counts = [0, 0, 0];
   for (let i = 0; i < n; i++) {
@@ -67,7 +69,8 @@ export function readValues(r: ByteReader, n: number, types: number): FieldValue[
     const t = tags[i]!;
     out[i] = t === T_STRING ? strings[s++]! : t === T_NUMBER ? numbers[u++]! : t === T_BOOLEAN ? booleans[b++]! : null;
   }
-  return out;
+  // Mixed columns are rare (a field that is 500 in one row, "500" in another): no picking of their own.
+  return pick === undefined ? out : pickValues(out, pick);
 }
 
 function writeBooleans(w: ByteWriter, values: readonly boolean[]): void {
@@ -76,9 +79,9 @@ function writeBooleans(w: ByteWriter, values: readonly boolean[]): void {
   w.bytes(bits);
 }
 
-function readBooleans(r: ByteReader, n: number): boolean[] {
+function readBooleans(r: ByteReader, n: number, pick?: Int32Array): boolean[] {
   const bits = r.bytes((n + 7) >>> 3);
   const out = new Array<boolean>(n);
   for (let i = 0; i < n; i++) out[i] = ((bits[i >>> 3]! >> (i & 7)) & 1) === 1;
-  return out;
+  return pick === undefined ? out : pickValues(out, pick);
 }

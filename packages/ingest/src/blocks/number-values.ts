@@ -98,7 +98,8 @@ export function writeInts(w: ByteWriter, values: readonly number[]): void {
   }
 }
 
-export function readNumbers(r: ByteReader, n: number): number[] {
+/** pick: ascending positions of the values wanted (all when absent); the run is read through either way. */
+export function readNumbers(r: ByteReader, n: number, pick?: Int32Array): number[] {
   let mode = r.byte();
   let scale = 0;
   if (mode === DECIMAL) {
@@ -107,20 +108,41 @@ export function readNumbers(r: ByteReader, n: number): number[] {
     mode = r.byte();
     if (mode !== ZIGZAG && mode !== DELTA) throw corrupt(`numbers: bad decimal mode ${mode}`);
   }
+  if (mode !== F64 && mode !== ZIGZAG && mode !== DELTA) throw corrupt(`numbers: unknown mode ${mode}`);
+  const picked = pick === undefined ? readAll(r, n, mode) : readPicked(r, n, mode, pick);
+  if (scale > 0) {
+    const p = POW10[scale]!;
+    for (let i = 0; i < picked.length; i++) picked[i] = picked[i]! / p;
+  }
+  return picked;
+}
+
+function readAll(r: ByteReader, n: number, mode: number): number[] {
   const out = new Array<number>(n);
   if (mode === F64) {
     for (let i = 0; i < n; i++) out[i] = r.f64();
   } else if (mode === ZIGZAG) {
     for (let i = 0; i < n; i++) out[i] = r.svarint();
-  } else if (mode === DELTA) {
+  } else {
     let prev = 0;
     for (let i = 0; i < n; i++) out[i] = prev += r.svarint();
-  } else {
-    throw corrupt(`numbers: unknown mode ${mode}`);
   }
-  if (scale > 0) {
-    const p = POW10[scale]!;
-    for (let i = 0; i < n; i++) out[i] = out[i]! / p;
+  return out;
+}
+
+/** Only the values at `pick` (ascending), without an array of all n: a page of hits out of a block. */
+function readPicked(r: ByteReader, n: number, mode: number, pick: Int32Array): number[] {
+  const out = new Array<number>(pick.length);
+  let k = 0;
+  let next = pick.length > 0 ? pick[0]! : -1;
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    const v = mode === F64 ? r.f64() : mode === ZIGZAG ? r.svarint() : (prev += r.svarint());
+    if (i === next) {
+      out[k++] = v;
+      next = k < pick.length ? pick[k]! : -1;
+    }
   }
+  if (k < pick.length) throw corrupt('numbers: row outside the run');
   return out;
 }

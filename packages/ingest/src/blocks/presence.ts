@@ -85,3 +85,65 @@ export function readPresence(r: ByteReader, present: number, count: number, shap
   if (n !== present) throw corrupt('presence: fewer rows than present');
   return rows;
 }
+
+/**
+ * For each of `rows` (ascending row numbers), its position among the
+ * column's present rows, or -1 where the column is absent: what readPresence
+ * tells, without listing every present row (rebuilding a page of hits).
+ * Reads the presence through, as readPresence does.
+ */
+export function presentPositions(r: ByteReader, present: number, count: number, shape: BlockShape | undefined, rows: Int32Array): Int32Array {
+  const out = new Int32Array(rows.length);
+  const kind = r.byte();
+  if (kind === ALL) {
+    if (present !== count) throw corrupt('presence: all rows but present < count');
+    out.set(rows);
+    return out;
+  }
+  if (kind === SHAPES) {
+    if (shape === undefined || shape.count !== count) throw corrupt('presence: the block\'s shape ids are missing');
+    const holds = new Uint8Array(256);
+    for (let n = r.uvarint(); n > 0; n--) holds[r.byte()] = 1;
+    const ids = rowShapes(shape);
+    // Present rows before each wanted row: one pass up to the last of them.
+    let n = 0;
+    let i = 0;
+    for (let k = 0; k < rows.length; k++) {
+      const want = rows[k]!;
+      for (; i < want; i++) n += holds[ids[i]!]!;
+      out[k] = holds[ids[want]!] === 1 ? n : -1;
+    }
+    if (n > present) throw corrupt('presence: more rows than present');
+    return out;
+  }
+  // Bitmaps and sparse lists (blocks of too many shapes) are rare: list them.
+  r.pos--;
+  const all = readPresence(r, present, count, shape)!;
+  let j = 0;
+  for (let k = 0; k < rows.length; k++) {
+    const want = rows[k]!;
+    while (j < all.length && all[j]! < want) j++;
+    out[k] = j < all.length && all[j] === want ? j : -1;
+  }
+  return out;
+}
+
+/**
+ * Whether any of `rows` may have the column, from the first bytes of its
+ * decompressed data (column-compression.ts columnPrefix): false only when
+ * the presence lists the shapes holding it and none of the rows has one
+ * of them. Rebuilding a hit then skips the columns of the block's other
+ * formats without decompressing them (a django row has 12 of a mixed
+ * block's ~37 columns).
+ */
+export function shapesMayHold(prefix: Uint8Array, shape: BlockShape | undefined, count: number, rows: Int32Array): boolean {
+  if (shape === undefined || shape.count !== count || prefix.length < 2 || prefix[0] !== SHAPES) return true;
+  const n = prefix[1]!;
+  // A count of 128 or more takes two varint bytes; such a column is in most shapes anyway.
+  if (n >= 0x80 || prefix.length < 2 + n) return true;
+  const holds = new Uint8Array(256);
+  for (let k = 0; k < n; k++) holds[prefix[2 + k]!] = 1;
+  const ids = rowShapes(shape);
+  for (let k = 0; k < rows.length; k++) if (holds[ids[rows[k]!]!] === 1) return true;
+  return false;
+}

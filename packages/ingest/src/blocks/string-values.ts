@@ -11,6 +11,7 @@ import type { ByteReader } from './byte-reader.js';
 import { corrupt } from './byte-reader.js';
 import type { ByteWriter } from './byte-writer.js';
 import { decodeString, encodeString } from './string-bytes.js';
+import { pickValues } from './pick-values.js';
 import { readTemplated, templateStrings, writeTemplated } from './template-strings.js';
 
 const PLAIN = 0;
@@ -69,20 +70,33 @@ function writePlain(w: ByteWriter, values: readonly string[]): void {
   w.blob(encodeString(values.join('')));
 }
 
-export function readStrings(r: ByteReader, n: number): string[] {
+/** pick: ascending positions of the values wanted (pick-values.ts); all when absent. */
+export function readStrings(r: ByteReader, n: number, pick?: Int32Array): string[] {
   const mode = r.byte();
-  if (mode === PLAIN) return readPlain(r, n);
-  if (mode === TEMPLATE) return readTemplated(r, n, readPlain);
+  if (mode === PLAIN) return readPlain(r, n, pick);
+  if (mode === TEMPLATE) return readTemplated(r, n, readPlain, pick);
   if (mode !== DICT) throw corrupt(`strings: unknown mode ${mode}`);
   const size = r.uvarint();
   if (size > n) throw corrupt('strings: dictionary larger than the run');
   const dict = readPlain(r, size);
-  const out = new Array<string>(n);
   if (size <= 256) {
     const b = r.bytes(n);
+    if (pick !== undefined) return pickIndexes(dict, b, pick);
+    const out = new Array<string>(n);
     for (let i = 0; i < n; i++) out[i] = lookup(dict, b[i]!);
-  } else {
-    for (let i = 0; i < n; i++) out[i] = lookup(dict, r.uvarint());
+    return out;
+  }
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) out[i] = lookup(dict, r.uvarint());
+  return pick === undefined ? out : pickValues(out, pick);
+}
+
+function pickIndexes(dict: readonly string[], b: Uint8Array, pick: Int32Array): string[] {
+  const out = new Array<string>(pick.length);
+  for (let k = 0; k < pick.length; k++) {
+    const i = pick[k]!;
+    if (i >= b.length) throw corrupt('strings: row outside the run');
+    out[k] = lookup(dict, b[i]!);
   }
   return out;
 }
@@ -93,17 +107,27 @@ function lookup(dict: readonly string[], i: number): string {
   return s;
 }
 
-function readPlain(r: ByteReader, n: number): string[] {
+function readPlain(r: ByteReader, n: number, pick?: Int32Array): string[] {
   const lens = new Array<number>(n);
   let total = 0;
   for (let i = 0; i < n; i++) total += lens[i] = r.uvarint();
   const joined = decodeString(r.blob());
   if (joined.length !== total) throw corrupt('strings: lengths do not add up');
-  const out = new Array<string>(n);
+  const out = new Array<string>(pick === undefined ? n : pick.length);
   let at = 0;
-  for (let i = 0; i < n; i++) {
-    out[i] = joined.substring(at, at + lens[i]!);
-    at += lens[i]!;
+  if (pick === undefined) {
+    for (let i = 0; i < n; i++) {
+      out[i] = joined.substring(at, at + lens[i]!);
+      at += lens[i]!;
+    }
+    return out;
+  }
+  let i = 0;
+  for (let k = 0; k < pick.length; k++) {
+    const want = pick[k]!;
+    if (want >= n) throw corrupt('strings: row outside the run');
+    for (; i < want; i++) at += lens[i]!;
+    out[k] = joined.substring(at, at + lens[want]!);
   }
   return out;
 }

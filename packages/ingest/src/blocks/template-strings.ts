@@ -95,7 +95,13 @@ export function writeTemplated(w: ByteWriter, t: Templated, writeStringList: (w:
   for (const s of t.streams) writeInts(w, s);
 }
 
-export function readTemplated(r: ByteReader, n: number, readStringList: (r: ByteReader, n: number) => string[]): string[] {
+/** pick: ascending positions of the strings wanted (pick-values.ts); all when absent. */
+export function readTemplated(
+  r: ByteReader,
+  n: number,
+  readStringList: (r: ByteReader, n: number) => string[],
+  pick?: Int32Array,
+): string[] {
   const size = r.uvarint();
   if (size > n) throw corrupt('templates: more templates than strings');
   const templates = readStringList(r, size);
@@ -117,16 +123,24 @@ export function readTemplated(r: ByteReader, n: number, readStringList: (r: Byte
   }
   const streams = lengths.map((len) => readNumbers(r, len));
   const at = new Array<number>(slots).fill(0);
-  const out = new Array<string>(n);
-  for (let i = 0; i < n; i++) {
+  const out = new Array<string>(pick === undefined ? n : pick.length);
+  // Rows not picked only move the streams on (their strings are not built).
+  let k = 0;
+  const last = pick === undefined ? n - 1 : pick.length > 0 ? pick[pick.length - 1]! : -1;
+  if (last >= n) throw corrupt('templates: row outside the run');
+  for (let i = 0; i <= last; i++) {
     const p = parts[index[i]!]!;
+    if (pick !== undefined && pick[k] !== i) {
+      for (let j = 1; j < p.length; j++) at[j - 1]!++;
+      continue;
+    }
     const h = hex[index[i]!]!;
     let s = p[0]!;
     for (let j = 1; j < p.length; j++) {
       const v = streams[j - 1]![at[j - 1]!++]!;
       s += (h[j - 1] ? v.toString(16) : String(v)) + p[j]!;
     }
-    out[i] = s;
+    out[k++] = s;
   }
   return out;
 }

@@ -31,6 +31,8 @@ export interface ReaderThreadOptions {
   searchWalkRows?: number;
   rollups: boolean;
   textFields?: readonly string[];
+  /** The block store's column cache per thread (blocks/column-cache.ts); the row store has none. */
+  columnCacheBytes?: number;
 }
 
 /** What crosses to the worker: the request without its signal, and the clock reading. */

@@ -1,0 +1,107 @@
+/**
+ * A few rows of a block rebuilt (a page of hits): only their values, not
+ * whole columns (decodeColumnRows), and their event.ids from the same
+ * values. Before, a hit cost every column of its block decoded in full,
+ * twice when its id was a content id (docs/BLOCK_STORE.md "Reads").
+ */
+import type { FieldValue, LogEvent } from '@logship/query';
+import { contentIdOfRow, sortContentNames } from '../normalize/content-id.js';
+import { decodeColumnRows, type ColumnMeta } from './block-codec.js';
+import { columnPrefix } from './column-compression.js';
+import { shapesMayHold } from './presence.js';
+import type { BlockHeader, BlockPartition, Column } from './block-partition.js';
+import { eventAt } from './block-scan.js';
+
+const TIMESTAMP = '@timestamp';
+const EVENT_ID = 'event.id';
+
+export interface BlockRows {
+  /** Value k of each column is row rows[k]'s; columns none of the rows has are left out. */
+  cols: Map<string, Column>;
+  /** The event.id of each row, stored or content id. */
+  ids: string[];
+}
+
+/**
+ * Rows `rows` of a block (ascending, distinct): every column they have, or
+ * only `fields` (+ @timestamp) when each row has its id stored, since a
+ * content id hashes the whole row.
+ */
+export function readBlockRows(db: BlockPartition, h: BlockHeader, rows: readonly number[], fields?: readonly string[]): BlockRows {
+  const want = Int32Array.from(rows);
+  for (let k = 1; k < want.length; k++) if (want[k]! <= want[k - 1]!) throw new Error('readBlockRows: rows must ascend');
+  const stored = decodeRows(db, h, [EVENT_ID], want).get(EVENT_ID);
+  const ids = rows.map((_, k) => stored?.[k] as string | undefined);
+  const hashed = ids.includes(undefined);
+  const names = fields && !hashed ? [TIMESTAMP, ...fields.filter((f) => f !== EVENT_ID)] : h.metas.map((m) => m.name).filter((n) => n !== EVENT_ID);
+  const cols = decodeRows(db, h, names, want);
+  if (hashed) {
+    const keys = sortContentNames([...cols.keys()]);
+    const byKey = keys.map((k) => cols.get(k)!);
+    for (let k = 0; k < ids.length; k++) ids[k] ??= contentIdOfRow(keys, byKey, k);
+  }
+  return { cols, ids: ids as string[] };
+}
+
+/**
+ * The named columns at `want`, in the order BlockPartition.allColumns
+ * gives them (constant columns first, then stored ones by position), which
+ * is the key order of the events a search returns.
+ */
+function decodeRows(db: BlockPartition, h: BlockHeader, names: readonly string[], want: Int32Array): Map<string, Column> {
+  const out = new Map<string, Column>();
+  const stored: number[] = [];
+  for (const name of names) {
+    const i = h.at.get(name);
+    const meta = i === undefined ? undefined : h.metas[i];
+    if (i === undefined || meta === undefined || meta.present === 0 || out.has(name)) continue;
+    if (meta.constValue !== undefined) out.set(name, new Array<FieldValue>(want.length).fill(meta.constValue));
+    else if (!stored.includes(i)) stored.push(i);
+  }
+  // Columns a query decoded whole lately are picked from, columns decompressed
+  // lately are read again without brotli (column-cache.ts); the rest is fetched.
+  const whole = new Map<number, Column>();
+  const bytes = new Map<number, Uint8Array>();
+  const fetch: number[] = [];
+  for (const i of stored) {
+    const c = db.cachedColumn(h, i);
+    const b = c ? undefined : db.cachedBytes(h, i);
+    if (c) whole.set(i, c);
+    else if (b) bytes.set(i, b);
+    else fetch.push(i);
+  }
+  const got = db.columnData(h, fetch);
+  if (got.length !== fetch.length) throw new Error(`block ${h.id} of ${db.path} lacks some of its columns`);
+  for (const { i, data } of got) {
+    const meta = h.metas[i] as ColumnMeta;
+    // Not decompressed at all when the presence says none of these rows has it.
+    if (!shapesMayHold(columnPrefix(meta.encoding, data), meta.shape, h.n, want)) continue;
+    bytes.set(i, db.columnBytes(h, i, data));
+  }
+  for (const i of stored) {
+    const meta = h.metas[i] as ColumnMeta;
+    const c = whole.get(i);
+    const unpacked = bytes.get(i);
+    if (!c && !unpacked) continue;
+    const values = c ? pickRows(c, want) : decodeColumnRows(meta, { unpacked: unpacked! }, h.n, want);
+    if (values !== null) out.set(meta.name, values);
+  }
+  return out;
+}
+
+/** Row k of readBlockRows as the event a search returns. */
+export function rowEvent(rows: BlockRows, k: number, fields?: readonly string[]): LogEvent {
+  return eventAt(rows.cols, k, rows.ids[k]!, fields);
+}
+
+/** Rows `want` of a whole column; null when none has it (as decodeColumnRows). */
+function pickRows(col: Column, want: Int32Array): (FieldValue | undefined)[] | null {
+  const out = new Array<FieldValue | undefined>(want.length);
+  let any = false;
+  for (let k = 0; k < want.length; k++) {
+    const v = col[want[k]!];
+    out[k] = v;
+    if (v !== undefined) any = true;
+  }
+  return any ? out : null;
+}

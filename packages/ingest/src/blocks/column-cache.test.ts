@@ -1,0 +1,38 @@
+/** The column cache keeps to its budget, newest used last out, and forgets by key prefix. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ColumnCache } from './column-cache.js';
+
+const column = (n: number, v: string): string[] => new Array<string>(n).fill(v);
+
+test('least recently used entries leave first, and the budget holds', () => {
+  const cache = new ColumnCache(100_000);
+  for (let i = 0; i < 10; i++) cache.set(`1:${i}:0`, column(500, 'x'));
+  assert.ok(cache.bytes <= 100_000, `${cache.bytes} bytes`);
+  assert.equal(cache.get('1:0:0'), undefined, 'the oldest went');
+  assert.ok(cache.get('1:9:0'), 'the newest stayed');
+  // Using an entry makes it the newest.
+  const kept = [...Array(10).keys()].filter((i) => cache.get(`1:${i}:0`) !== undefined);
+  cache.get(`1:${kept[0]}:0`);
+  cache.set('1:99:0', column(500, 'y'));
+  assert.ok(cache.get(`1:${kept[0]}:0`), 'a used entry outlived newer unused ones');
+});
+
+test('bytes and columns share the budget; an entry of more than a quarter of it is not kept', () => {
+  const cache = new ColumnCache(10_000);
+  cache.set('1:1:0:bytes', new Uint8Array(2000));
+  assert.ok(cache.get('1:1:0:bytes') instanceof Uint8Array);
+  cache.set('1:1:1:bytes', new Uint8Array(3000));
+  assert.equal(cache.get('1:1:1:bytes'), undefined);
+  assert.equal(cache.bytes, 2064);
+});
+
+test('forget drops a connection or a block by prefix, and nothing else', () => {
+  const cache = new ColumnCache(1 << 20);
+  for (const k of ['1:5:0', '1:5:1:bytes', '1:50:0', '2:5:0']) cache.set(k, column(10, k));
+  cache.forget('1:5:');
+  assert.deepEqual(['1:5:0', '1:5:1:bytes', '1:50:0', '2:5:0'].map((k) => cache.get(k) !== undefined), [false, false, true, true]);
+  cache.forget('1:');
+  assert.equal(cache.get('1:50:0'), undefined);
+  assert.ok(cache.get('2:5:0'));
+});

@@ -1,0 +1,88 @@
+/**
+ * Decoded columns of recently read blocks (and the decompressed bytes of
+ * the columns hits were rebuilt from), kept across queries on a reader
+ * thread, least recently used first out, within a byte budget.
+ *
+ * Blocks never change once written and their ids are never reused in a
+ * file (AUTOINCREMENT), so an entry is keyed by the connection that read it
+ * (a serial per BlockPartition: a file deleted and created again is a new
+ * connection) and the block id; it never goes stale, only unused once a
+ * merge deletes its block (headers() forgets those). The one exception, a
+ * block of a rolled-back transaction whose id is handed out again, only
+ * happens on a writing connection: BlockPartition.rollback() forgets all of
+ * that connection's entries.
+ *
+ * Why: a search's exact total decodes the query's columns over the whole
+ * range (1M events, 24 h: ~14 blocks) on every request, and every page of
+ * a paged search counts again; brotli and parsing were most of it.
+ */
+import type { FieldValue } from '@logship/query';
+
+type Values = readonly (FieldValue | undefined)[];
+/** A column decoded whole, or a column's bytes decompressed (rebuilding hits reads a few rows of every column). */
+type Entry = Values | Uint8Array;
+
+/** Reader threads' budget each (docs/BLOCK_STORE.md "Reads": 24 h of the 1M bench's query columns is ~10 MB). */
+export const READER_COLUMN_CACHE_BYTES = 48 * 1024 * 1024;
+
+export class ColumnCache {
+  private readonly entries = new Map<string, { values: Entry; bytes: number }>();
+  private used = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  get(key: string): Entry | undefined {
+    const e = this.entries.get(key);
+    if (e === undefined) return undefined;
+    // Map order is insertion order: moving it to the end makes it the newest.
+    this.entries.delete(key);
+    this.entries.set(key, e);
+    return e.values;
+  }
+
+  set(key: string, values: Entry): void {
+    const bytes = values instanceof Uint8Array ? 64 + values.byteLength : estimateBytes(values);
+    // One huge column must not empty the cache for itself.
+    if (bytes > this.maxBytes / 4) return;
+    this.delete(key);
+    this.entries.set(key, { values, bytes });
+    this.used += bytes;
+    for (const [k] of this.entries) {
+      if (this.used <= this.maxBytes) break;
+      this.delete(k);
+    }
+  }
+
+  /** Drops every entry whose key starts with `prefix` (a connection's, or one block's). */
+  forget(prefix: string): void {
+    for (const k of [...this.entries.keys()]) if (k.startsWith(prefix)) this.delete(k);
+  }
+
+  get bytes(): number {
+    return this.used;
+  }
+
+  private delete(key: string): void {
+    const e = this.entries.get(key);
+    if (e === undefined) return;
+    this.entries.delete(key);
+    this.used -= e.bytes;
+  }
+}
+
+/**
+ * Roughly what the array holds on the heap: a slot per row, plus the
+ * strings' characters as if none were shared (dictionary strings are: an
+ * overestimate only makes the cache hold less), from 256 of them (every
+ * string counted was ~1 ms a column of 16k rows).
+ */
+function estimateBytes(values: Values): number {
+  const n = values.length;
+  const step = Math.max(1, Math.floor(n / 256));
+  let sampled = 0;
+  for (let i = 0; i < n; i += step) {
+    const v = values[i];
+    if (typeof v === 'string') sampled += 16 + v.length;
+  }
+  return 64 + n * 8 + Math.ceil((sampled * n) / Math.ceil(n / step));
+}
