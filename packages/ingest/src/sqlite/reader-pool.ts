@@ -19,6 +19,7 @@
  * keeps the process alive.
  */
 import { Worker } from 'node:worker_threads';
+import { WORKER_LIMITS } from './worker-limits.js';
 import { QueryError, QuerySyntaxError } from '@logship/query';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { STORE_ERROR_CODES, storeError, type StoreError, type StoreErrorCode } from '../store/store-error.js';
@@ -78,7 +79,7 @@ class ReaderWorker {
     onMessage: (w: ReaderWorker, msg: ReaderResponse) => void,
     onDeath: (w: ReaderWorker, reason: string) => void,
   ) {
-    this.worker = new Worker(workerUrl, { workerData: opts });
+    this.worker = new Worker(workerUrl, { workerData: opts, resourceLimits: WORKER_LIMITS });
     this.worker.unref();
     this.ready = new Promise<void>((resolve, reject) => {
       this.worker.once('message', (msg: { ready?: boolean; error?: SerializedError }) => {

@@ -12,6 +12,7 @@
  * never keeps a process alive, and a pending write always does.
  */
 import { Worker } from 'node:worker_threads';
+import { WORKER_LIMITS } from './worker-limits.js';
 import type { RetentionRunResult, WriteResult } from '../store/log-store.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import type { PreparedWrite } from './prepare-write.js';
@@ -46,7 +47,7 @@ export class WriterThread<P = PreparedWrite> {
   private readonly ready: Promise<void>;
 
   constructor(opts: WriterThreadOptions, workerUrl: URL = new URL('./writer-thread.worker.js', import.meta.url)) {
-    this.worker = new Worker(workerUrl, { workerData: opts });
+    this.worker = new Worker(workerUrl, { workerData: opts, resourceLimits: WORKER_LIMITS });
     this.worker.unref();
     this.ready = new Promise<void>((resolve, reject) => {
       this.worker.once('message', (msg: { ready?: boolean; error?: { code?: string; message: string } }) => {
