@@ -254,19 +254,24 @@ export function scanBlock(db: BlockPartition, h: BlockHeader, q: CompiledQuery, 
     },
   };
   const time = (): Column => cols.get('@timestamp');
-  let rows: readonly number[];
-  if (inside) rows = allRows(h.n);
-  else {
-    const ts = time();
-    const inRange: number[] = [];
-    for (let i = 0; i < h.n; i++) {
-      const t = ts[i] as number;
-      if (t >= filter.from && t <= filter.to) inRange.push(i);
-    }
-    rows = inRange;
-  }
+  let rows = inside ? allRows(h.n) : rowsInRange(time(), h.n, filter.from, filter.to);
   if (verdict !== ALL) rows = q.root.filter(h, cols, time, rows);
   return { rows, cols };
+}
+
+/**
+ * The rows whose time is within [from, to]. A function of its own: inside
+ * scanBlock, optimized before a block cut by the range had been seen, this
+ * loop deoptimized on every such block (the first searches of a thread ran
+ * it in the interpreter: 25–50 ms instead of 6).
+ */
+function rowsInRange(ts: Column, n: number, from: number, to: number): number[] {
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = ts[i] as number;
+    if (t >= from && t <= to) rows.push(i);
+  }
+  return rows;
 }
 
 /** Row i of a block as a stored event (all its columns, or `fields` plus @timestamp and event.id); eid: its event.id (BlockPartition.eventIds). */
