@@ -27,7 +27,7 @@ import { eventAt } from './block-scan.js';
 
 export const MERGE_FANIN = 8;
 /** A block this large is final: merging it again would rewrite it for little gain. */
-export const BIG_BLOCK = 8_192;
+export const BIG_BLOCK = 4_096;
 /** The most events a merge writes into one block. */
 export const MAX_MERGED = 16_384;
 

@@ -81,6 +81,10 @@ export class BlockPartition {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
       this.db.pragma('wal_autocheckpoint = 8000');
+      // A block is written once and read whole into JS (headers are cached there): SQLite's
+      // own page cache (2 MB a connection by default, three connections a partition) bought
+      // nothing measurable; 256 KB took 10 MB off the peak RSS of 1M events in one process.
+      this.db.pragma('cache_size = -256');
       this.db.pragma('journal_size_limit = 67108864');
       if (opts.mmap) this.db.pragma(`mmap_size = ${MMAP_BYTES}`);
       if (this.db.pragma('user_version', { simple: true }) === 0) {
