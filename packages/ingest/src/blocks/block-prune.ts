@@ -129,6 +129,19 @@ export function leafPruner(node: LeafNode, plan: LeafPlan, opts: MatcherOptions)
   };
 }
 
+/**
+ * Whether some value of `field` in the block may hold every one of
+ * `tokens` (text terms and phrases match within one field): a string in
+ * the column, and every token in its token bloom when it has one built as
+ * a text field. The row filter reads only such fields (block-scan.ts).
+ */
+export function textFieldMayMatch(h: BlockHeader, field: string, tokens: readonly string[]): boolean {
+  const m = metaOf(h, field);
+  if (!hasType(m, STRING)) return false;
+  if (m.bloom === null || !textFieldsOf(h).has(field)) return true;
+  return tokens.every((t) => bloomMayContain(m.bloom as Uint8Array, textKey(t)));
+}
+
 function metaOf(h: BlockHeader, field: string): ColumnMeta | undefined {
   const i = h.at.get(field);
   return i === undefined ? undefined : h.metas[i];
@@ -148,16 +161,7 @@ function metaPruner(plan: LeafPlan): BlockPruner {
       };
     case 'text_terms':
     case 'text_phrase':
-      return (h) => {
-        const text = textFieldsOf(h);
-        for (const f of plan.fields) {
-          const m = metaOf(h, f);
-          if (!hasType(m, STRING)) continue;
-          if (m.bloom === null || !text.has(f)) return SOME;
-          if (plan.tokens.every((t) => bloomMayContain(m.bloom as Uint8Array, textKey(t)))) return SOME;
-        }
-        return NONE;
-      };
+      return (h) => (plan.fields.some((f) => textFieldMayMatch(h, f, plan.tokens)) ? SOME : NONE);
     case 'text_wildcard':
     case 'text_regex':
       return (h) => (plan.fields.some((f) => hasType(metaOf(h, f), STRING)) ? SOME : NONE);

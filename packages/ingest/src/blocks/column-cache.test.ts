@@ -1,7 +1,13 @@
 /** The column cache keeps to its budget, newest used last out, and forgets by key prefix. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { LogEvent } from '@logship/query';
 import { ColumnCache } from './column-cache.js';
+import { BlockPartition } from './block-partition.js';
+import { encodeBlock } from './block-codec.js';
 
 const column = (n: number, v: string): string[] => new Array<string>(n).fill(v);
 
@@ -35,4 +41,40 @@ test('forget drops a connection or a block by prefix, and nothing else', () => {
   cache.forget('1:');
   assert.equal(cache.get('1:50:0'), undefined);
   assert.ok(cache.get('2:5:0'));
+});
+
+test('a block id handed out again after a rollback is not answered from the cache, nor a merged-away block', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-column-cache-'));
+  const cache = new ColumnCache(1 << 20);
+  const db = new BlockPartition(path.join(dir, '2026-11-20.default.db'), { day: '2026-11-20', className: 'default' }, { create: true, columnCache: cache });
+  try {
+    const events = (host: string): LogEvent[] =>
+      Array.from({ length: 300 }, (_, i) => ({ '@timestamp': new Date(Date.UTC(2026, 10, 20) + i).toISOString(), 'event.id': `e${i}`, host: `${host}-${i % 7}` }));
+    const insert = (host: string): number => {
+      const list = events(host);
+      return db.insertBlock(encodeBlock(list, { textFields: ['message'] }), list, 0, '["message"]');
+    };
+    const hostOf = (id: number): unknown => {
+      const h = db.headers().find((x) => x.id === id)!;
+      return db.columns(h, ['host']).get('host')?.[1];
+    };
+    db.begin();
+    const first = insert('web');
+    assert.equal(hostOf(first), 'web-1');
+    assert.ok(cache.bytes > 0, 'the read went through the cache');
+    db.rollback();
+    db.begin();
+    const again = insert('db');
+    db.commit();
+    assert.equal(again, first, 'AUTOINCREMENT rolled back with the transaction: the same id');
+    assert.equal(hostOf(again), 'db-1');
+    db.begin();
+    db.deleteBlocks([again]);
+    db.commit();
+    assert.equal(db.headers().length, 0);
+    assert.equal(cache.bytes, 0, 'the deleted block\'s columns were forgotten');
+  } finally {
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
