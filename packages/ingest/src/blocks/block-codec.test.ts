@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng, DEFAULT_TEXT_FIELDS, setEventField, tokenize, type FieldValue, type LogEvent, type Rng } from '@logship/query';
 import { generateCorpus } from '../testing/generate-corpus.js';
-import { decodeColumn, decodeColumnRows, decodeMetas, encodeBlock, encodeMetas, type EncodedBlock } from './block-codec.js';
+import { columnMayHold, decodeColumn, decodeColumnRows, decodeMetas, encodeBlock, encodeMetas, type EncodedBlock } from './block-codec.js';
 import { bloomMayContain, textKey, valueKey } from './bloom.js';
 import { templateStrings } from './template-strings.js';
 import { rowShapes } from './block-shape.js';
@@ -357,4 +357,29 @@ test('isoMillis agrees with Date.parse, valid or not', async () => {
   for (const s of [...good, ...bad, ...good.slice(0, 50)]) {
     assert.ok(Object.is(isoMillis(s), Date.parse(s)), `${s}: ${isoMillis(s)} vs ${Date.parse(s)}`);
   }
+});
+
+test('content ids: rows keep no event.id, their bloom holds every one with few false positives, and survives the metas', () => {
+  const events = sortEvents(generateCorpus({ events: 4000, seed: 31, endMs: Date.parse('2026-11-23T12:00:00.000Z'), days: 1 }));
+  const contentIdRows = Uint8Array.from(events, (_, i) => (i % 4 === 0 ? 0 : 1));
+  const block = encodeBlock(events, { textFields: DEFAULT_TEXT_FIELDS, contentIdRows });
+  const metas = decodeMetas(encodeMetas(block.columns.map((c) => c.meta)));
+  const at = metas.findIndex((m) => m.name === 'event.id');
+  const meta = metas[at]!;
+  assert.equal(meta.present, 1000);
+  assert.equal(meta.contentIdBlooms?.length, 1);
+  // The stored ids come back; the others are absent (computed when read).
+  const ids = decodeColumn(meta, block.columns[at]!.data, events.length);
+  events.forEach((e, i) => assert.equal(ids[i], contentIdRows[i] ? undefined : e['event.id']));
+  for (const e of events) assert.ok(columnMayHold(meta, valueKey(e['event.id'])));
+  let falsePositives = 0;
+  for (let i = 0; i < 20_000; i++) if (columnMayHold(meta, valueKey(`not-stored-${i}`))) falsePositives++;
+  // The stored ids' bloom (~1 %) over a quarter of the rows, the content ids' (0.05 %) over the rest.
+  assert.ok(falsePositives < 20_000 * 0.02, `${falsePositives} false positives`);
+  const none = encodeBlock(events, { textFields: DEFAULT_TEXT_FIELDS, contentIdRows: new Uint8Array(events.length).fill(1) });
+  const idMeta = none.columns.find((c) => c.meta.name === 'event.id')!;
+  assert.deepEqual([idMeta.meta.present, idMeta.data.length, idMeta.meta.bloom], [0, 0, null]);
+  let contentOnly = 0;
+  for (let i = 0; i < 20_000; i++) if (columnMayHold(idMeta.meta, valueKey(`not-stored-${i}`))) contentOnly++;
+  assert.ok(contentOnly < 20_000 * 0.002, `${contentOnly} false positives of content ids`);
 });

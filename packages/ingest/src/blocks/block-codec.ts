@@ -135,7 +135,7 @@ function idColumn(
     events.forEach((e, i) => {
       if (rows[i] === 1) ids.push(e[EVENT_ID]);
     });
-    contentIdBlooms = [buildValueBloom(ids, NO_TOKENS, ids.length)];
+    contentIdBlooms = [buildValueBloom(ids, NO_TOKENS, ids.length, CONTENT_ID_BLOOM)];
   }
   if (col.rows.length === 0) {
     const meta: ColumnMeta = { name: EVENT_ID, encoding: ENC_CONST, present: 0, types: T_STRING, min: null, max: null, bloom: null, contentIdBlooms };
@@ -212,6 +212,15 @@ function encodeColumn(
   meta.encoding = packed.encoding;
   return { meta, data: packed.data };
 }
+
+/**
+ * Content ids' blooms have 0.05 % false positives (16 bits a key, 11
+ * probes) instead of ~1 %: a block a bloom lets through for `event.id:X`
+ * has every row's content hashed (~2 µs a row), and a merged block carries
+ * a bloom per block it was made of. At 1M events a lookup took 70-180 ms
+ * with 1 %; the price is 0.75 bytes an event.
+ */
+const CONTENT_ID_BLOOM = { bitsPerKey: 16, probes: 11 };
 
 const PROBE = 256;
 const MAX_NUMBER_KEYS = 256;

@@ -63,16 +63,25 @@ const scratch = new Uint32Array(2);
 function setBits(bloom: Uint8Array, m: number): void {
   let h = scratch[0]!;
   const step = scratch[1]!;
-  for (let i = 0; i < PROBES; i++) {
+  const k = bloom[0]!;
+  for (let i = 0; i < k; i++) {
     const bit = h % m;
     bloom[1 + (bit >>> 3)]! |= 1 << (bit & 7);
     h = (h + step) >>> 0;
   }
 }
 
-function emptyBloom(keys: number): Uint8Array {
-  const bloom = new Uint8Array(1 + Math.max(1, Math.ceil((keys * BITS_PER_KEY) / 8)));
-  bloom[0] = PROBES;
+/** Bits per key and probes of a bloom; the probe count is its first byte, so readers need not know. */
+export interface BloomSizing {
+  bitsPerKey: number;
+  probes: number;
+}
+
+const DEFAULT_SIZING: BloomSizing = { bitsPerKey: BITS_PER_KEY, probes: PROBES };
+
+function emptyBloom(keys: number, sizing: BloomSizing = DEFAULT_SIZING): Uint8Array {
+  const bloom = new Uint8Array(1 + Math.max(1, Math.ceil((keys * sizing.bitsPerKey) / 8)));
+  bloom[0] = sizing.probes;
   return bloom;
 }
 
@@ -93,8 +102,13 @@ export function buildBloom(keys: ReadonlySet<string>): Uint8Array {
  * those keys, without building a key string per string value (event.id has
  * one per row).
  */
-export function buildValueBloom(values: Iterable<string | number | boolean>, tokens: Iterable<string>, keys: number): Uint8Array {
-  const bloom = emptyBloom(keys);
+export function buildValueBloom(
+  values: Iterable<string | number | boolean>,
+  tokens: Iterable<string>,
+  keys: number,
+  sizing?: BloomSizing,
+): Uint8Array {
+  const bloom = emptyBloom(keys, sizing);
   const m = (bloom.length - 1) * 8;
   for (const v of values) {
     if (typeof v === 'string') hash(v, true);
