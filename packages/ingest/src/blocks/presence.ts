@@ -51,10 +51,7 @@ export function readPresence(r: ByteReader, present: number, count: number, shap
   }
   const rows = new Int32Array(present);
   if (kind === SHAPES) {
-    if (shape === undefined || shape.count !== count) throw corrupt('presence: the block\'s shape ids are missing');
-    const holds = new Uint8Array(256);
-    for (let n = r.uvarint(); n > 0; n--) holds[r.byte()] = 1;
-    const ids = rowShapes(shape);
+    const { holds, ids } = shapeHolds(r, count, shape);
     let n = 0;
     for (let i = 0; i < count; i++) {
       if (holds[ids[i]!] === 0) continue;
@@ -101,10 +98,7 @@ export function presentPositions(r: ByteReader, present: number, count: number, 
     return out;
   }
   if (kind === SHAPES) {
-    if (shape === undefined || shape.count !== count) throw corrupt('presence: the block\'s shape ids are missing');
-    const holds = new Uint8Array(256);
-    for (let n = r.uvarint(); n > 0; n--) holds[r.byte()] = 1;
-    const ids = rowShapes(shape);
+    const { holds, ids } = shapeHolds(r, count, shape);
     // Present rows before each wanted row: one pass up to the last of them.
     let n = 0;
     let i = 0;
@@ -146,4 +140,12 @@ export function shapesMayHold(prefix: Uint8Array, shape: BlockShape | undefined,
   const ids = rowShapes(shape);
   for (let k = 0; k < rows.length; k++) if (holds[ids[rows[k]!]!] === 1) return true;
   return false;
+}
+
+/** A SHAPES presence after its kind byte: which shape ids hold the column (holds[id] = 1), and every row's shape id. */
+function shapeHolds(r: ByteReader, count: number, shape: BlockShape | undefined): { holds: Uint8Array; ids: Uint8Array } {
+  if (shape === undefined || shape.count !== count) throw corrupt('presence: the block\'s shape ids are missing');
+  const holds = new Uint8Array(256);
+  for (let n = r.uvarint(); n > 0; n--) holds[r.byte()] = 1;
+  return { holds, ids: rowShapes(shape) };
 }
