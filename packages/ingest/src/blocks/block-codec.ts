@@ -143,7 +143,6 @@ function idColumn(
   }
   const stored = encodeColumn(EVENT_ID, col, count, null, shape, rowShape, opts.compression);
   stored.meta.bloom = buildValueBloom(col.values as string[], NO_TOKENS, col.values.length);
-  stored.meta.types |= T_STRING;
   stored.meta.contentIdBlooms = contentIdBlooms;
   return stored;
 }

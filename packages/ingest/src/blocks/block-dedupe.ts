@@ -15,6 +15,7 @@
 import { valueKey } from './bloom.js';
 import { columnMayHold } from './block-codec.js';
 import { hasContentIds, type BlockHeader, type BlockPartition } from './block-partition.js';
+import { readBlockRows } from './block-rows.js';
 
 /** Pairs kept decoded across writes (~80 bytes each): recent small blocks, mostly. */
 const CACHED_PAIRS = 500_000;
@@ -99,15 +100,15 @@ export class PairIndex {
 
 /**
  * The pairs of a block with content ids at the candidates' times only:
- * those rows' ids cost a hash each (and the block's columns once), the
- * rest of the block none. Not cached: a retry or a bloom's false positive.
+ * those rows' ids cost a hash each (and their rows' values), the rest of
+ * the block none. Not cached: a retry or a bloom's false positive.
  */
 function pairsAt(db: BlockPartition, h: BlockHeader, candidates: readonly Pair[]): Set<string> {
   const times = new Set(candidates.map((p) => p.ts));
   const ts = db.columns(h, ['@timestamp']).get('@timestamp') ?? [];
   const rows: number[] = [];
   for (let i = 0; i < h.n; i++) if (times.has(ts[i] as number)) rows.push(i);
-  const ids = db.eventIds(h, rows);
+  const { ids } = readBlockRows(db, h, rows, []);
   return new Set(rows.map((r, i) => pairKey(ts[r] as number, ids[i]!)));
 }
 

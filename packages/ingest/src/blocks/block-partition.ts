@@ -165,7 +165,7 @@ export class BlockPartition {
    */
   columns(block: BlockHeader, names: readonly string[]): Map<string, Column> {
     const out = this.decodeColumns(block, names, true);
-    if (out.has(EVENT_ID) && hasContentIds(block)) out.set(EVENT_ID, this.eventIds(block, null, out));
+    if (out.has(EVENT_ID) && hasContentIds(block)) out.set(EVENT_ID, this.eventIds(block, out));
     return out;
   }
 
@@ -175,20 +175,18 @@ export class BlockPartition {
   }
 
   /**
-   * The event.id of each of `rows` (every row when null), in that order:
-   * the stored id, or the content id of the row (normalize/content-id.ts),
-   * which needs every column of the block. `have`: columns decoded already.
+   * The event.id of every row: the stored id, or the content id of the row
+   * (normalize/content-id.ts), which needs every column of the block (a
+   * few rows: block-rows.ts readBlockRows). `have`: columns decoded already.
    */
-  eventIds(block: BlockHeader, rows: readonly number[] | null, have?: ReadonlyMap<string, Column>): string[] {
+  private eventIds(block: BlockHeader, have?: ReadonlyMap<string, Column>): string[] {
     const stored = have?.get(EVENT_ID) ?? this.decodeColumns(block, [EVENT_ID]).get(EVENT_ID)!;
-    const want = rows ?? Array.from({ length: block.n }, (_, i) => i);
-    const out = want.map((r) => stored[r] as string | undefined);
-    if (!out.includes(undefined)) return out as string[];
+    if (!hasContentIds(block)) return stored as string[];
     const names = sortContentNames(block.metas.map((m) => m.name));
     const missing = names.filter((n) => n !== EVENT_ID && !have?.has(n));
     const decoded = missing.length > 0 ? this.decodeColumns(block, missing) : new Map<string, Column>();
     const cols = names.map((n) => (n === EVENT_ID ? stored : (have?.get(n) ?? decoded.get(n)!)));
-    return out.map((id, i) => id ?? contentIdOfRow(names, cols, want[i]!));
+    return Array.from({ length: block.n }, (_, r) => (stored[r] as string | undefined) ?? contentIdOfRow(names, cols, r));
   }
 
   /** The stored data of columns `indexes` (positions in metas) of a block, ascending by position. */

@@ -274,7 +274,7 @@ function rowsInRange(ts: Column, n: number, from: number, to: number): number[] 
   return rows;
 }
 
-/** Row i of a block as a stored event (all its columns, or `fields` plus @timestamp and event.id); eid: its event.id (BlockPartition.eventIds). */
+/** Row i of a block as a stored event (all its columns, or `fields` plus @timestamp and event.id); eid: its event.id (block-rows.ts readBlockRows). */
 export function eventAt(cols: ReadonlyMap<string, Column>, i: number, eid: string, fields?: readonly string[]): LogEvent {
   const event: LogEvent = {
     '@timestamp': new Date(cols.get('@timestamp')?.[i] as number).toISOString(),
