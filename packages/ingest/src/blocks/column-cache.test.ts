@@ -5,16 +5,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { LogEvent } from '@logship/query';
-import { ColumnCache } from './column-cache.js';
+import { ColumnCache, estimateBytes } from './column-cache.js';
 import { BlockPartition } from './block-partition.js';
 import { encodeBlock } from './block-codec.js';
 
 const column = (n: number, v: string): string[] => new Array<string>(n).fill(v);
 
 test('least recently used entries leave first, and the budget holds', () => {
-  const cache = new ColumnCache(100_000);
+  const cache = new ColumnCache(20_000);
   for (let i = 0; i < 10; i++) cache.set(`1:${i}:0`, column(500, 'x'));
-  assert.ok(cache.bytes <= 100_000, `${cache.bytes} bytes`);
+  assert.ok(cache.bytes <= 20_000, `${cache.bytes} bytes`);
   assert.equal(cache.get('1:0:0'), undefined, 'the oldest went');
   assert.ok(cache.get('1:9:0'), 'the newest stayed');
   // Using an entry makes it the newest.
@@ -77,4 +77,16 @@ test('a block id handed out again after a rollback is not answered from the cach
     db.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a dictionary column counts its few strings once; a column of distinct strings counts each', () => {
+  const n = 4096;
+  const users = ['3f6c1a2e-8d1b-4c55-9b0e-7a1d2c3e4f50', '9a8b7c6d-5e4f-4321-8fed-cba987654321', 'user-uuid'];
+  const dict = Array.from({ length: n }, (_, i) => users[i % 3]!);
+  const distinct = Array.from({ length: n }, (_, i) => `request ${i} of a long enough message to count`);
+  const slots = 64 + n * 8;
+  assert.ok(estimateBytes(dict) < slots * 1.2, `dictionary column: ${estimateBytes(dict)} bytes`);
+  const chars = distinct.reduce((sum, s) => sum + 16 + s.length, 0);
+  const got = estimateBytes(distinct) - slots;
+  assert.ok(Math.abs(got - chars) < chars * 0.05, `distinct strings: ${got} bytes for ${chars}`);
 });

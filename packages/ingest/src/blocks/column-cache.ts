@@ -71,18 +71,30 @@ export class ColumnCache {
 }
 
 /**
- * Roughly what the array holds on the heap: a slot per row, plus the
- * strings' characters as if none were shared (dictionary strings are: an
- * overestimate only makes the cache hold less), from 256 of them (every
- * string counted was ~1 ms a column of 16k rows).
+ * Roughly what the array holds on the heap: a slot per row, plus its
+ * strings, judged from 256 of them. A string seen twice in the sample is
+ * counted once: a dictionary column's values are the same few string
+ * objects in every row (string-values.ts lookup), and counting each row's
+ * copy made 24 h of the 10M bench's query columns look 3x their heap size
+ * (60 MB estimated, 21 MB freed), so a working set that fit was evicted
+ * on every pass and each search decoded everything again, slower than
+ * with no cache (GC of the evicted columns). Equal strings of a plain
+ * column are separate copies; a plain column has more than half its
+ * values distinct (writeStrings), so those are undercounted by less than
+ * half. Counting every string was ~1 ms a column of 16k rows.
  */
-function estimateBytes(values: Values): number {
+export function estimateBytes(values: Values): number {
   const n = values.length;
   const step = Math.max(1, Math.floor(n / 256));
+  const seen = new Set<string>();
   let sampled = 0;
+  let distinct = 0;
   for (let i = 0; i < n; i += step) {
+    sampled++;
     const v = values[i];
-    if (typeof v === 'string') sampled += 16 + v.length;
+    if (typeof v !== 'string' || seen.has(v)) continue;
+    seen.add(v);
+    distinct += 16 + v.length;
   }
-  return 64 + n * 8 + Math.ceil((sampled * n) / Math.ceil(n / step));
+  return 64 + n * 8 + Math.ceil((distinct * n) / Math.max(1, sampled));
 }
