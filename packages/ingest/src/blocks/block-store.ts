@@ -91,6 +91,8 @@ export class BlockStore implements LogStore {
   private readers: ReaderPool | null = null;
   private readonly rollups: boolean;
   private readonly textFields: readonly string[];
+  /** This thread's decoded columns (reader threads and inline readers only). */
+  private readonly columnCache: ColumnCache | undefined;
 
   constructor(opts: BlockStoreOptions) {
     this.dir = path.join(opts.dataDir, 'blocks');
@@ -99,6 +101,7 @@ export class BlockStore implements LogStore {
       throw storeError('LS_STORE_BAD_REQUEST', `columnCacheBytes must be a non-negative integer, got ${cacheBytes}`);
     }
     const columnCache = cacheBytes > 0 && (opts.readerThreads ?? 0) === 0 ? new ColumnCache(cacheBytes) : undefined;
+    this.columnCache = columnCache;
     this.pool = new PartitionPool<BlockPartition>(
       this.dir,
       (h) => {
@@ -223,6 +226,7 @@ export class BlockStore implements LogStore {
 
   async searchAt(req: SearchRequest, at: number): Promise<SearchResult> {
     this.assertOpen();
+    this.columnCache?.nextQuery();
     const sort: SortOrder = req.sort ?? 'desc';
     checkLimit(req.limit);
     const after = req.cursor ? decodeCursor(req.cursor, sort, req.query) : null;
@@ -253,6 +257,7 @@ export class BlockStore implements LogStore {
 
   async countAt(req: CountRequest, at: number): Promise<number> {
     this.assertOpen();
+    this.columnCache?.nextQuery();
     const q = this.compile(req.query, req.now);
     const slices = this.daysInRange(req, 'desc').flatMap((day) => this.slices(day, req, at));
     return this.snapshot(slices, () => countBlocks(slices, q, Infinity, req.signal));
@@ -267,6 +272,7 @@ export class BlockStore implements LogStore {
 
   async aggregateAt(req: AggregateRequest, at: number): Promise<AggregateResult> {
     this.assertOpen();
+    this.columnCache?.nextQuery();
     const q = this.compile(req.query, req.now);
     const slices = this.daysInRange(req, 'asc').flatMap((day) => this.slices(day, req, at));
     return this.snapshot(slices, () => aggregateBlocks(req.agg, slices, q, { rollups: this.rollups, range: { from: req.from, to: req.to }, signal: req.signal }));

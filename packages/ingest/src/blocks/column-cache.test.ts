@@ -13,13 +13,18 @@ const column = (n: number, v: string): string[] => new Array<string>(n).fill(v);
 
 test('least recently used entries leave first, and the budget holds', () => {
   const cache = new ColumnCache(20_000);
-  for (let i = 0; i < 10; i++) cache.set(`1:${i}:0`, column(500, 'x'));
+  for (let i = 0; i < 10; i++) {
+    cache.nextQuery();
+    cache.set(`1:${i}:0`, column(500, 'x'));
+  }
   assert.ok(cache.bytes <= 20_000, `${cache.bytes} bytes`);
   assert.equal(cache.get('1:0:0'), undefined, 'the oldest went');
   assert.ok(cache.get('1:9:0'), 'the newest stayed');
   // Using an entry makes it the newest.
   const kept = [...Array(10).keys()].filter((i) => cache.get(`1:${i}:0`) !== undefined);
+  cache.nextQuery();
   cache.get(`1:${kept[0]}:0`);
+  cache.nextQuery();
   cache.set('1:99:0', column(500, 'y'));
   assert.ok(cache.get(`1:${kept[0]}:0`), 'a used entry outlived newer unused ones');
 });
@@ -89,4 +94,26 @@ test('a dictionary column counts its few strings once; a column of distinct stri
   const chars = distinct.reduce((sum, s) => sum + 16 + s.length, 0);
   const got = estimateBytes(distinct) - slots;
   assert.ok(Math.abs(got - chars) < chars * 0.05, `distinct strings: ${got} bytes for ${chars}`);
+});
+
+test('a query larger than the cache keeps what it read first, and the next pass finds it', () => {
+  const cache = new ColumnCache(25_000);
+  const scan = (): number => {
+    cache.nextQuery();
+    let hits = 0;
+    for (let i = 0; i < 10; i++) {
+      if (cache.get(`1:${i}:0`)) hits++;
+      else cache.set(`1:${i}:0`, column(500, 'x'));
+    }
+    return hits;
+  };
+  assert.equal(scan(), 0);
+  const kept = scan();
+  assert.ok(kept >= 5, `${kept} of 10 found again (least recently used would find none)`);
+  assert.equal(scan(), kept, 'a steady share, not a cycle of evictions');
+  // Another query's columns may take the room of entries this one did not use.
+  cache.nextQuery();
+  cache.set('2:0:0', column(500, 'y'));
+  assert.ok(cache.get('2:0:0'));
+  assert.ok(cache.bytes <= 25_000);
 });

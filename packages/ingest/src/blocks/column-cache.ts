@@ -26,10 +26,24 @@ type Entry = Values | Uint8Array;
 export const READER_COLUMN_CACHE_BYTES = 48 * 1024 * 1024;
 
 export class ColumnCache {
-  private readonly entries = new Map<string, { values: Entry; bytes: number }>();
+  private readonly entries = new Map<string, { values: Entry; bytes: number; query: number }>();
   private used = 0;
+  private query = 0;
 
   constructor(readonly maxBytes: number) {}
+
+  /**
+   * Starts a query: what it reads it may not evict for itself. A query
+   * whose columns outgrow the budget would otherwise evict its own first
+   * blocks to keep its last ones, and the next pass over the same range
+   * would find none of them (least recently used is the worst order for a
+   * repeated scan); so it keeps what it read first and decodes the rest
+   * each time, which also leaves those columns young garbage instead of
+   * old-generation objects evicted a moment later.
+   */
+  nextQuery(): void {
+    this.query++;
+  }
 
   get(key: string): Entry | undefined {
     const e = this.entries.get(key);
@@ -37,6 +51,7 @@ export class ColumnCache {
     // Map order is insertion order: moving it to the end makes it the newest.
     this.entries.delete(key);
     this.entries.set(key, e);
+    e.query = this.query;
     return e.values;
   }
 
@@ -45,12 +60,22 @@ export class ColumnCache {
     // One huge column must not empty the cache for itself.
     if (bytes > this.maxBytes / 4) return;
     this.delete(key);
-    this.entries.set(key, { values, bytes });
-    this.used += bytes;
+    // Room made only from entries earlier queries used last (nextQuery).
+    let room = this.maxBytes - this.used;
+    if (room < bytes) {
+      for (const e of this.entries.values()) {
+        if (e.query === this.query) break;
+        room += e.bytes;
+        if (room >= bytes) break;
+      }
+      if (room < bytes) return;
+    }
     for (const [k] of this.entries) {
-      if (this.used <= this.maxBytes) break;
+      if (this.used + bytes <= this.maxBytes) break;
       this.delete(k);
     }
+    this.entries.set(key, { values, bytes, query: this.query });
+    this.used += bytes;
   }
 
   /** Drops every entry whose key starts with `prefix` (a connection's, or one block's). */
