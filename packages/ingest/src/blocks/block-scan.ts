@@ -145,28 +145,42 @@ function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>):
         };
       }
       const match = compileMatcher(ast, opts);
-      const maybeText = plan.kind === 'text_terms' || plan.kind === 'text_phrase' ? textPrecheck(plan.tokens) : null;
+      const text = textVerdict(plan, match);
+      if (text) {
+        return {
+          prune,
+          filter: (h, cols, _ts, rows) => {
+            const quick = judged(h, rows);
+            if (quick) return quick;
+            // A row matches when one of its text fields does (the matcher's inAnyField), so
+            // fields are judged one by one, each only on the rows no earlier field let through.
+            const tokens = plan.kind === 'text_terms' || plan.kind === 'text_phrase' ? plan.tokens : null;
+            const used = leafFields.filter((f) => h.at.has(f) && (tokens === null || textFieldMayMatch(h, f, tokens)));
+            if (used.length === 1) return textRows(cols.get(used[0]!), rows, text);
+            let rest = rows;
+            let hit: Uint8Array | null = null;
+            for (const f of used) {
+              if (rest.length === 0) break;
+              const col = cols.get(f);
+              const left: number[] = [];
+              for (const r of rest) {
+                if (text(col[r])) (hit ??= new Uint8Array(h.n))[r] = 1;
+                else left.push(r);
+              }
+              rest = left;
+            }
+            return hit === null ? [] : rows.filter((r) => hit[r] === 1);
+          },
+        };
+      }
       return {
         prune,
         filter: (h, cols, _ts, rows) => {
           const quick = judged(h, rows);
           if (quick) return quick;
-          // Only the fields this block has (free text names every text field), and
-          // for text terms and phrases only those whose token bloom may hold them:
-          // they match within one field, so the others cannot decide a row.
-          const tokens = plan.kind === 'text_terms' || plan.kind === 'text_phrase' ? plan.tokens : null;
-          const used = leafFields
-            .filter((f) => h.at.has(f) && (tokens === null || textFieldMayMatch(h, f, tokens)))
-            .map((f) => [f, cols.get(f) as Column] as const);
-          let candidates = rows;
-          if (maybeText) {
-            // Column by column: a row stays a candidate when some text field passes.
-            const pass = new Uint8Array(h.n);
-            for (const [, col] of used) for (const r of rows) if (pass[r] === 0 && maybeText(col[r])) pass[r] = 1;
-            candidates = rows.filter((r) => pass[r] === 1);
-          }
+          const used = leafFields.filter((f) => h.at.has(f)).map((f) => [f, cols.get(f) as Column] as const);
           const out: number[] = [];
-          for (const r of candidates) {
+          for (const r of rows) {
             // Null prototype: a field named __proto__ is an own property like any other.
             const probe = Object.create(null) as LogEvent;
             for (const [f, col] of used) {
@@ -212,6 +226,60 @@ function valueTest(plan: LeafPlan): ((v: FieldValue | undefined) => boolean) | n
     default:
       return null;
   }
+}
+
+/** The rows of `rows` whose value in `col` passes `test` (one text field: the usual free text search). */
+function textRows(col: Column, rows: readonly number[], test: (v: FieldValue | undefined) => boolean): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < rows.length; k++) {
+    const r = rows[k]!;
+    if (test(col[r])) out.push(r);
+  }
+  return out;
+}
+
+/** Distinct values whose verdict a text leaf remembers in one query (a few MB at most). */
+const TEXT_MEMO_SIZE = 16_384;
+
+/**
+ * A text leaf (terms, phrase, wildcard, regex: the matcher's inAnyField)
+ * decides a field by its value alone, the same for every text field, so
+ * its verdict on a string is asked of the matcher once and remembered for
+ * the query: log messages repeat (templates, dictionaries), and the
+ * matcher tokenizes the whole value. Terms and phrases ask it only of
+ * values that pass the precheck (text-precheck.ts). The memo stops growing at
+ * TEXT_MEMO_SIZE and is no longer asked once it mostly misses (values that
+ * never repeat only pay for the lookups of the first 4,096).
+ */
+function textVerdict(plan: LeafPlan, match: (e: LogEvent) => boolean): ((v: FieldValue | undefined) => boolean) | null {
+  if (plan.kind !== 'text_terms' && plan.kind !== 'text_phrase' && plan.kind !== 'text_wildcard' && plan.kind !== 'text_regex') return null;
+  const field = plan.fields[0];
+  if (field === undefined) return null;
+  const maybe = plan.kind === 'text_terms' || plan.kind === 'text_phrase' ? textPrecheck(plan.tokens) : null;
+  const probe = Object.create(null) as LogEvent;
+  const judge = (v: string): boolean => {
+    probe[field] = v;
+    return match(probe);
+  };
+  const memo = new Map<string, boolean>();
+  let asked = 0;
+  let found = 0;
+  let useMemo = true;
+  return (v) => {
+    // The precheck first: one regex scan rules out most values for less than a lookup costs.
+    if (typeof v !== 'string' || (maybe !== null && !maybe(v))) return false;
+    if (!useMemo) return judge(v);
+    asked++;
+    const known = memo.get(v);
+    if (known !== undefined) {
+      found++;
+      return known;
+    }
+    const verdict = judge(v);
+    if (memo.size < TEXT_MEMO_SIZE) memo.set(v, verdict);
+    if (asked === 4096 && found * 2 < asked) useMemo = false;
+    return verdict;
+  };
 }
 
 export interface RowFilter {
