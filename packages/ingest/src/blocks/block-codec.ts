@@ -13,6 +13,7 @@ import { bloomMayContain, buildValueBloom } from './bloom.js';
 import { ByteReader, corrupt } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
 import { compressColumn, decompressColumn, ENC_CONST, type BlockCompression } from './column-compression.js';
+import { keepDictionary, MAX_KEPT_DICTIONARY } from './column-dictionary.js';
 import { readValues, T_NULL, T_NUMBER, T_STRING, typeBit, writeValues } from './column-values.js';
 import { gatherColumns, type Gathered } from './gather-columns.js';
 import { isoMillis } from './iso-millis.js';
@@ -272,11 +273,26 @@ export function decodeColumn(meta: ColumnMeta, data: Uint8Array, count: number):
   if (meta.present === 0) return out;
   const r = new ByteReader(decompressColumn(meta.encoding, data));
   const rows = readPresence(r, meta.present, count, meta.shape);
-  const values = readValues(r, meta.present, meta.types);
+  let dict: string[] | null = null;
+  let indexes: Uint8Array | Uint16Array | null = null;
+  const values = readValues(r, meta.present, meta.types, undefined, (d, i) => {
+    dict = d;
+    indexes = i;
+  });
   if (!r.done) throw corrupt(`column ${meta.name}: trailing bytes`);
-  if (rows === null) return values;
-  for (let i = 0; i < rows.length; i++) out[rows[i]!] = values[i];
-  return out;
+  const column = rows === null ? values : out;
+  if (rows !== null) for (let i = 0; i < rows.length; i++) out[rows[i]!] = values[i];
+  if (dict !== null && indexes !== null) keepCodes(column, dict, indexes, rows, count);
+  return column;
+}
+
+/** Keeps a string column's dictionary beside it (column-dictionary.ts); `rows`: the present rows, null when all are. */
+function keepCodes(column: readonly unknown[], dict: string[], indexes: Uint8Array | Uint16Array, rows: Int32Array | null, count: number): void {
+  if (dict.length > MAX_KEPT_DICTIONARY) return;
+  const codes = dict.length < 256 ? new Uint8Array(count) : new Uint16Array(count);
+  if (rows === null) for (let i = 0; i < count; i++) codes[i] = indexes[i]! + 1;
+  else for (let i = 0; i < rows.length; i++) codes[rows[i]!] = indexes[i]! + 1;
+  keepDictionary(column, { values: dict, codes });
 }
 
 /**

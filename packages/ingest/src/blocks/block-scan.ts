@@ -21,6 +21,7 @@ import {
 import type { BlockHeader, BlockPartition, Column } from './block-partition.js';
 import { ALL, compilePruner, leafPruner, NONE, planFields, textFieldMayMatch, type BlockPruner } from './block-prune.js';
 import { textPrecheck } from './text-precheck.js';
+import { columnDictionary, dictionaryRows } from './column-dictionary.js';
 import { allRows } from './shared-rows.js';
 
 /**
@@ -140,7 +141,8 @@ function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>):
             const quick = judged(h, rows);
             if (quick) return quick;
             const col = cols.get(field) as Column;
-            return rows.filter((r) => fast(col[r]));
+            const dict = columnDictionary(col);
+            return dict ? dictionaryRows(dict, rows, fast) : rows.filter((r) => fast(col[r]));
           },
         };
       }
@@ -161,13 +163,11 @@ function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>):
             let hit: Uint8Array | null = null;
             for (const f of used) {
               if (rest.length === 0) break;
-              const col = cols.get(f);
-              const left: number[] = [];
-              for (const r of rest) {
-                if (text(col[r])) (hit ??= new Uint8Array(h.n))[r] = 1;
-                else left.push(r);
-              }
-              rest = left;
+              const pass = new Set(textRows(cols.get(f), rest, text));
+              if (pass.size === 0) continue;
+              hit ??= new Uint8Array(h.n);
+              for (const r of pass) hit[r] = 1;
+              rest = rest.filter((r) => !pass.has(r));
             }
             return hit === null ? [] : rows.filter((r) => hit[r] === 1);
           },
@@ -230,6 +230,8 @@ function valueTest(plan: LeafPlan): ((v: FieldValue | undefined) => boolean) | n
 
 /** The rows of `rows` whose value in `col` passes `test` (one text field: the usual free text search). */
 function textRows(col: Column, rows: readonly number[], test: (v: FieldValue | undefined) => boolean): number[] {
+  const dict = columnDictionary(col);
+  if (dict) return dictionaryRows(dict, rows, test);
   const out: number[] = [];
   for (let k = 0; k < rows.length; k++) {
     const r = rows[k]!;

@@ -17,6 +17,7 @@
  * a paged search counts again; brotli and parsing were most of it.
  */
 import type { FieldValue } from '@logship/query';
+import { columnDictionary } from './column-dictionary.js';
 
 type Values = readonly (FieldValue | undefined)[];
 /** A column decoded whole, or a column's bytes decompressed (rebuilding hits reads a few rows of every column). */
@@ -121,5 +122,7 @@ export function estimateBytes(values: Values): number {
     seen.add(v);
     distinct += 16 + v.length;
   }
-  return 64 + n * 8 + Math.ceil((distinct * n) / Math.max(1, sampled));
+  // A string column's dictionary codes (column-dictionary.ts).
+  const codes = columnDictionary(values)?.codes.byteLength ?? 0;
+  return 64 + n * 8 + codes + Math.ceil((distinct * n) / Math.max(1, sampled));
 }

@@ -43,9 +43,9 @@ export function writeValues(w: ByteWriter, values: readonly FieldValue[], types:
   if (types & T_BOOLEAN) writeBooleans(w, values.filter((v): v is boolean => typeof v === 'boolean'));
 }
 
-/** pick: ascending positions of the values wanted (pick-values.ts); all when absent. */
-export function readValues(r: ByteReader, n: number, types: number, pick?: Int32Array): FieldValue[] {
-  if (types === T_STRING) return readStrings(r, n, pick);
+/** pick: ascending positions of the values wanted (pick-values.ts); all when absent. dictionary: readStrings'. */
+export function readValues(r: ByteReader, n: number, types: number, pick?: Int32Array, dictionary?: (values: string[], indexes: Uint8Array | Uint16Array) => void): FieldValue[] {
+  if (types === T_STRING) return readStrings(r, n, pick, dictionary);
   if (types === T_NUMBER) return readNumbers(r, n, pick);
   if (types === T_BOOLEAN) return readBooleans(r, n, pick);
   if (types === T_NULL) return new Array<FieldValue>(pick === undefined ? n : pick.length).fill(null);

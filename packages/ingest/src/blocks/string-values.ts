@@ -70,8 +70,12 @@ function writePlain(w: ByteWriter, values: readonly string[]): void {
   w.blob(encodeString(values.join('')));
 }
 
-/** pick: ascending positions of the values wanted (pick-values.ts); all when absent. */
-export function readStrings(r: ByteReader, n: number, pick?: Int32Array): string[] {
+/**
+ * pick: ascending positions of the values wanted (pick-values.ts); all when
+ * absent. dictionary: told the distinct strings and the index of each value
+ * when the run is a dictionary read whole (column-dictionary.ts).
+ */
+export function readStrings(r: ByteReader, n: number, pick?: Int32Array, dictionary?: (values: string[], indexes: Uint8Array | Uint16Array) => void): string[] {
   const mode = r.byte();
   if (mode === PLAIN) return readPlain(r, n, pick);
   if (mode === TEMPLATE) return readTemplated(r, n, readPlain, pick);
@@ -82,13 +86,20 @@ export function readStrings(r: ByteReader, n: number, pick?: Int32Array): string
   if (size <= 256) {
     const b = r.bytes(n);
     if (pick !== undefined) return pickIndexes(dict, b, pick);
+    dictionary?.(dict, b);
     const out = new Array<string>(n);
     for (let i = 0; i < n; i++) out[i] = lookup(dict, b[i]!);
     return out;
   }
   const out = new Array<string>(n);
-  for (let i = 0; i < n; i++) out[i] = lookup(dict, r.uvarint());
-  return pick === undefined ? out : pickValues(out, pick);
+  if (pick !== undefined || dictionary === undefined) {
+    for (let i = 0; i < n; i++) out[i] = lookup(dict, r.uvarint());
+    return pick === undefined ? out : pickValues(out, pick);
+  }
+  const indexes = new Uint16Array(n);
+  for (let i = 0; i < n; i++) out[i] = lookup(dict, (indexes[i] = r.uvarint()));
+  dictionary(dict, indexes);
+  return out;
 }
 
 function pickIndexes(dict: readonly string[], b: Uint8Array, pick: Int32Array): string[] {
