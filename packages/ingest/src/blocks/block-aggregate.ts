@@ -22,6 +22,7 @@ import type { BlockPartition, Column } from './block-partition.js';
 import { ROLLUP_BUCKET_MS, splitBuckets, termsKey } from './block-rollup.js';
 import { scanBlock, type CompiledQuery } from './block-scan.js';
 import { checkAborted, type BlockSlice } from './block-search.js';
+import { columnDictionary } from './column-dictionary.js';
 
 export interface BlockAggregateOptions {
   rollups: boolean;
@@ -31,15 +32,45 @@ export interface BlockAggregateOptions {
 
 /** Calls `each(column, row)` for the matching rows of [from, to] of one partition, with `field`'s column decoded. */
 function eachRow(db: BlockPartition, q: CompiledQuery, from: number, to: number, field: string, signal: AbortSignal | undefined, each: (col: Column, ts: Column, row: number) => void): void {
+  eachBlock(db, q, from, to, field, signal, (col, ts, rows) => {
+    for (const row of rows) each(col, ts, row);
+  });
+}
+
+/** Calls `each(column, ts, rows)` with the matching rows of each block of [from, to] of one partition. */
+function eachBlock(db: BlockPartition, q: CompiledQuery, from: number, to: number, field: string, signal: AbortSignal | undefined, each: (col: Column, ts: Column, rows: readonly number[]) => void): void {
   for (const h of db.headers()) {
     if (h.tsMax < from || h.tsMin > to) continue;
     checkAborted(signal);
     const scanned = scanBlock(db, h, q, { from, to, extra: [field] });
-    if (!scanned) continue;
-    const col = scanned.cols.get(field) as Column;
-    const ts = scanned.cols.get('@timestamp') as Column;
-    for (const row of scanned.rows) each(col, ts, row);
+    if (!scanned || scanned.rows.length === 0) continue;
+    each(scanned.cols.get(field) as Column, scanned.cols.get('@timestamp') as Column, scanned.rows);
   }
+}
+
+/**
+ * Adds the terms of `rows` of a column: through its dictionary
+ * (column-dictionary.ts) a count per code, then one map update per
+ * distinct string, instead of a map update per row. Returns the rows without the field.
+ */
+function addTerms(counts: Map<string, number>, col: Column, rows: readonly number[]): number {
+  const dict = columnDictionary(col);
+  let missing = 0;
+  if (dict) {
+    const perCode = new Uint32Array(dict.values.length + 1);
+    for (let k = 0; k < rows.length; k++) perCode[dict.codes[rows[k]!]!]!++;
+    for (let c = 1; c < perCode.length; c++) {
+      const n = perCode[c]!;
+      if (n > 0) counts.set(dict.values[c - 1]!, (counts.get(dict.values[c - 1]!) ?? 0) + n);
+    }
+    return perCode[0]!;
+  }
+  for (const row of rows) {
+    const k = termsKey(col[row]);
+    if (k === null) missing++;
+    else counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  return missing;
 }
 
 export function aggregateBlocks(agg: AggregationSpec, slices: readonly BlockSlice[], q: CompiledQuery, opts: BlockAggregateOptions): AggregateResult {
@@ -52,10 +83,8 @@ export function aggregateBlocks(agg: AggregationSpec, slices: readonly BlockSlic
       const counts = new Map<string, number>();
       let missing = 0;
       const fromRows = (db: BlockPartition, from: number, to: number): void =>
-        eachRow(db, q, from, to, agg.field, opts.signal, (col, _ts, row) => {
-          const k = termsKey(col[row]);
-          if (k === null) missing++;
-          else counts.set(k, (counts.get(k) ?? 0) + 1);
+        eachBlock(db, q, from, to, agg.field, opts.signal, (col, _ts, rows) => {
+          missing += addTerms(counts, col, rows);
         });
       for (const s of slices) {
         const db = s.partition.db;
