@@ -23,8 +23,12 @@ type Values = readonly (FieldValue | undefined)[];
 /** A column decoded whole, or a column's bytes decompressed (rebuilding hits reads a few rows of every column). */
 type Entry = Values | Uint8Array;
 
-/** Reader threads' budget each (docs/BLOCK_STORE.md "Reads": 24 h of the 1M bench's query columns is ~10 MB). */
-export const READER_COLUMN_CACHE_BYTES = 48 * 1024 * 1024;
+/**
+ * Reader threads' budget each (docs/BLOCK_STORE.md "Reads"): the 10M
+ * bench's three searches over 24 h hold ~28 MB of heap, and what the cache
+ * holds is resident memory of the server.
+ */
+export const READER_COLUMN_CACHE_BYTES = 32 * 1024 * 1024;
 
 export class ColumnCache {
   private readonly entries = new Map<string, { values: Entry; bytes: number; query: number }>();
