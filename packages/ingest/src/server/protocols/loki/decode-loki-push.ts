@@ -1,5 +1,4 @@
 import { levelFromText } from '../../../normalize/level-from.js';
-import { eventIdFromLine } from '../../../normalize/event-id-from-line.js';
 import { uncompress } from 'snappyjs';
 import { errors, LogshipError } from '../../errors.js';
 import type { IngestItem } from '../../ingest-batch.js';
@@ -43,10 +42,6 @@ export function decodeLokiPush(body: Buffer, contentType: string | undefined, li
   let ref = 0;
   for (const stream of streams) {
     const labelMeta = metaFromLabels(stream.labels);
-    const labelKey = Object.keys(stream.labels)
-      .sort()
-      .map((k) => `${k}=${JSON.stringify(stream.labels[k])}`)
-      .join(',');
     for (const entry of stream.entries) {
       ref++;
       if (entry instanceof LogshipError) {
@@ -55,8 +50,9 @@ export function decodeLokiPush(body: Buffer, contentType: string | undefined, li
       }
       const meta: Record<string, unknown> = { ...labelMeta, ...metaFromLabels(entry.metadata) };
       meta['loki.timestamp_ns'] = entry.ns;
-      // Loki's own identity of an entry: a client's retry of it stores nothing twice.
-      meta['event.id'] = eventIdFromLine(`loki\n${labelKey}\n${entry.ns}\n${entry.line}`);
+      // No event.id: the normalizer derives the content id (normalize/content-id.ts) from the
+      // labels, the ns timestamp and the line's fields, Loki's own identity of an entry, so a
+      // client's retry stores nothing twice and the block store keeps no id.
       const ms = Number(BigInt(entry.ns) / 1_000_000n);
       items.push({
         kind: 'envelope',

@@ -1,5 +1,4 @@
 import { levelFromText } from '../../../normalize/level-from.js';
-import { eventIdFromLine } from '../../../normalize/event-id-from-line.js';
 import type { Level } from '@logship/query';
 import { errors, LogshipError } from '../../errors.js';
 import type { IngestItem } from '../../ingest-batch.js';
@@ -96,8 +95,9 @@ function recordItem(ref: number, record: unknown, resource: Obj, scopeMeta: Obj)
   else if (isObj(body)) content = body;
   else content = typeof body === 'object' ? JSON.stringify(body) : String(body);
 
-  const seed = JSON.stringify([resource, scopeMeta, timeNs, observedNs, severityNumber, severityText, body ?? null, attrs, traceId, spanId]);
-  meta['event.id'] = eventIdFromLine(`otlp\n${seed}`);
+  // No event.id: the normalizer derives the content id (normalize/content-id.ts) from the
+  // record's fields (resource, scope and record attributes, times, severity, body, trace),
+  // so a collector's retry stores nothing twice and the block store keeps no id.
   const ms = Number(BigInt(ns) / 1_000_000n);
   return {
     kind: 'envelope',
@@ -105,7 +105,7 @@ function recordItem(ref: number, record: unknown, resource: Obj, scopeMeta: Obj)
     content,
     meta,
     time: ms > 0 ? ms : undefined,
-    bytes: typeof content === 'string' ? Buffer.byteLength(content) : seed.length,
+    bytes: typeof content === 'string' ? Buffer.byteLength(content) : JSON.stringify(content).length,
   };
 }
 

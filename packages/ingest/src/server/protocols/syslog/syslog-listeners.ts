@@ -2,7 +2,6 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { isUtf8 } from 'node:buffer';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { eventIdFromLine } from '../../../normalize/event-id-from-line.js';
 import { levelFromSyslogPriority } from '../../../normalize/level-from.js';
 import { parseListen } from '../../../config/parse-listen.js';
 import { errors, LogshipError } from '../../errors.js';
@@ -206,8 +205,8 @@ export function toItem(ref: number, frame: Buffer, transport: 'tcp' | 'udp' | 't
   for (const [id, params] of Object.entries(msg.structuredData)) {
     for (const [name, value] of Object.entries(params)) meta[`syslog.sd.${id}.${name}`] = value;
   }
-  // The whole message is the identity: a sender's resend after a reconnect stores nothing twice.
-  meta['event.id'] = eventIdFromLine(`syslog\n${text}`);
+  // No event.id: the normalizer derives the content id (normalize/content-id.ts) from the
+  // message's fields, so a sender's resend after a reconnect stores nothing twice.
   return {
     kind: 'envelope',
     ref,
