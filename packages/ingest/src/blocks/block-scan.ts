@@ -242,6 +242,8 @@ function textRows(col: Column, rows: readonly number[], test: (v: FieldValue | u
 
 /** Distinct values whose verdict a text leaf remembers in one query (a few MB at most). */
 const TEXT_MEMO_SIZE = 16_384;
+/** And characters: a memo of long messages (stack traces) must not hold a query's worth of text. */
+const TEXT_MEMO_CHARS = 2 * 1024 * 1024;
 
 /**
  * A text leaf (terms, phrase, wildcard, regex: the matcher's inAnyField)
@@ -250,7 +252,9 @@ const TEXT_MEMO_SIZE = 16_384;
  * the query: log messages repeat (templates, dictionaries), and the
  * matcher tokenizes the whole value. Terms and phrases ask it only of
  * values that pass the precheck (text-precheck.ts). The memo stops growing at
- * TEXT_MEMO_SIZE and is no longer asked once it mostly misses (values that
+ * TEXT_MEMO_SIZE values or TEXT_MEMO_CHARS characters, keeps copies (a
+ * value sliced from a column's joined text would keep all of that text
+ * alive), and is no longer asked once it mostly misses (values that
  * never repeat only pay for the lookups of the first 4,096).
  */
 function textVerdict(plan: LeafPlan, match: (e: LogEvent) => boolean): ((v: FieldValue | undefined) => boolean) | null {
@@ -266,6 +270,7 @@ function textVerdict(plan: LeafPlan, match: (e: LogEvent) => boolean): ((v: Fiel
   const memo = new Map<string, boolean>();
   let asked = 0;
   let found = 0;
+  let chars = 0;
   let useMemo = true;
   return (v) => {
     // The precheck first: one regex scan rules out most values for less than a lookup costs.
@@ -278,7 +283,11 @@ function textVerdict(plan: LeafPlan, match: (e: LogEvent) => boolean): ((v: Fiel
       return known;
     }
     const verdict = judge(v);
-    if (memo.size < TEXT_MEMO_SIZE) memo.set(v, verdict);
+    if (memo.size < TEXT_MEMO_SIZE && chars + v.length <= TEXT_MEMO_CHARS) {
+      // A flat copy: concatenating then slicing makes V8 copy the characters.
+      memo.set((' ' + v).slice(1), verdict);
+      chars += v.length;
+    }
     if (asked === 4096 && found * 2 < asked) useMemo = false;
     return verdict;
   };
