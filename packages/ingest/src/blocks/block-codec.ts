@@ -46,6 +46,13 @@ export interface ColumnMeta {
    */
   contentIdBlooms?: Uint8Array[];
   /**
+   * event.id of a block with content ids: the block keeps a byte a row, the
+   * first byte of each content id (contentIdTag; 0 for rows with a stored
+   * id), as EncodedBlock.contentIdTags. Absent in blocks written before
+   * them, and in merges of such blocks: a lookup then hashes every row.
+   */
+  contentIdTags?: boolean;
+  /**
    * Codec-internal: the block's row shapes (block-shape.ts), one object
    * shared by the columns of a block, needed by decodeColumn. encodeMetas
    * writes it and decodeMetas restores it; keep metas whole (a spread copy
@@ -72,12 +79,16 @@ export interface EncodeOptions {
    */
   contentIdRows?: Uint8Array;
   contentIdBlooms?: Uint8Array[];
+  /** With contentIdRows: each row's contentIdTag (0 where the row keeps its id); kept when given. */
+  contentIdTags?: Uint8Array;
 }
 export interface EncodedBlock {
   count: number;
   tsMin: number;
   tsMax: number;
   columns: EncodedColumn[];
+  /** The rows' content-id tags (ColumnMeta.contentIdTags), stored beside the columns. */
+  contentIdTags?: Uint8Array;
 }
 
 const TIMESTAMP = '@timestamp';
@@ -113,7 +124,13 @@ export function encodeBlock(events: readonly LogEvent[], opts: EncodeOptions): E
     if (col.rows.length === 0) continue;
     out.push(encodeColumn(name, col, count, name === TIMESTAMP ? null : text.has(name), shape, rowShape, opts.compression));
   }
-  return { count, tsMin: count ? tsMin : 0, tsMax: count ? tsMax : 0, columns: out };
+  const block: EncodedBlock = { count, tsMin: count ? tsMin : 0, tsMax: count ? tsMax : 0, columns: out };
+  if (omit !== undefined && opts.contentIdTags !== undefined) {
+    if (opts.contentIdTags.length !== count) throw storeError('LS_STORE_BAD_REQUEST', 'block codec: a content-id tag per row');
+    out.find((c) => c.meta.name === EVENT_ID)!.meta.contentIdTags = true;
+    block.contentIdTags = opts.contentIdTags;
+  }
+  return block;
 }
 
 /**

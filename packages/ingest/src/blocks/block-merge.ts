@@ -22,7 +22,7 @@
 import type { LogEvent } from '@logship/query';
 import { compareKeys } from '../sqlite/search-cursor.js';
 import { encodeBlock, type EncodedBlock } from './block-codec.js';
-import type { BlockHeader, BlockPartition } from './block-partition.js';
+import { hasContentIds, type BlockHeader, type BlockPartition } from './block-partition.js';
 import { eventAt } from './block-scan.js';
 
 export const MERGE_FANIN = 8;
@@ -74,27 +74,32 @@ export interface BuiltMerge {
  * blooms are its sources' lists, concatenated.
  */
 export function buildMerge(db: BlockPartition, sources: readonly BlockHeader[], textFields: readonly string[]): BuiltMerge {
-  const rows: { ts: number; eid: string; event: LogEvent; contentId: boolean }[] = [];
+  const rows: { ts: number; eid: string; event: LogEvent; contentId: boolean; tag: number }[] = [];
   const contentIdBlooms: Uint8Array[] = [];
+  // Tags go with their rows; one source with content ids but no tags (written before them) leaves the merged block without.
+  let tagged = true;
   for (const h of sources) {
     const cols = db.allColumns(h);
     const ts = cols.get('@timestamp') ?? [];
     const stored = cols.get('event.id') ?? [];
     const i = h.at.get('event.id');
     contentIdBlooms.push(...((i === undefined ? undefined : h.metas[i]?.contentIdBlooms) ?? []));
+    const tags = hasContentIds(h) ? db.contentIdTags(h) : null;
+    if (hasContentIds(h) && tags === null) tagged = false;
     for (let r = 0; r < h.n; r++) {
       const eid = stored[r] as string | undefined;
       // A content-id row keeps '' here: encodeBlock leaves its event.id out (contentIdRows).
-      rows.push({ ts: ts[r] as number, eid: eid ?? '', event: eventAt(cols, r, eid ?? ''), contentId: eid === undefined });
+      rows.push({ ts: ts[r] as number, eid: eid ?? '', event: eventAt(cols, r, eid ?? ''), contentId: eid === undefined, tag: eid === undefined ? (tags?.[r] ?? 0) : 0 });
     }
   }
   rows.sort(compareKeys);
   const events = rows.map((r) => r.event);
   const contentIdRows = Uint8Array.from(rows, (r) => (r.contentId ? 1 : 0));
+  const contentIdTags = tagged ? Uint8Array.from(rows, (r) => r.tag) : undefined;
   return {
     sources: sources.map((h) => h.id),
     level: Math.max(...sources.map((h) => h.level)) + 1,
-    block: encodeBlock(events, contentIdBlooms.length > 0 ? { textFields, contentIdRows, contentIdBlooms } : { textFields }),
+    block: encodeBlock(events, contentIdBlooms.length > 0 ? { textFields, contentIdRows, contentIdBlooms, ...(contentIdTags ? { contentIdTags } : {}) } : { textFields }),
     events,
   };
 }

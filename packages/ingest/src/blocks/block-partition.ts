@@ -43,6 +43,8 @@ export interface BlockHeader {
 export type Column = readonly (FieldValue | undefined)[];
 
 const EVENT_ID = 'event.id';
+/** The `cols` row of a block holding its content-id tags (ColumnMeta.contentIdTags), beside its columns 0…n-1. */
+const TAGS_INDEX = -1;
 
 /** Whether some rows of the block are stored without their event.id (it is their content id). */
 export function hasContentIds(block: BlockHeader): boolean {
@@ -169,6 +171,29 @@ export class BlockPartition {
     return out;
   }
 
+  /** The stored event.ids of a block, undefined where a row's id is its content id (not hashed). */
+  storedIds(block: BlockHeader): Column {
+    return this.decodeColumns(block, [EVENT_ID], true).get(EVENT_ID)!;
+  }
+
+  /**
+   * Each row's content-id tag (normalize/content-id.ts contentIdTag; 0 where
+   * the id is stored), or null when the block keeps none (written before
+   * them, or merged from such blocks).
+   */
+  contentIdTags(block: BlockHeader): Uint8Array | null {
+    const i = block.at.get(EVENT_ID);
+    if (i === undefined || block.metas[i]?.contentIdTags !== true) return null;
+    const key = `${this.cacheKey}${block.id}:tags`;
+    const hit = this.columnCache?.get(key);
+    if (hit instanceof Uint8Array) return hit;
+    const row = this.get<{ data: Buffer }>('SELECT data FROM cols WHERE block = ? AND i = ?', [block.id, TAGS_INDEX]);
+    if (!row || row.data.length !== block.n) throw new Error(`block ${block.id} of ${this.path} lacks its content-id tags`);
+    const tags = new Uint8Array(row.data);
+    this.columnCache?.set(key, tags);
+    return tags;
+  }
+
   /** Every column of a block as stored: `event.id` undefined where it is the row's content id (eventIds). */
   allColumns(block: BlockHeader): Map<string, Column> {
     return this.decodeColumns(block, block.metas.map((m) => m.name));
@@ -271,6 +296,7 @@ export class BlockPartition {
       // A constant column is all in its meta; an event.id column of content ids only has nothing stored.
       if (c.data.length > 0) col.run(id, i, c.data);
     });
+    if (block.contentIdTags) col.run(id, TAGS_INDEX, block.contentIdTags);
     this.localWrites++;
     return id;
   }

@@ -22,6 +22,7 @@ import type { BlockHeader, BlockPartition, Column } from './block-partition.js';
 import { ALL, compilePruner, leafPruner, NONE, planFields, textFieldMayMatch, type BlockPruner } from './block-prune.js';
 import { textPrecheck } from './text-precheck.js';
 import { columnDictionary, dictionaryRows } from './column-dictionary.js';
+import { rowsWithId } from './block-rows.js';
 import { allRows } from './shared-rows.js';
 
 /**
@@ -44,6 +45,8 @@ interface RowNode {
  */
 export interface BlockColumns {
   get(name: string): Column;
+  /** The rows of `rows` whose event.id is `id`, hashing content ids only where they may match (block-rows.ts rowsWithId). */
+  idRows(rows: readonly number[], id: string): readonly number[];
 }
 
 export interface CompiledQuery {
@@ -132,6 +135,14 @@ function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>):
         return { prune, filter: (h, _c, _t, rows) => judged(h, rows) ?? rows };
       }
       for (const f of leafFields) fields.add(f);
+      if (plan.kind === 'keyword_eq' && leafFields.length === 1 && leafFields[0] === 'event.id' && plan.string !== null) {
+        // event.id:X: the stored ids and the content ids that may be X, not every row's content id.
+        const id = plan.string;
+        return {
+          prune,
+          filter: (h, cols, _ts, rows) => judged(h, rows) ?? cols.idRows(rows, id),
+        };
+      }
       const fast = valueTest(plan);
       if (fast) {
         const field = leafFields[0] as string;
@@ -330,6 +341,10 @@ export function scanBlock(db: BlockPartition, h: BlockHeader, q: CompiledQuery, 
       let col = decoded.get(name);
       if (col === undefined) decoded.set(name, (col = db.columns(h, [name]).get(name) as Column));
       return col;
+    },
+    idRows(rows, id) {
+      const col = decoded.get('event.id');
+      return col ? rows.filter((r) => col[r] === id) : rowsWithId(db, h, rows, id);
     },
   };
   const time = (): Column => cols.get('@timestamp');

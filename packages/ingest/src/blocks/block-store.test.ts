@@ -12,7 +12,9 @@ import path from 'node:path';
 import { compileMatcher, parse, type AggregationSpec, type LogEvent } from '@logship/query';
 import { DEFAULT_RETENTION } from '../retention/retention-config.js';
 import { generateCorpus } from '../testing/generate-corpus.js';
-import { contentId } from '../normalize/content-id.js';
+import { contentId, contentIdTag } from '../normalize/content-id.js';
+import { compareKeys } from '../sqlite/search-cursor.js';
+import { encodeBlock } from './block-codec.js';
 import { BlockPartition, hasContentIds } from './block-partition.js';
 import { BlockStore } from './block-store.js';
 import { openBlockStore } from './open-block-store.js';
@@ -185,6 +187,58 @@ test('content ids: no copy stored, found by event.id, once across merges and res
     const want = new Map([...events, ...stamped].map((e) => [e['event.id'], e]));
     assert.equal(all.hits.length, want.size);
     for (const h of all.hits) assert.deepEqual(h, want.get(h['event.id']));
+    await store.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('content-id tags name each row\'s id; lookups find ids in tagged blocks, in blocks written before tags, and in merges of both', async () => {
+  const dir = tmp();
+  try {
+    const withIds = (list: readonly LogEvent[]): LogEvent[] => list.map((e) => ({ ...e, 'event.id': contentId(e) }));
+    const day = corpus.filter((e) => e['@timestamp'].startsWith('2026-11-22') && e.level !== 'error' && e.level !== 'debug');
+    const tagged = withIds(day.slice(0, 600));
+    let store = open(dir, false);
+    await writeInBatches(store, tagged, 200);
+    await store.close();
+    const file = fs.readdirSync(path.join(dir, 'blocks')).find((f) => f.startsWith('2026-11-22') && f.endsWith('.db'))!;
+    const db = new BlockPartition(path.join(dir, 'blocks', file), { day: '2026-11-22', className: 'default' }, { create: false });
+    const checkTags = (): number => {
+      let withTags = 0;
+      for (const h of db.headers()) {
+        const tags = db.contentIdTags(h);
+        if (tags === null) continue;
+        withTags++;
+        const stored = db.storedIds(h);
+        const ids = db.columns(h, ['event.id']).get('event.id')!;
+        for (let r = 0; r < h.n; r++) assert.equal(tags[r], stored[r] === undefined ? contentIdTag(ids[r] as string) : 0);
+      }
+      return withTags;
+    };
+    assert.equal(checkTags(), db.headers().length, 'every block written now keeps tags');
+    // A block as written before tags: content ids, no tags.
+    const old = withIds(day.slice(600, 900)).sort((a, b) => compareKeys({ ts: Date.parse(a['@timestamp']), eid: a['event.id'] }, { ts: Date.parse(b['@timestamp']), eid: b['event.id'] }));
+    db.begin();
+    db.insertBlock(encodeBlock(old, { textFields: ['message'], contentIdRows: new Uint8Array(old.length).fill(1) }), old, 0, '["message"]');
+    db.commit();
+    assert.equal(db.contentIdTags(db.headers().at(-1)!), null);
+    store = open(dir);
+    const lookup = async (): Promise<void> => {
+      for (const e of [...tagged.filter((_, i) => i % 97 === 0), ...old.filter((_, i) => i % 61 === 0)]) {
+        const res = await store.search({ ...RANGE, query: parse(`event.id:"${e['event.id']}"`), limit: 10 });
+        assert.deepEqual(res.hits, [e]);
+        assert.equal(await store.count({ ...RANGE, query: parse(`event.id:"${e['event.id']}" AND NOT event.id:"x${e['event.id']}"`) }), 1);
+      }
+    };
+    await lookup();
+    store.mergeNow();
+    await lookup();
+    const merged = db.headers();
+    assert.ok(merged.length < 4, `${merged.length} blocks after merging`);
+    assert.ok(merged.some((h) => db.contentIdTags(h) === null), 'a merge with a block without tags keeps none');
+    checkTags();
+    db.close();
     await store.close();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -20,6 +20,7 @@ import { isStoreError, storeError } from '../store/store-error.js';
 import { dayStartMs, utcDay, type PartitionKey } from '../sqlite/partition-name.js';
 import type { PartitionPool } from '../sqlite/partition-pool.js';
 import { compareKeys } from '../sqlite/search-cursor.js';
+import { contentIdTag } from '../normalize/content-id.js';
 import { encodeBlock } from './block-codec.js';
 import { PairIndex, pairKey } from './block-dedupe.js';
 import type { BlockPartition } from './block-partition.js';
@@ -122,7 +123,8 @@ export class BlockWriter {
         const items = [...fresh].sort((a, b) => compareKeys(a, b));
         const events: LogEvent[] = items.map((i) => i.event);
         const contentIdRows = Uint8Array.from(items, (i) => (i.contentId ? 1 : 0));
-        db.insertBlock(encodeBlock(events, { textFields: this.deps.textFields, contentIdRows }), events, 0, this.textFieldsJson);
+        const contentIdTags = Uint8Array.from(items, (i) => (i.contentId ? contentIdTag(i.eid) : 0));
+        db.insertBlock(encodeBlock(events, { textFields: this.deps.textFields, contentIdRows, contentIdTags }), events, 0, this.textFieldsJson);
         db.addReceived(items.filter((i) => i.received).map((i) => i.eid));
         addRollups(db, items);
       }

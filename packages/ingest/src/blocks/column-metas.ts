@@ -18,6 +18,7 @@ const HAS_CONST = 2;
 const HAS_BLOOM = 4;
 const HAS_SHAPE = 8;
 const HAS_CONTENT_ID_BLOOMS = 16;
+const HAS_CONTENT_ID_TAGS = 32;
 
 const V_NULL = 0;
 const V_STRING = 1;
@@ -50,7 +51,8 @@ export function encodeMetas(metas: readonly ColumnMeta[]): Uint8Array {
       (m.constValue !== undefined ? HAS_CONST : 0) |
       (m.bloom ? HAS_BLOOM : 0) |
       (m.shape ? HAS_SHAPE : 0) |
-      (m.contentIdBlooms ? HAS_CONTENT_ID_BLOOMS : 0);
+      (m.contentIdBlooms ? HAS_CONTENT_ID_BLOOMS : 0) |
+      (m.contentIdTags ? HAS_CONTENT_ID_TAGS : 0);
     w.byte(flags);
     if (bounds) {
       w.f64(m.min!);
@@ -102,6 +104,7 @@ export function decodeMetas(bytes: Uint8Array): ColumnMeta[] {
       for (let k = r.uvarint(); k > 0; k--) blooms.push(r.blob().slice());
       meta.contentIdBlooms = blooms;
     }
+    if (flags & HAS_CONTENT_ID_TAGS) meta.contentIdTags = true;
     out.push(meta);
   }
   if (!r.done) throw corrupt('metas: trailing bytes');
