@@ -21,6 +21,7 @@ import { decompressColumn } from './column-compression.js';
 import { absentColumn } from './shared-rows.js';
 import { contentIdOfRow, sortContentNames } from '../normalize/content-id.js';
 import type { ColumnCache } from './column-cache.js';
+import { nonFiniteFields } from './non-finite-fields.js';
 
 /** Readers map the file (see sqlite/partition-db.ts MMAP_BYTES for the measurement). */
 const MMAP_BYTES = 1 << 30;
@@ -446,16 +447,4 @@ export class BlockPartition {
     }
     return st;
   }
-}
-
-/** Fields holding +Infinity or -Infinity in some event (only API callers can send them: JSON cannot). */
-export function nonFiniteFields(events: readonly LogEvent[]): string[] {
-  const out = new Set<string>();
-  for (const e of events) {
-    for (const k in e) {
-      const v = e[k];
-      if (typeof v === 'number' && (v === Infinity || v === -Infinity)) out.add(k);
-    }
-  }
-  return [...out];
 }
