@@ -279,7 +279,11 @@ function mostlyDistinct(values: readonly FieldValue[]): boolean {
 }
 
 /** One column back: index i = row i; undefined where the field is absent. '@timestamp' comes back as epoch-ms numbers. */
-export function decodeColumn(meta: ColumnMeta, data: Uint8Array, count: number): (FieldValue | undefined)[] {
+/**
+ * dictionary: keep a string column's dictionary beside it (column-dictionary.ts)
+ * for the filters of a query; merges, which only re-encode, skip building it.
+ */
+export function decodeColumn(meta: ColumnMeta, data: Uint8Array, count: number, dictionary = false): (FieldValue | undefined)[] {
   const out = new Array<FieldValue | undefined>(count);
   if (meta.constValue !== undefined) {
     if (meta.present !== count) throw corrupt(`column ${meta.name}: constant but not in every row`);
@@ -292,10 +296,18 @@ export function decodeColumn(meta: ColumnMeta, data: Uint8Array, count: number):
   const rows = readPresence(r, meta.present, count, meta.shape);
   let dict: string[] | null = null;
   let indexes: Uint8Array | Uint16Array | null = null;
-  const values = readValues(r, meta.present, meta.types, undefined, (d, i) => {
-    dict = d;
-    indexes = i;
-  });
+  const values = readValues(
+    r,
+    meta.present,
+    meta.types,
+    undefined,
+    dictionary
+      ? (d, i) => {
+          dict = d;
+          indexes = i;
+        }
+      : undefined,
+  );
   if (!r.done) throw corrupt(`column ${meta.name}: trailing bytes`);
   const column = rows === null ? values : out;
   if (rows !== null) for (let i = 0; i < rows.length; i++) out[rows[i]!] = values[i];

@@ -84,8 +84,8 @@ export function buildMerge(db: BlockPartition, sources: readonly BlockHeader[], 
     const stored = cols.get('event.id') ?? [];
     const i = h.at.get('event.id');
     contentIdBlooms.push(...((i === undefined ? undefined : h.metas[i]?.contentIdBlooms) ?? []));
-    const tags = hasContentIds(h) ? db.contentIdTags(h) : null;
-    if (hasContentIds(h) && tags === null) tagged = false;
+    const tags = hasContentIds(h) ? db.contentIdTags(h) : undefined;
+    if (tags === null) tagged = false;
     for (let r = 0; r < h.n; r++) {
       const eid = stored[r] as string | undefined;
       // A content-id row keeps '' here: encodeBlock leaves its event.id out (contentIdRows).

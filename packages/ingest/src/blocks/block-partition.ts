@@ -267,7 +267,8 @@ export class BlockPartition {
       );
       for (const { i, data } of rows) {
         const meta = block.metas[i] as ColumnMeta;
-        const values = decodeColumn(meta, data, block.n);
+        // Dictionaries only for queries (cached): a merge re-encodes and never filters.
+        const values = decodeColumn(meta, data, block.n, cached);
         cache?.set(`${this.cacheKey}${block.id}:${i}`, values);
         out.set(meta.name, values);
       }

@@ -8,7 +8,7 @@ import { columnDictionary, dictionaryRows } from './column-dictionary.js';
 function column(events: LogEvent[], name: string): (FieldValue | undefined)[] {
   const block = encodeBlock(events, { textFields: ['message'] });
   const c = block.columns.find((x) => x.meta.name === name)!;
-  return decodeColumn(c.meta, c.data, block.count);
+  return decodeColumn(c.meta, c.data, block.count, true);
 }
 
 /** Letters only: strings that differ in numbers are stored as templates instead (template-strings.ts). */
@@ -40,6 +40,13 @@ for (const distinct of [3, 300, 3000]) {
     for (const t of tests) assert.deepEqual(dictionaryRows(dict, rows, t), rows.filter((r) => t(col[r])));
   });
 }
+
+test('a column decoded without asking for its dictionary keeps none', () => {
+  const events: LogEvent[] = Array.from({ length: 600 }, (_, i) => ({ '@timestamp': at(i), 'event.id': `e${i}`, host: `web-${i % 3}` }));
+  const block = encodeBlock(events, { textFields: ['message'] });
+  const c = block.columns.find((x) => x.meta.name === 'host')!;
+  assert.equal(columnDictionary(decodeColumn(c.meta, c.data, block.count)), undefined);
+});
 
 test('columns of numbers, mixed types or distinct strings keep no dictionary', () => {
   const events: LogEvent[] = Array.from({ length: 600 }, (_, i) => ({
