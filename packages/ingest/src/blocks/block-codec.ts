@@ -12,7 +12,7 @@ import { storeError } from '../store/store-error.js';
 import { bloomMayContain, buildValueBloom } from './bloom.js';
 import { ByteReader, corrupt } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
-import { compressColumn, decompressColumn, ENC_CONST, type BlockCompression } from './column-compression.js';
+import { compressColumn, decompressColumn, ENC_CONST, ENC_RAW, type BlockCompression } from './column-compression.js';
 import { keepDictionary, MAX_KEPT_DICTIONARY } from './column-dictionary.js';
 import { readValues, T_NULL, T_NUMBER, T_STRING, typeBit, writeValues } from './column-values.js';
 import { gatherColumns, type Gathered } from './gather-columns.js';
@@ -68,7 +68,10 @@ export interface EncodedColumn {
 export interface EncodeOptions {
   /** Fields whose blooms hold tokens (query package resolveTextFields). */
   textFields: readonly string[];
-  /** For benchmarks; the default is the best measured (docs/BLOCK_STORE.md). */
+  /**
+   * The default is the best measured (docs/BLOCK_STORE.md); 'none' leaves
+   * every column raw, for compressBlock to finish on another thread (block-prepare.ts).
+   */
   compression?: BlockCompression;
   /**
    * Rows (flag 1) whose event.id is their content id (normalize/content-id.ts):
@@ -114,7 +117,7 @@ export function encodeBlock(events: readonly LogEvent[], opts: EncodeOptions): E
     if (t < tsMin) tsMin = t;
     if (t > tsMax) tsMax = t;
   }
-  const shape = shapes > 1 && shapes <= MAX_SHAPES ? shapeFromIds(rowShape) : null;
+  const shape = shapes > 1 && shapes <= MAX_SHAPES ? shapeFromIds(rowShape, opts.compression) : null;
   const out: EncodedColumn[] = [];
   for (const [name, col] of columns) {
     if (name === EVENT_ID && omit !== undefined) {
@@ -129,6 +132,33 @@ export function encodeBlock(events: readonly LogEvent[], opts: EncodeOptions): E
     if (opts.contentIdTags.length !== count) throw storeError('LS_STORE_BAD_REQUEST', 'block codec: a content-id tag per row');
     out.find((c) => c.meta.name === EVENT_ID)!.meta.contentIdTags = true;
     block.contentIdTags = opts.contentIdTags;
+  }
+  return block;
+}
+
+/**
+ * Compresses in place what encodeBlock left raw (`compression: 'none'`):
+ * the same bytes encodeBlock would have written, since a column stays raw
+ * exactly when compressing it gains nothing (column-compression.ts). The
+ * writer thread does this, so the receiving thread encodes and the writer
+ * compresses (block-prepare.ts). Returns the block.
+ */
+export function compressBlock(block: EncodedBlock): EncodedBlock {
+  const shapes = new Set<BlockShape>();
+  for (const c of block.columns) {
+    if (c.meta.shape !== undefined && !shapes.has(c.meta.shape)) {
+      const shape = c.meta.shape;
+      shapes.add(shape);
+      if (shape.encoding === ENC_RAW) {
+        const packed = compressColumn(shape.packed);
+        shape.encoding = packed.encoding;
+        shape.packed = packed.data;
+      }
+    }
+    if (c.meta.encoding !== ENC_RAW) continue;
+    const packed = compressColumn(c.data);
+    c.meta.encoding = packed.encoding;
+    c.data = packed.data;
   }
   return block;
 }

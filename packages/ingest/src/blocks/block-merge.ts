@@ -24,6 +24,7 @@ import { compareKeys } from '../sqlite/search-cursor.js';
 import { encodeBlock, type EncodedBlock } from './block-codec.js';
 import { hasContentIds, type BlockHeader, type BlockPartition } from './block-partition.js';
 import { eventAt } from './block-scan.js';
+import { nonFiniteFields } from './non-finite-fields.js';
 
 export const MERGE_FANIN = 8;
 /** A block this large is final: merging it again would rewrite it for little gain. */
@@ -64,7 +65,8 @@ export interface BuiltMerge {
   sources: number[];
   level: number;
   block: EncodedBlock;
-  events: LogEvent[];
+  /** nonFiniteFields of its events. */
+  nonFinite: string[];
 }
 
 /**
@@ -100,7 +102,7 @@ export function buildMerge(db: BlockPartition, sources: readonly BlockHeader[], 
     sources: sources.map((h) => h.id),
     level: Math.max(...sources.map((h) => h.level)) + 1,
     block: encodeBlock(events, contentIdBlooms.length > 0 ? { textFields, contentIdRows, contentIdBlooms, ...(contentIdTags ? { contentIdTags } : {}) } : { textFields }),
-    events,
+    nonFinite: nonFiniteFields(events),
   };
 }
 
@@ -112,7 +114,7 @@ export function commitMerge(db: BlockPartition, built: BuiltMerge, textFieldsJso
       db.rollback();
       return false;
     }
-    db.insertBlock(built.block, built.events, built.level, textFieldsJson);
+    db.insertBlock(built.block, built.nonFinite, built.level, textFieldsJson);
     db.deleteBlocks(built.sources);
     db.commit();
     db.vacuumFreed();

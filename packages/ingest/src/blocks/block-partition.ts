@@ -12,7 +12,7 @@
  * (`data_version` for other connections' commits, a counter for ours).
  */
 import Database from 'better-sqlite3';
-import type { FieldValue, LogEvent } from '@logship/query';
+import type { FieldValue } from '@logship/query';
 import { RollupWriter } from '../sqlite/rollup-writer.js';
 import type { PartitionKey } from '../sqlite/partition-name.js';
 import { decodeColumn, decodeMetas, encodeMetas, type ColumnMeta, type EncodedBlock } from './block-codec.js';
@@ -21,7 +21,6 @@ import { decompressColumn } from './column-compression.js';
 import { absentColumn } from './shared-rows.js';
 import { contentIdOfRow, sortContentNames } from '../normalize/content-id.js';
 import type { ColumnCache } from './column-cache.js';
-import { nonFiniteFields } from './non-finite-fields.js';
 
 /** Readers map the file (see sqlite/partition-db.ts MMAP_BYTES for the measurement). */
 const MMAP_BYTES = 1 << 30;
@@ -280,9 +279,8 @@ export class BlockPartition {
     return out;
   }
 
-  /** Inserts a block of `events` (inside the caller's transaction); returns its id. */
-  insertBlock(block: EncodedBlock, events: readonly LogEvent[], level: number, textFields: string): number {
-    const nonFinite = nonFiniteFields(events);
+  /** Inserts a block (inside the caller's transaction); nonFinite: nonFiniteFields of its events. Returns its id. */
+  insertBlock(block: EncodedBlock, nonFinite: readonly string[], level: number, textFields: string): number {
     const info = this.statement('INSERT INTO blocks (level, ts_min, ts_max, n, text_fields, metas, nonfinite) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
       level,
       block.tsMin,

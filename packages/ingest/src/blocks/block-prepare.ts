@@ -4,37 +4,66 @@
  *
  *   events ─► check (@timestamp, event.id) ─► classify ─► expired? ─►
  *   duplicate in the batch? ─► grouped by partition (UTC day, class)
- *   (sqlite/group-batch.ts, shared with the row store)
+ *   (sqlite/group-batch.ts, shared with the row store) ─► per group, sorted
+ *   by (ts, event.id) and ENCODED: one block, its rows' keys, rollup codes
  *
- * What crosses to the writer thread is the events themselves with their
- * parsed time: the writer dedupes against what is stored, then encodes one
- * block per partition for everything that arrived in the same turn, so
- * there is nothing to encode before.
+ * What crosses to the writer thread is that block, its columns not yet
+ * compressed (the writer compresses them, block-codec.ts compressBlock:
+ * the two threads share the CPU), and a small table per row (time, id,
+ * flags, rollup codes), not the events: cloning a batch's events to the
+ * writer and back into objects cost more CPU than encoding them
+ * (docs/BLOCK_STORE.md "Writes"). The writer drops what is stored
+ * already (block-dedupe.ts); a block that loses rows there (a retry) is
+ * decoded and encoded again without them (block-refilter.ts), which fresh
+ * events never need.
  */
 import type { LogEvent } from '@logship/query';
 import type { WriteResult } from '../store/log-store.js';
 import type { RetentionPolicy } from '../retention/retention-policy.js';
+import type { PartitionKey } from '../sqlite/partition-name.js';
+import { compareKeys } from '../sqlite/search-cursor.js';
 import { FLAG_FIELDS } from '../normalize/limits.js';
-import { contentId, CONTENT_ID_LENGTH } from '../normalize/content-id.js';
-import { groupBatch, Refused, type PartitionGroup } from '../sqlite/group-batch.js';
+import { contentId, contentIdTag, CONTENT_ID_LENGTH } from '../normalize/content-id.js';
+import { groupBatch, Refused } from '../sqlite/group-batch.js';
+import { encodeBlock, type EncodedBlock } from './block-codec.js';
+import { rollupCodes, type RollupCodes } from './block-rollup.js';
+import { nonFiniteFields } from './non-finite-fields.js';
 
-export interface BlockItem {
+interface BlockItem {
   /** Position in the write() batch. */
   index: number;
   ts: number;
   eid: string;
-  /** Stamped with the receive time: a retry is stamped anew, so deduped by id alone too. */
   received: boolean;
-  /** event.id is the event's content id (normalize/content-id.ts): the block keeps no copy. */
   contentId: boolean;
   event: LogEvent;
 }
 
-export type PartitionItems = PartitionGroup<BlockItem>;
+/** One partition's share of a write, encoded; every per-row array is in the block's row order. */
+export interface PreparedGroup {
+  /** The partition's file name (sqlite/partition-name.ts). */
+  name: string;
+  key: PartitionKey;
+  /** Columns raw (compression 'none'): compressBlock before storing it. */
+  block: EncodedBlock;
+  /** nonFiniteFields of the block's events (BlockPartition.insertBlock). */
+  nonFinite: string[];
+  /** Position of each row's event in the write() batch. */
+  index: Int32Array;
+  ts: Float64Array;
+  eids: string[];
+  /** 1: stamped with the receive time; a retry is stamped anew, so deduped by id alone too. */
+  received: Uint8Array;
+  /** 1: event.id is the event's content id (normalize/content-id.ts): the block keeps no copy. */
+  contentIdRows: Uint8Array;
+  /** contentIdTag of each content-id row, 0 for the others. */
+  contentIdTags: Uint8Array;
+  rollups: RollupCodes;
+}
 
 export interface PreparedBlockWrite {
   result: WriteResult;
-  groups: PartitionItems[];
+  groups: PreparedGroup[];
   classFingerprint: string;
 }
 
@@ -44,6 +73,7 @@ export function prepareBlockWrite(
   at: number,
   policy: RetentionPolicy,
   classFingerprint: string,
+  textFields: readonly string[],
   contentIds?: readonly boolean[],
 ): PreparedBlockWrite {
   const { result, groups } = groupBatch<BlockItem>(events, at, policy, (event, ts, eid, index) => {
@@ -52,7 +82,26 @@ export function prepareBlockWrite(
     const received = event[FLAG_FIELDS.noTimestamp] === true || event[FLAG_FIELDS.futureTimestamp] === true;
     return { index, ts, eid, received, contentId: eid.length === CONTENT_ID_LENGTH && (contentIds !== undefined ? contentIds[index] === true : contentId(clean, ts) === eid), event: clean };
   });
-  return { result, groups, classFingerprint };
+  const prepared = groups.map(({ name, key, items }): PreparedGroup => {
+    items.sort(compareKeys);
+    const sorted = items.map((i) => i.event);
+    const contentIdRows = Uint8Array.from(items, (i) => (i.contentId ? 1 : 0));
+    const contentIdTags = Uint8Array.from(items, (i) => (i.contentId ? contentIdTag(i.eid) : 0));
+    return {
+      name,
+      key,
+      block: encodeBlock(sorted, { textFields, contentIdRows, contentIdTags, compression: 'none' }),
+      nonFinite: nonFiniteFields(sorted),
+      index: Int32Array.from(items, (i) => i.index),
+      ts: Float64Array.from(items, (i) => i.ts),
+      eids: items.map((i) => i.eid),
+      received: Uint8Array.from(items, (i) => (i.received ? 1 : 0)),
+      contentIdRows,
+      contentIdTags,
+      rollups: rollupCodes(sorted),
+    };
+  });
+  return { result, groups: prepared, classFingerprint };
 }
 
 /**

@@ -15,8 +15,7 @@
  * number or a boolean; null and non-finite numbers count as missing.
  */
 import { ROLLUP_FIELDS } from '../sqlite/rollup.js';
-import type { FieldValue } from '@logship/query';
-import type { BlockItem } from './block-prepare.js';
+import type { FieldValue, LogEvent } from '@logship/query';
 import type { BlockPartition } from './block-partition.js';
 
 /** The terms key of a value (also what block-aggregate.ts keys terms by), or null for missing. */
@@ -30,16 +29,73 @@ export const ROLLUP_BUCKET_MS = 3_600_000;
 /** Minutes per rollup bucket: the `minute` column holds bucket × this. */
 export const ROLLUP_BUCKET_MINUTES = 60;
 
-export function addRollups(db: BlockPartition, items: readonly BlockItem[]): void {
-  db.rollups.count((emit) => {
-    for (const item of items) {
-      const minute = Math.floor(item.ts / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MINUTES;
-      emit(minute, null, '');
-      for (const field of ROLLUP_FIELDS) {
-        const key = termsKey(Object.hasOwn(item.event, field) ? item.event[field] : undefined);
-        if (key !== null) emit(minute, field, key);
+/**
+ * What a block's rows add to the rollups, taken where the events are (the
+ * receiving thread, block-prepare.ts) so the writer needs no event: per
+ * field of ROLLUP_FIELDS, its distinct terms keys and each row's index
+ * into them (-1: the row has none).
+ */
+export interface RollupCodes {
+  keys: string[][];
+  rows: Int32Array[];
+}
+
+export function rollupCodes(events: readonly LogEvent[]): RollupCodes {
+  const keys: string[][] = [];
+  const rows: Int32Array[] = [];
+  for (const field of ROLLUP_FIELDS) {
+    const seen = new Map<string, number>();
+    const list: string[] = [];
+    const codes = new Int32Array(events.length).fill(-1);
+    for (let r = 0; r < events.length; r++) {
+      const e = events[r]!;
+      const key = termsKey(Object.hasOwn(e, field) ? e[field] : undefined);
+      if (key === null) continue;
+      let code = seen.get(key);
+      if (code === undefined) {
+        seen.set(key, (code = list.length));
+        list.push(key);
       }
+      codes[r] = code;
     }
+    keys.push(list);
+    rows.push(codes);
+  }
+  return { keys, rows };
+}
+
+/**
+ * Counts the rows of a block write into the partition's rollups: every row,
+ * or those `keep` flags (1) when the writer dropped some. Summed here per
+ * (hour, field, key) first: a block is mostly a few hours.
+ */
+export function addRollups(db: BlockPartition, ts: Float64Array, codes: RollupCodes, keep?: Uint8Array): void {
+  db.rollups.count((emit) => {
+    const hourOf = new Float64Array(ts.length);
+    let first = Infinity;
+    for (let r = 0; r < ts.length; r++) {
+      const minute = Math.floor(ts[r]! / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MINUTES;
+      hourOf[r] = minute;
+      if ((keep === undefined || keep[r] === 1) && minute < first) first = minute;
+    }
+    if (first === Infinity) return;
+    // (hour, code) as one number: hours counted from the block's first, codes < width.
+    const count = (width: number, code: (r: number) => number, out: (minute: number, code: number, n: number) => void): void => {
+      const counts = new Map<number, number>();
+      for (let r = 0; r < ts.length; r++) {
+        const c = code(r);
+        if (c < 0 || (keep !== undefined && keep[r] !== 1)) continue;
+        const k = ((hourOf[r]! - first) / ROLLUP_BUCKET_MINUTES) * width + c;
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+      for (const [k, n] of counts) out(first + Math.floor(k / width) * ROLLUP_BUCKET_MINUTES, k % width, n);
+    };
+    count(1, () => 0, (minute, _code, n) => emit(minute, null, '', n));
+    ROLLUP_FIELDS.forEach((field, f) => {
+      const list = codes.keys[f]!;
+      const rows = codes.rows[f]!;
+      if (list.length > 0) count(list.length, (r) => rows[r]!, (minute, code, n) => emit(minute, field, list[code]!, n));
+    });
   });
 }
 

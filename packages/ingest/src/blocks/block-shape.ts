@@ -12,7 +12,7 @@
  * that needs it (memoized in the shared object).
  */
 import { corrupt } from './byte-reader.js';
-import { compressColumn, decompressColumn } from './column-compression.js';
+import { compressColumn, decompressColumn, type BlockCompression } from './column-compression.js';
 
 /** Up to this many distinct shapes a block uses shape ids (a byte per row); beyond, bitmaps per column. */
 export const MAX_SHAPES = 255;
@@ -27,8 +27,8 @@ export interface BlockShape {
   ids?: Uint8Array;
 }
 
-export function shapeFromIds(ids: Uint8Array): BlockShape {
-  const { encoding, data } = compressColumn(ids);
+export function shapeFromIds(ids: Uint8Array, compression?: BlockCompression): BlockShape {
+  const { encoding, data } = compressColumn(ids, compression);
   return { count: ids.length, encoding, packed: data, ids };
 }
 

@@ -4,27 +4,26 @@
  *   write(prepared) ─► queue ─(next turn)─► flush: per partition touched,
  *     BEGIN IMMEDIATE ─► drop what is stored already (block-dedupe.ts,
  *     received_ids, the other partitions a retry may have landed in) ─►
- *     ONE new block of every write's fresh events, sorted by (ts, event.id)
- *     ─► rollup counts, received ids ─► COMMIT (one fsync) ─► answer each
+ *     each write's block as encoded by block-prepare.ts (re-encoded without
+ *     the dropped rows when some were, block-refilter.ts) ─► rollup counts,
+ *     received ids ─► COMMIT (one fsync) ─► answer each
  *
  * Group commit as in the row store (sqlite/batch-writer.ts): writes that
- * arrive in the same turn of the event loop share one transaction and one
- * block per partition, and each caller is answered only after the commit,
+ * arrive in the same turn of the event loop share one transaction per
+ * partition, and each caller is answered only after the commit,
  * so an acknowledged event is on disk and readers see it at once
  * (read-your-writes). Small blocks are merged later (block-merge.ts).
  */
-import type { LogEvent } from '@logship/query';
 import type { WriteResult } from '../store/log-store.js';
 import { DAY_MS } from '../retention/retention-config.js';
 import { isStoreError, storeError } from '../store/store-error.js';
 import { dayStartMs, utcDay, type PartitionKey } from '../sqlite/partition-name.js';
 import type { PartitionPool } from '../sqlite/partition-pool.js';
-import { compareKeys } from '../sqlite/search-cursor.js';
-import { contentIdTag } from '../normalize/content-id.js';
-import { encodeBlock } from './block-codec.js';
-import { PairIndex, pairKey } from './block-dedupe.js';
+import { compressBlock } from './block-codec.js';
+import { PairIndex, pairKey, type Pair } from './block-dedupe.js';
 import type { BlockPartition } from './block-partition.js';
-import type { BlockItem, PreparedBlockWrite } from './block-prepare.js';
+import type { PreparedBlockWrite, PreparedGroup } from './block-prepare.js';
+import { refilterBlock } from './block-refilter.js';
 import { addRollups } from './block-rollup.js';
 
 function asWriteError(err: unknown): unknown {
@@ -93,13 +92,13 @@ export class BlockWriter {
       errors: [...prepared.result.errors],
       storedIndexes: [] as number[],
     }));
-    // Per partition, every write's items in arrival order (the first copy wins).
-    const byPartition = new Map<string, { key: PartitionKey; fingerprint: string; items: { w: number; item: BlockItem }[] }>();
+    // Per partition, every write's group in arrival order (the first copy wins).
+    const byPartition = new Map<string, { key: PartitionKey; fingerprint: string; groups: { w: number; g: PreparedGroup }[] }>();
     writes.forEach(({ prepared }, w) => {
       for (const g of prepared.groups) {
         let entry = byPartition.get(g.name);
-        if (!entry) byPartition.set(g.name, (entry = { key: g.key, fingerprint: prepared.classFingerprint, items: [] }));
-        for (const item of g.items) entry.items.push({ w, item });
+        if (!entry) byPartition.set(g.name, (entry = { key: g.key, fingerprint: prepared.classFingerprint, groups: [] }));
+        entry.groups.push({ w, g });
       }
     });
     const batch = new Set<BlockPartition>();
@@ -110,23 +109,32 @@ export class BlockWriter {
         const db = this.deps.pool.get(entry.key).open(true);
         db.begin();
         batch.add(db);
-        const fresh = this.fresh(name, entry.key, db, entry.items, entry.fingerprint);
-        for (const { w, item } of entry.items) {
+        const keeps = this.fresh(name, entry.key, db, entry.groups, entry.fingerprint);
+        let noted = false;
+        entry.groups.forEach(({ w, g }, k) => {
+          const keep = keeps[k]!;
           const r = results[w] as (typeof results)[number];
-          if (fresh.has(item)) {
+          const received: string[] = [];
+          let kept = 0;
+          for (let i = 0; i < keep.length; i++) {
+            if (keep[i] !== 1) {
+              r.duplicates++;
+              continue;
+            }
+            kept++;
             r.stored++;
-            r.storedIndexes.push(item.index);
-          } else r.duplicates++;
-        }
-        if (fresh.size === 0) continue;
-        db.noteClassFingerprint(entry.fingerprint);
-        const items = [...fresh].sort((a, b) => compareKeys(a, b));
-        const events: LogEvent[] = items.map((i) => i.event);
-        const contentIdRows = Uint8Array.from(items, (i) => (i.contentId ? 1 : 0));
-        const contentIdTags = Uint8Array.from(items, (i) => (i.contentId ? contentIdTag(i.eid) : 0));
-        db.insertBlock(encodeBlock(events, { textFields: this.deps.textFields, contentIdRows, contentIdTags }), events, 0, this.textFieldsJson);
-        db.addReceived(items.filter((i) => i.received).map((i) => i.eid));
-        addRollups(db, items);
+            r.storedIndexes.push(g.index[i]!);
+            if (g.received[i] === 1) received.push(g.eids[i]!);
+          }
+          if (kept === 0) return;
+          if (!noted) db.noteClassFingerprint(entry.fingerprint);
+          noted = true;
+          const whole = kept === keep.length;
+          const { block, nonFinite } = whole ? g : refilterBlock(g, keep, this.deps.textFields);
+          db.insertBlock(compressBlock(block), nonFinite, 0, this.textFieldsJson);
+          db.addReceived(received);
+          addRollups(db, g.ts, g.rollups, whole ? undefined : keep);
+        });
       }
       for (const db of batch) db.commit();
     } catch (err) {
@@ -176,30 +184,47 @@ export class BlockWriter {
    * the previous one, for receive-stamped events) unless written with
    * exactly the current class list.
    */
-  private fresh(name: string, key: PartitionKey, db: BlockPartition, entries: readonly { item: BlockItem }[], fingerprint: string): Set<BlockItem> {
-    const items = entries.map((e) => e.item);
-    const knownPairs = this.pairs.known(db, items);
-    const received = items.filter((i) => i.received);
-    const knownIds = db.receivedKnown(received.map((i) => i.eid));
+  private fresh(name: string, key: PartitionKey, db: BlockPartition, groups: readonly { g: PreparedGroup }[], fingerprint: string): Uint8Array[] {
+    const pairs: Pair[] = [];
+    const receivedIds: string[] = [];
+    for (const { g } of groups) {
+      for (let i = 0; i < g.eids.length; i++) {
+        pairs.push({ ts: g.ts[i]!, eid: g.eids[i]! });
+        if (g.received[i] === 1) receivedIds.push(g.eids[i]!);
+      }
+    }
+    const knownPairs = this.pairs.known(db, pairs);
+    const knownIds = db.receivedKnown(receivedIds);
     const previous = utcDay(dayStartMs(key.day) - DAY_MS);
     for (const p of this.deps.pool.known.values()) {
       if (p.name === name || (p.key.day !== key.day && p.key.day !== previous)) continue;
       const other = p.db;
       if (p.key.className !== key.className && other.classifiedOnlyWith(fingerprint)) continue;
-      if (p.key.day === key.day) for (const k of this.pairs.known(other, items)) knownPairs.add(k);
-      for (const id of other.receivedKnown(received.map((i) => i.eid))) knownIds.add(id);
+      if (p.key.day === key.day) for (const k of this.pairs.known(other, pairs)) knownPairs.add(k);
+      for (const id of other.receivedKnown(receivedIds)) knownIds.add(id);
     }
-    const out = new Set<BlockItem>();
+    // Within one write the batch's own duplicates are gone already (group-batch.ts):
+    // only a later write of the same turn can repeat an earlier one's pair.
     const taken = new Set<string>();
     const takenIds = new Set<string>();
-    for (const item of items) {
-      const k = pairKey(item.ts, item.eid);
-      if (knownPairs.has(k) || taken.has(k)) continue;
-      if (item.received && (knownIds.has(item.eid) || takenIds.has(item.eid))) continue;
-      taken.add(k);
-      if (item.received) takenIds.add(item.eid);
-      out.add(item);
-    }
-    return out;
+    return groups.map(({ g }, k) => {
+      const keep = new Uint8Array(g.eids.length);
+      const last = k === groups.length - 1;
+      const checkTaken = k > 0;
+      for (let i = 0; i < keep.length; i++) {
+        const eid = g.eids[i]!;
+        const received = g.received[i] === 1;
+        const pk = knownPairs.size > 0 || checkTaken || !last ? pairKey(g.ts[i]!, eid) : '';
+        if (knownPairs.size > 0 && knownPairs.has(pk)) continue;
+        if (checkTaken && taken.has(pk)) continue;
+        if (received && (knownIds.has(eid) || (checkTaken && takenIds.has(eid)))) continue;
+        if (!last) {
+          taken.add(pk);
+          if (received) takenIds.add(eid);
+        }
+        keep[i] = 1;
+      }
+      return keep;
+    });
   }
 }

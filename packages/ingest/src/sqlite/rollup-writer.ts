@@ -65,22 +65,22 @@ export class RollupWriter {
 
   /**
    * Counts what `each` emits: (minute, null, '') once per event, and
-   * (minute, field, terms key) per rolled-up field the event has. The
-   * block store (blocks/block-rollup.ts) emits from its events, this
-   * store's add() from its rows.
+   * (minute, field, terms key) per rolled-up field the event has, or `n`
+   * times that many at once. The block store (blocks/block-rollup.ts)
+   * emits sums from its rollup codes, this store's add() from its rows.
    */
-  count(each: (emit: (minute: number, field: string | null, key: string) => void) => void): void {
+  count(each: (emit: (minute: number, field: string | null, key: string, n?: number) => void) => void): void {
     if (!this.enabled) return;
     const state = (this.state ??= this.load());
     const counts: Counts = new Map();
     const dropping = new Set<string>();
-    const bump = (code: number, minute: number): void => {
+    const bump = (code: number, minute: number, n: number): void => {
       let byMinute = counts.get(code);
       if (!byMinute) counts.set(code, (byMinute = new Map()));
-      byMinute.set(minute, (byMinute.get(minute) ?? 0) + 1);
+      byMinute.set(minute, (byMinute.get(minute) ?? 0) + n);
     };
-    each((minute, field, key) => {
-      if (field === null) return bump(ROLLUP_EVENTS_CODE, minute);
+    each((minute, field, key, n = 1) => {
+      if (field === null) return bump(ROLLUP_EVENTS_CODE, minute, n);
       if (state.off.has(field) || dropping.has(field)) return;
       let byKey = state.codes.get(field);
       if (!byKey) state.codes.set(field, (byKey = new Map()));
@@ -93,7 +93,7 @@ export class RollupWriter {
         code = this.newCode(field, key);
         byKey.set(key, code);
       }
-      bump(code, minute);
+      bump(code, minute, n);
     });
     for (const field of dropping) this.switchOff(state, field, counts);
     this.upsert ??= this.db.prepare(
