@@ -23,6 +23,7 @@ import { ALL, compilePruner, leafPruner, NONE, planFields, textFieldMayMatch, ty
 import { textPrecheck } from './text-precheck.js';
 import { columnDictionary, dictionaryRows } from './column-dictionary.js';
 import { rowsWithId } from './block-rows.js';
+import { isoTime } from '../normalize/iso-time.js';
 import { allRows } from './shared-rows.js';
 
 /**
@@ -371,7 +372,7 @@ function rowsInRange(ts: Column, n: number, from: number, to: number): number[] 
 /** Row i of a block as a stored event (all its columns, or `fields` plus @timestamp and event.id); eid: its event.id (block-rows.ts readBlockRows). */
 export function eventAt(cols: ReadonlyMap<string, Column>, i: number, eid: string, fields?: readonly string[]): LogEvent {
   const event: LogEvent = {
-    '@timestamp': new Date(cols.get('@timestamp')?.[i] as number).toISOString(),
+    '@timestamp': isoTime(cols.get('@timestamp')?.[i] as number),
     'event.id': eid,
   };
   const names = fields ?? [...cols.keys()];

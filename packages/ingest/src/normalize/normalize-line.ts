@@ -6,6 +6,7 @@ import { ALL_FORMATS } from './formats/all-formats.js';
 import { journaldFormat } from './formats/journald-format.js';
 import type { Canonical, MapContext } from './formats/format-mapper.js';
 import { isTimeZone } from './parse-timestamp.js';
+import { isoTime } from './iso-time.js';
 import { FLAG_FIELDS, type NormalizeLimits } from './limits.js';
 import { sniffPlainText } from './sniff-plain-text.js';
 import { truncateValue } from './truncate-value.js';
@@ -224,7 +225,7 @@ function finish(
   const future = own !== undefined && own > opts.now + opts.limits.max_future_s * 1000;
   const time = new Date(future ? opts.now : (own ?? opts.now));
   const event: LogEvent = {
-    '@timestamp': time.toISOString(),
+    '@timestamp': isoTime(time.getTime()),
     // Set last (contentId reads every other field); first in key order.
     'event.id': '',
   };

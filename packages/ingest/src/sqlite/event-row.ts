@@ -8,6 +8,7 @@
  */
 import { ownField, setEventField, type FieldValue, type LogEvent } from '@logship/query';
 import { FLAG_FIELDS } from '../normalize/limits.js';
+import { isoTime } from '../normalize/iso-time.js';
 import { PROMOTED_COLUMNS } from './partition-schema.js';
 import { docValueKey, isRollupField } from './rollup.js';
 import { ftsText } from './sql-functions.js';
@@ -132,7 +133,7 @@ export interface StoredRow {
 }
 
 export function rowToEvent(row: StoredRow, nameOf: (code: string) => string, fields?: readonly string[]): LogEvent {
-  const event: LogEvent = { '@timestamp': new Date(row.ts).toISOString(), 'event.id': row.eid };
+  const event: LogEvent = { '@timestamp': isoTime(row.ts), 'event.id': row.eid };
   for (const [field, column] of Object.entries(PROMOTED_COLUMNS)) {
     const value = row[column];
     if (typeof value === 'string' || typeof value === 'number') event[field] = value;
