@@ -73,7 +73,7 @@ export function normalizeLine(line: string, opts: NormalizeOptions): NormalizedL
   const obj = parsed as Record<string, unknown>;
   const raw = obj[ENVELOPE_RAW];
   if (typeof raw !== 'string') {
-    const result = structured(obj, opts, { timeZone: opts.defaultTimeZone ?? 'UTC' });
+    const result = structured(obj, opts, { timeZone: opts.defaultTimeZone ?? 'UTC' }, true);
     return { ...finish(result, undefined, undefined, opts), format: result.format };
   }
   const rest: Record<string, unknown> = { ...obj };
@@ -128,7 +128,7 @@ function parseRaw(raw: string, opts: NormalizeOptions, ctx: MapContext): Parsed 
     try {
       const inner: unknown = JSON.parse(raw);
       if (inner !== null && typeof inner === 'object' && !Array.isArray(inner)) {
-        return structured(inner as Record<string, unknown>, opts, ctx);
+        return structured(inner as Record<string, unknown>, opts, ctx, true);
       }
     } catch {
       // Not JSON after all: a plain text line that starts with '{'.
@@ -137,8 +137,9 @@ function parseRaw(raw: string, opts: NormalizeOptions, ctx: MapContext): Parsed 
   return plain(raw, opts, ctx);
 }
 
-function structured(obj: Record<string, unknown>, opts: NormalizeOptions, ctx: MapContext): Parsed {
-  const { fields, flags } = flattenFields(obj, opts.limits);
+/** owned: `obj` was parsed here and nobody else holds it, so its fields may be used in place. */
+function structured(obj: Record<string, unknown>, opts: NormalizeOptions, ctx: MapContext, owned = false): Parsed {
+  const { fields, flags } = flattenFields(obj, opts.limits, owned);
   const format = ALL_FORMATS.find((f) => f.detect(fields))!;
   const parsed: Parsed = { format: format.name, canonical: format.map(fields, ctx), fields, flags };
   return format === journaldFormat ? withJsonMessage(parsed, opts, ctx) : parsed;
@@ -161,7 +162,7 @@ function withJsonMessage(outer: Parsed, opts: NormalizeOptions, ctx: MapContext)
     return outer;
   }
   if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return outer;
-  const p = structured(inner as Record<string, unknown>, opts, ctx);
+  const p = structured(inner as Record<string, unknown>, opts, ctx, true);
   const canonical: Canonical = { ...outer.canonical };
   if (p.canonical.message !== undefined) canonical.message = p.canonical.message;
   if (p.canonical.level !== undefined) canonical.level = p.canonical.level;
