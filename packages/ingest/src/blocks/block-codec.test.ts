@@ -345,7 +345,7 @@ test('a column whose block shapes are missing is reported corrupt, not guessed',
 });
 
 test('isoMillis agrees with Date.parse, valid or not', async () => {
-  const { isoMillis } = await import('./iso-millis.js');
+  const { isoMillis } = await import('../normalize/iso-millis.js');
   const rng = createRng(15);
   const good = Array.from({ length: 3000 }, (_, i) => new Date(T0 + i * rng.int(0, 5000) + (i % 100 === 0 ? 1e11 : 0)).toISOString());
   const bad = [

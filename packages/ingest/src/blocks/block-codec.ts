@@ -16,7 +16,7 @@ import { compressColumn, decompressColumn, ENC_CONST, ENC_RAW, type BlockCompres
 import { keepDictionary, MAX_KEPT_DICTIONARY } from './column-dictionary.js';
 import { readValues, T_NULL, T_NUMBER, T_STRING, typeBit, writeValues } from './column-values.js';
 import { gatherColumns, type Gathered } from './gather-columns.js';
-import { isoMillis } from './iso-millis.js';
+import { isoMillis } from '../normalize/iso-millis.js';
 import { presentPositions, readPresence, writePresence } from './presence.js';
 import { MAX_SHAPES, shapeFromIds, type BlockShape } from './block-shape.js';
 

@@ -8,6 +8,7 @@
  */
 import { ownField, setEventField, type FieldValue, type LogEvent } from '@logship/query';
 import { FLAG_FIELDS } from '../normalize/limits.js';
+import { isoMillis } from '../normalize/iso-millis.js';
 import { isoTime } from '../normalize/iso-time.js';
 import { PROMOTED_COLUMNS } from './partition-schema.js';
 import { docValueKey, isRollupField } from './rollup.js';
@@ -60,7 +61,7 @@ export function checkEvent(event: LogEvent): EventCheck {
   const eid = event['event.id'];
   if (typeof eid !== 'string' || eid === '') return { ok: false, reason: 'event.id must be a non-empty string' };
   const stamp = event['@timestamp'];
-  const ts = typeof stamp === 'string' ? Date.parse(stamp) : NaN;
+  const ts = typeof stamp === 'string' ? isoMillis(stamp) : NaN;
   if (!Number.isFinite(ts)) return { ok: false, reason: '@timestamp must be an ISO 8601 date' };
   return { ok: true, ts, eid };
 }

@@ -2,8 +2,9 @@
  * Epoch ms of a stored `@timestamp` ('2026-11-30T00:00:28.800Z', what ingest
  * writes), as Date.parse gives it, but parsing only the seconds and
  * milliseconds when the date, hour and minute are those of the previous call:
- * rows of a block are sorted by time, so nearly all share them. Anything
- * else goes to Date.parse.
+ * rows of a block are sorted by time, and a batch's events mostly arrive in
+ * time order, so nearly all share them (the stores' checkEvent reads every
+ * written event's time with it). Anything else goes to Date.parse.
  */
 let prefix = '';
 let base = NaN;
