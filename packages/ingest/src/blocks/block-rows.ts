@@ -30,12 +30,14 @@ export interface BlockRows {
 export function readBlockRows(db: BlockPartition, h: BlockHeader, rows: readonly number[], fields?: readonly string[]): BlockRows {
   const want = Int32Array.from(rows);
   for (let k = 1; k < want.length; k++) if (want[k]! <= want[k - 1]!) throw new Error('readBlockRows: rows must ascend');
+  const hashed = lastHashed !== null && lastHashed.db === db && lastHashed.block === h.id ? pickHashed(lastHashed.read, lastHashed.rows, want) : null;
+  if (hashed !== null) return hashed;
   const stored = decodeRows(db, h, [EVENT_ID], want).get(EVENT_ID);
   const ids = rows.map((_, k) => stored?.[k] as string | undefined);
-  const hashed = ids.includes(undefined);
-  const names = fields && !hashed ? [TIMESTAMP, ...fields.filter((f) => f !== EVENT_ID)] : h.metas.map((m) => m.name).filter((n) => n !== EVENT_ID);
+  const anyHashed = ids.includes(undefined);
+  const names = fields && !anyHashed ? [TIMESTAMP, ...fields.filter((f) => f !== EVENT_ID)] : h.metas.map((m) => m.name).filter((n) => n !== EVENT_ID);
   const cols = decodeRows(db, h, names, want);
-  if (hashed) {
+  if (anyHashed) {
     const keys = sortContentNames([...cols.keys()]);
     const byKey = keys.map((k) => cols.get(k)!);
     for (let k = 0; k < ids.length; k++) ids[k] ??= contentIdOfRow(keys, byKey, k);
@@ -67,13 +69,40 @@ export function rowsWithId(db: BlockPartition, h: BlockHeader, rows: readonly nu
     } else if (tags[r] === tag) hash.push(r);
   }
   if (hash.length > 0) {
-    const { ids } = readBlockRows(db, h, hash, []);
+    const read = readBlockRows(db, h, hash, []);
+    const { ids } = read;
+    lastHashed = { db, block: h.id, rows: Int32Array.from(hash), read };
     hash.forEach((r, k) => {
       if (ids[k] === id) out.push(r);
     });
     out.sort((a, b) => a - b);
   }
   return out;
+}
+
+/**
+ * The rows rowsWithId hashed last, every column of them: the page of an
+ * `event.id:X` search is one of them, rebuilt right after (readBlockRows),
+ * and reading them again decompressed every column of the block a second
+ * time (blocks never change, so a later query may use them too).
+ */
+let lastHashed: { db: BlockPartition; block: number; rows: Int32Array; read: BlockRows } | null = null;
+
+/** Rows `want` out of `read` (the rows `have`), or null when one is not there. */
+function pickHashed(read: BlockRows, have: Int32Array, want: Int32Array): BlockRows | null {
+  const at: number[] = [];
+  let j = 0;
+  for (const r of want) {
+    while (j < have.length && have[j]! < r) j++;
+    if (j === have.length || have[j] !== r) return null;
+    at.push(j);
+  }
+  const cols = new Map<string, Column>();
+  for (const [name, col] of read.cols) {
+    const picked = at.map((k) => col[k]);
+    if (picked.some((v) => v !== undefined)) cols.set(name, picked);
+  }
+  return { cols, ids: at.map((k) => read.ids[k]!) };
 }
 
 /**
