@@ -39,3 +39,20 @@ test('contentIdOfRow gives contentId of the row as an event, -0 as 0', () => {
   );
   events.forEach((e, row) => assert.equal(contentIdOfRow(names, columns, row), contentId(e)));
 });
+
+test('contentId is the same function as ever: stored blocks keep no id and compute it again when read', () => {
+  // Ids computed on 2026-12-04: a change to how the content is hashed must leave them as they are.
+  const events: LogEvent[] = [
+    { '@timestamp': '2026-02-08T12:00:01.234Z', 'event.id': 'x', message: 'hello', level: 'info', status: 500, ok: true, bad: false, gone: null },
+    { '@timestamp': '2026-02-08T12:00:01.234Z', 'event.id': 'x', message: 'héllo wörld — ✓ 𝄞', κλειδί: 'τιμή', n: -0, f: 1.5e-7, big: 1e21 },
+    { '@timestamp': '2026-02-08T12:00:01.234Z', 'event.id': 'x', message: 'lone \ud800 surrogate', k: 'v' },
+    { '@timestamp': '2026-02-08T12:00:01.234Z', 'event.id': 'x', 'logship.no_timestamp': true, message: 'stamped' },
+    { '@timestamp': '1969-12-31T23:59:59.999Z', 'event.id': 'x', message: '', empty: '', nested: '{"a":1}', obj: { a: [1, 'b'] } as unknown as string },
+    { '@timestamp': '2026-02-08T12:00:01.234Z', 'event.id': 'x', ['\ud83d\ude00key']: 'emoji key', ['k'.repeat(300)]: 'v'.repeat(5000) },
+  ];
+  const want = ['TKy3xGBRcNWf4rLPZrf7lg', 'LgkE6u0cE4sL3iCMqIB9wB', '26Xt2pu4c_yxEPQn8qu-qk', 'MPaaeEXDcDzj5QH4BAGzYy', 'E9w4-78sp73CPUOQLScfNk', '6yFOGKI21T7ffgKN_S1Rhw'];
+  assert.deepEqual(events.map((e) => contentId(e)), want);
+  const names = sortContentNames([...new Set(events.flatMap((e) => Object.keys(e)))]);
+  const columns = names.map((n) => events.map((e) => (n === '@timestamp' ? Date.parse(e[n]) : (e[n] as FieldValue | undefined))));
+  assert.deepEqual(events.map((_, row) => contentIdOfRow(names, columns, row)), want);
+});
