@@ -113,7 +113,8 @@ export function encodeBlock(events: readonly LogEvent[], opts: EncodeOptions): E
   const text = new Set(opts.textFields);
   let tsMin = Infinity;
   let tsMax = -Infinity;
-  for (const t of times) {
+  for (let i = 0; i < times.length; i++) {
+    const t = times[i]!;
     if (t < tsMin) tsMin = t;
     if (t > tsMax) tsMax = t;
   }
@@ -221,7 +222,9 @@ function encodeColumn(
   let max = -Infinity;
   let same = rows.length === count;
   const first = values[0]!;
-  for (const v of values) {
+  // Indexed: for-of over arrays of every element kind allocated an iterator result per value.
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
     types |= typeBit(v);
     if (typeof v === 'number' && Number.isFinite(v)) {
       if (v < min) min = v;
@@ -248,7 +251,7 @@ function encodeColumn(
   if (shape !== null && rows.length < count) {
     meta.shape = shape;
     const seen = new Uint8Array(256);
-    for (const r of rows) seen[rowShape[r]!] = 1;
+    for (let k = 0; k < rows.length; k++) seen[rowShape[rows[k]!]!] = 1;
     shapes = [];
     for (let s = 0; s < 256; s++) if (seen[s]) shapes.push(s);
   }
@@ -287,7 +290,10 @@ function columnBloom(values: readonly FieldValue[], isText: boolean, types: numb
   // Distinct values first (a native Set): most columns repeat a few values,
   // and text fields are tokenized once per distinct string.
   const distinct = new Set<string | number | boolean>();
-  for (const v of values) if (v !== null) distinct.add(v);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== null) distinct.add(v);
+  }
   if (numbersOnly && distinct.size > MAX_NUMBER_KEYS) return null;
   const tokens = new Set<string>();
   if (isText) {

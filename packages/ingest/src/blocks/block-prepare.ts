@@ -84,18 +84,35 @@ export function prepareBlockWrite(
   });
   const prepared = groups.map(({ name, key, items }): PreparedGroup => {
     items.sort(compareKeys);
-    const sorted = items.map((i) => i.event);
-    const contentIdRows = Uint8Array.from(items, (i) => (i.contentId ? 1 : 0));
-    const contentIdTags = Uint8Array.from(items, (i) => (i.contentId ? contentIdTag(i.eid) : 0));
+    const n = items.length;
+    const sorted = new Array<LogEvent>(n);
+    const index = new Int32Array(n);
+    const ts = new Float64Array(n);
+    const eids = new Array<string>(n);
+    const received = new Uint8Array(n);
+    const contentIdRows = new Uint8Array(n);
+    const contentIdTags = new Uint8Array(n);
+    for (let r = 0; r < n; r++) {
+      const i = items[r]!;
+      sorted[r] = i.event;
+      index[r] = i.index;
+      ts[r] = i.ts;
+      eids[r] = i.eid;
+      if (i.received) received[r] = 1;
+      if (i.contentId) {
+        contentIdRows[r] = 1;
+        contentIdTags[r] = contentIdTag(i.eid);
+      }
+    }
     return {
       name,
       key,
       block: encodeBlock(sorted, { textFields, contentIdRows, contentIdTags, compression: 'none' }),
       nonFinite: nonFiniteFields(sorted),
-      index: Int32Array.from(items, (i) => i.index),
-      ts: Float64Array.from(items, (i) => i.ts),
-      eids: items.map((i) => i.eid),
-      received: Uint8Array.from(items, (i) => (i.received ? 1 : 0)),
+      index,
+      ts,
+      eids,
+      received,
       contentIdRows,
       contentIdTags,
       rollups: rollupCodes(sorted),

@@ -110,11 +110,14 @@ export function buildValueBloom(
 ): Uint8Array {
   const bloom = emptyBloom(keys, sizing);
   const m = (bloom.length - 1) * 8;
-  for (const v of values) {
+  const add = (v: string | number | boolean): void => {
     if (typeof v === 'string') hash(v, true);
     else hash(valueKey(v), false);
     setBits(bloom, m);
-  }
+  };
+  // Arrays by index: for-of over them allocated an iterator result per value.
+  if (Array.isArray(values)) for (let i = 0; i < values.length; i++) add(values[i] as string | number | boolean);
+  else for (const v of values) add(v);
   for (const t of tokens) {
     hash(textKey(t), false);
     setBits(bloom, m);

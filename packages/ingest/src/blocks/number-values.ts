@@ -38,7 +38,9 @@ function isSmallInt(v: number): boolean {
 /** The smallest scale that writes every value as an exact small integer, or -1. */
 function decimalScale(values: readonly number[]): number {
   let scale = 0;
-  for (const v of values) {
+  // Indexed loops here and below: for-of over these arrays (of every element kind) allocated an iterator result per value.
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
     if (isSmallInt(v)) continue;
     if (!Number.isFinite(v) || Object.is(v, -0)) return -1;
     while (scale <= MAX_SCALE && !fits(v, scale)) scale++;
@@ -46,7 +48,7 @@ function decimalScale(values: readonly number[]): number {
   }
   // A value that fit a smaller scale may not fit the final one (2^49 at
   // scale 3 leaves the exact-integer range): check them all again.
-  if (scale > 0) for (const v of values) if (!fits(v, scale)) return -1;
+  if (scale > 0) for (let i = 0; i < values.length; i++) if (!fits(values[i]!, scale)) return -1;
   return scale;
 }
 
@@ -59,7 +61,7 @@ export function writeNumbers(w: ByteWriter, values: readonly number[]): void {
   const scale = decimalScale(values);
   if (scale < 0) {
     w.byte(F64);
-    for (const x of values) w.f64(x);
+    for (let i = 0; i < values.length; i++) w.f64(values[i]!);
     return;
   }
   let ints: readonly number[] = values;
@@ -80,7 +82,8 @@ export function writeInts(w: ByteWriter, values: readonly number[]): void {
   let plain = 0;
   let delta = 0;
   let prev = 0;
-  for (const v of values) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
     plain += varintSize(zigzag(v));
     delta += varintSize(zigzag(v - prev));
     prev = v;
@@ -88,13 +91,14 @@ export function writeInts(w: ByteWriter, values: readonly number[]): void {
   if (delta < plain) {
     w.byte(DELTA);
     prev = 0;
-    for (const v of values) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
       w.svarint(v - prev);
       prev = v;
     }
   } else {
     w.byte(ZIGZAG);
-    for (const v of values) w.svarint(v);
+    for (let i = 0; i < values.length; i++) w.svarint(values[i]!);
   }
 }
 

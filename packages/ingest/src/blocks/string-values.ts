@@ -66,7 +66,7 @@ export function writeStrings(w: ByteWriter, values: readonly string[]): void {
 }
 
 function writePlain(w: ByteWriter, values: readonly string[]): void {
-  for (const v of values) w.uvarint(v.length);
+  for (let i = 0; i < values.length; i++) w.uvarint(values[i]!.length);
   w.blob(encodeString(values.join('')));
 }
 
