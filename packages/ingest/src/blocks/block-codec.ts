@@ -284,7 +284,7 @@ function columnBloom(values: readonly FieldValue[], isText: boolean, types: numb
     if (numbersOnly) return null;
     // Ids and the like: a Set of them costs more than hashing each value,
     // repeats only set the same bits; the bloom is sized by the row count.
-    const keys = values.filter((v): v is string | number | boolean => v !== null);
+    const keys = types & T_NULL ? values.filter((v): v is string | number | boolean => v !== null) : (values as readonly (string | number | boolean)[]);
     return keys.length ? buildValueBloom(keys, NO_TOKENS, keys.length) : null;
   }
   // Distinct values first (a native Set): most columns repeat a few values,

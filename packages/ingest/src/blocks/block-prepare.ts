@@ -129,7 +129,9 @@ export function prepareBlockWrite(
  */
 function storable(event: LogEvent): LogEvent | string {
   let copy: LogEvent | null = null;
-  for (const key of Object.keys(event)) {
+  // for-in, not Object.keys: no array an event (events are plain objects, no inherited keys).
+  for (const key in event) {
+    if (!Object.hasOwn(event, key)) continue;
     const v = event[key] as unknown;
     if (v === undefined || v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') continue;
     if (typeof v === 'function' || typeof v === 'symbol') {

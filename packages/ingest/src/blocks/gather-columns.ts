@@ -14,6 +14,9 @@ export interface Gathered {
 
 interface Shape {
   id: number;
+  /** The rows' Object.keys, as matched. */
+  match: readonly string[];
+  /** The fields stored: `match` less the omitted key, or less keys whose value is undefined. */
   keys: readonly string[];
   cols: Gathered[];
 }
@@ -43,42 +46,56 @@ export function gatherColumns(
     if (col === undefined) columns.set(name, (col = { rows: [], values: [] }));
     return col;
   };
+  // Keyed by key count, twice over: rows that omit a key match other shapes than rows that keep it.
   const byLength = new Map<number, Shape[]>();
   let shapes = 0;
   const rowShape = new Uint8Array(count);
   for (let row = 0; row < count; row++) {
     const e = events[row]!;
-    let keys = Object.keys(e);
-    if (omit !== undefined && omit.rows[row] === 1) keys = keys.filter((x) => x !== omit.key);
-    for (let k = 0; k < keys.length; k++) {
-      if (e[keys[k]!] === undefined) {
-        keys = keys.filter((x) => e[x] !== undefined);
+    const all = Object.keys(e);
+    const omitting = omit !== undefined && omit.rows[row] === 1;
+    let holed = false;
+    for (let k = 0; k < all.length; k++) {
+      if (e[all[k]!] === undefined) {
+        holed = true;
         break;
       }
     }
-    if (shapes > MAX_TRACKED) {
-      for (const name of keys) {
-        const col = column(name);
-        col.rows.push(row);
-        col.values.push(e[name]!);
+    if (shapes > MAX_TRACKED || holed) {
+      const keys = storedKeys(e, all, omitting ? omit.key : undefined);
+      if (shapes > MAX_TRACKED) {
+        for (const name of keys) {
+          const col = column(name);
+          col.rows.push(row);
+          col.values.push(e[name]!);
+        }
+        continue;
       }
+      // A row with an undefined value is its own kind of row: matched by its stored keys.
+      addRow(row, e, keys, keys, omitting);
       continue;
     }
-    let list = byLength.get(keys.length);
-    if (list === undefined) byLength.set(keys.length, (list = []));
+    addRow(row, e, all, null, omitting);
+  }
+
+  function addRow(row: number, e: LogEvent, match: readonly string[], stored: readonly string[] | null, omitting: boolean): void {
+    const slot = match.length * 2 + (omitting ? 1 : 0);
+    let list = byLength.get(slot);
+    if (list === undefined) byLength.set(slot, (list = []));
     let shape: Shape | undefined;
     for (const s of list) {
-      if (sameKeys(s.keys, keys)) {
+      if (sameKeys(s.match, match)) {
         shape = s;
         break;
       }
     }
     if (shape === undefined) {
-      shape = { id: shapes++, keys, cols: keys.map(column) };
+      const keys = stored ?? storedKeys(e, match, omitting ? omit!.key : undefined);
+      shape = { id: shapes++, match, keys, cols: keys.map(column) };
       list.push(shape);
     }
     if (shape.id <= maxShapes) rowShape[row] = shape.id;
-    const cols = shape.cols;
+    const { keys, cols } = shape;
     for (let k = 0; k < keys.length; k++) {
       const col = cols[k]!;
       col.rows.push(row);
@@ -86,6 +103,11 @@ export function gatherColumns(
     }
   }
   return { columns, rowShape, shapes };
+}
+
+/** `all` less `omitted` and less the keys whose value is undefined. */
+function storedKeys(e: LogEvent, all: readonly string[], omitted: string | undefined): string[] {
+  return all.filter((x) => x !== omitted && e[x] !== undefined);
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {

@@ -247,7 +247,9 @@ function finish(
   }
   // The field cap applies here, after the core fields are set, so it never
   // drops them (see flatten-fields); the logship.* flags below are not counted.
-  let room = opts.limits.max_fields - Object.keys(event).length;
+  let core = 0;
+  for (const key in event) if (Object.hasOwn(event, key)) core++;
+  let room = opts.limits.max_fields - core;
   let capped = false;
   for (const key of Object.keys(fields)) {
     if (room <= 0) {
