@@ -164,5 +164,13 @@ type WellFormedCheck = string & { isWellFormed(): boolean };
 /** A lone surrogate has no UTF-8 form (it would hash as U+FFFD): such text is hashed as 0xFF + UTF-16LE, which no UTF-8 starts with. */
 function digest(s: string): string {
   const input = (s as WellFormedCheck).isWellFormed() ? s : Buffer.concat([Buffer.of(0xff), Buffer.from(s, 'utf16le')]);
-  return hash('sha256', input, 'base64url').slice(0, CONTENT_ID_LENGTH);
+  const h = hash('sha256', input, 'base64url');
+  // A flat string of its own: slice() would keep all 43 characters alive
+  // with every event until its batch is written (an event's id is kept).
+  return String.fromCharCode(
+    h.charCodeAt(0), h.charCodeAt(1), h.charCodeAt(2), h.charCodeAt(3), h.charCodeAt(4), h.charCodeAt(5),
+    h.charCodeAt(6), h.charCodeAt(7), h.charCodeAt(8), h.charCodeAt(9), h.charCodeAt(10), h.charCodeAt(11),
+    h.charCodeAt(12), h.charCodeAt(13), h.charCodeAt(14), h.charCodeAt(15), h.charCodeAt(16), h.charCodeAt(17),
+    h.charCodeAt(18), h.charCodeAt(19), h.charCodeAt(20), h.charCodeAt(21),
+  );
 }
