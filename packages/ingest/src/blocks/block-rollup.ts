@@ -45,18 +45,28 @@ export function rollupCodes(events: readonly LogEvent[]): RollupCodes {
   const rows: Int32Array[] = [];
   for (const field of ROLLUP_FIELDS) {
     const seen = new Map<string, number>();
+    // Numbers by value, so String() runs once per distinct number (500 and "500" share a key).
+    const numbers = new Map<number, number>();
     const list: string[] = [];
-    const codes = new Int32Array(events.length).fill(-1);
-    for (let r = 0; r < events.length; r++) {
-      const e = events[r]!;
-      const key = termsKey(Object.hasOwn(e, field) ? e[field] : undefined);
-      if (key === null) continue;
+    const codeOf = (key: string): number => {
       let code = seen.get(key);
       if (code === undefined) {
         seen.set(key, (code = list.length));
         list.push(key);
       }
-      codes[r] = code;
+      return code;
+    };
+    const codes = new Int32Array(events.length).fill(-1);
+    for (let r = 0; r < events.length; r++) {
+      // No rolled-up field is a key of Object.prototype: a plain read is an own one.
+      const v = events[r]![field];
+      if (v === undefined || v === null) continue;
+      if (typeof v === 'number') {
+        if (!Number.isFinite(v)) continue;
+        let code = numbers.get(v);
+        if (code === undefined) numbers.set(v, (code = codeOf(String(v))));
+        codes[r] = code;
+      } else codes[r] = codeOf(typeof v === 'string' ? v : String(v));
     }
     keys.push(list);
     rows.push(codes);
