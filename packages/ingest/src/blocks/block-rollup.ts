@@ -26,6 +26,8 @@ export function termsKey(v: FieldValue | undefined): string | null {
 }
 
 export const ROLLUP_BUCKET_MS = 3_600_000;
+/** Up to this many (hour, key) cells a block's rollup counts go in an array. */
+const DENSE_COUNTS = 1 << 16;
 /** Minutes per rollup bucket: the `minute` column holds bucket × this. */
 export const ROLLUP_BUCKET_MINUTES = 60;
 
@@ -81,24 +83,35 @@ export function rollupCodes(events: readonly LogEvent[]): RollupCodes {
  */
 export function addRollups(db: BlockPartition, ts: Float64Array, codes: RollupCodes, keep?: Uint8Array): void {
   db.rollups.count((emit) => {
+    // Hours counted from the block's first kept row's.
     const hourOf = new Float64Array(ts.length);
     let first = Infinity;
+    let last = -Infinity;
     for (let r = 0; r < ts.length; r++) {
       const minute = Math.floor(ts[r]! / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MINUTES;
       hourOf[r] = minute;
-      if ((keep === undefined || keep[r] === 1) && minute < first) first = minute;
+      if (keep !== undefined && keep[r] !== 1) continue;
+      if (minute < first) first = minute;
+      if (minute > last) last = minute;
     }
     if (first === Infinity) return;
-    // (hour, code) as one number: hours counted from the block's first, codes < width.
+    for (let r = 0; r < ts.length; r++) hourOf[r] = (hourOf[r]! - first) / ROLLUP_BUCKET_MINUTES;
+    const hours = (last - first) / ROLLUP_BUCKET_MINUTES + 1;
+    // (hour, code) as one index, codes < width: an array of counts when that is small (a block spans an hour or two), else a Map.
     const count = (width: number, code: (r: number) => number, out: (minute: number, code: number, n: number) => void): void => {
-      const counts = new Map<number, number>();
+      const dense = hours * width <= DENSE_COUNTS ? new Int32Array(hours * width) : null;
+      const sparse = dense === null ? new Map<number, number>() : null;
       for (let r = 0; r < ts.length; r++) {
         const c = code(r);
         if (c < 0 || (keep !== undefined && keep[r] !== 1)) continue;
-        const k = ((hourOf[r]! - first) / ROLLUP_BUCKET_MINUTES) * width + c;
-        counts.set(k, (counts.get(k) ?? 0) + 1);
+        const k = hourOf[r]! * width + c;
+        if (dense !== null) dense[k]!++;
+        else sparse!.set(k, (sparse!.get(k) ?? 0) + 1);
       }
-      for (const [k, n] of counts) out(first + Math.floor(k / width) * ROLLUP_BUCKET_MINUTES, k % width, n);
+      const put = (k: number, n: number): void => out(first + Math.floor(k / width) * ROLLUP_BUCKET_MINUTES, k % width, n);
+      if (dense !== null) {
+        for (let k = 0; k < dense.length; k++) if (dense[k]! > 0) put(k, dense[k]!);
+      } else for (const [k, n] of sparse!) put(k, n);
     };
     count(1, () => 0, (minute, _code, n) => emit(minute, null, '', n));
     ROLLUP_FIELDS.forEach((field, f) => {
