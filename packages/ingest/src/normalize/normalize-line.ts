@@ -74,7 +74,7 @@ export function normalizeLine(line: string, opts: NormalizeOptions): NormalizedL
   const raw = obj[ENVELOPE_RAW];
   if (typeof raw !== 'string') {
     const result = structured(obj, opts, { timeZone: opts.defaultTimeZone ?? 'UTC' }, true);
-    return { ...finish(result, undefined, undefined, opts), format: result.format };
+    return finish(result, undefined, undefined, opts);
   }
   const rest: Record<string, unknown> = { ...obj };
   delete rest[ENVELOPE_RAW];
@@ -112,7 +112,7 @@ export function normalizeEnvelope(
   const { fields, flags } = flattenFields(rest, opts.limits);
   if (agentTruncated) flags.truncated = true;
   const withTime = opts.time === undefined && Number.isFinite(seenMs) ? { ...opts, time: seenMs } : opts;
-  return { ...finish(result, fields, flags, withTime), format: result.format };
+  return finish(result, fields, flags, withTime);
 }
 
 interface Parsed {
@@ -204,7 +204,7 @@ function finish(
   meta: FlatRecord | undefined,
   metaFlags: FlattenFlags | undefined,
   opts: NormalizeOptions,
-): { event: LogEvent; contentId: boolean } {
+): NormalizedLine {
   const fields = p.fields;
   // Source keys that collide with canonical names but were not consumed by
   // the format keep their value under another name rather than break the
@@ -271,7 +271,8 @@ function finish(
     event[FLAG_FIELDS.originalTimestamp] = new Date(own!).toISOString();
   }
   event['event.id'] = givenId ?? contentId(event, time.getTime());
-  return { event, contentId: givenId === undefined };
+  // Built here in one literal: a spread of this into another object cost ~0.8 µs a line.
+  return { event, format: p.format, contentId: givenId === undefined };
 }
 
 function moveAside(fields: FlatRecord, key: string, to: string): void {
