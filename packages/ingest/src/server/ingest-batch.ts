@@ -74,6 +74,8 @@ export interface IngestOutcome {
   errors: ItemError[];
   /** One per item, in item order. */
   outcomes: ItemOutcome[];
+  /** The event.id each item normalized to (undefined where it did not): a protocol that answers with ids and got none (an Elasticsearch bulk item without `_id`) answers with these. */
+  ids: (string | undefined)[];
 }
 
 export interface IngestContext {
@@ -112,6 +114,7 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
   const itemOf: number[] = [];
   const itemErrors: ItemError[] = [];
   const outcomes: ItemOutcome[] = new Array<ItemOutcome>(items.length).fill('rejected');
+  const ids = new Array<string | undefined>(items.length).fill(undefined);
   // Counted per batch, then added: a labelled counter per line is measurable at 50k lines/s.
   const byFormat = new Map<string, number>();
 
@@ -135,6 +138,7 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
       events.push(normalized.event);
       contentIds.push(normalized.contentId);
       itemOf.push(i);
+      ids[i] = normalized.event['event.id'];
       byFormat.set(normalized.format, (byFormat.get(normalized.format) ?? 0) + 1);
     } catch (err) {
       if (isLogshipError(err)) {
@@ -206,5 +210,5 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
   if (result.expired > 0) byProtocol.inc({ protocol, outcome: 'expired' }, result.expired);
   if (itemErrors.length > 0) byProtocol.inc({ protocol, outcome: 'rejected' }, itemErrors.length);
   metrics.ingestDuration.observe((performance.now() - started) / 1000);
-  return { stored: result.stored, duplicates: result.duplicates, expired: result.expired, errors: itemErrors, outcomes };
+  return { stored: result.stored, duplicates: result.duplicates, expired: result.expired, errors: itemErrors, outcomes, ids };
 }

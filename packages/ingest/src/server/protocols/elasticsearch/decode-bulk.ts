@@ -20,8 +20,19 @@ export type BulkOp = 'index' | 'create' | 'update' | 'delete';
 export interface BulkAction {
   op: BulkOp;
   index: string;
-  /** The id answered to the client: its _id, the document's event.id, or the derived one. */
+  /**
+   * The id answered to the client: its _id or the document's event.id; ''
+   * when it gave neither: the event's content id then (normalize/content-id.ts),
+   * known once it is normalized (IngestOutcome.ids), else `derivedId()`.
+   */
   id: string;
+  /** With id '': the document's text, for derivedId when it was not normalized. */
+  doc?: string;
+}
+
+/** The answered id of an item that sent none and was not normalized: a hash of index and document, as before content ids. */
+export function derivedId(index: string, docText: string): string {
+  return eventIdFromLine(`es\n${index}\n${docText}`);
 }
 
 export interface DecodedBulk {
@@ -87,11 +98,14 @@ export function decodeBulk(body: Buffer, defaultIndex: string | undefined): Deco
     }
     const own = ownEventId(doc as Record<string, unknown>);
     // Without an _id Elasticsearch would make a random one and a shipper's
-    // retry would be stored twice; the document's own event.id, or a hash
-    // of index + document, makes the retry idempotent.
-    const id = givenId ?? own ?? eventIdFromLine(`es\n${index}\n${docLine.text}`);
+    // retry would be stored twice; the document's own event.id, or else the
+    // content id normalizing gives it (es.index included), makes the retry
+    // idempotent. Until 2026-12-04 a hash of index + document was set here:
+    // an id the block store had to keep, ~16 bytes an event that Filebeat,
+    // Vector or Logstash sent without _id.
+    const id = givenId ?? own ?? '';
     const envelopeMeta: Record<string, unknown> = { 'es.index': index };
-    if (own === undefined || givenId !== undefined) envelopeMeta['event.id'] = id;
+    if (givenId !== undefined) envelopeMeta['event.id'] = givenId;
     items.push({
       kind: 'envelope',
       ref,
@@ -100,7 +114,7 @@ export function decodeBulk(body: Buffer, defaultIndex: string | undefined): Deco
       bytes: docLine.bytes,
       invalidUtf8: docLine.invalidUtf8,
     });
-    actions.push({ op: op as BulkOp, index, id });
+    actions.push({ op: op as BulkOp, index, id, ...(id === '' ? { doc: docLine.text } : {}) });
   }
   return { items, actions };
 }

@@ -76,7 +76,19 @@ test('a bulk without _id derives a stable id, so a resent batch is stored once',
   const a = (await bulk(body)).json() as { items: { index: { _id: string; status: number } }[] };
   const b = (await bulk(body)).json() as typeof a;
   assert.equal(a.items[0]!.index._id, b.items[0]!.index._id);
-  assert.equal((await h.search('es.index:noid')).length, 1);
+  const stored = await h.search('es.index:noid');
+  assert.equal(stored.length, 1);
+  // The answered _id is the stored event's id: its content id (es.index is part of the content).
+  assert.equal(stored[0]!['event.id'], a.items[0]!.index._id);
+  assert.equal((await h.search(`event.id:"${a.items[0]!.index._id}"`)).length, 1);
+  const other = (await bulk(ndjson({ index: { _index: 'noid-2' } }, { message: 'no id here', '@timestamp': '2026-02-08T12:30:00Z' }))).json() as typeof a;
+  assert.notEqual(other.items[0]!.index._id, a.items[0]!.index._id);
+  // A document refused before it is normalized (over the 1 MiB line limit) still answers with an id: a hash of it.
+  const big = { message: 'y'.repeat(1024 * 1024), '@timestamp': '2026-02-08T12:30:00Z' };
+  const bad = (await bulk(ndjson({ index: { _index: 'noid' } }, big))).json() as { items: { index: { _id: string; status: number } }[] };
+  assert.equal(bad.items[0]!.index.status, 400);
+  assert.match(bad.items[0]!.index._id, /\S/);
+  assert.equal((await bulk(ndjson({ index: { _index: 'noid' } }, big))).json().items[0].index._id, bad.items[0]!.index._id);
 });
 
 test('malformed requests get Elasticsearch error bodies with a 4xx', async () => {

@@ -3,7 +3,7 @@ import { errors, LogshipError } from '../../errors.js';
 import type { IngestContext, ItemOutcome } from '../../ingest-batch.js';
 import { ingestBatch, retryAfterSOf } from '../../ingest-batch.js';
 import { acceptRawBodies, bodyOf } from '../raw-body.js';
-import { decodeBulk, type BulkAction } from './decode-bulk.js';
+import { decodeBulk, derivedId, type BulkAction } from './decode-bulk.js';
 import { clusterHealth, esError, licenseDocument, rootDocument, xpackDocument } from './es-answers.js';
 
 /*
@@ -117,7 +117,7 @@ export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Pro
     const { items, actions } = decodeBulk(bodyOf(request.body), index);
     const outcome = await ingest(request, reply, items);
     const errorOf = new Map(outcome.errors.map((e) => [e.item, e]));
-    const answered = actions.map((a, i) => itemAnswer(a, outcome.outcomes[i] ?? 'rejected', errorOf.get(i)));
+    const answered = actions.map((a, i) => itemAnswer(answeredAction(a, outcome.ids[i]), outcome.outcomes[i] ?? 'rejected', errorOf.get(i)));
     return {
       took: Math.round(performance.now() - started),
       errors: answered.some((x) => Object.values(x)[0]!.status >= 300),
@@ -142,7 +142,7 @@ export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Pro
     const doc = bodyOf(request.body).toString('utf8').replace(/\r?\n/g, ' ');
     const { items, actions } = decodeBulk(Buffer.from(`${action}\n${doc}\n`), index);
     const outcome = await ingest(request, reply, items);
-    const answer = Object.values(itemAnswer(actions[0]!, outcome.outcomes[0] ?? 'rejected', outcome.errors[0]))[0]!;
+    const answer = Object.values(itemAnswer(answeredAction(actions[0]!, outcome.ids[0]), outcome.outcomes[0] ?? 'rejected', outcome.errors[0]))[0]!;
     if (answer.error) return reply.status(answer.status).send({ error: { root_cause: [answer.error], ...answer.error }, status: answer.status });
     return reply.status(answer.status).send({ ...answer, _shards: { total: 1, successful: 1, failed: 0 }, _seq_no: 0, _primary_term: 1 });
   };
@@ -169,6 +169,12 @@ interface ItemResult {
   result?: string;
   _version?: number;
   error?: { type: string; reason: string; 'logship.code'?: string };
+}
+
+/** The action with the id to answer: an item that sent none gets its event's content id (or, not normalized, a hash of its document). */
+function answeredAction(a: BulkAction, normalizedId: string | undefined): BulkAction {
+  if (a.id !== '') return a;
+  return { ...a, id: normalizedId ?? (a.doc !== undefined ? derivedId(a.index, a.doc) : '') };
 }
 
 /** One item of the bulk answer, as Elasticsearch shapes it, so per-item retry logic works. */
