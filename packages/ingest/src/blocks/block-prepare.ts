@@ -56,8 +56,6 @@ export interface PreparedGroup {
   received: Uint8Array;
   /** 1: event.id is the event's content id (normalize/content-id.ts): the block keeps no copy. */
   contentIdRows: Uint8Array;
-  /** contentIdTag of each content-id row, 0 for the others. */
-  contentIdTags: Uint8Array;
   rollups: RollupCodes;
 }
 
@@ -114,7 +112,6 @@ export function prepareBlockWrite(
       eids,
       received,
       contentIdRows,
-      contentIdTags,
       rollups: rollupCodes(sorted),
     };
   });

@@ -31,7 +31,7 @@ export function refilterBlock(group: PreparedGroup, keep: Uint8Array, textFields
         textFields,
         contentIdRows,
         contentIdBlooms,
-        ...(block.contentIdTags !== undefined ? { contentIdTags: Uint8Array.from(rows, (r) => group.contentIdTags[r]!) } : {}),
+        ...(block.contentIdTags !== undefined ? { contentIdTags: Uint8Array.from(rows, (r) => block.contentIdTags![r]!) } : {}),
       }
     : { textFields };
   return { block: encodeBlock(events, opts), nonFinite: nonFiniteFields(events) };

@@ -68,7 +68,7 @@ export function rollupCodes(events: readonly LogEvent[]): RollupCodes {
         let code = numbers.get(v);
         if (code === undefined) numbers.set(v, (code = codeOf(String(v))));
         codes[r] = code;
-      } else codes[r] = codeOf(typeof v === 'string' ? v : String(v));
+      } else codes[r] = codeOf(termsKey(v)!);
     }
     keys.push(list);
     rows.push(codes);

@@ -207,6 +207,7 @@ export class BlockWriter {
     // only a later write of the same turn can repeat an earlier one's pair.
     const taken = new Set<string>();
     const takenIds = new Set<string>();
+    const keyed = knownPairs.size > 0 || groups.length > 1;
     return groups.map(({ g }, k) => {
       const keep = new Uint8Array(g.eids.length);
       const last = k === groups.length - 1;
@@ -214,7 +215,8 @@ export class BlockWriter {
       for (let i = 0; i < keep.length; i++) {
         const eid = g.eids[i]!;
         const received = g.received[i] === 1;
-        const pk = knownPairs.size > 0 || checkTaken || !last ? pairKey(g.ts[i]!, eid) : '';
+        // The pair's key only when something compares it (a stored pair, or another write of this turn).
+        const pk = keyed ? pairKey(g.ts[i]!, eid) : '';
         if (knownPairs.size > 0 && knownPairs.has(pk)) continue;
         if (checkTaken && taken.has(pk)) continue;
         if (received && (knownIds.has(eid) || (checkTaken && takenIds.has(eid)))) continue;
