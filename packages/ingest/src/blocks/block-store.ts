@@ -12,7 +12,6 @@
  * Partitions, retention, health and the thread plumbing are the row
  * store's (sqlite/sqlite-store.ts), with block partitions in the pool.
  */
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { resolveTextFields } from '@logship/query';
 import type { AggregateRequest, AggregateResult, CountRequest, LogEvent, SearchRequest, SearchResult, SortOrder } from '@logship/query';
@@ -35,6 +34,7 @@ import {
   dropExpiredPartitions,
 } from '../sqlite/partition-folder.js';
 import { decodeCursor, encodeCursor, type SortKey } from '../sqlite/search-cursor.js';
+import { classFingerprintOf } from '../sqlite/class-fingerprint.js';
 import { checkLimit, classMatcherFor, MIN_FREE_BYTES, TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
 import { BlockPartition } from './block-partition.js';
 import { BlockWriter } from './block-writer.js';
@@ -116,10 +116,7 @@ export class BlockStore implements LogStore {
     this.clock = opts.now ?? Date.now;
     this.minFreeBytes = opts.minFreeBytes ?? MIN_FREE_BYTES;
     this.rollups = opts.rollups ?? true;
-    this.classFingerprint = createHash('sha256')
-      .update(JSON.stringify(opts.retention.classes.map((c) => [c.name, c.match])))
-      .digest('base64url')
-      .slice(0, 16);
+    this.classFingerprint = classFingerprintOf(opts.retention);
     this.textFields = resolveTextFields(opts.textFields);
     this.policy = createRetentionPolicy(opts.retention, opts.classMatcher ?? classMatcherFor(this.clock, this.textFields));
     this.merger =

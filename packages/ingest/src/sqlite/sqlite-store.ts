@@ -14,7 +14,6 @@
  * past the class's age; until then, expired events are filtered out of every
  * read by a per-class cutoff on ts. docs/SQLITE_STORE.md has the reasoning.
  */
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { resolveTextFields } from '@logship/query';
 import type {
@@ -50,6 +49,7 @@ import {
 import { compareKeys, decodeCursor, encodeCursor } from './search-cursor.js';
 import { compileSql } from './compile-sql.js';
 import { aggregatePartitions } from './sqlite-aggregate.js';
+import { classFingerprintOf } from './class-fingerprint.js';
 import { checkLimit, classMatcherFor, MIN_FREE_BYTES, TOTAL_COUNT_LIMIT } from './store-limits.js';
 
 export interface SqliteStoreOptions {
@@ -144,10 +144,7 @@ export class SqliteStore implements LogStore {
     this.clock = opts.now ?? Date.now;
     this.minFreeBytes = opts.minFreeBytes ?? MIN_FREE_BYTES;
     this.rollups = opts.rollups ?? true;
-    this.classFingerprint = createHash('sha256')
-      .update(JSON.stringify(opts.retention.classes.map((c) => [c.name, c.match])))
-      .digest('base64url')
-      .slice(0, 16);
+    this.classFingerprint = classFingerprintOf(opts.retention);
     this.textFields = resolveTextFields(opts.textFields);
     this.otherTextFields = this.textFields.filter((f) => f !== 'message');
     this.policy = createRetentionPolicy(opts.retention, opts.classMatcher ?? classMatcherFor(this.clock, this.textFields));
