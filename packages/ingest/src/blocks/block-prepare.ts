@@ -24,7 +24,7 @@ import type { PartitionKey } from '../sqlite/partition-name.js';
 import { compareKeys } from '../sqlite/search-cursor.js';
 import { FLAG_FIELDS } from '../normalize/limits.js';
 import { contentId, contentIdTag, CONTENT_ID_LENGTH } from '../normalize/content-id.js';
-import { groupBatch, Refused } from '../sqlite/group-batch.js';
+import { groupBatch, Refused, type PartitionGroup } from '../sqlite/group-batch.js';
 import { encodeBlock, type EncodedBlock } from './block-codec.js';
 import { rollupCodes, type RollupCodes } from './block-rollup.js';
 import { nonFiniteFields } from './non-finite-fields.js';
@@ -74,48 +74,54 @@ export function prepareBlockWrite(
   textFields: readonly string[],
   contentIds?: readonly boolean[],
 ): PreparedBlockWrite {
-  const { result, groups } = groupBatch<BlockItem>(events, at, policy, (event, ts, eid, index) => {
-    const clean = storable(event);
-    if (typeof clean === 'string') return new Refused(clean);
-    const received = event[FLAG_FIELDS.noTimestamp] === true || event[FLAG_FIELDS.futureTimestamp] === true;
-    return { index, ts, eid, received, contentId: eid.length === CONTENT_ID_LENGTH && (contentIds !== undefined ? contentIds[index] === true : contentId(clean, ts) === eid), event: clean };
-  });
-  const prepared = groups.map(({ name, key, items }): PreparedGroup => {
-    items.sort(compareKeys);
-    const n = items.length;
-    const sorted = new Array<LogEvent>(n);
-    const index = new Int32Array(n);
-    const ts = new Float64Array(n);
-    const eids = new Array<string>(n);
-    const received = new Uint8Array(n);
-    const contentIdRows = new Uint8Array(n);
-    const contentIdTags = new Uint8Array(n);
-    for (let r = 0; r < n; r++) {
-      const i = items[r]!;
-      sorted[r] = i.event;
-      index[r] = i.index;
-      ts[r] = i.ts;
-      eids[r] = i.eid;
-      if (i.received) received[r] = 1;
-      if (i.contentId) {
-        contentIdRows[r] = 1;
-        contentIdTags[r] = contentIdTag(i.eid);
-      }
-    }
-    return {
-      name,
-      key,
-      block: encodeBlock(sorted, { textFields, contentIdRows, contentIdTags, compression: 'none' }),
-      nonFinite: nonFiniteFields(sorted),
-      index,
-      ts,
-      eids,
-      received,
-      contentIdRows,
-      rollups: rollupCodes(sorted),
-    };
-  });
+  const { result, groups } = groupBatch(events, at, policy, toBlockItem, contentIds);
+  const prepared = new Array<PreparedGroup>(groups.length);
+  for (let g = 0; g < groups.length; g++) prepared[g] = prepareGroup(groups[g]!, textFields);
   return { result, groups: prepared, classFingerprint };
+}
+
+function toBlockItem(event: LogEvent, ts: number, eid: string, index: number, contentIds: readonly boolean[] | undefined): BlockItem | Refused {
+  const clean = storable(event);
+  if (typeof clean === 'string') return new Refused(clean);
+  const received = event[FLAG_FIELDS.noTimestamp] === true || event[FLAG_FIELDS.futureTimestamp] === true;
+  return { index, ts, eid, received, contentId: eid.length === CONTENT_ID_LENGTH && (contentIds !== undefined ? contentIds[index] === true : contentId(clean, ts) === eid), event: clean };
+}
+
+/** One partition's items, sorted by (ts, event.id), as a block and its per-row table. */
+function prepareGroup({ name, key, items }: PartitionGroup<BlockItem>, textFields: readonly string[]): PreparedGroup {
+  items.sort(compareKeys);
+  const n = items.length;
+  const sorted = new Array<LogEvent>(n);
+  const index = new Int32Array(n);
+  const ts = new Float64Array(n);
+  const eids = new Array<string>(n);
+  const received = new Uint8Array(n);
+  const contentIdRows = new Uint8Array(n);
+  const contentIdTags = new Uint8Array(n);
+  for (let r = 0; r < n; r++) {
+    const i = items[r]!;
+    sorted[r] = i.event;
+    index[r] = i.index;
+    ts[r] = i.ts;
+    eids[r] = i.eid;
+    if (i.received) received[r] = 1;
+    if (i.contentId) {
+      contentIdRows[r] = 1;
+      contentIdTags[r] = contentIdTag(i.eid);
+    }
+  }
+  return {
+    name,
+    key,
+    block: encodeBlock(sorted, { textFields, contentIdRows, contentIdTags, compression: 'none' }),
+    nonFinite: nonFiniteFields(sorted),
+    index,
+    ts,
+    eids,
+    received,
+    contentIdRows,
+    rollups: rollupCodes(sorted),
+  };
 }
 
 /**

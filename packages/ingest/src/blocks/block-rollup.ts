@@ -50,14 +50,6 @@ export function rollupCodes(events: readonly LogEvent[]): RollupCodes {
     // Numbers by value, so String() runs once per distinct number (500 and "500" share a key).
     const numbers = new Map<number, number>();
     const list: string[] = [];
-    const codeOf = (key: string): number => {
-      let code = seen.get(key);
-      if (code === undefined) {
-        seen.set(key, (code = list.length));
-        list.push(key);
-      }
-      return code;
-    };
     const codes = new Int32Array(events.length).fill(-1);
     for (let r = 0; r < events.length; r++) {
       // No rolled-up field is a key of Object.prototype: a plain read is an own one.
@@ -66,9 +58,9 @@ export function rollupCodes(events: readonly LogEvent[]): RollupCodes {
       if (typeof v === 'number') {
         if (!Number.isFinite(v)) continue;
         let code = numbers.get(v);
-        if (code === undefined) numbers.set(v, (code = codeOf(String(v))));
+        if (code === undefined) numbers.set(v, (code = codeOf(seen, list, String(v))));
         codes[r] = code;
-      } else codes[r] = codeOf(termsKey(v)!);
+      } else codes[r] = codeOf(seen, list, termsKey(v)!);
     }
     keys.push(list);
     rows.push(codes);
@@ -76,50 +68,84 @@ export function rollupCodes(events: readonly LogEvent[]): RollupCodes {
   return { keys, rows };
 }
 
+// Module-level helpers, not closures made per call: V8 drops a closure's
+// optimized code at each major GC (sqlite/group-batch.ts ToItem).
+function codeOf(seen: Map<string, number>, list: string[], key: string): number {
+  let code = seen.get(key);
+  if (code === undefined) {
+    seen.set(key, (code = list.length));
+    list.push(key);
+  }
+  return code;
+}
+
+type Emit = (minute: number, field: string | null, key: string, n?: number) => void;
+
 /**
  * Counts the rows of a block write into the partition's rollups: every row,
  * or those `keep` flags (1) when the writer dropped some. Summed here per
  * (hour, field, key) first: a block is mostly a few hours.
  */
 export function addRollups(db: BlockPartition, ts: Float64Array, codes: RollupCodes, keep?: Uint8Array): void {
-  db.rollups.count((emit) => {
-    // Hours counted from the block's first kept row's.
-    const hourOf = new Float64Array(ts.length);
-    let first = Infinity;
-    let last = -Infinity;
-    for (let r = 0; r < ts.length; r++) {
-      const minute = Math.floor(ts[r]! / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MINUTES;
-      hourOf[r] = minute;
-      if (keep !== undefined && keep[r] !== 1) continue;
-      if (minute < first) first = minute;
-      if (minute > last) last = minute;
+  db.rollups.count((emit) => countRollups(emit, ts, codes, keep));
+}
+
+function countRollups(emit: Emit, ts: Float64Array, codes: RollupCodes, keep: Uint8Array | undefined): void {
+  // Hours counted from the block's first kept row's.
+  const hourOf = new Float64Array(ts.length);
+  let first = Infinity;
+  let last = -Infinity;
+  for (let r = 0; r < ts.length; r++) {
+    const minute = Math.floor(ts[r]! / ROLLUP_BUCKET_MS) * ROLLUP_BUCKET_MINUTES;
+    hourOf[r] = minute;
+    if (keep !== undefined && keep[r] !== 1) continue;
+    if (minute < first) first = minute;
+    if (minute > last) last = minute;
+  }
+  if (first === Infinity) return;
+  for (let r = 0; r < ts.length; r++) hourOf[r] = (hourOf[r]! - first) / ROLLUP_BUCKET_MINUTES;
+  const hours = (last - first) / ROLLUP_BUCKET_MINUTES + 1;
+  const span: Span = { hourOf, keep, first, hours };
+  countField(emit, span, null, null, null);
+  for (let f = 0; f < ROLLUP_FIELDS.length; f++) {
+    const list = codes.keys[f]!;
+    if (list.length > 0) countField(emit, span, ROLLUP_FIELDS[f]!, list, codes.rows[f]!);
+  }
+}
+
+interface Span {
+  /** Each row's hour, counted from `first`. */
+  hourOf: Float64Array;
+  keep: Uint8Array | undefined;
+  /** The first kept row's hour, as a rollup minute. */
+  first: number;
+  hours: number;
+}
+
+/**
+ * One field's counts (or the events', field null) per (hour, code), as one
+ * index, codes < width: an array of counts when that is small (a block
+ * spans an hour or two), else a Map.
+ */
+function countField(emit: Emit, span: Span, field: string | null, list: string[] | null, rows: Int32Array | null): void {
+  const { hourOf, keep, first, hours } = span;
+  const width = list === null ? 1 : list.length;
+  const dense = hours * width <= DENSE_COUNTS ? new Int32Array(hours * width) : null;
+  const sparse = dense === null ? new Map<number, number>() : null;
+  for (let r = 0; r < hourOf.length; r++) {
+    const c = rows === null ? 0 : rows[r]!;
+    if (c < 0 || (keep !== undefined && keep[r] !== 1)) continue;
+    const k = hourOf[r]! * width + c;
+    if (dense !== null) dense[k]!++;
+    else sparse!.set(k, (sparse!.get(k) ?? 0) + 1);
+  }
+  if (dense !== null) {
+    for (let k = 0; k < dense.length; k++) {
+      if (dense[k]! > 0) emit(first + Math.floor(k / width) * ROLLUP_BUCKET_MINUTES, field, list === null ? '' : list[k % width]!, dense[k]!);
     }
-    if (first === Infinity) return;
-    for (let r = 0; r < ts.length; r++) hourOf[r] = (hourOf[r]! - first) / ROLLUP_BUCKET_MINUTES;
-    const hours = (last - first) / ROLLUP_BUCKET_MINUTES + 1;
-    // (hour, code) as one index, codes < width: an array of counts when that is small (a block spans an hour or two), else a Map.
-    const count = (width: number, code: (r: number) => number, out: (minute: number, code: number, n: number) => void): void => {
-      const dense = hours * width <= DENSE_COUNTS ? new Int32Array(hours * width) : null;
-      const sparse = dense === null ? new Map<number, number>() : null;
-      for (let r = 0; r < ts.length; r++) {
-        const c = code(r);
-        if (c < 0 || (keep !== undefined && keep[r] !== 1)) continue;
-        const k = hourOf[r]! * width + c;
-        if (dense !== null) dense[k]!++;
-        else sparse!.set(k, (sparse!.get(k) ?? 0) + 1);
-      }
-      const put = (k: number, n: number): void => out(first + Math.floor(k / width) * ROLLUP_BUCKET_MINUTES, k % width, n);
-      if (dense !== null) {
-        for (let k = 0; k < dense.length; k++) if (dense[k]! > 0) put(k, dense[k]!);
-      } else for (const [k, n] of sparse!) put(k, n);
-    };
-    count(1, () => 0, (minute, _code, n) => emit(minute, null, '', n));
-    ROLLUP_FIELDS.forEach((field, f) => {
-      const list = codes.keys[f]!;
-      const rows = codes.rows[f]!;
-      if (list.length > 0) count(list.length, (r) => rows[r]!, (minute, code, n) => emit(minute, field, list[code]!, n));
-    });
-  });
+  } else {
+    for (const [k, n] of sparse!) emit(first + Math.floor(k / width) * ROLLUP_BUCKET_MINUTES, field, list === null ? '' : list[k % width]!, n);
+  }
 }
 
 /**

@@ -111,7 +111,10 @@ export class BlockWriter {
         batch.add(db);
         const keeps = this.fresh(name, entry.key, db, entry.groups, entry.fingerprint);
         let noted = false;
-        entry.groups.forEach(({ w, g }, k) => {
+        // Loops, not forEach/map callbacks, on every per-row path here: a closure made per
+        // call loses its optimized code at each major GC (sqlite/group-batch.ts ToItem).
+        for (let k = 0; k < entry.groups.length; k++) {
+          const { w, g } = entry.groups[k]!;
           const keep = keeps[k]!;
           const r = results[w] as (typeof results)[number];
           const received: string[] = [];
@@ -126,7 +129,7 @@ export class BlockWriter {
             r.storedIndexes.push(g.index[i]!);
             if (g.received[i] === 1) received.push(g.eids[i]!);
           }
-          if (kept === 0) return;
+          if (kept === 0) continue;
           if (!noted) db.noteClassFingerprint(entry.fingerprint);
           noted = true;
           const whole = kept === keep.length;
@@ -134,7 +137,7 @@ export class BlockWriter {
           db.insertBlock(compressBlock(block), nonFinite, 0, this.textFieldsJson);
           db.addReceived(received);
           addRollups(db, g.ts, g.rollups, whole ? undefined : keep);
-        });
+        }
       }
       for (const db of batch) db.commit();
     } catch (err) {
@@ -208,7 +211,9 @@ export class BlockWriter {
     const taken = new Set<string>();
     const takenIds = new Set<string>();
     const keyed = knownPairs.size > 0 || groups.length > 1;
-    return groups.map(({ g }, k) => {
+    const keeps = new Array<Uint8Array>(groups.length);
+    for (let k = 0; k < groups.length; k++) {
+      const { g } = groups[k]!;
       const keep = new Uint8Array(g.eids.length);
       const last = k === groups.length - 1;
       const checkTaken = k > 0;
@@ -226,7 +231,8 @@ export class BlockWriter {
         }
         keep[i] = 1;
       }
-      return keep;
-    });
+      keeps[k] = keep;
+    }
+    return keeps;
   }
 }

@@ -31,6 +31,17 @@ export interface GatheredBlock {
 /** Past this many shapes, rows go field by field through the column map (no shape ids either). */
 const MAX_TRACKED = 1024;
 
+/** What one gatherColumns call builds, passed to its helpers (module-level, not closures: sqlite/group-batch.ts ToItem). */
+interface Gathering {
+  columns: Map<string, Gathered>;
+  /** Keyed by key count, twice over: rows that omit a key match other shapes than rows that keep it. */
+  byLength: Map<number, Shape[]>;
+  shapes: number;
+  rowShape: Uint8Array;
+  maxShapes: number;
+  omitKey: string | undefined;
+}
+
 /** omit: rows (flag 1) whose `omit.key` is not stored (content ids, block-codec.ts). */
 export function gatherColumns(
   events: readonly LogEvent[],
@@ -39,17 +50,8 @@ export function gatherColumns(
   omit?: { key: string; rows: Uint8Array },
 ): GatheredBlock {
   const count = events.length;
-  const columns = new Map<string, Gathered>();
-  for (const name of first) columns.set(name, { rows: [], values: [] });
-  const column = (name: string): Gathered => {
-    let col = columns.get(name);
-    if (col === undefined) columns.set(name, (col = { rows: [], values: [] }));
-    return col;
-  };
-  // Keyed by key count, twice over: rows that omit a key match other shapes than rows that keep it.
-  const byLength = new Map<number, Shape[]>();
-  let shapes = 0;
-  const rowShape = new Uint8Array(count);
+  const g: Gathering = { columns: new Map(), byLength: new Map(), shapes: 0, rowShape: new Uint8Array(count), maxShapes, omitKey: omit?.key };
+  for (const name of first) g.columns.set(name, { rows: [], values: [] });
   for (let row = 0; row < count; row++) {
     const e = events[row]!;
     const all = Object.keys(e);
@@ -61,53 +63,66 @@ export function gatherColumns(
         break;
       }
     }
-    if (shapes > MAX_TRACKED || holed) {
-      const keys = storedKeys(e, all, omitting ? omit.key : undefined);
-      if (shapes > MAX_TRACKED) {
+    if (g.shapes > MAX_TRACKED || holed) {
+      const keys = storedKeys(e, all, omitting ? g.omitKey : undefined);
+      if (g.shapes > MAX_TRACKED) {
         for (const name of keys) {
-          const col = column(name);
+          const col = column(g, name);
           col.rows.push(row);
           col.values.push(e[name]!);
         }
         continue;
       }
       // A row with an undefined value is its own kind of row: matched by its stored keys.
-      addRow(row, e, keys, keys, omitting);
+      addRow(g, row, e, keys, keys, omitting);
       continue;
     }
-    addRow(row, e, all, null, omitting);
+    addRow(g, row, e, all, null, omitting);
   }
+  return { columns: g.columns, rowShape: g.rowShape, shapes: g.shapes };
+}
 
-  function addRow(row: number, e: LogEvent, match: readonly string[], stored: readonly string[] | null, omitting: boolean): void {
-    const slot = match.length * 2 + (omitting ? 1 : 0);
-    let list = byLength.get(slot);
-    if (list === undefined) byLength.set(slot, (list = []));
-    let shape: Shape | undefined;
-    for (const s of list) {
-      if (sameKeys(s.match, match)) {
-        shape = s;
-        break;
-      }
-    }
-    if (shape === undefined) {
-      const keys = stored ?? storedKeys(e, match, omitting ? omit!.key : undefined);
-      shape = { id: shapes++, match, keys, cols: keys.map(column) };
-      list.push(shape);
-    }
-    if (shape.id <= maxShapes) rowShape[row] = shape.id;
-    const { keys, cols } = shape;
-    for (let k = 0; k < keys.length; k++) {
-      const col = cols[k]!;
-      col.rows.push(row);
-      col.values.push(e[keys[k]!]!);
+function column(g: Gathering, name: string): Gathered {
+  let col = g.columns.get(name);
+  if (col === undefined) g.columns.set(name, (col = { rows: [], values: [] }));
+  return col;
+}
+
+function addRow(g: Gathering, row: number, e: LogEvent, match: readonly string[], stored: readonly string[] | null, omitting: boolean): void {
+  const slot = match.length * 2 + (omitting ? 1 : 0);
+  let list = g.byLength.get(slot);
+  if (list === undefined) g.byLength.set(slot, (list = []));
+  let shape: Shape | undefined;
+  for (const s of list) {
+    if (sameKeys(s.match, match)) {
+      shape = s;
+      break;
     }
   }
-  return { columns, rowShape, shapes };
+  if (shape === undefined) {
+    const keys = stored ?? storedKeys(e, match, omitting ? g.omitKey : undefined);
+    const cols = new Array<Gathered>(keys.length);
+    for (let k = 0; k < keys.length; k++) cols[k] = column(g, keys[k]!);
+    shape = { id: g.shapes++, match, keys, cols };
+    list.push(shape);
+  }
+  if (shape.id <= g.maxShapes) g.rowShape[row] = shape.id;
+  const { keys, cols } = shape;
+  for (let k = 0; k < keys.length; k++) {
+    const col = cols[k]!;
+    col.rows.push(row);
+    col.values.push(e[keys[k]!]!);
+  }
 }
 
 /** `all` less `omitted` and less the keys whose value is undefined. */
 function storedKeys(e: LogEvent, all: readonly string[], omitted: string | undefined): string[] {
-  return all.filter((x) => x !== omitted && e[x] !== undefined);
+  const keys: string[] = [];
+  for (let k = 0; k < all.length; k++) {
+    const x = all[k]!;
+    if (x !== omitted && e[x] !== undefined) keys.push(x);
+  }
+  return keys;
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {

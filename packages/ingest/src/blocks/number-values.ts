@@ -64,12 +64,17 @@ export function writeNumbers(w: ByteWriter, values: readonly number[]): void {
     for (let i = 0; i < values.length; i++) w.f64(values[i]!);
     return;
   }
-  let ints: readonly number[] = values;
+  // Always a Float64Array for writeInts: number arrays come in several V8
+  // element kinds (small integers, doubles, mixed, holey), and more than a
+  // few deoptimized it over and over ("wrong map").
+  const ints = new Float64Array(values.length);
   if (scale > 0) {
     const p = POW10[scale]!;
-    ints = values.map((v) => Math.round(v * p));
+    for (let i = 0; i < values.length; i++) ints[i] = Math.round(values[i]! * p);
     w.byte(DECIMAL);
     w.byte(scale);
+  } else {
+    for (let i = 0; i < values.length; i++) ints[i] = values[i]!;
   }
   writeInts(w, ints);
 }
@@ -78,7 +83,7 @@ export function writeNumbers(w: ByteWriter, values: readonly number[]): void {
 export const MAX_INT = INT_BOUND;
 
 /** Integers (|v| ≤ 2^51) as zigzag varints, plain or as deltas, whichever is smaller; readNumbers reads them. */
-export function writeInts(w: ByteWriter, values: readonly number[]): void {
+export function writeInts(w: ByteWriter, values: Float64Array): void {
   let plain = 0;
   let delta = 0;
   let prev = 0;

@@ -92,7 +92,7 @@ export function writeTemplated(w: ByteWriter, t: Templated, writeStringList: (w:
     for (let i = 0; i < t.index.length; i++) w.uvarint(t.index[i]!);
   }
   w.uvarint(t.streams.length);
-  for (const s of t.streams) writeInts(w, s);
+  for (const s of t.streams) writeInts(w, Float64Array.from(s));
 }
 
 /** pick: ascending positions of the strings wanted (pick-values.ts); all when absent. */

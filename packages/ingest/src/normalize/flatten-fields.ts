@@ -73,17 +73,7 @@ export function flattenFields(
   // line's fields was a tenth of normalizing it.
   if (owned && isFlat(input, limits.max_value_bytes)) return { fields: input as FlatRecord, flags };
   const fields: FlatRecord = {};
-
-  const put = (key: string, value: FieldValue): void => {
-    if (typeof value === 'string') {
-      const cut = truncateValue(value, limits.max_value_bytes);
-      if (cut !== value) flags.truncated = true;
-      value = cut;
-    }
-    setField(fields, key, value);
-  };
-  // JSON text of a nested value, written no longer than the value cap needs.
-  const text = (value: unknown): string => jsonText(value, limits.max_value_bytes);
+  const cap = limits.max_value_bytes;
 
   // Objects still to walk, with their key prefix and depth; reversed pushes
   // keep the keys in document order.
@@ -101,13 +91,13 @@ export function flattenFields(
     const name = frame.prefix === '' ? key : `${frame.prefix}.${key}`;
     if (value === null || value === undefined) continue;
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-      put(name, value);
+      put(fields, flags, cap, name, value);
     } else if (Array.isArray(value)) {
-      put(name, text(value));
+      put(fields, flags, cap, name, jsonText(value, cap));
     } else if (typeof value === 'object') {
       if (frame.depth >= limits.max_depth) {
         flags.depthCapped = true;
-        put(name, text(value));
+        put(fields, flags, cap, name, jsonText(value, cap));
       } else {
         const obj = value as Record<string, unknown>;
         pending.push({ obj, prefix: name, depth: frame.depth + 1, keys: Object.keys(obj), i: 0 });
@@ -115,6 +105,21 @@ export function flattenFields(
     }
   }
   return { fields, flags };
+}
+
+/**
+ * A flattened field, a string cut to the value cap. Module-level, not a
+ * closure per call: V8 drops a per-call closure's optimized code at each
+ * major GC. A nested value comes as its JSON text (jsonText), written no
+ * longer than the cap needs.
+ */
+function put(fields: FlatRecord, flags: FlattenFlags, cap: number, key: string, value: FieldValue): void {
+  if (typeof value === 'string') {
+    const cut = truncateValue(value, cap);
+    if (cut !== value) flags.truncated = true;
+    value = cut;
+  }
+  setField(fields, key, value);
 }
 
 /** Every value a string (short enough to keep whole), a number or a boolean. */

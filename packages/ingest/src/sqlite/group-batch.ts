@@ -24,37 +24,45 @@ export class Refused {
   constructor(readonly reason: string) {}
 }
 
-/** Turns a kept event into what the store's writer takes, or says why it cannot. */
-export type ToItem<T> = (event: LogEvent, ts: number, eid: string, index: number) => T | Refused;
+/**
+ * Turns a kept event into what the store's writer takes, or says why it
+ * cannot. A module-level function with what it needs in `context`, not a
+ * closure made per call: V8 holds a closure's optimized code weakly, so a
+ * hot function created anew for each batch is compiled again after every
+ * major GC (docs/BLOCK_STORE.md "Writes").
+ */
+export type ToItem<T, C> = (event: LogEvent, ts: number, eid: string, index: number, context: C) => T | Refused;
 
-export function groupBatch<T>(
+export function groupBatch<T, C>(
   events: readonly LogEvent[],
   at: number,
   policy: RetentionPolicy,
-  toItem: ToItem<T>,
+  toItem: ToItem<T, C>,
+  context: C,
 ): { result: WriteResult; groups: PartitionGroup<T>[] } {
   const result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
   const groups = new Map<string, PartitionGroup<T>>();
   const seen = new Set<string>();
-  events.forEach((event, index) => {
+  for (let index = 0; index < events.length; index++) {
+    const event = events[index]!;
     const check = checkEvent(event);
     if (!check.ok) {
       result.errors.push({ index, reason: check.reason });
-      return;
+      continue;
     }
     const className = policy.classify(event);
     if (check.ts < policy.cutoff(className, at)) {
       result.expired++;
-      return;
+      continue;
     }
     if (seen.has(check.eid)) {
       result.duplicates++;
-      return;
+      continue;
     }
-    const item = toItem(event, check.ts, check.eid, index);
+    const item = toItem(event, check.ts, check.eid, index, context);
     if (item instanceof Refused) {
       result.errors.push({ index, reason: `event cannot be stored: ${item.reason}` });
-      return;
+      continue;
     }
     seen.add(check.eid);
     const key = { day: utcDay(check.ts), className };
@@ -62,6 +70,6 @@ export function groupBatch<T>(
     let group = groups.get(name);
     if (!group) groups.set(name, (group = { name, key, items: [] }));
     group.items.push(item);
-  });
+  }
   return { result, groups: [...groups.values()] };
 }

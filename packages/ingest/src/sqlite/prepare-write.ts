@@ -37,14 +37,16 @@ export function prepareWrite(
   classFingerprint: string,
   otherTextFields: readonly string[] = [],
 ): PreparedWrite {
-  const { result, groups } = groupBatch<EventRow>(events, at, policy, (event, ts, eid, index) => {
-    try {
-      return eventToRow(event, ts, eid, index, otherTextFields);
-    } catch (err) {
-      // A value JSON.stringify refuses (a BigInt, a cycle: only callers of
-      // the store API can send one, never HTTP) fails this event, not the batch.
-      return new Refused(err instanceof Error ? err.message : String(err));
-    }
-  });
+  const { result, groups } = groupBatch(events, at, policy, toRow, otherTextFields);
   return { result, groups, classFingerprint, otherTextFields: [...otherTextFields] };
+}
+
+function toRow(event: LogEvent, ts: number, eid: string, index: number, otherTextFields: readonly string[]): EventRow | Refused {
+  try {
+    return eventToRow(event, ts, eid, index, otherTextFields);
+  } catch (err) {
+    // A value JSON.stringify refuses (a BigInt, a cycle: only callers of
+    // the store API can send one, never HTTP) fails this event, not the batch.
+    return new Refused(err instanceof Error ? err.message : String(err));
+  }
 }
