@@ -104,11 +104,15 @@ export function encodeBlock(events: readonly LogEvent[], opts: EncodeOptions): E
   const { columns, rowShape, shapes } = gatherColumns(events, [TIMESTAMP, EVENT_ID], MAX_SHAPES - 1, omit);
   const ts = columns.get(TIMESTAMP)!;
   if (ts.rows.length !== count) throw storeError('LS_STORE_BAD_REQUEST', 'block codec: an event has no @timestamp');
-  const times = ts.values.map((v) => {
+  // Loops here, not map/forEach callbacks: a closure made per call loses its
+  // optimized code at each major GC (sqlite/group-batch.ts ToItem).
+  const times: number[] = [];
+  for (let i = 0; i < ts.values.length; i++) {
+    const v = ts.values[i];
     const ms = typeof v === 'string' ? isoMillis(v) : NaN;
     if (!Number.isFinite(ms)) throw storeError('LS_STORE_BAD_REQUEST', `block codec: bad @timestamp ${JSON.stringify(v)}`);
-    return ms;
-  });
+    times.push(ms);
+  }
   ts.values = times;
   const text = new Set(opts.textFields);
   let tsMin = Infinity;
@@ -181,9 +185,7 @@ function idColumn(
   if (contentIdBlooms === undefined) {
     const rows = opts.contentIdRows!;
     const ids: string[] = [];
-    events.forEach((e, i) => {
-      if (rows[i] === 1) ids.push(e[EVENT_ID]);
-    });
+    for (let i = 0; i < events.length; i++) if (rows[i] === 1) ids.push(events[i]![EVENT_ID]);
     contentIdBlooms = [buildValueBloom(ids, NO_TOKENS, ids.length, CONTENT_ID_BLOOM)];
   }
   if (col.rows.length === 0) {
@@ -205,6 +207,8 @@ export function columnMayHold(meta: ColumnMeta, key: string): boolean {
   if (meta.present > 0 && (meta.bloom === null || bloomMayContain(meta.bloom, key))) return true;
   return meta.contentIdBlooms.some((b) => bloomMayContain(b, key));
 }
+
+const notNull = (v: FieldValue): v is string | number | boolean => v !== null;
 
 /** isText: null = no bloom (timestamps), true = token bloom, false = value bloom. */
 function encodeColumn(
@@ -284,7 +288,7 @@ function columnBloom(values: readonly FieldValue[], isText: boolean, types: numb
     if (numbersOnly) return null;
     // Ids and the like: a Set of them costs more than hashing each value,
     // repeats only set the same bits; the bloom is sized by the row count.
-    const keys = types & T_NULL ? values.filter((v): v is string | number | boolean => v !== null) : (values as readonly (string | number | boolean)[]);
+    const keys = types & T_NULL ? values.filter(notNull) : (values as readonly (string | number | boolean)[]);
     return keys.length ? buildValueBloom(keys, NO_TOKENS, keys.length) : null;
   }
   // Distinct values first (a native Set): most columns repeat a few values,

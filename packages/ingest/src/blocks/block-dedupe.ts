@@ -29,6 +29,9 @@ export function pairKey(ts: number, eid: string): string {
   return `${ts} ${eid}`;
 }
 
+// Made once: a comparator closure made per call loses its optimized code at each major GC (sqlite/group-batch.ts ToItem).
+const byTs = (a: Pair, b: Pair): number => a.ts - b.ts;
+
 export class PairIndex {
   /** By partition file and block id (ids are per file). */
   private readonly cache = new Map<string, Set<string>>();
@@ -38,7 +41,7 @@ export class PairIndex {
   known(db: BlockPartition, pairs: readonly Pair[]): Set<string> {
     const found = new Set<string>();
     if (pairs.length === 0) return found;
-    const sorted = [...pairs].sort((a, b) => a.ts - b.ts);
+    const sorted = [...pairs].sort(byTs);
     for (const h of db.headers()) {
       let lo = lowerBound(sorted, h.tsMin);
       const candidates: Pair[] = [];
