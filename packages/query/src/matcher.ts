@@ -14,15 +14,19 @@ export type MatcherOptions = PlanOptions;
 
 export type EventPredicate = (event: LogEvent) => boolean;
 
-/** Per-event memo so several message clauses tokenize the message once. */
+/**
+ * Per-event memo so several message clauses tokenize the message once; the
+ * Map only once some clause tokenizes (most predicates, e.g. retention
+ * classes run on every ingested event, never do).
+ */
 interface Ctx {
-  tokens: Map<string, string[] | null>;
+  tokens: Map<string, string[] | null> | null;
 }
 type Eval = (event: LogEvent, ctx: Ctx) => boolean;
 
 export function compileMatcher(ast: QueryNode, opts: MatcherOptions): EventPredicate {
   const root = compile(ast, opts);
-  return (event) => root(event, { tokens: new Map() });
+  return (event) => root(event, { tokens: null });
 }
 
 function compile(node: QueryNode, opts: MatcherOptions): Eval {
@@ -31,11 +35,18 @@ function compile(node: QueryNode, opts: MatcherOptions): Eval {
       return () => true;
     case 'and': {
       const children = node.children.map((c) => compile(c, opts));
-      return (e, ctx) => children.every((c) => c(e, ctx));
+      // Loops, not every/some with an arrow: that arrow was a new closure per event.
+      return (e, ctx) => {
+        for (let i = 0; i < children.length; i++) if (!children[i]!(e, ctx)) return false;
+        return true;
+      };
     }
     case 'or': {
       const children = node.children.map((c) => compile(c, opts));
-      return (e, ctx) => children.some((c) => c(e, ctx));
+      return (e, ctx) => {
+        for (let i = 0; i < children.length; i++) if (children[i]!(e, ctx)) return true;
+        return false;
+      };
     }
     case 'not': {
       const child = compile(node.child, opts);
@@ -53,22 +64,24 @@ function valueOf(event: LogEvent, field: string): Exclude<FieldValue, null> | un
 }
 
 function tokensOf(event: LogEvent, field: string, ctx: Ctx): string[] | null {
-  let t = ctx.tokens.get(field);
+  let t = ctx.tokens?.get(field);
   if (t === undefined) {
     const v = valueOf(event, field);
     t = typeof v === 'string' ? tokenize(v) : null;
-    ctx.tokens.set(field, t);
+    (ctx.tokens ??= new Map()).set(field, t);
   }
   return t;
 }
 
 /** True when the tokens of some one of `fields` (string values only) satisfy `test`. */
 function inAnyField(fields: readonly string[], test: (tokens: string[]) => boolean): Eval {
-  return (e, ctx) =>
-    fields.some((f) => {
-      const tokens = tokensOf(e, f, ctx);
-      return tokens !== null && test(tokens);
-    });
+  return (e, ctx) => {
+    for (let i = 0; i < fields.length; i++) {
+      const tokens = tokensOf(e, fields[i]!, ctx);
+      if (tokens !== null && test(tokens)) return true;
+    }
+    return false;
+  };
 }
 
 function compilePlan(plan: LeafPlan): Eval {
@@ -80,7 +93,10 @@ function compilePlan(plan: LeafPlan): Eval {
     case 'exists':
       return (e) => valueOf(e, plan.field) !== undefined;
     case 'text_terms':
-      return inAnyField(plan.fields, (tokens) => plan.tokens.every((t) => tokens.includes(t)));
+      return inAnyField(plan.fields, (tokens) => {
+        for (let i = 0; i < plan.tokens.length; i++) if (!tokens.includes(plan.tokens[i]!)) return false;
+        return true;
+      });
     case 'text_phrase': {
       const want = plan.tokens;
       return inAnyField(plan.fields, (tokens) => {
