@@ -19,10 +19,6 @@ import { MAX_INT, readNumbers, writeInts } from './number-values.js';
 const DEC = '\u0001';
 const HEX = '\u0002';
 const HOLES = /[\u0001\u0002]/;
-const WORD = /[0-9A-Za-z]+/g;
-const DIGITS = /[0-9]+/g;
-const HAS_DIGIT = /[0-9]/;
-const HEX_NUMBER = /^(?=.*[a-f])[1-9a-f][0-9a-f]{0,12}$/;
 /** After this many strings, give up when most of them were templates of their own (random ids). */
 const PROBE = 64;
 
@@ -40,36 +36,8 @@ export function templateStrings(values: readonly string[]): Templated | null {
   const limit = values.length >>> 3;
   for (let i = 0; i < values.length; i++) {
     const s = values[i]!;
-    if (HOLES.test(s)) return null;
-    let template = '';
-    let at = 0;
-    let slot = 0;
-    const hole = (start: number, len: number, kind: string, n: number): void => {
-      template += s.slice(at, start) + kind;
-      at = start + len;
-      (streams[slot] ??= []).push(n);
-      slot++;
-    };
-    WORD.lastIndex = 0;
-    for (let m = WORD.exec(s); m !== null; m = WORD.exec(s)) {
-      const word = m[0];
-      if (!HAS_DIGIT.test(word)) continue;
-      if (HEX_NUMBER.test(word)) {
-        const n = parseInt(word, 16);
-        if (n <= MAX_INT) {
-          hole(m.index, word.length, HEX, n);
-          continue;
-        }
-      }
-      DIGITS.lastIndex = 0;
-      for (let d = DIGITS.exec(word); d !== null; d = DIGITS.exec(word)) {
-        const run = d[0];
-        if (run.length > 15 || (run.length > 1 && run.charCodeAt(0) === 48)) continue;
-        hole(m.index + d.index, run.length, DEC, Number(run));
-      }
-    }
-    if (slot === 0) template = s;
-    else template += s.slice(at);
+    const template = templateOf(s, streams);
+    if (template === null) return null;
     let d = dict.get(template);
     if (d === undefined) {
       d = dict.size;
@@ -79,6 +47,77 @@ export function templateStrings(values: readonly string[]): Templated | null {
     index[i] = d;
   }
   return { templates: [...dict.keys()], index, streams };
+}
+
+/**
+ * `s` with its numbers replaced by DEC or HEX, each number pushed to the
+ * stream of its slot; null when `s` holds a placeholder character itself.
+ * Scans character codes rather than running WORD and DIGITS regexes: a
+ * match array a word was a twentieth of what ingest allocated an event.
+ * Words are runs of [0-9A-Za-z]; a word with a digit is a hex number when
+ * it is 1–13 lower-case hex digits, not led by 0, with a letter (and fits
+ * MAX_INT), else each run of 1–15 decimal digits not led by 0 (a lone 0
+ * is one) is a number.
+ */
+function templateOf(s: string, streams: number[][]): string | null {
+  let template = '';
+  let at = 0;
+  let slot = 0;
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c === 1 || c === 2) return null;
+    if (!isWordChar(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let digits = 0;
+    let hexOnly = true;
+    let hexLetter = false;
+    for (; i < n; i++) {
+      const w = s.charCodeAt(i);
+      if (w === 1 || w === 2) return null;
+      if (!isWordChar(w)) break;
+      if (w >= 48 && w <= 57) digits++;
+      else if (w >= 97 && w <= 102) hexLetter = true;
+      else hexOnly = false;
+    }
+    if (digits === 0) continue;
+    const len = i - start;
+    if (hexOnly && hexLetter && len <= 13 && s.charCodeAt(start) !== 48) {
+      const v = parseInt(s.slice(start, i), 16);
+      if (v <= MAX_INT) {
+        template += s.slice(at, start) + HEX;
+        at = i;
+        (streams[slot] ??= []).push(v);
+        slot++;
+        continue;
+      }
+    }
+    for (let j = start; j < i; ) {
+      const d = s.charCodeAt(j);
+      if (d < 48 || d > 57) {
+        j++;
+        continue;
+      }
+      const run = j;
+      while (j < i && s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57) j++;
+      const runLen = j - run;
+      if (runLen > 15 || (runLen > 1 && s.charCodeAt(run) === 48)) continue;
+      template += s.slice(at, run) + DEC;
+      at = j;
+      (streams[slot] ??= []).push(Number(s.slice(run, j)));
+      slot++;
+    }
+  }
+  return slot === 0 ? s : template + s.slice(at);
+}
+
+/** [0-9A-Za-z] */
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
 export function writeTemplated(w: ByteWriter, t: Templated, writeStringList: (w: ByteWriter, s: readonly string[]) => void): void {
