@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isTimeZone, parseTimestamp } from './parse-timestamp.js';
+import { isoFast, isTimeZone, parseText, parseTimestamp } from './parse-timestamp.js';
 
 const iso = (v: Parameters<typeof parseTimestamp>[0]) => {
   const ms = parseTimestamp(v);
@@ -68,4 +68,34 @@ test('isTimeZone knows IANA names', () => {
   assert.equal(isTimeZone('America/Chicago'), true);
   assert.equal(isTimeZone('UTC'), true);
   assert.equal(isTimeZone('Mars/Olympus'), false);
+});
+
+test('the ISO fast path reads every time it takes exactly as the general path does', () => {
+  // Generated near-ISO texts: each part valid, out of range, short or odd, so
+  // both what isoFast takes and what it leaves to parseText are exercised.
+  let seed = 11;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return Math.floor(seed / 65536) % n;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)]!;
+  // Mostly valid parts (the fast path's), some out of range or malformed (the general path's).
+  const two = (): string => (rnd(4) > 0 ? pick(['00', '01', '09', '10', '12', '23', '28']) : pick(['13', '24', '29', '31', '59', '60', '7', 'x1', '99']));
+  let taken = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const text =
+      (rnd(4) > 0 ? '2026' : pick(['1999', '0099', '0100', '9999', '202', '20261'])) +
+      (rnd(8) > 0 ? '-' : '/') + two() + '-' + two() +
+      pick(['T', 't', ' ', '_']) + two() + ':' + two() +
+      pick(['', ':' + two(), ':5']) +
+      pick(['', '.', '.5', ',12', '.123', '.123456789', '.999999999999999999999999', ',0001']) +
+      pick(['', 'Z', 'z', ' Z', '+01:00', '-05:30', '+0130', '+01', '+24:00', '-23:59', '+01:60', '+1', 'X', '+01:0']);
+    for (const zone of ['UTC', 'America/Chicago']) {
+      const fast = isoFast(text, zone);
+      if (fast === null) continue;
+      taken++;
+      assert.equal(fast, parseText(text, zone), `${text} in ${zone}`);
+    }
+  }
+  assert.ok(taken > 1000, `the fast path took ${taken}`);
 });
