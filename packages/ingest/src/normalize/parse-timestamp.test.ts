@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isoFast, isTimeZone, parseText, parseTimestamp } from './parse-timestamp.js';
+import { fastTime, isTimeZone, parseText, parseTimestamp } from './parse-timestamp.js';
 
 const iso = (v: Parameters<typeof parseTimestamp>[0]) => {
   const ms = parseTimestamp(v);
@@ -70,9 +70,9 @@ test('isTimeZone knows IANA names', () => {
   assert.equal(isTimeZone('Mars/Olympus'), false);
 });
 
-test('the ISO fast path reads every time it takes exactly as the general path does', () => {
-  // Generated near-ISO texts: each part valid, out of range, short or odd, so
-  // both what isoFast takes and what it leaves to parseText are exercised.
+test('the fast path reads every time it takes exactly as the general path does', () => {
+  // Generated near-ISO and near-nginx texts: each part valid, out of range, short
+  // or odd, so both what fastTime takes and what it leaves to parseText are exercised.
   let seed = 11;
   const rnd = (n: number): number => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -82,20 +82,33 @@ test('the ISO fast path reads every time it takes exactly as the general path do
   // Mostly valid parts (the fast path's), some out of range or malformed (the general path's).
   const two = (): string => (rnd(4) > 0 ? pick(['00', '01', '09', '10', '12', '23', '28']) : pick(['13', '24', '29', '31', '59', '60', '7', 'x1', '99']));
   let taken = 0;
-  for (let i = 0; i < 20_000; i++) {
-    const text =
-      (rnd(4) > 0 ? '2026' : pick(['1999', '0099', '0100', '9999', '202', '20261'])) +
-      (rnd(8) > 0 ? '-' : '/') + two() + '-' + two() +
-      pick(['T', 't', ' ', '_']) + two() + ':' + two() +
-      pick(['', ':' + two(), ':5']) +
-      pick(['', '.', '.5', ',12', '.123', '.123456789', '.999999999999999999999999', ',0001']) +
-      pick(['', 'Z', 'z', ' Z', '+01:00', '-05:30', '+0130', '+01', '+24:00', '-23:59', '+01:60', '+1', 'X', '+01:0']);
+  for (let i = 0; i < 40_000; i++) {
+    const text = i % 2 === 1 ? nginxText() : isoText();
     for (const zone of ['UTC', 'America/Chicago']) {
-      const fast = isoFast(text, zone);
+      const fast = fastTime(text, zone);
       if (fast === null) continue;
       taken++;
       assert.equal(fast, parseText(text, zone), `${text} in ${zone}`);
     }
   }
-  assert.ok(taken > 1000, `the fast path took ${taken}`);
+  assert.ok(taken > 2000, `the fast path took ${taken}`);
+
+  function nginxText(): string {
+    return (
+      two() + '/' + (rnd(4) > 0 ? pick(['Jan', 'Feb', 'dec', 'DEC', 'Dec']) : pick(['Foo', 'Ja1', 'De'])) + '/' +
+      (rnd(4) > 0 ? '2026' : pick(['0099', '0100', '9999', '202'])) + ':' + two() + ':' + two() + ':' + two() +
+      pick([' ', ' ', ' ', '_']) + pick(['+', '-', '+', '-', '*']) + two() + two()
+    );
+  }
+
+  function isoText(): string {
+    return (
+      (rnd(4) > 0 ? '2026' : pick(['1999', '0099', '0100', '9999', '202', '20261'])) +
+      (rnd(8) > 0 ? '-' : '/') + two() + '-' + two() +
+      pick(['T', 't', ' ', '_']) + two() + ':' + two() +
+      pick(['', ':' + two(), ':5']) +
+      pick(['', '.', '.5', ',12', '.123', '.123456789', '.999999999999999999999999', ',0001']) +
+      pick(['', 'Z', 'z', ' Z', '+01:00', '-05:30', '+0130', '+01', '+24:00', '-23:59', '+01:60', '+1', 'X', '+01:0'])
+    );
+  }
 });
