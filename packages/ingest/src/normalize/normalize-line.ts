@@ -231,9 +231,9 @@ function finish(
   // The event's own time: the line's, else the one its protocol gave (syslog, OTLP).
   const own = c.time ?? opts.time;
   const future = own !== undefined && own > opts.now + opts.limits.max_future_s * 1000;
-  const time = new Date(future ? opts.now : (own ?? opts.now));
+  const time = timeClip(future ? opts.now : (own ?? opts.now));
   const event: LogEvent = {
-    '@timestamp': isoTime(time.getTime()),
+    '@timestamp': isoTime(time),
     // Set last (contentId reads every other field); first in key order.
     'event.id': '',
   };
@@ -277,9 +277,15 @@ function finish(
     event[FLAG_FIELDS.futureTimestamp] = true;
     event[FLAG_FIELDS.originalTimestamp] = new Date(own!).toISOString();
   }
-  event['event.id'] = givenId ?? contentId(event, time.getTime());
+  event['event.id'] = givenId ?? contentId(event, time);
   // Built here in one literal: a spread of this into another object cost ~0.8 µs a line.
   return { event, format: p.format, contentId: givenId === undefined };
+}
+
+/** What `new Date(ms).getTime()` gives (ECMAScript TimeClip), without a Date an event. */
+function timeClip(ms: number): number {
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return NaN;
+  return Math.trunc(ms) + 0;
 }
 
 function moveAside(fields: FlatRecord, key: string, to: string): void {

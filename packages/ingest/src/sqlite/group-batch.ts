@@ -42,6 +42,7 @@ export function groupBatch<T, C>(
 ): { result: WriteResult; groups: PartitionGroup<T>[] } {
   const result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
   const groups = new Map<string, PartitionGroup<T>>();
+  const byClass = new Map<string, Map<string, PartitionGroup<T>>>();
   const seen = new Set<string>();
   for (let index = 0; index < events.length; index++) {
     const event = events[index]!;
@@ -65,10 +66,19 @@ export function groupBatch<T, C>(
       continue;
     }
     seen.add(check.eid);
-    const key = { day: utcDay(check.ts), className };
-    const name = partitionFileName(key);
-    let group = groups.get(name);
-    if (!group) groups.set(name, (group = { name, key, items: [] }));
+    // Found by class, then by utcDay's string (the same one for a day), so
+    // no key object or file name is built and hashed an event.
+    const day = utcDay(check.ts);
+    let byDay = byClass.get(className);
+    if (!byDay) byClass.set(className, (byDay = new Map()));
+    let group = byDay.get(day);
+    if (!group) {
+      const key = { day, className };
+      const name = partitionFileName(key);
+      group = { name, key, items: [] };
+      groups.set(name, group);
+      byDay.set(day, group);
+    }
     group.items.push(item);
   }
   return { result, groups: [...groups.values()] };
