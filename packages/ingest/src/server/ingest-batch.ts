@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { FastifyBaseLogger } from 'fastify';
 import type { LogEvent } from '@logship/query';
 import type { LogStore, WriteResult } from '../store/log-store.js';
@@ -28,12 +29,17 @@ interface ItemBase {
   ref: number;
 }
 
-/** An NDJSON line of the native route: JSON-parsed and normalized (agent envelope or source event). */
+/**
+ * An NDJSON line of the native route, JSON-parsed and normalized (agent
+ * envelope or source event): its bytes [start, end) in the request body,
+ * decoded only when normalized, so a line's text dies with its line instead
+ * of living (and being copied by the GC) until the whole batch is stored.
+ */
 export interface LineItem extends ItemBase {
   kind: 'line';
-  text: string;
-  bytes: number;
-  invalidUtf8: boolean;
+  body: Buffer;
+  start: number;
+  end: number;
 }
 
 /** An envelope a protocol built: content (raw text or structured object) plus metadata laid over it. */
@@ -122,10 +128,13 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
     const item = items[i]!;
     try {
       if (item.kind === 'failed') throw item.error;
-      if (item.bytes > limits.max_line_bytes) throw errors.lineTooLong(item.bytes, limits.max_line_bytes);
+      const bytes = item.kind === 'line' ? item.end - item.start : item.bytes;
+      if (bytes > limits.max_line_bytes) throw errors.lineTooLong(bytes, limits.max_line_bytes);
       let normalized: NormalizedLine;
       if (item.kind === 'line') {
-        normalized = normalizeLine(item.text, { now: receivedAt, limits, invalidUtf8: item.invalidUtf8, defaultTimeZone });
+        // Each line checked for UTF-8 on its own: a bad byte flags one event, not the batch.
+        const slice = item.body.subarray(item.start, item.end);
+        normalized = normalizeLine(slice.toString('utf8'), { now: receivedAt, limits, invalidUtf8: !isUtf8(slice), defaultTimeZone });
       } else {
         normalized = normalizeEnvelope(item.content, item.meta, {
           now: receivedAt,

@@ -5,7 +5,7 @@ import type { IngestLimits } from '../config/server-config.js';
 import { ingestBatch, retryAfterSOf, type IngestContext, type IngestItem } from './ingest-batch.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import { readBody } from './read-body.js';
-import { splitLines } from './split-lines.js';
+import { lineSpans } from './split-lines.js';
 
 /*
  * POST /api/v1/ingest
@@ -82,9 +82,7 @@ export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions
     async (request, reply): Promise<IngestAnswer> => {
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const items: IngestItem[] = [];
-      for (const line of splitLines(body)) {
-        items.push({ kind: 'line', ref: line.number, text: line.text, bytes: line.bytes, invalidUtf8: line.invalidUtf8 });
-      }
+      for (const line of lineSpans(body)) items.push({ kind: 'line', ref: line.number, body, start: line.start, end: line.end });
       let outcome;
       try {
         outcome = await ingestBatch({ ...ctx, log: request.log }, 'native', items);
