@@ -29,7 +29,7 @@ export function parseTimestamp(value: FieldValue | undefined, timeZone = 'UTC'):
   return fast !== null ? fast : parseText(text, timeZone);
 }
 
-/** Every text shape parseTimestamp reads (isoFast's too, the slow way): trimmed text in, epoch ms or undefined out. */
+/** Every text shape parseTimestamp reads (fastTime's too, the slow way): trimmed text in, epoch ms or undefined out. */
 export function parseText(text: string, timeZone: string): number | undefined {
   if (NUMERIC.test(text)) return fromEpoch(Number(text));
 

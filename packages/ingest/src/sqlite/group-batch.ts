@@ -29,7 +29,7 @@ export class Refused {
  * cannot. A module-level function with what it needs in `context`, not a
  * closure made per call: V8 holds a closure's optimized code weakly, so a
  * hot function created anew for each batch is compiled again after every
- * major GC (docs/BLOCK_STORE.md "Writes").
+ * major GC (docs/BLOCK_STORE.md, "Compiled once, less garbage a line").
  */
 export type ToItem<T, C> = (event: LogEvent, ts: number, eid: string, index: number, context: C) => T | Refused;
 
