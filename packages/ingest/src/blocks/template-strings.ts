@@ -77,8 +77,8 @@ function templateOf(s: string, streams: number[][]): string | null {
     let hexOnly = true;
     let hexLetter = false;
     for (; i < n; i++) {
+      // A placeholder character ends the word; the outer loop refuses it next.
       const w = s.charCodeAt(i);
-      if (w === 1 || w === 2) return null;
       if (!isWordChar(w)) break;
       if (w >= 48 && w <= 57) digits++;
       else if (w >= 97 && w <= 102) hexLetter = true;
