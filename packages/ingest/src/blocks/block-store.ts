@@ -158,16 +158,8 @@ export class BlockStore implements LogStore {
   }
 
   async start(): Promise<void> {
-    if (this.readerOptions) {
-      const readers = new ReaderPool(this.readerOptions, this.readerOptions.size, new URL('./block-reader.worker.js', import.meta.url));
-      try {
-        await readers.started();
-      } catch (err) {
-        await readers.close().catch(() => undefined);
-        throw err;
-      }
-      this.readers = readers;
-    }
+    // Reader threads start with the first queries (reader-pool.ts).
+    if (this.readerOptions) this.readers = new ReaderPool(this.readerOptions, this.readerOptions.size, new URL('./block-reader.worker.js', import.meta.url));
     if (!this.writerOptions) return;
     const writer = new WriterThread<PreparedBlockWrite>(this.writerOptions, new URL('./block-writer.worker.js', import.meta.url));
     try {

@@ -14,6 +14,7 @@ import { DAY_MS, DEFAULT_RETENTION } from '../retention/retention-config.js';
 import { isStoreError } from '../store/store-error.js';
 import { q } from '../store/contract/ast-builders.js';
 import { openSqliteStore, type SqliteLogStore } from './open-sqlite-store.js';
+import { ReaderPool } from './reader-pool.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
 const SEEDED = 20_000;
@@ -118,4 +119,44 @@ test('query errors from a reader store keep their types; results match the calli
     assert.deepEqual(second.hits.map((h) => h['event.id']), ['b']);
     assert.equal(second.hits[0]?.status, 200);
   });
+});
+
+/** A CountRequest, typed as what run() takes. */
+const countAll: { signal?: AbortSignal } = { query: q.all(), ...range } as { signal?: AbortSignal };
+
+test('reader threads start with the queries that need them, up to the pool size', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-readers-lazy-'));
+  const store = await openSqliteStore({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW, writerThread: false, readerThreads: 0 });
+  const pool = new ReaderPool({ dataDir: dir, retention: DEFAULT_RETENTION, rollups: true }, 2);
+  try {
+    await store.write([event('a', NOW), event('b', NOW - 1000)]);
+    assert.equal(pool.threads, 0, 'none before a query');
+    const one = await pool.run('count', countAll, NOW);
+    assert.equal(one, 2);
+    assert.equal(pool.threads, 1, 'one query, one thread');
+    // Three at once: a second thread starts, the third query waits for one of the two.
+    const many = await Promise.all([0, 1, 2].map(() => pool.run('count', countAll, NOW)));
+    assert.deepEqual(many, [one, one, one]);
+    assert.equal(pool.threads, 2);
+  } finally {
+    await pool.close();
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a reader thread that cannot open its store fails the queries given to it, and the pool goes on', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-readers-broken-'));
+  // A file where the data folder should be: the thread's store cannot open.
+  const notAFolder = path.join(dir, 'file');
+  fs.writeFileSync(notAFolder, 'not a folder');
+  const pool = new ReaderPool({ dataDir: notAFolder, retention: DEFAULT_RETENTION, rollups: true }, 2);
+  try {
+    const runs = [0, 1, 2].map(() => pool.run('count', countAll, NOW));
+    for (const run of runs) await assert.rejects(run, (err: unknown) => isStoreError(err) && /file|folder|directory|ENOTDIR|EEXIST/i.test((err as Error).message));
+    assert.equal(pool.threads, 0, 'failed threads are gone');
+  } finally {
+    await pool.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -175,16 +175,8 @@ export class SqliteStore implements LogStore {
 
   /** Starts the writer thread, when configured (after init()). */
   async start(): Promise<void> {
-    if (this.readerOptions) {
-      const readers = new ReaderPool(this.readerOptions, this.readerOptions.size);
-      try {
-        await readers.started();
-      } catch (err) {
-        await readers.close().catch(() => undefined);
-        throw err;
-      }
-      this.readers = readers;
-    }
+    // Reader threads start with the first queries (reader-pool.ts).
+    if (this.readerOptions) this.readers = new ReaderPool(this.readerOptions, this.readerOptions.size);
     if (!this.writerOptions) return;
     const writer = new WriterThread(this.writerOptions);
     try {
