@@ -1,7 +1,7 @@
 import { LEVELS, type FieldValue, type LogEvent } from '@logship/query';
 import { normalizeErrors as errors } from './normalize-errors.js';
 import { contentId } from './content-id.js';
-import { flattenFields, putField, setField, type FlatRecord, type FlattenFlags } from './flatten-fields.js';
+import { dropField, flattenFields, hasField, putField, setField, type FlatRecord, type FlattenFlags } from './flatten-fields.js';
 import { ALL_FORMATS } from './formats/all-formats.js';
 import { journaldFormat } from './formats/journald-format.js';
 import type { Canonical, MapContext } from './formats/format-mapper.js';
@@ -182,7 +182,10 @@ function withJsonMessage(outer: Parsed, opts: NormalizeOptions, ctx: MapContext)
   if (p.canonical.time !== undefined) canonical.time = p.canonical.time;
   canonical.host ??= p.canonical.host;
   if (p.canonical.host !== undefined && canonical.host !== p.canonical.host) putField(fields, 'host_original', p.canonical.host);
-  for (const key of Object.keys(p.fields)) putField(fields, key, p.fields[key]!);
+  for (const key of Object.keys(p.fields)) {
+    const value = p.fields[key];
+    if (value !== undefined) putField(fields, key, value);
+  }
   return {
     format: `journald+${p.format}`,
     canonical,
@@ -222,7 +225,7 @@ function finish(
     // The agent's labels win (host, source, job are where it came from);
     // a field of the line with the same name stays as `<name>_original`.
     for (const key of Object.keys(meta)) {
-      if (Object.hasOwn(fields, key) && fields[key] !== meta[key]) putField(fields, `${key}_original`, fields[key]!);
+      if (hasField(fields, key) && fields[key] !== meta[key]) putField(fields, `${key}_original`, fields[key]!);
       setField(fields, key, meta[key]!);
     }
   }
@@ -238,13 +241,13 @@ function finish(
     'event.id': '',
   };
   const givenId = givenEventId(fields['event.id']);
-  delete fields['event.id'];
+  dropField(fields, 'event.id');
   const level = typeof fields.level === 'string' && LEVEL_SET.has(fields.level) ? fields.level : c.level;
-  delete fields.level;
+  dropField(fields, 'level');
   if (level !== undefined) event.level = level;
   for (const key of STRING_CANONICAL) {
     const own = fields[key];
-    delete fields[key];
+    dropField(fields, key);
     const mapped = c[key as keyof Canonical] as string | undefined;
     const value = own !== undefined ? String(own) : mapped;
     if (value !== undefined) event[key] = value;
@@ -259,11 +262,14 @@ function finish(
   let room = opts.limits.max_fields - core;
   let capped = false;
   for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    // Dropped by a mapper or above (dropField).
+    if (value === undefined) continue;
     if (room <= 0) {
       capped = true;
       break;
     }
-    setField(event as FlatRecord, key, fields[key]!);
+    setField(event as FlatRecord, key, value);
     room--;
   }
 
@@ -289,9 +295,9 @@ function timeClip(ms: number): number {
 }
 
 function moveAside(fields: FlatRecord, key: string, to: string): void {
-  if (!Object.hasOwn(fields, key)) return;
+  if (!hasField(fields, key)) return;
   const value = fields[key]!;
-  delete fields[key];
+  dropField(fields, key);
   if (key === 'level' && typeof value === 'string' && LEVEL_SET.has(value)) {
     fields[key] = value;
     return;

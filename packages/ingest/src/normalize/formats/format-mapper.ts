@@ -1,5 +1,5 @@
 import type { FieldValue, Level } from '@logship/query';
-import type { FlatRecord } from '../flatten-fields.js';
+import { dropField, hasField, type FlatRecord } from '../flatten-fields.js';
 import { parseTimestamp } from '../parse-timestamp.js';
 
 /** What a format contributes to the canonical fields (DESIGN.md §3). */
@@ -24,8 +24,9 @@ export const UTC_CONTEXT: MapContext = Object.freeze({ timeZone: 'UTC' });
 
 /**
  * One source format. `detect` looks at the flattened record; `map` moves the
- * format's own keys into canonical fields, deleting what it consumed and
- * leaving every other field where it is.
+ * format's own keys into canonical fields, dropping what it consumed
+ * (dropField: the key stays, undefined) and leaving every other field where
+ * it is.
  */
 export interface FormatMapper {
   readonly name: string;
@@ -33,11 +34,11 @@ export interface FormatMapper {
   map(fields: FlatRecord, ctx?: MapContext): Canonical;
 }
 
-/** Removes and returns a field. */
+/** Removes (dropField) and returns a field. */
 export function take(fields: FlatRecord, key: string): FieldValue | undefined {
-  if (!Object.hasOwn(fields, key)) return undefined;
+  if (!hasField(fields, key)) return undefined;
   const value = fields[key];
-  delete fields[key];
+  dropField(fields, key);
   return value;
 }
 
@@ -46,7 +47,7 @@ export function takeString(fields: FlatRecord, ...keys: string[]): string | unde
   for (const key of keys) {
     const value = fields[key];
     if (typeof value === 'string' && Object.hasOwn(fields, key)) {
-      delete fields[key];
+      dropField(fields, key);
       return value;
     }
   }
@@ -59,10 +60,10 @@ export function takeString(fields: FlatRecord, ...keys: string[]): string | unde
  */
 export function takeTime(fields: FlatRecord, ctx: MapContext, ...keys: string[]): number | undefined {
   for (const key of keys) {
-    if (!Object.hasOwn(fields, key)) continue;
+    if (!hasField(fields, key)) continue;
     const ms = parseTimestamp(fields[key], ctx.timeZone);
     if (ms !== undefined) {
-      delete fields[key];
+      dropField(fields, key);
       return ms;
     }
   }
@@ -76,10 +77,10 @@ export function takeLevel(
   ...keys: string[]
 ): Level | undefined {
   for (const key of keys) {
-    if (!Object.hasOwn(fields, key)) continue;
+    if (!hasField(fields, key)) continue;
     const level = toLevel(fields[key]);
     if (level !== undefined) {
-      delete fields[key];
+      dropField(fields, key);
       return level;
     }
   }

@@ -1,5 +1,5 @@
 import { levelFromSyslogPriority } from '../level-from.js';
-import type { FlatRecord } from '../flatten-fields.js';
+import { dropField, type FlatRecord } from '../flatten-fields.js';
 import { take, takeString, toNumber, type Canonical, type FormatMapper } from './format-mapper.js';
 
 /**
@@ -19,7 +19,7 @@ export const journaldFormat: FormatMapper = {
     const level = priority === undefined ? undefined : levelFromSyslogPriority(priority);
     if (level !== undefined) {
       out.level = level;
-      delete f.PRIORITY;
+      dropField(f, 'PRIORITY');
     }
     out.unit = takeString(f, '_SYSTEMD_UNIT', '_SYSTEMD_USER_UNIT');
     out.host = takeString(f, '_HOSTNAME');
@@ -27,13 +27,13 @@ export const journaldFormat: FormatMapper = {
 
     const pid = toNumber(f._PID);
     if (pid !== undefined) {
-      delete f._PID;
+      dropField(f, '_PID');
       f.pid = pid;
     }
     // journald keeps µs; the event keeps ms in @timestamp and the exact µs beside it.
     const realtimeUs = toNumber(f.__REALTIME_TIMESTAMP);
     if (realtimeUs !== undefined && Number.isSafeInteger(realtimeUs)) {
-      delete f.__REALTIME_TIMESTAMP;
+      dropField(f, '__REALTIME_TIMESTAMP');
       f['journald.realtime_us'] = realtimeUs;
       out.time = Math.floor(realtimeUs / 1000);
     }

@@ -1,5 +1,5 @@
 import { levelFromPythonNumber, levelFromText } from '../level-from.js';
-import { putField, type FlatRecord } from '../flatten-fields.js';
+import { dropField, putField, type FlatRecord } from '../flatten-fields.js';
 import { take, takeString, takeTime, toNumber, type Canonical, type FormatMapper, type MapContext, UTC_CONTEXT } from './format-mapper.js';
 
 /**
@@ -30,8 +30,9 @@ export const loguruFormat: FormatMapper = {
     for (const key of Object.keys(f)) {
       if (!key.startsWith('record.')) continue;
       const renamed = key.startsWith('record.extra.') ? key.slice('record.extra.'.length) : key.slice('record.'.length);
-      const value = f[key]!;
-      delete f[key];
+      const value = f[key];
+      if (value === undefined) continue;
+      dropField(f, key);
       putField(f, renamed, value);
     }
     return out;

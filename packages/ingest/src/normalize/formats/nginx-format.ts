@@ -1,4 +1,4 @@
-import { putField } from '../flatten-fields.js';
+import { hasField, putField } from '../flatten-fields.js';
 import type { Level } from '@logship/query';
 import type { FlatRecord } from '../flatten-fields.js';
 import { take, takeString, takeTime, toNumber, type Canonical, type FormatMapper, type MapContext, UTC_CONTEXT } from './format-mapper.js';
@@ -64,7 +64,7 @@ export const nginxFormat: FormatMapper = {
     const httpHost = take(f, 'host');
     if (httpHost !== undefined) putField(f, 'http_host', httpHost);
     out.host = takeString(f, 'hostname');
-    if (!('event.dataset' in f)) f['event.dataset'] = 'nginx.access';
+    if (!hasField(f, 'event.dataset')) f['event.dataset'] = 'nginx.access';
     return out;
   },
 };
