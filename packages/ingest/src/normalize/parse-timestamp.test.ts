@@ -80,7 +80,8 @@ test('the fast path reads every time it takes exactly as the general path does',
   };
   const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)]!;
   // Mostly valid parts (the fast path's), some out of range or malformed (the general path's).
-  const two = (): string => (rnd(4) > 0 ? pick(['00', '01', '09', '10', '12', '23', '28']) : pick(['13', '24', '29', '31', '59', '60', '7', 'x1', '99']));
+  // Days 29–31 overflow into the next month the same way on both paths (Date.UTC and Date.parse); 32 is refused.
+  const two = (): string => (rnd(4) > 0 ? pick(['00', '01', '02', '04', '09', '10', '12', '23', '28']) : pick(['13', '24', '29', '30', '31', '32', '59', '60', '7', 'x1', '99']));
   let taken = 0;
   for (let i = 0; i < 40_000; i++) {
     const text = i % 2 === 1 ? nginxText() : isoText();

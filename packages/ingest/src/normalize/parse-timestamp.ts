@@ -63,8 +63,10 @@ export function parseText(text: string, timeZone: string): number | undefined {
  * the regexes and Date.parse of a rebuilt string give, without the match
  * array and the strings (a third of normalizing a line's time). Null for
  * anything else, and for what only Date.parse should judge (years before
- * 100, day 29 and up, hour 24, second 60, an offset past 23:59, space
+ * 100, day 32 and up, hour 24, second 60, an offset past 23:59, space
  * before the zone): the general path (parseText) reads those as before.
+ * Days 29–31 of any month are read here: Date.UTC carries them into the
+ * next month (February 30th is March 2nd) exactly as Date.parse does.
  * parse-timestamp.test.ts compares the two over generated times.
  */
 export function fastTime(text: string, timeZone: string): number | undefined | null {
@@ -82,7 +84,7 @@ function isoFast(text: string, timeZone: string): number | undefined | null {
   const day = digits(text, 8, 2);
   const hour = digits(text, 11, 2);
   const minute = digits(text, 14, 2);
-  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 28 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return null;
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return null;
   let at = 16;
   let second = 0;
   if (at < n && text.charCodeAt(at) === 58) {
@@ -140,7 +142,7 @@ function nginxFast(text: string): number | undefined | null {
   const second = digits(text, 18, 2);
   const oh = digits(text, 22, 2);
   const om = digits(text, 24, 2);
-  if (month === undefined || year < 100 || day < 1 || day > 28 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return null;
+  if (month === undefined || year < 100 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return null;
   if (oh < 0 || oh > 23 || om < 0 || om > 59) return null;
   const offset = (sign === 45 ? -1 : 1) * (oh * 60 + om) * 60_000;
   return check(Date.UTC(year, month - 1, day, hour, minute, second) - offset);
