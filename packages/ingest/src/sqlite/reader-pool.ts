@@ -111,7 +111,7 @@ export class ReaderPool {
     private readonly workerUrl: URL = new URL('./reader-thread.worker.js', import.meta.url),
   ) {}
 
-  /** Reader threads alive now (started, starting or busy). */
+  /** Reader threads alive now (starting, idle or busy). */
   get threads(): number {
     return this.workers.length;
   }
