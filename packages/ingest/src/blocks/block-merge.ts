@@ -7,7 +7,7 @@
  *   level 0: blocks as written        ─┐ the small blocks of a level become
  *   level 1: merges of level 0 blocks  ├ one block of the next level (at most
  *   ...                               ─┘ MAX_MERGED events) once they hold
- *                                        BIG_BLOCK events or number 2 × MERGE_FANIN
+ *                                        BIG_BLOCK events or number MERGE_BLOCKS
  *   blocks of BIG_BLOCK events or more are left alone
  *
  * and when the writer is idle every small block left in a partition is
@@ -27,7 +27,8 @@ import { hasContentIds, type BlockHeader, type BlockPartition } from './block-pa
 import { eventAt } from './block-scan.js';
 import { nonFiniteFields } from './non-finite-fields.js';
 
-export const MERGE_FANIN = 8;
+/** A level's small blocks merge once there are this many (or BIG_BLOCK events among them); one merge takes at most this many. */
+export const MERGE_BLOCKS = 16;
 /** A block this large is final: merging it again would rewrite it for little gain. */
 export const BIG_BLOCK = 4_096;
 /** The most events a merge writes into one block. */
@@ -51,7 +52,7 @@ export function pickMerge(headers: readonly BlockHeader[], idle: boolean): Block
     // twice (blocks of a few hundred a batch: 8 of them stayed small, and
     // were merged again); 1M events over HTTP: server CPU 19.3–19.7 →
     // 18.9–19.0 s, disk +0.5 %.
-    if (list.length >= MERGE_FANIN * 2 || events >= BIG_BLOCK) return fill(list.slice(0, MERGE_FANIN * 2));
+    if (list.length >= MERGE_BLOCKS || events >= BIG_BLOCK) return fill(list.slice(0, MERGE_BLOCKS));
   }
   if (idle && small.length >= 2) return fill(small);
   return null;
