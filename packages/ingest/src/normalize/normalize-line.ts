@@ -76,9 +76,12 @@ export function normalizeLine(line: string, opts: NormalizeOptions): NormalizedL
     const result = structured(obj, opts, { timeZone: opts.defaultTimeZone ?? 'UTC' }, true);
     return finish(result, undefined, undefined, opts);
   }
-  const rest: Record<string, unknown> = { ...obj };
-  delete rest[ENVELOPE_RAW];
-  return normalizeEnvelope(raw, rest, opts);
+  // The rest of the agent's envelope is the event's metadata. The object is
+  // ours (parsed above): `@raw` is left undefined, which flattening skips,
+  // rather than copied out and deleted (a dictionary-mode copy a line; see
+  // dropField).
+  obj[ENVELOPE_RAW] = undefined;
+  return normalizeEnvelope(raw, obj, opts);
 }
 
 /**
