@@ -107,10 +107,11 @@ export function normalizeEnvelope(
   const seenMs = typeof seen === 'string' ? Date.parse(seen) : NaN;
   let rest = meta;
   if (Object.hasOwn(meta, ENVELOPE_TRUNCATED) || Object.hasOwn(meta, ENVELOPE_TIMEZONE) || Object.hasOwn(meta, ENVELOPE_TIME)) {
-    rest = { ...meta };
-    delete rest[ENVELOPE_TRUNCATED];
-    delete rest[ENVELOPE_TIMEZONE];
-    delete rest[ENVELOPE_TIME];
+    // A copy without them, built key by key: a spread then deletes made a dictionary-mode object (see dropField).
+    rest = {};
+    for (const key of Object.keys(meta)) {
+      if (key !== ENVELOPE_TRUNCATED && key !== ENVELOPE_TIMEZONE && key !== ENVELOPE_TIME) setField(rest as FlatRecord, key, meta[key] as FieldValue);
+    }
   }
   const { fields, flags } = flattenFields(rest, opts.limits);
   if (agentTruncated) flags.truncated = true;
