@@ -43,7 +43,7 @@ export function hasField(fields: FlatRecord, key: string): boolean {
  * CPU on all threads: 11.2 → 10.8 µs a line, medians of 5 runs alternated).
  */
 export function dropField(fields: FlatRecord, key: string): void {
-  if (fields[key] !== undefined && Object.hasOwn(fields, key)) (fields as Record<string, FieldValue | undefined>)[key] = undefined;
+  if (hasField(fields, key)) (fields as Record<string, FieldValue | undefined>)[key] = undefined;
 }
 
 /**

@@ -113,7 +113,8 @@ export function normalizeEnvelope(
       if (key !== ENVELOPE_TRUNCATED && key !== ENVELOPE_TIMEZONE && key !== ENVELOPE_TIME) setField(rest as FlatRecord, key, meta[key] as FieldValue);
     }
   }
-  const { fields, flags } = flattenFields(rest, opts.limits);
+  // A copy made above is ours to keep as it is (flattenFields' `owned`); the caller's meta is not.
+  const { fields, flags } = flattenFields(rest, opts.limits, rest !== meta);
   if (agentTruncated) flags.truncated = true;
   const withTime = opts.time === undefined && Number.isFinite(seenMs) ? { ...opts, time: seenMs } : opts;
   return finish(result, fields, flags, withTime);
@@ -301,11 +302,9 @@ function timeClip(ms: number): number {
 function moveAside(fields: FlatRecord, key: string, to: string): void {
   if (!hasField(fields, key)) return;
   const value = fields[key]!;
+  // A canonical level stays where it is (finish takes it).
+  if (key === 'level' && typeof value === 'string' && LEVEL_SET.has(value)) return;
   dropField(fields, key);
-  if (key === 'level' && typeof value === 'string' && LEVEL_SET.has(value)) {
-    fields[key] = value;
-    return;
-  }
   putField(fields, to, value);
 }
 
