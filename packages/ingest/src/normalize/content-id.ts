@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { FieldValue, LogEvent } from '@logship/query';
 import { FLAG_FIELDS } from './limits.js';
+import { ContentBytes, type WellFormedCheck } from './content-bytes.js';
 
 /**
  * The `event.id` of an event that arrived without one (posted by curl, a
@@ -23,23 +24,30 @@ import { FLAG_FIELDS } from './limits.js';
 export function contentId(event: LogEvent, timestampMs?: number): string {
   const keys = sortedKeys(event);
   const received = isReceived(event[FLAG_FIELDS.noTimestamp], event[FLAG_FIELDS.futureTimestamp]);
-  let s = '';
+  out.reset(false);
+  eventContent(event, keys, received, timestampMs);
+  if (!out.failed) return digest(out.view());
+  out.reset(true);
+  eventContent(event, keys, received, timestampMs);
+  return digestText(out.text!);
+}
+
+function eventContent(event: LogEvent, keys: readonly string[], received: boolean, timestampMs: number | undefined): void {
   for (const k of keys) {
     if (k === EVENT_ID) continue;
     if (k === TIMESTAMP) {
-      if (!received) s += timestampPart(timestampMs ?? Date.parse(event[TIMESTAMP]));
+      if (!received) timestampPart(timestampMs ?? Date.parse(event[TIMESTAMP]));
       continue;
     }
-    s += fieldPart(k, event[k]);
+    fieldPart(k, event[k]);
   }
-  return digest(s);
 }
 
 /**
  * contentId of row `row` of a block stored column by column: `names`
  * sorted by code units (sortContentNames), `columns[i]` the values of
  * `names[i]` by row (undefined where absent), `@timestamp` as epoch ms.
- * The same string as contentId of the event the row holds, without
+ * The same bytes as contentId of the event the row holds, without
  * building the event.
  */
 export function contentIdOfRow(names: readonly string[], columns: readonly (readonly (FieldValue | undefined)[])[], row: number): string {
@@ -48,19 +56,29 @@ export function contentIdOfRow(names: readonly string[], columns: readonly (read
     const n = names[i];
     if (n === FLAG_FIELDS.noTimestamp || n === FLAG_FIELDS.futureTimestamp) received = columns[i]![row] === true;
   }
-  let s = '';
+  out.reset(false);
+  rowContent(names, columns, row, received);
+  if (!out.failed) return digest(out.view());
+  out.reset(true);
+  rowContent(names, columns, row, received);
+  return digestText(out.text!);
+}
+
+function rowContent(names: readonly string[], columns: readonly (readonly (FieldValue | undefined)[])[], row: number, received: boolean): void {
   for (let i = 0; i < names.length; i++) {
     const k = names[i]!;
     if (k === EVENT_ID) continue;
     const v = columns[i]![row];
     if (k === TIMESTAMP) {
-      if (!received) s += timestampPart(v as number);
+      if (!received) timestampPart(v as number);
       continue;
     }
-    s += fieldPart(k, v);
+    fieldPart(k, v);
   }
-  return digest(s);
 }
+
+/** The content being written; one for the process (contentId never runs inside itself). */
+const out = new ContentBytes();
 
 /**
  * The event's keys sorted. Events of one format share their key list, so
@@ -123,83 +141,83 @@ function isReceived(noTimestamp: FieldValue | undefined, future: FieldValue | un
   return noTimestamp === true || future === true;
 }
 
-function timestampPart(ms: number): string {
-  return `@t${String(ms)};`;
+/** `@t<ms>;` */
+function timestampPart(ms: number): void {
+  out.ascii('@t');
+  out.number(ms);
+  out.char(SEMI);
 }
-
-/** Absent (undefined) and what a store cannot hold (functions, symbols: dropped as JSON drops them) add nothing. */
-function fieldPart(k: string, v: unknown): string {
-  switch (typeof v) {
-    case 'string':
-      return stringPrefix(k, v.length) + v;
-    case 'number':
-      // String() gives one text for -0 and 0: a store may keep either.
-      return keyPart(k) + 'n' + String(v) + ';';
-    case 'boolean':
-      return keyPart(k) + (v ? 't' : 'f');
-    case 'object':
-      return v === null ? keyPart(k) + 'z' : keyPart(k) + 'o' + JSON.stringify(v) + ';';
-    default:
-      return '';
-  }
-}
-
-/** `<length>:<key>`, kept per key: events repeat a few hundred keys, and the number-to-text conversion was a fifth of the hash. */
-const keyParts = new Map<string, string>();
-const MAX_KEY_PARTS = 10_000;
 
 /**
- * `<key part>s<length>:`, kept per key for lengths below SHORT (most
- * values): one concatenation a string field instead of four, a tenth of a
- * content id's time.
+ * `<key part>` then, by type: `s<length>:<text>`, `n<number>;`, `t`, `f`,
+ * `z` (null), `o<JSON>;`. Absent (undefined) and what a store cannot hold
+ * (functions, symbols: dropped as JSON drops them) add nothing.
  */
-const stringPrefixes = new Map<string, (string | undefined)[]>();
-const SHORT = 256;
-/** Prefixes kept in all (a few MB at most): past this, all are dropped and kept anew. */
-const MAX_PREFIXES = 50_000;
-let prefixCount = 0;
-
-function stringPrefix(k: string, length: number): string {
-  if (length >= SHORT) return keyPart(k) + 's' + String(length) + ':';
-  let byLength = stringPrefixes.get(k);
-  if (byLength === undefined) stringPrefixes.set(k, (byLength = []));
-  let prefix = byLength[length];
-  if (prefix === undefined) {
-    if (prefixCount >= MAX_PREFIXES) {
-      stringPrefixes.clear();
-      prefixCount = 0;
-      stringPrefixes.set(k, (byLength = []));
-    }
-    byLength[length] = prefix = flat(keyPart(k) + 's' + String(length) + ':');
-    prefixCount++;
+function fieldPart(k: string, v: unknown): void {
+  switch (typeof v) {
+    case 'string':
+      keyPart(k);
+      out.char(S);
+      out.number(v.length);
+      out.char(COLON);
+      out.string(v);
+      return;
+    case 'number':
+      // String() gives one text for -0 and 0: a store may keep either.
+      keyPart(k);
+      out.char(N);
+      out.number(v);
+      out.char(SEMI);
+      return;
+    case 'boolean':
+      keyPart(k);
+      out.char(v ? T : F);
+      return;
+    case 'object':
+      keyPart(k);
+      if (v === null) out.char(Z);
+      else {
+        out.char(O);
+        out.string(String(JSON.stringify(v)));
+        out.char(SEMI);
+      }
+      return;
+    default:
   }
-  return prefix;
 }
 
-/** A flat copy of a concatenation, so a kept prefix is one string, not a tree of them. */
-function flat(s: string): string {
-  return (' ' + s).slice(1);
-}
+const [S, N, T, F, Z, O, SEMI, COLON] = [...'sntfzo;:'].map((c) => c.charCodeAt(0)) as [number, number, number, number, number, number, number, number];
 
-function keyPart(k: string): string {
+/** `<length>:<key>` as text and UTF-8 (null for a key with a lone surrogate), kept per key: events repeat a few hundred keys. */
+const keyParts = new Map<string, { bytes: Uint8Array | null; text: string }>();
+const MAX_KEY_PARTS = 10_000;
+
+function keyPart(k: string): void {
   let part = keyParts.get(k);
   if (part === undefined) {
     if (keyParts.size >= MAX_KEY_PARTS) keyParts.clear();
-    part = String(k.length) + ':' + k;
+    const text = String(k.length) + ':' + k;
+    part = { bytes: (text as WellFormedCheck).isWellFormed() ? Buffer.from(text, 'utf8') : null, text };
     keyParts.set(k, part);
   }
-  return part;
+  if (out.text !== undefined) out.raw(EMPTY, part.text);
+  else if (part.bytes === null) out.failed = true;
+  else out.raw(part.bytes, part.text);
 }
 
-/** String.prototype.isWellFormed (Node 20), newer than the TypeScript lib this project targets. */
-type WellFormedCheck = string & { isWellFormed(): boolean };
+const EMPTY = new Uint8Array(0);
 
-/** A lone surrogate has no UTF-8 form (it would hash as U+FFFD): such text is hashed as 0xFF + UTF-16LE, which no UTF-8 starts with. */
-function digest(s: string): string {
-  const input = (s as WellFormedCheck).isWellFormed() ? s : Buffer.concat([Buffer.of(0xff), Buffer.from(s, 'utf16le')]);
-  const h = hash('sha256', input, 'base64url');
-  // A flat string of its own: slice() would keep all 43 characters alive
-  // with every event until its batch is written (an event's id is kept).
+function digest(bytes: Uint8Array): string {
+  return first22(hash('sha256', bytes, 'base64url'));
+}
+
+/** Content with a lone surrogate (no UTF-8 form) is hashed as 0xFF + UTF-16LE, which no UTF-8 starts with. */
+function digestText(s: string): string {
+  return first22(hash('sha256', Buffer.concat([Buffer.of(0xff), Buffer.from(s, 'utf16le')]), 'base64url'));
+}
+
+/** 128 bits: a flat string of its own, as slice() would keep all 43 characters alive with every event until its batch is written (an event's id is kept). */
+function first22(h: string): string {
   return String.fromCharCode(
     h.charCodeAt(0), h.charCodeAt(1), h.charCodeAt(2), h.charCodeAt(3), h.charCodeAt(4), h.charCodeAt(5),
     h.charCodeAt(6), h.charCodeAt(7), h.charCodeAt(8), h.charCodeAt(9), h.charCodeAt(10), h.charCodeAt(11),
