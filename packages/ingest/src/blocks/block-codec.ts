@@ -15,7 +15,7 @@ import { ByteWriter } from './byte-writer.js';
 import { compressColumn, decompressColumn, ENC_CONST, ENC_RAW, type BlockCompression } from './column-compression.js';
 import { keepDictionary, MAX_KEPT_DICTIONARY } from './column-dictionary.js';
 import { readValues, T_NULL, T_NUMBER, T_STRING, typeBit, writeValues } from './column-values.js';
-import { gatherColumns, type Gathered } from './gather-columns.js';
+import { gatherColumns, rowsOf, type Gathered } from './gather-columns.js';
 import { isoMillis } from '../normalize/iso-millis.js';
 import { presentPositions, readPresence, writePresence } from './presence.js';
 import { MAX_SHAPES, shapeFromIds, type BlockShape } from './block-shape.js';
@@ -68,6 +68,8 @@ export interface EncodedColumn {
 export interface EncodeOptions {
   /** Fields whose blooms hold tokens (query package resolveTextFields). */
   textFields: readonly string[];
+  /** Each event's @timestamp as epoch ms, known to the caller (block-prepare.ts): not parsed again. */
+  times?: Float64Array;
   /**
    * The default is the best measured (docs/BLOCK_STORE.md); 'none' leaves
    * every column raw, for compressBlock to finish on another thread (block-prepare.ts).
@@ -103,13 +105,15 @@ export function encodeBlock(events: readonly LogEvent[], opts: EncodeOptions): E
   const omit = opts.contentIdRows?.includes(1) ? { key: EVENT_ID, rows: opts.contentIdRows } : undefined;
   const { columns, rowShape, shapes } = gatherColumns(events, [TIMESTAMP, EVENT_ID], MAX_SHAPES - 1, omit);
   const ts = columns.get(TIMESTAMP)!;
-  if (ts.rows.length !== count) throw storeError('LS_STORE_BAD_REQUEST', 'block codec: an event has no @timestamp');
+  if (ts.values.length !== count) throw storeError('LS_STORE_BAD_REQUEST', 'block codec: an event has no @timestamp');
   // Loops here, not map/forEach callbacks: a closure made per call loses its
   // optimized code at each major GC (sqlite/group-batch.ts ToItem).
   const times: number[] = [];
+  const known = opts.times;
+  if (known !== undefined && known.length !== count) throw storeError('LS_STORE_BAD_REQUEST', 'block codec: a time per row');
   for (let i = 0; i < ts.values.length; i++) {
     const v = ts.values[i];
-    const ms = typeof v === 'string' ? isoMillis(v) : NaN;
+    const ms = known !== undefined ? known[i]! : typeof v === 'string' ? isoMillis(v) : NaN;
     if (!Number.isFinite(ms)) throw storeError('LS_STORE_BAD_REQUEST', `block codec: bad @timestamp ${JSON.stringify(v)}`);
     times.push(ms);
   }
@@ -129,7 +133,7 @@ export function encodeBlock(events: readonly LogEvent[], opts: EncodeOptions): E
       out.push(idColumn(events, col, count, shape, rowShape, opts));
       continue;
     }
-    if (col.rows.length === 0) continue;
+    if (col.values.length === 0) continue;
     out.push(encodeColumn(name, col, count, name === TIMESTAMP ? null : text.has(name), shape, rowShape, opts.compression));
   }
   const block: EncodedBlock = { count, tsMin: count ? tsMin : 0, tsMax: count ? tsMax : 0, columns: out };
@@ -188,7 +192,7 @@ function idColumn(
     for (let i = 0; i < events.length; i++) if (rows[i] === 1) ids.push(events[i]![EVENT_ID]);
     contentIdBlooms = [buildValueBloom(ids, NO_TOKENS, ids.length, CONTENT_ID_BLOOM)];
   }
-  if (col.rows.length === 0) {
+  if (col.values.length === 0) {
     const meta: ColumnMeta = { name: EVENT_ID, encoding: ENC_CONST, present: 0, types: T_STRING, min: null, max: null, bloom: null, contentIdBlooms };
     return { meta, data: new Uint8Array(0) };
   }
@@ -220,11 +224,12 @@ function encodeColumn(
   rowShape: Uint8Array,
   compression?: BlockCompression,
 ): EncodedColumn {
-  const { rows, values } = col;
+  const values = col.values;
+  const present = values.length;
   let types = 0;
   let min = Infinity;
   let max = -Infinity;
-  let same = rows.length === count;
+  let same = present === count;
   const first = values[0]!;
   // Indexed: for-of over arrays of every element kind allocated an iterator result per value.
   for (let i = 0; i < values.length; i++) {
@@ -240,7 +245,7 @@ function encodeColumn(
   const meta: ColumnMeta = {
     name,
     encoding: ENC_CONST,
-    present: rows.length,
+    present,
     types,
     min: bounds ? min : null,
     max: bounds ? max : null,
@@ -252,7 +257,9 @@ function encodeColumn(
   }
   if (isText !== null) meta.bloom = columnBloom(values, isText, types);
   let shapes: number[] | null = null;
-  if (shape !== null && rows.length < count) {
+  // Only a column missing from some rows needs its row list.
+  const rows = present < count ? rowsOf(col) : null;
+  if (shape !== null && rows !== null) {
     meta.shape = shape;
     const seen = new Uint8Array(256);
     for (let k = 0; k < rows.length; k++) seen[rowShape[rows[k]!]!] = 1;

@@ -65,7 +65,7 @@ export interface PreparedBlockWrite {
   classFingerprint: string;
 }
 
-/** contentIds: LogStore WriteOptions.contentIds (else every 22-character id is hashed to find out). */
+/** contentIds, times: LogStore WriteOptions' (else every 22-character id is hashed to find out, and every time parsed). */
 export function prepareBlockWrite(
   events: readonly LogEvent[],
   at: number,
@@ -73,8 +73,9 @@ export function prepareBlockWrite(
   classFingerprint: string,
   textFields: readonly string[],
   contentIds?: readonly boolean[],
+  times?: readonly number[],
 ): PreparedBlockWrite {
-  const { result, groups } = groupBatch(events, at, policy, toBlockItem, contentIds);
+  const { result, groups } = groupBatch(events, at, policy, toBlockItem, contentIds, times);
   const prepared = new Array<PreparedGroup>(groups.length);
   for (let g = 0; g < groups.length; g++) prepared[g] = prepareGroup(groups[g]!, textFields);
   return { result, groups: prepared, classFingerprint };
@@ -113,7 +114,7 @@ function prepareGroup({ name, key, items }: PartitionGroup<BlockItem>, textField
   return {
     name,
     key,
-    block: encodeBlock(sorted, { textFields, contentIdRows, contentIdTags, compression: 'none' }),
+    block: encodeBlock(sorted, { textFields, contentIdRows, contentIdTags, compression: 'none', times: ts }),
     nonFinite: nonFiniteFields(sorted),
     index,
     ts,

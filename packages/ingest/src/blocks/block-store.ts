@@ -179,7 +179,7 @@ export class BlockStore implements LogStore {
 
   async write(events: LogEvent[], now?: number, opts?: WriteOptions): Promise<WriteResult> {
     this.assertOpen();
-    const prepared = prepareBlockWrite(events, now ?? this.clock(), this.policy, this.classFingerprint, this.textFields, opts?.contentIds);
+    const prepared = prepareBlockWrite(events, now ?? this.clock(), this.policy, this.classFingerprint, this.textFields, opts?.contentIds, opts?.times);
     if (this.writer) return this.writer.write(prepared);
     return this.writes.write(prepared);
   }

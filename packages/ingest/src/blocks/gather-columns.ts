@@ -8,8 +8,35 @@
 import type { FieldValue, LogEvent } from '@logship/query';
 
 export interface Gathered {
-  rows: number[];
+  /**
+   * The rows that have the field, ascending; null while they are every row
+   * so far (0 … values.length − 1): most columns of a block are in every
+   * row, and their row lists were the largest garbage of a write
+   * (rowsOf gives them when needed).
+   */
+  rows: number[] | null;
   values: FieldValue[];
+}
+
+/** The rows that have the field, ascending. */
+export function rowsOf(col: Gathered): readonly number[] {
+  if (col.rows !== null) return col.rows;
+  const rows = new Array<number>(col.values.length);
+  for (let r = 0; r < rows.length; r++) rows[r] = r;
+  return rows;
+}
+
+/** Adds row `row`'s value (rows ascending). */
+function put(col: Gathered, row: number, value: FieldValue): void {
+  const rows = col.rows;
+  if (rows !== null) rows.push(row);
+  else if (col.values.length !== row) {
+    const list: number[] = [];
+    for (let r = 0; r < col.values.length; r++) list.push(r);
+    list.push(row);
+    col.rows = list;
+  }
+  col.values.push(value);
 }
 
 interface Shape {
@@ -51,7 +78,7 @@ export function gatherColumns(
 ): GatheredBlock {
   const count = events.length;
   const g: Gathering = { columns: new Map(), byLength: new Map(), shapes: 0, rowShape: new Uint8Array(count), maxShapes, omitKey: omit?.key };
-  for (const name of first) g.columns.set(name, { rows: [], values: [] });
+  for (const name of first) g.columns.set(name, { rows: null, values: [] });
   for (let row = 0; row < count; row++) {
     const e = events[row]!;
     const all = Object.keys(e);
@@ -67,9 +94,7 @@ export function gatherColumns(
       const keys = storedKeys(e, all, omitting ? g.omitKey : undefined);
       if (g.shapes > MAX_TRACKED) {
         for (const name of keys) {
-          const col = column(g, name);
-          col.rows.push(row);
-          col.values.push(e[name]!);
+          put(column(g, name), row, e[name]!);
         }
         continue;
       }
@@ -84,7 +109,7 @@ export function gatherColumns(
 
 function column(g: Gathering, name: string): Gathered {
   let col = g.columns.get(name);
-  if (col === undefined) g.columns.set(name, (col = { rows: [], values: [] }));
+  if (col === undefined) g.columns.set(name, (col = { rows: null, values: [] }));
   return col;
 }
 
@@ -108,11 +133,7 @@ function addRow(g: Gathering, row: number, e: LogEvent, match: readonly string[]
   }
   if (shape.id <= g.maxShapes) g.rowShape[row] = shape.id;
   const { keys, cols } = shape;
-  for (let k = 0; k < keys.length; k++) {
-    const col = cols[k]!;
-    col.rows.push(row);
-    col.values.push(e[keys[k]!]!);
-  }
+  for (let k = 0; k < keys.length; k++) put(cols[k]!, row, e[keys[k]!]!);
 }
 
 /** `all` less `omitted` and less the keys whose value is undefined. */

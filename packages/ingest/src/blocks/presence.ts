@@ -15,8 +15,9 @@ const SPARSE = 2;
 const SHAPES = 3;
 
 /** shapes: the ids of the row shapes holding the column, when the block has shapes. */
-export function writePresence(w: ByteWriter, rows: readonly number[], count: number, shapes: readonly number[] | null): void {
-  if (rows.length === count) {
+/** rows: null when every row has the field. */
+export function writePresence(w: ByteWriter, rows: readonly number[] | null, count: number, shapes: readonly number[] | null): void {
+  if (rows === null || rows.length === count) {
     w.byte(ALL);
     return;
   }

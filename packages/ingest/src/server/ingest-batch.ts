@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import type { FastifyBaseLogger } from 'fastify';
 import type { LogEvent } from '@logship/query';
 import type { LogStore, WriteResult } from '../store/log-store.js';
@@ -117,6 +117,13 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
   const receivedAt = now();
   const events: LogEvent[] = [];
   const contentIds: boolean[] = [];
+  const times: number[] = [];
+  // Native NDJSON lines share one body: when it is all ASCII (most logs),
+  // it is decoded once and each line is a slice of that text, instead of a
+  // Buffer view, a UTF-8 decode and a UTF-8 check a line. JSON.parse copies
+  // what it returns, so no event keeps the body's text alive.
+  let asciiBody: Buffer | undefined;
+  let asciiText: string | undefined;
   const itemOf: number[] = [];
   const itemErrors: ItemError[] = [];
   const outcomes: ItemOutcome[] = new Array<ItemOutcome>(items.length).fill('rejected');
@@ -132,9 +139,17 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
       if (bytes > limits.max_line_bytes) throw errors.lineTooLong(bytes, limits.max_line_bytes);
       let normalized: NormalizedLine;
       if (item.kind === 'line') {
-        // Each line checked for UTF-8 on its own: a bad byte flags one event, not the batch.
-        const slice = item.body.subarray(item.start, item.end);
-        normalized = normalizeLine(slice.toString('utf8'), { now: receivedAt, limits, invalidUtf8: !isUtf8(slice), defaultTimeZone });
+        if (item.body !== asciiBody) {
+          asciiBody = item.body;
+          asciiText = isAscii(item.body) ? item.body.toString('latin1') : undefined;
+        }
+        if (asciiText !== undefined) {
+          normalized = normalizeLine(asciiText.slice(item.start, item.end), { now: receivedAt, limits, invalidUtf8: false, defaultTimeZone });
+        } else {
+          // Each line checked for UTF-8 on its own: a bad byte flags one event, not the batch.
+          const slice = item.body.subarray(item.start, item.end);
+          normalized = normalizeLine(slice.toString('utf8'), { now: receivedAt, limits, invalidUtf8: !isUtf8(slice), defaultTimeZone });
+        }
       } else {
         normalized = normalizeEnvelope(item.content, item.meta, {
           now: receivedAt,
@@ -146,6 +161,7 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
       }
       events.push(normalized.event);
       contentIds.push(normalized.contentId);
+      times.push(normalized.time);
       itemOf.push(i);
       ids[i] = normalized.event['event.id'];
       byFormat.set(normalized.format, (byFormat.get(normalized.format) ?? 0) + 1);
@@ -167,7 +183,7 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
   let result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
   if (events.length > 0) {
     try {
-      result = await store.write(events, receivedAt, { contentIds });
+      result = await store.write(events, receivedAt, { contentIds, times });
     } catch (err) {
       ctx.log.error({ err, protocol }, 'The store failed to commit an ingest batch.');
       // Nothing was acknowledged, so senders retry: after the delay a

@@ -56,12 +56,13 @@ export interface EventRow {
 
 export type EventCheck = { ok: true; ts: number; eid: string } | { ok: false; reason: string };
 
-export function checkEvent(event: LogEvent): EventCheck {
+/** time: the epoch ms `@timestamp` was written from, when the caller knows it (WriteOptions.times). */
+export function checkEvent(event: LogEvent, time?: number): EventCheck {
   if (typeof event !== 'object' || event === null) return { ok: false, reason: 'event is not an object' };
   const eid = event['event.id'];
   if (typeof eid !== 'string' || eid === '') return { ok: false, reason: 'event.id must be a non-empty string' };
   const stamp = event['@timestamp'];
-  const ts = typeof stamp === 'string' ? isoMillis(stamp) : NaN;
+  const ts = typeof stamp !== 'string' ? NaN : time !== undefined && Number.isInteger(time) ? time : isoMillis(stamp);
   if (!Number.isFinite(ts)) return { ok: false, reason: '@timestamp must be an ISO 8601 date' };
   return { ok: true, ts, eid };
 }

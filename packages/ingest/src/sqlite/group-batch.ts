@@ -39,6 +39,7 @@ export function groupBatch<T, C>(
   policy: RetentionPolicy,
   toItem: ToItem<T, C>,
   context: C,
+  times?: readonly number[],
 ): { result: WriteResult; groups: PartitionGroup<T>[] } {
   const result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
   const groups = new Map<string, PartitionGroup<T>>();
@@ -46,7 +47,7 @@ export function groupBatch<T, C>(
   const seen = new Set<string>();
   for (let index = 0; index < events.length; index++) {
     const event = events[index]!;
-    const check = checkEvent(event);
+    const check = checkEvent(event, times?.[index]);
     if (!check.ok) {
       result.errors.push({ index, reason: check.reason });
       continue;

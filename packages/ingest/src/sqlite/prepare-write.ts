@@ -36,8 +36,9 @@ export function prepareWrite(
   policy: RetentionPolicy,
   classFingerprint: string,
   otherTextFields: readonly string[] = [],
+  times?: readonly number[],
 ): PreparedWrite {
-  const { result, groups } = groupBatch(events, at, policy, toRow, otherTextFields);
+  const { result, groups } = groupBatch(events, at, policy, toRow, otherTextFields, times);
   return { result, groups, classFingerprint, otherTextFields: [...otherTextFields] };
 }
 

@@ -25,7 +25,7 @@ import type {
   SearchResult,
   SortOrder,
 } from '@logship/query';
-import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteResult } from '../store/log-store.js';
+import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteOptions, WriteResult } from '../store/log-store.js';
 import { storeError } from '../store/store-error.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { createRetentionPolicy, type ClassMatcherFactory, type RetentionPolicy } from '../retention/retention-policy.js';
@@ -198,9 +198,9 @@ export class SqliteStore implements LogStore {
    * Rows are prepared here (prepare-write.ts), then group-committed
    * (batch-writer.ts) on the writer thread when there is one.
    */
-  async write(events: LogEvent[], now?: number): Promise<WriteResult> {
+  async write(events: LogEvent[], now?: number, opts?: WriteOptions): Promise<WriteResult> {
     this.assertOpen();
-    const prepared = prepareWrite(events, now ?? this.clock(), this.policy, this.classFingerprint, this.otherTextFields);
+    const prepared = prepareWrite(events, now ?? this.clock(), this.policy, this.classFingerprint, this.otherTextFields, opts?.times);
     if (this.writer) return this.writer.write(prepared);
     return this.writes.write(prepared);
   }

@@ -67,6 +67,12 @@ export interface WriteOptions {
    * event again to find out; without it, it hashes. Others ignore it.
    */
   contentIds?: readonly boolean[];
+  /**
+   * times[i]: events[i]'s `@timestamp` as epoch ms, the number ingest
+   * wrote it from (isoTime). Stores take it instead of parsing the text
+   * again; an entry that is not an integer is read from the text.
+   */
+  times?: readonly number[];
 }
 
 export interface LogStore extends LogReader {
