@@ -1,3 +1,4 @@
+import { plainRecord } from './plain-record.js';
 import type { FieldValue } from '@logship/query';
 import type { NormalizeLimits } from './limits.js';
 import { jsonText } from './json-text.js';
@@ -93,7 +94,7 @@ export function flattenFields(
   // is already what this returns: most lines are flat, and a copy of every
   // line's fields was a tenth of normalizing it.
   if (owned && isFlat(input, limits.max_value_bytes)) return { fields: input as FlatRecord, flags };
-  const fields: FlatRecord = {};
+  const fields = plainRecord<FlatRecord>();
   const cap = limits.max_value_bytes;
 
   // Objects still to walk, with their key prefix and depth; reversed pushes

@@ -7,6 +7,7 @@ import { journaldFormat } from './formats/journald-format.js';
 import type { Canonical, MapContext } from './formats/format-mapper.js';
 import { isTimeZone } from './parse-timestamp.js';
 import { isoTime } from './iso-time.js';
+import { plainRecord } from './plain-record.js';
 import { FLAG_FIELDS, type NormalizeLimits } from './limits.js';
 import { sniffPlainText } from './sniff-plain-text.js';
 import { truncateValue } from './truncate-value.js';
@@ -242,11 +243,10 @@ function finish(
   const own = c.time ?? opts.time;
   const future = own !== undefined && own > opts.now + opts.limits.max_future_s * 1000;
   const time = timeClip(future ? opts.now : (own ?? opts.now));
-  const event: LogEvent = {
-    '@timestamp': isoTime(time),
-    // Set last (contentId reads every other field); first in key order.
-    'event.id': '',
-  };
+  const event = plainRecord<LogEvent>();
+  event['@timestamp'] = isoTime(time);
+  // Set last (contentId reads every other field); first in key order.
+  event['event.id'] = '';
   const givenId = givenEventId(fields['event.id']);
   dropField(fields, 'event.id');
   const level = typeof fields.level === 'string' && LEVEL_SET.has(fields.level) ? fields.level : c.level;
