@@ -22,24 +22,26 @@ import { ContentBytes, type WellFormedCheck } from './content-bytes.js';
  * prefixed, so no two different events give one string.
  */
 export function contentId(event: LogEvent, timestampMs?: number): string {
-  const keys = sortedKeys(event);
+  const list = keyList(event);
   const received = isReceived(event[FLAG_FIELDS.noTimestamp], event[FLAG_FIELDS.futureTimestamp]);
   out.reset(false);
-  eventContent(event, keys, received, timestampMs);
+  eventContent(event, list, received, timestampMs);
   if (!out.failed) return digest(out.view());
   out.reset(true);
-  eventContent(event, keys, received, timestampMs);
+  eventContent(event, list, received, timestampMs);
   return digestText(out.text!);
 }
 
-function eventContent(event: LogEvent, keys: readonly string[], received: boolean, timestampMs: number | undefined): void {
-  for (const k of keys) {
+function eventContent(event: LogEvent, list: KeyList, received: boolean, timestampMs: number | undefined): void {
+  const { sorted, parts } = list;
+  for (let i = 0; i < sorted.length; i++) {
+    const k = sorted[i]!;
     if (k === EVENT_ID) continue;
     if (k === TIMESTAMP) {
       if (!received) timestampPart(timestampMs ?? Date.parse(event[TIMESTAMP]));
       continue;
     }
-    fieldPart(k, event[k]);
+    fieldPart((parts[i] ??= partOf(k)), event[k]);
   }
 }
 
@@ -73,7 +75,7 @@ function rowContent(names: readonly string[], columns: readonly (readonly (Field
       if (!received) timestampPart(v as number);
       continue;
     }
-    fieldPart(k, v);
+    fieldPart(partOf(k), v);
   }
 }
 
@@ -84,21 +86,29 @@ const out = new ContentBytes();
  * The event's keys sorted. Events of one format share their key list, so
  * a sorted copy is kept per list seen (found by comparing keys, interned
  * strings, as gather-columns.ts finds row shapes): ~50 ns instead of ~500
- * for a sort per event.
+ * for a sort per event. The list keeps each key's part too (keyPart),
+ * found once rather than a Map lookup a field.
  */
-function sortedKeys(event: LogEvent): readonly string[] {
+function keyList(event: LogEvent): KeyList {
   const keys = Object.keys(event);
   let list = sortedByLength.get(keys.length);
   if (list !== undefined) {
-    for (const known of list) if (sameKeys(known.keys, keys)) return known.sorted;
+    for (const known of list) if (sameKeys(known.keys, keys)) return known;
   } else if (sortedByLength.size < MAX_KEY_LISTS) sortedByLength.set(keys.length, (list = []));
   // The default sort: by UTF-16 code units, as sortContentNames.
-  const sorted = [...keys].sort();
-  if (list !== undefined && list.length < MAX_KEY_LISTS) list.push({ keys, sorted });
-  return sorted;
+  const made: KeyList = { keys, sorted: [...keys].sort(), parts: [] };
+  if (list !== undefined && list.length < MAX_KEY_LISTS) list.push(made);
+  return made;
 }
 
-const sortedByLength = new Map<number, { keys: readonly string[]; sorted: readonly string[] }[]>();
+interface KeyList {
+  keys: readonly string[];
+  sorted: readonly string[];
+  /** parts[i]: the part of sorted[i], once written. */
+  parts: (KeyPart | undefined)[];
+}
+
+const sortedByLength = new Map<number, KeyList[]>();
 /** Per key count, and key counts: past these, events are sorted each time. */
 const MAX_KEY_LISTS = 64;
 
@@ -153,7 +163,7 @@ function timestampPart(ms: number): void {
  * `z` (null), `o<JSON>;`. Absent (undefined) and what a store cannot hold
  * (functions, symbols: dropped as JSON drops them) add nothing.
  */
-function fieldPart(k: string, v: unknown): void {
+function fieldPart(k: KeyPart, v: unknown): void {
   switch (typeof v) {
     case 'string':
       keyPart(k);
@@ -188,11 +198,17 @@ function fieldPart(k: string, v: unknown): void {
 
 const [S, N, T, F, Z, O, SEMI, COLON] = [...'sntfzo;:'].map((c) => c.charCodeAt(0)) as [number, number, number, number, number, number, number, number];
 
-/** `<length>:<key>` as text and UTF-8 (null for a key with a lone surrogate), kept per key: events repeat a few hundred keys. */
-const keyParts = new Map<string, { bytes: Uint8Array | null; text: string }>();
+/** `<length>:<key>` as text and UTF-8 (null for a key with a lone surrogate). */
+interface KeyPart {
+  bytes: Uint8Array | null;
+  text: string;
+}
+
+/** Kept per key: events repeat a few hundred keys. */
+const keyParts = new Map<string, KeyPart>();
 const MAX_KEY_PARTS = 10_000;
 
-function keyPart(k: string): void {
+function partOf(k: string): KeyPart {
   let part = keyParts.get(k);
   if (part === undefined) {
     if (keyParts.size >= MAX_KEY_PARTS) keyParts.clear();
@@ -200,6 +216,10 @@ function keyPart(k: string): void {
     part = { bytes: (text as WellFormedCheck).isWellFormed() ? Buffer.from(text, 'utf8') : null, text };
     keyParts.set(k, part);
   }
+  return part;
+}
+
+function keyPart(part: KeyPart): void {
   if (out.text !== undefined) out.raw(EMPTY, part.text);
   else if (part.bytes === null) out.failed = true;
   else out.raw(part.bytes, part.text);
