@@ -81,28 +81,28 @@ export function gatherColumns(
   for (const name of first) g.columns.set(name, { rows: null, values: [] });
   for (let row = 0; row < count; row++) {
     const e = events[row]!;
-    const all = Object.keys(e);
     const omitting = omit !== undefined && omit.rows[row] === 1;
+    // Counted and checked by for-in, which walks V8's cached key list of the
+    // row's shape: Object.keys made an array a row.
+    let n = 0;
     let holed = false;
-    for (let k = 0; k < all.length; k++) {
-      if (e[all[k]!] === undefined) {
-        holed = true;
-        break;
-      }
+    for (const k in e) {
+      n++;
+      if (e[k] === undefined) holed = true;
     }
-    if (g.shapes > MAX_TRACKED || holed) {
-      const keys = storedKeys(e, all, omitting ? g.omitKey : undefined);
-      if (g.shapes > MAX_TRACKED) {
-        for (const name of keys) {
-          put(column(g, name), row, e[name]!);
-        }
-        continue;
-      }
-      // A row with an undefined value is its own kind of row: matched by its stored keys.
-      addRow(g, row, e, keys, keys, omitting);
+    if (g.shapes <= MAX_TRACKED && !holed) {
+      addRow(g, row, e, n, null, null, omitting);
       continue;
     }
-    addRow(g, row, e, all, null, omitting);
+    const keys = storedKeys(e, Object.keys(e), omitting ? g.omitKey : undefined);
+    if (g.shapes > MAX_TRACKED) {
+      for (const name of keys) {
+        put(column(g, name), row, e[name]!);
+      }
+      continue;
+    }
+    // A row with an undefined value is its own kind of row: matched by its stored keys.
+    addRow(g, row, e, keys.length, keys, keys, omitting);
   }
   return { columns: g.columns, rowShape: g.rowShape, shapes: g.shapes };
 }
@@ -113,18 +113,23 @@ function column(g: Gathering, name: string): Gathered {
   return col;
 }
 
-function addRow(g: Gathering, row: number, e: LogEvent, match: readonly string[], stored: readonly string[] | null, omitting: boolean): void {
-  const slot = match.length * 2 + (omitting ? 1 : 0);
+/**
+ * match: the keys the row is matched by, `length` of them; null for the
+ * row's own keys (its for-in order), read only when no shape has them.
+ */
+function addRow(g: Gathering, row: number, e: LogEvent, length: number, match: readonly string[] | null, stored: readonly string[] | null, omitting: boolean): void {
+  const slot = length * 2 + (omitting ? 1 : 0);
   let list = g.byLength.get(slot);
   if (list === undefined) g.byLength.set(slot, (list = []));
   let shape: Shape | undefined;
   for (const s of list) {
-    if (sameKeys(s.match, match)) {
+    if (match !== null ? sameKeys(s.match, match) : hasKeys(e, s.match)) {
       shape = s;
       break;
     }
   }
   if (shape === undefined) {
+    match ??= Object.keys(e);
     const keys = stored ?? storedKeys(e, match, omitting ? g.omitKey : undefined);
     const cols = new Array<Gathered>(keys.length);
     for (let k = 0; k < keys.length; k++) cols[k] = column(g, keys[k]!);
@@ -148,5 +153,12 @@ function storedKeys(e: LogEvent, all: readonly string[], omitted: string | undef
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Whether the row's keys are `keys`, in order (the caller checked the count). */
+function hasKeys(e: LogEvent, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const k in e) if (k !== keys[i++]) return false;
   return true;
 }

@@ -90,11 +90,15 @@ const out = new ContentBytes();
  * found once rather than a Map lookup a field.
  */
 function keyList(event: LogEvent): KeyList {
-  const keys = Object.keys(event);
-  let list = sortedByLength.get(keys.length);
+  // Counted and matched by for-in, which walks V8's cached key list of the
+  // object's shape: Object.keys made an array an event.
+  let count = 0;
+  for (const _key in event) count++;
+  let list = sortedByLength.get(count);
   if (list !== undefined) {
-    for (const known of list) if (sameKeys(known.keys, keys)) return known;
-  } else if (sortedByLength.size < MAX_KEY_LISTS) sortedByLength.set(keys.length, (list = []));
+    for (const known of list) if (hasKeys(event, known.keys)) return known;
+  } else if (sortedByLength.size < MAX_KEY_LISTS) sortedByLength.set(count, (list = []));
+  const keys = Object.keys(event);
   // The default sort: by UTF-16 code units, as sortContentNames.
   const made: KeyList = { keys, sorted: [...keys].sort(), parts: [] };
   if (list !== undefined && list.length < MAX_KEY_LISTS) list.push(made);
@@ -112,8 +116,10 @@ const sortedByLength = new Map<number, KeyList[]>();
 /** Per key count, and key counts: past these, events are sorted each time. */
 const MAX_KEY_LISTS = 64;
 
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** Whether the event's keys are `keys`, in order (the caller checked the count). */
+function hasKeys(event: LogEvent, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const k in event) if (k !== keys[i++]) return false;
   return true;
 }
 
