@@ -10,7 +10,7 @@
  * put appends to a string instead.
  */
 export class ContentBytes {
-  bytes = Buffer.allocUnsafeSlow(8192);
+  bytes: Buffer = Buffer.allocUnsafeSlow(8192);
   length = 0;
   /** A lone surrogate was met: the bytes are not the content. */
   failed = false;
@@ -19,7 +19,7 @@ export class ContentBytes {
 
   reset(text: boolean): void {
     // One event of many MB leaves the buffer that big; let it go.
-    if (this.bytes.length > KEEP) this.bytes = Buffer.allocUnsafeSlow(8192);
+    if (this.bytes.length > KEEP) this.replace(Buffer.allocUnsafeSlow(8192));
     this.length = 0;
     this.failed = false;
     this.text = text ? '' : undefined;
@@ -146,20 +146,35 @@ export class ContentBytes {
     this.length = p;
   }
 
-  /** The bytes written, a view of the reused buffer (valid until the next reset). */
+  /**
+   * The bytes written, a view of the reused buffer (valid until the next
+   * reset). Views are kept by length: a new one an event was ~100 bytes of
+   * garbage and most of a Buffer's construction.
+   */
   view(): Buffer {
-    return this.bytes.subarray(0, this.length);
+    const n = this.length;
+    if (n >= VIEWS) return this.bytes.subarray(0, n);
+    return (this.views[n] ??= this.bytes.subarray(0, n));
   }
+
+  private views: (Buffer | undefined)[] = [];
 
   private room(n: number): void {
     const need = this.length + n;
     if (need <= this.bytes.length) return;
     const grown = Buffer.allocUnsafeSlow(Math.max(need, this.bytes.length * 2));
     this.bytes.copy(grown, 0, 0, this.length);
-    this.bytes = grown;
+    this.replace(grown);
+  }
+
+  private replace(bytes: Buffer): void {
+    this.bytes = bytes;
+    this.views = [];
   }
 }
 
+/** Views kept for contents shorter than this. */
+const VIEWS = 4096;
 /** Largest buffer kept from one content to the next. */
 const KEEP = 1 << 20;
 /** Past this many UTF-16 units a string is copied by Buffer.write rather than by the loop. */
