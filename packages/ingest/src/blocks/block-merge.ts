@@ -107,10 +107,15 @@ export function buildMerge(db: BlockPartition, sources: readonly BlockHeader[], 
   const events = rows.map((r) => r.event);
   const contentIdRows = Uint8Array.from(rows, (r) => (r.contentId ? 1 : 0));
   const contentIdTags = tagged ? Uint8Array.from(rows, (r) => r.tag) : undefined;
+  // The stored times, so encodeBlock need not parse the ISO text eventAt made of them.
+  const times = Float64Array.from(rows, (r) => r.ts);
   return {
     sources: sources.map((h) => h.id),
     level: Math.max(...sources.map((h) => h.level)) + 1,
-    block: encodeBlock(events, contentIdBlooms.length > 0 ? { textFields, contentIdRows, contentIdBlooms, ...(contentIdTags ? { contentIdTags } : {}) } : { textFields }),
+    block: encodeBlock(
+      events,
+      contentIdBlooms.length > 0 ? { textFields, times, contentIdRows, contentIdBlooms, ...(contentIdTags ? { contentIdTags } : {}) } : { textFields, times },
+    ),
     nonFinite: nonFiniteFields(events),
   };
 }
