@@ -2,18 +2,17 @@
  * Events (rows) to columns: per field the rows that have it and their
  * values, plus each row's shape (its list of present fields, block-shape.ts).
  * Rows of one format share their field list, so a row's columns are found
- * by matching its Object.keys against the shapes seen so far (comparisons of
+ * by matching its keys against the shapes seen so far (comparisons of
  * interned strings) rather than one Map lookup per field.
+ *
+ * Two passes: the first finds each row's shape and so each column's size,
+ * the second fills arrays made at that size. Arrays grown a value at a time
+ * were the largest garbage of a write (each growth a copy).
  */
 import type { FieldValue, LogEvent } from '@logship/query';
 
 export interface Gathered {
-  /**
-   * The rows that have the field, ascending; null while they are every row
-   * so far (0 … values.length − 1): most columns of a block are in every
-   * row, and their row lists were the largest garbage of a write
-   * (rowsOf gives them when needed).
-   */
+  /** The rows that have the field, ascending; null when every row has it (rowsOf gives them). */
   rows: number[] | null;
   values: FieldValue[];
 }
@@ -26,26 +25,21 @@ export function rowsOf(col: Gathered): readonly number[] {
   return rows;
 }
 
-/** Adds row `row`'s value (rows ascending). */
-function put(col: Gathered, row: number, value: FieldValue): void {
-  const rows = col.rows;
-  if (rows !== null) rows.push(row);
-  else if (col.values.length !== row) {
-    const list: number[] = [];
-    for (let r = 0; r < col.values.length; r++) list.push(r);
-    list.push(row);
-    col.rows = list;
-  }
-  col.values.push(value);
+/** A column while it is gathered: its size counted in the first pass, filled to it in the second. */
+interface Building extends Gathered {
+  size: number;
+  filled: number;
 }
 
 interface Shape {
   id: number;
-  /** The rows' Object.keys, as matched. */
+  /** The rows' keys, as matched. */
   match: readonly string[];
   /** The fields stored: `match` less the omitted key, or less keys whose value is undefined. */
   keys: readonly string[];
-  cols: Gathered[];
+  cols: Building[];
+  /** Rows of this shape. */
+  rows: number;
 }
 
 export interface GatheredBlock {
@@ -60,7 +54,7 @@ const MAX_TRACKED = 1024;
 
 /** What one gatherColumns call builds, passed to its helpers (module-level, not closures: sqlite/group-batch.ts ToItem). */
 interface Gathering {
-  columns: Map<string, Gathered>;
+  columns: Map<string, Building>;
   /** Keyed by key count, twice over: rows that omit a key match other shapes than rows that keep it. */
   byLength: Map<number, Shape[]>;
   shapes: number;
@@ -78,7 +72,9 @@ export function gatherColumns(
 ): GatheredBlock {
   const count = events.length;
   const g: Gathering = { columns: new Map(), byLength: new Map(), shapes: 0, rowShape: new Uint8Array(count), maxShapes, omitKey: omit?.key };
-  for (const name of first) g.columns.set(name, { rows: null, values: [] });
+  for (const name of first) column(g, name);
+  // Per row, its shape, or (past MAX_TRACKED shapes) its stored keys.
+  const rowShapes = new Array<Shape | readonly string[]>(count);
   for (let row = 0; row < count; row++) {
     const e = events[row]!;
     const omitting = omit !== undefined && omit.rows[row] === 1;
@@ -91,33 +87,58 @@ export function gatherColumns(
       if (e[k] === undefined) holed = true;
     }
     if (g.shapes <= MAX_TRACKED && !holed) {
-      addRow(g, row, e, n, null, null, omitting);
+      rowShapes[row] = shapeOf(g, row, e, n, null, null, omitting);
       continue;
     }
     const keys = storedKeys(e, Object.keys(e), omitting ? g.omitKey : undefined);
     if (g.shapes > MAX_TRACKED) {
-      for (const name of keys) {
-        put(column(g, name), row, e[name]!);
-      }
+      for (const name of keys) column(g, name).size++;
+      rowShapes[row] = keys;
       continue;
     }
     // A row with an undefined value is its own kind of row: matched by its stored keys.
-    addRow(g, row, e, keys.length, keys, keys, omitting);
+    rowShapes[row] = shapeOf(g, row, e, keys.length, keys, keys, omitting);
+  }
+  for (const list of g.byLength.values()) for (const s of list) for (const col of s.cols) col.size += s.rows;
+  for (const col of g.columns.values()) {
+    col.values = new Array<FieldValue>(col.size);
+    col.rows = col.size === count ? null : new Array<number>(col.size);
+  }
+  for (let row = 0; row < count; row++) {
+    const e = events[row]!;
+    const s = rowShapes[row]!;
+    if (isShape(s)) {
+      const { keys, cols } = s;
+      for (let k = 0; k < keys.length; k++) put(cols[k]!, row, e[keys[k]!]!);
+    } else {
+      for (const name of s) put(g.columns.get(name)!, row, e[name]!);
+    }
   }
   return { columns: g.columns, rowShape: g.rowShape, shapes: g.shapes };
 }
 
-function column(g: Gathering, name: string): Gathered {
+function isShape(s: Shape | readonly string[]): s is Shape {
+  return !Array.isArray(s);
+}
+
+function put(col: Building, row: number, value: FieldValue): void {
+  const at = col.filled++;
+  col.values[at] = value;
+  if (col.rows !== null) col.rows[at] = row;
+}
+
+function column(g: Gathering, name: string): Building {
   let col = g.columns.get(name);
-  if (col === undefined) g.columns.set(name, (col = { rows: null, values: [] }));
+  if (col === undefined) g.columns.set(name, (col = { rows: null, values: [], size: 0, filled: 0 }));
   return col;
 }
 
 /**
+ * The row's shape, counted: found among those of its key count, else made.
  * match: the keys the row is matched by, `length` of them; null for the
  * row's own keys (its for-in order), read only when no shape has them.
  */
-function addRow(g: Gathering, row: number, e: LogEvent, length: number, match: readonly string[] | null, stored: readonly string[] | null, omitting: boolean): void {
+function shapeOf(g: Gathering, row: number, e: LogEvent, length: number, match: readonly string[] | null, stored: readonly string[] | null, omitting: boolean): Shape {
   const slot = length * 2 + (omitting ? 1 : 0);
   let list = g.byLength.get(slot);
   if (list === undefined) g.byLength.set(slot, (list = []));
@@ -131,14 +152,14 @@ function addRow(g: Gathering, row: number, e: LogEvent, length: number, match: r
   if (shape === undefined) {
     match ??= Object.keys(e);
     const keys = stored ?? storedKeys(e, match, omitting ? g.omitKey : undefined);
-    const cols = new Array<Gathered>(keys.length);
+    const cols = new Array<Building>(keys.length);
     for (let k = 0; k < keys.length; k++) cols[k] = column(g, keys[k]!);
-    shape = { id: g.shapes++, match, keys, cols };
+    shape = { id: g.shapes++, match, keys, cols, rows: 0 };
     list.push(shape);
   }
   if (shape.id <= g.maxShapes) g.rowShape[row] = shape.id;
-  const { keys, cols } = shape;
-  for (let k = 0; k < keys.length; k++) put(cols[k]!, row, e[keys[k]!]!);
+  shape.rows++;
+  return shape;
 }
 
 /** `all` less `omitted` and less the keys whose value is undefined. */
