@@ -87,7 +87,12 @@ function templateOf(s: string, streams: number[][]): string | null {
     if (digits === 0) continue;
     const len = i - start;
     if (hexOnly && hexLetter && len <= 13 && s.charCodeAt(start) !== 48) {
-      const v = parseInt(s.slice(start, i), 16);
+      // Read in place (at most 13 hex digits: exact), not parseInt of a slice.
+      let v = 0;
+      for (let q = start; q < i; q++) {
+        const h = s.charCodeAt(q);
+        v = v * 16 + (h <= 57 ? h - 48 : h - 87);
+      }
       if (v <= MAX_INT) {
         template += s.slice(at, start) + HEX;
         at = i;
@@ -108,7 +113,10 @@ function templateOf(s: string, streams: number[][]): string | null {
       if (runLen > 15 || (runLen > 1 && s.charCodeAt(run) === 48)) continue;
       template += s.slice(at, run) + DEC;
       at = j;
-      (streams[slot] ??= []).push(Number(s.slice(run, j)));
+      // At most 15 digits: exact in a double.
+      let v = 0;
+      for (let q = run; q < j; q++) v = v * 10 + (s.charCodeAt(q) - 48);
+      (streams[slot] ??= []).push(v);
       slot++;
     }
   }
