@@ -24,7 +24,7 @@ import type { LogEvent } from '@logship/query';
 import { compareKeys } from '../sqlite/search-cursor.js';
 import { encodeBlock, type EncodedBlock } from './block-codec.js';
 import { hasContentIds, type BlockHeader, type BlockPartition } from './block-partition.js';
-import { eventAt } from './block-scan.js';
+import { rowEvents } from './block-scan.js';
 import { nonFiniteFields } from './non-finite-fields.js';
 
 /** A level's small blocks merge once there are this many (or BIG_BLOCK events among them); one merge takes at most this many. */
@@ -97,17 +97,18 @@ export function buildMerge(db: BlockPartition, sources: readonly BlockHeader[], 
     contentIdBlooms.push(...((i === undefined ? undefined : h.metas[i]?.contentIdBlooms) ?? []));
     const tags = hasContentIds(h) ? db.contentIdTags(h) : undefined;
     if (tags === null) tagged = false;
+    const events = rowEvents(cols);
     for (let r = 0; r < h.n; r++) {
       const eid = stored[r] as string | undefined;
       // A content-id row keeps '' here: encodeBlock leaves its event.id out (contentIdRows).
-      rows.push({ ts: ts[r] as number, eid: eid ?? '', event: eventAt(cols, r, eid ?? ''), contentId: eid === undefined, tag: eid === undefined ? (tags?.[r] ?? 0) : 0 });
+      rows.push({ ts: ts[r] as number, eid: eid ?? '', event: events.at(r, eid ?? ''), contentId: eid === undefined, tag: eid === undefined ? (tags?.[r] ?? 0) : 0 });
     }
   }
   rows.sort(compareKeys);
   const events = rows.map((r) => r.event);
   const contentIdRows = Uint8Array.from(rows, (r) => (r.contentId ? 1 : 0));
   const contentIdTags = tagged ? Uint8Array.from(rows, (r) => r.tag) : undefined;
-  // The stored times, so encodeBlock need not parse the ISO text eventAt made of them.
+  // The stored times, so encodeBlock need not parse the ISO text rowEvents made of them.
   const times = Float64Array.from(rows, (r) => r.ts);
   return {
     sources: sources.map((h) => h.id),

@@ -8,7 +8,7 @@
 import type { FieldValue, LogEvent } from '@logship/query';
 import { decodeColumn, encodeBlock, type EncodedBlock } from './block-codec.js';
 import type { PreparedGroup } from './block-prepare.js';
-import { eventAt } from './block-scan.js';
+import { rowEvents } from './block-scan.js';
 import { nonFiniteFields } from './non-finite-fields.js';
 
 /** keep: 1 for each row (in block order) to keep; at least one is. */
@@ -25,7 +25,8 @@ export function refilterBlock(group: PreparedGroup, keep: Uint8Array, textFields
   const contentIdRows = Uint8Array.from(rows, (r) => group.contentIdRows[r]!);
   const omitIds = contentIdBlooms !== undefined && contentIdRows.includes(1);
   // A content-id row keeps '' here: encodeBlock leaves its event.id out (contentIdRows).
-  const events: LogEvent[] = rows.map((r) => eventAt(cols, r, omitIds && group.contentIdRows[r] === 1 ? '' : group.eids[r]!));
+  const made = rowEvents(cols);
+  const events: LogEvent[] = rows.map((r) => made.at(r, omitIds && group.contentIdRows[r] === 1 ? '' : group.eids[r]!));
   const opts = omitIds
     ? {
         textFields,

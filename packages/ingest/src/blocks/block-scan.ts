@@ -24,6 +24,7 @@ import { textPrecheck } from './text-precheck.js';
 import { columnDictionary, dictionaryRows } from './column-dictionary.js';
 import { rowsWithId } from './block-rows.js';
 import { isoTime } from '../normalize/iso-time.js';
+import { plainRecord } from '../normalize/plain-record.js';
 import { allRows } from './shared-rows.js';
 
 /**
@@ -369,17 +370,38 @@ function rowsInRange(ts: Column, n: number, from: number, to: number): number[] 
   return rows;
 }
 
-/** Row i of a block as a stored event (all its columns, or `fields` plus @timestamp and event.id); eid: its event.id (block-rows.ts readBlockRows). */
+/**
+ * Row i of a block as a stored event (all its columns, or `fields` plus
+ * @timestamp and event.id); eid: its event.id (block-rows.ts readBlockRows).
+ * For many rows of one block, rowEvents' `at` reads the columns once.
+ */
 export function eventAt(cols: ReadonlyMap<string, Column>, i: number, eid: string, fields?: readonly string[]): LogEvent {
-  const event: LogEvent = {
-    '@timestamp': isoTime(cols.get('@timestamp')?.[i] as number),
-    'event.id': eid,
-  };
-  const names = fields ?? [...cols.keys()];
-  for (const name of names) {
+  return rowEvents(cols, fields).at(i, eid);
+}
+
+/** What eventAt reads, found once for a block's columns: the other fields' names and their columns. */
+export function rowEvents(cols: ReadonlyMap<string, Column>, fields?: readonly string[]): { at(i: number, eid: string): LogEvent } {
+  const ts = cols.get('@timestamp');
+  const names: string[] = [];
+  const columns: Column[] = [];
+  for (const name of fields ?? cols.keys()) {
     if (name === '@timestamp' || name === 'event.id') continue;
-    const v: FieldValue | undefined = cols.get(name)?.[i];
-    if (v !== undefined) setEventField(event, name, v);
+    const col = cols.get(name);
+    if (col === undefined) continue;
+    names.push(name);
+    columns.push(col);
   }
-  return event;
+  return {
+    at(i: number, eid: string): LogEvent {
+      // plainRecord: room for the fields in the object (normalize/plain-record.ts).
+      const event = plainRecord<LogEvent>();
+      event['@timestamp'] = isoTime(ts?.[i] as number);
+      event['event.id'] = eid;
+      for (let k = 0; k < names.length; k++) {
+        const v: FieldValue | undefined = columns[k]![i];
+        if (v !== undefined) setEventField(event, names[k]!, v);
+      }
+      return event;
+    },
+  };
 }
