@@ -7,7 +7,7 @@ import { buildApp, type LogshipApp } from './app.js';
 import { checkListenPolicy } from './listen-policy.js';
 import { loadTlsCredentials, type TlsCredentials } from './tls-credentials.js';
 import { startSyslogListeners, type SyslogListeners } from './protocols/syslog/syslog-listeners.js';
-import { startOtlpGrpcServer, type OtlpGrpcServer } from './protocols/otlp/otlp-grpc-server.js';
+import type { OtlpGrpcServer } from './protocols/otlp/otlp-grpc-server.js';
 
 /*
  * startServer: check listen/auth ─► open store ─► build app (loads rule files) ─► listen
@@ -83,6 +83,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       logger.info(`Syslog listening on${syslog.tcp ? ` tcp ${syslog.tcp}` : ''}${syslog.udp ? ` udp ${syslog.udp}` : ''}${syslog.tls ? ` tls ${syslog.tls}` : ''}.`);
     }
     if (config.otlp.grpc_listen !== undefined) {
+      // Loaded only when configured: @grpc/grpc-js is ~5 MB of heap (sources, code) a server without it never uses.
+      const { startOtlpGrpcServer } = await import('./protocols/otlp/otlp-grpc-server.js');
       otlpGrpc = await startOtlpGrpcServer(config.otlp.grpc_listen, ingestCtx, logshipApp.authorize, tlsCredentials);
       logger.info(`OTLP/gRPC listening on ${otlpGrpc.address}.`);
     }
