@@ -32,6 +32,9 @@ export function contentId(event: LogEvent, timestampMs?: number): string {
   return digestText(out.text!);
 }
 
+// contentId and contentIdOfRow each spell out the two passes (bytes, then
+// text after a lone surrogate): one helper taking the writer as a function
+// measured 3 % slower on normalize + prepare (its call site cannot inline).
 function eventContent(event: LogEvent, list: KeyList, received: boolean, timestampMs: number | undefined): void {
   const { sorted, parts } = list;
   for (let i = 0; i < sorted.length; i++) {
