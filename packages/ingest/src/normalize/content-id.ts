@@ -89,7 +89,7 @@ const out = new ContentBytes();
  * The event's keys sorted. Events of one format share their key list, so
  * a sorted copy is kept per list seen (found by comparing keys, interned
  * strings, as gather-columns.ts finds row shapes): ~50 ns instead of ~500
- * for a sort per event. The list keeps each key's part too (keyPart),
+ * for a sort per event. The list keeps each key's part too (partOf),
  * found once rather than a Map lookup a field.
  */
 function keyList(event: LogEvent): KeyList {

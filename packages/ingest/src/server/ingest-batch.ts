@@ -177,6 +177,8 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
       itemErrors.push({ ref: item.ref, item: i, reason: failed.message, code: failed.code });
     }
   }
+  // The body's text (1–2 MB a batch) need not live while the store writes.
+  asciiText = undefined;
   metrics.eventsReceived.inc(items.length);
   for (const [format, n] of byFormat) metrics.eventsByFormat.inc({ format }, n);
 
