@@ -228,10 +228,10 @@ function partOf(k: string): KeyPart {
   return part;
 }
 
+/** In text mode `raw` takes the text, so a key without UTF-8 bytes fails only the bytes pass. */
 function keyPart(part: KeyPart): void {
-  if (out.text !== undefined) out.raw(EMPTY, part.text);
-  else if (part.bytes === null) out.failed = true;
-  else out.raw(part.bytes, part.text);
+  if (part.bytes === null && out.text === undefined) out.failed = true;
+  else out.raw(part.bytes ?? EMPTY, part.text);
 }
 
 const EMPTY = new Uint8Array(0);
