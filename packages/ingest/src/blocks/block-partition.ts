@@ -22,8 +22,6 @@ import { absentColumn } from './shared-rows.js';
 import { contentIdOfRow, sortContentNames } from '../normalize/content-id.js';
 import type { ColumnCache } from './column-cache.js';
 
-/** Readers map the file (see sqlite/partition-db.ts MMAP_BYTES for the measurement). */
-const MMAP_BYTES = 1 << 30;
 
 export interface BlockHeader {
   id: number;
@@ -69,7 +67,15 @@ export class BlockPartition {
   private readonly columnCache: ColumnCache | null;
   private readonly cacheKey = `${++serials}:`;
 
-  constructor(path: string, key: PartitionKey, opts: { create: boolean; mmap?: boolean; columnCache?: ColumnCache | undefined }) {
+  /**
+   * No connection maps the file (the row store's readers do: their index
+   * lookups read a few rows from many pages). Queries here read whole
+   * blobs once into JS, so a map saves a copy per page, and every page a
+   * query touched counted in the server's RSS: 10M events, the bench's
+   * five questions, peak RSS 257–258 → 212–215 MiB (RssFile 103 → 55),
+   * latencies the same (docs/BLOCK_STORE.md "Reads").
+   */
+  constructor(path: string, key: PartitionKey, opts: { create: boolean; columnCache?: ColumnCache | undefined }) {
     this.path = path;
     this.key = key;
     this.columnCache = opts.columnCache ?? null;
@@ -88,7 +94,6 @@ export class BlockPartition {
       // nothing measurable; 256 KB took 10 MB off the peak RSS of 1M events in one process.
       this.db.pragma('cache_size = -256');
       this.db.pragma('journal_size_limit = 67108864');
-      if (opts.mmap) this.db.pragma(`mmap_size = ${MMAP_BYTES}`);
       if (this.db.pragma('user_version', { simple: true }) === 0) {
         // Only a new file gets the schema, in one transaction.
         this.db.exec('BEGIN IMMEDIATE');

@@ -58,8 +58,6 @@ export interface BlockStoreOptions {
   readerThreads?: number;
   /** False answers every aggregation from blocks, never from a rollup (tests compare both). */
   rollups?: boolean;
-  /** Whether connections map their files for reading (default true). */
-  mmap?: boolean;
   textFields?: readonly string[];
   minFreeBytes?: number;
   /** False never merges blocks (tests compare before and after). Default true. */
@@ -109,8 +107,9 @@ export class BlockStore implements LogStore {
         return db !== null && (this.writes.holds(db) || db.inTransaction);
       },
       undefined,
-      opts.mmap ?? true,
-      (file, key, o) => new BlockPartition(file, key, { ...o, columnCache }),
+      // Never mapped (block-partition.ts says why).
+      false,
+      (file, key, o) => new BlockPartition(file, key, { create: o.create, columnCache }),
     );
     this.open = this.pool.known;
     this.clock = opts.now ?? Date.now;

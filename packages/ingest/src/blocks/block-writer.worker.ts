@@ -14,7 +14,6 @@ serveWriter<PreparedBlockWrite>(
     new BlockStore({
       dataDir: opts.dataDir,
       retention: opts.retention,
-      mmap: false,
       textFields: opts.textFields,
       ...(opts.merges === false ? { merges: false } : {}),
     }),
