@@ -197,6 +197,22 @@ test('metas round-trip exactly through their binary form', () => {
   }
 });
 
+
+test("metas for a store that only writes keep event.id's bloom and no other, and the rest as it was", () => {
+  const block = encodeBlock(nastyEvents(createRng(6), 2000), { textFields: TEXT });
+  const metas = block.columns.map((c) => c.meta);
+  assert.ok(metas.filter((m) => m.bloom !== null && m.name !== 'event.id').length > 3, 'blooms to drop');
+  const idBloom = metas.find((m) => m.name === 'event.id')?.bloom;
+  assert.ok(idBloom, 'event.id has a bloom');
+  const back = decodeMetas(encodeMetas(metas), 'event.id');
+  for (let i = 0; i < metas.length; i++) {
+    const a = metas[i]!;
+    const b = back[i]!;
+    assert.deepEqual(b.bloom, a.name === 'event.id' ? a.bloom : null, `${a.name} bloom`);
+    assert.deepEqual({ ...b, bloom: null, constValue: undefined, shape: undefined }, { ...a, bloom: null, constValue: undefined, shape: undefined });
+    assert.deepEqual(decodeColumn(b, block.columns[i]!.data, block.count), decodeColumn(a, block.columns[i]!.data, block.count));
+  }
+});
 test('damaged bytes raise LS_STORE_CORRUPT_PARTITION, never anything else', () => {
   const block = encodeBlock(nastyEvents(createRng(6), 300), { textFields: TEXT });
   const rng = createRng(6);

@@ -66,6 +66,8 @@ export class BlockPartition {
   /** Decoded columns kept across queries (reader threads only, column-cache.ts), keyed under `cacheKey`. */
   private readonly columnCache: ColumnCache | null;
   private readonly cacheKey = `${++serials}:`;
+  /** Headers keep only event.id's bloom (a connection that never queries: see writeOnly). */
+  private readonly writeOnly: boolean;
 
   /**
    * No connection maps the file (the row store's readers do: their index
@@ -75,9 +77,10 @@ export class BlockPartition {
    * five questions, peak RSS 257–258 → 212–215 MiB (RssFile 103 → 55),
    * latencies the same (docs/BLOCK_STORE.md "Reads").
    */
-  constructor(path: string, key: PartitionKey, opts: { create: boolean; columnCache?: ColumnCache | undefined }) {
+  constructor(path: string, key: PartitionKey, opts: { create: boolean; columnCache?: ColumnCache | undefined; writeOnly?: boolean }) {
     this.path = path;
     this.key = key;
+    this.writeOnly = opts.writeOnly ?? false;
     this.columnCache = opts.columnCache ?? null;
     this.db = new Database(path, { fileMustExist: !opts.create });
     try {
@@ -140,7 +143,7 @@ export class BlockPartition {
       if (!h) {
         const blob = this.get<{ metas: Buffer }>('SELECT metas FROM blocks WHERE id = ?', [r.id]);
         if (!blob) continue;
-        const metas = decodeMetas(blob.metas);
+        const metas = decodeMetas(blob.metas, this.writeOnly ? EVENT_ID : undefined);
         h = {
           id: r.id,
           level: r.level,

@@ -59,6 +59,14 @@ export interface BlockStoreOptions {
   /** False answers every aggregation from blocks, never from a rollup (tests compare both). */
   rollups?: boolean;
   textFields?: readonly string[];
+  /**
+   * This store never answers queries (the writer thread): block headers
+   * keep event.id's bloom, which dedupe reads, and no other column's. It
+   * kept every bloom of every block of the partitions it wrote: 10M events
+   * over HTTP, the writer's heap and external memory at most 136 → 116 MB,
+   * the server's peak RSS 326 → 313 MiB (one run each).
+   */
+  writeOnly?: boolean;
   minFreeBytes?: number;
   /** False never merges blocks (tests compare before and after). Default true. */
   merges?: boolean;
@@ -109,7 +117,7 @@ export class BlockStore implements LogStore {
       undefined,
       // Never mapped (block-partition.ts says why).
       false,
-      (file, key, o) => new BlockPartition(file, key, { create: o.create, columnCache }),
+      (file, key, o) => new BlockPartition(file, key, { create: o.create, columnCache, writeOnly: opts.writeOnly ?? false }),
     );
     this.open = this.pool.known;
     this.clock = opts.now ?? Date.now;

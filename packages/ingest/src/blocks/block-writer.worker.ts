@@ -15,6 +15,7 @@ serveWriter<PreparedBlockWrite>(
       dataDir: opts.dataDir,
       retention: opts.retention,
       textFields: opts.textFields,
+      writeOnly: true,
       ...(opts.merges === false ? { merges: false } : {}),
     }),
 );

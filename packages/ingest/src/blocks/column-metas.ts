@@ -68,7 +68,8 @@ export function encodeMetas(metas: readonly ColumnMeta[]): Uint8Array {
   return w.finish();
 }
 
-export function decodeMetas(bytes: Uint8Array): ColumnMeta[] {
+/** only: keep no column's bloom but this one's (a store that only writes: block-partition.ts). */
+export function decodeMetas(bytes: Uint8Array, only?: string): ColumnMeta[] {
   const r = new ByteReader(bytes);
   const version = r.byte();
   if (version !== VERSION && version !== 1) throw corrupt(`metas: unknown version ${version}`);
@@ -94,7 +95,10 @@ export function decodeMetas(bytes: Uint8Array): ColumnMeta[] {
     }
     const meta: ColumnMeta = { name, encoding, present, types, min, max, bloom: null };
     if (flags & HAS_CONST) meta.constValue = readValue(r);
-    if (flags & HAS_BLOOM) meta.bloom = r.blob().slice();
+    if (flags & HAS_BLOOM) {
+      const bloom = r.blob();
+      if (only === undefined || name === only) meta.bloom = bloom.slice();
+    }
     if (flags & HAS_SHAPE) {
       if (shape === undefined) throw corrupt('metas: a column refers to missing shapes');
       meta.shape = shape;
