@@ -197,7 +197,6 @@ test('metas round-trip exactly through their binary form', () => {
   }
 });
 
-
 test("metas for a store that only writes keep event.id's bloom and no other, and the rest as it was", () => {
   const block = encodeBlock(nastyEvents(createRng(6), 2000), { textFields: TEXT });
   const metas = block.columns.map((c) => c.meta);
@@ -213,6 +212,7 @@ test("metas for a store that only writes keep event.id's bloom and no other, and
     assert.deepEqual(decodeColumn(b, block.columns[i]!.data, block.count), decodeColumn(a, block.columns[i]!.data, block.count));
   }
 });
+
 test('damaged bytes raise LS_STORE_CORRUPT_PARTITION, never anything else', () => {
   const block = encodeBlock(nastyEvents(createRng(6), 300), { textFields: TEXT });
   const rng = createRng(6);

@@ -22,7 +22,6 @@ import { absentColumn } from './shared-rows.js';
 import { contentIdOfRow, sortContentNames } from '../normalize/content-id.js';
 import type { ColumnCache } from './column-cache.js';
 
-
 export interface BlockHeader {
   id: number;
   level: number;
@@ -74,7 +73,7 @@ export class BlockPartition {
    * lookups read a few rows from many pages). Queries here read whole
    * blobs once into JS, so a map saves a copy per page, and every page a
    * query touched counted in the server's RSS: 10M events, the bench's
-   * five questions, peak RSS 257–258 → 212–215 MiB (RssFile 103 → 55),
+   * five questions, peak RSS 259–265 → 215–217 MiB (RssFile 103 → 55),
    * latencies the same (docs/BLOCK_STORE.md "Reads").
    */
   constructor(path: string, key: PartitionKey, opts: { create: boolean; columnCache?: ColumnCache | undefined; writeOnly?: boolean }) {
