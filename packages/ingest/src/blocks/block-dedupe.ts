@@ -14,7 +14,8 @@
  */
 import { valueKey } from './bloom.js';
 import { columnMayHold } from './block-codec.js';
-import { hasContentIds, type BlockHeader, type BlockPartition } from './block-partition.js';
+import type { BlockPartition } from './block-partition.js';
+import { hasContentIds, type BlockHeader } from './block-header.js';
 import { readBlockRows } from './block-rows.js';
 
 /** Pairs kept decoded across writes (~80 bytes each): recent small blocks, mostly. */

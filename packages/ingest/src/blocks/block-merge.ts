@@ -23,7 +23,8 @@
 import type { LogEvent } from '@logship/query';
 import { compareKeys } from '../sqlite/search-cursor.js';
 import { encodeBlock, type EncodedBlock } from './block-codec.js';
-import { hasContentIds, type BlockHeader, type BlockPartition } from './block-partition.js';
+import type { BlockPartition } from './block-partition.js';
+import { hasContentIds, type BlockHeader } from './block-header.js';
 import { rowEvents } from './block-scan.js';
 import { nonFiniteFields } from './non-finite-fields.js';
 

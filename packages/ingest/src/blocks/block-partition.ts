@@ -15,39 +15,19 @@ import Database from 'better-sqlite3';
 import type { FieldValue } from '@logship/query';
 import { RollupWriter } from '../sqlite/rollup-writer.js';
 import type { PartitionKey } from '../sqlite/partition-name.js';
-import { decodeColumn, decodeMetas, encodeMetas, type ColumnMeta, type EncodedBlock } from './block-codec.js';
+import { decodeColumn, encodeMetas, type ColumnMeta, type EncodedBlock } from './block-codec.js';
+import { blockHeader, hasContentIds, type BlockHeader, type BlockRow } from './block-header.js';
 import { BLOCK_DDL } from './block-schema.js';
 import { decompressColumn } from './column-compression.js';
 import { absentColumn } from './shared-rows.js';
 import { contentIdOfRow, sortContentNames } from '../normalize/content-id.js';
 import type { ColumnCache } from './column-cache.js';
 
-export interface BlockHeader {
-  id: number;
-  level: number;
-  tsMin: number;
-  tsMax: number;
-  n: number;
-  /** The text-field list (JSON) the block's blooms were built with. */
-  textFields: string;
-  metas: readonly ColumnMeta[];
-  /** Fields holding ±Infinity in this block (their min/max leave those out). */
-  nonFinite: ReadonlySet<string>;
-  /** Column name → position in metas (= `cols.i`). */
-  at: ReadonlyMap<string, number>;
-}
-
-export type Column = readonly (FieldValue | undefined)[];
-
 const EVENT_ID = 'event.id';
 /** The `cols` row of a block holding its content-id tags (ColumnMeta.contentIdTags), beside its columns 0…n-1. */
 const TAGS_INDEX = -1;
 
-/** Whether some rows of the block are stored without their event.id (it is their content id). */
-export function hasContentIds(block: BlockHeader): boolean {
-  const i = block.at.get(EVENT_ID);
-  return i === undefined || (block.metas[i] as ColumnMeta).present < block.n;
-}
+export type Column = readonly (FieldValue | undefined)[];
 
 /** Tells connections apart in a ColumnCache's keys. */
 let serials = 0;
@@ -130,7 +110,7 @@ export class BlockPartition {
   headers(): readonly BlockHeader[] {
     const version = this.version();
     if (this.list?.version === version) return this.list.headers;
-    const rows = this.all<{ id: number; level: number; ts_min: number; ts_max: number; n: number; text_fields: string; nonfinite: string | null }>(
+    const rows = this.all<BlockRow>(
       'SELECT id, level, ts_min, ts_max, n, text_fields, nonfinite FROM blocks ORDER BY id',
       [],
     );
@@ -142,18 +122,7 @@ export class BlockPartition {
       if (!h) {
         const blob = this.get<{ metas: Buffer }>('SELECT metas FROM blocks WHERE id = ?', [r.id]);
         if (!blob) continue;
-        const metas = decodeMetas(blob.metas, this.writeOnly ? EVENT_ID : undefined);
-        h = {
-          id: r.id,
-          level: r.level,
-          tsMin: r.ts_min,
-          tsMax: r.ts_max,
-          n: r.n,
-          textFields: r.text_fields,
-          metas,
-          nonFinite: new Set(r.nonfinite === null ? [] : (JSON.parse(r.nonfinite) as string[])),
-          at: new Map(metas.map((m, i) => [m.name, i])),
-        };
+        h = blockHeader(r, blob.metas, this.writeOnly);
         this.cache.set(r.id, h);
       }
       headers.push(h);

@@ -10,7 +10,7 @@ import { compileMatcher, DEFAULT_TEXT_FIELDS, parse, tokenize, type LogEvent, ty
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
 import { encodeBlock } from './block-codec.js';
-import type { BlockHeader } from './block-partition.js';
+import type { BlockHeader } from './block-header.js';
 import { nonFiniteFields } from './non-finite-fields.js';
 import { ALL, compilePruner, NONE } from './block-prune.js';
 

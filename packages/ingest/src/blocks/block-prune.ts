@@ -22,7 +22,7 @@ import { compileMatcher, planLeaf, type LeafNode, type LeafPlan, type LogEvent, 
 import { setEventField } from '@logship/query';
 import { bloomMayContain, textKey, valueKey } from './bloom.js';
 import { columnMayHold, type ColumnMeta } from './block-codec.js';
-import type { BlockHeader } from './block-partition.js';
+import type { BlockHeader } from './block-header.js';
 
 export const NONE = 0;
 export const SOME = 1;

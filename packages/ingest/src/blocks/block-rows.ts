@@ -9,7 +9,8 @@ import { contentIdOfRow, contentIdTag, sortContentNames } from '../normalize/con
 import { decodeColumnRows, type ColumnMeta } from './block-codec.js';
 import { columnPrefix } from './column-compression.js';
 import { shapesMayHold } from './presence.js';
-import { hasContentIds, type BlockHeader, type BlockPartition, type Column } from './block-partition.js';
+import type { BlockPartition, Column } from './block-partition.js';
+import { hasContentIds, type BlockHeader } from './block-header.js';
 import { eventAt } from './block-scan.js';
 
 const TIMESTAMP = '@timestamp';

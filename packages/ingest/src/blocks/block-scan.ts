@@ -18,7 +18,8 @@ import {
   type MatcherOptions,
   type QueryNode,
 } from '@logship/query';
-import type { BlockHeader, BlockPartition, Column } from './block-partition.js';
+import type { BlockPartition, Column } from './block-partition.js';
+import type { BlockHeader } from './block-header.js';
 import { ALL, compilePruner, leafPruner, NONE, planFields, textFieldMayMatch, type BlockPruner } from './block-prune.js';
 import { textPrecheck } from './text-precheck.js';
 import { columnDictionary, dictionaryRows } from './column-dictionary.js';

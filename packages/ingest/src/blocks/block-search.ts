@@ -15,7 +15,8 @@
 import type { LogEvent, SortOrder } from '@logship/query';
 import { storeError } from '../store/store-error.js';
 import { compareKeys, type SortKey } from '../sqlite/search-cursor.js';
-import type { BlockHeader, BlockPartition, Column } from './block-partition.js';
+import type { BlockPartition, Column } from './block-partition.js';
+import type { BlockHeader } from './block-header.js';
 import { ALL, NONE } from './block-prune.js';
 import { scanBlock, type CompiledQuery } from './block-scan.js';
 import { readBlockRows, rowEvent } from './block-rows.js';

@@ -15,7 +15,8 @@ import { generateCorpus } from '../testing/generate-corpus.js';
 import { contentId, contentIdTag } from '../normalize/content-id.js';
 import { compareKeys } from '../sqlite/search-cursor.js';
 import { encodeBlock } from './block-codec.js';
-import { BlockPartition, hasContentIds } from './block-partition.js';
+import { BlockPartition } from './block-partition.js';
+import { hasContentIds } from './block-header.js';
 import { BlockStore } from './block-store.js';
 import { openBlockStore } from './open-block-store.js';
 
