@@ -10,7 +10,6 @@
  * Also picked up by bench/run.mjs (exports `run`). Needs `tsc -b` first.
  */
 import { createServer } from 'node:http';
-import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -65,23 +64,6 @@ async function shipped(metricsUrl) {
   return [...text.matchAll(/^logship_agent_events_shipped_total\{[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
 }
 
-/**
- * Starts the agent with the node flags of its bin's shebang (installed, it
- * runs through the shebang; startAgent runs `node bin/logship-agent.js`).
- */
-function startAgentAsInstalled(root, cfg) {
-  const shebang = readFileSync(join(root, 'packages/agent/bin/logship-agent.js'), 'utf8').split('\n', 1)[0];
-  const flags = /^#!\/usr\/bin\/env -S node (.*)$/.exec(shebang)?.[1] ?? '';
-  const before = process.env.NODE_OPTIONS;
-  process.env.NODE_OPTIONS = [before, flags].filter(Boolean).join(' ');
-  try {
-    return startAgent(root, cfg);
-  } finally {
-    if (before === undefined) delete process.env.NODE_OPTIONS;
-    else process.env.NODE_OPTIONS = before;
-  }
-}
-
 async function once({ root, dir, file, n, target, label }) {
   const metricsPort = await freePort();
   const cfg = join(dir, `agent-${label}.yaml`);
@@ -92,7 +74,7 @@ async function once({ root, dir, file, n, target, label }) {
     `metrics: { listen: "127.0.0.1:${metricsPort}" }`,
     'sources:', '  - type: file', `    include: ["${file}"]`, '    labels: { job: bench }', '',
   ].join('\n'));
-  const agent = startAgentAsInstalled(root, cfg);
+  const agent = startAgent(root, cfg);
   const metricsUrl = `http://127.0.0.1:${metricsPort}`;
   // The clock starts when the agent answers on its metrics port (node's own
   // start-up, ~0.3 s, is not shipping); CPU is counted from there too.

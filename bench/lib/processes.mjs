@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { binNodeFlags } from '../../scripts/bin-flags.mjs';
 
 export async function freePort() {
   return new Promise((resolve, reject) => {
@@ -46,9 +47,11 @@ function track(proc) {
   };
 }
 
+/** Runs the bin with its shebang's node flags, as installed (scripts/bin-flags.mjs); startAgent too. */
 export async function startServer(root, { dataDir, args = [] }) {
   const port = await freePort();
-  const proc = spawn(process.execPath, [join(root, 'packages/ingest/bin/logship.js'), 'serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`, ...args], {
+  const bin = join(root, 'packages/ingest/bin/logship.js');
+  const proc = spawn(process.execPath, [...binNodeFlags(bin), bin, 'serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`, ...args], {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOGSHIP_LOG_LEVEL: 'warn' },
   });
   const h = track(proc);
@@ -60,7 +63,8 @@ export async function startServer(root, { dataDir, args = [] }) {
 }
 
 export function startAgent(root, configPath) {
-  const proc = spawn(process.execPath, [join(root, 'packages/agent/bin/logship-agent.js'), '--config', configPath], {
+  const bin = join(root, 'packages/agent/bin/logship-agent.js');
+  const proc = spawn(process.execPath, [...binNodeFlags(bin), bin, '--config', configPath], {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
   });
   return track(proc);

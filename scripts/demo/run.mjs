@@ -17,6 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startGenerator } from './generate-logs.mjs';
+import { binNodeFlags } from '../bin-flags.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const demo = process.env.LOGSHIP_DEMO_DIR ? resolve(process.env.LOGSHIP_DEMO_DIR) : join(root, 'demo');
@@ -42,8 +43,9 @@ writeFileSync(
 );
 
 const children = [];
+/** `args[0]`: a bin, run with its shebang's node flags, as installed. */
 function run(name, args) {
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, [...binNodeFlags(join(root, args[0])), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   // Server and agent log JSON (pino); keep the terminal for the summary and
   // put their logs in files a user can read.
   const log = join(demo, `${name}.log`);
