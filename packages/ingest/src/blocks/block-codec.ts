@@ -99,11 +99,18 @@ export interface EncodedBlock {
 const TIMESTAMP = '@timestamp';
 const EVENT_ID = 'event.id';
 
-/** events: sorted by (epoch ms of @timestamp, event.id) ascending by the caller; every event has both. */
-export function encodeBlock(events: readonly LogEvent[], opts: EncodeOptions): EncodedBlock {
+/**
+ * events: sorted by (epoch ms of @timestamp, event.id) ascending by the
+ * caller; every event has both. `gathered.columns` is given the events'
+ * columns (gather-columns.ts; @timestamp's values as epoch ms), so a caller
+ * that reads some fields of every row reads arrays rather than events
+ * (block-rollup.ts rollupCodes).
+ */
+export function encodeBlock(events: readonly LogEvent[], opts: EncodeOptions, gathered?: { columns?: ReadonlyMap<string, Gathered> }): EncodedBlock {
   const count = events.length;
   const omit = opts.contentIdRows?.includes(1) ? { key: EVENT_ID, rows: opts.contentIdRows } : undefined;
   const { columns, rowShape, shapes } = gatherColumns(events, [TIMESTAMP, EVENT_ID], MAX_SHAPES - 1, omit);
+  if (gathered !== undefined) gathered.columns = columns;
   const ts = columns.get(TIMESTAMP)!;
   if (ts.values.length !== count) throw storeError('LS_STORE_BAD_REQUEST', 'block codec: an event has no @timestamp');
   // Loops here, not map/forEach callbacks: a closure made per call loses its

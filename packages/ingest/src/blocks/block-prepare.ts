@@ -26,6 +26,7 @@ import { FLAG_FIELDS } from '../normalize/limits.js';
 import { contentId, contentIdTag, CONTENT_ID_LENGTH } from '../normalize/content-id.js';
 import { groupBatch, Refused, type PartitionGroup } from '../sqlite/group-batch.js';
 import { encodeBlock, type EncodedBlock } from './block-codec.js';
+import type { Gathered } from './gather-columns.js';
 import { rollupCodes, type RollupCodes } from './block-rollup.js';
 import { nonFiniteFields } from './non-finite-fields.js';
 
@@ -111,17 +112,19 @@ function prepareGroup({ name, key, items }: PartitionGroup<BlockItem>, textField
       contentIdTags[r] = contentIdTag(i.eid);
     }
   }
+  const gathered: { columns?: ReadonlyMap<string, Gathered> } = {};
+  const block = encodeBlock(sorted, { textFields, contentIdRows, contentIdTags, compression: 'none', times: ts }, gathered);
   return {
     name,
     key,
-    block: encodeBlock(sorted, { textFields, contentIdRows, contentIdTags, compression: 'none', times: ts }),
+    block,
     nonFinite: nonFiniteFields(sorted),
     index,
     ts,
     eids,
     received,
     contentIdRows,
-    rollups: rollupCodes(sorted),
+    rollups: rollupCodes(gathered.columns!, n),
   };
 }
 

@@ -15,7 +15,8 @@
  * number or a boolean; null and non-finite numbers count as missing.
  */
 import { ROLLUP_FIELDS } from '../sqlite/rollup.js';
-import type { FieldValue, LogEvent } from '@logship/query';
+import type { FieldValue } from '@logship/query';
+import type { Gathered } from './gather-columns.js';
 import type { BlockPartition } from './block-partition.js';
 
 /** The terms key of a value (also what block-aggregate.ts keys terms by), or null for missing. */
@@ -42,7 +43,7 @@ export interface RollupCodes {
   rows: Int32Array[];
 }
 
-export function rollupCodes(events: readonly LogEvent[]): RollupCodes {
+export function rollupCodes(columns: ReadonlyMap<string, Gathered>, count: number): RollupCodes {
   const keys: string[][] = [];
   const rows: Int32Array[] = [];
   for (const field of ROLLUP_FIELDS) {
@@ -50,11 +51,16 @@ export function rollupCodes(events: readonly LogEvent[]): RollupCodes {
     // Numbers by value, so String() runs once per distinct number (500 and "500" share a key).
     const numbers = new Map<number, number>();
     const list: string[] = [];
-    const codes = new Int32Array(events.length).fill(-1);
-    for (let r = 0; r < events.length; r++) {
-      // No rolled-up field is a key of Object.prototype: a plain read is an own one.
-      const v = events[r]![field];
+    const codes = new Int32Array(count).fill(-1);
+    const col = columns.get(field);
+    // The block's column, not its events: reading a field of every event
+    // was a megamorphic property load a row (events of many formats).
+    const values = col?.values ?? [];
+    const at = col?.rows ?? null;
+    for (let j = 0; j < values.length; j++) {
+      const v = values[j];
       if (v === undefined || v === null) continue;
+      const r = at === null ? j : at[j]!;
       if (typeof v === 'number') {
         if (!Number.isFinite(v)) continue;
         let code = numbers.get(v);
