@@ -1,4 +1,8 @@
-/** Starts the real logship server (and agent) for benchmarks; mirrors test/src/harness.ts. */
+/**
+ * Starts the real logship server (and agent) for benchmarks; mirrors
+ * test/src/harness.ts, except that these pass the bins' shebang flags (as
+ * installed: what is measured), which the tests, checking behaviour, do not.
+ */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
