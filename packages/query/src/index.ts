@@ -12,7 +12,7 @@ export * from './date-math.js';
 export * from './fields.js';
 export * from './query-time-range.js';
 export * from './matcher.js';
-export { compileWildcard } from './wildcard.js';
+export { compileWildcard, wildcardRuns } from './wildcard.js';
 export * from './http.js';
 export * from './cli.js';
 export * from './serialize.js';

@@ -36,8 +36,67 @@ export function wildcardLiteral(pattern: string): string | null {
   return out;
 }
 
+/**
+ * The pattern's literal runs, escapes removed: the text between its
+ * wildcards (`*time?out*` → `time`, `out`). A value a pattern matches
+ * holds each of them, which lets a scan rule values out by a substring
+ * search before matching (ingest's text-precheck.ts).
+ */
+export function wildcardRuns(pattern: string): string[] {
+  const runs: string[] = [];
+  let run = '';
+  for (const p of parseWildcard(pattern)) {
+    if (p.star || p.any) {
+      if (run !== '') runs.push(run);
+      run = '';
+    } else run += String.fromCodePoint(p.cp);
+  }
+  if (run !== '') runs.push(run);
+  return runs;
+}
+
 export function compileWildcard(pattern: string): (value: string) => boolean {
   const pieces = parseWildcard(pattern);
+  return literalShape(pieces) ?? globOf(pieces);
+}
+
+/**
+ * The usual patterns (`text`, `text*`, `*text`, `*text*`, `*`) as one
+ * native string test. The glob below makes an array of a value's code
+ * points each call: a leading-wildcard search of 7 days at 10M events
+ * spent most of its second there. Comparing UTF-16 units gives the same
+ * answers as comparing code points when the text has no lone surrogate:
+ * a match can then neither begin nor end inside a surrogate pair.
+ */
+function literalShape(pieces: readonly Piece[]): ((value: string) => boolean) | null {
+  const lead = pieces.length > 0 && pieces[0]!.star;
+  const trail = pieces.length > 1 && pieces[pieces.length - 1]!.star;
+  const middle = pieces.slice(lead ? 1 : 0, trail ? -1 : undefined);
+  if (middle.length === 0) return lead ? () => true : (value) => value === '';
+  let text = '';
+  for (const p of middle) {
+    if (p.star || p.any) return null;
+    text += String.fromCodePoint(p.cp);
+  }
+  if (!isWellFormed(text)) return null;
+  if (lead && trail) return (value) => value.includes(text);
+  if (lead) return (value) => value.endsWith(text);
+  if (trail) return (value) => value.startsWith(text);
+  return (value) => value === text;
+}
+
+function isWellFormed(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c > 0xdbff || i + 1 >= s.length) return false;
+    const d = s.charCodeAt(++i);
+    if (d < 0xdc00 || d > 0xdfff) return false;
+  }
+  return true;
+}
+
+function globOf(pieces: readonly Piece[]): (value: string) => boolean {
   return (value: string): boolean => {
     const cps = Array.from(value, (c) => c.codePointAt(0)!);
     let p = 0;

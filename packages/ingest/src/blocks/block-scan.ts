@@ -17,6 +17,7 @@ import {
   type LogEvent,
   type MatcherOptions,
   type QueryNode,
+  wildcardRuns,
 } from '@logship/query';
 import type { BlockPartition, Column } from './block-partition.js';
 import type { BlockHeader } from './block-header.js';
@@ -254,6 +255,21 @@ function textRows(col: Column, rows: readonly number[], test: (v: FieldValue | u
   return out;
 }
 
+/**
+ * What a value must hold for the text leaf to match it (text-precheck.ts):
+ * terms and phrases their tokens; a wildcard the text between its
+ * wildcards, since a token it matches holds that text and is itself a
+ * piece of the lower-cased value (`*timeout*`, 7 days at 10M events:
+ * every message was tokenized and its tokens globbed before). Regexes
+ * have no such text here.
+ */
+function precheckOf(plan: LeafPlan): ((v: FieldValue | undefined) => boolean) | null {
+  if (plan.kind === 'text_terms' || plan.kind === 'text_phrase') return textPrecheck(plan.tokens);
+  if (plan.kind !== 'text_wildcard') return null;
+  const runs = wildcardRuns(plan.pattern);
+  return runs.length > 0 ? textPrecheck(runs) : null;
+}
+
 /** Distinct values whose verdict a text leaf remembers in one query (a few MB at most). */
 const TEXT_MEMO_SIZE = 16_384;
 /** And characters: a memo of long messages (stack traces) must not hold a query's worth of text. */
@@ -275,7 +291,7 @@ function textVerdict(plan: LeafPlan, match: (e: LogEvent) => boolean): ((v: Fiel
   if (plan.kind !== 'text_terms' && plan.kind !== 'text_phrase' && plan.kind !== 'text_wildcard' && plan.kind !== 'text_regex') return null;
   const field = plan.fields[0];
   if (field === undefined) return null;
-  const maybe = plan.kind === 'text_terms' || plan.kind === 'text_phrase' ? textPrecheck(plan.tokens) : null;
+  const maybe = precheckOf(plan);
   const probe = Object.create(null) as LogEvent;
   const judge = (v: string): boolean => {
     probe[field] = v;

@@ -107,7 +107,17 @@ export function createQueryGenerator(vocab: Vocabulary, seed: number): () => Que
     if (cps.length === 0) return '*';
     const at = Math.floor(r() * cps.length);
     const keep = escapeWildcard(cps.slice(0, at).join(''));
-    return chance(0.5) ? `${keep}*` : `${keep}?${escapeWildcard(cps.slice(at + 1).join(''))}`;
+    switch (Math.floor(r() * 4)) {
+      case 0:
+        return `${keep}*`;
+      case 1:
+        return `${keep}?${escapeWildcard(cps.slice(at + 1).join(''))}`;
+      // Leading wildcards (Kibana users' `*timeout*`): a piece from inside, or the end.
+      case 2:
+        return `*${escapeWildcard(cps.slice(at, at + 3).join(''))}*`;
+      default:
+        return `*${escapeWildcard(cps.slice(at).join(''))}`;
+    }
   };
   const escapeRegex = (s: string): string => Array.from(s, (c) => (/[\p{L}\p{N}]/u.test(c) ? c : `\\${c}`)).join('');
   const regexFrom = (value: string): string => {
