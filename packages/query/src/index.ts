@@ -6,7 +6,7 @@ export * from './errors.js';
 export { CodedError, type ErrorDefinition } from './define-error.js';
 export * from './limits.js';
 export * from './parse.js';
-export { compileRegex } from './regex.js';
+export { compileRegex, regexRuns } from './regex.js';
 export * from './levels.js';
 export * from './date-math.js';
 export * from './fields.js';

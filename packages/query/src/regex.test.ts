@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QueryError } from './errors.js';
-import { compileRegex } from './regex.js';
+import { compileRegex, regexRuns } from './regex.js';
 import { createRng } from './testing/rng.js';
 
 const cases: Array<[string, string, boolean]> = [
@@ -87,4 +87,52 @@ test('2000 random patterns agree with JavaScript RegExp', () => {
       assert.equal(ours(value), js.test(value), `/${pattern}/ on ${JSON.stringify(value)}`);
     }
   }
+});
+
+test('regexRuns: the literal text at the top level', () => {
+  assert.deepEqual(regexRuns('.*time(out|d).*'), ['time']);
+  assert.deepEqual(regexRuns('fail(ed|ure)'), ['fail']);
+  assert.deepEqual(regexRuns('ab|cd'), []);
+  assert.deepEqual(regexRuns('a+bc[x]y.z'), ['bcxy', 'z']);
+  assert.deepEqual(regexRuns('\\/api\\/v[0-9]+'), ['/api/v']);
+  // Case-insensitive (text tokens): upper-case letters and non-ASCII break the run.
+  assert.deepEqual(regexRuns('.*TimeOut.*', true), ['ime', 'ut']);
+  assert.deepEqual(regexRuns('caf\u00e9s', true), ['caf', 's']);
+  assert.deepEqual(regexRuns('(unclosed'), []);
+});
+
+test('regexRuns: every value a random pattern matches holds its runs (as is, and lower-cased case-insensitively)', () => {
+  const rng = createRng(7);
+  const atoms = ['a', 'b', 'S', 's', 'I', '\u017f', '\u0131', 'K', '.', '[ab]', '\\d', '1'];
+  const gen = (depth: number): string => {
+    let s = '';
+    for (let i = rng.int(1, 4); i > 0; i--) {
+      let atom = depth < 2 && rng.chance(0.2) ? `(${gen(depth + 1)}${rng.chance(0.5) ? `|${gen(depth + 1)}` : ''})` : rng.pick(atoms);
+      if (rng.chance(0.3)) atom += rng.pick(['*', '+', '?', '{2}']);
+      s += atom;
+    }
+    return s;
+  };
+  const letters = ['a', 'b', 's', 'S', 'i', 'I', '\u017f', '\u0131', 'k', 'K', '\u212a', '1', 'x'];
+  let checked = 0;
+  for (let i = 0; i < 3000; i++) {
+    const pattern = gen(0);
+    const exact = compileRegex(pattern);
+    const folded = compileRegex(pattern, true);
+    const runs = regexRuns(pattern);
+    const foldedRuns = regexRuns(pattern, true);
+    for (let k = 0; k < 30; k++) {
+      const value = Array.from({ length: rng.int(0, 6) }, () => rng.pick(letters)).join('');
+      if (exact(value)) {
+        checked++;
+        for (const r of runs) assert.ok(value.includes(r), `/${pattern}/ matched ${JSON.stringify(value)} without ${JSON.stringify(r)}`);
+      }
+      const lower = value.toLowerCase();
+      if (folded(lower)) {
+        checked++;
+        for (const r of foldedRuns) assert.ok(lower.includes(r), `/${pattern}/i matched ${JSON.stringify(lower)} without ${JSON.stringify(r)}`);
+      }
+    }
+  }
+  assert.ok(checked > 1000, `only ${checked} matches checked`);
 });

@@ -249,6 +249,42 @@ const ACCEPT = -1;
  * the simple upper/lower-case variant of each character (used for `message`
  * tokens, which are stored lower-cased).
  */
+/**
+ * Text that every value the pattern matches holds: the runs of single
+ * literal characters at its top level (`.*time(out|d).*` → `time`), so a
+ * scan can rule values out by a substring search before running the NFA.
+ * `caseInsensitive`: for the lower-cased tokens of a text field (the
+ * matcher's text regex), where only ASCII characters other than the
+ * upper-case letters count: each of those matches only itself there,
+ * while `S` and `I` also match `ſ` and `ı`, which lower-casing keeps.
+ * An invalid pattern has none (compiling it fails anyway).
+ */
+export function regexRuns(pattern: string, caseInsensitive = false): string[] {
+  let ast: RegexAst;
+  try {
+    ast = parseRegex(pattern);
+  } catch {
+    return [];
+  }
+  const runs: string[] = [];
+  let run = '';
+  for (const item of ast.t === 'cat' ? ast.items : [ast]) {
+    const cp = item.t === 'set' && !item.negated && item.ranges.length === 1 && item.ranges[0]![0] === item.ranges[0]![1] ? item.ranges[0]![0] : -1;
+    if (cp >= 0 && literalCounts(cp, caseInsensitive)) run += String.fromCodePoint(cp);
+    else {
+      if (run !== '') runs.push(run);
+      run = '';
+    }
+  }
+  if (run !== '') runs.push(run);
+  return runs;
+}
+
+function literalCounts(cp: number, caseInsensitive: boolean): boolean {
+  if (cp >= 0xd800 && cp <= 0xdfff) return false;
+  return !caseInsensitive || (cp < 0x80 && !(cp >= 65 && cp <= 90));
+}
+
 export function compileRegex(pattern: string, caseInsensitive = false): (value: string) => boolean {
   try {
     return buildMatcher(pattern, caseInsensitive);

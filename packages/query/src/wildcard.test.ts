@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileWildcard, wildcardLiteral, wildcardRuns } from './wildcard.js';
+import { createRng } from './testing/rng.js';
 
 const cases: Array<[string, string, boolean]> = [
   ['web-?', 'web-1', true],
@@ -57,15 +58,11 @@ const escapeRe = (c: string): string => (/[.*+?^${}()|[\]\\/]/.test(c) ? `\\${c}
 
 test('compileWildcard agrees with a code-point regex on generated patterns and values (astral and lone surrogates, newlines)', () => {
   const alphabet = ['a', 'b', '\n', '\u{1F642}', '\uD83D', '\uDE42', '.'];
-  let seed = 7;
-  const rand = (n: number): number => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return (seed >>> 16) % n;
-  };
+  const rng = createRng(7);
   const word = (extra: string[], max: number): string => {
     const all = [...alphabet, ...extra];
     let s = '';
-    for (let i = rand(max + 1); i > 0; i--) s += all[rand(all.length)]!;
+    for (let i = rng.int(0, max); i > 0; i--) s += rng.pick(all);
     return s;
   };
   for (let i = 0; i < 3000; i++) {

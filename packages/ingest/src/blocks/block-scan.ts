@@ -10,7 +10,10 @@
  */
 import {
   compileMatcher,
+  compileRegex,
+  compileWildcard,
   planLeaf,
+  regexRuns,
   setEventField,
   type FieldValue,
   type LeafPlan,
@@ -238,6 +241,23 @@ function valueTest(plan: LeafPlan): ((v: FieldValue | undefined) => boolean) | n
         return true;
       };
     }
+    case 'keyword_wildcard': {
+      // A memo as text leaves keep: keyword values repeat, and a glob of
+      // `web-1?` walks the value's code points.
+      const match = remembered(compileWildcard(plan.pattern));
+      return (v) => typeof v === 'string' && match(v);
+    }
+    case 'keyword_regex': {
+      // The NFA steps a set of states per character: values without the
+      // pattern's literal text are ruled out by a substring search first.
+      const runs = regexRuns(plan.pattern);
+      const match = remembered(compileRegex(plan.pattern));
+      return (v) => {
+        if (typeof v !== 'string') return false;
+        for (let i = 0; i < runs.length; i++) if (!v.includes(runs[i]!)) return false;
+        return match(v);
+      };
+    }
     default:
       return null;
   }
@@ -260,13 +280,12 @@ function textRows(col: Column, rows: readonly number[], test: (v: FieldValue | u
  * terms and phrases their tokens; a wildcard the text between its
  * wildcards, since a token it matches holds that text and is itself a
  * piece of the lower-cased value (`*timeout*`, 7 days at 10M events:
- * every message was tokenized and its tokens globbed before). Regexes
- * have no such text here.
+ * every message was tokenized and its tokens globbed before); a regex
+ * the literal text at its top level (regexRuns: `.*timeout.*` → `timeout`).
  */
 function precheckOf(plan: LeafPlan): ((v: FieldValue | undefined) => boolean) | null {
   if (plan.kind === 'text_terms' || plan.kind === 'text_phrase') return textPrecheck(plan.tokens);
-  if (plan.kind !== 'text_wildcard') return null;
-  const runs = wildcardRuns(plan.pattern);
+  const runs = plan.kind === 'text_wildcard' ? wildcardRuns(plan.pattern) : plan.kind === 'text_regex' ? regexRuns(plan.pattern, true) : [];
   return runs.length > 0 ? textPrecheck(runs) : null;
 }
 
@@ -280,12 +299,8 @@ const TEXT_MEMO_CHARS = 2 * 1024 * 1024;
  * decides a field by its value alone, the same for every text field, so
  * its verdict on a string is asked of the matcher once and remembered for
  * the query: log messages repeat (templates, dictionaries), and the
- * matcher tokenizes the whole value. Terms and phrases ask it only of
- * values that pass the precheck (text-precheck.ts). The memo stops growing at
- * TEXT_MEMO_SIZE values or TEXT_MEMO_CHARS characters, keeps copies (a
- * value sliced from a column's joined text would keep all of that text
- * alive), and is no longer asked once it mostly misses (values that
- * never repeat only pay for the lookups of the first 4,096).
+ * matcher tokenizes the whole value (`remembered`). It is asked only of
+ * values that pass the precheck (precheckOf, text-precheck.ts).
  */
 function textVerdict(plan: LeafPlan, match: (e: LogEvent) => boolean): ((v: FieldValue | undefined) => boolean) | null {
   if (plan.kind !== 'text_terms' && plan.kind !== 'text_phrase' && plan.kind !== 'text_wildcard' && plan.kind !== 'text_regex') return null;
@@ -293,18 +308,28 @@ function textVerdict(plan: LeafPlan, match: (e: LogEvent) => boolean): ((v: Fiel
   if (field === undefined) return null;
   const maybe = precheckOf(plan);
   const probe = Object.create(null) as LogEvent;
-  const judge = (v: string): boolean => {
+  const judge = remembered((v: string): boolean => {
     probe[field] = v;
     return match(probe);
-  };
+  });
+  // The precheck first: one regex scan rules out most values for less than a lookup costs.
+  return (v) => typeof v === 'string' && (maybe === null || maybe(v)) && judge(v);
+}
+
+/**
+ * `judge` with its verdicts remembered for the query. The memo stops
+ * growing at TEXT_MEMO_SIZE values or TEXT_MEMO_CHARS characters, keeps
+ * copies (a value sliced from a column's joined text would keep all of
+ * that text alive), and is no longer asked once it mostly misses (values
+ * that never repeat only pay for the lookups of the first 4,096).
+ */
+function remembered(judge: (v: string) => boolean): (v: string) => boolean {
   const memo = new Map<string, boolean>();
   let asked = 0;
   let found = 0;
   let chars = 0;
   let useMemo = true;
   return (v) => {
-    // The precheck first: one regex scan rules out most values for less than a lookup costs.
-    if (typeof v !== 'string' || (maybe !== null && !maybe(v))) return false;
     if (!useMemo) return judge(v);
     asked++;
     const known = memo.get(v);
