@@ -30,13 +30,6 @@ export interface BlockAggregateOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** Calls `each(column, row)` for the matching rows of [from, to] of one partition, with `field`'s column decoded. */
-function eachRow(db: BlockPartition, q: CompiledQuery, from: number, to: number, field: string, signal: AbortSignal | undefined, each: (col: Column, ts: Column, row: number) => void): void {
-  eachBlock(db, q, from, to, field, signal, (col, ts, rows) => {
-    for (const row of rows) each(col, ts, row);
-  });
-}
-
 /** Calls `each(column, ts, rows)` with the matching rows of each block of [from, to] of one partition. */
 function eachBlock(db: BlockPartition, q: CompiledQuery, from: number, to: number, field: string, signal: AbortSignal | undefined, each: (col: Column, ts: Column, rows: readonly number[]) => void): void {
   for (const h of db.headers()) {
@@ -101,10 +94,10 @@ export function aggregateBlocks(agg: AggregationSpec, slices: readonly BlockSlic
           missing += total - withField;
         });
       }
-      const all = [...counts].map(([key, count]) => ({ key, count }));
-      all.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      const buckets = all.slice(0, agg.size);
-      const other = all.slice(agg.size).reduce((sum, b) => sum + b.count, 0);
+      const buckets = topTerms(counts, agg.size);
+      let other = 0;
+      for (const n of counts.values()) other += n;
+      for (const b of buckets) other -= b.count;
       return { type: 'terms', buckets, other_count: other, missing_count: missing };
     }
     case 'date_histogram': {
@@ -123,10 +116,24 @@ export function aggregateBlocks(agg: AggregationSpec, slices: readonly BlockSlic
       const add = (k: number, n: number): void => {
         counts.set(k, (counts.get(k) ?? 0) + n);
       };
+      // A block's rows are in time order, so its rows in one bucket are a
+      // run: one bucket computed and one map update a run, not a row.
       const fromRows = (db: BlockPartition, from: number, to: number): void =>
-        eachRow(db, q, from, to, '@timestamp', opts.signal, (_col, ts, row) => {
-          const t = ts[row] as number;
-          add(t - (((t % interval) + interval) % interval), 1);
+        eachBlock(db, q, from, to, '@timestamp', opts.signal, (_col, ts, rows) => {
+          let key = NaN;
+          let end = NaN;
+          let n = 0;
+          for (let k = 0; k < rows.length; k++) {
+            const t = ts[rows[k]!] as number;
+            if (!(t >= key && t < end)) {
+              if (n > 0) add(key, n);
+              key = t - (((t % interval) + interval) % interval);
+              end = key + interval;
+              n = 0;
+            }
+            n++;
+          }
+          if (n > 0) add(key, n);
         });
       // Buckets aligned to the epoch: each rollup hour lies in one histogram bucket.
       const rollupOk = useRollups && interval % ROLLUP_BUCKET_MS === 0;
@@ -147,13 +154,15 @@ export function aggregateBlocks(agg: AggregationSpec, slices: readonly BlockSlic
       let max: number | null = null;
       let sum = 0;
       for (const s of slices) {
-        eachRow(s.partition.db, q, s.from, s.to, agg.field, opts.signal, (col, _ts, row) => {
-          const v = col[row];
-          if (typeof v !== 'number' || !Number.isFinite(v)) return;
-          count++;
-          sum += v;
-          min = min === null ? v : Math.min(min, v);
-          max = max === null ? v : Math.max(max, v);
+        eachBlock(s.partition.db, q, s.from, s.to, agg.field, opts.signal, (col, _ts, rows) => {
+          for (let k = 0; k < rows.length; k++) {
+            const v = col[rows[k]!];
+            if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+            count++;
+            sum += v;
+            min = min === null ? v : Math.min(min, v);
+            max = max === null ? v : Math.max(max, v);
+          }
         });
       }
       return { type: 'stats', count, min, max, avg: count === 0 ? null : sum / count, sum };
@@ -162,17 +171,66 @@ export function aggregateBlocks(agg: AggregationSpec, slices: readonly BlockSlic
       for (const p of agg.percents) {
         if (!(p >= 0 && p <= 100)) throw storeError('LS_STORE_BAD_REQUEST', `percent ${p} is outside 0..100`);
       }
-      const values: number[] = [];
+      // A typed array, sorted natively: sort() with a comparator over an
+      // array of 6.4M numbers took 2.7 s of a 7-day percentile at 10M events.
+      let values = new Float64Array(1024);
+      let count = 0;
       for (const s of slices) {
-        eachRow(s.partition.db, q, s.from, s.to, agg.field, opts.signal, (col, _ts, row) => {
-          const v = col[row];
-          if (typeof v === 'number' && Number.isFinite(v)) values.push(v);
+        eachBlock(s.partition.db, q, s.from, s.to, agg.field, opts.signal, (col, _ts, rows) => {
+          if (count + rows.length > values.length) {
+            const grown = new Float64Array(Math.max(values.length * 2, count + rows.length));
+            grown.set(values.subarray(0, count));
+            values = grown;
+          }
+          for (let k = 0; k < rows.length; k++) {
+            const v = col[rows[k]!];
+            if (typeof v === 'number' && Number.isFinite(v)) values[count++] = v;
+          }
         });
       }
-      values.sort((a, b) => a - b);
+      const sorted = values.subarray(0, count).sort();
       const out: Record<string, number | null> = {};
-      for (const p of agg.percents) out[String(p)] = percentile(values, p);
-      return { type: 'percentiles', count: values.length, values: out };
+      for (const p of agg.percents) out[String(p)] = percentile(sorted, p);
+      return { type: 'percentiles', count, values: out };
     }
   }
+}
+
+/**
+ * The `size` terms with the most events, ties by key (the row store's
+ * ORDER BY n DESC, k): a heap of `size` instead of sorting every distinct
+ * key (terms of a near-unique field, 3.3M keys at 10M events over 7
+ * days, spent 40 % of 11.8 s sorting and held an object a key).
+ */
+export function topTerms(counts: ReadonlyMap<string, number>, size: number): { key: string; count: number }[] {
+  // heap[0] is the worst of those kept: the fewest events, else the greatest key.
+  const heap: { key: string; count: number }[] = [];
+  const worse = (a: { key: string; count: number }, b: { key: string; count: number }): boolean => a.count < b.count || (a.count === b.count && a.key > b.key);
+  const down = (i: number): void => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && worse(heap[l]!, heap[m]!)) m = l;
+      if (r < heap.length && worse(heap[r]!, heap[m]!)) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+      i = m;
+    }
+  };
+  for (const [key, count] of counts) {
+    if (heap.length < size) {
+      heap.push({ key, count });
+      for (let i = heap.length - 1; i > 0; ) {
+        const up = (i - 1) >> 1;
+        if (!worse(heap[i]!, heap[up]!)) break;
+        [heap[i], heap[up]] = [heap[up]!, heap[i]!];
+        i = up;
+      }
+    } else if (heap[0]!.count < count || (heap[0]!.count === count && key < heap[0]!.key)) {
+      heap[0] = { key, count };
+      down(0);
+    }
+  }
+  return heap.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

@@ -170,7 +170,7 @@ export function aggregatePartitions(
 }
 
 /** Linear interpolation between closest ranks (numpy's default). */
-export function percentile(sorted: readonly number[], p: number): number | null {
+export function percentile(sorted: ArrayLike<number>, p: number): number | null {
   if (sorted.length === 0) return null;
   const rank = (p / 100) * (sorted.length - 1);
   const lo = Math.floor(rank);
