@@ -6,6 +6,7 @@
  */
 import type { FieldValuesRequest, FieldValuesResult, LogReader } from './log-reader.js';
 import { compareNames, FIELD_SAMPLE_SIZE, newestEvents } from './sample-fields.js';
+import { TOO_MANY_TERMS } from './terms-limit.js';
 
 export async function termsFieldValues(reader: LogReader, req: FieldValuesRequest): Promise<FieldValuesResult> {
   const res = await reader.aggregate({
@@ -63,7 +64,17 @@ export async function sampleFieldValues(reader: LogReader, req: FieldValuesReque
  */
 export const SAMPLED_VALUE_FIELDS: ReadonlySet<string> = new Set(['message', '@timestamp']);
 
-/** The one rule every store follows: terms where it counts exactly, the sample elsewhere. */
-export function answerFieldValues(reader: LogReader, req: FieldValuesRequest): Promise<FieldValuesResult> {
-  return SAMPLED_VALUE_FIELDS.has(req.field) ? sampleFieldValues(reader, req) : termsFieldValues(reader, req);
+/**
+ * The one rule every store follows: terms where it counts exactly, the
+ * sample elsewhere, and where the field has more distinct values in the
+ * range than a store counts exactly (terms-limit.ts).
+ */
+export async function answerFieldValues(reader: LogReader, req: FieldValuesRequest): Promise<FieldValuesResult> {
+  if (SAMPLED_VALUE_FIELDS.has(req.field)) return sampleFieldValues(reader, req);
+  try {
+    return await termsFieldValues(reader, req);
+  } catch (err) {
+    if ((err as { code?: unknown } | null)?.code !== TOO_MANY_TERMS) throw err;
+    return sampleFieldValues(reader, req);
+  }
 }

@@ -2,6 +2,7 @@ export * from './ast.js';
 export * from './event.js';
 export * from './log-reader.js';
 export * from './histogram.js';
+export * from './terms-limit.js';
 export * from './errors.js';
 export { CodedError, type ErrorDefinition } from './define-error.js';
 export * from './limits.js';

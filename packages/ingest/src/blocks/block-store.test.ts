@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compileMatcher, parse, type AggregationSpec, type LogEvent } from '@logship/query';
+import { answerFieldValues, compileMatcher, parse, type AggregationSpec, type LogEvent } from '@logship/query';
 import { DEFAULT_RETENTION } from '../retention/retention-config.js';
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { contentId, contentIdTag } from '../normalize/content-id.js';
@@ -331,16 +331,41 @@ test('text search finds tokens that lower-case from non-ASCII characters (the su
   const dir = tmp();
   try {
     const store = open(dir);
-    const messages = ['Temperature 5\u212A reached', '\u0130stanbul calling', 'LOGIN Failed for bob', 'stra\u00DFe closed', 'plain ascii line'];
+    const messages = ['Temperature 5\u212A reached', '\u0130stanbul calling', 'LOGIN Failed for bob', 'stra\u00DFe closed', 'plain ascii line', '\u017Ftop \u0131t now'];
     const events: LogEvent[] = messages.map((message, i) => ({ '@timestamp': new Date(END - 1000 * i).toISOString(), 'event.id': `t-${i}`, message }));
     await store.write(events);
-    for (const text of ['5k', 'temperature', '"login failed"', 'LOGIN', 'i\u0307stanbul', 'stra\u00DFe', 'strasse', 'ascii', 'k']) {
+    // Wildcards and regexes too: their prechecks look for the text between their operators.
+    const wild = ['*5k*', 'message:*K', '*emperatur*', '*stanbul', 'i\u0307stan*', '/.*ascii.*/', '/STOP/', '/stop/', '/.T/', '/it/', '/.*LOGIN.*/', '/5k/'];
+    for (const text of ['5k', 'temperature', '"login failed"', 'LOGIN', 'i\u0307stanbul', 'stra\u00DFe', 'strasse', 'ascii', 'k', ...wild]) {
       const query = parse(text);
       const match = compileMatcher(query, { now: NOW });
       const expected = events.filter(match).map((e) => e['event.id']).sort();
       const got = (await store.search({ ...RANGE, query, limit: 100 })).hits.map((h) => h['event.id']).sort();
       assert.deepEqual(got, expected, text);
     }
+    await store.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('terms past the distinct-value limit answer LS_STORE_TOO_MANY_TERMS; the fields API samples instead', async () => {
+  const dir = tmp();
+  try {
+    const store = new BlockStore({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW, maxTermsKeys: 50 });
+    store.init();
+    const events: LogEvent[] = Array.from({ length: 120 }, (_, i) => ({ '@timestamp': new Date(END - 1000 * i).toISOString(), 'event.id': `r-${i}`, message: 'served', request_id: `req-${i % 60}`, host: `web-${i % 3}` }));
+    await store.write(events);
+    const query = parse('*');
+    const ok = await store.aggregate({ ...RANGE, query, agg: { type: 'terms', field: 'host', size: 2 } });
+    assert.deepEqual(ok, { type: 'terms', buckets: [{ key: 'web-0', count: 40 }, { key: 'web-1', count: 40 }], other_count: 40, missing_count: 0 });
+    await assert.rejects(store.aggregate({ ...RANGE, query, agg: { type: 'terms', field: 'request_id', size: 5 } }), (err: { code?: string; statusCode?: number }) => err.code === 'LS_STORE_TOO_MANY_TERMS' && err.statusCode === 400);
+    // Under a filter the same field has few enough.
+    const few = await store.aggregate({ ...RANGE, query: parse('host:web-0'), agg: { type: 'terms', field: 'request_id', size: 1 } });
+    assert.equal(few.type === 'terms' && few.other_count + few.buckets[0]!.count, 40);
+    const values = await answerFieldValues(store, { ...RANGE, query, field: 'request_id', size: 3 });
+    assert.equal(values.counts, 'exact', 'the newest 10,000 events hold all 120: the sample is the whole range');
+    assert.deepEqual(values.values.map((v) => v.count), [2, 2, 2]);
     await store.close();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -76,6 +76,8 @@ export interface BlockStoreOptions {
    * reader threads get READER_COLUMN_CACHE_BYTES unless this says otherwise.
    */
   columnCacheBytes?: number;
+  /** Distinct values a terms aggregation may count (default the query package's MAX_TERMS_KEYS; tests lower it). */
+  maxTermsKeys?: number;
 }
 
 type Open = PartitionHandle<BlockPartition>;
@@ -96,6 +98,7 @@ export class BlockStore implements LogStore {
   private readonly readerOptions: (ReaderThreadOptions & { size: number }) | null;
   private readers: ReaderPool | null = null;
   private readonly rollups: boolean;
+  private readonly maxTermsKeys: number | undefined;
   private readonly textFields: readonly string[];
   /** This thread's decoded columns (reader threads and inline readers only). */
   private readonly columnCache: ColumnCache | undefined;
@@ -123,6 +126,7 @@ export class BlockStore implements LogStore {
     this.clock = opts.now ?? Date.now;
     this.minFreeBytes = opts.minFreeBytes ?? MIN_FREE_BYTES;
     this.rollups = opts.rollups ?? true;
+    this.maxTermsKeys = opts.maxTermsKeys;
     this.classFingerprint = classFingerprintOf(opts.retention);
     this.textFields = resolveTextFields(opts.textFields);
     this.policy = createRetentionPolicy(opts.retention, opts.classMatcher ?? classMatcherFor(this.clock, this.textFields));
@@ -271,7 +275,7 @@ export class BlockStore implements LogStore {
     this.columnCache?.nextQuery();
     const q = this.compile(req.query, req.now);
     const slices = this.daysInRange(req, 'asc').flatMap((day) => this.slices(day, req, at));
-    return this.snapshot(slices, () => aggregateBlocks(req.agg, slices, q, { rollups: this.rollups, range: { from: req.from, to: req.to }, signal: req.signal }));
+    return this.snapshot(slices, () => aggregateBlocks(req.agg, slices, q, { rollups: this.rollups, maxTermsKeys: this.maxTermsKeys, range: { from: req.from, to: req.to }, signal: req.signal }));
   }
 
   /**

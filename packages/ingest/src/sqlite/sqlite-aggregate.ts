@@ -14,6 +14,7 @@
  */
 import { fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query';
 import { storeError } from '../store/store-error.js';
+import { checkTermsKeys, topTerms } from './top-terms.js';
 import { compileField } from './compile-sql.js';
 import type { PartitionDb } from './partition-db.js';
 import { planRollup, rollupHistogram, rollupInterval, rollupTerms } from './rollup-query.js';
@@ -72,6 +73,7 @@ export function aggregatePartitions(
           if (row.k === null) missing += row.n;
           else counts.set(String(row.k), (counts.get(String(row.k)) ?? 0) + row.n);
         }
+        checkTermsKeys(counts, agg.field);
       };
       for (const s of slices) {
         const db = s.partition.db;
@@ -85,13 +87,11 @@ export function aggregatePartitions(
             counts.set(k, (counts.get(k) ?? 0) + n);
             withField += n;
           }
+          checkTermsKeys(counts, agg.field);
           missing += total - withField;
         });
       }
-      const all = [...counts].map(([key, count]) => ({ key, count }));
-      all.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      const buckets = all.slice(0, agg.size);
-      const other = all.slice(agg.size).reduce((sum, b) => sum + b.count, 0);
+      const { buckets, other } = topTerms(counts, agg.size);
       return { type: 'terms', buckets, other_count: other, missing_count: missing };
     }
     case 'date_histogram': {

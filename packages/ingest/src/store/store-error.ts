@@ -13,6 +13,8 @@ const STORE_ERRORS = {
   LS_STORE_CLOSED: defineError('LS_STORE_CLOSED', 'The store is closed: %s', 503, { retryable: true }),
   LS_STORE_BAD_CURSOR: defineError('LS_STORE_BAD_CURSOR', 'The cursor is malformed or belongs to another query or sort order: %s', 400),
   LS_STORE_BAD_REQUEST: defineError('LS_STORE_BAD_REQUEST', 'The request is invalid: %s', 400),
+  // The query package's TOO_MANY_TERMS (terms-limit.ts): the fields API falls back on sampling.
+  LS_STORE_TOO_MANY_TERMS: defineError('LS_STORE_TOO_MANY_TERMS', 'Too many distinct values to count exactly: %s', 400),
   LS_STORE_RETENTION_CONFIG: defineError('LS_STORE_RETENTION_CONFIG', 'The retention configuration is invalid: %s', 500),
   LS_STORE_CORRUPT_PARTITION: defineError('LS_STORE_CORRUPT_PARTITION', 'A partition file cannot be read: %s', 500),
   LS_STORE_WRITE_FAILED: defineError(
