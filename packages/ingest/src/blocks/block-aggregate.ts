@@ -197,4 +197,3 @@ export function aggregateBlocks(agg: AggregationSpec, slices: readonly BlockSlic
     }
   }
 }
-
