@@ -78,22 +78,12 @@ function literalShape(pieces: readonly Piece[]): ((value: string) => boolean) | 
     if (p.star || p.any) return null;
     text += String.fromCodePoint(p.cp);
   }
-  if (!isWellFormed(text)) return null;
+  // String.prototype.isWellFormed (Node 20), newer than the TypeScript lib this project targets.
+  if (!(text as string & { isWellFormed(): boolean }).isWellFormed()) return null;
   if (lead && trail) return (value) => value.includes(text);
   if (lead) return (value) => value.endsWith(text);
   if (trail) return (value) => value.startsWith(text);
   return (value) => value === text;
-}
-
-function isWellFormed(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0xd800 || c > 0xdfff) continue;
-    if (c > 0xdbff || i + 1 >= s.length) return false;
-    const d = s.charCodeAt(++i);
-    if (d < 0xdc00 || d > 0xdfff) return false;
-  }
-  return true;
 }
 
 function globOf(pieces: readonly Piece[]): (value: string) => boolean {
