@@ -8,8 +8,8 @@
  *
  * Run after `node_modules/.bin/tsc -b`:
  *   node bench/block-search.bench.mjs [--dir /tmp/blocks-1m] [--events 1000000] [--runs 7]
- *        [--threads 2] [--cache BYTES] [--only selective,phrase,range,all,wildcard,regex,keyword,terms,histogram]
- *        [--check] [--http]
+ *        [--threads 2] [--cache BYTES] [--only selective,phrase,range,all,wildcard,regex,keyword,rare,terms,histogram]
+ *        [--days 1] [--split-min-bytes BYTES] [--check] [--http]
  *
  * The folder is built once (a minute or two) and reused: its corpus end is
  * kept beside it (bench-end-ms), and the questions' 24 h end there. --threads 0
@@ -20,7 +20,10 @@
  * reader threads' own default, or none with --threads 0). --http asks
  * `logship serve` on the folder instead, as the bench does (from=now-24h:
  * the range slides past the corpus's end as the folder ages, so totals
- * shrink a little).
+ * shrink a little). --days: the searches' range in days back from the end
+ * (1: the bench's 24 h). --split-min-bytes: partition bytes in range from
+ * which a search runs on both reader threads (blocks/split-query.ts; default
+ * the store's SPLIT_MIN_BYTES; 0 splits every search, a huge number none).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -43,6 +46,8 @@ const { values: opt } = parseArgs({
     check: { type: 'boolean', default: false },
     cache: { type: 'string' },
     http: { type: 'boolean', default: false },
+    days: { type: 'string', default: '1' },
+    'split-min-bytes': { type: 'string' },
   },
 });
 
@@ -56,6 +61,8 @@ const QUESTIONS = {
   wildcard: 'message:*timeout*',
   regex: 'message:/.*timeout.*/',
   keyword: 'host:web-1?',
+  // Matches nothing, and no bloom can tell: every block in range is scanned.
+  rare: 'message:*zzzq*',
 };
 /** The bench's two aggregations (served from hourly rollups but for the partial hours at the ends). */
 const AGGREGATIONS = {
@@ -121,11 +128,12 @@ async function inProcess() {
   const { BlockStore } = await import('../packages/ingest/dist/blocks/block-store.js');
   const { DEFAULT_RETENTION } = await import('../packages/ingest/dist/index.js');
   const cache = opt.cache === undefined ? {} : { columnCacheBytes: Number(opt.cache) };
-  const store = new BlockStore({ dataDir: opt.dir, retention: DEFAULT_RETENTION, now: () => endMs, readerThreads: Number(opt.threads), merges: false, ...cache });
+  const split = opt['split-min-bytes'] === undefined ? {} : { splitMinBytes: Number(opt['split-min-bytes']) };
+  const store = new BlockStore({ dataDir: opt.dir, retention: DEFAULT_RETENTION, now: () => endMs, readerThreads: Number(opt.threads), merges: false, ...cache, ...split });
   store.init();
   await store.start();
   return {
-    search: (q) => store.search({ query: parse(q), from: endMs - DAY, to: endMs, limit: 100, now: endMs }),
+    search: (q) => store.search({ query: parse(q), from: endMs - Number(opt.days) * DAY, to: endMs, limit: 100, now: endMs }),
     aggregate: (a) => store.aggregate({ query: parse(a.q), agg: a.agg, from: endMs - a.span, to: endMs, now: endMs }),
     close: () => store.close(),
   };
@@ -135,7 +143,7 @@ async function overHttp() {
   const server = await startServer(root, { dataDir: opt.dir });
   return {
     async search(q) {
-      const res = await fetch(`${server.url}/api/v1/search?${new URLSearchParams({ q, from: 'now-24h', limit: '100' })}`);
+      const res = await fetch(`${server.url}/api/v1/search?${new URLSearchParams({ q, from: `now-${Number(opt.days) * 24}h`, limit: '100' })}`);
       const body = await res.json();
       if (!res.ok) throw new Error(`${res.status} ${JSON.stringify(body)}`);
       return body;

@@ -20,6 +20,7 @@ import type { BlockHeader } from './block-header.js';
 import { ALL, NONE } from './block-prune.js';
 import { scanBlock, type CompiledQuery } from './block-scan.js';
 import { readBlockRows, rowEvent } from './block-rows.js';
+import { addCounted, countedSoFar, isPageFull, markPageFull, type ScanShare } from './scan-share.js';
 
 export interface BlockSlice {
   /** Resolved per use: the pool may close a connection between slices. */
@@ -54,6 +55,14 @@ export interface SearchWalk {
   want: number;
   fields?: readonly string[] | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * The trailing half of a split query (split-query.ts): it stops walking
+   * once the leading half says it holds a whole page, for its hits will
+   * not be used. (The leading half says so through `fills`.)
+   */
+  share?: { state: ScanShare; leads: boolean } | undefined;
+  /** Matches per block over its whole slice, counted before: a block with none is not scanned. */
+  counted?: ReadonlyMap<BlockHeader, number> | undefined;
 }
 
 export interface SearchFound {
@@ -65,6 +74,8 @@ export interface SearchFound {
    * them again (countBlocks `known`).
    */
   scanned: Map<BlockHeader, number>;
+  /** The walk stopped because the leading half filled the page: `hits` is empty. */
+  cut: boolean;
 }
 
 export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, walk: SearchWalk): SearchFound {
@@ -77,7 +88,9 @@ export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: Compil
   // The best `want` candidates by time and every one tied in time with the
   // last of them: ids (which order ties) are computed only for these, at the end.
   const found: Hit[] = [];
-  for (const day of days) {
+  const share = walk.share;
+  let cut = false;
+  walking: for (const day of days) {
     const blocks: { db: BlockPartition; h: BlockHeader; from: number; to: number }[] = [];
     for (const s of day) {
       const db = s.partition.db;
@@ -93,11 +106,16 @@ export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: Compil
     }
     blocks.sort((a, b) => (desc ? b.h.tsMax - a.h.tsMax : a.h.tsMin - b.h.tsMin));
     for (const b of blocks) {
+      if (share && !share.leads && isPageFull(share.state)) {
+        cut = true;
+        break walking;
+      }
       if (found.length >= walk.want) {
         const worst = found[walk.want - 1] as Hit;
         // Nothing in this block (nor, by the order, in later ones) can beat the page.
         if (desc ? b.h.tsMax < worst.ts : b.h.tsMin > worst.ts) break;
       }
+      if (walk.counted?.get(b.h) === 0) continue;
       checkAborted(walk.signal);
       const scanned = scanBlock(b.db, b.h, q, { from: b.from, to: b.to });
       if (!after) scannedCounts.set(b.h, scanned?.rows.length ?? 0);
@@ -108,9 +126,11 @@ export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: Compil
       for (const row of rows) found.push({ ts: ts[row] as number, eid: null, db: b.db, block: b.h, row });
       found.sort(byTime);
       keepPage(found, walk.want);
+      if (share?.leads && found.length >= walk.want) markPageFull(share.state);
     }
     if (found.length >= walk.want) break;
   }
+  if (cut) return { hits: [], scanned: scannedCounts, cut };
   // Rebuild the candidates block by block: their values and ids only (block-rows.ts).
   const byBlock = new Map<BlockHeader, Hit[]>();
   for (const hit of found) {
@@ -129,7 +149,7 @@ export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: Compil
   const keyOf = (hit: Hit): SortKey => ({ ts: hit.ts, eid: hit.eid! });
   found.sort((a, b) => order(keyOf(a), keyOf(b)));
   if (found.length > walk.want) found.length = walk.want;
-  return { hits: found.map((hit) => ({ key: keyOf(hit), event: hit.event! })), scanned: scannedCounts };
+  return { hits: found.map((hit) => ({ key: keyOf(hit), event: hit.event! })), scanned: scannedCounts, cut };
 }
 
 /** Keeps the best `want` hits by time (sorted) and any tied in time with the last of them. */
@@ -170,7 +190,10 @@ function pageCandidates(rows: readonly number[], ts: Column, want: number, desc:
 
 /**
  * Matching events in the slices, up to `cap`. A block the header proves
- * all-matching and wholly inside the range counts without decoding.
+ * all-matching and wholly inside the range counts without decoding. With
+ * `share` (one half of a split query) the count adds itself to the
+ * halves' common count and stops once that reaches `cap`: the halves'
+ * sum then reaches it too, which is all a capped total says.
  */
 export function countBlocks(
   slices: readonly BlockSlice[],
@@ -179,25 +202,34 @@ export function countBlocks(
   signal?: AbortSignal,
   /** Matches of blocks already scanned over their slice (SearchFound.scanned). */
   known?: ReadonlyMap<BlockHeader, number>,
+  share?: ScanShare,
+  /** Filled with the matches of each block counted over its whole slice. */
+  record?: Map<BlockHeader, number>,
 ): number {
   let total = 0;
   for (const s of slices) {
     const db = s.partition.db;
     for (const h of db.headers()) {
       if (h.tsMax < s.from || h.tsMin > s.to) continue;
+      if (share && countedSoFar(share) >= cap) return total;
       const seen = known?.get(h);
-      if (seen !== undefined) {
-        total += seen;
-        if (total >= cap) return cap;
-        continue;
-      }
-      const verdict = q.prune(h);
-      if (verdict === NONE) continue;
-      if (verdict === ALL && h.tsMin >= s.from && h.tsMax <= s.to) total += h.n;
+      let n = 0;
+      if (seen !== undefined) n = seen;
       else {
-        checkAborted(signal);
-        total += scanBlock(db, h, q, { from: s.from, to: s.to, times: false })?.rows.length ?? 0;
+        const verdict = q.prune(h);
+        if (verdict === NONE) {
+          record?.set(h, 0);
+          continue;
+        }
+        if (verdict === ALL && h.tsMin >= s.from && h.tsMax <= s.to) n = h.n;
+        else {
+          checkAborted(signal);
+          n = scanBlock(db, h, q, { from: s.from, to: s.to, times: false })?.rows.length ?? 0;
+        }
       }
+      total += n;
+      record?.set(h, n);
+      if (share) addCounted(share, n);
       if (total >= cap) return cap;
     }
   }

@@ -8,8 +8,10 @@
  * holds many small blocks that overlap in time (late events), each with
  * its own metas to prune by. The same queries then run again after the
  * store was reopened and every block merged: results identical before and
- * after merges (the second time through a column cache). Every third event's id is its content id (stored as no id
- * at all, computed when read), so ids, ties and cursors cross both kinds.
+ * after merges (the second time through a column cache), and a third time
+ * with every search and count split between two reader threads
+ * (split-query.ts). Every third event's id is its content id (stored as no
+ * id at all, computed when read), so ids, ties and cursors cross both kinds.
  *
  * Scale with LS_DIFF_EVENTS, LS_DIFF_QUERIES, LS_DIFF_SEED.
  */
@@ -107,6 +109,7 @@ async function checkPagingAndAggregates(query: QueryNode, ids: string[], i: numb
   let cursor: string | null = null;
   do {
     const page = await store.search({ ...range, query, limit: 97, sort: 'asc', cursor, fields: [] });
+    assert.deepEqual(page.total, { value: ids.length, relation: 'eq' }, `total, ${where}`);
     paged.push(...page.hits.map((h) => h['event.id']));
     cursor = page.next_cursor;
   } while (cursor !== null);
@@ -205,4 +208,13 @@ test('after a restart and merging every block, the same queries give the same an
   assert.ok(store.mergeNow() > 0, 'nothing was merged');
   assert.equal((await store.partitions()).reduce((n, p) => n + p.events, 0), before);
   await agreesWithMatcher();
+});
+
+test('split between two reader threads, every search and count gives the same answers', async () => {
+  await store.close();
+  store = new BlockStore({ dataDir: dir, now: () => NOW, retention: RETENTION, merges: false, readerThreads: 2, splitMinBytes: 0 });
+  store.init();
+  await store.start();
+  await agreesWithMatcher();
+  assert.ok(store.splitQueries > QUERIES, `only ${store.splitQueries} queries were split`);
 });

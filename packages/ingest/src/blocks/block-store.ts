@@ -14,7 +14,7 @@
  */
 import path from 'node:path';
 import { resolveTextFields } from '@logship/query';
-import type { AggregateRequest, AggregateResult, CountRequest, LogEvent, SearchRequest, SearchResult, SortOrder } from '@logship/query';
+import type { AggregateRequest, AggregateResult, CountRequest, LogEvent, SearchRequest, SearchResult, SortOrder, TimeRange } from '@logship/query';
 import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteOptions, WriteResult } from '../store/log-store.js';
 import { storeError } from '../store/store-error.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
@@ -33,17 +33,21 @@ import {
   visibleRange,
   dropExpiredPartitions,
 } from '../sqlite/partition-folder.js';
-import { decodeCursor, encodeCursor, type SortKey } from '../sqlite/search-cursor.js';
+import { decodeCursor, type SortKey } from '../sqlite/search-cursor.js';
 import { classFingerprintOf } from '../sqlite/class-fingerprint.js';
 import { checkLimit, classMatcherFor, MIN_FREE_BYTES, TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
 import { BlockPartition } from './block-partition.js';
 import { BlockWriter } from './block-writer.js';
 import { prepareBlockWrite, type PreparedBlockWrite } from './block-prepare.js';
 import { compileBlockQuery, type CompiledQuery } from './block-scan.js';
-import { countBlocks, searchBlocks, type BlockSlice } from './block-search.js';
+import { countBlocks, searchBlocks, type BlockSlice, type SearchWalk } from './block-search.js';
 import { aggregateBlocks } from './block-aggregate.js';
 import { MergeScheduler } from './merge-scheduler.js';
 import { ColumnCache } from './column-cache.js';
+import { bytesInRange, countSplit, searchSplit, splitRange, SPLIT_MIN_BYTES } from './split-query.js';
+import { pageOf, type SearchPart, type SearchPartRequest } from './search-part.js';
+import { isPageFull, type ScanShare } from './scan-share.js';
+import type { BlockHeader } from './block-header.js';
 
 export interface BlockStoreOptions {
   /** The server's data directory; partitions live in `<dataDir>/blocks`. */
@@ -78,6 +82,12 @@ export interface BlockStoreOptions {
   columnCacheBytes?: number;
   /** Distinct values a terms aggregation may count (default the query package's MAX_TERMS_KEYS; tests lower it). */
   maxTermsKeys?: number;
+  /**
+   * Partition bytes in a search's or count's range from which it runs on
+   * two reader threads at once (split-query.ts; default SPLIT_MIN_BYTES,
+   * tests lower it). Needs readerThreads ≥ 2.
+   */
+  splitMinBytes?: number;
 }
 
 type Open = PartitionHandle<BlockPartition>;
@@ -99,6 +109,9 @@ export class BlockStore implements LogStore {
   private readers: ReaderPool | null = null;
   private readonly rollups: boolean;
   private readonly maxTermsKeys: number | undefined;
+  private readonly splitMinBytes: number;
+  /** Searches and counts run on two reader threads at once so far (split-query.ts). */
+  splitQueries = 0;
   private readonly textFields: readonly string[];
   /** This thread's decoded columns (reader threads and inline readers only). */
   private readonly columnCache: ColumnCache | undefined;
@@ -127,6 +140,7 @@ export class BlockStore implements LogStore {
     this.minFreeBytes = opts.minFreeBytes ?? MIN_FREE_BYTES;
     this.rollups = opts.rollups ?? true;
     this.maxTermsKeys = opts.maxTermsKeys;
+    this.splitMinBytes = opts.splitMinBytes ?? SPLIT_MIN_BYTES;
     this.classFingerprint = classFingerprintOf(opts.retention);
     this.textFields = resolveTextFields(opts.textFields);
     this.policy = createRetentionPolicy(opts.retention, opts.classMatcher ?? classMatcherFor(this.clock, this.textFields));
@@ -221,7 +235,11 @@ export class BlockStore implements LogStore {
     checkLimit(req.limit);
     if (req.cursor) decodeCursor(req.cursor, req.sort ?? 'desc', req.query);
     this.compile(req.query, req.now);
-    return this.readers.run('search', req, this.clock()) as Promise<SearchResult>;
+    const at = this.clock();
+    const readers = this.readers;
+    const halves = this.halves(req);
+    if (halves) return searchSplit((op, r, lane) => readers.run(op, r, at, lane), req, halves);
+    return readers.run('search', req, at) as Promise<SearchResult>;
   }
 
   async searchAt(req: SearchRequest, at: number): Promise<SearchResult> {
@@ -235,24 +253,74 @@ export class BlockStore implements LogStore {
     return this.snapshot(days.flat(), () => this.searchSlices(req, sort, after, q, days));
   }
 
+  /** Half of a search split between the reader threads (split-query.ts). */
+  async searchPartAt(req: SearchPartRequest, at: number): Promise<SearchPart> {
+    this.assertOpen();
+    this.columnCache?.nextQuery();
+    const sort: SortOrder = req.sort ?? 'desc';
+    const after = req.cursor ? decodeCursor(req.cursor, sort, req.query) : null;
+    const q = this.compile(req.query, req.now);
+    const days = this.daysInRange(req, sort).map((day) => this.slices(day, req, at));
+    const share = { state: req.share, leads: req.leads };
+    return this.snapshot(days.flat(), () => this.searchPart(req.want, req, sort, after, q, days, share));
+  }
+
   private searchSlices(req: SearchRequest, sort: SortOrder, after: SortKey | null, q: CompiledQuery, days: BlockSlice[][]): SearchResult {
-    const { hits: found, scanned } = searchBlocks(days, q, { sort, after, want: req.limit + 1, fields: req.fields, signal: req.signal });
-    const hits = found.slice(0, req.limit);
-    const last = hits[hits.length - 1]?.key;
-    const next_cursor = found.length > req.limit && last ? encodeCursor(last, sort, req.query) : null;
-    const counted = !after && found.length <= req.limit ? found.length : countBlocks(days.flat(), q, TOTAL_COUNT_LIMIT, req.signal, scanned);
-    return {
-      hits: hits.map((h) => h.event),
-      total: { value: counted, relation: counted >= TOTAL_COUNT_LIMIT ? 'gte' : 'eq' },
-      next_cursor,
-    };
+    const part = this.searchPart(req.limit + 1, req, sort, after, q, days, undefined);
+    return pageOf(part.hits, part.keys, part.total, req.limit, sort, req.query);
+  }
+
+  /** The best `want` hits, their keys and the matches up to TOTAL_COUNT_LIMIT. */
+  private searchPart(
+    want: number,
+    req: SearchRequest,
+    sort: SortOrder,
+    after: SortKey | null,
+    q: CompiledQuery,
+    days: BlockSlice[][],
+    share: SearchWalk['share'],
+  ): SearchPart {
+    const walk: SearchWalk = { sort, after, want, fields: req.fields, signal: req.signal, share };
+    if (share && !share.leads) return this.trailingPart(walk, q, days, share.state);
+    const { hits: found, scanned } = searchBlocks(days, q, walk);
+    // Fewer than wanted on a first page: they are every match.
+    const counted = !after && found.length < want ? found.length : countBlocks(days.flat(), q, TOTAL_COUNT_LIMIT, req.signal, scanned, share?.state);
+    return { hits: found.map((h) => h.event), keys: found.map((h) => h.key), total: counted };
+  }
+
+  /**
+   * The trailing half of a split search: counts first, as the leading half
+   * most often fills the page alone; walks for candidates only if it has
+   * not by then, scanning only blocks that had matches.
+   */
+  private trailingPart(walk: SearchWalk, q: CompiledQuery, days: BlockSlice[][], state: ScanShare): SearchPart {
+    const counts = new Map<BlockHeader, number>();
+    const total = countBlocks(days.flat(), q, TOTAL_COUNT_LIMIT, walk.signal, undefined, state, counts);
+    // Not `total === 0`: a count the other half's stopped early says nothing of this half's matches.
+    if (isPageFull(state)) return { hits: [], keys: [], total };
+    const { hits } = searchBlocks(days, q, { ...walk, counted: counts });
+    return { hits: hits.map((h) => h.event), keys: hits.map((h) => h.key), total };
   }
 
   async count(req: CountRequest): Promise<number> {
     this.assertOpen();
     if (!this.readers) return this.countAt(req, this.clock());
     this.compile(req.query, req.now);
-    return this.readers.run('count', req, this.clock()) as Promise<number>;
+    const at = this.clock();
+    const readers = this.readers;
+    const halves = this.halves(req);
+    if (halves) return countSplit((op, r, lane) => readers.run(op, r, at, lane), req, halves);
+    return readers.run('count', req, at) as Promise<number>;
+  }
+
+  /** The query's range in two for the reader threads (split-query.ts), or null: one thread, or too little to scan. */
+  private halves(range: { from: number; to: number }): [TimeRange, TimeRange] | null {
+    if (!this.readers || this.readers.size < 2) return null;
+    const days = this.daysInRange(range, 'asc');
+    if (bytesInRange(days.flat(), range) < this.splitMinBytes) return null;
+    const halves = splitRange(range, days.map((day) => (day[0] as Open).key.day));
+    if (halves) this.splitQueries++;
+    return halves;
   }
 
   async countAt(req: CountRequest, at: number): Promise<number> {

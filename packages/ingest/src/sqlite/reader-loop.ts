@@ -16,6 +16,8 @@ export interface ThreadReader {
   searchAt(req: SearchRequest, at: number): Promise<unknown>;
   countAt(req: CountRequest, at: number): Promise<unknown>;
   aggregateAt(req: AggregateRequest, at: number): Promise<unknown>;
+  /** Half of a search split between threads (blocks/split-query.ts); the block store's only. */
+  searchPartAt?(req: SearchRequest, at: number): Promise<unknown>;
 }
 
 /** Runs this worker as a reader thread: opens the store `open` makes, says ready, answers requests. */
@@ -51,9 +53,11 @@ export function serveReader(file: string, open: (opts: ReaderThreadOptions) => T
           return store.countAt(msg.req as unknown as CountRequest, msg.at);
         case 'aggregate':
           return store.aggregateAt(msg.req as unknown as AggregateRequest, msg.at);
-        default:
-          return Promise.reject(new Error(`unknown reader request ${String(msg.op)}`));
+        case 'searchPart':
+          if (store.searchPartAt) return store.searchPartAt(msg.req as unknown as SearchRequest, msg.at);
+          break;
       }
+      return Promise.reject(new Error(`unknown reader request ${String(msg.op)}`));
     };
     run().then(
       (result) => port.postMessage({ id: msg.id, ok: true, result }),

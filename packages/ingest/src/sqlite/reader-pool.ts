@@ -30,7 +30,11 @@ import { QueryError, QuerySyntaxError } from '@logship/query';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { STORE_ERROR_CODES, storeError, type StoreError, type StoreErrorCode } from '../store/store-error.js';
 
-export type ReaderOp = 'search' | 'count' | 'aggregate';
+/**
+ * searchPart: half of one search split between threads
+ * (blocks/split-query.ts); only the block store's threads answer it.
+ */
+export type ReaderOp = 'search' | 'count' | 'aggregate' | 'searchPart';
 
 export interface ReaderThreadOptions {
   dataDir: string;
@@ -68,6 +72,8 @@ interface Job {
   req: Record<string, unknown>;
   at: number;
   signal: AbortSignal | undefined;
+  /** The thread (by start order) this job would rather run on, when it is idle. */
+  lane: number | undefined;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
   onAbort: (() => void) | null;
@@ -116,13 +122,19 @@ export class ReaderPool {
     return this.workers.length;
   }
 
-  run(op: ReaderOp, req: { signal?: AbortSignal | undefined }, at: number): Promise<unknown> {
+  /**
+   * lane: the thread (by start order) to run on when it is idle or not yet
+   * started, so the halves of a split query land on both threads, each
+   * where its half's columns were cached last time; any idle thread
+   * otherwise.
+   */
+  run(op: ReaderOp, req: { signal?: AbortSignal | undefined }, at: number, lane?: number): Promise<unknown> {
     if (this.closed) return Promise.reject(storeError('LS_STORE_CLOSED', 'the store was closed'));
     const signal = req.signal;
     if (signal?.aborted) return Promise.reject(aborted(signal));
     const { signal: _drop, ...plain } = req;
     return new Promise((resolve, reject) => {
-      const job: Job = { id: this.nextId++, op, req: plain, at, signal, resolve, reject, onAbort: null };
+      const job: Job = { id: this.nextId++, op, req: plain, at, signal, lane, resolve, reject, onAbort: null };
       if (signal) {
         job.onAbort = () => this.abort(job);
         signal.addEventListener('abort', job.onAbort, { once: true });
@@ -160,6 +172,12 @@ export class ReaderPool {
     );
   }
 
+  private start(): ReaderWorker {
+    const w = this.spawn();
+    this.workers.push(w);
+    return w;
+  }
+
   private spawn(): ReaderWorker {
     return new ReaderWorker(
       this.opts,
@@ -171,11 +189,15 @@ export class ReaderPool {
 
   private dispatch(): void {
     while (this.queue.length > 0 && !this.closed) {
-      let w = this.workers.find((x) => !x.job && !x.dead);
+      const lane = (this.queue[0] as Job).lane;
+      const preferred = lane === undefined ? undefined : this.workers[lane];
+      let w = preferred && !preferred.job && !preferred.dead ? preferred : undefined;
+      // A lane not started yet starts (up to size) rather than take another idle thread.
+      if (!w && lane !== undefined && lane >= this.workers.length && this.workers.length < this.size) w = this.start();
+      w ??= this.workers.find((x) => !x.job && !x.dead);
       if (!w) {
         if (this.workers.length >= this.size) return;
-        w = this.spawn();
-        this.workers.push(w);
+        w = this.start();
       }
       const job = this.queue.shift() as Job;
       w.job = job;

@@ -1,0 +1,106 @@
+/**
+ * A search or count split between two reader threads (split-query.ts)
+ * answers exactly as one thread does, where the halves must tell each other
+ * something: the total's limit reached by both together or by one half
+ * alone, the page filled by the leading half (the other stops walking) or
+ * only by the trailing one, cursors across the halves' boundary, both sort
+ * orders. Past the limit of 10,000 the total says `gte`; the page, cursor
+ * and total must still be one thread's.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse, type LogEvent, type SearchRequest, type SearchResult, type SortOrder } from '@logship/query';
+import { DEFAULT_RETENTION } from '../retention/retention-config.js';
+import { BlockStore } from './block-store.js';
+
+const DAY = 86_400_000;
+const END = Date.parse('2026-11-23T00:00:00.000Z');
+const NOW = END + 3_600_000;
+const RANGE = { from: END - 2 * DAY, to: END - 1, now: NOW };
+/** Events a day: the range's two days are its halves. */
+const PER_DAY = 12_000;
+
+let dir = '';
+let split: BlockStore;
+let single: BlockStore;
+
+/** Day 0 (older) and day 1 (newer): every event `all`, some marked by where they lie. */
+function event(day: number, i: number): LogEvent {
+  const ts = END - 2 * DAY + day * DAY + Math.floor((i * DAY) / PER_DAY);
+  const e: LogEvent = { '@timestamp': new Date(ts).toISOString(), 'event.id': `d${day}-${String(i).padStart(5, '0')}`, message: `event ${i}`, kind: 'all' };
+  // Past the total's limit in the older half alone; in the newer, a page but under the limit.
+  if (day === 0 && i < 10_500) e.old = 'yes';
+  if (day === 1 && i % 4 === 0) e.new = 'yes';
+  if (i % 2_000 === 7) e.rare = 'yes';
+  // Equal times across ids: ties ordered by id, through the cursor.
+  if (i % 3_000 === 11) e['@timestamp'] = new Date(END - 2 * DAY + day * DAY + 5_000).toISOString();
+  return e;
+}
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-split-'));
+  const writer = new BlockStore({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW, merges: false });
+  writer.init();
+  for (let day = 0; day < 2; day++) {
+    for (let start = 0; start < PER_DAY; start += 3_000) {
+      const batch = Array.from({ length: 3_000 }, (_, k) => event(day, start + k));
+      assert.equal((await writer.write(batch)).stored, batch.length);
+    }
+  }
+  await writer.close();
+  const open = (splitMinBytes: number): BlockStore => {
+    const s = new BlockStore({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW, merges: false, readerThreads: 2, splitMinBytes });
+    s.init();
+    return s;
+  };
+  split = open(0);
+  single = open(Number.MAX_SAFE_INTEGER);
+  await split.start();
+  await single.start();
+});
+
+after(async () => {
+  await split?.close();
+  await single?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const QUERIES = ['*', 'kind:all', 'old:yes', 'new:yes', 'rare:yes', 'old:yes OR rare:yes', 'new:yes OR rare:yes', 'kind:none'];
+
+function digest(r: SearchResult): unknown {
+  return { ids: r.hits.map((h) => h['event.id']), total: r.total, next: r.next_cursor };
+}
+
+for (const sort of ['desc', 'asc'] as SortOrder[]) {
+  test(`${sort}: pages, cursors and totals as one thread gives them`, async () => {
+    const before = split.splitQueries;
+    for (const text of QUERIES) {
+      const query = parse(text);
+      for (const limit of [1, 100, 5_000]) {
+        let cursor: string | null = null;
+        for (let page = 0; page < 3; page++) {
+          const req: SearchRequest = { ...RANGE, query, limit, sort, cursor };
+          const [a, b] = await Promise.all([split.search(req), single.search(req)]);
+          assert.deepEqual(digest(a), digest(b), `${text}, limit ${limit}, page ${page}`);
+          cursor = b.next_cursor as string | null;
+          if (cursor === null) break;
+        }
+      }
+      assert.equal(await split.count({ ...RANGE, query }), await single.count({ ...RANGE, query }), `count ${text}`);
+    }
+    assert.ok(split.splitQueries > before + QUERIES.length * 3, 'the searches were not split');
+  });
+}
+
+test('totals: the limit reached by both halves together, or by one alone, says gte; under it, exact', async () => {
+  const total = async (text: string): Promise<SearchResult['total']> => (await split.search({ ...RANGE, query: parse(text), limit: 10 })).total;
+  assert.deepEqual(await total('*'), { value: 10_000, relation: 'gte' });
+  assert.deepEqual(await total('old:yes'), { value: 10_000, relation: 'gte' });
+  assert.deepEqual(await total('new:yes'), { value: 3_000, relation: 'eq' });
+  assert.deepEqual(await total('rare:yes'), { value: 12, relation: 'eq' });
+  assert.equal(await split.count({ ...RANGE, query: parse('*') }), 2 * PER_DAY);
+  assert.equal(await split.count({ ...RANGE, query: parse('old:yes') }), 10_500);
+});
