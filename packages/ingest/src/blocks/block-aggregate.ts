@@ -69,13 +69,33 @@ function addTerms(counts: Map<string, number>, col: Column, rows: readonly numbe
   return missing;
 }
 
+/**
+ * What an aggregation has gathered over some of a range, before it is cut
+ * to its answer (finishAggregate): the halves of a query split between the
+ * reader threads each send one, joined by joinAggregateParts (split-query.ts).
+ * Maps and typed arrays, which cross threads as they are.
+ */
+export type AggregatePart =
+  | { type: 'terms'; counts: Map<string, number>; missing: number }
+  | { type: 'date_histogram'; counts: Map<number, number> }
+  | { type: 'stats'; count: number; sum: number; min: number | null; max: number | null }
+  /** Sorted. */
+  | { type: 'percentiles'; values: Float64Array };
+
 export function aggregateBlocks(agg: AggregationSpec, slices: readonly BlockSlice[], q: CompiledQuery, opts: BlockAggregateOptions): AggregateResult {
+  return finishAggregate(agg, aggregatePart(agg, slices, q, opts), opts.range);
+}
+
+/**
+ * The aggregation over `slices`, not yet cut to its answer. `opts.range` is
+ * the whole request's range (a split query's slices cover half of it): the
+ * histogram's bucket limit is checked against it.
+ */
+export function aggregatePart(agg: AggregationSpec, slices: readonly BlockSlice[], q: CompiledQuery, opts: BlockAggregateOptions): AggregatePart {
+  checkAggregation(agg, opts.range);
   const useRollups = opts.rollups && q.matchAll;
   switch (agg.type) {
     case 'terms': {
-      if (!Number.isInteger(agg.size) || agg.size < 1) {
-        throw storeError('LS_STORE_BAD_REQUEST', `terms size must be a positive integer, got ${agg.size}`);
-      }
       const counts = new Map<string, number>();
       let missing = 0;
       const fromRows = (db: BlockPartition, from: number, to: number): void =>
@@ -99,21 +119,10 @@ export function aggregateBlocks(agg: AggregationSpec, slices: readonly BlockSlic
           missing += total - withField;
         });
       }
-      const { buckets, other } = topTerms(counts, agg.size);
-      return { type: 'terms', buckets, other_count: other, missing_count: missing };
+      return { type: 'terms', counts, missing };
     }
     case 'date_histogram': {
       const interval = agg.interval_ms;
-      if (!Number.isSafeInteger(interval) || interval < 1) {
-        throw storeError('LS_STORE_BAD_REQUEST', `interval_ms must be a positive integer, got ${interval}`);
-      }
-      const range = opts.range;
-      if (histogramBucketCount(range.from, range.to, interval) > MAX_HISTOGRAM_BUCKETS) {
-        throw storeError(
-          'LS_STORE_BAD_REQUEST',
-          `date_histogram over this range at ${interval} ms would have more than ${MAX_HISTOGRAM_BUCKETS} buckets; pick a larger interval or a narrower range`,
-        );
-      }
       const counts = new Map<number, number>();
       const add = (k: number, n: number): void => {
         counts.set(k, (counts.get(k) ?? 0) + n);
@@ -148,7 +157,7 @@ export function aggregateBlocks(agg: AggregationSpec, slices: readonly BlockSlic
           for (const { k, n } of rollupHistogram(db, interval, plan.minutes)) add(k, n);
         });
       }
-      return { type: 'date_histogram', interval_ms: interval, buckets: fillHistogram(counts, range.from, range.to, interval) };
+      return { type: 'date_histogram', counts };
     }
     case 'stats': {
       let count = 0;
@@ -167,12 +176,9 @@ export function aggregateBlocks(agg: AggregationSpec, slices: readonly BlockSlic
           }
         });
       }
-      return { type: 'stats', count, min, max, avg: count === 0 ? null : sum / count, sum };
+      return { type: 'stats', count, sum, min, max };
     }
     case 'percentiles': {
-      for (const p of agg.percents) {
-        if (!(p >= 0 && p <= 100)) throw storeError('LS_STORE_BAD_REQUEST', `percent ${p} is outside 0..100`);
-      }
       // A typed array, sorted natively: sort() with a comparator over an
       // array of 6.4M numbers took 2.7 s of a 7-day percentile at 10M events.
       let values = new Float64Array(1024);
@@ -190,10 +196,105 @@ export function aggregateBlocks(agg: AggregationSpec, slices: readonly BlockSlic
           }
         });
       }
-      const sorted = values.subarray(0, count).sort();
-      const out: Record<string, number | null> = {};
-      for (const p of agg.percents) out[String(p)] = percentile(sorted, p);
-      return { type: 'percentiles', count, values: out };
+      // A copy of the values only: a part may cross to another thread, and would take the whole buffer.
+      return { type: 'percentiles', values: values.slice(0, count).sort() };
     }
   }
+}
+
+/** Rejects what no part of a range could answer: the checks run before any block is read. */
+function checkAggregation(agg: AggregationSpec, range: { from: number; to: number }): void {
+  switch (agg.type) {
+    case 'terms':
+      if (!Number.isInteger(agg.size) || agg.size < 1) {
+        throw storeError('LS_STORE_BAD_REQUEST', `terms size must be a positive integer, got ${agg.size}`);
+      }
+      return;
+    case 'date_histogram': {
+      const interval = agg.interval_ms;
+      if (!Number.isSafeInteger(interval) || interval < 1) {
+        throw storeError('LS_STORE_BAD_REQUEST', `interval_ms must be a positive integer, got ${interval}`);
+      }
+      if (histogramBucketCount(range.from, range.to, interval) > MAX_HISTOGRAM_BUCKETS) {
+        throw storeError(
+          'LS_STORE_BAD_REQUEST',
+          `date_histogram over this range at ${interval} ms would have more than ${MAX_HISTOGRAM_BUCKETS} buckets; pick a larger interval or a narrower range`,
+        );
+      }
+      return;
+    }
+    case 'stats':
+      return;
+    case 'percentiles':
+      for (const p of agg.percents) {
+        if (!(p >= 0 && p <= 100)) throw storeError('LS_STORE_BAD_REQUEST', `percent ${p} is outside 0..100`);
+      }
+  }
+}
+
+/** The answer from a part over the whole `range`. */
+export function finishAggregate(agg: AggregationSpec, part: AggregatePart, range: { from: number; to: number }): AggregateResult {
+  switch (part.type) {
+    case 'terms': {
+      const { buckets, other } = topTerms(part.counts, (agg as { size: number }).size);
+      return { type: 'terms', buckets, other_count: other, missing_count: part.missing };
+    }
+    case 'date_histogram': {
+      const interval = (agg as { interval_ms: number }).interval_ms;
+      return { type: 'date_histogram', interval_ms: interval, buckets: fillHistogram(part.counts, range.from, range.to, interval) };
+    }
+    case 'stats':
+      return { type: 'stats', count: part.count, min: part.min, max: part.max, avg: part.count === 0 ? null : part.sum / part.count, sum: part.sum };
+    case 'percentiles': {
+      const out: Record<string, number | null> = {};
+      for (const p of (agg as { percents: number[] }).percents) out[String(p)] = percentile(part.values, p);
+      return { type: 'percentiles', count: part.values.length, values: out };
+    }
+  }
+}
+
+/**
+ * Two parts of one aggregation over disjoint ranges as one. Terms keep
+ * the limit on distinct values of one walk (checkTermsKeys): the halves
+ * each held fewer, the whole may not.
+ */
+export function joinAggregateParts(a: AggregatePart, b: AggregatePart, field: string, maxTermsKeys?: number): AggregatePart {
+  if (a.type === 'terms' && b.type === 'terms') {
+    const [big, small] = a.counts.size >= b.counts.size ? [a.counts, b.counts] : [b.counts, a.counts];
+    for (const [k, n] of small) big.set(k, (big.get(k) ?? 0) + n);
+    checkTermsKeys(big, field, maxTermsKeys);
+    return { type: 'terms', counts: big, missing: a.missing + b.missing };
+  }
+  if (a.type === 'date_histogram' && b.type === 'date_histogram') {
+    for (const [k, n] of b.counts) a.counts.set(k, (a.counts.get(k) ?? 0) + n);
+    return a;
+  }
+  if (a.type === 'stats' && b.type === 'stats') {
+    const pick = (x: number | null, y: number | null, f: (p: number, q: number) => number): number | null => (x === null ? y : y === null ? x : f(x, y));
+    return { type: 'stats', count: a.count + b.count, sum: a.sum + b.sum, min: pick(a.min, b.min, Math.min), max: pick(a.max, b.max, Math.max) };
+  }
+  if (a.type === 'percentiles' && b.type === 'percentiles') return { type: 'percentiles', values: mergeSorted(a.values, b.values) };
+  throw new Error(`cannot join aggregation parts ${a.type} and ${b.type}`);
+}
+
+function mergeSorted(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    // As the typed array's sort orders them: -0 before +0.
+    if (x < y || (x === y && !(x === 0 && 1 / x > 0 && 1 / y < 0))) {
+      out[k++] = x;
+      i++;
+    } else {
+      out[k++] = y;
+      j++;
+    }
+  }
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
 }

@@ -20,5 +20,6 @@ serveReader(
       // Only reads here: the cache holds what queries decode.
       columnCacheBytes: opts.columnCacheBytes ?? READER_COLUMN_CACHE_BYTES,
       ...(opts.textFields ? { textFields: opts.textFields } : {}),
+      ...(opts.maxTermsKeys !== undefined ? { maxTermsKeys: opts.maxTermsKeys } : {}),
     }),
 );

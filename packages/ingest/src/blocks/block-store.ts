@@ -41,10 +41,12 @@ import { BlockWriter } from './block-writer.js';
 import { prepareBlockWrite, type PreparedBlockWrite } from './block-prepare.js';
 import { compileBlockQuery, type CompiledQuery } from './block-scan.js';
 import { countBlocks, searchBlocks, type BlockSlice, type SearchWalk } from './block-search.js';
-import { aggregateBlocks } from './block-aggregate.js';
+import { aggregateBlocks, aggregatePart, type AggregatePart } from './block-aggregate.js';
 import { MergeScheduler } from './merge-scheduler.js';
 import { ColumnCache } from './column-cache.js';
-import { bytesInRange, countSplit, searchSplit, splitRange, SPLIT_MIN_BYTES } from './split-query.js';
+import { ROLLUP_BUCKET_MS } from './block-rollup.js';
+import { isRollupField } from '../sqlite/rollup.js';
+import { aggregateSplit, bytesInRange, countSplit, searchSplit, splitRange, SPLIT_MIN_BYTES, type AggregatePartRequest } from './split-query.js';
 import { pageOf, type SearchPart, type SearchPartRequest } from './search-part.js';
 import { isPageFull, type ScanShare } from './scan-share.js';
 import type { BlockHeader } from './block-header.js';
@@ -178,6 +180,7 @@ export class BlockStore implements LogStore {
             size: readerThreads,
             textFields: this.textFields,
             ...(opts.columnCacheBytes !== undefined ? { columnCacheBytes: opts.columnCacheBytes } : {}),
+            ...(opts.maxTermsKeys !== undefined ? { maxTermsKeys: opts.maxTermsKeys } : {}),
           }
         : null;
   }
@@ -334,8 +337,28 @@ export class BlockStore implements LogStore {
   async aggregate(req: AggregateRequest): Promise<AggregateResult> {
     this.assertOpen();
     if (!this.readers) return this.aggregateAt(req, this.clock());
-    this.compile(req.query, req.now);
-    return this.readers.run('aggregate', req, this.clock()) as Promise<AggregateResult>;
+    const q = this.compile(req.query, req.now);
+    const at = this.clock();
+    const readers = this.readers;
+    // The rollups answer the empty query's terms of a rolled-up field and
+    // its histograms in whole hours in a few ms: not worth two threads.
+    const agg = req.agg;
+    const rolledUp =
+      q.matchAll &&
+      this.rollups &&
+      ((agg.type === 'terms' && isRollupField(agg.field)) || (agg.type === 'date_histogram' && agg.interval_ms % ROLLUP_BUCKET_MS === 0));
+    const halves = rolledUp ? null : this.halves(req);
+    if (halves) return aggregateSplit((op, r, lane) => readers.run(op, r, at, lane), req, halves, this.maxTermsKeys);
+    return readers.run('aggregate', req, at) as Promise<AggregateResult>;
+  }
+
+  /** Half of an aggregation split between the reader threads (split-query.ts). */
+  async aggregatePartAt(req: AggregatePartRequest, at: number): Promise<AggregatePart> {
+    this.assertOpen();
+    this.columnCache?.nextQuery();
+    const q = this.compile(req.query, req.now);
+    const slices = this.daysInRange(req, 'asc').flatMap((day) => this.slices(day, req, at));
+    return this.snapshot(slices, () => aggregatePart(req.agg, slices, q, { rollups: this.rollups, maxTermsKeys: this.maxTermsKeys, range: req.whole, signal: req.signal }));
   }
 
   async aggregateAt(req: AggregateRequest, at: number): Promise<AggregateResult> {

@@ -1,18 +1,20 @@
 /**
- * A search or count split between two reader threads (split-query.ts)
- * answers exactly as one thread does, where the halves must tell each other
+ * A search, count or aggregation split between two reader threads
+ * (split-query.ts) answers exactly as one thread does, where the halves must tell each other
  * something: the total's limit reached by both together or by one half
  * alone, the page filled by the leading half (the other stops walking) or
  * only by the trailing one, cursors across the halves' boundary, both sort
- * orders. Past the limit of 10,000 the total says `gte`; the page, cursor
- * and total must still be one thread's.
+ * orders; aggregations joined from the halves' parts, a histogram bucket
+ * across the boundary, the limit on distinct terms passed only by the two
+ * halves together. Past the limit of 10,000 the total says `gte`; the
+ * page, cursor and total must still be one thread's.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse, type LogEvent, type SearchRequest, type SearchResult, type SortOrder } from '@logship/query';
+import { parse, type AggregationSpec, type LogEvent, type SearchRequest, type SearchResult, type SortOrder } from '@logship/query';
 import { DEFAULT_RETENTION } from '../retention/retention-config.js';
 import { BlockStore } from './block-store.js';
 
@@ -23,6 +25,8 @@ const RANGE = { from: END - 2 * DAY, to: END - 1, now: NOW };
 /** Events a day: the range's two days are its halves. */
 const PER_DAY = 12_000;
 
+/** Distinct `uid`s: each half holds PER_DAY, the range twice that. */
+const MAX_TERMS = 20_000;
 let dir = '';
 let split: BlockStore;
 let single: BlockStore;
@@ -30,7 +34,8 @@ let single: BlockStore;
 /** Day 0 (older) and day 1 (newer): every event `all`, some marked by where they lie. */
 function event(day: number, i: number): LogEvent {
   const ts = END - 2 * DAY + day * DAY + Math.floor((i * DAY) / PER_DAY);
-  const e: LogEvent = { '@timestamp': new Date(ts).toISOString(), 'event.id': `d${day}-${String(i).padStart(5, '0')}`, message: `event ${i}`, kind: 'all' };
+  const id = `d${day}-${String(i).padStart(5, '0')}`;
+  const e: LogEvent = { '@timestamp': new Date(ts).toISOString(), 'event.id': id, message: `event ${i}`, kind: 'all', uid: id, duration_ms: (i * 37) % 1000 - 3.5 };
   // Past the total's limit in the older half alone; in the newer, a page but under the limit.
   if (day === 0 && i < 10_500) e.old = 'yes';
   if (day === 1 && i % 4 === 0) e.new = 'yes';
@@ -52,7 +57,7 @@ before(async () => {
   }
   await writer.close();
   const open = (splitMinBytes: number): BlockStore => {
-    const s = new BlockStore({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW, merges: false, readerThreads: 2, splitMinBytes });
+    const s = new BlockStore({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW, merges: false, readerThreads: 2, splitMinBytes, maxTermsKeys: MAX_TERMS });
     s.init();
     return s;
   };
@@ -103,4 +108,31 @@ test('totals: the limit reached by both halves together, or by one alone, says g
   assert.deepEqual(await total('rare:yes'), { value: 12, relation: 'eq' });
   assert.equal(await split.count({ ...RANGE, query: parse('*') }), 2 * PER_DAY);
   assert.equal(await split.count({ ...RANGE, query: parse('old:yes') }), 10_500);
+});
+
+test('aggregations: joined from both halves as one thread gives them, the distinct terms limit over the whole range', async () => {
+  const aggs: AggregationSpec[] = [
+    { type: 'terms', field: 'new', size: 3 },
+    { type: 'terms', field: 'kind', size: 10 },
+    { type: 'terms', field: 'message', size: 5 },
+    // Buckets of 5 hours: one lies across the halves' boundary (midnight).
+    { type: 'date_histogram', interval_ms: 5 * 3_600_000 },
+    { type: 'stats', field: 'duration_ms' },
+    { type: 'percentiles', field: 'duration_ms', percents: [0, 1, 50, 99.9, 100] },
+  ];
+  const before = split.splitQueries;
+  for (const text of ['*', 'old:yes OR new:yes', 'rare:yes', 'kind:none']) {
+    for (const agg of aggs) {
+      const req = { ...RANGE, query: parse(text), agg };
+      const [a, b] = await Promise.all([split.aggregate(req), single.aggregate(req)]);
+      assert.deepEqual(a, b, `${text}, ${JSON.stringify(agg)}`);
+    }
+  }
+  // The empty query's terms and histograms come from the rollups, on one thread.
+  assert.ok(split.splitQueries >= before + 3 * aggs.length + 2, `only ${split.splitQueries - before} aggregations were split`);
+  for (const store of [split, single]) {
+    await assert.rejects(store.aggregate({ ...RANGE, query: parse('kind:all'), agg: { type: 'terms', field: 'uid', size: 5 } }), { code: 'LS_STORE_TOO_MANY_TERMS' });
+  }
+  const oneDay = await split.aggregate({ from: RANGE.from, to: RANGE.from + DAY - 1, now: NOW, query: parse('kind:all'), agg: { type: 'terms', field: 'uid', size: 2 } });
+  assert.ok(oneDay.type === 'terms' && oneDay.other_count === PER_DAY - 2);
 });

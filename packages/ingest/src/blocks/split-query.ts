@@ -1,21 +1,26 @@
 /**
- * One search or count on both reader threads at once. A query that few
- * events match (a wildcard or regex no bloom can prune, a rare value over
- * days) scans every block in its range, and one thread did that alone while
- * the other slept. Its range is cut in two at the middle of the days that
- * hold data, and each thread takes a half:
+ * One search, count or aggregation on both reader threads at once. A query
+ * that few events match (a wildcard or regex no bloom can prune, a rare
+ * value over days), or an aggregation the rollups cannot answer, scans
+ * every block in its range, and one thread did that alone while the other
+ * slept. Its range is cut in two at the middle of the days that hold data,
+ * and each thread takes a half:
  *
- *   half first in page order (the newer for desc) ─► searchPart: its best
- *     limit + 1 candidates and its total ─┐ at once, one thread each,
- *   other half ─► searchPart, the same    ─┘ sharing scan-share.ts's slots
- *   page = first half's candidates, then the other's; total = the sum
+ *   search: half first in page order (the newer for desc) ─► searchPart:
+ *     its best limit + 1 candidates and its total ─┐ at once, one thread
+ *   other half ─► searchPart, the same              ─┘ each, sharing
+ *   page = first half's candidates, then the other's;   scan-share.ts's slots
+ *   total = the sum
+ *   count: each half's count, summed
+ *   aggregation: each half's part (block-aggregate.ts: counts, values),
+ *     joined, then cut to the answer
  *
- * The halves tell each other two things while they run (scan-share.ts):
- * how many matches both have counted, so neither counts past the total's
- * limit once the two together reach it; and that the first half holds a
- * whole page, so the other stops walking for candidates it will not give.
- * A query with many matches thus costs about what one thread's would, and
- * one with few takes about half the time.
+ * A search's halves tell each other two things while they run
+ * (scan-share.ts): how many matches both have counted, so neither counts
+ * past the total's limit once the two together reach it; and that the
+ * first half holds a whole page, so the other stops walking for candidates
+ * it will not give. A query with many matches thus costs about what one
+ * thread's would, and one with few takes about half the time.
  *
  * The halves are disjoint in time, so keys never interleave: the page is
  * the first half's candidates, then the second's. Each thread reads its own
@@ -25,12 +30,13 @@
  * not in one thread's answer.
  */
 import { statSync } from 'node:fs';
-import type { CountRequest, SearchRequest, SearchResult, TimeRange } from '@logship/query';
+import type { AggregateRequest, AggregateResult, CountRequest, SearchRequest, SearchResult, TimeRange } from '@logship/query';
 import { dayStartMs } from '../sqlite/partition-name.js';
 import type { ReaderOp } from '../sqlite/reader-pool.js';
 import { TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
 import { newScanShare } from './scan-share.js';
 import { pageOf, type SearchPart, type SearchPartRequest } from './search-part.js';
+import { finishAggregate, joinAggregateParts, type AggregatePart } from './block-aggregate.js';
 
 /** Runs one half on a reader thread: `lane` 0 or 1, one thread each. */
 export type RunHalf = (op: ReaderOp, req: Record<string, unknown>, lane: number) => Promise<unknown>;
@@ -107,4 +113,25 @@ export async function countSplit(run: RunHalf, req: CountRequest, halves: [TimeR
   const { query, now, signal } = req;
   const counts = await Promise.all(halves.map((h, lane) => run('count', { query, now, ...h, ...(signal ? { signal } : {}) }, lane) as Promise<number>));
   return counts.reduce((sum, n) => sum + n, 0);
+}
+
+/** An aggregation's half: its range, and the whole request's for the checks that need it (aggregatePart). */
+export interface AggregatePartRequest extends AggregateRequest {
+  whole: TimeRange;
+}
+
+/**
+ * An aggregation over both halves: each gathers its part (counts, values)
+ * on its thread, joined and cut to the answer here.
+ */
+export async function aggregateSplit(run: RunHalf, req: AggregateRequest, halves: [TimeRange, TimeRange], maxTermsKeys?: number): Promise<AggregateResult> {
+  const { signal, ...rest } = req;
+  const parts = await Promise.all(
+    halves.map((h, lane) => {
+      const part: AggregatePartRequest = { ...rest, ...h, whole: { from: req.from, to: req.to }, ...(signal ? { signal } : {}) };
+      return run('aggregatePart', part as unknown as Record<string, unknown>, lane) as Promise<AggregatePart>;
+    }),
+  );
+  const field = 'field' in req.agg ? req.agg.field : '';
+  return finishAggregate(req.agg, joinAggregateParts(parts[0]!, parts[1]!, field, maxTermsKeys), req);
 }

@@ -16,8 +16,9 @@ export interface ThreadReader {
   searchAt(req: SearchRequest, at: number): Promise<unknown>;
   countAt(req: CountRequest, at: number): Promise<unknown>;
   aggregateAt(req: AggregateRequest, at: number): Promise<unknown>;
-  /** Half of a search split between threads (blocks/split-query.ts); the block store's only. */
+  /** Halves of a search or aggregation split between threads (blocks/split-query.ts); the block store's only. */
   searchPartAt?(req: SearchRequest, at: number): Promise<unknown>;
+  aggregatePartAt?(req: AggregateRequest, at: number): Promise<unknown>;
 }
 
 /** Runs this worker as a reader thread: opens the store `open` makes, says ready, answers requests. */
@@ -55,6 +56,9 @@ export function serveReader(file: string, open: (opts: ReaderThreadOptions) => T
           return store.aggregateAt(msg.req as unknown as AggregateRequest, msg.at);
         case 'searchPart':
           if (store.searchPartAt) return store.searchPartAt(msg.req as unknown as SearchRequest, msg.at);
+          break;
+        case 'aggregatePart':
+          if (store.aggregatePartAt) return store.aggregatePartAt(msg.req as unknown as AggregateRequest, msg.at);
           break;
       }
       return Promise.reject(new Error(`unknown reader request ${String(msg.op)}`));

@@ -31,10 +31,11 @@ import type { RetentionConfig } from '../retention/retention-config.js';
 import { STORE_ERROR_CODES, storeError, type StoreError, type StoreErrorCode } from '../store/store-error.js';
 
 /**
- * searchPart: half of one search split between threads
- * (blocks/split-query.ts); only the block store's threads answer it.
+ * searchPart, aggregatePart: half of one search or aggregation split
+ * between threads (blocks/split-query.ts); only the block store's threads
+ * answer them.
  */
-export type ReaderOp = 'search' | 'count' | 'aggregate' | 'searchPart';
+export type ReaderOp = 'search' | 'count' | 'aggregate' | 'searchPart' | 'aggregatePart';
 
 export interface ReaderThreadOptions {
   dataDir: string;
@@ -44,6 +45,8 @@ export interface ReaderThreadOptions {
   textFields?: readonly string[];
   /** The block store's column cache per thread (blocks/column-cache.ts); the row store has none. */
   columnCacheBytes?: number;
+  /** The block store's limit on a terms aggregation's distinct values, when not the default (tests). */
+  maxTermsKeys?: number;
 }
 
 /** What crosses to the worker: the request without its signal, and the clock reading. */
