@@ -23,7 +23,7 @@
  * shrink a little). --days: the searches' range in days back from the end
  * (1: the bench's 24 h). --split-min-bytes: partition bytes in range from
  * which a search runs on both reader threads (blocks/split-query.ts; default
- * the store's SPLIT_MIN_BYTES; 0 splits every search, a huge number none).
+ * the store's SPLIT_MIN_BYTES; 0 splits every search, 1e15 none).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';

@@ -71,7 +71,7 @@ function addTerms(counts: Map<string, number>, col: Column, rows: readonly numbe
 
 /**
  * What an aggregation has gathered over some of a range, before it is cut
- * to its answer (finishAggregate): the halves of a query split between the
+ * to its answer (finishAggregate): the lanes of a query split between the
  * reader threads each send one, joined by joinAggregateParts (split-query.ts).
  * Maps and typed arrays, which cross threads as they are.
  */
@@ -88,7 +88,7 @@ export function aggregateBlocks(agg: AggregationSpec, slices: readonly BlockSlic
 
 /**
  * The aggregation over `slices`, not yet cut to its answer. `opts.range` is
- * the whole request's range (a split query's slices cover half of it): the
+ * the whole request's range (a split query's lane covers some of its days): the
  * histogram's bucket limit is checked against it.
  */
 export function aggregatePart(agg: AggregationSpec, slices: readonly BlockSlice[], q: CompiledQuery, opts: BlockAggregateOptions): AggregatePart {
@@ -203,7 +203,7 @@ export function aggregatePart(agg: AggregationSpec, slices: readonly BlockSlice[
 }
 
 /** Rejects what no part of a range could answer: the checks run before any block is read. */
-function checkAggregation(agg: AggregationSpec, range: { from: number; to: number }): void {
+export function checkAggregation(agg: AggregationSpec, range: { from: number; to: number }): void {
   switch (agg.type) {
     case 'terms':
       if (!Number.isInteger(agg.size) || agg.size < 1) {
@@ -255,7 +255,7 @@ export function finishAggregate(agg: AggregationSpec, part: AggregatePart, range
 
 /**
  * Two parts of one aggregation over disjoint ranges as one. Terms keep
- * the limit on distinct values of one walk (checkTermsKeys): the halves
+ * the limit on distinct values of one walk (checkTermsKeys): the lanes
  * each held fewer, the whole may not.
  */
 export function joinAggregateParts(a: AggregatePart, b: AggregatePart, field: string, maxTermsKeys?: number): AggregatePart {

@@ -14,13 +14,14 @@
  */
 import type { LogEvent, SortOrder } from '@logship/query';
 import { storeError } from '../store/store-error.js';
+import { TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
 import { compareKeys, type SortKey } from '../sqlite/search-cursor.js';
 import type { BlockPartition, Column } from './block-partition.js';
 import type { BlockHeader } from './block-header.js';
 import { ALL, NONE } from './block-prune.js';
 import { scanBlock, type CompiledQuery } from './block-scan.js';
 import { readBlockRows, rowEvent } from './block-rows.js';
-import { addCounted, countedSoFar, isPageFull, markPageFull, type ScanShare } from './scan-share.js';
+import { addCounted, countedSoFar, isPageFull, markPageFull, type DayClaims, type ScanShare } from './scan-share.js';
 
 export interface BlockSlice {
   /** Resolved per use: the pool may close a connection between slices. */
@@ -56,13 +57,15 @@ export interface SearchWalk {
   fields?: readonly string[] | undefined;
   signal?: AbortSignal | undefined;
   /**
-   * The trailing half of a split query (split-query.ts): it stops walking
-   * once the leading half says it holds a whole page, for its hits will
-   * not be used. (The leading half says so through `fills`.)
+   * A lane of a split search (query-lanes.ts): the leading lane says when
+   * it holds a whole page; the trailing lane then stops walking, for its
+   * hits will not be used.
    */
   share?: { state: ScanShare; leads: boolean } | undefined;
   /** Matches per block over its whole slice, counted before: a block with none is not scanned. */
   counted?: ReadonlyMap<BlockHeader, number> | undefined;
+  /** The leading lane of a split query walks only the days it takes (query-lanes.ts). */
+  claims?: DayClaims | undefined;
 }
 
 export interface SearchFound {
@@ -74,7 +77,7 @@ export interface SearchFound {
    * them again (countBlocks `known`).
    */
   scanned: Map<BlockHeader, number>;
-  /** The walk stopped because the leading half filled the page: `hits` is empty. */
+  /** The walk stopped because the leading lane filled the page: `hits` is empty. */
   cut: boolean;
 }
 
@@ -90,7 +93,9 @@ export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: Compil
   const found: Hit[] = [];
   const share = walk.share;
   let cut = false;
-  walking: for (const day of days) {
+  walking: for (let d = 0; d < days.length; d++) {
+    if (walk.claims && !walk.claims.has(d)) break;
+    const day = days[d]!;
     const blocks: { db: BlockPartition; h: BlockHeader; from: number; to: number }[] = [];
     for (const s of day) {
       const db = s.partition.db;
@@ -191,8 +196,8 @@ function pageCandidates(rows: readonly number[], ts: Column, want: number, desc:
 /**
  * Matching events in the slices, up to `cap`. A block the header proves
  * all-matching and wholly inside the range counts without decoding. With
- * `share` (one half of a split query) the count adds itself to the
- * halves' common count and stops once that reaches `cap`: the halves'
+ * `share` (a lane of a split search) the count adds itself to the lanes'
+ * common count and stops once that reaches TOTAL_COUNT_LIMIT: the lanes'
  * sum then reaches it too, which is all a capped total says.
  */
 export function countBlocks(
@@ -211,7 +216,7 @@ export function countBlocks(
     const db = s.partition.db;
     for (const h of db.headers()) {
       if (h.tsMax < s.from || h.tsMin > s.to) continue;
-      if (share && countedSoFar(share) >= cap) return total;
+      if (share && countedSoFar(share) >= TOTAL_COUNT_LIMIT) return total;
       const seen = known?.get(h);
       let n = 0;
       if (seen !== undefined) n = seen;

@@ -14,7 +14,7 @@
  */
 import path from 'node:path';
 import { resolveTextFields } from '@logship/query';
-import type { AggregateRequest, AggregateResult, CountRequest, LogEvent, SearchRequest, SearchResult, SortOrder, TimeRange } from '@logship/query';
+import type { AggregateRequest, AggregateResult, CountRequest, LogEvent, SearchRequest, SearchResult, SortOrder } from '@logship/query';
 import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteOptions, WriteResult } from '../store/log-store.js';
 import { storeError } from '../store/store-error.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
@@ -41,15 +41,15 @@ import { BlockWriter } from './block-writer.js';
 import { prepareBlockWrite, type PreparedBlockWrite } from './block-prepare.js';
 import { compileBlockQuery, type CompiledQuery } from './block-scan.js';
 import { countBlocks, searchBlocks, type BlockSlice, type SearchWalk } from './block-search.js';
-import { aggregateBlocks, aggregatePart, type AggregatePart } from './block-aggregate.js';
+import { aggregateBlocks, type AggregatePart } from './block-aggregate.js';
 import { MergeScheduler } from './merge-scheduler.js';
 import { ColumnCache } from './column-cache.js';
 import { ROLLUP_BUCKET_MS } from './block-rollup.js';
 import { isRollupField } from '../sqlite/rollup.js';
-import { aggregateSplit, bytesInRange, countSplit, searchSplit, splitRange, SPLIT_MIN_BYTES, type AggregatePartRequest } from './split-query.js';
-import { pageOf, type SearchPart, type SearchPartRequest } from './search-part.js';
-import { isPageFull, type ScanShare } from './scan-share.js';
-import type { BlockHeader } from './block-header.js';
+import { aggregateSplit, bytesInRange, countSplit, searchSplit, SPLIT_MIN_BYTES, type LaneAnswer, type LaneFields } from './split-query.js';
+import { aggregateLane, countLane, searchLane } from './query-lanes.js';
+import { pageOf, type SearchPart } from './search-part.js';
+import { DayClaims } from './scan-share.js';
 
 export interface BlockStoreOptions {
   /** The server's data directory; partitions live in `<dataDir>/blocks`. */
@@ -85,9 +85,9 @@ export interface BlockStoreOptions {
   /** Distinct values a terms aggregation may count (default the query package's MAX_TERMS_KEYS; tests lower it). */
   maxTermsKeys?: number;
   /**
-   * Partition bytes in a search's or count's range from which it runs on
-   * two reader threads at once (split-query.ts; default SPLIT_MIN_BYTES,
-   * tests lower it). Needs readerThreads ≥ 2.
+   * Partition bytes in a search's, count's or aggregation's range from
+   * which it runs on two reader threads at once (split-query.ts; default
+   * SPLIT_MIN_BYTES, tests set 0). Needs readerThreads ≥ 2.
    */
   splitMinBytes?: number;
 }
@@ -112,7 +112,7 @@ export class BlockStore implements LogStore {
   private readonly rollups: boolean;
   private readonly maxTermsKeys: number | undefined;
   private readonly splitMinBytes: number;
-  /** Searches and counts run on two reader threads at once so far (split-query.ts). */
+  /** Queries run on two reader threads at once so far (split-query.ts). */
   splitQueries = 0;
   private readonly textFields: readonly string[];
   /** This thread's decoded columns (reader threads and inline readers only). */
@@ -240,8 +240,8 @@ export class BlockStore implements LogStore {
     this.compile(req.query, req.now);
     const at = this.clock();
     const readers = this.readers;
-    const halves = this.halves(req);
-    if (halves) return searchSplit((op, r, lane) => readers.run(op, r, at, lane), req, halves);
+    const days = this.laneDays(req, req.sort ?? 'desc');
+    if (days) return searchSplit((op, r, lane) => readers.run(op, r, at, lane), req, days);
     return readers.run('search', req, at) as Promise<SearchResult>;
   }
 
@@ -256,53 +256,24 @@ export class BlockStore implements LogStore {
     return this.snapshot(days.flat(), () => this.searchSlices(req, sort, after, q, days));
   }
 
-  /** Half of a search split between the reader threads (split-query.ts). */
-  async searchPartAt(req: SearchPartRequest, at: number): Promise<SearchPart> {
+  /** A lane of a search split between the reader threads (split-query.ts). */
+  async searchPartAt(req: SearchRequest & LaneFields & { want: number }, at: number): Promise<LaneAnswer<SearchPart>> {
     this.assertOpen();
     this.columnCache?.nextQuery();
     const sort: SortOrder = req.sort ?? 'desc';
     const after = req.cursor ? decodeCursor(req.cursor, sort, req.query) : null;
     const q = this.compile(req.query, req.now);
-    const days = this.daysInRange(req, sort).map((day) => this.slices(day, req, at));
-    const share = { state: req.share, leads: req.leads };
-    return this.snapshot(days.flat(), () => this.searchPart(req.want, req, sort, after, q, days, share));
+    const days = this.daysOf(req, at);
+    const claims = new DayClaims(req.share, days.length, req.leads);
+    const walk: SearchWalk = { sort, after, want: req.want, fields: req.fields, signal: req.signal };
+    return this.snapshot(days.flat(), () => ({ result: searchLane(days, q, walk, claims, req.share), taken: claims.taken }));
   }
 
   private searchSlices(req: SearchRequest, sort: SortOrder, after: SortKey | null, q: CompiledQuery, days: BlockSlice[][]): SearchResult {
-    const part = this.searchPart(req.limit + 1, req, sort, after, q, days, undefined);
-    return pageOf(part.hits, part.keys, part.total, req.limit, sort, req.query);
-  }
-
-  /** The best `want` hits, their keys and the matches up to TOTAL_COUNT_LIMIT. */
-  private searchPart(
-    want: number,
-    req: SearchRequest,
-    sort: SortOrder,
-    after: SortKey | null,
-    q: CompiledQuery,
-    days: BlockSlice[][],
-    share: SearchWalk['share'],
-  ): SearchPart {
-    const walk: SearchWalk = { sort, after, want, fields: req.fields, signal: req.signal, share };
-    if (share && !share.leads) return this.trailingPart(walk, q, days, share.state);
-    const { hits: found, scanned } = searchBlocks(days, q, walk);
+    const { hits: found, scanned } = searchBlocks(days, q, { sort, after, want: req.limit + 1, fields: req.fields, signal: req.signal });
     // Fewer than wanted on a first page: they are every match.
-    const counted = !after && found.length < want ? found.length : countBlocks(days.flat(), q, TOTAL_COUNT_LIMIT, req.signal, scanned, share?.state);
-    return { hits: found.map((h) => h.event), keys: found.map((h) => h.key), total: counted };
-  }
-
-  /**
-   * The trailing half of a split search: counts first, as the leading half
-   * most often fills the page alone; walks for candidates only if it has
-   * not by then, scanning only blocks that had matches.
-   */
-  private trailingPart(walk: SearchWalk, q: CompiledQuery, days: BlockSlice[][], state: ScanShare): SearchPart {
-    const counts = new Map<BlockHeader, number>();
-    const total = countBlocks(days.flat(), q, TOTAL_COUNT_LIMIT, walk.signal, undefined, state, counts);
-    // Not `total === 0`: a count the other half's stopped early says nothing of this half's matches.
-    if (isPageFull(state)) return { hits: [], keys: [], total };
-    const { hits } = searchBlocks(days, q, { ...walk, counted: counts });
-    return { hits: hits.map((h) => h.event), keys: hits.map((h) => h.key), total };
+    const counted = !after && found.length <= req.limit ? found.length : countBlocks(days.flat(), q, TOTAL_COUNT_LIMIT, req.signal, scanned);
+    return pageOf(found.map((h) => h.event), found.map((h) => h.key), counted, req.limit, sort, req.query);
   }
 
   async count(req: CountRequest): Promise<number> {
@@ -311,19 +282,37 @@ export class BlockStore implements LogStore {
     this.compile(req.query, req.now);
     const at = this.clock();
     const readers = this.readers;
-    const halves = this.halves(req);
-    if (halves) return countSplit((op, r, lane) => readers.run(op, r, at, lane), req, halves);
+    const days = this.laneDays(req, 'desc');
+    if (days) return countSplit((op, r, lane) => readers.run(op, r, at, lane), req, days);
     return readers.run('count', req, at) as Promise<number>;
   }
 
-  /** The query's range in two for the reader threads (split-query.ts), or null: one thread, or too little to scan. */
-  private halves(range: { from: number; to: number }): [TimeRange, TimeRange] | null {
+  /** A lane of a count split between the reader threads (split-query.ts). */
+  async countPartAt(req: CountRequest & LaneFields, at: number): Promise<LaneAnswer<number>> {
+    this.assertOpen();
+    this.columnCache?.nextQuery();
+    const q = this.compile(req.query, req.now);
+    const days = this.daysOf(req, at);
+    return this.snapshot(days.flat(), () => ({ result: countLane(days, q, req.leads, req.signal), taken: 0 }));
+  }
+
+  /**
+   * The UTC days with data in the range, in the lanes' order, when the
+   * query runs in two lanes (split-query.ts): two reader threads, two days
+   * or more, splitMinBytes of partitions in range. Null otherwise.
+   */
+  private laneDays(range: { from: number; to: number }, sort: SortOrder): string[] | null {
     if (!this.readers || this.readers.size < 2) return null;
-    const days = this.daysInRange(range, 'asc');
-    if (bytesInRange(days.flat(), range) < this.splitMinBytes) return null;
-    const halves = splitRange(range, days.map((day) => (day[0] as Open).key.day));
-    if (halves) this.splitQueries++;
-    return halves;
+    const open = this.daysInRange(range, sort);
+    if (open.length < 2 || bytesInRange(open.flat(), range) < this.splitMinBytes) return null;
+    this.splitQueries++;
+    return open.map((day) => (day[0] as Open).key.day);
+  }
+
+  /** A lane's slices by day, in the order of the days the receiving thread listed (a day since dropped has none). */
+  private daysOf(req: { from: number; to: number } & LaneFields, at: number): BlockSlice[][] {
+    const byDay = new Map(this.daysInRange(req, 'desc').map((day) => [(day[0] as Open).key.day, day]));
+    return req.days.map((d) => this.slices(byDay.get(d) ?? [], req, at));
   }
 
   async countAt(req: CountRequest, at: number): Promise<number> {
@@ -347,18 +336,19 @@ export class BlockStore implements LogStore {
       q.matchAll &&
       this.rollups &&
       ((agg.type === 'terms' && isRollupField(agg.field)) || (agg.type === 'date_histogram' && agg.interval_ms % ROLLUP_BUCKET_MS === 0));
-    const halves = rolledUp ? null : this.halves(req);
-    if (halves) return aggregateSplit((op, r, lane) => readers.run(op, r, at, lane), req, halves, this.maxTermsKeys);
+    const days = rolledUp ? null : this.laneDays(req, 'desc');
+    if (days) return aggregateSplit((op, r, lane) => readers.run(op, r, at, lane), req, days, this.maxTermsKeys);
     return readers.run('aggregate', req, at) as Promise<AggregateResult>;
   }
 
-  /** Half of an aggregation split between the reader threads (split-query.ts). */
-  async aggregatePartAt(req: AggregatePartRequest, at: number): Promise<AggregatePart> {
+  /** A lane of an aggregation split between the reader threads (split-query.ts); null when it took no day. */
+  async aggregatePartAt(req: AggregateRequest & LaneFields, at: number): Promise<LaneAnswer<AggregatePart | null>> {
     this.assertOpen();
     this.columnCache?.nextQuery();
     const q = this.compile(req.query, req.now);
-    const slices = this.daysInRange(req, 'asc').flatMap((day) => this.slices(day, req, at));
-    return this.snapshot(slices, () => aggregatePart(req.agg, slices, q, { rollups: this.rollups, maxTermsKeys: this.maxTermsKeys, range: req.whole, signal: req.signal }));
+    const days = this.daysOf(req, at);
+    const opts = { rollups: this.rollups, maxTermsKeys: this.maxTermsKeys, range: { from: req.from, to: req.to }, signal: req.signal };
+    return this.snapshot(days.flat(), () => ({ result: aggregateLane(req.agg, days, q, req.leads, opts), taken: 0 }));
   }
 
   async aggregateAt(req: AggregateRequest, at: number): Promise<AggregateResult> {

@@ -1,12 +1,12 @@
 /**
  * A search, count or aggregation split between two reader threads
- * (split-query.ts) answers exactly as one thread does, where the halves must tell each other
- * something: the total's limit reached by both together or by one half
- * alone, the page filled by the leading half (the other stops walking) or
- * only by the trailing one, cursors across the halves' boundary, both sort
- * orders; aggregations joined from the halves' parts, a histogram bucket
- * across the boundary, the limit on distinct terms passed only by the two
- * halves together. Past the limit of 10,000 the total says `gte`; the
+ * (split-query.ts) answers exactly as one thread does, where the lanes must
+ * tell each other something: the total's limit reached by both together or
+ * by one day alone, the page filled by the leading lane (the other stops
+ * walking) or only by the trailing one, cursors across the days, both sort
+ * orders; aggregations joined from the lanes' parts, a histogram bucket
+ * across midnight, the limit on distinct terms passed only by the two lanes
+ * together. Which lane takes which day is a race, run after run. Past the limit of 10,000 the total says `gte`; the
  * page, cursor and total must still be one thread's.
  */
 import { after, before, test } from 'node:test';
@@ -22,10 +22,10 @@ const DAY = 86_400_000;
 const END = Date.parse('2026-11-23T00:00:00.000Z');
 const NOW = END + 3_600_000;
 const RANGE = { from: END - 2 * DAY, to: END - 1, now: NOW };
-/** Events a day: the range's two days are its halves. */
+/** Events a day; the range holds two days. */
 const PER_DAY = 12_000;
 
-/** Distinct `uid`s: each half holds PER_DAY, the range twice that. */
+/** Distinct `uid`s: each day holds PER_DAY, the range twice that. */
 const MAX_TERMS = 20_000;
 let dir = '';
 let split: BlockStore;
@@ -36,7 +36,7 @@ function event(day: number, i: number): LogEvent {
   const ts = END - 2 * DAY + day * DAY + Math.floor((i * DAY) / PER_DAY);
   const id = `d${day}-${String(i).padStart(5, '0')}`;
   const e: LogEvent = { '@timestamp': new Date(ts).toISOString(), 'event.id': id, message: `event ${i}`, kind: 'all', uid: id, duration_ms: (i * 37) % 1000 - 3.5 };
-  // Past the total's limit in the older half alone; in the newer, a page but under the limit.
+  // Past the total's limit in the older day alone; in the newer, a page but under the limit.
   if (day === 0 && i < 10_500) e.old = 'yes';
   if (day === 1 && i % 4 === 0) e.new = 'yes';
   if (i % 2_000 === 7) e.rare = 'yes';
@@ -56,13 +56,13 @@ before(async () => {
     }
   }
   await writer.close();
-  const open = (splitMinBytes: number): BlockStore => {
-    const s = new BlockStore({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW, merges: false, readerThreads: 2, splitMinBytes, maxTermsKeys: MAX_TERMS });
+  const open = (readerThreads: number): BlockStore => {
+    const s = new BlockStore({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW, merges: false, readerThreads, splitMinBytes: 0, maxTermsKeys: MAX_TERMS });
     s.init();
     return s;
   };
-  split = open(0);
-  single = open(Number.MAX_SAFE_INTEGER);
+  split = open(2);
+  single = open(1);
   await split.start();
   await single.start();
 });
@@ -100,7 +100,7 @@ for (const sort of ['desc', 'asc'] as SortOrder[]) {
   });
 }
 
-test('totals: the limit reached by both halves together, or by one alone, says gte; under it, exact', async () => {
+test('totals: the limit reached by both lanes together, or by one day alone, says gte; under it, exact', async () => {
   const total = async (text: string): Promise<SearchResult['total']> => (await split.search({ ...RANGE, query: parse(text), limit: 10 })).total;
   assert.deepEqual(await total('*'), { value: 10_000, relation: 'gte' });
   assert.deepEqual(await total('old:yes'), { value: 10_000, relation: 'gte' });
@@ -110,12 +110,12 @@ test('totals: the limit reached by both halves together, or by one alone, says g
   assert.equal(await split.count({ ...RANGE, query: parse('old:yes') }), 10_500);
 });
 
-test('aggregations: joined from both halves as one thread gives them, the distinct terms limit over the whole range', async () => {
+test('aggregations: joined from both lanes as one thread gives them, the distinct terms limit over the whole range', async () => {
   const aggs: AggregationSpec[] = [
     { type: 'terms', field: 'new', size: 3 },
     { type: 'terms', field: 'kind', size: 10 },
     { type: 'terms', field: 'message', size: 5 },
-    // Buckets of 5 hours: one lies across the halves' boundary (midnight).
+    // Buckets of 5 hours: one lies across midnight, the lanes' days' boundary.
     { type: 'date_histogram', interval_ms: 5 * 3_600_000 },
     { type: 'stats', field: 'duration_ms' },
     { type: 'percentiles', field: 'duration_ms', percents: [0, 1, 50, 99.9, 100] },

@@ -1,56 +1,53 @@
 /**
- * One search, count or aggregation on both reader threads at once. A query
- * that few events match (a wildcard or regex no bloom can prune, a rare
- * value over days), or an aggregation the rollups cannot answer, scans
- * every block in its range, and one thread did that alone while the other
- * slept. Its range is cut in two at the middle of the days that hold data,
- * and each thread takes a half:
+ * One search, count or aggregation on both reader threads. A query that
+ * few events match (a wildcard or regex no bloom can prune, a rare value
+ * over days), or an aggregation the rollups cannot answer, scans every
+ * block in its range, and one thread did that alone while the other slept.
  *
- *   search: half first in page order (the newer for desc) ─► searchPart:
- *     its best limit + 1 candidates and its total ─┐ at once, one thread
- *   other half ─► searchPart, the same              ─┘ each, sharing
- *   page = first half's candidates, then the other's;   scan-share.ts's slots
- *   total = the sum
- *   count: each half's count, summed
- *   aggregation: each half's part (block-aggregate.ts: counts, values),
- *     joined, then cut to the answer
+ *   query over ≥ 2 days with data and ≥ SPLIT_MIN_BYTES of partitions
+ *     ─► two lanes at once, one a reader thread each (query-lanes.ts)
+ *   search: the leading lane takes days from the front of the page order,
+ *     the trailing lane from the back, one at a time, sharing
+ *     scan-share.ts's slots, until each has its share of the work;
+ *     page = the leading lane's candidates, then the trailing lane's;
+ *     total = the sum (capped)
+ *   count, aggregation: every other day each; the sum, or the lanes'
+ *     parts joined, then cut
  *
- * A search's halves tell each other two things while they run
- * (scan-share.ts): how many matches both have counted, so neither counts
- * past the total's limit once the two together reach it; and that the
- * first half holds a whole page, so the other stops walking for candidates
- * it will not give. A query with many matches thus costs about what one
- * thread's would, and one with few takes about half the time.
+ * A search's days are taken as work goes, not halved beforehand, so a lane
+ * whose days go faster (cached, or pruned) takes more. Its lanes also tell
+ * each other how many matches both have counted, so neither counts past
+ * the total's limit once the two together reach it, and that the leading
+ * lane holds a whole page, so the trailing one stops walking.
  *
- * The halves are disjoint in time, so keys never interleave: the page is
- * the first half's candidates, then the second's. Each thread reads its own
- * snapshot: an event lies in one half by its time, and merges move events
- * between blocks, not in time, so none is seen twice or missed; a write
- * that lands during the query may show in one half only, as it may show or
- * not in one thread's answer.
+ * Each lane's days are disjoint and the leading lane's all come first, so
+ * keys never interleave. Each thread reads its own snapshot: an event lies
+ * in one day by its time, and merges move events between blocks, not
+ * between days, so none is seen twice or missed; a write that lands during
+ * the query may show in one lane only, as it may show or not in one
+ * thread's answer. The day list is the receiving thread's, so both lanes
+ * number the days alike.
  */
 import { statSync } from 'node:fs';
-import type { AggregateRequest, AggregateResult, CountRequest, SearchRequest, SearchResult, TimeRange } from '@logship/query';
+import type { AggregateRequest, AggregateResult, CountRequest, SearchRequest, SearchResult } from '@logship/query';
 import { dayStartMs } from '../sqlite/partition-name.js';
 import type { ReaderOp } from '../sqlite/reader-pool.js';
 import { TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
-import { newScanShare } from './scan-share.js';
-import { pageOf, type SearchPart, type SearchPartRequest } from './search-part.js';
-import { finishAggregate, joinAggregateParts, type AggregatePart } from './block-aggregate.js';
+import { closeDays, newScanShare, type ScanShare } from './scan-share.js';
+import { pageOf, type SearchPart } from './search-part.js';
+import { checkAggregation, finishAggregate, joinAggregateParts, type AggregatePart } from './block-aggregate.js';
 
-/** Runs one half on a reader thread: `lane` 0 or 1, one thread each. */
-export type RunHalf = (op: ReaderOp, req: Record<string, unknown>, lane: number) => Promise<unknown>;
+/** Runs one lane on a reader thread: `lane` 0 or 1, one thread each. */
+export type RunLane = (op: ReaderOp, req: Record<string, unknown>, lane: number) => Promise<unknown>;
 
 const DAY_MS = 86_400_000;
-/** Narrower ranges hold too little to be worth a second thread and the joining. */
-export const MIN_SPLIT_MS = 60_000;
 
 /**
- * Partition bytes in a range from which a query is split. Below it the
- * second thread's start-up and the joining cost about what the halving
- * saves (docs/BLOCK_STORE.md "Reads": at 10M events a day's 25 MB split
- * was ±3 ms on the bench's questions; a week's 170 MB took half the time
- * of one thread when most blocks had to be scanned).
+ * Partition bytes in a range from which a query runs in two lanes. Below
+ * it a second thread's start and the joining cost about what it saves
+ * (docs/BLOCK_STORE.md "Reads": at 10M events, 24 h (~26 MB) in two
+ * lanes took the selective question a few ms longer and the server 40 MiB
+ * more; a week's scans of every block took 0.4× one thread's time).
  */
 export const SPLIT_MIN_BYTES = 32 * 1024 * 1024;
 
@@ -59,7 +56,7 @@ export const SPLIT_MIN_BYTES = 32 * 1024 * 1024;
  * counted by the share of its day the range covers: what a scan that no
  * bloom prunes would read.
  */
-export function bytesInRange(partitions: readonly { file: string; key: { day: string } }[], range: TimeRange): number {
+export function bytesInRange(partitions: readonly { file: string; key: { day: string } }[], range: { from: number; to: number }): number {
   let bytes = 0;
   for (const p of partitions) {
     const start = dayStartMs(p.key.day);
@@ -71,67 +68,77 @@ export function bytesInRange(partitions: readonly { file: string; key: { day: st
   return bytes;
 }
 
-/**
- * The range cut at the middle of the part of it that has days with data
- * (`days`: UTC days, YYYY-MM-DD); the halves cover the whole range. Null
- * when that part is narrower than MIN_SPLIT_MS.
- */
-export function splitRange(range: TimeRange, days: readonly string[]): [older: TimeRange, newer: TimeRange] | null {
-  if (days.length === 0) return null;
-  const sorted = [...days].sort();
-  const lo = Math.max(range.from, dayStartMs(sorted[0] as string));
-  const hi = Math.min(range.to, dayStartMs(sorted[sorted.length - 1] as string) + DAY_MS - 1);
-  if (!(hi - lo >= MIN_SPLIT_MS)) return null;
-  const mid = lo + Math.floor((hi - lo) / 2) + 1;
-  return [
-    { from: range.from, to: mid - 1 },
-    { from: mid, to: range.to },
-  ];
+/** What every lane's request carries besides the query's own. */
+export interface LaneFields {
+  /** UTC days (YYYY-MM-DD) with data in range, in the lanes' order: page order for a search, newest first otherwise. */
+  days: string[];
+  share: ScanShare;
+  leads: boolean;
 }
 
-/** A search over both halves (validated by the caller: limit, cursor, query). */
-export async function searchSplit(run: RunHalf, req: SearchRequest, [older, newer]: [TimeRange, TimeRange]): Promise<SearchResult> {
-  const sort = req.sort ?? 'desc';
-  const [first, second] = sort === 'desc' ? [newer, older] : [older, newer];
-  const want = req.limit + 1;
+/** A lane's answer: its result, and how many days it took (scan-share.ts DayClaims). */
+export interface LaneAnswer<P> {
+  taken: number;
+  result: P;
+}
+
+/** The leading lane's result, and the trailing lane's if it took any day. */
+async function inLanes<P>(run: RunLane, op: ReaderOp, req: object, days: string[], racing: boolean): Promise<[P, P | null]> {
   const share = newScanShare();
-  const half = (range: TimeRange, leads: boolean, lane: number): Promise<SearchPart> => {
-    const part: SearchPartRequest = { ...req, ...range, want, share, leads };
-    return run('searchPart', part as unknown as Record<string, unknown>, lane) as Promise<SearchPart>;
+  const lane = (leads: boolean, n: number): Promise<LaneAnswer<P>> => {
+    const fields: LaneFields = { days, share, leads };
+    return run(op, { ...req, ...fields }, n) as Promise<LaneAnswer<P>>;
   };
-  const [a, b] = await Promise.all([half(first, true, 0), half(second, false, 1)]);
-  // Short of a page, the first half never said it was full, so the second
-  // walked its whole half and its candidates follow.
-  const short = a.hits.length < want;
+  const lead = lane(true, 0);
+  const trail = lane(false, 1);
+  // Awaited below only if it took a day; its failure otherwise is no one's.
+  trail.catch(() => undefined);
+  const a = await lead;
+  // Racing for days (a search), a trailing lane that took none (still
+  // queued behind another query, say) has nothing to add: closing the
+  // days keeps it so. Otherwise each lane has days of its own.
+  if (racing && !closeDays(share, days.length, a.taken)) return [a.result, null];
+  return [a.result, (await trail).result];
+}
+
+/** A search in lanes (validated by the caller: limit, cursor, query); `days` in page order. */
+export async function searchSplit(run: RunLane, req: SearchRequest, days: string[]): Promise<SearchResult> {
+  const want = req.limit + 1;
+  const [a, b] = await inLanes<SearchPart>(run, 'searchPart', { ...req, want }, days, true);
+  // Short of a page, the leading lane never said it was full, so the
+  // trailing lane walked all its days and its candidates follow.
+  const short = b !== null && a.hits.length < want;
   const hits = short ? a.hits.concat(b.hits.slice(0, want - a.hits.length)) : a.hits;
   const keys = short ? a.keys.concat(b.keys.slice(0, want - a.keys.length)) : a.keys;
-  return pageOf(hits, keys, Math.min(a.total + b.total, TOTAL_COUNT_LIMIT), req.limit, sort, req.query);
+  return pageOf(hits, keys, Math.min(a.total + (b?.total ?? 0), TOTAL_COUNT_LIMIT), req.limit, req.sort ?? 'desc', req.query);
 }
 
-/** A count over both halves: exact, so each half counts all of its own. */
-export async function countSplit(run: RunHalf, req: CountRequest, halves: [TimeRange, TimeRange]): Promise<number> {
-  const { query, now, signal } = req;
-  const counts = await Promise.all(halves.map((h, lane) => run('count', { query, now, ...h, ...(signal ? { signal } : {}) }, lane) as Promise<number>));
-  return counts.reduce((sum, n) => sum + n, 0);
+/** A count in lanes: exact, so each lane counts all of its days. */
+export async function countSplit(run: RunLane, req: CountRequest, days: string[]): Promise<number> {
+  const [a, b] = await inLanes<number>(run, 'countPart', req, days, false);
+  return a + (b ?? 0);
 }
 
-/** An aggregation's half: its range, and the whole request's for the checks that need it (aggregatePart). */
-export interface AggregatePartRequest extends AggregateRequest {
-  whole: TimeRange;
-}
-
-/**
- * An aggregation over both halves: each gathers its part (counts, values)
- * on its thread, joined and cut to the answer here.
- */
-export async function aggregateSplit(run: RunHalf, req: AggregateRequest, halves: [TimeRange, TimeRange], maxTermsKeys?: number): Promise<AggregateResult> {
-  const { signal, ...rest } = req;
-  const parts = await Promise.all(
-    halves.map((h, lane) => {
-      const part: AggregatePartRequest = { ...rest, ...h, whole: { from: req.from, to: req.to }, ...(signal ? { signal } : {}) };
-      return run('aggregatePart', part as unknown as Record<string, unknown>, lane) as Promise<AggregatePart>;
-    }),
-  );
+/** An aggregation in lanes: each gathers its part (counts, values), joined and cut to the answer here. */
+export async function aggregateSplit(run: RunLane, req: AggregateRequest, days: string[], maxTermsKeys?: number): Promise<AggregateResult> {
+  // Here too: a lane that takes no day checks nothing.
+  checkAggregation(req.agg, req);
+  const [a, b] = await inLanes<AggregatePart | null>(run, 'aggregatePart', req, days, false);
   const field = 'field' in req.agg ? req.agg.field : '';
-  return finishAggregate(req.agg, joinAggregateParts(parts[0]!, parts[1]!, field, maxTermsKeys), req);
+  const part = a === null ? b : b === null ? a : joinAggregateParts(a, b, field, maxTermsKeys);
+  // Neither lane took a day (every one was dropped meanwhile): the empty part's answer.
+  return finishAggregate(req.agg, part ?? emptyPart(req.agg), req);
+}
+
+function emptyPart(agg: AggregateRequest['agg']): AggregatePart {
+  switch (agg.type) {
+    case 'terms':
+      return { type: 'terms', counts: new Map(), missing: 0 };
+    case 'date_histogram':
+      return { type: 'date_histogram', counts: new Map() };
+    case 'stats':
+      return { type: 'stats', count: 0, sum: 0, min: null, max: null };
+    case 'percentiles':
+      return { type: 'percentiles', values: new Float64Array(0) };
+  }
 }

@@ -16,8 +16,9 @@ export interface ThreadReader {
   searchAt(req: SearchRequest, at: number): Promise<unknown>;
   countAt(req: CountRequest, at: number): Promise<unknown>;
   aggregateAt(req: AggregateRequest, at: number): Promise<unknown>;
-  /** Halves of a search or aggregation split between threads (blocks/split-query.ts); the block store's only. */
+  /** Lanes of a query split between threads (blocks/split-query.ts); the block store's only. */
   searchPartAt?(req: SearchRequest, at: number): Promise<unknown>;
+  countPartAt?(req: CountRequest, at: number): Promise<unknown>;
   aggregatePartAt?(req: AggregateRequest, at: number): Promise<unknown>;
 }
 
@@ -56,6 +57,9 @@ export function serveReader(file: string, open: (opts: ReaderThreadOptions) => T
           return store.aggregateAt(msg.req as unknown as AggregateRequest, msg.at);
         case 'searchPart':
           if (store.searchPartAt) return store.searchPartAt(msg.req as unknown as SearchRequest, msg.at);
+          break;
+        case 'countPart':
+          if (store.countPartAt) return store.countPartAt(msg.req as unknown as CountRequest, msg.at);
           break;
         case 'aggregatePart':
           if (store.aggregatePartAt) return store.aggregatePartAt(msg.req as unknown as AggregateRequest, msg.at);

@@ -31,11 +31,11 @@ import type { RetentionConfig } from '../retention/retention-config.js';
 import { STORE_ERROR_CODES, storeError, type StoreError, type StoreErrorCode } from '../store/store-error.js';
 
 /**
- * searchPart, aggregatePart: half of one search or aggregation split
- * between threads (blocks/split-query.ts); only the block store's threads
- * answer them.
+ * searchPart, countPart, aggregatePart: a lane of one query split between
+ * threads (blocks/split-query.ts); only the block store's threads answer
+ * them.
  */
-export type ReaderOp = 'search' | 'count' | 'aggregate' | 'searchPart' | 'aggregatePart';
+export type ReaderOp = 'search' | 'count' | 'aggregate' | 'searchPart' | 'countPart' | 'aggregatePart';
 
 export interface ReaderThreadOptions {
   dataDir: string;
@@ -127,7 +127,7 @@ export class ReaderPool {
 
   /**
    * lane: the thread (by start order) to run on when it is idle or not yet
-   * started, so the halves of a split query land on both threads, each
+   * started, so the lanes of a split query land on both threads, each
    * where its half's columns were cached last time; any idle thread
    * otherwise.
    */
