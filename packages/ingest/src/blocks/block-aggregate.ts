@@ -17,6 +17,7 @@
 import { fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query';
 import { storeError } from '../store/store-error.js';
 import { planRollup, rollupHistogram, rollupTerms } from '../sqlite/rollup-query.js';
+import { isRollupField } from '../sqlite/rollup.js';
 import { percentile } from '../sqlite/sqlite-aggregate.js';
 import { checkTermsKeys, topTerms } from '../sqlite/top-terms.js';
 import type { BlockPartition, Column } from './block-partition.js';
@@ -200,6 +201,12 @@ export function aggregatePart(agg: AggregationSpec, slices: readonly BlockSlice[
       return { type: 'percentiles', values: values.slice(0, count).sort() };
     }
   }
+}
+
+/** Whether the rollups answer most of the aggregation: the empty query's terms of a rolled-up field, or its histograms in whole hours. */
+export function rolledUp(agg: AggregationSpec, q: CompiledQuery, rollups: boolean): boolean {
+  if (!rollups || !q.matchAll) return false;
+  return (agg.type === 'terms' && isRollupField(agg.field)) || (agg.type === 'date_histogram' && agg.interval_ms % ROLLUP_BUCKET_MS === 0);
 }
 
 /** Rejects what no part of a range could answer: the checks run before any block is read. */

@@ -41,11 +41,9 @@ import { BlockWriter } from './block-writer.js';
 import { prepareBlockWrite, type PreparedBlockWrite } from './block-prepare.js';
 import { compileBlockQuery, type CompiledQuery } from './block-scan.js';
 import { countBlocks, searchBlocks, type BlockSlice, type SearchWalk } from './block-search.js';
-import { aggregateBlocks, type AggregatePart } from './block-aggregate.js';
+import { aggregateBlocks, rolledUp, type AggregatePart } from './block-aggregate.js';
 import { MergeScheduler } from './merge-scheduler.js';
 import { ColumnCache } from './column-cache.js';
-import { ROLLUP_BUCKET_MS } from './block-rollup.js';
-import { isRollupField } from '../sqlite/rollup.js';
 import { aggregateSplit, bytesInRange, countSplit, searchSplit, SPLIT_MIN_BYTES, type LaneAnswer, type LaneFields } from './split-query.js';
 import { aggregateLane, countLane, searchLane } from './query-lanes.js';
 import { pageOf, type SearchPart } from './search-part.js';
@@ -329,14 +327,8 @@ export class BlockStore implements LogStore {
     const q = this.compile(req.query, req.now);
     const at = this.clock();
     const readers = this.readers;
-    // The rollups answer the empty query's terms of a rolled-up field and
-    // its histograms in whole hours in a few ms: not worth two threads.
-    const agg = req.agg;
-    const rolledUp =
-      q.matchAll &&
-      this.rollups &&
-      ((agg.type === 'terms' && isRollupField(agg.field)) || (agg.type === 'date_histogram' && agg.interval_ms % ROLLUP_BUCKET_MS === 0));
-    const days = rolledUp ? null : this.laneDays(req, 'desc');
+    // The rollups answer in a few ms: not worth two threads.
+    const days = rolledUp(req.agg, q, this.rollups) ? null : this.laneDays(req, 'desc');
     if (days) return aggregateSplit((op, r, lane) => readers.run(op, r, at, lane), req, days, this.maxTermsKeys);
     return readers.run('aggregate', req, at) as Promise<AggregateResult>;
   }
