@@ -77,8 +77,6 @@ export interface SearchFound {
    * them again (countBlocks `known`).
    */
   scanned: Map<BlockHeader, number>;
-  /** The walk stopped because the leading lane filled the page: `hits` is empty. */
-  cut: boolean;
 }
 
 export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, walk: SearchWalk): SearchFound {
@@ -135,7 +133,8 @@ export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: Compil
     }
     if (found.length >= walk.want) break;
   }
-  if (cut) return { hits: [], scanned: scannedCounts, cut };
+  // Stopped because the leading lane filled the page: no hits to rebuild.
+  if (cut) return { hits: [], scanned: scannedCounts };
   // Rebuild the candidates block by block: their values and ids only (block-rows.ts).
   const byBlock = new Map<BlockHeader, Hit[]>();
   for (const hit of found) {
@@ -154,7 +153,7 @@ export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: Compil
   const keyOf = (hit: Hit): SortKey => ({ ts: hit.ts, eid: hit.eid! });
   found.sort((a, b) => order(keyOf(a), keyOf(b)));
   if (found.length > walk.want) found.length = walk.want;
-  return { hits: found.map((hit) => ({ key: keyOf(hit), event: hit.event! })), scanned: scannedCounts, cut };
+  return { hits: found.map((hit) => ({ key: keyOf(hit), event: hit.event! })), scanned: scannedCounts };
 }
 
 /** Keeps the best `want` hits by time (sorted) and any tied in time with the last of them. */
