@@ -210,7 +210,7 @@ export function rolledUp(agg: AggregationSpec, q: CompiledQuery, rollups: boolea
 }
 
 /** Rejects what no part of a range could answer: the checks run before any block is read. */
-export function checkAggregation(agg: AggregationSpec, range: { from: number; to: number }): void {
+function checkAggregation(agg: AggregationSpec, range: { from: number; to: number }): void {
   switch (agg.type) {
     case 'terms':
       if (!Number.isInteger(agg.size) || agg.size < 1) {

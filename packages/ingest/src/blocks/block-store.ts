@@ -333,8 +333,8 @@ export class BlockStore implements LogStore {
     return readers.run('aggregate', req, at) as Promise<AggregateResult>;
   }
 
-  /** A lane of an aggregation split between the reader threads (split-query.ts); null when it took no day. */
-  async aggregatePartAt(req: AggregateRequest & LaneFields, at: number): Promise<LaneAnswer<AggregatePart | null>> {
+  /** A lane of an aggregation split between the reader threads (split-query.ts). */
+  async aggregatePartAt(req: AggregateRequest & LaneFields, at: number): Promise<LaneAnswer<AggregatePart>> {
     this.assertOpen();
     this.columnCache?.nextQuery();
     const q = this.compile(req.query, req.now);

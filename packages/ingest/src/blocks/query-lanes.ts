@@ -72,9 +72,9 @@ export function countLane(days: readonly (readonly BlockSlice[])[], q: CompiledQ
   return total;
 }
 
-/** The aggregation's part over the lane's days (every other one, as countLane); null when it has none. */
-export function aggregateLane(agg: AggregationSpec, days: readonly (readonly BlockSlice[])[], q: CompiledQuery, leads: boolean, opts: BlockAggregateOptions): AggregatePart | null {
+/** The aggregation's part over the lane's days (every other one, as countLane); empty, and checked, when it has none. */
+export function aggregateLane(agg: AggregationSpec, days: readonly (readonly BlockSlice[])[], q: CompiledQuery, leads: boolean, opts: BlockAggregateOptions): AggregatePart {
   const mine: BlockSlice[] = [];
   for (let i = leads ? 0 : 1; i < days.length; i += 2) mine.push(...days[i]!);
-  return mine.length === 0 ? null : aggregatePart(agg, mine, q, opts);
+  return aggregatePart(agg, mine, q, opts);
 }

@@ -35,7 +35,7 @@ import type { ReaderOp } from '../sqlite/reader-pool.js';
 import { TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
 import { closeDays, newScanShare, type ScanShare } from './scan-share.js';
 import { pageOf, type SearchPart } from './search-part.js';
-import { checkAggregation, finishAggregate, joinAggregateParts, type AggregatePart } from './block-aggregate.js';
+import { finishAggregate, joinAggregateParts, type AggregatePart } from './block-aggregate.js';
 
 /** Runs one lane on a reader thread: `lane` 0 or 1, one thread each. */
 export type RunLane = (op: ReaderOp, req: Record<string, unknown>, lane: number) => Promise<unknown>;
@@ -121,24 +121,7 @@ export async function countSplit(run: RunLane, req: CountRequest, days: string[]
 
 /** An aggregation in lanes: each gathers its part (counts, values), joined and cut to the answer here. */
 export async function aggregateSplit(run: RunLane, req: AggregateRequest, days: string[], maxTermsKeys?: number): Promise<AggregateResult> {
-  // Here too: a lane that takes no day checks nothing.
-  checkAggregation(req.agg, req);
-  const [a, b] = await inLanes<AggregatePart | null>(run, 'aggregatePart', req, days, false);
+  const [a, b] = await inLanes<AggregatePart>(run, 'aggregatePart', req, days, false);
   const field = 'field' in req.agg ? req.agg.field : '';
-  const part = a === null ? b : b === null ? a : joinAggregateParts(a, b, field, maxTermsKeys);
-  // Neither lane took a day (every one was dropped meanwhile): the empty part's answer.
-  return finishAggregate(req.agg, part ?? emptyPart(req.agg), req);
-}
-
-function emptyPart(agg: AggregateRequest['agg']): AggregatePart {
-  switch (agg.type) {
-    case 'terms':
-      return { type: 'terms', counts: new Map(), missing: 0 };
-    case 'date_histogram':
-      return { type: 'date_histogram', counts: new Map() };
-    case 'stats':
-      return { type: 'stats', count: 0, sum: 0, min: null, max: null };
-    case 'percentiles':
-      return { type: 'percentiles', values: new Float64Array(0) };
-  }
+  return finishAggregate(req.agg, b === null ? a : joinAggregateParts(a, b, field, maxTermsKeys), req);
 }
