@@ -18,13 +18,13 @@ import { fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type Aggreg
 import { storeError } from '../store/store-error.js';
 import { planRollup, rollupHistogram, rollupTerms } from '../sqlite/rollup-query.js';
 import { isRollupField } from '../sqlite/rollup.js';
-import { percentile } from '../sqlite/sqlite-aggregate.js';
 import { checkTermsKeys, topTerms } from '../sqlite/top-terms.js';
 import type { BlockPartition, Column } from './block-partition.js';
 import { ROLLUP_BUCKET_MS, splitBuckets, termsKey } from './block-rollup.js';
 import { scanBlock, type CompiledQuery } from './block-scan.js';
 import { checkAborted, type BlockSlice } from './block-search.js';
 import { columnDictionary } from './column-dictionary.js';
+import { firstPass, joinPassParts, PassCollector, PercentileSelect, PERCENTILE_VALUES, type PassPart, type SelectPass } from './percentile-select.js';
 
 export interface BlockAggregateOptions {
   rollups: boolean;
@@ -32,6 +32,10 @@ export interface BlockAggregateOptions {
   maxTermsKeys?: number | undefined;
   range: { from: number; to: number };
   signal?: AbortSignal | undefined;
+  /** Values a percentiles pass keeps per group (default PERCENTILE_VALUES; tests lower it). */
+  percentileValues?: number | undefined;
+  /** The percentiles pass to run (percentile-select.ts; default the first). */
+  pass?: SelectPass | undefined;
 }
 
 /** Calls `each(column, ts, rows)` with the matching rows of each block of [from, to] of one partition. */
@@ -80,11 +84,22 @@ export type AggregatePart =
   | { type: 'terms'; counts: Map<string, number>; missing: number }
   | { type: 'date_histogram'; counts: Map<number, number> }
   | { type: 'stats'; count: number; sum: number; min: number | null; max: number | null }
-  /** Sorted. */
-  | { type: 'percentiles'; values: Float64Array };
+  /** One pass of a percentiles selection (percentile-select.ts). */
+  | { type: 'percentiles'; pass: PassPart };
 
 export function aggregateBlocks(agg: AggregationSpec, slices: readonly BlockSlice[], q: CompiledQuery, opts: BlockAggregateOptions): AggregateResult {
-  return finishAggregate(agg, aggregatePart(agg, slices, q, opts), opts.range);
+  if (agg.type !== 'percentiles') return finishAggregate(agg, aggregatePart(agg, slices, q, opts), opts.range);
+  checkAggregation(agg, opts.range);
+  // Every pass inside the caller's snapshot: the ranks hold from one to the next.
+  const select = new PercentileSelect(agg.percents, opts.percentileValues ?? PERCENTILE_VALUES);
+  for (let pass = select.next(); pass !== null; pass = select.next()) select.take(passOf(aggregatePart(agg, slices, q, { ...opts, pass })));
+  return { type: 'percentiles', ...select.answer() };
+}
+
+/** The selection pass a percentiles part holds. */
+export function passOf(part: AggregatePart): PassPart {
+  if (part.type !== 'percentiles') throw new Error(`a ${part.type} part is no percentiles pass`);
+  return part.pass;
 }
 
 /**
@@ -180,25 +195,16 @@ export function aggregatePart(agg: AggregationSpec, slices: readonly BlockSlice[
       return { type: 'stats', count, sum, min, max };
     }
     case 'percentiles': {
-      // A typed array, sorted natively: sort() with a comparator over an
-      // array of 6.4M numbers took 2.7 s of a 7-day percentile at 10M events.
-      let values = new Float64Array(1024);
-      let count = 0;
+      const into = new PassCollector(opts.pass ?? firstPass(opts.percentileValues ?? PERCENTILE_VALUES));
       for (const s of slices) {
         eachBlock(s.partition.db, q, s.from, s.to, agg.field, opts.signal, (col, _ts, rows) => {
-          if (count + rows.length > values.length) {
-            const grown = new Float64Array(Math.max(values.length * 2, count + rows.length));
-            grown.set(values.subarray(0, count));
-            values = grown;
-          }
           for (let k = 0; k < rows.length; k++) {
             const v = col[rows[k]!];
-            if (typeof v === 'number' && Number.isFinite(v)) values[count++] = v;
+            if (typeof v === 'number' && Number.isFinite(v)) into.add(v);
           }
         });
       }
-      // A copy of the values only: a part may cross to another thread, and would take the whole buffer.
-      return { type: 'percentiles', values: values.slice(0, count).sort() };
+      return { type: 'percentiles', pass: into.part() };
     }
   }
 }
@@ -252,11 +258,9 @@ export function finishAggregate(agg: AggregationSpec, part: AggregatePart, range
     }
     case 'stats':
       return { type: 'stats', count: part.count, min: part.min, max: part.max, avg: part.count === 0 ? null : part.sum / part.count, sum: part.sum };
-    case 'percentiles': {
-      const out: Record<string, number | null> = {};
-      for (const p of (agg as { percents: number[] }).percents) out[String(p)] = percentile(part.values, p);
-      return { type: 'percentiles', count: part.values.length, values: out };
-    }
+    case 'percentiles':
+      // Over as many passes as the selection needs: aggregateBlocks and split-query.ts drive them.
+      throw new Error('percentiles are answered by PercentileSelect, not from one part');
   }
 }
 
@@ -280,28 +284,7 @@ export function joinAggregateParts(a: AggregatePart, b: AggregatePart, field: st
     const pick = (x: number | null, y: number | null, f: (p: number, q: number) => number): number | null => (x === null ? y : y === null ? x : f(x, y));
     return { type: 'stats', count: a.count + b.count, sum: a.sum + b.sum, min: pick(a.min, b.min, Math.min), max: pick(a.max, b.max, Math.max) };
   }
-  if (a.type === 'percentiles' && b.type === 'percentiles') return { type: 'percentiles', values: mergeSorted(a.values, b.values) };
+  if (a.type === 'percentiles' && b.type === 'percentiles') return { type: 'percentiles', pass: joinPassParts(a.pass, b.pass) };
   throw new Error(`cannot join aggregation parts ${a.type} and ${b.type}`);
 }
 
-function mergeSorted(a: Float64Array, b: Float64Array): Float64Array {
-  const out = new Float64Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) {
-    const x = a[i]!;
-    const y = b[j]!;
-    // As the typed array's sort orders them: -0 before +0.
-    if (x < y || (x === y && !(x === 0 && 1 / x > 0 && 1 / y < 0))) {
-      out[k++] = x;
-      i++;
-    } else {
-      out[k++] = y;
-      j++;
-    }
-  }
-  while (i < a.length) out[k++] = a[i++]!;
-  while (j < b.length) out[k++] = b[j++]!;
-  return out;
-}

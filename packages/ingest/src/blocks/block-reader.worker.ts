@@ -21,5 +21,6 @@ serveReader(
       columnCacheBytes: opts.columnCacheBytes ?? READER_COLUMN_CACHE_BYTES,
       ...(opts.textFields ? { textFields: opts.textFields } : {}),
       ...(opts.maxTermsKeys !== undefined ? { maxTermsKeys: opts.maxTermsKeys } : {}),
+      ...(opts.percentileValues !== undefined ? { percentileValues: opts.percentileValues } : {}),
     }),
 );

@@ -46,6 +46,7 @@ import { MergeScheduler } from './merge-scheduler.js';
 import { ColumnCache } from './column-cache.js';
 import { aggregateSplit, bytesInRange, countSplit, searchSplit, SPLIT_MIN_BYTES, type LaneAnswer, type LaneFields } from './split-query.js';
 import { aggregateLane, countLane, searchLane } from './query-lanes.js';
+import { PERCENTILE_VALUES, type SelectPass } from './percentile-select.js';
 import { pageOf, type SearchPart } from './search-part.js';
 import { DayClaims } from './scan-share.js';
 
@@ -82,6 +83,8 @@ export interface BlockStoreOptions {
   columnCacheBytes?: number;
   /** Distinct values a terms aggregation may count (default the query package's MAX_TERMS_KEYS; tests lower it). */
   maxTermsKeys?: number;
+  /** Values a percentiles pass keeps before it narrows by counts (percentile-select.ts; default PERCENTILE_VALUES, tests lower it). */
+  percentileValues?: number;
   /**
    * Partition bytes in a search's, count's or aggregation's range from
    * which it runs on two reader threads at once (split-query.ts; default
@@ -109,6 +112,7 @@ export class BlockStore implements LogStore {
   private readers: ReaderPool | null = null;
   private readonly rollups: boolean;
   private readonly maxTermsKeys: number | undefined;
+  private readonly percentileValues: number;
   private readonly splitMinBytes: number;
   /** Queries run on two reader threads at once so far (split-query.ts). */
   splitQueries = 0;
@@ -140,6 +144,7 @@ export class BlockStore implements LogStore {
     this.minFreeBytes = opts.minFreeBytes ?? MIN_FREE_BYTES;
     this.rollups = opts.rollups ?? true;
     this.maxTermsKeys = opts.maxTermsKeys;
+    this.percentileValues = opts.percentileValues ?? PERCENTILE_VALUES;
     this.splitMinBytes = opts.splitMinBytes ?? SPLIT_MIN_BYTES;
     this.classFingerprint = classFingerprintOf(opts.retention);
     this.textFields = resolveTextFields(opts.textFields);
@@ -179,6 +184,7 @@ export class BlockStore implements LogStore {
             textFields: this.textFields,
             ...(opts.columnCacheBytes !== undefined ? { columnCacheBytes: opts.columnCacheBytes } : {}),
             ...(opts.maxTermsKeys !== undefined ? { maxTermsKeys: opts.maxTermsKeys } : {}),
+            ...(opts.percentileValues !== undefined ? { percentileValues: opts.percentileValues } : {}),
           }
         : null;
   }
@@ -329,17 +335,17 @@ export class BlockStore implements LogStore {
     const readers = this.readers;
     // The rollups answer in a few ms: not worth two threads.
     const days = rolledUp(req.agg, q, this.rollups) ? null : this.laneDays(req, 'desc');
-    if (days) return aggregateSplit((op, r, lane) => readers.run(op, r, at, lane), req, days, this.maxTermsKeys);
+    if (days) return aggregateSplit((op, r, lane) => readers.run(op, r, at, lane), req, days, { maxTermsKeys: this.maxTermsKeys, percentileValues: this.percentileValues });
     return readers.run('aggregate', req, at) as Promise<AggregateResult>;
   }
 
   /** A lane of an aggregation split between the reader threads (split-query.ts). */
-  async aggregatePartAt(req: AggregateRequest & LaneFields, at: number): Promise<LaneAnswer<AggregatePart>> {
+  async aggregatePartAt(req: AggregateRequest & LaneFields & { pass?: SelectPass }, at: number): Promise<LaneAnswer<AggregatePart>> {
     this.assertOpen();
     this.columnCache?.nextQuery();
     const q = this.compile(req.query, req.now);
     const days = this.daysOf(req, at);
-    const opts = { rollups: this.rollups, maxTermsKeys: this.maxTermsKeys, range: { from: req.from, to: req.to }, signal: req.signal };
+    const opts = { rollups: this.rollups, maxTermsKeys: this.maxTermsKeys, range: { from: req.from, to: req.to }, signal: req.signal, pass: req.pass };
     return this.snapshot(days.flat(), () => ({ result: aggregateLane(req.agg, days, q, req.leads, opts), taken: 0 }));
   }
 
@@ -348,7 +354,7 @@ export class BlockStore implements LogStore {
     this.columnCache?.nextQuery();
     const q = this.compile(req.query, req.now);
     const slices = this.daysInRange(req, 'asc').flatMap((day) => this.slices(day, req, at));
-    return this.snapshot(slices, () => aggregateBlocks(req.agg, slices, q, { rollups: this.rollups, maxTermsKeys: this.maxTermsKeys, range: { from: req.from, to: req.to }, signal: req.signal }));
+    return this.snapshot(slices, () => aggregateBlocks(req.agg, slices, q, { rollups: this.rollups, maxTermsKeys: this.maxTermsKeys, percentileValues: this.percentileValues, range: { from: req.from, to: req.to }, signal: req.signal }));
   }
 
   /**

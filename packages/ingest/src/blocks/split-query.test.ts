@@ -56,16 +56,17 @@ before(async () => {
     }
   }
   await writer.close();
-  const open = (readerThreads: number): BlockStore => {
-    const s = new BlockStore({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW, merges: false, readerThreads, splitMinBytes: 0, maxTermsKeys: MAX_TERMS });
-    s.init();
-    return s;
-  };
   split = open(2);
   single = open(1);
   await split.start();
   await single.start();
 });
+
+function open(readerThreads: number, percentileValues?: number): BlockStore {
+  const s = new BlockStore({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW, merges: false, readerThreads, splitMinBytes: 0, maxTermsKeys: MAX_TERMS, ...(percentileValues ? { percentileValues } : {}) });
+  s.init();
+  return s;
+}
 
 after(async () => {
   await split?.close();
@@ -132,6 +133,19 @@ test('aggregations: joined from both lanes as one thread gives them, the distinc
   assert.ok(split.splitQueries >= before + 3 * aggs.length + 2, `only ${split.splitQueries - before} aggregations were split`);
   for (const store of [split, single]) {
     await assert.rejects(store.aggregate({ ...RANGE, query: parse('kind:all'), agg: { type: 'terms', field: 'uid', size: 5 } }), { code: 'LS_STORE_TOO_MANY_TERMS' });
+  }
+  // Percentiles past a small cap: several selection passes (percentile-select.ts), each in lanes or on one thread.
+  for (const readerThreads of [2, 1]) {
+    const narrow = open(readerThreads, 64);
+    await narrow.start();
+    try {
+      for (const text of ['*', 'old:yes OR new:yes', 'rare:yes', 'kind:none']) {
+        const req = { ...RANGE, query: parse(text), agg: { type: 'percentiles', field: 'duration_ms', percents: [0, 1, 33.3, 50, 99.9, 100] } as AggregationSpec };
+        assert.deepEqual(await narrow.aggregate(req), await single.aggregate(req), `${text}, ${readerThreads} thread(s), 64 values a pass`);
+      }
+    } finally {
+      await narrow.close();
+    }
   }
   const oneDay = await split.aggregate({ from: RANGE.from, to: RANGE.from + DAY - 1, now: NOW, query: parse('kind:all'), agg: { type: 'terms', field: 'uid', size: 2 } });
   assert.ok(oneDay.type === 'terms' && oneDay.other_count === PER_DAY - 2);

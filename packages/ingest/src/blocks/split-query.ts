@@ -35,7 +35,8 @@ import type { ReaderOp } from '../sqlite/reader-pool.js';
 import { TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
 import { closeDays, newScanShare, type ScanShare } from './scan-share.js';
 import { pageOf, type SearchPart } from './search-part.js';
-import { finishAggregate, joinAggregateParts, type AggregatePart } from './block-aggregate.js';
+import { finishAggregate, joinAggregateParts, passOf, type AggregatePart } from './block-aggregate.js';
+import { PercentileSelect, type SelectPass } from './percentile-select.js';
 
 /** Runs one lane on a reader thread: `lane` 0 or 1, one thread each. */
 export type RunLane = (op: ReaderOp, req: Record<string, unknown>, lane: number) => Promise<unknown>;
@@ -120,8 +121,16 @@ export async function countSplit(run: RunLane, req: CountRequest, days: string[]
 }
 
 /** An aggregation in lanes: each gathers its part (counts, values), joined and cut to the answer here. */
-export async function aggregateSplit(run: RunLane, req: AggregateRequest, days: string[], maxTermsKeys?: number): Promise<AggregateResult> {
-  const [a, b] = await inLanes<AggregatePart>(run, 'aggregatePart', req, days, false);
+export async function aggregateSplit(run: RunLane, req: AggregateRequest, days: string[], limits: { maxTermsKeys?: number | undefined; percentileValues: number }): Promise<AggregateResult> {
   const field = 'field' in req.agg ? req.agg.field : '';
-  return finishAggregate(req.agg, b === null ? a : joinAggregateParts(a, b, field, maxTermsKeys), req);
+  const part = async (pass?: SelectPass): Promise<AggregatePart> => {
+    const [a, b] = await inLanes<AggregatePart>(run, 'aggregatePart', pass ? { ...req, pass } : req, days, false);
+    return b === null ? a : joinAggregateParts(a, b, field, limits.maxTermsKeys);
+  };
+  if (req.agg.type !== 'percentiles') return finishAggregate(req.agg, await part(), req);
+  // Each pass in lanes, each lane in its own snapshot: a write between
+  // passes may shift a rank by a few events (percentile-select.ts clamps).
+  const select = new PercentileSelect(req.agg.percents, limits.percentileValues);
+  for (let pass = select.next(); pass !== null; pass = select.next()) select.take(passOf(await part(pass)));
+  return { type: 'percentiles', ...select.answer() };
 }

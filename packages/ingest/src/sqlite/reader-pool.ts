@@ -47,6 +47,8 @@ export interface ReaderThreadOptions {
   columnCacheBytes?: number;
   /** The block store's limit on a terms aggregation's distinct values, when not the default (tests). */
   maxTermsKeys?: number;
+  /** The block store's values a percentiles pass keeps, when not the default (tests). */
+  percentileValues?: number;
 }
 
 /** What crosses to the worker: the request without its signal, and the clock reading. */
