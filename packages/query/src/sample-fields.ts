@@ -49,6 +49,27 @@ export class FieldTally {
     }
   }
 
+  /**
+   * One field's values over some events, as add() would count them from
+   * the events (a column store reads fields column by column): `values[k]`
+   * is event k's value, undefined where it has none. Add the events with
+   * addEvents, once per batch of events.
+   */
+  addValues(name: string, values: ArrayLike<unknown>): void {
+    let entry = this.byName.get(name);
+    for (let k = 0; k < values.length; k++) {
+      const type = fieldTypeOf(name, values[k]);
+      if (type === null) continue;
+      if (!entry) this.byName.set(name, (entry = { types: new Set(), count: 0 }));
+      entry.types.add(type);
+      entry.count++;
+    }
+  }
+
+  addEvents(n: number): void {
+    this.events += n;
+  }
+
   /** Sorted by count desc, then name; counts multiplied by `scale` (rounded, at least 1, at most `cap`). */
   summaries(scale = 1, cap = Infinity): FieldSummary[] {
     const out: FieldSummary[] = [];
@@ -94,11 +115,16 @@ export async function sampleFields(reader: LogReader, req: FieldsRequest, sample
   const { events, complete } = await newestEvents(reader, req, sampleSize);
   const tally = new FieldTally();
   for (const e of events) tally.add(e);
-  if (complete) return { counts: 'exact', fields: tally.summaries() };
-  const total = await reader.count({ query: req.query, from: req.from, to: req.to, now: req.now, ...(req.signal ? { signal: req.signal } : {}) });
-  return {
-    counts: 'sampled',
-    sample_size: events.length,
-    fields: tally.summaries(events.length === 0 ? 1 : total / events.length, total),
-  };
+  if (complete) return fieldsAnswer(tally, null);
+  return fieldsAnswer(tally, await reader.count({ query: req.query, from: req.from, to: req.to, now: req.now, ...(req.signal ? { signal: req.signal } : {}) }));
+}
+
+/**
+ * The answer from a tally of the newest matching events: exact when they
+ * were all of them (`total` null), else counts scaled to `total`.
+ */
+export function fieldsAnswer(tally: FieldTally, total: number | null): FieldsResult {
+  if (total === null) return { counts: 'exact', fields: tally.summaries() };
+  const sampled = tally.events;
+  return { counts: 'sampled', sample_size: sampled, fields: tally.summaries(sampled === 0 ? 1 : total / sampled, total) };
 }

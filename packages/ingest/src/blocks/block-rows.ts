@@ -47,6 +47,15 @@ export function readBlockRows(db: BlockPartition, h: BlockHeader, rows: readonly
 }
 
 /**
+ * Rows `rows` of a block (ascending, distinct): every column they have
+ * but event.id, whose content ids (a hash of the whole row) a caller that
+ * only counts fields does not need.
+ */
+export function readRowColumns(db: BlockPartition, h: BlockHeader, rows: readonly number[]): Map<string, Column> {
+  return decodeRows(db, h, h.metas.map((m) => m.name).filter((n) => n !== EVENT_ID), Int32Array.from(rows));
+}
+
+/**
  * The rows of `rows` (ascending) whose event.id is `id` (an `event.id:X`
  * query): stored ids compared; content ids hashed only for the rows whose
  * tag (contentIdTag) is the id's, 1 in 256, where the block keeps tags,

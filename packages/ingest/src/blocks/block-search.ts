@@ -31,7 +31,8 @@ export interface BlockSlice {
   to: number;
 }
 
-interface Hit {
+/** A matching row the walk keeps as a candidate for the page. */
+export interface Hit {
   ts: number;
   /** Known once the page is settled: a content id costs a hash of the row. */
   eid: string | null;
@@ -80,6 +81,40 @@ export interface SearchFound {
 }
 
 export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, walk: SearchWalk): SearchFound {
+  const { found, scanned: scannedCounts, cut } = walkCandidates(days, q, walk);
+  // Stopped because the leading lane filled the page: no hits to rebuild.
+  if (cut) return { hits: [], scanned: scannedCounts };
+  const desc = walk.sort === 'desc';
+  const order = (a: SortKey, b: SortKey): number => (desc ? -compareKeys(a, b) : compareKeys(a, b));
+  // Rebuild the candidates block by block: their values and ids only (block-rows.ts).
+  const byBlock = new Map<BlockHeader, Hit[]>();
+  for (const hit of found) {
+    const list = byBlock.get(hit.block);
+    if (list) list.push(hit);
+    else byBlock.set(hit.block, [hit]);
+  }
+  for (const [h, list] of byBlock) {
+    list.sort((a, b) => a.row - b.row);
+    const got = readBlockRows(list[0]!.db, h, list.map((hit) => hit.row), walk.fields);
+    list.forEach((hit, k) => {
+      hit.eid = got.ids[k]!;
+      hit.event = rowEvent(got, k, walk.fields);
+    });
+  }
+  const keyOf = (hit: Hit): SortKey => ({ ts: hit.ts, eid: hit.eid! });
+  // By time first without a key made per comparison: only ties compare ids.
+  found.sort((a, b) => (a.ts !== b.ts ? (desc ? b.ts - a.ts : a.ts - b.ts) : order(keyOf(a), keyOf(b))));
+  if (found.length > walk.want) found.length = walk.want;
+  return { hits: found.map((hit) => ({ key: keyOf(hit), event: hit.event! })), scanned: scannedCounts };
+}
+
+/**
+ * The walk of a search: the best `want` matching rows by time, and every
+ * one tied in time with the last of them (ids order ties, and are known
+ * only for the rows that need them), in page order by time. `cut`: the
+ * leading lane of a split search filled the page first.
+ */
+export function walkCandidates(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, walk: SearchWalk): { found: Hit[]; scanned: Map<BlockHeader, number>; cut: boolean } {
   const scannedCounts = new Map<BlockHeader, number>();
   const desc = walk.sort === 'desc';
   const after = walk.after;
@@ -133,27 +168,7 @@ export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: Compil
     }
     if (found.length >= walk.want) break;
   }
-  // Stopped because the leading lane filled the page: no hits to rebuild.
-  if (cut) return { hits: [], scanned: scannedCounts };
-  // Rebuild the candidates block by block: their values and ids only (block-rows.ts).
-  const byBlock = new Map<BlockHeader, Hit[]>();
-  for (const hit of found) {
-    const list = byBlock.get(hit.block);
-    if (list) list.push(hit);
-    else byBlock.set(hit.block, [hit]);
-  }
-  for (const [h, list] of byBlock) {
-    list.sort((a, b) => a.row - b.row);
-    const got = readBlockRows(list[0]!.db, h, list.map((hit) => hit.row), walk.fields);
-    list.forEach((hit, k) => {
-      hit.eid = got.ids[k]!;
-      hit.event = rowEvent(got, k, walk.fields);
-    });
-  }
-  const keyOf = (hit: Hit): SortKey => ({ ts: hit.ts, eid: hit.eid! });
-  found.sort((a, b) => order(keyOf(a), keyOf(b)));
-  if (found.length > walk.want) found.length = walk.want;
-  return { hits: found.map((hit) => ({ key: keyOf(hit), event: hit.event! })), scanned: scannedCounts };
+  return { found, scanned: scannedCounts, cut };
 }
 
 /** Keeps the best `want` hits by time (sorted) and any tied in time with the last of them. */

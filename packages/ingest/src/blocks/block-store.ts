@@ -14,11 +14,10 @@
  */
 import path from 'node:path';
 import { resolveTextFields } from '@logship/query';
-import type { AggregateRequest, AggregateResult, CountRequest, LogEvent, SearchRequest, SearchResult, SortOrder } from '@logship/query';
+import { FIELD_SAMPLE_SIZE, type AggregateRequest, type AggregateResult, type CountRequest, type FieldsRequest, type FieldsResult, type LogEvent, type SearchRequest, type SearchResult, type SortOrder } from '@logship/query';
 import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteOptions, WriteResult } from '../store/log-store.js';
 import { storeError } from '../store/store-error.js';
-import type { RetentionConfig } from '../retention/retention-config.js';
-import { createRetentionPolicy, type ClassMatcherFactory, type RetentionPolicy } from '../retention/retention-policy.js';
+import { createRetentionPolicy, type RetentionPolicy } from '../retention/retention-policy.js';
 import { PartitionPool, type PartitionHandle } from '../sqlite/partition-pool.js';
 import { WriterThread, type WriterThreadOptions } from '../sqlite/writer-thread.js';
 import { ReaderPool, type ReaderThreadOptions } from '../sqlite/reader-pool.js';
@@ -49,49 +48,10 @@ import { aggregateLane, countLane, searchLane } from './query-lanes.js';
 import { PERCENTILE_VALUES, type SelectPass } from './percentile-select.js';
 import { pageOf, type SearchPart } from './search-part.js';
 import { DayClaims } from './scan-share.js';
+import { blockFields } from './block-fields.js';
+import type { BlockStoreOptions } from './block-store-options.js';
 
-export interface BlockStoreOptions {
-  /** The server's data directory; partitions live in `<dataDir>/blocks`. */
-  dataDir: string;
-  retention: RetentionConfig;
-  now?: () => number;
-  /** Compiles a retention class query into a predicate (default: parse + compileMatcher). */
-  classMatcher?: ClassMatcherFactory;
-  /** Write on a worker thread (default false here; openBlockStore's is true). */
-  writerThread?: boolean;
-  /** Worker threads answering reads (default 0 here; openBlockStore's is 2). */
-  readerThreads?: number;
-  /** False answers every aggregation from blocks, never from a rollup (tests compare both). */
-  rollups?: boolean;
-  textFields?: readonly string[];
-  /**
-   * This store never answers queries (the writer thread): block headers
-   * keep event.id's bloom, which dedupe reads, and no other column's. It
-   * kept every bloom of every block of the partitions it wrote: 10M events
-   * over HTTP, the writer's heap and external memory at most 136 → 116 MB,
-   * the server's peak RSS 326 → 313 MiB (one run each).
-   */
-  writeOnly?: boolean;
-  minFreeBytes?: number;
-  /** False never merges blocks (tests compare before and after). Default true. */
-  merges?: boolean;
-  /**
-   * Bytes of decoded columns kept across queries (column-cache.ts). Default
-   * 0 here: a store that writes would fill it with what merges decode;
-   * reader threads get READER_COLUMN_CACHE_BYTES unless this says otherwise.
-   */
-  columnCacheBytes?: number;
-  /** Distinct values a terms aggregation may count (default the query package's MAX_TERMS_KEYS; tests lower it). */
-  maxTermsKeys?: number;
-  /** Values a percentiles pass keeps before it narrows by counts (percentile-select.ts; default PERCENTILE_VALUES, tests lower it). */
-  percentileValues?: number;
-  /**
-   * Partition bytes in a search's, count's or aggregation's range from
-   * which it runs on two reader threads at once (split-query.ts; default
-   * SPLIT_MIN_BYTES, tests set 0). Needs readerThreads ≥ 2.
-   */
-  splitMinBytes?: number;
-}
+export type { BlockStoreOptions } from './block-store-options.js';
 
 type Open = PartitionHandle<BlockPartition>;
 
@@ -362,6 +322,22 @@ export class BlockStore implements LogStore {
    * so the blocks it listed are still there when it decodes them (a merge
    * on the writer deletes its sources).
    */
+  /** The fields API without building the sampled events (block-fields.ts). */
+  async fields(req: FieldsRequest): Promise<FieldsResult> {
+    this.assertOpen();
+    if (!this.readers) return this.fieldsAt(req, this.clock());
+    this.compile(req.query, req.now);
+    return this.readers.run('fields', req, this.clock()) as Promise<FieldsResult>;
+  }
+
+  async fieldsAt(req: FieldsRequest, at: number): Promise<FieldsResult> {
+    this.assertOpen();
+    this.columnCache?.nextQuery();
+    const q = this.compile(req.query, req.now);
+    const days = this.daysInRange(req, 'desc').map((day) => this.slices(day, req, at));
+    return this.snapshot(days.flat(), () => blockFields(days, q, FIELD_SAMPLE_SIZE, req.signal));
+  }
+
   private snapshot<T>(slices: readonly BlockSlice[], fn: () => T): T {
     const began: BlockPartition[] = [];
     try {

@@ -7,7 +7,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { answerFieldValues, FIELD_SAMPLE_SIZE, findContext, sampleFields, type FieldSummary, type FieldType, type LogEvent } from '@logship/query';
+import { answerFieldValues, FIELD_SAMPLE_SIZE, findContext, sampleFields, type FieldsRequest, type FieldsResult, type FieldSummary, type FieldType, type LogEvent } from '@logship/query';
+import type { LogStore } from '../log-store.js';
 import { DAY_MS } from '../../retention/retention-config.js';
 import { q } from './ast-builders.js';
 import { CONTRACT_NOW, contractCorpus } from './contract-fixture.js';
@@ -35,6 +36,19 @@ function typeOf(field: string, v: unknown): FieldType | null {
   if (v === null || v === undefined) return null;
   if (field === '@timestamp') return 'date';
   return typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'boolean' : null;
+}
+
+/**
+ * The fields API as the route answers it: the store's own fields() when it
+ * has one (checked against the generic answer from its search and count,
+ * which must agree), else that generic answer.
+ */
+async function fieldsOf(store: LogStore, req: FieldsRequest): Promise<FieldsResult> {
+  const generic = await sampleFields(store, req);
+  if (!store.fields) return generic;
+  const own = await store.fields(req);
+  assert.deepEqual(own, generic, "the store's fields() and the answer from its search and count differ");
+  return own;
 }
 
 /** The fields API's answer computed from the events themselves. */
@@ -162,7 +176,7 @@ export function readApiContractTests(withStore: WithStore): void {
       const events = [...contractCorpus(), ...hostileEvents()];
       const res = await store.write(events);
       assert.equal(res.stored, events.length);
-      const all = await sampleFields(store, { ...WIDE, query: q.all(), now: CONTRACT_NOW });
+      const all = await fieldsOf(store, { ...WIDE, query: q.all(), now: CONTRACT_NOW });
       assert.equal(all.counts, 'exact');
       assert.equal(all.sample_size, undefined);
       assert.deepEqual(all.fields, expectedFields(events));
@@ -171,17 +185,17 @@ export function readApiContractTests(withStore: WithStore): void {
       assert.deepEqual(all.fields.find((f) => f.name === 'mixed')?.types, ['string', 'number']);
       assert.deepEqual(all.fields.find((f) => f.name === '@timestamp')?.types, ['date']);
 
-      const django = await sampleFields(store, { ...WIDE, query: q.term('job', 'django'), now: CONTRACT_NOW });
+      const django = await fieldsOf(store, { ...WIDE, query: q.term('job', 'django'), now: CONTRACT_NOW });
       assert.deepEqual(django.fields, expectedFields(events.filter((e) => e.job === 'django')));
 
       const from = CONTRACT_NOW - 20 * 3_600_000;
       const to = CONTRACT_NOW - 5 * 3_600_000;
-      const narrow = await sampleFields(store, { from, to, query: q.all(), now: CONTRACT_NOW });
+      const narrow = await fieldsOf(store, { from, to, query: q.all(), now: CONTRACT_NOW });
       const inRange = events.filter((e) => Date.parse(e['@timestamp']) >= from && Date.parse(e['@timestamp']) <= to);
       assert.ok(inRange.length > 0 && inRange.length < events.length);
       assert.deepEqual(narrow.fields, expectedFields(inRange));
 
-      const none = await sampleFields(store, { from: 0, to: 1000, query: q.all(), now: CONTRACT_NOW });
+      const none = await fieldsOf(store, { from: 0, to: 1000, query: q.all(), now: CONTRACT_NOW });
       assert.deepEqual(none, { counts: 'exact', fields: [] });
     });
   });
@@ -199,7 +213,7 @@ export function readApiContractTests(withStore: WithStore): void {
         events.push(e);
       }
       for (let i = 0; i < events.length; i += 5000) await store.write(events.slice(i, i + 5000));
-      const res = await sampleFields(store, { ...WIDE, query: q.all(), now: CONTRACT_NOW });
+      const res = await fieldsOf(store, { ...WIDE, query: q.all(), now: CONTRACT_NOW });
       assert.equal(res.counts, 'sampled');
       assert.equal(res.sample_size, FIELD_SAMPLE_SIZE);
       const by = new Map(res.fields.map((f) => [f.name, f]));
