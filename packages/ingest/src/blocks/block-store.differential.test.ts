@@ -25,6 +25,7 @@ import { codeOf, compareOutcomes, expectedHistogram, matcherOutcome, shrinkFaili
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
 import { contentId } from '../normalize/content-id.js';
+import { percentile } from '../sqlite/sqlite-aggregate.js';
 import { BlockStore } from './block-store.js';
 
 const EVENTS = Number(process.env.LS_DIFF_EVENTS ?? 3000);
@@ -72,7 +73,7 @@ function batches(): LogEvent[][] {
 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-blocks-differential-'));
-  store = new BlockStore({ dataDir: dir, now: () => NOW, retention: RETENTION, merges: false });
+  store = new BlockStore({ dataDir: dir, now: () => NOW, retention: RETENTION, merges: false, percentileValues: 16 });
   store.init();
   let stored = 0;
   for (const batch of batches()) stored += (await store.write(batch)).stored;
@@ -145,6 +146,11 @@ async function checkPagingAndAggregates(query: QueryNode, ids: string[], i: numb
     [values.length, values.length ? Math.min(...values) : null, values.length ? Math.max(...values) : null],
     `stats, ${where}`,
   );
+  // Exact percentiles, over several selection passes where the store keeps few values a pass (percentile-select.ts).
+  const percents = [0, 12.5, 50, 99, 100];
+  const pct = await store.aggregate({ ...range, query, agg: { type: 'percentiles', field: 'duration_ms', percents } });
+  const sorted = Float64Array.from(values).sort();
+  assert.deepEqual(pct, { type: 'percentiles', count: values.length, values: Object.fromEntries(percents.map((p) => [String(p), percentile(sorted, p)])) }, `percentiles, ${where}`);
   const interval = 3_600_000 * (1 + (i % 7));
   const histogram = await store.aggregate({ ...range, query, agg: { type: 'date_histogram', interval_ms: interval } });
   assert.ok(histogram.type === 'date_histogram');
@@ -212,7 +218,7 @@ test('after a restart and merging every block, the same queries give the same an
 
 test('split between two reader threads, every search and count gives the same answers', async () => {
   await store.close();
-  store = new BlockStore({ dataDir: dir, now: () => NOW, retention: RETENTION, merges: false, readerThreads: 2, splitMinBytes: 0 });
+  store = new BlockStore({ dataDir: dir, now: () => NOW, retention: RETENTION, merges: false, readerThreads: 2, splitMinBytes: 0, percentileValues: 16 });
   store.init();
   await store.start();
   await agreesWithMatcher();
