@@ -24,7 +24,7 @@ import { ROLLUP_BUCKET_MS, splitBuckets, termsKey } from './block-rollup.js';
 import { scanBlock, type CompiledQuery } from './block-scan.js';
 import { checkAborted, type BlockSlice } from './block-search.js';
 import { columnDictionary } from './column-dictionary.js';
-import { firstPass, joinPassParts, PassCollector, PercentileSelect, PERCENTILE_VALUES, type PassPart, type SelectPass } from './percentile-select.js';
+import { firstPass, joinPassParts, PassCollector, PercentileSelect, PERCENTILE_VALUES, type PassPart, type SelectPass } from '../sqlite/percentile-select.js';
 
 export interface BlockAggregateOptions {
   rollups: boolean;

@@ -45,7 +45,7 @@ import { MergeScheduler } from './merge-scheduler.js';
 import { ColumnCache } from './column-cache.js';
 import { aggregateSplit, bytesInRange, countSplit, searchSplit, SPLIT_MIN_BYTES, type LaneAnswer, type LaneFields } from './split-query.js';
 import { aggregateLane, countLane, searchLane } from './query-lanes.js';
-import { PERCENTILE_VALUES, type SelectPass } from './percentile-select.js';
+import { PERCENTILE_VALUES, type SelectPass } from '../sqlite/percentile-select.js';
 import { pageOf, type SearchPart } from './search-part.js';
 import { DayClaims } from './scan-share.js';
 import { blockFields } from './block-fields.js';

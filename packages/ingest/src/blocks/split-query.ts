@@ -36,7 +36,7 @@ import { TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
 import { closeDays, newScanShare, type ScanShare } from './scan-share.js';
 import { pageOf, type SearchPart } from './search-part.js';
 import { finishAggregate, joinAggregateParts, passOf, type AggregatePart } from './block-aggregate.js';
-import { PercentileSelect, type SelectPass } from './percentile-select.js';
+import { PercentileSelect, type SelectPass } from '../sqlite/percentile-select.js';
 
 /** Runs one lane on a reader thread: `lane` 0 or 1, one thread each. */
 export type RunLane = (op: ReaderOp, req: Record<string, unknown>, lane: number) => Promise<unknown>;

@@ -23,6 +23,7 @@ import { generateCorpus } from '../testing/generate-corpus.js';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
 import { compileSql } from './compile-sql.js';
 import { openSqliteStore } from './open-sqlite-store.js';
+import { percentile } from './sqlite-aggregate.js';
 import { expectedHistogram } from '../store/contract/differential.js';
 
 const EVENTS = Number(process.env.LS_DIFF_EVENTS ?? 3000);
@@ -48,6 +49,8 @@ before(async () => {
     // A small time-order walk, so searches take both paths: pages filled by
     // the walk, and walks cut short and finished by the planner's plan.
     searchWalkRows: 50,
+    // Few values a percentiles pass, so percentiles take several passes (percentile-select.ts).
+    percentileValues: 16,
     // Every class, so partitions of every kind take part; nothing expires.
     retention: {
       default_days: LONG,
@@ -163,6 +166,10 @@ async function checkPagingAndAggregates(query: QueryNode, ids: string[], i: numb
   // Sums are added in a different order: equal up to rounding.
   const sum = values.reduce((a, v) => a + v, 0);
   assert.ok(Math.abs(stats.sum - sum) <= 1e-9 * Math.max(1, Math.abs(sum)), `stats sum ${stats.sum} vs ${sum}, ${where}`);
+  const percents = [0, 12.5, 50, 99, 100];
+  const pct = await store.aggregate({ ...range, query, agg: { type: 'percentiles', field: 'duration_ms', percents } });
+  const sorted = Float64Array.from(values).sort();
+  assert.deepEqual(pct, { type: 'percentiles', count: values.length, values: Object.fromEntries(percents.map((p) => [String(p), percentile(sorted, p)])) }, `percentiles, ${where}`);
 
   const interval = 3_600_000 * (1 + (i % 7));
   const histogram = await store.aggregate({ ...range, query, agg: { type: 'date_histogram', interval_ms: interval } });

@@ -30,6 +30,8 @@ export interface OpenSqliteStoreOptions {
   readerThreads?: number;
   /** Tuning for tests: rows a search walks in time order first (sqlite-store.ts SEARCH_WALK_ROWS). */
   searchWalkRows?: number;
+  /** Tuning for tests: values a percentiles pass keeps (percentile-select.ts PERCENTILE_VALUES). */
+  percentileValues?: number;
   /** The text fields free text searches (server `search.text_fields`); default DEFAULT_TEXT_FIELDS. */
   textFields?: readonly string[];
   /** Free space below which health() warns (default 64 MiB). */
@@ -49,6 +51,7 @@ export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<Sql
     writerThread: opts.writerThread ?? true,
     readerThreads: opts.readerThreads ?? DEFAULT_READER_THREADS,
     ...(opts.searchWalkRows !== undefined ? { searchWalkRows: opts.searchWalkRows } : {}),
+    ...(opts.percentileValues !== undefined ? { percentileValues: opts.percentileValues } : {}),
     ...(opts.textFields ? { textFields: opts.textFields } : {}),
     ...(opts.minFreeBytes !== undefined ? { minFreeBytes: opts.minFreeBytes } : {}),
   });

@@ -389,6 +389,12 @@ export class PartitionDb {
     return this.statement(sql).all(...this.args(positional, named)) as T[];
   }
 
+  /** Calls `each` with the first column of every row, one at a time (no array of rows). */
+  eachValue(sql: string, positional: readonly unknown[], named: Record<string, unknown> | undefined, each: (value: unknown) => void): void {
+    // A statement of its own (the comment makes the text differ): pluck() stays set on a cached statement.
+    for (const v of this.statement(`/* pluck */ ${sql}`).pluck(true).iterate(...this.args(positional, named))) each(v);
+  }
+
   get<T>(sql: string, positional: readonly unknown[], named?: Record<string, unknown>): T | undefined {
     return this.statement(sql).get(...this.args(positional, named)) as T | undefined;
   }

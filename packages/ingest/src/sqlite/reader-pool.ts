@@ -48,7 +48,7 @@ export interface ReaderThreadOptions {
   columnCacheBytes?: number;
   /** The block store's limit on a terms aggregation's distinct values, when not the default (tests). */
   maxTermsKeys?: number;
-  /** The block store's values a percentiles pass keeps, when not the default (tests). */
+  /** Values a percentiles pass keeps, when not the default (tests). */
   percentileValues?: number;
 }
 

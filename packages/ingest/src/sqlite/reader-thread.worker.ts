@@ -17,5 +17,6 @@ serveReader(
       readerThreads: 0,
       searchWalkRows: opts.searchWalkRows,
       textFields: opts.textFields,
+      ...(opts.percentileValues !== undefined ? { percentileValues: opts.percentileValues } : {}),
     }),
 );

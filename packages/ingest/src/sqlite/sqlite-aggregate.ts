@@ -1,9 +1,10 @@
 /**
  * Aggregations over the partitions a request covers. Each partition answers
  * with a small grouped result and the merge happens here, so memory stays
- * proportional to the number of buckets, except for percentiles, which are
- * exact (all numeric values sorted, linear interpolation between closest
- * ranks): fine at one machine's scale, and no sketch error to explain.
+ * proportional to the number of buckets; percentiles are exact (linear
+ * interpolation between closest ranks), selected over a few scans in
+ * bounded memory rather than every value sorted (percentile-select.ts):
+ * no sketch error to explain.
  *
  * terms and date_histogram over an empty query read whole minutes from the
  * partition's rollup where it has one (rollup.ts), the rest from rows:
@@ -18,6 +19,7 @@ import { checkTermsKeys, topTerms } from './top-terms.js';
 import { compileField } from './compile-sql.js';
 import type { PartitionDb } from './partition-db.js';
 import { planRollup, rollupHistogram, rollupInterval, rollupTerms } from './rollup-query.js';
+import { PassCollector, PercentileSelect, PERCENTILE_VALUES } from './percentile-select.js';
 
 export interface PartitionSlice {
   /** Resolved per use: the pool may close a connection between slices. */
@@ -37,6 +39,8 @@ export interface AggregateOptions {
    * interval of it, empty or not (the slices cover only partitions that exist).
    */
   range?: { from: number; to: number };
+  /** Values a percentiles pass keeps (default PERCENTILE_VALUES; tests lower it). */
+  percentileValues?: number | undefined;
 }
 
 export function aggregatePartitions(
@@ -155,16 +159,19 @@ export function aggregatePartitions(
       }
       const f = compileField(agg.field);
       const named = { ...params, ...f.params };
-      const values: number[] = [];
-      for (const s of slices) {
-        const db = s.partition.db;
-        const b = base(db, s.from, s.to);
-        for (const row of db.all<{ v: number }>(`SELECT ${f.value} AS v ${b.sql} AND ${f.type} ${NUMERIC}`, b.args, named)) values.push(row.v);
+      // Each pass reads each partition in its own transaction: a write between passes may shift a rank by a few (clamped).
+      const select = new PercentileSelect(agg.percents, opts.percentileValues ?? PERCENTILE_VALUES);
+      for (let pass = select.next(); pass !== null; pass = select.next()) {
+        const into = new PassCollector(pass);
+        for (const s of slices) {
+          const b = base(s.partition.db, s.from, s.to);
+          s.partition.db.eachValue(`SELECT ${f.value} AS v ${b.sql} AND ${f.type} ${NUMERIC}`, b.args, named, (v) => {
+            if (typeof v === 'number' && Number.isFinite(v)) into.add(v);
+          });
+        }
+        select.take(into.part());
       }
-      values.sort((a, b) => a - b);
-      const out: Record<string, number | null> = {};
-      for (const p of agg.percents) out[String(p)] = percentile(values, p);
-      return { type: 'percentiles', count: values.length, values: out };
+      return { type: 'percentiles', ...select.answer() };
     }
   }
 }

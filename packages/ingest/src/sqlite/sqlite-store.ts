@@ -87,6 +87,8 @@ export interface SqliteStoreOptions {
   textFields?: readonly string[];
   /** Free space below which health() warns (default MIN_FREE_BYTES). */
   minFreeBytes?: number;
+  /** Values a percentiles pass keeps (percentile-select.ts; default PERCENTILE_VALUES, tests lower it). */
+  percentileValues?: number;
 }
 
 /**
@@ -124,6 +126,7 @@ export class SqliteStore implements LogStore {
   private readonly readerOptions: ReaderThreadOptions & { size: number } | null;
   private readers: ReaderPool | null = null;
   private readonly walkRows: number;
+  private readonly percentileValues: number | undefined;
   private readonly rollups: boolean;
   private readonly textFields: readonly string[];
   /** textFields without message: what text_fts indexes. */
@@ -154,6 +157,7 @@ export class SqliteStore implements LogStore {
     }
     this.writerOptions = opts.writerThread ? { dataDir: opts.dataDir, retention: opts.retention, textFields: this.textFields } : null;
     this.walkRows = opts.searchWalkRows ?? SEARCH_WALK_ROWS;
+    this.percentileValues = opts.percentileValues;
     const readerThreads = opts.readerThreads ?? 0;
     if (!Number.isInteger(readerThreads) || readerThreads < 0) {
       throw storeError('LS_STORE_BAD_REQUEST', `readerThreads must be a non-negative integer, got ${readerThreads}`);
@@ -169,6 +173,7 @@ export class SqliteStore implements LogStore {
             size: readerThreads,
             searchWalkRows: this.walkRows,
             textFields: this.textFields,
+            ...(this.percentileValues !== undefined ? { percentileValues: this.percentileValues } : {}),
           }
         : null;
   }
@@ -359,7 +364,7 @@ export class SqliteStore implements LogStore {
         if (range) slices.push({ partition: p, from: range.from, to: range.to });
       }
     }
-    return aggregatePartitions(req.agg, slices, where, params, { rollups: this.rollups, range: { from: req.from, to: req.to } });
+    return aggregatePartitions(req.agg, slices, where, params, { rollups: this.rollups, range: { from: req.from, to: req.to }, percentileValues: this.percentileValues });
   }
 
 

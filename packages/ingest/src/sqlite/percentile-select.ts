@@ -23,7 +23,7 @@
  * field (all values equal, or in one narrow band) costs at most five
  * scans, never more memory than `cap` values a group.
  */
-import { percentile } from '../sqlite/sqlite-aggregate.js';
+import { percentile } from './sqlite-aggregate.js';
 
 /** Values a group keeps before it counts only (8 MiB of doubles). */
 export const PERCENTILE_VALUES = 1 << 20;
