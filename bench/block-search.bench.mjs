@@ -8,7 +8,7 @@
  *
  * Run after `node_modules/.bin/tsc -b`:
  *   node bench/block-search.bench.mjs [--dir /tmp/blocks-1m] [--events 1000000] [--runs 7]
- *        [--threads 2] [--cache BYTES] [--only selective,phrase,range,all,wildcard,regex,keyword,rare,terms,histogram]
+ *        [--threads 2] [--cache BYTES] [--only selective,phrase,range,all,wildcard,regex,keyword,rare,terms,histogram,percentiles,fields]
  *        [--days 1] [--split-min-bytes BYTES] [--check] [--http]
  *
  * The folder is built once (a minute or two) and reused: its corpus end is
@@ -23,7 +23,8 @@
  * shrink a little). --days: the searches' range in days back from the end
  * (1: the bench's 24 h). --split-min-bytes: partition bytes in range from
  * which a search runs on both reader threads (blocks/split-query.ts; default
- * the store's SPLIT_MIN_BYTES; 0 splits every search, 1e15 none).
+ * the store's SPLIT_MIN_BYTES; 0 splits every search, 1e15 none). The last
+ * line is the answering process's peak RSS (the server's with --http).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,7 @@ import { parse } from '@logship/query';
 import { writeCorpus } from './scenarios/store.mjs';
 import { feedFile } from './lib/feed.mjs';
 import { startServer } from './lib/processes.mjs';
+import { peakRssMiB } from './lib/proc-stats.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values: opt } = parseArgs({
@@ -64,11 +66,14 @@ const QUESTIONS = {
   // Matches nothing, and no bloom can tell: every block in range is scanned.
   rare: 'message:*zzzq*',
 };
-/** The bench's two aggregations (served from hourly rollups but for the partial hours at the ends). */
+/** The bench's two aggregations (served from hourly rollups but for the partial hours at the ends), and percentiles, which no rollup answers. */
 const AGGREGATIONS = {
   terms: { q: '', params: { type: 'terms', field: 'logger' }, agg: { type: 'terms', field: 'logger', size: 10 }, span: DAY },
   histogram: { q: '', params: { type: 'date_histogram', interval: '1h' }, agg: { type: 'date_histogram', interval_ms: 3_600_000 }, span: 7 * DAY },
+  percentiles: { q: '', params: { type: 'percentiles', field: 'duration_ms', percents: '50,95,99' }, agg: { type: 'percentiles', field: 'duration_ms', percents: [50, 95, 99] }, span: 7 * DAY },
 };
+/** The fields API (the page's field list beside each search), over the searches' range. */
+const FIELDS = { fields: '' };
 
 async function build(dir, events) {
   const endFile = join(dir, 'bench-end-ms');
@@ -105,21 +110,24 @@ try {
   for (const name of opt.only.split(',')) {
     const q = QUESTIONS[name];
     const agg = AGGREGATIONS[name];
-    if (q === undefined && agg === undefined) throw new Error(`unknown question ${name}`);
+    const fields = FIELDS[name];
+    if (q === undefined && agg === undefined && fields === undefined) throw new Error(`unknown question ${name}`);
     let last = null;
     const times = [];
     for (let i = 0; i < Number(opt.runs) + 1; i++) {
       const t0 = performance.now();
-      last = agg ? await ask.aggregate(agg) : await ask.search(q);
+      last = agg ? await ask.aggregate(agg) : fields !== undefined ? await ask.fields(fields) : await ask.search(q);
       if (i > 0) times.push(performance.now() - t0);
     }
     const digest = opt.check
       ? ' ' + createHash('sha256').update(JSON.stringify(last)).digest('hex').slice(0, 16)
       : '';
     if (process.env.BENCH_TIMES) console.error(times.map((t) => t.toFixed(1)).join(" "));
-    const size = agg ? `buckets ${last.buckets.length}` : `total ${last.total.value}${last.total.relation === 'gte' ? '+' : ''}  hits ${last.hits.length}`;
+    const size = agg?.agg.type === 'percentiles' ? `count ${last.count}` : agg ? `buckets ${last.buckets.length}` : fields !== undefined ? `fields ${last.fields.length} (${last.counts})` : `total ${last.total.value}${last.total.relation === 'gte' ? '+' : ''}  hits ${last.hits.length}`;
     console.log(`${name.padEnd(10)} median ${median(times).toFixed(1).padStart(6)} ms  min ${Math.min(...times).toFixed(1).padStart(6)}  ${size}${digest}`);
   }
+  // The answering process's peak RSS over every question: the server's with --http, else this one's.
+  console.log(`peak RSS ${peakRssMiB(ask.pid)} MiB`);
 } finally {
   await ask.close();
 }
@@ -135,6 +143,8 @@ async function inProcess() {
   return {
     search: (q) => store.search({ query: parse(q), from: endMs - Number(opt.days) * DAY, to: endMs, limit: 100, now: endMs }),
     aggregate: (a) => store.aggregate({ query: parse(a.q), agg: a.agg, from: endMs - a.span, to: endMs, now: endMs }),
+    fields: (q) => store.fields({ query: parse(q), from: endMs - Number(opt.days) * DAY, to: endMs, now: endMs }),
+    pid: process.pid,
     close: () => store.close(),
   };
 }
@@ -155,6 +165,13 @@ async function overHttp() {
       if (!res.ok) throw new Error(`${res.status} ${JSON.stringify(body)}`);
       return body;
     },
+    async fields(q) {
+      const res = await fetch(`${server.url}/api/v1/fields?${new URLSearchParams({ q, from: `now-${Number(opt.days) * 24}h` })}`);
+      const body = await res.json();
+      if (!res.ok) throw new Error(`${res.status} ${JSON.stringify(body)}`);
+      return body;
+    },
+    pid: server.pid,
     close: () => server.stop(),
   };
 }
