@@ -32,6 +32,8 @@ export interface OpenSqliteStoreOptions {
   searchWalkRows?: number;
   /** Tuning for tests: values a percentiles pass keeps (percentile-select.ts PERCENTILE_VALUES). */
   percentileValues?: number;
+  /** Tuning for tests: distinct values a terms aggregation may count (MAX_TERMS_KEYS). */
+  maxTermsKeys?: number;
   /** The text fields free text searches (server `search.text_fields`); default DEFAULT_TEXT_FIELDS. */
   textFields?: readonly string[];
   /** Free space below which health() warns (default 64 MiB). */
@@ -52,6 +54,7 @@ export async function openSqliteStore(opts: OpenSqliteStoreOptions): Promise<Sql
     readerThreads: opts.readerThreads ?? DEFAULT_READER_THREADS,
     ...(opts.searchWalkRows !== undefined ? { searchWalkRows: opts.searchWalkRows } : {}),
     ...(opts.percentileValues !== undefined ? { percentileValues: opts.percentileValues } : {}),
+    ...(opts.maxTermsKeys !== undefined ? { maxTermsKeys: opts.maxTermsKeys } : {}),
     ...(opts.textFields ? { textFields: opts.textFields } : {}),
     ...(opts.minFreeBytes !== undefined ? { minFreeBytes: opts.minFreeBytes } : {}),
   });

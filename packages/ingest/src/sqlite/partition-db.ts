@@ -389,6 +389,11 @@ export class PartitionDb {
     return this.statement(sql).all(...this.args(positional, named)) as T[];
   }
 
+  /** Calls `each` with every row, one at a time (no array of rows). */
+  eachRow<T>(sql: string, positional: readonly unknown[], named: Record<string, unknown> | undefined, each: (row: T) => void): void {
+    for (const row of this.statement(sql).iterate(...this.args(positional, named))) each(row as T);
+  }
+
   /** Calls `each` with the first column of every row, one at a time (no array of rows). */
   eachValue(sql: string, positional: readonly unknown[], named: Record<string, unknown> | undefined, each: (value: unknown) => void): void {
     // A statement of its own (the comment makes the text differ): pluck() stays set on a cached statement.

@@ -46,7 +46,7 @@ export interface ReaderThreadOptions {
   textFields?: readonly string[];
   /** The block store's column cache per thread (blocks/column-cache.ts); the row store has none. */
   columnCacheBytes?: number;
-  /** The block store's limit on a terms aggregation's distinct values, when not the default (tests). */
+  /** The limit on a terms aggregation's distinct values, when not the default (tests). */
   maxTermsKeys?: number;
   /** Values a percentiles pass keeps, when not the default (tests). */
   percentileValues?: number;

@@ -18,5 +18,6 @@ serveReader(
       searchWalkRows: opts.searchWalkRows,
       textFields: opts.textFields,
       ...(opts.percentileValues !== undefined ? { percentileValues: opts.percentileValues } : {}),
+      ...(opts.maxTermsKeys !== undefined ? { maxTermsKeys: opts.maxTermsKeys } : {}),
     }),
 );

@@ -41,6 +41,8 @@ export interface AggregateOptions {
   range?: { from: number; to: number };
   /** Values a percentiles pass keeps (default PERCENTILE_VALUES; tests lower it). */
   percentileValues?: number | undefined;
+  /** Distinct values a terms aggregation may count (default MAX_TERMS_KEYS; tests lower it). */
+  maxTermsKeys?: number | undefined;
 }
 
 export function aggregatePartitions(
@@ -73,11 +75,15 @@ export function aggregatePartitions(
         const b = base(db, from, to);
         const sql = `SELECT CASE t WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL ELSE v END AS k,
           count(*) AS n FROM (SELECT ${f.value} AS v, ${f.type} AS t ${b.sql}) GROUP BY k`;
-        for (const row of db.all<{ k: string | number | null; n: number }>(sql, b.args, named)) {
+        // Row by row, the limit checked as keys come: an array of every
+        // distinct key of a near-unique field was the memory the limit guards.
+        let rows = 0;
+        db.eachRow<{ k: string | number | null; n: number }>(sql, b.args, named, (row) => {
           if (row.k === null) missing += row.n;
           else counts.set(String(row.k), (counts.get(String(row.k)) ?? 0) + row.n);
-        }
-        checkTermsKeys(counts, agg.field);
+          if (++rows % 4096 === 0) checkTermsKeys(counts, agg.field, opts.maxTermsKeys);
+        });
+        checkTermsKeys(counts, agg.field, opts.maxTermsKeys);
       };
       for (const s of slices) {
         const db = s.partition.db;
@@ -91,7 +97,7 @@ export function aggregatePartitions(
             counts.set(k, (counts.get(k) ?? 0) + n);
             withField += n;
           }
-          checkTermsKeys(counts, agg.field);
+          checkTermsKeys(counts, agg.field, opts.maxTermsKeys);
           missing += total - withField;
         });
       }

@@ -420,3 +420,23 @@ test('an idle store checkpoints and truncates its WAL (issue 15 item 10)', async
     await store.close();
   });
 });
+
+test('terms past the distinct-values limit answer LS_STORE_TOO_MANY_TERMS, on a reader thread and inline', async () => {
+  await withDir(async (dir) => {
+    const writer = await open(dir);
+    // 9,000 distinct uids over 3 days, 5,000 of them in the oldest (read first): the limit is passed inside its rows.
+    const events = Array.from({ length: 9_000 }, (_, i) => event(`t${i}`, NOW - (i < 5_000 ? 2 : i % 2) * DAY_MS - i * 10, { uid: `u${i}`, part: i < 1_500 ? 'few' : 'many' }));
+    assert.equal((await writer.write(events)).stored, events.length);
+    await writer.close();
+    for (const readerThreads of [1, 0]) {
+      const store = await openSqliteStore({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW, readerThreads, maxTermsKeys: 2_500 });
+      const terms = (text: string) => store.aggregate({ ...everything, from: NOW - 3 * DAY_MS, query: text === '*' ? q.all() : q.term('part', text), agg: { type: 'terms', field: 'uid', size: 3 } });
+      await assert.rejects(terms('*'), (err: unknown) => isStoreError(err) && err.code === 'LS_STORE_TOO_MANY_TERMS', `${readerThreads} reader thread(s)`);
+      const few = await terms('few');
+      assert.ok(few.type === 'terms' && few.other_count === 1_500 - 3, `${readerThreads} reader thread(s)`);
+      // Again: the statement left mid-iteration by the first refusal was reset, not left busy.
+      await assert.rejects(terms('*'), (err: unknown) => isStoreError(err) && err.code === 'LS_STORE_TOO_MANY_TERMS');
+      await store.close();
+    }
+  });
+});

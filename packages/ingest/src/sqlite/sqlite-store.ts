@@ -89,6 +89,8 @@ export interface SqliteStoreOptions {
   minFreeBytes?: number;
   /** Values a percentiles pass keeps (percentile-select.ts; default PERCENTILE_VALUES, tests lower it). */
   percentileValues?: number;
+  /** Distinct values a terms aggregation may count (default MAX_TERMS_KEYS; tests lower it). */
+  maxTermsKeys?: number;
 }
 
 /**
@@ -127,6 +129,7 @@ export class SqliteStore implements LogStore {
   private readers: ReaderPool | null = null;
   private readonly walkRows: number;
   private readonly percentileValues: number | undefined;
+  private readonly maxTermsKeys: number | undefined;
   private readonly rollups: boolean;
   private readonly textFields: readonly string[];
   /** textFields without message: what text_fts indexes. */
@@ -158,6 +161,7 @@ export class SqliteStore implements LogStore {
     this.writerOptions = opts.writerThread ? { dataDir: opts.dataDir, retention: opts.retention, textFields: this.textFields } : null;
     this.walkRows = opts.searchWalkRows ?? SEARCH_WALK_ROWS;
     this.percentileValues = opts.percentileValues;
+    this.maxTermsKeys = opts.maxTermsKeys;
     const readerThreads = opts.readerThreads ?? 0;
     if (!Number.isInteger(readerThreads) || readerThreads < 0) {
       throw storeError('LS_STORE_BAD_REQUEST', `readerThreads must be a non-negative integer, got ${readerThreads}`);
@@ -174,6 +178,7 @@ export class SqliteStore implements LogStore {
             searchWalkRows: this.walkRows,
             textFields: this.textFields,
             ...(this.percentileValues !== undefined ? { percentileValues: this.percentileValues } : {}),
+            ...(this.maxTermsKeys !== undefined ? { maxTermsKeys: this.maxTermsKeys } : {}),
           }
         : null;
   }
@@ -364,7 +369,7 @@ export class SqliteStore implements LogStore {
         if (range) slices.push({ partition: p, from: range.from, to: range.to });
       }
     }
-    return aggregatePartitions(req.agg, slices, where, params, { rollups: this.rollups, range: { from: req.from, to: req.to }, percentileValues: this.percentileValues });
+    return aggregatePartitions(req.agg, slices, where, params, { rollups: this.rollups, range: { from: req.from, to: req.to }, percentileValues: this.percentileValues, maxTermsKeys: this.maxTermsKeys });
   }
 
 
