@@ -8,7 +8,7 @@
  *
  * Run after `node_modules/.bin/tsc -b`:
  *   node bench/block-search.bench.mjs [--dir /tmp/blocks-1m] [--events 1000000] [--runs 7]
- *        [--threads 2] [--cache BYTES] [--only selective,phrase,range,all,wildcard,regex,keyword,rare,terms,histogram,percentiles,fields]
+ *        [--threads 2] [--cache BYTES] [--only selective,phrase,range,all,wildcard,regex,keyword,rare,terms,histogram,percentiles,fields,values]
  *        [--days 1] [--split-min-bytes BYTES] [--check] [--http]
  *
  * The folder is built once (a minute or two) and reused: its corpus end is
@@ -72,8 +72,8 @@ const AGGREGATIONS = {
   histogram: { q: '', params: { type: 'date_histogram', interval: '1h' }, agg: { type: 'date_histogram', interval_ms: 3_600_000 }, span: 7 * DAY },
   percentiles: { q: '', params: { type: 'percentiles', field: 'duration_ms', percents: '50,95,99' }, agg: { type: 'percentiles', field: 'duration_ms', percents: [50, 95, 99] }, span: 7 * DAY },
 };
-/** The fields API (the page's field list beside each search), over the searches' range. */
-const FIELDS = { fields: '' };
+/** The fields API over the searches' range: the page's field list beside each search, and the values of `message` (sampled) when one clicks it. */
+const FIELDS = { fields: { q: '' }, values: { q: '', field: 'message' } };
 
 async function build(dir, events) {
   const endFile = join(dir, 'bench-end-ms');
@@ -116,14 +116,14 @@ try {
     const times = [];
     for (let i = 0; i < Number(opt.runs) + 1; i++) {
       const t0 = performance.now();
-      last = agg ? await ask.aggregate(agg) : fields !== undefined ? await ask.fields(fields) : await ask.search(q);
+      last = agg ? await ask.aggregate(agg) : fields?.field !== undefined ? await ask.values(fields) : fields !== undefined ? await ask.fields(fields.q) : await ask.search(q);
       if (i > 0) times.push(performance.now() - t0);
     }
     const digest = opt.check
       ? ' ' + createHash('sha256').update(JSON.stringify(last)).digest('hex').slice(0, 16)
       : '';
     if (process.env.BENCH_TIMES) console.error(times.map((t) => t.toFixed(1)).join(" "));
-    const size = agg?.agg.type === 'percentiles' ? `count ${last.count}` : agg ? `buckets ${last.buckets.length}` : fields !== undefined ? `fields ${last.fields.length} (${last.counts})` : `total ${last.total.value}${last.total.relation === 'gte' ? '+' : ''}  hits ${last.hits.length}`;
+    const size = agg?.agg.type === 'percentiles' ? `count ${last.count}` : agg ? `buckets ${last.buckets.length}` : fields?.field !== undefined ? `values ${last.values.length} (${last.counts})` : fields !== undefined ? `fields ${last.fields.length} (${last.counts})` : `total ${last.total.value}${last.total.relation === 'gte' ? '+' : ''}  hits ${last.hits.length}`;
     console.log(`${name.padEnd(10)} median ${median(times).toFixed(1).padStart(6)} ms  min ${Math.min(...times).toFixed(1).padStart(6)}  ${size}${digest}`);
   }
   // The answering process's peak RSS over every question: the server's with --http, else this one's.
@@ -144,6 +144,7 @@ async function inProcess() {
     search: (q) => store.search({ query: parse(q), from: endMs - Number(opt.days) * DAY, to: endMs, limit: 100, now: endMs }),
     aggregate: (a) => store.aggregate({ query: parse(a.q), agg: a.agg, from: endMs - a.span, to: endMs, now: endMs }),
     fields: (q) => store.fields({ query: parse(q), from: endMs - Number(opt.days) * DAY, to: endMs, now: endMs }),
+    values: (f) => store.fieldValues({ query: parse(f.q), field: f.field, size: 10, from: endMs - Number(opt.days) * DAY, to: endMs, now: endMs }),
     pid: process.pid,
     close: () => store.close(),
   };
@@ -167,6 +168,12 @@ async function overHttp() {
     },
     async fields(q) {
       const res = await fetch(`${server.url}/api/v1/fields?${new URLSearchParams({ q, from: `now-${Number(opt.days) * 24}h` })}`);
+      const body = await res.json();
+      if (!res.ok) throw new Error(`${res.status} ${JSON.stringify(body)}`);
+      return body;
+    },
+    async values(f) {
+      const res = await fetch(`${server.url}/api/v1/fields/${encodeURIComponent(f.field)}/values?${new URLSearchParams({ q: f.q, from: `now-${Number(opt.days) * 24}h` })}`);
       const body = await res.json();
       if (!res.ok) throw new Error(`${res.status} ${JSON.stringify(body)}`);
       return body;

@@ -36,20 +36,37 @@ export async function sampleFieldValues(reader: LogReader, req: FieldValuesReque
     if (v === null || v === undefined) missing++;
     else counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
   }
-  let scale = 1;
-  let total = events.length;
-  if (!complete) {
-    total = await reader.count({ query: req.query, from: req.from, to: req.to, now: req.now, ...(req.signal ? { signal: req.signal } : {}) });
-    scale = events.length === 0 ? 1 : total / events.length;
-  }
+  const total = complete ? null : await reader.count({ query: req.query, from: req.from, to: req.to, now: req.now, ...(req.signal ? { signal: req.signal } : {}) });
+  return sampledValuesAnswer({ counts, missing, sampled: events.length }, total, req.size);
+}
+
+/** What a sample of the newest matching events holds of one field. */
+export interface ValueSample {
+  /** By String(value). */
+  counts: ReadonlyMap<string, number>;
+  /** Events of the sample without the field (or null). */
+  missing: number;
+  /** Events in the sample. */
+  sampled: number;
+}
+
+/**
+ * The answer from a sample: exact when it was every matching event
+ * (`total` null), else counts scaled to `total` matching events. A store
+ * that samples where its events are (the block store) answers with this too.
+ */
+export function sampledValuesAnswer(sample: ValueSample, total: number | null, size: number): FieldValuesResult {
+  const { counts, missing } = sample;
+  const complete = total === null;
+  const scale = complete || sample.sampled === 0 ? 1 : total / sample.sampled;
   const all = [...counts].map(([value, count]) => ({ value, count }));
   all.sort((a, b) => b.count - a.count || compareNames(a.value, b.value));
   const est = (n: number): number => (scale === 1 ? n : Math.round(n * scale));
-  const values = all.slice(0, req.size).map((v) => ({ value: v.value, count: est(v.count) }));
-  const other = est(all.slice(req.size).reduce((s, v) => s + v.count, 0));
+  const values = all.slice(0, size).map((v) => ({ value: v.value, count: est(v.count) }));
+  const other = est(all.slice(size).reduce((s, v) => s + v.count, 0));
   return {
     counts: complete ? 'exact' : 'sampled',
-    ...(complete ? {} : { sample_size: events.length }),
+    ...(complete ? {} : { sample_size: sample.sampled }),
     values,
     other_count: other,
     missing_count: complete ? missing : Math.max(0, total - values.reduce((s, v) => s + v.count, 0) - other),
@@ -69,12 +86,17 @@ export const SAMPLED_VALUE_FIELDS: ReadonlySet<string> = new Set(['message', '@t
  * sample elsewhere, and where the field has more distinct values in the
  * range than a store counts exactly (terms-limit.ts).
  */
-export async function answerFieldValues(reader: LogReader, req: FieldValuesRequest): Promise<FieldValuesResult> {
-  if (SAMPLED_VALUE_FIELDS.has(req.field)) return sampleFieldValues(reader, req);
+export async function answerFieldValues(
+  reader: LogReader,
+  req: FieldValuesRequest,
+  /** How the sample is taken: through search and count unless the store has a way of its own. */
+  sample: (req: FieldValuesRequest) => Promise<FieldValuesResult> = (r) => sampleFieldValues(reader, r),
+): Promise<FieldValuesResult> {
+  if (SAMPLED_VALUE_FIELDS.has(req.field)) return sample(req);
   try {
     return await termsFieldValues(reader, req);
   } catch (err) {
     if ((err as { code?: unknown } | null)?.code !== TOO_MANY_TERMS) throw err;
-    return sampleFieldValues(reader, req);
+    return sample(req);
   }
 }

@@ -1,7 +1,9 @@
 /**
  * The fields API on blocks (the query package's sample-fields.ts states
  * it): the fields of the newest FIELD_SAMPLE_SIZE matching events, their
- * types and counts, scaled when those are not all of them.
+ * types and counts, scaled when those are not all of them; and a field's
+ * values in that sample, where a terms aggregation does not answer
+ * (field-values.ts: `message`, `@timestamp`, fields past the terms limit).
  *
  * The generic answer pages through search() and tallies the events it
  * gets. On blocks that built 10,000 events, hashed the content id of each
@@ -12,7 +14,8 @@
  * computed only for rows tied in time at the sample's edge, where they
  * decide which rows are in.
  */
-import { FieldTally, fieldsAnswer, type FieldsResult } from '@logship/query';
+import { FieldTally, fieldsAnswer, sampledValuesAnswer, type FieldsResult, type FieldValuesResult } from '@logship/query';
+import { isoTime } from '../normalize/iso-time.js';
 import type { BlockHeader } from './block-header.js';
 import { readBlockRows, readRowColumns } from './block-rows.js';
 import type { CompiledQuery } from './block-scan.js';
@@ -47,6 +50,31 @@ export function fieldsOfBlocks(days: readonly (readonly BlockSlice[])[], q: Comp
   }
   tally.addEvents(rows.length);
   return { tally, complete, scanned };
+}
+
+/** A field's values in the newest `size` events matching `q`, counted by String(value) as terms are; top `top` answered. */
+export function blockFieldValues(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, field: string, size: number, top: number, signal: AbortSignal | undefined): FieldValuesResult {
+  const { found, scanned } = walkCandidates(days, q, { sort: 'desc', after: null, want: size + 1, signal });
+  const complete = found.length <= size;
+  const rows = complete ? found : newest(found, size);
+  const counts = new Map<string, number>();
+  let missing = 0;
+  const add = (v: unknown): void => {
+    if (v === undefined || v === null) missing++;
+    else counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
+  };
+  for (const [h, list] of byBlock(rows)) {
+    const at = list.map((hit) => hit.row);
+    // As the events a search returns show them: the time as ISO text, the id stored or hashed.
+    if (field === '@timestamp') for (const hit of list) add(isoTime(hit.ts));
+    else if (field === 'event.id') for (const id of readBlockRows(list[0]!.db, h, at, []).ids) add(id);
+    else {
+      const col = readRowColumns(list[0]!.db, h, at, [field]).get(field);
+      for (let k = 0; k < list.length; k++) add(col?.[k]);
+    }
+  }
+  const total = complete ? null : countBlocks(days.flat(), q, Infinity, signal, scanned);
+  return sampledValuesAnswer({ counts, missing, sampled: rows.length }, total, top);
 }
 
 /** The newest `size` of `found` (sorted by time, newest first): the rows tied at the edge are ordered by id, as a search orders them. */

@@ -47,12 +47,12 @@ export function readBlockRows(db: BlockPartition, h: BlockHeader, rows: readonly
 }
 
 /**
- * Rows `rows` of a block (ascending, distinct): every column they have
- * but event.id, whose content ids (a hash of the whole row) a caller that
- * only counts fields does not need.
+ * Rows `rows` of a block (ascending, distinct): the columns `names`, or
+ * every column they have, but never event.id, whose content ids (a hash of
+ * the whole row) a caller that only counts values does not need.
  */
-export function readRowColumns(db: BlockPartition, h: BlockHeader, rows: readonly number[]): Map<string, Column> {
-  return decodeRows(db, h, h.metas.map((m) => m.name).filter((n) => n !== EVENT_ID), Int32Array.from(rows));
+export function readRowColumns(db: BlockPartition, h: BlockHeader, rows: readonly number[], names?: readonly string[]): Map<string, Column> {
+  return decodeRows(db, h, (names ?? h.metas.map((m) => m.name)).filter((n) => n !== EVENT_ID), Int32Array.from(rows));
 }
 
 /**

@@ -14,7 +14,7 @@
  */
 import path from 'node:path';
 import { resolveTextFields } from '@logship/query';
-import { FIELD_SAMPLE_SIZE, type AggregateRequest, type AggregateResult, type CountRequest, type FieldsRequest, type FieldsResult, type LogEvent, type SearchRequest, type SearchResult, type SortOrder } from '@logship/query';
+import { answerFieldValues, FIELD_SAMPLE_SIZE, type FieldValuesRequest, type FieldValuesResult, type AggregateRequest, type AggregateResult, type CountRequest, type FieldsRequest, type FieldsResult, type LogEvent, type SearchRequest, type SearchResult, type SortOrder } from '@logship/query';
 import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteOptions, WriteResult } from '../store/log-store.js';
 import { storeError } from '../store/store-error.js';
 import { createRetentionPolicy, type RetentionPolicy } from '../retention/retention-policy.js';
@@ -48,7 +48,7 @@ import { aggregateLane, countLane, searchLane } from './query-lanes.js';
 import { PERCENTILE_VALUES, type SelectPass } from '../sqlite/percentile-select.js';
 import { pageOf, type SearchPart } from './search-part.js';
 import { DayClaims } from './scan-share.js';
-import { blockFields } from './block-fields.js';
+import { blockFields, blockFieldValues } from './block-fields.js';
 import type { BlockStoreOptions } from './block-store-options.js';
 
 export type { BlockStoreOptions } from './block-store-options.js';
@@ -328,6 +328,20 @@ export class BlockStore implements LogStore {
     if (!this.readers) return this.fieldsAt(req, this.clock());
     this.compile(req.query, req.now);
     return this.readers.run('fields', req, this.clock()) as Promise<FieldsResult>;
+  }
+
+  /** A field's values: a terms aggregation where one answers, else the sample counted on a reader thread (block-fields.ts). */
+  async fieldValues(req: FieldValuesRequest): Promise<FieldValuesResult> {
+    this.assertOpen();
+    return answerFieldValues(this, req, (r) => (this.readers ? this.readers.run('fieldValues', r, this.clock()) : this.fieldValuesAt(r, this.clock())) as Promise<FieldValuesResult>);
+  }
+
+  async fieldValuesAt(req: FieldValuesRequest, at: number): Promise<FieldValuesResult> {
+    this.assertOpen();
+    this.columnCache?.nextQuery();
+    const q = this.compile(req.query, req.now);
+    const days = this.daysInRange(req, 'desc').map((day) => this.slices(day, req, at));
+    return this.snapshot(days.flat(), () => blockFieldValues(days, q, req.field, FIELD_SAMPLE_SIZE, req.size, req.signal));
   }
 
   async fieldsAt(req: FieldsRequest, at: number): Promise<FieldsResult> {

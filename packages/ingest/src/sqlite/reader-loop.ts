@@ -6,7 +6,7 @@
  * main thread runs when `readerThreads` is 0.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { AggregateRequest, CountRequest, FieldsRequest, SearchRequest } from '@logship/query';
+import type { AggregateRequest, CountRequest, FieldsRequest, FieldValuesRequest, SearchRequest } from '@logship/query';
 import { serializeError, type ReaderRequest, type ReaderThreadOptions } from './reader-pool.js';
 
 /** What a reader thread needs of its store. */
@@ -21,6 +21,7 @@ export interface ThreadReader {
   countPartAt?(req: CountRequest, at: number): Promise<unknown>;
   aggregatePartAt?(req: AggregateRequest, at: number): Promise<unknown>;
   fieldsAt?(req: FieldsRequest, at: number): Promise<unknown>;
+  fieldValuesAt?(req: FieldValuesRequest, at: number): Promise<unknown>;
 }
 
 /** Runs this worker as a reader thread: opens the store `open` makes, says ready, answers requests. */
@@ -67,6 +68,9 @@ export function serveReader(file: string, open: (opts: ReaderThreadOptions) => T
           break;
         case 'fields':
           if (store.fieldsAt) return store.fieldsAt(msg.req as unknown as FieldsRequest, msg.at);
+          break;
+        case 'fieldValues':
+          if (store.fieldValuesAt) return store.fieldValuesAt(msg.req as unknown as FieldValuesRequest, msg.at);
           break;
       }
       return Promise.reject(new Error(`unknown reader request ${String(msg.op)}`));

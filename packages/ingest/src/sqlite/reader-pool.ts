@@ -32,11 +32,11 @@ import { STORE_ERROR_CODES, storeError, type StoreError, type StoreErrorCode } f
 
 /**
  * searchPart, countPart, aggregatePart: a lane of one query split between
- * threads (blocks/split-query.ts); fields: the fields API counted where
- * the events are (blocks/block-fields.ts). Only the block store's threads
+ * threads (blocks/split-query.ts); fields, fieldValues: the fields API's
+ * sample counted where the events are (blocks/block-fields.ts). Only the block store's threads
  * answer them.
  */
-export type ReaderOp = 'search' | 'count' | 'aggregate' | 'searchPart' | 'countPart' | 'aggregatePart' | 'fields';
+export type ReaderOp = 'search' | 'count' | 'aggregate' | 'searchPart' | 'countPart' | 'aggregatePart' | 'fields' | 'fieldValues';
 
 export interface ReaderThreadOptions {
   dataDir: string;
