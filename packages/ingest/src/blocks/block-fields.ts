@@ -19,51 +19,33 @@ import { isoTime } from '../normalize/iso-time.js';
 import type { BlockHeader } from './block-header.js';
 import { readBlockRows, readRowColumns } from './block-rows.js';
 import type { CompiledQuery } from './block-scan.js';
-import { countBlocks, walkCandidates, type BlockSlice, type Hit } from './block-search.js';
+import { countBlocks, hitsByBlock, walkCandidates, type BlockSlice, type Hit } from './block-search.js';
 import { compareKeys } from '../sqlite/search-cursor.js';
 
-export interface BlockFields {
-  tally: FieldTally;
-  /** Every matching event was counted (else the newest `size`). */
-  complete: boolean;
-  /** Matches per block the walk scanned, for the total (countBlocks `known`). */
-  scanned: Map<BlockHeader, number>;
-}
-
-/** The fields API's answer over `days` (newest day first): the tally, and the matches counted when it is a sample. */
+/** The fields API's answer over `days` (newest day first): the tally of the sample, and the matches counted when it is not all of them. */
 export function blockFields(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, size: number, signal: AbortSignal | undefined): FieldsResult {
-  const { tally, complete, scanned } = fieldsOfBlocks(days, q, size, signal);
-  return fieldsAnswer(tally, complete ? null : countBlocks(days.flat(), q, Infinity, signal, scanned));
-}
-
-/** The tally of the newest `size` events matching `q` in `days` (newest day first). */
-export function fieldsOfBlocks(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, size: number, signal: AbortSignal | undefined): BlockFields {
-  const { found, scanned } = walkCandidates(days, q, { sort: 'desc', after: null, want: size + 1, signal });
-  const complete = found.length <= size;
-  const rows = complete ? found : newest(found, size);
+  const { rows, complete, scanned } = sampleRows(days, q, size, signal);
   const tally = new FieldTally();
-  for (const [h, list] of byBlock(rows)) {
+  for (const [h, list] of hitsByBlock(rows)) {
     const cols = readRowColumns(list[0]!.db, h, list.map((hit) => hit.row));
     for (const [name, col] of cols) tally.addValues(name, col);
     // Every event has its id, stored or its content id.
     tally.addValues('event.id', new Array<string>(list.length).fill(''));
   }
   tally.addEvents(rows.length);
-  return { tally, complete, scanned };
+  return fieldsAnswer(tally, complete ? null : countBlocks(days.flat(), q, Infinity, signal, scanned));
 }
 
 /** A field's values in the newest `size` events matching `q`, counted by String(value) as terms are; top `top` answered. */
 export function blockFieldValues(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, field: string, size: number, top: number, signal: AbortSignal | undefined): FieldValuesResult {
-  const { found, scanned } = walkCandidates(days, q, { sort: 'desc', after: null, want: size + 1, signal });
-  const complete = found.length <= size;
-  const rows = complete ? found : newest(found, size);
+  const { rows, complete, scanned } = sampleRows(days, q, size, signal);
   const counts = new Map<string, number>();
   let missing = 0;
   const add = (v: unknown): void => {
     if (v === undefined || v === null) missing++;
     else counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
   };
-  for (const [h, list] of byBlock(rows)) {
+  for (const [h, list] of hitsByBlock(rows)) {
     const at = list.map((hit) => hit.row);
     // As the events a search returns show them: the time as ISO text, the id stored or hashed.
     if (field === '@timestamp') for (const hit of list) add(isoTime(hit.ts));
@@ -77,27 +59,22 @@ export function blockFieldValues(days: readonly (readonly BlockSlice[])[], q: Co
   return sampledValuesAnswer({ counts, missing, sampled: rows.length }, total, top);
 }
 
+/** The newest `size` rows matching `q` (a search's walk), whether they are every match, and the walk's matches per block (countBlocks `known`). */
+function sampleRows(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, size: number, signal: AbortSignal | undefined): { rows: Hit[]; complete: boolean; scanned: Map<BlockHeader, number> } {
+  const { found, scanned } = walkCandidates(days, q, { sort: 'desc', after: null, want: size + 1, signal });
+  const complete = found.length <= size;
+  return { rows: complete ? found : newest(found, size), complete, scanned };
+}
+
 /** The newest `size` of `found` (sorted by time, newest first): the rows tied at the edge are ordered by id, as a search orders them. */
 function newest(found: Hit[], size: number): Hit[] {
   const edge = found[size - 1]!.ts;
   const before = found.filter((hit) => hit.ts > edge);
   const tied = found.filter((hit) => hit.ts === edge);
-  for (const [h, list] of byBlock(tied)) {
+  for (const [h, list] of hitsByBlock(tied)) {
     const { ids } = readBlockRows(list[0]!.db, h, list.map((hit) => hit.row), []);
     list.forEach((hit, k) => (hit.eid = ids[k]!));
   }
   tied.sort((a, b) => -compareKeys({ ts: a.ts, eid: a.eid! }, { ts: b.ts, eid: b.eid! }));
   return before.concat(tied.slice(0, size - before.length));
-}
-
-/** Hits by block, each block's rows ascending. */
-function byBlock(hits: readonly Hit[]): Map<BlockHeader, Hit[]> {
-  const out = new Map<BlockHeader, Hit[]>();
-  for (const hit of hits) {
-    const list = out.get(hit.block);
-    if (list) list.push(hit);
-    else out.set(hit.block, [hit]);
-  }
-  for (const list of out.values()) list.sort((a, b) => a.row - b.row);
-  return out;
 }

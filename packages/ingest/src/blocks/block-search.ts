@@ -87,14 +87,7 @@ export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: Compil
   const desc = walk.sort === 'desc';
   const order = (a: SortKey, b: SortKey): number => (desc ? -compareKeys(a, b) : compareKeys(a, b));
   // Rebuild the candidates block by block: their values and ids only (block-rows.ts).
-  const byBlock = new Map<BlockHeader, Hit[]>();
-  for (const hit of found) {
-    const list = byBlock.get(hit.block);
-    if (list) list.push(hit);
-    else byBlock.set(hit.block, [hit]);
-  }
-  for (const [h, list] of byBlock) {
-    list.sort((a, b) => a.row - b.row);
+  for (const [h, list] of hitsByBlock(found)) {
     const got = readBlockRows(list[0]!.db, h, list.map((hit) => hit.row), walk.fields);
     list.forEach((hit, k) => {
       hit.eid = got.ids[k]!;
@@ -106,6 +99,18 @@ export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: Compil
   found.sort((a, b) => (a.ts !== b.ts ? (desc ? b.ts - a.ts : a.ts - b.ts) : order(keyOf(a), keyOf(b))));
   if (found.length > walk.want) found.length = walk.want;
   return { hits: found.map((hit) => ({ key: keyOf(hit), event: hit.event! })), scanned: scannedCounts };
+}
+
+/** Hits by block, each block's rows ascending (as block-rows.ts reads them). */
+export function hitsByBlock(hits: readonly Hit[]): Map<BlockHeader, Hit[]> {
+  const out = new Map<BlockHeader, Hit[]>();
+  for (const hit of hits) {
+    const list = out.get(hit.block);
+    if (list) list.push(hit);
+    else out.set(hit.block, [hit]);
+  }
+  for (const list of out.values()) list.sort((a, b) => a.row - b.row);
+  return out;
 }
 
 /**
