@@ -86,3 +86,30 @@ test('mergeSorted orders as a Float64Array sorts, -0 before +0', () => {
   assert.equal(merged.length, want.length);
   for (let i = 0; i < want.length; i++) assert.ok(Object.is(merged[i], want[i]), `at ${i}: ${merged[i]} ≠ ${want[i]}`);
 });
+
+test("values added or gone between passes (a split query's lanes read a snapshot each): an answer from the values, never a failure", () => {
+  const r = random(5);
+  const base = Array.from({ length: 5_000 }, () => Math.floor(r() * 1_000));
+  const later = [...base, ...Array.from({ length: 300 }, () => Math.floor(r() * 1_000))];
+  // Every value of pass 1 gone by pass 2 (a retention run between them), then the first values again.
+  for (const [name, passes] of [
+    ['writes between passes', [base, later, later, later, later]],
+    ['every value gone after the first pass', [base, [], [], [], []]],
+  ] as const) {
+    const s = new PercentileSelect(PERCENTS, 100);
+    let n = 0;
+    for (let pass = s.next(); pass !== null; pass = s.next()) {
+      const into = new PassCollector(pass);
+      for (const v of passes[Math.min(n, passes.length - 1)]!) into.add(v);
+      s.take(into.part());
+      n++;
+      assert.ok(n <= 5, name);
+    }
+    const answer = s.answer();
+    assert.equal(answer.count, base.length, name);
+    for (const p of PERCENTS) {
+      const v = answer.values[String(p)] ?? null;
+      assert.ok(v === null || (v >= 0 && v <= 999), `${name}: p${p} = ${v}`);
+    }
+  }
+});

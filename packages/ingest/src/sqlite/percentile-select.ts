@@ -283,7 +283,9 @@ export class PercentileSelect {
       const rank = (p / 100) * (this.count - 1);
       const at: Record<number, number> & { length: number } = { length: this.count };
       for (const r of [Math.floor(rank), Math.ceil(rank)]) at[r] = this.targets.get(r)!.value!;
-      out[String(p)] = percentile(at, p);
+      const v = percentile(at, p);
+      // NaN: the rank's values were gone by a later pass (see take()); no value to give.
+      out[String(p)] = v === null || Number.isNaN(v) ? null : v;
     }
     return { count: this.count, values: out };
   }
