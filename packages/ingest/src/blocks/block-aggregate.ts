@@ -24,7 +24,7 @@ import { ROLLUP_BUCKET_MS, splitBuckets, termsKey } from './block-rollup.js';
 import { scanBlock, type CompiledQuery } from './block-scan.js';
 import { checkAborted, type BlockSlice } from './block-search.js';
 import { columnDictionary } from './column-dictionary.js';
-import { firstPass, joinPassParts, PassCollector, PercentileSelect, PERCENTILE_VALUES, type PassPart, type SelectPass } from '../sqlite/percentile-select.js';
+import { joinPassParts, PassCollector, PercentileSelect, PERCENTILE_VALUES, type PassPart, type SelectPass } from '../sqlite/percentile-select.js';
 
 export interface BlockAggregateOptions {
   rollups: boolean;
@@ -34,7 +34,7 @@ export interface BlockAggregateOptions {
   signal?: AbortSignal | undefined;
   /** Values a percentiles pass keeps per group (default PERCENTILE_VALUES; tests lower it). */
   percentileValues?: number | undefined;
-  /** The percentiles pass to run (percentile-select.ts; default the first). */
+  /** The percentiles pass to run (percentile-select.ts): a percentiles part needs it. */
   pass?: SelectPass | undefined;
 }
 
@@ -195,7 +195,9 @@ export function aggregatePart(agg: AggregationSpec, slices: readonly BlockSlice[
       return { type: 'stats', count, sum, min, max };
     }
     case 'percentiles': {
-      const into = new PassCollector(opts.pass ?? firstPass(opts.percentileValues ?? PERCENTILE_VALUES));
+      // Every caller names the pass (aggregateBlocks, split-query.ts through its lanes).
+      if (!opts.pass) throw new Error('a percentiles part needs its selection pass');
+      const into = new PassCollector(opts.pass);
       for (const s of slices) {
         eachBlock(s.partition.db, q, s.from, s.to, agg.field, opts.signal, (col, _ts, rows) => {
           for (let k = 0; k < rows.length; k++) {

@@ -317,17 +317,16 @@ export class BlockStore implements LogStore {
     return this.snapshot(slices, () => aggregateBlocks(req.agg, slices, q, { rollups: this.rollups, maxTermsKeys: this.maxTermsKeys, percentileValues: this.percentileValues, range: { from: req.from, to: req.to }, signal: req.signal }));
   }
 
-  /**
-   * Runs a query with a read transaction open on each of its partitions,
-   * so the blocks it listed are still there when it decodes them (a merge
-   * on the writer deletes its sources).
-   */
   /** The fields API without building the sampled events (block-fields.ts). */
   async fields(req: FieldsRequest): Promise<FieldsResult> {
     this.assertOpen();
     if (!this.readers) return this.fieldsAt(req, this.clock());
     this.compile(req.query, req.now);
     return this.readers.run('fields', req, this.clock()) as Promise<FieldsResult>;
+  }
+
+  async fieldsAt(req: FieldsRequest, at: number): Promise<FieldsResult> {
+    return this.sampleAt(req, at, (days, q) => blockFields(days, q, FIELD_SAMPLE_SIZE, req.signal));
   }
 
   /** A field's values: a terms aggregation where one answers, else the sample counted on a reader thread (block-fields.ts). */
@@ -337,21 +336,23 @@ export class BlockStore implements LogStore {
   }
 
   async fieldValuesAt(req: FieldValuesRequest, at: number): Promise<FieldValuesResult> {
+    return this.sampleAt(req, at, (days, q) => blockFieldValues(days, q, req.field, FIELD_SAMPLE_SIZE, req.size, req.signal));
+  }
+
+  /** The range's slices by day, newest first, and the compiled query, for a sample of the newest events (in one snapshot). */
+  private sampleAt<T>(req: FieldsRequest, at: number, fn: (days: BlockSlice[][], q: CompiledQuery) => T): T {
     this.assertOpen();
     this.columnCache?.nextQuery();
     const q = this.compile(req.query, req.now);
     const days = this.daysInRange(req, 'desc').map((day) => this.slices(day, req, at));
-    return this.snapshot(days.flat(), () => blockFieldValues(days, q, req.field, FIELD_SAMPLE_SIZE, req.size, req.signal));
+    return this.snapshot(days.flat(), () => fn(days, q));
   }
 
-  async fieldsAt(req: FieldsRequest, at: number): Promise<FieldsResult> {
-    this.assertOpen();
-    this.columnCache?.nextQuery();
-    const q = this.compile(req.query, req.now);
-    const days = this.daysInRange(req, 'desc').map((day) => this.slices(day, req, at));
-    return this.snapshot(days.flat(), () => blockFields(days, q, FIELD_SAMPLE_SIZE, req.signal));
-  }
-
+  /**
+   * Runs a query with a read transaction open on each of its partitions,
+   * so the blocks it listed are still there when it decodes them (a merge
+   * on the writer deletes its sources).
+   */
   private snapshot<T>(slices: readonly BlockSlice[], fn: () => T): T {
     const began: BlockPartition[] = [];
     try {

@@ -69,7 +69,7 @@ const LO = 1 - HI;
 export const FIRST_PASS_VALUES = 1 << 16;
 
 /** The first pass: every value, kept up to FIRST_PASS_VALUES (or `cap`, when smaller). */
-export function firstPass(cap: number): SelectPass {
+function firstPass(cap: number): SelectPass {
   return { groups: [{ depth: 0, hi: 0, lo: 0, keep: true, expect: 0 }], cap: Math.min(cap, FIRST_PASS_VALUES) };
 }
 
