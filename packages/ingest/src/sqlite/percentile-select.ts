@@ -35,9 +35,11 @@ export interface SelectGroup {
   depth: number;
   hi: number;
   lo: number;
-  /** Keep the values (the driver expects at most cap of them). */
-  keep: boolean;
-  /** How many values the group held when the driver last counted (0: not known): the array kept is made that size. */
+  /**
+   * How many values the group held when the driver last counted (0: not
+   * known, the first pass). At most the pass's cap, its values are kept too,
+   * in an array made that size.
+   */
   expect: number;
 }
 
@@ -70,7 +72,7 @@ export const FIRST_PASS_VALUES = 1 << 16;
 
 /** The first pass: every value, kept up to FIRST_PASS_VALUES (or `cap`, when smaller). */
 function firstPass(cap: number): SelectPass {
-  return { groups: [{ depth: 0, hi: 0, lo: 0, keep: true, expect: 0 }], cap: Math.min(cap, FIRST_PASS_VALUES) };
+  return { groups: [{ depth: 0, hi: 0, lo: 0, expect: 0 }], cap: Math.min(cap, FIRST_PASS_VALUES) };
 }
 
 /** Counts (and keeps) the values of one pass; add() each finite value, then part(). */
@@ -85,7 +87,7 @@ export class PassCollector {
     this.groups = pass.groups;
     this.cap = pass.cap;
     this.counts = pass.groups.map(() => new Uint32Array(BUCKETS));
-    this.kept = pass.groups.map((g) => (g.keep ? new Float64Array(Math.max(1, Math.min(g.expect || 1024, pass.cap))) : null));
+    this.kept = pass.groups.map((g) => (g.expect <= pass.cap ? new Float64Array(Math.max(1, Math.min(g.expect || 1024, pass.cap))) : null));
     this.sizes = pass.groups.map(() => 0);
   }
 
@@ -264,10 +266,10 @@ export class PercentileSelect {
     else if (depth === 32) hi = (hi | bucket) >>> 0;
     else if (depth === 48) lo = (bucket << 16) >>> 0;
     else lo = (lo | bucket) >>> 0;
-    if (depth === 64) return { depth, hi, lo, keep: false, expect: n };
+    if (depth === 64) return { depth, hi, lo, expect: n };
     const same = groups.find((o) => o.depth === depth && o.hi === hi && o.lo === lo);
     if (same) return same;
-    const made = { depth, hi, lo, keep: n <= this.cap, expect: n };
+    const made = { depth, hi, lo, expect: n };
     groups.push(made);
     return made;
   }
