@@ -1,7 +1,7 @@
 /**
- * The events around one event (CONTRACTS.md "Context around an event"):
- * the anchor is looked up at its own @timestamp (a one-millisecond range,
- * so no store scans for the id), then its neighbours from the same host and
+ * The events around one event (GET /api/v1/context, README.md "HTTP API"):
+ * the anchor is looked up at its own @timestamp (a one-millisecond range, so
+ * no store scans for the id), then its neighbours from the same host and
  * source are read with two ordinary searches, older ones newest first and
  * newer ones oldest first, in the (@timestamp, event.id) order every store
  * already sorts by. Events with the anchor's very @timestamp fall on either

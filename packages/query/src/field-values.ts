@@ -1,8 +1,8 @@
 /**
- * A field's top values (CONTRACTS.md "Fields API"). Exact, from a terms
- * aggregation, where the store can aggregate the field; from the newest
- * events (sample-fields.ts) where it cannot (Elasticsearch keeps no keyword
- * copy of `message`).
+ * A field's top values (GET /api/v1/fields/NAME/values, README.md "HTTP
+ * API"). Exact, from a terms aggregation, where the store can aggregate the
+ * field; from the newest events (sample-fields.ts) where it cannot
+ * (Elasticsearch keeps no keyword copy of `message`).
  */
 import type { FieldValuesRequest, FieldValuesResult, LogReader } from './log-reader.js';
 import { compareNames, FIELD_SAMPLE_SIZE, newestEvents } from './sample-fields.js';

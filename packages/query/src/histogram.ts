@@ -1,9 +1,9 @@
 /**
- * date_histogram buckets over a whole range (CONTRACTS.md "Histograms have
- * every bucket"): one bucket per interval in [from, to], aligned to the UTC
- * epoch (key = floor(ts / interval) * interval), the empty ones with count
- * 0, so a chart draws an outage as a gap, not as a line across it. Every
- * store fills its counts in through this one function.
+ * date_histogram buckets over a whole range (README.md "HTTP API"): one
+ * bucket per interval in [from, to], aligned to the UTC epoch (key =
+ * floor(ts / interval) * interval), the empty ones with count 0, so a chart
+ * draws an outage as a gap, not as a line across it. Every store fills its
+ * counts in through this one function.
  */
 export interface HistogramBucket {
   key: number;

@@ -1,12 +1,13 @@
 /**
- * The fields of a range by sampling (CONTRACTS.md "Fields API"): the newest
- * FIELD_SAMPLE_SIZE matching events are read through search() and their
- * keys counted. When that is every matching event the counts are exact;
- * otherwise each count is scaled by matching events / sample size (the
- * matching events counted with count()), and the answer says 'sampled'.
- * A field only older events have is then not listed: the newest events are
- * what a search page shows, so they are what a sidebar and autocomplete
- * are about. Kibana's sidebar samples the same way (500 documents).
+ * The fields of a range by sampling (GET /api/v1/fields, README.md "HTTP
+ * API"): the newest FIELD_SAMPLE_SIZE matching events are read through
+ * search() and their keys counted. When that is every matching event the
+ * counts are exact; otherwise each count is scaled by matching events /
+ * sample size (the matching events counted with count()), and the answer
+ * says 'sampled'. A field only older events have is then not listed: the
+ * newest events are what a search page shows, so they are what a sidebar and
+ * autocomplete are about. Kibana's sidebar samples the same way (500
+ * documents).
  */
 import type { LogEvent } from './event.js';
 import type { FieldSummary, FieldType, FieldsRequest, FieldsResult, LogReader } from './log-reader.js';

@@ -1,8 +1,8 @@
 /**
- * GET /api/v1/context (CONTRACTS.md "Context around an event"): the events
- * just before and after one event from the same host and source, for the
- * page's "lines around this one". `ts`, the anchor's @timestamp, is
- * required so that no store has to look for the id through every day.
+ * GET /api/v1/context (README.md "HTTP API"): the events just before and
+ * after one event from the same host and source, for the page's "lines
+ * around this one". `ts`, the anchor's @timestamp, is required so that no
+ * store has to look for the id through every day.
  */
 import './route-config.js';
 import type { FastifyInstance } from 'fastify';

@@ -1,7 +1,7 @@
 /**
- * GET /api/v1/fields and GET /api/v1/fields/NAME/values (CONTRACTS.md
- * "Fields API"): what the page's field sidebar and autocomplete are built
- * on. Limits and the deadline go through the QueryGate, as for search.
+ * GET /api/v1/fields and GET /api/v1/fields/NAME/values (README.md "HTTP
+ * API"): what the page's field sidebar and autocomplete are built on. Limits
+ * and the deadline go through the QueryGate, as for search.
  */
 import './route-config.js';
 import type { FastifyInstance } from 'fastify';
