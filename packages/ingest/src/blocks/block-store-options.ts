@@ -25,6 +25,8 @@ export interface BlockStoreOptions {
    */
   writeOnly?: boolean;
   minFreeBytes?: number;
+  /** WAL checkpoints while writes keep coming (sqlite/wal-checkpoints.ts; default CHECKPOINT_EVERY_MS, tests shorten it). */
+  checkpointEveryMs?: number;
   /** False never merges blocks (tests compare before and after). Default true. */
   merges?: boolean;
   /**

@@ -123,6 +123,7 @@ export class BlockStore implements LogStore {
       refresh: () => this.refresh(),
       textFields: this.textFields,
       afterCommit: (dbs) => this.merger?.written(dbs),
+      checkpointEveryMs: opts.checkpointEveryMs,
     });
     if (opts.writerThread && opts.classMatcher) {
       throw storeError('LS_STORE_BAD_REQUEST', 'a custom class matcher cannot be used with a writer thread');

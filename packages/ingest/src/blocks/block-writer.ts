@@ -25,6 +25,7 @@ import type { BlockPartition } from './block-partition.js';
 import type { PreparedBlockWrite, PreparedGroup } from './block-prepare.js';
 import { refilterBlock } from './block-refilter.js';
 import { addRollups } from './block-rollup.js';
+import { WalCheckpoints } from '../sqlite/wal-checkpoints.js';
 
 function asWriteError(err: unknown): unknown {
   if (isStoreError(err)) return err;
@@ -44,21 +45,20 @@ export interface BlockWriterDeps {
   textFields: readonly string[];
   /** Called after each group commit with the partitions it wrote (merges are scheduled there). */
   afterCommit?: (written: readonly BlockPartition[]) => void;
+  /** WAL checkpoints under steady writes (sqlite/wal-checkpoints.ts; default CHECKPOINT_EVERY_MS). */
+  checkpointEveryMs?: number;
 }
-
-/** After this long without a write, written partitions are checkpointed (sqlite/batch-writer.ts). */
-export const IDLE_CHECKPOINT_MS = 2000;
 
 export class BlockWriter {
   private pending: PendingWrite[] = [];
   private batch: Set<BlockPartition> | null = null;
-  private readonly unchecked = new Set<BlockPartition>();
-  private idleTimer: NodeJS.Timeout | null = null;
+  private readonly checkpoints: WalCheckpoints<BlockPartition>;
   readonly pairs = new PairIndex();
   private readonly textFieldsJson: string;
 
   constructor(private readonly deps: BlockWriterDeps) {
     this.textFieldsJson = JSON.stringify(deps.textFields);
+    this.checkpoints = new WalCheckpoints(() => this.pending.length > 0, deps.checkpointEveryMs);
   }
 
   /** True while `db` holds this writer's uncommitted transaction. */
@@ -160,23 +160,12 @@ export class BlockWriter {
       w.resolve(r);
     });
     if (failure !== null) return;
-    for (const db of batch) this.unchecked.add(db);
     this.deps.afterCommit?.([...batch]);
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => this.checkpointIdle(), IDLE_CHECKPOINT_MS);
-    this.idleTimer.unref();
+    this.checkpoints.committed(batch);
   }
 
   stop(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = null;
-  }
-
-  private checkpointIdle(): void {
-    this.idleTimer = null;
-    if (this.pending.length > 0) return;
-    for (const db of this.unchecked) db.checkpointWhenIdle();
-    this.unchecked.clear();
+    this.checkpoints.stop();
   }
 
   /**

@@ -22,6 +22,7 @@ import type { PartitionDb } from './partition-db.js';
 import { dayStartMs, utcDay, type PartitionKey } from './partition-name.js';
 import type { PartitionPool } from './partition-pool.js';
 import type { PreparedWrite } from './prepare-write.js';
+import { WalCheckpoints } from './wal-checkpoints.js';
 
 /**
  * SQLite failures while writing (disk full, I/O error, a locked file) become
@@ -42,25 +43,19 @@ export interface BatchWriterDeps {
   pool: PartitionPool;
   /** Re-reads the partition folder. */
   refresh: () => void;
+  /** WAL checkpoints under steady writes (wal-checkpoints.ts; default CHECKPOINT_EVERY_MS). */
+  checkpointEveryMs?: number;
 }
-
-/**
- * After this long without a write, the partitions written since the last
- * checkpoint are checkpointed and their WAL truncated. Without it a small
- * store (the quick start's demo) showed a WAL many times its data: the
- * automatic checkpoint runs only every 8000 pages (partition-db.ts).
- */
-export const IDLE_CHECKPOINT_MS = 2000;
 
 export class BatchWriter {
   private pending: PendingWrite[] = [];
   /** Partitions with a transaction open during a group commit. */
   private batch: Set<PartitionDb> | null = null;
-  /** Partitions written since their last idle checkpoint. */
-  private readonly unchecked = new Set<PartitionDb>();
-  private idleTimer: NodeJS.Timeout | null = null;
+  private readonly checkpoints: WalCheckpoints<PartitionDb>;
 
-  constructor(private readonly deps: BatchWriterDeps) {}
+  constructor(private readonly deps: BatchWriterDeps) {
+    this.checkpoints = new WalCheckpoints(() => this.pending.length > 0, deps.checkpointEveryMs);
+  }
 
   /** True while `db` holds this writer's uncommitted transaction. */
   holds(db: PartitionDb): boolean {
@@ -116,23 +111,12 @@ export class BatchWriter {
     // After the answers have gone out: statistics are worth a pause of the
     // writer, not a delay of the batches that triggered them.
     if (failure === null) setImmediate(() => this.refreshStatistics(batch));
-    for (const db of batch) this.unchecked.add(db);
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => this.checkpointIdle(), IDLE_CHECKPOINT_MS);
-    this.idleTimer.unref();
+    this.checkpoints.committed(batch);
   }
 
-  /** Stops the idle checkpoint timer (the store is closing). */
+  /** Stops the checkpoint timers (the store is closing). */
   stop(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = null;
-  }
-
-  private checkpointIdle(): void {
-    this.idleTimer = null;
-    if (this.pending.length > 0) return;
-    for (const db of this.unchecked) db.checkpointWhenIdle();
-    this.unchecked.clear();
+    this.checkpoints.stop();
   }
 
   private refreshStatistics(dbs: Set<PartitionDb>): void {

@@ -91,6 +91,8 @@ export interface SqliteStoreOptions {
   percentileValues?: number;
   /** Distinct values a terms aggregation may count (default MAX_TERMS_KEYS; tests lower it). */
   maxTermsKeys?: number;
+  /** WAL checkpoints while writes keep coming (wal-checkpoints.ts; default CHECKPOINT_EVERY_MS, tests shorten it). */
+  checkpointEveryMs?: number;
 }
 
 /**
@@ -154,7 +156,7 @@ export class SqliteStore implements LogStore {
     this.textFields = resolveTextFields(opts.textFields);
     this.otherTextFields = this.textFields.filter((f) => f !== 'message');
     this.policy = createRetentionPolicy(opts.retention, opts.classMatcher ?? classMatcherFor(this.clock, this.textFields));
-    this.writes = new BatchWriter({ pool: this.pool, refresh: () => this.refresh() });
+    this.writes = new BatchWriter({ pool: this.pool, refresh: () => this.refresh(), checkpointEveryMs: opts.checkpointEveryMs });
     if (opts.writerThread && opts.classMatcher) {
       throw storeError('LS_STORE_BAD_REQUEST', 'a custom class matcher cannot be used with a writer thread');
     }
