@@ -3,7 +3,10 @@
  * brotli, as logship serve sends them) and how long a browser takes from
  * navigation to the first rows on a store of 1,000,000 events (one day).
  *
- *   node bench/ui.bench.mjs [--quick]     (needs `npm run build` and /usr/bin/chromium)
+ *   node bench/ui.bench.mjs [--quick] [--format blocks|sqlite]     (needs `npm run build` and /usr/bin/chromium)
+ *
+ * --format: the store's format (default blocks, what a new data folder
+ * gets; sqlite is the row store).
  *
  * Each load is a fresh browser context (no cache), headless Chromium driven
  * by playwright-core, against a real `logship serve` on loopback. The store
@@ -57,7 +60,7 @@ async function startServe(root, dataDir, port) {
   throw new Error('logship serve did not start');
 }
 
-export async function run({ root, quick = false, runs = 5, work }) {
+export async function run({ root, quick = false, runs = 5, work, format = 'blocks' }) {
   const sizes = await assetSizes(root);
   const total = sizes.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
   const kb = (n) => Number((n / 1024).toFixed(1));
@@ -72,10 +75,12 @@ export async function run({ root, quick = false, runs = 5, work }) {
   const dir = await mkdtemp(join(work ?? tmpdir(), 'ui-bench-'));
   const ingest = (p) => import(pathToFileURL(join(root, 'packages/ingest/dist', p)).href);
   const { openSqliteStore } = await ingest('sqlite/open-sqlite-store.js');
+  const { openBlockStore } = await ingest('blocks/open-block-store.js');
+  const open = format === 'sqlite' ? openSqliteStore : openBlockStore;
   const { generateCorpus } = await ingest('testing/generate-corpus.js');
   const { DEFAULT_RETENTION } = await ingest('retention/retention-config.js');
   const end = Date.now() - 1000;
-  const store = await openSqliteStore({ dataDir: dir, retention: { ...DEFAULT_RETENTION, default_days: 3650, classes: [] } });
+  const store = await open({ dataDir: dir, retention: { ...DEFAULT_RETENTION, default_days: 3650, classes: [] } });
   const corpus = generateCorpus({ events, seed: 5, endMs: end, days: 1 });
   for (let i = 0; i < corpus.length; i += 10_000) await store.write(corpus.slice(i, i + 10_000));
   await store.close();
@@ -123,15 +128,16 @@ export async function run({ root, quick = false, runs = 5, work }) {
     await rm(dir, { recursive: true, force: true });
   }
   return {
-    command: `node bench/ui.bench.mjs${quick ? ' --quick' : ''}`,
-    description: `The search page from logship serve on loopback: asset sizes as built (packages/ui/dist), and headless Chromium (fresh context, no cache, 1280×800) from navigation to the first result rows and to the histogram, SQLite store of ${events.toLocaleString('en')} generated events over one day; ${runs} loads after one warm-up.`,
+    command: `node bench/ui.bench.mjs${quick ? ' --quick' : ''}${format === 'blocks' ? '' : ` --format ${format}`}`,
+    description: `The search page from logship serve on loopback: asset sizes as built (packages/ui/dist), and headless Chromium (fresh context, no cache, 1280×800) from navigation to the first result rows and to the histogram, the embedded store (format ${format}) holding ${events.toLocaleString('en')} generated events over one day; ${runs} loads after one warm-up.`,
     rows,
   };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
-  const result = await run({ root, quick: process.argv.includes('--quick'), runs: 5 });
+  const at = process.argv.indexOf('--format');
+  const result = await run({ root, quick: process.argv.includes('--quick'), runs: 5, ...(at > 0 ? { format: process.argv[at + 1] } : {}) });
   console.log(result.description);
   console.table(result.rows);
 }
