@@ -31,18 +31,18 @@ import { rowsWithId } from './block-rows.js';
 import { isoTime } from '../normalize/iso-time.js';
 import { plainRecord } from '../normalize/plain-record.js';
 import { allRows } from './shared-rows.js';
+import { allOf, anyOf, noneOf, type RowMatch } from './row-sets.js';
 
 /**
  * A query compiled for blocks: and/or/not over rows as set operations
- * (an AND evaluates its later children only on the rows the earlier ones
- * kept), each leaf judged per block first (block-prune.ts: a leaf NONE or
- * ALL in this block costs nothing) and otherwise by the matcher compiled
- * for that leaf alone, on one reused object holding the leaf's fields.
+ * (row-sets.ts; an OR of one field's values is one test a row), each leaf
+ * judged per block first (block-prune.ts: a leaf NONE or ALL in this block
+ * costs nothing) and otherwise by the matcher compiled for that leaf
+ * alone, on one reused object holding the leaf's fields.
  */
 interface RowNode {
   prune: BlockPruner;
-  /** The rows of `rows` (ascending) that match; `ts` decodes @timestamp when a leaf needs it. */
-  filter(h: BlockHeader, cols: BlockColumns, ts: () => Column, rows: readonly number[]): readonly number[];
+  filter: RowMatch;
 }
 
 /**
@@ -75,46 +75,19 @@ function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>):
   switch (ast.type) {
     case 'match_all':
       return { prune: () => ALL, filter: (_h, _c, _t, rows) => rows };
-    case 'and': {
-      const children = ast.children.map((c) => compileRows(c, opts, fields));
-      return {
-        prune: compilePruner(ast, opts),
-        filter: (h, cols, ts, rows) => {
-          let kept = rows;
-          for (const c of children) {
-            if (kept.length === 0) break;
-            kept = c.filter(h, cols, ts, kept);
-          }
-          return kept;
-        },
-      };
-    }
+    case 'and':
+      return { prune: compilePruner(ast, opts), filter: allOf(ast.children.map((c) => compileRows(c, opts, fields).filter)) };
     case 'or': {
-      const children = ast.children.map((c) => compileRows(c, opts, fields));
-      return {
-        prune: compilePruner(ast, opts),
-        filter: (h, cols, ts, rows) => {
-          const hit = new Set<number>();
-          let rest = rows;
-          for (const c of children) {
-            if (rest.length === 0) break;
-            for (const r of c.filter(h, cols, ts, rest)) hit.add(r);
-            rest = rest.filter((r) => !hit.has(r));
-          }
-          return rows.filter((r) => hit.has(r));
-        },
-      };
+      const prune = compilePruner(ast, opts);
+      const same = oneFieldTest(ast.children, opts);
+      if (same) {
+        fields.add(same.field);
+        return { prune, filter: valueRows(prune, same.field, same.test) };
+      }
+      return { prune, filter: anyOf(ast.children.map((c) => compileRows(c, opts, fields).filter)) };
     }
-    case 'not': {
-      const child = compileRows(ast.child, opts, fields);
-      return {
-        prune: compilePruner(ast, opts),
-        filter: (h, cols, ts, rows) => {
-          const out = new Set(child.filter(h, cols, ts, rows));
-          return rows.filter((r) => !out.has(r));
-        },
-      };
-    }
+    case 'not':
+      return { prune: compilePruner(ast, opts), filter: noneOf(compileRows(ast.child, opts, fields).filter) };
     default: {
       const plan = planLeaf(ast, opts);
       const prune = leafPruner(ast, plan, opts);
@@ -151,19 +124,7 @@ function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>):
         };
       }
       const fast = valueTest(plan);
-      if (fast) {
-        const field = leafFields[0] as string;
-        return {
-          prune,
-          filter: (h, cols, _ts, rows) => {
-            const quick = judged(h, rows);
-            if (quick) return quick;
-            const col = cols.get(field) as Column;
-            const dict = columnDictionary(col);
-            return dict ? dictionaryRows(dict, rows, fast) : rows.filter((r) => fast(col[r]));
-          },
-        };
-      }
+      if (fast) return { prune, filter: valueRows(prune, leafFields[0] as string, fast) };
       const match = compileMatcher(ast, opts);
       const text = textVerdict(plan, match);
       if (text) {
@@ -212,6 +173,46 @@ function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>):
       };
     }
   }
+}
+
+/** Rows by one field's value: none or all when the block's header says so, else each distinct value judged once where the column has a dictionary. */
+function valueRows(prune: BlockPruner, field: string, test: (v: FieldValue | undefined) => boolean): RowMatch {
+  return (h, cols, _ts, rows) => {
+    const v = prune(h);
+    if (v === NONE) return [];
+    if (v === ALL) return rows;
+    const col = cols.get(field);
+    const dict = columnDictionary(col);
+    return dict ? dictionaryRows(dict, rows, test) : rows.filter((r) => test(col[r]));
+  };
+}
+
+/**
+ * An OR whose children all test one value of the same field
+ * (`level:(error OR critical)`, `status:(500 OR 502 OR 503)`, the page's
+ * error histogram): one test of each row's value against them all, one
+ * pass over the rows instead of one a child.
+ */
+function oneFieldTest(children: readonly QueryNode[], opts: MatcherOptions): { field: string; test: (v: FieldValue | undefined) => boolean } | null {
+  let field: string | null = null;
+  const tests: ((v: FieldValue | undefined) => boolean)[] = [];
+  for (const c of children) {
+    if (c.type === 'and' || c.type === 'or' || c.type === 'not' || c.type === 'match_all') return null;
+    const plan = planLeaf(c, opts);
+    const names = planFields(plan);
+    const test = names.length === 1 && names[0] !== '@timestamp' && names[0] !== 'event.id' ? valueTest(plan) : null;
+    if (test === null || (field !== null && names[0] !== field)) return null;
+    field = names[0]!;
+    tests.push(test);
+  }
+  if (field === null) return null;
+  return {
+    field,
+    test: (v) => {
+      for (let i = 0; i < tests.length; i++) if (tests[i]!(v)) return true;
+      return false;
+    },
+  };
 }
 
 /**
