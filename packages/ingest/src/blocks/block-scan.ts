@@ -10,8 +10,6 @@
  */
 import {
   compileMatcher,
-  compileRegex,
-  compileWildcard,
   planLeaf,
   regexRuns,
   setEventField,
@@ -32,6 +30,7 @@ import { isoTime } from '../normalize/iso-time.js';
 import { plainRecord } from '../normalize/plain-record.js';
 import { allRows } from './shared-rows.js';
 import { allOf, anyOf, noneOf, type RowMatch } from './row-sets.js';
+import { oneFieldTest, remembered, valueTest } from './value-tests.js';
 
 /**
  * A query compiled for blocks: and/or/not over rows as set operations
@@ -86,8 +85,18 @@ function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>):
       }
       return { prune, filter: anyOf(ast.children.map((c) => compileRows(c, opts, fields).filter)) };
     }
-    case 'not':
-      return { prune: compilePruner(ast, opts), filter: noneOf(compileRows(ast.child, opts, fields).filter) };
+    case 'not': {
+      // `-level:info`, `NOT status:(200 OR 304)`: the value test negated, one pass (a row
+      // without the field passes, as the matcher's NOT lets it).
+      const prune = compilePruner(ast, opts);
+      const child = ast.child;
+      const same = oneFieldTest(child.type === 'or' ? child.children : [child], opts);
+      if (same) {
+        fields.add(same.field);
+        return { prune, filter: valueRows(prune, same.field, (v) => !same.test(v)) };
+      }
+      return { prune, filter: noneOf(compileRows(child, opts, fields).filter) };
+    }
     default: {
       const plan = planLeaf(ast, opts);
       const prune = leafPruner(ast, plan, opts);
@@ -187,83 +196,6 @@ function valueRows(prune: BlockPruner, field: string, test: (v: FieldValue | und
   };
 }
 
-/**
- * An OR whose children all test one value of the same field
- * (`level:(error OR critical)`, `status:(500 OR 502 OR 503)`, the page's
- * error histogram): one test of each row's value against them all, one
- * pass over the rows instead of one a child.
- */
-function oneFieldTest(children: readonly QueryNode[], opts: MatcherOptions): { field: string; test: (v: FieldValue | undefined) => boolean } | null {
-  let field: string | null = null;
-  const tests: ((v: FieldValue | undefined) => boolean)[] = [];
-  for (const c of children) {
-    if (c.type === 'and' || c.type === 'or' || c.type === 'not' || c.type === 'match_all') return null;
-    const plan = planLeaf(c, opts);
-    const names = planFields(plan);
-    const test = names.length === 1 && names[0] !== '@timestamp' && names[0] !== 'event.id' ? valueTest(plan) : null;
-    if (test === null || (field !== null && names[0] !== field)) return null;
-    field = names[0]!;
-    tests.push(test);
-  }
-  if (field === null) return null;
-  return {
-    field,
-    test: (v) => {
-      for (let i = 0; i < tests.length; i++) if (tests[i]!(v)) return true;
-      return false;
-    },
-  };
-}
-
-/**
- * The matcher's own test of one value (query package matcher.ts, the same
- * comparisons) for the single-field plans that dominate real queries, so
- * a row costs a comparison instead of a probe object and a matcher call.
- * The differential tests hold these to the matcher.
- */
-function valueTest(plan: LeafPlan): ((v: FieldValue | undefined) => boolean) | null {
-  switch (plan.kind) {
-    case 'exists':
-      return (v) => v !== undefined && v !== null;
-    case 'level_in': {
-      const levels = new Set<string>(plan.levels);
-      return (v) => typeof v === 'string' && levels.has(v);
-    }
-    case 'keyword_eq': {
-      const { string, number, boolean } = plan;
-      return (v) => v === string || (typeof v === 'number' && number !== null && v === number) || (typeof v === 'boolean' && boolean !== null && v === boolean);
-    }
-    case 'number_range': {
-      const { lower, upper } = plan;
-      return (v) => {
-        if (typeof v !== 'number' || Number.isNaN(v)) return false;
-        if (lower && (lower.inclusive ? v < lower.value : v <= lower.value)) return false;
-        if (upper && (upper.inclusive ? v > upper.value : v >= upper.value)) return false;
-        return true;
-      };
-    }
-    case 'keyword_wildcard': {
-      // A memo as text leaves keep: keyword values repeat, and a glob of
-      // `web-1?` walks the value's code points.
-      const match = remembered(compileWildcard(plan.pattern));
-      return (v) => typeof v === 'string' && match(v);
-    }
-    case 'keyword_regex': {
-      // The NFA steps a set of states per character: values without the
-      // pattern's literal text are ruled out by a substring search first.
-      const runs = regexRuns(plan.pattern);
-      const match = remembered(compileRegex(plan.pattern));
-      return (v) => {
-        if (typeof v !== 'string') return false;
-        for (let i = 0; i < runs.length; i++) if (!v.includes(runs[i]!)) return false;
-        return match(v);
-      };
-    }
-    default:
-      return null;
-  }
-}
-
 /** The rows of `rows` whose value in `col` passes `test` (one text field: the usual free text search). */
 function textRows(col: Column, rows: readonly number[], test: (v: FieldValue | undefined) => boolean): number[] {
   const dict = columnDictionary(col);
@@ -290,11 +222,6 @@ function precheckOf(plan: LeafPlan): ((v: FieldValue | undefined) => boolean) | 
   return runs.length > 0 ? textPrecheck(runs) : null;
 }
 
-/** Distinct values whose verdict a text leaf remembers in one query (a few MB at most). */
-const TEXT_MEMO_SIZE = 16_384;
-/** And characters: a memo of long messages (stack traces) must not hold a query's worth of text. */
-const TEXT_MEMO_CHARS = 2 * 1024 * 1024;
-
 /**
  * A text leaf (terms, phrase, wildcard, regex: the matcher's inAnyField)
  * decides a field by its value alone, the same for every text field, so
@@ -317,37 +244,6 @@ function textVerdict(plan: LeafPlan, match: (e: LogEvent) => boolean): ((v: Fiel
   return (v) => typeof v === 'string' && (maybe === null || maybe(v)) && judge(v);
 }
 
-/**
- * `judge` with its verdicts remembered for the query. The memo stops
- * growing at TEXT_MEMO_SIZE values or TEXT_MEMO_CHARS characters, keeps
- * copies (a value sliced from a column's joined text would keep all of
- * that text alive), and is no longer asked once it mostly misses (values
- * that never repeat only pay for the lookups of the first 4,096).
- */
-function remembered(judge: (v: string) => boolean): (v: string) => boolean {
-  const memo = new Map<string, boolean>();
-  let asked = 0;
-  let found = 0;
-  let chars = 0;
-  let useMemo = true;
-  return (v) => {
-    if (!useMemo) return judge(v);
-    asked++;
-    const known = memo.get(v);
-    if (known !== undefined) {
-      found++;
-      return known;
-    }
-    const verdict = judge(v);
-    if (memo.size < TEXT_MEMO_SIZE && chars + v.length <= TEXT_MEMO_CHARS) {
-      // A flat copy: concatenating then slicing makes V8 copy the characters.
-      memo.set((' ' + v).slice(1), verdict);
-      chars += v.length;
-    }
-    if (asked === 4096 && found * 2 < asked) useMemo = false;
-    return verdict;
-  };
-}
 
 export interface RowFilter {
   from: number;
