@@ -6,9 +6,11 @@
  * numbers.
  *
  * terms of a rolled-up field and histograms in whole hours under the
- * empty query read the partition's hourly rollup (block-rollup.ts, with
- * the row store's tables and reads, sqlite/rollup-query.ts); the partial
- * hours at the ends and everything else come from the blocks' columns:
+ * empty query, and histograms of level names or their NOT (the page's
+ * error and warning histograms: value-tests.ts levelRollup), read the
+ * partition's hourly rollup (block-rollup.ts, with the row store's tables
+ * and reads, sqlite/rollup-query.ts); the partial hours at the ends and
+ * everything else come from the blocks' columns:
  *
  *   slice ─► partial first hour ─► blocks
  *         ─► whole hours        ─► rollup sums
@@ -16,7 +18,7 @@
  */
 import { fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query';
 import { storeError } from '../store/store-error.js';
-import { planRollup, rollupHistogram, rollupTerms } from '../sqlite/rollup-query.js';
+import { planRollup, rollupHistogram, rollupKeyHistogram, rollupTerms } from '../sqlite/rollup-query.js';
 import { isRollupField } from '../sqlite/rollup.js';
 import { checkTermsKeys, topTerms } from '../sqlite/top-terms.js';
 import type { BlockPartition, Column } from './block-partition.js';
@@ -162,15 +164,20 @@ export function aggregatePart(agg: AggregationSpec, slices: readonly BlockSlice[
           }
           if (n > 0) add(key, n);
         });
-      // Buckets aligned to the epoch: each rollup hour lies in one histogram bucket.
-      const rollupOk = useRollups && interval % ROLLUP_BUCKET_MS === 0;
+      // Buckets aligned to the epoch: each rollup hour lies in one histogram bucket. Level
+      // names (the page's error and warning histograms) are counted from the level's rollup.
+      const levels = opts.rollups ? q.levels : null;
+      const rollupOk = (useRollups || levels !== null) && interval % ROLLUP_BUCKET_MS === 0;
       for (const s of slices) {
         const db = s.partition.db;
         db.snapshot(() => {
-          const plan = rollupOk ? planRollup(db, s.from, s.to, '', splitBuckets) : null;
+          const plan = rollupOk ? planRollup(db, s.from, s.to, useRollups || !levels ? '' : levels.field, splitBuckets) : null;
           if (!plan) return fromRows(db, s.from, s.to);
           for (const r of plan.rows) fromRows(db, r.from, r.to);
-          for (const { k, n } of rollupHistogram(db, interval, plan.minutes)) add(k, n);
+          const hours = useRollups || !levels
+            ? rollupHistogram(db, interval, plan.minutes)
+            : rollupKeyHistogram(db, interval, plan.minutes, levels.field, levels.test, levels.negate);
+          for (const { k, n } of hours) add(k, n);
         });
       }
       return { type: 'date_histogram', counts };
@@ -211,10 +218,11 @@ export function aggregatePart(agg: AggregationSpec, slices: readonly BlockSlice[
   }
 }
 
-/** Whether the rollups answer most of the aggregation: the empty query's terms of a rolled-up field, or its histograms in whole hours. */
+/** Whether the rollups answer most of the aggregation: the empty query's terms of a rolled-up field, or histograms in whole hours of it or of level names. */
 export function rolledUp(agg: AggregationSpec, q: CompiledQuery, rollups: boolean): boolean {
-  if (!rollups || !q.matchAll) return false;
-  return (agg.type === 'terms' && isRollupField(agg.field)) || (agg.type === 'date_histogram' && agg.interval_ms % ROLLUP_BUCKET_MS === 0);
+  if (!rollups) return false;
+  if (agg.type === 'date_histogram') return (q.matchAll || q.levels !== null) && agg.interval_ms % ROLLUP_BUCKET_MS === 0;
+  return q.matchAll && agg.type === 'terms' && isRollupField(agg.field);
 }
 
 /** Rejects what no part of a range could answer: the checks run before any block is read. */

@@ -200,6 +200,34 @@ async function agreesWithMatcher(): Promise<void> {
     assert.equal(await differs(q), null, text);
   }
   for (const text of oneFieldOrs()) assert.equal(await differs(parse(text)), null, text);
+  await levelHistograms();
+}
+
+/**
+ * Histograms of level names and their NOT, which the hourly rollups of
+ * `level` answer (value-tests.ts levelRollup), over ranges whose ends cut
+ * hours (read from blocks) and hour-aligned ones, at intervals of 1 to 6
+ * hours, against the matcher's events.
+ */
+async function levelHistograms(): Promise<void> {
+  const texts = ['level:error', 'level:(error OR critical)', 'NOT level:info', 'level:>=warning', '-level:(debug OR trace)', 'level:(warning OR ERROR)', 'level:nosuch'];
+  const ranges = [
+    { from: END - 10 * 86_400_000, to: NOW },
+    { from: END - 3 * 86_400_000 + 17 * 60_000, to: NOW - 7 * 60_000 - 1 },
+    { from: END - 86_400_000 - 1, to: END - 3_600_000 + 1 },
+  ];
+  for (const [i, text] of texts.entries()) {
+    const query = parse(text);
+    const m = matcherOutcome(query, order, NOW);
+    assert.ok('ids' in m, text);
+    const times = m.ids.map((id) => Date.parse(byId.get(id)?.['@timestamp'] ?? ''));
+    for (const range of ranges) {
+      const interval = 3_600_000 * (1 + ((i + range.from) % 6));
+      const h = await store.aggregate({ ...range, now: NOW, query, agg: { type: 'date_histogram', interval_ms: interval } });
+      assert.ok(h.type === 'date_histogram');
+      assert.deepEqual(h.buckets.map((b) => [b.key, b.count]), expectedHistogram(times, range.from, range.to, interval), `${text} over ${JSON.stringify(range)}`);
+    }
+  }
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { compileRegex, compileWildcard, planLeaf, regexRuns, type FieldValue, type LeafPlan, type MatcherOptions, type QueryNode } from '@logship/query';
 import { planFields } from './block-prune.js';
+import { isRollupField } from '../sqlite/rollup.js';
 
 export type ValueTest = (v: FieldValue | undefined) => boolean;
 
@@ -117,4 +118,36 @@ export function remembered(judge: (v: string) => boolean): (v: string) => boolea
     if (asked === 4096 && found * 2 < asked) useMemo = false;
     return verdict;
   };
+}
+
+/** A query the hourly rollups of a level field can count: its field, the test of a rollup key, and whether the query is its NOT. */
+export interface LevelRollup {
+  field: string;
+  test: (key: string) => boolean;
+  negate: boolean;
+}
+
+/**
+ * Level names on one rolled-up field (`level:error`, `level:(error OR
+ * critical)`, `level:>=warning`), or the NOT of one: the page's error and
+ * warning histograms beside a search with no query of its own. Only level
+ * leaves: a rollup key is String(value), and a level test gives the key
+ * the verdict it gives the value since no level name reads as a number or
+ * boolean; other fields' keys lose whether 500 was a number or a string,
+ * which ranges and wildcards tell apart.
+ */
+export function levelRollup(ast: QueryNode, opts: MatcherOptions): LevelRollup | null {
+  const negate = ast.type === 'not';
+  const inner = ast.type === 'not' ? ast.child : ast;
+  const leaves = inner.type === 'or' ? inner.children : [inner];
+  let field: string | null = null;
+  const levels = new Set<string>();
+  for (const c of leaves) {
+    if (c.type === 'and' || c.type === 'or' || c.type === 'not' || c.type === 'match_all') return null;
+    const plan = planLeaf(c, opts);
+    if (plan.kind !== 'level_in' || !isRollupField(plan.field) || (field !== null && plan.field !== field)) return null;
+    field = plan.field;
+    for (const l of plan.levels) levels.add(l);
+  }
+  return field === null ? null : { field, test: (key) => levels.has(key), negate };
 }

@@ -78,3 +78,34 @@ export function rollupHistogram(db: RollupSource, intervalMs: number, [first, la
 export function rollupInterval(intervalMs: number): boolean {
   return intervalMs % MINUTE_MS === 0;
 }
+
+/**
+ * rollupHistogram of the events whose `field` has a key that passes
+ * `test`, or with `negate` of the others (every event less those: an
+ * event without the field is among them, as a NOT lets it through).
+ */
+export function rollupKeyHistogram(
+  db: RollupSource,
+  intervalMs: number,
+  minutes: [number, number],
+  field: string,
+  test: (key: string) => boolean,
+  negate: boolean,
+): { k: number; n: number }[] {
+  const codes = db.all<{ code: number; value: string }>('SELECT code, value FROM rollup_keys WHERE field = ?', [field]).filter((r) => test(r.value));
+  const [first, last] = minutes;
+  const matching =
+    codes.length === 0
+      ? []
+      : db.all<{ k: number; n: number }>(
+          `SELECT minute * ${MINUTE_MS} - (((minute * ${MINUTE_MS} % @hi) + @hi) % @hi) AS k, sum(n) AS n
+           FROM rollup_counts WHERE key IN (${codes.map((r) => r.code).join(',')}) AND minute >= ? AND minute <= ? GROUP BY k`,
+          [first, last],
+          { hi: intervalMs },
+        );
+  if (!negate) return matching;
+  const less = new Map(matching.map((r) => [r.k, r.n]));
+  return rollupHistogram(db, intervalMs, minutes)
+    .map(({ k, n }) => ({ k, n: n - (less.get(k) ?? 0) }))
+    .filter((r) => r.n > 0);
+}
