@@ -56,10 +56,11 @@ export function valueTest(plan: LeafPlan): ValueTest | null {
 }
 
 /**
- * An OR whose children all test one value of the same field
- * (`level:(error OR critical)`, `status:(500 OR 502 OR 503)`, the page's
- * error histogram): one test of each row's value against them all, one
- * pass over the rows instead of one a child.
+ * Leaves (an OR's children, or the one under a NOT) that all test one
+ * value of the same field (`level:(error OR critical)`, `status:(500 OR
+ * 502 OR 503)`, the page's error histogram): one test of each row's value
+ * against them all, one pass over the rows instead of one a child; a NOT
+ * negates it (block-scan.ts).
  */
 export function oneFieldTest(children: readonly QueryNode[], opts: MatcherOptions): { field: string; test: ValueTest } | null {
   let field: string | null = null;
