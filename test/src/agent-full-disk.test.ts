@@ -3,8 +3,7 @@
  * is down while 200,000 lines are written, so the spool fills the disk and
  * writes fail with ENOSPC. A batch that cannot be spooled stays in memory
  * and reading pauses; no checkpoint passes it, and once ingest is back every
- * line arrives exactly once. Mounting needs root (CAP_SYS_ADMIN): without
- * it the test is skipped with a warning locally and fails under CI=true.
+ * line arrives exactly once. The tmpfs needs root (tmpfs.ts).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -12,17 +11,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort, removeDir, sleep, startAgent, startServer, stopAll, tempDir, waitFor } from './harness.js';
+import { mountTmpfs, unmountTmpfs } from './tmpfs.js';
 import { agentYaml, assertExactlyOnce, jsonLine, LogWriter, range, seqsOf, waitForCount } from './agent-support.js';
 
-/** Mounts a tmpfs of `size` at `dir`; the reason when it cannot. */
-function mountTmpfs(dir: string, size: string): string | null {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'pipe' });
-    return null;
-  } catch (err) {
-    return (err as Error).message.split('\n')[0] ?? 'mount failed';
-  }
-}
 
 describe('agent: a full spool disk', () => {
   let root: string;
@@ -34,19 +25,14 @@ describe('agent: a full spool disk', () => {
 
   after(async () => {
     await stopAll();
-    if (mounted) execFileSync('umount', ['-l', mounted], { stdio: 'pipe' });
+    if (mounted) unmountTmpfs(mounted);
     await removeDir(root);
   });
 
   test('data_dir on a 3 MiB tmpfs, ingest down while 200,000 lines are written: nothing lost, nothing twice', async (t) => {
     const small = join(root, 'small');
     await mkdir(small);
-    const why = mountTmpfs(small, '3m');
-    if (why) {
-      if (process.env.CI === 'true') assert.fail(`a tmpfs is needed for this test: ${why}`);
-      t.skip(`cannot mount a tmpfs (${why}); run as root`);
-      return;
-    }
+    if (!mountTmpfs(t, small, '3m')) return;
     mounted = small;
     const logs = join(root, 'logs');
     await mkdir(logs);

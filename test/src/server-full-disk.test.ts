@@ -1,13 +1,12 @@
 /**
  * A full data disk under the server: `logship serve` on the embedded store
- * (either partition format) with its data folder on a real 12 MiB tmpfs, fed until SQLite answers
- * SQLITE_FULL. A batch that cannot be committed answers 503
- * LS_INGEST_STORE_UNAVAILABLE with Retry-After and is not acknowledged;
- * readiness says why; what was acknowledged stays searchable. Once space is
- * freed (the tmpfs grown) the same server takes the refused batches, and
- * every acknowledged event is there exactly once, also after SIGKILL and a
- * restart. Mounting needs root (CAP_SYS_ADMIN): without it the test is
- * skipped with a warning locally and fails under CI=true.
+ * (either partition format) with its data folder on a real 12 MiB tmpfs
+ * (tmpfs.ts), fed until SQLite answers SQLITE_FULL. A batch that cannot be
+ * committed answers 503 LS_INGEST_STORE_UNAVAILABLE with Retry-After and
+ * is not acknowledged; readiness says why; what was acknowledged stays
+ * searchable. Once space is freed (the tmpfs grown) the same server takes
+ * the refused batches, and every acknowledged event is there exactly once,
+ * also after SIGKILL and a restart.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -15,18 +14,11 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
+import { mountTmpfs, resizeTmpfs, unmountTmpfs } from './tmpfs.js';
 import { removeDir, startServer, stopAll, tempDir, waitFor } from './harness.js';
 
 const BATCH = 2000;
 
-function mountTmpfs(dir: string, size: string): string | null {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'pipe' });
-    return null;
-  } catch (err) {
-    return (err as Error).message.split('\n')[0] ?? 'mount failed';
-  }
-}
 
 /** Batch `b`: BATCH events numbered b*BATCH…, an hour ago, each line different (so compression does not make the disk last). */
 function batchBody(b: number, base: number): Buffer {
@@ -73,19 +65,14 @@ for (const format of ['blocks', 'rows'] as const) describe(`server: a full data 
 
   after(async () => {
     await stopAll();
-    if (mounted) execFileSync('umount', ['-l', mounted], { stdio: 'pipe' });
+    if (mounted) unmountTmpfs(mounted);
     await removeDir(root);
   });
 
   test('SQLITE_FULL answers 503 and acknowledges nothing; after space is freed every acknowledged event is there once, also after SIGKILL', async (t) => {
     const small = join(root, 'small');
     await mkdir(small);
-    const why = mountTmpfs(small, '12m');
-    if (why) {
-      if (process.env.CI === 'true') assert.fail(`a tmpfs is needed for this test: ${why}`);
-      t.skip(`cannot mount a tmpfs (${why}); run as root`);
-      return;
-    }
+    if (!mountTmpfs(t, small, '12m')) return;
     mounted = small;
     const dataDir = join(small, 'data');
     const configYaml = `store: { type: sqlite, format: ${format} }\n`;
@@ -122,7 +109,7 @@ for (const format of ['blocks', 'rows'] as const) describe(`server: a full data 
     assert.equal(await countAll(server.url), acked.size * BATCH);
 
     // Space freed: the same server recovers without a restart.
-    execFileSync('mount', ['-o', 'remount,size=256m', small], { stdio: 'pipe' });
+    resizeTmpfs(small, '256m');
     await waitFor(async () => (await fetch(`${server.url}/health/ready`)).status === 200, { timeoutMs: 30_000, what: 'ready once space is freed' });
     for (const b of refused) {
       const a = await post(server.url, bodies[b]!);
