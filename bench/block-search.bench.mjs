@@ -8,7 +8,7 @@
  *
  * Run after `node_modules/.bin/tsc -b`:
  *   node bench/block-search.bench.mjs [--dir /tmp/blocks-1m] [--events 1000000] [--runs 7]
- *        [--threads 2] [--cache BYTES] [--only selective,phrase,range,all,wildcard,regex,keyword,rare,terms,histogram,percentiles,fields,values]
+ *        [--threads 2] [--cache BYTES] [--only selective,phrase,range,all,wildcard,regex,keyword,rare,terms,histogram,percentiles,orhist,nothist,levelhist,fields,values]
  *        [--days 1] [--split-min-bytes BYTES] [--check] [--http]
  *
  * The folder is built once (a minute or two) and reused: its corpus end is
@@ -71,6 +71,10 @@ const AGGREGATIONS = {
   terms: { q: '', params: { type: 'terms', field: 'logger' }, agg: { type: 'terms', field: 'logger', size: 10 }, span: DAY },
   histogram: { q: '', params: { type: 'date_histogram', interval: '1h' }, agg: { type: 'date_histogram', interval_ms: 3_600_000 }, span: 7 * DAY },
   percentiles: { q: '', params: { type: 'percentiles', field: 'duration_ms', percents: '50,95,99' }, agg: { type: 'percentiles', field: 'duration_ms', percents: [50, 95, 99] }, span: 7 * DAY },
+  // The search page's histograms beside a search: 24 h at 15 minutes (blocks), 7 days at 2 hours (level rollups).
+  orhist: { q: 'level:(warning OR error)', params: { type: 'date_histogram', interval: '15m' }, agg: { type: 'date_histogram', interval_ms: 900_000 }, span: DAY },
+  nothist: { q: '-level:info', params: { type: 'date_histogram', interval: '15m' }, agg: { type: 'date_histogram', interval_ms: 900_000 }, span: DAY },
+  levelhist: { q: 'level:warning', params: { type: 'date_histogram', interval: '2h' }, agg: { type: 'date_histogram', interval_ms: 7_200_000 }, span: 7 * DAY },
 };
 /** The fields API over the searches' range: the page's field list beside each search, and the values of `message` (sampled) when one clicks it. */
 const FIELDS = { fields: { q: '' }, values: { q: '', field: 'message' } };
