@@ -61,6 +61,9 @@ export function rollupTerms(db: RollupSource, field: string, [first, last]: [num
   return { values, total };
 }
 
+/** A rollup row's histogram bucket: its minute's start floored to the interval `@hi` (ms), aligned to the UTC epoch. */
+const BUCKET_OF_MINUTE = `minute * ${MINUTE_MS} - (((minute * ${MINUTE_MS} % @hi) + @hi) % @hi)`;
+
 /**
  * Event counts per histogram bucket over whole minutes. Only for intervals
  * that are whole minutes: buckets are aligned to the UTC epoch, so each
@@ -68,7 +71,7 @@ export function rollupTerms(db: RollupSource, field: string, [first, last]: [num
  */
 export function rollupHistogram(db: RollupSource, intervalMs: number, [first, last]: [number, number]): { k: number; n: number }[] {
   return db.all<{ k: number; n: number }>(
-    `SELECT minute * ${MINUTE_MS} - (((minute * ${MINUTE_MS} % @hi) + @hi) % @hi) AS k, sum(n) AS n
+    `SELECT ${BUCKET_OF_MINUTE} AS k, sum(n) AS n
      FROM rollup_counts WHERE key = ${ROLLUP_EVENTS_CODE} AND minute >= ? AND minute <= ? GROUP BY k`,
     [first, last],
     { hi: intervalMs },
@@ -98,7 +101,7 @@ export function rollupKeyHistogram(
     codes.length === 0
       ? []
       : db.all<{ k: number; n: number }>(
-          `SELECT minute * ${MINUTE_MS} - (((minute * ${MINUTE_MS} % @hi) + @hi) % @hi) AS k, sum(n) AS n
+          `SELECT ${BUCKET_OF_MINUTE} AS k, sum(n) AS n
            FROM rollup_counts WHERE key IN (${codes.map((r) => r.code).join(',')}) AND minute >= ? AND minute <= ? GROUP BY k`,
           [first, last],
           { hi: intervalMs },
