@@ -76,7 +76,12 @@ function errorHandler(this: FastifyInstance, err: FastifyError, request: Fastify
     return;
   }
   const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
-  if (status >= 500) request.log.error({ err }, 'Request failed.');
+  // A retryable coded 5xx (the store full or closing, a query past its
+  // deadline) is the raiser's to log, with its context (ingest-batch.ts
+  // logs the store's failure once); here it is one warning, not a second
+  // error with the same stack.
+  if (status >= 500 && isLogshipError(err) && err.retryable) request.log.warn({ code: err.code, message: err.message }, 'Request answered with a retryable error.');
+  else if (status >= 500) request.log.error({ err }, 'Request failed.');
   const coded = isLogshipError(err) || (typeof err.code === 'string' && status < 500);
   const shown = coded ? err : errors.internal();
   if (isLogshipError(err) && err.retryAfterS !== undefined && !reply.hasHeader('retry-after')) {

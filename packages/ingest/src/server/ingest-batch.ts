@@ -6,6 +6,7 @@ import type { IngestLimits } from '../config/server-config.js';
 import { normalizeEnvelope, normalizeLine, type NormalizedLine } from '../normalize/normalize-line.js';
 import { isLogshipError, type LogshipError } from '../errors/define-error.js';
 import { errors } from './errors.js';
+import { storeErrorDetail } from '../store/store-error.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 
 /*
@@ -193,7 +194,7 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
       // own), else 5 s.
       const hinted = isLogshipError(err) && err.retryable ? err.retryAfterS : undefined;
       const retryAfterS = hinted !== undefined && hinted > 0 ? Math.ceil(hinted) : 5;
-      throw errors.storeUnavailable.withCause({ cause: err, retryAfterS }, (err as Error).message);
+      throw errors.storeUnavailable.withCause({ cause: err, retryAfterS }, storeErrorDetail(err));
     }
   }
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { STORE_ERROR_CODES, isStoreError, storeError } from './store-error.js';
+import { STORE_ERROR_CODES, isStoreError, storeError, storeErrorDetail } from './store-error.js';
 
 const doc = fileURLToPath(new URL('../../../../docs/SQLITE_STORE.md', import.meta.url));
 
@@ -28,4 +28,19 @@ test('a store error carries its code, status, retryability, the code message and
   assert.equal(failed.retryable, true);
   assert.equal(failed.statusCode, 503);
   assert.equal(storeError('LS_STORE_BAD_CURSOR', 'x').statusCode, 400);
+});
+
+test("storeErrorDetail: a store error's own detail, also when rebuilt from its message on another thread", () => {
+  const failed = storeError('LS_STORE_WRITE_FAILED', 'database or disk is full');
+  assert.equal(storeErrorDetail(failed), 'database or disk is full');
+  // As writer-thread.ts rebuilds it: the code and the whole message, no cause.
+  const rebuilt = storeError('LS_STORE_WRITE_FAILED', '');
+  rebuilt.message = failed.message;
+  assert.equal(storeErrorDetail(rebuilt), 'database or disk is full');
+  assert.equal(storeErrorDetail(new Error('plain')), 'plain');
+  assert.equal(storeErrorDetail('text'), 'text');
+  // A message that is not the template's (set by hand) is kept whole.
+  const odd = storeError('LS_STORE_CLOSED', 'x');
+  odd.message = 'something else';
+  assert.equal(storeErrorDetail(odd), 'something else');
 });

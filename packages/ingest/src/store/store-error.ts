@@ -44,6 +44,22 @@ export function storeError(code: StoreErrorCode, detail: string, cause?: unknown
   return STORE_ERRORS[code].withCause({ cause }, detail) as StoreError;
 }
 
+/**
+ * What a store error says beyond its code's own words: the driver's
+ * message of an LS_STORE_WRITE_FAILED, say. An error quoting it (the
+ * ingest route's LS_INGEST_STORE_UNAVAILABLE) would otherwise say both
+ * codes' sentences. Works on errors rebuilt from another thread, which
+ * keep the message but not the cause.
+ */
+export function storeErrorDetail(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (!isStoreError(err)) return message;
+  const { template } = STORE_ERRORS[err.code];
+  const at = template.indexOf('%s');
+  const prefix = template.slice(0, at);
+  return at === template.length - 2 && message.startsWith(prefix) && message.length > prefix.length ? message.slice(prefix.length) : message;
+}
+
 export function isStoreError(err: unknown, code?: StoreErrorCode): err is StoreError {
   return isLogshipError(err) && Object.hasOwn(STORE_ERRORS, err.code) && (code === undefined || err.code === code);
 }
