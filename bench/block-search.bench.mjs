@@ -8,7 +8,7 @@
  *
  * Run after `node_modules/.bin/tsc -b`:
  *   node bench/block-search.bench.mjs [--dir /tmp/blocks-1m] [--events 1000000] [--runs 7]
- *        [--threads 2] [--cache BYTES] [--only selective,phrase,range,all,wildcard,regex,keyword,rare,terms,histogram,percentiles,orhist,nothist,levelhist,fields,values]
+ *        [--threads 2] [--cache BYTES] [--only selective,phrase,range,all,wildcard,regex,keyword,rare,terms,histogram,percentiles,orhist,nothist,levelhist,hosthist,statushist,fields,values]
  *        [--days 1] [--split-min-bytes BYTES] [--check] [--http]
  *
  * The folder is built once (a minute or two) and reused: its corpus end is
@@ -75,6 +75,9 @@ const AGGREGATIONS = {
   orhist: { q: 'level:(warning OR error)', params: { type: 'date_histogram', interval: '15m' }, agg: { type: 'date_histogram', interval_ms: 900_000 }, span: DAY },
   nothist: { q: '-level:info', params: { type: 'date_histogram', interval: '15m' }, agg: { type: 'date_histogram', interval_ms: 900_000 }, span: DAY },
   levelhist: { q: 'level:warning', params: { type: 'date_histogram', interval: '2h' }, agg: { type: 'date_histogram', interval_ms: 7_200_000 }, span: 7 * DAY },
+  // A value clicked into the query, and the NOT of two, over 7 days at 2 hours (those fields' rollups).
+  hosthist: { q: 'host:web-1', params: { type: 'date_histogram', interval: '2h' }, agg: { type: 'date_histogram', interval_ms: 7_200_000 }, span: 7 * DAY },
+  statushist: { q: 'NOT status:(200 OR 304)', params: { type: 'date_histogram', interval: '2h' }, agg: { type: 'date_histogram', interval_ms: 7_200_000 }, span: 7 * DAY },
 };
 /** The fields API over the searches' range: the page's field list beside each search, and the values of `message` (sampled) when one clicks it. */
 const FIELDS = { fields: { q: '' }, values: { q: '', field: 'message' } };

@@ -6,8 +6,9 @@
  * numbers.
  *
  * terms of a rolled-up field and histograms in whole hours under the
- * empty query, and histograms of level names or their NOT (the page's
- * error and warning histograms: value-tests.ts levelRollup), read the
+ * empty query, and histograms of one rolled-up field's values or their
+ * NOT (the page's error and warning histograms, `host:web-1` over a week:
+ * value-tests.ts keyRollup), read the
  * partition's hourly rollup (block-rollup.ts, with the row store's tables
  * and reads, sqlite/rollup-query.ts); the partial hours at the ends and
  * everything else come from the blocks' columns:
@@ -164,19 +165,20 @@ export function aggregatePart(agg: AggregationSpec, slices: readonly BlockSlice[
           }
           if (n > 0) add(key, n);
         });
-      // Buckets aligned to the epoch: each rollup hour lies in one histogram bucket. Level
-      // names (the page's error and warning histograms) are counted from the level's rollup.
-      const levels = opts.rollups ? q.levels : null;
-      const rollupOk = (useRollups || levels !== null) && interval % ROLLUP_BUCKET_MS === 0;
+      // Buckets aligned to the epoch: each rollup hour lies in one histogram bucket. A
+      // rolled-up field's values (the page's error and warning histograms) are counted
+      // from that field's rollup.
+      const keys = opts.rollups ? q.rollupKeys : null;
+      const rollupOk = (useRollups || keys !== null) && interval % ROLLUP_BUCKET_MS === 0;
       for (const s of slices) {
         const db = s.partition.db;
         db.snapshot(() => {
-          const plan = rollupOk ? planRollup(db, s.from, s.to, useRollups || !levels ? '' : levels.field, splitBuckets) : null;
+          const plan = rollupOk ? planRollup(db, s.from, s.to, useRollups || !keys ? '' : keys.field, splitBuckets) : null;
           if (!plan) return fromRows(db, s.from, s.to);
           for (const r of plan.rows) fromRows(db, r.from, r.to);
-          const hours = useRollups || !levels
+          const hours = useRollups || !keys
             ? rollupHistogram(db, interval, plan.minutes)
-            : rollupKeyHistogram(db, interval, plan.minutes, levels.field, levels.test, levels.negate);
+            : rollupKeyHistogram(db, interval, plan.minutes, keys.field, keys.test, keys.negate);
           for (const { k, n } of hours) add(k, n);
         });
       }
@@ -218,10 +220,10 @@ export function aggregatePart(agg: AggregationSpec, slices: readonly BlockSlice[
   }
 }
 
-/** Whether the rollups answer most of the aggregation: the empty query's terms of a rolled-up field, or histograms in whole hours of it or of level names. */
+/** Whether the rollups answer most of the aggregation: the empty query's terms of a rolled-up field, or histograms in whole hours of it or of one rolled-up field's values. */
 export function rolledUp(agg: AggregationSpec, q: CompiledQuery, rollups: boolean): boolean {
   if (!rollups) return false;
-  if (agg.type === 'date_histogram') return (q.matchAll || q.levels !== null) && agg.interval_ms % ROLLUP_BUCKET_MS === 0;
+  if (agg.type === 'date_histogram') return (q.matchAll || q.rollupKeys !== null) && agg.interval_ms % ROLLUP_BUCKET_MS === 0;
   return q.matchAll && agg.type === 'terms' && isRollupField(agg.field);
 }
 

@@ -30,7 +30,7 @@ import { isoTime } from '../normalize/iso-time.js';
 import { plainRecord } from '../normalize/plain-record.js';
 import { allRows } from './shared-rows.js';
 import { allOf, anyOf, noneOf, type RowMatch } from './row-sets.js';
-import { levelRollup, oneFieldTest, remembered, valueTest, type LevelRollup } from './value-tests.js';
+import { keyRollup, oneFieldTest, remembered, valueTest, type KeyRollup } from './value-tests.js';
 
 /**
  * A query compiled for blocks: and/or/not over rows as set operations
@@ -62,14 +62,14 @@ export interface CompiledQuery {
   fields: string[];
   /** The query matches every event. */
   matchAll: boolean;
-  /** Level names (or their NOT) the hourly rollups can count (value-tests.ts levelRollup), else null. */
-  levels: LevelRollup | null;
+  /** Values of one field (or their NOT) the hourly rollups can count (value-tests.ts keyRollup), else null. */
+  rollupKeys: KeyRollup | null;
 }
 
 export function compileBlockQuery(ast: QueryNode, opts: MatcherOptions): CompiledQuery {
   const fields = new Set<string>();
   const root = compileRows(ast, opts, fields);
-  return { prune: compilePruner(ast, opts), root, fields: [...fields], matchAll: ast.type === 'match_all', levels: levelRollup(ast, opts) };
+  return { prune: compilePruner(ast, opts), root, fields: [...fields], matchAll: ast.type === 'match_all', rollupKeys: keyRollup(ast, opts) };
 }
 
 function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>): RowNode {

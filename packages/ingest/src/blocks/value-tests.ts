@@ -121,34 +121,41 @@ export function remembered(judge: (v: string) => boolean): (v: string) => boolea
   };
 }
 
-/** A query the hourly rollups of a level field can count: its field, the test of a rollup key, and whether the query is its NOT. */
-export interface LevelRollup {
+/** A query the hourly rollups of one field can count: its field, the test of a rollup key, and whether the query is its NOT. */
+export interface KeyRollup {
   field: string;
   test: (key: string) => boolean;
   negate: boolean;
 }
 
 /**
- * Level names on one rolled-up field (`level:error`, `level:(error OR
- * critical)`, `level:>=warning`), or the NOT of one: the page's error and
- * warning histograms beside a search with no query of its own. Only level
- * leaves: a rollup key is String(value), and a level test gives the key
- * the verdict it gives the value since no level name reads as a number or
- * boolean; other fields' keys lose whether 500 was a number or a string,
- * which ranges and wildcards tell apart.
+ * Values of one rolled-up field (`level:error`, `level:(error OR
+ * critical)`, `level:>=warning`, `host:(web-1 OR web-2)`, `status:500`),
+ * or the NOT of them: the page's error and warning histograms beside a
+ * search with no query of its own, and a field's value clicked into the
+ * query over a week. Only leaves whose verdict on a value its rollup key
+ * (block-rollup.ts termsKey: String(value)) already gives:
+ * - level names, which no number or boolean reads as;
+ * - keyword equality whose text is the number's own String() where it
+ *   names one (`500`, not `500.0` or `5e2`, which the number 500 matches
+ *   and the string "500" does not, though both have the key "500"), so a
+ *   key equal to the text is exactly a value the matcher takes.
+ * Ranges and wildcards tell 500 from "500", so they scan.
  */
-export function levelRollup(ast: QueryNode, opts: MatcherOptions): LevelRollup | null {
+export function keyRollup(ast: QueryNode, opts: MatcherOptions): KeyRollup | null {
   const negate = ast.type === 'not';
   const inner = ast.type === 'not' ? ast.child : ast;
   const leaves = inner.type === 'or' ? inner.children : [inner];
   let field: string | null = null;
-  const levels = new Set<string>();
+  const keys = new Set<string>();
   for (const c of leaves) {
     if (c.type === 'and' || c.type === 'or' || c.type === 'not' || c.type === 'match_all') return null;
     const plan = planLeaf(c, opts);
-    if (plan.kind !== 'level_in' || !isRollupField(plan.field) || (field !== null && plan.field !== field)) return null;
+    if (plan.kind === 'level_in') for (const l of plan.levels) keys.add(l);
+    else if (plan.kind === 'keyword_eq' && (plan.number === null || String(plan.number) === plan.string)) keys.add(plan.string);
+    else return null;
+    if (!isRollupField(plan.field) || (field !== null && plan.field !== field)) return null;
     field = plan.field;
-    for (const l of plan.levels) levels.add(l);
   }
-  return field === null ? null : { field, test: (key) => levels.has(key), negate };
+  return field === null ? null : { field, test: (key) => keys.has(key), negate };
 }
