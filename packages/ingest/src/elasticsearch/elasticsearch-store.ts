@@ -188,12 +188,15 @@ export class ElasticsearchStore implements LogStore {
         return;
       }
       const id = event['event.id'];
-      if (seen.has(id)) {
+      // Per index, as `_id` dedupes: the same id on another day is another event.
+      const name = indexName(this.prefix, className, ms);
+      const key = `${name}\0${id}`;
+      if (seen.has(key)) {
         result.duplicates++;
         return;
       }
-      seen.add(id);
-      items.push({ index, id, indexName: indexName(this.prefix, className, ms), doc: eventToDocument(event, className, this.otherTextFields) });
+      seen.add(key);
+      items.push({ index, id, indexName: name, doc: eventToDocument(event, className, this.otherTextFields) });
     });
     if (items.length > 0) await this.templateReady();
     if (this.noOtherText.size > 0) for (const item of items) if (this.noOtherText.has(item.indexName)) delete item.doc['@txt'];

@@ -44,7 +44,7 @@ export function groupBatch<T, C>(
   const result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
   const groups = new Map<string, PartitionGroup<T>>();
   const byClass = new Map<string, Map<string, PartitionGroup<T>>>();
-  const seen = new Set<string>();
+  const seen = new SeenPairs();
   for (let index = 0; index < events.length; index++) {
     const event = events[index]!;
     const check = checkEvent(event, times?.[index]);
@@ -57,7 +57,7 @@ export function groupBatch<T, C>(
       result.expired++;
       continue;
     }
-    if (seen.has(check.eid)) {
+    if (seen.has(check.ts, check.eid)) {
       result.duplicates++;
       continue;
     }
@@ -66,7 +66,7 @@ export function groupBatch<T, C>(
       result.errors.push({ index, reason: `event cannot be stored: ${item.reason}` });
       continue;
     }
-    seen.add(check.eid);
+    seen.add(check.ts, check.eid);
     // Found by class, then by utcDay's string (the same one for a day), so
     // no key object or file name is built and hashed an event.
     const day = utcDay(check.ts);
@@ -83,4 +83,28 @@ export function groupBatch<T, C>(
     group.items.push(item);
   }
   return { result, groups: [...groups.values()] };
+}
+
+/**
+ * The (@timestamp, event.id) pairs a batch has met, as the stores dedupe
+ * (docs/WIRE.md: a duplicate is the same id and time; a receive-stamped
+ * event's retry is stamped anew, but within one batch every such event has
+ * the batch's time). By id first, with the first time seen: a second time
+ * for one id is rare, and a pair's string a line cost more than the map.
+ */
+class SeenPairs {
+  private readonly first = new Map<string, number>();
+  private more: Set<string> | null = null;
+
+  has(ts: number, eid: string): boolean {
+    const t = this.first.get(eid);
+    if (t === undefined) return false;
+    return t === ts || (this.more !== null && this.more.has(`${ts} ${eid}`));
+  }
+
+  add(ts: number, eid: string): void {
+    const t = this.first.get(eid);
+    if (t === undefined) this.first.set(eid, ts);
+    else if (t !== ts) (this.more ??= new Set()).add(`${ts} ${eid}`);
+  }
 }

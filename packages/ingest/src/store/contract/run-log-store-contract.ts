@@ -135,6 +135,33 @@ export function runLogStoreContract(name: string, makeStore: MakeContractStore):
       });
     });
 
+    test('one event.id at two times of one batch is two events, as in two batches (a duplicate is the same id and time)', async () => {
+      await withStore(async (store) => {
+        const base = corpus[0] as LogEvent;
+        const at = Date.parse(base['@timestamp']);
+        // A day apart, so Elasticsearch (which dedupes by _id per daily index) agrees.
+        const other = new Date(at - 86_400_000).toISOString();
+        const res = await store.write([
+          { ...base, 'event.id': 'twice-1', message: 'first' },
+          { ...base, 'event.id': 'twice-1', '@timestamp': other, message: 'second' },
+          { ...base, 'event.id': 'twice-1', message: 'first again' },
+        ]);
+        assert.equal(res.stored, 2);
+        assert.equal(res.duplicates, 1);
+        if (res.storedIndexes !== undefined) assert.deepEqual(res.storedIndexes, [0, 1]);
+        const hits = (await store.search({ ...WIDE, query: q.phrase('event.id', 'twice-1'), limit: 10, now: CONTRACT_NOW })).hits;
+        assert.deepEqual(hits.map((h) => h.message).sort(), ['first', 'second']);
+        // The same day, a millisecond apart: the embedded stores key by (time, id);
+        // Elasticsearch's _id is one per daily index (docs/ELASTICSEARCH.md "Writes").
+        if (name === 'elasticsearch') return;
+        const near = await store.write([
+          { ...base, 'event.id': 'twice-2', message: 'third' },
+          { ...base, 'event.id': 'twice-2', '@timestamp': new Date(at + 1).toISOString(), message: 'fourth' },
+        ]);
+        assert.deepEqual([near.stored, near.duplicates], [2, 0]);
+      });
+    });
+
     test('invalid events are reported by index and the rest of the batch is stored', async () => {
       await withStore(async (store) => {
         const good = corpus[0] as LogEvent;
