@@ -74,7 +74,9 @@ export function putField(out: FlatRecord, key: string, value: FieldValue): void 
  * - arrays become their JSON text: the event contract has scalar fields only;
  * - `null` is dropped, as Elasticsearch treats it: a null field is missing;
  * - objects deeper than `max_depth` are kept whole as JSON text;
- * - strings at most `max_value_bytes`.
+ * - strings at most `max_value_bytes`;
+ * - a dotted key and a nested path that flatten to one name both stay:
+ *   the later one in the document as `<name>_original` (putField).
  *
  * The field count is not capped here but once the event is built
  * (normalize-line's `finish`), so the cap can keep the core fields: JS
@@ -141,7 +143,9 @@ function put(fields: FlatRecord, flags: FlattenFlags, cap: number, key: string, 
     if (cut !== value) flags.truncated = true;
     value = cut;
   }
-  setField(fields, key, value);
+  // putField: `{"a.b": 1, "a": {"b": 2}}` flattens both to `a.b`; the
+  // second is kept as `a.b_original`, not written over the first.
+  putField(fields, key, value);
 }
 
 /** Every value a string (short enough to keep whole), a number or a boolean. */

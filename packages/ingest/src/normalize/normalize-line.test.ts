@@ -441,3 +441,36 @@ test('an event more than max_future_s ahead is stored at the receive time with i
   const strict = normalizeLine(JSON.stringify({ '@timestamp': ahead(61) }), { now: NOW, limits: { ...DEFAULT_NORMALIZE_LIMITS, max_future_s: 60 } }).event;
   assert.equal(strict['logship.future_timestamp'], true);
 });
+
+test('a dotted key and a nested path that flatten to one name both stay (the later as <name>_original)', () => {
+  const a = norm('{"message":"c","a.b":"flat","a":{"b":"nested"}}').event;
+  assert.equal(a['a.b'], 'flat');
+  assert.equal(a['a.b_original'], 'nested');
+  const b = norm('{"message":"c","a":{"b":"nested"},"a.b":"flat"}').event;
+  assert.equal(b['a.b'], 'nested');
+  assert.equal(b['a.b_original'], 'flat');
+  // ECS's level under `log` and a dotted `log.level` beside it: the first is the level, the other kept.
+  const c = norm('{"message":"c","log":{"level":"error"},"log.level":"warn","@timestamp":"2026-02-08T12:00:00Z"}').event;
+  assert.equal(c.level, 'error');
+  assert.equal(c['log.level_original'], 'warn');
+});
+
+test("an envelope's level wins over the line's, which stays as level_original; its aliases name a level", () => {
+  const line = JSON.stringify({ msg: 'x', level: 'error', host: 'linehost', time: '2026-02-08T12:00:00Z' });
+  const labelled = norm(JSON.stringify({ '@raw': line, level: 'info', host: 'labelhost', 'event.id': 'l1' })).event;
+  assert.equal(labelled.level, 'info');
+  assert.equal(labelled.level_original, 'error');
+  assert.equal(labelled.host, 'labelhost');
+  assert.equal(labelled.host_original, 'linehost');
+  const alias = norm(JSON.stringify({ '@raw': line, level: 'WARN', 'event.id': 'l2' })).event;
+  assert.equal(alias.level, 'warning');
+  assert.equal(alias.level_original, 'error');
+  // Not a level name: the line's level stays, the envelope's is kept aside.
+  const odd = norm(JSON.stringify({ '@raw': line, level: 'loud', 'event.id': 'l3' })).event;
+  assert.equal(odd.level, 'error');
+  assert.equal(odd.level_original, 'loud');
+  // The same level both ways: nothing aside.
+  const same = norm(JSON.stringify({ '@raw': line, level: 'error', 'event.id': 'l4' })).event;
+  assert.equal(same.level, 'error');
+  assert.equal(same.level_original, undefined);
+});

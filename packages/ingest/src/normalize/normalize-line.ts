@@ -11,6 +11,7 @@ import { plainRecord } from './plain-record.js';
 import { FLAG_FIELDS, type NormalizeLimits } from './limits.js';
 import { sniffPlainText } from './sniff-plain-text.js';
 import { truncateValue } from './truncate-value.js';
+import { levelFromText } from './level-from.js';
 
 /*
  * One NDJSON line → one LogEvent.
@@ -249,8 +250,16 @@ function finish(
   event['event.id'] = '';
   const givenId = givenEventId(fields['event.id']);
   dropField(fields, 'event.id');
-  const level = typeof fields.level === 'string' && LEVEL_SET.has(fields.level) ? fields.level : c.level;
+  // `level` here is the line's own canonical level or the envelope's (a
+  // Loki label, the agent's metadata), whose aliases (`ERROR`, `warn`) name
+  // a level too. Whichever of it and the format's level loses stays as
+  // `level_original`, as host and job do.
+  const given = fields.level;
+  const named = typeof given === 'string' ? (LEVEL_SET.has(given) ? given : levelFromText(given)) : undefined;
+  const level = named ?? c.level;
   dropField(fields, 'level');
+  if (given !== undefined && named === undefined) putField(fields, 'level_original', given);
+  else if (named !== undefined && c.level !== undefined && c.level !== named) putField(fields, 'level_original', c.level);
   if (level !== undefined) event.level = level;
   for (const key of STRING_CANONICAL) {
     const own = fields[key];
