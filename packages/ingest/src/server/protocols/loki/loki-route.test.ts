@@ -98,8 +98,12 @@ test('malformed bodies get Loki-style text errors with a 4xx, never a 500', asyn
   // One bad entry: the rest stored, a 400 naming it.
   const res = await push(JSON.stringify({ streams: [{ stream: { job: 'mixed' }, values: [[`${T0}000000000`, 'good one'], ['yesterday', 'bad ts']] }] }), 'application/json');
   assert.equal(res.statusCode, 400);
-  assert.match(res.body, /1 of 2 entries were rejected/);
+  assert.match(res.body, /1 of 2 entries were rejected; the others are stored/);
   assert.equal((await h.search('job:mixed')).length, 1);
+  // Every entry bad: no "others" to speak of.
+  const none = await push(JSON.stringify({ streams: [{ stream: { job: 'mixed' }, values: [['yesterday', 'bad ts']] }] }), 'application/json');
+  assert.equal(none.statusCode, 400);
+  assert.match(none.body, /^1 of 1 entries were rejected\n/);
   // Auth failures are in Loki's shape too.
   const anon = await h.logship.app.inject({ method: 'POST', url: '/loki/api/v1/push', payload: '{}', headers: { 'content-type': 'application/json' } });
   assert.equal(anon.statusCode, 401);

@@ -61,7 +61,7 @@ export async function lokiRoute(app: FastifyInstance, opts: LokiRouteOptions): P
         return reply
           .status(400)
           .type('text/plain; charset=utf-8')
-          .send(`${outcome.errors.length} of ${items.length} entries were rejected; the others are stored\n${first.join('\n')}${more}\n`);
+          .send(`${outcome.errors.length} of ${items.length} entries were rejected${outcome.errors.length < items.length ? '; the others are stored' : ''}\n${first.join('\n')}${more}\n`);
       }
       return reply.status(204).send();
     },
