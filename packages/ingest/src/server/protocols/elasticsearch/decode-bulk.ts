@@ -104,7 +104,8 @@ export function decodeBulk(body: Buffer, defaultIndex: string | undefined): Deco
     // an id the block store had to keep, ~16 bytes an event that Filebeat,
     // Vector or Logstash sent without _id.
     const id = givenId ?? own ?? '';
-    const envelopeMeta: Record<string, unknown> = { 'es.index': index };
+    // No index named (neither the path nor the action has one): no es.index, rather than "".
+    const envelopeMeta: Record<string, unknown> = index === '' ? {} : { 'es.index': index };
     if (givenId !== undefined) envelopeMeta['event.id'] = givenId;
     items.push({
       kind: 'envelope',

@@ -82,6 +82,11 @@ test('a bulk without _id derives a stable id, so a resent batch is stored once',
   assert.equal(stored[0]!['event.id'], a.items[0]!.index._id);
   assert.equal((await h.search(`event.id:"${a.items[0]!.index._id}"`)).length, 1);
   const other = (await bulk(ndjson({ index: { _index: 'noid-2' } }, { message: 'no id here', '@timestamp': '2026-02-08T12:30:00Z' }))).json() as typeof a;
+  // Neither the path nor the action names an index: no es.index at all, rather than "".
+  const bare = (await bulk(ndjson({ index: {} }, { message: 'bare no index', '@timestamp': '2026-02-08T12:31:00Z' }))).json() as typeof a;
+  assert.equal(bare.items[0]!.index.status, 201);
+  const [stored0] = await h.search('"bare no index"');
+  assert.equal(stored0?.['es.index'], undefined);
   assert.notEqual(other.items[0]!.index._id, a.items[0]!.index._id);
   // A document refused before it is normalized (over the 1 MiB line limit) still answers with an id: a hash of it.
   const big = { message: 'y'.repeat(1024 * 1024), '@timestamp': '2026-02-08T12:30:00Z' };
