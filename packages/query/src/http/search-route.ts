@@ -1,5 +1,6 @@
 import './route-config.js';
 import type { FastifyInstance } from 'fastify';
+import type { QueryNode } from '../ast.js';
 import type { LogReader, SortOrder } from '../log-reader.js';
 import { RANGE_SCHEMA, rangeAnswer, resolveTimeRange } from './time-range.js';
 import type { QueryCompiler } from './query-compiler.js';
@@ -15,7 +16,7 @@ export interface SearchRouteOptions {
   defaultFrom: string;
 }
 
-interface SearchParams {
+export interface SearchParams {
   q?: string;
   from?: string;
   to?: string;
@@ -25,7 +26,8 @@ interface SearchParams {
   cursor?: string;
 }
 
-const paramsSchema = {
+/** The parameters, as query string (GET) or JSON body (POST); the saved-query route takes them too. */
+export const SEARCH_PARAMS_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -45,7 +47,7 @@ const paramsSchema = {
   },
 } as const;
 
-const responseSchema = {
+export const SEARCH_RESPONSE_SCHEMA = {
   200: {
     type: 'object',
     properties: {
@@ -61,12 +63,17 @@ const responseSchema = {
   },
 } as const;
 
-/** GET and POST /api/v1/search: the same parameters as query string or JSON body. */
-export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptions): void {
-  const handler = async (params: SearchParams) => {
+/** Runs a search of an already compiled query with the other parameters of the request. */
+export type SearchHandler = (params: SearchParams, query: QueryNode) => Promise<Record<string, unknown>>;
+
+/**
+ * GET and POST /api/v1/search: the same parameters as query string or JSON
+ * body. Returns the handler, for the saved-query route to run its query.
+ */
+export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptions): SearchHandler {
+  const handler: SearchHandler = async (params, query) => {
     const started = performance.now();
     const now = opts.now();
-    const query = opts.compile(params.q ?? '');
     const range = resolveTimeRange(params.from, params.to, now, opts.defaultFrom, query);
     const fields = typeof params.fields === 'string'
       ? params.fields.split(',').map((f) => f.trim()).filter(Boolean)
@@ -89,13 +96,17 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
       next_cursor: result.next_cursor,
     };
   };
-  const common = { config: { scope: 'read' as const }, schema: { response: responseSchema } };
+  const common = { config: { scope: 'read' as const }, schema: { response: SEARCH_RESPONSE_SCHEMA } };
   app.get<{ Querystring: SearchParams }>('/api/v1/search', {
     ...common,
-    schema: { ...common.schema, querystring: paramsSchema, summary: 'Search events' },
-  }, (req) => handler(req.query));
+    schema: { ...common.schema, querystring: SEARCH_PARAMS_SCHEMA, summary: 'Search events' },
+  }, (req) => handler(req.query, opts.compile(req.query.q ?? '')));
   app.post<{ Body: SearchParams }>('/api/v1/search', {
     ...common,
-    schema: { ...common.schema, body: paramsSchema, summary: 'Search events (parameters as JSON body)' },
-  }, (req) => handler(req.body ?? {}));
+    schema: { ...common.schema, body: SEARCH_PARAMS_SCHEMA, summary: 'Search events (parameters as JSON body)' },
+  }, (req) => {
+    const params = req.body ?? {};
+    return handler(params, opts.compile(params.q ?? ''));
+  });
+  return handler;
 }
