@@ -4,6 +4,7 @@ import type { QueryNode } from '../ast.js';
 import type { AggregationSpec, LogReader } from '../log-reader.js';
 import { apiErrors } from './api-error.js';
 import { resolveInterval } from './interval.js';
+import { refuseQueryString } from './json-body.js';
 import type { QueryCompiler } from './query-compiler.js';
 import type { QueryGate } from './query-gate.js';
 import { rangeAnswer, resolveTimeRange } from './time-range.js';
@@ -80,6 +81,7 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
   }, (req) => handler(req.query));
   app.post<{ Body: AggregateParams }>('/api/v1/aggregate', {
     config, schema: { body: paramsSchema, summary: 'Aggregate events (parameters as JSON body)' },
+    preValidation: refuseQueryString,
   }, (req) => handler(req.body));
 }
 

@@ -54,3 +54,21 @@ test('search refuses what it cannot answer with coded 4xx: unknown and misspelt 
   const syntax = (await app.inject({ method: 'GET', url: '/api/v1/search?q=level:(error' })).json().error;
   assert.equal(typeof syntax.column, 'number', 'syntax errors carry their position');
 });
+
+test('POST takes its parameters from the JSON body only: query-string parameters are refused with a coded 400, not dropped', async () => {
+  const { app } = await queryApiApp(sampleEvents());
+  for (const [url, payload] of [
+    ['/api/v1/search?q=level:error&fields=i', { limit: 2 }],
+    ['/api/v1/search?from=now-1d', { q: 'level:error' }],
+    ['/api/v1/search?x', {}],
+    ['/api/v1/aggregate?q=level:error', { type: 'terms', field: 'host' }],
+  ] as const) {
+    const res = await app.inject({ method: 'POST', url, payload });
+    assert.equal(res.statusCode, 400, `${url}: ${res.body}`);
+    const { error } = res.json();
+    assert.equal(error.code, 'LS_API_BAD_REQUEST', url);
+    assert.match(error.message, /JSON body/, url);
+  }
+  const bare = await app.inject({ method: 'POST', url: '/api/v1/search?', payload: { q: 'level:error' } });
+  assert.equal(bare.statusCode, 200, 'an empty query string carries no parameter');
+});

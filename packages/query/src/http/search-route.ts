@@ -4,6 +4,7 @@ import type { QueryNode } from '../ast.js';
 import type { LogReader, SortOrder } from '../log-reader.js';
 import { RANGE_SCHEMA, rangeAnswer, resolveTimeRange } from './time-range.js';
 import type { QueryCompiler } from './query-compiler.js';
+import { refuseQueryString } from './json-body.js';
 import type { QueryGate } from './query-gate.js';
 
 export interface SearchRouteOptions {
@@ -104,6 +105,7 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
   app.post<{ Body: SearchParams }>('/api/v1/search', {
     ...common,
     schema: { ...common.schema, body: SEARCH_PARAMS_SCHEMA, summary: 'Search events (parameters as JSON body)' },
+    preValidation: refuseQueryString,
   }, (req) => {
     const params = req.body ?? {};
     return handler(params, opts.compile(params.q ?? ''));

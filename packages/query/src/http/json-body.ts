@@ -1,0 +1,19 @@
+/**
+ * What the API's POST routes (search, aggregate) share: their parameters
+ * come in the JSON body and nowhere else. A query string on such a POST is
+ * refused, as GET refuses an unknown parameter, rather than dropped (the
+ * caller would get an answer to another question) or merged (which side
+ * would win is a guess).
+ */
+import type { FastifyRequest } from 'fastify';
+import { apiErrors } from './api-error.js';
+
+/** A route's `preValidation` hook: before the body is validated, so this is the answer a mixed request gets. */
+export async function refuseQueryString(req: FastifyRequest): Promise<void> {
+  const names = Object.keys(req.query as Record<string, unknown>);
+  if (names.length === 0) return;
+  const shown = names.length > 5 ? `${names.slice(0, 5).join(', ')}, …` : names.join(', ');
+  throw apiErrors.badRequest(
+    `${req.method} ${req.routeOptions.url ?? ''} takes its parameters in the JSON body, not in the query string (${shown}); move them into the body or use GET`,
+  );
+}
