@@ -72,3 +72,19 @@ test('POST takes its parameters from the JSON body only: query-string parameters
   const bare = await app.inject({ method: 'POST', url: '/api/v1/search?', payload: { q: 'level:error' } });
   assert.equal(bare.statusCode, 200, 'an empty query string carries no parameter');
 });
+
+test('fields=* returns every field, as the CLI\'s --fields * shows them all', async () => {
+  const { app } = await queryApiApp(sampleEvents());
+  const full = (await app.inject({ method: 'GET', url: '/api/v1/search?q=event.id:e1' })).json().hits;
+  assert.ok(Object.keys(full[0]).length > 2);
+  for (const [method, url, payload] of [
+    ['GET', '/api/v1/search?q=event.id:e1&fields=*', undefined],
+    ['GET', '/api/v1/search?q=event.id:e1&fields=host,%20*', undefined],
+    ['POST', '/api/v1/search', { q: 'event.id:e1', fields: ['*'] }],
+    ['POST', '/api/v1/search', { q: 'event.id:e1', fields: '*' }],
+  ] as const) {
+    const res = await app.inject({ method, url, ...(payload ? { payload } : {}) });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(res.json().hits, full, `${method} ${url} ${JSON.stringify(payload)}`);
+  }
+});

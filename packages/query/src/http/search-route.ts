@@ -42,7 +42,7 @@ export const SEARCH_PARAMS_SCHEMA = {
     sort: { type: 'string', enum: ['desc', 'asc'], description: 'By @timestamp (default desc: newest first)' },
     fields: {
       anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
-      description: 'Projection: comma-separated field names to return',
+      description: 'Projection: comma-separated field names to return (with @timestamp and event.id); * for every field (the default)',
     },
     cursor: { type: 'string', description: 'next_cursor of the previous page' },
   },
@@ -79,13 +79,15 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
     const fields = typeof params.fields === 'string'
       ? params.fields.split(',').map((f) => f.trim()).filter(Boolean)
       : params.fields;
+    // `*` is every field (the CLI's --fields *, Elasticsearch's _source), not a field named "*".
+    const projected = fields && fields.length > 0 && !fields.includes('*');
     const result = await opts.gate.run((signal) => opts.reader.search({
       query,
       ...range,
       limit: Math.min(params.limit ?? opts.defaultLimit, opts.maxLimit),
       sort: params.sort ?? 'desc',
       cursor: params.cursor ?? null,
-      ...(fields && fields.length > 0 ? { fields } : {}),
+      ...(projected ? { fields } : {}),
       now,
       signal,
     }));
