@@ -20,6 +20,9 @@ export interface AggregateRouteOptions {
   textFields: readonly string[];
 }
 
+/** A percent as text: digits, optionally a fraction. */
+const DECIMAL = /^\d+(?:\.\d+)?$/;
+
 const AGGREGATION_TYPES = ['terms', 'date_histogram', 'stats', 'percentiles'] as const;
 
 interface AggregateParams {
@@ -112,11 +115,13 @@ function toSpec(p: AggregateParams, rangeMs: number, maxTermsSize: number): Aggr
     case 'stats':
       return { type: 'stats', field: needField(p) };
     case 'percentiles': {
+      // Each item must be written as a decimal: Number() takes '' (and so
+      // `percents=` or `50,,99`) as 0, and hex or exponents as numbers.
       const percents = typeof p.percents === 'string'
-        ? p.percents.split(',').map((x) => Number(x.trim()))
+        ? p.percents.split(',').map((x) => (DECIMAL.test(x.trim()) ? Number(x.trim()) : NaN))
         : (p.percents ?? [50, 95, 99]);
       if (percents.length === 0 || percents.some((x) => !Number.isFinite(x) || x < 0 || x > 100)) {
-        throw apiErrors.badRequest('percents must be numbers between 0 and 100');
+        throw apiErrors.badRequest(`percents must be numbers between 0 and 100, comma-separated (50,95,99), not "${String(p.percents)}"`);
       }
       return { type: 'percentiles', field: needField(p), percents };
     }
