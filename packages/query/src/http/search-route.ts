@@ -2,9 +2,9 @@ import './route-config.js';
 import type { FastifyInstance } from 'fastify';
 import type { QueryNode } from '../ast.js';
 import type { LogReader, SortOrder } from '../log-reader.js';
-import { RANGE_SCHEMA, rangeAnswer, resolveTimeRange } from './time-range.js';
+import { RANGE_SCHEMA, TIME_PARAM, rangeAnswer, resolveTimeRange, timeText } from './time-range.js';
 import type { QueryCompiler } from './query-compiler.js';
-import { refuseQueryString } from './json-body.js';
+import { refuseQueryString, typedJsonBody } from './json-body.js';
 import type { QueryGate } from './query-gate.js';
 
 export interface SearchRouteOptions {
@@ -19,8 +19,8 @@ export interface SearchRouteOptions {
 
 export interface SearchParams {
   q?: string;
-  from?: string;
-  to?: string;
+  from?: string | number;
+  to?: string | number;
   limit?: number;
   sort?: SortOrder;
   fields?: string | string[];
@@ -34,10 +34,10 @@ export const SEARCH_PARAMS_SCHEMA = {
   properties: {
     q: { type: 'string', description: 'Query in the logship language; empty or * matches everything' },
     from: {
-      type: 'string',
+      ...TIME_PARAM,
       description: "Start of the time range: ISO date, epoch ms or date math (default: the query's own @timestamp bound, else now-15m)",
     },
-    to: { type: 'string', description: "End of the time range, inclusive (default: the query's own @timestamp bound, else now)" },
+    to: { ...TIME_PARAM, description: "End of the time range, inclusive (default: the query's own @timestamp bound, else now)" },
     limit: { type: 'integer', minimum: 1, description: 'Maximum hits (default 100, capped by the server)' },
     sort: { type: 'string', enum: ['desc', 'asc'], description: 'By @timestamp (default desc: newest first)' },
     fields: {
@@ -75,7 +75,7 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
   const handler: SearchHandler = async (params, query) => {
     const started = performance.now();
     const now = opts.now();
-    const range = resolveTimeRange(params.from, params.to, now, opts.defaultFrom, query);
+    const range = resolveTimeRange(timeText(params.from), timeText(params.to), now, opts.defaultFrom, query);
     const fields = typeof params.fields === 'string'
       ? params.fields.split(',').map((f) => f.trim()).filter(Boolean)
       : params.fields;
@@ -108,6 +108,7 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
     ...common,
     schema: { ...common.schema, body: SEARCH_PARAMS_SCHEMA, summary: 'Search events (parameters as JSON body)' },
     preValidation: refuseQueryString,
+    validatorCompiler: typedJsonBody,
   }, (req) => {
     const params = req.body ?? {};
     return handler(params, opts.compile(params.q ?? ''));
