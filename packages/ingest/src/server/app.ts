@@ -1,5 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { answerClientError, apiErrors, fromFastifyError, LocalLiveFeed, queryApiPlugin, registerOpenApi, type LogEvent } from '@logship/query';
+import { answerClientError, apiErrors, fromFastifyError, LocalLiveFeed, MAX_PATH_PARAM_LENGTH, queryApiPlugin, registerOpenApi, type LogEvent } from '@logship/query';
 import type { LogStore } from '../store/log-store.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { registerAuthHook, type Authorize } from './auth-hook.js';
@@ -103,11 +103,13 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     bodyLimit: config.limits.max_body_bytes,
     // A misspelt parameter (`limt=5`) is an error, not silently dropped.
     ajv: { customOptions: { removeAdditional: false } },
+    // Field names in /api/v1/fields/NAME/values run past fastify's 100.
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
     ...(opts.tls ? { serverFactory: httpsServerFactory(opts.tls) } : {}),
     // Headers too large or not HTTP: answered in our error shape too.
     clientErrorHandler: answerClientError,
     // The router's own refusals (a malformed %-escape, a path parameter over
-    // 100 characters) reach no error handler; without this they answer in
+    // maxParamLength) reach no error handler; without this they answer in
     // fastify's shape.
     frameworkErrors: (err, _request, reply) => {
       const refused = fromFastifyError(err) ?? apiErrors.badRequest(err.message);

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
+import { MAX_PATH_PARAM_LENGTH } from '@logship/query';
 import { appHarness, ndjson, pythonLine } from '../testing/app-harness.js';
 
 const RANGE = { from: '2026-02-01T00:00:00Z', to: '2026-02-09T00:00:00Z' };
@@ -58,13 +59,13 @@ test('an unknown route or method answers 404 LS_API_NOT_FOUND in the error shape
   }
 });
 
-test('the router\'s own refusals (a broken %-escape, a path parameter over 100 characters) come in the error shape', async () => {
+test('the router\'s own refusals (a broken %-escape, a path parameter longer than the longest query) come in the error shape', async () => {
   const h = await appHarness();
   try {
     const bad = await h.logship.app.inject({ method: 'GET', url: '/api/v1/queries/%E0%A4%A/search' });
     assert.equal(bad.statusCode, 400, bad.body);
     assertShape(bad.body, 'LS_API_BAD_REQUEST');
-    const long = await h.logship.app.inject({ method: 'GET', url: `/api/v1/queries/${'x'.repeat(300)}/search` });
+    const long = await h.logship.app.inject({ method: 'GET', url: `/api/v1/queries/${'x'.repeat(MAX_PATH_PARAM_LENGTH + 1)}/search` });
     assert.equal(long.statusCode, 414, long.body);
     assertShape(long.body, 'LS_API_PATH_TOO_LONG');
   } finally {

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng } from '@logship/query';
+import { createRng, MAX_PATH_PARAM_LENGTH } from '@logship/query';
 import { appHarness, ndjson, nginxLine, pythonLine, type AppHarness } from '../testing/app-harness.js';
 
 const RANGE = 'from=2026-02-01T00:00:00Z&to=2026-02-09T00:00:00Z';
@@ -106,6 +106,33 @@ test('every Object.prototype name, through every parameter, answers as an ordina
     assert.deepEqual(failures, []);
     const mine = await get(h, `/api/v1/search?${RANGE}&q=constructor:mine&fields=constructor`);
     assert.deepEqual((mine.body.hits as Record<string, unknown>[]).map((e) => e.constructor), ['mine']);
+  } finally {
+    await h.close();
+  }
+});
+
+test('a field name of hundreds of characters, ingested, is searched, aggregated and has its values listed (the router takes path parameters as long as a query)', async () => {
+  const h = await seeded();
+  try {
+    // Past fastify's default path parameter limit (100), as real names get
+    // (OpenTelemetry attributes, flattened nested JSON).
+    const name = `attributes.${'nested.'.repeat(40)}key`;
+    assert.ok(name.length > 250);
+    const res = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: ndjson({ ...pythonLine, asctime: '2026-02-08 12:00:08,000', [name]: 'long-named' }) });
+    assert.equal(res.json().stored, 1, res.body);
+    const hits = await get(h, `/api/v1/search?${RANGE}&q=${encodeURIComponent(`${name}:long-named`)}`);
+    assert.equal(hits.body.hits!.length, 1, JSON.stringify(hits.body));
+    const terms = await get(h, `/api/v1/aggregate?${RANGE}&type=terms&field=${encodeURIComponent(name)}`);
+    assert.deepEqual((terms.body as unknown as { buckets: unknown[] }).buckets, [{ key: 'long-named', count: 1 }]);
+    const values = await get(h, `/api/v1/fields/${encodeURIComponent(name)}/values?${RANGE}`);
+    assert.equal(values.status, 200, JSON.stringify(values.body));
+    assert.deepEqual((values.body as unknown as { field: string; values: unknown[] }).values, [{ value: 'long-named', count: 1 }]);
+    assert.equal((values.body as unknown as { field: string }).field, name);
+    // Past the longest query a name cannot be searched either: 414 with a code.
+    const tooLong = await get(h, `/api/v1/fields/${'x'.repeat(MAX_PATH_PARAM_LENGTH + 1)}/values?${RANGE}`);
+    assert.equal(tooLong.status, 414, JSON.stringify(tooLong.body));
+    assert.equal(tooLong.body.error?.code, 'LS_API_PATH_TOO_LONG');
+    assert.match(tooLong.body.error?.message ?? '', new RegExp(`over ${MAX_PATH_PARAM_LENGTH} characters`));
   } finally {
     await h.close();
   }

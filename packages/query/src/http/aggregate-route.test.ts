@@ -25,10 +25,27 @@ test('GET /api/v1/aggregate: terms, stats, percentiles and date_histogram over t
 
 test('aggregate refuses bad specs with coded 400s', async () => {
   const { app } = await queryApiApp(sampleEvents());
-  for (const qs of ['type=terms', 'type=nope&field=x', 'type=percentiles&field=x&percents=50,101', 'type=date_histogram&interval=7q', 'type=date_histogram&interval=1s&from=now-1y', 'type=stats']) {
+  for (const qs of [
+    'type=terms', 'type=nope&field=x', 'type=percentiles&field=x&percents=50,101', 'type=date_histogram&interval=7q', 'type=date_histogram&interval=1s&from=now-1y', 'type=stats',
+    // An empty list or item is no percent (Number('') is 0), nor is hex or exponent notation.
+    'type=percentiles&field=duration_ms&percents=', 'type=percentiles&field=duration_ms&percents=%20', 'type=percentiles&field=duration_ms&percents=50,,99',
+    'type=percentiles&field=duration_ms&percents=50,', 'type=percentiles&field=duration_ms&percents=0x10', 'type=percentiles&field=duration_ms&percents=1e1',
+  ]) {
     const res = await app.inject({ method: 'GET', url: `/api/v1/aggregate?${qs}` });
     assert.equal(res.statusCode, 400, `${qs}: ${res.body}`);
     // An unknown type lists the four allowed ones (LS_API_BAD_AGGREGATION); the rest are malformed parameters.
     assert.equal(res.json().error.code, qs.startsWith('type=nope') ? 'LS_API_BAD_AGGREGATION' : 'LS_API_BAD_REQUEST', qs);
+  }
+});
+
+test('percentiles takes percents as numbers 0-100, comma-separated in a query string or an array in a body', async () => {
+  const { app } = await queryApiApp(sampleEvents());
+  const spaced = await app.inject({ method: 'GET', url: '/api/v1/aggregate?from=now-1h&type=percentiles&field=duration_ms&percents=50,%2099.5,100' });
+  assert.equal(spaced.statusCode, 200, spaced.body);
+  assert.deepEqual(Object.keys(spaced.json().values).map(Number).sort((a, b) => a - b), [50, 99.5, 100]);
+  for (const percents of ['', []]) {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/aggregate', payload: { type: 'percentiles', field: 'duration_ms', percents } });
+    assert.equal(res.statusCode, 400, `${JSON.stringify(percents)}: ${res.body}`);
+    assert.equal(res.json().error.code, 'LS_API_BAD_REQUEST');
   }
 });

@@ -4,9 +4,10 @@ import type { QueryNode } from '../ast.js';
 import type { AggregationSpec, LogReader } from '../log-reader.js';
 import { apiErrors } from './api-error.js';
 import { resolveInterval } from './interval.js';
+import { refuseQueryString, typedJsonBody } from './json-body.js';
 import type { QueryCompiler } from './query-compiler.js';
 import type { QueryGate } from './query-gate.js';
-import { rangeAnswer, resolveTimeRange } from './time-range.js';
+import { TIME_PARAM, rangeAnswer, resolveTimeRange, timeText } from './time-range.js';
 
 export interface AggregateRouteOptions {
   reader: LogReader;
@@ -19,12 +20,15 @@ export interface AggregateRouteOptions {
   textFields: readonly string[];
 }
 
+/** A percent as text: digits, optionally a fraction. */
+const DECIMAL = /^\d+(?:\.\d+)?$/;
+
 const AGGREGATION_TYPES = ['terms', 'date_histogram', 'stats', 'percentiles'] as const;
 
 interface AggregateParams {
   q?: string;
-  from?: string;
-  to?: string;
+  from?: string | number;
+  to?: string | number;
   type: 'terms' | 'date_histogram' | 'stats' | 'percentiles';
   field?: string;
   size?: number;
@@ -38,8 +42,8 @@ const paramsSchema = {
   required: ['type'],
   properties: {
     q: { type: 'string' },
-    from: { type: 'string' },
-    to: { type: 'string' },
+    from: TIME_PARAM,
+    to: TIME_PARAM,
     // Checked in the handler, so that a wrong type is answered with the list (LS_API_BAD_AGGREGATION).
     type: { type: 'string', description: 'terms, date_histogram, stats or percentiles' },
     field: { type: 'string', description: 'Field to aggregate (terms, stats, percentiles)' },
@@ -58,7 +62,7 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
     const started = performance.now();
     const now = opts.now();
     const query = opts.compile(p.q ?? '');
-    const range = resolveTimeRange(p.from, p.to, now, opts.defaultFrom, query);
+    const range = resolveTimeRange(timeText(p.from), timeText(p.to), now, opts.defaultFrom, query);
     const agg = toSpec(p, range.to - range.from, opts.maxTermsSize);
     if ((agg.type === 'stats' || agg.type === 'percentiles') && (agg.field === 'message' || opts.textFields.includes(agg.field))) {
       throw notANumber(agg.type, agg.field, `"${agg.field}" is a text field`);
@@ -80,6 +84,8 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
   }, (req) => handler(req.query));
   app.post<{ Body: AggregateParams }>('/api/v1/aggregate', {
     config, schema: { body: paramsSchema, summary: 'Aggregate events (parameters as JSON body)' },
+    preValidation: refuseQueryString,
+    validatorCompiler: typedJsonBody,
   }, (req) => handler(req.body));
 }
 
@@ -110,11 +116,13 @@ function toSpec(p: AggregateParams, rangeMs: number, maxTermsSize: number): Aggr
     case 'stats':
       return { type: 'stats', field: needField(p) };
     case 'percentiles': {
+      // Each item must be written as a decimal: Number() takes '' (and so
+      // `percents=` or `50,,99`) as 0, and hex or exponents as numbers.
       const percents = typeof p.percents === 'string'
-        ? p.percents.split(',').map((x) => Number(x.trim()))
+        ? p.percents.split(',').map((x) => (DECIMAL.test(x.trim()) ? Number(x.trim()) : NaN))
         : (p.percents ?? [50, 95, 99]);
       if (percents.length === 0 || percents.some((x) => !Number.isFinite(x) || x < 0 || x > 100)) {
-        throw apiErrors.badRequest('percents must be numbers between 0 and 100');
+        throw apiErrors.badRequest(`percents must be numbers between 0 and 100, comma-separated (50,95,99), not "${String(p.percents)}"`);
       }
       return { type: 'percentiles', field: needField(p), percents };
     }

@@ -6,6 +6,7 @@
  * ways.
  */
 import { CodedError, defineError, type ErrorFactory } from '../define-error.js';
+import { DEFAULT_LIMITS } from '../limits.js';
 
 export class ApiError extends CodedError {
   readonly details: Record<string, unknown>;
@@ -71,8 +72,16 @@ export const apiErrors = {
   bodyTooLarge: () => new ApiError(API.bodyTooLarge, []),
 } as const;
 
-/** fastify's default maxParamLength (a saved-query name in /api/v1/queries/NAME/search). */
-const MAX_PARAM_LENGTH = 100;
+/**
+ * The longest path parameter the server's router takes (fastify's
+ * `routerOptions.maxParamLength`, which the server sets to this; its default
+ * is 100): a field name in /api/v1/fields/NAME/values, a saved-query name.
+ * Ingest caps no field name (only the line, `limits.max_line_bytes`), and
+ * flattened nested JSON or OpenTelemetry attributes make names of hundreds
+ * of characters that search and aggregate take; the longest query is the
+ * bound, as a longer name could not be searched by name either.
+ */
+export const MAX_PATH_PARAM_LENGTH = DEFAULT_LIMITS.maxLength;
 
 /**
  * Fastify's own 4xx errors (body parsing, media type, body size, a bad URL,
@@ -86,7 +95,7 @@ export function fromFastifyError(err: { code?: unknown; statusCode?: unknown; me
   if (typeof err.statusCode !== 'number' || err.statusCode < 400 || err.statusCode >= 500) return null;
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return apiErrors.unsupportedMediaType(contentType ?? '');
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return apiErrors.bodyTooLarge();
-  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return new ApiError(API.pathTooLong, [MAX_PARAM_LENGTH]);
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return new ApiError(API.pathTooLong, [MAX_PATH_PARAM_LENGTH], { limit: MAX_PATH_PARAM_LENGTH });
   if (err.code.startsWith('FST_ERR_CTP_')) return apiErrors.badBody(err.message);
   return apiErrors.badRequest(err.message);
 }

@@ -7,7 +7,7 @@
  *   GET|POST /api/v1/aggregate   q, from, to, type, field, size, interval, percents
  *   GET      /api/v1/tail        q, after / Last-Event-ID → server-sent events
  *   GET      /api/v1/queries     saved queries (built-in + configured)
- *   GET      /api/v1/queries/:name/search
+ *   GET      /api/v1/queries/:name/search   the saved query AND q; search's other parameters
  *   GET      /api/v1/fields      q, from, to → field names, types, counts
  *   GET      /api/v1/fields/:name/values   q, from, to, size → top values
  *   GET      /api/v1/context     id, ts, before, after → events around one
@@ -63,7 +63,7 @@ export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, o
     maxQueued: opts.maxQueuedQueries ?? 64,
     timeoutMs: opts.queryTimeoutMs ?? 30_000,
   });
-  registerSearchRoute(app, {
+  const search = registerSearchRoute(app, {
     reader: opts.reader, now, compile, defaultFrom, gate,
     defaultLimit: opts.defaultLimit ?? 100,
     maxLimit: opts.maxLimit ?? 10_000,
@@ -74,7 +74,7 @@ export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, o
   });
   registerFieldsRoutes(app, { reader: opts.reader, now, compile, defaultFrom, gate, maxValues: 1000 });
   registerContextRoute(app, { reader: opts.reader, now, gate, maxEvents: 500 });
-  registerSavedQueryRoutes(app, { saved });
+  registerSavedQueryRoutes(app, { saved, compile, search });
   if (opts.feed) {
     registerTailRoute(app, {
       reader: opts.reader, feed: opts.feed, now, compile,

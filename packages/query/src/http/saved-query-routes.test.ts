@@ -18,3 +18,38 @@ test('saved queries: listed, run by route and by @name, configured ones override
     assert.equal(res.json().error.code, 'LS_API_UNKNOWN_SAVED_QUERY');
   }
 });
+
+test('a saved query run by route ANDs the request\'s own q, parsed and refused as on /api/v1/search', async () => {
+  const { app } = await queryApiApp(sampleEvents(), { savedQueries: { web2: 'host:web-2', '5xx': 'status:>=500' } });
+  const ids = async (url: string) => {
+    const res = await app.inject({ method: 'GET', url });
+    assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
+    return res.json().hits.map((e: { 'event.id': string }) => e['event.id']);
+  };
+  // errors: e1, e4, e7; of those on web-1: e1, e7.
+  assert.deepEqual(await ids('/api/v1/queries/errors/search?from=now-1d&q=host:web-1'), ['e1', 'e7']);
+  assert.deepEqual(
+    await ids('/api/v1/queries/errors/search?from=now-1d&q=host:web-1'),
+    await ids(`/api/v1/search?from=now-1d&q=${encodeURIComponent('@errors AND host:web-1')}`),
+    'the same as @errors AND q',
+  );
+  // The request's q is one operand: an OR in it cannot widen the saved query.
+  assert.deepEqual(await ids(`/api/v1/queries/errors/search?from=now-1d&q=${encodeURIComponent('host:db-1 OR host:web-2')}`), ['e4']);
+  assert.deepEqual(await ids('/api/v1/queries/errors/search?from=now-1d&q=*'), ['e1', 'e4', 'e7']);
+  assert.deepEqual(await ids('/api/v1/queries/errors/search?from=now-1d&q='), ['e1', 'e4', 'e7']);
+  // The request's q may itself name saved queries.
+  assert.deepEqual(await ids('/api/v1/queries/errors/search?from=now-1d&q=%40web2'), ['e4']);
+  // A configured name that is no @reference (it starts with a digit) still runs its own text.
+  assert.deepEqual(await ids('/api/v1/queries/5xx/search?from=now-1d'), ['e1', 'e7']);
+  for (const [url, status, code] of [
+    ['/api/v1/queries/errors/search?q=host:(', 400, 'LS_QUERY_SYNTAX'],
+    ['/api/v1/queries/errors/search?q=@nope', 404, 'LS_API_UNKNOWN_SAVED_QUERY'],
+    ['/api/v1/queries/errors/search?limt=5', 400, 'LS_API_BAD_REQUEST'],
+  ] as const) {
+    const res = await app.inject({ method: 'GET', url });
+    assert.equal(res.statusCode, status, `${url}: ${res.body}`);
+    assert.equal(res.json().error.code, code, url);
+  }
+  const syntax = (await app.inject({ method: 'GET', url: '/api/v1/queries/errors/search?q=host:(' })).json().error;
+  assert.equal(syntax.column, 7, 'the position is in the request\'s own q');
+});

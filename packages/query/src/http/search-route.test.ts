@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { queryApiApp, sampleEvents } from '../testing/query-api-app.js';
+import { API_NOW, queryApiApp, sampleEvents } from '../testing/query-api-app.js';
 
 test('GET /api/v1/search: the default window (now-15m), newest first, the query applied, took_ms', async () => {
   const { app, reader } = await queryApiApp(sampleEvents());
@@ -53,4 +53,70 @@ test('search refuses what it cannot answer with coded 4xx: unknown and misspelt 
   }
   const syntax = (await app.inject({ method: 'GET', url: '/api/v1/search?q=level:(error' })).json().error;
   assert.equal(typeof syntax.column, 'number', 'syntax errors carry their position');
+});
+
+test('POST takes its parameters from the JSON body only: query-string parameters are refused with a coded 400, not dropped', async () => {
+  const { app } = await queryApiApp(sampleEvents());
+  for (const [url, payload] of [
+    ['/api/v1/search?q=level:error&fields=i', { limit: 2 }],
+    ['/api/v1/search?from=now-1d', { q: 'level:error' }],
+    ['/api/v1/search?x', {}],
+    ['/api/v1/aggregate?q=level:error', { type: 'terms', field: 'host' }],
+  ] as const) {
+    const res = await app.inject({ method: 'POST', url, payload });
+    assert.equal(res.statusCode, 400, `${url}: ${res.body}`);
+    const { error } = res.json();
+    assert.equal(error.code, 'LS_API_BAD_REQUEST', url);
+    assert.match(error.message, /JSON body/, url);
+  }
+  const bare = await app.inject({ method: 'POST', url: '/api/v1/search?', payload: { q: 'level:error' } });
+  assert.equal(bare.statusCode, 200, 'an empty query string carries no parameter');
+});
+
+test('fields=* returns every field, as the CLI\'s --fields * shows them all', async () => {
+  const { app } = await queryApiApp(sampleEvents());
+  const full = (await app.inject({ method: 'GET', url: '/api/v1/search?q=event.id:e1' })).json().hits;
+  assert.ok(Object.keys(full[0]).length > 2);
+  for (const [method, url, payload] of [
+    ['GET', '/api/v1/search?q=event.id:e1&fields=*', undefined],
+    ['GET', '/api/v1/search?q=event.id:e1&fields=host,%20*', undefined],
+    ['POST', '/api/v1/search', { q: 'event.id:e1', fields: ['*'] }],
+    ['POST', '/api/v1/search', { q: 'event.id:e1', fields: '*' }],
+  ] as const) {
+    const res = await app.inject({ method, url, ...(payload ? { payload } : {}) });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(res.json().hits, full, `${method} ${url} ${JSON.stringify(payload)}`);
+  }
+});
+
+test('a POST body is typed JSON: a parameter of the wrong JSON type (q null or 123, limit "5") is a coded 400, not converted', async () => {
+  const { app } = await queryApiApp(sampleEvents());
+  for (const [url, payload, param] of [
+    ['/api/v1/search', { q: null }, 'q'],
+    ['/api/v1/search', { q: 123 }, 'q'],
+    ['/api/v1/search', { q: true }, 'q'],
+    ['/api/v1/search', { q: ['level:error'] }, 'q'],
+    ['/api/v1/search', { limit: '5' }, 'limit'],
+    ['/api/v1/search', { sort: null }, 'sort'],
+    ['/api/v1/search', { fields: 5 }, 'fields'],
+    ['/api/v1/search', { from: true }, 'from'],
+    ['/api/v1/search', { to: 1.5 }, 'to'],
+    ['/api/v1/aggregate', { type: 'terms', field: 'host', q: null }, 'q'],
+    ['/api/v1/aggregate', { type: 'terms', field: 5 }, 'field'],
+    ['/api/v1/aggregate', { type: 'terms', field: 'host', size: '3' }, 'size'],
+    ['/api/v1/aggregate', { type: 'percentiles', field: 'duration_ms', percents: ['50'] }, 'percents'],
+  ] as const) {
+    const res = await app.inject({ method: 'POST', url, payload });
+    assert.equal(res.statusCode, 400, `${url} ${JSON.stringify(payload)}: ${res.body}`);
+    const { error } = res.json();
+    assert.equal(error.code, 'LS_API_BAD_REQUEST', JSON.stringify(payload));
+    assert.match(error.message, new RegExp(`body/${param}\\b`), JSON.stringify(payload));
+  }
+  // An absent q matches everything, as an empty one does (README: "empty or * matches everything");
+  // from and to take epoch ms as a JSON number too.
+  for (const payload of [{}, { q: '' }, { q: '*', limit: 3, fields: ['host'], sort: 'asc' }, { from: API_NOW - 86_400_000, to: API_NOW }]) {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/search', payload: { from: 'now-1d', ...payload } });
+    assert.equal(res.statusCode, 200, `${JSON.stringify(payload)}: ${res.body}`);
+    assert.ok(res.json().hits.length >= 3, JSON.stringify(payload));
+  }
 });

@@ -1,8 +1,10 @@
 import './route-config.js';
 import type { FastifyInstance } from 'fastify';
+import type { QueryNode } from '../ast.js';
 import type { LogReader, SortOrder } from '../log-reader.js';
-import { RANGE_SCHEMA, rangeAnswer, resolveTimeRange } from './time-range.js';
+import { RANGE_SCHEMA, TIME_PARAM, rangeAnswer, resolveTimeRange, timeText } from './time-range.js';
 import type { QueryCompiler } from './query-compiler.js';
+import { refuseQueryString, typedJsonBody } from './json-body.js';
 import type { QueryGate } from './query-gate.js';
 
 export interface SearchRouteOptions {
@@ -15,37 +17,38 @@ export interface SearchRouteOptions {
   defaultFrom: string;
 }
 
-interface SearchParams {
+export interface SearchParams {
   q?: string;
-  from?: string;
-  to?: string;
+  from?: string | number;
+  to?: string | number;
   limit?: number;
   sort?: SortOrder;
   fields?: string | string[];
   cursor?: string;
 }
 
-const paramsSchema = {
+/** The parameters, as query string (GET) or JSON body (POST); the saved-query route takes them too. */
+export const SEARCH_PARAMS_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
     q: { type: 'string', description: 'Query in the logship language; empty or * matches everything' },
     from: {
-      type: 'string',
+      ...TIME_PARAM,
       description: "Start of the time range: ISO date, epoch ms or date math (default: the query's own @timestamp bound, else now-15m)",
     },
-    to: { type: 'string', description: "End of the time range, inclusive (default: the query's own @timestamp bound, else now)" },
+    to: { ...TIME_PARAM, description: "End of the time range, inclusive (default: the query's own @timestamp bound, else now)" },
     limit: { type: 'integer', minimum: 1, description: 'Maximum hits (default 100, capped by the server)' },
     sort: { type: 'string', enum: ['desc', 'asc'], description: 'By @timestamp (default desc: newest first)' },
     fields: {
       anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
-      description: 'Projection: comma-separated field names to return',
+      description: 'Projection: comma-separated field names to return (with @timestamp and event.id); * for every field (the default)',
     },
     cursor: { type: 'string', description: 'next_cursor of the previous page' },
   },
 } as const;
 
-const responseSchema = {
+export const SEARCH_RESPONSE_SCHEMA = {
   200: {
     type: 'object',
     properties: {
@@ -61,23 +64,30 @@ const responseSchema = {
   },
 } as const;
 
-/** GET and POST /api/v1/search: the same parameters as query string or JSON body. */
-export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptions): void {
-  const handler = async (params: SearchParams) => {
+/** Runs a search of an already compiled query with the other parameters of the request. */
+export type SearchHandler = (params: SearchParams, query: QueryNode) => Promise<Record<string, unknown>>;
+
+/**
+ * GET and POST /api/v1/search: the same parameters as query string or JSON
+ * body. Returns the handler, for the saved-query route to run its query.
+ */
+export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptions): SearchHandler {
+  const handler: SearchHandler = async (params, query) => {
     const started = performance.now();
     const now = opts.now();
-    const query = opts.compile(params.q ?? '');
-    const range = resolveTimeRange(params.from, params.to, now, opts.defaultFrom, query);
+    const range = resolveTimeRange(timeText(params.from), timeText(params.to), now, opts.defaultFrom, query);
     const fields = typeof params.fields === 'string'
       ? params.fields.split(',').map((f) => f.trim()).filter(Boolean)
       : params.fields;
+    // `*` is every field (the CLI's --fields *, Elasticsearch's _source), not a field named "*".
+    const projected = fields && fields.length > 0 && !fields.includes('*');
     const result = await opts.gate.run((signal) => opts.reader.search({
       query,
       ...range,
       limit: Math.min(params.limit ?? opts.defaultLimit, opts.maxLimit),
       sort: params.sort ?? 'desc',
       cursor: params.cursor ?? null,
-      ...(fields && fields.length > 0 ? { fields } : {}),
+      ...(projected ? { fields } : {}),
       now,
       signal,
     }));
@@ -89,13 +99,19 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
       next_cursor: result.next_cursor,
     };
   };
-  const common = { config: { scope: 'read' as const }, schema: { response: responseSchema } };
+  const common = { config: { scope: 'read' as const }, schema: { response: SEARCH_RESPONSE_SCHEMA } };
   app.get<{ Querystring: SearchParams }>('/api/v1/search', {
     ...common,
-    schema: { ...common.schema, querystring: paramsSchema, summary: 'Search events' },
-  }, (req) => handler(req.query));
+    schema: { ...common.schema, querystring: SEARCH_PARAMS_SCHEMA, summary: 'Search events' },
+  }, (req) => handler(req.query, opts.compile(req.query.q ?? '')));
   app.post<{ Body: SearchParams }>('/api/v1/search', {
     ...common,
-    schema: { ...common.schema, body: paramsSchema, summary: 'Search events (parameters as JSON body)' },
-  }, (req) => handler(req.body ?? {}));
+    schema: { ...common.schema, body: SEARCH_PARAMS_SCHEMA, summary: 'Search events (parameters as JSON body)' },
+    preValidation: refuseQueryString,
+    validatorCompiler: typedJsonBody,
+  }, (req) => {
+    const params = req.body ?? {};
+    return handler(params, opts.compile(params.q ?? ''));
+  });
+  return handler;
 }

@@ -69,3 +69,14 @@ export const RANGE_SCHEMA = {
   description: 'The time range searched (ISO UTC): the request\'s from/to, else the query\'s own @timestamp bounds, else the default window',
   properties: { from: { type: 'string' }, to: { type: 'string' } },
 } as const;
+
+/**
+ * The schema of `from` and `to` in search and aggregate: text, or in a JSON
+ * body also epoch ms as a number (`{"from": 1770000000000}`).
+ */
+export const TIME_PARAM = { anyOf: [{ type: 'string' }, { type: 'integer' }] } as const;
+
+/** A `from` / `to` as resolveTimeRange reads it: epoch ms given as a number is its digits. */
+export function timeText(v: string | number | undefined): string | undefined {
+  return typeof v === 'number' ? String(v) : v;
+}

@@ -5,6 +5,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { LogEvent } from '../event.js';
+import { MAX_PATH_PARAM_LENGTH } from '../http/api-error.js';
 import { LocalLiveFeed } from '../http/live-feed.js';
 import { queryApiPlugin, type QueryApiOptions } from '../http/query-api-plugin.js';
 import { MemoryLogReader } from './memory-log-reader.js';
@@ -20,8 +21,9 @@ export interface QueryApiApp {
 export async function queryApiApp(events: readonly LogEvent[], opts: Partial<QueryApiOptions> = {}): Promise<QueryApiApp> {
   const reader = new MemoryLogReader(events);
   const feed = new LocalLiveFeed();
-  // As the server builds it: a misspelt parameter is an error, not dropped.
-  const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } } });
+  // As the server builds it: a misspelt parameter is an error, not dropped;
+  // path parameters (field names) as long as a query.
+  const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } }, routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH } });
   await app.register(queryApiPlugin, { reader, now: () => API_NOW, feed, ...opts });
   await app.ready();
   return { app, reader, feed };
