@@ -41,6 +41,7 @@ const API = {
   notFound: defineError('LS_API_NOT_FOUND', 'no route %s %s', 404),
   badBody: defineError('LS_API_BAD_BODY', 'the request body cannot be read: %s', 400),
   unsupportedMediaType: defineError('LS_API_UNSUPPORTED_MEDIA_TYPE', 'Content-Type "%s" is not supported here; send application/json', 415),
+  unsupportedEncoding: defineError('LS_API_UNSUPPORTED_ENCODING', 'Content-Encoding "%s" is not supported here; send the JSON body uncompressed', 415),
   bodyTooLarge: defineError('LS_API_BODY_TOO_LARGE', "the request body is over the server's limit", 413),
   headersTooLarge: defineError('LS_API_HEADERS_TOO_LARGE', "the request headers are over the server's limit", 431),
   pathTooLong: defineError('LS_API_PATH_TOO_LONG', 'a path parameter is over %s characters', 414),
@@ -69,6 +70,7 @@ export const apiErrors = {
   notFound: (method: string, url: string) => new ApiError(API.notFound, [method, url.split('?')[0]], { method }),
   badBody: (reason: string) => new ApiError(API.badBody, [reason]),
   unsupportedMediaType: (type: string) => new ApiError(API.unsupportedMediaType, [type]),
+  unsupportedEncoding: (encoding: string) => new ApiError(API.unsupportedEncoding, [encoding]),
   bodyTooLarge: () => new ApiError(API.bodyTooLarge, []),
 } as const;
 

@@ -58,6 +58,16 @@ export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, o
   const compile = makeQueryCompiler(saved);
   const defaultFrom = opts.defaultFrom ?? 'now-15m';
   app.setErrorHandler(queryErrorHandler);
+  // The API's JSON bodies are small, and fastify's parser reads them as they
+  // are: a gzip body failed as bad JSON, and a plain one labelled gzip was
+  // read as plain. A body-carrying request that says it is encoded is
+  // refused by name instead (ingest routes, which gunzip, are not here).
+  app.addHook('onRequest', async (request) => {
+    const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+    if (encoding === undefined || encoding === '' || encoding === 'identity') return;
+    if (request.method === 'GET' || request.method === 'HEAD') return;
+    throw apiErrors.unsupportedEncoding(encoding);
+  });
   const gate = new QueryGate({
     maxConcurrent: opts.maxConcurrentQueries ?? 4,
     maxQueued: opts.maxQueuedQueries ?? 64,

@@ -120,3 +120,20 @@ test('a POST body is typed JSON: a parameter of the wrong JSON type (q null or 1
     assert.ok(res.json().hits.length >= 3, JSON.stringify(payload));
   }
 });
+
+test('a POST body that says it is encoded (gzip, br) is refused with a coded 415, whether or not it is', async () => {
+  const { gzipSync } = await import('node:zlib');
+  const { app } = await queryApiApp(sampleEvents());
+  const json = JSON.stringify({ q: 'level:error', from: 'now-1d' });
+  for (const [url, encoding, payload] of [
+    ['/api/v1/search', 'gzip', gzipSync(json)],
+    ['/api/v1/search', 'gzip', Buffer.from(json)],
+    ['/api/v1/aggregate', 'br', Buffer.from(JSON.stringify({ type: 'terms', field: 'host' }))],
+  ] as const) {
+    const res = await app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/json', 'content-encoding': encoding } });
+    assert.equal(res.statusCode, 415, `${url} ${encoding}: ${res.body}`);
+    assert.equal(res.json().error.code, 'LS_API_UNSUPPORTED_ENCODING');
+  }
+  const plain = await app.inject({ method: 'POST', url: '/api/v1/search', payload: json, headers: { 'content-type': 'application/json', 'content-encoding': 'identity' } });
+  assert.equal(plain.statusCode, 200, plain.body);
+});
