@@ -20,7 +20,7 @@ if (!ES_URL && process.env.CI === 'true') throw new Error('CI=true but LOGSHIP_T
 if (!ES_URL) console.warn('WARNING: LOGSHIP_TEST_ES_URL is not set: the Elasticsearch half of retention-status is SKIPPED');
 
 interface Report {
-  classes: { name: string; events: number; partitions: unknown[] }[];
+  classes: { name: string; events: number; oldest: string | null; partitions: { oldest: string | null }[] }[];
 }
 const eventsOf = (r: Report): number => r.classes.reduce((n, c) => n + c.events, 0);
 
@@ -58,6 +58,13 @@ function suite(name: string, config: (() => string) | null, skip: boolean): void
       const report = (await res.json()) as Report;
       assert.equal(eventsOf(report), 120);
       assert.equal(report.classes.find((c) => c.name === 'errors')?.events, 40);
+      // Times in one form: a partition's oldest event as ISO, as its class's.
+      const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+      for (const c of report.classes.filter((k) => k.events > 0)) {
+        assert.match(c.oldest ?? '', ISO, c.name);
+        for (const p of c.partitions) assert.match(p.oldest ?? '', ISO, c.name);
+        assert.equal(c.oldest, c.partitions.map((p) => p.oldest ?? '').sort()[0], c.name);
+      }
     });
 
     test('item 10: once ingest is idle, the server checkpoints its WAL (SQLite)', { skip: name !== 'sqlite' }, async () => {

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { loadServerConfig } from '../config/load-server-config.js';
 import type { ServerConfig } from '../config/server-config.js';
-import type { PartitionInfo } from '../store/log-store.js';
-import { retentionReport, type RetentionReport } from '../retention/retention-report.js';
+import { retentionReport, type PartitionReport, type RetentionReport } from '../retention/retention-report.js';
 import { openStore } from '../store/open-store.js';
 import { blockStoreDir, rowStoreDir } from '../store/store-format.js';
 import { errors } from '../server/errors.js';
@@ -109,8 +108,8 @@ async function fromServer(server: string, dataDir: string, asked: boolean): Prom
   return JSON.parse(text) as RetentionReport;
 }
 
-function formatPartition(p: PartitionInfo): string {
-  const oldest = p.oldest === null ? '-' : new Date(p.oldest).toISOString();
+function formatPartition(p: PartitionReport): string {
+  const oldest = p.oldest ?? '-';
   return `${p.name}  day ${p.day}  ${p.events} events  ${formatBytes(p.bytes)}  oldest ${oldest}${p.expired ? '  EXPIRED' : ''}`;
 }
 

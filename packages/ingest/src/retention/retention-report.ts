@@ -7,6 +7,9 @@
 import type { PartitionInfo } from '../store/log-store.js';
 import { DEFAULT_CLASS, type RetentionConfig } from './retention-config.js';
 
+/** A partition as reported: its oldest event as ISO time, as its class's is (the store's PartitionInfo has epoch ms). */
+export type PartitionReport = Omit<PartitionInfo, 'oldest'> & { oldest: string | null };
+
 export interface ClassReport {
   name: string;
   days: number;
@@ -14,7 +17,7 @@ export interface ClassReport {
   bytes: number;
   events: number;
   oldest: string | null;
-  partitions: PartitionInfo[];
+  partitions: PartitionReport[];
 }
 
 export interface RetentionReport {
@@ -39,7 +42,7 @@ export function retentionReport(retention: RetentionConfig, partitions: readonly
         bytes: own.reduce((s, p) => s + p.bytes, 0),
         events: own.reduce((s, p) => s + p.events, 0),
         oldest: oldest === null ? null : new Date(oldest).toISOString(),
-        partitions: own,
+        partitions: own.map((p) => ({ ...p, oldest: p.oldest === null ? null : new Date(p.oldest).toISOString() })),
       };
     }),
   };
