@@ -5,13 +5,18 @@
  * 2489 sorted beside 24890 and a file of same-second lines came back
  * shuffled. Through a real `logship-agent` and `logship serve`.
  *
+ * The same for journald entries of one millisecond (their ids are cursors,
+ * whose hex sequence number sorted i=10 before i=f).
+ *
  * And the change of id form loses no exactly-once: an agent upgraded over
- * the data_dir of one that wrote plain offsets and was killed (a batch
+ * the data_dir of one that wrote the earlier form and was killed (a batch
  * stored but not acknowledged, another spooled) reads those lines again
  * under the ids they were sent with.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
 import { appendFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -136,5 +141,113 @@ describe('agent: lines of one file that share a timestamp', () => {
     const ckpt = JSON.parse(await readFile(join(dataDir, 'checkpoints.json'), 'utf8')) as { id_form: number; positions: Record<string, { legacy_ids_below?: number }> };
     assert.equal(ckpt.id_form, 2);
     assert.equal(ckpt.positions[`app:${key}`]?.legacy_ids_below, text.length);
+  });
+});
+
+const JOURNAL_REMOTE = '/lib/systemd/systemd-journal-remote';
+const journalTools = existsSync(JOURNAL_REMOTE) && existsSync('/usr/bin/journalctl');
+if (!journalTools && process.env.CI === 'true') throw new Error('CI=true but systemd-journal-remote is not installed (apt-get install systemd-journal-remote)');
+
+let exportFiles = 0;
+/** Appends entries `from`…`to - 1`, all stamped `realtimeUs`, to DIR/x.journal (sequence numbers follow the journal's). */
+function appendJournal(dir: string, from: number, to: number, realtimeUs: number): void {
+  let text = '';
+  for (let i = from; i < to; i++) {
+    text += [
+      `__REALTIME_TIMESTAMP=${realtimeUs}`, `__MONOTONIC_TIMESTAMP=${i + 1}`, '_BOOT_ID=0123456789abcdef0123456789abcdef',
+      `MESSAGE=order entry seq=${String(i).padStart(4, '0')}`, 'PRIORITY=6', '_SYSTEMD_UNIT=worker.service', '_HOSTNAME=web-3', '', '',
+    ].join('\n');
+  }
+  const file = join(dir, '..', `order-${exportFiles++}.export`);
+  writeFileSync(file, text);
+  execFileSync(JOURNAL_REMOTE, [`--output=${dir}/x.journal`, file], { stdio: 'ignore' });
+}
+
+/** The cursor of every entry, in journal order, as journalctl prints them. */
+function journalCursors(dir: string): string[] {
+  const out = execFileSync('journalctl', [`--directory=${dir}`, '-o', 'json', '--no-pager'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  return out.trim().split('\n').map((l) => String((JSON.parse(l) as { __CURSOR: string }).__CURSOR));
+}
+
+function journalYaml(server: string, dataDir: string, journal: string, job: string): string {
+  return [
+    'server:', `  url: ${server}`,
+    `data_dir: ${dataDir}`,
+    'host: e2e-host',
+    'batch: { max_events: 200, max_age_ms: 100 }',
+    'log_level: warn',
+    'metrics: { listen: "off" }',
+    'sources:',
+    '  - type: journald',
+    '    name: jd',
+    `    directory: ${journal}`,
+    `    labels: { job: ${job} }`,
+    '',
+  ].join('\n');
+}
+
+describe('agent: journald entries that share a millisecond', { skip: journalTools ? false : `${JOURNAL_REMOTE} is missing` }, () => {
+  let root: string;
+  let server: ServerHandle;
+
+  before(async () => {
+    root = await tempDir('logship-agent-jd-order-');
+    server = await startServer({ dataDir: join(root, 'server') });
+  });
+
+  after(async () => {
+    await stopAll();
+    await removeDir(root);
+  });
+
+  test('300 entries of one millisecond come back in journal order (sequence numbers 0xf → 0x10 → 0x100)', async () => {
+    const journal = join(root, 'journal');
+    await mkdir(journal);
+    appendJournal(journal, 0, 300, Date.now() * 1000);
+    await startAgent(journalYaml(server.url, join(root, 'agent'), journal, 'jd-order'), join(root, 'agent.yaml'));
+    const hits = await waitFor(async () => {
+      const all = await searchAll(server.url, 'job:jd-order', { sort: 'asc', from: 'now-1d' });
+      return all.length === 300 ? all : undefined;
+    }, { what: 'every entry stored', timeoutMs: 60_000 });
+    assert.equal(new Set(hits.map((h) => h['@timestamp'])).size, 1);
+    assert.deepEqual(hits.map(seqOf), Array.from({ length: 300 }, (_, i) => i));
+  });
+
+  test('an upgrade over an earlier agent\'s cursor: entries it stored are not stored twice; new ones sort', async () => {
+    const journal = join(root, 'journal-upgrade');
+    await mkdir(journal);
+    const before = Date.now() * 1000;
+    appendJournal(journal, 0, 300, before);
+    const cursors = journalCursors(journal);
+    assert.equal(cursors.length, 300);
+    // The earlier agent: entries 0–199 stored under j:<cursor> as it was, its
+    // checkpoint at entry 99, killed before it could move further.
+    const earlier = Array.from({ length: 200 }, (_, i) => JSON.stringify({
+      '@raw': JSON.stringify({ __CURSOR: cursors[i], __REALTIME_TIMESTAMP: String(before), MESSAGE: `order entry seq=${String(i).padStart(4, '0')}`, PRIORITY: '6', _SYSTEMD_UNIT: 'worker.service', _HOSTNAME: 'web-3' }),
+      'event.id': `j:${cursors[i]}`, host: 'e2e-host', source: 'journald', job: 'jd-upgrade',
+    }));
+    assert.equal((await ingest(server.url, earlier)).stored, 200);
+    const dataDir = join(root, 'agent-upgrade');
+    await mkdir(dataDir);
+    await writeFile(join(dataDir, 'checkpoints.json'), JSON.stringify({ version: 1, written_at: new Date().toISOString(), positions: {
+      'jd:journald': { cursor: cursors[99], filter: '', updated_ms: Date.now() },
+    } }));
+
+    await startAgent(journalYaml(server.url, dataDir, journal, 'jd-upgrade'), join(root, 'agent-upgrade.yaml'));
+    const count = async (): Promise<number> => (await searchAll(server.url, 'job:jd-upgrade', { from: 'now-1d' })).length;
+    await waitFor(async () => (await count()) >= 300, { what: 'the journal as it was', timeoutMs: 60_000 });
+    appendJournal(journal, 300, 400, (Date.now() + 5) * 1000);
+    await waitFor(async () => (await count()) >= 400, { what: 'entries written after the upgrade', timeoutMs: 60_000 });
+    await sleep(1500);
+
+    const hits = await searchAll(server.url, 'job:jd-upgrade', { sort: 'asc', from: 'now-1d' });
+    const seqs = hits.map(seqOf);
+    assert.equal(seqs.length, 400, `every entry once (${seqs.length - new Set(seqs).size} stored twice)`);
+    assert.equal(new Set(seqs).size, 400);
+    const idOf = new Map(hits.map((h) => [seqOf(h), String(h['event.id'])]));
+    assert.equal(idOf.get(150), `j:${cursors[150]}`, 'read again: the id it was sent with');
+    assert.equal(idOf.get(250), `j:${cursors[250]}`, 'in the journal before the upgrade: the earlier form');
+    assert.match(idOf.get(350)!, /;i=0{13}[0-9a-f]{3};/, 'written after it: the padded sequence number');
+    assert.deepEqual(seqs.slice(300), Array.from({ length: 100 }, (_, k) => 300 + k), 'new entries of one millisecond in journal order');
   });
 });

@@ -16,8 +16,9 @@ import type { Logger } from './log.js';
  * may have sent lines past a position (batches in flight or spooled when it
  * stopped) under ids of the earlier form: read again, they must get those
  * ids, or ingest would store them twice. So each of its positions is marked
- * (`legacy_ids_below`, null until known) and keeps the earlier form for
- * what that agent can have read (file-source.ts). Not a new version: an older agent still reads the
+ * (`legacy_ids_below` / `legacy_ids_through`, null until known) and keeps the
+ * earlier form for what that agent can have read (file-source.ts,
+ * journald-source.ts). Not a new version: an older agent still reads the
  * positions (a downgrade keeps them) and drops the marker when it writes, so
  * upgrading again marks them anew.
  */
@@ -42,6 +43,12 @@ export interface CheckpointEntry {
    * cannot have read further); null until then.
    */
   readonly legacy_ids_below?: number | null;
+  /**
+   * journald positioned by an earlier agent: entries up to this cursor (the
+   * journal's last entry when the upgraded agent first started) keep the
+   * earlier id form; '' when the journal was empty; null until known.
+   */
+  readonly legacy_ids_through?: string | null;
   readonly updated_ms: number;
 }
 
@@ -92,6 +99,8 @@ export class CheckpointStore {
         if (entry.cursor !== undefined && typeof entry.cursor !== 'string') throw new Error(`bad cursor for ${key}`);
         const below = entry.legacy_ids_below;
         if (below !== undefined && below !== null && (!Number.isInteger(below) || below < 0)) throw new Error(`bad legacy_ids_below for ${key}`);
+        const through = entry.legacy_ids_through;
+        if (through !== undefined && through !== null && typeof through !== 'string') throw new Error(`bad legacy_ids_through for ${key}`);
         store.entries.set(key, entry);
       }
       if (doc.id_form !== ID_FORM) store.markEarlierIds();
@@ -109,6 +118,7 @@ export class CheckpointStore {
   private markEarlierIds(): void {
     for (const [key, entry] of this.entries) {
       if (entry.offset !== undefined) this.entries.set(key, { ...entry, legacy_ids_below: null });
+      else if (entry.cursor !== undefined) this.entries.set(key, { ...entry, legacy_ids_through: null });
     }
     if (this.entries.size > 0) {
       this.dirty = true;
