@@ -126,6 +126,17 @@ test('logship serve refuses a public address without tokens, and reports config 
     assert.equal((await bad.exit).code, 1);
     assert.match(bad.stderr.join('\n'), /unknown config key "storage" \(LS_CONFIG_UNKNOWN_KEY\)/);
 
+    // Queries of the config are checked before anything starts (issue: they answered 400 later, or a bare LS_QUERY_SYNTAX).
+    writeFileSync(file, `listen: 127.0.0.1:0\ndata: ${dir}\nsaved_queries: { bad: 'level:(' }\n`);
+    const saved = run(['serve', '--config', file]);
+    assert.equal((await saved.exit).code, 1);
+    assert.match(saved.stderr.join('\n'), /^logship: config value at "saved_queries\.bad" does not parse: expected .*\(LS_QUERY_SYNTAX\)\nlevel:\(\n {7}\^ \(LS_CONFIG_INVALID\)$/);
+    assert.deepEqual(saved.stdout, [], 'never listened');
+    writeFileSync(file, `listen: 127.0.0.1:0\ndata: ${dir}\nretention: { classes: [ { name: x, match: 'level:(', days: 3 } ] }\n`);
+    const match = run(['serve', '--config', file]);
+    assert.equal((await match.exit).code, 1);
+    assert.match(match.stderr.join('\n'), /config value at "retention\.classes\[0\]\.match" does not parse: .*\(LS_QUERY_SYNTAX\)[\s\S]*\(LS_CONFIG_INVALID\)$/);
+
     const usage = run(['serve', '--port', '3']);
     assert.equal((await usage.exit).code, 2);
     assert.match(usage.stderr.join('\n'), /LS_CLI_USAGE/);
