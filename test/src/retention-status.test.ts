@@ -103,3 +103,52 @@ function suite(name: string, config: (() => string) | null, skip: boolean): void
 
 suite('sqlite', null, false);
 suite('elasticsearch', () => `store: { type: elasticsearch, url: "${ES_URL}", index_prefix: retention-status-${process.pid}, replicas: 0 }\n`, !ES_URL);
+
+describe('retention status against a server that needs a token', () => {
+  const READ = 'retention-read-token-0123';
+  const WRITE = 'retention-write-token-0123';
+  let root: string;
+  let server: ServerHandle;
+
+  before(async () => {
+    root = await tempDir('logship-retention-auth-');
+    server = await startServer({
+      dataDir: join(root, 'data'),
+      configYaml: `auth: { tokens: [ { name: reader, token: ${READ}, scopes: [read] }, { name: agent, token: ${WRITE}, scopes: [write] } ] }\n`,
+    });
+  });
+
+  after(async () => {
+    await stopAll();
+    await removeDir(root);
+  });
+
+  const status = (args: string[], env: Record<string, string> = {}) => {
+    const clean = { ...process.env, ...env };
+    if (!env.LOGSHIP_TOKEN) delete clean.LOGSHIP_TOKEN;
+    return run(process.execPath, [logshipBin, 'retention', 'status', '--server', server.url, '--json', ...args], { cwd: root, env: clean })
+      .then((r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }), (e: { code: number; stdout: string; stderr: string }) => e);
+  };
+
+  test('no token, an unknown one, one without the read scope: LS_CLI_AUTH_FAILED saying so and naming --token, not LS_CLI_NO_STORE', async () => {
+    for (const [args, why] of [
+      [[], /it needs a token \(401 LS_AUTH_MISSING_TOKEN: /],
+      [['--token', 'not-a-known-token-0123'], /the token was refused \(401 LS_AUTH_INVALID_TOKEN: /],
+      [['--token', WRITE], /the token lacks the read scope \(403 LS_AUTH_FORBIDDEN_SCOPE: /],
+    ] as const) {
+      const r = await status([...args]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`^logship: the logship server at ${server.url.replace(/[.]/g, '\\.')} refused the request: `));
+      assert.match(r.stderr, why);
+      assert.match(r.stderr, /--token TOKEN or LOGSHIP_TOKEN \(LS_CLI_AUTH_FAILED\)\n$/);
+      assert.doesNotMatch(r.stderr, /LS_CLI_NO_STORE/);
+    }
+  });
+
+  test('with the read token, by --token or LOGSHIP_TOKEN, it reports', async () => {
+    for (const r of [await status(['--token', READ]), await status([], { LOGSHIP_TOKEN: READ })]) {
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(Array.isArray((JSON.parse(r.stdout) as Report).classes));
+    }
+  });
+});

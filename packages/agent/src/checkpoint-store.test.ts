@@ -52,3 +52,29 @@ test('a checkpoint of an unknown version is not misread', async (t) => {
   const s = await CheckpointStore.open(dir, silentLogger);
   assert.equal(s.get('file:a'), undefined);
 });
+
+test('positions an earlier agent wrote keep its id form up to a bound fixed once; new positions sort from 0', async (t) => {
+  const dir = tempDir(t);
+  // As an agent before sorting ids wrote it: no id_form.
+  writeFileSync(join(dir, CHECKPOINT_FILE), JSON.stringify({ version: 1, written_at: '2026-12-01T00:00:00.000Z', positions: {
+    'app:cabc': { offset: 100, path: '/var/log/app.log', dev: 1, ino: 2, updated_ms: 1 },
+    'jd:journald': { cursor: 's=1;i=2;t=3', filter: '', updated_ms: 1 },
+  } }));
+  const a = await CheckpointStore.open(dir, silentLogger);
+  assert.equal(a.get('app:cabc')?.legacy_ids_below, null);
+  assert.equal(a.get('jd:journald')?.legacy_ids_through, null);
+  assert.deepEqual(a.fileIdsSortFrom('app:cabc', 5000), { from: 5000, fixed: true });
+  assert.deepEqual(a.fileIdsSortFrom('app:cabc', 9000), { from: 5000, fixed: false }, 'fixed once');
+  a.set('app:cabc', { offset: 300 });
+  a.set('app:new', { offset: 0, path: '/var/log/new.log' });
+  assert.deepEqual(a.fileIdsSortFrom('app:new', 70), { from: 0, fixed: false });
+  await a.flush();
+  const doc = JSON.parse(readFileSync(join(dir, CHECKPOINT_FILE), 'utf8')) as { version: number; id_form: number };
+  assert.equal(doc.version, 1, 'an older agent still reads it');
+  assert.equal(doc.id_form, 2);
+  const b = await CheckpointStore.open(dir, silentLogger);
+  assert.equal(b.get('app:cabc')?.legacy_ids_below, 5000, 'the bound survives, not marked again');
+  assert.equal(b.get('app:cabc')?.offset, 300);
+  assert.equal(b.get('app:new')?.legacy_ids_below, undefined);
+  assert.equal(b.get('jd:journald')?.legacy_ids_through, null, 'still to be fixed');
+});

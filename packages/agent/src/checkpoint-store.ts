@@ -10,9 +10,21 @@ import type { Logger } from './log.js';
  * Written temp file → fsync → rename (→ fsync of the directory), so a crash
  * leaves either the old or the new file, never half of one. The file carries
  * a version so a future agent can migrate it instead of misreading it.
+ *
+ * `id_form: 2` says the event ids of its positions sort in source order
+ * (event-id.ts). A file without it was written by an earlier agent, which
+ * may have sent lines past a position (batches in flight or spooled when it
+ * stopped) under ids of the earlier form: read again, they must get those
+ * ids, or ingest would store them twice. So each of its positions is marked
+ * (`legacy_ids_below` / `legacy_ids_through`, null until known) and keeps the
+ * earlier form for what that agent can have read (file-source.ts,
+ * journald-source.ts). Not a new version: an older agent still reads the
+ * positions (a downgrade keeps them) and drops the marker when it writes, so
+ * upgrading again marks them anew.
  */
 export const CHECKPOINT_VERSION = 1;
 export const CHECKPOINT_FILE = 'checkpoints.json';
+export const ID_FORM = 2;
 
 export interface CheckpointEntry {
   /** Files: offset after the last acknowledged line. */
@@ -24,11 +36,25 @@ export interface CheckpointEntry {
   readonly path?: string;
   readonly dev?: number;
   readonly ino?: number;
+  /**
+   * Files positioned by an earlier agent: lines starting before this offset
+   * keep plain offsets in their ids. Set to the file's size when the file is
+   * first opened after the upgrade (the earlier agent, stopped by then,
+   * cannot have read further); null until then.
+   */
+  readonly legacy_ids_below?: number | null;
+  /**
+   * journald positioned by an earlier agent: entries up to this cursor (the
+   * journal's last entry when the upgraded agent first started) keep the
+   * earlier id form; '' when the journal was empty; null until known.
+   */
+  readonly legacy_ids_through?: string | null;
   readonly updated_ms: number;
 }
 
 interface CheckpointDocument {
   version: number;
+  id_form?: number;
   written_at: string;
   positions: Record<string, CheckpointEntry>;
 }
@@ -71,8 +97,13 @@ export class CheckpointStore {
         if (typeof entry !== 'object' || entry === null) throw new Error(`bad entry ${key}`);
         if (entry.offset !== undefined && (!Number.isInteger(entry.offset) || entry.offset < 0)) throw new Error(`bad offset for ${key}`);
         if (entry.cursor !== undefined && typeof entry.cursor !== 'string') throw new Error(`bad cursor for ${key}`);
+        const below = entry.legacy_ids_below;
+        if (below !== undefined && below !== null && (!Number.isInteger(below) || below < 0)) throw new Error(`bad legacy_ids_below for ${key}`);
+        const through = entry.legacy_ids_through;
+        if (through !== undefined && through !== null && typeof through !== 'string') throw new Error(`bad legacy_ids_through for ${key}`);
         store.entries.set(key, entry);
       }
+      if (doc.id_form !== ID_FORM) store.markEarlierIds();
     } catch (err) {
       const aside = `${store.file}.corrupt-${Date.now()}`;
       await fsp.rename(store.file, aside).catch(() => undefined);
@@ -81,6 +112,35 @@ export class CheckpointStore {
       store.entries.clear();
     }
     return store;
+  }
+
+  /** Every position of a file an earlier agent wrote holds ids of the earlier form up to a bound not known yet. */
+  private markEarlierIds(): void {
+    for (const [key, entry] of this.entries) {
+      if (entry.offset !== undefined) this.entries.set(key, { ...entry, legacy_ids_below: null });
+      else if (entry.cursor !== undefined) this.entries.set(key, { ...entry, legacy_ids_through: null });
+    }
+    if (this.entries.size > 0) {
+      this.dirty = true;
+      this.log.info('The checkpoint file was written by an earlier agent; lines it may have sent keep the event ids it gave them.', { file: this.file, positions: this.entries.size });
+    }
+  }
+
+  /**
+   * Where the ids of a file identity take the sorting form (event-id.ts):
+   * 0, or for a position an earlier agent wrote the bound it got, fixed at
+   * `sizeNow` the first time it is asked. `fixed` is true then: the caller
+   * flushes before reading, so that a crash cannot leave the bound unwritten
+   * while lines past it went out under the sorting form.
+   */
+  fileIdsSortFrom(key: string, sizeNow: number): { from: number; fixed: boolean } {
+    const entry = this.entries.get(key);
+    const below = entry?.legacy_ids_below;
+    if (below === undefined) return { from: 0, fixed: false };
+    if (below !== null) return { from: below, fixed: false };
+    this.entries.set(key, { ...entry!, legacy_ids_below: sizeNow });
+    this.dirty = true;
+    return { from: sizeNow, fixed: true };
   }
 
   get(key: string): CheckpointEntry | undefined {
@@ -144,6 +204,7 @@ export class CheckpointStore {
   private async write(): Promise<void> {
     const doc: CheckpointDocument = {
       version: CHECKPOINT_VERSION,
+      id_form: ID_FORM,
       written_at: new Date().toISOString(),
       positions: Object.fromEntries(this.entries),
     };

@@ -82,7 +82,8 @@ test('appended lines arrive once, gzipped, with token, labels and stable ids; a 
   assert.equal(ev.host, 'test-host');
   assert.equal(ev.source, file);
   assert.equal(ev.job, 'unit');
-  assert.match(ev['event.id'], /^f:c[0-9a-f]{20}:0$/);
+  // The offset after a letter giving its digit count (event-id.ts).
+  assert.match(ev['event.id'], /^f:c[0-9a-f]{20}:A0$/);
   await c.agent.stop();
   appendFileSync(file, lines(2000, 2500));
   c.agent = await Agent.start(c.config(), silentLogger);
@@ -184,7 +185,8 @@ test('long lines are split into flagged parts, never dropped', async (t) => {
   writeFileSync(file, 'a'.repeat(250) + '\nshort\n');
   c.agent = await Agent.start(c.config({}, { max_line_bytes: 100 }), silentLogger);
   await until(() => c.receiver.events.size === 4, '4 events');
-  const evs = [...c.receiver.events.values()].sort((a, b) => Number(a['event.id'].split(':')[2]) - Number(b['event.id'].split(':')[2]));
+  const offset = (id: string): number => Number(id.split(':')[2]!.slice(1));
+  const evs = [...c.receiver.events.values()].sort((a, b) => offset(a['event.id']) - offset(b['event.id']));
   assert.deepEqual(evs.map((e) => [e['@raw'].length, e['@truncated'] ?? false]), [[100, true], [100, true], [50, true], [5, false]]);
   assert.equal(c.agent.metrics.get('lines_truncated_total', { source: 'app' }), 3);
 });

@@ -271,7 +271,8 @@ export class FileSource implements Source {
       let offset = (typeof resumed === 'number' ? resumed : undefined) ?? ckpt?.offset
         ?? (atStart && this.config.start_position === 'end' ? fst.size : 0);
       if (offset > fst.size) offset = 0;
-      const tail = new FileTail(identity, path, ckpt?.path ?? path, fst.dev, fst.ino, offset, this.tailContext);
+      const ids = this.ctx.checkpoints.fileIdsSortFrom(`${this.name}:${identity.key}`, fst.size);
+      const tail = new FileTail(identity, path, ckpt?.path ?? path, fst.dev, fst.ino, offset, this.tailContext, ids.from);
       if (!ckpt && resumed === undefined) {
         // Known from the first moment, not only after its first acknowledged
         // batch: if it is rotated out of the glob while the agent is down,
@@ -285,6 +286,7 @@ export class FileSource implements Source {
       handed = true;
       this.tails.add(tail);
       this.ctx.log.debug('A file is being followed.', { source: this.name, path, id: identity.key, offset });
+      if (ids.fixed) await this.writeIdBound(path);
       // At start, the agent does not wait for every file to be read to its
       // end (a full spool may hold readers back): opening them is enough.
       const reading = tail.read();
@@ -293,6 +295,16 @@ export class FileSource implements Source {
     } finally {
       if (!handed) await fh.close();
     }
+  }
+
+  /**
+   * A bound between an earlier agent's ids and the sorting ones was just
+   * fixed: it is made durable before any line past it is sent, or a crash
+   * could fix it again further on, and lines sent meanwhile would come back
+   * under the other form. A failed write is retried by the next flush.
+   */
+  private async writeIdBound(path: string): Promise<void> {
+    await this.ctx.checkpoints.flush().catch((err: unknown) => this.ctx.log.warn('Writing the checkpoint file failed.', { source: this.name, path, error: String(err) }));
   }
 
   /**

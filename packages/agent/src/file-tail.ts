@@ -4,6 +4,7 @@ import type { FileSourceConfig } from './config.js';
 import { DockerJoiner, dockerContainerFields } from './docker-json-file.js';
 import { expectedHead, type FileIdentity } from './file-identity.js';
 import { fingerprint } from './fingerprint.js';
+import { fileEventId } from './event-id.js';
 import { LineFramer, type FramedLine } from './line-framer.js';
 import { Multiline } from './multiline.js';
 import type { EventSink } from './event-sink.js';
@@ -11,12 +12,6 @@ import { M, type Metrics } from './metrics.js';
 
 const READ_BYTES = 64 * 1024;
 
-/**
- * One file identity being read: its handle, the offset read so far, the
- * framer holding an incomplete last line and the multiline joiner. The
- * identity (and so every event id, `f:<identity>:<offset>`) stays with the
- * content, whatever path the file has now.
- */
 /** What every tail of one file source shares (one object per source). */
 export interface TailContext {
   readonly config: FileSourceConfig;
@@ -27,6 +22,12 @@ export interface TailContext {
   readonly onReplaced: (tail: FileTail) => void;
 }
 
+/**
+ * One file identity being read: its handle, the offset read so far, the
+ * framer holding an incomplete last line and the multiline joiner. The
+ * identity (and so every event id, `f:<identity>:<offset>`, event-id.ts)
+ * stays with the content, whatever path the file has now.
+ */
 export class FileTail {
   private readonly config: FileSourceConfig;
   private readonly host: string;
@@ -61,6 +62,8 @@ export class FileTail {
     public ino: number,
     offset: number,
     tailContext: TailContext,
+    /** Lines starting before this offset were read by an earlier agent and keep its id form (event-id.ts). */
+    private readonly idsSortFrom = 0,
   ) {
     ({ config: this.config, host: this.host, sink: this.sink, metrics: this.metrics, onReplaced: this.onReplaced } = tailContext);
     const config = this.config;
@@ -227,7 +230,7 @@ export class FileTail {
       ...(this.config.timezone !== undefined ? { '@timezone': this.config.timezone } : {}),
       ...(this.docker ? dockerContainerFields(this.path) : {}),
     }).slice(1);
-    const envelope = `{"@raw":${JSON.stringify(line.text.toString('utf8'))},"event.id":"f:${this.id}:${line.start}"`
+    const envelope = `{"@raw":${JSON.stringify(line.text.toString('utf8'))},"event.id":"${fileEventId(this.id, line.start, this.idsSortFrom)}"`
       + (line.truncated ? ',"@truncated":true' : '') + (this.stream ? `,"stream":${JSON.stringify(this.stream)}` : '')
       + (this.dockerTime !== undefined ? `,"@time":${JSON.stringify(this.dockerTime)}` : '') + this.suffix;
     this.emittedEnd = line.end;

@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import split2 from 'split2';
 import { Backoff, sleep } from './backoff.js';
 import type { JournaldSourceConfig } from './config.js';
 import { agentError } from './errors.js';
+import { cursorOrder, journalEventId, type CursorOrder } from './event-id.js';
 import { M } from './metrics.js';
 import type { Source, SourceContext } from './source.js';
 
@@ -13,6 +14,10 @@ import type { Source, SourceContext } from './source.js';
  * `--after-cursor` so that an entry is neither skipped nor read twice. When
  * journalctl exits or cannot be started, the source reports it and tries
  * again with backoff, from the last cursor it emitted.
+ *
+ * Event ids are the cursor with its sequence number padded, so that entries
+ * of one millisecond sort in journal order (event-id.ts); entries an earlier
+ * agent may have sent keep its form (journalIdBound).
  */
 /** The journald source's context is every source's (source.ts). */
 export type JournaldContext = SourceContext;
@@ -30,6 +35,10 @@ export class JournaldSource implements Source {
   /** Set when resuming with --cursor: the first entry is the cursor's own. */
   private skipCursor: string | undefined;
   private readonly filter: string;
+  /** Entries up to this one keep the id form of an earlier agent; null: none do. */
+  private legacyThrough: CursorOrder | null = null;
+  private idBoundKnown = false;
+  private idBoundUnwritten = false;
 
   constructor(
     readonly config: JournaldSourceConfig,
@@ -90,7 +99,7 @@ export class JournaldSource implements Source {
     const backoff = new Backoff(500, 30_000);
     while (!this.stopped) {
       const startedAt = Date.now();
-      const reason = await this.runOnce();
+      const reason = (await this.journalIdBound()) ?? (await this.runOnce());
       if (this.stopped) break;
       // A journalctl that ran for a while before exiting starts over quickly.
       if (Date.now() - startedAt > 10_000) backoff.reset();
@@ -101,6 +110,45 @@ export class JournaldSource implements Source {
       this.ctx.metrics.inc(...M.journalctlRestarts, { source: this.name });
       await sleep(delay, this.abort.signal);
     }
+  }
+
+  /**
+   * A cursor checkpointed by an earlier agent: that agent may have sent
+   * entries past it (batches in flight or spooled when it stopped), under
+   * `j:<cursor>` as it was. Read again, they must keep that id, or ingest
+   * would store them twice. It was stopped before this agent started, so it
+   * read nothing after the journal's last entry now: that entry is the
+   * bound, asked of journalctl once, and written durably before any entry
+   * is sent. Resolves with why it failed (journalctl's failures are
+   * retried like the follow's), or undefined.
+   */
+  private async journalIdBound(): Promise<string | undefined> {
+    if (this.idBoundKnown) return undefined;
+    if (this.ctx.checkpoints.get(this.key)?.legacy_ids_through === null) {
+      const args = ['-o', 'json', '--lines=1', '--no-pager'];
+      if (this.config.directory) args.push(`--directory=${this.config.directory}`);
+      let last: string;
+      try {
+        const out = await runToEnd(this.config.journalctl_path, args);
+        last = out.trim() === '' ? '' : String((JSON.parse(out.trim().split('\n').pop()!) as { __CURSOR?: unknown }).__CURSOR ?? '');
+      } catch (err) {
+        return `the journal's last entry could not be read: ${(err as Error).message}`;
+      }
+      this.ctx.checkpoints.set(this.key, { legacy_ids_through: last });
+      this.idBoundUnwritten = true;
+      this.ctx.log.info('Entries an earlier agent may have sent keep the event ids it gave them.', { source: this.name, through: last });
+    }
+    if (this.idBoundUnwritten) {
+      try {
+        await this.ctx.checkpoints.flush();
+      } catch (err) {
+        return `the checkpoint could not be written: ${String(err)}`;
+      }
+      this.idBoundUnwritten = false;
+    }
+    this.legacyThrough = cursorOrder(this.ctx.checkpoints.get(this.key)?.legacy_ids_through ?? '');
+    this.idBoundKnown = true;
+    return undefined;
   }
 
   /** Runs journalctl until it exits; resolves with why it ended. */
@@ -159,9 +207,21 @@ export class JournaldSource implements Source {
     }
     this.ctx.metrics.inc(...M.linesRead, { source: this.name });
     this.lastCursor = cursor;
-    const envelope = { '@raw': line, 'event.id': `j:${cursor}`, host: this.ctx.host, source: 'journald', ...entryFields(entry), ...this.config.labels };
+    const envelope = { '@raw': line, 'event.id': journalEventId(cursor, this.legacyThrough), host: this.ctx.host, source: 'journald', ...entryFields(entry), ...this.config.labels };
     this.ctx.sink.emit(JSON.stringify(envelope), this.name, this.key, { cursor, filter: this.filter });
   }
+}
+
+/** Runs a command to its end: its stdout, or an error with its stderr. */
+function runToEnd(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        reject(new Error(code === 'ENOENT' ? `${command} was not found` : `${err.message.split('\n')[0]}${stderr.trim() ? `: ${stderr.trim().slice(-500)}` : ''}`));
+      } else resolve(stdout);
+    });
+  });
 }
 
 /**

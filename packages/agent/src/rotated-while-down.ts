@@ -127,9 +127,12 @@ async function resumeRotated(rc: RotatedWhileDownContext, f: RotatedFile, offset
   if (opened === 'reused') rc.ctx.log.debug('A checkpointed inode now holds another file; it is not read.', { source: rc.source, path: f.path, id: f.id });
   if (opened === 'reused' || opened === null) return;
   const { fh, st } = opened;
-  const tail = new FileTail(parseIdentity(f.id), f.path, f.sourcePath, st.dev, st.ino, offset, rc.tailContext);
+  const ids = rc.ctx.checkpoints.fileIdsSortFrom(f.key, st.size);
+  const tail = new FileTail(parseIdentity(f.id), f.path, f.sourcePath, st.dev, st.ino, offset, rc.tailContext, ids.from);
   tail.attach(fh);
   rc.tails.addDetached(tail);
+  // Durable before a line past it is sent (FileSource.writeIdBound).
+  if (ids.fixed) await rc.ctx.checkpoints.flush().catch((err: unknown) => rc.ctx.log.warn('Writing the checkpoint file failed.', { source: rc.source, path: f.path, error: String(err) }));
   rc.ctx.log.info('A file rotated while the agent was stopped is read to its end.', { source: rc.source, path: f.path, was: f.sourcePath, offset, size: st.size });
   tail.read().catch((err: unknown) => rc.readFailed(f.path, err));
 }

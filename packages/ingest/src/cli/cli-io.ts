@@ -5,3 +5,30 @@ export interface CliIo {
 }
 
 export const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr };
+
+/**
+ * The exit status of a command whose reader went away: 141, 128 + SIGPIPE,
+ * what a shell reports for `seq`, `grep` or `cat` in the same place (and
+ * what `set -o pipefail` treats like theirs). Not 0 or 1: 1 means nothing
+ * found, and the output was cut short.
+ */
+export const EXIT_CLOSED_PIPE = 141;
+
+/**
+ * A reader that stops early (`logship search … | head -2`) closes the pipe.
+ * Node ignores SIGPIPE, so the next write fails with EPIPE, which unhandled
+ * was a stack trace and exit 1. Installed once by the bin, for every
+ * command: the process exits at once and quietly, as Unix tools killed by
+ * SIGPIPE do (there is no one left to tell). Other stream errors stay fatal.
+ */
+export function exitWhenReaderCloses(
+  streams: readonly NodeJS.WritableStream[] = [process.stdout, process.stderr],
+  exit: (code: number) => void = (code) => process.exit(code),
+): void {
+  for (const stream of streams) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') exit(EXIT_CLOSED_PIPE);
+      else throw err;
+    });
+  }
+}

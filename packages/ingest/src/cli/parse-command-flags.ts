@@ -6,12 +6,14 @@ export interface CommandFlags extends ConfigFlags {
   json?: boolean;
   /** `retention status --server URL`: ask that server instead of a data folder. */
   server?: string;
+  /** Its read token (default $LOGSHIP_TOKEN), as `logship search --token`. */
+  token?: string;
   help?: boolean;
   positionals: string[];
 }
 
 /** Flags shared by `serve` and `retention`; anything else is a usage error. */
-export function parseCommandFlags(argv: string[], allowed: readonly (keyof ConfigFlags | 'json' | 'server')[]): CommandFlags {
+export function parseCommandFlags(argv: string[], allowed: readonly (keyof ConfigFlags | 'json' | 'server' | 'token')[]): CommandFlags {
   const options = {
     config: { type: 'string' },
     data: { type: 'string' },
@@ -24,6 +26,7 @@ export function parseCommandFlags(argv: string[], allowed: readonly (keyof Confi
     'tls-min-version': { type: 'string' },
     json: { type: 'boolean' },
     server: { type: 'string' },
+    token: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   let parsed;
@@ -46,6 +49,7 @@ export function parseCommandFlags(argv: string[], allowed: readonly (keyof Confi
     tlsMinVersion: v['tls-min-version'],
     json: v.json,
     server: v.server,
+    token: v.token,
   };
   for (const [key, value] of Object.entries(given)) {
     if (value === undefined) continue;

@@ -8,7 +8,7 @@ import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';
 
-export const RETENTION_USAGE = 'logship retention status|run [--config FILE] [--data DIR] [--server URL] [--json]';
+export const RETENTION_USAGE = 'logship retention status|run [--config FILE] [--data DIR] [--server URL [--token TOKEN]] [--json]';
 
 /**
  * `retention status` lists each class with its partitions, sizes and oldest
@@ -20,10 +20,12 @@ export const RETENTION_USAGE = 'logship retention status|run [--config FILE] [--
  * otherwise the configured store (`--data`, `--config`, or ./logship-data)
  * when its partition folder exists; otherwise the running server at
  * $LOGSHIP_URL or the config's listen address. A data folder is never
- * created here: with neither, the command fails (LS_CLI_NO_STORE).
+ * created here: with neither, the command fails (LS_CLI_NO_STORE). A
+ * server that needs a token gets `--token` or $LOGSHIP_TOKEN; its refusal
+ * is LS_CLI_AUTH_FAILED, which says so.
  */
 export async function retentionCommand(argv: string[], io: CliIo, now: () => number = Date.now): Promise<number> {
-  const flags = parseCommandFlags(argv, ['config', 'data', 'store', 'esUrl', 'json', 'server']);
+  const flags = parseCommandFlags(argv, ['config', 'data', 'store', 'esUrl', 'json', 'server', 'token']);
   const action = flags.positionals[0];
   if (flags.help) {
     io.stdout.write(`usage: ${RETENTION_USAGE}\n`);
@@ -41,7 +43,7 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
         `no SQLite data in ${config.data}; retention run works on a data folder (--data DIR or --config FILE); the server at ${server} enforces retention on its own`,
       );
     }
-    const report = await fromServer(server, config.data, flags.server !== undefined);
+    const report = await fromServer(server, config.data, flags.server !== undefined, flags.token ?? process.env.LOGSHIP_TOKEN);
     printReport(report, io, flags.json === true, `server ${server}`);
     return 0;
   }
@@ -89,9 +91,9 @@ function serverUrlOf(config: ServerConfig): string {
   return `http://${reach}:${config.listen.slice(at + 1)}`;
 }
 
-async function fromServer(server: string, dataDir: string, asked: boolean): Promise<RetentionReport> {
+async function fromServer(server: string, dataDir: string, asked: boolean, token: string | undefined): Promise<RetentionReport> {
   const headers: Record<string, string> = {};
-  if (process.env.LOGSHIP_TOKEN) headers.authorization = `Bearer ${process.env.LOGSHIP_TOKEN}`;
+  if (token) headers.authorization = `Bearer ${token}`;
   let res: Response;
   try {
     res = await fetch(`${server.replace(/\/+$/, '')}/api/v1/retention`, { headers, signal: AbortSignal.timeout(10_000) });
@@ -104,8 +106,24 @@ async function fromServer(server: string, dataDir: string, asked: boolean): Prom
     );
   }
   const text = await res.text();
+  if (res.status === 401 || res.status === 403) throw authFailed(server, res.status, text, token !== undefined && token !== '');
   if (!res.ok) throw errors.cliNoStore(`the server at ${server} answered ${res.status} to GET /api/v1/retention: ${text.slice(0, 300)}`);
   return JSON.parse(text) as RetentionReport;
+}
+
+/** The server refused the token (or its absence): say which, with the server's code, and how to pass one. */
+function authFailed(server: string, status: number, body: string, sent: boolean): Error {
+  let code = '';
+  let message = body.slice(0, 300);
+  try {
+    const e = (JSON.parse(body) as { error?: { code?: string; message?: string } }).error;
+    code = e?.code ?? '';
+    message = e?.message ?? message;
+  } catch {
+    // not JSON: the text as it came
+  }
+  const why = status === 403 ? 'the token lacks the read scope' : sent ? 'the token was refused' : 'it needs a token';
+  return errors.cliAuthFailed(server, `${why} (${status}${code ? ` ${code}` : ''}: ${message})`);
 }
 
 function formatPartition(p: PartitionReport): string {

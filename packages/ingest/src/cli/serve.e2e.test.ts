@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 
 // dist/cli/serve.e2e.test.js → packages/ingest/bin/logship.js
@@ -113,6 +114,31 @@ test('logship serve: health, ready, ingest, search; SIGKILL after an answer lose
   }
 });
 
+test('a port in use stops logship serve with LS_CONFIG_LISTEN_FAILED naming the key and the address', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-serve-'));
+  // Another program holding a port, as a second logship would.
+  const other = createNetServer();
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  const port = (other.address() as AddressInfo).port;
+  try {
+    const http = run(['serve', '--data', join(dir, 'a'), '--listen', `127.0.0.1:${port}`]);
+    assert.equal((await http.exit).code, 1);
+    assert.deepEqual(http.stderr.filter((l) => l.startsWith('logship:')), [
+      `logship: cannot listen on 127.0.0.1:${port} (listen): the address is already in use (by another logship, or another program): stop it or choose another port (EADDRINUSE) (LS_CONFIG_LISTEN_FAILED)`,
+    ]);
+    assert.doesNotMatch(http.stderr.join('\n'), /^\s+at /m, 'no stack');
+
+    const file = join(dir, 'syslog.yaml');
+    writeFileSync(file, `listen: 127.0.0.1:0\ndata: ${join(dir, 'b')}\nsyslog: { listen_tcp: "127.0.0.1:${port}" }\n`);
+    const syslog = run(['serve', '--config', file]);
+    assert.equal((await syslog.exit).code, 1);
+    assert.match(syslog.stderr.join('\n'), new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port} \\(syslog\\.listen_tcp\\): the address is already in use .*\\(EADDRINUSE\\) \\(LS_CONFIG_LISTEN_FAILED\\)`));
+  } finally {
+    await new Promise((resolve) => other.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('logship serve refuses a public address without tokens, and reports config errors with their code', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'logship-serve-'));
   try {
@@ -125,6 +151,17 @@ test('logship serve refuses a public address without tokens, and reports config 
     const bad = run(['serve', '--config', file]);
     assert.equal((await bad.exit).code, 1);
     assert.match(bad.stderr.join('\n'), /unknown config key "storage" \(LS_CONFIG_UNKNOWN_KEY\)/);
+
+    // Queries of the config are checked before anything starts (issue: they answered 400 later, or a bare LS_QUERY_SYNTAX).
+    writeFileSync(file, `listen: 127.0.0.1:0\ndata: ${dir}\nsaved_queries: { bad: 'level:(' }\n`);
+    const saved = run(['serve', '--config', file]);
+    assert.equal((await saved.exit).code, 1);
+    assert.match(saved.stderr.join('\n'), /^logship: config value at "saved_queries\.bad" does not parse: expected .*\(LS_QUERY_SYNTAX\)\nlevel:\(\n {7}\^ \(LS_CONFIG_INVALID\)$/);
+    assert.deepEqual(saved.stdout, [], 'never listened');
+    writeFileSync(file, `listen: 127.0.0.1:0\ndata: ${dir}\nretention: { classes: [ { name: x, match: 'level:(', days: 3 } ] }\n`);
+    const match = run(['serve', '--config', file]);
+    assert.equal((await match.exit).code, 1);
+    assert.match(match.stderr.join('\n'), /config value at "retention\.classes\[0\]\.match" does not parse: .*\(LS_QUERY_SYNTAX\)[\s\S]*\(LS_CONFIG_INVALID\)$/);
 
     const usage = run(['serve', '--port', '3']);
     assert.equal((await usage.exit).code, 2);

@@ -16,6 +16,8 @@ export const configErrors = {
     500,
   ),
   configListen: defineError('LS_CONFIG_BAD_LISTEN', 'listen address "%s" is not HOST:PORT', 500),
+  // Raised by the server's listeners (server/listen-failure.ts), at start only.
+  configListenFailed: defineError('LS_CONFIG_LISTEN_FAILED', 'cannot listen on %s (%s): %s (%s)', 500),
   configNoTokensPublic: defineError(
     'LS_CONFIG_PUBLIC_WITHOUT_TOKENS',
     'refusing to listen on %s without auth tokens: configure auth.tokens or listen on a loopback address',

@@ -98,8 +98,9 @@ test('invalid values, missing env, bad YAML, missing file', () => {
 });
 
 test('$${ is a literal ${', () => {
-  withFile('saved_queries: { lit: "message:$${HOME}" }\n', (file) => {
-    assert.equal(loadServerConfig({ config: file }, { HOME: '/root' }).saved_queries.lit, 'message:${HOME}');
+  // A phrase: saved queries must parse (checkConfigQueries), and `message:${HOME}` does not.
+  withFile('saved_queries: { lit: \'message:"$${HOME}"\' }\n', (file) => {
+    assert.equal(loadServerConfig({ config: file }, { HOME: '/root' }).saved_queries.lit, 'message:"${HOME}"');
   });
 });
 
@@ -214,5 +215,36 @@ test('store.format picks the SQLite partition format: blocks or rows, and only f
   });
   withFile('store: { type: elasticsearch, url: "http://es:9200", format: blocks }\n', (file) => {
     assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /store\.format/ });
+  });
+});
+
+test('saved queries are checked at start: syntax (with the caret under the saved text), names @name cannot reach, references inside one', () => {
+  const refused = (yaml: string, path: string, detail: RegExp): void => withFile(yaml, (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'LS_CONFIG_INVALID');
+      assert.ok(err.message.startsWith(`config value at "${path}" `), err.message);
+      assert.match(err.message, detail);
+      return true;
+    });
+  });
+  refused("saved_queries: { bad: 'level:(' }\n", 'saved_queries.bad', /does not parse: expected .* \(line 1, column 8\) \(LS_QUERY_SYNTAX\)\nlevel:\(\n {7}\^$/);
+  refused("saved_queries: { re: 'message:/(/' }\n", 'saved_queries.re', /\(LS_QUERY_REGEX_INVALID\)/);
+  refused("saved_queries: { recent: '@timestamp:>now-1x' }\n", 'saved_queries.recent', /\(LS_QUERY_INVALID_DATE\)/);
+  refused("saved_queries: { 'my query': 'level:error' }\n", 'saved_queries["my query"]', /cannot be referred to as @name/);
+  refused("saved_queries: { 5xx: 'status:>=500' }\n", 'saved_queries["5xx"]', /cannot be referred to as @name/);
+  refused("saved_queries: { timestamp: 'level:error' }\n", 'saved_queries.timestamp', /cannot be referred to as @name/);
+  refused("saved_queries: { web1-errors: '@errors AND host:web-1' }\n", 'saved_queries.web1-errors', /refers to @errors, but saved queries are expanded once/);
+  withFile("saved_queries: { web1-errors: 'level:error AND host:web-1', at_sign: 'message:\"@errors\" AND @timestamp:>now-1h' }\n", (file) => {
+    assert.equal(loadServerConfig({ config: file }, {}).saved_queries['web1-errors'], 'level:error AND host:web-1');
+  });
+});
+
+test('a retention class match that does not parse names its key, with the query error', () => {
+  withFile("retention: { classes: [ { name: ok, match: 'level:error', days: 9 }, { name: x, match: 'level:(', days: 3 } ] }\n", (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'LS_CONFIG_INVALID');
+      assert.match(err.message, /^config value at "retention\.classes\[1\]\.match" does not parse: expected .* \(LS_QUERY_SYNTAX\)\nlevel:\(\n {7}\^$/);
+      return true;
+    });
   });
 });

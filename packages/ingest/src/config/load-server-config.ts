@@ -9,6 +9,7 @@ import { buildAlertingConfig } from '../rules/alerting-config.js';
 import { buildLogMetricsConfig } from '../log-metrics/log-metrics-config.js';
 import { checkLogMetrics } from '../log-metrics/check-log-metrics.js';
 import { LogshipError } from '../errors/define-error.js';
+import { checkConfigQueries } from './check-config-queries.js';
 import { configErrors as errors } from './config-errors.js';
 import { interpolateEnv } from './interpolate-env.js';
 import { parseListen } from './parse-listen.js';
@@ -127,6 +128,7 @@ export function buildServerConfig(input: Record<string, unknown>, flags: ConfigF
   }
   checkTokens(config);
   checkTlsClients(config);
+  checkConfigQueries(config);
   checkLogMetrics(config.log_metrics, config.saved_queries);
   return deepFreeze(config);
 }

@@ -94,4 +94,5 @@ export const errors = {
   // CLI.
   cliUsage: defineError('LS_CLI_USAGE', '%s', 400),
   cliNoStore: defineError('LS_CLI_NO_STORE', '%s', 404),
+  cliAuthFailed: defineError('LS_CLI_AUTH_FAILED', 'the logship server at %s refused the request: %s; pass a token with the read scope with --token TOKEN or LOGSHIP_TOKEN', 401),
 } as const;

@@ -4,6 +4,7 @@ import type { ServerConfig } from '../config/server-config.js';
 import { formatHostForUrl, parseListen } from '../config/parse-listen.js';
 import { startRetentionScheduler, type RetentionScheduler } from '../retention/retention-scheduler.js';
 import { buildApp, type LogshipApp } from './app.js';
+import { listening } from './listen-failure.js';
 import { checkListenPolicy } from './listen-policy.js';
 import { loadTlsCredentials, type TlsCredentials } from './tls-credentials.js';
 import { startSyslogListeners, type SyslogListeners } from './protocols/syslog/syslog-listeners.js';
@@ -67,7 +68,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   let otlpGrpc: OtlpGrpcServer | undefined;
   try {
     logshipApp = await buildApp({ config, store, now, logger, ...(tlsCredentials ? { tls: tlsCredentials } : {}) });
-    await logshipApp.app.listen({ host, port });
+    const started = logshipApp;
+    await listening('listen', config.listen, () => started.app.listen({ host, port }));
     // The listeners outside fastify end in the same ingestBatch as the routes.
     const ingestCtx = {
       store,
@@ -85,7 +87,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     if (config.otlp.grpc_listen !== undefined) {
       // Loaded only when configured: @grpc/grpc-js is ~5 MB of heap (sources, code) a server without it never uses.
       const { startOtlpGrpcServer } = await import('./protocols/otlp/otlp-grpc-server.js');
-      otlpGrpc = await startOtlpGrpcServer(config.otlp.grpc_listen, ingestCtx, logshipApp.authorize, tlsCredentials);
+      const grpcListen = config.otlp.grpc_listen;
+      otlpGrpc = await listening('otlp.grpc_listen', grpcListen, () => startOtlpGrpcServer(grpcListen, ingestCtx, started.authorize, tlsCredentials));
       logger.info(`OTLP/gRPC listening on ${otlpGrpc.address}.`);
     }
   } catch (err) {

@@ -4,7 +4,9 @@
  *
  * Prints matching events readably (colored on a terminal) or as NDJSON with
  * --json. Exit codes: 0 found, 1 nothing found, 2 usage or query mistake
- * (syntax errors show a caret under the mistake), 3 server unreachable/failed.
+ * (syntax errors show a caret under the mistake), 3 server unreachable/failed,
+ * 141 when the reader closed the pipe (the bin's exitWhenReaderCloses, in
+ * packages/ingest/src/cli/cli-io.ts).
  */
 import { parseArgs } from 'node:util';
 import { CliError, EXIT, getJson, type ClientOptions } from './client.js';
@@ -39,7 +41,8 @@ Nothing found: a line on stderr says the query and the range searched, and
 names fields that no event in the range has (with the nearest known name).
 More found than shown: "showing N of M" on stderr.
 
-exit codes: 0 found, 1 nothing found, 2 usage or query error, 3 server error`;
+exit codes: 0 found, 1 nothing found, 2 usage or query error, 3 server error,
+141 output cut short by its reader (| head)`;
 
 export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   let values;

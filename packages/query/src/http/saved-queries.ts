@@ -12,7 +12,30 @@ export const BUILTIN_SAVED_QUERIES: Readonly<Record<string, string>> = Object.fr
     '(logger:"django.security" AND message:"login failed") OR message:"Failed password" OR (status:401 AND path:*login*)',
 });
 
-const REF = /(^|[\s(!+-])@([A-Za-z][\w-]*)/g;
+/**
+ * What `@name` can refer to: a letter, then letters, digits, `_` and `-`
+ * (REF), and not `timestamp` (`@timestamp` is the field). A saved query
+ * under any other name can never be run; the server config refuses one.
+ */
+const NAME = '[A-Za-z][\\w-]*';
+const SAVED_QUERY_NAME = new RegExp(`^${NAME}$`);
+
+export function isReferableSavedQueryName(name: string): boolean {
+  return SAVED_QUERY_NAME.test(name) && name !== 'timestamp';
+}
+
+/** `@name` at the start or after a space, `(`, `!`, `+` or `-` (so not inside a word, nor a field's value after `:`). */
+const REF = new RegExp(`(^|[\\s(!+-])@(${NAME})`, 'g');
+
+/**
+ * The `@name` references in a query text, as expandSavedQueries finds them.
+ * Expansion is one pass, so a reference inside a saved query's own text is
+ * never expanded: it would be searched for as the text `@name`.
+ */
+export function savedQueryReferences(q: string): string[] {
+  if (!q.includes('@')) return [];
+  return [...q.matchAll(REF)].map((m) => m[2]!).filter((name) => name !== 'timestamp');
+}
 
 /** Built-ins, then the configured ones over them, as a Map: names come from users (`@constructor`), never looked up in a plain object. */
 export function savedQueryMap(configured: Readonly<Record<string, string>> = {}): ReadonlyMap<string, string> {

@@ -5,6 +5,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { levelFromSyslogPriority } from '../../../normalize/level-from.js';
 import { parseListen } from '../../../config/parse-listen.js';
 import { errors, LogshipError } from '../../errors.js';
+import { listening } from '../../listen-failure.js';
 import type { IngestContext, IngestItem } from '../../ingest-batch.js';
 import { ingestBatch } from '../../ingest-batch.js';
 import type { TlsCredentials } from '../../tls-credentials.js';
@@ -134,18 +135,18 @@ export async function startSyslogListeners(config: SyslogConfig, ctx: IngestCont
     socket.on('error', (err) => ctx.log.debug({ err }, `A syslog ${transport.toUpperCase()} connection failed.`));
     socket.on('close', () => sockets.delete(socket));
   };
-  const listen = async (srv: Server, address: string): Promise<string> => {
+  const listen = async (srv: Server, address: string, key: string): Promise<string> => {
     const { host, port } = parseListen(address);
-    await new Promise<void>((resolve, reject) => {
+    await listening(key, address, () => new Promise<void>((resolve, reject) => {
       srv.once('error', reject);
       srv.listen({ host, port }, () => resolve());
-    });
+    }));
     servers.push(srv);
     const a = srv.address();
     return typeof a === 'object' && a ? `${host}:${a.port}` : address;
   };
 
-  if (config.listen_tcp !== undefined) out.tcp = await listen(createServer(onConnection('tcp')), config.listen_tcp);
+  if (config.listen_tcp !== undefined) out.tcp = await listen(createServer(onConnection('tcp')), config.listen_tcp, 'syslog.listen_tcp');
   if (config.listen_tls !== undefined) {
     // RFC 5425: the same framing inside TLS (senders use octet counting).
     if (!tls) throw errors.configInvalid('syslog.listen_tls', 'needs syslog.tls_cert_file and syslog.tls_key_file, or a tls block');
@@ -153,7 +154,7 @@ export async function startSyslogListeners(config: SyslogConfig, ctx: IngestCont
     const mutual = tls.context.ca !== undefined;
     const tlsServer = createTlsServer({ ...tls.context, requestCert: mutual, rejectUnauthorized: mutual }, onConnection('tls'));
     tlsServer.on('tlsClientError', (err) => ctx.log.debug({ err }, 'A syslog TLS handshake failed.'));
-    out.tls = await listen(tlsServer, config.listen_tls);
+    out.tls = await listen(tlsServer, config.listen_tls, 'syslog.listen_tls');
     out.replaceTls = (credentials) => tlsServer.setSecureContext(credentials.context);
   }
   if (config.listen_udp !== undefined) {
@@ -164,11 +165,13 @@ export async function startSyslogListeners(config: SyslogConfig, ctx: IngestCont
       while (end > 0 && (msg[end - 1] === 0x0a || msg[end - 1] === 0x0d || msg[end - 1] === 0x00)) end--;
       if (end > 0) accept(msg.subarray(0, end), 'udp', rinfo.address);
     });
-    udpSocket.on('error', (err) => ctx.log.error({ err }, 'The syslog UDP socket failed.'));
-    await new Promise<void>((resolve, reject) => {
-      udpSocket!.once('error', reject);
-      udpSocket!.bind(port, host, () => resolve());
-    });
+    const udp = udpSocket;
+    await listening('syslog.listen_udp', config.listen_udp, () => new Promise<void>((resolve, reject) => {
+      udp.once('error', reject);
+      udp.bind(port, host, () => resolve());
+    }));
+    // Once bound: a failed bind is the start's error, not also a logged one.
+    udp.on('error', (err) => ctx.log.error({ err }, 'The syslog UDP socket failed.'));
     out.udp = `${host}:${udpSocket.address().port}`;
   }
   return out;

@@ -1,0 +1,39 @@
+/**
+ * The queries a server config holds, checked at start as rule files are
+ * (rules/load-rule-file.ts): a saved query that cannot be run, or a
+ * retention class whose match does not compile, stops the server with
+ * LS_CONFIG_INVALID naming the key, instead of answering a user's `@name`
+ * later with a caret under text they never typed, or stopping start-up with
+ * a bare LS_QUERY_SYNTAX that names no key.
+ */
+import { compileMatcher, isReferableSavedQueryName, parse, savedQueryReferences } from '@logship/query';
+import { configErrors as errors } from './config-errors.js';
+import type { ServerConfig } from './server-config.js';
+
+export function checkConfigQueries(config: Pick<ServerConfig, 'saved_queries' | 'retention' | 'search'>): void {
+  const textFields = config.search.text_fields;
+  for (const [name, text] of Object.entries(config.saved_queries)) {
+    const path = `saved_queries${/^[A-Za-z_][\w-]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`}`;
+    if (!isReferableSavedQueryName(name)) {
+      throw errors.configInvalid(path, 'cannot be referred to as @name: a name starts with a letter and holds letters, digits, _ and - only ("timestamp" is the @timestamp field)');
+    }
+    const nested = savedQueryReferences(text);
+    if (nested.length > 0) {
+      throw errors.configInvalid(path, `refers to @${nested[0]}, but saved queries are expanded once: a reference inside one would be searched for as the text "@${nested[0]}" (write out what @${nested[0]} says)`);
+    }
+    checkQuery(path, text, textFields);
+  }
+  config.retention.classes.forEach((c, i) => checkQuery(`retention.classes[${i}].match`, c.match, textFields));
+}
+
+/** Parsed and compiled as the query API and the stores do; a query error keeps its code and caret. */
+function checkQuery(path: string, text: string, textFields: readonly string[]): void {
+  try {
+    compileMatcher(parse(text), { now: Date.now(), textFields });
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code !== 'string' || !code.startsWith('LS_QUERY_')) throw err;
+    const caret = (err as { caret?: unknown }).caret;
+    throw errors.configInvalid(path, `does not parse: ${(err as Error).message} (${code})${typeof caret === 'string' && caret ? `\n${caret}` : ''}`);
+  }
+}
