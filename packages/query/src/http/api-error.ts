@@ -92,14 +92,37 @@ export const MAX_PATH_PARAM_LENGTH = DEFAULT_LIMITS.maxLength;
  * passes the router's own (bad URL, long parameter) here through fastify's
  * `frameworkErrors` option, as they reach no error handler.
  */
-export function fromFastifyError(err: { code?: unknown; statusCode?: unknown; message: string }, contentType?: string): ApiError | null {
+export function fromFastifyError(
+  err: { code?: unknown; statusCode?: unknown; message: string; validation?: unknown; validationContext?: unknown },
+  contentType?: string,
+): ApiError | null {
   if (typeof err.code !== 'string' || !err.code.startsWith('FST_')) return null;
   if (typeof err.statusCode !== 'number' || err.statusCode < 400 || err.statusCode >= 500) return null;
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return apiErrors.unsupportedMediaType(contentType ?? '');
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return apiErrors.bodyTooLarge();
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return new ApiError(API.pathTooLong, [MAX_PATH_PARAM_LENGTH], { limit: MAX_PATH_PARAM_LENGTH });
   if (err.code.startsWith('FST_ERR_CTP_')) return apiErrors.badBody(err.message);
-  return apiErrors.badRequest(err.message);
+  return validationRefusal(err);
+}
+
+/** A request its route's schema refused, as LS_API_BAD_REQUEST; a parameter the route does not take is named. */
+export function validationRefusal(err: { message: string; validation?: unknown; validationContext?: unknown }): ApiError {
+  const unknown = unknownParameter(err.validation);
+  if (unknown === null) return apiErrors.badRequest(err.message);
+  const where = typeof err.validationContext === 'string' ? err.validationContext : 'the request';
+  return apiErrors.badRequest(`${where} has a parameter this route does not take: ${JSON.stringify(unknown)} (${err.message})`);
+}
+
+/**
+ * The name behind ajv's "must NOT have additional properties", which says
+ * that one was refused but not which (`limt=5`); null for other failures.
+ */
+function unknownParameter(validation: unknown): string | null {
+  if (!Array.isArray(validation)) return null;
+  for (const v of validation as { keyword?: unknown; params?: { additionalProperty?: unknown } }[]) {
+    if (v.keyword === 'additionalProperties' && typeof v.params?.additionalProperty === 'string') return v.params.additionalProperty;
+  }
+  return null;
 }
 
 /**

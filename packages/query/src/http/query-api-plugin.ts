@@ -15,7 +15,7 @@
 import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { LogReader } from '../log-reader.js';
 import { DEFAULT_TEXT_FIELDS } from '../fields.js';
-import { ApiError, apiErrors, fromFastifyError } from './api-error.js';
+import { ApiError, apiErrors, fromFastifyError, validationRefusal } from './api-error.js';
 import { registerAggregateRoute } from './aggregate-route.js';
 import { registerContextRoute } from './context-route.js';
 import { registerFieldsRoutes } from './fields-route.js';
@@ -122,7 +122,7 @@ export function queryErrorHandler(this: FastifyInstance, err: FastifyError | Err
     return;
   }
   if ('validation' in err && err.validation) {
-    void reply.status(400).send(apiErrors.badRequest(err.message).toJSON());
+    void reply.status(400).send(validationRefusal(err).toJSON());
     return;
   }
   const refused = fromFastifyError(coded, reply.request.headers['content-type']);

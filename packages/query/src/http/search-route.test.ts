@@ -51,6 +51,11 @@ test('search refuses what it cannot answer with coded 4xx: unknown and misspelt 
     assert.equal(res.statusCode, status, `${url}: ${res.body}`);
     assert.equal(res.json().error.code, code, url);
   }
+  // A misspelt parameter is named, not only counted as "additional".
+  const misspelt = (await app.inject({ method: 'GET', url: '/api/v1/search?limt=5' })).json().error;
+  assert.match(misspelt.message, /querystring has a parameter this route does not take: "limt"/);
+  const inBody = (await app.inject({ method: 'POST', url: '/api/v1/search', payload: { q: '', limt: 5 } })).json().error;
+  assert.match(inBody.message, /body has a parameter this route does not take: "limt"/);
   const syntax = (await app.inject({ method: 'GET', url: '/api/v1/search?q=level:(error' })).json().error;
   assert.equal(typeof syntax.column, 'number', 'syntax errors carry their position');
 });
