@@ -19,7 +19,7 @@
  */
 import { fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query';
 import { storeError } from '../store/store-error.js';
-import { planRollup, rollupHistogram, rollupKeyHistogram, rollupTerms } from '../sqlite/rollup-query.js';
+import { addRollupTerms, planRollup, rollupHistogram, rollupKeyHistogram } from '../sqlite/rollup-query.js';
 import { isRollupField } from '../sqlite/rollup.js';
 import { checkTermsKeys, topTerms } from '../sqlite/top-terms.js';
 import type { BlockPartition, Column } from './block-partition.js';
@@ -128,14 +128,7 @@ export function aggregatePart(agg: AggregationSpec, slices: readonly BlockSlice[
           const plan = useRollups ? planRollup(db, s.from, s.to, agg.field, splitBuckets) : null;
           if (!plan) return fromRows(db, s.from, s.to);
           for (const r of plan.rows) fromRows(db, r.from, r.to);
-          const { values, total } = rollupTerms(db, agg.field, plan.minutes);
-          let withField = 0;
-          for (const { k, n } of values) {
-            counts.set(k, (counts.get(k) ?? 0) + n);
-            withField += n;
-          }
-          checkTermsKeys(counts, agg.field, opts.maxTermsKeys);
-          missing += total - withField;
+          missing += addRollupTerms(db, agg.field, plan.minutes, counts, opts.maxTermsKeys);
         });
       }
       return { type: 'terms', counts, missing };

@@ -14,6 +14,7 @@
 import Database from 'better-sqlite3';
 import type { FieldValue } from '@logship/query';
 import { RollupWriter } from '../sqlite/rollup-writer.js';
+import { truncateWalIfFree } from '../sqlite/wal-checkpoints.js';
 import type { PartitionKey } from '../sqlite/partition-name.js';
 import { decodeColumn, encodeMetas, type ColumnMeta, type EncodedBlock } from './block-codec.js';
 import { blockHeader, hasContentIds, type BlockHeader, type BlockRow } from './block-header.js';
@@ -394,15 +395,7 @@ export class BlockPartition {
   }
 
   checkpointWhenIdle(): void {
-    if (!this.db.open || this.db.inTransaction) return;
-    this.db.pragma('busy_timeout = 0');
-    try {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-    } catch {
-      // busy: a later idle checkpoint (or the automatic one) does it
-    } finally {
-      this.db.pragma('busy_timeout = 5000');
-    }
+    truncateWalIfFree(this.db);
   }
 
   close(): void {

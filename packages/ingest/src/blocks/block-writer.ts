@@ -16,7 +16,7 @@
  */
 import type { WriteResult } from '../store/log-store.js';
 import { DAY_MS } from '../retention/retention-config.js';
-import { isStoreError, storeError } from '../store/store-error.js';
+import { asWriteError } from '../store/store-error.js';
 import { dayStartMs, utcDay, type PartitionKey } from '../sqlite/partition-name.js';
 import type { PartitionPool } from '../sqlite/partition-pool.js';
 import { compressBlock } from './block-codec.js';
@@ -26,11 +26,6 @@ import type { PreparedBlockWrite, PreparedGroup } from './block-prepare.js';
 import { refilterBlock } from './block-refilter.js';
 import { addRollups } from './block-rollup.js';
 import { WalCheckpoints } from '../sqlite/wal-checkpoints.js';
-
-function asWriteError(err: unknown): unknown {
-  if (isStoreError(err)) return err;
-  return storeError('LS_STORE_WRITE_FAILED', err instanceof Error ? err.message : String(err), err);
-}
 
 interface PendingWrite {
   prepared: PreparedBlockWrite;

@@ -16,22 +16,13 @@
  */
 import type { WriteResult } from '../store/log-store.js';
 import { DAY_MS } from '../retention/retention-config.js';
-import { isStoreError, storeError } from '../store/store-error.js';
+import { asWriteError } from '../store/store-error.js';
 import type { EventRow } from './event-row.js';
 import type { PartitionDb } from './partition-db.js';
 import { dayStartMs, utcDay, type PartitionKey } from './partition-name.js';
 import type { PartitionPool } from './partition-pool.js';
 import type { PreparedWrite } from './prepare-write.js';
 import { WalCheckpoints } from './wal-checkpoints.js';
-
-/**
- * SQLite failures while writing (disk full, I/O error, a locked file) become
- * LS_STORE_WRITE_FAILED with the driver error as cause; store errors pass.
- */
-function asWriteError(err: unknown): unknown {
-  if (isStoreError(err)) return err;
-  return storeError('LS_STORE_WRITE_FAILED', err instanceof Error ? err.message : String(err), err);
-}
 
 interface PendingWrite {
   prepared: PreparedWrite;

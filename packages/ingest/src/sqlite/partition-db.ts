@@ -26,6 +26,7 @@ import type { PartitionKey } from './partition-name.js';
 import { RollupWriter } from './rollup-writer.js';
 import { MINUTE_MS } from './rollup.js';
 import { registerSqlFunctions } from './sql-functions.js';
+import { truncateWalIfFree } from './wal-checkpoints.js';
 
 const STATEMENT_CACHE = 256;
 /**
@@ -247,22 +248,9 @@ export class PartitionDb {
     }
   }
 
-  /**
-   * Checkpoints the WAL into the database and truncates it, when nothing
-   * holds it: the writer calls this once it has been idle (batch-writer.ts).
-   * A reader in the middle of a query makes it give up at once (no busy
-   * wait on the writer's thread); the next idle moment tries again.
-   */
+  /** The writer calls this once it has been idle (batch-writer.ts). */
   checkpointWhenIdle(): void {
-    if (!this.db.open || this.db.inTransaction) return;
-    this.db.pragma('busy_timeout = 0');
-    try {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-    } catch {
-      // busy or locked: a later idle checkpoint (or the automatic one) does it
-    } finally {
-      this.db.pragma('busy_timeout = 5000');
-    }
+    truncateWalIfFree(this.db);
   }
 
   /** Opens a transaction that later insert() calls join (group commit). */

@@ -9,6 +9,7 @@ import type { PartitionDb } from './partition-db.js';
 /** What the rollup reads need of a connection: PartitionDb, or the block store's partition. */
 export type RollupSource = Pick<PartitionDb, 'all' | 'get'>;
 import { MINUTE_MS, isRollupField, splitMinutes } from './rollup.js';
+import { checkTermsKeys } from './top-terms.js';
 import { ROLLUP_BIRTH_KEY, ROLLUP_EVENTS_CODE, ROLLUP_OFF_END, ROLLUP_OFF_PREFIX } from './rollup-schema.js';
 
 export interface RollupPlan {
@@ -59,6 +60,22 @@ export function rollupTerms(db: RollupSource, field: string, [first, last]: [num
   const total =
     db.get<{ n: number | null }>(`SELECT sum(n) AS n FROM rollup_counts WHERE key = ${ROLLUP_EVENTS_CODE} AND minute >= ? AND minute <= ?`, [first, last])?.n ?? 0;
   return { values, total };
+}
+
+/**
+ * Adds rollupTerms' counts to `counts` (refused past `maxTermsKeys`
+ * distinct keys, as a scan is) and returns how many of those events have
+ * no value of `field`. Terms of both embedded formats over whole minutes.
+ */
+export function addRollupTerms(db: RollupSource, field: string, minutes: [number, number], counts: Map<string, number>, maxTermsKeys?: number): number {
+  const { values, total } = rollupTerms(db, field, minutes);
+  let withField = 0;
+  for (const { k, n } of values) {
+    counts.set(k, (counts.get(k) ?? 0) + n);
+    withField += n;
+  }
+  checkTermsKeys(counts, field, maxTermsKeys);
+  return total - withField;
 }
 
 /** A rollup row's histogram bucket: its minute's start floored to the interval `@hi` (ms), aligned to the UTC epoch. */

@@ -18,7 +18,7 @@ import { storeError } from '../store/store-error.js';
 import { checkTermsKeys, topTerms } from './top-terms.js';
 import { compileField } from './compile-sql.js';
 import type { PartitionDb } from './partition-db.js';
-import { planRollup, rollupHistogram, rollupInterval, rollupTerms } from './rollup-query.js';
+import { addRollupTerms, planRollup, rollupHistogram, rollupInterval } from './rollup-query.js';
 import { PassCollector, PercentileSelect, PERCENTILE_VALUES } from './percentile-select.js';
 
 export interface PartitionSlice {
@@ -91,14 +91,7 @@ export function aggregatePartitions(
           const plan = matchAll ? planRollup(db, s.from, s.to, agg.field) : null;
           if (!plan) return fromRows(db, s.from, s.to);
           for (const r of plan.rows) fromRows(db, r.from, r.to);
-          const { values, total } = rollupTerms(db, agg.field, plan.minutes);
-          let withField = 0;
-          for (const { k, n } of values) {
-            counts.set(k, (counts.get(k) ?? 0) + n);
-            withField += n;
-          }
-          checkTermsKeys(counts, agg.field, opts.maxTermsKeys);
-          missing += total - withField;
+          missing += addRollupTerms(db, agg.field, plan.minutes, counts, opts.maxTermsKeys);
         });
       }
       const { buckets, other } = topTerms(counts, agg.size);

@@ -19,9 +19,29 @@
  * acknowledgement.
  */
 
+import type Database from 'better-sqlite3';
+
 /** A partition connection that can checkpoint and truncate its WAL when no transaction is open. */
 export interface Checkpointable {
   checkpointWhenIdle(): void;
+}
+
+/**
+ * Checkpoints `db`'s WAL into the database and truncates it, when nothing
+ * holds it (a partition's checkpointWhenIdle, either format). A reader in
+ * the middle of a query makes it give up at once, with no busy wait on the
+ * writer's thread; the next idle moment tries again.
+ */
+export function truncateWalIfFree(db: Database.Database): void {
+  if (!db.open || db.inTransaction) return;
+  db.pragma('busy_timeout = 0');
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } catch {
+    // busy or locked: a later idle checkpoint (or the automatic one) does it
+  } finally {
+    db.pragma('busy_timeout = 5000');
+  }
 }
 
 export const IDLE_CHECKPOINT_MS = 2000;

@@ -45,6 +45,16 @@ export function storeError(code: StoreErrorCode, detail: string, cause?: unknown
 }
 
 /**
+ * A failure while writing (disk full, I/O error, a locked file) as
+ * LS_STORE_WRITE_FAILED with the driver's error as cause; store errors
+ * pass as they are. Both stores' writers reject a batch's writes with it.
+ */
+export function asWriteError(err: unknown): unknown {
+  if (isStoreError(err)) return err;
+  return storeError('LS_STORE_WRITE_FAILED', err instanceof Error ? err.message : String(err), err);
+}
+
+/**
  * What a store error says beyond its code's own words: the driver's
  * message of an LS_STORE_WRITE_FAILED, say. An error quoting it (the
  * ingest route's LS_INGEST_STORE_UNAVAILABLE) would otherwise say both
