@@ -100,17 +100,25 @@ describe('syslog listeners with util-linux logger', { skip: !available }, () => 
     });
   }
 
-  test('a JSON message body is normalized like any JSON line', async () => {
+  test('a JSON message body is normalized like any JSON line, its own level and logger winning over the header', async () => {
     const line = JSON.stringify({ levelname: 'ERROR', name: 'django.request', message: 'json over syslog', user_id: 'u-77' });
     const before = await syslogEvents();
-    await logger(['--rfc5424', '--tcp', '-n', '127.0.0.1', '-P', String(tcpPort), '-t', 'djapp', '-p', 'user.info'], [line]);
-    await waitFor(async () => (await syslogEvents()) - before >= 1, { what: 'the JSON message' });
+    // user.info on every line, as rsyslog forwards a service's stdout from journald (PRIORITY 6).
+    await logger(['--rfc5424', '--tcp', '-n', '127.0.0.1', '-P', String(tcpPort), '-t', 'djapp', '-p', 'user.info'], [line, 'ERROR plain text over syslog u-78']);
+    await waitFor(async () => (await syslogEvents()) - before >= 2, { what: 'the JSON message' });
     const [h] = await findAll(server.url, 'user_id:u-77');
     assert.equal(h!.message, 'json over syslog');
     assert.equal(h!.user_id, 'u-77');
+    // What the program said, as the agent's journald source makes of the same line:
+    // `level:error` and `logger:"django.request"` find it; the header stays beside.
+    assert.equal(h!.level, 'error');
+    assert.equal(h!.logger, 'django.request');
     assert.equal(h!['syslog.appname'], 'djapp');
-    // The syslog header is the sender's word: its priority is the level, its app-name the logger.
-    assert.equal(h!.level, 'info');
+    assert.equal(h!['syslog.severity'], 6);
+    // Plain text has no level of its own to trust over the header's (a leading word is a guess).
+    const [p] = await findAll(server.url, '"plain text over syslog u-78"');
+    assert.equal(p!.level, 'info');
+    assert.equal(p!.logger, 'djapp');
   });
 
   test('garbage on the TCP port is counted as rejected and the listener keeps serving', async () => {

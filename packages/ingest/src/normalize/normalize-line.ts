@@ -1,4 +1,4 @@
-import { LEVELS, type FieldValue, type LogEvent } from '@logship/query';
+import { LEVELS, type FieldValue, type Level, type LogEvent } from '@logship/query';
 import { normalizeErrors as errors } from './normalize-errors.js';
 import { contentId } from './content-id.js';
 import { dropField, flattenFields, hasField, putField, setField, type FlatRecord, type FlattenFlags } from './flatten-fields.js';
@@ -38,6 +38,19 @@ export interface NormalizeOptions {
    * then the event is not flagged `logship.no_timestamp`.
    */
   time?: number;
+  /**
+   * The level and logger the protocol's header gives (syslog's PRI
+   * severity and APP-NAME): over a plain-text message they are the
+   * event's, as an envelope's `level` and `logger` are; a JSON message that
+   * names its own keeps those, as a journald entry's JSON MESSAGE does.
+   * Senders stamp one PRI and tag on everything a program writes
+   * (journald's PRIORITY 6 for a service's stdout forwarded by rsyslog, a
+   * logger(1) default, docker's syslog driver), while the JSON line says
+   * what the program meant: `level:error` and `logger:"django.security"`
+   * find it whichever way it came in.
+   */
+  level?: Level;
+  logger?: string;
   /**
    * IANA zone for times written without an offset (server
    * `ingest.default_timezone`; default UTC). An envelope's `@timezone`
@@ -255,7 +268,8 @@ function finish(
   // a level too. Whichever of it and the format's level loses stays as
   // `level_original`, as host and job do.
   const given = fields.level;
-  const named = typeof given === 'string' ? (LEVEL_SET.has(given) ? given : levelFromText(given)) : undefined;
+  let named = typeof given === 'string' ? (LEVEL_SET.has(given) ? given : levelFromText(given)) : undefined;
+  if (given === undefined && opts.level !== undefined && (p.format === 'plain' || c.level === undefined)) named = opts.level;
   const level = named ?? c.level;
   dropField(fields, 'level');
   if (given !== undefined && named === undefined) putField(fields, 'level_original', given);
@@ -264,7 +278,8 @@ function finish(
   for (const key of STRING_CANONICAL) {
     const own = fields[key];
     dropField(fields, key);
-    const mapped = c[key as keyof Canonical] as string | undefined;
+    let mapped = c[key as keyof Canonical] as string | undefined;
+    if (key === 'logger' && opts.logger !== undefined && (p.format === 'plain' || mapped === undefined)) mapped = opts.logger;
     const value = own !== undefined ? String(own) : mapped;
     if (value !== undefined) event[key] = value;
     // A field of that name won over what the format mapped (`host` next to

@@ -195,14 +195,9 @@ export function toItem(ref: number, frame: Buffer, transport: 'tcp' | 'udp' | 't
     'syslog.transport': transport,
     'syslog.format': msg.format,
   };
-  const level = levelFromSyslogPriority(msg.severity);
-  if (level) meta.level = level;
   if (msg.hostname) meta.host = msg.hostname;
   else if (peer) meta.host = peer;
-  if (msg.appName) {
-    meta.logger = msg.appName;
-    meta['syslog.appname'] = msg.appName;
-  }
+  if (msg.appName) meta['syslog.appname'] = msg.appName;
   if (msg.procId) meta['syslog.procid'] = msg.procId;
   if (msg.msgId) meta['syslog.msgid'] = msg.msgId;
   for (const [id, params] of Object.entries(msg.structuredData)) {
@@ -216,6 +211,10 @@ export function toItem(ref: number, frame: Buffer, transport: 'tcp' | 'udp' | 't
     content: msg.message,
     meta,
     time: msg.time,
+    // Not meta: a JSON message's own level and logger win over the PRI and
+    // APP-NAME, which stay as syslog.severity and syslog.appname (NormalizeOptions.level).
+    level: levelFromSyslogPriority(msg.severity),
+    ...(msg.appName ? { logger: msg.appName } : {}),
     bytes: frame.length,
     invalidUtf8: !isUtf8(frame),
   };
