@@ -3,6 +3,7 @@ import { normalizeErrors as errors } from './normalize-errors.js';
 import { contentId } from './content-id.js';
 import { dropField, flattenFields, hasField, putField, setField, type FlatRecord, type FlattenFlags } from './flatten-fields.js';
 import { ALL_FORMATS } from './formats/all-formats.js';
+import { fluentLogFormat } from './formats/fluent-log-format.js';
 import { journaldFormat } from './formats/journald-format.js';
 import type { Canonical, MapContext } from './formats/format-mapper.js';
 import { isTimeZone } from './parse-timestamp.js';
@@ -171,7 +172,26 @@ function structured(obj: Record<string, unknown>, opts: NormalizeOptions, ctx: M
     }
   }
   const parsed: Parsed = { format: format.name, canonical: format.map(fields, ctx), fields, flags };
-  return format === journaldFormat ? withJsonMessage(parsed, opts, ctx) : parsed;
+  if (format === journaldFormat) return withJsonMessage(parsed, opts, ctx);
+  if (format === fluentLogFormat) return withWrappedLine(parsed, opts, ctx);
+  return parsed;
+}
+
+/**
+ * A line Fluent Bit or docker wrapped under `log` is read as the agent's
+ * `@raw` is: a JSON line laid over the record (withJsonMessage), plain text
+ * with its leading level and time sniffed (its own time wins over the
+ * wrapper's, as over the agent's `@time`).
+ */
+function withWrappedLine(outer: Parsed, opts: NormalizeOptions, ctx: MapContext): Parsed {
+  const json = withJsonMessage(outer, opts, ctx);
+  if (json !== outer) return json;
+  const text = outer.canonical.message ?? '';
+  const sniffed = sniffPlainText(text.endsWith('\r') ? text.slice(0, -1) : text, ctx.timeZone);
+  const canonical: Canonical = { ...outer.canonical };
+  canonical.level ??= sniffed.level;
+  if (sniffed.time !== undefined) canonical.time = sniffed.time;
+  return { ...outer, canonical };
 }
 
 /**
@@ -209,7 +229,7 @@ function withJsonMessage(outer: Parsed, opts: NormalizeOptions, ctx: MapContext)
     if (value !== undefined) putField(fields, key, value);
   }
   return {
-    format: `journald+${p.format}`,
+    format: `${outer.format}+${p.format}`,
     canonical,
     fields,
     flags: {
