@@ -2,7 +2,12 @@ import { levelFromText } from '../level-from.js';
 import type { FlatRecord } from '../flatten-fields.js';
 import { takeLevel, takeString, takeTime, type Canonical, type FormatMapper, type MapContext, UTC_CONTEXT } from './format-mapper.js';
 
-/** Elastic Common Schema: `@timestamp`, `log.level`, `message`, `log.logger`, `host.name`, `ecs.version`. */
+/**
+ * Elastic Common Schema: `@timestamp`, `log.level`, `message`, `log.logger`,
+ * `host.name`, `ecs.version`; `log.file.path` (Filebeat's and Elastic
+ * Agent's file) is `source`, as the agent's file path is, so a search by
+ * source and the lines around an event stay within that file.
+ */
 export const ecsFormat: FormatMapper = {
   name: 'ecs',
   detect: (f) => '@timestamp' in f && ('log.level' in f || 'ecs.version' in f),
@@ -13,6 +18,7 @@ export const ecsFormat: FormatMapper = {
       message: takeString(f, 'message'),
       logger: takeString(f, 'log.logger'),
       host: takeString(f, 'host.name', 'host.hostname'),
+      source: takeString(f, 'log.file.path'),
     };
   },
 };
