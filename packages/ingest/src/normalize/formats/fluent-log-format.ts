@@ -1,5 +1,6 @@
 import type { FlatRecord } from '../flatten-fields.js';
-import { take, takeTime, type Canonical, type FormatMapper, type MapContext, UTC_CONTEXT } from './format-mapper.js';
+import { take, type Canonical, type FormatMapper, type MapContext, UTC_CONTEXT } from './format-mapper.js';
+import { genericJsonFormat } from './generic-json-format.js';
 
 /** Where the other formats find a message: a record with one of these is not a wrapped line. */
 const MESSAGE_KEYS = ['message', 'msg', 'event', 'short_message', '@m', '@mt', 'MESSAGE'];
@@ -21,9 +22,12 @@ export const fluentLogFormat: FormatMapper = {
   detect: (f) => typeof f.log === 'string' && !MESSAGE_KEYS.some((k) => k in f),
   map(f: FlatRecord, ctx: MapContext = UTC_CONTEXT): Canonical {
     const log = take(f, 'log') as string;
+    // The record's own keys as any JSON record's: the time the shipper saw
+    // the line (docker's `time`, Fluent Bit's es output's `@timestamp`; a
+    // time in the line wins), a level or host a filter added.
+    const canonical = genericJsonFormat.map(f, ctx);
     // docker's drivers keep the newline that ended the line.
-    const message = log.endsWith('\r\n') ? log.slice(0, -2) : log.endsWith('\n') ? log.slice(0, -1) : log;
-    // When the shipper saw the line (docker's `time`, Fluent Bit's es output's `@timestamp`): a time in the line wins.
-    return { message, time: takeTime(f, ctx, 'time', '@timestamp', 'timestamp') };
+    canonical.message = log.endsWith('\r\n') ? log.slice(0, -2) : log.endsWith('\n') ? log.slice(0, -1) : log;
+    return canonical;
   },
 };
