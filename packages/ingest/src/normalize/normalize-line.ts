@@ -3,7 +3,9 @@ import { normalizeErrors as errors } from './normalize-errors.js';
 import { contentId } from './content-id.js';
 import { dropField, flattenFields, hasField, putField, setField, type FlatRecord, type FlattenFlags } from './flatten-fields.js';
 import { ALL_FORMATS } from './formats/all-formats.js';
+import { ecsFormat } from './formats/ecs-format.js';
 import { fluentLogFormat } from './formats/fluent-log-format.js';
+import { genericJsonFormat } from './formats/generic-json-format.js';
 import { journaldFormat } from './formats/journald-format.js';
 import type { Canonical, MapContext } from './formats/format-mapper.js';
 import { isTimeZone } from './parse-timestamp.js';
@@ -174,7 +176,23 @@ function structured(obj: Record<string, unknown>, opts: NormalizeOptions, ctx: M
   const parsed: Parsed = { format: format.name, canonical: format.map(fields, ctx), fields, flags };
   if (format === journaldFormat) return withJsonMessage(parsed, opts, ctx);
   if (format === fluentLogFormat) return withWrappedLine(parsed, opts, ctx);
+  // A shipper's record whose message is the line it read, a JSON line left
+  // unparsed: Vector's loki sink with its json codec, Filebeat without an
+  // ndjson parser, Logstash without a json filter. The line is what the
+  // program wrote, as the agent's `@raw` would be.
+  if ((format === genericJsonFormat || format === ecsFormat) && opensObject(parsed.canonical.message)) return withJsonMessage(parsed, opts, ctx);
   return parsed;
+}
+
+/** Whether text starts, after blanks, with `{` (checked before a JSON.parse, without a trimmed copy a line). */
+function opensObject(text: string | undefined): boolean {
+  if (text === undefined) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b) return true;
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return false;
+  }
+  return false;
 }
 
 /**
