@@ -121,3 +121,29 @@ test("Filebeat's documents (ECS): log.file.path is source, so the lines around a
   const ctx = (await (await fetch(`${server.url}/api/v1/context?${params}`, { headers: { authorization: `Bearer ${READ_TOKEN}` } })).json()) as { before: Record<string, unknown>[] };
   assert.deepEqual(ctx.before.map((e) => e.message), ['filebeat line 0 of /var/log/app/a.log'], 'the line before it in its file, not the other file\'s');
 });
+
+test("Filebeat's journald input (ECS, no log.level): the syslog priority is the level and systemd.unit the unit", async () => {
+  // What Filebeat's journald input sends: PRIORITY in log.syslog.priority, _SYSTEMD_UNIT in systemd.unit.
+  const at = new Date(Date.now() - 40_000).toISOString();
+  const entry = (priority: number, message: string) => ({
+    '@timestamp': at,
+    message,
+    log: { syslog: { priority, facility: { code: 3 }, identifier: 'nginx' } },
+    systemd: { unit: 'nginx.service', transport: 'stdout' },
+    host: { hostname: 'jb-host-1', name: 'jb-host-1' },
+    process: { pid: 812 },
+    input: { type: 'journald' },
+    ecs: { version: '8.0.0' },
+  });
+  const res = await fetch(`${server.url}/es/_bulk`, {
+    method: 'POST',
+    headers: { authorization: `ApiKey ${Buffer.from(`filebeat:${WRITE_TOKEN}`).toString('base64')}`, 'content-type': 'application/x-ndjson' },
+    body: [entry(3, 'journal upstream timed out'), entry(6, 'journal reload done')].map((d) => `{"create":{"_index":"filebeat-8.17.0"}}\n${JSON.stringify(d)}\n`).join(''),
+  });
+  assert.equal(res.status, 200);
+  const errorsHits = await findAll(server.url, 'unit:"nginx.service" AND level:error');
+  assert.deepEqual(errorsHits.map((h) => h.message), ['journal upstream timed out']);
+  assert.equal(errorsHits[0]!.host, 'jb-host-1');
+  assert.equal(errorsHits[0]!['log.syslog.priority'], 3, 'the priority itself is kept');
+  assert.deepEqual((await findAll(server.url, 'unit:"nginx.service" AND level:info')).map((h) => h.message), ['journal reload done']);
+});
