@@ -134,3 +134,24 @@ describe('syslog listeners with util-linux logger', { skip: !available }, () => 
     assert.equal(health.status, 200);
   });
 });
+
+describe("syslog RFC 3164 times in the server's ingest.default_timezone", { skip: !available }, () => {
+  let server: ServerHandle;
+  let udpPort: number;
+  before(async () => {
+    udpPort = await freePort();
+    server = await startProtocolServer(`syslog: { listen_udp: "127.0.0.1:${udpPort}" }\ningest: { default_timezone: America/Chicago }`);
+  });
+  after(async () => {
+    await stopAll();
+  });
+
+  test('logger --rfc3164 on a host in America/Chicago: its offset-less local time is read in that zone', async () => {
+    // RFC 3164 times have no offset: logger (as rsyslog's default forwarding format) writes the host's local time.
+    await run('logger', ['--rfc3164', '--udp', '-n', '127.0.0.1', '-P', String(udpPort), '-t', 'tz-app', 'chicago local time'], { env: { ...process.env, TZ: 'America/Chicago' } });
+    await waitFor(async () => (await findAll(server.url, 'syslog.appname:tz-app')).length === 1, { what: 'the message' });
+    const [h] = await findAll(server.url, 'syslog.appname:tz-app');
+    const age = Date.now() - Date.parse(String(h!['@timestamp']));
+    assert.ok(age >= -2000 && age < 120_000, `@timestamp ${String(h!['@timestamp'])} is the send time, not the Chicago wall time read as UTC`);
+  });
+});
