@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Client } from '@elastic/elasticsearch';
 import { stopAll, type ServerHandle } from './harness.js';
-import { assertEachOnce, findAll, startProtocolServer, WRITE_TOKEN } from './protocol-support.js';
+import { assertEachOnce, findAll, READ_TOKEN, startProtocolServer, WRITE_TOKEN } from './protocol-support.js';
 
 let server: ServerHandle;
 let client: Client;
@@ -90,4 +90,60 @@ test('a bad request gets an Elasticsearch error the client surfaces as ResponseE
       return true;
     },
   );
+});
+
+test("Filebeat's documents (ECS): log.file.path is source, so the lines around an event are its file's", async () => {
+  // Filebeat 8's filestream documents, as its elasticsearch output sends them (create into its data stream).
+  const base = Date.now() - 50_000;
+  const doc = (i: number, path: string) => ({
+    '@timestamp': new Date(base + i).toISOString(),
+    message: `filebeat line ${i} of ${path}`,
+    log: { offset: i * 100, file: { path } },
+    input: { type: 'filestream' },
+    host: { name: 'fb-host-1' },
+    agent: { type: 'filebeat', version: '8.17.0' },
+    ecs: { version: '8.0.0' },
+  });
+  const docs = [doc(0, '/var/log/app/a.log'), doc(1, '/var/log/app/b.log'), doc(2, '/var/log/app/a.log'), doc(3, '/var/log/app/b.log')];
+  const res = await fetch(`${server.url}/es/_bulk?filter_path=errors,items.*.error,items.*.status`, {
+    method: 'POST',
+    headers: { authorization: `ApiKey ${Buffer.from(`filebeat:${WRITE_TOKEN}`).toString('base64')}`, 'content-type': 'application/x-ndjson' },
+    body: docs.map((d) => `{"create":{"_index":"filebeat-8.17.0"}}\n${JSON.stringify(d)}\n`).join(''),
+  });
+  assert.equal(res.status, 200);
+  assert.equal(((await res.json()) as { errors: boolean }).errors, false);
+
+  const hits = await findAll(server.url, 'source:"/var/log/app/a.log"');
+  assertEachOnce(hits, 'message', ['filebeat line 0 of /var/log/app/a.log', 'filebeat line 2 of /var/log/app/a.log']);
+  assert.equal(hits[0]!.host, 'fb-host-1');
+  const anchor = hits.find((h) => h.message === 'filebeat line 2 of /var/log/app/a.log')!;
+  const params = new URLSearchParams({ id: String(anchor['event.id']), ts: String(anchor['@timestamp']) });
+  const ctx = (await (await fetch(`${server.url}/api/v1/context?${params}`, { headers: { authorization: `Bearer ${READ_TOKEN}` } })).json()) as { before: Record<string, unknown>[] };
+  assert.deepEqual(ctx.before.map((e) => e.message), ['filebeat line 0 of /var/log/app/a.log'], 'the line before it in its file, not the other file\'s');
+});
+
+test("Filebeat's journald input (ECS, no log.level): the syslog priority is the level and systemd.unit the unit", async () => {
+  // What Filebeat's journald input sends: PRIORITY in log.syslog.priority, _SYSTEMD_UNIT in systemd.unit.
+  const at = new Date(Date.now() - 40_000).toISOString();
+  const entry = (priority: number, message: string) => ({
+    '@timestamp': at,
+    message,
+    log: { syslog: { priority, facility: { code: 3 }, identifier: 'nginx' } },
+    systemd: { unit: 'nginx.service', transport: 'stdout' },
+    host: { hostname: 'jb-host-1', name: 'jb-host-1' },
+    process: { pid: 812 },
+    input: { type: 'journald' },
+    ecs: { version: '8.0.0' },
+  });
+  const res = await fetch(`${server.url}/es/_bulk`, {
+    method: 'POST',
+    headers: { authorization: `ApiKey ${Buffer.from(`filebeat:${WRITE_TOKEN}`).toString('base64')}`, 'content-type': 'application/x-ndjson' },
+    body: [entry(3, 'journal upstream timed out'), entry(6, 'journal reload done')].map((d) => `{"create":{"_index":"filebeat-8.17.0"}}\n${JSON.stringify(d)}\n`).join(''),
+  });
+  assert.equal(res.status, 200);
+  const errorsHits = await findAll(server.url, 'unit:"nginx.service" AND level:error');
+  assert.deepEqual(errorsHits.map((h) => h.message), ['journal upstream timed out']);
+  assert.equal(errorsHits[0]!.host, 'jb-host-1');
+  assert.equal(errorsHits[0]!['log.syslog.priority'], 3, 'the priority itself is kept');
+  assert.deepEqual((await findAll(server.url, 'unit:"nginx.service" AND level:info')).map((h) => h.message), ['journal reload done']);
 });

@@ -103,3 +103,27 @@ test('pino-loki (JSON): N events, some resent, each found once, the pino line no
   assert.equal(h0.svc, 'api');
   assert.equal(h0['@timestamp'], new Date(sent[0]!).toISOString());
 });
+
+test("Vector's loki sink with the json codec: the record's message, a JSON line left unparsed, is normalized as the agent's line would be", async () => {
+  // Vector's file source event, encoded whole as the line (`encoding.codec = "json"`, as
+  // docs/PROTOCOLS.md configures it): the python-json-logger line it read is in `message`.
+  const line = JSON.stringify({ asctime: '2026-12-05 10:00:00,123', levelname: 'WARNING', name: 'django.security', message: 'vector login failed for admin', user_id: 'u-31' });
+  const record = { file: '/var/log/app/django.log', host: 'vec-host-1', message: line, source_type: 'file', timestamp: new Date().toISOString() };
+  const res = await fetch(`${server.url}/loki/api/v1/push`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${WRITE_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ streams: [{ stream: { job: 'vector-json' }, values: [[`${Date.now()}000000`, JSON.stringify(record)]] }] }),
+  });
+  assert.equal(res.status, 204, await res.text());
+  // The built-in failed-logins question finds it, as it finds the agent's line.
+  const hits = await findAll(server.url, 'job:vector-json AND @failed-logins');
+  assert.equal(hits.length, 1);
+  const h = hits[0]!;
+  assert.equal(h.message, 'vector login failed for admin');
+  assert.equal(h.level, 'warning');
+  assert.equal(h.logger, 'django.security');
+  assert.equal(h.user_id, 'u-31');
+  assert.equal(h['@timestamp'], '2026-12-05T10:00:00.123Z', "the line's own time, not Vector's read time");
+  assert.equal(h.host, 'vec-host-1');
+  assert.equal(h.source_type, 'file');
+});

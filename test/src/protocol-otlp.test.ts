@@ -110,3 +110,11 @@ test('OTLP/gRPC refusals carry gRPC status codes: no token, a body that is not p
     client.close();
   }
 });
+
+test("Loki 3's OTLP path: an exporter whose endpoint was http://loki:3100/otlp needs only its host changed", async () => {
+  // The otlphttp exporter appends /v1/logs to its endpoint; Loki 3 serves OTLP under /otlp.
+  const N = 6;
+  await sendWith(new ProtoExporter({ url: `${server.url}/otlp/v1/logs`, headers: { authorization: `Bearer ${WRITE_TOKEN}` } }), 'otel-loki-path', N, [2]);
+  const hits = await findAll(server.url, 'service.name:otel-loki-path');
+  assertEachOnce(hits, 'record.n', Array.from({ length: N }, (_, i) => `n-${i}`));
+});

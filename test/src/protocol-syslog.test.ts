@@ -100,17 +100,25 @@ describe('syslog listeners with util-linux logger', { skip: !available }, () => 
     });
   }
 
-  test('a JSON message body is normalized like any JSON line', async () => {
+  test('a JSON message body is normalized like any JSON line, its own level and logger winning over the header', async () => {
     const line = JSON.stringify({ levelname: 'ERROR', name: 'django.request', message: 'json over syslog', user_id: 'u-77' });
     const before = await syslogEvents();
-    await logger(['--rfc5424', '--tcp', '-n', '127.0.0.1', '-P', String(tcpPort), '-t', 'djapp', '-p', 'user.info'], [line]);
-    await waitFor(async () => (await syslogEvents()) - before >= 1, { what: 'the JSON message' });
+    // user.info on every line, as rsyslog forwards a service's stdout from journald (PRIORITY 6).
+    await logger(['--rfc5424', '--tcp', '-n', '127.0.0.1', '-P', String(tcpPort), '-t', 'djapp', '-p', 'user.info'], [line, 'ERROR plain text over syslog u-78']);
+    await waitFor(async () => (await syslogEvents()) - before >= 2, { what: 'the JSON message' });
     const [h] = await findAll(server.url, 'user_id:u-77');
     assert.equal(h!.message, 'json over syslog');
     assert.equal(h!.user_id, 'u-77');
+    // What the program said, as the agent's journald source makes of the same line:
+    // `level:error` and `logger:"django.request"` find it; the header stays beside.
+    assert.equal(h!.level, 'error');
+    assert.equal(h!.logger, 'django.request');
     assert.equal(h!['syslog.appname'], 'djapp');
-    // The syslog header is the sender's word: its priority is the level, its app-name the logger.
-    assert.equal(h!.level, 'info');
+    assert.equal(h!['syslog.severity'], 6);
+    // Plain text has no level of its own to trust over the header's (a leading word is a guess).
+    const [p] = await findAll(server.url, '"plain text over syslog u-78"');
+    assert.equal(p!.level, 'info');
+    assert.equal(p!.logger, 'djapp');
   });
 
   test('garbage on the TCP port is counted as rejected and the listener keeps serving', async () => {
@@ -124,5 +132,26 @@ describe('syslog listeners with util-linux logger', { skip: !available }, () => 
     await waitFor(async () => (await metricValue(server.url, 'logship_ingest_events_total', { protocol: 'syslog', outcome: 'rejected' })) - before >= 2, { what: 'rejections counted' });
     const health = await fetch(`${server.url}/health`);
     assert.equal(health.status, 200);
+  });
+});
+
+describe("syslog RFC 3164 times in the server's ingest.default_timezone", { skip: !available }, () => {
+  let server: ServerHandle;
+  let udpPort: number;
+  before(async () => {
+    udpPort = await freePort();
+    server = await startProtocolServer(`syslog: { listen_udp: "127.0.0.1:${udpPort}" }\ningest: { default_timezone: America/Chicago }`);
+  });
+  after(async () => {
+    await stopAll();
+  });
+
+  test('logger --rfc3164 on a host in America/Chicago: its offset-less local time is read in that zone', async () => {
+    // RFC 3164 times have no offset: logger (as rsyslog's default forwarding format) writes the host's local time.
+    await run('logger', ['--rfc3164', '--udp', '-n', '127.0.0.1', '-P', String(udpPort), '-t', 'tz-app', 'chicago local time'], { env: { ...process.env, TZ: 'America/Chicago' } });
+    await waitFor(async () => (await findAll(server.url, 'syslog.appname:tz-app')).length === 1, { what: 'the message' });
+    const [h] = await findAll(server.url, 'syslog.appname:tz-app');
+    const age = Date.now() - Date.parse(String(h!['@timestamp']));
+    assert.ok(age >= -2000 && age < 120_000, `@timestamp ${String(h!['@timestamp'])} is the send time, not the Chicago wall time read as UTC`);
   });
 });

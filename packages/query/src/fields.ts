@@ -50,6 +50,13 @@ export const TIMESTAMP_FIELD = '@timestamp';
  *   err.message, err.stack        pino / bunyan serialized errors
  *   error.message, error.stack_trace   ECS
  *   text                          loguru serialize=True (the formatted record with its traceback)
+ *   exception.type, exception.message, exception.stacktrace
+ *                                 OpenTelemetry log records (semantic conventions; the
+ *                                 Python and Java SDKs' logging bridges write them)
+ *   stack_trace                   logstash-logback-encoder (Java)
+ *   stacktrace, error             zap (Go); `error` is also zerolog's and logrus's error text
+ *   stack                         winston's errors({ stack: true }), zerolog
+ *   @x                            Serilog's compact JSON (.NET)
  *
  * Java and other multi-line stack traces joined by the agent's multiline
  * rule are part of `message` already. Servers replace the list with
@@ -65,6 +72,14 @@ export const DEFAULT_TEXT_FIELDS: readonly string[] = Object.freeze([
   'error.message',
   'error.stack_trace',
   'text',
+  'exception.type',
+  'exception.message',
+  'exception.stacktrace',
+  'stack_trace',
+  'stacktrace',
+  'error',
+  'stack',
+  '@x',
 ]);
 
 /** Fields that have a meaning of their own and cannot be text fields. */

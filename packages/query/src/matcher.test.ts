@@ -129,7 +129,7 @@ const withTraces: LogEvent[] = [
   ev('ecs', '2026-02-11T15:00:02.000Z', { level: 'error', message: 'failed', 'error.stack_trace': 'java.lang.IllegalStateException: boom\n\tat com.example.Main.run(Main.java:7)' }),
   ev('loguru', '2026-02-11T15:00:03.000Z', { level: 'error', message: 'oops', text: `2026-02-11 15:00:03 | ERROR | oops\n${TRACEBACK}\n` }),
   ev('not-a-string', '2026-02-11T15:00:04.000Z', { message: 'plain', exc_info: 42, 'err.stack': true }),
-  ev('plain', '2026-02-11T15:00:05.000Z', { message: 'KeyError in the message itself', stack: 'KeyError elsewhere' }),
+  ev('plain', '2026-02-11T15:00:05.000Z', { message: 'KeyError in the message itself', detail: 'KeyError elsewhere' }),
 ];
 
 function traceIds(q: string, textFields?: readonly string[]): string[] {
@@ -154,8 +154,8 @@ test('a term on a text field matches its tokens; message: stays message only', (
   assert.deepEqual(traceIds('exc_info:KeyError'), ['py-exc']);
   assert.deepEqual(traceIds('exc_info:"order_id"'), ['py-exc']);
   assert.deepEqual(traceIds('message:KeyError'), ['plain']);
-  // `stack` is not a text field: a keyword, exact.
-  assert.deepEqual(traceIds('stack:KeyError'), []);
+  // `detail` is not a text field: a keyword, exact.
+  assert.deepEqual(traceIds('detail:KeyError'), []);
   assert.throws(() => traceIds('exc_info:[a TO b]'), (err: unknown) => (err as QueryError).code === 'LS_QUERY_INVALID_VALUE');
 });
 
@@ -166,7 +166,7 @@ test('every token of a free-text term in one text field', () => {
 });
 
 test('the text-field list is configurable', () => {
-  assert.deepEqual(traceIds('KeyError', ['message', 'stack']), ['plain']);
-  assert.deepEqual(traceIds('stack:keyerror', ['message', 'stack']), ['plain']);
-  assert.deepEqual(traceIds('exc_info:KeyError', ['message', 'stack']), []);
+  assert.deepEqual(traceIds('KeyError', ['message', 'detail']), ['plain']);
+  assert.deepEqual(traceIds('detail:keyerror', ['message', 'detail']), ['plain']);
+  assert.deepEqual(traceIds('exc_info:KeyError', ['message', 'detail']), []);
 });

@@ -1,8 +1,11 @@
-import { LEVELS, type FieldValue, type LogEvent } from '@logship/query';
+import { LEVELS, type FieldValue, type Level, type LogEvent } from '@logship/query';
 import { normalizeErrors as errors } from './normalize-errors.js';
 import { contentId } from './content-id.js';
 import { dropField, flattenFields, hasField, putField, setField, type FlatRecord, type FlattenFlags } from './flatten-fields.js';
 import { ALL_FORMATS } from './formats/all-formats.js';
+import { ecsFormat } from './formats/ecs-format.js';
+import { fluentLogFormat } from './formats/fluent-log-format.js';
+import { genericJsonFormat } from './formats/generic-json-format.js';
 import { journaldFormat } from './formats/journald-format.js';
 import type { Canonical, MapContext } from './formats/format-mapper.js';
 import { isTimeZone } from './parse-timestamp.js';
@@ -38,6 +41,19 @@ export interface NormalizeOptions {
    * then the event is not flagged `logship.no_timestamp`.
    */
   time?: number;
+  /**
+   * The level and logger the protocol's header gives (syslog's PRI
+   * severity and APP-NAME): over a plain-text message they are the
+   * event's, as an envelope's `level` and `logger` are; a JSON message that
+   * names its own keeps those, as a journald entry's JSON MESSAGE does.
+   * Senders stamp one PRI and tag on everything a program writes
+   * (journald's PRIORITY 6 for a service's stdout forwarded by rsyslog, a
+   * logger(1) default, docker's syslog driver), while the JSON line says
+   * what the program meant: `level:error` and `logger:"django.security"`
+   * find it whichever way it came in.
+   */
+  level?: Level;
+  logger?: string;
   /**
    * IANA zone for times written without an offset (server
    * `ingest.default_timezone`; default UTC). An envelope's `@timezone`
@@ -158,7 +174,42 @@ function structured(obj: Record<string, unknown>, opts: NormalizeOptions, ctx: M
     }
   }
   const parsed: Parsed = { format: format.name, canonical: format.map(fields, ctx), fields, flags };
-  return format === journaldFormat ? withJsonMessage(parsed, opts, ctx) : parsed;
+  if (format === journaldFormat) return withJsonMessage(parsed, opts, ctx);
+  if (format === fluentLogFormat) return withWrappedLine(parsed, opts, ctx);
+  // A shipper's record whose message is the line it read, a JSON line left
+  // unparsed: Vector's loki sink with its json codec, Filebeat without an
+  // ndjson parser, Logstash without a json filter. The line is what the
+  // program wrote, as the agent's `@raw` would be.
+  if ((format === genericJsonFormat || format === ecsFormat) && opensObject(parsed.canonical.message)) return withJsonMessage(parsed, opts, ctx);
+  return parsed;
+}
+
+/** Whether text starts, after blanks, with `{` (checked before a JSON.parse, without a trimmed copy a line). */
+function opensObject(text: string | undefined): boolean {
+  if (text === undefined) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b) return true;
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return false;
+  }
+  return false;
+}
+
+/**
+ * A line Fluent Bit or docker wrapped under `log` is read as the agent's
+ * `@raw` is: a JSON line laid over the record (withJsonMessage), plain text
+ * with its leading level and time sniffed (its own time wins over the
+ * wrapper's, as over the agent's `@time`).
+ */
+function withWrappedLine(outer: Parsed, opts: NormalizeOptions, ctx: MapContext): Parsed {
+  const json = withJsonMessage(outer, opts, ctx);
+  if (json !== outer) return json;
+  const text = outer.canonical.message ?? '';
+  const sniffed = sniffPlainText(text.endsWith('\r') ? text.slice(0, -1) : text, ctx.timeZone);
+  const canonical: Canonical = { ...outer.canonical };
+  canonical.level ??= sniffed.level;
+  if (sniffed.time !== undefined) canonical.time = sniffed.time;
+  return { ...outer, canonical };
 }
 
 /**
@@ -196,7 +247,7 @@ function withJsonMessage(outer: Parsed, opts: NormalizeOptions, ctx: MapContext)
     if (value !== undefined) putField(fields, key, value);
   }
   return {
-    format: `journald+${p.format}`,
+    format: `${outer.format}+${p.format}`,
     canonical,
     fields,
     flags: {
@@ -255,7 +306,8 @@ function finish(
   // a level too. Whichever of it and the format's level loses stays as
   // `level_original`, as host and job do.
   const given = fields.level;
-  const named = typeof given === 'string' ? (LEVEL_SET.has(given) ? given : levelFromText(given)) : undefined;
+  let named = typeof given === 'string' ? (LEVEL_SET.has(given) ? given : levelFromText(given)) : undefined;
+  if (given === undefined && opts.level !== undefined && (p.format === 'plain' || c.level === undefined)) named = opts.level;
   const level = named ?? c.level;
   dropField(fields, 'level');
   if (given !== undefined && named === undefined) putField(fields, 'level_original', given);
@@ -264,7 +316,8 @@ function finish(
   for (const key of STRING_CANONICAL) {
     const own = fields[key];
     dropField(fields, key);
-    const mapped = c[key as keyof Canonical] as string | undefined;
+    let mapped = c[key as keyof Canonical] as string | undefined;
+    if (key === 'logger' && opts.logger !== undefined && (p.format === 'plain' || mapped === undefined)) mapped = opts.logger;
     const value = own !== undefined ? String(own) : mapped;
     if (value !== undefined) event[key] = value;
     // A field of that name won over what the format mapped (`host` next to

@@ -1,6 +1,6 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import type { FastifyBaseLogger } from 'fastify';
-import type { LogEvent } from '@logship/query';
+import type { Level, LogEvent } from '@logship/query';
 import type { LogStore, WriteResult } from '../store/log-store.js';
 import type { IngestLimits } from '../config/server-config.js';
 import { normalizeEnvelope, normalizeLine, type NormalizedLine } from '../normalize/normalize-line.js';
@@ -50,6 +50,9 @@ export interface EnvelopeItem extends ItemBase {
   meta: Record<string, unknown>;
   /** The protocol's own event time (epoch ms), used when the content carries none. */
   time?: number;
+  /** The protocol header's level and logger (syslog PRI and APP-NAME): NormalizeOptions says when the content's win. */
+  level?: Level;
+  logger?: string;
   /** Size of the raw content, for the line limit. */
   bytes: number;
   invalidUtf8?: boolean;
@@ -157,6 +160,8 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
           limits,
           invalidUtf8: item.invalidUtf8,
           time: item.time,
+          ...(item.level !== undefined ? { level: item.level } : {}),
+          ...(item.logger !== undefined ? { logger: item.logger } : {}),
           defaultTimeZone,
         });
       }

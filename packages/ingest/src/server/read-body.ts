@@ -11,22 +11,32 @@ export interface BodyLimits {
   max_decompressed_bytes: number;
 }
 
+export interface ReadBodyOptions {
+  /**
+   * Content-Encodings the route decodes itself, after its own checks: the
+   * body comes back as sent. Loki's route takes `snappy` (Vector's loki
+   * sink names the snappy block it sends).
+   */
+  passThrough?: readonly string[];
+}
+
 /**
  * Reads a request body, refusing it (413) as soon as it passes
  * `max_body_bytes`, and gunzips it when `Content-Encoding: gzip`, refusing
  * (413) output past `max_decompressed_bytes`: zlib stops inflating at that
  * size, so a gzip bomb costs at most that much memory.
  */
-export async function readBody(payload: Readable, headers: IncomingHttpHeaders, limits: BodyLimits): Promise<Buffer> {
-  const encoding = (headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== 'x-gzip') {
+export async function readBody(payload: Readable, headers: IncomingHttpHeaders, limits: BodyLimits, opts: ReadBodyOptions = {}): Promise<Buffer> {
+  const encoding = contentEncodingOf(headers);
+  const passed = opts.passThrough?.includes(encoding) === true;
+  if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== 'x-gzip' && !passed) {
     throw errors.unsupportedEncoding(encoding);
   }
   const declared = Number(headers['content-length']);
   if (Number.isFinite(declared) && declared > limits.max_body_bytes) throw errors.bodyTooLarge(limits.max_body_bytes);
 
   const body = await collect(payload, limits.max_body_bytes);
-  if (encoding === 'identity') return body;
+  if (encoding === 'identity' || passed) return body;
   try {
     return await gunzipAsync(body, { maxOutputLength: limits.max_decompressed_bytes });
   } catch (err) {
@@ -35,6 +45,12 @@ export async function readBody(payload: Readable, headers: IncomingHttpHeaders, 
     }
     throw errors.badGzip((err as Error).message);
   }
+}
+
+/** The request's Content-Encoding, lowercased; `identity` when it names none. */
+export function contentEncodingOf(headers: IncomingHttpHeaders): string {
+  const value = (headers['content-encoding'] ?? '').trim().toLowerCase();
+  return value === '' ? 'identity' : value;
 }
 
 /**

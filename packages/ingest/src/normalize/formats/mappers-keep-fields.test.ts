@@ -99,13 +99,40 @@ const CASES: Case[] = [
     },
     canonical: ['MESSAGE', 'PRIORITY', 'levelname'],
   },
+  {
+    // Fluent Bit's tail input under kubernetes, as its es output sends it.
+    format: 'fluent',
+    line: {
+      log: '2026-02-08 12:00:00,123 ERROR [worker] job failed', stream: 'stderr', time: '2026-02-08T12:00:00.500Z',
+      kubernetes: { pod_name: 'api-7', namespace_name: 'shop', labels: { app: 'api' } },
+    },
+    canonical: ['time'],
+  },
+  {
+    // docker's json-file line of a service logging JSON; `log` keeps docker's newline.
+    format: 'fluent+python-json-logger',
+    line: {
+      log: `${JSON.stringify({ levelname: 'ERROR', name: 'django.request', message: 'boom', exc_info: TRACE, user_id: 'u-1' })}\n`,
+      stream: 'stdout', time: '2026-02-08T12:00:00.5Z',
+    },
+    canonical: ['log', 'time', 'levelname'],
+  },
+  {
+    // Vector's file source event as its loki sink's json codec writes it: the line it read in `message`.
+    format: 'json+python-json-logger',
+    line: {
+      file: '/var/log/app/django.log', host: 'vec-1', source_type: 'file', timestamp: '2026-02-08T12:00:01Z',
+      message: JSON.stringify({ levelname: 'ERROR', name: 'django.request', message: 'boom', exc_info: TRACE, host: 'inner-host' }),
+    },
+    canonical: ['message', 'timestamp', 'levelname'],
+  },
 ];
 
 /** The line's own values by flattened key (as the stored event would hold them). */
 function inputValues(c: Case): Map<string, unknown> {
   const { fields } = flattenFields(c.line, DEFAULT_NORMALIZE_LIMITS);
-  if (c.format.startsWith('journald+')) {
-    const inner = flattenFields(JSON.parse(c.line.MESSAGE as string) as Record<string, unknown>, DEFAULT_NORMALIZE_LIMITS).fields;
+  if (c.format.includes('+')) {
+    const inner = flattenFields(JSON.parse((c.line.MESSAGE ?? c.line.log ?? c.line.message) as string) as Record<string, unknown>, DEFAULT_NORMALIZE_LIMITS).fields;
     for (const [k, v] of Object.entries(inner)) fields[`inner:${k}`] = v;
   }
   for (const [k, v] of Object.entries(c.envelope ?? {})) fields[`envelope:${k}`] = v as string;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { BodyLimits } from '../read-body.js';
+import type { BodyLimits, ReadBodyOptions } from '../read-body.js';
 import { readBody } from '../read-body.js';
 
 /**
@@ -8,10 +8,10 @@ import { readBody } from '../read-body.js';
  * sees a byte. Call inside the protocol's own plugin: fastify keeps content
  * type parsers per plugin, so the other routes keep theirs.
  */
-export function acceptRawBodies(app: FastifyInstance, limits: BodyLimits): void {
+export function acceptRawBodies(app: FastifyInstance, limits: BodyLimits, opts: ReadBodyOptions = {}): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (request, payload, done) => {
-    readBody(payload, request.headers, limits).then(
+    readBody(payload, request.headers, limits, opts).then(
       (body) => done(null, body),
       (err: Error) => done(err, undefined),
     );

@@ -31,10 +31,16 @@ interface Stream {
   entries: (Entry | LogshipError)[];
 }
 
-export function decodeLokiPush(body: Buffer, contentType: string | undefined, limits: LokiLimits): IngestItem[] {
+/**
+ * `contentEncoding` is the request's (after gunzip, which raw-body did):
+ * `snappy` names the snappy block a protobuf push always is, and Vector's
+ * loki sink says so; Loki takes it, so a JSON body in a snappy block is
+ * unpacked too.
+ */
+export function decodeLokiPush(body: Buffer, contentType: string | undefined, limits: LokiLimits, contentEncoding = 'identity'): IngestItem[] {
   const type = mediaType(contentType);
   let streams: Stream[];
-  if (type === 'application/json') streams = fromJson(body);
+  if (type === 'application/json') streams = fromJson(contentEncoding === 'snappy' ? unsnappy(body, limits) : body);
   else if (type === 'application/x-protobuf' || type === '') streams = fromProtobuf(body, limits);
   else throw errors.unsupportedContentType(type, 'application/x-protobuf with snappy, or application/json');
 
@@ -82,15 +88,19 @@ function metaFromLabels(labels: Record<string, string>): Record<string, unknown>
   return meta;
 }
 
-function fromProtobuf(body: Buffer, limits: LokiLimits): Stream[] {
-  let raw: Buffer;
+/** A snappy block, refused before allocation when it declares more than max_decompressed_bytes. */
+function unsnappy(body: Buffer, limits: LokiLimits): Buffer {
   try {
-    raw = uncompress(body, limits.max_decompressed_bytes);
+    return uncompress(body, limits.max_decompressed_bytes);
   } catch (err) {
     const message = (err as Error).message;
     if (/too big/.test(message)) throw errors.decompressedTooLarge(limits.max_decompressed_bytes);
     throw errors.badSnappy(message);
   }
+}
+
+function fromProtobuf(body: Buffer, limits: LokiLimits): Stream[] {
+  const raw = unsnappy(body, limits);
   let msg;
   try {
     msg = decodePushRequest(raw);

@@ -82,6 +82,24 @@ test('a JSON push (optionally gzip) with structured metadata', async () => {
   assert.equal(first.unit, 'api.service');
 });
 
+test("Vector's loki sink: protobuf with Content-Encoding: snappy (its default), and JSON in a snappy block", async () => {
+  // What Vector's loki sink sends with its default `compression = "snappy"`:
+  // Content-Type application/x-protobuf and Content-Encoding: snappy naming
+  // the block. Loki takes it; a 415 here made Vector drop every batch.
+  const body = protoBody([{ labels: '{job="vector-snappy", source_type="file"}', entries: [{ s: T0, ns: 7, line: 'from vector, snappy' }] }]);
+  const res = await push(body, 'application/x-protobuf', { 'content-encoding': 'snappy' });
+  assert.equal(res.statusCode, 204, res.body);
+  const json = JSON.stringify({ streams: [{ stream: { job: 'vector-snappy' }, values: [[`${T0}000000009`, 'json in a snappy block']] }] });
+  const res2 = await push(Buffer.from(compress(Buffer.from(json))), 'application/json', { 'content-encoding': 'snappy' });
+  assert.equal(res2.statusCode, 204, res2.body);
+  const hits = await h.search('job:vector-snappy');
+  assert.deepEqual(hits.map((e) => e.message).sort(), ['from vector, snappy', 'json in a snappy block']);
+  // Only the Loki route reads snappy: another encoding is still a coded 415.
+  const br = await push(body, 'application/x-protobuf', { 'content-encoding': 'br' });
+  assert.equal(br.statusCode, 415, br.body);
+  assert.match(br.body, /^LS_INGEST_UNSUPPORTED_ENCODING/);
+});
+
 test('malformed bodies get Loki-style text errors with a 4xx, never a 500', async () => {
   const cases: [Buffer | string, string, number, RegExp][] = [
     ['{"streams": 5}', 'application/json', 400, /LS_INGEST_BAD_PAYLOAD/],

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { IngestContext } from '../../ingest-batch.js';
 import { ingestBatch, retryAfterSOf } from '../../ingest-batch.js';
 import { errors, LogshipError } from '../../errors.js';
+import { contentEncodingOf } from '../../read-body.js';
 import { acceptRawBodies, bodyOf } from '../raw-body.js';
 import { decodeLokiPush } from './decode-loki-push.js';
 
@@ -26,7 +27,9 @@ function lokiErrorHandler(err: FastifyError, request: FastifyRequest, reply: Fas
 }
 
 export async function lokiRoute(app: FastifyInstance, opts: LokiRouteOptions): Promise<void> {
-  acceptRawBodies(app, opts.ctx.limits);
+  // `Content-Encoding: snappy` (Vector's loki sink sends it with every
+  // protobuf push) names the snappy block the decoder unpacks itself.
+  acceptRawBodies(app, opts.ctx.limits, { passThrough: ['snappy'] });
   app.setErrorHandler(lokiErrorHandler);
 
   // Loki's readiness probe, which Vector's loki sink and load balancers call.
@@ -44,7 +47,7 @@ export async function lokiRoute(app: FastifyInstance, opts: LokiRouteOptions): P
       },
     },
     async (request, reply) => {
-      const items = decodeLokiPush(bodyOf(request.body), request.headers['content-type'], opts.ctx.limits);
+      const items = decodeLokiPush(bodyOf(request.body), request.headers['content-type'], opts.ctx.limits, contentEncodingOf(request.headers));
       let outcome;
       try {
         outcome = await ingestBatch({ ...opts.ctx, log: request.log }, 'loki', items);

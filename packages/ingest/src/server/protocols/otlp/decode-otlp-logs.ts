@@ -73,6 +73,8 @@ function recordItem(ref: number, record: unknown, resource: Obj, scopeMeta: Obj)
   const attrs = attributes(record.attributes);
   const meta: Obj = { ...resource, ...scopeMeta, ...attrs };
   if (typeof resource['host.name'] === 'string' && meta.host === undefined) meta.host = resource['host.name'];
+  // The Collector's filelog receiver names the file it read (`include_file_path`): it is `source`, as the agent's path is.
+  if (typeof meta['log.file.path'] === 'string' && meta.source === undefined) meta.source = meta['log.file.path'];
 
   const severityNumber = typeof record.severityNumber === 'number' ? record.severityNumber : Number(record.severityNumber ?? 0);
   const severityText = typeof record.severityText === 'string' ? record.severityText : '';

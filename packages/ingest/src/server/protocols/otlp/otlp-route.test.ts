@@ -94,6 +94,18 @@ test('JSON export with hex ids; a bad record is counted in partialSuccess and th
   assert.equal(hit.trace_id, '5b8efff798038103d269b633813fc60c');
 });
 
+test("the Collector's filelog receiver: the log.file.path attribute is source", async () => {
+  // filelog with include_file_path: true; the body is the line as read.
+  const payload = JSON.stringify(
+    request([{ timeUnixNano: NS, body: { stringValue: 'filelog line' }, attributes: [{ key: 'log.file.path', value: { stringValue: '/var/log/app/orders.log' } }, { key: 'log.file.name', value: { stringValue: 'orders.log' } }] }]),
+  );
+  const res = await post(payload, 'application/json');
+  assert.equal(res.statusCode, 200, res.body);
+  const hit = (await h.search('"filelog line"'))[0]!;
+  assert.equal(hit.source, '/var/log/app/orders.log');
+  assert.equal(hit['log.file.path'], '/var/log/app/orders.log');
+});
+
 test('bad bodies answer a google.rpc.Status in the request encoding with a 4xx', async () => {
   const res = await post(Buffer.from([0xff, 0xff, 0xff, 0x01, 0x02]), 'application/x-protobuf');
   assert.equal(res.statusCode, 400);

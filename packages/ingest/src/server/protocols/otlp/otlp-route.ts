@@ -56,30 +56,34 @@ export async function otlpRoute(app: FastifyInstance, opts: OtlpRouteOptions): P
   acceptRawBodies(app, opts.ctx.limits);
   app.setErrorHandler(otlpErrorHandler);
 
-  app.post(
-    '/v1/logs',
-    {
-      config: { scope: 'write' },
-      schema: { summary: 'OTLP/HTTP logs export: protobuf or JSON (optionally gzip); answers once committed', tags: ['protocols'] },
-    },
-    async (request, reply) => {
-      const encoding = encodingOf(request);
-      if (!encoding) throw errors.unsupportedContentType(mediaType(request.headers['content-type']), `${PROTO_TYPE} or ${JSON_TYPE}`);
-      const items = decodeOtlpLogs(bodyOf(request.body), encoding);
-      let outcome;
-      try {
-        outcome = await ingestBatch({ ...opts.ctx, log: request.log }, 'otlp', items);
-      } catch (err) {
-        const retryAfterS = retryAfterSOf(err);
-        if (retryAfterS !== undefined) void reply.header('retry-after', String(retryAfterS));
-        throw err;
-      }
-      if (outcome.errors.length === 0) return send(reply, encoding, ExportLogsServiceResponse, {});
-      const first = outcome.errors.slice(0, 5).map((e) => `record ${e.ref}: ${e.code}: ${e.reason}`);
-      const more = outcome.errors.length > 5 ? `; and ${outcome.errors.length - 5} more` : '';
-      return send(reply, encoding, ExportLogsServiceResponse, {
-        partialSuccess: { rejectedLogRecords: outcome.errors.length, errorMessage: first.join('; ') + more },
-      });
-    },
-  );
+  // /otlp/v1/logs is where Loki 3 takes OTLP: a Collector or Alloy exporter
+  // whose endpoint is `http://loki:3100/otlp` needs only its host changed.
+  for (const url of ['/v1/logs', '/otlp/v1/logs']) {
+    app.post(
+      url,
+      {
+        config: { scope: 'write' },
+        schema: { summary: 'OTLP/HTTP logs export: protobuf or JSON (optionally gzip); answers once committed', tags: ['protocols'] },
+      },
+      async (request, reply) => {
+        const encoding = encodingOf(request);
+        if (!encoding) throw errors.unsupportedContentType(mediaType(request.headers['content-type']), `${PROTO_TYPE} or ${JSON_TYPE}`);
+        const items = decodeOtlpLogs(bodyOf(request.body), encoding);
+        let outcome;
+        try {
+          outcome = await ingestBatch({ ...opts.ctx, log: request.log }, 'otlp', items);
+        } catch (err) {
+          const retryAfterS = retryAfterSOf(err);
+          if (retryAfterS !== undefined) void reply.header('retry-after', String(retryAfterS));
+          throw err;
+        }
+        if (outcome.errors.length === 0) return send(reply, encoding, ExportLogsServiceResponse, {});
+        const first = outcome.errors.slice(0, 5).map((e) => `record ${e.ref}: ${e.code}: ${e.reason}`);
+        const more = outcome.errors.length > 5 ? `; and ${outcome.errors.length - 5} more` : '';
+        return send(reply, encoding, ExportLogsServiceResponse, {
+          partialSuccess: { rejectedLogRecords: outcome.errors.length, errorMessage: first.join('; ') + more },
+        });
+      },
+    );
+  }
 }

@@ -55,6 +55,17 @@ test('RFC 3164 as logger and rsyslog send it; the year is the one nearest now', 
   assert.throws(() => parseSyslog('<999>x', NOW), LogshipError);
 });
 
+test("RFC 3164's offset-less time is wall-clock time in the server's default zone, DST-correct", () => {
+  // rsyslog's default forwarding format and logger(1) write the sender's local time.
+  const winter = parseSyslog('<86>Feb  8 08:59:58 web-1 sshd[1]: x', NOW, 'America/Chicago');
+  assert.equal(winter.time, Date.parse('2026-02-08T14:59:58Z'), 'CST, UTC-6');
+  const summer = parseSyslog('<86>Jul  4 12:00:00 web-1 sshd[1]: x', Date.parse('2026-07-04T17:05:00Z'), 'America/Chicago');
+  assert.equal(summer.time, Date.parse('2026-07-04T17:00:00Z'), 'CDT, UTC-5');
+  // RFC 5424 and RFC 3339 times carry their offset: the zone does not apply.
+  assert.equal(parseSyslog('<13>1 2026-02-08T14:00:00Z h a - - - x', NOW, 'America/Chicago').time, Date.parse('2026-02-08T14:00:00Z'));
+  assert.equal(parseSyslog('<13>2026-02-08T14:00:00+00:00 h t: x', NOW, 'America/Chicago').time, Date.parse('2026-02-08T14:00:00Z'));
+});
+
 test('the TCP framer handles octet counting and LF framing mixed, split across chunks', () => {
   const frames: string[] = [];
   const over: number[] = [];

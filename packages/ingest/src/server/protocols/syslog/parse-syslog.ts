@@ -1,3 +1,4 @@
+import { wallTimeToUtc } from '../../../normalize/parse-timestamp.js';
 import { errors } from '../../errors.js';
 
 /*
@@ -33,8 +34,13 @@ export const FACILITIES = [
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** `now` places RFC 3164's year-less timestamps (read as UTC) in the year that puts them nearest to it. */
-export function parseSyslog(text: string, now: number): SyslogMessage {
+/**
+ * `now` places RFC 3164's year-less timestamps in the year that puts them
+ * nearest to it; they carry no offset either, and are read as wall-clock
+ * time in `timeZone` (the server's `ingest.default_timezone`): rsyslog's
+ * default forwarding format and logger(1) write the sender's local time.
+ */
+export function parseSyslog(text: string, now: number, timeZone = 'UTC'): SyslogMessage {
   const m = /^<(\d{1,3})>/.exec(text);
   if (!m) throw errors.syslogBadMessage('it does not start with <PRI>');
   const pri = Number(m[1]);
@@ -46,7 +52,7 @@ export function parseSyslog(text: string, now: number): SyslogMessage {
     const parsed = rfc5424(rest.slice(2));
     if (parsed) out = { ...base, ...parsed, format: 'rfc5424' };
   }
-  out ??= { ...base, ...rfc3164(rest, now), format: 'rfc3164' };
+  out ??= { ...base, ...rfc3164(rest, now, timeZone), format: 'rfc3164' };
   // rsyslog's %msg% keeps the space after "TAG:" and its forwarding
   // templates end in LF, inside the octet count: neither is the message.
   out.message = out.message.replace(/^ +/, '').replace(/[\r\n]+$/, '');
@@ -119,12 +125,15 @@ function readElement(s: string, i: number, out: Record<string, Record<string, st
   }
 }
 
-function rfc3164(s: string, now: number): Omit<SyslogMessage, 'facility' | 'severity' | 'format' | 'structuredData'> {
+function rfc3164(s: string, now: number, timeZone: string): Omit<SyslogMessage, 'facility' | 'severity' | 'format' | 'structuredData'> {
   let rest = s;
   let time: number | undefined;
   const ts = /^([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.\d+)? /.exec(rest);
   if (ts && MONTHS.includes(ts[1]!)) {
-    time = nearestYear(MONTHS.indexOf(ts[1]!), Number(ts[2]!.trim()), Number(ts[3]), Number(ts[4]), Number(ts[5]), now);
+    const wall = nearestYear(MONTHS.indexOf(ts[1]!), Number(ts[2]!.trim()), Number(ts[3]), Number(ts[4]), Number(ts[5]), now);
+    // The year is chosen on the wall time (an offset of hours never moves it
+    // but across New Year's night); one zone conversion a message, none for UTC.
+    time = wall === undefined || timeZone === 'UTC' ? wall : wallTimeToUtc(wall, timeZone);
     rest = rest.slice(ts[0].length);
   } else {
     // Some senders (rsyslog's RSYSLOG_ForwardFormat) put an RFC 3339 time here.
@@ -154,7 +163,7 @@ function rfc3164(s: string, now: number): Omit<SyslogMessage, 'facility' | 'seve
   return { time, hostname, appName, procId, message: rest };
 }
 
-/** RFC 3164 has no year: the one of last, this or next year that lands nearest `now`. */
+/** RFC 3164 has no year: the one of last, this or next year that lands nearest `now` (wall-clock fields as if UTC). */
 function nearestYear(month: number, day: number, h: number, mi: number, s: number, now: number): number | undefined {
   if (day < 1 || day > 31 || h > 23 || mi > 59 || s > 60) return undefined;
   const year = new Date(now).getUTCFullYear();

@@ -90,7 +90,7 @@ export async function startSyslogListeners(config: SyslogConfig, ctx: IngestCont
       ctx.metrics.eventsByProtocol.inc({ protocol: 'syslog', outcome: 'rejected' });
       return;
     }
-    pending.push(toItem(++ref, frame, transport, peer, ctx.now()));
+    pending.push(toItem(++ref, frame, transport, peer, ctx.now(), ctx.defaultTimeZone));
     if (pending.length >= FLUSH_ITEMS) flush();
     else timer ??= setTimeout(flush, FLUSH_MS);
     if (!paused && inFlight + pending.length >= MAX_PENDING) {
@@ -179,11 +179,12 @@ export async function startSyslogListeners(config: SyslogConfig, ctx: IngestCont
 
 
 /** One syslog message ─► the envelope the normalizer takes (see docs/PROTOCOLS.md for the fields). */
-export function toItem(ref: number, frame: Buffer, transport: 'tcp' | 'udp' | 'tls', peer: string, now: number): IngestItem {
+/** `timeZone`: the server's `ingest.default_timezone`, for RFC 3164's offset-less times. */
+export function toItem(ref: number, frame: Buffer, transport: 'tcp' | 'udp' | 'tls', peer: string, now: number, timeZone = 'UTC'): IngestItem {
   const text = frame.toString('utf8');
   let msg: SyslogMessage;
   try {
-    msg = parseSyslog(text, now);
+    msg = parseSyslog(text, now, timeZone);
   } catch (err) {
     if (err instanceof LogshipError) return { kind: 'failed', ref, error: err };
     throw err;
@@ -195,14 +196,9 @@ export function toItem(ref: number, frame: Buffer, transport: 'tcp' | 'udp' | 't
     'syslog.transport': transport,
     'syslog.format': msg.format,
   };
-  const level = levelFromSyslogPriority(msg.severity);
-  if (level) meta.level = level;
   if (msg.hostname) meta.host = msg.hostname;
   else if (peer) meta.host = peer;
-  if (msg.appName) {
-    meta.logger = msg.appName;
-    meta['syslog.appname'] = msg.appName;
-  }
+  if (msg.appName) meta['syslog.appname'] = msg.appName;
   if (msg.procId) meta['syslog.procid'] = msg.procId;
   if (msg.msgId) meta['syslog.msgid'] = msg.msgId;
   for (const [id, params] of Object.entries(msg.structuredData)) {
@@ -216,6 +212,10 @@ export function toItem(ref: number, frame: Buffer, transport: 'tcp' | 'udp' | 't
     content: msg.message,
     meta,
     time: msg.time,
+    // Not meta: a JSON message's own level and logger win over the PRI and
+    // APP-NAME, which stay as syslog.severity and syslog.appname (NormalizeOptions.level).
+    level: levelFromSyslogPriority(msg.severity),
+    ...(msg.appName ? { logger: msg.appName } : {}),
     bytes: frame.length,
     invalidUtf8: !isUtf8(frame),
   };
