@@ -11,6 +11,8 @@ const NAMES: Readonly<Record<string, Level>> = Object.freeze({
   verbose: 'debug',
   debug: 'debug',
   dbg: 'debug',
+  // log15's four-letter names (Grafana's own logs: lvl=dbug, lvl=eror).
+  dbug: 'debug',
   info: 'info',
   information: 'info',
   informational: 'info',
@@ -18,6 +20,7 @@ const NAMES: Readonly<Record<string, Level>> = Object.freeze({
   warn: 'warning',
   warning: 'warning',
   err: 'error',
+  eror: 'error',
   error: 'error',
   severe: 'error',
   crit: 'critical',

@@ -226,8 +226,8 @@ test('plain text (agent envelope): level sniffed, timestamp read, whole line kep
     ['2026/02/08 12:00:00 WARN slow query took 2s', 'warning', '2026-02-08T12:00:00.000Z'],
     ['E0208 12:00:00.123456       1 reflector.go:138] failed to list pods', 'error', undefined],
     ['W0208 12:00:00.123456       1 main.go:12] lease lost', 'warning', undefined],
-    ['ts=2026-02-08T12:00:00Z caller=main.go:42 level=warn msg="disk almost full"', 'warning', undefined],
-    ['time="2026-02-08T12:00:00Z" level=error msg="dial failed"', 'error', undefined],
+    // logfmt's level in prose that is not logfmt through and through.
+    ['dial failed level=error (retrying)', 'error', undefined],
     ['Errors were found in 3 files', undefined, undefined],
     ['Notice that the cache was cold', undefined, undefined],
     ['the error count is zero', undefined, undefined],
@@ -243,6 +243,62 @@ test('plain text (agent envelope): level sniffed, timestamp read, whole line kep
     assert.equal(event.source, '/var/log/app.log');
     assert.equal(event['event.id'], 'f:1:0');
   }
+});
+
+test('logfmt (agent envelope): pairs are fields, msg the message, ts the time; the envelope still wins', () => {
+  const line = 'ts=2026-02-08T12:00:00.5Z caller=main.go:42 level=warn msg="disk \\"/var\\" almost full" free_bytes=1048576 ratio=0.93 build=007 version=1.10 host=app-host';
+  const { event, format } = norm(JSON.stringify({ '@raw': line, source: '/var/log/app.log', host: 'web-3', 'event.id': 'f:1:0' }));
+  assert.equal(format, 'logfmt');
+  assert.equal(event.message, 'disk "/var" almost full');
+  assert.equal(event.level, 'warning');
+  assert.equal(event['@timestamp'], '2026-02-08T12:00:00.500Z');
+  assert.equal(event.caller, 'main.go:42');
+  // Numbers in their own canonical form are numbers; `007` and `1.10` would not read back as written.
+  assert.equal(event.free_bytes, 1048576);
+  assert.equal(event.ratio, 0.93);
+  assert.equal(event.build, '007');
+  assert.equal(event.version, '1.10');
+  assert.equal(event.host, 'web-3');
+  assert.equal(event.host_original, 'app-host');
+  assert.equal(event.ts, undefined);
+  assert.equal(event.msg, undefined);
+  assert.equal(event['logship.no_timestamp'], undefined);
+});
+
+test('logfmt without msg keeps the line as its message; slog and Grafana spellings', () => {
+  const access = 'method=GET path=/api/orders status=503 duration_ms=1250';
+  const a = norm(JSON.stringify({ '@raw': access, 'event.id': 'f:1:1' }));
+  assert.equal(a.format, 'logfmt');
+  assert.equal(a.event.message, access);
+  assert.equal(a.event.status, 503);
+  assert.equal(a.event.duration_ms, 1250);
+  const slog = norm(JSON.stringify({ '@raw': 'time=2026-02-08T12:00:00.000+01:00 level=ERROR source=/app/main.go:7 msg="payment failed" err="card declined"', 'event.id': 'f:1:2' }));
+  assert.equal(slog.event.level, 'error');
+  assert.equal(slog.event['@timestamp'], '2026-02-08T11:00:00.000Z');
+  assert.equal(slog.event.message, 'payment failed');
+  assert.equal(slog.event.err, 'card declined');
+  // Grafana's own log15 spellings: t=, lvl=eror, logger=.
+  const grafana = norm(JSON.stringify({ '@raw': 't=2026-02-08T12:00:00+0000 lvl=eror msg="Failed to send alert" logger=alerting.notifier', 'event.id': 'f:1:3' }));
+  assert.equal(grafana.event.level, 'error');
+  assert.equal(grafana.event.logger, 'alerting.notifier');
+  assert.equal(grafana.event.message, 'Failed to send alert');
+  assert.equal(grafana.event['@timestamp'], '2026-02-08T12:00:00.000Z');
+  assert.equal(grafana.event.t, undefined);
+});
+
+test('journald: a logfmt MESSAGE (a Go service under systemd) is laid over the entry', () => {
+  const entry = {
+    __CURSOR: 's=1;i=2', __REALTIME_TIMESTAMP: '1770552000000000', _HOSTNAME: 'vm-1', _SYSTEMD_UNIT: 'prometheus.service',
+    SYSLOG_IDENTIFIER: 'prometheus', PRIORITY: '6',
+    MESSAGE: 'time=2026-02-08T12:00:01.000Z level=WARN source=main.go:1 msg="TSDB compaction slow" duration_ms=2500',
+  };
+  const { event, format } = norm(JSON.stringify(entry));
+  assert.equal(format, 'journald+logfmt');
+  assert.equal(event.level, 'warning');
+  assert.equal(event.message, 'TSDB compaction slow');
+  assert.equal(event.duration_ms, 2500);
+  assert.equal(event.unit, 'prometheus.service');
+  assert.equal(event['@timestamp'], '2026-02-08T12:00:01.000Z');
 });
 
 test('envelope: JSON raw line is normalized and agent metadata overlaid', () => {

@@ -7,11 +7,12 @@ import { ecsFormat } from './formats/ecs-format.js';
 import { fluentLogFormat } from './formats/fluent-log-format.js';
 import { genericJsonFormat } from './formats/generic-json-format.js';
 import { journaldFormat } from './formats/journald-format.js';
-import type { Canonical, MapContext } from './formats/format-mapper.js';
+import { takeTime, type Canonical, type MapContext } from './formats/format-mapper.js';
 import { isTimeZone } from './parse-timestamp.js';
 import { isoTime } from './iso-time.js';
 import { plainRecord } from './plain-record.js';
 import { FLAG_FIELDS, type NormalizeLimits } from './limits.js';
+import { parseLogfmt } from './parse-logfmt.js';
 import { sniffPlainText } from './sniff-plain-text.js';
 import { truncateValue } from './truncate-value.js';
 import { levelFromText } from './level-from.js';
@@ -174,13 +175,13 @@ function structured(obj: Record<string, unknown>, opts: NormalizeOptions, ctx: M
     }
   }
   const parsed: Parsed = { format: format.name, canonical: format.map(fields, ctx), fields, flags };
-  if (format === journaldFormat) return withJsonMessage(parsed, opts, ctx);
+  if (format === journaldFormat) return withMessageRecord(parsed, opts, ctx);
   if (format === fluentLogFormat) return withWrappedLine(parsed, opts, ctx);
-  // A shipper's record whose message is the line it read, a JSON line left
-  // unparsed: Vector's loki sink with its json codec, Filebeat without an
-  // ndjson parser, Logstash without a json filter. The line is what the
-  // program wrote, as the agent's `@raw` would be.
-  if ((format === genericJsonFormat || format === ecsFormat) && opensObject(parsed.canonical.message)) return withJsonMessage(parsed, opts, ctx);
+  // A shipper's record whose message is the line it read, a JSON or logfmt
+  // line left unparsed: Vector's loki sink with its json codec, Filebeat
+  // without an ndjson parser, Logstash without a json filter. The line is
+  // what the program wrote, as the agent's `@raw` would be.
+  if (format === genericJsonFormat || format === ecsFormat) return withMessageRecord(parsed, opts, ctx);
   return parsed;
 }
 
@@ -197,12 +198,12 @@ function opensObject(text: string | undefined): boolean {
 
 /**
  * A line Fluent Bit or docker wrapped under `log` is read as the agent's
- * `@raw` is: a JSON line laid over the record (withJsonMessage), plain text
- * with its leading level and time sniffed (its own time wins over the
- * wrapper's, as over the agent's `@time`).
+ * `@raw` is: a JSON or logfmt line laid over the record
+ * (withMessageRecord), plain text with its leading level and time sniffed
+ * (its own time wins over the wrapper's, as over the agent's `@time`).
  */
 function withWrappedLine(outer: Parsed, opts: NormalizeOptions, ctx: MapContext): Parsed {
-  const json = withJsonMessage(outer, opts, ctx);
+  const json = withMessageRecord(outer, opts, ctx);
   if (json !== outer) return json;
   const text = outer.canonical.message ?? '';
   const sniffed = sniffPlainText(text.endsWith('\r') ? text.slice(0, -1) : text, ctx.timeZone);
@@ -214,22 +215,17 @@ function withWrappedLine(outer: Parsed, opts: NormalizeOptions, ctx: MapContext)
 
 /**
  * A service under systemd that logs JSON to stdout (python-json-logger,
- * pino, structlog) lands in journald as a MESSAGE holding that JSON. Its
- * fields, level, logger, message and event time are what people search for,
- * so the MESSAGE is normalized too and laid over the journald event; unit,
- * host, pid, cursor and source stay journald's.
+ * pino, structlog) lands in journald as a MESSAGE holding that JSON; a Go
+ * service's logfmt likewise. Its fields, level, logger, message and event
+ * time are what people search for, so the MESSAGE is normalized too and
+ * laid over the journald event; unit, host, pid, cursor and source stay
+ * journald's. A logfmt MESSAGE without `msg` stays the message.
  */
-function withJsonMessage(outer: Parsed, opts: NormalizeOptions, ctx: MapContext): Parsed {
+function withMessageRecord(outer: Parsed, opts: NormalizeOptions, ctx: MapContext): Parsed {
   const text = outer.canonical.message;
-  if (text === undefined || !text.trimStart().startsWith('{')) return outer;
-  let inner: unknown;
-  try {
-    inner = JSON.parse(text);
-  } catch {
-    return outer;
-  }
-  if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return outer;
-  const p = structured(inner as Record<string, unknown>, opts, ctx, true);
+  if (text === undefined) return outer;
+  const p = messageRecord(text, opts, ctx);
+  if (p === null) return outer;
   const canonical: Canonical = { ...outer.canonical };
   if (p.canonical.message !== undefined) canonical.message = p.canonical.message;
   if (p.canonical.level !== undefined) canonical.level = p.canonical.level;
@@ -258,8 +254,53 @@ function withJsonMessage(outer: Parsed, opts: NormalizeOptions, ctx: MapContext)
   };
 }
 
+/**
+ * A message that is a record of its own: a JSON object, or a logfmt line
+ * (parse-logfmt.ts; Go services under systemd, Vector's json codec over a
+ * logfmt file). Null when it is neither.
+ */
+function messageRecord(text: string, opts: NormalizeOptions, ctx: MapContext): Parsed | null {
+  if (opensObject(text)) {
+    let inner: unknown;
+    try {
+      inner = JSON.parse(text);
+    } catch {
+      return null;
+    }
+    if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return null;
+    return structured(inner as Record<string, unknown>, opts, ctx, true);
+  }
+  const pairs = parseLogfmt(text.endsWith('\r') ? text.slice(0, -1) : text);
+  return pairs === null ? null : logfmt(pairs, opts, ctx);
+}
+
+/**
+ * A logfmt line's pairs as a record, its level, message, time and logger
+ * under the names JSON loggers use (`level`/`lvl`, `msg`, `ts`/`time`,
+ * `logger`: genericJsonFormat's). A line without a message keeps no
+ * message here; its caller keeps the line as the message.
+ */
+function logfmt(pairs: FlatRecord, opts: NormalizeOptions, ctx: MapContext): Parsed {
+  const { fields, flags } = flattenFields(pairs, opts.limits, true);
+  const canonical = genericJsonFormat.map(fields, ctx);
+  // log15's `t=` (Grafana's own logs): a time only in logfmt, where no JSON logger's `t` can be meant.
+  canonical.time ??= takeTime(fields, ctx, 't');
+  return { format: 'logfmt', canonical, fields, flags };
+}
+
 function plain(raw: string, opts: NormalizeOptions, ctx: MapContext): Parsed {
   const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  const pairs = parseLogfmt(text);
+  if (pairs !== null) {
+      const p = logfmt(pairs, opts, ctx);
+    if (p.canonical.message === undefined) {
+      // No msg: the line is the message, as in Loki and VictoriaLogs.
+      const message = truncateValue(text, opts.limits.max_value_bytes);
+      p.canonical.message = message;
+      if (message !== text) p.flags.truncated = true;
+    }
+    return p;
+  }
   const message = truncateValue(text, opts.limits.max_value_bytes);
   return {
     format: 'plain',
