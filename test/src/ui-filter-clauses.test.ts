@@ -103,6 +103,20 @@ describe('search page: filter clauses (Chromium)', { skip: !HAVE_CHROMIUM, timeo
     assert.equal(await apiTotal(srv, urlParams(page).get('q')!, from, to), expected);
   });
 
+  test('the field sidebar filters a top value out (−) as well as in', async () => {
+    await open('', COUNT);
+    const field = page.locator(`.sidebar li[data-field="${LABEL}"]`);
+    await field.locator('.field-head .link').click();
+    await field.getByRole('button', { name: `Filter out ${LABEL}: cart` }).click();
+    await waitForQuery(page, `-kubernetes.labels.app.kubernetes.io\\/name:"cart"`);
+    await waitForTotal(page, count((e) => e.app !== 'cart'));
+    const host = page.locator('.sidebar li[data-field="host"]');
+    await host.locator('.field-head .link').click();
+    await host.getByRole('button', { name: 'Filter out host: web-3' }).click();
+    await waitForQuery(page, `-kubernetes.labels.app.kubernetes.io\\/name:"cart" AND -host:"web-3"`);
+    await waitForTotal(page, count((e) => e.app !== 'cart' && e.host !== 'web-3'));
+  });
+
   test('field-name completion inserts the name escaped, and its values complete after it', async () => {
     await open('', COUNT);
     await page.locator('.summary').click();
