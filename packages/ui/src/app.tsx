@@ -121,18 +121,26 @@ export function App() {
     setFailure(null);
     setPending([]);
     valuesCache.current.clear();
+    // A search that stops before asking the server shows no answers at all:
+    // the previous query's histogram and fields beside an error read as its.
+    const clearAnswers = () => {
+      setResults(EMPTY_RESULTS);
+      setHistogram(null);
+      setFields(null);
+      setFieldsError(null);
+    };
     // Early errors: the parser runs here before the server is asked.
     try {
       parse(maskSavedRefs(s.q));
     } catch (err) {
       if (err instanceof QuerySyntaxError) {
         setProblem({ message: err.message, offset: err.offset, q: s.q });
-        setResults(EMPTY_RESULTS);
+        clearAnswers();
         return;
       }
       if (err instanceof QueryError) {
         setProblem({ message: err.message, offset: null, q: s.q });
-        setResults(EMPTY_RESULTS);
+        clearAnswers();
         return;
       }
       throw err;
@@ -142,6 +150,7 @@ export function App() {
       range = resolveRange(s.from, s.to, s.tz);
     } catch (err) {
       setFailure(`Time range: ${(err as Error).message}`);
+      clearAnswers();
       return;
     }
     const from = new Date(range.from).toISOString();
@@ -175,7 +184,9 @@ export function App() {
       (err: unknown) => {
         if (signal.aborted) return;
         setFields(null);
-        setFieldsError(err instanceof ApiFailure && err.status === 404 ? 'This server has no field list.' : `Fields: ${(err as Error).message}`);
+        // Only a missing route means an older server; any other 404 (an
+        // unknown saved query) is the search's own error, shown above.
+        setFieldsError(err instanceof ApiFailure && err.status === 404 && (err.code === 'LS_API_NOT_FOUND' || err.code === 'HTTP_404') ? 'This server has no field list.' : `Fields: ${(err as Error).message}`);
       },
     );
   }, [handleFailure]);
