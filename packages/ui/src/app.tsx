@@ -42,9 +42,11 @@ interface Results {
   next: string | null;
   loading: boolean;
   loadingMore: boolean;
+  /** Why the next page failed: paging stops there until the user retries. */
+  moreError: string | null;
 }
 
-const EMPTY_RESULTS: Results = { events: [], total: null, tookMs: null, next: null, loading: false, loadingMore: false };
+const EMPTY_RESULTS: Results = { events: [], total: null, tookMs: null, next: null, loading: false, loadingMore: false, moreError: null };
 
 function withClause(q: string, clause: string): string {
   return q.trim() === '' || q.trim() === '*' ? clause : `(${q}) AND ${clause}`;
@@ -163,7 +165,7 @@ export function App() {
     getJson<SearchAnswer>('/api/v1/search', { q: s.q, from, to, limit: PAGE_SIZE, sort: 'desc' }, signal).then(
       (a) => {
         if (signal.aborted) return;
-        setResults({ events: a.hits, total: a.total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false });
+        setResults({ events: a.hits, total: a.total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null });
       },
       (err) => {
         if (signal.aborted) return;
@@ -227,7 +229,7 @@ export function App() {
     const cursor = results.next;
     if (!cursor || results.loadingMore) return;
     const signal = run.current?.signal;
-    setResults((r) => ({ ...r, loadingMore: true }));
+    setResults((r) => ({ ...r, loadingMore: true, moreError: null }));
     getJson<SearchAnswer>('/api/v1/search', { q: state.q, ...absRange.current, limit: PAGE_SIZE, sort: 'desc', cursor }, signal).then(
       (a) => {
         if (signal?.aborted) return;
@@ -236,9 +238,13 @@ export function App() {
           return { ...r, events: r.events.concat(a.hits.filter((e) => !seen.has(e['event.id']))), next: a.next_cursor, loadingMore: false };
         });
       },
-      (err) => {
-        setResults((r) => ({ ...r, loadingMore: false, next: null }));
-        handleFailure(err);
+      (err: unknown) => {
+        if (signal?.aborted) return;
+        // The cursor is kept: the list says the page failed and offers to
+        // try again, instead of "End of results" with the rest unseen.
+        if (err instanceof ApiFailure && err.isAuth) handleFailure(err);
+        const why = err instanceof ApiFailure ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
+        setResults((r) => ({ ...r, loadingMore: false, moreError: why }));
       },
     );
   }, [results.next, results.loadingMore, state.q, handleFailure]);
@@ -429,6 +435,7 @@ export function App() {
             tz={state.tz}
             hasMore={results.next !== null}
             loadingMore={results.loadingMore}
+            moreError={results.moreError}
             onMore={loadMore}
             actions={actions}
             onScroll={onScroll}
