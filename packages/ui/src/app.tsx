@@ -48,6 +48,16 @@ interface Results {
 
 const EMPTY_RESULTS: Results = { events: [], total: null, tookMs: null, next: null, loading: false, loadingMore: false, moreError: null };
 
+/**
+ * The search counts hits up to 10,000 (`gte` past that); the histogram of
+ * the same query and range counts them all. Past the search's limit the
+ * histogram's sum is the total, as Kibana's Discover shows it, rather than
+ * "≥ 10,000" for any busy quarter hour.
+ */
+function exactTotal(total: SearchAnswer['total'], histogramSum: number | null): SearchAnswer['total'] {
+  return total.relation === 'gte' && histogramSum !== null && histogramSum >= total.value ? { value: histogramSum, relation: 'eq' } : total;
+}
+
 function withClause(q: string, clause: string): string {
   return q.trim() === '' || q.trim() === '*' ? clause : `(${q}) AND ${clause}`;
 }
@@ -162,10 +172,13 @@ export function App() {
     setResults({ ...EMPTY_RESULTS, loading: true });
     setHistory(rememberQuery(s.q));
 
+    // Whichever of the search and the histogram answers second makes the total exact.
+    let histogramSum: number | null = null;
     getJson<SearchAnswer>('/api/v1/search', { q: s.q, from, to, limit: PAGE_SIZE, sort: 'desc' }, signal).then(
       (a) => {
         if (signal.aborted) return;
-        setResults({ events: a.hits, total: a.total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null });
+        const total = exactTotal(a.total, histogramSum);
+        setResults({ events: a.hits, total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null });
       },
       (err) => {
         if (signal.aborted) return;
@@ -177,7 +190,12 @@ export function App() {
     const interval = histogramInterval(range.to - range.from);
     const agg = (q: string) => getJson<HistogramAnswer>('/api/v1/aggregate', { type: 'date_histogram', q, from, to, interval: interval.text }, signal);
     Promise.all([agg(s.q), agg(withClause(s.q, ERROR_LEVELS)), agg(withClause(s.q, 'level:warning'))]).then(
-      (answers) => { if (!signal.aborted) setHistogram(bucketize(range.from, range.to, interval.ms, answers)); },
+      (answers) => {
+        if (signal.aborted) return;
+        histogramSum = answers[0]!.buckets.reduce((n, b) => n + b.count, 0);
+        setHistogram(bucketize(range.from, range.to, interval.ms, answers));
+        setResults((r) => (r.total && !r.loading ? { ...r, total: exactTotal(r.total, histogramSum) } : r));
+      },
       () => { if (!signal.aborted) setHistogram(null); },
     );
 
