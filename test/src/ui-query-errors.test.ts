@@ -60,6 +60,16 @@ describe('search page: queries that cannot run (Chromium)', { skip: !HAVE_CHROMI
     await showsNoAnswers();
   });
 
+  test('live on with a query that does not parse: its error once, not again as the live stream\'s', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:web-1 AND (', from, to, live: '1' })}`);
+    await page.locator('.query-error').waitFor();
+    // The stream's 400 comes after the page's own parse; wait for it.
+    await page.waitForResponse((r) => r.url().includes('/api/v1/tail'), { timeout: 5_000 }).catch(() => undefined);
+    await page.waitForTimeout(300);
+    const alerts = await page.getByRole('alert').allInnerTexts();
+    assert.equal(alerts.length, 1, alerts.join('\n---\n'));
+  });
+
   test('an unknown saved query: its error, and no "This server has no field list"', async () => {
     await page.goto(`${srv.url}/?${new URLSearchParams({ q: '@nosuch', from, to })}`);
     await page.locator('.failure', { hasText: 'LS_API_UNKNOWN_SAVED_QUERY' }).waitFor();

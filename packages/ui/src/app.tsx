@@ -281,7 +281,8 @@ export function App() {
           setPending((p) => [ev, ...p]);
         }
       },
-      onError: (err) => { setLiveOpen(false); handleFailure(err); },
+      // With the query, so a 400 on it is the query's error the search shows too, not a second one.
+      onError: (err) => { setLiveOpen(false); handleFailure(err, state.q); },
       onOpen: () => setLiveOpen(true),
     });
     const timer = setInterval(() => {
