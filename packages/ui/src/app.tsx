@@ -15,6 +15,7 @@ import {
   type ContextAnswer, type FieldsAnswer, type HistogramAnswer, type SavedQueriesAnswer, type SearchAnswer, type ValuesAnswer,
 } from './api-client.js';
 import { ContextView } from './context-view.js';
+import { EmptyResults } from './empty-results.js';
 import { FieldSidebar } from './field-sidebar.js';
 import { Histogram, type HistogramData } from './histogram.js';
 import { sameState, stateFromUrl, stateToUrl, type PageState } from './page-state.js';
@@ -22,6 +23,7 @@ import { QueryBar } from './query-bar.js';
 import { addClause, clauseFor, maskSavedRefs, readHistory, rememberQuery } from './query-text.js';
 import { ResultsList } from './results-list.js';
 import { startTail } from './tail-stream.js';
+import { missingFields, type MissingField } from './missing-fields.js';
 import { histogramInterval, resolveRange } from './time-range.js';
 import { TimePicker } from './time-picker.js';
 import { TokenPrompt } from './token-prompt.js';
@@ -95,6 +97,8 @@ export function App() {
   const [rate, setRate] = useState(0);
   const [liveOpen, setLiveOpen] = useState(false);
   const [searchSeq, setSearchSeq] = useState(0);
+  /** For a search that found nothing: the fields it names that no event has (null until known). */
+  const [missing, setMissing] = useState<MissingField[] | null>(null);
 
   const run = useRef<AbortController | null>(null);
   const absRange = useRef<{ from: string; to: string }>({ from: '', to: '' });
@@ -132,6 +136,7 @@ export function App() {
     setProblem(null);
     setFailure(null);
     setPending([]);
+    setMissing(null);
     valuesCache.current.clear();
     // A search that stops before asking the server shows no answers at all:
     // the previous query's histogram and fields beside an error read as its.
@@ -179,6 +184,12 @@ export function App() {
         if (signal.aborted) return;
         const total = exactTotal(a.total, histogramSum);
         setResults({ events: a.hits, total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null });
+        if (total.value === 0) {
+          missingFields(s.q, { from, to }, signal).then(
+            (m) => { if (!signal.aborted) setMissing(m); },
+            () => { if (!signal.aborted) setMissing([]); },
+          );
+        }
       },
       (err) => {
         if (signal.aborted) return;
@@ -447,6 +458,7 @@ export function App() {
               <button type="button" class="new-marker" onClick={showPending}>{pending.length} new</button>
             )}
           </div>
+          {results.total?.value === 0 && results.events.length === 0 && !results.loading && missing !== null && <EmptyResults missing={missing} />}
           <ResultsList
             key={searchSeq}
             events={results.events}
