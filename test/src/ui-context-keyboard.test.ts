@@ -1,7 +1,7 @@
 /**
  * "Lines around" from the keyboard, as a Kibana user closes a flyout: the
- * context dialog takes focus when it opens, Escape closes it, and focus goes
- * back to the button that opened it.
+ * context dialog takes focus when it opens, keeps it from the page's `/`
+ * shortcut, Escape closes it, and focus goes back to the button that opened it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -44,6 +44,9 @@ describe('search page: context dialog and the keyboard (Chromium)', { skip: !HAV
     const dialog = page.getByRole('dialog', { name: 'Context' });
     await dialog.locator('li[aria-current="true"]').waitFor();
     assert.equal(await focused(), 'Close', 'focus moved into the dialog');
+    // `/` (focus the query bar) does not reach behind the open dialog.
+    await page.keyboard.press('/');
+    assert.equal(await focused(), 'Close', '`/` left focus in the dialog');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached', timeout: 2_000 });
     assert.equal(await focused(), 'Lines around', 'focus back where it was');

@@ -95,7 +95,9 @@ export function QueryBar(props: QueryBarProps) {
     const onSlash = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
       const editable = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
-      if (e.key === '/' && !editable && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      // Not from under an open dialog (context, token): the bar is behind it.
+      const modal = document.querySelector('[aria-modal="true"]') !== null;
+      if (e.key === '/' && !editable && !modal && !e.ctrlKey && !e.metaKey && !e.altKey) {
         e.preventDefault();
         v.focus();
         v.dispatch({ selection: { anchor: v.state.doc.length } });
