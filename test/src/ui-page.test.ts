@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { HAVE_CHROMIUM, launchChromium, screenshot, watchPage } from './browser.js';
 import { ingest, searchAll, startServer, stopAll, type ServerHandle } from './harness.js';
+import { apiGet, apiTotal, queryText, typeQuery, urlParams, waitForTotal } from './ui-support.js';
 
 const LEVELS = ['info', 'info', 'warning', 'error', 'debug', 'info'];
 const COUNT = 240;
@@ -31,56 +32,6 @@ function seedLines(endMs: number): string[] {
     }));
   }
   return lines;
-}
-
-interface ApiSearch {
-  total: { value: number; relation: string };
-  hits: Record<string, unknown>[];
-}
-
-async function apiGet<T>(srv: ServerHandle, path: string, params: Record<string, string>, token?: string): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${srv.url}${path}?${new URLSearchParams(params)}`, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
-
-async function apiTotal(srv: ServerHandle, q: string, from: string, to: string, token?: string): Promise<number> {
-  const r = await apiGet<ApiSearch>(srv, '/api/v1/search', { q, from, to, limit: '1' }, token);
-  assert.equal(r.status, 200, JSON.stringify(r.body));
-  assert.equal(r.body.total.relation, 'eq');
-  return r.body.total.value;
-}
-
-/** Waits until the page shows `expected` as its total (a fresh answer, not the previous one). */
-async function waitForTotal(page: Page, expected: number, timeout = 10_000): Promise<void> {
-  await page.waitForFunction(
-    `document.querySelector('.total')?.dataset.total === ${JSON.stringify(String(expected))}`,
-    undefined,
-    { timeout },
-  ).catch(async (err: Error) => {
-    const shown = await page.locator('.total').getAttribute('data-total').catch(() => null);
-    throw new Error(`page total ${shown}, expected ${expected}: ${err.message}`);
-  });
-}
-
-function urlParams(page: Page): URLSearchParams {
-  return new URL(page.url()).searchParams;
-}
-
-async function typeQuery(page: Page, q: string): Promise<void> {
-  await page.keyboard.press('Escape');
-  await page.locator('.summary').click();
-  // `/` focuses the query bar from anywhere on the page.
-  await page.keyboard.press('/');
-  assert.equal(await page.evaluate(`document.activeElement?.getAttribute('aria-label')`), 'Query');
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.type(q);
-  await page.keyboard.press('Enter');
-}
-
-async function queryText(page: Page): Promise<string> {
-  return (await page.locator('[aria-label="Query"]').innerText()).replace(/\n$/, '');
 }
 
 /** Scrolls the virtualized list to its end, collecting every row id the page renders on the way. */

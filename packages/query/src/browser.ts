@@ -1,6 +1,7 @@
 /**
  * The part of @logship/query a browser can load: the parser, its errors,
- * date math and the built-in saved queries. Nothing here imports Node or
+ * date math, the built-in saved queries, and the field names a query uses
+ * with the nearest known name to one no event has. Nothing here imports Node or
  * fastify, so packages/ui bundles it to highlight queries and report syntax
  * errors before asking the server.
  */
@@ -10,3 +11,5 @@ export { parse, type ParseOptions } from './parse.js';
 export { resolveDate, isDateExpression, type ResolveDateOptions } from './date-math.js';
 export { LEVELS, type Level, type LogEvent, type FieldValue } from './event.js';
 export { BUILTIN_SAVED_QUERIES } from './http/saved-queries.js';
+export { fieldsOf } from './query-fields.js';
+export { editDistance, nearestName } from './nearest-name.js';

@@ -15,6 +15,7 @@ import {
   type ContextAnswer, type FieldsAnswer, type HistogramAnswer, type SavedQueriesAnswer, type SearchAnswer, type ValuesAnswer,
 } from './api-client.js';
 import { ContextView } from './context-view.js';
+import { EmptyResults } from './empty-results.js';
 import { FieldSidebar } from './field-sidebar.js';
 import { Histogram, type HistogramData } from './histogram.js';
 import { sameState, stateFromUrl, stateToUrl, type PageState } from './page-state.js';
@@ -22,6 +23,7 @@ import { QueryBar } from './query-bar.js';
 import { addClause, clauseFor, maskSavedRefs, readHistory, rememberQuery } from './query-text.js';
 import { ResultsList } from './results-list.js';
 import { startTail } from './tail-stream.js';
+import { missingFields, type MissingField } from './missing-fields.js';
 import { histogramInterval, resolveRange } from './time-range.js';
 import { TimePicker } from './time-picker.js';
 import { TokenPrompt } from './token-prompt.js';
@@ -42,9 +44,21 @@ interface Results {
   next: string | null;
   loading: boolean;
   loadingMore: boolean;
+  /** Why the next page failed: paging stops there until the user retries. */
+  moreError: string | null;
 }
 
-const EMPTY_RESULTS: Results = { events: [], total: null, tookMs: null, next: null, loading: false, loadingMore: false };
+const EMPTY_RESULTS: Results = { events: [], total: null, tookMs: null, next: null, loading: false, loadingMore: false, moreError: null };
+
+/**
+ * The search counts hits up to 10,000 (`gte` past that); the histogram of
+ * the same query and range counts them all. Past the search's limit the
+ * histogram's sum is the total, as Kibana's Discover shows it, rather than
+ * "≥ 10,000" for any busy quarter hour.
+ */
+function exactTotal(total: SearchAnswer['total'], histogramSum: number | null): SearchAnswer['total'] {
+  return total.relation === 'gte' && histogramSum !== null && histogramSum >= total.value ? { value: histogramSum, relation: 'eq' } : total;
+}
 
 function withClause(q: string, clause: string): string {
   return q.trim() === '' || q.trim() === '*' ? clause : `(${q}) AND ${clause}`;
@@ -83,6 +97,8 @@ export function App() {
   const [rate, setRate] = useState(0);
   const [liveOpen, setLiveOpen] = useState(false);
   const [searchSeq, setSearchSeq] = useState(0);
+  /** For a search that found nothing: the fields it names that no event has (null until known). */
+  const [missing, setMissing] = useState<MissingField[] | null>(null);
 
   const run = useRef<AbortController | null>(null);
   const absRange = useRef<{ from: string; to: string }>({ from: '', to: '' });
@@ -120,19 +136,28 @@ export function App() {
     setProblem(null);
     setFailure(null);
     setPending([]);
+    setMissing(null);
     valuesCache.current.clear();
+    // A search that stops before asking the server shows no answers at all:
+    // the previous query's histogram and fields beside an error read as its.
+    const clearAnswers = () => {
+      setResults(EMPTY_RESULTS);
+      setHistogram(null);
+      setFields(null);
+      setFieldsError(null);
+    };
     // Early errors: the parser runs here before the server is asked.
     try {
       parse(maskSavedRefs(s.q));
     } catch (err) {
       if (err instanceof QuerySyntaxError) {
         setProblem({ message: err.message, offset: err.offset, q: s.q });
-        setResults(EMPTY_RESULTS);
+        clearAnswers();
         return;
       }
       if (err instanceof QueryError) {
         setProblem({ message: err.message, offset: null, q: s.q });
-        setResults(EMPTY_RESULTS);
+        clearAnswers();
         return;
       }
       throw err;
@@ -142,6 +167,7 @@ export function App() {
       range = resolveRange(s.from, s.to, s.tz);
     } catch (err) {
       setFailure(`Time range: ${(err as Error).message}`);
+      clearAnswers();
       return;
     }
     const from = new Date(range.from).toISOString();
@@ -151,10 +177,19 @@ export function App() {
     setResults({ ...EMPTY_RESULTS, loading: true });
     setHistory(rememberQuery(s.q));
 
+    // Whichever of the search and the histogram answers second makes the total exact.
+    let histogramSum: number | null = null;
     getJson<SearchAnswer>('/api/v1/search', { q: s.q, from, to, limit: PAGE_SIZE, sort: 'desc' }, signal).then(
       (a) => {
         if (signal.aborted) return;
-        setResults({ events: a.hits, total: a.total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false });
+        const total = exactTotal(a.total, histogramSum);
+        setResults({ events: a.hits, total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null });
+        if (total.value === 0) {
+          missingFields(s.q, { from, to }, signal).then(
+            (m) => { if (!signal.aborted) setMissing(m); },
+            () => { if (!signal.aborted) setMissing([]); },
+          );
+        }
       },
       (err) => {
         if (signal.aborted) return;
@@ -166,7 +201,12 @@ export function App() {
     const interval = histogramInterval(range.to - range.from);
     const agg = (q: string) => getJson<HistogramAnswer>('/api/v1/aggregate', { type: 'date_histogram', q, from, to, interval: interval.text }, signal);
     Promise.all([agg(s.q), agg(withClause(s.q, ERROR_LEVELS)), agg(withClause(s.q, 'level:warning'))]).then(
-      (answers) => { if (!signal.aborted) setHistogram(bucketize(range.from, range.to, interval.ms, answers)); },
+      (answers) => {
+        if (signal.aborted) return;
+        histogramSum = answers[0]!.buckets.reduce((n, b) => n + b.count, 0);
+        setHistogram(bucketize(range.from, range.to, interval.ms, answers));
+        setResults((r) => (r.total && !r.loading ? { ...r, total: exactTotal(r.total, histogramSum) } : r));
+      },
       () => { if (!signal.aborted) setHistogram(null); },
     );
 
@@ -175,7 +215,9 @@ export function App() {
       (err: unknown) => {
         if (signal.aborted) return;
         setFields(null);
-        setFieldsError(err instanceof ApiFailure && err.status === 404 ? 'This server has no field list.' : `Fields: ${(err as Error).message}`);
+        // Only a missing route means an older server; any other 404 (an
+        // unknown saved query) is the search's own error, shown above.
+        setFieldsError(err instanceof ApiFailure && err.status === 404 && (err.code === 'LS_API_NOT_FOUND' || err.code === 'HTTP_404') ? 'This server has no field list.' : `Fields: ${(err as Error).message}`);
       },
     );
   }, [handleFailure]);
@@ -216,7 +258,7 @@ export function App() {
     const cursor = results.next;
     if (!cursor || results.loadingMore) return;
     const signal = run.current?.signal;
-    setResults((r) => ({ ...r, loadingMore: true }));
+    setResults((r) => ({ ...r, loadingMore: true, moreError: null }));
     getJson<SearchAnswer>('/api/v1/search', { q: state.q, ...absRange.current, limit: PAGE_SIZE, sort: 'desc', cursor }, signal).then(
       (a) => {
         if (signal?.aborted) return;
@@ -225,9 +267,13 @@ export function App() {
           return { ...r, events: r.events.concat(a.hits.filter((e) => !seen.has(e['event.id']))), next: a.next_cursor, loadingMore: false };
         });
       },
-      (err) => {
-        setResults((r) => ({ ...r, loadingMore: false, next: null }));
-        handleFailure(err);
+      (err: unknown) => {
+        if (signal?.aborted) return;
+        // The cursor is kept: the list says the page failed and offers to
+        // try again, instead of "End of results" with the rest unseen.
+        if (err instanceof ApiFailure && err.isAuth) handleFailure(err);
+        const why = err instanceof ApiFailure ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
+        setResults((r) => ({ ...r, loadingMore: false, moreError: why }));
       },
     );
   }, [results.next, results.loadingMore, state.q, handleFailure]);
@@ -246,7 +292,8 @@ export function App() {
           setPending((p) => [ev, ...p]);
         }
       },
-      onError: (err) => { setLiveOpen(false); handleFailure(err); },
+      // With the query, so a 400 on it is the query's error the search shows too, not a second one.
+      onError: (err) => { setLiveOpen(false); handleFailure(err, state.q); },
       onOpen: () => setLiveOpen(true),
     });
     const timer = setInterval(() => {
@@ -411,6 +458,7 @@ export function App() {
               <button type="button" class="new-marker" onClick={showPending}>{pending.length} new</button>
             )}
           </div>
+          {results.total?.value === 0 && results.events.length === 0 && !results.loading && missing !== null && <EmptyResults missing={missing} />}
           <ResultsList
             key={searchSeq}
             events={results.events}
@@ -418,6 +466,7 @@ export function App() {
             tz={state.tz}
             hasMore={results.next !== null}
             loadingMore={results.loadingMore}
+            moreError={results.moreError}
             onMore={loadMore}
             actions={actions}
             onScroll={onScroll}

@@ -1,6 +1,6 @@
 /** "Lines around this one": N events before and after from the same host and source, the anchor highlighted. */
 import type { LogEvent } from '@logship/query/browser';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { ContextAnswer } from './api-client.js';
 import { EventLine } from './event-row.js';
 import type { TimeZoneMode } from './page-state.js';
@@ -14,6 +14,28 @@ export interface ContextViewProps {
 
 export function ContextView({ context, error, tz, onClose }: ContextViewProps) {
   const anchorRef = useRef<HTMLLIElement>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
+  const close = useRef(onClose);
+  close.current = onClose;
+  // The dialog takes focus when it opens (the autofocus attribute is not
+  // applied to an element added after the user has moved focus, so focus
+  // stayed on "Lines around" behind the overlay and Escape did nothing), and
+  // gives it back to where it was when it closes.
+  useLayoutEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    closeButton.current?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        close.current();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
   useEffect(() => {
     anchorRef.current?.scrollIntoView({ block: 'center' });
   }, [context]);
@@ -30,11 +52,10 @@ export function ContextView({ context, error, tz, onClose }: ContextViewProps) {
         aria-modal="true"
         aria-label="Context"
         onClick={(e) => e.stopPropagation()}
-        onKeyDown={(e) => { if (e.key === 'Escape') onClose(); }}
       >
         <div class="dialog-head">
           <h2>Lines around{context ? ` (${context.before.length} before, ${context.after.length} after, same host and source)` : ''}</h2>
-          <button type="button" onClick={onClose} autoFocus>Close</button>
+          <button type="button" onClick={onClose} ref={closeButton}>Close</button>
         </div>
         {error && <p role="alert" class="error-text">{error}</p>}
         {!context && !error && <p class="muted">Loading…</p>}

@@ -1,7 +1,7 @@
 /**
  * The fields of the current results (GET /api/v1/fields) with, on a click,
  * their top values and counts (GET /api/v1/fields/NAME/values); a click on a
- * value filters for it.
+ * value filters for it, its − button filters it out.
  */
 import type { FieldValue } from '@logship/query/browser';
 import { useState } from 'preact/hooks';
@@ -52,6 +52,7 @@ function FieldEntry({ name, count, types, props }: { name: string; count: number
                 {String(v.value)}
               </button>
               <span class="count">{v.count.toLocaleString()}</span>
+              <button type="button" class="small" aria-label={`Filter out ${name}: ${String(v.value)}`} title="Filter out value" onClick={() => props.onFilter(name, typed(v.value, types), true)}>−</button>
             </li>
           ))}
           {values && values.other_count > 0 && <li class="muted">other: {values.other_count.toLocaleString()}</li>}

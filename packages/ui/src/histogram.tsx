@@ -1,11 +1,14 @@
 /**
  * Hits over the range as bars (uPlot), errors and warnings stacked in their
- * colours over the rest. Dragging across it narrows the range.
+ * colours over the rest. Dragging across it narrows the range; a click
+ * narrows it to the bar under the pointer, whose time and counts a tooltip
+ * shows on hover (as Kibana's and Grafana's histograms do).
  */
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { TimeZoneMode } from './page-state.js';
+import { formatTime } from './time-range.js';
 
 export interface HistogramData {
   /** Bucket starts, epoch ms. */
@@ -35,6 +38,19 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
     const el = host.current;
     if (!el || !data) return;
     const bars = uPlot.paths.bars!({ size: [0.8, 40], align: 1 });
+    // The bucket under the pointer. Not uPlot's cursor.idx: that is the
+    // nearest bucket *start*, the next bar's over the right half of a bar.
+    const bucketAt = (u: uPlot): number | null => {
+      const left = u.cursor.left;
+      if (left === undefined || left < 0) return null;
+      const i = Math.floor((u.posToVal(left, 'x') * 1000 - data.keys[0]!) / data.intervalMs);
+      return i >= 0 && i < data.keys.length ? i : null;
+    };
+    const tip = document.createElement('div');
+    tip.className = 'histogram-tip';
+    tip.setAttribute('role', 'tooltip');
+    tip.hidden = true;
+    let dragged = false;
     // Drawn in order, so the later (smaller) series sit on top of the earlier:
     // total, then errors+warnings, then errors, reads as a stack.
     const errWarn = data.errors.map((e, i) => e + (data.warnings[i] ?? 0));
@@ -66,10 +82,27 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
           setSelect: [
             (u) => {
               if (u.select.width < 3) return;
+              dragged = true;
               const from = u.posToVal(u.select.left, 'x') * 1000;
               const to = u.posToVal(u.select.left + u.select.width, 'x') * 1000;
               u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
               select.current(Math.round(from), Math.round(to));
+            },
+          ],
+          setCursor: [
+            (u) => {
+              const i = bucketAt(u);
+              if (i === null) {
+                tip.hidden = true;
+                return;
+              }
+              const n = (xs: number[]) => (xs[i] ?? 0).toLocaleString();
+              tip.textContent = `${formatTime(data.keys[i]!, tz).replace(/\.000$/, '')} · ${n(data.total)} hits · ${n(data.errors)} errors · ${n(data.warnings)} warnings`;
+              tip.hidden = false;
+              const x = u.over.getBoundingClientRect().left - el.getBoundingClientRect().left + (u.cursor.left ?? 0);
+              // Kept inside the chart: left of the pointer on its right half.
+              tip.style.left = x > el.clientWidth / 2 ? '' : `${x + 12}px`;
+              tip.style.right = x > el.clientWidth / 2 ? `${el.clientWidth - x + 12}px` : '';
             },
           ],
         },
@@ -78,11 +111,28 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
       [secs, ...[data.total, errWarn, data.errors].map((xs) => xs.map((x) => (x === 0 ? null : x)))],
       el,
     );
+    el.appendChild(tip);
+    // A click (no drag) narrows the range to the bar under the pointer; the
+    // click that ends a drag is the drag's.
+    const onClick = () => {
+      if (dragged) {
+        dragged = false;
+        return;
+      }
+      const i = bucketAt(plot);
+      if (i !== null) select.current(data.keys[i]!, data.keys[i]! + data.intervalMs);
+    };
+    plot.over.addEventListener('click', onClick);
+    const onLeave = () => { tip.hidden = true; };
+    plot.over.addEventListener('mouseleave', onLeave);
     const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(200, el.clientWidth), height: 110 }));
     resize.observe(el);
     return () => {
       resize.disconnect();
+      plot.over.removeEventListener('click', onClick);
+      plot.over.removeEventListener('mouseleave', onLeave);
       plot.destroy();
+      tip.remove();
     };
   }, [data, tz]);
 

@@ -9,6 +9,7 @@ import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, placeholder } from '@codemirror/view';
 import { useEffect, useRef } from 'preact/hooks';
 import { queryHighlighting, setErrorAt } from './query-highlight.js';
+import { escapeField } from './query-text.js';
 
 export interface QueryBarProps {
   /** Text the page puts in the bar; applied when valueKey changes. */
@@ -57,7 +58,8 @@ export function QueryBar(props: QueryBarProps) {
       const names = await latest.current.fieldNames().catch(() => []);
       return {
         from: word.from,
-        options: names.map((n) => ({ label: `${n}:`, displayLabel: n, type: 'property' })),
+        // Inserted escaped, so `a/b` completes to a field the parser reads back.
+        options: names.map((n) => ({ label: `${escapeField(n)}:`, displayLabel: n, type: 'property' })),
         validFor: /^[@\w.-]*$/,
       };
     };
@@ -93,7 +95,9 @@ export function QueryBar(props: QueryBarProps) {
     const onSlash = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
       const editable = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
-      if (e.key === '/' && !editable && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      // Not from under an open dialog (context, token): the bar is behind it.
+      const modal = document.querySelector('[aria-modal="true"]') !== null;
+      if (e.key === '/' && !editable && !modal && !e.ctrlKey && !e.metaKey && !e.altKey) {
         e.preventDefault();
         v.focus();
         v.dispatch({ selection: { anchor: v.state.doc.length } });

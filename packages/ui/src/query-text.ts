@@ -3,14 +3,47 @@
  * query references masked for the browser-side parse, and the history kept
  * in localStorage.
  */
-import type { FieldValue } from '@logship/query/browser';
+import { parse, type FieldValue } from '@logship/query/browser';
+
+// Characters the grammar reserves in a field name (query.peggy, TermStartChar).
+const FIELD_RESERVED = /[\s+\-=&|><!(){}[\]^"~*?:\\/]/;
+// Of those, the ones a name may hold unescaped after its first character (TermInnerChar).
+const FIELD_INNER = /[-+=!]/;
+
+/**
+ * A field name as query text: reserved characters escaped, so a field such
+ * as `a/b`, `labels[app]` or `x~y` parses back as that field; `-` and the
+ * like stay bare inside a name (`http-user-agent`), where the grammar allows them.
+ */
+export function escapeField(field: string): string {
+  const cps = Array.from(field);
+  let out = '';
+  cps.forEach((c, i) => {
+    const innerOk = i > 0 && (FIELD_INNER.test(c) || ((c === '&' || c === '|') && cps[i + 1] !== c));
+    out += FIELD_RESERVED.test(c) && !innerOk ? `\\${c}` : c;
+  });
+  return out;
+}
 
 /** `field:"value"` (numbers and booleans bare, so they compare as such). */
 export function clauseFor(field: string, value: FieldValue): string {
-  const name = field.replace(/([\s:\\()"])/g, '\\$1');
+  const name = escapeField(field);
   if (value === null) return `-_exists_:${name}`;
   if (typeof value === 'number' || typeof value === 'boolean') return `${name}:${value}`;
   return `${name}:"${String(value).replace(/(["\\])/g, '\\$1')}"`;
+}
+
+/**
+ * Whether `q AND clause` would bind the clause to q's last alternative only:
+ * q's top level is an OR (`a OR b`, `a || b`). A query that does not parse
+ * is wrapped too, as the safe reading.
+ */
+function topLevelOr(q: string): boolean {
+  try {
+    return parse(maskSavedRefs(q)).type === 'or';
+  } catch {
+    return true;
+  }
 }
 
 /** Adds `clause` (or its negation) to `q` with AND, keeping q's own precedence. */
@@ -18,7 +51,7 @@ export function addClause(q: string, clause: string, negate: boolean): string {
   const c = negate ? (clause.startsWith('-') ? clause.slice(1) : `-${clause}`) : clause;
   const base = q.trim();
   if (base === '' || base === '*') return c;
-  const wrapped = /\bOR\b/.test(base) ? `(${base})` : base;
+  const wrapped = topLevelOr(base) ? `(${base})` : base;
   return `${wrapped} AND ${c}`;
 }
 

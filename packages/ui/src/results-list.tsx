@@ -19,6 +19,8 @@ export interface ResultsListProps {
   tz: TimeZoneMode;
   hasMore: boolean;
   loadingMore: boolean;
+  /** The next page failed: no more automatic loading, a Retry button instead. */
+  moreError: string | null;
   onMore: () => void;
   actions: EventActions;
   /** Called with the list's scrollTop, so live tail can pause while the user reads. */
@@ -80,8 +82,8 @@ export function ResultsList(props: ResultsListProps) {
   }, []);
 
   useEffect(() => {
-    if (props.hasMore && !props.loadingMore && scrollTop + viewport > total - 800) props.onMore();
-  }, [scrollTop, viewport, total, props.hasMore, props.loadingMore]);
+    if (props.hasMore && !props.loadingMore && props.moreError === null && scrollTop + viewport > total - 800) props.onMore();
+  }, [scrollTop, viewport, total, props.hasMore, props.loadingMore, props.moreError]);
 
   const onScroll = (e: Event) => {
     const top = (e.currentTarget as HTMLElement).scrollTop;
@@ -149,6 +151,11 @@ export function ResultsList(props: ResultsListProps) {
       })}
       <div style={{ height: `${total - offsets[last]!}px` }} />
       {props.loadingMore && <div class="more">Loading more…</div>}
+      {props.moreError !== null && (
+        <div class="more error" role="alert">
+          Could not load more ({props.moreError}). <button type="button" onClick={props.onMore}>Retry</button>
+        </div>
+      )}
       {!props.hasMore && events.length > 0 && <div class="more end">End of results</div>}
     </div>
   );

@@ -1,7 +1,7 @@
 /** Quick ranges, absolute or date-math from/to, and local time or UTC. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { TimeZoneMode } from './page-state.js';
-import { describeRange, normalizeTimeInput, QUICK_RANGES, resolveRange } from './time-range.js';
+import { describeRange, displayTimeInput, normalizeTimeInput, QUICK_RANGES, resolveRange } from './time-range.js';
 
 export interface TimePickerProps {
   from: string;
@@ -13,13 +13,31 @@ export interface TimePickerProps {
 
 export function TimePicker({ from, to, tz, onChange, onTz }: TimePickerProps) {
   const [open, setOpen] = useState(false);
-  const [fromText, setFrom] = useState(from);
-  const [toText, setTo] = useState(to);
+  const [fromText, setFrom] = useState(displayTimeInput(from, tz));
+  const [toText, setTo] = useState(displayTimeInput(to, tz));
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    setFrom(from);
-    setTo(to);
-  }, [from, to]);
+    setFrom(displayTimeInput(from, tz));
+    setTo(displayTimeInput(to, tz));
+  }, [from, to, tz]);
+
+  // Escape (focus in the picker) or a click outside closes the panel, as
+  // other menus do; text typed and not applied is dropped.
+  const root = useRef<HTMLDivElement>(null);
+  const close = () => {
+    setOpen(false);
+    setError(null);
+    setFrom(displayTimeInput(from, tz));
+    setTo(displayTimeInput(to, tz));
+  };
+  const closeRef = useRef(close);
+  closeRef.current = close;
+  useEffect(() => {
+    if (!open) return;
+    const onDown = (e: MouseEvent) => { if (root.current && !root.current.contains(e.target as Node)) closeRef.current(); };
+    document.addEventListener('mousedown', onDown);
+    return () => document.removeEventListener('mousedown', onDown);
+  }, [open]);
 
   const apply = (e: Event) => {
     e.preventDefault();
@@ -37,9 +55,9 @@ export function TimePicker({ from, to, tz, onChange, onTz }: TimePickerProps) {
   };
 
   return (
-    <div class="time-picker">
+    <div class="time-picker" ref={root} onKeyDown={(e) => { if (open && e.key === 'Escape') { e.preventDefault(); close(); } }}>
       <button type="button" aria-expanded={open} aria-label="Time range" onClick={() => setOpen(!open)}>
-        {describeRange(from, to)}
+        {describeRange(from, to, tz)}
       </button>
       <select aria-label="Time zone" value={tz} onChange={(e) => onTz((e.target as HTMLSelectElement).value as TimeZoneMode)}>
         <option value="local">Local time</option>

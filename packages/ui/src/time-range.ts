@@ -63,10 +63,26 @@ export function normalizeTimeInput(text: string, tz: TimeZoneMode): string {
   return new Date(ms).toISOString();
 }
 
-export function describeRange(from: string, to: string): string {
+/**
+ * A from/to as the picker shows it. The page stores absolute times as UTC
+ * ISO (or epoch ms); shown raw, `10:00` typed in New York came back as
+ * `15:00:00.000Z`. They are shown as wall-clock time in the chosen zone,
+ * which normalizeTimeInput reads back to the same instant; date math and
+ * anything else stay as typed.
+ */
+export function displayTimeInput(value: string, tz: TimeZoneMode): string {
+  const t = value.trim();
+  const absolute = /^\d+$/.test(t) || /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(t);
+  if (!absolute) return value;
+  const ms = /^\d+$/.test(t) ? Number(t) : Date.parse(t);
+  if (!Number.isFinite(ms)) return value;
+  return formatTime(ms, tz).replace(/\.000$/, '');
+}
+
+export function describeRange(from: string, to: string, tz: TimeZoneMode): string {
   if (to === 'now') {
     const quick = QUICK_RANGES.find((r) => r.from === from);
     if (quick) return quick.label;
   }
-  return `${from} → ${to}`;
+  return `${displayTimeInput(from, tz)} → ${displayTimeInput(to, tz)}`;
 }

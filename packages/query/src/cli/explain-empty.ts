@@ -5,9 +5,14 @@
  * that no event in the range has, the nearest field name events do have
  * (`levle` → `level`).
  */
-import type { QueryNode } from '../ast.js';
+import { nearestName } from '../nearest-name.js';
 import { parse } from '../parse.js';
+import { fieldsOf } from '../query-fields.js';
 import { getJson, type ClientOptions } from './client.js';
+
+// The search page asks the same questions (packages/ui), hence their own modules.
+export { editDistance, nearestName } from '../nearest-name.js';
+export { fieldsOf } from '../query-fields.js';
 
 interface Answer {
   hits: Record<string, unknown>[];
@@ -19,52 +24,6 @@ interface Answer {
 const SAMPLE = 500;
 /** Fields the language gives a meaning of their own, never "unknown". */
 const ALWAYS_KNOWN = new Set(['@timestamp', 'event.id']);
-
-export function fieldsOf(node: QueryNode, out = new Set<string>()): Set<string> {
-  switch (node.type) {
-    case 'and':
-    case 'or':
-      for (const c of node.children) fieldsOf(c, out);
-      break;
-    case 'not':
-      fieldsOf(node.child, out);
-      break;
-    case 'match_all':
-      break;
-    default:
-      if (node.field !== null) out.add(node.field);
-  }
-  return out;
-}
-
-/** Levenshtein distance (names are short). */
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = prev[j]!;
-      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return prev[b.length]!;
-}
-
-/** The known name closest to `name`, when it is close enough to be a likely typo. */
-export function nearestName(name: string, known: Iterable<string>): string | null {
-  let best: string | null = null;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const d = editDistance(name.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance || (d === bestDistance && best !== null && k < best)) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best !== null && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : null;
-}
 
 function quoteField(name: string): string {
   return /^[\w.@-]+$/.test(name) ? name : `"${name.replace(/["\\]/g, (c) => `\\${c}`)}"`;

@@ -1,0 +1,60 @@
+/**
+ * "Lines around" from the keyboard, as a Kibana user closes a flyout: the
+ * context dialog takes focus when it opens, keeps it from the page's `/`
+ * shortcut, Escape closes it, and focus goes back to the button that opened it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { HAVE_CHROMIUM, launchChromium } from './browser.js';
+import { ingest, startServer, stopAll, type ServerHandle } from './harness.js';
+import { apiTotal, waitForTotal } from './ui-support.js';
+
+describe('search page: context dialog and the keyboard (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 60_000 }, () => {
+  let srv: ServerHandle;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    srv = await startServer();
+    const end = Date.now() - 5_000;
+    await ingest(srv.url, Array.from({ length: 30 }, (_, i) => JSON.stringify({
+      '@timestamp': new Date(end - i * 10_000).toISOString(), level: 'info', host: 'web-1', source: 'app', message: `line ${i}`,
+    })));
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stopAll();
+  });
+
+  const focused = () => page.evaluate(`document.activeElement?.textContent ?? ''`);
+
+  test('opened from the keyboard: focus in the dialog, Escape closes it, focus back on "Lines around"', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-1h', to: 'now' })}`);
+    await waitForTotal(page, await apiTotal(srv, '', 'now-1h', 'now'));
+    const row = page.locator('.results [data-index="5"]');
+    await row.focus();
+    await page.keyboard.press('Enter');
+    const open = row.getByRole('button', { name: 'Lines around' });
+    await open.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Context' });
+    await dialog.locator('li[aria-current="true"]').waitFor();
+    assert.equal(await focused(), 'Close', 'focus moved into the dialog');
+    // `/` (focus the query bar) does not reach behind the open dialog.
+    await page.keyboard.press('/');
+    assert.equal(await focused(), 'Close', '`/` left focus in the dialog');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached', timeout: 2_000 });
+    assert.equal(await focused(), 'Lines around', 'focus back where it was');
+
+    // Opened with the mouse, Escape closes it too.
+    await open.click();
+    await dialog.locator('li[aria-current="true"]').waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached', timeout: 2_000 });
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * A search that finds nothing says so in the results area, and names the
+ * fields of the query that no event in the range has, with the nearest name
+ * events do have, as `logship search` does on stderr: `hots:web-1` is a typo
+ * of `host`, not a quiet "0 hits".
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { HAVE_CHROMIUM, launchChromium, watchPage } from './browser.js';
+import { ingest, startServer, stopAll, type ServerHandle } from './harness.js';
+import { apiTotal, waitForTotal } from './ui-support.js';
+
+describe('search page: nothing found (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 60_000 }, () => {
+  let srv: ServerHandle;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[] = [];
+  const from = 'now-1h';
+  const to = 'now';
+
+  before(async () => {
+    srv = await startServer();
+    const end = Date.now() - 5_000;
+    await ingest(srv.url, Array.from({ length: 40 }, (_, i) => JSON.stringify({
+      '@timestamp': new Date(end - i * 10_000).toISOString(), level: i % 4 ? 'info' : 'error', host: `web-${(i % 2) + 1}`, message: `line ${i}`,
+    })));
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    problems = watchPage(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stopAll();
+  });
+
+  async function open(q: string): Promise<void> {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q, from, to })}`);
+    assert.equal(await apiTotal(srv, q, from, to), 0);
+    await waitForTotal(page, 0);
+    await page.getByRole('status').filter({ hasText: 'No events match' }).waitFor({ timeout: 5_000 });
+  }
+
+  test('a field no event has is named, with the nearest field events have', async () => {
+    await open('hots:web-1 AND level:error');
+    assert.equal(await apiTotal(srv, '_exists_:hots', from, to), 0);
+    const missing = page.locator('.empty .missing-field');
+    assert.deepEqual(await missing.evaluateAll((els) => els.map((e) => e.getAttribute('data-field'))), ['hots']);
+    assert.equal(await missing.innerText(), 'No event in this range has the field hots; did you mean host?');
+  });
+
+  test('every field present: no field is blamed, a wider range is suggested', async () => {
+    await open('host:web-9');
+    assert.equal(await page.locator('.empty .missing-field').count(), 0);
+    assert.match(await page.locator('.empty').innerText(), /wider time range/);
+    // Hits again: the note goes.
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:web-1', from, to })}`);
+    await waitForTotal(page, await apiTotal(srv, 'host:web-1', from, to));
+    assert.equal(await page.locator('.empty').count(), 0);
+    assert.deepEqual(problems, []);
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * The histogram as Kibana's and Grafana's are used: hovering a bar shows its
+ * time and counts, clicking a bar narrows the range to that bar (a drag
+ * narrows it to the dragged span; ui-page.test.ts covers that).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { HAVE_CHROMIUM, launchChromium, watchPage } from './browser.js';
+import { ingest, startServer, stopAll, type ServerHandle } from './harness.js';
+import { apiTotal, urlParams, waitForTotal } from './ui-support.js';
+
+const INTERVAL = 10_000; // what a 15-minute range is drawn at (time-range.ts)
+const BURST = 40;
+const BURST_ERRORS = 3;
+
+describe('search page: histogram hover and click (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 90_000 }, () => {
+  let srv: ServerHandle;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[] = [];
+  // A 15-minute range on whole minutes, with a burst in one 10 s bucket.
+  const from = Math.floor((Date.now() - 20 * 60_000) / 60_000) * 60_000;
+  const to = from + 15 * 60_000;
+  const burst = from + 5 * 60_000;
+
+  before(async () => {
+    srv = await startServer();
+    const lines: string[] = [];
+    for (let i = 0; i < BURST; i++) {
+      lines.push(JSON.stringify({ '@timestamp': new Date(burst + 200 + i * 200).toISOString(), level: i < BURST_ERRORS ? 'error' : 'info', host: 'web-1', message: `burst ${i}` }));
+    }
+    // One event every 30 s elsewhere, never on a bucket's edge.
+    for (let t = from + 15_000; t < to; t += 30_000) {
+      lines.push(JSON.stringify({ '@timestamp': new Date(t).toISOString(), level: 'info', host: 'web-2', message: 'steady' }));
+    }
+    await ingest(srv.url, lines);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    problems = watchPage(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stopAll();
+  });
+
+  test('hover shows the bar\'s time and counts; a click narrows the range to that bar', async () => {
+    const isoFrom = new Date(from).toISOString();
+    const isoTo = new Date(to).toISOString();
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: isoFrom, to: isoTo, tz: 'utc' })}`);
+    const total = await apiTotal(srv, '', isoFrom, isoTo);
+    await waitForTotal(page, total);
+    await page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === '${total}'`);
+    const box = (await page.locator('.histogram .u-over').boundingBox())!;
+    // The x scale runs from the first bucket's start to the last one's end;
+    // `to` is on a bucket start, so it is the last bucket.
+    const end = to + INTERVAL;
+    const x = box.x + ((burst + INTERVAL / 2 - from) / (end - from)) * box.width;
+    await page.mouse.move(x, box.y + box.height / 2);
+    const tip = page.getByRole('tooltip');
+    await tip.waitFor({ timeout: 2_000 });
+    const burstText = new Date(burst).toISOString().slice(0, 19).replace('T', ' ');
+    assert.equal(await tip.innerText(), `${burstText} · ${BURST} hits · ${BURST_ERRORS} errors · 0 warnings`);
+
+    await page.mouse.click(x, box.y + box.height / 2);
+    const bucketFrom = new Date(burst).toISOString();
+    const bucketTo = new Date(burst + INTERVAL).toISOString();
+    await page.waitForFunction(`new URL(location.href).searchParams.get('from') === ${JSON.stringify(bucketFrom)}`, undefined, { timeout: 5_000 });
+    assert.equal(urlParams(page).get('to'), bucketTo);
+    assert.equal(await apiTotal(srv, '', bucketFrom, bucketTo), BURST);
+    await waitForTotal(page, BURST);
+    assert.deepEqual(problems, []);
+  });
+});

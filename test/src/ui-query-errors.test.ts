@@ -1,0 +1,81 @@
+/**
+ * A query the page cannot run shows its error and no answers: not the
+ * previous query's histogram and fields beside it (read as the new query's),
+ * and the field list does not blame the server for a 404 that is the
+ * query's own (an unknown saved query).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { HAVE_CHROMIUM, launchChromium } from './browser.js';
+import { ingest, startServer, stopAll, type ServerHandle } from './harness.js';
+import { apiTotal, typeQuery, waitForTotal } from './ui-support.js';
+
+describe('search page: queries that cannot run (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 60_000 }, () => {
+  let srv: ServerHandle;
+  let browser: Browser;
+  let page: Page;
+  const from = 'now-1h';
+  const to = 'now';
+
+  before(async () => {
+    srv = await startServer();
+    const end = Date.now() - 5_000;
+    await ingest(srv.url, Array.from({ length: 60 }, (_, i) => JSON.stringify({
+      '@timestamp': new Date(end - i * 30_000).toISOString(), level: i % 3 ? 'info' : 'error', host: 'web-1', message: `line ${i}`,
+    })));
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stopAll();
+  });
+
+  async function showsNoAnswers(): Promise<void> {
+    assert.equal(await page.locator('.results [data-event-id]').count(), 0);
+    assert.equal(await page.locator('.histogram').getAttribute('data-sum'), '', 'no histogram');
+    assert.equal(await page.locator('.histogram canvas').count(), 0, 'no bars drawn');
+    assert.equal(await page.locator('.sidebar li[data-field]').count(), 0, 'no fields');
+  }
+
+  test('a syntax error after a good query leaves no histogram or fields of the good one', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:web-1', from, to })}`);
+    await waitForTotal(page, await apiTotal(srv, 'host:web-1', from, to));
+    await page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === '60'`);
+    await page.locator('.sidebar li[data-field="host"]').waitFor();
+    await typeQuery(page, 'host:web-1 AND (');
+    await page.locator('.query-error').waitFor();
+    await showsNoAnswers();
+  });
+
+  test('a time range that does not resolve does the same', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:web-1', from, to })}`);
+    await waitForTotal(page, 60);
+    await page.locator('.sidebar li[data-field="host"]').waitFor();
+    // A link with a `from` that is no date (edited by hand), reached by back/forward.
+    await page.evaluate(`history.pushState(null, '', '?q=host%3Aweb-1&from=yesterday&to=now'); dispatchEvent(new PopStateEvent('popstate'))`);
+    await page.locator('.failure', { hasText: 'Time range' }).waitFor();
+    await showsNoAnswers();
+  });
+
+  test('live on with a query that does not parse: its error once, not again as the live stream\'s', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:web-1 AND (', from, to, live: '1' })}`);
+    await page.locator('.query-error').waitFor();
+    // The stream's 400 comes after the page's own parse; wait for it.
+    await page.waitForResponse((r) => r.url().includes('/api/v1/tail'), { timeout: 5_000 }).catch(() => undefined);
+    await page.waitForTimeout(300);
+    const alerts = await page.getByRole('alert').allInnerTexts();
+    assert.equal(alerts.length, 1, alerts.join('\n---\n'));
+  });
+
+  test('an unknown saved query: its error, and no "This server has no field list"', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '@nosuch', from, to })}`);
+    await page.locator('.failure', { hasText: 'LS_API_UNKNOWN_SAVED_QUERY' }).waitFor();
+    await page.locator('.sidebar p.muted').waitFor();
+    const note = await page.locator('.sidebar p.muted').innerText();
+    assert.doesNotMatch(note, /no field list/, note);
+    assert.match(note, /no saved query named "nosuch"/);
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * The time picker in a browser whose zone is not UTC (America/New_York):
+ * an absolute range typed as wall-clock time is searched as that instant,
+ * and shown back (on the button, in the inputs) as the wall-clock time the
+ * user typed, in the zone chosen, as Kibana and Grafana show it; not as the
+ * UTC ISO text the URL holds. Escape and a click outside close the panel.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { HAVE_CHROMIUM, launchChromium, watchPage } from './browser.js';
+import { ingest, startServer, stopAll, type ServerHandle } from './harness.js';
+import { apiTotal, urlParams, waitForTotal } from './ui-support.js';
+
+const ZONE = 'America/New_York';
+
+/** `2026-12-05 10:00:00` in `timeZone`. */
+function wallClock(ms: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(ms);
+  const p = (t: string) => parts.find((x) => x.type === t)!.value;
+  return `${p('year')}-${p('month')}-${p('day')} ${p('hour')}:${p('minute')}:${p('second')}`;
+}
+
+describe('search page: time picker in a non-UTC zone (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 90_000 }, () => {
+  let srv: ServerHandle;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[] = [];
+  // A range of whole minutes 3 h to 1 h ago, within the seeded 6 h.
+  const fromMs = Math.floor((Date.now() - 3 * 3_600_000) / 60_000) * 60_000;
+  const toMs = fromMs + 2 * 3_600_000;
+
+  before(async () => {
+    srv = await startServer();
+    const end = Date.now() - 5_000;
+    await ingest(srv.url, Array.from({ length: 360 }, (_, i) => JSON.stringify({
+      '@timestamp': new Date(end - i * 60_000).toISOString(), level: 'info', host: 'web-1', message: `minute ${i}`,
+    })));
+    browser = await launchChromium();
+    const context = await browser.newContext({ timezoneId: ZONE, viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    problems = watchPage(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stopAll();
+  });
+
+  const button = () => page.getByRole('button', { name: 'Time range' });
+
+  test('an absolute range typed in local time is searched as that instant and shown back as typed', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-6h', to: 'now' })}`);
+    await waitForTotal(page, await apiTotal(srv, '', 'now-6h', 'now'));
+    const wallFrom = wallClock(fromMs, ZONE);
+    const wallTo = wallClock(toMs, ZONE);
+    await button().click();
+    await page.getByLabel('From', { exact: true }).fill(wallFrom.slice(0, 16));
+    await page.getByLabel('To', { exact: true }).fill(wallTo.slice(0, 16));
+    await page.getByRole('button', { name: 'Apply' }).click();
+    const isoFrom = new Date(fromMs).toISOString();
+    const isoTo = new Date(toMs).toISOString();
+    await page.waitForFunction(`new URL(location.href).searchParams.get('from') === ${JSON.stringify(isoFrom)}`);
+    assert.equal(urlParams(page).get('to'), isoTo);
+    await waitForTotal(page, await apiTotal(srv, '', isoFrom, isoTo));
+
+    // Shown as the wall-clock time typed, not as 15:00:00.000Z.
+    assert.equal(await button().innerText(), `${wallFrom} → ${wallTo}`);
+    await button().click();
+    assert.equal(await page.getByLabel('From', { exact: true }).inputValue(), wallFrom);
+    assert.equal(await page.getByLabel('To', { exact: true }).inputValue(), wallTo);
+    // Applied again unchanged, the same instants (the shown text reads back).
+    await page.getByRole('button', { name: 'Apply' }).click();
+    // Apply closes the panel only when both inputs read.
+    await page.getByLabel('From', { exact: true }).waitFor({ state: 'detached', timeout: 2_000 });
+    assert.equal(urlParams(page).get('from'), isoFrom);
+    assert.equal(urlParams(page).get('to'), isoTo);
+
+    // In UTC, the same range in UTC wall-clock time.
+    await page.getByLabel('Time zone').selectOption('utc');
+    await page.waitForFunction(`new URL(location.href).searchParams.get('tz') === 'utc'`);
+    assert.equal(await button().innerText(), `${wallClock(fromMs, 'UTC')} → ${wallClock(toMs, 'UTC')}`);
+    await page.getByLabel('Time zone').selectOption('local');
+
+    // A histogram drag writes milliseconds; they are shown, so they read back too.
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: '2026-01-02T03:04:05.678Z', to: 'now' })}`);
+    assert.equal(await button().innerText(), `${wallClock(Date.parse('2026-01-02T03:04:05.678Z'), ZONE)}.678 → now`);
+    assert.deepEqual(problems.filter((p) => !p.includes('status of 4')), []);
+  });
+
+  test('Escape or a click outside closes the panel and drops text not applied', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-6h', to: 'now' })}`);
+    await waitForTotal(page, await apiTotal(srv, '', 'now-6h', 'now'));
+    await button().click();
+    const from = page.getByLabel('From', { exact: true });
+    await from.fill('now-2d');
+    await page.keyboard.press('Escape');
+    await from.waitFor({ state: 'detached', timeout: 2_000 });
+    assert.equal(await button().getAttribute('aria-expanded'), 'false');
+    await button().click();
+    assert.equal(await from.inputValue(), 'now-6h', 'the text typed and not applied is gone');
+    await page.locator('.summary').click();
+    await from.waitFor({ state: 'detached', timeout: 2_000 });
+    assert.equal(urlParams(page).get('from'), 'now-6h');
+  });
+});
