@@ -226,6 +226,11 @@ test('plain text (agent envelope): level sniffed, timestamp read, whole line kep
     ['2026/02/08 12:00:00 WARN slow query took 2s', 'warning', '2026-02-08T12:00:00.000Z'],
     ['E0208 12:00:00.123456       1 reflector.go:138] failed to list pods', 'error', undefined],
     ['W0208 12:00:00.123456       1 main.go:12] lease lost', 'warning', undefined],
+    ['[Sat Feb 07 12:00:00.123456 2026] [proxy:error] [pid 1234:tid 5678] AH00940: HTTP: disabled connection for (backend)', 'error', '2026-02-07T12:00:00.123Z'],
+    ['[Sat Feb 07 12:00:01 2026] [warn] RSA server certificate CommonName does NOT match', 'warning', '2026-02-07T12:00:01.000Z'],
+    ['[Sat Feb 07 12:00:02.5 2026] [authz_core:trace3] [pid 9] mod_authz_core.c(820): AH01626', 'trace', '2026-02-07T12:00:02.500Z'],
+    ['E, [2026-02-07T12:00:03.123456 #4242] ERROR -- : ActiveRecord::RecordNotFound (Couldn\'t find User)', 'error', '2026-02-07T12:00:03.123Z'],
+    ['W, [2026-02-07T12:00:04.000001 #4242]  WARN -- sidekiq: retrying job', 'warning', '2026-02-07T12:00:04.000Z'],
     // logfmt's level in prose that is not logfmt through and through.
     ['dial failed level=error (retrying)', 'error', undefined],
     ['Errors were found in 3 files', undefined, undefined],

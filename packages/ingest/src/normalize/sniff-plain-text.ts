@@ -8,6 +8,12 @@ const SYSLOG_PRI = /^<([0-7])>/;
 // klog / glog (Kubernetes, many Go services): `E0208 12:00:00.123456  1 file.go:12] …`.
 const KLOG = /^([IWEF])\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ \S+:\d+\] /;
 const KLOG_LEVEL: Record<string, Level> = { I: 'info', W: 'warning', E: 'error', F: 'critical' };
+// Apache httpd's error log: `[Sat Dec 05 21:00:00.123456 2026] [core:error] [pid 1] …` (2.4;
+// 2.2 writes `[error]`). Its time is the server's local time, without an offset.
+const APACHE = /^\[(?:[A-Z][a-z]{2} )?([A-Z][a-z]{2}) (\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) (\d{4})\] \[(?:[\w-]+:)?([a-z]+)\d?\] /;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+// Ruby's Logger (Rails, Sidekiq): `E, [2026-12-05T21:00:00.123456 #1234] ERROR -- app: …`, local time.
+const RUBY = /^[DIWEFAU], \[(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?) #\d+\]\s+([A-Z]+) -- /;
 // logfmt anywhere in the line: `ts=… level=error msg="…"`.
 const LOGFMT_LEVEL = /(?:^|\s)(?:level|lvl|severity)=("?)([A-Za-z]+)\1(?=\s|$)/;
 // A word that may be a level: `ERROR`, `[warn]`, `(Info)`, `error:`, and python's `ERROR:root:…`.
@@ -19,7 +25,8 @@ const MAX_TOKENS = 3;
 /**
  * Reads the level (and a leading timestamp, when there is one) from a plain
  * text line: `ERROR …`, `[warn] …`, `2026-02-08 12:00:00,123 ERROR …`,
- * `ERROR:django.request:…`, `<3>…`, klog's `E0208 …`, logfmt's `level=warn`.
+ * `ERROR:django.request:…`, `<3>…`, klog's `E0208 …`, logfmt's `level=warn`,
+ * Apache's `[…] [core:error]` and Ruby's Logger `E, […] ERROR --` (with their times).
  * A word only counts as a level when it looks like one — upper case,
  * bracketed, or followed by a colon — so prose such as "Notice that…" or
  * "error count is 0" is left alone.
@@ -31,6 +38,22 @@ export function sniffPlainText(line: string, timeZone = 'UTC'): { level?: Level;
   if (pri) {
     out.level = levelFromSyslogPriority(Number(pri[1]));
     rest = rest.slice(pri[0].length);
+  }
+  const apache = APACHE.exec(rest);
+  if (apache) {
+    const [, month, day, clock, year, name] = apache;
+    const monthNo = MONTHS.indexOf(month!) + 1;
+    const ms = monthNo > 0 ? parseTimestamp(`${year}-${String(monthNo).padStart(2, '0')}-${day} ${clock}`, timeZone) : undefined;
+    if (ms !== undefined) out.time = ms;
+    out.level ??= levelFromText(name!);
+    return out;
+  }
+  const ruby = RUBY.exec(rest);
+  if (ruby) {
+    const ms = parseTimestamp(ruby[1]!, timeZone);
+    if (ms !== undefined) out.time = ms;
+    out.level ??= levelFromText(ruby[2]!);
+    return out;
   }
   const time = LEADING_TIME.exec(rest);
   if (time) {
