@@ -408,10 +408,20 @@ test('GELF and Serilog compact JSON through the generic mapping', () => {
   assert.equal(gelf['@timestamp'], '2026-02-08T12:00:00.500Z');
   assert.equal(gelf._request_id, 'r-1');
   const clef = norm('{"@t":"2026-02-08T12:00:00.1234567Z","@mt":"Order {OrderId} failed","@l":"Warning","OrderId":17}').event;
-  assert.equal(clef.message, 'Order {OrderId} failed');
+  assert.equal(clef.message, 'Order 17 failed');
+  assert.equal(clef['@mt'], 'Order {OrderId} failed');
   assert.equal(clef.level, 'warning');
   assert.equal(clef['@timestamp'], '2026-02-08T12:00:00.123Z');
   assert.equal(clef.OrderId, 17);
+  // CompactJsonFormatter's whole vocabulary of tokens, rendered as Serilog renders @m.
+  const rich = norm(JSON.stringify({
+    '@t': '2026-02-08T12:00:00Z', '@mt': '{User} paid {Amount:0.00} ({Ok}, {Note:l}) {@Cart} {Missing} {{literal}} [{Code,5}|{Code,-5}]', '@l': 'Error',
+    User: 'bob "b"', Amount: 12.5, Ok: true, Note: 'raw text', Cart: { Items: 2 }, Code: 42,
+  })).event;
+  assert.equal(rich.message, '"bob \\"b\\"" paid 12.5 (True, raw text) {@Cart} {Missing} {literal} [   42|42   ]');
+  assert.equal(rich['Cart.Items'], 2);
+  // @m, when Serilog rendered it, is the message as it is.
+  assert.equal(norm('{"@t":"2026-02-08T12:00:00Z","@m":"Order 17 failed","@mt":"Order {OrderId} failed","OrderId":17}').event.message, 'Order 17 failed');
 });
 
 test('envelope @timezone: offset-less times read in the source zone; not stored; default zone otherwise', () => {

@@ -1,11 +1,12 @@
 import type { FieldValue, Level } from '@logship/query';
 import { levelFromAny } from '../level-from.js';
 import type { FlatRecord } from '../flatten-fields.js';
+import { renderMessageTemplate } from './render-message-template.js';
 import { takeLevel, takeString, takeTime, type Canonical, type FormatMapper, type MapContext, UTC_CONTEXT } from './format-mapper.js';
 
 /**
  * structlog and every other JSON logger (zap, winston, logback's logstash
- * encoder, GELF, Serilog's compact `@t/@m/@l`): the usual names for level
+ * encoder, GELF, Serilog's compact `@t/@m/@mt/@l`): the usual names for level
  * (`level`, `severity`, `lvl`), message (`msg`, `message`, structlog's
  * `event`), time (`timestamp`, `time`, `ts`) and logger. Always matches, so
  * it goes last.
@@ -16,13 +17,19 @@ export const genericJsonFormat: FormatMapper = {
   map(f: FlatRecord, ctx: MapContext = UTC_CONTEXT): Canonical {
     return {
       level: takeLevel(f, toLevel, 'level', 'severity', 'lvl', 'loglevel', 'log_level', 'log.level', 'levelname', '@l'),
-      message: takeString(f, 'message', 'msg', 'event', 'short_message', '@m', '@mt'),
+      message: takeString(f, 'message', 'msg', 'event', 'short_message', '@m') ?? templateMessage(f),
       time: takeTime(f, ctx, '@timestamp', 'timestamp', 'time', 'ts', 'datetime', 'date', '@t'),
       logger: takeString(f, 'logger', 'logger_name', 'log.logger'),
       host: takeString(f, 'host', 'hostname'),
     };
   },
 };
+
+/** Serilog's `@mt` rendered (render-message-template.ts); the template stays as a field, to group by. */
+function templateMessage(f: FlatRecord): string | undefined {
+  const template = f['@mt'];
+  return typeof template === 'string' && Object.hasOwn(f, '@mt') ? renderMessageTemplate(template, f) : undefined;
+}
 
 function toLevel(value: FieldValue | undefined): Level | undefined {
   return typeof value === 'string' || typeof value === 'number' ? levelFromAny(value) : undefined;
