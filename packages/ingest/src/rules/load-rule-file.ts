@@ -112,16 +112,36 @@ export function loadRuleFile(file: string, text: string, opts: RuleFileOptions):
     seen.add(g.name);
     const interval_ms = g.interval === undefined ? opts.defaultInterval_ms : durationAt(file, `${gpath}.interval`, g.interval);
     if (interval_ms < 1000) throw errors.rulesInvalid(file, `${gpath}.interval`, 'must be at least 1s');
+    const keys = ruleKeys(file, g.name, g.rules);
     return {
       name: g.name,
       file,
       interval_ms,
-      rules: g.rules.map((r, ri) => buildRule(file, g.name, `${gpath}.rules[${ri}]`, ri, r, opts)),
+      rules: g.rules.map((r, ri) => buildRule(file, g.name, `${gpath}.rules[${ri}]`, ri, r, opts, keys[ri] as string)),
     };
   });
 }
 
-function buildRule(file: string, group: string, path: string, index: number, r: RawRule, opts: RuleFileOptions): AlertRule {
+/**
+ * Each rule's identity across reloads and restarts, as Prometheus matches
+ * rules when it reloads a group (Group.CopyState): by alert name and labels,
+ * the n-th of identical ones with the n-th. Not by position, so a rule added
+ * above others (or two rules swapped) does not send their firing alerts back
+ * to pending, to be resolved by Alertmanager and fired anew with another
+ * start time.
+ */
+function ruleKeys(file: string, group: string, rules: readonly RawRule[]): string[] {
+  const seen = new Map<string, number>();
+  return rules.map((r) => {
+    const labels = Object.entries(r.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const identity = JSON.stringify([r.alert, labels]);
+    const n = seen.get(identity) ?? 0;
+    seen.set(identity, n + 1);
+    return `${file}\u0000${group}\u0000${identity}\u0000${n}`;
+  });
+}
+
+function buildRule(file: string, group: string, path: string, index: number, r: RawRule, opts: RuleFileOptions, key: string): AlertRule {
   if ((r.above === undefined) === (r.below === undefined)) {
     throw errors.rulesInvalid(file, path, 'needs exactly one of "above" and "below"');
   }
@@ -142,7 +162,8 @@ function buildRule(file: string, group: string, path: string, index: number, r: 
     if (why) throw errors.rulesInvalid(file, `${path}.annotations.${name}`, why);
   }
   return {
-    key: `${file}\u0000${group}\u0000${index}\u0000${r.alert}`,
+    key,
+    legacyKey: `${file}\u0000${group}\u0000${index}\u0000${r.alert}`,
     name: r.alert,
     query: r.query,
     ast: queryAt(file, `${path}.query`, r.query, opts),

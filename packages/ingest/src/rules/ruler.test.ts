@@ -107,3 +107,58 @@ test('count, rate, max, p50, ratio_to and bounded group_by over the real store',
     }
   });
 });
+
+test('a rule keeps its firing alert, and its start, when a rule is added above it (reload) or the rules are reordered (restart)', async () => {
+  await withStore(async (dir, store) => {
+    const now = Date.now();
+    await store.write(
+      Array.from({ length: 5 }, (_, i) => ({ '@timestamp': new Date(now - i).toISOString(), 'event.id': `k-${i}`, level: 'error', host: 'web-1', message: 'boom' })),
+      now,
+    );
+    const file = join(dir, 'rules.yaml');
+    const errorsRule = "      - { alert: HighErrors, query: 'level:error', window: 1h, above: 1, group_by: [host], labels: { severity: page } }\n";
+    const otherRule = (name: string) => `      - { alert: ${name}, query: 'level:critical', window: 1h, above: 100 }\n`;
+    const rules = (...lines: string[]) => writeFileSync(file, `groups:\n  - name: g\n    interval: 1h\n    rules:\n${lines.join('')}`);
+    // Stopped in `finally` too: a ruler's timers would keep a failing test's process alive.
+    const started: Ruler[] = [];
+    const newRuler = () => {
+      const ruler = new Ruler({ ruleFiles: [file], alerting: buildAlertingConfig({}), savedQueries: {}, reader: store, dataDir: join(dir, 'data'), registry: new Registry() });
+      started.push(ruler);
+      return ruler;
+    };
+    const runtimeOf = (ruler: Ruler) => ruler.groupRuntimes[0]?.rules.find((r) => r.rule.name === 'HighErrors');
+    const evaluatedAfter = async (ruler: Ruler, t: number) => {
+      const since = Date.now();
+      while ((runtimeOf(ruler)?.lastEvaluation ?? 0) <= t && Date.now() - since < 10_000) await new Promise((r) => setTimeout(r, 10));
+      const alerts = [...(runtimeOf(ruler)?.alerts.values() ?? [])];
+      assert.equal(alerts.length, 1);
+      return alerts[0]!;
+    };
+
+    try {
+      rules(errorsRule);
+      const first = newRuler();
+      await first.start('http://127.0.0.1:7700');
+      const fired = await evaluatedAfter(first, 0);
+      assert.equal(fired.state, 'firing');
+
+      // Later than the first evaluation, so an alert made anew would have another start.
+      await new Promise((r) => setTimeout(r, 20));
+      rules(otherRule('Critical'), errorsRule);
+      first.reload();
+      const afterReload = await evaluatedAfter(first, Date.now() - 1);
+      assert.deepEqual([afterReload.state, afterReload.activeAt, afterReload.firedAt], ['firing', fired.activeAt, fired.firedAt]);
+      await first.stop();
+
+      await new Promise((r) => setTimeout(r, 20));
+      rules(errorsRule, otherRule('Critical'), otherRule('Emergency'));
+      const second = newRuler();
+      await second.start('http://127.0.0.1:7700');
+      const afterRestart = await evaluatedAfter(second, Date.now() - 1);
+      await second.stop();
+      assert.deepEqual([afterRestart.state, afterRestart.activeAt, afterRestart.firedAt], ['firing', fired.activeAt, fired.firedAt]);
+    } finally {
+      await Promise.all(started.map((r) => r.stop()));
+    }
+  });
+});

@@ -8,8 +8,8 @@
  *      then: needsSending? ─► Notifier (Alertmanager v2, webhooks) ─► state file
  *
  *   reload (SIGHUP, POST /api/v1/rules/reload): load anew; on a mistake keep
- *   the running rules; alerts of rules that stay (same file, group, name,
- *   position) keep their state.
+ *   the running rules; alerts of rules that stay (same file, group, name and
+ *   labels: load-rule-file.ts ruleKeys) keep their state.
  *
  * Evaluation only reads the store (reader threads on SQLite, the cluster on
  * Elasticsearch), so a slow rule delays its own group, never ingest.
@@ -102,7 +102,10 @@ export class Ruler {
     }
     for (const g of this.groups) {
       for (const r of g.rules) {
-        for (const a of saved[r.rule.key] ?? []) r.alerts.set(a.fingerprint, a);
+        // A state file from before rules were keyed by name and labels names
+        // them by position: take those only for a rule of the same alert name.
+        const states = saved[r.rule.key] ?? (saved[r.rule.legacyKey] ?? []).filter((a) => a.labels.alertname === r.rule.name);
+        for (const a of states) r.alerts.set(a.fingerprint, a);
       }
     }
     this.started = true;
