@@ -171,6 +171,29 @@ log_metrics:
   });
 });
 
+// Each of these once started a server whose /metrics Prometheus's parser
+// refuses (the whole scrape fails, `up` 0), or whose histogram counted an
+// event twice; promtool: `label name "__name__" is reserved`.
+test('log_metrics whose exposition would break a scrape are refused at load, naming the key', () => {
+  const refused: [string, RegExp][] = [
+    ["{ name: a_total, query: x, labels: [event.dataset, event_dataset] }", /log_metrics\[0\]\.labels\[1\]" "event_dataset" becomes the label "event_dataset", as labels\[0\] "event.dataset" does/],
+    ["{ name: a_total, query: x, labels: [__name__] }", /log_metrics\[0\]\.labels\[0\]" "__name__" becomes the label "__name__": labels starting with __ are reserved/],
+    ["{ name: h, query: x, histogram: { field: t, buckets: [1] }, labels: [le] }", /log_metrics\[0\]\.labels\[0\]" "le" is the bucket label of a histogram/],
+    ["{ name: h, query: x, histogram: { field: t, buckets: [2, 1, 1] } }", /log_metrics\[0\]\.histogram\.buckets" holds 1 twice/],
+    ["{ name: h, query: x, histogram: { field: t, buckets: [1] } }, { name: h_count, query: y }", /log_metrics\[1\]\.name" "h_count" is a series of the histogram "h"/],
+    ["{ name: h_sum, query: y }, { name: h, query: x, histogram: { field: t, buckets: [1] } }", /log_metrics\[1\]\.name" the histogram "h" writes "h_sum", which is the metric "h_sum"/],
+  ];
+  for (const [entries, message] of refused) {
+    withFile(`log_metrics: [ ${entries} ]\n`, (file) => {
+      assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message }, entries);
+    });
+  }
+  // A counter may have a label `le`, and a field whose name only looks reserved is fine.
+  withFile("log_metrics: [ { name: a_total, query: x, labels: [le, _name] } ]\n", (file) => {
+    assert.deepEqual(loadServerConfig({ config: file }, {}).log_metrics[0]?.labels, ['le', '_name']);
+  });
+});
+
 test('syslog listeners: off by default, addresses checked, unknown keys refused', () => {
   assert.deepEqual(DEFAULT_SERVER_CONFIG.syslog, {});
   withFile('syslog: { listen_tcp: "127.0.0.1:5514", listen_udp: ":5514" }\n', (file) => {
