@@ -163,6 +163,19 @@ log_metrics:
   withFile('alerting: { evaluation_interval: 1 minute }\n', (file) => {
     assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /alerting\.evaluation_interval/ });
   });
+  // These passed the schema and then ran as the default (30s1m) or failed every evaluation (0s), silently.
+  withFile('alerting: { resend_delay: 30s1m }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /"alerting\.resend_delay" "30s1m" is not a duration: units largest first/ });
+  });
+  withFile('alerting: { query_timeout: 0s }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /"alerting\.query_timeout" must be at least 1ms/ });
+  });
+  withFile('alerting: { evaluation_interval: 500ms }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /"alerting\.evaluation_interval" must be at least 1s/ });
+  });
+  withFile('alerting: { webhooks: [ { url: "http://h", timeout: 1s5s } ] }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /"alerting\.webhooks\[0\]\.timeout" "1s5s" is not a duration/ });
+  });
   withFile("log_metrics: [ { name: log_errors_total, query: 'level:(error' } ]\n", (file) => {
     assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /log_metrics\[0\]\.query" does not parse: .*\nlevel:\(error\n {12}\^/s });
   });

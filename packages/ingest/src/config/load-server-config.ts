@@ -9,6 +9,7 @@ import { buildAlertingConfig } from '../rules/alerting-config.js';
 import { buildLogMetricsConfig } from '../log-metrics/log-metrics-config.js';
 import { checkLogMetrics } from '../log-metrics/check-log-metrics.js';
 import { LogshipError } from '../errors/define-error.js';
+import { checkAlertingDurations } from './check-alerting-durations.js';
 import { checkConfigQueries } from './check-config-queries.js';
 import { configErrors as errors } from './config-errors.js';
 import { interpolateEnv } from './interpolate-env.js';
@@ -82,6 +83,7 @@ export function buildServerConfig(input: Record<string, unknown>, flags: ConfigF
     const all = validate.errors ?? [];
     throw schemaError(all.find((e) => e.keyword === 'additionalProperties') ?? all[0]);
   }
+  checkAlertingDurations(raw.alerting);
 
   const d = DEFAULT_SERVER_CONFIG;
   const auth = (raw.auth ?? {}) as Partial<ServerConfig['auth']>;
