@@ -162,3 +162,36 @@ test('a rule keeps its firing alert, and its start, when a rule is added above i
     }
   });
 });
+
+test('group_by: events without the field count in a series of their own, without the label', async () => {
+  await withStore(async (dir, store) => {
+    const now = Date.now();
+    // Plain-text errors carry no logger: four of them, and two from django.db.
+    await store.write(
+      Array.from({ length: 6 }, (_, i) => ({
+        '@timestamp': new Date(now - i * 1000).toISOString(),
+        'event.id': `m-${i}`,
+        level: 'error',
+        host: 'web-1',
+        ...(i < 2 ? { logger: 'django.db' } : {}),
+        message: `boom ${i}`,
+      })),
+      now,
+    );
+    writeFileSync(
+      join(dir, 'rules.yaml'),
+      "groups:\n  - name: g\n    rules:\n      - { alert: ByLogger, query: 'level:error', window: 1m, group_by: [host, logger], above: 3 }\n",
+    );
+    const { loadRuleFiles } = await import('./load-rule-files.js');
+    const { groups } = loadRuleFiles([join(dir, 'rules.yaml')], { defaultInterval_ms: 60_000, savedQueries: {} });
+    const [result] = await Ruler.testRules(groups, store, buildAlertingConfig({}), now);
+    const series = (result?.series ?? []).map((s) => [s.labels, s.value, s.active]);
+    assert.deepEqual(
+      series.sort((a, b) => Number(a[1]) - Number(b[1])),
+      [
+        [{ host: 'web-1', logger: 'django.db' }, 2, false],
+        [{ host: 'web-1' }, 4, true],
+      ],
+    );
+  });
+});
