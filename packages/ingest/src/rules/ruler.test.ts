@@ -195,3 +195,19 @@ test('group_by: events without the field count in a series of their own, without
     );
   });
 });
+
+test('a group interval longer than a timer can wait (30d) is not evaluated without pause', async () => {
+  await withStore(async (dir, store) => {
+    writeFileSync(join(dir, 'rules.yaml'), "groups:\n  - name: monthly\n    interval: 30d\n    rules:\n      - { alert: A, query: 'level:error', above: 1 }\n");
+    const registry = new Registry();
+    const ruler = new Ruler({ ruleFiles: [join(dir, 'rules.yaml')], alerting: buildAlertingConfig({}), savedQueries: {}, reader: store, dataDir: join(dir, 'data'), registry });
+    await ruler.start('http://127.0.0.1:7700');
+    try {
+      // Evaluated at start, then not again for the longest delay a timer takes (setTimeout read 30d as 1 ms).
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.match(await registry.metrics(), /logship_rules_evaluations_total\{rule_group="monthly"\} 1$/m);
+    } finally {
+      await ruler.stop();
+    }
+  });
+});

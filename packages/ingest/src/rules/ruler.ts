@@ -29,6 +29,9 @@ import { createRulerMetrics, type RulerMetrics } from './ruler-metrics.js';
 import { StateFile, type SavedStates } from './state-file.js';
 import { rulesErrors as errors } from './rules-errors.js';
 
+/** setTimeout's longest delay. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface RulerOptions {
   ruleFiles: readonly string[];
   alerting: AlertingConfig;
@@ -199,6 +202,8 @@ export class Ruler {
 
   private schedule(g: GroupRuntime, delay: number): void {
     if (this.stopped || !this.groups.includes(g)) return;
+    // setTimeout takes a delay past ~24.8 days as 1 ms: an `interval: 30d`
+    // group would be evaluated without pause. Such a group waits the maximum.
     g.timer = setTimeout(() => {
       g.timer = null;
       const started = this.now();
@@ -208,7 +213,7 @@ export class Ruler {
           g.running = null;
           this.schedule(g, Math.max(0, started + g.group.interval_ms - this.now()));
         });
-    }, delay);
+    }, Math.min(delay, MAX_TIMER_MS));
   }
 
   private async evaluateGroup(g: GroupRuntime): Promise<void> {
