@@ -211,3 +211,29 @@ test('a group interval longer than a timer can wait (30d) is not evaluated witho
     }
   });
 });
+
+test('a group a reload removes leaves no series behind: no stale last-evaluation time, its alerts out of the gauge', async () => {
+  await withStore(async (dir, store) => {
+    const now = Date.now();
+    await store.write([{ '@timestamp': new Date(now).toISOString(), 'event.id': 'r-1', level: 'error', message: 'boom' }], now);
+    const file = join(dir, 'rules.yaml');
+    const group = (name: string) => `  - name: ${name}\n    interval: 1h\n    rules:\n      - { alert: A, query: 'level:error', window: 1h, above: 0 }\n`;
+    writeFileSync(file, `groups:\n${group('kept')}${group('gone')}`);
+    const registry = new Registry();
+    const ruler = new Ruler({ ruleFiles: [file], alerting: buildAlertingConfig({}), savedQueries: {}, reader: store, dataDir: join(dir, 'data'), registry });
+    await ruler.start('http://127.0.0.1:7700');
+    try {
+      const since = Date.now();
+      while (!/logship_rules_alerts\{state="firing"\} 2$/m.test(await registry.metrics()) && Date.now() - since < 10_000) await new Promise((r) => setTimeout(r, 10));
+      assert.match(await registry.metrics(), /logship_rules_group_last_evaluation_timestamp_seconds\{rule_group="gone"\}/);
+      writeFileSync(file, `groups:\n${group('kept')}`);
+      ruler.reload();
+      const text = await registry.metrics();
+      assert.doesNotMatch(text, /rule_group="gone"/);
+      assert.match(text, /logship_rules_group_last_evaluation_timestamp_seconds\{rule_group="kept"\}/);
+      assert.match(text, /logship_rules_alerts\{state="firing"\} 1$/m);
+    } finally {
+      await ruler.stop();
+    }
+  });
+});

@@ -193,6 +193,17 @@ export class Ruler {
       running: null,
     }));
     this.metrics.rules.set(loaded.reduce((n, g) => n + g.rules.length, 0));
+    // As Prometheus deletes a removed group's series: a last-evaluation
+    // timestamp left behind never moves again, so the usual "rule group
+    // stalled" alert fires for a group that no longer exists, and the
+    // alerts gauge kept counting the removed rules' alerts.
+    const kept = new Set(loaded.map((g) => g.name));
+    for (const o of old) {
+      if (kept.has(o.group.name)) continue;
+      const labels = { rule_group: o.group.name };
+      for (const m of [this.metrics.lastEvaluation, this.metrics.evaluations, this.metrics.evaluationFailures, this.metrics.evaluationDuration, this.metrics.seriesDropped]) m.remove(labels);
+    }
+    this.updateAlertGauge();
     if (this.started && !this.stopped) for (const g of this.groups) this.schedule(g, 0);
     this.opts.logger?.info(
       { groups: loaded.length, rules: loaded.reduce((n, g) => n + g.rules.length, 0) },
@@ -226,8 +237,11 @@ export class Ruler {
     const finished = this.now();
     g.lastEvaluation = started;
     g.evaluationTime_s = (finished - started) / 1000;
-    this.metrics.evaluationDuration.observe({ rule_group: name }, g.evaluationTime_s);
-    this.metrics.lastEvaluation.set({ rule_group: name }, started / 1000);
+    // An evaluation a reload removed the group during must not bring its series back.
+    if (this.groups.some((x) => x.group.name === name)) {
+      this.metrics.evaluationDuration.observe({ rule_group: name }, g.evaluationTime_s);
+      this.metrics.lastEvaluation.set({ rule_group: name }, started / 1000);
+    }
     this.sendAlerts(g, finished);
     this.updateAlertGauge();
     await this.persist();
