@@ -284,3 +284,12 @@ test('a retention class match that does not parse names its key, with the query 
     });
   });
 });
+
+test('retention class matches name saved queries as rule files do; an unknown name is refused naming the key', () => {
+  withFile("saved_queries: { deploys: 'logger:deploy' }\nretention: { classes: [ { name: e, match: '@errors', days: 90 }, { name: d, match: '@deploys OR @nope', days: 9 } ] }\n", (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /"retention\.classes\[1\]\.match" refers to @nope, which names no saved query/ });
+  });
+  withFile("retention: { classes: [ { name: e, match: '@errors', days: 90 } ] }\n", (file) => {
+    assert.equal(loadServerConfig({ config: file }, {}).retention.classes[0]?.match, '(level:(error OR critical OR alert OR emergency))');
+  });
+});
