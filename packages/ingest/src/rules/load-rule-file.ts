@@ -10,6 +10,7 @@ import type { LogshipError } from '../errors/define-error.js';
 import { rulesErrors as errors } from './rules-errors.js';
 import { compileRuleQuery, RuleQueryError } from './compile-rule-query.js';
 import { parseDuration } from './parse-duration.js';
+import { labelName } from './evaluate-rule.js';
 import { checkTemplate } from './render-template.js';
 import type { AlertRule, RuleAggregate, RuleGroup } from './rule-types.js';
 
@@ -161,6 +162,7 @@ function buildRule(file: string, group: string, path: string, index: number, r: 
     const why = checkTemplate(value);
     if (why) throw errors.rulesInvalid(file, `${path}.annotations.${name}`, why);
   }
+  checkGroupBy(file, path, r);
   return {
     key,
     legacyKey: `${file}\u0000${group}\u0000${index}\u0000${r.alert}`,
@@ -180,6 +182,26 @@ function buildRule(file: string, group: string, path: string, index: number, r: 
     annotations: r.annotations ?? {},
     sampleLines: r.sample_lines ?? 0,
   };
+}
+
+/**
+ * group_by values become labels. Two fields that make the same label name
+ * (`event.dataset`, `event_dataset`), or one the rule's `labels` or its
+ * alertname also set, made the series share one label set: one alert whose
+ * value and annotations took turns between them, the others never sent.
+ */
+function checkGroupBy(file: string, path: string, r: RawRule): void {
+  const seen = new Map<string, number>();
+  (r.group_by ?? []).forEach((field, i) => {
+    const at = `${path}.group_by[${i}]`;
+    const label = labelName(field);
+    const first = seen.get(label);
+    if (first !== undefined) throw errors.rulesInvalid(file, at, `"${field}" becomes the label "${label}", as group_by[${first}] does`);
+    seen.set(label, i);
+    if (label === 'alertname') throw errors.rulesInvalid(file, at, `"${field}" becomes the label "alertname", which is the rule's name`);
+    if (r.labels && Object.hasOwn(r.labels, label)) throw errors.rulesInvalid(file, at, `"${field}" becomes the label "${label}", which the rule's labels set too`);
+    if (label.startsWith('__')) throw errors.rulesInvalid(file, at, `"${field}" becomes the label "${label}": labels starting with __ are reserved by Prometheus`);
+  });
 }
 
 export function parseAggregate(text: string): RuleAggregate | null {
