@@ -152,7 +152,10 @@ const MAX_SAMPLE_CHARS = 500;
 
 function sampleLine(e: LogEvent): string {
   const parts = [e['@timestamp'], e.host, e.level, e.logger].filter((p) => typeof p === 'string' && p !== '');
-  const message = typeof e.message === 'string' ? e.message : JSON.stringify(e);
+  // One line per event, as `samples` promises: a multi-line message (a
+  // traceback) keeps its line breaks as `\n`, so a receiver that splits the
+  // annotation on newlines still sees one event per line.
+  const message = (typeof e.message === 'string' ? e.message : JSON.stringify(e)).replace(/\r?\n/g, '\\n');
   const line = `${parts.join(' ')} ${message}`;
   return line.length > MAX_SAMPLE_CHARS ? `${line.slice(0, MAX_SAMPLE_CHARS)}…` : line;
 }

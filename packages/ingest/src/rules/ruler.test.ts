@@ -237,3 +237,26 @@ test('a group a reload removes leaves no series behind: no stale last-evaluation
     }
   });
 });
+
+test('samples: one line per event, a traceback\'s line breaks written as \\n', async () => {
+  await withStore(async (_dir, store) => {
+    const now = Date.now();
+    await store.write(
+      [0, 1].map((i) => ({
+        '@timestamp': new Date(now - i * 1000).toISOString(),
+        'event.id': `tb-${i}`,
+        level: 'error',
+        host: 'web-1',
+        message: `Internal Server Error ${i}\nTraceback (most recent call last):\n  File "views.py", line 3\nKeyError: 'x'`,
+      })),
+      now,
+    );
+    const { sampleLines } = await import('./evaluate-rule.js');
+    const { loadRuleFile } = await import('./load-rule-file.js');
+    const [group] = loadRuleFile('r.yaml', "groups:\n  - name: g\n    rules:\n      - { alert: A, query: 'level:error', window: 1m, above: 0, sample_lines: 2 }\n", { defaultInterval_ms: 60_000, savedQueries: {} });
+    const rule = group!.rules[0]!;
+    const lines = (await sampleLines(store, rule, rule.ast, now)).split('\n');
+    assert.equal(lines.length, 2);
+    assert.match(lines[0] ?? '', /web-1 error Internal Server Error 0\\nTraceback \(most recent call last\):\\n {2}File "views\.py", line 3\\nKeyError: 'x'$/);
+  });
+});
