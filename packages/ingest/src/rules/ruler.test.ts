@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
@@ -258,5 +258,36 @@ test('samples: one line per event, a traceback\'s line breaks written as \\n', a
     const lines = (await sampleLines(store, rule, rule.ast, now)).split('\n');
     assert.equal(lines.length, 2);
     assert.match(lines[0] ?? '', /web-1 error Internal Server Error 0\\nTraceback \(most recent call last\):\\n {2}File "views\.py", line 3\\nKeyError: 'x'$/);
+  });
+});
+
+test('alert states saved under the keys of earlier versions (file, group, position, name) are restored once', async () => {
+  await withStore(async (dir, store) => {
+    const now = Date.now();
+    await store.write([{ '@timestamp': new Date(now).toISOString(), 'event.id': 'l-1', level: 'error', message: 'boom' }], now);
+    const file = join(dir, 'rules.yaml');
+    writeFileSync(file, "groups:\n  - name: g\n    interval: 1h\n    rules:\n      - { alert: A, query: 'level:error', window: 1h, above: 0 }\n      - { alert: B, query: 'level:error', window: 1h, above: 0 }\n");
+    const labels = (name: string) => ({ alertname: name });
+    const saved = (name: string) => ({
+      fingerprint: JSON.stringify([['alertname', name]]), labels: labels(name), annotations: {}, state: 'firing', value: 1,
+      activeAt: now - 3_600_000, firedAt: now - 3_600_000, resolvedAt: null, lastSentAt: now - 60_000, keepFiringSince: null, validUntil: now + 60_000,
+    });
+    mkdirSync(join(dir, 'data', 'rules'), { recursive: true });
+    // Position 0 held B when this was saved: B's alert must not become A's.
+    writeFileSync(
+      join(dir, 'data', 'rules', 'alert-state.json'),
+      JSON.stringify({ version: 1, rules: { [`${file}\u0000g\u00000\u0000B`]: [saved('B')], [`${file}\u0000g\u00001\u0000B`]: [saved('B')] } }),
+    );
+    const ruler = new Ruler({ ruleFiles: [file], alerting: buildAlertingConfig({}), savedQueries: {}, reader: store, dataDir: join(dir, 'data'), registry: new Registry() });
+    await ruler.start('http://127.0.0.1:7700');
+    try {
+      const since = Date.now();
+      while (ruler.groupRuntimes[0]?.rules.some((r) => r.lastEvaluation === null) && Date.now() - since < 10_000) await new Promise((r) => setTimeout(r, 10));
+      const [a, b] = ruler.groupRuntimes[0]?.rules.map((r) => [...r.alerts.values()]) ?? [];
+      assert.equal(a?.[0]?.activeAt === now - 3_600_000, false);
+      assert.deepEqual([b?.[0]?.state, b?.[0]?.activeAt], ['firing', now - 3_600_000]);
+    } finally {
+      await ruler.stop();
+    }
   });
 });
