@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
@@ -286,6 +286,44 @@ test('alert states saved under the keys of earlier versions (file, group, positi
       const [a, b] = ruler.groupRuntimes[0]?.rules.map((r) => [...r.alerts.values()]) ?? [];
       assert.equal(a?.[0]?.activeAt === now - 3_600_000, false);
       assert.deepEqual([b?.[0]?.state, b?.[0]?.activeAt], ['firing', now - 3_600_000]);
+    } finally {
+      await ruler.stop();
+    }
+  });
+});
+
+test('a pending alert restored after a stop counts its `for` without the downtime, as Prometheus does', async () => {
+  await withStore(async (dir, store) => {
+    const now = Date.now();
+    await store.write([{ '@timestamp': new Date(now).toISOString(), 'event.id': 'p-1', level: 'error', message: 'boom' }], now);
+    const file = join(dir, 'rules.yaml');
+    writeFileSync(file, "groups:\n  - name: g\n    interval: 1h\n    rules:\n      - { alert: A, query: 'level:error', window: 1h, above: 0, for: 10m }\n");
+    const { loadRuleFile } = await import('./load-rule-file.js');
+    const key = loadRuleFile(file, readFileSync(file, 'utf8'), { defaultInterval_ms: 60_000, savedQueries: {} })[0]!.rules[0]!.key;
+    const min = 60_000;
+    // Pending for 5 minutes, then the server stopped for 45.
+    mkdirSync(join(dir, 'data', 'rules'), { recursive: true });
+    writeFileSync(
+      join(dir, 'data', 'rules', 'alert-state.json'),
+      JSON.stringify({
+        version: 1,
+        saved_at: now - 45 * min,
+        rules: {
+          [key]: [{ fingerprint: JSON.stringify([['alertname', 'A']]), labels: { alertname: 'A' }, annotations: {}, state: 'pending', value: 1,
+            activeAt: now - 50 * min, firedAt: null, resolvedAt: null, lastSentAt: null, keepFiringSince: null, validUntil: null }],
+        },
+      }),
+    );
+    const ruler = new Ruler({ ruleFiles: [file], alerting: buildAlertingConfig({}), savedQueries: {}, reader: store, dataDir: join(dir, 'data'), registry: new Registry() });
+    await ruler.start('http://127.0.0.1:7700');
+    try {
+      const since = Date.now();
+      while (ruler.groupRuntimes[0]?.rules[0]?.lastEvaluation === null && Date.now() - since < 10_000) await new Promise((r) => setTimeout(r, 10));
+      const [alert] = [...(ruler.groupRuntimes[0]?.rules[0]?.alerts.values() ?? [])];
+      // Five of its ten minutes are left: still pending, started 5 minutes of observed time ago.
+      assert.equal(alert?.state, 'pending');
+      const pendingFor = Date.now() - (alert?.activeAt ?? 0);
+      assert.ok(pendingFor >= 5 * min && pendingFor < 5 * min + 10_000, String(pendingFor));
     } finally {
       await ruler.stop();
     }

@@ -98,8 +98,11 @@ export class Ruler {
   async start(serverUrl: string): Promise<void> {
     if (!this.opts.alerting.external_url) this.externalUrl = serverUrl;
     let saved: SavedStates = {};
+    let downtime_ms = 0;
     try {
-      saved = await this.stateFile.read();
+      const doc = await this.stateFile.read();
+      saved = doc.rules;
+      if (doc.savedAt !== null) downtime_ms = Math.max(0, this.now() - doc.savedAt);
     } catch (err) {
       this.opts.logger?.error({ err, path: this.stateFile.path }, 'The saved alert states cannot be read; alerts start from inactive.');
     }
@@ -108,7 +111,14 @@ export class Ruler {
         // A state file from before rules were keyed by name and labels names
         // them by position: take those only for a rule of the same alert name.
         const states = saved[r.rule.key] ?? (saved[r.rule.legacyKey] ?? []).filter((a) => a.labels.alertname === r.rule.name);
-        for (const a of states) r.alerts.set(a.fingerprint, a);
+        for (const a of states) {
+          // A pending alert counts its `for` only over time the condition was
+          // seen to hold: the downtime moves its start forward, as Prometheus's
+          // RestoreForState does. Else one pending for a minute before a
+          // three-hour stop fired at the first evaluation after it.
+          if (a.state === 'pending') a.activeAt += downtime_ms;
+          r.alerts.set(a.fingerprint, a);
+        }
       }
     }
     this.started = true;
@@ -328,7 +338,7 @@ export class Ruler {
       for (const r of g.rules) if (r.alerts.size > 0) states[r.rule.key] = [...r.alerts.values()];
     }
     try {
-      await this.stateFile.write(states);
+      await this.stateFile.write(states, this.now());
     } catch (err) {
       this.opts.logger?.error({ err, path: this.stateFile.path }, 'Saving the alert states failed; a restart now would start them over.');
     }
