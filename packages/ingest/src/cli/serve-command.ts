@@ -44,9 +44,6 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   limitHeapGrowth();
   const logger = pino({ level: config.log.level, base: { name: 'logship', pid: process.pid } });
   const server = await startServer({ config, logger, openStore: (c) => openStore(c, { logger }) });
-  io.stdout.write(`logship listening on ${server.url}\n`);
-  io.stdout.write(`search page: ${server.url}/\n`);
-  logger.info({ url: server.url, data: config.data, store: config.store.type }, 'logship is serving.');
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -75,11 +72,15 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     // certificate and key (rotation without dropping connections); a mistake
     // is logged and what runs stays.
     const onHangup = (): void => {
-      try {
-        const loaded = server.logshipApp.ruler.reload();
-        logger.info(loaded, 'Received SIGHUP; rule files reloaded.');
-      } catch (err) {
-        logger.error({ err }, 'Received SIGHUP; the rule files did not load, so the rules already running stay.');
+      // Without rule_files there is nothing to reload: a reload would throw
+      // LS_RULES_DISABLED, logged as an error at every certificate rotation.
+      if (server.logshipApp.ruler.configured) {
+        try {
+          const loaded = server.logshipApp.ruler.reload();
+          logger.info(loaded, 'Received SIGHUP; rule files reloaded.');
+        } catch (err) {
+          logger.error({ err }, 'Received SIGHUP; the rule files did not load, so the rules already running stay.');
+        }
       }
       try {
         if (server.reloadTls()) logger.info({ cert_file: config.tls?.cert_file }, 'Received SIGHUP; TLS certificate and key reloaded for new connections.');
@@ -90,5 +91,11 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
     process.on('SIGHUP', onHangup);
+    // Announced once the handlers are in place: a supervisor that waits for
+    // this line and then sends SIGHUP (or SIGTERM) found node's default
+    // action, which kills the process, when the machine was busy.
+    io.stdout.write(`logship listening on ${server.url}\n`);
+    io.stdout.write(`search page: ${server.url}/\n`);
+    logger.info({ url: server.url, data: config.data, store: config.store.type }, 'logship is serving.');
   });
 }

@@ -170,3 +170,21 @@ test('logship serve refuses a public address without tokens, and reports config 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('SIGHUP without rule_files logs no error (it reloads what is configured: TLS files, rule files)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-serve-hup-'));
+  const s = await serve(['--data', join(dir, 'data'), '--listen', '127.0.0.1:0']);
+  try {
+    s.proc.kill('SIGHUP');
+    // A request after the signal: its log line shows the handler has run.
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await fetch(`${s.url}/health`)).status, 200);
+    await new Promise((r) => setTimeout(r, 200));
+    const errors = s.stdout.filter((l) => l.startsWith('{') && (JSON.parse(l) as { level: number }).level >= 50);
+    assert.deepEqual(errors, []);
+  } finally {
+    s.proc.kill('SIGTERM');
+    assert.equal((await s.exit).code, 0);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -163,11 +163,47 @@ log_metrics:
   withFile('alerting: { evaluation_interval: 1 minute }\n', (file) => {
     assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /alerting\.evaluation_interval/ });
   });
+  // These passed the schema and then ran as the default (30s1m) or failed every evaluation (0s), silently.
+  withFile('alerting: { resend_delay: 30s1m }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /"alerting\.resend_delay" "30s1m" is not a duration: units largest first/ });
+  });
+  withFile('alerting: { query_timeout: 0s }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /"alerting\.query_timeout" must be at least 1ms/ });
+  });
+  withFile('alerting: { evaluation_interval: 500ms }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /"alerting\.evaluation_interval" must be at least 1s/ });
+  });
+  withFile('alerting: { webhooks: [ { url: "http://h", timeout: 1s5s } ] }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /"alerting\.webhooks\[0\]\.timeout" "1s5s" is not a duration/ });
+  });
   withFile("log_metrics: [ { name: log_errors_total, query: 'level:(error' } ]\n", (file) => {
     assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /log_metrics\[0\]\.query" does not parse: .*\nlevel:\(error\n {12}\^/s });
   });
   withFile("log_metrics: [ { name: a_total, query: x }, { name: a_total, query: y } ]\n", (file) => {
     assert.throws(() => loadServerConfig({ config: file }, {}), { message: /log_metrics\[1\]\.name" repeats the name "a_total"/ });
+  });
+});
+
+// Each of these once started a server whose /metrics Prometheus's parser
+// refuses (the whole scrape fails, `up` 0), or whose histogram counted an
+// event twice; promtool: `label name "__name__" is reserved`.
+test('log_metrics whose exposition would break a scrape are refused at load, naming the key', () => {
+  const refused: [string, RegExp][] = [
+    ["{ name: a_total, query: x, labels: [event.dataset, event_dataset] }", /log_metrics\[0\]\.labels\[1\]" "event_dataset" becomes the label "event_dataset", as labels\[0\] "event.dataset" does/],
+    ["{ name: a_total, query: x, labels: [__name__] }", /log_metrics\[0\]\.labels\[0\]" "__name__" becomes the label "__name__": labels starting with __ are reserved/],
+    ["{ name: h, query: x, histogram: { field: t, buckets: [1] }, labels: [le] }", /log_metrics\[0\]\.labels\[0\]" "le" is the bucket label of a histogram/],
+    ["{ name: h, query: x, histogram: { field: t, buckets: [2, 1, 1] } }", /log_metrics\[0\]\.histogram\.buckets" holds 1 twice/],
+    ["{ name: h, query: x, histogram: { field: t, buckets: [1] } }, { name: h_count, query: y }", /log_metrics\[1\]\.name" "h_count" is a series of the histogram "h"/],
+    ["{ name: h_sum, query: y }, { name: h, query: x, histogram: { field: t, buckets: [1] } }", /log_metrics\[1\]\.name" the histogram "h" writes "h_sum", which is the metric "h_sum"/],
+  ];
+  for (const [entries, message] of refused) {
+    withFile(`log_metrics: [ ${entries} ]\n`, (file) => {
+      assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message }, entries);
+    });
+  }
+  // A counter may have a label `le`, and a field whose name only looks reserved is fine.
+  withFile("log_metrics: [ { name: a_total, query: x, labels: [le, _name] } ]\n", (file) => {
+    assert.deepEqual(loadServerConfig({ config: file }, {}).log_metrics[0]?.labels, ['le', '_name']);
   });
 });
 
@@ -246,5 +282,14 @@ test('a retention class match that does not parse names its key, with the query 
       assert.match(err.message, /^config value at "retention\.classes\[1\]\.match" does not parse: expected .* \(LS_QUERY_SYNTAX\)\nlevel:\(\n {7}\^$/);
       return true;
     });
+  });
+});
+
+test('retention class matches name saved queries as rule files do; an unknown name is refused naming the key', () => {
+  withFile("saved_queries: { deploys: 'logger:deploy' }\nretention: { classes: [ { name: e, match: '@errors', days: 90 }, { name: d, match: '@deploys OR @nope', days: 9 } ] }\n", (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /"retention\.classes\[1\]\.match" refers to @nope, which names no saved query/ });
+  });
+  withFile("retention: { classes: [ { name: e, match: '@errors', days: 90 } ] }\n", (file) => {
+    assert.equal(loadServerConfig({ config: file }, {}).retention.classes[0]?.match, '(level:(error OR critical OR alert OR emergency))');
   });
 });

@@ -9,7 +9,9 @@ import { buildAlertingConfig } from '../rules/alerting-config.js';
 import { buildLogMetricsConfig } from '../log-metrics/log-metrics-config.js';
 import { checkLogMetrics } from '../log-metrics/check-log-metrics.js';
 import { LogshipError } from '../errors/define-error.js';
+import { checkAlertingDurations } from './check-alerting-durations.js';
 import { checkConfigQueries } from './check-config-queries.js';
+import { expandRetentionMatches } from './expand-retention-matches.js';
 import { configErrors as errors } from './config-errors.js';
 import { interpolateEnv } from './interpolate-env.js';
 import { parseListen } from './parse-listen.js';
@@ -82,6 +84,7 @@ export function buildServerConfig(input: Record<string, unknown>, flags: ConfigF
     const all = validate.errors ?? [];
     throw schemaError(all.find((e) => e.keyword === 'additionalProperties') ?? all[0]);
   }
+  checkAlertingDurations(raw.alerting);
 
   const d = DEFAULT_SERVER_CONFIG;
   const auth = (raw.auth ?? {}) as Partial<ServerConfig['auth']>;
@@ -96,7 +99,7 @@ export function buildServerConfig(input: Record<string, unknown>, flags: ConfigF
       failed_auth: { ...d.auth.failed_auth, ...auth.failed_auth },
     },
     ...(raw.tls ? { tls: { min_version: 'TLSv1.2', ...(raw.tls as Omit<TlsConfig, 'min_version'>) } } : {}),
-    retention: retention(raw.retention),
+    retention: expandRetentionMatches(retention(raw.retention), (raw.saved_queries as Record<string, string> | undefined) ?? {}),
     saved_queries: (raw.saved_queries as Record<string, string> | undefined) ?? {},
     limits: { ...d.limits, ...(raw.limits as object | undefined) },
     search: { text_fields: textFields((raw.search as { text_fields?: string[] } | undefined)?.text_fields) },

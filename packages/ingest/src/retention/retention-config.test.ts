@@ -47,3 +47,8 @@ test('unknown keys, bad days, bad names and duplicate names are rejected with th
   rejects({ classes: [{ name: 'default', match: 'a', days: 1 }] }, /reserved/);
   rejects([], /must be an object/);
 });
+
+test('check_interval_s is refused in seconds, not days', () => {
+  rejects({ check_interval_s: 0 }, /retention\.check_interval_s must be a positive number of seconds, got 0/);
+  rejects({ default_days: -1 }, /retention\.default_days must be a positive number of days, got -1/);
+});

@@ -42,9 +42,9 @@ function bad(detail: string): never {
   throw storeError('LS_STORE_RETENTION_CONFIG', detail);
 }
 
-function positiveDays(value: unknown, where: string): number {
+function positiveDays(value: unknown, where: string, unit = 'days'): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    bad(`${where} must be a positive number of days, got ${JSON.stringify(value)}`);
+    bad(`${where} must be a positive number of ${unit}, got ${JSON.stringify(value)}`);
   }
   return value;
 }
@@ -64,7 +64,7 @@ export function validateRetentionConfig(input: unknown): RetentionConfig {
   const check_interval_s =
     raw.check_interval_s === undefined
       ? DEFAULT_RETENTION.check_interval_s
-      : positiveDays(raw.check_interval_s, 'retention.check_interval_s');
+      : positiveDays(raw.check_interval_s, 'retention.check_interval_s', 'seconds');
   let classes = DEFAULT_RETENTION.classes;
   if (raw.classes !== undefined) {
     if (!Array.isArray(raw.classes)) bad('retention.classes must be a list');

@@ -83,3 +83,19 @@ test('runNow waits for a run in progress instead of overlapping it', async () =>
   assert.equal(maxActive, 1);
   await scheduler.stop();
 });
+
+test('an interval longer than a timer can wait (check_interval_s: 3000000) does not run retention without pause', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-scheduler-'));
+  const store = await openSqliteStore({ dataDir: dir });
+  let runs = 0;
+  const scheduler = startRetentionScheduler({ store, interval_ms: 3_000_000_000, onRun: () => runs++ });
+  try {
+    // setTimeout took 3e9 ms as 1 ms: hundreds of runs in this wait.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(runs, 0);
+  } finally {
+    await scheduler.stop();
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -22,6 +22,13 @@ export interface RetentionScheduler {
   stop(): Promise<void>;
 }
 
+/**
+ * setTimeout's longest delay (~24.8 days). A longer one is taken as 1 ms:
+ * `check_interval_s: 3000000` ran retention hundreds of times a second. A
+ * longer interval waits this long instead.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export function startRetentionScheduler(opts: RetentionSchedulerOptions): RetentionScheduler {
   const now = opts.now ?? Date.now;
   let running: Promise<RetentionRunResult> | null = null;
@@ -48,7 +55,7 @@ export function startRetentionScheduler(opts: RetentionSchedulerOptions): Retent
       run()
         .catch((err: unknown) => opts.onError?.(err))
         .finally(schedule);
-    }, opts.interval_ms);
+    }, Math.min(opts.interval_ms, MAX_TIMER_MS));
     timer.unref();
   };
   schedule();

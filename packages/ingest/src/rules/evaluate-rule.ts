@@ -1,7 +1,7 @@
 /**
  * One rule at one instant:
  *
- *   window [now-window, now] ─► group_by? terms (bounded) per field ─► per group:
+ *   window [now-window, now] ─► group_by? terms (bounded) per field, + events without it ─► per group:
  *     aggregate(query ∧ group)  [÷ count(ratio_to ∧ group)] ─► value ─► above/below?
  *
  * Everything goes through the store's LogReader (count, aggregate, search),
@@ -70,6 +70,18 @@ export async function evaluateRule(rule: AlertRule, opts: EvaluateOptions): Prom
       for (const b of buckets) {
         const f = exact(field, b.key);
         next.push({ labels: { ...g.labels, [labelName(field)]: b.key }, filter: g.filter ? and(g.filter, f) : f });
+      }
+      // Events without the field are a series of their own, without the
+      // label, as `sum by (host)` makes one of series that have no host
+      // (and as log_metrics counts them under ""): else an error event
+      // with no logger never counted towards `group_by: [logger]`.
+      if (res.missing_count > 0) {
+        if (next.length >= opts.maxSeries) {
+          dropped += 1;
+        } else {
+          const f: QueryNode = { type: 'not', child: { type: 'exists', field, loc: LOC }, loc: LOC };
+          next.push({ labels: { ...g.labels }, filter: g.filter ? and(g.filter, f) : f });
+        }
       }
     }
     groups = next;
@@ -140,7 +152,10 @@ const MAX_SAMPLE_CHARS = 500;
 
 function sampleLine(e: LogEvent): string {
   const parts = [e['@timestamp'], e.host, e.level, e.logger].filter((p) => typeof p === 'string' && p !== '');
-  const message = typeof e.message === 'string' ? e.message : JSON.stringify(e);
+  // One line per event, as `samples` promises: a multi-line message (a
+  // traceback) keeps its line breaks as `\n`, so a receiver that splits the
+  // annotation on newlines still sees one event per line.
+  const message = (typeof e.message === 'string' ? e.message : JSON.stringify(e)).replace(/\r?\n/g, '\\n');
   const line = `${parts.join(' ')} ${message}`;
   return line.length > MAX_SAMPLE_CHARS ? `${line.slice(0, MAX_SAMPLE_CHARS)}…` : line;
 }

@@ -84,6 +84,11 @@ test('values of the wrong kind are refused with their path', () => {
     ['        above: 1\n        labels: { "bad-name": x }\n', /labels\.bad-name" is not a Prometheus label name/],
     ['        above: 1\n        sample_lines: 500\n', /sample_lines" must be <= 20/],
     ['        above: "50"\n', /rules\[0\]\.above" must be number/],
+    // Each of these made several series one label set: one alert, its value taking turns.
+    ['        above: 1\n        group_by: [event.dataset, event_dataset]\n', /rules\[0\]\.group_by\[1\]" "event_dataset" becomes the label "event_dataset", as group_by\[0\] does/],
+    ['        above: 1\n        group_by: [severity]\n        labels: { severity: page }\n', /rules\[0\]\.group_by\[0\]" "severity" becomes the label "severity", which the rule's labels set too/],
+    ['        above: 1\n        group_by: [alertname]\n', /rules\[0\]\.group_by\[0\]" "alertname" becomes the label "alertname"/],
+    ['        above: 1\n        group_by: [__name__]\n', /group_by\[0\]" "__name__" becomes the label "__name__": labels starting with __ are reserved/],
   ];
   for (const [extra, message] of cases) {
     const err = refused(rule(extra));

@@ -10,6 +10,7 @@ import type { LogshipError } from '../errors/define-error.js';
 import { rulesErrors as errors } from './rules-errors.js';
 import { compileRuleQuery, RuleQueryError } from './compile-rule-query.js';
 import { parseDuration } from './parse-duration.js';
+import { labelName } from './evaluate-rule.js';
 import { checkTemplate } from './render-template.js';
 import type { AlertRule, RuleAggregate, RuleGroup } from './rule-types.js';
 
@@ -112,16 +113,36 @@ export function loadRuleFile(file: string, text: string, opts: RuleFileOptions):
     seen.add(g.name);
     const interval_ms = g.interval === undefined ? opts.defaultInterval_ms : durationAt(file, `${gpath}.interval`, g.interval);
     if (interval_ms < 1000) throw errors.rulesInvalid(file, `${gpath}.interval`, 'must be at least 1s');
+    const keys = ruleKeys(file, g.name, g.rules);
     return {
       name: g.name,
       file,
       interval_ms,
-      rules: g.rules.map((r, ri) => buildRule(file, g.name, `${gpath}.rules[${ri}]`, ri, r, opts)),
+      rules: g.rules.map((r, ri) => buildRule(file, g.name, `${gpath}.rules[${ri}]`, ri, r, opts, keys[ri] as string)),
     };
   });
 }
 
-function buildRule(file: string, group: string, path: string, index: number, r: RawRule, opts: RuleFileOptions): AlertRule {
+/**
+ * Each rule's identity across reloads and restarts, as Prometheus matches
+ * rules when it reloads a group (Group.CopyState): by alert name and labels,
+ * the n-th of identical ones with the n-th. Not by position, so a rule added
+ * above others (or two rules swapped) does not send their firing alerts back
+ * to pending, to be resolved by Alertmanager and fired anew with another
+ * start time.
+ */
+function ruleKeys(file: string, group: string, rules: readonly RawRule[]): string[] {
+  const seen = new Map<string, number>();
+  return rules.map((r) => {
+    const labels = Object.entries(r.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const identity = JSON.stringify([r.alert, labels]);
+    const n = seen.get(identity) ?? 0;
+    seen.set(identity, n + 1);
+    return `${file}\u0000${group}\u0000${identity}\u0000${n}`;
+  });
+}
+
+function buildRule(file: string, group: string, path: string, index: number, r: RawRule, opts: RuleFileOptions, key: string): AlertRule {
   if ((r.above === undefined) === (r.below === undefined)) {
     throw errors.rulesInvalid(file, path, 'needs exactly one of "above" and "below"');
   }
@@ -141,8 +162,10 @@ function buildRule(file: string, group: string, path: string, index: number, r: 
     const why = checkTemplate(value);
     if (why) throw errors.rulesInvalid(file, `${path}.annotations.${name}`, why);
   }
+  checkGroupBy(file, path, r);
   return {
-    key: `${file}\u0000${group}\u0000${index}\u0000${r.alert}`,
+    key,
+    legacyKey: `${file}\u0000${group}\u0000${index}\u0000${r.alert}`,
     name: r.alert,
     query: r.query,
     ast: queryAt(file, `${path}.query`, r.query, opts),
@@ -159,6 +182,26 @@ function buildRule(file: string, group: string, path: string, index: number, r: 
     annotations: r.annotations ?? {},
     sampleLines: r.sample_lines ?? 0,
   };
+}
+
+/**
+ * group_by values become labels. Two fields that make the same label name
+ * (`event.dataset`, `event_dataset`), or one the rule's `labels` or its
+ * alertname also set, made the series share one label set: one alert whose
+ * value and annotations took turns between them, the others never sent.
+ */
+function checkGroupBy(file: string, path: string, r: RawRule): void {
+  const seen = new Map<string, number>();
+  (r.group_by ?? []).forEach((field, i) => {
+    const at = `${path}.group_by[${i}]`;
+    const label = labelName(field);
+    const first = seen.get(label);
+    if (first !== undefined) throw errors.rulesInvalid(file, at, `"${field}" becomes the label "${label}", as group_by[${first}] does`);
+    seen.set(label, i);
+    if (label === 'alertname') throw errors.rulesInvalid(file, at, `"${field}" becomes the label "alertname", which is the rule's name`);
+    if (r.labels && Object.hasOwn(r.labels, label)) throw errors.rulesInvalid(file, at, `"${field}" becomes the label "${label}", which the rule's labels set too`);
+    if (label.startsWith('__')) throw errors.rulesInvalid(file, at, `"${field}" becomes the label "${label}": labels starting with __ are reserved by Prometheus`);
+  });
 }
 
 export function parseAggregate(text: string): RuleAggregate | null {

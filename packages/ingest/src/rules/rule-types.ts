@@ -8,8 +8,10 @@ export type RuleAggregate =
   | { kind: 'percentile'; percent: number; field: string };
 
 export interface AlertRule {
-  /** Identity across reloads and restarts: file, group, alert name and position. */
+  /** Identity across reloads and restarts: file, group, alert name, labels, and which of identical ones. */
   key: string;
+  /** The identity alert-state.json files written before `key` used (file, group, position, name): read once after an upgrade. */
+  legacyKey: string;
   name: string;
   query: string;
   ast: QueryNode;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
@@ -104,6 +104,228 @@ test('count, rate, max, p50, ratio_to and bounded group_by over the real store',
       assert.match((labels as Record<string, string>).host ?? '', /^web-[0-2]$/);
       assert.equal(value, 4);
       assert.equal(active, true);
+    }
+  });
+});
+
+test('a rule keeps its firing alert, and its start, when a rule is added above it (reload) or the rules are reordered (restart)', async () => {
+  await withStore(async (dir, store) => {
+    const now = Date.now();
+    await store.write(
+      Array.from({ length: 5 }, (_, i) => ({ '@timestamp': new Date(now - i).toISOString(), 'event.id': `k-${i}`, level: 'error', host: 'web-1', message: 'boom' })),
+      now,
+    );
+    const file = join(dir, 'rules.yaml');
+    const errorsRule = "      - { alert: HighErrors, query: 'level:error', window: 1h, above: 1, group_by: [host], labels: { severity: page } }\n";
+    const otherRule = (name: string) => `      - { alert: ${name}, query: 'level:critical', window: 1h, above: 100 }\n`;
+    const rules = (...lines: string[]) => writeFileSync(file, `groups:\n  - name: g\n    interval: 1h\n    rules:\n${lines.join('')}`);
+    // Stopped in `finally` too: a ruler's timers would keep a failing test's process alive.
+    const started: Ruler[] = [];
+    const newRuler = () => {
+      const ruler = new Ruler({ ruleFiles: [file], alerting: buildAlertingConfig({}), savedQueries: {}, reader: store, dataDir: join(dir, 'data'), registry: new Registry() });
+      started.push(ruler);
+      return ruler;
+    };
+    const runtimeOf = (ruler: Ruler) => ruler.groupRuntimes[0]?.rules.find((r) => r.rule.name === 'HighErrors');
+    const evaluatedAfter = async (ruler: Ruler, t: number) => {
+      const since = Date.now();
+      while ((runtimeOf(ruler)?.lastEvaluation ?? 0) <= t && Date.now() - since < 10_000) await new Promise((r) => setTimeout(r, 10));
+      const alerts = [...(runtimeOf(ruler)?.alerts.values() ?? [])];
+      assert.equal(alerts.length, 1);
+      return alerts[0]!;
+    };
+
+    try {
+      rules(errorsRule);
+      const first = newRuler();
+      await first.start('http://127.0.0.1:7700');
+      const fired = await evaluatedAfter(first, 0);
+      assert.equal(fired.state, 'firing');
+
+      // Later than the first evaluation, so an alert made anew would have another start.
+      await new Promise((r) => setTimeout(r, 20));
+      rules(otherRule('Critical'), errorsRule);
+      first.reload();
+      const afterReload = await evaluatedAfter(first, Date.now() - 1);
+      assert.deepEqual([afterReload.state, afterReload.activeAt, afterReload.firedAt], ['firing', fired.activeAt, fired.firedAt]);
+      await first.stop();
+
+      await new Promise((r) => setTimeout(r, 20));
+      rules(errorsRule, otherRule('Critical'), otherRule('Emergency'));
+      const second = newRuler();
+      await second.start('http://127.0.0.1:7700');
+      const afterRestart = await evaluatedAfter(second, Date.now() - 1);
+      await second.stop();
+      assert.deepEqual([afterRestart.state, afterRestart.activeAt, afterRestart.firedAt], ['firing', fired.activeAt, fired.firedAt]);
+    } finally {
+      await Promise.all(started.map((r) => r.stop()));
+    }
+  });
+});
+
+test('group_by: events without the field count in a series of their own, without the label', async () => {
+  await withStore(async (dir, store) => {
+    const now = Date.now();
+    // Plain-text errors carry no logger: four of them, and two from django.db.
+    await store.write(
+      Array.from({ length: 6 }, (_, i) => ({
+        '@timestamp': new Date(now - i * 1000).toISOString(),
+        'event.id': `m-${i}`,
+        level: 'error',
+        host: 'web-1',
+        ...(i < 2 ? { logger: 'django.db' } : {}),
+        message: `boom ${i}`,
+      })),
+      now,
+    );
+    writeFileSync(
+      join(dir, 'rules.yaml'),
+      "groups:\n  - name: g\n    rules:\n      - { alert: ByLogger, query: 'level:error', window: 1m, group_by: [host, logger], above: 3 }\n",
+    );
+    const { loadRuleFiles } = await import('./load-rule-files.js');
+    const { groups } = loadRuleFiles([join(dir, 'rules.yaml')], { defaultInterval_ms: 60_000, savedQueries: {} });
+    const [result] = await Ruler.testRules(groups, store, buildAlertingConfig({}), now);
+    const series = (result?.series ?? []).map((s) => [s.labels, s.value, s.active]);
+    assert.deepEqual(
+      series.sort((a, b) => Number(a[1]) - Number(b[1])),
+      [
+        [{ host: 'web-1', logger: 'django.db' }, 2, false],
+        [{ host: 'web-1' }, 4, true],
+      ],
+    );
+  });
+});
+
+test('a group interval longer than a timer can wait (30d) is not evaluated without pause', async () => {
+  await withStore(async (dir, store) => {
+    writeFileSync(join(dir, 'rules.yaml'), "groups:\n  - name: monthly\n    interval: 30d\n    rules:\n      - { alert: A, query: 'level:error', above: 1 }\n");
+    const registry = new Registry();
+    const ruler = new Ruler({ ruleFiles: [join(dir, 'rules.yaml')], alerting: buildAlertingConfig({}), savedQueries: {}, reader: store, dataDir: join(dir, 'data'), registry });
+    await ruler.start('http://127.0.0.1:7700');
+    try {
+      // Evaluated at start, then not again for the longest delay a timer takes (setTimeout read 30d as 1 ms).
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.match(await registry.metrics(), /logship_rules_evaluations_total\{rule_group="monthly"\} 1$/m);
+    } finally {
+      await ruler.stop();
+    }
+  });
+});
+
+test('a group a reload removes leaves no series behind: no stale last-evaluation time, its alerts out of the gauge', async () => {
+  await withStore(async (dir, store) => {
+    const now = Date.now();
+    await store.write([{ '@timestamp': new Date(now).toISOString(), 'event.id': 'r-1', level: 'error', message: 'boom' }], now);
+    const file = join(dir, 'rules.yaml');
+    const group = (name: string) => `  - name: ${name}\n    interval: 1h\n    rules:\n      - { alert: A, query: 'level:error', window: 1h, above: 0 }\n`;
+    writeFileSync(file, `groups:\n${group('kept')}${group('gone')}`);
+    const registry = new Registry();
+    const ruler = new Ruler({ ruleFiles: [file], alerting: buildAlertingConfig({}), savedQueries: {}, reader: store, dataDir: join(dir, 'data'), registry });
+    await ruler.start('http://127.0.0.1:7700');
+    try {
+      const since = Date.now();
+      while (!/logship_rules_alerts\{state="firing"\} 2$/m.test(await registry.metrics()) && Date.now() - since < 10_000) await new Promise((r) => setTimeout(r, 10));
+      assert.match(await registry.metrics(), /logship_rules_group_last_evaluation_timestamp_seconds\{rule_group="gone"\}/);
+      writeFileSync(file, `groups:\n${group('kept')}`);
+      ruler.reload();
+      const text = await registry.metrics();
+      assert.doesNotMatch(text, /rule_group="gone"/);
+      assert.match(text, /logship_rules_group_last_evaluation_timestamp_seconds\{rule_group="kept"\}/);
+      assert.match(text, /logship_rules_alerts\{state="firing"\} 1$/m);
+    } finally {
+      await ruler.stop();
+    }
+  });
+});
+
+test('samples: one line per event, a traceback\'s line breaks written as \\n', async () => {
+  await withStore(async (_dir, store) => {
+    const now = Date.now();
+    await store.write(
+      [0, 1].map((i) => ({
+        '@timestamp': new Date(now - i * 1000).toISOString(),
+        'event.id': `tb-${i}`,
+        level: 'error',
+        host: 'web-1',
+        message: `Internal Server Error ${i}\nTraceback (most recent call last):\n  File "views.py", line 3\nKeyError: 'x'`,
+      })),
+      now,
+    );
+    const { sampleLines } = await import('./evaluate-rule.js');
+    const { loadRuleFile } = await import('./load-rule-file.js');
+    const [group] = loadRuleFile('r.yaml', "groups:\n  - name: g\n    rules:\n      - { alert: A, query: 'level:error', window: 1m, above: 0, sample_lines: 2 }\n", { defaultInterval_ms: 60_000, savedQueries: {} });
+    const rule = group!.rules[0]!;
+    const lines = (await sampleLines(store, rule, rule.ast, now)).split('\n');
+    assert.equal(lines.length, 2);
+    assert.match(lines[0] ?? '', /web-1 error Internal Server Error 0\\nTraceback \(most recent call last\):\\n {2}File "views\.py", line 3\\nKeyError: 'x'$/);
+  });
+});
+
+test('alert states saved under the keys of earlier versions (file, group, position, name) are restored once', async () => {
+  await withStore(async (dir, store) => {
+    const now = Date.now();
+    await store.write([{ '@timestamp': new Date(now).toISOString(), 'event.id': 'l-1', level: 'error', message: 'boom' }], now);
+    const file = join(dir, 'rules.yaml');
+    writeFileSync(file, "groups:\n  - name: g\n    interval: 1h\n    rules:\n      - { alert: A, query: 'level:error', window: 1h, above: 0 }\n      - { alert: B, query: 'level:error', window: 1h, above: 0 }\n");
+    const labels = (name: string) => ({ alertname: name });
+    const saved = (name: string) => ({
+      fingerprint: JSON.stringify([['alertname', name]]), labels: labels(name), annotations: {}, state: 'firing', value: 1,
+      activeAt: now - 3_600_000, firedAt: now - 3_600_000, resolvedAt: null, lastSentAt: now - 60_000, keepFiringSince: null, validUntil: now + 60_000,
+    });
+    mkdirSync(join(dir, 'data', 'rules'), { recursive: true });
+    // Position 0 held B when this was saved: B's alert must not become A's.
+    writeFileSync(
+      join(dir, 'data', 'rules', 'alert-state.json'),
+      JSON.stringify({ version: 1, rules: { [`${file}\u0000g\u00000\u0000B`]: [saved('B')], [`${file}\u0000g\u00001\u0000B`]: [saved('B')] } }),
+    );
+    const ruler = new Ruler({ ruleFiles: [file], alerting: buildAlertingConfig({}), savedQueries: {}, reader: store, dataDir: join(dir, 'data'), registry: new Registry() });
+    await ruler.start('http://127.0.0.1:7700');
+    try {
+      const since = Date.now();
+      while (ruler.groupRuntimes[0]?.rules.some((r) => r.lastEvaluation === null) && Date.now() - since < 10_000) await new Promise((r) => setTimeout(r, 10));
+      const [a, b] = ruler.groupRuntimes[0]?.rules.map((r) => [...r.alerts.values()]) ?? [];
+      assert.equal(a?.[0]?.activeAt === now - 3_600_000, false);
+      assert.deepEqual([b?.[0]?.state, b?.[0]?.activeAt], ['firing', now - 3_600_000]);
+    } finally {
+      await ruler.stop();
+    }
+  });
+});
+
+test('a pending alert restored after a stop counts its `for` without the downtime, as Prometheus does', async () => {
+  await withStore(async (dir, store) => {
+    const now = Date.now();
+    await store.write([{ '@timestamp': new Date(now).toISOString(), 'event.id': 'p-1', level: 'error', message: 'boom' }], now);
+    const file = join(dir, 'rules.yaml');
+    writeFileSync(file, "groups:\n  - name: g\n    interval: 1h\n    rules:\n      - { alert: A, query: 'level:error', window: 1h, above: 0, for: 10m }\n");
+    const { loadRuleFile } = await import('./load-rule-file.js');
+    const key = loadRuleFile(file, readFileSync(file, 'utf8'), { defaultInterval_ms: 60_000, savedQueries: {} })[0]!.rules[0]!.key;
+    const min = 60_000;
+    // Pending for 5 minutes, then the server stopped for 45.
+    mkdirSync(join(dir, 'data', 'rules'), { recursive: true });
+    writeFileSync(
+      join(dir, 'data', 'rules', 'alert-state.json'),
+      JSON.stringify({
+        version: 1,
+        saved_at: now - 45 * min,
+        rules: {
+          [key]: [{ fingerprint: JSON.stringify([['alertname', 'A']]), labels: { alertname: 'A' }, annotations: {}, state: 'pending', value: 1,
+            activeAt: now - 50 * min, firedAt: null, resolvedAt: null, lastSentAt: null, keepFiringSince: null, validUntil: null }],
+        },
+      }),
+    );
+    const ruler = new Ruler({ ruleFiles: [file], alerting: buildAlertingConfig({}), savedQueries: {}, reader: store, dataDir: join(dir, 'data'), registry: new Registry() });
+    await ruler.start('http://127.0.0.1:7700');
+    try {
+      const since = Date.now();
+      while (ruler.groupRuntimes[0]?.rules[0]?.lastEvaluation === null && Date.now() - since < 10_000) await new Promise((r) => setTimeout(r, 10));
+      const [alert] = [...(ruler.groupRuntimes[0]?.rules[0]?.alerts.values() ?? [])];
+      // Five of its ten minutes are left: still pending, started 5 minutes of observed time ago.
+      assert.equal(alert?.state, 'pending');
+      const pendingFor = Date.now() - (alert?.activeAt ?? 0);
+      assert.ok(pendingFor >= 5 * min && pendingFor < 5 * min + 10_000, String(pendingFor));
+    } finally {
+      await ruler.stop();
     }
   });
 });

@@ -8,8 +8,8 @@
  *      then: needsSending? ─► Notifier (Alertmanager v2, webhooks) ─► state file
  *
  *   reload (SIGHUP, POST /api/v1/rules/reload): load anew; on a mistake keep
- *   the running rules; alerts of rules that stay (same file, group, name,
- *   position) keep their state.
+ *   the running rules; alerts of rules that stay (same file, group, name and
+ *   labels: load-rule-file.ts ruleKeys) keep their state.
  *
  * Evaluation only reads the store (reader threads on SQLite, the cluster on
  * Elasticsearch), so a slow rule delays its own group, never ingest.
@@ -28,6 +28,9 @@ import type { AlertRule, RuleGroup } from './rule-types.js';
 import { createRulerMetrics, type RulerMetrics } from './ruler-metrics.js';
 import { StateFile, type SavedStates } from './state-file.js';
 import { rulesErrors as errors } from './rules-errors.js';
+
+/** setTimeout's longest delay. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface RulerOptions {
   ruleFiles: readonly string[];
@@ -95,14 +98,27 @@ export class Ruler {
   async start(serverUrl: string): Promise<void> {
     if (!this.opts.alerting.external_url) this.externalUrl = serverUrl;
     let saved: SavedStates = {};
+    let downtime_ms = 0;
     try {
-      saved = await this.stateFile.read();
+      const doc = await this.stateFile.read();
+      saved = doc.rules;
+      if (doc.savedAt !== null) downtime_ms = Math.max(0, this.now() - doc.savedAt);
     } catch (err) {
       this.opts.logger?.error({ err, path: this.stateFile.path }, 'The saved alert states cannot be read; alerts start from inactive.');
     }
     for (const g of this.groups) {
       for (const r of g.rules) {
-        for (const a of saved[r.rule.key] ?? []) r.alerts.set(a.fingerprint, a);
+        // A state file from before rules were keyed by name and labels names
+        // them by position: take those only for a rule of the same alert name.
+        const states = saved[r.rule.key] ?? (saved[r.rule.legacyKey] ?? []).filter((a) => a.labels.alertname === r.rule.name);
+        for (const a of states) {
+          // A pending alert counts its `for` only over time the condition was
+          // seen to hold: the downtime moves its start forward, as Prometheus's
+          // RestoreForState does. Else one pending for a minute before a
+          // three-hour stop fired at the first evaluation after it.
+          if (a.state === 'pending') a.activeAt += downtime_ms;
+          r.alerts.set(a.fingerprint, a);
+        }
       }
     }
     this.started = true;
@@ -187,6 +203,17 @@ export class Ruler {
       running: null,
     }));
     this.metrics.rules.set(loaded.reduce((n, g) => n + g.rules.length, 0));
+    // As Prometheus deletes a removed group's series: a last-evaluation
+    // timestamp left behind never moves again, so the usual "rule group
+    // stalled" alert fires for a group that no longer exists, and the
+    // alerts gauge kept counting the removed rules' alerts.
+    const kept = new Set(loaded.map((g) => g.name));
+    for (const o of old) {
+      if (kept.has(o.group.name)) continue;
+      const labels = { rule_group: o.group.name };
+      for (const m of [this.metrics.lastEvaluation, this.metrics.evaluations, this.metrics.evaluationFailures, this.metrics.evaluationDuration, this.metrics.seriesDropped]) m.remove(labels);
+    }
+    this.updateAlertGauge();
     if (this.started && !this.stopped) for (const g of this.groups) this.schedule(g, 0);
     this.opts.logger?.info(
       { groups: loaded.length, rules: loaded.reduce((n, g) => n + g.rules.length, 0) },
@@ -196,6 +223,8 @@ export class Ruler {
 
   private schedule(g: GroupRuntime, delay: number): void {
     if (this.stopped || !this.groups.includes(g)) return;
+    // setTimeout takes a delay past ~24.8 days as 1 ms: an `interval: 30d`
+    // group would be evaluated without pause. Such a group waits the maximum.
     g.timer = setTimeout(() => {
       g.timer = null;
       const started = this.now();
@@ -205,7 +234,7 @@ export class Ruler {
           g.running = null;
           this.schedule(g, Math.max(0, started + g.group.interval_ms - this.now()));
         });
-    }, delay);
+    }, Math.min(delay, MAX_TIMER_MS));
   }
 
   private async evaluateGroup(g: GroupRuntime): Promise<void> {
@@ -218,8 +247,11 @@ export class Ruler {
     const finished = this.now();
     g.lastEvaluation = started;
     g.evaluationTime_s = (finished - started) / 1000;
-    this.metrics.evaluationDuration.observe({ rule_group: name }, g.evaluationTime_s);
-    this.metrics.lastEvaluation.set({ rule_group: name }, started / 1000);
+    // An evaluation a reload removed the group during must not bring its series back.
+    if (this.groups.some((x) => x.group.name === name)) {
+      this.metrics.evaluationDuration.observe({ rule_group: name }, g.evaluationTime_s);
+      this.metrics.lastEvaluation.set({ rule_group: name }, started / 1000);
+    }
     this.sendAlerts(g, finished);
     this.updateAlertGauge();
     await this.persist();
@@ -306,7 +338,7 @@ export class Ruler {
       for (const r of g.rules) if (r.alerts.size > 0) states[r.rule.key] = [...r.alerts.values()];
     }
     try {
-      await this.stateFile.write(states);
+      await this.stateFile.write(states, this.now());
     } catch (err) {
       this.opts.logger?.error({ err, path: this.stateFile.path }, 'Saving the alert states failed; a restart now would start them over.');
     }

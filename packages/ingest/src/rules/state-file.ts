@@ -13,6 +13,13 @@ export type SavedStates = Record<string, AlertInstance[]>;
 interface StateDocument {
   version: 1;
   rules: SavedStates;
+  /** When the states were saved (epoch ms): the start of a downtime, for pending alerts. Absent in files of earlier versions. */
+  saved_at?: number;
+}
+
+export interface SavedDocument {
+  rules: SavedStates;
+  savedAt: number | null;
 }
 
 export class StateFile {
@@ -23,21 +30,22 @@ export class StateFile {
     this.path = join(dataDir, 'rules', 'alert-state.json');
   }
 
-  async read(): Promise<SavedStates> {
+  async read(): Promise<SavedDocument> {
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { rules: {}, savedAt: null };
       throw err;
     }
     const doc = JSON.parse(text) as StateDocument;
-    return doc.version === 1 && typeof doc.rules === 'object' ? doc.rules : {};
+    if (doc.version !== 1 || typeof doc.rules !== 'object') return { rules: {}, savedAt: null };
+    return { rules: doc.rules, savedAt: typeof doc.saved_at === 'number' ? doc.saved_at : null };
   }
 
   /** Writes are chained so two evaluations finishing together never interleave their renames. */
-  write(states: SavedStates): Promise<void> {
-    const body = JSON.stringify({ version: 1, rules: states } satisfies StateDocument);
+  write(states: SavedStates, savedAt: number): Promise<void> {
+    const body = JSON.stringify({ version: 1, rules: states, saved_at: savedAt } satisfies StateDocument);
     this.writing = this.writing.catch(() => undefined).then(() => this.writeNow(body));
     return this.writing;
   }
