@@ -97,6 +97,35 @@ test('invalid values, missing env, bad YAML, missing file', () => {
   assert.throws(() => loadServerConfig({ store: 'mysql' }, {}), { code: 'LS_CONFIG_INVALID', message: /store\.type/ });
 });
 
+test('a value that is one ${ENV} is the number or boolean the schema wants; text stays text', () => {
+  const yaml = [
+    'retention: { default_days: "${DAYS}", check_interval_s: "${CHECK:-900}", classes: [ { name: errors, match: "level:error", days: "${ERROR_DAYS}" } ] }',
+    'auth:',
+    '  tokens:',
+    // A token of digits is text where the schema wants text.
+    '    - { name: a, token: "${TOKEN}", scopes: [write] }',
+    '',
+  ].join('\n');
+  withFile(yaml, (file) => {
+    const c = loadServerConfig({ config: file }, { DAYS: '45', ERROR_DAYS: '120', TOKEN: '1234567890123456' });
+    assert.equal(c.retention.default_days, 45);
+    assert.equal(c.retention.check_interval_s, 900);
+    assert.equal(c.retention.classes[0]!.days, 120);
+    assert.equal(c.auth.tokens[0]!.token, '1234567890123456');
+  });
+  // Text around a reference, or a value that is no number, is refused as before.
+  withFile('retention: { default_days: "${DAYS}d" }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, { DAYS: '45' }), { code: 'LS_CONFIG_INVALID', message: /retention\.default_days/ });
+  });
+  withFile('retention: { default_days: "${DAYS}" }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, { DAYS: 'forty' }), { code: 'LS_CONFIG_INVALID', message: /retention\.default_days/ });
+  });
+  // A string written in the file is not a number.
+  withFile('retention: { default_days: "45" }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /retention\.default_days/ });
+  });
+});
+
 test('$${ is a literal ${', () => {
   // A phrase: saved queries must parse (checkConfigQueries), and `message:${HOME}` does not.
   withFile('saved_queries: { lit: \'message:"$${HOME}"\' }\n', (file) => {

@@ -14,6 +14,7 @@ import { checkConfigQueries } from './check-config-queries.js';
 import { expandRetentionMatches } from './expand-retention-matches.js';
 import { configErrors as errors } from './config-errors.js';
 import { interpolateEnv } from './interpolate-env.js';
+import { restoreEnvText } from './restore-env-text.js';
 import { parseListen } from './parse-listen.js';
 import { DEFAULT_SERVER_CONFIG, SERVER_CONFIG_SCHEMA, deepFreeze, type ServerConfig, type TlsConfig } from './server-config.js';
 import { parseSubject } from './parse-subject.js';
@@ -44,6 +45,8 @@ export function loadServerConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): ServerConfig {
   let fromFile: Record<string, unknown> = {};
+  // Values that were one `${NAME}` read as numbers or booleans, and their text (interpolate-env.ts).
+  const typed = new Map<string, string>();
   if (flags.config !== undefined) {
     let text: string;
     try {
@@ -59,14 +62,18 @@ export function loadServerConfig(
     }
     if (doc !== null && doc !== undefined) {
       if (typeof doc !== 'object' || Array.isArray(doc)) throw errors.configInvalid('(root)', 'must be a mapping');
-      fromFile = interpolateEnv(doc, env) as Record<string, unknown>;
+      fromFile = interpolateEnv(doc, env, '', typed) as Record<string, unknown>;
     }
   }
-  return buildServerConfig(fromFile, flags);
+  return buildServerConfig(fromFile, flags, typed);
 }
 
-/** Validates an already-parsed config object with flags applied. */
-export function buildServerConfig(input: Record<string, unknown>, flags: ConfigFlags = {}): ServerConfig {
+/**
+ * Validates an already-parsed config object with flags applied. `fromEnv`:
+ * values interpolateEnv read as numbers or booleans, by JSON pointer, with
+ * their text, put back where the schema wants text (restore-env-text.ts).
+ */
+export function buildServerConfig(input: Record<string, unknown>, flags: ConfigFlags = {}, fromEnv: ReadonlyMap<string, string> = new Map()): ServerConfig {
   const raw = structuredClone(input);
   if (flags.data !== undefined) raw.data = flags.data;
   if (flags.listen !== undefined) raw.listen = flags.listen;
@@ -80,7 +87,9 @@ export function buildServerConfig(input: Record<string, unknown>, flags: ConfigF
 
   applyTlsFlags(raw, flags);
 
-  if (!validate(raw)) {
+  let valid = validate(raw);
+  if (!valid && fromEnv.size > 0 && restoreEnvText(raw, validate.errors ?? [], fromEnv)) valid = validate(raw);
+  if (!valid) {
     const all = validate.errors ?? [];
     throw schemaError(all.find((e) => e.keyword === 'additionalProperties') ?? all[0]);
   }
