@@ -10,7 +10,7 @@
  */
 import { DEFAULT_TEXT_FIELDS, planLeaf, type LeafPlan, type PlanOptions, type QueryNode } from '@logship/query';
 import type { estypes } from '@elastic/elasticsearch';
-import { booleanField, keywordField, numberField, textField } from './event-document.js';
+import { booleanField, keywordField, numberField, TEXT_FIELD, textField } from './event-document.js';
 
 export type EsQuery = estypes.QueryDslQueryContainer;
 
@@ -54,8 +54,11 @@ function exists(field: string, textFields: readonly string[]): EsQuery {
   if (field === '@timestamp') queries.push({ exists: { field: '@timestamp' } });
   // String messages are indexed only as tokens (`@text` is always mapped);
   // the other text fields' tokens are there even when the value is too long
-  // for a keyword.
-  if (field === 'message' || textFields.includes(field)) queries.push({ exists: { field: textField(field) } });
+  // for a keyword. A range over their tokens, not `exists`, for the reason
+  // above: `@txt.exception` unmapped beside `@txt.exception.type` (both
+  // default text fields) matched every event with an `exception.type`.
+  if (field === 'message') queries.push({ exists: { field: TEXT_FIELD } });
+  else if (textFields.includes(field)) queries.push({ range: { [textField(field)]: { gte: '' } } });
   return anyOf(queries);
 }
 
