@@ -16,8 +16,9 @@ import assert from 'node:assert/strict';
 import { mkdir, open, readFile, rename, rm, symlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { removeDir, searchAll, sleep, startAgent, startServer, stopAll, tempDir } from './harness.js';
+import { agentBin, removeDir, searchAll, sleep, startAgent, startServer, stopAll, tempDir } from './harness.js';
 import { agentYaml, assertExactlyOnce, jsonLine, range, seqsOf, waitForCount } from './agent-support.js';
 
 const RUN = 'k8s';
@@ -81,6 +82,21 @@ describe('agent: kubernetes preset (kubelet + containerd layout, CRI format)', (
   after(async () => {
     await stopAll();
     await removeDir(root);
+  });
+
+  test('--check names what the preset reads; an include under /var/log/containers is refused with exit 2', async () => {
+    const check = async (source: string): Promise<{ status: number | null; out: string }> => {
+      const cfg = join(root, 'check.yaml');
+      await writeFile(cfg, `server:\n  url: http://127.0.0.1:9\ndata_dir: ${join(root, 'check')}\nsources:\n${source}`);
+      const r = spawnSync(process.execPath, [agentBin, '--config', cfg, '--check'], { encoding: 'utf8' });
+      return { status: r.status, out: r.stdout + r.stderr };
+    };
+    const ok = await check('  - type: kubernetes\n');
+    assert.equal(ok.status, 0, ok.out);
+    assert.match(ok.out, /^ {2}kubernetes-0 \(kubernetes\): \/var\/log\/pods\/\*\/\*\/\*\.log$/m);
+    const bad = await check('  - type: kubernetes\n    include: ["/var/log/pods/*/*/*.log", "/var/log/containers/*.log"]\n');
+    assert.equal(bad.status, 2);
+    assert.match(bad.out, /LS_AGENT_CONFIG_INVALID: The config is invalid at sources\[0\]\.include\[1\]: \/var\/log\/containers\/ holds symlinks/);
   });
 
   test('pod logs: CRI unwrapped, partial lines joined, pod fields, runtime time, rotation, restart, kill -9: every line exactly once', async () => {
