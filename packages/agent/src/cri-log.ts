@@ -42,7 +42,8 @@ export function parseCriLine(line: Buffer): CriPiece | null {
 
 /** A whole printed line, its pieces joined. */
 export interface CriLine {
-  readonly text: string;
+  /** May be a view of the line pushed (a line in one piece): valid until the next push, copy it to keep it. */
+  readonly text: Buffer;
   /** Byte offset of the first piece's line in the file (the event id's offset). */
   readonly start: number;
   readonly stream: string;
@@ -95,8 +96,12 @@ export class CriJoiner {
    */
   push(line: Buffer, start: number, truncated = false): CriLine | null {
     const piece = parseCriLine(line);
-    if (!piece) return { text: line.toString('utf8'), start, stream: 'unknown', time: undefined, truncated };
+    if (!piece) return { text: line, start, stream: 'unknown', time: undefined, truncated };
     let h = this.held.get(piece.stream);
+    if (!h && !piece.partial && piece.text.length <= this.maxBytes) {
+      // Most lines: one F piece, nothing held, nothing copied.
+      return { text: piece.text, start, stream: piece.stream, time: piece.time, truncated };
+    }
     if (!h) {
       h = { parts: [], bytes: 0, start, time: piece.time, truncated: false };
       this.held.set(piece.stream, h);
@@ -130,7 +135,7 @@ export class CriJoiner {
 function joined(stream: string, h: Held): CriLine {
   let bytes = Buffer.concat(h.parts, h.bytes);
   if (h.truncated) bytes = bytes.subarray(0, utf8Boundary(bytes));
-  return { text: bytes.toString('utf8'), start: h.start, stream, time: h.time, truncated: h.truncated };
+  return { text: bytes, start: h.start, stream, time: h.time, truncated: h.truncated };
 }
 
 /** The length of `bytes` without an incomplete UTF-8 character at its end. */

@@ -179,8 +179,12 @@ export class FileTail {
 
   // A writer that ends without a newline leaves the last line in the framer;
   // once the file has been quiet for partial_line_flush_ms it is emitted.
+  // Not for kubernetes: the runtime writes each CRI line whole, newline
+  // included, so a last line without one is a write in progress, and sent
+  // early it would be cut in two events (its rest then not CRI). It is
+  // emitted when the file is released (flushAll).
   private armPartialFlush(): void {
-    if (this.partialTimer || this.framer.pendingBytes === 0) return;
+    if (this.partialTimer || this.framer.pendingBytes === 0 || this.cri) return;
     const at = this.offset;
     this.partialTimer = setTimeout(() => {
       this.partialTimer = null;
@@ -242,7 +246,7 @@ export class FileTail {
     if (joined.text.length === 0) return;
     this.stream = joined.stream;
     this.runtimeTime = joined.time;
-    this.onUnwrapped({ text: Buffer.from(joined.text), start: joined.start, end, truncated: joined.truncated });
+    this.onUnwrapped({ text: joined.text, start: joined.start, end, truncated: joined.truncated });
   }
 
   private onUnwrapped(line: FramedLine): void {
