@@ -267,7 +267,7 @@ export class FileTail {
       ...this.config.labels,
       ...(this.config.timezone !== undefined ? { '@timezone': this.config.timezone } : {}),
       ...(this.docker ? dockerContainerFields(this.path) : {}),
-      // Where the content was first seen: a rotated file's name still holds the layout, but its first name says it plainly.
+      // From the path the content was first read at (`3.log`, also once the kubelet renamed it `3.log.<time>`).
       ...(this.cri ? podLogFields(this.sourcePath) : {}),
     }).slice(1);
     const envelope = `{"@raw":${JSON.stringify(line.text.toString('utf8'))},"event.id":"${fileEventId(this.id, line.start, this.idsSortFrom)}"`
