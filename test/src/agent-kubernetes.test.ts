@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { agentBin, removeDir, searchAll, sleep, startAgent, startServer, stopAll, tempDir } from './harness.js';
+import { agentBin, freePort, removeDir, searchAll, sleep, startAgent, startServer, stopAll, tempDir } from './harness.js';
 import { agentYaml, assertExactlyOnce, jsonLine, range, seqsOf, waitForCount } from './agent-support.js';
 
 const RUN = 'k8s';
@@ -146,7 +146,10 @@ describe('agent: kubernetes preset (kubelet + containerd layout, CRI format)', (
     await symlink(join(dirOf(WEB), '0.log'), join(links, `${WEB.pod}_${WEB.ns}_${WEB.container}-0123456789abcdef.log`));
 
     const dataDir = join(root, 'agent');
-    const yaml = agentYaml({ server: server.url, dataDir, include: [`${pods}/*/*/*.log`, `${links}/*.log`] })
+    const port = await freePort();
+    const yaml = agentYaml({
+      server: server.url, dataDir, include: [`${pods}/*/*/*.log`, `${links}/*.log`], extra: `metrics: { listen: "127.0.0.1:${port}" }`,
+    })
       .replace('  - type: file', '  - type: kubernetes');
     const cfg = join(root, 'agent.yaml');
     let agent = await startAgent(yaml, cfg);
@@ -221,6 +224,15 @@ describe('agent: kubernetes preset (kubelet + containerd layout, CRI format)', (
     // Nothing else: no line read again through the symlinks, none shipped without its pod's fields.
     assert.equal((await searchAll(server.url, '_exists_:stream')).length, seq + 1);
     assert.equal((await searchAll(server.url, '_exists_:kubernetes.pod.name')).length, seq + 1);
+    // Health and metrics as for every file source, under the preset's source name.
+    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    assert.equal(health.status, 200);
+    const body = (await health.json()) as { status: string; sources: string[] };
+    assert.equal(body.status, 'healthy');
+    assert.deepEqual(body.sources, ['kubernetes-0']);
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    assert.ok(Number(/^logship_agent_events_shipped_total\{source="kubernetes-0"\} (\d+)$/m.exec(metrics)?.[1]) > 0, metrics);
+    assert.ok(Number(/^logship_agent_files_watched\{source="kubernetes-0"\} (\d+)$/m.exec(metrics)?.[1]) >= 3, 'web 0.log and 1.log, worker 0.log');
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
     await server.stop('SIGTERM');
   });
