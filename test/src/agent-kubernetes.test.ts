@@ -99,6 +99,49 @@ describe('agent: kubernetes preset (kubelet + containerd layout, CRI format)', (
     assert.match(bad.out, /LS_AGENT_CONFIG_INVALID: The config is invalid at sources\[0\]\.include\[1\]: \/var\/log\/containers\/ holds symlinks/);
   });
 
+  test('20,000 lines while the kubelet rotates 10 times (older rotated files gzipped and removed): every line exactly once', async () => {
+    const server = await startServer({ dataDir: join(root, 'server-rot') });
+    const run = 'k8srot';
+    const dir = join(root, 'rot', 'pods', `shop_api-5c4d_${UID_B}`, 'api');
+    await mkdir(dir, { recursive: true });
+    const agent = await startAgent(agentYaml({ server: server.url, dataDir: join(root, 'agent-rot'), include: [`${root}/rot/pods/*/*/*.log`] })
+      .replace('  - type: file', '  - type: kubernetes'), join(root, 'rot.yaml'));
+    const log = new RuntimeLog(join(dir, '0.log'));
+    const TOTAL = 20_000;
+    const rotated: string[] = [];
+    let seq = 0;
+    const write = async (n: number): Promise<void> => {
+      const parts: Buffer[] = [];
+      for (const end = seq + n; seq < end; seq++) parts.push(criLines(jsonLine(seq, run), seq % 2 === 0 ? 'stdout' : 'stderr'));
+      await log.write(Buffer.concat(parts));
+    };
+    // Paced, if much faster than the kubelet (which looks every 10 s): a file
+    // created, rotated and gzipped within milliseconds is one no reader sees.
+    for (let chunk = 1; seq < TOTAL; chunk++) {
+      await write(500);
+      await sleep(50);
+      if (chunk % 4 === 0 && seq < TOTAL) {
+        const to = join(dir, `0.log.20261205-1${String(chunk / 4).padStart(5, '0')}`);
+        await rename(join(dir, '0.log'), to);
+        await write(100);
+        await log.reopen();
+        // The kubelet keeps the newest rotated file as it is and gzips the others.
+        for (const older of rotated.splice(0)) {
+          await writeFile(`${older}.gz.tmp`, gzipSync(await readFile(older)));
+          await rename(`${older}.gz.tmp`, `${older}.gz`);
+          await rm(older);
+        }
+        rotated.push(to);
+      }
+    }
+    await log.close();
+    await waitForCount(server.url, run, seq, 120_000);
+    await sleep(1000);
+    assertExactlyOnce(await seqsOf(server.url, run), range(0, seq));
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+    await server.stop('SIGTERM');
+  });
+
   test('pod logs: CRI unwrapped, partial lines joined, pod fields, runtime time, rotation, restart, kill -9: every line exactly once', async () => {
     const server = await startServer({ dataDir: join(root, 'server') });
     const pods = join(root, 'log', 'pods');
