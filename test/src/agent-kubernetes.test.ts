@@ -115,11 +115,14 @@ describe('agent: kubernetes preset (kubelet + containerd layout, CRI format)', (
       for (const end = seq + n; seq < end; seq++) parts.push(criLines(jsonLine(seq, run), seq % 2 === 0 ? 'stdout' : 'stderr'));
       await log.write(Buffer.concat(parts));
     };
-    // Paced, if much faster than the kubelet (which looks every 10 s): a file
-    // created, rotated and gzipped within milliseconds is one no reader sees.
-    for (let chunk = 1; seq < TOTAL; chunk++) {
+    // Once the agent follows the file; then paced, if much faster than the
+    // kubelet (which looks every 10 s): a file created and rotated out of
+    // the glob before the agent looked is one it never knew (docs/AGENT.md).
+    await write(500);
+    await waitForCount(server.url, run, seq, 60_000);
+    for (let chunk = 2; seq < TOTAL; chunk++) {
       await write(500);
-      await sleep(50);
+      await sleep(100);
       if (chunk % 4 === 0 && seq < TOTAL) {
         const to = join(dir, `0.log.20261205-1${String(chunk / 4).padStart(5, '0')}`);
         await rename(join(dir, '0.log'), to);
