@@ -188,6 +188,11 @@ describe('agent: kubernetes preset (kubelet + containerd layout, CRI format)', (
     expected.set(between, { c: WEB, restart: 0, stream: 'stderr' });
     await web0.write(criLines(jsonLine(between, RUN), 'stderr'));
     await web0.write(Buffer.concat(pieces.slice(1)));
+    // A pino line (numeric level, epoch ms time) from the other pod.
+    const pinoSeq = seq++;
+    const pinoTime = Date.now() - 60_000;
+    expected.set(pinoSeq, { c: WORKER, restart: 0, stream: 'stdout' });
+    await worker0.write(criLines(JSON.stringify({ level: 50, time: pinoTime, pid: 1, hostname: WORKER.pod, msg: 'pino payment failed', seq: pinoSeq, run: RUN }), 'stdout'));
     // The kubelet's symlink, named without the pod uid; included too, it must not be read twice.
     await symlink(join(dirOf(WEB), '0.log'), join(links, `${WEB.pod}_${WEB.ns}_${WEB.container}-0123456789abcdef.log`));
 
@@ -251,10 +256,14 @@ describe('agent: kubernetes preset (kubelet + containerd layout, CRI format)', (
       assert.equal(h.stream, e.stream, where);
       assert.equal(h.host, 'e2e-host');
       assert.equal(h.source, join(dirOf(e.c), `${e.restart}.log`), `${where}: the path it was first read at`);
-      assert.equal(h.logger, h.seq === longSeq ? 'shop' : 'app.worker', `${where}: the python-json-logger line inside was normalized`);
+      if (h.seq !== pinoSeq) assert.equal(h.logger, h.seq === longSeq ? 'shop' : 'app.worker', `${where}: the python-json-logger line inside was normalized`);
       // Its own time (asctime, now), not the runtime's two hours back.
       if (h.seq !== longSeq) assert.ok(Date.now() - Date.parse(String(h['@timestamp'])) < 3600_000, `${where}: a line with its own time keeps it`);
     }
+    const pino = hits.find((h) => h.seq === pinoSeq)!;
+    assert.equal(pino.level, 'error', 'pino\'s 50');
+    assert.equal(pino.message, 'pino payment failed');
+    assert.equal(pino['@timestamp'], new Date(pinoTime).toISOString());
     const big = hits.find((h) => h.seq === longSeq)!;
     assert.equal(big.level, 'error');
     assert.equal(big.payload, payload, 'the pieces were joined, the cut character whole');
