@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Agent } from './agent.js';
-import { loadConfig, type AgentConfig } from './config.js';
+import { loadConfig, type AgentConfig, type SourceConfig } from './config.js';
 import { AgentError, agentError } from './errors.js';
 import { createLogger } from './log.js';
 
@@ -47,6 +47,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (values.check) {
     console.log(`The config is valid: ${config.sources.length} source(s), server ${config.server.url}.`);
+    // What each source reads, presets' defaults included: an operator sees what `type: kubernetes` alone means.
+    for (const src of config.sources) console.log(`  ${src.name} (${src.type}): ${sourceReads(src)}`);
     return 0;
   }
   const log = createLogger(config.log_level);
@@ -81,4 +83,12 @@ export async function main(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => onStop('SIGTERM'));
     process.once('SIGINT', () => onStop('SIGINT'));
   });
+}
+
+function sourceReads(src: SourceConfig): string {
+  if (src.type === 'journald') {
+    const units = [...src.units, ...src.user_units, ...src.matches];
+    return `${units.length > 0 ? units.join(', ') : 'every unit'}${src.directory !== undefined ? ` in ${src.directory}` : ''}`;
+  }
+  return src.include.join(', ') + (src.exclude.length > 0 ? ` (not ${src.exclude.join(', ')})` : '');
 }

@@ -60,6 +60,14 @@ test('the nginx preset tags its events', () => {
   assert.deepEqual(c.sources[0]!.labels, { job: 'nginx', 'log.type': 'nginx' });
 });
 
+test('the kubernetes preset reads the kubelet\'s pod logs by default and refuses its symlinks', () => {
+  const c = validateConfig({ ...minimal, sources: [{ type: 'kubernetes' }] }, {});
+  assert.deepEqual(c.sources[0], { ...c.sources[0], type: 'kubernetes', name: 'kubernetes-0', include: ['/var/log/pods/*/*/*.log'] });
+  invalid({ ...minimal, sources: [{ type: 'kubernetes', include: ['/var/log/pods/*/*/*.log', '/var/log/containers/*.log'] }] },
+    /sources\[0\]\.include\[1\]: \/var\/log\/containers\/ holds symlinks .* every line would be read twice/);
+  invalid({ ...minimal, sources: [{ type: 'kubernetes', include: [] }] }, /sources\[0\]\.include: needs at least one path/);
+});
+
 test('YAML files: syntax errors and unreadable files have their own codes', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'ls-agent-cfg-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { agentError } from './errors.js';
+import { KUBERNETES_INCLUDE, KUBERNETES_SYMLINK_DIR } from './kubernetes-pod-log.js';
 import { readTlsOptions } from './tls-options.js';
 
 /**
@@ -21,8 +22,12 @@ export interface MultilineConfig {
 }
 
 export interface FileSourceConfig {
-  /** `docker`: json-file logs, unwrapped and joined (docker-json-file.ts). */
-  readonly type: 'file' | 'nginx' | 'docker';
+  /**
+   * `docker`: json-file logs, unwrapped and joined (docker-json-file.ts);
+   * `kubernetes`: the kubelet's pod logs in the CRI format (cri-log.ts,
+   * kubernetes-pod-log.ts).
+   */
+  readonly type: 'file' | 'nginx' | 'docker' | 'kubernetes';
   readonly name: string;
   readonly include: readonly string[];
   readonly exclude: readonly string[];
@@ -213,8 +218,8 @@ function isTimeZone(zone: string): boolean {
 
 function source(v: unknown, c: Checker, index: number): SourceConfig {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) c.fail('expected a mapping');
-  const type = oneOf(v as Obj, 'type', c, ['file', 'nginx', 'docker', 'journald'] as const, 'file');
-  if ((v as Obj).type === undefined) c.at('type').fail('is required (file, nginx, docker or journald)');
+  const type = oneOf(v as Obj, 'type', c, ['file', 'nginx', 'docker', 'kubernetes', 'journald'] as const, 'file');
+  if ((v as Obj).type === undefined) c.at('type').fail('is required (file, nginx, docker, kubernetes or journald)');
   if (type === 'journald') {
     const o = object(v, c, JOURNALD_KEYS);
     const directory = optStr(o, 'directory', c);
@@ -234,9 +239,19 @@ function source(v: unknown, c: Checker, index: number): SourceConfig {
     };
   }
   const o = object(v, c, FILE_KEYS);
-  const include = type === 'docker' && o.include === undefined ? [DOCKER_INCLUDE] : strList(o, 'include', c, true);
+  const preset = type === 'docker' ? DOCKER_INCLUDE : type === 'kubernetes' ? KUBERNETES_INCLUDE : undefined;
+  const include = preset !== undefined && o.include === undefined ? [preset] : strList(o, 'include', c, true);
   if (include.length === 0) c.at('include').fail('needs at least one path or glob');
   include.forEach((p, i) => { if (!p.startsWith('/')) c.at('include').at(i).fail('must be an absolute path'); });
+  if (type === 'kubernetes') {
+    // Refused rather than skipped: a source that reads nothing would look healthy.
+    include.forEach((p, i) => {
+      if (p.startsWith(KUBERNETES_SYMLINK_DIR)) {
+        c.at('include').at(i).fail(`${KUBERNETES_SYMLINK_DIR} holds symlinks to the files under /var/log/pods, without the pod uid; `
+          + `include ${KUBERNETES_INCLUDE} (the default) instead, or every line would be read twice`);
+      }
+    });
+  }
   const rotatedDirs = strList(o, 'rotated_dirs', c, false);
   rotatedDirs.forEach((p, i) => { if (!p.startsWith('/')) c.at('rotated_dirs').at(i).fail('must be an absolute path'); });
   const ml = multiline(o.multiline, c.at('multiline'));

@@ -14,9 +14,10 @@ import { M, type Metrics } from './metrics.js';
 import { sameContent, sameStart, stillAt } from './tail-content.js';
 import { TailRegistry } from './tail-registry.js';
 import { resumeRotatedWhileDown } from './rotated-while-down.js';
+import { isPodLogPath } from './kubernetes-pod-log.js';
 
 /**
- * The `file` (and `nginx`) source: finds files by glob, follows each one by
+ * The `file` source (and its presets: `nginx`, `docker`, `kubernetes`): finds files by glob, follows each one by
  * identity through what happens to it on disk.
  *
  *   chokidar add/change/unlink ─┐
@@ -59,7 +60,8 @@ export class FileSource implements Source {
     private readonly ctx: FileSourceContext,
   ) {
     this.name = config.name;
-    this.matcher = new PathMatcher(config.include, config.exclude);
+    // kubernetes: only the kubelet's own files, not symlinks to them under other names (kubernetes-pod-log.ts).
+    this.matcher = new PathMatcher(config.include, config.exclude, config.type === 'kubernetes' ? isPodLogPath : undefined);
     this.tailContext = { config, host: ctx.host, sink: ctx.sink, metrics: ctx.metrics, onReplaced: (t) => this.check(t.path) };
   }
 

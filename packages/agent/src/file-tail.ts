@@ -1,7 +1,9 @@
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { FileSourceConfig } from './config.js';
+import { CriJoiner, type CriLine } from './cri-log.js';
 import { DockerJoiner, dockerContainerFields } from './docker-json-file.js';
+import { podLogFields } from './kubernetes-pod-log.js';
 import { expectedHead, type FileIdentity } from './file-identity.js';
 import { fingerprint } from './fingerprint.js';
 import { fileEventId } from './event-id.js';
@@ -11,6 +13,8 @@ import type { EventSink } from './event-sink.js';
 import { M, type Metrics } from './metrics.js';
 
 const READ_BYTES = 64 * 1024;
+/** Room for a CRI line's time, stream and tags before the text max_line_bytes caps. */
+const CRI_HEADER_BYTES = 256;
 
 /** What every tail of one file source shares (one object per source). */
 export interface TailContext {
@@ -72,12 +76,22 @@ export class FileTail {
     this.labels = { source: config.name };
     this.offset = offset;
     this.emittedEnd = offset;
-    this.framer = new LineFramer(config.max_line_bytes, config.long_lines, offset);
+    this.framer = this.newFramer(offset);
     this.multiline = config.multiline ? new Multiline(config.multiline, (l) => this.emit(l)) : null;
     this.docker = config.type === 'docker' ? new DockerJoiner(config.max_line_bytes) : null;
+    this.cri = config.type === 'kubernetes' ? new CriJoiner(config.max_line_bytes) : null;
+  }
+
+  // kubernetes: a CRI line is cut, not split: a part without the CRI header
+  // could not be joined to its line; the joined text is capped by the joiner.
+  private newFramer(offset: number): LineFramer {
+    return this.config.type === 'kubernetes'
+      ? new LineFramer(this.config.max_line_bytes + CRI_HEADER_BYTES, 'truncate', offset)
+      : new LineFramer(this.config.max_line_bytes, this.config.long_lines, offset);
   }
 
   private readonly docker: DockerJoiner | null;
+  private readonly cri: CriJoiner | null;
   /** docker: the stream of the line being emitted (stdout, stderr). */
   private stream: string | null = null;
 
@@ -103,7 +117,7 @@ export class FileTail {
 
   /** Something is held back: an incomplete last line or a multiline event. */
   get hasPending(): boolean {
-    return this.framer.pendingBytes > 0 || (this.multiline?.pending ?? false) || (this.docker?.pending ?? false);
+    return this.framer.pendingBytes > 0 || (this.multiline?.pending ?? false) || (this.docker?.pending ?? false) || (this.cri?.pending ?? false);
   }
 
   private opening: Promise<void> | null = null;
@@ -165,8 +179,12 @@ export class FileTail {
 
   // A writer that ends without a newline leaves the last line in the framer;
   // once the file has been quiet for partial_line_flush_ms it is emitted.
+  // Not for kubernetes: the runtime writes each CRI line whole, newline
+  // included, so a last line without one is a write in progress, and sent
+  // early it would be cut in two events (its rest then not CRI). It is
+  // emitted when the file is released (flushAll).
   private armPartialFlush(): void {
-    if (this.partialTimer || this.framer.pendingBytes === 0) return;
+    if (this.partialTimer || this.framer.pendingBytes === 0 || this.cri) return;
     const at = this.offset;
     this.partialTimer = setTimeout(() => {
       this.partialTimer = null;
@@ -185,6 +203,9 @@ export class FileTail {
 
   flushAll(): void {
     this.flushPartial();
+    // kubernetes: a long line whose last piece went to the next file (the
+    // kubelet rotated between its pieces) is emitted as far as it got.
+    if (this.cri) for (const l of this.cri.flush()) this.onJoined(l, this.offset);
     this.multiline?.flush();
   }
 
@@ -196,8 +217,8 @@ export class FileTail {
   // Per line only a local count: lines_read_total is added once per chunk
   // (a metrics update per line allocated more than the line itself).
   private linesInChunk = 0;
-  /** docker: its `time` of the line being emitted, sent as the envelope's `@time`. */
-  private dockerTime: string | undefined = undefined;
+  /** docker, kubernetes: the runtime's time of the line being emitted, sent as the envelope's `@time`. */
+  private runtimeTime: string | undefined = undefined;
   private readonly labels: Readonly<Record<string, string>>;
   private readonly onLineBound = (line: FramedLine): void => this.onLine(line);
 
@@ -210,8 +231,25 @@ export class FileTail {
       if (!joined) return;
       line = { text: Buffer.from(joined.text), start: joined.start, end: line.end, truncated: joined.truncated || line.truncated };
       this.stream = joined.stream;
-      this.dockerTime = joined.time;
+      this.runtimeTime = joined.time;
     }
+    if (this.cri) {
+      const joined = this.cri.push(line.text, line.start, line.truncated);
+      if (joined) this.onJoined(joined, line.end);
+      return;
+    }
+    this.onUnwrapped(line);
+  }
+
+  private onJoined(joined: CriLine, end: number): void {
+    // An empty printed line (`<time> stdout F `): nothing to search for, as blank file lines.
+    if (joined.text.length === 0) return;
+    this.stream = joined.stream;
+    this.runtimeTime = joined.time;
+    this.onUnwrapped({ text: joined.text, start: joined.start, end, truncated: joined.truncated });
+  }
+
+  private onUnwrapped(line: FramedLine): void {
     if (line.truncated) this.metrics.inc(...M.linesTruncated, this.labels);
     // The framer may hand out a view of the read buffer: multiline keeps lines, so it gets a copy.
     if (this.multiline) this.multiline.push({ ...line, text: Buffer.from(line.text) });
@@ -229,12 +267,17 @@ export class FileTail {
       ...this.config.labels,
       ...(this.config.timezone !== undefined ? { '@timezone': this.config.timezone } : {}),
       ...(this.docker ? dockerContainerFields(this.path) : {}),
+      // From the path the content was first read at (`3.log`, also once the kubelet renamed it `3.log.<time>`).
+      ...(this.cri ? podLogFields(this.sourcePath) : {}),
     }).slice(1);
     const envelope = `{"@raw":${JSON.stringify(line.text.toString('utf8'))},"event.id":"${fileEventId(this.id, line.start, this.idsSortFrom)}"`
       + (line.truncated ? ',"@truncated":true' : '') + (this.stream ? `,"stream":${JSON.stringify(this.stream)}` : '')
-      + (this.dockerTime !== undefined ? `,"@time":${JSON.stringify(this.dockerTime)}` : '') + this.suffix;
-    this.emittedEnd = line.end;
-    this.sink.emit(envelope, this.config.name, this.key, { offset: line.end, path: this.sourcePath, dev: this.dev, ino: this.ino });
+      + (this.runtimeTime !== undefined ? `,"@time":${JSON.stringify(this.runtimeTime)}` : '') + this.suffix;
+    // Not past a piece still held for another stream's line (cri-log.ts): a
+    // restart reads again from there, and ingest drops what comes twice.
+    const end = this.cri ? Math.min(line.end, this.cri.heldFrom) : line.end;
+    this.emittedEnd = end;
+    this.sink.emit(envelope, this.config.name, this.key, { offset: end, path: this.sourcePath, dev: this.dev, ino: this.ino });
   }
 
   /** Closes the handle; what is held back is dropped and will be re-read. */
@@ -244,13 +287,14 @@ export class FileTail {
     const fh = this.fh;
     this.fh = null;
     await this.reading?.catch(() => undefined);
-    if (this.framer.pendingBytes > 0 || this.multiline?.pending || this.docker?.pending) {
+    if (this.framer.pendingBytes > 0 || this.multiline?.pending || this.docker?.pending || this.cri?.pending) {
       // Rewind to the end of the last emitted event, so that reopening reads
       // the held-back bytes again instead of skipping them.
       this.offset = this.emittedEnd;
-      this.framer = new LineFramer(this.config.max_line_bytes, this.config.long_lines, this.offset);
+      this.framer = this.newFramer(this.offset);
       this.multiline?.discard();
       this.docker?.discard();
+      this.cri?.discard();
     }
     this.multiline?.stop();
     await fh?.close().catch(() => undefined);

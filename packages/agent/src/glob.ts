@@ -68,7 +68,12 @@ export class PathMatcher {
   private readonly excludeFull: RegExp[];
   private readonly excludeBase: RegExp[];
 
-  constructor(include: readonly string[], exclude: readonly string[]) {
+  constructor(
+    include: readonly string[],
+    exclude: readonly string[],
+    /** A preset's own condition on the path (the kubelet's layout for `kubernetes`). */
+    private readonly layout?: (path: string) => boolean,
+  ) {
     this.include = include.map(globToRegExp);
     // An exclude without a slash applies to the file name, as in `*.gz`.
     this.excludeFull = exclude.filter((e) => e.includes('/')).map(globToRegExp);
@@ -77,6 +82,7 @@ export class PathMatcher {
 
   matches(path: string): boolean {
     if (!this.include.some((r) => r.test(path))) return false;
+    if (this.layout && !this.layout(path)) return false;
     const base = path.slice(path.lastIndexOf(sep) + 1);
     return !this.excludeFull.some((r) => r.test(path)) && !this.excludeBase.some((r) => r.test(base));
   }

@@ -14,7 +14,7 @@ export interface SourceContext {
   readonly resume?: ReadonlyMap<string, number | string>;
 }
 
-/** A source of events (file, nginx, docker, journald), as the agent drives it. */
+/** A source of events (file, nginx, docker, kubernetes, journald), as the agent drives it. */
 export interface Source {
   readonly name: string;
   /** Why the source is failing now (for /health), or null. */

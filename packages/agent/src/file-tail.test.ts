@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from './agent.js';
+import { validateConfig } from './config.js';
+import { silentLogger } from './log.js';
+import { IngestReceiver, until } from './testing/ingest-receiver.js';
+
+/**
+ * The kubernetes preset's tail through the whole agent (a real pod log
+ * file, a real HTTP receiver): what is emitted and where the checkpoint
+ * stands while a partial line waits for its last piece.
+ */
+const T = '2026-12-05T10:00:00.123456789Z';
+const POD_DIR = 'shop_web-0_5f8e3c1a-2b4d-4e6f-8a9b-0c1d2e3f4a5b';
+
+async function setup(t: { after: (fn: () => Promise<void>) => void }, source: Record<string, unknown> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'ls-agent-k8s-'));
+  const receiver = new IngestReceiver();
+  await receiver.start();
+  const ctx: { agent: Agent | null } = { agent: null };
+  t.after(async () => {
+    await ctx.agent?.stop();
+    await receiver.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const container = join(dir, 'pods', POD_DIR, 'app');
+  mkdirSync(container, { recursive: true });
+  const config = validateConfig({
+    server: { url: receiver.url },
+    data_dir: join(dir, 'data'),
+    host: 'node-1',
+    batch: { max_events: 500, max_age_ms: 20 },
+    retry: { initial_backoff_ms: 20, max_backoff_ms: 200 },
+    shutdown_timeout_ms: 2000,
+    sources: [{ type: 'kubernetes', name: 'k8s', include: [`${dir}/pods/*/*/*.log`], poll_interval_ms: 50, ...source }],
+  });
+  return { dir, receiver, ctx, config, file: join(container, '0.log') };
+}
+
+test('kubernetes: a stderr line between the pieces of a stdout line is sent; the checkpoint stays before the held piece, so a restart joins the line whole', async (t) => {
+  const { dir, receiver, ctx, config, file } = await setup(t);
+  const first = `${T} stdout F started\n`;
+  const held = `${T} stdout P {"msg":"long `;
+  writeFileSync(file, `${first}${held}\n${T} stderr F warning: between\n`);
+  ctx.agent = await Agent.start(config, silentLogger);
+  await until(() => receiver.events.size === 2, '2 events');
+  const between = receiver.raws().find((r) => r.startsWith('warning'));
+  assert.equal(between, 'warning: between');
+  await ctx.agent.stop();
+  ctx.agent = null;
+  const offsets = readFileSync(join(dir, 'data', 'checkpoints.json'), 'utf8').match(/"offset":\s*\d+/g)?.map((o) => o.replace(/\s/g, ''));
+  assert.deepEqual(offsets, [`"offset":${Buffer.byteLength(first)}`], 'not past the held stdout piece');
+
+  appendFileSync(file, `${T} stdout F line"}\n`);
+  ctx.agent = await Agent.start(config, silentLogger);
+  await until(() => receiver.events.size === 3, '3 events');
+  const joined = [...receiver.events.values()].find((e) => e['@raw'].startsWith('{'))!;
+  assert.equal(joined['@raw'], '{"msg":"long line"}');
+  assert.equal(joined.stream, 'stdout');
+  assert.equal(joined['@time'], T);
+  assert.equal(joined['kubernetes.pod.name'], 'web-0');
+  assert.equal(joined['kubernetes.container.restart_count'], 0);
+  assert.match(joined['event.id'], new RegExp(`:B${Buffer.byteLength(first)}$`), 'the id of the first piece\'s offset');
+  assert.equal(receiver.duplicates, 1, 'the stderr line came again, under the same id');
+});
+
+test('kubernetes: a last line without its newline is a write in progress: not sent early, one event once it is whole', async (t) => {
+  const { receiver, ctx, config, file } = await setup(t, { partial_line_flush_ms: 50 });
+  writeFileSync(file, `${T} stdout F first\n${T} stdout F sec`);
+  ctx.agent = await Agent.start(config, silentLogger);
+  await until(() => receiver.events.size === 1, '1 event');
+  await new Promise((r) => setTimeout(r, 500));
+  assert.deepEqual(receiver.raws(), ['first']);
+  appendFileSync(file, 'ond\n');
+  await until(() => receiver.events.size === 2, '2 events');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(receiver.raws().sort(), ['first', 'second']);
+});
