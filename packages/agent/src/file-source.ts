@@ -13,7 +13,7 @@ import { watchFiles } from './file-watcher.js';
 import { M, type Metrics } from './metrics.js';
 import { sameContent, sameStart, stillAt } from './tail-content.js';
 import { TailRegistry } from './tail-registry.js';
-import { resumeRotatedWhileDown } from './rotated-while-down.js';
+import { followRotatedWhileClosed, resumeRotatedWhileDown, type RotatedWhileDownContext } from './rotated-while-down.js';
 import { isPodLogPath } from './kubernetes-pod-log.js';
 
 /**
@@ -54,6 +54,7 @@ export class FileSource implements Source {
   private polling = false;
   private watchBases: Array<[string, number | undefined]> = [];
   private readonly tailContext: TailContext;
+  private readonly rotated: RotatedWhileDownContext;
 
   constructor(
     readonly config: FileSourceConfig,
@@ -63,6 +64,10 @@ export class FileSource implements Source {
     // kubernetes: only the kubelet's own files, not symlinks to them under other names (kubernetes-pod-log.ts).
     this.matcher = new PathMatcher(config.include, config.exclude, config.type === 'kubernetes' ? isPodLogPath : undefined);
     this.tailContext = { config, host: ctx.host, sink: ctx.sink, metrics: ctx.metrics, onReplaced: (t) => this.check(t.path) };
+    this.rotated = {
+      source: this.name, ctx, rotatedDirs: config.rotated_dirs, tails: this.tails, tailContext: this.tailContext,
+      stopped: () => this.stopped, readFailed: (path, err) => this.readFailed(path, err),
+    };
   }
 
   get filesWatched(): number {
@@ -90,10 +95,7 @@ export class FileSource implements Source {
     this.watchBases = watched.bases;
     for (const p of watched.initial) this.check(p, true);
     await Promise.all([...this.checking.values()]);
-    await resumeRotatedWhileDown({
-      source: this.name, ctx: this.ctx, rotatedDirs: this.config.rotated_dirs, tails: this.tails, tailContext: this.tailContext,
-      stopped: () => this.stopped, readFailed: (path, err) => this.readFailed(path, err),
-    });
+    await resumeRotatedWhileDown(this.rotated);
     this.ctx.log.info('The file source is watching.', { source: this.name, include: this.config.include, files: this.tails.size });
     this.schedulePoll();
   }
@@ -182,10 +184,8 @@ export class FileSource implements Source {
       case 'nothing':
       case 'gone': {
         this.tails.complete(path);
-        // Deleted or renamed away: keep reading the open handle to its end;
-        // the poll releases it once it is idle.
         const t = this.tails.vacate(path);
-        if (t?.isOpen) await t.read();
+        if (t) await this.finishVacated(t);
         return;
       }
       case 'known': {
@@ -212,9 +212,12 @@ export class FileSource implements Source {
     }
 
     // A new inode at this path: whatever was here before has been rotated,
-    // deleted or replaced. Its tail keeps its handle and finishes reading.
+    // deleted or replaced, and finishes reading elsewhere. Not when it is
+    // this very inode, rewritten: that content is no longer its identity's.
     const previous = this.tails.vacate(path);
-    if (previous?.isOpen) void previous.read();
+    if (previous && (previous.isOpen || previous.dev !== st!.dev || previous.ino !== st!.ino)) {
+      this.finishVacated(previous).catch((err: unknown) => this.readFailed(path, err));
+    }
 
     let fh: FileHandle;
     try {
@@ -297,6 +300,17 @@ export class FileSource implements Source {
     } finally {
       if (!handed) await fh.close();
     }
+  }
+
+  /**
+   * Deleted or renamed away: an open handle follows the inode and is read
+   * to its end (the poll releases it once it is idle). A released one (the
+   * file was idle) is reopened where the inode went, or the lines written
+   * before the rename and not read yet, and those the application writes to
+   * its old descriptor, would be missed (rotated-while-down.ts).
+   */
+  private finishVacated(t: FileTail): Promise<void> {
+    return t.isOpen ? t.read() : followRotatedWhileClosed(this.rotated, t);
   }
 
   /**
