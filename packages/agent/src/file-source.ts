@@ -11,7 +11,7 @@ import type { Source, SourceContext } from './source.js';
 import { PathMatcher, walkFiles } from './glob.js';
 import { watchFiles } from './file-watcher.js';
 import { M, type Metrics } from './metrics.js';
-import { sameContent, sameStart, stillAt } from './tail-content.js';
+import { contentAt, sameStart, stillAt } from './tail-content.js';
 import { TailRegistry } from './tail-registry.js';
 import { followRotatedWhileClosed, resumeRotatedWhileDown, type RotatedWhileDownContext } from './rotated-while-down.js';
 import { isPodLogPath } from './kubernetes-pod-log.js';
@@ -163,7 +163,13 @@ export class FileSource implements Source {
     const known = st ? this.tails.atInode(st.dev, st.ino) : undefined;
     // Facts first (the first-line checks in the order they cost least), then
     // the decision (path-decision.ts), then what to do about it.
-    const holds = known ? known.isOpen || (await sameContent(known, path)) : false;
+    const content = known && !known.isOpen ? await contentAt(known, path) : null;
+    if (content === 'moved') {
+      // Renamed since the stat (a rotation in progress): look again.
+      this.recheck.add(path);
+      return;
+    }
+    const holds = known ? known.isOpen || content === 'same' : false;
     const shorter = known && st ? st.size < known.offset : false;
     const decision = decideAtPath(st === null
       ? { exists: false, tracked: this.tails.atPath(path) !== undefined }
@@ -194,8 +200,10 @@ export class FileSource implements Source {
         this.tails.placeAt(k, path);
         if (decision.change === 'truncated') await this.truncated(k, path);
         else if (decision.change === 'grew') {
-          await k.open();
-          await k.read();
+          // Renamed between the stat and the open: look again (the path now
+          // holds another inode, and this one is followed where it went).
+          if (await k.open()) await k.read();
+          else this.recheck.add(path);
         }
         return;
       }
