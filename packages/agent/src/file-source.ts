@@ -33,7 +33,9 @@ import { isPodLogPath } from './kubernetes-pod-log.js';
  * - atomic replace (write temp, rename over): a new inode at the path, as
  *   with rotation.
  * - idle files: the handle is closed after close_idle_ms and reopened (after
- *   checking the first line still matches) when the file changes.
+ *   checking the first line still matches) when the file changes; renamed
+ *   away while closed, the inode is looked for where it went, as after a
+ *   rotation while the agent was down (rotated-while-down.ts).
  */
 const GONE_CHECKPOINT_MS = 3_600_000;
 const FORGET_DETACHED_MS = 600_000;
