@@ -5,23 +5,14 @@
  * a timing of the code under test.)
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readlinkSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { removeDir, sleep, startAgent, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
-import { agentYaml, jsonLine, processStats, waitForCount } from './agent-support.js';
+import { agentYaml, handlesUnder, jsonLine, processStats, waitForCount } from './agent-support.js';
 
 const FILES = 500;
 const LINES = 4;
-
-function handlesUnder(pid: number, dir: string): number {
-  let n = 0;
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try { if (readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(dir)) n++; } catch { /* gone */ }
-  }
-  return n;
-}
 
 describe('agent: many idle files', () => {
   let root: string;

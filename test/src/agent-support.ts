@@ -1,10 +1,10 @@
 /**
  * Shared pieces of the agent end-to-end tests (agent-*.test.ts): realistic
  * JSON log lines with a sequence number, the agent config, counting what the
- * real server stores, and reading a process's CPU and memory from /proc.
+ * real server stores, and reading a process's CPU, memory and open files from /proc.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import { waitFor } from './harness.js';
 
@@ -141,4 +141,13 @@ export function processStats(pid: number): { cpuS: number; rssBytes: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return { cpuS: ticks / 100, rssBytes: rssKb * 1024 };
+}
+
+/** How many files under `dir` a process holds open (from /proc). */
+export function handlesUnder(pid: number, dir: string): number {
+  let n = 0;
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try { if (readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(dir)) n++; } catch { /* gone */ }
+  }
+  return n;
 }

@@ -214,6 +214,35 @@ test('a copy of an idle file is not mistaken for its rotation; copytruncate of a
   assert.equal(c.receiver.duplicates, 0);
 });
 
+test('renamed out of the include while its handle is released: read on where it went (its directory, rotated_dirs), exactly once', async (t) => {
+  const c = await setup(t);
+  const file = join(c.logs, 'app.log');
+  const olddir = join(c.dir, 'old');
+  mkdirSync(olddir);
+  writeFileSync(file, lines(0, 100));
+  c.agent = await Agent.start(c.config({}, { include: [file], close_idle_ms: 100, rotated_dirs: [olddir] }), silentLogger);
+  await until(() => c.receiver.events.size === 100, '100');
+  await until(() => openHandles(c) === 0, 'the idle handle is released');
+  // Appended while released, then renamed before the agent read them (as
+  // if the append's change event came after the rename); a new file at the
+  // path; the application writes on to its descriptor of the renamed file.
+  appendFileSync(file, lines(100, 120));
+  renameSync(file, `${file}.1`);
+  writeFileSync(file, '');
+  appendFileSync(`${file}.1`, lines(120, 150));
+  appendFileSync(file, lines(150, 200));
+  await until(() => c.receiver.events.size === 200, 'the renamed file read to its end, the new one from its start');
+  await until(() => openHandles(c) === 0, 'both released once idle');
+  // logrotate olddir: moved to another directory while released.
+  appendFileSync(file, lines(200, 210));
+  renameSync(file, join(olddir, 'app.log.1'));
+  appendFileSync(join(olddir, 'app.log.1'), lines(210, 220));
+  writeFileSync(file, lines(220, 230));
+  await until(() => c.receiver.events.size === 230, 'the file moved to rotated_dirs read to its end');
+  assert.deepEqual(seqs(c.receiver), range(0, 230));
+  assert.equal(c.receiver.duplicates, 0);
+});
+
 test('files that share a header line are told apart (and keep their identity across a restart)', async (t) => {
   const c = await setup(t);
   const header = '# service log v1\n';

@@ -11,9 +11,9 @@ import type { Source, SourceContext } from './source.js';
 import { PathMatcher, walkFiles } from './glob.js';
 import { watchFiles } from './file-watcher.js';
 import { M, type Metrics } from './metrics.js';
-import { sameContent, sameStart, stillAt } from './tail-content.js';
+import { contentAt, sameStart, stillAt } from './tail-content.js';
 import { TailRegistry } from './tail-registry.js';
-import { resumeRotatedWhileDown } from './rotated-while-down.js';
+import { followRotatedWhileClosed, resumeRotatedWhileDown, type RotatedWhileDownContext } from './rotated-while-down.js';
 import { isPodLogPath } from './kubernetes-pod-log.js';
 
 /**
@@ -33,7 +33,9 @@ import { isPodLogPath } from './kubernetes-pod-log.js';
  * - atomic replace (write temp, rename over): a new inode at the path, as
  *   with rotation.
  * - idle files: the handle is closed after close_idle_ms and reopened (after
- *   checking the first line still matches) when the file changes.
+ *   checking the first line still matches) when the file changes; renamed
+ *   away while closed, the inode is looked for where it went, as after a
+ *   rotation while the agent was down (rotated-while-down.ts).
  */
 const GONE_CHECKPOINT_MS = 3_600_000;
 const FORGET_DETACHED_MS = 600_000;
@@ -54,6 +56,7 @@ export class FileSource implements Source {
   private polling = false;
   private watchBases: Array<[string, number | undefined]> = [];
   private readonly tailContext: TailContext;
+  private readonly rotated: RotatedWhileDownContext;
 
   constructor(
     readonly config: FileSourceConfig,
@@ -63,6 +66,10 @@ export class FileSource implements Source {
     // kubernetes: only the kubelet's own files, not symlinks to them under other names (kubernetes-pod-log.ts).
     this.matcher = new PathMatcher(config.include, config.exclude, config.type === 'kubernetes' ? isPodLogPath : undefined);
     this.tailContext = { config, host: ctx.host, sink: ctx.sink, metrics: ctx.metrics, onReplaced: (t) => this.check(t.path) };
+    this.rotated = {
+      source: this.name, ctx, rotatedDirs: config.rotated_dirs, tails: this.tails, tailContext: this.tailContext,
+      stopped: () => this.stopped, readFailed: (path, err) => this.readFailed(path, err),
+    };
   }
 
   get filesWatched(): number {
@@ -90,10 +97,7 @@ export class FileSource implements Source {
     this.watchBases = watched.bases;
     for (const p of watched.initial) this.check(p, true);
     await Promise.all([...this.checking.values()]);
-    await resumeRotatedWhileDown({
-      source: this.name, ctx: this.ctx, rotatedDirs: this.config.rotated_dirs, tails: this.tails, tailContext: this.tailContext,
-      stopped: () => this.stopped, readFailed: (path, err) => this.readFailed(path, err),
-    });
+    await resumeRotatedWhileDown(this.rotated);
     this.ctx.log.info('The file source is watching.', { source: this.name, include: this.config.include, files: this.tails.size });
     this.schedulePoll();
   }
@@ -161,7 +165,13 @@ export class FileSource implements Source {
     const known = st ? this.tails.atInode(st.dev, st.ino) : undefined;
     // Facts first (the first-line checks in the order they cost least), then
     // the decision (path-decision.ts), then what to do about it.
-    const holds = known ? known.isOpen || (await sameContent(known, path)) : false;
+    const content = known && !known.isOpen ? await contentAt(known, path) : null;
+    if (content === 'moved') {
+      // Renamed since the stat (a rotation in progress): look again.
+      this.recheck.add(path);
+      return;
+    }
+    const holds = known ? known.isOpen || content === 'same' : false;
     const shorter = known && st ? st.size < known.offset : false;
     const decision = decideAtPath(st === null
       ? { exists: false, tracked: this.tails.atPath(path) !== undefined }
@@ -182,10 +192,8 @@ export class FileSource implements Source {
       case 'nothing':
       case 'gone': {
         this.tails.complete(path);
-        // Deleted or renamed away: keep reading the open handle to its end;
-        // the poll releases it once it is idle.
         const t = this.tails.vacate(path);
-        if (t?.isOpen) await t.read();
+        if (t) await this.finishVacated(t);
         return;
       }
       case 'known': {
@@ -194,8 +202,10 @@ export class FileSource implements Source {
         this.tails.placeAt(k, path);
         if (decision.change === 'truncated') await this.truncated(k, path);
         else if (decision.change === 'grew') {
-          await k.open();
-          await k.read();
+          // Renamed between the stat and the open: look again (the path now
+          // holds another inode, and this one is followed where it went).
+          if (await k.open()) await k.read();
+          else this.recheck.add(path);
         }
         return;
       }
@@ -212,9 +222,12 @@ export class FileSource implements Source {
     }
 
     // A new inode at this path: whatever was here before has been rotated,
-    // deleted or replaced. Its tail keeps its handle and finishes reading.
+    // deleted or replaced, and finishes reading elsewhere. Not when it is
+    // this very inode, rewritten: that content is no longer its identity's.
     const previous = this.tails.vacate(path);
-    if (previous?.isOpen) void previous.read();
+    if (previous && (previous.isOpen || previous.dev !== st!.dev || previous.ino !== st!.ino)) {
+      this.finishVacated(previous).catch((err: unknown) => this.readFailed(path, err));
+    }
 
     let fh: FileHandle;
     try {
@@ -297,6 +310,17 @@ export class FileSource implements Source {
     } finally {
       if (!handed) await fh.close();
     }
+  }
+
+  /**
+   * Deleted or renamed away: an open handle follows the inode and is read
+   * to its end (the poll releases it once it is idle). A released one (the
+   * file was idle) is reopened where the inode went, or the lines written
+   * before the rename and not read yet, and those the application writes to
+   * its old descriptor, would be missed (rotated-while-down.ts).
+   */
+  private finishVacated(t: FileTail): Promise<void> {
+    return t.isOpen ? t.read() : followRotatedWhileClosed(this.rotated, t);
   }
 
   /**

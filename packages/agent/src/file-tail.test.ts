@@ -1,17 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from './agent.js';
-import { validateConfig } from './config.js';
+import { validateConfig, type FileSourceConfig } from './config.js';
+import type { EventSink } from './event-sink.js';
+import { inodeIdentity } from './file-identity.js';
+import { FileTail } from './file-tail.js';
+import { Metrics } from './metrics.js';
 import { silentLogger } from './log.js';
 import { IngestReceiver, until } from './testing/ingest-receiver.js';
 
 /**
  * The kubernetes preset's tail through the whole agent (a real pod log
  * file, a real HTTP receiver): what is emitted and where the checkpoint
- * stands while a partial line waits for its last piece.
+ * stands while a partial line waits for its last piece. Then a tail alone,
+ * reopening a released handle.
  */
 const T = '2026-12-05T10:00:00.123456789Z';
 const POD_DIR = 'shop_web-0_5f8e3c1a-2b4d-4e6f-8a9b-0c1d2e3f4a5b';
@@ -78,4 +83,21 @@ test('kubernetes: a last line without its newline is a write in progress: not se
   await until(() => receiver.events.size === 2, '2 events');
   await new Promise((r) => setTimeout(r, 300));
   assert.deepEqual(receiver.raws().sort(), ['first', 'second']);
+});
+
+test('reopening a released handle: false when the path names another inode or nothing by now (renamed between the stat and the open)', async (t) => {
+  const { dir, config } = await setup(t);
+  const file = join(dir, 'app.log');
+  writeFileSync(file, 'first line\n');
+  const st = statSync(file);
+  const sink: EventSink = { emit: () => undefined, blocked: false, closing: false, waitForRoom: () => Promise.resolve() };
+  const tail = new FileTail(inodeIdentity(st.dev, st.ino), file, file, st.dev, st.ino, 0,
+    { config: config.sources[0] as FileSourceConfig, host: 'node-1', sink, metrics: new Metrics(), onReplaced: () => undefined });
+  assert.equal(await tail.open(), true);
+  await tail.close();
+  renameSync(file, `${file}.1`);
+  assert.equal(await tail.open(), false, 'nothing at the path');
+  writeFileSync(file, 'another file\n');
+  assert.equal(await tail.open(), false, 'a new file at the path is not this identity');
+  assert.equal(tail.isOpen, false);
 });

@@ -120,13 +120,35 @@ export class FileTail {
     return this.framer.pendingBytes > 0 || (this.multiline?.pending ?? false) || (this.docker?.pending ?? false) || (this.cri?.pending ?? false);
   }
 
-  private opening: Promise<void> | null = null;
+  private opening: Promise<boolean> | null = null;
 
-  /** Reopens a released handle (concurrent callers share one open). */
-  async open(): Promise<void> {
-    if (this.fh) return;
-    this.opening ??= fsp.open(this.path, 'r').then((fh) => { this.fh = fh; }).finally(() => { this.opening = null; });
-    await this.opening;
+  /**
+   * Reopens a released handle (concurrent callers share one open). False
+   * when the path names another inode or nothing by now: the file was
+   * renamed between the caller's stat and this open (a rotation), and what
+   * is at the path is not this identity's.
+   */
+  async open(): Promise<boolean> {
+    if (this.fh) return true;
+    this.opening ??= this.openAtPath().finally(() => { this.opening = null; });
+    return this.opening;
+  }
+
+  private async openAtPath(): Promise<boolean> {
+    let fh: FileHandle;
+    try {
+      fh = await fsp.open(this.path, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
+    const st = await fh.stat().catch(() => null);
+    if (this.fh || !st || st.dev !== this.dev || st.ino !== this.ino) {
+      await fh.close();
+      return this.fh !== null;
+    }
+    this.fh = fh;
+    return true;
   }
 
   /** Takes a handle the source already opened (to fingerprint it). */

@@ -47,16 +47,23 @@ async function holdsTail(fh: FileHandle, tail: FileTail): Promise<boolean> {
   return head === null || (await fingerprint(fh)) === head;
 }
 
-/** Whether the file at `path` starts with a closed tail's first line (inodes get reused). */
-export async function sameContent(tail: FileTail, path: string): Promise<boolean> {
-  const head = expectedHead(tail.identity);
-  if (head === null) return true;
+/**
+ * Whether the file at `path` is a closed tail's inode and starts with its
+ * first line (inodes get reused): 'moved' when the path names another inode
+ * by now (renamed since the caller's stat; the caller looks again).
+ */
+export async function contentAt(tail: FileTail, path: string): Promise<'same' | 'different' | 'moved'> {
   let fh: FileHandle | null = null;
   try {
     fh = await fsp.open(path, 'r');
-    return (await fingerprint(fh)) === head;
-  } catch {
-    return false;
+    const st = await fh.stat();
+    if (st.dev !== tail.dev || st.ino !== tail.ino) return 'moved';
+    const head = expectedHead(tail.identity);
+    return head === null || (await fingerprint(fh)) === head ? 'same' : 'different';
+  } catch (err) {
+    // Gone since the stat: the caller looks again. Other failures (EACCES)
+    // would repeat: as before, the content is taken for another file's.
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'moved' : 'different';
   } finally {
     await fh?.close();
   }
@@ -64,6 +71,5 @@ export async function sameContent(tail: FileTail, path: string): Promise<boolean
 
 /** Whether a closed tail's file is still at its path with its content. */
 export async function stillAt(tail: FileTail): Promise<boolean> {
-  const st = await fsp.stat(tail.path).catch(() => null);
-  return st !== null && st.dev === tail.dev && st.ino === tail.ino && (await sameContent(tail, tail.path));
+  return (await contentAt(tail, tail.path)) === 'same';
 }
