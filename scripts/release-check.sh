@@ -26,6 +26,18 @@ trap cleanup EXIT
 
 free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 
+# unit_run UNIT KEY: runs the unit's KEY= command line as systemd would run
+# it on a host (`/usr/bin/env NAME` found on PATH: the smoke's prefix), with
+# /etc/logship/ replaced by the smoke's etc and the unit's WorkingDirectory
+# by the smoke's folder. It execs: call it in a subshell, `(unit_run …) &`,
+# so the background job's pid is the process's.
+unit_run() {
+  local line
+  line="$(sed -n "s|^$2=||p" "$1" | sed "s|/etc/logship/|$dir/etc/|g")"
+  [ -n "$line" ] || { echo "no $2= in $1" >&2; return 1; }
+  cd "$dir" && PATH="$dir/prefix/bin:$PATH" && eval "exec $line"
+}
+
 # smoke LABEL: installs both tarballs with the `node`/`npm` first on PATH and runs serve + agent + search.
 smoke() {
   local label="$1" dir="$WORK/$1"
@@ -36,7 +48,16 @@ smoke() {
   npm install -g --no-fund --no-audit --loglevel=error --prefix "$dir/prefix" "$AGENT_TGZ" "$SERVER_TGZ" >&2
   local bin="$dir/prefix/bin" port mport
   port="$(free_port)"; mport="$(free_port)"
-  (cd "$dir" && exec "$bin/logship" serve --data "$dir/data" --listen "127.0.0.1:$port" >"$dir/serve.log" 2>&1) &
+  # Both run as their systemd units say: ExecStartPre (the --check) and
+  # ExecStart, read from the installed units, with /etc/logship/ here.
+  local units="$dir/prefix/lib/node_modules"
+  SERVER_UNIT="$units/logship/systemd/logship.service"; AGENT_UNIT="$units/logship-agent/systemd/logship-agent.service"
+  if command -v systemd-analyze >/dev/null; then systemd-analyze verify "$SERVER_UNIT" "$AGENT_UNIT"; fi
+  mkdir -p "$dir/etc"
+  printf 'listen: "127.0.0.1:%s"\ndata: %s\n' "$port" "$dir/data" >"$dir/etc/server.yaml"
+  (unit_run "$SERVER_UNIT" ExecStartPre) >"$dir/check.log" || { cat "$dir/check.log" >&2; echo "[$label] the server unit's ExecStartPre failed" >&2; exit 1; }
+  grep -q "The config is valid" "$dir/check.log"
+  (unit_run "$SERVER_UNIT" ExecStart >"$dir/serve.log" 2>&1) &
   PIDS+=($!)
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
   curl -sf "http://127.0.0.1:$port/health" >/dev/null || { cat "$dir/serve.log" >&2; echo "[$label] logship serve did not start" >&2; exit 1; }
@@ -45,7 +66,7 @@ smoke() {
   asset="$(curl -sf "http://127.0.0.1:$port/" | grep -o '/assets/[^"]*\.js' | head -1)" || true
   [ -n "$asset" ] && curl -sf -o /dev/null "http://127.0.0.1:$port$asset" || { echo "[$label] the installed server does not serve the search page" >&2; exit 1; }
   for i in $(seq 1 500); do echo "{\"levelname\":\"INFO\",\"name\":\"smoke\",\"message\":\"smoke line $i\",\"run\":\"smoke$label\"}"; done >"$dir/logs/app.log"
-  cat >"$dir/agent.yaml" <<YAML
+  cat >"$dir/etc/agent.yaml" <<YAML
 server: { url: "http://127.0.0.1:$port" }
 data_dir: $dir/agent
 metrics: { listen: "127.0.0.1:$mport" }
@@ -54,7 +75,8 @@ sources:
   - type: file
     include: ["$dir/logs/*.log"]
 YAML
-  (cd / && exec "$bin/logship-agent" --config "$dir/agent.yaml" >"$dir/agent.log" 2>&1) &
+  (unit_run "$AGENT_UNIT" ExecStartPre) >"$dir/agent-check.log" || { cat "$dir/agent-check.log" >&2; echo "[$label] the agent unit's ExecStartPre failed" >&2; exit 1; }
+  (unit_run "$AGENT_UNIT" ExecStart >"$dir/agent.log" 2>&1) &
   PIDS+=($!)
   local n=0
   for _ in $(seq 1 100); do

@@ -56,7 +56,7 @@ manifest packages/agent/package.json "$STAGE/agent/package.json" logship-agent
 cp README.md docs/AGENT.md "$STAGE/agent/"
 
 say "staging the server (with @logship/query inside)"
-stage packages/ingest "$STAGE/server" bin
+stage packages/ingest "$STAGE/server" bin systemd
 manifest packages/ingest/package.json "$STAGE/server/package.json" logship @logship/query,@logship/ui
 stage packages/query "$STAGE/server/node_modules/@logship/query"
 manifest packages/query/package.json "$STAGE/server/node_modules/@logship/query/package.json" @logship/query
@@ -82,7 +82,7 @@ JS
 stage packages/ui "$STAGE/server/node_modules/@logship/ui"
 manifest packages/ui/package.json "$STAGE/server/node_modules/@logship/ui/package.json" @logship/ui
 node -e 'const fs=require("node:fs");const f=process.argv[1];const p=JSON.parse(fs.readFileSync(f,"utf8"));delete p.dependencies;fs.writeFileSync(f,JSON.stringify(p,null,2)+"\n")' "$STAGE/server/node_modules/@logship/ui/package.json"
-cp README.md "$STAGE/server/"
+cp README.md docs/SERVER.md "$STAGE/server/"
 
 for p in agent server; do
   (cd "$STAGE/$p" && npm pack --silent --pack-destination "$ROOT/release" >/dev/null)

@@ -4,6 +4,8 @@ import { errors } from '../server/errors.js';
 
 export interface CommandFlags extends ConfigFlags {
   json?: boolean;
+  /** `serve --check`: check the config and what it names, then exit. */
+  check?: boolean;
   /** `retention status --server URL`: ask that server instead of a data folder. */
   server?: string;
   /** Its read token (default $LOGSHIP_TOKEN), as `logship search --token`. */
@@ -13,7 +15,7 @@ export interface CommandFlags extends ConfigFlags {
 }
 
 /** Flags shared by `serve` and `retention`; anything else is a usage error. */
-export function parseCommandFlags(argv: string[], allowed: readonly (keyof ConfigFlags | 'json' | 'server' | 'token')[]): CommandFlags {
+export function parseCommandFlags(argv: string[], allowed: readonly (keyof ConfigFlags | 'json' | 'server' | 'token' | 'check')[]): CommandFlags {
   const options = {
     config: { type: 'string' },
     data: { type: 'string' },
@@ -25,6 +27,7 @@ export function parseCommandFlags(argv: string[], allowed: readonly (keyof Confi
     'tls-client-ca-file': { type: 'string' },
     'tls-min-version': { type: 'string' },
     json: { type: 'boolean' },
+    check: { type: 'boolean' },
     server: { type: 'string' },
     token: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -48,6 +51,7 @@ export function parseCommandFlags(argv: string[], allowed: readonly (keyof Confi
     tlsClientCaFile: v['tls-client-ca-file'],
     tlsMinVersion: v['tls-min-version'],
     json: v.json,
+    check: v.check,
     server: v.server,
     token: v.token,
   };

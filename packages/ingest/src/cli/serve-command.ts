@@ -6,9 +6,10 @@ import { startServer } from '../server/server.js';
 import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';
+import { checkServeConfig } from './check-serve-config.js';
 
 export const SERVE_USAGE =
-  'logship serve [--config FILE] [--data DIR] [--listen HOST:PORT] [--store sqlite|elasticsearch] [--es-url URL] ' +
+  'logship serve [--check] [--config FILE] [--data DIR] [--listen HOST:PORT] [--store sqlite|elasticsearch] [--es-url URL] ' +
   '[--tls-cert-file FILE --tls-key-file FILE [--tls-client-ca-file FILE] [--tls-min-version TLSv1.2|TLSv1.3]]';
 
 /**
@@ -34,13 +35,20 @@ function limitHeapGrowth(): void {
  * and resolves 0. A second signal exits at once.
  */
 export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
-  const flags = parseCommandFlags(argv, ['config', 'data', 'listen', 'store', 'esUrl', 'tlsCertFile', 'tlsKeyFile', 'tlsClientCaFile', 'tlsMinVersion']);
+  const flags = parseCommandFlags(argv, ['config', 'data', 'listen', 'store', 'esUrl', 'tlsCertFile', 'tlsKeyFile', 'tlsClientCaFile', 'tlsMinVersion', 'check']);
   if (flags.help) {
     io.stdout.write(`usage: ${SERVE_USAGE}\n`);
     return 0;
   }
   if (flags.positionals.length > 0) throw errors.cliUsage(`unexpected argument "${flags.positionals[0]}"; usage: ${SERVE_USAGE}`);
   const config = loadServerConfig(flags);
+  if (flags.check) {
+    const { lines, warnings } = await checkServeConfig(config, Date.now());
+    io.stdout.write(`The config is valid${flags.config !== undefined ? `: ${flags.config}` : ' (no --config: the defaults and flags)'}\n`);
+    for (const line of lines) io.stdout.write(`  ${line}\n`);
+    for (const w of warnings) io.stdout.write(`  warning: ${w}\n`);
+    return 0;
+  }
   limitHeapGrowth();
   const logger = pino({ level: config.log.level, base: { name: 'logship', pid: process.pid } });
   const server = await startServer({ config, logger, openStore: (c) => openStore(c, { logger }) });

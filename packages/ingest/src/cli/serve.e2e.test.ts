@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -185,6 +185,45 @@ test('SIGHUP without rule_files logs no error (it reloads what is configured: TL
   } finally {
     s.proc.kill('SIGTERM');
     assert.equal((await s.exit).code, 0);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('logship serve --check: what the server would do, creating nothing; a mistake the start would hit exits 1 with its code', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-check-'));
+  try {
+    const rules = join(dir, 'alerts.yaml');
+    writeFileSync(rules, 'groups:\n  - name: g\n    rules:\n      - alert: Errors\n        query: "level:error"\n        aggregate: count\n        window: 5m\n        above: 10\n');
+    const config = join(dir, 'server.yaml');
+    const data = join(dir, 'var', 'data');
+    writeFileSync(config, `listen: "0.0.0.0:7700"\ndata: ${data}\nauth: { tokens: [{ name: ops, token: "t0123456789abcdef", scopes: [read, write] }] }\nrule_files: ["${rules}", "${join(dir, 'none-*.yaml')}"]\nsyslog: { listen_udp: "127.0.0.1:5514" }\n`);
+    const ok = run(['serve', '--check', '--config', config]);
+    assert.equal((await ok.exit).code, 0, ok.stderr.join('\n'));
+    assert.equal(ok.stdout[0], `The config is valid: ${config}`);
+    const text = ok.stdout.join('\n');
+    assert.match(text, /listen: http:\/\/0\.0\.0\.0:7700, 1 token\(s\)/);
+    assert.match(text, new RegExp(`store: blocks in ${data}/blocks`));
+    assert.match(text, /retention: errors 90 d, debug 7 d, other 30 d/);
+    assert.match(text, /rules: 1 in 1 group\(s\) from 1 file\(s\)/);
+    assert.match(text, /syslog: udp 127\.0\.0\.1:5514/);
+    assert.match(text, /warning: The rule_files glob ".*none-\*\.yaml" matches no file/);
+    assert.throws(() => statSync(join(dir, 'var')), /ENOENT/, 'a check creates no folder');
+
+    const failing = async (yaml: string, code: string): Promise<void> => {
+      writeFileSync(config, yaml);
+      const r = run(['serve', '--check', '--config', config]);
+      assert.equal((await r.exit).code, 1, `${yaml}: ${r.stdout.join('\n')}`);
+      assert.match(r.stderr.join('\n'), new RegExp(`\\(${code}\\)`), yaml);
+      assert.ok(!r.stdout.some((l) => l.startsWith('The config is valid')));
+    };
+    writeFileSync(rules, 'groups:\n  - name: g\n    rules:\n      - alert: Errors\n        query: "level:(error"\n        aggregate: count\n        window: 5m\n        above: 10\n');
+    await failing(`rule_files: ["${rules}"]\ndata: ${data}\n`, 'LS_QUERY_SYNTAX');
+    await failing(`listen: "0.0.0.0:7700"\ndata: ${data}\n`, 'LS_CONFIG_PUBLIC_WITHOUT_TOKENS');
+    await failing(`tls: { cert_file: ${join(dir, 'missing.pem')}, key_file: ${join(dir, 'missing.key')} }\ndata: ${data}\n`, 'LS_TLS_[A-Z_]+');
+    await failing(`data: ${join(config, 'data')}\n`, 'LS_STORE_DATA_DIR');
+    await failing(`store: { type: elasticsearch, url: "http://127.0.0.1:9", ca_file: ${join(dir, 'missing-ca.pem')} }\n`, 'LS_ES_BAD_OPTIONS');
+    await failing(`retention: { default_days: 0 }\n`, 'LS_CONFIG_INVALID');
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

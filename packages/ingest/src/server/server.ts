@@ -6,7 +6,8 @@ import { startRetentionScheduler, type RetentionScheduler } from '../retention/r
 import { buildApp, type LogshipApp } from './app.js';
 import { listening } from './listen-failure.js';
 import { checkListenPolicy } from './listen-policy.js';
-import { loadTlsCredentials, type TlsCredentials } from './tls-credentials.js';
+import { loadTlsCredentials } from './tls-credentials.js';
+import { syslogTlsCredentials } from './syslog-tls-credentials.js';
 import { startSyslogListeners, type SyslogListeners } from './protocols/syslog/syslog-listeners.js';
 import type { OtlpGrpcServer } from './protocols/otlp/otlp-grpc-server.js';
 
@@ -54,13 +55,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   if (warning) logger.warn(warning);
   // Before the store opens: a bad certificate is the operator's mistake, found at once.
   const tlsCredentials = config.tls ? loadTlsCredentials(config.tls, now()) : undefined;
-  const syslogTls = (): TlsCredentials | undefined => {
-    const { listen_tls, tls_cert_file, tls_key_file } = config.syslog;
-    if (listen_tls === undefined) return undefined;
-    if (tls_cert_file === undefined || tls_key_file === undefined) return config.tls ? loadTlsCredentials(config.tls, now()) : undefined;
-    return loadTlsCredentials({ cert_file: tls_cert_file, key_file: tls_key_file, min_version: config.tls?.min_version ?? 'TLSv1.2' }, now(), 'syslog');
-  };
-  const syslogCredentials = syslogTls();
+  const syslogCredentials = syslogTlsCredentials(config, now());
 
   const store = await opts.openStore(config);
   let logshipApp: LogshipApp | undefined;
@@ -146,7 +141,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     if (!config.tls && !syslogCredentials) return false;
     // Both read and checked before either is replaced: a bad file changes nothing.
     const https = config.tls ? loadTlsCredentials(config.tls, now()) : undefined;
-    const forSyslog = syslogCredentials ? (ownSyslogFiles ? syslogTls() : https) : undefined;
+    const forSyslog = syslogCredentials ? (ownSyslogFiles ? syslogTlsCredentials(config, now()) : https) : undefined;
     if (https) served.tls?.replace(https);
     if (forSyslog) syslog?.replaceTls(forSyslog);
     served.tlsMetrics.set([https, ownSyslogFiles ? forSyslog : undefined]);

@@ -1,0 +1,89 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { ServerConfig } from '../config/server-config.js';
+import { parseListen } from '../config/parse-listen.js';
+import { loadRuleFiles } from '../rules/load-rule-files.js';
+import { checkListenPolicy } from '../server/listen-policy.js';
+import { loadTlsCredentials } from '../server/tls-credentials.js';
+import { syslogTlsCredentials } from '../server/syslog-tls-credentials.js';
+import { storeError } from '../store/store-error.js';
+import { blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-format.js';
+
+/**
+ * `logship serve --check`: everything the server checks before it serves,
+ * without serving, opening the store or creating a file (like `promtool
+ * check config` or Loki's `-verify-config`; the systemd unit runs it as
+ * ExecStartPre, so a broken config is reported by `systemctl start`). The
+ * config was loaded and its queries compiled by loadServerConfig; this adds
+ * the listen policy, the TLS files, the rule files and whether the data
+ * folder can be written. Throws the coded error the start would; returns
+ * what the server would do, a line each, and warnings.
+ */
+export async function checkServeConfig(config: ServerConfig, now: number): Promise<{ lines: string[]; warnings: string[] }> {
+  const warnings: string[] = [];
+  const { host } = parseListen(config.listen);
+  const policy = checkListenPolicy(config, host);
+  if (policy) warnings.push(policy);
+  if (config.tls) loadTlsCredentials(config.tls, now);
+  syslogTlsCredentials(config, now);
+
+  const { groups, files, emptyGlobs } = loadRuleFiles(config.rule_files, {
+    defaultInterval_ms: config.alerting.evaluation_interval_ms,
+    savedQueries: config.saved_queries,
+  });
+  for (const glob of emptyGlobs) warnings.push(`The rule_files glob "${glob}" matches no file.`);
+
+  const auth = config.auth.tokens.length + config.auth.tls_clients.length;
+  const lines = [
+    `listen: ${config.tls ? 'https' : 'http'}://${config.listen}, ${auth === 0 ? 'no tokens' : `${config.auth.tokens.length} token(s), ${config.auth.tls_clients.length} client certificate(s)`}`,
+    `store: ${await describeStore(config)}`,
+    `retention: ${config.retention.classes.map((c) => `${c.name} ${c.days} d`).concat(`other ${config.retention.default_days} d`).join(', ')}`,
+    `rules: ${groups.reduce((n, g) => n + g.rules.length, 0)} in ${groups.length} group(s) from ${files.length} file(s)`,
+  ];
+  const { listen_tcp, listen_udp, listen_tls } = config.syslog;
+  const syslog = [listen_tcp && `tcp ${listen_tcp}`, listen_udp && `udp ${listen_udp}`, listen_tls && `tls ${listen_tls}`].filter(Boolean);
+  if (syslog.length > 0) lines.push(`syslog: ${syslog.join(', ')}`);
+  if (config.otlp.grpc_listen !== undefined) lines.push(`otlp grpc: ${config.otlp.grpc_listen}`);
+  if (config.log_metrics.length > 0) lines.push(`log metrics: ${config.log_metrics.length}`);
+  return { lines, warnings };
+}
+
+async function describeStore(config: ServerConfig): Promise<string> {
+  const store = config.store;
+  if (store.type === 'elasticsearch') {
+    // The client's options are built as at start (the CA file read); the
+    // cluster is not contacted, so a check at boot does not fail while
+    // Elasticsearch is still starting.
+    const { clientOptions } = await import('../elasticsearch/open-elasticsearch-store.js');
+    const { url, ca_file } = store;
+    clientOptions({ url, retention: config.retention, textFields: config.search.text_fields, ...(ca_file !== undefined ? { caFile: ca_file } : {}) });
+    return `elasticsearch at ${url} (not contacted)`;
+  }
+  const format = resolveStoreFormat(config.data, store.format);
+  const dir = resolve(format === 'rows' ? rowStoreDir(config.data) : blockStoreDir(config.data));
+  writableFolder(dir);
+  return `${format} in ${dir}`;
+}
+
+/** The folder, or the nearest one above it that exists, can be written: the start creates the rest. */
+function writableFolder(dir: string): void {
+  let at = dir;
+  for (;;) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(at).isDirectory();
+    } catch {
+      const up = dirname(at);
+      if (up === at) break;
+      at = up;
+      continue;
+    }
+    if (!isDir) throw storeError('LS_STORE_DATA_DIR', `cannot use ${dir}: ${at} is not a folder`);
+    try {
+      accessSync(at, constants.W_OK | constants.X_OK);
+    } catch (err) {
+      throw storeError('LS_STORE_DATA_DIR', `cannot use ${dir}: ${at} cannot be written by this user (${(err as Error).message})`, err);
+    }
+    return;
+  }
+}
