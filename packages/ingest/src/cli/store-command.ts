@@ -4,9 +4,10 @@ import { migrateRowPartitions, rowPartitionFiles, type MigrateProgress } from '.
 import { rowStoreDir } from '../store/store-format.js';
 import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
-import { parseCommandFlags } from './parse-command-flags.js';
+import { parseCommandFlags, type CommandFlags } from './parse-command-flags.js';
+import { backupDataFolder } from '../sqlite/backup-data-folder.js';
 
-export const STORE_USAGE = 'logship store migrate [--config FILE] [--data DIR] [--json]';
+export const STORE_USAGE = 'logship store migrate|backup DEST [--config FILE] [--data DIR] [--json]';
 
 /**
  * `store migrate` moves a data folder's row partitions (`<data>/sqlite`,
@@ -22,7 +23,9 @@ export async function storeCommand(argv: string[], io: CliIo, now: () => number 
     io.stdout.write(`usage: ${STORE_USAGE}\n`);
     return 0;
   }
-  if (flags.positionals[0] !== 'migrate' || flags.positionals.length > 1) throw errors.cliUsage(`usage: ${STORE_USAGE}`);
+  const [action, ...rest] = flags.positionals;
+  if (action === 'backup' && rest.length === 1) return backup(flags, rest[0]!, io);
+  if (action !== 'migrate' || rest.length > 0) throw errors.cliUsage(`usage: ${STORE_USAGE}`);
   const config = loadServerConfig(flags);
   if (config.store.type !== 'sqlite') {
     throw errors.cliUsage('store migrate converts the embedded store; the configured store is Elasticsearch');
@@ -65,4 +68,27 @@ export async function storeCommand(argv: string[], io: CliIo, now: () => number 
   } finally {
     await store.close();
   }
+}
+
+/**
+ * `store backup DEST`: a copy of the embedded store's data folder that a
+ * server can be started on (`logship serve --data DEST`), taken while the
+ * server runs (sqlite/backup-data-folder.ts). Elasticsearch keeps its own
+ * snapshots (its snapshot API), so there it is refused.
+ */
+function backup(flags: CommandFlags, dest: string, io: CliIo): number {
+  const config = loadServerConfig(flags);
+  if (config.store.type !== 'sqlite') {
+    throw errors.cliUsage('store backup copies the embedded store; back up Elasticsearch with its snapshot API');
+  }
+  if (!flags.json) io.stdout.write(`Backing up ${config.data} to ${dest}.\n`);
+  const files = backupDataFolder(config.data, dest, {
+    onFile: (f) => {
+      if (!flags.json) io.stdout.write(`  ${f.file}: ${f.bytes} bytes\n`);
+    },
+  });
+  const bytes = files.reduce((n, f) => n + f.bytes, 0);
+  if (flags.json) io.stdout.write(`${JSON.stringify({ dest, files, bytes })}\n`);
+  else io.stdout.write(`Done: ${files.length} files, ${bytes} bytes in ${dest}.\n`);
+  return 0;
 }

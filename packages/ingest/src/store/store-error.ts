@@ -30,6 +30,7 @@ const STORE_ERRORS = {
     { retryable: true },
   ),
   LS_STORE_QUERY_FAILED: defineError('LS_STORE_QUERY_FAILED', 'The query could not be answered: %s', 500),
+  LS_STORE_BACKUP_FAILED: defineError('LS_STORE_BACKUP_FAILED', 'The backup could not be written: %s', 500),
 } as const satisfies Record<string, ErrorFactory>;
 
 export type StoreErrorCode = keyof typeof STORE_ERRORS;

@@ -1,0 +1,130 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { ingest, logshipBin, removeDir, repoRoot, searchAll, startServer, stopAll, tempDir } from './harness.js';
+
+after(stopAll);
+
+// SQLite's own integrity check on each copied file, with the driver the
+// server uses (resolved from its package; this one does not depend on it).
+interface Db { pragma(p: string, o: { simple: true }): unknown; close(): void }
+const Database = createRequire(join(repoRoot, 'packages/ingest/package.json'))('better-sqlite3') as new (file: string, o: { readonly: boolean }) => Db;
+
+/** Runs a `logship` command to its end: exit code and output. */
+function logship(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const proc = spawn(process.execPath, [logshipBin, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => proc.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+const LEVELS = ['info', 'error', 'debug'] as const;
+
+/** Batch `b`: 300 events over the last four days and all three retention classes, each with its own id. */
+function batch(b: number): { lines: string[]; ids: string[] } {
+  const lines: string[] = [];
+  const ids: string[] = [];
+  for (let i = 0; i < 300; i++) {
+    const id = `bk-${b}-${i}`;
+    const at = new Date(Date.now() - ((b * 300 + i) % 96) * 3_600_000 - i * 1000).toISOString();
+    ids.push(id);
+    lines.push(JSON.stringify({ '@timestamp': at, level: LEVELS[i % 3], message: `backup test event ${b} ${i}`, run: 'backup', 'event.id': id }));
+  }
+  return { lines, ids };
+}
+
+test('logship store backup copies a live store: every batch acknowledged before it began is in the copy, once; a server starts on it', async () => {
+  const server = await startServer();
+  const work = await tempDir('logship-backup-');
+  try {
+    const acked: string[][] = [];
+    let b = 0;
+    const send = async (): Promise<void> => {
+      const { lines, ids } = batch(b++);
+      const ans = await ingest(server.url, lines);
+      assert.equal(ans.stored, 300, JSON.stringify(ans));
+      acked.push(ids);
+    };
+    for (let i = 0; i < 20; i++) await send();
+
+    // Ingest goes on while the backup runs, into the same partitions.
+    let ingesting = true;
+    const writer = (async () => {
+      while (ingesting) await send();
+    })();
+    const ackedBefore = acked.flat();
+    const dest = join(work, 'copy');
+    const res = await logship(['store', 'backup', dest, '--data', server.dataDir]);
+    const ackedAfter = new Set(acked.flat());
+    ingesting = false;
+    await writer;
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /Done: \d+ files, \d+ bytes in /);
+    assert.ok(b > 20, 'batches were acknowledged while the backup ran');
+    assert.ok(!existsSync(`${dest}.partial`));
+
+    const partitions = readdirSync(join(dest, 'blocks'));
+    assert.ok(partitions.length >= 3 * 4, partitions.join(' '));
+    assert.ok(!partitions.some((f) => /-(wal|shm)$/.test(f)), 'side files are not copied');
+    for (const f of partitions) {
+      const db = new Database(join(dest, 'blocks', f), { readonly: true });
+      assert.equal(db.pragma('integrity_check', { simple: true }), 'ok', f);
+      db.close();
+    }
+
+    const restored = await startServer({ dataDir: dest });
+    const hits = await searchAll(restored.url, 'run:backup', { from: 'now-5d', to: 'now+1h' });
+    const ids = hits.map((h) => h['event.id'] as string);
+    assert.equal(new Set(ids).size, ids.length, 'no event twice');
+    const have = new Set(ids);
+    const missing = ackedBefore.filter((id) => !have.has(id));
+    assert.deepEqual(missing.slice(0, 5), [], `${missing.length} events acknowledged before the backup are missing`);
+    assert.ok(ids.every((id) => ackedAfter.has(id)), 'only acknowledged events');
+    // The copy is a data folder like any other: it takes writes.
+    const more = batch(100_000);
+    assert.equal((await ingest(restored.url, more.lines)).stored, 300);
+  } finally {
+    await stopAll();
+    await removeDir(work);
+  }
+});
+
+test('logship store backup refuses a destination that exists or lies in the data folder, and replaces a killed run\'s leftover', async () => {
+  const server = await startServer();
+  const work = await tempDir('logship-backup-');
+  try {
+    await ingest(server.url, batch(1).lines);
+    const exists = join(work, 'exists');
+    mkdirSync(exists);
+    for (const dest of [exists, join(server.dataDir, 'inside')]) {
+      const res = await logship(['store', 'backup', dest, '--data', server.dataDir]);
+      assert.equal(res.code, 1, res.stdout);
+      assert.match(res.stderr, /\(LS_STORE_BACKUP_FAILED\)/);
+    }
+    assert.ok(!existsSync(join(server.dataDir, 'inside')));
+
+    const dest = join(work, 'copy');
+    mkdirSync(`${dest}.partial/blocks`, { recursive: true });
+    writeFileSync(`${dest}.partial/blocks/stale.db`, 'half a file from a killed run');
+    const res = await logship(['store', 'backup', dest, '--data', server.dataDir, '--json']);
+    assert.equal(res.code, 0, res.stderr);
+    const answer = JSON.parse(res.stdout) as { files: { file: string }[] };
+    assert.ok(answer.files.some((f) => f.file.startsWith('blocks/')));
+    assert.ok(!existsSync(join(dest, 'blocks', 'stale.db')));
+    assert.ok(!existsSync(`${dest}.partial`));
+
+    const esConfig = join(work, 'es.yaml');
+    writeFileSync(esConfig, 'store: { type: elasticsearch, url: "http://127.0.0.1:9" }\n');
+    const es = await logship(['store', 'backup', join(work, 'es'), '--config', esConfig]);
+    assert.equal(es.code, 2, es.stderr);
+    assert.match(es.stderr, /snapshot API/);
+  } finally {
+    await stopAll();
+    await removeDir(work);
+  }
+});
