@@ -22,3 +22,4 @@ export * from './testing/index.js';
 export * from './sample-fields.js';
 export * from './field-values.js';
 export * from './event-context.js';
+export * from './group-aggregate.js';

@@ -2,6 +2,7 @@ import './route-config.js';
 import type { FastifyInstance } from 'fastify';
 import type { QueryNode } from '../ast.js';
 import type { AggregationSpec, LogReader } from '../log-reader.js';
+import { GroupByError, groupAggregate } from '../group-aggregate.js';
 import { apiErrors } from './api-error.js';
 import { resolveInterval } from './interval.js';
 import { refuseQueryString, typedJsonBody } from './json-body.js';
@@ -34,7 +35,12 @@ interface AggregateParams {
   size?: number;
   interval?: string;
   percents?: string | number[];
+  by?: string;
+  by_size?: number;
 }
+
+/** Groups a `by` aggregation may have: each is an aggregation of its own. */
+export const MAX_GROUPS = 100;
 
 const paramsSchema = {
   type: 'object',
@@ -53,10 +59,12 @@ const paramsSchema = {
       anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'number' } }],
       description: 'percentiles: comma-separated (default 50,95,99)',
     },
+    by: { type: 'string', description: 'The aggregation for each of this keyword field\'s top values (groups)' },
+    by_size: { type: 'integer', minimum: 1, description: `by: how many groups, the field's most frequent values (default 10, at most ${MAX_GROUPS})` },
   },
 } as const;
 
-/** GET and POST /api/v1/aggregate: terms, date_histogram, stats, percentiles. */
+/** GET and POST /api/v1/aggregate: terms, date_histogram, stats, percentiles; with `by`, one per group (group-aggregate.ts). */
 export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRouteOptions): void {
   const handler = async (p: AggregateParams) => {
     const started = performance.now();
@@ -67,6 +75,16 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
     if ((agg.type === 'stats' || agg.type === 'percentiles') && (agg.field === 'message' || opts.textFields.includes(agg.field))) {
       throw notANumber(agg.type, agg.field, `"${agg.field}" is a text field`);
     }
+    if (p.by !== undefined) {
+      const by = { field: p.by, size: Math.min(p.by_size ?? 10, MAX_GROUPS) };
+      const grouped = await opts.gate.run((signal) =>
+        groupAggregate(opts.reader, { query, ...range, agg, now, signal }, by, opts.textFields).catch((err: unknown) => {
+          throw err instanceof GroupByError ? apiErrors.badAggregation(err.message, { by: p.by }) : err;
+        }),
+      );
+      return { type: agg.type, ...grouped, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100 };
+    }
+    if (p.by_size !== undefined) throw apiErrors.badRequest('by_size needs by, the field to group by');
     const result = await opts.gate.run((signal) => opts.reader.aggregate({ query, ...range, agg, now, signal }));
     if ((result.type === 'stats' || result.type === 'percentiles') && result.count === 0 && 'field' in agg) {
       // Nothing numeric: say so when the field is there but holds something else.

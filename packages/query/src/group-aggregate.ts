@@ -1,0 +1,74 @@
+/**
+ * An aggregation per value of a field: `stats` of `duration_ms` by
+ * `service`, a `date_histogram` by `level`, `percentiles` by `path` (what
+ * VictoriaLogs' `stats by (…)`, Loki's `… by (label)` and Kibana's split
+ * series answer). The field's top values come from a terms aggregation;
+ * then each value's events are aggregated with the query ANDed with a leaf
+ * that matches exactly that terms bucket. Composed from the LogReader
+ * contract, so every store answers it with the semantics it already
+ * shares, and each group's numbers are those a search for that value gives.
+ */
+import type { QueryNode } from './ast.js';
+import { fieldKind, numericValue } from './fields.js';
+import type { AggregateRequest, AggregateResult, LogReader } from './log-reader.js';
+
+export interface GroupedAggregateResult {
+  by: string;
+  /** By count, descending, as terms buckets are; each with the aggregation of its events. */
+  groups: { key: string; count: number; result: AggregateResult }[];
+  /** Events with the field whose value is outside the top `size` (not aggregated). */
+  other_count: number;
+  /** Events without the field. */
+  missing_count: number;
+}
+
+/** Groups aggregated two at a time: the embedded store reads on two threads. */
+const PARALLEL = 2;
+
+export class GroupByError extends Error {}
+
+/**
+ * `req.agg` for each of `by`'s top `size` values. `by` must be a keyword
+ * field (or `level`): a text field's terms are whole values while a term
+ * query on it matches tokens, so its groups would not hold their buckets'
+ * events; `@timestamp` groups are what date_histogram is for.
+ */
+export async function groupAggregate(
+  reader: LogReader,
+  req: AggregateRequest,
+  by: { field: string; size: number },
+  textFields?: readonly string[],
+): Promise<GroupedAggregateResult> {
+  const kind = fieldKind(by.field, textFields);
+  if (kind === 'text') throw new GroupByError(`"${by.field}" is a text field: group by a keyword field (its whole values), or search its words`);
+  if (kind === 'date') throw new GroupByError(`"${by.field}" cannot group: use a date_histogram for events over time`);
+  const terms = await reader.aggregate({ ...req, agg: { type: 'terms', field: by.field, size: by.size } });
+  if (terms.type !== 'terms') throw new Error(`a terms aggregation answered ${terms.type}`);
+  const groups: GroupedAggregateResult['groups'] = terms.buckets.map((b) => ({ key: b.key, count: b.count, result: undefined as unknown as AggregateResult }));
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < groups.length) {
+      const g = groups[next++]!;
+      const query: QueryNode = { type: 'and', children: [req.query, bucketLeaf(by.field, g.key)], loc: req.query.loc };
+      g.result = await reader.aggregate({ ...req, query });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, groups.length) }, worker));
+  return { by: by.field, groups, other_count: terms.other_count, missing_count: terms.missing_count };
+}
+
+/**
+ * The leaf matching the events of terms bucket `key` (String of the value)
+ * and no other's. `field:key` does that for every key but a numeric string
+ * not in the canonical form String(number) gives (`"500.0"`, `"007"`): the
+ * term would also match the number 500 or 7, whose bucket is `"500"` or
+ * `"7"`; those keys match as strings only, by a regex of their characters.
+ */
+export function bucketLeaf(field: string, key: string): QueryNode {
+  const loc = { start: 0, end: 0 };
+  const n = numericValue(key);
+  if (n !== null && String(n) !== key) {
+    return { type: 'regex', field, pattern: key.replace(/[^0-9]/g, (c) => `\\${c}`), loc };
+  }
+  return { type: 'term', field, value: key, phrase: true, loc };
+}
