@@ -7,7 +7,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { ingest, removeDir, startServer, stopAll, tempDir } from './harness.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { ingest, logshipBin, removeDir, startServer, stopAll, tempDir } from './harness.js';
+
+const run = promisify(execFile);
 
 const ES_URL = process.env.LOGSHIP_TEST_ES_URL;
 if (!ES_URL && process.env.CI === 'true') throw new Error('CI=true but LOGSHIP_TEST_ES_URL is not set: scripts/test.sh starts Elasticsearch');
@@ -95,6 +99,18 @@ for (const store of ['embedded', 'elasticsearch'] as const) {
         const pct = await agg({ type: 'percentiles', field: 'duration_ms', percents: '50', by: 'service' });
         assert.equal(pct.status, 200, JSON.stringify(pct.body));
         assert.equal((pct.body.groups as Group[]).length, SERVICES.length);
+
+        if (store === 'embedded') {
+          // The CLI: one row per group, the same figures.
+          const cli = await run(process.execPath, [logshipBin, 'stats', 'duration_ms', 'NOT level:warning', '--by', 'status', '--size', '20', '--server', server.url, '--from', from, '--to', to, '--json']);
+          const rows = (JSON.parse(cli.stdout) as { groups: { key: string; events: number; sum: number; percentiles: Record<string, number> }[] }).groups;
+          assert.deepEqual(rows.map((r) => [r.key, r.events, r.sum]), groups.map((g) => [g.key, g.count, g.result.sum]));
+          assert.ok(rows.every((r) => typeof r.percentiles['95'] === 'number'));
+          const table = await run(process.execPath, [logshipBin, 'stats', 'duration_ms', '--by', 'service', '--server', server.url, '--from', from, '--to', to]);
+          const lines = table.stdout.trimEnd().split('\n');
+          assert.match(lines[0]!, /^service\s+events\s+count\s+min\s+avg\s+max\s+p50\s+p95\s+p99$/);
+          assert.equal(lines.length, 1 + SERVICES.length);
+        }
 
         const text = await agg({ type: 'stats', field: 'duration_ms', by: 'message' });
         assert.equal(text.status, 400);

@@ -2,7 +2,7 @@ import { LogshipError } from '../errors/define-error.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { RETENTION_USAGE, retentionCommand } from './retention-command.js';
 import { RULES_USAGE, rulesCommand } from './rules-command.js';
-import { SEARCH_USAGE, TOP_USAGE, COUNT_USAGE } from '@logship/query';
+import { SEARCH_USAGE, TOP_USAGE, COUNT_USAGE, STATS_USAGE } from '@logship/query';
 import { queryCommands } from './search-command.js';
 import { SERVE_USAGE, serveCommand } from './serve-command.js';
 import { STORE_USAGE, storeCommand } from './store-command.js';
@@ -13,6 +13,7 @@ const USAGE = `usage:
   ${stripUsage(SEARCH_USAGE)}
   ${stripUsage(TOP_USAGE)}
   ${stripUsage(COUNT_USAGE)}
+  ${stripUsage(STATS_USAGE)}
   ${RETENTION_USAGE}
   ${RULES_USAGE}
   ${STORE_USAGE}
@@ -28,6 +29,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       case 'search':
       case 'top':
       case 'count':
+      case 'stats':
         return await queryCommands[command]!(rest, io.stdout);
       case 'retention':
         return await retentionCommand(rest, io);

@@ -1,8 +1,9 @@
-import { runCountCli, runSearchCli, runTopCli } from '@logship/query';
+import { runCountCli, runSearchCli, runStatsCli, runTopCli } from '@logship/query';
 
-/** `logship search|top|count` are the query package's HTTP clients; this only hands over. */
+/** `logship search|top|count|stats` are the query package's HTTP clients; this only hands over. */
 export const queryCommands: Record<string, (argv: string[], out: NodeJS.WritableStream) => Promise<number>> = {
   search: runSearchCli,
   top: runTopCli,
   count: runCountCli,
+  stats: runStatsCli,
 };

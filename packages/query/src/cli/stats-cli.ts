@@ -1,0 +1,112 @@
+/**
+ * `logship stats FIELD [QUERY] [--by F]`: count, min, avg, max and
+ * percentiles of a number field, overall or for each of F's top values
+ * (VictoriaLogs' `stats by (F) count(), avg(FIELD), quantile(0.95, FIELD)`).
+ * Two aggregations (stats and percentiles) from GET /api/v1/aggregate, with
+ * `by` when grouped; the same flags as `top`.
+ */
+import { parseArgs } from 'node:util';
+import { CliError, EXIT, getJson } from './client.js';
+import { TLS_FLAG_OPTIONS, clientOptions } from './client-options.js';
+import { setTimeParams } from './time-params.js';
+
+export const STATS_USAGE =
+  'usage: logship stats FIELD [QUERY] [--by FIELD] [--size N] [--percents 50,95,99] [--from now-1h] [--to now] [--server URL] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json]';
+
+interface Stats { count: number; min: number | null; max: number | null; avg: number | null; sum: number }
+interface Percentiles { count: number; values: Record<string, number | null> }
+interface Grouped<T> { groups: { key: string; count: number; result: T }[]; other_count: number; missing_count: number }
+
+/** One line of the table: the group's name (or none) and its figures. */
+interface Row { key: string | null; events: number; stats: Stats; pct: Percentiles['values'] }
+
+export async function runStatsCli(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        server: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        token: { type: 'string' },
+        ...TLS_FLAG_OPTIONS,
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        by: { type: 'string' },
+        size: { type: 'string', default: '10' },
+        percents: { type: 'string', default: '50,95,99' },
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${STATS_USAGE}\n`);
+    return EXIT.USAGE;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) { out.write(`${STATS_USAGE}\n`); return EXIT.OK; }
+  const [field, ...rest] = positionals;
+  if (!field) { process.stderr.write(`${STATS_USAGE}\n`); return EXIT.USAGE; }
+  try {
+    const client = clientOptions(values);
+    const q = rest.join(' ');
+    const ask = <T>(extra: Record<string, string>): Promise<T> => {
+      const params = new URLSearchParams({ q, field, ...extra, ...(values.by !== undefined ? { by: values.by, by_size: values.size } : {}) });
+      setTimeParams(params, q, values.from, values.to);
+      return getJson<T>(client, '/api/v1/aggregate', params);
+    };
+    let rows: Row[];
+    let leftOver: { other: number; missing: number } | null = null;
+    if (values.by === undefined) {
+      const [stats, pct] = await Promise.all([ask<Stats>({ type: 'stats' }), ask<Percentiles>({ type: 'percentiles', percents: values.percents })]);
+      rows = [{ key: null, events: stats.count, stats, pct: pct.values }];
+      if (values.json) out.write(`${JSON.stringify({ field, ...figures(stats), percentiles: pct.values })}\n`);
+    } else {
+      const [stats, pct] = await Promise.all([
+        ask<Grouped<Stats>>({ type: 'stats' }),
+        ask<Grouped<Percentiles>>({ type: 'percentiles', percents: values.percents }),
+      ]);
+      // Both asked for the same top values; an event landing between the two
+      // questions can reorder them, so percentiles are joined by key.
+      const byKey = new Map(pct.groups.map((g) => [g.key, g.result.values]));
+      rows = stats.groups.map((g) => ({ key: g.key, events: g.count, stats: g.result, pct: byKey.get(g.key) ?? {} }));
+      leftOver = { other: stats.other_count, missing: stats.missing_count };
+      if (values.json) {
+        out.write(`${JSON.stringify({ field, by: values.by, groups: rows.map((r) => ({ key: r.key, events: r.events, ...figures(r.stats), percentiles: r.pct })), other_count: stats.other_count, missing_count: stats.missing_count })}\n`);
+      }
+    }
+    if (!values.json) out.write(table(rows, values.by ?? null, values.percents.split(',').map((p) => p.trim()), leftOver));
+    return rows.some((r) => r.stats.count > 0) ? EXIT.OK : EXIT.NO_MATCH;
+  } catch (err) {
+    if (err instanceof CliError) {
+      process.stderr.write(`${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}
+
+/** A stats answer without its `type`. */
+function figures(s: Stats): Stats {
+  return { count: s.count, min: s.min, max: s.max, avg: s.avg, sum: s.sum };
+}
+
+function num(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '-';
+  return Number.isInteger(v) ? String(v) : v.toFixed(Math.abs(v) >= 100 ? 1 : 3);
+}
+
+/** Right-aligned columns; `count` is the events holding a number in FIELD, `events` those of the group. */
+function table(rows: Row[], by: string | null, percents: string[], rest: { other: number; missing: number } | null): string {
+  const head = [...(by !== null ? [by, 'events'] : []), 'count', 'min', 'avg', 'max', ...percents.map((p) => `p${p}`)];
+  const cells = rows.map((r) => [
+    ...(by !== null ? [r.key ?? '', String(r.events)] : []),
+    String(r.stats.count), num(r.stats.min), num(r.stats.avg), num(r.stats.max),
+    ...percents.map((p) => num(r.pct[p] ?? r.pct[`${p}.0`])),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]): string => c.map((v, i) => (i === 0 && by !== null ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ').trimEnd();
+  let text = [head, ...cells].map(line).join('\n') + '\n';
+  if (rest && (rest.other > 0 || rest.missing > 0)) text += `(other values: ${rest.other} events; no ${by}: ${rest.missing})\n`;
+  return text;
+}
