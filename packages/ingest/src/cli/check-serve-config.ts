@@ -45,6 +45,7 @@ export async function checkServeConfig(config: ServerConfig, now: number): Promi
   if (syslog.length > 0) lines.push(`syslog: ${syslog.join(', ')}`);
   if (config.otlp.grpc_listen !== undefined) lines.push(`otlp grpc: ${config.otlp.grpc_listen}`);
   if (config.log_metrics.length > 0) lines.push(`log metrics: ${config.log_metrics.length}`);
+  if (config.ingest.drop.length > 0) lines.push(`ingest drops events matching: ${config.ingest.drop.join(' | ')}`);
   return { lines, warnings };
 }
 

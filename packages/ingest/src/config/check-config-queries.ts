@@ -10,7 +10,7 @@ import { compileMatcher, isReferableSavedQueryName, parse, savedQueryReferences 
 import { configErrors as errors } from './config-errors.js';
 import type { ServerConfig } from './server-config.js';
 
-export function checkConfigQueries(config: Pick<ServerConfig, 'saved_queries' | 'retention' | 'search'>): void {
+export function checkConfigQueries(config: Pick<ServerConfig, 'saved_queries' | 'retention' | 'search' | 'ingest'>): void {
   const textFields = config.search.text_fields;
   for (const [name, text] of Object.entries(config.saved_queries)) {
     const path = `saved_queries${/^[A-Za-z_][\w-]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`}`;
@@ -24,6 +24,7 @@ export function checkConfigQueries(config: Pick<ServerConfig, 'saved_queries' | 
     checkQuery(path, text, textFields);
   }
   config.retention.classes.forEach((c, i) => checkQuery(`retention.classes[${i}].match`, c.match, textFields));
+  config.ingest.drop.forEach((q, i) => checkQuery(`ingest.drop[${i}]`, q, textFields));
 }
 
 /** Parsed and compiled as the query API and the stores do; a query error keeps its code and caret. */

@@ -11,7 +11,7 @@ import { checkLogMetrics } from '../log-metrics/check-log-metrics.js';
 import { LogshipError } from '../errors/define-error.js';
 import { checkAlertingDurations } from './check-alerting-durations.js';
 import { checkConfigQueries } from './check-config-queries.js';
-import { expandRetentionMatches } from './expand-retention-matches.js';
+import { expandDropQueries, expandRetentionMatches } from './expand-config-queries.js';
 import { configErrors as errors } from './config-errors.js';
 import { interpolateEnv } from './interpolate-env.js';
 import { restoreEnvText } from './restore-env-text.js';
@@ -112,7 +112,10 @@ export function buildServerConfig(input: Record<string, unknown>, flags: ConfigF
     saved_queries: (raw.saved_queries as Record<string, string> | undefined) ?? {},
     limits: { ...d.limits, ...(raw.limits as object | undefined) },
     search: { text_fields: textFields((raw.search as { text_fields?: string[] } | undefined)?.text_fields) },
-    ingest: { default_timezone: timeZone((raw.ingest as { default_timezone?: string } | undefined)?.default_timezone ?? d.ingest.default_timezone) },
+    ingest: {
+      default_timezone: timeZone((raw.ingest as { default_timezone?: string } | undefined)?.default_timezone ?? d.ingest.default_timezone),
+      drop: expandDropQueries((raw.ingest as { drop?: string[] } | undefined)?.drop ?? [], (raw.saved_queries as Record<string, string> | undefined) ?? {}),
+    },
     log: { ...d.log, ...(raw.log as object | undefined) },
     rule_files: (raw.rule_files as string[] | undefined) ?? [],
     alerting: buildAlertingConfig(raw.alerting as Parameters<typeof buildAlertingConfig>[0]),

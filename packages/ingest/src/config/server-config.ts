@@ -101,6 +101,12 @@ export interface ServerConfig {
   ingest: {
     /** IANA zone in which a timestamp without an offset is read, unless the event says `@timezone`. */
     default_timezone: string;
+    /**
+     * Queries (saved query references written out): an event matching one
+     * is not stored, and its sender is told it was taken (`dropped`), as
+     * Promtail's drop stage or Filebeat's drop_event do at the shipper.
+     */
+    drop: readonly string[];
   };
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent' };
   /** Globs of rule files (docs/ALERTING.md), relative to the working directory. */
@@ -136,7 +142,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = deepFreeze({
     ...DEFAULT_NORMALIZE_LIMITS,
   },
   search: { text_fields: DEFAULT_TEXT_FIELDS },
-  ingest: { default_timezone: 'UTC' },
+  ingest: { default_timezone: 'UTC', drop: [] },
   log: { level: 'info' },
   rule_files: [],
   alerting: DEFAULT_ALERTING,
@@ -252,7 +258,10 @@ export const SERVER_CONFIG_SCHEMA = {
     ingest: {
       type: 'object',
       additionalProperties: false,
-      properties: { default_timezone: { type: 'string', minLength: 1 } },
+      properties: {
+        default_timezone: { type: 'string', minLength: 1 },
+        drop: { type: 'array', items: { type: 'string', minLength: 1 } },
+      },
     },
     log: {
       type: 'object',

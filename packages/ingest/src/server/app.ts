@@ -1,4 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { dropRules, type DropRules } from './drop-rules.js';
 import { answerClientError, apiErrors, fromFastifyError, LocalLiveFeed, MAX_PATH_PARAM_LENGTH, queryApiPlugin, registerOpenApi, type LogEvent } from '@logship/query';
 import type { LogStore } from '../store/log-store.js';
 import type { ServerConfig } from '../config/server-config.js';
@@ -56,6 +57,8 @@ export interface LogshipApp {
   ruler: Ruler;
   /** What every ingest path tells about committed events (live tail, log_metrics); the syslog listeners use it too. */
   onCommitted: (events: LogEvent[]) => void;
+  /** `ingest.drop` compiled, for the syslog and OTLP/gRPC listeners' ingest too (undefined without rules). */
+  drop: DropRules | undefined;
   /** The token check of the HTTP routes (undefined when no tokens are configured), for the OTLP/gRPC listener. */
   authorize: Authorize | undefined;
   /** Present when serving HTTPS: new credentials for new connections (SIGHUP). */
@@ -169,7 +172,8 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     feed.publish(events);
     logMetrics.observe(events);
   };
-  const ingest = { store, limits: config.limits, metrics, now, onCommitted, defaultTimeZone: config.ingest.default_timezone };
+  const drop = dropRules(config.ingest.drop, config.search.text_fields);
+  const ingest = { store, limits: config.limits, metrics, now, onCommitted, defaultTimeZone: config.ingest.default_timezone, ...(drop ? { drop } : {}) };
   await app.register(ingestRoute, ingest);
   // Other shippers' protocols: each decodes to envelopes and ends in the same ingestBatch.
   await app.register(lokiRoute, { ctx: ingest });
@@ -178,5 +182,5 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   await app.register(queryApiPlugin, { reader: store, now, savedQueries: { ...config.saved_queries }, feed, textFields: config.search.text_fields });
   await app.register(rulesRoutes, { ruler });
   await registerUiRoutes(app, opts.uiDir === undefined ? defaultUiDir() : opts.uiDir);
-  return { app, metrics, feed, ruler, onCommitted, authorize, tlsMetrics, ...(tls ? { tls } : {}) };
+  return { app, metrics, feed, ruler, onCommitted, drop, authorize, tlsMetrics, ...(tls ? { tls } : {}) };
 }

@@ -12,9 +12,10 @@ export interface IngestMetrics {
   eventsStored: Counter;
   eventsDuplicate: Counter;
   eventsExpired: Counter;
+  eventsDropped: Counter<'rule'>;
   eventsRejected: Counter<'reason'>;
   eventsByFormat: Counter<'format'>;
-  /** Per protocol (native, loki, elasticsearch, otlp, syslog) and outcome (stored, duplicate, expired, rejected). */
+  /** Per protocol (native, loki, elasticsearch, otlp, syslog) and outcome (stored, duplicate, expired, dropped, rejected). */
   eventsByProtocol: Counter<'protocol' | 'outcome'>;
   ingestDuration: Histogram;
   httpRequests: Counter<'method' | 'route' | 'status_code'>;
@@ -78,6 +79,12 @@ export function createIngestMetrics(store: Pick<LogStore, 'partitions'>, opts: {
     eventsExpired: new Counter({
       name: 'logship_ingest_events_expired_total',
       help: 'Events dropped because they were past retention on arrival',
+      registers,
+    }),
+    eventsDropped: new Counter({
+      name: 'logship_ingest_events_dropped_total',
+      help: 'Events not stored because they matched an ingest.drop rule, by rule',
+      labelNames: ['rule'],
       registers,
     }),
     eventsRejected: new Counter({

@@ -45,8 +45,8 @@ test('the same batch posted twice is stored once (event.id dedupe), lines withou
     const body = ndjson(pythonLine, nginxLine, envelope);
     const first = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: body });
     const second = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: body });
-    assert.deepEqual(first.json(), { stored: 3, duplicates: 0, expired: 0, errors: [] });
-    assert.deepEqual(second.json(), { stored: 0, duplicates: 3, expired: 0, errors: [] });
+    assert.deepEqual(first.json(), { stored: 3, duplicates: 0, expired: 0, dropped: 0, errors: [] });
+    assert.deepEqual(second.json(), { stored: 0, duplicates: 3, expired: 0, dropped: 0, errors: [] });
     assert.equal((await searchApp(h, '*')).hits.length, 3);
   } finally {
     await h.close();
@@ -101,7 +101,7 @@ test('line limit, invalid UTF-8, CRLF, any content type, empty body', async () =
     assert.equal(hits[0]!.message, 'caf\ufffd(');
 
     const empty = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest' });
-    assert.deepEqual(empty.json(), { stored: 0, duplicates: 0, expired: 0, errors: [] });
+    assert.deepEqual(empty.json(), { stored: 0, duplicates: 0, expired: 0, dropped: 0, errors: [] });
   } finally {
     await h.close();
   }
@@ -112,7 +112,7 @@ test('events already past retention are counted as expired and not stored', asyn
   try {
     const old = { ...pythonLine, levelname: 'INFO', asctime: '2025-10-01 00:00:00,000' };
     const res = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: ndjson(old, pythonLine) });
-    assert.deepEqual(res.json(), { stored: 1, duplicates: 0, expired: 1, errors: [] });
+    assert.deepEqual(res.json(), { stored: 1, duplicates: 0, expired: 1, dropped: 0, errors: [] });
   } finally {
     await h.close();
   }
@@ -267,10 +267,10 @@ test('1,000 events on 1,000 future days are all stored, at the receive time, in 
     const DAY = 86_400_000;
     const lines = Array.from({ length: 1000 }, (_, i) => ({ 'event.id': `f:${i}`, '@timestamp': new Date(NOW + (i + 2) * DAY).toISOString(), message: `future ${i}` }));
     const first = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: ndjson(...lines) });
-    assert.deepEqual(first.json(), { stored: 1000, duplicates: 0, expired: 0, errors: [] });
+    assert.deepEqual(first.json(), { stored: 1000, duplicates: 0, expired: 0, dropped: 0, errors: [] });
     h.clock.now += 60_000;
     const retry = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: ndjson(...lines) });
-    assert.deepEqual(retry.json(), { stored: 0, duplicates: 1000, expired: 0, errors: [] }, 'stamped anew, still deduped by id');
+    assert.deepEqual(retry.json(), { stored: 0, duplicates: 1000, expired: 0, dropped: 0, errors: [] }, 'stamped anew, still deduped by id');
     const parts = await h.store.partitions(h.clock.now);
     assert.equal(parts.length, 1, 'one partition, not 1,000 future days');
     const hits = (await searchApp(h, '_exists_:logship.future_timestamp')).hits;

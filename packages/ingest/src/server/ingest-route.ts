@@ -11,7 +11,7 @@ import { lineSpans } from './split-lines.js';
  * POST /api/v1/ingest
  *
  *   body ─ size limit ─ gunzip (output limit) ─ split lines ─► ingestBatch (ingest-batch.ts: normalize,
- *   store.write, metrics) ─► answer { stored, duplicates, expired, errors } only once durable.
+ *   store.write, metrics) ─► answer { stored, duplicates, expired, dropped, errors } only once durable.
  */
 
 export interface IngestRouteOptions {
@@ -35,16 +35,19 @@ export interface IngestAnswer {
   stored: number;
   duplicates: number;
   expired: number;
+  /** Events an `ingest.drop` rule kept out of the store (taken: not to be sent again). */
+  dropped: number;
   errors: LineError[];
 }
 
 const answerSchema = {
   type: 'object',
-  required: ['stored', 'duplicates', 'expired', 'errors'],
+  required: ['stored', 'duplicates', 'expired', 'dropped', 'errors'],
   properties: {
     stored: { type: 'integer' },
     duplicates: { type: 'integer' },
     expired: { type: 'integer' },
+    dropped: { type: 'integer' },
     errors: {
       type: 'array',
       items: {
@@ -95,6 +98,7 @@ export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions
         stored: outcome.stored,
         duplicates: outcome.duplicates,
         expired: outcome.expired,
+        dropped: outcome.dropped,
         errors: outcome.errors.map((e) => ({ line: e.ref, reason: e.reason, code: e.code })),
       };
     },

@@ -31,7 +31,7 @@ test('startServer: ingest over HTTP, retention run through the scheduler is logg
         .map((level, i) => JSON.stringify({ level, msg: `m${i}`, time: new Date(T0 - 60_000).toISOString(), 'event.id': `e${i}` }))
         .join('\n') + '\n';
     const res = await fetch(`${server.url}/api/v1/ingest`, { method: 'POST', body });
-    assert.deepEqual(await res.json(), { stored: 3, duplicates: 0, expired: 0, errors: [] });
+    assert.deepEqual(await res.json(), { stored: 3, duplicates: 0, expired: 0, dropped: 0, errors: [] });
     assert.deepEqual(published.map((e) => e['event.id']).sort(), ['e0', 'e1', 'e2']);
 
     // Ten days later the debug event (7-day class) is past retention; the others are not.

@@ -189,8 +189,10 @@ function itemAnswer(a: BulkAction, outcome: ItemOutcome, err: { code: string; re
       status: 409,
       error: { type: 'version_conflict_engine_exception', reason: `[${a.id}]: version conflict, document already exists` },
     };
-  } else if (outcome === 'duplicate' || outcome === 'expired') {
-    // index over an existing id: ES would overwrite; logship keeps the first copy.
+  } else if (outcome === 'duplicate' || outcome === 'expired' || outcome === 'dropped') {
+    // index over an existing id: ES would overwrite; logship keeps the first
+    // copy. dropped: what ES answers for a document an ingest pipeline's drop
+    // processor dropped.
     r = { ...base, _version: 1, result: 'noop', status: 200 };
   } else {
     r = {

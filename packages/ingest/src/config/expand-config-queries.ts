@@ -22,3 +22,14 @@ export function expandRetentionMatches(retention: RetentionConfig, saved: Readon
   );
   return Object.freeze({ ...retention, classes: Object.freeze(classes) as RetentionConfig['classes'] });
 }
+
+/** `ingest.drop` queries with their `@name` references written out, for the same reason. */
+export function expandDropQueries(queries: readonly string[], saved: Readonly<Record<string, string>>): readonly string[] {
+  if (!queries.some((q) => q.includes('@'))) return queries;
+  const all = savedQueryMap(saved);
+  return queries.map((q, i) =>
+    expandSavedQueries(q, all, (name) => {
+      throw errors.configInvalid(`ingest.drop[${i}]`, `refers to @${name}, which names no saved query`);
+    }),
+  );
+}
