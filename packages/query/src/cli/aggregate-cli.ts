@@ -10,7 +10,8 @@ import { CliError, EXIT, getJson } from './client.js';
 import { TLS_FLAG_OPTIONS, clientOptions } from './client-options.js';
 import { setTimeParams } from './time-params.js';
 
-const COMMON = {
+/** The flags every query client command takes (search's own set, less what only search means). */
+export const COMMON = {
   server: { type: 'string' },
   // Default: the query's own @timestamp range, else now-1h (time-params.ts).
   from: { type: 'string' },
@@ -30,7 +31,8 @@ interface TermsAnswer {
   missing_count: number;
 }
 
-async function guarded(fn: () => Promise<number>): Promise<number> {
+/** Runs a client command: a CliError is printed and becomes its exit code. */
+export async function guarded(fn: () => Promise<number>): Promise<number> {
   try {
     return await fn();
   } catch (err) {

@@ -6,8 +6,9 @@
  * `by` when grouped; the same flags as `top`.
  */
 import { parseArgs } from 'node:util';
-import { CliError, EXIT, getJson } from './client.js';
-import { TLS_FLAG_OPTIONS, clientOptions } from './client-options.js';
+import { EXIT, getJson } from './client.js';
+import { clientOptions } from './client-options.js';
+import { COMMON, guarded } from './aggregate-cli.js';
 import { setTimeParams } from './time-params.js';
 
 export const STATS_USAGE =
@@ -27,13 +28,7 @@ export async function runStatsCli(argv: string[], out: NodeJS.WritableStream = p
       args: argv,
       allowPositionals: true,
       options: {
-        server: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        token: { type: 'string' },
-        ...TLS_FLAG_OPTIONS,
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
+        ...COMMON,
         by: { type: 'string' },
         size: { type: 'string', default: '10' },
         percents: { type: 'string', default: '50,95,99' },
@@ -47,7 +42,7 @@ export async function runStatsCli(argv: string[], out: NodeJS.WritableStream = p
   if (values.help) { out.write(`${STATS_USAGE}\n`); return EXIT.OK; }
   const [field, ...rest] = positionals;
   if (!field) { process.stderr.write(`${STATS_USAGE}\n`); return EXIT.USAGE; }
-  try {
+  return guarded(async () => {
     const client = clientOptions(values);
     const q = rest.join(' ');
     const ask = <T>(extra: Record<string, string>): Promise<T> => {
@@ -77,13 +72,7 @@ export async function runStatsCli(argv: string[], out: NodeJS.WritableStream = p
     }
     if (!values.json) out.write(table(rows, values.by ?? null, values.percents.split(',').map((p) => p.trim()), leftOver));
     return rows.some((r) => r.stats.count > 0) ? EXIT.OK : EXIT.NO_MATCH;
-  } catch (err) {
-    if (err instanceof CliError) {
-      process.stderr.write(`${err.message}\n`);
-      return err.exitCode;
-    }
-    throw err;
-  }
+  });
 }
 
 /** A stats answer without its `type`. */
