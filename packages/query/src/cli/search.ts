@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { CliError, EXIT, getJson, type ClientOptions } from './client.js';
 import { TLS_FLAG_OPTIONS, TLS_FLAG_USAGE, clientOptions } from './client-options.js';
 import { explainEmpty } from './explain-empty.js';
-import { follow } from './follow.js';
+import { follow, tailPosition } from './follow.js';
 import { formatEvent } from './format-event.js';
 import { setTimeParams } from './time-params.js';
 
@@ -104,13 +104,17 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
       params.set('sort', 'desc');
       params.set('limit', String(Math.min(limit, 1000)));
       const page = await getJson<SearchAnswer>(client, '/api/v1/search', params);
+      // The stream starts where the page ends: what is committed between the
+      // two requests is replayed, not lost (newest hit, else the range's end).
+      const newest = page.hits[0];
+      const after = newest ? tailPosition(newest) : page.range ? `${Date.parse(page.range.to)}|` : undefined;
       for (const hit of page.hits.reverse()) print(hit);
       const ac = new AbortController();
       const stop = () => ac.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
-        await follow(client, q, print, ac.signal);
+        await follow(client, q, print, ac.signal, after);
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
