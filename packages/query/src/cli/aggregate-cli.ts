@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { CliError, EXIT, getJson } from './client.js';
 import { TLS_FLAG_OPTIONS, clientOptions } from './client-options.js';
+import { printable } from './format-event.js';
 import { setTimeParams } from './time-params.js';
 
 const COMMON = {
@@ -63,9 +64,9 @@ export async function runTopCli(argv: string[], out: NodeJS.WritableStream = pro
       out.write(`${JSON.stringify(ans)}\n`);
     } else {
       const width = Math.max(5, ...ans.buckets.map((b) => String(b.count).length));
-      for (const b of ans.buckets) out.write(`${String(b.count).padStart(width)}  ${b.key}\n`);
+      for (const b of ans.buckets) out.write(`${String(b.count).padStart(width)}  ${printable(b.key)}\n`);
       if (ans.other_count > 0) out.write(`${String(ans.other_count).padStart(width)}  (other)\n`);
-      if (ans.missing_count > 0) out.write(`${String(ans.missing_count).padStart(width)}  (no ${field})\n`);
+      if (ans.missing_count > 0) out.write(`${String(ans.missing_count).padStart(width)}  (no ${printable(field)})\n`);
     }
     return ans.buckets.length > 0 ? EXIT.OK : EXIT.NO_MATCH;
   });
