@@ -86,8 +86,16 @@ export async function runCountCli(argv: string[], out: NodeJS.WritableStream = p
     const client = clientOptions(values);
     const params = new URLSearchParams({ q: positionals.join(' '), limit: '1' });
     setTimeParams(params, positionals.join(' '), values.from, values.to);
-    const ans = await getJson<{ total: { value: number; relation: string } }>(client, '/api/v1/search', params);
-    out.write(values.json ? `${JSON.stringify(ans.total)}\n` : `${ans.total.relation === 'gte' ? '≥' : ''}${ans.total.value}\n`);
-    return ans.total.value > 0 ? EXIT.OK : EXIT.NO_MATCH;
+    const ans = await getJson<{ total: { value: number; relation: string }; range?: { from: string; to: string } }>(client, '/api/v1/search', params);
+    let total = ans.total;
+    if (total.relation === 'gte' && ans.range) {
+      // A search stops counting at 10,000; the histogram of the same query
+      // over the same range counts every event (the search page's total).
+      const hist = new URLSearchParams({ type: 'date_histogram', interval: 'auto', q: params.get('q') ?? '', from: ans.range.from, to: ans.range.to });
+      const h = await getJson<{ buckets: { count: number }[] }>(client, '/api/v1/aggregate', hist);
+      total = { value: h.buckets.reduce((sum, b) => sum + b.count, 0), relation: 'eq' };
+    }
+    out.write(values.json ? `${JSON.stringify(total)}\n` : `${total.relation === 'gte' ? '≥' : ''}${total.value}\n`);
+    return total.value > 0 ? EXIT.OK : EXIT.NO_MATCH;
   });
 }

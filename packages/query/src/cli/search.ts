@@ -141,7 +141,9 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
     if (printed === 0) {
       for (const line of await explainEmpty(client, q, params, first?.range)) process.stderr.write(`${line}\n`);
     } else if (cursor && first) {
-      const total = `${first.total.relation === 'gte' ? 'at least ' : ''}${first.total.value}`;
+      // More were printed than the server counted (it stops at 10,000): say so, not "30000 of at least 10000".
+      const total = first.total.relation === 'eq' ? `${first.total.value}`
+        : printed >= first.total.value ? `more than ${printed}` : `at least ${first.total.value}`;
       process.stderr.write(`showing ${printed} of ${total} (--limit N for more)\n`);
     }
   } catch (err) {
