@@ -37,8 +37,10 @@ export const SEARCH_USAGE = `usage: logship search QUERY [options]
   --token TOKEN     read token (default $LOGSHIP_TOKEN)
 ${TLS_FLAG_USAGE}
 
-Nothing found: a line on stderr says the query and the range searched, and
-names fields that no event in the range has (with the nearest known name).
+Nothing found: a line on stderr says the query and the range searched,
+points out lower-case and/or/not (searched as words: operators are
+upper-case) and level values that are no level, and names fields that no
+event in the range has (with the nearest known name).
 More found than shown: "showing N of M" on stderr.
 
 exit codes: 0 found, 1 nothing found, 2 usage or query error, 3 server error,
