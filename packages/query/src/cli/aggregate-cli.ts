@@ -22,8 +22,8 @@ const COMMON = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-export const TOP_USAGE = `usage: logship top FIELD [QUERY] [--size N] [--from now-1h] [--to now] [--server URL] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json]`;
-export const COUNT_USAGE = `usage: logship count [QUERY] [--from now-1h] [--to now] [--server URL] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json]`;
+export const TOP_USAGE = `usage: logship top FIELD [QUERY] [--size N] [--from now-1h] [--to now] [--server URL] [--token TOKEN] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json]`;
+export const COUNT_USAGE = `usage: logship count [QUERY] [--from now-1h] [--to now] [--server URL] [--token TOKEN] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json]`;
 
 interface TermsAnswer {
   buckets: { key: string; count: number }[];
