@@ -113,9 +113,17 @@ export function errorFromBody(status: number, text: string): CliError {
     // not JSON: fall through with the raw text
   }
   const e = body.error;
-  const message = e?.message ?? text.slice(0, 500);
-  const code = e?.code ? ` [${e.code}]` : '';
-  const caret = e?.caret ? `\n${e.caret}` : '';
+  if (typeof e?.code !== 'string') {
+    // Every logship error carries a code: this answer is from something else
+    // (a wrong --server, a proxy's error page), not a mistake in the query.
+    const first = text.trim().split('\n')[0]?.slice(0, 200) ?? '';
+    return new CliError(
+      `error ${status} without a logship error (${first || 'empty body'}); is --server (or LOGSHIP_URL) a logship server's address?`,
+      EXIT.SERVER,
+    );
+  }
+  const message = e.message ?? '';
+  const caret = e.caret ? `\n${e.caret}` : '';
   const exitCode = status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 429 ? EXIT.USAGE : EXIT.SERVER;
-  return new CliError(`error ${status}${code}: ${message}${caret}`, exitCode);
+  return new CliError(`error ${status} [${e.code}]: ${message}${caret}`, exitCode);
 }
