@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { runCountCli } from '@logship/query';
+import { runCountCli, runSearchCli } from '@logship/query';
 import { ingest, removeDir, startServer, stopAll, tempDir, type ServerHandle } from './harness.js';
 
 async function count(args: string[]): Promise<{ status: number; out: string }> {
@@ -47,5 +47,15 @@ describe('logship count', () => {
   test('under 10,000 and none: as before', async () => {
     assert.deepEqual(await count(['level:error', '--server', server.url, '--from', 'now-1d']), { status: 0, out: `${Math.ceil(N / 5)}\n` });
     assert.deepEqual(await count(['nothing-matches-this', '--server', server.url, '--from', 'now-1d']), { status: 1, out: '0\n' });
+  });
+
+  test('search --json --fields: each line holds only those fields (and @timestamp, event.id)', async () => {
+    let out = '';
+    const sink = new Writable({ write(chunk: Buffer, _enc, done) { out += chunk.toString(); done(); } });
+    assert.equal(await runSearchCli(['count', '--json', '--fields', 'level', '--limit', '2', '--from', 'now-1d', '--server', server.url], sink), 0);
+    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(lines.length, 2);
+    // Before: every field of each event; --fields only changed the table.
+    for (const ev of lines) assert.deepEqual(Object.keys(ev).sort(), ['@timestamp', 'event.id', 'level']);
   });
 });

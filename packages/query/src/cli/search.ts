@@ -31,7 +31,8 @@ export const SEARCH_USAGE = `usage: logship search QUERY [options]
   --to EXPR         end (default: the query's own @timestamp range, else now)
   --limit N         at most N events (default 100)
   --sort desc|asc   newest first (default) or oldest first
-  --fields LIST     extra fields to show, comma-separated, or * for all
+  --fields LIST     extra fields to show, comma-separated, or * for all;
+                    with --json, the only fields printed (and @timestamp, event.id)
   --json            one JSON event per line (for pipes)
   --follow, -f      after the results, stream new matching events until Ctrl-C
   --token TOKEN     read token (default $LOGSHIP_TOKEN)
@@ -95,6 +96,8 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
   const params = new URLSearchParams({ q, sort: values.sort });
   setTimeParams(params, q, values.from, values.to);
   const fields = values.fields ? values.fields.split(',').map((f) => f.trim()).filter(Boolean) : [];
+  // --json prints what the server sends: with --fields, only those (and @timestamp, event.id).
+  if (values.json && fields.length > 0 && !fields.includes('*')) params.set('fields', fields.join(','));
   const color = !values.json && (out as NodeJS.WriteStream).isTTY === true && !process.env.NO_COLOR;
   let printed = 0;
   let cursor: string | null = null;
