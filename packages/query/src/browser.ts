@@ -12,4 +12,5 @@ export { resolveDate, isDateExpression, type ResolveDateOptions } from './date-m
 export { LEVELS, type Level, type LogEvent, type FieldValue } from './event.js';
 export { BUILTIN_SAVED_QUERIES } from './http/saved-queries.js';
 export { fieldsOf } from './query-fields.js';
+export { queryHints } from './query-hints.js';
 export { editDistance, nearestName } from './nearest-name.js';

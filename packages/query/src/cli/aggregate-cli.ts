@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { CliError, EXIT, getJson } from './client.js';
 import { TLS_FLAG_OPTIONS, clientOptions } from './client-options.js';
+import { printable } from './format-event.js';
 import { setTimeParams } from './time-params.js';
 
 /** The flags every query client command takes (search's own set, less what only search means). */
@@ -22,8 +23,8 @@ export const COMMON = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-export const TOP_USAGE = `usage: logship top FIELD [QUERY] [--size N] [--from now-1h] [--to now] [--server URL] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json]`;
-export const COUNT_USAGE = `usage: logship count [QUERY] [--from now-1h] [--to now] [--server URL] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json]`;
+export const TOP_USAGE = `usage: logship top FIELD [QUERY] [--size N] [--from now-1h] [--to now] [--server URL] [--token TOKEN] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json]`;
+export const COUNT_USAGE = `usage: logship count [QUERY] [--from now-1h] [--to now] [--server URL] [--token TOKEN] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json]`;
 
 interface TermsAnswer {
   buckets: { key: string; count: number }[];
@@ -65,9 +66,9 @@ export async function runTopCli(argv: string[], out: NodeJS.WritableStream = pro
       out.write(`${JSON.stringify(ans)}\n`);
     } else {
       const width = Math.max(5, ...ans.buckets.map((b) => String(b.count).length));
-      for (const b of ans.buckets) out.write(`${String(b.count).padStart(width)}  ${b.key}\n`);
+      for (const b of ans.buckets) out.write(`${String(b.count).padStart(width)}  ${printable(b.key)}\n`);
       if (ans.other_count > 0) out.write(`${String(ans.other_count).padStart(width)}  (other)\n`);
-      if (ans.missing_count > 0) out.write(`${String(ans.missing_count).padStart(width)}  (no ${field})\n`);
+      if (ans.missing_count > 0) out.write(`${String(ans.missing_count).padStart(width)}  (no ${printable(field)})\n`);
     }
     return ans.buckets.length > 0 ? EXIT.OK : EXIT.NO_MATCH;
   });
@@ -87,8 +88,16 @@ export async function runCountCli(argv: string[], out: NodeJS.WritableStream = p
     const client = clientOptions(values);
     const params = new URLSearchParams({ q: positionals.join(' '), limit: '1' });
     setTimeParams(params, positionals.join(' '), values.from, values.to);
-    const ans = await getJson<{ total: { value: number; relation: string } }>(client, '/api/v1/search', params);
-    out.write(values.json ? `${JSON.stringify(ans.total)}\n` : `${ans.total.relation === 'gte' ? '≥' : ''}${ans.total.value}\n`);
-    return ans.total.value > 0 ? EXIT.OK : EXIT.NO_MATCH;
+    const ans = await getJson<{ total: { value: number; relation: string }; range?: { from: string; to: string } }>(client, '/api/v1/search', params);
+    let total = ans.total;
+    if (total.relation === 'gte' && ans.range) {
+      // A search stops counting at 10,000; the histogram of the same query
+      // over the same range counts every event (the search page's total).
+      const hist = new URLSearchParams({ type: 'date_histogram', interval: 'auto', q: params.get('q') ?? '', from: ans.range.from, to: ans.range.to });
+      const h = await getJson<{ buckets: { count: number }[] }>(client, '/api/v1/aggregate', hist);
+      total = { value: h.buckets.reduce((sum, b) => sum + b.count, 0), relation: 'eq' };
+    }
+    out.write(values.json ? `${JSON.stringify(total)}\n` : `${total.relation === 'gte' ? '≥' : ''}${total.value}\n`);
+    return total.value > 0 ? EXIT.OK : EXIT.NO_MATCH;
   });
 }

@@ -38,9 +38,26 @@ interface ErrorBody {
   error?: { code?: string; message?: string; caret?: string };
 }
 
-/** GET an API path; returns the parsed JSON body or throws a CliError. */
+/** Routes that take their parameters as a JSON body too (README "HTTP API"). */
+const POST_ROUTES = new Set(['/api/v1/search', '/api/v1/aggregate']);
+/** Past this, a GET's URL nears node's 16 KiB header limit (431): a query of 2,000 CJK characters is 18 KiB encoded. */
+const MAX_GET_URL = 8 * 1024;
+/** Parameters that are integers in a JSON body (a body's values are not converted). */
+const INTEGER_PARAMS = new Set(['limit', 'size']);
+
+/**
+ * GET an API path (POST with a JSON body when the URL would be long and the
+ * route takes one); returns the parsed JSON body or throws a CliError.
+ */
 export async function getJson<T>(opts: ClientOptions, path: string, params: URLSearchParams): Promise<T> {
-  const res = await request(opts, `${path}?${params}`);
+  const url = `${path}?${params}`;
+  const res = POST_ROUTES.has(path) && url.length > MAX_GET_URL
+    ? await request(opts, path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(Object.fromEntries([...params].map(([k, v]) => [k, INTEGER_PARAMS.has(k) ? Number(v) : v]))),
+    })
+    : await request(opts, url);
   const text = await res.text();
   if (!res.ok) throw errorFromBody(res.status, text);
   return JSON.parse(text) as T;
@@ -96,9 +113,17 @@ export function errorFromBody(status: number, text: string): CliError {
     // not JSON: fall through with the raw text
   }
   const e = body.error;
-  const message = e?.message ?? text.slice(0, 500);
-  const code = e?.code ? ` [${e.code}]` : '';
-  const caret = e?.caret ? `\n${e.caret}` : '';
+  if (typeof e?.code !== 'string') {
+    // Every logship error carries a code: this answer is from something else
+    // (a wrong --server, a proxy's error page), not a mistake in the query.
+    const first = text.trim().split('\n')[0]?.slice(0, 200) ?? '';
+    return new CliError(
+      `error ${status} without a logship error (${first || 'empty body'}); is --server (or LOGSHIP_URL) a logship server's address?`,
+      EXIT.SERVER,
+    );
+  }
+  const message = e.message ?? '';
+  const caret = e.caret ? `\n${e.caret}` : '';
   const exitCode = status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 429 ? EXIT.USAGE : EXIT.SERVER;
-  return new CliError(`error ${status}${code}: ${message}${caret}`, exitCode);
+  return new CliError(`error ${status} [${e.code}]: ${message}${caret}`, exitCode);
 }

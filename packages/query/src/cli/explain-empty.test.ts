@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from '../parse.js';
+import { queryHints } from '../query-hints.js';
 import { editDistance, fieldsOf, nearestName } from './explain-empty.js';
 
 test('the fields a query names, free text and match_all aside', () => {
@@ -14,4 +15,17 @@ test('the nearest known field name, only when close enough to be a typo', () => 
   assert.equal(nearestName('Level', ['level']), 'level');
   assert.equal(nearestName('zzzzzz', ['level', 'logger']), null);
   assert.equal(nearestName('x', []), null);
+});
+
+test('hints after an empty answer: lower-case operators (KQL habit) and values that are no level', () => {
+  assert.deepEqual(queryHints(parse('level:error and host:web-1')), ['"and" was searched as a word: operators are upper-case (AND)']);
+  assert.deepEqual(queryHints(parse('level:(error or warning) AND not x')), [
+    '"or" was searched as a word: operators are upper-case (OR)',
+    '"not" was searched as a word: operators are upper-case (NOT)',
+  ]);
+  assert.match(queryHints(parse('level:warnning'))[0]!, /^"warnning" is no level: level is one of trace, debug, info, notice, warning, error/);
+  // Meant as written: upper-case operators, phrases, known levels and aliases.
+  for (const q of ['a AND b OR NOT c', '"rock and roll"', 'level:warn', 'level:(err OR fatal)', 'level:err*', 'message:and*']) {
+    assert.deepEqual(queryHints(parse(q)), [], q);
+  }
 });

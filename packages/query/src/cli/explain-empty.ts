@@ -1,13 +1,15 @@
 /**
  * What `logship search` prints on stderr when it found nothing, so that an
  * empty answer never looks like "no matches" when something else happened:
- * the query and the range searched, and for each field the query names
+ * the query and the range searched, habits of other query languages read
+ * differently here (`and`, an unknown level), and for each field the query names
  * that no event in the range has, the nearest field name events do have
  * (`levle` → `level`).
  */
 import { nearestName } from '../nearest-name.js';
 import { parse } from '../parse.js';
 import { fieldsOf } from '../query-fields.js';
+import { queryHints } from '../query-hints.js';
 import { getJson, type ClientOptions } from './client.js';
 
 // The search page asks the same questions (packages/ui), hence their own modules.
@@ -58,7 +60,9 @@ export async function explainEmpty(client: ClientOptions, q: string, params: URL
   const lines = [`no events match ${JSON.stringify(q === '' ? '*' : q)} ${where}`];
   let fields: string[];
   try {
-    fields = [...fieldsOf(parse(q))].filter((f) => !ALWAYS_KNOWN.has(f));
+    const ast = parse(q);
+    lines.push(...queryHints(ast));
+    fields = [...fieldsOf(ast)].filter((f) => !ALWAYS_KNOWN.has(f));
   } catch {
     return lines;
   }

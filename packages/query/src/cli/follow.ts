@@ -1,17 +1,25 @@
 /**
  * Follows /api/v1/tail (server-sent events) and hands each event to `emit`.
  * Reconnects with Last-Event-ID after a dropped connection, so a server
- * restart loses nothing that was committed meanwhile.
+ * restart loses nothing that was committed meanwhile; the first connection
+ * starts at `after` the same way.
  */
 import { CliError, EXIT, errorFromBody, request, type ClientOptions } from './client.js';
+
+/** The tail position of an event: its SSE id. */
+export function tailPosition(ev: Record<string, unknown>): string {
+  return `${Date.parse(String(ev['@timestamp']))}|${String(ev['event.id'])}`;
+}
 
 export async function follow(
   client: ClientOptions,
   q: string,
   emit: (ev: Record<string, unknown>) => void,
   signal: AbortSignal,
+  /** Where to start (an SSE id, `<epoch ms>|<event.id>`): the stream first replays what was stored after it. */
+  after?: string,
 ): Promise<void> {
-  let lastId: string | undefined;
+  let lastId: string | undefined = after;
   let failures = 0;
   while (!signal.aborted) {
     const headers: Record<string, string> = { accept: 'text/event-stream' };

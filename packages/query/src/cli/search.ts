@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { CliError, EXIT, getJson, type ClientOptions } from './client.js';
 import { TLS_FLAG_OPTIONS, TLS_FLAG_USAGE, clientOptions } from './client-options.js';
 import { explainEmpty } from './explain-empty.js';
-import { follow } from './follow.js';
+import { follow, tailPosition } from './follow.js';
 import { formatEvent } from './format-event.js';
 import { setTimeParams } from './time-params.js';
 
@@ -31,14 +31,17 @@ export const SEARCH_USAGE = `usage: logship search QUERY [options]
   --to EXPR         end (default: the query's own @timestamp range, else now)
   --limit N         at most N events (default 100)
   --sort desc|asc   newest first (default) or oldest first
-  --fields LIST     extra fields to show, comma-separated, or * for all
+  --fields LIST     extra fields to show, comma-separated, or * for all;
+                    with --json, the only fields printed (and @timestamp, event.id)
   --json            one JSON event per line (for pipes)
   --follow, -f      after the results, stream new matching events until Ctrl-C
   --token TOKEN     read token (default $LOGSHIP_TOKEN)
 ${TLS_FLAG_USAGE}
 
-Nothing found: a line on stderr says the query and the range searched, and
-names fields that no event in the range has (with the nearest known name).
+Nothing found: a line on stderr says the query and the range searched,
+points out lower-case and/or/not (searched as words: operators are
+upper-case) and level values that are no level, and names fields that no
+event in the range has (with the nearest known name).
 More found than shown: "showing N of M" on stderr.
 
 exit codes: 0 found, 1 nothing found, 2 usage or query error, 3 server error,
@@ -93,6 +96,8 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
   const params = new URLSearchParams({ q, sort: values.sort });
   setTimeParams(params, q, values.from, values.to);
   const fields = values.fields ? values.fields.split(',').map((f) => f.trim()).filter(Boolean) : [];
+  // --json prints what the server sends: with --fields, only those (and @timestamp, event.id).
+  if (values.json && fields.length > 0 && !fields.includes('*')) params.set('fields', fields.join(','));
   const color = !values.json && (out as NodeJS.WriteStream).isTTY === true && !process.env.NO_COLOR;
   let printed = 0;
   let cursor: string | null = null;
@@ -104,13 +109,17 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
       params.set('sort', 'desc');
       params.set('limit', String(Math.min(limit, 1000)));
       const page = await getJson<SearchAnswer>(client, '/api/v1/search', params);
+      // The stream starts where the page ends: what is committed between the
+      // two requests is replayed, not lost (newest hit, else the range's end).
+      const newest = page.hits[0];
+      const after = newest ? tailPosition(newest) : page.range ? `${Date.parse(page.range.to)}|` : undefined;
       for (const hit of page.hits.reverse()) print(hit);
       const ac = new AbortController();
       const stop = () => ac.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
-        await follow(client, q, print, ac.signal);
+        await follow(client, q, print, ac.signal, after);
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
@@ -137,7 +146,9 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
     if (printed === 0) {
       for (const line of await explainEmpty(client, q, params, first?.range)) process.stderr.write(`${line}\n`);
     } else if (cursor && first) {
-      const total = `${first.total.relation === 'gte' ? 'at least ' : ''}${first.total.value}`;
+      // More were printed than the server counted (it stops at 10,000): say so, not "30000 of at least 10000".
+      const total = first.total.relation === 'eq' ? `${first.total.value}`
+        : printed >= first.total.value ? `more than ${printed}` : `at least ${first.total.value}`;
       process.stderr.write(`showing ${printed} of ${total} (--limit N for more)\n`);
     }
   } catch (err) {

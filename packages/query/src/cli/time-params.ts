@@ -1,13 +1,16 @@
 /**
  * The CLI's time range: `--from` / `--to` when given; otherwise the
  * query's own `@timestamp` bounds decide on the server (query-time-range.ts),
- * and only a query without any gets the CLI's default window (now-1h), so
+ * and only a query without any gets the CLI's default window (the hour
+ * before `--to`, else now-1h), so
  * `logship search '@timestamp:[now-3h TO now]'` searches three hours.
  */
+import { resolveDate } from '../date-math.js';
 import { parse } from '../parse.js';
 import { queryTimeBounds } from '../query-time-range.js';
 
 export const CLI_DEFAULT_FROM = 'now-1h';
+const CLI_DEFAULT_WINDOW_MS = 3_600_000;
 
 /** Sets `from` / `to` on `params` as described above. */
 export function setTimeParams(params: URLSearchParams, q: string, from: string | undefined, to: string | undefined): void {
@@ -21,5 +24,16 @@ export function setTimeParams(params: URLSearchParams, q: string, from: string |
   } catch {
     // A query the server will refuse anyway (with its own message).
   }
-  if (!bounded) params.set('from', CLI_DEFAULT_FROM);
+  if (bounded) return;
+  if (to === undefined) {
+    params.set('from', CLI_DEFAULT_FROM);
+    return;
+  }
+  // `--to` alone: the hour before it (`--to now-2h` is now-3h..now-2h), not
+  // now-1h, which would lie after it.
+  try {
+    params.set('from', String(resolveDate(to, { now: Date.now(), roundUp: true }) - CLI_DEFAULT_WINDOW_MS));
+  } catch {
+    // A `to` the server will refuse anyway (with its own message).
+  }
 }

@@ -3,6 +3,9 @@
  * can be overridden or extended by the server config's `saved_queries`.
  * A query refers to one with `@name` (e.g. `q=@errors AND host:web-1`).
  */
+import type { QueryNode } from '../ast.js';
+import { parse } from '../parse.js';
+
 export const BUILTIN_SAVED_QUERIES: Readonly<Record<string, string>> = Object.freeze({
   errors: 'level:(error OR critical OR alert OR emergency)',
   'slow-requests': 'duration_ms:>1000',
@@ -24,8 +27,44 @@ export function isReferableSavedQueryName(name: string): boolean {
   return SAVED_QUERY_NAME.test(name) && name !== 'timestamp';
 }
 
-/** `@name` at the start or after a space, `(`, `!`, `+` or `-` (so not inside a word, nor a field's value after `:`). */
-const REF = new RegExp(`(^|[\\s(!+-])@(${NAME})`, 'g');
+/** A free-text term that is a reference, as the user wrote it: `@` and a name, nothing else. */
+const REF = new RegExp(`^@(${NAME})$`);
+
+interface Reference {
+  name: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * The `@name` references of a query, found by the query's own grammar: a
+ * reference is an unquoted term whose source text is exactly `@name` (alone,
+ * after NOT, `-`, `(` or inside a field group), so `@name` inside a phrase
+ * (`"ping @alice"`), a regex, an escaped `\@alice`, a field's value
+ * (`user:@alice`) or a longer word (`@app.route`, `foo@errors`) is text, as
+ * the in-memory matcher reads it. A query that does not parse has none: its
+ * parse error then points into the text the user wrote.
+ */
+function references(q: string): Reference[] {
+  if (!q.includes('@')) return [];
+  let ast: QueryNode;
+  try {
+    ast = parse(q);
+  } catch {
+    return [];
+  }
+  const found: Reference[] = [];
+  const walk = (node: QueryNode): void => {
+    if (node.type === 'and' || node.type === 'or') node.children.forEach(walk);
+    else if (node.type === 'not') walk(node.child);
+    else if (node.type === 'term' && !node.phrase) {
+      const m = REF.exec(q.slice(node.loc.start, node.loc.end));
+      if (m && m[1] !== 'timestamp') found.push({ name: m[1]!, start: node.loc.start, end: node.loc.end });
+    }
+  };
+  walk(ast);
+  return found.sort((a, b) => a.start - b.start);
+}
 
 /**
  * The `@name` references in a query text, as expandSavedQueries finds them.
@@ -33,8 +72,7 @@ const REF = new RegExp(`(^|[\\s(!+-])@(${NAME})`, 'g');
  * never expanded: it would be searched for as the text `@name`.
  */
 export function savedQueryReferences(q: string): string[] {
-  if (!q.includes('@')) return [];
-  return [...q.matchAll(REF)].map((m) => m[2]!).filter((name) => name !== 'timestamp');
+  return references(q).map((r) => r.name);
 }
 
 /** Built-ins, then the configured ones over them, as a Map: names come from users (`@constructor`), never looked up in a plain object. */
@@ -52,12 +90,12 @@ export function expandSavedQueries(
   saved: ReadonlyMap<string, string>,
   onUnknown: (name: string) => never,
 ): string {
-  if (!q.includes('@')) return q;
-  return q.replace(REF, (whole, lead: string, name: string) => {
-    // `@timestamp` is a field, not a reference.
-    if (name === 'timestamp') return whole;
-    const text = saved.get(name);
-    if (text === undefined) return onUnknown(name);
-    return `${lead}(${text})`;
-  });
+  let out = q;
+  // From the end, so that the earlier references' offsets still hold.
+  for (const ref of references(q).reverse()) {
+    const text = saved.get(ref.name);
+    if (text === undefined) return onUnknown(ref.name);
+    out = `${out.slice(0, ref.start)}(${text})${out.slice(ref.end)}`;
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { queryApiApp, sampleEvents } from '../testing/query-api-app.js';
+import { API_NOW, queryApiApp, sampleEvents } from '../testing/query-api-app.js';
 
 test('saved queries: listed, run by route and by @name, configured ones override built-ins, prototype names are unknown', async () => {
   const { app } = await queryApiApp(sampleEvents(), { savedQueries: { web2: 'host:web-2', errors: 'level:error AND host:web-1' } });
@@ -52,4 +52,44 @@ test('a saved query run by route ANDs the request\'s own q, parsed and refused a
   }
   const syntax = (await app.inject({ method: 'GET', url: '/api/v1/queries/errors/search?q=host:(' })).json().error;
   assert.equal(syntax.column, 7, 'the position is in the request\'s own q');
+});
+
+test('@name inside a phrase, a regex, an escape, a field value or a longer word is text, as the matcher reads it', async () => {
+  const events = [
+    ...sampleEvents(),
+    { '@timestamp': new Date(API_NOW - 60_000).toISOString(), 'event.id': 'm1', level: 'info', message: 'mention @alice in review, see @errors dashboard', host: 'web-3', user: '@alice' },
+    { '@timestamp': new Date(API_NOW - 60_000).toISOString(), 'event.id': 'm2', level: 'info', message: 'registered @app.route handler', host: 'web-3' },
+  ];
+  const { app } = await queryApiApp(events);
+  const ids = async (q: string) => {
+    const res = await app.inject({ method: 'GET', url: `/api/v1/search?from=now-1d&q=${encodeURIComponent(q)}` });
+    assert.equal(res.statusCode, 200, `${q}: ${res.body}`);
+    return res.json().hits.map((e: { 'event.id': string }) => e['event.id']);
+  };
+  // Before: a phrase holding " @alice" answered 404 (no saved query "alice"),
+  // and one holding " @errors" was rewritten into a phrase of the saved
+  // query's words and matched nothing.
+  assert.deepEqual(await ids('"mention @alice"'), ['m1']);
+  assert.deepEqual(await ids('"see @errors dashboard"'), ['m1']);
+  assert.deepEqual(await ids('message:"see @errors"'), ['m1']);
+  assert.deepEqual(await ids('message:/.*errors.*/ AND host:web-3'), ['m1']);
+  assert.deepEqual(await ids('\\@alice AND host:web-3'), ['m1']);
+  assert.deepEqual(await ids('user:@alice'), ['m1']);
+  assert.deepEqual(await ids('@app.route'), ['m2']);
+  // A reference still works wherever a clause stands.
+  assert.deepEqual(await ids('@errors AND host:web-1'), ['e1', 'e7']);
+  assert.deepEqual(await ids('host:web-1 AND (@errors)'), ['e1', 'e7']);
+  assert.deepEqual(await ids('host:web-1 AND -@errors'), ['e2', 'e6']);
+  assert.deepEqual(await ids('level:(@errors) AND host:web-2'), ['e4']);
+});
+
+test('a syntax error in a query naming a saved query points into the text the user wrote', async () => {
+  const { app } = await queryApiApp(sampleEvents());
+  const res = await app.inject({ method: 'GET', url: `/api/v1/search?q=${encodeURIComponent('(@errors')}` });
+  assert.equal(res.statusCode, 400, res.body);
+  const error = res.json().error;
+  assert.equal(error.code, 'LS_QUERY_SYNTAX');
+  // Before: column 51, in the expanded text `(level:(error OR …))`.
+  assert.equal(error.column, 9);
+  assert.equal(error.caret, '(@errors\n        ^');
 });

@@ -142,3 +142,13 @@ test('a POST body that says it is encoded (gzip, br) is refused with a coded 415
   const plain = await app.inject({ method: 'POST', url: '/api/v1/search', payload: json, headers: { 'content-type': 'application/json', 'content-encoding': 'identity' } });
   assert.equal(plain.statusCode, 200, plain.body);
 });
+
+test('only `to` given: the default window ends at it, instead of an empty answer', async () => {
+  const { app } = await queryApiApp(sampleEvents());
+  const res = await app.inject({ method: 'GET', url: '/api/v1/search?to=now-20m' });
+  assert.equal(res.statusCode, 200, res.body);
+  const body = res.json();
+  // Before: from (now-15m) lay after to, the range shrank to the instant `to`, and nothing matched.
+  assert.deepEqual(body.range, { from: new Date(API_NOW - 35 * 60_000).toISOString(), to: new Date(API_NOW - 20 * 60_000).toISOString() });
+  assert.deepEqual(body.hits.map((e: { 'event.id': string }) => e['event.id']), ['e6']);
+});

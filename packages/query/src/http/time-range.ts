@@ -14,8 +14,9 @@ const MAX_MS = 8.64e15;
  *
  * A side the request leaves out comes from the query when its top-level AND
  * chain bounds `@timestamp` (query-time-range.ts); otherwise from the
- * default window (`defaultFrom` to now). A query with only an upper bound
- * searches everything before it.
+ * default window (`defaultFrom` to now, or ending at the request's `to`
+ * when only that is given). A query with only an upper bound searches
+ * everything before it.
  */
 export function resolveTimeRange(
   from: string | undefined,
@@ -28,12 +29,14 @@ export function resolveTimeRange(
   const own = query && (!given(from) || !given(to)) ? queryTimeBounds(query, { now }) : { from: null, to: null };
   const fromText = given(from) ? from : defaultFrom;
   const toText = given(to) ? to : 'now';
+  const resolvedTo = given(to) ? resolveOne('to', to, now, true) : (own.to ?? resolveOne('to', 'now', now, true));
   let resolvedFrom: number;
   if (given(from)) resolvedFrom = resolveOne('from', from, now, false);
   else if (own.from !== null) resolvedFrom = own.from;
   else if (own.to !== null) resolvedFrom = 0;
-  else resolvedFrom = resolveOne('from', defaultFrom, now, false);
-  const resolvedTo = given(to) ? resolveOne('to', to, now, true) : (own.to ?? resolveOne('to', 'now', now, true));
+  // The default window ends at the request's `to` (`to=now-2h`: the 15
+  // minutes before it), not at now, where it would lie after `to`.
+  else resolvedFrom = resolveOne('from', defaultFrom, given(to) ? resolvedTo : now, false);
   const resolved = { from: clamp(resolvedFrom), to: clamp(resolvedTo) };
   if (resolved.from > resolved.to) {
     // A range the request gave wrong way round is the caller's mistake. One

@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { runSearchCli } from './search.js';
+import { EXIT, errorFromBody } from './client.js';
+
+test('a --server that is not logship: exit 3 and one line saying so, not exit 2 (query error) and its HTML page', async () => {
+  // A real HTTP server that is not logship, answering every path as python's http.server does.
+  const page = '<!DOCTYPE HTML>\n<html lang="en">\n<head><title>Error response</title></head>\n<body><h1>Error response</h1><p>Error code: 404</p></body>\n</html>\n';
+  const server = createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end(page));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const written: string[] = [];
+  const stderrWrite = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string) => { written.push(String(chunk)); return true; }) as typeof process.stderr.write;
+  let status: number;
+  try {
+    status = await runSearchCli(['level:error', '--server', url], new Writable({ write(_c, _e, done) { done(); } }));
+  } finally {
+    process.stderr.write = stderrWrite;
+    server.close();
+  }
+  assert.equal(status, EXIT.SERVER);
+  const err = written.join('');
+  assert.match(err, /^error 404 without a logship error \(<!DOCTYPE HTML>\); is --server \(or LOGSHIP_URL\) a logship server's address\?\n$/);
+});
+
+test('errorFromBody: logship errors keep their code, caret and exit code', () => {
+  const e = errorFromBody(400, JSON.stringify({ error: { code: 'LS_QUERY_SYNTAX', message: 'expected term', caret: 'a AND\n     ^' } }));
+  assert.equal(e.message, 'error 400 [LS_QUERY_SYNTAX]: expected term\na AND\n     ^');
+  assert.equal(e.exitCode, EXIT.USAGE);
+  assert.equal(errorFromBody(503, JSON.stringify({ error: { code: 'LS_API_TOO_MANY_QUERIES', message: 'busy' } })).exitCode, EXIT.SERVER);
+  assert.equal(errorFromBody(401, JSON.stringify({ error: { code: 'LS_AUTH_MISSING_TOKEN', message: 'token' } })).exitCode, EXIT.SERVER);
+  assert.equal(errorFromBody(502, 'Bad Gateway').message, "error 502 without a logship error (Bad Gateway); is --server (or LOGSHIP_URL) a logship server's address?");
+});
