@@ -18,9 +18,9 @@ import { ContextView } from './context-view.js';
 import { EmptyResults } from './empty-results.js';
 import { FieldSidebar } from './field-sidebar.js';
 import { Histogram, type HistogramData } from './histogram.js';
-import { sameState, stateFromUrl, stateToUrl, type PageState } from './page-state.js';
+import { readLocation, sameState, writeLocation, type PageState } from './page-state.js';
 import { QueryBar } from './query-bar.js';
-import { addClause, clauseFor, maskSavedRefs, readHistory, rememberQuery } from './query-text.js';
+import { addClause, clauseFor, errorExcerpt, maskSavedRefs, readHistory, rememberQuery } from './query-text.js';
 import { ResultsList } from './results-list.js';
 import { startTail } from './tail-stream.js';
 import { missingFields, type MissingField } from './missing-fields.js';
@@ -77,7 +77,7 @@ function bucketize(from: number, to: number, intervalMs: number, answers: Histog
 }
 
 export function App() {
-  const [state, setState] = useState<PageState>(() => stateFromUrl(location.search));
+  const [state, setState] = useState<PageState>(readLocation);
   // What the query bar holds now (not state: keystrokes need no re-render);
   // queryKey changes when the page sets the bar's text itself.
   const draft = useRef(state.q);
@@ -224,7 +224,7 @@ export function App() {
 
   /** Applies a new state: a history entry, then a search unless only display settings changed. */
   const navigate = useCallback((next: PageState, opts: { search?: boolean } = {}) => {
-    if (!sameState(next, stateFromUrl(location.search))) window.history.pushState(null, '', stateToUrl(next));
+    if (!sameState(next, readLocation())) writeLocation(next, 'push');
     setState(next);
     draft.current = next.q;
     setQueryKey((k) => k + 1);
@@ -233,8 +233,8 @@ export function App() {
 
   // First load (and after a token is given): run what the URL says.
   useEffect(() => {
-    const s = stateFromUrl(location.search);
-    window.history.replaceState(null, '', stateToUrl(s));
+    const s = readLocation();
+    writeLocation(s, 'replace');
     setState(s);
     draft.current = s.q;
     setQueryKey((k) => k + 1);
@@ -244,7 +244,7 @@ export function App() {
 
   useEffect(() => {
     const onPop = () => {
-      const s = stateFromUrl(location.search);
+      const s = readLocation();
       setState(s);
       draft.current = s.q;
       setQueryKey((k) => k + 1);
@@ -366,7 +366,7 @@ export function App() {
   const actions = useMemo(() => ({ onFilter: filter, onToggleColumn: toggleColumn, onContext: openContext }), [filter, toggleColumn, openContext]);
 
   const runQuery = (q: string) => navigate({ ...state, q });
-  const caret = problem && problem.offset !== null ? `${problem.q}\n${' '.repeat(Math.min(problem.offset, problem.q.length))}^` : null;
+  const caret = problem && problem.offset !== null ? errorExcerpt(problem.q, problem.offset) : null;
 
   return (
     <div class="page">

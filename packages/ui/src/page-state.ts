@@ -43,5 +43,37 @@ export function stateToUrl(s: PageState): string {
 }
 
 export function sameState(a: PageState, b: PageState): boolean {
-  return stateToUrl(a) === stateToUrl(b);
+  return stateToUrl(a) === stateToUrl(b) && a.q === b.q;
+}
+
+/**
+ * Longest address the page writes. The server reads request heads up to
+ * 128 KiB, room for any query the parser takes (8192 characters) however it
+ * percent-encodes; only a query already too long to run gets past this, and
+ * in a URL the server could not read (431) it made the reload a dead page.
+ */
+export const MAX_URL_CHARS = 96 * 1024;
+
+interface HistoryEntry {
+  /** The query, when it is too long for the address (kept out of it). */
+  longQ?: string;
+}
+
+/** The state of the current history entry: the URL, and a query kept out of it. */
+export function readLocation(): PageState {
+  const s = stateFromUrl(location.search);
+  const entry = window.history.state as HistoryEntry | null;
+  return typeof entry?.longQ === 'string' ? { ...s, q: entry.longQ } : s;
+}
+
+/**
+ * Writes the state as a new history entry (or in place of the current one).
+ * A query that would make the address longer than MAX_URL_CHARS stays in
+ * the entry's state, which reload and back/forward keep, and out of the URL.
+ */
+export function writeLocation(s: PageState, mode: 'push' | 'replace'): void {
+  const url = stateToUrl(s);
+  const [entry, shown]: [HistoryEntry | null, string] = url.length > MAX_URL_CHARS ? [{ longQ: s.q }, stateToUrl({ ...s, q: '' })] : [null, url];
+  if (mode === 'push') window.history.pushState(entry, '', shown);
+  else window.history.replaceState(entry, '', shown);
 }
