@@ -18,13 +18,13 @@ import { ContextView } from './context-view.js';
 import { EmptyResults } from './empty-results.js';
 import { FieldSidebar } from './field-sidebar.js';
 import { Histogram, type HistogramData } from './histogram.js';
-import { readLocation, sameState, writeLocation, type PageState } from './page-state.js';
+import { coherentLive, readLocation, sameState, writeLocation, type PageState } from './page-state.js';
 import { QueryBar } from './query-bar.js';
 import { addClause, clauseFor, errorExcerpt, maskSavedRefs, readHistory, rememberQuery } from './query-text.js';
 import { ResultsList } from './results-list.js';
 import { startTail } from './tail-stream.js';
 import { missingFields, type MissingField } from './missing-fields.js';
-import { histogramInterval, resolveRange } from './time-range.js';
+import { histogramInterval, relativeFrom, resolveRange } from './time-range.js';
 import { TimePicker } from './time-picker.js';
 import { TokenPrompt } from './token-prompt.js';
 
@@ -223,7 +223,8 @@ export function App() {
   }, [handleFailure]);
 
   /** Applies a new state: a history entry, then a search unless only display settings changed. */
-  const navigate = useCallback((next: PageState, opts: { search?: boolean } = {}) => {
+  const navigate = useCallback((asked: PageState, opts: { search?: boolean } = {}) => {
+    const next = coherentLive(asked);
     if (!sameState(next, readLocation())) writeLocation(next, 'push');
     setState(next);
     draft.current = next.q;
@@ -393,7 +394,20 @@ export function App() {
           type="button"
           class={state.live ? 'live on' : 'live'}
           aria-pressed={state.live}
-          onClick={() => navigate({ ...state, live: !state.live }, { search: false })}
+          title={state.to === 'now' ? undefined : 'Live follows new events: the range becomes one of the same length ending now'}
+          onClick={() => {
+            if (state.live || state.to === 'now') {
+              navigate({ ...state, live: !state.live }, { search: false });
+              return;
+            }
+            // A range ending elsewhere: the same length, ending now, searched again.
+            try {
+              const r = resolveRange(state.from, state.to, state.tz);
+              navigate({ ...state, q: draft.current, from: relativeFrom(r.to - r.from), to: 'now', live: true });
+            } catch {
+              navigate({ ...state, q: draft.current, from: 'now-15m', to: 'now', live: true });
+            }
+          }}
         >
           Live
         </button>

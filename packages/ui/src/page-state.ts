@@ -31,6 +31,16 @@ export function stateFromUrl(search: string): PageState {
   };
 }
 
+/**
+ * Live follows new events, so it goes with a range that ends now: a range
+ * picked that ends elsewhere (the time picker, a histogram zoom, a link)
+ * turns live off, as Grafana hides live for an absolute range. Before, live
+ * prepended today's events to yesterday's hour.
+ */
+export function coherentLive(s: PageState): PageState {
+  return s.live && s.to !== 'now' ? { ...s, live: false } : s;
+}
+
 export function stateToUrl(s: PageState): string {
   const p = new URLSearchParams();
   p.set('q', s.q);
@@ -61,7 +71,7 @@ interface HistoryEntry {
 
 /** The state of the current history entry: the URL, and a query kept out of it. */
 export function readLocation(): PageState {
-  const s = stateFromUrl(location.search);
+  const s = coherentLive(stateFromUrl(location.search));
   const entry = window.history.state as HistoryEntry | null;
   return typeof entry?.longQ === 'string' ? { ...s, q: entry.longQ } : s;
 }

@@ -79,6 +79,14 @@ export function displayTimeInput(value: string, tz: TimeZoneMode): string {
   return formatTime(ms, tz).replace(/\.000$/, '');
 }
 
+const WHOLE_UNITS: [number, string][] = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'm'], [1_000, 's']];
+
+/** `now-1h` for an hour: the range of that length ending now, in the largest whole unit (seconds at least). */
+export function relativeFrom(lengthMs: number): string {
+  for (const [ms, unit] of WHOLE_UNITS) if (lengthMs >= ms && lengthMs % ms === 0) return `now-${lengthMs / ms}${unit}`;
+  return `now-${Math.max(1, Math.ceil(lengthMs / 1000))}s`;
+}
+
 export function describeRange(from: string, to: string, tz: TimeZoneMode): string {
   if (to === 'now') {
     const quick = QUICK_RANGES.find((r) => r.from === from);
