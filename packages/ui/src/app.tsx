@@ -46,9 +46,21 @@ interface Results {
   loadingMore: boolean;
   /** Why the next page failed: paging stops there until the user retries. */
   moreError: string | null;
+  /**
+   * Oldest first, live: events that arrived while pages remain. They come
+   * after the last page (which ends where the search's range ended), so they
+   * are added when it is loaded.
+   */
+  tail: LogEvent[];
 }
 
-const EMPTY_RESULTS: Results = { events: [], total: null, tookMs: null, next: null, loading: false, loadingMore: false, moreError: null };
+const EMPTY_RESULTS: Results = { events: [], total: null, tookMs: null, next: null, loading: false, loadingMore: false, moreError: null, tail: [] };
+
+/** `events` then those of `more` not among them. */
+function appendNew(events: LogEvent[], more: LogEvent[]): LogEvent[] {
+  const seen = new Set(events.map((e) => e['event.id']));
+  return events.concat(more.filter((e) => !seen.has(e['event.id'])));
+}
 
 /**
  * The search counts hits up to 10,000 (`gte` past that); the histogram of
@@ -179,11 +191,11 @@ export function App() {
 
     // Whichever of the search and the histogram answers second makes the total exact.
     let histogramSum: number | null = null;
-    getJson<SearchAnswer>('/api/v1/search', { q: s.q, from, to, limit: PAGE_SIZE, sort: 'desc' }, signal).then(
+    getJson<SearchAnswer>('/api/v1/search', { q: s.q, from, to, limit: PAGE_SIZE, sort: s.sort }, signal).then(
       (a) => {
         if (signal.aborted) return;
         const total = exactTotal(a.total, histogramSum);
-        setResults({ events: a.hits, total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null });
+        setResults({ events: a.hits, total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null, tail: [] });
         if (total.value === 0) {
           missingFields(s.q, { from, to }, signal).then(
             (m) => { if (!signal.aborted) setMissing(m); },
@@ -260,12 +272,14 @@ export function App() {
     if (!cursor || results.loadingMore) return;
     const signal = run.current?.signal;
     setResults((r) => ({ ...r, loadingMore: true, moreError: null }));
-    getJson<SearchAnswer>('/api/v1/search', { q: state.q, ...absRange.current, limit: PAGE_SIZE, sort: 'desc', cursor }, signal).then(
+    getJson<SearchAnswer>('/api/v1/search', { q: state.q, ...absRange.current, limit: PAGE_SIZE, sort: state.sort, cursor }, signal).then(
       (a) => {
         if (signal?.aborted) return;
         setResults((r) => {
-          const seen = new Set(r.events.map((e) => e['event.id']));
-          return { ...r, events: r.events.concat(a.hits.filter((e) => !seen.has(e['event.id']))), next: a.next_cursor, loadingMore: false };
+          const events = appendNew(r.events, a.hits);
+          return a.next_cursor === null
+            ? { ...r, events: appendNew(events, r.tail), tail: [], next: null, loadingMore: false }
+            : { ...r, events, next: a.next_cursor, loadingMore: false };
         });
       },
       (err: unknown) => {
@@ -277,17 +291,20 @@ export function App() {
         setResults((r) => ({ ...r, loadingMore: false, moreError: why }));
       },
     );
-  }, [results.next, results.loadingMore, state.q, handleFailure]);
+  }, [results.next, results.loadingMore, state.q, state.sort, handleFailure]);
 
   // Live tail: newest events on top while the list is at the top; otherwise
-  // they wait behind the "N new" marker so the view does not move.
+  // they wait behind the "N new" marker so the view does not move. Oldest
+  // first, they go at the end, once the last page is there.
   useEffect(() => {
     if (!state.live) return;
     arrivals.current = [];
     const stop = startTail(state.q, {
       onEvent: (ev) => {
         arrivals.current.push(Date.now());
-        if (scrollTop.current <= 2) {
+        if (state.sort === 'asc') {
+          setResults((r) => (r.next === null ? { ...r, events: appendNew(r.events, [ev]) } : { ...r, tail: [...r.tail, ev] }));
+        } else if (scrollTop.current <= 2) {
           setResults((r) => (r.events.some((e) => e['event.id'] === ev['event.id']) ? r : { ...r, events: [ev, ...r.events] }));
         } else {
           setPending((p) => [ev, ...p]);
@@ -308,7 +325,7 @@ export function App() {
       setRate(0);
       setLiveOpen(false);
     };
-  }, [state.live, state.q, authVersion, handleFailure]);
+  }, [state.live, state.q, state.sort, authVersion, handleFailure]);
 
   const showPending = () => {
     setResults((r) => {
@@ -471,6 +488,15 @@ export function App() {
             {pending.length > 0 && (
               <button type="button" class="new-marker" onClick={showPending}>{pending.length} new</button>
             )}
+            <select
+              class="order"
+              aria-label="Order"
+              value={state.sort}
+              onChange={(e) => navigate({ ...state, q: draft.current, sort: (e.target as HTMLSelectElement).value === 'asc' ? 'asc' : 'desc' })}
+            >
+              <option value="desc">Newest first</option>
+              <option value="asc">Oldest first</option>
+            </select>
           </div>
           {results.total?.value === 0 && results.events.length === 0 && !results.loading && missing !== null && <EmptyResults missing={missing} />}
           <ResultsList
@@ -488,7 +514,7 @@ export function App() {
           />
         </main>
       </div>
-      {context && <ContextView context={context.answer} error={context.error} tz={state.tz} onClose={() => setContext(null)} />}
+      {context && <ContextView context={context.answer} error={context.error} tz={state.tz} sort={state.sort} onClose={() => setContext(null)} />}
       {auth && (
         <TokenPrompt
           reason={auth}

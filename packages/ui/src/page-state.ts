@@ -1,9 +1,11 @@
 /**
- * The page's whole state lives in the URL (`?q=&from=&to=&cols=&live=&tz=`),
+ * The page's whole state lives in the URL (`?q=&from=&to=&cols=&live=&tz=&sort=`),
  * so a reload or a shared link restores it and back/forward walk through
  * past searches.
  */
 export type TimeZoneMode = 'local' | 'utc';
+/** By @timestamp: newest first (the default) or oldest first. */
+export type SortOrder = 'desc' | 'asc';
 
 export interface PageState {
   q: string;
@@ -14,9 +16,10 @@ export interface PageState {
   cols: string[];
   live: boolean;
   tz: TimeZoneMode;
+  sort: SortOrder;
 }
 
-export const DEFAULT_STATE: PageState = { q: '', from: 'now-15m', to: 'now', cols: [], live: false, tz: 'local' };
+export const DEFAULT_STATE: PageState = { q: '', from: 'now-15m', to: 'now', cols: [], live: false, tz: 'local', sort: 'desc' };
 
 export function stateFromUrl(search: string): PageState {
   const p = new URLSearchParams(search);
@@ -28,6 +31,7 @@ export function stateFromUrl(search: string): PageState {
     cols,
     live: p.get('live') === '1',
     tz: p.get('tz') === 'utc' ? 'utc' : 'local',
+    sort: p.get('sort') === 'asc' ? 'asc' : 'desc',
   };
 }
 
@@ -49,6 +53,7 @@ export function stateToUrl(s: PageState): string {
   if (s.cols.length > 0) p.set('cols', s.cols.join(','));
   if (s.live) p.set('live', '1');
   if (s.tz === 'utc') p.set('tz', 'utc');
+  if (s.sort === 'asc') p.set('sort', 'asc');
   return `?${p.toString()}`;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The results, newest first, virtualized: only rows near the viewport are in
+ * The results, in the chosen order, virtualized: only rows near the viewport are in
  * the DOM; heights are measured as rows render (messages wrap and tracebacks
  * keep their lines), unseen rows count an estimate. Scrolling near the end
  * asks for the next page. Keyboard: ↑/↓ move between rows, Enter expands.
