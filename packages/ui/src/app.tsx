@@ -113,6 +113,10 @@ export function App() {
   const [missing, setMissing] = useState<MissingField[] | null>(null);
 
   const run = useRef<AbortController | null>(null);
+  const latest = useRef(state);
+  latest.current = state;
+  const failureShown = useRef(false);
+  failureShown.current = failure !== null;
   const absRange = useRef<{ from: string; to: string }>({ from: '', to: '' });
   const valuesCache = useRef(new Map<string, Promise<ValuesAnswer>>());
   const listRef = useRef<HTMLDivElement | null>(null);
@@ -137,7 +141,9 @@ export function App() {
       setFailure(`${err.code}: ${err.message}`);
       return;
     }
-    setFailure(err instanceof Error ? err.message : String(err));
+    // fetch's own rejection (a TypeError: "Failed to fetch") is the network:
+    // the server is down or unreachable, which its text does not say.
+    setFailure(err instanceof TypeError ? `Cannot reach the server (${err.message}). Search again once it is back; live mode retries by itself.` : err instanceof Error ? err.message : String(err));
   }, []);
 
   const execute = useCallback((s: PageState) => {
@@ -312,7 +318,12 @@ export function App() {
       },
       // With the query, so a 400 on it is the query's error the search shows too, not a second one.
       onError: (err) => { setLiveOpen(false); handleFailure(err, state.q); },
-      onOpen: () => setLiveOpen(true),
+      onOpen: () => {
+        setLiveOpen(true);
+        // Back after a failure (the server restarted): the search runs
+        // again, so the page is not left with the error and no results.
+        if (failureShown.current) execute(latest.current);
+      },
     });
     const timer = setInterval(() => {
       const cutoff = Date.now() - 10_000;
@@ -325,7 +336,7 @@ export function App() {
       setRate(0);
       setLiveOpen(false);
     };
-  }, [state.live, state.q, state.sort, authVersion, handleFailure]);
+  }, [state.live, state.q, state.sort, authVersion, handleFailure, execute]);
 
   const showPending = () => {
     setResults((r) => {
