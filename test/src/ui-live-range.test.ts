@@ -63,6 +63,16 @@ describe('search page: live tail and the time range (Chromium)', { skip: !HAVE_C
     assert.equal(await page.locator('.rate').count(), 0, 'no live stream');
   });
 
+  test('Live on today (now/d to now/d, its end rounded up): the last 1 day', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now/d', to: 'now/d' })}`);
+    await page.locator('.total[data-total]:not([data-total=""])').waitFor();
+    await live().click();
+    await page.waitForFunction(`new URL(location.href).searchParams.get('live') === '1'`);
+    assert.equal(urlParams(page).get('from'), 'now-1d');
+    assert.equal(urlParams(page).get('to'), 'now');
+    await live().click();
+  });
+
   test('a link with live=1 and an absolute range keeps the range and drops live', async () => {
     const from = new Date(Date.now() - 7_200_000).toISOString();
     const to = new Date(Date.now() - 3_600_000).toISOString();

@@ -83,8 +83,10 @@ const WHOLE_UNITS: [number, string][] = [[86_400_000, 'd'], [3_600_000, 'h'], [6
 
 /** `now-1h` for an hour: the range of that length ending now, in the largest whole unit (seconds at least). */
 export function relativeFrom(lengthMs: number): string {
-  for (const [ms, unit] of WHOLE_UNITS) if (lengthMs >= ms && lengthMs % ms === 0) return `now-${lengthMs / ms}${unit}`;
-  return `now-${Math.max(1, Math.ceil(lengthMs / 1000))}s`;
+  // In whole seconds first: a rounded-up end (`now/d`) is 999 ms short of its unit.
+  const secs = Math.max(1, Math.ceil(lengthMs / 1000)) * 1000;
+  for (const [ms, unit] of WHOLE_UNITS) if (secs % ms === 0) return `now-${secs / ms}${unit}`;
+  return `now-${secs / 1000}s`;
 }
 
 export function describeRange(from: string, to: string, tz: TimeZoneMode): string {
