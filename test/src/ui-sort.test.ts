@@ -102,4 +102,23 @@ describe('search page: oldest first (Chromium)', { skip: !HAVE_CHROMIUM, timeout
     await page.waitForFunction(`document.querySelector('.results [data-index="2"] .message')?.textContent === 'tail arrived'`);
     assert.deepEqual(await page.locator('.results .message').allInnerTexts(), ['line 2', 'line 1', 'tail arrived']);
   });
+
+  test('live, oldest first, pages still to load: the event waits for the last page and comes after it, once', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'NOT message:tail', from: 'now-1h', to: 'now', sort: 'asc' })}`);
+    await waitForTotal(page, COUNT);
+    await page.getByRole('button', { name: 'Live' }).click();
+    await page.locator('[data-live="open"]').waitFor();
+    const late = { '@timestamp': new Date().toISOString(), level: 'info', host: 'web-1', message: 'late arrival' };
+    await ingest(srv.url, [JSON.stringify(late)]);
+    const lateId = async () => (await searchAll(srv.url, 'message:late', { from: 'now-1h', to: 'now' }))[0]?.['event.id'];
+    let id: unknown;
+    for (let i = 0; i < 50 && id === undefined; i++) id = await lateId();
+    // The stream has it (the rate counts it) before the list is at its end.
+    await page.waitForFunction(`!/live, 0[.]0 /.test(document.querySelector('.rate')?.textContent ?? 'live, 0.0 ')`);
+    assert.equal(await page.locator('.results .message', { hasText: 'late arrival' }).count(), 0, 'not among the first page');
+    const ids = await allRowIds(page);
+    assert.equal(ids.length, COUNT + 1);
+    assert.equal(ids[ids.length - 1], id, 'last, after every page');
+    assert.equal(ids.filter((x) => x === id).length, 1);
+  });
 });
