@@ -73,6 +73,19 @@ describe('search page: live tail and the time range (Chromium)', { skip: !HAVE_C
     await live().click();
   });
 
+  test('Live turned on a while after the search starts where the search ended: what came in between is not left out', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:web-9', from: 'now-1h', to: 'now' })}`);
+    await waitForTotal(page, 0);
+    // Stored after the search, before Live.
+    await ingest(srv.url, [JSON.stringify({ '@timestamp': new Date().toISOString(), level: 'info', host: 'web-9', message: 'in between' })]);
+    await live().click();
+    await page.locator('[data-live="open"]').waitFor();
+    await ingest(srv.url, [JSON.stringify({ '@timestamp': new Date(Date.now() + 5).toISOString(), level: 'info', host: 'web-9', message: 'after live' })]);
+    await page.waitForFunction(`document.querySelectorAll('.results .message').length === 2`);
+    assert.deepEqual(await page.locator('.results .message').allInnerTexts(), ['after live', 'in between']);
+    await live().click();
+  });
+
   test('a link with live=1 and an absolute range keeps the range and drops live', async () => {
     const from = new Date(Date.now() - 7_200_000).toISOString();
     const to = new Date(Date.now() - 3_600_000).toISOString();

@@ -305,6 +305,10 @@ export function App() {
   useEffect(() => {
     if (!state.live) return;
     arrivals.current = [];
+    // From where the search's range ended, not from now: turned on a while
+    // after the search, live showed what came next and silently left out
+    // what had come in between.
+    const searchedTo = Date.parse(absRange.current.to);
     const stop = startTail(state.q, {
       onEvent: (ev) => {
         arrivals.current.push(Date.now());
@@ -324,7 +328,7 @@ export function App() {
         // again, so the page is not left with the error and no results.
         if (failureShown.current) execute(latest.current);
       },
-    });
+    }, Number.isFinite(searchedTo) ? String(searchedTo) : undefined);
     const timer = setInterval(() => {
       const cutoff = Date.now() - 10_000;
       arrivals.current = arrivals.current.filter((t) => t >= cutoff);
