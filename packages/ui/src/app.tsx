@@ -183,6 +183,9 @@ export function App() {
     let range: { from: number; to: number };
     try {
       range = resolveRange(s.from, s.to, s.tz);
+      // Said here, once, as the time picker says it: the server was asked
+      // five times (search, three histograms, fields) to refuse it.
+      if (range.from > range.to) throw new Error(`"from" (${s.from}) is after "to" (${s.to})`);
     } catch (err) {
       setFailure(`Time range: ${(err as Error).message}`);
       clearAnswers();
