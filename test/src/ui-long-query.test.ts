@@ -86,6 +86,13 @@ describe('search page: very long queries (Chromium)', { skip: !HAVE_CHROMIUM, ti
     assert.ok(urlParams(page).get('q') === q, 'the query in the address');
     assert.ok((await queryText(page)).startsWith(q.slice(0, 200)), 'and in the bar');
     assert.deepEqual(problems.filter((p) => p.startsWith('431')), []);
+    // In the history list it takes one line, not the whole list.
+    await page.locator('.history summary').click();
+    const entry = page.locator('.history li button').first();
+    assert.ok((await entry.innerText()).startsWith('message:"日'));
+    const { height } = (await entry.boundingBox())!;
+    assert.ok(height < 30, `history entry ${height}px high`);
+    await page.locator('.history summary').click();
   });
 
   test('a query too long for any address is kept by the history entry: reload and back/forward restore it', async () => {

@@ -462,6 +462,7 @@ export function App() {
                   <button
                     type="button"
                     class="link"
+                    title={h.length > 80 ? h.slice(0, 1000) : undefined}
                     onClick={(e) => {
                       (e.currentTarget as HTMLElement).closest('details')?.removeAttribute('open');
                       navigate({ ...state, q: h });
