@@ -18,6 +18,7 @@ const FIELD = '<img src=x onerror=window.__xss=3>';
 const UNICODE = 'Ünïcödé ✓ 🚀👩‍👩‍👧 שלום עולם مرحبا 日本語 zero\u200bwidth';
 const OVERRIDE = 'invoice \u202Efdp.exe';
 const LONG = `${'word '.repeat(4000)}END`;
+const TRACEBACK = ['Traceback (most recent call last):', ...Array.from({ length: 12 }, (_, i) => `  File "m${i}.py", line ${i}, in f${i}`), 'ValueError: bad'].join('\n');
 
 describe('search page: log content shown as text (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 90_000 }, () => {
   let srv: ServerHandle;
@@ -33,6 +34,7 @@ describe('search page: log content shown as text (Chromium)', { skip: !HAVE_CHRO
       { '@timestamp': t(20), level: 'info', host: 'unicode', message: UNICODE },
       { '@timestamp': t(30), level: 'info', host: 'override', message: OVERRIDE },
       { '@timestamp': t(40), level: 'info', host: 'long', message: LONG },
+      { '@timestamp': t(50), level: 'error', host: 'tb', message: TRACEBACK },
     ].map((e) => JSON.stringify(e)));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -87,5 +89,20 @@ describe('search page: log content shown as text (Chromium)', { skip: !HAVE_CHRO
     await row.locator('.line').click();
     const full = await page.locator('.fields-table tr[data-field="message"] .pre').innerText();
     assert.equal(full.length, LONG.length);
+  });
+
+  test('a 14-line traceback: ten lines in its row, all fourteen as the anchor of "Lines around"', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:tb', from: 'now-1h', to: 'now' })}`);
+    await waitForTotal(page, 1);
+    const lineHeight = await page.evaluate(`parseFloat(getComputedStyle(document.querySelector('.results .message')).lineHeight)`) as number;
+    const rowMessage = (await page.locator('.results [data-index="0"] .message').boundingBox())!;
+    assert.ok(Math.round(rowMessage.height / lineHeight) === 10, `${rowMessage.height}px in the row`);
+    await page.locator('.results [data-index="0"] .line').click();
+    await page.getByRole('button', { name: 'Lines around' }).click();
+    const anchor = page.getByRole('dialog', { name: 'Context' }).locator('.anchor .message');
+    await anchor.waitFor();
+    const box = (await anchor.boundingBox())!;
+    assert.ok(Math.round(box.height / lineHeight) === 14, `${box.height}px as the anchor`);
+    await page.keyboard.press('Escape');
   });
 });
