@@ -57,4 +57,15 @@ describe('search page: context dialog and the keyboard (Chromium)', { skip: !HAV
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached', timeout: 2_000 });
   });
+
+  test('Escape in an open row closes it (from its buttons too) and leaves focus on the row; arrows go on from there', async () => {
+    const row = page.locator('.results [data-index="5"]');
+    assert.equal(await row.getAttribute('aria-expanded'), 'true');
+    await row.getByRole('button', { name: 'Lines around' }).focus();
+    await page.keyboard.press('Escape');
+    assert.equal(await row.getAttribute('aria-expanded'), 'false');
+    assert.equal(await page.evaluate('document.activeElement?.dataset.index'), '5');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.evaluate('document.activeElement?.dataset.index'), '6');
+  });
 });

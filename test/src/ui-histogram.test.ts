@@ -72,4 +72,23 @@ describe('search page: histogram hover and click (Chromium)', { skip: !HAVE_CHRO
     await waitForTotal(page, BURST);
     assert.deepEqual(problems, []);
   });
+
+  test('axis labels read as the rows do: 24-hour times, year-month-day dates, whole-number counts', async () => {
+    // Every text drawn on a canvas (uPlot draws its axes there).
+    await page.addInitScript(`(() => {
+      window.__drawn = [];
+      const fill = CanvasRenderingContext2D.prototype.fillText;
+      CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) { window.__drawn.push(String(text)); return fill.call(this, text, ...rest); };
+    })()`);
+    const isoFrom = new Date(from).toISOString();
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:web-2', from: isoFrom, to: new Date(to).toISOString(), tz: 'utc' })}`);
+    await page.locator('.histogram canvas').waitFor();
+    const drawn = (await page.evaluate('window.__drawn')) as string[];
+    const labels = drawn.flatMap((t) => t.split('\n'));
+    assert.ok(labels.some((t) => /^\d{2}:\d{2}$/.test(t)), `a 24-hour time among ${JSON.stringify(labels)}`);
+    assert.ok(labels.some((t) => /^\d{4}-\d{2}-\d{2}$/.test(t)), `a date among ${JSON.stringify(labels)}`);
+    assert.ok(!labels.some((t) => /am|pm|\//.test(t)), `no am/pm or m/d/y in ${JSON.stringify(labels)}`);
+    // One event per 30 s in 10 s buckets: counts 0 or 1, ticks 0 and 1, never 0.5.
+    assert.ok(!labels.some((t) => /^\d+\.\d+$/.test(t)), `no fractional count in ${JSON.stringify(labels)}`);
+  });
 });

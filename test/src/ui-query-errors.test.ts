@@ -60,6 +60,20 @@ describe('search page: queries that cannot run (Chromium)', { skip: !HAVE_CHROMI
     await showsNoAnswers();
   });
 
+  test('a link whose "from" is after its "to": said on the page, the server not asked', async () => {
+    const asked: string[] = [];
+    const onRequest = (r: { url(): string }) => { if (r.url().includes('/api/v1/')) asked.push(r.url()); };
+    page.on('request', onRequest);
+    try {
+      await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:web-1', from: 'now', to: 'now-1h' })}`);
+      await page.locator('.failure', { hasText: 'Time range: "from" (now) is after "to" (now-1h)' }).waitFor();
+      await showsNoAnswers();
+      assert.deepEqual(asked.filter((u) => !u.includes('/api/v1/queries')), []);
+    } finally {
+      page.off('request', onRequest);
+    }
+  });
+
   test('live on with a query that does not parse: its error once, not again as the live stream\'s', async () => {
     await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:web-1 AND (', from, to, live: '1' })}`);
     await page.locator('.query-error').waitFor();

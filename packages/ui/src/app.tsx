@@ -18,13 +18,13 @@ import { ContextView } from './context-view.js';
 import { EmptyResults } from './empty-results.js';
 import { FieldSidebar } from './field-sidebar.js';
 import { Histogram, type HistogramData } from './histogram.js';
-import { sameState, stateFromUrl, stateToUrl, type PageState } from './page-state.js';
+import { coherentLive, readLocation, sameState, writeLocation, type PageState } from './page-state.js';
 import { QueryBar } from './query-bar.js';
-import { addClause, clauseFor, maskSavedRefs, readHistory, rememberQuery } from './query-text.js';
+import { addClause, clauseFor, errorExcerpt, maskSavedRefs, readHistory, rememberQuery } from './query-text.js';
 import { ResultsList } from './results-list.js';
 import { startTail } from './tail-stream.js';
 import { missingFields, type MissingField } from './missing-fields.js';
-import { histogramInterval, resolveRange } from './time-range.js';
+import { histogramInterval, relativeFrom, resolveRange } from './time-range.js';
 import { TimePicker } from './time-picker.js';
 import { TokenPrompt } from './token-prompt.js';
 
@@ -46,9 +46,21 @@ interface Results {
   loadingMore: boolean;
   /** Why the next page failed: paging stops there until the user retries. */
   moreError: string | null;
+  /**
+   * Oldest first, live: events that arrived while pages remain. They come
+   * after the last page (which ends where the search's range ended), so they
+   * are added when it is loaded.
+   */
+  tail: LogEvent[];
 }
 
-const EMPTY_RESULTS: Results = { events: [], total: null, tookMs: null, next: null, loading: false, loadingMore: false, moreError: null };
+const EMPTY_RESULTS: Results = { events: [], total: null, tookMs: null, next: null, loading: false, loadingMore: false, moreError: null, tail: [] };
+
+/** `events` then those of `more` not among them. */
+function appendNew(events: LogEvent[], more: LogEvent[]): LogEvent[] {
+  const seen = new Set(events.map((e) => e['event.id']));
+  return events.concat(more.filter((e) => !seen.has(e['event.id'])));
+}
 
 /**
  * The search counts hits up to 10,000 (`gte` past that); the histogram of
@@ -77,7 +89,7 @@ function bucketize(from: number, to: number, intervalMs: number, answers: Histog
 }
 
 export function App() {
-  const [state, setState] = useState<PageState>(() => stateFromUrl(location.search));
+  const [state, setState] = useState<PageState>(readLocation);
   // What the query bar holds now (not state: keystrokes need no re-render);
   // queryKey changes when the page sets the bar's text itself.
   const draft = useRef(state.q);
@@ -101,6 +113,10 @@ export function App() {
   const [missing, setMissing] = useState<MissingField[] | null>(null);
 
   const run = useRef<AbortController | null>(null);
+  const latest = useRef(state);
+  latest.current = state;
+  const failureShown = useRef(false);
+  failureShown.current = failure !== null;
   const absRange = useRef<{ from: string; to: string }>({ from: '', to: '' });
   const valuesCache = useRef(new Map<string, Promise<ValuesAnswer>>());
   const listRef = useRef<HTMLDivElement | null>(null);
@@ -125,7 +141,9 @@ export function App() {
       setFailure(`${err.code}: ${err.message}`);
       return;
     }
-    setFailure(err instanceof Error ? err.message : String(err));
+    // fetch's own rejection (a TypeError: "Failed to fetch") is the network:
+    // the server is down or unreachable, which its text does not say.
+    setFailure(err instanceof TypeError ? `Cannot reach the server (${err.message}). Search again once it is back; live mode retries by itself.` : err instanceof Error ? err.message : String(err));
   }, []);
 
   const execute = useCallback((s: PageState) => {
@@ -165,6 +183,9 @@ export function App() {
     let range: { from: number; to: number };
     try {
       range = resolveRange(s.from, s.to, s.tz);
+      // Said here, once, as the time picker says it: the server was asked
+      // five times (search, three histograms, fields) to refuse it.
+      if (range.from > range.to) throw new Error(`"from" (${s.from}) is after "to" (${s.to})`);
     } catch (err) {
       setFailure(`Time range: ${(err as Error).message}`);
       clearAnswers();
@@ -179,11 +200,11 @@ export function App() {
 
     // Whichever of the search and the histogram answers second makes the total exact.
     let histogramSum: number | null = null;
-    getJson<SearchAnswer>('/api/v1/search', { q: s.q, from, to, limit: PAGE_SIZE, sort: 'desc' }, signal).then(
+    getJson<SearchAnswer>('/api/v1/search', { q: s.q, from, to, limit: PAGE_SIZE, sort: s.sort }, signal).then(
       (a) => {
         if (signal.aborted) return;
         const total = exactTotal(a.total, histogramSum);
-        setResults({ events: a.hits, total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null });
+        setResults({ events: a.hits, total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null, tail: [] });
         if (total.value === 0) {
           missingFields(s.q, { from, to }, signal).then(
             (m) => { if (!signal.aborted) setMissing(m); },
@@ -223,8 +244,9 @@ export function App() {
   }, [handleFailure]);
 
   /** Applies a new state: a history entry, then a search unless only display settings changed. */
-  const navigate = useCallback((next: PageState, opts: { search?: boolean } = {}) => {
-    if (!sameState(next, stateFromUrl(location.search))) window.history.pushState(null, '', stateToUrl(next));
+  const navigate = useCallback((asked: PageState, opts: { search?: boolean } = {}) => {
+    const next = coherentLive(asked);
+    if (!sameState(next, readLocation())) writeLocation(next, 'push');
     setState(next);
     draft.current = next.q;
     setQueryKey((k) => k + 1);
@@ -233,8 +255,8 @@ export function App() {
 
   // First load (and after a token is given): run what the URL says.
   useEffect(() => {
-    const s = stateFromUrl(location.search);
-    window.history.replaceState(null, '', stateToUrl(s));
+    const s = readLocation();
+    writeLocation(s, 'replace');
     setState(s);
     draft.current = s.q;
     setQueryKey((k) => k + 1);
@@ -244,7 +266,7 @@ export function App() {
 
   useEffect(() => {
     const onPop = () => {
-      const s = stateFromUrl(location.search);
+      const s = readLocation();
       setState(s);
       draft.current = s.q;
       setQueryKey((k) => k + 1);
@@ -259,12 +281,14 @@ export function App() {
     if (!cursor || results.loadingMore) return;
     const signal = run.current?.signal;
     setResults((r) => ({ ...r, loadingMore: true, moreError: null }));
-    getJson<SearchAnswer>('/api/v1/search', { q: state.q, ...absRange.current, limit: PAGE_SIZE, sort: 'desc', cursor }, signal).then(
+    getJson<SearchAnswer>('/api/v1/search', { q: state.q, ...absRange.current, limit: PAGE_SIZE, sort: state.sort, cursor }, signal).then(
       (a) => {
         if (signal?.aborted) return;
         setResults((r) => {
-          const seen = new Set(r.events.map((e) => e['event.id']));
-          return { ...r, events: r.events.concat(a.hits.filter((e) => !seen.has(e['event.id']))), next: a.next_cursor, loadingMore: false };
+          const events = appendNew(r.events, a.hits);
+          return a.next_cursor === null
+            ? { ...r, events: appendNew(events, r.tail), tail: [], next: null, loadingMore: false }
+            : { ...r, events, next: a.next_cursor, loadingMore: false };
         });
       },
       (err: unknown) => {
@@ -276,17 +300,24 @@ export function App() {
         setResults((r) => ({ ...r, loadingMore: false, moreError: why }));
       },
     );
-  }, [results.next, results.loadingMore, state.q, handleFailure]);
+  }, [results.next, results.loadingMore, state.q, state.sort, handleFailure]);
 
   // Live tail: newest events on top while the list is at the top; otherwise
-  // they wait behind the "N new" marker so the view does not move.
+  // they wait behind the "N new" marker so the view does not move. Oldest
+  // first, they go at the end, once the last page is there.
   useEffect(() => {
     if (!state.live) return;
     arrivals.current = [];
+    // From where the search's range ended, not from now: turned on a while
+    // after the search, live showed what came next and silently left out
+    // what had come in between.
+    const searchedTo = Date.parse(absRange.current.to);
     const stop = startTail(state.q, {
       onEvent: (ev) => {
         arrivals.current.push(Date.now());
-        if (scrollTop.current <= 2) {
+        if (state.sort === 'asc') {
+          setResults((r) => (r.next === null ? { ...r, events: appendNew(r.events, [ev]) } : { ...r, tail: [...r.tail, ev] }));
+        } else if (scrollTop.current <= 2) {
           setResults((r) => (r.events.some((e) => e['event.id'] === ev['event.id']) ? r : { ...r, events: [ev, ...r.events] }));
         } else {
           setPending((p) => [ev, ...p]);
@@ -294,8 +325,13 @@ export function App() {
       },
       // With the query, so a 400 on it is the query's error the search shows too, not a second one.
       onError: (err) => { setLiveOpen(false); handleFailure(err, state.q); },
-      onOpen: () => setLiveOpen(true),
-    });
+      onOpen: () => {
+        setLiveOpen(true);
+        // Back after a failure (the server restarted): the search runs
+        // again, so the page is not left with the error and no results.
+        if (failureShown.current) execute(latest.current);
+      },
+    }, Number.isFinite(searchedTo) ? String(searchedTo) : undefined);
     const timer = setInterval(() => {
       const cutoff = Date.now() - 10_000;
       arrivals.current = arrivals.current.filter((t) => t >= cutoff);
@@ -307,7 +343,7 @@ export function App() {
       setRate(0);
       setLiveOpen(false);
     };
-  }, [state.live, state.q, authVersion, handleFailure]);
+  }, [state.live, state.q, state.sort, authVersion, handleFailure, execute]);
 
   const showPending = () => {
     setResults((r) => {
@@ -366,7 +402,7 @@ export function App() {
   const actions = useMemo(() => ({ onFilter: filter, onToggleColumn: toggleColumn, onContext: openContext }), [filter, toggleColumn, openContext]);
 
   const runQuery = (q: string) => navigate({ ...state, q });
-  const caret = problem && problem.offset !== null ? `${problem.q}\n${' '.repeat(Math.min(problem.offset, problem.q.length))}^` : null;
+  const caret = problem && problem.offset !== null ? errorExcerpt(problem.q, problem.offset) : null;
 
   return (
     <div class="page">
@@ -393,7 +429,20 @@ export function App() {
           type="button"
           class={state.live ? 'live on' : 'live'}
           aria-pressed={state.live}
-          onClick={() => navigate({ ...state, live: !state.live }, { search: false })}
+          title={state.to === 'now' ? undefined : 'Live follows new events: the range becomes one of the same length ending now'}
+          onClick={() => {
+            if (state.live || state.to === 'now') {
+              navigate({ ...state, live: !state.live }, { search: false });
+              return;
+            }
+            // A range ending elsewhere: the same length, ending now, searched again.
+            try {
+              const r = resolveRange(state.from, state.to, state.tz);
+              navigate({ ...state, q: draft.current, from: relativeFrom(r.to - r.from), to: 'now', live: true });
+            } catch {
+              navigate({ ...state, q: draft.current, from: 'now-15m', to: 'now', live: true });
+            }
+          }}
         >
           Live
         </button>
@@ -413,6 +462,7 @@ export function App() {
                   <button
                     type="button"
                     class="link"
+                    title={h.length > 80 ? h.slice(0, 1000) : undefined}
                     onClick={(e) => {
                       (e.currentTarget as HTMLElement).closest('details')?.removeAttribute('open');
                       navigate({ ...state, q: h });
@@ -457,6 +507,15 @@ export function App() {
             {pending.length > 0 && (
               <button type="button" class="new-marker" onClick={showPending}>{pending.length} new</button>
             )}
+            <select
+              class="order"
+              aria-label="Order"
+              value={state.sort}
+              onChange={(e) => navigate({ ...state, q: draft.current, sort: (e.target as HTMLSelectElement).value === 'asc' ? 'asc' : 'desc' })}
+            >
+              <option value="desc">Newest first</option>
+              <option value="asc">Oldest first</option>
+            </select>
           </div>
           {results.total?.value === 0 && results.events.length === 0 && !results.loading && missing !== null && <EmptyResults missing={missing} />}
           <ResultsList
@@ -474,7 +533,7 @@ export function App() {
           />
         </main>
       </div>
-      {context && <ContextView context={context.answer} error={context.error} tz={state.tz} onClose={() => setContext(null)} />}
+      {context && <ContextView context={context.answer} error={context.error} tz={state.tz} sort={state.sort} onClose={() => setContext(null)} />}
       {auth && (
         <TokenPrompt
           reason={auth}

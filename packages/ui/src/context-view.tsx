@@ -3,16 +3,18 @@ import type { LogEvent } from '@logship/query/browser';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { ContextAnswer } from './api-client.js';
 import { EventLine } from './event-row.js';
-import type { TimeZoneMode } from './page-state.js';
+import type { SortOrder, TimeZoneMode } from './page-state.js';
 
 export interface ContextViewProps {
   context: ContextAnswer | null;
   error: string | null;
   tz: TimeZoneMode;
+  /** The results' order, kept here. */
+  sort: SortOrder;
   onClose: () => void;
 }
 
-export function ContextView({ context, error, tz, onClose }: ContextViewProps) {
+export function ContextView({ context, error, tz, sort, onClose }: ContextViewProps) {
   const anchorRef = useRef<HTMLLIElement>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
   const close = useRef(onClose);
@@ -39,11 +41,12 @@ export function ContextView({ context, error, tz, onClose }: ContextViewProps) {
   useEffect(() => {
     anchorRef.current?.scrollIntoView({ block: 'center' });
   }, [context]);
-  // Newest first, as in the results.
-  const rows: { ev: LogEvent; anchor: boolean }[] = context
-    ? [...context.after].reverse().map((ev) => ({ ev, anchor: false }))
-        .concat([{ ev: context.anchor, anchor: true }], [...context.before].reverse().map((ev) => ({ ev, anchor: false })))
+  // In the results' order (before and after are each oldest first).
+  const oldestFirst: { ev: LogEvent; anchor: boolean }[] = context
+    ? context.before.map((ev) => ({ ev, anchor: false }))
+        .concat([{ ev: context.anchor, anchor: true }], context.after.map((ev) => ({ ev, anchor: false })))
     : [];
+  const rows = sort === 'asc' ? oldestFirst : oldestFirst.reverse();
   return (
     <div class="overlay" onClick={onClose}>
       <div

@@ -25,23 +25,30 @@ async function copy(text: string): Promise<void> {
   }
 }
 
-function CopyButton({ text, label }: { text: string; label: string }) {
+function CopyButton({ text, label, shown }: { text: string; label: string; shown?: string }) {
   const [done, setDone] = useState(false);
   return (
     <button type="button" class="small" aria-label={label} onClick={() => void copy(text).then(() => setDone(true))}>
-      {done ? 'Copied' : 'Copy'}
+      {done ? 'Copied' : (shown ?? 'Copy')}
     </button>
   );
 }
 
+/**
+ * Bidirectional controls (U+202E and its kin) written as \u escapes in the
+ * JSON: raw, one in a value reversed the rest of its line, quotes and commas
+ * included, so the JSON read as other than it is. Escaped it is the same JSON.
+ */
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
 export function EventDetail({ ev, cols, actions }: { ev: LogEvent; cols: string[]; actions: EventActions }) {
   const names = Object.keys(ev).sort((a, b) => (a === '@timestamp' ? -1 : b === '@timestamp' ? 1 : a.localeCompare(b)));
-  const json = JSON.stringify(ev, null, 2);
+  const json = JSON.stringify(ev, null, 2).replace(BIDI_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return (
-    <div class="detail" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
+    <div class="detail" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => { if (e.key !== 'Escape') e.stopPropagation(); }}>
       <div class="detail-bar">
         <button type="button" onClick={() => actions.onContext(ev)}>Lines around</button>
-        <CopyButton text={json} label="Copy JSON" />
+        <CopyButton text={json} label="Copy JSON" shown="Copy JSON" />
       </div>
       <table class="fields-table" aria-label="Fields">
         <tbody>
@@ -51,7 +58,7 @@ export function EventDetail({ ev, cols, actions }: { ev: LogEvent; cols: string[
             return (
               <tr key={name} data-field={name}>
                 <th scope="row">{name}</th>
-                <td class="value"><span class="pre">{text}</span></td>
+                <td class="value"><span class="pre" dir="auto">{text}</span></td>
                 <td class="actions">
                   <button type="button" class="small" aria-label={`Filter for ${name}`} title="Filter for value" onClick={() => actions.onFilter(name, value, false)}>+</button>
                   <button type="button" class="small" aria-label={`Filter out ${name}`} title="Filter out value" onClick={() => actions.onFilter(name, value, true)}>−</button>

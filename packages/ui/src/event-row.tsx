@@ -16,6 +16,19 @@ export function origin(ev: LogEvent): string {
   return [ev.host, ev.source, ev.logger].filter((x) => x !== undefined && x !== null && x !== '').join(' · ');
 }
 
+/** Characters of a message a result line holds; the expanded row has all of it. */
+const LINE_CHARS = 4000;
+
+/**
+ * A message as its line shows it: trailing blank lines dropped and at most
+ * LINE_CHARS characters (CSS clamps it to 10 lines). A 20,000-character
+ * message filled the whole list with one row.
+ */
+export function shownMessage(message: unknown): string {
+  const text = message === undefined || message === null ? '' : String(message).replace(/\s+$/, '');
+  return text.length > LINE_CHARS ? `${text.slice(0, LINE_CHARS)}…` : text;
+}
+
 export function EventLine({ ev, cols, tz }: { ev: LogEvent; cols: string[]; tz: TimeZoneMode }) {
   return (
     <div class="line">
@@ -27,7 +40,7 @@ export function EventLine({ ev, cols, tz }: { ev: LogEvent; cols: string[]; tz: 
           <span class="col-name">{c}=</span>{ev[c] === undefined ? '' : String(ev[c])}
         </span>
       ))}
-      <span class="message">{ev.message ?? ''}</span>
+      <span class="message" dir="auto">{shownMessage(ev.message)}</span>
     </div>
   );
 }

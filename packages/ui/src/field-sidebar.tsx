@@ -63,9 +63,16 @@ function FieldEntry({ name, count, types, props }: { name: string; count: number
 }
 
 export function FieldSidebar(props: FieldSidebarProps) {
+  // At phone width the list folds under its heading (CSS shows the toggle
+  // there only): open, it took a third of the screen from the results.
+  const [folded, setFolded] = useState(true);
+  const title = `Fields${props.fields?.counts === 'sampled' ? ' (sampled)' : ''}`;
   return (
-    <aside class="sidebar" aria-label="Fields">
-      <h2>Fields{props.fields?.counts === 'sampled' ? ' (sampled)' : ''}</h2>
+    <aside class={`sidebar${folded ? ' folded' : ''}`} aria-label="Fields">
+      <h2 class="wide-only">{title}</h2>
+      <button type="button" class="link fields-toggle" aria-expanded={!folded} onClick={() => setFolded(!folded)}>
+        {folded ? '▸' : '▾'} {title}{props.fields ? ` (${props.fields.fields.length})` : ''}
+      </button>
       {props.error && <p class="muted">{props.error}</p>}
       <ul>
         {props.fields?.fields.map((f) => <FieldEntry key={f.name} name={f.name} count={f.count} types={f.types} props={props} />)}

@@ -25,6 +25,24 @@ export interface HistogramProps {
   onSelect: (fromMs: number, toMs: number) => void;
 }
 
+/**
+ * Tick labels in the rows' own format, 24-hour and year-month-day (uPlot's
+ * default was `11:55pm` and `12/5/26` over rows reading `23:55:00`):
+ * [smallest step in s, label, then the second line where the year, day,
+ * minute… changes], as uPlot's `values` table takes them.
+ */
+const TIME_TICKS: (string | number | null)[][] = [
+  [3600 * 24 * 365, '{YYYY}', null, null, null, null, null, null, 1],
+  [3600 * 24 * 28, '{YYYY}-{MM}', null, null, null, null, null, null, 1],
+  [3600 * 24, '{MM}-{DD}', '\n{YYYY}', null, null, null, null, null, 1],
+  [3600, '{HH}:{mm}', '\n{YYYY}-{MM}-{DD}', null, '\n{MM}-{DD}', null, null, null, 1],
+  [60, '{HH}:{mm}', '\n{YYYY}-{MM}-{DD}', null, '\n{MM}-{DD}', null, null, null, 1],
+  [1, ':{ss}', '\n{YYYY}-{MM}-{DD} {HH}:{mm}', null, '\n{MM}-{DD} {HH}:{mm}', null, '\n{HH}:{mm}', null, 1],
+  [0.001, ':{ss}.{fff}', '\n{YYYY}-{MM}-{DD} {HH}:{mm}', null, '\n{MM}-{DD} {HH}:{mm}', null, '\n{HH}:{mm}', null, 1],
+];
+
+const COUNT_STEPS = [1, 2, 5].flatMap((m) => Array.from({ length: 13 }, (_, e) => m * 10 ** e)).sort((a, b) => a - b);
+
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
 }
@@ -69,8 +87,9 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
           y: { range: (_u, _min, max) => [0, Math.max(1, max ?? 1)] },
         },
         axes: [
-          { stroke: cssVar('--muted'), grid: { show: false }, ticks: { stroke: cssVar('--border') } },
-          { stroke: cssVar('--muted'), grid: { stroke: cssVar('--border'), width: 1 }, size: 44, ticks: { show: false } },
+          { stroke: cssVar('--muted'), grid: { show: false }, ticks: { stroke: cssVar('--border') }, values: TIME_TICKS },
+          // Counts: whole-number ticks (uPlot's own steps gave 2.5 hits).
+          { stroke: cssVar('--muted'), grid: { stroke: cssVar('--border'), width: 1 }, size: 44, ticks: { show: false }, incrs: COUNT_STEPS },
         ],
         series: [
           {},

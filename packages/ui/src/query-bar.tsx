@@ -88,6 +88,18 @@ export function QueryBar(props: QueryBarProps) {
           if (u.docChanged) latest.current.onChange(u.state.doc.toString());
         }),
         EditorView.lineWrapping,
+        // A character typed over a selection replaces it here, not by the
+        // browser's own editing: Chromium deleting a selection across the
+        // highlighter's spans (one per field, operator, number) took 15 s
+        // for a 3,000-character query and hung the tab on longer ones.
+        EditorView.domEventHandlers({
+          beforeinput(e, v) {
+            if (e.inputType !== 'insertText' || e.data === null || v.state.selection.ranges.every((r) => r.empty)) return false;
+            e.preventDefault();
+            v.dispatch(v.state.replaceSelection(e.data), { userEvent: 'input.type', scrollIntoView: true });
+            return true;
+          },
+        }),
       ],
     });
     const v = new EditorView({ state, parent: host.current! });

@@ -67,6 +67,21 @@ export function maskSavedRefs(q: string): string {
     name === 'timestamp' ? whole : `${lead}${'x'.repeat(name.length + 1)}`);
 }
 
+const EXCERPT_SIDE = 60;
+
+/**
+ * The query around an error's offset and a caret under it: at most 60
+ * characters either side, `…` where it is cut. Whole, a 20,000-character
+ * query filled the page with itself and the caret was off screen.
+ */
+export function errorExcerpt(q: string, offset: number): string {
+  const at = Math.min(offset, q.length);
+  const start = Math.max(0, at - EXCERPT_SIDE);
+  const end = Math.min(q.length, at + EXCERPT_SIDE);
+  const lead = start > 0 ? '…' : '';
+  return `${lead}${q.slice(start, end)}${end < q.length ? '…' : ''}\n${' '.repeat(lead.length + at - start)}^`;
+}
+
 const HISTORY_KEY = 'logship.history';
 const HISTORY_MAX = 30;
 

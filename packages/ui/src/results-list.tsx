@@ -1,8 +1,8 @@
 /**
- * The results, newest first, virtualized: only rows near the viewport are in
+ * The results, in the chosen order, virtualized: only rows near the viewport are in
  * the DOM; heights are measured as rows render (messages wrap and tracebacks
  * keep their lines), unseen rows count an estimate. Scrolling near the end
- * asks for the next page. Keyboard: ↑/↓ move between rows, Enter expands.
+ * asks for the next page. Keyboard: ↑/↓ move between rows, Enter expands, Escape closes.
  */
 import type { LogEvent } from '@logship/query/browser';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
@@ -114,7 +114,15 @@ export function ResultsList(props: ResultsListProps) {
 
   const onKeyDown = (e: KeyboardEvent) => {
     const row = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
-    if (!row || e.target !== row) return;
+    if (!row) return;
+    // Escape closes an open row from anywhere in it, focus back on the row.
+    if (e.key === 'Escape' && expanded.has(row.dataset.eventId!)) {
+      e.preventDefault();
+      toggle(row.dataset.eventId!);
+      row.focus({ preventScroll: true });
+      return;
+    }
+    if (e.target !== row) return;
     const i = Number(row.dataset.index);
     if (e.key === 'ArrowDown' || e.key === 'j') { e.preventDefault(); moveFocus(i + 1); }
     else if (e.key === 'ArrowUp' || e.key === 'k') { e.preventDefault(); moveFocus(i - 1); }

@@ -14,10 +14,14 @@ export interface TailHandlers {
   onOpen: () => void;
 }
 
-/** Starts following `q`; returns a function that stops it. */
-export function startTail(q: string, handlers: TailHandlers): () => void {
+/**
+ * Starts following `q`, from `after` (a position, `<epoch ms>|<event.id>` or
+ * epoch ms: the server first replays what was stored after it) or from now;
+ * returns a function that stops it.
+ */
+export function startTail(q: string, handlers: TailHandlers, after?: string): () => void {
   const abort = new AbortController();
-  let lastId: string | undefined;
+  let lastId: string | undefined = after;
   const run = async (): Promise<void> => {
     while (!abort.signal.aborted) {
       try {

@@ -79,6 +79,16 @@ export function displayTimeInput(value: string, tz: TimeZoneMode): string {
   return formatTime(ms, tz).replace(/\.000$/, '');
 }
 
+const WHOLE_UNITS: [number, string][] = [[86_400_000, 'd'], [3_600_000, 'h'], [60_000, 'm'], [1_000, 's']];
+
+/** `now-1h` for an hour: the range of that length ending now, in the largest whole unit (seconds at least). */
+export function relativeFrom(lengthMs: number): string {
+  // In whole seconds first: a rounded-up end (`now/d`) is 999 ms short of its unit.
+  const secs = Math.max(1, Math.ceil(lengthMs / 1000)) * 1000;
+  for (const [ms, unit] of WHOLE_UNITS) if (secs % ms === 0) return `now-${secs / ms}${unit}`;
+  return `now-${secs / 1000}s`;
+}
+
 export function describeRange(from: string, to: string, tz: TimeZoneMode): string {
   if (to === 'now') {
     const quick = QUICK_RANGES.find((r) => r.from === from);

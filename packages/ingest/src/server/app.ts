@@ -93,6 +93,9 @@ function errorHandler(this: FastifyInstance, err: FastifyError, request: Fastify
   void reply.status(coded ? status : 500).send({ error: { code: shown.code, message: shown.message } });
 }
 
+/** The largest request line + headers the server reads (node's default is 16 KiB). */
+export const MAX_HEADER_BYTES = 128 * 1024;
+
 /** Builds the fastify app without listening (server.ts listens; tests use inject()). */
 export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   const { config, store } = opts;
@@ -108,7 +111,12 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     ajv: { customOptions: { removeAdditional: false } },
     // Field names in /api/v1/fields/NAME/values run past fastify's 100.
     routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
-    ...(opts.tls ? { serverFactory: httpsServerFactory(opts.tls) } : {}),
+    // Request heads up to 128 KiB, not node's 16: the search page keeps its
+    // query in the URL (links, reload, back/forward) and sends it in each API
+    // URL; a query of the most characters the parser takes (8192), each
+    // percent-encoded to up to 9, answered 431 with node's limit.
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    ...(opts.tls ? { serverFactory: httpsServerFactory(opts.tls, MAX_HEADER_BYTES) } : {}),
     // Headers too large or not HTTP: answered in our error shape too.
     clientErrorHandler: answerClientError,
     // The router's own refusals (a malformed %-escape, a path parameter over

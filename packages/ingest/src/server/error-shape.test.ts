@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { MAX_PATH_PARAM_LENGTH } from '@logship/query';
 import { appHarness, ndjson, pythonLine } from '../testing/app-harness.js';
+import { MAX_HEADER_BYTES } from './app.js';
 
 const RANGE = { from: '2026-02-01T00:00:00Z', to: '2026-02-09T00:00:00Z' };
 
@@ -88,7 +89,12 @@ test('headers over the limit answer 431 and broken HTTP 400, both in the error s
       socket.on('error', (err) => (answer ? resolve(answer) : reject(err)));
     });
   try {
-    const big = await raw(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    // A query of the most characters the parser takes, each percent-encoded
+    // to 9 (a 3-byte UTF-8 character), is read: the page puts it in URLs.
+    const longest = encodeURIComponent('日'.repeat(8192));
+    const longUrl = await raw(`GET /api/v1/search?q=${longest}&limit=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    assert.match(longUrl, /^HTTP\/1\.1 200 /, longUrl.slice(0, 300));
+    const big = await raw(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(MAX_HEADER_BYTES)}\r\n\r\n`);
     assert.match(big, /^HTTP\/1\.1 431 /);
     assertShape(big.slice(big.indexOf('\r\n\r\n') + 4), 'LS_API_HEADERS_TOO_LARGE');
     const broken = await raw('NOT HTTP AT ALL\r\n\r\n');

@@ -9,12 +9,12 @@ import type { TlsCredentials } from './tls-credentials.js';
  * itself refuses a client without a certificate the CA signed, before any
  * route runs (mutual TLS).
  */
-export function httpsServerFactory(credentials: TlsCredentials): FastifyServerFactory {
+export function httpsServerFactory(credentials: TlsCredentials, maxHeaderSize: number): FastifyServerFactory {
   const mutual = credentials.context.ca !== undefined;
   // fastify's types want an http.Server; an https.Server serves the same
   // 'request' events and fastify reads `socket.encrypted` for request.protocol.
   return (handler, options) => {
-    const server = createServer({ ...credentials.context, requestCert: mutual, rejectUnauthorized: mutual }, handler);
+    const server = createServer({ ...credentials.context, requestCert: mutual, rejectUnauthorized: mutual, maxHeaderSize }, handler);
     // What fastify sets on a server it makes itself (it skips them for a
     // factory's), so HTTPS keeps connections as long as HTTP does.
     const o = options as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number };

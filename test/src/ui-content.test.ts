@@ -1,0 +1,108 @@
+/**
+ * What log lines hold, shown as text: HTML and script in messages, values
+ * and field names stay text (nothing runs, no element is made of them);
+ * Unicode, emoji and right-to-left text come back as sent; a bidirectional
+ * override (U+202E) cannot reverse the JSON around it; a 20,000-character
+ * message takes ten lines of its row, not the whole list, while the
+ * expanded row holds all of it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { HAVE_CHROMIUM, launchChromium, watchPage } from './browser.js';
+import { ingest, startServer, stopAll, type ServerHandle } from './harness.js';
+import { waitForTotal } from './ui-support.js';
+
+const XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2"><b>bold</b> &amp;';
+const FIELD = '<img src=x onerror=window.__xss=3>';
+const UNICODE = 'Ünïcödé ✓ 🚀👩‍👩‍👧 שלום עולם مرحبا 日本語 zero\u200bwidth';
+const OVERRIDE = 'invoice \u202Efdp.exe';
+const LONG = `${'word '.repeat(4000)}END`;
+const TRACEBACK = ['Traceback (most recent call last):', ...Array.from({ length: 12 }, (_, i) => `  File "m${i}.py", line ${i}, in f${i}`), 'ValueError: bad'].join('\n');
+
+describe('search page: log content shown as text (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 90_000 }, () => {
+  let srv: ServerHandle;
+  let browser: Browser;
+  let page: Page;
+  let problems: string[] = [];
+
+  before(async () => {
+    srv = await startServer();
+    const t = (s: number) => new Date(Date.now() - s * 1000).toISOString();
+    await ingest(srv.url, [
+      { '@timestamp': t(10), level: 'error', host: 'xss', message: XSS, [FIELD]: 'value <iframe src="javascript:window.__xss=4">' },
+      { '@timestamp': t(20), level: 'info', host: 'unicode', message: UNICODE },
+      { '@timestamp': t(30), level: 'info', host: 'override', message: OVERRIDE },
+      { '@timestamp': t(40), level: 'info', host: 'long', message: LONG },
+      { '@timestamp': t(50), level: 'error', host: 'tb', message: TRACEBACK },
+    ].map((e) => JSON.stringify(e)));
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    problems = watchPage(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stopAll();
+  });
+
+  async function open(host: string): Promise<void> {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: `host:${host}`, from: 'now-1h', to: 'now' })}`);
+    await waitForTotal(page, 1);
+    await page.locator('.results [data-index="0"] .line').click();
+    await page.locator('.results .detail').waitFor();
+  }
+
+  test('HTML and script in a message, a value and a field name: shown as text, nothing runs', async () => {
+    await open('xss');
+    assert.equal(await page.locator('.results [data-index="0"] .message').innerText(), XSS);
+    assert.equal(await page.locator(`.fields-table tr[data-field="${FIELD.replace(/"/g, '\\"')}"] th`).innerText(), FIELD);
+    await page.locator('.sidebar').getByText(FIELD).first().waitFor();
+    assert.equal(await page.locator('.results script, .results img, .results iframe, .results b, .sidebar img').count(), 0);
+    await page.waitForTimeout(200);
+    assert.equal(await page.evaluate('window.__xss'), undefined);
+    assert.deepEqual(problems, []);
+  });
+
+  test('Unicode, emoji and right-to-left text come back as sent', async () => {
+    await open('unicode');
+    assert.equal(await page.locator('.results [data-index="0"] .message').innerText(), UNICODE);
+    assert.equal(await page.locator('.fields-table tr[data-field="message"] .pre').innerText(), UNICODE);
+    assert.ok((await page.locator('.json').innerText()).includes(JSON.stringify(UNICODE)));
+  });
+
+  test('a bidirectional override in a value is escaped in the JSON, which still parses to the event', async () => {
+    await open('override');
+    const json = await page.locator('.json').innerText();
+    assert.ok(!json.includes('\u202E'), 'no raw U+202E to reverse the rest of the line');
+    assert.ok(json.includes('"message": "invoice \\u202efdp.exe"'), json);
+    assert.equal((JSON.parse(json) as { message: string }).message, OVERRIDE);
+  });
+
+  test('a 20,000-character message: ten lines in its row, all of it when expanded', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:long', from: 'now-1h', to: 'now' })}`);
+    await waitForTotal(page, 1);
+    const row = page.locator('.results [data-index="0"]');
+    const lineHeight = await page.evaluate(`parseFloat(getComputedStyle(document.querySelector('.results .message')).lineHeight)`) as number;
+    const height = await row.evaluate((el) => el.getBoundingClientRect().height);
+    assert.ok(height <= lineHeight * 10 + 12, `row ${height}px for lines of ${lineHeight}px`);
+    await row.locator('.line').click();
+    const full = await page.locator('.fields-table tr[data-field="message"] .pre').innerText();
+    assert.equal(full.length, LONG.length);
+  });
+
+  test('a 14-line traceback: ten lines in its row, all fourteen as the anchor of "Lines around"', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:tb', from: 'now-1h', to: 'now' })}`);
+    await waitForTotal(page, 1);
+    const lineHeight = await page.evaluate(`parseFloat(getComputedStyle(document.querySelector('.results .message')).lineHeight)`) as number;
+    const rowMessage = (await page.locator('.results [data-index="0"] .message').boundingBox())!;
+    assert.ok(Math.round(rowMessage.height / lineHeight) === 10, `${rowMessage.height}px in the row`);
+    await page.locator('.results [data-index="0"] .line').click();
+    await page.getByRole('button', { name: 'Lines around' }).click();
+    const anchor = page.getByRole('dialog', { name: 'Context' }).locator('.anchor .message');
+    await anchor.waitFor();
+    const box = (await anchor.boundingBox())!;
+    assert.ok(Math.round(box.height / lineHeight) === 14, `${box.height}px as the anchor`);
+    await page.keyboard.press('Escape');
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * The page at phone width. The field list sat open under the results and
+ * took a third of the screen, leaving the results a strip of about 280 px
+ * of 844. It now folds under a "Fields (N)" toggle there; open, it is the
+ * same list (top values, filters).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { HAVE_CHROMIUM, launchChromium } from './browser.js';
+import { ingest, startServer, stopAll, type ServerHandle } from './harness.js';
+import { waitForTotal } from './ui-support.js';
+
+describe('search page: phone width (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 60_000 }, () => {
+  let srv: ServerHandle;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    srv = await startServer();
+    const end = Date.now() - 5_000;
+    await ingest(srv.url, Array.from({ length: 80 }, (_, i) => JSON.stringify({
+      '@timestamp': new Date(end - i * 20_000).toISOString(), level: i % 5 ? 'info' : 'error', host: `web-${i % 2}`, status: 200, message: `line ${i}`,
+    })));
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stopAll();
+  });
+
+  test('the results get most of the height; the fields open from their toggle and filter as on a wide screen', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-1h', to: 'now' })}`);
+    await waitForTotal(page, 80);
+    const results = (await page.locator('.results').boundingBox())!;
+    assert.ok(results.height >= 844 * 0.5, `results ${results.height}px high of 844`);
+    assert.equal(await page.locator('.sidebar li[data-field]').first().isVisible(), false);
+    const toggle = page.getByRole('button', { name: /^▸ Fields/ });
+    await toggle.waitFor();
+    assert.match(await toggle.innerText(), /Fields \(\d+\)/);
+    await toggle.click();
+    const host = page.locator('.sidebar li[data-field="host"]');
+    await host.getByRole('button', { name: 'host', exact: true }).click();
+    await host.getByRole('button', { name: 'web-1', exact: true }).click();
+    await page.waitForFunction(`new URL(location.href).searchParams.get('q') === 'host:"web-1"'`);
+    await waitForTotal(page, 40);
+  });
+});
