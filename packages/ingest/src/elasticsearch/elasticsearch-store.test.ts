@@ -80,6 +80,84 @@ if (!url) {
       }
     });
 
+    test('ECS names are aliases on the daily indices, for Kibana and direct queries: message, log.level, host.name, …', async () => {
+      const store = await openTestStore(url, { now: () => NOW });
+      const admin = new Client({ node: url });
+      try {
+        await store.write([
+          {
+            '@timestamp': new Date(NOW).toISOString(),
+            'event.id': 'ecs-1',
+            level: 'error',
+            message: 'Payment FAILED for order 42',
+            host: 'pay-1',
+            logger: 'payments.api',
+            source: '/var/log/pay/app.log',
+            'service.name': 'payments',
+          },
+          { '@timestamp': new Date(NOW).toISOString(), 'event.id': 'ecs-2', level: 'info', message: 'ok', host: 'pay-2' },
+        ]);
+        const index = `${store.prefix}-*`;
+        const one = async (query: Record<string, unknown>): Promise<string[]> => {
+          const res = await admin.search({ index, query, _source: false, fields: ['event.id'] });
+          return res.hits.hits.map((h) => String(h._id)).sort();
+        };
+        assert.deepEqual(await one({ term: { 'host.name': 'pay-1' } }), ['ecs-1']);
+        assert.deepEqual(await one({ term: { 'log.level': 'ERROR' } }), ['ecs-1']);
+        assert.deepEqual(await one({ term: { 'log.logger': 'payments.api' } }), ['ecs-1']);
+        assert.deepEqual(await one({ term: { 'log.file.path': '/var/log/pay/app.log' } }), ['ecs-1']);
+        assert.deepEqual(await one({ term: { 'service.name': 'payments' } }), ['ecs-1']);
+        assert.deepEqual(await one({ term: { message: 'Payment FAILED for order 42' } }), ['ecs-1']);
+        assert.deepEqual(await one({ wildcard: { message: '*FAILED*' } }), ['ecs-1']);
+        // What Discover shows: the values as stored, under the ECS names.
+        const shown = await admin.search({
+          index,
+          query: { ids: { values: ['ecs-1'] } },
+          _source: false,
+          fields: ['message', 'log.level', 'host.name', 'log.logger', 'log.file.path', 'service.name'],
+        });
+        assert.deepEqual(shown.hits.hits[0]?.fields, {
+          message: ['Payment FAILED for order 42'],
+          'log.level': ['error'],
+          'host.name': ['pay-1'],
+          'log.logger': ['payments.api'],
+          'log.file.path': ['/var/log/pay/app.log'],
+          'service.name': ['payments'],
+        });
+        const caps = await admin.fieldCaps({ index, fields: ['message', 'host.name', 'log.level'] });
+        for (const f of ['message', 'host.name', 'log.level']) {
+          assert.equal(caps.fields[f]?.keyword?.aggregatable, true, `${f} is aggregatable`);
+        }
+      } finally {
+        await admin.close();
+        await store.close();
+      }
+    });
+
+    test('a 10,000-hit page holds 10,000 hits, with a cursor only when more follow', async () => {
+      const store = await openTestStore(url, { now: () => NOW });
+      try {
+        const events: LogEvent[] = Array.from({ length: 10_001 }, (_, i) => ({
+          '@timestamp': new Date(NOW - 1 - i).toISOString(),
+          'event.id': `p-${String(i).padStart(5, '0')}`,
+          last: i === 10_000,
+        }));
+        assert.equal((await store.write(events)).stored, events.length);
+        const first = await store.search({ query: ALL, from: 0, to: NOW, limit: 10_000, now: NOW });
+        assert.equal(first.hits.length, 10_000);
+        assert.ok(first.next_cursor);
+        const second = await store.search({ query: ALL, from: 0, to: NOW, limit: 10_000, now: NOW, cursor: first.next_cursor });
+        assert.deepEqual(second.hits.map((h) => h['event.id']), ['p-10000']);
+        assert.equal(second.next_cursor, null);
+        // Exactly 10,000 matching: one full page and no cursor.
+        const exact = await store.search({ query: parse('last:false'), from: 0, to: NOW, limit: 10_000, now: NOW });
+        assert.equal(exact.hits.length, 10_000);
+        assert.equal(exact.next_cursor, null);
+      } finally {
+        await store.close();
+      }
+    });
+
     test('started while the cluster is unreachable: not ready, writes fail retryably, then it recovers with its template', async () => {
       const port = await closedPort();
       const target = new URL(url);
