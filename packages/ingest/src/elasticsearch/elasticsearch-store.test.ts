@@ -56,6 +56,29 @@ describe('a store whose cluster is unreachable', () => {
   });
 });
 
+describe('a store whose cluster hangs (accepts connections, never answers)', () => {
+  test('readiness answers within seconds, not after the 30 s of ordinary requests', async () => {
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    const client = new Client({ node: `http://127.0.0.1:${port}`, requestTimeout: 30_000, maxRetries: 1 });
+    const store = new ElasticsearchStore({ client, prefix: 'hung', retention: DEFAULT_RETENTION, now: () => NOW });
+    try {
+      const started = performance.now();
+      const health = await store.health();
+      const took = performance.now() - started;
+      assert.equal(health.ok, false);
+      assert.match(health.reason ?? '', /timed out/i);
+      assert.ok(took < 10_000, `readiness took ${Math.round(took)} ms`);
+    } finally {
+      await store.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
 if (!url) {
   test('Elasticsearch store', { skip: ES_SKIP_REASON }, () => {});
 } else {
@@ -154,6 +177,38 @@ if (!url) {
         assert.equal(exact.hits.length, 10_000);
         assert.equal(exact.next_cursor, null);
       } finally {
+        await store.close();
+      }
+    });
+
+    test("readiness fails while today's indices refuse writes (flood-stage disk watermark), and says why", async () => {
+      const clock = { now: NOW };
+      const store = await openTestStore(url, { now: () => clock.now });
+      const admin = new Client({ node: url });
+      const block = (value: boolean | null) =>
+        admin.indices.putSettings({ index: `${store.prefix}-*`, settings: { 'index.blocks.read_only_allow_delete': value } });
+      try {
+        await store.write([{ '@timestamp': new Date(NOW).toISOString(), 'event.id': 'ro-1' }]);
+        assert.deepEqual(await store.health(), { ok: true });
+        await block(true);
+        const health = await store.health();
+        assert.equal(health.ok, false);
+        assert.match(health.reason ?? '', new RegExp(`refuses writes to ${indexName(store.prefix, 'default', NOW).replaceAll('.', '\\.')}`));
+        assert.match(health.reason ?? '', /read_only_allow_delete.*flood-stage/);
+        // As ingest sees it: the write fails, retryably.
+        await assert.rejects(
+          store.write([{ '@timestamp': new Date(NOW).toISOString(), 'event.id': 'ro-2' }]),
+          (err: unknown) => isEsError(err, 'LS_ES_UNAVAILABLE') && err.retryable,
+        );
+        // A blocked index of another day does not stop today's writes.
+        clock.now = NOW + 2 * DAY_MS;
+        assert.deepEqual(await store.health(), { ok: true });
+        clock.now = NOW;
+        await block(null);
+        assert.deepEqual(await store.health(), { ok: true });
+      } finally {
+        await block(null).catch(() => {});
+        await admin.close();
         await store.close();
       }
     });
