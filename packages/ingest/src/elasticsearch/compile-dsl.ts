@@ -52,9 +52,9 @@ function exists(field: string, textFields: readonly string[]): EsQuery {
     { terms: { [booleanField(field)]: [true, false] } },
   ];
   if (field === '@timestamp') queries.push({ exists: { field: '@timestamp' } });
-  // String messages are indexed only as tokens (`@text` is always mapped);
-  // the other text fields' tokens are there even when the value is too long
-  // for a keyword. A range over their tokens, not `exists`, for the reason
+  // Text fields' tokens are there even when the value is too long for a
+  // keyword (and messages stored before `@kw.message` existed have only
+  // their tokens; `@text` is always mapped). A range over their tokens, not `exists`, for the reason
   // above: `@txt.exception` unmapped beside `@txt.exception.type` (both
   // default text fields) matched every event with an `exception.type`.
   if (field === 'message') queries.push({ exists: { field: TEXT_FIELD } });

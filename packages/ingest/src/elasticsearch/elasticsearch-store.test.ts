@@ -56,6 +56,29 @@ describe('a store whose cluster is unreachable', () => {
   });
 });
 
+describe('a store whose cluster hangs (accepts connections, never answers)', () => {
+  test('readiness answers within seconds, not after the 30 s of ordinary requests', async () => {
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    const client = new Client({ node: `http://127.0.0.1:${port}`, requestTimeout: 30_000, maxRetries: 1 });
+    const store = new ElasticsearchStore({ client, prefix: 'hung', retention: DEFAULT_RETENTION, now: () => NOW });
+    try {
+      const started = performance.now();
+      const health = await store.health();
+      const took = performance.now() - started;
+      assert.equal(health.ok, false);
+      assert.match(health.reason ?? '', /timed out/i);
+      assert.ok(took < 10_000, `readiness took ${Math.round(took)} ms`);
+    } finally {
+      await store.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
+
 if (!url) {
   test('Elasticsearch store', { skip: ES_SKIP_REASON }, () => {});
 } else {
@@ -75,6 +98,116 @@ if (!url) {
         const tokens = await admin.count({ index, query: { match_phrase: { '@text': 'full on var' } } });
         assert.equal(tokens.count, 1);
       } finally {
+        await admin.close();
+        await store.close();
+      }
+    });
+
+    test('ECS names are aliases on the daily indices, for Kibana and direct queries: message, log.level, host.name, …', async () => {
+      const store = await openTestStore(url, { now: () => NOW });
+      const admin = new Client({ node: url });
+      try {
+        await store.write([
+          {
+            '@timestamp': new Date(NOW).toISOString(),
+            'event.id': 'ecs-1',
+            level: 'error',
+            message: 'Payment FAILED for order 42',
+            host: 'pay-1',
+            logger: 'payments.api',
+            source: '/var/log/pay/app.log',
+            'service.name': 'payments',
+          },
+          { '@timestamp': new Date(NOW).toISOString(), 'event.id': 'ecs-2', level: 'info', message: 'ok', host: 'pay-2' },
+        ]);
+        const index = `${store.prefix}-*`;
+        const one = async (query: Record<string, unknown>): Promise<string[]> => {
+          const res = await admin.search({ index, query, _source: false, fields: ['event.id'] });
+          return res.hits.hits.map((h) => String(h._id)).sort();
+        };
+        assert.deepEqual(await one({ term: { 'host.name': 'pay-1' } }), ['ecs-1']);
+        assert.deepEqual(await one({ term: { 'log.level': 'ERROR' } }), ['ecs-1']);
+        assert.deepEqual(await one({ term: { 'log.logger': 'payments.api' } }), ['ecs-1']);
+        assert.deepEqual(await one({ term: { 'log.file.path': '/var/log/pay/app.log' } }), ['ecs-1']);
+        assert.deepEqual(await one({ term: { 'service.name': 'payments' } }), ['ecs-1']);
+        assert.deepEqual(await one({ term: { message: 'Payment FAILED for order 42' } }), ['ecs-1']);
+        assert.deepEqual(await one({ wildcard: { message: '*FAILED*' } }), ['ecs-1']);
+        // What Discover shows: the values as stored, under the ECS names.
+        const shown = await admin.search({
+          index,
+          query: { ids: { values: ['ecs-1'] } },
+          _source: false,
+          fields: ['message', 'log.level', 'host.name', 'log.logger', 'log.file.path', 'service.name'],
+        });
+        assert.deepEqual(shown.hits.hits[0]?.fields, {
+          message: ['Payment FAILED for order 42'],
+          'log.level': ['error'],
+          'host.name': ['pay-1'],
+          'log.logger': ['payments.api'],
+          'log.file.path': ['/var/log/pay/app.log'],
+          'service.name': ['payments'],
+        });
+        const caps = await admin.fieldCaps({ index, fields: ['message', 'host.name', 'log.level'] });
+        for (const f of ['message', 'host.name', 'log.level']) {
+          assert.equal(caps.fields[f]?.keyword?.aggregatable, true, `${f} is aggregatable`);
+        }
+      } finally {
+        await admin.close();
+        await store.close();
+      }
+    });
+
+    test('a 10,000-hit page holds 10,000 hits, with a cursor only when more follow', async () => {
+      const store = await openTestStore(url, { now: () => NOW });
+      try {
+        const events: LogEvent[] = Array.from({ length: 10_001 }, (_, i) => ({
+          '@timestamp': new Date(NOW - 1 - i).toISOString(),
+          'event.id': `p-${String(i).padStart(5, '0')}`,
+          last: i === 10_000,
+        }));
+        assert.equal((await store.write(events)).stored, events.length);
+        const first = await store.search({ query: ALL, from: 0, to: NOW, limit: 10_000, now: NOW });
+        assert.equal(first.hits.length, 10_000);
+        assert.ok(first.next_cursor);
+        const second = await store.search({ query: ALL, from: 0, to: NOW, limit: 10_000, now: NOW, cursor: first.next_cursor });
+        assert.deepEqual(second.hits.map((h) => h['event.id']), ['p-10000']);
+        assert.equal(second.next_cursor, null);
+        // Exactly 10,000 matching: one full page and no cursor.
+        const exact = await store.search({ query: parse('last:false'), from: 0, to: NOW, limit: 10_000, now: NOW });
+        assert.equal(exact.hits.length, 10_000);
+        assert.equal(exact.next_cursor, null);
+      } finally {
+        await store.close();
+      }
+    });
+
+    test("readiness fails while today's indices refuse writes (flood-stage disk watermark), and says why", async () => {
+      const clock = { now: NOW };
+      const store = await openTestStore(url, { now: () => clock.now });
+      const admin = new Client({ node: url });
+      const block = (value: boolean | null) =>
+        admin.indices.putSettings({ index: `${store.prefix}-*`, settings: { 'index.blocks.read_only_allow_delete': value } });
+      try {
+        await store.write([{ '@timestamp': new Date(NOW).toISOString(), 'event.id': 'ro-1' }]);
+        assert.deepEqual(await store.health(), { ok: true });
+        await block(true);
+        const health = await store.health();
+        assert.equal(health.ok, false);
+        assert.match(health.reason ?? '', new RegExp(`refuses writes to ${indexName(store.prefix, 'default', NOW).replaceAll('.', '\\.')}`));
+        assert.match(health.reason ?? '', /read_only_allow_delete.*flood-stage/);
+        // As ingest sees it: the write fails, retryably.
+        await assert.rejects(
+          store.write([{ '@timestamp': new Date(NOW).toISOString(), 'event.id': 'ro-2' }]),
+          (err: unknown) => isEsError(err, 'LS_ES_UNAVAILABLE') && err.retryable,
+        );
+        // A blocked index of another day does not stop today's writes.
+        clock.now = NOW + 2 * DAY_MS;
+        assert.deepEqual(await store.health(), { ok: true });
+        clock.now = NOW;
+        await block(null);
+        assert.deepEqual(await store.health(), { ok: true });
+      } finally {
+        await block(null).catch(() => {});
         await admin.close();
         await store.close();
       }

@@ -72,6 +72,16 @@ const BULK_CHUNK = 2000;
  */
 const BULK_PARALLEL = 4;
 
+/**
+ * Readiness answers within a few seconds even when the cluster hangs (a
+ * long GC, a frozen node): probes time out long before the 30 s of
+ * ordinary requests, and nobody waits for a retry.
+ */
+const HEALTH_REQUEST = { requestTimeout: 5_000, maxRetries: 0 } as const;
+
+/** Index settings that make Elasticsearch refuse writes. */
+const WRITE_BLOCKS = ['index.blocks.read_only_allow_delete', 'index.blocks.read_only', 'index.blocks.write'];
+
 /** Elasticsearch's limit on `_id`. */
 const MAX_ID_BYTES = 512;
 
@@ -276,22 +286,68 @@ export class ElasticsearchStore implements LogStore {
     } catch (err) {
       return { ok: false, reason: `index template not installed: ${(err as Error).message}` };
     }
+    let reachable = false;
     try {
-      const h = await this.client.cluster.health({ timeout: '5s' });
+      const h = await this.client.cluster.health({ timeout: '5s' }, HEALTH_REQUEST);
       if (h.status === 'red') return { ok: false, reason: `cluster ${h.cluster_name} is red` };
-      return { ok: true };
+      reachable = true;
     } catch (err) {
       const failure = asStoreFailure(err);
       if (!isEsError(failure, 'LS_ES_AUTH')) return { ok: false, reason: failure.message };
     }
-    // A least-privilege API key may not see cluster health; being able to
-    // read its own indices is what readiness means for this store.
-    try {
-      await this.client.count({ index: this.index, ignore_unavailable: true, allow_no_indices: true });
-      return { ok: true };
-    } catch (err) {
-      return { ok: false, reason: asStoreFailure(err).message };
+    if (!reachable) {
+      // A least-privilege API key may not see cluster health; being able to
+      // read its own indices is what readiness means for this store.
+      try {
+        await this.client.count({ index: this.index, ignore_unavailable: true, allow_no_indices: true }, HEALTH_REQUEST);
+      } catch (err) {
+        return { ok: false, reason: asStoreFailure(err).message };
+      }
     }
+    const blocked = await this.writeBlocks();
+    return blocked ? { ok: false, reason: blocked } : { ok: true };
+  }
+
+  /**
+   * Why today's indices refuse writes, or null. A cluster past its
+   * flood-stage disk watermark sets `index.blocks.read_only_allow_delete`
+   * on its indices: every write then fails (ingest answers 503) while the
+   * cluster itself is green, so readiness must say so, as the embedded
+   * store's does when its folder cannot be written. Reading the settings
+   * needs `view_index_metadata`; without it the check is skipped.
+   */
+  private async writeBlocks(): Promise<string | null> {
+    const now = this.clock();
+    let settings: Record<string, { settings?: Record<string, unknown> }>;
+    try {
+      settings = (await this.client.indices.getSettings(
+        {
+          index: indexPatternFor(this.prefix, now, now),
+          name: WRITE_BLOCKS,
+          flat_settings: true,
+          ignore_unavailable: true,
+          allow_no_indices: true,
+        },
+        HEALTH_REQUEST,
+      )) as typeof settings;
+    } catch (err) {
+      const failure = asStoreFailure(err);
+      return isEsError(failure, 'LS_ES_AUTH') ? null : failure.message;
+    }
+    const blocked: string[] = [];
+    const kinds = new Set<string>();
+    for (const [index, { settings: s = {} }] of Object.entries(settings)) {
+      const set = WRITE_BLOCKS.filter((name) => String(s[name]) === 'true');
+      if (set.length === 0) continue;
+      blocked.push(index);
+      for (const name of set) kinds.add(name);
+    }
+    if (blocked.length === 0) return null;
+    blocked.sort();
+    const why = kinds.has('index.blocks.read_only_allow_delete')
+      ? ' (Elasticsearch sets it at the flood-stage disk watermark and lifts it once disk usage is below the high watermark: free disk space on the cluster)'
+      : '';
+    return `Elasticsearch refuses writes to ${blocked.join(', ')}: ${[...kinds].sort().join(', ')}${why}`;
   }
 
   async close(): Promise<void> {

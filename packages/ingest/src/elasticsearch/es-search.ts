@@ -14,7 +14,11 @@ import type { EsQuery } from './compile-dsl.js';
 
 /** Totals are exact up to here, then reported as a lower bound ('gte'). */
 export const TRACK_TOTAL_HITS = 10_000;
-/** Elasticsearch's default index.max_result_window caps one page. */
+/**
+ * Elasticsearch's default index.max_result_window caps one page (from + size,
+ * and size alone with search_after): the API's 10,000-hit page, whose "is
+ * there more" is then asked separately (see searchPage).
+ */
 export const MAX_PAGE = 10_000;
 
 export async function searchPage(client: Client, index: string, filter: EsQuery[], req: SearchRequest): Promise<SearchResult> {
@@ -22,13 +26,14 @@ export async function searchPage(client: Client, index: string, filter: EsQuery[
   if (!Number.isInteger(req.limit) || req.limit < 0) {
     throw storeError('LS_STORE_BAD_REQUEST', `limit must be a non-negative integer, got ${req.limit}`);
   }
-  const limit = Math.min(req.limit, MAX_PAGE - 1);
+  const limit = Math.min(req.limit, MAX_PAGE);
   let after: CursorKey | null = null;
   if (req.cursor) {
     const decoded = decodeCursor(req.cursor, sort, req.query);
     if (!decoded.ok) throw storeError('LS_STORE_BAD_CURSOR', decoded.reason);
     after = decoded.key;
   }
+  const sortSpec: estypes.Sort = [{ '@timestamp': { order: sort } }, { 'event.id': { order: sort } }];
   let response: estypes.SearchResponse<unknown>;
   try {
     response = await client.search({
@@ -36,9 +41,10 @@ export async function searchPage(client: Client, index: string, filter: EsQuery[
       ignore_unavailable: true,
       allow_no_indices: true,
       query: { bool: { filter } },
-      // One extra hit tells whether there is a next page.
-      size: limit + 1,
-      sort: [{ '@timestamp': { order: sort } }, { 'event.id': { order: sort } }],
+      // One extra hit tells whether there is a next page; a full page
+      // (MAX_PAGE) cannot take it and asks below instead.
+      size: Math.min(limit + 1, MAX_PAGE),
+      sort: sortSpec,
       ...(after ? { search_after: [after.ts, after.id] } : {}),
       track_total_hits: TRACK_TOTAL_HITS,
       _source: [SOURCE_FIELD],
@@ -50,8 +56,28 @@ export async function searchPage(client: Client, index: string, filter: EsQuery[
   const page = raw.slice(0, limit);
   const hits = page.map((h) => documentToEvent(h._source, req.fields));
   const last = page[page.length - 1];
+  let more = raw.length > limit;
+  if (!more && limit === MAX_PAGE && raw.length === MAX_PAGE && last?.sort) {
+    // A page of MAX_PAGE hits: is there one after its last?
+    try {
+      const probe = await client.search({
+        index,
+        ignore_unavailable: true,
+        allow_no_indices: true,
+        query: { bool: { filter } },
+        size: 1,
+        sort: sortSpec,
+        search_after: last.sort,
+        track_total_hits: false,
+        _source: false,
+      });
+      more = probe.hits.hits.length > 0;
+    } catch (err) {
+      throw asStoreFailure(err);
+    }
+  }
   let next: string | null = null;
-  if (raw.length > limit && last?.sort) {
+  if (more && last?.sort) {
     next = encodeCursor({ ts: Number(last.sort[0]), id: String(last.sort[1]) }, sort, req.query);
   }
   const total = response.hits.total;

@@ -39,8 +39,13 @@ export const BOOLEAN_PREFIX = '@bool.';
 /** Tokens of the text fields other than message (query package DEFAULT_TEXT_FIELDS / `search.text_fields`). */
 export const OTHER_TEXT_PREFIX = '@txt.';
 
-/** Fields that get no keyword/number/boolean copy: they have their own mapping. */
-const UNTYPED = new Set(['@timestamp', 'message']);
+/**
+ * Fields that get no keyword/number/boolean copy: they have their own
+ * mapping. `message` does get one, besides its tokens in `@text`: terms
+ * over messages ("the most frequent errors") count it, and it is what the
+ * index template's ECS alias `message` shows people reading the indices.
+ */
+const UNTYPED = new Set(['@timestamp']);
 
 /**
  * Field names Elasticsearch can take as they are (dot-separated non-empty

@@ -44,6 +44,56 @@ function mappingsAddedLater(): { properties: Record<string, unknown>; dynamic_te
   };
 }
 
+/**
+ * ECS names for the fields logship stores under names of its own, as field
+ * aliases, for people who read the indices directly (Kibana's Discover, a
+ * dashboard, a saved ES query written for Filebeat's indices): `message`,
+ * `log.level`, `host.name`, `service.name`, `log.logger`, `log.file.path`
+ * can be shown, filtered and aggregated there as they would be on
+ * Filebeat's indices. Ingest renames Filebeat's `host.name` to `host`,
+ * `log.file.path` to `source` and `log.level` to `level` (docs/PROTOCOLS.md),
+ * so an alias is the only place these names still exist. An alias costs no
+ * storage; its target must be mapped before any document arrives, hence
+ * the explicit keyword mappings below (the same as the dynamic template's).
+ * Only new daily indices get them (from the template): an existing index at
+ * its field limit would refuse the mapping update.
+ *
+ * Every other field is under its typed copy's prefix: `@kw.<name>` (strings),
+ * `@num.<name>`, `@bool.<name>`.
+ */
+export const ECS_ALIASES: Readonly<Record<string, string>> = Object.freeze({
+  message: `${KEYWORD_PREFIX}message`,
+  'log.level': 'level',
+  'log.logger': `${KEYWORD_PREFIX}logger`,
+  'log.file.path': `${KEYWORD_PREFIX}source`,
+  'host.name': `${KEYWORD_PREFIX}host`,
+  'service.name': `${KEYWORD_PREFIX}service.name`,
+});
+
+/** The aliases as mapping properties: `log.level` → `{ log: { properties: { level: alias } } }`. */
+function aliasProperties(): Record<string, unknown> {
+  const root: Record<string, { type?: string; path?: string; properties?: Record<string, unknown> }> = {};
+  for (const [name, path] of Object.entries(ECS_ALIASES)) {
+    const parts = name.split('.');
+    let level = root;
+    for (const part of parts.slice(0, -1)) {
+      level[part] ??= { properties: {} };
+      level = level[part]!.properties as typeof root;
+    }
+    level[parts[parts.length - 1]!] = { type: 'alias', path };
+  }
+  return root;
+}
+
+/** The `@kw` fields the aliases point to, mapped as the dynamic template would map them. */
+function aliasTargets(): Record<string, unknown> {
+  const targets: Record<string, unknown> = {};
+  for (const path of Object.values(ECS_ALIASES)) {
+    if (path.startsWith(KEYWORD_PREFIX)) targets[path.slice(KEYWORD_PREFIX.length)] = { type: 'keyword', ignore_above: KEYWORD_IGNORE_ABOVE };
+  }
+  return targets;
+}
+
 export function buildIndexTemplate(opts: TemplateOptions): Record<string, unknown> {
   const later = mappingsAddedLater();
   return {
@@ -76,10 +126,11 @@ export function buildIndexTemplate(opts: TemplateOptions): Record<string, unknow
           level: { type: 'keyword', normalizer: 'lowercase' },
           [TEXT_FIELD]: { type: 'text', analyzer: 'whitespace', norms: false },
           [SOURCE_FIELD]: { type: 'object', enabled: false },
-          [KEYWORD_PREFIX.slice(0, -1)]: typed,
+          [KEYWORD_PREFIX.slice(0, -1)]: { ...typed, properties: aliasTargets() },
           [NUMBER_PREFIX.slice(0, -1)]: typed,
           [BOOLEAN_PREFIX.slice(0, -1)]: typed,
           ...later.properties,
+          ...aliasProperties(),
         },
         dynamic_templates: later.dynamic_templates,
       },

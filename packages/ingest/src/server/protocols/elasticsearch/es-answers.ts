@@ -83,9 +83,14 @@ export function esErrorType(status: number): string {
   return 'illegal_argument_exception';
 }
 
+/** Refusals Elasticsearch names with a type of its own, not the one of their status. */
+const TYPE_BY_CODE: Readonly<Record<string, string>> = {
+  LS_INGEST_BULK_EMPTY: 'action_request_validation_exception',
+};
+
 /** `{ error: { root_cause, type, reason }, status }`, with our code beside ES's type. */
 export function esError(status: number, code: string, message: string): Record<string, unknown> {
-  const type = esErrorType(status);
+  const type = TYPE_BY_CODE[code] ?? esErrorType(status);
   const cause = { type, reason: message, 'logship.code': code };
   return { error: { root_cause: [cause], ...cause }, status };
 }

@@ -112,6 +112,23 @@ test('malformed requests get Elasticsearch error bodies with a 4xx', async () =>
   assert.equal(withKey.statusCode, 200, withKey.body);
 });
 
+test('a bulk without actions (empty body, blank lines) answers 400 as Elasticsearch does, storing nothing', async () => {
+  // Elasticsearch 8.19: 400 parse_exception "request body is required" for an
+  // empty body, 400 action_request_validation_exception "no requests added"
+  // for blank lines; logship answers both with the latter's type.
+  for (const payload of ['', '\n', '\n\n  \n']) {
+    const res = await bulk(payload);
+    assert.equal(res.statusCode, 400, JSON.stringify(payload));
+    assert.equal(res.headers['x-elastic-product'], 'Elasticsearch');
+    const e = res.json() as { error: { type: string; reason: string; 'logship.code': string }; status: number };
+    assert.equal(e.status, 400);
+    assert.equal(e.error.type, 'action_request_validation_exception');
+    assert.match(e.error.reason, /no requests added/);
+    assert.equal(e.error['logship.code'], 'LS_INGEST_BULK_EMPTY');
+  }
+  assert.equal((await bulk('', '/es/some-index/_bulk')).statusCode, 400);
+});
+
 test('fuzz: mutated bulk bodies never answer 5xx', async () => {
   const valid = Buffer.from(ndjson({ create: { _index: 'fz', _id: 'f1' } }, { message: 'fuzz', nested: { a: [1, 2] } }, { index: {} }, { msg: 'two' }));
   for (const body of fuzzBodies(valid, 3, 400)) {

@@ -115,6 +115,10 @@ export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Pro
     const started = performance.now();
     const { index } = (request.params ?? {}) as { index?: string };
     const { items, actions } = decodeBulk(bodyOf(request.body), index);
+    // Elasticsearch refuses a _bulk without actions (400; an empty body is
+    // its parse_exception, blank lines its validation error): a client
+    // written against it gets the answer it would get there.
+    if (actions.length === 0) throw errors.bulkEmpty();
     const outcome = await ingest(request, reply, items);
     const errorOf = new Map(outcome.errors.map((e) => [e.item, e]));
     const answered = actions.map((a, i) => itemAnswer(answeredAction(a, outcome.ids[i]), outcome.outcomes[i] ?? 'rejected', errorOf.get(i)));
