@@ -7,11 +7,11 @@
  * without a time of its own gets docker's `time` (sent as `@time`).
  */
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { removeDir, searchAll, startAgent, startServer, stopAll, tempDir } from './harness.js';
-import { agentYaml, jsonLine, waitForCount } from './agent-support.js';
+import { removeDir, searchAll, sleep, startAgent, startServer, stopAll, tempDir } from './harness.js';
+import { agentYaml, assertExactlyOnce, jsonLine, range, seqsOf, waitForCount } from './agent-support.js';
 
 const ID = 'a3f5c0ffee00112233445566778899aabbccddeeff00112233445566778899aa';
 
@@ -73,6 +73,55 @@ describe('agent: docker json-file preset', () => {
     assert.equal(plain!['logship.no_timestamp'], undefined);
     assert.equal(plain!['@time'], undefined);
     assert.equal(plain!['container.name'], 'shop-web');
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+    await server.stop('SIGTERM');
+  });
+
+  test('pieces are joined per stream: stderr lines between the pieces of a stdout line, across a restart, each exactly once', async () => {
+    const server = await startServer({ dataDir: join(root, 'server-streams') });
+    const id = 'b'.repeat(64);
+    const dir = join(root, 'streams', id);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'config.v2.json'), JSON.stringify({ ID: id, Name: '/worker', Config: { Image: 'worker:2' } }));
+    const file = join(dir, `${id}-json.log`);
+    const json = (log: string, stream: string): string => JSON.stringify({ log, stream, time: new Date().toISOString() }) + '\n';
+    /** A long stdout line (seq) as dockerd splits it, with a stderr line (seq + 1) between every two pieces. */
+    const interleaved = (seq: number, upTo = Infinity): string => {
+      const long = JSON.stringify({ levelname: 'INFO', message: 'payload', seq, run: 'streams', payload: 'q'.repeat(40_000) });
+      let text = '';
+      let k = 0;
+      for (let i = 0; i < long.length && k < upTo; i += 16384, k++) {
+        const last = i + 16384 >= long.length;
+        text += json(last ? `${long.slice(i)}\n` : long.slice(i, i + 16384), 'stdout');
+        if (!last) text += json(`${jsonLine(seq + 1 + k, 'streams')}\n`, 'stderr');
+      }
+      return text;
+    };
+    // seq 0: stdout in 3 pieces, stderr seq 1 and 2 between them.
+    await writeFile(file, interleaved(0));
+    const yaml = agentYaml({ server: server.url, dataDir: join(root, 'agent-streams'), include: [`${root}/streams/*/*-json.log`] })
+      .replace('  - type: file', '  - type: docker');
+    let agent = await startAgent(yaml, join(root, 'streams.yaml'));
+    await waitForCount(server.url, 'streams', 3, 60_000);
+    // seq 10: only the first piece and the stderr line after it, then a stop while the piece is held.
+    const second = interleaved(10);
+    const cut = second.indexOf('\n', second.indexOf('\n') + 1) + 1;
+    await appendFile(file, second.slice(0, cut));
+    await waitForCount(server.url, 'streams', 4, 60_000);
+    await sleep(500);
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+    await appendFile(file, second.slice(cut));
+    agent = await startAgent(yaml, join(root, 'streams.yaml'));
+    await waitForCount(server.url, 'streams', 6, 60_000);
+    await sleep(1500);
+    assertExactlyOnce(await seqsOf(server.url, 'streams'), [...range(0, 3), ...range(10, 13)]);
+    const hits = await searchAll(server.url, 'run:streams');
+    for (const seq of [0, 10]) {
+      const h = hits.find((x) => x.seq === seq)!;
+      assert.equal(h.stream, 'stdout');
+      assert.equal(String(h.payload).length, 40_000, `seq ${seq}: its three pieces joined, nothing of stderr inside`);
+    }
+    for (const seq of [1, 2, 11, 12]) assert.equal(hits.find((x) => x.seq === seq)!.stream, 'stderr');
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
     await server.stop('SIGTERM');
   });

@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { FileSourceConfig } from './config.js';
 import { CriJoiner, type CriLine } from './cri-log.js';
-import { DockerJoiner, dockerContainerFields } from './docker-json-file.js';
+import { DockerJoiner, dockerContainerFields, type DockerLine } from './docker-json-file.js';
 import { podLogFields } from './kubernetes-pod-log.js';
 import { expectedHead, type FileIdentity } from './file-identity.js';
 import { fingerprint } from './fingerprint.js';
@@ -15,6 +15,13 @@ import { M, type Metrics } from './metrics.js';
 const READ_BYTES = 64 * 1024;
 /** Room for a CRI line's time, stream and tags before the text max_line_bytes caps. */
 const CRI_HEADER_BYTES = 256;
+/**
+ * The longest JSON line dockerd writes for one piece: 16 KiB of text, each
+ * byte escaped to at most 6 (`\u001b`, `\u003c`, `\ufffd` for a byte of
+ * invalid UTF-8), plus `stream` and `time`. A docker line is never cut below
+ * this: a part of it would not be JSON, and the joiner caps the text.
+ */
+const DOCKER_LINE_BYTES = 16 * 1024 * 6 + 256;
 
 /** What every tail of one file source shares (one object per source). */
 export interface TailContext {
@@ -84,10 +91,11 @@ export class FileTail {
 
   // kubernetes: a CRI line is cut, not split: a part without the CRI header
   // could not be joined to its line; the joined text is capped by the joiner.
+  // docker: likewise a JSON piece is read whole, whatever max_line_bytes says.
   private newFramer(offset: number): LineFramer {
-    return this.config.type === 'kubernetes'
-      ? new LineFramer(this.config.max_line_bytes + CRI_HEADER_BYTES, 'truncate', offset)
-      : new LineFramer(this.config.max_line_bytes, this.config.long_lines, offset);
+    if (this.config.type === 'kubernetes') return new LineFramer(this.config.max_line_bytes + CRI_HEADER_BYTES, 'truncate', offset);
+    if (this.config.type === 'docker') return new LineFramer(Math.max(this.config.max_line_bytes, DOCKER_LINE_BYTES), this.config.long_lines, offset);
+    return new LineFramer(this.config.max_line_bytes, this.config.long_lines, offset);
   }
 
   private readonly docker: DockerJoiner | null;
@@ -201,12 +209,12 @@ export class FileTail {
 
   // A writer that ends without a newline leaves the last line in the framer;
   // once the file has been quiet for partial_line_flush_ms it is emitted.
-  // Not for kubernetes: the runtime writes each CRI line whole, newline
-  // included, so a last line without one is a write in progress, and sent
-  // early it would be cut in two events (its rest then not CRI). It is
-  // emitted when the file is released (flushAll).
+  // Not for kubernetes and docker: the runtime (dockerd) writes each line
+  // whole, newline included, so a last line without one is a write in
+  // progress, and sent early it would be cut in two events (its rest then
+  // not CRI, not JSON). It is emitted when the file is released (flushAll).
   private armPartialFlush(): void {
-    if (this.partialTimer || this.framer.pendingBytes === 0 || this.cri) return;
+    if (this.partialTimer || this.framer.pendingBytes === 0 || this.cri || this.docker) return;
     const at = this.offset;
     this.partialTimer = setTimeout(() => {
       this.partialTimer = null;
@@ -225,9 +233,10 @@ export class FileTail {
 
   flushAll(): void {
     this.flushPartial();
-    // kubernetes: a long line whose last piece went to the next file (the
-    // kubelet rotated between its pieces) is emitted as far as it got.
+    // kubernetes, docker: a long line whose last piece went to the next file
+    // (rotated between its pieces) is emitted as far as it got.
     if (this.cri) for (const l of this.cri.flush()) this.onJoined(l, this.offset);
+    if (this.docker) for (const l of this.docker.flush()) this.onDockerLine(l, this.offset);
     this.multiline?.flush();
   }
 
@@ -249,11 +258,9 @@ export class FileTail {
     if (line.text.length === 0) return;
     this.linesInChunk++;
     if (this.docker) {
-      const joined = this.docker.push(line.text.toString('utf8'), line.start);
-      if (!joined) return;
-      line = { text: Buffer.from(joined.text), start: joined.start, end: line.end, truncated: joined.truncated || line.truncated };
-      this.stream = joined.stream;
-      this.runtimeTime = joined.time;
+      const joined = this.docker.push(line.text.toString('utf8'), line.start, line.truncated);
+      if (joined) this.onDockerLine(joined, line.end);
+      return;
     }
     if (this.cri) {
       const joined = this.cri.push(line.text, line.start, line.truncated);
@@ -261,6 +268,14 @@ export class FileTail {
       return;
     }
     this.onUnwrapped(line);
+  }
+
+  private onDockerLine(joined: DockerLine, end: number): void {
+    // An empty printed line (`{"log":"\n",…}`): nothing to search for, as blank file lines.
+    if (joined.text.length === 0) return;
+    this.stream = joined.stream;
+    this.runtimeTime = joined.time;
+    this.onUnwrapped({ text: Buffer.from(joined.text), start: joined.start, end, truncated: joined.truncated });
   }
 
   private onJoined(joined: CriLine, end: number): void {
@@ -295,9 +310,11 @@ export class FileTail {
     const envelope = `{"@raw":${JSON.stringify(line.text.toString('utf8'))},"event.id":"${fileEventId(this.id, line.start, this.idsSortFrom)}"`
       + (line.truncated ? ',"@truncated":true' : '') + (this.stream ? `,"stream":${JSON.stringify(this.stream)}` : '')
       + (this.runtimeTime !== undefined ? `,"@time":${JSON.stringify(this.runtimeTime)}` : '') + this.suffix;
-    // Not past a piece still held for another stream's line (cri-log.ts): a
-    // restart reads again from there, and ingest drops what comes twice.
-    const end = this.cri ? Math.min(line.end, this.cri.heldFrom) : line.end;
+    // Not past a piece still held for another stream's line (cri-log.ts,
+    // docker-json-file.ts): a restart reads again from there, and ingest
+    // drops what comes twice.
+    const held = this.cri?.heldFrom ?? this.docker?.heldFrom ?? Infinity;
+    const end = Math.min(line.end, held);
     this.emittedEnd = end;
     this.sink.emit(envelope, this.config.name, this.key, { offset: end, path: this.sourcePath, dev: this.dev, ino: this.ino });
   }
