@@ -254,8 +254,9 @@ export class FileTail {
   private readonly onLineBound = (line: FramedLine): void => this.onLine(line);
 
   private onLine(line: FramedLine): void {
-    // Blank lines carry nothing to search for (Filebeat drops them too).
-    if (line.text.length === 0) return;
+    // Blank lines carry nothing to search for (Filebeat drops them too),
+    // unless inside a multiline event (multiline.ts).
+    if (line.text.length === 0 && !this.multiline?.pending) return;
     this.linesInChunk++;
     if (this.docker) {
       const joined = this.docker.push(line.text.toString('utf8'), line.start, line.truncated);
@@ -272,7 +273,7 @@ export class FileTail {
 
   private onDockerLine(joined: DockerLine, end: number): void {
     // An empty printed line (`{"log":"\n",…}`): nothing to search for, as blank file lines.
-    if (joined.text.length === 0) return;
+    if (joined.text.length === 0 && !this.multiline?.pending) return;
     this.stream = joined.stream;
     this.runtimeTime = joined.time;
     this.onUnwrapped({ text: Buffer.from(joined.text), start: joined.start, end, truncated: joined.truncated });
@@ -280,7 +281,7 @@ export class FileTail {
 
   private onJoined(joined: CriLine, end: number): void {
     // An empty printed line (`<time> stdout F `): nothing to search for, as blank file lines.
-    if (joined.text.length === 0) return;
+    if (joined.text.length === 0 && !this.multiline?.pending) return;
     this.stream = joined.stream;
     this.runtimeTime = joined.time;
     this.onUnwrapped({ text: joined.text, start: joined.start, end, truncated: joined.truncated });
