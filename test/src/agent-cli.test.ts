@@ -28,7 +28,7 @@ describe('agent: command line, SIGHUP, health', () => {
     const agent = await startAgent(agentYaml({ server: server.url, dataDir: join(root, 'bad'), include: ['/tmp/x/*.log'], extra: 'spool: { max_byte: 10 }' }),
       join(root, 'bad.yaml'));
     assert.equal(await agent.exited, 2);
-    assert.match(agent.output(), /LS_AGENT_CONFIG_INVALID: The config is invalid at spool\.max_byte: unknown key/);
+    assert.match(agent.output(), /LS_AGENT_CONFIG_INVALID: The config is invalid at spool\.max_byte: unknown key; did you mean max_bytes\?/);
   });
 
   test('SIGHUP reloads labels without losing or repeating lines; health and metrics answer', async () => {
