@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { removeDir, searchAll, sleep, startAgent, startServer, stopAll, tempDir } from './harness.js';
+import { removeDir, searchAll, sleep, startAgent, startServer, stopAll, tempDir, waitFor } from './harness.js';
 import { agentYaml, assertExactlyOnce, jsonLine, range, seqsOf, waitForCount } from './agent-support.js';
 
 const ID = 'a3f5c0ffee00112233445566778899aabbccddeeff00112233445566778899aa';
@@ -122,6 +122,38 @@ describe('agent: docker json-file preset', () => {
       assert.equal(String(h.payload).length, 40_000, `seq ${seq}: its three pieces joined, nothing of stderr inside`);
     }
     for (const seq of [1, 2, 11, 12]) assert.equal(hits.find((x) => x.seq === seq)!.stream, 'stderr');
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+    await server.stop('SIGTERM');
+  });
+
+  test('multiline joins per stream: a stderr traceback does not take in a stdout line, and each event keeps its own stream', async () => {
+    const server = await startServer({ dataDir: join(root, 'server-ml') });
+    const id = 'c'.repeat(64);
+    const dir = join(root, 'ml', id);
+    await mkdir(dir, { recursive: true });
+    const day = new Date().toISOString().slice(0, 10);
+    const printed: Array<[string, string]> = [
+      ['stdout', `${day} 10:00:00 INFO mlrun worker started`],
+      ['stderr', `${day} 10:00:01 ERROR mlrun task failed`],
+      ['stderr', 'Traceback (most recent call last):'],
+      ['stdout', `${day} 10:00:02 INFO mlrun 127.0.0.1 "GET /health" 200`],
+      ['stderr', '  File "/app/tasks.py", line 3, in run'],
+      ['stderr', 'ValueError: mlrun boom'],
+      ['stdout', `${day} 10:00:03 INFO mlrun worker idle`],
+    ];
+    await writeFile(join(dir, `${id}-json.log`), printed.map(([stream, log]) => JSON.stringify({ log: `${log}\n`, stream, time: new Date().toISOString() }) + '\n').join(''));
+    const agent = await startAgent(agentYaml({ server: server.url, dataDir: join(root, 'agent-ml'), include: [`${root}/ml/*/*-json.log`] })
+      .replace('  - type: file', '  - type: docker') + "    multiline: { start: '^\\d{4}-\\d{2}-\\d{2} ', timeout_ms: 300 }\n", join(root, 'ml.yaml'));
+    await waitFor(async () => (await searchAll(server.url, 'mlrun')).length >= 4 || undefined, { timeoutMs: 60_000, what: 'four events' });
+    await sleep(1000);
+    const byText = new Map((await searchAll(server.url, 'mlrun')).map((h) => [String(h.message), h.stream]));
+    assert.deepEqual(Object.fromEntries(byText), {
+      [`${day} 10:00:00 INFO mlrun worker started`]: 'stdout',
+      [`${day} 10:00:01 ERROR mlrun task failed\nTraceback (most recent call last):\n  File "/app/tasks.py", line 3, in run\nValueError: mlrun boom`]: 'stderr',
+      [`${day} 10:00:02 INFO mlrun 127.0.0.1 "GET /health" 200`]: 'stdout',
+      [`${day} 10:00:03 INFO mlrun worker idle`]: 'stdout',
+    });
+    assert.equal((await searchAll(server.url, 'mlrun')).length, 4);
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
     await server.stop('SIGTERM');
   });

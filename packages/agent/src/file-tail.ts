@@ -55,7 +55,13 @@ export class FileTail {
   /** Set once the file is known to be deleted or replaced at its path. */
   detached = false;
   private framer: LineFramer;
-  private multiline: Multiline | null;
+  /**
+   * Multiline joiners, one per stream (docker, kubernetes: stdout and
+   * stderr interleave, and a traceback on stderr must not take in an access
+   * line from stdout), each with the runtime's time of its event's first
+   * line; `''` for plain files. Empty without `multiline`.
+   */
+  private readonly multilines = new Map<string, { ml: Multiline; time: string | undefined }>();
   private reading: Promise<void> | null = null;
   private again = false;
   private partialTimer: NodeJS.Timeout | null = null;
@@ -84,7 +90,6 @@ export class FileTail {
     this.offset = offset;
     this.emittedEnd = offset;
     this.framer = this.newFramer(offset);
-    this.multiline = config.multiline ? new Multiline(config.multiline, (l) => this.emit(l)) : null;
     this.docker = config.type === 'docker' ? new DockerJoiner(config.max_line_bytes) : null;
     this.cri = config.type === 'kubernetes' ? new CriJoiner(config.max_line_bytes) : null;
   }
@@ -125,7 +130,17 @@ export class FileTail {
 
   /** Something is held back: an incomplete last line or a multiline event. */
   get hasPending(): boolean {
-    return this.framer.pendingBytes > 0 || (this.multiline?.pending ?? false) || (this.docker?.pending ?? false) || (this.cri?.pending ?? false);
+    return this.framer.pendingBytes > 0 || this.multilinePending || (this.docker?.pending ?? false) || (this.cri?.pending ?? false);
+  }
+
+  private get multilinePending(): boolean {
+    for (const { ml } of this.multilines.values()) if (ml.pending) return true;
+    return false;
+  }
+
+  /** Whether the multiline event of `stream` holds lines (a blank line then joins it). */
+  private multilineHolds(stream: string | null): boolean {
+    return this.multilines.get(stream ?? '')?.ml.pending ?? false;
   }
 
   private opening: Promise<boolean> | null = null;
@@ -237,12 +252,14 @@ export class FileTail {
     // (rotated between its pieces) is emitted as far as it got.
     if (this.cri) for (const l of this.cri.flush()) this.onJoined(l, this.offset);
     if (this.docker) for (const l of this.docker.flush()) this.onDockerLine(l, this.offset);
-    this.multiline?.flush();
+    this.flushMultiline();
   }
 
   /** Emits the complete lines a multiline event holds, not a partial line. */
   flushMultiline(): void {
-    this.multiline?.flush();
+    // Earliest first, so that events of one file go out in file order.
+    const pending = [...this.multilines.values()].filter((m) => m.ml.pending).sort((a, b) => a.ml.pendingFrom - b.ml.pendingFrom);
+    for (const { ml } of pending) ml.flush();
   }
 
   // Per line only a local count: lines_read_total is added once per chunk
@@ -256,7 +273,7 @@ export class FileTail {
   private onLine(line: FramedLine): void {
     // Blank lines carry nothing to search for (Filebeat drops them too),
     // unless inside a multiline event (multiline.ts).
-    if (line.text.length === 0 && !this.multiline?.pending) return;
+    if (line.text.length === 0 && !this.multilineHolds(null)) return;
     this.linesInChunk++;
     if (this.docker) {
       const joined = this.docker.push(line.text.toString('utf8'), line.start, line.truncated);
@@ -273,7 +290,7 @@ export class FileTail {
 
   private onDockerLine(joined: DockerLine, end: number): void {
     // An empty printed line (`{"log":"\n",…}`): nothing to search for, as blank file lines.
-    if (joined.text.length === 0 && !this.multiline?.pending) return;
+    if (joined.text.length === 0 && !this.multilineHolds(joined.stream)) return;
     this.stream = joined.stream;
     this.runtimeTime = joined.time;
     this.onUnwrapped({ text: Buffer.from(joined.text), start: joined.start, end, truncated: joined.truncated });
@@ -281,7 +298,7 @@ export class FileTail {
 
   private onJoined(joined: CriLine, end: number): void {
     // An empty printed line (`<time> stdout F `): nothing to search for, as blank file lines.
-    if (joined.text.length === 0 && !this.multiline?.pending) return;
+    if (joined.text.length === 0 && !this.multilineHolds(joined.stream)) return;
     this.stream = joined.stream;
     this.runtimeTime = joined.time;
     this.onUnwrapped({ text: joined.text, start: joined.start, end, truncated: joined.truncated });
@@ -290,15 +307,32 @@ export class FileTail {
   private onUnwrapped(line: FramedLine): void {
     if (line.truncated) this.metrics.inc(...M.linesTruncated, this.labels);
     // The framer may hand out a view of the read buffer: multiline keeps lines, so it gets a copy.
-    if (this.multiline) this.multiline.push({ ...line, text: Buffer.from(line.text) });
-    else this.emit(line);
+    if (this.config.multiline) this.pushMultiline({ ...line, text: Buffer.from(line.text) });
+    else this.emit(line, this.stream, this.runtimeTime);
+  }
+
+  private pushMultiline(line: FramedLine): void {
+    const key = this.stream ?? '';
+    let m = this.multilines.get(key);
+    if (!m) {
+      const stream = this.stream;
+      const state: { ml: Multiline; time: string | undefined } = {
+        ml: new Multiline(this.config.multiline!, (l) => this.emit(l, stream, state.time)),
+        time: undefined,
+      };
+      this.multilines.set(key, m = state);
+    }
+    // A push may first emit the event before (with its own time), then
+    // start a new one with this line: the time is the new event's from then on.
+    m.ml.push(line);
+    if (m.ml.pendingFrom === line.start) m.time = this.runtimeTime;
   }
 
   // The envelope's constant part (host, source, labels) is serialized once;
   // per line only the raw text and the id are, which is most of the cost.
   private suffix: string | null = null;
 
-  private emit(line: FramedLine): void {
+  private emit(line: FramedLine, stream: string | null, runtimeTime: string | undefined): void {
     this.suffix ??= ',' + JSON.stringify({
       host: this.host,
       source: this.sourcePath,
@@ -309,12 +343,14 @@ export class FileTail {
       ...(this.cri ? podLogFields(this.sourcePath) : {}),
     }).slice(1);
     const envelope = `{"@raw":${JSON.stringify(line.text.toString('utf8'))},"event.id":"${fileEventId(this.id, line.start, this.idsSortFrom)}"`
-      + (line.truncated ? ',"@truncated":true' : '') + (this.stream ? `,"stream":${JSON.stringify(this.stream)}` : '')
-      + (this.runtimeTime !== undefined ? `,"@time":${JSON.stringify(this.runtimeTime)}` : '') + this.suffix;
+      + (line.truncated ? ',"@truncated":true' : '') + (stream ? `,"stream":${JSON.stringify(stream)}` : '')
+      + (runtimeTime !== undefined ? `,"@time":${JSON.stringify(runtimeTime)}` : '') + this.suffix;
     // Not past a piece still held for another stream's line (cri-log.ts,
     // docker-json-file.ts): a restart reads again from there, and ingest
     // drops what comes twice.
-    const held = this.cri?.heldFrom ?? this.docker?.heldFrom ?? Infinity;
+    // Nor past the lines of another stream's multiline event.
+    let held = this.cri?.heldFrom ?? this.docker?.heldFrom ?? Infinity;
+    for (const { ml } of this.multilines.values()) held = Math.min(held, ml.pendingFrom);
     const end = Math.min(line.end, held);
     this.emittedEnd = end;
     this.sink.emit(envelope, this.config.name, this.key, { offset: end, path: this.sourcePath, dev: this.dev, ino: this.ino });
@@ -327,16 +363,16 @@ export class FileTail {
     const fh = this.fh;
     this.fh = null;
     await this.reading?.catch(() => undefined);
-    if (this.framer.pendingBytes > 0 || this.multiline?.pending || this.docker?.pending || this.cri?.pending) {
+    if (this.framer.pendingBytes > 0 || this.multilinePending || this.docker?.pending || this.cri?.pending) {
       // Rewind to the end of the last emitted event, so that reopening reads
       // the held-back bytes again instead of skipping them.
       this.offset = this.emittedEnd;
       this.framer = this.newFramer(this.offset);
-      this.multiline?.discard();
+      for (const { ml } of this.multilines.values()) ml.discard();
       this.docker?.discard();
       this.cri?.discard();
     }
-    this.multiline?.stop();
+    for (const { ml } of this.multilines.values()) ml.stop();
     await fh?.close().catch(() => undefined);
   }
 

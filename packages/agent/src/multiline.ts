@@ -29,6 +29,11 @@ export class Multiline {
     return this.lines.length > 0;
   }
 
+  /** Where the event being collected starts (Infinity when none). */
+  get pendingFrom(): number {
+    return this.lines[0]?.start ?? Infinity;
+  }
+
   /**
    * A blank line decides nothing: inside an event it is kept if a joining
    * line follows (Python prints a blank line around "During handling of the
