@@ -1,6 +1,5 @@
 import { promises as fsp, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import type { FileSourceConfig } from './config.js';
 import { agentError } from './errors.js';
@@ -12,7 +11,7 @@ import type { Source, SourceContext } from './source.js';
 import { PathMatcher, walkFiles } from './glob.js';
 import { watchFiles } from './file-watcher.js';
 import { M, type Metrics } from './metrics.js';
-import { contentAt, findCopy, sameStart, stillAt } from './tail-content.js';
+import { contentAt, sameStart, stillAt } from './tail-content.js';
 import { TailRegistry } from './tail-registry.js';
 import { followRotatedWhileClosed, resumeRotatedWhileDown, type RotatedWhileDownContext } from './rotated-while-down.js';
 import { isPodLogPath } from './kubernetes-pod-log.js';
@@ -363,31 +362,6 @@ export class FileSource implements Source {
     const copy = this.tails.copyOf(tail.id);
     await this.checkNow(path, false);
     if (copy) this.check(copy);
-    else await this.continueInUnmatchedCopy(tail, path);
-  }
-
-  /**
-   * copytruncate with an include that does not match the copy's name (`*.log`
-   * and `app.log.1`): the copy is looked for in the file's directory and
-   * `rotated_dirs`, and the identity read on in it to its end, as a detached
-   * tail (the poll releases it once idle), so the lines the agent had not
-   * read before the truncation arrive too.
-   */
-  private async continueInUnmatchedCopy(tail: FileTail, path: string): Promise<void> {
-    if (this.stopped || this.tails.get(tail.id) !== tail || tail.isOpen) return;
-    const found = await findCopy(tail, [dirname(path), ...this.config.rotated_dirs],
-      (p) => p === path || this.matcher.matches(p), (dev, ino) => this.tails.atInode(dev, ino) !== undefined);
-    if (!found) return;
-    if (this.stopped || this.tails.get(tail.id) !== tail || tail.isOpen || this.tails.copyOf(tail.id)) {
-      await found.fh.close();
-      return;
-    }
-    await tail.moveTo(found.path, found.fh, found.st.dev, found.st.ino);
-    tail.detached = true;
-    tail.lastDataAt = Date.now();
-    this.tails.index(tail);
-    this.ctx.log.info('A copy of a truncated file was found; reading continues in it.', { source: this.name, path: found.path, offset: tail.offset });
-    await tail.read();
   }
 
   private schedulePoll(): void {

@@ -1,5 +1,4 @@
-import { promises as fsp, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { expectedHead } from './file-identity.js';
 import { fingerprint } from './fingerprint.js';
@@ -73,42 +72,4 @@ export async function contentAt(tail: FileTail, path: string): Promise<'same' | 
 /** Whether a closed tail's file is still at its path with its content. */
 export async function stillAt(tail: FileTail): Promise<boolean> {
   return (await contentAt(tail, tail.path)) === 'same';
-}
-
-/**
- * A copy of a truncated tail's file that the include globs do not match
- * (copytruncate's `app.log.1` beside an include of `*.log`): the newest
- * regular file in `dirs` that starts with the identity's first line, holds
- * at least what the tail read, and is not followed already (`held`). Opened,
- * or null. Without it, the lines written before the copy that the agent had
- * not read yet would be lost.
- */
-export async function findCopy(
-  tail: FileTail, dirs: readonly string[], skip: (path: string) => boolean, held: (dev: number, ino: number) => boolean,
-): Promise<{ path: string; fh: FileHandle; st: Stats } | null> {
-  const head = expectedHead(tail.identity);
-  if (head === null) return null;
-  let best: { path: string; fh: FileHandle; st: Stats } | null = null;
-  for (const dir of new Set(dirs)) {
-    const names = await fsp.readdir(dir).catch(() => [] as string[]);
-    for (const name of names) {
-      const path = join(dir, name);
-      if (skip(path)) continue;
-      const fh = await fsp.open(path, 'r').catch(() => null);
-      if (!fh) continue;
-      let keep = false;
-      try {
-        const st = await fh.stat();
-        if (!st.isFile() || st.size < tail.offset || held(st.dev, st.ino)) continue;
-        if ((await fingerprint(fh)) !== head) continue;
-        if (best && best.st.mtimeMs >= st.mtimeMs) continue;
-        await best?.fh.close();
-        best = { path, fh, st };
-        keep = true;
-      } finally {
-        if (!keep) await fh.close();
-      }
-    }
-  }
-  return best;
 }
