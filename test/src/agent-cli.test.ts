@@ -1,10 +1,11 @@
 /**
  * The logship-agent command as users run it: config errors name the path of
  * the mistake and exit 2; SIGHUP reloads the config without losing or
- * repeating a line; /health and /metrics answer on metrics.listen.
+ * repeating a line; /health and /metrics answer on metrics.listen; one agent
+ * per data_dir.
  */
 import assert from 'node:assert/strict';
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort, removeDir, startAgent, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
@@ -28,7 +29,23 @@ describe('agent: command line, SIGHUP, health', () => {
     const agent = await startAgent(agentYaml({ server: server.url, dataDir: join(root, 'bad'), include: ['/tmp/x/*.log'], extra: 'spool: { max_byte: 10 }' }),
       join(root, 'bad.yaml'));
     assert.equal(await agent.exited, 2);
-    assert.match(agent.output(), /LS_AGENT_CONFIG_INVALID: The config is invalid at spool\.max_byte: unknown key/);
+    assert.match(agent.output(), /LS_AGENT_CONFIG_INVALID: The config is invalid at spool\.max_byte: unknown key; did you mean max_bytes\?/);
+  });
+
+  test('a second agent on the same data_dir is refused while the first runs; a killed agent\'s lock is taken over', async () => {
+    const yaml = agentYaml({ server: server.url, dataDir: join(root, 'locked'), include: ['/tmp/logship-no-such-dir/*.log'], extra: 'metrics: { listen: off }' });
+    const first = await startAgent(yaml, join(root, 'locked-1.yaml'));
+    await waitFor(async () => (await readFile(join(root, 'locked', 'agent.lock'), 'utf8').catch(() => '')).trim() === String(first.proc.pid) || undefined,
+      { timeoutMs: 30_000, what: 'the first agent\'s lock' });
+    const second = await startAgent(yaml, join(root, 'locked-2.yaml'));
+    assert.equal(await second.exited, 2);
+    assert.match(second.output(), new RegExp(`LS_AGENT_DATA_DIR_LOCKED: The data_dir \\S+locked is in use by another logship-agent \\(pid ${first.proc.pid}\\)`));
+    assert.equal(await first.stop('SIGKILL'), 'SIGKILL');
+    const third = await startAgent(yaml, join(root, 'locked-3.yaml'));
+    await waitFor(async () => (await readFile(join(root, 'locked', 'agent.lock'), 'utf8').catch(() => '')).trim() === String(third.proc.pid) || undefined,
+      { timeoutMs: 30_000, what: 'the lock taken over' });
+    assert.equal(await third.stop('SIGTERM'), 0, third.output());
+    assert.equal(await readFile(join(root, 'locked', 'agent.lock'), 'utf8').catch(() => 'removed'), 'removed', 'a clean stop removes the lock');
   });
 
   test('SIGHUP reloads labels without losing or repeating lines; health and metrics answer', async () => {

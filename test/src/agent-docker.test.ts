@@ -7,11 +7,11 @@
  * without a time of its own gets docker's `time` (sent as `@time`).
  */
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { removeDir, searchAll, startAgent, startServer, stopAll, tempDir } from './harness.js';
-import { agentYaml, jsonLine, waitForCount } from './agent-support.js';
+import { removeDir, searchAll, sleep, startAgent, startServer, stopAll, tempDir, waitFor } from './harness.js';
+import { agentYaml, assertExactlyOnce, jsonLine, range, seqsOf, waitForCount } from './agent-support.js';
 
 const ID = 'a3f5c0ffee00112233445566778899aabbccddeeff00112233445566778899aa';
 
@@ -73,6 +73,87 @@ describe('agent: docker json-file preset', () => {
     assert.equal(plain!['logship.no_timestamp'], undefined);
     assert.equal(plain!['@time'], undefined);
     assert.equal(plain!['container.name'], 'shop-web');
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+    await server.stop('SIGTERM');
+  });
+
+  test('pieces are joined per stream: stderr lines between the pieces of a stdout line, across a restart, each exactly once', async () => {
+    const server = await startServer({ dataDir: join(root, 'server-streams') });
+    const id = 'b'.repeat(64);
+    const dir = join(root, 'streams', id);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'config.v2.json'), JSON.stringify({ ID: id, Name: '/worker', Config: { Image: 'worker:2' } }));
+    const file = join(dir, `${id}-json.log`);
+    const json = (log: string, stream: string): string => JSON.stringify({ log, stream, time: new Date().toISOString() }) + '\n';
+    /** A long stdout line (seq) as dockerd splits it, with a stderr line (seq + 1) between every two pieces. */
+    const interleaved = (seq: number, upTo = Infinity): string => {
+      const long = JSON.stringify({ levelname: 'INFO', message: 'payload', seq, run: 'streams', payload: 'q'.repeat(40_000) });
+      let text = '';
+      let k = 0;
+      for (let i = 0; i < long.length && k < upTo; i += 16384, k++) {
+        const last = i + 16384 >= long.length;
+        text += json(last ? `${long.slice(i)}\n` : long.slice(i, i + 16384), 'stdout');
+        if (!last) text += json(`${jsonLine(seq + 1 + k, 'streams')}\n`, 'stderr');
+      }
+      return text;
+    };
+    // seq 0: stdout in 3 pieces, stderr seq 1 and 2 between them.
+    await writeFile(file, interleaved(0));
+    const yaml = agentYaml({ server: server.url, dataDir: join(root, 'agent-streams'), include: [`${root}/streams/*/*-json.log`] })
+      .replace('  - type: file', '  - type: docker');
+    let agent = await startAgent(yaml, join(root, 'streams.yaml'));
+    await waitForCount(server.url, 'streams', 3, 60_000);
+    // seq 10: only the first piece and the stderr line after it, then a stop while the piece is held.
+    const second = interleaved(10);
+    const cut = second.indexOf('\n', second.indexOf('\n') + 1) + 1;
+    await appendFile(file, second.slice(0, cut));
+    await waitForCount(server.url, 'streams', 4, 60_000);
+    await sleep(500);
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+    await appendFile(file, second.slice(cut));
+    agent = await startAgent(yaml, join(root, 'streams.yaml'));
+    await waitForCount(server.url, 'streams', 6, 60_000);
+    await sleep(1500);
+    assertExactlyOnce(await seqsOf(server.url, 'streams'), [...range(0, 3), ...range(10, 13)]);
+    const hits = await searchAll(server.url, 'run:streams');
+    for (const seq of [0, 10]) {
+      const h = hits.find((x) => x.seq === seq)!;
+      assert.equal(h.stream, 'stdout');
+      assert.equal(String(h.payload).length, 40_000, `seq ${seq}: its three pieces joined, nothing of stderr inside`);
+    }
+    for (const seq of [1, 2, 11, 12]) assert.equal(hits.find((x) => x.seq === seq)!.stream, 'stderr');
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+    await server.stop('SIGTERM');
+  });
+
+  test('multiline joins per stream: a stderr traceback does not take in a stdout line, and each event keeps its own stream', async () => {
+    const server = await startServer({ dataDir: join(root, 'server-ml') });
+    const id = 'c'.repeat(64);
+    const dir = join(root, 'ml', id);
+    await mkdir(dir, { recursive: true });
+    const day = new Date().toISOString().slice(0, 10);
+    const printed: Array<[string, string]> = [
+      ['stdout', `${day} 10:00:00 INFO mlrun worker started`],
+      ['stderr', `${day} 10:00:01 ERROR mlrun task failed`],
+      ['stderr', 'Traceback (most recent call last):'],
+      ['stdout', `${day} 10:00:02 INFO mlrun 127.0.0.1 "GET /health" 200`],
+      ['stderr', '  File "/app/tasks.py", line 3, in run'],
+      ['stderr', 'ValueError: mlrun boom'],
+      ['stdout', `${day} 10:00:03 INFO mlrun worker idle`],
+    ];
+    await writeFile(join(dir, `${id}-json.log`), printed.map(([stream, log]) => JSON.stringify({ log: `${log}\n`, stream, time: new Date().toISOString() }) + '\n').join(''));
+    const agent = await startAgent(agentYaml({ server: server.url, dataDir: join(root, 'agent-ml'), include: [`${root}/ml/*/*-json.log`] })
+      .replace('  - type: file', '  - type: docker') + "    multiline: { start: '^\\d{4}-\\d{2}-\\d{2} ', timeout_ms: 300 }\n", join(root, 'ml.yaml'));
+    await waitFor(async () => (await searchAll(server.url, 'mlrun')).length >= 4 || undefined, { timeoutMs: 60_000, what: 'four events' });
+    await sleep(1000);
+    const byText = new Map((await searchAll(server.url, 'mlrun')).map((h) => [String(h.message), h.stream]));
+    assert.deepEqual(Object.fromEntries(byText), {
+      [`${day} 10:00:00 INFO mlrun worker started`]: 'stdout',
+      [`${day} 10:00:01 ERROR mlrun task failed\nTraceback (most recent call last):\n  File "/app/tasks.py", line 3, in run\nValueError: mlrun boom`]: 'stderr',
+      [`${day} 10:00:02 INFO mlrun 127.0.0.1 "GET /health" 200`]: 'stdout',
+      [`${day} 10:00:03 INFO mlrun worker idle`]: 'stdout',
+    });
+    assert.equal((await searchAll(server.url, 'mlrun')).length, 4);
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
     await server.stop('SIGTERM');
   });

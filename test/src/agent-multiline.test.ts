@@ -100,4 +100,52 @@ describe('agent: multiline', () => {
     assert.match(jm, /\.\.\. 2 more/);
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
   });
+
+  test('a chained Python traceback keeps its blank lines; blank lines between records are not events', async () => {
+    const logs = join(root, 'chained');
+    await mkdir(logs);
+    const chained = [
+      `${DAY} 12:00:00,001 ERROR worker.tasks Task sync_orders failed`,
+      'Traceback (most recent call last):',
+      '  File "/app/tasks.py", line 8, in sync_orders',
+      '    rows = fetch()',
+      'ConnectionError: upstream closed',
+      '',
+      'During handling of the above exception, another exception occurred:',
+      '',
+      'Traceback (most recent call last):',
+      '  File "/app/tasks.py", line 10, in sync_orders',
+      '    retry()',
+      'RuntimeError: retry budget exhausted',
+      '',
+      '',
+      `${DAY} 12:00:01,002 INFO worker.tasks Task sync_orders retried`,
+      '',
+    ].join('\r\n') + '\r\n';
+    await appendFile(join(logs, 'worker.log'), chained);
+    const agent = await startAgent([
+      'server:', `  url: ${server.url}`,
+      `data_dir: ${join(root, 'agent-chained')}`,
+      'batch: { max_age_ms: 100 }',
+      'log_level: warn',
+      'metrics: { listen: off }',
+      'sources:',
+      '  - type: file',
+      `    include: ["${logs}/worker.log"]`,
+      '    labels: { job: ml-chained }',
+      "    multiline: { start: '^\\d{4}-\\d{2}-\\d{2} ', timeout_ms: 300 }",
+      '',
+    ].join('\n'), join(root, 'agent-chained.yaml'));
+    await waitFor(async () => {
+      const r = await search(server.url, 'job:"ml-chained"', { limit: 100 });
+      return r.hits.length >= 2 ? r.hits : undefined;
+    }, { timeoutMs: 30_000, what: 'two events' });
+    await new Promise((r) => setTimeout(r, 1000));
+    const hits = (await search(server.url, 'job:"ml-chained"', { limit: 100 })).hits;
+    assert.equal(hits.length, 2, 'the chained traceback and the next record, no blank events');
+    const tb = String(hits.find((h) => String(h.message).includes('Traceback'))!.message);
+    assert.match(tb, /ConnectionError: upstream closed\n\nDuring handling of the above exception, another exception occurred:\n\nTraceback/);
+    assert.match(tb, /RuntimeError: retry budget exhausted$/, 'the blank lines after it are not part of it');
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+  });
 });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Batcher, type Batch, type Position } from './batcher.js';
 import { CheckpointStore } from './checkpoint-store.js';
+import { lockDataDir } from './data-dir-lock.js';
 import type { AgentConfig, SourceConfig } from './config.js';
 import type { EventSink } from './event-sink.js';
 import { FileSource } from './file-source.js';
@@ -50,13 +51,23 @@ export class Agent implements EventSink {
   }
 
   static async start(config: AgentConfig, log: Logger): Promise<Agent> {
-    const checkpoints = await CheckpointStore.open(config.data_dir, log);
-    let agent: Agent | null = null;
-    const spool = await Spool.open(join(config.data_dir, 'spool'), config.spool, log, (e) => agent?.acknowledged(e));
-    agent = new Agent(config, checkpoints, spool, log);
-    await agent.startAll(undefined);
-    return agent;
+    // Before anything in data_dir is read or written (data-dir-lock.ts).
+    const unlock = await lockDataDir(config.data_dir);
+    try {
+      const checkpoints = await CheckpointStore.open(config.data_dir, log);
+      let agent: Agent | null = null;
+      const spool = await Spool.open(join(config.data_dir, 'spool'), config.spool, log, (e) => agent?.acknowledged(e));
+      agent = new Agent(config, checkpoints, spool, log);
+      agent.unlock = unlock;
+      await agent.startAll(undefined);
+      return agent;
+    } catch (err) {
+      await unlock();
+      throw err;
+    }
   }
+
+  private unlock: () => Promise<void> = async () => undefined;
 
   get metricsPort(): number | undefined {
     return this.health?.port;
@@ -213,6 +224,7 @@ export class Agent implements EventSink {
       await this.spool.persist();
       await this.checkpoints.flush();
       await this.health?.close();
+      await this.unlock();
       this.log.info('The agent stopped.', { queued_batches: this.spool.length });
     })();
     return this.stopping;

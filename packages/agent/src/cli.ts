@@ -52,7 +52,16 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const log = createLogger(config.log_level);
-  const agent = await Agent.start(config, log);
+  let agent: Agent;
+  try {
+    agent = await Agent.start(config, log);
+  } catch (err) {
+    if (err instanceof AgentError) {
+      console.error(`${err.code}: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
   log.info('The agent started.', { server: config.server.url, host: config.host, pid: process.pid });
 
   return new Promise<number>((resolve) => {

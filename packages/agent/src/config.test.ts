@@ -26,6 +26,17 @@ test('defaults fill in, units are in the names, and the result is frozen', () =>
   assert.ok(Object.isFrozen(c) && Object.isFrozen(c.sources[0]));
 });
 
+test('an unknown key or value names what was most likely meant', () => {
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], mutliline: {} }] }, /at sources\[0\]\.mutliline: unknown key; did you mean multiline\? \(allowed here: type, name, include/);
+  invalid({ ...minimal, batch: { max_event: 10 } }, /at batch\.max_event: unknown key; did you mean max_events\?/);
+  invalid({ ...minimal, sources: [{ type: 'file', paths: ['/a'] }] }, /at sources\[0\]\.paths: unknown key; did you mean include\?/);
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], fields: { a: 'b' } }] }, /at sources\[0\]\.fields: unknown key; did you mean labels\?/);
+  invalid({ ...minimal, sources: [{ type: 'files', include: ['/a'] }] }, /at sources\[0\]\.type: expected one of file, nginx, docker, kubernetes, journald; did you mean file\?/);
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], units: ['x'] }] }, /at sources\[0\]\.units: unknown key: a key of journald sources, not of file \(allowed/);
+  invalid({ ...minimal, sources: [{ type: 'journald', multiline: {} }] }, /at sources\[0\]\.multiline: unknown key: a key of file sources, not of journald/);
+  invalid({ ...minimal, colour: 1 }, /at colour: unknown key \(allowed here/); // nothing close: no guess
+});
+
 test('an unknown key is rejected with its path', () => {
   invalid({ ...minimal, spool: { max_byte: 10 } }, /at spool\.max_byte: unknown key/);
   invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], mutliline: {} }] }, /at sources\[0\]\.mutliline: unknown key/);

@@ -115,10 +115,59 @@ class Checker {
   }
 }
 
-function object(v: unknown, c: Checker, allowed: readonly string[]): Obj {
+/**
+ * What the peers' configs call a key of ours (Promtail's `__path__`,
+ * Filebeat's `paths` and `fields`, Vector's `exclude` spelled as Fluent
+ * Bit's `exclude_path`): an operator moving a config over is told the name.
+ */
+const PEER_NAMES: Readonly<Record<string, string>> = {
+  paths: 'include', path: 'include', __path__: 'include', exclude_files: 'exclude', exclude_path: 'exclude',
+  exclude_paths: 'exclude', fields: 'labels', static_labels: 'labels', read_from: 'start_position',
+  tail_from_end: 'start_position', max_bytes: 'max_line_bytes', max_line_size: 'max_line_bytes',
+};
+
+/** The allowed word a mistyped one most likely meant (edit distance at most 2, or a peer's name), if any. */
+export function didYouMean(word: string, allowed: readonly string[]): string | undefined {
+  const peer = PEER_NAMES[word];
+  if (peer !== undefined && allowed.includes(peer)) return peer;
+  let best: string | undefined;
+  let bestDistance = Math.min(2, Math.floor(word.length / 3));
+  for (const a of allowed) {
+    const d = editDistance(word.toLowerCase(), a.toLowerCase());
+    if (d <= bestDistance && (best === undefined || d < bestDistance)) {
+      best = a;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance, a swap of two neighbours counting as one (`mutliline`). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+const suggestion = (word: string, allowed: readonly string[]): string => {
+  const s = didYouMean(word, allowed);
+  return s !== undefined ? `; did you mean ${s}?` : '';
+};
+
+function object(v: unknown, c: Checker, allowed: readonly string[], elsewhere?: (key: string) => string | undefined): Obj {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) c.fail('expected a mapping');
   for (const k of Object.keys(v as Obj)) {
-    if (!allowed.includes(k)) c.at(k).fail(`unknown key (allowed here: ${allowed.join(', ')})`);
+    if (allowed.includes(k)) continue;
+    const other = elsewhere?.(k);
+    c.at(k).fail(`unknown key${other !== undefined ? `: ${other}` : suggestion(k, allowed)} (allowed here: ${allowed.join(', ')})`);
   }
   return v as Obj;
 }
@@ -147,7 +196,9 @@ function int(o: Obj, key: string, c: Checker, dflt: number, min = 0): number {
 function oneOf<T extends string>(o: Obj, key: string, c: Checker, values: readonly T[], dflt: T): T {
   const v = o[key];
   if (v === undefined || v === null) return dflt;
-  if (typeof v !== 'string' || !values.includes(v as T)) c.at(key).fail(`expected one of ${values.join(', ')}`);
+  if (typeof v !== 'string' || !values.includes(v as T)) {
+    c.at(key).fail(`expected one of ${values.join(', ')}${typeof v === 'string' ? suggestion(v, values) : ''}`);
+  }
   return v as T;
 }
 
@@ -221,7 +272,7 @@ function source(v: unknown, c: Checker, index: number): SourceConfig {
   const type = oneOf(v as Obj, 'type', c, ['file', 'nginx', 'docker', 'kubernetes', 'journald'] as const, 'file');
   if ((v as Obj).type === undefined) c.at('type').fail('is required (file, nginx, docker, kubernetes or journald)');
   if (type === 'journald') {
-    const o = object(v, c, JOURNALD_KEYS);
+    const o = object(v, c, JOURNALD_KEYS, (k) => ((FILE_KEYS as readonly string[]).includes(k) ? 'a key of file sources, not of journald' : undefined));
     const directory = optStr(o, 'directory', c);
     return {
       type,
@@ -238,7 +289,7 @@ function source(v: unknown, c: Checker, index: number): SourceConfig {
       journalctl_path: str(o, 'journalctl_path', c, 'journalctl'),
     };
   }
-  const o = object(v, c, FILE_KEYS);
+  const o = object(v, c, FILE_KEYS, (k) => ((JOURNALD_KEYS as readonly string[]).includes(k) ? `a key of journald sources, not of ${type}` : undefined));
   const preset = type === 'docker' ? DOCKER_INCLUDE : type === 'kubernetes' ? KUBERNETES_INCLUDE : undefined;
   const include = preset !== undefined && o.include === undefined ? [preset] : strList(o, 'include', c, true);
   if (include.length === 0) c.at('include').fail('needs at least one path or glob');

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { utf8Boundary } from './cri-log.js';
 
 /**
  * Docker's json-file log driver writes each line a container prints as
@@ -19,59 +20,102 @@ export interface DockerLine {
   readonly truncated: boolean;
 }
 
+interface Held {
+  parts: string[];
+  bytes: number;
+  start: number;
+  time: string | undefined;
+  truncated: boolean;
+}
+
+/**
+ * Joins the pieces of a line with the pieces that follow on the same
+ * stream, up to the one whose `log` ends with a newline. Per stream, as the
+ * kubernetes preset's CriJoiner (cri-log.ts): dockerd copies stdout and
+ * stderr with one goroutine each and writes every piece as its own JSON
+ * line, so a stderr line can land between the pieces of a long stdout line.
+ * Joined text is capped at `maxBytes` (UTF-8 bytes, cut at a character
+ * boundary) and flagged truncated.
+ */
 export class DockerJoiner {
-  private parts: string[] = [];
-  private bytes = 0;
-  private start = -1;
-  private time: string | undefined = undefined;
-  private truncated = false;
+  private readonly held = new Map<string, Held>();
 
   constructor(private readonly maxBytes: number) {}
 
-  /** A line is being joined (pieces held). */
+  /** Pieces are held. */
   get pending(): boolean {
-    return this.start >= 0;
+    return this.held.size > 0;
   }
 
   /**
-   * One line of the file; the whole container line once its last piece
-   * arrived, null while pieces are held. A line that is not docker's JSON
-   * is passed on as it is (stream `unknown`).
+   * Where the earliest held piece starts (Infinity when none): a checkpoint
+   * must not pass it, or a restart would lose the pieces read before it.
    */
-  push(raw: string, start: number): DockerLine | null {
-    let piece: { log?: unknown; stream?: unknown; time?: unknown };
+  get heldFrom(): number {
+    let from = Infinity;
+    for (const h of this.held.values()) from = Math.min(from, h.start);
+    return from;
+  }
+
+  /**
+   * One line of the file (`truncated` when the framer cut it); the whole
+   * container line once its last piece arrived, null while pieces are held.
+   * A line that is not docker's JSON is passed on as it is (stream
+   * `unknown`).
+   */
+  push(raw: string, start: number, truncated = false): DockerLine | null {
+    let piece: { log?: unknown; stream?: unknown; time?: unknown } | null;
     try {
-      piece = JSON.parse(raw) as { log?: unknown; stream?: unknown; time?: unknown };
+      piece = JSON.parse(raw) as { log?: unknown; stream?: unknown; time?: unknown } | null;
     } catch {
-      piece = {};
+      piece = null;
     }
-    if (piece === null || typeof piece.log !== 'string') return { text: raw, start, stream: 'unknown', time: undefined, truncated: false };
-    if (this.start < 0) {
-      this.start = start;
-      this.time = typeof piece.time === 'string' ? piece.time : undefined;
+    if (piece === null || typeof piece !== 'object' || typeof piece.log !== 'string') {
+      return { text: raw, start, stream: 'unknown', time: undefined, truncated };
     }
+    const stream = typeof piece.stream === 'string' ? piece.stream : 'unknown';
+    const time = typeof piece.time === 'string' ? piece.time : undefined;
     let log = piece.log;
     const complete = log.endsWith('\n');
     if (complete) log = log.slice(0, log.endsWith('\r\n') ? -2 : -1);
-    if (this.bytes + log.length > this.maxBytes) {
-      log = log.slice(0, Math.max(0, this.maxBytes - this.bytes));
-      this.truncated = true;
+    let h = this.held.get(stream);
+    if (!h && complete && !truncated && Buffer.byteLength(log) <= this.maxBytes) {
+      // Most lines: one piece, nothing held.
+      return { text: log, start, stream, time, truncated: false };
     }
-    this.parts.push(log);
-    this.bytes += log.length;
+    if (!h) {
+      h = { parts: [], bytes: 0, start, time, truncated: false };
+      this.held.set(stream, h);
+    }
+    const room = this.maxBytes - h.bytes;
+    const bytes = Buffer.byteLength(log);
+    if (bytes > room) {
+      const cut = Buffer.from(log).subarray(0, Math.max(0, room));
+      log = cut.subarray(0, utf8Boundary(cut)).toString('utf8');
+      h.truncated = true;
+    }
+    if (log.length > 0) h.parts.push(log);
+    h.bytes += Buffer.byteLength(log);
+    if (truncated) h.truncated = true;
     if (!complete) return null;
-    const line: DockerLine = { text: this.parts.join(''), start: this.start, stream: typeof piece.stream === 'string' ? piece.stream : 'unknown', time: this.time, truncated: this.truncated };
-    this.discard();
-    return line;
+    this.held.delete(stream);
+    return joined(stream, h);
+  }
+
+  /** Emits what is held (the file will not grow any more), earliest first. */
+  flush(): DockerLine[] {
+    const lines = [...this.held].sort(([, a], [, b]) => a.start - b.start).map(([stream, h]) => joined(stream, h));
+    this.held.clear();
+    return lines;
   }
 
   discard(): void {
-    this.parts = [];
-    this.bytes = 0;
-    this.start = -1;
-    this.time = undefined;
-    this.truncated = false;
+    this.held.clear();
   }
+}
+
+function joined(stream: string, h: Held): DockerLine {
+  return { text: h.parts.join(''), start: h.start, stream, time: h.time, truncated: h.truncated };
 }
 
 /**

@@ -29,6 +29,11 @@ const DEFINITIONS = {
   LS_AGENT_CONFIG_INVALID: defineError('LS_AGENT_CONFIG_INVALID', 'The config is invalid at %s: %s', null),
   LS_AGENT_CONFIG_ENV: defineError('LS_AGENT_CONFIG_ENV', 'The config refers to the environment variable %s, which is not set', null),
   LS_AGENT_USAGE: defineError('LS_AGENT_USAGE', 'Usage: %s', null),
+  LS_AGENT_DATA_DIR_LOCKED: defineError(
+    'LS_AGENT_DATA_DIR_LOCKED',
+    'The data_dir %s is in use by another logship-agent (pid %s); each agent needs a data_dir of its own',
+    null,
+  ),
   LS_AGENT_CHECKPOINT_CORRUPT: defineError(
     'LS_AGENT_CHECKPOINT_CORRUPT',
     "The checkpoint file %s is corrupt (%s); it was moved aside and reading restarts from each source's start position",

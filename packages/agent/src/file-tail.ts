@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { FileSourceConfig } from './config.js';
 import { CriJoiner, type CriLine } from './cri-log.js';
-import { DockerJoiner, dockerContainerFields } from './docker-json-file.js';
+import { DockerJoiner, dockerContainerFields, type DockerLine } from './docker-json-file.js';
 import { podLogFields } from './kubernetes-pod-log.js';
 import { expectedHead, type FileIdentity } from './file-identity.js';
 import { fingerprint } from './fingerprint.js';
@@ -15,6 +15,13 @@ import { M, type Metrics } from './metrics.js';
 const READ_BYTES = 64 * 1024;
 /** Room for a CRI line's time, stream and tags before the text max_line_bytes caps. */
 const CRI_HEADER_BYTES = 256;
+/**
+ * The longest JSON line dockerd writes for one piece: 16 KiB of text, each
+ * byte escaped to at most 6 (`\u001b`, `\u003c`, `\ufffd` for a byte of
+ * invalid UTF-8), plus `stream` and `time`. A docker line is never cut below
+ * this: a part of it would not be JSON, and the joiner caps the text.
+ */
+const DOCKER_LINE_BYTES = 16 * 1024 * 6 + 256;
 
 /** What every tail of one file source shares (one object per source). */
 export interface TailContext {
@@ -48,7 +55,13 @@ export class FileTail {
   /** Set once the file is known to be deleted or replaced at its path. */
   detached = false;
   private framer: LineFramer;
-  private multiline: Multiline | null;
+  /**
+   * Multiline joiners, one per stream (docker, kubernetes: stdout and
+   * stderr interleave, and a traceback on stderr must not take in an access
+   * line from stdout), each with the runtime's time of its event's first
+   * line; `''` for plain files. Empty without `multiline`.
+   */
+  private readonly multilines = new Map<string, { ml: Multiline; time: string | undefined }>();
   private reading: Promise<void> | null = null;
   private again = false;
   private partialTimer: NodeJS.Timeout | null = null;
@@ -77,17 +90,17 @@ export class FileTail {
     this.offset = offset;
     this.emittedEnd = offset;
     this.framer = this.newFramer(offset);
-    this.multiline = config.multiline ? new Multiline(config.multiline, (l) => this.emit(l)) : null;
     this.docker = config.type === 'docker' ? new DockerJoiner(config.max_line_bytes) : null;
     this.cri = config.type === 'kubernetes' ? new CriJoiner(config.max_line_bytes) : null;
   }
 
   // kubernetes: a CRI line is cut, not split: a part without the CRI header
   // could not be joined to its line; the joined text is capped by the joiner.
+  // docker: likewise a JSON piece is read whole, whatever max_line_bytes says.
   private newFramer(offset: number): LineFramer {
-    return this.config.type === 'kubernetes'
-      ? new LineFramer(this.config.max_line_bytes + CRI_HEADER_BYTES, 'truncate', offset)
-      : new LineFramer(this.config.max_line_bytes, this.config.long_lines, offset);
+    if (this.config.type === 'kubernetes') return new LineFramer(this.config.max_line_bytes + CRI_HEADER_BYTES, 'truncate', offset);
+    if (this.config.type === 'docker') return new LineFramer(Math.max(this.config.max_line_bytes, DOCKER_LINE_BYTES), this.config.long_lines, offset);
+    return new LineFramer(this.config.max_line_bytes, this.config.long_lines, offset);
   }
 
   private readonly docker: DockerJoiner | null;
@@ -117,7 +130,17 @@ export class FileTail {
 
   /** Something is held back: an incomplete last line or a multiline event. */
   get hasPending(): boolean {
-    return this.framer.pendingBytes > 0 || (this.multiline?.pending ?? false) || (this.docker?.pending ?? false) || (this.cri?.pending ?? false);
+    return this.framer.pendingBytes > 0 || this.multilinePending || (this.docker?.pending ?? false) || (this.cri?.pending ?? false);
+  }
+
+  private get multilinePending(): boolean {
+    for (const { ml } of this.multilines.values()) if (ml.pending) return true;
+    return false;
+  }
+
+  /** Whether the multiline event of `stream` holds lines (a blank line then joins it). */
+  private multilineHolds(stream: string | null): boolean {
+    return this.multilines.get(stream ?? '')?.ml.pending ?? false;
   }
 
   private opening: Promise<boolean> | null = null;
@@ -201,12 +224,12 @@ export class FileTail {
 
   // A writer that ends without a newline leaves the last line in the framer;
   // once the file has been quiet for partial_line_flush_ms it is emitted.
-  // Not for kubernetes: the runtime writes each CRI line whole, newline
-  // included, so a last line without one is a write in progress, and sent
-  // early it would be cut in two events (its rest then not CRI). It is
-  // emitted when the file is released (flushAll).
+  // Not for kubernetes and docker: the runtime (dockerd) writes each line
+  // whole, newline included, so a last line without one is a write in
+  // progress, and sent early it would be cut in two events (its rest then
+  // not CRI, not JSON). It is emitted when the file is released (flushAll).
   private armPartialFlush(): void {
-    if (this.partialTimer || this.framer.pendingBytes === 0 || this.cri) return;
+    if (this.partialTimer || this.framer.pendingBytes === 0 || this.cri || this.docker) return;
     const at = this.offset;
     this.partialTimer = setTimeout(() => {
       this.partialTimer = null;
@@ -225,15 +248,18 @@ export class FileTail {
 
   flushAll(): void {
     this.flushPartial();
-    // kubernetes: a long line whose last piece went to the next file (the
-    // kubelet rotated between its pieces) is emitted as far as it got.
+    // kubernetes, docker: a long line whose last piece went to the next file
+    // (rotated between its pieces) is emitted as far as it got.
     if (this.cri) for (const l of this.cri.flush()) this.onJoined(l, this.offset);
-    this.multiline?.flush();
+    if (this.docker) for (const l of this.docker.flush()) this.onDockerLine(l, this.offset);
+    this.flushMultiline();
   }
 
   /** Emits the complete lines a multiline event holds, not a partial line. */
   flushMultiline(): void {
-    this.multiline?.flush();
+    // Earliest first, so that events of one file go out in file order.
+    const pending = [...this.multilines.values()].filter((m) => m.ml.pending).sort((a, b) => a.ml.pendingFrom - b.ml.pendingFrom);
+    for (const { ml } of pending) ml.flush();
   }
 
   // Per line only a local count: lines_read_total is added once per chunk
@@ -245,15 +271,14 @@ export class FileTail {
   private readonly onLineBound = (line: FramedLine): void => this.onLine(line);
 
   private onLine(line: FramedLine): void {
-    // Blank lines carry nothing to search for (Filebeat drops them too).
-    if (line.text.length === 0) return;
+    // Blank lines carry nothing to search for (Filebeat drops them too),
+    // unless inside a multiline event (multiline.ts).
+    if (line.text.length === 0 && !this.multilineHolds(null)) return;
     this.linesInChunk++;
     if (this.docker) {
-      const joined = this.docker.push(line.text.toString('utf8'), line.start);
-      if (!joined) return;
-      line = { text: Buffer.from(joined.text), start: joined.start, end: line.end, truncated: joined.truncated || line.truncated };
-      this.stream = joined.stream;
-      this.runtimeTime = joined.time;
+      const joined = this.docker.push(line.text.toString('utf8'), line.start, line.truncated);
+      if (joined) this.onDockerLine(joined, line.end);
+      return;
     }
     if (this.cri) {
       const joined = this.cri.push(line.text, line.start, line.truncated);
@@ -263,9 +288,17 @@ export class FileTail {
     this.onUnwrapped(line);
   }
 
+  private onDockerLine(joined: DockerLine, end: number): void {
+    // An empty printed line (`{"log":"\n",…}`): nothing to search for, as blank file lines.
+    if (joined.text.length === 0 && !this.multilineHolds(joined.stream)) return;
+    this.stream = joined.stream;
+    this.runtimeTime = joined.time;
+    this.onUnwrapped({ text: Buffer.from(joined.text), start: joined.start, end, truncated: joined.truncated });
+  }
+
   private onJoined(joined: CriLine, end: number): void {
     // An empty printed line (`<time> stdout F `): nothing to search for, as blank file lines.
-    if (joined.text.length === 0) return;
+    if (joined.text.length === 0 && !this.multilineHolds(joined.stream)) return;
     this.stream = joined.stream;
     this.runtimeTime = joined.time;
     this.onUnwrapped({ text: joined.text, start: joined.start, end, truncated: joined.truncated });
@@ -274,15 +307,32 @@ export class FileTail {
   private onUnwrapped(line: FramedLine): void {
     if (line.truncated) this.metrics.inc(...M.linesTruncated, this.labels);
     // The framer may hand out a view of the read buffer: multiline keeps lines, so it gets a copy.
-    if (this.multiline) this.multiline.push({ ...line, text: Buffer.from(line.text) });
-    else this.emit(line);
+    if (this.config.multiline) this.pushMultiline({ ...line, text: Buffer.from(line.text) });
+    else this.emit(line, this.stream, this.runtimeTime);
+  }
+
+  private pushMultiline(line: FramedLine): void {
+    const key = this.stream ?? '';
+    let m = this.multilines.get(key);
+    if (!m) {
+      const stream = this.stream;
+      const state: { ml: Multiline; time: string | undefined } = {
+        ml: new Multiline(this.config.multiline!, (l) => this.emit(l, stream, state.time)),
+        time: undefined,
+      };
+      this.multilines.set(key, m = state);
+    }
+    // A push may first emit the event before (with its own time), then
+    // start a new one with this line: the time is the new event's from then on.
+    m.ml.push(line);
+    if (m.ml.pendingFrom === line.start) m.time = this.runtimeTime;
   }
 
   // The envelope's constant part (host, source, labels) is serialized once;
   // per line only the raw text and the id are, which is most of the cost.
   private suffix: string | null = null;
 
-  private emit(line: FramedLine): void {
+  private emit(line: FramedLine, stream: string | null, runtimeTime: string | undefined): void {
     this.suffix ??= ',' + JSON.stringify({
       host: this.host,
       source: this.sourcePath,
@@ -293,11 +343,15 @@ export class FileTail {
       ...(this.cri ? podLogFields(this.sourcePath) : {}),
     }).slice(1);
     const envelope = `{"@raw":${JSON.stringify(line.text.toString('utf8'))},"event.id":"${fileEventId(this.id, line.start, this.idsSortFrom)}"`
-      + (line.truncated ? ',"@truncated":true' : '') + (this.stream ? `,"stream":${JSON.stringify(this.stream)}` : '')
-      + (this.runtimeTime !== undefined ? `,"@time":${JSON.stringify(this.runtimeTime)}` : '') + this.suffix;
-    // Not past a piece still held for another stream's line (cri-log.ts): a
-    // restart reads again from there, and ingest drops what comes twice.
-    const end = this.cri ? Math.min(line.end, this.cri.heldFrom) : line.end;
+      + (line.truncated ? ',"@truncated":true' : '') + (stream ? `,"stream":${JSON.stringify(stream)}` : '')
+      + (runtimeTime !== undefined ? `,"@time":${JSON.stringify(runtimeTime)}` : '') + this.suffix;
+    // Not past a piece still held for another stream's line (cri-log.ts,
+    // docker-json-file.ts): a restart reads again from there, and ingest
+    // drops what comes twice.
+    // Nor past the lines of another stream's multiline event.
+    let held = this.cri?.heldFrom ?? this.docker?.heldFrom ?? Infinity;
+    for (const { ml } of this.multilines.values()) held = Math.min(held, ml.pendingFrom);
+    const end = Math.min(line.end, held);
     this.emittedEnd = end;
     this.sink.emit(envelope, this.config.name, this.key, { offset: end, path: this.sourcePath, dev: this.dev, ino: this.ino });
   }
@@ -309,16 +363,16 @@ export class FileTail {
     const fh = this.fh;
     this.fh = null;
     await this.reading?.catch(() => undefined);
-    if (this.framer.pendingBytes > 0 || this.multiline?.pending || this.docker?.pending || this.cri?.pending) {
+    if (this.framer.pendingBytes > 0 || this.multilinePending || this.docker?.pending || this.cri?.pending) {
       // Rewind to the end of the last emitted event, so that reopening reads
       // the held-back bytes again instead of skipping them.
       this.offset = this.emittedEnd;
       this.framer = this.newFramer(this.offset);
-      this.multiline?.discard();
+      for (const { ml } of this.multilines.values()) ml.discard();
       this.docker?.discard();
       this.cri?.discard();
     }
-    this.multiline?.stop();
+    for (const { ml } of this.multilines.values()) ml.stop();
     await fh?.close().catch(() => undefined);
   }
 

@@ -62,3 +62,29 @@ test('the timeout flushes the last event', async () => {
   assert.equal(ml.pending, false);
   clearInterval(keepAlive);
 });
+
+test('blank lines inside a traceback stay in the event; blank lines after it are dropped', () => {
+  const chained = [
+    '2026-02-08 12:00:00,001 ERROR app failed',
+    'Traceback (most recent call last):',
+    'ValueError: bad',
+    '',
+    'During handling of the above exception, another exception occurred:',
+    '',
+    'Traceback (most recent call last):',
+    'KeyError: \'x\'',
+    '',
+    '',
+    '2026-02-08 12:00:01,002 INFO next',
+    '',
+  ].join('\n') + '\n';
+  const out = run(chained, { start: '^\\d{4}-\\d{2}-\\d{2} ' });
+  assert.deepEqual(out.map((l) => l.text.toString()), [
+    '2026-02-08 12:00:00,001 ERROR app failed\nTraceback (most recent call last):\nValueError: bad\n\n'
+      + 'During handling of the above exception, another exception occurred:\n\nTraceback (most recent call last):\nKeyError: \'x\'',
+    '2026-02-08 12:00:01,002 INFO next',
+  ]);
+  assert.equal(out[1]!.start, chained.indexOf('2026-02-08 12:00:01'));
+  const java = run('Exception: boom\n\tat A.b(A.java:1)\n\n\tat C.d(C.java:2)\n\nnext line\n', { continuation: '^\\s+at ' });
+  assert.deepEqual(java.map((l) => l.text.toString()), ['Exception: boom\n\tat A.b(A.java:1)\n\n\tat C.d(C.java:2)', 'next line']);
+});

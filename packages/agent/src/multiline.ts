@@ -11,6 +11,8 @@ export class Multiline {
   private readonly start: RegExp | null;
   private readonly continuation: RegExp | null;
   private lines: FramedLine[] = [];
+  /** Blank lines at the end of `lines`. */
+  private blanks = 0;
   private lastPushAt = 0;
   private timer: NodeJS.Timeout | null = null;
 
@@ -27,10 +29,28 @@ export class Multiline {
     return this.lines.length > 0;
   }
 
+  /** Where the event being collected starts (Infinity when none). */
+  get pendingFrom(): number {
+    return this.lines[0]?.start ?? Infinity;
+  }
+
+  /**
+   * A blank line decides nothing: inside an event it is kept if a joining
+   * line follows (Python prints a blank line around "During handling of the
+   * above exception, another exception occurred:"), and dropped when the
+   * event ends there, as blank lines between events are.
+   */
   push(line: FramedLine): void {
+    if (line.text.length === 0) {
+      if (this.lines.length === 0) return;
+      this.blanks++;
+      this.lines.push(line);
+      return;
+    }
     const text = line.text.toString('utf8');
     const joins = this.start ? !this.start.test(text) : this.continuation!.test(text);
-    if (!joins || this.lines.length >= this.config.max_lines) this.flush();
+    if (!joins || this.lines.length - this.blanks >= this.config.max_lines) this.flush();
+    this.blanks = 0;
     this.lines.push(line);
     this.lastPushAt = this.now();
     this.arm(this.config.timeout_ms);
@@ -39,8 +59,11 @@ export class Multiline {
   /** Emits the event being collected, complete or not. */
   flush(): void {
     if (this.lines.length === 0) return;
-    const lines = this.lines;
+    // Trailing blank lines are not the event's (its end is then its last
+    // line's: a restart reads the blanks again and drops them again).
+    const lines = this.lines.slice(0, this.lines.length - this.blanks);
     this.lines = [];
+    this.blanks = 0;
     if (lines.length === 1) {
       this.emit(lines[0]!);
       return;
@@ -58,6 +81,7 @@ export class Multiline {
   /** Drops the pending lines without emitting them (they will be re-read). */
   discard(): void {
     this.lines = [];
+    this.blanks = 0;
     this.stop();
   }
 
