@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CriJoiner, parseCriLine, utf8Boundary, type CriLine } from './cri-log.js';
+import { CriJoiner, parseCriLine, type CriLine } from './cri-log.js';
+import { utf8Boundary } from './utf8-boundary.js';
 
 const T = '2026-12-05T10:00:00.123456789Z';
 const b = (s: string): Buffer => Buffer.from(s);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { utf8Boundary } from './cri-log.js';
+import { StreamJoiner, type JoinedLine } from './stream-joiner.js';
 
 /**
  * Docker's json-file log driver writes each line a container prints as
@@ -20,48 +20,17 @@ export interface DockerLine {
   readonly truncated: boolean;
 }
 
-interface Held {
-  parts: string[];
-  bytes: number;
-  start: number;
-  time: string | undefined;
-  truncated: boolean;
-}
-
 /**
  * Joins the pieces of a line with the pieces that follow on the same
- * stream, up to the one whose `log` ends with a newline. Per stream, as the
- * kubernetes preset's CriJoiner (cri-log.ts): dockerd copies stdout and
- * stderr with one goroutine each and writes every piece as its own JSON
- * line, so a stderr line can land between the pieces of a long stdout line.
- * Joined text is capped at `maxBytes` (UTF-8 bytes, cut at a character
- * boundary) and flagged truncated.
+ * stream, up to the one whose `log` ends with a newline (StreamJoiner):
+ * dockerd copies stdout and stderr with one goroutine each and writes
+ * every piece as its own JSON line. A line that is not docker's JSON is
+ * passed on as it is (stream `unknown`).
  */
-export class DockerJoiner {
-  private readonly held = new Map<string, Held>();
-
-  constructor(private readonly maxBytes: number) {}
-
-  /** Pieces are held. */
-  get pending(): boolean {
-    return this.held.size > 0;
-  }
-
-  /**
-   * Where the earliest held piece starts (Infinity when none): a checkpoint
-   * must not pass it, or a restart would lose the pieces read before it.
-   */
-  get heldFrom(): number {
-    let from = Infinity;
-    for (const h of this.held.values()) from = Math.min(from, h.start);
-    return from;
-  }
-
+export class DockerJoiner extends StreamJoiner {
   /**
    * One line of the file (`truncated` when the framer cut it); the whole
    * container line once its last piece arrived, null while pieces are held.
-   * A line that is not docker's JSON is passed on as it is (stream
-   * `unknown`).
    */
   push(raw: string, start: number, truncated = false): DockerLine | null {
     let piece: { log?: unknown; stream?: unknown; time?: unknown } | null;
@@ -78,44 +47,22 @@ export class DockerJoiner {
     let log = piece.log;
     const complete = log.endsWith('\n');
     if (complete) log = log.slice(0, log.endsWith('\r\n') ? -2 : -1);
-    let h = this.held.get(stream);
-    if (!h && complete && !truncated && Buffer.byteLength(log) <= this.maxBytes) {
-      // Most lines: one piece, nothing held.
+    if (complete && !truncated && !this.holds(stream) && Buffer.byteLength(log) <= this.maxBytes) {
+      // Most lines: one piece, nothing held, no bytes made of the text.
       return { text: log, start, stream, time, truncated: false };
     }
-    if (!h) {
-      h = { parts: [], bytes: 0, start, time, truncated: false };
-      this.held.set(stream, h);
-    }
-    const room = this.maxBytes - h.bytes;
-    const bytes = Buffer.byteLength(log);
-    if (bytes > room) {
-      const cut = Buffer.from(log).subarray(0, Math.max(0, room));
-      log = cut.subarray(0, utf8Boundary(cut)).toString('utf8');
-      h.truncated = true;
-    }
-    if (log.length > 0) h.parts.push(log);
-    h.bytes += Buffer.byteLength(log);
-    if (truncated) h.truncated = true;
-    if (!complete) return null;
-    this.held.delete(stream);
-    return joined(stream, h);
+    const line = this.add(stream, time, Buffer.from(log), start, complete, truncated);
+    return line && asDockerLine(line);
   }
 
   /** Emits what is held (the file will not grow any more), earliest first. */
   flush(): DockerLine[] {
-    const lines = [...this.held].sort(([, a], [, b]) => a.start - b.start).map(([stream, h]) => joined(stream, h));
-    this.held.clear();
-    return lines;
-  }
-
-  discard(): void {
-    this.held.clear();
+    return this.flushJoined().map(asDockerLine);
   }
 }
 
-function joined(stream: string, h: Held): DockerLine {
-  return { text: h.parts.join(''), start: h.start, stream, time: h.time, truncated: h.truncated };
+function asDockerLine(l: JoinedLine): DockerLine {
+  return { text: l.text.toString('utf8'), start: l.start, stream: l.stream, time: l.time, truncated: l.truncated };
 }
 
 /**
