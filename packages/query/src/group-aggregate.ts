@@ -44,16 +44,18 @@ export async function groupAggregate(
   if (kind === 'date') throw new GroupByError(`"${by.field}" cannot group: use a date_histogram for events over time`);
   const terms = await reader.aggregate({ ...req, agg: { type: 'terms', field: by.field, size: by.size } });
   if (terms.type !== 'terms') throw new Error(`a terms aggregation answered ${terms.type}`);
-  const groups: GroupedAggregateResult['groups'] = terms.buckets.map((b) => ({ key: b.key, count: b.count, result: undefined as unknown as AggregateResult }));
+  const buckets = terms.buckets;
+  const results = new Array<AggregateResult>(buckets.length);
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < groups.length) {
-      const g = groups[next++]!;
-      const query: QueryNode = { type: 'and', children: [req.query, bucketLeaf(by.field, g.key)], loc: req.query.loc };
-      g.result = await reader.aggregate({ ...req, query });
+    while (next < buckets.length) {
+      const i = next++;
+      const query: QueryNode = { type: 'and', children: [req.query, bucketLeaf(by.field, buckets[i]!.key)], loc: req.query.loc };
+      results[i] = await reader.aggregate({ ...req, query });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, groups.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, buckets.length) }, worker));
+  const groups = buckets.map((b, i) => ({ key: b.key, count: b.count, result: results[i]! }));
   return { by: by.field, groups, other_count: terms.other_count, missing_count: terms.missing_count };
 }
 
