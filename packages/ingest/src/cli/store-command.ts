@@ -1,6 +1,6 @@
 import { loadServerConfig } from '../config/load-server-config.js';
 import { openBlockStore } from '../blocks/open-block-store.js';
-import { migrateRowPartitions, rowPartitionFiles, type MigrateProgress } from '../sqlite/migrate-row-partitions.js';
+import { migrateRowPartitions, removeRetiredPartitions, rowPartitionFiles, type MigrateProgress } from '../sqlite/migrate-row-partitions.js';
 import { rowStoreDir } from '../store/store-format.js';
 import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
@@ -36,6 +36,8 @@ export async function storeCommand(argv: string[], io: CliIo, now: () => number 
   const dir = rowStoreDir(config.data);
   const pending = rowPartitionFiles(dir).length;
   if (pending === 0) {
+    // A run killed after retiring its last partition left it renamed, not deleted.
+    removeRetiredPartitions(dir);
     if (flags.json) io.stdout.write(`${JSON.stringify({ partitions: [] })}\n`);
     else io.stdout.write(`Nothing to migrate: no row partitions in ${dir}.\n`);
     return 0;

@@ -122,3 +122,19 @@ test('store migrate: SIGKILLed at random moments, then finished, moves every eve
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('store migrate: a partition retired but not deleted by a killed run is removed even when nothing is left to migrate', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-migrate-'));
+  try {
+    // What a kill between retire()'s rename and its delete leaves behind.
+    fs.mkdirSync(rowStoreDir(dir), { recursive: true });
+    fs.writeFileSync(path.join(rowStoreDir(dir), '2026-12-01.default.db.migrated'), 'retired');
+    fs.writeFileSync(path.join(rowStoreDir(dir), '2026-12-01.default.db.migrated-wal'), 'retired');
+    const run = spawnSync(process.execPath, [BIN, 'store', 'migrate', '--data', dir], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /Nothing to migrate/);
+    assert.deepEqual(fs.readdirSync(rowStoreDir(dir)), []);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

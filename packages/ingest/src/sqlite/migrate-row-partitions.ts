@@ -54,7 +54,7 @@ export async function migrateRowPartitions(
   dest: LogStore,
   opts: { now: number; page?: number; onPage?: (p: MigrateProgress) => void; onPartition?: (p: MigrateProgress) => void },
 ): Promise<MigrateResult> {
-  removeRetired(dir);
+  removeRetiredPartitions(dir);
   const page = opts.page ?? MIGRATE_PAGE;
   const result: MigrateResult = { partitions: [] };
   for (const name of rowPartitionFiles(dir)) {
@@ -103,10 +103,15 @@ function retire(dir: string, name: string): void {
     }
   }
   syncDir(dir);
-  removeRetired(dir);
+  removeRetiredPartitions(dir);
 }
 
-function removeRetired(dir: string): void {
+/**
+ * Deletes partitions retired by a migration (renamed, not yet deleted): a
+ * run killed between the two leaves them, and the next run removes them
+ * even when nothing is left to migrate.
+ */
+export function removeRetiredPartitions(dir: string): void {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
