@@ -9,32 +9,18 @@
  *     blocks pruned by header (block-prune.ts) ─► decode the needed
  *     columns, match (block-scan.ts) ─► search / count / aggregate
  *
- * Partitions, retention, health and the thread plumbing are the row
- * store's (sqlite/sqlite-store.ts), with block partitions in the pool.
+ * Partitions, retention, health and the thread plumbing are shared with
+ * the row store (sqlite/partitioned-store.ts), with block partitions in the pool.
  */
-import path from 'node:path';
-import { resolveTextFields } from '@logship/query';
 import { answerFieldValues, FIELD_SAMPLE_SIZE, type FieldValuesRequest, type FieldValuesResult, type AggregateRequest, type AggregateResult, type CountRequest, type FieldsRequest, type FieldsResult, type LogEvent, type SearchRequest, type SearchResult, type SortOrder } from '@logship/query';
-import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteOptions, WriteResult } from '../store/log-store.js';
+import type { LogStore, WriteOptions, WriteResult } from '../store/log-store.js';
 import { storeError } from '../store/store-error.js';
-import { createRetentionPolicy, type RetentionPolicy } from '../retention/retention-policy.js';
 import { PartitionPool, type PartitionHandle } from '../sqlite/partition-pool.js';
 import { WriterThread, type WriterThreadOptions } from '../sqlite/writer-thread.js';
 import { ReaderPool, type ReaderThreadOptions } from '../sqlite/reader-pool.js';
-import type { PartitionKey } from '../sqlite/partition-name.js';
-import {
-  ensureFolder,
-  isPartitionExpired,
-  partitionInfos,
-  partitionsByDay,
-  probeFolder,
-  refreshPartitions,
-  visibleRange,
-  dropExpiredPartitions,
-} from '../sqlite/partition-folder.js';
+import { PartitionedStore } from '../sqlite/partitioned-store.js';
 import { decodeCursor, type SortKey } from '../sqlite/search-cursor.js';
-import { classFingerprintOf } from '../sqlite/class-fingerprint.js';
-import { checkLimit, classMatcherFor, MIN_FREE_BYTES, TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
+import { checkLimit, TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
 import { BlockPartition } from './block-partition.js';
 import { BlockWriter } from './block-writer.js';
 import { prepareBlockWrite, type PreparedBlockWrite } from './block-prepare.js';
@@ -55,38 +41,28 @@ export type { BlockStoreOptions } from './block-store-options.js';
 
 type Open = PartitionHandle<BlockPartition>;
 
-export class BlockStore implements LogStore {
-  readonly dir: string;
-  private readonly clock: () => number;
-  private readonly minFreeBytes: number;
-  private readonly policy: RetentionPolicy;
-  private readonly classFingerprint: string;
-  private readonly pool: PartitionPool<BlockPartition>;
-  private readonly open: Map<string, Open>;
-  private closed = false;
-  private readonly writes: BlockWriter;
+export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWrite> implements LogStore {
+  protected readonly pool: PartitionPool<BlockPartition>;
+  protected readonly writes: BlockWriter;
   private readonly merger: MergeScheduler | null;
   private readonly writerOptions: WriterThreadOptions | null;
-  private writer: WriterThread<PreparedBlockWrite> | null = null;
-  private readonly readerOptions: (ReaderThreadOptions & { size: number }) | null;
-  private readers: ReaderPool | null = null;
+  private readonly readerOptions: ReaderThreadOptions | null;
   private readonly rollups: boolean;
   private readonly maxTermsKeys: number | undefined;
   private readonly percentileValues: number;
   private readonly splitMinBytes: number;
   /** Queries run on two reader threads at once so far (split-query.ts). */
   splitQueries = 0;
-  private readonly textFields: readonly string[];
   /** This thread's decoded columns (reader threads and inline readers only). */
   private readonly columnCache: ColumnCache | undefined;
 
   constructor(opts: BlockStoreOptions) {
-    this.dir = path.join(opts.dataDir, 'blocks');
+    super('blocks', opts);
     const cacheBytes = opts.columnCacheBytes ?? 0;
     if (!Number.isInteger(cacheBytes) || cacheBytes < 0) {
       throw storeError('LS_STORE_BAD_REQUEST', `columnCacheBytes must be a non-negative integer, got ${cacheBytes}`);
     }
-    const columnCache = cacheBytes > 0 && (opts.readerThreads ?? 0) === 0 ? new ColumnCache(cacheBytes) : undefined;
+    const columnCache = cacheBytes > 0 && this.readerThreads === 0 ? new ColumnCache(cacheBytes) : undefined;
     this.columnCache = columnCache;
     this.pool = new PartitionPool<BlockPartition>(
       this.dir,
@@ -99,16 +75,10 @@ export class BlockStore implements LogStore {
       false,
       (file, key, o) => new BlockPartition(file, key, { create: o.create, columnCache, writeOnly: opts.writeOnly ?? false }),
     );
-    this.open = this.pool.known;
-    this.clock = opts.now ?? Date.now;
-    this.minFreeBytes = opts.minFreeBytes ?? MIN_FREE_BYTES;
     this.rollups = opts.rollups ?? true;
     this.maxTermsKeys = opts.maxTermsKeys;
     this.percentileValues = opts.percentileValues ?? PERCENTILE_VALUES;
     this.splitMinBytes = opts.splitMinBytes ?? SPLIT_MIN_BYTES;
-    this.classFingerprint = classFingerprintOf(opts.retention);
-    this.textFields = resolveTextFields(opts.textFields);
-    this.policy = createRetentionPolicy(opts.retention, opts.classMatcher ?? classMatcherFor(this.clock, this.textFields));
     this.merger =
       opts.merges === false || opts.writerThread
         ? null
@@ -125,23 +95,15 @@ export class BlockStore implements LogStore {
       afterCommit: (dbs) => this.merger?.written(dbs),
       checkpointEveryMs: opts.checkpointEveryMs,
     });
-    if (opts.writerThread && opts.classMatcher) {
-      throw storeError('LS_STORE_BAD_REQUEST', 'a custom class matcher cannot be used with a writer thread');
-    }
     this.writerOptions = opts.writerThread
       ? { dataDir: opts.dataDir, retention: opts.retention, textFields: this.textFields, ...(opts.merges === false ? { merges: false } : {}) }
       : null;
-    const readerThreads = opts.readerThreads ?? 0;
-    if (!Number.isInteger(readerThreads) || readerThreads < 0) {
-      throw storeError('LS_STORE_BAD_REQUEST', `readerThreads must be a non-negative integer, got ${readerThreads}`);
-    }
     this.readerOptions =
-      readerThreads > 0
+      this.readerThreads > 0
         ? {
             dataDir: opts.dataDir,
             retention: opts.retention,
             rollups: this.rollups,
-            size: readerThreads,
             textFields: this.textFields,
             ...(opts.columnCacheBytes !== undefined ? { columnCacheBytes: opts.columnCacheBytes } : {}),
             ...(opts.maxTermsKeys !== undefined ? { maxTermsKeys: opts.maxTermsKeys } : {}),
@@ -150,24 +112,15 @@ export class BlockStore implements LogStore {
         : null;
   }
 
-  async start(): Promise<void> {
-    // Reader threads start with the first queries (reader-pool.ts).
-    if (this.readerOptions) this.readers = new ReaderPool(this.readerOptions, this.readerOptions.size, new URL('./block-reader.worker.js', import.meta.url));
-    if (!this.writerOptions) return;
-    const writer = new WriterThread<PreparedBlockWrite>(this.writerOptions, new URL('./block-writer.worker.js', import.meta.url));
-    try {
-      await writer.started();
-    } catch (err) {
-      await writer.close().catch(() => undefined);
-      await this.readers?.close().catch(() => undefined);
-      throw err;
-    }
-    this.writer = writer;
+  protected newThreads(): { readers: ReaderPool | null; writer: WriterThread<PreparedBlockWrite> | null } {
+    return {
+      readers: this.readerOptions ? new ReaderPool(this.readerOptions, this.readerThreads, new URL('./block-reader.worker.js', import.meta.url)) : null,
+      writer: this.writerOptions ? new WriterThread<PreparedBlockWrite>(this.writerOptions, new URL('./block-writer.worker.js', import.meta.url)) : null,
+    };
   }
 
-  init(): void {
-    ensureFolder(this.dir);
-    this.refresh();
+  protected override stopBackground(): void {
+    this.merger?.stop();
   }
 
   async write(events: LogEvent[], now?: number, opts?: WriteOptions): Promise<WriteResult> {
@@ -367,75 +320,12 @@ export class BlockStore implements LogStore {
     }
   }
 
-  async partitions(now?: number): Promise<PartitionInfo[]> {
-    this.assertOpen();
-    const at = now ?? this.clock();
-    this.refresh();
-    return partitionInfos(this.dir, this.open.values(), (key) => this.isExpired(key, at));
-  }
-
-  async enforceRetention(now?: number): Promise<RetentionRunResult> {
-    this.assertOpen();
-    const at = now ?? this.clock();
-    this.refresh();
-    if (this.writer) {
-      for (const p of [...this.open.values()]) if (this.isExpired(p.key, at)) this.pool.forget(p.name);
-      const result = await this.writer.enforceRetention(at);
-      this.refresh();
-      this.readers?.refreshAll();
-      return result;
-    }
-    const result = dropExpiredPartitions(this.dir, this.pool, (key) => this.isExpired(key, at));
-    if (result.partitionsDropped.length > 0) this.readers?.refreshAll();
-    return result;
-  }
-
-  async health(): Promise<StoreHealth> {
-    if (this.closed) return { ok: false, reason: 'the store is closed' };
-    const writerFailure = this.writer?.failure;
-    if (writerFailure) return { ok: false, reason: writerFailure };
-    return probeFolder(this.dir, this.minFreeBytes);
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.writes.flush();
-    this.writes.stop();
-    this.merger?.stop();
-    this.closed = true;
-    if (this.readers) await this.readers.close();
-    if (this.writer) await this.writer.close();
-    this.pool.closeAll();
-    this.open.clear();
-  }
-
-  syncPartitions(): void {
-    if (!this.closed) this.refresh();
-  }
-
-  private isExpired(key: PartitionKey, at: number): boolean {
-    return isPartitionExpired(this.policy, key, at);
-  }
-
   private slices(day: readonly Open[], req: { from: number; to: number }, at: number): BlockSlice[] {
     const out: BlockSlice[] = [];
     for (const p of day) {
-      const range = visibleRange(this.policy, p.key, req, at);
+      const range = this.visibleRange(p, req, at);
       if (range) out.push({ partition: p, from: range.from, to: range.to });
     }
     return out;
-  }
-
-  private daysInRange(range: { from: number; to: number }, sort: SortOrder): Open[][] {
-    this.refresh();
-    return partitionsByDay(this.open.values(), range, sort);
-  }
-
-  private refresh(): void {
-    refreshPartitions(this.dir, this.pool);
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw storeError('LS_STORE_CLOSED', 'the store was closed');
   }
 }

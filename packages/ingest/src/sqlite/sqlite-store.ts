@@ -14,8 +14,6 @@
  * past the class's age; until then, expired events are filtered out of every
  * read by a per-class cutoff on ts. docs/SQLITE_STORE.md has the reasoning.
  */
-import path from 'node:path';
-import { resolveTextFields } from '@logship/query';
 import type {
   AggregateRequest,
   AggregateResult,
@@ -25,40 +23,22 @@ import type {
   SearchResult,
   SortOrder,
 } from '@logship/query';
-import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteOptions, WriteResult } from '../store/log-store.js';
-import { storeError } from '../store/store-error.js';
-import type { RetentionConfig } from '../retention/retention-config.js';
-import { createRetentionPolicy, type ClassMatcherFactory, type RetentionPolicy } from '../retention/retention-policy.js';
+import type { LogStore, WriteOptions, WriteResult } from '../store/log-store.js';
 import type { StoredRow } from './event-row.js';
-import { PartitionPool, type PartitionHandle } from './partition-pool.js';
+import { PartitionPool } from './partition-pool.js';
+import type { PartitionDb } from './partition-db.js';
 import { BatchWriter } from './batch-writer.js';
 import { prepareWrite, type PreparedWrite } from './prepare-write.js';
 import { WriterThread, type WriterThreadOptions } from './writer-thread.js';
 import { ReaderPool, type ReaderThreadOptions } from './reader-pool.js';
-import type { PartitionKey } from './partition-name.js';
-import {
-  ensureFolder,
-  isPartitionExpired,
-  partitionInfos,
-  partitionsByDay,
-  probeFolder,
-  refreshPartitions,
-  visibleRange,
-  dropExpiredPartitions,
-} from './partition-folder.js';
+import { PartitionedStore, type PartitionedStoreOptions } from './partitioned-store.js';
 import { compareKeys, decodeCursor, encodeCursor } from './search-cursor.js';
 import { compileSql } from './compile-sql.js';
 import { aggregatePartitions } from './sqlite-aggregate.js';
-import { classFingerprintOf } from './class-fingerprint.js';
-import { checkLimit, classMatcherFor, MIN_FREE_BYTES, TOTAL_COUNT_LIMIT } from './store-limits.js';
+import { checkLimit, TOTAL_COUNT_LIMIT } from './store-limits.js';
 
-export interface SqliteStoreOptions {
-  /** The server's data directory; partitions live in `<dataDir>/sqlite`. */
-  dataDir: string;
-  retention: RetentionConfig;
-  now?: () => number;
-  /** Compiles a retention class query into a predicate (default: parse + compileMatcher). */
-  classMatcher?: ClassMatcherFactory;
+/** Partitions live in `<dataDir>/sqlite`. */
+export interface SqliteStoreOptions extends PartitionedStoreOptions {
   /**
    * Write on a worker thread (writer-thread.ts) rather than the calling
    * thread. Needs the default class matcher (functions cannot cross threads).
@@ -83,10 +63,6 @@ export interface SqliteStoreOptions {
    * default true. The writer thread's store, which only writes, does not.
    */
   mmap?: boolean;
-  /** The text fields (server `search.text_fields`; default the query package's DEFAULT_TEXT_FIELDS). */
-  textFields?: readonly string[];
-  /** Free space below which health() warns (default MIN_FREE_BYTES). */
-  minFreeBytes?: number;
   /** Values a percentiles pass keeps (percentile-select.ts; default PERCENTILE_VALUES, tests lower it). */
   percentileValues?: number;
   /** Distinct values a terms aggregation may count (default MAX_TERMS_KEYS; tests lower it). */
@@ -111,34 +87,20 @@ export interface SqliteStoreOptions {
  */
 export const SEARCH_WALK_ROWS = 25_000;
 
-type Open = PartitionHandle;
-
-export class SqliteStore implements LogStore {
-  readonly dir: string;
-  private readonly clock: () => number;
-  private readonly minFreeBytes: number;
-  private readonly policy: RetentionPolicy;
-  /** Identifies the class list (names and queries) events are classified with. */
-  private readonly classFingerprint: string;
-  private readonly pool: PartitionPool;
-  /** Known partitions by file name (the pool's map). */
-  private readonly open: Map<string, Open>;
-  private closed = false;
-  private readonly writes: BatchWriter;
+export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> implements LogStore {
+  protected readonly pool: PartitionPool;
+  protected readonly writes: BatchWriter;
   private readonly writerOptions: WriterThreadOptions | null;
-  private writer: WriterThread | null = null;
-  private readonly readerOptions: ReaderThreadOptions & { size: number } | null;
-  private readers: ReaderPool | null = null;
+  private readonly readerOptions: ReaderThreadOptions | null;
   private readonly walkRows: number;
   private readonly percentileValues: number | undefined;
   private readonly maxTermsKeys: number | undefined;
   private readonly rollups: boolean;
-  private readonly textFields: readonly string[];
   /** textFields without message: what text_fts indexes. */
   private readonly otherTextFields: readonly string[];
 
   constructor(opts: SqliteStoreOptions) {
-    this.dir = path.join(opts.dataDir, 'sqlite');
+    super('sqlite', opts);
     this.pool = new PartitionPool(
       this.dir,
       (h) => {
@@ -148,35 +110,21 @@ export class SqliteStore implements LogStore {
       undefined,
       opts.mmap ?? true,
     );
-    this.open = this.pool.known;
-    this.clock = opts.now ?? Date.now;
-    this.minFreeBytes = opts.minFreeBytes ?? MIN_FREE_BYTES;
     this.rollups = opts.rollups ?? true;
-    this.classFingerprint = classFingerprintOf(opts.retention);
-    this.textFields = resolveTextFields(opts.textFields);
     this.otherTextFields = this.textFields.filter((f) => f !== 'message');
-    this.policy = createRetentionPolicy(opts.retention, opts.classMatcher ?? classMatcherFor(this.clock, this.textFields));
     this.writes = new BatchWriter({ pool: this.pool, refresh: () => this.refresh(), checkpointEveryMs: opts.checkpointEveryMs });
-    if (opts.writerThread && opts.classMatcher) {
-      throw storeError('LS_STORE_BAD_REQUEST', 'a custom class matcher cannot be used with a writer thread');
-    }
     this.writerOptions = opts.writerThread ? { dataDir: opts.dataDir, retention: opts.retention, textFields: this.textFields } : null;
     this.walkRows = opts.searchWalkRows ?? SEARCH_WALK_ROWS;
     this.percentileValues = opts.percentileValues;
     this.maxTermsKeys = opts.maxTermsKeys;
-    const readerThreads = opts.readerThreads ?? 0;
-    if (!Number.isInteger(readerThreads) || readerThreads < 0) {
-      throw storeError('LS_STORE_BAD_REQUEST', `readerThreads must be a non-negative integer, got ${readerThreads}`);
-    }
     // Reader threads compute expiry from the `at` they are sent, so a custom
     // clock works; the class matcher is not used by reads.
     this.readerOptions =
-      readerThreads > 0
+      this.readerThreads > 0
         ? {
             dataDir: opts.dataDir,
             retention: opts.retention,
             rollups: this.rollups,
-            size: readerThreads,
             searchWalkRows: this.walkRows,
             textFields: this.textFields,
             ...(this.percentileValues !== undefined ? { percentileValues: this.percentileValues } : {}),
@@ -185,25 +133,11 @@ export class SqliteStore implements LogStore {
         : null;
   }
 
-  /** Starts the writer thread, when configured (after init()). */
-  async start(): Promise<void> {
-    // Reader threads start with the first queries (reader-pool.ts).
-    if (this.readerOptions) this.readers = new ReaderPool(this.readerOptions, this.readerOptions.size);
-    if (!this.writerOptions) return;
-    const writer = new WriterThread(this.writerOptions);
-    try {
-      await writer.started();
-    } catch (err) {
-      await writer.close().catch(() => undefined);
-      await this.readers?.close().catch(() => undefined);
-      throw err;
-    }
-    this.writer = writer;
-  }
-
-  init(): void {
-    ensureFolder(this.dir);
-    this.refresh();
+  protected newThreads(): { readers: ReaderPool | null; writer: WriterThread | null } {
+    return {
+      readers: this.readerOptions ? new ReaderPool(this.readerOptions, this.readerThreads) : null,
+      writer: this.writerOptions ? new WriterThread(this.writerOptions) : null,
+    };
   }
 
   /**
@@ -372,77 +306,5 @@ export class SqliteStore implements LogStore {
       }
     }
     return aggregatePartitions(req.agg, slices, where, params, { rollups: this.rollups, range: { from: req.from, to: req.to }, percentileValues: this.percentileValues, maxTermsKeys: this.maxTermsKeys });
-  }
-
-
-  async partitions(now?: number): Promise<PartitionInfo[]> {
-    this.assertOpen();
-    const at = now ?? this.clock();
-    this.refresh();
-    return partitionInfos(this.dir, this.open.values(), (key) => this.isExpired(key, at));
-  }
-
-  async enforceRetention(now?: number): Promise<RetentionRunResult> {
-    this.assertOpen();
-    const at = now ?? this.clock();
-    this.refresh();
-    if (this.writer) {
-      // The writer thread deletes the files; this thread's readers let go first.
-      for (const p of [...this.open.values()]) if (this.isExpired(p.key, at)) this.pool.forget(p.name);
-      const result = await this.writer.enforceRetention(at);
-      this.refresh();
-      this.readers?.refreshAll();
-      return result;
-    }
-    const result = dropExpiredPartitions(this.dir, this.pool, (key) => this.isExpired(key, at));
-    // Reader threads let go of the deleted files now, not at their next query.
-    if (result.partitionsDropped.length > 0) this.readers?.refreshAll();
-    return result;
-  }
-
-  async health(): Promise<StoreHealth> {
-    if (this.closed) return { ok: false, reason: 'the store is closed' };
-    const writerFailure = this.writer?.failure;
-    if (writerFailure) return { ok: false, reason: writerFailure };
-    return probeFolder(this.dir, this.minFreeBytes);
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    // Writes already accepted are committed (and answered) before closing.
-    this.writes.flush();
-    this.writes.stop();
-    this.closed = true;
-    if (this.readers) await this.readers.close();
-    if (this.writer) await this.writer.close();
-    this.pool.closeAll();
-    this.open.clear();
-  }
-
-  /** Re-reads the partition folder now (reader threads, after retention). */
-  syncPartitions(): void {
-    if (!this.closed) this.refresh();
-  }
-
-  private isExpired(key: PartitionKey, at: number): boolean {
-    return isPartitionExpired(this.policy, key, at);
-  }
-
-  private visibleRange(p: Open, req: { from: number; to: number }, at: number): { from: number; to: number } | null {
-    return visibleRange(this.policy, p.key, req, at);
-  }
-
-  /** Open partitions overlapping the range, grouped by day, in walk order. */
-  private daysInRange(range: { from: number; to: number }, sort: SortOrder): Open[][] {
-    this.refresh();
-    return partitionsByDay(this.open.values(), range, sort);
-  }
-
-  private refresh(): void {
-    refreshPartitions(this.dir, this.pool);
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw storeError('LS_STORE_CLOSED', 'the store was closed');
   }
 }

@@ -1,0 +1,190 @@
+/**
+ * What both embedded stores share (the row store, sqlite-store.ts; the block
+ * store, blocks/block-store.ts): a folder of partition files by (UTC day,
+ * retention class) held in a pool, the retention policy that hides expired
+ * events and drops whole files, the writer and reader threads, health and
+ * close. Each store brings its partitions' format, its writes and its reads.
+ */
+import path from 'node:path';
+import { resolveTextFields, type SortOrder } from '@logship/query';
+import type { PartitionInfo, RetentionRunResult, StoreHealth } from '../store/log-store.js';
+import { storeError } from '../store/store-error.js';
+import type { RetentionConfig } from '../retention/retention-config.js';
+import { createRetentionPolicy, type ClassMatcherFactory, type RetentionPolicy } from '../retention/retention-policy.js';
+import type { PartitionHandle, PartitionPool, PooledDb } from './partition-pool.js';
+import type { WriterThread } from './writer-thread.js';
+import type { ReaderPool } from './reader-pool.js';
+import type { PartitionKey } from './partition-name.js';
+import {
+  dropExpiredPartitions,
+  ensureFolder,
+  isPartitionExpired,
+  partitionInfos,
+  partitionsByDay,
+  probeFolder,
+  refreshPartitions,
+  visibleRange,
+} from './partition-folder.js';
+import { classFingerprintOf } from './class-fingerprint.js';
+import { classMatcherFor, MIN_FREE_BYTES } from './store-limits.js';
+
+/** The options every embedded store takes. */
+export interface PartitionedStoreOptions {
+  /** The server's data directory; a store's partitions live in a folder of it. */
+  dataDir: string;
+  retention: RetentionConfig;
+  now?: () => number;
+  /** Compiles a retention class query into a predicate (default: parse + compileMatcher). */
+  classMatcher?: ClassMatcherFactory;
+  /** Write on a worker thread rather than the calling thread; needs the default class matcher (functions cannot cross threads). */
+  writerThread?: boolean;
+  /** Worker threads answering reads (0: the calling thread reads). */
+  readerThreads?: number;
+  /** The text fields (server `search.text_fields`; default the query package's DEFAULT_TEXT_FIELDS). */
+  textFields?: readonly string[];
+  /** Free space below which health() warns (default MIN_FREE_BYTES). */
+  minFreeBytes?: number;
+}
+
+/** What close() ends: the store's inline writes (BatchWriter, BlockWriter). */
+interface InlineWrites {
+  flush(): void;
+  stop(): void;
+}
+
+/** What the shared methods ask of a partition: the pool's close, and counts for partitions() and retention. */
+export type StoreDb = PooledDb & { stats(): { events: number; oldest: number | null } };
+
+export abstract class PartitionedStore<D extends StoreDb, W> {
+  readonly dir: string;
+  protected readonly clock: () => number;
+  protected readonly minFreeBytes: number;
+  protected readonly policy: RetentionPolicy;
+  /** Identifies the class list (names and queries) events are classified with. */
+  protected readonly classFingerprint: string;
+  protected readonly textFields: readonly string[];
+  /** Reader threads asked for: 0 reads on the calling thread. */
+  protected readonly readerThreads: number;
+  /** Set by the subclass's constructor: its pool opens its own partition format. */
+  protected abstract readonly pool: PartitionPool<D>;
+  protected abstract readonly writes: InlineWrites;
+  protected closed = false;
+  protected writer: WriterThread<W> | null = null;
+  protected readers: ReaderPool | null = null;
+
+  protected constructor(folder: string, opts: PartitionedStoreOptions) {
+    this.dir = path.join(opts.dataDir, folder);
+    this.clock = opts.now ?? Date.now;
+    this.minFreeBytes = opts.minFreeBytes ?? MIN_FREE_BYTES;
+    this.classFingerprint = classFingerprintOf(opts.retention);
+    this.textFields = resolveTextFields(opts.textFields);
+    this.policy = createRetentionPolicy(opts.retention, opts.classMatcher ?? classMatcherFor(this.clock, this.textFields));
+    if (opts.writerThread && opts.classMatcher) {
+      throw storeError('LS_STORE_BAD_REQUEST', 'a custom class matcher cannot be used with a writer thread');
+    }
+    const readerThreads = opts.readerThreads ?? 0;
+    if (!Number.isInteger(readerThreads) || readerThreads < 0) {
+      throw storeError('LS_STORE_BAD_REQUEST', `readerThreads must be a non-negative integer, got ${readerThreads}`);
+    }
+    this.readerThreads = readerThreads;
+  }
+
+  /** The reader threads (they start with the first queries, reader-pool.ts) and the writer thread, each null when not asked for. */
+  protected abstract newThreads(): { readers: ReaderPool | null; writer: WriterThread<W> | null };
+
+  /** Starts the writer thread, when configured (after init()). */
+  async start(): Promise<void> {
+    const { readers, writer } = this.newThreads();
+    this.readers = readers;
+    if (!writer) return;
+    try {
+      await writer.started();
+    } catch (err) {
+      await writer.close().catch(() => undefined);
+      await this.readers?.close().catch(() => undefined);
+      throw err;
+    }
+    this.writer = writer;
+  }
+
+  init(): void {
+    ensureFolder(this.dir);
+    this.refresh();
+  }
+
+  async partitions(now?: number): Promise<PartitionInfo[]> {
+    this.assertOpen();
+    const at = now ?? this.clock();
+    this.refresh();
+    return partitionInfos(this.dir, this.pool.known.values(), (key) => this.isExpired(key, at));
+  }
+
+  async enforceRetention(now?: number): Promise<RetentionRunResult> {
+    this.assertOpen();
+    const at = now ?? this.clock();
+    this.refresh();
+    if (this.writer) {
+      // The writer thread deletes the files; this thread's readers let go first.
+      for (const p of [...this.pool.known.values()]) if (this.isExpired(p.key, at)) this.pool.forget(p.name);
+      const result = await this.writer.enforceRetention(at);
+      this.refresh();
+      this.readers?.refreshAll();
+      return result;
+    }
+    const result = dropExpiredPartitions(this.dir, this.pool, (key) => this.isExpired(key, at));
+    // Reader threads let go of the deleted files now, not at their next query.
+    if (result.partitionsDropped.length > 0) this.readers?.refreshAll();
+    return result;
+  }
+
+  async health(): Promise<StoreHealth> {
+    if (this.closed) return { ok: false, reason: 'the store is closed' };
+    const writerFailure = this.writer?.failure;
+    if (writerFailure) return { ok: false, reason: writerFailure };
+    return probeFolder(this.dir, this.minFreeBytes);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    // Writes already accepted are committed (and answered) before closing.
+    this.writes.flush();
+    this.writes.stop();
+    this.stopBackground();
+    this.closed = true;
+    if (this.readers) await this.readers.close();
+    if (this.writer) await this.writer.close();
+    this.pool.closeAll();
+    this.pool.known.clear();
+  }
+
+  /** What else runs on this thread and stops before the store closes (the block store's merges). */
+  protected stopBackground(): void {}
+
+  /** Re-reads the partition folder now (reader threads, after retention). */
+  syncPartitions(): void {
+    if (!this.closed) this.refresh();
+  }
+
+  protected isExpired(key: PartitionKey, at: number): boolean {
+    return isPartitionExpired(this.policy, key, at);
+  }
+
+  /** The part of `req`'s range a partition may answer for at `at` (null: none, its events have expired). */
+  protected visibleRange(p: PartitionHandle<D>, req: { from: number; to: number }, at: number): { from: number; to: number } | null {
+    return visibleRange(this.policy, p.key, req, at);
+  }
+
+  /** Open partitions overlapping the range, grouped by day, in walk order. */
+  protected daysInRange(range: { from: number; to: number }, sort: SortOrder): PartitionHandle<D>[][] {
+    this.refresh();
+    return partitionsByDay(this.pool.known.values(), range, sort);
+  }
+
+  protected refresh(): void {
+    refreshPartitions(this.dir, this.pool);
+  }
+
+  protected assertOpen(): void {
+    if (this.closed) throw storeError('LS_STORE_CLOSED', 'the store was closed');
+  }
+}
