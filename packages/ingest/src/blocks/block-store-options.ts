@@ -1,21 +1,14 @@
 /** What a BlockStore is opened with (block-store.ts). */
-import type { RetentionConfig } from '../retention/retention-config.js';
-import type { ClassMatcherFactory } from '../retention/retention-policy.js';
+import type { PartitionedStoreOptions } from '../sqlite/partitioned-store.js';
 
-export interface BlockStoreOptions {
-  /** The server's data directory; partitions live in `<dataDir>/blocks`. */
-  dataDir: string;
-  retention: RetentionConfig;
-  now?: () => number;
-  /** Compiles a retention class query into a predicate (default: parse + compileMatcher). */
-  classMatcher?: ClassMatcherFactory;
+/** Partitions live in `<dataDir>/blocks`. */
+export interface BlockStoreOptions extends PartitionedStoreOptions {
   /** Write on a worker thread (default false here; openBlockStore's is true). */
   writerThread?: boolean;
   /** Worker threads answering reads (default 0 here; openBlockStore's is 2). */
   readerThreads?: number;
   /** False answers every aggregation from blocks, never from a rollup (tests compare both). */
   rollups?: boolean;
-  textFields?: readonly string[];
   /**
    * This store never answers queries (the writer thread): block headers
    * keep event.id's bloom, which dedupe reads, and no other column's. It
@@ -24,7 +17,6 @@ export interface BlockStoreOptions {
    * the server's peak RSS 326 → 313 MiB (one run each).
    */
   writeOnly?: boolean;
-  minFreeBytes?: number;
   /** WAL checkpoints while writes keep coming (sqlite/wal-checkpoints.ts; default CHECKPOINT_EVERY_MS, tests shorten it). */
   checkpointEveryMs?: number;
   /** False never merges blocks (tests compare before and after). Default true. */
