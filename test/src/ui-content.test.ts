@@ -7,11 +7,11 @@
  * expanded row holds all of it.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { HAVE_CHROMIUM, launchChromium, watchPage } from './browser.js';
-import { ingest, startServer, stopAll, type ServerHandle } from './harness.js';
-import { waitForTotal } from './ui-support.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { HAVE_CHROMIUM } from './browser.js';
+import { ingest, type ServerHandle } from './harness.js';
+import { waitForTotal, pageSuite } from './ui-support.js';
 
 const XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2"><b>bold</b> &amp;';
 const FIELD = '<img src=x onerror=window.__xss=3>';
@@ -22,29 +22,21 @@ const TRACEBACK = ['Traceback (most recent call last):', ...Array.from({ length:
 
 describe('search page: log content shown as text (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 90_000 }, () => {
   let srv: ServerHandle;
-  let browser: Browser;
   let page: Page;
   let problems: string[] = [];
 
-  before(async () => {
-    srv = await startServer();
-    const t = (s: number) => new Date(Date.now() - s * 1000).toISOString();
-    await ingest(srv.url, [
-      { '@timestamp': t(10), level: 'error', host: 'xss', message: XSS, [FIELD]: 'value <iframe src="javascript:window.__xss=4">' },
-      { '@timestamp': t(20), level: 'info', host: 'unicode', message: UNICODE },
-      { '@timestamp': t(30), level: 'info', host: 'override', message: OVERRIDE },
-      { '@timestamp': t(40), level: 'info', host: 'long', message: LONG },
-      { '@timestamp': t(50), level: 'error', host: 'tb', message: TRACEBACK },
-    ].map((e) => JSON.stringify(e)));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    problems = watchPage(page);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stopAll();
-  });
+  pageSuite({
+    seed: async (srv) => {
+      const t = (s: number) => new Date(Date.now() - s * 1000).toISOString();
+      await ingest(srv.url, [
+        { '@timestamp': t(10), level: 'error', host: 'xss', message: XSS, [FIELD]: 'value <iframe src="javascript:window.__xss=4">' },
+        { '@timestamp': t(20), level: 'info', host: 'unicode', message: UNICODE },
+        { '@timestamp': t(30), level: 'info', host: 'override', message: OVERRIDE },
+        { '@timestamp': t(40), level: 'info', host: 'long', message: LONG },
+        { '@timestamp': t(50), level: 'error', host: 'tb', message: TRACEBACK },
+      ].map((e) => JSON.stringify(e)));
+    },
+  }, (s) => ({ srv, page, problems } = s));
 
   async function open(host: string): Promise<void> {
     await page.goto(`${srv.url}/?${new URLSearchParams({ q: `host:${host}`, from: 'now-1h', to: 'now' })}`);

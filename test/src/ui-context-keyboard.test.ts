@@ -4,31 +4,19 @@
  * shortcut, Escape closes it, and focus goes back to the button that opened it.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { HAVE_CHROMIUM, launchChromium } from './browser.js';
-import { ingest, startServer, stopAll, type ServerHandle } from './harness.js';
-import { apiTotal, waitForTotal } from './ui-support.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { HAVE_CHROMIUM } from './browser.js';
+import { ingest, type ServerHandle } from './harness.js';
+import { apiTotal, waitForTotal, pageSuite, recentLines } from './ui-support.js';
 
 describe('search page: context dialog and the keyboard (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 60_000 }, () => {
   let srv: ServerHandle;
-  let browser: Browser;
   let page: Page;
 
-  before(async () => {
-    srv = await startServer();
-    const end = Date.now() - 5_000;
-    await ingest(srv.url, Array.from({ length: 30 }, (_, i) => JSON.stringify({
-      '@timestamp': new Date(end - i * 10_000).toISOString(), level: 'info', host: 'web-1', source: 'app', message: `line ${i}`,
-    })));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stopAll();
-  });
+  pageSuite({
+    seed: (srv) => ingest(srv.url, recentLines(30, 10_000, (i) => ({ level: 'info', host: 'web-1', source: 'app', message: `line ${i}` }))),
+  }, (s) => ({ srv, page } = s));
 
   const focused = () => page.evaluate(`document.activeElement?.textContent ?? ''`);
 

@@ -5,35 +5,22 @@
  * of `host`, not a quiet "0 hits".
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { HAVE_CHROMIUM, launchChromium, watchPage } from './browser.js';
-import { ingest, startServer, stopAll, type ServerHandle } from './harness.js';
-import { apiTotal, waitForTotal } from './ui-support.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { HAVE_CHROMIUM } from './browser.js';
+import { ingest, type ServerHandle } from './harness.js';
+import { apiTotal, waitForTotal, pageSuite, recentLines } from './ui-support.js';
 
 describe('search page: nothing found (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 60_000 }, () => {
   let srv: ServerHandle;
-  let browser: Browser;
   let page: Page;
   let problems: string[] = [];
   const from = 'now-1h';
   const to = 'now';
 
-  before(async () => {
-    srv = await startServer();
-    const end = Date.now() - 5_000;
-    await ingest(srv.url, Array.from({ length: 40 }, (_, i) => JSON.stringify({
-      '@timestamp': new Date(end - i * 10_000).toISOString(), level: i % 4 ? 'info' : 'error', host: `web-${(i % 2) + 1}`, message: `line ${i}`,
-    })));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    problems = watchPage(page);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stopAll();
-  });
+  pageSuite({
+    seed: (srv) => ingest(srv.url, recentLines(40, 10_000, (i) => ({ level: i % 4 ? 'info' : 'error', host: `web-${(i % 2) + 1}`, message: `line ${i}` }))),
+  }, (s) => ({ srv, page, problems } = s));
 
   async function open(q: string): Promise<void> {
     await page.goto(`${srv.url}/?${new URLSearchParams({ q, from, to })}`);

@@ -5,33 +5,21 @@
  * count: not "≥ 10,000" for any busy quarter hour.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { HAVE_CHROMIUM, launchChromium } from './browser.js';
-import { ingest, startServer, stopAll, type ServerHandle } from './harness.js';
-import { apiGet, apiTotal, waitForTotal, type ApiSearch } from './ui-support.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { HAVE_CHROMIUM } from './browser.js';
+import { ingest, type ServerHandle } from './harness.js';
+import { apiGet, apiTotal, waitForTotal, type ApiSearch, pageSuite, recentLines } from './ui-support.js';
 
 const COUNT = 10_500;
 
 describe('search page: an exact total past 10,000 hits (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 90_000 }, () => {
   let srv: ServerHandle;
-  let browser: Browser;
   let page: Page;
 
-  before(async () => {
-    srv = await startServer();
-    const end = Date.now() - 5_000;
-    await ingest(srv.url, Array.from({ length: COUNT }, (_, i) => JSON.stringify({
-      '@timestamp': new Date(end - i * 300).toISOString(), level: i % 10 === 0 ? 'error' : 'info', host: 'web-1', message: `line ${i}`,
-    })));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stopAll();
-  });
+  pageSuite({
+    seed: (srv) => ingest(srv.url, recentLines(COUNT, 300, (i) => ({ level: i % 10 === 0 ? 'error' : 'info', host: 'web-1', message: `line ${i}` }))),
+  }, (s) => ({ srv, page } = s));
 
   test('10,500 hits: the search API says ≥ 10,000, the page says 10,500 (the aggregate API\'s sum)', async () => {
     const to = new Date().toISOString();

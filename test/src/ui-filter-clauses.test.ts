@@ -6,11 +6,11 @@
  * against the API's answer for the query the page put in the URL.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { HAVE_CHROMIUM, launchChromium, watchPage } from './browser.js';
-import { ingest, startServer, stopAll, type ServerHandle } from './harness.js';
-import { apiTotal, queryText, typeQuery, urlParams, waitForQuery, waitForTotal } from './ui-support.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { HAVE_CHROMIUM } from './browser.js';
+import { ingest, type ServerHandle } from './harness.js';
+import { apiTotal, queryText, typeQuery, urlParams, waitForQuery, waitForTotal, pageSuite } from './ui-support.js';
 
 // A Kubernetes label as shippers flatten it: its name holds a `/`, which the
 // query language reserves (a regex delimiter).
@@ -42,7 +42,6 @@ function seed(endMs: number): { lines: string[]; events: Seed[] } {
 
 describe('search page: filter clauses (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 90_000 }, () => {
   let srv: ServerHandle;
-  let browser: Browser;
   let page: Page;
   let events: Seed[] = [];
   let problems: string[] = [];
@@ -50,20 +49,13 @@ describe('search page: filter clauses (Chromium)', { skip: !HAVE_CHROMIUM, timeo
   const to = 'now';
   const count = (pred: (e: Seed) => boolean) => events.filter(pred).length;
 
-  before(async () => {
-    srv = await startServer();
-    const s = seed(Date.now() - 5_000);
-    events = s.events;
-    await ingest(srv.url, s.lines);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    problems = watchPage(page);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stopAll();
-  });
+  pageSuite({
+    seed: async (srv) => {
+      const s = seed(Date.now() - 5_000);
+      events = s.events;
+      await ingest(srv.url, s.lines);
+    },
+  }, (s) => ({ srv, page, problems } = s));
 
   async function open(q: string, expected: number): Promise<void> {
     await page.goto(`${srv.url}/?${new URLSearchParams({ q, from, to })}`);

@@ -4,11 +4,11 @@
  * narrows it to the dragged span; ui-page.test.ts covers that).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { HAVE_CHROMIUM, launchChromium, watchPage } from './browser.js';
-import { ingest, startServer, stopAll, type ServerHandle } from './harness.js';
-import { apiTotal, urlParams, waitForTotal } from './ui-support.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { HAVE_CHROMIUM } from './browser.js';
+import { ingest, type ServerHandle } from './harness.js';
+import { apiTotal, urlParams, waitForTotal, pageSuite } from './ui-support.js';
 
 const INTERVAL = 10_000; // what a 15-minute range is drawn at (time-range.ts)
 const BURST = 40;
@@ -16,7 +16,6 @@ const BURST_ERRORS = 3;
 
 describe('search page: histogram hover and click (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 90_000 }, () => {
   let srv: ServerHandle;
-  let browser: Browser;
   let page: Page;
   let problems: string[] = [];
   // A 15-minute range on whole minutes, with a burst in one 10 s bucket.
@@ -24,26 +23,19 @@ describe('search page: histogram hover and click (Chromium)', { skip: !HAVE_CHRO
   const to = from + 15 * 60_000;
   const burst = from + 5 * 60_000;
 
-  before(async () => {
-    srv = await startServer();
-    const lines: string[] = [];
-    for (let i = 0; i < BURST; i++) {
-      lines.push(JSON.stringify({ '@timestamp': new Date(burst + 200 + i * 200).toISOString(), level: i < BURST_ERRORS ? 'error' : 'info', host: 'web-1', message: `burst ${i}` }));
-    }
-    // One event every 30 s elsewhere, never on a bucket's edge.
-    for (let t = from + 15_000; t < to; t += 30_000) {
-      lines.push(JSON.stringify({ '@timestamp': new Date(t).toISOString(), level: 'info', host: 'web-2', message: 'steady' }));
-    }
-    await ingest(srv.url, lines);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    problems = watchPage(page);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stopAll();
-  });
+  pageSuite({
+    seed: async (srv) => {
+      const lines: string[] = [];
+      for (let i = 0; i < BURST; i++) {
+        lines.push(JSON.stringify({ '@timestamp': new Date(burst + 200 + i * 200).toISOString(), level: i < BURST_ERRORS ? 'error' : 'info', host: 'web-1', message: `burst ${i}` }));
+      }
+      // One event every 30 s elsewhere, never on a bucket's edge.
+      for (let t = from + 15_000; t < to; t += 30_000) {
+        lines.push(JSON.stringify({ '@timestamp': new Date(t).toISOString(), level: 'info', host: 'web-2', message: 'steady' }));
+      }
+      await ingest(srv.url, lines);
+    },
+  }, (s) => ({ srv, page, problems } = s));
 
   test('hover shows the bar\'s time and counts; a click narrows the range to that bar', async () => {
     const isoFrom = new Date(from).toISOString();

@@ -8,33 +8,21 @@
  * link with both keeps the range and drops Live.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { HAVE_CHROMIUM, launchChromium } from './browser.js';
-import { ingest, startServer, stopAll, type ServerHandle } from './harness.js';
-import { apiTotal, urlParams, waitForTotal } from './ui-support.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { HAVE_CHROMIUM } from './browser.js';
+import { ingest, type ServerHandle } from './harness.js';
+import { apiTotal, urlParams, waitForTotal, pageSuite, recentLines } from './ui-support.js';
 
 describe('search page: live tail and the time range (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 90_000 }, () => {
   let srv: ServerHandle;
-  let browser: Browser;
   let page: Page;
   const live = () => page.getByRole('button', { name: 'Live' });
 
-  before(async () => {
-    srv = await startServer();
-    const end = Date.now() - 5_000;
+  pageSuite({
     // Two hours of events, one a minute.
-    await ingest(srv.url, Array.from({ length: 120 }, (_, i) => JSON.stringify({
-      '@timestamp': new Date(end - i * 60_000).toISOString(), level: 'info', host: 'web-1', message: `line ${i}`,
-    })));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stopAll();
-  });
+    seed: (srv) => ingest(srv.url, recentLines(120, 60_000, (i) => ({ level: 'info', host: 'web-1', message: `line ${i}` }))),
+  }, (s) => ({ srv, page } = s));
 
   test('Live on an absolute range: the same length ending now, searched; new events then land in it', async () => {
     const toMs = Date.now() - 30 * 60_000;

@@ -8,11 +8,11 @@
  * the history entry (reload, back/forward) instead of the URL.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { HAVE_CHROMIUM, launchChromium, watchPage } from './browser.js';
-import { ingest, startServer, stopAll, type ServerHandle } from './harness.js';
-import { apiTotal, queryText, urlParams, waitForTotal } from './ui-support.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { HAVE_CHROMIUM } from './browser.js';
+import { ingest, type ServerHandle } from './harness.js';
+import { apiTotal, queryText, urlParams, waitForTotal, pageSuite, recentLines } from './ui-support.js';
 
 /**
  * The query bar holds `q`, too long to run: CodeMirror renders only the
@@ -27,27 +27,16 @@ async function assertBarHolds(page: Page, q: string): Promise<void> {
 
 describe('search page: very long queries (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 90_000 }, () => {
   let srv: ServerHandle;
-  let browser: Browser;
   let page: Page;
   let problems: string[] = [];
   const from = 'now-1h';
   const to = 'now';
 
-  before(async () => {
-    srv = await startServer();
-    const end = Date.now() - 5_000;
-    await ingest(srv.url, Array.from({ length: 30 }, (_, i) => JSON.stringify({
-      '@timestamp': new Date(end - i * 30_000).toISOString(), level: 'info', host: `web-${i % 3}`, message: `line ${i}`,
-    })));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    problems = watchPage(page);
+  pageSuite({
+    seed: (srv) => ingest(srv.url, recentLines(30, 30_000, (i) => ({ level: 'info', host: `web-${i % 3}`, message: `line ${i}` }))),
+  }, (s) => {
+    ({ srv, page, problems } = s);
     page.on('response', (r) => { if (r.status() === 431) problems.push(`431 ${r.url().slice(0, 80)}`); });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stopAll();
   });
 
   const tooLong = Array.from({ length: 4000 }, (_, i) => `id:${i}`).join(' OR ');

@@ -5,31 +5,20 @@
  * same list (top values, filters).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { HAVE_CHROMIUM, launchChromium } from './browser.js';
-import { ingest, startServer, stopAll, type ServerHandle } from './harness.js';
-import { waitForTotal } from './ui-support.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { HAVE_CHROMIUM } from './browser.js';
+import { ingest, type ServerHandle } from './harness.js';
+import { waitForTotal, pageSuite, recentLines } from './ui-support.js';
 
 describe('search page: phone width (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 60_000 }, () => {
   let srv: ServerHandle;
-  let browser: Browser;
   let page: Page;
 
-  before(async () => {
-    srv = await startServer();
-    const end = Date.now() - 5_000;
-    await ingest(srv.url, Array.from({ length: 80 }, (_, i) => JSON.stringify({
-      '@timestamp': new Date(end - i * 20_000).toISOString(), level: i % 5 ? 'info' : 'error', host: `web-${i % 2}`, status: 200, message: `line ${i}`,
-    })));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 390, height: 844 } });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stopAll();
-  });
+  pageSuite({
+    viewport: { width: 390, height: 844 },
+    seed: (srv) => ingest(srv.url, recentLines(80, 20_000, (i) => ({ level: i % 5 ? 'info' : 'error', host: `web-${i % 2}`, status: 200, message: `line ${i}` }))),
+  }, (s) => ({ srv, page } = s));
 
   test('the results get most of the height; the fields open from their toggle and filter as on a wide screen', async () => {
     await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-1h', to: 'now' })}`);

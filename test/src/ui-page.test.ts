@@ -9,9 +9,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { HAVE_CHROMIUM, launchChromium, screenshot, watchPage } from './browser.js';
+import { HAVE_CHROMIUM, launchChromium, screenshot } from './browser.js';
 import { ingest, searchAll, startServer, stopAll, type ServerHandle } from './harness.js';
-import { apiGet, apiTotal, queryText, typeQuery, urlParams, waitForTotal } from './ui-support.js';
+import { apiGet, apiTotal, queryText, typeQuery, urlParams, waitForTotal, pageSuite } from './ui-support.js';
 
 const LEVELS = ['info', 'info', 'warning', 'error', 'debug', 'info'];
 const COUNT = 240;
@@ -63,18 +63,9 @@ describe('search page (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 120_000 }, (
   const from = 'now-1h';
   const to = 'now';
 
-  before(async () => {
-    srv = await startServer();
-    await ingest(srv.url, seedLines(Date.now() - 5_000));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    problems = watchPage(page);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stopAll();
-  });
+  pageSuite({
+    seed: (srv) => ingest(srv.url, seedLines(Date.now() - 5_000)),
+  }, (s) => ({ srv, browser, page, problems } = s));
 
   test('the page and its assets: / not cached, hashed assets cached for a year', async () => {
     const index = await fetch(`${srv.url}/`);

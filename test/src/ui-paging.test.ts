@@ -6,11 +6,11 @@
  * API's, all of them, in order.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { HAVE_CHROMIUM, launchChromium } from './browser.js';
-import { ingest, searchAll, startServer, stopAll, type ServerHandle } from './harness.js';
-import { waitForTotal } from './ui-support.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { HAVE_CHROMIUM } from './browser.js';
+import { ingest, searchAll, startServer, type ServerHandle } from './harness.js';
+import { waitForTotal, pageSuite, recentLines } from './ui-support.js';
 
 const COUNT = 260;
 
@@ -20,23 +20,11 @@ async function scrollToEnd(page: Page): Promise<void> {
 
 describe('search page: paging when a page fails (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 90_000 }, () => {
   let srv: ServerHandle;
-  let browser: Browser;
   let page: Page;
 
-  before(async () => {
-    srv = await startServer();
-    const end = Date.now() - 5_000;
-    await ingest(srv.url, Array.from({ length: COUNT }, (_, i) => JSON.stringify({
-      '@timestamp': new Date(end - i * 5_000).toISOString(), level: 'info', host: 'web-1', message: `line ${i}`,
-    })));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stopAll();
-  });
+  pageSuite({
+    seed: (srv) => ingest(srv.url, recentLines(COUNT, 5_000, (i) => ({ level: 'info', host: 'web-1', message: `line ${i}` }))),
+  }, (s) => ({ srv, page } = s));
 
   test('a failed next page shows Retry, not "End of results"; Retry after the server is back loads the rest', async () => {
     // Absolute bounds, so the API is asked exactly what the page asked.

@@ -5,33 +5,21 @@
  * query's own (an unknown saved query).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { HAVE_CHROMIUM, launchChromium } from './browser.js';
-import { ingest, startServer, stopAll, type ServerHandle } from './harness.js';
-import { apiTotal, typeQuery, waitForTotal } from './ui-support.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { HAVE_CHROMIUM } from './browser.js';
+import { ingest, type ServerHandle } from './harness.js';
+import { apiTotal, typeQuery, waitForTotal, pageSuite, recentLines } from './ui-support.js';
 
 describe('search page: queries that cannot run (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 60_000 }, () => {
   let srv: ServerHandle;
-  let browser: Browser;
   let page: Page;
   const from = 'now-1h';
   const to = 'now';
 
-  before(async () => {
-    srv = await startServer();
-    const end = Date.now() - 5_000;
-    await ingest(srv.url, Array.from({ length: 60 }, (_, i) => JSON.stringify({
-      '@timestamp': new Date(end - i * 30_000).toISOString(), level: i % 3 ? 'info' : 'error', host: 'web-1', message: `line ${i}`,
-    })));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stopAll();
-  });
+  pageSuite({
+    seed: (srv) => ingest(srv.url, recentLines(60, 30_000, (i) => ({ level: i % 3 ? 'info' : 'error', host: 'web-1', message: `line ${i}` }))),
+  }, (s) => ({ srv, page } = s));
 
   async function showsNoAnswers(): Promise<void> {
     assert.equal(await page.locator('.results [data-event-id]').count(), 0);

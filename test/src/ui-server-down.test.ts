@@ -6,31 +6,19 @@
  * reconnection runs the search again.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { HAVE_CHROMIUM, launchChromium } from './browser.js';
-import { ingest, startServer, stopAll, type ServerHandle } from './harness.js';
-import { apiTotal, typeQuery, waitForTotal } from './ui-support.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { HAVE_CHROMIUM } from './browser.js';
+import { ingest, startServer, type ServerHandle } from './harness.js';
+import { apiTotal, typeQuery, waitForTotal, pageSuite, recentLines } from './ui-support.js';
 
 describe('search page: the server down and back (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 90_000 }, () => {
   let srv: ServerHandle;
-  let browser: Browser;
   let page: Page;
 
-  before(async () => {
-    srv = await startServer();
-    const end = Date.now() - 5_000;
-    await ingest(srv.url, Array.from({ length: 40 }, (_, i) => JSON.stringify({
-      '@timestamp': new Date(end - i * 30_000).toISOString(), level: i % 4 ? 'info' : 'error', host: 'web-1', message: `line ${i}`,
-    })));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stopAll();
-  });
+  pageSuite({
+    seed: (srv) => ingest(srv.url, recentLines(40, 30_000, (i) => ({ level: i % 4 ? 'info' : 'error', host: 'web-1', message: `line ${i}` }))),
+  }, (s) => ({ srv, page } = s));
 
   test('a search while the server is down says it cannot be reached; live brings the results back with the server', async () => {
     await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-1h', to: 'now' })}`);

@@ -5,11 +5,11 @@
  * keeps it, and live events go at the end once the last page is there.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { HAVE_CHROMIUM, launchChromium, watchPage } from './browser.js';
-import { ingest, searchAll, startServer, stopAll, type ServerHandle } from './harness.js';
-import { waitForTotal } from './ui-support.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { HAVE_CHROMIUM } from './browser.js';
+import { ingest, searchAll, type ServerHandle } from './harness.js';
+import { waitForTotal, pageSuite } from './ui-support.js';
 
 const COUNT = 230;
 
@@ -34,27 +34,19 @@ async function allRowIds(page: Page): Promise<string[]> {
 
 describe('search page: oldest first (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 90_000 }, () => {
   let srv: ServerHandle;
-  let browser: Browser;
   let page: Page;
   let problems: string[] = [];
   const order = () => page.getByLabel('Order');
 
-  before(async () => {
-    srv = await startServer();
-    const end = Date.now() - 5_000;
-    // Pairs share a millisecond: the order within one is event.id's, both ways.
-    await ingest(srv.url, Array.from({ length: COUNT }, (_, i) => JSON.stringify({
-      '@timestamp': new Date(end - Math.floor(i / 2) * 10_000).toISOString(), level: 'info', host: 'web-1', source: 'app', message: `line ${i}`,
-    })));
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    problems = watchPage(page);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stopAll();
-  });
+  pageSuite({
+    seed: async (srv) => {
+      const end = Date.now() - 5_000;
+      // Pairs share a millisecond: the order within one is event.id's, both ways.
+      await ingest(srv.url, Array.from({ length: COUNT }, (_, i) => JSON.stringify({
+        '@timestamp': new Date(end - Math.floor(i / 2) * 10_000).toISOString(), level: 'info', host: 'web-1', source: 'app', message: `line ${i}`,
+      })));
+    },
+  }, (s) => ({ srv, page, problems } = s));
 
   test('Oldest first: the API\'s sort=asc rows over every page; the URL says so; back is newest first again', async () => {
     const from = new Date(Date.now() - 3_600_000).toISOString();

@@ -1,11 +1,61 @@
 /**
- * What the search page tests share: asking the HTTP API the question the
- * page asked, waiting for the page to show a fresh answer, and typing in the
- * query bar as a user does.
+ * What the search page tests share: a real server and one Chromium page for
+ * a suite, asking the HTTP API the question the page asked, waiting for the
+ * page to show a fresh answer, and typing in the query bar as a user does.
  */
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
-import type { ServerHandle } from './harness.js';
+import { after, before } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, watchPage } from './browser.js';
+import { startServer, stopAll, type ServerHandle, type StartServerOptions } from './harness.js';
+
+/** What a suite's tests use: set once its `before` hook has run. */
+export interface PageSuite {
+  srv: ServerHandle;
+  browser: Browser;
+  page: Page;
+  /** Page errors and failed requests so far (watchPage). */
+  problems: string[];
+}
+
+export interface PageSuiteOptions {
+  server?: StartServerOptions;
+  /** Stores what the tests look at, before the page opens. */
+  seed?: (srv: ServerHandle) => Promise<unknown>;
+  viewport?: { width: number; height: number };
+  /** The browser's time zone (default the machine's). */
+  timezoneId?: string;
+}
+
+/**
+ * Registers a suite's hooks: before its tests, a real server (seeded), a
+ * headless Chromium and one page, handed to `ready`; after them, both
+ * closed. One browser a suite, as launching one costs more than a test.
+ */
+export function pageSuite(opts: PageSuiteOptions, ready: (suite: PageSuite) => void): void {
+  let browser: Browser | undefined;
+  before(async () => {
+    const srv = await startServer(opts.server);
+    await opts.seed?.(srv);
+    browser = await launchChromium();
+    const context = await browser.newContext({
+      viewport: opts.viewport ?? { width: 1280, height: 800 },
+      ...(opts.timezoneId !== undefined ? { timezoneId: opts.timezoneId } : {}),
+    });
+    const page = await context.newPage();
+    ready({ srv, browser, page, problems: watchPage(page) });
+  });
+  after(async () => {
+    await browser?.close();
+    await stopAll();
+  });
+}
+
+/** `count` lines, one every `stepMs` going back from 5 s ago, each `fields(i)` with its `@timestamp`. */
+export function recentLines(count: number, stepMs: number, fields: (i: number) => Record<string, unknown>): string[] {
+  const end = Date.now() - 5_000;
+  return Array.from({ length: count }, (_, i) => JSON.stringify({ '@timestamp': new Date(end - i * stepMs).toISOString(), ...fields(i) }));
+}
 
 export interface ApiSearch {
   total: { value: number; relation: string };

@@ -6,11 +6,11 @@
  * UTC ISO text the URL holds. Escape and a click outside close the panel.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { HAVE_CHROMIUM, launchChromium, watchPage } from './browser.js';
-import { ingest, startServer, stopAll, type ServerHandle } from './harness.js';
-import { apiTotal, urlParams, waitForTotal } from './ui-support.js';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { HAVE_CHROMIUM } from './browser.js';
+import { ingest, type ServerHandle } from './harness.js';
+import { apiTotal, urlParams, waitForTotal, pageSuite, recentLines } from './ui-support.js';
 
 const ZONE = 'America/New_York';
 
@@ -25,29 +25,16 @@ function wallClock(ms: number, timeZone: string): string {
 
 describe('search page: time picker in a non-UTC zone (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 90_000 }, () => {
   let srv: ServerHandle;
-  let browser: Browser;
   let page: Page;
   let problems: string[] = [];
   // A range of whole minutes 3 h to 1 h ago, within the seeded 6 h.
   const fromMs = Math.floor((Date.now() - 3 * 3_600_000) / 60_000) * 60_000;
   const toMs = fromMs + 2 * 3_600_000;
 
-  before(async () => {
-    srv = await startServer();
-    const end = Date.now() - 5_000;
-    await ingest(srv.url, Array.from({ length: 360 }, (_, i) => JSON.stringify({
-      '@timestamp': new Date(end - i * 60_000).toISOString(), level: 'info', host: 'web-1', message: `minute ${i}`,
-    })));
-    browser = await launchChromium();
-    const context = await browser.newContext({ timezoneId: ZONE, viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    problems = watchPage(page);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await stopAll();
-  });
+  pageSuite({
+    timezoneId: ZONE,
+    seed: (srv) => ingest(srv.url, recentLines(360, 60_000, (i) => ({ level: 'info', host: 'web-1', message: `minute ${i}` }))),
+  }, (s) => ({ srv, page, problems } = s));
 
   const button = () => page.getByRole('button', { name: 'Time range' });
 
