@@ -46,6 +46,7 @@ export async function checkServeConfig(config: ServerConfig, now: number): Promi
   if (config.otlp.grpc_listen !== undefined) lines.push(`otlp grpc: ${config.otlp.grpc_listen}`);
   if (config.log_metrics.length > 0) lines.push(`log metrics: ${config.log_metrics.length}`);
   if (config.ingest.drop.length > 0) lines.push(`ingest drops events matching: ${config.ingest.drop.join(' | ')}`);
+  if (config.ingest.redact.length > 0) lines.push(`ingest redacts: ${config.ingest.redact.map((r) => (r.name === r.pattern ? r.pattern : `${r.name} (${r.pattern})`)).join(' | ')}`);
   return { lines, warnings };
 }
 

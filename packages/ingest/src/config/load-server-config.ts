@@ -12,6 +12,7 @@ import { LogshipError } from '../errors/define-error.js';
 import { checkAlertingDurations } from './check-alerting-durations.js';
 import { checkConfigQueries } from './check-config-queries.js';
 import { expandDropQueries, expandRetentionMatches } from './expand-config-queries.js';
+import { redactRules, type RawRedactRule } from './redact-rules.js';
 import { configErrors as errors } from './config-errors.js';
 import { interpolateEnv } from './interpolate-env.js';
 import { restoreEnvText } from './restore-env-text.js';
@@ -115,6 +116,7 @@ export function buildServerConfig(input: Record<string, unknown>, flags: ConfigF
     ingest: {
       default_timezone: timeZone((raw.ingest as { default_timezone?: string } | undefined)?.default_timezone ?? d.ingest.default_timezone),
       drop: expandDropQueries((raw.ingest as { drop?: string[] } | undefined)?.drop ?? [], (raw.saved_queries as Record<string, string> | undefined) ?? {}),
+      redact: redactRules((raw.ingest as { redact?: RawRedactRule[] } | undefined)?.redact ?? []),
     },
     log: { ...d.log, ...(raw.log as object | undefined) },
     rule_files: (raw.rule_files as string[] | undefined) ?? [],

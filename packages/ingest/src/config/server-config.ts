@@ -1,6 +1,7 @@
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { DEFAULT_RETENTION } from '../retention/retention-config.js';
 import { DEFAULT_NORMALIZE_LIMITS, type NormalizeLimits } from '../normalize/limits.js';
+import type { RedactRule } from '../normalize/redactor.js';
 import { DEFAULT_TEXT_FIELDS } from '@logship/query';
 import { ALERTING_CONFIG_SCHEMA, DEFAULT_ALERTING, RULE_FILES_SCHEMA, type AlertingConfig } from '../rules/alerting-config.js';
 import { LOG_METRICS_SCHEMA, type LogMetricConfig } from '../log-metrics/log-metrics-config.js';
@@ -107,6 +108,12 @@ export interface ServerConfig {
      * Promtail's drop stage or Filebeat's drop_event do at the shipper.
      */
     drop: readonly string[];
+    /**
+     * Patterns replaced in every stored event's string fields (or the
+     * fields a rule names) before anything else sees it, in rule order
+     * (normalize/redactor.ts).
+     */
+    redact: readonly RedactRule[];
   };
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent' };
   /** Globs of rule files (docs/ALERTING.md), relative to the working directory. */
@@ -142,7 +149,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = deepFreeze({
     ...DEFAULT_NORMALIZE_LIMITS,
   },
   search: { text_fields: DEFAULT_TEXT_FIELDS },
-  ingest: { default_timezone: 'UTC', drop: [] },
+  ingest: { default_timezone: 'UTC', drop: [], redact: [] },
   log: { level: 'info' },
   rule_files: [],
   alerting: DEFAULT_ALERTING,
@@ -261,6 +268,27 @@ export const SERVER_CONFIG_SCHEMA = {
       properties: {
         default_timezone: { type: 'string', minLength: 1 },
         drop: { type: 'array', items: { type: 'string', minLength: 1 } },
+        redact: {
+          type: 'array',
+          items: {
+            // A pattern alone, or a rule with its options.
+            anyOf: [
+              { type: 'string', minLength: 1 },
+              {
+                type: 'object',
+                additionalProperties: false,
+                required: ['pattern'],
+                properties: {
+                  name: { type: 'string', minLength: 1 },
+                  pattern: { type: 'string', minLength: 1 },
+                  replacement: { type: 'string' },
+                  fields: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true },
+                  ignore_case: { type: 'boolean' },
+                },
+              },
+            ],
+          },
+        },
       },
     },
     log: {

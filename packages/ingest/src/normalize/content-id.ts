@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import type { FieldValue, LogEvent } from '@logship/query';
 import { FLAG_FIELDS } from './limits.js';
 import { ContentBytes, type WellFormedCheck } from './content-bytes.js';
@@ -30,6 +30,23 @@ export function contentId(event: LogEvent, timestampMs?: number): string {
   out.reset(true);
   eventContent(event, list, received, timestampMs);
   return digestText(out.text!);
+}
+
+/**
+ * The `event.id` of an event an `ingest.redact` rule changed: its content
+ * id taken before the change, keyed. A retry of the line is still the same
+ * event, while two lines that differ only in what was redacted stay two
+ * events (their content ids after redaction would be one, and dedupe would
+ * keep one). Keyed (HMAC-SHA-256 with the server's redaction key), since a
+ * plain hash of the content would let anyone holding the id try the few
+ * values a card number or a PIN can take. Stored as a given id is.
+ */
+export function redactedContentId(event: LogEvent, timestampMs: number, key: Uint8Array): string {
+  const list = keyList(event);
+  const received = isReceived(event[FLAG_FIELDS.noTimestamp], event[FLAG_FIELDS.futureTimestamp]);
+  out.reset(true);
+  eventContent(event, list, received, timestampMs);
+  return first22(createHmac('sha256', key).update(out.text!, 'utf8').digest('base64url'));
 }
 
 // contentId and contentIdOfRow each spell out the two passes (bytes, then

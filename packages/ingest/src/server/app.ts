@@ -1,5 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { dropRules, type DropRules } from './drop-rules.js';
+import { Redactor } from '../normalize/redactor.js';
+import { redactionKey } from './redaction-key.js';
 import { answerClientError, apiErrors, fromFastifyError, LocalLiveFeed, MAX_PATH_PARAM_LENGTH, queryApiPlugin, registerOpenApi, type LogEvent } from '@logship/query';
 import type { LogStore } from '../store/log-store.js';
 import type { ServerConfig } from '../config/server-config.js';
@@ -59,6 +61,8 @@ export interface LogshipApp {
   onCommitted: (events: LogEvent[]) => void;
   /** `ingest.drop` compiled, for the syslog and OTLP/gRPC listeners' ingest too (undefined without rules). */
   drop: DropRules | undefined;
+  /** `ingest.redact` compiled, for the same listeners (undefined without rules). */
+  redact: Redactor | undefined;
   /** The token check of the HTTP routes (undefined when no tokens are configured), for the OTLP/gRPC listener. */
   authorize: Authorize | undefined;
   /** Present when serving HTTPS: new credentials for new connections (SIGHUP). */
@@ -181,7 +185,18 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     logMetrics.observe(events);
   };
   const drop = dropRules(config.ingest.drop, config.search.text_fields);
-  const ingest = { store, limits: config.limits, metrics, now, onCommitted, defaultTimeZone: config.ingest.default_timezone, ...(drop ? { drop } : {}) };
+  const rules = config.ingest.redact;
+  const redact = rules.length > 0 ? new Redactor(rules.map((r) => r.name), rules, redactionKey(config.data)) : undefined;
+  const ingest = {
+    store,
+    limits: config.limits,
+    metrics,
+    now,
+    onCommitted,
+    defaultTimeZone: config.ingest.default_timezone,
+    ...(drop ? { drop } : {}),
+    ...(redact ? { redact } : {}),
+  };
   await app.register(ingestRoute, ingest);
   // Other shippers' protocols: each decodes to envelopes and ends in the same ingestBatch.
   await app.register(lokiRoute, { ctx: ingest });
@@ -190,5 +205,5 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   await app.register(queryApiPlugin, { reader: store, now, savedQueries: { ...config.saved_queries }, feed, textFields: config.search.text_fields });
   await app.register(rulesRoutes, { ruler });
   await registerUiRoutes(app, opts.uiDir === undefined ? defaultUiDir() : opts.uiDir);
-  return { app, metrics, feed, ruler, onCommitted, drop, authorize, tlsMetrics, ...(tls ? { tls } : {}) };
+  return { app, metrics, feed, ruler, onCommitted, drop, redact, authorize, tlsMetrics, ...(tls ? { tls } : {}) };
 }

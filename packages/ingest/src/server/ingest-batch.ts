@@ -9,6 +9,7 @@ import { errors } from './errors.js';
 import { storeErrorDetail } from '../store/store-error.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import type { DropRules } from './drop-rules.js';
+import type { Redactor } from '../normalize/redactor.js';
 
 /*
  * The one ingest path every protocol ends in:
@@ -104,6 +105,8 @@ export interface IngestContext {
   defaultTimeZone?: string;
   /** `ingest.drop`: events matching a rule are answered `dropped` and not stored. */
   drop?: DropRules;
+  /** `ingest.redact`: applied while normalizing, before anything else sees the event. */
+  redact?: Redactor;
 }
 
 /**
@@ -123,6 +126,7 @@ export function retryAfterSOf(err: unknown): number | undefined {
 export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, items: readonly IngestItem[]): Promise<IngestOutcome> {
   const { store, limits, metrics, now, onCommitted } = ctx;
   const defaultTimeZone = ctx.defaultTimeZone ?? 'UTC';
+  const redact = ctx.redact;
   const started = performance.now();
   const receivedAt = now();
   const events: LogEvent[] = [];
@@ -157,11 +161,11 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
           asciiText = isAscii(item.body) ? item.body.toString('latin1') : undefined;
         }
         if (asciiText !== undefined) {
-          normalized = normalizeLine(asciiText.slice(item.start, item.end), { now: receivedAt, limits, invalidUtf8: false, defaultTimeZone });
+          normalized = normalizeLine(asciiText.slice(item.start, item.end), { now: receivedAt, limits, invalidUtf8: false, defaultTimeZone, redact });
         } else {
           // Each line checked for UTF-8 on its own: a bad byte flags one event, not the batch.
           const slice = item.body.subarray(item.start, item.end);
-          normalized = normalizeLine(slice.toString('utf8'), { now: receivedAt, limits, invalidUtf8: !isUtf8(slice), defaultTimeZone });
+          normalized = normalizeLine(slice.toString('utf8'), { now: receivedAt, limits, invalidUtf8: !isUtf8(slice), defaultTimeZone, redact });
         }
       } else {
         normalized = normalizeEnvelope(item.content, item.meta, {
@@ -172,6 +176,7 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
           ...(item.level !== undefined ? { level: item.level } : {}),
           ...(item.logger !== undefined ? { logger: item.logger } : {}),
           defaultTimeZone,
+          redact,
         });
       }
       byFormat.set(normalized.format, (byFormat.get(normalized.format) ?? 0) + 1);
@@ -206,6 +211,7 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
   asciiText = undefined;
   metrics.eventsReceived.inc(items.length);
   for (const [format, n] of byFormat) metrics.eventsByFormat.inc({ format }, n);
+  if (redact) redact.takeCounts().forEach((n, rule) => { if (n > 0) metrics.redactions.inc({ rule: redact.names[rule]! }, n); });
 
   let result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
   if (events.length > 0) {

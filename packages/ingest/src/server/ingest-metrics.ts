@@ -13,6 +13,7 @@ export interface IngestMetrics {
   eventsDuplicate: Counter;
   eventsExpired: Counter;
   eventsDropped: Counter<'rule'>;
+  redactions: Counter<'rule'>;
   eventsRejected: Counter<'reason'>;
   eventsByFormat: Counter<'format'>;
   /** Per protocol (native, loki, elasticsearch, otlp, syslog) and outcome (stored, duplicate, expired, dropped, rejected). */
@@ -84,6 +85,12 @@ export function createIngestMetrics(store: Pick<LogStore, 'partitions'>, opts: {
     eventsDropped: new Counter({
       name: 'logship_ingest_events_dropped_total',
       help: 'Events not stored because they matched an ingest.drop rule, by rule',
+      labelNames: ['rule'],
+      registers,
+    }),
+    redactions: new Counter({
+      name: 'logship_ingest_redactions_total',
+      help: 'Field values an ingest.redact rule changed, by rule',
       labelNames: ['rule'],
       registers,
     }),

@@ -75,6 +75,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       onCommitted: logshipApp.onCommitted,
       defaultTimeZone: config.ingest.default_timezone,
       ...(logshipApp.drop ? { drop: logshipApp.drop } : {}),
+      ...(logshipApp.redact ? { redact: logshipApp.redact } : {}),
     };
     if (config.syslog.listen_tcp !== undefined || config.syslog.listen_udp !== undefined || config.syslog.listen_tls !== undefined) {
       syslog = await startSyslogListeners(config.syslog, ingestCtx, syslogCredentials);
