@@ -148,4 +148,30 @@ describe('agent: multiline', () => {
     assert.match(tb, /RuntimeError: retry budget exhausted$/, 'the blank lines after it are not part of it');
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
   });
+
+  test('a start pattern that backtracks exponentially over a line does not stall the agent', async () => {
+    const logs = join(root, 'backtrack');
+    await mkdir(logs);
+    // `^(\w+\s?)+:` over 40 letters and no colon: 2^40 steps on a backtracking engine.
+    await appendFile(join(logs, 'app.log'), ['Error: first', 'a'.repeat(40) + '!', 'Warning: second', ''].join('\n'));
+    const agent = await startAgent([
+      'server:', `  url: ${server.url}`,
+      `data_dir: ${join(root, 'agent-backtrack')}`,
+      'batch: { max_age_ms: 100 }',
+      'log_level: warn',
+      'metrics: { listen: off }',
+      'sources:',
+      '  - type: file',
+      `    include: ["${logs}/app.log"]`,
+      '    labels: { job: ml-backtrack }',
+      "    multiline: { start: '^(\\w+\\s?)+:', timeout_ms: 300 }",
+      '',
+    ].join('\n'), join(root, 'agent-backtrack.yaml'));
+    const hits = await waitFor(async () => {
+      const r = await search(server.url, 'job:"ml-backtrack"', { limit: 100 });
+      return r.hits.length >= 2 ? r.hits : undefined;
+    }, { timeoutMs: 30_000, what: 'both events' });
+    assert.deepEqual(hits.map((h) => h.message).sort(), [`Error: first\n${'a'.repeat(40)}!`, 'Warning: second']);
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+  });
 });

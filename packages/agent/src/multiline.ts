@@ -1,5 +1,6 @@
 import type { MultilineConfig } from './config.js';
 import type { FramedLine } from './line-framer.js';
+import { boundedRegex } from './bounded-regex.js';
 
 /**
  * Joins the lines of one event that spans several (a Python traceback, a
@@ -21,8 +22,8 @@ export class Multiline {
     private readonly emit: (line: FramedLine) => void,
     private readonly now: () => number = Date.now,
   ) {
-    this.start = config.start !== undefined ? new RegExp(config.start) : null;
-    this.continuation = config.continuation !== undefined ? new RegExp(config.continuation) : null;
+    this.start = config.start !== undefined ? boundedRegex(config.start) : null;
+    this.continuation = config.continuation !== undefined ? boundedRegex(config.continuation) : null;
   }
 
   get pending(): boolean {
