@@ -75,14 +75,18 @@ test('matches are replaced before storing, on every route; lines differing only 
   }
 });
 
-test('a pattern that needs backtracking, matches nothing, or a name given twice stops the server with the key', async () => {
+test('a pattern that needs backtracking or matches nothing, a name given twice, a reserved field, $` or a key of the wrong size stops the server with the key', async () => {
   const root = await tempDir('logship-redact-bad-');
   try {
+    writeFileSync(join(root, 'short.key'), 'abcd\n');
     for (const [yaml, want] of [
       [`ingest: { redact: ['(\\w+)=\\1'] }\n`, /ingest\.redact\[0\].*linear time/],
       [`ingest: { redact: [{ pattern: '(?<=key=)\\w+' }] }\n`, /ingest\.redact\[0\]\.pattern.*linear time/],
       [`ingest: { redact: ['ok', 'x?'] }\n`, /ingest\.redact\[1\].*empty string/],
       [`ingest: { redact: [{ name: a, pattern: x }, { name: a, pattern: y }] }\n`, /ingest\.redact\[1\].*name "a"/],
+      [`ingest: { redact: [{ pattern: x, fields: [message, level] }] }\n`, /ingest\.redact\[0\]\.fields.*level/],
+      [`ingest: { redact: [{ pattern: x, replacement: "$\`" }] }\n`, /ingest\.redact\[0\]\.replacement/],
+      [`ingest: { redact: [x], redact_key_file: ${join(root, 'short.key')} }\n`, /ingest\.redact_key_file.*holds 5/],
     ] as const) {
       const cfg = join(root, 'bad.yaml');
       writeFileSync(cfg, yaml);

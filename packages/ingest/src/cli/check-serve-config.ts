@@ -6,6 +6,7 @@ import { loadRuleFiles } from '../rules/load-rule-files.js';
 import { checkListenPolicy } from '../server/listen-policy.js';
 import { loadTlsCredentials } from '../server/tls-credentials.js';
 import { syslogTlsCredentials } from '../server/syslog-tls-credentials.js';
+import { checkRedactionKey } from '../server/redaction-key.js';
 import { storeError } from '../store/store-error.js';
 import { blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-format.js';
 
@@ -46,6 +47,7 @@ export async function checkServeConfig(config: ServerConfig, now: number): Promi
   if (config.otlp.grpc_listen !== undefined) lines.push(`otlp grpc: ${config.otlp.grpc_listen}`);
   if (config.log_metrics.length > 0) lines.push(`log metrics: ${config.log_metrics.length}`);
   if (config.ingest.drop.length > 0) lines.push(`ingest drops events matching: ${config.ingest.drop.join(' | ')}`);
+  if (config.ingest.redact.length > 0) checkRedactionKey(config.data, config.ingest.redact_key_file);
   if (config.ingest.redact.length > 0) lines.push(`ingest redacts: ${config.ingest.redact.map((r) => (r.name === r.pattern ? r.pattern : `${r.name} (${r.pattern})`)).join(' | ')}`);
   return { lines, warnings };
 }

@@ -4,7 +4,7 @@
  * engine cannot run (normalize/linear-regex.ts) stops the server at start
  * with the entry it is, not at the first line it meets.
  */
-import { DEFAULT_REPLACEMENT, type RedactRule } from '../normalize/redactor.js';
+import { DEFAULT_REPLACEMENT, RESERVED_FIELDS, type RedactRule } from '../normalize/redactor.js';
 import { linearRegex, LinearRegexError } from '../normalize/linear-regex.js';
 import { configErrors as errors } from './config-errors.js';
 
@@ -20,6 +20,12 @@ export function redactRules(raw: readonly RawRedactRule[]): RedactRule[] {
     } catch (err) {
       if (err instanceof LinearRegexError) throw errors.configInvalid(at, err.message);
       throw err;
+    }
+    const reserved = r.fields?.find((f) => RESERVED_FIELDS.has(f));
+    if (reserved !== undefined) throw errors.configInvalid(`ingest.redact[${i}].fields`, `names ${reserved}, which the store keeps as it is (it is never redacted)`);
+    // `$\`` and `$'` put the text before or after the match in its place: a value with many matches grows as its square.
+    if (r.replacement !== undefined && /\$[`']/.test(r.replacement.replaceAll('$$', ''))) {
+      throw errors.configInvalid(`ingest.redact[${i}].replacement`, "uses $` or $', which are not supported ($1, $<name> and $& are)");
     }
     const name = r.name ?? r.pattern;
     // The metric's label: two rules under one name would add up unseen.

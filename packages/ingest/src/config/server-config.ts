@@ -114,6 +114,13 @@ export interface ServerConfig {
      * (normalize/redactor.ts).
      */
     redact: readonly RedactRule[];
+    /**
+     * The key redacted events' ids are taken with (server/redaction-key.ts);
+     * default `<data>/redaction.key`, made at the first start with rules.
+     * Servers sharing one Elasticsearch name one file, so a line retried
+     * through another server is still one event.
+     */
+    redact_key_file?: string;
   };
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent' };
   /** Globs of rule files (docs/ALERTING.md), relative to the working directory. */
@@ -268,6 +275,7 @@ export const SERVER_CONFIG_SCHEMA = {
       properties: {
         default_timezone: { type: 'string', minLength: 1 },
         drop: { type: 'array', items: { type: 'string', minLength: 1 } },
+        redact_key_file: { type: 'string', minLength: 1 },
         redact: {
           type: 'array',
           items: {

@@ -33,7 +33,7 @@ export function contentId(event: LogEvent, timestampMs?: number): string {
 }
 
 /**
- * The `event.id` of an event an `ingest.redact` rule changed: its content
+ * The `event.id` of an event an `ingest.redact` rule matched: its content
  * id taken before the change, keyed. A retry of the line is still the same
  * event, while two lines that differ only in what was redacted stay two
  * events (their content ids after redaction would be one, and dedupe would
@@ -46,7 +46,8 @@ export function redactedContentId(event: LogEvent, timestampMs: number, key: Uin
   const received = isReceived(event[FLAG_FIELDS.noTimestamp], event[FLAG_FIELDS.futureTimestamp]);
   out.reset(true);
   eventContent(event, list, received, timestampMs);
-  return first22(createHmac('sha256', key).update(out.text!, 'utf8').digest('base64url'));
+  // UTF-16LE, as digestText: UTF-8 would read a lone surrogate as U+FFFD, one id for two contents.
+  return first22(createHmac('sha256', key).update(Buffer.from(out.text!, 'utf16le')).digest('base64url'));
 }
 
 // contentId and contentIdOfRow each spell out the two passes (bytes, then

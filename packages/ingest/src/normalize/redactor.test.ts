@@ -11,7 +11,7 @@ const NOW = Date.parse('2026-12-06T10:00:00.000Z');
 
 function redactor(rules: Partial<RedactRule>[], key: Uint8Array = KEY): Redactor {
   const full = rules.map((r) => ({ name: r.pattern!, replacement: DEFAULT_REPLACEMENT, ...r }) as RedactRule);
-  return new Redactor(full.map((r) => r.name), full, key);
+  return new Redactor(full.map((r) => r.name), full, key, DEFAULT_NORMALIZE_LIMITS.max_value_bytes);
 }
 
 const norm = (line: string, redact?: Redactor) => normalizeLine(line, { now: NOW, limits: DEFAULT_NORMALIZE_LIMITS, redact });
@@ -41,13 +41,13 @@ test("Go's (?i) and (?P<name>…) read as RE2 means them; ignore_case folds ASCI
   assert.equal('tab\there'.replace(linearRegex('\\t', true), ' '), 'tab here', '\\t stays an escape');
 });
 
-test('without fields a rule reads every string field but @timestamp, event.id, level and the logship.* flags', () => {
+test('without fields a rule reads every string field but @timestamp, event.id, level and the flags ingest sets', () => {
   const r = redactor([{ pattern: 'secret-\\w+' }]);
-  const event = { '@timestamp': '2026-12-06T10:00:00.000Z', 'event.id': 'secret-id', level: 'info', message: 'got secret-abc and secret-def', url: '/x?k=secret-1', n: 5, 'logship.original_timestamp': 'secret-t' } as never;
+  const event = { '@timestamp': '2026-12-06T10:00:00.000Z', 'event.id': 'secret-id', level: 'info', message: 'got secret-abc and secret-def', url: '/x?k=secret-1', n: 5, 'logship.original_timestamp': 'secret-t', 'logship.note': 'a sender\'s secret-x' } as never;
   assert.equal(r.matches(event), true);
   r.apply(event);
-  assert.deepEqual(event, { '@timestamp': '2026-12-06T10:00:00.000Z', 'event.id': 'secret-id', level: 'info', message: 'got [REDACTED] and [REDACTED]', url: '/x?k=[REDACTED]', n: 5, 'logship.original_timestamp': 'secret-t' });
-  assert.deepEqual(r.takeCounts(), [2], 'values changed, not matches');
+  assert.deepEqual(event, { '@timestamp': '2026-12-06T10:00:00.000Z', 'event.id': 'secret-id', level: 'info', message: 'got [REDACTED] and [REDACTED]', url: '/x?k=[REDACTED]', n: 5, 'logship.original_timestamp': 'secret-t', 'logship.note': 'a sender\'s [REDACTED]' });
+  assert.deepEqual(r.takeCounts(), [3], 'values changed, not matches');
   assert.deepEqual(r.takeCounts(), [0]);
 });
 
@@ -95,4 +95,34 @@ test('ignore_case keeps a class whose last or first character is a literal -', (
   assert.equal('BEARER a-B_c.9 x'.replace(linearRegex('bearer [a-z0-9._-]+', true), '[t]'), '[t] x');
   assert.equal('x-Y'.replace(linearRegex('[-a-z]+', true), '_'), '_');
   assert.equal('Q'.replace(linearRegex('[^a-z]', true), '_'), 'Q', 'negated: neither case of a letter');
+});
+
+test('counted repetitions above 16 are split so the linear engine runs them; \\p and a capturing group repeated more are refused', () => {
+  assert.equal('card 4111111111111111 ok, 12345678901234567890123 not'.replace(linearRegex('\\b\\d{13,19}\\b'), '[card]'), 'card [card] ok, 12345678901234567890123 not');
+  assert.equal('sha d41d8cd98f00b204e9800998ecf8427e.'.replace(linearRegex('[a-f0-9]{32}'), 'H'), 'sha H.');
+  assert.equal('x'.repeat(40).replace(linearRegex('x{20,}?'), '-'), '--');
+  assert.throws(() => linearRegex('(ab){20}'), /capturing group/);
+  assert.throws(() => linearRegex('\\p{L}+'), /Unicode class/);
+});
+
+test('folding leaves literal braces, escapes and group names alone, and covers mixed-case ranges', () => {
+  assert.equal('{"SECRET":{"Value":"X"}}'.replace(linearRegex('"secret":{"value":"x"}', true), '-'), '{-}');
+  assert.equal('y! D'.replace(linearRegex('[X-c]', true), '_'), '_! D', 'X-c holds Y-Z…a-c: y and B fold in, D does not');
+  assert.equal('B'.replace(linearRegex('[X-c]', true), '_'), '_');
+  assert.equal('User=bob'.replace(linearRegex('(?P<k>user)=\\w+', true), '$<k>=*'), 'User=*');
+});
+
+test('a value a replacement made longer than the cap is cut again and flagged', () => {
+  const r = new Redactor(['x'], [{ name: 'x', pattern: '[^ ]', replacement: '[REDACTED]' }], KEY, 100);
+  const event = { '@timestamp': 't', 'event.id': '', message: 'abcdefghijklmnopqrstuvwxyz' } as Record<string, unknown>;
+  r.apply(event as never);
+  assert.equal(Buffer.byteLength(event.message as string), 100);
+  assert.equal(event['logship.truncated'], true);
+});
+
+test('two redacted lines that differ only by a lone surrogate against U+FFFD keep two ids', () => {
+  const r = redactor([{ pattern: 'token=\\w+' }]);
+  const a = norm(JSON.stringify({ message: 'x token=abc \ud800' }), r);
+  const b = norm(JSON.stringify({ message: 'x token=abc \ufffd' }), r);
+  assert.notEqual(a.event['event.id'], b.event['event.id']);
 });

@@ -7,7 +7,9 @@
  * event's fields are final and its id not yet taken.
  */
 import type { LogEvent } from '@logship/query';
+import { FLAG_FIELDS } from './limits.js';
 import { linearRegex } from './linear-regex.js';
+import { truncateValue } from './truncate-value.js';
 
 export interface RedactRule {
   /** The metric's `rule` label (default the pattern). */
@@ -15,16 +17,19 @@ export interface RedactRule {
   pattern: string;
   /** What replaces each match; `$1`, `$<name>` and `$&` name its groups (default `[REDACTED]`). */
   replacement: string;
-  /** The fields it reads; default every string field but @timestamp, event.id, level and logship.* flags. */
+  /** The fields it reads; default every string field but RESERVED_FIELDS. */
   fields?: readonly string[];
   ignore_case?: boolean;
 }
 
 export const DEFAULT_REPLACEMENT = '[REDACTED]';
 
-/** Never rewritten by a rule without `fields`: the store's own keys (and the logship.* flags, by prefix). */
-const OWN_FIELDS: ReadonlySet<string> = new Set(['@timestamp', 'event.id', 'level']);
-const FLAG_PREFIX = 'logship.';
+/**
+ * Never rewritten: the store's own keys and the flags ingest sets (a
+ * sender's other `logship.*` fields are its own text, and redacted).
+ * config/redact-rules.ts refuses them in a rule's `fields`.
+ */
+export const RESERVED_FIELDS: ReadonlySet<string> = new Set(['@timestamp', 'event.id', 'level', ...Object.values(FLAG_FIELDS)]);
 
 interface CompiledRule {
   re: RegExp;
@@ -36,11 +41,17 @@ export class Redactor {
   private readonly rules: CompiledRule[];
   private counts: number[];
 
-  /** `key`: the server's redaction key, for the ids of changed events (content-id.ts redactedContentId). Throws LinearRegexError for a pattern it refuses. */
+  /**
+   * `key`: the server's redaction key, for the ids of matched events
+   * (content-id.ts redactedContentId); `maxValueBytes`: the cap a value
+   * longer after its replacements is cut to again. Throws LinearRegexError
+   * for a pattern it refuses.
+   */
   constructor(
     readonly names: readonly string[],
     rules: readonly RedactRule[],
     readonly key: Uint8Array,
+    private readonly maxValueBytes: number,
   ) {
     this.rules = rules.map((r) => ({ re: linearRegex(r.pattern, r.ignore_case ?? false), replacement: r.replacement, fields: r.fields }));
     this.counts = rules.map(() => 0);
@@ -59,7 +70,7 @@ export class Redactor {
       }
       for (const f in event) {
         const v = event[f];
-        if (typeof v === 'string' && !OWN_FIELDS.has(f) && !f.startsWith(FLAG_PREFIX) && test(re, v)) return true;
+        if (typeof v === 'string' && !RESERVED_FIELDS.has(f) && test(re, v)) return true;
       }
     }
     return false;
@@ -70,15 +81,20 @@ export class Redactor {
     const rules = this.rules;
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i]!;
-      const keys = rule.fields ?? Object.keys(event).filter((f) => !OWN_FIELDS.has(f) && !f.startsWith(FLAG_PREFIX));
+      const keys = rule.fields ?? Object.keys(event).filter((f) => !RESERVED_FIELDS.has(f));
       for (const f of keys) {
         const v = event[f];
         if (typeof v !== 'string') continue;
-        const after = v.replace(rule.re, rule.replacement);
-        if (after !== v) {
-          event[f] = after;
-          this.counts[i]!++;
+        let after = v.replace(rule.re, rule.replacement);
+        if (after === v) continue;
+        // A replacement longer than its match may take a value past the cap it was cut to.
+        if (after.length > v.length) {
+          const cut = truncateValue(after, this.maxValueBytes);
+          if (cut !== after) event[FLAG_FIELDS.truncated] = true;
+          after = cut;
         }
+        event[f] = after;
+        this.counts[i]!++;
       }
     }
   }

@@ -186,7 +186,10 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   };
   const drop = dropRules(config.ingest.drop, config.search.text_fields);
   const rules = config.ingest.redact;
-  const redact = rules.length > 0 ? new Redactor(rules.map((r) => r.name), rules, redactionKey(config.data)) : undefined;
+  const redact =
+    rules.length > 0
+      ? new Redactor(rules.map((r) => r.name), rules, redactionKey(config.data, config.ingest.redact_key_file), config.limits.max_value_bytes)
+      : undefined;
   const ingest = {
     store,
     limits: config.limits,

@@ -8,13 +8,13 @@
  *   node durability-writer.fixture.js <rows|blocks> <dataDir> <nowMs>
  */
 import type { LogEvent } from '@logship/query';
-import { openBlockStore } from '../blocks/open-block-store.js';
-import { openSqliteStore } from '../sqlite/open-sqlite-store.js';
+import { DEFAULT_SERVER_CONFIG } from '../config/server-config.js';
+import { openStore } from './open-store.js';
 
 const [format, dataDir, nowArg] = process.argv.slice(2);
 if ((format !== 'rows' && format !== 'blocks') || !dataDir || !nowArg) throw new Error('usage: durability-writer.fixture.js <rows|blocks> <dataDir> <nowMs>');
 const now = Number(nowArg);
-const store = await (format === 'blocks' ? openBlockStore : openSqliteStore)({ dataDir, now: () => now });
+const store = await openStore({ ...DEFAULT_SERVER_CONFIG, data: dataDir, store: { type: 'sqlite', format } }, { now: () => now });
 let acked = 0;
 for (let batch = 0; ; batch++) {
   const events: LogEvent[] = [];

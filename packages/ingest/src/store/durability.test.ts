@@ -16,8 +16,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { q } from './contract/ast-builders.js';
-import { openBlockStore } from '../blocks/open-block-store.js';
-import { openSqliteStore } from '../sqlite/open-sqlite-store.js';
+import { DEFAULT_SERVER_CONFIG } from '../config/server-config.js';
+import { openStore } from './open-store.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
 const fixture = fileURLToPath(new URL('./durability-writer.fixture.js', import.meta.url));
@@ -50,7 +50,7 @@ for (const format of ['rows', 'blocks'] as const) {
       });
       assert.equal(await exited, 'SIGKILL');
       assert.ok(acked >= KILL_AFTER);
-      const store = await (format === 'blocks' ? openBlockStore : openSqliteStore)({ dataDir: dir, now: () => NOW });
+      const store = await openStore({ ...DEFAULT_SERVER_CONFIG, data: dir, store: { type: 'sqlite', format } }, { now: () => NOW });
       const stored = await store.count({ query: q.all(), from: 0, to: NOW + 1, now: NOW });
       assert.ok(stored >= acked, `acknowledged ${acked}, found ${stored}`);
       const ids = (await store.search({ query: q.all(), from: 0, to: NOW + 1, now: NOW, limit: stored + 1, fields: [] })).hits.map((h) => h['event.id']);
