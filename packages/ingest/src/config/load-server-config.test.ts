@@ -181,7 +181,7 @@ log_metrics:
       assert.equal(c.alerting.resend_delay_ms, 120_000);
       assert.equal(c.alerting.query_timeout_ms, 30_000);
       assert.deepEqual(c.alerting.alertmanager.urls, ['http://am-1:9093', 'http://am-2:9093']);
-      assert.deepEqual(c.alerting.webhooks, [{ url: 'http://hooks.internal/alert', timeout_ms: 5000 }]);
+      assert.deepEqual(c.alerting.webhooks, [{ url: 'http://hooks.internal/alert', timeout_ms: 5000, repeat_interval_ms: 4 * 3_600_000 }]);
       assert.equal(c.log_metrics[0]?.max_series, 1000);
       assert.deepEqual(c.log_metrics[1]?.histogram?.buckets, [0.1, 1, 5]);
     },

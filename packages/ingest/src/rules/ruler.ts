@@ -5,7 +5,9 @@
  *      each tick: for each rule, within the query deadline:
  *         evaluateRule (store's LogReader) ─► stepAlerts (pending/firing/resolved)
  *         ─► sample lines for active series
- *      then: needsSending? ─► Notifier (Alertmanager v2, webhooks) ─► state file
+ *      then: needsSending? ─► Notifier: Alertmanager v2 (every resend_delay)
+ *            webhookNeedsSending? ─► webhooks (changes, repeat_interval; undone if not delivered)
+ *      ─► state file
  *
  *   reload (SIGHUP, POST /api/v1/rules/reload): load anew; on a mistake keep
  *   the running rules; alerts of rules that stay (same file, group, name and
@@ -18,7 +20,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { LogReader } from '@logship/query';
 import type { Registry } from 'prom-client';
 import type { AlertingConfig } from './alerting-config.js';
-import { fingerprint, needsSending, stepAlerts, type ActiveSeries, type AlertInstance } from './alert-state.js';
+import { fingerprint, needsSending, stepAlerts, webhookNeedsSending, type ActiveSeries, type AlertInstance, type WebhookNotice } from './alert-state.js';
 import { evaluateRule, sampleLines } from './evaluate-rule.js';
 import { loadRuleFiles } from './load-rule-files.js';
 import { Notifier, type NotifierTarget, type PostableAlert } from './notifier.js';
@@ -302,21 +304,48 @@ export class Ruler {
     // Alertmanager resolves it by itself if this server goes away.
     const validFor = 4 * Math.max(a.resend_delay_ms, g.group.interval_ms);
     const batch: PostableAlert[] = [];
+    const hooks = a.webhooks.map(() => ({ alerts: [] as PostableAlert[], told: [] as { alert: AlertInstance; notice: WebhookNotice; previous: WebhookNotice | undefined }[] }));
     for (const r of g.rules) {
       for (const alert of r.alerts.values()) {
-        if (!needsSending(alert, now, a.resend_delay_ms)) continue;
-        alert.lastSentAt = now;
-        if (alert.state === 'firing') alert.validUntil = now + validFor;
-        batch.push({
-          labels: alert.labels,
-          annotations: alert.annotations,
-          startsAt: new Date(alert.firedAt ?? alert.activeAt).toISOString(),
-          endsAt: new Date(alert.state === 'inactive' ? (alert.resolvedAt ?? now) : (alert.validUntil ?? now + validFor)).toISOString(),
-          generatorURL: this.generatorUrl(r.rule),
+        if (needsSending(alert, now, a.resend_delay_ms)) {
+          alert.lastSentAt = now;
+          if (alert.state === 'firing') alert.validUntil = now + validFor;
+          batch.push(this.postable(alert, r.rule, now, validFor));
+        }
+        a.webhooks.forEach((w, i) => {
+          const notice = webhookNeedsSending(alert, w.url, now, w.repeat_interval_ms);
+          if (!notice) return;
+          const hook = hooks[i] as (typeof hooks)[number];
+          hook.alerts.push(this.postable(alert, r.rule, now, validFor));
+          hook.told.push({ alert, notice, previous: alert.webhooks?.[w.url] });
+          // Noted at once, so the evaluations while it is in flight do not send it again.
+          (alert.webhooks ??= {})[w.url] = notice;
         });
       }
     }
-    if (this.notifier.hasTargets) this.notifier.send(g.group.name, batch);
+    this.notifier.send(g.group.name, batch);
+    a.webhooks.forEach((w, i) => {
+      const hook = hooks[i] as (typeof hooks)[number];
+      this.notifier.sendWebhook(i, g.group.name, hook.alerts, (delivered) => {
+        if (delivered) return;
+        // Not received: what the webhook was told before stands, so the next evaluation sends it again.
+        for (const { alert, notice, previous } of hook.told) {
+          if (alert.webhooks?.[w.url] !== notice) continue;
+          if (previous) alert.webhooks[w.url] = previous;
+          else delete alert.webhooks[w.url];
+        }
+      });
+    });
+  }
+
+  private postable(alert: AlertInstance, rule: AlertRule, now: number, validFor: number): PostableAlert {
+    return {
+      labels: alert.labels,
+      annotations: alert.annotations,
+      startsAt: new Date(alert.firedAt ?? alert.activeAt).toISOString(),
+      endsAt: new Date(alert.state === 'inactive' ? (alert.resolvedAt ?? now) : (alert.validUntil ?? now + validFor)).toISOString(),
+      generatorURL: this.generatorUrl(rule),
+    };
   }
 
   /** The search page with the rule's query over its window. */
