@@ -14,4 +14,5 @@ export const rulesErrors = {
   rulesQuery: defineError('LS_RULES_BAD_QUERY', 'rule file %s: the query at "%s" does not parse: %s%s', 400),
   rulesTimeout: defineError('LS_RULES_EVALUATION_TIMEOUT', 'rule "%s" did not finish within the query deadline of %s ms', 503, { retryable: true }),
   rulesDisabled: defineError('LS_RULES_NOT_CONFIGURED', 'no rule_files are configured on this server', 404),
+  rulesBadPage: defineError('LS_RULES_BAD_PAGINATION', '%s', 400),
 } as const;
