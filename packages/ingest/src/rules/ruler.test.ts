@@ -329,3 +329,28 @@ test('a pending alert restored after a stop counts its `for` without the downtim
     }
   });
 });
+
+test('a reload that fails shows in logship_rules_last_reload_successful until one succeeds, as prometheus_config_last_reload_successful does', async () => {
+  await withStore(async (dir, store) => {
+    const file = join(dir, 'rules.yaml');
+    const good = "groups:\n  - name: g\n    interval: 1h\n    rules:\n      - { alert: A, query: 'level:error', above: 0 }\n";
+    writeFileSync(file, good);
+    const registry = new Registry();
+    let clock = 1_000_000;
+    const ruler = new Ruler({ ruleFiles: [file], alerting: buildAlertingConfig({}), savedQueries: {}, reader: store, dataDir: join(dir, 'data'), registry, now: () => clock });
+    const gauge = async (name: string) => /^(\S+) (\S+)$/m.exec((await registry.metrics()).split('\n').filter((l) => l.startsWith(`${name} `)).join('\n'))?.[2];
+    assert.equal(await gauge('logship_rules_last_reload_successful'), '1');
+    assert.equal(await gauge('logship_rules_last_reload_success_timestamp_seconds'), '1000');
+    clock = 2_000_000;
+    writeFileSync(file, good.replace("'level:error'", "'level:(error'"));
+    assert.throws(() => ruler.reload(), { code: 'LS_RULES_BAD_QUERY' });
+    assert.equal(await gauge('logship_rules_last_reload_successful'), '0');
+    assert.equal(await gauge('logship_rules_last_reload_success_timestamp_seconds'), '1000');
+    clock = 3_000_000;
+    writeFileSync(file, good);
+    ruler.reload();
+    assert.equal(await gauge('logship_rules_last_reload_successful'), '1');
+    assert.equal(await gauge('logship_rules_last_reload_success_timestamp_seconds'), '3000');
+    await ruler.stop();
+  });
+});

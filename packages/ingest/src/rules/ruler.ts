@@ -135,6 +135,7 @@ export class Ruler {
       loaded = this.load();
     } catch (err) {
       this.metrics.reloads.inc({ result: 'failure' });
+      this.metrics.lastReloadSuccessful.set(0);
       throw err;
     }
     this.metrics.reloads.inc({ result: 'success' });
@@ -205,6 +206,8 @@ export class Ruler {
       running: null,
     }));
     this.metrics.rules.set(loaded.reduce((n, g) => n + g.rules.length, 0));
+    this.metrics.lastReloadSuccessful.set(1);
+    this.metrics.lastReloadSuccess.set(this.now() / 1000);
     // As Prometheus deletes a removed group's series: a last-evaluation
     // timestamp left behind never moves again, so the usual "rule group
     // stalled" alert fires for a group that no longer exists, and the
