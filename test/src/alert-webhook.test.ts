@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ingest, removeDir, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
@@ -38,6 +38,7 @@ describe('alerts to a webhook', () => {
   let hook: Server;
   let refused = 0;
   const received: HookBody[] = [];
+  const auth = new Set<string>();
 
   before(async () => {
     root = await tempDir('logship-alert-webhook-');
@@ -45,6 +46,7 @@ describe('alerts to a webhook', () => {
       let body = '';
       req.on('data', (d: Buffer) => (body += d.toString()));
       req.on('end', () => {
+        auth.add(req.headers.authorization ?? '');
         // The first delivery fails all its attempts (5): the notice must come again.
         if (refused < 5) {
           refused++;
@@ -57,7 +59,8 @@ describe('alerts to a webhook', () => {
       });
     });
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-    const hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    // Credentials in the URL travel as basic auth, and stay out of the state file.
+    const hookUrl = `http://hookuser:s3cret@127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
     await writeFile(join(root, 'rules.yaml'), RULES);
     server = await startServer({
       dataDir: join(root, 'data'),
@@ -81,5 +84,9 @@ describe('alerts to a webhook', () => {
     const seen = await evaluations(server.url);
     await waitFor(async () => (await evaluations(server.url)) >= seen + 4, { timeoutMs: 30_000, what: 'four more evaluations' });
     assert.deepEqual(notices(), ['firing', 'resolved']);
+    assert.deepEqual([...auth], [`Basic ${Buffer.from('hookuser:s3cret').toString('base64')}`]);
+    const state = await readFile(join(server.dataDir, 'rules', 'alert-state.json'), 'utf8');
+    assert.match(state, /"webhooks":\{"http:\/\/127\.0\.0\.1:\d+\/hook":\{"state":"resolved"/);
+    assert.doesNotMatch(state, /s3cret/);
   });
 });

@@ -25,7 +25,7 @@ export interface AlertInstance {
   keepFiringSince: number | null;
   /** endsAt sent with a firing alert: Alertmanager resolves it by itself if we go silent. */
   validUntil: number | null;
-  /** What each webhook (by URL) was last told of this alert and when; absent in state files of earlier versions. */
+  /** What each webhook (by URL without credentials) was last told of this alert and when; absent in state files of earlier versions. */
   webhooks?: Record<string, WebhookNotice>;
 }
 
@@ -107,8 +107,8 @@ export function needsSending(a: AlertInstance, now: number, resendDelay_ms: numb
  * resend_delay, as Alertmanager is sent, posted a firing alert every minute
  * and its resolve fifteen times.
  */
-export function webhookNeedsSending(a: AlertInstance, url: string, now: number, repeat_ms: number): WebhookNotice | null {
-  const told = a.webhooks?.[url];
+export function webhookNeedsSending(a: AlertInstance, key: string, now: number, repeat_ms: number): WebhookNotice | null {
+  const told = a.webhooks?.[key];
   if (a.state === 'firing') {
     if (told?.state === 'firing' && now - told.at < repeat_ms) return null;
     return { state: 'firing', at: now };

@@ -45,8 +45,8 @@ export interface NotifierOptions {
   maxQueue?: number;
 }
 
-/** A target as a metric label: without credentials a URL may carry. */
-function targetLabel(url: string): string {
+/** A target as a metric label (and as the key of what a webhook was told, in the state file): without credentials a URL may carry. */
+export function targetLabel(url: string): string {
   try {
     const u = new URL(url);
     return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;

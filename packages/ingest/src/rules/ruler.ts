@@ -23,7 +23,7 @@ import type { AlertingConfig } from './alerting-config.js';
 import { fingerprint, needsSending, stepAlerts, webhookNeedsSending, type ActiveSeries, type AlertInstance, type WebhookNotice } from './alert-state.js';
 import { evaluateRule, sampleLines } from './evaluate-rule.js';
 import { loadRuleFiles } from './load-rule-files.js';
-import { Notifier, type NotifierTarget, type PostableAlert } from './notifier.js';
+import { Notifier, targetLabel, type NotifierTarget, type PostableAlert } from './notifier.js';
 import { formatDuration } from './parse-duration.js';
 import { renderTemplate } from './render-template.js';
 import type { AlertRule, RuleGroup } from './rule-types.js';
@@ -307,6 +307,8 @@ export class Ruler {
     // Alertmanager resolves it by itself if this server goes away.
     const validFor = 4 * Math.max(a.resend_delay_ms, g.group.interval_ms);
     const batch: PostableAlert[] = [];
+    // Keyed without credentials: the keys are written to the state file.
+    const webhookKeys = a.webhooks.map((w) => targetLabel(w.url));
     const hooks = a.webhooks.map(() => ({ alerts: [] as PostableAlert[], told: [] as { alert: AlertInstance; notice: WebhookNotice; previous: WebhookNotice | undefined }[] }));
     for (const r of g.rules) {
       for (const alert of r.alerts.values()) {
@@ -315,27 +317,27 @@ export class Ruler {
           if (alert.state === 'firing') alert.validUntil = now + validFor;
           batch.push(this.postable(alert, r.rule, now, validFor));
         }
-        a.webhooks.forEach((w, i) => {
-          const notice = webhookNeedsSending(alert, w.url, now, w.repeat_interval_ms);
+        webhookKeys.forEach((key, i) => {
+          const notice = webhookNeedsSending(alert, key, now, (a.webhooks[i] as (typeof a.webhooks)[number]).repeat_interval_ms);
           if (!notice) return;
           const hook = hooks[i] as (typeof hooks)[number];
           hook.alerts.push(this.postable(alert, r.rule, now, validFor));
-          hook.told.push({ alert, notice, previous: alert.webhooks?.[w.url] });
+          hook.told.push({ alert, notice, previous: alert.webhooks?.[key] });
           // Noted at once, so the evaluations while it is in flight do not send it again.
-          (alert.webhooks ??= {})[w.url] = notice;
+          (alert.webhooks ??= {})[key] = notice;
         });
       }
     }
     this.notifier.send(g.group.name, batch);
-    a.webhooks.forEach((w, i) => {
+    webhookKeys.forEach((key, i) => {
       const hook = hooks[i] as (typeof hooks)[number];
       this.notifier.sendWebhook(i, g.group.name, hook.alerts, (delivered) => {
         if (delivered) return;
         // Not received: what the webhook was told before stands, so the next evaluation sends it again.
         for (const { alert, notice, previous } of hook.told) {
-          if (alert.webhooks?.[w.url] !== notice) continue;
-          if (previous) alert.webhooks[w.url] = previous;
-          else delete alert.webhooks[w.url];
+          if (alert.webhooks?.[key] !== notice) continue;
+          if (previous) alert.webhooks[key] = previous;
+          else delete alert.webhooks[key];
         }
       });
     });
