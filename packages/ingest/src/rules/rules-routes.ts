@@ -126,8 +126,9 @@ export async function rulesRoutes(app: FastifyInstance, opts: { ruler: Ruler }):
           evaluationTime: g.evaluationTime_s,
           lastEvaluation: iso(g.lastEvaluation),
         }))
-        // As Prometheus: with a rule filter, groups left without rules are left out.
-        .filter((g) => !ruleNames || g.rules.length > 0);
+        // As Prometheus: a group without rules (all filtered out by type or
+        // rule_name[], or none in the file) is left out, before paging.
+        .filter((g) => g.rules.length > 0);
       const limit = q.group_limit as number | undefined;
       const token = q.group_next_token as string | undefined;
       if (limit === undefined) {
