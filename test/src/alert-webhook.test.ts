@@ -36,8 +36,13 @@ describe('alerts to a webhook', () => {
   let root: string;
   let server: ServerHandle;
   let hook: Server;
-  let refused = 0;
-  const received: HookBody[] = [];
+  // Per path: /hook refuses its first 5 POSTs (a delivery that fails every
+  // attempt: the notice must come again); /late its first 4 (delivered at
+  // the fifth attempt, 7.5 s on, after the firing alert's endsAt: it must
+  // still say firing).
+  const refuse: Record<string, number> = { '/hook': 5, '/late': 4 };
+  const refused: Record<string, number> = { '/hook': 0, '/late': 0 };
+  const received: Record<string, HookBody[]> = { '/hook': [], '/late': [] };
   const auth = new Set<string>();
 
   before(async () => {
@@ -47,24 +52,24 @@ describe('alerts to a webhook', () => {
       req.on('data', (d: Buffer) => (body += d.toString()));
       req.on('end', () => {
         auth.add(req.headers.authorization ?? '');
-        // The first delivery fails all its attempts (5): the notice must come again.
-        if (refused < 5) {
-          refused++;
+        const path = req.url ?? '';
+        if ((refused[path] ?? 0) < (refuse[path] ?? 0)) {
+          refused[path] = (refused[path] ?? 0) + 1;
           res.statusCode = 503;
           res.end('busy');
           return;
         }
-        received.push(JSON.parse(body) as HookBody);
+        received[path]?.push(JSON.parse(body) as HookBody);
         res.end('ok');
       });
     });
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
     // Credentials in the URL travel as basic auth, and stay out of the state file.
-    const hookUrl = `http://hookuser:s3cret@127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+    const base = `http://hookuser:s3cret@127.0.0.1:${(hook.address() as AddressInfo).port}`;
     await writeFile(join(root, 'rules.yaml'), RULES);
     server = await startServer({
       dataDir: join(root, 'data'),
-      configYaml: `rule_files: ["${join(root, 'rules.yaml')}"]\nalerting: { evaluation_interval: 1s, resend_delay: 1s, webhooks: [ { url: "${hookUrl}" } ] }\n`,
+      configYaml: `rule_files: ["${join(root, 'rules.yaml')}"]\nalerting: { evaluation_interval: 1s, resend_delay: 1s, webhooks: [ { url: "${base}/hook" }, { url: "${base}/late" } ] }\n`,
     });
   });
 
@@ -74,19 +79,26 @@ describe('alerts to a webhook', () => {
     await removeDir(root);
   });
 
-  test('one firing notice, one resolved notice, and a notice the webhook refused is sent again', async () => {
+  test('one firing notice, one resolved notice; a notice the webhook refused is sent again, and one delivered late still says firing', async () => {
     await ingest(server.url, [JSON.stringify({ time: new Date().toISOString(), job: 'hooktest', msg: 'boom' })]);
-    const notices = () => received.flatMap((b) => b.alerts).filter((a) => a.labels.alertname === 'Hooked').map((a) => a.status);
-    await waitFor(async () => notices().includes('firing'), { timeoutMs: 30_000, what: 'the firing notice delivered' });
-    assert.equal(refused, 5);
-    await waitFor(async () => notices().includes('resolved'), { timeoutMs: 30_000, what: 'the resolved notice delivered' });
-    // Evaluations go on (each one would re-send with resend_delay 1s): nothing more reaches the webhook.
+    const notices = (path: string) =>
+      (received[path] ?? []).flatMap((b) => b.alerts).filter((a) => a.labels.alertname === 'Hooked').map((a) => a.status);
+    for (const path of ['/hook', '/late']) {
+      await waitFor(async () => notices(path).length > 0, { timeoutMs: 30_000, what: `the first notice delivered to ${path}` });
+      assert.deepEqual(notices(path), ['firing'], path);
+    }
+    assert.deepEqual(refused, { '/hook': 5, '/late': 4 });
+    for (const path of ['/hook', '/late']) {
+      await waitFor(async () => notices(path).includes('resolved'), { timeoutMs: 30_000, what: `the resolved notice delivered to ${path}` });
+    }
+    // Evaluations go on (each one would re-send with resend_delay 1s): nothing more reaches the webhooks.
     const seen = await evaluations(server.url);
     await waitFor(async () => (await evaluations(server.url)) >= seen + 4, { timeoutMs: 30_000, what: 'four more evaluations' });
-    assert.deepEqual(notices(), ['firing', 'resolved']);
+    for (const path of ['/hook', '/late']) assert.deepEqual(notices(path), ['firing', 'resolved'], path);
     assert.deepEqual([...auth], [`Basic ${Buffer.from('hookuser:s3cret').toString('base64')}`]);
     const state = await readFile(join(server.dataDir, 'rules', 'alert-state.json'), 'utf8');
-    assert.match(state, /"webhooks":\{"http:\/\/127\.0\.0\.1:\d+\/hook":\{"state":"resolved"/);
+    assert.match(state, /"http:\/\/127\.0\.0\.1:\d+\/hook":\{"state":"resolved"/);
+    assert.match(state, /"http:\/\/127\.0\.0\.1:\d+\/late":\{"state":"resolved"/);
     assert.doesNotMatch(state, /s3cret/);
   });
 });

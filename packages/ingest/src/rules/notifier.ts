@@ -26,9 +26,17 @@ export interface NotifierTarget {
   timeout_ms: number;
 }
 
+export type WebhookStatus = 'firing' | 'resolved';
+
 interface Batch {
   group: string;
   alerts: PostableAlert[];
+  /**
+   * A webhook's alerts' statuses, as they were when queued. Not derived
+   * from endsAt at POST time: a firing alert's endsAt lies only a few
+   * intervals ahead, so a delivery retried past it told "resolved".
+   */
+  statuses?: WebhookStatus[];
   /** Called once: delivered, or given up (retries spent, dropped from a full queue, the server stopping). */
   onDone?: (delivered: boolean) => void;
 }
@@ -127,9 +135,9 @@ class TargetQueue {
         : {
             version: '4',
             receiver: 'logship',
-            status: batch.alerts.some((a) => Date.parse(a.endsAt) > Date.now()) ? 'firing' : 'resolved',
+            status: batch.statuses?.includes('firing') ? 'firing' : 'resolved',
             groupLabels: { rule_group: batch.group },
-            alerts: batch.alerts.map((a) => ({ ...a, status: Date.parse(a.endsAt) > Date.now() ? 'firing' : 'resolved' })),
+            alerts: batch.alerts.map((a, i) => ({ ...a, status: batch.statuses?.[i] ?? 'firing' })),
           };
     // fetch refuses URLs with credentials: they travel as basic auth instead.
     const target = new URL(url);
@@ -194,11 +202,11 @@ export class Notifier {
     for (const q of this.alertmanagers) q.push({ group, alerts });
   }
 
-  /** To the `index`-th webhook; `onDone` tells whether it arrived. */
-  sendWebhook(index: number, group: string, alerts: PostableAlert[], onDone: (delivered: boolean) => void): void {
+  /** To the `index`-th webhook, each alert with its status; `onDone` tells whether it arrived. */
+  sendWebhook(index: number, group: string, alerts: PostableAlert[], statuses: WebhookStatus[], onDone: (delivered: boolean) => void): void {
     const q = this.webhooks[index];
     if (!q || alerts.length === 0) return;
-    q.push({ group, alerts, onDone });
+    q.push({ group, alerts, statuses, onDone });
   }
 
   async stop(): Promise<void> {

@@ -331,7 +331,7 @@ export class Ruler {
     this.notifier.send(g.group.name, batch);
     webhookKeys.forEach((key, i) => {
       const hook = hooks[i] as (typeof hooks)[number];
-      this.notifier.sendWebhook(i, g.group.name, hook.alerts, (delivered) => {
+      this.notifier.sendWebhook(i, g.group.name, hook.alerts, hook.told.map((t) => t.notice.state), (delivered) => {
         if (delivered) return;
         // Not received: what the webhook was told before stands, so the next evaluation sends it again.
         for (const { alert, notice, previous } of hook.told) {
