@@ -1,7 +1,7 @@
 /**
  * Delivery of alerts, per target, off the evaluation path:
  *
- *   group evaluated ─► send(group, alerts) ─► per target queue (bounded) ─► POST
+ *   group evaluated ─► send (Alertmanagers) / sendWebhook (one webhook) ─► per target queue (bounded) ─► POST
  *        Alertmanager: /api/v2/alerts, the array of postable alerts Prometheus sends
  *        webhook:      { version, status, receiver, alerts: [...] } (Alertmanager's webhook shape)
  *   a failed POST is retried with exponential backoff (counted), then dropped
