@@ -205,6 +205,12 @@ log_metrics:
   withFile('alerting: { webhooks: [ { url: "http://h", timeout: 1s5s } ] }\n', (file) => {
     assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /"alerting\.webhooks\[0\]\.timeout" "1s5s" is not a duration/ });
   });
+  withFile('alerting: { webhooks: [ { url: "http://h", repeat_interval: 500ms } ] }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /"alerting\.webhooks\[0\]\.repeat_interval" must be at least 1s/ });
+  });
+  withFile('alerting: { webhooks: [ { url: "http://h", repeat_interval: 1h } ] }\n', (file) => {
+    assert.equal(loadServerConfig({ config: file }, {}).alerting.webhooks[0]?.repeat_interval_ms, 3_600_000);
+  });
   withFile("log_metrics: [ { name: log_errors_total, query: 'level:(error' } ]\n", (file) => {
     assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /log_metrics\[0\]\.query" does not parse: .*\nlevel:\(error\n {12}\^/s });
   });
