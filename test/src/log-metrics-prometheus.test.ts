@@ -22,12 +22,15 @@ const SEED_003_RULES = `groups:
       - alert: HighErrorRate
         expr: increase(log_errors_total[5m]) > 50
         labels: { severity: critical }
+      - alert: NewHostBurst
+        expr: increase(critical_total[5m]) > 50
 `;
 
 const LOG_METRICS = `log_metrics:
   - { name: log_errors_total, help: 'Error events', query: 'level:error', labels: [host], max_series: 2 }
   - { name: payment_errors_total, query: 'logger:payments AND level:error' }
   - { name: http_request_duration_seconds, query: 'job:nginx', histogram: { field: request_time, buckets: [0.1, 0.5, 1, 2, 5] }, labels: [status] }
+  - { name: critical_total, query: 'level:critical', labels: [host] }
 `;
 
 function lines(n: number, fields: Record<string, unknown>, tag: string): string[] {
@@ -115,7 +118,14 @@ for (const store of ['sqlite', 'elasticsearch'] as const) {
         JSON.stringify({ time: new Date().toISOString(), job: 'nginx', status: 200, request_time: 0.7, msg: 'slow' }),
         JSON.stringify({ time: new Date().toISOString(), job: 'nginx', status: 502, request_time: 3, msg: 'slower' }),
       ]);
-      text = await metricsText(server.url);
+      // New series are read at 0 by one scrape (Prometheus's or ours), then with their events.
+      text = await waitFor(
+        async () => {
+          const t = await metricsText(server.url);
+          return sample(t, 'log_errors_total{host="web-2"}') === 2 && sample(t, 'http_request_duration_seconds_count{status="200"}') === 2 ? t : undefined;
+        },
+        { timeoutMs: 20_000, what: 'the new series counted' },
+      );
       assert.equal(sample(text, 'log_errors_total{host="web-2"}'), 2);
       assert.equal(sample(text, 'log_errors_total{host="other"}'), 7);
       assert.equal(sample(text, 'log_errors_total{host="web-3"}'), undefined);
@@ -123,6 +133,20 @@ for (const store of ['sqlite', 'elasticsearch'] as const) {
       assert.equal(sample(text, 'http_request_duration_seconds_bucket{le="1",status="200"}'), 2);
       assert.equal(sample(text, 'http_request_duration_seconds_bucket{le="5",status="502"}'), 1);
       assert.equal(sample(text, 'http_request_duration_seconds_count{status="200"}'), 2);
+
+      // A host never seen before bursts 60 critical events in one batch: its
+      // series must be scraped at 0 first, or increase() has no sample to
+      // count from and the rule never sees them.
+      await ingest(server.url, lines(60, { level: 'critical', host: 'fresh-1' }, 'burst on a new host'));
+      const burst2 = await waitFor(
+        async () => {
+          const res = await fetch(`${prom.url}/api/v1/alerts`);
+          const body = (await res.json()) as { data: { alerts: { labels: Record<string, string>; state: string; value: string }[] } };
+          return body.data.alerts.find((a) => a.labels.alertname === 'NewHostBurst' && a.state === 'firing');
+        },
+        { timeoutMs: 30_000, what: 'NewHostBurst firing in Prometheus' },
+      );
+      assert.equal(burst2.labels.host, 'fresh-1');
     });
   });
 }

@@ -16,7 +16,12 @@ export function checkAlertingDurations(raw: unknown): void {
   check('alerting.resend_delay', a.resend_delay, 0);
   check('alerting.query_timeout', a.query_timeout, 1);
   check('alerting.alertmanager.timeout', (a.alertmanager as Record<string, unknown> | undefined)?.timeout, 1);
-  if (Array.isArray(a.webhooks)) a.webhooks.forEach((w, i) => check(`alerting.webhooks[${i}].timeout`, (w as Record<string, unknown>).timeout, 1));
+  if (Array.isArray(a.webhooks)) {
+    a.webhooks.forEach((w, i) => {
+      check(`alerting.webhooks[${i}].timeout`, (w as Record<string, unknown>).timeout, 1);
+      check(`alerting.webhooks[${i}].repeat_interval`, (w as Record<string, unknown>).repeat_interval, 1000);
+    });
+  }
 }
 
 function check(path: string, value: unknown, min_ms: number): void {

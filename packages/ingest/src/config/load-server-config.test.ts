@@ -181,7 +181,7 @@ log_metrics:
       assert.equal(c.alerting.resend_delay_ms, 120_000);
       assert.equal(c.alerting.query_timeout_ms, 30_000);
       assert.deepEqual(c.alerting.alertmanager.urls, ['http://am-1:9093', 'http://am-2:9093']);
-      assert.deepEqual(c.alerting.webhooks, [{ url: 'http://hooks.internal/alert', timeout_ms: 5000 }]);
+      assert.deepEqual(c.alerting.webhooks, [{ url: 'http://hooks.internal/alert', timeout_ms: 5000, repeat_interval_ms: 4 * 3_600_000 }]);
       assert.equal(c.log_metrics[0]?.max_series, 1000);
       assert.deepEqual(c.log_metrics[1]?.histogram?.buckets, [0.1, 1, 5]);
     },
@@ -204,6 +204,12 @@ log_metrics:
   });
   withFile('alerting: { webhooks: [ { url: "http://h", timeout: 1s5s } ] }\n', (file) => {
     assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /"alerting\.webhooks\[0\]\.timeout" "1s5s" is not a duration/ });
+  });
+  withFile('alerting: { webhooks: [ { url: "http://h", repeat_interval: 500ms } ] }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /"alerting\.webhooks\[0\]\.repeat_interval" must be at least 1s/ });
+  });
+  withFile('alerting: { webhooks: [ { url: "http://h", repeat_interval: 1h } ] }\n', (file) => {
+    assert.equal(loadServerConfig({ config: file }, {}).alerting.webhooks[0]?.repeat_interval_ms, 3_600_000);
   });
   withFile("log_metrics: [ { name: log_errors_total, query: 'level:(error' } ]\n", (file) => {
     assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /log_metrics\[0\]\.query" does not parse: .*\nlevel:\(error\n {12}\^/s });

@@ -9,6 +9,12 @@
  * Counted after the commit and only for events the store newly stored, so a
  * batch an agent retries is not counted twice. Counters start at 0 when the
  * server starts; Prometheus's rate()/increase() handle that reset.
+ *
+ * A label combination seen for the first time is exported at 0 until one
+ * scrape has read it, its events held back meanwhile: a series that first
+ * appears with its value has no earlier sample for increase() to count
+ * from, so a new host's first 60 errors made `increase(...[5m]) > 50`
+ * see 0.
  */
 import { compileMatcher, type EventPredicate, type LogEvent } from '@logship/query';
 import { Counter, Histogram, type Registry } from 'prom-client';
@@ -18,11 +24,23 @@ import type { LogMetricConfig } from './log-metrics-config.js';
 
 export const OTHER_LABEL_VALUE = 'other';
 
+/** A new series' events, held until a scrape has read it at 0. */
+interface FreshSeries {
+  labels: Record<string, string>;
+  count: number;
+  values: number[];
+  scraped: boolean;
+}
+
+/** Held observations of one new histogram series beyond which they are applied at once (memory bound when nothing scrapes). */
+const MAX_HELD_VALUES = 10_000;
+
 interface CompiledMetric {
   matches: EventPredicate;
   fields: string[];
   labelNames: string[];
   series: Set<string>;
+  fresh: Map<string, FreshSeries>;
   maxSeries: number;
   histogramField: string | null;
   counter: Counter<string> | null;
@@ -43,19 +61,23 @@ export function createLogMetrics(
 ): LogMetrics {
   const metrics: CompiledMetric[] = configs.map((c) => {
     const labelNames = c.labels.map(labelName);
-    return {
+    // Called by prom-client before each scrape reads the metric.
+    const collect = (): void => release(compiled);
+    const compiled: CompiledMetric = {
       // Date math in a log metric's query is resolved once, at start.
       matches: compileMatcher(compileRuleQuery(c.query, savedQueries), { now: Date.now(), ...(textFields ? { textFields } : {}) }),
       fields: c.labels,
       labelNames,
       series: new Set(),
+      fresh: new Map(),
       maxSeries: c.max_series,
       histogramField: c.histogram?.field ?? null,
-      counter: c.histogram ? null : new Counter({ name: c.name, help: c.help, labelNames, registers: [registry] }),
+      counter: c.histogram ? null : new Counter({ name: c.name, help: c.help, labelNames, registers: [registry], collect }),
       histogram: c.histogram
-        ? new Histogram({ name: c.name, help: c.help, labelNames, buckets: c.histogram.buckets, registers: [registry] })
+        ? new Histogram({ name: c.name, help: c.help, labelNames, buckets: c.histogram.buckets, registers: [registry], collect })
         : null,
     };
+    return compiled;
   });
 
   return {
@@ -69,29 +91,64 @@ export function createLogMetrics(
             value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
             if (!Number.isFinite(value)) continue;
           }
-          const labels = labelsOf(m, e);
-          if (m.counter) m.counter.inc(labels);
-          else m.histogram?.observe(labels, value);
+          const { labels, key, isNew } = labelsOf(m, e);
+          // A metric without labels is exported at 0 from the start: nothing to hold.
+          if (isNew && m.fields.length > 0) {
+            if (m.counter) m.counter.inc(labels, 0);
+            else m.histogram?.zero(labels);
+            m.fresh.set(key, { labels, count: 0, values: [], scraped: false });
+          }
+          const held = m.fresh.get(key);
+          if (held) {
+            held.count++;
+            if (m.histogram) held.values.push(value);
+            if (held.values.length >= MAX_HELD_VALUES) apply(m, key, held);
+          } else if (m.counter) {
+            m.counter.inc(labels);
+          } else {
+            m.histogram?.observe(labels, value);
+          }
         }
       }
     },
   };
 }
 
-function labelsOf(m: CompiledMetric, e: LogEvent): Record<string, string> {
+/** A scrape reads the metric: held series it has read at 0 get their events; the others are now read at 0. */
+function release(m: CompiledMetric): void {
+  for (const [key, held] of m.fresh) {
+    if (held.scraped) apply(m, key, held);
+    else held.scraped = true;
+  }
+}
+
+function apply(m: CompiledMetric, key: string, held: FreshSeries): void {
+  m.fresh.delete(key);
+  if (m.counter) {
+    if (held.count > 0) m.counter.inc(held.labels, held.count);
+  } else {
+    for (const v of held.values) m.histogram?.observe(held.labels, v);
+  }
+}
+
+function labelsOf(m: CompiledMetric, e: LogEvent): { labels: Record<string, string>; key: string; isNew: boolean } {
   const labels: Record<string, string> = {};
-  if (m.fields.length === 0) return labels;
+  if (m.fields.length === 0) return { labels, key: '[]', isNew: false };
   m.fields.forEach((f, i) => {
     const v = e[f];
     labels[m.labelNames[i] as string] = v === undefined || v === null ? '' : String(v);
   });
   const key = JSON.stringify(m.labelNames.map((n) => labels[n]));
-  if (m.series.has(key)) return labels;
+  if (m.series.has(key)) return { labels, key, isNew: false };
   // Bounded: a field with unbounded values (a request id) cannot grow /metrics without end.
   if (m.series.size < m.maxSeries) {
     m.series.add(key);
-    return labels;
+    return { labels, key, isNew: true };
   }
   for (const n of m.labelNames) labels[n] = OTHER_LABEL_VALUE;
-  return labels;
+  const other = JSON.stringify(m.labelNames.map(() => OTHER_LABEL_VALUE));
+  const isNew = !m.series.has(other);
+  // The `other` series is one more series, past max_series.
+  if (isNew) m.series.add(other);
+  return { labels, key: other, isNew };
 }

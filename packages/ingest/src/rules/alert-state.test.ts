@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { needsSending, RESOLVED_RETENTION_MS, stepAlerts, type AlertInstance } from './alert-state.js';
+import { needsSending, RESOLVED_RETENTION_MS, stepAlerts, webhookNeedsSending, type AlertInstance } from './alert-state.js';
 
 const series = (value: number, host = 'web-1') => [{ labels: { alertname: 'A', host }, annotations: {}, value }];
 
@@ -80,4 +80,32 @@ test('series are separate alerts by their labels', () => {
   assert.equal(alerts.size, 2);
   stepAlerts(alerts, series(10, 'web-1'), rule, 1000);
   assert.deepEqual([...alerts.values()].map((a) => [a.labels.host, a.state]), [['web-1', 'firing'], ['web-2', 'inactive']]);
+});
+
+test('a webhook is told a firing alert once, again every repeat interval, and its resolve once', () => {
+  const alerts = new Map<string, AlertInstance>();
+  const rule = { for_ms: 0, keep_firing_for_ms: 0 };
+  const HOUR = 3_600_000;
+  const url = 'http://hooks/x';
+  const tell = (a: AlertInstance, now: number) => {
+    const notice = webhookNeedsSending(a, url, now, 4 * HOUR);
+    if (notice) (a.webhooks ??= {})[url] = notice;
+    return notice?.state ?? null;
+  };
+  stepAlerts(alerts, series(10), { for_ms: 60_000, keep_firing_for_ms: 0 }, 0);
+  assert.equal(tell(only(alerts), 0), null, 'pending: nothing');
+  alerts.clear();
+  stepAlerts(alerts, series(10), rule, 1000);
+  const a = only(alerts);
+  assert.equal(tell(a, 1000), 'firing');
+  assert.equal(tell(a, 2000), null);
+  assert.equal(tell(a, 1000 + 4 * HOUR - 1), null);
+  assert.equal(tell(a, 1000 + 4 * HOUR), 'firing', 'reminded after repeat_interval');
+  stepAlerts(alerts, [], rule, 5 * HOUR);
+  assert.equal(a.state, 'inactive');
+  assert.equal(tell(a, 5 * HOUR), 'resolved');
+  assert.equal(tell(a, 5 * HOUR + 60_000), null, 'the resolve once');
+  // A resolve the webhook was never told fired is not sent.
+  const b = { ...a, webhooks: {} };
+  assert.equal(webhookNeedsSending(b, url, 5 * HOUR, 4 * HOUR), null);
 });

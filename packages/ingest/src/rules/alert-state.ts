@@ -25,6 +25,13 @@ export interface AlertInstance {
   keepFiringSince: number | null;
   /** endsAt sent with a firing alert: Alertmanager resolves it by itself if we go silent. */
   validUntil: number | null;
+  /** What each webhook (by URL without credentials) was last told of this alert and when; absent in state files of earlier versions. */
+  webhooks?: Record<string, WebhookNotice>;
+}
+
+export interface WebhookNotice {
+  state: 'firing' | 'resolved';
+  at: number;
 }
 
 /** How long a resolved alert is kept (and re-sent), as in Prometheus. */
@@ -91,4 +98,21 @@ export function needsSending(a: AlertInstance, now: number, resendDelay_ms: numb
   if (a.resolvedAt !== null && (a.lastSentAt === null || a.resolvedAt > a.lastSentAt)) return true;
   if (a.state === 'inactive' && a.lastSentAt === null) return false;
   return a.lastSentAt === null || a.lastSentAt + resendDelay_ms <= now;
+}
+
+/**
+ * What a webhook is sent, as Alertmanager notifies a receiver: a firing
+ * alert it was not told of (or told resolved), again every repeat interval,
+ * and a resolve of an alert it was told was firing, once. Sending it every
+ * resend_delay, as Alertmanager is sent, posted a firing alert every minute
+ * and its resolve fifteen times.
+ */
+export function webhookNeedsSending(a: AlertInstance, key: string, now: number, repeat_ms: number): WebhookNotice | null {
+  const told = a.webhooks?.[key];
+  if (a.state === 'firing') {
+    if (told?.state === 'firing' && now - told.at < repeat_ms) return null;
+    return { state: 'firing', at: now };
+  }
+  if (a.state === 'inactive' && a.resolvedAt !== null && told?.state === 'firing') return { state: 'resolved', at: now };
+  return null;
 }

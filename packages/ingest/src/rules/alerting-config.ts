@@ -16,8 +16,16 @@ export interface AlertingConfig {
   /** Base of generatorURL (the search page); default the server's own address. */
   external_url: string | null;
   alertmanager: { urls: string[]; timeout_ms: number };
-  webhooks: { url: string; timeout_ms: number }[];
+  /**
+   * A webhook is told of changes (firing, resolved) and reminded of a firing
+   * alert every repeat_interval, as Alertmanager notifies its receivers; not
+   * sent every resend_delay as Alertmanager itself is.
+   */
+  webhooks: { url: string; timeout_ms: number; repeat_interval_ms: number }[];
 }
+
+/** Alertmanager's default repeat_interval. */
+export const DEFAULT_WEBHOOK_REPEAT_MS = 4 * 3_600_000;
 
 export const DEFAULT_ALERTING: AlertingConfig = {
   evaluation_interval_ms: 60_000,
@@ -56,7 +64,7 @@ export const ALERTING_CONFIG_SCHEMA = {
         type: 'object',
         additionalProperties: false,
         required: ['url'],
-        properties: { url, timeout: duration },
+        properties: { url, timeout: duration, repeat_interval: duration },
       },
     },
   },
@@ -71,7 +79,7 @@ interface RawAlerting {
   max_series_per_rule?: number;
   external_url?: string;
   alertmanager?: { url: string | string[]; timeout?: string };
-  webhooks?: { url: string; timeout?: string }[];
+  webhooks?: { url: string; timeout?: string; repeat_interval?: string }[];
 }
 
 /** Schema-validated raw section → config with durations in ms. */
@@ -90,6 +98,10 @@ export function buildAlertingConfig(raw: RawAlerting | undefined): AlertingConfi
       urls: am === undefined ? [] : (Array.isArray(am.url) ? am.url : [am.url]).map((u) => u.replace(/\/+$/, '')),
       timeout_ms: ms(am?.timeout, d.alertmanager.timeout_ms),
     },
-    webhooks: (r.webhooks ?? []).map((w) => ({ url: w.url, timeout_ms: ms(w.timeout, 10_000) })),
+    webhooks: (r.webhooks ?? []).map((w) => ({
+      url: w.url,
+      timeout_ms: ms(w.timeout, 10_000),
+      repeat_interval_ms: ms(w.repeat_interval, DEFAULT_WEBHOOK_REPEAT_MS),
+    })),
   };
 }

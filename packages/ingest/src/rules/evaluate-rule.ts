@@ -67,20 +67,33 @@ export async function evaluateRule(rule: AlertRule, opts: EvaluateOptions): Prom
       const buckets = res.buckets.slice(0, Math.max(0, budget));
       // One more bucket than the budget was asked for, so an overflow shows (as at least one series dropped).
       dropped += res.buckets.length - buckets.length;
+      let empty = false;
       for (const b of buckets) {
+        // An empty value is no label at all, to Alertmanager (it drops
+        // empty labels) and to Prometheus: as a series of its own it was one
+        // alert there with the events without the field, taking turns.
+        if (b.key === '') {
+          empty = true;
+          continue;
+        }
         const f = exact(field, b.key);
         next.push({ labels: { ...g.labels, [labelName(field)]: b.key }, filter: g.filter ? and(g.filter, f) : f });
       }
-      // Events without the field are a series of their own, without the
-      // label, as `sum by (host)` makes one of series that have no host
-      // (and as log_metrics counts them under ""): else an error event
-      // with no logger never counted towards `group_by: [logger]`.
-      if (res.missing_count > 0) {
+      // Events without the field (or with it empty) are a series of their
+      // own, without the label, as `sum by (host)` makes one of series that
+      // have no host (and as log_metrics counts them under ""): else an
+      // error event with no logger never counted towards `group_by: [logger]`.
+      if (res.missing_count > 0 || empty) {
         if (next.length >= opts.maxSeries) {
           dropped += 1;
         } else {
-          const f: QueryNode = { type: 'not', child: { type: 'exists', field, loc: LOC }, loc: LOC };
-          next.push({ labels: { ...g.labels }, filter: g.filter ? and(g.filter, f) : f });
+          const missing: QueryNode = { type: 'not', child: { type: 'exists', field, loc: LOC }, loc: LOC };
+          const none: QueryNode = !empty
+            ? missing
+            : res.missing_count > 0
+              ? { type: 'or', children: [missing, exact(field, '')], loc: LOC }
+              : exact(field, '');
+          next.push({ labels: { ...g.labels }, filter: g.filter ? and(g.filter, none) : none });
         }
       }
     }

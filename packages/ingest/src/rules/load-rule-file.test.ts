@@ -129,3 +129,14 @@ test('the example rule file of docs/ALERTING.md (the seeds\' alerts) loads', asy
     ['HighErrorRate', 'PaymentFailures', 'DatabaseErrors', 'TooManyErrors', 'High5xxRatio', 'SlowRequests'],
   );
 });
+
+test('a Prometheus rule file: numbers and booleans in labels and annotations load as text, `expr` and `record` are refused saying what to write instead', () => {
+  const [group] = loadRuleFile('r.yaml', rule('        above: 1\n        labels: { priority: 1, page: true, team: web }\n        annotations: { runbook: 3 }\n'), opts);
+  assert.deepEqual(group?.rules[0]?.labels, { priority: '1', page: 'true', team: 'web' });
+  assert.deepEqual(group?.rules[0]?.annotations, { runbook: '3' });
+  const expr = refused('groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: rate(errors_total[5m]) > 1\n');
+  assert.equal(expr.code, 'LS_RULES_UNKNOWN_KEY');
+  assert.match(expr.message, /"groups\[0\]\.rules\[0\]\.expr": a rule here is `query` .* with `above` or `below`, not PromQL; .*log_metrics/);
+  assert.match(refused('groups:\n  - name: g\n    rules:\n      - record: job:errors:rate5m\n        expr: x\n').message, /there are no recording rules; log_metrics/);
+  assert.match(refused(rule('        above: 1\n        constructor: 1\n')).message, /unknown key "groups\[0\]\.rules\[0\]\.constructor"$/);
+});

@@ -15,7 +15,12 @@ import { checkTemplate } from './render-template.js';
 import type { AlertRule, RuleAggregate, RuleGroup } from './rule-types.js';
 
 const duration = { type: 'string', minLength: 1 } as const;
-const stringMap = { type: 'object', additionalProperties: { type: 'string' } } as const;
+// Numbers and booleans are taken as their text, as Prometheus's YAML reads
+// `priority: 1` or `page: true` into a label: its rule files load unchanged.
+const stringMap = {
+  type: 'object',
+  additionalProperties: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+} as const;
 
 const RULE_FILE_SCHEMA = {
   type: 'object',
@@ -106,6 +111,12 @@ export function loadRuleFile(file: string, text: string, opts: RuleFileOptions):
     throw schemaError(file, all.find((e) => e.keyword === 'additionalProperties') ?? all[0]);
   }
   const raw = doc as RawFile;
+  for (const g of raw.groups) {
+    for (const r of g.rules) {
+      if (r.labels) r.labels = textValues(r.labels);
+      if (r.annotations) r.annotations = textValues(r.annotations);
+    }
+  }
   const seen = new Set<string>();
   return raw.groups.map((g, gi) => {
     const gpath = `groups[${gi}]`;
@@ -121,6 +132,10 @@ export function loadRuleFile(file: string, text: string, opts: RuleFileOptions):
       rules: g.rules.map((r, ri) => buildRule(file, g.name, `${gpath}.rules[${ri}]`, ri, r, opts, keys[ri] as string)),
     };
   });
+}
+
+function textValues(map: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, String(v)]));
 }
 
 /**
@@ -231,6 +246,12 @@ function queryAt(file: string, path: string, text: string, opts: RuleFileOptions
   }
 }
 
+/** The keys a Prometheus rule file brings along, with what to write here instead. */
+const PROMETHEUS_KEYS: Record<string, string> = {
+  expr: ': a rule here is `query` (the log query language, docs/QUERY_LANGUAGE.md) with `above` or `below`, not PromQL; to keep a PromQL rule, count the events with log_metrics and leave the rule in Prometheus (docs/ALERTING.md)',
+  record: ': there are no recording rules; log_metrics makes counters and histograms of events for Prometheus (docs/ALERTING.md)',
+};
+
 function schemaError(file: string, e: ErrorObject | undefined): LogshipError {
   if (!e) return errors.rulesInvalid(file, '(root)', 'is invalid');
   // '/groups/0/rules/1' → 'groups[0].rules[1]'
@@ -242,7 +263,7 @@ function schemaError(file: string, e: ErrorObject | undefined): LogshipError {
     .replace(/^\./, '');
   if (e.keyword === 'additionalProperties') {
     const key = (e.params as { additionalProperty: string }).additionalProperty;
-    return errors.rulesUnknownKey(file, path ? `${path}.${key}` : key);
+    return errors.rulesUnknownKey(file, path ? `${path}.${key}` : key, /\.rules\[\d+\]$/.test(path) && Object.hasOwn(PROMETHEUS_KEYS, key) ? PROMETHEUS_KEYS[key] : '');
   }
   if (e.keyword === 'required') {
     const key = (e.params as { missingProperty: string }).missingProperty;

@@ -1,11 +1,13 @@
 /**
  * Delivery of alerts, per target, off the evaluation path:
  *
- *   group evaluated ─► send(group, alerts) ─► per target queue (bounded) ─► POST
+ *   group evaluated ─► send (Alertmanagers) / sendWebhook (one webhook) ─► per target queue (bounded) ─► POST
  *        Alertmanager: /api/v2/alerts, the array of postable alerts Prometheus sends
  *        webhook:      { version, status, receiver, alerts: [...] } (Alertmanager's webhook shape)
  *   a failed POST is retried with exponential backoff (counted), then dropped
  *   (counted); the next evaluation re-sends what is still firing or resolved.
+ *   A webhook's batch reports back (onDone), since a webhook is sent only
+ *   changes: one it never received must be sent again.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { RulerMetrics } from './ruler-metrics.js';
@@ -24,9 +26,19 @@ export interface NotifierTarget {
   timeout_ms: number;
 }
 
+export type WebhookStatus = 'firing' | 'resolved';
+
 interface Batch {
   group: string;
   alerts: PostableAlert[];
+  /**
+   * A webhook's alerts' statuses, as they were when queued. Not derived
+   * from endsAt at POST time: a firing alert's endsAt lies only a few
+   * intervals ahead, so a delivery retried past it told "resolved".
+   */
+  statuses?: WebhookStatus[];
+  /** Called once: delivered, or given up (retries spent, dropped from a full queue, the server stopping). */
+  onDone?: (delivered: boolean) => void;
 }
 
 export interface NotifierOptions {
@@ -41,8 +53,8 @@ export interface NotifierOptions {
   maxQueue?: number;
 }
 
-/** A target as a metric label: without credentials a URL may carry. */
-function targetLabel(url: string): string {
+/** A target as a metric label (and as the key of what a webhook was told, in the state file): without credentials a URL may carry. */
+export function targetLabel(url: string): string {
   try {
     const u = new URL(url);
     return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
@@ -66,10 +78,14 @@ class TargetQueue {
   }
 
   push(batch: Batch): void {
-    if (this.stopped) return;
+    if (this.stopped) {
+      batch.onDone?.(false);
+      return;
+    }
     if (this.queue.length >= this.opts.maxQueue) {
       const old = this.queue.shift() as Batch;
       this.opts.metrics.notificationsDropped.inc({ rule_group: old.group, target: this.label }, old.alerts.length);
+      old.onDone?.(false);
     }
     this.queue.push(batch);
     this.running ??= this.drain().finally(() => {
@@ -78,7 +94,13 @@ class TargetQueue {
   }
 
   private async drain(): Promise<void> {
-    for (let batch = this.queue.shift(); batch && !this.stopped; batch = this.queue.shift()) await this.deliver(batch);
+    while (!this.stopped) {
+      const batch = this.queue.shift();
+      if (!batch) break;
+      await this.deliver(batch);
+    }
+    // Batches a stop left behind were never sent.
+    for (const batch of this.queue.splice(0)) batch.onDone?.(false);
   }
 
   private async deliver(batch: Batch): Promise<void> {
@@ -87,6 +109,7 @@ class TargetQueue {
       try {
         await this.post(batch);
         this.opts.metrics.notificationsSent.inc(labels, batch.alerts.length);
+        batch.onDone?.(true);
         return;
       } catch (err) {
         if (attempt >= this.opts.maxAttempts || this.stopped) {
@@ -95,6 +118,7 @@ class TargetQueue {
             { err, target: this.label, alerts: batch.alerts.length, attempts: attempt },
             `Sending ${batch.alerts.length} alerts of group "${batch.group}" to ${this.label} failed ${attempt} times; the next evaluation re-sends what is still active.`,
           );
+          batch.onDone?.(false);
           return;
         }
         this.opts.metrics.notificationRetries.inc(labels);
@@ -111,9 +135,9 @@ class TargetQueue {
         : {
             version: '4',
             receiver: 'logship',
-            status: batch.alerts.some((a) => Date.parse(a.endsAt) > Date.now()) ? 'firing' : 'resolved',
+            status: batch.statuses?.includes('firing') ? 'firing' : 'resolved',
             groupLabels: { rule_group: batch.group },
-            alerts: batch.alerts.map((a) => ({ ...a, status: Date.parse(a.endsAt) > Date.now() ? 'firing' : 'resolved' })),
+            alerts: batch.alerts.map((a, i) => ({ ...a, status: batch.statuses?.[i] ?? 'firing' })),
           };
     // fetch refuses URLs with credentials: they travel as basic auth instead.
     const target = new URL(url);
@@ -152,7 +176,9 @@ class TargetQueue {
 }
 
 export class Notifier {
-  private readonly queues: TargetQueue[];
+  private readonly alertmanagers: TargetQueue[];
+  /** In the order of the targets given. */
+  private readonly webhooks: TargetQueue[];
 
   constructor(opts: NotifierOptions) {
     const settings = {
@@ -162,19 +188,28 @@ export class Notifier {
       maxQueue: opts.maxQueue ?? 100,
       ...(opts.logger ? { logger: opts.logger } : {}),
     };
-    this.queues = opts.targets.map((t) => new TargetQueue(t, settings));
+    this.alertmanagers = opts.targets.filter((t) => t.kind === 'alertmanager').map((t) => new TargetQueue(t, settings));
+    this.webhooks = opts.targets.filter((t) => t.kind === 'webhook').map((t) => new TargetQueue(t, settings));
   }
 
-  get hasTargets(): boolean {
-    return this.queues.length > 0;
+  get hasAlertmanagers(): boolean {
+    return this.alertmanagers.length > 0;
   }
 
+  /** To every Alertmanager. */
   send(group: string, alerts: PostableAlert[]): void {
     if (alerts.length === 0) return;
-    for (const q of this.queues) q.push({ group, alerts });
+    for (const q of this.alertmanagers) q.push({ group, alerts });
+  }
+
+  /** To the `index`-th webhook, each alert with its status; `onDone` tells whether it arrived. */
+  sendWebhook(index: number, group: string, alerts: PostableAlert[], statuses: WebhookStatus[], onDone: (delivered: boolean) => void): void {
+    const q = this.webhooks[index];
+    if (!q || alerts.length === 0) return;
+    q.push({ group, alerts, statuses, onDone });
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.queues.map((q) => q.stop()));
+    await Promise.all([...this.alertmanagers, ...this.webhooks].map((q) => q.stop()));
   }
 }

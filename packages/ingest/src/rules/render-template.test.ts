@@ -12,6 +12,22 @@ test('{{ $value }} and {{ $labels.NAME }} render in both spellings', () => {
   assert.match(checkTemplate('{{ range $x }}') ?? '', /only/);
 });
 
+test('humanize, humanizePercentage and humanizeDuration write what Prometheus writes', () => {
+  const r = (t: string, v: number) => renderTemplate(t, v, {});
+  assert.equal(r('{{ $value | humanize }}', 1234567), '1.235M');
+  assert.equal(r('{{ $value | humanize }}', 63), '63');
+  assert.equal(r('{{ $value | humanize }}', 0.0012), '1.2m');
+  assert.equal(r('{{ $value | humanize }}', 0), '0');
+  assert.equal(r('{{ $value | humanizePercentage }} of requests', 0.0123), '1.23% of requests');
+  assert.equal(r('{{ .Value | humanizePercentage }}', 0.5), '50%');
+  assert.equal(r('{{ $value | humanizeDuration }}', 90), '1m 30s');
+  assert.equal(r('{{ $value | humanizeDuration }}', 90_061), '1d 1h 1m 1s');
+  assert.equal(r('{{ $value | humanizeDuration }}', 3.5), '3.5s');
+  assert.equal(r('{{ $value | humanizeDuration }}', 0.25), '250ms');
+  assert.equal(checkTemplate('{{ $value | humanizePercentage }} {{ $value | humanizeDuration }}'), null);
+  assert.match(checkTemplate('{{ $value | printf "%.2f" }}') ?? '', /humanizePercentage/);
+});
+
 test('alert values in the API are written as Go writes %e', () => {
   assert.equal(prometheusValue(12), '1.2e+01');
   assert.equal(prometheusValue(0.01), '1e-02');

@@ -13,6 +13,8 @@ export interface RulerMetrics {
   notificationRetries: Counter<'rule_group' | 'target'>;
   notificationsDropped: Counter<'rule_group' | 'target'>;
   reloads: Counter<'result'>;
+  lastReloadSuccessful: Gauge;
+  lastReloadSuccess: Gauge;
   rules: Gauge;
 }
 
@@ -71,6 +73,19 @@ export function createRulerMetrics(registry: Registry): RulerMetrics {
       registers,
     }),
     reloads: new Counter({ name: 'logship_rules_reloads_total', help: 'Rule file reloads, by result', labelNames: ['result'], registers }),
+    // As Prometheus's prometheus_config_last_reload_successful: the counter
+    // above shows a failure only while it is in the range of increase();
+    // the usual "config is stale" alert needs the state itself.
+    lastReloadSuccessful: new Gauge({
+      name: 'logship_rules_last_reload_successful',
+      help: 'Whether the last load of the rule files (start, SIGHUP, reload) succeeded (1) or failed and the rules before it run (0)',
+      registers,
+    }),
+    lastReloadSuccess: new Gauge({
+      name: 'logship_rules_last_reload_success_timestamp_seconds',
+      help: 'When the rule files last loaded successfully',
+      registers,
+    }),
     rules: new Gauge({ name: 'logship_rules_loaded', help: 'Alerting rules loaded', registers }),
   };
 }

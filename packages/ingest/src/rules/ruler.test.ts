@@ -7,6 +7,7 @@ import { Registry } from 'prom-client';
 import type { LogEvent } from '@logship/query';
 import { openSqliteStore } from '../sqlite/open-sqlite-store.js';
 import { buildAlertingConfig } from './alerting-config.js';
+import { loadRuleFile } from './load-rule-file.js';
 import { Ruler } from './ruler.js';
 
 /** A real SQLite store with reader threads, as the server runs it. */
@@ -327,5 +328,57 @@ test('a pending alert restored after a stop counts its `for` without the downtim
     } finally {
       await ruler.stop();
     }
+  });
+});
+
+test('a reload that fails shows in logship_rules_last_reload_successful until one succeeds, as prometheus_config_last_reload_successful does', async () => {
+  await withStore(async (dir, store) => {
+    const file = join(dir, 'rules.yaml');
+    const good = "groups:\n  - name: g\n    interval: 1h\n    rules:\n      - { alert: A, query: 'level:error', above: 0 }\n";
+    writeFileSync(file, good);
+    const registry = new Registry();
+    let clock = 1_000_000;
+    const ruler = new Ruler({ ruleFiles: [file], alerting: buildAlertingConfig({}), savedQueries: {}, reader: store, dataDir: join(dir, 'data'), registry, now: () => clock });
+    const gauge = async (name: string) => /^(\S+) (\S+)$/m.exec((await registry.metrics()).split('\n').filter((l) => l.startsWith(`${name} `)).join('\n'))?.[2];
+    assert.equal(await gauge('logship_rules_last_reload_successful'), '1');
+    assert.equal(await gauge('logship_rules_last_reload_success_timestamp_seconds'), '1000');
+    clock = 2_000_000;
+    writeFileSync(file, good.replace("'level:error'", "'level:(error'"));
+    assert.throws(() => ruler.reload(), { code: 'LS_RULES_BAD_QUERY' });
+    assert.equal(await gauge('logship_rules_last_reload_successful'), '0');
+    assert.equal(await gauge('logship_rules_last_reload_success_timestamp_seconds'), '1000');
+    clock = 3_000_000;
+    writeFileSync(file, good);
+    ruler.reload();
+    assert.equal(await gauge('logship_rules_last_reload_successful'), '1');
+    assert.equal(await gauge('logship_rules_last_reload_success_timestamp_seconds'), '3000');
+    await ruler.stop();
+  });
+});
+
+test('group_by: an empty value and no value are one series without the label, as Alertmanager sees them', async () => {
+  await withStore(async (_dir, store) => {
+    const now = Date.now();
+    const loggers: (string | undefined)[] = ['', '', undefined, undefined, 'app', 'app', 'app'];
+    await store.write(
+      loggers.map((logger, i) => ({
+        '@timestamp': new Date(now - i * 1000).toISOString(),
+        'event.id': `empty-${i}`,
+        level: 'error',
+        message: `boom ${i}`,
+        ...(logger === undefined ? {} : { logger }),
+      })),
+      now,
+    );
+    const groups = loadRuleFile('r.yaml', "groups:\n  - name: g\n    rules:\n      - { alert: A, query: 'level:error', window: 1h, above: 0, group_by: [logger] }\n", {
+      defaultInterval_ms: 60_000,
+      savedQueries: {},
+    });
+    const [result] = await Ruler.testRules(groups, store, buildAlertingConfig({}), now + 1);
+    assert.equal(result?.error, null);
+    assert.deepEqual(
+      result?.series.map((s) => [s.labels, s.value]).sort((a, b) => Number(a[1]) - Number(b[1])),
+      [[{ logger: 'app' }, 3], [{}, 4]],
+    );
   });
 });

@@ -5,7 +5,9 @@
  *      each tick: for each rule, within the query deadline:
  *         evaluateRule (store's LogReader) ─► stepAlerts (pending/firing/resolved)
  *         ─► sample lines for active series
- *      then: needsSending? ─► Notifier (Alertmanager v2, webhooks) ─► state file
+ *      then: needsSending? ─► Notifier: Alertmanager v2 (every resend_delay)
+ *            webhookNeedsSending? ─► webhooks (changes, repeat_interval; undone if not delivered)
+ *      ─► state file
  *
  *   reload (SIGHUP, POST /api/v1/rules/reload): load anew; on a mistake keep
  *   the running rules; alerts of rules that stay (same file, group, name and
@@ -18,10 +20,10 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { LogReader } from '@logship/query';
 import type { Registry } from 'prom-client';
 import type { AlertingConfig } from './alerting-config.js';
-import { fingerprint, needsSending, stepAlerts, type ActiveSeries, type AlertInstance } from './alert-state.js';
+import { fingerprint, needsSending, stepAlerts, webhookNeedsSending, type ActiveSeries, type AlertInstance, type WebhookNotice } from './alert-state.js';
 import { evaluateRule, sampleLines } from './evaluate-rule.js';
 import { loadRuleFiles } from './load-rule-files.js';
-import { Notifier, type NotifierTarget, type PostableAlert } from './notifier.js';
+import { Notifier, targetLabel, type NotifierTarget, type PostableAlert } from './notifier.js';
 import { formatDuration } from './parse-duration.js';
 import { renderTemplate } from './render-template.js';
 import type { AlertRule, RuleGroup } from './rule-types.js';
@@ -133,6 +135,7 @@ export class Ruler {
       loaded = this.load();
     } catch (err) {
       this.metrics.reloads.inc({ result: 'failure' });
+      this.metrics.lastReloadSuccessful.set(0);
       throw err;
     }
     this.metrics.reloads.inc({ result: 'success' });
@@ -203,6 +206,8 @@ export class Ruler {
       running: null,
     }));
     this.metrics.rules.set(loaded.reduce((n, g) => n + g.rules.length, 0));
+    this.metrics.lastReloadSuccessful.set(1);
+    this.metrics.lastReloadSuccess.set(this.now() / 1000);
     // As Prometheus deletes a removed group's series: a last-evaluation
     // timestamp left behind never moves again, so the usual "rule group
     // stalled" alert fires for a group that no longer exists, and the
@@ -302,21 +307,50 @@ export class Ruler {
     // Alertmanager resolves it by itself if this server goes away.
     const validFor = 4 * Math.max(a.resend_delay_ms, g.group.interval_ms);
     const batch: PostableAlert[] = [];
+    // Keyed without credentials: the keys are written to the state file.
+    const webhookKeys = a.webhooks.map((w) => targetLabel(w.url));
+    const hooks = a.webhooks.map(() => ({ alerts: [] as PostableAlert[], told: [] as { alert: AlertInstance; notice: WebhookNotice; previous: WebhookNotice | undefined }[] }));
     for (const r of g.rules) {
       for (const alert of r.alerts.values()) {
-        if (!needsSending(alert, now, a.resend_delay_ms)) continue;
-        alert.lastSentAt = now;
-        if (alert.state === 'firing') alert.validUntil = now + validFor;
-        batch.push({
-          labels: alert.labels,
-          annotations: alert.annotations,
-          startsAt: new Date(alert.firedAt ?? alert.activeAt).toISOString(),
-          endsAt: new Date(alert.state === 'inactive' ? (alert.resolvedAt ?? now) : (alert.validUntil ?? now + validFor)).toISOString(),
-          generatorURL: this.generatorUrl(r.rule),
+        if (needsSending(alert, now, a.resend_delay_ms)) {
+          alert.lastSentAt = now;
+          if (alert.state === 'firing') alert.validUntil = now + validFor;
+          batch.push(this.postable(alert, r.rule, now, validFor));
+        }
+        webhookKeys.forEach((key, i) => {
+          const notice = webhookNeedsSending(alert, key, now, (a.webhooks[i] as (typeof a.webhooks)[number]).repeat_interval_ms);
+          if (!notice) return;
+          const hook = hooks[i] as (typeof hooks)[number];
+          hook.alerts.push(this.postable(alert, r.rule, now, validFor));
+          hook.told.push({ alert, notice, previous: alert.webhooks?.[key] });
+          // Noted at once, so the evaluations while it is in flight do not send it again.
+          (alert.webhooks ??= {})[key] = notice;
         });
       }
     }
-    if (this.notifier.hasTargets) this.notifier.send(g.group.name, batch);
+    this.notifier.send(g.group.name, batch);
+    webhookKeys.forEach((key, i) => {
+      const hook = hooks[i] as (typeof hooks)[number];
+      this.notifier.sendWebhook(i, g.group.name, hook.alerts, hook.told.map((t) => t.notice.state), (delivered) => {
+        if (delivered) return;
+        // Not received: what the webhook was told before stands, so the next evaluation sends it again.
+        for (const { alert, notice, previous } of hook.told) {
+          if (alert.webhooks?.[key] !== notice) continue;
+          if (previous) alert.webhooks[key] = previous;
+          else delete alert.webhooks[key];
+        }
+      });
+    });
+  }
+
+  private postable(alert: AlertInstance, rule: AlertRule, now: number, validFor: number): PostableAlert {
+    return {
+      labels: alert.labels,
+      annotations: alert.annotations,
+      startsAt: new Date(alert.firedAt ?? alert.activeAt).toISOString(),
+      endsAt: new Date(alert.state === 'inactive' ? (alert.resolvedAt ?? now) : (alert.validUntil ?? now + validFor)).toISOString(),
+      generatorURL: this.generatorUrl(rule),
+    };
   }
 
   /** The search page with the rule's query over its window. */

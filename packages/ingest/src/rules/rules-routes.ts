@@ -2,18 +2,20 @@
  * The ruler over HTTP, in the shapes Prometheus uses for the same routes so
  * Grafana and other tools that read a Prometheus ruler read this one:
  *
- *   GET  /api/v1/rules          { status, data: { groups: [ { name, file, interval, rules: [...] } ] } }
+ *   GET  /api/v1/rules          { status, data: { groups: [ { name, file, interval, rules: [...] } ], groupNextToken? } }
  *   GET  /api/v1/alerts         { status, data: { alerts: [ { labels, annotations, state, activeAt, value } ] } }
  *   POST /api/v1/rules/reload   re-read the rule files (400 with the mistake; the running rules stay)
  *
  * Times are RFC 3339, durations and evaluation times seconds, values strings
  * (Go's %e), as Prometheus writes them. Fields of ours are added, none renamed.
  */
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { AlertInstance } from './alert-state.js';
 import { formatDuration } from './parse-duration.js';
 import { prometheusValue } from './render-template.js';
 import type { Ruler, RuleRuntime } from './ruler.js';
+import { rulesErrors as errors } from './rules-errors.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -30,6 +32,11 @@ function alertJson(a: AlertInstance) {
     ...(a.keepFiringSince !== null ? { keepFiringSince: iso(a.keepFiringSince) } : {}),
     value: prometheusValue(a.value),
   };
+}
+
+/** Prometheus's group token: sha1 of `file;name`, in hex. */
+function groupToken(file: string, name: string): string {
+  return createHash('sha1').update(`${file};${name}`).digest('hex');
 }
 
 function ruleState(r: RuleRuntime): 'inactive' | 'pending' | 'firing' {
@@ -87,6 +94,9 @@ export async function rulesRoutes(app: FastifyInstance, opts: { ruler: Ruler }):
             'rule_group[]': names,
             'file[]': names,
             exclude_alerts: { type: 'boolean' },
+            // Prometheus 3's paging, which Grafana's rule list sends.
+            group_limit: { type: 'integer', minimum: 1 },
+            group_next_token: { type: 'string' },
           },
         },
       },
@@ -116,9 +126,24 @@ export async function rulesRoutes(app: FastifyInstance, opts: { ruler: Ruler }):
           evaluationTime: g.evaluationTime_s,
           lastEvaluation: iso(g.lastEvaluation),
         }))
-        // As Prometheus: with a rule filter, groups left without rules are left out.
-        .filter((g) => !ruleNames || g.rules.length > 0);
-      return { status: 'success', data: { groups } };
+        // As Prometheus: a group without rules (all filtered out by type or
+        // rule_name[], or none in the file) is left out, before paging.
+        .filter((g) => g.rules.length > 0);
+      const limit = q.group_limit as number | undefined;
+      const token = q.group_next_token as string | undefined;
+      if (limit === undefined) {
+        if (token !== undefined) throw errors.rulesBadPage('group_next_token needs group_limit');
+        return { status: 'success', data: { groups } };
+      }
+      // As Prometheus: the token names the first group of the next page.
+      let start = 0;
+      if (token !== undefined) {
+        start = groups.findIndex((g) => groupToken(g.file, g.name) === token);
+        if (start < 0) throw errors.rulesBadPage(`group_next_token "${token}" names no rule group`);
+      }
+      const page = groups.slice(start, start + limit);
+      const next = groups[start + limit];
+      return { status: 'success', data: { groups: page, ...(next ? { groupNextToken: groupToken(next.file, next.name) } : {}) } };
     },
   );
 

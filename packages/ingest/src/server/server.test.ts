@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { LogEvent } from '@logship/query';
@@ -65,4 +65,25 @@ test('startServer refuses a public address without tokens before opening anythin
     { code: 'LS_CONFIG_PUBLIC_WITHOUT_TOKENS' },
   );
   assert.equal(opened, false);
+});
+
+test('listening on every address (0.0.0.0), an alert links to the machine\'s host name, not to 0.0.0.0', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-server-'));
+  writeFileSync(join(dir, 'rules.yaml'), "groups:\n  - name: g\n    rules:\n      - { alert: A, query: 'level:error', window: 5m, above: 1 }\n");
+  const config = buildServerConfig({
+    data: join(dir, 'data'),
+    listen: '0.0.0.0:0',
+    auth: { tokens: [{ name: 'ops', token: 'ops-token-0123456789', scopes: ['read', 'write'] }] },
+    rule_files: [join(dir, 'rules.yaml')],
+  });
+  const server = await startServer({ config, logger: pino({ level: 'silent' }), openStore: (c) => openStore(c), retentionAtStart: false });
+  try {
+    const rule = server.logshipApp.ruler.groupRuntimes[0]?.rules[0]?.rule;
+    assert.ok(rule);
+    const port = new URL(server.url).port;
+    assert.equal(server.logshipApp.ruler.generatorUrl(rule), `http://${hostname()}:${port}/?q=level%3Aerror&from=now-5m&to=now`);
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
