@@ -27,10 +27,10 @@ export const errors = {
     'decompressed request body exceeds %s bytes',
     413,
   ),
-  badGzip: defineError('LS_INGEST_BAD_GZIP', 'request body is not valid gzip: %s', 400),
+  badGzip: defineError('LS_INGEST_BAD_GZIP', 'request body is not valid %s', 400),
   unsupportedEncoding: defineError(
     'LS_INGEST_UNSUPPORTED_ENCODING',
-    'Content-Encoding "%s" is not supported (use gzip or none)',
+    'Content-Encoding "%s" is not supported (use gzip, deflate or none)',
     415,
   ),
   storeUnavailable: defineError('LS_INGEST_STORE_UNAVAILABLE', 'the store could not commit the batch: %s', 503, { retryable: true }),

@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { deflateSync } from 'node:zlib';
 import { fuzzBodies, testApp, WRITE_TOKEN, type TestApp } from '../test-app.js';
 
 let h: TestApp;
@@ -69,6 +70,14 @@ test('bulk index/create: _id is event.id, _index a field, per-item status 201/40
   assert.equal(one['es.index'], 'logs-app');
   assert.equal(one['service.name'], 'checkout');
   assert.equal(await h.metric('logship_ingest_events_total', { protocol: 'elasticsearch', outcome: 'stored' }), 2);
+});
+
+test("a deflate bulk (Vector's compression = \"zlib\") is read and answered per item", async () => {
+  const body = ndjson({ create: { _index: 'vector-zlib' } }, { message: 'zlib compressed bulk doc', '@timestamp': '2026-02-08T12:40:00Z' });
+  const res = await bulk(deflateSync(body), '/es/_bulk', { ...auth, 'content-encoding': 'deflate' });
+  assert.equal(res.statusCode, 200, res.body);
+  assert.equal((res.json() as { errors: boolean }).errors, false);
+  assert.equal((await h.search('es.index:vector-zlib')).length, 1);
 });
 
 test('a bulk without _id derives a stable id, so a resent batch is stored once', async () => {

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gzipSync } from 'node:zlib';
+import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { compress } from 'snappyjs';
 import { PushRequest } from './loki-proto.js';
 import { fuzzBodies, testApp, WRITE_TOKEN, type TestApp } from '../test-app.js';
@@ -80,6 +80,22 @@ test('a JSON push (optionally gzip) with structured metadata', async () => {
   const first = hits.find((e) => e.message === 'json pushed line')!;
   assert.equal(first.user_id, 'u-1');
   assert.equal(first.unit, 'api.service');
+});
+
+test('Content-Encoding: deflate, raw as Loki reads it (Go compress/flate) and zlib-wrapped as HTTP says; br is a 415', async () => {
+  const payload = (line: string) => JSON.stringify({ streams: [{ stream: { job: 'deflated' }, values: [[`${T0}000000000`, line]] }] });
+  for (const [name, body] of [['raw', deflateRawSync(payload('raw deflate line'))], ['zlib', deflateSync(payload('zlib deflate line'))]] as const) {
+    const res = await push(body, 'application/json', { 'content-encoding': 'deflate' });
+    assert.equal(res.statusCode, 204, `${name}: ${res.body}`);
+  }
+  const hits = await h.search('job:deflated');
+  assert.deepEqual(hits.map((e) => e.message).sort(), ['raw deflate line', 'zlib deflate line']);
+  const broken = await push(Buffer.from('not deflate at all'), 'application/json', { 'content-encoding': 'deflate' });
+  assert.equal(broken.statusCode, 400);
+  assert.match(broken.body, /^LS_INGEST_BAD_GZIP: request body is not valid deflate/);
+  const br = await push(payload('x'), 'application/json', { 'content-encoding': 'br' });
+  assert.equal(br.statusCode, 415);
+  assert.match(br.body, /use gzip, deflate or none/);
 });
 
 test("Vector's loki sink: protobuf with Content-Encoding: snappy (its default), and JSON in a snappy block", async () => {
