@@ -108,7 +108,8 @@ function collect(payload: Readable, max: number): Promise<Buffer> {
     };
     const onError = (err: Error): void => {
       stop();
-      reject(err);
+      // node's 'aborted' (ECONNRESET): the client closed the socket mid-body.
+      reject((err as { code?: string }).code === 'ECONNRESET' ? errors.bodyAborted(size) : err);
     };
     payload.on('data', onData);
     payload.on('end', onEnd);
