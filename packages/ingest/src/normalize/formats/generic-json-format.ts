@@ -10,6 +10,12 @@ import { takeLevel, takeString, takeTime, type Canonical, type FormatMapper, typ
  * (`level`, `severity`, `lvl`), message (`msg`, `message`, structlog's
  * `event`), time (`timestamp`, `time`, `ts`) and logger. Always matches, so
  * it goes last.
+ *
+ * ECS's `host.name` and `log.file.path` are host and source here too, as in
+ * ecs-format: Logstash's events (ECS names since 8.0, `@version`, no
+ * `ecs.version` or `log.level`) land here, and their host and file were
+ * otherwise only fields, so a search by host and the lines around an event
+ * missed them.
  */
 export const genericJsonFormat: FormatMapper = {
   name: 'json',
@@ -20,7 +26,8 @@ export const genericJsonFormat: FormatMapper = {
       message: takeString(f, 'message', 'msg', 'event', 'short_message', '@m') ?? templateMessage(f),
       time: takeTime(f, ctx, '@timestamp', 'timestamp', 'time', 'ts', 'datetime', 'date', '@t'),
       logger: takeString(f, 'logger', 'logger_name', 'log.logger'),
-      host: takeString(f, 'host', 'hostname'),
+      host: takeString(f, 'host', 'hostname', 'host.name'),
+      source: takeString(f, 'log.file.path'),
     };
   },
 };

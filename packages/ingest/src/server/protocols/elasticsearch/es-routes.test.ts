@@ -80,6 +80,17 @@ test("a deflate bulk (Vector's compression = \"zlib\") is read and answered per 
   assert.equal((await h.search('es.index:vector-zlib')).length, 1);
 });
 
+test("Logstash's ECS events (no ecs.version, no log.level): host.name is host, log.file.path is source, as Filebeat's", async () => {
+  // What Logstash 8's file input (ecs_compatibility v8) sends through its elasticsearch output.
+  const doc = { '@timestamp': '2026-02-08T12:45:00.000Z', '@version': '1', message: 'logstash shipped line', host: { name: 'ls-web-3' }, log: { file: { path: '/var/log/app/orders.log' } }, event: { original: 'logstash shipped line' } };
+  const res = await bulk(ndjson({ index: { _index: 'logstash-app' } }, doc));
+  assert.equal(res.statusCode, 200, res.body);
+  const [hit] = await h.search('"logstash shipped line"');
+  assert.equal(hit?.host, 'ls-web-3');
+  assert.equal(hit?.source, '/var/log/app/orders.log');
+  assert.equal((await h.search('host:ls-web-3 AND source:"/var/log/app/orders.log"')).length, 1);
+});
+
 test('a bulk without _id derives a stable id, so a resent batch is stored once', async () => {
   const body = ndjson({ index: { _index: 'noid' } }, { message: 'no id here', '@timestamp': '2026-02-08T12:30:00Z' });
   const a = (await bulk(body)).json() as { items: { index: { _id: string; status: number } }[] };
