@@ -114,6 +114,11 @@ test('a bulk without _id derives a stable id, so a resent batch is stored once',
   assert.equal(bad.items[0]!.index.status, 400);
   assert.match(bad.items[0]!.index._id, /\S/);
   assert.equal((await bulk(ndjson({ index: { _index: 'noid' } }, big))).json().items[0].index._id, bad.items[0]!.index._id);
+  // So does one that is not JSON, or not an object.
+  const notJson = (await bulk(ndjson({ create: { _index: 'noid' } }, 'not json at all', { create: { _index: 'noid' } }, '"a string"'))).json() as { items: { create: { _id: string; status: number } }[] };
+  assert.deepEqual(notJson.items.map((i) => i.create.status), [400, 400]);
+  for (const i of notJson.items) assert.match(i.create._id, /\S/);
+  assert.notEqual(notJson.items[0]!.create._id, notJson.items[1]!.create._id);
 });
 
 test('malformed requests get Elasticsearch error bodies with a 4xx', async () => {
