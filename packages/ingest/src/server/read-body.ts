@@ -9,7 +9,8 @@ const inflateAsync = promisify(inflate);
 const inflateRawAsync = promisify(inflateRaw);
 
 /** What each accepted Content-Encoding is read with. */
-const DECODINGS = new Set(['gzip', 'x-gzip', 'deflate']);
+// `zlib` is not an HTTP coding, but the Collector's `compression: zlib` sends it by that name.
+const DECODINGS = new Set(['gzip', 'x-gzip', 'deflate', 'zlib']);
 
 export interface BodyLimits {
   max_body_bytes: number;
@@ -45,13 +46,14 @@ export async function readBody(payload: Readable, headers: IncomingHttpHeaders, 
   if (encoding === 'identity' || passed) return body;
   const options = { maxOutputLength: limits.max_decompressed_bytes };
   try {
-    if (encoding !== 'deflate') return await gunzipAsync(body, options);
+    const deflate = encoding === 'deflate' || encoding === 'zlib';
+    if (!deflate) return await gunzipAsync(body, options);
     return await inflateDeflate(body, options);
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
       throw errors.decompressedTooLarge(limits.max_decompressed_bytes);
     }
-    throw errors.badGzip(`${encoding === 'deflate' ? 'deflate' : 'gzip'}: ${(err as Error).message}`);
+    throw errors.badGzip(`${encoding === 'x-gzip' ? 'gzip' : encoding}: ${(err as Error).message}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { ExportLogsServiceRequest, ExportLogsServiceResponse, RpcStatus } from './otlp-proto.js';
 import { fuzzBodies, testApp, WRITE_TOKEN, type TestApp } from '../test-app.js';
 
@@ -128,6 +128,15 @@ test('JSON export with the proto field names (snake_case) and enum-named severit
   const warn = (await h.search('"enum named warning"'))[0]!;
   assert.equal(warn.level, 'warning');
   assert.equal(warn['otel.severity_number'], 14);
+});
+
+test("the Collector's compression: zlib and deflate (Content-Encoding named so, zlib-wrapped) are read", async () => {
+  for (const name of ['zlib', 'deflate']) {
+    const payload = JSON.stringify(request([{ timeUnixNano: NS, body: { stringValue: `${name} compressed record` } }]));
+    const res = await post(deflateSync(payload), 'application/json', { 'content-encoding': name });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal((await h.search(`"${name} compressed record"`)).length, 1);
+  }
 });
 
 test("the Collector's filelog receiver: the log.file.path attribute is source", async () => {
