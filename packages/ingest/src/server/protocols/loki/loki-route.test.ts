@@ -98,6 +98,32 @@ test('Content-Encoding: deflate, raw as Loki reads it (Go compress/flate) and zl
   assert.match(br.body, /use gzip, deflate or none/);
 });
 
+test("Vector's json codec: the file its file source read is source, so the lines around an event are that file's", async () => {
+  const line = (file: string, message: string, sourceType: string) => JSON.stringify({ file, host: 'vec-1', message, source_type: sourceType, timestamp: '2026-02-08T13:00:05.000001Z' });
+  const payload = JSON.stringify({
+    streams: [
+      {
+        stream: { job: 'vector-json' },
+        values: [
+          [`${T0 + 5}000000000`, line('/var/log/app/vec.log', 'vector file line', 'file')],
+          [`${T0 + 5}000000001`, line('/var/log/pods/shop_api-7/api/0.log', 'vector pod line', 'kubernetes_logs')],
+          // An application's own `file` field, without Vector's marker, stays what it is.
+          [`${T0 + 5}000000002`, JSON.stringify({ msg: 'app file field', file: 'report.pdf' })],
+        ],
+      },
+    ],
+  });
+  const res = await push(payload, 'application/json');
+  assert.equal(res.statusCode, 204, res.body);
+  const hits = await h.search('job:vector-json');
+  const by = (m: string) => hits.find((e) => e.message === m)!;
+  assert.equal(by('vector file line').source, '/var/log/app/vec.log');
+  assert.equal(by('vector file line').host, 'vec-1');
+  assert.equal(by('vector pod line').source, '/var/log/pods/shop_api-7/api/0.log');
+  assert.equal(by('app file field').file, 'report.pdf');
+  assert.equal(by('app file field').source, undefined);
+});
+
 test("Vector's loki sink: protobuf with Content-Encoding: snappy (its default), and JSON in a snappy block", async () => {
   // What Vector's loki sink sends with its default `compression = "snappy"`:
   // Content-Type application/x-protobuf and Content-Encoding: snappy naming
