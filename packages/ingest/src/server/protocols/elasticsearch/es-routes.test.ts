@@ -176,6 +176,8 @@ test('health checks and single-document writes answer as Elasticsearch does', as
   assert.equal(again.statusCode, 409);
   assert.equal((again.json() as { error: { type: string } }).error.type, 'version_conflict_engine_exception');
   assert.equal((await put('/es/single/_doc/one-1')).statusCode, 200);
+  // index with op_type=create (Python's es.index(op_type="create")) is a create: 409 once stored.
+  assert.equal((await put('/es/single/_doc/one-1?op_type=create')).statusCode, 409);
   const hits = await h.search('es.index:single');
   assert.equal(hits.length, 1);
   assert.equal(hits[0]!.level, 'warning');
