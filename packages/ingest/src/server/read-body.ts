@@ -8,8 +8,10 @@ const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
 const inflateRawAsync = promisify(inflateRaw);
 
-/** What each accepted Content-Encoding is read with. */
-// `zlib` is not an HTTP coding, but the Collector's `compression: zlib` sends it by that name.
+/**
+ * The Content-Encodings read here besides identity. `zlib` is no HTTP
+ * coding, but the Collector's `compression: zlib` sends it by that name.
+ */
 const DECODINGS = new Set(['gzip', 'x-gzip', 'deflate', 'zlib']);
 
 export interface BodyLimits {
@@ -29,9 +31,9 @@ export interface ReadBodyOptions {
 /**
  * Reads a request body, refusing it (413) as soon as it passes
  * `max_body_bytes`, and gunzips it when `Content-Encoding: gzip` (inflates
- * it when `deflate`), refusing
- * (413) output past `max_decompressed_bytes`: zlib stops inflating at that
- * size, so a gzip bomb costs at most that much memory.
+ * it when `deflate` or `zlib`), refusing (413) output past
+ * `max_decompressed_bytes`: zlib stops inflating at that size, so a gzip or
+ * deflate bomb costs at most that much memory.
  */
 export async function readBody(payload: Readable, headers: IncomingHttpHeaders, limits: BodyLimits, opts: ReadBodyOptions = {}): Promise<Buffer> {
   const encoding = contentEncodingOf(headers);

@@ -184,7 +184,7 @@ test('health checks and single-document writes answer as Elasticsearch does', as
 });
 
 test('a body over max_body_bytes is refused with 413 in Elasticsearch shape', async () => {
-  const small = await testApp({ limits: { max_body_bytes: 1024 } });
+  const small = await testApp({ limits: { max_body_bytes: 1024, max_decompressed_bytes: 100_000 } });
   try {
     const body = ndjson({ index: {} }, { message: 'z'.repeat(2000) });
     const res = await small.logship.app.inject({ method: 'POST', url: '/es/_bulk', payload: body, headers: { ...auth, 'content-type': 'application/x-ndjson' } });
@@ -192,6 +192,12 @@ test('a body over max_body_bytes is refused with 413 in Elasticsearch shape', as
     const e = res.json() as { error: { type: string; 'logship.code': string }; status: number };
     assert.equal(e.error.type, 'content_too_long_exception');
     assert.equal(e.error['logship.code'], 'LS_INGEST_BODY_TOO_LARGE');
+    // A deflate body that inflates past max_decompressed_bytes stops there (the bomb guard), as gzip does.
+    const bomb = deflateSync(ndjson({ index: {} }, { message: 'z'.repeat(200_000) }));
+    assert.ok(bomb.length < 1024);
+    const inflated = await small.logship.app.inject({ method: 'POST', url: '/es/_bulk', payload: bomb, headers: { ...auth, 'content-type': 'application/x-ndjson', 'content-encoding': 'deflate' } });
+    assert.equal(inflated.statusCode, 413);
+    assert.equal((inflated.json() as { error: { 'logship.code': string } }).error['logship.code'], 'LS_INGEST_DECOMPRESSED_TOO_LARGE');
   } finally {
     await small.close();
   }
