@@ -27,12 +27,15 @@ export const errors = {
     'decompressed request body exceeds %s bytes',
     413,
   ),
-  badGzip: defineError('LS_INGEST_BAD_GZIP', 'request body is not valid gzip: %s', 400),
+  badGzip: defineError('LS_INGEST_BAD_GZIP', 'request body is not valid %s', 400),
   unsupportedEncoding: defineError(
     'LS_INGEST_UNSUPPORTED_ENCODING',
-    'Content-Encoding "%s" is not supported (use gzip or none)',
+    'Content-Encoding "%s" is not supported (use gzip, deflate or none)',
     415,
   ),
+  // The sender hung up mid-body (a shipper's timeout, a restart): nothing is
+  // stored and no one reads the answer; a 4xx, so it is not logged as our failure.
+  bodyAborted: defineError('LS_INGEST_BODY_ABORTED', 'the client closed the connection after %s bytes of the body; nothing was stored', 400),
   storeUnavailable: defineError('LS_INGEST_STORE_UNAVAILABLE', 'the store could not commit the batch: %s', 503, { retryable: true }),
   internal: defineError('LS_INGEST_INTERNAL', 'internal error; see the server log', 500),
   // GET / when packages/ui/dist is missing (a checkout built with tsc only).

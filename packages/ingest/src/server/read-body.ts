@@ -1,10 +1,18 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { gunzip, inflate, inflateRaw } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { errors } from './errors.js';
 
 const gunzipAsync = promisify(gunzip);
+const inflateAsync = promisify(inflate);
+const inflateRawAsync = promisify(inflateRaw);
+
+/**
+ * The Content-Encodings read here besides identity. `zlib` is no HTTP
+ * coding, but the Collector's `compression: zlib` sends it by that name.
+ */
+const DECODINGS = new Set(['gzip', 'x-gzip', 'deflate', 'zlib']);
 
 export interface BodyLimits {
   max_body_bytes: number;
@@ -22,14 +30,15 @@ export interface ReadBodyOptions {
 
 /**
  * Reads a request body, refusing it (413) as soon as it passes
- * `max_body_bytes`, and gunzips it when `Content-Encoding: gzip`, refusing
- * (413) output past `max_decompressed_bytes`: zlib stops inflating at that
- * size, so a gzip bomb costs at most that much memory.
+ * `max_body_bytes`, and gunzips it when `Content-Encoding: gzip` (inflates
+ * it when `deflate` or `zlib`), refusing (413) output past
+ * `max_decompressed_bytes`: zlib stops inflating at that size, so a gzip or
+ * deflate bomb costs at most that much memory.
  */
 export async function readBody(payload: Readable, headers: IncomingHttpHeaders, limits: BodyLimits, opts: ReadBodyOptions = {}): Promise<Buffer> {
   const encoding = contentEncodingOf(headers);
   const passed = opts.passThrough?.includes(encoding) === true;
-  if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== 'x-gzip' && !passed) {
+  if (encoding !== 'identity' && !DECODINGS.has(encoding) && !passed) {
     throw errors.unsupportedEncoding(encoding);
   }
   const declared = Number(headers['content-length']);
@@ -37,13 +46,34 @@ export async function readBody(payload: Readable, headers: IncomingHttpHeaders, 
 
   const body = await collect(payload, limits.max_body_bytes);
   if (encoding === 'identity' || passed) return body;
+  const options = { maxOutputLength: limits.max_decompressed_bytes };
   try {
-    return await gunzipAsync(body, { maxOutputLength: limits.max_decompressed_bytes });
+    const deflate = encoding === 'deflate' || encoding === 'zlib';
+    if (!deflate) return await gunzipAsync(body, options);
+    return await inflateDeflate(body, options);
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
       throw errors.decompressedTooLarge(limits.max_decompressed_bytes);
     }
-    throw errors.badGzip((err as Error).message);
+    throw errors.badGzip(`${encoding === 'x-gzip' ? 'gzip' : encoding}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * `Content-Encoding: deflate` is zlib-wrapped in HTTP (RFC 9110; Vector's
+ * `compression = "zlib"`, the Collector's `zlib`/`deflate`, Python's
+ * zlib.compress), but Loki reads it as raw deflate (Go's compress/flate), so
+ * some Loki clients send that: a body that does not start with a zlib
+ * header, or fails as one, is read raw.
+ */
+async function inflateDeflate(body: Buffer, options: { maxOutputLength: number }): Promise<Buffer> {
+  const zlibHeader = body.length >= 2 && (body[0]! & 0x0f) === 8 && ((body[0]! << 8) | body[1]!) % 31 === 0;
+  if (!zlibHeader) return inflateRawAsync(body, options);
+  try {
+    return await inflateAsync(body, options);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw err;
+    return inflateRawAsync(body, options);
   }
 }
 
@@ -82,7 +112,8 @@ function collect(payload: Readable, max: number): Promise<Buffer> {
     };
     const onError = (err: Error): void => {
       stop();
-      reject(err);
+      // node's 'aborted' (ECONNRESET): the client closed the socket mid-body.
+      reject((err as { code?: string }).code === 'ECONNRESET' ? errors.bodyAborted(size) : err);
     };
     payload.on('data', onData);
     payload.on('end', onEnd);

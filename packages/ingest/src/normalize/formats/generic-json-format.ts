@@ -10,6 +10,15 @@ import { takeLevel, takeString, takeTime, type Canonical, type FormatMapper, typ
  * (`level`, `severity`, `lvl`), message (`msg`, `message`, structlog's
  * `event`), time (`timestamp`, `time`, `ts`) and logger. Always matches, so
  * it goes last.
+ *
+ * ECS's `host.name` and `log.file.path` are host and source here too, as in
+ * ecs-format: Logstash's events (ECS names since 8.0, `@version`, no
+ * `ecs.version` or `log.level`) land here, and their host and file were
+ * otherwise only fields, so a search by host and the lines around an event
+ * missed them. Vector's events name the file their `file` and source
+ * (kubernetes_logs, file) sources read in `file`, beside `source_type`: the
+ * same thing, read only with that marker, as an application's own `file`
+ * field means something else.
  */
 export const genericJsonFormat: FormatMapper = {
   name: 'json',
@@ -20,10 +29,14 @@ export const genericJsonFormat: FormatMapper = {
       message: takeString(f, 'message', 'msg', 'event', 'short_message', '@m') ?? templateMessage(f),
       time: takeTime(f, ctx, '@timestamp', 'timestamp', 'time', 'ts', 'datetime', 'date', '@t'),
       logger: takeString(f, 'logger', 'logger_name', 'log.logger'),
-      host: takeString(f, 'host', 'hostname'),
+      host: takeString(f, 'host', 'hostname', 'host.name'),
+      source: takeString(f, 'log.file.path') ?? (VECTOR_FILE_SOURCES.has(String(f.source_type)) ? takeString(f, 'file') : undefined),
     };
   },
 };
+
+/** Vector sources whose events carry the path they read in `file`. */
+const VECTOR_FILE_SOURCES: ReadonlySet<string> = new Set(['file', 'kubernetes_logs']);
 
 /** Serilog's `@mt` rendered (render-message-template.ts); the template stays as a field, to group by. */
 function templateMessage(f: FlatRecord): string | undefined {

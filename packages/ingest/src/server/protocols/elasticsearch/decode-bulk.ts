@@ -88,12 +88,12 @@ export function decodeBulk(body: Buffer, defaultIndex: string | undefined): Deco
       doc = JSON.parse(docLine.text);
     } catch (err) {
       items.push({ kind: 'failed', ref, error: errors.bulkDocumentNotObject((err as Error).message) });
-      actions.push({ op: op as BulkOp, index, id: givenId ?? '' });
+      actions.push(refusedAction(op as BulkOp, index, givenId, docLine.text));
       continue;
     }
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
       items.push({ kind: 'failed', ref, error: errors.bulkDocumentNotObject(doc === null ? 'null' : Array.isArray(doc) ? 'array' : typeof doc) });
-      actions.push({ op: op as BulkOp, index, id: givenId ?? '' });
+      actions.push(refusedAction(op as BulkOp, index, givenId, docLine.text));
       continue;
     }
     const own = ownEventId(doc as Record<string, unknown>);
@@ -118,6 +118,15 @@ export function decodeBulk(body: Buffer, defaultIndex: string | undefined): Deco
     actions.push({ op: op as BulkOp, index, id, ...(id === '' ? { doc: docLine.text } : {}) });
   }
   return { items, actions };
+}
+
+/**
+ * A document refused before normalizing that came without _id is answered
+ * with a hash of it (derivedId), as an over-long one is, rather than "": a
+ * client matching answers to documents by _id (or logging them) needs one.
+ */
+function refusedAction(op: BulkOp, index: string, givenId: string | undefined, docText: string): BulkAction {
+  return givenId !== undefined ? { op, index, id: givenId } : { op, index, id: '', doc: docText };
 }
 
 /** ECS `event.id`, flat or nested, when the document carries one. */

@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { deflateSync } from 'node:zlib';
 import { fuzzBodies, testApp, WRITE_TOKEN, type TestApp } from '../test-app.js';
 
 let h: TestApp;
@@ -71,6 +72,25 @@ test('bulk index/create: _id is event.id, _index a field, per-item status 201/40
   assert.equal(await h.metric('logship_ingest_events_total', { protocol: 'elasticsearch', outcome: 'stored' }), 2);
 });
 
+test("a deflate bulk (Vector's compression = \"zlib\") is read and answered per item", async () => {
+  const body = ndjson({ create: { _index: 'vector-zlib' } }, { message: 'zlib compressed bulk doc', '@timestamp': '2026-02-08T12:40:00Z' });
+  const res = await bulk(deflateSync(body), '/es/_bulk', { ...auth, 'content-encoding': 'deflate' });
+  assert.equal(res.statusCode, 200, res.body);
+  assert.equal((res.json() as { errors: boolean }).errors, false);
+  assert.equal((await h.search('es.index:vector-zlib')).length, 1);
+});
+
+test("Logstash's ECS events (no ecs.version, no log.level): host.name is host, log.file.path is source, as Filebeat's", async () => {
+  // What Logstash 8's file input (ecs_compatibility v8) sends through its elasticsearch output.
+  const doc = { '@timestamp': '2026-02-08T12:45:00.000Z', '@version': '1', message: 'logstash shipped line', host: { name: 'ls-web-3' }, log: { file: { path: '/var/log/app/orders.log' } }, event: { original: 'logstash shipped line' } };
+  const res = await bulk(ndjson({ index: { _index: 'logstash-app' } }, doc));
+  assert.equal(res.statusCode, 200, res.body);
+  const [hit] = await h.search('"logstash shipped line"');
+  assert.equal(hit?.host, 'ls-web-3');
+  assert.equal(hit?.source, '/var/log/app/orders.log');
+  assert.equal((await h.search('host:ls-web-3 AND source:"/var/log/app/orders.log"')).length, 1);
+});
+
 test('a bulk without _id derives a stable id, so a resent batch is stored once', async () => {
   const body = ndjson({ index: { _index: 'noid' } }, { message: 'no id here', '@timestamp': '2026-02-08T12:30:00Z' });
   const a = (await bulk(body)).json() as { items: { index: { _id: string; status: number } }[] };
@@ -94,6 +114,11 @@ test('a bulk without _id derives a stable id, so a resent batch is stored once',
   assert.equal(bad.items[0]!.index.status, 400);
   assert.match(bad.items[0]!.index._id, /\S/);
   assert.equal((await bulk(ndjson({ index: { _index: 'noid' } }, big))).json().items[0].index._id, bad.items[0]!.index._id);
+  // So does one that is not JSON, or not an object.
+  const notJson = (await bulk(ndjson({ create: { _index: 'noid' } }, 'not json at all', { create: { _index: 'noid' } }, '"a string"'))).json() as { items: { create: { _id: string; status: number } }[] };
+  assert.deepEqual(notJson.items.map((i) => i.create.status), [400, 400]);
+  for (const i of notJson.items) assert.match(i.create._id, /\S/);
+  assert.notEqual(notJson.items[0]!.create._id, notJson.items[1]!.create._id);
 });
 
 test('malformed requests get Elasticsearch error bodies with a 4xx', async () => {
@@ -151,13 +176,15 @@ test('health checks and single-document writes answer as Elasticsearch does', as
   assert.equal(again.statusCode, 409);
   assert.equal((again.json() as { error: { type: string } }).error.type, 'version_conflict_engine_exception');
   assert.equal((await put('/es/single/_doc/one-1')).statusCode, 200);
+  // index with op_type=create (Python's es.index(op_type="create")) is a create: 409 once stored.
+  assert.equal((await put('/es/single/_doc/one-1?op_type=create')).statusCode, 409);
   const hits = await h.search('es.index:single');
   assert.equal(hits.length, 1);
   assert.equal(hits[0]!.level, 'warning');
 });
 
 test('a body over max_body_bytes is refused with 413 in Elasticsearch shape', async () => {
-  const small = await testApp({ limits: { max_body_bytes: 1024 } });
+  const small = await testApp({ limits: { max_body_bytes: 1024, max_decompressed_bytes: 100_000 } });
   try {
     const body = ndjson({ index: {} }, { message: 'z'.repeat(2000) });
     const res = await small.logship.app.inject({ method: 'POST', url: '/es/_bulk', payload: body, headers: { ...auth, 'content-type': 'application/x-ndjson' } });
@@ -165,6 +192,12 @@ test('a body over max_body_bytes is refused with 413 in Elasticsearch shape', as
     const e = res.json() as { error: { type: string; 'logship.code': string }; status: number };
     assert.equal(e.error.type, 'content_too_long_exception');
     assert.equal(e.error['logship.code'], 'LS_INGEST_BODY_TOO_LARGE');
+    // A deflate body that inflates past max_decompressed_bytes stops there (the bomb guard), as gzip does.
+    const bomb = deflateSync(ndjson({ index: {} }, { message: 'z'.repeat(200_000) }));
+    assert.ok(bomb.length < 1024);
+    const inflated = await small.logship.app.inject({ method: 'POST', url: '/es/_bulk', payload: bomb, headers: { ...auth, 'content-type': 'application/x-ndjson', 'content-encoding': 'deflate' } });
+    assert.equal(inflated.statusCode, 413);
+    assert.equal((inflated.json() as { error: { 'logship.code': string } }).error['logship.code'], 'LS_INGEST_DECOMPRESSED_TOO_LARGE');
   } finally {
     await small.close();
   }

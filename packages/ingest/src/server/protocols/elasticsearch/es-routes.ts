@@ -140,8 +140,10 @@ export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Pro
 
   // Single documents (client.index / client.create, some Logstash plugins):
   // the same path as one _bulk item, answered as Elasticsearch answers them.
-  const single = (op: 'index' | 'create') => async (request: FastifyRequest, reply: FastifyReply) => {
+  const single = (routeOp: 'index' | 'create') => async (request: FastifyRequest, reply: FastifyReply) => {
     const { index, id } = request.params as { index: string; id?: string };
+    // `_doc/{id}?op_type=create` is a create (Python's es.index(op_type="create")): 409 when stored.
+    const op = (request.query as { op_type?: unknown } | undefined)?.op_type === 'create' ? 'create' : routeOp;
     const action = JSON.stringify({ [op]: id === undefined ? {} : { _id: id } });
     const doc = bodyOf(request.body).toString('utf8').replace(/\r?\n/g, ' ');
     const { items, actions } = decodeBulk(Buffer.from(`${action}\n${doc}\n`), index);

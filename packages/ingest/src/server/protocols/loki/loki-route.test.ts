@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gzipSync } from 'node:zlib';
+import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { compress } from 'snappyjs';
 import { PushRequest } from './loki-proto.js';
 import { fuzzBodies, testApp, WRITE_TOKEN, type TestApp } from '../test-app.js';
@@ -80,6 +80,48 @@ test('a JSON push (optionally gzip) with structured metadata', async () => {
   const first = hits.find((e) => e.message === 'json pushed line')!;
   assert.equal(first.user_id, 'u-1');
   assert.equal(first.unit, 'api.service');
+});
+
+test('Content-Encoding: deflate, raw as Loki reads it (Go compress/flate) and zlib-wrapped as HTTP says; br is a 415', async () => {
+  const payload = (line: string) => JSON.stringify({ streams: [{ stream: { job: 'deflated' }, values: [[`${T0}000000000`, line]] }] });
+  for (const [name, body] of [['raw', deflateRawSync(payload('raw deflate line'))], ['zlib', deflateSync(payload('zlib deflate line'))]] as const) {
+    const res = await push(body, 'application/json', { 'content-encoding': 'deflate' });
+    assert.equal(res.statusCode, 204, `${name}: ${res.body}`);
+  }
+  const hits = await h.search('job:deflated');
+  assert.deepEqual(hits.map((e) => e.message).sort(), ['raw deflate line', 'zlib deflate line']);
+  const broken = await push(Buffer.from('not deflate at all'), 'application/json', { 'content-encoding': 'deflate' });
+  assert.equal(broken.statusCode, 400);
+  assert.match(broken.body, /^LS_INGEST_BAD_GZIP: request body is not valid deflate/);
+  const br = await push(payload('x'), 'application/json', { 'content-encoding': 'br' });
+  assert.equal(br.statusCode, 415);
+  assert.match(br.body, /use gzip, deflate or none/);
+});
+
+test("Vector's json codec: the file its file source read is source, so the lines around an event are that file's", async () => {
+  const line = (file: string, message: string, sourceType: string) => JSON.stringify({ file, host: 'vec-1', message, source_type: sourceType, timestamp: '2026-02-08T13:00:05.000001Z' });
+  const payload = JSON.stringify({
+    streams: [
+      {
+        stream: { job: 'vector-json' },
+        values: [
+          [`${T0 + 5}000000000`, line('/var/log/app/vec.log', 'vector file line', 'file')],
+          [`${T0 + 5}000000001`, line('/var/log/pods/shop_api-7/api/0.log', 'vector pod line', 'kubernetes_logs')],
+          // An application's own `file` field, without Vector's marker, stays what it is.
+          [`${T0 + 5}000000002`, JSON.stringify({ msg: 'app file field', file: 'report.pdf' })],
+        ],
+      },
+    ],
+  });
+  const res = await push(payload, 'application/json');
+  assert.equal(res.statusCode, 204, res.body);
+  const hits = await h.search('job:vector-json');
+  const by = (m: string) => hits.find((e) => e.message === m)!;
+  assert.equal(by('vector file line').source, '/var/log/app/vec.log');
+  assert.equal(by('vector file line').host, 'vec-1');
+  assert.equal(by('vector pod line').source, '/var/log/pods/shop_api-7/api/0.log');
+  assert.equal(by('app file field').file, 'report.pdf');
+  assert.equal(by('app file field').source, undefined);
 });
 
 test("Vector's loki sink: protobuf with Content-Encoding: snappy (its default), and JSON in a snappy block", async () => {

@@ -36,7 +36,11 @@ export function decodeOtlpLogs(body: Buffer, encoding: OtlpEncoding): IngestItem
       throw errors.badJsonBody((err as Error).message);
     }
     if (!isObj(parsed)) throw errors.badPayload('an OTLP logs export must be a JSON object with resourceLogs');
-    request = parsed;
+    // The Collector's OTLP receiver also takes the proto field names
+    // (resource_logs, time_unix_nano), which protobuf's JSON printers write
+    // when told to keep them; unread, such a body was answered 200 with
+    // nothing stored.
+    request = camelKeys(parsed, 0) as Obj;
   }
   const resourceLogs = request.resourceLogs ?? [];
   if (!Array.isArray(resourceLogs)) throw errors.badPayload('resourceLogs must be an array');
@@ -76,7 +80,7 @@ function recordItem(ref: number, record: unknown, resource: Obj, scopeMeta: Obj)
   // The Collector's filelog receiver names the file it read (`include_file_path`): it is `source`, as the agent's path is.
   if (typeof meta['log.file.path'] === 'string' && meta.source === undefined) meta.source = meta['log.file.path'];
 
-  const severityNumber = typeof record.severityNumber === 'number' ? record.severityNumber : Number(record.severityNumber ?? 0);
+  const severityNumber = severityNumberOf(record.severityNumber);
   const severityText = typeof record.severityText === 'string' ? record.severityText : '';
   const level = levelFromSeverity(severityNumber) ?? (severityText !== '' ? levelFromText(severityText) : undefined);
   if (level) meta.level = level;
@@ -109,6 +113,57 @@ function recordItem(ref: number, record: unknown, resource: Obj, scopeMeta: Obj)
     time: ms > 0 ? ms : undefined,
     bytes: typeof content === 'string' ? Buffer.byteLength(content) : JSON.stringify(content).length,
   };
+}
+
+/**
+ * A record's severityNumber: OTLP/JSON says an integer, but protobuf's JSON
+ * printers (Python's MessageToJson, Go's protojson) write the enum's name,
+ * `SEVERITY_NUMBER_WARN`, and the Collector reads both.
+ */
+function severityNumberOf(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v !== 'string') return 0;
+  const named = SEVERITY_NAMES.indexOf(v.replace(/^SEVERITY_NUMBER_/, ''));
+  return named >= 0 ? named : Number(v);
+}
+
+/** SeverityNumber's enum names, by number (opentelemetry-proto logs/v1/logs.proto). */
+const SEVERITY_NAMES = ['UNSPECIFIED', ...['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'].flatMap((n) => [n, `${n}2`, `${n}3`, `${n}4`])];
+
+/**
+ * OTLP/JSON's object keys are all proto field names (attribute names are
+ * values of `key`), so snake_case keys are renamed to the camelCase this
+ * decoder reads; a camelCase key present too wins. Past 64 levels a value
+ * is left as it is (anyValue reads 32), so a deep body cannot exhaust the stack.
+ * A value with nothing to rename is returned as it is, not copied: camelCase
+ * exports, nearly all of them, cost one walk and no allocation.
+ */
+function camelKeys(v: unknown, depth: number): unknown {
+  if (depth > 64 || v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = camelKeys(v[i], depth + 1);
+      if (x !== v[i]) (out ??= v.slice())[i] = x;
+    }
+    return out ?? v;
+  }
+  const o = v as Obj;
+  let out: Obj | undefined;
+  const keys = Object.keys(o);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const x = camelKeys(o[k], depth + 1);
+    const camel = k.includes('_') ? k.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()) : k;
+    if (camel === k && x === o[k] && out === undefined) continue;
+    if (out === undefined) {
+      out = {};
+      for (let j = 0; j < i; j++) if (keys[j] !== '__proto__') out[keys[j]!] = o[keys[j]!];
+    }
+    if (camel === '__proto__' || (camel !== k && Object.hasOwn(o, camel))) continue;
+    out[camel] = x;
+  }
+  return out ?? o;
 }
 
 /** OTel severity numbers: 1–4 TRACE, 5–8 DEBUG, 9–12 INFO, 13–16 WARN, 17–20 ERROR, 21–24 FATAL. */

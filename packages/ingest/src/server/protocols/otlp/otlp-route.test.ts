@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gzipSync } from 'node:zlib';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { ExportLogsServiceRequest, ExportLogsServiceResponse, RpcStatus } from './otlp-proto.js';
 import { fuzzBodies, testApp, WRITE_TOKEN, type TestApp } from '../test-app.js';
 
@@ -92,6 +92,51 @@ test('JSON export with hex ids; a bad record is counted in partialSuccess and th
   const hit = (await h.search('"json encoded record"'))[0]!;
   assert.equal(hit.level, 'warning');
   assert.equal(hit.trace_id, '5b8efff798038103d269b633813fc60c');
+});
+
+test('JSON export with the proto field names (snake_case) and enum-named severities, as protobuf JSON printers write them', async () => {
+  // Python's MessageToJson(preserving_proto_field_name=True) and Go's
+  // protojson (UseProtoNames, enums by name); the Collector reads these.
+  const payload = JSON.stringify({
+    resource_logs: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { string_value: 'snake-svc' } }] },
+        scope_logs: [
+          {
+            scope: { name: 'py.app' },
+            log_records: [
+              { time_unix_nano: NS, severity_number: 'SEVERITY_NUMBER_ERROR', severity_text: 'ERROR', body: { string_value: 'snake case record' }, trace_id: '5b8efff798038103d269b633813fc60d', attributes: [{ key: 'http.status_code', value: { int_value: '502' } }] },
+              { timeUnixNano: NS, severityNumber: 'SEVERITY_NUMBER_WARN2', body: { stringValue: 'enum named warning' } },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+  const res = await post(payload, 'application/json');
+  assert.equal(res.statusCode, 200, res.body);
+  assert.deepEqual(res.json(), {});
+  const hit = (await h.search('"snake case record"'))[0];
+  assert.ok(hit, 'the snake_case record is stored');
+  assert.equal(hit['service.name'], 'snake-svc');
+  assert.equal(hit['otel.scope.name'], 'py.app');
+  assert.equal(hit['http.status_code'], 502);
+  assert.equal(hit.level, 'error');
+  assert.equal(hit['otel.severity_number'], 17);
+  assert.equal(hit.trace_id, '5b8efff798038103d269b633813fc60d');
+  assert.equal(hit['@timestamp'], '2026-02-08T13:00:00.250Z');
+  const warn = (await h.search('"enum named warning"'))[0]!;
+  assert.equal(warn.level, 'warning');
+  assert.equal(warn['otel.severity_number'], 14);
+});
+
+test("the Collector's compression: zlib and deflate (Content-Encoding named so, zlib-wrapped) are read", async () => {
+  for (const name of ['zlib', 'deflate']) {
+    const payload = JSON.stringify(request([{ timeUnixNano: NS, body: { stringValue: `${name} compressed record` } }]));
+    const res = await post(deflateSync(payload), 'application/json', { 'content-encoding': name });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal((await h.search(`"${name} compressed record"`)).length, 1);
+  }
 });
 
 test("the Collector's filelog receiver: the log.file.path attribute is source", async () => {

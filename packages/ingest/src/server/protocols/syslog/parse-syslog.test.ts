@@ -55,6 +55,22 @@ test('RFC 3164 as logger and rsyslog send it; the year is the one nearest now', 
   assert.throws(() => parseSyslog('<999>x', NOW), LogshipError);
 });
 
+test('RFC 3164 timestamps as network gear writes them: a year, milliseconds, a colon after the time', () => {
+  // Cisco IOS (service timestamps log datetime msec year), Juniper, appliances.
+  const cisco = parseSyslog('<189>Feb  8 14:59:58.123: %SYS-5-CONFIG_I: Configured from console by admin', NOW);
+  assert.equal(cisco.time, Date.parse('2026-02-08T14:59:58.123Z'));
+  assert.equal(cisco.appName, '%SYS-5-CONFIG_I');
+  assert.equal(cisco.message, 'Configured from console by admin');
+  const year = parseSyslog('<13>Dec 31 2024 23:59:59 fw-1 kernel: dropped', NOW);
+  assert.equal(year.time, Date.parse('2024-12-31T23:59:59Z'));
+  assert.equal(year.hostname, 'fw-1');
+  assert.equal(year.appName, 'kernel');
+  assert.equal(year.message, 'dropped');
+  const ms = parseSyslog('<13>Feb  8 14:59:58.5 web-1 app[7]: half', NOW, 'America/Chicago');
+  assert.equal(ms.time, Date.parse('2026-02-08T20:59:58.500Z'));
+  assert.equal(ms.hostname, 'web-1');
+});
+
 test("RFC 3164's offset-less time is wall-clock time in the server's default zone, DST-correct", () => {
   // rsyslog's default forwarding format and logger(1) write the sender's local time.
   const winter = parseSyslog('<86>Feb  8 08:59:58 web-1 sshd[1]: x', NOW, 'America/Chicago');

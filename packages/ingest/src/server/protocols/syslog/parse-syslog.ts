@@ -128,9 +128,14 @@ function readElement(s: string, i: number, out: Record<string, Record<string, st
 function rfc3164(s: string, now: number, timeZone: string): Omit<SyslogMessage, 'facility' | 'severity' | 'format' | 'structuredData'> {
   let rest = s;
   let time: number | undefined;
-  const ts = /^([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.\d+)? /.exec(rest);
+  // Network gear writes variants rsyslog also reads: a year before the time
+  // (`Dec  6 2026 03:00:00`), milliseconds (`03:00:00.123`, kept), and a
+  // colon after the time (Cisco IOS: `Dec  6 03:00:00.123: %SYS-5-…`).
+  const ts = /^([A-Z][a-z]{2}) ([ \d]\d) (?:(\d{4}) )?(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?:? /.exec(rest);
   if (ts && MONTHS.includes(ts[1]!)) {
-    const wall = nearestYear(MONTHS.indexOf(ts[1]!), Number(ts[2]!.trim()), Number(ts[3]), Number(ts[4]), Number(ts[5]), now);
+    const [month, day, h, mi, s] = [MONTHS.indexOf(ts[1]!), Number(ts[2]!.trim()), Number(ts[4]), Number(ts[5]), Number(ts[6])];
+    const whole = ts[3] !== undefined ? yearGiven(Number(ts[3]), month, day, h, mi, s) : nearestYear(month, day, h, mi, s, now);
+    const wall = whole === undefined || ts[7] === undefined ? whole : whole + Number(ts[7].slice(0, 3).padEnd(3, '0'));
     // The year is chosen on the wall time (an offset of hours never moves it
     // but across New Year's night); one zone conversion a message, none for UTC.
     time = wall === undefined || timeZone === 'UTC' ? wall : wallTimeToUtc(wall, timeZone);
@@ -161,6 +166,12 @@ function rfc3164(s: string, now: number, timeZone: string): Omit<SyslogMessage, 
     rest = rest.slice(tag[0].length);
   }
   return { time, hostname, appName, procId, message: rest };
+}
+
+/** A time whose sender wrote the year (wall-clock fields as if UTC). */
+function yearGiven(year: number, month: number, day: number, h: number, mi: number, s: number): number | undefined {
+  if (day < 1 || day > 31 || h > 23 || mi > 59 || s > 60) return undefined;
+  return Date.UTC(year, month, day, h, mi, s);
 }
 
 /** RFC 3164 has no year: the one of last, this or next year that lands nearest `now` (wall-clock fields as if UTC). */
