@@ -50,6 +50,18 @@ export function redactedContentId(event: LogEvent, timestampMs: number, key: Uin
   return first22(createHmac('sha256', key).update(Buffer.from(out.text!, 'utf16le')).digest('base64url'));
 }
 
+/**
+ * The id of the `ordinal`-th (1, 2, …) repeat of content id `id` within one
+ * request: a sender does not send one event twice in a request, so lines
+ * identical in it are distinct events (a service printing "retrying" three
+ * times in a millisecond, a receive-stamped batch), while a retry of the
+ * request repeats them in the same order and gets the same ids. Stored as a
+ * given id: it is not the content id a read would compute.
+ */
+export function repeatContentId(id: string, ordinal: number): string {
+  return first22(hash('sha256', `${id}#${ordinal}`, 'base64url'));
+}
+
 // contentId and contentIdOfRow each spell out the two passes (bytes, then
 // text after a lone surrogate): one helper taking the writer as a function
 // measured 3 % slower on normalize + prepare (its call site cannot inline).

@@ -4,6 +4,7 @@ import type { Level, LogEvent } from '@logship/query';
 import type { LogStore, WriteResult } from '../store/log-store.js';
 import type { IngestLimits } from '../config/server-config.js';
 import { normalizeEnvelope, normalizeLine, type NormalizedLine } from '../normalize/normalize-line.js';
+import { repeatContentId } from '../normalize/content-id.js';
 import { isLogshipError, type LogshipError } from '../errors/define-error.js';
 import { errors } from './errors.js';
 import { storeErrorDetail } from '../store/store-error.js';
@@ -209,6 +210,15 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
   }
   // The body's text (1–2 MB a batch) need not live while the store writes.
   asciiText = undefined;
+  // A batch that is one request of its sender. Not Loki's: Loki keeps one of
+  // a stream's entries identical in time and line, in one push or not, and
+  // its senders expect that. Not syslog's: its batches are the server's
+  // flush windows, where a sender's resend after a reconnect may land.
+  if (protocol === 'native' || protocol === 'elasticsearch' || protocol === 'otlp') {
+    tellRepeatsApart(events, contentIds, (k, id) => {
+      ids[itemOf[k]!] = id;
+    });
+  }
   metrics.eventsReceived.inc(items.length);
   for (const [format, n] of byFormat) metrics.eventsByFormat.inc({ format }, n);
   if (redact) redact.takeCounts().forEach((n, rule) => { if (n > 0) metrics.redactions.inc({ rule: redact.names[rule]! }, n); });
@@ -271,4 +281,27 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
   if (itemErrors.length > 0) byProtocol.inc({ protocol, outcome: 'rejected' }, itemErrors.length);
   metrics.ingestDuration.observe((performance.now() - started) / 1000);
   return { stored: result.stored, duplicates: result.duplicates, expired: result.expired, dropped, errors: itemErrors, outcomes, ids };
+}
+
+/**
+ * Lines of one request with the same content id (identical, and either the
+ * same time or none of their own) are distinct events, not a retry: each
+ * repeat after the first gets an id of its own (content-id.ts
+ * repeatContentId), in request order, so a retry of the request is still
+ * deduped line for line.
+ */
+function tellRepeatsApart(events: LogEvent[], contentIds: boolean[], renamed: (k: number, id: string) => void): void {
+  let seen: Map<string, number> | undefined;
+  for (let k = 0; k < events.length; k++) {
+    if (!contentIds[k]) continue;
+    const id = events[k]!['event.id'];
+    seen ??= new Map();
+    const n = seen.get(id) ?? 0;
+    seen.set(id, n + 1);
+    if (n === 0) continue;
+    const repeat = repeatContentId(id, n);
+    events[k]!['event.id'] = repeat;
+    contentIds[k] = false;
+    renamed(k, repeat);
+  }
 }

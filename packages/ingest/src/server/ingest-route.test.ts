@@ -53,6 +53,27 @@ test('the same batch posted twice is stored once (event.id dedupe), lines withou
   }
 });
 
+test('identical lines in one request are distinct events; a retry of the request is still deduped line for line', async () => {
+  const h = await appHarness();
+  try {
+    // No time of their own (receive-stamped: deduped by id alone), and the same time: identical content ids.
+    const at = new Date(Date.now() - 60_000).toISOString();
+    const body = ndjson({ msg: 'retrying' }, { msg: 'retrying' }, { msg: 'retrying' }, { '@timestamp': at, msg: 'tick' }, { '@timestamp': at, msg: 'tick' });
+    const first = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: body });
+    assert.deepEqual(first.json(), { stored: 5, duplicates: 0, expired: 0, dropped: 0, errors: [] });
+    const again = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: body });
+    assert.deepEqual(again.json(), { stored: 0, duplicates: 5, expired: 0, dropped: 0, errors: [] });
+    const hits = (await searchApp(h, '*')).hits;
+    assert.equal(hits.length, 5);
+    assert.equal(new Set(hits.map((e) => e['event.id'])).size, 5);
+    // Two of the three in a later request: the first two of the stored three, not new events.
+    const part = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: ndjson({ msg: 'retrying' }, { msg: 'retrying' }) });
+    assert.deepEqual(part.json(), { stored: 0, duplicates: 2, expired: 0, dropped: 0, errors: [] });
+  } finally {
+    await h.close();
+  }
+});
+
 test('gzip bodies are accepted; a gzip bomb and an oversized body are refused with 413', async () => {
   const h = await appHarness({ limits: { max_body_bytes: 64 * 1024, max_decompressed_bytes: 256 * 1024 } });
   try {
