@@ -545,3 +545,35 @@ test("an envelope's level wins over the line's, which stays as level_original; i
   assert.equal(same.level, 'error');
   assert.equal(same.level_original, undefined);
 });
+
+test("nginx's default combined access line (agent envelope): status, method, path and the request's time are fields", () => {
+  const line = '203.0.113.9 - alice [08/Feb/2026:13:01:17 +0100] "GET /ok?q=a%20b&x=\\x221\\x22 HTTP/1.1" 502 157 "http://ref/x" "Mozilla/5.0 \\x22quoted\\x22 \\xC3\\xA9" "-"';
+  const { event, format } = normalizeLine(JSON.stringify({ '@raw': line, 'event.id': 'a:1' }), opts);
+  assert.equal(format, 'combined');
+  assert.equal(event['@timestamp'], '2026-02-08T12:01:17.000Z');
+  assert.equal(event['logship.no_timestamp'], undefined);
+  assert.equal(event.message, line);
+  assert.equal(event.level, 'error');
+  assert.equal(event.status, 502);
+  assert.equal(event.body_bytes_sent, 157);
+  assert.equal(event.method, 'GET');
+  assert.equal(event.path, '/ok');
+  assert.equal(event.query, 'q=a%20b&x="1"');
+  assert.equal(event.protocol, 'HTTP/1.1');
+  assert.equal(event.remote_addr, '203.0.113.9');
+  assert.equal(event.remote_user, 'alice');
+  assert.equal(event.http_referrer, 'http://ref/x');
+  assert.equal(event.http_user_agent, 'Mozilla/5.0 "quoted" é');
+});
+
+test("Apache's common log format (no referrer, agent; `-` bytes) and a 404 as a warning; prose with brackets stays plain", () => {
+  const { event, format } = normalizeLine(JSON.stringify({ '@raw': '::1 - - [08/Feb/2026:12:00:00 +0000] "GET /missing HTTP/1.0" 404 -' }), opts);
+  assert.equal(format, 'combined');
+  assert.equal(event['@timestamp'], '2026-02-08T12:00:00.000Z');
+  assert.equal(event.level, 'warning');
+  assert.equal(event.status, 404);
+  assert.equal(event.body_bytes_sent, 0);
+  assert.equal(event.remote_user, undefined);
+  assert.equal(event.http_referrer, undefined);
+  assert.equal(normalizeLine(JSON.stringify({ '@raw': 'worker 3 - - [retrying] "job" 500 times' }), opts).format, 'plain');
+});

@@ -3,6 +3,7 @@ import { normalizeErrors as errors } from './normalize-errors.js';
 import { contentId } from './content-id.js';
 import { dropField, flattenFields, hasField, putField, setField, type FlatRecord, type FlattenFlags } from './flatten-fields.js';
 import { ALL_FORMATS } from './formats/all-formats.js';
+import { parseCombinedLog } from './formats/combined-log-format.js';
 import { ecsFormat } from './formats/ecs-format.js';
 import { fluentLogFormat } from './formats/fluent-log-format.js';
 import { genericJsonFormat } from './formats/generic-json-format.js';
@@ -302,6 +303,26 @@ function plain(raw: string, opts: NormalizeOptions, ctx: MapContext): Parsed {
     return p;
   }
   const message = truncateValue(text, opts.limits.max_value_bytes);
+  const access = parseCombinedLog(text);
+  if (access !== null) {
+    // The line stays the message, as the file shows it (Loki, VictoriaLogs); its parts are fields.
+    let truncated = message !== text;
+    for (const key in access.fields) {
+      const value = access.fields[key];
+      if (typeof value !== 'string') continue;
+      const cut = truncateValue(value, opts.limits.max_value_bytes);
+      if (cut !== value) {
+        access.fields[key] = cut;
+        truncated = true;
+      }
+    }
+    return {
+      format: 'combined',
+      canonical: { ...access.canonical, message },
+      fields: access.fields,
+      flags: { truncated, fieldsCapped: false, depthCapped: false },
+    };
+  }
   return {
     format: 'plain',
     canonical: { message, ...sniffPlainText(text, ctx.timeZone) },
