@@ -577,3 +577,19 @@ test("Apache's common log format (no referrer, agent; `-` bytes) and a 404 as a 
   assert.equal(event.http_referrer, undefined);
   assert.equal(normalizeLine(JSON.stringify({ '@raw': 'worker 3 - - [retrying] "job" 500 times' }), opts).format, 'plain');
 });
+
+test("structlog's ConsoleRenderer (its default output): the level padded inside brackets is the level", () => {
+  const cases: [string, string][] = [
+    ['2026-02-08 12:00:00 [info     ] console info event             user=bob', 'info'],
+    ['2026-02-08 12:00:00 [warning  ] console warning event          a=1', 'warning'],
+    ['2026-02-08 12:00:00 [error    ] console failed\nTraceback (most recent call last):\nZeroDivisionError: division by zero', 'error'],
+    ['2026-02-08 12:00:00 [critical ] disk gone', 'critical'],
+    ['2026-02-08 12:00:00 [debug    ] cache miss', 'debug'],
+  ];
+  for (const [line, level] of cases) {
+    const { event } = normalizeLine(JSON.stringify({ '@raw': line }), opts);
+    assert.equal(event.level, level, line);
+    assert.equal(event['@timestamp'], '2026-02-08T12:00:00.000Z');
+  }
+  assert.equal(normalizeLine(JSON.stringify({ '@raw': '[ see below ] for the error' }), opts).event.level, undefined);
+});

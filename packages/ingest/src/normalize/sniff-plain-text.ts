@@ -19,13 +19,15 @@ const LOGFMT_LEVEL = /(?:^|\s)(?:level|lvl|severity)=("?)([A-Za-z]+)\1(?=\s|$)/;
 // A word that may be a level: `ERROR`, `[warn]`, `(Info)`, `error:`, and python's `ERROR:root:…`.
 const TOKEN = /^([[(<]?)([A-Za-z]+)([\])>]?)(:|$)/;
 const SEPARATORS = new Set(['-', '|', '::', '--']);
+// A level padded inside its brackets: structlog's ConsoleRenderer (its default output) writes `[info     ]`.
+const PADDED = /^[[(<]\s*([A-Za-z]+)\s*[\])>](?=\s|:|$)/;
 // How many leading words may precede the level (`2026-… app.module - ERROR - …`).
 const MAX_TOKENS = 3;
 
 /**
  * Reads the level (and a leading timestamp, when there is one) from a plain
  * text line: `ERROR …`, `[warn] …`, `2026-02-08 12:00:00,123 ERROR …`,
- * `ERROR:django.request:…`, `<3>…`, klog's `E0208 …`, logfmt's `level=warn`,
+ * `ERROR:django.request:…`, structlog's `[info     ]`, `<3>…`, klog's `E0208 …`, logfmt's `level=warn`,
  * Apache's `[…] [core:error]` and Ruby's Logger `E, […] ERROR --` (with their times).
  * A word only counts as a level when it looks like one — upper case,
  * bracketed, or followed by a colon — so prose such as "Notice that…" or
@@ -68,6 +70,14 @@ export function sniffPlainText(line: string, timeZone = 'UTC'): { level?: Level;
     return out;
   }
 
+  const padded = PADDED.exec(rest);
+  if (padded) {
+    const level = levelFromText(padded[1]!);
+    if (level !== undefined) {
+      out.level = level;
+      return out;
+    }
+  }
   let seen = 0;
   for (const word of rest.split(/\s+/, MAX_TOKENS * 2)) {
     if (word === '' || SEPARATORS.has(word)) continue;
