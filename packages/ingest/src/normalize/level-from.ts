@@ -1,4 +1,4 @@
-import { levelFromQuery, normalizeLevel, type Level } from '@logship/query';
+import { levelFromQuery, levelFromSlogName, normalizeLevel, type Level } from '@logship/query';
 
 /*
  * Format-specific views on the project's one level table (@logship/query
@@ -6,9 +6,9 @@ import { levelFromQuery, normalizeLevel, type Level } from '@logship/query';
  * is never read as anything but pino.
  */
 
-/** Level names and aliases in any case (`WARN`, `Err`, `fatal`); no numbers. */
+/** Level names and aliases in any case (`WARN`, `Err`, `fatal`, slog's `ERROR+4`); no numbers. */
 export function levelFromText(text: string): Level | undefined {
-  return levelFromQuery(text);
+  return levelFromQuery(text) ?? levelFromSlogName(text.trim());
 }
 
 /** Any level value a generic JSON logger may write: names, syslog 0–7, pino 10–60. */

@@ -593,3 +593,19 @@ test("structlog's ConsoleRenderer (its default output): the level padded inside 
   }
   assert.equal(normalizeLine(JSON.stringify({ '@raw': '[ see below ] for the error' }), opts).event.level, undefined);
 });
+
+test("slog's offset levels, zerolog's three letters and java.util.logging's names are levels, in JSON, logfmt and plain text", () => {
+  const json = (level: string) => norm(JSON.stringify({ time: '2026-02-08T12:00:00Z', level, msg: 'x' })).event.level;
+  assert.equal(json('ERROR+4'), 'critical');
+  assert.equal(json('DEBUG-4'), 'trace');
+  assert.equal(json('WRN'), 'warning');
+  assert.equal(json('FINE'), 'debug');
+  const raw = (line: string) => normalizeLine(JSON.stringify({ '@raw': line }), opts).event;
+  assert.equal(raw('time=2026-02-08T12:00:00.000Z level=ERROR+4 msg="slog text error+4"').level, 'critical');
+  assert.equal(raw('time=2026-02-08T12:00:00.000Z level=WARN+2 msg="slog text"').level, 'warning');
+  assert.equal(raw('2026-02-08T12:00:00Z INF request served status=200').level, 'info');
+  assert.equal(raw('2026-02-08T12:00:00Z WRN disk almost full').level, 'warning');
+  assert.equal(raw('2026-02-08T12:00:00Z FTL cannot start').level, 'critical');
+  assert.equal(raw('2026-02-08 12:00:00.123 | SUCCESS  | app:run:42 - job done').level, 'notice');
+  assert.equal(norm(JSON.stringify({ asctime: '2026-02-08 12:00:00,000', levelname: 'FINEST', name: 'j', message: 'x' })).event.level, 'trace');
+});
