@@ -609,3 +609,20 @@ test("slog's offset levels, zerolog's three letters and java.util.logging's name
   assert.equal(raw('2026-02-08 12:00:00.123 | SUCCESS  | app:run:42 - job done').level, 'notice');
   assert.equal(norm(JSON.stringify({ asctime: '2026-02-08 12:00:00,000', levelname: 'FINEST', name: 'j', message: 'x' })).event.level, 'trace');
 });
+
+test("Python's NaN and Infinity (json.dumps' default, python-json-logger, structlog, loguru) keep the line structured, the values as text", () => {
+  const line = '{"asctime": "2026-02-08 12:00:00,000", "levelname": "ERROR", "name": "app", "message": "ratio is NaN here", "ratio": NaN, "inf": Infinity, "ninf": -Infinity, "list": [NaN, 1]}';
+  for (const { event, format } of [norm(line), normalizeLine(JSON.stringify({ '@raw': line }), opts)]) {
+    assert.equal(format, 'python-json-logger');
+    assert.equal(event.level, 'error');
+    assert.equal(event.logger, 'app');
+    assert.equal(event.message, 'ratio is NaN here');
+    assert.equal(event['@timestamp'], '2026-02-08T12:00:00.000Z');
+    assert.equal(event.ratio, 'NaN');
+    assert.equal(event.inf, 'Infinity');
+    assert.equal(event.ninf, '-Infinity');
+    assert.equal(event.list, '["NaN",1]');
+  }
+  assert.throws(() => norm('{"a": NaNa}'), { code: 'LS_INGEST_LINE_NOT_JSON' });
+  assert.equal(normalizeLine(JSON.stringify({ '@raw': '{not json, Infinity}' }), opts).format, 'plain');
+});

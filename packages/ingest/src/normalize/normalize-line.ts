@@ -14,6 +14,7 @@ import { isoTime } from './iso-time.js';
 import { plainRecord } from './plain-record.js';
 import { FLAG_FIELDS, type NormalizeLimits } from './limits.js';
 import { parseLogfmt } from './parse-logfmt.js';
+import { parsePythonJson } from './parse-python-json.js';
 import { sniffPlainText } from './sniff-plain-text.js';
 import { truncateValue } from './truncate-value.js';
 import { levelFromText } from './level-from.js';
@@ -87,7 +88,8 @@ export function normalizeLine(line: string, opts: NormalizeOptions): NormalizedL
   try {
     parsed = JSON.parse(line);
   } catch (err) {
-    throw errors.lineNotJson(err instanceof Error ? err.message : String(err));
+    parsed = parsePythonJson(line);
+    if (parsed === undefined) throw errors.lineNotJson(err instanceof Error ? err.message : String(err));
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw errors.lineNotObject(parsed === null ? 'null' : Array.isArray(parsed) ? 'array' : typeof parsed);
@@ -152,13 +154,15 @@ interface Parsed {
 function parseRaw(raw: string, opts: NormalizeOptions, ctx: MapContext): Parsed {
   // Only text that opens like an object is worth a JSON.parse attempt.
   if (raw.trimStart().startsWith('{')) {
+    let inner: unknown;
     try {
-      const inner: unknown = JSON.parse(raw);
-      if (inner !== null && typeof inner === 'object' && !Array.isArray(inner)) {
-        return structured(inner as Record<string, unknown>, opts, ctx, true);
-      }
+      inner = JSON.parse(raw);
     } catch {
-      // Not JSON after all: a plain text line that starts with '{'.
+      // Python's NaN and Infinity, or not JSON after all: a plain text line that starts with '{'.
+      inner = parsePythonJson(raw);
+    }
+    if (inner !== null && typeof inner === 'object' && !Array.isArray(inner)) {
+      return structured(inner as Record<string, unknown>, opts, ctx, true);
     }
   }
   return plain(raw, opts, ctx);
@@ -266,7 +270,7 @@ function messageRecord(text: string, opts: NormalizeOptions, ctx: MapContext): P
     try {
       inner = JSON.parse(text);
     } catch {
-      return null;
+      inner = parsePythonJson(text);
     }
     if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return null;
     return structured(inner as Record<string, unknown>, opts, ctx, true);
