@@ -626,3 +626,18 @@ test("Python's NaN and Infinity (json.dumps' default, python-json-logger, struct
   assert.throws(() => norm('{"a": NaNa}'), { code: 'LS_INGEST_LINE_NOT_JSON' });
   assert.equal(normalizeLine(JSON.stringify({ '@raw': '{not json, Infinity}' }), opts).format, 'plain');
 });
+
+test("log4j2's JsonLayout instant and logback's JsonEncoder: the time to the ms, loggerName the logger", () => {
+  const seconds = Date.parse('2026-02-08T12:00:00Z') / 1000;
+  const l4j = norm(JSON.stringify({ instant: { epochSecond: seconds, nanoOfSecond: 6954980 }, thread: 'main', level: 'ERROR', loggerName: 'com.example.Billing', message: 'l4j bill failed' })).event;
+  assert.equal(l4j['@timestamp'], '2026-02-08T12:00:00.006Z');
+  assert.equal(l4j['logship.no_timestamp'], undefined);
+  assert.equal(l4j['instant.epochSecond'], undefined);
+  assert.equal(l4j.logger, 'com.example.Billing');
+  const old = norm(JSON.stringify({ timeMillis: seconds * 1000 + 5, level: 'INFO', loggerName: 'a', message: 'x' })).event;
+  assert.equal(old['@timestamp'], '2026-02-08T12:00:00.005Z');
+  const lb = norm(JSON.stringify({ sequenceNumber: 0, timestamp: seconds * 1000 + 968, nanoseconds: 968436076, level: 'TRACE', loggerName: 'com.example.OrderService', message: 'lb trace' })).event;
+  assert.equal(lb['@timestamp'], '2026-02-08T12:00:00.968Z');
+  assert.equal(lb.logger, 'com.example.OrderService');
+  assert.equal(lb.level, 'trace');
+});
