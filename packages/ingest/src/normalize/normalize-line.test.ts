@@ -641,3 +641,25 @@ test("log4j2's JsonLayout instant and logback's JsonEncoder: the time to the ms,
   assert.equal(lb.logger, 'com.example.OrderService');
   assert.equal(lb.level, 'trace');
 });
+
+test("loguru: values bound as message, level or logger stay beside the record's own, which are the event's", () => {
+  const line = JSON.stringify({
+    text: '2026-02-08 12:00:00.625 | INFO     | __main__:<module>:128 - loguru bound\n',
+    record: {
+      extra: { user_id: 'u-7', message: 'bound message', level: 'debug', logger: 'bound-logger' },
+      level: { icon: 'ℹ️', name: 'INFO', no: 20 },
+      message: 'loguru bound',
+      name: '__main__',
+      time: { repr: '2026-02-08 12:00:00.625000+00:00', timestamp: 1770552000.625 },
+    },
+  });
+  const { event } = norm(line);
+  assert.equal(event.message, 'loguru bound');
+  assert.equal(event.level, 'info');
+  assert.equal(event.logger, '__main__');
+  assert.equal(event.user_id, 'u-7');
+  assert.equal(event['extra.message'], 'bound message');
+  assert.equal(event['extra.level'], 'debug');
+  assert.equal(event['extra.logger'], 'bound-logger');
+  assert.equal(event.message_original, undefined);
+});
