@@ -663,3 +663,17 @@ test("loguru: values bound as message, level or logger stay beside the record's 
   assert.equal(event['extra.logger'], 'bound-logger');
   assert.equal(event.message_original, undefined);
 });
+
+test("Celery's worker log (its default format): the level and time inside its brackets", () => {
+  const cases: [string, string][] = [
+    ['[2026-02-08 12:00:00,123: ERROR/MainProcess] Task orders.sync[ab12] raised unexpected: ZeroDivisionError(\'division by zero\')', 'error'],
+    ['[2026-02-08 12:00:00,123: WARNING/ForkPoolWorker-1] Soft time limit (60s) exceeded', 'warning'],
+    ['[2026-02-08 12:00:00,123: INFO/MainProcess] Connected to redis://localhost:6379/0', 'info'],
+  ];
+  for (const [line, level] of cases) {
+    const { event } = normalizeLine(JSON.stringify({ '@raw': line }), opts);
+    assert.equal(event.level, level, line);
+    assert.equal(event['@timestamp'], '2026-02-08T12:00:00.123Z');
+    assert.equal(event['logship.no_timestamp'], undefined);
+  }
+});

@@ -11,6 +11,8 @@ const KLOG_LEVEL: Record<string, Level> = { I: 'info', W: 'warning', E: 'error',
 // Apache httpd's error log: `[Sat Dec 05 21:00:00.123456 2026] [core:error] [pid 1] …` (2.4;
 // 2.2 writes `[error]`). Its time is the server's local time, without an offset.
 const APACHE = /^\[(?:[A-Z][a-z]{2} )?([A-Z][a-z]{2}) (\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) (\d{4})\] \[(?:[\w-]+:)?([a-z]+)\d?\] /;
+// Celery's worker log (its default format): `[2026-12-05 21:00:00,123: ERROR/MainProcess] …`, local time.
+const CELERY = /^\[(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:,\d+)?): ([A-Za-z]+)\/[^\]]*\] /;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 // Ruby's Logger (Rails, Sidekiq): `E, [2026-12-05T21:00:00.123456 #1234] ERROR -- app: …`, local time.
 const RUBY = /^[DIWEFAU], \[(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?) #\d+\]\s+([A-Z]+) -- /;
@@ -28,7 +30,8 @@ const MAX_TOKENS = 3;
  * Reads the level (and a leading timestamp, when there is one) from a plain
  * text line: `ERROR …`, `[warn] …`, `2026-02-08 12:00:00,123 ERROR …`,
  * `ERROR:django.request:…`, structlog's `[info     ]`, `<3>…`, klog's `E0208 …`, logfmt's `level=warn`,
- * Apache's `[…] [core:error]` and Ruby's Logger `E, […] ERROR --` (with their times).
+ * Apache's `[…] [core:error]`, Ruby's Logger `E, […] ERROR --` and Celery's
+ * `[…: ERROR/MainProcess]` (with their times).
  * A word only counts as a level when it looks like one — upper case,
  * bracketed, or followed by a colon — so prose such as "Notice that…" or
  * "error count is 0" is left alone.
@@ -48,6 +51,13 @@ export function sniffPlainText(line: string, timeZone = 'UTC'): { level?: Level;
     const ms = monthNo > 0 ? parseTimestamp(`${year}-${String(monthNo).padStart(2, '0')}-${day} ${clock}`, timeZone) : undefined;
     if (ms !== undefined) out.time = ms;
     out.level ??= levelFromText(name!);
+    return out;
+  }
+  const celery = CELERY.exec(rest);
+  if (celery) {
+    const ms = parseTimestamp(celery[1]!, timeZone);
+    if (ms !== undefined) out.time = ms;
+    out.level ??= levelFromText(celery[2]!);
     return out;
   }
   const ruby = RUBY.exec(rest);
