@@ -677,3 +677,17 @@ test("Celery's worker log (its default format): the level and time inside its br
     assert.equal(event['logship.no_timestamp'], undefined);
   }
 });
+
+test("a syslog file's traditional line (auth.log): its time in the year nearest the receive time, the program as logger", () => {
+  const raw = (line: string, zone?: string) => normalizeLine(JSON.stringify({ '@raw': line, ...(zone ? { '@timezone': zone } : {}) }), opts).event;
+  const ssh = raw('Feb  8 13:59:58 web-1 sshd[4242]: Failed password for root from 203.0.113.9 port 52211 ssh2');
+  assert.equal(ssh['@timestamp'], '2026-02-08T13:59:58.000Z');
+  assert.equal(ssh['logship.no_timestamp'], undefined);
+  assert.equal(ssh.logger, 'sshd');
+  assert.equal(ssh.message, 'Feb  8 13:59:58 web-1 sshd[4242]: Failed password for root from 203.0.113.9 port 52211 ssh2');
+  // Late December read in early February is last year's; the source's zone applies.
+  assert.equal(raw('Dec 31 23:00:00 web-1 CRON[1]: (root) CMD (run-parts)', 'America/Chicago')['@timestamp'], '2026-01-01T05:00:00.000Z');
+  const err = raw('Feb  8 12:00:00 web-1 app[7]: ERROR: disk full');
+  assert.equal(err.level, 'error');
+  assert.equal(err.logger, 'app');
+});

@@ -211,7 +211,7 @@ function withWrappedLine(outer: Parsed, opts: NormalizeOptions, ctx: MapContext)
   const json = withMessageRecord(outer, opts, ctx);
   if (json !== outer) return json;
   const text = outer.canonical.message ?? '';
-  const sniffed = sniffPlainText(text.endsWith('\r') ? text.slice(0, -1) : text, ctx.timeZone);
+  const sniffed = sniffPlainText(text.endsWith('\r') ? text.slice(0, -1) : text, ctx.timeZone, opts.now);
   const canonical: Canonical = { ...outer.canonical };
   canonical.level ??= sniffed.level;
   if (sniffed.time !== undefined) canonical.time = sniffed.time;
@@ -329,7 +329,7 @@ function plain(raw: string, opts: NormalizeOptions, ctx: MapContext): Parsed {
   }
   return {
     format: 'plain',
-    canonical: { message, ...sniffPlainText(text, ctx.timeZone) },
+    canonical: { message, ...sniffPlainText(text, ctx.timeZone, opts.now) },
     fields: {},
     flags: { truncated: message !== text, fieldsCapped: false, depthCapped: false },
   };

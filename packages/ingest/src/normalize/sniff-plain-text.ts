@@ -1,6 +1,7 @@
 import type { Level } from '@logship/query';
 import { levelFromSyslogPriority, levelFromText } from './level-from.js';
-import { parseTimestamp } from './parse-timestamp.js';
+import { nearestYear } from './nearest-year.js';
+import { parseTimestamp, wallTimeToUtc } from './parse-timestamp.js';
 
 const LEADING_TIME =
   /^\[?(\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:\s?(?:Z|[+-]\d{2}:?\d{2}))?)\]?\s+/i;
@@ -13,6 +14,9 @@ const KLOG_LEVEL: Record<string, Level> = { I: 'info', W: 'warning', E: 'error',
 const APACHE = /^\[(?:[A-Z][a-z]{2} )?([A-Z][a-z]{2}) (\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) (\d{4})\] \[(?:[\w-]+:)?([a-z]+)\d?\] /;
 // Celery's worker log (its default format): `[2026-12-05 21:00:00,123: ERROR/MainProcess] …`, local time.
 const CELERY = /^\[(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:,\d+)?): ([A-Za-z]+)\/[^\]]*\] /;
+// rsyslog's traditional file format (/var/log/syslog, auth.log on many hosts): `Dec  5 21:00:00 web-1 sshd[123]: …`,
+// local time without a year; the host, then the program (its tag) and pid.
+const SYSLOG_FILE = /^([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.\d+)? [^\s:[\]]+ ([^\s:[\]]{1,48})(?:\[\d{1,10}\])?: /;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 // Ruby's Logger (Rails, Sidekiq): `E, [2026-12-05T21:00:00.123456 #1234] ERROR -- app: …`, local time.
 const RUBY = /^[DIWEFAU], \[(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?) #\d+\]\s+([A-Z]+) -- /;
@@ -31,18 +35,32 @@ const MAX_TOKENS = 3;
  * text line: `ERROR …`, `[warn] …`, `2026-02-08 12:00:00,123 ERROR …`,
  * `ERROR:django.request:…`, structlog's `[info     ]`, `<3>…`, klog's `E0208 …`, logfmt's `level=warn`,
  * Apache's `[…] [core:error]`, Ruby's Logger `E, […] ERROR --` and Celery's
- * `[…: ERROR/MainProcess]` (with their times).
+ * `[…: ERROR/MainProcess]` (with their times), and a syslog file's
+ * `Dec  5 21:00:00 host prog[pid]: …` (its time, in the year nearest `now`,
+ * and the program as the logger).
  * A word only counts as a level when it looks like one — upper case,
  * bracketed, or followed by a colon — so prose such as "Notice that…" or
  * "error count is 0" is left alone.
  */
-export function sniffPlainText(line: string, timeZone = 'UTC'): { level?: Level; time?: number } {
-  const out: { level?: Level; time?: number } = {};
+export function sniffPlainText(line: string, timeZone = 'UTC', now = Date.now()): { level?: Level; time?: number; logger?: string } {
+  const out: { level?: Level; time?: number; logger?: string } = {};
   let rest = line;
   const pri = SYSLOG_PRI.exec(rest);
   if (pri) {
     out.level = levelFromSyslogPriority(Number(pri[1]));
     rest = rest.slice(pri[0].length);
+  }
+  const syslog = SYSLOG_FILE.exec(rest);
+  if (syslog) {
+    const [, mon, day, hh, mm, ss, tag] = syslog;
+    const month = MONTHS.indexOf(mon!);
+    const wall = month < 0 ? undefined : nearestYear(month, Number(day!.trim()), Number(hh), Number(mm), Number(ss), now);
+    if (wall !== undefined) {
+      out.time = timeZone === 'UTC' ? wall : wallTimeToUtc(wall, timeZone);
+      out.logger = tag!;
+      // The program's own words follow, where a level may lead (`error: …`).
+      rest = rest.slice(syslog[0].length);
+    }
   }
   const apache = APACHE.exec(rest);
   if (apache) {
