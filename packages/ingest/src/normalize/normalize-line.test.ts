@@ -691,3 +691,14 @@ test("a syslog file's traditional line (auth.log): its time in the year nearest 
   assert.equal(err.level, 'error');
   assert.equal(err.logger, 'app');
 });
+
+test("HashiCorp's hclog JSON (Vault, Consul, Nomad, Terraform): @level, @message, @module, @timestamp", () => {
+  const { event } = norm('{"@caller":"/src/vault/core.go:15","@level":"error","@message":"hc error","@module":"vault.core","@timestamp":"2026-02-08T12:00:00.806375Z","error":"permission denied"}');
+  assert.equal(event.level, 'error');
+  assert.equal(event.message, 'hc error');
+  assert.equal(event.logger, 'vault.core');
+  assert.equal(event['@timestamp'], '2026-02-08T12:00:00.806Z');
+  assert.equal(event['@caller'], '/src/vault/core.go:15');
+  assert.equal(event['@level'], undefined);
+  assert.equal(event.error, 'permission denied');
+});

@@ -11,7 +11,8 @@ import { takeLevel, takeString, takeTime, type Canonical, type FormatMapper, typ
  * `@t/@m/@mt/@l`): the usual names for level (`level`, `severity`, `lvl`),
  * message (`msg`, `message`, structlog's `event`), time (`timestamp`,
  * `time`, `ts`, log4j2's `instant`) and logger (`logger`, Java's
- * `loggerName`, GELF's `_logger`). Always matches, so
+ * `loggerName`, GELF's `_logger`), and HashiCorp's hclog (Vault, Consul,
+ * Nomad, Terraform: `@level`, `@message`, `@module`). Always matches, so
  * it goes last.
  */
 export const genericJsonFormat: FormatMapper = {
@@ -19,10 +20,10 @@ export const genericJsonFormat: FormatMapper = {
   detect: () => true,
   map(f: FlatRecord, ctx: MapContext = UTC_CONTEXT): Canonical {
     return {
-      level: takeLevel(f, toLevel, 'level', 'severity', 'lvl', 'loglevel', 'log_level', 'log.level', 'levelname', '@l'),
-      message: takeString(f, 'message', 'msg', 'event', 'short_message', '@m') ?? templateMessage(f),
+      level: takeLevel(f, toLevel, 'level', 'severity', 'lvl', 'loglevel', 'log_level', 'log.level', 'levelname', '@l', '@level'),
+      message: takeString(f, 'message', 'msg', 'event', 'short_message', '@m', '@message') ?? templateMessage(f),
       time: takeTime(f, ctx, '@timestamp', 'timestamp', 'time', 'ts', 'datetime', 'date', '@t') ?? takeInstant(f) ?? takeTime(f, ctx, 'timeMillis'),
-      logger: takeString(f, 'logger', 'logger_name', 'log.logger', 'loggerName', '_logger', '_logger_name'),
+      logger: takeString(f, 'logger', 'logger_name', 'log.logger', 'loggerName', '_logger', '_logger_name', '@module'),
       host: takeString(f, 'host', 'hostname'),
     };
   },
