@@ -702,3 +702,13 @@ test("HashiCorp's hclog JSON (Vault, Consul, Nomad, Terraform): @level, @message
   assert.equal(event['@level'], undefined);
   assert.equal(event.error, 'permission denied');
 });
+
+test('a leading time written with UTC or GMT (PostgreSQL in a container) is UTC whatever the source zone', () => {
+  const raw = (line: string) => normalizeLine(JSON.stringify({ '@raw': line, '@timezone': 'America/Chicago' }), opts).event;
+  const pg = raw('2026-02-08 12:00:00.123 UTC [123] FATAL:  password authentication failed for user "app"');
+  assert.equal(pg['@timestamp'], '2026-02-08T12:00:00.123Z');
+  assert.equal(pg.level, 'critical');
+  assert.equal(raw('2026-02-08 12:00:00 GMT [9] ERROR:  relation "x" does not exist')['@timestamp'], '2026-02-08T12:00:00.000Z');
+  // Without a zone the source's applies.
+  assert.equal(raw('2026-02-08 06:00:00.123 [123] LOG:  checkpoint starting: time')['@timestamp'], '2026-02-08T12:00:00.123Z');
+});

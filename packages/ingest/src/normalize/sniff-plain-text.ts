@@ -3,8 +3,10 @@ import { levelFromSyslogPriority, levelFromText } from './level-from.js';
 import { nearestYear } from './nearest-year.js';
 import { parseTimestamp, wallTimeToUtc } from './parse-timestamp.js';
 
+// The zone may be written `UTC` or `GMT` (PostgreSQL's `%m` in a container, where log_timezone is UTC).
 const LEADING_TIME =
-  /^\[?(\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:\s?(?:Z|[+-]\d{2}:?\d{2}))?)\]?\s+/i;
+  /^\[?(\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:\s?(?:Z|UTC|GMT|[+-]\d{2}:?\d{2}))?)\]?\s+/i;
+const UTC_NAME = /\s?(?:UTC|GMT)$/i;
 const SYSLOG_PRI = /^<([0-7])>/;
 // klog / glog (Kubernetes, many Go services): `E0208 12:00:00.123456  1 file.go:12] …`.
 const KLOG = /^([IWEF])\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ \S+:\d+\] /;
@@ -87,7 +89,7 @@ export function sniffPlainText(line: string, timeZone = 'UTC', now = Date.now())
   }
   const time = LEADING_TIME.exec(rest);
   if (time) {
-    const ms = parseTimestamp(time[1]!.replace(/^(\d{4})\/(\d{2})\/(\d{2})/, '$1-$2-$3'), timeZone);
+    const ms = parseTimestamp(time[1]!.replace(/^(\d{4})\/(\d{2})\/(\d{2})/, '$1-$2-$3').replace(UTC_NAME, 'Z'), timeZone);
     if (ms !== undefined) out.time = ms;
     rest = rest.slice(time[0].length);
   }
