@@ -712,3 +712,15 @@ test('a leading time written with UTC or GMT (PostgreSQL in a container) is UTC 
   // Without a zone the source's applies.
   assert.equal(raw('2026-02-08 06:00:00.123 [123] LOG:  checkpoint starting: time')['@timestamp'], '2026-02-08T12:00:00.123Z');
 });
+
+test("a number or boolean logged as the message (pino's log.info(42)) is the message's text", () => {
+  const pino = norm('{"level":30,"time":1770552000000,"pid":1,"hostname":"h","msg":42}').event;
+  assert.equal(pino.message, '42');
+  assert.equal(pino.msg, undefined);
+  assert.equal(norm('{"level":"info","msg":false}').event.message, 'false');
+  assert.equal(norm('{"level":"info","message":7}').event.message, '7');
+  // A string message wins; another key's number stays a field.
+  const both = norm('{"level":"info","msg":3,"message":"real"}').event;
+  assert.equal(both.message, 'real');
+  assert.equal(both.msg, 3);
+});

@@ -3,7 +3,7 @@ import { levelFromAny } from '../level-from.js';
 import { dropField, type FlatRecord } from '../flatten-fields.js';
 import { parseTimestamp } from '../parse-timestamp.js';
 import { renderMessageTemplate } from './render-message-template.js';
-import { takeLevel, takeString, takeTime, type Canonical, type FormatMapper, type MapContext, UTC_CONTEXT } from './format-mapper.js';
+import { takeLevel, takeScalarText, takeString, takeTime, type Canonical, type FormatMapper, type MapContext, UTC_CONTEXT } from './format-mapper.js';
 
 /**
  * structlog and every other JSON logger (zap, winston, logback's logstash
@@ -21,7 +21,7 @@ export const genericJsonFormat: FormatMapper = {
   map(f: FlatRecord, ctx: MapContext = UTC_CONTEXT): Canonical {
     return {
       level: takeLevel(f, toLevel, 'level', 'severity', 'lvl', 'loglevel', 'log_level', 'log.level', 'levelname', '@l', '@level'),
-      message: takeString(f, 'message', 'msg', 'event', 'short_message', '@m', '@message') ?? templateMessage(f),
+      message: takeString(f, 'message', 'msg', 'event', 'short_message', '@m', '@message') ?? templateMessage(f) ?? takeScalarText(f, 'msg'),
       time: takeTime(f, ctx, '@timestamp', 'timestamp', 'time', 'ts', 'datetime', 'date', '@t') ?? takeInstant(f) ?? takeTime(f, ctx, 'timeMillis'),
       logger: takeString(f, 'logger', 'logger_name', 'log.logger', 'loggerName', '_logger', '_logger_name', '@module'),
       host: takeString(f, 'host', 'hostname'),

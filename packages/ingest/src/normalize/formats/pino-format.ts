@@ -1,6 +1,6 @@
 import { levelFromPino } from '../level-from.js';
 import type { FlatRecord } from '../flatten-fields.js';
-import { take, takeString, takeTime, type Canonical, type FormatMapper, type MapContext, UTC_CONTEXT } from './format-mapper.js';
+import { take, takeScalarText, takeString, takeTime, type Canonical, type FormatMapper, type MapContext, UTC_CONTEXT } from './format-mapper.js';
 
 /** pino and bunyan: numeric `level` (10 trace … 60 fatal), `time`, `msg`, `hostname`, `name`. */
 export const pinoFormat: FormatMapper = {
@@ -10,7 +10,7 @@ export const pinoFormat: FormatMapper = {
     const out: Canonical = {};
     out.level = levelFromPino(f.level as number);
     if (out.level !== undefined) take(f, 'level');
-    out.message = takeString(f, 'msg');
+    out.message = takeString(f, 'msg') ?? takeScalarText(f, 'msg');
     out.time = takeTime(f, ctx, 'time');
     out.host = takeString(f, 'hostname');
     out.logger = takeString(f, 'name');
