@@ -724,3 +724,13 @@ test("a number or boolean logged as the message (pino's log.info(42)) is the mes
   assert.equal(both.message, 'real');
   assert.equal(both.msg, 3);
 });
+
+test('a numeric level 0-7 beside msg is a syslog severity, not an unknown pino level', () => {
+  const { event, format } = norm('{"level":3,"msg":"disk failed","time":1770552000000}');
+  assert.equal(format, 'json');
+  assert.equal(event.level, 'error');
+  assert.equal(event.level_original, undefined);
+  assert.equal(event['@timestamp'], '2026-02-08T12:00:00.000Z');
+  assert.equal(norm('{"level":0,"msg":"x"}').event.level, 'emergency');
+  assert.equal(norm('{"level":50,"msg":"x"}').format, 'pino');
+});

@@ -5,7 +5,8 @@ import { take, takeScalarText, takeString, takeTime, type Canonical, type Format
 /** pino and bunyan: numeric `level` (10 trace … 60 fatal), `time`, `msg`, `hostname`, `name`. */
 export const pinoFormat: FormatMapper = {
   name: 'pino',
-  detect: (f) => typeof f.level === 'number' && ('msg' in f || 'time' in f),
+  // pino's levels start at 10; a `level` of 0–7 beside `msg` is a syslog severity, which the generic mapping reads.
+  detect: (f) => typeof f.level === 'number' && f.level >= 10 && ('msg' in f || 'time' in f),
   map(f: FlatRecord, ctx: MapContext = UTC_CONTEXT): Canonical {
     const out: Canonical = {};
     out.level = levelFromPino(f.level as number);
