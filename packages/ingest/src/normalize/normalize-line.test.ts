@@ -734,3 +734,10 @@ test('a numeric level 0-7 beside msg is a syslog severity, not an unknown pino l
   assert.equal(norm('{"level":0,"msg":"x"}').event.level, 'emergency');
   assert.equal(norm('{"level":50,"msg":"x"}').format, 'pino');
 });
+
+test("envelope @invalid_utf8 from the agent becomes the invalid_utf8 flag and is not stored", () => {
+  const { event } = normalizeLine(JSON.stringify({ '@raw': 'caf\uFFFD', '@invalid_utf8': true, 'event.id': 'f:1:A0' }), opts);
+  assert.equal(event['logship.invalid_utf8'], true);
+  assert.equal(event['@invalid_utf8'], undefined);
+  assert.equal(normalizeLine(JSON.stringify({ '@raw': 'café', 'event.id': 'f:1:A1' }), opts).event['logship.invalid_utf8'], undefined);
+});

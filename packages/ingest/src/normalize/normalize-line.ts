@@ -79,6 +79,7 @@ const ENVELOPE_RAW = '@raw';
 const ENVELOPE_TRUNCATED = '@truncated';
 const ENVELOPE_TIMEZONE = '@timezone';
 const ENVELOPE_TIME = '@time';
+const ENVELOPE_INVALID_UTF8 = '@invalid_utf8';
 const STRING_CANONICAL = ['message', 'logger', 'host', 'source', 'job', 'unit'] as const;
 const LEVEL_SET: ReadonlySet<string> = new Set(LEVELS);
 
@@ -125,22 +126,27 @@ export function normalizeEnvelope(
   const ctx: MapContext = { timeZone: typeof zone === 'string' && isTimeZone(zone) ? zone : (opts.defaultTimeZone ?? 'UTC') };
   const result = typeof content === 'string' ? parseRaw(content, opts, ctx) : structured(content, opts, ctx);
   const agentTruncated = meta[ENVELOPE_TRUNCATED] === true;
+  // The agent decoded a line that was not UTF-8 (its bytes replaced with U+FFFD), as ingest does a body's.
+  const agentInvalidUtf8 = meta[ENVELOPE_INVALID_UTF8] === true;
   // When the shipper saw the line (docker's `time`): the event time only if
   // the line has none of its own, like a protocol's time; unparsable is ignored.
   const seen = meta[ENVELOPE_TIME];
   const seenMs = typeof seen === 'string' ? Date.parse(seen) : NaN;
   let rest = meta;
-  if (Object.hasOwn(meta, ENVELOPE_TRUNCATED) || Object.hasOwn(meta, ENVELOPE_TIMEZONE) || Object.hasOwn(meta, ENVELOPE_TIME)) {
+  if (Object.hasOwn(meta, ENVELOPE_TRUNCATED) || Object.hasOwn(meta, ENVELOPE_TIMEZONE) || Object.hasOwn(meta, ENVELOPE_TIME) || Object.hasOwn(meta, ENVELOPE_INVALID_UTF8)) {
     // A copy without them, built key by key: a spread then deletes made a dictionary-mode object (see dropField).
     rest = {};
     for (const key of Object.keys(meta)) {
-      if (key !== ENVELOPE_TRUNCATED && key !== ENVELOPE_TIMEZONE && key !== ENVELOPE_TIME) setField(rest as FlatRecord, key, meta[key] as FieldValue);
+      if (key !== ENVELOPE_TRUNCATED && key !== ENVELOPE_TIMEZONE && key !== ENVELOPE_TIME && key !== ENVELOPE_INVALID_UTF8) {
+        setField(rest as FlatRecord, key, meta[key] as FieldValue);
+      }
     }
   }
   // A copy made above is ours to keep as it is (flattenFields' `owned`); the caller's meta is not.
   const { fields, flags } = flattenFields(rest, opts.limits, rest !== meta);
   if (agentTruncated) flags.truncated = true;
-  const withTime = opts.time === undefined && Number.isFinite(seenMs) ? { ...opts, time: seenMs } : opts;
+  let withTime = opts.time === undefined && Number.isFinite(seenMs) ? { ...opts, time: seenMs } : opts;
+  if (agentInvalidUtf8 && !withTime.invalidUtf8) withTime = { ...withTime, invalidUtf8: true };
   return finish(result, fields, flags, withTime);
 }
 
