@@ -741,3 +741,8 @@ test("envelope @invalid_utf8 from the agent becomes the invalid_utf8 flag and is
   assert.equal(event['@invalid_utf8'], undefined);
   assert.equal(normalizeLine(JSON.stringify({ '@raw': 'café', 'event.id': 'f:1:A1' }), opts).event['logship.invalid_utf8'], undefined);
 });
+
+test("python-json-logger: logging's `Level 5` for an unnamed level is read on Python's scale", () => {
+  assert.equal(norm('{"asctime": "2026-02-08 12:00:00,000", "levelname": "Level 5", "name": "app", "message": "x"}').event.level, 'trace');
+  assert.equal(norm('{"asctime": "2026-02-08 12:00:00,000", "levelname": "Level 45", "name": "app", "message": "x"}').event.level, 'error');
+});
