@@ -746,3 +746,11 @@ test("python-json-logger: logging's `Level 5` for an unnamed level is read on Py
   assert.equal(norm('{"asctime": "2026-02-08 12:00:00,000", "levelname": "Level 5", "name": "app", "message": "x"}').event.level, 'trace');
   assert.equal(norm('{"asctime": "2026-02-08 12:00:00,000", "levelname": "Level 45", "name": "app", "message": "x"}').event.level, 'error');
 });
+
+test('python-json-logger with levelname renamed (rename_fields, to severity or level) keeps its level', () => {
+  const sev = norm('{"severity": "ERROR", "name": "d", "message": "renamed to severity", "asctime": "2026-02-08 12:00:00,343"}').event;
+  assert.equal(sev.level, 'error');
+  assert.equal(sev.severity, undefined);
+  assert.equal(sev.logger, 'd');
+  assert.equal(norm('{"level": "WARNING", "name": "d", "message": "x", "asctime": "2026-02-08 12:00:00,343"}').event.level, 'warning');
+});

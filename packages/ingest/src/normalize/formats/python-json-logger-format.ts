@@ -15,7 +15,9 @@ export const pythonJsonLoggerFormat: FormatMapper = {
     const out: Canonical = {};
     out.level =
       takeLevel(f, (v) => (typeof v === 'string' ? levelFromText(v) ?? unnamedLevel(v) : undefined), 'levelname') ??
-      takeLevel(f, (v) => (typeof v === 'number' ? levelFromPythonNumber(v) : undefined), 'levelno');
+      takeLevel(f, (v) => (typeof v === 'number' ? levelFromPythonNumber(v) : undefined), 'levelno') ??
+      // rename_fields={"levelname": "severity"} (Google Cloud's and Datadog's name), kept beside asctime and name.
+      takeLevel(f, (v) => (typeof v === 'string' ? levelFromText(v) : undefined), 'severity', 'level', 'loglevel', 'log_level', 'lvl');
     take(f, 'levelno');
     out.message = takeString(f, 'message', 'msg');
     out.logger = takeString(f, 'name');
