@@ -54,6 +54,9 @@ const table: Array<[string | number, string | undefined]> = [
   ['SEVERE', 'error'],
   // loguru
   ['SUCCESS', 'notice'],
+  // winston
+  ['silly', 'trace'],
+  ['http', undefined],
   // Go's log/slog between its levels
   ['DEBUG-4', 'trace'],
   ['DEBUG-2', 'trace'],

@@ -8,6 +8,8 @@ import { LEVELS, type Level } from './event.js';
 
 const NAMES: Readonly<Record<string, Level>> = Object.freeze({
   trace: 'trace',
+  // winston's npm levels end in silly, below debug.
+  silly: 'trace',
   // zerolog's ConsoleWriter writes three letters: TRC DBG INF WRN ERR FTL PNC.
   trc: 'trace',
   // java.util.logging's FINEST … CONFIG, where OpenTelemetry's bridge puts them.

@@ -754,3 +754,10 @@ test('python-json-logger with levelname renamed (rename_fields, to severity or l
   assert.equal(sev.logger, 'd');
   assert.equal(norm('{"level": "WARNING", "name": "d", "message": "x", "asctime": "2026-02-08 12:00:00,343"}').event.level, 'warning');
 });
+
+test("winston's npm levels: silly is trace, http (below info) is debug; an HTTP word in plain text is no level", () => {
+  assert.equal(norm('{"level":"silly","message":"w silly","timestamp":"2026-02-08T12:00:00.000Z"}').event.level, 'trace');
+  assert.equal(norm('{"level":"http","message":"w http","timestamp":"2026-02-08T12:00:00.000Z"}').event.level, 'debug');
+  assert.equal(norm('{"level":"verbose","message":"w verbose"}').event.level, 'debug');
+  assert.equal(normalizeLine(JSON.stringify({ '@raw': 'HTTP 502 from upstream' }), opts).event.level, undefined);
+});
