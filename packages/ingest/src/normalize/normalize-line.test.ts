@@ -761,3 +761,20 @@ test("winston's npm levels: silly is trace, http (below info) is debug; an HTTP 
   assert.equal(norm('{"level":"verbose","message":"w verbose"}').event.level, 'debug');
   assert.equal(normalizeLine(JSON.stringify({ '@raw': 'HTTP 502 from upstream' }), opts).event.level, undefined);
 });
+
+test("uvicorn's access line (FastAPI): status, method, path as fields, the level from the status rather than its INFO", () => {
+  const raw = (line: string) => normalizeLine(JSON.stringify({ '@raw': line }), opts);
+  const { event, format } = raw('INFO:     127.0.0.1:45784 - "GET /boom?a=1 HTTP/1.1" 500 Internal Server Error');
+  assert.equal(format, 'uvicorn');
+  assert.equal(event.level, 'error');
+  assert.equal(event.status, 500);
+  assert.equal(event.method, 'GET');
+  assert.equal(event.path, '/boom');
+  assert.equal(event.query, 'a=1');
+  assert.equal(event.remote_addr, '127.0.0.1');
+  assert.equal(event.message, 'INFO:     127.0.0.1:45784 - "GET /boom?a=1 HTTP/1.1" 500 Internal Server Error');
+  assert.equal(raw('INFO:     ::1:45798 - "POST /missing HTTP/1.1" 404 Not Found').event.level, 'warning');
+  const startup = raw('INFO:     Uvicorn running on http://127.0.0.1:7795 (Press CTRL+C to quit)');
+  assert.equal(startup.format, 'plain');
+  assert.equal(startup.event.level, 'info');
+});

@@ -4,6 +4,7 @@ import { contentId } from './content-id.js';
 import { dropField, flattenFields, hasField, putField, setField, type FlatRecord, type FlattenFlags } from './flatten-fields.js';
 import { ALL_FORMATS } from './formats/all-formats.js';
 import { parseCombinedLog } from './formats/combined-log-format.js';
+import { parseUvicornAccess } from './formats/uvicorn-access-format.js';
 import { ecsFormat } from './formats/ecs-format.js';
 import { fluentLogFormat } from './formats/fluent-log-format.js';
 import { genericJsonFormat } from './formats/generic-json-format.js';
@@ -313,7 +314,8 @@ function plain(raw: string, opts: NormalizeOptions, ctx: MapContext): Parsed {
     return p;
   }
   const message = truncateValue(text, opts.limits.max_value_bytes);
-  const access = parseCombinedLog(text);
+  const combined = parseCombinedLog(text);
+  const access = combined ?? parseUvicornAccess(text);
   if (access !== null) {
     // The line stays the message, as the file shows it (Loki, VictoriaLogs); its parts are fields.
     let truncated = message !== text;
@@ -327,7 +329,7 @@ function plain(raw: string, opts: NormalizeOptions, ctx: MapContext): Parsed {
       }
     }
     return {
-      format: 'combined',
+      format: combined !== null ? 'combined' : 'uvicorn',
       canonical: { ...access.canonical, message },
       fields: access.fields,
       flags: { truncated, fieldsCapped: false, depthCapped: false },
