@@ -66,7 +66,7 @@ describe('agent: multiline', () => {
       '    name: java',
       `    include: ["${logs}/java.log"]`,
       '    labels: { job: ml-java }',
-      "    multiline: { continuation: '^(\\s+at |\\s+\\.\\.\\. |Caused by:)', timeout_ms: 300 }",
+      `    multiline: { continuation: '${JAVA_CONTINUATION}', timeout_ms: 300 }`,
       '',
     ].join('\n');
     await appendFile(join(logs, 'django.log'), PYTHON);
@@ -149,6 +149,52 @@ describe('agent: multiline', () => {
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
   });
 
+  test("a logback record that logged an exception keeps the exception's own line, with docs/AGENT.md's Java continuation pattern", async () => {
+    const logs = join(root, 'logback');
+    await mkdir(logs);
+    // As logback-classic 1.5 writes log.error("…", e) with its default pattern.
+    const lines = [
+      '12:00:00.968 [main] INFO  com.example.OrderService - order 42 placed',
+      '12:00:00.983 [main] ERROR com.example.OrderService - order 42 failed',
+      'java.lang.IllegalMonitorStateException: order 42 closed',
+      '\tat Demo.main(Demo.java:6)',
+      'Caused by: java.lang.NumberFormatException: For input string: "x"',
+      '\tat java.base/java.lang.Integer.parseInt(Integer.java:668)',
+      '\t... 1 common frames omitted',
+      'Exception in thread "main" com.example.OrderError: order 43 lost',
+      '\tat Demo.main(Demo.java:9)',
+      '12:00:01.002 [main] INFO  com.example.OrderService - order 44 placed',
+    ].join('\n') + '\n';
+    await appendFile(join(logs, 'app.log'), lines);
+    const agent = await startAgent([
+      'server:', `  url: ${server.url}`,
+      `data_dir: ${join(root, 'agent-logback')}`,
+      'batch: { max_age_ms: 100 }',
+      'log_level: warn',
+      'metrics: { listen: off }',
+      'sources:',
+      '  - type: file',
+      `    include: ["${logs}/app.log"]`,
+      '    labels: { job: ml-logback }',
+      `    multiline: { continuation: '${JAVA_CONTINUATION}', timeout_ms: 300 }`,
+      '',
+    ].join('\n'), join(root, 'agent-logback.yaml'));
+    await waitFor(async () => {
+      const r = await search(server.url, 'job:"ml-logback"', { limit: 100 });
+      return r.hits.length >= 4 ? r.hits : undefined;
+    }, { timeoutMs: 30_000, what: 'four events' });
+    await new Promise((r) => setTimeout(r, 1000));
+    const hits = (await search(server.url, 'job:"ml-logback"', { limit: 100 })).hits;
+    assert.equal(hits.length, 4, hits.map((h) => h.message).join('\n---\n'));
+    const failed = await search(server.url, 'job:"ml-logback" AND IllegalMonitorStateException', { limit: 10 });
+    assert.equal(failed.hits.length, 1);
+    assert.equal(failed.hits[0]!.level, 'error', 'the exception is part of the record that logged it');
+    assert.match(String(failed.hits[0]!.message), /order 42 failed\njava\.lang\.IllegalMonitorStateException: order 42 closed\n\tat Demo/);
+    assert.match(String(failed.hits[0]!.message), /\.\.\. 1 common frames omitted$/);
+    assert.equal((await search(server.url, 'job:"ml-logback" AND OrderError', { limit: 10 })).hits.length, 1);
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+  });
+
   test('a start pattern that backtracks exponentially over a line does not stall the agent', async () => {
     const logs = join(root, 'backtrack');
     await mkdir(logs);
@@ -175,3 +221,6 @@ describe('agent: multiline', () => {
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
   });
 });
+
+/** docs/AGENT.md's continuation pattern for Java, as a YAML single-quoted string holds it. */
+const JAVA_CONTINUATION = '^(\\s+at |\\s+\\.\\.\\. |Caused by:|[\\w$]+(\\.[\\w$]+)+(Exception|Error)(:|$))';

@@ -38,6 +38,7 @@ http {
   fastcgi_temp_path ${dir}/fastcgi;
   log_format json_combined escape=json ${LOG_FORMAT};
   access_log ${dir}/logs/access.log json_combined;
+  access_log ${dir}/logs/combined.log combined;
   server {
     listen 127.0.0.1:${port};
     location = /missing { return 404; }
@@ -105,5 +106,30 @@ describe('nginx json_combined → agent nginx preset → search', { skip: !NGINX
     assert.equal((await search(server.url, 'status:>=400', { limit: 100 })).hits.length, 15);
     assert.equal((await search(server.url, 'method:POST AND status:401', { limit: 100 })).hits.length, 5);
     assert.equal((await search(server.url, 'path:/api/orders/*', { limit: 100 })).hits.length, 30);
+  });
+
+  test("nginx's default combined format: status, method, path and the request's time are fields too", async () => {
+    const yaml = [
+      'server:', `  url: ${server.url}`, `data_dir: ${join(root, 'agent-combined')}`, 'host: edge-2', 'metrics: { listen: off }', 'sources:',
+      '  - type: nginx', `    include: ["${join(root, 'nginx', 'logs', 'combined.log')}"]`, '',
+    ].join('\n');
+    await startAgent(yaml, join(root, 'agent-combined.yaml'));
+    for (let i = 0; i < 4; i++) await fetch(`${nginxUrl}/combined/${i}?q="x"`, { headers: { 'user-agent': 'probe "quoted"' } });
+    for (let i = 0; i < 3; i++) await fetch(`${nginxUrl}/accounts/login/combined`, { method: 'POST', body: 'u=x' });
+
+    const hits = await waitFor(async () => {
+      const found = await searchAll(server.url, 'host:edge-2 AND (path:/combined/* OR path:"/accounts/login/combined")');
+      return found.length >= 7 ? found : undefined;
+    }, { timeoutMs: 60_000, what: '7 combined access events' });
+    assert.equal(hits.length, 7);
+    const ok = hits.find((h) => h.path === '/combined/0')!;
+    assert.equal(ok.status, 200);
+    assert.equal(ok.method, 'GET');
+    assert.equal(ok.query, 'q=%22x%22');
+    assert.equal(ok.http_user_agent, 'probe "quoted"');
+    assert.equal(ok.level, 'info');
+    assert.equal(ok['logship.no_timestamp'], undefined, "the request's own time");
+    assert.match(String(ok.message), /^127\.0\.0\.1 - - \[/);
+    assert.equal((await search(server.url, 'host:edge-2 AND method:POST AND status:401 AND path:"/accounts/login/combined"', { limit: 100 })).hits.length, 3);
   });
 });

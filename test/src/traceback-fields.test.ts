@@ -72,3 +72,44 @@ test('tracebacks are found by exception text and frame file name (OTLP attribute
     }
   }
 });
+
+test("Java's own JSON layouts, GELF and ecs-logging-python: the exception's class is found by free text; log4j2's instant is the time, loggerName the logger", async () => {
+  const now = Date.now();
+  const seconds = Math.floor(now / 1000);
+  const iso = new Date(now).toISOString();
+  // As the real libraries wrote them (logback-classic 1.5 JsonEncoder, log4j2 2.24 JsonLayout and
+  // GelfLayout, ecs-logging 2.3 StdlibFormatter), with the times made current.
+  const lines = [
+    { case: 'logback-json', sequenceNumber: 0, timestamp: now, nanoseconds: 983917850, level: 'ERROR', threadName: 'main', loggerName: 'com.example.OrderService', context: { name: 'default', birthdate: now - 200, properties: {} }, mdc: {}, message: 'lb order failed', throwable: { className: 'java.lang.IllegalMonitorStateException', message: 'order 42 closed', stepArray: [{ className: 'Demo', methodName: 'main', fileName: 'Demo.java', lineNumber: 6 }], cause: { className: 'java.lang.NumberFormatException', message: 'For input string: "x"', stepArray: [] } } },
+    { case: 'log4j2-json', instant: { epochSecond: seconds, nanoOfSecond: 6954980 }, thread: 'main', level: 'ERROR', loggerName: 'com.example.Billing', message: 'l4j bill failed', thrown: { commonElementCount: 0, localizedMessage: 'bill 7 closed', message: 'bill 7 closed', name: 'java.lang.UnsupportedOperationException', extendedStackTrace: [{ class: 'Demo2', method: 'main', file: 'Demo2.java', line: 6 }] }, endOfBatch: false, loggerFqcn: 'org.apache.logging.log4j.spi.AbstractLogger', threadId: 1, threadPriority: 5 },
+    { case: 'gelf', version: '1.1', host: 'vm', short_message: 'gelf bill failed', full_message: 'java.lang.ArrayIndexOutOfBoundsException: bill 8\n\tat Demo3.main(Demo3.java:6)\n', timestamp: now / 1000, level: 3, _logger: 'com.example.Gelf', _thread: 'main' },
+    { '@timestamp': iso, 'log.level': 'error', message: 'ecs failed', 'ecs.version': '1.6.0', case: 'ecs-python', error: { message: 'division by zero', stack_trace: '  File "/srv/app/ecs_payments.py", line 159, in <module>\n    1/0\n    ~^~\n', type: 'ZeroDivisionErrorEcs' }, log: { logger: 'ecs.app', original: 'ecs failed' } },
+  ];
+  const res = await fetch(`${server.url}/api/v1/ingest`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${WRITE_TOKEN}`, 'content-type': 'application/x-ndjson' },
+    body: lines.map((l) => JSON.stringify(l)).join('\n'),
+  });
+  const answer = await res.text();
+  assert.equal(res.status, 200, answer);
+  assert.equal((JSON.parse(answer) as { stored: number }).stored, 4, answer);
+
+  const expected: [string, string][] = [
+    ['IllegalMonitorStateException', 'logback-json'],
+    ['UnsupportedOperationException', 'log4j2-json'],
+    ['"bill 7 closed"', 'log4j2-json'],
+    ['ArrayIndexOutOfBoundsException', 'gelf'],
+    ['ZeroDivisionErrorEcs', 'ecs-python'],
+  ];
+  for (const [q, name] of expected) {
+    assert.deepEqual((await findAll(server.url, q)).map((h) => h.case), [name], `free text ${q} should find the ${name} event`);
+  }
+  const [log4j] = await findAll(server.url, 'case:"log4j2-json"');
+  assert.equal(log4j!['@timestamp'], new Date(seconds * 1000 + 6).toISOString());
+  assert.equal(log4j!['logship.no_timestamp'], undefined);
+  assert.equal(log4j!.logger, 'com.example.Billing');
+  const [logback] = await findAll(server.url, 'case:"logback-json"');
+  assert.equal(logback!.logger, 'com.example.OrderService');
+  const [gelf] = await findAll(server.url, 'case:gelf');
+  assert.equal(gelf!.logger, 'com.example.Gelf');
+});

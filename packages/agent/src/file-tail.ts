@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { FileSourceConfig } from './config.js';
@@ -343,7 +344,9 @@ export class FileTail {
       ...(this.cri ? podLogFields(this.sourcePath) : {}),
     }).slice(1);
     const envelope = `{"@raw":${JSON.stringify(line.text.toString('utf8'))},"event.id":"${fileEventId(this.id, line.start, this.idsSortFrom)}"`
-      + (line.truncated ? ',"@truncated":true' : '') + (stream ? `,"stream":${JSON.stringify(stream)}` : '')
+      + (line.truncated ? ',"@truncated":true' : '')
+      // toString('utf8') put U+FFFD for bytes that are not UTF-8 (a Latin-1 file): the server flags the event.
+      + (isUtf8(line.text) ? '' : ',"@invalid_utf8":true') + (stream ? `,"stream":${JSON.stringify(stream)}` : '')
       + (runtimeTime !== undefined ? `,"@time":${JSON.stringify(runtimeTime)}` : '') + this.suffix;
     // Not past a piece still held for another stream's line (cri-log.ts,
     // docker-json-file.ts): a restart reads again from there, and ingest

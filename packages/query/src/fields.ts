@@ -48,7 +48,9 @@ export const TIMESTAMP_FIELD = '@timestamp';
  *   exc_info, stack_info          python-json-logger (logging's exc_info / stack_info)
  *   exception                     structlog's format_exc_info
  *   err.message, err.stack        pino / bunyan serialized errors
- *   error.message, error.stack_trace   ECS
+ *   error.message, error.stack_trace, error.type   ECS (ecs-logging-python's stack
+ *                                 trace has no line naming the exception: only
+ *                                 error.type does)
  *   text                          loguru serialize=True (the formatted record with its traceback)
  *   exception.type, exception.message, exception.stacktrace
  *                                 OpenTelemetry log records (semantic conventions; the
@@ -57,6 +59,9 @@ export const TIMESTAMP_FIELD = '@timestamp';
  *   stacktrace, error             zap (Go); `error` is also zerolog's and logrus's error text
  *   stack                         winston's errors({ stack: true }), zerolog
  *   @x                            Serilog's compact JSON (.NET)
+ *   full_message                  GELF (Graylog's format: the stack trace)
+ *   throwable.className, throwable.message   logback's JsonEncoder (Java)
+ *   thrown.name, thrown.message   log4j2's JsonLayout (Java)
  *
  * Java and other multi-line stack traces joined by the agent's multiline
  * rule are part of `message` already. Servers replace the list with
@@ -71,6 +76,7 @@ export const DEFAULT_TEXT_FIELDS: readonly string[] = Object.freeze([
   'err.stack',
   'error.message',
   'error.stack_trace',
+  'error.type',
   'text',
   'exception.type',
   'exception.message',
@@ -80,6 +86,11 @@ export const DEFAULT_TEXT_FIELDS: readonly string[] = Object.freeze([
   'error',
   'stack',
   '@x',
+  'full_message',
+  'throwable.className',
+  'throwable.message',
+  'thrown.name',
+  'thrown.message',
 ]);
 
 /** Fields that have a meaning of their own and cannot be text fields. */

@@ -38,6 +38,36 @@ const table: Array<[string | number, string | undefined]> = [
   ['loud', undefined],
   ['', undefined],
   ['constructor', undefined],
+  // zerolog's ConsoleWriter
+  ['TRC', 'trace'],
+  ['DBG', 'debug'],
+  ['INF', 'info'],
+  ['WRN', 'warning'],
+  ['ERR', 'error'],
+  ['FTL', 'critical'],
+  ['PNC', 'emergency'],
+  // java.util.logging
+  ['FINEST', 'trace'],
+  ['FINER', 'debug'],
+  ['FINE', 'debug'],
+  ['CONFIG', 'debug'],
+  ['SEVERE', 'error'],
+  // loguru
+  ['SUCCESS', 'notice'],
+  // winston
+  ['silly', 'trace'],
+  ['http', undefined],
+  // Go's log/slog between its levels
+  ['DEBUG-4', 'trace'],
+  ['DEBUG-2', 'trace'],
+  ['DEBUG+2', 'debug'],
+  ['INFO+2', 'info'],
+  ['WARN+2', 'warning'],
+  ['INFO-2', 'debug'],
+  ['ERROR+2', 'error'],
+  ['ERROR+4', 'critical'],
+  ['ERROR+x', undefined],
+  ['NOTICE+1', undefined],
 ];
 for (const [input, expected] of table) {
   test(`normalizeLevel(${JSON.stringify(input)}) is ${String(expected)}`, () => {

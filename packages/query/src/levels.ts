@@ -8,16 +8,29 @@ import { LEVELS, type Level } from './event.js';
 
 const NAMES: Readonly<Record<string, Level>> = Object.freeze({
   trace: 'trace',
+  // winston's npm levels end in silly, below debug.
+  silly: 'trace',
+  // zerolog's ConsoleWriter writes three letters: TRC DBG INF WRN ERR FTL PNC.
+  trc: 'trace',
+  // java.util.logging's FINEST … CONFIG, where OpenTelemetry's bridge puts them.
+  finest: 'trace',
+  finer: 'debug',
+  fine: 'debug',
+  config: 'debug',
   verbose: 'debug',
   debug: 'debug',
   dbg: 'debug',
   // log15's four-letter names (Grafana's own logs: lvl=dbug, lvl=eror).
   dbug: 'debug',
   info: 'info',
+  inf: 'info',
   information: 'info',
   informational: 'info',
   notice: 'notice',
+  // loguru's SUCCESS (25) sits between info and warning, where notice is.
+  success: 'notice',
   warn: 'warning',
+  wrn: 'warning',
   warning: 'warning',
   err: 'error',
   eror: 'error',
@@ -26,10 +39,12 @@ const NAMES: Readonly<Record<string, Level>> = Object.freeze({
   crit: 'critical',
   critical: 'critical',
   fatal: 'critical',
+  ftl: 'critical',
   alert: 'alert',
   emerg: 'emergency',
   emergency: 'emergency',
   panic: 'emergency',
+  pnc: 'emergency',
 });
 
 /** syslog / journald PRIORITY 0..7. */
@@ -51,7 +66,28 @@ export function normalizeLevel(input: string | number): Level | undefined {
   if (typeof input === 'number') return levelFromNumber(input);
   const s = input.trim();
   if (/^[0-9]{1,3}$/.test(s)) return levelFromNumber(Number(s));
-  return levelFromQuery(s);
+  return levelFromQuery(s) ?? levelFromSlogName(s);
+}
+
+const SLOG_OFFSET = /^(debug|info|warn|error)([+-]\d{1,3})$/i;
+const SLOG_BASE: Readonly<Record<string, number>> = Object.freeze({ debug: -4, info: 0, warn: 4, error: 8 });
+
+/**
+ * Go's log/slog names a level between its four by offset (`DEBUG-4`,
+ * `WARN+2`, `ERROR+4`: what its handlers write for the custom TRACE and
+ * FATAL levels people define): the level whose band the value falls in,
+ * below DEBUG trace, from ERROR+4 critical.
+ */
+export function levelFromSlogName(name: string): Level | undefined {
+  const m = SLOG_OFFSET.exec(name);
+  if (m === null) return undefined;
+  const n = SLOG_BASE[m[1]!.toLowerCase()]! + Number(m[2]);
+  if (n < -4) return 'trace';
+  if (n < 0) return 'debug';
+  if (n < 4) return 'info';
+  if (n < 8) return 'warning';
+  if (n < 12) return 'error';
+  return 'critical';
 }
 
 function levelFromNumber(n: number): Level | undefined {

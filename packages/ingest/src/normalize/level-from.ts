@@ -1,4 +1,4 @@
-import { levelFromQuery, normalizeLevel, type Level } from '@logship/query';
+import { levelFromQuery, levelFromSlogName, normalizeLevel, type Level } from '@logship/query';
 
 /*
  * Format-specific views on the project's one level table (@logship/query
@@ -6,14 +6,21 @@ import { levelFromQuery, normalizeLevel, type Level } from '@logship/query';
  * is never read as anything but pino.
  */
 
-/** Level names and aliases in any case (`WARN`, `Err`, `fatal`); no numbers. */
+/** Level names and aliases in any case (`WARN`, `Err`, `fatal`, slog's `ERROR+4`); no numbers. */
 export function levelFromText(text: string): Level | undefined {
-  return levelFromQuery(text);
+  return levelFromQuery(text) ?? levelFromSlogName(text.trim());
 }
 
-/** Any level value a generic JSON logger may write: names, syslog 0–7, pino 10–60. */
+/**
+ * Any level value a generic JSON logger may write: names, syslog 0–7, pino
+ * 10–60, and winston's `http` (between info and verbose: a logger at info
+ * leaves it out, so it is debug). `http` is a level only as a JSON level
+ * value, never a word sniffed from plain text, where it is a protocol.
+ */
 export function levelFromAny(value: string | number): Level | undefined {
-  return normalizeLevel(value);
+  const level = normalizeLevel(value);
+  if (level !== undefined || typeof value !== 'string') return level;
+  return value.trim().toLowerCase() === 'http' ? 'debug' : undefined;
 }
 
 /** pino / bunyan numeric levels: 10 trace, 20 debug, 30 info, 40 warn, 50 error, 60 fatal. */

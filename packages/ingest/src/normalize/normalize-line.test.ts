@@ -545,3 +545,236 @@ test("an envelope's level wins over the line's, which stays as level_original; i
   assert.equal(same.level, 'error');
   assert.equal(same.level_original, undefined);
 });
+
+test("nginx's default combined access line (agent envelope): status, method, path and the request's time are fields", () => {
+  const line = '203.0.113.9 - alice [08/Feb/2026:13:01:17 +0100] "GET /ok?q=a%20b&x=\\x221\\x22 HTTP/1.1" 502 157 "http://ref/x" "Mozilla/5.0 \\x22quoted\\x22 \\xC3\\xA9" "-"';
+  const { event, format } = normalizeLine(JSON.stringify({ '@raw': line, 'event.id': 'a:1' }), opts);
+  assert.equal(format, 'combined');
+  assert.equal(event['@timestamp'], '2026-02-08T12:01:17.000Z');
+  assert.equal(event['logship.no_timestamp'], undefined);
+  assert.equal(event.message, line);
+  assert.equal(event.level, 'error');
+  assert.equal(event.status, 502);
+  assert.equal(event.body_bytes_sent, 157);
+  assert.equal(event.method, 'GET');
+  assert.equal(event.path, '/ok');
+  assert.equal(event.query, 'q=a%20b&x="1"');
+  assert.equal(event.protocol, 'HTTP/1.1');
+  assert.equal(event.remote_addr, '203.0.113.9');
+  assert.equal(event.remote_user, 'alice');
+  assert.equal(event.http_referrer, 'http://ref/x');
+  assert.equal(event.http_user_agent, 'Mozilla/5.0 "quoted" é');
+});
+
+test("Apache's common log format (no referrer, agent; `-` bytes) and a 404 as a warning; prose with brackets stays plain", () => {
+  const { event, format } = normalizeLine(JSON.stringify({ '@raw': '::1 - - [08/Feb/2026:12:00:00 +0000] "GET /missing HTTP/1.0" 404 -' }), opts);
+  assert.equal(format, 'combined');
+  assert.equal(event['@timestamp'], '2026-02-08T12:00:00.000Z');
+  assert.equal(event.level, 'warning');
+  assert.equal(event.status, 404);
+  assert.equal(event.body_bytes_sent, 0);
+  assert.equal(event.remote_user, undefined);
+  assert.equal(event.http_referrer, undefined);
+  assert.equal(normalizeLine(JSON.stringify({ '@raw': 'worker 3 - - [retrying] "job" 500 times' }), opts).format, 'plain');
+});
+
+test("structlog's ConsoleRenderer (its default output): the level padded inside brackets is the level", () => {
+  const cases: [string, string][] = [
+    ['2026-02-08 12:00:00 [info     ] console info event             user=bob', 'info'],
+    ['2026-02-08 12:00:00 [warning  ] console warning event          a=1', 'warning'],
+    ['2026-02-08 12:00:00 [error    ] console failed\nTraceback (most recent call last):\nZeroDivisionError: division by zero', 'error'],
+    ['2026-02-08 12:00:00 [critical ] disk gone', 'critical'],
+    ['2026-02-08 12:00:00 [debug    ] cache miss', 'debug'],
+  ];
+  for (const [line, level] of cases) {
+    const { event } = normalizeLine(JSON.stringify({ '@raw': line }), opts);
+    assert.equal(event.level, level, line);
+    assert.equal(event['@timestamp'], '2026-02-08T12:00:00.000Z');
+  }
+  assert.equal(normalizeLine(JSON.stringify({ '@raw': '[ see below ] for the error' }), opts).event.level, undefined);
+});
+
+test("slog's offset levels, zerolog's three letters and java.util.logging's names are levels, in JSON, logfmt and plain text", () => {
+  const json = (level: string) => norm(JSON.stringify({ time: '2026-02-08T12:00:00Z', level, msg: 'x' })).event.level;
+  assert.equal(json('ERROR+4'), 'critical');
+  assert.equal(json('DEBUG-4'), 'trace');
+  assert.equal(json('WRN'), 'warning');
+  assert.equal(json('FINE'), 'debug');
+  const raw = (line: string) => normalizeLine(JSON.stringify({ '@raw': line }), opts).event;
+  assert.equal(raw('time=2026-02-08T12:00:00.000Z level=ERROR+4 msg="slog text error+4"').level, 'critical');
+  assert.equal(raw('time=2026-02-08T12:00:00.000Z level=WARN+2 msg="slog text"').level, 'warning');
+  assert.equal(raw('2026-02-08T12:00:00Z INF request served status=200').level, 'info');
+  assert.equal(raw('2026-02-08T12:00:00Z WRN disk almost full').level, 'warning');
+  assert.equal(raw('2026-02-08T12:00:00Z FTL cannot start').level, 'critical');
+  assert.equal(raw('2026-02-08 12:00:00.123 | SUCCESS  | app:run:42 - job done').level, 'notice');
+  assert.equal(norm(JSON.stringify({ asctime: '2026-02-08 12:00:00,000', levelname: 'FINEST', name: 'j', message: 'x' })).event.level, 'trace');
+});
+
+test("Python's NaN and Infinity (json.dumps' default, python-json-logger, structlog, loguru) keep the line structured, the values as text", () => {
+  const line = '{"asctime": "2026-02-08 12:00:00,000", "levelname": "ERROR", "name": "app", "message": "ratio is NaN here", "ratio": NaN, "inf": Infinity, "ninf": -Infinity, "list": [NaN, 1]}';
+  for (const { event, format } of [norm(line), normalizeLine(JSON.stringify({ '@raw': line }), opts)]) {
+    assert.equal(format, 'python-json-logger');
+    assert.equal(event.level, 'error');
+    assert.equal(event.logger, 'app');
+    assert.equal(event.message, 'ratio is NaN here');
+    assert.equal(event['@timestamp'], '2026-02-08T12:00:00.000Z');
+    assert.equal(event.ratio, 'NaN');
+    assert.equal(event.inf, 'Infinity');
+    assert.equal(event.ninf, '-Infinity');
+    assert.equal(event.list, '["NaN",1]');
+  }
+  assert.throws(() => norm('{"a": NaNa}'), { code: 'LS_INGEST_LINE_NOT_JSON' });
+  assert.equal(normalizeLine(JSON.stringify({ '@raw': '{not json, Infinity}' }), opts).format, 'plain');
+});
+
+test("log4j2's JsonLayout instant and logback's JsonEncoder: the time to the ms, loggerName the logger", () => {
+  const seconds = Date.parse('2026-02-08T12:00:00Z') / 1000;
+  const l4j = norm(JSON.stringify({ instant: { epochSecond: seconds, nanoOfSecond: 6954980 }, thread: 'main', level: 'ERROR', loggerName: 'com.example.Billing', message: 'l4j bill failed' })).event;
+  assert.equal(l4j['@timestamp'], '2026-02-08T12:00:00.006Z');
+  assert.equal(l4j['logship.no_timestamp'], undefined);
+  assert.equal(l4j['instant.epochSecond'], undefined);
+  assert.equal(l4j.logger, 'com.example.Billing');
+  const old = norm(JSON.stringify({ timeMillis: seconds * 1000 + 5, level: 'INFO', loggerName: 'a', message: 'x' })).event;
+  assert.equal(old['@timestamp'], '2026-02-08T12:00:00.005Z');
+  const lb = norm(JSON.stringify({ sequenceNumber: 0, timestamp: seconds * 1000 + 968, nanoseconds: 968436076, level: 'TRACE', loggerName: 'com.example.OrderService', message: 'lb trace' })).event;
+  assert.equal(lb['@timestamp'], '2026-02-08T12:00:00.968Z');
+  assert.equal(lb.logger, 'com.example.OrderService');
+  assert.equal(lb.level, 'trace');
+});
+
+test("loguru: values bound as message, level or logger stay beside the record's own, which are the event's", () => {
+  const line = JSON.stringify({
+    text: '2026-02-08 12:00:00.625 | INFO     | __main__:<module>:128 - loguru bound\n',
+    record: {
+      extra: { user_id: 'u-7', message: 'bound message', level: 'debug', logger: 'bound-logger' },
+      level: { icon: 'ℹ️', name: 'INFO', no: 20 },
+      message: 'loguru bound',
+      name: '__main__',
+      time: { repr: '2026-02-08 12:00:00.625000+00:00', timestamp: 1770552000.625 },
+    },
+  });
+  const { event } = norm(line);
+  assert.equal(event.message, 'loguru bound');
+  assert.equal(event.level, 'info');
+  assert.equal(event.logger, '__main__');
+  assert.equal(event.user_id, 'u-7');
+  assert.equal(event['extra.message'], 'bound message');
+  assert.equal(event['extra.level'], 'debug');
+  assert.equal(event['extra.logger'], 'bound-logger');
+  assert.equal(event.message_original, undefined);
+});
+
+test("Celery's worker log (its default format): the level and time inside its brackets", () => {
+  const cases: [string, string][] = [
+    ['[2026-02-08 12:00:00,123: ERROR/MainProcess] Task orders.sync[ab12] raised unexpected: ZeroDivisionError(\'division by zero\')', 'error'],
+    ['[2026-02-08 12:00:00,123: WARNING/ForkPoolWorker-1] Soft time limit (60s) exceeded', 'warning'],
+    ['[2026-02-08 12:00:00,123: INFO/MainProcess] Connected to redis://localhost:6379/0', 'info'],
+  ];
+  for (const [line, level] of cases) {
+    const { event } = normalizeLine(JSON.stringify({ '@raw': line }), opts);
+    assert.equal(event.level, level, line);
+    assert.equal(event['@timestamp'], '2026-02-08T12:00:00.123Z');
+    assert.equal(event['logship.no_timestamp'], undefined);
+  }
+});
+
+test("a syslog file's traditional line (auth.log): its time in the year nearest the receive time, the program as logger", () => {
+  const raw = (line: string, zone?: string) => normalizeLine(JSON.stringify({ '@raw': line, ...(zone ? { '@timezone': zone } : {}) }), opts).event;
+  const ssh = raw('Feb  8 13:59:58 web-1 sshd[4242]: Failed password for root from 203.0.113.9 port 52211 ssh2');
+  assert.equal(ssh['@timestamp'], '2026-02-08T13:59:58.000Z');
+  assert.equal(ssh['logship.no_timestamp'], undefined);
+  assert.equal(ssh.logger, 'sshd');
+  assert.equal(ssh.message, 'Feb  8 13:59:58 web-1 sshd[4242]: Failed password for root from 203.0.113.9 port 52211 ssh2');
+  // Late December read in early February is last year's; the source's zone applies.
+  assert.equal(raw('Dec 31 23:00:00 web-1 CRON[1]: (root) CMD (run-parts)', 'America/Chicago')['@timestamp'], '2026-01-01T05:00:00.000Z');
+  const err = raw('Feb  8 12:00:00 web-1 app[7]: ERROR: disk full');
+  assert.equal(err.level, 'error');
+  assert.equal(err.logger, 'app');
+});
+
+test("HashiCorp's hclog JSON (Vault, Consul, Nomad, Terraform): @level, @message, @module, @timestamp", () => {
+  const { event } = norm('{"@caller":"/src/vault/core.go:15","@level":"error","@message":"hc error","@module":"vault.core","@timestamp":"2026-02-08T12:00:00.806375Z","error":"permission denied"}');
+  assert.equal(event.level, 'error');
+  assert.equal(event.message, 'hc error');
+  assert.equal(event.logger, 'vault.core');
+  assert.equal(event['@timestamp'], '2026-02-08T12:00:00.806Z');
+  assert.equal(event['@caller'], '/src/vault/core.go:15');
+  assert.equal(event['@level'], undefined);
+  assert.equal(event.error, 'permission denied');
+});
+
+test('a leading time written with UTC or GMT (PostgreSQL in a container) is UTC whatever the source zone', () => {
+  const raw = (line: string) => normalizeLine(JSON.stringify({ '@raw': line, '@timezone': 'America/Chicago' }), opts).event;
+  const pg = raw('2026-02-08 12:00:00.123 UTC [123] FATAL:  password authentication failed for user "app"');
+  assert.equal(pg['@timestamp'], '2026-02-08T12:00:00.123Z');
+  assert.equal(pg.level, 'critical');
+  assert.equal(raw('2026-02-08 12:00:00 GMT [9] ERROR:  relation "x" does not exist')['@timestamp'], '2026-02-08T12:00:00.000Z');
+  // Without a zone the source's applies.
+  assert.equal(raw('2026-02-08 06:00:00.123 [123] LOG:  checkpoint starting: time')['@timestamp'], '2026-02-08T12:00:00.123Z');
+});
+
+test("a number or boolean logged as the message (pino's log.info(42)) is the message's text", () => {
+  const pino = norm('{"level":30,"time":1770552000000,"pid":1,"hostname":"h","msg":42}').event;
+  assert.equal(pino.message, '42');
+  assert.equal(pino.msg, undefined);
+  assert.equal(norm('{"level":"info","msg":false}').event.message, 'false');
+  assert.equal(norm('{"level":"info","message":7}').event.message, '7');
+  // A string message wins; another key's number stays a field.
+  const both = norm('{"level":"info","msg":3,"message":"real"}').event;
+  assert.equal(both.message, 'real');
+  assert.equal(both.msg, 3);
+});
+
+test('a numeric level 0-7 beside msg is a syslog severity, not an unknown pino level', () => {
+  const { event, format } = norm('{"level":3,"msg":"disk failed","time":1770552000000}');
+  assert.equal(format, 'json');
+  assert.equal(event.level, 'error');
+  assert.equal(event.level_original, undefined);
+  assert.equal(event['@timestamp'], '2026-02-08T12:00:00.000Z');
+  assert.equal(norm('{"level":0,"msg":"x"}').event.level, 'emergency');
+  assert.equal(norm('{"level":50,"msg":"x"}').format, 'pino');
+});
+
+test("envelope @invalid_utf8 from the agent becomes the invalid_utf8 flag and is not stored", () => {
+  const { event } = normalizeLine(JSON.stringify({ '@raw': 'caf\uFFFD', '@invalid_utf8': true, 'event.id': 'f:1:A0' }), opts);
+  assert.equal(event['logship.invalid_utf8'], true);
+  assert.equal(event['@invalid_utf8'], undefined);
+  assert.equal(normalizeLine(JSON.stringify({ '@raw': 'café', 'event.id': 'f:1:A1' }), opts).event['logship.invalid_utf8'], undefined);
+});
+
+test("python-json-logger: logging's `Level 5` for an unnamed level is read on Python's scale", () => {
+  assert.equal(norm('{"asctime": "2026-02-08 12:00:00,000", "levelname": "Level 5", "name": "app", "message": "x"}').event.level, 'trace');
+  assert.equal(norm('{"asctime": "2026-02-08 12:00:00,000", "levelname": "Level 45", "name": "app", "message": "x"}').event.level, 'error');
+});
+
+test('python-json-logger with levelname renamed (rename_fields, to severity or level) keeps its level', () => {
+  const sev = norm('{"severity": "ERROR", "name": "d", "message": "renamed to severity", "asctime": "2026-02-08 12:00:00,343"}').event;
+  assert.equal(sev.level, 'error');
+  assert.equal(sev.severity, undefined);
+  assert.equal(sev.logger, 'd');
+  assert.equal(norm('{"level": "WARNING", "name": "d", "message": "x", "asctime": "2026-02-08 12:00:00,343"}').event.level, 'warning');
+});
+
+test("winston's npm levels: silly is trace, http (below info) is debug; an HTTP word in plain text is no level", () => {
+  assert.equal(norm('{"level":"silly","message":"w silly","timestamp":"2026-02-08T12:00:00.000Z"}').event.level, 'trace');
+  assert.equal(norm('{"level":"http","message":"w http","timestamp":"2026-02-08T12:00:00.000Z"}').event.level, 'debug');
+  assert.equal(norm('{"level":"verbose","message":"w verbose"}').event.level, 'debug');
+  assert.equal(normalizeLine(JSON.stringify({ '@raw': 'HTTP 502 from upstream' }), opts).event.level, undefined);
+});
+
+test("uvicorn's access line (FastAPI): status, method, path as fields, the level from the status rather than its INFO", () => {
+  const raw = (line: string) => normalizeLine(JSON.stringify({ '@raw': line }), opts);
+  const { event, format } = raw('INFO:     127.0.0.1:45784 - "GET /boom?a=1 HTTP/1.1" 500 Internal Server Error');
+  assert.equal(format, 'uvicorn');
+  assert.equal(event.level, 'error');
+  assert.equal(event.status, 500);
+  assert.equal(event.method, 'GET');
+  assert.equal(event.path, '/boom');
+  assert.equal(event.query, 'a=1');
+  assert.equal(event.remote_addr, '127.0.0.1');
+  assert.equal(event.message, 'INFO:     127.0.0.1:45784 - "GET /boom?a=1 HTTP/1.1" 500 Internal Server Error');
+  assert.equal(raw('INFO:     ::1:45798 - "POST /missing HTTP/1.1" 404 Not Found').event.level, 'warning');
+  const startup = raw('INFO:     Uvicorn running on http://127.0.0.1:7795 (Press CTRL+C to quit)');
+  assert.equal(startup.format, 'plain');
+  assert.equal(startup.event.level, 'info');
+});

@@ -4,6 +4,8 @@ import { contentId, redactedContentId } from './content-id.js';
 import type { Redactor } from './redactor.js';
 import { dropField, flattenFields, hasField, putField, setField, type FlatRecord, type FlattenFlags } from './flatten-fields.js';
 import { ALL_FORMATS } from './formats/all-formats.js';
+import { parseCombinedLog } from './formats/combined-log-format.js';
+import { parseUvicornAccess } from './formats/uvicorn-access-format.js';
 import { ecsFormat } from './formats/ecs-format.js';
 import { fluentLogFormat } from './formats/fluent-log-format.js';
 import { genericJsonFormat } from './formats/generic-json-format.js';
@@ -14,6 +16,7 @@ import { isoTime } from './iso-time.js';
 import { plainRecord } from './plain-record.js';
 import { FLAG_FIELDS, type NormalizeLimits } from './limits.js';
 import { parseLogfmt } from './parse-logfmt.js';
+import { parsePythonJson } from './parse-python-json.js';
 import { sniffPlainText } from './sniff-plain-text.js';
 import { truncateValue } from './truncate-value.js';
 import { levelFromText } from './level-from.js';
@@ -80,6 +83,7 @@ const ENVELOPE_RAW = '@raw';
 const ENVELOPE_TRUNCATED = '@truncated';
 const ENVELOPE_TIMEZONE = '@timezone';
 const ENVELOPE_TIME = '@time';
+const ENVELOPE_INVALID_UTF8 = '@invalid_utf8';
 const STRING_CANONICAL = ['message', 'logger', 'host', 'source', 'job', 'unit'] as const;
 const LEVEL_SET: ReadonlySet<string> = new Set(LEVELS);
 
@@ -89,7 +93,8 @@ export function normalizeLine(line: string, opts: NormalizeOptions): NormalizedL
   try {
     parsed = JSON.parse(line);
   } catch (err) {
-    throw errors.lineNotJson(err instanceof Error ? err.message : String(err));
+    parsed = parsePythonJson(line);
+    if (parsed === undefined) throw errors.lineNotJson(err instanceof Error ? err.message : String(err));
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw errors.lineNotObject(parsed === null ? 'null' : Array.isArray(parsed) ? 'array' : typeof parsed);
@@ -125,22 +130,27 @@ export function normalizeEnvelope(
   const ctx: MapContext = { timeZone: typeof zone === 'string' && isTimeZone(zone) ? zone : (opts.defaultTimeZone ?? 'UTC') };
   const result = typeof content === 'string' ? parseRaw(content, opts, ctx) : structured(content, opts, ctx);
   const agentTruncated = meta[ENVELOPE_TRUNCATED] === true;
+  // The agent decoded a line that was not UTF-8 (its bytes replaced with U+FFFD), as ingest does a body's.
+  const agentInvalidUtf8 = meta[ENVELOPE_INVALID_UTF8] === true;
   // When the shipper saw the line (docker's `time`): the event time only if
   // the line has none of its own, like a protocol's time; unparsable is ignored.
   const seen = meta[ENVELOPE_TIME];
   const seenMs = typeof seen === 'string' ? Date.parse(seen) : NaN;
   let rest = meta;
-  if (Object.hasOwn(meta, ENVELOPE_TRUNCATED) || Object.hasOwn(meta, ENVELOPE_TIMEZONE) || Object.hasOwn(meta, ENVELOPE_TIME)) {
+  if (Object.hasOwn(meta, ENVELOPE_TRUNCATED) || Object.hasOwn(meta, ENVELOPE_TIMEZONE) || Object.hasOwn(meta, ENVELOPE_TIME) || Object.hasOwn(meta, ENVELOPE_INVALID_UTF8)) {
     // A copy without them, built key by key: a spread then deletes made a dictionary-mode object (see dropField).
     rest = {};
     for (const key of Object.keys(meta)) {
-      if (key !== ENVELOPE_TRUNCATED && key !== ENVELOPE_TIMEZONE && key !== ENVELOPE_TIME) setField(rest as FlatRecord, key, meta[key] as FieldValue);
+      if (key !== ENVELOPE_TRUNCATED && key !== ENVELOPE_TIMEZONE && key !== ENVELOPE_TIME && key !== ENVELOPE_INVALID_UTF8) {
+        setField(rest as FlatRecord, key, meta[key] as FieldValue);
+      }
     }
   }
   // A copy made above is ours to keep as it is (flattenFields' `owned`); the caller's meta is not.
   const { fields, flags } = flattenFields(rest, opts.limits, rest !== meta);
   if (agentTruncated) flags.truncated = true;
-  const withTime = opts.time === undefined && Number.isFinite(seenMs) ? { ...opts, time: seenMs } : opts;
+  let withTime = opts.time === undefined && Number.isFinite(seenMs) ? { ...opts, time: seenMs } : opts;
+  if (agentInvalidUtf8 && !withTime.invalidUtf8) withTime = { ...withTime, invalidUtf8: true };
   return finish(result, fields, flags, withTime);
 }
 
@@ -154,13 +164,15 @@ interface Parsed {
 function parseRaw(raw: string, opts: NormalizeOptions, ctx: MapContext): Parsed {
   // Only text that opens like an object is worth a JSON.parse attempt.
   if (raw.trimStart().startsWith('{')) {
+    let inner: unknown;
     try {
-      const inner: unknown = JSON.parse(raw);
-      if (inner !== null && typeof inner === 'object' && !Array.isArray(inner)) {
-        return structured(inner as Record<string, unknown>, opts, ctx, true);
-      }
+      inner = JSON.parse(raw);
     } catch {
-      // Not JSON after all: a plain text line that starts with '{'.
+      // Python's NaN and Infinity, or not JSON after all: a plain text line that starts with '{'.
+      inner = parsePythonJson(raw);
+    }
+    if (inner !== null && typeof inner === 'object' && !Array.isArray(inner)) {
+      return structured(inner as Record<string, unknown>, opts, ctx, true);
     }
   }
   return plain(raw, opts, ctx);
@@ -209,7 +221,7 @@ function withWrappedLine(outer: Parsed, opts: NormalizeOptions, ctx: MapContext)
   const json = withMessageRecord(outer, opts, ctx);
   if (json !== outer) return json;
   const text = outer.canonical.message ?? '';
-  const sniffed = sniffPlainText(text.endsWith('\r') ? text.slice(0, -1) : text, ctx.timeZone);
+  const sniffed = sniffPlainText(text.endsWith('\r') ? text.slice(0, -1) : text, ctx.timeZone, opts.now);
   const canonical: Canonical = { ...outer.canonical };
   canonical.level ??= sniffed.level;
   if (sniffed.time !== undefined) canonical.time = sniffed.time;
@@ -268,7 +280,7 @@ function messageRecord(text: string, opts: NormalizeOptions, ctx: MapContext): P
     try {
       inner = JSON.parse(text);
     } catch {
-      return null;
+      inner = parsePythonJson(text);
     }
     if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return null;
     return structured(inner as Record<string, unknown>, opts, ctx, true);
@@ -305,9 +317,30 @@ function plain(raw: string, opts: NormalizeOptions, ctx: MapContext): Parsed {
     return p;
   }
   const message = truncateValue(text, opts.limits.max_value_bytes);
+  const combined = parseCombinedLog(text);
+  const access = combined ?? parseUvicornAccess(text);
+  if (access !== null) {
+    // The line stays the message, as the file shows it (Loki, VictoriaLogs); its parts are fields.
+    let truncated = message !== text;
+    for (const key in access.fields) {
+      const value = access.fields[key];
+      if (typeof value !== 'string') continue;
+      const cut = truncateValue(value, opts.limits.max_value_bytes);
+      if (cut !== value) {
+        access.fields[key] = cut;
+        truncated = true;
+      }
+    }
+    return {
+      format: combined !== null ? 'combined' : 'uvicorn',
+      canonical: { ...access.canonical, message },
+      fields: access.fields,
+      flags: { truncated, fieldsCapped: false, depthCapped: false },
+    };
+  }
   return {
     format: 'plain',
-    canonical: { message, ...sniffPlainText(text, ctx.timeZone) },
+    canonical: { message, ...sniffPlainText(text, ctx.timeZone, opts.now) },
     fields: {},
     flags: { truncated: message !== text, fieldsCapped: false, depthCapped: false },
   };

@@ -1,9 +1,12 @@
 import type { Level } from '@logship/query';
 import { levelFromSyslogPriority, levelFromText } from './level-from.js';
-import { parseTimestamp } from './parse-timestamp.js';
+import { nearestYear } from './nearest-year.js';
+import { parseTimestamp, wallTimeToUtc } from './parse-timestamp.js';
 
+// The zone may be written `UTC` or `GMT` (PostgreSQL's `%m` in a container, where log_timezone is UTC).
 const LEADING_TIME =
-  /^\[?(\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:\s?(?:Z|[+-]\d{2}:?\d{2}))?)\]?\s+/i;
+  /^\[?(\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:\s?(?:Z|UTC|GMT|[+-]\d{2}:?\d{2}))?)\]?\s+/i;
+const UTC_NAME = /\s?(?:UTC|GMT)$/i;
 const SYSLOG_PRI = /^<([0-7])>/;
 // klog / glog (Kubernetes, many Go services): `E0208 12:00:00.123456  1 file.go:12] …`.
 const KLOG = /^([IWEF])\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ \S+:\d+\] /;
@@ -11,6 +14,11 @@ const KLOG_LEVEL: Record<string, Level> = { I: 'info', W: 'warning', E: 'error',
 // Apache httpd's error log: `[Sat Dec 05 21:00:00.123456 2026] [core:error] [pid 1] …` (2.4;
 // 2.2 writes `[error]`). Its time is the server's local time, without an offset.
 const APACHE = /^\[(?:[A-Z][a-z]{2} )?([A-Z][a-z]{2}) (\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?) (\d{4})\] \[(?:[\w-]+:)?([a-z]+)\d?\] /;
+// Celery's worker log (its default format): `[2026-12-05 21:00:00,123: ERROR/MainProcess] …`, local time.
+const CELERY = /^\[(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:,\d+)?): ([A-Za-z]+)\/[^\]]*\] /;
+// rsyslog's traditional file format (/var/log/syslog, auth.log on many hosts): `Dec  5 21:00:00 web-1 sshd[123]: …`,
+// local time without a year; the host, then the program (its tag) and pid.
+const SYSLOG_FILE = /^([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.\d+)? [^\s:[\]]+ ([^\s:[\]]{1,48})(?:\[\d{1,10}\])?: /;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 // Ruby's Logger (Rails, Sidekiq): `E, [2026-12-05T21:00:00.123456 #1234] ERROR -- app: …`, local time.
 const RUBY = /^[DIWEFAU], \[(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?) #\d+\]\s+([A-Z]+) -- /;
@@ -19,25 +27,42 @@ const LOGFMT_LEVEL = /(?:^|\s)(?:level|lvl|severity)=("?)([A-Za-z]+)\1(?=\s|$)/;
 // A word that may be a level: `ERROR`, `[warn]`, `(Info)`, `error:`, and python's `ERROR:root:…`.
 const TOKEN = /^([[(<]?)([A-Za-z]+)([\])>]?)(:|$)/;
 const SEPARATORS = new Set(['-', '|', '::', '--']);
+// A level padded inside its brackets: structlog's ConsoleRenderer (its default output) writes `[info     ]`.
+const PADDED = /^[[(<]\s*([A-Za-z]+)\s*[\])>](?=\s|:|$)/;
 // How many leading words may precede the level (`2026-… app.module - ERROR - …`).
 const MAX_TOKENS = 3;
 
 /**
  * Reads the level (and a leading timestamp, when there is one) from a plain
  * text line: `ERROR …`, `[warn] …`, `2026-02-08 12:00:00,123 ERROR …`,
- * `ERROR:django.request:…`, `<3>…`, klog's `E0208 …`, logfmt's `level=warn`,
- * Apache's `[…] [core:error]` and Ruby's Logger `E, […] ERROR --` (with their times).
+ * `ERROR:django.request:…`, structlog's `[info     ]`, `<3>…`, klog's `E0208 …`, logfmt's `level=warn`,
+ * Apache's `[…] [core:error]`, Ruby's Logger `E, […] ERROR --` and Celery's
+ * `[…: ERROR/MainProcess]` (with their times), and a syslog file's
+ * `Dec  5 21:00:00 host prog[pid]: …` (its time, in the year nearest `now`,
+ * and the program as the logger).
  * A word only counts as a level when it looks like one — upper case,
  * bracketed, or followed by a colon — so prose such as "Notice that…" or
  * "error count is 0" is left alone.
  */
-export function sniffPlainText(line: string, timeZone = 'UTC'): { level?: Level; time?: number } {
-  const out: { level?: Level; time?: number } = {};
+export function sniffPlainText(line: string, timeZone = 'UTC', now = Date.now()): { level?: Level; time?: number; logger?: string } {
+  const out: { level?: Level; time?: number; logger?: string } = {};
   let rest = line;
   const pri = SYSLOG_PRI.exec(rest);
   if (pri) {
     out.level = levelFromSyslogPriority(Number(pri[1]));
     rest = rest.slice(pri[0].length);
+  }
+  const syslog = SYSLOG_FILE.exec(rest);
+  if (syslog) {
+    const [, mon, day, hh, mm, ss, tag] = syslog;
+    const month = MONTHS.indexOf(mon!);
+    const wall = month < 0 ? undefined : nearestYear(month, Number(day!.trim()), Number(hh), Number(mm), Number(ss), now);
+    if (wall !== undefined) {
+      out.time = timeZone === 'UTC' ? wall : wallTimeToUtc(wall, timeZone);
+      out.logger = tag!;
+      // The program's own words follow, where a level may lead (`error: …`).
+      rest = rest.slice(syslog[0].length);
+    }
   }
   const apache = APACHE.exec(rest);
   if (apache) {
@@ -46,6 +71,13 @@ export function sniffPlainText(line: string, timeZone = 'UTC'): { level?: Level;
     const ms = monthNo > 0 ? parseTimestamp(`${year}-${String(monthNo).padStart(2, '0')}-${day} ${clock}`, timeZone) : undefined;
     if (ms !== undefined) out.time = ms;
     out.level ??= levelFromText(name!);
+    return out;
+  }
+  const celery = CELERY.exec(rest);
+  if (celery) {
+    const ms = parseTimestamp(celery[1]!, timeZone);
+    if (ms !== undefined) out.time = ms;
+    out.level ??= levelFromText(celery[2]!);
     return out;
   }
   const ruby = RUBY.exec(rest);
@@ -57,7 +89,7 @@ export function sniffPlainText(line: string, timeZone = 'UTC'): { level?: Level;
   }
   const time = LEADING_TIME.exec(rest);
   if (time) {
-    const ms = parseTimestamp(time[1]!.replace(/^(\d{4})\/(\d{2})\/(\d{2})/, '$1-$2-$3'), timeZone);
+    const ms = parseTimestamp(time[1]!.replace(/^(\d{4})\/(\d{2})\/(\d{2})/, '$1-$2-$3').replace(UTC_NAME, 'Z'), timeZone);
     if (ms !== undefined) out.time = ms;
     rest = rest.slice(time[0].length);
   }
@@ -68,6 +100,14 @@ export function sniffPlainText(line: string, timeZone = 'UTC'): { level?: Level;
     return out;
   }
 
+  const padded = PADDED.exec(rest);
+  if (padded) {
+    const level = levelFromText(padded[1]!);
+    if (level !== undefined) {
+      out.level = level;
+      return out;
+    }
+  }
   let seen = 0;
   for (const word of rest.split(/\s+/, MAX_TOKENS * 2)) {
     if (word === '' || SEPARATORS.has(word)) continue;

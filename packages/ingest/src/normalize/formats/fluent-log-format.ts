@@ -3,7 +3,7 @@ import { take, type Canonical, type FormatMapper, type MapContext, UTC_CONTEXT }
 import { genericJsonFormat } from './generic-json-format.js';
 
 /** Where the other formats find a message: a record with one of these is not a wrapped line. */
-const MESSAGE_KEYS = ['message', 'msg', 'event', 'short_message', '@m', '@mt', 'MESSAGE'];
+const MESSAGE_KEYS = ['message', 'msg', 'event', 'short_message', '@m', '@mt', '@message', 'MESSAGE'];
 
 /**
  * A line wrapped in a record under `log`: what Fluent Bit's tail input and

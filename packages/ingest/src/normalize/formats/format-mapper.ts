@@ -55,6 +55,19 @@ export function takeString(fields: FlatRecord, ...keys: string[]): string | unde
 }
 
 /**
+ * Removes and returns a number or boolean under `key` as its text: a
+ * message a logger was handed as is (pino's `log.info(42)` writes
+ * `"msg": 42`), which a message key holding no string would otherwise
+ * leave out of `message`.
+ */
+export function takeScalarText(fields: FlatRecord, key: string): string | undefined {
+  const value = fields[key];
+  if ((typeof value !== 'number' && typeof value !== 'boolean') || !Object.hasOwn(fields, key)) return undefined;
+  dropField(fields, key);
+  return String(value);
+}
+
+/**
  * Removes and returns the first of `keys` that parses as a time (offset-less
  * text read in `ctx.timeZone`); an unparseable value stays as a field.
  */

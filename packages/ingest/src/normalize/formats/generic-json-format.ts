@@ -1,14 +1,18 @@
 import type { FieldValue, Level } from '@logship/query';
 import { levelFromAny } from '../level-from.js';
-import type { FlatRecord } from '../flatten-fields.js';
+import { dropField, type FlatRecord } from '../flatten-fields.js';
+import { parseTimestamp } from '../parse-timestamp.js';
 import { renderMessageTemplate } from './render-message-template.js';
-import { takeLevel, takeString, takeTime, type Canonical, type FormatMapper, type MapContext, UTC_CONTEXT } from './format-mapper.js';
+import { takeLevel, takeScalarText, takeString, takeTime, type Canonical, type FormatMapper, type MapContext, UTC_CONTEXT } from './format-mapper.js';
 
 /**
  * structlog and every other JSON logger (zap, winston, logback's logstash
- * encoder, GELF, Serilog's compact `@t/@m/@mt/@l`): the usual names for level
- * (`level`, `severity`, `lvl`), message (`msg`, `message`, structlog's
- * `event`), time (`timestamp`, `time`, `ts`) and logger. Always matches, so
+ * encoder and JsonEncoder, log4j2's JsonLayout, GELF, Serilog's compact
+ * `@t/@m/@mt/@l`): the usual names for level (`level`, `severity`, `lvl`),
+ * message (`msg`, `message`, structlog's `event`), time (`timestamp`,
+ * `time`, `ts`, log4j2's `instant`) and logger (`logger`, Java's
+ * `loggerName`, GELF's `_logger`), and HashiCorp's hclog (Vault, Consul,
+ * Nomad, Terraform: `@level`, `@message`, `@module`). Always matches, so
  * it goes last.
  *
  * ECS's `host.name` and `log.file.path` are host and source here too, as in
@@ -25,10 +29,10 @@ export const genericJsonFormat: FormatMapper = {
   detect: () => true,
   map(f: FlatRecord, ctx: MapContext = UTC_CONTEXT): Canonical {
     return {
-      level: takeLevel(f, toLevel, 'level', 'severity', 'lvl', 'loglevel', 'log_level', 'log.level', 'levelname', '@l'),
-      message: takeString(f, 'message', 'msg', 'event', 'short_message', '@m') ?? templateMessage(f),
-      time: takeTime(f, ctx, '@timestamp', 'timestamp', 'time', 'ts', 'datetime', 'date', '@t'),
-      logger: takeString(f, 'logger', 'logger_name', 'log.logger'),
+      level: takeLevel(f, toLevel, 'level', 'severity', 'lvl', 'loglevel', 'log_level', 'log.level', 'levelname', '@l', '@level'),
+      message: takeString(f, 'message', 'msg', 'event', 'short_message', '@m', '@message') ?? templateMessage(f) ?? takeScalarText(f, 'msg'),
+      time: takeTime(f, ctx, '@timestamp', 'timestamp', 'time', 'ts', 'datetime', 'date', '@t') ?? takeInstant(f) ?? takeTime(f, ctx, 'timeMillis'),
+      logger: takeString(f, 'logger', 'logger_name', 'log.logger', 'loggerName', '_logger', '_logger_name', '@module'),
       host: takeString(f, 'host', 'hostname', 'host.name'),
       source: takeString(f, 'log.file.path') ?? (VECTOR_FILE_SOURCES.has(String(f.source_type)) ? takeString(f, 'file') : undefined),
     };
@@ -37,6 +41,24 @@ export const genericJsonFormat: FormatMapper = {
 
 /** Vector sources whose events carry the path they read in `file`. */
 const VECTOR_FILE_SOURCES: ReadonlySet<string> = new Set(['file', 'kubernetes_logs']);
+
+/**
+ * log4j2's JsonLayout (and JsonTemplateLayout's JsonLayout.json) writes the
+ * time as `instant: {epochSecond, nanoOfSecond}`; its older versions as
+ * `timeMillis`. Read to the millisecond; both parts dropped once read.
+ */
+function takeInstant(f: FlatRecord): number | undefined {
+  const seconds = f['instant.epochSecond'];
+  const nanos = f['instant.nanoOfSecond'];
+  if (typeof seconds !== 'number' || !Number.isSafeInteger(seconds) || !Object.hasOwn(f, 'instant.epochSecond')) return undefined;
+  const extra = typeof nanos === 'number' && nanos >= 0 && nanos < 1e9 ? Math.floor(nanos / 1e6) : 0;
+  const ms = parseTimestamp(seconds);
+  if (ms === undefined) return undefined;
+  dropField(f, 'instant.epochSecond');
+  if (typeof nanos === 'number') dropField(f, 'instant.nanoOfSecond');
+  return ms + extra;
+}
+
 
 /** Serilog's `@mt` rendered (render-message-template.ts); the template stays as a field, to group by. */
 function templateMessage(f: FlatRecord): string | undefined {

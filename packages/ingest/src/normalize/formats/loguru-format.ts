@@ -6,11 +6,15 @@ import { take, takeString, takeTime, toNumber, type Canonical, type FormatMapper
  * loguru with `serialize=True`: `{"text": "...", "record": {...}}`. The
  * record is flattened to the top level (`record.function` → `function`) and
  * the user's bound context (`record.extra.user_id`) becomes `user_id`, which
- * is what people search for. `text` is the formatted line and, after
+ * is what people search for (but `extra.message`, `extra.level`,
+ * `extra.logger`: the record's own are the event's). `text` is the formatted line and, after
  * logger.exception(), the only place the traceback is: it stays as `text`
  * (a text field: free text searches it). `record.level.icon` becomes
  * `level.icon`; `record.time.repr` is the same instant as @timestamp.
  */
+/** Canonical names the record's own keys give (message, level, name, time), which a bound value must not take. */
+const RECORD_OWN: ReadonlySet<string> = new Set(['message', 'level', 'logger', '@timestamp', 'event.id']);
+
 export const loguruFormat: FormatMapper = {
   name: 'loguru',
   detect: (f) => 'record.level.name' in f && ('record.message' in f || 'text' in f),
@@ -29,7 +33,10 @@ export const loguruFormat: FormatMapper = {
 
     for (const key of Object.keys(f)) {
       if (!key.startsWith('record.')) continue;
-      const renamed = key.startsWith('record.extra.') ? key.slice('record.extra.'.length) : key.slice('record.'.length);
+      let renamed = key.startsWith('record.extra.') ? key.slice('record.extra.'.length) : key.slice('record.'.length);
+      // A bound value under a name the record itself fills (`logger.bind(message=…)`)
+      // would win over the record's message, level or logger: it keeps its prefix.
+      if (RECORD_OWN.has(renamed) && key.startsWith('record.extra.')) renamed = `extra.${renamed}`;
       const value = f[key];
       if (value === undefined) continue;
       dropField(f, key);

@@ -44,15 +44,7 @@ export const nginxFormat: FormatMapper = {
     out.time = takeTime(f, ctx, 'time_iso8601', 'time_local', '@timestamp', 'timestamp', 'time', 'msec');
 
     const request = f.request as string;
-    const parts = REQUEST_LINE.exec(request);
-    if (parts) {
-      const [, method, target, protocol] = parts;
-      const q = target!.indexOf('?');
-      f.method = method!;
-      f.path = q === -1 ? target! : target!.slice(0, q);
-      if (q !== -1) f.query = target!.slice(q + 1);
-      if (protocol !== undefined) f.protocol = protocol;
-    }
+    splitRequest(f, request);
     if (typeof f.request_time === 'number') {
       // Rounded to the microsecond so 0.012 s reads 12, not 12.000000000000002.
       f.duration_ms = Math.round(f.request_time * 1e6) / 1e3;
@@ -69,7 +61,20 @@ export const nginxFormat: FormatMapper = {
   },
 };
 
-function levelFromStatus(status: number | undefined): Level {
+/** `method`, `path`, `query` and `protocol` from a request line (`GET /a?b=1 HTTP/1.1`); nothing when it is not one. */
+export function splitRequest(f: FlatRecord, request: string): void {
+  const parts = REQUEST_LINE.exec(request);
+  if (!parts) return;
+  const [, method, target, protocol] = parts;
+  const q = target!.indexOf('?');
+  f.method = method!;
+  f.path = q === -1 ? target! : target!.slice(0, q);
+  if (q !== -1) f.query = target!.slice(q + 1);
+  if (protocol !== undefined) f.protocol = protocol;
+}
+
+/** An access log's level: 5xx error, 4xx warning, else info. */
+export function levelFromStatus(status: number | undefined): Level {
   if (status === undefined) return 'info';
   if (status >= 500) return 'error';
   if (status >= 400) return 'warning';

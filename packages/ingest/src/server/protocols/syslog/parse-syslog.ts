@@ -1,3 +1,4 @@
+import { nearestYear } from '../../../normalize/nearest-year.js';
 import { wallTimeToUtc } from '../../../normalize/parse-timestamp.js';
 import { errors } from '../../errors.js';
 
@@ -172,16 +173,4 @@ function rfc3164(s: string, now: number, timeZone: string): Omit<SyslogMessage, 
 function yearGiven(year: number, month: number, day: number, h: number, mi: number, s: number): number | undefined {
   if (day < 1 || day > 31 || h > 23 || mi > 59 || s > 60) return undefined;
   return Date.UTC(year, month, day, h, mi, s);
-}
-
-/** RFC 3164 has no year: the one of last, this or next year that lands nearest `now` (wall-clock fields as if UTC). */
-function nearestYear(month: number, day: number, h: number, mi: number, s: number, now: number): number | undefined {
-  if (day < 1 || day > 31 || h > 23 || mi > 59 || s > 60) return undefined;
-  const year = new Date(now).getUTCFullYear();
-  let best: number | undefined;
-  for (const y of [year - 1, year, year + 1]) {
-    const t = Date.UTC(y, month, day, h, mi, s);
-    if (best === undefined || Math.abs(t - now) < Math.abs(best - now)) best = t;
-  }
-  return best;
 }
