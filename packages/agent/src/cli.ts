@@ -52,6 +52,17 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const log = createLogger(config.log_level);
+  // A stop asked for while the agent starts (systemd stopping it at boot) is
+  // kept and done once it has started: the default action would kill it
+  // with its data_dir lock and checkpoints as they were.
+  let stopDuringStart: string | null = null;
+  const early = (signal: string) => (): void => {
+    stopDuringStart ??= signal;
+  };
+  const earlyTerm = early('SIGTERM');
+  const earlyInt = early('SIGINT');
+  process.once('SIGTERM', earlyTerm);
+  process.once('SIGINT', earlyInt);
   let agent: Agent;
   try {
     agent = await Agent.start(config, log);
@@ -61,6 +72,9 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     throw err;
+  } finally {
+    process.off('SIGTERM', earlyTerm);
+    process.off('SIGINT', earlyInt);
   }
   log.info('The agent started.', { server: config.server.url, host: config.host, pid: process.pid });
 
@@ -91,6 +105,7 @@ export async function main(argv: string[]): Promise<number> {
     process.on('SIGHUP', onHup);
     process.once('SIGTERM', () => onStop('SIGTERM'));
     process.once('SIGINT', () => onStop('SIGINT'));
+    if (stopDuringStart !== null) onStop(stopDuringStart);
   });
 }
 
