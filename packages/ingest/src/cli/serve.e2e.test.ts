@@ -189,6 +189,50 @@ test('SIGHUP without rule_files logs no error (it reloads what is configured: TL
   }
 });
 
+test('SIGHUP after editing the config file logs which keys wait for a restart; a file that no longer loads is a warning, and the server runs on', { timeout: 60_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-serve-hup-config-'));
+  const cfg = join(dir, 'server.yaml');
+  const token = (name: string) => `    - { name: ${name}, token: "${name}-token-0123456789", scopes: [read, write] }\n`;
+  writeFileSync(cfg, `data: ${join(dir, 'data')}\nlisten: 127.0.0.1:0\nauth:\n  tokens:\n${token('first')}`);
+  const s = await serve(['--config', cfg]);
+  const lines = (): { level: number; msg: string; changed?: string[] }[] =>
+    s.stdout.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string; changed?: string[] });
+  const hupLine = async (n: number) => {
+    // Until the test's timeout: a server that logs nothing on SIGHUP fails it.
+    while (!t.signal.aborted) {
+      const hup = lines().filter((l) => l.msg.startsWith('Received SIGHUP'));
+      if (hup.length >= n) return hup[n - 1]!;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`no SIGHUP line ${n} in the log: ${s.stdout.join('\n')}`);
+  };
+  try {
+    s.proc.kill('SIGHUP');
+    assert.match((await hupLine(1)).msg, /has no other change/);
+
+    writeFileSync(cfg, `data: ${join(dir, 'data')}\nlisten: 127.0.0.1:0\nauth:\n  tokens:\n${token('first')}${token('second')}retention: { default_days: 10 }\n`);
+    s.proc.kill('SIGHUP');
+    const changed = await hupLine(2);
+    assert.equal(changed.level, 40);
+    assert.deepEqual(changed.changed, ['auth', 'retention']);
+    assert.match(changed.msg, /changed at auth, retention, which take effect at the next restart/);
+    // As said: the new token is not in force yet.
+    const res = await fetch(`${s.url}/api/v1/search?q=*`, { headers: { authorization: 'Bearer second-token-0123456789' } });
+    assert.equal(res.status, 401);
+
+    writeFileSync(cfg, `data: ${join(dir, 'data')}\nlisten: 127.0.0.1:0\nretention: { default_dayz: 10 }\n`);
+    s.proc.kill('SIGHUP');
+    const broken = await hupLine(3);
+    assert.equal(broken.level, 40);
+    assert.match(broken.msg, /does not load now, so the next restart would fail/);
+    assert.equal((await fetch(`${s.url}/health`)).status, 200);
+  } finally {
+    s.proc.kill('SIGTERM');
+    assert.equal((await s.exit).code, 0);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('logship serve --check: what the server would do, creating nothing; a mistake the start would hit exits 1 with its code', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'logship-check-'));
   try {
