@@ -8,6 +8,7 @@ import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';
 import { checkServeConfig } from './check-serve-config.js';
 import { changedConfigKeys } from './changed-config-keys.js';
+import { lockDataFolder } from '../sqlite/data-folder-lock.js';
 import type { ServerConfig } from '../config/server-config.js';
 
 export const SERVE_USAGE =
@@ -52,8 +53,17 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   limitHeapGrowth();
+  // One server per embedded data folder: two would both merge, enforce
+  // retention and write alert states in it.
+  const lock = config.store.type === 'sqlite' ? lockDataFolder(config.data, 'this server') : undefined;
   const logger = pino({ level: config.log.level, base: { name: 'logship', pid: process.pid } });
-  const server = await startServer({ config, logger, openStore: (c) => openStore(c, { logger }) });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({ config, logger, openStore: (c) => openStore(c, { logger }) });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -69,6 +79,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
           process.off('SIGTERM', onSignal);
           process.off('SIGINT', onSignal);
           process.off('SIGHUP', onHangup);
+          lock?.release();
           logger.info('logship stopped.');
           resolve(0);
         },

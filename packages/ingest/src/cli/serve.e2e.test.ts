@@ -233,6 +233,36 @@ test('SIGHUP after editing the config file logs which keys wait for a restart; a
   }
 });
 
+test('a second logship serve on the same data folder is refused with its reason; after the first is SIGKILLed a server starts on it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-serve-lock-'));
+  const data = join(dir, 'data');
+  const first = await serve(['--data', data, '--listen', '127.0.0.1:0']);
+  try {
+    const second = run(['serve', '--data', data, '--listen', '127.0.0.1:0']);
+    const listening = new Promise<'listening'>((resolve) =>
+      createInterface({ input: second.proc.stdout! }).on('line', (l) => l.startsWith('logship listening') && resolve('listening')),
+    );
+    if ((await Promise.race([second.exit, listening])) === 'listening') {
+      second.proc.kill('SIGKILL');
+      assert.fail('a second server started on the same data folder');
+    }
+    assert.equal((await second.exit).code, 1, second.stdout.join('\n'));
+    assert.match(second.stderr.join('\n'), /is in use by another logship process .*\(LS_STORE_DATA_DIR\)/);
+    assert.equal((await fetch(`${first.url}/health/ready`)).status, 200);
+
+    first.proc.kill('SIGKILL');
+    await first.exit;
+    // The kernel dropped the lock with the process: no stale lock to clear.
+    const third = await serve(['--data', data, '--listen', '127.0.0.1:0']);
+    assert.equal((await fetch(`${third.url}/health/ready`)).status, 200);
+    third.proc.kill('SIGTERM');
+    assert.equal((await third.exit).code, 0);
+  } finally {
+    first.proc.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('logship serve --check: what the server would do, creating nothing; a mistake the start would hit exits 1 with its code', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'logship-check-'));
   try {
