@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -259,6 +259,29 @@ test('a second logship serve on the same data folder is refused with its reason;
     assert.equal((await third.exit).code, 0);
   } finally {
     first.proc.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a search that fails on the server (a corrupt partition file) is logged with its code, not only answered 500', { timeout: 60_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-serve-500-'));
+  const blocks = join(dir, 'data', 'blocks');
+  mkdirSync(blocks, { recursive: true });
+  writeFileSync(join(blocks, `${new Date().toISOString().slice(0, 10)}.default.db`), 'x'.repeat(8192));
+  const s = await serve(['--data', join(dir, 'data'), '--listen', '127.0.0.1:0']);
+  try {
+    const res = await fetch(`${s.url}/api/v1/search?q=*`);
+    assert.equal(res.status, 500);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'LS_STORE_CORRUPT_PARTITION');
+    const logged = () =>
+      s.stdout.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; err?: { code?: string } })
+        .find((l) => l.level === 50 && l.err?.code === 'LS_STORE_CORRUPT_PARTITION');
+    // Until the test's timeout: the line is written as the answer is sent.
+    while (!logged() && !t.signal.aborted) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(logged(), s.stdout.join('\n'));
+  } finally {
+    s.proc.kill('SIGTERM');
+    assert.equal((await s.exit).code, 0);
     rmSync(dir, { recursive: true, force: true });
   }
 });
