@@ -371,3 +371,35 @@ test('terms past the distinct-value limit answer LS_STORE_TOO_MANY_TERMS; the fi
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a block of more columns than SQLite binds in one statement (many distinct field names) is searched, merged and searched again', async () => {
+  const dir = tmp();
+  try {
+    const store = open(dir);
+    // 2 batches of 1,000 events, 40 names of their own each: blocks of 40,000 columns, and 80,000 once merged.
+    const at = (i: number) => new Date(END - i * 1000).toISOString();
+    for (const b of [0, 1]) {
+      const batch: LogEvent[] = [];
+      for (let i = b * 1000; i < (b + 1) * 1000; i++) {
+        const e: Record<string, unknown> = { '@timestamp': at(i), message: `wide ${i}`, 'event.id': `wide-${i}` };
+        for (let j = 0; j < 40; j++) e[`f_${i}_${j}`] = j;
+        batch.push(e as LogEvent);
+      }
+      assert.equal((await store.write(batch)).stored, 1000);
+    }
+    const check = async () => {
+      const all = await store.search({ ...RANGE, query: parse('*'), limit: 5000 });
+      assert.equal(all.hits.length, 2000);
+      const one = all.hits.find((h) => h['event.id'] === 'wide-1999')!;
+      assert.equal(one.f_1999_39, 39);
+      const hit = await store.search({ ...RANGE, query: parse('f_1234_7:7'), limit: 10 });
+      assert.deepEqual(hit.hits.map((h) => h['event.id']), ['wide-1234']);
+    };
+    await check();
+    store.mergeNow();
+    await check();
+    await store.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -8,6 +8,7 @@ import { loadTlsCredentials } from '../server/tls-credentials.js';
 import { syslogTlsCredentials } from '../server/syslog-tls-credentials.js';
 import { checkRedactionKey } from '../server/redaction-key.js';
 import { storeError } from '../store/store-error.js';
+import { checkPartitionFiles } from '../sqlite/partition-folder.js';
 import { blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-format.js';
 
 /**
@@ -88,6 +89,8 @@ function writableFolder(dir: string): void {
     } catch (err) {
       throw storeError('LS_STORE_DATA_DIR', `cannot use ${dir}: ${at} cannot be written by this user (${(err as Error).message})`, err);
     }
+    // The partition files too: one another user owns fails that day's batches.
+    if (at === dir) checkPartitionFiles(dir);
     return;
   }
 }

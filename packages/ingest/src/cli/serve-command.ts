@@ -7,6 +7,9 @@ import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';
 import { checkServeConfig } from './check-serve-config.js';
+import { changedConfigKeys } from './changed-config-keys.js';
+import { lockDataFolder } from '../sqlite/data-folder-lock.js';
+import type { ServerConfig } from '../config/server-config.js';
 
 export const SERVE_USAGE =
   'logship serve [--check] [--config FILE] [--data DIR] [--listen HOST:PORT] [--store sqlite|elasticsearch] [--es-url URL] ' +
@@ -50,8 +53,17 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   limitHeapGrowth();
+  // One server per embedded data folder: two would both merge, enforce
+  // retention and write alert states in it.
+  const lock = config.store.type === 'sqlite' ? lockDataFolder(config.data, 'this server') : undefined;
   const logger = pino({ level: config.log.level, base: { name: 'logship', pid: process.pid } });
-  const server = await startServer({ config, logger, openStore: (c) => openStore(c, { logger }) });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({ config, logger, openStore: (c) => openStore(c, { logger }) });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -67,6 +79,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
           process.off('SIGTERM', onSignal);
           process.off('SIGINT', onSignal);
           process.off('SIGHUP', onHangup);
+          lock?.release();
           logger.info('logship stopped.');
           resolve(0);
         },
@@ -80,6 +93,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     // certificate and key (rotation without dropping connections); a mistake
     // is logged and what runs stays.
     const onHangup = (): void => {
+      reportConfigChanges();
       // Without rule_files there is nothing to reload: a reload would throw
       // LS_RULES_DISABLED, logged as an error at every certificate rotation.
       if (server.logshipApp.ruler.configured) {
@@ -96,6 +110,32 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
         logger.error({ err }, 'Received SIGHUP; the TLS files did not check out, so the running certificate stays.');
       }
     };
+    // `systemctl reload` after editing server.yaml: what is not reloaded
+    // is said, by key, instead of a silent success (a new token answered
+    // 401, a changed retention period did nothing, until a restart).
+    const reportConfigChanges = (): void => {
+      if (flags.config === undefined) {
+        logger.info('Received SIGHUP; reloading the rule files and TLS files (the rest of the config is read at start).');
+        return;
+      }
+      let next: ServerConfig;
+      try {
+        next = loadServerConfig(flags);
+      } catch (err) {
+        logger.warn({ err }, `Received SIGHUP; ${flags.config} does not load now, so the next restart would fail: fix it (logship serve --check).`);
+        return;
+      }
+      // New contents of the same TLS files are no change here: SIGHUP reloads those.
+      const changed = changedConfigKeys(config, next);
+      if (changed.length === 0) {
+        logger.info(`Received SIGHUP; reloading the rule files and TLS files; ${flags.config} has no other change.`);
+        return;
+      }
+      logger.warn(
+        { changed },
+        `Received SIGHUP; ${flags.config} changed at ${changed.join(', ')}, which take effect at the next restart (systemctl restart logship): SIGHUP reloads only the rule files and the TLS files.`,
+      );
+    };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
     process.on('SIGHUP', onHangup);
@@ -107,3 +147,4 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     logger.info({ url: server.url, data: config.data, store: config.store.type }, 'logship is serving.');
   });
 }
+

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -182,6 +182,103 @@ test('SIGHUP without rule_files logs no error (it reloads what is configured: TL
     await new Promise((r) => setTimeout(r, 200));
     const errors = s.stdout.filter((l) => l.startsWith('{') && (JSON.parse(l) as { level: number }).level >= 50);
     assert.deepEqual(errors, []);
+  } finally {
+    s.proc.kill('SIGTERM');
+    assert.equal((await s.exit).code, 0);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('SIGHUP after editing the config file logs which keys wait for a restart; a file that no longer loads is a warning, and the server runs on', { timeout: 60_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-serve-hup-config-'));
+  const cfg = join(dir, 'server.yaml');
+  const token = (name: string) => `    - { name: ${name}, token: "${name}-token-0123456789", scopes: [read, write] }\n`;
+  writeFileSync(cfg, `data: ${join(dir, 'data')}\nlisten: 127.0.0.1:0\nauth:\n  tokens:\n${token('first')}`);
+  const s = await serve(['--config', cfg]);
+  const lines = (): { level: number; msg: string; changed?: string[] }[] =>
+    s.stdout.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string; changed?: string[] });
+  const hupLine = async (n: number) => {
+    // Until the test's timeout: a server that logs nothing on SIGHUP fails it.
+    while (!t.signal.aborted) {
+      const hup = lines().filter((l) => l.msg.startsWith('Received SIGHUP'));
+      if (hup.length >= n) return hup[n - 1]!;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`no SIGHUP line ${n} in the log: ${s.stdout.join('\n')}`);
+  };
+  try {
+    s.proc.kill('SIGHUP');
+    assert.match((await hupLine(1)).msg, /has no other change/);
+
+    writeFileSync(cfg, `data: ${join(dir, 'data')}\nlisten: 127.0.0.1:0\nauth:\n  tokens:\n${token('first')}${token('second')}retention: { default_days: 10 }\n`);
+    s.proc.kill('SIGHUP');
+    const changed = await hupLine(2);
+    assert.equal(changed.level, 40);
+    assert.deepEqual(changed.changed, ['auth', 'retention']);
+    assert.match(changed.msg, /changed at auth, retention, which take effect at the next restart/);
+    // As said: the new token is not in force yet.
+    const res = await fetch(`${s.url}/api/v1/search?q=*`, { headers: { authorization: 'Bearer second-token-0123456789' } });
+    assert.equal(res.status, 401);
+
+    writeFileSync(cfg, `data: ${join(dir, 'data')}\nlisten: 127.0.0.1:0\nretention: { default_dayz: 10 }\n`);
+    s.proc.kill('SIGHUP');
+    const broken = await hupLine(3);
+    assert.equal(broken.level, 40);
+    assert.match(broken.msg, /does not load now, so the next restart would fail/);
+    assert.equal((await fetch(`${s.url}/health`)).status, 200);
+  } finally {
+    s.proc.kill('SIGTERM');
+    assert.equal((await s.exit).code, 0);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a second logship serve on the same data folder is refused with its reason; after the first is SIGKILLed a server starts on it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-serve-lock-'));
+  const data = join(dir, 'data');
+  const first = await serve(['--data', data, '--listen', '127.0.0.1:0']);
+  try {
+    const second = run(['serve', '--data', data, '--listen', '127.0.0.1:0']);
+    const listening = new Promise<'listening'>((resolve) =>
+      createInterface({ input: second.proc.stdout! }).on('line', (l) => l.startsWith('logship listening') && resolve('listening')),
+    );
+    if ((await Promise.race([second.exit, listening])) === 'listening') {
+      second.proc.kill('SIGKILL');
+      assert.fail('a second server started on the same data folder');
+    }
+    assert.equal((await second.exit).code, 1, second.stdout.join('\n'));
+    assert.match(second.stderr.join('\n'), /is in use by another logship process .*\(LS_STORE_DATA_DIR\)/);
+    assert.equal((await fetch(`${first.url}/health/ready`)).status, 200);
+
+    first.proc.kill('SIGKILL');
+    await first.exit;
+    // The kernel dropped the lock with the process: no stale lock to clear.
+    const third = await serve(['--data', data, '--listen', '127.0.0.1:0']);
+    assert.equal((await fetch(`${third.url}/health/ready`)).status, 200);
+    third.proc.kill('SIGTERM');
+    assert.equal((await third.exit).code, 0);
+  } finally {
+    first.proc.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a search that fails on the server (a corrupt partition file) is logged with its code, not only answered 500', { timeout: 60_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-serve-500-'));
+  const blocks = join(dir, 'data', 'blocks');
+  mkdirSync(blocks, { recursive: true });
+  writeFileSync(join(blocks, `${new Date().toISOString().slice(0, 10)}.default.db`), 'x'.repeat(8192));
+  const s = await serve(['--data', join(dir, 'data'), '--listen', '127.0.0.1:0']);
+  try {
+    const res = await fetch(`${s.url}/api/v1/search?q=*`);
+    assert.equal(res.status, 500);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'LS_STORE_CORRUPT_PARTITION');
+    const logged = () =>
+      s.stdout.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; err?: { code?: string } })
+        .find((l) => l.level === 50 && l.err?.code === 'LS_STORE_CORRUPT_PARTITION');
+    // Until the test's timeout: the line is written as the answer is sent.
+    while (!logged() && !t.signal.aborted) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(logged(), s.stdout.join('\n'));
   } finally {
     s.proc.kill('SIGTERM');
     assert.equal((await s.exit).code, 0);

@@ -6,6 +6,7 @@ import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandFlags, type CommandFlags } from './parse-command-flags.js';
 import { backupDataFolder } from '../sqlite/backup-data-folder.js';
+import { lockDataFolder } from '../sqlite/data-folder-lock.js';
 
 export const STORE_USAGE = 'logship store migrate|backup DEST [--config FILE] [--data DIR] [--json]';
 
@@ -42,6 +43,8 @@ export async function storeCommand(argv: string[], io: CliIo, now: () => number 
     else io.stdout.write(`Nothing to migrate: no row partitions in ${dir}.\n`);
     return 0;
   }
+  // Refused while a server runs on the folder: it would go on writing rows.
+  const lock = lockDataFolder(config.data, 'store migrate');
   if (!flags.json) io.stdout.write(`Migrating ${pending} row partitions from ${dir} to the block store.\n`);
   // One process, one operation: write on this thread, no reader threads.
   const store = await openBlockStore({
@@ -69,6 +72,7 @@ export async function storeCommand(argv: string[], io: CliIo, now: () => number 
     return 0;
   } finally {
     await store.close();
+    lock.release();
   }
 }
 

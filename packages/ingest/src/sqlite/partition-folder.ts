@@ -14,13 +14,55 @@ import type { RetentionPolicy } from '../retention/retention-policy.js';
 import type { PartitionHandle, PartitionPool, PooledDb } from './partition-pool.js';
 import { dayEndMs, dayStartMs, parsePartitionFileName, utcDay, type PartitionKey } from './partition-name.js';
 
-/** Creates the folder if need be and checks this process may read and write it. */
+/** Creates the folder if need be and checks this process may read and write it and the partition files in it. */
 export function ensureFolder(dir: string): void {
   try {
     fs.mkdirSync(dir, { recursive: true });
     fs.accessSync(dir, fs.constants.R_OK | fs.constants.W_OK);
   } catch (err) {
     throw storeError('LS_STORE_DATA_DIR', `cannot use ${dir}: ${(err as Error).message}`, err);
+  }
+  checkPartitionFiles(dir);
+}
+
+const SIDE_FILE = /-(wal|shm)$/;
+
+/**
+ * Every partition file (and its WAL and shared-memory files) can be read
+ * and written by this process. A file left by a command run as another
+ * user (`sudo logship store migrate`, a restored backup copied as root)
+ * otherwise let the server start and report ready, while every batch for
+ * that day and class answered 503 "attempt to write a readonly database"
+ * and senders retried it forever.
+ */
+export function checkPartitionFiles(dir: string): void {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dir);
+  } catch (err) {
+    throw storeError('LS_STORE_DATA_DIR', `cannot list ${dir}: ${(err as Error).message}`, err);
+  }
+  for (const entry of entries) {
+    if (!parsePartitionFileName(entry.replace(SIDE_FILE, ''))) continue;
+    const file = path.join(dir, entry);
+    try {
+      fs.accessSync(file, fs.constants.R_OK | fs.constants.W_OK);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'ENOENT') continue; // a side file removed by a checkpoint since the listing
+      let owner = '';
+      try {
+        const st = fs.statSync(file);
+        owner = ` (it belongs to uid ${st.uid}, mode ${(st.mode & 0o777).toString(8)}; this process runs as uid ${process.getuid?.() ?? '?'})`;
+      } catch {
+        // the error below names the file either way
+      }
+      throw storeError(
+        'LS_STORE_DATA_DIR',
+        `cannot use ${dir}: ${file} cannot be written by this user${owner}; give the data folder and its files to the user the server runs as (chown -R)`,
+        err,
+      );
+    }
   }
 }
 

@@ -133,6 +133,11 @@ export function queryErrorHandler(this: FastifyInstance, err: FastifyError | Err
   // Coded errors of the server's own rooms (a store's LS_STORE_*, LS_ES_*) carry their status.
   if (typeof coded.code === 'string' && coded.code.startsWith('LS_') && typeof coded.statusCode === 'number') {
     if (typeof coded.retryAfterS === 'number') void reply.header('retry-after', String(Math.ceil(coded.retryAfterS)));
+    // A 500 the operator cannot see in the log (a corrupt partition file,
+    // a failing query) is one no one fixes: server errors are logged with
+    // their stack; a 503 (busy, timed out, shutting down) as a warning.
+    if (coded.statusCode === 503) reply.log.warn({ code: coded.code, message: err.message }, 'Query API request answered 503.');
+    else if (coded.statusCode >= 500) reply.log.error({ err }, 'Query API request failed.');
     void reply.status(coded.statusCode).send({ error: { code: coded.code, message: err.message } });
     return;
   }
