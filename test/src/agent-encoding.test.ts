@@ -9,6 +9,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { removeDir, search, startAgent, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
+import { agentYaml } from './agent-support.js';
 
 // Today's date: an event older than the retention period would not be stored.
 const DAY = new Date().toISOString().slice(0, 10);
@@ -34,18 +35,8 @@ test('a line that is not UTF-8 is stored flagged logship.invalid_utf8; the lines
     Buffer.from(`${DAY} 12:00:00,000 ERROR latin1 plain caf`), Buffer.from([0xe9]), Buffer.from('\n'),
     Buffer.from('{"level":"info","msg":"after café"}\n'),
   ]));
-  const agent = await startAgent([
-    'server:', `  url: ${server.url}`,
-    `data_dir: ${join(root, 'agent')}`,
-    'batch: { max_age_ms: 100 }',
-    'log_level: warn',
-    'metrics: { listen: off }',
-    'sources:',
-    '  - type: file',
-    `    include: ["${logs}/app.log"]`,
-    '    labels: { job: enc }',
-    '',
-  ].join('\n'), join(root, 'agent.yaml'));
+  const yaml = agentYaml({ server: server.url, dataDir: join(root, 'agent'), include: [join(logs, 'app.log')], labels: { job: 'enc' }, extra: 'metrics: { listen: off }' });
+  const agent = await startAgent(yaml, join(root, 'agent.yaml'));
   const hits = await waitFor(async () => {
     const r = await search(server.url, 'job:enc', { limit: 100 });
     return r.hits.length >= 4 ? r.hits : undefined;

@@ -9,6 +9,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { removeDir, search, startAgent, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
+import { agentYaml } from './agent-support.js';
 
 // Today's date: events older than the retention period would not be stored.
 const DAY = new Date().toISOString().slice(0, 10);
@@ -37,6 +38,12 @@ const JAVA = [
 describe('agent: multiline', () => {
   let root: string;
   let server: ServerHandle;
+
+  /** An agent reading `file` as `job`, joining its lines with `multiline` (a YAML flow map). */
+  function startFileAgent(name: string, file: string, job: string, multiline: string) {
+    const yaml = agentYaml({ server: server.url, dataDir: join(root, name), include: [file], labels: { job }, extra: 'metrics: { listen: off }', source: `    multiline: ${multiline}` });
+    return startAgent(yaml, join(root, `${name}.yaml`));
+  }
 
   before(async () => {
     root = await tempDir('logship-agent-ml-');
@@ -123,19 +130,7 @@ describe('agent: multiline', () => {
       '',
     ].join('\r\n') + '\r\n';
     await appendFile(join(logs, 'worker.log'), chained);
-    const agent = await startAgent([
-      'server:', `  url: ${server.url}`,
-      `data_dir: ${join(root, 'agent-chained')}`,
-      'batch: { max_age_ms: 100 }',
-      'log_level: warn',
-      'metrics: { listen: off }',
-      'sources:',
-      '  - type: file',
-      `    include: ["${logs}/worker.log"]`,
-      '    labels: { job: ml-chained }',
-      "    multiline: { start: '^\\d{4}-\\d{2}-\\d{2} ', timeout_ms: 300 }",
-      '',
-    ].join('\n'), join(root, 'agent-chained.yaml'));
+    const agent = await startFileAgent('agent-chained', join(logs, 'worker.log'), 'ml-chained', "{ start: '^\\d{4}-\\d{2}-\\d{2} ', timeout_ms: 300 }");
     await waitFor(async () => {
       const r = await search(server.url, 'job:"ml-chained"', { limit: 100 });
       return r.hits.length >= 2 ? r.hits : undefined;
@@ -166,19 +161,7 @@ describe('agent: multiline', () => {
       '12:00:01.002 [main] INFO  com.example.OrderService - order 44 placed',
     ].join('\n') + '\n';
     await appendFile(join(logs, 'app.log'), lines);
-    const agent = await startAgent([
-      'server:', `  url: ${server.url}`,
-      `data_dir: ${join(root, 'agent-logback')}`,
-      'batch: { max_age_ms: 100 }',
-      'log_level: warn',
-      'metrics: { listen: off }',
-      'sources:',
-      '  - type: file',
-      `    include: ["${logs}/app.log"]`,
-      '    labels: { job: ml-logback }',
-      `    multiline: { continuation: '${JAVA_CONTINUATION}', timeout_ms: 300 }`,
-      '',
-    ].join('\n'), join(root, 'agent-logback.yaml'));
+    const agent = await startFileAgent('agent-logback', join(logs, 'app.log'), 'ml-logback', `{ continuation: '${JAVA_CONTINUATION}', timeout_ms: 300 }`);
     await waitFor(async () => {
       const r = await search(server.url, 'job:"ml-logback"', { limit: 100 });
       return r.hits.length >= 4 ? r.hits : undefined;
@@ -200,19 +183,7 @@ describe('agent: multiline', () => {
     await mkdir(logs);
     // `^(\w+\s?)+:` over 40 letters and no colon: 2^40 steps on a backtracking engine.
     await appendFile(join(logs, 'app.log'), ['Error: first', 'a'.repeat(40) + '!', 'Warning: second', ''].join('\n'));
-    const agent = await startAgent([
-      'server:', `  url: ${server.url}`,
-      `data_dir: ${join(root, 'agent-backtrack')}`,
-      'batch: { max_age_ms: 100 }',
-      'log_level: warn',
-      'metrics: { listen: off }',
-      'sources:',
-      '  - type: file',
-      `    include: ["${logs}/app.log"]`,
-      '    labels: { job: ml-backtrack }',
-      "    multiline: { start: '^(\\w+\\s?)+:', timeout_ms: 300 }",
-      '',
-    ].join('\n'), join(root, 'agent-backtrack.yaml'));
+    const agent = await startFileAgent('agent-backtrack', join(logs, 'app.log'), 'ml-backtrack', "{ start: '^(\\w+\\s?)+:', timeout_ms: 300 }");
     const hits = await waitFor(async () => {
       const r = await search(server.url, 'job:"ml-backtrack"', { limit: 100 });
       return r.hits.length >= 2 ? r.hits : undefined;

@@ -6,12 +6,13 @@
  *   test ──spawn──► logship serve (SQLite in a temp dir) ◄──POST ingest── logship-agent ◄── files
  *     └────────────── GET /api/v1/search ──────┘
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const logshipBin = join(repoRoot, 'packages/ingest/bin/logship.js');
@@ -129,6 +130,21 @@ export interface StartServerOptions {
   configYaml?: string;
   args?: string[];
   env?: Record<string, string>;
+}
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * `logship serve --check` on a config (written to `<dir>/check.yaml`) and
+ * data folder `<dir>/data`: its exit code and stderr.
+ */
+export async function serveCheck(dir: string, configYaml: string): Promise<{ code: number; stderr: string }> {
+  const cfg = join(dir, 'check.yaml');
+  await writeFile(cfg, configYaml);
+  return execFileAsync(process.execPath, [logshipBin, 'serve', '--check', '--config', cfg, '--data', join(dir, 'data')]).then(
+    (r) => ({ code: 0, stderr: r.stderr }),
+    (err: { code: number; stderr: string }) => ({ code: err.code, stderr: err.stderr }),
+  );
 }
 
 /** Starts `logship serve` on a free loopback port and waits until /health answers. */

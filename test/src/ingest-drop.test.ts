@@ -7,13 +7,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { ingest, logshipBin, removeDir, searchAll, sleep, startAgent, startServer, stopAll, tempDir } from './harness.js';
+import { ingest, removeDir, searchAll, sleep, startAgent, startServer, stopAll, tempDir, serveCheck } from './harness.js';
 import { agentYaml, jsonLine, waitForCount } from './agent-support.js';
 import { metricValue } from './protocol-support.js';
 
-const run = promisify(execFile);
 after(stopAll);
 
 const CONFIG = `saved_queries:
@@ -87,12 +84,7 @@ test('a drop rule that does not parse, or names no saved query, stops the server
       [`ingest: { drop: ['status:(500'] }\n`, /ingest\.drop\[0\].*LS_QUERY_SYNTAX/],
       [`ingest: { drop: ['level:error', '@nothing'] }\n`, /ingest\.drop\[1\].*@nothing/],
     ] as const) {
-      const cfg = join(root, 'bad.yaml');
-      writeFileSync(cfg, yaml);
-      const r = await run(process.execPath, [logshipBin, 'serve', '--check', '--config', cfg, '--data', join(root, 'data')]).then(
-        () => ({ code: 0, stderr: '' }),
-        (err: { code: number; stderr: string }) => err,
-      );
+      const r = await serveCheck(root, yaml);
       assert.equal(r.code, 1);
       assert.match(r.stderr, want);
       assert.match(r.stderr, /LS_CONFIG_INVALID/);

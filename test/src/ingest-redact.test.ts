@@ -9,12 +9,9 @@ import assert from 'node:assert/strict';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { ingest, logshipBin, removeDir, searchAll, startServer, stopAll, tempDir } from './harness.js';
+import { ingest, removeDir, searchAll, startServer, stopAll, tempDir, serveCheck } from './harness.js';
 import { metricValue } from './protocol-support.js';
 
-const run = promisify(execFile);
 after(stopAll);
 
 const CONFIG = `ingest:
@@ -88,12 +85,7 @@ test('a pattern that needs backtracking or matches nothing, a name given twice, 
       [`ingest: { redact: [{ pattern: x, replacement: "$\`" }] }\n`, /ingest\.redact\[0\]\.replacement/],
       [`ingest: { redact: [x], redact_key_file: ${join(root, 'short.key')} }\n`, /ingest\.redact_key_file.*holds 5/],
     ] as const) {
-      const cfg = join(root, 'bad.yaml');
-      writeFileSync(cfg, yaml);
-      const r = await run(process.execPath, [logshipBin, 'serve', '--check', '--config', cfg, '--data', join(root, 'data')]).then(
-        () => ({ code: 0, stderr: '' }),
-        (err: { code: number; stderr: string }) => err,
-      );
+      const r = await serveCheck(root, yaml);
       assert.equal(r.code, 1, yaml);
       assert.match(r.stderr, want);
       assert.match(r.stderr, /LS_CONFIG_INVALID/);
