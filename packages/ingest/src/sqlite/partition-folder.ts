@@ -36,12 +36,7 @@ const SIDE_FILE = /-(wal|shm)$/;
  * and senders retried it forever.
  */
 export function checkPartitionFiles(dir: string): void {
-  let entries: string[];
-  try {
-    entries = fs.readdirSync(dir);
-  } catch (err) {
-    throw storeError('LS_STORE_DATA_DIR', `cannot list ${dir}: ${(err as Error).message}`, err);
-  }
+  const entries = listFolder(dir);
   for (const entry of entries) {
     if (!parsePartitionFileName(entry.replace(SIDE_FILE, ''))) continue;
     const file = path.join(dir, entry);
@@ -73,12 +68,7 @@ export function checkPartitionFiles(dir: string): void {
  */
 export function refreshPartitions<D extends PooledDb>(dir: string, pool: PartitionPool<D>): void {
   const names = new Set<string>();
-  let entries: string[];
-  try {
-    entries = fs.readdirSync(dir);
-  } catch (err) {
-    throw storeError('LS_STORE_DATA_DIR', `cannot list ${dir}: ${(err as Error).message}`, err);
-  }
+  const entries = listFolder(dir);
   for (const entry of entries) {
     const key = parsePartitionFileName(entry);
     if (!key) continue;
@@ -86,6 +76,15 @@ export function refreshPartitions<D extends PooledDb>(dir: string, pool: Partiti
     pool.get(key);
   }
   for (const name of [...pool.known.keys()]) if (!names.has(name)) pool.forget(name);
+}
+
+/** The folder's entries; one that cannot be listed is LS_STORE_DATA_DIR. */
+function listFolder(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch (err) {
+    throw storeError('LS_STORE_DATA_DIR', `cannot list ${dir}: ${(err as Error).message}`, err);
+  }
 }
 
 /** Bytes of a partition file with its WAL and shared-memory side files. */
