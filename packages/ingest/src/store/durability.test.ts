@@ -20,7 +20,7 @@ import { DEFAULT_SERVER_CONFIG } from '../config/server-config.js';
 import { openStore } from './open-store.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
-const fixture = fileURLToPath(new URL('./durability-writer.fixture.js', import.meta.url));
+const fixture = fileURLToPath(new URL('../testing/durability-writer.fixture.js', import.meta.url));
 const KILL_AFTER = 4000;
 
 // The timeout only guards against a hang; nothing here asserts on time.

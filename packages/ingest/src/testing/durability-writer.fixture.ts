@@ -1,5 +1,5 @@
 /**
- * Child process for the SIGKILL durability test (durability.test.ts): opens
+ * Child process for the SIGKILL durability test (store/durability.test.ts): opens
  * an embedded store of the given format with its writer thread, writes
  * batches forever and prints `ack N` after each write() resolves (N =
  * events acknowledged so far). The parent kills it with SIGKILL at an
@@ -9,7 +9,7 @@
  */
 import type { LogEvent } from '@logship/query';
 import { DEFAULT_SERVER_CONFIG } from '../config/server-config.js';
-import { openStore } from './open-store.js';
+import { openStore } from '../store/open-store.js';
 
 const [format, dataDir, nowArg] = process.argv.slice(2);
 if ((format !== 'rows' && format !== 'blocks') || !dataDir || !nowArg) throw new Error('usage: durability-writer.fixture.js <rows|blocks> <dataDir> <nowMs>');
