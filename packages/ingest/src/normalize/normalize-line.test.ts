@@ -778,3 +778,52 @@ test("uvicorn's access line (FastAPI): status, method, path as fields, the level
   assert.equal(startup.format, 'plain');
   assert.equal(startup.event.level, 'info');
 });
+
+test('a time of day without a date (logback and log4j2 default patterns, pino-pretty) is read on the latest day not ahead of now', () => {
+  // NOW is 2026-02-08T15:00:00Z.
+  const cases: [string, string, string | undefined, string][] = [
+    ['14:59:58.123 [main] INFO  c.e.App - started', 'UTC', 'info', '2026-02-08T14:59:58.123Z'],
+    ['[14:59:59.5] ERROR (4242): pino-pretty line', 'UTC', 'error', '2026-02-08T14:59:59.500Z'],
+    // Later in the day than now: yesterday's line read from a backlog, not a line from the future…
+    ['18:00:00.000 [main] WARN  c.e.App - backlog', 'UTC', 'warning', '2026-02-07T18:00:00.000Z'],
+    // …unless it is within an hour of now (two hosts' clocks disagree a little).
+    ['15:30:00,000 [main] INFO  c.e.App - skewed', 'UTC', 'info', '2026-02-08T15:30:00.000Z'],
+    // Wall-clock time in the source's zone: 16:00 in Paris is 15:00 UTC.
+    ['16:00:00.000 [main] DEBUG c.e.App - paris', 'Europe/Paris', 'debug', '2026-02-08T15:00:00.000Z'],
+  ];
+  for (const [text, zone, level, ts] of cases) {
+    const { event } = norm(JSON.stringify({ '@raw': text, '@timezone': zone, 'event.id': 'f:1:0' }));
+    assert.equal(event['@timestamp'], ts, text);
+    assert.equal(event.level, level, text);
+    assert.equal(event['logship.no_timestamp'], undefined, text);
+    assert.equal(event.message, text);
+  }
+  for (const text of ['25:00:00 not a clock', '12:00 minutes only', '12:34:56text']) {
+    const { event } = norm(JSON.stringify({ '@raw': text, 'event.id': 'f:1:0' }));
+    assert.equal(event['logship.no_timestamp'], true, text);
+  }
+});
+
+test("Java's ZonedDateTime text, a protobuf Timestamp object and Cloud Logging's timestampSeconds are read as times", () => {
+  const seconds = Date.parse('2026-02-08T12:00:00Z') / 1000;
+  const zoned = norm(JSON.stringify({ timestamp: '2026-02-08T12:00:00.250Z[UTC]', level: 'INFO', message: 'zoned utc' })).event;
+  assert.equal(zoned['@timestamp'], '2026-02-08T12:00:00.250Z');
+  assert.equal(zoned.timestamp, undefined);
+  const paris = norm(JSON.stringify({ '@timestamp': '2026-02-08T13:00:00+01:00[Europe/Paris]', message: 'zoned paris' })).event;
+  assert.equal(paris['@timestamp'], '2026-02-08T12:00:00.000Z');
+  const proto = norm(JSON.stringify({ timestamp: { seconds, nanos: 7_000_000 }, severity: 'ERROR', message: 'proto' })).event;
+  assert.equal(proto['@timestamp'], '2026-02-08T12:00:00.007Z');
+  assert.equal(proto.level, 'error');
+  assert.equal(proto['timestamp.seconds'], undefined);
+  assert.equal(proto['timestamp.nanos'], undefined);
+  // protobuf's JSON mapping writes int64 as text.
+  const text = norm(JSON.stringify({ time: { seconds: String(seconds) }, msg: 'proto text' })).event;
+  assert.equal(text['@timestamp'], '2026-02-08T12:00:00.000Z');
+  const gcp = norm(JSON.stringify({ timestampSeconds: seconds, timestampNanos: 123_456_789, severity: 'WARNING', message: 'gcp' })).event;
+  assert.equal(gcp['@timestamp'], '2026-02-08T12:00:00.123Z');
+  assert.equal(gcp.level, 'warning');
+  // Not a time: kept as fields, the event receive-stamped.
+  const negative = norm(JSON.stringify({ timestamp: { seconds: -5 }, message: 'neg' })).event;
+  assert.equal(negative['timestamp.seconds'], -5);
+  assert.equal(negative['logship.no_timestamp'], true);
+});

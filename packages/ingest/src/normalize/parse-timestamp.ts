@@ -4,6 +4,9 @@ const ISO = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:[.,](\d+))?\s*(Z
 const NGINX_LOCAL = /^(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/;
 const RFC2822 = /^(?:[A-Za-z]{3},\s*)?\d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}(?::\d{2})? (?:GMT|UTC|[+-]\d{4})$/;
 const NUMERIC = /^\d+(?:\.\d+)?$/;
+// Java's ZonedDateTime.toString() (what logback/log4j2 JSON layouts and Jackson write for it):
+// `2026-12-05T10:00:00Z[UTC]`, `…+01:00[Europe/Paris]`. The offset before the bracket is the instant.
+const JAVA_ZONE_ID = /^(.+(?:Z|[+-]\d{2}(?::?\d{2})?))\[[A-Za-z][\w/+-]{0,63}\]$/i;
 const MONTHS: Record<string, string> = {
   jan: '01', feb: '02', mar: '03', apr: '04', may: '05', jun: '06',
   jul: '07', aug: '08', sep: '09', oct: '10', nov: '11', dec: '12',
@@ -32,6 +35,8 @@ export function parseTimestamp(value: FieldValue | undefined, timeZone = 'UTC'):
 /** Every text shape parseTimestamp reads (fastTime's too, the slow way): trimmed text in, epoch ms or undefined out. */
 export function parseText(text: string, timeZone: string): number | undefined {
   if (NUMERIC.test(text)) return fromEpoch(Number(text));
+  const zoneId = text.endsWith(']') ? JAVA_ZONE_ID.exec(text) : null;
+  if (zoneId) return parseText(zoneId[1]!, timeZone);
 
   let m = ISO.exec(text);
   if (m) {

@@ -1,5 +1,6 @@
 import type { Level } from '@logship/query';
 import { levelFromSyslogPriority, levelFromText } from './level-from.js';
+import { nearestDay } from './nearest-day.js';
 import { nearestYear } from './nearest-year.js';
 import { parseTimestamp, wallTimeToUtc } from './parse-timestamp.js';
 
@@ -7,6 +8,9 @@ import { parseTimestamp, wallTimeToUtc } from './parse-timestamp.js';
 const LEADING_TIME =
   /^\[?(\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:\s?(?:Z|UTC|GMT|[+-]\d{2}:?\d{2}))?)\]?\s+/i;
 const UTC_NAME = /\s?(?:UTC|GMT)$/i;
+// A time of day alone, as logback's and log4j2's default patterns and pino-pretty write it:
+// `12:34:56.789 [main] INFO …`, `[12:34:56.789] INFO (42): …`. Its date is the latest that is not ahead of now (nearest-day.ts).
+const LEADING_CLOCK = /^\[?(\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?\]?\s+/;
 const SYSLOG_PRI = /^<([0-7])>/;
 // klog / glog (Kubernetes, many Go services): `E0208 12:00:00.123456  1 file.go:12] …`.
 const KLOG = /^([IWEF])\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ \S+:\d+\] /;
@@ -92,6 +96,16 @@ export function sniffPlainText(line: string, timeZone = 'UTC', now = Date.now())
     const ms = parseTimestamp(time[1]!.replace(/^(\d{4})\/(\d{2})\/(\d{2})/, '$1-$2-$3').replace(UTC_NAME, 'Z'), timeZone);
     if (ms !== undefined) out.time = ms;
     rest = rest.slice(time[0].length);
+  } else if (out.time === undefined) {
+    const clock = LEADING_CLOCK.exec(rest);
+    if (clock) {
+      const [, hh, mm, ss, fraction] = clock;
+      const ms = nearestDay(Number(hh), Number(mm), Number(ss), Number((fraction ?? '').padEnd(3, '0').slice(0, 3)), now, timeZone);
+      if (ms !== undefined) {
+        out.time = ms;
+        rest = rest.slice(clock[0].length);
+      }
+    }
   }
   if (out.level !== undefined) return out;
   const klog = KLOG.exec(rest);

@@ -43,22 +43,42 @@ export const genericJsonFormat: FormatMapper = {
 const VECTOR_FILE_SOURCES: ReadonlySet<string> = new Set(['file', 'kubernetes_logs']);
 
 /**
- * log4j2's JsonLayout (and JsonTemplateLayout's JsonLayout.json) writes the
- * time as `instant: {epochSecond, nanoOfSecond}`; its older versions as
- * `timeMillis`. Read to the millisecond; both parts dropped once read.
+ * A time in two parts, whole seconds and nanoseconds:
+ * - log4j2's JsonLayout (and JsonTemplateLayout's JsonLayout.json) writes
+ *   `instant: {epochSecond, nanoOfSecond}` (its older versions `timeMillis`);
+ * - a protobuf Timestamp written as an object, `timestamp: {seconds, nanos}`
+ *   (Google Cloud's structured logging, gRPC services logging their
+ *   messages; protobuf's JSON mapping writes int64 seconds as a string);
+ * - Cloud Logging's own special fields `timestampSeconds`, `timestampNanos`.
+ * Read to the millisecond; both parts dropped once read.
  */
+const SECONDS_NANOS: readonly (readonly [string, string])[] = [
+  ['instant.epochSecond', 'instant.nanoOfSecond'],
+  ['timestamp.seconds', 'timestamp.nanos'],
+  ['time.seconds', 'time.nanos'],
+  ['timestampSeconds', 'timestampNanos'],
+];
+
 function takeInstant(f: FlatRecord): number | undefined {
-  const seconds = f['instant.epochSecond'];
-  const nanos = f['instant.nanoOfSecond'];
-  if (typeof seconds !== 'number' || !Number.isSafeInteger(seconds) || !Object.hasOwn(f, 'instant.epochSecond')) return undefined;
-  const extra = typeof nanos === 'number' && nanos >= 0 && nanos < 1e9 ? Math.floor(nanos / 1e6) : 0;
-  const ms = parseTimestamp(seconds);
-  if (ms === undefined) return undefined;
-  dropField(f, 'instant.epochSecond');
-  if (typeof nanos === 'number') dropField(f, 'instant.nanoOfSecond');
-  return ms + extra;
+  for (const [secondsKey, nanosKey] of SECONDS_NANOS) {
+    if (!Object.hasOwn(f, secondsKey)) continue;
+    const seconds = wholeNumber(f[secondsKey]);
+    if (seconds === undefined) continue;
+    const nanos = Object.hasOwn(f, nanosKey) ? wholeNumber(f[nanosKey]) : undefined;
+    const ms = parseTimestamp(seconds);
+    if (ms === undefined) continue;
+    dropField(f, secondsKey);
+    if (nanos !== undefined && nanos < 1e9) dropField(f, nanosKey);
+    return ms + (nanos !== undefined && nanos < 1e9 ? Math.floor(nanos / 1e6) : 0);
+  }
+  return undefined;
 }
 
+/** A non-negative safe integer, or the decimal text of one (protobuf JSON's int64). */
+function wholeNumber(value: FieldValue | undefined): number | undefined {
+  const n = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
 
 /** Serilog's `@mt` rendered (render-message-template.ts); the template stays as a field, to group by. */
 function templateMessage(f: FlatRecord): string | undefined {
