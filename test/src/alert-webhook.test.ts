@@ -101,4 +101,32 @@ describe('alerts to a webhook', () => {
     assert.match(state, /"http:\/\/127\.0\.0\.1:\d+\/late":\{"state":"resolved"/);
     assert.doesNotMatch(state, /s3cret/);
   });
+
+  test("a rule removed by a reload while its alert fires: the webhooks are told it resolved (they have no endsAt to time it out)", async () => {
+    const notices = (path: string) =>
+      (received[path] ?? []).flatMap((b) => b.alerts).filter((a) => a.labels.alertname === 'Doomed').map((a) => a.status);
+    const reload = async (): Promise<void> => {
+      const res = await fetch(`${server.url}/api/v1/rules/reload`, { method: 'POST' });
+      assert.equal(res.status, 200, await res.text());
+    };
+    await writeFile(
+      join(root, 'rules.yaml'),
+      `${RULES}  - name: doomed\n    interval: 1s\n    rules:\n      - { alert: Doomed, query: 'job:doomtest', window: 10m, above: 0 }\n`,
+    );
+    await reload();
+    await ingest(server.url, [JSON.stringify({ time: new Date().toISOString(), job: 'doomtest', msg: 'boom' })]);
+    for (const path of ['/hook', '/late']) {
+      await waitFor(async () => notices(path).length > 0, { timeoutMs: 30_000, what: `Doomed firing at ${path}` });
+      assert.deepEqual(notices(path), ['firing'], path);
+    }
+    // The rule goes while the event is still in its 10-minute window: it would fire for ten more minutes.
+    await writeFile(join(root, 'rules.yaml'), RULES);
+    await reload();
+    for (const path of ['/hook', '/late']) {
+      await waitFor(async () => notices(path).includes('resolved'), { timeoutMs: 30_000, what: `Doomed resolved at ${path}` });
+      assert.deepEqual(notices(path), ['firing', 'resolved'], path);
+    }
+    const res = (await (await fetch(`${server.url}/api/v1/alerts`)).json()) as { data: { alerts: { labels: Record<string, string> }[] } };
+    assert.equal(res.data.alerts.filter((a) => a.labels.alertname === 'Doomed').length, 0);
+  });
 });

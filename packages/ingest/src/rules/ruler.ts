@@ -192,10 +192,12 @@ export class Ruler {
       for (const r of g.rules) previous.set(r.rule.key, r);
     }
     const old = this.groups;
+    const kept = new Set<string>();
     this.groups = loaded.map((group) => ({
       group,
       rules: group.rules.map((rule) => {
         const prev = previous.get(rule.key);
+        if (prev) kept.add(rule.key);
         return prev
           ? { ...prev, rule }
           : { rule, alerts: new Map(), health: 'unknown' as const, lastError: null, lastEvaluation: null, evaluationTime_s: 0, lastValue: null };
@@ -212,9 +214,10 @@ export class Ruler {
     // timestamp left behind never moves again, so the usual "rule group
     // stalled" alert fires for a group that no longer exists, and the
     // alerts gauge kept counting the removed rules' alerts.
-    const kept = new Set(loaded.map((g) => g.name));
+    this.resolveRemoved(old, kept);
+    const keptGroups = new Set(loaded.map((g) => g.name));
     for (const o of old) {
-      if (kept.has(o.group.name)) continue;
+      if (keptGroups.has(o.group.name)) continue;
       const labels = { rule_group: o.group.name };
       for (const m of [this.metrics.lastEvaluation, this.metrics.evaluations, this.metrics.evaluationFailures, this.metrics.evaluationDuration, this.metrics.seriesDropped]) m.remove(labels);
     }
@@ -224,6 +227,30 @@ export class Ruler {
       { groups: loaded.length, rules: loaded.reduce((n, g) => n + g.rules.length, 0) },
       `Loaded ${loaded.length} rule groups.`,
     );
+  }
+
+  /**
+   * Tells the receivers that the alerts of rules a reload removed have
+   * resolved. Alertmanager would resolve them by itself once their endsAt
+   * passed, but a webhook has no endsAt: a chat channel kept a removed
+   * rule's alert firing for ever. Sent once; the rules are then forgotten.
+   */
+  private resolveRemoved(old: readonly GroupRuntime[], kept: ReadonlySet<string>): void {
+    if (!this.started || this.stopped) return;
+    const now = this.now();
+    for (const g of old) {
+      const removed = g.rules.filter((r) => !kept.has(r.rule.key));
+      let any = false;
+      for (const r of removed) {
+        for (const alert of r.alerts.values()) {
+          if (alert.state !== 'firing') continue;
+          alert.state = 'inactive';
+          alert.resolvedAt = now;
+          any = true;
+        }
+      }
+      if (any) this.sendAlerts({ ...g, rules: removed, timer: null, running: null }, now);
+    }
   }
 
   private schedule(g: GroupRuntime, delay: number): void {
