@@ -87,7 +87,9 @@ export async function rulesRoutes(app: FastifyInstance, opts: { ruler: Ruler }):
         // Prometheus's filters, so the tools that send them get what they asked for.
         querystring: {
           type: 'object',
-          additionalProperties: false,
+          // Parameters it does not know are ignored, as Prometheus ignores them: a
+          // Grafana newer than this server sends filters of later Prometheus versions
+          // (`match[]`, …), and a 400 emptied its whole rule list.
           properties: {
             type: { enum: ['alert', 'record'] },
             'rule_name[]': names,
