@@ -106,6 +106,10 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   const now = opts.now ?? Date.now;
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    // One line per request, written by our onResponse hook: fastify's two
+    // ("incoming request", "request completed") at info made every agent's
+    // batch two lines of the server's own log.
+    disableRequestLogging: true,
     // Our own onRequest hook answers 503 with a code while draining.
     return503OnClosing: false,
     // For JSON bodies of other routes (POST /api/v1/search); the ingest route
@@ -170,6 +174,11 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   const authorize = registerAuthHook(app, config.auth, now);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
+    // Answered requests at debug, refused ones at info (a wrong token, a body
+    // too large: what an operator looks for); 5xx are logged by errorHandler.
+    const line = { method: request.method, url: request.url, statusCode: reply.statusCode, responseTime: Math.round(reply.elapsedTime * 10) / 10 };
+    if (reply.statusCode >= 400 && reply.statusCode < 500) request.log.info(line, 'Request refused.');
+    else request.log.debug(line, 'Request answered.');
     metrics.httpRequests.inc({ method: request.method, route, status_code: String(reply.statusCode) });
     metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
