@@ -14,6 +14,7 @@ import {
   ApiFailure, getJson, readToken, saveToken,
   type ContextAnswer, type FieldsAnswer, type HistogramAnswer, type SavedQueriesAnswer, type SearchAnswer, type ValuesAnswer,
 } from './api-client.js';
+import { AlertsButton, AlertsPanel } from './alerts-panel.js';
 import { ContextView } from './context-view.js';
 import { EmptyResults } from './empty-results.js';
 import { FieldSidebar } from './field-sidebar.js';
@@ -105,6 +106,7 @@ export function App() {
   const [context, setContext] = useState<{ answer: ContextAnswer | null; error: string | null } | null>(null);
   const [auth, setAuth] = useState<string | null>(null);
   const [authVersion, setAuthVersion] = useState(0);
+  const [alertsOpen, setAlertsOpen] = useState(false);
   const [pending, setPending] = useState<LogEvent[]>([]);
   const [rate, setRate] = useState(0);
   const [liveOpen, setLiveOpen] = useState(false);
@@ -446,6 +448,7 @@ export function App() {
         >
           Live
         </button>
+        <AlertsButton authVersion={authVersion} onOpen={() => setAlertsOpen(true)} />
       </header>
       <nav class="shortcuts" aria-label="Saved queries">
         {saved.map((s) => (
@@ -533,6 +536,15 @@ export function App() {
           />
         </main>
       </div>
+      {alertsOpen && (
+        <AlertsPanel
+          onClose={() => setAlertsOpen(false)}
+          onSearch={(q, window) => {
+            setAlertsOpen(false);
+            navigate({ ...state, q, from: `now-${window}`, to: 'now' });
+          }}
+        />
+      )}
       {context && <ContextView context={context.answer} error={context.error} tz={state.tz} sort={state.sort} onClose={() => setContext(null)} />}
       {auth && (
         <TokenPrompt
