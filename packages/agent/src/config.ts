@@ -51,7 +51,14 @@ export interface FileSourceConfig extends LineFilterConfig {
   readonly multiline?: MultilineConfig;
   /** Where to start in a file that has no checkpoint and was present at start. */
   readonly start_position: 'beginning' | 'end';
+  /** Longest line read as one event: a JSON record (`{…`), which ingest parses only whole. */
   readonly max_line_bytes: number;
+  /**
+   * Longest plain-text event (and part of a split line): ingest stores such
+   * a line as one message and cuts it at its `limits.max_value_bytes`, so
+   * the default is that limit's default (line-framer.ts).
+   */
+  readonly max_message_bytes: number;
   readonly long_lines: 'split' | 'truncate';
   /** A last line without newline is emitted once the file is idle this long. */
   readonly partial_line_flush_ms: number;
@@ -113,6 +120,8 @@ export interface AgentConfig {
 type Obj = Record<string, unknown>;
 
 export const DEFAULT_METRICS_LISTEN = '127.0.0.1:9477';
+/** ingest's default `limits.max_value_bytes`: the longest message it stores whole. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 65_536;
 /** Where docker's json-file driver writes (the `docker` preset's default include). */
 export const DOCKER_INCLUDE = '/var/lib/docker/containers/*/*-json.log';
 
@@ -248,7 +257,7 @@ function multiline(v: unknown, c: Checker): MultilineConfig | undefined {
 }
 
 const FILE_KEYS = ['type', 'name', 'include', 'exclude', 'labels', 'timezone', 'multiline', 'include_lines', 'exclude_lines', 'start_position',
-  'max_line_bytes', 'long_lines', 'partial_line_flush_ms', 'close_idle_ms', 'poll_interval_ms', 'rotated_dirs'] as const;
+  'max_line_bytes', 'max_message_bytes', 'long_lines', 'partial_line_flush_ms', 'close_idle_ms', 'poll_interval_ms', 'rotated_dirs'] as const;
 const JOURNALD_KEYS = ['type', 'name', 'units', 'user_units', 'matches', 'directory', 'labels', 'include_lines', 'exclude_lines',
   'start_position', 'journalctl_path'] as const;
 
@@ -303,6 +312,9 @@ function source(v: unknown, c: Checker, index: number): SourceConfig {
   rotatedDirs.forEach((p, i) => { if (!p.startsWith('/')) c.at('rotated_dirs').at(i).fail('must be an absolute path'); });
   const ml = multiline(o.multiline, c.at('multiline'));
   const base: Record<string, string> = type === 'nginx' ? { job: 'nginx', 'log.type': 'nginx' } : {};
+  const maxLineBytes = int(o, 'max_line_bytes', c, 256 * 1024, 64);
+  const maxMessageBytes = int(o, 'max_message_bytes', c, Math.min(DEFAULT_MAX_MESSAGE_BYTES, maxLineBytes), 64);
+  if (maxMessageBytes > maxLineBytes) c.at('max_message_bytes').fail(`expected at most max_line_bytes (${maxLineBytes})`);
   const timezone = optStr(o, 'timezone', c);
   if (timezone !== undefined && !isTimeZone(timezone)) c.at('timezone').fail(`"${timezone}" is not an IANA time zone name (e.g. America/Chicago)`);
   return {
@@ -316,7 +328,8 @@ function source(v: unknown, c: Checker, index: number): SourceConfig {
     include_lines: filterPatterns(o, 'include_lines', c),
     exclude_lines: filterPatterns(o, 'exclude_lines', c),
     start_position: oneOf(o, 'start_position', c, ['beginning', 'end'] as const, 'beginning'),
-    max_line_bytes: int(o, 'max_line_bytes', c, 256 * 1024, 64),
+    max_line_bytes: maxLineBytes,
+    max_message_bytes: maxMessageBytes,
     long_lines: oneOf(o, 'long_lines', c, ['split', 'truncate'] as const, 'split'),
     partial_line_flush_ms: int(o, 'partial_line_flush_ms', c, 1000, 1),
     close_idle_ms: int(o, 'close_idle_ms', c, 60_000, 1),

@@ -107,7 +107,7 @@ export class FileTail {
   private newFramer(offset: number): LineFramer {
     if (this.config.type === 'kubernetes') return new LineFramer(this.config.max_line_bytes + CRI_HEADER_BYTES, 'truncate', offset);
     if (this.config.type === 'docker') return new LineFramer(Math.max(this.config.max_line_bytes, DOCKER_LINE_BYTES), this.config.long_lines, offset);
-    return new LineFramer(this.config.max_line_bytes, this.config.long_lines, offset);
+    return new LineFramer(this.config.max_line_bytes, this.config.long_lines, offset, this.config.max_message_bytes);
   }
 
   private readonly docker: DockerJoiner | null;
