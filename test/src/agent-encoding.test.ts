@@ -50,3 +50,36 @@ test('a line that is not UTF-8 is stored flagged logship.invalid_utf8; the lines
   assert.equal(hits.find((h) => h.message === 'after café')!['logship.invalid_utf8'], undefined);
   assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
 });
+
+test('a plain line longer than the server keeps in a message arrives whole, in flagged parts; a long JSON record is parsed whole', async () => {
+  // The server stores a plain line as one message, cut at its
+  // limits.max_value_bytes (64 KiB); the agent read lines up to 256 KiB as
+  // one event, so a 200 KiB line lost its last 136 KiB, and the parts of a
+  // longer one each lost all but their first 64 KiB.
+  const logs = join(root, 'long');
+  await mkdir(logs);
+  const text = Array.from({ length: 2000 }, (_, i) => `word${i} café €${i}`).join(' ');
+  const plain = `${DAY} 12:00:00,000 INFO dump ${text.repeat(4)}`;
+  assert.ok(Buffer.byteLength(plain) > 160 * 1024 && Buffer.byteLength(plain) < 256 * 1024);
+  const json = JSON.stringify({ level: 'warn', msg: 'big payload', payload: 'p'.repeat(100 * 1024), order: 17 });
+  await appendFile(join(logs, 'app.log'), `${plain}\n${json}\nafter\n`);
+  const yaml = agentYaml({ server: server.url, dataDir: join(root, 'agent-long'), include: [join(logs, 'app.log')], labels: { job: 'long' }, extra: 'metrics: { listen: off }' });
+  const agent = await startAgent(yaml, join(root, 'agent-long.yaml'));
+  const parts = Math.ceil(Buffer.byteLength(plain) / 65_536);
+  const hits = await waitFor(async () => {
+    const r = await search(server.url, 'job:long', { limit: 100 });
+    return r.hits.length >= parts + 2 ? r.hits : undefined;
+  }, { timeoutMs: 30_000, what: `${parts} parts, the JSON record and the last line` });
+  assert.equal(hits.length, parts + 2);
+  const cut = hits.filter((h) => h['logship.truncated'] === true);
+  const pieces = cut.filter((h) => h.payload === undefined).sort((a, b) => String(a['event.id']).localeCompare(String(b['event.id'])));
+  assert.equal(pieces.length, parts, 'every part flagged');
+  assert.equal(pieces.map((h) => String(h.message)).join(''), plain, 'no byte lost, no character cut in two');
+  assert.ok(pieces.every((h) => h['logship.invalid_utf8'] === undefined));
+  const record = hits.find((h) => h.message === 'big payload')!;
+  assert.equal(record.level, 'warning', 'parsed as the JSON record it is');
+  assert.equal(record.order, 17);
+  assert.equal(String(record.payload).length, 65_536, 'its value cut by the server');
+  assert.equal(record['logship.truncated'], true);
+  assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+});

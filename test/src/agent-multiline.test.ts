@@ -178,6 +178,68 @@ describe('agent: multiline', () => {
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
   });
 
+  test("Go panics (GOTRACEBACK=all, a re-panic) each arrive as one event with docs/AGENT.md's Go continuation pattern; exclude_lines drops a whole event", async () => {
+    const logs = join(root, 'go');
+    await mkdir(logs);
+    // Printed by go1.26 programs (a nil map read in a goroutine, run with
+    // GOTRACEBACK=all; a recovered panic re-panicking), stderr and the
+    // standard logger's stdout into one file, as a unit with
+    // StandardOutput=append:/var/log/shop.log and StandardError=inherit writes them.
+    const lines = [
+      `${DAY.replace(/-/g, '/')} 05:55:20 listening on :8080`,
+      'panic: runtime error: invalid memory address or nil pointer dereference',
+      '[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x54fb8a]',
+      '',
+      'goroutine 20 [running]:',
+      'main.(*Server).handle(...)',
+      '\t/app/shop/main.go:14',
+      'main.main.func1()',
+      '\t/app/shop/main.go:24 +0x12a',
+      'created by main.main in goroutine 1',
+      '\t/app/shop/main.go:22 +0xeb',
+      '',
+      'goroutine 1 [runnable]:',
+      'main.main()',
+      '\t/app/shop/main.go:26 +0xf7',
+      `${DAY.replace(/-/g, '/')} 05:55:23 order service started`,
+      'panic: runtime error: index out of range [3] with length 2 [recovered]',
+      '\tpanic: order total failed',
+      '',
+      'goroutine 1 [running]:',
+      'main.(*Order).Total.func1()',
+      '\t/app/orders/main.go:15 +0x4b',
+      'panic({0x4c6480?, 0x3e9b8e43a018?})',
+      '\t/usr/local/go/src/runtime/panic.go:860 +0x13a',
+      'main.(*Order).Total(0x4cf68d?, {0x3e9b8e4160e0?, 0x2?, 0x3e9b8e431f08?})',
+      '\t/app/orders/main.go:18 +0x6d',
+      'main.main()',
+      '\t/app/orders/main.go:25 +0xa5',
+      '',
+    ].join('\n');
+    await appendFile(join(logs, 'shop.log'), lines);
+    const yaml = agentYaml({
+      server: server.url, dataDir: join(root, 'agent-go'), include: [join(logs, 'shop.log')], labels: { job: 'ml-go' }, extra: 'metrics: { listen: off }',
+      source: `    multiline: { continuation: '${GO_CONTINUATION}', timeout_ms: 300 }\n    exclude_lines: ['index out of range']`,
+    });
+    const agent = await startAgent(yaml, join(root, 'agent-go.yaml'));
+    await waitFor(async () => {
+      const r = await search(server.url, 'job:"ml-go"', { limit: 100 });
+      return r.hits.length >= 3 ? r.hits : undefined;
+    }, { timeoutMs: 30_000, what: 'three events' });
+    await new Promise((r) => setTimeout(r, 1000));
+    const messages = (await search(server.url, 'job:"ml-go"', { limit: 100 })).hits.map((h) => String(h.message));
+    assert.equal(messages.length, 3, messages.join('\n---\n'));
+    const panic = messages.find((m) => m.startsWith('panic: runtime error: invalid memory address'));
+    assert.ok(panic, messages.join('\n---\n'));
+    assert.match(panic, /pc=0x54fb8a\]\n\ngoroutine 20 \[running\]:\nmain\.\(\*Server\)\.handle\(\.\.\.\)\n\t\/app\/shop\/main\.go:14\n/);
+    assert.match(panic, /created by main\.main in goroutine 1\n\t\/app\/shop\/main\.go:22 \+0xeb\n\ngoroutine 1 \[runnable\]:\nmain\.main\(\)\n\t\/app\/shop\/main\.go:26 \+0xf7$/);
+    assert.ok(messages.some((m) => m.endsWith('listening on :8080')));
+    assert.ok(messages.some((m) => m.endsWith('order service started')));
+    // The re-panic matched exclude_lines on its first line: none of its lines arrived.
+    assert.equal((await search(server.url, 'job:"ml-go" AND "order total failed"', { limit: 10 })).hits.length, 0);
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+  });
+
   test('a start pattern that backtracks exponentially over a line does not stall the agent', async () => {
     const logs = join(root, 'backtrack');
     await mkdir(logs);
@@ -192,6 +254,9 @@ describe('agent: multiline', () => {
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
   });
 });
+
+/** docs/AGENT.md's continuation pattern for Go panics, as a YAML single-quoted string holds it. */
+const GO_CONTINUATION = '^(\\s|\\[signal |goroutine \\d+ \\[|created by |\\.\\.\\.additional frames elided|[\\w.*/()\\[\\]-]+\\(.*\\)$)';
 
 /** docs/AGENT.md's continuation pattern for Java, as a YAML single-quoted string holds it. */
 const JAVA_CONTINUATION = '^(\\s+at |\\s+\\.\\.\\. |Caused by:|[\\w$]+(\\.[\\w$]+)+(Exception|Error)(:|$))';

@@ -125,7 +125,7 @@ export class Agent implements EventSink {
   }
 
   private makeSource(s: SourceConfig, resume: ReadonlyMap<string, number | string> | undefined): Source {
-    for (const [name, help] of [M.linesRead, M.bytesRead, M.linesTruncated, M.eventsShipped]) this.metrics.declare(name, help, { source: s.name });
+    for (const [name, help] of [M.linesRead, M.bytesRead, M.linesTruncated, M.eventsFilteredOut, M.eventsShipped]) this.metrics.declare(name, help, { source: s.name });
     if (s.type === 'journald') this.metrics.declare(...M.journalctlRestarts, { source: s.name });
     const ctx: SourceContext = { host: this.config.host, checkpoints: this.checkpoints, sink: this, metrics: this.metrics, log: this.log, ...(resume ? { resume } : {}) };
     // journald restarts from its acknowledged cursor on a reload, as it always
@@ -142,6 +142,10 @@ export class Agent implements EventSink {
   // EventSink: called synchronously by sources for every event.
   emit(envelope: string, source: string, key: string, position: Position): void {
     this.batcher.add(envelope, source, key, position);
+  }
+
+  skip(key: string, position: Position): void {
+    this.batcher.skip(key, position);
   }
 
   get blocked(): boolean {

@@ -6,9 +6,9 @@ export type Position = Omit<CheckpointEntry, 'updated_ms'>;
 
 /** What a batch delivers: an NDJSON body, and where each source got to. */
 export interface Batch {
-  /** The gzipped NDJSON body: the envelopes, one per line, each ending with `\n`. */
+  /** The gzipped NDJSON body: the envelopes, one per line, each ending with `\n` (empty when `count` is 0). */
   readonly body: Promise<Buffer>;
-  /** Number of events (lines) in `body`. */
+  /** Number of events (lines) in `body`; 0 for a batch of positions only (Batcher.skip). */
   readonly count: number;
   /** Checkpoint key → position after the batch's last event of that key. */
   readonly positions: Record<string, Position>;
@@ -76,6 +76,17 @@ export class Batcher {
     else if (!this.timer) this.timer = setTimeout(() => { this.timer = null; this.flush(); }, this.limits.max_age_ms);
   }
 
+  /**
+   * Moves `key`'s position past an event that is not shipped. With events
+   * before it in this batch it goes with them; without, the batch carries
+   * positions only, and is sealed at `max_age_ms` like any other, so that
+   * it is acknowledged in order after the batches before it.
+   */
+  skip(key: string, position: Position): void {
+    this.positions[key] = position;
+    if (!this.timer) this.timer = setTimeout(() => { this.timer = null; this.flush(); }, this.limits.max_age_ms);
+  }
+
   /** Appends `line` and a newline (`len` bytes in all) to the body. */
   private write(line: string, len: number): void {
     if (!this.chunk || this.used + len > this.chunk.length) {
@@ -107,12 +118,16 @@ export class Batcher {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.count === 0) return;
-    this.pushChunk();
-    const gzip = this.gzip!;
-    this.gzip = null;
-    gzip.stream.end();
-    const batch: Batch = { body: gzip.body, count: this.count, positions: this.positions, sources: this.sources };
+    if (this.count === 0 && Object.keys(this.positions).length === 0) return;
+    let body: Promise<Buffer> = Promise.resolve(Buffer.alloc(0));
+    if (this.count > 0) {
+      this.pushChunk();
+      const gzip = this.gzip!;
+      this.gzip = null;
+      gzip.stream.end();
+      body = gzip.body;
+    }
+    const batch: Batch = { body, count: this.count, positions: this.positions, sources: this.sources };
     this.count = 0;
     this.bytes = 0;
     this.positions = {};

@@ -112,7 +112,12 @@ export async function main(argv: string[]): Promise<number> {
 function sourceReads(src: SourceConfig): string {
   if (src.type === 'journald') {
     const units = [...src.units, ...src.user_units, ...src.matches];
-    return `${units.length > 0 ? units.join(', ') : 'every unit'}${src.directory !== undefined ? ` in ${src.directory}` : ''}`;
+    return `${units.length > 0 ? units.join(', ') : 'every unit'}${src.directory !== undefined ? ` in ${src.directory}` : ''}${lineFilters(src)}`;
   }
-  return src.include.join(', ') + (src.exclude.length > 0 ? ` (not ${src.exclude.join(', ')})` : '');
+  return src.include.join(', ') + (src.exclude.length > 0 ? ` (not ${src.exclude.join(', ')})` : '') + lineFilters(src);
+}
+
+function lineFilters(src: SourceConfig): string {
+  return (src.include_lines.length > 0 ? `; ships only lines matching ${src.include_lines.join(' | ')}` : '')
+    + (src.exclude_lines.length > 0 ? `; drops lines matching ${src.exclude_lines.join(' | ')}` : '');
 }

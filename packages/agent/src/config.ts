@@ -5,6 +5,8 @@ import { agentError } from './errors.js';
 import { KUBERNETES_INCLUDE, KUBERNETES_SYMLINK_DIR } from './kubernetes-pod-log.js';
 import { readTlsOptions } from './tls-options.js';
 import { didYouMean } from './did-you-mean.js';
+import { linearTimeProblem } from './bounded-regex.js';
+import { filterPatternSource, UPPER_CASE_ESCAPE } from './line-filter.js';
 
 /**
  * The agent's YAML config (DESIGN.md §7), validated once at start (and on
@@ -22,7 +24,15 @@ export interface MultilineConfig {
   readonly max_lines: number;
 }
 
-export interface FileSourceConfig {
+/** Line filters every source has (line-filter.ts). */
+export interface LineFilterConfig {
+  /** When set, only events matching one of these are shipped. */
+  readonly include_lines: readonly string[];
+  /** Events matching one of these are not shipped. */
+  readonly exclude_lines: readonly string[];
+}
+
+export interface FileSourceConfig extends LineFilterConfig {
   /**
    * `docker`: json-file logs, unwrapped and joined (docker-json-file.ts);
    * `kubernetes`: the kubelet's pod logs in the CRI format (cri-log.ts,
@@ -41,7 +51,14 @@ export interface FileSourceConfig {
   readonly multiline?: MultilineConfig;
   /** Where to start in a file that has no checkpoint and was present at start. */
   readonly start_position: 'beginning' | 'end';
+  /** Longest line read as one event: a JSON record (`{…`), which ingest parses only whole. */
   readonly max_line_bytes: number;
+  /**
+   * Longest plain-text event (and part of a split line): ingest stores such
+   * a line as one message and cuts it at its `limits.max_value_bytes`, so
+   * the default is that limit's default (line-framer.ts).
+   */
+  readonly max_message_bytes: number;
   readonly long_lines: 'split' | 'truncate';
   /** A last line without newline is emitted once the file is idle this long. */
   readonly partial_line_flush_ms: number;
@@ -56,7 +73,7 @@ export interface FileSourceConfig {
   readonly rotated_dirs: readonly string[];
 }
 
-export interface JournaldSourceConfig {
+export interface JournaldSourceConfig extends LineFilterConfig {
   readonly type: 'journald';
   readonly name: string;
   readonly units: readonly string[];
@@ -103,6 +120,8 @@ export interface AgentConfig {
 type Obj = Record<string, unknown>;
 
 export const DEFAULT_METRICS_LISTEN = '127.0.0.1:9477';
+/** ingest's default `limits.max_value_bytes`: the longest message it stores whole. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 65_536;
 /** Where docker's json-file driver writes (the `docker` preset's default include). */
 export const DOCKER_INCLUDE = '/var/lib/docker/containers/*/*-json.log';
 
@@ -199,6 +218,30 @@ function regex(o: Obj, key: string, c: Checker): string | undefined {
   return v;
 }
 
+/**
+ * `include_lines` / `exclude_lines`: valid JavaScript patterns that V8's
+ * linear-time engine can run, since they are tested against every event
+ * (bounded-regex.ts); the error says how to write what it cannot run.
+ */
+function filterPatterns(o: Obj, key: string, c: Checker): string[] {
+  return strList(o, key, c, false).map((pattern, i) => {
+    const pc = c.at(key).at(i);
+    const { source, fold } = filterPatternSource(pattern);
+    if (fold && UPPER_CASE_ESCAPE.test(pattern)) pc.fail('after (?i) an escape of an upper-case letter (\\D, \\W, \\S, \\B) is not supported; write it as a class ([^0-9] for \\D)');
+    try {
+      new RegExp(source);
+    } catch (err) {
+      pc.fail(`is not a valid regular expression (${(err as Error).message})`);
+    }
+    const problem = linearTimeProblem(source);
+    if (problem !== null) {
+      pc.fail('cannot be matched in linear time, so a crafted line could stall the agent: lookaround, backreferences, '
+        + 'the u flag\'s \\p{…} and counts above 16 are not supported (write x{32} as x{16}x{16}, [^\\W_] for \\p{L}-like classes)');
+    }
+    return pattern;
+  });
+}
+
 function multiline(v: unknown, c: Checker): MultilineConfig | undefined {
   if (v === undefined || v === null) return undefined;
   const o = object(v, c, ['start', 'continuation', 'timeout_ms', 'max_lines']);
@@ -213,9 +256,10 @@ function multiline(v: unknown, c: Checker): MultilineConfig | undefined {
   };
 }
 
-const FILE_KEYS = ['type', 'name', 'include', 'exclude', 'labels', 'timezone', 'multiline', 'start_position', 'max_line_bytes',
-  'long_lines', 'partial_line_flush_ms', 'close_idle_ms', 'poll_interval_ms', 'rotated_dirs'] as const;
-const JOURNALD_KEYS = ['type', 'name', 'units', 'user_units', 'matches', 'directory', 'labels', 'start_position', 'journalctl_path'] as const;
+const FILE_KEYS = ['type', 'name', 'include', 'exclude', 'labels', 'timezone', 'multiline', 'include_lines', 'exclude_lines', 'start_position',
+  'max_line_bytes', 'max_message_bytes', 'long_lines', 'partial_line_flush_ms', 'close_idle_ms', 'poll_interval_ms', 'rotated_dirs'] as const;
+const JOURNALD_KEYS = ['type', 'name', 'units', 'user_units', 'matches', 'directory', 'labels', 'include_lines', 'exclude_lines',
+  'start_position', 'journalctl_path'] as const;
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -244,6 +288,8 @@ function source(v: unknown, c: Checker, index: number): SourceConfig {
       }),
       ...(directory !== undefined ? { directory } : {}),
       labels: labels(o, c),
+      include_lines: filterPatterns(o, 'include_lines', c),
+      exclude_lines: filterPatterns(o, 'exclude_lines', c),
       start_position: oneOf(o, 'start_position', c, ['beginning', 'end'] as const, 'beginning'),
       journalctl_path: str(o, 'journalctl_path', c, 'journalctl'),
     };
@@ -266,6 +312,9 @@ function source(v: unknown, c: Checker, index: number): SourceConfig {
   rotatedDirs.forEach((p, i) => { if (!p.startsWith('/')) c.at('rotated_dirs').at(i).fail('must be an absolute path'); });
   const ml = multiline(o.multiline, c.at('multiline'));
   const base: Record<string, string> = type === 'nginx' ? { job: 'nginx', 'log.type': 'nginx' } : {};
+  const maxLineBytes = int(o, 'max_line_bytes', c, 256 * 1024, 64);
+  const maxMessageBytes = int(o, 'max_message_bytes', c, Math.min(DEFAULT_MAX_MESSAGE_BYTES, maxLineBytes), 64);
+  if (maxMessageBytes > maxLineBytes) c.at('max_message_bytes').fail(`expected at most max_line_bytes (${maxLineBytes})`);
   const timezone = optStr(o, 'timezone', c);
   if (timezone !== undefined && !isTimeZone(timezone)) c.at('timezone').fail(`"${timezone}" is not an IANA time zone name (e.g. America/Chicago)`);
   return {
@@ -276,8 +325,11 @@ function source(v: unknown, c: Checker, index: number): SourceConfig {
     labels: { ...base, ...labels(o, c) },
     ...(timezone !== undefined ? { timezone } : {}),
     ...(ml ? { multiline: ml } : {}),
+    include_lines: filterPatterns(o, 'include_lines', c),
+    exclude_lines: filterPatterns(o, 'exclude_lines', c),
     start_position: oneOf(o, 'start_position', c, ['beginning', 'end'] as const, 'beginning'),
-    max_line_bytes: int(o, 'max_line_bytes', c, 256 * 1024, 64),
+    max_line_bytes: maxLineBytes,
+    max_message_bytes: maxMessageBytes,
     long_lines: oneOf(o, 'long_lines', c, ['split', 'truncate'] as const, 'split'),
     partial_line_flush_ms: int(o, 'partial_line_flush_ms', c, 1000, 1),
     close_idle_ms: int(o, 'close_idle_ms', c, 60_000, 1),

@@ -7,6 +7,12 @@ import type { Position } from './batcher.js';
 export interface EventSink {
   /** `source` is the source's name (for per-source metrics), `key` its checkpoint key. */
   emit(envelope: string, source: string, key: string, position: Position): void;
+  /**
+   * An event read and not shipped (a line filter dropped it): its position
+   * is checkpointed with the batch that follows the events before it, so
+   * it is never read again and never holds a checkpoint back.
+   */
+  skip(key: string, position: Position): void;
   readonly blocked: boolean;
   /** Resolves when there is room again, or when the agent is stopping. */
   waitForRoom(): Promise<void>;

@@ -13,6 +13,7 @@ import { watchFiles } from './file-watcher.js';
 import { M, type Metrics } from './metrics.js';
 import { contentAt, sameStart, stillAt } from './tail-content.js';
 import { TailRegistry } from './tail-registry.js';
+import { LineFilter } from './line-filter.js';
 import { followRotatedWhileClosed, resumeRotatedWhileDown, type RotatedWhileDownContext } from './rotated-while-down.js';
 import { isPodLogPath } from './kubernetes-pod-log.js';
 
@@ -65,7 +66,10 @@ export class FileSource implements Source {
     this.name = config.name;
     // kubernetes: only the kubelet's own files, not symlinks to them under other names (kubernetes-pod-log.ts).
     this.matcher = new PathMatcher(config.include, config.exclude, config.type === 'kubernetes' ? isPodLogPath : undefined);
-    this.tailContext = { config, host: ctx.host, sink: ctx.sink, metrics: ctx.metrics, onReplaced: (t) => this.check(t.path) };
+    this.tailContext = {
+      config, host: ctx.host, sink: ctx.sink, metrics: ctx.metrics, onReplaced: (t) => this.check(t.path),
+      filter: LineFilter.of(config.include_lines, config.exclude_lines),
+    };
     this.rotated = {
       source: this.name, ctx, rotatedDirs: config.rotated_dirs, tails: this.tails, tailContext: this.tailContext,
       stopped: () => this.stopped, readFailed: (path, err) => this.readFailed(path, err),

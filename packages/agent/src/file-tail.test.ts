@@ -90,9 +90,9 @@ test('reopening a released handle: false when the path names another inode or no
   const file = join(dir, 'app.log');
   writeFileSync(file, 'first line\n');
   const st = statSync(file);
-  const sink: EventSink = { emit: () => undefined, blocked: false, closing: false, waitForRoom: () => Promise.resolve() };
+  const sink: EventSink = { emit: () => undefined, skip: () => undefined, blocked: false, closing: false, waitForRoom: () => Promise.resolve() };
   const tail = new FileTail(inodeIdentity(st.dev, st.ino), file, file, st.dev, st.ino, 0,
-    { config: config.sources[0] as FileSourceConfig, host: 'node-1', sink, metrics: new Metrics(), onReplaced: () => undefined });
+    { config: config.sources[0] as FileSourceConfig, host: 'node-1', sink, metrics: new Metrics(), onReplaced: () => undefined, filter: null });
   assert.equal(await tail.open(), true);
   await tail.close();
   renameSync(file, `${file}.1`);

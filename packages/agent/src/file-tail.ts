@@ -10,6 +10,7 @@ import { fingerprint } from './fingerprint.js';
 import { fileEventId } from './event-id.js';
 import { LineFramer, type FramedLine } from './line-framer.js';
 import { Multiline } from './multiline.js';
+import { LineFilter } from './line-filter.js';
 import type { EventSink } from './event-sink.js';
 import { M, type Metrics } from './metrics.js';
 
@@ -32,6 +33,8 @@ export interface TailContext {
   readonly metrics: Metrics;
   /** Called when the file's first line changed under an open handle. */
   readonly onReplaced: (tail: FileTail) => void;
+  /** The source's include_lines / exclude_lines; null when it has none. */
+  readonly filter: LineFilter | null;
 }
 
 /**
@@ -93,7 +96,10 @@ export class FileTail {
     this.framer = this.newFramer(offset);
     this.docker = config.type === 'docker' ? new DockerJoiner(config.max_line_bytes) : null;
     this.cri = config.type === 'kubernetes' ? new CriJoiner(config.max_line_bytes) : null;
+    this.filter = tailContext.filter;
   }
+
+  private readonly filter: LineFilter | null;
 
   // kubernetes: a CRI line is cut, not split: a part without the CRI header
   // could not be joined to its line; the joined text is capped by the joiner.
@@ -101,7 +107,7 @@ export class FileTail {
   private newFramer(offset: number): LineFramer {
     if (this.config.type === 'kubernetes') return new LineFramer(this.config.max_line_bytes + CRI_HEADER_BYTES, 'truncate', offset);
     if (this.config.type === 'docker') return new LineFramer(Math.max(this.config.max_line_bytes, DOCKER_LINE_BYTES), this.config.long_lines, offset);
-    return new LineFramer(this.config.max_line_bytes, this.config.long_lines, offset);
+    return new LineFramer(this.config.max_line_bytes, this.config.long_lines, offset, this.config.max_message_bytes);
   }
 
   private readonly docker: DockerJoiner | null;
@@ -334,6 +340,21 @@ export class FileTail {
   private suffix: string | null = null;
 
   private emit(line: FramedLine, stream: string | null, runtimeTime: string | undefined): void {
+    const raw = line.text.toString('utf8');
+    // Not past a piece still held for another stream's line (cri-log.ts,
+    // docker-json-file.ts): a restart reads again from there, and ingest
+    // drops what comes twice.
+    // Nor past the lines of another stream's multiline event.
+    let held = this.cri?.heldFrom ?? this.docker?.heldFrom ?? Infinity;
+    for (const { ml } of this.multilines.values()) held = Math.min(held, ml.pendingFrom);
+    const end = Math.min(line.end, held);
+    this.emittedEnd = end;
+    const position = { offset: end, path: this.sourcePath, dev: this.dev, ino: this.ino };
+    if (this.filter && !this.filter.keeps(raw)) {
+      this.metrics.inc(...M.eventsFilteredOut, this.labels);
+      this.sink.skip(this.key, position);
+      return;
+    }
     this.suffix ??= ',' + JSON.stringify({
       host: this.host,
       source: this.sourcePath,
@@ -343,20 +364,12 @@ export class FileTail {
       // From the path the content was first read at (`3.log`, also once the kubelet renamed it `3.log.<time>`).
       ...(this.cri ? podLogFields(this.sourcePath) : {}),
     }).slice(1);
-    const envelope = `{"@raw":${JSON.stringify(line.text.toString('utf8'))},"event.id":"${fileEventId(this.id, line.start, this.idsSortFrom)}"`
+    const envelope = `{"@raw":${JSON.stringify(raw)},"event.id":"${fileEventId(this.id, line.start, this.idsSortFrom)}"`
       + (line.truncated ? ',"@truncated":true' : '')
       // toString('utf8') put U+FFFD for bytes that are not UTF-8 (a Latin-1 file): the server flags the event.
       + (isUtf8(line.text) ? '' : ',"@invalid_utf8":true') + (stream ? `,"stream":${JSON.stringify(stream)}` : '')
       + (runtimeTime !== undefined ? `,"@time":${JSON.stringify(runtimeTime)}` : '') + this.suffix;
-    // Not past a piece still held for another stream's line (cri-log.ts,
-    // docker-json-file.ts): a restart reads again from there, and ingest
-    // drops what comes twice.
-    // Nor past the lines of another stream's multiline event.
-    let held = this.cri?.heldFrom ?? this.docker?.heldFrom ?? Infinity;
-    for (const { ml } of this.multilines.values()) held = Math.min(held, ml.pendingFrom);
-    const end = Math.min(line.end, held);
-    this.emittedEnd = end;
-    this.sink.emit(envelope, this.config.name, this.key, { offset: end, path: this.sourcePath, dev: this.dev, ino: this.ino });
+    this.sink.emit(envelope, this.config.name, this.key, position);
   }
 
   /** Closes the handle; what is held back is dropped and will be re-read. */

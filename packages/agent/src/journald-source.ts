@@ -4,6 +4,7 @@ import { Backoff, sleep } from './backoff.js';
 import type { JournaldSourceConfig } from './config.js';
 import { agentError } from './errors.js';
 import { cursorOrder, journalEventId, type CursorOrder } from './event-id.js';
+import { LineFilter } from './line-filter.js';
 import { M } from './metrics.js';
 import type { Source, SourceContext } from './source.js';
 
@@ -39,6 +40,7 @@ export class JournaldSource implements Source {
   private legacyThrough: CursorOrder | null = null;
   private idBoundKnown = false;
   private idBoundUnwritten = false;
+  private readonly lineFilter: LineFilter | null;
 
   constructor(
     readonly config: JournaldSourceConfig,
@@ -46,6 +48,7 @@ export class JournaldSource implements Source {
   ) {
     this.name = config.name;
     this.key = `${config.name}:journald`;
+    this.lineFilter = LineFilter.of(config.include_lines, config.exclude_lines);
     this.filter = [...config.units, ...config.user_units.map((u) => `user:${u}`), ...config.matches].sort().join(',');
     const resumed = ctx.resume?.get(this.key);
     const saved = ctx.checkpoints.get(this.key);
@@ -207,6 +210,12 @@ export class JournaldSource implements Source {
     }
     this.ctx.metrics.inc(...M.linesRead, { source: this.name });
     this.lastCursor = cursor;
+    // include_lines / exclude_lines test the entry's MESSAGE, the line the unit printed.
+    if (this.lineFilter && !this.lineFilter.keeps(entryMessage(entry.MESSAGE))) {
+      this.ctx.metrics.inc(...M.eventsFilteredOut, { source: this.name });
+      this.ctx.sink.skip(this.key, { cursor, filter: this.filter });
+      return;
+    }
     const envelope = { '@raw': line, 'event.id': journalEventId(cursor, this.legacyThrough), host: this.ctx.host, source: 'journald', ...entryFields(entry), ...this.config.labels };
     this.ctx.sink.emit(JSON.stringify(envelope), this.name, this.key, { cursor, filter: this.filter });
   }
@@ -222,6 +231,13 @@ function runToEnd(command: string, args: string[]): Promise<string> {
       } else resolve(stdout);
     });
   });
+}
+
+/** MESSAGE as text: journalctl prints a value that is not valid UTF-8 as an array of its bytes. */
+function entryMessage(message: unknown): string {
+  if (typeof message === 'string') return message;
+  if (Array.isArray(message) && message.every((b) => typeof b === 'number')) return Buffer.from(message as number[]).toString('utf8');
+  return '';
 }
 
 /**

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isUtf8 } from 'node:buffer';
 import { LineFramer, type FramedLine } from './line-framer.js';
 
 function frame(chunks: string[], max = 1024, mode: 'split' | 'truncate' = 'split', flush = false): FramedLine[] {
@@ -74,4 +75,32 @@ test('whole lines in a reused read buffer: offsets, CRLF, and views valid during
     buf.fill(0x7a); // the caller reuses its buffer
   }
   assert.deepEqual(seen, [['a', 0, 3, false], ['bc', 3, 6, false], ['def', 6, 10, false], ['', 10, 11, false], ['g', 11, 13, false]]);
+});
+
+test('plain text is split at the message limit, a JSON record only at the line limit', () => {
+  const out: FramedLine[] = [];
+  const f = new LineFramer(256, 'split', 0, 64);
+  const json = `{"msg":"${'j'.repeat(150)}"}`;
+  const text = 't'.repeat(150);
+  f.push(Buffer.from(`${json}\n${text}\n`), (l) => out.push({ ...l, text: Buffer.from(l.text) }));
+  assert.deepEqual(out.map((l) => [l.text.length, l.truncated]), [[json.length, false], [64, true], [64, true], [22, true]]);
+  assert.equal(out.slice(1).map((l) => l.text.toString()).join(''), text, 'no byte of the text lost');
+  // A JSON record over the line limit: its parts are not JSON, so after the first they are cut as text.
+  const big: FramedLine[] = [];
+  const g = new LineFramer(100, 'split', 0, 64);
+  g.push(Buffer.from(`{${'x'.repeat(200)}\n`), (l) => big.push(l));
+  assert.deepEqual(big.map((l) => l.text.length), [100, 64, 37]);
+});
+
+test('a long line is cut between characters, never inside one', () => {
+  // 'é' is two bytes: a cut at 65 bytes would fall inside the 33rd.
+  const line = 'é'.repeat(100);
+  for (const mode of ['split', 'truncate'] as const) {
+    const out = frame([line + '\n'], 65, mode);
+    for (const l of out) assert.ok(isUtf8(l.text), `${mode}: part ${l.start} is valid UTF-8`);
+    if (mode === 'split') {
+      assert.equal(out.map((l) => l.text.toString()).join(''), line);
+      assert.deepEqual(out.map((l) => [l.start, l.end]), [[0, 64], [64, 128], [128, 192], [192, 201]]);
+    } else assert.equal(out[0]!.text.toString(), 'é'.repeat(32));
+  }
 });

@@ -8,6 +8,8 @@
  * be exact for "no dup, no skip" on restart, and long lines must never be
  * dropped silently, so this framer works on Buffers.
  */
+import { utf8Boundary } from './utf8-boundary.js';
+
 export interface FramedLine {
   /** The line without its `\n` (and without a `\r` before it). */
   readonly text: Buffer;
@@ -15,7 +17,7 @@ export interface FramedLine {
   readonly start: number;
   /** Byte offset just after the line (after its newline when it has one). */
   readonly end: number;
-  /** The line was longer than max_line_bytes: this is a part, or its head. */
+  /** The line was longer than its limit (max_line_bytes, max_message_bytes): this is a part, or its head. */
   readonly truncated: boolean;
 }
 
@@ -33,12 +35,25 @@ export class LineFramer {
   /** The last line was emitted without newline; a newline next belongs to it. */
   private afterPartial = false;
 
+  /**
+   * `maxLineBytes` caps a line that starts with `{` (a JSON record, which
+   * ingest parses only whole: its values are cut there instead), and
+   * `textLineBytes` (at most that) every other line and the parts after a
+   * first cut: plain text is stored as one message, which ingest cuts at
+   * its `limits.max_value_bytes`, so a longer part would lose its end there.
+   */
   constructor(
     private readonly maxLineBytes: number,
     private readonly mode: LongLineMode,
     startOffset = 0,
+    private readonly textLineBytes = maxLineBytes,
   ) {
     this.lineStart = startOffset;
+  }
+
+  /** The limit of the line whose first byte is `first`. */
+  private limitOf(first: number | undefined): number {
+    return first === OPEN_BRACE && !this.continuing ? this.maxLineBytes : this.textLineBytes;
   }
 
   /** Bytes read but not yet emitted as a line. */
@@ -68,7 +83,7 @@ export class LineFramer {
     }
     while (from < chunk.length) {
       const nl = chunk.indexOf(10, from);
-      if (nl !== -1 && this.partsLen === 0 && !this.head && !this.continuing && nl - from <= this.maxLineBytes) {
+      if (nl !== -1 && this.partsLen === 0 && !this.head && !this.continuing && nl - from <= this.limitOf(chunk[from])) {
         // A whole line inside the chunk: handed out as a view, not a copy.
         // `emit` must copy what it keeps (the caller reuses its buffer).
         const stop = nl > from && chunk[nl - 1] === 13 ? nl - 1 : nl;
@@ -102,22 +117,28 @@ export class LineFramer {
       return;
     }
     let rest = bytes;
-    while (this.partsLen + rest.length > this.maxLineBytes) {
-      const room = this.maxLineBytes - this.partsLen;
+    for (;;) {
+      const limit = this.limitOf(this.partsLen > 0 ? this.parts[0]![0] : rest[0]);
+      if (this.partsLen + rest.length <= limit) break;
+      const room = limit - this.partsLen;
       this.parts.push(rest.subarray(0, room));
       this.partsLen += room;
       rest = rest.subarray(room);
       const full = Buffer.concat(this.parts, this.partsLen);
+      // Cut between characters, not inside one (which would arrive as two
+      // U+FFFD and an event flagged invalid UTF-8): the bytes of a
+      // character cut short start the next part.
+      const cut = utf8Boundary(full);
       if (this.mode === 'truncate') {
-        this.head = Buffer.from(full);
+        this.head = Buffer.from(full.subarray(0, cut));
         this.parts = [];
         this.partsLen += rest.length;
         return;
       }
-      emit({ text: Buffer.from(full), start: this.lineStart, end: this.lineStart + full.length, truncated: true });
-      this.lineStart += full.length;
-      this.parts = [];
-      this.partsLen = 0;
+      emit({ text: Buffer.from(full.subarray(0, cut)), start: this.lineStart, end: this.lineStart + cut, truncated: true });
+      this.lineStart += cut;
+      this.parts = cut < full.length ? [Buffer.from(full.subarray(cut))] : [];
+      this.partsLen = full.length - cut;
       this.continuing = true;
     }
     if (rest.length > 0) {
@@ -146,3 +167,5 @@ export class LineFramer {
     this.head = null;
   }
 }
+
+const OPEN_BRACE = 0x7b;

@@ -88,7 +88,8 @@ export class Metrics {
 export const M = {
   linesRead: ['lines_read_total', 'Lines (or journal entries) read, per source.'],
   bytesRead: ['bytes_read_total', 'Bytes read from files, per source.'],
-  linesTruncated: ['lines_truncated_total', 'Lines longer than max_line_bytes, split or truncated, per source.'],
+  linesTruncated: ['lines_truncated_total', 'Lines longer than max_message_bytes (plain text) or max_line_bytes (JSON), split or truncated, per source.'],
+  eventsFilteredOut: ['events_filtered_out_total', 'Events not shipped because of include_lines or exclude_lines, per source.'],
   eventsShipped: ['events_shipped_total', 'Events in batches acknowledged by ingest, per source.'],
   eventsRejected: ['events_rejected_total', 'Events ingest refused permanently (per-line errors and rejected batches).'],
   batchesShipped: ['batches_shipped_total', 'Batches acknowledged by ingest.'],

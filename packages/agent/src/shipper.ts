@@ -199,6 +199,13 @@ export class Shipper {
     while (!signal.aborted) {
       const entry = await this.spool.head(signal);
       if (!entry) break;
+      if (entry.count === 0) {
+        // Positions only (events a line filter dropped): nothing to send,
+        // acknowledged in its turn, after every batch before it.
+        this.onAck(entry);
+        await this.spool.remove(entry);
+        continue;
+      }
       const body = await this.spool.body(entry);
       const outcome = await postBatch(this.server, body, signal, this.connections);
       if (signal.aborted && outcome.kind === 'retry') break;
