@@ -487,6 +487,7 @@ export function App() {
         <FieldSidebar
           fields={fields}
           error={fieldsError}
+          searchSeq={searchSeq}
           loadValues={loadValues}
           onFilter={filter}
           cols={state.cols}
