@@ -2,7 +2,8 @@
  * A search that finds nothing says so in the results area, and names the
  * fields of the query that no event in the range has, with the nearest name
  * events do have, as `logship search` does on stderr: `hots:web-1` is a typo
- * of `host`, not a quiet "0 hits".
+ * of `host`, not a quiet "0 hits". Habits of other query languages read
+ * differently here are named too (lower-case `and`, `level=error`).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -35,6 +36,18 @@ describe('search page: nothing found (Chromium)', { skip: !HAVE_CHROMIUM, timeou
     const missing = page.locator('.empty .missing-field');
     assert.deepEqual(await missing.evaluateAll((els) => els.map((e) => e.getAttribute('data-field'))), ['hots']);
     assert.equal(await missing.innerText(), 'No event in this range has the field hots; did you mean host?');
+  });
+
+  test('habits of KQL and Loki are named: lower-case and, level=error, a level that is none', async () => {
+    // Kibana's KQL takes lower-case `and`; here it is a word, so nothing matched.
+    await open('level:error and host:web-1');
+    const hints = page.locator('.empty .hint');
+    assert.deepEqual(await hints.allInnerTexts(), ['"and" was searched as a word: operators are upper-case (AND).']);
+    assert.doesNotMatch(await page.locator('.empty').innerText(), /wider time range/);
+    await open('level=error');
+    assert.deepEqual(await hints.allInnerTexts(), ['"level=error" was searched as a word: a field\'s value is written with a colon (level:error).']);
+    await open('level:fatl');
+    assert.match(await hints.innerText(), /^"fatl" is no level: level is one of /);
   });
 
   test('every field present: no field is blamed, a wider range is suggested', async () => {

@@ -3,7 +3,8 @@
  * an absolute range typed as wall-clock time is searched as that instant,
  * and shown back (on the button, in the inputs) as the wall-clock time the
  * user typed, in the zone chosen, as Kibana and Grafana show it; not as the
- * UTC ISO text the URL holds. Escape and a click outside close the panel.
+ * UTC ISO text the URL holds. A day alone as To is the end of that day.
+ * Escape and a click outside close the panel.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -75,6 +76,27 @@ describe('search page: time picker in a non-UTC zone (Chromium)', { skip: !HAVE_
     await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: '2026-01-02T03:04:05.678Z', to: 'now' })}`);
     assert.equal(await button().innerText(), `${wallClock(Date.parse('2026-01-02T03:04:05.678Z'), ZONE)}.678 → now`);
     assert.deepEqual(problems.filter((p) => !p.includes('status of 4')), []);
+  });
+
+  test('a day alone as To is the end of that day: From and To the same day is the whole day, not an empty range', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-6h', to: 'now' })}`);
+    await waitForTotal(page, await apiTotal(srv, '', 'now-6h', 'now'));
+    const day = wallClock(Date.now() - 60_000, ZONE).slice(0, 10);
+    await button().click();
+    await page.getByLabel('From', { exact: true }).fill(day);
+    await page.getByLabel('To', { exact: true }).fill(day);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForFunction(`/^\\d{4}-/.test(new URL(location.href).searchParams.get('to') ?? '')`);
+    const from = urlParams(page).get('from')!;
+    const to = urlParams(page).get('to')!;
+    assert.equal(wallClock(Date.parse(from), ZONE), `${day} 00:00:00`);
+    assert.equal(wallClock(Date.parse(to), ZONE), `${day} 23:59:59`);
+    assert.equal(new Date(to).getUTCMilliseconds(), 999);
+    const total = await apiTotal(srv, '', from, to);
+    assert.ok(total > 0);
+    await waitForTotal(page, total);
+    assert.equal(await button().innerText(), `${day} 00:00:00 → ${day} 23:59:59.999`);
+    assert.deepEqual(problems, []);
   });
 
   test('Escape or a click outside closes the panel and drops text not applied', async () => {

@@ -10,6 +10,18 @@ import { levelFromQuery } from './levels.js';
 /** Lower-case operators: Kibana's KQL takes them, Lucene (and this language) searches them as words. */
 const LOWER_OPERATORS = new Set(['and', 'or', 'not']);
 
+/**
+ * `level=error`, `status!=200` and `job=` (of `job="django"`): Loki's label
+ * matchers and LogsQL's habits. `=` may sit inside a word here, so each is
+ * one word searched in the message. (`=~` does not parse: `~` is fuzzy.)
+ */
+const MATCHER = /^([A-Za-z_@][\w.@-]*?)(!=|==|=)(.*)$/;
+
+/** What `field=value` is written as here. */
+function asFieldClause(field: string, op: string, value: string): string {
+  return `${op === '!=' ? '-' : ''}${field}:${value === '' ? 'value' : value}`;
+}
+
 function walk(node: QueryNode, visit: (leaf: QueryNode) => void): void {
   if (node.type === 'and' || node.type === 'or') node.children.forEach((c) => walk(c, visit));
   else if (node.type === 'not') walk(node.child, visit);
@@ -20,14 +32,20 @@ function walk(node: QueryNode, visit: (leaf: QueryNode) => void): void {
 export function queryHints(ast: QueryNode): string[] {
   const operators = new Set<string>();
   const levels = new Set<string>();
+  const matchers = new Map<string, string>();
   walk(ast, (leaf) => {
     if (leaf.type !== 'term' || leaf.phrase) return;
+    const m = leaf.field === null ? MATCHER.exec(leaf.value) : null;
     if (LOWER_OPERATORS.has(leaf.value)) operators.add(leaf.value);
+    else if (m) matchers.set(leaf.value, asFieldClause(m[1]!, m[2]!, m[3]!));
     else if (leaf.field === 'level' && levelFromQuery(leaf.value) === undefined) levels.add(leaf.value);
   });
   const hints: string[] = [];
   for (const op of operators) {
     hints.push(`"${op}" was searched as a word: operators are upper-case (${op.toUpperCase()})`);
+  }
+  for (const [word, clause] of matchers) {
+    hints.push(`"${word}" was searched as a word: a field's value is written with a colon (${clause})`);
   }
   for (const value of levels) {
     hints.push(`"${value}" is no level: level is one of ${LEVELS.join(', ')} (or an alias such as warn, err, fatal)`);

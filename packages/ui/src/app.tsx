@@ -490,6 +490,7 @@ export function App() {
         <FieldSidebar
           fields={fields}
           error={fieldsError}
+          searchSeq={searchSeq}
           loadValues={loadValues}
           onFilter={filter}
           cols={state.cols}
@@ -520,7 +521,7 @@ export function App() {
               <option value="asc">Oldest first</option>
             </select>
           </div>
-          {results.total?.value === 0 && results.events.length === 0 && !results.loading && missing !== null && <EmptyResults missing={missing} />}
+          {results.total?.value === 0 && results.events.length === 0 && !results.loading && missing !== null && <EmptyResults q={state.q} missing={missing} />}
           <ResultsList
             key={searchSeq}
             events={results.events}

@@ -4,12 +4,14 @@
  * value filters for it, its − button filters it out.
  */
 import type { FieldValue } from '@logship/query/browser';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { FieldsAnswer, ValuesAnswer } from './api-client.js';
 
 export interface FieldSidebarProps {
   fields: FieldsAnswer | null;
   error: string | null;
+  /** Changes with every search: open fields ask for their values again. */
+  searchSeq: number;
   loadValues: (field: string) => Promise<ValuesAnswer>;
   onFilter: (field: string, value: FieldValue, negate: boolean) => void;
   cols: string[];
@@ -24,21 +26,36 @@ function typed(value: string | number | boolean, types: string[]): FieldValue {
   return value;
 }
 
+/** Share of the matching events, as Kibana's field popover shows it: `42%`, `<1%` for a rare value. */
+function percent(count: number, of: number): string {
+  if (of <= 0) return '';
+  const p = (100 * count) / of;
+  return p > 0 && p < 1 ? '<1%' : `${p < 10 && p % 1 !== 0 ? p.toFixed(1) : Math.round(p)}%`;
+}
+
 function FieldEntry({ name, count, types, props }: { name: string; count: number; types: string[]; props: FieldSidebarProps }) {
   const [open, setOpen] = useState(false);
   const [values, setValues] = useState<ValuesAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const toggle = () => {
-    const next = !open;
-    setOpen(next);
-    if (next && !values) {
-      props.loadValues(name).then(setValues, (e: Error) => setError(e.message));
-    }
-  };
+  // Open, the values follow the search: they were the first search's, so
+  // after filtering level:info the list still showed debug, error, … with
+  // their old counts.
+  useEffect(() => {
+    setValues(null);
+    setError(null);
+    if (!open) return;
+    let current = true;
+    props.loadValues(name).then(
+      (v) => { if (current) setValues(v); },
+      (e: Error) => { if (current) setError(e.message); },
+    );
+    return () => { current = false; };
+  }, [open, props.searchSeq]);
+  const of = values ? values.values.reduce((n, v) => n + v.count, 0) + values.other_count + values.missing_count : 0;
   return (
     <li class="field" data-field={name}>
       <div class="field-head">
-        <button type="button" class="link" aria-expanded={open} onClick={toggle}>{name}</button>
+        <button type="button" class="link" aria-expanded={open} onClick={() => setOpen(!open)}>{name}</button>
         <span class="count">{count.toLocaleString()}</span>
         <button type="button" class="small" aria-label={`Column ${name}`} aria-pressed={props.cols.includes(name)} onClick={() => props.onToggleColumn(name)}>⊞</button>
       </div>
@@ -46,16 +63,21 @@ function FieldEntry({ name, count, types, props }: { name: string; count: number
         <ul class="values" aria-label={`Top values of ${name}`}>
           {error && <li class="muted">{error}</li>}
           {!values && !error && <li class="muted">Loading…</li>}
-          {values?.values.map((v) => (
-            <li key={String(v.value)}>
-              <button type="button" class="link value" title={`Filter for ${name}: ${String(v.value)}`} onClick={() => props.onFilter(name, typed(v.value, types), false)}>
-                {String(v.value)}
-              </button>
-              <span class="count">{v.count.toLocaleString()}</span>
-              <button type="button" class="small" aria-label={`Filter out ${name}: ${String(v.value)}`} title="Filter out value" onClick={() => props.onFilter(name, typed(v.value, types), true)}>−</button>
-            </li>
-          ))}
-          {values && values.other_count > 0 && <li class="muted">other: {values.other_count.toLocaleString()}</li>}
+          {values?.values.map((v) => {
+            const pct = percent(v.count, of);
+            return (
+              <li key={String(v.value)} style={{ '--share': `${of > 0 ? (100 * v.count) / of : 0}%` }}>
+                <button type="button" class="link value" title={`Filter for ${name}: ${String(v.value)}`} onClick={() => props.onFilter(name, typed(v.value, types), false)}>
+                  {String(v.value)}
+                </button>
+                <span class="count">{v.count.toLocaleString()}</span>
+                <span class="pct" title={`${pct} of the events found`}>{pct}</span>
+                <button type="button" class="small" aria-label={`Filter out ${name}: ${String(v.value)}`} title="Filter out value" onClick={() => props.onFilter(name, typed(v.value, types), true)}>−</button>
+              </li>
+            );
+          })}
+          {values && values.other_count > 0 && <li class="muted">other: {values.other_count.toLocaleString()} ({percent(values.other_count, of)})</li>}
+          {values && values.missing_count > 0 && <li class="muted">no {name}: {values.missing_count.toLocaleString()} ({percent(values.missing_count, of)})</li>}
         </ul>
       )}
     </li>
@@ -66,16 +88,30 @@ export function FieldSidebar(props: FieldSidebarProps) {
   // At phone width the list folds under its heading (CSS shows the toggle
   // there only): open, it took a third of the screen from the results.
   const [folded, setFolded] = useState(true);
+  // Kibana's "Search field names": journald and Kubernetes events bring
+  // forty fields and more, and the one wanted was a long scroll away.
+  const [match, setMatch] = useState('');
   const title = `Fields${props.fields?.counts === 'sampled' ? ' (sampled)' : ''}`;
+  const needle = match.trim().toLowerCase();
+  const shown = props.fields?.fields.filter((f) => needle === '' || f.name.toLowerCase().includes(needle)) ?? [];
   return (
     <aside class={`sidebar${folded ? ' folded' : ''}`} aria-label="Fields">
       <h2 class="wide-only">{title}</h2>
       <button type="button" class="link fields-toggle" aria-expanded={!folded} onClick={() => setFolded(!folded)}>
         {folded ? '▸' : '▾'} {title}{props.fields ? ` (${props.fields.fields.length})` : ''}
       </button>
+      <input
+        type="search"
+        class="field-filter"
+        aria-label="Filter field names"
+        placeholder="Filter field names"
+        value={match}
+        onInput={(e) => setMatch((e.target as HTMLInputElement).value)}
+      />
       {props.error && <p class="muted">{props.error}</p>}
+      {props.fields && needle !== '' && shown.length === 0 && <p class="muted">No field name holds “{match.trim()}”.</p>}
       <ul>
-        {props.fields?.fields.map((f) => <FieldEntry key={f.name} name={f.name} count={f.count} types={f.types} props={props} />)}
+        {shown.map((f) => <FieldEntry key={f.name} name={f.name} count={f.count} types={f.types} props={props} />)}
       </ul>
     </aside>
   );

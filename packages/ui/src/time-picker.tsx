@@ -43,7 +43,7 @@ export function TimePicker({ from, to, tz, onChange, onTz }: TimePickerProps) {
     e.preventDefault();
     try {
       const f = normalizeTimeInput(fromText, tz);
-      const t = normalizeTimeInput(toText, tz);
+      const t = normalizeTimeInput(toText, tz, true);
       const r = resolveRange(f, t, tz);
       if (r.from > r.to) throw new Error('"from" is after "to"');
       setError(null);
@@ -77,7 +77,7 @@ export function TimePicker({ from, to, tz, onChange, onTz }: TimePickerProps) {
             <label>To <input aria-label="To" value={toText} onInput={(e) => setTo((e.target as HTMLInputElement).value)} placeholder="now" /></label>
             <button type="submit">Apply</button>
             {error && <p role="alert" class="error-text">{error}</p>}
-            <p class="muted">Dates without a zone are read in {tz === 'utc' ? 'UTC' : 'local time'}; date math: now-2h/h, now/d.</p>
+            <p class="muted">Dates without a zone are read in {tz === 'utc' ? 'UTC' : 'local time'}; a day alone as To means its end; date math: now-2h/h, now/d.</p>
           </form>
         </div>
       )}

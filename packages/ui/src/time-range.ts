@@ -54,12 +54,15 @@ export function formatTime(ms: number, tz: TimeZoneMode): string {
 /**
  * What the user typed in a from/to box → what the API takes. Date math and
  * dates with a zone pass through; a wall-clock date (`2026-12-03 10:00`) is
- * read in the chosen zone and sent as UTC ISO.
+ * read in the chosen zone and sent as UTC ISO. A day alone as the end
+ * (`2026-12-05`) means to the end of that day, as the API reads `to`: read
+ * as its midnight, From and To both 2026-12-05 was an empty range.
  */
-export function normalizeTimeInput(text: string, tz: TimeZoneMode): string {
+export function normalizeTimeInput(text: string, tz: TimeZoneMode, end = false): string {
   const t = text.trim();
   if (t.startsWith('now') || t.includes('||') || /^\d+$/.test(t) || /(Z|[+-]\d{2}:?\d{2})$/.test(t)) return t;
-  const ms = resolveDate(t.replace(' ', 'T'), { now: Date.now(), roundUp: false, timeZone: zoneName(tz) });
+  const roundUp = end && /^\d{4}(-\d{2}){0,2}$/.test(t);
+  const ms = resolveDate(t.replace(/^(\d{4}-\d{2}-\d{2}) +/, '$1T'), { now: Date.now(), roundUp, timeZone: zoneName(tz) });
   return new Date(ms).toISOString();
 }
 

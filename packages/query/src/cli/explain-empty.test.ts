@@ -24,8 +24,14 @@ test('hints after an empty answer: lower-case operators (KQL habit) and values t
     '"not" was searched as a word: operators are upper-case (NOT)',
   ]);
   assert.match(queryHints(parse('level:warnning'))[0]!, /^"warnning" is no level: level is one of trace, debug, info, notice, warning, error/);
+  // Loki's and LogsQL's label matchers, one word each here.
+  assert.deepEqual(queryHints(parse('level=error AND status!=200')), [
+    '"level=error" was searched as a word: a field\'s value is written with a colon (level:error)',
+    '"status!=200" was searched as a word: a field\'s value is written with a colon (-status:200)',
+  ]);
+  assert.deepEqual(queryHints(parse('job="django"')), ['"job=" was searched as a word: a field\'s value is written with a colon (job:value)']);
   // Meant as written: upper-case operators, phrases, known levels and aliases.
-  for (const q of ['a AND b OR NOT c', '"rock and roll"', 'level:warn', 'level:(err OR fatal)', 'level:err*', 'message:and*']) {
+  for (const q of ['a AND b OR NOT c', '"rock and roll"', 'level:warn', 'level:(err OR fatal)', 'level:err*', 'message:and*', 'a=b*', '"x=y"', 'url:"a=b"', 'x:a=b']) {
     assert.deepEqual(queryHints(parse(q)), [], q);
   }
 });
