@@ -23,3 +23,4 @@ export * from './sample-fields.js';
 export * from './field-values.js';
 export * from './event-context.js';
 export * from './group-aggregate.js';
+export * from './time-param.js';

@@ -5,9 +5,9 @@
  * before `--to`, else now-1h), so
  * `logship search '@timestamp:[now-3h TO now]'` searches three hours.
  */
-import { resolveDate } from '../date-math.js';
 import { parse } from '../parse.js';
 import { queryTimeBounds } from '../query-time-range.js';
+import { resolveTimeParam } from '../time-param.js';
 
 export const CLI_DEFAULT_FROM = 'now-1h';
 const CLI_DEFAULT_WINDOW_MS = 3_600_000;
@@ -32,7 +32,7 @@ export function setTimeParams(params: URLSearchParams, q: string, from: string |
   // `--to` alone: the hour before it (`--to now-2h` is now-3h..now-2h), not
   // now-1h, which would lie after it.
   try {
-    params.set('from', String(resolveDate(to, { now: Date.now(), roundUp: true }) - CLI_DEFAULT_WINDOW_MS));
+    params.set('from', String(resolveTimeParam(to, { now: Date.now(), roundUp: true }) - CLI_DEFAULT_WINDOW_MS));
   } catch {
     // A `to` the server will refuse anyway (with its own message).
   }

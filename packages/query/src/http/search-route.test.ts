@@ -105,7 +105,7 @@ test('a POST body is typed JSON: a parameter of the wrong JSON type (q null or 1
     ['/api/v1/search', { sort: null }, 'sort'],
     ['/api/v1/search', { fields: 5 }, 'fields'],
     ['/api/v1/search', { from: true }, 'from'],
-    ['/api/v1/search', { to: 1.5 }, 'to'],
+    ['/api/v1/search', { to: [1770552000] }, 'to'],
     ['/api/v1/aggregate', { type: 'terms', field: 'host', q: null }, 'q'],
     ['/api/v1/aggregate', { type: 'terms', field: 5 }, 'field'],
     ['/api/v1/aggregate', { type: 'terms', field: 'host', size: '3' }, 'size'],

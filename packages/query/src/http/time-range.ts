@@ -1,15 +1,16 @@
 import type { QueryNode } from '../ast.js';
-import { resolveDate } from '../date-math.js';
 import type { TimeRange } from '../log-reader.js';
 import { queryTimeBounds } from '../query-time-range.js';
+import { resolveTimeParam } from '../time-param.js';
 import { apiErrors } from './api-error.js';
 
 /** What a Date can hold: ranges are clamped to it so that answers can state them in ISO form. */
 const MAX_MS = 8.64e15;
 
 /**
- * Turns the API's `from`/`to` (ISO dates, epoch ms or date math such as
- * `now-1h`) into epoch milliseconds. `to` is an inclusive upper bound, so it
+ * Turns the API's `from`/`to` (ISO dates, date math such as `now-1h`, or
+ * epoch seconds, milliseconds, microseconds or nanoseconds: time-param.ts)
+ * into epoch milliseconds. `to` is an inclusive upper bound, so it
  * rounds up (`now/d` means the end of today), as Elasticsearch does.
  *
  * A side the request leaves out comes from the query when its top-level AND
@@ -60,7 +61,7 @@ export function rangeAnswer(range: TimeRange): { from: string; to: string } {
 
 function resolveOne(param: string, text: string, now: number, roundUp: boolean): number {
   try {
-    return resolveDate(text, { now, roundUp });
+    return resolveTimeParam(text, { now, roundUp });
   } catch (err) {
     throw apiErrors.badTime(param, text, err instanceof Error ? err.message : String(err));
   }
@@ -75,11 +76,11 @@ export const RANGE_SCHEMA = {
 
 /**
  * The schema of `from` and `to` in search and aggregate: text, or in a JSON
- * body also epoch ms as a number (`{"from": 1770000000000}`).
+ * body also an epoch number (`{"from": 1770000000000}`, `{"from": 1770000000.5}`).
  */
-export const TIME_PARAM = { anyOf: [{ type: 'string' }, { type: 'integer' }] } as const;
+export const TIME_PARAM = { anyOf: [{ type: 'string' }, { type: 'number' }] } as const;
 
-/** A `from` / `to` as resolveTimeRange reads it: epoch ms given as a number is its digits. */
+/** A `from` / `to` as resolveTimeRange reads it: an epoch number given as a number is its digits. */
 export function timeText(v: string | number | undefined): string | undefined {
   return typeof v === 'number' ? String(v) : v;
 }
