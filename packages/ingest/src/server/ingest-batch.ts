@@ -250,7 +250,11 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
     try {
       result = await store.write(events, receivedAt, { contentIds, times });
     } catch (err) {
-      ctx.log.error({ err, protocol }, 'The store failed to commit an ingest batch.');
+      // Nothing is lost (the sender is told to retry): a warning when the
+      // store says a retry can help (busy, closing, a write that failed), an
+      // error for what needs an operator (a corrupt file, our own bug).
+      if (isLogshipError(err) && err.retryable) ctx.log.warn({ err, protocol }, 'The store failed to commit an ingest batch; the sender is told to retry.');
+      else ctx.log.error({ err, protocol }, 'The store failed to commit an ingest batch.');
       // Nothing was acknowledged, so senders retry: after the delay a
       // retryable store error names (Elasticsearch answering 429 with its
       // own), else 5 s.
