@@ -24,6 +24,8 @@ command -v rsyslogd >/dev/null 2>&1 || [ -x /usr/sbin/rsyslogd ] || need_pkgs+=(
 ls /usr/lib/*/rsyslog/lmnsd_gtls.so >/dev/null 2>&1 || need_pkgs+=(rsyslog-gnutls)
 command -v logger >/dev/null 2>&1 || need_pkgs+=(bsdutils)
 command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
+# zstd(1) compresses the OTLP bodies of the Content-Encoding: zstd test.
+command -v zstd >/dev/null 2>&1 || need_pkgs+=(zstd)
 [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
 if [ ${#need_pkgs[@]} -eq 0 ]; then
   exit 0

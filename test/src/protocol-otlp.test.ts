@@ -8,6 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import * as zlib from 'node:zlib';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { OTLPLogExporter as ProtoExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPLogExporter as JsonExporter } from '@opentelemetry/exporter-logs-otlp-http';
@@ -117,4 +120,68 @@ test("Loki 3's OTLP path: an exporter whose endpoint was http://loki:3100/otlp n
   await sendWith(new ProtoExporter({ url: `${server.url}/otlp/v1/logs`, headers: { authorization: `Bearer ${WRITE_TOKEN}` } }), 'otel-loki-path', N, [2]);
   const hits = await findAll(server.url, 'service.name:otel-loki-path');
   assertEachOnce(hits, 'record.n', Array.from({ length: N }, (_, i) => `n-${i}`));
+});
+
+test("the Collector's otlphttp compression: snappy (framed, and block) and x-snappy-framed are stored; zstd where this Node decodes it, else a 415 naming what is accepted; a snappy bomb is a 413", async () => {
+  // The snappy library winston-loki uses (Rust's snap through napi): the block format; the
+  // framing format (what the Collector's `compression: snappy` sends) is its blocks in chunks.
+  const snappy = createRequire(createRequire(import.meta.url).resolve('winston-loki'))('snappy') as { compressSync(b: Buffer): Buffer };
+  const framed = (data: Buffer): Buffer => {
+    const parts: Buffer[] = [Buffer.from([0xff, 0x06, 0x00, 0x00, 0x73, 0x4e, 0x61, 0x50, 0x70, 0x59])];
+    for (let at = 0; at < data.length; at += 65_536) {
+      const block = snappy.compressSync(data.subarray(at, at + 65_536));
+      const head = Buffer.alloc(8);
+      head[0] = 0x00;
+      head.writeUIntLE(block.length + 4, 1, 3);
+      // The masked CRC-32C (bytes 4–7) is left 0: the server does not verify it (TCP does).
+      parts.push(head, block);
+    }
+    return Buffer.concat(parts);
+  };
+  const body = (name: string): Buffer =>
+    Buffer.from(
+      JSON.stringify({
+        resourceLogs: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'otel-compressed' } }] },
+            scopeLogs: [{ logRecords: [{ timeUnixNano: String((Date.now() - 30_000) * 1e6), body: { stringValue: `compressed ${name} ${'x'.repeat(70_000)}` } }] }],
+          },
+        ],
+      }),
+    );
+  const post = (encoding: string, data: Buffer) =>
+    fetch(`${server.url}/v1/logs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${WRITE_TOKEN}`, 'content-type': 'application/json', 'content-encoding': encoding },
+      body: new Uint8Array(data),
+    });
+  const sent: string[] = [];
+  for (const [encoding, data, name] of [
+    ['snappy', framed(body('snappy-framed')), 'snappy-framed'],
+    ['snappy', snappy.compressSync(body('snappy-block')), 'snappy-block'],
+    ['x-snappy-framed', framed(body('x-snappy-framed')), 'x-snappy-framed'],
+  ] as const) {
+    const res = await post(encoding, data);
+    assert.equal(res.status, 200, `${name}: ${await res.text()}`);
+    sent.push(`compressed ${name}`);
+  }
+  // zstd from the zstd command line tool.
+  const zstd = execFileSync('zstd', ['-q', '-c', '-19'], { input: body('zstd') });
+  const z = await post('zstd', zstd);
+  if (typeof (zlib as { zstdDecompress?: unknown }).zstdDecompress === 'function') {
+    assert.equal(z.status, 200, await z.text());
+    sent.push('compressed zstd');
+  } else {
+    assert.equal(z.status, 415);
+    const answer = (await z.json()) as { message: string };
+    assert.match(answer.message, /LS_INGEST_UNSUPPORTED_ENCODING: Content-Encoding "zstd" is not supported here \(use gzip, deflate, zlib, snappy, x-snappy-framed or none \(zstd needs Node 22\.15 or later/);
+  }
+  const hits = await findAll(server.url, 'service.name:otel-compressed');
+  assert.deepEqual(hits.map((h) => String(h.message).split(' ').slice(0, 2).join(' ')).sort(), sent.sort());
+  // 112 MiB of zeros in 5 MiB of frames (under max_body_bytes): refused at max_decompressed_bytes (100 MiB).
+  const chunk = framed(Buffer.alloc(65_536)).subarray(10);
+  const bomb = Buffer.concat([framed(Buffer.alloc(0)), ...Array.from({ length: 1792 }, () => chunk)]);
+  assert.ok(bomb.length < 10 * 1024 * 1024, String(bomb.length));
+  const big = await post('snappy', bomb);
+  assert.equal(big.status, 413, await big.text());
 });

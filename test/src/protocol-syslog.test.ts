@@ -1,9 +1,12 @@
 /**
  * Syslog listeners with real senders against a real `logship serve`:
  * util-linux `logger` (--rfc5424 / --rfc3164, --tcp with and without
- * octet counting, --udp). N messages per variant, some sent again; a search
- * finds each exactly once with its syslog fields. (rsyslog's omfwd and
- * omelasticsearch: protocol-rsyslog.test.ts.)
+ * octet counting, --udp). N messages per variant; a search finds each
+ * exactly once with its syslog fields. Messages without a time (RFC 5424
+ * NILVALUE) sent again are occurrences of their own, as a firewall's
+ * repeated denies are: each is found as often as it was sent. (rsyslog's
+ * omfwd and omelasticsearch, whose resends carry their time and are
+ * stored once: protocol-rsyslog.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -66,7 +69,7 @@ describe('syslog listeners with util-linux logger', { skip: !available }, () => 
   ];
 
   for (const v of variants) {
-    test(`logger ${v.name}: N messages${v.resend ? ', 5 sent again,' : ''} each found once with syslog fields`, async () => {
+    test(`logger ${v.name}: N messages each found ${v.resend ? 'as often as sent (5 sent again, without a time: new occurrences)' : 'once'} with syslog fields`, async () => {
       const N = 20;
       const lines = Array.from({ length: N }, (_, i) => `${v.name} message ${i}`);
       const tag = `app-${v.name}`;
@@ -80,7 +83,13 @@ describe('syslog listeners with util-linux logger', { skip: !available }, () => 
       }
       await waitFor(async () => (await syslogEvents()) - before >= expectedArrivals, { what: `${v.name} messages to be stored` });
       const hits = await findAll(server.url, `syslog.appname:${tag}`);
-      assertEachOnce(hits, 'message', lines);
+      if (v.resend) {
+        // Receive-stamped: the second send of a line is another event, not a retry of the first.
+        const counts = new Map<string, number>();
+        for (const h of hits) counts.set(String(h.message), (counts.get(String(h.message)) ?? 0) + 1);
+        lines.forEach((l, i) => assert.equal(counts.get(l), i < 5 ? 2 : 1, `${l} found ${counts.get(l) ?? 0} times`));
+        assert.equal(hits.length, N + 5);
+      } else assertEachOnce(hits, 'message', lines);
       const h = hits.find((e) => e.message === lines[0])!;
       assert.equal(h.level, 'warning');
       assert.equal(h.logger, tag);
@@ -99,6 +108,21 @@ describe('syslog listeners with util-linux logger', { skip: !available }, () => 
       }
     });
   }
+
+  test("a firewall's identical denies without a time are each an event: 3 in one connection, 3 more later, 6 found", async () => {
+    const deny = 'DENY TCP 203.0.113.9:51515 -> 10.1.1.1:22 rule=ssh-block';
+    const args = ['--rfc5424=notime', '--tcp', '-n', '127.0.0.1', '-P', String(tcpPort), '-t', 'fw-edge', '-p', 'local4.warning'];
+    const before = await syslogEvents();
+    await logger(args, [deny, deny, deny]);
+    await waitFor(async () => (await syslogEvents()) - before >= 3, { what: 'the first denies' });
+    await logger(['--rfc5424=notime', '--udp', '-n', '127.0.0.1', '-P', String(udpPort), '-t', 'fw-edge', '-p', 'local4.warning'], [deny, deny, deny]);
+    await waitFor(async () => (await syslogEvents()) - before >= 6, { what: 'the later denies' });
+    const hits = await findAll(server.url, 'syslog.appname:fw-edge');
+    assert.equal(hits.length, 6, `found ${hits.length} denies`);
+    assert.ok(hits.every((h) => h.message === deny && h['logship.no_timestamp'] === true));
+    assert.equal(new Set(hits.map((h) => h['event.id'])).size, 6);
+    assert.equal(await metricValue(server.url, 'logship_ingest_events_total', { protocol: 'syslog', outcome: 'duplicate' }), 0);
+  });
 
   test('a JSON message body is normalized like any JSON line, its own level and logger winning over the header', async () => {
     const line = JSON.stringify({ levelname: 'ERROR', name: 'django.request', message: 'json over syslog', user_id: 'u-77' });

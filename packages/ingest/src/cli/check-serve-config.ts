@@ -1,5 +1,5 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, constants, mkdtempSync, rmdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { ServerConfig } from '../config/server-config.js';
 import { parseListen } from '../config/parse-listen.js';
 import { loadRuleFiles } from '../rules/load-rule-files.js';
@@ -13,7 +13,7 @@ import { blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-f
 
 /**
  * `logship serve --check`: everything the server checks before it serves,
- * without serving, opening the store or creating a file (like `promtool
+ * without serving, opening the store or leaving a file (like `promtool
  * check config` or Loki's `-verify-config`; the systemd unit runs it as
  * ExecStartPre, so a broken config is reported by `systemctl start`). The
  * config was loaded and its queries compiled by loadServerConfig; this adds
@@ -86,8 +86,12 @@ function writableFolder(dir: string): void {
     if (!isDir) throw storeError('LS_STORE_DATA_DIR', `cannot use ${dir}: ${at} is not a folder`);
     try {
       accessSync(at, constants.W_OK | constants.X_OK);
+      // access() says yes to root for any folder, /proc and read-only
+      // mounts included: the start would then fail to create the store.
+      // Creating (and removing at once) a folder is the real test.
+      rmdirSync(mkdtempSync(join(at, '.logship-check-')));
     } catch (err) {
-      throw storeError('LS_STORE_DATA_DIR', `cannot use ${dir}: ${at} cannot be written by this user (${(err as Error).message})`, err);
+      throw storeError('LS_STORE_DATA_DIR', `cannot use ${dir}: ${at} cannot be written (${(err as Error).message})`, err);
     }
     // The partition files too: one another user owns fails that day's batches.
     if (at === dir) checkPartitionFiles(dir);

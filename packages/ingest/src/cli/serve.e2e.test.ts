@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -320,6 +320,22 @@ test('logship serve --check: what the server would do, creating nothing; a mista
     await failing(`data: ${join(config, 'data')}\n`, 'LS_STORE_DATA_DIR');
     await failing(`store: { type: elasticsearch, url: "http://127.0.0.1:9", ca_file: ${join(dir, 'missing-ca.pem')} }\n`, 'LS_ES_BAD_OPTIONS');
     await failing(`retention: { default_days: 0 }\n`, 'LS_CONFIG_INVALID');
+    // A folder access() passes for root but where nothing can be created: /proc (and a read-only mount).
+    await failing(`data: /proc/logship-nope\n`, 'LS_STORE_DATA_DIR');
+    assert.ok(!existsSync('/proc/logship-nope'));
+
+    // YAML mistakes YAML reads without complaint are reported as the YAML mistake, with line and column.
+    const says = async (yaml: string, pattern: RegExp): Promise<void> => {
+      writeFileSync(config, yaml);
+      const r = run(['serve', '--check', '--config', config]);
+      assert.equal((await r.exit).code, 1, yaml);
+      assert.match(r.stderr.join('\n'), pattern, yaml);
+    };
+    await says(`data: ${data}\nlimits: {max_body_bytes:100}\n`, /"max_body_bytes:100" at line 2, column 10 is a key with no value: YAML needs a space after the colon \(max_body_bytes: 100\) \(LS_CONFIG_YAML_SYNTAX\)/);
+    await says(`data: ${data}\nlimits:\n  max_body_bytes: 100\n max_line_bytes: 10\n`, /not valid YAML: .*at line 4, column 1.*/);
+    // A key that lost its indentation: where it is.
+    await says(`data: ${data}\nlimits:\nmax_body_bytes: 100\n`, /unknown config key "max_body_bytes" \(line 3, column 1 of .*server\.yaml\) \(LS_CONFIG_UNKNOWN_KEY\)/);
+    await says(`data: ${data}\nauth:\n  tokens:\n    - { name: a, token: "t0123456789abcdef" }\n`, /auth\.tokens\[0\]" must have required property 'scopes' \(line 4, column 7 of /);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

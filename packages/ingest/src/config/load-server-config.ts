@@ -1,19 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import { parse as parseYaml } from 'yaml';
 import { resolveTextFields } from '@logship/query';
 import { isTimeZone } from '../normalize/parse-timestamp.js';
 import { validateRetentionConfig } from '../retention/retention-config.js';
 import { buildAlertingConfig } from '../rules/alerting-config.js';
 import { buildLogMetricsConfig } from '../log-metrics/log-metrics-config.js';
 import { checkLogMetrics } from '../log-metrics/check-log-metrics.js';
-import { LogshipError } from '../errors/define-error.js';
+import { errorDefinition, LogshipError } from '../errors/define-error.js';
 import { checkAlertingDurations } from './check-alerting-durations.js';
 import { checkConfigQueries } from './check-config-queries.js';
 import { expandDropQueries, expandRetentionMatches } from './expand-config-queries.js';
 import { redactRules, type RawRedactRule } from './redact-rules.js';
 import { configErrors as errors } from './config-errors.js';
+import { parseConfigYaml, type ConfigYaml } from './config-yaml.js';
 import { interpolateEnv } from './interpolate-env.js';
 import { restoreEnvText } from './restore-env-text.js';
 import { parseListen } from './parse-listen.js';
@@ -55,16 +55,23 @@ export function loadServerConfig(
     } catch (err) {
       throw errors.configRead(flags.config, (err as Error).message);
     }
-    let doc: unknown;
+    let yaml: ConfigYaml;
     try {
-      doc = parseYaml(text);
+      yaml = parseConfigYaml(flags.config, text);
     } catch (err) {
+      if (err instanceof LogshipError) throw err;
       throw errors.configSyntax(flags.config, (err as Error).message);
     }
+    const doc = yaml.value;
     if (doc !== null && doc !== undefined) {
       if (typeof doc !== 'object' || Array.isArray(doc)) throw errors.configInvalid('(root)', 'must be a mapping');
       fromFile = interpolateEnv(doc, env, '', typed) as Record<string, unknown>;
     }
+    const file = flags.config;
+    return buildServerConfig(fromFile, flags, typed, (path) => {
+      const where = yaml.locate(path);
+      return where === undefined ? undefined : `${where} of ${file}`;
+    });
   }
   return buildServerConfig(fromFile, flags, typed);
 }
@@ -74,7 +81,13 @@ export function loadServerConfig(
  * values interpolateEnv read as numbers or booleans, by JSON pointer, with
  * their text, put back where the schema wants text (restore-env-text.ts).
  */
-export function buildServerConfig(input: Record<string, unknown>, flags: ConfigFlags = {}, fromEnv: ReadonlyMap<string, string> = new Map()): ServerConfig {
+export function buildServerConfig(
+  input: Record<string, unknown>,
+  flags: ConfigFlags = {},
+  fromEnv: ReadonlyMap<string, string> = new Map(),
+  /** Where a config path is in the file (`line L, column C of FILE`), for the schema's errors. */
+  locate?: (path: readonly (string | number)[]) => string | undefined,
+): ServerConfig {
   const raw = structuredClone(input);
   if (flags.data !== undefined) raw.data = flags.data;
   if (flags.listen !== undefined) raw.listen = flags.listen;
@@ -92,7 +105,7 @@ export function buildServerConfig(input: Record<string, unknown>, flags: ConfigF
   if (!valid && fromEnv.size > 0 && restoreEnvText(raw, validate.errors ?? [], fromEnv)) valid = validate(raw);
   if (!valid) {
     const all = validate.errors ?? [];
-    throw schemaError(all.find((e) => e.keyword === 'additionalProperties') ?? all[0]);
+    throw schemaError(all.find((e) => e.keyword === 'additionalProperties') ?? all[0], locate);
   }
   checkAlertingDurations(raw.alerting);
 
@@ -211,8 +224,21 @@ function checkTokens(config: ServerConfig): void {
   });
 }
 
-function schemaError(e: ErrorObject | undefined): LogshipError {
+function schemaError(e: ErrorObject | undefined, locate?: (path: readonly (string | number)[]) => string | undefined): LogshipError {
   if (!e) return errors.configInvalid('(root)', 'is invalid');
+  const segments: (string | number)[] = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~')));
+  if (e.keyword === 'additionalProperties') segments.push((e.params as { additionalProperty: string }).additionalProperty);
+  const where = locate?.(segments);
+  const plain = schemaErrorAt(e);
+  if (where === undefined) return plain;
+  const def = errorDefinition(plain.code);
+  return def ? new LogshipError(def, `${plain.message} (${where})`) : plain;
+}
+
+function schemaErrorAt(e: ErrorObject): LogshipError {
   // '/auth/tokens/0' → 'auth.tokens[0]'
   const path = e.instancePath
     .split('/')

@@ -76,8 +76,13 @@ export interface ServerConfig {
   store: SqliteStoreConfig | ElasticsearchStoreConfig;
   auth: {
     tokens: TokenConfig[];
-    /** Per token; 0 turns the limit off. */
-    rate_limit: { requests_per_s: number; burst: number };
+    /**
+     * Per token and client address (`per: client`, the default: a fleet
+     * sharing one token gets a bucket a host, and one runaway sender is held
+     * back without throttling the others), or per token across all its
+     * clients (`per: token`); 0 turns the limit off.
+     */
+    rate_limit: { requests_per_s: number; burst: number; per: 'client' | 'token' };
     /** Verified client certificates standing for tokens (needs tls.client_ca_file). */
     tls_clients: TlsClientConfig[];
     /**
@@ -146,7 +151,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = deepFreeze({
   listen: '127.0.0.1:7700',
   data: './logship-data',
   store: { type: 'sqlite' },
-  auth: { tokens: [], rate_limit: { requests_per_s: 100, burst: 200 }, tls_clients: [], failed_auth: { per_s: 1, burst: 20 } },
+  auth: { tokens: [], rate_limit: { requests_per_s: 100, burst: 200, per: 'client' }, tls_clients: [], failed_auth: { per_s: 1, burst: 20 } },
   retention: DEFAULT_RETENTION,
   saved_queries: {},
   limits: {
@@ -227,7 +232,7 @@ export const SERVER_CONFIG_SCHEMA = {
         rate_limit: {
           type: 'object',
           additionalProperties: false,
-          properties: { requests_per_s: { type: 'number', minimum: 0 }, burst: positiveInt },
+          properties: { requests_per_s: { type: 'number', minimum: 0 }, burst: positiveInt, per: { enum: ['client', 'token'] } },
         },
         failed_auth: {
           type: 'object',

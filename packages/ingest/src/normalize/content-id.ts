@@ -18,7 +18,10 @@ import { ContentBytes, type WellFormedCheck } from './content-bytes.js';
  * back need not keep the order it was written in), `@timestamp` as epoch
  * milliseconds (what the stores keep) and left out for receive-stamped
  * events (`logship.no_timestamp`, `logship.future_timestamp`): a retry is
- * stamped again, later, and must keep its id. Values are typed and length
+ * stamped again, later, and must keep its id (a future-stamped event
+ * keeps its own time in `logship.original_timestamp`, part of the
+ * content; ingest gives a `logship.no_timestamp` event an id of its
+ * request on top, receivedEventId). Values are typed and length
  * prefixed, so no two different events give one string.
  */
 export function contentId(event: LogEvent, timestampMs?: number): string {
@@ -60,6 +63,24 @@ export function redactedContentId(event: LogEvent, timestampMs: number, key: Uin
  */
 export function repeatContentId(id: string, ordinal: number): string {
   return first22(hash('sha256', `${id}#${ordinal}`, 'base64url'));
+}
+
+/**
+ * The id of a receive-stamped event (`logship.no_timestamp`: the line had
+ * no time of its own and no id was given): its derived id (content or
+ * redacted), the receive time and the request it came in. Such a line
+ * sent again later is another occurrence, not a retry: a firewall's
+ * identical denies an hour apart are two events, as Loki (another
+ * timestamp) and VictoriaLogs (every line) keep them. Nothing of the line
+ * tells a retry of it from a new occurrence, so each request's lines are
+ * their own events; senders that retry give an id or a time (the agent's
+ * `event.id`, a shipper's timestamps), and those retries still dedupe.
+ * `request` is unique per request (two requests within one millisecond
+ * stay apart). Stored as a given id, so contentId stays the function
+ * stored blocks compute again when read.
+ */
+export function receivedEventId(id: string, receivedAt: number, request: string): string {
+  return first22(hash('sha256', `${id}@${receivedAt}/${request}`, 'base64url'));
 }
 
 // contentId and contentIdOfRow each spell out the two passes (bytes, then

@@ -36,7 +36,9 @@ export const FLAG_FIELDS = Object.freeze({
   /**
    * The line carried no time of its own, so `@timestamp` is when ingest
    * received it. The store dedupes such events by `event.id` alone: a retry
-   * is stamped again, later.
+   * is stamped again, later. Without an id of the source's, ingest's takes
+   * in the receive time and request (content-id.ts receivedEventId): a
+   * line sent again later is another occurrence.
    */
   noTimestamp: 'logship.no_timestamp',
   /**

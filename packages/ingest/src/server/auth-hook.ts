@@ -43,7 +43,9 @@ export function tokenCandidates(header: string | undefined): string[] {
  * Checks a request's Authorization header for a scope: undefined when it may
  * go on, else the coded error to answer with and the headers that go with
  * it. Missing or unknown token → 401, wrong scope → 403, over the token's
- * rate → 429 with Retry-After; more failed attempts from one `client`
+ * rate (per client address with `rate_limit.per: client`, the default: a
+ * fleet of thousands of hosts shares one token, and one bucket for all of
+ * them at 100 requests/s would throttle the fleet) → 429 with Retry-After; more failed attempts from one `client`
  * address than `auth.failed_auth` allows → 429 LS_AUTH_TOO_MANY_FAILURES.
  * Tokens are looked up by their SHA-256 so the comparison time does not
  * depend on how much of a guess was right.
@@ -65,6 +67,7 @@ export function createAuthorize(auth: ServerConfig['auth'], now: () => number): 
   const limiter = createRateLimiter(auth.rate_limit.burst, now);
   const failures = createRateLimiter(auth.failed_auth.burst, now);
   const failedPerS = auth.failed_auth.per_s;
+  const perClient = auth.rate_limit.per !== 'token';
   // A client address that spent its failed-attempt budget is refused before
   // its token is even looked at: otherwise guessing would go on at full
   // speed, only with 429 for the wrong guesses and 200 for the right one.
@@ -87,7 +90,8 @@ export function createAuthorize(auth: ServerConfig['auth'], now: () => number): 
     for (const c of candidates) if ((token = byDigest.get(digest(c)))) break;
     if (!token) return failed({ error: errors.invalidToken(), headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
     if (!token.scopes.includes(scope)) return { error: errors.forbiddenScope(token.name, scope), headers: {} };
-    const waitMs = limiter.take(token.name, token.requests_per_s ?? auth.rate_limit.requests_per_s);
+    const key = perClient && client !== undefined ? `${token.name}\u0000${client}` : token.name;
+    const waitMs = limiter.take(key, token.requests_per_s ?? auth.rate_limit.requests_per_s);
     if (waitMs > 0) {
       const seconds = Math.max(1, Math.ceil(waitMs / 1000));
       return { error: errors.rateLimited(token.name, seconds), headers: { 'retry-after': String(seconds) } };

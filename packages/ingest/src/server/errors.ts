@@ -30,7 +30,7 @@ export const errors = {
   badGzip: defineError('LS_INGEST_BAD_GZIP', 'request body is not valid %s', 400),
   unsupportedEncoding: defineError(
     'LS_INGEST_UNSUPPORTED_ENCODING',
-    'Content-Encoding "%s" is not supported (use gzip, deflate or none)',
+    'Content-Encoding "%s" is not supported here (use %s)',
     415,
   ),
   // The sender hung up mid-body (a shipper's timeout, a restart): nothing is

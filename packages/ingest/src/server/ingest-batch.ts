@@ -1,10 +1,12 @@
 import { isAscii, isUtf8 } from 'node:buffer';
+import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Level, LogEvent } from '@logship/query';
 import type { LogStore, WriteResult } from '../store/log-store.js';
 import type { IngestLimits } from '../config/server-config.js';
 import { normalizeEnvelope, normalizeLine, type NormalizedLine } from '../normalize/normalize-line.js';
-import { repeatContentId } from '../normalize/content-id.js';
+import { receivedEventId, repeatContentId } from '../normalize/content-id.js';
+import { FLAG_FIELDS } from '../normalize/limits.js';
 import { isLogshipError, type LogshipError } from '../errors/define-error.js';
 import { errors } from './errors.js';
 import { storeErrorDetail } from '../store/store-error.js';
@@ -25,6 +27,12 @@ import type { Redactor } from '../normalize/redactor.js';
  * from the outcome; dedupe (event.id), limits, durability and metrics are
  * here only.
  */
+
+/** Who made an event's id: the source, the server from the content, or the server from the content and the request (receive-stamped). */
+type Derived = 0 | 1 | 2;
+const GIVEN = 0;
+const DERIVED = 1;
+const RECEIVED = 2;
 
 export type IngestProtocol = 'native' | 'loki' | 'elasticsearch' | 'otlp' | 'syslog';
 
@@ -132,6 +140,9 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
   const receivedAt = now();
   const events: LogEvent[] = [];
   const contentIds: boolean[] = [];
+  /** Per event: 0 the source gave its id, 1 the server derived it from the content, 2 also from this request (receive-stamped). */
+  const derived: Derived[] = [];
+  let request: string | undefined;
   const times: number[] = [];
   // Native NDJSON lines share one body: when it is all ASCII (most logs),
   // it is decoded once and each line is a slice of that text, instead of a
@@ -181,6 +192,14 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
         });
       }
       byFormat.set(normalized.format, (byFormat.get(normalized.format) ?? 0) + 1);
+      let how: Derived = normalized.derivedId ? DERIVED : GIVEN;
+      let contentId = normalized.contentId;
+      if (how === DERIVED && normalized.event[FLAG_FIELDS.noTimestamp] === true) {
+        // Receive-stamped: an occurrence of its own, not a retry (receivedEventId).
+        normalized.event['event.id'] = receivedEventId(normalized.event['event.id'], receivedAt, (request ??= randomUUID()));
+        how = RECEIVED;
+        contentId = false;
+      }
       ids[i] = normalized.event['event.id'];
       if (dropRule) {
         // After normalizing, so a rule sees the fields a search would.
@@ -193,7 +212,8 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
         }
       }
       events.push(normalized.event);
-      contentIds.push(normalized.contentId);
+      contentIds.push(contentId);
+      derived.push(how);
       times.push(normalized.time);
       itemOf.push(i);
     } catch (err) {
@@ -214,11 +234,13 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
   // a stream's entries identical in time and line, in one push or not, and
   // its senders expect that. Not syslog's: its batches are the server's
   // flush windows, where a sender's resend after a reconnect may land.
-  if (protocol === 'native' || protocol === 'elasticsearch' || protocol === 'otlp') {
-    tellRepeatsApart(events, contentIds, (k, id) => {
-      ids[itemOf[k]!] = id;
-    });
-  }
+  // Receive-stamped events are each an occurrence in every protocol (a
+  // firewall's five identical denies in one flush window are five).
+  const oneRequest = protocol === 'native' || protocol === 'elasticsearch' || protocol === 'otlp';
+  tellRepeatsApart(events, derived, oneRequest ? DERIVED : RECEIVED, (k, id) => {
+    ids[itemOf[k]!] = id;
+    contentIds[k] = false;
+  });
   metrics.eventsReceived.inc(items.length);
   for (const [format, n] of byFormat) metrics.eventsByFormat.inc({ format }, n);
   if (redact) redact.takeCounts().forEach((n, rule) => { if (n > 0) metrics.redactions.inc({ rule: redact.names[rule]! }, n); });
@@ -228,7 +250,11 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
     try {
       result = await store.write(events, receivedAt, { contentIds, times });
     } catch (err) {
-      ctx.log.error({ err, protocol }, 'The store failed to commit an ingest batch.');
+      // Nothing is lost (the sender is told to retry): a warning when the
+      // store says a retry can help (busy, closing, a write that failed), an
+      // error for what needs an operator (a corrupt file, our own bug).
+      if (isLogshipError(err) && err.retryable) ctx.log.warn({ err, protocol }, 'The store failed to commit an ingest batch; the sender is told to retry.');
+      else ctx.log.error({ err, protocol }, 'The store failed to commit an ingest batch.');
       // Nothing was acknowledged, so senders retry: after the delay a
       // retryable store error names (Elasticsearch answering 429 with its
       // own), else 5 s.
@@ -284,16 +310,17 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
 }
 
 /**
- * Lines of one request with the same content id (identical, and either the
+ * Lines of one request with the same derived id (identical, and either the
  * same time or none of their own) are distinct events, not a retry: each
  * repeat after the first gets an id of its own (content-id.ts
  * repeatContentId), in request order, so a retry of the request is still
- * deduped line for line.
+ * deduped line for line. Only events whose id was derived at least `from`
+ * (DERIVED: every id the server made; RECEIVED: receive-stamped ones).
  */
-function tellRepeatsApart(events: LogEvent[], contentIds: boolean[], renamed: (k: number, id: string) => void): void {
+function tellRepeatsApart(events: LogEvent[], derived: readonly Derived[], from: Derived, renamed: (k: number, id: string) => void): void {
   let seen: Map<string, number> | undefined;
   for (let k = 0; k < events.length; k++) {
-    if (!contentIds[k]) continue;
+    if (derived[k]! < from) continue;
     const id = events[k]!['event.id'];
     seen ??= new Map();
     const n = seen.get(id) ?? 0;
@@ -301,7 +328,6 @@ function tellRepeatsApart(events: LogEvent[], contentIds: boolean[], renamed: (k
     if (n === 0) continue;
     const repeat = repeatContentId(id, n);
     events[k]!['event.id'] = repeat;
-    contentIds[k] = false;
     renamed(k, repeat);
   }
 }

@@ -56,9 +56,9 @@ test('the same batch posted twice is stored once (event.id dedupe), lines withou
 test('identical lines in one request are distinct events; a retry of the request is still deduped line for line', async () => {
   const h = await appHarness();
   try {
-    // No time of their own (receive-stamped: deduped by id alone), and the same time: identical content ids.
+    // The same time: identical content ids.
     const at = new Date(Date.now() - 60_000).toISOString();
-    const body = ndjson({ msg: 'retrying' }, { msg: 'retrying' }, { msg: 'retrying' }, { '@timestamp': at, msg: 'tick' }, { '@timestamp': at, msg: 'tick' });
+    const body = ndjson({ '@timestamp': at, msg: 'retrying' }, { '@timestamp': at, msg: 'retrying' }, { '@timestamp': at, msg: 'retrying' }, { '@timestamp': at, msg: 'tick' }, { '@timestamp': at, msg: 'tick' });
     const first = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: body });
     assert.deepEqual(first.json(), { stored: 5, duplicates: 0, expired: 0, dropped: 0, errors: [] });
     const again = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: body });
@@ -67,8 +67,34 @@ test('identical lines in one request are distinct events; a retry of the request
     assert.equal(hits.length, 5);
     assert.equal(new Set(hits.map((e) => e['event.id'])).size, 5);
     // Two of the three in a later request: the first two of the stored three, not new events.
-    const part = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: ndjson({ msg: 'retrying' }, { msg: 'retrying' }) });
+    const part = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: ndjson({ '@timestamp': at, msg: 'retrying' }, { '@timestamp': at, msg: 'retrying' }) });
     assert.deepEqual(part.json(), { stored: 0, duplicates: 2, expired: 0, dropped: 0, errors: [] });
+  } finally {
+    await h.close();
+  }
+});
+
+test('lines without a time of their own (receive-stamped) sent again later are new events, not retries; with an id they still dedupe', async () => {
+  const h = await appHarness();
+  try {
+    // A firewall's deny with no time: three in one request, then the same again an hour later.
+    const body = ndjson({ msg: 'DENY tcp 10.0.0.9:4431 -> 10.0.0.1:22' }, { msg: 'DENY tcp 10.0.0.9:4431 -> 10.0.0.1:22' }, { msg: 'DENY tcp 10.0.0.9:4431 -> 10.0.0.1:22' });
+    const first = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: body });
+    assert.deepEqual(first.json(), { stored: 3, duplicates: 0, expired: 0, dropped: 0, errors: [] });
+    h.clock.now += 3_600_000;
+    const later = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: body });
+    assert.deepEqual(later.json(), { stored: 3, duplicates: 0, expired: 0, dropped: 0, errors: [] });
+    // Even within the same millisecond, another request is another send.
+    const same = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: ndjson({ msg: 'DENY tcp 10.0.0.9:4431 -> 10.0.0.1:22' }) });
+    assert.deepEqual(same.json(), { stored: 1, duplicates: 0, expired: 0, dropped: 0, errors: [] });
+    const hits = (await searchApp(h, 'DENY')).hits;
+    assert.equal(hits.length, 7);
+    assert.ok(hits.every((e) => e['logship.no_timestamp'] === true));
+    // A sender that gives an id (the agent does) retries without a duplicate, whenever it retries.
+    const given = ndjson({ 'event.id': 'fw:1', msg: 'DENY udp' }, { 'event.id': 'fw:2', msg: 'DENY udp' });
+    assert.deepEqual((await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: given })).json(), { stored: 2, duplicates: 0, expired: 0, dropped: 0, errors: [] });
+    h.clock.now += 60_000;
+    assert.deepEqual((await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: given })).json(), { stored: 0, duplicates: 2, expired: 0, dropped: 0, errors: [] });
   } finally {
     await h.close();
   }

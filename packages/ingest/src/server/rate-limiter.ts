@@ -10,10 +10,20 @@ export interface RateLimiter {
   wait(key: string, ratePerS: number): number;
 }
 
+/** Keys kept before full buckets are swept out. */
+const MAX_KEYS = 10_000;
+
 export function createRateLimiter(burst: number, now: () => number): RateLimiter {
   const buckets = new Map<string, { tokens: number; at: number }>();
+  let swept = 0;
   const refill = (key: string, ratePerS: number): { tokens: number; at: number } => {
     const t = now();
+    // Keys are per client address too: forget the buckets that have refilled
+    // (their state is a new key's), so address churn does not grow the map.
+    if (buckets.size > MAX_KEYS && t - swept >= 1000) {
+      swept = t;
+      for (const [k, b] of buckets) if (b.tokens + ((t - b.at) / 1000) * ratePerS >= burst) buckets.delete(k);
+    }
     const b = buckets.get(key) ?? { tokens: burst, at: t };
     // Capped at burst: an idle key earns at most `burst` requests at once.
     b.tokens = Math.min(burst, b.tokens + ((t - b.at) / 1000) * ratePerS);

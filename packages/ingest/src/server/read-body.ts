@@ -1,18 +1,38 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { promisify } from 'node:util';
+import * as zlib from 'node:zlib';
 import { gunzip, inflate, inflateRaw } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { errors } from './errors.js';
+import { unsnappyBody } from './unsnappy-body.js';
 
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
 const inflateRawAsync = promisify(inflateRaw);
 
 /**
- * The Content-Encodings read here besides identity. `zlib` is no HTTP
- * coding, but the Collector's `compression: zlib` sends it by that name.
+ * zstd, where this Node has it (22.15 and later: zlib.zstdDecompress;
+ * Node 20 has none). No npm zstd decoder is used on Node 20: the pure-JS
+ * ones allocate what a frame declares (its window or content size), so a
+ * 30-byte body could ask for gigabytes, and the native ones download
+ * prebuilt binaries at install. Node's honours maxOutputLength, and its
+ * window is capped here (ZSTD_d_windowLogMax) so a frame cannot ask for
+ * more than 8 MiB of window either.
  */
-const DECODINGS = new Set(['gzip', 'x-gzip', 'deflate', 'zlib']);
+type ZstdDecompress = (buf: Buffer, options: { maxOutputLength: number; params: Record<number, number> }, cb: (err: Error | null, out: Buffer) => void) => void;
+const zstdDecompress = (zlib as unknown as { zstdDecompress?: ZstdDecompress }).zstdDecompress;
+const ZSTD_D_WINDOWLOG_MAX = (zlib.constants as Record<string, number>).ZSTD_d_windowLogMax;
+const zstdAsync = zstdDecompress ? promisify(zstdDecompress) : undefined;
+
+/**
+ * The Content-Encodings read here besides identity. `zlib` is no HTTP
+ * coding, but the Collector's `compression: zlib` sends it by that name;
+ * `snappy` and `x-snappy-framed` are the Collector's snappy (unsnappy-body.ts).
+ */
+const DECODINGS = new Set(['gzip', 'x-gzip', 'deflate', 'zlib', 'snappy', 'x-snappy-framed', ...(zstdAsync ? ['zstd'] : [])]);
+
+/** What a 415 names as accepted. */
+export const ACCEPTED_ENCODINGS = `${[...DECODINGS].filter((e) => e !== 'x-gzip').join(', ')} or none${zstdAsync ? '' : ' (zstd needs Node 22.15 or later; this server runs ' + process.version + ')'}`;
 
 export interface BodyLimits {
   max_body_bytes: number;
@@ -39,7 +59,7 @@ export async function readBody(payload: Readable, headers: IncomingHttpHeaders, 
   const encoding = contentEncodingOf(headers);
   const passed = opts.passThrough?.includes(encoding) === true;
   if (encoding !== 'identity' && !DECODINGS.has(encoding) && !passed) {
-    throw errors.unsupportedEncoding(encoding);
+    throw errors.unsupportedEncoding(encoding, ACCEPTED_ENCODINGS);
   }
   const declared = Number(headers['content-length']);
   if (Number.isFinite(declared) && declared > limits.max_body_bytes) throw errors.bodyTooLarge(limits.max_body_bytes);
@@ -47,7 +67,9 @@ export async function readBody(payload: Readable, headers: IncomingHttpHeaders, 
   const body = await collect(payload, limits.max_body_bytes);
   if (encoding === 'identity' || passed) return body;
   const options = { maxOutputLength: limits.max_decompressed_bytes };
+  if (encoding === 'snappy' || encoding === 'x-snappy-framed') return unsnappyBody(body, limits.max_decompressed_bytes);
   try {
+    if (encoding === 'zstd' && zstdAsync) return await zstdAsync(body, { ...options, params: { [ZSTD_D_WINDOWLOG_MAX!]: 23 } });
     const deflate = encoding === 'deflate' || encoding === 'zlib';
     if (!deflate) return await gunzipAsync(body, options);
     return await inflateDeflate(body, options);

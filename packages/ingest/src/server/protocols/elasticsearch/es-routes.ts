@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { errors, LogshipError } from '../../errors.js';
+import { errors } from '../../errors.js';
 import type { IngestContext, ItemOutcome } from '../../ingest-batch.js';
-import { ingestBatch, retryAfterSOf } from '../../ingest-batch.js';
+import { ingestBatch } from '../../ingest-batch.js';
+import { protocolError } from '../protocol-error.js';
 import { acceptRawBodies, bodyOf } from '../raw-body.js';
 import { decodeBulk, derivedId, type BulkAction } from './decode-bulk.js';
 import { clusterHealth, esError, licenseDocument, rootDocument, xpackDocument } from './es-answers.js';
@@ -29,11 +30,8 @@ const NOOP_HEADER = 'x-logship-noop';
 const NOOP_NOTE = 'accepted and ignored: logship keeps its own storage layout and retention';
 
 function esErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const coded = err instanceof LogshipError || (typeof err.code === 'string' && (err.statusCode ?? 500) < 500);
-  const status = coded && typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
-  if (status >= 500) request.log.error({ err }, 'Elasticsearch-compatible request failed.');
-  const shown = coded ? err : errors.internal();
-  void reply.status(status).send(esError(status, shown.code, shown.message));
+  const { status, code, message } = protocolError(err, request, reply, 'Elasticsearch-compatible request');
+  void reply.status(status).send(esError(status, code, message));
 }
 
 export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Promise<void> {
@@ -100,16 +98,9 @@ export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Pro
   });
 
   // Both write paths: commit through the shared ingest path; a refusal worth
-  // retrying (store unavailable, shutting down) carries Retry-After.
-  const ingest = async (request: FastifyRequest, reply: FastifyReply, items: Parameters<typeof ingestBatch>[2]) => {
-    try {
-      return await ingestBatch({ ...opts.ctx, log: request.log }, 'elasticsearch', items);
-    } catch (err) {
-      const retryAfterS = retryAfterSOf(err);
-      if (retryAfterS !== undefined) void reply.header('retry-after', String(retryAfterS));
-      throw err;
-    }
-  };
+  // retrying (store unavailable, shutting down) carries Retry-After (esErrorHandler).
+  const ingest = async (request: FastifyRequest, _reply: FastifyReply, items: Parameters<typeof ingestBatch>[2]) =>
+    ingestBatch({ ...opts.ctx, log: request.log }, 'elasticsearch', items);
 
   const bulk = async (request: FastifyRequest, reply: FastifyReply) => {
     const started = performance.now();

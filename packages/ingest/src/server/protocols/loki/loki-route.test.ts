@@ -95,7 +95,7 @@ test('Content-Encoding: deflate, raw as Loki reads it (Go compress/flate) and zl
   assert.match(broken.body, /^LS_INGEST_BAD_GZIP: request body is not valid deflate/);
   const br = await push(payload('x'), 'application/json', { 'content-encoding': 'br' });
   assert.equal(br.statusCode, 415);
-  assert.match(br.body, /use gzip, deflate or none/);
+  assert.match(br.body, /use gzip, deflate, zlib, snappy, x-snappy-framed/);
 });
 
 test("Vector's json codec: the file its file source read is source, so the lines around an event are that file's", async () => {

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IngestContext } from '../../ingest-batch.js';
-import { ingestBatch, retryAfterSOf } from '../../ingest-batch.js';
-import { errors, LogshipError } from '../../errors.js';
+import { ingestBatch } from '../../ingest-batch.js';
+import { protocolError } from '../protocol-error.js';
 import { contentEncodingOf } from '../../read-body.js';
 import { acceptRawBodies, bodyOf } from '../raw-body.js';
 import { decodeLokiPush } from './decode-loki-push.js';
@@ -19,11 +19,8 @@ export interface LokiRouteOptions {
 
 /** Loki answers errors as a plain text line; our code leads it so it can be looked up. */
 function lokiErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const coded = err instanceof LogshipError || (typeof err.code === 'string' && (err.statusCode ?? 500) < 500);
-  const status = coded && typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
-  if (status >= 500) request.log.error({ err }, 'Loki push failed.');
-  const shown = coded ? err : errors.internal();
-  void reply.status(status).type('text/plain; charset=utf-8').send(`${shown.code}: ${shown.message}\n`);
+  const { status, code, message } = protocolError(err, request, reply, 'Loki push');
+  void reply.status(status).type('text/plain; charset=utf-8').send(`${code}: ${message}\n`);
 }
 
 export async function lokiRoute(app: FastifyInstance, opts: LokiRouteOptions): Promise<void> {
@@ -48,14 +45,7 @@ export async function lokiRoute(app: FastifyInstance, opts: LokiRouteOptions): P
     },
     async (request, reply) => {
       const items = decodeLokiPush(bodyOf(request.body), request.headers['content-type'], opts.ctx.limits, contentEncodingOf(request.headers));
-      let outcome;
-      try {
-        outcome = await ingestBatch({ ...opts.ctx, log: request.log }, 'loki', items);
-      } catch (err) {
-        const retryAfterS = retryAfterSOf(err);
-        if (retryAfterS !== undefined) void reply.header('retry-after', String(retryAfterS));
-        throw err;
-      }
+      const outcome = await ingestBatch({ ...opts.ctx, log: request.log }, 'loki', items);
       if (outcome.errors.length > 0) {
         // As Loki does: the good entries are stored, the answer is a 400
         // naming the bad ones, so the client does not resend the batch.

@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { errors, LogshipError } from '../../errors.js';
+import { errors } from '../../errors.js';
 import type { IngestContext } from '../../ingest-batch.js';
-import { ingestBatch, retryAfterSOf } from '../../ingest-batch.js';
+import { ingestBatch } from '../../ingest-batch.js';
+import { protocolError } from '../protocol-error.js';
 import { acceptRawBodies, bodyOf, mediaType } from '../raw-body.js';
 import { decodeOtlpLogs, type OtlpEncoding } from './decode-otlp-logs.js';
 import { ExportLogsServiceResponse, RpcStatus } from './otlp-proto.js';
@@ -45,11 +46,8 @@ function send(reply: FastifyReply, encoding: OtlpEncoding, type: typeof ExportLo
 }
 
 function otlpErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const coded = err instanceof LogshipError || (typeof err.code === 'string' && (err.statusCode ?? 500) < 500);
-  const status = coded && typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
-  if (status >= 500) request.log.error({ err }, 'OTLP logs export failed.');
-  const shown = coded ? err : errors.internal();
-  void send(reply.status(status), encodingOf(request) ?? 'json', RpcStatus, { code: rpcCode(status), message: `${shown.code}: ${shown.message}` });
+  const { status, code, message } = protocolError(err, request, reply, 'OTLP logs export');
+  void send(reply.status(status), encodingOf(request) ?? 'json', RpcStatus, { code: rpcCode(status), message: `${code}: ${message}` });
 }
 
 export async function otlpRoute(app: FastifyInstance, opts: OtlpRouteOptions): Promise<void> {
@@ -69,14 +67,7 @@ export async function otlpRoute(app: FastifyInstance, opts: OtlpRouteOptions): P
         const encoding = encodingOf(request);
         if (!encoding) throw errors.unsupportedContentType(mediaType(request.headers['content-type']), `${PROTO_TYPE} or ${JSON_TYPE}`);
         const items = decodeOtlpLogs(bodyOf(request.body), encoding);
-        let outcome;
-        try {
-          outcome = await ingestBatch({ ...opts.ctx, log: request.log }, 'otlp', items);
-        } catch (err) {
-          const retryAfterS = retryAfterSOf(err);
-          if (retryAfterS !== undefined) void reply.header('retry-after', String(retryAfterS));
-          throw err;
-        }
+        const outcome = await ingestBatch({ ...opts.ctx, log: request.log }, 'otlp', items);
         if (outcome.errors.length === 0) return send(reply, encoding, ExportLogsServiceResponse, {});
         const first = outcome.errors.slice(0, 5).map((e) => `record ${e.ref}: ${e.code}: ${e.reason}`);
         const more = outcome.errors.length > 5 ? `; and ${outcome.errors.length - 5} more` : '';
