@@ -3,7 +3,8 @@
  * out (from an expanded row and from the field sidebar's top values) and
  * field-name completion. Each must parse, and must mean what was clicked:
  * the page's total is checked against a count made here from the seed, and
- * against the API's answer for the query the page put in the URL.
+ * against the API's answer for the query the page put in the URL. The same
+ * filter twice is one clause; its opposite replaces it.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -107,6 +108,30 @@ describe('search page: filter clauses (Chromium)', { skip: !HAVE_CHROMIUM, timeo
     await host.getByRole('button', { name: 'Filter out host: web-3' }).click();
     await waitForQuery(page, `-kubernetes.labels.app.kubernetes.io\\/name:"cart" AND -host:"web-3"`);
     await waitForTotal(page, count((e) => e.app !== 'cart' && e.host !== 'web-3'));
+  });
+
+  test('the same filter again changes nothing; its opposite replaces it, as Kibana\'s filter pills flip', async () => {
+    await open('', COUNT);
+    const level = page.locator('.sidebar li[data-field="level"]');
+    await level.locator('.field-head .link').click();
+    await level.locator('.values .value', { hasText: 'error' }).click();
+    await waitForQuery(page, 'level:"error"');
+    await waitForTotal(page, count((e) => e.level === 'error'));
+    // Again (the open list now holds error alone), then out: one clause, flipped.
+    await level.locator('.values .value', { hasText: 'error' }).click();
+    await level.getByRole('button', { name: 'Filter out level: error' }).click();
+    await waitForQuery(page, '-level:"error"');
+    await waitForTotal(page, count((e) => e.level !== 'error'));
+
+    // A clause typed by hand (no quotes, NOT) is the same filter.
+    await open('NOT level:error AND host:web-1', count((e) => e.level !== 'error' && e.host === 'web-1'));
+    const row = page.locator('.results [data-index="0"]');
+    await row.locator('.message').click();
+    await row.getByRole('button', { name: 'Filter out host', exact: true }).click();
+    await waitForQuery(page, 'NOT level:error AND -host:"web-1"');
+    await waitForTotal(page, count((e) => e.level !== 'error' && e.host !== 'web-1'));
+    assert.equal(await apiTotal(srv, urlParams(page).get('q')!, from, to), count((e) => e.level !== 'error' && e.host !== 'web-1'));
+    assert.deepEqual(problems, []);
   });
 
   test('field-name completion inserts the name escaped, and its values complete after it', async () => {

@@ -3,7 +3,7 @@
  * query references masked for the browser-side parse, and the history kept
  * in localStorage.
  */
-import { parse, type FieldValue } from '@logship/query/browser';
+import { parse, type FieldValue, type QueryNode } from '@logship/query/browser';
 
 // Characters the grammar reserves in a field name (query.peggy, TermStartChar).
 const FIELD_RESERVED = /[\s+\-=&|><!(){}[\]^"~*?:\\/]/;
@@ -46,11 +46,48 @@ function topLevelOr(q: string): boolean {
   }
 }
 
+/** A node as a comparable string: no positions, and `level:error` the same as `level:"error"`. */
+function shape(node: QueryNode): string {
+  if (node.type === 'not') return `not(${shape(node.child)})`;
+  if (node.type === 'and' || node.type === 'or') return `${node.type}(${node.children.map(shape).join(',')})`;
+  return JSON.stringify(Object.entries(node).filter(([k]) => k !== 'loc' && k !== 'phrase').sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * `q` with `clause` in it, when its top-level AND chain already holds that
+ * filter or its opposite: the same one again changes nothing, the opposite
+ * is replaced, as Kibana's filter pills flip. Null when neither is there.
+ * Before, a second "filter for" wrote `level:"error" AND level:"error"`,
+ * and "filter out" after it `level:"error" AND -level:"error"` (0 hits).
+ */
+function withinChain(q: string, clause: string): string | null {
+  let chain: QueryNode[];
+  let wanted: string;
+  let opposite: string;
+  try {
+    const ast = parse(maskSavedRefs(q));
+    chain = ast.type === 'and' ? ast.children : [ast];
+    const c = parse(clause);
+    wanted = shape(c);
+    opposite = c.type === 'not' ? shape(c.child) : `not(${wanted})`;
+  } catch {
+    return null;
+  }
+  for (const node of chain) {
+    const s = shape(node);
+    if (s === wanted) return q;
+    if (s === opposite) return `${q.slice(0, node.loc.start)}${clause}${q.slice(node.loc.end)}`;
+  }
+  return null;
+}
+
 /** Adds `clause` (or its negation) to `q` with AND, keeping q's own precedence. */
 export function addClause(q: string, clause: string, negate: boolean): string {
   const c = negate ? (clause.startsWith('-') ? clause.slice(1) : `-${clause}`) : clause;
   const base = q.trim();
   if (base === '' || base === '*') return c;
+  const kept = withinChain(base, c);
+  if (kept !== null) return kept;
   const wrapped = topLevelOr(base) ? `(${base})` : base;
   return `${wrapped} AND ${c}`;
 }
