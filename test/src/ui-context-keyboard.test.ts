@@ -1,7 +1,9 @@
 /**
  * "Lines around" from the keyboard, as a Kibana user closes a flyout: the
  * context dialog takes focus when it opens, keeps it from the page's `/`
- * shortcut, Escape closes it, and focus goes back to the button that opened it.
+ * shortcut, Tab does not leave it, Escape closes it, and focus goes back to
+ * the button that opened it. Its title and Close stay in sight however far
+ * it is scrolled.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -15,7 +17,7 @@ describe('search page: context dialog and the keyboard (Chromium)', { skip: !HAV
   let page: Page;
 
   pageSuite({
-    seed: (srv) => ingest(srv.url, recentLines(30, 10_000, (i) => ({ level: 'info', host: 'web-1', source: 'app', message: `line ${i}` }))),
+    seed: (srv) => ingest(srv.url, recentLines(60, 10_000, (i) => ({ level: 'info', host: 'web-1', source: 'app', message: `line ${i}` }))),
   }, (s) => ({ srv, page } = s));
 
   const focused = () => page.evaluate(`document.activeElement?.textContent ?? ''`);
@@ -55,5 +57,29 @@ describe('search page: context dialog and the keyboard (Chromium)', { skip: !HAV
     assert.equal(await page.evaluate('document.activeElement?.dataset.index'), '5');
     await page.keyboard.press('ArrowDown');
     assert.equal(await page.evaluate('document.activeElement?.dataset.index'), '6');
+  });
+
+  test('Tab stays in the dialog, and its title and Close stay in sight while it is scrolled to the anchor', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-1h', to: 'now' })}`);
+    await waitForTotal(page, await apiTotal(srv, '', 'now-1h', 'now'));
+    const row = page.locator('.results [data-index="30"]');
+    await row.locator('.message').click();
+    await row.getByRole('button', { name: 'Lines around' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Context' });
+    await dialog.locator('li[aria-current="true"]').waitFor();
+    assert.equal(await focused(), 'Close');
+    // Tab left for the page under the overlay (the body, then the brand link).
+    for (const key of ['Tab', 'Tab', 'Shift+Tab']) {
+      await page.keyboard.press(key);
+      assert.equal(await focused(), 'Close', `after ${key}`);
+    }
+    // Centred on its anchor, the dialog is scrolled; its head is still in it.
+    assert.ok(await dialog.evaluate((el) => el.scrollTop > 0), 'the dialog scrolled to the anchor');
+    const box = (await dialog.boundingBox())!;
+    const close = (await dialog.getByRole('button', { name: 'Close' }).boundingBox())!;
+    assert.ok(close.y >= box.y && close.y + close.height <= box.y + box.height, `Close at ${close.y} in the dialog at ${box.y}..${box.y + box.height}`);
+    assert.equal(await page.evaluate(`document.elementFromPoint(${close.x + close.width / 2}, ${close.y + close.height / 2})?.textContent`), 'Close', 'nothing drawn over Close');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached', timeout: 2_000 });
   });
 });

@@ -3,6 +3,7 @@ import type { LogEvent } from '@logship/query/browser';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { ContextAnswer } from './api-client.js';
 import { EventLine } from './event-row.js';
+import { keepTabInside } from './focus-trap.js';
 import type { SortOrder, TimeZoneMode } from './page-state.js';
 
 export interface ContextViewProps {
@@ -17,6 +18,7 @@ export interface ContextViewProps {
 export function ContextView({ context, error, tz, sort, onClose }: ContextViewProps) {
   const anchorRef = useRef<HTMLLIElement>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
+  const box = useRef<HTMLDivElement>(null);
   const close = useRef(onClose);
   close.current = onClose;
   // The dialog takes focus when it opens (the autofocus attribute is not
@@ -31,6 +33,7 @@ export function ContextView({ context, error, tz, sort, onClose }: ContextViewPr
         e.preventDefault();
         close.current();
       }
+      keepTabInside(e, box.current);
     };
     document.addEventListener('keydown', onKey);
     return () => {
@@ -51,6 +54,7 @@ export function ContextView({ context, error, tz, sort, onClose }: ContextViewPr
     <div class="overlay" onClick={onClose}>
       <div
         class="dialog context"
+        ref={box}
         role="dialog"
         aria-modal="true"
         aria-label="Context"

@@ -1,11 +1,18 @@
 /** Asks once for a read token when the server answers 401; kept for this browser session. */
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { keepTabInside } from './focus-trap.js';
 
 export function TokenPrompt({ reason, onToken }: { reason: string; onToken: (t: string) => void }) {
   const [value, setValue] = useState('');
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => keepTabInside(e, box.current);
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
   return (
     <div class="overlay">
-      <div class="dialog token" role="dialog" aria-modal="true" aria-label="Read token">
+      <div class="dialog token" ref={box} role="dialog" aria-modal="true" aria-label="Read token">
       <form
         class="token-form"
         onSubmit={(e) => {
