@@ -276,6 +276,25 @@ export function App() {
     return () => window.removeEventListener('popstate', onPop);
   }, [execute]);
 
+  // The History menu closes on Escape or a click outside it, as the time
+  // picker does; a <details> stays open until its own summary is clicked.
+  useEffect(() => {
+    const close = (e: Event) => {
+      const menu = document.querySelector<HTMLDetailsElement>('details.history[open]');
+      if (!menu) return;
+      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !menu.contains(e.target as Node)) {
+        menu.open = false;
+        if (e instanceof KeyboardEvent && menu.contains(document.activeElement)) menu.querySelector('summary')?.focus();
+      }
+    };
+    document.addEventListener('keydown', close);
+    document.addEventListener('mousedown', close);
+    return () => {
+      document.removeEventListener('keydown', close);
+      document.removeEventListener('mousedown', close);
+    };
+  }, []);
+
   const loadMore = useCallback(() => {
     const cursor = results.next;
     if (!cursor || results.loadingMore) return;
