@@ -89,6 +89,8 @@ describe('search page (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 120_000 }, (
     await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from, to })}`);
     await waitForTotal(page, COUNT);
     await page.locator('.results [data-index="0"]').waitFor();
+    // The README's picture (docs/screenshot.png): with its histogram, which may answer after the rows.
+    await page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === '${COUNT}'`);
     await screenshot(page, 'search');
     const api = await searchAll(srv.url, '', { from, to });
     assert.equal(api.length, COUNT);
