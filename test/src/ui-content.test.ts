@@ -4,7 +4,7 @@
  * Unicode, emoji and right-to-left text come back as sent; a bidirectional
  * override (U+202E) cannot reverse the JSON around it; a 20,000-character
  * message takes ten lines of its row, not the whole list, while the
- * expanded row holds all of it.
+ * expanded row holds all of it. An empty string says (empty).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -34,6 +34,7 @@ describe('search page: log content shown as text (Chromium)', { skip: !HAVE_CHRO
         { '@timestamp': t(30), level: 'info', host: 'override', message: OVERRIDE },
         { '@timestamp': t(40), level: 'info', host: 'long', message: LONG },
         { '@timestamp': t(50), level: 'error', host: 'tb', message: TRACEBACK },
+        { '@timestamp': t(60), level: 'info', host: 'empty', referrer: '', message: 'no referrer' },
       ].map((e) => JSON.stringify(e)));
     },
   }, (s) => ({ srv, page, problems } = s));
@@ -69,6 +70,18 @@ describe('search page: log content shown as text (Chromium)', { skip: !HAVE_CHRO
     assert.ok(!json.includes('\u202E'), 'no raw U+202E to reverse the rest of the line');
     assert.ok(json.includes('"message": "invoice \\u202efdp.exe"'), json);
     assert.equal((JSON.parse(json) as { message: string }).message, OVERRIDE);
+  });
+
+  test('an empty string says (empty), not a blank cell read as no value; it filters as ""', async () => {
+    await open('empty');
+    assert.equal(await page.locator('.fields-table tr[data-field="referrer"] td.value').innerText(), '(empty)');
+    const field = page.locator('.sidebar li[data-field="referrer"]');
+    await field.locator('.field-head .link').click();
+    await field.locator('.values .value').first().waitFor();
+    assert.deepEqual(await field.locator('.values .value').allInnerTexts(), ['(empty)']);
+    await field.locator('.values .value').click();
+    await page.waitForFunction(`new URL(location.href).searchParams.get('q') === 'host:empty AND referrer:""'`);
+    await waitForTotal(page, 1);
   });
 
   test('a 20,000-character message: ten lines in its row, all of it when expanded', async () => {
