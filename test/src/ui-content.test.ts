@@ -35,6 +35,7 @@ describe('search page: log content shown as text (Chromium)', { skip: !HAVE_CHRO
         { '@timestamp': t(40), level: 'info', host: 'long', message: LONG },
         { '@timestamp': t(50), level: 'error', host: 'tb', message: TRACEBACK },
         { '@timestamp': t(60), level: 'info', host: 'empty', referrer: '', message: 'no referrer' },
+        { '@timestamp': t(70), level: 'info', host: 'path', source: '/var/log/containers/checkout-7d9f8b-abcde_shop_app.log', logger: 'orders', message: 'origin' },
       ].map((e) => JSON.stringify(e)));
     },
   }, (s) => ({ srv, page, problems } = s));
@@ -82,6 +83,15 @@ describe('search page: log content shown as text (Chromium)', { skip: !HAVE_CHRO
     await field.locator('.values .value').click();
     await page.waitForFunction(`new URL(location.href).searchParams.get('q') === 'host:empty AND referrer:""'`);
     await waitForTotal(page, 1);
+  });
+
+  test('an origin cut short (a file source\'s path) is whole in its title', async () => {
+    await open('path');
+    const origin = page.locator('.results [data-index="0"] .origin');
+    const whole = 'path · /var/log/containers/checkout-7d9f8b-abcde_shop_app.log · orders';
+    assert.equal(await origin.innerText(), whole);
+    assert.ok(await origin.evaluate((el) => el.scrollWidth > el.clientWidth), 'cut short on screen');
+    assert.equal(await origin.getAttribute('title'), whole);
   });
 
   test('a 20,000-character message: ten lines in its row, all of it when expanded', async () => {
