@@ -6,7 +6,12 @@
 source "$(dirname "$0")/lib.sh"
 ui=packages/ui
 stamp="$ui/dist/index.html"
-if [ -f "$stamp" ] && [ -z "$(find "$ui/src" "$ui/index.html" "$ui/vite.config.js" "$ui/package.json" packages/query/dist/browser.js -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+# Any compiled file of @logship/query counts, not only browser.js: the parser
+# (parse.js) changing under an unchanged browser.js left the page's bundle
+# with the old one.
+changed="$(find "$ui/src" "$ui/index.html" "$ui/vite.config.js" "$ui/package.json" -newer "$stamp" -print -quit 2>/dev/null)"
+changed+="$(find packages/query/dist -name '*.js' -newer "$stamp" -print -quit 2>/dev/null)"
+if [ -f "$stamp" ] && [ -z "$changed" ]; then
   exit 0
 fi
 (cd "$ui" && node_modules/.bin/vite build --logLevel warn)

@@ -4,7 +4,7 @@
  * Unicode, emoji and right-to-left text come back as sent; a bidirectional
  * override (U+202E) cannot reverse the JSON around it; a 20,000-character
  * message takes ten lines of its row, not the whole list, while the
- * expanded row holds all of it.
+ * expanded row holds all of it. An empty string says (empty).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -34,6 +34,8 @@ describe('search page: log content shown as text (Chromium)', { skip: !HAVE_CHRO
         { '@timestamp': t(30), level: 'info', host: 'override', message: OVERRIDE },
         { '@timestamp': t(40), level: 'info', host: 'long', message: LONG },
         { '@timestamp': t(50), level: 'error', host: 'tb', message: TRACEBACK },
+        { '@timestamp': t(60), level: 'info', host: 'empty', referrer: '', message: 'no referrer' },
+        { '@timestamp': t(70), level: 'info', host: 'path', source: '/var/log/containers/checkout-7d9f8b-abcde_shop_app.log', logger: 'orders', message: 'origin' },
       ].map((e) => JSON.stringify(e)));
     },
   }, (s) => ({ srv, page, problems } = s));
@@ -69,6 +71,27 @@ describe('search page: log content shown as text (Chromium)', { skip: !HAVE_CHRO
     assert.ok(!json.includes('\u202E'), 'no raw U+202E to reverse the rest of the line');
     assert.ok(json.includes('"message": "invoice \\u202efdp.exe"'), json);
     assert.equal((JSON.parse(json) as { message: string }).message, OVERRIDE);
+  });
+
+  test('an empty string says (empty), not a blank cell read as no value; it filters as ""', async () => {
+    await open('empty');
+    assert.equal(await page.locator('.fields-table tr[data-field="referrer"] td.value').innerText(), '(empty)');
+    const field = page.locator('.sidebar li[data-field="referrer"]');
+    await field.locator('.field-head .link').click();
+    await field.locator('.values .value').first().waitFor();
+    assert.deepEqual(await field.locator('.values .value').allInnerTexts(), ['(empty)']);
+    await field.locator('.values .value').click();
+    await page.waitForFunction(`new URL(location.href).searchParams.get('q') === 'host:empty AND referrer:""'`);
+    await waitForTotal(page, 1);
+  });
+
+  test('an origin cut short (a file source\'s path) is whole in its title', async () => {
+    await open('path');
+    const origin = page.locator('.results [data-index="0"] .origin');
+    const whole = 'path · /var/log/containers/checkout-7d9f8b-abcde_shop_app.log · orders';
+    assert.equal(await origin.innerText(), whole);
+    assert.ok(await origin.evaluate((el) => el.scrollWidth > el.clientWidth), 'cut short on screen');
+    assert.equal(await origin.getAttribute('title'), whole);
   });
 
   test('a 20,000-character message: ten lines in its row, all of it when expanded', async () => {

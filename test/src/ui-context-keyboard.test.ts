@@ -82,4 +82,20 @@ describe('search page: context dialog and the keyboard (Chromium)', { skip: !HAV
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached', timeout: 2_000 });
   });
+
+  test('the History menu closes on Escape and on a click outside it, as the time picker does', async () => {
+    for (const q of ['level:info', 'host:web-1']) {
+      await page.goto(`${srv.url}/?${new URLSearchParams({ q, from: 'now-1h', to: 'now' })}`);
+      await waitForTotal(page, await apiTotal(srv, q, 'now-1h', 'now'));
+    }
+    const menu = page.locator('details.history');
+    await menu.locator('summary').click();
+    assert.equal(await menu.getAttribute('open'), '');
+    await page.keyboard.press('Escape');
+    assert.equal(await menu.getAttribute('open'), null, 'Escape closed it');
+    assert.equal(await focused(), 'History', 'focus on its summary');
+    await menu.locator('summary').click();
+    await page.locator('.summary').click();
+    assert.equal(await menu.getAttribute('open'), null, 'a click outside closed it');
+  });
 });

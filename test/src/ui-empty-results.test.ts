@@ -3,14 +3,16 @@
  * fields of the query that no event in the range has, with the nearest name
  * events do have, as `logship search` does on stderr: `hots:web-1` is a typo
  * of `host`, not a quiet "0 hits". Habits of other query languages read
- * differently here are named too (lower-case `and`, `level=error`).
+ * differently here are named too (lower-case `and`, `level=error`). With no
+ * query, it says when the newest event was (one click searches up to it), or
+ * that the server has none yet.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { HAVE_CHROMIUM } from './browser.js';
 import { ingest, type ServerHandle } from './harness.js';
-import { apiTotal, waitForTotal, pageSuite, recentLines } from './ui-support.js';
+import { apiGet, apiTotal, urlParams, waitForTotal, pageSuite, recentLines } from './ui-support.js';
 
 describe('search page: nothing found (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 60_000 }, () => {
   let srv: ServerHandle;
@@ -50,6 +52,21 @@ describe('search page: nothing found (Chromium)', { skip: !HAVE_CHROMIUM, timeou
     assert.match(await hints.innerText(), /^"fatl" is no level: level is one of /);
   });
 
+  test('no query and nothing in the range: the newest event\'s time, and a click searches up to it', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-3h', to: 'now-2h', tz: 'utc' })}`);
+    await waitForTotal(page, 0);
+    const newest = (await apiGet<{ hits: { '@timestamp': string }[] }>(srv, '/api/v1/search', { q: '', from, to, limit: '1' })).body.hits[0]!['@timestamp'];
+    const empty = page.getByRole('status').filter({ hasText: 'No events in this time range' });
+    await empty.getByText('The newest event is from').waitFor({ timeout: 5_000 });
+    assert.match(await empty.innerText(), new RegExp(`The newest event is from ${newest.slice(0, 19).replace('T', ' ')}\\.`));
+    assert.doesNotMatch(await empty.innerText(), /fewer clauses/);
+    await empty.getByRole('button', { name: 'Search up to it' }).click();
+    await page.waitForFunction(`new URL(location.href).searchParams.get('to') === ${JSON.stringify(newest)}`);
+    // The same length (an hour) ending there: all 40, seeded 10 s apart.
+    assert.equal(Date.parse(newest) - Date.parse(urlParams(page).get('from')!), 3_600_000);
+    await waitForTotal(page, 40);
+  });
+
   test('every field present: no field is blamed, a wider range is suggested', async () => {
     await open('host:web-9');
     assert.equal(await page.locator('.empty .missing-field').count(), 0);
@@ -59,5 +76,18 @@ describe('search page: nothing found (Chromium)', { skip: !HAVE_CHROMIUM, timeou
     await waitForTotal(page, await apiTotal(srv, 'host:web-1', from, to));
     assert.equal(await page.locator('.empty').count(), 0);
     assert.deepEqual(problems, []);
+  });
+});
+
+describe('search page: a server that has no events yet (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 60_000 }, () => {
+  let srv: ServerHandle;
+  let page: Page;
+
+  pageSuite({}, (s) => ({ srv, page } = s));
+
+  test('says so, not "try a wider time range"', async () => {
+    await page.goto(`${srv.url}/`);
+    await waitForTotal(page, 0);
+    await page.getByRole('status').getByText('This server has no events yet').waitFor({ timeout: 5_000 });
   });
 });

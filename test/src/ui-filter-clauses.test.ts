@@ -134,7 +134,7 @@ describe('search page: filter clauses (Chromium)', { skip: !HAVE_CHROMIUM, timeo
     assert.deepEqual(problems, []);
   });
 
-  test('field-name completion inserts the name escaped, and its values complete after it', async () => {
+  test('field-name completion inserts the name escaped, and its values are offered right after it', async () => {
     await open('', COUNT);
     await page.locator('.summary').click();
     await page.keyboard.press('/');
@@ -146,6 +146,10 @@ describe('search page: filter clauses (Chromium)', { skip: !HAVE_CHROMIUM, timeo
     await page.waitForTimeout(150);
     await option.click();
     assert.equal(await queryText(page), 'kubernetes.labels.app.kubernetes.io\\/name:');
+    // Its values are offered at once, as Kibana's KQL bar does; they came only after a character.
+    const values = page.locator('.cm-tooltip-autocomplete .cm-completionLabel');
+    await values.first().waitFor({ timeout: 5_000 });
+    assert.deepEqual((await values.allInnerTexts()).sort(), [...APPS].sort());
     await page.keyboard.type('che');
     await page.locator('.cm-tooltip-autocomplete .cm-completionLabel', { hasText: 'checkout' }).waitFor();
     await page.keyboard.press('Escape');

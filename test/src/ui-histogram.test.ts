@@ -83,4 +83,25 @@ describe('search page: histogram hover and click (Chromium)', { skip: !HAVE_CHRO
     // One event per 30 s in 10 s buckets: counts 0 or 1, ticks 0 and 1, never 0.5.
     assert.ok(!labels.some((t) => /^\d+\.\d+$/.test(t)), `no fractional count in ${JSON.stringify(labels)}`);
   });
+
+  test('the count axis has a scale: 0 and the largest bar rounded up to a round number', async () => {
+    // uPlot keeps its ticks 30 px apart: in this 110 px chart a 41-hit bar left 0 as the only label.
+    await page.addInitScript(`(() => {
+      if (window.__drawn) return;
+      window.__drawn = [];
+      const fill = CanvasRenderingContext2D.prototype.fillText;
+      CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) { window.__drawn.push(String(text)); return fill.call(this, text, ...rest); };
+    })()`);
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: new Date(from).toISOString(), to: new Date(to).toISOString(), tz: 'utc' })}`);
+    await page.locator('.histogram canvas').waitFor();
+    await page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === ${JSON.stringify(String(await apiTotal(srv, '', new Date(from).toISOString(), new Date(to).toISOString())))}`);
+    const agg = await fetch(`${srv.url}/api/v1/aggregate?${new URLSearchParams({ type: 'date_histogram', q: '', from: new Date(from).toISOString(), to: new Date(to).toISOString(), interval: '10s' })}`);
+    const largest = Math.max(...((await agg.json()) as { buckets: { count: number }[] }).buckets.map((b) => b.count));
+    assert.ok(largest >= BURST);
+    const counts = ((await page.evaluate('window.__drawn')) as string[])
+      .filter((t) => /^[\d,]+$/.test(t)).map((t) => Number(t.replace(/,/g, '')));
+    const top = Math.max(...counts);
+    assert.ok(counts.includes(0), JSON.stringify(counts));
+    assert.ok(top >= largest && top <= largest * 1.5, `top label ${top} for a largest bar of ${largest} (${JSON.stringify(counts)})`);
+  });
 });

@@ -2,7 +2,8 @@
  * A query the page cannot run shows its error and no answers: not the
  * previous query's histogram and fields beside it (read as the new query's),
  * and the field list does not blame the server for a 404 that is the
- * query's own (an unknown saved query).
+ * query's own (an unknown saved query). Other query languages' habits
+ * (KQL's `level : error`, Loki's `{job="x"}`) are said in this one's terms.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -36,6 +37,24 @@ describe('search page: queries that cannot run (Chromium)', { skip: !HAVE_CHROMI
     await typeQuery(page, 'host:web-1 AND (');
     await page.locator('.query-error').waitFor();
     await showsNoAnswers();
+  });
+
+  test('KQL\'s `level : error` and Loki\'s `{host="web-1"}` are said in this language\'s terms, and the API says the same', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from, to })}`);
+    await waitForTotal(page, 60);
+    for (const [q, meant] of [['level : error', 'level:error'], ['{host="web-1"} |= "line"', 'host:"web-1"']] as const) {
+      await typeQuery(page, q);
+      const alert = page.locator('.query-error');
+      await alert.waitFor();
+      assert.ok((await alert.innerText()).includes(meant), `${q}: ${await alert.innerText()}`);
+      const api = await fetch(`${srv.url}/api/v1/search?${new URLSearchParams({ q, from, to })}`);
+      const body = (await api.json()) as { error: { message: string } };
+      assert.equal(api.status, 400);
+      assert.ok((await alert.innerText()).includes(body.error.message), `the page says the API's words: ${body.error.message}`);
+      // Written as the hint says, it runs.
+      await typeQuery(page, meant);
+      await waitForTotal(page, await apiTotal(srv, meant, from, to));
+    }
   });
 
   test('a time range that does not resolve does the same', async () => {

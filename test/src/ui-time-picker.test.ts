@@ -99,6 +99,26 @@ describe('search page: time picker in a non-UTC zone (Chromium)', { skip: !HAVE_
     assert.deepEqual(problems, []);
   });
 
+  test('the common ranges of Grafana and Kibana are one click: the last 5 minutes to 30 days, today, yesterday, this week', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-6h', to: 'now' })}`);
+    await waitForTotal(page, await apiTotal(srv, '', 'now-6h', 'now'));
+    await button().click();
+    const quick = page.locator('.picker-panel .quick button');
+    assert.deepEqual(await quick.allInnerTexts(), [
+      'Last 5 minutes', 'Last 15 minutes', 'Last 30 minutes', 'Last 1 hour', 'Last 3 hours', 'Last 6 hours', 'Last 12 hours',
+      'Last 24 hours', 'Last 2 days', 'Last 7 days', 'Last 30 days', 'Today', 'Yesterday', 'This week',
+    ]);
+    assert.equal(await page.locator('.picker-panel .quick [aria-pressed="true"]').innerText(), 'Last 6 hours');
+    for (const [label, from, to] of [['Yesterday', 'now-1d/d', 'now-1d/d'], ['Last 5 minutes', 'now-5m', 'now']] as const) {
+      if (await button().getAttribute('aria-expanded') !== 'true') await button().click();
+      await page.getByRole('button', { name: label, exact: true }).click();
+      await page.waitForFunction(`new URL(location.href).searchParams.get('from') === ${JSON.stringify(from)}`);
+      assert.equal(urlParams(page).get('to'), to);
+      assert.equal(await button().innerText(), label);
+    }
+    assert.deepEqual(problems, []);
+  });
+
   test('Escape or a click outside closes the panel and drops text not applied', async () => {
     await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-6h', to: 'now' })}`);
     await waitForTotal(page, await apiTotal(srv, '', 'now-6h', 'now'));

@@ -11,6 +11,7 @@ import type { QueryNode } from './ast.js';
 import { buildAst } from './build-ast.js';
 import { QueryError, QuerySyntaxError } from './errors.js';
 import { parse as peggyParse } from './grammar/parser.generated.js';
+import { syntaxHabit } from './syntax-habits.js';
 import { resolveLimits, type QueryLimits } from './limits.js';
 import type { RawNode } from './raw.js';
 
@@ -104,7 +105,8 @@ function fromPeggy(err: PeggySyntaxError, query: string): QuerySyntaxError {
     expected.length <= 1
       ? (expected[0] ?? 'something else')
       : `${expected.slice(0, -1).join(', ')} or ${expected[expected.length - 1]}`;
-  return new QuerySyntaxError('LS_QUERY_SYNTAX', `expected ${list} but ${found} found`, query, offset, expected);
+  const habit = syntaxHabit(query, offset);
+  return new QuerySyntaxError('LS_QUERY_SYNTAX', `expected ${list} but ${found} found${habit ? `; ${habit}` : ''}`, query, offset, expected);
 }
 
 /** The word at `offset` (up to 20 characters), to name what was found. */

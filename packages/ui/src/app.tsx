@@ -113,6 +113,8 @@ export function App() {
   const [searchSeq, setSearchSeq] = useState(0);
   /** For a search that found nothing: the fields it names that no event has (null until known). */
   const [missing, setMissing] = useState<MissingField[] | null>(null);
+  /** For an empty range searched with no query: the newest event's time, null when the store has none. */
+  const [newest, setNewest] = useState<string | null | undefined>(undefined);
 
   const run = useRef<AbortController | null>(null);
   const latest = useRef(state);
@@ -157,6 +159,7 @@ export function App() {
     setFailure(null);
     setPending([]);
     setMissing(null);
+    setNewest(undefined);
     valuesCache.current.clear();
     // A search that stops before asking the server shows no answers at all:
     // the previous query's histogram and fields beside an error read as its.
@@ -212,6 +215,14 @@ export function App() {
             (m) => { if (!signal.aborted) setMissing(m); },
             () => { if (!signal.aborted) setMissing([]); },
           );
+          // Nothing at all in the range: when was the newest event, if any?
+          // (Only for no query: all time is cheap to search newest first then.)
+          if (s.q.trim() === '' || s.q.trim() === '*') {
+            getJson<SearchAnswer>('/api/v1/search', { q: '', from: '0', to: 'now', limit: 1, fields: '@timestamp' }, signal).then(
+              (n) => { if (!signal.aborted) setNewest(n.hits[0]?.['@timestamp'] ?? null); },
+              () => {},
+            );
+          }
         }
       },
       (err) => {
@@ -277,6 +288,25 @@ export function App() {
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, [execute]);
+
+  // The History menu closes on Escape or a click outside it, as the time
+  // picker does; a <details> stays open until its own summary is clicked.
+  useEffect(() => {
+    const close = (e: Event) => {
+      const menu = document.querySelector<HTMLDetailsElement>('details.history[open]');
+      if (!menu) return;
+      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !menu.contains(e.target as Node)) {
+        menu.open = false;
+        if (e instanceof KeyboardEvent && menu.contains(document.activeElement)) menu.querySelector('summary')?.focus();
+      }
+    };
+    document.addEventListener('keydown', close);
+    document.addEventListener('mousedown', close);
+    return () => {
+      document.removeEventListener('keydown', close);
+      document.removeEventListener('mousedown', close);
+    };
+  }, []);
 
   const loadMore = useCallback(() => {
     const cursor = results.next;
@@ -521,7 +551,19 @@ export function App() {
               <option value="asc">Oldest first</option>
             </select>
           </div>
-          {results.total?.value === 0 && results.events.length === 0 && !results.loading && missing !== null && <EmptyResults q={state.q} missing={missing} />}
+          {results.total?.value === 0 && results.events.length === 0 && !results.loading && missing !== null && (
+            <EmptyResults
+              q={state.q}
+              missing={missing}
+              newest={newest}
+              tz={state.tz}
+              onShowNewest={(at) => {
+                // The range's length, ending at the newest event.
+                const r = resolveRange(state.from, state.to, state.tz);
+                navigate({ ...state, q: draft.current, from: new Date(at - (r.to - r.from)).toISOString(), to: new Date(at).toISOString() });
+              }}
+            />
+          )}
           <ResultsList
             key={searchSeq}
             events={results.events}

@@ -1,7 +1,9 @@
 /** What the results area says when a search found nothing, and why when it can tell. */
 import { parse, queryHints } from '@logship/query/browser';
 import type { MissingField } from './missing-fields.js';
+import type { TimeZoneMode } from './page-state.js';
 import { maskSavedRefs } from './query-text.js';
+import { formatTime } from './time-range.js';
 
 /**
  * Habits of other query languages this one reads differently (`and` in
@@ -17,8 +19,35 @@ function hintsFor(q: string): string[] {
   }
 }
 
-export function EmptyResults({ q, missing }: { q: string; missing: MissingField[] }) {
+export interface EmptyResultsProps {
+  q: string;
+  missing: MissingField[];
+  /** With no query: the newest event's @timestamp, null when there is none at all, undefined while unknown. */
+  newest?: string | null | undefined;
+  tz: TimeZoneMode;
+  onShowNewest: (atMs: number) => void;
+}
+
+export function EmptyResults({ q, missing, newest, tz, onShowNewest }: EmptyResultsProps) {
   const hints = hintsFor(q);
+  const noQuery = q.trim() === '' || q.trim() === '*';
+  const newestMs = typeof newest === 'string' ? Date.parse(newest) : NaN;
+  // With no query, "no events match" and "fewer clauses" said nothing of an
+  // idle server (Last 15 minutes on a quiet night) or of one never sent a line.
+  if (noQuery) {
+    return (
+      <div class="empty" role="status">
+        <p>No events in this time range.</p>
+        {newest === null && <p class="muted">This server has no events yet: point logship-agent or another shipper at it (README, Quick start).</p>}
+        {Number.isFinite(newestMs) && (
+          <p>
+            The newest event is from {formatTime(newestMs, tz).replace(/\.\d{3}$/, '')}.{' '}
+            <button type="button" class="link" onClick={() => onShowNewest(newestMs)}>Search up to it</button>
+          </p>
+        )}
+      </div>
+    );
+  }
   return (
     <div class="empty" role="status">
       <p>No events match this query in this time range.</p>

@@ -58,7 +58,8 @@ export function EventDetail({ ev, cols, actions }: { ev: LogEvent; cols: string[
             return (
               <tr key={name} data-field={name}>
                 <th scope="row">{name}</th>
-                <td class="value"><span class="pre" dir="auto">{text}</span></td>
+                {/* An empty string read as a missing value (a blank cell); Kibana says (empty). */}
+                <td class="value">{text === '' ? <span class="muted">(empty)</span> : <span class="pre" dir="auto">{text}</span>}</td>
                 <td class="actions">
                   <button type="button" class="small" aria-label={`Filter for ${name}`} title="Filter for value" onClick={() => actions.onFilter(name, value, false)}>+</button>
                   <button type="button" class="small" aria-label={`Filter out ${name}`} title="Filter out value" onClick={() => actions.onFilter(name, value, true)}>−</button>

@@ -34,7 +34,8 @@ export function EventLine({ ev, cols, tz }: { ev: LogEvent; cols: string[]; tz: 
     <div class="line">
       <time class="ts" dateTime={ev['@timestamp']}>{formatTime(Date.parse(ev['@timestamp']), tz)}</time>
       <span class={`level ${levelClass(ev.level)}`}>{ev.level ?? ''}</span>
-      <span class="origin">{origin(ev)}</span>
+      {/* Cut at 24 characters (a file source's path takes them all); whole on hover. */}
+      <span class="origin" title={origin(ev) || undefined}>{origin(ev)}</span>
       {cols.map((c) => (
         <span class="col" key={c} data-col={c}>
           <span class="col-name">{c}=</span>{ev[c] === undefined ? '' : String(ev[c])}

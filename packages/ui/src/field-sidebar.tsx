@@ -68,7 +68,7 @@ function FieldEntry({ name, count, types, props }: { name: string; count: number
             return (
               <li key={String(v.value)} style={{ '--share': `${of > 0 ? (100 * v.count) / of : 0}%` }}>
                 <button type="button" class="link value" title={`Filter for ${name}: ${String(v.value)}`} onClick={() => props.onFilter(name, typed(v.value, types), false)}>
-                  {String(v.value)}
+                  {v.value === '' ? <span class="muted">(empty)</span> : String(v.value)}
                 </button>
                 <span class="count">{v.count.toLocaleString()}</span>
                 <span class="pct" title={`${pct} of the events found`}>{pct}</span>

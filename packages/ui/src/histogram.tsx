@@ -41,7 +41,17 @@ const TIME_TICKS: (string | number | null)[][] = [
   [0.001, ':{ss}.{fff}', '\n{YYYY}-{MM}-{DD} {HH}:{mm}', null, '\n{MM}-{DD} {HH}:{mm}', null, '\n{HH}:{mm}', null, 1],
 ];
 
-const COUNT_STEPS = [1, 2, 5].flatMap((m) => Array.from({ length: 13 }, (_, e) => m * 10 ** e)).sort((a, b) => a - b);
+/**
+ * The count axis's top: the largest bar rounded up to a round number (41 →
+ * 50, 312 → 400), labelled with 0. uPlot's own ticks keep 30 px apart, and
+ * in a 110 px chart that left 0 alone for most ranges: no scale to read.
+ */
+function countTop(max: number): number {
+  if (max <= 10) return Math.max(1, Math.ceil(max));
+  const unit = 10 ** Math.floor(Math.log10(max));
+  const m = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((x) => x * unit >= max)!;
+  return m * unit;
+}
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
@@ -84,12 +94,12 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
         scales: {
           x: { time: true, range: [secs[0] ?? 0, (secs[secs.length - 1] ?? 0) + data.intervalMs / 1000] },
           // Counts start at zero, even when every bucket is empty.
-          y: { range: (_u, _min, max) => [0, Math.max(1, max ?? 1)] },
+          y: { range: (_u, _min, max) => [0, countTop(max ?? 1)] },
         },
         axes: [
           { stroke: cssVar('--muted'), grid: { show: false }, ticks: { stroke: cssVar('--border') }, values: TIME_TICKS },
-          // Counts: whole-number ticks (uPlot's own steps gave 2.5 hits).
-          { stroke: cssVar('--muted'), grid: { stroke: cssVar('--border'), width: 1 }, size: 44, ticks: { show: false }, incrs: COUNT_STEPS },
+          // Counts: 0 and the top, whole numbers (uPlot's own steps gave 2.5 hits).
+          { stroke: cssVar('--muted'), grid: { stroke: cssVar('--border'), width: 1 }, size: 44, ticks: { show: false }, splits: (u) => [0, u.scales.y!.max ?? 1] },
         ],
         series: [
           {},

@@ -3,7 +3,7 @@
  * of field names and of a field's top values, the error mark, and Enter to
  * run. `/` anywhere on the page focuses it.
  */
-import { autocompletion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
+import { autocompletion, insertCompletionText, startCompletion, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, placeholder } from '@codemirror/view';
@@ -21,6 +21,15 @@ export interface QueryBarProps {
   onChange: (q: string) => void;
   fieldNames: () => Promise<string[]>;
   fieldValues: (field: string) => Promise<string[]>;
+}
+
+/**
+ * A field picked from the list, then its values offered at once, as
+ * Kibana's KQL bar does: they came only after a first character was typed.
+ */
+function applyField(view: EditorView, completion: Completion, from: number, to: number): void {
+  view.dispatch(insertCompletionText(view.state, completion.label, from, to));
+  startCompletion(view);
 }
 
 function quoteValue(v: string): string {
@@ -59,7 +68,7 @@ export function QueryBar(props: QueryBarProps) {
       return {
         from: word.from,
         // Inserted escaped, so `a/b` completes to a field the parser reads back.
-        options: names.map((n) => ({ label: `${escapeField(n)}:`, displayLabel: n, type: 'property' })),
+        options: names.map((n) => ({ label: `${escapeField(n)}:`, displayLabel: n, type: 'property', apply: applyField })),
         validFor: /^[@\w.-]*$/,
       };
     };

@@ -67,7 +67,7 @@ export function TimePicker({ from, to, tz, onChange, onTz }: TimePickerProps) {
         <div class="picker-panel">
           <div class="quick">
             {QUICK_RANGES.map((r) => (
-              <button type="button" key={r.from} onClick={() => { setOpen(false); onChange({ from: r.from, to: 'now' }); }}>
+              <button type="button" key={r.label} aria-pressed={r.from === from && r.to === to} onClick={() => { setOpen(false); onChange({ from: r.from, to: r.to }); }}>
                 {r.label}
               </button>
             ))}

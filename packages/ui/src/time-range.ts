@@ -5,12 +5,17 @@
 import { resolveDate } from '@logship/query/browser';
 import type { TimeZoneMode } from './page-state.js';
 
-export const QUICK_RANGES: { label: string; from: string }[] = [
-  { label: 'Last 15 minutes', from: 'now-15m' },
-  { label: 'Last 1 hour', from: 'now-1h' },
-  { label: 'Last 24 hours', from: 'now-24h' },
-  { label: 'Last 7 days', from: 'now-7d' },
-  { label: 'Last 30 days', from: 'now-30d' },
+/**
+ * Grafana's and Kibana's common ranges: five of them left a user wanting the
+ * last 5 minutes, 6 hours or yesterday to type date math.
+ */
+export const QUICK_RANGES: { label: string; from: string; to: string }[] = [
+  ...([['5 minutes', '5m'], ['15 minutes', '15m'], ['30 minutes', '30m'], ['1 hour', '1h'], ['3 hours', '3h'], ['6 hours', '6h'],
+    ['12 hours', '12h'], ['24 hours', '24h'], ['2 days', '2d'], ['7 days', '7d'], ['30 days', '30d']] as const)
+    .map(([label, d]) => ({ label: `Last ${label}`, from: `now-${d}`, to: 'now' })),
+  { label: 'Today', from: 'now/d', to: 'now/d' },
+  { label: 'Yesterday', from: 'now-1d/d', to: 'now-1d/d' },
+  { label: 'This week', from: 'now/w', to: 'now/w' },
 ];
 
 export function zoneName(tz: TimeZoneMode): string {
@@ -93,9 +98,7 @@ export function relativeFrom(lengthMs: number): string {
 }
 
 export function describeRange(from: string, to: string, tz: TimeZoneMode): string {
-  if (to === 'now') {
-    const quick = QUICK_RANGES.find((r) => r.from === from);
-    if (quick) return quick.label;
-  }
+  const quick = QUICK_RANGES.find((r) => r.from === from && r.to === to);
+  if (quick) return quick.label;
   return `${displayTimeInput(from, tz)} → ${displayTimeInput(to, tz)}`;
 }
