@@ -14,7 +14,7 @@ import { M, type Metrics } from './metrics.js';
 import { contentAt, sameStart, stillAt } from './tail-content.js';
 import { TailRegistry } from './tail-registry.js';
 import { LineFilter } from './line-filter.js';
-import { followRotatedWhileClosed, resumeRotatedWhileDown, type RotatedWhileDownContext } from './rotated-while-down.js';
+import { continueInCopy, followRotatedWhileClosed, resumeRotatedWhileDown, type RotatedWhileDownContext } from './rotated-while-down.js';
 import { isPodLogPath } from './kubernetes-pod-log.js';
 
 /**
@@ -29,7 +29,8 @@ import { isPodLogPath } from './kubernetes-pod-log.js';
  *   the old file to its end; the new file at the path is a new identity.
  * - copytruncate / truncation: the size drops below the offset read; the
  *   identity leaves that inode and continues in a copy with the same first
- *   line if one appears; the truncated inode starts a new identity at 0.
+ *   line if one appears (found by the glob, or beside the file:
+ *   rotated-while-down.ts); the truncated inode starts a new identity at 0.
  * - deletion: the open handle is read to its end, then released.
  * - atomic replace (write temp, rename over): a new inode at the path, as
  *   with rotation.
@@ -222,6 +223,7 @@ export class FileSource implements Source {
           known.detached = true;
           const copy = this.tails.copyOf(known.id);
           if (copy) this.check(copy);
+          else continueInCopy(this.rotated, known).catch((err: unknown) => this.readFailed(path, err));
         }
     }
 
@@ -366,6 +368,7 @@ export class FileSource implements Source {
     const copy = this.tails.copyOf(tail.id);
     await this.checkNow(path, false);
     if (copy) this.check(copy);
+    else await continueInCopy(this.rotated, tail);
   }
 
   private schedulePoll(): void {
