@@ -330,7 +330,7 @@ export class FileTail {
     if (!m) {
       const stream = this.stream;
       const state: { ml: Multiline; time: string | undefined } = {
-        ml: new Multiline(this.config.multiline!, (l) => this.emit(l, stream, state.time)),
+        ml: new Multiline(this.config.multiline!, (l) => this.emit(l, stream, state.time), Date.now, this.config.max_message_bytes),
         time: undefined,
       };
       this.multilines.set(key, m = state);
