@@ -85,7 +85,7 @@ describe('agent: command line, SIGHUP, health', () => {
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
   });
 
-  test('exclude_lines added by SIGHUP drops the INFO lines from then on; they are counted, never sent, and not read again after a restart', async () => {
+  test('exclude_lines added by SIGHUP drops the INFO lines from then on; they are counted, never sent, and the checkpoint passes them', async () => {
     const logs = join(root, 'filter-logs');
     await mkdir(logs);
     const file = join(logs, 'app.log');
