@@ -235,7 +235,7 @@ function filterPatterns(o: Obj, key: string, c: Checker): string[] {
     }
     const problem = linearTimeProblem(source);
     if (problem !== null) {
-      pc.fail('cannot be matched in linear time, so a crafted line could stall the agent: lookaround, backreferences, '
+      pc.fail('cannot be matched in linear time, so a crafted line could stall the agent: lookahead (and lookbehind before Node 24), backreferences, '
         + '\\p{…} and counts above 16 are not supported (write x{32} as x{16}x{16})');
     }
     return pattern;

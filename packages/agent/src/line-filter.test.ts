@@ -26,8 +26,8 @@ test('config: filter patterns are checked when loaded, with what to write instea
   const load = (source: Record<string, unknown>): AgentConfig => validateConfig({ ...minimal, sources: [{ type: 'file', include: ['/a'], ...source }] });
   assert.deepEqual(load({ include_lines: ['ERROR'], exclude_lines: ['(?i)debug'] }).sources[0]!.exclude_lines, ['(?i)debug']);
   assert.throws(() => load({ exclude_lines: ['('] }), /sources\[0\]\.exclude_lines\[0\]: is not a valid regular expression/);
-  // Lookaround, backreferences and large counts cannot run in linear time.
-  assert.throws(() => load({ include_lines: ['(?<!debug)error'] }), /include_lines\[0\]: cannot be matched in linear time/);
+  // Lookahead, backreferences and large counts cannot run in linear time (lookbehind can from Node 24 on).
+  assert.throws(() => load({ include_lines: ['^(?!GET /health)'] }), /include_lines\[0\]: cannot be matched in linear time/);
   assert.throws(() => load({ include_lines: ['^[0-9a-f]{32}$'] }), /write x\{32\} as x\{16\}x\{16\}/);
   assert.throws(() => load({ include_lines: ['(?i)\\Dfoo'] }), /after \(\?i\) an escape of an upper-case letter/);
   assert.throws(() => load({ include_lines: 'ERROR' }), /include_lines: expected a list of strings/);
