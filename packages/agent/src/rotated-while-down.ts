@@ -20,11 +20,16 @@ export interface RotatedFile {
   readonly sourcePath: string;
   /** The checkpointed offset. */
   readonly offset: number;
+  /** When the checkpoint was last moved. */
+  readonly updatedMs: number;
   readonly dev: number;
   readonly ino: number;
 }
 
 interface Listed { path: string; dev: number; ino: number; size: number; mtimeMs: number }
+
+/** File times are coarser than the agent's clock on some file systems. */
+const MTIME_SLACK_MS = 2000;
 
 /** Names of compressed rotations, never read (their first bytes are not the file's). */
 const COMPRESSED = /\.(gz|bz2|xz|zst|lz4|lzma|zip|Z)$/;
@@ -42,10 +47,11 @@ export class InodeFinder {
    * A copy of identity `id` (copytruncate's `app.log.1`, `app.log-20261206`,
    * `app-20261206.log`) in `dirs`: a file named like `path` (its name
    * without extension starts the copy's), not compressed, not `held` by a
-   * tail, with lines past `offset`, starting with the identity's first line.
-   * The newest one when several do (a common header line).
+   * tail, with lines past `offset`, starting with the identity's first line,
+   * and written to since `since` (ms; an older file is an earlier copy of a
+   * file with a common header line). The newest one when several are.
    */
-  async copyOf(dirs: readonly string[], path: string, id: string, offset: number, held: (dev: number, ino: number) => boolean): Promise<Listed | undefined> {
+  async copyOf(dirs: readonly string[], path: string, id: string, offset: number, held: (dev: number, ino: number) => boolean, since: number): Promise<Listed | undefined> {
     const head = expectedHead(parseIdentity(id));
     if (head === null) return undefined;
     const name = basename(path);
@@ -54,7 +60,7 @@ export class InodeFinder {
     for (const dir of dirs) {
       for (const f of await this.list(dir)) {
         const n = basename(f.path);
-        if (f.path === path || !n.startsWith(stem) || COMPRESSED.test(n) || f.size <= offset || held(f.dev, f.ino)) continue;
+        if (f.path === path || !n.startsWith(stem) || COMPRESSED.test(n) || f.size <= offset || held(f.dev, f.ino) || f.mtimeMs < since - MTIME_SLACK_MS) continue;
         if ((await this.head(f.path)) !== head) continue;
         if (!best || f.mtimeMs > best.mtimeMs) best = f;
       }
@@ -128,7 +134,7 @@ export async function* rotatedWhileDown(
     const ckpt = checkpoints.get(key);
     if (tracked(id) || ckpt?.offset === undefined || ckpt.dev === undefined || ckpt.ino === undefined || !ckpt.path) continue;
     const found = await finder.find([dirname(ckpt.path), ...rotatedDirs], ckpt.dev, ckpt.ino);
-    yield { key, id, path: found, sourcePath: ckpt.path, offset: ckpt.offset, dev: ckpt.dev, ino: ckpt.ino };
+    yield { key, id, path: found, sourcePath: ckpt.path, offset: ckpt.offset, updatedMs: ckpt.updated_ms, dev: ckpt.dev, ino: ckpt.ino };
   }
 }
 
@@ -196,7 +202,7 @@ async function resumeRotated(rc: RotatedWhileDownContext, f: RotatedFile, offset
   if (opened === 'reused' || opened === null) {
     // Not where it was, or its inode holds other lines: copytruncate (the
     // inode stays, truncated) may have left what was not read in a copy.
-    const copy = await finder.copyOf([dirname(f.sourcePath), ...rc.rotatedDirs], f.sourcePath, f.id, offset, held);
+    const copy = await finder.copyOf([dirname(f.sourcePath), ...rc.rotatedDirs], f.sourcePath, f.id, offset, held, f.updatedMs);
     if (!copy) return;
     opened = await openRotated({ id: f.id, path: copy.path, dev: copy.dev, ino: copy.ino }, offset, held);
     if (opened === 'reused' || opened === null) return;
@@ -224,7 +230,7 @@ async function resumeRotated(rc: RotatedWhileDownContext, f: RotatedFile, offset
  */
 export async function continueInCopy(rc: RotatedWhileDownContext, tail: FileTail): Promise<void> {
   const held = (dev: number, ino: number): boolean => rc.tails.atInode(dev, ino) !== undefined;
-  const copy = await new InodeFinder().copyOf([dirname(tail.path), ...rc.rotatedDirs], tail.path, tail.id, tail.offset, held);
+  const copy = await new InodeFinder().copyOf([dirname(tail.path), ...rc.rotatedDirs], tail.path, tail.id, tail.offset, held, tail.lastDataAt);
   if (!copy || rc.stopped()) return;
   const opened = await openRotated({ id: tail.id, path: copy.path, dev: copy.dev, ino: copy.ino }, tail.offset, held);
   if (opened === 'reused' || opened === null) return;
