@@ -338,3 +338,18 @@ test('a log created again with the same first line (a CSV header) is another fil
   await until(() => c.receiver.raws().filter((r) => r.startsWith('time,')).length === 4, 'each file\'s header');
   assert.equal(c.receiver.duplicates, 0);
 });
+
+test('rename rotation of a CSV log, the include matching the live name only: the new file with the same header is read', async (t) => {
+  // The rotated file's tail was detached (app.log.1 is not included), and
+  // the new app.log, starting with its header line, was taken for its copy
+  // and ignored while shorter than what had been read.
+  const c = await setup(t);
+  const file = join(c.logs, 'app.log');
+  writeFileSync(file, csv('before', 50));
+  c.agent = await Agent.start(c.config({}, { include: [file] }), silentLogger);
+  await until(() => rowsOf(c.receiver, 'before') === 50, 'the first file');
+  renameSync(file, `${file}.1`);
+  writeFileSync(file, csv('after', 10));
+  await until(() => rowsOf(c.receiver, 'after') === 10, 'the new file');
+  assert.equal(c.receiver.duplicates, 0);
+});

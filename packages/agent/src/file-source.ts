@@ -277,15 +277,15 @@ export class FileSource implements Source {
         || (!existing && gone !== undefined && !sameInode(gone))
         || (!existing && fst.size < read)) {
         // The identity's file was deleted or renamed away, not copied; or
-        // this is its own inode, truncated; or the file is shorter than what
-        // was read of it (and not a copy compared before): this file merely starts with the same line (a log
-        // created or truncated again that writes the same banner or CSV
-        // header first). It gets the identity of its first line and inode,
-        // read from its beginning: taken for the old file, it was read from
-        // the old offset (or not at all while shorter), or its lines got the
-        // old file's event ids and ingest dropped them as duplicates.
-        // Already told apart by its inode (the inode's earlier file had this
-        // first line too): a new generation of it.
+        // this is its own inode, truncated; or the file is shorter than
+        // what was read of it (and not a copy compared before): this file
+        // merely starts with the same line (a log created or truncated again
+        // that writes the same banner or CSV header first). It gets the
+        // identity of its first line and inode, read from its beginning:
+        // taken for the old file, it was read from the old offset (or not at
+        // all while shorter), or its lines got the old file's event ids and
+        // ingest dropped them as duplicates. When that identity is taken too
+        // (the inode's earlier file started so as well), a new generation.
         identity = identity.key === collider.key || checkpointed(collider.key)
           ? parseIdentity(`${named.collider.key}-g${Date.now().toString(36)}`) : collider;
         existing = this.tails.get(identity.key);
@@ -487,6 +487,7 @@ export class FileSource implements Source {
         // then is forgotten.
         for (const t of this.tails.all()) if (t.detached && !t.isOpen && now - t.lastDataAt > FORGET_DETACHED_MS) this.tails.forget(t);
         this.forgetGoneCheckpoints(now);
+        for (const id of [...this.released.keys()]) if (this.ctx.checkpoints.get(`${this.name}:${id}`) === undefined) this.released.delete(id);
         await this.rescanDirectories();
       }
     } finally {
