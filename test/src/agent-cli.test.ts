@@ -5,7 +5,7 @@
  * per data_dir.
  */
 import assert from 'node:assert/strict';
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort, removeDir, startAgent, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
@@ -83,5 +83,42 @@ describe('agent: command line, SIGHUP, health', () => {
     assert.match(metrics, /^logship_agent_events_shipped_total\{source="file-0"\} 2000$/m);
     assert.match(metrics, /^logship_agent_lines_read_total\{source="file-0"\} 2000$/m);
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+  });
+
+  test('exclude_lines added by SIGHUP drops the INFO lines from then on; they are counted, never sent, and the checkpoint passes them', async () => {
+    const logs = join(root, 'filter-logs');
+    await mkdir(logs);
+    const file = join(logs, 'app.log');
+    const port = await freePort();
+    // jsonLine makes every tenth line an ERROR, the others INFO.
+    const yaml = (filter: string): string => agentYaml({
+      server: server.url, dataDir: join(root, 'agent-filter'), include: [file], labels: { job: 'filter' },
+      extra: `metrics: { listen: "127.0.0.1:${port}" }`, source: filter,
+    }).replace('log_level: warn', 'log_level: info');
+    const cfg = join(root, 'agent-filter.yaml');
+    const write = async (from: number, to: number): Promise<void> => {
+      let text = '';
+      for (let i = from; i < to; i++) text += jsonLine(i, 'filt') + '\n';
+      await appendFile(file, text);
+    };
+    await write(0, 1000);
+    const agent = await startAgent(yaml(''), cfg);
+    await waitForCount(server.url, 'filt', 1000);
+    await writeFile(cfg, yaml(`    exclude_lines: ['"levelname": ?"INFO"']`));
+    agent.proc.kill('SIGHUP');
+    await waitFor(() => agent.output().includes('The config was reloaded'), { what: 'the reload', timeoutMs: 15_000 });
+    await write(1000, 2000);
+    // The last lines of the file are INFO lines, all dropped.
+    const errors = range(1000, 2000).filter((i) => i % 10 === 0);
+    await waitForCount(server.url, 'filt', 1000 + errors.length);
+    const metric = async (): Promise<string> => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    await waitFor(async () => /^logship_agent_events_filtered_out_total\{source="file-0"\} 900$/m.test(await metric()) || undefined,
+      { what: '900 lines filtered out', timeoutMs: 30_000 });
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+    // The dropped lines at the end moved the checkpoint to the end of the
+    // file: a restart reads nothing again.
+    const checkpoint = JSON.parse(await readFile(join(root, 'agent-filter', 'checkpoints.json'), 'utf8')) as { positions: Record<string, { offset?: number }> };
+    assert.deepEqual(Object.values(checkpoint.positions).map((p) => p.offset), [(await stat(file)).size]);
+    assertExactlyOnce(await seqsOf(server.url, 'filt'), [...range(0, 1000), ...errors]);
   });
 });

@@ -34,6 +34,11 @@ test('an unknown key or value names what was most likely meant', () => {
   invalid({ ...minimal, sources: [{ type: 'files', include: ['/a'] }] }, /at sources\[0\]\.type: expected one of file, nginx, docker, kubernetes, journald; did you mean file\?/);
   invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], units: ['x'] }] }, /at sources\[0\]\.units: unknown key: a key of journald sources, not of file \(allowed/);
   invalid({ ...minimal, sources: [{ type: 'journald', multiline: {} }] }, /at sources\[0\]\.multiline: unknown key: a key of file sources, not of journald/);
+  // The peers' multiline keys: Filebeat's pattern/negate/match, Promtail's firstline, Vector's condition_pattern.
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], multiline: { pattern: '^x', negate: true, match: 'after' } }] },
+    /multiline\.pattern: unknown key: Filebeat's pattern\/negate\/match: negate: true with match: after is start: PATTERN/);
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], multiline: { firstline: '^x' } }] }, /multiline\.firstline: unknown key; did you mean start\?/);
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], multiline: { condition_pattern: '^\\s' } }] }, /did you mean continuation\?/);
   invalid({ ...minimal, colour: 1 }, /at colour: unknown key \(allowed here/); // nothing close: no guess
 });
 

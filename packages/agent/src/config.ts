@@ -235,8 +235,8 @@ function filterPatterns(o: Obj, key: string, c: Checker): string[] {
     }
     const problem = linearTimeProblem(source);
     if (problem !== null) {
-      pc.fail('cannot be matched in linear time, so a crafted line could stall the agent: lookaround, backreferences, '
-        + 'the u flag\'s \\p{…} and counts above 16 are not supported (write x{32} as x{16}x{16}, [^\\W_] for \\p{L}-like classes)');
+      pc.fail('cannot be matched in linear time, so a crafted line could stall the agent: lookahead (and lookbehind before Node 24), backreferences, '
+        + '\\p{…} and counts above 16 are not supported (write x{32} as x{16}x{16})');
     }
     return pattern;
   });
@@ -244,7 +244,10 @@ function filterPatterns(o: Obj, key: string, c: Checker): string[] {
 
 function multiline(v: unknown, c: Checker): MultilineConfig | undefined {
   if (v === undefined || v === null) return undefined;
-  const o = object(v, c, ['start', 'continuation', 'timeout_ms', 'max_lines']);
+  // Filebeat's pattern + negate + match say in three keys what start and continuation say in one.
+  const o = object(v, c, ['start', 'continuation', 'timeout_ms', 'max_lines'], (k) => (['pattern', 'negate', 'match'].includes(k)
+    ? "Filebeat's pattern/negate/match: negate: true with match: after is start: PATTERN, negate: false with match: after is continuation: PATTERN"
+    : undefined));
   const start = regex(o, 'start', c);
   const continuation = regex(o, 'continuation', c);
   if ((start === undefined) === (continuation === undefined)) c.fail('set exactly one of start or continuation');

@@ -13,6 +13,8 @@ const PEER_NAMES: Readonly<Record<string, string>> = {
   paths: 'include', path: 'include', __path__: 'include', exclude_files: 'exclude', exclude_path: 'exclude',
   exclude_paths: 'exclude', fields: 'labels', static_labels: 'labels', read_from: 'start_position',
   tail_from_end: 'start_position', max_bytes: 'max_line_bytes', max_line_size: 'max_line_bytes',
+  // multiline: Promtail's firstline, Vector's start_pattern / condition_pattern, Promtail's max_wait_time.
+  firstline: 'start', start_pattern: 'start', condition_pattern: 'continuation', max_wait_time: 'timeout_ms', timeout: 'timeout_ms',
 };
 
 /** The allowed word a mistyped one most likely meant (edit distance at most 2, or a peer's name), if any. */

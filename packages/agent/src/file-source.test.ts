@@ -308,3 +308,48 @@ test('copytruncate: a copy found after the original was truncated and rewritten,
   assert.deepEqual(raws, range(0, 450), 'every line once');
   assert.equal(new Set(emitted.map((e) => e.id)).size, emitted.length);
 });
+
+/** A CSV log: the same header line first in every file, then `n` rows of `run`. */
+const csv = (run: string, n: number): string => `time,level,message\n${Array.from({ length: n }, (_, i) => `t${i},info,${run} row ${i}\n`).join('')}`;
+const rowsOf = (r: IngestReceiver, run: string): number => r.raws().filter((raw) => raw.includes(`,${run} row `)).length;
+
+test('a log created again with the same first line (a CSV header) is another file: deleted, truncated in place, or either while stopped', async (t) => {
+  // Taken for the file read before, it was read from that file's offset
+  // (or not at all while shorter), or its lines got that file's event ids
+  // and ingest dropped them as duplicates.
+  const c = await setup(t);
+  const file = join(c.logs, 'app.log');
+  writeFileSync(file, csv('first', 50));
+  c.agent = await Agent.start(c.config(), silentLogger);
+  await until(() => rowsOf(c.receiver, 'first') === 50, 'the first file');
+  truncateSync(file, 0);
+  writeFileSync(file, csv('truncated', 10));
+  await until(() => rowsOf(c.receiver, 'truncated') === 10, 'the file truncated and written again');
+  unlinkSync(file);
+  writeFileSync(file, csv('deleted', 10));
+  await until(() => rowsOf(c.receiver, 'deleted') === 10, 'the file created again');
+  appendFileSync(file, Array.from({ length: 40 }, (_, i) => `u${i},info,deleted row ${10 + i}\n`).join(''));
+  await until(() => rowsOf(c.receiver, 'deleted') === 50, 'its later rows');
+  await c.agent.stop();
+  unlinkSync(file);
+  writeFileSync(file, csv('stopped', 5));
+  c.agent = await Agent.start(c.config(), silentLogger);
+  await until(() => rowsOf(c.receiver, 'stopped') === 5, 'the file created again while the agent was stopped');
+  await until(() => c.receiver.raws().filter((r) => r.startsWith('time,')).length === 4, 'each file\'s header');
+  assert.equal(c.receiver.duplicates, 0);
+});
+
+test('rename rotation of a CSV log, the include matching the live name only: the new file with the same header is read', async (t) => {
+  // The rotated file's tail was detached (app.log.1 is not included), and
+  // the new app.log, starting with its header line, was taken for its copy
+  // and ignored while shorter than what had been read.
+  const c = await setup(t);
+  const file = join(c.logs, 'app.log');
+  writeFileSync(file, csv('before', 50));
+  c.agent = await Agent.start(c.config({}, { include: [file] }), silentLogger);
+  await until(() => rowsOf(c.receiver, 'before') === 50, 'the first file');
+  renameSync(file, `${file}.1`);
+  writeFileSync(file, csv('after', 10));
+  await until(() => rowsOf(c.receiver, 'after') === 10, 'the new file');
+  assert.equal(c.receiver.duplicates, 0);
+});

@@ -4,7 +4,7 @@ import type { FSWatcher } from 'chokidar';
 import type { FileSourceConfig } from './config.js';
 import { agentError } from './errors.js';
 import { FileTail, type TailContext } from './file-tail.js';
-import { newFileIdentity } from './file-identity.js';
+import { newFileIdentity, parseIdentity, type FileIdentity } from './file-identity.js';
 import { fingerprint } from './fingerprint.js';
 import { decideAtPath } from './path-decision.js';
 import type { Source, SourceContext } from './source.js';
@@ -14,7 +14,7 @@ import { M, type Metrics } from './metrics.js';
 import { contentAt, sameStart, stillAt } from './tail-content.js';
 import { TailRegistry } from './tail-registry.js';
 import { LineFilter } from './line-filter.js';
-import { followRotatedWhileClosed, resumeRotatedWhileDown, type RotatedWhileDownContext } from './rotated-while-down.js';
+import { continueInCopy, followRotatedWhileClosed, resumeRotatedWhileDown, type RotatedWhileDownContext } from './rotated-while-down.js';
 import { isPodLogPath } from './kubernetes-pod-log.js';
 
 /**
@@ -29,7 +29,8 @@ import { isPodLogPath } from './kubernetes-pod-log.js';
  *   the old file to its end; the new file at the path is a new identity.
  * - copytruncate / truncation: the size drops below the offset read; the
  *   identity leaves that inode and continues in a copy with the same first
- *   line if one appears; the truncated inode starts a new identity at 0.
+ *   line if one appears (found by the glob, or beside the file:
+ *   rotated-while-down.ts); the truncated inode starts a new identity at 0.
  * - deletion: the open handle is read to its end, then released.
  * - atomic replace (write temp, rename over): a new inode at the path, as
  *   with rotation.
@@ -50,6 +51,12 @@ export class FileSource implements Source {
   private watcher: FSWatcher | null = null;
   private readonly tails = new TailRegistry<FileTail>();
   private readonly checking = new Map<string, Promise<void>>();
+  /**
+   * Identities whose file was read to its end and released (deleted, or
+   * rotated away for good), with the inode they were read at: a file at
+   * another inode that starts with the same line is another file.
+   */
+  private readonly released = new Map<string, { dev: number; ino: number }>();
   private readonly recheck = new Set<string>();
   private stopped = false;
   private pollTimer: NodeJS.Timeout | null = null;
@@ -220,8 +227,10 @@ export class FileSource implements Source {
           // aside for that identity (copytruncate) now supplies the rest.
           this.tails.forgetInode(known);
           known.detached = true;
+          known.awaitingCopy = true;
           const copy = this.tails.copyOf(known.id);
           if (copy) this.check(copy);
+          else continueInCopy(this.rotated, known).catch((err: unknown) => this.readFailed(path, err));
         }
     }
 
@@ -252,9 +261,37 @@ export class FileSource implements Source {
       // A file that once shared its first line with another one (see below) keeps the identity it was given then.
       const checkpointed = (key: string): boolean => this.ctx.checkpoints.get(`${this.name}:${key}`) !== undefined;
       const named = newFileIdentity(head, fst.dev, fst.ino, checkpointed);
-      const collider = named.collider;
-      let identity = named.identity;
+      let collider = named.collider;
+      // The latest generation of the file at this inode (a file told apart by
+      // its inode that was truncated or created again there, with the same first line).
+      const latest = this.latestGeneration(collider.key);
+      if (latest !== undefined) collider = latest;
+      let identity = named.identity.key === named.collider.key ? collider : named.identity;
       let existing = this.tails.get(identity.key);
+      const sameInode = (f: { dev?: number; ino?: number }): boolean => f.dev === fst.dev && f.ino === fst.ino;
+      const read = existing?.offset ?? this.ctx.checkpoints.get(`${this.name}:${identity.key}`)?.offset ?? 0;
+      const gone = this.released.get(identity.key);
+      // A copy compared while the original still held its lines (sameStart) is one, even if shorter than what was read.
+      const knownCopy = existing !== undefined && this.tails.copyOf(existing.id) === path;
+      if ((existing && existing.detached && (!existing.awaitingCopy || sameInode(existing) || (!knownCopy && fst.size < existing.offset)))
+        || (!existing && gone !== undefined && !sameInode(gone))
+        || (!existing && fst.size < read)) {
+        // The identity's file was deleted or renamed away, not copied; or
+        // this is its own inode, truncated; or the file is shorter than
+        // what was read of it (and not a copy compared before): this file
+        // merely starts with the same line (a log created or truncated again
+        // that writes the same banner or CSV header first). It gets the
+        // identity of its first line and inode, read from its beginning:
+        // taken for the old file, it was read from the old offset (or not at
+        // all while shorter), or its lines got the old file's event ids and
+        // ingest dropped them as duplicates. When that identity is taken too
+        // (the inode's earlier file started so as well), a new generation.
+        identity = identity.key === collider.key || checkpointed(collider.key)
+          ? parseIdentity(`${named.collider.key}-g${Date.now().toString(36)}`) : collider;
+        existing = this.tails.get(identity.key);
+        if (existing) return;
+        this.ctx.log.info('A file starts with the same line as one read before; it is told apart by its inode.', { source: this.name, path, id: identity.key });
+      }
       if (existing && !existing.detached && (existing.isOpen || (await stillAt(existing)))) {
         const start = await sameStart(fh, existing);
         if (start !== 'different') {
@@ -317,6 +354,21 @@ export class FileSource implements Source {
   }
 
   /**
+   * Of a collider identity (`c<hash>-i<dev>-<ino>`) and its generations
+   * (`…-g<time>`), the one checkpointed last; undefined when none is.
+   */
+  private latestGeneration(colliderKey: string): FileIdentity | undefined {
+    const prefix = `${this.name}:${colliderKey}`;
+    let best: { key: string; at: number } | undefined;
+    for (const key of this.ctx.checkpoints.keys()) {
+      if (key !== prefix && !key.startsWith(`${prefix}-g`)) continue;
+      const at = this.ctx.checkpoints.get(key)?.updated_ms ?? 0;
+      if (!best || at >= best.at) best = { key, at };
+    }
+    return best ? parseIdentity(best.key.slice(this.name.length + 1)) : undefined;
+  }
+
+  /**
    * Deleted or renamed away: an open handle follows the inode and is read
    * to its end (the poll releases it once it is idle). A released one (the
    * file was idle) is reopened where the inode went, or the lines written
@@ -363,9 +415,11 @@ export class FileSource implements Source {
     tail.flushMultiline();
     await tail.close();
     this.tails.detachFromInode(tail, path);
+    tail.awaitingCopy = true;
     const copy = this.tails.copyOf(tail.id);
     await this.checkNow(path, false);
     if (copy) this.check(copy);
+    else await continueInCopy(this.rotated, tail);
   }
 
   private schedulePoll(): void {
@@ -422,6 +476,7 @@ export class FileSource implements Source {
           t.flushAll();
           await t.close();
           this.tails.release(t);
+          this.released.set(t.id, { dev: t.dev, ino: t.ino });
           continue;
         }
         if (!t.detached && idle >= this.config.close_idle_ms && !t.hasPending) await t.close();
@@ -432,6 +487,7 @@ export class FileSource implements Source {
         // then is forgotten.
         for (const t of this.tails.all()) if (t.detached && !t.isOpen && now - t.lastDataAt > FORGET_DETACHED_MS) this.tails.forget(t);
         this.forgetGoneCheckpoints(now);
+        for (const id of [...this.released.keys()]) if (this.ctx.checkpoints.get(`${this.name}:${id}`) === undefined) this.released.delete(id);
         await this.rescanDirectories();
       }
     } finally {

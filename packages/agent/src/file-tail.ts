@@ -58,6 +58,12 @@ export class FileTail {
   lastDataAt = Date.now();
   /** Set once the file is known to be deleted or replaced at its path. */
   detached = false;
+  /**
+   * Its inode was truncated (copytruncate): a file at another inode that
+   * starts with its first line is the copy to continue in. Otherwise such
+   * a file is another one (a fresh log with the same banner or CSV header).
+   */
+  awaitingCopy = false;
   private framer: LineFramer;
   /**
    * Multiline joiners, one per stream (docker, kubernetes: stdout and
@@ -324,7 +330,7 @@ export class FileTail {
     if (!m) {
       const stream = this.stream;
       const state: { ml: Multiline; time: string | undefined } = {
-        ml: new Multiline(this.config.multiline!, (l) => this.emit(l, stream, state.time)),
+        ml: new Multiline(this.config.multiline!, (l) => this.emit(l, stream, state.time), Date.now, this.config.max_message_bytes),
         time: undefined,
       };
       this.multilines.set(key, m = state);
@@ -399,6 +405,7 @@ export class FileTail {
     this.dev = dev;
     this.ino = ino;
     this.detached = false;
+    this.awaitingCopy = false;
     this.fh = fh;
   }
 }

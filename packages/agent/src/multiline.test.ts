@@ -88,3 +88,16 @@ test('blank lines inside a traceback stay in the event; blank lines after it are
   const java = run('Exception: boom\n\tat A.b(A.java:1)\n\n\tat C.d(C.java:2)\n\nnext line\n', { continuation: '^\\s+at ' });
   assert.deepEqual(java.map((l) => l.text.toString()), ['Exception: boom\n\tat A.b(A.java:1)\n\n\tat C.d(C.java:2)', 'next line']);
 });
+
+test('an event is emitted before a line would take it past max_message_bytes; the line starts the next', () => {
+  const out: FramedLine[] = [];
+  const ml = new Multiline({ start: '^S', timeout_ms: 60_000, max_lines: 500 }, (l) => out.push(l), Date.now, 350);
+  const f = new LineFramer(1024, 'split');
+  const text = `S ${'h'.repeat(98)}\n${Array.from({ length: 9 }, () => `  ${'c'.repeat(98)}`).join('\n')}\nS next\n`;
+  f.push(Buffer.from(text), (l) => ml.push({ ...l, text: Buffer.from(l.text) }));
+  ml.flush();
+  ml.stop();
+  assert.deepEqual(out.map((l) => l.text.toString().split('\n').length), [3, 3, 3, 1, 1]);
+  assert.ok(out.every((l) => l.text.length <= 350));
+  out.slice(1).forEach((l, i) => assert.equal(l.start, out[i]!.end, 'no line lost between the parts'));
+});

@@ -12,6 +12,8 @@ export class Multiline {
   private readonly start: RegExp | null;
   private readonly continuation: RegExp | null;
   private lines: FramedLine[] = [];
+  /** Bytes of the joined text of `lines` (their texts and the newlines between). */
+  private bytes = 0;
   /** Blank lines at the end of `lines`. */
   private blanks = 0;
   private lastPushAt = 0;
@@ -21,6 +23,13 @@ export class Multiline {
     private readonly config: MultilineConfig,
     private readonly emit: (line: FramedLine) => void,
     private readonly now: () => number = Date.now,
+    /**
+     * An event is emitted before a line would take it past this many bytes
+     * (max_message_bytes: ingest cuts a longer message, and 500 joined lines
+     * of 256 KiB would be a 128 MB event); the line starts the next one, as
+     * past max_lines. A single longer line is the framer's to cut.
+     */
+    private readonly maxBytes = Infinity,
   ) {
     this.start = config.start !== undefined ? boundedRegex(config.start) : null;
     this.continuation = config.continuation !== undefined ? boundedRegex(config.continuation) : null;
@@ -46,12 +55,15 @@ export class Multiline {
       if (this.lines.length === 0) return;
       this.blanks++;
       this.lines.push(line);
+      this.bytes += 1;
       return;
     }
     const text = line.text.toString('utf8');
     const joins = this.start ? !this.start.test(text) : this.continuation!.test(text);
-    if (!joins || this.lines.length - this.blanks >= this.config.max_lines) this.flush();
+    if (!joins || this.lines.length - this.blanks >= this.config.max_lines
+      || (this.lines.length > 0 && this.bytes + 1 + line.text.length > this.maxBytes)) this.flush();
     this.blanks = 0;
+    this.bytes += (this.lines.length > 0 ? 1 : 0) + line.text.length;
     this.lines.push(line);
     this.lastPushAt = this.now();
     this.arm(this.config.timeout_ms);
@@ -65,6 +77,7 @@ export class Multiline {
     const lines = this.lines.slice(0, this.lines.length - this.blanks);
     this.lines = [];
     this.blanks = 0;
+    this.bytes = 0;
     if (lines.length === 1) {
       this.emit(lines[0]!);
       return;
@@ -83,6 +96,7 @@ export class Multiline {
   discard(): void {
     this.lines = [];
     this.blanks = 0;
+    this.bytes = 0;
     this.stop();
   }
 

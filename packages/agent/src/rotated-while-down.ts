@@ -1,6 +1,6 @@
 import { promises as fsp, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import type { CheckpointStore } from './checkpoint-store.js';
 import { expectedHead, parseIdentity } from './file-identity.js';
 import { FileTail, type TailContext } from './file-tail.js';
@@ -14,24 +14,74 @@ export interface RotatedFile {
   readonly key: string;
   /** Identity key. */
   readonly id: string;
-  /** Where the inode is now. */
-  readonly path: string;
+  /** Where the inode is now; undefined when it is in none of the directories. */
+  readonly path: string | undefined;
   /** Where it was checkpointed (reported as `source`). */
   readonly sourcePath: string;
   /** The checkpointed offset. */
   readonly offset: number;
+  /** When the checkpoint was last moved. */
+  readonly updatedMs: number;
   readonly dev: number;
   readonly ino: number;
 }
 
-interface Listed { path: string; dev: number; ino: number }
+interface Listed { path: string; dev: number; ino: number; size: number; mtimeMs: number }
+
+/** File times are coarser than the agent's clock on some file systems. */
+const MTIME_SLACK_MS = 2000;
+
+/** Names of compressed rotations, never read (their first bytes are not the file's). */
+const COMPRESSED = /\.(gz|bz2|xz|zst|lz4|lzma|zip|Z)$/;
 
 /**
  * Finds files by device + inode in directories, listing each directory once
- * (at start one search covers every checkpointed identity).
+ * (at start one search covers every checkpointed identity), and copies of
+ * a file by its first line.
  */
 export class InodeFinder {
   private readonly listed = new Map<string, Listed[]>();
+  private readonly heads = new Map<string, Promise<string | null>>();
+
+  /**
+   * A copy of identity `id` (copytruncate's `app.log.1`, `app.log-20261206`,
+   * `app-20261206.log`) in `dirs`: a file named like `path` (its name
+   * without extension starts the copy's), not compressed, not `held` by a
+   * tail, with lines past `offset`, starting with the identity's first line,
+   * and written to since `since` (ms; an older file is an earlier copy of a
+   * file with a common header line). The newest one when several are.
+   */
+  async copyOf(dirs: readonly string[], path: string, id: string, offset: number, held: (dev: number, ino: number) => boolean, since: number): Promise<Listed | undefined> {
+    const head = expectedHead(parseIdentity(id));
+    if (head === null) return undefined;
+    const name = basename(path);
+    const stem = name.slice(0, name.length - extname(name).length) || name;
+    let best: Listed | undefined;
+    for (const dir of dirs) {
+      for (const f of await this.list(dir)) {
+        const n = basename(f.path);
+        if (f.path === path || !n.startsWith(stem) || COMPRESSED.test(n) || f.size <= offset || held(f.dev, f.ino) || f.mtimeMs < since - MTIME_SLACK_MS) continue;
+        if ((await this.head(f.path)) !== head) continue;
+        if (!best || f.mtimeMs > best.mtimeMs) best = f;
+      }
+    }
+    return best;
+  }
+
+  private head(path: string): Promise<string | null> {
+    let h = this.heads.get(path);
+    if (!h) {
+      h = fsp.open(path, 'r').then(async (fh) => {
+        try {
+          return await fingerprint(fh);
+        } finally {
+          await fh.close();
+        }
+      }, () => null);
+      this.heads.set(path, h);
+    }
+    return h;
+  }
 
   /** Where the inode is now, looked for in `dirs` in order. */
   async find(dirs: readonly string[], dev: number, ino: number): Promise<string | undefined> {
@@ -55,7 +105,7 @@ export class InodeFinder {
     }
     for (const n of names) {
       const st = await fsp.stat(join(dir, n)).catch(() => null);
-      if (st?.isFile()) files.push({ path: join(dir, n), dev: st.dev, ino: st.ino });
+      if (st?.isFile()) files.push({ path: join(dir, n), dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs });
     }
     return files;
   }
@@ -75,16 +125,16 @@ export async function* rotatedWhileDown(
   checkpoints: Pick<CheckpointStore, 'keys' | 'get'>,
   rotatedDirs: readonly string[],
   tracked: (id: string) => boolean,
+  finder: InodeFinder,
 ): AsyncGenerator<RotatedFile> {
   const prefix = `${source}:`;
-  const finder = new InodeFinder();
   for (const key of [...checkpoints.keys()]) {
     if (!key.startsWith(prefix)) continue;
     const id = key.slice(prefix.length);
     const ckpt = checkpoints.get(key);
     if (tracked(id) || ckpt?.offset === undefined || ckpt.dev === undefined || ckpt.ino === undefined || !ckpt.path) continue;
     const found = await finder.find([dirname(ckpt.path), ...rotatedDirs], ckpt.dev, ckpt.ino);
-    if (found) yield { key, id, path: found, sourcePath: ckpt.path, offset: ckpt.offset, dev: ckpt.dev, ino: ckpt.ino };
+    yield { key, id, path: found, sourcePath: ckpt.path, offset: ckpt.offset, updatedMs: ckpt.updated_ms, dev: ckpt.dev, ino: ckpt.ino };
   }
 }
 
@@ -97,7 +147,7 @@ export async function* rotatedWhileDown(
  * identity's).
  */
 export async function openRotated(
-  f: Pick<RotatedFile, 'id' | 'path' | 'dev' | 'ino'>, offset: number, held: (dev: number, ino: number) => boolean, evenIfRead = false,
+  f: { readonly id: string; readonly path: string; readonly dev: number; readonly ino: number }, offset: number, held: (dev: number, ino: number) => boolean, evenIfRead = false,
 ): Promise<{ fh: FileHandle; st: Stats } | 'reused' | null> {
   const fh = await fsp.open(f.path, 'r');
   let handed = false;
@@ -133,28 +183,66 @@ export interface RotatedWhileDownContext {
  * the poll releases once idle, as a file renamed while the agent runs is.
  */
 export async function resumeRotatedWhileDown(rc: RotatedWhileDownContext): Promise<void> {
-  for await (const f of rotatedWhileDown(rc.source, rc.ctx.checkpoints, rc.rotatedDirs, (id) => rc.tails.has(id))) {
+  const finder = new InodeFinder();
+  for await (const f of rotatedWhileDown(rc.source, rc.ctx.checkpoints, rc.rotatedDirs, (id) => rc.tails.has(id), finder)) {
     if (rc.stopped()) return;
     // After a reload, where the previous source got to (its batches are queued already).
     const resumed = rc.ctx.resume?.get(f.key);
     const offset = typeof resumed === 'number' ? resumed : f.offset;
-    await resumeRotated(rc, f, offset).catch((err: unknown) => rc.readFailed(f.path, err));
+    await resumeRotated(rc, f, offset, finder).catch((err: unknown) => rc.readFailed(f.path ?? f.sourcePath, err));
   }
 }
 
-async function resumeRotated(rc: RotatedWhileDownContext, f: RotatedFile, offset: number): Promise<void> {
-  const opened = await openRotated(f, offset, (dev, ino) => rc.tails.atInode(dev, ino) !== undefined);
+async function resumeRotated(rc: RotatedWhileDownContext, f: RotatedFile, offset: number, finder: InodeFinder): Promise<void> {
+  const held = (dev: number, ino: number): boolean => rc.tails.atInode(dev, ino) !== undefined;
+  let opened = f.path !== undefined ? await openRotated({ ...f, path: f.path }, offset, held) : null;
   if (opened === 'reused') rc.ctx.log.debug('A checkpointed inode now holds another file; it is not read.', { source: rc.source, path: f.path, id: f.id });
-  if (opened === 'reused' || opened === null) return;
+  let path = f.path;
+  let how = 'A file rotated while the agent was stopped is read to its end.';
+  if (opened === 'reused' || opened === null) {
+    // Not where it was, or its inode holds other lines: copytruncate (the
+    // inode stays, truncated) may have left what was not read in a copy.
+    const copy = await finder.copyOf([dirname(f.sourcePath), ...rc.rotatedDirs], f.sourcePath, f.id, offset, held, f.updatedMs);
+    if (!copy) return;
+    opened = await openRotated({ id: f.id, path: copy.path, dev: copy.dev, ino: copy.ino }, offset, held);
+    if (opened === 'reused' || opened === null) return;
+    path = copy.path;
+    how = 'A copy of a file truncated while the agent was stopped (copytruncate) is read from the checkpoint to its end.';
+  }
   const { fh, st } = opened;
   const ids = rc.ctx.checkpoints.fileIdsSortFrom(f.key, st.size);
-  const tail = new FileTail(parseIdentity(f.id), f.path, f.sourcePath, st.dev, st.ino, offset, rc.tailContext, ids.from);
+  const tail = new FileTail(parseIdentity(f.id), path!, f.sourcePath, st.dev, st.ino, offset, rc.tailContext, ids.from);
   tail.attach(fh);
   rc.tails.addDetached(tail);
   // Durable before a line past it is sent (FileSource.writeIdBound).
-  if (ids.fixed) await rc.ctx.checkpoints.flush().catch((err: unknown) => rc.ctx.log.warn('Writing the checkpoint file failed.', { source: rc.source, path: f.path, error: String(err) }));
-  rc.ctx.log.info('A file rotated while the agent was stopped is read to its end.', { source: rc.source, path: f.path, was: f.sourcePath, offset, size: st.size });
-  tail.read().catch((err: unknown) => rc.readFailed(f.path, err));
+  if (ids.fixed) await rc.ctx.checkpoints.flush().catch((err: unknown) => rc.ctx.log.warn('Writing the checkpoint file failed.', { source: rc.source, path, error: String(err) }));
+  rc.ctx.log.info(how, { source: rc.source, path, was: f.sourcePath, offset, size: st.size });
+  tail.read().catch((err: unknown) => rc.readFailed(path!, err));
+}
+
+/**
+ * A file truncated while it was followed (copytruncate) whose copy the
+ * glob does not find (`include: [app.log]`, copied to `app.log.1`): what
+ * was not read before the truncate is only in the copy. It is looked for
+ * in the file's directory and `rotated_dirs` by name and first line
+ * (InodeFinder.copyOf) and read from the tail's offset to its end under the
+ * same identity, as a detached tail the poll releases once idle.
+ */
+export async function continueInCopy(rc: RotatedWhileDownContext, tail: FileTail): Promise<void> {
+  const held = (dev: number, ino: number): boolean => rc.tails.atInode(dev, ino) !== undefined;
+  const copy = await new InodeFinder().copyOf([dirname(tail.path), ...rc.rotatedDirs], tail.path, tail.id, tail.offset, held, tail.lastDataAt);
+  if (!copy || rc.stopped()) return;
+  const opened = await openRotated({ id: tail.id, path: copy.path, dev: copy.dev, ino: copy.ino }, tail.offset, held);
+  if (opened === 'reused' || opened === null) return;
+  // Checked after the awaits: the glob may have found the copy meanwhile.
+  if (rc.stopped() || tail.isOpen || rc.tails.get(tail.id) !== tail || rc.tails.copyOf(tail.id) !== undefined) {
+    await opened.fh.close();
+    return;
+  }
+  await tail.moveTo(copy.path, opened.fh, opened.st.dev, opened.st.ino);
+  rc.tails.addDetached(tail);
+  rc.ctx.log.info('A copy of a truncated file was found beside it; reading continues in it.', { source: rc.source, path: copy.path, offset: tail.offset });
+  await tail.read();
 }
 
 /**
