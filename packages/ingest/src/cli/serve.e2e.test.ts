@@ -189,14 +189,14 @@ test('SIGHUP without rule_files logs no error (it reloads what is configured: TL
   }
 });
 
-test('SIGHUP after editing the config file logs which keys wait for a restart; a file that no longer loads is a warning, and the server runs on', { timeout: 60_000 }, async (t) => {
+test('SIGHUP rotates a token on a running server (the new one works, the leaked one is refused), says which keys wait for a restart; a file that does not load, or auth that cannot be swapped, keeps the running tokens', { timeout: 60_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'logship-serve-hup-config-'));
   const cfg = join(dir, 'server.yaml');
   const token = (name: string) => `    - { name: ${name}, token: "${name}-token-0123456789", scopes: [read, write] }\n`;
   writeFileSync(cfg, `data: ${join(dir, 'data')}\nlisten: 127.0.0.1:0\nauth:\n  tokens:\n${token('first')}`);
   const s = await serve(['--config', cfg]);
-  const lines = (): { level: number; msg: string; changed?: string[] }[] =>
-    s.stdout.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string; changed?: string[] });
+  const lines = (): { level: number; msg: string; changed?: string[]; tokens?: string[] }[] =>
+    s.stdout.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string; changed?: string[]; tokens?: string[] });
   const hupLine = async (n: number) => {
     // Until the test's timeout: a server that logs nothing on SIGHUP fails it.
     while (!t.signal.aborted) {
@@ -206,25 +206,44 @@ test('SIGHUP after editing the config file logs which keys wait for a restart; a
     }
     throw new Error(`no SIGHUP line ${n} in the log: ${s.stdout.join('\n')}`);
   };
+  const status = async (name: string) => (await fetch(`${s.url}/api/v1/search?q=*`, { headers: { authorization: `Bearer ${name}-token-0123456789` } })).status;
   try {
     s.proc.kill('SIGHUP');
     assert.match((await hupLine(1)).msg, /has no other change/);
+    assert.equal(await status('first'), 200);
 
-    writeFileSync(cfg, `data: ${join(dir, 'data')}\nlisten: 127.0.0.1:0\nauth:\n  tokens:\n${token('first')}${token('second')}retention: { default_days: 10 }\n`);
+    // The token leaked: replaced by another, and the retention changed too.
+    writeFileSync(cfg, `data: ${join(dir, 'data')}\nlisten: 127.0.0.1:0\nauth:\n  tokens:\n${token('second')}retention: { default_days: 10 }\n`);
     s.proc.kill('SIGHUP');
-    const changed = await hupLine(2);
+    const reloaded = await hupLine(2);
+    assert.equal(reloaded.level, 30);
+    assert.match(reloaded.msg, /auth reloaded/);
+    assert.deepEqual(reloaded.tokens, ['second']);
+    assert.ok(!s.stdout.join('\n').includes('second-token-0123456789'), 'a token is never logged');
+    const changed = await hupLine(3);
     assert.equal(changed.level, 40);
-    assert.deepEqual(changed.changed, ['auth', 'retention']);
-    assert.match(changed.msg, /changed at auth, retention, which take effect at the next restart/);
-    // As said: the new token is not in force yet.
-    const res = await fetch(`${s.url}/api/v1/search?q=*`, { headers: { authorization: 'Bearer second-token-0123456789' } });
-    assert.equal(res.status, 401);
+    assert.deepEqual(changed.changed, ['retention']);
+    assert.match(changed.msg, /changed at retention, which take effect at the next restart/);
+    assert.equal(await status('second'), 200);
+    assert.equal(await status('first'), 401);
 
-    writeFileSync(cfg, `data: ${join(dir, 'data')}\nlisten: 127.0.0.1:0\nretention: { default_dayz: 10 }\n`);
+    // A mistake in the file: nothing of it is taken, the running tokens stay.
+    writeFileSync(cfg, `data: ${join(dir, 'data')}\nlisten: 127.0.0.1:0\nauth:\n  tokens:\n${token('third')}retention: { default_dayz: 10 }\n`);
     s.proc.kill('SIGHUP');
-    const broken = await hupLine(3);
-    assert.equal(broken.level, 40);
-    assert.match(broken.msg, /does not load now, so the next restart would fail/);
+    const broken = await hupLine(4);
+    assert.equal(broken.level, 50);
+    assert.match(broken.msg, /does not load now, so the running tokens and config stay/);
+    assert.equal(await status('second'), 200);
+    assert.equal(await status('third'), 401);
+
+    // No tokens at all would open every route: refused, the running tokens stay.
+    writeFileSync(cfg, `data: ${join(dir, 'data')}\nlisten: 127.0.0.1:0\nretention: { default_days: 10 }\n`);
+    s.proc.kill('SIGHUP');
+    const opened = await hupLine(5);
+    assert.equal(opened.level, 50);
+    assert.match(opened.msg, /cannot be put in force without a restart, so the running tokens stay/);
+    assert.equal(await status('second'), 200);
+    assert.equal((await fetch(`${s.url}/api/v1/search?q=*`)).status, 401);
     assert.equal((await fetch(`${s.url}/health`)).status, 200);
   } finally {
     s.proc.kill('SIGTERM');

@@ -86,7 +86,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       // Loaded only when configured: @grpc/grpc-js is ~5 MB of heap (sources, code) a server without it never uses.
       const { startOtlpGrpcServer } = await import('./protocols/otlp/otlp-grpc-server.js');
       const grpcListen = config.otlp.grpc_listen;
-      otlpGrpc = await listening('otlp.grpc_listen', grpcListen, () => startOtlpGrpcServer(grpcListen, ingestCtx, started.authorize, tlsCredentials));
+      otlpGrpc = await listening('otlp.grpc_listen', grpcListen, () => startOtlpGrpcServer(grpcListen, ingestCtx, started.auth.authorize, tlsCredentials));
       logger.info(`OTLP/gRPC listening on ${otlpGrpc.address}.`);
     }
   } catch (err) {
