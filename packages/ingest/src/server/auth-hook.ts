@@ -140,14 +140,14 @@ export function registerAuthHook(app: FastifyInstance, auth: ServerConfig['auth'
     },
   };
   app.addHook('onRequest', async (request, reply) => {
-    const now = current;
-    if (!now) return;
+    const live = current;
+    if (!live) return;
     const scope = routeScope(request);
     if (scope === undefined) return;
-    const client = request.headers.authorization === undefined ? now.tlsClient(request) : undefined;
+    const client = request.headers.authorization === undefined ? live.tlsClient(request) : undefined;
     if (client) {
       if (!client.scopes.includes(scope)) throw errors.forbiddenScope(client.name, scope);
-      const waitMs = now.certLimiter.take(client.name, now.auth.rate_limit.requests_per_s);
+      const waitMs = live.certLimiter.take(client.name, live.auth.rate_limit.requests_per_s);
       if (waitMs > 0) {
         const seconds = Math.max(1, Math.ceil(waitMs / 1000));
         reply.header('retry-after', String(seconds));
@@ -155,7 +155,7 @@ export function registerAuthHook(app: FastifyInstance, auth: ServerConfig['auth'
       }
       return;
     }
-    const refusal = now.authorize(request.headers.authorization, scope, request.ip);
+    const refusal = live.authorize(request.headers.authorization, scope, request.ip);
     if (refusal) {
       for (const [k, v] of Object.entries(refusal.headers)) reply.header(k, v);
       throw refusal.error;
