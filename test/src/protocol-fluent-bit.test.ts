@@ -78,3 +78,33 @@ test("Fluent Bit's loki output (line_format json): the `log` line is the event",
   assert.equal(hits[0]!.level, 'warning');
   assert.equal(hits[0]!.job, 'fluent-bit');
 });
+
+test("Fluent Bit's http output (format json) and Vector's http sink (json codec): a JSON array body on the native route is one event an element; a resent batch is stored once", async () => {
+  // Fluent Bit's out_http with `format json` posts the batch as one JSON array, its time as `date` (json_date_key).
+  const date = (Date.now() - 45_000) / 1000;
+  const records = [
+    { date, log: 'fluent http first line\n', stream: 'stdout' },
+    { date, log: '2026-12-05 10:00:01,234 ERROR [worker] fluent http job crashed\n', stream: 'stderr' },
+    { date, log: 'fluent http third line\n', stream: 'stdout', tag: 'fb-http' },
+  ];
+  const answers = [];
+  for (let i = 0; i < 2; i++) {
+    const res = await fetch(`${server.url}/api/v1/ingest`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${WRITE_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(records),
+    });
+    assert.equal(res.status, 200);
+    answers.push((await res.json()) as { stored: number; duplicates: number; errors: unknown[] });
+  }
+  assert.deepEqual(answers.map((a) => [a.stored, a.duplicates, a.errors.length]), [[3, 0, 0], [0, 3, 0]]);
+  const hits = await findAll(server.url, '"fluent http"');
+  assert.equal(hits.length, 3, JSON.stringify(hits.map((h) => h.message)));
+  for (const text of ['fluent http first line', 'fluent http job crashed', 'fluent http third line']) {
+    assert.equal(hits.filter((h) => String(h.message).includes(text)).length, 1, text);
+  }
+  assert.equal(hits.find((h) => String(h.message).includes('job crashed'))!.level, 'error');
+  // An array of something else is still refused line by line, with its code.
+  const bad = await fetch(`${server.url}/api/v1/ingest`, { method: 'POST', headers: { authorization: `Bearer ${WRITE_TOKEN}` }, body: '[1, 2]' });
+  assert.match(JSON.stringify(await bad.json()), /LS_INGEST_LINE_NOT_OBJECT/);
+});

@@ -161,4 +161,27 @@ export interface LogReader {
   fieldValues?(req: FieldValuesRequest): Promise<FieldValuesResult>;
   /** Null when no event has that id at that @timestamp. */
   context?(req: ContextRequest): Promise<ContextResult | null>;
+  /**
+   * Stored parts of the range the store could not read (a damaged
+   * partition file of the embedded store) and left out of its answers:
+   * the API answers what it could, with a `warnings` note naming them,
+   * as Elasticsearch answers with `_shards.failures`.
+   */
+  unreadablePartitions?(range: TimeRange): { partition: string; reason: string }[];
+}
+
+/** A note beside an answer: what it lacks and why (`warnings` of the search and aggregate answers). */
+export interface AnswerWarning {
+  code: string;
+  partition: string;
+  message: string;
+}
+
+/** The `warnings` of an answer over `range`: one a partition the reader left out (empty when none). */
+export function answerWarnings(reader: LogReader, range: TimeRange): AnswerWarning[] {
+  return (reader.unreadablePartitions?.(range) ?? []).map((p) => ({
+    code: 'LS_STORE_CORRUPT_PARTITION',
+    partition: p.partition,
+    message: `${p.reason}; its events are left out of this answer`,
+  }));
 }

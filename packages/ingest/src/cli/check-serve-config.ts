@@ -8,7 +8,7 @@ import { loadTlsCredentials } from '../server/tls-credentials.js';
 import { syslogTlsCredentials } from '../server/syslog-tls-credentials.js';
 import { checkRedactionKey } from '../server/redaction-key.js';
 import { storeError } from '../store/store-error.js';
-import { checkPartitionFiles } from '../sqlite/partition-folder.js';
+import { checkPartitionFiles, damagedPartitionFiles } from '../sqlite/partition-folder.js';
 import { blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-format.js';
 
 /**
@@ -38,7 +38,7 @@ export async function checkServeConfig(config: ServerConfig, now: number): Promi
   const auth = config.auth.tokens.length + config.auth.tls_clients.length;
   const lines = [
     `listen: ${config.tls ? 'https' : 'http'}://${config.listen}, ${auth === 0 ? 'no tokens' : `${config.auth.tokens.length} token(s), ${config.auth.tls_clients.length} client certificate(s)`}`,
-    `store: ${await describeStore(config)}`,
+    `store: ${await describeStore(config, warnings)}`,
     `retention: ${config.retention.classes.map((c) => `${c.name} ${c.days} d`).concat(`other ${config.retention.default_days} d`).join(', ')}`,
     `rules: ${groups.reduce((n, g) => n + g.rules.length, 0)} in ${groups.length} group(s) from ${files.length} file(s)`,
   ];
@@ -53,7 +53,7 @@ export async function checkServeConfig(config: ServerConfig, now: number): Promi
   return { lines, warnings };
 }
 
-async function describeStore(config: ServerConfig): Promise<string> {
+async function describeStore(config: ServerConfig, warnings: string[]): Promise<string> {
   const store = config.store;
   if (store.type === 'elasticsearch') {
     // The client's options are built as at start (the CA file read); the
@@ -67,6 +67,7 @@ async function describeStore(config: ServerConfig): Promise<string> {
   const format = resolveStoreFormat(config.data, store.format);
   const dir = resolve(format === 'rows' ? rowStoreDir(config.data) : blockStoreDir(config.data));
   writableFolder(dir);
+  for (const damage of damagedPartitionFiles(dir)) warnings.push(`${damage}: searches over its day leave it out (with a warning in the answer); restore it from a backup (logship store backup) or move it aside.`);
   return `${format} in ${dir}`;
 }
 

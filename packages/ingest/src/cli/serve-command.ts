@@ -110,9 +110,13 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
         logger.error({ err }, 'Received SIGHUP; the TLS files did not check out, so the running certificate stays.');
       }
     };
-    // `systemctl reload` after editing server.yaml: what is not reloaded
-    // is said, by key, instead of a silent success (a new token answered
-    // 401, a changed retention period did nothing, until a restart).
+    // `systemctl reload` after editing server.yaml: `auth` (tokens, their
+    // scopes and rate limits, client certificates) is put in force, so a
+    // leaked token is revoked without a restart; what is not reloaded is
+    // said, by key, instead of a silent success (a changed retention period
+    // did nothing until a restart). A file that does not load, or an auth
+    // that cannot be swapped in, leaves the running one as it is.
+    let running = config;
     const reportConfigChanges = (): void => {
       if (flags.config === undefined) {
         logger.info('Received SIGHUP; reloading the rule files and TLS files (the rest of the config is read at start).');
@@ -122,18 +126,29 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       try {
         next = loadServerConfig(flags);
       } catch (err) {
-        logger.warn({ err }, `Received SIGHUP; ${flags.config} does not load now, so the next restart would fail: fix it (logship serve --check).`);
+        logger.error({ err }, `Received SIGHUP; ${flags.config} does not load now, so the running tokens and config stay and the next restart would fail: fix it (logship serve --check).`);
         return;
       }
       // New contents of the same TLS files are no change here: SIGHUP reloads those.
-      const changed = changedConfigKeys(config, next);
+      let changed = changedConfigKeys(running, next);
+      if (changed.includes('auth')) {
+        try {
+          server.logshipApp.auth.replace(next.auth);
+          running = { ...running, auth: next.auth };
+          changed = changed.filter((k) => k !== 'auth');
+          // Names only: a token's value is never logged.
+          logger.info({ tokens: next.auth.tokens.map((t) => t.name), tls_clients: next.auth.tls_clients.length }, 'Received SIGHUP; auth reloaded: the tokens now configured are in force for the next request, and removed ones are refused.');
+        } catch (err) {
+          logger.error({ err }, 'Received SIGHUP; the new auth cannot be put in force without a restart, so the running tokens stay.');
+        }
+      }
       if (changed.length === 0) {
         logger.info(`Received SIGHUP; reloading the rule files and TLS files; ${flags.config} has no other change.`);
         return;
       }
       logger.warn(
         { changed },
-        `Received SIGHUP; ${flags.config} changed at ${changed.join(', ')}, which take effect at the next restart (systemctl restart logship): SIGHUP reloads only the rule files and the TLS files.`,
+        `Received SIGHUP; ${flags.config} changed at ${changed.join(', ')}, which take effect at the next restart (systemctl restart logship): SIGHUP reloads only auth, the rule files and the TLS files.`,
       );
     };
     process.on('SIGTERM', onSignal);

@@ -5,7 +5,7 @@ import { redactionKey } from './redaction-key.js';
 import { answerClientError, apiErrors, fromFastifyError, LocalLiveFeed, MAX_PATH_PARAM_LENGTH, queryApiPlugin, registerOpenApi, type LogEvent } from '@logship/query';
 import type { LogStore } from '../store/log-store.js';
 import type { ServerConfig } from '../config/server-config.js';
-import { registerAuthHook, type Authorize } from './auth-hook.js';
+import { registerAuthHook, type AuthControl } from './auth-hook.js';
 import { isLogshipError } from '../errors/define-error.js';
 import { errors } from './errors.js';
 import { healthRoutes } from './health-routes.js';
@@ -63,8 +63,8 @@ export interface LogshipApp {
   drop: DropRules | undefined;
   /** `ingest.redact` compiled, for the same listeners (undefined without rules). */
   redact: Redactor | undefined;
-  /** The token check of the HTTP routes (undefined when no tokens are configured), for the OTLP/gRPC listener. */
-  authorize: Authorize | undefined;
+  /** The token check of the HTTP routes (no refusal while no tokens are configured), for the OTLP/gRPC listener, and its replacement on SIGHUP. */
+  auth: AuthControl;
   /** Present when serving HTTPS: new credentials for new connections (SIGHUP). */
   tls?: { replace(credentials: TlsCredentials): void };
   /** logship_tls_cert_expiry_timestamp_seconds (no series without TLS). */
@@ -171,7 +171,7 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     const err = apiErrors.notFound(request.method, request.url);
     void reply.status(err.statusCode).send(err.toJSON());
   });
-  const authorize = registerAuthHook(app, config.auth, now);
+  const auth = registerAuthHook(app, config.auth, now);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     // Answered requests at debug, refused ones at info (a wrong token, a body
@@ -217,5 +217,5 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   await app.register(queryApiPlugin, { reader: store, now, savedQueries: { ...config.saved_queries }, feed, textFields: config.search.text_fields });
   await app.register(rulesRoutes, { ruler });
   await registerUiRoutes(app, opts.uiDir === undefined ? defaultUiDir() : opts.uiDir);
-  return { app, metrics, feed, ruler, onCommitted, drop, redact, authorize, tlsMetrics, ...(tls ? { tls } : {}) };
+  return { app, metrics, feed, ruler, onCommitted, drop, redact, auth, tlsMetrics, ...(tls ? { tls } : {}) };
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ServerConfig, Scope, TokenConfig } from '../config/server-config.js';
 import { errors, type LogshipError } from './errors.js';
+import { configErrors } from '../config/config-errors.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { tlsClientResolver } from './tls-client-auth.js';
 
@@ -100,26 +101,53 @@ export function createAuthorize(auth: ServerConfig['auth'], now: () => number): 
   };
 }
 
+/** The auth in force, replaceable while the server runs (SIGHUP). */
+export interface AuthControl {
+  /** The current tokens' check (undefined while none are configured: every route open), for listeners outside fastify (OTLP/gRPC). */
+  authorize: Authorize;
+  /** Whether tokens or client certificates are configured now. */
+  enabled(): boolean;
+  /**
+   * Puts `auth` in force for the next request, all at once: new tokens
+   * work, removed ones answer 401, rate-limit buckets start full. Refused
+   * (throws LS_CONFIG_INVALID, the running auth stays) when it would turn
+   * auth off or on: an open server is held to loopback at start
+   * (listen-policy.ts), and a server started open has no token check to
+   * turn on; both need a restart.
+   */
+  replace(auth: ServerConfig['auth']): void;
+}
+
 /**
  * App-wide onRequest hook: routes that declare a scope need a token holding
  * it (Bearer, or Basic/ApiKey as above). A request without an Authorization
  * header whose client certificate (verified by mutual TLS) matches an
  * `auth.tls_clients` entry has that entry's scopes instead, with its own rate
- * limit. Returns the token check so listeners outside fastify (OTLP/gRPC)
- * apply the same tokens and rate limits.
+ * limit. Returns the control over it: the token check for listeners outside
+ * fastify (OTLP/gRPC), which follows a replacement too, and replace().
  */
-export function registerAuthHook(app: FastifyInstance, auth: ServerConfig['auth'], now: () => number): Authorize | undefined {
-  const authorize = createAuthorize(auth, now);
-  if (!authorize) return undefined;
-  const tlsClient = tlsClientResolver(auth.tls_clients);
-  const certLimiter = createRateLimiter(auth.rate_limit.burst, now);
+export function registerAuthHook(app: FastifyInstance, auth: ServerConfig['auth'], now: () => number): AuthControl {
+  let current = build(auth, now);
+  const control: AuthControl = {
+    authorize: (authorization, scope, client) => current?.authorize(authorization, scope, client),
+    enabled: () => current !== undefined,
+    replace(next) {
+      const made = build(next, now);
+      if ((made === undefined) !== (current === undefined)) {
+        throw configErrors.configInvalid('auth', made === undefined ? 'would have no tokens, opening every route: that needs a restart (and a loopback listen address)' : 'adds tokens to a server started without any: that needs a restart');
+      }
+      current = made;
+    },
+  };
   app.addHook('onRequest', async (request, reply) => {
+    const live = current;
+    if (!live) return;
     const scope = routeScope(request);
     if (scope === undefined) return;
-    const client = request.headers.authorization === undefined ? tlsClient(request) : undefined;
+    const client = request.headers.authorization === undefined ? live.tlsClient(request) : undefined;
     if (client) {
       if (!client.scopes.includes(scope)) throw errors.forbiddenScope(client.name, scope);
-      const waitMs = certLimiter.take(client.name, auth.rate_limit.requests_per_s);
+      const waitMs = live.certLimiter.take(client.name, live.auth.rate_limit.requests_per_s);
       if (waitMs > 0) {
         const seconds = Math.max(1, Math.ceil(waitMs / 1000));
         reply.header('retry-after', String(seconds));
@@ -127,11 +155,24 @@ export function registerAuthHook(app: FastifyInstance, auth: ServerConfig['auth'
       }
       return;
     }
-    const refusal = authorize(request.headers.authorization, scope, request.ip);
+    const refusal = live.authorize(request.headers.authorization, scope, request.ip);
     if (refusal) {
       for (const [k, v] of Object.entries(refusal.headers)) reply.header(k, v);
       throw refusal.error;
     }
   });
-  return authorize;
+  return control;
+}
+
+interface BuiltAuth {
+  auth: ServerConfig['auth'];
+  authorize: Authorize;
+  tlsClient: ReturnType<typeof tlsClientResolver>;
+  certLimiter: ReturnType<typeof createRateLimiter>;
+}
+
+function build(auth: ServerConfig['auth'], now: () => number): BuiltAuth | undefined {
+  const authorize = createAuthorize(auth, now);
+  if (!authorize) return undefined;
+  return { auth, authorize, tlsClient: tlsClientResolver(auth.tls_clients), certLimiter: createRateLimiter(auth.rate_limit.burst, now) };
 }

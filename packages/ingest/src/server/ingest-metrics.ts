@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LogStore, RetentionRunResult } from '../store/log-store.js';
+import { ALL_DAYS } from '../sqlite/partition-folder.js';
 
 /**
  * The server's Prometheus metrics, in a registry of their own (not
@@ -25,7 +26,7 @@ export interface IngestMetrics {
   retentionFailures: Counter;
 }
 
-export function createIngestMetrics(store: Pick<LogStore, 'partitions'>, opts: { defaultMetrics?: boolean } = {}): IngestMetrics {
+export function createIngestMetrics(store: Pick<LogStore, 'partitions' | 'unreadablePartitions'>, opts: { defaultMetrics?: boolean } = {}): IngestMetrics {
   const registry = new Registry();
   const registers = [registry];
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'logship_' });
@@ -52,6 +53,14 @@ export function createIngestMetrics(store: Pick<LogStore, 'partitions'>, opts: {
     registers,
   });
 
+  new Gauge({
+    name: 'logship_store_unreadable_partitions',
+    help: 'Partition files of the embedded store that cannot be read (damaged): searches leave them out and say so in their warnings',
+    registers,
+    collect() {
+      this.set(store.unreadablePartitions?.(ALL_DAYS).length ?? 0);
+    },
+  });
   new Gauge({
     name: 'logship_store_partition_bytes',
     help: 'Bytes on disk per store partition',

@@ -83,7 +83,7 @@ export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions
       },
     },
     async (request, reply): Promise<IngestAnswer> => {
-      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const body = arrayAsLines(Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0));
       const items: IngestItem[] = [];
       for (const line of lineSpans(body)) items.push({ kind: 'line', ref: line.number, body, start: line.start, end: line.end });
       let outcome;
@@ -103,4 +103,26 @@ export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions
       };
     },
   );
+}
+
+/**
+ * A body that is one JSON array of objects, as Fluent Bit's http output
+ * (`format json`) and Vector's http sink with the json codec send their
+ * batches, is read as one line an element: every element was refused as
+ * "JSON but not an object (got array)". Error line numbers are then the
+ * elements' (1-based). Anything else (NDJSON, a line that is an array
+ * among others) is the body as sent.
+ */
+function arrayAsLines(body: Buffer): Buffer {
+  let i = 0;
+  while (i < body.length && (body[i] === 0x20 || body[i] === 0x0a || body[i] === 0x0d || body[i] === 0x09)) i++;
+  if (body[i] !== 0x5b) return body;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return body;
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e))) return body;
+  return Buffer.from(parsed.map((e) => JSON.stringify(e)).join('\n') + '\n', 'utf8');
 }

@@ -11,6 +11,7 @@ import { loadTlsCredentials } from './tls-credentials.js';
 import { syslogTlsCredentials } from './syslog-tls-credentials.js';
 import { startSyslogListeners, type SyslogListeners } from './protocols/syslog/syslog-listeners.js';
 import type { OtlpGrpcServer } from './protocols/otlp/otlp-grpc-server.js';
+import { ALL_DAYS } from '../sqlite/partition-folder.js';
 
 /*
  * startServer: check listen/auth ─► open store ─► build app (loads rule files) ─► listen
@@ -59,6 +60,12 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const syslogCredentials = syslogTlsCredentials(config, now());
 
   const store = await opts.openStore(config);
+  // A damaged partition file does not stop the start (the other days are
+  // served, searches over its day leave it out with a warning): it is said
+  // here, by name, so it is not first found in an answer.
+  for (const p of store.unreadablePartitions?.(ALL_DAYS) ?? []) {
+    logger.error({ partition: p.partition, reason: p.reason }, `Partition ${p.partition} cannot be read; searches over its day leave it out: restore it from a backup or move it aside.`);
+  }
   let logshipApp: LogshipApp | undefined;
   let syslog: SyslogListeners | undefined;
   let otlpGrpc: OtlpGrpcServer | undefined;
@@ -86,7 +93,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       // Loaded only when configured: @grpc/grpc-js is ~5 MB of heap (sources, code) a server without it never uses.
       const { startOtlpGrpcServer } = await import('./protocols/otlp/otlp-grpc-server.js');
       const grpcListen = config.otlp.grpc_listen;
-      otlpGrpc = await listening('otlp.grpc_listen', grpcListen, () => startOtlpGrpcServer(grpcListen, ingestCtx, started.authorize, tlsCredentials));
+      otlpGrpc = await listening('otlp.grpc_listen', grpcListen, () => startOtlpGrpcServer(grpcListen, ingestCtx, started.auth.authorize, tlsCredentials));
       logger.info(`OTLP/gRPC listening on ${otlpGrpc.address}.`);
     }
   } catch (err) {

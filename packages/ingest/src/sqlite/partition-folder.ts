@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SortOrder } from '@logship/query';
 import type { PartitionInfo, RetentionRunResult, StoreHealth } from '../store/log-store.js';
-import { storeError } from '../store/store-error.js';
+import { isStoreError, storeError } from '../store/store-error.js';
 import type { RetentionPolicy } from '../retention/retention-policy.js';
 import type { PartitionHandle, PartitionPool, PooledDb } from './partition-pool.js';
 import { dayEndMs, dayStartMs, parsePartitionFileName, utcDay, type PartitionKey } from './partition-name.js';
@@ -182,7 +182,15 @@ export function partitionInfos<D extends PooledDb & { stats(): { events: number;
 ): PartitionInfo[] {
   const infos: PartitionInfo[] = [];
   for (const p of [...known].sort((a, b) => a.name.localeCompare(b.name))) {
-    const stats = p.db.stats();
+    let stats: { events: number; oldest: number | null };
+    try {
+      stats = p.db.stats();
+    } catch (err) {
+      // A damaged file is still listed (its bytes count, retention drops it):
+      // /metrics and `logship store` must not fail with it.
+      if (!isStoreError(err, 'LS_STORE_CORRUPT_PARTITION')) throw err;
+      stats = { events: 0, oldest: null };
+    }
     infos.push({
       name: p.name,
       class: p.key.className,
@@ -221,3 +229,42 @@ export function dropExpiredPartitions<D extends PooledDb & { stats(): { events: 
   if (result.partitionsDropped.length > 0) pool.syncDir();
   return result;
 }
+
+/** The first 16 bytes of every SQLite database file. */
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/**
+ * Why a partition file cannot be a partition, judged from its first 16
+ * bytes without opening it (a file overwritten, or a disk that returned
+ * garbage), else undefined. A file shorter than that is not judged: a new
+ * partition in WAL mode has no page in its main file until a checkpoint.
+ */
+export function headerDamage(file: string): string | undefined {
+  const head = Buffer.alloc(16);
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      if (fs.readSync(fd, head, 0, 16, 0) < 16) return undefined;
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  if (head.equals(SQLITE_HEADER)) return undefined;
+  return `cannot open ${file}: the file does not start with SQLite's header (it is damaged, or not a partition)`;
+}
+
+/** The partition files of `dir` whose header is damaged (headerDamage), each with why: `serve --check` and the start report them. */
+export function damagedPartitionFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => parsePartitionFileName(n) !== null).sort().flatMap((n) => headerDamage(path.join(dir, n)) ?? []);
+}
+
+/** Every day a partition name can hold (0000-01-01 to 9999-12-31): utcDay of ±8.64e15 gives six-digit years, which sort outside. */
+export const ALL_DAYS = Object.freeze({ from: -62_167_219_200_000, to: 253_402_300_799_999 });

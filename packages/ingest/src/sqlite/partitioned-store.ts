@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { resolveTextFields, type SortOrder } from '@logship/query';
 import type { PartitionInfo, RetentionRunResult, StoreHealth } from '../store/log-store.js';
-import { storeError } from '../store/store-error.js';
+import { isStoreError, storeError } from '../store/store-error.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { createRetentionPolicy, type ClassMatcherFactory, type RetentionPolicy } from '../retention/retention-policy.js';
 import type { PartitionHandle, PartitionPool, PooledDb } from './partition-pool.js';
@@ -23,6 +23,7 @@ import {
   partitionsByDay,
   probeFolder,
   refreshPartitions,
+  headerDamage,
   visibleRange,
 } from './partition-folder.js';
 import { classFingerprintOf } from './class-fingerprint.js';
@@ -177,8 +178,65 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
   /** Open partitions overlapping the range, grouped by day, in walk order. */
   protected daysInRange(range: { from: number; to: number }, sort: SortOrder): PartitionHandle<D>[][] {
     this.refresh();
-    return partitionsByDay(this.pool.known.values(), range, sort);
+    const days = partitionsByDay(this.pool.known.values(), range, sort);
+    // A damaged partition file is left out, not the search failed (500):
+    // the rest of the range is answered, and the query API says which
+    // files were skipped (unreadablePartitions), as Elasticsearch answers
+    // with the shards it could read and a note of the failed ones.
+    if (!days.some((day) => day.some((h) => h.current === null))) return days;
+    return days.map((day) => day.filter((h) => this.opens(h))).filter((day) => day.length > 0);
   }
+
+  /** Opens a partition for a read; false (and remembered) when its file cannot be read. */
+  private opens(h: PartitionHandle<D>): boolean {
+    if (h.current !== null) return true;
+    if (this.damagedHeader(h)) return false;
+    try {
+      void h.db;
+      this.unreadable.delete(h.name);
+      return true;
+    } catch (err) {
+      if (!isStoreError(err, 'LS_STORE_CORRUPT_PARTITION')) throw err;
+      this.unreadable.set(h.name, err.message);
+      return false;
+    }
+  }
+
+  /**
+   * Whether the file's first 16 bytes are not SQLite's header (a file
+   * overwritten, or a disk that returned garbage): checked without opening
+   * it, so the thread answering the API can tell without a connection.
+   * A file shorter than that is not judged: a new partition in WAL mode has
+   * no page in its main file until a checkpoint.
+   */
+  private damagedHeader(h: PartitionHandle<D>): boolean {
+    const damage = headerDamage(h.file);
+    if (damage === undefined) return false;
+    this.unreadable.set(h.name, damage);
+    return true;
+  }
+
+  /**
+   * The partitions in `range` whose files cannot be read, each with why:
+   * searches over the range skip them (daysInRange). Known here from the
+   * file headers, and from the connections this thread failed to open.
+   */
+  unreadablePartitions(range: { from: number; to: number }): { partition: string; reason: string }[] {
+    if (this.closed) return [];
+    this.refresh();
+    const out: { partition: string; reason: string }[] = [];
+    for (const day of partitionsByDay(this.pool.known.values(), range, 'asc')) {
+      for (const h of day) {
+        if (h.current === null) this.damagedHeader(h);
+        const reason = this.unreadable.get(h.name);
+        if (reason !== undefined) out.push({ partition: h.name, reason });
+      }
+    }
+    return out;
+  }
+
+  /** Partition files found unreadable, by name, with the error. */
+  private readonly unreadable = new Map<string, string>();
 
   protected refresh(): void {
     refreshPartitions(this.dir, this.pool);

@@ -315,11 +315,16 @@ test('a batch SQLite cannot commit fails with LS_STORE_WRITE_FAILED, and a retry
   });
 });
 
-test('a partition file that is not a database fails reads with LS_STORE_CORRUPT_PARTITION', async () => {
+test('a partition file that is not a database is left out of reads and named by unreadablePartitions, not a failed search', async () => {
   await withDir(async (dir) => {
     const store = await open(dir);
     fs.writeFileSync(path.join(store.dir, '2026-11-20.default.db'), 'this is not a database'.repeat(200));
-    await assert.rejects(store.search({ ...everything, limit: 1 }), (err) => isStoreError(err, 'LS_STORE_CORRUPT_PARTITION'));
+    assert.deepEqual((await store.search({ ...everything, limit: 1 })).hits, []);
+    assert.equal(await store.count({ ...everything }), 0);
+    const bad = store.unreadablePartitions!(everything);
+    assert.deepEqual(bad.map((p) => p.partition), ['2026-11-20.default.db']);
+    assert.match(bad[0]!.reason, /does not start with SQLite's header/);
+    assert.deepEqual(store.unreadablePartitions!({ from: everything.from, to: Date.parse('2026-11-19T00:00:00Z') }), []);
     await store.close();
   });
 });

@@ -1,7 +1,7 @@
 import './route-config.js';
 import type { FastifyInstance } from 'fastify';
 import type { QueryNode } from '../ast.js';
-import type { AggregationSpec, LogReader } from '../log-reader.js';
+import { answerWarnings, type AggregationSpec, type LogReader } from '../log-reader.js';
 import { GroupByError, groupAggregate } from '../group-aggregate.js';
 import { apiErrors } from './api-error.js';
 import { resolveInterval } from './interval.js';
@@ -82,7 +82,8 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
           throw err instanceof GroupByError ? apiErrors.badAggregation(err.message, { by: p.by }) : err;
         }),
       );
-      return { type: agg.type, ...grouped, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100 };
+      const warnings = answerWarnings(opts.reader, range);
+      return { type: agg.type, ...grouped, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100, ...(warnings.length > 0 ? { warnings } : {}) };
     }
     if (p.by_size !== undefined) throw apiErrors.badRequest('by_size needs by, the field to group by');
     const result = await opts.gate.run((signal) => opts.reader.aggregate({ query, ...range, agg, now, signal }));
@@ -94,7 +95,8 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
       );
       if (present > 0) throw notANumber(agg.type, agg.field, `"${agg.field}" has ${present} values in the range and none is a number`);
     }
-    return { ...result, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100 };
+    const warnings = answerWarnings(opts.reader, range);
+    return { ...result, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100, ...(warnings.length > 0 ? { warnings } : {}) };
   };
   const config = { scope: 'read' as const };
   app.get<{ Querystring: AggregateParams }>('/api/v1/aggregate', {

@@ -1,8 +1,8 @@
 import './route-config.js';
 import type { FastifyInstance } from 'fastify';
 import type { QueryNode } from '../ast.js';
-import type { LogReader, SortOrder } from '../log-reader.js';
-import { RANGE_SCHEMA, TIME_PARAM, rangeAnswer, resolveTimeRange, timeText } from './time-range.js';
+import { answerWarnings, type LogReader, type SortOrder } from '../log-reader.js';
+import { RANGE_SCHEMA, TIME_PARAM, WARNINGS_SCHEMA, rangeAnswer, resolveTimeRange, timeText } from './time-range.js';
 import type { QueryCompiler } from './query-compiler.js';
 import { refuseQueryString, typedJsonBody } from './json-body.js';
 import type { QueryGate } from './query-gate.js';
@@ -60,6 +60,7 @@ export const SEARCH_RESPONSE_SCHEMA = {
       range: RANGE_SCHEMA,
       took_ms: { type: 'number' },
       next_cursor: { type: ['string', 'null'] },
+      warnings: WARNINGS_SCHEMA,
     },
   },
 } as const;
@@ -91,12 +92,14 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
       now,
       signal,
     }));
+    const warnings = answerWarnings(opts.reader, range);
     return {
       hits: result.hits,
       total: result.total,
       range: rangeAnswer(range),
       took_ms: Math.round((performance.now() - started) * 100) / 100,
       next_cursor: result.next_cursor,
+      ...(warnings.length > 0 ? { warnings } : {}),
     };
   };
   const common = { config: { scope: 'read' as const }, schema: { response: SEARCH_RESPONSE_SCHEMA } };

@@ -68,6 +68,16 @@ function resolveOne(param: string, text: string, now: number, roundUp: boolean):
 }
 
 /** The `range` of search and aggregate answers, for their response schemas. */
+/** `warnings` beside an answer: the partitions left out of it (log-reader.ts answerWarnings); absent when none. */
+export const WARNINGS_SCHEMA = {
+  type: 'array',
+  description: 'Parts of the range that could not be read and are left out of this answer (a damaged partition file)',
+  items: {
+    type: 'object',
+    properties: { code: { type: 'string' }, partition: { type: 'string' }, message: { type: 'string' } },
+  },
+} as const;
+
 export const RANGE_SCHEMA = {
   type: 'object',
   description: 'The time range searched (ISO UTC): the request\'s from/to, else the query\'s own @timestamp bounds, else the default window',
