@@ -35,3 +35,15 @@ test('GET and POST /api/v1/search take from/to as epoch seconds and answer the r
   assert.equal(post.statusCode, 200, post.body);
   assert.equal(post.json().range.from, new Date(from * 1000 + 500).toISOString());
 });
+
+test('from/to: a duration alone is that long before now (VictoriaLogs start=1h, Loki since=1h); an offset whose + URL decoding made a space is read with it', () => {
+  // Before: LS_API_BAD_TIME for each of these.
+  assert.equal(at('1h'), now - 3_600_000);
+  assert.equal(at('-15m'), now - 900_000);
+  assert.equal(at('1h30m'), now - 5_400_000);
+  assert.equal(at('2d', true), now - 2 * 86_400_000);
+  assert.equal(at('2026-02-08T12:00:00 01:00'), Date.parse('2026-02-08T11:00:00Z'), 'curl ?from=2026-02-08T12:00:00+01:00 unencoded');
+  assert.equal(at('2026-02-08T12:00:00.5 0130'), Date.parse('2026-02-08T10:30:00.500Z'));
+  assert.throws(() => at('1x'), { code: 'LS_QUERY_INVALID_DATE' });
+  assert.throws(() => at('1h 01:00'), { code: 'LS_QUERY_INVALID_DATE' });
+});
