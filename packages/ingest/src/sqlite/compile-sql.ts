@@ -153,8 +153,21 @@ export function compileSql(node: QueryNode, ctx: CompileContext): CompiledSql {
   const b = new Builder(ctx.now, 'p', ctx.textFields);
   // The top-level AND's terms one by one: each must hold for a match.
   const required = node.type === 'and' && node.children.length > 0 ? node.children.map((c) => compileNode(c, b)) : null;
-  const where = required ? required.map((t) => `(${t})`).join(' AND ') : compileNode(node, b);
+  const where = required ? balanced(required, 'AND') : compileNode(node, b);
   return { where, params: b.params, indexed: (required ?? [where]).some((t) => b.indexedEqualities.has(t)) };
+}
+
+/**
+ * Terms joined by AND or OR as a balanced tree, `((a OR b) OR (c OR d))`:
+ * SQLite parses `a OR b OR c …` as a chain as deep as it is long, and
+ * refuses one deeper than 1000 ("Expression tree is too large"), which an
+ * OR of 1000 values (`status:(…)`, within the 1024 clauses a query may
+ * have) reached: a 500 on the row store only.
+ */
+function balanced(terms: readonly string[], op: 'AND' | 'OR'): string {
+  if (terms.length <= 8) return terms.map((t) => `(${t})`).join(` ${op} `);
+  const mid = Math.ceil(terms.length / 2);
+  return `(${balanced(terms.slice(0, mid), op)}) ${op} (${balanced(terms.slice(mid), op)})`;
 }
 
 function compileNode(node: QueryNode, b: Builder): string {
@@ -162,9 +175,9 @@ function compileNode(node: QueryNode, b: Builder): string {
     case 'match_all':
       return '1';
     case 'and':
-      return node.children.length === 0 ? '1' : node.children.map((c) => `(${compileNode(c, b)})`).join(' AND ');
+      return node.children.length === 0 ? '1' : balanced(node.children.map((c) => compileNode(c, b)), 'AND');
     case 'or':
-      return node.children.length === 0 ? '0' : node.children.map((c) => `(${compileNode(c, b)})`).join(' OR ');
+      return node.children.length === 0 ? '0' : balanced(node.children.map((c) => compileNode(c, b)), 'OR');
     case 'not':
       return `NOT coalesce((${compileNode(node.child, b)}), 0)`;
     default:

@@ -67,6 +67,9 @@ export const SEMANTICS_QUERIES = [
   'snowflake:1790000000000000001',
   'snowflake:"18446744073709551615"',
   'snowflake:{1 TO 2]',
+  // As many clauses as a query may have (1024): an OR of 1000 values, an AND of 1000 NOTs.
+  `status:(${Array.from({ length: 1000 }, (_, i) => i + 100).join(' OR ')})`,
+  Array.from({ length: 1000 }, (_, i) => `-x:${i}`).join(' '),
 ];
 
 /** Event ids in result order, or the error code a query was refused with. */
