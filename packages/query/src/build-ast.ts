@@ -68,7 +68,13 @@ function leaf(field: string | null, value: RawValue, loc: Location, s: BuildStat
       if (value.value === '') throw syntax('_exists_ needs a field name', value.loc.start, s, ['field name']);
       return { type: 'exists', field: value.value, loc };
     }
-    throw syntax('_exists_ takes a field name, not a pattern or range', value.loc.start, s, ['field name']);
+    const parent = value.kind === 'term' ? /^([^*?\\]+)\.\*$/.exec(value.pattern)?.[1] : undefined;
+    throw syntax(
+      `_exists_ takes a field name, not a pattern or range${parent ? `: _exists_:${parent} matches the events with ${parent} or any field under it` : ''}`,
+      value.loc.start,
+      s,
+      ['field name'],
+    );
   }
   switch (value.kind) {
     case 'term':
@@ -133,7 +139,19 @@ function checkDepth(loc: Location, depth: number, s: BuildState): void {
   }
 }
 
-function unsupported(feature: 'fuzzy' | 'boost', loc: Location, s: BuildState): QuerySyntaxError {
+function unsupported(feature: 'fuzzy' | 'boost' | 'field_wildcard', loc: Location, s: BuildState): QuerySyntaxError {
+  if (feature === 'field_wildcard') {
+    const name = s.query.slice(loc.start, loc.end);
+    const parent = /^([^*?]+)\.\*$/.exec(name)?.[1];
+    return new QuerySyntaxError(
+      'LS_QUERY_UNSUPPORTED',
+      `a field name cannot hold a wildcard ("${name}"): name the field (http.status:500), or OR the fields (http.status:500 OR http.code:500)` +
+        (parent ? `; _exists_:${parent} finds the events with any field under ${parent}` : ''),
+      s.query,
+      loc.start,
+      ['field name'],
+    );
+  }
   const what = feature === 'fuzzy' ? 'fuzzy matching (`~`)' : 'boosting (`^`)';
   return new QuerySyntaxError(
     'LS_QUERY_UNSUPPORTED',

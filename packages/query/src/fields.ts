@@ -192,6 +192,13 @@ export type LeafPlan =
   /** The field is present and not null. */
   | { kind: 'exists'; field: string }
   /**
+   * `_exists_:field` / `field:*`: the field, or any field under it
+   * (`prefix` = `field.`), is present and not null. Nested objects are
+   * flattened to dotted keys, so `_exists_:http` finds the events with
+   * `http.status`, as Kibana's exists does on an object field.
+   */
+  | { kind: 'exists_any'; field: string; prefix: string }
+  /**
    * Text fields (one for `field:value`, every text field for free text):
    * in some one of `fields`, every token occurs, any order.
    */
@@ -240,7 +247,13 @@ export function planLeaf(node: LeafNode, opts: PlanOptions): LeafPlan {
     return planText(node, DEFAULT_FIELD, [...textFields]);
   }
   const field = node.type === 'exists' || node.type === 'range' ? node.field : (node.field ?? DEFAULT_FIELD);
-  if (node.type === 'exists') return { kind: 'exists', field };
+  if (node.type === 'exists') {
+    // Every event has these two; nothing is stored under them.
+    if (field === TIMESTAMP_FIELD || field === 'event.id') return { kind: 'exists', field };
+    // `_exists_:event`: every event has an event.id.
+    if (field === 'event') return { kind: 'all' };
+    return { kind: 'exists_any', field, prefix: `${field}.` };
+  }
   switch (fieldKind(field, textFields)) {
     case 'text':
       return planText(node, field, [field]);

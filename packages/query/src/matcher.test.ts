@@ -170,3 +170,21 @@ test('the text-field list is configurable', () => {
   assert.deepEqual(traceIds('detail:keyerror', ['message', 'detail']), ['plain']);
   assert.deepEqual(traceIds('exc_info:KeyError', ['message', 'detail']), []);
 });
+
+test('_exists_:http matches the events with a field under http (nested JSON is flattened to http.status), as Kibana does', () => {
+  const events: LogEvent[] = [
+    ev('nested', '2026-02-11T15:00:00.000Z', { 'http.status': 500, 'http.method': 'GET' }),
+    ev('own', '2026-02-11T15:00:00.000Z', { http: 'h2' }),
+    ev('null-only', '2026-02-11T15:00:00.000Z', { 'http.status': null }),
+    ev('sibling', '2026-02-11T15:00:00.000Z', { http_host: 'a', 'httpx.y': 1 }),
+  ];
+  const match = (q: string) => events.filter(compileMatcher(parse(q), { now })).map((e) => e['event.id']);
+  // Before: only an event with `http` itself; `http.status` was another field.
+  assert.deepEqual(match('_exists_:http'), ['nested', 'own']);
+  assert.deepEqual(match('http:*'), ['nested', 'own']);
+  assert.deepEqual(match('NOT _exists_:http'), ['null-only', 'sibling']);
+  assert.deepEqual(match('_exists_:http.status'), ['nested']);
+  assert.deepEqual(match('_exists_:event'), ['nested', 'own', 'null-only', 'sibling'], 'every event has event.id');
+  // A range with open sides tests the field itself.
+  assert.deepEqual(match('http:[* TO *]'), ['own']);
+});

@@ -92,6 +92,14 @@ function compilePlan(plan: LeafPlan): Eval {
       return () => false;
     case 'exists':
       return (e) => valueOf(e, plan.field) !== undefined;
+    case 'exists_any': {
+      const { field, prefix } = plan;
+      return (e) => {
+        if (valueOf(e, field) !== undefined) return true;
+        for (const k of Object.keys(e)) if (k.startsWith(prefix) && e[k] !== null && e[k] !== undefined) return true;
+        return false;
+      };
+    }
     case 'text_terms':
       return inAnyField(plan.fields, (tokens) => {
         for (let i = 0; i < plan.tokens.length; i++) if (!tokens.includes(plan.tokens[i]!)) return false;

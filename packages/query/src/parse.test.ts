@@ -132,6 +132,11 @@ const rejected: Array<[string, string, number]> = [
   ['level:error^2', 'LS_QUERY_UNSUPPORTED', 11],
   ['(a b)^2 c', 'LS_QUERY_UNSUPPORTED', 5],
   ['status:(500 OR 502~1)', 'LS_QUERY_UNSUPPORTED', 18],
+  // Field-name wildcards (Kibana's `http.*:500`, `*:500`): unsupported at the field, not a syntax error at the colon.
+  ['http.*:500', 'LS_QUERY_UNSUPPORTED', 0],
+  ['*:500', 'LS_QUERY_UNSUPPORTED', 0],
+  ['level:error AND http.*:(500 OR 502)', 'LS_QUERY_UNSUPPORTED', 16],
+  ['NOT f?o:bar', 'LS_QUERY_UNSUPPORTED', 4],
   ['x:/a(/', 'LS_QUERY_REGEX_INVALID', 5],
   ['x:/^a$/', 'LS_QUERY_REGEX_INVALID', 3],
   ['x:/(a)\\1/', 'LS_QUERY_REGEX_INVALID', 6],
@@ -175,4 +180,17 @@ test('a - b — a detached minus reports the whitespace after it', () => {
 
 test('a AND OR b — the found word is quoted whole', () => {
   assert.match(syntaxError('a AND OR b').message, /but "OR" found/);
+});
+
+test('http.*:500 — a field-name wildcard says what is supported; _exists_:http.* names _exists_:http', () => {
+  assert.throws(() => parse('http.*:500'), (e: QuerySyntaxError) => {
+    assert.equal(e.code, 'LS_QUERY_UNSUPPORTED');
+    assert.match(e.message, /field name cannot hold a wildcard \("http\.\*"\)/);
+    assert.match(e.message, /_exists_:http finds the events with any field under http/);
+    return true;
+  });
+  assert.throws(() => parse('_exists_:http.*'), /_exists_:http matches the events with http or any field under it/);
+  // Escaped, the characters are the field's own, as before.
+  assert.deepEqual(shape('http\\*:5'), term('http*', '5'));
+  assert.deepEqual(shape('*:*'), { type: 'match_all' });
 });

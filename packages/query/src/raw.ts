@@ -38,7 +38,7 @@ export interface RawRangeValue {
 
 export interface RawModifier {
   type: 'modifier';
-  feature: 'fuzzy' | 'boost';
+  feature: 'fuzzy' | 'boost' | 'field_wildcard';
   loc: Location;
 }
 

@@ -108,6 +108,7 @@ export function leafPruner(node: LeafNode, plan: LeafPlan, opts: MatcherOptions)
       return h.tsMin >= lo && h.tsMax <= hi ? ALL : SOME;
     };
   }
+  if (plan.kind === 'exists_any') return (h) => existsAnyVerdict(h, plan.field, plan.prefix);
   const fields = planFields(plan);
   // Every event has these two: their columns are never constant-folded here.
   if (fields.some((f) => f === '@timestamp')) return () => SOME;
@@ -127,6 +128,25 @@ export function leafPruner(node: LeafNode, plan: LeafPlan, opts: MatcherOptions)
     }
     return byMetas(h);
   };
+}
+
+/** The block's fields that `_exists_:field` reads: the field and those under it (`field.…`). */
+export function fieldsUnder(h: BlockHeader, field: string, prefix: string): string[] {
+  const names: string[] = [];
+  for (const name of h.at.keys()) if (name === field || name.startsWith(prefix)) names.push(name);
+  return names;
+}
+
+/** NONE when no such field has a value here; ALL when one has a value in every row. */
+function existsAnyVerdict(h: BlockHeader, field: string, prefix: string): typeof ALL | typeof NONE | typeof SOME {
+  let some = false;
+  for (const name of fieldsUnder(h, field, prefix)) {
+    const m = metaOf(h, name);
+    if (!hasType(m, VALUES)) continue;
+    if (m.present === h.n && (m.types & ~VALUES) === 0) return ALL;
+    some = true;
+  }
+  return some ? SOME : NONE;
 }
 
 /**
@@ -153,6 +173,8 @@ function hasType(m: ColumnMeta | undefined, bits: number): m is ColumnMeta {
 
 function metaPruner(plan: LeafPlan): BlockPruner {
   switch (plan.kind) {
+    case 'exists_any':
+      return (h) => existsAnyVerdict(h, plan.field, plan.prefix);
     case 'exists':
       return (h) => {
         const m = metaOf(h, plan.field);

@@ -22,7 +22,7 @@ import {
 } from '@logship/query';
 import type { BlockPartition, Column } from './block-partition.js';
 import type { BlockHeader } from './block-header.js';
-import { ALL, compilePruner, leafPruner, NONE, planFields, textFieldMayMatch, type BlockPruner } from './block-prune.js';
+import { ALL, compilePruner, fieldsUnder, leafPruner, NONE, planFields, textFieldMayMatch, type BlockPruner } from './block-prune.js';
 import { textPrecheck } from './text-precheck.js';
 import { columnDictionary, dictionaryRows } from './column-dictionary.js';
 import { rowsWithId } from './block-rows.js';
@@ -126,6 +126,25 @@ function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>):
         return { prune, filter: (h, _c, _t, rows) => judged(h, rows) ?? rows };
       }
       for (const f of leafFields) fields.add(f);
+      if (plan.kind === 'exists_any') {
+        // The field or any field under it: which those are, each block's header says.
+        return {
+          prune,
+          filter: (h, cols, _ts, rows) => {
+            const quick = judged(h, rows);
+            if (quick) return quick;
+            const hit = new Uint8Array(h.n);
+            for (const name of fieldsUnder(h, plan.field, plan.prefix)) {
+              const col = cols.get(name);
+              for (let k = 0; k < rows.length; k++) {
+                const v = col[rows[k]!];
+                if (v !== undefined && v !== null) hit[rows[k]!] = 1;
+              }
+            }
+            return rows.filter((r) => hit[r] === 1);
+          },
+        };
+      }
       if (plan.kind === 'keyword_eq' && leafFields.length === 1 && leafFields[0] === 'event.id' && plan.string !== null) {
         // event.id:X: the stored ids and the content ids that may be X, not every row's content id.
         const id = plan.string;

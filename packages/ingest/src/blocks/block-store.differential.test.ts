@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRng, DEFAULT_TEXT_FIELDS, generateQuery, parse, stripLocations, tokenize, type LogEvent, type QueryNode, type QueryVocabulary } from '@logship/query';
-import { codeOf, compareOutcomes, expectedHistogram, matcherOutcome, shrinkFailing, TEXT_FIELD_QUERIES, type Outcome } from '../store/contract/differential.js';
+import { codeOf, compareOutcomes, expectedHistogram, matcherOutcome, SEMANTICS_QUERIES, shrinkFailing, TEXT_FIELD_QUERIES, type Outcome } from '../store/contract/differential.js';
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
 import { contentId } from '../normalize/content-id.js';
@@ -195,7 +195,7 @@ async function agreesWithMatcher(): Promise<void> {
     const q = parse(generateQuery(rng, { vocabulary }).query);
     if ((await differs(q)) !== null) await fail(i, q);
   }
-  for (const text of TEXT_FIELD_QUERIES) {
+  for (const text of [...TEXT_FIELD_QUERIES, ...SEMANTICS_QUERIES]) {
     const q = parse(text);
     assert.equal(await differs(q), null, text);
   }

@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse, stripLocations, type QueryNode } from '@logship/query';
 import type { LogStore } from '../store/log-store.js';
-import { codeOf, compareOutcomes, matcherOutcome, shrinkFailing, TEXT_FIELD_QUERIES, type Outcome } from '../store/contract/differential.js';
+import { codeOf, compareOutcomes, matcherOutcome, SEMANTICS_QUERIES, shrinkFailing, TEXT_FIELD_QUERIES, type Outcome } from '../store/contract/differential.js';
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
 import { compileDsl } from './compile-dsl.js';
@@ -120,5 +120,13 @@ if (!url) {
       if ('ids' in m && 'ids' in onlyMessage && m.ids.length > onlyMessage.ids.length) beyondMessage++;
     }
     assert.ok(beyondMessage >= 8, `only ${beyondMessage} queries found events beyond message`);
+  });
+
+  test('Elasticsearch agrees with the matcher on the queries a Kibana user writes (_exists_ of an object, …)', async () => {
+    for (const text of SEMANTICS_QUERIES) {
+      const ast = parse(text);
+      const why = await differs(ast);
+      assert.equal(why, null, `${text}: ${why}\n${describeQuery(ast)}`);
+    }
   });
 }

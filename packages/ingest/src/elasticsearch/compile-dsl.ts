@@ -10,7 +10,18 @@
  */
 import { DEFAULT_TEXT_FIELDS, planLeaf, type LeafPlan, type PlanOptions, type QueryNode } from '@logship/query';
 import type { estypes } from '@elastic/elasticsearch';
-import { booleanField, keywordField, numberField, TEXT_FIELD, textField } from './event-document.js';
+import {
+  BOOLEAN_PREFIX,
+  booleanField,
+  esFieldName,
+  KEYWORD_PREFIX,
+  keywordField,
+  NUMBER_PREFIX,
+  numberField,
+  OTHER_TEXT_PREFIX,
+  TEXT_FIELD,
+  textField,
+} from './event-document.js';
 
 export type EsQuery = estypes.QueryDslQueryContainer;
 
@@ -62,6 +73,23 @@ function exists(field: string, textFields: readonly string[]): EsQuery {
   return anyOf(queries);
 }
 
+/**
+ * `_exists_:http`: the field itself, or any field under it. Every value
+ * of `http.status` has a typed copy `@kw.http.status` / `@num.…` / `@bool.…`
+ * (`subobjects: false`: the full name is one field), so `exists` on the
+ * pattern `@kw.http.*` finds them. A name esFieldName hex-encodes
+ * (`http.with space`, `ünï.code`) is `~` and the hex of its UTF-8 bytes,
+ * which starts with the hex of the prefix's: `@kw.~<hex of "http.">*`.
+ */
+function existsAny(field: string, prefix: string, textFields: readonly string[]): EsQuery {
+  const patterns = [`~${Buffer.from(prefix, 'utf8').toString('hex')}*`];
+  if (esFieldName(field) === field) patterns.push(`${field}.*`);
+  const under = [KEYWORD_PREFIX, NUMBER_PREFIX, BOOLEAN_PREFIX, OTHER_TEXT_PREFIX].flatMap((p) =>
+    patterns.map((pattern): EsQuery => ({ exists: { field: p + pattern } })),
+  );
+  return anyOf([exists(field, textFields), ...under]);
+}
+
 function compilePlan(plan: LeafPlan, textFields: readonly string[]): EsQuery {
   switch (plan.kind) {
     case 'all':
@@ -70,6 +98,8 @@ function compilePlan(plan: LeafPlan, textFields: readonly string[]): EsQuery {
       return MATCH_NONE;
     case 'exists':
       return exists(plan.field, textFields);
+    case 'exists_any':
+      return existsAny(plan.field, plan.prefix, textFields);
     case 'text_terms':
       // Tokens are indexed exactly as tokenize() produced them, and the
       // whitespace analyzer splits the query back into exactly these. With

@@ -87,9 +87,11 @@ export function createLogMetrics(
           if (!m.matches(e)) continue;
           let value = 0;
           if (m.histogramField !== null) {
+            // Numbers only, as stats, percentiles and `field:>x` take them: a
+            // numeric string ("0.7") was observed here but counted nowhere else.
             const raw = e[m.histogramField];
-            value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
-            if (!Number.isFinite(value)) continue;
+            if (typeof raw !== 'number' || !Number.isFinite(raw)) continue;
+            value = raw;
           }
           const { labels, key, isNew } = labelsOf(m, e);
           // A metric without labels is exported at 0 from the start: nothing to hold.

@@ -9,7 +9,7 @@ import { parseRaw, structured, type Parsed } from './parse-record.js';
 import { isoTime } from './iso-time.js';
 import { plainRecord } from './plain-record.js';
 import { FLAG_FIELDS, type NormalizeLimits } from './limits.js';
-import { parsePythonJson } from './parse-python-json.js';
+import { parseJson } from './parse-json.js';
 import { levelFromText } from './level-from.js';
 
 /*
@@ -84,10 +84,9 @@ const LEVEL_SET: ReadonlySet<string> = new Set(LEVELS);
 export function normalizeLine(line: string, opts: NormalizeOptions): NormalizedLine {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(line);
+    parsed = parseJson(line);
   } catch (err) {
-    parsed = parsePythonJson(line);
-    if (parsed === undefined) throw errors.lineNotJson(err instanceof Error ? err.message : String(err));
+    throw errors.lineNotJson(err instanceof Error ? err.message : String(err));
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw errors.lineNotObject(parsed === null ? 'null' : Array.isArray(parsed) ? 'array' : typeof parsed);

@@ -14,7 +14,7 @@ import { journaldFormat } from './formats/journald-format.js';
 import { takeTime, type Canonical, type MapContext } from './formats/format-mapper.js';
 import type { NormalizeLimits } from './limits.js';
 import { parseLogfmt } from './parse-logfmt.js';
-import { parsePythonJson } from './parse-python-json.js';
+import { parseJson } from './parse-json.js';
 import { sniffPlainText } from './sniff-plain-text.js';
 import { truncateValue } from './truncate-value.js';
 
@@ -37,10 +37,10 @@ export function parseRaw(raw: string, opts: RecordOptions, ctx: MapContext): Par
   if (raw.trimStart().startsWith('{')) {
     let inner: unknown;
     try {
-      inner = JSON.parse(raw);
+      inner = parseJson(raw);
     } catch {
-      // Python's NaN and Infinity, or not JSON after all: a plain text line that starts with '{'.
-      inner = parsePythonJson(raw);
+      // Not JSON after all (Python's NaN and Infinity are): a plain text line that starts with '{'.
+      inner = undefined;
     }
     if (inner !== null && typeof inner === 'object' && !Array.isArray(inner)) {
       return structured(inner as Record<string, unknown>, opts, ctx, true);
@@ -149,9 +149,9 @@ function messageRecord(text: string, opts: RecordOptions, ctx: MapContext): Pars
   if (opensObject(text)) {
     let inner: unknown;
     try {
-      inner = JSON.parse(text);
+      inner = parseJson(text);
     } catch {
-      inner = parsePythonJson(text);
+      inner = undefined;
     }
     if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) return null;
     return structured(inner as Record<string, unknown>, opts, ctx, true);

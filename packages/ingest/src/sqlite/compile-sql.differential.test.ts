@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRng, DEFAULT_TEXT_FIELDS, stripLocations, generateQuery, parse, tokenize, type QueryNode, type QueryVocabulary } from '@logship/query';
 import type { LogStore } from '../store/log-store.js';
-import { codeOf, compareOutcomes, matcherOutcome, shrinkFailing, TEXT_FIELD_QUERIES, type Outcome } from '../store/contract/differential.js';
+import { codeOf, compareOutcomes, matcherOutcome, SEMANTICS_QUERIES, shrinkFailing, TEXT_FIELD_QUERIES, type Outcome } from '../store/contract/differential.js';
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
 import { compileSql } from './compile-sql.js';
@@ -232,4 +232,16 @@ test('SQLite agrees with the matcher on free text over the exception and stack f
   }
   // Most of these find events by a traceback, not by message.
   assert.ok(beyondMessage >= 8, `only ${beyondMessage} queries found events beyond message`);
+});
+
+test('SQLite agrees with the matcher on the queries a Kibana user writes (_exists_ of an object, …)', async () => {
+  let found = 0;
+  for (const text of SEMANTICS_QUERIES) {
+    const ast = parse(text);
+    const why = await differs(ast);
+    assert.equal(why, null, `${text}: ${why}\n${describeQuery(ast)}`);
+    const m = viaMatcher(ast);
+    if ('ids' in m && m.ids.length > 0) found++;
+  }
+  assert.ok(found >= 20, `only ${found} of these queries found events`);
 });

@@ -65,6 +65,15 @@ export class DocPath {
 }
 
 /**
+ * A named parameter standing for the JSON paths of every doc key under a
+ * prefix (`http.` → the paths of `http.status`, `http.method`, …): each
+ * partition binds it to its own list, as JSON text (`[]` when it has none).
+ */
+export class DocPrefix {
+  constructor(readonly prefix: string) {}
+}
+
+/**
  * A named parameter standing for whether text_fts holds these fields for
  * every row of a partition: each partition binds it to 0 when it does and to
  * a bound above every rid when it does not (partition-db.ts), so
@@ -89,11 +98,13 @@ class Builder {
   ) {}
 
   /** A parameter placeholder; equal values share one parameter. */
-  p(value: string | number | DocPath | TextCover): string {
+  p(value: string | number | DocPath | DocPrefix | TextCover): string {
     const key =
       value instanceof DocPath
         ? `doc:${value.field}`
-        : value instanceof TextCover
+        : value instanceof DocPrefix
+          ? `under:${value.prefix}`
+          : value instanceof TextCover
           ? `cover:${JSON.stringify(value.fields)}`
           : `${typeof value}:${value}`;
     let name = this.byValue.get(key);
@@ -142,8 +153,21 @@ export function compileSql(node: QueryNode, ctx: CompileContext): CompiledSql {
   const b = new Builder(ctx.now, 'p', ctx.textFields);
   // The top-level AND's terms one by one: each must hold for a match.
   const required = node.type === 'and' && node.children.length > 0 ? node.children.map((c) => compileNode(c, b)) : null;
-  const where = required ? required.map((t) => `(${t})`).join(' AND ') : compileNode(node, b);
+  const where = required ? balanced(required, 'AND') : compileNode(node, b);
   return { where, params: b.params, indexed: (required ?? [where]).some((t) => b.indexedEqualities.has(t)) };
+}
+
+/**
+ * Terms joined by AND or OR as a balanced tree, `((a OR b) OR (c OR d))`:
+ * SQLite parses `a OR b OR c …` as a chain as deep as it is long, and
+ * refuses one deeper than 1000 ("Expression tree is too large"), which an
+ * OR of 1000 values (`status:(…)`, within the 1024 clauses a query may
+ * have) reached: a 500 on the row store only.
+ */
+function balanced(terms: readonly string[], op: 'AND' | 'OR'): string {
+  if (terms.length <= 8) return terms.map((t) => `(${t})`).join(` ${op} `);
+  const mid = Math.ceil(terms.length / 2);
+  return `(${balanced(terms.slice(0, mid), op)}) ${op} (${balanced(terms.slice(mid), op)})`;
 }
 
 function compileNode(node: QueryNode, b: Builder): string {
@@ -151,9 +175,9 @@ function compileNode(node: QueryNode, b: Builder): string {
     case 'match_all':
       return '1';
     case 'and':
-      return node.children.length === 0 ? '1' : node.children.map((c) => `(${compileNode(c, b)})`).join(' AND ');
+      return node.children.length === 0 ? '1' : balanced(node.children.map((c) => compileNode(c, b)), 'AND');
     case 'or':
-      return node.children.length === 0 ? '0' : node.children.map((c) => `(${compileNode(c, b)})`).join(' OR ');
+      return node.children.length === 0 ? '0' : balanced(node.children.map((c) => compileNode(c, b)), 'OR');
     case 'not':
       return `NOT coalesce((${compileNode(node.child, b)}), 0)`;
     default:
@@ -176,6 +200,12 @@ function leafSql(plan: LeafPlan, b: Builder): string {
       const inDoc = (d: FieldSql): string => `coalesce(${d.type}, 'null') != 'null'`;
       if (f.kind === 'doc') return inDoc(f);
       return f.fallback ? `(${f.value} IS NOT NULL OR ${inDoc(f.fallback())})` : `${f.value} IS NOT NULL`;
+    }
+    case 'exists_any': {
+      // The field, or a doc key under it (no promoted column's name has a dot).
+      const own = leafSql({ kind: 'exists', field: plan.field }, b);
+      const under = b.p(new DocPrefix(plan.prefix));
+      return `(${own} OR EXISTS (SELECT 1 FROM json_each(${under}) AS k WHERE coalesce(json_type(doc, k.value), 'null') != 'null'))`;
     }
     case 'text_terms':
       return textSql(plan.fields, plan.tokens, 'terms', b);
@@ -224,7 +254,7 @@ function leafSql(plan: LeafPlan, b: Builder): string {
       if (f.kind === 'doc') {
         // json_extract reads JSON booleans as 1/0: numbers need the JSON type.
         alternatives.push(`${f.value} = ${b.p(plan.string)}`);
-        if (plan.number !== null) alternatives.push(`(${f.type} ${NUMERIC} AND ${f.value} = ${b.p(plan.number)})`);
+        if (plan.number !== null) alternatives.push(`(${f.type} ${NUMERIC} AND ${docNumber(f)} = ${b.p(plan.number)})`);
       } else {
         // Typed parameters compare only with values of their own kind, and
         // an IN list keeps the column's index usable. A single value is an
@@ -261,9 +291,10 @@ function leafSql(plan: LeafPlan, b: Builder): string {
       // also need the JSON type, as JSON booleans read as 1/0.
       const f = b.field(plan.field);
       const parts = f.kind === 'doc' ? [`${f.type} ${NUMERIC}`] : [];
-      if (plan.lower) parts.push(`${f.value} ${plan.lower.inclusive ? '>=' : '>'} ${b.p(plan.lower.value)}`);
-      if (plan.upper) parts.push(`${f.value} ${plan.upper.inclusive ? '<=' : '<'} ${b.p(plan.upper.value)}`);
-      else parts.push(`${f.value} < ''`);
+      const value = f.kind === 'doc' ? docNumber(f) : f.value;
+      if (plan.lower) parts.push(`${value} ${plan.lower.inclusive ? '>=' : '>'} ${b.p(plan.lower.value)}`);
+      if (plan.upper) parts.push(`${value} ${plan.upper.inclusive ? '<=' : '<'} ${b.p(plan.upper.value)}`);
+      else if (f.kind !== 'doc') parts.push(`${f.value} < ''`);
       return `(${parts.join(' AND ')})`;
     }
     case 'string_range': {
@@ -276,6 +307,19 @@ function leafSql(plan: LeafPlan, b: Builder): string {
       return `(${parts.join(' AND ')})`;
     }
   }
+}
+
+/**
+ * A doc number as the double the matcher compares. `doc` JSON holds
+ * numbers as JSON.stringify wrote them, and SQLite reads an integer of up
+ * to 19 digits exactly, as a 64-bit integer: 1234567890123456800 (the
+ * double 1234567890123456768 prints so) then equalled no double, and
+ * `trace_id:1234567890123456789` found on the row store nothing that the
+ * block store, Elasticsearch and the matcher found. As REAL it is that
+ * double again.
+ */
+function docNumber(f: FieldSql): string {
+  return `CAST(${f.value} AS REAL)`;
 }
 
 /** The literal text a wildcard pattern starts with (escapes removed). */

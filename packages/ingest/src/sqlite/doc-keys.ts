@@ -54,6 +54,16 @@ export class DocKeys {
     return code === undefined ? NO_SUCH_PATH : `$."${code}"`;
   }
 
+  /** The JSON paths of every key starting with `prefix` (`http.`) that an event here has. */
+  pathsUnder(prefix: string): string[] {
+    // Another process (the server) may have added one since we loaded: the table only grows.
+    const { n } = this.db.prepare('SELECT count(*) AS n FROM doc_keys').get() as { n: number };
+    if (n !== this.codes.size) this.reload();
+    const paths: string[] = [];
+    for (const [name, code] of this.codes) if (name.startsWith(prefix)) paths.push(`$."${code}"`);
+    return paths;
+  }
+
   nameOf(code: string): string {
     let name = this.names.get(code);
     if (name === undefined) {

@@ -233,7 +233,24 @@ export function generateCorpus(opts: CorpusOptions): LogEvent[] {
               : roll < 0.92
                 ? pino(r, base)
                 : failure(r, base);
-    events.push(oddities(r, e));
+    events.push(bigIds(i, oddities(r, e)));
   }
   return events;
+}
+
+/**
+ * Ids beyond 2^53 on every 61st event, by its index, not the generator
+ * (the rest of a seed's corpus stays what it was): as a number, the
+ * double a JSON integer that large was read as before ingest kept such
+ * integers as strings (one that prints 1234567890123456800 but is
+ * …768, which SQLite read back as a different 64-bit integer), and as the
+ * string ingest now keeps (normalize/parse-json.ts).
+ */
+function bigIds(i: number, e: LogEvent): LogEvent {
+  if (i % 61 !== 7) return e;
+  const n = Math.floor(i / 61) % 4;
+  // What JSON.parse made of 1234567890123456789 and 9007199254740993.
+  e.trace_id = [Number('1234567890123456789'), Number('9007199254740993'), 2 ** 62, -Number('1234567890123456789')][n]!;
+  e.snowflake = ['1790000000000000001', '9007199254740993', '18446744073709551615', '-1234567890123456789'][n]!;
+  return e;
 }

@@ -71,6 +71,7 @@ export function createQueryGenerator(vocab: Vocabulary, seed: number): () => Que
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
   const chance = (p: number): boolean => r() < p;
   const fieldNames = [...vocab.fields, 'message', 'level', '@timestamp', 'event.id', 'no.such.field'];
+  let existsCount = 0;
 
   const valueFor = (field: string): string => {
     if (chance(0.08)) return pick(HOSTILE_STRINGS);
@@ -147,7 +148,10 @@ export function createQueryGenerator(vocab: Vocabulary, seed: number): () => Que
       case 2:
         return { type: 'term', field, value: valueFor(f), phrase: chance(0.4), loc };
       case 3:
-        return { type: 'exists', field: f, loc };
+        // Every other exists of a dotted field asks for its parent (`_exists_:err` for
+        // `err.stack`), by a count rather than the generator, so the rest of a seed's
+        // queries stay what they were.
+        return { type: 'exists', field: f.includes('.') && existsCount++ % 2 === 1 ? f.slice(0, f.lastIndexOf('.')) : f, loc };
       case 4: {
         const source = isText ? pick(vocab.tokens) : valueFor(f);
         return { type: 'wildcard', field, pattern: wildcardFrom(source), loc };

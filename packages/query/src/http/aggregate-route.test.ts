@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { queryApiApp, sampleEvents } from '../testing/query-api-app.js';
+import { API_NOW, queryApiApp, sampleEvents } from '../testing/query-api-app.js';
 
 test('GET /api/v1/aggregate: terms, stats, percentiles and date_histogram over the query and range', async () => {
   const { app } = await queryApiApp(sampleEvents());
@@ -48,4 +48,15 @@ test('percentiles takes percents as numbers 0-100, comma-separated in a query st
     assert.equal(res.statusCode, 400, `${JSON.stringify(percents)}: ${res.body}`);
     assert.equal(res.json().error.code, 'LS_API_BAD_REQUEST');
   }
+});
+
+test('stats of an object (http, whose events have http.status) is an empty answer, not "http has N values and none is a number"', async () => {
+  const at = new Date(API_NOW - 60_000).toISOString();
+  const { app } = await queryApiApp([
+    { '@timestamp': at, 'event.id': 'a', 'http.status': 500 },
+    { '@timestamp': at, 'event.id': 'b', 'http.status': 200 },
+  ]);
+  const res = await app.inject({ method: 'GET', url: '/api/v1/aggregate?type=stats&field=http&from=now-1d' });
+  assert.equal(res.statusCode, 200, res.body);
+  assert.equal(res.json().count, 0);
 });

@@ -88,8 +88,9 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
     if (p.by_size !== undefined) throw apiErrors.badRequest('by_size needs by, the field to group by');
     const result = await opts.gate.run((signal) => opts.reader.aggregate({ query, ...range, agg, now, signal }));
     if ((result.type === 'stats' || result.type === 'percentiles') && result.count === 0 && 'field' in agg) {
-      // Nothing numeric: say so when the field is there but holds something else.
-      const exists: QueryNode = { type: 'exists', field: agg.field, loc: { start: 0, end: 0 } };
+      // Nothing numeric: say so when the field is there but holds something else. The
+      // field itself (`f:[* TO *]`), not `_exists_:f`, which counts the fields under it too.
+      const exists: QueryNode = { type: 'range', field: agg.field, lower: null, upper: null, loc: { start: 0, end: 0 } };
       const present = await opts.gate.run((signal) =>
         opts.reader.count({ query: { type: 'and', children: [query, exists], loc: query.loc }, ...range, now, signal }),
       );

@@ -106,7 +106,12 @@ export function fromFastifyError(
 }
 
 /** A request its route's schema refused, as LS_API_BAD_REQUEST; a parameter the route does not take is named. */
-export function validationRefusal(err: { message: string; validation?: unknown; validationContext?: unknown }): ApiError {
+export function validationRefusal(err: { message: string; validation?: unknown; validationContext?: unknown }, query?: unknown): ApiError {
+  // `?from=now-1h&from=now-2h` (a URL built by appending): ajv's "must be string, must be number, must match a schema in anyOf" named no cause.
+  if (err.validationContext === 'querystring' && query !== null && typeof query === 'object') {
+    const repeated = Object.entries(query).find(([, v]) => Array.isArray(v));
+    if (repeated) return apiErrors.badRequest(`"${repeated[0]}" is given ${(repeated[1] as unknown[]).length} times; give each parameter once (${err.message})`);
+  }
   const unknown = unknownParameter(err.validation);
   if (unknown === null) return apiErrors.badRequest(err.message);
   const where = typeof err.validationContext === 'string' ? err.validationContext : 'the request';

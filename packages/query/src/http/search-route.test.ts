@@ -152,3 +152,18 @@ test('only `to` given: the default window ends at it, instead of an empty answer
   assert.deepEqual(body.range, { from: new Date(API_NOW - 35 * 60_000).toISOString(), to: new Date(API_NOW - 20 * 60_000).toISOString() });
   assert.deepEqual(body.hits.map((e: { 'event.id': string }) => e['event.id']), ['e6']);
 });
+
+test('a parameter given twice (?from=now-1h&from=now-2h, a URL built by appending) is a 400 that says so', async () => {
+  const { app } = await queryApiApp(sampleEvents());
+  for (const [url, name] of [
+    ['/api/v1/search?from=now-1h&from=now-2h', 'from'],
+    ['/api/v1/search?q=a&q=b', 'q'],
+    ['/api/v1/aggregate?type=terms&field=host&size=2&size=3', 'size'],
+  ] as const) {
+    const res = await app.inject({ method: 'GET', url });
+    assert.equal(res.statusCode, 400, res.body);
+    assert.equal(res.json().error.code, 'LS_API_BAD_REQUEST');
+    // Before: "querystring/from must be string, querystring/from must be number, querystring/from must match a schema in anyOf".
+    assert.match(res.json().error.message, new RegExp(`^"${name}" is given 2 times; give each parameter once`), url);
+  }
+});

@@ -63,7 +63,8 @@ function resolveOne(param: string, text: string, now: number, roundUp: boolean):
   try {
     return resolveTimeParam(text, { now, roundUp });
   } catch (err) {
-    throw apiErrors.badTime(param, text, err instanceof Error ? err.message : String(err));
+    const reason = err instanceof Error ? err.message : String(err);
+    throw apiErrors.badTime(param, text, `${reason}; ${param} takes an ISO 8601 time (2026-02-08T12:00:00Z), date math (now-1h), a duration before now (1h) or an epoch number (seconds or ms)`);
   }
 }
 

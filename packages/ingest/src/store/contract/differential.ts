@@ -31,6 +31,47 @@ export const TEXT_FIELD_QUERIES = [
   'ünï',
 ];
 
+/**
+ * Queries whose meaning a user of Kibana or Lucene expects, held to the
+ * matcher on every store. `_exists_:parent` matches the events with any
+ * field under `parent.` (nested objects are flattened to dotted keys):
+ * `err` with `err.stack`, `exception` with a string `exception` in some
+ * events and `exception.type` in others, names hex-encoded on
+ * Elasticsearch (`ünïcode.key`, `with space`).
+ */
+export const SEMANTICS_QUERIES = [
+  '_exists_:err',
+  'err:*',
+  '_exists_:error',
+  '_exists_:exception',
+  'NOT _exists_:exception',
+  '_exists_:req',
+  '_exists_:dotted',
+  '_exists_:dotted.a',
+  '_exists_:dotted.a.b',
+  '_exists_:ünïcode',
+  '_exists_:journald',
+  '_exists_:res OR NOT _exists_:req',
+  '_exists_:event',
+  '_exists_:with',
+  '_exists_:err OR _exists_:error',
+  '_exists_:exc',
+  '_exists_:no.such',
+  // Integers beyond 2^53: a number compares as the double it is, everywhere; the digits ingest keeps are a string.
+  'trace_id:1234567890123456789',
+  'trace_id:1234567890123456800',
+  'trace_id:9007199254740993',
+  'trace_id:>1234567890123456700',
+  'trace_id:[9007199254740992 TO 9007199254740994]',
+  'trace_id:<0',
+  'snowflake:1790000000000000001',
+  'snowflake:"18446744073709551615"',
+  'snowflake:{1 TO 2]',
+  // As many clauses as a query may have (1024): an OR of 1000 values, an AND of 1000 NOTs.
+  `status:(${Array.from({ length: 1000 }, (_, i) => i + 100).join(' OR ')})`,
+  Array.from({ length: 1000 }, (_, i) => `-x:${i}`).join(' '),
+];
+
 /** Event ids in result order, or the error code a query was refused with. */
 export type Outcome = { ids: string[] } | { error: string };
 

@@ -1,5 +1,6 @@
 import { eventIdFromLine } from '../../../normalize/event-id-from-line.js';
 import { errors } from '../../errors.js';
+import { parseJson } from '../../../normalize/parse-json.js';
 import type { IngestItem } from '../../ingest-batch.js';
 import { splitLines } from '../../split-lines.js';
 
@@ -85,7 +86,7 @@ export function decodeBulk(body: Buffer, defaultIndex: string | undefined): Deco
     }
     let doc: unknown;
     try {
-      doc = JSON.parse(docLine.text);
+      doc = parseJson(docLine.text);
     } catch (err) {
       items.push({ kind: 'failed', ref, error: errors.bulkDocumentNotObject((err as Error).message) });
       actions.push(refusedAction(op as BulkOp, index, givenId, docLine.text));
