@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { dropRules, type DropRules } from './drop-rules.js';
 import { Redactor } from '../normalize/redactor.js';
 import { redactionKey } from './redaction-key.js';
@@ -109,7 +109,7 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     // One line per request, written by our onResponse hook: fastify's two
     // ("incoming request", "request completed") at info made every agent's
     // batch two lines of the server's own log.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Our own onRequest hook answers 503 with a code while draining.
     return503OnClosing: false,
     // For JSON bodies of other routes (POST /api/v1/search); the ingest route
