@@ -7,13 +7,19 @@
  * store and the wrong event on another). As a string it is searched,
  * shown and counted by its exact text on every store (docs/WIRE.md).
  *
- * Only text with a run of 16 digits can hold such an integer; the rest is
- * parsed once, as before. Numbers written with a fraction or an exponent
- * are floats by their writer's choice and stay numbers.
+ * Only a record JSON.parse read a number beyond 2^53 in can hold such an
+ * integer, and only then is the text scanned; the rest is parsed once, as
+ * before. Found by walking the parsed values (~0.1 µs a line) rather than
+ * by testing the text for 16 digits in a row (~0.45 µs, and one line in
+ * seven of the bench corpus has them in a string, journald's microsecond
+ * times, each then scanned in JavaScript: normalizing was 10 % slower).
+ * Numbers written with a fraction or an exponent are floats by their
+ * writer's choice and stay numbers.
  */
 import { parsePythonJson } from './parse-python-json.js';
 
-const LONG_DIGITS = /\d{16}/;
+/** Deeper than this, a record is not walked (the normalizer's depth cap is far below). */
+const MAX_WALK_DEPTH = 64;
 
 /** JSON.parse with unsafe integers as strings; Python's NaN/Infinity as parsePythonJson reads them. Throws what JSON.parse throws. */
 export function parseJson(text: string): unknown {
@@ -25,9 +31,22 @@ export function parseJson(text: string): unknown {
     if (python === undefined) throw err;
     return python;
   }
-  if (!LONG_DIGITS.test(text)) return value;
+  if (!holdsUnsafeNumber(value, 0)) return value;
   const exact = unsafeIntegersAsStrings(text);
   return exact === null ? value : JSON.parse(exact);
+}
+
+/** Whether a number beyond ±(2^53 - 1) is anywhere in `value`. */
+function holdsUnsafeNumber(value: unknown, depth: number): boolean {
+  if (typeof value === 'number') return value > Number.MAX_SAFE_INTEGER || value < -Number.MAX_SAFE_INTEGER;
+  if (value === null || typeof value !== 'object' || depth > MAX_WALK_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (holdsUnsafeNumber(v, depth + 1)) return true;
+    return false;
+  }
+  const record = value as Record<string, unknown>;
+  for (const k in record) if (holdsUnsafeNumber(record[k], depth + 1)) return true;
+  return false;
 }
 
 /** The text with every integer literal outside strings that is not a safe integer quoted; null when it has none. */
