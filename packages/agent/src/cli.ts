@@ -54,15 +54,19 @@ export async function main(argv: string[]): Promise<number> {
   const log = createLogger(config.log_level);
   // A stop asked for while the agent starts (systemd stopping it at boot) is
   // kept and done once it has started: the default action would kill it
-  // with its data_dir lock and checkpoints as they were.
+  // with its data_dir lock and checkpoints as they were. One listener per
+  // signal for the whole run, never removed: with one for the start and
+  // another after it, a SIGTERM that came as the start ended was lost (the
+  // signal was read after the first listener went and before the second
+  // was added), and the agent ran on until killed (1 stop in 5 in a loop).
   let stopDuringStart: string | null = null;
-  const early = (signal: string) => (): void => {
-    stopDuringStart ??= signal;
+  let stopper: ((signal: string) => void) | null = null;
+  const onSignal = (signal: string) => (): void => {
+    if (stopper !== null) stopper(signal);
+    else stopDuringStart ??= signal;
   };
-  const earlyTerm = early('SIGTERM');
-  const earlyInt = early('SIGINT');
-  process.once('SIGTERM', earlyTerm);
-  process.once('SIGINT', earlyInt);
+  process.on('SIGTERM', onSignal('SIGTERM'));
+  process.on('SIGINT', onSignal('SIGINT'));
   let agent: Agent;
   try {
     agent = await Agent.start(config, log);
@@ -72,9 +76,6 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     throw err;
-  } finally {
-    process.off('SIGTERM', earlyTerm);
-    process.off('SIGINT', earlyInt);
   }
   log.info('The agent started.', { server: config.server.url, host: config.host, pid: process.pid });
 
@@ -94,7 +95,17 @@ export async function main(argv: string[]): Promise<number> {
         await agent.reload(next);
       }).catch((err: unknown) => log.error('Reloading the config failed.', { error: String(err) }));
     };
+    let stopping = false;
     const onStop = (signal: string): void => {
+      // A second signal while stopping ends the agent at once, by the signal's
+      // default action, as before (Ctrl-C twice); nothing acknowledged is lost,
+      // checkpoints move only with the server's answers.
+      if (stopping) {
+        process.removeAllListeners(signal);
+        process.kill(process.pid, signal);
+        return;
+      }
+      stopping = true;
       log.info('The agent is stopping.', { signal });
       process.off('SIGHUP', onHup);
       void reloading.then(() => agent.stop()).then(
@@ -103,8 +114,7 @@ export async function main(argv: string[]): Promise<number> {
       );
     };
     process.on('SIGHUP', onHup);
-    process.once('SIGTERM', () => onStop('SIGTERM'));
-    process.once('SIGINT', () => onStop('SIGINT'));
+    stopper = onStop;
     if (stopDuringStart !== null) onStop(stopDuringStart);
   });
 }
