@@ -9,7 +9,8 @@
  *   /api/v1/alerts (every 30 s) ─► "Alerts · N firing"
  *   click ─► panel ─► /api/v1/rules (now, then every 10 s while open)
  */
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { useDialog } from './use-dialog.js';
 import { ApiFailure, getJson } from './api-client.js';
 
 interface AlertJson {
@@ -116,25 +117,8 @@ export function AlertsPanel({ onSearch, onClose }: AlertsPanelProps) {
   const [answer, setAnswer] = useState<RulesAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [now, setNow] = useState(Date.now());
-  const closeButton = useRef<HTMLButtonElement>(null);
-  const close = useRef(onClose);
-  close.current = onClose;
-  // Focus in, Escape out, focus back to the opener: as the context view.
-  useLayoutEffect(() => {
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    closeButton.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.preventDefault();
-        close.current();
-      }
-    };
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
+  // Focus in, Tab kept inside, Escape out, focus back to the opener: as the context view.
+  const { box, closeButton } = useDialog(onClose);
   useEffect(() => {
     let stopped = false;
     const ask = () => {
@@ -161,7 +145,7 @@ export function AlertsPanel({ onSearch, onClose }: AlertsPanelProps) {
   const count = (state: string) => groups.reduce((n, g) => n + g.rules.reduce((m, r) => m + r.alerts.filter((a) => a.state === state).length, 0), 0);
   return (
     <div class="overlay" onClick={onClose}>
-      <div class="dialog alerts" role="dialog" aria-modal="true" aria-label="Alerts" onClick={(e) => e.stopPropagation()}>
+      <div class="dialog alerts" ref={box} role="dialog" aria-modal="true" aria-label="Alerts" onClick={(e) => e.stopPropagation()}>
         <div class="dialog-head">
           <h2>
             Alerts{answer ? ` (${count('firing')} firing, ${count('pending')} pending, ${groups.reduce((n, g) => n + g.rules.length, 0)} rules)` : ''}

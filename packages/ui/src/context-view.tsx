@@ -1,9 +1,9 @@
 /** "Lines around this one": N events before and after from the same host and source, the anchor highlighted. */
 import type { LogEvent } from '@logship/query/browser';
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import type { ContextAnswer } from './api-client.js';
 import { EventLine } from './event-row.js';
-import { keepTabInside } from './focus-trap.js';
+import { useDialog } from './use-dialog.js';
 import type { SortOrder, TimeZoneMode } from './page-state.js';
 
 export interface ContextViewProps {
@@ -17,30 +17,7 @@ export interface ContextViewProps {
 
 export function ContextView({ context, error, tz, sort, onClose }: ContextViewProps) {
   const anchorRef = useRef<HTMLLIElement>(null);
-  const closeButton = useRef<HTMLButtonElement>(null);
-  const box = useRef<HTMLDivElement>(null);
-  const close = useRef(onClose);
-  close.current = onClose;
-  // The dialog takes focus when it opens (the autofocus attribute is not
-  // applied to an element added after the user has moved focus, so focus
-  // stayed on "Lines around" behind the overlay and Escape did nothing), and
-  // gives it back to where it was when it closes.
-  useLayoutEffect(() => {
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    closeButton.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.preventDefault();
-        close.current();
-      }
-      keepTabInside(e, box.current);
-    };
-    document.addEventListener('keydown', onKey);
-    return () => {
-      document.removeEventListener('keydown', onKey);
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
+  const { box, closeButton } = useDialog(onClose);
   useEffect(() => {
     anchorRef.current?.scrollIntoView({ block: 'center' });
   }, [context]);
