@@ -29,6 +29,8 @@ export interface AgentYamlOptions {
   labels?: Record<string, string>;
   extra?: string;
   source?: string;
+  /** The agent's log level (warn unless a test wants its decisions in `output()`). */
+  logLevel?: string;
 }
 
 export function agentYaml(o: AgentYamlOptions): string {
@@ -39,7 +41,7 @@ export function agentYaml(o: AgentYamlOptions): string {
     'host: e2e-host',
     'batch: { max_events: 2000, max_age_ms: 200 }',
     'retry: { initial_backoff_ms: 100, max_backoff_ms: 2000 }',
-    'log_level: warn',
+    `log_level: ${o.logLevel ?? 'warn'}`,
     o.extra ?? '',
     'sources:',
     '  - type: file',
@@ -86,8 +88,25 @@ export async function waitForCount(url: string, run: string, n: number, timeoutM
       return last >= n ? last : undefined;
     }, { timeoutMs, intervalMs: 500, what: `${n} events of run ${run}` });
   } catch (err) {
-    throw new Error(`${(err as Error).message} (last count ${last})`);
+    // Which lines are missing tells a lost rotation from a lost batch.
+    const held = await seqsOf(url, run).catch(() => null);
+    const missing = held ? ` (missing of 0..${n - 1}: ${missingRanges(held, n)})` : '';
+    throw new Error(`${(err as Error).message} (last count ${last})${missing}`);
   }
+}
+
+/** The seqs of 0..n-1 not in `held`, as ranges ("100-599, 2600-3099"), the first 20. */
+export function missingRanges(held: number[], n: number): string {
+  const have = new Set(held);
+  const out: string[] = [];
+  for (let s = 0; s < n && out.length < 20; s++) {
+    if (have.has(s)) continue;
+    let e = s;
+    while (e + 1 < n && !have.has(e + 1)) e++;
+    out.push(s === e ? String(s) : `${s}-${e}`);
+    s = e;
+  }
+  return out.length === 0 ? 'none' : out.join(', ');
 }
 
 /** Every expected seq exactly once, nothing else. */
