@@ -6,6 +6,7 @@
  * --key-file and --json like `logship search`.
  */
 import { parseArgs } from 'node:util';
+import { argsErrorMessage } from './args-error.js';
 import { CliError, EXIT, getJson } from './client.js';
 import { TLS_FLAG_OPTIONS, clientOptions } from './client-options.js';
 import { printable } from './format-event.js';
@@ -45,12 +46,14 @@ export async function guarded(fn: () => Promise<number>): Promise<number> {
   }
 }
 
+const TOP_OPTIONS = { ...COMMON, size: { type: 'string', default: '10' } } as const;
+
 export async function runTopCli(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...COMMON, size: { type: 'string', default: '10' } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: TOP_OPTIONS });
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${TOP_USAGE}\n`);
+    process.stderr.write(`${argsErrorMessage(err, argv, TOP_OPTIONS)}\n${TOP_USAGE}\n`);
     return EXIT.USAGE;
   }
   const { values, positionals } = parsed;
@@ -79,7 +82,7 @@ export async function runCountCli(argv: string[], out: NodeJS.WritableStream = p
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: COMMON });
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${COUNT_USAGE}\n`);
+    process.stderr.write(`${argsErrorMessage(err, argv, COMMON)}\n${COUNT_USAGE}\n`);
     return EXIT.USAGE;
   }
   const { values, positionals } = parsed;

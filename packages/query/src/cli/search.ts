@@ -11,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import { CliError, EXIT, getJson, type ClientOptions } from './client.js';
 import { TLS_FLAG_OPTIONS, TLS_FLAG_USAGE, clientOptions } from './client-options.js';
+import { argsErrorMessage } from './args-error.js';
 import { explainEmpty } from './explain-empty.js';
 import { follow, tailPosition } from './follow.js';
 import { formatEvent } from './format-event.js';
@@ -47,6 +48,20 @@ More found than shown: "showing N of M" on stderr.
 exit codes: 0 found, 1 nothing found, 2 usage or query error, 3 server error,
 141 output cut short by its reader (| head)`;
 
+const SEARCH_OPTIONS = {
+    server: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    limit: { type: 'string', default: '100' },
+    sort: { type: 'string', default: 'desc' },
+    fields: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    follow: { type: 'boolean', short: 'f', default: false },
+    token: { type: 'string' },
+    ...TLS_FLAG_OPTIONS,
+    help: { type: 'boolean', short: 'h', default: false },
+  } as const;
+
 export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   let values;
   let positionals;
@@ -54,22 +69,10 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
     ({ values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: {
-        server: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        limit: { type: 'string', default: '100' },
-        sort: { type: 'string', default: 'desc' },
-        fields: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        follow: { type: 'boolean', short: 'f', default: false },
-        token: { type: 'string' },
-        ...TLS_FLAG_OPTIONS,
-        help: { type: 'boolean', short: 'h', default: false },
-      },
+      options: SEARCH_OPTIONS,
     }));
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n\n${SEARCH_USAGE}\n`);
+    process.stderr.write(`${argsErrorMessage(err, argv, SEARCH_OPTIONS)}\n\n${SEARCH_USAGE}\n`);
     return EXIT.USAGE;
   }
   if (values.help) {

@@ -6,6 +6,7 @@
  * `by` when grouped; the same flags as `top`.
  */
 import { parseArgs } from 'node:util';
+import { argsErrorMessage } from './args-error.js';
 import { EXIT, getJson } from './client.js';
 import { clientOptions } from './client-options.js';
 import { COMMON, guarded } from './aggregate-cli.js';
@@ -21,21 +22,23 @@ interface Grouped<T> { groups: { key: string; count: number; result: T }[]; othe
 /** One line of the table: the group's name (or none) and its figures. */
 interface Row { key: string | null; events: number; stats: Stats; pct: Percentiles['values'] }
 
+const STATS_OPTIONS = {
+  ...COMMON,
+  by: { type: 'string' },
+  size: { type: 'string', default: '10' },
+  percents: { type: 'string', default: '50,95,99' },
+} as const;
+
 export async function runStatsCli(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: {
-        ...COMMON,
-        by: { type: 'string' },
-        size: { type: 'string', default: '10' },
-        percents: { type: 'string', default: '50,95,99' },
-      },
+      options: STATS_OPTIONS,
     });
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${STATS_USAGE}\n`);
+    process.stderr.write(`${argsErrorMessage(err, argv, STATS_OPTIONS)}\n${STATS_USAGE}\n`);
     return EXIT.USAGE;
   }
   const { values, positionals } = parsed;
