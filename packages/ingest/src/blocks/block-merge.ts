@@ -98,11 +98,12 @@ export function buildMerge(db: BlockPartition, sources: readonly BlockHeader[], 
     contentIdBlooms.push(...((i === undefined ? undefined : h.metas[i]?.contentIdBlooms) ?? []));
     const tags = hasContentIds(h) ? db.contentIdTags(h) : undefined;
     if (tags === null) tagged = false;
-    const events = rowEvents(cols);
+    // A content-id row keeps '' here: encodeBlock leaves its event.id out (contentIdRows).
+    const eids = Array.from({ length: h.n }, (_, r) => (stored[r] as string | undefined) ?? '');
+    const events = rowEvents(cols).all(eids);
     for (let r = 0; r < h.n; r++) {
-      const eid = stored[r] as string | undefined;
-      // A content-id row keeps '' here: encodeBlock leaves its event.id out (contentIdRows).
-      rows.push({ ts: ts[r] as number, eid: eid ?? '', event: events.at(r, eid ?? ''), contentId: eid === undefined, tag: eid === undefined ? (tags?.[r] ?? 0) : 0 });
+      const contentId = stored[r] === undefined;
+      rows.push({ ts: ts[r] as number, eid: eids[r]!, event: events[r]!, contentId, tag: contentId ? (tags?.[r] ?? 0) : 0 });
     }
   }
   rows.sort(compareKeys);

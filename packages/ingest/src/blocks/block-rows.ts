@@ -11,7 +11,7 @@ import { columnPrefix } from './column-compression.js';
 import { shapesMayHold } from './presence.js';
 import type { BlockPartition, Column } from './block-partition.js';
 import { hasContentIds, type BlockHeader } from './block-header.js';
-import { eventAt } from './block-scan.js';
+import { rowEvents as eventsOf } from './block-scan.js';
 
 const TIMESTAMP = '@timestamp';
 const EVENT_ID = 'event.id';
@@ -123,12 +123,17 @@ function pickHashed(read: BlockRows, have: Int32Array, want: Int32Array): BlockR
 function decodeRows(db: BlockPartition, h: BlockHeader, names: readonly string[], want: Int32Array): Map<string, Column> {
   const out = new Map<string, Column>();
   const stored: number[] = [];
+  const storedSet = new Set<number>();
   for (const name of names) {
     const i = h.at.get(name);
     const meta = i === undefined ? undefined : h.metas[i];
     if (i === undefined || meta === undefined || meta.present === 0 || out.has(name)) continue;
     if (meta.constValue !== undefined) out.set(name, new Array<FieldValue>(want.length).fill(meta.constValue));
-    else if (!stored.includes(i)) stored.push(i);
+    else if (!storedSet.has(i)) {
+      // A set, not stored.includes: a block may hold tens of thousands of columns.
+      storedSet.add(i);
+      stored.push(i);
+    }
   }
   // Columns a query decoded whole lately are picked from, columns decompressed
   // lately are read again without brotli (column-cache.ts); the rest is fetched.
@@ -161,9 +166,14 @@ function decodeRows(db: BlockPartition, h: BlockHeader, names: readonly string[]
   return out;
 }
 
-/** Row k of readBlockRows as the event a search returns. */
-export function rowEvent(rows: BlockRows, k: number, fields?: readonly string[]): LogEvent {
-  return eventAt(rows.cols, k, rows.ids[k]!, fields);
+/**
+ * Rows of readBlockRows as the events a search returns, in their order.
+ * Built all at once (block-scan.ts rowEvents' `all`): one row at a time, a
+ * block of 40,000 distinct field names (a field explosion) cost a walk of
+ * every name for every hit.
+ */
+export function rowEvents(rows: BlockRows, fields?: readonly string[]): LogEvent[] {
+  return eventsOf(rows.cols, fields).all(rows.ids);
 }
 
 /** Rows `want` of a whole column; null when none has it (as decodeColumnRows). */

@@ -20,7 +20,7 @@ import type { BlockPartition, Column } from './block-partition.js';
 import type { BlockHeader } from './block-header.js';
 import { ALL, NONE } from './block-prune.js';
 import { scanBlock, type CompiledQuery } from './block-scan.js';
-import { readBlockRows, rowEvent } from './block-rows.js';
+import { readBlockRows, rowEvents } from './block-rows.js';
 import { addCounted, countedSoFar, isPageFull, markPageFull, type DayClaims, type ScanShare } from './scan-share.js';
 
 export interface BlockSlice {
@@ -89,9 +89,10 @@ export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: Compil
   // Rebuild the candidates block by block: their values and ids only (block-rows.ts).
   for (const [h, list] of hitsByBlock(found)) {
     const got = readBlockRows(list[0]!.db, h, list.map((hit) => hit.row), walk.fields);
+    const events = rowEvents(got, walk.fields);
     list.forEach((hit, k) => {
       hit.eid = got.ids[k]!;
-      hit.event = rowEvent(got, k, walk.fields);
+      hit.event = events[k]!;
     });
   }
   const keyOf = (hit: Hit): SortKey => ({ ts: hit.ts, eid: hit.eid! });
