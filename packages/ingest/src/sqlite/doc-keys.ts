@@ -17,7 +17,10 @@ export class DocKeys {
   private readonly codes = new Map<string, string>();
   private readonly names = new Map<string, string>();
 
+  private readonly countKeys: Database.Statement;
+
   constructor(private readonly db: Database.Database) {
+    this.countKeys = db.prepare('SELECT count(*) AS n FROM doc_keys');
     this.reload();
   }
 
@@ -46,7 +49,7 @@ export class DocKeys {
   /** The JSON path of a key in `doc`, or NO_SUCH_PATH when no event here has it. */
   pathOf(name: string): string {
     let code = this.codes.get(name);
-    if (code === undefined) {
+    if (code === undefined && this.grew()) {
       // Another process (the server) may have added it since we loaded.
       this.reload();
       code = this.codes.get(name);
@@ -54,11 +57,21 @@ export class DocKeys {
     return code === undefined ? NO_SUCH_PATH : `$."${code}"`;
   }
 
+  /**
+   * The table holds keys this map has not read (it only grows). Counted
+   * before reloading: a query naming a field some partitions lack (most
+   * queries over several days; every one after a field explosion) reloaded
+   * the whole table for each such partition and field.
+   */
+  private grew(): boolean {
+    const { n } = this.countKeys.get() as { n: number };
+    return n !== this.codes.size;
+  }
+
   /** The JSON paths of every key starting with `prefix` (`http.`) that an event here has. */
   pathsUnder(prefix: string): string[] {
     // Another process (the server) may have added one since we loaded: the table only grows.
-    const { n } = this.db.prepare('SELECT count(*) AS n FROM doc_keys').get() as { n: number };
-    if (n !== this.codes.size) this.reload();
+    if (this.grew()) this.reload();
     const paths: string[] = [];
     for (const [name, code] of this.codes) if (name.startsWith(prefix)) paths.push(`$."${code}"`);
     return paths;
