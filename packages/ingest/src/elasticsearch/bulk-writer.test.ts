@@ -139,6 +139,10 @@ if (!url) {
         assert.deepEqual(res, { stored: 1, duplicates: 0, expired: 0, errors: [], storedIndexes: [0] });
         const page = await store.search({ query: { type: 'match_all', loc: { start: 0, end: 0 } }, from: 0, to: NOW, limit: 5, now: NOW });
         assert.deepEqual(page.hits, [wide]);
+        // Readiness names fields past the limit: queries on them find nothing.
+        const health = await store.health();
+        assert.equal(health.ok, true);
+        assert.match(health.unindexedFields ?? '', /^1 event since yesterday has fields Elasticsearch keeps but does not index.*: f\d+(, f\d+){9}$/);
       } finally {
         await store.close();
       }

@@ -33,6 +33,7 @@ import { eventToDocument } from './event-document.js';
 import { indexName, indexPattern, indexPatternFor } from './index-name.js';
 import { RefreshCoalescer } from './refresh-coalescer.js';
 import { asStoreFailure } from './transport-error.js';
+import { unindexedFields } from './unindexed-fields.js';
 import { timeRangeFilter, visibilityFilter } from './visibility-filter.js';
 // The read API's shared answers (query package): kept apart from the import above, which other work changes.
 
@@ -78,6 +79,9 @@ const BULK_PARALLEL = 4;
  * ordinary requests, and nobody waits for a retry.
  */
 const HEALTH_REQUEST = { requestTimeout: 5_000, maxRetries: 0 } as const;
+
+/** How long readiness reuses its answer about unindexed fields. */
+const UNINDEXED_CHECK_MS = 60_000;
 
 /** Index settings that make Elasticsearch refuse writes. */
 const WRITE_BLOCKS = ['index.blocks.read_only_allow_delete', 'index.blocks.read_only', 'index.blocks.write'];
@@ -305,7 +309,35 @@ export class ElasticsearchStore implements LogStore {
       }
     }
     const blocked = await this.writeBlocks();
-    return blocked ? { ok: false, reason: blocked } : { ok: true };
+    if (blocked) return { ok: false, reason: blocked };
+    const unindexed = await this.unindexedNotice();
+    return unindexed ? { ok: true, unindexedFields: unindexed } : { ok: true };
+  }
+
+  private unindexed: { at: number; notice: string | null } | null = null;
+
+  /**
+   * What readiness says about fields of today's and yesterday's events that
+   * Elasticsearch did not index, or null. Asked at most once a minute (a
+   * probe every few seconds need not aggregate each time); unknown (null)
+   * when the query fails, which readiness has judged already.
+   */
+  private async unindexedNotice(): Promise<string | null> {
+    const now = this.clock();
+    if (this.unindexed && now - this.unindexed.at < UNINDEXED_CHECK_MS && now >= this.unindexed.at) return this.unindexed.notice;
+    let notice: string | null = null;
+    try {
+      const found = await unindexedFields(this.client, indexPatternFor(this.prefix, now - 86_400_000, now), 10, HEALTH_REQUEST);
+      if (found) {
+        const events = found.events === 1 ? '1 event since yesterday has' : `${found.events} events since yesterday have`;
+        notice = `${events} fields Elasticsearch keeps but does not index, so queries on them find nothing there`
+          + ` (new fields past the index's mapping.total_fields.limit, or keyword values over 8191 characters): ${found.fields.join(', ')}`;
+      }
+    } catch {
+      notice = null;
+    }
+    this.unindexed = { at: now, notice };
+    return notice;
   }
 
   /**

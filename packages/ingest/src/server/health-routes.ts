@@ -24,14 +24,17 @@ export async function healthRoutes(app: FastifyInstance, opts: HealthRouteOption
     type: 'object',
     properties: {
       status: { type: 'string', enum: ['ready', 'not_ready'] },
-      checks: { type: 'object', properties: { store: { type: 'string' }, disk: { type: 'string' } } },
+      checks: { type: 'object', properties: { store: { type: 'string' }, disk: { type: 'string' }, fields: { type: 'string' } } },
     },
   } as const;
+  // Said in the log when it first appears or changes, not at every probe.
+  let lastFields: string | undefined;
   app.get('/health/ready', {
     schema: { summary: 'Readiness: the store can be used; 503 names the failing check', response: { 200: readyAnswer, 503: readyAnswer } },
   }, async (_request, reply) => {
     let store: string;
     let warnings: string[] = [];
+    let fields: string | undefined;
     if (opts.isClosing()) {
       store = 'shutting down';
     } else {
@@ -39,12 +42,18 @@ export async function healthRoutes(app: FastifyInstance, opts: HealthRouteOption
         const h = await opts.store.health();
         store = h.ok ? 'ok' : (h.reason ?? 'unavailable');
         warnings = h.warnings ?? [];
+        fields = h.unindexedFields;
+        if (fields !== undefined && fields !== lastFields) app.log.warn({ check: 'fields' }, fields);
+        lastFields = fields;
       } catch (err) {
         store = (err as Error).message || 'unavailable';
       }
     }
     const ready = store === 'ok';
     reply.code(ready ? 200 : 503);
-    return { status: ready ? 'ready' : 'not_ready', checks: { store, ...(warnings.length > 0 ? { disk: warnings.join('; ') } : {}) } };
+    return {
+      status: ready ? 'ready' : 'not_ready',
+      checks: { store, ...(warnings.length > 0 ? { disk: warnings.join('; ') } : {}), ...(fields !== undefined ? { fields } : {}) },
+    };
   });
 }

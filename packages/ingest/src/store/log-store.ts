@@ -54,6 +54,12 @@ export interface StoreHealth {
   reason?: string;
   /** Conditions worth a look that do not stop ingest (low disk space). */
   warnings?: string[];
+  /**
+   * Fields events have that the store keeps but does not index, so
+   * queries on them find nothing (Elasticsearch: past the index's field
+   * limit, or keyword values over ignore_above); absent when none.
+   */
+  unindexedFields?: string;
 }
 
 // The fields, field-values and context answers need no store of their own:
