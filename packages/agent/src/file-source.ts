@@ -4,14 +4,14 @@ import type { FSWatcher } from 'chokidar';
 import type { FileSourceConfig } from './config.js';
 import { agentError } from './errors.js';
 import { FileTail, type TailContext } from './file-tail.js';
-import { newFileIdentity, parseIdentity, type FileIdentity } from './file-identity.js';
 import { fingerprint } from './fingerprint.js';
 import { decideAtPath } from './path-decision.js';
 import type { Source, SourceContext } from './source.js';
 import { PathMatcher, walkFiles } from './glob.js';
 import { watchFiles } from './file-watcher.js';
 import { M, type Metrics } from './metrics.js';
-import { contentAt, sameStart, stillAt } from './tail-content.js';
+import { contentAt } from './tail-content.js';
+import { identifyNewInode, type NewInodeContext } from './identify-new-inode.js';
 import { TailRegistry } from './tail-registry.js';
 import { LineFilter } from './line-filter.js';
 import { continueInCopy, followRotatedWhileClosed, resumeRotatedWhileDown, type RotatedWhileDownContext } from './rotated-while-down.js';
@@ -65,6 +65,7 @@ export class FileSource implements Source {
   private watchBases: Array<[string, number | undefined]> = [];
   private readonly tailContext: TailContext;
   private readonly rotated: RotatedWhileDownContext;
+  private readonly newInode: NewInodeContext;
 
   constructor(
     readonly config: FileSourceConfig,
@@ -81,6 +82,7 @@ export class FileSource implements Source {
       source: this.name, ctx, rotatedDirs: config.rotated_dirs, tails: this.tails, tailContext: this.tailContext,
       stopped: () => this.stopped, readFailed: (path, err) => this.readFailed(path, err),
     };
+    this.newInode = { source: this.name, ctx, tails: this.tails, released: this.released, check: (path) => this.check(path) };
   }
 
   get filesWatched(): number {
@@ -258,58 +260,9 @@ export class FileSource implements Source {
         if (fst.size === 0 || Date.now() - since < this.config.partial_line_flush_ms) return;
       }
       this.tails.complete(path);
-      // A file that once shared its first line with another one (see below) keeps the identity it was given then.
-      const checkpointed = (key: string): boolean => this.ctx.checkpoints.get(`${this.name}:${key}`) !== undefined;
-      const named = newFileIdentity(head, fst.dev, fst.ino, checkpointed);
-      let collider = named.collider;
-      // The latest generation of the file at this inode (a file told apart by
-      // its inode that was truncated or created again there, with the same first line).
-      const latest = this.latestGeneration(collider.key);
-      if (latest !== undefined) collider = latest;
-      let identity = named.identity.key === named.collider.key ? collider : named.identity;
-      let existing = this.tails.get(identity.key);
-      const sameInode = (f: { dev?: number; ino?: number }): boolean => f.dev === fst.dev && f.ino === fst.ino;
-      const read = existing?.offset ?? this.ctx.checkpoints.get(`${this.name}:${identity.key}`)?.offset ?? 0;
-      const gone = this.released.get(identity.key);
-      // A copy compared while the original still held its lines (sameStart) is one, even if shorter than what was read.
-      const knownCopy = existing !== undefined && this.tails.copyOf(existing.id) === path;
-      if ((existing && existing.detached && (!existing.awaitingCopy || sameInode(existing) || (!knownCopy && fst.size < existing.offset)))
-        || (!existing && gone !== undefined && !sameInode(gone))
-        || (!existing && fst.size < read)) {
-        // The identity's file was deleted or renamed away, not copied; or
-        // this is its own inode, truncated; or the file is shorter than
-        // what was read of it (and not a copy compared before): this file
-        // merely starts with the same line (a log created or truncated again
-        // that writes the same banner or CSV header first). It gets the
-        // identity of its first line and inode, read from its beginning:
-        // taken for the old file, it was read from the old offset (or not at
-        // all while shorter), or its lines got the old file's event ids and
-        // ingest dropped them as duplicates. When that identity is taken too
-        // (the inode's earlier file started so as well), a new generation.
-        identity = identity.key === collider.key || checkpointed(collider.key)
-          ? parseIdentity(`${named.collider.key}-g${Date.now().toString(36)}`) : collider;
-        existing = this.tails.get(identity.key);
-        if (existing) return;
-        this.ctx.log.info('A file starts with the same line as one read before; it is told apart by its inode.', { source: this.name, path, id: identity.key });
-      }
-      if (existing && !existing.detached && (existing.isOpen || (await stillAt(existing)))) {
-        const start = await sameStart(fh, existing);
-        if (start !== 'different') {
-          // Same first bytes as a file still being read at another inode: a
-          // copy made by copytruncate before the truncate. Used after it.
-          this.tails.setCopy(identity.key, path);
-          // The original was truncated already: its check notices that and
-          // hands the identity over to this copy (it checks the copy again).
-          if (start === 'gone') this.check(existing.path);
-          return;
-        }
-        // A different file that merely starts with the same line (a common
-        // header): its own identity, from the first line and its inode.
-        identity = collider;
-        existing = this.tails.get(identity.key);
-        if (existing) return;
-        this.ctx.log.info('A file starts with the same line as another; it is told apart by its inode.', { source: this.name, path });
-      }
+      const found = await identifyNewInode(this.newInode, path, fh, fst, head);
+      if (found === null) return;
+      const { identity, existing } = found;
       if (existing) {
         // The identity's original is gone or truncated: continue in this copy.
         if (fst.size < existing.offset) return;
@@ -353,20 +306,6 @@ export class FileSource implements Source {
     }
   }
 
-  /**
-   * Of a collider identity (`c<hash>-i<dev>-<ino>`) and its generations
-   * (`…-g<time>`), the one checkpointed last; undefined when none is.
-   */
-  private latestGeneration(colliderKey: string): FileIdentity | undefined {
-    const prefix = `${this.name}:${colliderKey}`;
-    let best: { key: string; at: number } | undefined;
-    for (const key of this.ctx.checkpoints.keys()) {
-      if (key !== prefix && !key.startsWith(`${prefix}-g`)) continue;
-      const at = this.ctx.checkpoints.get(key)?.updated_ms ?? 0;
-      if (!best || at >= best.at) best = { key, at };
-    }
-    return best ? parseIdentity(best.key.slice(this.name.length + 1)) : undefined;
-  }
 
   /**
    * Deleted or renamed away: an open handle follows the inode and is read
