@@ -1,4 +1,5 @@
 import { promises as fsp, type Stats } from 'node:fs';
+import { pollFiles, type PollContext } from './poll-files.js';
 import type { FileHandle } from 'node:fs/promises';
 import type { FSWatcher } from 'chokidar';
 import type { FileSourceConfig } from './config.js';
@@ -39,8 +40,6 @@ import { isPodLogPath } from './kubernetes-pod-log.js';
  *   away while closed, the inode is looked for where it went, as after a
  *   rotation while the agent was down (rotated-while-down.ts).
  */
-const GONE_CHECKPOINT_MS = 3_600_000;
-const FORGET_DETACHED_MS = 600_000;
 
 /** The file source's context is every source's (source.ts). */
 export type FileSourceContext = SourceContext;
@@ -66,6 +65,7 @@ export class FileSource implements Source {
   private readonly tailContext: TailContext;
   private readonly rotated: RotatedWhileDownContext;
   private readonly newInode: NewInodeContext;
+  private readonly pollContext: PollContext;
 
   constructor(
     readonly config: FileSourceConfig,
@@ -83,6 +83,9 @@ export class FileSource implements Source {
       stopped: () => this.stopped, readFailed: (path, err) => this.readFailed(path, err),
     };
     this.newInode = { source: this.name, ctx, tails: this.tails, released: this.released, check: (path) => this.check(path) };
+    this.pollContext = {
+      ...this.newInode, config, released: this.released, stopped: () => this.stopped, rescanDirectories: () => this.rescanDirectories(),
+    };
   }
 
   get filesWatched(): number {
@@ -374,74 +377,16 @@ export class FileSource implements Source {
    * renamed out of the watched directories), so open handles are polled;
    * closed ones are rescanned less often.
    */
+  /** One poll at a time (poll-files.ts); every 30th also rescans the closed files and the directories. */
   private async poll(): Promise<void> {
     if (this.polling) return;
     this.polling = true;
     try {
       this.polls++;
-      const rescanClosed = this.polls % 30 === 0;
-      const now = Date.now();
-      for (const t of this.tails.all()) {
-        if (this.stopped) return;
-        if (!t.isOpen) {
-          if (rescanClosed && !t.detached) this.check(t.path);
-          continue;
-        }
-        let fst: Stats;
-        try {
-          fst = await t.fh!.stat();
-        } catch {
-          continue;
-        }
-        if (fst.size > t.offset) {
-          await t.read();
-          continue;
-        }
-        if (fst.size < t.offset && !t.detached) {
-          this.check(t.path);
-          continue;
-        }
-        if (!t.detached) {
-          const at = await fsp.stat(t.path).catch(() => null);
-          if (!at || at.ino !== fst.ino || at.dev !== fst.dev) {
-            t.detached = true;
-            this.check(t.path);
-          }
-        }
-        const idle = now - t.lastDataAt;
-        if (t.detached && (fst.nlink === 0 || idle >= this.config.close_idle_ms) && idle >= this.config.partial_line_flush_ms) {
-          // Deleted or moved away for good: it cannot grow; emit what is held
-          // back and release the handle (and with it the disk space).
-          t.flushAll();
-          await t.close();
-          this.tails.release(t);
-          this.released.set(t.id, { dev: t.dev, ino: t.ino });
-          continue;
-        }
-        if (!t.detached && idle >= this.config.close_idle_ms && !t.hasPending) await t.close();
-      }
-      for (const path of this.tails.incompletePaths()) this.check(path);
-      if (rescanClosed) {
-        // A truncated identity waits for its copy (copytruncate) for a while,
-        // then is forgotten.
-        for (const t of this.tails.all()) if (t.detached && !t.isOpen && now - t.lastDataAt > FORGET_DETACHED_MS) this.tails.forget(t);
-        this.forgetGoneCheckpoints(now);
-        for (const id of [...this.released.keys()]) if (this.ctx.checkpoints.get(`${this.name}:${id}`) === undefined) this.released.delete(id);
-        await this.rescanDirectories();
-      }
+      await pollFiles(this.pollContext, this.polls % 30 === 0);
     } finally {
       this.polling = false;
     }
-  }
-
-  /**
-   * Checkpoints of identities this source no longer tracks (deleted files,
-   * rotated away long ago) are dropped an hour after their last update, so
-   * the checkpoint file does not grow with every rotation forever. Were such
-   * a file to reappear, it would be read again and ingest would deduplicate.
-   */
-  private forgetGoneCheckpoints(now: number): void {
-    this.ctx.checkpoints.forgetStale(`${this.name}:`, new Set(this.tails.all().map((t) => t.key)), now, GONE_CHECKPOINT_MS);
   }
 
   collectMetrics(metrics: Metrics): void {
