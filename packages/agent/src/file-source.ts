@@ -284,7 +284,9 @@ export class FileSource implements Source {
         ?? (atStart && this.config.start_position === 'end' ? fst.size : 0);
       if (offset > fst.size) offset = 0;
       const ids = this.ctx.checkpoints.fileIdsSortFrom(`${this.name}:${identity.key}`, fst.size);
-      const tail = new FileTail(identity, path, ckpt?.path ?? path, fst.dev, fst.ino, offset, this.tailContext, ids.from);
+      // The bytes the checkpoint's offset follows, which the file must still hold there to be read on from it (offset-mark.ts).
+      const mark = resumed === undefined && ckpt?.offset === offset ? ckpt.mark : undefined;
+      const tail = new FileTail(identity, path, ckpt?.path ?? path, fst.dev, fst.ino, offset, this.tailContext, ids.from, mark);
       if (!ckpt && resumed === undefined) {
         // Known from the first moment, not only after its first acknowledged
         // batch: if it is rotated out of the glob while the agent is down,
