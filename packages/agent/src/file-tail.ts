@@ -8,6 +8,7 @@ import { podLogFields } from './kubernetes-pod-log.js';
 import { expectedHead, type FileIdentity } from './file-identity.js';
 import { fingerprint } from './fingerprint.js';
 import { OffsetMark } from './offset-mark.js';
+import { textDecoder } from './text-encoding.js';
 import { fileEventId } from './event-id.js';
 import { LineFramer, type FramedLine } from './line-framer.js';
 import { Multiline } from './multiline.js';
@@ -112,9 +113,12 @@ export class FileTail {
     this.docker = config.type === 'docker' ? new DockerJoiner(config.max_line_bytes) : null;
     this.cri = config.type === 'kubernetes' ? new CriJoiner(config.max_line_bytes) : null;
     this.filter = tailContext.filter;
+    this.decode = textDecoder(config.encoding);
   }
 
   private readonly filter: LineFilter | null;
+  /** The source's `encoding` (text-encoding.ts). */
+  private readonly decode: (bytes: Buffer) => string;
 
   // kubernetes: a CRI line is cut, not split: a part without the CRI header
   // could not be joined to its line; the joined text is capped by the joiner.
@@ -350,7 +354,7 @@ export class FileTail {
     if (!m) {
       const stream = this.stream;
       const state: { ml: Multiline; time: string | undefined } = {
-        ml: new Multiline(this.config.multiline!, (l) => this.emit(l, stream, state.time), Date.now, this.config.max_message_bytes),
+        ml: new Multiline(this.config.multiline!, (l) => this.emit(l, stream, state.time), Date.now, this.config.max_message_bytes, this.decode),
         time: undefined,
       };
       this.multilines.set(key, m = state);
@@ -366,7 +370,7 @@ export class FileTail {
   private suffix: string | null = null;
 
   private emit(line: FramedLine, stream: string | null, runtimeTime: string | undefined): void {
-    const raw = line.text.toString('utf8');
+    const raw = this.decode(line.text);
     // Not past a piece still held for another stream's line (cri-log.ts,
     // docker-json-file.ts): a restart reads again from there, and ingest
     // drops what comes twice.
@@ -395,7 +399,7 @@ export class FileTail {
     const envelope = `{"@raw":${JSON.stringify(raw)},"event.id":"${fileEventId(this.id, line.start, this.idsSortFrom)}"`
       + (line.truncated ? ',"@truncated":true' : '')
       // toString('utf8') put U+FFFD for bytes that are not UTF-8 (a Latin-1 file): the server flags the event.
-      + (isUtf8(line.text) ? '' : ',"@invalid_utf8":true') + (stream ? `,"stream":${JSON.stringify(stream)}` : '')
+      + (this.config.encoding !== 'utf-8' || isUtf8(line.text) ? '' : ',"@invalid_utf8":true') + (stream ? `,"stream":${JSON.stringify(stream)}` : '')
       + (runtimeTime !== undefined ? `,"@time":${JSON.stringify(runtimeTime)}` : '') + this.suffix;
     this.sink.emit(envelope, this.config.name, this.key, position);
   }

@@ -1,6 +1,7 @@
 import { KUBERNETES_INCLUDE, KUBERNETES_SYMLINK_DIR } from './kubernetes-pod-log.js';
 import { linearTimeProblem } from './bounded-regex.js';
 import { filterPatternSource, UPPER_CASE_ESCAPE } from './line-filter.js';
+import { FILE_ENCODINGS, type FileEncoding } from './text-encoding.js';
 import { int, object, oneOf, optStr, regex, str, strList, labels, type Checker, type Obj } from './config-checker.js';
 
 /** A source of the agent's config (`sources[i]`): the file source with its presets, and journald (config.ts reads the rest). */
@@ -50,6 +51,8 @@ export interface FileSourceConfig extends LineFilterConfig {
    */
   readonly max_message_bytes: number;
   readonly long_lines: 'split' | 'truncate';
+  /** How the file's bytes become text (text-encoding.ts); not UTF-8 only for `file` and `nginx`. */
+  readonly encoding: FileEncoding;
   /** A last line without newline is emitted once the file is idle this long. */
   readonly partial_line_flush_ms: number;
   /** The handle of a file idle this long is closed (reopened on change). */
@@ -126,7 +129,7 @@ function multiline(v: unknown, c: Checker): MultilineConfig | undefined {
 }
 
 const FILE_KEYS = ['type', 'name', 'include', 'exclude', 'labels', 'timezone', 'multiline', 'include_lines', 'exclude_lines', 'start_position',
-  'max_line_bytes', 'max_message_bytes', 'long_lines', 'partial_line_flush_ms', 'close_idle_ms', 'poll_interval_ms', 'rotated_dirs'] as const;
+  'max_line_bytes', 'max_message_bytes', 'long_lines', 'encoding', 'partial_line_flush_ms', 'close_idle_ms', 'poll_interval_ms', 'rotated_dirs'] as const;
 const JOURNALD_KEYS = ['type', 'name', 'units', 'user_units', 'matches', 'directory', 'labels', 'include_lines', 'exclude_lines',
   'start_position', 'journalctl_path'] as const;
 
@@ -185,6 +188,9 @@ export function sourceConfig(v: unknown, c: Checker, index: number): SourceConfi
   const maxMessageBytes = int(o, 'max_message_bytes', c, Math.min(DEFAULT_MAX_MESSAGE_BYTES, maxLineBytes), 64);
   if (maxMessageBytes > maxLineBytes) c.at('max_message_bytes').fail(`expected at most max_line_bytes (${maxLineBytes})`);
   const timezone = optStr(o, 'timezone', c);
+  const encoding = oneOf(o, 'encoding', c, FILE_ENCODINGS, 'utf-8');
+  // docker and kubernetes write JSON and CRI lines, always UTF-8.
+  if (encoding !== 'utf-8' && (type === 'docker' || type === 'kubernetes')) c.at('encoding').fail(`the ${type} preset reads UTF-8 only`);
   if (timezone !== undefined && !isTimeZone(timezone)) c.at('timezone').fail(`"${timezone}" is not an IANA time zone name (e.g. America/Chicago)`);
   return {
     type,
@@ -200,6 +206,7 @@ export function sourceConfig(v: unknown, c: Checker, index: number): SourceConfi
     max_line_bytes: maxLineBytes,
     max_message_bytes: maxMessageBytes,
     long_lines: oneOf(o, 'long_lines', c, ['split', 'truncate'] as const, 'split'),
+    encoding,
     partial_line_flush_ms: int(o, 'partial_line_flush_ms', c, 1000, 1),
     close_idle_ms: int(o, 'close_idle_ms', c, 60_000, 1),
     poll_interval_ms: int(o, 'poll_interval_ms', c, 1000, 10),
