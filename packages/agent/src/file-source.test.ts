@@ -5,6 +5,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { Agent } from './agent.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { validateConfig, type FileSourceConfig } from './config.js';
@@ -352,4 +353,18 @@ test('rename rotation of a CSV log, the include matching the live name only: the
   writeFileSync(file, csv('after', 10));
   await until(() => rowsOf(c.receiver, 'after') === 10, 'the new file');
   assert.equal(c.receiver.duplicates, 0);
+});
+
+test("files logrotate's compress made, which a glob for rotated names matches (app.log*), are not read as lines of binary", async (t) => {
+  const c = await setup(t);
+  writeFileSync(join(c.logs, 'app.log.2.gz'), gzipSync(lines(0, 50)));
+  writeFileSync(join(c.logs, 'app.log'), lines(100, 110));
+  c.agent = await Agent.start(c.config(), silentLogger);
+  await until(() => c.receiver.raws().length >= 10, 'the live file');
+  // Compressed while the agent runs (delaycompress: the older rotation, a file of its own).
+  writeFileSync(join(c.logs, 'app.log.3.gz'), gzipSync(lines(200, 250)));
+  appendFileSync(join(c.logs, 'app.log'), lines(110, 120));
+  await until(() => c.receiver.raws().length >= 20, 'the later lines');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(seqs(c.receiver), range(100, 120));
 });

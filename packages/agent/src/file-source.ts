@@ -6,6 +6,7 @@ import type { FileSourceConfig } from './config.js';
 import { agentError } from './errors.js';
 import { FileTail, type TailContext } from './file-tail.js';
 import { fingerprint } from './fingerprint.js';
+import { isCompressed } from './compressed-file.js';
 import { decideAtPath } from './path-decision.js';
 import type { Source, SourceContext } from './source.js';
 import { PathMatcher, walkFiles } from './glob.js';
@@ -57,6 +58,8 @@ export class FileSource implements Source {
    */
   private readonly released = new Map<string, { dev: number; ino: number }>();
   private readonly recheck = new Set<string>();
+  /** Paths found holding compressed files (compressed-file.ts), said once. */
+  private readonly compressed = new Set<string>();
   private stopped = false;
   private pollTimer: NodeJS.Timeout | null = null;
   private polls = 0;
@@ -257,6 +260,12 @@ export class FileSource implements Source {
     let handed = false;
     try {
       const fst = await fh.stat();
+      if (await isCompressed(fh)) {
+        // Not followed; said once per path (the rescan looks at it again).
+        if (!this.compressed.has(path)) this.ctx.log.info('A compressed file matches the include; it is not read.', { source: this.name, path });
+        this.compressed.add(path);
+        return;
+      }
       const head = await fingerprint(fh);
       if (head === null) {
         const since = this.tails.incompleteSince(path, Date.now());
