@@ -180,6 +180,15 @@ export function sourceConfig(v: unknown, c: Checker, index: number): SourceConfi
       }
     });
   }
+  const exclude = strList(o, 'exclude', c, false);
+  // Filebeat's exclude_files are regular expressions (`\.gz$`); here a glob, it matched nothing, silently.
+  for (const [key, list] of [['include', include], ['exclude', exclude]] as const) {
+    list.forEach((p, i) => {
+      if (p.includes('\\') || p.startsWith('^') || p.endsWith('$')) {
+        c.at(key).at(i).fail(`looks like a regular expression, as Filebeat's exclude_files are; ${key} takes globs: * ? ** {a,b} [abc]${key === 'exclude' ? ', e.g. *.gz' : ''}`);
+      }
+    });
+  }
   const rotatedDirs = strList(o, 'rotated_dirs', c, false);
   rotatedDirs.forEach((p, i) => { if (!p.startsWith('/')) c.at('rotated_dirs').at(i).fail('must be an absolute path'); });
   const ml = multiline(o.multiline, c.at('multiline'));
@@ -196,7 +205,7 @@ export function sourceConfig(v: unknown, c: Checker, index: number): SourceConfi
     type,
     name: str(o, 'name', c, `${type}-${index}`),
     include,
-    exclude: strList(o, 'exclude', c, false),
+    exclude,
     labels: { ...base, ...labels(o, c) },
     ...(timezone !== undefined ? { timezone } : {}),
     ...(ml ? { multiline: ml } : {}),
