@@ -368,3 +368,17 @@ test("files logrotate's compress made, which a glob for rotated names matches (a
   await new Promise((r) => setTimeout(r, 300));
   assert.deepEqual(seqs(c.receiver), range(100, 120));
 });
+
+test('a directory the include names that is made after the start (the application\'s first run) is watched once it exists', async (t) => {
+  // chokidar does not watch a missing directory: its files were found only
+  // by the rescan every 30 polls (30 s at the default 1 s), each new one as late.
+  const c = await setup(t);
+  const dir = join(c.logs, 'later', 'app');
+  c.agent = await Agent.start(c.config({}, { include: [`${dir}/*.log`], poll_interval_ms: 1000 }), silentLogger);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'one.log'), lines(0, 5));
+  await until(() => seqs(c.receiver).length === 5, 'the first file in the new directory');
+  writeFileSync(join(dir, 'two.log'), lines(5, 10));
+  await until(() => seqs(c.receiver).length === 10, 'a later file there');
+  assert.deepEqual(seqs(c.receiver), range(0, 10));
+});

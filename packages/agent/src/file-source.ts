@@ -65,6 +65,8 @@ export class FileSource implements Source {
   private polls = 0;
   private polling = false;
   private watchBases: Array<[string, number | undefined]> = [];
+  /** Base directories missing at the last look (watchCreatedBases). */
+  private readonly missingBases = new Set<string>();
   private readonly tailContext: TailContext;
   private readonly rotated: RotatedWhileDownContext;
   private readonly newInode: NewInodeContext;
@@ -114,6 +116,7 @@ export class FileSource implements Source {
       return;
     }
     this.watchBases = watched.bases;
+    await this.watchCreatedBases();
     for (const p of watched.initial) this.check(p, true);
     await Promise.all([...this.checking.values()]);
     await resumeRotatedWhileDown(this.rotated);
@@ -343,6 +346,25 @@ export class FileSource implements Source {
   }
 
   /**
+   * chokidar does not watch a base directory that does not exist when it
+   * starts (`/var/log/myapp`, made by the application's first run, or
+   * deleted and made again): files there were found only by the rescan,
+   * every 30 polls (30 s), each new one as late. Each poll looks whether
+   * such a base exists by now, and has chokidar watch it from then on
+   * (its initial scan hands over the files already there).
+   */
+  private async watchCreatedBases(): Promise<void> {
+    for (const [base] of this.watchBases) {
+      const exists = (await fsp.stat(base).catch(() => null))?.isDirectory() === true;
+      if (!exists) this.missingBases.add(base);
+      else if (this.missingBases.delete(base) && !this.stopped) {
+        this.ctx.log.debug('A watched directory exists now; it is watched.', { source: this.name, path: base });
+        this.watcher?.add(base);
+      }
+    }
+  }
+
+  /**
    * A safety net under chokidar: when inotify runs out of watches (or an
    * event is lost) new files would go unnoticed, so the base directories are
    * listed now and then and unknown matching files checked.
@@ -383,17 +405,13 @@ export class FileSource implements Source {
     }, this.config.poll_interval_ms);
   }
 
-  /**
-   * Change events can be missed or coalesced (and never come for a file
-   * renamed out of the watched directories), so open handles are polled;
-   * closed ones are rescanned less often.
-   */
   /** One poll at a time (poll-files.ts); every 30th also rescans the closed files and the directories. */
   private async poll(): Promise<void> {
     if (this.polling) return;
     this.polling = true;
     try {
       this.polls++;
+      await this.watchCreatedBases();
       await pollFiles(this.pollContext, this.polls % 30 === 0);
     } finally {
       this.polling = false;
