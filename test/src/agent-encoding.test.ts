@@ -51,6 +51,42 @@ test('a line that is not UTF-8 is stored flagged logship.invalid_utf8; the lines
   assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
 });
 
+test('encoding: latin1 and windows-1252 files arrive as the text they hold, not flagged; a multiline pattern sees that text', async () => {
+  // Filebeat's and Promtail's `encoding`: without it, every é of an old
+  // application's ISO-8859-1 log arrived as U+FFFD, flagged invalid.
+  const logs = join(root, 'legacy');
+  await mkdir(logs);
+  await appendFile(join(logs, 'latin1.log'), Buffer.concat([
+    Buffer.from(`${DAY} 12:00:00,000 ERROR caf`), Buffer.from([0xe9]), Buffer.from(' ferm'), Buffer.from([0xe9]), Buffer.from('\n'),
+    Buffer.from('  d'), Buffer.from([0xe9]), Buffer.from('tail\n'),
+    Buffer.from(`${DAY} 12:00:01,000 INFO `), Buffer.from([0xc0]), Buffer.from(' bient'), Buffer.from([0xf4]), Buffer.from('t\n'),
+  ]));
+  await appendFile(join(logs, 'cp1252.txt'), Buffer.concat([
+    Buffer.from(`${DAY} 12:00:02,000 WARN prix `), Buffer.from([0x80]), Buffer.from('5 '), Buffer.from([0x93]), Buffer.from('TTC'), Buffer.from([0x94]), Buffer.from('\n'),
+  ]));
+  const yaml = [
+    agentYaml({ server: server.url, dataDir: join(root, 'agent-legacy'), include: [join(logs, '*.log')], labels: { job: 'legacy' }, extra: 'metrics: { listen: off }',
+      source: "    encoding: latin1\n    multiline: { start: '^\\d{4}-', timeout_ms: 300 }" }),
+    '  - type: file',
+    `    include: [${JSON.stringify(join(logs, '*.txt'))}]`,
+    '    labels: { job: legacy }',
+    '    encoding: windows-1252',
+    '',
+  ].join('\n');
+  const agent = await startAgent(yaml, join(root, 'agent-legacy.yaml'));
+  const hits = await waitFor(async () => {
+    const r = await search(server.url, 'job:legacy', { limit: 100 });
+    return r.hits.length >= 3 ? r.hits : undefined;
+  }, { timeoutMs: 30_000, what: 'three events' });
+  assert.deepEqual(hits.map((h) => String(h.message)).sort(), [
+    `${DAY} 12:00:00,000 ERROR café fermé\n  détail`,
+    `${DAY} 12:00:01,000 INFO À bientôt`,
+    `${DAY} 12:00:02,000 WARN prix €5 “TTC”`,
+  ]);
+  assert.ok(hits.every((h) => h['logship.invalid_utf8'] === undefined));
+  assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+});
+
 test('a plain line longer than the server keeps in a message arrives whole, in flagged parts; a long JSON record is parsed whole', async () => {
   // The server stores a plain line as one message, cut at its
   // limits.max_value_bytes (64 KiB); the agent read lines up to 256 KiB as

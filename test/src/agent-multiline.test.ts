@@ -227,12 +227,15 @@ describe('agent: multiline', () => {
       return r.hits.length >= 3 ? r.hits : undefined;
     }, { timeoutMs: 30_000, what: 'three events' });
     await new Promise((r) => setTimeout(r, 1000));
-    const messages = (await search(server.url, 'job:"ml-go"', { limit: 100 })).hits.map((h) => String(h.message));
+    const hits = (await search(server.url, 'job:"ml-go"', { limit: 100 })).hits;
+    const messages = hits.map((h) => String(h.message));
     assert.equal(messages.length, 3, messages.join('\n---\n'));
     const panic = messages.find((m) => m.startsWith('panic: runtime error: invalid memory address'));
     assert.ok(panic, messages.join('\n---\n'));
     assert.match(panic, /pc=0x54fb8a\]\n\ngoroutine 20 \[running\]:\nmain\.\(\*Server\)\.handle\(\.\.\.\)\n\t\/app\/shop\/main\.go:14\n/);
     assert.match(panic, /created by main\.main in goroutine 1\n\t\/app\/shop\/main\.go:22 \+0xeb\n\ngoroutine 1 \[runnable\]:\nmain\.main\(\)\n\t\/app\/shop\/main\.go:26 \+0xf7$/);
+    // Go's runtime panic ended the program: critical, as a logger's fatal.
+    assert.equal(hits.find((h) => String(h.message) === panic)?.level, 'critical');
     assert.ok(messages.some((m) => m.endsWith('listening on :8080')));
     assert.ok(messages.some((m) => m.endsWith('order service started')));
     // The re-panic matched exclude_lines on its first line: none of its lines arrived.

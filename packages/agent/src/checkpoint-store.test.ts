@@ -33,6 +33,15 @@ test('file offsets never move backwards', async (t) => {
   assert.equal(s.get('file:a')?.offset, 500);
 });
 
+test("a new offset keeps no earlier offset's mark of the bytes before it", async (t) => {
+  const s = await CheckpointStore.open(tempDir(t), silentLogger);
+  s.set('file:a', { offset: 100, path: '/x.log', mark: 7 });
+  s.set('file:a', { offset: 200 });
+  assert.deepEqual([s.get('file:a')?.offset, s.get('file:a')?.path, s.get('file:a')?.mark], [200, '/x.log', undefined]);
+  s.set('file:a', { offset: 300, mark: 9 });
+  assert.equal(s.get('file:a')?.mark, 9);
+});
+
 test('a corrupt checkpoint is reported with its code, moved aside, and the store starts empty', async (t) => {
   const dir = tempDir(t);
   writeFileSync(join(dir, CHECKPOINT_FILE), '{"version":1,"positions":{"file:a":{"offs');

@@ -37,6 +37,11 @@ export interface CheckpointEntry {
   readonly dev?: number;
   readonly ino?: number;
   /**
+   * Files: a checksum of the bytes before `offset` (offset-mark.ts); a file
+   * that no longer holds them there is not read on from `offset`.
+   */
+  readonly mark?: number;
+  /**
    * Files positioned by an earlier agent: lines starting before this offset
    * keep plain offsets in their ids. Set to the file's size when the file is
    * first opened after the upgrade (the earlier agent, stopped by then,
@@ -97,6 +102,7 @@ export class CheckpointStore {
         if (typeof entry !== 'object' || entry === null) throw new Error(`bad entry ${key}`);
         if (entry.offset !== undefined && (!Number.isInteger(entry.offset) || entry.offset < 0)) throw new Error(`bad offset for ${key}`);
         if (entry.cursor !== undefined && typeof entry.cursor !== 'string') throw new Error(`bad cursor for ${key}`);
+        if (entry.mark !== undefined && (!Number.isInteger(entry.mark) || entry.mark < 0)) throw new Error(`bad mark for ${key}`);
         const below = entry.legacy_ids_below;
         if (below !== undefined && below !== null && (!Number.isInteger(below) || below < 0)) throw new Error(`bad legacy_ids_below for ${key}`);
         const through = entry.legacy_ids_through;
@@ -158,7 +164,9 @@ export class CheckpointStore {
   set(key: string, entry: Omit<CheckpointEntry, 'updated_ms'>): void {
     const old = this.entries.get(key);
     if (old?.offset !== undefined && entry.offset !== undefined && entry.offset < old.offset) return;
-    this.entries.set(key, { ...old, ...entry, updated_ms: Date.now() });
+    // A new offset's mark is the entry's (none when not known), never the old offset's.
+    const { mark: _oldMark, ...rest } = old ?? {};
+    this.entries.set(key, { ...(entry.offset !== undefined ? rest : old), ...entry, updated_ms: Date.now() });
     this.dirty = true;
   }
 

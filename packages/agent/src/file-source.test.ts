@@ -5,6 +5,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { Agent } from './agent.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { validateConfig, type FileSourceConfig } from './config.js';
@@ -352,4 +353,32 @@ test('rename rotation of a CSV log, the include matching the live name only: the
   writeFileSync(file, csv('after', 10));
   await until(() => rowsOf(c.receiver, 'after') === 10, 'the new file');
   assert.equal(c.receiver.duplicates, 0);
+});
+
+test("files logrotate's compress made, which a glob for rotated names matches (app.log*), are not read as lines of binary", async (t) => {
+  const c = await setup(t);
+  writeFileSync(join(c.logs, 'app.log.2.gz'), gzipSync(lines(0, 50)));
+  writeFileSync(join(c.logs, 'app.log'), lines(100, 110));
+  c.agent = await Agent.start(c.config(), silentLogger);
+  await until(() => c.receiver.raws().length >= 10, 'the live file');
+  // Compressed while the agent runs (delaycompress: the older rotation, a file of its own).
+  writeFileSync(join(c.logs, 'app.log.3.gz'), gzipSync(lines(200, 250)));
+  appendFileSync(join(c.logs, 'app.log'), lines(110, 120));
+  await until(() => c.receiver.raws().length >= 20, 'the later lines');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(seqs(c.receiver), range(100, 120));
+});
+
+test('a directory the include names that is made after the start (the application\'s first run) is watched once it exists', async (t) => {
+  // chokidar does not watch a missing directory: its files were found only
+  // by the rescan every 30 polls (30 s at the default 1 s), each new one as late.
+  const c = await setup(t);
+  const dir = join(c.logs, 'later', 'app');
+  c.agent = await Agent.start(c.config({}, { include: [`${dir}/*.log`], poll_interval_ms: 1000 }), silentLogger);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'one.log'), lines(0, 5));
+  await until(() => seqs(c.receiver).length === 5, 'the first file in the new directory');
+  writeFileSync(join(dir, 'two.log'), lines(5, 10));
+  await until(() => seqs(c.receiver).length === 10, 'a later file there');
+  assert.deepEqual(seqs(c.receiver), range(0, 10));
 });

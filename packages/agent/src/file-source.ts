@@ -1,17 +1,19 @@
 import { promises as fsp, type Stats } from 'node:fs';
+import { pollFiles, type PollContext } from './poll-files.js';
 import type { FileHandle } from 'node:fs/promises';
 import type { FSWatcher } from 'chokidar';
 import type { FileSourceConfig } from './config.js';
 import { agentError } from './errors.js';
 import { FileTail, type TailContext } from './file-tail.js';
-import { newFileIdentity, parseIdentity, type FileIdentity } from './file-identity.js';
 import { fingerprint } from './fingerprint.js';
+import { isCompressed } from './compressed-file.js';
 import { decideAtPath } from './path-decision.js';
 import type { Source, SourceContext } from './source.js';
 import { PathMatcher, walkFiles } from './glob.js';
 import { watchFiles } from './file-watcher.js';
 import { M, type Metrics } from './metrics.js';
-import { contentAt, sameStart, stillAt } from './tail-content.js';
+import { contentAt } from './tail-content.js';
+import { identifyNewInode, type NewInodeContext } from './identify-new-inode.js';
 import { TailRegistry } from './tail-registry.js';
 import { LineFilter } from './line-filter.js';
 import { continueInCopy, followRotatedWhileClosed, resumeRotatedWhileDown, type RotatedWhileDownContext } from './rotated-while-down.js';
@@ -39,8 +41,6 @@ import { isPodLogPath } from './kubernetes-pod-log.js';
  *   away while closed, the inode is looked for where it went, as after a
  *   rotation while the agent was down (rotated-while-down.ts).
  */
-const GONE_CHECKPOINT_MS = 3_600_000;
-const FORGET_DETACHED_MS = 600_000;
 
 /** The file source's context is every source's (source.ts). */
 export type FileSourceContext = SourceContext;
@@ -58,13 +58,19 @@ export class FileSource implements Source {
    */
   private readonly released = new Map<string, { dev: number; ino: number }>();
   private readonly recheck = new Set<string>();
+  /** Paths found holding compressed files (compressed-file.ts), said once. */
+  private readonly compressed = new Set<string>();
   private stopped = false;
   private pollTimer: NodeJS.Timeout | null = null;
   private polls = 0;
   private polling = false;
   private watchBases: Array<[string, number | undefined]> = [];
+  /** Base directories missing at the last look (watchCreatedBases). */
+  private readonly missingBases = new Set<string>();
   private readonly tailContext: TailContext;
   private readonly rotated: RotatedWhileDownContext;
+  private readonly newInode: NewInodeContext;
+  private readonly pollContext: PollContext;
 
   constructor(
     readonly config: FileSourceConfig,
@@ -80,6 +86,10 @@ export class FileSource implements Source {
     this.rotated = {
       source: this.name, ctx, rotatedDirs: config.rotated_dirs, tails: this.tails, tailContext: this.tailContext,
       stopped: () => this.stopped, readFailed: (path, err) => this.readFailed(path, err),
+    };
+    this.newInode = { source: this.name, ctx, tails: this.tails, released: this.released, check: (path) => this.check(path) };
+    this.pollContext = {
+      ...this.newInode, config, released: this.released, stopped: () => this.stopped, rescanDirectories: () => this.rescanDirectories(),
     };
   }
 
@@ -106,6 +116,7 @@ export class FileSource implements Source {
       return;
     }
     this.watchBases = watched.bases;
+    await this.watchCreatedBases();
     for (const p of watched.initial) this.check(p, true);
     await Promise.all([...this.checking.values()]);
     await resumeRotatedWhileDown(this.rotated);
@@ -252,64 +263,21 @@ export class FileSource implements Source {
     let handed = false;
     try {
       const fst = await fh.stat();
+      if (await isCompressed(fh)) {
+        // Not followed; said once per path (the rescan looks at it again).
+        if (!this.compressed.has(path)) this.ctx.log.info('A compressed file matches the include; it is not read.', { source: this.name, path });
+        this.compressed.add(path);
+        return;
+      }
       const head = await fingerprint(fh);
       if (head === null) {
         const since = this.tails.incompleteSince(path, Date.now());
         if (fst.size === 0 || Date.now() - since < this.config.partial_line_flush_ms) return;
       }
       this.tails.complete(path);
-      // A file that once shared its first line with another one (see below) keeps the identity it was given then.
-      const checkpointed = (key: string): boolean => this.ctx.checkpoints.get(`${this.name}:${key}`) !== undefined;
-      const named = newFileIdentity(head, fst.dev, fst.ino, checkpointed);
-      let collider = named.collider;
-      // The latest generation of the file at this inode (a file told apart by
-      // its inode that was truncated or created again there, with the same first line).
-      const latest = this.latestGeneration(collider.key);
-      if (latest !== undefined) collider = latest;
-      let identity = named.identity.key === named.collider.key ? collider : named.identity;
-      let existing = this.tails.get(identity.key);
-      const sameInode = (f: { dev?: number; ino?: number }): boolean => f.dev === fst.dev && f.ino === fst.ino;
-      const read = existing?.offset ?? this.ctx.checkpoints.get(`${this.name}:${identity.key}`)?.offset ?? 0;
-      const gone = this.released.get(identity.key);
-      // A copy compared while the original still held its lines (sameStart) is one, even if shorter than what was read.
-      const knownCopy = existing !== undefined && this.tails.copyOf(existing.id) === path;
-      if ((existing && existing.detached && (!existing.awaitingCopy || sameInode(existing) || (!knownCopy && fst.size < existing.offset)))
-        || (!existing && gone !== undefined && !sameInode(gone))
-        || (!existing && fst.size < read)) {
-        // The identity's file was deleted or renamed away, not copied; or
-        // this is its own inode, truncated; or the file is shorter than
-        // what was read of it (and not a copy compared before): this file
-        // merely starts with the same line (a log created or truncated again
-        // that writes the same banner or CSV header first). It gets the
-        // identity of its first line and inode, read from its beginning:
-        // taken for the old file, it was read from the old offset (or not at
-        // all while shorter), or its lines got the old file's event ids and
-        // ingest dropped them as duplicates. When that identity is taken too
-        // (the inode's earlier file started so as well), a new generation.
-        identity = identity.key === collider.key || checkpointed(collider.key)
-          ? parseIdentity(`${named.collider.key}-g${Date.now().toString(36)}`) : collider;
-        existing = this.tails.get(identity.key);
-        if (existing) return;
-        this.ctx.log.info('A file starts with the same line as one read before; it is told apart by its inode.', { source: this.name, path, id: identity.key });
-      }
-      if (existing && !existing.detached && (existing.isOpen || (await stillAt(existing)))) {
-        const start = await sameStart(fh, existing);
-        if (start !== 'different') {
-          // Same first bytes as a file still being read at another inode: a
-          // copy made by copytruncate before the truncate. Used after it.
-          this.tails.setCopy(identity.key, path);
-          // The original was truncated already: its check notices that and
-          // hands the identity over to this copy (it checks the copy again).
-          if (start === 'gone') this.check(existing.path);
-          return;
-        }
-        // A different file that merely starts with the same line (a common
-        // header): its own identity, from the first line and its inode.
-        identity = collider;
-        existing = this.tails.get(identity.key);
-        if (existing) return;
-        this.ctx.log.info('A file starts with the same line as another; it is told apart by its inode.', { source: this.name, path });
-      }
+      const found = await identifyNewInode(this.newInode, path, fh, fst, head);
+      if (found === null) return;
+      const { identity, existing } = found;
       if (existing) {
         // The identity's original is gone or truncated: continue in this copy.
         if (fst.size < existing.offset) return;
@@ -328,7 +296,9 @@ export class FileSource implements Source {
         ?? (atStart && this.config.start_position === 'end' ? fst.size : 0);
       if (offset > fst.size) offset = 0;
       const ids = this.ctx.checkpoints.fileIdsSortFrom(`${this.name}:${identity.key}`, fst.size);
-      const tail = new FileTail(identity, path, ckpt?.path ?? path, fst.dev, fst.ino, offset, this.tailContext, ids.from);
+      // The bytes the checkpoint's offset follows, which the file must still hold there to be read on from it (offset-mark.ts).
+      const mark = resumed === undefined && ckpt?.offset === offset ? ckpt.mark : undefined;
+      const tail = new FileTail(identity, path, ckpt?.path ?? path, fst.dev, fst.ino, offset, this.tailContext, ids.from, mark);
       if (!ckpt && resumed === undefined) {
         // Known from the first moment, not only after its first acknowledged
         // batch: if it is rotated out of the glob while the agent is down,
@@ -353,20 +323,6 @@ export class FileSource implements Source {
     }
   }
 
-  /**
-   * Of a collider identity (`c<hash>-i<dev>-<ino>`) and its generations
-   * (`…-g<time>`), the one checkpointed last; undefined when none is.
-   */
-  private latestGeneration(colliderKey: string): FileIdentity | undefined {
-    const prefix = `${this.name}:${colliderKey}`;
-    let best: { key: string; at: number } | undefined;
-    for (const key of this.ctx.checkpoints.keys()) {
-      if (key !== prefix && !key.startsWith(`${prefix}-g`)) continue;
-      const at = this.ctx.checkpoints.get(key)?.updated_ms ?? 0;
-      if (!best || at >= best.at) best = { key, at };
-    }
-    return best ? parseIdentity(best.key.slice(this.name.length + 1)) : undefined;
-  }
 
   /**
    * Deleted or renamed away: an open handle follows the inode and is read
@@ -387,6 +343,25 @@ export class FileSource implements Source {
    */
   private async writeIdBound(path: string): Promise<void> {
     await this.ctx.checkpoints.flush().catch((err: unknown) => this.ctx.log.warn('Writing the checkpoint file failed.', { source: this.name, path, error: String(err) }));
+  }
+
+  /**
+   * chokidar does not watch a base directory that does not exist when it
+   * starts (`/var/log/myapp`, made by the application's first run, or
+   * deleted and made again): files there were found only by the rescan,
+   * every 30 polls (30 s), each new one as late. Each poll looks whether
+   * such a base exists by now, and has chokidar watch it from then on
+   * (its initial scan hands over the files already there).
+   */
+  private async watchCreatedBases(): Promise<void> {
+    for (const [base] of this.watchBases) {
+      const exists = (await fsp.stat(base).catch(() => null))?.isDirectory() === true;
+      if (!exists) this.missingBases.add(base);
+      else if (this.missingBases.delete(base) && !this.stopped) {
+        this.ctx.log.debug('A watched directory exists now; it is watched.', { source: this.name, path: base });
+        this.watcher?.add(base);
+      }
+    }
   }
 
   /**
@@ -430,79 +405,17 @@ export class FileSource implements Source {
     }, this.config.poll_interval_ms);
   }
 
-  /**
-   * Change events can be missed or coalesced (and never come for a file
-   * renamed out of the watched directories), so open handles are polled;
-   * closed ones are rescanned less often.
-   */
+  /** One poll at a time (poll-files.ts); every 30th also rescans the closed files and the directories. */
   private async poll(): Promise<void> {
     if (this.polling) return;
     this.polling = true;
     try {
       this.polls++;
-      const rescanClosed = this.polls % 30 === 0;
-      const now = Date.now();
-      for (const t of this.tails.all()) {
-        if (this.stopped) return;
-        if (!t.isOpen) {
-          if (rescanClosed && !t.detached) this.check(t.path);
-          continue;
-        }
-        let fst: Stats;
-        try {
-          fst = await t.fh!.stat();
-        } catch {
-          continue;
-        }
-        if (fst.size > t.offset) {
-          await t.read();
-          continue;
-        }
-        if (fst.size < t.offset && !t.detached) {
-          this.check(t.path);
-          continue;
-        }
-        if (!t.detached) {
-          const at = await fsp.stat(t.path).catch(() => null);
-          if (!at || at.ino !== fst.ino || at.dev !== fst.dev) {
-            t.detached = true;
-            this.check(t.path);
-          }
-        }
-        const idle = now - t.lastDataAt;
-        if (t.detached && (fst.nlink === 0 || idle >= this.config.close_idle_ms) && idle >= this.config.partial_line_flush_ms) {
-          // Deleted or moved away for good: it cannot grow; emit what is held
-          // back and release the handle (and with it the disk space).
-          t.flushAll();
-          await t.close();
-          this.tails.release(t);
-          this.released.set(t.id, { dev: t.dev, ino: t.ino });
-          continue;
-        }
-        if (!t.detached && idle >= this.config.close_idle_ms && !t.hasPending) await t.close();
-      }
-      for (const path of this.tails.incompletePaths()) this.check(path);
-      if (rescanClosed) {
-        // A truncated identity waits for its copy (copytruncate) for a while,
-        // then is forgotten.
-        for (const t of this.tails.all()) if (t.detached && !t.isOpen && now - t.lastDataAt > FORGET_DETACHED_MS) this.tails.forget(t);
-        this.forgetGoneCheckpoints(now);
-        for (const id of [...this.released.keys()]) if (this.ctx.checkpoints.get(`${this.name}:${id}`) === undefined) this.released.delete(id);
-        await this.rescanDirectories();
-      }
+      await this.watchCreatedBases();
+      await pollFiles(this.pollContext, this.polls % 30 === 0);
     } finally {
       this.polling = false;
     }
-  }
-
-  /**
-   * Checkpoints of identities this source no longer tracks (deleted files,
-   * rotated away long ago) are dropped an hour after their last update, so
-   * the checkpoint file does not grow with every rotation forever. Were such
-   * a file to reappear, it would be read again and ingest would deduplicate.
-   */
-  private forgetGoneCheckpoints(now: number): void {
-    this.ctx.checkpoints.forgetStale(`${this.name}:`, new Set(this.tails.all().map((t) => t.key)), now, GONE_CHECKPOINT_MS);
   }
 
   collectMetrics(metrics: Metrics): void {

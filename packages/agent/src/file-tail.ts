@@ -7,6 +7,8 @@ import { DockerJoiner, dockerContainerFields, type DockerLine } from './docker-j
 import { podLogFields } from './kubernetes-pod-log.js';
 import { expectedHead, type FileIdentity } from './file-identity.js';
 import { fingerprint } from './fingerprint.js';
+import { OffsetMark } from './offset-mark.js';
+import { textDecoder } from './text-encoding.js';
 import { fileEventId } from './event-id.js';
 import { LineFramer, type FramedLine } from './line-framer.js';
 import { Multiline } from './multiline.js';
@@ -76,6 +78,10 @@ export class FileTail {
   private again = false;
   private partialTimer: NodeJS.Timeout | null = null;
   private headReplaced = false;
+  /** What the file must still hold before `offset` to be read on (offset-mark.ts). */
+  private readonly mark: OffsetMark;
+  /** The mark at `emittedEnd`, for a rewind to it. */
+  private emittedMark: number | undefined;
 
   /** The identity's string form (event ids, checkpoint keys, the source's maps). */
   readonly id: string;
@@ -91,6 +97,8 @@ export class FileTail {
     tailContext: TailContext,
     /** Lines starting before this offset were read by an earlier agent and keep its id form (event-id.ts). */
     private readonly idsSortFrom = 0,
+    /** The checkpoint's mark of the bytes before `offset`, when it is the checkpoint's offset (offset-mark.ts). */
+    mark?: number,
   ) {
     ({ config: this.config, host: this.host, sink: this.sink, metrics: this.metrics, onReplaced: this.onReplaced } = tailContext);
     const config = this.config;
@@ -99,13 +107,18 @@ export class FileTail {
     this.labels = { source: config.name };
     this.offset = offset;
     this.emittedEnd = offset;
+    this.mark = new OffsetMark(offset, mark);
+    this.emittedMark = mark;
     this.framer = this.newFramer(offset);
     this.docker = config.type === 'docker' ? new DockerJoiner(config.max_line_bytes) : null;
     this.cri = config.type === 'kubernetes' ? new CriJoiner(config.max_line_bytes) : null;
     this.filter = tailContext.filter;
+    this.decode = textDecoder(config.encoding);
   }
 
   private readonly filter: LineFilter | null;
+  /** The source's `encoding` (text-encoding.ts). */
+  private readonly decode: (bytes: Buffer) => string;
 
   // kubernetes: a CRI line is cut, not split: a part without the CRI header
   // could not be joined to its line; the joined text is capped by the joiner.
@@ -209,6 +222,7 @@ export class FileTail {
     const buf = Buffer.allocUnsafe(READ_BYTES);
     do {
       this.again = false;
+      let marked = false;
       for (;;) {
         const fh = this.fh;
         if (!fh || this.sink.closing) return;
@@ -224,11 +238,21 @@ export class FileTail {
           this.onReplaced(this);
           return;
         }
+        // Nor if the bytes before the offset changed: truncated (or created
+        // again) and rewritten past the offset with the same first line.
+        if (!marked && !(await this.mark.holds(fh, this.offset))) {
+          this.headReplaced = true;
+          this.onReplaced(this);
+          return;
+        }
+        marked = true;
         this.offset += bytesRead;
         this.lastDataAt = Date.now();
         this.metrics.inc(...M.bytesRead, this.labels, bytesRead);
         this.linesInChunk = 0;
+        this.mark.framing(buf.subarray(0, bytesRead));
         this.framer.push(buf.subarray(0, bytesRead), this.onLineBound);
+        this.mark.framed();
         if (this.linesInChunk > 0) this.metrics.inc(...M.linesRead, this.labels, this.linesInChunk);
       }
     } while (this.again);
@@ -330,7 +354,7 @@ export class FileTail {
     if (!m) {
       const stream = this.stream;
       const state: { ml: Multiline; time: string | undefined } = {
-        ml: new Multiline(this.config.multiline!, (l) => this.emit(l, stream, state.time), Date.now, this.config.max_message_bytes),
+        ml: new Multiline(this.config.multiline!, (l) => this.emit(l, stream, state.time), Date.now, this.config.max_message_bytes, this.decode),
         time: undefined,
       };
       this.multilines.set(key, m = state);
@@ -346,7 +370,7 @@ export class FileTail {
   private suffix: string | null = null;
 
   private emit(line: FramedLine, stream: string | null, runtimeTime: string | undefined): void {
-    const raw = line.text.toString('utf8');
+    const raw = this.decode(line.text);
     // Not past a piece still held for another stream's line (cri-log.ts,
     // docker-json-file.ts): a restart reads again from there, and ingest
     // drops what comes twice.
@@ -355,7 +379,9 @@ export class FileTail {
     for (const { ml } of this.multilines.values()) held = Math.min(held, ml.pendingFrom);
     const end = Math.min(line.end, held);
     this.emittedEnd = end;
-    const position = { offset: end, path: this.sourcePath, dev: this.dev, ino: this.ino };
+    const mark = this.mark.at(end);
+    this.emittedMark = mark;
+    const position = { offset: end, path: this.sourcePath, dev: this.dev, ino: this.ino, ...(mark !== undefined ? { mark } : {}) };
     if (this.filter && !this.filter.keeps(raw)) {
       this.metrics.inc(...M.eventsFilteredOut, this.labels);
       this.sink.skip(this.key, position);
@@ -373,7 +399,7 @@ export class FileTail {
     const envelope = `{"@raw":${JSON.stringify(raw)},"event.id":"${fileEventId(this.id, line.start, this.idsSortFrom)}"`
       + (line.truncated ? ',"@truncated":true' : '')
       // toString('utf8') put U+FFFD for bytes that are not UTF-8 (a Latin-1 file): the server flags the event.
-      + (isUtf8(line.text) ? '' : ',"@invalid_utf8":true') + (stream ? `,"stream":${JSON.stringify(stream)}` : '')
+      + (this.config.encoding !== 'utf-8' || isUtf8(line.text) ? '' : ',"@invalid_utf8":true') + (stream ? `,"stream":${JSON.stringify(stream)}` : '')
       + (runtimeTime !== undefined ? `,"@time":${JSON.stringify(runtimeTime)}` : '') + this.suffix;
     this.sink.emit(envelope, this.config.name, this.key, position);
   }
@@ -389,6 +415,7 @@ export class FileTail {
       // Rewind to the end of the last emitted event, so that reopening reads
       // the held-back bytes again instead of skipping them.
       this.offset = this.emittedEnd;
+      this.mark.rewind(this.offset, this.emittedMark);
       this.framer = this.newFramer(this.offset);
       for (const { ml } of this.multilines.values()) ml.discard();
       this.docker?.discard();

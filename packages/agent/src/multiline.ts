@@ -30,6 +30,8 @@ export class Multiline {
      * past max_lines. A single longer line is the framer's to cut.
      */
     private readonly maxBytes = Infinity,
+    /** The source's `encoding`: patterns are tested on the text as it will be shipped. */
+    private readonly decode: (bytes: Buffer) => string = (bytes) => bytes.toString('utf8'),
   ) {
     this.start = config.start !== undefined ? boundedRegex(config.start) : null;
     this.continuation = config.continuation !== undefined ? boundedRegex(config.continuation) : null;
@@ -58,7 +60,7 @@ export class Multiline {
       this.bytes += 1;
       return;
     }
-    const text = line.text.toString('utf8');
+    const text = this.decode(line.text);
     const joins = this.start ? !this.start.test(text) : this.continuation!.test(text);
     if (!joins || this.lines.length - this.blanks >= this.config.max_lines
       || (this.lines.length > 0 && this.bytes + 1 + line.text.length > this.maxBytes)) this.flush();

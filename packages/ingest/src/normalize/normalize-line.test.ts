@@ -213,6 +213,22 @@ test('journald: every PRIORITY 0-7 maps to its level; byte-array MESSAGE is deco
   assert.equal(norm(JSON.stringify({ MESSAGE: bytes, PRIORITY: '6' })).event.message, 'caf\u00e9 ok');
 });
 
+test("Go's panics and fatal errors (docs/AGENT.md's multiline pattern joins their goroutines) are critical; net/http's recovered panic is an error", () => {
+  const cases: [string, string | undefined][] = [
+    ['panic: runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x54fb8a]\n\ngoroutine 20 [running]:\nmain.main()\n\t/app/main.go:14', 'critical'],
+    ['panic: runtime error: index out of range [3] with length 2 [recovered]\n\tpanic: order total failed\n\ngoroutine 1 [running]:', 'critical'],
+    ['fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [chan receive]:\nmain.main()', 'critical'],
+    ['fatal error: concurrent map writes', 'critical'],
+    ['2026/02/08 12:00:00 http: panic serving 10.0.0.1:5555: runtime error: index out of range\ngoroutine 7 [running]:\nnet/http.(*conn).serve.func1()', 'error'],
+    // A logger's own level word, after its time: its level, as before.
+    ['2026/02/08 12:00:00 PANIC: disk gone', 'emergency'],
+  ];
+  for (const [text, level] of cases) {
+    const { event } = norm(JSON.stringify({ '@raw': text, source: '/var/log/shop.log', 'event.id': 'f:1:0' }));
+    assert.equal(event.level, level, text);
+  }
+});
+
 test('plain text (agent envelope): level sniffed, timestamp read, whole line kept', () => {
   const cases: [string, string | undefined, string | undefined][] = [
     ['ERROR could not connect to db', 'error', undefined],

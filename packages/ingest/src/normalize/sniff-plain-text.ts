@@ -33,6 +33,14 @@ const TOKEN = /^([[(<]?)([A-Za-z]+)([\])>]?)(:|$)/;
 const SEPARATORS = new Set(['-', '|', '::', '--']);
 // A level padded inside its brackets: structlog's ConsoleRenderer (its default output) writes `[info     ]`.
 const PADDED = /^[[(<]\s*([A-Za-z]+)\s*[\])>](?=\s|:|$)/;
+// Go's runtime when a panic or a fatal error ends the program: `panic: …` (`[recovered]` when re-panicked),
+// `fatal error: …`, with no time before it. The program dies, as after a logger's fatal, so critical:
+// not the `panic` alias's emergency (zap's and logrus's panic level, syslog's "system is unusable"),
+// nor the error that `fatal error:`'s second word read as.
+const GO_CRASH = /^(?:panic|fatal error): /;
+// net/http's recovered panic in a handler (`http: panic serving 10.0.0.1:5555: …` and its goroutine):
+// the request failed, the server goes on, so error. It follows the standard logger's time.
+const GO_HTTP_PANIC = /^http: panic serving /;
 // How many leading words may precede the level (`2026-… app.module - ERROR - …`).
 const MAX_TOKENS = 3;
 
@@ -40,6 +48,7 @@ const MAX_TOKENS = 3;
  * Reads the level (and a leading timestamp, when there is one) from a plain
  * text line: `ERROR …`, `[warn] …`, `2026-02-08 12:00:00,123 ERROR …`,
  * `ERROR:django.request:…`, structlog's `[info     ]`, `<3>…`, klog's `E0208 …`, logfmt's `level=warn`,
+ * Go's `panic: …` and `fatal error: …` (critical) and net/http's `http: panic serving …` (error),
  * Apache's `[…] [core:error]`, Ruby's Logger `E, […] ERROR --` and Celery's
  * `[…: ERROR/MainProcess]` (with their times), and a syslog file's
  * `Dec  5 21:00:00 host prog[pid]: …` (its time, in the year nearest `now`,
@@ -108,6 +117,14 @@ export function sniffPlainText(line: string, timeZone = 'UTC', now = Date.now())
     }
   }
   if (out.level !== undefined) return out;
+  if (out.time === undefined && GO_CRASH.test(rest)) {
+    out.level = 'critical';
+    return out;
+  }
+  if (GO_HTTP_PANIC.test(rest)) {
+    out.level = 'error';
+    return out;
+  }
   const klog = KLOG.exec(rest);
   if (klog) {
     out.level = KLOG_LEVEL[klog[1]!];
