@@ -92,7 +92,7 @@ test('Content-Encoding: deflate, raw as Loki reads it (Go compress/flate) and zl
   assert.deepEqual(hits.map((e) => e.message).sort(), ['raw deflate line', 'zlib deflate line']);
   const broken = await push(Buffer.from('not deflate at all'), 'application/json', { 'content-encoding': 'deflate' });
   assert.equal(broken.statusCode, 400);
-  assert.match(broken.body, /^LS_INGEST_BAD_GZIP: request body is not valid deflate/);
+  assert.match(broken.body, /^LS_INGEST_BAD_DEFLATE: request body is not valid deflate/);
   const br = await push(payload('x'), 'application/json', { 'content-encoding': 'br' });
   assert.equal(br.statusCode, 415);
   assert.match(br.body, /use gzip, deflate, zlib, snappy, x-snappy-framed/);
