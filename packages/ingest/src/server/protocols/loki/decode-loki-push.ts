@@ -1,6 +1,7 @@
 import { levelFromText } from '../../../normalize/level-from.js';
 import { uncompress } from 'snappyjs';
 import { errors, LogshipError } from '../../errors.js';
+import { bodyText } from '../../body-text.js';
 import type { IngestItem } from '../../ingest-batch.js';
 import { mediaType } from '../raw-body.js';
 import { decodePushRequest } from './loki-proto.js';
@@ -124,7 +125,7 @@ function fromProtobuf(body: Buffer, limits: LokiLimits): Stream[] {
 function fromJson(body: Buffer): Stream[] {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(bodyText(body));
   } catch (err) {
     throw errors.badJsonBody((err as Error).message);
   }
