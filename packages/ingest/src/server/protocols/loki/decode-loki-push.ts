@@ -84,6 +84,9 @@ function metaFromLabels(labels: Record<string, string>): Record<string, unknown>
       if (level) meta.level = level;
       else meta[`loki.${name}`] = value;
     } else if (name === 'hostname' && labels.host === undefined) meta.host = value;
+    // The entry's line is the message, as in Loki: a label or metadata named
+    // `message` (a legal label name) laid over it put the line aside.
+    else if (name === 'message') meta['loki.message'] = value;
     else meta[name] = value;
   }
   return meta;
