@@ -133,7 +133,7 @@ test("the Collector's otlphttp compression: snappy (framed, and block) and x-sna
       const head = Buffer.alloc(8);
       head[0] = 0x00;
       head.writeUIntLE(block.length + 4, 1, 3);
-      // The masked CRC-32C (bytes 4–7) is left 0: the server does not verify it (TCP does).
+      head.writeUInt32LE(maskedCrc32c(data.subarray(at, at + 65_536)), 4);
       parts.push(head, block);
     }
     return Buffer.concat(parts);
@@ -176,6 +176,12 @@ test("the Collector's otlphttp compression: snappy (framed, and block) and x-sna
     const answer = (await z.json()) as { message: string };
     assert.match(answer.message, /LS_INGEST_UNSUPPORTED_ENCODING: Content-Encoding "zstd" is not supported here \(use gzip, deflate, zlib, snappy, x-snappy-framed or none \(zstd needs Node 22\.15 or later/);
   }
+  // A framed body damaged on the way still decodes: its checksum says so, and nothing of it is stored.
+  const damaged = framed(body('damaged'));
+  damaged[30]! ^= 0x01; // inside the literal `{"resourceLogs"` the first chunk starts with
+  const bad = await post('snappy', damaged);
+  assert.equal(bad.status, 400);
+  assert.match(((await bad.json()) as { message: string }).message, /LS_INGEST_BAD_SNAPPY: .*checksum mismatch/);
   const hits = await findAll(server.url, 'service.name:otel-compressed');
   assert.deepEqual(hits.map((h) => String(h.message).split(' ').slice(0, 2).join(' ')).sort(), sent.sort());
   // 112 MiB of zeros in 5 MiB of frames (under max_body_bytes): refused at max_decompressed_bytes (100 MiB).
@@ -185,3 +191,14 @@ test("the Collector's otlphttp compression: snappy (framed, and block) and x-sna
   const big = await post('snappy', bomb);
   assert.equal(big.status, 413, await big.text());
 });
+
+/** The framing format's masked CRC-32C (Castagnoli), as golang/snappy's writer puts in each data chunk. */
+function maskedCrc32c(data: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of data) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? 0x82f63b78 ^ (crc >>> 1) : crc >>> 1;
+  }
+  const c = (crc ^ 0xffffffff) >>> 0;
+  return (((c >>> 15) | (c << 17)) + 0xa282ead8) >>> 0;
+}

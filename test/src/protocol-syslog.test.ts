@@ -145,15 +145,18 @@ describe('syslog listeners with util-linux logger', { skip: !available }, () => 
     assert.equal(p!.logger, 'djapp');
   });
 
-  test('garbage on the TCP port is counted as rejected and the listener keeps serving', async () => {
+  test('lines without a <PRI> on the TCP port are kept whole at user.notice (RFC 3164 §4.3.3, as rsyslog does) and the listener keeps serving', async () => {
     const { connect } = await import('node:net');
-    const before = await metricValue(server.url, 'logship_ingest_events_total', { protocol: 'syslog', outcome: 'rejected' });
     await new Promise<void>((resolve, reject) => {
       const s = connect(tcpPort, '127.0.0.1', () => s.end('not syslog at all\n\x00\xff\xfe garbage\n'));
       s.on('close', () => resolve());
       s.on('error', reject);
     });
-    await waitFor(async () => (await metricValue(server.url, 'logship_ingest_events_total', { protocol: 'syslog', outcome: 'rejected' })) - before >= 2, { what: 'rejections counted' });
+    const hits = await waitFor(async () => {
+      const found = await findAll(server.url, '"not syslog at all" OR garbage');
+      return found.length >= 2 ? found : undefined;
+    }, { what: 'the lines stored' });
+    assert.deepEqual(hits.map((h) => [h['syslog.facility'], h.level]), [['user', 'notice'], ['user', 'notice']]);
     const health = await fetch(`${server.url}/health`);
     assert.equal(health.status, 200);
   });

@@ -114,7 +114,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
 
   protected newThreads(): { readers: ReaderPool | null; writer: WriterThread<PreparedBlockWrite> | null } {
     return {
-      readers: this.readerOptions ? new ReaderPool(this.readerOptions, this.readerThreads, new URL('./block-reader.worker.js', import.meta.url)) : null,
+      readers: this.readerOptions ? new ReaderPool(this.readerOptions, this.readerThreads, new URL('./block-reader.worker.js', import.meta.url), (found) => this.noteDamaged(found)) : null,
       writer: this.writerOptions ? new WriterThread<PreparedBlockWrite>(this.writerOptions, new URL('./block-writer.worker.js', import.meta.url)) : null,
     };
   }
@@ -152,7 +152,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
 
   async search(req: SearchRequest): Promise<SearchResult> {
     this.assertOpen();
-    if (!this.readers) return this.searchAt(req, this.clock());
+    if (!this.readers) return this.skippingDamaged(req, () => this.searchAt(req, this.clock()));
     checkLimit(req.limit);
     if (req.cursor) decodeCursor(req.cursor, req.sort ?? 'desc', req.query);
     this.compile(req.query, req.now);
@@ -196,7 +196,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
 
   async count(req: CountRequest): Promise<number> {
     this.assertOpen();
-    if (!this.readers) return this.countAt(req, this.clock());
+    if (!this.readers) return this.skippingDamaged(req, () => this.countAt(req, this.clock()));
     this.compile(req.query, req.now);
     const at = this.clock();
     const readers = this.readers;
@@ -243,7 +243,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
 
   async aggregate(req: AggregateRequest): Promise<AggregateResult> {
     this.assertOpen();
-    if (!this.readers) return this.aggregateAt(req, this.clock());
+    if (!this.readers) return this.skippingDamaged(req, () => this.aggregateAt(req, this.clock()));
     const q = this.compile(req.query, req.now);
     const at = this.clock();
     const readers = this.readers;
@@ -274,7 +274,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
   /** The fields API without building the sampled events (block-fields.ts). */
   async fields(req: FieldsRequest): Promise<FieldsResult> {
     this.assertOpen();
-    if (!this.readers) return this.fieldsAt(req, this.clock());
+    if (!this.readers) return this.skippingDamaged(req, () => this.fieldsAt(req, this.clock()));
     this.compile(req.query, req.now);
     return this.readers.run('fields', req, this.clock()) as Promise<FieldsResult>;
   }
@@ -286,7 +286,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
   /** A field's values: a terms aggregation where one answers, else the sample counted on a reader thread (block-fields.ts). */
   async fieldValues(req: FieldValuesRequest): Promise<FieldValuesResult> {
     this.assertOpen();
-    return answerFieldValues(this, req, (r) => (this.readers ? this.readers.run('fieldValues', r, this.clock()) : this.fieldValuesAt(r, this.clock())) as Promise<FieldValuesResult>);
+    return answerFieldValues(this, req, (r) => (this.readers ? this.readers.run('fieldValues', r, this.clock()) : this.skippingDamaged(r, () => this.fieldValuesAt(r, this.clock()))) as Promise<FieldValuesResult>);
   }
 
   async fieldValuesAt(req: FieldValuesRequest, at: number): Promise<FieldValuesResult> {

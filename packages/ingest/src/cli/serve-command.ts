@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { pino } from 'pino';
+import { authEnvReferences } from '../config/auth-env-references.js';
 import { loadServerConfig } from '../config/load-server-config.js';
 import { openStore } from '../store/open-store.js';
 import { startServer } from '../server/server.js';
@@ -128,6 +129,13 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       } catch (err) {
         logger.error({ err }, `Received SIGHUP; ${flags.config} does not load now, so the running tokens and config stay and the next restart would fail: fix it (logship serve --check).`);
         return;
+      }
+      const fromEnv = authEnvReferences(flags.config);
+      if (fromEnv.length > 0) {
+        logger.warn(
+          { env: [...new Set(fromEnv.map((r) => r.name))], paths: fromEnv.map((r) => r.path) },
+          `Received SIGHUP; ${fromEnv.map((r) => `${r.path} is \${${r.name}}`).join(', ')}: the environment of a running process cannot change, so a new value there (systemd's EnvironmentFile, say) takes effect at the next restart (systemctl restart logship); tokens written in ${flags.config} are reloaded now.`,
+        );
       }
       // New contents of the same TLS files are no change here: SIGHUP reloads those.
       let changed = changedConfigKeys(running, next);

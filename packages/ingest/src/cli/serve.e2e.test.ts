@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -318,6 +319,54 @@ test('a damaged partition file: the start and serve --check name it, searches an
   } finally {
     s.proc.kill('SIGTERM');
     assert.equal((await s.exit).code, 0);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a partition file damaged inside (pages overwritten, header intact): searches leave it out with a coded warning, not a 500; /metrics counts it', { timeout: 90_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-serve-pages-'));
+  const data = join(dir, 'data');
+  const recent = minutesAgo(1);
+  const older = new Date(Date.now() - 36 * 3_600_000).toISOString();
+  const lines = (tag: string, at: string) =>
+    Array.from({ length: 3000 }, () => JSON.stringify({ '@timestamp': at, level: 'info', message: `${tag} ${randomBytes(24).toString('hex')}` })).join('\n') + '\n';
+  let s = await serve(['--data', data, '--listen', '127.0.0.1:0']);
+  try {
+    for (const body of [lines('recent', recent), lines('older', older)]) {
+      const res = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body });
+      assert.equal(res.status, 200, await res.text());
+    }
+    s.proc.kill('SIGTERM');
+    assert.equal((await s.exit).code, 0);
+    // Every other page of the second half overwritten; the header and schema pages stay, so the file still opens.
+    const damaged = join(data, 'blocks', `${recent.slice(0, 10)}.default.db`);
+    const file = readFileSync(damaged);
+    const raw = file.readUInt16BE(16);
+    const pageSize = raw === 1 ? 65_536 : raw;
+    const pages = file.length / pageSize;
+    assert.ok(pages >= 8, `${pages} pages`);
+    for (let p = Math.floor(pages / 2); p < pages; p += 2) file.fill(0xa5, p * pageSize, (p + 1) * pageSize);
+    writeFileSync(damaged, file);
+
+    s = await serve(['--data', data, '--listen', '127.0.0.1:0']);
+    const res = await fetch(`${s.url}/api/v1/search?q=*&from=now-3d&limit=10`);
+    assert.equal(res.status, 200, await res.clone().text());
+    const body = (await res.json()) as { hits: { message: string }[]; warnings?: { code: string; partition: string; message: string }[] };
+    assert.equal(body.hits.length, 10);
+    assert.ok(body.hits.every((h) => h.message.startsWith('older ')), 'the other day is answered');
+    assert.equal(body.warnings?.length, 1, JSON.stringify(body.warnings));
+    assert.equal(body.warnings![0]!.code, 'LS_STORE_CORRUPT_PARTITION');
+    assert.equal(body.warnings![0]!.partition, `${recent.slice(0, 10)}.default.db`);
+    assert.match(body.warnings![0]!.message, /damaged inside: .*; its events are left out of this answer/);
+    const agg = await fetch(`${s.url}/api/v1/aggregate?q=*&from=now-3d&type=terms&field=level`);
+    assert.equal(agg.status, 200, await agg.clone().text());
+    assert.equal(((await agg.json()) as { warnings?: unknown[] }).warnings?.length, 1);
+    const metrics = await fetch(`${s.url}/metrics`);
+    assert.equal(metrics.status, 200);
+    assert.match(await metrics.text(), /^logship_store_unreadable_partitions 1$/m);
+  } finally {
+    s.proc.kill('SIGTERM');
+    await s.exit;
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -54,3 +54,15 @@ export function interpolateEnv(
 
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
 const WHOLE_REF = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
+
+/** The `${NAME}` references in every string of `value` (not `$${`), each with its config path. */
+export function envReferences(value: unknown, path = ''): { path: string; name: string }[] {
+  if (typeof value === 'string') {
+    return [...value.matchAll(REF)].filter((m) => m[1] !== undefined).map((m) => ({ path: path || '(root)', name: m[1]! }));
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => envReferences(v, `${path}[${i}]`));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => envReferences(v, path ? `${path}.${k}` : k));
+  }
+  return [];
+}

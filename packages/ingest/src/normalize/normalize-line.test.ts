@@ -83,6 +83,25 @@ test('structlog JSONRenderer: event is the message', () => {
   assert.equal(event.ip, '10.0.0.5');
 });
 
+test("structlog with a message= keyword: event is still the message, the keyword's value stays as message_original; EventRenamer's message wins", () => {
+  // Written by structlog 25 (add_log_level, TimeStamper(fmt="iso"), JSONRenderer): log.info("email sent", message="Your order has shipped", to="a@b.c").
+  const kw = norm('{"message": "Your order has shipped", "to": "a@b.c", "event": "email sent", "level": "info", "timestamp": "2026-12-06T09:38:32.908160Z"}').event;
+  assert.equal(kw.message, 'email sent');
+  assert.equal(kw.message_original, 'Your order has shipped');
+  assert.equal(kw.event, undefined);
+  assert.equal(kw.to, 'a@b.c');
+  assert.equal(kw.level, 'info');
+  // The same with EventRenamer("message", "_event") before the renderer: log.info("order shipped", _event="shipment", order=7).
+  const renamed = norm('{"order": 7, "level": "info", "timestamp": "2026-12-06T09:38:32.908356Z", "message": "order shipped", "event": "shipment"}').event;
+  assert.equal(renamed.message, 'order shipped');
+  assert.equal(renamed.event, 'shipment');
+  assert.equal(renamed.message_original, undefined);
+  // Not structlog: an event kind first, then its message.
+  const kind = norm('{"event": "login", "message": "User u1 logged in", "level": "info"}').event;
+  assert.equal(kind.message, 'User u1 logged in');
+  assert.equal(kind.event, 'login');
+});
+
 test('generic JSON: severity / msg / ts epoch seconds (zap, GCP)', () => {
   const { event } = norm('{"severity":"ERROR","ts":1770552000.25,"msg":"dial tcp: timeout","caller":"db/conn.go:88"}');
   assert.equal(event.level, 'error');

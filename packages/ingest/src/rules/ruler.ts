@@ -30,6 +30,7 @@ import type { AlertRule, RuleGroup } from './rule-types.js';
 import { createRulerMetrics, type RulerMetrics } from './ruler-metrics.js';
 import { StateFile, type SavedStates } from './state-file.js';
 import { rulesErrors as errors } from './rules-errors.js';
+import { withDeadline } from './with-deadline.js';
 
 /** setTimeout's longest delay. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -415,40 +416,6 @@ function renderLabels(rule: AlertRule, value: number, groupLabels: Record<string
 function codeOf(err: unknown): string {
   const code = (err as { code?: unknown }).code;
   return typeof code === 'string' ? ` (${code})` : '';
-}
-
-/**
- * Runs `fn` with a signal that aborts at the deadline (rejecting with
- * LS_RULES_EVALUATION_TIMEOUT) or when `stop` aborts.
- */
-async function withDeadline<T>(
-  rule: AlertRule,
-  timeout_ms: number,
-  stop: AbortSignal | undefined,
-  fn: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const ac = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  let onStop: (() => void) | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const err = errors.rulesTimeout(rule.name, timeout_ms);
-      ac.abort(err);
-      reject(err);
-    }, timeout_ms);
-    onStop = () => {
-      ac.abort(stop?.reason);
-      reject(stop?.reason as Error);
-    };
-    if (stop?.aborted) onStop();
-    else stop?.addEventListener('abort', onStop, { once: true });
-  });
-  try {
-    return await Promise.race([fn(ac.signal), deadline]);
-  } finally {
-    clearTimeout(timer);
-    if (onStop) stop?.removeEventListener('abort', onStop);
-  }
 }
 
 export { fingerprint };

@@ -27,7 +27,11 @@ export const errors = {
     'decompressed request body exceeds %s bytes',
     413,
   ),
-  badGzip: defineError('LS_INGEST_BAD_GZIP', 'request body is not valid %s', 400),
+  // One code per Content-Encoding (snappy's is badSnappy below), so a sender
+  // whose compressor is wrong is told which one without reading the message.
+  badGzip: defineError('LS_INGEST_BAD_GZIP', 'request body is not valid gzip: %s', 400),
+  badDeflate: defineError('LS_INGEST_BAD_DEFLATE', 'request body is not valid %s (zlib-wrapped or raw deflate): %s', 400),
+  badZstd: defineError('LS_INGEST_BAD_ZSTD', 'request body is not valid zstd: %s', 400),
   unsupportedEncoding: defineError(
     'LS_INGEST_UNSUPPORTED_ENCODING',
     'Content-Encoding "%s" is not supported here (use %s)',

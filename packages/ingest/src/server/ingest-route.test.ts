@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
+import * as zlib from 'node:zlib';
 import { gzipSync } from 'node:zlib';
 import { openSqliteStore } from '../sqlite/open-sqlite-store.js';
 import { createRng } from '@logship/query';
@@ -122,6 +123,19 @@ test('gzip bodies are accepted; a gzip bomb and an oversized body are refused wi
     const bad = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: 'plain', headers: { 'content-encoding': 'gzip' } });
     assert.equal(bad.statusCode, 400);
     assert.equal(bad.json().error.code, 'LS_INGEST_BAD_GZIP');
+
+    // Each encoding names itself: a broken deflate or zstd body is not called gzip.
+    const hasZstd = 'zstdDecompress' in zlib;
+    for (const [encoding, code] of [['x-gzip', 'LS_INGEST_BAD_GZIP'], ['deflate', 'LS_INGEST_BAD_DEFLATE'], ['zlib', 'LS_INGEST_BAD_DEFLATE'], ['zstd', 'LS_INGEST_BAD_ZSTD']] as const) {
+      const res = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: 'plain', headers: { 'content-encoding': encoding } });
+      if (encoding === 'zstd' && !hasZstd) {
+        assert.equal(res.statusCode, 415, 'zstd needs Node 22.15');
+        continue;
+      }
+      assert.equal(res.statusCode, 400, `${encoding}: ${res.body}`);
+      assert.equal(res.json().error.code, code, encoding);
+      assert.match(res.json().error.message, new RegExp(`not valid ${encoding === 'x-gzip' ? 'gzip' : encoding}`));
+    }
 
     const br = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: 'x', headers: { 'content-encoding': 'br' } });
     assert.equal(br.statusCode, 415);

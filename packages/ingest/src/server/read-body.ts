@@ -77,7 +77,10 @@ export async function readBody(payload: Readable, headers: IncomingHttpHeaders, 
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
       throw errors.decompressedTooLarge(limits.max_decompressed_bytes);
     }
-    throw errors.badGzip(`${encoding === 'x-gzip' ? 'gzip' : encoding}: ${(err as Error).message}`);
+    const reason = (err as Error).message;
+    if (encoding === 'zstd') throw errors.badZstd(reason);
+    if (encoding === 'deflate' || encoding === 'zlib') throw errors.badDeflate(encoding, reason);
+    throw errors.badGzip(reason);
   }
 }
 

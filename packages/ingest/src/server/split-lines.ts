@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { bomLength } from './body-text.js';
 
 export interface BodyLine {
   /** 1-based line number in the body. */
@@ -19,7 +20,7 @@ export interface LineSpan {
 
 /** The non-blank lines of an NDJSON body, where they are (nothing decoded). */
 export function* lineSpans(body: Buffer): Generator<LineSpan> {
-  let start = 0;
+  let start = bomLength(body);
   let number = 0;
   while (start <= body.length) {
     let end = body.indexOf(0x0a, start);

@@ -1,4 +1,5 @@
 import { uncompress } from 'snappyjs';
+import { crc32c } from './crc32c.js';
 import { errors } from './errors.js';
 
 /**
@@ -13,8 +14,10 @@ import { errors } from './errors.js';
  * Bounded without trusting what the body declares: a block's declared
  * length is checked before anything is allocated (snappyjs refuses one
  * over `max`), and a framed stream's chunks hold at most 64 KiB each,
- * added up as they are read. Checksums are not verified: TCP and TLS
- * already guard the bytes, and a damaged body fails to decode or to parse.
+ * added up as they are read. Each data chunk's masked CRC-32C is checked
+ * against what it decodes to: an uncompressed chunk damaged on the way
+ * (a proxy, a buggy encoder) decodes without complaint, and would be
+ * stored as garbage events.
  */
 export function unsnappyBody(body: Buffer, max: number): Buffer {
   try {
@@ -66,6 +69,7 @@ function unframe(body: Buffer, max: number): Buffer {
       if (out.length > MAX_CHUNK) throw new Error('data chunk holds more than 65536 bytes');
       size += out.length;
       if (size > max) throw errors.decompressedTooLarge(max);
+      if (maskedCrc32c(out) !== body.readUInt32LE(start)) throw new Error(`checksum mismatch in the data chunk at byte ${start - 4}`);
       parts.push(out);
       continue;
     }
@@ -73,4 +77,10 @@ function unframe(body: Buffer, max: number): Buffer {
     if (type < 0x80) throw new Error(`reserved unskippable chunk type 0x${type.toString(16)}`);
   }
   return Buffer.concat(parts, size);
+}
+
+/** The framing format stores the CRC masked (rotated, plus a constant), so a CRC of data holding CRCs stays useful. */
+function maskedCrc32c(data: Uint8Array): number {
+  const c = crc32c(data);
+  return (((c >>> 15) | (c << 17)) + 0xa282ead8) >>> 0;
 }

@@ -9,9 +9,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SortOrder } from '@logship/query';
 import type { PartitionInfo, RetentionRunResult, StoreHealth } from '../store/log-store.js';
-import { isStoreError, storeError } from '../store/store-error.js';
+import { storeError } from '../store/store-error.js';
 import type { RetentionPolicy } from '../retention/retention-policy.js';
 import type { PartitionHandle, PartitionPool, PooledDb } from './partition-pool.js';
+import { isCorruption } from './partition-damage.js';
 import { dayEndMs, dayStartMs, parsePartitionFileName, utcDay, type PartitionKey } from './partition-name.js';
 
 /** Creates the folder if need be and checks this process may read and write it and the partition files in it. */
@@ -188,7 +189,7 @@ export function partitionInfos<D extends PooledDb & { stats(): { events: number;
     } catch (err) {
       // A damaged file is still listed (its bytes count, retention drops it):
       // /metrics and `logship store` must not fail with it.
-      if (!isStoreError(err, 'LS_STORE_CORRUPT_PARTITION')) throw err;
+      if (!isCorruption(err)) throw err;
       stats = { events: 0, oldest: null };
     }
     infos.push({
@@ -218,7 +219,13 @@ export function dropExpiredPartitions<D extends PooledDb & { stats(): { events: 
   const result: RetentionRunResult = { partitionsDropped: [], eventsRemoved: 0, bytesRemoved: 0 };
   for (const p of [...pool.known.values()]) {
     if (!expired(p.key)) continue;
-    const events = p.db.stats().events;
+    let events = 0;
+    try {
+      events = p.db.stats().events;
+    } catch (err) {
+      // A damaged file past retention is dropped all the same; its events cannot be counted.
+      if (!isCorruption(err)) throw err;
+    }
     const bytes = partitionBytes(dir, p.name);
     pool.forget(p.name);
     removePartitionFiles(dir, p.name);

@@ -77,7 +77,7 @@ export class PartitionPool<D extends PooledDb = PartitionDb> {
   constructor(
     readonly dir: string,
     /** Handles that must stay open (open transactions). */
-    private readonly pinned: (h: PartitionHandle<D>) => boolean,
+    readonly pinned: (h: PartitionHandle<D>) => boolean,
     private readonly maxOpen = MAX_OPEN_PARTITIONS,
     /** Whether its connections map their files (partition-db.ts MMAP_BYTES). */
     readonly mmap = true,

@@ -27,6 +27,7 @@ import {
   visibleRange,
 } from './partition-folder.js';
 import { classFingerprintOf } from './class-fingerprint.js';
+import { fileSignature, isCorruption, quickCheck, type DamagedPartition } from './partition-damage.js';
 import { classMatcherFor, MIN_FREE_BYTES } from './store-limits.js';
 
 /** The options every embedded store takes. */
@@ -183,8 +184,63 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     // the rest of the range is answered, and the query API says which
     // files were skipped (unreadablePartitions), as Elasticsearch answers
     // with the shards it could read and a note of the failed ones.
-    if (!days.some((day) => day.some((h) => h.current === null))) return days;
-    return days.map((day) => day.filter((h) => this.opens(h))).filter((day) => day.length > 0);
+    if (!days.some((day) => day.some((h) => h.current === null || this.damaged.has(h.name)))) return days;
+    return days.map((day) => day.filter((h) => !this.isDamaged(h) && this.opens(h))).filter((day) => day.length > 0);
+  }
+
+  /**
+   * Runs a read over `range`, leaving out partitions found damaged inside
+   * (partition-damage.ts): when it fails with SQLITE_CORRUPT, the range's
+   * partitions are checked, the damaged ones noted (daysInRange skips them,
+   * unreadablePartitions names them) and the read runs again. A failure no
+   * check explains is the read's own.
+   */
+  async skippingDamaged<T>(range: { from: number; to: number }, run: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        return await run();
+      } catch (err) {
+        if (!isCorruption(err)) throw err;
+        const found: DamagedPartition[] = [];
+        for (const day of partitionsByDay(this.pool.known.values(), range, 'asc')) {
+          for (const h of day) {
+            if (this.damaged.has(h.name)) continue;
+            const problem = quickCheck(h.file);
+            if (problem !== null) found.push({ partition: h.name, reason: `${h.file} is damaged inside: ${problem}` });
+          }
+        }
+        if (found.length === 0) throw err;
+        this.noteDamaged(found);
+        this.newlyDamaged.push(...found);
+      }
+    }
+  }
+
+  /** Partitions found damaged by reads on this thread since the last call (a reader thread tells the main thread). */
+  takeDamaged(): DamagedPartition[] {
+    return this.newlyDamaged.splice(0);
+  }
+
+  /** Leaves these partitions out of reads, and names them in unreadablePartitions, until their files change. */
+  noteDamaged(found: readonly DamagedPartition[]): void {
+    for (const d of found) {
+      const h = this.pool.known.get(d.partition);
+      if (!h) continue;
+      // The connection goes (not one holding a write): a file put back in its place is opened anew.
+      if (!this.pool.pinned(h)) this.pool.forget(d.partition);
+      this.damaged.set(d.partition, fileSignature(h.file));
+      this.unreadable.set(d.partition, d.reason);
+    }
+  }
+
+  /** Whether the partition was found damaged and its file is still the same. */
+  private isDamaged(h: PartitionHandle<D>): boolean {
+    const signature = this.damaged.get(h.name);
+    if (signature === undefined) return false;
+    if (signature === fileSignature(h.file)) return true;
+    this.damaged.delete(h.name);
+    this.unreadable.delete(h.name);
+    return false;
   }
 
   /** Opens a partition for a read; false (and remembered) when its file cannot be read. */
@@ -228,6 +284,7 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     for (const day of partitionsByDay(this.pool.known.values(), range, 'asc')) {
       for (const h of day) {
         if (h.current === null) this.damagedHeader(h);
+        this.isDamaged(h);
         const reason = this.unreadable.get(h.name);
         if (reason !== undefined) out.push({ partition: h.name, reason });
       }
@@ -237,6 +294,9 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
 
   /** Partition files found unreadable, by name, with the error. */
   private readonly unreadable = new Map<string, string>();
+  /** Partitions damaged inside (skippingDamaged), by name, with their file's signature then. */
+  private readonly damaged = new Map<string, string>();
+  private readonly newlyDamaged: DamagedPartition[] = [];
 
   protected refresh(): void {
     refreshPartitions(this.dir, this.pool);

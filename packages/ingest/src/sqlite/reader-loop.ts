@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AggregateRequest, CountRequest, FieldsRequest, FieldValuesRequest, SearchRequest } from '@logship/query';
+import type { DamagedPartition } from './partition-damage.js';
 import { serializeError, type ReaderRequest, type ReaderThreadOptions } from './reader-pool.js';
 
 /** What a reader thread needs of its store. */
@@ -22,6 +23,9 @@ export interface ThreadReader {
   aggregatePartAt?(req: AggregateRequest, at: number): Promise<unknown>;
   fieldsAt?(req: FieldsRequest, at: number): Promise<unknown>;
   fieldValuesAt?(req: FieldValuesRequest, at: number): Promise<unknown>;
+  /** Runs a read leaving out partitions damaged inside (partitioned-store.ts), and names those it found. */
+  skippingDamaged<T>(range: { from: number; to: number }, run: () => Promise<T>): Promise<T>;
+  takeDamaged(): DamagedPartition[];
 }
 
 /** Runs this worker as a reader thread: opens the store `open` makes, says ready, answers requests. */
@@ -75,9 +79,10 @@ export function serveReader(file: string, open: (opts: ReaderThreadOptions) => T
       }
       return Promise.reject(new Error(`unknown reader request ${String(msg.op)}`));
     };
-    run().then(
-      (result) => port.postMessage({ id: msg.id, ok: true, result }),
-      (err: unknown) => port.postMessage({ id: msg.id, ok: false, error: serializeError(err) }),
+    // The main thread is told of damaged partitions too: its answers name them (warnings) and its metric counts them.
+    store.skippingDamaged(msg.req as unknown as { from: number; to: number }, run).then(
+      (result) => port.postMessage({ id: msg.id, ok: true, result, damaged: store.takeDamaged() }),
+      (err: unknown) => port.postMessage({ id: msg.id, ok: false, error: serializeError(err), damaged: store.takeDamaged() }),
     );
   });
 }

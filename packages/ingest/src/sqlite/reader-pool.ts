@@ -29,6 +29,7 @@ import { WORKER_LIMITS } from './worker-limits.js';
 import { QueryError, QuerySyntaxError } from '@logship/query';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { STORE_ERROR_CODES, storeError, type StoreError, type StoreErrorCode } from '../store/store-error.js';
+import type { DamagedPartition } from './partition-damage.js';
 
 /**
  * searchPart, countPart, aggregatePart: a lane of one query split between
@@ -60,9 +61,10 @@ export interface ReaderRequest {
   at: number;
 }
 
+/** damaged: partitions the thread found damaged inside while answering (partition-damage.ts). */
 export type ReaderResponse =
-  | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: SerializedError };
+  | { id: number; ok: true; result: unknown; damaged?: DamagedPartition[] }
+  | { id: number; ok: false; error: SerializedError; damaged?: DamagedPartition[] };
 
 export interface SerializedError {
   name?: string;
@@ -121,6 +123,8 @@ export class ReaderPool {
     readonly size: number,
     /** The worker module (the row store's; the block store passes its own, which answers the same requests). */
     private readonly workerUrl: URL = new URL('./reader-thread.worker.js', import.meta.url),
+    /** Told of the partitions a thread found damaged inside. */
+    private readonly onDamaged: (found: DamagedPartition[]) => void = () => {},
   ) {}
 
   /** Reader threads alive now (starting, idle or busy). */
@@ -217,6 +221,7 @@ export class ReaderPool {
     if (!job || job.id !== msg.id) return;
     w.job = null;
     w.worker.unref();
+    if (msg.damaged && msg.damaged.length > 0) this.onDamaged(msg.damaged);
     if (msg.ok) this.finish(job, null, msg.result);
     else this.finish(job, rebuildError(msg.error));
     this.dispatch();

@@ -135,7 +135,7 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
 
   protected newThreads(): { readers: ReaderPool | null; writer: WriterThread | null } {
     return {
-      readers: this.readerOptions ? new ReaderPool(this.readerOptions, this.readerThreads) : null,
+      readers: this.readerOptions ? new ReaderPool(this.readerOptions, this.readerThreads, undefined, (found) => this.noteDamaged(found)) : null,
       writer: this.writerOptions ? new WriterThread(this.writerOptions) : null,
     };
   }
@@ -159,7 +159,7 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
 
   async search(req: SearchRequest): Promise<SearchResult> {
     this.assertOpen();
-    if (!this.readers) return this.searchAt(req, this.clock());
+    if (!this.readers) return this.skippingDamaged(req, () => this.searchAt(req, this.clock()));
     // Bad requests and query errors are raised here, typed, without a thread hop.
     checkLimit(req.limit);
     if (req.cursor) decodeCursor(req.cursor, req.sort ?? 'desc', req.query);
@@ -255,7 +255,7 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
 
   async count(req: CountRequest): Promise<number> {
     this.assertOpen();
-    if (!this.readers) return this.countAt(req, this.clock());
+    if (!this.readers) return this.skippingDamaged(req, () => this.countAt(req, this.clock()));
     compileSql(req.query, { now: req.now, textFields: this.textFields });
     return this.readers.run('count', req, this.clock()) as Promise<number>;
   }
@@ -289,7 +289,7 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
 
   async aggregate(req: AggregateRequest): Promise<AggregateResult> {
     this.assertOpen();
-    if (!this.readers) return this.aggregateAt(req, this.clock());
+    if (!this.readers) return this.skippingDamaged(req, () => this.aggregateAt(req, this.clock()));
     compileSql(req.query, { now: req.now, textFields: this.textFields });
     return this.readers.run('aggregate', req, this.clock()) as Promise<AggregateResult>;
   }

@@ -1,6 +1,6 @@
 import type { FieldValue, Level } from '@logship/query';
 import { levelFromAny } from '../level-from.js';
-import { dropField, type FlatRecord } from '../flatten-fields.js';
+import { dropField, hasField, putField, type FlatRecord } from '../flatten-fields.js';
 import { parseTimestamp } from '../parse-timestamp.js';
 import { renderMessageTemplate } from './render-message-template.js';
 import { takeLevel, takeScalarText, takeString, takeTime, type Canonical, type FormatMapper, type MapContext, UTC_CONTEXT } from './format-mapper.js';
@@ -30,7 +30,7 @@ export const genericJsonFormat: FormatMapper = {
   map(f: FlatRecord, ctx: MapContext = UTC_CONTEXT): Canonical {
     return {
       level: takeLevel(f, toLevel, 'level', 'severity', 'lvl', 'loglevel', 'log_level', 'log.level', 'levelname', '@l', '@level'),
-      message: takeString(f, 'message', 'msg', 'event', 'short_message', '@m', '@message') ?? templateMessage(f) ?? takeScalarText(f, 'msg'),
+      message: structlogEvent(f) ?? takeString(f, 'message', 'msg', 'event', 'short_message', '@m', '@message') ?? templateMessage(f) ?? takeScalarText(f, 'msg'),
       time: takeTime(f, ctx, '@timestamp', 'timestamp', 'time', 'ts', 'datetime', 'date', '@t') ?? takeInstant(f) ?? takeTime(f, ctx, 'timeMillis'),
       logger: takeString(f, 'logger', 'logger_name', 'log.logger', 'loggerName', '_logger', '_logger_name', '@module'),
       host: takeString(f, 'host', 'hostname', 'host.name'),
@@ -38,6 +38,33 @@ export const genericJsonFormat: FormatMapper = {
     };
   },
 };
+
+/**
+ * structlog's message is `event`; a `message` beside it is a keyword
+ * argument of the call (`log.info("email sent", message=body)`), which
+ * structlog puts before `event` (the event dict is the bound context, the
+ * call's keywords, then `event`), and before what processors add after it
+ * (`level`, `timestamp`). So `event` is the message when a `message` comes
+ * before it and none of `level`, `timestamp`, `logger` does; that `message` stays
+ * as `message_original`. Otherwise (structlog's EventRenamer("message",
+ * replace_by=...) runs after those processors and leaves `event` a keyword
+ * argument; a schema whose `event` names a kind of event) `message` wins
+ * and `event` stays a field.
+ */
+function structlogEvent(f: FlatRecord): string | undefined {
+  const event = f.event;
+  if (typeof event !== 'string' || !Object.hasOwn(f, 'event') || !hasField(f, 'message')) return undefined;
+  const keys = Object.keys(f).filter((k) => hasField(f, k));
+  const at = keys.indexOf('event');
+  if (keys.indexOf('message') > at || keys.slice(0, at).some((k) => STRUCTLOG_PROCESSOR_KEYS.has(k))) return undefined;
+  putField(f, 'message_original', f.message!);
+  dropField(f, 'message');
+  dropField(f, 'event');
+  return event;
+}
+
+/** What structlog's usual processors (add_log_level, TimeStamper, add_logger_name) add after `event`. */
+const STRUCTLOG_PROCESSOR_KEYS: ReadonlySet<string> = new Set(['level', 'timestamp', 'logger']);
 
 /** Vector sources whose events carry the path they read in `file`. */
 const VECTOR_FILE_SOURCES: ReadonlySet<string> = new Set(['file', 'kubernetes_logs']);

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { bodyText } from '../../body-text.js';
 import { errors } from '../../errors.js';
 import type { IngestContext, ItemOutcome } from '../../ingest-batch.js';
 import { ingestBatch } from '../../ingest-batch.js';
@@ -136,7 +137,7 @@ export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Pro
     // `_doc/{id}?op_type=create` is a create (Python's es.index(op_type="create")): 409 when stored.
     const op = (request.query as { op_type?: unknown } | undefined)?.op_type === 'create' ? 'create' : routeOp;
     const action = JSON.stringify({ [op]: id === undefined ? {} : { _id: id } });
-    const doc = bodyOf(request.body).toString('utf8').replace(/\r?\n/g, ' ');
+    const doc = bodyText(bodyOf(request.body)).replace(/\r?\n/g, ' ');
     const { items, actions } = decodeBulk(Buffer.from(`${action}\n${doc}\n`), index);
     const outcome = await ingest(request, reply, items);
     const answer = Object.values(itemAnswer(answeredAction(actions[0]!, outcome.ids[0]), outcome.outcomes[0] ?? 'rejected', outcome.errors[0]))[0]!;

@@ -1,6 +1,7 @@
 import { levelFromText } from '../../../normalize/level-from.js';
 import { uncompress } from 'snappyjs';
 import { errors, LogshipError } from '../../errors.js';
+import { bodyText } from '../../body-text.js';
 import type { IngestItem } from '../../ingest-batch.js';
 import { mediaType } from '../raw-body.js';
 import { decodePushRequest } from './loki-proto.js';
@@ -83,6 +84,9 @@ function metaFromLabels(labels: Record<string, string>): Record<string, unknown>
       if (level) meta.level = level;
       else meta[`loki.${name}`] = value;
     } else if (name === 'hostname' && labels.host === undefined) meta.host = value;
+    // The entry's line is the message, as in Loki: a label or metadata named
+    // `message` (a legal label name) laid over it put the line aside.
+    else if (name === 'message') meta['loki.message'] = value;
     else meta[name] = value;
   }
   return meta;
@@ -124,7 +128,7 @@ function fromProtobuf(body: Buffer, limits: LokiLimits): Stream[] {
 function fromJson(body: Buffer): Stream[] {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(bodyText(body));
   } catch (err) {
     throw errors.badJsonBody((err as Error).message);
   }

@@ -82,6 +82,24 @@ test('a JSON push (optionally gzip) with structured metadata', async () => {
   assert.equal(first.unit, 'api.service');
 });
 
+test('a stream label or structured metadata named message does not replace the line: it is loki.message', async () => {
+  const payload = JSON.stringify({
+    streams: [
+      { stream: { job: 'msglabel', message: 'from the label' }, values: [[`${T0}000000000`, 'the line itself']] },
+      { stream: { job: 'msgmeta' }, values: [[`${T0}000000000`, 'the other line', { message: 'from metadata' }]] },
+    ],
+  });
+  const res = await push(payload, 'application/json');
+  assert.equal(res.statusCode, 204, res.body);
+  const [label] = await h.search('job:msglabel');
+  assert.equal(label?.message, 'the line itself');
+  assert.equal(label?.['loki.message'], 'from the label');
+  assert.equal(label?.message_original, undefined);
+  const [meta] = await h.search('job:msgmeta');
+  assert.equal(meta?.message, 'the other line');
+  assert.equal(meta?.['loki.message'], 'from metadata');
+});
+
 test('Content-Encoding: deflate, raw as Loki reads it (Go compress/flate) and zlib-wrapped as HTTP says; br is a 415', async () => {
   const payload = (line: string) => JSON.stringify({ streams: [{ stream: { job: 'deflated' }, values: [[`${T0}000000000`, line]] }] });
   for (const [name, body] of [['raw', deflateRawSync(payload('raw deflate line'))], ['zlib', deflateSync(payload('zlib deflate line'))]] as const) {
@@ -92,7 +110,7 @@ test('Content-Encoding: deflate, raw as Loki reads it (Go compress/flate) and zl
   assert.deepEqual(hits.map((e) => e.message).sort(), ['raw deflate line', 'zlib deflate line']);
   const broken = await push(Buffer.from('not deflate at all'), 'application/json', { 'content-encoding': 'deflate' });
   assert.equal(broken.statusCode, 400);
-  assert.match(broken.body, /^LS_INGEST_BAD_GZIP: request body is not valid deflate/);
+  assert.match(broken.body, /^LS_INGEST_BAD_DEFLATE: request body is not valid deflate/);
   const br = await push(payload('x'), 'application/json', { 'content-encoding': 'br' });
   assert.equal(br.statusCode, 415);
   assert.match(br.body, /use gzip, deflate, zlib, snappy, x-snappy-framed/);

@@ -1,5 +1,7 @@
 import { levelFromText } from '../../../normalize/level-from.js';
+import { parseJson } from '../../../normalize/parse-json.js';
 import type { Level } from '@logship/query';
+import { bodyText } from '../../body-text.js';
 import { errors, LogshipError } from '../../errors.js';
 import type { IngestItem } from '../../ingest-batch.js';
 import { decodeExportRequest } from './otlp-proto.js';
@@ -31,7 +33,11 @@ export function decodeOtlpLogs(body: Buffer, encoding: OtlpEncoding): IngestItem
   } else {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body.toString('utf8'));
+      // Protobuf's JSON mapping lets a 64-bit integer be a JSON number as
+      // well as a string, and the Collector reads both: a nanosecond time
+      // or an intValue past 2^53 is kept as its digits, not rounded (a time
+      // rounded by JSON.parse was refused as "not Unix nanoseconds").
+      parsed = parseJson(bodyText(body));
     } catch (err) {
       throw errors.badJsonBody((err as Error).message);
     }

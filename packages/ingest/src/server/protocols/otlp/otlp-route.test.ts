@@ -94,6 +94,21 @@ test('JSON export with hex ids; a bad record is counted in partialSuccess and th
   assert.equal(hit.trace_id, '5b8efff798038103d269b633813fc60c');
 });
 
+test('JSON export with the times as JSON numbers (protobuf JSON allows it for 64-bit integers): stored at that time, not rejected', async () => {
+  const payload = JSON.stringify(request([{ timeUnixNano: 0, observedTimeUnixNano: 0, body: { stringValue: 'placeholder' } }])).replace(
+    '"timeUnixNano":0,"observedTimeUnixNano":0,"body":{"stringValue":"placeholder"}',
+    `"timeUnixNano":${NS},"observedTimeUnixNano":${NS},"body":{"stringValue":"numeric nanoseconds"}`,
+  );
+  assert.match(payload, /"timeUnixNano":1770555600250000000,/);
+  const res = await post(payload, 'application/json');
+  assert.equal(res.statusCode, 200, res.body);
+  assert.deepEqual(res.json(), {});
+  const hit = (await h.search('"numeric nanoseconds"'))[0];
+  assert.ok(hit, 'the record is stored');
+  assert.equal(hit['@timestamp'], '2026-02-08T13:00:00.250Z');
+  assert.equal(hit['otel.time_unix_nano'], NS, 'the digits as sent, not rounded to a double');
+});
+
 test('JSON export with the proto field names (snake_case) and enum-named severities, as protobuf JSON printers write them', async () => {
   // Python's MessageToJson(preserving_proto_field_name=True) and Go's
   // protojson (UseProtoNames, enums by name); the Collector reads these.

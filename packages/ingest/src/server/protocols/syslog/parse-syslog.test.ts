@@ -51,8 +51,22 @@ test('RFC 3164 as logger and rsyslog send it; the year is the one nearest now', 
   assert.equal(parseSyslog('<13>Dec 31 23:59:59 h t: x', NOW).time, Date.parse('2025-12-31T23:59:59Z'));
   const bare = parseSyslog('<13>no header at all', NOW);
   assert.equal(bare.message, 'no header at all');
-  assert.throws(() => parseSyslog('no pri', NOW), LogshipError);
-  assert.throws(() => parseSyslog('<999>x', NOW), LogshipError);
+});
+
+test('a message without a valid <PRI> (echo … | nc -u) is kept whole at user.notice, as RFC 3164 §4.3.3 has a relay do; an empty one is refused', () => {
+  for (const text of ['no pri at all', '<999>1 bad pri', 'Feb  8 14:59:58 web-1 sshd[4242]: no pri, a header']) {
+    const m = parseSyslog(text, NOW);
+    assert.equal(m.facility, 1, text);
+    assert.equal(m.severity, 5, text);
+    assert.equal(m.format, 'rfc3164');
+    if (text.startsWith('Feb')) {
+      assert.equal(m.hostname, 'web-1');
+      assert.equal(m.appName, 'sshd');
+      assert.equal(m.message, 'no pri, a header');
+    } else assert.equal(m.message, text);
+  }
+  assert.throws(() => parseSyslog('', NOW), LogshipError);
+  assert.throws(() => parseSyslog(' \n', NOW), /LS_INGEST_SYSLOG_BAD_MESSAGE|it is empty/);
 });
 
 test('RFC 3164 timestamps as network gear writes them: a year, milliseconds, a colon after the time', () => {

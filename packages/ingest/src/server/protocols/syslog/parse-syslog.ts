@@ -33,6 +33,9 @@ export const FACILITIES = [
   'local6', 'local7',
 ] as const;
 
+/** user.notice, what RFC 3164 §4.3.3 gives a message without a PRI. */
+const DEFAULT_PRI = 13;
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /**
@@ -43,11 +46,17 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
  */
 export function parseSyslog(text: string, now: number, timeZone = 'UTC'): SyslogMessage {
   const m = /^<(\d{1,3})>/.exec(text);
-  if (!m) throw errors.syslogBadMessage('it does not start with <PRI>');
-  const pri = Number(m[1]);
-  if (pri > 191) throw errors.syslogBadMessage(`priority ${pri} is over 191`);
+  let pri = m ? Number(m[1]) : NaN;
+  let rest = m ? text.slice(m[0].length) : text;
+  if (!(pri <= 191)) {
+    // No <PRI>, or one past 191 (`echo … | nc -u`, a device's own format):
+    // RFC 3164 §4.3.3 has a relay give it PRI 13 (user.notice) and keep the
+    // whole text, as rsyslog and syslog-ng do, rather than drop it.
+    if (text.trim() === '') throw errors.syslogBadMessage('it is empty');
+    pri = DEFAULT_PRI;
+    rest = text;
+  }
   const base = { facility: pri >> 3, severity: pri & 7, structuredData: {} };
-  const rest = text.slice(m[0].length);
   let out: SyslogMessage | undefined;
   if (rest.startsWith('1 ')) {
     const parsed = rfc5424(rest.slice(2));

@@ -1,0 +1,51 @@
+/**
+ * Damage inside a partition file that still opens (pages overwritten by a
+ * disk or a copy gone wrong): SQLite reports it only when a read reaches
+ * the damaged page, as SQLITE_CORRUPT, in the middle of a query that may
+ * span many partitions and does not say which file it was reading.
+ * partitioned-store.ts then checks the partitions of the query's range
+ * (PRAGMA quick_check, a walk of every page without reading the rows'
+ * values), leaves the damaged ones out and runs the query again.
+ */
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
+import { isStoreError } from '../store/store-error.js';
+
+/** A partition found damaged, and why. */
+export interface DamagedPartition {
+  partition: string;
+  reason: string;
+}
+
+/** Whether `err` says a file is damaged (SQLite's SQLITE_CORRUPT*, SQLITE_NOTADB, or the store's own code). */
+export function isCorruption(err: unknown): boolean {
+  if (isStoreError(err, 'LS_STORE_CORRUPT_PARTITION')) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
+}
+
+/** What SQLite's quick_check finds wrong with the file (null: nothing), on a connection of its own. */
+export function quickCheck(file: string): string | null {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const rows = db.pragma('quick_check', { simple: false }) as { quick_check: string }[];
+    const problems = rows.map((r) => r.quick_check).filter((m) => m !== 'ok');
+    return problems.length === 0 ? null : problems.slice(0, 3).join('; ');
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'SQLITE_BUSY') return null;
+    return (err as Error).message;
+  } finally {
+    db?.close();
+  }
+}
+
+/** Identifies the file's contents as they were when found damaged: a file restored or rewritten is read again. */
+export function fileSignature(file: string): string {
+  try {
+    const st = fs.statSync(file);
+    return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+}
