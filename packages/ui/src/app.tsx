@@ -25,6 +25,7 @@ import { addClause, clauseFor, errorExcerpt, maskSavedRefs, readHistory, remembe
 import { ResultsList } from './results-list.js';
 import { startTail } from './tail-stream.js';
 import { missingFields, type MissingField } from './missing-fields.js';
+import { withArrivals } from './live-histogram.js';
 import { histogramInterval, relativeFrom, resolveRange } from './time-range.js';
 import { TimePicker } from './time-picker.js';
 import { TokenPrompt } from './token-prompt.js';
@@ -98,7 +99,15 @@ export function App() {
   const [problem, setProblem] = useState<QueryProblem | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [results, setResults] = useState<Results>(EMPTY_RESULTS);
+  /** The search's histogram, as the server answered it (live arrivals are folded in to show it). */
   const [histogram, setHistogram] = useState<HistogramData | null>(null);
+  /**
+   * Oldest first: the events live added since the search (each once). They
+   * are after the search's range, so they add to its total and its bars.
+   */
+  const [arrived, setArrived] = useState<LogEvent[]>([]);
+  /** `arrived` as the histogram shows it: at most four redraws a second. */
+  const [histArrived, setHistArrived] = useState<LogEvent[]>([]);
   const [fields, setFields] = useState<FieldsAnswer | null>(null);
   const [fieldsError, setFieldsError] = useState<string | null>(null);
   const [saved, setSaved] = useState<SavedQueriesAnswer['queries']>([]);
@@ -126,6 +135,9 @@ export function App() {
   const listRef = useRef<HTMLDivElement | null>(null);
   const scrollTop = useRef(0);
   const arrivals = useRef<number[]>([]);
+  const arrivedRef = useRef<LogEvent[]>([]);
+  const arrivedIds = useRef(new Set<string>());
+  const histDrawn = useRef(0);
 
   const handleFailure = useCallback((err: unknown, q?: string): void => {
     if (err instanceof DOMException && err.name === 'AbortError') return;
@@ -158,6 +170,11 @@ export function App() {
     setProblem(null);
     setFailure(null);
     setPending([]);
+    arrivedRef.current = [];
+    arrivedIds.current = new Set();
+    setArrived([]);
+    // The new list starts at its top (it is a new one): live puts events there.
+    scrollTop.current = 0;
     setMissing(null);
     setNewest(undefined);
     valuesCache.current.clear();
@@ -209,7 +226,17 @@ export function App() {
       (a) => {
         if (signal.aborted) return;
         const total = exactTotal(a.total, histogramSum);
-        setResults({ events: a.hits, total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null, tail: [] });
+        // Live events that came before this answer: after its range, so
+        // first (newest first) or, oldest first, after its last page.
+        const live = arrivedRef.current;
+        let events = a.hits;
+        let tail: LogEvent[] = [];
+        if (live.length > 0) {
+          if (s.sort === 'desc') events = appendNew(live.slice().reverse(), a.hits);
+          else if (a.next_cursor === null) events = appendNew(a.hits, live);
+          else tail = live.slice();
+        }
+        setResults({ events, total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null, tail });
         if (total.value === 0) {
           missingFields(s.q, { from, to }, signal).then(
             (m) => { if (!signal.aborted) setMissing(m); },
@@ -336,7 +363,10 @@ export function App() {
 
   // Live tail: newest events on top while the list is at the top; otherwise
   // they wait behind the "N new" marker so the view does not move. Oldest
-  // first, they go at the end, once the last page is there.
+  // first, they go at the end, once the last page is there. Each search
+  // starts its own tail where it ended (searchSeq): a search run again while
+  // live (the range changed, the server came back) had the tail go on from
+  // the old position and send again what the new search had found.
   useEffect(() => {
     if (!state.live) return;
     arrivals.current = [];
@@ -347,6 +377,11 @@ export function App() {
     const stop = startTail(state.q, {
       onEvent: (ev) => {
         arrivals.current.push(Date.now());
+        // Once each: a tail resumed after a drop may send an event again.
+        if (arrivedIds.current.has(ev['event.id'])) return;
+        arrivedIds.current.add(ev['event.id']);
+        arrivedRef.current = [...arrivedRef.current, ev];
+        setArrived(arrivedRef.current);
         if (state.sort === 'asc') {
           setResults((r) => (r.next === null ? { ...r, events: appendNew(r.events, [ev]) } : { ...r, tail: [...r.tail, ev] }));
         } else if (scrollTop.current <= 2) {
@@ -363,7 +398,9 @@ export function App() {
         // again, so the page is not left with the error and no results.
         if (failureShown.current) execute(latest.current);
       },
-    }, Number.isFinite(searchedTo) ? String(searchedTo) : undefined);
+    // After every event of that millisecond: the search's range includes
+    // its end, and an event found there was counted twice.
+    }, Number.isFinite(searchedTo) ? `${searchedTo}|\uffff` : undefined);
     const timer = setInterval(() => {
       const cutoff = Date.now() - 10_000;
       arrivals.current = arrivals.current.filter((t) => t >= cutoff);
@@ -375,7 +412,21 @@ export function App() {
       setRate(0);
       setLiveOpen(false);
     };
-  }, [state.live, state.q, state.sort, authVersion, handleFailure, execute]);
+  }, [state.live, state.q, state.sort, searchSeq, authVersion, handleFailure, execute]);
+
+  useEffect(() => {
+    if (arrived.length === 0) {
+      setHistArrived(arrived);
+      return;
+    }
+    const t = setTimeout(() => {
+      histDrawn.current = Date.now();
+      setHistArrived(arrived);
+    }, Math.max(0, histDrawn.current + 250 - Date.now()));
+    return () => clearTimeout(t);
+  }, [arrived]);
+  const shownHistogram = useMemo(() => withArrivals(histogram, histArrived), [histogram, histArrived]);
+  const shownTotal = results.total && { ...results.total, value: results.total.value + arrived.length };
 
   const showPending = () => {
     setResults((r) => {
@@ -527,10 +578,10 @@ export function App() {
           onToggleColumn={toggleColumn}
         />
         <main class="main">
-          <Histogram data={histogram} tz={state.tz} onSelect={(f, t) => navigate({ ...state, q: draft.current, from: new Date(f).toISOString(), to: new Date(t).toISOString() })} />
+          <Histogram data={shownHistogram} tz={state.tz} onSelect={(f, t) => navigate({ ...state, q: draft.current, from: new Date(f).toISOString(), to: new Date(t).toISOString() })} />
           <div class="summary">
-            <span class="total" data-total={results.total?.value ?? ''} data-relation={results.total?.relation ?? ''}>
-              {results.loading ? 'Searching…' : results.total ? `${results.total.relation === 'gte' ? '≥ ' : ''}${results.total.value.toLocaleString()} hits` : ''}
+            <span class="total" data-total={shownTotal?.value ?? ''} data-relation={shownTotal?.relation ?? ''}>
+              {results.loading ? 'Searching…' : shownTotal ? `${shownTotal.relation === 'gte' ? '≥ ' : ''}${shownTotal.value.toLocaleString()} hits` : ''}
             </span>
             {results.tookMs !== null && <span class="muted"> in {results.tookMs} ms</span>}
             {state.live && (

@@ -168,6 +168,8 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
   return (
     <div class="histogram" ref={host} role="img" aria-label="Histogram" data-buckets={data ? data.keys.length : 0}
       data-sum={data ? data.total.reduce((a, b) => a + b, 0) : ''}
+      data-errors={data ? data.errors.reduce((a, b) => a + b, 0) : ''}
+      data-warnings={data ? data.warnings.reduce((a, b) => a + b, 0) : ''}
     />
   );
 }
