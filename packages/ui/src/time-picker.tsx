@@ -56,7 +56,7 @@ export function TimePicker({ from, to, tz, onChange, onTz }: TimePickerProps) {
 
   return (
     <div class="time-picker" ref={root} onKeyDown={(e) => { if (open && e.key === 'Escape') { e.preventDefault(); close(); } }}>
-      <button type="button" aria-expanded={open} aria-label="Time range" onClick={() => setOpen(!open)}>
+      <button type="button" aria-expanded={open} aria-label="Time range" title={describeRange(from, to, tz)} onClick={() => setOpen(!open)}>
         {describeRange(from, to, tz)}
       </button>
       <select aria-label="Time zone" value={tz} onChange={(e) => onTz((e.target as HTMLSelectElement).value as TimeZoneMode)}>
