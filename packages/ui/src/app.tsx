@@ -138,6 +138,11 @@ export function App() {
   const arrivedRef = useRef<LogEvent[]>([]);
   const arrivedIds = useRef(new Set<string>());
   const histDrawn = useRef(0);
+  /** The last query that ran (its answer came), with its range: completion's values while the bar's query cannot run. */
+  const lastGood = useRef<{ q: string; from: string; to: string } | null>(null);
+  const lastFieldNames = useRef<string[] | null>(null);
+  const fallbackValues = useRef(new Map<string, Promise<ValuesAnswer>>());
+  const fallbackBase = useRef<{ q: string; from: string; to: string } | null>(null);
 
   const handleFailure = useCallback((err: unknown, q?: string): void => {
     if (err instanceof DOMException && err.name === 'AbortError') return;
@@ -178,6 +183,8 @@ export function App() {
     setMissing(null);
     setNewest(undefined);
     valuesCache.current.clear();
+    fallbackBase.current = null;
+    fallbackValues.current.clear();
     // A search that stops before asking the server shows no answers at all:
     // the previous query's histogram and fields beside an error read as its.
     const clearAnswers = () => {
@@ -225,6 +232,7 @@ export function App() {
     getJson<SearchAnswer>('/api/v1/search', { q: s.q, from, to, limit: PAGE_SIZE, sort: s.sort }, signal).then(
       (a) => {
         if (signal.aborted) return;
+        lastGood.current = { q: s.q, from, to };
         const total = exactTotal(a.total, histogramSum);
         // Live events that came before this answer: after its range, so
         // first (newest first) or, oldest first, after its last page.
@@ -272,7 +280,12 @@ export function App() {
     );
 
     getJson<FieldsAnswer>('/api/v1/fields', { q: s.q, from, to }, signal).then(
-      (a) => { if (!signal.aborted) { setFields(a); setFieldsError(null); } },
+      (a) => {
+        if (signal.aborted) return;
+        setFields(a);
+        setFieldsError(null);
+        lastFieldNames.current = a.fields.map((f) => f.name);
+      },
       (err: unknown) => {
         if (signal.aborted) return;
         setFields(null);
@@ -470,17 +483,53 @@ export function App() {
     return p;
   }, [state.q]);
 
+  // What completion offers while the query in the bar cannot run (its
+  // error cleared the fields and results, and its values answer 400): the
+  // last query that ran, or the range alone when none has yet.
+  const runsNow = problem === null && failure === null;
+  // Fixed once per search, so the values are asked once, not on every keystroke.
+  const fallback = useCallback((): { q: string; from: string; to: string } => {
+    if (fallbackBase.current) return fallbackBase.current;
+    let base = lastGood.current;
+    if (!base) {
+      try {
+        const r = resolveRange(state.from, state.to, state.tz);
+        if (r.from <= r.to) base = { q: '', from: new Date(r.from).toISOString(), to: new Date(r.to).toISOString() };
+      } catch {
+        // A range that does not resolve: the last 15 minutes, the page's default.
+      }
+    }
+    return (fallbackBase.current = base ?? { q: '', from: new Date(Date.now() - 15 * 60_000).toISOString(), to: new Date().toISOString() });
+  }, [state.from, state.to, state.tz]);
+
   const fieldNames = useCallback(async (): Promise<string[]> => {
     if (fields) return fields.fields.map((f) => f.name);
+    if (!runsNow) {
+      if (lastFieldNames.current) return lastFieldNames.current;
+      const a = await getJson<FieldsAnswer>('/api/v1/fields', fallback());
+      return (lastFieldNames.current = a.fields.map((f) => f.name));
+    }
     const names = new Set<string>();
     for (const ev of results.events.slice(0, 200)) for (const k of Object.keys(ev)) names.add(k);
     return [...names].sort();
-  }, [fields, results.events]);
+  }, [fields, results.events, runsNow, fallback]);
 
   const fieldValues = useCallback(async (field: string): Promise<string[]> => {
-    const a = await loadValues(field);
+    let a: ValuesAnswer;
+    if (runsNow) a = await loadValues(field);
+    else {
+      const base = fallback();
+      const key = `${base.q}\u0000${base.from}\u0000${base.to}\u0000${field}`;
+      let p = fallbackValues.current.get(key);
+      if (!p) {
+        p = getJson<ValuesAnswer>(`/api/v1/fields/${encodeURIComponent(field)}/values`, { ...base, size: 10 });
+        fallbackValues.current.set(key, p);
+        p.catch(() => fallbackValues.current.delete(key));
+      }
+      a = await p;
+    }
     return a.values.map((v) => String(v.value));
-  }, [loadValues]);
+  }, [loadValues, runsNow, fallback]);
 
   const actions = useMemo(() => ({ onFilter: filter, onToggleColumn: toggleColumn, onContext: openContext }), [filter, toggleColumn, openContext]);
 
