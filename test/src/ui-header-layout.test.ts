@@ -28,7 +28,7 @@ async function layout(page: Page): Promise<Layout> {
   return page.evaluate(`(() => {
     const top = document.querySelector('.top');
     const bar = document.querySelector('.query-bar');
-    const button = document.querySelector('[aria-label="Time range"]');
+    const button = document.querySelector('.time-picker .range');
     return {
       headerHeight: top.getBoundingClientRect().height,
       middles: [...top.children].map((c) => { const r = c.getBoundingClientRect(); return Math.round(r.top + r.height / 2); }),

@@ -54,10 +54,12 @@ export function TimePicker({ from, to, tz, onChange, onTz }: TimePickerProps) {
     }
   };
 
+  const described = describeRange(from, to, tz);
   return (
     <div class="time-picker" ref={root} onKeyDown={(e) => { if (open && e.key === 'Escape') { e.preventDefault(); close(); } }}>
-      <button type="button" aria-expanded={open} aria-label="Time range" title={describeRange(from, to, tz)} onClick={() => setOpen(!open)}>
-        {describeRange(from, to, tz)}
+      {/* Named with its visible text, as a checker asks: "Time range" alone hid the range from a screen reader. */}
+      <button type="button" class="range" aria-expanded={open} aria-label={`Time range: ${described}`} title={described} onClick={() => setOpen(!open)}>
+        {described}
       </button>
       <select aria-label="Time zone" value={tz} onChange={(e) => onTz((e.target as HTMLSelectElement).value as TimeZoneMode)}>
         <option value="local">Local time</option>
