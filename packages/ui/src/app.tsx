@@ -19,7 +19,8 @@ import { ContextView } from './context-view.js';
 import { EmptyResults } from './empty-results.js';
 import { FieldSidebar } from './field-sidebar.js';
 import { Histogram, type HistogramData } from './histogram.js';
-import { coherentLive, readLocation, sameState, writeLocation, type PageState } from './page-state.js';
+import { coherentLive, readLocation, sameState, stateToUrl, writeLocation, type PageState } from './page-state.js';
+import { EventDialog } from './event-dialog.js';
 import { QueryBar } from './query-bar.js';
 import { addClause, clauseFor, errorExcerpt, maskSavedRefs, readHistory, rememberQuery } from './query-text.js';
 import { ResultsList } from './results-list.js';
@@ -531,7 +532,40 @@ export function App() {
     return a.values.map((v) => String(v.value));
   }, [loadValues, runsNow, fallback]);
 
-  const actions = useMemo(() => ({ onFilter: filter, onToggleColumn: toggleColumn, onContext: openContext }), [filter, toggleColumn, openContext]);
+  // The current search and range, and the event: opened, the page runs the
+  // same search behind the event, as Grafana's shareable link does.
+  const linkTo = useCallback((ev: LogEvent) => `${location.origin}${location.pathname}${stateToUrl({ ...state, q: draft.current, live: false, event: { id: ev['event.id'], ts: ev['@timestamp'] } })}`, [state]);
+
+  const actions = useMemo(() => ({ onFilter: filter, onToggleColumn: toggleColumn, onContext: openContext, linkTo }), [filter, toggleColumn, openContext, linkTo]);
+
+  // In the one-event dialog: a filter or the lines around close it first.
+  const eventActions = useMemo(() => ({
+    onFilter: (field: string, value: FieldValue, negate: boolean) => navigate({ ...state, event: null, q: addClause(state.q, clauseFor(field, value), negate) }),
+    onToggleColumn: toggleColumn,
+    onContext: (ev: LogEvent) => {
+      navigate({ ...state, event: null }, { search: false });
+      openContext(ev);
+    },
+    linkTo,
+  }), [state, navigate, toggleColumn, openContext, linkTo]);
+
+  /** Twice the range around its centre; a range ending now keeps ending now (and live stays on). */
+  const zoomOut = () => {
+    let r: { from: number; to: number };
+    try {
+      r = resolveRange(state.from, state.to, state.tz);
+    } catch {
+      return;
+    }
+    const length = Math.max(r.to - r.from, 1000);
+    if (state.to === 'now') {
+      navigate({ ...state, q: draft.current, from: relativeFrom(2 * length), to: 'now' });
+      return;
+    }
+    const centre = (r.from + r.to) / 2;
+    const to = Math.round(centre + length);
+    navigate({ ...state, q: draft.current, from: new Date(Math.round(centre - length)).toISOString(), to: to >= Date.now() ? 'now' : new Date(to).toISOString() });
+  };
 
   const runQuery = (q: string) => navigate({ ...state, q });
   const caret = problem && problem.offset !== null ? errorExcerpt(problem.q, problem.offset) : null;
@@ -556,6 +590,7 @@ export function App() {
           tz={state.tz}
           onChange={(r) => navigate({ ...state, q: draft.current, ...r })}
           onTz={(tz) => navigate({ ...state, tz })}
+          onZoomOut={zoomOut}
         />
         <button
           type="button"
@@ -686,6 +721,16 @@ export function App() {
             setAlertsOpen(false);
             navigate({ ...state, q, from: `now-${window}`, to: 'now' });
           }}
+        />
+      )}
+      {state.event && !context && (
+        <EventDialog
+          id={state.event.id}
+          ts={state.event.ts}
+          tz={state.tz}
+          cols={state.cols}
+          actions={eventActions}
+          onClose={() => navigate({ ...state, event: null }, { search: false })}
         />
       )}
       {context && <ContextView context={context.answer} error={context.error} tz={state.tz} sort={state.sort} onClose={() => setContext(null)} />}
