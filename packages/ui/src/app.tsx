@@ -21,6 +21,7 @@ import { FieldSidebar } from './field-sidebar.js';
 import { Histogram, type HistogramData } from './histogram.js';
 import { coherentLive, readLocation, sameState, stateToUrl, writeLocation, type PageState } from './page-state.js';
 import { EventDialog } from './event-dialog.js';
+import { ExportMenu } from './export-menu.js';
 import { QueryBar } from './query-bar.js';
 import { addClause, clauseFor, errorExcerpt, maskSavedRefs, readHistory, rememberQuery } from './query-text.js';
 import { ResultsList } from './results-list.js';
@@ -330,15 +331,15 @@ export function App() {
     return () => window.removeEventListener('popstate', onPop);
   }, [execute]);
 
-  // The History menu closes on Escape or a click outside it, as the time
-  // picker does; a <details> stays open until its own summary is clicked.
+  // The History and Download menus close on Escape or a click outside them,
+  // as the time picker does; a <details> stays open until its own summary is clicked.
   useEffect(() => {
     const close = (e: Event) => {
-      const menu = document.querySelector<HTMLDetailsElement>('details.history[open]');
-      if (!menu) return;
-      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !menu.contains(e.target as Node)) {
-        menu.open = false;
-        if (e instanceof KeyboardEvent && menu.contains(document.activeElement)) menu.querySelector('summary')?.focus();
+      for (const menu of document.querySelectorAll<HTMLDetailsElement>('details.history[open], details.export[open]')) {
+        if (e instanceof KeyboardEvent ? e.key === 'Escape' : !menu.contains(e.target as Node)) {
+          menu.open = false;
+          if (e instanceof KeyboardEvent && menu.contains(document.activeElement)) menu.querySelector('summary')?.focus();
+        }
       }
     };
     document.addEventListener('keydown', close);
@@ -685,6 +686,8 @@ export function App() {
               <option value="desc">Newest first</option>
               <option value="asc">Oldest first</option>
             </select>
+            {/* The search shown: its query and the range it resolved to, not the bar's draft. */}
+            <ExportMenu request={() => (results.total && absRange.current.from ? { q: state.q, ...absRange.current, sort: state.sort } : null)} />
           </div>
           {results.total?.value === 0 && results.events.length === 0 && !results.loading && missing !== null && (
             <EmptyResults
