@@ -65,6 +65,20 @@ describe('search page: download the results (Chromium)', { skip: !HAVE_CHROMIUM,
     assert.deepEqual(problems, []);
   });
 
+  test('in live mode the download holds the events live added, as the list and the total do', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:web-0', from: 'now-1h', to: 'now' })}`);
+    const before = (await searchAll(srv.url, 'host:web-0', { from: 'now-1h', to: 'now' })).length;
+    await waitForTotal(page, before);
+    await page.getByRole('button', { name: 'Live' }).click();
+    await page.locator('[data-live="open"]').waitFor();
+    await ingest(srv.url, [JSON.stringify({ '@timestamp': new Date().toISOString(), level: 'info', host: 'web-0', message: 'arrived live' })]);
+    await waitForTotal(page, before + 1);
+    const events = (await download(/^NDJSON/)).trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(events.length, before + 1);
+    assert.equal(events[0]!.message, 'arrived live');
+    await page.getByRole('button', { name: 'Live' }).click();
+  });
+
   test('CSV: a column a field, @timestamp first and message last; quotes, commas, line breaks and formulas kept safe', async () => {
     await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'level:error', from: 'now-1h', to: 'now', sort: 'asc' })}`);
     const api = await searchAll(srv.url, 'level:error', { from: 'now-1h', to: 'now', sort: 'asc' });

@@ -686,8 +686,15 @@ export function App() {
               <option value="desc">Newest first</option>
               <option value="asc">Oldest first</option>
             </select>
-            {/* The search shown: its query and the range it resolved to, not the bar's draft. */}
-            <ExportMenu request={() => (results.total && absRange.current.from ? { q: state.q, ...absRange.current, sort: state.sort } : null)} />
+            {/*
+              The search shown: its query and the range it resolved to, not
+              the bar's draft; up to now once live has added to it (the
+              search's end left out the rows live had put on top).
+            */}
+            <ExportMenu request={() => (results.total && absRange.current.from
+              ? { q: state.q, from: absRange.current.from, to: arrivedRef.current.length > 0 ? new Date().toISOString() : absRange.current.to, sort: state.sort }
+              : null)}
+            />
           </div>
           {results.total?.value === 0 && results.events.length === 0 && !results.loading && missing !== null && (
             <EmptyResults
