@@ -583,6 +583,11 @@ export function App() {
           onChange={(q) => { draft.current = q; }}
           fieldNames={fieldNames}
           fieldValues={fieldValues}
+          onDown={() => {
+            const row = listRef.current?.querySelector<HTMLElement>('[data-index="0"]');
+            row?.focus();
+            return row !== null && row !== undefined;
+          }}
         />
         <button type="button" class="primary" onClick={() => runQuery(draft.current)}>Search</button>
         <TimePicker
