@@ -3,8 +3,8 @@
  * and the histogram stayed at the first search's numbers while live rows
  * came in on top of the list: 40 hits and 40 in the bars over a list of 43.
  * Now every event live adds (on top, or waiting behind "N new") counts in
- * the total and in its bar, errors and warnings in their colours, and the
- * figures are the API's for the same query up to now.
+ * the total, in its bar (errors and warnings in their colours) and in the
+ * field list, and the figures are the API's for the same query up to now.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -42,6 +42,12 @@ describe('search page: live mode keeps the total and the histogram current (Chro
     assert.equal(await apiTotal(srv, 'host:web-1', 'now-15m', 'now'), SEEDED + 3);
     assert.equal(Number(await page.locator('.histogram').getAttribute('data-errors')), errorsBefore + 1);
     assert.equal(Number(await page.locator('.histogram').getAttribute('data-warnings')), 1);
+    // The field list counts them too, as the fields API does.
+    const fields = (await (await fetch(`${srv.url}/api/v1/fields?${new URLSearchParams({ q: 'host:web-1', from: 'now-15m', to: 'now' })}`)).json()) as { fields: { name: string; count: number }[] };
+    const hostCount = fields.fields.find((f) => f.name === 'host')!.count;
+    assert.equal(hostCount, SEEDED + 3);
+    await page.waitForFunction(`document.querySelector('.sidebar li[data-field="host"] .field-head .count')?.textContent === '${hostCount}'`, undefined, { timeout: 5_000 })
+      .catch(async (err: Error) => { throw new Error(`sidebar host count ${await page.locator('.sidebar li[data-field="host"] .field-head .count').innerText()}, expected ${hostCount}: ${err.message}`); });
 
     // Reading further down: the events wait behind "N new", and count already.
     await page.evaluate(`document.querySelector('.results').scrollTop = 200`);

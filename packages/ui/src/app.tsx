@@ -27,7 +27,7 @@ import { addClause, clauseFor, errorExcerpt, maskSavedRefs, readHistory, remembe
 import { ResultsList } from './results-list.js';
 import { startTail } from './tail-stream.js';
 import { missingFields, type MissingField } from './missing-fields.js';
-import { withArrivals } from './live-histogram.js';
+import { fieldsWithArrivals, withArrivals } from './live-histogram.js';
 import { histogramInterval, relativeFrom, resolveRange } from './time-range.js';
 import { TimePicker } from './time-picker.js';
 import { TokenPrompt } from './token-prompt.js';
@@ -441,6 +441,7 @@ export function App() {
     return () => clearTimeout(t);
   }, [arrived]);
   const shownHistogram = useMemo(() => withArrivals(histogram, histArrived), [histogram, histArrived]);
+  const shownFields = useMemo(() => fieldsWithArrivals(fields, histArrived), [fields, histArrived]);
   const shownTotal = results.total && { ...results.total, value: results.total.value + arrived.length };
 
   const showPending = () => {
@@ -659,7 +660,7 @@ export function App() {
       {failure && <div role="alert" class="failure">{failure}</div>}
       <div class="body">
         <FieldSidebar
-          fields={fields}
+          fields={shownFields}
           error={fieldsError}
           searchSeq={searchSeq}
           loadValues={loadValues}

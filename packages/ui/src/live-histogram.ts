@@ -7,6 +7,7 @@
  */
 import type { LogEvent } from '@logship/query/browser';
 import { levelClass } from './event-row.js';
+import type { FieldsAnswer } from './api-client.js';
 import type { HistogramData } from './histogram.js';
 import { coarserInterval } from './time-range.js';
 
@@ -56,4 +57,26 @@ export function withArrivals(base: HistogramData | null, events: readonly LogEve
     }
   }
   return { keys, total, errors, warnings, intervalMs };
+}
+
+/**
+ * The field list with the live arrivals counted in: each field an event has
+ * counts it once, a field new with them is added. Only exact counts: sampled
+ * ones are estimates a single event does not move.
+ */
+export function fieldsWithArrivals(base: FieldsAnswer | null, events: readonly LogEvent[]): FieldsAnswer | null {
+  if (!base || events.length === 0 || base.counts !== 'exact') return base;
+  const counts = new Map(base.fields.map((f) => [f.name, f.count]));
+  const added: FieldsAnswer['fields'] = [];
+  for (const ev of events) {
+    for (const [name, value] of Object.entries(ev)) {
+      if (value === undefined) continue;
+      if (!counts.has(name)) added.push({ name, types: [typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'string'], count: 0 });
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+  }
+  return {
+    ...base,
+    fields: [...base.fields, ...added].map((f) => ({ ...f, count: counts.get(f.name) ?? f.count })),
+  };
 }
