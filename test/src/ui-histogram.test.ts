@@ -105,3 +105,41 @@ describe('search page: histogram hover and click (Chromium)', { skip: !HAVE_CHRO
     assert.ok(top >= largest && top <= largest * 1.5, `top label ${top} for a largest bar of ${largest} (${JSON.stringify(counts)})`);
   });
 });
+
+describe('search page: histogram axis labels on short ranges (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 90_000 }, () => {
+  let srv: ServerHandle;
+  let page: Page;
+  // A minute on a whole minute: its first tick, on the chart's left edge,
+  // carries the date and time (`2026-12-06 09:20` under `:00`).
+  const start = Math.floor((Date.now() - 10 * 60_000) / 60_000) * 60_000;
+
+  pageSuite({
+    seed: (srv) => ingest(srv.url, Array.from({ length: 30 }, (_, i) => JSON.stringify({
+      '@timestamp': new Date(start + 500 + i * 2_000).toISOString(), level: 'info', host: 'web-1', message: `second ${i * 2}`,
+    }))),
+  }, (s) => ({ srv, page } = s));
+
+  test('on a one-minute range every label is whole inside the chart, the date and time under the first tick too', async () => {
+    // Where each text drawn on a canvas starts and ends, in the canvas's pixels.
+    await page.addInitScript(`(() => {
+      window.__labels = [];
+      const fill = CanvasRenderingContext2D.prototype.fillText;
+      CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
+        const w = this.measureText(String(text)).width;
+        const left = this.textAlign === 'center' ? x - w / 2 : this.textAlign === 'right' || this.textAlign === 'end' ? x - w : x;
+        const m = this.getTransform();
+        window.__labels.push({ text: String(text), left: m.a * left + m.e, right: m.a * (left + w) + m.e, width: this.canvas.width });
+        return fill.call(this, text, x, y, ...rest);
+      };
+    })()`);
+    for (const tz of ['utc', 'local']) {
+      await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: new Date(start).toISOString(), to: new Date(start + 60_000).toISOString(), tz })}`);
+      await page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === '30'`);
+      const labels = (await page.evaluate('window.__labels')) as { text: string; left: number; right: number; width: number }[];
+      assert.ok(labels.some((l) => /\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(l.text)), `the date among ${JSON.stringify(labels.map((l) => l.text))}`);
+      const cut = labels.filter((l) => l.text.trim() !== '' && (l.left < 0 || l.right > l.width));
+      assert.deepEqual(cut, [], `${tz}: labels cut at the chart's edges`);
+      await page.evaluate('window.__labels = []');
+    }
+  });
+});

@@ -19,12 +19,15 @@ import { ContextView } from './context-view.js';
 import { EmptyResults } from './empty-results.js';
 import { FieldSidebar } from './field-sidebar.js';
 import { Histogram, type HistogramData } from './histogram.js';
-import { coherentLive, readLocation, sameState, writeLocation, type PageState } from './page-state.js';
+import { coherentLive, readLocation, sameState, stateToUrl, writeLocation, type PageState } from './page-state.js';
+import { EventDialog } from './event-dialog.js';
+import { ExportMenu } from './export-menu.js';
 import { QueryBar } from './query-bar.js';
 import { addClause, clauseFor, errorExcerpt, maskSavedRefs, readHistory, rememberQuery } from './query-text.js';
 import { ResultsList } from './results-list.js';
 import { startTail } from './tail-stream.js';
 import { missingFields, type MissingField } from './missing-fields.js';
+import { fieldsWithArrivals, withArrivals } from './live-histogram.js';
 import { histogramInterval, relativeFrom, resolveRange } from './time-range.js';
 import { TimePicker } from './time-picker.js';
 import { TokenPrompt } from './token-prompt.js';
@@ -98,7 +101,15 @@ export function App() {
   const [problem, setProblem] = useState<QueryProblem | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [results, setResults] = useState<Results>(EMPTY_RESULTS);
+  /** The search's histogram, as the server answered it (live arrivals are folded in to show it). */
   const [histogram, setHistogram] = useState<HistogramData | null>(null);
+  /**
+   * Oldest first: the events live added since the search (each once). They
+   * are after the search's range, so they add to its total and its bars.
+   */
+  const [arrived, setArrived] = useState<LogEvent[]>([]);
+  /** `arrived` as the histogram shows it: at most four redraws a second. */
+  const [histArrived, setHistArrived] = useState<LogEvent[]>([]);
   const [fields, setFields] = useState<FieldsAnswer | null>(null);
   const [fieldsError, setFieldsError] = useState<string | null>(null);
   const [saved, setSaved] = useState<SavedQueriesAnswer['queries']>([]);
@@ -126,6 +137,14 @@ export function App() {
   const listRef = useRef<HTMLDivElement | null>(null);
   const scrollTop = useRef(0);
   const arrivals = useRef<number[]>([]);
+  const arrivedRef = useRef<LogEvent[]>([]);
+  const arrivedIds = useRef(new Set<string>());
+  const histDrawn = useRef(0);
+  /** The last query that ran (its answer came), with its range: completion's values while the bar's query cannot run. */
+  const lastGood = useRef<{ q: string; from: string; to: string } | null>(null);
+  const lastFieldNames = useRef<string[] | null>(null);
+  const fallbackValues = useRef(new Map<string, Promise<ValuesAnswer>>());
+  const fallbackBase = useRef<{ q: string; from: string; to: string } | null>(null);
 
   const handleFailure = useCallback((err: unknown, q?: string): void => {
     if (err instanceof DOMException && err.name === 'AbortError') return;
@@ -158,9 +177,16 @@ export function App() {
     setProblem(null);
     setFailure(null);
     setPending([]);
+    arrivedRef.current = [];
+    arrivedIds.current = new Set();
+    setArrived([]);
+    // The new list starts at its top (it is a new one): live puts events there.
+    scrollTop.current = 0;
     setMissing(null);
     setNewest(undefined);
     valuesCache.current.clear();
+    fallbackBase.current = null;
+    fallbackValues.current.clear();
     // A search that stops before asking the server shows no answers at all:
     // the previous query's histogram and fields beside an error read as its.
     const clearAnswers = () => {
@@ -208,8 +234,19 @@ export function App() {
     getJson<SearchAnswer>('/api/v1/search', { q: s.q, from, to, limit: PAGE_SIZE, sort: s.sort }, signal).then(
       (a) => {
         if (signal.aborted) return;
+        lastGood.current = { q: s.q, from, to };
         const total = exactTotal(a.total, histogramSum);
-        setResults({ events: a.hits, total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null, tail: [] });
+        // Live events that came before this answer: after its range, so
+        // first (newest first) or, oldest first, after its last page.
+        const live = arrivedRef.current;
+        let events = a.hits;
+        let tail: LogEvent[] = [];
+        if (live.length > 0) {
+          if (s.sort === 'desc') events = appendNew(live.slice().reverse(), a.hits);
+          else if (a.next_cursor === null) events = appendNew(a.hits, live);
+          else tail = live.slice();
+        }
+        setResults({ events, total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null, tail });
         if (total.value === 0) {
           missingFields(s.q, { from, to }, signal).then(
             (m) => { if (!signal.aborted) setMissing(m); },
@@ -245,7 +282,12 @@ export function App() {
     );
 
     getJson<FieldsAnswer>('/api/v1/fields', { q: s.q, from, to }, signal).then(
-      (a) => { if (!signal.aborted) { setFields(a); setFieldsError(null); } },
+      (a) => {
+        if (signal.aborted) return;
+        setFields(a);
+        setFieldsError(null);
+        lastFieldNames.current = a.fields.map((f) => f.name);
+      },
       (err: unknown) => {
         if (signal.aborted) return;
         setFields(null);
@@ -289,15 +331,15 @@ export function App() {
     return () => window.removeEventListener('popstate', onPop);
   }, [execute]);
 
-  // The History menu closes on Escape or a click outside it, as the time
-  // picker does; a <details> stays open until its own summary is clicked.
+  // The History and Download menus close on Escape or a click outside them,
+  // as the time picker does; a <details> stays open until its own summary is clicked.
   useEffect(() => {
     const close = (e: Event) => {
-      const menu = document.querySelector<HTMLDetailsElement>('details.history[open]');
-      if (!menu) return;
-      if (e instanceof KeyboardEvent ? e.key === 'Escape' : !menu.contains(e.target as Node)) {
-        menu.open = false;
-        if (e instanceof KeyboardEvent && menu.contains(document.activeElement)) menu.querySelector('summary')?.focus();
+      for (const menu of document.querySelectorAll<HTMLDetailsElement>('details.history[open], details.export[open]')) {
+        if (e instanceof KeyboardEvent ? e.key === 'Escape' : !menu.contains(e.target as Node)) {
+          menu.open = false;
+          if (e instanceof KeyboardEvent && menu.contains(document.activeElement)) menu.querySelector('summary')?.focus();
+        }
       }
     };
     document.addEventListener('keydown', close);
@@ -336,7 +378,10 @@ export function App() {
 
   // Live tail: newest events on top while the list is at the top; otherwise
   // they wait behind the "N new" marker so the view does not move. Oldest
-  // first, they go at the end, once the last page is there.
+  // first, they go at the end, once the last page is there. Each search
+  // starts its own tail where it ended (searchSeq): a search run again while
+  // live (the range changed, the server came back) had the tail go on from
+  // the old position and send again what the new search had found.
   useEffect(() => {
     if (!state.live) return;
     arrivals.current = [];
@@ -347,6 +392,11 @@ export function App() {
     const stop = startTail(state.q, {
       onEvent: (ev) => {
         arrivals.current.push(Date.now());
+        // Once each: a tail resumed after a drop may send an event again.
+        if (arrivedIds.current.has(ev['event.id'])) return;
+        arrivedIds.current.add(ev['event.id']);
+        arrivedRef.current = [...arrivedRef.current, ev];
+        setArrived(arrivedRef.current);
         if (state.sort === 'asc') {
           setResults((r) => (r.next === null ? { ...r, events: appendNew(r.events, [ev]) } : { ...r, tail: [...r.tail, ev] }));
         } else if (scrollTop.current <= 2) {
@@ -363,7 +413,9 @@ export function App() {
         // again, so the page is not left with the error and no results.
         if (failureShown.current) execute(latest.current);
       },
-    }, Number.isFinite(searchedTo) ? String(searchedTo) : undefined);
+    // After every event of that millisecond: the search's range includes
+    // its end, and an event found there was counted twice.
+    }, Number.isFinite(searchedTo) ? `${searchedTo}|\uffff` : undefined);
     const timer = setInterval(() => {
       const cutoff = Date.now() - 10_000;
       arrivals.current = arrivals.current.filter((t) => t >= cutoff);
@@ -375,7 +427,22 @@ export function App() {
       setRate(0);
       setLiveOpen(false);
     };
-  }, [state.live, state.q, state.sort, authVersion, handleFailure, execute]);
+  }, [state.live, state.q, state.sort, searchSeq, authVersion, handleFailure, execute]);
+
+  useEffect(() => {
+    if (arrived.length === 0) {
+      setHistArrived(arrived);
+      return;
+    }
+    const t = setTimeout(() => {
+      histDrawn.current = Date.now();
+      setHistArrived(arrived);
+    }, Math.max(0, histDrawn.current + 250 - Date.now()));
+    return () => clearTimeout(t);
+  }, [arrived]);
+  const shownHistogram = useMemo(() => withArrivals(histogram, histArrived), [histogram, histArrived]);
+  const shownFields = useMemo(() => fieldsWithArrivals(fields, histArrived), [fields, histArrived]);
+  const shownTotal = results.total && { ...results.total, value: results.total.value + arrived.length };
 
   const showPending = () => {
     setResults((r) => {
@@ -419,19 +486,88 @@ export function App() {
     return p;
   }, [state.q]);
 
+  // What completion offers while the query in the bar cannot run (its
+  // error cleared the fields and results, and its values answer 400): the
+  // last query that ran, or the range alone when none has yet.
+  const runsNow = problem === null && failure === null;
+  // Fixed once per search, so the values are asked once, not on every keystroke.
+  const fallback = useCallback((): { q: string; from: string; to: string } => {
+    if (fallbackBase.current) return fallbackBase.current;
+    let base = lastGood.current;
+    if (!base) {
+      try {
+        const r = resolveRange(state.from, state.to, state.tz);
+        if (r.from <= r.to) base = { q: '', from: new Date(r.from).toISOString(), to: new Date(r.to).toISOString() };
+      } catch {
+        // A range that does not resolve: the last 15 minutes, the page's default.
+      }
+    }
+    return (fallbackBase.current = base ?? { q: '', from: new Date(Date.now() - 15 * 60_000).toISOString(), to: new Date().toISOString() });
+  }, [state.from, state.to, state.tz]);
+
   const fieldNames = useCallback(async (): Promise<string[]> => {
     if (fields) return fields.fields.map((f) => f.name);
+    if (!runsNow) {
+      if (lastFieldNames.current) return lastFieldNames.current;
+      const a = await getJson<FieldsAnswer>('/api/v1/fields', fallback());
+      return (lastFieldNames.current = a.fields.map((f) => f.name));
+    }
     const names = new Set<string>();
     for (const ev of results.events.slice(0, 200)) for (const k of Object.keys(ev)) names.add(k);
     return [...names].sort();
-  }, [fields, results.events]);
+  }, [fields, results.events, runsNow, fallback]);
 
   const fieldValues = useCallback(async (field: string): Promise<string[]> => {
-    const a = await loadValues(field);
+    let a: ValuesAnswer;
+    if (runsNow) a = await loadValues(field);
+    else {
+      const base = fallback();
+      const key = `${base.q}\u0000${base.from}\u0000${base.to}\u0000${field}`;
+      let p = fallbackValues.current.get(key);
+      if (!p) {
+        p = getJson<ValuesAnswer>(`/api/v1/fields/${encodeURIComponent(field)}/values`, { ...base, size: 10 });
+        fallbackValues.current.set(key, p);
+        p.catch(() => fallbackValues.current.delete(key));
+      }
+      a = await p;
+    }
     return a.values.map((v) => String(v.value));
-  }, [loadValues]);
+  }, [loadValues, runsNow, fallback]);
 
-  const actions = useMemo(() => ({ onFilter: filter, onToggleColumn: toggleColumn, onContext: openContext }), [filter, toggleColumn, openContext]);
+  // The current search and range, and the event: opened, the page runs the
+  // same search behind the event, as Grafana's shareable link does.
+  const linkTo = useCallback((ev: LogEvent) => `${location.origin}${location.pathname}${stateToUrl({ ...state, q: draft.current, live: false, event: { id: ev['event.id'], ts: ev['@timestamp'] } })}`, [state]);
+
+  const actions = useMemo(() => ({ onFilter: filter, onToggleColumn: toggleColumn, onContext: openContext, linkTo }), [filter, toggleColumn, openContext, linkTo]);
+
+  // In the one-event dialog: a filter or the lines around close it first.
+  const eventActions = useMemo(() => ({
+    onFilter: (field: string, value: FieldValue, negate: boolean) => navigate({ ...state, event: null, q: addClause(state.q, clauseFor(field, value), negate) }),
+    onToggleColumn: toggleColumn,
+    onContext: (ev: LogEvent) => {
+      navigate({ ...state, event: null }, { search: false });
+      openContext(ev);
+    },
+    linkTo,
+  }), [state, navigate, toggleColumn, openContext, linkTo]);
+
+  /** Twice the range around its centre; a range ending now keeps ending now (and live stays on). */
+  const zoomOut = () => {
+    let r: { from: number; to: number };
+    try {
+      r = resolveRange(state.from, state.to, state.tz);
+    } catch {
+      return;
+    }
+    const length = Math.max(r.to - r.from, 1000);
+    if (state.to === 'now') {
+      navigate({ ...state, q: draft.current, from: relativeFrom(2 * length), to: 'now' });
+      return;
+    }
+    const centre = (r.from + r.to) / 2;
+    const to = Math.round(centre + length);
+    navigate({ ...state, q: draft.current, from: new Date(Math.round(centre - length)).toISOString(), to: to >= Date.now() ? 'now' : new Date(to).toISOString() });
+  };
 
   const runQuery = (q: string) => navigate({ ...state, q });
   const caret = problem && problem.offset !== null ? errorExcerpt(problem.q, problem.offset) : null;
@@ -448,6 +584,11 @@ export function App() {
           onChange={(q) => { draft.current = q; }}
           fieldNames={fieldNames}
           fieldValues={fieldValues}
+          onDown={() => {
+            const row = listRef.current?.querySelector<HTMLElement>('[data-index="0"]');
+            row?.focus();
+            return row !== null && row !== undefined;
+          }}
         />
         <button type="button" class="primary" onClick={() => runQuery(draft.current)}>Search</button>
         <TimePicker
@@ -456,6 +597,7 @@ export function App() {
           tz={state.tz}
           onChange={(r) => navigate({ ...state, q: draft.current, ...r })}
           onTz={(tz) => navigate({ ...state, tz })}
+          onZoomOut={zoomOut}
         />
         <button
           type="button"
@@ -518,7 +660,7 @@ export function App() {
       {failure && <div role="alert" class="failure">{failure}</div>}
       <div class="body">
         <FieldSidebar
-          fields={fields}
+          fields={shownFields}
           error={fieldsError}
           searchSeq={searchSeq}
           loadValues={loadValues}
@@ -527,10 +669,10 @@ export function App() {
           onToggleColumn={toggleColumn}
         />
         <main class="main">
-          <Histogram data={histogram} tz={state.tz} onSelect={(f, t) => navigate({ ...state, q: draft.current, from: new Date(f).toISOString(), to: new Date(t).toISOString() })} />
+          <Histogram data={shownHistogram} tz={state.tz} onSelect={(f, t) => navigate({ ...state, q: draft.current, from: new Date(f).toISOString(), to: new Date(t).toISOString() })} />
           <div class="summary">
-            <span class="total" data-total={results.total?.value ?? ''} data-relation={results.total?.relation ?? ''}>
-              {results.loading ? 'Searching…' : results.total ? `${results.total.relation === 'gte' ? '≥ ' : ''}${results.total.value.toLocaleString()} hits` : ''}
+            <span class="total" data-total={shownTotal?.value ?? ''} data-relation={shownTotal?.relation ?? ''}>
+              {results.loading ? 'Searching…' : shownTotal ? `${shownTotal.relation === 'gte' ? '≥ ' : ''}${shownTotal.value.toLocaleString()} hits` : ''}
             </span>
             {results.tookMs !== null && <span class="muted"> in {results.tookMs} ms</span>}
             {state.live && (
@@ -550,6 +692,15 @@ export function App() {
               <option value="desc">Newest first</option>
               <option value="asc">Oldest first</option>
             </select>
+            {/*
+              The search shown: its query and the range it resolved to, not
+              the bar's draft; up to now once live has added to it (the
+              search's end left out the rows live had put on top).
+            */}
+            <ExportMenu request={() => (results.total && absRange.current.from
+              ? { q: state.q, from: absRange.current.from, to: arrivedRef.current.length > 0 ? new Date().toISOString() : absRange.current.to, sort: state.sort }
+              : null)}
+            />
           </div>
           {results.total?.value === 0 && results.events.length === 0 && !results.loading && missing !== null && (
             <EmptyResults
@@ -586,6 +737,16 @@ export function App() {
             setAlertsOpen(false);
             navigate({ ...state, q, from: `now-${window}`, to: 'now' });
           }}
+        />
+      )}
+      {state.event && !context && (
+        <EventDialog
+          id={state.event.id}
+          ts={state.event.ts}
+          tz={state.tz}
+          cols={state.cols}
+          actions={eventActions}
+          onClose={() => navigate({ ...state, event: null }, { search: false })}
         />
       )}
       {context && <ContextView context={context.answer} error={context.error} tz={state.tz} sort={state.sort} onClose={() => setContext(null)} />}

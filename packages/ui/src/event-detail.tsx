@@ -9,6 +9,8 @@ export interface EventActions {
   onFilter: (field: string, value: FieldValue, negate: boolean) => void;
   onToggleColumn: (field: string) => void;
   onContext: (ev: LogEvent) => void;
+  /** The address that opens the page on this one event (Grafana's "Copy shareable link"). */
+  linkTo: (ev: LogEvent) => string;
 }
 
 async function copy(text: string): Promise<void> {
@@ -49,6 +51,7 @@ export function EventDetail({ ev, cols, actions }: { ev: LogEvent; cols: string[
       <div class="detail-bar">
         <button type="button" onClick={() => actions.onContext(ev)}>Lines around</button>
         <CopyButton text={json} label="Copy JSON" shown="Copy JSON" />
+        <CopyButton text={actions.linkTo(ev)} label="Copy link to this event" shown="Copy link" />
       </div>
       <table class="fields-table" aria-label="Fields">
         <tbody>

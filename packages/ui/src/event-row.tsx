@@ -36,11 +36,15 @@ export function EventLine({ ev, cols, tz }: { ev: LogEvent; cols: string[]; tz: 
       <span class={`level ${levelClass(ev.level)}`}>{ev.level ?? ''}</span>
       {/* Cut at 24 characters (a file source's path takes them all); whole on hover. */}
       <span class="origin" title={origin(ev) || undefined}>{origin(ev)}</span>
-      {cols.map((c) => (
-        <span class="col" key={c} data-col={c}>
-          <span class="col-name">{c}=</span>{ev[c] === undefined ? '' : String(ev[c])}
-        </span>
-      ))}
+      {/* Cut at 40 characters (CSS), whole on hover: long ones squeezed the message to a character a line. */}
+      {cols.map((c) => {
+        const text = ev[c] === undefined ? '' : String(ev[c]);
+        return (
+          <span class="col" key={c} data-col={c} title={text.length > 40 ? text : undefined}>
+            <span class="col-name">{c}=</span>{text}
+          </span>
+        );
+      })}
       <span class="message" dir="auto">{shownMessage(ev.message)}</span>
     </div>
   );

@@ -53,6 +53,22 @@ function countTop(max: number): number {
   return m * unit;
 }
 
+/** uPlot's own axis font, named so the labels can be measured. */
+const AXIS_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif';
+
+/**
+ * Room either side of the bars for half the widest time label: the first
+ * tick on a short range sits on the chart's left edge and carries the date
+ * and time (`2026-12-06 09:20` under `:00`), centred on it; with 44 px of
+ * count axis there it was cut off.
+ */
+function edgeRoom(): number {
+  const ctx = document.createElement('canvas').getContext('2d');
+  if (!ctx) return 60;
+  ctx.font = AXIS_FONT;
+  return Math.ceil(ctx.measureText('8888-88-88 88:88').width / 2) + 2;
+}
+
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
 }
@@ -83,12 +99,14 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
     // total, then errors+warnings, then errors, reads as a stack.
     const errWarn = data.errors.map((e, i) => e + (data.warnings[i] ?? 0));
     const secs = data.keys.map((k) => k / 1000);
+    const edge = edgeRoom();
     const plot = new uPlot(
       {
         width: Math.max(200, el.clientWidth),
         height: 110,
         tzDate: tz === 'utc' ? (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC') : (ts) => new Date(ts * 1000),
         legend: { show: false },
+        padding: [null, edge, null, null],
         cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
         select: { show: true, left: 0, top: 0, width: 0, height: 0 },
         scales: {
@@ -97,9 +115,9 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
           y: { range: (_u, _min, max) => [0, countTop(max ?? 1)] },
         },
         axes: [
-          { stroke: cssVar('--muted'), grid: { show: false }, ticks: { stroke: cssVar('--border') }, values: TIME_TICKS },
+          { font: AXIS_FONT, stroke: cssVar('--muted'), grid: { show: false }, ticks: { stroke: cssVar('--border') }, values: TIME_TICKS },
           // Counts: 0 and the top, whole numbers (uPlot's own steps gave 2.5 hits).
-          { stroke: cssVar('--muted'), grid: { stroke: cssVar('--border'), width: 1 }, size: 44, ticks: { show: false }, splits: (u) => [0, u.scales.y!.max ?? 1] },
+          { font: AXIS_FONT, stroke: cssVar('--muted'), grid: { stroke: cssVar('--border'), width: 1 }, size: Math.max(44, edge), ticks: { show: false }, splits: (u) => [0, u.scales.y!.max ?? 1] },
         ],
         series: [
           {},
@@ -168,6 +186,8 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
   return (
     <div class="histogram" ref={host} role="img" aria-label="Histogram" data-buckets={data ? data.keys.length : 0}
       data-sum={data ? data.total.reduce((a, b) => a + b, 0) : ''}
+      data-errors={data ? data.errors.reduce((a, b) => a + b, 0) : ''}
+      data-warnings={data ? data.warnings.reduce((a, b) => a + b, 0) : ''}
     />
   );
 }

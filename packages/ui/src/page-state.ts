@@ -1,5 +1,5 @@
 /**
- * The page's whole state lives in the URL (`?q=&from=&to=&cols=&live=&tz=&sort=`),
+ * The page's whole state lives in the URL (`?q=&from=&to=&cols=&live=&tz=&sort=&event=&at=`),
  * so a reload or a shared link restores it and back/forward walk through
  * past searches.
  */
@@ -17,9 +17,11 @@ export interface PageState {
   live: boolean;
   tz: TimeZoneMode;
   sort: SortOrder;
+  /** One event shown on its own (a link to it): its id and @timestamp. */
+  event: { id: string; ts: string } | null;
 }
 
-export const DEFAULT_STATE: PageState = { q: '', from: 'now-15m', to: 'now', cols: [], live: false, tz: 'local', sort: 'desc' };
+export const DEFAULT_STATE: PageState = { q: '', from: 'now-15m', to: 'now', cols: [], live: false, tz: 'local', sort: 'desc', event: null };
 
 export function stateFromUrl(search: string): PageState {
   const p = new URLSearchParams(search);
@@ -32,6 +34,7 @@ export function stateFromUrl(search: string): PageState {
     live: p.get('live') === '1',
     tz: p.get('tz') === 'utc' ? 'utc' : 'local',
     sort: p.get('sort') === 'asc' ? 'asc' : 'desc',
+    event: p.get('event') && p.get('at') ? { id: p.get('event')!, ts: p.get('at')! } : null,
   };
 }
 
@@ -54,6 +57,10 @@ export function stateToUrl(s: PageState): string {
   if (s.live) p.set('live', '1');
   if (s.tz === 'utc') p.set('tz', 'utc');
   if (s.sort === 'asc') p.set('sort', 'asc');
+  if (s.event) {
+    p.set('event', s.event.id);
+    p.set('at', s.event.ts);
+  }
   return `?${p.toString()}`;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The query bar: a one-line CodeMirror editor with highlighting, completion
  * of field names and of a field's top values, the error mark, and Enter to
- * run. `/` anywhere on the page focuses it.
+ * run. `/` anywhere on the page focuses it; ↓ goes on to the results.
  */
 import { autocompletion, insertCompletionText, startCompletion, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
@@ -21,6 +21,8 @@ export interface QueryBarProps {
   onChange: (q: string) => void;
   fieldNames: () => Promise<string[]>;
   fieldValues: (field: string) => Promise<string[]>;
+  /** ↓ with no completion open: on to the results (false when there are none). */
+  onDown?: () => boolean;
 }
 
 /**
@@ -86,6 +88,9 @@ export function QueryBar(props: QueryBarProps) {
         // (selectOnOpen: false leaves nothing selected until then).
         keymap.of([
           { key: 'Enter', run: (v) => { latest.current.onRun(v.state.doc.toString()); return true; } },
+          // The completion list takes ↓ first while it is open. Closed, ↓ goes
+          // to the first result: by Tab it was past every button and field.
+          { key: 'ArrowDown', run: () => latest.current.onDown?.() ?? false },
           ...historyKeymap,
           ...defaultKeymap,
         ]),

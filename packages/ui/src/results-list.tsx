@@ -132,7 +132,13 @@ export function ResultsList(props: ResultsListProps) {
   };
 
   return (
-    <div class="results" ref={box} onScroll={onScroll} onKeyDown={onKeyDown} role="list" aria-label="Results">
+    <div class="results" ref={box} onScroll={onScroll} onKeyDown={onKeyDown}>
+      {/*
+        A tree grid of one column: its rows take aria-expanded (a listitem
+        does not) and say their place among all results (aria-rowindex),
+        as only those near the viewport are in the page.
+      */}
+      <div role="treegrid" aria-label="Results" aria-readonly="true" aria-rowcount={props.hasMore ? -1 : events.length}>
       <div style={{ height: `${offsets[first]}px` }} />
       {events.slice(first, last).map((ev, k) => {
         const id = ev['event.id'];
@@ -140,24 +146,29 @@ export function ResultsList(props: ResultsListProps) {
         return (
           <div
             key={id}
-            role="listitem"
+            role="row"
             class={`row${open ? ' open' : ''}${props.highlight === id ? ' anchor' : ''}`}
             data-event-id={id}
             data-index={first + k}
             tabIndex={0}
             aria-expanded={open}
+            aria-level={1}
+            aria-rowindex={first + k + 1}
             onClick={(e) => {
               if ((e.target as HTMLElement).closest('button, a, .detail')) return;
               if (window.getSelection()?.toString()) return;
               toggle(id);
             }}
           >
-            <EventLine ev={ev} cols={cols} tz={tz} />
-            {open && <EventDetail ev={ev} cols={cols} actions={props.actions} />}
+            <div role="gridcell">
+              <EventLine ev={ev} cols={cols} tz={tz} />
+              {open && <EventDetail ev={ev} cols={cols} actions={props.actions} />}
+            </div>
           </div>
         );
       })}
       <div style={{ height: `${total - offsets[last]!}px` }} />
+      </div>
       {props.loadingMore && <div class="more">Loading more…</div>}
       {props.moreError !== null && (
         <div class="more error" role="alert">

@@ -45,6 +45,16 @@ export function histogramInterval(rangeMs: number): { ms: number; text: string }
   return { ms: last[0], text: last[1] };
 }
 
+/**
+ * For a histogram that grew past its range (live): the smallest round
+ * interval that is a whole multiple of `currentMs` (so its bars merge
+ * exactly) giving at most 120 bars over `spanMs`; null when none is.
+ */
+export function coarserInterval(currentMs: number, spanMs: number): number | null {
+  for (const [ms] of UNITS) if (ms > currentMs && ms % currentMs === 0 && spanMs / ms <= 120) return ms;
+  return null;
+}
+
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
 /** `2026-12-03 22:46:42.123` in the chosen zone. */

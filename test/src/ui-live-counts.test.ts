@@ -1,0 +1,77 @@
+/**
+ * Live mode keeps the figures above the results current. Before, the total
+ * and the histogram stayed at the first search's numbers while live rows
+ * came in on top of the list: 40 hits and 40 in the bars over a list of 43.
+ * Now every event live adds (on top, or waiting behind "N new") counts in
+ * the total, in its bar (errors and warnings in their colours) and in the
+ * field list, and the figures are the API's for the same query up to now.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { HAVE_CHROMIUM } from './browser.js';
+import { ingest, type ServerHandle } from './harness.js';
+import { apiTotal, waitForTotal, pageSuite, recentLines } from './ui-support.js';
+
+describe('search page: live mode keeps the total and the histogram current (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 90_000 }, () => {
+  let srv: ServerHandle;
+  let page: Page;
+  let problems: string[] = [];
+  const SEEDED = 40;
+
+  pageSuite({
+    seed: (srv) => ingest(srv.url, recentLines(SEEDED, 20_000, (i) => ({ level: i % 4 === 0 ? 'error' : 'info', host: 'web-1', message: `seeded ${i}` }))),
+  }, (s) => ({ srv, page, problems } = s));
+
+  const line = (message: string, level = 'info', host = 'web-1') => JSON.stringify({ '@timestamp': new Date().toISOString(), level, host, message });
+  const histogramSum = () => page.locator('.histogram').getAttribute('data-sum');
+  const waitForSum = (n: number) => page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === '${n}'`, undefined, { timeout: 5_000 })
+    .catch(async (err: Error) => { throw new Error(`histogram sum ${await histogramSum()}, expected ${n}: ${err.message}`); });
+
+  test('events arriving live add to the total and to the histogram, as the API counts them', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:web-1', from: 'now-15m', to: 'now' })}`);
+    await waitForTotal(page, SEEDED);
+    await waitForSum(SEEDED);
+    const errorsBefore = Number(await page.locator('.histogram').getAttribute('data-errors'));
+    await page.getByRole('button', { name: 'Live' }).click();
+    await page.locator('[data-live="open"]').waitFor();
+    await ingest(srv.url, [line('live one', 'error'), line('elsewhere', 'error', 'web-2'), line('live two', 'warning'), line('live three')]);
+    await page.waitForFunction(`document.querySelector('.results [data-index="0"] .message')?.textContent === 'live three'`, undefined, { timeout: 5_000 });
+    await waitForTotal(page, SEEDED + 3, 5_000);
+    await waitForSum(SEEDED + 3);
+    assert.equal(await apiTotal(srv, 'host:web-1', 'now-15m', 'now'), SEEDED + 3);
+    assert.equal(Number(await page.locator('.histogram').getAttribute('data-errors')), errorsBefore + 1);
+    assert.equal(Number(await page.locator('.histogram').getAttribute('data-warnings')), 1);
+    // The field list counts them too, as the fields API does.
+    const fields = (await (await fetch(`${srv.url}/api/v1/fields?${new URLSearchParams({ q: 'host:web-1', from: 'now-15m', to: 'now' })}`)).json()) as { fields: { name: string; count: number }[] };
+    const hostCount = fields.fields.find((f) => f.name === 'host')!.count;
+    assert.equal(hostCount, SEEDED + 3);
+    await page.waitForFunction(`document.querySelector('.sidebar li[data-field="host"] .field-head .count')?.textContent === '${hostCount}'`, undefined, { timeout: 5_000 })
+      .catch(async (err: Error) => { throw new Error(`sidebar host count ${await page.locator('.sidebar li[data-field="host"] .field-head .count').innerText()}, expected ${hostCount}: ${err.message}`); });
+
+    // Reading further down: the events wait behind "N new", and count already.
+    await page.evaluate(`document.querySelector('.results').scrollTop = 200`);
+    await page.waitForTimeout(100);
+    await ingest(srv.url, [line('while reading')]);
+    await page.getByRole('button', { name: '1 new' }).waitFor({ timeout: 5_000 });
+    await waitForTotal(page, SEEDED + 4, 5_000);
+    await waitForSum(SEEDED + 4);
+    await page.getByRole('button', { name: 'Live' }).click();
+    // Off again, the figures stay those of the list shown.
+    assert.equal(await page.locator('.total').getAttribute('data-total'), String(SEEDED + 4));
+    assert.deepEqual(problems, []);
+  });
+
+  test('a search run again while live starts from the new search\'s figures, counting nothing twice', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:web-1', from: 'now-15m', to: 'now', live: '1' })}`);
+    const total = await apiTotal(srv, 'host:web-1', 'now-15m', 'now');
+    await waitForTotal(page, total);
+    await page.locator('[data-live="open"]').waitFor();
+    await waitForSum(total);
+    await ingest(srv.url, [line('after reload')]);
+    await waitForTotal(page, total + 1, 5_000);
+    await waitForSum(total + 1);
+    assert.equal(await page.locator('.results .message', { hasText: 'after reload' }).count(), 1);
+    assert.deepEqual(problems, []);
+  });
+});
