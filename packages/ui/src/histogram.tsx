@@ -73,20 +73,42 @@ function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
 }
 
+/**
+ * The chart's series: bucket starts in seconds, then all, errors+warnings
+ * and errors, drawn in that order so the later (smaller) sit on top of the
+ * earlier and read as a stack. An empty bucket draws nothing rather than a
+ * zero-height bar.
+ */
+function seriesOf(data: HistogramData): uPlot.AlignedData {
+  const errWarn = data.errors.map((e, i) => e + (data.warnings[i] ?? 0));
+  return [data.keys.map((k) => k / 1000), ...[data.total, errWarn, data.errors].map((xs) => xs.map((x) => (x === 0 ? null : x)))];
+}
+
 export function Histogram({ data, tz, onSelect }: HistogramProps) {
   const host = useRef<HTMLDivElement>(null);
   const select = useRef(onSelect);
   select.current = onSelect;
+  const latest = useRef(data);
+  latest.current = data;
+  const plotRef = useRef<uPlot | null>(null);
+  // The chart is made again only when its bucket width changes; new counts
+  // and buckets (live mode adds each event as it comes, and its range moves
+  // with now) are drawn into it, the hooks reading the latest data.
+  // Made again per live event, it dropped a drag or a tooltip in progress.
+  const layout = data ? String(data.intervalMs) : '';
 
   useEffect(() => {
     const el = host.current;
-    if (!el || !data) return;
+    const first = latest.current;
+    if (!el || !first) return;
+    const cur = (): HistogramData => latest.current ?? first;
     const bars = uPlot.paths.bars!({ size: [0.8, 40], align: 1 });
     // The bucket under the pointer. Not uPlot's cursor.idx: that is the
     // nearest bucket *start*, the next bar's over the right half of a bar.
     const bucketAt = (u: uPlot): number | null => {
       const left = u.cursor.left;
       if (left === undefined || left < 0) return null;
+      const data = cur();
       const i = Math.floor((u.posToVal(left, 'x') * 1000 - data.keys[0]!) / data.intervalMs);
       return i >= 0 && i < data.keys.length ? i : null;
     };
@@ -95,10 +117,6 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
     tip.setAttribute('role', 'tooltip');
     tip.hidden = true;
     let dragged = false;
-    // Drawn in order, so the later (smaller) series sit on top of the earlier:
-    // total, then errors+warnings, then errors, reads as a stack.
-    const errWarn = data.errors.map((e, i) => e + (data.warnings[i] ?? 0));
-    const secs = data.keys.map((k) => k / 1000);
     const edge = edgeRoom();
     const plot = new uPlot(
       {
@@ -110,7 +128,13 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
         cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
         select: { show: true, left: 0, top: 0, width: 0, height: 0 },
         scales: {
-          x: { time: true, range: [secs[0] ?? 0, (secs[secs.length - 1] ?? 0) + data.intervalMs / 1000] },
+          x: {
+            time: true,
+            range: () => {
+              const { keys, intervalMs } = cur();
+              return [(keys[0] ?? 0) / 1000, ((keys[keys.length - 1] ?? 0) + intervalMs) / 1000];
+            },
+          },
           // Counts start at zero, even when every bucket is empty.
           y: { range: (_u, _min, max) => [0, countTop(max ?? 1)] },
         },
@@ -143,8 +167,9 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
                 tip.hidden = true;
                 return;
               }
+              const now = cur();
               const n = (xs: number[]) => (xs[i] ?? 0).toLocaleString();
-              tip.textContent = `${formatTime(data.keys[i]!, tz).replace(/\.000$/, '')} · ${n(data.total)} hits · ${n(data.errors)} errors · ${n(data.warnings)} warnings`;
+              tip.textContent = `${formatTime(now.keys[i]!, tz).replace(/\.000$/, '')} · ${n(now.total)} hits · ${n(now.errors)} errors · ${n(now.warnings)} warnings`;
               tip.hidden = false;
               const x = u.over.getBoundingClientRect().left - el.getBoundingClientRect().left + (u.cursor.left ?? 0);
               // Kept inside the chart: left of the pointer on its right half.
@@ -154,10 +179,10 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
           ],
         },
       },
-      // An empty bucket draws nothing rather than a zero-height bar.
-      [secs, ...[data.total, errWarn, data.errors].map((xs) => xs.map((x) => (x === 0 ? null : x)))],
+      seriesOf(first),
       el,
     );
+    plotRef.current = plot;
     el.appendChild(tip);
     // A click (no drag) narrows the range to the bar under the pointer; the
     // click that ends a drag is the drag's.
@@ -167,6 +192,7 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
         return;
       }
       const i = bucketAt(plot);
+      const data = cur();
       if (i !== null) select.current(data.keys[i]!, data.keys[i]! + data.intervalMs);
     };
     plot.over.addEventListener('click', onClick);
@@ -179,9 +205,14 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
       plot.over.removeEventListener('click', onClick);
       plot.over.removeEventListener('mouseleave', onLeave);
       plot.destroy();
+      plotRef.current = null;
       tip.remove();
     };
-  }, [data, tz]);
+  }, [layout, tz]);
+
+  useEffect(() => {
+    if (data && plotRef.current) plotRef.current.setData(seriesOf(data));
+  }, [data]);
 
   return (
     <div class="histogram" ref={host} role="img" aria-label="Histogram" data-buckets={data ? data.keys.length : 0}
