@@ -249,7 +249,7 @@ export function planLeaf(node: LeafNode, opts: PlanOptions): LeafPlan {
   const field = node.type === 'exists' || node.type === 'range' ? node.field : (node.field ?? DEFAULT_FIELD);
   if (node.type === 'exists') {
     // Every event has these two; nothing is stored under them.
-    if (field === TIMESTAMP_FIELD || field === 'event.id') return { kind: 'exists', field };
+    if (field === TIMESTAMP_FIELD || field === 'event.id' || node.only === true) return { kind: 'exists', field };
     // `_exists_:event`: every event has an event.id.
     if (field === 'event') return { kind: 'all' };
     return { kind: 'exists_any', field, prefix: `${field}.` };

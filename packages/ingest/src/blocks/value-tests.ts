@@ -5,14 +5,32 @@
  * runs them over a column, through its dictionary where it has one. The
  * differential tests hold these to the matcher.
  */
-import { compileRegex, compileWildcard, planLeaf, regexRuns, type FieldValue, type LeafPlan, type MatcherOptions, type QueryNode } from '@logship/query';
+import { arrayElements, compileRegex, compileWildcard, planLeaf, regexRuns, withElements, type FieldValue, type LeafPlan, type MatcherOptions, type QueryNode } from '@logship/query';
 import { planFields } from './block-prune.js';
 import { isRollupField } from '../sqlite/rollup.js';
 
 export type ValueTest = (v: FieldValue | undefined) => boolean;
 
-/** The test of one value for the single-field plans that dominate real queries; null for the others (text leaves, dates). */
+/**
+ * The test of one value for the single-field plans that dominate real
+ * queries; null for the others (text leaves, dates). Keyword tests take an
+ * array's JSON text by its elements too (query package array-values.ts).
+ */
 export function valueTest(plan: LeafPlan): ValueTest | null {
+  const test = ownValueTest(plan);
+  if (test === null) return null;
+  switch (plan.kind) {
+    case 'keyword_eq':
+    case 'keyword_wildcard':
+    case 'keyword_regex':
+    case 'number_range':
+      return withElements(test);
+    default:
+      return test;
+  }
+}
+
+function ownValueTest(plan: LeafPlan): ValueTest | null {
   switch (plan.kind) {
     case 'exists':
       return (v) => v !== undefined && v !== null;
@@ -66,7 +84,7 @@ export function oneFieldTest(children: readonly QueryNode[], opts: MatcherOption
   let field: string | null = null;
   const tests: ValueTest[] = [];
   for (const c of children) {
-    if (c.type === 'and' || c.type === 'or' || c.type === 'not' || c.type === 'match_all') return null;
+    if (c.type === 'and' || c.type === 'or' || c.type === 'not' || c.type === 'match_all' || c.type === 'field_pattern') return null;
     const plan = planLeaf(c, opts);
     const names = planFields(plan);
     const test = names.length === 1 && names[0] !== '@timestamp' && names[0] !== 'event.id' ? valueTest(plan) : null;
@@ -148,14 +166,27 @@ export function keyRollup(ast: QueryNode, opts: MatcherOptions): KeyRollup | nul
   const leaves = inner.type === 'or' ? inner.children : [inner];
   let field: string | null = null;
   const keys = new Set<string>();
+  let levels = false;
   for (const c of leaves) {
-    if (c.type === 'and' || c.type === 'or' || c.type === 'not' || c.type === 'match_all') return null;
+    if (c.type === 'and' || c.type === 'or' || c.type === 'not' || c.type === 'match_all' || c.type === 'field_pattern') return null;
     const plan = planLeaf(c, opts);
-    if (plan.kind === 'level_in') for (const l of plan.levels) keys.add(l);
+    if (plan.kind === 'level_in') {
+      levels = true;
+      for (const l of plan.levels) keys.add(l);
+    }
     else if (plan.kind === 'keyword_eq' && (plan.number === null || String(plan.number) === plan.string)) keys.add(plan.string);
     else return null;
     if (!isRollupField(plan.field) || (field !== null && plan.field !== field)) return null;
     field = plan.field;
   }
-  return field === null ? null : { field, test: (key) => keys.has(key), negate };
+  // A key that is an array's JSON text (`["a","b"]`) holds `tags:a` by an element: an element is
+  // taken as the keyword_eq it is, a string by its text, a number by its String() (as above).
+  const byElement = (key: string): boolean => {
+    const elements = arrayElements(key);
+    if (elements === null) return false;
+    for (const e of elements) if (keys.has(String(e))) return true;
+    return false;
+  };
+  // Level clauses take no elements (the matcher's level_in).
+  return field === null ? null : { field, test: levels ? (key) => keys.has(key) : (key) => keys.has(key) || byElement(key), negate };
 }

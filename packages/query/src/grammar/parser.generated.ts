@@ -194,10 +194,10 @@ function peg$parse(input, options) {
   const peg$c23 = ">=";
   const peg$c24 = "<=";
 
-  const peg$r0 = /^[*?]/;
-  const peg$r1 = /^[0-9]/;
-  const peg$r2 = /^[^"\\]/;
-  const peg$r3 = /^[^\/\\]/;
+  const peg$r0 = /^[0-9]/;
+  const peg$r1 = /^[^"\\]/;
+  const peg$r2 = /^[^\/\\]/;
+  const peg$r3 = /^[*?]/;
   const peg$r4 = /^[\-+=!]/;
   const peg$r5 = /^[^ \t\n\r\f\v\xA0\u3000+\-=&|><!(){}[\]\^"~*?:\\\/]/;
   const peg$r6 = /^[[{]/;
@@ -223,20 +223,20 @@ function peg$parse(input, options) {
   const peg$e12 = peg$literalExpectation("(", false);
   const peg$e13 = peg$literalExpectation(")", false);
   const peg$e14 = peg$literalExpectation(":", false);
-  const peg$e15 = peg$classExpectation(["*", "?"], false, false, false);
-  const peg$e16 = peg$classExpectation([["0", "9"]], false, false, false);
-  const peg$e17 = peg$literalExpectation(".", false);
-  const peg$e18 = peg$literalExpectation("~", false);
-  const peg$e19 = peg$literalExpectation("^", false);
-  const peg$e20 = peg$literalExpectation("\"", false);
-  const peg$e21 = peg$otherExpectation("closing quote");
-  const peg$e22 = peg$otherExpectation("phrase character");
-  const peg$e23 = peg$literalExpectation("\\", false);
-  const peg$e24 = peg$anyExpectation();
-  const peg$e25 = peg$classExpectation(["\"", "\\"], true, false, false);
-  const peg$e26 = peg$literalExpectation("/", false);
-  const peg$e27 = peg$literalExpectation("\\/", false);
-  const peg$e28 = peg$classExpectation(["/", "\\"], true, false, false);
+  const peg$e15 = peg$classExpectation([["0", "9"]], false, false, false);
+  const peg$e16 = peg$literalExpectation(".", false);
+  const peg$e17 = peg$literalExpectation("~", false);
+  const peg$e18 = peg$literalExpectation("^", false);
+  const peg$e19 = peg$literalExpectation("\"", false);
+  const peg$e20 = peg$otherExpectation("closing quote");
+  const peg$e21 = peg$otherExpectation("phrase character");
+  const peg$e22 = peg$literalExpectation("\\", false);
+  const peg$e23 = peg$anyExpectation();
+  const peg$e24 = peg$classExpectation(["\"", "\\"], true, false, false);
+  const peg$e25 = peg$literalExpectation("/", false);
+  const peg$e26 = peg$literalExpectation("\\/", false);
+  const peg$e27 = peg$classExpectation(["/", "\\"], true, false, false);
+  const peg$e28 = peg$classExpectation(["*", "?"], false, false, false);
   const peg$e29 = peg$classExpectation(["-", "+", "=", "!"], false, false, false);
   const peg$e30 = peg$literalExpectation("&", false);
   const peg$e31 = peg$literalExpectation("|", false);
@@ -278,36 +278,45 @@ function peg$parse(input, options) {
   function peg$f13(field, value) {
     return { type: 'clause', field: field.name, fieldLoc: field.loc, value, loc: span() };
   }
-  function peg$f14(field) {
-    return { type: 'modifier', feature: 'field_wildcard', child: { type: 'empty', loc: field }, loc: field };
+  function peg$f14(field, g, m) {
+    const group = { type: 'group', field: field.name, fieldPattern: field.pattern, fieldLoc: field.loc, child: g, loc: span() };
+    return m ? { ...m, child: group } : group;
   }
-  function peg$f15() {    return span();  }
-  function peg$f16(first, rest) {
+  function peg$f15(field, value) {
+    return { type: 'clause', field: field.name, fieldPattern: field.pattern, fieldLoc: field.loc, value, loc: span() };
+  }
+  function peg$f16(pieces) {
+    // `name` and `pattern`: the pattern in the WildcardNode syntax (`\*` a literal star).
+    // A name that only starts with an inner character (`&x:1`) and holds no wildcard is a plain name.
+    const t = termValue(pieces, span());
+    return t.wildcard ? { name: t.pattern, pattern: t.pattern, loc: span() } : { name: t.value, pattern: undefined, loc: span() };
+  }
+  function peg$f17(first, rest) {
     return { name: first + rest.join(''), loc: span() };
   }
-  function peg$f17(digits) {    return { kind: 'term', value: '-' + digits, pattern: '-' + digits, wildcard: false, star: false, loc: span() };  }
-  function peg$f18(p, m) {    return m ? { ...m, value: p } : p;  }
-  function peg$f19(t, m) {    return m ? { ...m, value: t } : t;  }
-  function peg$f20(n) {    return { type: 'modifier', feature: 'fuzzy', loc: span() };  }
-  function peg$f21(n) {    return { type: 'modifier', feature: 'boost', loc: span() };  }
-  function peg$f22(chars) {    return { kind: 'phrase', value: chars.join(''), loc: span() };  }
-  function peg$f23(c) {    return c;  }
-  function peg$f24(chars) {    return { kind: 'regex', pattern: chars.join(''), loc: span() };  }
-  function peg$f25() {    return '/';  }
-  function peg$f26(c) {    return '\\' + c;  }
-  function peg$f27(first, rest) {
+  function peg$f18(digits) {    return { kind: 'term', value: '-' + digits, pattern: '-' + digits, wildcard: false, star: false, loc: span() };  }
+  function peg$f19(p, m) {    return m ? { ...m, value: p } : p;  }
+  function peg$f20(t, m) {    return m ? { ...m, value: t } : t;  }
+  function peg$f21(n) {    return { type: 'modifier', feature: 'fuzzy', loc: span() };  }
+  function peg$f22(n) {    return { type: 'modifier', feature: 'boost', loc: span() };  }
+  function peg$f23(chars) {    return { kind: 'phrase', value: chars.join(''), loc: span() };  }
+  function peg$f24(c) {    return c;  }
+  function peg$f25(chars) {    return { kind: 'regex', pattern: chars.join(''), loc: span() };  }
+  function peg$f26() {    return '/';  }
+  function peg$f27(c) {    return '\\' + c;  }
+  function peg$f28(first, rest) {
     return termValue([first, ...rest], span());
   }
-  function peg$f28(c) {    return { c, wild: false };  }
-  function peg$f29(c) {    return { c, wild: true };  }
-  function peg$f30(c) {    return { c, wild: false };  }
-  function peg$f31(c) {    return c;  }
+  function peg$f29(c) {    return { c, wild: false };  }
+  function peg$f30(c) {    return { c, wild: true };  }
+  function peg$f31(c) {    return { c, wild: false };  }
   function peg$f32(c) {    return c;  }
   function peg$f33(c) {    return c;  }
-  function peg$f34() {    return { c: '/', wild: false };  }
-  function peg$f35(c) {    return c;  }
-  function peg$f36() {    error('a backslash must be followed by the character it escapes');  }
-  function peg$f37(open, lower, upper, close) {
+  function peg$f34(c) {    return c;  }
+  function peg$f35() {    return { c: '/', wild: false };  }
+  function peg$f36(c) {    return c;  }
+  function peg$f37() {    error('a backslash must be followed by the character it escapes');  }
+  function peg$f38(open, lower, upper, close) {
     return {
       kind: 'range',
       lower: lower === null ? null : { value: lower, inclusive: open === '[' },
@@ -315,18 +324,18 @@ function peg$parse(input, options) {
       loc: span(),
     };
   }
-  function peg$f38() {    return null;  }
-  function peg$f39(p) {    return p.value;  }
-  function peg$f40(chars) {    return chars.join('');  }
-  function peg$f41(c) {    return c;  }
-  function peg$f42(op, value) {
+  function peg$f39() {    return null;  }
+  function peg$f40(p) {    return p.value;  }
+  function peg$f41(chars) {    return chars.join('');  }
+  function peg$f42(c) {    return c;  }
+  function peg$f43(op, value) {
     const lower = op[0] === '>' ? { value, inclusive: op === '>=' } : null;
     const upper = op[0] === '<' ? { value, inclusive: op === '<=' } : null;
     return { kind: 'range', lower, upper, loc: span() };
   }
-  function peg$f43(p) {    return p.value;  }
-  function peg$f44(chars) {    return chars.join('');  }
-  function peg$f45(c) {    return c;  }
+  function peg$f44(p) {    return p.value;  }
+  function peg$f45(chars) {    return chars.join('');  }
+  function peg$f46(c) {    return c;  }
   let peg$currPos = options.peg$currPos | 0;
   let peg$savedPos = peg$currPos;
   const peg$posDetailsCache = [{ line: 1, column: 1 }];
@@ -1056,12 +1065,13 @@ function peg$parse(input, options) {
           if (s2 !== peg$FAILED) {
             s3 = peg$parse_();
             s4 = peg$parseParen();
-            if (s4 === peg$FAILED) {
-              s4 = peg$parseFieldValue();
-            }
             if (s4 !== peg$FAILED) {
+              s5 = peg$parseModifier();
+              if (s5 === peg$FAILED) {
+                s5 = null;
+              }
               peg$savedPos = s0;
-              s0 = peg$f14(s1);
+              s0 = peg$f14(s1, s4, s5);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -1073,6 +1083,36 @@ function peg$parse(input, options) {
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
+        }
+        if (s0 === peg$FAILED) {
+          s0 = peg$currPos;
+          s1 = peg$parseWildFieldName();
+          if (s1 !== peg$FAILED) {
+            if (input.charCodeAt(peg$currPos) === 58) {
+              s2 = peg$c11;
+              peg$currPos++;
+            } else {
+              s2 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e14); }
+            }
+            if (s2 !== peg$FAILED) {
+              s3 = peg$parse_();
+              s4 = peg$parseFieldValue();
+              if (s4 !== peg$FAILED) {
+                peg$savedPos = s0;
+                s0 = peg$f15(s1, s4);
+              } else {
+                peg$currPos = s0;
+                s0 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s0;
+              s0 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
         }
       }
     }
@@ -1110,34 +1150,16 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
-      s3 = peg$parseTermStartChar();
+      s3 = peg$parseTermStart();
       if (s3 === peg$FAILED) {
-        s3 = peg$parseTermInnerChar();
-        if (s3 === peg$FAILED) {
-          s3 = input.charAt(peg$currPos);
-          if (peg$r0.test(s3)) {
-            peg$currPos++;
-          } else {
-            s3 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e15); }
-          }
-        }
+        s3 = peg$parseTermInner();
       }
       if (s3 !== peg$FAILED) {
         while (s3 !== peg$FAILED) {
           s2.push(s3);
-          s3 = peg$parseTermStartChar();
+          s3 = peg$parseTermStart();
           if (s3 === peg$FAILED) {
-            s3 = peg$parseTermInnerChar();
-            if (s3 === peg$FAILED) {
-              s3 = input.charAt(peg$currPos);
-              if (peg$r0.test(s3)) {
-                peg$currPos++;
-              } else {
-                s3 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e15); }
-              }
-            }
+            s3 = peg$parseTermInner();
           }
         }
       } else {
@@ -1162,7 +1184,7 @@ function peg$parse(input, options) {
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f15();
+          s0 = peg$f16(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1240,7 +1262,7 @@ function peg$parse(input, options) {
         }
         if (s4 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f16(s2, s3);
+          s0 = peg$f17(s2, s3);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1284,21 +1306,21 @@ function peg$parse(input, options) {
       s3 = peg$currPos;
       s4 = [];
       s5 = input.charAt(peg$currPos);
-      if (peg$r1.test(s5)) {
+      if (peg$r0.test(s5)) {
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e16); }
+        if (peg$silentFails === 0) { peg$fail(peg$e15); }
       }
       if (s5 !== peg$FAILED) {
         while (s5 !== peg$FAILED) {
           s4.push(s5);
           s5 = input.charAt(peg$currPos);
-          if (peg$r1.test(s5)) {
+          if (peg$r0.test(s5)) {
             peg$currPos++;
           } else {
             s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e16); }
+            if (peg$silentFails === 0) { peg$fail(peg$e15); }
           }
         }
       } else {
@@ -1311,26 +1333,26 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e17); }
+          if (peg$silentFails === 0) { peg$fail(peg$e16); }
         }
         if (s6 !== peg$FAILED) {
           s7 = [];
           s8 = input.charAt(peg$currPos);
-          if (peg$r1.test(s8)) {
+          if (peg$r0.test(s8)) {
             peg$currPos++;
           } else {
             s8 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e16); }
+            if (peg$silentFails === 0) { peg$fail(peg$e15); }
           }
           if (s8 !== peg$FAILED) {
             while (s8 !== peg$FAILED) {
               s7.push(s8);
               s8 = input.charAt(peg$currPos);
-              if (peg$r1.test(s8)) {
+              if (peg$r0.test(s8)) {
                 peg$currPos++;
               } else {
                 s8 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e16); }
+                if (peg$silentFails === 0) { peg$fail(peg$e15); }
               }
             }
           } else {
@@ -1374,7 +1396,7 @@ function peg$parse(input, options) {
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f17(s2);
+          s0 = peg$f18(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1406,7 +1428,7 @@ function peg$parse(input, options) {
             s2 = null;
           }
           peg$savedPos = s0;
-          s0 = peg$f18(s1, s2);
+          s0 = peg$f19(s1, s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1422,7 +1444,7 @@ function peg$parse(input, options) {
                 s2 = null;
               }
               peg$savedPos = s0;
-              s0 = peg$f19(s1, s2);
+              s0 = peg$f20(s1, s2);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -1444,28 +1466,28 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e18); }
+      if (peg$silentFails === 0) { peg$fail(peg$e17); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
       s3 = peg$currPos;
       s4 = [];
       s5 = input.charAt(peg$currPos);
-      if (peg$r1.test(s5)) {
+      if (peg$r0.test(s5)) {
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e16); }
+        if (peg$silentFails === 0) { peg$fail(peg$e15); }
       }
       if (s5 !== peg$FAILED) {
         while (s5 !== peg$FAILED) {
           s4.push(s5);
           s5 = input.charAt(peg$currPos);
-          if (peg$r1.test(s5)) {
+          if (peg$r0.test(s5)) {
             peg$currPos++;
           } else {
             s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e16); }
+            if (peg$silentFails === 0) { peg$fail(peg$e15); }
           }
         }
       } else {
@@ -1478,26 +1500,26 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e17); }
+          if (peg$silentFails === 0) { peg$fail(peg$e16); }
         }
         if (s6 !== peg$FAILED) {
           s7 = [];
           s8 = input.charAt(peg$currPos);
-          if (peg$r1.test(s8)) {
+          if (peg$r0.test(s8)) {
             peg$currPos++;
           } else {
             s8 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e16); }
+            if (peg$silentFails === 0) { peg$fail(peg$e15); }
           }
           if (s8 !== peg$FAILED) {
             while (s8 !== peg$FAILED) {
               s7.push(s8);
               s8 = input.charAt(peg$currPos);
-              if (peg$r1.test(s8)) {
+              if (peg$r0.test(s8)) {
                 peg$currPos++;
               } else {
                 s8 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e16); }
+                if (peg$silentFails === 0) { peg$fail(peg$e15); }
               }
             }
           } else {
@@ -1528,7 +1550,7 @@ function peg$parse(input, options) {
       }
       s2 = input.substring(s2, peg$currPos);
       peg$savedPos = s0;
-      s0 = peg$f20(s2);
+      s0 = peg$f21(s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -1540,28 +1562,28 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e19); }
+        if (peg$silentFails === 0) { peg$fail(peg$e18); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$currPos;
         s3 = peg$currPos;
         s4 = [];
         s5 = input.charAt(peg$currPos);
-        if (peg$r1.test(s5)) {
+        if (peg$r0.test(s5)) {
           peg$currPos++;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e16); }
+          if (peg$silentFails === 0) { peg$fail(peg$e15); }
         }
         if (s5 !== peg$FAILED) {
           while (s5 !== peg$FAILED) {
             s4.push(s5);
             s5 = input.charAt(peg$currPos);
-            if (peg$r1.test(s5)) {
+            if (peg$r0.test(s5)) {
               peg$currPos++;
             } else {
               s5 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e16); }
+              if (peg$silentFails === 0) { peg$fail(peg$e15); }
             }
           }
         } else {
@@ -1574,26 +1596,26 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s6 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e17); }
+            if (peg$silentFails === 0) { peg$fail(peg$e16); }
           }
           if (s6 !== peg$FAILED) {
             s7 = [];
             s8 = input.charAt(peg$currPos);
-            if (peg$r1.test(s8)) {
+            if (peg$r0.test(s8)) {
               peg$currPos++;
             } else {
               s8 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e16); }
+              if (peg$silentFails === 0) { peg$fail(peg$e15); }
             }
             if (s8 !== peg$FAILED) {
               while (s8 !== peg$FAILED) {
                 s7.push(s8);
                 s8 = input.charAt(peg$currPos);
-                if (peg$r1.test(s8)) {
+                if (peg$r0.test(s8)) {
                   peg$currPos++;
                 } else {
                   s8 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e16); }
+                  if (peg$silentFails === 0) { peg$fail(peg$e15); }
                 }
               }
             } else {
@@ -1624,7 +1646,7 @@ function peg$parse(input, options) {
         }
         s2 = input.substring(s2, peg$currPos);
         peg$savedPos = s0;
-        s0 = peg$f21(s2);
+        s0 = peg$f22(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1643,7 +1665,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e20); }
+      if (peg$silentFails === 0) { peg$fail(peg$e19); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
@@ -1655,7 +1677,7 @@ function peg$parse(input, options) {
       s3 = peg$parsePhraseEnd();
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f22(s2);
+        s0 = peg$f23(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1677,12 +1699,12 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e20); }
+      if (peg$silentFails === 0) { peg$fail(peg$e19); }
     }
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e21); }
+      if (peg$silentFails === 0) { peg$fail(peg$e20); }
     }
 
     return s0;
@@ -1698,7 +1720,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e23); }
+      if (peg$silentFails === 0) { peg$fail(peg$e22); }
     }
     if (s1 !== peg$FAILED) {
       if (input.length > peg$currPos) {
@@ -1706,11 +1728,11 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e24); }
+        if (peg$silentFails === 0) { peg$fail(peg$e23); }
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f23(s2);
+        s0 = peg$f24(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1721,17 +1743,17 @@ function peg$parse(input, options) {
     }
     if (s0 === peg$FAILED) {
       s0 = input.charAt(peg$currPos);
-      if (peg$r2.test(s0)) {
+      if (peg$r1.test(s0)) {
         peg$currPos++;
       } else {
         s0 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e25); }
+        if (peg$silentFails === 0) { peg$fail(peg$e24); }
       }
     }
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e22); }
+      if (peg$silentFails === 0) { peg$fail(peg$e21); }
     }
 
     return s0;
@@ -1746,7 +1768,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e26); }
+      if (peg$silentFails === 0) { peg$fail(peg$e25); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
@@ -1760,7 +1782,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e26); }
+        if (peg$silentFails === 0) { peg$fail(peg$e25); }
       }
       if (s3 !== peg$FAILED) {
         s4 = peg$currPos;
@@ -1775,7 +1797,7 @@ function peg$parse(input, options) {
         }
         if (s4 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f24(s2);
+          s0 = peg$f25(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1801,11 +1823,11 @@ function peg$parse(input, options) {
       peg$currPos += 2;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e27); }
+      if (peg$silentFails === 0) { peg$fail(peg$e26); }
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f25();
+      s1 = peg$f26();
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -1815,7 +1837,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e23); }
+        if (peg$silentFails === 0) { peg$fail(peg$e22); }
       }
       if (s1 !== peg$FAILED) {
         if (input.length > peg$currPos) {
@@ -1823,11 +1845,11 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e24); }
+          if (peg$silentFails === 0) { peg$fail(peg$e23); }
         }
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f26(s2);
+          s0 = peg$f27(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1838,11 +1860,11 @@ function peg$parse(input, options) {
       }
       if (s0 === peg$FAILED) {
         s0 = input.charAt(peg$currPos);
-        if (peg$r3.test(s0)) {
+        if (peg$r2.test(s0)) {
           peg$currPos++;
         } else {
           s0 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e28); }
+          if (peg$silentFails === 0) { peg$fail(peg$e27); }
         }
       }
     }
@@ -1903,7 +1925,7 @@ function peg$parse(input, options) {
           }
         }
         peg$savedPos = s0;
-        s0 = peg$f27(s2, s3);
+        s0 = peg$f28(s2, s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1955,21 +1977,21 @@ function peg$parse(input, options) {
     s1 = peg$parseTermStartChar();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f28(s1);
+      s1 = peg$f29(s1);
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       s1 = input.charAt(peg$currPos);
-      if (peg$r0.test(s1)) {
+      if (peg$r3.test(s1)) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e15); }
+        if (peg$silentFails === 0) { peg$fail(peg$e28); }
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f29(s1);
+        s1 = peg$f30(s1);
       }
       s0 = s1;
     }
@@ -1984,7 +2006,7 @@ function peg$parse(input, options) {
     s1 = peg$parseTermInnerChar();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f30(s1);
+      s1 = peg$f31(s1);
     }
     s0 = s1;
 
@@ -2004,7 +2026,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f31(s1);
+      s1 = peg$f32(s1);
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -2035,7 +2057,7 @@ function peg$parse(input, options) {
         }
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f32(s1);
+          s0 = peg$f33(s1);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2072,7 +2094,7 @@ function peg$parse(input, options) {
           }
           if (s2 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f33(s1);
+            s0 = peg$f34(s1);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2096,11 +2118,11 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e26); }
+      if (peg$silentFails === 0) { peg$fail(peg$e25); }
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f34();
+      s1 = peg$f35();
     }
     s0 = s1;
 
@@ -2117,7 +2139,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e23); }
+      if (peg$silentFails === 0) { peg$fail(peg$e22); }
     }
     if (s1 !== peg$FAILED) {
       if (input.length > peg$currPos) {
@@ -2125,11 +2147,11 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e24); }
+        if (peg$silentFails === 0) { peg$fail(peg$e23); }
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f35(s2);
+        s0 = peg$f36(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2145,13 +2167,13 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e23); }
+        if (peg$silentFails === 0) { peg$fail(peg$e22); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parseEOF();
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f36();
+          s0 = peg$f37();
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2212,7 +2234,7 @@ function peg$parse(input, options) {
                 s9 = peg$parseRangeClose();
                 if (s9 !== peg$FAILED) {
                   peg$savedPos = s0;
-                  s0 = peg$f37(s1, s3, s7, s9);
+                  s0 = peg$f38(s1, s3, s7, s9);
                 } else {
                   peg$currPos = s0;
                   s0 = peg$FAILED;
@@ -2299,7 +2321,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f38();
+        s0 = peg$f39();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2313,7 +2335,7 @@ function peg$parse(input, options) {
       s1 = peg$parsePhrase();
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f39(s1);
+        s1 = peg$f40(s1);
       }
       s0 = s1;
       if (s0 === peg$FAILED) {
@@ -2330,7 +2352,7 @@ function peg$parse(input, options) {
         }
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f40(s1);
+          s1 = peg$f41(s1);
         }
         s0 = s1;
       }
@@ -2353,7 +2375,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e23); }
+      if (peg$silentFails === 0) { peg$fail(peg$e22); }
     }
     if (s1 !== peg$FAILED) {
       if (input.length > peg$currPos) {
@@ -2361,11 +2383,11 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e24); }
+        if (peg$silentFails === 0) { peg$fail(peg$e23); }
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f41(s2);
+        s0 = peg$f42(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2421,7 +2443,7 @@ function peg$parse(input, options) {
       s3 = peg$parseCompareValue();
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f42(s1, s3);
+        s0 = peg$f43(s1, s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2442,7 +2464,7 @@ function peg$parse(input, options) {
     s1 = peg$parsePhrase();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f43(s1);
+      s1 = peg$f44(s1);
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -2459,7 +2481,7 @@ function peg$parse(input, options) {
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f44(s1);
+        s1 = peg$f45(s1);
       }
       s0 = s1;
     }
@@ -2481,7 +2503,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e23); }
+      if (peg$silentFails === 0) { peg$fail(peg$e22); }
     }
     if (s1 !== peg$FAILED) {
       if (input.length > peg$currPos) {
@@ -2489,11 +2511,11 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e24); }
+        if (peg$silentFails === 0) { peg$fail(peg$e23); }
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f45(s2);
+        s0 = peg$f46(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2604,7 +2626,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e24); }
+      if (peg$silentFails === 0) { peg$fail(peg$e23); }
     }
     peg$silentFails--;
     if (s1 === peg$FAILED) {
