@@ -200,3 +200,15 @@ test('http.*:500 — a field-name wildcard is a field_pattern node (Kibana, Luce
   assert.equal(syntaxError('http.*:500~').code, 'LS_QUERY_UNSUPPORTED');
   assert.equal(syntaxError('http.*:(a b)^2').code, 'LS_QUERY_UNSUPPORTED');
 });
+
+test('"kubernetes.labels.app-name":web — a quoted field name is literal (LogsQL)', () => {
+  assert.deepEqual(shape('"kubernetes.labels.app-name":web'), term('kubernetes.labels.app-name', 'web'));
+  assert.deepEqual(shape('"with space":"a b"'), term('with space', 'a b', true));
+  assert.deepEqual(shape('"http.*":500'), term('http.*', '500'));
+  assert.deepEqual(shape('"say \\"hi\\"":x AND "a":(b OR c)'), and(term('say "hi"', 'x'), or(term('a', 'b'), term('a', 'c'))));
+  assert.deepEqual(shape('"x":>5'), range('x', ['5', false], null));
+  // A phrase followed by a space and a colon is still not a field.
+  assert.equal(syntaxError('"a" :b').code, 'LS_QUERY_SYNTAX');
+  // A phrase of free text is unchanged.
+  assert.deepEqual(shape('"a:b"'), term(null, 'a:b', true));
+});

@@ -180,10 +180,10 @@ function peg$parse(input, options) {
   const peg$c9 = "(";
   const peg$c10 = ")";
   const peg$c11 = ":";
-  const peg$c12 = ".";
-  const peg$c13 = "~";
-  const peg$c14 = "^";
-  const peg$c15 = "\"";
+  const peg$c12 = "\"";
+  const peg$c13 = ".";
+  const peg$c14 = "~";
+  const peg$c15 = "^";
   const peg$c16 = "\\";
   const peg$c17 = "/";
   const peg$c18 = "\\/";
@@ -223,11 +223,11 @@ function peg$parse(input, options) {
   const peg$e12 = peg$literalExpectation("(", false);
   const peg$e13 = peg$literalExpectation(")", false);
   const peg$e14 = peg$literalExpectation(":", false);
-  const peg$e15 = peg$classExpectation([["0", "9"]], false, false, false);
-  const peg$e16 = peg$literalExpectation(".", false);
-  const peg$e17 = peg$literalExpectation("~", false);
-  const peg$e18 = peg$literalExpectation("^", false);
-  const peg$e19 = peg$literalExpectation("\"", false);
+  const peg$e15 = peg$literalExpectation("\"", false);
+  const peg$e16 = peg$classExpectation([["0", "9"]], false, false, false);
+  const peg$e17 = peg$literalExpectation(".", false);
+  const peg$e18 = peg$literalExpectation("~", false);
+  const peg$e19 = peg$literalExpectation("^", false);
   const peg$e20 = peg$otherExpectation("closing quote");
   const peg$e21 = peg$otherExpectation("phrase character");
   const peg$e22 = peg$literalExpectation("\\", false);
@@ -291,32 +291,33 @@ function peg$parse(input, options) {
     const t = termValue(pieces, span());
     return t.wildcard ? { name: t.pattern, pattern: t.pattern, loc: span() } : { name: t.value, pattern: undefined, loc: span() };
   }
-  function peg$f17(first, rest) {
+  function peg$f17(chars) {    return { name: chars.join(''), loc: span() };  }
+  function peg$f18(first, rest) {
     return { name: first + rest.join(''), loc: span() };
   }
-  function peg$f18(digits) {    return { kind: 'term', value: '-' + digits, pattern: '-' + digits, wildcard: false, star: false, loc: span() };  }
-  function peg$f19(p, m) {    return m ? { ...m, value: p } : p;  }
-  function peg$f20(t, m) {    return m ? { ...m, value: t } : t;  }
-  function peg$f21(n) {    return { type: 'modifier', feature: 'fuzzy', loc: span() };  }
-  function peg$f22(n) {    return { type: 'modifier', feature: 'boost', loc: span() };  }
-  function peg$f23(chars) {    return { kind: 'phrase', value: chars.join(''), loc: span() };  }
-  function peg$f24(c) {    return c;  }
-  function peg$f25(chars) {    return { kind: 'regex', pattern: chars.join(''), loc: span() };  }
-  function peg$f26() {    return '/';  }
-  function peg$f27(c) {    return '\\' + c;  }
-  function peg$f28(first, rest) {
+  function peg$f19(digits) {    return { kind: 'term', value: '-' + digits, pattern: '-' + digits, wildcard: false, star: false, loc: span() };  }
+  function peg$f20(p, m) {    return m ? { ...m, value: p } : p;  }
+  function peg$f21(t, m) {    return m ? { ...m, value: t } : t;  }
+  function peg$f22(n) {    return { type: 'modifier', feature: 'fuzzy', loc: span() };  }
+  function peg$f23(n) {    return { type: 'modifier', feature: 'boost', loc: span() };  }
+  function peg$f24(chars) {    return { kind: 'phrase', value: chars.join(''), loc: span() };  }
+  function peg$f25(c) {    return c;  }
+  function peg$f26(chars) {    return { kind: 'regex', pattern: chars.join(''), loc: span() };  }
+  function peg$f27() {    return '/';  }
+  function peg$f28(c) {    return '\\' + c;  }
+  function peg$f29(first, rest) {
     return termValue([first, ...rest], span());
   }
-  function peg$f29(c) {    return { c, wild: false };  }
-  function peg$f30(c) {    return { c, wild: true };  }
-  function peg$f31(c) {    return { c, wild: false };  }
-  function peg$f32(c) {    return c;  }
+  function peg$f30(c) {    return { c, wild: false };  }
+  function peg$f31(c) {    return { c, wild: true };  }
+  function peg$f32(c) {    return { c, wild: false };  }
   function peg$f33(c) {    return c;  }
   function peg$f34(c) {    return c;  }
-  function peg$f35() {    return { c: '/', wild: false };  }
-  function peg$f36(c) {    return c;  }
-  function peg$f37() {    error('a backslash must be followed by the character it escapes');  }
-  function peg$f38(open, lower, upper, close) {
+  function peg$f35(c) {    return c;  }
+  function peg$f36() {    return { c: '/', wild: false };  }
+  function peg$f37(c) {    return c;  }
+  function peg$f38() {    error('a backslash must be followed by the character it escapes');  }
+  function peg$f39(open, lower, upper, close) {
     return {
       kind: 'range',
       lower: lower === null ? null : { value: lower, inclusive: open === '[' },
@@ -324,18 +325,18 @@ function peg$parse(input, options) {
       loc: span(),
     };
   }
-  function peg$f39() {    return null;  }
-  function peg$f40(p) {    return p.value;  }
-  function peg$f41(chars) {    return chars.join('');  }
-  function peg$f42(c) {    return c;  }
-  function peg$f43(op, value) {
+  function peg$f40() {    return null;  }
+  function peg$f41(p) {    return p.value;  }
+  function peg$f42(chars) {    return chars.join('');  }
+  function peg$f43(c) {    return c;  }
+  function peg$f44(op, value) {
     const lower = op[0] === '>' ? { value, inclusive: op === '>=' } : null;
     const upper = op[0] === '<' ? { value, inclusive: op === '<=' } : null;
     return { kind: 'range', lower, upper, loc: span() };
   }
-  function peg$f44(p) {    return p.value;  }
-  function peg$f45(chars) {    return chars.join('');  }
-  function peg$f46(c) {    return c;  }
+  function peg$f45(p) {    return p.value;  }
+  function peg$f46(chars) {    return chars.join('');  }
+  function peg$f47(c) {    return c;  }
   let peg$currPos = options.peg$currPos | 0;
   let peg$savedPos = peg$currPos;
   const peg$posDetailsCache = [{ line: 1, column: 1 }];
@@ -1205,45 +1206,28 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5;
 
     s0 = peg$currPos;
-    s1 = peg$currPos;
-    peg$silentFails++;
-    s2 = peg$currPos;
-    s3 = peg$parseKeyword();
-    if (s3 !== peg$FAILED) {
-      s4 = peg$parseDelim();
-      if (s4 !== peg$FAILED) {
-        s3 = [s3, s4];
-        s2 = s3;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
+    if (input.charCodeAt(peg$currPos) === 34) {
+      s1 = peg$c12;
+      peg$currPos++;
     } else {
-      peg$currPos = s2;
-      s2 = peg$FAILED;
-    }
-    peg$silentFails--;
-    if (s2 === peg$FAILED) {
-      s1 = undefined;
-    } else {
-      peg$currPos = s1;
       s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e15); }
     }
     if (s1 !== peg$FAILED) {
-      s2 = peg$parseTermStartChar();
-      if (s2 !== peg$FAILED) {
-        s3 = [];
-        s4 = peg$parseTermStartChar();
-        if (s4 === peg$FAILED) {
-          s4 = peg$parseTermInnerChar();
-        }
-        while (s4 !== peg$FAILED) {
-          s3.push(s4);
-          s4 = peg$parseTermStartChar();
-          if (s4 === peg$FAILED) {
-            s4 = peg$parseTermInnerChar();
-          }
-        }
+      s2 = [];
+      s3 = peg$parsePhraseChar();
+      while (s3 !== peg$FAILED) {
+        s2.push(s3);
+        s3 = peg$parsePhraseChar();
+      }
+      if (input.charCodeAt(peg$currPos) === 34) {
+        s3 = peg$c12;
+        peg$currPos++;
+      } else {
+        s3 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e15); }
+      }
+      if (s3 !== peg$FAILED) {
         s4 = peg$currPos;
         peg$silentFails++;
         if (input.charCodeAt(peg$currPos) === 58) {
@@ -1262,7 +1246,7 @@ function peg$parse(input, options) {
         }
         if (s4 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f17(s2, s3);
+          s0 = peg$f17(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1274,6 +1258,79 @@ function peg$parse(input, options) {
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
+    }
+    if (s0 === peg$FAILED) {
+      s0 = peg$currPos;
+      s1 = peg$currPos;
+      peg$silentFails++;
+      s2 = peg$currPos;
+      s3 = peg$parseKeyword();
+      if (s3 !== peg$FAILED) {
+        s4 = peg$parseDelim();
+        if (s4 !== peg$FAILED) {
+          s3 = [s3, s4];
+          s2 = s3;
+        } else {
+          peg$currPos = s2;
+          s2 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
+      peg$silentFails--;
+      if (s2 === peg$FAILED) {
+        s1 = undefined;
+      } else {
+        peg$currPos = s1;
+        s1 = peg$FAILED;
+      }
+      if (s1 !== peg$FAILED) {
+        s2 = peg$parseTermStartChar();
+        if (s2 !== peg$FAILED) {
+          s3 = [];
+          s4 = peg$parseTermStartChar();
+          if (s4 === peg$FAILED) {
+            s4 = peg$parseTermInnerChar();
+          }
+          while (s4 !== peg$FAILED) {
+            s3.push(s4);
+            s4 = peg$parseTermStartChar();
+            if (s4 === peg$FAILED) {
+              s4 = peg$parseTermInnerChar();
+            }
+          }
+          s4 = peg$currPos;
+          peg$silentFails++;
+          if (input.charCodeAt(peg$currPos) === 58) {
+            s5 = peg$c11;
+            peg$currPos++;
+          } else {
+            s5 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e14); }
+          }
+          peg$silentFails--;
+          if (s5 !== peg$FAILED) {
+            peg$currPos = s4;
+            s4 = undefined;
+          } else {
+            s4 = peg$FAILED;
+          }
+          if (s4 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s0 = peg$f18(s2, s3);
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
     }
 
     return s0;
@@ -1310,7 +1367,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e15); }
+        if (peg$silentFails === 0) { peg$fail(peg$e16); }
       }
       if (s5 !== peg$FAILED) {
         while (s5 !== peg$FAILED) {
@@ -1320,7 +1377,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e15); }
+            if (peg$silentFails === 0) { peg$fail(peg$e16); }
           }
         }
       } else {
@@ -1329,11 +1386,11 @@ function peg$parse(input, options) {
       if (s4 !== peg$FAILED) {
         s5 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 46) {
-          s6 = peg$c12;
+          s6 = peg$c13;
           peg$currPos++;
         } else {
           s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e16); }
+          if (peg$silentFails === 0) { peg$fail(peg$e17); }
         }
         if (s6 !== peg$FAILED) {
           s7 = [];
@@ -1342,7 +1399,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s8 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e15); }
+            if (peg$silentFails === 0) { peg$fail(peg$e16); }
           }
           if (s8 !== peg$FAILED) {
             while (s8 !== peg$FAILED) {
@@ -1352,7 +1409,7 @@ function peg$parse(input, options) {
                 peg$currPos++;
               } else {
                 s8 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e15); }
+                if (peg$silentFails === 0) { peg$fail(peg$e16); }
               }
             }
           } else {
@@ -1396,7 +1453,7 @@ function peg$parse(input, options) {
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f18(s2);
+          s0 = peg$f19(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1428,7 +1485,7 @@ function peg$parse(input, options) {
             s2 = null;
           }
           peg$savedPos = s0;
-          s0 = peg$f19(s1, s2);
+          s0 = peg$f20(s1, s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1444,7 +1501,7 @@ function peg$parse(input, options) {
                 s2 = null;
               }
               peg$savedPos = s0;
-              s0 = peg$f20(s1, s2);
+              s0 = peg$f21(s1, s2);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -1462,11 +1519,11 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 126) {
-      s1 = peg$c13;
+      s1 = peg$c14;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e17); }
+      if (peg$silentFails === 0) { peg$fail(peg$e18); }
     }
     if (s1 !== peg$FAILED) {
       s2 = peg$currPos;
@@ -1477,7 +1534,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e15); }
+        if (peg$silentFails === 0) { peg$fail(peg$e16); }
       }
       if (s5 !== peg$FAILED) {
         while (s5 !== peg$FAILED) {
@@ -1487,7 +1544,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s5 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e15); }
+            if (peg$silentFails === 0) { peg$fail(peg$e16); }
           }
         }
       } else {
@@ -1496,11 +1553,11 @@ function peg$parse(input, options) {
       if (s4 !== peg$FAILED) {
         s5 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 46) {
-          s6 = peg$c12;
+          s6 = peg$c13;
           peg$currPos++;
         } else {
           s6 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e16); }
+          if (peg$silentFails === 0) { peg$fail(peg$e17); }
         }
         if (s6 !== peg$FAILED) {
           s7 = [];
@@ -1509,7 +1566,7 @@ function peg$parse(input, options) {
             peg$currPos++;
           } else {
             s8 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e15); }
+            if (peg$silentFails === 0) { peg$fail(peg$e16); }
           }
           if (s8 !== peg$FAILED) {
             while (s8 !== peg$FAILED) {
@@ -1519,7 +1576,7 @@ function peg$parse(input, options) {
                 peg$currPos++;
               } else {
                 s8 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e15); }
+                if (peg$silentFails === 0) { peg$fail(peg$e16); }
               }
             }
           } else {
@@ -1550,7 +1607,7 @@ function peg$parse(input, options) {
       }
       s2 = input.substring(s2, peg$currPos);
       peg$savedPos = s0;
-      s0 = peg$f21(s2);
+      s0 = peg$f22(s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -1558,11 +1615,11 @@ function peg$parse(input, options) {
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 94) {
-        s1 = peg$c14;
+        s1 = peg$c15;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e18); }
+        if (peg$silentFails === 0) { peg$fail(peg$e19); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$currPos;
@@ -1573,7 +1630,7 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s5 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e15); }
+          if (peg$silentFails === 0) { peg$fail(peg$e16); }
         }
         if (s5 !== peg$FAILED) {
           while (s5 !== peg$FAILED) {
@@ -1583,7 +1640,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s5 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e15); }
+              if (peg$silentFails === 0) { peg$fail(peg$e16); }
             }
           }
         } else {
@@ -1592,11 +1649,11 @@ function peg$parse(input, options) {
         if (s4 !== peg$FAILED) {
           s5 = peg$currPos;
           if (input.charCodeAt(peg$currPos) === 46) {
-            s6 = peg$c12;
+            s6 = peg$c13;
             peg$currPos++;
           } else {
             s6 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e16); }
+            if (peg$silentFails === 0) { peg$fail(peg$e17); }
           }
           if (s6 !== peg$FAILED) {
             s7 = [];
@@ -1605,7 +1662,7 @@ function peg$parse(input, options) {
               peg$currPos++;
             } else {
               s8 = peg$FAILED;
-              if (peg$silentFails === 0) { peg$fail(peg$e15); }
+              if (peg$silentFails === 0) { peg$fail(peg$e16); }
             }
             if (s8 !== peg$FAILED) {
               while (s8 !== peg$FAILED) {
@@ -1615,7 +1672,7 @@ function peg$parse(input, options) {
                   peg$currPos++;
                 } else {
                   s8 = peg$FAILED;
-                  if (peg$silentFails === 0) { peg$fail(peg$e15); }
+                  if (peg$silentFails === 0) { peg$fail(peg$e16); }
                 }
               }
             } else {
@@ -1646,7 +1703,7 @@ function peg$parse(input, options) {
         }
         s2 = input.substring(s2, peg$currPos);
         peg$savedPos = s0;
-        s0 = peg$f22(s2);
+        s0 = peg$f23(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1661,11 +1718,11 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 34) {
-      s1 = peg$c15;
+      s1 = peg$c12;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e19); }
+      if (peg$silentFails === 0) { peg$fail(peg$e15); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
@@ -1677,7 +1734,7 @@ function peg$parse(input, options) {
       s3 = peg$parsePhraseEnd();
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f23(s2);
+        s0 = peg$f24(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1695,11 +1752,11 @@ function peg$parse(input, options) {
 
     peg$silentFails++;
     if (input.charCodeAt(peg$currPos) === 34) {
-      s0 = peg$c15;
+      s0 = peg$c12;
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e19); }
+      if (peg$silentFails === 0) { peg$fail(peg$e15); }
     }
     peg$silentFails--;
     if (s0 === peg$FAILED) {
@@ -1732,7 +1789,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f24(s2);
+        s0 = peg$f25(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1797,7 +1854,7 @@ function peg$parse(input, options) {
         }
         if (s4 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f25(s2);
+          s0 = peg$f26(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1827,7 +1884,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f26();
+      s1 = peg$f27();
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -1849,7 +1906,7 @@ function peg$parse(input, options) {
         }
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f27(s2);
+          s0 = peg$f28(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1925,7 +1982,7 @@ function peg$parse(input, options) {
           }
         }
         peg$savedPos = s0;
-        s0 = peg$f28(s2, s3);
+        s0 = peg$f29(s2, s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1977,7 +2034,7 @@ function peg$parse(input, options) {
     s1 = peg$parseTermStartChar();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f29(s1);
+      s1 = peg$f30(s1);
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -1991,7 +2048,7 @@ function peg$parse(input, options) {
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f30(s1);
+        s1 = peg$f31(s1);
       }
       s0 = s1;
     }
@@ -2006,7 +2063,7 @@ function peg$parse(input, options) {
     s1 = peg$parseTermInnerChar();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f31(s1);
+      s1 = peg$f32(s1);
     }
     s0 = s1;
 
@@ -2026,7 +2083,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f32(s1);
+      s1 = peg$f33(s1);
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -2057,7 +2114,7 @@ function peg$parse(input, options) {
         }
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f33(s1);
+          s0 = peg$f34(s1);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2094,7 +2151,7 @@ function peg$parse(input, options) {
           }
           if (s2 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f34(s1);
+            s0 = peg$f35(s1);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2122,7 +2179,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f35();
+      s1 = peg$f36();
     }
     s0 = s1;
 
@@ -2151,7 +2208,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f36(s2);
+        s0 = peg$f37(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2173,7 +2230,7 @@ function peg$parse(input, options) {
         s2 = peg$parseEOF();
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f37();
+          s0 = peg$f38();
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2234,7 +2291,7 @@ function peg$parse(input, options) {
                 s9 = peg$parseRangeClose();
                 if (s9 !== peg$FAILED) {
                   peg$savedPos = s0;
-                  s0 = peg$f38(s1, s3, s7, s9);
+                  s0 = peg$f39(s1, s3, s7, s9);
                 } else {
                   peg$currPos = s0;
                   s0 = peg$FAILED;
@@ -2321,7 +2378,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f39();
+        s0 = peg$f40();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2335,7 +2392,7 @@ function peg$parse(input, options) {
       s1 = peg$parsePhrase();
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f40(s1);
+        s1 = peg$f41(s1);
       }
       s0 = s1;
       if (s0 === peg$FAILED) {
@@ -2352,7 +2409,7 @@ function peg$parse(input, options) {
         }
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f41(s1);
+          s1 = peg$f42(s1);
         }
         s0 = s1;
       }
@@ -2387,7 +2444,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f42(s2);
+        s0 = peg$f43(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2443,7 +2500,7 @@ function peg$parse(input, options) {
       s3 = peg$parseCompareValue();
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f43(s1, s3);
+        s0 = peg$f44(s1, s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2464,7 +2521,7 @@ function peg$parse(input, options) {
     s1 = peg$parsePhrase();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f44(s1);
+      s1 = peg$f45(s1);
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -2481,7 +2538,7 @@ function peg$parse(input, options) {
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f45(s1);
+        s1 = peg$f46(s1);
       }
       s0 = s1;
     }
@@ -2515,7 +2572,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f46(s2);
+        s0 = peg$f47(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
