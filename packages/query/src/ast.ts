@@ -53,6 +53,11 @@ export interface TermNode {
   field: string | null;
   value: string;
   phrase: boolean;
+  /**
+   * The whole value only, not an array's elements (array-values.ts): what
+   * a terms bucket's key selects (group-aggregate.ts). Never set by the parser.
+   */
+  whole?: boolean;
   loc: Location;
 }
 
@@ -69,6 +74,8 @@ export interface RegexNode {
   type: 'regex';
   field: string | null;
   pattern: string;
+  /** As TermNode's. */
+  whole?: boolean;
   loc: Location;
 }
 

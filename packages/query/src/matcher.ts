@@ -179,7 +179,8 @@ function compilePlan(plan: LeafPlan): Eval {
     case 'keyword_regex':
     case 'number_range':
     case 'string_range': {
-      const test = withElements(keywordValueTest(plan));
+      const own = keywordValueTest(plan);
+      const test = 'whole' in plan && plan.whole === true ? own : withElements(own);
       return (e) => test(valueOf(e, plan.field));
     }
   }

@@ -21,8 +21,9 @@ export function valueTest(plan: LeafPlan): ValueTest | null {
   if (test === null) return null;
   switch (plan.kind) {
     case 'keyword_eq':
-    case 'keyword_wildcard':
     case 'keyword_regex':
+      return plan.whole === true ? test : withElements(test);
+    case 'keyword_wildcard':
     case 'number_range':
       return withElements(test);
     default:
@@ -166,15 +167,18 @@ export function keyRollup(ast: QueryNode, opts: MatcherOptions): KeyRollup | nul
   const leaves = inner.type === 'or' ? inner.children : [inner];
   let field: string | null = null;
   const keys = new Set<string>();
-  let levels = false;
+  // Level clauses and whole-value ones (a terms bucket's) take no elements.
+  let noElements = false;
   for (const c of leaves) {
     if (c.type === 'and' || c.type === 'or' || c.type === 'not' || c.type === 'match_all' || c.type === 'field_pattern') return null;
     const plan = planLeaf(c, opts);
     if (plan.kind === 'level_in') {
-      levels = true;
+      noElements = true;
       for (const l of plan.levels) keys.add(l);
+    } else if (plan.kind === 'keyword_eq' && (plan.number === null || String(plan.number) === plan.string)) {
+      if (plan.whole === true) noElements = true;
+      keys.add(plan.string);
     }
-    else if (plan.kind === 'keyword_eq' && (plan.number === null || String(plan.number) === plan.string)) keys.add(plan.string);
     else return null;
     if (!isRollupField(plan.field) || (field !== null && plan.field !== field)) return null;
     field = plan.field;
@@ -187,6 +191,5 @@ export function keyRollup(ast: QueryNode, opts: MatcherOptions): KeyRollup | nul
     for (const e of elements) if (keys.has(String(e))) return true;
     return false;
   };
-  // Level clauses take no elements (the matcher's level_in).
-  return field === null ? null : { field, test: levels ? (key) => keys.has(key) : (key) => keys.has(key) || byElement(key), negate };
+  return field === null ? null : { field, test: noElements ? (key) => keys.has(key) : (key) => keys.has(key) || byElement(key), negate };
 }

@@ -139,22 +139,27 @@ function compilePlan(plan: LeafPlan, textFields: readonly string[]): EsQuery {
     // Keyword clauses match a value or one element of an array's JSON text (query package
     // array-values.ts): the elements are indexed beside the value (event-document.ts ELEMENT_SUFFIX).
     case 'keyword_eq': {
-      const options: EsQuery[] = [
-        { term: { [keywordField(plan.field)]: { value: plan.string } } },
-        { term: { [keywordElements(plan.field)]: { value: plan.string } } },
-      ];
+      const elements = plan.whole !== true;
+      const options: EsQuery[] = [{ term: { [keywordField(plan.field)]: { value: plan.string } } }];
+      if (elements) options.push({ term: { [keywordElements(plan.field)]: { value: plan.string } } });
       if (plan.number !== null) {
-        options.push({ term: { [numberField(plan.field)]: { value: plan.number } } }, { term: { [numberElements(plan.field)]: { value: plan.number } } });
+        options.push({ term: { [numberField(plan.field)]: { value: plan.number } } });
+        if (elements) options.push({ term: { [numberElements(plan.field)]: { value: plan.number } } });
       }
       if (plan.boolean !== null) {
-        options.push({ term: { [booleanField(plan.field)]: { value: plan.boolean } } }, { term: { [booleanElements(plan.field)]: { value: plan.boolean } } });
+        options.push({ term: { [booleanField(plan.field)]: { value: plan.boolean } } });
+        if (elements) options.push({ term: { [booleanElements(plan.field)]: { value: plan.boolean } } });
       }
       return anyOf(options);
     }
     case 'keyword_wildcard':
       return anyOf([keywordField(plan.field), keywordElements(plan.field)].map((f) => ({ wildcard: { [f]: { value: plan.pattern } } })));
     case 'keyword_regex':
-      return anyOf([keywordField(plan.field), keywordElements(plan.field)].map((f) => ({ regexp: { [f]: { value: plan.pattern, flags: 'ALL' } } })));
+      return anyOf(
+        (plan.whole === true ? [keywordField(plan.field)] : [keywordField(plan.field), keywordElements(plan.field)]).map((f) => ({
+          regexp: { [f]: { value: plan.pattern, flags: 'ALL' } },
+        })),
+      );
     case 'number_range': {
       const range: estypes.QueryDslNumberRangeQuery = {};
       if (plan.lower) range[plan.lower.inclusive ? 'gte' : 'gt'] = plan.lower.value;

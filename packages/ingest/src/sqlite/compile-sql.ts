@@ -318,7 +318,7 @@ function leafSql(plan: LeafPlan, b: Builder): string {
         const d = f.kind === 'doc' ? f : f.fallback?.();
         if (d) alternatives.push(`${d.type} = ${b.p(plan.boolean ? 'true' : 'false')}`);
       }
-      if (f.kind !== 'ts' && f.kind !== 'eid') alternatives.push(elementsSql(f, plan, b));
+      if (f.kind !== 'ts' && f.kind !== 'eid' && plan.whole !== true) alternatives.push(elementsSql(f, plan, b));
       const test = alternatives.length === 1 ? (alternatives[0] as string) : `(${alternatives.join(' OR ')})`;
       // Still one index lookup a partition: both terms of the OR are ranges of the column's index.
       if (alternatives.length === 2 && b.indexedEqualities.has(alternatives[0] as string)) b.indexedEqualities.add(test);
@@ -332,7 +332,8 @@ function leafSql(plan: LeafPlan, b: Builder): string {
     case 'keyword_regex': {
       compiledPattern('regex', plan.pattern);
       const f = b.field(plan.field);
-      return `((${f.value} >= '' AND ls_regex(${f.value}, ${b.p(plan.pattern)})) OR ${elementsSql(f, plan, b)})`;
+      const own = `${f.value} >= '' AND ls_regex(${f.value}, ${b.p(plan.pattern)})`;
+      return plan.whole === true ? own : `((${own}) OR ${elementsSql(f, plan, b)})`;
     }
     case 'number_range': {
       // SQLite orders NULL < numbers < TEXT, so bounds alone select numbers:

@@ -4,7 +4,7 @@
  * compare two outcomes, and shrink a failing query to a minimal one.
  * Each backend's test supplies only how to ask its store.
  */
-import { compileMatcher, type LogEvent, type QueryNode } from '@logship/query';
+import { bucketLeaf, compileMatcher, type LogEvent, type QueryNode } from '@logship/query';
 
 /** Free text and text-field clauses that hit tracebacks (issue 15 item 1) */
 export const TEXT_FIELD_QUERIES = [
@@ -170,6 +170,15 @@ export async function semanticsFailures(
     if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(`${text}: matcher found ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
     const why = compareOutcomes(m, await viaStore(query));
     if (why) failures.push(`${text}: ${why}`);
+  }
+  // A terms bucket's key selects the whole value (group-aggregate.ts bucketLeaf), never an element.
+  for (const [field, key, want] of [['tags', 'alpha', [3]], ['codes', '500', [3]], ['tags', '[]', [5]], ['mixed', '500', []]] as const) {
+    const query = bucketLeaf(field, key);
+    const m = matcherOutcome(query, ordered, now);
+    const got = 'ids' in m ? m.ids.filter((id) => id.startsWith('sem-')).map((id) => Number(id.slice(4))).sort((a, b) => a - b) : m.error;
+    if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(`bucket ${field}=${key}: matcher found ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+    const why = compareOutcomes(m, await viaStore(query));
+    if (why) failures.push(`bucket ${field}=${key}: ${why}`);
   }
   return failures;
 }
