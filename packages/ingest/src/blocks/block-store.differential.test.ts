@@ -180,7 +180,7 @@ function corpusVocabulary(): QueryVocabulary {
 
 /** Every query source once over the store as it is now. */
 async function agreesWithMatcher(): Promise<void> {
-  const next = createQueryGenerator(vocabularyOf(corpus), SEED);
+  const next = createQueryGenerator(vocabularyOf(corpus.filter((e) => !e['event.id'].startsWith('sem-'))), SEED);
   let proper = 0;
   for (let i = 0; i < QUERIES; i++) {
     const q = next();

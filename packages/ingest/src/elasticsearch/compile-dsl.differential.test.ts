@@ -90,7 +90,7 @@ if (!url) {
   });
 
   test(`Elasticsearch returns exactly the matcher's ids, in order, for ${QUERIES} generated queries over ${EVENTS} events (seed ${SEED})`, async () => {
-    const next = createQueryGenerator(vocabularyOf(corpus), SEED);
+    const next = createQueryGenerator(vocabularyOf(corpus.filter((e) => !e['event.id'].startsWith('sem-'))), SEED);
     let nonEmpty = 0;
     let errors = 0;
     for (let i = 0; i < QUERIES; i++) {
