@@ -53,6 +53,11 @@ export interface TermNode {
   field: string | null;
   value: string;
   phrase: boolean;
+  /**
+   * The whole value only, not an array's elements (array-values.ts): what
+   * a terms bucket's key selects (group-aggregate.ts). Never set by the parser.
+   */
+  whole?: boolean;
   loc: Location;
 }
 
@@ -69,6 +74,8 @@ export interface RegexNode {
   type: 'regex';
   field: string | null;
   pattern: string;
+  /** As TermNode's. */
+  whole?: boolean;
   loc: Location;
 }
 
@@ -94,6 +101,31 @@ export interface RangeNode {
 export interface ExistsNode {
   type: 'exists';
   field: string;
+  /**
+   * The field itself only, not the fields under it (`_exists_:http` also
+   * finds `http.status`; with `only` it does not). Set on the clauses a
+   * field pattern expands to (field-patterns.ts), never by the parser.
+   */
+  only?: boolean;
+  loc: Location;
+}
+
+export type LeafClause = TermNode | WildcardNode | RegexNode | RangeNode | ExistsNode;
+
+/**
+ * A clause whose field name holds a wildcard (`http.*:500`, `*.status:>=500`,
+ * `_exists_:http.*`, Kibana and Lucene): it matches an event when `clause`
+ * with its field replaced by some field of the event whose name matches
+ * `pattern` matches (docs/QUERY_LANGUAGE.md, "Field-name wildcards").
+ * `pattern` is in the WildcardNode syntax (`\*` a literal star);
+ * `clause.field` holds the pattern too, for messages only. Which
+ * fields exist is known only where the data is: backends expand it with
+ * expandFieldPatterns() (field-patterns.ts) over the field names they hold.
+ */
+export interface FieldPatternNode {
+  type: 'field_pattern';
+  pattern: string;
+  clause: LeafClause;
   loc: Location;
 }
 
@@ -106,6 +138,7 @@ export type QueryNode =
   | WildcardNode
   | RegexNode
   | RangeNode
-  | ExistsNode;
+  | ExistsNode
+  | FieldPatternNode;
 
 export type QueryNodeType = QueryNode['type'];

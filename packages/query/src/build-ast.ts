@@ -10,7 +10,7 @@
  *
  * and where the depth, clause-count and regex-size limits are enforced.
  */
-import type { Location, QueryNode } from './ast.js';
+import type { LeafClause, Location, QueryNode } from './ast.js';
 import { QuerySyntaxError } from './errors.js';
 import { comparisonAllowed } from './fields.js';
 import type { QueryLimits } from './limits.js';
@@ -31,7 +31,13 @@ export function buildAst(raw: RawNode, query: string, limits: QueryLimits): Quer
   return build(raw, null, 0, state);
 }
 
-function build(raw: RawNode, groupField: string | null, depth: number, s: BuildState): QueryNode {
+/** The field a clause applies: its own or its group's; `pattern` when the name holds a wildcard. */
+interface ClauseField {
+  name: string;
+  pattern: string | null;
+}
+
+function build(raw: RawNode, groupField: ClauseField | null, depth: number, s: BuildState): QueryNode {
   switch (raw.type) {
     case 'empty':
     case 'match_all':
@@ -48,14 +54,19 @@ function build(raw: RawNode, groupField: string | null, depth: number, s: BuildS
       return { type: 'not', child: build(raw.child, groupField, depth + 1, s), loc: raw.loc };
     case 'group':
       // An explicit field inside a group wins over the group's (Lucene).
-      return build(raw.child, raw.field, depth, s);
+      return build(raw.child, { name: raw.field, pattern: raw.fieldPattern ?? null }, depth, s);
     case 'modifier':
       throw unsupported(raw.feature, raw.loc, s);
     case 'clause': {
       const direct = raw.field !== null;
-      const field = raw.field ?? groupField;
+      const field = raw.field !== null ? { name: raw.field, pattern: raw.fieldPattern ?? null } : groupField;
       // A clause written as `f:v` spans the field; one inside a group only its value.
-      return leaf(field, raw.value, direct ? raw.loc : raw.value.loc, s);
+      const loc = direct ? raw.loc : raw.value.loc;
+      if (field?.pattern == null) return leaf(field?.name ?? null, raw.value, loc, s);
+      const clause = leaf(field.name, raw.value, loc, s);
+      // `*:*` however written (`*:(*)`, `*:*||x`) is every event: each has @timestamp.
+      if (clause.type === 'match_all' || (clause.type === 'exists' && field.pattern === '*')) return { type: 'match_all', loc };
+      return { type: 'field_pattern', pattern: field.pattern, clause: clause as LeafClause, loc };
     }
   }
 }
@@ -68,13 +79,12 @@ function leaf(field: string | null, value: RawValue, loc: Location, s: BuildStat
       if (value.value === '') throw syntax('_exists_ needs a field name', value.loc.start, s, ['field name']);
       return { type: 'exists', field: value.value, loc };
     }
-    const parent = value.kind === 'term' ? /^([^*?\\]+)\.\*$/.exec(value.pattern)?.[1] : undefined;
-    throw syntax(
-      `_exists_ takes a field name, not a pattern or range${parent ? `: _exists_:${parent} matches the events with ${parent} or any field under it` : ''}`,
-      value.loc.start,
-      s,
-      ['field name'],
-    );
+    // `_exists_:http.*`: some field whose name matches (`_exists_:*` is every event, as `*:*`).
+    if (value.kind === 'term' && !value.star) {
+      return { type: 'field_pattern', pattern: value.pattern, clause: { type: 'exists', field: value.pattern, loc }, loc };
+    }
+    if (value.kind === 'term') return { type: 'match_all', loc };
+    throw syntax('_exists_ takes a field name or a field name pattern, not a range or regex', value.loc.start, s, ['field name']);
   }
   switch (value.kind) {
     case 'term':
@@ -139,19 +149,7 @@ function checkDepth(loc: Location, depth: number, s: BuildState): void {
   }
 }
 
-function unsupported(feature: 'fuzzy' | 'boost' | 'field_wildcard', loc: Location, s: BuildState): QuerySyntaxError {
-  if (feature === 'field_wildcard') {
-    const name = s.query.slice(loc.start, loc.end);
-    const parent = /^([^*?]+)\.\*$/.exec(name)?.[1];
-    return new QuerySyntaxError(
-      'LS_QUERY_UNSUPPORTED',
-      `a field name cannot hold a wildcard ("${name}"): name the field (http.status:500), or OR the fields (http.status:500 OR http.code:500)` +
-        (parent ? `; _exists_:${parent} finds the events with any field under ${parent}` : ''),
-      s.query,
-      loc.start,
-      ['field name'],
-    );
-  }
+function unsupported(feature: 'fuzzy' | 'boost', loc: Location, s: BuildState): QuerySyntaxError {
   const what = feature === 'fuzzy' ? 'fuzzy matching (`~`)' : 'boosting (`^`)';
   return new QuerySyntaxError(
     'LS_QUERY_UNSUPPORTED',

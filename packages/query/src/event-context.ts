@@ -26,7 +26,8 @@ const loc = { start: 0, end: 0 };
 /** `field:value` for the anchor's value, or NOT _exists_:field when it has none: a missing field matches only missing. */
 function sameAs(field: string, value: FieldValue | undefined): QueryNode {
   if (value === null || value === undefined) return { type: 'not', child: { type: 'exists', field, loc }, loc };
-  return { type: 'term', field, value: String(value), phrase: true, loc };
+  // The anchor's own value (`whole`): an array's JSON text is one value here, not its elements.
+  return { type: 'term', field, value: String(value), phrase: true, whole: true, loc };
 }
 
 export function contextQuery(anchor: LogEvent): QueryNode {

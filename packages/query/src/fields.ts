@@ -215,13 +215,14 @@ export type LeafPlan =
   | { kind: 'date_range'; field: string; gte: number | null; lte: number | null }
   /**
    * Keyword field equality: a string value equal to `string`, or a number
-   * value equal to `number`, or a boolean value equal to `boolean`.
+   * value equal to `number`, or a boolean value equal to `boolean`; or one
+   * element of an array's JSON text so (array-values.ts), unless `whole`.
    */
-  | { kind: 'keyword_eq'; field: string; string: string; number: number | null; boolean: boolean | null }
+  | { kind: 'keyword_eq'; field: string; string: string; number: number | null; boolean: boolean | null; whole?: true }
   /** Keyword field: a string value matches the wildcard pattern (case-sensitive). */
   | { kind: 'keyword_wildcard'; field: string; pattern: string }
   /** Keyword field: a string value matches the regex (case-sensitive, whole value). */
-  | { kind: 'keyword_regex'; field: string; pattern: string }
+  | { kind: 'keyword_regex'; field: string; pattern: string; whole?: true }
   /** Keyword field: a number value within the bounds. */
   | { kind: 'number_range'; field: string; lower: NumberBound | null; upper: NumberBound | null }
   /** Keyword field: a string value within the bounds, by code point order. */
@@ -249,7 +250,7 @@ export function planLeaf(node: LeafNode, opts: PlanOptions): LeafPlan {
   const field = node.type === 'exists' || node.type === 'range' ? node.field : (node.field ?? DEFAULT_FIELD);
   if (node.type === 'exists') {
     // Every event has these two; nothing is stored under them.
-    if (field === TIMESTAMP_FIELD || field === 'event.id') return { kind: 'exists', field };
+    if (field === TIMESTAMP_FIELD || field === 'event.id' || node.only === true) return { kind: 'exists', field };
     // `_exists_:event`: every event has an event.id.
     if (field === 'event') return { kind: 'all' };
     return { kind: 'exists_any', field, prefix: `${field}.` };
@@ -356,11 +357,12 @@ function planKeyword(node: Exclude<LeafNode, ExistsNode>, field: string): LeafPl
         string: node.value,
         number: numericValue(node.value),
         boolean: node.value === 'true' ? true : node.value === 'false' ? false : null,
+        ...(node.whole === true ? { whole: true as const } : {}),
       };
     case 'wildcard':
       return { kind: 'keyword_wildcard', field, pattern: node.pattern };
     case 'regex':
-      return { kind: 'keyword_regex', field, pattern: node.pattern };
+      return { kind: 'keyword_regex', field, pattern: node.pattern, ...(node.whole === true ? { whole: true as const } : {}) };
     case 'range': {
       const { lower, upper } = node;
       if (!lower && !upper) return { kind: 'exists', field };

@@ -88,3 +88,20 @@ test('a text field or @timestamp cannot group; a numeric key not in canonical fo
   assert.ok(leaf('-3')(ev(-3)) && leaf('1e+21')(ev(1e21)) && leaf('0')(ev(-0)));
   assert.ok(leaf('1e5')(ev('1e5')) && !leaf('1e5')(ev(100000)));
 });
+
+test('a group is the events whose value is its key: an array counted as one value does not join the group of an element', async () => {
+  const at = new Date(NOW - 1000).toISOString();
+  const reader = new MemoryLogReader([
+    { '@timestamp': at, 'event.id': 'a', tags: '["prod","eu"]', ms: 10 },
+    { '@timestamp': at, 'event.id': 'b', tags: 'prod', ms: 20 },
+    { '@timestamp': at, 'event.id': 'c', tags: '[500]', ms: 30 },
+    { '@timestamp': at, 'event.id': 'd', tags: 500, ms: 40 },
+  ] as LogEvent[]);
+  const req = { query: parseQuery(''), from: FROM, to: NOW, now: NOW, agg: { type: 'stats' as const, field: 'ms' } };
+  const res = await groupAggregate(reader, req, { field: 'tags', size: 10 });
+  for (const g of res.groups) {
+    assert.equal(g.result.type === 'stats' ? g.result.count : -1, g.count, g.key);
+  }
+  // The query language itself takes elements (`tags:prod` finds both).
+  assert.equal(await reader.count({ query: parseQuery('tags:prod'), from: FROM, to: NOW, now: NOW }), 2);
+});

@@ -70,7 +70,8 @@ export function bucketLeaf(field: string, key: string): QueryNode {
   const loc = { start: 0, end: 0 };
   const n = numericValue(key);
   if (n !== null && String(n) !== key) {
-    return { type: 'regex', field, pattern: key.replace(/[^0-9]/g, (c) => `\\${c}`), loc };
+    return { type: 'regex', field, pattern: key.replace(/[^0-9]/g, (c) => `\\${c}`), whole: true, loc };
   }
-  return { type: 'term', field, value: key, phrase: true, loc };
+  // `whole`: the bucket counted the value `["a","b"]` as one; its elements are not the key.
+  return { type: 'term', field, value: key, phrase: true, whole: true, loc };
 }

@@ -11,6 +11,8 @@ export { compileRegex, regexRuns } from './regex.js';
 export * from './levels.js';
 export * from './date-math.js';
 export * from './fields.js';
+export * from './field-patterns.js';
+export * from './array-values.js';
 export * from './query-time-range.js';
 export * from './matcher.js';
 export { compileWildcard, wildcardRuns } from './wildcard.js';

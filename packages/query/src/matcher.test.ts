@@ -188,3 +188,48 @@ test('_exists_:http matches the events with a field under http (nested JSON is f
   // A range with open sides tests the field itself.
   assert.deepEqual(match('http:[* TO *]'), ['own']);
 });
+
+test('an array (stored as its JSON text) matches a keyword clause by its elements, as a multi-valued field', () => {
+  const events: LogEvent[] = [
+    ev('arr', '2026-02-11T15:00:00.000Z', { tags: '["a","b"]', codes: '[404,500]', flags: '[true]', nested: '[["x",[2]],{"id":1},null]' }),
+    ev('str', '2026-02-11T15:00:00.000Z', { tags: 'a', codes: 500 }),
+    ev('bad', '2026-02-11T15:00:00.000Z', { tags: '["a"', codes: '[' }),
+  ];
+  const found = (q: string): string[] => events.filter(compileMatcher(parse(q), { now })).map((e) => e['event.id']);
+  assert.deepEqual(found('tags:a'), ['arr', 'str']);
+  assert.deepEqual(found('tags:b'), ['arr']);
+  assert.deepEqual(found('tags:"[\\"a\\",\\"b\\"]"'), ['arr']);
+  assert.deepEqual(found('tags:a*'), ['arr', 'str']);
+  assert.deepEqual(found('tags:/b/'), ['arr']);
+  assert.deepEqual(found('tags:[b TO c]'), ['arr']);
+  assert.deepEqual(found('codes:500'), ['arr', 'str']);
+  assert.deepEqual(found('codes:[400 TO 499]'), ['arr']);
+  assert.deepEqual(found('flags:true'), ['arr']);
+  assert.deepEqual(found('nested:x OR nested:2'), ['arr']);
+  assert.deepEqual(found('nested:1'), []);
+  assert.deepEqual(found('NOT tags:b'), ['str', 'bad']);
+  assert.deepEqual(found('tags:"[\\"a\\""'), ['bad']);
+});
+
+test('a field-name pattern matches when the clause matches on some field whose name matches', () => {
+  const events: LogEvent[] = [
+    ev('a', '2026-02-11T15:00:00.000Z', { 'http.status': 500, 'http.method': 'GET', message: 'upstream timeout' }),
+    ev('b', '2026-02-11T15:00:00.000Z', { 'http.status': '502', 'res.http.status': 500, level: 'error' }),
+    ev('c', '2026-02-11T15:00:00.000Z', { 'http.code': 503, 'http.x': null }),
+  ];
+  const found = (q: string): string[] => events.filter(compileMatcher(parse(q), { now })).map((e) => e['event.id']);
+  assert.deepEqual(found('http.*:500'), ['a']);
+  assert.deepEqual(found('*.status:500'), ['a', 'b']);
+  assert.deepEqual(found('http.*:>=500'), ['a', 'c']);
+  assert.deepEqual(found('http.*:5*'), ['b']);
+  assert.deepEqual(found('http.????:*'), ['c']);
+  assert.deepEqual(found('_exists_:http.x'), []);
+  assert.deepEqual(found('_exists_:http.?'), []);
+  assert.deepEqual(found('NOT http.*:500'), ['b', 'c']);
+  // Each field with its own meaning: tokens of message, level names; clauses not valid on a field skip it.
+  assert.deepEqual(found('*:timeout'), ['a']);
+  assert.deepEqual(found('*:err'), ['b']);
+  // @timestamp takes numbers as epoch ms: `*:>=503` would hold on it for every event.
+  assert.deepEqual(found('*:[503 TO 600]'), ['c']);
+  assert.deepEqual(found('*:[now-1d TO now]'), ['a', 'b', 'c']);
+});

@@ -4,8 +4,10 @@
  * for obviousness: every leaf goes through planLeaf() (fields.ts) and each
  * LeafPlan kind is evaluated here exactly as docs/QUERY_LANGUAGE.md says.
  */
-import type { QueryNode } from './ast.js';
+import type { FieldPatternNode, QueryNode } from './ast.js';
+import { withElements } from './array-values.js';
 import type { FieldValue, LogEvent } from './event.js';
+import { clauseOnField, fieldNameMatches } from './field-patterns.js';
 import { compareCodePoints, planLeaf, tokenize, type LeafPlan, type PlanOptions } from './fields.js';
 import { compileRegex } from './regex.js';
 import { compileWildcard } from './wildcard.js';
@@ -52,9 +54,42 @@ function compile(node: QueryNode, opts: MatcherOptions): Eval {
       const child = compile(node.child, opts);
       return (e, ctx) => !child(e, ctx);
     }
+    case 'field_pattern':
+      return compilePattern(node, opts);
     default:
       return compilePlan(planLeaf(node, opts));
   }
+}
+
+/** Field names whose clause a pattern remembers (each a compiled leaf). */
+const PATTERN_MEMO = 4096;
+
+/**
+ * `http.*:500`: the clause on each field of the event whose name matches
+ * (field-patterns.ts), each name's clause compiled once.
+ */
+function compilePattern(node: FieldPatternNode, opts: MatcherOptions): Eval {
+  const memo = new Map<string, Eval | null>();
+  const clauseFor = (name: string): Eval | null => {
+    let ev = memo.get(name);
+    if (ev === undefined) {
+      ev = fieldNameMatches(node.pattern, name) ? compileOn(name) : null;
+      if (memo.size < PATTERN_MEMO) memo.set(name, ev);
+    }
+    return ev;
+  };
+  const compileOn = (name: string): Eval | null => {
+    const clause = clauseOnField(node, name, opts);
+    return clause ? compilePlan(planLeaf(clause, opts)) : null;
+  };
+  return (e, ctx) => {
+    for (const k in e) {
+      if (!Object.hasOwn(e, k) || e[k] === null || e[k] === undefined) continue;
+      const ev = clauseFor(k);
+      if (ev !== null && ev(e, ctx)) return true;
+    }
+    return false;
+  };
 }
 
 /** Present and not null; `undefined` otherwise. */
@@ -138,9 +173,30 @@ function compilePlan(plan: LeafPlan): Eval {
         if (Number.isNaN(t)) return false;
         return (plan.gte === null || t >= plan.gte) && (plan.lte === null || t <= plan.lte);
       };
+    // Keyword clauses: the value, or one element of an array's JSON text (array-values.ts).
     case 'keyword_eq':
-      return (e) => {
-        const v = valueOf(e, plan.field);
+    case 'keyword_wildcard':
+    case 'keyword_regex':
+    case 'number_range':
+    case 'string_range': {
+      const own = keywordValueTest(plan);
+      const test = 'whole' in plan && plan.whole === true ? own : withElements(own);
+      return (e) => test(valueOf(e, plan.field));
+    }
+  }
+}
+
+type KeywordPlan = Extract<LeafPlan, { kind: 'keyword_eq' | 'keyword_wildcard' | 'keyword_regex' | 'number_range' | 'string_range' }>;
+
+/**
+ * A keyword clause's test of one value (not of an array's elements: the
+ * matcher wraps it in withElements). The stores that test values one by
+ * one (SQLite's ls_elements for array elements) use this same function.
+ */
+export function keywordValueTest(plan: KeywordPlan): (v: FieldValue | undefined) => boolean {
+  switch (plan.kind) {
+    case 'keyword_eq':
+      return (v) => {
         if (typeof v === 'string') return v === plan.string;
         if (typeof v === 'number') return plan.number !== null && v === plan.number;
         if (typeof v === 'boolean') return plan.boolean !== null && v === plan.boolean;
@@ -148,32 +204,25 @@ function compilePlan(plan: LeafPlan): Eval {
       };
     case 'keyword_wildcard': {
       const match = compileWildcard(plan.pattern);
-      return (e) => {
-        const v = valueOf(e, plan.field);
-        return typeof v === 'string' && match(v);
-      };
+      return (v) => typeof v === 'string' && match(v);
     }
     case 'keyword_regex': {
       const match = compileRegex(plan.pattern);
-      return (e) => {
-        const v = valueOf(e, plan.field);
-        return typeof v === 'string' && match(v);
-      };
+      return (v) => typeof v === 'string' && match(v);
     }
-    case 'number_range':
-      return (e) => {
-        const v = valueOf(e, plan.field);
+    case 'number_range': {
+      const { lower, upper } = plan;
+      return (v) => {
         if (typeof v !== 'number' || Number.isNaN(v)) return false;
-        const { lower, upper } = plan;
         if (lower && (lower.inclusive ? v < lower.value : v <= lower.value)) return false;
         if (upper && (upper.inclusive ? v > upper.value : v >= upper.value)) return false;
         return true;
       };
-    case 'string_range':
-      return (e) => {
-        const v = valueOf(e, plan.field);
+    }
+    case 'string_range': {
+      const { lower, upper } = plan;
+      return (v) => {
         if (typeof v !== 'string') return false;
-        const { lower, upper } = plan;
         if (lower) {
           const c = compareCodePoints(v, lower.value);
           if (lower.inclusive ? c < 0 : c <= 0) return false;
@@ -184,5 +233,6 @@ function compilePlan(plan: LeafPlan): Eval {
         }
         return true;
       };
+    }
   }
 }

@@ -125,18 +125,12 @@ const rejected: Array<[string, string, number]> = [
   ['x:[1 2]', 'LS_QUERY_SYNTAX', 5],
   ['[1 TO 2]', 'LS_QUERY_SYNTAX', 0],
   ['>5', 'LS_QUERY_SYNTAX', 0],
-  ['_exists_:a*', 'LS_QUERY_SYNTAX', 9],
   ['foo~', 'LS_QUERY_UNSUPPORTED', 3],
   ['foo~2', 'LS_QUERY_UNSUPPORTED', 3],
   ['"a b"~3', 'LS_QUERY_UNSUPPORTED', 5],
   ['level:error^2', 'LS_QUERY_UNSUPPORTED', 11],
   ['(a b)^2 c', 'LS_QUERY_UNSUPPORTED', 5],
   ['status:(500 OR 502~1)', 'LS_QUERY_UNSUPPORTED', 18],
-  // Field-name wildcards (Kibana's `http.*:500`, `*:500`): unsupported at the field, not a syntax error at the colon.
-  ['http.*:500', 'LS_QUERY_UNSUPPORTED', 0],
-  ['*:500', 'LS_QUERY_UNSUPPORTED', 0],
-  ['level:error AND http.*:(500 OR 502)', 'LS_QUERY_UNSUPPORTED', 16],
-  ['NOT f?o:bar', 'LS_QUERY_UNSUPPORTED', 4],
   ['x:/a(/', 'LS_QUERY_REGEX_INVALID', 5],
   ['x:/^a$/', 'LS_QUERY_REGEX_INVALID', 3],
   ['x:/(a)\\1/', 'LS_QUERY_REGEX_INVALID', 6],
@@ -182,15 +176,39 @@ test('a AND OR b — the found word is quoted whole', () => {
   assert.match(syntaxError('a AND OR b').message, /but "OR" found/);
 });
 
-test('http.*:500 — a field-name wildcard says what is supported; _exists_:http.* names _exists_:http', () => {
-  assert.throws(() => parse('http.*:500'), (e: QuerySyntaxError) => {
-    assert.equal(e.code, 'LS_QUERY_UNSUPPORTED');
-    assert.match(e.message, /field name cannot hold a wildcard \("http\.\*"\)/);
-    assert.match(e.message, /_exists_:http finds the events with any field under http/);
-    return true;
-  });
-  assert.throws(() => parse('_exists_:http.*'), /_exists_:http matches the events with http or any field under it/);
-  // Escaped, the characters are the field's own, as before.
+test('http.*:500 — a field-name wildcard is a field_pattern node (Kibana, Lucene)', () => {
+  const pattern = (p: string, clause: unknown) => ({ type: 'field_pattern', pattern: p, clause });
+  assert.deepEqual(shape('http.*:500'), pattern('http.*', term('http.*', '500')));
+  assert.deepEqual(shape('*:500'), pattern('*', term('*', '500')));
+  assert.deepEqual(shape('*.status:>=500'), pattern('*.status', range('*.status', ['500', true], null)));
+  assert.deepEqual(shape('NOT f?o:bar'), not(pattern('f?o', term('f?o', 'bar'))));
+  assert.deepEqual(
+    shape('level:error AND http.*:(500 OR 502)'),
+    and(term('level', 'error'), or(pattern('http.*', term('http.*', '500')), pattern('http.*', term('http.*', '502')))),
+  );
+  // A field inside the group wins, as for any group.
+  assert.deepEqual(shape('h*:(a OR b:c)'), or(pattern('h*', term('h*', 'a')), term('b', 'c')));
+  assert.deepEqual(shape('_exists_:http.*'), pattern('http.*', { type: 'exists', field: 'http.*' }));
+  assert.deepEqual(shape('http.*:*'), pattern('http.*', { type: 'exists', field: 'http.*' }));
+  assert.deepEqual(shape('http.*:web-*'), pattern('http.*', { type: 'wildcard', field: 'http.*', pattern: 'web-*' }));
+  // An escaped wildcard is the field's own character; a mixed name keeps the escape in the pattern.
   assert.deepEqual(shape('http\\*:5'), term('http*', '5'));
+  assert.deepEqual(shape('a\\*b*:5'), pattern('a\\*b*', term('a\\*b*', '5')));
   assert.deepEqual(shape('*:*'), { type: 'match_all' });
+  assert.deepEqual(shape('_exists_:*'), { type: 'match_all' });
+  // Fuzzy and boost are still refused after a pattern field.
+  assert.equal(syntaxError('http.*:500~').code, 'LS_QUERY_UNSUPPORTED');
+  assert.equal(syntaxError('http.*:(a b)^2').code, 'LS_QUERY_UNSUPPORTED');
+});
+
+test('"kubernetes.labels.app-name":web — a quoted field name is literal (LogsQL)', () => {
+  assert.deepEqual(shape('"kubernetes.labels.app-name":web'), term('kubernetes.labels.app-name', 'web'));
+  assert.deepEqual(shape('"with space":"a b"'), term('with space', 'a b', true));
+  assert.deepEqual(shape('"http.*":500'), term('http.*', '500'));
+  assert.deepEqual(shape('"say \\"hi\\"":x AND "a":(b OR c)'), and(term('say "hi"', 'x'), or(term('a', 'b'), term('a', 'c'))));
+  assert.deepEqual(shape('"x":>5'), range('x', ['5', false], null));
+  // A phrase followed by a space and a colon is still not a field.
+  assert.equal(syntaxError('"a" :b').code, 'LS_QUERY_SYNTAX');
+  // A phrase of free text is unchanged.
+  assert.deepEqual(shape('"a:b"'), term(null, 'a:b', true));
 });

@@ -10,7 +10,9 @@ export function fieldsOf(node: QueryNode, out = new Set<string>()): Set<string> 
     case 'not':
       fieldsOf(node.child, out);
       break;
+    // A pattern names no one field (`http.*:500`).
     case 'match_all':
+    case 'field_pattern':
       break;
     default:
       if (node.field !== null) out.add(node.field);

@@ -33,7 +33,10 @@ export function queryHints(ast: QueryNode): string[] {
   const operators = new Set<string>();
   const levels = new Set<string>();
   const matchers = new Map<string, string>();
+  let time = false;
   walk(ast, (leaf) => {
+    // LogsQL's `_time:5m` filter: the time range here is the request's, or an @timestamp clause.
+    if ((leaf.type === 'term' || leaf.type === 'range' || leaf.type === 'wildcard') && leaf.field === '_time') time = true;
     if (leaf.type !== 'term' || leaf.phrase) return;
     const m = leaf.field === null ? MATCHER.exec(leaf.value) : null;
     if (LOWER_OPERATORS.has(leaf.value)) operators.add(leaf.value);
@@ -46,6 +49,9 @@ export function queryHints(ast: QueryNode): string[] {
   }
   for (const [word, clause] of matchers) {
     hints.push(`"${word}" was searched as a word: a field's value is written with a colon (${clause})`);
+  }
+  if (time) {
+    hints.push('_time is no field here: the time range is the search\'s from/to, or a clause on @timestamp (@timestamp:>now-5m)');
   }
   for (const value of levels) {
     hints.push(`"${value}" is no level: level is one of ${LEVELS.join(', ')} (or an alias such as warn, err, fatal)`);

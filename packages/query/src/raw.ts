@@ -38,7 +38,7 @@ export interface RawRangeValue {
 
 export interface RawModifier {
   type: 'modifier';
-  feature: 'fuzzy' | 'boost' | 'field_wildcard';
+  feature: 'fuzzy' | 'boost';
   loc: Location;
 }
 
@@ -54,6 +54,7 @@ export type RawNode =
   | { type: 'match_all'; loc: Location }
   | { type: 'and' | 'or'; children: RawNode[]; loc: Location }
   | { type: 'not'; child: RawNode; loc: Location }
-  | { type: 'group'; field: string; fieldLoc: Location; child: RawNode; loc: Location }
-  | { type: 'clause'; field: string | null; fieldLoc: Location | null; value: RawValue; loc: Location }
+  /** `fieldPattern`: the field name holds a wildcard; the name in WildcardNode pattern syntax. */
+  | { type: 'group'; field: string; fieldPattern?: string; fieldLoc: Location; child: RawNode; loc: Location }
+  | { type: 'clause'; field: string | null; fieldPattern?: string; fieldLoc: Location | null; value: RawValue; loc: Location }
   | (RawModifier & { child: RawNode });

@@ -50,3 +50,10 @@ test('parse(serialize(parse(q))) equals parse(q) for 5000 generated queries', ()
     assert.deepEqual(stripLocations(parse(again)), stripLocations(parsed), `seed ${seed}: ${query} → ${again}`);
   }
 });
+
+test('field-name patterns serialize back to what parses to them', () => {
+  for (const q of ['http.*:500', '*.status:>=500', '_exists_:http.*', 'a\\*b*:c', 'h?:(x OR y)', 'NOT *:"a b"', 'f*:/a.c/']) {
+    const ast = parse(q);
+    assert.deepEqual(stripLocations(parse(serialize(ast))), stripLocations(ast), q);
+  }
+});

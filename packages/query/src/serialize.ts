@@ -93,6 +93,10 @@ export function serialize(node: QueryNode): string {
     case 'wildcard':
     case 'regex':
       return node.field === null ? serializeLeafValue(node) : `${escapeTerm(node.field)}:${serializeLeafValue(node)}`;
+    case 'field_pattern':
+      // The field name keeps its wildcards: `http.*:500`, `_exists_:http.*`.
+      if (node.clause.type === 'exists') return `_exists_:${serializeWildcard(node.pattern)}`;
+      return `${serializeWildcard(node.pattern)}:${serializeLeafValue(node.clause)}`;
   }
 }
 

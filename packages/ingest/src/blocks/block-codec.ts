@@ -7,9 +7,9 @@
  * carry what lets a query skip the block: present rows, types, numeric
  * min/max, a bloom of tokens or exact values. Pure functions, no I/O.
  */
-import { tokenize, type FieldValue, type LogEvent } from '@logship/query';
+import { arrayElements, tokenize, type FieldValue, type LogEvent } from '@logship/query';
 import { storeError } from '../store/store-error.js';
-import { bloomMayContain, buildValueBloom } from './bloom.js';
+import { ARRAY_NUMBERS_KEY, bloomMayContain, buildValueBloom } from './bloom.js';
 import { ByteReader, corrupt } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
 import { compressColumn, decompressColumn, ENC_CONST, ENC_RAW, type BlockCompression } from './column-compression.js';
@@ -303,6 +303,8 @@ function columnBloom(values: readonly FieldValue[], isText: boolean, types: numb
     // Ids and the like: a Set of them costs more than hashing each value,
     // repeats only set the same bits; the bloom is sized by the row count.
     const keys = types & T_NULL ? values.filter(notNull) : (values as readonly (string | number | boolean)[]);
+    const elements = types & T_STRING ? arrayKeys(new Set(keys)) : null;
+    if (elements) return buildValueBloom([...keys, ...elements.values], elements.tokens, keys.length + elements.values.length + 1);
     return keys.length ? buildValueBloom(keys, NO_TOKENS, keys.length) : null;
   }
   // Distinct values first (a native Set): most columns repeat a few values,
@@ -313,7 +315,13 @@ function columnBloom(values: readonly FieldValue[], isText: boolean, types: numb
     if (v !== null) distinct.add(v);
   }
   if (numbersOnly && distinct.size > MAX_NUMBER_KEYS) return null;
-  const tokens = new Set<string>();
+  let tokens = new Set<string>();
+  // An array's JSON text: its elements are values of the column too (query package array-values.ts).
+  const elements = !isText && types & T_STRING ? arrayKeys(distinct) : null;
+  if (elements) {
+    for (const v of elements.values) distinct.add(v);
+    tokens = new Set(elements.tokens);
+  }
   if (isText) {
     for (const v of distinct) {
       if (typeof v !== 'string') continue;
@@ -322,6 +330,25 @@ function columnBloom(values: readonly FieldValue[], isText: boolean, types: numb
     }
   }
   return distinct.size + tokens.size ? buildValueBloom(distinct, tokens, distinct.size + tokens.size) : null;
+}
+
+/**
+ * The elements of the values that are arrays' JSON text (null when none
+ * is), and ARRAY_NUMBERS_KEY as a token when one of them is a number.
+ */
+function arrayKeys(values: ReadonlySet<FieldValue>): { values: (string | number | boolean)[]; tokens: string[] } | null {
+  let out: (string | number | boolean)[] | null = null;
+  let numbers = false;
+  for (const v of values) {
+    const elements = arrayElements(v);
+    if (elements === null) continue;
+    out ??= [];
+    for (const e of elements) {
+      out.push(e);
+      if (typeof e === 'number') numbers = true;
+    }
+  }
+  return out === null ? null : { values: out, tokens: numbers ? [ARRAY_NUMBERS_KEY] : [] };
 }
 
 /** Whether the first values are all different (ids; random numbers from a range repeat sooner). */

@@ -18,9 +18,9 @@
  * bloom is used only when the block was encoded with the same idea of the
  * field (text or not) as the query has: `search.text_fields` may change.
  */
-import { compileMatcher, planLeaf, type LeafNode, type LeafPlan, type LogEvent, type MatcherOptions, type QueryNode } from '@logship/query';
+import { clauseOnField, compileMatcher, fieldNameMatches, planLeaf, type FieldPatternNode, type LeafNode, type LeafPlan, type LogEvent, type MatcherOptions, type QueryNode } from '@logship/query';
 import { setEventField } from '@logship/query';
-import { bloomMayContain, textKey, valueKey } from './bloom.js';
+import { ARRAY_NUMBERS_KEY, bloomMayContain, textKey, valueKey } from './bloom.js';
 import { columnMayHold, type ColumnMeta } from './block-codec.js';
 import type { BlockHeader } from './block-header.js';
 
@@ -76,9 +76,46 @@ export function compilePruner(ast: QueryNode, opts: MatcherOptions): BlockPruner
       const child = compilePruner(ast.child, opts);
       return (h) => (ALL - child(h)) as Verdict;
     }
+    case 'field_pattern':
+      return patternPruner(ast, opts);
     default:
       return leafPruner(ast, planLeaf(ast, opts), opts);
   }
+}
+
+/** `http.*:500`: the OR of the clause's verdicts on the block's fields whose names match. */
+function patternPruner(node: FieldPatternNode, opts: MatcherOptions): BlockPruner {
+  const memo = new Map<string, BlockPruner | null>();
+  const prunerFor = (name: string): BlockPruner | null => {
+    let p = memo.get(name);
+    if (p === undefined) {
+      const clause = clauseOnField(node, name, opts);
+      p = clause ? leafPruner(clause, planLeaf(clause, opts), opts) : null;
+      memo.set(name, p);
+    }
+    return p;
+  };
+  return (h) => {
+    let v: Verdict = NONE;
+    for (const name of h.at.keys()) {
+      if (!fieldNameMatches(node.pattern, name)) continue;
+      const p = prunerFor(name);
+      if (p === null) continue;
+      const x = p(h);
+      if (x === ALL) return ALL;
+      if (x > v) v = x;
+    }
+    return v;
+  };
+}
+
+/**
+ * Whether a string column may hold an array's JSON text with a number
+ * among its elements (query package array-values.ts): its value bloom
+ * says so (block-codec.ts columnBloom adds the key), or it has no bloom.
+ */
+function mayHoldNumberElements(m: ColumnMeta): boolean {
+  return (m.types & STRING) !== 0 && (m.bloom === null || bloomMayContain(m.bloom, ARRAY_NUMBERS_KEY));
 }
 
 /** The fields a plan reads (besides @timestamp, which blocks bound by time). */
@@ -203,6 +240,11 @@ function metaPruner(plan: LeafPlan): BlockPruner {
         if ((m.types & STRING) !== 0 && may(plan.string)) return SOME;
         if (plan.number !== null && (m.types & NUMBER) !== 0 && inMinMax(m, plan.number) && may(plan.number)) return SOME;
         if (plan.boolean !== null && (m.types & BOOLEAN) !== 0 && may(plan.boolean)) return SOME;
+        // An array's elements (`codes:500` in `[404,500]`): the value bloom holds their keys too.
+        if ((m.types & STRING) !== 0) {
+          if (plan.number !== null && may(plan.number)) return SOME;
+          if (plan.boolean !== null && may(plan.boolean)) return SOME;
+        }
         return NONE;
       };
     case 'keyword_wildcard':
@@ -212,6 +254,9 @@ function metaPruner(plan: LeafPlan): BlockPruner {
     case 'number_range':
       return (h) => {
         const m = metaOf(h, plan.field);
+        if (m === undefined) return NONE;
+        // Numbers in arrays (`[200,503]`) are not in min/max.
+        if (mayHoldNumberElements(m)) return SOME;
         if (!hasType(m, NUMBER)) return NONE;
         // min/max are over finite numbers: a block with ±Infinity in the field is not judged by them.
         if (m.min === null || m.max === null || h.nonFinite.has(plan.field)) return SOME;

@@ -9,10 +9,13 @@
  *   the time range ─► matcher on partial events ─► row numbers
  */
 import {
+  clauseOnField,
   compileMatcher,
+  fieldNameMatches,
   planLeaf,
   regexRuns,
   setEventField,
+  type FieldPatternNode,
   type FieldValue,
   type LeafPlan,
   type LogEvent,
@@ -99,6 +102,8 @@ function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>):
       }
       return { prune, filter: noneOf(compileRows(child, opts, fields).filter) };
     }
+    case 'field_pattern':
+      return patternRows(ast, opts, fields);
     default: {
       const plan = planLeaf(ast, opts);
       const prune = leafPruner(ast, plan, opts);
@@ -203,6 +208,40 @@ function compileRows(ast: QueryNode, opts: MatcherOptions, fields: Set<string>):
       };
     }
   }
+}
+
+/**
+ * `http.*:500` (query package field-patterns.ts): in each block, the OR of
+ * the clause on the block's fields whose names match, each name's clause
+ * compiled once for the query.
+ */
+function patternRows(node: FieldPatternNode, opts: MatcherOptions, fields: Set<string>): RowNode {
+  const memo = new Map<string, RowNode | null>();
+  const nodeFor = (name: string): RowNode | null => {
+    let n = memo.get(name);
+    if (n === undefined) {
+      const clause = clauseOnField(node, name, opts);
+      n = clause ? compileRows(clause, opts, fields) : null;
+      memo.set(name, n);
+    }
+    return n;
+  };
+  const prune = compilePruner(node, opts);
+  return {
+    prune,
+    filter: (h, cols, ts, rows) => {
+      const v = prune(h);
+      if (v === NONE) return [];
+      if (v === ALL) return rows;
+      const children: RowMatch[] = [];
+      for (const name of h.at.keys()) {
+        if (!fieldNameMatches(node.pattern, name)) continue;
+        const n = nodeFor(name);
+        if (n) children.push(n.filter);
+      }
+      return anyOf(children)(h, cols, ts, rows);
+    },
+  };
 }
 
 /** Rows by one field's value: none or all when the block's header says so, else each distinct value judged once where the column has a dictionary. */

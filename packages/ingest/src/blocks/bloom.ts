@@ -12,6 +12,14 @@
 const BITS_PER_KEY = 10;
 const PROBES = 6;
 
+/**
+ * In a value bloom: some string of the column is an array's JSON text with
+ * a number among its elements (query package array-values.ts), which
+ * min/max do not cover. No valueKey is ever this (they start `s:`, `n:`,
+ * `b:`). The elements themselves are in the bloom as values.
+ */
+export const ARRAY_NUMBERS_KEY = '[n';
+
 export function textKey(token: string): string {
   return token;
 }

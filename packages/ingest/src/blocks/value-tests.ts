@@ -5,14 +5,33 @@
  * runs them over a column, through its dictionary where it has one. The
  * differential tests hold these to the matcher.
  */
-import { compileRegex, compileWildcard, planLeaf, regexRuns, type FieldValue, type LeafPlan, type MatcherOptions, type QueryNode } from '@logship/query';
+import { arrayElements, compileRegex, compileWildcard, planLeaf, regexRuns, withElements, type FieldValue, type LeafPlan, type MatcherOptions, type QueryNode } from '@logship/query';
 import { planFields } from './block-prune.js';
 import { isRollupField } from '../sqlite/rollup.js';
 
 export type ValueTest = (v: FieldValue | undefined) => boolean;
 
-/** The test of one value for the single-field plans that dominate real queries; null for the others (text leaves, dates). */
+/**
+ * The test of one value for the single-field plans that dominate real
+ * queries; null for the others (text leaves, dates). Keyword tests take an
+ * array's JSON text by its elements too (query package array-values.ts).
+ */
 export function valueTest(plan: LeafPlan): ValueTest | null {
+  const test = ownValueTest(plan);
+  if (test === null) return null;
+  switch (plan.kind) {
+    case 'keyword_eq':
+    case 'keyword_regex':
+      return plan.whole === true ? test : withElements(test);
+    case 'keyword_wildcard':
+    case 'number_range':
+      return withElements(test);
+    default:
+      return test;
+  }
+}
+
+function ownValueTest(plan: LeafPlan): ValueTest | null {
   switch (plan.kind) {
     case 'exists':
       return (v) => v !== undefined && v !== null;
@@ -66,7 +85,7 @@ export function oneFieldTest(children: readonly QueryNode[], opts: MatcherOption
   let field: string | null = null;
   const tests: ValueTest[] = [];
   for (const c of children) {
-    if (c.type === 'and' || c.type === 'or' || c.type === 'not' || c.type === 'match_all') return null;
+    if (c.type === 'and' || c.type === 'or' || c.type === 'not' || c.type === 'match_all' || c.type === 'field_pattern') return null;
     const plan = planLeaf(c, opts);
     const names = planFields(plan);
     const test = names.length === 1 && names[0] !== '@timestamp' && names[0] !== 'event.id' ? valueTest(plan) : null;
@@ -148,14 +167,29 @@ export function keyRollup(ast: QueryNode, opts: MatcherOptions): KeyRollup | nul
   const leaves = inner.type === 'or' ? inner.children : [inner];
   let field: string | null = null;
   const keys = new Set<string>();
+  // Level clauses and whole-value ones (a terms bucket's) take no elements.
+  let noElements = false;
   for (const c of leaves) {
-    if (c.type === 'and' || c.type === 'or' || c.type === 'not' || c.type === 'match_all') return null;
+    if (c.type === 'and' || c.type === 'or' || c.type === 'not' || c.type === 'match_all' || c.type === 'field_pattern') return null;
     const plan = planLeaf(c, opts);
-    if (plan.kind === 'level_in') for (const l of plan.levels) keys.add(l);
-    else if (plan.kind === 'keyword_eq' && (plan.number === null || String(plan.number) === plan.string)) keys.add(plan.string);
+    if (plan.kind === 'level_in') {
+      noElements = true;
+      for (const l of plan.levels) keys.add(l);
+    } else if (plan.kind === 'keyword_eq' && (plan.number === null || String(plan.number) === plan.string)) {
+      if (plan.whole === true) noElements = true;
+      keys.add(plan.string);
+    }
     else return null;
     if (!isRollupField(plan.field) || (field !== null && plan.field !== field)) return null;
     field = plan.field;
   }
-  return field === null ? null : { field, test: (key) => keys.has(key), negate };
+  // A key that is an array's JSON text (`["a","b"]`) holds `tags:a` by an element: an element is
+  // taken as the keyword_eq it is, a string by its text, a number by its String() (as above).
+  const byElement = (key: string): boolean => {
+    const elements = arrayElements(key);
+    if (elements === null) return false;
+    for (const e of elements) if (keys.has(String(e))) return true;
+    return false;
+  };
+  return field === null ? null : { field, test: noElements ? (key) => keys.has(key) : (key) => keys.has(key) || byElement(key), negate };
 }

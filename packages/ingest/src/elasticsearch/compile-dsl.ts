@@ -8,15 +8,18 @@
  * translated against the document layout of event-document.ts. The
  * differential test checks the two agree on generated corpora and queries.
  */
-import { DEFAULT_TEXT_FIELDS, planLeaf, type LeafPlan, type PlanOptions, type QueryNode } from '@logship/query';
+import { DEFAULT_TEXT_FIELDS, planLeaf, QueryError, type LeafPlan, type PlanOptions, type QueryNode } from '@logship/query';
 import type { estypes } from '@elastic/elasticsearch';
 import {
   BOOLEAN_PREFIX,
+  booleanElements,
   booleanField,
   esFieldName,
   KEYWORD_PREFIX,
+  keywordElements,
   keywordField,
   NUMBER_PREFIX,
+  numberElements,
   numberField,
   OTHER_TEXT_PREFIX,
   TEXT_FIELD,
@@ -38,6 +41,9 @@ export function compileDsl(ast: QueryNode, opts: PlanOptions): EsQuery {
       return { bool: { should: ast.children.map((c) => compileDsl(c, opts)), minimum_should_match: 1 } };
     case 'not':
       return { bool: { must_not: [compileDsl(ast.child, opts)] } };
+    case 'field_pattern':
+      // The store expands patterns over the indices' field names first (field-names.ts).
+      throw new QueryError('LS_QUERY_UNSUPPORTED', `field name pattern "${ast.clause.field}" not expanded before compiling`);
     default:
       return compilePlan(planLeaf(ast, opts), opts.textFields ?? DEFAULT_TEXT_FIELDS);
   }
@@ -59,6 +65,9 @@ function anyOf(queries: EsQuery[]): EsQuery {
 function exists(field: string, textFields: readonly string[]): EsQuery {
   const queries: EsQuery[] = [
     { range: { [keywordField(field)]: { gte: '' } } },
+    // A string longer than the keyword's ignore_above is not indexed there;
+    // Elasticsearch names the field in `_ignored` instead.
+    { term: { _ignored: keywordField(field) } },
     { range: { [numberField(field)]: { gte: -Number.MAX_VALUE } } },
     { terms: { [booleanField(field)]: [true, false] } },
   ];
@@ -87,7 +96,9 @@ function existsAny(field: string, prefix: string, textFields: readonly string[])
   const under = [KEYWORD_PREFIX, NUMBER_PREFIX, BOOLEAN_PREFIX, OTHER_TEXT_PREFIX].flatMap((p) =>
     patterns.map((pattern): EsQuery => ({ exists: { field: p + pattern } })),
   );
-  return anyOf([exists(field, textFields), ...under]);
+  // Strings too long for their keyword copy (ignore_above), by their name in `_ignored`.
+  const ignored = patterns.map((pattern): EsQuery => ({ wildcard: { _ignored: { value: KEYWORD_PREFIX + pattern } } }));
+  return anyOf([exists(field, textFields), ...under, ...ignored]);
 }
 
 function compilePlan(plan: LeafPlan, textFields: readonly string[]): EsQuery {
@@ -125,28 +136,42 @@ function compilePlan(plan: LeafPlan, textFields: readonly string[]): EsQuery {
       if (plan.lte !== null) range.lte = String(plan.lte);
       return { range: { '@timestamp': range } };
     }
+    // Keyword clauses match a value or one element of an array's JSON text (query package
+    // array-values.ts): the elements are indexed beside the value (event-document.ts ELEMENT_SUFFIX).
     case 'keyword_eq': {
+      const elements = plan.whole !== true;
       const options: EsQuery[] = [{ term: { [keywordField(plan.field)]: { value: plan.string } } }];
-      if (plan.number !== null) options.push({ term: { [numberField(plan.field)]: { value: plan.number } } });
-      if (plan.boolean !== null) options.push({ term: { [booleanField(plan.field)]: { value: plan.boolean } } });
+      if (elements) options.push({ term: { [keywordElements(plan.field)]: { value: plan.string } } });
+      if (plan.number !== null) {
+        options.push({ term: { [numberField(plan.field)]: { value: plan.number } } });
+        if (elements) options.push({ term: { [numberElements(plan.field)]: { value: plan.number } } });
+      }
+      if (plan.boolean !== null) {
+        options.push({ term: { [booleanField(plan.field)]: { value: plan.boolean } } });
+        if (elements) options.push({ term: { [booleanElements(plan.field)]: { value: plan.boolean } } });
+      }
       return anyOf(options);
     }
     case 'keyword_wildcard':
-      return { wildcard: { [keywordField(plan.field)]: { value: plan.pattern } } };
+      return anyOf([keywordField(plan.field), keywordElements(plan.field)].map((f) => ({ wildcard: { [f]: { value: plan.pattern } } })));
     case 'keyword_regex':
-      return { regexp: { [keywordField(plan.field)]: { value: plan.pattern, flags: 'ALL' } } };
+      return anyOf(
+        (plan.whole === true ? [keywordField(plan.field)] : [keywordField(plan.field), keywordElements(plan.field)]).map((f) => ({
+          regexp: { [f]: { value: plan.pattern, flags: 'ALL' } },
+        })),
+      );
     case 'number_range': {
       const range: estypes.QueryDslNumberRangeQuery = {};
       if (plan.lower) range[plan.lower.inclusive ? 'gte' : 'gt'] = plan.lower.value;
       if (plan.upper) range[plan.upper.inclusive ? 'lte' : 'lt'] = plan.upper.value;
-      return { range: { [numberField(plan.field)]: range } };
+      return anyOf([numberField(plan.field), numberElements(plan.field)].map((f) => ({ range: { [f]: range } })));
     }
     case 'string_range': {
       // Keyword ranges compare UTF-8 bytes, i.e. code points, as compareCodePoints() does.
       const range: estypes.QueryDslTermRangeQuery = {};
       if (plan.lower) range[plan.lower.inclusive ? 'gte' : 'gt'] = plan.lower.value;
       if (plan.upper) range[plan.upper.inclusive ? 'lte' : 'lt'] = plan.upper.value;
-      return { range: { [keywordField(plan.field)]: range } };
+      return anyOf([keywordField(plan.field), keywordElements(plan.field)].map((f) => ({ range: { [f]: range } })));
     }
   }
 }

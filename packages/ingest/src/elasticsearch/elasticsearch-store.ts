@@ -36,6 +36,8 @@ import { asStoreFailure } from './transport-error.js';
 import { unindexedFields } from './unindexed-fields.js';
 import { timeRangeFilter, visibilityFilter } from './visibility-filter.js';
 // The read API's shared answers (query package): kept apart from the import above, which other work changes.
+import { expandFieldPatterns, hasFieldPattern } from '@logship/query';
+import { indexedFieldNames } from './field-names.js';
 
 export interface ElasticsearchStoreConfig {
   client: Client;
@@ -248,8 +250,12 @@ export class ElasticsearchStore implements LogStore {
     return result;
   }
 
-  private filters(req: CountRequest): EsQuery[] {
-    return [compileDsl(req.query, { now: req.now, textFields: this.textFields }), timeRangeFilter(req.from, req.to), visibilityFilter(this.policy, this.clock())];
+  private async filters(req: CountRequest): Promise<EsQuery[]> {
+    const opts = { now: req.now, textFields: this.textFields };
+    let query = req.query;
+    // `http.*:500`: over the fields the range's indices map (field-names.ts).
+    if (hasFieldPattern(query)) query = expandFieldPatterns(query, await indexedFieldNames(this.client, this.indicesFor(req)), opts);
+    return [compileDsl(query, opts), timeRangeFilter(req.from, req.to), visibilityFilter(this.policy, this.clock())];
   }
 
   /** Only the daily indices the request's time range can reach. */
@@ -259,17 +265,17 @@ export class ElasticsearchStore implements LogStore {
 
   async search(req: SearchRequest): Promise<SearchResult> {
     this.open();
-    return searchPage(this.client, this.indicesFor(req), this.filters(req), req);
+    return searchPage(this.client, this.indicesFor(req), await this.filters(req), req);
   }
 
   async count(req: CountRequest): Promise<number> {
     this.open();
-    return countMatching(this.client, this.indicesFor(req), this.filters(req));
+    return countMatching(this.client, this.indicesFor(req), await this.filters(req));
   }
 
   async aggregate(req: AggregateRequest): Promise<AggregateResult> {
     this.open();
-    return aggregate(this.client, this.indicesFor(req), this.filters(req), req.agg, { from: req.from, to: req.to });
+    return aggregate(this.client, this.indicesFor(req), await this.filters(req), req.agg, { from: req.from, to: req.to });
   }
 
 

@@ -28,7 +28,7 @@
  * ASCII. Tokens contain no whitespace, so the built-in `whitespace` analyzer
  * gives back exactly these tokens at adjacent positions (phrases work).
  */
-import { setEventField, tokenize, type LogEvent } from '@logship/query';
+import { arrayElements, setEventField, tokenize, type LogEvent } from '@logship/query';
 
 export const TEXT_FIELD = '@text';
 export const SOURCE_FIELD = '@event';
@@ -68,7 +68,22 @@ export function esFieldName(field: string): string {
   return name;
 }
 
+/**
+ * Array elements (query package array-values.ts): a string that is an
+ * array's JSON text keeps its keyword copy, and its elements are indexed
+ * as well, each by its type, under the field's name and this suffix
+ * (`@kw.tags~el`, `@num.codes~el`, `@bool.flags~el`), so `tags:a` finds
+ * `["a","b"]` while terms and stats of `tags` still see the one value.
+ * No field's own name ends so: safe names hold no `~`, and a hex-encoded
+ * one holds it only first. In the existing typed objects, so indices
+ * created before need no new mapping.
+ */
+export const ELEMENT_SUFFIX = '~el';
+
 export const keywordField = (field: string): string => KEYWORD_PREFIX + esFieldName(field);
+export const keywordElements = (field: string): string => KEYWORD_PREFIX + esFieldName(field) + ELEMENT_SUFFIX;
+export const numberElements = (field: string): string => NUMBER_PREFIX + esFieldName(field) + ELEMENT_SUFFIX;
+export const booleanElements = (field: string): string => BOOLEAN_PREFIX + esFieldName(field) + ELEMENT_SUFFIX;
 export const numberField = (field: string): string => NUMBER_PREFIX + esFieldName(field);
 export const booleanField = (field: string): string => BOOLEAN_PREFIX + esFieldName(field);
 /** Where a text field's tokens are indexed: `@text` for message, `@txt.<name>` for the others. */
@@ -81,14 +96,17 @@ export type EsDocument = Record<string, unknown>;
  * also indexed as tokens under `@txt` (they keep their keyword copy too).
  */
 export function eventToDocument(event: LogEvent, className: string, otherTextFields: readonly string[] = []): EsDocument {
-  const kw: Record<string, string> = {};
-  const num: Record<string, number> = {};
-  const bool: Record<string, boolean> = {};
+  const kw: Record<string, string | string[]> = {};
+  const num: Record<string, number | number[]> = {};
+  const bool: Record<string, boolean | boolean[]> = {};
   for (const [field, value] of Object.entries(event)) {
     if (UNTYPED.has(field) || value === null || value === undefined) continue;
     const name = esFieldName(field);
-    if (typeof value === 'string') setEventField(kw, name, value);
-    else if (typeof value === 'number') {
+    if (typeof value === 'string') {
+      setEventField(kw, name, value);
+      const elements = arrayElements(value);
+      if (elements !== null) addElements(name, elements, kw, num, bool);
+    } else if (typeof value === 'number') {
       // NaN/Infinity are not JSON; a number that is not finite is not indexed.
       if (Number.isFinite(value)) setEventField(num, name, value);
     } else if (typeof value === 'boolean') setEventField(bool, name, value);
@@ -111,6 +129,28 @@ export function eventToDocument(event: LogEvent, className: string, otherTextFie
   if (Object.keys(num).length) doc['@num'] = num;
   if (Object.keys(bool).length) doc['@bool'] = bool;
   return doc;
+}
+
+/** An array's elements into the typed copies (ELEMENT_SUFFIX), each kind only when it has some. */
+function addElements(
+  name: string,
+  elements: readonly (string | number | boolean)[],
+  kw: Record<string, unknown>,
+  num: Record<string, unknown>,
+  bool: Record<string, unknown>,
+): void {
+  const strings: string[] = [];
+  const numbers: number[] = [];
+  const booleans: boolean[] = [];
+  for (const e of elements) {
+    if (typeof e === 'string') strings.push(e);
+    else if (typeof e === 'number') numbers.push(e);
+    else booleans.push(e);
+  }
+  const key = name + ELEMENT_SUFFIX;
+  if (strings.length) setEventField(kw, key, strings);
+  if (numbers.length) setEventField(num, key, numbers);
+  if (booleans.length) setEventField(bool, key, booleans);
 }
 
 /** The stored event from a hit's `_source`, optionally projected. */

@@ -45,8 +45,9 @@ function and(a: QueryNode, b: QueryNode): QueryNode {
   return { type: 'and', children: [a, b], loc: LOC };
 }
 
+/** The events whose value is `value` (a group's terms bucket key): the whole value, not an array's element. */
 function exact(field: string, value: string): QueryNode {
-  return { type: 'term', field, value, phrase: true, loc: LOC };
+  return { type: 'term', field, value, phrase: true, whole: true, loc: LOC };
 }
 
 export async function evaluateRule(rule: AlertRule, opts: EvaluateOptions): Promise<RuleEvaluation> {

@@ -17,7 +17,7 @@
  * as false, but NOT NULL is NULL; so NOT compiles to NOT coalesce(x, 0),
  * which gives the matcher's two-valued logic.
  */
-import { planLeaf, type LeafPlan, type QueryNode } from '@logship/query';
+import { clauseOnField, DEFAULT_TEXT_FIELDS, expandFieldPattern, planLeaf, type FieldPatternNode, type LeafPlan, type QueryNode } from '@logship/query';
 import { INDEXED, PROMOTED_COLUMN_OF } from './partition-schema.js';
 import { compiledPattern } from './sql-functions.js';
 
@@ -74,6 +74,19 @@ export class DocPrefix {
 }
 
 /**
+ * A named parameter standing for the JSON paths of every doc key whose name
+ * matches a field-name pattern (`http.*`), except the names in `except`
+ * (the compiler expands those itself): each partition binds it to its own
+ * list, as JSON text.
+ */
+export class DocPattern {
+  constructor(
+    readonly pattern: string,
+    readonly except: readonly string[],
+  ) {}
+}
+
+/**
  * A named parameter standing for whether text_fts holds these fields for
  * every row of a partition: each partition binds it to 0 when it does and to
  * a bound above every rid when it does not (partition-db.ts), so
@@ -98,12 +111,14 @@ class Builder {
   ) {}
 
   /** A parameter placeholder; equal values share one parameter. */
-  p(value: string | number | DocPath | DocPrefix | TextCover): string {
+  p(value: string | number | DocPath | DocPrefix | DocPattern | TextCover): string {
     const key =
       value instanceof DocPath
         ? `doc:${value.field}`
         : value instanceof DocPrefix
           ? `under:${value.prefix}`
+          : value instanceof DocPattern
+          ? `pattern:${JSON.stringify([value.pattern, value.except])}`
           : value instanceof TextCover
           ? `cover:${JSON.stringify(value.fields)}`
           : `${typeof value}:${value}`;
@@ -116,7 +131,12 @@ class Builder {
     return `@${name}`;
   }
 
+  /** Fields reached otherwise than by name (a field pattern's doc keys). */
+  readonly special = new Map<string, FieldSql>();
+
   field(name: string): FieldSql {
+    const special = this.special.get(name);
+    if (special) return special;
     if (name === '@timestamp') return { value: 'ts', type: "'integer'", kind: 'ts' };
     if (name === 'event.id') return { value: 'eid', type: "'text'", kind: 'eid' };
     const column = PROMOTED_COLUMN_OF.get(name);
@@ -180,9 +200,33 @@ function compileNode(node: QueryNode, b: Builder): string {
       return node.children.length === 0 ? '0' : balanced(node.children.map((c) => compileNode(c, b)), 'OR');
     case 'not':
       return `NOT coalesce((${compileNode(node.child, b)}), 0)`;
+    case 'field_pattern':
+      return patternSql(node, b);
     default:
       return leafSql(planLeaf(node, { now: b.now, ...(b.textFields ? { textFields: b.textFields } : {}) }), b);
   }
+}
+
+/**
+ * `http.*:500` (query package field-patterns.ts). The fields with a place
+ * of their own (@timestamp, event.id, the promoted columns, the text
+ * fields) are expanded here, each by its own kind; every other field is a
+ * doc key, a keyword, so one clause over the doc keys whose names match
+ * (DocPattern, bound per partition) covers them all.
+ */
+function patternSql(node: FieldPatternNode, b: Builder): string {
+  const opts = { now: b.now, ...(b.textFields ? { textFields: b.textFields } : {}) };
+  const own = ['@timestamp', 'event.id', ...PROMOTED_COLUMN_OF.keys(), ...(b.textFields ?? DEFAULT_TEXT_FIELDS)];
+  const ownSql = compileNode(expandFieldPattern(node, own, opts), b);
+  // A stand-in name no field has: the clause planned as on a keyword doc field.
+  const stand = `\u0000pattern${b.special.size}`;
+  const clause = clauseOnField(node, stand, { ...opts, textFields: [] });
+  if (clause === null) return ownSql;
+  const keys = b.p(new DocPattern(node.pattern, [...new Set(own)]));
+  const alias = `pk${b.special.size}`;
+  b.special.set(stand, { value: `json_extract(doc, ${alias}.value)`, type: `json_type(doc, ${alias}.value)`, kind: 'doc' });
+  const docSql = compileNode(clause, b);
+  return `(${ownSql}) OR EXISTS (SELECT 1 FROM json_each(${keys}) AS ${alias} WHERE ${docSql})`;
 }
 
 const NUMERIC = "IN ('integer', 'real')";
@@ -274,16 +318,22 @@ function leafSql(plan: LeafPlan, b: Builder): string {
         const d = f.kind === 'doc' ? f : f.fallback?.();
         if (d) alternatives.push(`${d.type} = ${b.p(plan.boolean ? 'true' : 'false')}`);
       }
-      return alternatives.length === 1 ? (alternatives[0] as string) : `(${alternatives.join(' OR ')})`;
+      if (f.kind !== 'ts' && f.kind !== 'eid' && plan.whole !== true) alternatives.push(elementsSql(f, plan, b));
+      const test = alternatives.length === 1 ? (alternatives[0] as string) : `(${alternatives.join(' OR ')})`;
+      // Still one index lookup a partition: both terms of the OR are ranges of the column's index.
+      if (alternatives.length === 2 && b.indexedEqualities.has(alternatives[0] as string)) b.indexedEqualities.add(test);
+      return test;
     }
     case 'keyword_wildcard': {
       const f = b.field(plan.field);
-      return `${prefixRange(f.value, wildcardPrefix(plan.pattern), b)} AND ls_wildcard(${f.value}, ${b.p(plan.pattern)})`;
+      const own = `${prefixRange(f.value, wildcardPrefix(plan.pattern), b)} AND ls_wildcard(${f.value}, ${b.p(plan.pattern)})`;
+      return `((${own}) OR ${elementsSql(f, plan, b)})`;
     }
     case 'keyword_regex': {
       compiledPattern('regex', plan.pattern);
       const f = b.field(plan.field);
-      return `${f.value} >= '' AND ls_regex(${f.value}, ${b.p(plan.pattern)})`;
+      const own = `${f.value} >= '' AND ls_regex(${f.value}, ${b.p(plan.pattern)})`;
+      return plan.whole === true ? own : `((${own}) OR ${elementsSql(f, plan, b)})`;
     }
     case 'number_range': {
       // SQLite orders NULL < numbers < TEXT, so bounds alone select numbers:
@@ -295,7 +345,7 @@ function leafSql(plan: LeafPlan, b: Builder): string {
       if (plan.lower) parts.push(`${value} ${plan.lower.inclusive ? '>=' : '>'} ${b.p(plan.lower.value)}`);
       if (plan.upper) parts.push(`${value} ${plan.upper.inclusive ? '<=' : '<'} ${b.p(plan.upper.value)}`);
       else if (f.kind !== 'doc') parts.push(`${f.value} < ''`);
-      return `(${parts.join(' AND ')})`;
+      return `((${parts.join(' AND ')}) OR ${elementsSql(f, plan, b)})`;
     }
     case 'string_range': {
       // BINARY collation compares UTF-8 bytes: code point order, as the
@@ -304,9 +354,19 @@ function leafSql(plan: LeafPlan, b: Builder): string {
       const parts: string[] = [];
       parts.push(plan.lower ? `${f.value} ${plan.lower.inclusive ? '>=' : '>'} ${b.p(plan.lower.value)}` : `${f.value} >= ''`);
       if (plan.upper) parts.push(`${f.value} ${plan.upper.inclusive ? '<=' : '<'} ${b.p(plan.upper.value)}`);
-      return `(${parts.join(' AND ')})`;
+      return `((${parts.join(' AND ')}) OR ${elementsSql(f, plan, b)})`;
     }
   }
+}
+
+/**
+ * An array's JSON text matched by its elements (query package
+ * array-values.ts): only strings that start with `[` (an index range on a
+ * promoted column) reach ls_elements, which parses them and tests each
+ * element as the matcher does (keywordValueTest).
+ */
+function elementsSql(f: FieldSql, plan: LeafPlan, b: Builder): string {
+  return `(${f.value} >= '[' AND ${f.value} < '\\' AND ls_elements(${f.value}, ${b.p(JSON.stringify(plan))}))`;
 }
 
 /**

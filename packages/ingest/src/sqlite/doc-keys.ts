@@ -9,6 +9,7 @@
  * name ever reaches SQLite's JSON path parser.
  */
 import type Database from 'better-sqlite3';
+import { fieldNameMatches } from '@logship/query';
 
 /** A path that matches no key: codes never contain `-`. */
 export const NO_SUCH_PATH = '$."-"';
@@ -74,6 +75,16 @@ export class DocKeys {
     if (this.grew()) this.reload();
     const paths: string[] = [];
     for (const [name, code] of this.codes) if (name.startsWith(prefix)) paths.push(`$."${code}"`);
+    return paths;
+  }
+
+  /** The JSON paths of every key an event here has whose name matches a field-name pattern, except `except`. */
+  pathsMatching(pattern: string, except: readonly string[]): string[] {
+    const { n } = this.db.prepare('SELECT count(*) AS n FROM doc_keys').get() as { n: number };
+    if (n !== this.codes.size) this.reload();
+    const skip = new Set(except);
+    const paths: string[] = [];
+    for (const [name, code] of this.codes) if (!skip.has(name) && fieldNameMatches(pattern, name)) paths.push(`$."${code}"`);
     return paths;
   }
 

@@ -18,7 +18,7 @@
  */
 import Database from 'better-sqlite3';
 import type { LogEvent } from '@logship/query';
-import { DocPath, DocPrefix, TextCover } from './compile-sql.js';
+import { DocPath, DocPattern, DocPrefix, TextCover } from './compile-sql.js';
 import { DocKeys } from './doc-keys.js';
 import { COLUMNS, encodeDoc, rowToEvent, type EventRow, type StoredRow } from './event-row.js';
 import { PARTITION_DDL, TEXT_FTS_DDL } from './partition-schema.js';
@@ -403,6 +403,7 @@ export class PartitionDb {
     for (const [name, value] of Object.entries(named)) {
       if (value instanceof DocPath) bound[name] = this.keys.pathOf(value.field);
       else if (value instanceof DocPrefix) bound[name] = JSON.stringify(this.keys.pathsUnder(value.prefix));
+      else if (value instanceof DocPattern) bound[name] = JSON.stringify(this.keys.pathsMatching(value.pattern, value.except));
       else if (value instanceof TextCover) {
         // 0: text_fts holds these fields for every row, so `rid < 0` adds
         // none; otherwise every row is a candidate for the exact check.

@@ -6,7 +6,7 @@
  * the candidates these functions then decide on.
  */
 import type Database from 'better-sqlite3';
-import { compileRegex, compileWildcard, tokenize } from '@logship/query';
+import { arrayElements, compileRegex, compileWildcard, keywordValueTest, tokenize } from '@logship/query';
 
 /** Compiled patterns, shared by all connections; bounded. */
 const compiled = new Map<string, (value: string) => boolean>();
@@ -20,6 +20,19 @@ export function compiledPattern(kind: 'wildcard' | 'regex' | 'regex_ci', pattern
     compiled.set(key, fn);
   }
   return fn;
+}
+
+/** Keyword tests by their plan's JSON (compile-sql.ts elementsSql), shared by all connections; bounded. */
+const elementTests = new Map<string, (v: unknown) => boolean>();
+
+function elementTest(json: string): (v: unknown) => boolean {
+  let test = elementTests.get(json);
+  if (!test) {
+    test = keywordValueTest(JSON.parse(json) as Parameters<typeof keywordValueTest>[0]) as (v: unknown) => boolean;
+    if (elementTests.size >= 500) elementTests.clear();
+    elementTests.set(json, test);
+  }
+  return test;
 }
 
 /** True when `needle` occurs as a run of adjacent tokens in `hay`. */
@@ -77,6 +90,12 @@ export function registerSqlFunctions(db: Database.Database): void {
   });
   fn('ls_wildcard', (value, pattern) => typeof value === 'string' && typeof pattern === 'string' && compiledPattern('wildcard', pattern)(value));
   fn('ls_regex', (value, pattern) => typeof value === 'string' && typeof pattern === 'string' && compiledPattern('regex', pattern)(value));
+  // An array's JSON text by its elements (query package array-values.ts): the keyword plan as JSON.
+  fn('ls_elements', (value, json) => {
+    if (typeof json !== 'string') return false;
+    const elements = arrayElements(typeof value === 'string' ? value : undefined);
+    return elements !== null && elements.some(elementTest(json));
+  });
   db.function('ls_date', { deterministic: true }, (value: unknown) => {
     if (typeof value !== 'string') return null;
     const t = Date.parse(value);

@@ -29,6 +29,9 @@ test('hints after an empty answer: lower-case operators (KQL habit) and values t
     '"level=error" was searched as a word: a field\'s value is written with a colon (level:error)',
     '"status!=200" was searched as a word: a field\'s value is written with a colon (-status:200)',
   ]);
+  // LogsQL's time filter.
+  assert.deepEqual(queryHints(parse('_time:5m error')), ["_time is no field here: the time range is the search's from/to, or a clause on @timestamp (@timestamp:>now-5m)"]);
+  assert.deepEqual(queryHints(parse('_time:[2026-01-01 TO *]')), ["_time is no field here: the time range is the search's from/to, or a clause on @timestamp (@timestamp:>now-5m)"]);
   assert.deepEqual(queryHints(parse('job="django"')), ['"job=" was searched as a word: a field\'s value is written with a colon (job:value)']);
   // Meant as written: upper-case operators, phrases, known levels and aliases.
   for (const q of ['a AND b OR NOT c', '"rock and roll"', 'level:warn', 'level:(err OR fatal)', 'level:err*', 'message:and*', 'a=b*', '"x=y"', 'url:"a=b"', 'x:a=b']) {

@@ -180,10 +180,10 @@ function peg$parse(input, options) {
   const peg$c9 = "(";
   const peg$c10 = ")";
   const peg$c11 = ":";
-  const peg$c12 = ".";
-  const peg$c13 = "~";
-  const peg$c14 = "^";
-  const peg$c15 = "\"";
+  const peg$c12 = "\"";
+  const peg$c13 = ".";
+  const peg$c14 = "~";
+  const peg$c15 = "^";
   const peg$c16 = "\\";
   const peg$c17 = "/";
   const peg$c18 = "\\/";
@@ -194,10 +194,10 @@ function peg$parse(input, options) {
   const peg$c23 = ">=";
   const peg$c24 = "<=";
 
-  const peg$r0 = /^[*?]/;
-  const peg$r1 = /^[0-9]/;
-  const peg$r2 = /^[^"\\]/;
-  const peg$r3 = /^[^\/\\]/;
+  const peg$r0 = /^[0-9]/;
+  const peg$r1 = /^[^"\\]/;
+  const peg$r2 = /^[^\/\\]/;
+  const peg$r3 = /^[*?]/;
   const peg$r4 = /^[\-+=!]/;
   const peg$r5 = /^[^ \t\n\r\f\v\xA0\u3000+\-=&|><!(){}[\]\^"~*?:\\\/]/;
   const peg$r6 = /^[[{]/;
@@ -223,20 +223,20 @@ function peg$parse(input, options) {
   const peg$e12 = peg$literalExpectation("(", false);
   const peg$e13 = peg$literalExpectation(")", false);
   const peg$e14 = peg$literalExpectation(":", false);
-  const peg$e15 = peg$classExpectation(["*", "?"], false, false, false);
+  const peg$e15 = peg$literalExpectation("\"", false);
   const peg$e16 = peg$classExpectation([["0", "9"]], false, false, false);
   const peg$e17 = peg$literalExpectation(".", false);
   const peg$e18 = peg$literalExpectation("~", false);
   const peg$e19 = peg$literalExpectation("^", false);
-  const peg$e20 = peg$literalExpectation("\"", false);
-  const peg$e21 = peg$otherExpectation("closing quote");
-  const peg$e22 = peg$otherExpectation("phrase character");
-  const peg$e23 = peg$literalExpectation("\\", false);
-  const peg$e24 = peg$anyExpectation();
-  const peg$e25 = peg$classExpectation(["\"", "\\"], true, false, false);
-  const peg$e26 = peg$literalExpectation("/", false);
-  const peg$e27 = peg$literalExpectation("\\/", false);
-  const peg$e28 = peg$classExpectation(["/", "\\"], true, false, false);
+  const peg$e20 = peg$otherExpectation("closing quote");
+  const peg$e21 = peg$otherExpectation("phrase character");
+  const peg$e22 = peg$literalExpectation("\\", false);
+  const peg$e23 = peg$anyExpectation();
+  const peg$e24 = peg$classExpectation(["\"", "\\"], true, false, false);
+  const peg$e25 = peg$literalExpectation("/", false);
+  const peg$e26 = peg$literalExpectation("\\/", false);
+  const peg$e27 = peg$classExpectation(["/", "\\"], true, false, false);
+  const peg$e28 = peg$classExpectation(["*", "?"], false, false, false);
   const peg$e29 = peg$classExpectation(["-", "+", "=", "!"], false, false, false);
   const peg$e30 = peg$literalExpectation("&", false);
   const peg$e31 = peg$literalExpectation("|", false);
@@ -278,36 +278,46 @@ function peg$parse(input, options) {
   function peg$f13(field, value) {
     return { type: 'clause', field: field.name, fieldLoc: field.loc, value, loc: span() };
   }
-  function peg$f14(field) {
-    return { type: 'modifier', feature: 'field_wildcard', child: { type: 'empty', loc: field }, loc: field };
+  function peg$f14(field, g, m) {
+    const group = { type: 'group', field: field.name, fieldPattern: field.pattern, fieldLoc: field.loc, child: g, loc: span() };
+    return m ? { ...m, child: group } : group;
   }
-  function peg$f15() {    return span();  }
-  function peg$f16(first, rest) {
+  function peg$f15(field, value) {
+    return { type: 'clause', field: field.name, fieldPattern: field.pattern, fieldLoc: field.loc, value, loc: span() };
+  }
+  function peg$f16(pieces) {
+    // `name` and `pattern`: the pattern in the WildcardNode syntax (`\*` a literal star).
+    // A name that only starts with an inner character (`&x:1`) and holds no wildcard is a plain name.
+    const t = termValue(pieces, span());
+    return t.wildcard ? { name: t.pattern, pattern: t.pattern, loc: span() } : { name: t.value, pattern: undefined, loc: span() };
+  }
+  function peg$f17(chars) {    return { name: chars.join(''), loc: span() };  }
+  function peg$f18(first, rest) {
     return { name: first + rest.join(''), loc: span() };
   }
-  function peg$f17(digits) {    return { kind: 'term', value: '-' + digits, pattern: '-' + digits, wildcard: false, star: false, loc: span() };  }
-  function peg$f18(p, m) {    return m ? { ...m, value: p } : p;  }
-  function peg$f19(t, m) {    return m ? { ...m, value: t } : t;  }
-  function peg$f20(n) {    return { type: 'modifier', feature: 'fuzzy', loc: span() };  }
-  function peg$f21(n) {    return { type: 'modifier', feature: 'boost', loc: span() };  }
-  function peg$f22(chars) {    return { kind: 'phrase', value: chars.join(''), loc: span() };  }
-  function peg$f23(c) {    return c;  }
-  function peg$f24(chars) {    return { kind: 'regex', pattern: chars.join(''), loc: span() };  }
-  function peg$f25() {    return '/';  }
-  function peg$f26(c) {    return '\\' + c;  }
-  function peg$f27(first, rest) {
+  function peg$f19(digits) {    return { kind: 'term', value: '-' + digits, pattern: '-' + digits, wildcard: false, star: false, loc: span() };  }
+  function peg$f20(p, m) {    return m ? { ...m, value: p } : p;  }
+  function peg$f21(t, m) {    return m ? { ...m, value: t } : t;  }
+  function peg$f22(n) {    return { type: 'modifier', feature: 'fuzzy', loc: span() };  }
+  function peg$f23(n) {    return { type: 'modifier', feature: 'boost', loc: span() };  }
+  function peg$f24(chars) {    return { kind: 'phrase', value: chars.join(''), loc: span() };  }
+  function peg$f25(c) {    return c;  }
+  function peg$f26(chars) {    return { kind: 'regex', pattern: chars.join(''), loc: span() };  }
+  function peg$f27() {    return '/';  }
+  function peg$f28(c) {    return '\\' + c;  }
+  function peg$f29(first, rest) {
     return termValue([first, ...rest], span());
   }
-  function peg$f28(c) {    return { c, wild: false };  }
-  function peg$f29(c) {    return { c, wild: true };  }
   function peg$f30(c) {    return { c, wild: false };  }
-  function peg$f31(c) {    return c;  }
-  function peg$f32(c) {    return c;  }
+  function peg$f31(c) {    return { c, wild: true };  }
+  function peg$f32(c) {    return { c, wild: false };  }
   function peg$f33(c) {    return c;  }
-  function peg$f34() {    return { c: '/', wild: false };  }
+  function peg$f34(c) {    return c;  }
   function peg$f35(c) {    return c;  }
-  function peg$f36() {    error('a backslash must be followed by the character it escapes');  }
-  function peg$f37(open, lower, upper, close) {
+  function peg$f36() {    return { c: '/', wild: false };  }
+  function peg$f37(c) {    return c;  }
+  function peg$f38() {    error('a backslash must be followed by the character it escapes');  }
+  function peg$f39(open, lower, upper, close) {
     return {
       kind: 'range',
       lower: lower === null ? null : { value: lower, inclusive: open === '[' },
@@ -315,18 +325,18 @@ function peg$parse(input, options) {
       loc: span(),
     };
   }
-  function peg$f38() {    return null;  }
-  function peg$f39(p) {    return p.value;  }
-  function peg$f40(chars) {    return chars.join('');  }
-  function peg$f41(c) {    return c;  }
-  function peg$f42(op, value) {
+  function peg$f40() {    return null;  }
+  function peg$f41(p) {    return p.value;  }
+  function peg$f42(chars) {    return chars.join('');  }
+  function peg$f43(c) {    return c;  }
+  function peg$f44(op, value) {
     const lower = op[0] === '>' ? { value, inclusive: op === '>=' } : null;
     const upper = op[0] === '<' ? { value, inclusive: op === '<=' } : null;
     return { kind: 'range', lower, upper, loc: span() };
   }
-  function peg$f43(p) {    return p.value;  }
-  function peg$f44(chars) {    return chars.join('');  }
-  function peg$f45(c) {    return c;  }
+  function peg$f45(p) {    return p.value;  }
+  function peg$f46(chars) {    return chars.join('');  }
+  function peg$f47(c) {    return c;  }
   let peg$currPos = options.peg$currPos | 0;
   let peg$savedPos = peg$currPos;
   const peg$posDetailsCache = [{ line: 1, column: 1 }];
@@ -1056,12 +1066,13 @@ function peg$parse(input, options) {
           if (s2 !== peg$FAILED) {
             s3 = peg$parse_();
             s4 = peg$parseParen();
-            if (s4 === peg$FAILED) {
-              s4 = peg$parseFieldValue();
-            }
             if (s4 !== peg$FAILED) {
+              s5 = peg$parseModifier();
+              if (s5 === peg$FAILED) {
+                s5 = null;
+              }
               peg$savedPos = s0;
-              s0 = peg$f14(s1);
+              s0 = peg$f14(s1, s4, s5);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -1073,6 +1084,36 @@ function peg$parse(input, options) {
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
+        }
+        if (s0 === peg$FAILED) {
+          s0 = peg$currPos;
+          s1 = peg$parseWildFieldName();
+          if (s1 !== peg$FAILED) {
+            if (input.charCodeAt(peg$currPos) === 58) {
+              s2 = peg$c11;
+              peg$currPos++;
+            } else {
+              s2 = peg$FAILED;
+              if (peg$silentFails === 0) { peg$fail(peg$e14); }
+            }
+            if (s2 !== peg$FAILED) {
+              s3 = peg$parse_();
+              s4 = peg$parseFieldValue();
+              if (s4 !== peg$FAILED) {
+                peg$savedPos = s0;
+                s0 = peg$f15(s1, s4);
+              } else {
+                peg$currPos = s0;
+                s0 = peg$FAILED;
+              }
+            } else {
+              peg$currPos = s0;
+              s0 = peg$FAILED;
+            }
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
         }
       }
     }
@@ -1110,34 +1151,16 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
-      s3 = peg$parseTermStartChar();
+      s3 = peg$parseTermStart();
       if (s3 === peg$FAILED) {
-        s3 = peg$parseTermInnerChar();
-        if (s3 === peg$FAILED) {
-          s3 = input.charAt(peg$currPos);
-          if (peg$r0.test(s3)) {
-            peg$currPos++;
-          } else {
-            s3 = peg$FAILED;
-            if (peg$silentFails === 0) { peg$fail(peg$e15); }
-          }
-        }
+        s3 = peg$parseTermInner();
       }
       if (s3 !== peg$FAILED) {
         while (s3 !== peg$FAILED) {
           s2.push(s3);
-          s3 = peg$parseTermStartChar();
+          s3 = peg$parseTermStart();
           if (s3 === peg$FAILED) {
-            s3 = peg$parseTermInnerChar();
-            if (s3 === peg$FAILED) {
-              s3 = input.charAt(peg$currPos);
-              if (peg$r0.test(s3)) {
-                peg$currPos++;
-              } else {
-                s3 = peg$FAILED;
-                if (peg$silentFails === 0) { peg$fail(peg$e15); }
-              }
-            }
+            s3 = peg$parseTermInner();
           }
         }
       } else {
@@ -1162,7 +1185,7 @@ function peg$parse(input, options) {
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f15();
+          s0 = peg$f16(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1183,45 +1206,28 @@ function peg$parse(input, options) {
     let s0, s1, s2, s3, s4, s5;
 
     s0 = peg$currPos;
-    s1 = peg$currPos;
-    peg$silentFails++;
-    s2 = peg$currPos;
-    s3 = peg$parseKeyword();
-    if (s3 !== peg$FAILED) {
-      s4 = peg$parseDelim();
-      if (s4 !== peg$FAILED) {
-        s3 = [s3, s4];
-        s2 = s3;
-      } else {
-        peg$currPos = s2;
-        s2 = peg$FAILED;
-      }
+    if (input.charCodeAt(peg$currPos) === 34) {
+      s1 = peg$c12;
+      peg$currPos++;
     } else {
-      peg$currPos = s2;
-      s2 = peg$FAILED;
-    }
-    peg$silentFails--;
-    if (s2 === peg$FAILED) {
-      s1 = undefined;
-    } else {
-      peg$currPos = s1;
       s1 = peg$FAILED;
+      if (peg$silentFails === 0) { peg$fail(peg$e15); }
     }
     if (s1 !== peg$FAILED) {
-      s2 = peg$parseTermStartChar();
-      if (s2 !== peg$FAILED) {
-        s3 = [];
-        s4 = peg$parseTermStartChar();
-        if (s4 === peg$FAILED) {
-          s4 = peg$parseTermInnerChar();
-        }
-        while (s4 !== peg$FAILED) {
-          s3.push(s4);
-          s4 = peg$parseTermStartChar();
-          if (s4 === peg$FAILED) {
-            s4 = peg$parseTermInnerChar();
-          }
-        }
+      s2 = [];
+      s3 = peg$parsePhraseChar();
+      while (s3 !== peg$FAILED) {
+        s2.push(s3);
+        s3 = peg$parsePhraseChar();
+      }
+      if (input.charCodeAt(peg$currPos) === 34) {
+        s3 = peg$c12;
+        peg$currPos++;
+      } else {
+        s3 = peg$FAILED;
+        if (peg$silentFails === 0) { peg$fail(peg$e15); }
+      }
+      if (s3 !== peg$FAILED) {
         s4 = peg$currPos;
         peg$silentFails++;
         if (input.charCodeAt(peg$currPos) === 58) {
@@ -1240,7 +1246,7 @@ function peg$parse(input, options) {
         }
         if (s4 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f16(s2, s3);
+          s0 = peg$f17(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1252,6 +1258,79 @@ function peg$parse(input, options) {
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
+    }
+    if (s0 === peg$FAILED) {
+      s0 = peg$currPos;
+      s1 = peg$currPos;
+      peg$silentFails++;
+      s2 = peg$currPos;
+      s3 = peg$parseKeyword();
+      if (s3 !== peg$FAILED) {
+        s4 = peg$parseDelim();
+        if (s4 !== peg$FAILED) {
+          s3 = [s3, s4];
+          s2 = s3;
+        } else {
+          peg$currPos = s2;
+          s2 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s2;
+        s2 = peg$FAILED;
+      }
+      peg$silentFails--;
+      if (s2 === peg$FAILED) {
+        s1 = undefined;
+      } else {
+        peg$currPos = s1;
+        s1 = peg$FAILED;
+      }
+      if (s1 !== peg$FAILED) {
+        s2 = peg$parseTermStartChar();
+        if (s2 !== peg$FAILED) {
+          s3 = [];
+          s4 = peg$parseTermStartChar();
+          if (s4 === peg$FAILED) {
+            s4 = peg$parseTermInnerChar();
+          }
+          while (s4 !== peg$FAILED) {
+            s3.push(s4);
+            s4 = peg$parseTermStartChar();
+            if (s4 === peg$FAILED) {
+              s4 = peg$parseTermInnerChar();
+            }
+          }
+          s4 = peg$currPos;
+          peg$silentFails++;
+          if (input.charCodeAt(peg$currPos) === 58) {
+            s5 = peg$c11;
+            peg$currPos++;
+          } else {
+            s5 = peg$FAILED;
+            if (peg$silentFails === 0) { peg$fail(peg$e14); }
+          }
+          peg$silentFails--;
+          if (s5 !== peg$FAILED) {
+            peg$currPos = s4;
+            s4 = undefined;
+          } else {
+            s4 = peg$FAILED;
+          }
+          if (s4 !== peg$FAILED) {
+            peg$savedPos = s0;
+            s0 = peg$f18(s2, s3);
+          } else {
+            peg$currPos = s0;
+            s0 = peg$FAILED;
+          }
+        } else {
+          peg$currPos = s0;
+          s0 = peg$FAILED;
+        }
+      } else {
+        peg$currPos = s0;
+        s0 = peg$FAILED;
+      }
     }
 
     return s0;
@@ -1284,7 +1363,7 @@ function peg$parse(input, options) {
       s3 = peg$currPos;
       s4 = [];
       s5 = input.charAt(peg$currPos);
-      if (peg$r1.test(s5)) {
+      if (peg$r0.test(s5)) {
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
@@ -1294,7 +1373,7 @@ function peg$parse(input, options) {
         while (s5 !== peg$FAILED) {
           s4.push(s5);
           s5 = input.charAt(peg$currPos);
-          if (peg$r1.test(s5)) {
+          if (peg$r0.test(s5)) {
             peg$currPos++;
           } else {
             s5 = peg$FAILED;
@@ -1307,7 +1386,7 @@ function peg$parse(input, options) {
       if (s4 !== peg$FAILED) {
         s5 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 46) {
-          s6 = peg$c12;
+          s6 = peg$c13;
           peg$currPos++;
         } else {
           s6 = peg$FAILED;
@@ -1316,7 +1395,7 @@ function peg$parse(input, options) {
         if (s6 !== peg$FAILED) {
           s7 = [];
           s8 = input.charAt(peg$currPos);
-          if (peg$r1.test(s8)) {
+          if (peg$r0.test(s8)) {
             peg$currPos++;
           } else {
             s8 = peg$FAILED;
@@ -1326,7 +1405,7 @@ function peg$parse(input, options) {
             while (s8 !== peg$FAILED) {
               s7.push(s8);
               s8 = input.charAt(peg$currPos);
-              if (peg$r1.test(s8)) {
+              if (peg$r0.test(s8)) {
                 peg$currPos++;
               } else {
                 s8 = peg$FAILED;
@@ -1374,7 +1453,7 @@ function peg$parse(input, options) {
         }
         if (s3 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f17(s2);
+          s0 = peg$f19(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1406,7 +1485,7 @@ function peg$parse(input, options) {
             s2 = null;
           }
           peg$savedPos = s0;
-          s0 = peg$f18(s1, s2);
+          s0 = peg$f20(s1, s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1422,7 +1501,7 @@ function peg$parse(input, options) {
                 s2 = null;
               }
               peg$savedPos = s0;
-              s0 = peg$f19(s1, s2);
+              s0 = peg$f21(s1, s2);
             } else {
               peg$currPos = s0;
               s0 = peg$FAILED;
@@ -1440,7 +1519,7 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 126) {
-      s1 = peg$c13;
+      s1 = peg$c14;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
@@ -1451,7 +1530,7 @@ function peg$parse(input, options) {
       s3 = peg$currPos;
       s4 = [];
       s5 = input.charAt(peg$currPos);
-      if (peg$r1.test(s5)) {
+      if (peg$r0.test(s5)) {
         peg$currPos++;
       } else {
         s5 = peg$FAILED;
@@ -1461,7 +1540,7 @@ function peg$parse(input, options) {
         while (s5 !== peg$FAILED) {
           s4.push(s5);
           s5 = input.charAt(peg$currPos);
-          if (peg$r1.test(s5)) {
+          if (peg$r0.test(s5)) {
             peg$currPos++;
           } else {
             s5 = peg$FAILED;
@@ -1474,7 +1553,7 @@ function peg$parse(input, options) {
       if (s4 !== peg$FAILED) {
         s5 = peg$currPos;
         if (input.charCodeAt(peg$currPos) === 46) {
-          s6 = peg$c12;
+          s6 = peg$c13;
           peg$currPos++;
         } else {
           s6 = peg$FAILED;
@@ -1483,7 +1562,7 @@ function peg$parse(input, options) {
         if (s6 !== peg$FAILED) {
           s7 = [];
           s8 = input.charAt(peg$currPos);
-          if (peg$r1.test(s8)) {
+          if (peg$r0.test(s8)) {
             peg$currPos++;
           } else {
             s8 = peg$FAILED;
@@ -1493,7 +1572,7 @@ function peg$parse(input, options) {
             while (s8 !== peg$FAILED) {
               s7.push(s8);
               s8 = input.charAt(peg$currPos);
-              if (peg$r1.test(s8)) {
+              if (peg$r0.test(s8)) {
                 peg$currPos++;
               } else {
                 s8 = peg$FAILED;
@@ -1528,7 +1607,7 @@ function peg$parse(input, options) {
       }
       s2 = input.substring(s2, peg$currPos);
       peg$savedPos = s0;
-      s0 = peg$f20(s2);
+      s0 = peg$f22(s2);
     } else {
       peg$currPos = s0;
       s0 = peg$FAILED;
@@ -1536,7 +1615,7 @@ function peg$parse(input, options) {
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       if (input.charCodeAt(peg$currPos) === 94) {
-        s1 = peg$c14;
+        s1 = peg$c15;
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
@@ -1547,7 +1626,7 @@ function peg$parse(input, options) {
         s3 = peg$currPos;
         s4 = [];
         s5 = input.charAt(peg$currPos);
-        if (peg$r1.test(s5)) {
+        if (peg$r0.test(s5)) {
           peg$currPos++;
         } else {
           s5 = peg$FAILED;
@@ -1557,7 +1636,7 @@ function peg$parse(input, options) {
           while (s5 !== peg$FAILED) {
             s4.push(s5);
             s5 = input.charAt(peg$currPos);
-            if (peg$r1.test(s5)) {
+            if (peg$r0.test(s5)) {
               peg$currPos++;
             } else {
               s5 = peg$FAILED;
@@ -1570,7 +1649,7 @@ function peg$parse(input, options) {
         if (s4 !== peg$FAILED) {
           s5 = peg$currPos;
           if (input.charCodeAt(peg$currPos) === 46) {
-            s6 = peg$c12;
+            s6 = peg$c13;
             peg$currPos++;
           } else {
             s6 = peg$FAILED;
@@ -1579,7 +1658,7 @@ function peg$parse(input, options) {
           if (s6 !== peg$FAILED) {
             s7 = [];
             s8 = input.charAt(peg$currPos);
-            if (peg$r1.test(s8)) {
+            if (peg$r0.test(s8)) {
               peg$currPos++;
             } else {
               s8 = peg$FAILED;
@@ -1589,7 +1668,7 @@ function peg$parse(input, options) {
               while (s8 !== peg$FAILED) {
                 s7.push(s8);
                 s8 = input.charAt(peg$currPos);
-                if (peg$r1.test(s8)) {
+                if (peg$r0.test(s8)) {
                   peg$currPos++;
                 } else {
                   s8 = peg$FAILED;
@@ -1624,7 +1703,7 @@ function peg$parse(input, options) {
         }
         s2 = input.substring(s2, peg$currPos);
         peg$savedPos = s0;
-        s0 = peg$f21(s2);
+        s0 = peg$f23(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1639,11 +1718,11 @@ function peg$parse(input, options) {
 
     s0 = peg$currPos;
     if (input.charCodeAt(peg$currPos) === 34) {
-      s1 = peg$c15;
+      s1 = peg$c12;
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e20); }
+      if (peg$silentFails === 0) { peg$fail(peg$e15); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
@@ -1655,7 +1734,7 @@ function peg$parse(input, options) {
       s3 = peg$parsePhraseEnd();
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f22(s2);
+        s0 = peg$f24(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1673,16 +1752,16 @@ function peg$parse(input, options) {
 
     peg$silentFails++;
     if (input.charCodeAt(peg$currPos) === 34) {
-      s0 = peg$c15;
+      s0 = peg$c12;
       peg$currPos++;
     } else {
       s0 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e20); }
+      if (peg$silentFails === 0) { peg$fail(peg$e15); }
     }
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e21); }
+      if (peg$silentFails === 0) { peg$fail(peg$e20); }
     }
 
     return s0;
@@ -1698,7 +1777,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e23); }
+      if (peg$silentFails === 0) { peg$fail(peg$e22); }
     }
     if (s1 !== peg$FAILED) {
       if (input.length > peg$currPos) {
@@ -1706,11 +1785,11 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e24); }
+        if (peg$silentFails === 0) { peg$fail(peg$e23); }
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f23(s2);
+        s0 = peg$f25(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1721,17 +1800,17 @@ function peg$parse(input, options) {
     }
     if (s0 === peg$FAILED) {
       s0 = input.charAt(peg$currPos);
-      if (peg$r2.test(s0)) {
+      if (peg$r1.test(s0)) {
         peg$currPos++;
       } else {
         s0 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e25); }
+        if (peg$silentFails === 0) { peg$fail(peg$e24); }
       }
     }
     peg$silentFails--;
     if (s0 === peg$FAILED) {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e22); }
+      if (peg$silentFails === 0) { peg$fail(peg$e21); }
     }
 
     return s0;
@@ -1746,7 +1825,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e26); }
+      if (peg$silentFails === 0) { peg$fail(peg$e25); }
     }
     if (s1 !== peg$FAILED) {
       s2 = [];
@@ -1760,7 +1839,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s3 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e26); }
+        if (peg$silentFails === 0) { peg$fail(peg$e25); }
       }
       if (s3 !== peg$FAILED) {
         s4 = peg$currPos;
@@ -1775,7 +1854,7 @@ function peg$parse(input, options) {
         }
         if (s4 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f24(s2);
+          s0 = peg$f26(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1801,11 +1880,11 @@ function peg$parse(input, options) {
       peg$currPos += 2;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e27); }
+      if (peg$silentFails === 0) { peg$fail(peg$e26); }
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f25();
+      s1 = peg$f27();
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -1815,7 +1894,7 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e23); }
+        if (peg$silentFails === 0) { peg$fail(peg$e22); }
       }
       if (s1 !== peg$FAILED) {
         if (input.length > peg$currPos) {
@@ -1823,11 +1902,11 @@ function peg$parse(input, options) {
           peg$currPos++;
         } else {
           s2 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e24); }
+          if (peg$silentFails === 0) { peg$fail(peg$e23); }
         }
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f26(s2);
+          s0 = peg$f28(s2);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -1838,11 +1917,11 @@ function peg$parse(input, options) {
       }
       if (s0 === peg$FAILED) {
         s0 = input.charAt(peg$currPos);
-        if (peg$r3.test(s0)) {
+        if (peg$r2.test(s0)) {
           peg$currPos++;
         } else {
           s0 = peg$FAILED;
-          if (peg$silentFails === 0) { peg$fail(peg$e28); }
+          if (peg$silentFails === 0) { peg$fail(peg$e27); }
         }
       }
     }
@@ -1903,7 +1982,7 @@ function peg$parse(input, options) {
           }
         }
         peg$savedPos = s0;
-        s0 = peg$f27(s2, s3);
+        s0 = peg$f29(s2, s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -1955,21 +2034,21 @@ function peg$parse(input, options) {
     s1 = peg$parseTermStartChar();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f28(s1);
+      s1 = peg$f30(s1);
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
       s0 = peg$currPos;
       s1 = input.charAt(peg$currPos);
-      if (peg$r0.test(s1)) {
+      if (peg$r3.test(s1)) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e15); }
+        if (peg$silentFails === 0) { peg$fail(peg$e28); }
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f29(s1);
+        s1 = peg$f31(s1);
       }
       s0 = s1;
     }
@@ -1984,7 +2063,7 @@ function peg$parse(input, options) {
     s1 = peg$parseTermInnerChar();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f30(s1);
+      s1 = peg$f32(s1);
     }
     s0 = s1;
 
@@ -2004,7 +2083,7 @@ function peg$parse(input, options) {
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f31(s1);
+      s1 = peg$f33(s1);
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -2035,7 +2114,7 @@ function peg$parse(input, options) {
         }
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f32(s1);
+          s0 = peg$f34(s1);
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2072,7 +2151,7 @@ function peg$parse(input, options) {
           }
           if (s2 !== peg$FAILED) {
             peg$savedPos = s0;
-            s0 = peg$f33(s1);
+            s0 = peg$f35(s1);
           } else {
             peg$currPos = s0;
             s0 = peg$FAILED;
@@ -2096,11 +2175,11 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e26); }
+      if (peg$silentFails === 0) { peg$fail(peg$e25); }
     }
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f34();
+      s1 = peg$f36();
     }
     s0 = s1;
 
@@ -2117,7 +2196,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e23); }
+      if (peg$silentFails === 0) { peg$fail(peg$e22); }
     }
     if (s1 !== peg$FAILED) {
       if (input.length > peg$currPos) {
@@ -2125,11 +2204,11 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e24); }
+        if (peg$silentFails === 0) { peg$fail(peg$e23); }
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f35(s2);
+        s0 = peg$f37(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2145,13 +2224,13 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s1 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e23); }
+        if (peg$silentFails === 0) { peg$fail(peg$e22); }
       }
       if (s1 !== peg$FAILED) {
         s2 = peg$parseEOF();
         if (s2 !== peg$FAILED) {
           peg$savedPos = s0;
-          s0 = peg$f36();
+          s0 = peg$f38();
         } else {
           peg$currPos = s0;
           s0 = peg$FAILED;
@@ -2212,7 +2291,7 @@ function peg$parse(input, options) {
                 s9 = peg$parseRangeClose();
                 if (s9 !== peg$FAILED) {
                   peg$savedPos = s0;
-                  s0 = peg$f37(s1, s3, s7, s9);
+                  s0 = peg$f39(s1, s3, s7, s9);
                 } else {
                   peg$currPos = s0;
                   s0 = peg$FAILED;
@@ -2299,7 +2378,7 @@ function peg$parse(input, options) {
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f38();
+        s0 = peg$f40();
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2313,7 +2392,7 @@ function peg$parse(input, options) {
       s1 = peg$parsePhrase();
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f39(s1);
+        s1 = peg$f41(s1);
       }
       s0 = s1;
       if (s0 === peg$FAILED) {
@@ -2330,7 +2409,7 @@ function peg$parse(input, options) {
         }
         if (s1 !== peg$FAILED) {
           peg$savedPos = s0;
-          s1 = peg$f40(s1);
+          s1 = peg$f42(s1);
         }
         s0 = s1;
       }
@@ -2353,7 +2432,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e23); }
+      if (peg$silentFails === 0) { peg$fail(peg$e22); }
     }
     if (s1 !== peg$FAILED) {
       if (input.length > peg$currPos) {
@@ -2361,11 +2440,11 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e24); }
+        if (peg$silentFails === 0) { peg$fail(peg$e23); }
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f41(s2);
+        s0 = peg$f43(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2421,7 +2500,7 @@ function peg$parse(input, options) {
       s3 = peg$parseCompareValue();
       if (s3 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f42(s1, s3);
+        s0 = peg$f44(s1, s3);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2442,7 +2521,7 @@ function peg$parse(input, options) {
     s1 = peg$parsePhrase();
     if (s1 !== peg$FAILED) {
       peg$savedPos = s0;
-      s1 = peg$f43(s1);
+      s1 = peg$f45(s1);
     }
     s0 = s1;
     if (s0 === peg$FAILED) {
@@ -2459,7 +2538,7 @@ function peg$parse(input, options) {
       }
       if (s1 !== peg$FAILED) {
         peg$savedPos = s0;
-        s1 = peg$f44(s1);
+        s1 = peg$f46(s1);
       }
       s0 = s1;
     }
@@ -2481,7 +2560,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e23); }
+      if (peg$silentFails === 0) { peg$fail(peg$e22); }
     }
     if (s1 !== peg$FAILED) {
       if (input.length > peg$currPos) {
@@ -2489,11 +2568,11 @@ function peg$parse(input, options) {
         peg$currPos++;
       } else {
         s2 = peg$FAILED;
-        if (peg$silentFails === 0) { peg$fail(peg$e24); }
+        if (peg$silentFails === 0) { peg$fail(peg$e23); }
       }
       if (s2 !== peg$FAILED) {
         peg$savedPos = s0;
-        s0 = peg$f45(s2);
+        s0 = peg$f47(s2);
       } else {
         peg$currPos = s0;
         s0 = peg$FAILED;
@@ -2604,7 +2683,7 @@ function peg$parse(input, options) {
       peg$currPos++;
     } else {
       s1 = peg$FAILED;
-      if (peg$silentFails === 0) { peg$fail(peg$e24); }
+      if (peg$silentFails === 0) { peg$fail(peg$e23); }
     }
     peg$silentFails--;
     if (s1 === peg$FAILED) {

@@ -13,7 +13,7 @@
  */
 import type { Location, QueryNode, RangeBound } from '../ast.js';
 import { LEVELS } from '../event.js';
-import { escapeTerm, serializeLeafValue } from '../serialize.js';
+import { escapeTerm, serialize, serializeLeafValue } from '../serialize.js';
 import { createRng, type Rng } from './rng.js';
 
 export interface QueryVocabulary {
@@ -321,6 +321,8 @@ function render(node: QueryNode, rng: Rng): string {
     case 'regex':
       if (node.field === null) return serializeLeafValue(node);
       return `${escapeTerm(node.field)}:${rng.chance(0.1) ? ' ' : ''}${serializeLeafValue(node)}`;
+    case 'field_pattern':
+      return serialize(node);
   }
 }
 
@@ -349,6 +351,7 @@ function groupField(node: QueryNode): string | null {
       case 'not':
         return visit(n.child);
       case 'match_all':
+      case 'field_pattern':
         return false;
       case 'exists':
       case 'range':

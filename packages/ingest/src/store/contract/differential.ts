@@ -4,7 +4,7 @@
  * compare two outcomes, and shrink a failing query to a minimal one.
  * Each backend's test supplies only how to ask its store.
  */
-import { compileMatcher, type LogEvent, type QueryNode } from '@logship/query';
+import { bucketLeaf, compileMatcher, type LogEvent, type QueryNode } from '@logship/query';
 
 /** Free text and text-field clauses that hit tracebacks (issue 15 item 1) */
 export const TEXT_FIELD_QUERIES = [
@@ -71,6 +71,117 @@ export const SEMANTICS_QUERIES = [
   `status:(${Array.from({ length: 1000 }, (_, i) => i + 100).join(' OR ')})`,
   Array.from({ length: 1000 }, (_, i) => `-x:${i}`).join(' '),
 ];
+
+/**
+ * Events the generated corpus lacks, for the semantics a Kibana, Lucene or
+ * Elasticsearch user expects: arrays (stored as their JSON text, matched by
+ * their elements), nested fields for field-name patterns (`http.*:500`),
+ * and strings longer than Elasticsearch's keyword `ignore_above` (8,191).
+ * The differential tests add them to their corpus; SEMANTICS_EXPECTED says
+ * which of them each query must find, so the matcher is held to the
+ * meaning too, not only the stores to the matcher.
+ */
+export function semanticsEvents(atMs: number): LogEvent[] {
+  const at = (i: number): string => new Date(atMs - i * 1000).toISOString();
+  const e = (i: number, fields: Record<string, string | number | boolean>): LogEvent => ({
+    '@timestamp': at(i),
+    'event.id': `sem-${i}`,
+    message: `semantics event ${i}`,
+    ...fields,
+  });
+  return [
+    e(1, { tags: '["alpha","beta"]', codes: '[404,500]', 'http.status': 500, 'http.method': 'GET' }),
+    e(2, { tags: '["gamma","alpha beta"]', flags: '[true,null]', 'http.status': '502', 'res.http.status': 500 }),
+    e(3, { tags: 'alpha', codes: 500, 'http.code': 503, 'upstream.status': 500 }),
+    e(4, { tags: '[not json', nested: '[["deep",[7]],{"id":1}]', 'http.status': 200 }),
+    e(5, { tags: '[]', long_text: 'x'.repeat(9000), 'sem.body': 'y'.repeat(9000) }),
+    e(6, { ids: '["9007199254740993"]', mixed: '["500",499.5,false]', 'h.t.t.p': 'GET' }),
+  ];
+}
+
+/** Queries over semanticsEvents and the `sem-N` ids (of those events) each must find, on every store. */
+export const SEMANTICS_EXPECTED: readonly (readonly [string, readonly number[]])[] = [
+  // An array matches by its elements, as a multi-valued field in Elasticsearch.
+  ['tags:alpha', [1, 3]],
+  ['tags:"alpha beta"', [2]],
+  ['tags:beta', [1]],
+  ['tags:alp*', [1, 2, 3]],
+  ['tags:/gam+a/', [2]],
+  ['tags:{alpha TO beta]', [1, 2]],
+  ['tags:"[\\"alpha\\",\\"beta\\"]"', [1]],
+  ['tags:*\\"beta\\"*', [1]],
+  ['NOT tags:alpha AND _exists_:tags', [2, 4, 5]],
+  ['codes:500', [1, 3]],
+  ['codes:[400 TO 499]', [1]],
+  ['codes:>=500', [1, 3]],
+  ['flags:true', [2]],
+  ['nested:deep', [4]],
+  ['nested:7', [4]],
+  ['nested:1', []],
+  ['mixed:500', [6]],
+  ['mixed:>499', [6]],
+  ['mixed:false', [6]],
+  ['ids:9007199254740993', [6]],
+  ['tags:"[not json"', [4]],
+  ['tags:not', []],
+  // Field-name wildcards: some field whose name matches.
+  ['http.*:500', [1]],
+  ['http.*:(500 OR 502)', [1, 2]],
+  ['*.status:500', [1, 2, 3]],
+  ['*status:500', [1, 2, 3]],
+  ['http.*:>=500', [1, 3]],
+  ['http.*:[500 TO 599]', [1, 3]],
+  ['http.*:5*', [2]],
+  ['http.???????:500', []],
+  ['http.?????:GET', []],
+  ['http.??????:GET', [1]],
+  ['_exists_:http.*', [1, 2, 3, 4]],
+  ['http.*:*', [1, 2, 3, 4]],
+  ['_exists_:*.body', [5]],
+  ['NOT http.*:500 AND message:semantics', [2, 3, 4, 5, 6]],
+  ['*:alpha', [1, 3]],
+  ['*:GET', [1, 6]],
+  ['h*:GET', [1, 6]],
+  ['*:semantics AND *:6', [6]],
+  ['ta*:(alpha AND NOT beta)', [3]],
+  // Strings longer than a keyword's ignore_above still exist.
+  ['_exists_:long_text', [5]],
+  ['long_text:*', [5]],
+  ['_exists_:sem', [5]],
+  ['NOT _exists_:long_text AND message:semantics', [1, 2, 3, 4, 6]],
+];
+
+/**
+ * Every way the stores or the matcher miss SEMANTICS_EXPECTED: the
+ * matcher's `sem-N` hits must be the expected ones, and the store's answer
+ * over the whole corpus the matcher's. Empty when all agree.
+ */
+export async function semanticsFailures(
+  ordered: readonly LogEvent[],
+  now: number,
+  viaStore: (query: QueryNode) => Promise<Outcome>,
+  parseQuery: (text: string) => QueryNode,
+): Promise<string[]> {
+  const failures: string[] = [];
+  for (const [text, want] of SEMANTICS_EXPECTED) {
+    const query = parseQuery(text);
+    const m = matcherOutcome(query, ordered, now);
+    const got = 'ids' in m ? m.ids.filter((id) => id.startsWith('sem-')).map((id) => Number(id.slice(4))).sort((a, b) => a - b) : m.error;
+    if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(`${text}: matcher found ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+    const why = compareOutcomes(m, await viaStore(query));
+    if (why) failures.push(`${text}: ${why}`);
+  }
+  // A terms bucket's key selects the whole value (group-aggregate.ts bucketLeaf), never an element.
+  for (const [field, key, want] of [['tags', 'alpha', [3]], ['codes', '500', [3]], ['tags', '[]', [5]], ['mixed', '500', []]] as const) {
+    const query = bucketLeaf(field, key);
+    const m = matcherOutcome(query, ordered, now);
+    const got = 'ids' in m ? m.ids.filter((id) => id.startsWith('sem-')).map((id) => Number(id.slice(4))).sort((a, b) => a - b) : m.error;
+    if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(`bucket ${field}=${key}: matcher found ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+    const why = compareOutcomes(m, await viaStore(query));
+    if (why) failures.push(`bucket ${field}=${key}: ${why}`);
+  }
+  return failures;
+}
 
 /** Event ids in result order, or the error code a query was refused with. */
 export type Outcome = { ids: string[] } | { error: string };
