@@ -80,8 +80,7 @@ export class DocKeys {
 
   /** The JSON paths of every key an event here has whose name matches a field-name pattern, except `except`. */
   pathsMatching(pattern: string, except: readonly string[]): string[] {
-    const { n } = this.db.prepare('SELECT count(*) AS n FROM doc_keys').get() as { n: number };
-    if (n !== this.codes.size) this.reload();
+    if (this.grew()) this.reload();
     const skip = new Set(except);
     const paths: string[] = [];
     for (const [name, code] of this.codes) if (!skip.has(name) && fieldNameMatches(pattern, name)) paths.push(`$."${code}"`);
