@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from '@logship/query';
-import { compileSql, DocPath, wildcardPrefix } from './compile-sql.js';
+import { compileSql, DocPath } from './compile-sql.js';
+import { wildcardPrefix } from './wildcard-range.js';
 import { PartitionDb } from './partition-db.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');

@@ -20,6 +20,7 @@
 import { clauseOnField, DEFAULT_TEXT_FIELDS, expandFieldPattern, planLeaf, type FieldPatternNode, type LeafPlan, type QueryNode } from '@logship/query';
 import { INDEXED, PROMOTED_COLUMN_OF } from './partition-schema.js';
 import { compiledPattern } from './sql-functions.js';
+import { prefixRange, wildcardPrefix } from './wildcard-range.js';
 
 export interface CompileContext {
   /** Clock for date math, epoch ms. */
@@ -326,7 +327,7 @@ function leafSql(plan: LeafPlan, b: Builder): string {
     }
     case 'keyword_wildcard': {
       const f = b.field(plan.field);
-      const own = `${prefixRange(f.value, wildcardPrefix(plan.pattern), b)} AND ls_wildcard(${f.value}, ${b.p(plan.pattern)})`;
+      const own = `${prefixRange(f.value, wildcardPrefix(plan.pattern), (v) => b.p(v))} AND ls_wildcard(${f.value}, ${b.p(plan.pattern)})`;
       return `((${own}) OR ${elementsSql(f, plan, b)})`;
     }
     case 'keyword_regex': {
@@ -380,34 +381,6 @@ function elementsSql(f: FieldSql, plan: LeafPlan, b: Builder): string {
  */
 function docNumber(f: FieldSql): string {
   return `CAST(${f.value} AS REAL)`;
-}
-
-/** The literal text a wildcard pattern starts with (escapes removed). */
-export function wildcardPrefix(pattern: string): string {
-  const cps = Array.from(pattern);
-  let out = '';
-  for (let i = 0; i < cps.length; i++) {
-    const c = cps[i] as string;
-    if (c === '\\' && i + 1 < cps.length) out += cps[++i] as string;
-    else if (c === '*' || c === '?') break;
-    else out += c;
-  }
-  return out;
-}
-
-/**
- * Strings starting with `prefix` as an index range: [prefix, prefix with
- * its last code point + 1). Only a prefilter (the exact match follows), so
- * it is left open above when incrementing is not clean (surrogates, the
- * last code point), and is just `>= ''` (strings only) without a prefix.
- */
-function prefixRange(value: string, prefix: string, b: Builder): string {
-  if (prefix === '' || /[\uD800-\uDFFF]/.test(prefix)) return `${value} >= ''`;
-  const cps = Array.from(prefix);
-  const last = (cps.pop() as string).codePointAt(0) as number;
-  if (last === 0xd7ff || last >= 0x10ffff) return `${value} >= ${b.p(prefix)}`;
-  const next = cps.join('') + String.fromCodePoint(last + 1);
-  return `${value} >= ${b.p(prefix)} AND ${value} < ${b.p(next)}`;
 }
 
 /**
