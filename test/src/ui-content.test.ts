@@ -36,6 +36,7 @@ describe('search page: log content shown as text (Chromium)', { skip: !HAVE_CHRO
         { '@timestamp': t(50), level: 'error', host: 'tb', message: TRACEBACK },
         { '@timestamp': t(60), level: 'info', host: 'empty', referrer: '', message: 'no referrer' },
         { '@timestamp': t(70), level: 'info', host: 'path', source: '/var/log/containers/checkout-7d9f8b-abcde_shop_app.log', logger: 'orders', message: 'origin' },
+        { '@timestamp': t(80), level: 'info', host: 'numbered', attr_10: 'j', attr_2: 'b', attr_1: 'a', Attr_3: 'c', message: 'numbered fields' },
       ].map((e) => JSON.stringify(e)));
     },
   }, (s) => ({ srv, page, problems } = s));
@@ -71,6 +72,14 @@ describe('search page: log content shown as text (Chromium)', { skip: !HAVE_CHRO
     assert.ok(!json.includes('\u202E'), 'no raw U+202E to reverse the rest of the line');
     assert.ok(json.includes('"message": "invoice \\u202efdp.exe"'), json);
     assert.equal((JSON.parse(json) as { message: string }).message, OVERRIDE);
+  });
+
+  test("an open row's fields are in natural order: attr_2 before attr_10, case aside", async () => {
+    await open('numbered');
+    const names = await page.locator('.fields-table tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-field')));
+    const attrs = names.filter((n) => n !== null && /^attr_/i.test(n));
+    assert.deepEqual(attrs, ['attr_1', 'attr_2', 'Attr_3', 'attr_10']);
+    assert.equal(names[0], '@timestamp');
   });
 
   test('an empty string says (empty), not a blank cell read as no value; it filters as ""', async () => {

@@ -43,8 +43,11 @@ function CopyButton({ text, label, shown }: { text: string; label: string; shown
  */
 const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
+const NATURAL = new Intl.Collator(undefined, { numeric: true });
+
 export function EventDetail({ ev, cols, actions }: { ev: LogEvent; cols: string[]; actions: EventActions }) {
-  const names = Object.keys(ev).sort((a, b) => (a === '@timestamp' ? -1 : b === '@timestamp' ? 1 : a.localeCompare(b)));
+  // Natural order (attr_2 before attr_10), as people number their fields.
+  const names = Object.keys(ev).sort((a, b) => (a === '@timestamp' ? -1 : b === '@timestamp' ? 1 : NATURAL.compare(a, b)));
   const json = JSON.stringify(ev, null, 2).replace(BIDI_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return (
     <div class="detail" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => { if (e.key !== 'Escape') e.stopPropagation(); }}>
