@@ -35,7 +35,21 @@ describe('search page: live mode keeps the total and the histogram current (Chro
     const errorsBefore = Number(await page.locator('.histogram').getAttribute('data-errors'));
     await page.getByRole('button', { name: 'Live' }).click();
     await page.locator('[data-live="open"]').waitFor();
-    // The chart takes the new counts; it is not made again (which dropped a drag or tooltip in progress).
+    // An open field's top values count live events too (they stayed the search's).
+    await page.locator('.sidebar li[data-field="level"] .field-head .link').click();
+    const levelCounts = async (): Promise<Record<string, string>> => {
+      const items = page.getByRole('list', { name: 'Top values of level' }).locator('li');
+      const out: Record<string, string> = {};
+      for (const li of await items.all()) {
+        const text = (await li.innerText()).trim();
+        const value = await li.locator('.value').count() > 0 ? await li.locator('.value').innerText() : text.split(':')[0]!;
+        out[value] = (await li.locator('.count').count()) > 0 ? await li.locator('.count').innerText() : text;
+      }
+      return out;
+    };
+    await page.getByRole('list', { name: 'Top values of level' }).locator('.value').first().waitFor();
+    const before = await levelCounts();
+        // The chart takes the new counts; it is not made again (which dropped a drag or tooltip in progress).
     await page.evaluate(`document.querySelector('.histogram .u-over').dataset.before = 'live'`);
     await ingest(srv.url, [line('live one', 'error'), line('elsewhere', 'error', 'web-2'), line('live two', 'warning'), line('live three')]);
     await page.waitForFunction(`document.querySelector('.results [data-index="0"] .message')?.textContent === 'live three'`, undefined, { timeout: 5_000 });
@@ -45,6 +59,12 @@ describe('search page: live mode keeps the total and the histogram current (Chro
     assert.equal(Number(await page.locator('.histogram').getAttribute('data-errors')), errorsBefore + 1);
     assert.equal(Number(await page.locator('.histogram').getAttribute('data-warnings')), 1);
     assert.equal(await page.locator('.histogram .u-over').getAttribute('data-before'), 'live', 'the same chart, redrawn');
+    const num = (x: string | undefined) => Number((x ?? '0').replace(/[^0-9]/g, ''));
+    await page.waitForFunction(`[...document.querySelectorAll('.sidebar li[data-field="level"] .values li')].some((li) => li.textContent.startsWith('other'))`, undefined, { timeout: 5_000 });
+    const after = await levelCounts();
+    assert.equal(num(after.error), num(before.error) + 1, JSON.stringify({ before, after }));
+    assert.equal(num(after.info), num(before.info) + 1, JSON.stringify({ before, after }));
+    assert.match(Object.values(after).find((t) => t.startsWith('other')) ?? '', /^other: 1 /, 'the warning, a value not listed');
     // The field list counts them too, as the fields API does.
     const fields = (await (await fetch(`${srv.url}/api/v1/fields?${new URLSearchParams({ q: 'host:web-1', from: 'now-15m', to: 'now' })}`)).json()) as { fields: { name: string; count: number }[] };
     const hostCount = fields.fields.find((f) => f.name === 'host')!.count;

@@ -664,6 +664,7 @@ export function App() {
           error={fieldsError}
           searchSeq={searchSeq}
           loadValues={loadValues}
+          arrived={histArrived}
           onFilter={filter}
           cols={state.cols}
           onToggleColumn={toggleColumn}

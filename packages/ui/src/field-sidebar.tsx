@@ -3,9 +3,10 @@
  * their top values and counts (GET /api/v1/fields/NAME/values); a click on a
  * value filters for it, its − button filters it out.
  */
-import type { FieldValue } from '@logship/query/browser';
-import { useEffect, useState } from 'preact/hooks';
+import type { FieldValue, LogEvent } from '@logship/query/browser';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { FieldsAnswer, ValuesAnswer } from './api-client.js';
+import { valuesWithArrivals } from './live-histogram.js';
 
 export interface FieldSidebarProps {
   fields: FieldsAnswer | null;
@@ -13,6 +14,8 @@ export interface FieldSidebarProps {
   /** Changes with every search: open fields ask for their values again. */
   searchSeq: number;
   loadValues: (field: string) => Promise<ValuesAnswer>;
+  /** Events live added since the search (after its range): an open field's values count them too. */
+  arrived: readonly LogEvent[];
   onFilter: (field: string, value: FieldValue, negate: boolean) => void;
   cols: string[];
   onToggleColumn: (field: string) => void;
@@ -35,7 +38,8 @@ function percent(count: number, of: number): string {
 
 function FieldEntry({ name, count, types, props }: { name: string; count: number; types: string[]; props: FieldSidebarProps }) {
   const [open, setOpen] = useState(false);
-  const [values, setValues] = useState<ValuesAnswer | null>(null);
+  const [answer, setValues] = useState<ValuesAnswer | null>(null);
+  const values = useMemo(() => valuesWithArrivals(answer, name, props.arrived), [answer, name, props.arrived]);
   const [error, setError] = useState<string | null>(null);
   // Open, the values follow the search: they were the first search's, so
   // after filtering level:info the list still showed debug, error, … with

@@ -7,7 +7,7 @@
  */
 import type { LogEvent } from '@logship/query/browser';
 import { levelClass } from './event-row.js';
-import type { FieldsAnswer } from './api-client.js';
+import type { FieldsAnswer, ValuesAnswer } from './api-client.js';
 import type { HistogramData } from './histogram.js';
 import { coarserInterval } from './time-range.js';
 
@@ -79,4 +79,31 @@ export function fieldsWithArrivals(base: FieldsAnswer | null, events: readonly L
     ...base,
     fields: [...base.fields, ...added].map((f) => ({ ...f, count: counts.get(f.name) ?? f.count })),
   };
+}
+
+/**
+ * A field's top values with the live arrivals counted in (exact counts
+ * only, as fieldsWithArrivals): a value listed counts its events, another
+ * one goes to `other`, an event without the field to `missing`. The list
+ * is ordered again by count, so a value live makes frequent moves up; a
+ * value that was not listed stays in `other`.
+ */
+export function valuesWithArrivals(base: ValuesAnswer | null, field: string, events: readonly LogEvent[]): ValuesAnswer | null {
+  if (!base || events.length === 0 || base.counts !== 'exact') return base;
+  const at = new Map(base.values.map((v, i) => [String(v.value), i]));
+  const counts = base.values.map((v) => v.count);
+  let other = base.other_count;
+  let missing = base.missing_count;
+  for (const ev of events) {
+    const v = Object.hasOwn(ev, field) ? ev[field] : undefined;
+    if (v === undefined || v === null) {
+      missing++;
+      continue;
+    }
+    const i = at.get(typeof v === 'object' ? JSON.stringify(v) : String(v));
+    if (i === undefined) other++;
+    else counts[i]!++;
+  }
+  const values = base.values.map((v, i) => ({ ...v, count: counts[i]! })).sort((a, b) => b.count - a.count);
+  return { ...base, values, other_count: other, missing_count: missing };
 }
