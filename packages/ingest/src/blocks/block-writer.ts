@@ -19,6 +19,7 @@ import { DAY_MS } from '../retention/retention-config.js';
 import { asWriteError } from '../store/store-error.js';
 import { dayStartMs, utcDay, type PartitionKey } from '../sqlite/partition-name.js';
 import type { PartitionPool } from '../sqlite/partition-pool.js';
+import { damagedWriteError, isCorruption } from '../sqlite/partition-damage.js';
 import { compressBlock } from './block-codec.js';
 import { PairIndex, pairKey, type Pair } from './block-dedupe.js';
 import type { BlockPartition } from './block-partition.js';
@@ -99,8 +100,10 @@ export class BlockWriter {
     const batch = new Set<BlockPartition>();
     this.batch = batch;
     let failure: unknown = null;
+    let writing = '';
     try {
       for (const [name, entry] of byPartition) {
+        writing = name;
         const db = this.deps.pool.get(entry.key).open(true);
         db.begin();
         batch.add(db);
@@ -136,7 +139,7 @@ export class BlockWriter {
       }
       for (const db of batch) db.commit();
     } catch (err) {
-      failure = err;
+      failure = isCorruption(err) ? damagedWriteError(writing, err) : err;
       this.pairs.clear();
       for (const db of batch) {
         try {

@@ -364,6 +364,16 @@ test('a partition file damaged inside (pages overwritten, header intact): search
     const metrics = await fetch(`${s.url}/metrics`);
     assert.equal(metrics.status, 200);
     assert.match(await metrics.text(), /^logship_store_unreadable_partitions 1$/m);
+    // Writes into the damaged day fail (retryable: nothing is acknowledged)
+    // and readiness says so, naming the file: it agrees with ingest.
+    const into = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body: lines('later', minutesAgo(0)) });
+    const intoBody = await into.text();
+    assert.equal(into.status, 503, intoBody);
+    assert.match(intoBody, new RegExp(`the partition ${recent.slice(0, 10)}\\.default\\.db is damaged inside .*move it aside`));
+    const ready = await fetch(`${s.url}/health/ready`);
+    const readyBody = await ready.text();
+    assert.equal(ready.status, 503, readyBody);
+    assert.match(readyBody, new RegExp(`${recent.slice(0, 10)}\\.default\\.db`));
   } finally {
     s.proc.kill('SIGTERM');
     await s.exit;

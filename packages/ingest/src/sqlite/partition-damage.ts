@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { isStoreError } from '../store/store-error.js';
+import { isStoreError, storeError, type StoreError } from '../store/store-error.js';
 
 /** A partition found damaged, and why. */
 export interface DamagedPartition {
@@ -48,4 +48,17 @@ export function fileSignature(file: string): string {
   } catch {
     return 'missing';
   }
+}
+
+/** Said by a write that failed on a damaged file: what readiness repeats (writer-thread.ts). */
+export const DAMAGED_WRITE = 'is damaged inside';
+
+/**
+ * A write that reached a damaged page of `partition`: every batch for its
+ * day fails the same way (503, retried by senders) until the file is
+ * replaced, so the error names the file and what to do.
+ */
+export function damagedWriteError(partition: string, err: unknown): StoreError {
+  const why = err instanceof Error ? err.message : String(err);
+  return storeError('LS_STORE_WRITE_FAILED', `the partition ${partition} ${DAMAGED_WRITE} (${why}): writes to its day fail until it is replaced; stop the server, restore it from a backup or move it aside, and start again (a new file takes the day's events)`, err);
 }

@@ -141,7 +141,7 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
 
   async health(): Promise<StoreHealth> {
     if (this.closed) return { ok: false, reason: 'the store is closed' };
-    const writerFailure = this.writer?.failure;
+    const writerFailure = this.writer?.failure ?? this.writer?.damagedWrite;
     if (writerFailure) return { ok: false, reason: writerFailure };
     return probeFolder(this.dir, this.minFreeBytes);
   }

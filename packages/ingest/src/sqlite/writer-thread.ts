@@ -17,6 +17,7 @@ import type { RetentionRunResult, WriteResult } from '../store/log-store.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import type { PreparedWrite } from './prepare-write.js';
 import { STORE_ERROR_CODES, storeError, type StoreErrorCode } from '../store/store-error.js';
+import { DAMAGED_WRITE } from './partition-damage.js';
 
 export type WriterRequest<P = PreparedWrite> =
   | { op: 'write'; prepared: P }
@@ -76,6 +77,18 @@ export class WriterThread<P = PreparedWrite> {
     return this.exited;
   }
 
+  private damaged: string | null = null;
+
+  /**
+   * Why the last write failed, when it was on a damaged file (null once a
+   * write succeeds): readiness says it, as ingest's 503s do. Without it a
+   * server whose today's file was damaged answered every batch 503 while
+   * /health/ready said ready.
+   */
+  get damagedWrite(): string | null {
+    return this.damaged;
+  }
+
   /** Rows prepared on this thread (prepare-write.ts), inserted and committed there. */
   write(prepared: P): Promise<WriteResult> {
     return this.request({ op: 'write', prepared }) as Promise<WriteResult>;
@@ -111,8 +124,13 @@ export class WriterThread<P = PreparedWrite> {
     if (!pending) return;
     this.inFlight.delete(msg.id);
     if (this.inFlight.size === 0) this.worker.unref();
-    if (msg.ok) pending.resolve(msg.result);
-    else pending.reject(rebuild(msg.error));
+    if (msg.ok) {
+      this.damaged = null;
+      pending.resolve(msg.result);
+    } else {
+      if (msg.error.message.includes(DAMAGED_WRITE) || msg.error.message.includes('disk image is malformed')) this.damaged = msg.error.message;
+      pending.reject(rebuild(msg.error));
+    }
   }
 
   private fail(reason: string): void {
