@@ -44,25 +44,6 @@ export function hasFieldPattern(node: QueryNode): boolean {
   }
 }
 
-/** The field-name patterns of a query. */
-export function fieldPatternsOf(node: QueryNode, out: FieldPatternNode[] = []): FieldPatternNode[] {
-  switch (node.type) {
-    case 'and':
-    case 'or':
-      for (const c of node.children) fieldPatternsOf(c, out);
-      break;
-    case 'not':
-      fieldPatternsOf(node.child, out);
-      break;
-    case 'field_pattern':
-      out.push(node);
-      break;
-    default:
-      break;
-  }
-  return out;
-}
-
 const nameTests = new Map<string, (name: string) => boolean>();
 
 /** Whether a field name matches a pattern (case-sensitive, the whole name; `*` spans dots). */
