@@ -56,7 +56,7 @@ test('wrong types and values name the path', () => {
   invalid({ ...minimal, sources: [{ type: 'file', include: ['relative/*.log'] }] }, /sources\[0\]\.include\[0\]: must be an absolute path/);
   invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], multiline: { start: '(' } }] }, /multiline\.start: is not a valid regular expression/);
   invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], multiline: { start: 'a', continuation: 'b' } }] }, /set exactly one of start or continuation/);
-  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], encoding: 'latin-1' }] }, /sources\[0\]\.encoding: expected one of utf-8, latin1, iso-8859-1, windows-1252; did you mean latin1\?/);
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], encoding: 'latin-1' }] }, /sources\[0\]\.encoding: expected one of utf-8, latin1, iso-8859-1, windows-1252, utf-16le, utf-16be; did you mean latin1\?/);
   invalid({ ...minimal, sources: [{ type: 'docker', encoding: 'latin1' }] }, /sources\[0\]\.encoding: the docker preset reads UTF-8 only/);
   invalid({ ...minimal, sources: [{ type: 'file', include: ['/a/*.log*'], exclude: ['\\.gz$'] }] }, /sources\[0\]\.exclude\[0\]: looks like a regular expression, as Filebeat's exclude_files are; exclude takes globs: .*, e\.g\. \*\.gz/);
   invalid({ ...minimal, sources: [{ type: 'file', include: ['/var/log/app\\.log'] }] }, /sources\[0\]\.include\[0\]: looks like a regular expression/);

@@ -82,6 +82,7 @@ export class FileSource implements Source {
     this.tailContext = {
       config, host: ctx.host, sink: ctx.sink, metrics: ctx.metrics, onReplaced: (t) => this.check(t.path),
       filter: LineFilter.of(config.include_lines, config.exclude_lines),
+      onBom: (t, encoding) => this.ctx.log.info('The file starts with a byte order mark; it is read in the encoding the mark says.', { source: this.name, path: t.path, encoding }),
     };
     this.rotated = {
       source: this.name, ctx, rotatedDirs: config.rotated_dirs, tails: this.tails, tailContext: this.tailContext,
