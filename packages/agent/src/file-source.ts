@@ -13,6 +13,7 @@ import { PathMatcher, walkFiles } from './glob.js';
 import { watchFiles } from './file-watcher.js';
 import { M, type Metrics } from './metrics.js';
 import { contentAt } from './tail-content.js';
+import { markBefore } from './offset-mark.js';
 import { identifyNewInode, type NewInodeContext } from './identify-new-inode.js';
 import { TailRegistry } from './tail-registry.js';
 import { LineFilter } from './line-filter.js';
@@ -300,18 +301,23 @@ export class FileSource implements Source {
       // The bytes the checkpoint's offset follows, which the file must still hold there to be read on from it (offset-mark.ts).
       const mark = resumed === undefined && ckpt?.offset === offset ? ckpt.mark : undefined;
       const tail = new FileTail(identity, path, ckpt?.path ?? path, fst.dev, fst.ino, offset, this.tailContext, ids.from, mark);
-      if (!ckpt && resumed === undefined) {
-        // Known from the first moment, not only after its first acknowledged
-        // batch: if it is rotated out of the glob while the agent is down,
-        // the next start finds it by this entry (rotated-while-down.ts).
-        this.ctx.checkpoints.set(tail.key, { offset, path, dev: fst.dev, ino: fst.ino });
-        this.ctx.checkpoints.scheduleFlush();
-      }
       // Registered before any await, so a concurrent check of another path
       // to the same inode (a rename in flight) finds it.
       tail.attach(fh);
       handed = true;
       this.tails.add(tail);
+      if (!ckpt && resumed === undefined) {
+        // Known from the first moment, not only after its first acknowledged
+        // batch: if it is rotated out of the glob while the agent is down,
+        // the next start finds it by this entry (rotated-while-down.ts).
+        // At the file's end (start_position: end) with the mark of the bytes
+        // there, as every position: without it, a file written again while the
+        // agent was stopped before any line came was read from this offset.
+        const at = await markBefore(fh, offset);
+        if (at !== undefined) tail.markIs(at);
+        this.ctx.checkpoints.set(tail.key, { offset, path, dev: fst.dev, ino: fst.ino, ...(at !== undefined ? { mark: at } : {}) });
+        this.ctx.checkpoints.scheduleFlush();
+      }
       this.ctx.log.debug('A file is being followed.', { source: this.name, path, id: identity.key, offset });
       if (ids.fixed) await this.writeIdBound(path);
       // At start, the agent does not wait for every file to be read to its

@@ -227,6 +227,13 @@ export class FileTail {
     return true;
   }
 
+  /** The mark of the bytes before the offset the tail starts at, when it was taken without reading them (offset-mark.ts). */
+  markIs(mark: number): void {
+    if (this.offset !== this.emittedEnd) return;
+    this.mark.rewind(this.offset, mark);
+    this.emittedMark = mark;
+  }
+
   /** Takes a handle the source already opened (to fingerprint it). */
   attach(fh: FileHandle): void {
     if (this.fh) throw new Error('FileTail.attach: already open');

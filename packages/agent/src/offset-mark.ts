@@ -21,6 +21,19 @@ function fnv1a(from: number, to: number, bytes: (i: number) => number): number {
   return h >>> 0;
 }
 
+/**
+ * The mark of the bytes `fh` holds before `offset` now: for a position
+ * taken without reading up to it (start_position: end), which must be
+ * checkpointed with its mark like any other.
+ */
+export async function markBefore(fh: FileHandle, offset: number): Promise<number | undefined> {
+  const n = Math.min(MARK_BYTES, offset);
+  if (n === 0) return undefined;
+  const buf = Buffer.alloc(n);
+  const { bytesRead } = await fh.read(buf, 0, n, offset - n);
+  return bytesRead < n ? undefined : fnv1a(0, n, (i) => buf[i]!);
+}
+
 /** The bytes a tail read last, and the mark its file must hold before its offset. */
 export class OffsetMark {
   /** Up to MARK_BYTES bytes read last, ending at `beforeEnd`. */
