@@ -44,7 +44,17 @@ import { isPodLogPath } from './kubernetes-pod-log.js';
  */
 
 /** The file source's context is every source's (source.ts). */
-export type FileSourceContext = SourceContext;
+export interface FileSourceContext extends SourceContext {
+  /**
+   * The file sources before this one in the config. A file one of them
+   * matches too is read by each, as Promtail's scrape configs and Vector's
+   * sources do: each ships its lines with its own labels. The first keeps
+   * the plain event ids; a later one puts its name in them
+   * (`f:<identity>~<source>:…`), or ingest would keep only the events that
+   * arrived first, with whichever source's labels that was.
+   */
+  readonly earlier?: readonly FileSourceConfig[];
+}
 
 export class FileSource implements Source {
   readonly name: string;
@@ -61,6 +71,8 @@ export class FileSource implements Source {
   private readonly recheck = new Set<string>();
   /** Paths found holding compressed files (compressed-file.ts), said once. */
   private readonly compressed = new Set<string>();
+  /** Paths an earlier source reads too, said once. */
+  private readonly sharedPaths = new Set<string>();
   private stopped = false;
   private pollTimer: NodeJS.Timeout | null = null;
   private polls = 0;
@@ -80,8 +92,17 @@ export class FileSource implements Source {
     this.name = config.name;
     // kubernetes: only the kubelet's own files, not symlinks to them under other names (kubernetes-pod-log.ts).
     this.matcher = new PathMatcher(config.include, config.exclude, config.type === 'kubernetes' ? isPodLogPath : undefined);
+    const earlier = (ctx.earlier ?? []).map((e) => ({ name: e.name, matcher: new PathMatcher(e.include, e.exclude, e.type === 'kubernetes' ? isPodLogPath : undefined) }));
     this.tailContext = {
-      config, host: ctx.host, sink: ctx.sink, metrics: ctx.metrics, onReplaced: (t) => this.check(t.path),
+      config, host: ctx.host,
+      alsoReadBy: (path) => {
+        const by = earlier.find((e) => e.matcher.matches(path))?.name;
+        if (by !== undefined && !this.sharedPaths.has(path)) {
+          this.sharedPaths.add(path);
+          this.ctx.log.warn('A file is read by two sources; each ships its lines, with its own labels.', { source: this.name, path, also_read_by: by });
+        }
+        return by;
+      }, sink: ctx.sink, metrics: ctx.metrics, onReplaced: (t) => this.check(t.path),
       filter: LineFilter.of(config.include_lines, config.exclude_lines),
       onBom: (t, encoding) => this.ctx.log.info('The file starts with a byte order mark; it is read in the encoding the mark says.', { source: this.name, path: t.path, encoding }),
     };

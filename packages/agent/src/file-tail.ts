@@ -38,6 +38,8 @@ export interface TailContext {
   readonly onReplaced: (tail: FileTail) => void;
   /** The source's include_lines / exclude_lines; null when it has none. */
   readonly filter: LineFilter | null;
+  /** The earlier file source that reads the file at this path too, if one does (FileSourceContext.earlier). */
+  readonly alsoReadBy?: (path: string) => string | undefined;
   /** Told when a file's byte order mark overrides the source's `encoding`. */
   readonly onBom?: (tail: FileTail, encoding: FileEncoding) => void;
 }
@@ -88,6 +90,8 @@ export class FileTail {
 
   /** The identity's string form (event ids, checkpoint keys, the source's maps). */
   readonly id: string;
+  /** The identity in event ids: qualified by the source's name when an earlier source reads the file too. */
+  private readonly eventIdentity: string;
 
   constructor(
     readonly identity: FileIdentity,
@@ -106,6 +110,8 @@ export class FileTail {
     ({ config: this.config, host: this.host, sink: this.sink, metrics: this.metrics, onReplaced: this.onReplaced } = tailContext);
     const config = this.config;
     this.id = identity.key;
+    // Decided by where the content was first seen, which the checkpoint keeps: the same after a rotation and a restart.
+    this.eventIdentity = tailContext.alsoReadBy?.(sourcePath) !== undefined ? `${identity.key}~${config.name}` : identity.key;
     this.key = `${config.name}:${identity.key}`;
     this.labels = { source: config.name };
     this.offset = offset;
@@ -436,7 +442,7 @@ export class FileTail {
       // From the path the content was first read at (`3.log`, also once the kubelet renamed it `3.log.<time>`).
       ...(this.cri ? podLogFields(this.sourcePath) : {}),
     }).slice(1);
-    const envelope = `{"@raw":${JSON.stringify(raw)},"event.id":"${fileEventId(this.id, line.start, this.idsSortFrom)}"`
+    const envelope = `{"@raw":${JSON.stringify(raw)},"event.id":"${fileEventId(this.eventIdentity, line.start, this.idsSortFrom)}"`
       + (line.truncated ? ',"@truncated":true' : '')
       // toString('utf8') put U+FFFD for bytes that are not UTF-8 (a Latin-1 file): the server flags the event.
       + (this.encoding !== 'utf-8' || isUtf8(line.text) ? '' : ',"@invalid_utf8":true') + (stream ? `,"stream":${JSON.stringify(stream)}` : '')
