@@ -14,6 +14,7 @@ import { watchFiles } from './file-watcher.js';
 import { M, type Metrics } from './metrics.js';
 import { contentAt } from './tail-content.js';
 import { markBefore } from './offset-mark.js';
+import { directoryAdvice, directoryIncludes } from './include-directories.js';
 import { identifyNewInode, type NewInodeContext } from './identify-new-inode.js';
 import { TailRegistry } from './tail-registry.js';
 import { LineFilter } from './line-filter.js';
@@ -144,6 +145,7 @@ export class FileSource implements Source {
     await Promise.all([...this.checking.values()]);
     await resumeRotatedWhileDown(this.rotated);
     this.ctx.log.info('The file source is watching.', { source: this.name, include: this.config.include, files: this.tails.size });
+    for (const dir of directoryIncludes(this.config.include)) this.ctx.log.warn(`An include names a directory: ${directoryAdvice(dir)}.`, { source: this.name, include: dir });
     this.schedulePoll();
   }
 
