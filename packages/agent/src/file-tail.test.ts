@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from './agent.js';
@@ -100,4 +100,22 @@ test('reopening a released handle: false when the path names another inode or no
   writeFileSync(file, 'another file\n');
   assert.equal(await tail.open(), false, 'a new file at the path is not this identity');
   assert.equal(tail.isOpen, false);
+});
+
+test('the NUL bytes an application leaves writing at its old offset after copytruncate are not shipped; the line after them is', async (t) => {
+  const { dir, receiver, ctx } = await setup(t);
+  const logs = join(dir, 'plain');
+  mkdirSync(logs);
+  const file = join(logs, 'app.log');
+  // A hole of 70 KiB (longer than max_message_bytes, so framed in parts) and then the application's next lines.
+  const fd = openSync(file, 'w');
+  writeSync(fd, 'after the hole\nnext\n', 70 * 1024);
+  closeSync(fd);
+  const config = validateConfig({
+    server: { url: receiver.url }, data_dir: join(dir, 'data-plain'), host: 'node-1', batch: { max_events: 500, max_age_ms: 20 },
+    sources: [{ type: 'file', include: [`${logs}/*.log`], poll_interval_ms: 50 }],
+  });
+  ctx.agent = await Agent.start(config, silentLogger);
+  await until(() => receiver.events.size === 2, '2 events');
+  assert.deepEqual(receiver.raws().sort(), ['after the hole', 'next']);
 });

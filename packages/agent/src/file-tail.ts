@@ -354,6 +354,15 @@ export class FileTail {
     if (line.start === 0 && this.encoding === 'utf-8' && line.text.length >= 3 && line.text[0] === 0xef && line.text[1] === 0xbb && line.text[2] === 0xbf) {
       line = { ...line, text: line.text.subarray(3) };
     }
+    // NUL bytes leading a line are the hole an application without O_APPEND leaves when it
+    // writes on at its old offset after copytruncate: shipped, they made one event of
+    // kilobytes of NULs (in 64 KiB parts) before its first line's text. Not in UTF-16, where
+    // a NUL is half of a character; docker and CRI lines are parsed whole (a hole makes them not JSON/CRI).
+    if (line.text[0] === 0 && !this.docker && !this.cri && this.encoding !== 'utf-16le' && this.encoding !== 'utf-16be') {
+      let i = 1;
+      while (i < line.text.length && line.text[i] === 0) i++;
+      line = { ...line, text: line.text.subarray(i) };
+    }
     // Blank lines carry nothing to search for (Filebeat drops them too),
     // unless inside a multiline event (multiline.ts).
     if (line.text.length === 0 && !this.multilineHolds(null)) return;
