@@ -119,3 +119,24 @@ test('the NUL bytes an application leaves writing at its old offset after copytr
   await until(() => receiver.events.size === 2, '2 events');
   assert.deepEqual(receiver.raws().sort(), ['after the hole', 'next']);
 });
+
+test('kubernetes: a position held before a piece read in an earlier chunk is checkpointed with its mark', async (t) => {
+  // The checkpoint stays before a held piece; when the line that moves it
+  // comes in a later read, the piece's start was further back than the
+  // 64 bytes the tail keeps, and the position went out without a mark: a
+  // log written again with the same first line while the agent was stopped
+  // would then be read from that offset.
+  const { dir, receiver, ctx, config, file } = await setup(t);
+  const first = `${T} stdout F started\n`;
+  writeFileSync(file, `${first}${T} stdout P {"msg":"${'long '.repeat(40)}\n`);
+  ctx.agent = await Agent.start(config, silentLogger);
+  await until(() => receiver.events.size === 1, '1 event');
+  appendFileSync(file, `${T} stderr F warning: between\n`);
+  await until(() => receiver.events.size === 2, '2 events');
+  await ctx.agent.stop();
+  ctx.agent = null;
+  const positions = Object.values((JSON.parse(readFileSync(join(dir, 'data', 'checkpoints.json'), 'utf8')) as { positions: Record<string, { offset: number; mark?: number }> }).positions);
+  assert.equal(positions.length, 1);
+  assert.equal(positions[0]!.offset, Buffer.byteLength(first), 'not past the held stdout piece');
+  assert.equal(typeof positions[0]!.mark, 'number', 'with its mark');
+});

@@ -349,6 +349,8 @@ export class FileTail {
   private readonly onLineBound = (line: FramedLine): void => this.onLine(line);
 
   private onLine(line: FramedLine): void {
+    // Where an event's position may lag behind what is read (offset-mark.ts).
+    if (this.docker || this.cri || this.config.multiline) this.mark.remember(line.end);
     // A UTF-8 byte order mark (Notepad, PowerShell 5's `Out-File -Encoding utf8`) is not text:
     // kept, it was the first line's first character, and a JSON first line was not parsed.
     if (line.start === 0 && this.encoding === 'utf-8' && line.text.length >= 3 && line.text[0] === 0xef && line.text[1] === 0xbb && line.text[2] === 0xbf) {
@@ -434,7 +436,7 @@ export class FileTail {
     for (const { ml } of this.multilines.values()) held = Math.min(held, ml.pendingFrom);
     const end = Math.min(line.end, held);
     this.emittedEnd = end;
-    const mark = this.mark.at(end);
+    const mark = this.mark.markOf(end);
     this.emittedMark = mark;
     const position = { offset: end, path: this.sourcePath, dev: this.dev, ino: this.ino, ...(mark !== undefined ? { mark } : {}) };
     if (this.filter && !this.filter.keeps(raw)) {

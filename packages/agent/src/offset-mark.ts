@@ -43,10 +43,36 @@ export class OffsetMark {
   private chunk: Buffer | null = null;
   /** The mark the file must hold before the tail's offset; undefined when not known. */
   expected: number | undefined;
+  /**
+   * Marks of line ends read earlier (`remember`), by offset: with multiline,
+   * docker and CRI joining an event's position lags behind the bytes read
+   * (a joined event ends where the line that closed it started, a held piece
+   * keeps the position before it), often further back than the last
+   * MARK_BYTES, where `at` cannot say; such positions were checkpointed
+   * without a mark.
+   */
+  private readonly ends = new Map<number, number>();
 
   constructor(offset: number, expected: number | undefined) {
     this.beforeEnd = offset;
     this.expected = expected;
+    if (expected !== undefined) this.ends.set(offset, expected);
+  }
+
+  /** A line ends at `end`, which a position may name later than `at` can say its mark. */
+  remember(end: number): void {
+    const mark = this.at(end);
+    if (mark !== undefined) this.ends.set(end, mark);
+  }
+
+  /** The mark of a position at `end` (positions only move forward: what is before it is forgotten). */
+  markOf(end: number): number | undefined {
+    const mark = this.at(end) ?? this.ends.get(end);
+    for (const k of this.ends.keys()) {
+      if (k >= end) break;
+      this.ends.delete(k);
+    }
+    return mark;
   }
 
   /** The mark of the bytes before `end`, when they were read (end within what was read last). */
@@ -82,6 +108,8 @@ export class OffsetMark {
     this.before = Buffer.alloc(0);
     this.beforeEnd = offset;
     this.expected = mark;
+    this.ends.clear();
+    if (mark !== undefined) this.ends.set(offset, mark);
   }
 
   /**
