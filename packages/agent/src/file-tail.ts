@@ -138,9 +138,10 @@ export class FileTail {
 
   /** Reads the file's first bytes once: a UTF-16 byte order mark sets the encoding (and the framer) before any line is framed. */
   private async checkBom(fh: FileHandle): Promise<void> {
-    this.bomChecked = true;
     const head = Buffer.alloc(2);
     const { bytesRead } = await fh.read(head, 0, 2, 0);
+    // Looked at again by the next read until the file holds two bytes.
+    this.bomChecked = bytesRead === 2;
     const bom = bomEncoding(head.subarray(0, bytesRead));
     if (bom === null || bom === this.encoding) return;
     this.encoding = bom;
