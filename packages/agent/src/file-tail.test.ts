@@ -140,3 +140,29 @@ test('kubernetes: a position held before a piece read in an earlier chunk is che
   assert.equal(positions[0]!.offset, Buffer.byteLength(first), 'not past the held stdout piece');
   assert.equal(typeof positions[0]!.mark, 'number', 'with its mark');
 });
+
+test('a short line read after a restart is checkpointed with its mark', async (t) => {
+  // A tail started at its checkpoint knew none of the bytes before it, so
+  // an event ending within 64 bytes of it got no mark: a quiet file's one
+  // line after a restart, then a stop, left the checkpoint without one.
+  const { dir, receiver, ctx } = await setup(t);
+  const logs = join(dir, 'quiet');
+  mkdirSync(logs);
+  const file = join(logs, 'cron.log');
+  writeFileSync(file, `${'a line long enough to fill the mark window, and then some more text\n'.repeat(3)}`);
+  const config = validateConfig({
+    server: { url: receiver.url }, data_dir: join(dir, 'data-quiet'), host: 'node-1', batch: { max_events: 500, max_age_ms: 20 },
+    sources: [{ type: 'file', include: [`${logs}/*.log`], poll_interval_ms: 50 }],
+  });
+  ctx.agent = await Agent.start(config, silentLogger);
+  await until(() => receiver.events.size === 3, '3 events');
+  await ctx.agent.stop();
+  ctx.agent = await Agent.start(config, silentLogger);
+  appendFileSync(file, 'short\n');
+  await until(() => receiver.events.size === 4, '4 events');
+  await ctx.agent.stop();
+  ctx.agent = null;
+  const positions = Object.values((JSON.parse(readFileSync(join(dir, 'data-quiet', 'checkpoints.json'), 'utf8')) as { positions: Record<string, { offset: number; mark?: number }> }).positions);
+  assert.deepEqual(positions.map((p) => p.offset), [statSync(file).size]);
+  assert.equal(typeof positions[0]!.mark, 'number', 'with its mark');
+});

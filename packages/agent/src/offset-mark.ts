@@ -118,10 +118,17 @@ export class OffsetMark {
    */
   async holds(fh: FileHandle, offset: number): Promise<boolean> {
     const n = Math.min(MARK_BYTES, offset);
-    if (this.expected === undefined || n === 0) return true;
+    // Read also when nothing is expected but the bytes before the offset are not known: a
+    // tail just started at a checkpoint has none, and the first events ending within
+    // MARK_BYTES of it got no mark (a quiet file's one line after a restart, then a stop,
+    // left the checkpoint without one).
+    const seed = this.beforeEnd === offset && this.before.length < n;
+    if (n === 0 || (this.expected === undefined && !seed)) return true;
     const buf = Buffer.alloc(n);
     const { bytesRead } = await fh.read(buf, 0, n, offset - n);
     if (bytesRead < n) return true;
-    return fnv1a(0, n, (i) => buf[i]!) === this.expected;
+    if (this.expected !== undefined && fnv1a(0, n, (i) => buf[i]!) !== this.expected) return false;
+    if (seed) this.before = buf;
+    return true;
   }
 }
