@@ -30,6 +30,9 @@ test('an unknown key or value names what was most likely meant', () => {
   invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], mutliline: {} }] }, /at sources\[0\]\.mutliline: unknown key; did you mean multiline\? \(allowed here: type, name, include/);
   invalid({ ...minimal, batch: { max_event: 10 } }, /at batch\.max_event: unknown key; did you mean max_events\?/);
   invalid({ ...minimal, sources: [{ type: 'file', paths: ['/a'] }] }, /at sources\[0\]\.paths: unknown key; did you mean include\?/);
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], close_inactive: '5m' }] }, /at sources\[0\]\.close_inactive: unknown key; did you mean close_idle_ms\?/);
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], scan_frequency: '10s' }] }, /at sources\[0\]\.scan_frequency: unknown key; did you mean poll_interval_ms\?/);
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], charset: 'utf-16le' }] }, /at sources\[0\]\.charset: unknown key; did you mean encoding\?/);
   invalid({ ...minimal, server: 'http://logs:7700' }, /at server: expected a mapping: write server: \{ url: http:\/\/logs:7700 \}/);
   invalid({ ...minimal, sources: [{ type: 'file', include: '/var/log/*.log' }] }, /at sources\[0\]\.include: expected a list of strings: write \["\/var\/log\/\*\.log"\]/);
   invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], fields: { a: 'b' } }] }, /at sources\[0\]\.fields: unknown key; did you mean labels\?/);
