@@ -50,3 +50,13 @@ test('utf-16le: a line emitted by flushPartial is not followed by an empty one w
   f.push(encode('\nthree\n', 'utf-16le'), (l) => out.push(l));
   assert.deepEqual(out.map((l) => [l.text.toString('utf16le'), l.start, l.end]), [['one', 0, 8], ['tw', 8, 12], ['three', 14, 26]]);
 });
+
+test('utf-16le: flushPartial emits whole code units only; a half one stays for the next push', () => {
+  const f = new Utf16LineFramer('utf-16le', 1024, 'split');
+  const out: FramedLine[] = [];
+  const bytes = encode('ab\ncd\n', 'utf-16le');
+  f.push(bytes.subarray(0, 5), (l) => out.push(l));
+  f.flushPartial((l) => out.push(l));
+  f.push(bytes.subarray(5), (l) => out.push(l));
+  assert.deepEqual(out.map((l) => [l.text.toString('utf16le'), l.start, l.end]), [['ab', 0, 4], ['cd', 6, 12]]);
+});

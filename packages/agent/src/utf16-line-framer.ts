@@ -132,8 +132,10 @@ export class Utf16LineFramer {
   }
 
   flushPartial(emit: (line: FramedLine) => void): void {
-    if (this.pending.length > 0 || this.head) {
-      this.finishLine(this.pending.length, 0, emit);
+    // Whole code units only: a byte of half of one stays, or every later line would start at an odd offset.
+    const whole = this.pending.length & ~1;
+    if (whole > 0 || this.head) {
+      this.finishLine(whole, 0, emit);
       this.afterPartial = true;
     }
   }
