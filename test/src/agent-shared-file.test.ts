@@ -7,7 +7,7 @@
  * its lines with its own labels; the first source keeps its ids.
  */
 import assert from 'node:assert/strict';
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { removeDir, search, startAgent, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
@@ -53,4 +53,27 @@ test('a file two sources match is shipped by each with its own labels; the first
   assert.ok(hits.filter((h) => h.job === 'errors').every((h) => /^f:c[0-9a-f]+~errors:[A-P]\d+$/.test(String(h['event.id']))), ids.join(' '));
   assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
   assert.match(agent.output(), /A file is read by two sources/);
+});
+
+test('a later source that reads the file through a symlink (a /var/log/containers link) ships it too', async () => {
+  const real = join(root, 'pods');
+  await mkdir(real);
+  await appendFile(join(real, '0.log'), 'through the link\n');
+  const links = join(root, 'containers');
+  await mkdir(links);
+  await symlink(join(real, '0.log'), join(links, 'web.log'));
+  const yaml = [
+    agentYaml({ server: server.url, dataDir: join(root, 'agent-link'), include: [join(real, '*.log')], labels: { job: 'real' }, extra: 'metrics: { listen: off }' }),
+    '  - type: file',
+    `    include: [${JSON.stringify(join(links, '*.log'))}]`,
+    '    labels: { job: link }',
+    '',
+  ].join('\n');
+  const agent = await startAgent(yaml, join(root, 'agent-link.yaml'));
+  const hits = await waitFor(async () => {
+    const r = await search(server.url, 'job:(real OR link)', { limit: 100 });
+    return r.hits.length >= 2 ? r.hits : undefined;
+  }, { what: 'the line from each source' });
+  assert.deepEqual(hits.map((h) => String(h.job)).sort(), ['link', 'real']);
+  assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
 });

@@ -1,4 +1,4 @@
-import { promises as fsp, type Stats } from 'node:fs';
+import { promises as fsp, realpathSync, type Stats } from 'node:fs';
 import { pollFiles, type PollContext } from './poll-files.js';
 import type { FileHandle } from 'node:fs/promises';
 import type { FSWatcher } from 'chokidar';
@@ -72,6 +72,7 @@ export class FileSource implements Source {
   private readonly recheck = new Set<string>();
   /** Paths found holding compressed files (compressed-file.ts), said once. */
   private readonly compressed = new Set<string>();
+  private readonly earlier: ReadonlyArray<{ name: string; matcher: PathMatcher }>;
   /** Paths an earlier source reads too, said once. */
   private readonly sharedPaths = new Set<string>();
   private stopped = false;
@@ -93,17 +94,10 @@ export class FileSource implements Source {
     this.name = config.name;
     // kubernetes: only the kubelet's own files, not symlinks to them under other names (kubernetes-pod-log.ts).
     this.matcher = new PathMatcher(config.include, config.exclude, config.type === 'kubernetes' ? isPodLogPath : undefined);
-    const earlier = (ctx.earlier ?? []).map((e) => ({ name: e.name, matcher: new PathMatcher(e.include, e.exclude, e.type === 'kubernetes' ? isPodLogPath : undefined) }));
+    this.earlier = (ctx.earlier ?? []).map((e) => ({ name: e.name, matcher: new PathMatcher(e.include, e.exclude, e.type === 'kubernetes' ? isPodLogPath : undefined) }));
     this.tailContext = {
-      config, host: ctx.host,
-      alsoReadBy: (path) => {
-        const by = earlier.find((e) => e.matcher.matches(path))?.name;
-        if (by !== undefined && !this.sharedPaths.has(path)) {
-          this.sharedPaths.add(path);
-          this.ctx.log.warn('A file is read by two sources; each ships its lines, with its own labels.', { source: this.name, path, also_read_by: by });
-        }
-        return by;
-      }, sink: ctx.sink, metrics: ctx.metrics, onReplaced: (t) => this.check(t.path),
+      config, host: ctx.host, alsoReadBy: (path) => this.alsoReadBy(path),
+      sink: ctx.sink, metrics: ctx.metrics, onReplaced: (t) => this.check(t.path),
       filter: LineFilter.of(config.include_lines, config.exclude_lines),
       onBom: (t, encoding) => this.ctx.log.info('The file starts with a byte order mark; it is read in the encoding the mark says.', { source: this.name, path: t.path, encoding }),
     };
@@ -115,6 +109,26 @@ export class FileSource implements Source {
     this.pollContext = {
       ...this.newInode, config, released: this.released, stopped: () => this.stopped, rescanDirectories: () => this.rescanDirectories(),
     };
+  }
+
+  /**
+   * The earlier source that reads the file at `path` too (FileSourceContext.earlier),
+   * by its path or by the path a symlink names (/var/log/containers/*.log are links
+   * to the kubernetes preset's /var/log/pods files); said once per path.
+   */
+  private alsoReadBy(path: string): string | undefined {
+    let real = path;
+    try {
+      real = realpathSync(path);
+    } catch {
+      // Gone already: its path alone decides.
+    }
+    const by = this.earlier.find((e) => e.matcher.matches(path) || (real !== path && e.matcher.matches(real)))?.name;
+    if (by !== undefined && !this.sharedPaths.has(path)) {
+      this.sharedPaths.add(path);
+      this.ctx.log.warn('A file is read by two sources; each ships its lines, with its own labels.', { source: this.name, path, also_read_by: by });
+    }
+    return by;
   }
 
   get filesWatched(): number {
