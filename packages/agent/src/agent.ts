@@ -94,12 +94,21 @@ export class Agent implements EventSink {
     }
     if (!listen) return;
     try {
-      const h = await startHealthServer(listen, this.metrics, () => this.healthReport(), () => this.collect());
+      const h = await startHealthServer(listen, this.metrics, () => this.healthReport(), () => this.collect(), () => this.filesReport());
       this.health = { ...h, listen };
       this.log.info('Health and metrics are served.', { listen, port: h.port });
     } catch (err) {
       this.log.warn('Health and metrics cannot be served; the agent runs without them.', { listen, error: (err as NodeJS.ErrnoException).code ?? String(err) });
     }
+  }
+
+  /**
+   * `/files`: the files each file source follows, with how far they are read
+   * and acknowledged: "is my file read, and how far?" without reading
+   * checkpoints.json (whose keys are identities, not paths).
+   */
+  filesReport(): Record<string, unknown> {
+    return { sources: Object.fromEntries(this.sources.filter((s) => s.files).map((s) => [s.name, s.files!()])) };
   }
 
   /** `/health`: degraded (503) with the reasons an operator should act on. */

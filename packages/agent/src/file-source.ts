@@ -8,7 +8,7 @@ import { FileTail, type TailContext } from './file-tail.js';
 import { fingerprint } from './fingerprint.js';
 import { isCompressed } from './compressed-file.js';
 import { decideAtPath } from './path-decision.js';
-import type { Source, SourceContext } from './source.js';
+import type { FollowedFile, Source, SourceContext } from './source.js';
 import { PathMatcher, walkFiles } from './glob.js';
 import { watchFiles } from './file-watcher.js';
 import { M, type Metrics } from './metrics.js';
@@ -460,6 +460,13 @@ export class FileSource implements Source {
     } finally {
       this.polling = false;
     }
+  }
+
+  files(): FollowedFile[] {
+    return this.tails.all().map((t) => ({
+      path: t.path, source_path: t.sourcePath, id: t.id, read_offset: t.offset,
+      acknowledged_offset: this.ctx.checkpoints.get(t.key)?.offset ?? 0, open: t.isOpen, rotated: t.detached,
+    })).sort((a, b) => a.path.localeCompare(b.path));
   }
 
   collectMetrics(metrics: Metrics): void {
