@@ -7,8 +7,9 @@
 import assert from 'node:assert/strict';
 import { appendFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { freePort, removeDir, startAgent, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
+import { agentBin, freePort, removeDir, startAgent, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
 import { agentYaml, assertExactlyOnce, jsonLine, range, seqsOf, waitForCount } from './agent-support.js';
 
 describe('agent: command line, SIGHUP, health', () => {
@@ -30,6 +31,21 @@ describe('agent: command line, SIGHUP, health', () => {
       join(root, 'bad.yaml'));
     assert.equal(await agent.exited, 2);
     assert.match(agent.output(), /LS_AGENT_CONFIG_INVALID: The config is invalid at spool\.max_byte: unknown key; did you mean max_bytes\?/);
+  });
+
+  test('an include that names a directory is warned about by --check and at start, with the glob to write', async () => {
+    // It matched nothing, and the agent said only `files: 0`.
+    const dir = join(root, 'dir-include');
+    await mkdir(dir);
+    await writeFile(join(dir, 'app.log'), 'a line\n');
+    const yaml = agentYaml({ server: server.url, dataDir: join(root, 'agent-dir'), include: [dir], extra: 'metrics: { listen: off }' });
+    await writeFile(join(root, 'dir.yaml'), yaml);
+    const check = spawnSync(process.execPath, [agentBin, '--config', join(root, 'dir.yaml'), '--check'], { encoding: 'utf8' });
+    assert.equal(check.status, 0, check.stderr);
+    assert.match(check.stdout, new RegExp(`warning: ${dir} is a directory, which an include does not read: write ${dir}/\\*\\.log`));
+    const agent = await startAgent(yaml, join(root, 'dir.yaml'));
+    await waitFor(() => agent.output().includes('An include names a directory') || undefined, { what: 'the warning' });
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
   });
 
   test('a second agent on the same data_dir is refused while the first runs; a killed agent\'s lock is taken over', async () => {

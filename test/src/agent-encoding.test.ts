@@ -119,3 +119,36 @@ test('a plain line longer than the server keeps in a message arrives whole, in f
   assert.equal(record['logship.truncated'], true);
   assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
 });
+
+test('a UTF-16 file with a byte order mark (LE and BE) is read as the text it holds, whatever encoding says; a UTF-8 mark is not text', async () => {
+  // Windows applications and PowerShell write "Unicode" (UTF-16LE with FF FE).
+  // Every line arrived as U+FFFD and NUL characters, flagged invalid UTF-8,
+  // and 上 (0A 4E little-endian) cut a line in two. Notepad's UTF-8 mark made
+  // a JSON first line unparsed text starting with U+FEFF.
+  const logs = join(root, 'utf16');
+  await mkdir(logs);
+  const lines = [`${DAY} 12:00:00,000 ERROR 上海 payment failed`, '  at Shop.Pay()', `${DAY} 12:00:01,000 INFO done 😀`];
+  await appendFile(join(logs, 'le.log'), Buffer.from(`\ufeff${lines.join('\r\n')}\r\n`, 'utf16le'));
+  await appendFile(join(logs, 'be.log'), Buffer.from(`\ufeff${lines[2]}\n`, 'utf16le').swap16());
+  await appendFile(join(logs, 'bom8.log'), `\ufeff{"level":"error","msg":"json after a UTF-8 mark"}\n`);
+  const yaml = agentYaml({ server: server.url, dataDir: join(root, 'agent-utf16'), include: [join(logs, '*.log')], labels: { job: 'utf16' },
+    extra: 'metrics: { listen: off }', source: "    multiline: { start: '^\\d{4}-', timeout_ms: 300 }" });
+  const agent = await startAgent(yaml, join(root, 'agent-utf16.yaml'));
+  const hits = await waitFor(async () => {
+    const r = await search(server.url, 'job:utf16', { limit: 100 });
+    return r.hits.length >= 4 ? r.hits : undefined;
+  }, { timeoutMs: 30_000, what: 'four events' });
+  await appendFile(join(logs, 'le.log'), Buffer.from('appended later\r\n', 'utf16le'));
+  const all = await waitFor(async () => {
+    const r = await search(server.url, 'job:utf16', { limit: 100 });
+    return r.hits.length >= 5 ? r.hits : undefined;
+  }, { timeoutMs: 30_000, what: 'the appended line' });
+  assert.equal(hits.length, 4);
+  assert.deepEqual(all.map((h) => String(h.message)).sort(), [
+    `${lines[0]}\n${lines[1]}`, lines[2], lines[2], 'appended later', 'json after a UTF-8 mark',
+  ].sort());
+  assert.ok(all.every((h) => h['logship.invalid_utf8'] === undefined));
+  assert.equal(all.find((h) => String(h.message).includes('上海'))!.level, 'error');
+  assert.equal(all.find((h) => h.message === 'json after a UTF-8 mark')!.level, 'error', 'the JSON line is parsed');
+  assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+});

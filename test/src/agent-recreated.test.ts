@@ -9,10 +9,10 @@
  * counts.
  */
 import assert from 'node:assert/strict';
-import { mkdir, truncate, unlink, writeFile, appendFile } from 'node:fs/promises';
+import { mkdir, readFile, truncate, unlink, writeFile, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { removeDir, sleep, startAgent, startServer, stopAll, tempDir, type AgentHandle, type ServerHandle } from './harness.js';
+import { removeDir, sleep, startAgent, startServer, stopAll, tempDir, waitFor, type AgentHandle, type ServerHandle } from './harness.js';
 import { agentYaml, assertExactlyOnce, jsonLine, range, seqsOf, waitForCount } from './agent-support.js';
 
 const BANNER = 'myapp 2.4.1 starting; log format v2\n';
@@ -32,10 +32,10 @@ describe('agent: a log created again with the same first line, longer than what 
     await removeDir(root);
   });
 
-  async function setUp(name: string): Promise<{ file: string; start: () => Promise<AgentHandle> }> {
+  async function setUp(name: string, source?: string): Promise<{ file: string; start: () => Promise<AgentHandle> }> {
     const logs = join(root, name);
     await mkdir(logs);
-    const yaml = agentYaml({ server: server.url, dataDir: join(root, `agent-${name}`), include: [`${logs}/*.log`], extra: 'metrics: { listen: off }' });
+    const yaml = agentYaml({ server: server.url, dataDir: join(root, `agent-${name}`), include: [`${logs}/*.log`], extra: 'metrics: { listen: off }', source });
     return { file: join(logs, 'app.log'), start: () => startAgent(yaml, join(root, `${name}.yaml`)) };
   }
 
@@ -80,4 +80,26 @@ describe('agent: a log created again with the same first line, longer than what 
       assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
     });
   }
+
+  test('start_position: end, then deleted and written again while the agent was stopped before any line came', async () => {
+    // The position taken at the file's end was checkpointed without the
+    // mark of the bytes before it: the new file, longer by then, was read
+    // from the old file's size, and its first lines were lost.
+    const run = 'atend';
+    const { file, start } = await setUp(run, '    start_position: end');
+    await writeFile(file, BANNER + body(`${run}old`, 50));
+    let agent = await start();
+    // Stopped once the file's position (at its end) is checkpointed.
+    const checkpoints = join(root, `agent-${run}`, 'checkpoints.json');
+    await waitFor(async () => (await readFile(checkpoints, 'utf8').catch(() => '')).includes('"offset":'), { what: 'the position at the end' });
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+    await unlink(file);
+    await appendFile(file, BANNER + body(`${run}new`, 200));
+    agent = await start();
+    await waitForCount(server.url, `${run}new`, 200, 60_000);
+    await sleep(1000);
+    assertExactlyOnce(await seqsOf(server.url, `${run}new`), range(0, 200), 'lines of the new file');
+    assert.deepEqual(await seqsOf(server.url, `${run}old`), [], 'the old lines were before the start position');
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+  });
 });

@@ -203,6 +203,32 @@ test('health and Prometheus metrics on metrics.listen', async (t) => {
   assert.match(text, /^# TYPE logship_agent_batches_retried_total counter$/m);
 });
 
+test('/files lists each followed file with how far it is read and acknowledged; an unknown path names the routes', async (t) => {
+  // Promtail has /targets; the agent had only per-source counts, and which
+  // file was followed how far needed checkpoints.json, keyed by identity.
+  const c = await setup(t);
+  writeFileSync(c.file, lines(0, 30));
+  c.agent = await Agent.start(c.config({ metrics: { listen: '127.0.0.1:0' } }), silentLogger);
+  await until(() => c.receiver.events.size === 30, '30');
+  const base = `http://127.0.0.1:${c.agent.metricsPort}`;
+  const size = statSync(c.file).size;
+  let files: { sources: Record<string, Array<Record<string, unknown>>> } = { sources: {} };
+  await until(async () => {
+    files = (await (await fetch(`${base}/files`)).json()) as typeof files;
+    return files.sources.app?.[0]?.acknowledged_offset === size;
+  }, 'the file acknowledged to its end');
+  assert.deepEqual(Object.keys(files.sources), ['app']);
+  assert.equal(files.sources.app!.length, 1);
+  const [f] = files.sources.app!;
+  assert.equal(f!.path, c.file);
+  assert.equal(f!.source_path, c.file);
+  assert.equal(f!.read_offset, size);
+  assert.equal(f!.rotated, false);
+  const missing = await fetch(`${base}/status`);
+  assert.equal(missing.status, 404);
+  assert.deepEqual(((await missing.json()) as { routes: string[] }).routes, ['/health', '/metrics', '/files']);
+});
+
 test('/health answers 503 degraded with the reason while ingest refuses for longer than max_delivery_lag_s, then healthy', async (t) => {
   const c = await setup(t);
   c.receiver.failure = { status: 503 };

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Batcher, type Batch, type Position } from './batcher.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { lockDataDir } from './data-dir-lock.js';
-import type { AgentConfig, SourceConfig } from './config.js';
+import type { AgentConfig, FileSourceConfig, SourceConfig } from './config.js';
 import type { EventSink } from './event-sink.js';
 import { FileSource } from './file-source.js';
 import { startHealthServer } from './health-server.js';
@@ -76,7 +76,7 @@ export class Agent implements EventSink {
   private async startAll(resume: ReadonlyMap<string, number | string> | undefined): Promise<void> {
     await this.listen();
     this.shipper.start();
-    this.sources = this.config.sources.map((s) => this.makeSource(s, resume));
+    this.sources = this.config.sources.map((s, i) => this.makeSource(s, resume, this.config.sources.slice(0, i)));
     await Promise.all(this.sources.map((s) => s.start()));
   }
 
@@ -94,12 +94,21 @@ export class Agent implements EventSink {
     }
     if (!listen) return;
     try {
-      const h = await startHealthServer(listen, this.metrics, () => this.healthReport(), () => this.collect());
+      const h = await startHealthServer(listen, this.metrics, () => this.healthReport(), () => this.collect(), () => this.filesReport());
       this.health = { ...h, listen };
       this.log.info('Health and metrics are served.', { listen, port: h.port });
     } catch (err) {
       this.log.warn('Health and metrics cannot be served; the agent runs without them.', { listen, error: (err as NodeJS.ErrnoException).code ?? String(err) });
     }
+  }
+
+  /**
+   * `/files`: the files each file source follows, with how far they are read
+   * and acknowledged: "is my file read, and how far?" without reading
+   * checkpoints.json (whose keys are identities, not paths).
+   */
+  filesReport(): Record<string, unknown> {
+    return { sources: Object.fromEntries(this.sources.filter((s) => s.files).map((s) => [s.name, s.files!()])) };
   }
 
   /** `/health`: degraded (503) with the reasons an operator should act on. */
@@ -124,7 +133,7 @@ export class Agent implements EventSink {
     };
   }
 
-  private makeSource(s: SourceConfig, resume: ReadonlyMap<string, number | string> | undefined): Source {
+  private makeSource(s: SourceConfig, resume: ReadonlyMap<string, number | string> | undefined, earlier: readonly SourceConfig[]): Source {
     for (const [name, help] of [M.linesRead, M.bytesRead, M.linesTruncated, M.eventsFilteredOut, M.eventsShipped]) this.metrics.declare(name, help, { source: s.name });
     if (s.type === 'journald') this.metrics.declare(...M.journalctlRestarts, { source: s.name });
     const ctx: SourceContext = { host: this.config.host, checkpoints: this.checkpoints, sink: this, metrics: this.metrics, log: this.log, ...(resume ? { resume } : {}) };
@@ -132,7 +141,7 @@ export class Agent implements EventSink {
     // has: a unit filter changed by the reload needs the checkpoint's
     // cursor handling (journald-source.ts), not the last cursor read.
     if (s.type === 'journald') return new JournaldSource(s, { ...ctx, resume: undefined });
-    return new FileSource(s, ctx);
+    return new FileSource(s, { ...ctx, earlier: earlier.filter((e): e is FileSourceConfig => e.type !== 'journald') });
   }
 
   private collect(): void {
@@ -202,7 +211,7 @@ export class Agent implements EventSink {
     this.spool.setOptions(config.spool);
     this.shipper.reconfigure(config.server, config.retry);
     await this.listen();
-    this.sources = config.sources.map((s) => this.makeSource(s, resume));
+    this.sources = config.sources.map((s, i) => this.makeSource(s, resume, config.sources.slice(0, i)));
     await Promise.all(this.sources.map((s) => s.start()));
     this.log.info('The config was reloaded.', { sources: this.sources.map((s) => s.name) });
   }

@@ -3,6 +3,7 @@ import { Agent } from './agent.js';
 import { loadConfig, type AgentConfig, type SourceConfig } from './config.js';
 import { AgentError, agentError } from './errors.js';
 import { createLogger } from './log.js';
+import { directoryAdvice, directoryIncludes } from './include-directories.js';
 
 const USAGE = 'logship-agent --config FILE [--check]';
 
@@ -48,7 +49,10 @@ export async function main(argv: string[]): Promise<number> {
   if (values.check) {
     console.log(`The config is valid: ${config.sources.length} source(s), server ${config.server.url}.`);
     // What each source reads, presets' defaults included: an operator sees what `type: kubernetes` alone means.
-    for (const src of config.sources) console.log(`  ${src.name} (${src.type}): ${sourceReads(src)}`);
+    for (const src of config.sources) {
+      console.log(`  ${src.name} (${src.type}): ${sourceReads(src)}`);
+      if (src.type !== 'journald') for (const dir of directoryIncludes(src.include)) console.log(`    warning: ${directoryAdvice(dir)}`);
+    }
     return 0;
   }
   const log = createLogger(config.log_level);

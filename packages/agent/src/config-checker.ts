@@ -70,6 +70,8 @@ export function strList(o: Obj, key: string, c: Checker, required: boolean): str
     if (required) c.at(key).fail('is required');
     return [];
   }
+  // One path where a list goes (Fluent Bit's `Path`, Filebeat's `paths` written once): say how to write it.
+  if (typeof v === 'string' && v !== '') return c.at(key).fail(`expected a list of strings: write [${JSON.stringify(v)}]`);
   if (!Array.isArray(v)) return c.at(key).fail('expected a list of strings');
   return v.map((item, i) => {
     if (typeof item !== 'string' || item === '') return c.at(key).at(i).fail('expected a non-empty string');

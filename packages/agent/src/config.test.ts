@@ -30,6 +30,11 @@ test('an unknown key or value names what was most likely meant', () => {
   invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], mutliline: {} }] }, /at sources\[0\]\.mutliline: unknown key; did you mean multiline\? \(allowed here: type, name, include/);
   invalid({ ...minimal, batch: { max_event: 10 } }, /at batch\.max_event: unknown key; did you mean max_events\?/);
   invalid({ ...minimal, sources: [{ type: 'file', paths: ['/a'] }] }, /at sources\[0\]\.paths: unknown key; did you mean include\?/);
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], close_inactive: '5m' }] }, /at sources\[0\]\.close_inactive: unknown key; did you mean close_idle_ms\?/);
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], scan_frequency: '10s' }] }, /at sources\[0\]\.scan_frequency: unknown key; did you mean poll_interval_ms\?/);
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], charset: 'utf-16le' }] }, /at sources\[0\]\.charset: unknown key; did you mean encoding\?/);
+  invalid({ ...minimal, server: 'http://logs:7700' }, /at server: expected a mapping: write server: \{ url: http:\/\/logs:7700 \}/);
+  invalid({ ...minimal, sources: [{ type: 'file', include: '/var/log/*.log' }] }, /at sources\[0\]\.include: expected a list of strings: write \["\/var\/log\/\*\.log"\]/);
   invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], fields: { a: 'b' } }] }, /at sources\[0\]\.fields: unknown key; did you mean labels\?/);
   invalid({ ...minimal, sources: [{ type: 'files', include: ['/a'] }] }, /at sources\[0\]\.type: expected one of file, nginx, docker, kubernetes, journald; did you mean file\?/);
   invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], units: ['x'] }] }, /at sources\[0\]\.units: unknown key: a key of journald sources, not of file \(allowed/);
@@ -56,7 +61,7 @@ test('wrong types and values name the path', () => {
   invalid({ ...minimal, sources: [{ type: 'file', include: ['relative/*.log'] }] }, /sources\[0\]\.include\[0\]: must be an absolute path/);
   invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], multiline: { start: '(' } }] }, /multiline\.start: is not a valid regular expression/);
   invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], multiline: { start: 'a', continuation: 'b' } }] }, /set exactly one of start or continuation/);
-  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], encoding: 'latin-1' }] }, /sources\[0\]\.encoding: expected one of utf-8, latin1, iso-8859-1, windows-1252; did you mean latin1\?/);
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], encoding: 'latin-1' }] }, /sources\[0\]\.encoding: expected one of utf-8, latin1, iso-8859-1, windows-1252, utf-16le, utf-16be; did you mean latin1\?/);
   invalid({ ...minimal, sources: [{ type: 'docker', encoding: 'latin1' }] }, /sources\[0\]\.encoding: the docker preset reads UTF-8 only/);
   invalid({ ...minimal, sources: [{ type: 'file', include: ['/a/*.log*'], exclude: ['\\.gz$'] }] }, /sources\[0\]\.exclude\[0\]: looks like a regular expression, as Filebeat's exclude_files are; exclude takes globs: .*, e\.g\. \*\.gz/);
   invalid({ ...minimal, sources: [{ type: 'file', include: ['/var/log/app\\.log'] }] }, /sources\[0\]\.include\[0\]: looks like a regular expression/);

@@ -98,6 +98,8 @@ export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.en
     'metrics', 'health', 'shutdown_timeout_ms', 'log_level']);
 
   const sc = c.at('server');
+  // `server: http://logs:7700` is the natural first guess (Promtail's `clients: [url: …]` is a list of mappings too).
+  if (typeof o.server === 'string') sc.fail(`expected a mapping: write server: { url: ${o.server} }`);
   const so = object(o.server, sc, ['url', 'token', 'timeout_ms', 'tls']);
   const url = str(so, 'url', sc);
   try {

@@ -12,7 +12,9 @@
 const PEER_NAMES: Readonly<Record<string, string>> = {
   paths: 'include', path: 'include', __path__: 'include', exclude_files: 'exclude', exclude_path: 'exclude',
   exclude_paths: 'exclude', fields: 'labels', static_labels: 'labels', read_from: 'start_position',
-  tail_from_end: 'start_position', max_bytes: 'max_line_bytes', max_line_size: 'max_line_bytes',
+  tail_from_end: 'start_position', tail_files: 'start_position', max_bytes: 'max_line_bytes', max_line_size: 'max_line_bytes',
+  // Filebeat's close_inactive and scan_frequency, Vector's charset (encoding.charset), Fluent Bit's Refresh_Interval.
+  close_inactive: 'close_idle_ms', scan_frequency: 'poll_interval_ms', refresh_interval: 'poll_interval_ms', charset: 'encoding',
   // multiline: Promtail's firstline, Vector's start_pattern / condition_pattern, Promtail's max_wait_time.
   firstline: 'start', start_pattern: 'start', condition_pattern: 'continuation', max_wait_time: 'timeout_ms', timeout: 'timeout_ms',
 };

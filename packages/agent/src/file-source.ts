@@ -1,4 +1,4 @@
-import { promises as fsp, type Stats } from 'node:fs';
+import { promises as fsp, realpathSync, type Stats } from 'node:fs';
 import { pollFiles, type PollContext } from './poll-files.js';
 import type { FileHandle } from 'node:fs/promises';
 import type { FSWatcher } from 'chokidar';
@@ -8,11 +8,13 @@ import { FileTail, type TailContext } from './file-tail.js';
 import { fingerprint } from './fingerprint.js';
 import { isCompressed } from './compressed-file.js';
 import { decideAtPath } from './path-decision.js';
-import type { Source, SourceContext } from './source.js';
+import type { FollowedFile, Source, SourceContext } from './source.js';
 import { PathMatcher, walkFiles } from './glob.js';
 import { watchFiles } from './file-watcher.js';
 import { M, type Metrics } from './metrics.js';
 import { contentAt } from './tail-content.js';
+import { markBefore } from './offset-mark.js';
+import { directoryAdvice, directoryIncludes } from './include-directories.js';
 import { identifyNewInode, type NewInodeContext } from './identify-new-inode.js';
 import { TailRegistry } from './tail-registry.js';
 import { LineFilter } from './line-filter.js';
@@ -43,7 +45,17 @@ import { isPodLogPath } from './kubernetes-pod-log.js';
  */
 
 /** The file source's context is every source's (source.ts). */
-export type FileSourceContext = SourceContext;
+export interface FileSourceContext extends SourceContext {
+  /**
+   * The file sources before this one in the config. A file one of them
+   * matches too is read by each, as Promtail's scrape configs and Vector's
+   * sources do: each ships its lines with its own labels. The first keeps
+   * the plain event ids; a later one puts its name in them
+   * (`f:<identity>~<source>:…`), or ingest would keep only the events that
+   * arrived first, with whichever source's labels that was.
+   */
+  readonly earlier?: readonly FileSourceConfig[];
+}
 
 export class FileSource implements Source {
   readonly name: string;
@@ -60,6 +72,9 @@ export class FileSource implements Source {
   private readonly recheck = new Set<string>();
   /** Paths found holding compressed files (compressed-file.ts), said once. */
   private readonly compressed = new Set<string>();
+  private readonly earlier: ReadonlyArray<{ name: string; matcher: PathMatcher }>;
+  /** Paths an earlier source reads too, said once. */
+  private readonly sharedPaths = new Set<string>();
   private stopped = false;
   private pollTimer: NodeJS.Timeout | null = null;
   private polls = 0;
@@ -79,9 +94,12 @@ export class FileSource implements Source {
     this.name = config.name;
     // kubernetes: only the kubelet's own files, not symlinks to them under other names (kubernetes-pod-log.ts).
     this.matcher = new PathMatcher(config.include, config.exclude, config.type === 'kubernetes' ? isPodLogPath : undefined);
+    this.earlier = (ctx.earlier ?? []).map((e) => ({ name: e.name, matcher: new PathMatcher(e.include, e.exclude, e.type === 'kubernetes' ? isPodLogPath : undefined) }));
     this.tailContext = {
-      config, host: ctx.host, sink: ctx.sink, metrics: ctx.metrics, onReplaced: (t) => this.check(t.path),
+      config, host: ctx.host, alsoReadBy: (path) => this.alsoReadBy(path),
+      sink: ctx.sink, metrics: ctx.metrics, onReplaced: (t) => this.check(t.path),
       filter: LineFilter.of(config.include_lines, config.exclude_lines),
+      onBom: (t, encoding) => this.ctx.log.info('The file starts with a byte order mark; it is read in the encoding the mark says.', { source: this.name, path: t.path, encoding }),
     };
     this.rotated = {
       source: this.name, ctx, rotatedDirs: config.rotated_dirs, tails: this.tails, tailContext: this.tailContext,
@@ -91,6 +109,26 @@ export class FileSource implements Source {
     this.pollContext = {
       ...this.newInode, config, released: this.released, stopped: () => this.stopped, rescanDirectories: () => this.rescanDirectories(),
     };
+  }
+
+  /**
+   * The earlier source that reads the file at `path` too (FileSourceContext.earlier),
+   * by its path or by the path a symlink names (/var/log/containers/*.log are links
+   * to the kubernetes preset's /var/log/pods files); said once per path.
+   */
+  private alsoReadBy(path: string): string | undefined {
+    let real = path;
+    try {
+      real = realpathSync(path);
+    } catch {
+      // Gone already: its path alone decides.
+    }
+    const by = this.earlier.find((e) => e.matcher.matches(path) || (real !== path && e.matcher.matches(real)))?.name;
+    if (by !== undefined && !this.sharedPaths.has(path)) {
+      this.sharedPaths.add(path);
+      this.ctx.log.warn('A file is read by two sources; each ships its lines, with its own labels.', { source: this.name, path, also_read_by: by });
+    }
+    return by;
   }
 
   get filesWatched(): number {
@@ -121,6 +159,7 @@ export class FileSource implements Source {
     await Promise.all([...this.checking.values()]);
     await resumeRotatedWhileDown(this.rotated);
     this.ctx.log.info('The file source is watching.', { source: this.name, include: this.config.include, files: this.tails.size });
+    for (const dir of directoryIncludes(this.config.include)) this.ctx.log.warn(`An include names a directory: ${directoryAdvice(dir)}.`, { source: this.name, include: dir });
     this.schedulePoll();
   }
 
@@ -299,18 +338,23 @@ export class FileSource implements Source {
       // The bytes the checkpoint's offset follows, which the file must still hold there to be read on from it (offset-mark.ts).
       const mark = resumed === undefined && ckpt?.offset === offset ? ckpt.mark : undefined;
       const tail = new FileTail(identity, path, ckpt?.path ?? path, fst.dev, fst.ino, offset, this.tailContext, ids.from, mark);
-      if (!ckpt && resumed === undefined) {
-        // Known from the first moment, not only after its first acknowledged
-        // batch: if it is rotated out of the glob while the agent is down,
-        // the next start finds it by this entry (rotated-while-down.ts).
-        this.ctx.checkpoints.set(tail.key, { offset, path, dev: fst.dev, ino: fst.ino });
-        this.ctx.checkpoints.scheduleFlush();
-      }
       // Registered before any await, so a concurrent check of another path
       // to the same inode (a rename in flight) finds it.
       tail.attach(fh);
       handed = true;
       this.tails.add(tail);
+      if (!ckpt && resumed === undefined) {
+        // Known from the first moment, not only after its first acknowledged
+        // batch: if it is rotated out of the glob while the agent is down,
+        // the next start finds it by this entry (rotated-while-down.ts).
+        // At the file's end (start_position: end) with the mark of the bytes
+        // there, as every position: without it, a file written again while the
+        // agent was stopped before any line came was read from this offset.
+        const at = await markBefore(fh, offset);
+        if (at !== undefined) tail.markIs(at);
+        this.ctx.checkpoints.set(tail.key, { offset, path, dev: fst.dev, ino: fst.ino, ...(at !== undefined ? { mark: at } : {}) });
+        this.ctx.checkpoints.scheduleFlush();
+      }
       this.ctx.log.debug('A file is being followed.', { source: this.name, path, id: identity.key, offset });
       if (ids.fixed) await this.writeIdBound(path);
       // At start, the agent does not wait for every file to be read to its
@@ -416,6 +460,13 @@ export class FileSource implements Source {
     } finally {
       this.polling = false;
     }
+  }
+
+  files(): FollowedFile[] {
+    return this.tails.all().map((t) => ({
+      path: t.path, source_path: t.sourcePath, id: t.id, read_offset: t.offset,
+      acknowledged_offset: this.ctx.checkpoints.get(t.key)?.offset ?? 0, open: t.isOpen, rotated: t.detached,
+    })).sort((a, b) => a.path.localeCompare(b.path));
   }
 
   collectMetrics(metrics: Metrics): void {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from './agent.js';
@@ -100,4 +100,69 @@ test('reopening a released handle: false when the path names another inode or no
   writeFileSync(file, 'another file\n');
   assert.equal(await tail.open(), false, 'a new file at the path is not this identity');
   assert.equal(tail.isOpen, false);
+});
+
+test('the NUL bytes an application leaves writing at its old offset after copytruncate are not shipped; the line after them is', async (t) => {
+  const { dir, receiver, ctx } = await setup(t);
+  const logs = join(dir, 'plain');
+  mkdirSync(logs);
+  const file = join(logs, 'app.log');
+  // A hole of 70 KiB (longer than max_message_bytes, so framed in parts) and then the application's next lines.
+  const fd = openSync(file, 'w');
+  writeSync(fd, 'after the hole\nnext\n', 70 * 1024);
+  closeSync(fd);
+  const config = validateConfig({
+    server: { url: receiver.url }, data_dir: join(dir, 'data-plain'), host: 'node-1', batch: { max_events: 500, max_age_ms: 20 },
+    sources: [{ type: 'file', include: [`${logs}/*.log`], poll_interval_ms: 50 }],
+  });
+  ctx.agent = await Agent.start(config, silentLogger);
+  await until(() => receiver.events.size === 2, '2 events');
+  assert.deepEqual(receiver.raws().sort(), ['after the hole', 'next']);
+});
+
+test('kubernetes: a position held before a piece read in an earlier chunk is checkpointed with its mark', async (t) => {
+  // The checkpoint stays before a held piece; when the line that moves it
+  // comes in a later read, the piece's start was further back than the
+  // 64 bytes the tail keeps, and the position went out without a mark: a
+  // log written again with the same first line while the agent was stopped
+  // would then be read from that offset.
+  const { dir, receiver, ctx, config, file } = await setup(t);
+  const first = `${T} stdout F started\n`;
+  writeFileSync(file, `${first}${T} stdout P {"msg":"${'long '.repeat(40)}\n`);
+  ctx.agent = await Agent.start(config, silentLogger);
+  await until(() => receiver.events.size === 1, '1 event');
+  appendFileSync(file, `${T} stderr F warning: between\n`);
+  await until(() => receiver.events.size === 2, '2 events');
+  await ctx.agent.stop();
+  ctx.agent = null;
+  const positions = Object.values((JSON.parse(readFileSync(join(dir, 'data', 'checkpoints.json'), 'utf8')) as { positions: Record<string, { offset: number; mark?: number }> }).positions);
+  assert.equal(positions.length, 1);
+  assert.equal(positions[0]!.offset, Buffer.byteLength(first), 'not past the held stdout piece');
+  assert.equal(typeof positions[0]!.mark, 'number', 'with its mark');
+});
+
+test('a short line read after a restart is checkpointed with its mark', async (t) => {
+  // A tail started at its checkpoint knew none of the bytes before it, so
+  // an event ending within 64 bytes of it got no mark: a quiet file's one
+  // line after a restart, then a stop, left the checkpoint without one.
+  const { dir, receiver, ctx } = await setup(t);
+  const logs = join(dir, 'quiet');
+  mkdirSync(logs);
+  const file = join(logs, 'cron.log');
+  writeFileSync(file, `${'a line long enough to fill the mark window, and then some more text\n'.repeat(3)}`);
+  const config = validateConfig({
+    server: { url: receiver.url }, data_dir: join(dir, 'data-quiet'), host: 'node-1', batch: { max_events: 500, max_age_ms: 20 },
+    sources: [{ type: 'file', include: [`${logs}/*.log`], poll_interval_ms: 50 }],
+  });
+  ctx.agent = await Agent.start(config, silentLogger);
+  await until(() => receiver.events.size === 3, '3 events');
+  await ctx.agent.stop();
+  ctx.agent = await Agent.start(config, silentLogger);
+  appendFileSync(file, 'short\n');
+  await until(() => receiver.events.size === 4, '4 events');
+  await ctx.agent.stop();
+  ctx.agent = null;
+  const positions = Object.values((JSON.parse(readFileSync(join(dir, 'data-quiet', 'checkpoints.json'), 'utf8')) as { positions: Record<string, { offset: number; mark?: number }> }).positions);
+  assert.deepEqual(positions.map((p) => p.offset), [statSync(file).size]);
+  assert.equal(typeof positions[0]!.mark, 'number', 'with its mark');
 });

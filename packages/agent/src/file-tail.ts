@@ -8,7 +8,8 @@ import { podLogFields } from './kubernetes-pod-log.js';
 import { expectedHead, type FileIdentity } from './file-identity.js';
 import { fingerprint } from './fingerprint.js';
 import { OffsetMark } from './offset-mark.js';
-import { textDecoder } from './text-encoding.js';
+import { bomEncoding, newlineBytes, textDecoder, type FileEncoding } from './text-encoding.js';
+import { Utf16LineFramer } from './utf16-line-framer.js';
 import { fileEventId } from './event-id.js';
 import { LineFramer, type FramedLine } from './line-framer.js';
 import { Multiline } from './multiline.js';
@@ -37,6 +38,10 @@ export interface TailContext {
   readonly onReplaced: (tail: FileTail) => void;
   /** The source's include_lines / exclude_lines; null when it has none. */
   readonly filter: LineFilter | null;
+  /** The earlier file source that reads the file at this path too, if one does (FileSourceContext.earlier). */
+  readonly alsoReadBy?: (path: string) => string | undefined;
+  /** Told when a file's byte order mark overrides the source's `encoding`. */
+  readonly onBom?: (tail: FileTail, encoding: FileEncoding) => void;
 }
 
 /**
@@ -66,7 +71,7 @@ export class FileTail {
    * a file is another one (a fresh log with the same banner or CSV header).
    */
   awaitingCopy = false;
-  private framer: LineFramer;
+  private framer: LineFramer | Utf16LineFramer;
   /**
    * Multiline joiners, one per stream (docker, kubernetes: stdout and
    * stderr interleave, and a traceback on stderr must not take in an access
@@ -85,6 +90,8 @@ export class FileTail {
 
   /** The identity's string form (event ids, checkpoint keys, the source's maps). */
   readonly id: string;
+  /** The identity in event ids: qualified by the source's name when an earlier source reads the file too. */
+  private readonly eventIdentity: string;
 
   constructor(
     readonly identity: FileIdentity,
@@ -103,27 +110,54 @@ export class FileTail {
     ({ config: this.config, host: this.host, sink: this.sink, metrics: this.metrics, onReplaced: this.onReplaced } = tailContext);
     const config = this.config;
     this.id = identity.key;
+    // Decided by where the content was first seen, which the checkpoint keeps: the same after a rotation and a restart.
+    this.eventIdentity = tailContext.alsoReadBy?.(sourcePath) !== undefined ? `${identity.key}~${config.name}` : identity.key;
     this.key = `${config.name}:${identity.key}`;
     this.labels = { source: config.name };
     this.offset = offset;
     this.emittedEnd = offset;
     this.mark = new OffsetMark(offset, mark);
     this.emittedMark = mark;
+    this.encoding = config.encoding;
     this.framer = this.newFramer(offset);
     this.docker = config.type === 'docker' ? new DockerJoiner(config.max_line_bytes) : null;
     this.cri = config.type === 'kubernetes' ? new CriJoiner(config.max_line_bytes) : null;
     this.filter = tailContext.filter;
+    this.onBom = tailContext.onBom;
     this.decode = textDecoder(config.encoding);
+    // The containers' runtimes write UTF-8 only; a byte order mark is looked for once, before the first read.
+    this.bomChecked = config.type === 'docker' || config.type === 'kubernetes';
   }
 
   private readonly filter: LineFilter | null;
-  /** The source's `encoding` (text-encoding.ts). */
-  private readonly decode: (bytes: Buffer) => string;
+  private readonly onBom: ((tail: FileTail, encoding: FileEncoding) => void) | undefined;
+  /** The file's encoding: the source's `encoding`, or what its byte order mark says (text-encoding.ts). */
+  private encoding: FileEncoding;
+  private decode: (bytes: Buffer) => string;
+  private bomChecked: boolean;
+
+  /** Reads the file's first bytes once: a UTF-16 byte order mark sets the encoding (and the framer) before any line is framed. */
+  private async checkBom(fh: FileHandle): Promise<void> {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(head, 0, 2, 0);
+    // Looked at again by the next read until the file holds two bytes.
+    this.bomChecked = bytesRead === 2;
+    const bom = bomEncoding(head.subarray(0, bytesRead));
+    if (bom === null || bom === this.encoding) return;
+    this.encoding = bom;
+    this.decode = textDecoder(bom);
+    this.framer = this.newFramer(this.offset);
+    this.onBom?.(this, bom);
+  }
 
   // kubernetes: a CRI line is cut, not split: a part without the CRI header
   // could not be joined to its line; the joined text is capped by the joiner.
   // docker: likewise a JSON piece is read whole, whatever max_line_bytes says.
-  private newFramer(offset: number): LineFramer {
+  private newFramer(offset: number): LineFramer | Utf16LineFramer {
+    const encoding = this.encoding;
+    if (encoding === 'utf-16le' || encoding === 'utf-16be') {
+      return new Utf16LineFramer(encoding, this.config.max_line_bytes, this.config.long_lines, offset, this.config.max_message_bytes);
+    }
     if (this.config.type === 'kubernetes') return new LineFramer(this.config.max_line_bytes + CRI_HEADER_BYTES, 'truncate', offset);
     if (this.config.type === 'docker') return new LineFramer(Math.max(this.config.max_line_bytes, DOCKER_LINE_BYTES), this.config.long_lines, offset);
     return new LineFramer(this.config.max_line_bytes, this.config.long_lines, offset, this.config.max_message_bytes);
@@ -200,6 +234,13 @@ export class FileTail {
     return true;
   }
 
+  /** The mark of the bytes before the offset the tail starts at, when it was taken without reading them (offset-mark.ts). */
+  markIs(mark: number): void {
+    if (this.offset !== this.emittedEnd) return;
+    this.mark.rewind(this.offset, mark);
+    this.emittedMark = mark;
+  }
+
   /** Takes a handle the source already opened (to fingerprint it). */
   attach(fh: FileHandle): void {
     if (this.fh) throw new Error('FileTail.attach: already open');
@@ -228,6 +269,7 @@ export class FileTail {
         if (!fh || this.sink.closing) return;
         if (this.sink.blocked) await this.sink.waitForRoom();
         if (this.fh !== fh || this.sink.closing) return;
+        if (!this.bomChecked) await this.checkBom(fh);
         const { bytesRead } = await fh.read(buf, 0, READ_BYTES, this.offset);
         if (bytesRead === 0) break;
         // Checked after the read: if the head still matches now, the bytes
@@ -308,6 +350,22 @@ export class FileTail {
   private readonly onLineBound = (line: FramedLine): void => this.onLine(line);
 
   private onLine(line: FramedLine): void {
+    // Where an event's position may lag behind what is read (offset-mark.ts).
+    if (this.docker || this.cri || this.config.multiline) this.mark.remember(line.end);
+    // A UTF-8 byte order mark (Notepad, PowerShell 5's `Out-File -Encoding utf8`) is not text:
+    // kept, it was the first line's first character, and a JSON first line was not parsed.
+    if (line.start === 0 && this.encoding === 'utf-8' && line.text.length >= 3 && line.text[0] === 0xef && line.text[1] === 0xbb && line.text[2] === 0xbf) {
+      line = { ...line, text: line.text.subarray(3) };
+    }
+    // NUL bytes leading a line are the hole an application without O_APPEND leaves when it
+    // writes on at its old offset after copytruncate: shipped, they made one event of
+    // kilobytes of NULs (in 64 KiB parts) before its first line's text. Not in UTF-16, where
+    // a NUL is half of a character; docker and CRI lines are parsed whole (a hole makes them not JSON/CRI).
+    if (line.text[0] === 0 && !this.docker && !this.cri && this.encoding !== 'utf-16le' && this.encoding !== 'utf-16be') {
+      let i = 1;
+      while (i < line.text.length && line.text[i] === 0) i++;
+      line = { ...line, text: line.text.subarray(i) };
+    }
     // Blank lines carry nothing to search for (Filebeat drops them too),
     // unless inside a multiline event (multiline.ts).
     if (line.text.length === 0 && !this.multilineHolds(null)) return;
@@ -354,7 +412,7 @@ export class FileTail {
     if (!m) {
       const stream = this.stream;
       const state: { ml: Multiline; time: string | undefined } = {
-        ml: new Multiline(this.config.multiline!, (l) => this.emit(l, stream, state.time), Date.now, this.config.max_message_bytes, this.decode),
+        ml: new Multiline(this.config.multiline!, (l) => this.emit(l, stream, state.time), Date.now, this.config.max_message_bytes, (bytes) => this.decode(bytes), newlineBytes(this.encoding)),
         time: undefined,
       };
       this.multilines.set(key, m = state);
@@ -379,7 +437,7 @@ export class FileTail {
     for (const { ml } of this.multilines.values()) held = Math.min(held, ml.pendingFrom);
     const end = Math.min(line.end, held);
     this.emittedEnd = end;
-    const mark = this.mark.at(end);
+    const mark = this.mark.markOf(end);
     this.emittedMark = mark;
     const position = { offset: end, path: this.sourcePath, dev: this.dev, ino: this.ino, ...(mark !== undefined ? { mark } : {}) };
     if (this.filter && !this.filter.keeps(raw)) {
@@ -396,10 +454,10 @@ export class FileTail {
       // From the path the content was first read at (`3.log`, also once the kubelet renamed it `3.log.<time>`).
       ...(this.cri ? podLogFields(this.sourcePath) : {}),
     }).slice(1);
-    const envelope = `{"@raw":${JSON.stringify(raw)},"event.id":"${fileEventId(this.id, line.start, this.idsSortFrom)}"`
+    const envelope = `{"@raw":${JSON.stringify(raw)},"event.id":"${fileEventId(this.eventIdentity, line.start, this.idsSortFrom)}"`
       + (line.truncated ? ',"@truncated":true' : '')
       // toString('utf8') put U+FFFD for bytes that are not UTF-8 (a Latin-1 file): the server flags the event.
-      + (this.config.encoding !== 'utf-8' || isUtf8(line.text) ? '' : ',"@invalid_utf8":true') + (stream ? `,"stream":${JSON.stringify(stream)}` : '')
+      + (this.encoding !== 'utf-8' || isUtf8(line.text) ? '' : ',"@invalid_utf8":true') + (stream ? `,"stream":${JSON.stringify(stream)}` : '')
       + (runtimeTime !== undefined ? `,"@time":${JSON.stringify(runtimeTime)}` : '') + this.suffix;
     this.sink.emit(envelope, this.config.name, this.key, position);
   }

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Metrics } from './metrics.js';
 
 /**
- * `GET /health` and `GET /metrics` on the local metrics.listen address. A
- * plain node:http server: two routes do not justify a framework in an agent
+ * `GET /health`, `GET /metrics` and `GET /files` on the local metrics.listen
+ * address. A plain node:http server: three routes do not justify a framework in an agent
  * that runs on every host.
  */
 export async function startHealthServer(
@@ -13,6 +13,8 @@ export async function startHealthServer(
   /** `status` is 'healthy' or 'degraded'; degraded answers 503 so that a probe alerts. */
   health: () => { status: 'healthy' | 'degraded' } & Record<string, unknown>,
   collect: () => void,
+  /** `GET /files`: what each file source follows now. */
+  files: () => unknown = () => ({}),
 ): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
   const at = listen.lastIndexOf(':');
   const host = listen.slice(0, at).replace(/^\[|\]$/g, '') || '127.0.0.1';
@@ -24,11 +26,13 @@ export async function startHealthServer(
     } else if (url === '/health') {
       const h = health();
       res.writeHead(h.status === 'healthy' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(h));
+    } else if (url === '/files') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(files()));
     } else if (url === '/metrics') {
       collect();
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metrics.render());
     } else {
-      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found","routes":["/health","/metrics","/files"]}');
     }
   });
   await new Promise<void>((resolve, reject) => {

@@ -32,6 +32,8 @@ export class Multiline {
     private readonly maxBytes = Infinity,
     /** The source's `encoding`: patterns are tested on the text as it will be shipped. */
     private readonly decode: (bytes: Buffer) => string = (bytes) => bytes.toString('utf8'),
+    /** The newline put between joined lines, in the source's encoding (UTF-16's is two bytes). */
+    private readonly newline: Buffer = NEWLINE,
   ) {
     this.start = config.start !== undefined ? boundedRegex(config.start) : null;
     this.continuation = config.continuation !== undefined ? boundedRegex(config.continuation) : null;
@@ -85,7 +87,7 @@ export class Multiline {
       return;
     }
     const parts: Buffer[] = [];
-    lines.forEach((l, i) => { if (i > 0) parts.push(NEWLINE); parts.push(l.text); });
+    lines.forEach((l, i) => { if (i > 0) parts.push(this.newline); parts.push(l.text); });
     this.emit({
       text: Buffer.concat(parts),
       start: lines[0]!.start,

@@ -21,6 +21,19 @@ function fnv1a(from: number, to: number, bytes: (i: number) => number): number {
   return h >>> 0;
 }
 
+/**
+ * The mark of the bytes `fh` holds before `offset` now: for a position
+ * taken without reading up to it (start_position: end), which must be
+ * checkpointed with its mark like any other.
+ */
+export async function markBefore(fh: FileHandle, offset: number): Promise<number | undefined> {
+  const n = Math.min(MARK_BYTES, offset);
+  if (n === 0) return undefined;
+  const buf = Buffer.alloc(n);
+  const { bytesRead } = await fh.read(buf, 0, n, offset - n);
+  return bytesRead < n ? undefined : fnv1a(0, n, (i) => buf[i]!);
+}
+
 /** The bytes a tail read last, and the mark its file must hold before its offset. */
 export class OffsetMark {
   /** Up to MARK_BYTES bytes read last, ending at `beforeEnd`. */
@@ -30,10 +43,36 @@ export class OffsetMark {
   private chunk: Buffer | null = null;
   /** The mark the file must hold before the tail's offset; undefined when not known. */
   expected: number | undefined;
+  /**
+   * Marks of line ends read earlier (`remember`), by offset: with multiline,
+   * docker and CRI joining an event's position lags behind the bytes read
+   * (a joined event ends where the line that closed it started, a held piece
+   * keeps the position before it), often further back than the last
+   * MARK_BYTES, where `at` cannot say; such positions were checkpointed
+   * without a mark.
+   */
+  private readonly ends = new Map<number, number>();
 
   constructor(offset: number, expected: number | undefined) {
     this.beforeEnd = offset;
     this.expected = expected;
+    if (expected !== undefined) this.ends.set(offset, expected);
+  }
+
+  /** A line ends at `end`, which a position may name later than `at` can say its mark. */
+  remember(end: number): void {
+    const mark = this.at(end);
+    if (mark !== undefined) this.ends.set(end, mark);
+  }
+
+  /** The mark of a position at `end` (positions only move forward: what is before it is forgotten). */
+  markOf(end: number): number | undefined {
+    const mark = this.at(end) ?? this.ends.get(end);
+    for (const k of this.ends.keys()) {
+      if (k >= end) break;
+      this.ends.delete(k);
+    }
+    return mark;
   }
 
   /** The mark of the bytes before `end`, when they were read (end within what was read last). */
@@ -69,6 +108,8 @@ export class OffsetMark {
     this.before = Buffer.alloc(0);
     this.beforeEnd = offset;
     this.expected = mark;
+    this.ends.clear();
+    if (mark !== undefined) this.ends.set(offset, mark);
   }
 
   /**
@@ -77,10 +118,17 @@ export class OffsetMark {
    */
   async holds(fh: FileHandle, offset: number): Promise<boolean> {
     const n = Math.min(MARK_BYTES, offset);
-    if (this.expected === undefined || n === 0) return true;
+    // Read also when nothing is expected but the bytes before the offset are not known: a
+    // tail just started at a checkpoint has none, and the first events ending within
+    // MARK_BYTES of it got no mark (a quiet file's one line after a restart, then a stop,
+    // left the checkpoint without one).
+    const seed = this.beforeEnd === offset && this.before.length < n;
+    if (n === 0 || (this.expected === undefined && !seed)) return true;
     const buf = Buffer.alloc(n);
     const { bytesRead } = await fh.read(buf, 0, n, offset - n);
     if (bytesRead < n) return true;
-    return fnv1a(0, n, (i) => buf[i]!) === this.expected;
+    if (this.expected !== undefined && fnv1a(0, n, (i) => buf[i]!) !== this.expected) return false;
+    if (seed) this.before = buf;
+    return true;
   }
 }

@@ -20,6 +20,8 @@ export interface RotatedFile {
   readonly sourcePath: string;
   /** The checkpointed offset. */
   readonly offset: number;
+  /** The checkpoint's mark of the bytes before `offset` (offset-mark.ts). */
+  readonly mark: number | undefined;
   /** When the checkpoint was last moved. */
   readonly updatedMs: number;
   readonly dev: number;
@@ -134,7 +136,7 @@ export async function* rotatedWhileDown(
     const ckpt = checkpoints.get(key);
     if (tracked(id) || ckpt?.offset === undefined || ckpt.dev === undefined || ckpt.ino === undefined || !ckpt.path) continue;
     const found = await finder.find([dirname(ckpt.path), ...rotatedDirs], ckpt.dev, ckpt.ino);
-    yield { key, id, path: found, sourcePath: ckpt.path, offset: ckpt.offset, updatedMs: ckpt.updated_ms, dev: ckpt.dev, ino: ckpt.ino };
+    yield { key, id, path: found, sourcePath: ckpt.path, offset: ckpt.offset, mark: ckpt.mark, updatedMs: ckpt.updated_ms, dev: ckpt.dev, ino: ckpt.ino };
   }
 }
 
@@ -211,7 +213,8 @@ async function resumeRotated(rc: RotatedWhileDownContext, f: RotatedFile, offset
   }
   const { fh, st } = opened;
   const ids = rc.ctx.checkpoints.fileIdsSortFrom(f.key, st.size);
-  const tail = new FileTail(parseIdentity(f.id), path!, f.sourcePath, st.dev, st.ino, offset, rc.tailContext, ids.from);
+  // With the checkpoint's mark, as a tail at the path gets it: the file must still hold those bytes before the offset.
+  const tail = new FileTail(parseIdentity(f.id), path!, f.sourcePath, st.dev, st.ino, offset, rc.tailContext, ids.from, offset === f.offset ? f.mark : undefined);
   tail.attach(fh);
   rc.tails.addDetached(tail);
   // Durable before a line past it is sent (FileSource.writeIdBound).

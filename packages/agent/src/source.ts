@@ -24,4 +24,21 @@ export interface Source {
   stop(): Promise<Map<string, number | string>>;
   /** Sets the source's gauges before /metrics is rendered. */
   collectMetrics(metrics: Metrics): void;
+  /** File sources: the files followed now, for `GET /files`. */
+  files?(): FollowedFile[];
+}
+
+/** A file a source follows, as `GET /files` lists it (Promtail's /targets, Filebeat's registry). */
+export interface FollowedFile {
+  readonly path: string;
+  /** Where its content was first seen (the events' `source`). */
+  readonly source_path: string;
+  readonly id: string;
+  /** Bytes read so far. */
+  readonly read_offset: number;
+  /** Bytes acknowledged by ingest (the checkpoint); lines past it are in flight or held back. */
+  readonly acknowledged_offset: number;
+  readonly open: boolean;
+  /** Renamed or deleted away from its path: read to its end, then released. */
+  readonly rotated: boolean;
 }

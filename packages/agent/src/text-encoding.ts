@@ -5,9 +5,11 @@
  * Filebeat's `encoding` and Promtail's `encoding` users set for old
  * applications and Windows-made files (`latin1` is ISO-8859-1, every byte
  * the code point of its value; `windows-1252` has its letters and signs at
- * 0x80–0x9F, € “ ” …). UTF-16 would need framing on 0x0A 0x00.
+ * 0x80–0x9F, € “ ” …). UTF-16 (Windows' "Unicode") is framed on its own
+ * newline code unit (utf16-line-framer.ts); a file that starts with a UTF-16
+ * byte order mark is read as UTF-16 whatever `encoding` says (`bomEncoding`).
  */
-export const FILE_ENCODINGS = ['utf-8', 'latin1', 'iso-8859-1', 'windows-1252'] as const;
+export const FILE_ENCODINGS = ['utf-8', 'latin1', 'iso-8859-1', 'windows-1252', 'utf-16le', 'utf-16be'] as const;
 export type FileEncoding = (typeof FILE_ENCODINGS)[number];
 
 // windows-1252's 0x80–0x9F (undefined ones stay the C1 control latin1 gives). Node's own
@@ -23,7 +25,33 @@ export function textDecoder(encoding: FileEncoding): (bytes: Buffer) => string {
       return (bytes) => bytes.toString('latin1');
     case 'windows-1252':
       return (bytes) => bytes.toString('latin1').replace(C1, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!);
+    case 'utf-16le':
+      return (bytes) => bytes.toString('utf16le');
+    case 'utf-16be':
+      // Node has no utf16be: swapped into a copy (the framer's lines are copies already, but a view must stay intact).
+      return (bytes) => Buffer.from(bytes.subarray(0, bytes.length & ~1)).swap16().toString('utf16le');
     default:
       return (bytes) => bytes.toString('utf8');
   }
+}
+
+/**
+ * The encoding a file's byte order mark says, or null. FF FE and FE FF never
+ * start UTF-8, Latin-1 or windows-1252 text anyone logs (`ÿþ`), so a BOM wins
+ * over the source's `encoding`: without it, a Windows application's UTF-16 log
+ * arrived as one U+FFFD-and-NUL event per line. (FF FE 00 00 would be UTF-32LE,
+ * which no logger we know of writes.)
+ */
+export function bomEncoding(head: Buffer): 'utf-16le' | 'utf-16be' | null {
+  if (head.length < 2) return null;
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  return null;
+}
+
+/** A newline in `encoding`, as multiline puts it between joined lines. */
+export function newlineBytes(encoding: FileEncoding): Buffer {
+  if (encoding === 'utf-16le') return Buffer.from([0x0a, 0x00]);
+  if (encoding === 'utf-16be') return Buffer.from([0x00, 0x0a]);
+  return Buffer.from('\n');
 }
