@@ -11,6 +11,7 @@
  * and where the depth, clause-count and regex-size limits are enforced.
  */
 import type { LeafClause, Location, QueryNode } from './ast.js';
+import { isDateExpression } from './date-math.js';
 import { QuerySyntaxError } from './errors.js';
 import { comparisonAllowed } from './fields.js';
 import type { QueryLimits } from './limits.js';
@@ -117,6 +118,17 @@ function leaf(field: string | null, value: RawValue, loc: Location, s: BuildStat
 function checkComparison(field: string, bound: { value: string } | null, start: number, s: BuildState): void {
   const op = /^[<>]=?\s*/.exec(s.query.slice(start));
   if (!op || !bound || comparisonAllowed(field, bound.value)) return;
+  if (isDateExpression(bound.value)) {
+    // `*:>=now-1h` (Lucene's every field) or `time:>now-1h`: the user means
+    // the events' time, which is @timestamp and nothing else here.
+    throw new QuerySyntaxError(
+      'LS_QUERY_INVALID_VALUE',
+      `"${bound.value}" is a date, and only @timestamp compares dates: for the events' time write @timestamp:${op[0].trim()}${bound.value}`,
+      s.query,
+      start + op[0].length,
+      ['number'],
+    );
+  }
   throw new QuerySyntaxError(
     'LS_QUERY_INVALID_VALUE',
     `"${bound.value}" is not a number: ${field}:${op[0].trim()} compares numbers (dates on @timestamp); for a range of strings use brackets, e.g. ${field}:{a TO *]`,

@@ -153,6 +153,18 @@ for (const [q, code, offset] of rejected) {
   });
 }
 
+for (const [q, write] of [
+  ['*:>=now-1h', '@timestamp:>=now-1h'],
+  ['time:>now-15m', '@timestamp:>now-15m'],
+  ['http.*:<2026-02-08', '@timestamp:<2026-02-08'],
+] as const) {
+  test(`${q} — a date compared on another field than @timestamp says to write ${write}`, () => {
+    const err = syntaxError(q);
+    assert.equal(err.code, 'LS_QUERY_INVALID_VALUE');
+    assert.ok(err.message.includes(`only @timestamp compares dates: for the events' time write ${write}`), err.message);
+  });
+}
+
 test('a\\nAND\\n) — line and column on a multi-line query', () => {
   const err = syntaxError('a\nAND\n)');
   assert.equal(err.line, 3);
