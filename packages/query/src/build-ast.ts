@@ -107,7 +107,11 @@ function leaf(field: string | null, value: RawValue, loc: Location, s: BuildStat
       return { type: 'regex', field, pattern: value.pattern, loc };
     case 'range':
       if (field === null) {
-        throw syntax('a range or comparison needs a field, e.g. status:>=500', value.loc.start, s, ['field name']);
+        // KQL writes `status >= 500`: the word before is the field meant.
+        const before = /([A-Za-z_@][\w.@-]*)\s+$/.exec(s.query.slice(0, value.loc.start));
+        const clause = s.query.slice(value.loc.start, value.loc.end).replace(/^([<>]=?)\s+/, '$1');
+        const example = before && !/^(AND|OR|NOT)$/.test(before[1]!) ? `${before[1]}:${clause}` : 'status:>=500';
+        throw syntax(`a range or comparison needs a field, written with a colon and no spaces, e.g. ${example}`, value.loc.start, s, ['field name']);
       }
       checkComparison(field, value.lower ?? value.upper, value.loc.start, s);
       return { type: 'range', field, lower: value.lower, upper: value.upper, loc };

@@ -154,6 +154,19 @@ for (const [q, code, offset] of rejected) {
 }
 
 for (const [q, write] of [
+  ['status >= 500', 'status:>=500'],
+  ['duration_ms > 100 AND x', 'duration_ms:>100'],
+  ['bytes [1 TO 2]', 'bytes:[1 TO 2]'],
+  ['a AND >5', 'status:>=500'],
+] as const) {
+  test(`${q} — KQL's spaced comparison says the clause meant (${write})`, () => {
+    const err = syntaxError(q);
+    assert.equal(err.code, 'LS_QUERY_SYNTAX');
+    assert.ok(err.reason.endsWith(`needs a field, written with a colon and no spaces, e.g. ${write}`), err.message);
+  });
+}
+
+for (const [q, write] of [
   ['*:>=now-1h', '@timestamp:>=now-1h'],
   ['time:>now-15m', '@timestamp:>now-15m'],
   ['http.*:<2026-02-08', '@timestamp:<2026-02-08'],
