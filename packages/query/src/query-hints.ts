@@ -34,7 +34,13 @@ export function queryHints(ast: QueryNode): string[] {
   const levels = new Set<string>();
   const matchers = new Map<string, string>();
   let time = false;
+  // Free text `error`: Loki's `|= "error"` finds it in a JSON line's "level":"error", Kibana's in any field; here it searches the message.
+  const levelWords = new Map<string, string>();
   walk(ast, (leaf) => {
+    if (leaf.type === 'term' && leaf.field === null && !/^\d+$/.test(leaf.value)) {
+      const level = levelFromQuery(leaf.value);
+      if (level !== undefined) levelWords.set(leaf.value, level);
+    }
     // LogsQL's `_time:5m` filter: the time range here is the request's, or an @timestamp clause.
     if ((leaf.type === 'term' || leaf.type === 'range' || leaf.type === 'wildcard') && leaf.field === '_time') time = true;
     if (leaf.type !== 'term' || leaf.phrase) return;
@@ -52,6 +58,9 @@ export function queryHints(ast: QueryNode): string[] {
   }
   if (time) {
     hints.push('_time is no field here: the time range is the search\'s from/to, or a clause on @timestamp (@timestamp:>now-5m)');
+  }
+  for (const [word, level] of levelWords) {
+    hints.push(`"${word}" was searched in the text of the events (message, …): for events of level ${level} write level:${level}`);
   }
   for (const value of levels) {
     hints.push(`"${value}" is no level: level is one of ${LEVELS.join(', ')} (or an alias such as warn, err, fatal)`);

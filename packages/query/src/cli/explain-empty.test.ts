@@ -30,9 +30,13 @@ test('hints after an empty answer: lower-case operators (KQL habit) and values t
     '"status!=200" was searched as a word: a field\'s value is written with a colon (-status:200)',
   ]);
   // LogsQL's time filter.
-  assert.deepEqual(queryHints(parse('_time:5m error')), ["_time is no field here: the time range is the search's from/to, or a clause on @timestamp (@timestamp:>now-5m)"]);
+  assert.deepEqual(queryHints(parse('_time:5m timeout')), ["_time is no field here: the time range is the search's from/to, or a clause on @timestamp (@timestamp:>now-5m)"]);
   assert.deepEqual(queryHints(parse('_time:[2026-01-01 TO *]')), ["_time is no field here: the time range is the search's from/to, or a clause on @timestamp (@timestamp:>now-5m)"]);
   assert.deepEqual(queryHints(parse('job="django"')), ['"job=" was searched as a word: a field\'s value is written with a colon (job:value)']);
+  // A level's name as free text (Loki's |= "error" on JSON lines, Kibana's any-field search).
+  assert.deepEqual(queryHints(parse('error AND host:web-1')), ['"error" was searched in the text of the events (message, …): for events of level error write level:error']);
+  assert.deepEqual(queryHints(parse('"WARN"')), ['"WARN" was searched in the text of the events (message, …): for events of level warning write level:warning']);
+  assert.deepEqual(queryHints(parse('message:error 3 timeout')), []);
   // Meant as written: upper-case operators, phrases, known levels and aliases.
   for (const q of ['a AND b OR NOT c', '"rock and roll"', 'level:warn', 'level:(err OR fatal)', 'level:err*', 'message:and*', 'a=b*', '"x=y"', 'url:"a=b"', 'x:a=b']) {
     assert.deepEqual(queryHints(parse(q)), [], q);
