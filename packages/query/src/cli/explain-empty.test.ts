@@ -37,6 +37,12 @@ test('hints after an empty answer: lower-case operators (KQL habit) and values t
   assert.deepEqual(queryHints(parse('error AND host:web-1')), ['"error" was searched in the text of the events (message, …): for events of level error write level:error']);
   assert.deepEqual(queryHints(parse('"WARN"')), ['"WARN" was searched in the text of the events (message, …): for events of level warning write level:warning']);
   assert.deepEqual(queryHints(parse('message:error 3 timeout')), []);
+  // A wildcard of digits on a field that holds numbers (Kibana's status:5* on a keyword).
+  assert.deepEqual(queryHints(parse('status:5* AND upstream_status:50?')), [
+    'status:5*: a wildcard matches text, not numbers; if the field holds numbers, write a range (status:[500 TO 599])',
+    'upstream_status:50?: a wildcard matches text, not numbers; if the field holds numbers, write a range (upstream_status:[500 TO 509])',
+  ]);
+  assert.deepEqual(queryHints(parse('code:1234* path:/api* host:web-?')), []);
   // Meant as written: upper-case operators, phrases, known levels and aliases.
   for (const q of ['a AND b OR NOT c', '"rock and roll"', 'level:warn', 'level:(err OR fatal)', 'level:err*', 'message:and*', 'a=b*', '"x=y"', 'url:"a=b"', 'x:a=b']) {
     assert.deepEqual(queryHints(parse(q)), [], q);
