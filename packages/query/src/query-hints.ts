@@ -49,6 +49,7 @@ export function queryHints(ast: QueryNode): string[] {
   const levels = new Set<string>();
   const matchers = new Map<string, string>();
   let time = false;
+  let msg = false;
   // Free text `error`: Loki's `|= "error"` finds it in a JSON line's "level":"error", Kibana's in any field; here it searches the message.
   const levelWords = new Map<string, string>();
   // `status:5*` (Kibana, where status is often a keyword): a wildcard matches strings, and nginx's status is a number here.
@@ -64,6 +65,8 @@ export function queryHints(ast: QueryNode): string[] {
     }
     // LogsQL's `_time:5m` filter: the time range here is the request's, or an @timestamp clause.
     if ((leaf.type === 'term' || leaf.type === 'range' || leaf.type === 'wildcard') && leaf.field === '_time') time = true;
+    // LogsQL's `_msg:error`: its message field is `message` here.
+    if ('field' in leaf && leaf.field === '_msg') msg = true;
     if (leaf.type !== 'term' || leaf.phrase) return;
     const m = leaf.field === null ? MATCHER.exec(leaf.value) : null;
     if (LOWER_OPERATORS.has(leaf.value)) operators.add(leaf.value);
@@ -80,6 +83,7 @@ export function queryHints(ast: QueryNode): string[] {
   if (time) {
     hints.push('_time is no field here: the time range is the search\'s from/to, or a clause on @timestamp (@timestamp:>now-5m)');
   }
+  if (msg) hints.push('_msg is no field here: the message is message (message:error), and free text searches it (error)');
   for (const [word, level] of levelWords) {
     hints.push(`"${word}" was searched in the text of the events (message, …): for events of level ${level} write level:${level}`);
   }

@@ -29,6 +29,8 @@ test('hints after an empty answer: lower-case operators (KQL habit) and values t
     '"level=error" was searched as a word: a field\'s value is written with a colon (level:error)',
     '"status!=200" was searched as a word: a field\'s value is written with a colon (-status:200)',
   ]);
+  // LogsQL's message field.
+  assert.deepEqual(queryHints(parse('_msg:timeout')), ['_msg is no field here: the message is message (message:error), and free text searches it (error)']);
   // LogsQL's time filter.
   assert.deepEqual(queryHints(parse('_time:5m timeout')), ["_time is no field here: the time range is the search's from/to, or a clause on @timestamp (@timestamp:>now-5m)"]);
   assert.deepEqual(queryHints(parse('_time:[2026-01-01 TO *]')), ["_time is no field here: the time range is the search's from/to, or a clause on @timestamp (@timestamp:>now-5m)"]);
