@@ -75,8 +75,10 @@ function labelFilter(stage: string): string | null {
 export function logqlEquivalent(query: string): LogqlEquivalent | null {
   if (METRIC.test(query)) {
     // The log query inside, up to its range (`[5m]`): what to count.
-    const inner = /\{.*?(?=\[\s*\d+[smhdwy]\s*\])/.exec(query);
-    const counted = inner ? logqlEquivalent(inner[0]) : null;
+    // Found with indexOf and one scan: a lazy `\{.*?(?=\[…\])` took half a second on `rate({{{…`.
+    const open = query.indexOf('{');
+    const range = open < 0 ? null : /\[\s*\d+[smhdwy]\s*\]/.exec(query.slice(open));
+    const counted = open >= 0 && range ? logqlEquivalent(query.slice(open, open + range.index)) : null;
     const what = counted?.query ? `logship count '${counted.query}'` : '`logship count QUERY`';
     return {
       query: null,
