@@ -127,7 +127,9 @@ function checkComparison(field: string, bound: { value: string } | null, start: 
     // the events' time, which is @timestamp and nothing else here.
     throw new QuerySyntaxError(
       'LS_QUERY_INVALID_VALUE',
-      `"${bound.value}" is a date, and only @timestamp compares dates: for the events' time write @timestamp:${op[0].trim()}${bound.value}`,
+      `"${bound.value}" is a date, and only @timestamp compares dates: for the events' time write @timestamp:${op[0].trim()}${bound.value}` +
+        // An ISO date held as text in a field of its own still orders as a string.
+        (/^now/.test(bound.value) ? '' : `; for ISO text in ${field}, a range in brackets: ${field}:${stringRange(op[0].trim(), bound.value)}`),
       s.query,
       start + op[0].length,
       ['number'],
@@ -140,6 +142,14 @@ function checkComparison(field: string, bound: { value: string } | null, start: 
     start + op[0].length,
     ['number'],
   );
+}
+
+/** `>=` and a value as a bracket range (`[v TO *]`). */
+function stringRange(op: string, value: string): string {
+  if (op === '>') return `{${value} TO *]`;
+  if (op === '>=') return `[${value} TO *]`;
+  if (op === '<') return `[* TO ${value}}`;
+  return `[* TO ${value}]`;
 }
 
 function countClause(loc: Location, s: BuildState): void {

@@ -177,6 +177,11 @@ for (const [q, write] of [
     assert.ok(err.message.includes(`only @timestamp compares dates: for the events' time write ${write}`), err.message);
   });
 }
+test('created_at:>=2026-02-08 — an ISO date on another field also says the string range in brackets', () => {
+  assert.match(syntaxError('created_at:>=2026-02-08').reason, /write @timestamp:>=2026-02-08; for ISO text in created_at, a range in brackets: created_at:\[2026-02-08 TO \*\]$/);
+  assert.match(syntaxError('created_at:<2026-02-08').reason, /created_at:\[\* TO 2026-02-08\}$/);
+  assert.doesNotMatch(syntaxError('*:>=now-1h').reason, /brackets/);
+});
 
 test('a\\nAND\\n) — line and column on a multi-line query', () => {
   const err = syntaxError('a\nAND\n)');
