@@ -185,6 +185,26 @@ function suite(name: string, config: () => string | undefined, skip: boolean): v
       assert.match((cliBad as { stderr: string }).stderr, /LS_QUERY_INVALID_VALUE.*not a number/);
     });
 
+    test('count, top and stats say why they found nothing, as search does (they printed a bare 0 or an empty table)', async () => {
+      type Ran = { code?: number; stdout: string; stderr: string };
+      const cli = (args: string[]): Promise<Ran> =>
+        run(process.execPath, [logshipBin, ...args, '--from', 'now-1d'], { env }).catch((e: Ran) => e);
+      const count = await cli(['count', `run:"${runId}" AND levle:error`]);
+      assert.equal(count.code, 1);
+      assert.equal(count.stdout.trim(), '0');
+      assert.match(count.stderr, /no events match "run:.* AND levle:error" between .*Z\nfield "levle" occurs in no event .*; did you mean "level"\?/);
+      assert.match((await cli(['count', `run:"${runId}" and level:error`])).stderr, /"and" was searched as a word: operators are upper-case \(AND\)/);
+      const top = await cli(['top', 'levle', `run:"${runId}"`]);
+      assert.equal(top.code, 1);
+      assert.match(top.stderr, /field "levle" occurs in no event .*; did you mean "level"\?/);
+      assert.match((await cli(['top', 'host', `run:"${runId}" AND levle:error`])).stderr, /no events match .*\n.*did you mean "level"\?/);
+      const stats = await cli(['stats', 'n', `run:"${runId}"`, '--by', 'levle']);
+      assert.equal(stats.code, 1);
+      assert.match(stats.stderr, /field "levle" occurs in no event .*; did you mean "level"\?/);
+      // Found: nothing more on stderr.
+      assert.equal((await cli(['count', `run:"${runId}"`])).stderr, '');
+    });
+
     test('item 9: aggregation errors are coded 400s that list what is allowed', async () => {
       const agg = (params: Record<string, string>) => get(server.url, '/api/v1/aggregate', { q: `run:"${runId}"`, from: 'now-1d', ...params });
       const wrongType = await agg({ type: 'histogram' });

@@ -75,3 +75,30 @@ export function withElements(test: (v: FieldValue | undefined) => boolean): (v: 
     return false;
   };
 }
+
+/**
+ * Adds `n` events holding the value keyed `key` (String(value), as terms
+ * buckets are keyed) to `counts`. An array's JSON text counts once under
+ * each of its distinct elements' keys, never under its own text, as
+ * Elasticsearch (and so Kibana's top values) and VictoriaLogs count a
+ * multi-valued field, and as `tags:a` then finds what the bucket `a`
+ * counted. Returns false for an array without elements (`[]`, `[null]`),
+ * which, as in Elasticsearch, is missing; true otherwise.
+ *
+ * Every engine's terms go through this (the matcher's reference reader,
+ * both embedded stores and their rollups; Elasticsearch counts the
+ * element copies it indexed with the same arrayElements).
+ */
+export function addTermsKey(counts: Map<string, number>, key: string, n: number): boolean {
+  const elements = arrayElements(key);
+  if (elements === null) {
+    counts.set(key, (counts.get(key) ?? 0) + n);
+    return true;
+  }
+  if (elements.length === 0) return false;
+  // An event counts once per bucket, however often the array repeats it.
+  const keys = new Set<string>();
+  for (let i = 0; i < elements.length; i++) keys.add(String(elements[i]));
+  for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + n);
+  return true;
+}

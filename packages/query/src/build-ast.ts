@@ -11,6 +11,7 @@
  * and where the depth, clause-count and regex-size limits are enforced.
  */
 import type { LeafClause, Location, QueryNode } from './ast.js';
+import { isDateExpression } from './date-math.js';
 import { QuerySyntaxError } from './errors.js';
 import { comparisonAllowed } from './fields.js';
 import type { QueryLimits } from './limits.js';
@@ -106,7 +107,11 @@ function leaf(field: string | null, value: RawValue, loc: Location, s: BuildStat
       return { type: 'regex', field, pattern: value.pattern, loc };
     case 'range':
       if (field === null) {
-        throw syntax('a range or comparison needs a field, e.g. status:>=500', value.loc.start, s, ['field name']);
+        // KQL writes `status >= 500`: the word before is the field meant.
+        const before = /([A-Za-z_@][\w.@-]*)\s+$/.exec(s.query.slice(0, value.loc.start));
+        const clause = s.query.slice(value.loc.start, value.loc.end).replace(/^([<>]=?)\s+/, '$1');
+        const example = before && !/^(AND|OR|NOT)$/.test(before[1]!) ? `${before[1]}:${clause}` : 'status:>=500';
+        throw syntax(`a range or comparison needs a field, written with a colon and no spaces, e.g. ${example}`, value.loc.start, s, ['field name']);
       }
       checkComparison(field, value.lower ?? value.upper, value.loc.start, s);
       return { type: 'range', field, lower: value.lower, upper: value.upper, loc };
@@ -117,6 +122,19 @@ function leaf(field: string | null, value: RawValue, loc: Location, s: BuildStat
 function checkComparison(field: string, bound: { value: string } | null, start: number, s: BuildState): void {
   const op = /^[<>]=?\s*/.exec(s.query.slice(start));
   if (!op || !bound || comparisonAllowed(field, bound.value)) return;
+  if (isDateExpression(bound.value)) {
+    // `*:>=now-1h` (Lucene's every field) or `time:>now-1h`: the user means
+    // the events' time, which is @timestamp and nothing else here.
+    throw new QuerySyntaxError(
+      'LS_QUERY_INVALID_VALUE',
+      `"${bound.value}" is a date, and only @timestamp compares dates: for the events' time write @timestamp:${op[0].trim()}${bound.value}` +
+        // An ISO date held as text in a field of its own still orders as a string.
+        (/^now/.test(bound.value) ? '' : `; for ISO text in ${field}, a range in brackets: ${field}:${stringRange(op[0].trim(), bound.value)}`),
+      s.query,
+      start + op[0].length,
+      ['number'],
+    );
+  }
   throw new QuerySyntaxError(
     'LS_QUERY_INVALID_VALUE',
     `"${bound.value}" is not a number: ${field}:${op[0].trim()} compares numbers (dates on @timestamp); for a range of strings use brackets, e.g. ${field}:{a TO *]`,
@@ -124,6 +142,14 @@ function checkComparison(field: string, bound: { value: string } | null, start: 
     start + op[0].length,
     ['number'],
   );
+}
+
+/** `>=` and a value as a bracket range (`[v TO *]`). */
+function stringRange(op: string, value: string): string {
+  if (op === '>') return `{${value} TO *]`;
+  if (op === '>=') return `[${value} TO *]`;
+  if (op === '<') return `[* TO ${value}}`;
+  return `[* TO ${value}]`;
 }
 
 function countClause(loc: Location, s: BuildState): void {

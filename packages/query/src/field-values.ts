@@ -4,6 +4,7 @@
  * field; from the newest events (sample-fields.ts) where it cannot
  * (Elasticsearch keeps no keyword copy of `message`).
  */
+import { addTermsKey } from './array-values.js';
 import type { FieldValuesRequest, FieldValuesResult, LogReader } from './log-reader.js';
 import { compareNames, FIELD_SAMPLE_SIZE, newestEvents } from './sample-fields.js';
 import { TOO_MANY_TERMS } from './terms-limit.js';
@@ -33,8 +34,7 @@ export async function sampleFieldValues(reader: LogReader, req: FieldValuesReque
   let missing = 0;
   for (const e of events) {
     const v = Object.hasOwn(e, req.field) ? e[req.field] : undefined;
-    if (v === null || v === undefined) missing++;
-    else counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
+    if (v === null || v === undefined || !addTermsKey(counts, String(v), 1)) missing++;
   }
   const total = complete ? null : await reader.count({ query: req.query, from: req.from, to: req.to, now: req.now, ...(req.signal ? { signal: req.signal } : {}) });
   return sampledValuesAnswer({ counts, missing, sampled: events.length }, total, req.size);
@@ -69,7 +69,9 @@ export function sampledValuesAnswer(sample: ValueSample, total: number | null, s
     ...(complete ? {} : { sample_size: sample.sampled }),
     values,
     other_count: other,
-    missing_count: complete ? missing : Math.max(0, total - values.reduce((s, v) => s + v.count, 0) - other),
+    // Scaled as the values are: an array counts under each of its elements,
+    // so the values' counts no longer add up to the events that have the field.
+    missing_count: est(missing),
   };
 }
 

@@ -60,8 +60,8 @@ export async function groupAggregate(
 }
 
 /**
- * The leaf matching the events of terms bucket `key` (String of the value)
- * and no other's. `field:key` does that for every key but a numeric string
+ * The leaf matching the events of terms bucket `key` (String of the value,
+ * or of an array's element) and no other value's. `field:key` does that for every key but a numeric string
  * not in the canonical form String(number) gives (`"500.0"`, `"007"`): the
  * term would also match the number 500 or 7, whose bucket is `"500"` or
  * `"7"`; those keys match as strings only, by a regex of their characters.
@@ -70,8 +70,9 @@ export function bucketLeaf(field: string, key: string): QueryNode {
   const loc = { start: 0, end: 0 };
   const n = numericValue(key);
   if (n !== null && String(n) !== key) {
-    return { type: 'regex', field, pattern: key.replace(/[^0-9]/g, (c) => `\\${c}`), whole: true, loc };
+    return { type: 'regex', field, pattern: key.replace(/[^0-9]/g, (c) => `\\${c}`), loc };
   }
-  // `whole`: the bucket counted the value `["a","b"]` as one; its elements are not the key.
-  return { type: 'term', field, value: key, phrase: true, whole: true, loc };
+  // Not `whole`: terms count an array under each of its elements
+  // (array-values.ts addTermsKey), and so does the leaf.
+  return { type: 'term', field, value: key, phrase: true, loc };
 }

@@ -153,6 +153,36 @@ for (const [q, code, offset] of rejected) {
   });
 }
 
+for (const [q, write] of [
+  ['status >= 500', 'status:>=500'],
+  ['duration_ms > 100 AND x', 'duration_ms:>100'],
+  ['bytes [1 TO 2]', 'bytes:[1 TO 2]'],
+  ['a AND >5', 'status:>=500'],
+] as const) {
+  test(`${q} — KQL's spaced comparison says the clause meant (${write})`, () => {
+    const err = syntaxError(q);
+    assert.equal(err.code, 'LS_QUERY_SYNTAX');
+    assert.ok(err.reason.endsWith(`needs a field, written with a colon and no spaces, e.g. ${write}`), err.message);
+  });
+}
+
+for (const [q, write] of [
+  ['*:>=now-1h', '@timestamp:>=now-1h'],
+  ['time:>now-15m', '@timestamp:>now-15m'],
+  ['http.*:<2026-02-08', '@timestamp:<2026-02-08'],
+] as const) {
+  test(`${q} — a date compared on another field than @timestamp says to write ${write}`, () => {
+    const err = syntaxError(q);
+    assert.equal(err.code, 'LS_QUERY_INVALID_VALUE');
+    assert.ok(err.message.includes(`only @timestamp compares dates: for the events' time write ${write}`), err.message);
+  });
+}
+test('created_at:>=2026-02-08 — an ISO date on another field also says the string range in brackets', () => {
+  assert.match(syntaxError('created_at:>=2026-02-08').reason, /write @timestamp:>=2026-02-08; for ISO text in created_at, a range in brackets: created_at:\[2026-02-08 TO \*\]$/);
+  assert.match(syntaxError('created_at:<2026-02-08').reason, /created_at:\[\* TO 2026-02-08\}$/);
+  assert.doesNotMatch(syntaxError('*:>=now-1h').reason, /brackets/);
+});
+
 test('a\\nAND\\n) — line and column on a multi-line query', () => {
   const err = syntaxError('a\nAND\n)');
   assert.equal(err.line, 3);

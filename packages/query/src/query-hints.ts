@@ -28,15 +28,45 @@ function walk(node: QueryNode, visit: (leaf: QueryNode) => void): void {
   else visit(node);
 }
 
+/**
+ * The numbers a wildcard of digits would mean: `5??` 500..599, `5*` as an
+ * HTTP status (three digits) 500..599, `50*` 500..509; null for any other
+ * pattern (`1234*`).
+ */
+function digitRange(pattern: string): [string, string] | null {
+  const m = /^(\d+)(\?+|\*)$/.exec(pattern);
+  if (!m) return null;
+  const [, digits, rest] = m;
+  // `1234*` could be any length: only a status's first digits are guessed.
+  if (rest === '*' && digits!.length > 2) return null;
+  const width = rest === '*' ? 3 - digits!.length : rest!.length;
+  return [digits + '0'.repeat(width), digits + '9'.repeat(width)];
+}
+
 /** One sentence per habit found in `ast`, in the order of the query. */
 export function queryHints(ast: QueryNode): string[] {
   const operators = new Set<string>();
   const levels = new Set<string>();
   const matchers = new Map<string, string>();
   let time = false;
+  let msg = false;
+  // Free text `error`: Loki's `|= "error"` finds it in a JSON line's "level":"error", Kibana's in any field; here it searches the message.
+  const levelWords = new Map<string, string>();
+  // `status:5*` (Kibana, where status is often a keyword): a wildcard matches strings, and nginx's status is a number here.
+  const numberWildcards = new Map<string, string>();
   walk(ast, (leaf) => {
+    if (leaf.type === 'wildcard' && leaf.field !== null && leaf.field !== 'message') {
+      const range = digitRange(leaf.pattern);
+      if (range !== null) numberWildcards.set(`${leaf.field}:${leaf.pattern}`, `${leaf.field}:[${range[0]} TO ${range[1]}]`);
+    }
+    if (leaf.type === 'term' && leaf.field === null && !/^\d+$/.test(leaf.value)) {
+      const level = levelFromQuery(leaf.value);
+      if (level !== undefined) levelWords.set(leaf.value, level);
+    }
     // LogsQL's `_time:5m` filter: the time range here is the request's, or an @timestamp clause.
     if ((leaf.type === 'term' || leaf.type === 'range' || leaf.type === 'wildcard') && leaf.field === '_time') time = true;
+    // LogsQL's `_msg:error`: its message field is `message` here.
+    if ('field' in leaf && leaf.field === '_msg') msg = true;
     if (leaf.type !== 'term' || leaf.phrase) return;
     const m = leaf.field === null ? MATCHER.exec(leaf.value) : null;
     if (LOWER_OPERATORS.has(leaf.value)) operators.add(leaf.value);
@@ -52,6 +82,13 @@ export function queryHints(ast: QueryNode): string[] {
   }
   if (time) {
     hints.push('_time is no field here: the time range is the search\'s from/to, or a clause on @timestamp (@timestamp:>now-5m)');
+  }
+  if (msg) hints.push('_msg is no field here: the message is message (message:error), and free text searches it (error)');
+  for (const [word, level] of levelWords) {
+    hints.push(`"${word}" was searched in the text of the events (message, …): for events of level ${level} write level:${level}`);
+  }
+  for (const [clause, range] of numberWildcards) {
+    hints.push(`${clause}: a wildcard matches text, not numbers; if the field holds numbers, write a range (${range})`);
   }
   for (const value of levels) {
     hints.push(`"${value}" is no level: level is one of ${LEVELS.join(', ')} (or an alias such as warn, err, fatal)`);

@@ -23,8 +23,42 @@ test('a : after an operator is not a field', () => {
 });
 
 test('{job="django", level!="debug"} |= "x" (a Loki stream selector) says it as field clauses', () => {
-  assert.match(reason('{job="django", level!="debug"} |= "x"'), /; a Loki stream selector is written as field clauses here: job:"django" AND -level:"debug"$/);
-  assert.match(reason('{app=~"api.*"}'), /here: app:\/api\.\*\/$/);
+  assert.match(reason('{job="django", level!="debug"} |= "x"'), /; a LogQL \(Loki\) query is written here as: job:"django" AND -level:"debug" AND "x"$/);
+  assert.match(reason('{app=~"api.*"}'), /here as: app:\/api\.\*\/$/);
+});
+
+/** The query a syntax error's LogQL hint says to write. */
+function logqlHint(q: string): string {
+  const m = /a LogQL \(Loki\) query is written here as: (.*?)(?: \(no \| |$| \(\| )/.exec(reason(q));
+  assert.ok(m, `${q}: ${reason(q)}`);
+  return m[1]!;
+}
+
+for (const [q, want] of [
+  ['{app="x"} |= "error" | json', 'app:"x" AND "error"'],
+  ['{app="api", env!="dev"} |= "timeout" != "debug" | json | status >= 500', 'app:"api" AND -env:"dev" AND "timeout" AND -"debug" AND status:>=500'],
+  ['{app="x"} |~ "time.?out" | logfmt | level="error"', 'app:"x" AND /time.?out/ AND level:"error"'],
+  ['{app="x"} !~ "health" | level != "debug" | status >= 500 and method="GET"', 'app:"x" AND -/health/ AND -level:"debug" AND status:>=500 AND method:"GET"'],
+  ['{app="x"} |= `C:\\dir`', 'app:"x" AND "C:\\\\dir"'],
+] as const) {
+  test(`${q} (a LogQL pipeline) says the whole query here, which parses`, () => {
+    assert.equal(logqlHint(q), want);
+    assert.doesNotThrow(() => parse(want));
+  });
+}
+
+test('LogQL stages with no equivalent, parsers and metric queries are named', () => {
+  assert.match(reason('{app="x"} |= "error" | json'), /\(no \| json needed: ingest already made fields of JSON and logfmt lines\)$/);
+  assert.match(reason('{app="x"} | line_format "{{.msg}}"'), /\| line_format "\{\{\.msg\}\}" has no equivalent here and was left out\)$/);
+  assert.match(reason('sum by (level) (count_over_time({app="x"} |= "err" [5m]))'), /a LogQL metric query has no form here: count the events with logship count 'app:"x" AND "err"'/);
+});
+
+test('error | stats count() and other LogsQL pipes name what does it here', () => {
+  assert.match(reason('error | stats count()'), /"\| stats" is a LogsQL pipe, and a query here only filters: count with `logship count QUERY`/);
+  assert.match(reason('level:error | sort by (_time) | limit 10'), /"\| sort" is a LogsQL pipe.*--sort asc/);
+  assert.match(reason('error | limit 10'), /--limit N/);
+  assert.match(reason('level:error | json'), /drop "\| json": ingest already made fields/);
+  assert.doesNotMatch(reason('a | b'), /LogsQL|LogQL/);
 });
 
 test('other syntax errors are said as before', () => {

@@ -17,7 +17,7 @@
  *         ─► whole hours        ─► rollup sums
  *         ─► partial last hour  ─► blocks
  */
-import { fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query';
+import { addTermsKey, fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query';
 import { storeError } from '../store/store-error.js';
 import { addRollupTerms, planRollup, rollupHistogram, rollupKeyHistogram } from '../sqlite/rollup-query.js';
 import { isRollupField } from '../sqlite/rollup.js';
@@ -65,14 +65,13 @@ function addTerms(counts: Map<string, number>, col: Column, rows: readonly numbe
     for (let k = 0; k < rows.length; k++) perCode[dict.codes[rows[k]!]!]!++;
     for (let c = 1; c < perCode.length; c++) {
       const n = perCode[c]!;
-      if (n > 0) counts.set(dict.values[c - 1]!, (counts.get(dict.values[c - 1]!) ?? 0) + n);
+      if (n > 0 && !addTermsKey(counts, dict.values[c - 1]!, n)) missing += n;
     }
-    return perCode[0]!;
+    return missing + perCode[0]!;
   }
   for (const row of rows) {
     const k = termsKey(col[row]);
-    if (k === null) missing++;
-    else counts.set(k, (counts.get(k) ?? 0) + 1);
+    if (k === null || !addTermsKey(counts, k, 1)) missing++;
   }
   return missing;
 }

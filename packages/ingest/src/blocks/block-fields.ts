@@ -14,7 +14,7 @@
  * computed only for rows tied in time at the sample's edge, where they
  * decide which rows are in.
  */
-import { FieldTally, fieldsAnswer, sampledValuesAnswer, type FieldsResult, type FieldValuesResult } from '@logship/query';
+import { addTermsKey, FieldTally, fieldsAnswer, sampledValuesAnswer, type FieldsResult, type FieldValuesResult } from '@logship/query';
 import { isoTime } from '../normalize/iso-time.js';
 import type { BlockHeader } from './block-header.js';
 import { readBlockRows, readRowColumns } from './block-rows.js';
@@ -42,8 +42,7 @@ export function blockFieldValues(days: readonly (readonly BlockSlice[])[], q: Co
   const counts = new Map<string, number>();
   let missing = 0;
   const add = (v: unknown): void => {
-    if (v === undefined || v === null) missing++;
-    else counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
+    if (v === undefined || v === null || !addTermsKey(counts, String(v), 1)) missing++;
   };
   for (const [h, list] of hitsByBlock(rows)) {
     const at = list.map((hit) => hit.row);

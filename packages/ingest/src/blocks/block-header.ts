@@ -18,6 +18,12 @@ export interface BlockHeader {
   nonFinite: ReadonlySet<string>;
   /** Column name → position in metas (= `cols.i`). */
   at: ReadonlyMap<string, number>;
+  /**
+   * Whether its value blooms hold array elements (and the key of numeric
+   * ones): false for a block written before they did (block-partition.ts
+   * elementBloomsFrom), which a clause on an element must read, not prune.
+   */
+  elementBlooms: boolean;
 }
 
 /** A `blocks` row without its metas. */
@@ -44,7 +50,7 @@ export function hasContentIds(block: BlockHeader): boolean {
  * event.id's bloom (dedupe reads it) and no other column's (a store that
  * never queries: BlockStoreOptions.writeOnly).
  */
-export function blockHeader(r: BlockRow, metasBytes: Uint8Array, writeOnly: boolean): BlockHeader {
+export function blockHeader(r: BlockRow, metasBytes: Uint8Array, writeOnly: boolean, elementBlooms = true): BlockHeader {
   const metas = decodeMetas(metasBytes, writeOnly ? EVENT_ID : undefined);
   return {
     id: r.id,
@@ -56,5 +62,6 @@ export function blockHeader(r: BlockRow, metasBytes: Uint8Array, writeOnly: bool
     metas,
     nonFinite: new Set(r.nonfinite === null ? [] : (JSON.parse(r.nonfinite) as string[])),
     at: new Map(metas.map((m, i) => [m.name, i])),
+    elementBlooms,
   };
 }

@@ -21,7 +21,7 @@ function header(events: readonly LogEvent[], id: number): BlockHeader {
   const sorted = [...events].sort((a, b) => Date.parse(a['@timestamp']) - Date.parse(b['@timestamp']) || (a['event.id'] < b['event.id'] ? -1 : 1));
   const block = encodeBlock(sorted, { textFields: DEFAULT_TEXT_FIELDS });
   const metas = block.columns.map((c) => c.meta);
-  return { id, level: 0, tsMin: block.tsMin, tsMax: block.tsMax, n: block.count, textFields: JSON.stringify(DEFAULT_TEXT_FIELDS), metas, nonFinite: new Set(nonFiniteFields(sorted)), at: new Map(metas.map((m, i) => [m.name, i])) };
+  return { id, level: 0, tsMin: block.tsMin, tsMax: block.tsMax, n: block.count, textFields: JSON.stringify(DEFAULT_TEXT_FIELDS), metas, nonFinite: new Set(nonFiniteFields(sorted)), at: new Map(metas.map((m, i) => [m.name, i])), elementBlooms: true };
 }
 
 /** Blocks of consecutive events, and blocks of one host or one level (constant columns). */

@@ -112,10 +112,11 @@ function patternPruner(node: FieldPatternNode, opts: MatcherOptions): BlockPrune
 /**
  * Whether a string column may hold an array's JSON text with a number
  * among its elements (query package array-values.ts): its value bloom
- * says so (block-codec.ts columnBloom adds the key), or it has no bloom.
+ * says so (block-codec.ts columnBloom adds the key), or it has no bloom,
+ * or the block was written before blooms held elements.
  */
-function mayHoldNumberElements(m: ColumnMeta): boolean {
-  return (m.types & STRING) !== 0 && (m.bloom === null || bloomMayContain(m.bloom, ARRAY_NUMBERS_KEY));
+function mayHoldNumberElements(h: BlockHeader, m: ColumnMeta): boolean {
+  return (m.types & STRING) !== 0 && (!h.elementBlooms || m.bloom === null || bloomMayContain(m.bloom, ARRAY_NUMBERS_KEY));
 }
 
 /** The fields a plan reads (besides @timestamp, which blocks bound by time). */
@@ -235,6 +236,8 @@ function metaPruner(plan: LeafPlan): BlockPruner {
       return (h) => {
         const m = metaOf(h, plan.field);
         if (!hasType(m, VALUES)) return NONE;
+        // A block from before blooms held elements cannot rule out `tags:a` in `["a","b"]`.
+        if (!h.elementBlooms && plan.whole !== true && (m.types & STRING) !== 0) return SOME;
         const byBloom = !textFieldsOf(h).has(plan.field);
         const may = (v: string | number | boolean): boolean => !byBloom || columnMayHold(m, valueKey(v));
         if ((m.types & STRING) !== 0 && may(plan.string)) return SOME;
@@ -256,7 +259,7 @@ function metaPruner(plan: LeafPlan): BlockPruner {
         const m = metaOf(h, plan.field);
         if (m === undefined) return NONE;
         // Numbers in arrays (`[200,503]`) are not in min/max.
-        if (mayHoldNumberElements(m)) return SOME;
+        if (mayHoldNumberElements(h, m)) return SOME;
         if (!hasType(m, NUMBER)) return NONE;
         // min/max are over finite numbers: a block with ±Infinity in the field is not judged by them.
         if (m.min === null || m.max === null || h.nonFinite.has(plan.field)) return SOME;

@@ -12,7 +12,8 @@
  *       are over finite numbers, so range pruning must not trust them there)
  *   cols(block, i, data)        column i (metas order) of a block, compressed
  *   received_ids(eid)           ids of receive-stamped events (dedupe by id alone)
- *   meta(key, value)            class lists written here; rollup markers
+ *   meta(key, value)            class lists written here; rollup markers; the
+ *                               first block id with array elements in its blooms
  *   rollup_keys / rollup_counts per-minute counts (sqlite/rollup-schema.ts)
  *
  * `cols` is a rowid table with an index on (block, i) rather than WITHOUT
@@ -23,6 +24,9 @@
 import { ROLLUP_DDL } from '../sqlite/rollup-schema.js';
 
 export const BLOCK_SCHEMA_VERSION = 5;
+
+/** meta key: the first block id whose value blooms hold array elements (block-partition.ts elementBloomsMark). */
+export const ELEMENT_BLOOMS_FROM = 'element_blooms_from';
 
 export const BLOCK_DDL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;

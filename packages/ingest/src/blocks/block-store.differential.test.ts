@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRng, DEFAULT_TEXT_FIELDS, generateQuery, parse, stripLocations, tokenize, type LogEvent, type QueryNode, type QueryVocabulary } from '@logship/query';
-import { codeOf, compareOutcomes, expectedHistogram, matcherOutcome, SEMANTICS_QUERIES, semanticsEvents, semanticsFailures, shrinkFailing, TEXT_FIELD_QUERIES, type Outcome } from '../store/contract/differential.js';
+import { codeOf, compareOutcomes, expectedHistogram, matcherOutcome, SEMANTICS_QUERIES, semanticsEvents, semanticsFailures, semanticsTermsFailures, shrinkFailing, TEXT_FIELD_QUERIES, type Outcome } from '../store/contract/differential.js';
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
 import { contentId } from '../normalize/content-id.js';
@@ -201,6 +201,7 @@ async function agreesWithMatcher(): Promise<void> {
     assert.equal(await differs(q), null, text);
   }
   assert.deepEqual(await semanticsFailures(order, NOW, viaStore, parse), []);
+  assert.deepEqual(await semanticsTermsFailures(store, NOW, parse), []);
   for (const text of oneFieldOrs()) assert.equal(await differs(parse(text)), null, text);
   await rollupHistograms();
 }

@@ -14,10 +14,14 @@ import { DEFAULT_RETENTION } from '../retention/retention-config.js';
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { contentId, contentIdTag } from '../normalize/content-id.js';
 import { compareKeys } from '../sqlite/search-cursor.js';
+import Database from 'better-sqlite3';
 import { encodeBlock } from './block-codec.js';
 import { BlockPartition } from './block-partition.js';
 import { hasContentIds } from './block-header.js';
+import { ELEMENT_BLOOMS_FROM } from './block-schema.js';
 import { BlockStore } from './block-store.js';
+import { buildValueBloom } from './bloom.js';
+import { decodeMetas, encodeMetas } from './column-metas.js';
 import { openBlockStore } from './open-block-store.js';
 
 const END = Date.parse('2026-11-23T12:00:00.000Z');
@@ -400,6 +404,44 @@ test('a block of more columns than SQLite binds in one statement (many distinct 
     await check();
     await store.close();
   } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a block written before value blooms held array elements is read, not pruned, for a clause on an element', async () => {
+  const dir = tmp();
+  const at = new Date(END - 60_000).toISOString();
+  let store = open(dir, false);
+  const events: LogEvent[] = [
+    { '@timestamp': at, 'event.id': 'old-1', tags: '["alpha","beta"]', codes: '[404,500]' },
+    { '@timestamp': at, 'event.id': 'old-2', tags: 'gamma', codes: 'none' },
+  ];
+  assert.equal((await store.write(events)).stored, 2);
+  await store.close();
+  // Make it the block an earlier version wrote: blooms of the whole values
+  // only, and no mark of when blooms began to hold elements.
+  const file = fs.readdirSync(path.join(dir, 'blocks')).find((f) => f.endsWith('.db'))!;
+  const db = new Database(path.join(dir, 'blocks', file));
+  const whole: Record<string, string[]> = { tags: ['["alpha","beta"]', 'gamma'], codes: ['[404,500]', 'none'] };
+  for (const row of db.prepare('SELECT id, metas FROM blocks').all() as { id: number; metas: Buffer }[]) {
+    const metas = decodeMetas(row.metas);
+    for (const m of metas) if (whole[m.name] && m.bloom) m.bloom = buildValueBloom(whole[m.name]!, [], whole[m.name]!.length);
+    db.prepare('UPDATE blocks SET metas = ? WHERE id = ?').run(Buffer.from(encodeMetas(metas)), row.id);
+  }
+  db.prepare('DELETE FROM meta WHERE key = ?').run(ELEMENT_BLOOMS_FROM);
+  db.close();
+  store = open(dir, false);
+  try {
+    for (const [text, want] of [['tags:alpha', ['old-1']], ['codes:500', ['old-1']], ['codes:[400 TO 499]', ['old-1']], ['tags:gamma', ['old-2']]] as const) {
+      const res = await store.search({ ...RANGE, query: parse(text), limit: 10 });
+      assert.deepEqual(res.hits.map((h) => h['event.id']), want, text);
+    }
+    // A block written now holds the elements in its blooms, and is pruned by them.
+    assert.equal((await store.write([{ '@timestamp': at, 'event.id': 'new-1', tags: '["delta"]' }])).stored, 1);
+    const res = await store.search({ ...RANGE, query: parse('tags:delta OR tags:alpha'), limit: 10 });
+    assert.deepEqual(res.hits.map((h) => h['event.id']).sort(), ['new-1', 'old-1']);
+  } finally {
+    await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

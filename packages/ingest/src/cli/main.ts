@@ -19,6 +19,20 @@ const USAGE = `usage:
   ${STORE_USAGE}
 `;
 
+/**
+ * Commands of the tools people come from (logcli, vlogscli, tail) and what
+ * does it here: `logship tail` was only "unknown command" and the usage.
+ */
+const PEER_COMMANDS: Record<string, string> = {
+  tail: "logship search QUERY --follow (-f) prints the matching events, then streams new ones",
+  query: "logship search QUERY (logcli's query; --follow for its --tail)",
+  logs: 'logship search QUERY',
+  grep: 'logship search QUERY',
+  series: 'logship top FIELD [QUERY] (the values of a field)',
+  labels: 'logship top FIELD [QUERY] (the values of a field); the field names are GET /api/v1/fields',
+  hits: 'logship count [QUERY]',
+};
+
 /** The `logship` command (bin/logship.js). Resolves the exit code. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -43,9 +57,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       case '-h':
         io.stdout.write(USAGE);
         return command === undefined ? 2 : 0;
-      default:
-        io.stderr.write(`logship: unknown command "${command}"\n${USAGE}`);
+      default: {
+        const peer = Object.hasOwn(PEER_COMMANDS, command) ? `: ${PEER_COMMANDS[command]}` : '';
+        io.stderr.write(`logship: unknown command "${command}"${peer}\n${USAGE}`);
         return 2;
+      }
     }
   } catch (err) {
     // Every room's errors carry an LS_* code; print those as one line, not a stack.

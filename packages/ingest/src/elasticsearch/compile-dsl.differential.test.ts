@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse, stripLocations, type QueryNode } from '@logship/query';
 import type { LogStore } from '../store/log-store.js';
-import { codeOf, compareOutcomes, matcherOutcome, SEMANTICS_QUERIES, semanticsEvents, semanticsFailures, shrinkFailing, TEXT_FIELD_QUERIES, type Outcome } from '../store/contract/differential.js';
+import { codeOf, compareOutcomes, matcherOutcome, SEMANTICS_QUERIES, semanticsEvents, semanticsFailures, semanticsTermsFailures, shrinkFailing, TEXT_FIELD_QUERIES, type Outcome } from '../store/contract/differential.js';
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
 import { compileDsl } from './compile-dsl.js';
@@ -124,6 +124,7 @@ if (!url) {
 
   test('Elasticsearch finds array elements, fields by name patterns and long strings as the matcher does, and as expected', async () => {
     assert.deepEqual(await semanticsFailures(order, NOW, viaStore, parse), []);
+  assert.deepEqual(await semanticsTermsFailures(store!, NOW, parse), []);
   });
 
   test('Elasticsearch agrees with the matcher on the queries a Kibana user writes (_exists_ of an object, …)', async () => {

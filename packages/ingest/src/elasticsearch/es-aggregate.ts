@@ -11,7 +11,7 @@
  * values are counted exactly with composite-aggregation pages instead.
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
-import { fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query';
+import { addTermsKey, fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query';
 import { storeError } from '../store/store-error.js';
 import { booleanField, keywordField, numberField } from './event-document.js';
 import { asStoreFailure } from './transport-error.js';
@@ -133,21 +133,25 @@ export async function aggregate(
           return [name, complete ? first.buckets : await allTerms(client, index, filter, field)] as const;
         }),
       );
+      // Arrays without an element (`[]`), missing as the embedded stores count them.
+      let noElements = 0;
       for (const [name, buckets] of perCopy) {
         for (const b of buckets) {
-          const key = keyOf(name, b);
-          counts.set(key, (counts.get(key) ?? 0) + b.doc_count);
+          // An array counts under each of its elements (addTermsKey), read
+          // from the keyword copy's JSON text rather than the element
+          // copies, which documents indexed before them lack.
+          if (!addTermsKey(counts, keyOf(name, b), b.doc_count)) noElements += b.doc_count;
         }
       }
-      // One value per field per event, so the value counts add up to the
-      // events that have the field.
+      // One value per field per event, so these are the events that have the field.
       const withField = (a.kw_count?.value ?? 0) + (a.num_count?.value ?? 0) + (a.bool_count?.value ?? 0);
       const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
       const all = [...counts].map(([key, count]) => ({ key, count }));
       all.sort((x, y) => y.count - x.count || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
       const buckets = all.slice(0, agg.size);
       const inTop = buckets.reduce((sum, b) => sum + b.count, 0);
-      return { type: 'terms', buckets, other_count: withField - inTop, missing_count: total - withField };
+      const counted = all.reduce((sum, b) => sum + b.count, 0);
+      return { type: 'terms', buckets, other_count: counted - inTop, missing_count: total - withField + noElements };
     }
     case 'date_histogram': {
       if (!Number.isSafeInteger(agg.interval_ms) || agg.interval_ms < 1) {

@@ -73,7 +73,8 @@ export function esFieldName(field: string): string {
  * array's JSON text keeps its keyword copy, and its elements are indexed
  * as well, each by its type, under the field's name and this suffix
  * (`@kw.tags~el`, `@num.codes~el`, `@bool.flags~el`), so `tags:a` finds
- * `["a","b"]` while terms and stats of `tags` still see the one value.
+ * `["a","b"]`; stats of `tags` see the one (string) value, and terms
+ * count the elements of the keyword copy's text (es-aggregate.ts).
  * No field's own name ends so: safe names hold no `~`, and a hex-encoded
  * one holds it only first. In the existing typed objects, so indices
  * created before need no new mapping.

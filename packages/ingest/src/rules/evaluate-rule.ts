@@ -45,9 +45,14 @@ function and(a: QueryNode, b: QueryNode): QueryNode {
   return { type: 'and', children: [a, b], loc: LOC };
 }
 
-/** The events whose value is `value` (a group's terms bucket key): the whole value, not an array's element. */
+/**
+ * The events a group's terms bucket `value` counted: those with that value,
+ * or with an array holding it (terms count an array under each element, so
+ * such an event is in the group of each of its elements, as a Kibana rule
+ * grouped by a multi-valued field puts it).
+ */
 function exact(field: string, value: string): QueryNode {
-  return { type: 'term', field, value, phrase: true, whole: true, loc: LOC };
+  return { type: 'term', field, value, phrase: true, loc: LOC };
 }
 
 export async function evaluateRule(rule: AlertRule, opts: EvaluateOptions): Promise<RuleEvaluation> {

@@ -16,9 +16,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRng, DEFAULT_TEXT_FIELDS, stripLocations, generateQuery, parse, tokenize, type QueryNode, type QueryVocabulary } from '@logship/query';
+import { createRng, DEFAULT_TEXT_FIELDS, MemoryLogReader, stripLocations, generateQuery, parse, tokenize, type QueryNode, type QueryVocabulary } from '@logship/query';
 import type { LogStore } from '../store/log-store.js';
-import { codeOf, compareOutcomes, matcherOutcome, SEMANTICS_QUERIES, semanticsEvents, semanticsFailures, shrinkFailing, TEXT_FIELD_QUERIES, type Outcome } from '../store/contract/differential.js';
+import { codeOf, compareOutcomes, matcherOutcome, SEMANTICS_QUERIES, semanticsEvents, semanticsFailures, semanticsTermsFailures, shrinkFailing, TEXT_FIELD_QUERIES, type Outcome } from '../store/contract/differential.js';
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
 import { compileSql } from './compile-sql.js';
@@ -236,6 +236,9 @@ test('SQLite agrees with the matcher on free text over the exception and stack f
 
 test('SQLite finds array elements, fields by name patterns and long strings as the matcher does, and as expected', async () => {
   assert.deepEqual(await semanticsFailures(order, NOW, viaStore, parse), []);
+  // The reference reader, on the matcher, counts terms as expected, and so does SQLite.
+  assert.deepEqual(await semanticsTermsFailures(new MemoryLogReader(order), NOW, parse), []);
+  assert.deepEqual(await semanticsTermsFailures(store, NOW, parse), []);
 });
 
 test('SQLite agrees with the matcher on the queries a Kibana user writes (_exists_ of an object, …)', async () => {

@@ -4,6 +4,7 @@
  * queries for the partial minutes inside one PartitionDb.snapshot(), so the
  * `meta` check, the counts and the rows are one state of the file.
  */
+import { addTermsKey } from '@logship/query';
 import type { PartitionDb } from './partition-db.js';
 
 /** What the rollup reads need of a connection: PartitionDb, or the block store's partition. */
@@ -70,10 +71,7 @@ export function rollupTerms(db: RollupSource, field: string, [first, last]: [num
 export function addRollupTerms(db: RollupSource, field: string, minutes: [number, number], counts: Map<string, number>, maxTermsKeys?: number): number {
   const { values, total } = rollupTerms(db, field, minutes);
   let withField = 0;
-  for (const { k, n } of values) {
-    counts.set(k, (counts.get(k) ?? 0) + n);
-    withField += n;
-  }
+  for (const { k, n } of values) if (addTermsKey(counts, k, n)) withField += n;
   checkTermsKeys(counts, field, maxTermsKeys);
   return total - withField;
 }

@@ -13,7 +13,7 @@
  *                    ─► whole minutes         ─► rollup sums
  *                    ─► partial last minute   ─► rows
  */
-import { fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query';
+import { addTermsKey, fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query';
 import { storeError } from '../store/store-error.js';
 import { checkTermsKeys, topTerms } from './top-terms.js';
 import { compileField } from './compile-sql.js';
@@ -79,8 +79,7 @@ export function aggregatePartitions(
         // distinct key of a near-unique field was the memory the limit guards.
         let rows = 0;
         db.eachRow<{ k: string | number | null; n: number }>(sql, b.args, named, (row) => {
-          if (row.k === null) missing += row.n;
-          else counts.set(String(row.k), (counts.get(String(row.k)) ?? 0) + row.n);
+          if (row.k === null || !addTermsKey(counts, String(row.k), row.n)) missing += row.n;
           if (++rows % 4096 === 0) checkTermsKeys(counts, agg.field, opts.maxTermsKeys);
         });
         checkTermsKeys(counts, agg.field, opts.maxTermsKeys);

@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { argsErrorMessage } from './args-error.js';
+import { explainNoValues } from './explain-empty.js';
 import { CliError, EXIT, getJson } from './client.js';
 import { TLS_FLAG_OPTIONS, clientOptions } from './client-options.js';
 import { printable } from './format-event.js';
@@ -31,6 +32,12 @@ interface TermsAnswer {
   buckets: { key: string; count: number }[];
   other_count: number;
   missing_count: number;
+  range?: { from: string; to: string };
+}
+
+/** Writes why an answer holds nothing to stderr (explain-empty.ts), as `logship search` does. */
+export async function explainNothing(client: ReturnType<typeof clientOptions>, q: string, field: string | null, range: TermsAnswer['range']): Promise<void> {
+  for (const line of await explainNoValues(client, q, field, range)) process.stderr.write(`${line}\n`);
 }
 
 /** Runs a client command: a CliError is printed and becomes its exit code. */
@@ -73,6 +80,7 @@ export async function runTopCli(argv: string[], out: NodeJS.WritableStream = pro
       if (ans.other_count > 0) out.write(`${String(ans.other_count).padStart(width)}  (other)\n`);
       if (ans.missing_count > 0) out.write(`${String(ans.missing_count).padStart(width)}  (no ${printable(field)})\n`);
     }
+    if (ans.buckets.length === 0) await explainNothing(client, rest.join(' '), field, ans.range);
     return ans.buckets.length > 0 ? EXIT.OK : EXIT.NO_MATCH;
   });
 }
@@ -101,6 +109,7 @@ export async function runCountCli(argv: string[], out: NodeJS.WritableStream = p
       total = { value: h.buckets.reduce((sum, b) => sum + b.count, 0), relation: 'eq' };
     }
     out.write(values.json ? `${JSON.stringify(total)}\n` : `${total.relation === 'gte' ? '≥' : ''}${total.value}\n`);
+    if (total.value === 0) await explainNothing(client, positionals.join(' '), null, ans.range);
     return total.value > 0 ? EXIT.OK : EXIT.NO_MATCH;
   });
 }

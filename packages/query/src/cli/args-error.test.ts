@@ -25,6 +25,18 @@ test("a peer's flag is answered with how it is written here", () => {
   assert.match(messageFor(['x', '-o', 'jsonl']), /^Unknown option -o: --json prints one JSON event per line/);
   assert.match(messageFor(['x', '--tail']), /^Unknown option --tail: --follow \(or -f\)/);
   assert.match(messageFor(['x', '--start=2026-12-01']), /^Unknown option --start: --from/);
+  assert.match(messageFor(['x', '--last', '1h']), /^Unknown option --last: --from now-1h \(or --from 1h/);
+});
+
+test('top and stats take --size: their --limit says so', () => {
+  const top = { from: { type: 'string' }, size: { type: 'string' } } as const;
+  let message = '';
+  try {
+    parseArgs({ args: ['host', '--limit', '3'], allowPositionals: true, options: top });
+  } catch (err) {
+    message = argsErrorMessage(err, ['host', '--limit', '3'], top);
+  }
+  assert.equal(message, 'Unknown option --limit: --size N (how many values) here; --limit N is for search.');
 });
 
 test('a misspelt flag gets the nearest one; a name far from all gets none', () => {

@@ -20,6 +20,9 @@ const PEER_FLAGS: Record<string, string> = {
   url: '--server URL (or $LOGSHIP_URL)',
   n: '--limit N',
   size: '--limit N (search) or --size N (top, stats)',
+  // `top FIELD --limit 3`: search's flag where top and stats count values.
+  limit: '--size N (how many values) here; --limit N is for search',
+  last: '--from now-1h (or --from 1h, a duration before now)',
   query: 'the query is the positional argument: logship search \'level:error AND service:api\'',
   q: 'the query is the positional argument: logship search \'level:error AND service:api\'',
 };

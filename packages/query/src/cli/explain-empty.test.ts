@@ -29,10 +29,22 @@ test('hints after an empty answer: lower-case operators (KQL habit) and values t
     '"level=error" was searched as a word: a field\'s value is written with a colon (level:error)',
     '"status!=200" was searched as a word: a field\'s value is written with a colon (-status:200)',
   ]);
+  // LogsQL's message field.
+  assert.deepEqual(queryHints(parse('_msg:timeout')), ['_msg is no field here: the message is message (message:error), and free text searches it (error)']);
   // LogsQL's time filter.
-  assert.deepEqual(queryHints(parse('_time:5m error')), ["_time is no field here: the time range is the search's from/to, or a clause on @timestamp (@timestamp:>now-5m)"]);
+  assert.deepEqual(queryHints(parse('_time:5m timeout')), ["_time is no field here: the time range is the search's from/to, or a clause on @timestamp (@timestamp:>now-5m)"]);
   assert.deepEqual(queryHints(parse('_time:[2026-01-01 TO *]')), ["_time is no field here: the time range is the search's from/to, or a clause on @timestamp (@timestamp:>now-5m)"]);
   assert.deepEqual(queryHints(parse('job="django"')), ['"job=" was searched as a word: a field\'s value is written with a colon (job:value)']);
+  // A level's name as free text (Loki's |= "error" on JSON lines, Kibana's any-field search).
+  assert.deepEqual(queryHints(parse('error AND host:web-1')), ['"error" was searched in the text of the events (message, …): for events of level error write level:error']);
+  assert.deepEqual(queryHints(parse('"WARN"')), ['"WARN" was searched in the text of the events (message, …): for events of level warning write level:warning']);
+  assert.deepEqual(queryHints(parse('message:error 3 timeout')), []);
+  // A wildcard of digits on a field that holds numbers (Kibana's status:5* on a keyword).
+  assert.deepEqual(queryHints(parse('status:5* AND upstream_status:50?')), [
+    'status:5*: a wildcard matches text, not numbers; if the field holds numbers, write a range (status:[500 TO 599])',
+    'upstream_status:50?: a wildcard matches text, not numbers; if the field holds numbers, write a range (upstream_status:[500 TO 509])',
+  ]);
+  assert.deepEqual(queryHints(parse('code:1234* path:/api* host:web-?')), []);
   // Meant as written: upper-case operators, phrases, known levels and aliases.
   for (const q of ['a AND b OR NOT c', '"rock and roll"', 'level:warn', 'level:(err OR fatal)', 'level:err*', 'message:and*', 'a=b*', '"x=y"', 'url:"a=b"', 'x:a=b']) {
     assert.deepEqual(queryHints(parse(q)), [], q);

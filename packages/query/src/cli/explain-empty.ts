@@ -89,3 +89,30 @@ export async function explainEmpty(client: ClientOptions, q: string, params: URL
   }
   return lines;
 }
+
+/**
+ * Lines for stderr after `logship count`, `top FIELD` or `stats FIELD`
+ * found nothing, which without them printed a bare 0 or an empty table:
+ * when no event matched the query, what explainEmpty says; when some did
+ * but none of them has FIELD, that, with the nearest field name events in
+ * the range do have (`top levle` → `level`).
+ */
+export async function explainNoValues(client: ClientOptions, q: string, field: string | null, range: Answer['range']): Promise<string[]> {
+  const params = new URLSearchParams({ q });
+  if (range) {
+    params.set('from', range.from);
+    params.set('to', range.to);
+  }
+  if (field === null) return explainEmpty(client, q, params, range);
+  const probe = new URLSearchParams(params);
+  probe.set('limit', '1');
+  const matched = (await getJson<Answer>(client, '/api/v1/search', probe)).total.value;
+  if (matched === 0) return explainEmpty(client, q, params, range);
+  const where = range ? `between ${range.from} and ${range.to}` : 'in the range searched';
+  probe.set('q', `_exists_:${quoteField(field)}`);
+  if ((await getJson<Answer>(client, '/api/v1/search', probe)).total.value > 0) {
+    return [`none of the events matching ${JSON.stringify(q === '' ? '*' : q)} ${where} has field "${field}"`];
+  }
+  const near = nearestName(field, await knownFields(client, params));
+  return [`field "${field}" occurs in no event ${where}${near ? `; did you mean "${near}"?` : ''}`];
+}

@@ -41,7 +41,8 @@ ${TLS_FLAG_USAGE}
 
 Nothing found: a line on stderr says the query and the range searched,
 points out lower-case and/or/not (searched as words: operators are
-upper-case) and level values that are no level, and names fields that no
+upper-case), a level's name searched as free text (error: level:error)
+and level values that are no level, and names fields that no
 event in the range has (with the nearest known name).
 More found than shown: "showing N of M" on stderr.
 

@@ -9,15 +9,15 @@ import { parseArgs } from 'node:util';
 import { argsErrorMessage } from './args-error.js';
 import { EXIT, getJson } from './client.js';
 import { clientOptions } from './client-options.js';
-import { COMMON, guarded } from './aggregate-cli.js';
+import { COMMON, explainNothing, guarded } from './aggregate-cli.js';
 import { setTimeParams } from './time-params.js';
 
 export const STATS_USAGE =
   'usage: logship stats FIELD [QUERY] [--by FIELD] [--size N] [--percents 50,95,99] [--from now-1h] [--to now] [--server URL] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json]';
 
-interface Stats { count: number; min: number | null; max: number | null; avg: number | null; sum: number }
+interface Stats { count: number; min: number | null; max: number | null; avg: number | null; sum: number; range?: { from: string; to: string } }
 interface Percentiles { count: number; values: Record<string, number | null> }
-interface Grouped<T> { groups: { key: string; count: number; result: T }[]; other_count: number; missing_count: number }
+interface Grouped<T> { groups: { key: string; count: number; result: T }[]; other_count: number; missing_count: number; range?: { from: string; to: string } }
 
 /** One line of the table: the group's name (or none) and its figures. */
 interface Row { key: string | null; events: number; stats: Stats; pct: Percentiles['values'] }
@@ -55,9 +55,11 @@ export async function runStatsCli(argv: string[], out: NodeJS.WritableStream = p
     };
     let rows: Row[];
     let leftOver: { other: number; missing: number } | null = null;
+    let range: Stats['range'];
     if (values.by === undefined) {
       const [stats, pct] = await Promise.all([ask<Stats>({ type: 'stats' }), ask<Percentiles>({ type: 'percentiles', percents: values.percents })]);
       rows = [{ key: null, events: stats.count, stats, pct: pct.values }];
+      range = stats.range;
       if (values.json) out.write(`${JSON.stringify({ field, ...figures(stats), percentiles: pct.values })}\n`);
     } else {
       const [stats, pct] = await Promise.all([
@@ -69,12 +71,16 @@ export async function runStatsCli(argv: string[], out: NodeJS.WritableStream = p
       const byKey = new Map(pct.groups.map((g) => [g.key, g.result.values]));
       rows = stats.groups.map((g) => ({ key: g.key, events: g.count, stats: g.result, pct: byKey.get(g.key) ?? {} }));
       leftOver = { other: stats.other_count, missing: stats.missing_count };
+      range = stats.range;
       if (values.json) {
         out.write(`${JSON.stringify({ field, by: values.by, groups: rows.map((r) => ({ key: r.key, events: r.events, ...figures(r.stats), percentiles: r.pct })), other_count: stats.other_count, missing_count: stats.missing_count })}\n`);
       }
     }
     if (!values.json) out.write(table(rows, values.by ?? null, values.percents.split(',').map((p) => p.trim()), leftOver));
-    return rows.some((r) => r.stats.count > 0) ? EXIT.OK : EXIT.NO_MATCH;
+    const found = rows.some((r) => r.stats.count > 0);
+    // No groups: the query or the --by field is what is missing; else FIELD.
+    if (!found) await explainNothing(client, q, rows.length === 0 && values.by !== undefined ? values.by : field, range);
+    return found ? EXIT.OK : EXIT.NO_MATCH;
   });
 }
 

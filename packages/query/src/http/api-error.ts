@@ -113,7 +113,11 @@ export function validationRefusal(err: { message: string; validation?: unknown; 
     if (repeated) return apiErrors.badRequest(`"${repeated[0]}" is given ${(repeated[1] as unknown[]).length} times; give each parameter once (${err.message})`);
   }
   const unknown = unknownParameter(err.validation);
-  if (unknown === null) return apiErrors.badRequest(err.message);
+  if (unknown === null) {
+    // ajv's "must be equal to one of the allowed values" (`sort=newest`) named none of them.
+    const allowed = allowedValues(err.validation);
+    return apiErrors.badRequest(allowed === null ? err.message : `${err.message}: ${allowed.join(', ')}`);
+  }
   const where = typeof err.validationContext === 'string' ? err.validationContext : 'the request';
   return apiErrors.badRequest(`${where} has a parameter this route does not take: ${JSON.stringify(unknown)} (${err.message})`);
 }
@@ -126,6 +130,15 @@ function unknownParameter(validation: unknown): string | null {
   if (!Array.isArray(validation)) return null;
   for (const v of validation as { keyword?: unknown; params?: { additionalProperty?: unknown } }[]) {
     if (v.keyword === 'additionalProperties' && typeof v.params?.additionalProperty === 'string') return v.params.additionalProperty;
+  }
+  return null;
+}
+
+/** The values an `enum` failure allows, or null for other failures. */
+function allowedValues(validation: unknown): string[] | null {
+  if (!Array.isArray(validation)) return null;
+  for (const v of validation as { keyword?: unknown; params?: { allowedValues?: unknown } }[]) {
+    if (v.keyword === 'enum' && Array.isArray(v.params?.allowedValues)) return v.params.allowedValues.map((a) => String(a));
   }
   return null;
 }

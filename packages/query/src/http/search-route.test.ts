@@ -56,6 +56,9 @@ test('search refuses what it cannot answer with coded 4xx: unknown and misspelt 
   assert.match(misspelt.message, /querystring has a parameter this route does not take: "limt"/);
   const inBody = (await app.inject({ method: 'POST', url: '/api/v1/search', payload: { q: '', limt: 5 } })).json().error;
   assert.match(inBody.message, /body has a parameter this route does not take: "limt"/);
+  // A value outside a list is answered with the list.
+  const sort = (await app.inject({ method: 'GET', url: '/api/v1/search?sort=newest' })).json().error;
+  assert.match(sort.message, /querystring\/sort must be equal to one of the allowed values: desc, asc$/);
   const syntax = (await app.inject({ method: 'GET', url: '/api/v1/search?q=level:(error' })).json().error;
   assert.equal(typeof syntax.column, 'number', 'syntax errors carry their position');
 });

@@ -6,6 +6,7 @@
  * meaning of a query, so it is what the stores are measured against anyway.
  */
 import type { LogEvent } from '../event.js';
+import { addTermsKey } from '../array-values.js';
 import { ownField } from '../event.js';
 import type { AggregateRequest, AggregateResult, CountRequest, LogReader, SearchRequest, SearchResult } from '../log-reader.js';
 import { compileMatcher } from '../matcher.js';
@@ -64,8 +65,7 @@ export class MemoryLogReader implements LogReader {
         let missing = 0;
         for (const e of events) {
           const v = ownField(e, agg.field);
-          if (v === undefined || v === null) missing++;
-          else counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
+          if (v === undefined || v === null || !addTermsKey(counts, String(v), 1)) missing++;
         }
         const sorted = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
         const top = sorted.slice(0, agg.size);

@@ -4,7 +4,7 @@
  * compare two outcomes, and shrink a failing query to a minimal one.
  * Each backend's test supplies only how to ask its store.
  */
-import { bucketLeaf, compileMatcher, type LogEvent, type QueryNode } from '@logship/query';
+import { bucketLeaf, compileMatcher, type LogEvent, type LogReader, type QueryNode } from '@logship/query';
 
 /** Free text and text-field clauses that hit tracebacks (issue 15 item 1) */
 export const TEXT_FIELD_QUERIES = [
@@ -171,14 +171,51 @@ export async function semanticsFailures(
     const why = compareOutcomes(m, await viaStore(query));
     if (why) failures.push(`${text}: ${why}`);
   }
-  // A terms bucket's key selects the whole value (group-aggregate.ts bucketLeaf), never an element.
-  for (const [field, key, want] of [['tags', 'alpha', [3]], ['codes', '500', [3]], ['tags', '[]', [5]], ['mixed', '500', []]] as const) {
+  // A terms bucket's key selects the events the bucket counted (group-aggregate.ts bucketLeaf): arrays holding it as an element too.
+  for (const [field, key, want] of [['tags', 'alpha', [1, 3]], ['codes', '500', [1, 3]], ['mixed', '500', [6]], ['nested', '7', [4]]] as const) {
     const query = bucketLeaf(field, key);
     const m = matcherOutcome(query, ordered, now);
     const got = 'ids' in m ? m.ids.filter((id) => id.startsWith('sem-')).map((id) => Number(id.slice(4))).sort((a, b) => a - b) : m.error;
     if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(`bucket ${field}=${key}: matcher found ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
     const why = compareOutcomes(m, await viaStore(query));
     if (why) failures.push(`bucket ${field}=${key}: ${why}`);
+  }
+  return failures;
+}
+
+/**
+ * Terms over semanticsEvents (`message:semantics`), as Elasticsearch and
+ * Kibana count a multi-valued field: an array under each of its distinct
+ * elements, never under its own text; an array without elements (`[]`)
+ * missing. [field, size, buckets as [key, count], other_count, missing_count].
+ */
+export const SEMANTICS_TERMS: readonly (readonly [string, number, readonly (readonly [string, number])[], number, number])[] = [
+  ['tags', 10, [['alpha', 2], ['[not json', 1], ['alpha beta', 1], ['beta', 1], ['gamma', 1]], 0, 2],
+  ['tags', 2, [['alpha', 2], ['[not json', 1]], 3, 2],
+  ['codes', 10, [['500', 2], ['404', 1]], 0, 4],
+  ['flags', 10, [['true', 1]], 0, 5],
+  ['nested', 10, [['7', 1], ['deep', 1]], 0, 5],
+  ['mixed', 10, [['499.5', 1], ['500', 1], ['false', 1]], 0, 5],
+  ['ids', 10, [['9007199254740993', 1]], 0, 5],
+];
+
+/**
+ * Every way a reader's terms over semanticsEvents miss SEMANTICS_TERMS
+ * (the reference reader on the matcher and each store are held to it).
+ * Empty when all agree.
+ */
+export async function semanticsTermsFailures(reader: Pick<LogReader, 'aggregate'>, now: number, parseQuery: (text: string) => QueryNode): Promise<string[]> {
+  const failures: string[] = [];
+  const query = parseQuery('message:semantics');
+  for (const [field, size, buckets, other, missing] of SEMANTICS_TERMS) {
+    const want = { type: 'terms', buckets: buckets.map(([key, count]) => ({ key, count })), other_count: other, missing_count: missing };
+    let got: unknown;
+    try {
+      got = await reader.aggregate({ query, from: now - 30 * 86_400_000, to: now, now, agg: { type: 'terms', field, size } });
+    } catch (err) {
+      got = { error: codeOf(err) };
+    }
+    if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(`terms of ${field} (size ${size}): ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
   }
   return failures;
 }
