@@ -3,6 +3,10 @@
  * took a third of the screen, leaving the results a strip of about 280 px
  * of 844. It now folds under a "Fields (N)" toggle there; open, it is the
  * same list (top values, filters).
+ *
+ * The time picker's panel opened right-aligned to the range button, which
+ * sits at the left of its row on a phone: a third of the panel (quick
+ * ranges, the From field) was off the screen's left edge.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -35,5 +39,15 @@ describe('search page: phone width (Chromium)', { skip: !HAVE_CHROMIUM, timeout:
     await host.getByRole('button', { name: 'web-1', exact: true }).click();
     await page.waitForFunction(`new URL(location.href).searchParams.get('q') === 'host:"web-1"'`);
     await waitForTotal(page, 40);
+  });
+
+  test('the time picker\'s panel opens inside the screen', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-1h', to: 'now' })}`);
+    await waitForTotal(page, 80);
+    await page.locator('.time-picker .range').click();
+    const panel = (await page.locator('.picker-panel').boundingBox())!;
+    assert.ok(panel.x >= 0 && panel.x + panel.width <= 390, `panel from x=${panel.x} to ${panel.x + panel.width} of 390`);
+    await page.getByRole('button', { name: 'Last 6 hours', exact: true }).click();
+    await page.waitForFunction(`new URL(location.href).searchParams.get('from') === 'now-6h'`);
   });
 });
