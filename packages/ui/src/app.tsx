@@ -31,7 +31,7 @@ import { useCompletionSources } from './use-completion-sources.js';
 import { useLiveTail } from './use-live-tail.js';
 import { useMenuDismiss } from './use-menu-dismiss.js';
 import { useNavigation, usePageLocation } from './use-page-location.js';
-import { useSearch } from './use-search.js';
+import { problemText, useSearch } from './use-search.js';
 
 export function App() {
   const page = usePageLocation();
@@ -177,7 +177,7 @@ export function App() {
       {problem && (
         <div role="alert" class="query-error" data-offset={problem.offset ?? ''}>
           {caret && <pre class="caret">{caret}</pre>}
-          <span>{problem.message}</span>
+          <span>{problemText(problem, saved.map((s) => s.name))}</span>
         </div>
       )}
       {failure && <div role="alert" class="failure">{failure}</div>}

@@ -11,7 +11,7 @@
  *                  └► fields              ┘
  *   loadMore() ─► next_cursor page
  */
-import { parse, QueryError, QuerySyntaxError, type LogEvent } from '@logship/query/browser';
+import { nearestName, parse, QueryError, QuerySyntaxError, type LogEvent } from '@logship/query/browser';
 import { useCallback, useRef, useState } from 'preact/hooks';
 import type { RefObject } from 'preact';
 import {
@@ -21,7 +21,7 @@ import {
 import type { HistogramData } from './histogram.js';
 import { missingFields, type MissingField } from './missing-fields.js';
 import type { PageState } from './page-state.js';
-import { maskSavedRefs, readHistory, rememberQuery } from './query-text.js';
+import { maskSavedRefs, readHistory, rememberQuery, savedRefOffset } from './query-text.js';
 import { appendNew, bucketize, EMPTY_RESULTS, exactTotal, PAGE_SIZE, type Results } from './search-results.js';
 import { histogramInterval, resolveRange } from './time-range.js';
 
@@ -31,6 +31,18 @@ export interface QueryProblem {
   message: string;
   offset: number | null;
   q: string;
+  /** The `@name` no saved query has, when that is the problem. */
+  unknownSaved?: string;
+}
+
+/**
+ * What the page says of a problem: an unknown `@name` with the saved query
+ * nearest to it (the list may come after the search's answer, so it is
+ * looked up as the page shows it).
+ */
+export function problemText(problem: QueryProblem, savedNames: readonly string[]): string {
+  const nearest = problem.unknownSaved !== undefined ? nearestName(problem.unknownSaved, savedNames) : null;
+  return nearest !== null ? `${problem.message}; did you mean @${nearest}?` : problem.message;
 }
 
 /** A query and the absolute range it was searched over (a type, so it passes as request parameters). */
@@ -86,6 +98,18 @@ function withClause(q: string, clause: string): string {
   return q.trim() === '' || q.trim() === '*' ? clause : `(${q}) AND ${clause}`;
 }
 
+/**
+ * An unknown `@name` is the query's mistake, said as a syntax error is: at
+ * its place in the bar, with the saved query nearest to it. It was a
+ * failure banner with the server's code, said again in the field list.
+ */
+function unknownSavedQuery(err: ApiFailure, q: string): QueryProblem | null {
+  if (err.code !== 'LS_API_UNKNOWN_SAVED_QUERY') return null;
+  const name = /"([^"]*)"/.exec(err.message)?.[1];
+  if (name === undefined) return null;
+  return { message: err.message, offset: savedRefOffset(q, name), q, unknownSaved: name };
+}
+
 export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   const [problem, setProblem] = useState<QueryProblem | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -126,6 +150,11 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
       }
       if (err.status === 400 && q !== undefined && (err.offset !== undefined || err.code.startsWith('LS_QUERY'))) {
         setProblem({ message: err.message, offset: err.offset ?? null, q });
+        return;
+      }
+      const unknown = q !== undefined ? unknownSavedQuery(err, q) : null;
+      if (unknown) {
+        setProblem(unknown);
         return;
       }
       setFailure(`${err.code}: ${err.message}`);
@@ -261,9 +290,10 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
       (err: unknown) => {
         if (signal.aborted) return;
         setFields(null);
-        // Only a missing route means an older server; any other 404 (an
-        // unknown saved query) is the search's own error, shown above.
-        setFieldsError(err instanceof ApiFailure && err.status === 404 && (err.code === 'LS_API_NOT_FOUND' || err.code === 'HTTP_404') ? 'This server has no field list.' : `Fields: ${(err as Error).message}`);
+        // Only a missing route means an older server; an unknown saved query
+        // is the search's own error, shown above once.
+        if (err instanceof ApiFailure && err.code === 'LS_API_UNKNOWN_SAVED_QUERY') setFieldsError(null);
+        else setFieldsError(err instanceof ApiFailure && err.status === 404 && (err.code === 'LS_API_NOT_FOUND' || err.code === 'HTTP_404') ? 'This server has no field list.' : `Fields: ${(err as Error).message}`);
       },
     );
   }, [handleFailure]);
