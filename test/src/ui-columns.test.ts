@@ -6,6 +6,9 @@
  * ten lines high. Now a column is cut at 40 characters (whole on hover, and
  * in the open row), and the message keeps a readable width, going under the
  * columns when they leave it too little.
+ *
+ * A column an event lacks read `status=`, as an empty value did: now – (as
+ * Kibana's "-") and (empty) for the empty value, as the open row says.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -46,5 +49,15 @@ describe('search page: long values as columns (Chromium)', { skip: !HAVE_CHROMIU
     // Cut, the value is whole on hover.
     const ua = page.locator('.results [data-index="0"] .col[data-col="user_agent"]');
     assert.equal(await ua.getAttribute('title'), UA);
+  });
+
+  test('a column the event lacks reads –, an empty value (empty)', async () => {
+    // The newest has an empty status, the other none.
+    await ingest(srv.url, recentLines(2, 1_000, (i) => ({ level: 'info', host: 'web-9', message: `gap ${i}`, ...(i === 0 ? { status: '' } : {}) })));
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:web-9', from: 'now-1h', to: 'now', cols: 'status' })}`);
+    await waitForTotal(page, 2);
+    const cells = page.locator('.results .col[data-col="status"]');
+    assert.deepEqual(await cells.allInnerTexts(), ['status=(empty)', 'status=–']);
+    assert.equal(await cells.nth(1).getAttribute('title'), 'No status');
   });
 });

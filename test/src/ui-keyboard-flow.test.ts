@@ -5,6 +5,10 @@
  * field button by Tab (over 20 stops with a handful of fields, hundreds
  * with journald's). Now ↓ from the bar (no completion open) goes to the
  * first row; `/` goes back.
+ *
+ * Enter with the completion list open (nothing picked in it) ran the query
+ * and left the list open over the page: ↓ then moved in the list, and `j`
+ * typed into the query instead of moving in the rows. Running closes it.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -50,5 +54,20 @@ describe('search page: from the query bar to the rows by keyboard (Chromium)', {
     await page.keyboard.press('ArrowDown');
     assert.equal(await focused(), 'Query');
     await page.locator('.cm-tooltip-autocomplete li[aria-selected="true"]').waitFor();
+  });
+
+  test('Enter with the completion list open runs the query and closes the list: ↓ goes on to the rows', async () => {
+    await page.keyboard.press('/');
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('level:err');
+    await page.locator('.cm-tooltip-autocomplete').waitFor();
+    await page.keyboard.press('Enter');
+    await waitForTotal(page, await apiTotal(srv, 'level:err', 'now-1h', 'now'));
+    assert.equal(await page.locator('.cm-tooltip-autocomplete').count(), 0, 'the completion list closed');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await focused(), '0');
+    await page.keyboard.press('j');
+    assert.equal(await focused(), '1');
+    assert.equal(await page.locator('.cm-content').innerText(), 'level:err', 'nothing typed into the query');
   });
 });

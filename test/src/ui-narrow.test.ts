@@ -3,6 +3,14 @@
  * took a third of the screen, leaving the results a strip of about 280 px
  * of 844. It now folds under a "Fields (N)" toggle there; open, it is the
  * same list (top values, filters).
+ *
+ * The time picker's panel opened right-aligned to the range button, which
+ * sits at the left of its row on a phone: a third of the panel (quick
+ * ranges, the From field) was off the screen's left edge.
+ *
+ * The header took four rows (Alerts alone on the third, the query under
+ * it) and cut an absolute range to "2026-12-06 11:…"; it is three now, the
+ * range wrapping onto a second line.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -35,5 +43,35 @@ describe('search page: phone width (Chromium)', { skip: !HAVE_CHROMIUM, timeout:
     await host.getByRole('button', { name: 'web-1', exact: true }).click();
     await page.waitForFunction(`new URL(location.href).searchParams.get('q') === 'host:"web-1"'`);
     await waitForTotal(page, 40);
+  });
+
+  test('the time picker\'s panel opens inside the screen', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-1h', to: 'now' })}`);
+    await waitForTotal(page, 80);
+    await page.locator('.time-picker .range').click();
+    const panel = (await page.locator('.picker-panel').boundingBox())!;
+    assert.ok(panel.x >= 0 && panel.x + panel.width <= 390, `panel from x=${panel.x} to ${panel.x + panel.width} of 390`);
+    await page.getByRole('button', { name: 'Last 6 hours', exact: true }).click();
+    await page.waitForFunction(`new URL(location.href).searchParams.get('from') === 'now-6h'`);
+  });
+
+  test('the header in three rows: brand, Live and Alerts; the whole time range; the query and Search', async () => {
+    const end = Math.floor((Date.now() - 60_000) / 1000) * 1000;
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: new Date(end - 30 * 60_000).toISOString(), to: new Date(end).toISOString() })}`);
+    await page.locator('.total[data-total]:not([data-total=""])').waitFor();
+    const rows = (await page.evaluate(`(() => {
+      const middle = (sel) => { const r = document.querySelector('.top ' + sel).getBoundingClientRect(); return Math.round(r.top + r.height / 2); };
+      const range = document.querySelector('.time-picker .range');
+      return {
+        brand: middle('.brand'), live: middle('.live'), alerts: middle('.alerts-button'),
+        range: middle('.time-picker'), query: middle('.query-bar'), search: middle('.primary'),
+        cut: range.scrollWidth > range.clientWidth || range.scrollHeight > range.clientHeight,
+      };
+    })()`)) as Record<string, number | boolean>;
+    assert.equal(rows.live, rows.brand, JSON.stringify(rows));
+    assert.equal(rows.alerts, rows.brand, JSON.stringify(rows));
+    assert.equal(rows.search, rows.query, JSON.stringify(rows));
+    assert.ok((rows.brand as number) < (rows.range as number) && (rows.range as number) < (rows.query as number), JSON.stringify(rows));
+    assert.equal(rows.cut, false, 'the absolute range shown whole');
   });
 });

@@ -37,11 +37,23 @@ export function EventLine({ ev, cols, tz }: { ev: LogEvent; cols: string[]; tz: 
       {/* Cut at 24 characters (a file source's path takes them all); whole on hover. */}
       <span class="origin" title={origin(ev) || undefined}>{origin(ev)}</span>
       {/* Cut at 40 characters (CSS), whole on hover: long ones squeezed the message to a character a line. */}
+      {/*
+        An event without the field reads – (Kibana's "-"), an empty value (empty):
+        both read as `status=`, the same as each other.
+      */}
       {cols.map((c) => {
-        const text = ev[c] === undefined ? '' : String(ev[c]);
+        const value = ev[c];
+        if (value === undefined || value === null) {
+          return (
+            <span class="col" key={c} data-col={c} title={`No ${c}`}>
+              <span class="col-name">{c}=</span><span class="muted">–</span>
+            </span>
+          );
+        }
+        const text = String(value);
         return (
           <span class="col" key={c} data-col={c} title={text.length > 40 ? text : undefined}>
-            <span class="col-name">{c}=</span>{text}
+            <span class="col-name">{c}=</span>{text === '' ? <span class="muted">(empty)</span> : text}
           </span>
         );
       })}

@@ -36,7 +36,7 @@ function percent(count: number, of: number): string {
   return p > 0 && p < 1 ? '<1%' : `${p < 10 && p % 1 !== 0 ? p.toFixed(1) : Math.round(p)}%`;
 }
 
-function FieldEntry({ name, count, types, props }: { name: string; count: number; types: string[]; props: FieldSidebarProps }) {
+function FieldEntry({ name, count, sampled, types, props }: { name: string; count: number; sampled: boolean; types: string[]; props: FieldSidebarProps }) {
   const [open, setOpen] = useState(false);
   const [answer, setValues] = useState<ValuesAnswer | null>(null);
   const values = useMemo(() => valuesWithArrivals(answer, name, props.arrived), [answer, name, props.arrived]);
@@ -56,11 +56,19 @@ function FieldEntry({ name, count, types, props }: { name: string; count: number
     return () => { current = false; };
   }, [open, props.searchSeq]);
   const of = values ? values.values.reduce((n, v) => n + v.count, 0) + values.other_count + values.missing_count : 0;
+  // A sampled count is an estimate from the newest events, and read as a
+  // plain number beside exact values it could be less than its own top
+  // value: it says ≈, and open, the exact count its values add up to replaces it.
+  const exact = sampled && values?.counts === 'exact' ? of - values.missing_count : null;
   return (
     <li class="field" data-field={name}>
       <div class="field-head">
         <button type="button" class="link" aria-expanded={open} onClick={() => setOpen(!open)}>{name}</button>
-        <span class="count">{count.toLocaleString()}</span>
+        {exact !== null
+          ? <span class="count">{exact.toLocaleString()}</span>
+          : sampled
+            ? <span class="count" title="An estimate from the newest events (sampled); open the field for its exact count">≈{count.toLocaleString()}</span>
+            : <span class="count">{count.toLocaleString()}</span>}
         <button type="button" class="small" aria-label={`Column ${name}`} aria-pressed={props.cols.includes(name)} onClick={() => props.onToggleColumn(name)}>⊞</button>
       </div>
       {open && (
@@ -115,7 +123,7 @@ export function FieldSidebar(props: FieldSidebarProps) {
       {props.error && <p class="muted">{props.error}</p>}
       {props.fields && needle !== '' && shown.length === 0 && <p class="muted">No field name holds “{match.trim()}”.</p>}
       <ul>
-        {shown.map((f) => <FieldEntry key={f.name} name={f.name} count={f.count} types={f.types} props={props} />)}
+        {shown.map((f) => <FieldEntry key={f.name} name={f.name} count={f.count} sampled={props.fields?.counts === 'sampled'} types={f.types} props={props} />)}
       </ul>
     </aside>
   );

@@ -193,7 +193,10 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
       }
       const i = bucketAt(plot);
       const data = cur();
-      if (i !== null) select.current(data.keys[i]!, data.keys[i]! + data.intervalMs);
+      // Up to the bar's last millisecond: a range's end is inclusive, and an
+      // event on the next bar's start (nginx times are whole seconds) was
+      // found too, one more than the bar said.
+      if (i !== null) select.current(data.keys[i]!, data.keys[i]! + data.intervalMs - 1);
     };
     plot.over.addEventListener('click', onClick);
     const onLeave = () => { tip.hidden = true; };

@@ -3,7 +3,7 @@
  * of field names and of a field's top values, the error mark, and Enter to
  * run. `/` anywhere on the page focuses it; ↓ goes on to the results.
  */
-import { autocompletion, insertCompletionText, startCompletion, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
+import { autocompletion, closeCompletion, insertCompletionText, startCompletion, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, placeholder } from '@codemirror/view';
@@ -85,9 +85,10 @@ export function QueryBar(props: QueryBarProps) {
           return [tr, { changes: { from: 0, to: tr.newDoc.length, insert: text }, sequential: true }];
         }),
         // Enter runs the query unless the user moved into the completion list
-        // (selectOnOpen: false leaves nothing selected until then).
+        // (selectOnOpen: false leaves nothing selected until then). The list
+        // closes: left open over the results, it took ↓ from them.
         keymap.of([
-          { key: 'Enter', run: (v) => { latest.current.onRun(v.state.doc.toString()); return true; } },
+          { key: 'Enter', run: (v) => { closeCompletion(v); latest.current.onRun(v.state.doc.toString()); return true; } },
           // The completion list takes ↓ first while it is open. Closed, ↓ goes
           // to the first result: by Tab it was past every button and field.
           { key: 'ArrowDown', run: () => latest.current.onDown?.() ?? false },

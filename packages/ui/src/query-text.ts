@@ -104,6 +104,14 @@ export function maskSavedRefs(q: string): string {
     name === 'timestamp' ? whole : `${lead}${'x'.repeat(name.length + 1)}`);
 }
 
+/** Where `@name` is in `q` (the offset of its `@`), as the server reads saved references; null when it is not. */
+export function savedRefOffset(q: string, name: string): number | null {
+  for (const m of q.matchAll(SAVED_REF)) {
+    if (m[2] === name) return m.index + m[1]!.length;
+  }
+  return null;
+}
+
 const EXCERPT_SIDE = 60;
 
 /**

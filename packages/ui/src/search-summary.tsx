@@ -1,0 +1,50 @@
+import type { SearchAnswer } from './api-client.js';
+import { ExportMenu } from './export-menu.js';
+import type { ExportRequest } from './export-results.js';
+import type { SortOrder } from './page-state.js';
+import type { Results } from './search-results.js';
+
+export interface SearchSummaryProps {
+  results: Results;
+  /** The search's total with live's arrivals added. */
+  total: SearchAnswer['total'] | null;
+  live: boolean;
+  liveOpen: boolean;
+  rate: number;
+  pending: number;
+  onShowPending: () => void;
+  sort: SortOrder;
+  onSort: (sort: SortOrder) => void;
+  /** What Download exports (null: nothing to export yet). */
+  exportRequest: () => ExportRequest | null;
+}
+
+/** Above the results: hits and time taken, live's rate, "N new", order and Download. */
+export function SearchSummary({ results, total, live, liveOpen, rate, pending, onShowPending, sort, onSort, exportRequest }: SearchSummaryProps) {
+  return (
+    <div class="summary">
+      <span class="total" data-total={total?.value ?? ''} data-relation={total?.relation ?? ''}>
+        {results.loading ? 'Searching…' : total ? `${total.relation === 'gte' ? '≥ ' : ''}${total.value.toLocaleString()} hits` : ''}
+      </span>
+      {results.tookMs !== null && <span class="muted"> in {results.tookMs} ms</span>}
+      {live && (
+        <span class="rate" data-live={liveOpen ? 'open' : 'connecting'}>
+          · {liveOpen ? `live, ${rate.toFixed(1)} events/s` : 'connecting…'}
+        </span>
+      )}
+      {pending > 0 && (
+        <button type="button" class="new-marker" onClick={onShowPending}>{pending} new</button>
+      )}
+      <select
+        class="order"
+        aria-label="Order"
+        value={sort}
+        onChange={(e) => onSort((e.target as HTMLSelectElement).value === 'asc' ? 'asc' : 'desc')}
+      >
+        <option value="desc">Newest first</option>
+        <option value="asc">Oldest first</option>
+      </select>
+      <ExportMenu request={exportRequest} />
+    </div>
+  );
+}

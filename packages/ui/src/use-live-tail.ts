@@ -1,0 +1,130 @@
+/**
+ * Live tail: newest events on top while the list is at the top; otherwise
+ * they wait behind the "N new" marker so the view does not move. Oldest
+ * first, they go at the end, once the last page is there. Each search
+ * starts its own tail where it ended (searchSeq): a search run again while
+ * live (the range changed, the server came back) had the tail go on from
+ * the old position and send again what the new search had found.
+ *
+ *   /api/v1/tail (SSE, after= the search's end) ─► search.addArrived ─► top of the list, or "N new"
+ */
+import type { LogEvent } from '@logship/query/browser';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { RefObject } from 'preact';
+import type { PageState } from './page-state.js';
+import { appendNew } from './search-results.js';
+import { startTail } from './tail-stream.js';
+import type { Search } from './use-search.js';
+
+export interface LiveTailOptions {
+  state: PageState;
+  search: Search;
+  /** The page's state now (the search live reruns once the server is back). */
+  latest: RefObject<PageState>;
+  authVersion: number;
+  /** The results list's scroller. */
+  listRef: RefObject<HTMLDivElement | null>;
+}
+
+export interface LiveTail {
+  /** `search.arrived` as the histogram shows it: at most four redraws a second. */
+  histArrived: LogEvent[];
+  /** Newest first: arrived while the user reads further down, behind "N new". */
+  pending: LogEvent[];
+  /** Events a second over the last 10 s. */
+  rate: number;
+  liveOpen: boolean;
+  showPending: () => void;
+  onScroll: (top: number) => void;
+  /** A new search: its list starts at its top, with nothing pending. */
+  reset: () => void;
+}
+
+export function useLiveTail({ state, search, latest, authVersion, listRef }: LiveTailOptions): LiveTail {
+  const [histArrived, setHistArrived] = useState<LogEvent[]>([]);
+  const [pending, setPending] = useState<LogEvent[]>([]);
+  const [rate, setRate] = useState(0);
+  const [liveOpen, setLiveOpen] = useState(false);
+  const scrollTop = useRef(0);
+  const arrivals = useRef<number[]>([]);
+  const histDrawn = useRef(0);
+  const { arrived, searchSeq, handleFailure, execute, setResults, addArrived, absRange, failureShown } = search;
+
+  useEffect(() => {
+    if (!state.live) return;
+    arrivals.current = [];
+    // From where the search's range ended, not from now: turned on a while
+    // after the search, live showed what came next and silently left out
+    // what had come in between.
+    const searchedTo = Date.parse(absRange.current.to);
+    const stop = startTail(state.q, {
+      onEvent: (ev) => {
+        arrivals.current.push(Date.now());
+        // Once each: a tail resumed after a drop may send an event again.
+        if (!addArrived(ev)) return;
+        if (state.sort === 'asc') {
+          setResults((r) => (r.next === null ? { ...r, events: appendNew(r.events, [ev]) } : { ...r, tail: [...r.tail, ev] }));
+        } else if (scrollTop.current <= 2) {
+          setResults((r) => (r.events.some((e) => e['event.id'] === ev['event.id']) ? r : { ...r, events: [ev, ...r.events] }));
+        } else {
+          setPending((p) => [ev, ...p]);
+        }
+      },
+      // With the query, so a 400 on it is the query's error the search shows too, not a second one.
+      onError: (err) => { setLiveOpen(false); handleFailure(err, state.q); },
+      onOpen: () => {
+        setLiveOpen(true);
+        // Back after a failure (the server restarted): the search runs
+        // again, so the page is not left with the error and no results.
+        if (failureShown.current) execute(latest.current);
+      },
+    // After every event of that millisecond: the search's range includes
+    // its end, and an event found there was counted twice.
+    }, Number.isFinite(searchedTo) ? `${searchedTo}|\uffff` : undefined);
+    const timer = setInterval(() => {
+      const cutoff = Date.now() - 10_000;
+      arrivals.current = arrivals.current.filter((t) => t >= cutoff);
+      setRate(arrivals.current.length / 10);
+    }, 1000);
+    return () => {
+      stop();
+      clearInterval(timer);
+      setRate(0);
+      setLiveOpen(false);
+    };
+  }, [state.live, state.q, state.sort, searchSeq, authVersion, handleFailure, execute]);
+
+  useEffect(() => {
+    if (arrived.length === 0) {
+      setHistArrived(arrived);
+      return;
+    }
+    const t = setTimeout(() => {
+      histDrawn.current = Date.now();
+      setHistArrived(arrived);
+    }, Math.max(0, histDrawn.current + 250 - Date.now()));
+    return () => clearTimeout(t);
+  }, [arrived]);
+
+  const showPending = () => {
+    setResults((r) => {
+      const seen = new Set(r.events.map((e) => e['event.id']));
+      return { ...r, events: pending.filter((e) => !seen.has(e['event.id'])).concat(r.events) };
+    });
+    setPending([]);
+    if (listRef.current) listRef.current.scrollTop = 0;
+    scrollTop.current = 0;
+  };
+
+  const onScroll = (top: number) => {
+    scrollTop.current = top;
+    if (top <= 2 && pending.length > 0) showPending();
+  };
+
+  const reset = () => {
+    setPending([]);
+    scrollTop.current = 0;
+  };
+
+  return { histArrived, pending, rate, liveOpen, showPending, onScroll, reset };
+}

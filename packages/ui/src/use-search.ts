@@ -1,0 +1,331 @@
+/**
+ * One search of the page: the hits' first page, the three histograms (all,
+ * errors, warnings) and the field list, asked together; the next pages by
+ * cursor; the events live added since (they are after the search's range,
+ * so they add to its total and its bars); and what went wrong, as the page
+ * shows it.
+ *
+ *   execute(state) ─► parse here (a syntax error never reaches the server)
+ *                  ├► search (first page) ┐
+ *                  ├► histogram ×3        ├─► results, histogram, fields
+ *                  └► fields              ┘
+ *   loadMore() ─► next_cursor page
+ */
+import { nearestName, parse, QueryError, QuerySyntaxError, type LogEvent } from '@logship/query/browser';
+import { useCallback, useRef, useState } from 'preact/hooks';
+import type { RefObject } from 'preact';
+import {
+  ApiFailure, getJson, readToken,
+  type FieldsAnswer, type HistogramAnswer, type SearchAnswer,
+} from './api-client.js';
+import type { HistogramData } from './histogram.js';
+import { missingFields, type MissingField } from './missing-fields.js';
+import type { PageState } from './page-state.js';
+import { maskSavedRefs, readHistory, rememberQuery, savedRefOffset } from './query-text.js';
+import { appendNew, bucketize, EMPTY_RESULTS, exactTotal, PAGE_SIZE, type Results } from './search-results.js';
+import { histogramInterval, resolveRange } from './time-range.js';
+
+const ERROR_LEVELS = 'level:(error OR critical OR alert OR emergency)';
+
+export interface QueryProblem {
+  message: string;
+  offset: number | null;
+  q: string;
+  /** The `@name` no saved query has, when that is the problem. */
+  unknownSaved?: string;
+}
+
+/**
+ * What the page says of a problem: an unknown `@name` with the saved query
+ * nearest to it (the list may come after the search's answer, so it is
+ * looked up as the page shows it).
+ */
+export function problemText(problem: QueryProblem, savedNames: readonly string[]): string {
+  const nearest = problem.unknownSaved !== undefined ? nearestName(problem.unknownSaved, savedNames) : null;
+  return nearest !== null ? `${problem.message}; did you mean @${nearest}?` : problem.message;
+}
+
+/** A query and the absolute range it was searched over (a type, so it passes as request parameters). */
+export type SearchedRange = {
+  q: string;
+  from: string;
+  to: string;
+};
+
+export interface SearchOptions {
+  /** The page's state now: the next pages are of its query and order. */
+  state: PageState;
+  /** A 401 or 403: why the token prompt opens. */
+  onAuth: (why: string) => void;
+  /** As each search starts, before anything is asked: what else the page keeps per search is reset. */
+  onStart: () => void;
+}
+
+export interface Search {
+  problem: QueryProblem | null;
+  failure: string | null;
+  results: Results;
+  setResults: (update: (r: Results) => Results) => void;
+  /** The search's histogram, as the server answered it (live arrivals are folded in to show it). */
+  histogram: HistogramData | null;
+  fields: FieldsAnswer | null;
+  fieldsError: string | null;
+  /** For a search that found nothing: the fields it names that no event has (null until known). */
+  missing: MissingField[] | null;
+  /** For an empty range searched with no query: the newest event's time, null when the store has none. */
+  newest: string | null | undefined;
+  /** Counts searches: each one's list and live tail are new. */
+  searchSeq: number;
+  history: string[];
+  /** Oldest first: the events live added since the search (each once). */
+  arrived: LogEvent[];
+  arrivedRef: RefObject<LogEvent[]>;
+  /** Adds an event live sent; false when it was already added (a resumed tail may send it again). */
+  addArrived: (ev: LogEvent) => boolean;
+  /** The absolute range the last search resolved to. */
+  absRange: RefObject<{ from: string; to: string }>;
+  /** The last query that ran (its answer came), with its range. */
+  lastGood: RefObject<SearchedRange | null>;
+  lastFieldNames: RefObject<string[] | null>;
+  /** Whether a failure is shown now (read by live, which reruns the search once the server is back). */
+  failureShown: RefObject<boolean>;
+  handleFailure: (err: unknown, q?: string) => void;
+  execute: (s: PageState) => void;
+  loadMore: () => void;
+}
+
+function withClause(q: string, clause: string): string {
+  return q.trim() === '' || q.trim() === '*' ? clause : `(${q}) AND ${clause}`;
+}
+
+/**
+ * An unknown `@name` is the query's mistake, said as a syntax error is: at
+ * its place in the bar, with the saved query nearest to it. It was a
+ * failure banner with the server's code, said again in the field list.
+ */
+function unknownSavedQuery(err: ApiFailure, q: string): QueryProblem | null {
+  if (err.code !== 'LS_API_UNKNOWN_SAVED_QUERY') return null;
+  const name = /"([^"]*)"/.exec(err.message)?.[1];
+  if (name === undefined) return null;
+  return { message: err.message, offset: savedRefOffset(q, name), q, unknownSaved: name };
+}
+
+export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
+  const [problem, setProblem] = useState<QueryProblem | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [results, setResults] = useState<Results>(EMPTY_RESULTS);
+  const [histogram, setHistogram] = useState<HistogramData | null>(null);
+  const [arrived, setArrived] = useState<LogEvent[]>([]);
+  const [fields, setFields] = useState<FieldsAnswer | null>(null);
+  const [fieldsError, setFieldsError] = useState<string | null>(null);
+  const [history, setHistory] = useState<string[]>(readHistory);
+  const [searchSeq, setSearchSeq] = useState(0);
+  const [missing, setMissing] = useState<MissingField[] | null>(null);
+  const [newest, setNewest] = useState<string | null | undefined>(undefined);
+
+  const run = useRef<AbortController | null>(null);
+  const failureShown = useRef(false);
+  failureShown.current = failure !== null;
+  const absRange = useRef<{ from: string; to: string }>({ from: '', to: '' });
+  const arrivedRef = useRef<LogEvent[]>([]);
+  const arrivedIds = useRef(new Set<string>());
+  const lastGood = useRef<SearchedRange | null>(null);
+  const lastFieldNames = useRef<string[] | null>(null);
+  // Called through a ref so execute stays one function for the page's life.
+  const started = useRef(onStart);
+  started.current = onStart;
+  const authFailed = useRef(onAuth);
+  authFailed.current = onAuth;
+
+  const handleFailure = useCallback((err: unknown, q?: string): void => {
+    if (err instanceof DOMException && err.name === 'AbortError') return;
+    if (err instanceof ApiFailure) {
+      if (err.status === 401) {
+        authFailed.current(readToken() ? `The token was not accepted (401 ${err.code}).` : `The server answered 401 (${err.code}): enter a token with the read scope.`);
+        return;
+      }
+      if (err.status === 403) {
+        authFailed.current(`This token may not read logs (403 ${err.code}): ${err.message}`);
+        return;
+      }
+      if (err.status === 400 && q !== undefined && (err.offset !== undefined || err.code.startsWith('LS_QUERY'))) {
+        setProblem({ message: err.message, offset: err.offset ?? null, q });
+        return;
+      }
+      const unknown = q !== undefined ? unknownSavedQuery(err, q) : null;
+      if (unknown) {
+        setProblem(unknown);
+        return;
+      }
+      setFailure(`${err.code}: ${err.message}`);
+      return;
+    }
+    // fetch's own rejection (a TypeError: "Failed to fetch") is the network:
+    // the server is down or unreachable, which its text does not say.
+    setFailure(err instanceof TypeError ? `Cannot reach the server (${err.message}). Search again once it is back; live mode retries by itself.` : err instanceof Error ? err.message : String(err));
+  }, []);
+
+  const addArrived = useCallback((ev: LogEvent): boolean => {
+    if (arrivedIds.current.has(ev['event.id'])) return false;
+    arrivedIds.current.add(ev['event.id']);
+    arrivedRef.current = [...arrivedRef.current, ev];
+    setArrived(arrivedRef.current);
+    return true;
+  }, []);
+
+  const execute = useCallback((s: PageState) => {
+    run.current?.abort();
+    const ctrl = new AbortController();
+    run.current = ctrl;
+    const signal = ctrl.signal;
+    setProblem(null);
+    setFailure(null);
+    arrivedRef.current = [];
+    arrivedIds.current = new Set();
+    setArrived([]);
+    setMissing(null);
+    setNewest(undefined);
+    started.current();
+    // A search that stops before asking the server shows no answers at all:
+    // the previous query's histogram and fields beside an error read as its.
+    const clearAnswers = () => {
+      setResults(EMPTY_RESULTS);
+      setHistogram(null);
+      setFields(null);
+      setFieldsError(null);
+    };
+    // Early errors: the parser runs here before the server is asked.
+    try {
+      parse(maskSavedRefs(s.q));
+    } catch (err) {
+      if (err instanceof QuerySyntaxError) {
+        setProblem({ message: err.message, offset: err.offset, q: s.q });
+        clearAnswers();
+        return;
+      }
+      if (err instanceof QueryError) {
+        setProblem({ message: err.message, offset: null, q: s.q });
+        clearAnswers();
+        return;
+      }
+      throw err;
+    }
+    let range: { from: number; to: number };
+    try {
+      range = resolveRange(s.from, s.to, s.tz);
+      // Said here, once, as the time picker says it: the server was asked
+      // five times (search, three histograms, fields) to refuse it.
+      if (range.from > range.to) throw new Error(`"from" (${s.from}) is after "to" (${s.to})`);
+    } catch (err) {
+      setFailure(`Time range: ${(err as Error).message}`);
+      clearAnswers();
+      return;
+    }
+    const from = new Date(range.from).toISOString();
+    const to = new Date(range.to).toISOString();
+    absRange.current = { from, to };
+    setSearchSeq((n) => n + 1);
+    setResults({ ...EMPTY_RESULTS, loading: true });
+    setHistory(rememberQuery(s.q));
+
+    // Whichever of the search and the histogram answers second makes the total exact.
+    let histogramSum: number | null = null;
+    getJson<SearchAnswer>('/api/v1/search', { q: s.q, from, to, limit: PAGE_SIZE, sort: s.sort }, signal).then(
+      (a) => {
+        if (signal.aborted) return;
+        lastGood.current = { q: s.q, from, to };
+        const total = exactTotal(a.total, histogramSum);
+        // Live events that came before this answer: after its range, so
+        // first (newest first) or, oldest first, after its last page.
+        const live = arrivedRef.current;
+        let events = a.hits;
+        let tail: LogEvent[] = [];
+        if (live.length > 0) {
+          if (s.sort === 'desc') events = appendNew(live.slice().reverse(), a.hits);
+          else if (a.next_cursor === null) events = appendNew(a.hits, live);
+          else tail = live.slice();
+        }
+        setResults({ events, total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null, tail });
+        if (total.value === 0) {
+          missingFields(s.q, { from, to }, signal).then(
+            (m) => { if (!signal.aborted) setMissing(m); },
+            () => { if (!signal.aborted) setMissing([]); },
+          );
+          // Nothing at all in the range: when was the newest event, if any?
+          // (Only for no query: all time is cheap to search newest first then.)
+          if (s.q.trim() === '' || s.q.trim() === '*') {
+            getJson<SearchAnswer>('/api/v1/search', { q: '', from: '0', to: 'now', limit: 1, fields: '@timestamp' }, signal).then(
+              (n) => { if (!signal.aborted) setNewest(n.hits[0]?.['@timestamp'] ?? null); },
+              () => {},
+            );
+          }
+        }
+      },
+      (err) => {
+        if (signal.aborted) return;
+        setResults(EMPTY_RESULTS);
+        handleFailure(err, s.q);
+      },
+    );
+
+    const interval = histogramInterval(range.to - range.from);
+    const agg = (q: string) => getJson<HistogramAnswer>('/api/v1/aggregate', { type: 'date_histogram', q, from, to, interval: interval.text }, signal);
+    Promise.all([agg(s.q), agg(withClause(s.q, ERROR_LEVELS)), agg(withClause(s.q, 'level:warning'))]).then(
+      (answers) => {
+        if (signal.aborted) return;
+        histogramSum = answers[0]!.buckets.reduce((n, b) => n + b.count, 0);
+        setHistogram(bucketize(range.from, range.to, interval.ms, answers));
+        setResults((r) => (r.total && !r.loading ? { ...r, total: exactTotal(r.total, histogramSum) } : r));
+      },
+      () => { if (!signal.aborted) setHistogram(null); },
+    );
+
+    getJson<FieldsAnswer>('/api/v1/fields', { q: s.q, from, to }, signal).then(
+      (a) => {
+        if (signal.aborted) return;
+        setFields(a);
+        setFieldsError(null);
+        lastFieldNames.current = a.fields.map((f) => f.name);
+      },
+      (err: unknown) => {
+        if (signal.aborted) return;
+        setFields(null);
+        // Only a missing route means an older server; an unknown saved query
+        // is the search's own error, shown above once.
+        if (err instanceof ApiFailure && err.code === 'LS_API_UNKNOWN_SAVED_QUERY') setFieldsError(null);
+        else setFieldsError(err instanceof ApiFailure && err.status === 404 && (err.code === 'LS_API_NOT_FOUND' || err.code === 'HTTP_404') ? 'This server has no field list.' : `Fields: ${(err as Error).message}`);
+      },
+    );
+  }, [handleFailure]);
+
+  const loadMore = useCallback(() => {
+    const cursor = results.next;
+    if (!cursor || results.loadingMore) return;
+    const signal = run.current?.signal;
+    setResults((r) => ({ ...r, loadingMore: true, moreError: null }));
+    getJson<SearchAnswer>('/api/v1/search', { q: state.q, ...absRange.current, limit: PAGE_SIZE, sort: state.sort, cursor }, signal).then(
+      (a) => {
+        if (signal?.aborted) return;
+        setResults((r) => {
+          const events = appendNew(r.events, a.hits);
+          return a.next_cursor === null
+            ? { ...r, events: appendNew(events, r.tail), tail: [], next: null, loadingMore: false }
+            : { ...r, events, next: a.next_cursor, loadingMore: false };
+        });
+      },
+      (err: unknown) => {
+        if (signal?.aborted) return;
+        // The cursor is kept: the list says the page failed and offers to
+        // try again, instead of "End of results" with the rest unseen.
+        if (err instanceof ApiFailure && err.isAuth) handleFailure(err);
+        const why = err instanceof ApiFailure ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
+        setResults((r) => ({ ...r, loadingMore: false, moreError: why }));
+      },
+    );
+  }, [results.next, results.loadingMore, state.q, state.sort, handleFailure]);
+
+  return {
+    problem, failure, results, setResults, histogram, fields, fieldsError, missing, newest, searchSeq, history,
+    arrived, arrivedRef, addArrived, absRange, lastGood, lastFieldNames, failureShown, handleFailure, execute, loadMore,
+  };
+}
