@@ -97,4 +97,34 @@ describe('search page: live mode keeps the total and the histogram current (Chro
     assert.equal(await page.locator('.results .message', { hasText: 'after reload' }).count(), 1);
     assert.deepEqual(problems, []);
   });
+
+  test('an array arriving live counts under each of its elements in the top values, as the API counts it', async () => {
+    const tagged = (message: string, tags: unknown[]) => JSON.stringify({ '@timestamp': new Date().toISOString(), host: 'web-3', message, tags });
+    await ingest(srv.url, [tagged('first', ['a', 'b']), tagged('second', ['a'])]);
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:web-3', from: 'now-15m', to: 'now' })}`);
+    await waitForTotal(page, 2);
+    await page.getByRole('button', { name: 'Live' }).click();
+    await page.locator('[data-live="open"]').waitFor();
+    await page.locator('.sidebar li[data-field="tags"] .field-head .link').click();
+    const list = page.getByRole('list', { name: 'Top values of tags' });
+    await list.locator('.value').first().waitFor();
+    // b and a again, a repeated in one event (counted once), c not listed, and an empty array (no elements: missing).
+    await ingest(srv.url, [tagged('third', ['b', 'a', 'a']), tagged('fourth', ['c']), tagged('fifth', [])]);
+    await waitForTotal(page, 5, 5_000);
+    const api = (await (await fetch(`${srv.url}/api/v1/fields/tags/values?${new URLSearchParams({ q: 'host:web-3', from: 'now-15m', to: 'now' })}`)).json()) as { values: { value: string; count: number }[] };
+    const expected = Object.fromEntries(api.values.map((v) => [v.value, String(v.count)]));
+    assert.deepEqual(expected, { a: '3', b: '2', c: '1' });
+    const shown = async (): Promise<Record<string, string>> => {
+      const out: Record<string, string> = {};
+      for (const li of await list.locator('li').all()) {
+        if ((await li.locator('.value').count()) === 0) continue;
+        out[await li.locator('.value').innerText()] = (await li.locator('.count').innerText()).replace(/[^0-9]/g, '');
+      }
+      return out;
+    };
+    // a 3 and b 2 listed from the search and live; c, not in the first answer, is 'other'.
+    await page.waitForFunction(`[...document.querySelectorAll('.sidebar li[data-field="tags"] .values li')].some((li) => li.textContent.startsWith('other'))`, undefined, { timeout: 5_000 });
+    assert.deepEqual(await shown(), { a: expected.a, b: expected.b });
+    assert.deepEqual(problems, []);
+  });
 });

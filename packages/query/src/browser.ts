@@ -14,3 +14,4 @@ export { BUILTIN_SAVED_QUERIES } from './http/saved-queries.js';
 export { fieldsOf } from './query-fields.js';
 export { queryHints } from './query-hints.js';
 export { editDistance, nearestName } from './nearest-name.js';
+export { arrayElements } from './array-values.js';

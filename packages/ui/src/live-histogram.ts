@@ -5,7 +5,7 @@
  * the first search's numbers. Bars past the range's end are added as time
  * goes on; past twice the usual count they merge into a coarser interval.
  */
-import type { LogEvent } from '@logship/query/browser';
+import { arrayElements, type LogEvent } from '@logship/query/browser';
 import { levelClass } from './event-row.js';
 import type { FieldsAnswer, ValuesAnswer } from './api-client.js';
 import type { HistogramData } from './histogram.js';
@@ -100,9 +100,22 @@ export function valuesWithArrivals(base: ValuesAnswer | null, field: string, eve
       missing++;
       continue;
     }
-    const i = at.get(typeof v === 'object' ? JSON.stringify(v) : String(v));
-    if (i === undefined) other++;
-    else counts[i]!++;
+    const key = typeof v === 'object' ? JSON.stringify(v) : String(v);
+    // An array counts under each of its distinct elements, as the server's
+    // terms do (query/src/array-values.ts addTermsKey); one without any is missing.
+    const elements = arrayElements(key);
+    if (elements === null) {
+      const i = at.get(key);
+      if (i === undefined) other++;
+      else counts[i]!++;
+      continue;
+    }
+    if (elements.length === 0) missing++;
+    for (const k of new Set(elements.map(String))) {
+      const i = at.get(k);
+      if (i === undefined) other++;
+      else counts[i]!++;
+    }
   }
   const values = base.values.map((v, i) => ({ ...v, count: counts[i]! })).sort((a, b) => b.count - a.count);
   return { ...base, values, other_count: other, missing_count: missing };
