@@ -862,3 +862,20 @@ test("Java's ZonedDateTime text, a protobuf Timestamp object and Cloud Logging's
   assert.equal(negative['timestamp.seconds'], -5);
   assert.equal(negative['logship.no_timestamp'], true);
 });
+
+test('an impossible date (@timestamp 2026-02-30) keeps its text and is receive-stamped and flagged, as other unreadable times are, not moved to March 2nd', () => {
+  for (const line of [
+    { '@timestamp': '2026-02-30T10:00:00Z', message: 'ecs on feb 30' },
+    { time: '2026-04-31 10:00:00', level: 'info', msg: 'structlog on apr 31' },
+    { asctime: '2026-02-29 10:00:00,000', levelname: 'INFO', name: 'app', message: 'python on a leap day that is not' },
+  ]) {
+    const event = norm(JSON.stringify(line)).event;
+    assert.equal(event['@timestamp'], '2026-02-08T15:00:00.000Z', JSON.stringify(line));
+    assert.equal(event['logship.no_timestamp'], true, JSON.stringify(line));
+    assert.equal(event.timestamp_original ?? event.time ?? event.asctime, Object.values(line)[0], JSON.stringify(event));
+  }
+  const plain = norm(JSON.stringify({ '@raw': '2026-02-30 10:00:00 ERROR plain text on feb 30' })).event;
+  assert.equal(plain['@timestamp'], '2026-02-08T15:00:00.000Z');
+  assert.equal(plain['logship.no_timestamp'], true);
+  assert.equal(plain.message, '2026-02-30 10:00:00 ERROR plain text on feb 30');
+});

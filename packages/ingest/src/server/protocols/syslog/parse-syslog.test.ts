@@ -154,3 +154,14 @@ test('fuzz: random input never throws anything but a coded error, and the framer
     f.end();
   }
 });
+
+test('a day its month does not have is no time: RFC 3164 `Feb 30`, `Feb 29` of a year without one, RFC 5424 2026-02-30', () => {
+  assert.equal(parseSyslog('<13>Feb 30 10:00:00 web-1 app: x', NOW).time, undefined);
+  assert.equal(parseSyslog('<13>Feb 29 2026 10:00:00 web-1 app: x', NOW).time, undefined);
+  // Without a year: last, this or next year, whichever has the day (none from 2026; 2028 from 2027).
+  assert.equal(parseSyslog('<13>Feb 29 10:00:00 web-1 app: x', NOW).time, undefined);
+  assert.equal(parseSyslog('<13>Feb 29 10:00:00 web-1 app: x', Date.parse('2027-12-20T00:00:00Z')).time, Date.parse('2028-02-29T10:00:00Z'));
+  const m = parseSyslog('<13>1 2026-02-30T10:00:00Z web-1 app - - - x', NOW);
+  assert.equal(m.time, undefined);
+  assert.equal(parseSyslog('<13>2026-02-30T10:00:00Z web-1 app: x', NOW).time, undefined);
+});
