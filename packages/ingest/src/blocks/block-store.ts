@@ -22,6 +22,7 @@ import { PartitionedStore } from '../sqlite/partitioned-store.js';
 import { decodeCursor, type SortKey } from '../sqlite/search-cursor.js';
 import { checkLimit, TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
 import { BlockPartition } from './block-partition.js';
+import { blockContentCheck } from './block-content-check.js';
 import { BlockWriter } from './block-writer.js';
 import { prepareBlockWrite, type PreparedBlockWrite } from './block-prepare.js';
 import { compileBlockQuery, type CompiledQuery } from './block-scan.js';
@@ -117,6 +118,10 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
       readers: this.readerOptions ? new ReaderPool(this.readerOptions, this.readerThreads, new URL('./block-reader.worker.js', import.meta.url), (found) => this.noteDamaged(found)) : null,
       writer: this.writerOptions ? new WriterThread<PreparedBlockWrite>(this.writerOptions, new URL('./block-writer.worker.js', import.meta.url)) : null,
     };
+  }
+
+  protected override contentCheck(h: PartitionHandle<BlockPartition>): string | null {
+    return blockContentCheck(h.file, h.key);
   }
 
   protected override stopBackground(): void {
