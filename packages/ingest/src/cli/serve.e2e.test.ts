@@ -382,6 +382,45 @@ test('a partition file damaged inside (pages overwritten, header intact): search
   }
 });
 
+test('the row format: a write that reaches a damaged page answers 503 naming the file and what to do, and readiness says the same (not SQLite\'s bare "database disk image is malformed")', { timeout: 90_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-serve-rowpages-'));
+  const data = join(dir, 'data');
+  const config = join(dir, 'server.yaml');
+  writeFileSync(config, `data: ${data}\nstore: { type: sqlite, format: rows }\n`);
+  const recent = minutesAgo(1);
+  const lines = (tag: string, at: string) =>
+    Array.from({ length: 3000 }, () => JSON.stringify({ '@timestamp': at, level: 'info', message: `${tag} ${randomBytes(24).toString('hex')}` })).join('\n') + '\n';
+  let s = await serve(['--config', config, '--listen', '127.0.0.1:0']);
+  try {
+    const res = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body: lines('recent', recent) });
+    assert.equal(res.status, 200, await res.text());
+    s.proc.kill('SIGTERM');
+    assert.equal((await s.exit).code, 0);
+    const name = `${recent.slice(0, 10)}.default.db`;
+    const damaged = join(data, 'sqlite', name);
+    const file = readFileSync(damaged);
+    const raw = file.readUInt16BE(16);
+    const pageSize = raw === 1 ? 65_536 : raw;
+    const pages = file.length / pageSize;
+    for (let p = Math.floor(pages / 2); p < pages; p += 2) file.fill(0xa5, p * pageSize, (p + 1) * pageSize);
+    writeFileSync(damaged, file);
+
+    s = await serve(['--config', config, '--listen', '127.0.0.1:0']);
+    const into = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body: lines('later', minutesAgo(0)) });
+    const intoBody = await into.text();
+    assert.equal(into.status, 503, intoBody);
+    assert.match(intoBody, new RegExp(`the partition ${name.replaceAll('.', '\\.')} is damaged inside .*move it aside`));
+    const ready = await fetch(`${s.url}/health/ready`);
+    const readyBody = await ready.text();
+    assert.equal(ready.status, 503, readyBody);
+    assert.match(readyBody, new RegExp(name.replaceAll('.', '\\.')));
+  } finally {
+    s.proc.kill('SIGTERM');
+    await s.exit;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("a block partition damaged where SQLite's quick_check does not look (a block's compressed bytes overwritten): searches leave it out with a coded warning, not a 500, and a write that reads it answers 503 naming it", { timeout: 90_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'logship-serve-blockbytes-'));
   const data = join(dir, 'data');
