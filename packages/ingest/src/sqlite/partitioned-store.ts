@@ -215,8 +215,13 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
           for (const day of partitionsByDay(this.pool.known.values(), range, 'asc')) {
             for (const h of day) {
               if (this.damaged.has(h.name)) continue;
+              // A file read whole once is not read again until it changes: the
+              // range's healthy days would be decoded after every such failure.
+              const signature = fileSignature(h.file);
+              if (this.contentChecked.get(h.name) === signature) continue;
               const problem = this.contentCheck(h);
               if (problem !== null) found.push({ partition: h.name, reason: `${h.file} is damaged inside: ${problem}` });
+              else this.contentChecked.set(h.name, signature);
             }
           }
         }
@@ -314,6 +319,8 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
 
   /** Partition files found unreadable, by name, with the error. */
   private readonly unreadable = new Map<string, string>();
+  /** Partitions whose contents contentCheck found whole, by name, with their file's signature then. */
+  private readonly contentChecked = new Map<string, string>();
   /** Partitions damaged inside (skippingDamaged), by name, with their file's signature then. */
   private readonly damaged = new Map<string, string>();
   private readonly newlyDamaged: DamagedPartition[] = [];
