@@ -129,3 +129,16 @@ test('a day its month does not have is no time (not carried into the next month)
   assert.equal(parseTimestamp('31/Dec/2026:23:59:59 +0000'), Date.parse('2026-12-31T23:59:59Z'));
   assert.equal(parseTimestamp('Thu, 30 Apr 2026 10:00:00 GMT'), Date.parse('2026-04-30T10:00:00Z'));
 });
+
+test("a zone named after the time: Rails' `… UTC`, Go's time.Time.String() `… +0100 CET` (and its ` m=+…` monotonic reading)", () => {
+  for (const zone of ['UTC', 'America/Chicago']) {
+    assert.equal(parseTimestamp('2026-12-06 12:00:00 UTC', zone), Date.parse('2026-12-06T12:00:00Z'), zone);
+    assert.equal(parseTimestamp('2026-12-06 12:00:00 GMT', zone), Date.parse('2026-12-06T12:00:00Z'), zone);
+    assert.equal(parseTimestamp('2026-12-06 12:00:00.123456789 +0000 UTC', zone), Date.parse('2026-12-06T12:00:00.123Z'), zone);
+    assert.equal(parseTimestamp('2026-12-06 07:00:00 -0500 EST', zone), Date.parse('2026-12-06T12:00:00Z'), zone);
+    assert.equal(parseTimestamp('2026-12-06 13:00:00.1 +0100 CET m=+0.000123456', zone), Date.parse('2026-12-06T12:00:00.100Z'), zone);
+  }
+  // A bare abbreviation other than UTC/GMT names no offset; an impossible day is still none.
+  assert.equal(parseTimestamp('2026-12-06 12:00:00 CET'), undefined);
+  assert.equal(parseTimestamp('2026-02-30 12:00:00 UTC'), undefined);
+});

@@ -5,6 +5,11 @@ const ISO = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:[.,](\d+))?\s*(Z
 const NGINX_LOCAL = /^(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/;
 const RFC2822 = /^(?:[A-Za-z]{3},\s*)?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) \d{2}:\d{2}(?::\d{2})? (?:GMT|UTC|[+-]\d{4})$/;
 const NUMERIC = /^\d+(?:\.\d+)?$/;
+// A zone named after the time: Rails' `2026-12-06 12:00:00 UTC`, and Go's
+// time.Time.String(), `2026-12-06 12:00:00.123456789 +0100 CET` (the offset
+// is the instant, the abbreviation only its name; ` m=+0.001` when the
+// value still carries its monotonic clock reading).
+const ZONE_NAME_AFTER = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)(?: ([+-]\d{4}) [A-Z]{2,5}| (?:UTC|GMT))(?: m=[+-]\d+\.\d+)?$/;
 // Java's ZonedDateTime.toString() (what logback/log4j2 JSON layouts and Jackson write for it):
 // `2026-12-05T10:00:00Z[UTC]`, `…+01:00[Europe/Paris]`. The offset before the bracket is the instant.
 const JAVA_ZONE_ID = /^(.+(?:Z|[+-]\d{2}(?::?\d{2})?))\[[A-Za-z][\w/+-]{0,63}\]$/i;
@@ -40,6 +45,9 @@ export function parseText(text: string, timeZone: string): number | undefined {
   if (NUMERIC.test(text)) return fromEpoch(Number(text));
   const zoneId = text.endsWith(']') ? JAVA_ZONE_ID.exec(text) : null;
   if (zoneId) return parseText(zoneId[1]!, timeZone);
+  const last = text.charCodeAt(text.length - 1);
+  const named = (last >= 65 && last <= 90) || text.includes(' m=') ? ZONE_NAME_AFTER.exec(text) : null;
+  if (named) return parseText(`${named[1]}${named[2] ?? 'Z'}`, timeZone);
 
   let m = ISO.exec(text);
   if (m) {
