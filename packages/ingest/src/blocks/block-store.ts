@@ -131,6 +131,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
   async write(events: LogEvent[], now?: number, opts?: WriteOptions): Promise<WriteResult> {
     this.assertOpen();
     const prepared = prepareBlockWrite(events, now ?? this.clock(), this.policy, this.classFingerprint, this.textFields, opts?.contentIds, opts?.times);
+    this.refuseDamaged(prepared.groups);
     if (this.writer) return this.writer.write(prepared);
     return this.writes.write(prepared);
   }

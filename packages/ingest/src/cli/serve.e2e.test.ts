@@ -421,7 +421,7 @@ test('the row format: a write that reaches a damaged page answers 503 naming the
   }
 });
 
-test("a block partition damaged where SQLite's quick_check does not look (a block's compressed bytes overwritten): searches leave it out with a coded warning, not a 500, and a write that reads it answers 503 naming it", { timeout: 90_000 }, async () => {
+test("a block partition damaged where SQLite's quick_check does not look (a block's compressed bytes overwritten): searches leave it out with a coded warning, not a 500, and writes to its day answer 503 naming it", { timeout: 90_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'logship-serve-blockbytes-'));
   const data = join(dir, 'data');
   const recent = minutesAgo(1);
@@ -451,11 +451,23 @@ test("a block partition damaged where SQLite's quick_check does not look (a bloc
     assert.ok(body.hits.every((h) => h.message.startsWith('older ')), 'the other day is answered');
     assert.equal(body.warnings?.[0]?.code, 'LS_STORE_CORRUPT_PARTITION', JSON.stringify(body.warnings));
     assert.equal(body.warnings![0]!.partition, name);
-    // A sender's retry of the day's batch: deduping it reads the damaged blocks.
-    const into = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body: lines('recent', recent) });
-    const intoBody = await into.text();
-    assert.equal(into.status, 503, intoBody);
-    assert.match(intoBody, new RegExp(`the partition ${name.replaceAll('.', '\\.')} is damaged inside .*move it aside`));
+    // A sender's retry of the day's batch, and new events for that day (which read none of
+    // the damaged blocks): refused, not acknowledged into a file every search leaves out
+    // and that is moved aside when replaced.
+    for (const again of [lines('recent', recent), lines('later', minutesAgo(0))]) {
+      const into = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body: again });
+      const intoBody = await into.text();
+      assert.equal(into.status, 503, intoBody);
+      assert.match(intoBody, new RegExp(`the partition ${name.replaceAll('.', '\\.')} is damaged inside .*move it aside`));
+    }
+    const ready = await fetch(`${s.url}/health/ready`);
+    const readyBody = await ready.text();
+    assert.equal(ready.status, 503, readyBody);
+    assert.match(readyBody, new RegExp(name.replaceAll('.', '\\.')));
+    // Other days still take writes, and readiness comes back with them.
+    const other = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body: lines('other', older) });
+    assert.equal(other.status, 200, await other.text());
+    assert.equal((await fetch(`${s.url}/health/ready`)).status, 200);
   } finally {
     s.proc.kill('SIGTERM');
     await s.exit;

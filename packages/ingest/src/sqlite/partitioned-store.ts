@@ -27,7 +27,7 @@ import {
   visibleRange,
 } from './partition-folder.js';
 import { classFingerprintOf } from './class-fingerprint.js';
-import { fileSignature, isCorruption, quickCheck, type DamagedPartition } from './partition-damage.js';
+import { damagedWriteError, fileSignature, isCorruption, quickCheck, type DamagedPartition } from './partition-damage.js';
 import { classMatcherFor, MIN_FREE_BYTES } from './store-limits.js';
 
 /** The options every embedded store takes. */
@@ -141,7 +141,7 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
 
   async health(): Promise<StoreHealth> {
     if (this.closed) return { ok: false, reason: 'the store is closed' };
-    const writerFailure = this.writer?.failure ?? this.writer?.damagedWrite;
+    const writerFailure = this.writer?.failure ?? this.writer?.damagedWrite ?? this.refusedDamaged;
     if (writerFailure) return { ok: false, reason: writerFailure };
     return probeFolder(this.dir, this.minFreeBytes);
   }
@@ -257,6 +257,29 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
       this.unreadable.set(d.partition, d.reason);
     }
   }
+
+  /**
+   * Refuses a write into a partition a read found damaged inside (and whose
+   * file is still the one found so), as a write that reaches its damaged
+   * pages fails: acknowledged, its events would be left out of every
+   * search, and moved aside with the file when it is replaced. A 503 names
+   * the file; senders retry until a new file takes the day.
+   */
+  protected refuseDamaged(groups: readonly { name: string }[]): void {
+    if (this.damaged.size > 0) {
+      for (const g of groups) {
+        const h = this.pool.known.get(g.name);
+        if (!h || !this.isDamaged(h)) continue;
+        const err = damagedWriteError(g.name, new Error(this.unreadable.get(g.name) ?? 'found damaged by a read'));
+        this.refusedDamaged = err.message;
+        throw err;
+      }
+    }
+    this.refusedDamaged = null;
+  }
+
+  /** Why the last write was refused by refuseDamaged (null once one is not): readiness says it, as it does a writer's. */
+  private refusedDamaged: string | null = null;
 
   /** Whether the partition was found damaged and its file is still the same. */
   private isDamaged(h: PartitionHandle<D>): boolean {
