@@ -206,7 +206,15 @@ function attributes(list: unknown): Obj {
     if (!isObj(kv) || typeof kv.key !== 'string' || kv.key === '' || kv.key === '__proto__') continue;
     const v = isObj(kv.value) ? anyValue(kv.value) : undefined;
     // An attribute is not the record's id or an envelope key (steering-key.ts); a resource's `event.id` made its records one.
-    if (v !== undefined) out[isSteeringKey(kv.key) ? `otel.${kv.key}` : kv.key] = v;
+    if (v === undefined) continue;
+    if (kv.key === 'event' && isObj(v) && Object.hasOwn(v, 'id')) {
+      // A kvlist `event` {id} flattens to `event.id` just the same.
+      const { id, ...rest } = v;
+      out['otel.event.id'] = id;
+      if (Object.keys(rest).length > 0) out.event = rest;
+      continue;
+    }
+    out[isSteeringKey(kv.key) ? `otel.${kv.key}` : kv.key] = v;
   }
   return out;
 }
