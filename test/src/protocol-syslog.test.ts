@@ -1,7 +1,8 @@
 /**
  * Syslog listeners with real senders against a real `logship serve`:
  * util-linux `logger` (--rfc5424 / --rfc3164, --tcp with and without
- * octet counting, --udp). N messages per variant; a search finds each
+ * octet counting, --udp), and raw sockets for what logger does not send
+ * (several messages in one datagram, NUL-ended TCP frames). N messages per variant; a search finds each
  * exactly once with its syslog fields. Messages without a time (RFC 5424
  * NILVALUE) sent again are occurrences of their own, as a firewall's
  * repeated denies are: each is found as often as it was sent. (rsyslog's
@@ -159,6 +160,35 @@ describe('syslog listeners with util-linux logger', { skip: !available }, () => 
     assert.deepEqual(hits.map((h) => [h['syslog.facility'], h.level]), [['user', 'notice'], ['user', 'notice']]);
     const health = await fetch(`${server.url}/health`);
     assert.equal(health.status, 200);
+  });
+
+  test('several messages in one UDP datagram, one a line, are each an event; a NUL ends a TCP message as LF does', async () => {
+    const { createSocket } = await import('node:dgram');
+    const { connect } = await import('node:net');
+    const stamp = (i: number): string => new Date(Date.now() - 60_000 + i * 1000).toISOString();
+    const udpLines = [0, 1, 2].map((i) => `<29>1 ${stamp(i)} batcher app - - - batched udp ${i}`);
+    // A line without a <PRI> is the message before it going on (a traceback), not a message.
+    udpLines.push(`<27>1 ${stamp(3)} batcher app - - - batched udp 3 failed\n  at handler (app.js:10)`);
+    const sock = createSocket('udp4');
+    await new Promise<void>((resolve, reject) => sock.send(udpLines.join('\n') + '\n', udpPort, '127.0.0.1', (err) => (err ? reject(err) : resolve())));
+    sock.close();
+    await new Promise<void>((resolve, reject) => {
+      const c = connect(tcpPort, '127.0.0.1', () => c.end([0, 1, 2].map((i) => `<30>1 ${stamp(i)} nulhost app - - - nul framed ${i}\x00`).join('')));
+      c.on('close', () => resolve());
+      c.on('error', reject);
+    });
+    const udp = await waitFor(async () => {
+      const found = await findAll(server.url, '"batched udp"');
+      return found.length >= 4 ? found : undefined;
+    }, { what: 'the batched UDP messages' });
+    assertEachOnce(udp, 'message', ['batched udp 0', 'batched udp 1', 'batched udp 2', 'batched udp 3 failed\n  at handler (app.js:10)']);
+    assert.equal(udp.find((h) => h.message === 'batched udp 1')!['syslog.transport'], 'udp');
+    const nul = await waitFor(async () => {
+      const found = await findAll(server.url, '"nul framed"');
+      return found.length >= 3 ? found : undefined;
+    }, { what: 'the NUL-framed TCP messages' });
+    assertEachOnce(nul, 'message', ['nul framed 0', 'nul framed 1', 'nul framed 2']);
+    assert.ok(nul.every((h) => h.host === 'nulhost' && h.level === 'info'));
   });
 });
 

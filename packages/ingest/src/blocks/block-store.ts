@@ -22,6 +22,7 @@ import { PartitionedStore } from '../sqlite/partitioned-store.js';
 import { decodeCursor, type SortKey } from '../sqlite/search-cursor.js';
 import { checkLimit, TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
 import { BlockPartition } from './block-partition.js';
+import { blockContentCheck } from './block-content-check.js';
 import { BlockWriter } from './block-writer.js';
 import { prepareBlockWrite, type PreparedBlockWrite } from './block-prepare.js';
 import { compileBlockQuery, type CompiledQuery } from './block-scan.js';
@@ -119,6 +120,10 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     };
   }
 
+  protected override contentCheck(h: PartitionHandle<BlockPartition>): string | null {
+    return blockContentCheck(h.file, h.key);
+  }
+
   protected override stopBackground(): void {
     this.merger?.stop();
   }
@@ -126,6 +131,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
   async write(events: LogEvent[], now?: number, opts?: WriteOptions): Promise<WriteResult> {
     this.assertOpen();
     const prepared = prepareBlockWrite(events, now ?? this.clock(), this.policy, this.classFingerprint, this.textFields, opts?.contentIds, opts?.times);
+    this.refuseDamaged(prepared.groups);
     if (this.writer) return this.writer.write(prepared);
     return this.writes.write(prepared);
   }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
+import Database from 'better-sqlite3';
 
 // dist/cli/serve.e2e.test.js → packages/ingest/bin/logship.js
 const BIN = fileURLToPath(new URL('../../bin/logship.js', import.meta.url));
@@ -374,6 +375,99 @@ test('a partition file damaged inside (pages overwritten, header intact): search
     const readyBody = await ready.text();
     assert.equal(ready.status, 503, readyBody);
     assert.match(readyBody, new RegExp(`${recent.slice(0, 10)}\\.default\\.db`));
+  } finally {
+    s.proc.kill('SIGTERM');
+    await s.exit;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the row format: a write that reaches a damaged page answers 503 naming the file and what to do, and readiness says the same (not SQLite\'s bare "database disk image is malformed")', { timeout: 90_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-serve-rowpages-'));
+  const data = join(dir, 'data');
+  const config = join(dir, 'server.yaml');
+  writeFileSync(config, `data: ${data}\nstore: { type: sqlite, format: rows }\n`);
+  const recent = minutesAgo(1);
+  const lines = (tag: string, at: string) =>
+    Array.from({ length: 3000 }, () => JSON.stringify({ '@timestamp': at, level: 'info', message: `${tag} ${randomBytes(24).toString('hex')}` })).join('\n') + '\n';
+  let s = await serve(['--config', config, '--listen', '127.0.0.1:0']);
+  try {
+    const res = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body: lines('recent', recent) });
+    assert.equal(res.status, 200, await res.text());
+    s.proc.kill('SIGTERM');
+    assert.equal((await s.exit).code, 0);
+    const name = `${recent.slice(0, 10)}.default.db`;
+    const damaged = join(data, 'sqlite', name);
+    const file = readFileSync(damaged);
+    const raw = file.readUInt16BE(16);
+    const pageSize = raw === 1 ? 65_536 : raw;
+    const pages = file.length / pageSize;
+    for (let p = Math.floor(pages / 2); p < pages; p += 2) file.fill(0xa5, p * pageSize, (p + 1) * pageSize);
+    writeFileSync(damaged, file);
+
+    s = await serve(['--config', config, '--listen', '127.0.0.1:0']);
+    const into = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body: lines('later', minutesAgo(0)) });
+    const intoBody = await into.text();
+    assert.equal(into.status, 503, intoBody);
+    assert.match(intoBody, new RegExp(`the partition ${name.replaceAll('.', '\\.')} is damaged inside .*move it aside`));
+    const ready = await fetch(`${s.url}/health/ready`);
+    const readyBody = await ready.text();
+    assert.equal(ready.status, 503, readyBody);
+    assert.match(readyBody, new RegExp(name.replaceAll('.', '\\.')));
+  } finally {
+    s.proc.kill('SIGTERM');
+    await s.exit;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a block partition damaged where SQLite's quick_check does not look (a block's compressed bytes overwritten): searches leave it out with a coded warning, not a 500, and writes to its day answer 503 naming it", { timeout: 90_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-serve-blockbytes-'));
+  const data = join(dir, 'data');
+  const recent = minutesAgo(1);
+  const older = new Date(Date.now() - 36 * 3_600_000).toISOString();
+  const lines = (tag: string, at: string) =>
+    Array.from({ length: 200 }, (_, i) => JSON.stringify({ '@timestamp': at, level: 'info', message: `${tag} ${i}` })).join('\n') + '\n';
+  let s = await serve(['--data', data, '--listen', '127.0.0.1:0']);
+  try {
+    for (const body of [lines('recent', recent), lines('older', older)]) {
+      const res = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body });
+      assert.equal(res.status, 200, await res.text());
+    }
+    s.proc.kill('SIGTERM');
+    assert.equal((await s.exit).code, 0);
+    const name = `${recent.slice(0, 10)}.default.db`;
+    // Valid SQLite pages holding garbage where the columns' brotli streams were.
+    const db = new Database(join(data, 'blocks', name));
+    db.exec('UPDATE cols SET data = randomblob(length(data))');
+    assert.equal(db.pragma('quick_check', { simple: true }), 'ok');
+    db.close();
+
+    s = await serve(['--data', data, '--listen', '127.0.0.1:0']);
+    const res = await fetch(`${s.url}/api/v1/search?q=*&from=now-3d&limit=10`);
+    assert.equal(res.status, 200, await res.clone().text());
+    const body = (await res.json()) as { hits: { message: string }[]; warnings?: { code: string; partition: string; message: string }[] };
+    assert.equal(body.hits.length, 10);
+    assert.ok(body.hits.every((h) => h.message.startsWith('older ')), 'the other day is answered');
+    assert.equal(body.warnings?.[0]?.code, 'LS_STORE_CORRUPT_PARTITION', JSON.stringify(body.warnings));
+    assert.equal(body.warnings![0]!.partition, name);
+    // A sender's retry of the day's batch, and new events for that day (which read none of
+    // the damaged blocks): refused, not acknowledged into a file every search leaves out
+    // and that is moved aside when replaced.
+    for (const again of [lines('recent', recent), lines('later', minutesAgo(0))]) {
+      const into = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body: again });
+      const intoBody = await into.text();
+      assert.equal(into.status, 503, intoBody);
+      assert.match(intoBody, new RegExp(`the partition ${name.replaceAll('.', '\\.')} is damaged inside .*move it aside`));
+    }
+    const ready = await fetch(`${s.url}/health/ready`);
+    const readyBody = await ready.text();
+    assert.equal(ready.status, 503, readyBody);
+    assert.match(readyBody, new RegExp(name.replaceAll('.', '\\.')));
+    // Other days still take writes, and readiness comes back with them.
+    const other = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body: lines('other', older) });
+    assert.equal(other.status, 200, await other.text());
+    assert.equal((await fetch(`${s.url}/health/ready`)).status, 200);
   } finally {
     s.proc.kill('SIGTERM');
     await s.exit;

@@ -862,3 +862,39 @@ test("Java's ZonedDateTime text, a protobuf Timestamp object and Cloud Logging's
   assert.equal(negative['timestamp.seconds'], -5);
   assert.equal(negative['logship.no_timestamp'], true);
 });
+
+test('an impossible date (@timestamp 2026-02-30) keeps its text and is receive-stamped and flagged, as other unreadable times are, not moved to March 2nd', () => {
+  for (const line of [
+    { '@timestamp': '2026-02-30T10:00:00Z', message: 'ecs on feb 30' },
+    { time: '2026-04-31 10:00:00', level: 'info', msg: 'structlog on apr 31' },
+    { asctime: '2026-02-29 10:00:00,000', levelname: 'INFO', name: 'app', message: 'python on a leap day that is not' },
+  ]) {
+    const event = norm(JSON.stringify(line)).event;
+    assert.equal(event['@timestamp'], '2026-02-08T15:00:00.000Z', JSON.stringify(line));
+    assert.equal(event['logship.no_timestamp'], true, JSON.stringify(line));
+    assert.equal(event.timestamp_original ?? event.time ?? event.asctime, Object.values(line)[0], JSON.stringify(event));
+  }
+  const plain = norm(JSON.stringify({ '@raw': '2026-02-30 10:00:00 ERROR plain text on feb 30' })).event;
+  assert.equal(plain['@timestamp'], '2026-02-08T15:00:00.000Z');
+  assert.equal(plain['logship.no_timestamp'], true);
+  assert.equal(plain.message, '2026-02-30 10:00:00 ERROR plain text on feb 30');
+});
+
+test("a shipper's record of a plain-text line without a level (Filebeat's filestream over _bulk, Vector's file source) gets the line's leading level word, as the agent's @raw does", () => {
+  const filebeat = norm(JSON.stringify({
+    '@timestamp': '2026-02-08T14:00:00.123Z',
+    message: '2026-02-08 14:00:00,123 ERROR django.request: Internal Server Error: /api/x',
+    log: { file: { path: '/var/log/app/django.log' }, offset: 1234 },
+    host: { name: 'web-9' },
+    ecs: { version: '8.0.0' },
+    input: { type: 'filestream' },
+  })).event;
+  assert.equal(filebeat.level, 'error');
+  assert.equal(filebeat['@timestamp'], '2026-02-08T14:00:00.123Z');
+  assert.equal(filebeat.source, '/var/log/app/django.log');
+  const vector = norm(JSON.stringify({ message: '[warn] disk almost full', timestamp: '2026-02-08T14:00:01Z', file: '/var/log/x.log', host: 'v-1', source_type: 'file' })).event;
+  assert.equal(vector.level, 'warning');
+  // A record's own level wins, and prose is no level.
+  assert.equal(norm(JSON.stringify({ '@timestamp': '2026-02-08T14:00:00Z', 'log.level': 'info', message: 'ERROR in the text', 'ecs.version': '8.0.0' })).event.level, 'info');
+  assert.equal(norm(JSON.stringify({ message: 'Notice that the error count is 0', timestamp: '2026-02-08T14:00:01Z' })).event.level, undefined);
+});

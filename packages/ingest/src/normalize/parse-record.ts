@@ -67,8 +67,25 @@ export function structured(obj: Record<string, unknown>, opts: RecordOptions, ct
   // line left unparsed: Vector's loki sink with its json codec, Filebeat
   // without an ndjson parser, Logstash without a json filter. The line is
   // what the program wrote, as the agent's `@raw` would be.
-  if (format === genericJsonFormat || format === ecsFormat) return withMessageRecord(parsed, opts, ctx);
+  if (format === genericJsonFormat || format === ecsFormat) {
+    const inner = withMessageRecord(parsed, opts, ctx);
+    return inner !== parsed || parsed.canonical.level !== undefined ? inner : withSniffedLevel(parsed, opts, ctx);
+  }
   return parsed;
+}
+
+/**
+ * A shipper's record of a plain-text line and no level of its own
+ * (Filebeat's filestream, Vector's file source, over _bulk or the native
+ * route): the line's leading level word is the level, as for the agent's
+ * `@raw`, so `level:error` finds `2026-… ERROR django.request: …` whichever
+ * way it came in. The record's time stays (it may be the shipper's).
+ */
+function withSniffedLevel(outer: Parsed, opts: RecordOptions, ctx: MapContext): Parsed {
+  const text = outer.canonical.message;
+  if (text === undefined || text === '') return outer;
+  const level = sniffPlainText(text.endsWith('\r') ? text.slice(0, -1) : text, ctx.timeZone, opts.now).level;
+  return level === undefined ? outer : { ...outer, canonical: { ...outer.canonical, level } };
 }
 
 /** Whether text starts, after blanks, with `{` (checked before a JSON.parse, without a trimmed copy a line). */

@@ -80,7 +80,7 @@ test('the fast path reads every time it takes exactly as the general path does',
   };
   const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)]!;
   // Mostly valid parts (the fast path's), some out of range or malformed (the general path's).
-  // Days 29–31 overflow into the next month the same way on both paths (Date.UTC and Date.parse); 32 is refused.
+  // Days 29–31 a month does not have are refused the same way on both paths, as 32 is.
   const two = (): string => (rnd(4) > 0 ? pick(['00', '01', '02', '04', '09', '10', '12', '23', '28']) : pick(['13', '24', '29', '30', '31', '32', '59', '60', '7', 'x1', '99']));
   let taken = 0;
   for (let i = 0; i < 40_000; i++) {
@@ -112,4 +112,33 @@ test('the fast path reads every time it takes exactly as the general path does',
       pick(['', 'Z', 'z', ' Z', '+01:00', '-05:30', '+0130', '+01', '+24:00', '-23:59', '+01:60', '+1', 'X', '+01:0'])
     );
   }
+});
+
+test('a day its month does not have is no time (not carried into the next month): 2026-02-30, 04-31, nginx and RFC 2822 alike; leap days are', () => {
+  for (const zone of ['UTC', 'America/Chicago']) {
+    for (const text of [
+      '2026-02-30T10:00:00Z', '2026-02-29T10:00:00.123Z', '2026-04-31 10:00:00', '2026-04-31 10:00:00,123', '2026-06-31T10:00:00+02:00',
+      '2100-02-29T00:00:00Z', '30/Feb/2026:10:00:00 +0000', '31/Sep/2026:10:00:00 -0500', 'Mon, 30 Feb 2026 10:00:00 GMT', '31 Nov 2026 10:00 +0000',
+    ]) {
+      assert.equal(parseTimestamp(text, zone), undefined, `${text} in ${zone}`);
+      assert.equal(parseText(text, zone), undefined, `${text} in ${zone} (general path)`);
+    }
+  }
+  assert.equal(parseTimestamp('2028-02-29T10:00:00Z'), Date.parse('2028-02-29T10:00:00Z'));
+  assert.equal(parseTimestamp('2000-02-29 10:00:00'), Date.parse('2000-02-29T10:00:00Z'));
+  assert.equal(parseTimestamp('31/Dec/2026:23:59:59 +0000'), Date.parse('2026-12-31T23:59:59Z'));
+  assert.equal(parseTimestamp('Thu, 30 Apr 2026 10:00:00 GMT'), Date.parse('2026-04-30T10:00:00Z'));
+});
+
+test("a zone named after the time: Rails' `… UTC`, Go's time.Time.String() `… +0100 CET` (and its ` m=+…` monotonic reading)", () => {
+  for (const zone of ['UTC', 'America/Chicago']) {
+    assert.equal(parseTimestamp('2026-12-06 12:00:00 UTC', zone), Date.parse('2026-12-06T12:00:00Z'), zone);
+    assert.equal(parseTimestamp('2026-12-06 12:00:00 GMT', zone), Date.parse('2026-12-06T12:00:00Z'), zone);
+    assert.equal(parseTimestamp('2026-12-06 12:00:00.123456789 +0000 UTC', zone), Date.parse('2026-12-06T12:00:00.123Z'), zone);
+    assert.equal(parseTimestamp('2026-12-06 07:00:00 -0500 EST', zone), Date.parse('2026-12-06T12:00:00Z'), zone);
+    assert.equal(parseTimestamp('2026-12-06 13:00:00.1 +0100 CET m=+0.000123456', zone), Date.parse('2026-12-06T12:00:00.100Z'), zone);
+  }
+  // A bare abbreviation other than UTC/GMT names no offset; an impossible day is still none.
+  assert.equal(parseTimestamp('2026-12-06 12:00:00 CET'), undefined);
+  assert.equal(parseTimestamp('2026-02-30 12:00:00 UTC'), undefined);
 });

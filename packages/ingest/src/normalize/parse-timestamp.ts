@@ -1,9 +1,15 @@
 import type { FieldValue } from '@logship/query';
+import { isCalendarDay } from './is-calendar-day.js';
 
 const ISO = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:[.,](\d+))?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const NGINX_LOCAL = /^(\d{2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/;
-const RFC2822 = /^(?:[A-Za-z]{3},\s*)?\d{1,2} [A-Za-z]{3} \d{4} \d{2}:\d{2}(?::\d{2})? (?:GMT|UTC|[+-]\d{4})$/;
+const RFC2822 = /^(?:[A-Za-z]{3},\s*)?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) \d{2}:\d{2}(?::\d{2})? (?:GMT|UTC|[+-]\d{4})$/;
 const NUMERIC = /^\d+(?:\.\d+)?$/;
+// A zone named after the time: Rails' `2026-12-06 12:00:00 UTC`, and Go's
+// time.Time.String(), `2026-12-06 12:00:00.123456789 +0100 CET` (the offset
+// is the instant, the abbreviation only its name; ` m=+0.001` when the
+// value still carries its monotonic clock reading).
+const ZONE_NAME_AFTER = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)(?: ([+-]\d{4}) [A-Z]{2,5}| (?:UTC|GMT))(?: m=[+-]\d+\.\d+)?$/;
 // Java's ZonedDateTime.toString() (what logback/log4j2 JSON layouts and Jackson write for it):
 // `2026-12-05T10:00:00Z[UTC]`, `…+01:00[Europe/Paris]`. The offset before the bracket is the instant.
 const JAVA_ZONE_ID = /^(.+(?:Z|[+-]\d{2}(?::?\d{2})?))\[[A-Za-z][\w/+-]{0,63}\]$/i;
@@ -23,6 +29,8 @@ const MAX_MS = 253_402_300_799_999;
  * (python's `asctime`, Django's TIME_ZONE) is wall-clock time in `timeZone`:
  * the source's `@timezone` from the agent, else the server's
  * `ingest.default_timezone` (UTC unless set). An offset in the value wins.
+ * A day its month does not have (February 30th) is not a time: Date would
+ * carry it into the next month (is-calendar-day.ts).
  */
 export function parseTimestamp(value: FieldValue | undefined, timeZone = 'UTC'): number | undefined {
   if (typeof value === 'number') return fromEpoch(value);
@@ -37,10 +45,14 @@ export function parseText(text: string, timeZone: string): number | undefined {
   if (NUMERIC.test(text)) return fromEpoch(Number(text));
   const zoneId = text.endsWith(']') ? JAVA_ZONE_ID.exec(text) : null;
   if (zoneId) return parseText(zoneId[1]!, timeZone);
+  const last = text.charCodeAt(text.length - 1);
+  const named = (last >= 65 && last <= 90) || text.includes(' m=') ? ZONE_NAME_AFTER.exec(text) : null;
+  if (named) return parseText(`${named[1]}${named[2] ?? 'Z'}`, timeZone);
 
   let m = ISO.exec(text);
   if (m) {
     const [, date, time, fraction, zone] = m;
+    if (!isCalendarDay(Number(date!.slice(0, 4)), Number(date!.slice(5, 7)), Number(date!.slice(8, 10)))) return undefined;
     const ms = (fraction ?? '').padEnd(3, '0').slice(0, 3);
     const hms = time!.length === 5 ? `${time}:00` : time;
     let tz = zone === undefined ? 'Z' : zone.toUpperCase();
@@ -54,10 +66,15 @@ export function parseText(text: string, timeZone: string): number | undefined {
   if (m) {
     const [, day, mon, year, hh, mm, ss, sign, tzh, tzm] = m;
     const month = MONTHS[mon!.toLowerCase()];
-    if (month === undefined) return undefined;
+    if (month === undefined || !isCalendarDay(Number(year), Number(month), Number(day))) return undefined;
     return check(Date.parse(`${year}-${month}-${day}T${hh}:${mm}:${ss}.000${sign}${tzh}:${tzm}`));
   }
-  if (RFC2822.test(text)) return check(Date.parse(text));
+  m = RFC2822.exec(text);
+  if (m) {
+    const month = MONTHS[m[2]!.toLowerCase()];
+    if (month === undefined || !isCalendarDay(Number(m[3]), Number(month), Number(m[1]))) return undefined;
+    return check(Date.parse(text));
+  }
   return undefined;
 }
 
@@ -70,8 +87,7 @@ export function parseText(text: string, timeZone: string): number | undefined {
  * anything else, and for what only Date.parse should judge (years before
  * 100, day 32 and up, hour 24, second 60, an offset past 23:59, space
  * before the zone): the general path (parseText) reads those as before.
- * Days 29–31 of any month are read here: Date.UTC carries them into the
- * next month (February 30th is March 2nd) exactly as Date.parse does.
+ * A day 29–31 its month does not have is undefined here as there.
  * parse-timestamp.test.ts compares the two over generated times.
  */
 export function fastTime(text: string, timeZone: string): number | undefined | null {
@@ -129,6 +145,7 @@ function isoFast(text: string, timeZone: string): number | undefined | null {
       zoned = true;
     } else return null;
   }
+  if (day > 28 && !isCalendarDay(year, month, day)) return undefined;
   const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
   if (zoned || timeZone === 'UTC') return check(wall - offset);
   return check(wallTimeToUtc(wall, timeZone));
@@ -149,6 +166,7 @@ function nginxFast(text: string): number | undefined | null {
   const om = digits(text, 24, 2);
   if (month === undefined || year < 100 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return null;
   if (oh < 0 || oh > 23 || om < 0 || om > 59) return null;
+  if (day > 28 && !isCalendarDay(year, month, day)) return undefined;
   const offset = (sign === 45 ? -1 : 1) * (oh * 60 + om) * 60_000;
   return check(Date.UTC(year, month - 1, day, hour, minute, second) - offset);
 }

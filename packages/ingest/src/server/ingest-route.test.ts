@@ -40,6 +40,26 @@ test('mixed batch: valid lines stored, malformed ones reported by line number', 
   }
 });
 
+test('a body that is one pretty-printed JSON object (curl -d @event.json) is one event, not a line-by-line refusal', async () => {
+  const h = await appHarness();
+  try {
+    const pretty = JSON.stringify({ '@timestamp': '2026-02-08T14:00:00Z', level: 'warn', message: 'pretty printed', user: { id: 'u-1' } }, null, 2);
+    const res = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: pretty, headers: { 'content-type': 'application/json' } });
+    assert.deepEqual(res.json(), { stored: 1, duplicates: 0, expired: 0, dropped: 0, errors: [] });
+    const [hit] = (await searchApp(h, '"pretty printed"')).hits;
+    assert.equal(hit?.level, 'warning');
+    assert.equal(hit?.['user.id'], 'u-1');
+    // NDJSON, and a broken pretty object, are read line by line as before.
+    const nd = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: '{"message":"nd one"}\n{"message":"nd two"}\n' });
+    assert.equal(nd.json().stored, 2);
+    const broken = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: '{\n  "message": "broken",\n' });
+    assert.equal(broken.json().stored, 0);
+    assert.equal(broken.json().errors[0].code, 'LS_INGEST_LINE_NOT_JSON');
+  } finally {
+    await h.close();
+  }
+});
+
 test('the same batch posted twice is stored once (event.id dedupe), lines without ids too', async () => {
   const h = await appHarness();
   try {

@@ -110,12 +110,14 @@ export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions
  * (`format json`) and Vector's http sink with the json codec send their
  * batches, is read as one line an element: every element was refused as
  * "JSON but not an object (got array)". Error line numbers are then the
- * elements' (1-based). Anything else (NDJSON, a line that is an array
+ * elements' (1-based). A pretty-printed object is one line too
+ * (prettyObjectAsLine). Anything else (NDJSON, a line that is an array
  * among others) is the body as sent.
  */
 function arrayAsLines(body: Buffer): Buffer {
   let i = 0;
   while (i < body.length && (body[i] === 0x20 || body[i] === 0x0a || body[i] === 0x0d || body[i] === 0x09)) i++;
+  if (body[i] === 0x7b) return prettyObjectAsLine(body, i);
   if (body[i] !== 0x5b) return body;
   let parsed: unknown;
   try {
@@ -125,4 +127,27 @@ function arrayAsLines(body: Buffer): Buffer {
   }
   if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((e) => typeof e === 'object' && e !== null && !Array.isArray(e))) return body;
   return Buffer.from(parsed.map((e) => JSON.stringify(e)).join('\n') + '\n', 'utf8');
+}
+
+/**
+ * A body that is one JSON object written over several lines (`curl -d
+ * @event.json` of a pretty-printed file, `jq .` output) is that one
+ * event: read line by line, each of its lines was refused as not JSON and
+ * nothing was stored. Only when its first line does not end the object
+ * (an NDJSON line ends with `}`), so NDJSON is never parsed twice.
+ */
+function prettyObjectAsLine(body: Buffer, start: number): Buffer {
+  const lf = body.indexOf(0x0a, start);
+  if (lf === -1) return body;
+  let end = lf;
+  while (end > start && (body[end - 1] === 0x20 || body[end - 1] === 0x0d || body[end - 1] === 0x09)) end--;
+  if (body[end - 1] === 0x7d) return body;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return body;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return body;
+  return Buffer.from(JSON.stringify(parsed) + '\n', 'utf8');
 }

@@ -14,6 +14,7 @@
  * Checking, classifying and building rows happen before (prepare-write.ts),
  * on the thread that received the events.
  */
+import path from 'node:path';
 import type { WriteResult } from '../store/log-store.js';
 import { DAY_MS } from '../retention/retention-config.js';
 import { asWriteError } from '../store/store-error.js';
@@ -23,6 +24,7 @@ import { dayStartMs, utcDay, type PartitionKey } from './partition-name.js';
 import type { PartitionPool } from './partition-pool.js';
 import type { PreparedWrite } from './prepare-write.js';
 import { WalCheckpoints } from './wal-checkpoints.js';
+import { damagedWriteError, isCorruption } from './partition-damage.js';
 
 interface PendingWrite {
   prepared: PreparedWrite;
@@ -89,7 +91,7 @@ export class BatchWriter {
         if (failure === null) db.commit();
         else db.rollback();
       } catch (err) {
-        failure = err;
+        failure = isCorruption(err) ? damagedWriteError(path.basename(db.path), err) : err;
         db.rollback();
       }
     }
@@ -128,13 +130,20 @@ export class BatchWriter {
       result.duplicates += group.items.length - fresh.length;
       if (fresh.length === 0) continue;
       const db = this.deps.pool.get(group.key).open(true);
-      if (this.batch && !this.batch.has(db)) {
-        db.begin();
-        this.batch.add(db);
+      let stored: number[];
+      try {
+        if (this.batch && !this.batch.has(db)) {
+          db.begin();
+          this.batch.add(db);
+        }
+        db.noteClassFingerprint(prepared.classFingerprint);
+        db.noteTextFields(prepared.otherTextFields);
+        stored = db.insert(fresh);
+      } catch (err) {
+        // Named, with what to do, as the block store's writer does: SQLite's
+        // "database disk image is malformed" says neither which file nor that.
+        throw isCorruption(err) ? damagedWriteError(group.name, err) : err;
       }
-      db.noteClassFingerprint(prepared.classFingerprint);
-      db.noteTextFields(prepared.otherTextFields);
-      const stored = db.insert(fresh);
       for (const i of stored) storedIndexes.push((fresh[i] as EventRow).index);
       result.stored += stored.length;
       result.duplicates += fresh.length - stored.length;

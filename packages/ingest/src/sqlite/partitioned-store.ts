@@ -27,7 +27,7 @@ import {
   visibleRange,
 } from './partition-folder.js';
 import { classFingerprintOf } from './class-fingerprint.js';
-import { fileSignature, isCorruption, quickCheck, type DamagedPartition } from './partition-damage.js';
+import { damagedWriteError, fileSignature, isCorruption, quickCheck, type DamagedPartition } from './partition-damage.js';
 import { classMatcherFor, MIN_FREE_BYTES } from './store-limits.js';
 
 /** The options every embedded store takes. */
@@ -141,7 +141,7 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
 
   async health(): Promise<StoreHealth> {
     if (this.closed) return { ok: false, reason: 'the store is closed' };
-    const writerFailure = this.writer?.failure ?? this.writer?.damagedWrite;
+    const writerFailure = this.writer?.failure ?? this.writer?.damagedWrite ?? this.refusedDamaged;
     if (writerFailure) return { ok: false, reason: writerFailure };
     return probeFolder(this.dir, this.minFreeBytes);
   }
@@ -209,11 +209,36 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
             if (problem !== null) found.push({ partition: h.name, reason: `${h.file} is damaged inside: ${problem}` });
           }
         }
+        // Damage SQLite's walk does not see (a block's bytes overwritten inside a
+        // valid page) fails the store's own decoding: the files' contents are read.
+        if (found.length === 0 && isStoreError(err, 'LS_STORE_CORRUPT_PARTITION')) {
+          for (const day of partitionsByDay(this.pool.known.values(), range, 'asc')) {
+            for (const h of day) {
+              if (this.damaged.has(h.name)) continue;
+              // A file read whole once is not read again until it changes: the
+              // range's healthy days would be decoded after every such failure.
+              const signature = fileSignature(h.file);
+              if (this.contentChecked.get(h.name) === signature) continue;
+              const problem = this.contentCheck(h);
+              if (problem !== null) found.push({ partition: h.name, reason: `${h.file} is damaged inside: ${problem}` });
+              else this.contentChecked.set(h.name, signature);
+            }
+          }
+        }
         if (found.length === 0) throw err;
         this.noteDamaged(found);
         this.newlyDamaged.push(...found);
       }
     }
+  }
+
+  /**
+   * What is wrong with the partition's contents that SQLite's quick_check
+   * does not see (null: nothing found): the format's own decoding of every
+   * stored value. The row store keeps nothing SQLite does not check.
+   */
+  protected contentCheck(_h: PartitionHandle<D>): string | null {
+    return null;
   }
 
   /** Partitions found damaged by reads on this thread since the last call (a reader thread tells the main thread). */
@@ -232,6 +257,29 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
       this.unreadable.set(d.partition, d.reason);
     }
   }
+
+  /**
+   * Refuses a write into a partition a read found damaged inside (and whose
+   * file is still the one found so), as a write that reaches its damaged
+   * pages fails: acknowledged, its events would be left out of every
+   * search, and moved aside with the file when it is replaced. A 503 names
+   * the file; senders retry until a new file takes the day.
+   */
+  protected refuseDamaged(groups: readonly { name: string }[]): void {
+    if (this.damaged.size > 0) {
+      for (const g of groups) {
+        const h = this.pool.known.get(g.name);
+        if (!h || !this.isDamaged(h)) continue;
+        const err = damagedWriteError(g.name, new Error(this.unreadable.get(g.name) ?? 'found damaged by a read'));
+        this.refusedDamaged = err.message;
+        throw err;
+      }
+    }
+    this.refusedDamaged = null;
+  }
+
+  /** Why the last write was refused by refuseDamaged (null once one is not): readiness says it, as it does a writer's. */
+  private refusedDamaged: string | null = null;
 
   /** Whether the partition was found damaged and its file is still the same. */
   private isDamaged(h: PartitionHandle<D>): boolean {
@@ -294,6 +342,8 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
 
   /** Partition files found unreadable, by name, with the error. */
   private readonly unreadable = new Map<string, string>();
+  /** Partitions whose contents contentCheck found whole, by name, with their file's signature then. */
+  private readonly contentChecked = new Map<string, string>();
   /** Partitions damaged inside (skippingDamaged), by name, with their file's signature then. */
   private readonly damaged = new Map<string, string>();
   private readonly newlyDamaged: DamagedPartition[] = [];

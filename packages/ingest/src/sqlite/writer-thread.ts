@@ -128,7 +128,8 @@ export class WriterThread<P = PreparedWrite> {
       this.damaged = null;
       pending.resolve(msg.result);
     } else {
-      if (msg.error.message.includes(DAMAGED_WRITE) || msg.error.message.includes('disk image is malformed')) this.damaged = msg.error.message;
+      // Both stores' writers say DAMAGED_WRITE (damagedWriteError) for a write on a damaged file.
+      if (msg.error.message.includes(DAMAGED_WRITE)) this.damaged = msg.error.message;
       pending.reject(rebuild(msg.error));
     }
   }

@@ -6,6 +6,7 @@ import type { IngestItem } from '../../ingest-batch.js';
 import { mediaType } from '../raw-body.js';
 import { decodePushRequest } from './loki-proto.js';
 import { parseLabelSet } from './parse-label-set.js';
+import { isSteeringKey } from '../steering-key.js';
 
 /*
  * POST /loki/api/v1/push body ─► one envelope item per entry:
@@ -85,8 +86,9 @@ function metaFromLabels(labels: Record<string, string>): Record<string, unknown>
       else meta[`loki.${name}`] = value;
     } else if (name === 'hostname' && labels.host === undefined) meta.host = value;
     // The entry's line is the message, as in Loki: a label or metadata named
-    // `message` (a legal label name) laid over it put the line aside.
-    else if (name === 'message') meta['loki.message'] = value;
+    // `message` (a legal label name) laid over it put the line aside. Nor is
+    // a label the entry's id or time (steering-key.ts).
+    else if (name === 'message' || isSteeringKey(name)) meta[`loki.${name}`] = value;
     else meta[name] = value;
   }
   return meta;

@@ -100,6 +100,28 @@ test('a stream label or structured metadata named message does not replace the l
   assert.equal(meta?.['loki.message'], 'from metadata');
 });
 
+test('a label or structured metadata named event.id or @… is not the entry\'s id or time: each entry of the stream is stored, the label kept as loki.<name>', async () => {
+  const payload = JSON.stringify({
+    streams: [
+      {
+        stream: { job: 'idlabel', 'event.id': 'deploy-42', '@time': '2020-01-01T00:00:00Z', '@timezone': 'Asia/Tokyo' },
+        values: [[`${T0}000000000`, '2026-02-08 13:00:00 first'], [`${T0}000000001`, '2026-02-08 13:00:00 second'], [`${T0}000000002`, 'third', { 'event.id': 'm-1' }]],
+      },
+    ],
+  });
+  const res = await push(payload, 'application/json');
+  assert.equal(res.statusCode, 204, res.body);
+  const hits = await h.search('job:idlabel');
+  assert.deepEqual(hits.map((e) => e.message).sort(), ['2026-02-08 13:00:00 first', '2026-02-08 13:00:00 second', 'third']);
+  assert.equal(new Set(hits.map((e) => e['event.id'])).size, 3);
+  assert.ok(hits.every((e) => e['loki.@timezone'] === 'Asia/Tokyo' && e['loki.@time'] === '2020-01-01T00:00:00Z'), JSON.stringify(hits));
+  assert.equal(hits.find((e) => e.message === '2026-02-08 13:00:00 second')!['loki.event.id'], 'deploy-42');
+  // The line's offset-less time is read in the server's zone (UTC), not the label's.
+  assert.equal(hits.find((e) => e.message === '2026-02-08 13:00:00 first')!['@timestamp'], '2026-02-08T13:00:00.000Z');
+  assert.equal(hits.find((e) => e.message === 'third')!['@timestamp'], '2026-02-08T13:00:00.000Z');
+  assert.equal(hits.find((e) => e.message === 'third')!['loki.event.id'], 'm-1');
+});
+
 test('Content-Encoding: deflate, raw as Loki reads it (Go compress/flate) and zlib-wrapped as HTTP says; br is a 415', async () => {
   const payload = (line: string) => JSON.stringify({ streams: [{ stream: { job: 'deflated' }, values: [[`${T0}000000000`, line]] }] });
   for (const [name, body] of [['raw', deflateRawSync(payload('raw deflate line'))], ['zlib', deflateSync(payload('zlib deflate line'))]] as const) {

@@ -5,6 +5,7 @@ import { bodyText } from '../../body-text.js';
 import { errors, LogshipError } from '../../errors.js';
 import type { IngestItem } from '../../ingest-batch.js';
 import { decodeExportRequest } from './otlp-proto.js';
+import { isSteeringKey } from '../steering-key.js';
 
 /*
  * An OTLP ExportLogsServiceRequest (protobuf, or the OTLP/JSON encoding) ─►
@@ -204,7 +205,16 @@ function attributes(list: unknown): Obj {
   for (const kv of list) {
     if (!isObj(kv) || typeof kv.key !== 'string' || kv.key === '' || kv.key === '__proto__') continue;
     const v = isObj(kv.value) ? anyValue(kv.value) : undefined;
-    if (v !== undefined) out[kv.key] = v;
+    // An attribute is not the record's id or an envelope key (steering-key.ts); a resource's `event.id` made its records one.
+    if (v === undefined) continue;
+    if (kv.key === 'event' && isObj(v) && Object.hasOwn(v, 'id')) {
+      // A kvlist `event` {id} flattens to `event.id` just the same.
+      const { id, ...rest } = v;
+      out['otel.event.id'] = id;
+      if (Object.keys(rest).length > 0) out.event = rest;
+      continue;
+    }
+    out[isSteeringKey(kv.key) ? `otel.${kv.key}` : kv.key] = v;
   }
   return out;
 }

@@ -154,6 +154,40 @@ test("the Collector's compression: zlib and deflate (Content-Encoding named so, 
   }
 });
 
+test('a resource or record attribute named event.id is not the records\' id: each record is stored, the attribute kept as otel.event.id', async () => {
+  const body = {
+    resourceLogs: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'idres' } }, { key: 'event.id', value: { stringValue: 'batch-7' } }] },
+        scopeLogs: [
+          {
+            logRecords: [0, 1, 2].map((i) => ({
+              timeUnixNano: String(BigInt(NS) + BigInt(i)),
+              body: { stringValue: `id attribute record ${i}` },
+              attributes: i === 2
+                ? [{ key: '@time', value: { stringValue: '2020-01-01T00:00:00Z' } }]
+                : [{ key: 'event', value: { kvlistValue: { values: [{ key: 'id', value: { stringValue: 'nested' } }, { key: 'kind', value: { stringValue: 'k' } }] } } }],
+            })),
+          },
+        ],
+      },
+    ],
+  };
+  const res = await post(JSON.stringify(body), 'application/json');
+  assert.equal(res.statusCode, 200, res.body);
+  const hits = await h.search('service.name:idres');
+  assert.deepEqual(hits.map((e) => e.message).sort(), ['id attribute record 0', 'id attribute record 1', 'id attribute record 2']);
+  assert.ok(hits.every((e) => e['event.id'] !== 'batch-7' && e['event.id'] !== 'nested'));
+  assert.equal(hits.find((e) => e.message === 'id attribute record 2')!['otel.event.id'], 'batch-7');
+  // A kvlist attribute `event` {id} is not the id either (record attributes are laid over the resource's).
+  const first = hits.find((e) => e.message === 'id attribute record 0')!;
+  assert.equal(first['otel.event.id'], 'nested');
+  assert.equal(first['event.kind'], 'k');
+  const third = hits.find((e) => e.message === 'id attribute record 2')!;
+  assert.equal(third['@timestamp'], '2026-02-08T13:00:00.250Z');
+  assert.equal(third['otel.@time'], '2020-01-01T00:00:00Z');
+});
+
 test("the Collector's filelog receiver: the log.file.path attribute is source", async () => {
   // filelog with include_file_path: true; the body is the line as read.
   const payload = JSON.stringify(

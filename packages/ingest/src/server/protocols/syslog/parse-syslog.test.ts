@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { LogshipError } from '../../errors.js';
 import { createRng } from '@logship/query';
 import { parseSyslog } from './parse-syslog.js';
+import { splitDatagram } from './syslog-datagram.js';
 import { SyslogTcpFramer } from './syslog-tcp-framer.js';
 
 const NOW = Date.parse('2026-02-08T15:00:00Z');
@@ -107,6 +108,33 @@ test('the TCP framer handles octet counting and LF framing mixed, split across c
   assert.deepEqual(over, [150]);
 });
 
+test('the TCP framer ends a non-transparent frame at NUL as at LF (senders that end messages with NUL)', () => {
+  const frames: string[] = [];
+  const f = new SyslogTcpFramer(100, (b) => frames.push(b.toString()), () => {});
+  const stream = Buffer.from('<13>nul one\x00<13>nul two\x00\n<13>lf three\n9 <13>a\x00b\x00c<13>tail\x00');
+  for (let i = 0; i < stream.length; i += 2) f.push(stream.subarray(i, i + 2));
+  f.end();
+  // An octet-counted frame keeps its NULs: its length says where it ends.
+  assert.deepEqual(frames, ['<13>nul one', '<13>nul two', '<13>lf three', '<13>a\x00b\x00c', '<13>tail']);
+  const over: number[] = [];
+  const g = new SyslogTcpFramer(8, () => {}, (n) => over.push(n));
+  g.push(Buffer.from('<13>far too long'));
+  g.push(Buffer.from(' still\x00<13>ok\x00'));
+  assert.deepEqual(over, [16]);
+});
+
+test('a UDP datagram is cut before each line that starts with a <PRI>; other lines stay with their message', () => {
+  const cut = (s: string): string[] => splitDatagram(Buffer.from(s)).map((b) => b.toString());
+  assert.deepEqual(cut('<13>one\n<13>two\r\n<14>three\n'), ['<13>one', '<13>two', '<14>three']);
+  assert.deepEqual(cut('<11>Traceback (most recent call last):\n  File "x.py", line 1\nValueError: <13> in text\n<13>next'), [
+    '<11>Traceback (most recent call last):\n  File "x.py", line 1\nValueError: <13> in text',
+    '<13>next',
+  ]);
+  assert.deepEqual(cut('<13>a\x00<13>b\x00'), ['<13>a', '<13>b']);
+  assert.deepEqual(cut('no pri\n<1234>not a pri\n<>x'), ['no pri\n<1234>not a pri\n<>x']);
+  assert.deepEqual(cut('\n\n'), []);
+});
+
 test('fuzz: random input never throws anything but a coded error, and the framer never throws', () => {
   const rnd = createRng(7).next;
   const samples = ['<165>1 2026-02-08T14:14:15.003Z h a - ID [s a="b"] m', '<86>Feb  8 14:59:58 web-1 sshd[4242]: x', '12 <13>x\n'];
@@ -125,4 +153,15 @@ test('fuzz: random input never throws anything but a coded error, and the framer
     f.push(b);
     f.end();
   }
+});
+
+test('a day its month does not have is no time: RFC 3164 `Feb 30`, `Feb 29` of a year without one, RFC 5424 2026-02-30', () => {
+  assert.equal(parseSyslog('<13>Feb 30 10:00:00 web-1 app: x', NOW).time, undefined);
+  assert.equal(parseSyslog('<13>Feb 29 2026 10:00:00 web-1 app: x', NOW).time, undefined);
+  // Without a year: last, this or next year, whichever has the day (none from 2026; 2028 from 2027).
+  assert.equal(parseSyslog('<13>Feb 29 10:00:00 web-1 app: x', NOW).time, undefined);
+  assert.equal(parseSyslog('<13>Feb 29 10:00:00 web-1 app: x', Date.parse('2027-12-20T00:00:00Z')).time, Date.parse('2028-02-29T10:00:00Z'));
+  const m = parseSyslog('<13>1 2026-02-30T10:00:00Z web-1 app - - - x', NOW);
+  assert.equal(m.time, undefined);
+  assert.equal(parseSyslog('<13>2026-02-30T10:00:00Z web-1 app: x', NOW).time, undefined);
 });

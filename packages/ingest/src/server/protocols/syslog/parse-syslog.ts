@@ -1,4 +1,5 @@
 import { nearestYear } from '../../../normalize/nearest-year.js';
+import { isCalendarDay } from '../../../normalize/is-calendar-day.js';
 import { wallTimeToUtc } from '../../../normalize/parse-timestamp.js';
 import { errors } from '../../errors.js';
 
@@ -80,7 +81,7 @@ function rfc5424(s: string): Omit<SyslogMessage, 'facility' | 'severity' | 'form
   let time: number | undefined;
   if (ts !== '-') {
     time = Date.parse(ts!);
-    if (!Number.isFinite(time) || !/^\d{4}-\d\d-\d\dT/.test(ts!)) return undefined;
+    if (!Number.isFinite(time) || !isCalendarDate(ts!)) return undefined;
   }
   let i = head[0].length;
   const structuredData: Record<string, Record<string, string>> = {};
@@ -153,7 +154,7 @@ function rfc3164(s: string, now: number, timeZone: string): Omit<SyslogMessage, 
   } else {
     // Some senders (rsyslog's RSYSLOG_ForwardFormat) put an RFC 3339 time here.
     const iso = /^(\d{4}-\d\d-\d\dT\S+) /.exec(rest);
-    if (iso && Number.isFinite(Date.parse(iso[1]!))) {
+    if (iso && Number.isFinite(Date.parse(iso[1]!)) && isCalendarDate(iso[1]!)) {
       time = Date.parse(iso[1]!);
       rest = rest.slice(iso[0].length);
     }
@@ -180,6 +181,11 @@ function rfc3164(s: string, now: number, timeZone: string): Omit<SyslogMessage, 
 
 /** A time whose sender wrote the year (wall-clock fields as if UTC). */
 function yearGiven(year: number, month: number, day: number, h: number, mi: number, s: number): number | undefined {
-  if (day < 1 || day > 31 || h > 23 || mi > 59 || s > 60) return undefined;
+  if (!isCalendarDay(year, month + 1, day) || h > 23 || mi > 59 || s > 60) return undefined;
   return Date.UTC(year, month, day, h, mi, s);
+}
+
+/** Text that starts with `YYYY-MM-DDT` naming a day that exists (Date.parse reads 2026-02-30 as March 2nd). */
+function isCalendarDate(text: string): boolean {
+  return /^\d{4}-\d\d-\d\dT/.test(text) && isCalendarDay(Number(text.slice(0, 4)), Number(text.slice(5, 7)), Number(text.slice(8, 10)));
 }

@@ -10,13 +10,14 @@ import type { IngestContext, IngestItem } from '../../ingest-batch.js';
 import { ingestBatch } from '../../ingest-batch.js';
 import type { TlsCredentials } from '../../tls-credentials.js';
 import { FACILITIES, parseSyslog, type SyslogMessage } from './parse-syslog.js';
+import { splitDatagram } from './syslog-datagram.js';
 import { SyslogTcpFramer } from './syslog-tcp-framer.js';
 
 /*
  * Syslog in (off unless `syslog.listen_tcp` / `listen_udp` / `listen_tls` are set):
  *
- *   TCP / TLS conn ─► SyslogTcpFramer (octet-counting | LF) ─┐
- *   UDP datagram ──────────────────────────────────────┴─► parseSyslog ─► envelope item ─► batch
+ *   TCP / TLS conn ─► SyslogTcpFramer (octet-counting | LF or NUL) ─┐
+ *   UDP datagram ─► splitDatagram (a line starting <PRI> is a message) ─┴─► parseSyslog ─► envelope item ─► batch
  *   batch: every FLUSH_MS or FLUSH_ITEMS ─► ingestBatch('syslog') (serialized, in arrival order)
  *
  * Syslog has no acknowledgement, so durability is what TCP backpressure
@@ -161,9 +162,7 @@ export async function startSyslogListeners(config: SyslogConfig, ctx: IngestCont
     const { host, port } = parseListen(config.listen_udp);
     udpSocket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
     udpSocket.on('message', (msg, rinfo) => {
-      let end = msg.length;
-      while (end > 0 && (msg[end - 1] === 0x0a || msg[end - 1] === 0x0d || msg[end - 1] === 0x00)) end--;
-      if (end > 0) accept(msg.subarray(0, end), 'udp', rinfo.address);
+      for (const frame of splitDatagram(msg)) accept(frame, 'udp', rinfo.address);
     });
     const udp = udpSocket;
     await listening('syslog.listen_udp', config.listen_udp, () => new Promise<void>((resolve, reject) => {

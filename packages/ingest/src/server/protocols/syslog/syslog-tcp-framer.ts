@@ -1,8 +1,11 @@
 /*
  * Cuts a syslog TCP stream into messages (RFC 6587), deciding per message,
  * as rsyslog's imtcp does: a frame that starts with digits and a space is
- * octet-counted (`LEN SP MSG`), anything else runs to the next LF
- * (non-transparent framing; a CR before it is dropped).
+ * octet-counted (`LEN SP MSG`), anything else runs to the next LF or NUL
+ * (non-transparent framing; a CR before it is dropped). NUL ends a frame
+ * too, as rsyslog's imtcp can be told to (AddtlFrameDelimiter 0) for the
+ * senders that end messages with it (syslog-ng's and some appliances'
+ * framing); a NUL never belongs to a message's text.
  *
  * A frame over maxFrameBytes is not buffered: an octet-counted one is
  * skipped by its length, a newline one up to its LF, and reported so the
@@ -15,7 +18,7 @@ export interface Frame {
 
 export class SyslogTcpFramer {
   private buf: Buffer = Buffer.alloc(0);
-  /** Bytes still to skip of an over-long frame (octet-counted), or -1 to skip to the next LF. */
+  /** Bytes still to skip of an over-long frame (octet-counted), or -1 to skip to the next LF or NUL. */
   private skipping = 0;
 
   constructor(
@@ -35,7 +38,7 @@ export class SyslogTcpFramer {
         continue;
       }
       if (this.skipping === -1) {
-        const lf = this.buf.indexOf(0x0a);
+        const lf = delimiterAt(this.buf);
         if (lf === -1) {
           this.buf = Buffer.alloc(0);
           return;
@@ -78,7 +81,7 @@ export class SyslogTcpFramer {
       return true;
     }
     if (i === b.length && i < 10) return false; // digits so far: could still be a count
-    const lf = b.indexOf(0x0a);
+    const lf = delimiterAt(b);
     if (lf === -1) {
       if (b.length > this.maxFrameBytes) {
         this.onOversized(b.length);
@@ -94,6 +97,13 @@ export class SyslogTcpFramer {
     else if (frame.length > 0) this.onFrame(frame);
     return true;
   }
+}
+
+/** Where the first LF or NUL is, or -1. */
+function delimiterAt(b: Buffer): number {
+  const lf = b.indexOf(0x0a);
+  const nul = lf === -1 ? b.indexOf(0x00) : b.subarray(0, lf).indexOf(0x00);
+  return nul === -1 ? lf : nul;
 }
 
 function trimCr(b: Buffer): Buffer {
