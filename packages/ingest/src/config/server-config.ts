@@ -130,7 +130,7 @@ export interface ServerConfig {
      * Threads that normalize native requests (`POST /api/v1/ingest`) and
      * encode them for the block store, beside the main thread that reads
      * and answers requests (server/ingest-workers.ts). 0: all on the main
-     * thread. Absent: one less than the cores, at most 2.
+     * thread (the default).
      */
     workers?: number;
   };

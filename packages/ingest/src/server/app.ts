@@ -4,7 +4,6 @@ import { Redactor } from '../normalize/redactor.js';
 import { redactionKey } from './redaction-key.js';
 import { answerClientError, apiErrors, fromFastifyError, LocalLiveFeed, MAX_PATH_PARAM_LENGTH, queryApiPlugin, registerOpenApi, type LogEvent } from '@logship/query';
 import { isPreparingStore, type LogStore } from '../store/log-store.js';
-import { availableParallelism } from 'node:os';
 import { IngestWorkers } from './ingest-workers.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { registerAuthHook, type AuthControl } from './auth-hook.js';
@@ -226,12 +225,12 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
 }
 
 /**
- * `ingest.workers` (absent: one less than the cores, at most 2), when the
- * store takes writes prepared elsewhere (the block store with its writer
- * thread); undefined otherwise, and everything is normalized on this thread.
+ * `ingest.workers`, when the store takes writes prepared elsewhere (the
+ * block store with its writer thread); undefined otherwise, and everything
+ * is normalized on this thread.
  */
 async function startIngestWorkers(config: ServerConfig, store: LogStore, redact: Redactor | undefined, onFailure: (reason: string) => void): Promise<IngestWorkers | undefined> {
-  const count = config.ingest.workers ?? Math.min(2, availableParallelism() - 1);
+  const count = config.ingest.workers ?? 0;
   if (count <= 0 || !isPreparingStore(store)) return undefined;
   const preparer = store.preparer();
   if (!preparer) return undefined;
