@@ -127,7 +127,7 @@ export interface IngestContext {
  * (ingest-workers.ts), so this thread only reads requests and answers them.
  */
 export interface IngestPool {
-  /** Undefined when these items are not the lines of one body: they are normalized here then. */
+  /** Undefined when these items are not the lines of one body, or every worker is busy: they are normalized here then. */
   prepare(items: readonly IngestItem[], receivedAt: number, wantEvents: boolean): Promise<{ batch: NormalizedBatch; prepared: unknown } | undefined>;
   /** Commits what prepare() gave, as LogStore.write does its events. */
   commit(prepared: unknown): Promise<WriteResult>;

@@ -8,7 +8,8 @@
  *         ◀── outcome, prepared blocks (events only when wanted) ──── store's preparer
  *   main: store.commitPrepared ─▶ writer thread (durable) ─▶ answer
  *
- * A request goes to the worker with the fewest in flight. A worker that
+ * A request goes to an idle worker; when none is, the main thread
+ * normalizes it, as without workers. A worker that
  * fails fails its requests with a 503 the sender retries (nothing of them
  * was stored) and is started again.
  */
@@ -120,6 +121,10 @@ export class IngestWorkers implements IngestPool {
     }
     let thread = this.threads[0]!;
     for (const t of this.threads) if (t.pending.size < thread.pending.size) thread = t;
+    // Every worker busy: this thread normalizes the request itself rather
+    // than queue it, so N workers and this thread take N + 1 requests at
+    // once (one worker on two cores is two requests at a time).
+    if (thread.pending.size > 0) return undefined;
     return thread.run({ id: this.nextId++, body, refs, starts, ends, receivedAt, wantEvents });
   }
 
