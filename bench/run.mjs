@@ -5,7 +5,7 @@
  *
  *   node bench/run.mjs [--quick] [--sizes 1000000,10000000] [--runs 7] [--es URL] [--es-sizes 1000000]
  *                      [--append] [--skip-scenarios] [--skip-sqlite] [--ingest-runs 5]
- *                      [--victorialogs PATH] [--store-format blocks|rows] [--no-es] [--note TEXT]
+ *                      [--victorialogs PATH] [--store-format blocks|rows] [--ingest-workers N] [--no-es] [--note TEXT]
  *
  * --append merges with bench/results/*.json from an earlier run at other
  * sizes; --skip-scenarios runs only the store/ripgrep comparison;
@@ -21,7 +21,8 @@
  * victoria-logs binary beside the SQLite store in the same run, alternating
  * with it (bench/scenarios/victorialogs.mjs); --store-format passes
  * `store: { type: sqlite, format: X }` to logship's server config (without
- * it, the server's default store is measured).
+ * it, the server's default store is measured), --ingest-workers N
+ * `ingest: { workers: N }`.
  *
  * Figures are recorded here, never asserted in tests.
  */
@@ -67,6 +68,7 @@ const { values } = parseArgs({
     'ingest-runs': { type: 'string' },
     victorialogs: { type: 'string' },
     'store-format': { type: 'string' },
+    'ingest-workers': { type: 'string' },
     'no-es': { type: 'boolean', default: false },
   },
 });
@@ -85,6 +87,8 @@ const esUrl = values['no-es'] ? null : values.es ?? process.env.LOGSHIP_BENCH_ES
 const vlBin = values.victorialogs ?? process.env.LOGSHIP_BENCH_VICTORIALOGS ?? null;
 const storeFormat = values['store-format'] ?? null;
 if (storeFormat !== null && !['blocks', 'rows'].includes(storeFormat)) throw new Error(`--store-format: blocks or rows, not ${storeFormat}`);
+const ingestWorkers = values['ingest-workers'] === undefined ? null : Number(values['ingest-workers']);
+if (ingestWorkers !== null && !(Number.isInteger(ingestWorkers) && ingestWorkers >= 0)) throw new Error(`--ingest-workers: a whole number, not ${values['ingest-workers']}`);
 // Scenario files read it from the environment.
 if (esUrl) process.env.LOGSHIP_BENCH_ES_URL = esUrl;
 if (values['report-only']) {
@@ -128,6 +132,7 @@ function commandArgs() {
   if (values.runs) a.push(`--runs ${values.runs}`);
   if (vlBin) a.push('--victorialogs PATH');
   if (storeFormat) a.push(`--store-format ${storeFormat}`);
+  if (ingestWorkers !== null) a.push(`--ingest-workers ${ingestWorkers}`);
   if (values['no-es']) a.push('--no-es');
   if (values['skip-scenarios']) a.push('--skip-scenarios');
   if (values.append) a.push('--append');
@@ -159,13 +164,15 @@ for (const events of sizes) {
     // VictoriaLogs alternates with the SQLite runs, on the same corpus.
     const peers = vlBin ? [victoriaLogsSide({ bin: vlBin, work, events, runs })] : [];
     let serverArgs = [];
-    if (storeFormat) {
-      const cfg = join(work, `sqlite-${storeFormat}.yaml`);
-      await writeFile(cfg, `store: { type: sqlite, format: ${storeFormat} }\n`);
+    if (storeFormat || ingestWorkers !== null) {
+      const cfg = join(work, `sqlite-${storeFormat ?? 'default'}.yaml`);
+      const store = storeFormat ? `store: { type: sqlite, format: ${storeFormat} }\n` : '';
+      await writeFile(cfg, store + (ingestWorkers !== null ? `ingest: { workers: ${ingestWorkers} }\n` : ''));
       serverArgs = ['--config', cfg];
     }
     sqlite = await runStoreBench({ root, work, events, runs, label: 'sqlite', endMs, ingestRuns, serverArgs, peers });
     sqlite.ingest.store_format = storeFormat ?? 'default';
+    if (ingestWorkers !== null) sqlite.ingest.ingest_workers = ingestWorkers;
     log(`ripgrep over ${sqlite.corpus.bytes} raw bytes`);
     rg = await runRipgrep(sqlite.corpus.file, runs);
   }

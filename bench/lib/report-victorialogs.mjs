@@ -47,7 +47,8 @@ export function renderVictoriaLogsSection(s) {
   const cpu = (i) => (i.server_cpu_s_settled === undefined ? '–' : `${n(i.server_cpu_s_settled)} (${n(i.server_cpu_s)} to last ack)`);
   const spread = (i) => (i.runs > 1 ? `${n(i.events_per_s)} (${n(i.events_per_s_min)}–${n(i.events_per_s_max)}, ${i.runs} runs)` : `${n(i.events_per_s)} (1 run)`);
   const format = li.store_format && li.store_format !== 'default' ? li.store_format : `default: ${li.store_written ?? 'rows'}`;
-  out.push(`| | logship SQLite (store format ${format}) | VictoriaLogs | logship ÷ VictoriaLogs |`, '| --- | --- | --- | --- |');
+  const workers = li.ingest_workers ? `, ingest.workers ${li.ingest_workers}` : '';
+  out.push(`| | logship SQLite (store format ${format}${workers}) | VictoriaLogs | logship ÷ VictoriaLogs |`, '| --- | --- | --- | --- |');
   out.push(`| bytes on disk per raw byte | ${per(li.disk_per_raw_byte)} | ${per(vi.disk_per_raw_byte)} | ${ratio(li.disk_per_raw_byte, vi.disk_per_raw_byte)} |`);
   out.push(`| server CPU-seconds to ingest, median run | ${cpu(li)} | ${cpu(vi)} | ${ratio(li.server_cpu_s_settled, vi.server_cpu_s_settled)} |`);
   out.push(`| server CPU µs per event | ${n((li.server_cpu_s_settled * 1e6) / s.events)} | ${n((vi.server_cpu_s_settled * 1e6) / s.events)} | |`);

@@ -13,7 +13,7 @@
  * the row store (sqlite/partitioned-store.ts), with block partitions in the pool.
  */
 import { answerFieldValues, FIELD_SAMPLE_SIZE, type FieldValuesRequest, type FieldValuesResult, type AggregateRequest, type AggregateResult, type CountRequest, type FieldsRequest, type FieldsResult, type LogEvent, type SearchRequest, type SearchResult, type SortOrder } from '@logship/query';
-import type { LogStore, WriteOptions, WriteResult } from '../store/log-store.js';
+import type { LogStore, PreparingStore, WriteOptions, WriteResult } from '../store/log-store.js';
 import { storeError } from '../store/store-error.js';
 import { PartitionPool, type PartitionHandle } from '../sqlite/partition-pool.js';
 import { WriterThread, type WriterThreadOptions } from '../sqlite/writer-thread.js';
@@ -37,12 +37,13 @@ import { pageOf, type SearchPart } from './search-part.js';
 import { DayClaims } from './scan-share.js';
 import { blockFields, blockFieldValues } from './block-fields.js';
 import type { BlockStoreOptions } from './block-store-options.js';
+import type { BlockPreparerOptions } from './block-preparer.js';
 
 export type { BlockStoreOptions } from './block-store-options.js';
 
 type Open = PartitionHandle<BlockPartition>;
 
-export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWrite> implements LogStore {
+export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWrite> implements LogStore, PreparingStore {
   protected readonly pool: PartitionPool<BlockPartition>;
   protected readonly writes: BlockWriter;
   private readonly merger: MergeScheduler | null;
@@ -134,6 +135,24 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     this.refuseDamaged(prepared.groups);
     if (this.writer) return this.writer.write(prepared);
     return this.writes.write(prepared);
+  }
+
+  /**
+   * For ingest workers (server/ingest-workers.ts): block-preparer.ts
+   * prepares on their threads what commitPrepared stores. Only with a
+   * writer thread: without one, writes are prepared and committed on the
+   * calling thread (tests, `logship store migrate`).
+   */
+  preparer(): { url: string; options: BlockPreparerOptions } | null {
+    if (!this.writerOptions) return null;
+    return { url: new URL('./block-preparer.js', import.meta.url).href, options: { retention: this.writerOptions.retention, textFields: this.textFields } };
+  }
+
+  /** Stores what a createPreparer function returned (PreparingStore), as write() stores its events. */
+  commitPrepared(prepared: unknown): Promise<WriteResult> {
+    this.assertOpen();
+    if (this.writer) return this.writer.write(prepared as PreparedBlockWrite);
+    return this.writes.write(prepared as PreparedBlockWrite);
   }
 
   /** Stores events prepared by another BlockStore's write() (the writer thread's side). */

@@ -130,6 +130,7 @@ export function buildServerConfig(
       default_timezone: timeZone((raw.ingest as { default_timezone?: string } | undefined)?.default_timezone ?? d.ingest.default_timezone),
       drop: expandDropQueries((raw.ingest as { drop?: string[] } | undefined)?.drop ?? [], (raw.saved_queries as Record<string, string> | undefined) ?? {}),
       redact: redactRules((raw.ingest as { redact?: RawRedactRule[] } | undefined)?.redact ?? []),
+      ...((raw.ingest as { workers?: number } | undefined)?.workers !== undefined ? { workers: (raw.ingest as { workers: number }).workers } : {}),
       ...((raw.ingest as { redact_key_file?: string } | undefined)?.redact_key_file !== undefined
         ? { redact_key_file: resolve((raw.ingest as { redact_key_file: string }).redact_key_file) }
         : {}),

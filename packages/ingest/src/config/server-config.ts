@@ -126,6 +126,13 @@ export interface ServerConfig {
      * through another server is still one event.
      */
     redact_key_file?: string;
+    /**
+     * Threads that normalize native requests (`POST /api/v1/ingest`) and
+     * encode them for the block store, beside the main thread that reads
+     * and answers requests (server/ingest-workers.ts). 0: all on the main
+     * thread (the default).
+     */
+    workers?: number;
   };
   log: { level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent' };
   /** Globs of rule files (docs/ALERTING.md), relative to the working directory. */
@@ -281,6 +288,7 @@ export const SERVER_CONFIG_SCHEMA = {
         default_timezone: { type: 'string', minLength: 1 },
         drop: { type: 'array', items: { type: 'string', minLength: 1 } },
         redact_key_file: { type: 'string', minLength: 1 },
+        workers: { type: 'integer', minimum: 0, maximum: 64 },
         redact: {
           type: 'array',
           items: {

@@ -3,7 +3,8 @@ import { dropRules, type DropRules } from './drop-rules.js';
 import { Redactor } from '../normalize/redactor.js';
 import { redactionKey } from './redaction-key.js';
 import { answerClientError, apiErrors, fromFastifyError, LocalLiveFeed, MAX_PATH_PARAM_LENGTH, queryApiPlugin, registerOpenApi, type LogEvent } from '@logship/query';
-import type { LogStore } from '../store/log-store.js';
+import { isPreparingStore, type LogStore } from '../store/log-store.js';
+import { IngestWorkers } from './ingest-workers.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { registerAuthHook, type AuthControl } from './auth-hook.js';
 import { isLogshipError } from '../errors/define-error.js';
@@ -199,6 +200,8 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     rules.length > 0
       ? new Redactor(rules.map((r) => r.name), rules, redactionKey(config.data, config.ingest.redact_key_file), config.limits.max_value_bytes)
       : undefined;
+  const workers = await startIngestWorkers(config, store, redact, (reason) => opts.logger?.error({ reason }, 'An ingest worker failed; its requests were answered 503 and it is started again.'));
+  if (workers) app.addHook('onClose', () => workers.close());
   const ingest = {
     store,
     limits: config.limits,
@@ -208,6 +211,7 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     defaultTimeZone: config.ingest.default_timezone,
     ...(drop ? { drop } : {}),
     ...(redact ? { redact } : {}),
+    ...(workers ? { workers, wantsEvents: () => feed.size > 0 || config.log_metrics.length > 0 } : {}),
   };
   await app.register(ingestRoute, ingest);
   // Other shippers' protocols: each decodes to envelopes and ends in the same ingestBatch.
@@ -218,4 +222,29 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   await app.register(rulesRoutes, { ruler });
   await registerUiRoutes(app, opts.uiDir === undefined ? defaultUiDir() : opts.uiDir);
   return { app, metrics, feed, ruler, onCommitted, drop, redact, auth, tlsMetrics, ...(tls ? { tls } : {}) };
+}
+
+/**
+ * `ingest.workers`, when the store takes writes prepared elsewhere (the
+ * block store with its writer thread); undefined otherwise, and everything
+ * is normalized on this thread.
+ */
+async function startIngestWorkers(config: ServerConfig, store: LogStore, redact: Redactor | undefined, onFailure: (reason: string) => void): Promise<IngestWorkers | undefined> {
+  const count = config.ingest.workers ?? 0;
+  if (count <= 0 || !isPreparingStore(store)) return undefined;
+  const preparer = store.preparer();
+  if (!preparer) return undefined;
+  const rules = config.ingest.redact;
+  return IngestWorkers.start(
+    count,
+    {
+      limits: config.limits,
+      defaultTimeZone: config.ingest.default_timezone,
+      drop: config.ingest.drop.length > 0 ? { queries: config.ingest.drop, textFields: config.search.text_fields } : null,
+      redact: redact ? { names: redact.names, rules, key: redact.key, maxValueBytes: config.limits.max_value_bytes } : null,
+      preparer,
+    },
+    (prepared) => store.commitPrepared(prepared),
+    onFailure,
+  );
 }

@@ -41,6 +41,8 @@ export const errors = {
   // stored and no one reads the answer; a 4xx, so it is not logged as our failure.
   bodyAborted: defineError('LS_INGEST_BODY_ABORTED', 'the client closed the connection after %s bytes of the body; nothing was stored', 400),
   storeUnavailable: defineError('LS_INGEST_STORE_UNAVAILABLE', 'the store could not commit the batch: %s', 503, { retryable: true }),
+  // An ingest worker (ingest-workers.ts) failed with the request on it: nothing of it was stored.
+  workerFailed: defineError('LS_INGEST_WORKER_FAILED', 'the ingest worker normalizing the batch failed: %s; nothing of it was stored', 503, { retryable: true }),
   internal: defineError('LS_INGEST_INTERNAL', 'internal error; see the server log', 500),
   // GET / when packages/ui/dist is missing (a checkout built with tsc only).
   uiNotBuilt: defineError(

@@ -116,6 +116,21 @@ export interface IngestContext {
   drop?: DropRules;
   /** `ingest.redact`: applied while normalizing, before anything else sees the event. */
   redact?: Redactor;
+  /** `ingest.workers`: native requests are normalized and prepared for the store on these threads. */
+  workers?: IngestPool;
+  /** Whether onCommitted has anyone to tell (a live tail open, log metrics): else a worker need not send the events back. */
+  wantsEvents?: () => boolean;
+}
+
+/**
+ * Threads that normalize a request and prepare it for the store
+ * (ingest-workers.ts), so this thread only reads requests and answers them.
+ */
+export interface IngestPool {
+  /** Undefined when these items are not the lines of one body, or every worker is busy: they are normalized here then. */
+  prepare(items: readonly IngestItem[], receivedAt: number, wantEvents: boolean): Promise<{ batch: NormalizedBatch; prepared: unknown } | undefined>;
+  /** Commits what prepare() gave, as LogStore.write does its events. */
+  commit(prepared: unknown): Promise<WriteResult>;
 }
 
 /**
@@ -128,16 +143,137 @@ export function retryAfterSOf(err: unknown): number | undefined {
 }
 
 /**
+ * What normalizing one request's items gave: the events to store (with
+ * what LogStore.write takes beside them) and each item's fate so far. The
+ * same whether the items were normalized on this thread or an ingest
+ * worker's (ingest-workers.ts), which sends it back without `events` when
+ * nothing here wants them (no live tail, no log metrics).
+ */
+export interface NormalizedBatch {
+  events: LogEvent[];
+  contentIds: boolean[];
+  times: number[];
+  /** events[k] came from items[itemOf[k]]. */
+  itemOf: number[];
+  itemErrors: ItemError[];
+  outcomes: ItemOutcome[];
+  ids: (string | undefined)[];
+  byFormat: Map<string, number>;
+  /** Events dropped per `ingest.drop` rule, and in all. */
+  droppedBy: number[];
+  dropped: number;
+  /** Values replaced per `ingest.redact` rule. */
+  redactions: number[];
+  /** Items normalization threw on for a reason of ours (a bug): the caller logs them. */
+  failures: { ref: number; err: unknown }[];
+}
+
+/** What normalizing needs of the server: its limits and `ingest.*` settings. */
+export type NormalizeContext = Pick<IngestContext, 'limits' | 'defaultTimeZone' | 'drop' | 'redact'>;
+
+/**
  * Normalizes and durably stores one request's items. Resolves only after the
  * store has committed; throws LS_INGEST_STORE_UNAVAILABLE with `retryAfterS`
  * when it cannot.
  */
 export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, items: readonly IngestItem[]): Promise<IngestOutcome> {
-  const { store, limits, metrics, now, onCommitted } = ctx;
+  const started = performance.now();
+  const receivedAt = ctx.now();
+  const { onCommitted, workers } = ctx;
+  let batch: NormalizedBatch;
+  let commit: () => Promise<WriteResult>;
+  const pooled = workers && protocol === 'native' ? await workers.prepare(items, receivedAt, onCommitted !== undefined && (ctx.wantsEvents?.() ?? true)) : undefined;
+  if (pooled) {
+    batch = pooled.batch;
+    commit = () => workers!.commit(pooled.prepared);
+  } else {
+    batch = normalizeItems(ctx, protocol, items, receivedAt);
+    commit = () => ctx.store.write(batch.events, receivedAt, { contentIds: batch.contentIds, times: batch.times });
+  }
+  for (const { ref, err } of batch.failures) ctx.log.error({ err, protocol, ref }, 'Normalizing an ingest item failed.');
+  const { metrics, redact } = ctx;
+  metrics.eventsReceived.inc(items.length);
+  for (const [format, n] of batch.byFormat) metrics.eventsByFormat.inc({ format }, n);
+  if (redact) batch.redactions.forEach((n, rule) => { if (n > 0) metrics.redactions.inc({ rule: redact.names[rule]! }, n); });
+
+  const { events, itemOf, itemErrors, outcomes } = batch;
+  const count = itemOf.length;
+  let result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
+  if (count > 0) {
+    try {
+      result = await commit();
+    } catch (err) {
+      // Nothing is lost (the sender is told to retry): a warning when the
+      // store says a retry can help (busy, closing, a write that failed), an
+      // error for what needs an operator (a corrupt file, our own bug).
+      if (isLogshipError(err) && err.retryable) ctx.log.warn({ err, protocol }, 'The store failed to commit an ingest batch; the sender is told to retry.');
+      else ctx.log.error({ err, protocol }, 'The store failed to commit an ingest batch.');
+      // Nothing was acknowledged, so senders retry: after the delay a
+      // retryable store error names (Elasticsearch answering 429 with its
+      // own), else 5 s.
+      const hinted = isLogshipError(err) && err.retryable ? err.retryAfterS : undefined;
+      const retryAfterS = hinted !== undefined && hinted > 0 ? Math.ceil(hinted) : 5;
+      throw errors.storeUnavailable.withCause({ cause: err, retryAfterS }, storeErrorDetail(err));
+    }
+  }
+
+  const rejected = new Set<number>();
+  for (const e of result.errors) {
+    const err = errors.eventRejected(e.reason);
+    const i = itemOf[e.index] ?? 0;
+    rejected.add(e.index);
+    itemErrors.push({ ref: items[i]?.ref ?? 0, item: i, reason: err.message, code: err.code });
+  }
+  itemErrors.sort((a, b) => a.ref - b.ref || a.item - b.item);
+
+  // Which of the written events were new: the backend says (both of ours
+  // do), or, when it does not, the counts decide where they can.
+  const storedSet = result.storedIndexes ? new Set(result.storedIndexes) : undefined;
+  const notNew: ItemOutcome = result.duplicates === 0 && result.expired > 0 ? 'expired' : 'duplicate';
+  for (let k = 0; k < count; k++) {
+    if (rejected.has(k)) continue;
+    const isNew = storedSet ? storedSet.has(k) : result.stored > 0;
+    outcomes[itemOf[k]!] = isNew ? 'stored' : notNew;
+  }
+
+  // events is empty when a worker normalized and no one here wanted them.
+  if (onCommitted && result.stored > 0 && events.length === count) {
+    if (result.storedIndexes) {
+      // Only the newly stored events: a retried batch is not shown twice.
+      onCommitted(result.storedIndexes.length === events.length ? events : result.storedIndexes.map((i) => events[i] as LogEvent));
+    } else {
+      // A backend that does not say which events were new (both of ours
+      // do): a batch mixing fresh and already-stored events may show a few
+      // of the latter again. Events the store rejected are left out.
+      onCommitted(rejected.size === 0 ? events : events.filter((_, i) => !rejected.has(i)));
+    }
+  }
+  for (const e of itemErrors) metrics.eventsRejected.inc({ reason: e.code });
+  batch.droppedBy.forEach((n, rule) => metrics.eventsDropped.inc({ rule: ctx.drop!.queries[rule]! }, n));
+  metrics.eventsStored.inc(result.stored);
+  metrics.eventsDuplicate.inc(result.duplicates);
+  metrics.eventsExpired.inc(result.expired);
+  const byProtocol = metrics.eventsByProtocol;
+  const { dropped } = batch;
+  if (result.stored > 0) byProtocol.inc({ protocol, outcome: 'stored' }, result.stored);
+  if (result.duplicates > 0) byProtocol.inc({ protocol, outcome: 'duplicate' }, result.duplicates);
+  if (result.expired > 0) byProtocol.inc({ protocol, outcome: 'expired' }, result.expired);
+  if (dropped > 0) byProtocol.inc({ protocol, outcome: 'dropped' }, dropped);
+  if (itemErrors.length > 0) byProtocol.inc({ protocol, outcome: 'rejected' }, itemErrors.length);
+  metrics.ingestDuration.observe((performance.now() - started) / 1000);
+  return { stored: result.stored, duplicates: result.duplicates, expired: result.expired, dropped, errors: itemErrors, outcomes, ids: batch.ids };
+}
+
+/**
+ * The first half of ingestBatch, on whichever thread runs it: each item
+ * normalized (or refused with its code), `ingest.drop` applied, repeats
+ * within the request told apart. Throws nothing for an item: a bug in
+ * normalization costs that item, not the batch.
+ */
+export function normalizeItems(ctx: NormalizeContext, protocol: IngestProtocol, items: readonly IngestItem[], receivedAt: number): NormalizedBatch {
+  const { limits } = ctx;
   const defaultTimeZone = ctx.defaultTimeZone ?? 'UTC';
   const redact = ctx.redact;
-  const started = performance.now();
-  const receivedAt = now();
   const events: LogEvent[] = [];
   const contentIds: boolean[] = [];
   /** Per event: 0 the source gave its id, 1 the server derived it from the content, 2 also from this request (receive-stamped). */
@@ -152,6 +288,7 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
   let asciiText: string | undefined;
   const itemOf: number[] = [];
   const itemErrors: ItemError[] = [];
+  const failures: NormalizedBatch['failures'] = [];
   const outcomes: ItemOutcome[] = new Array<ItemOutcome>(items.length).fill('rejected');
   const ids = new Array<string | undefined>(items.length).fill(undefined);
   // Counted per batch, then added: a labelled counter per line is measurable at 50k lines/s.
@@ -223,13 +360,11 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
       }
       // A bug in normalization must cost this item, not the batch: the
       // others are stored and this one is reported with a code.
-      ctx.log.error({ err, protocol, ref: item.ref }, 'Normalizing an ingest item failed.');
+      failures.push({ ref: item.ref, err });
       const failed = errors.lineFailed(err instanceof Error ? err.message : String(err));
       itemErrors.push({ ref: item.ref, item: i, reason: failed.message, code: failed.code });
     }
   }
-  // The body's text (1–2 MB a batch) need not live while the store writes.
-  asciiText = undefined;
   // A batch that is one request of its sender. Not Loki's: Loki keeps one of
   // a stream's entries identical in time and line, in one push or not, and
   // its senders expect that. Not syslog's: its batches are the server's
@@ -241,72 +376,8 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
     ids[itemOf[k]!] = id;
     contentIds[k] = false;
   });
-  metrics.eventsReceived.inc(items.length);
-  for (const [format, n] of byFormat) metrics.eventsByFormat.inc({ format }, n);
-  if (redact) redact.takeCounts().forEach((n, rule) => { if (n > 0) metrics.redactions.inc({ rule: redact.names[rule]! }, n); });
-
-  let result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
-  if (events.length > 0) {
-    try {
-      result = await store.write(events, receivedAt, { contentIds, times });
-    } catch (err) {
-      // Nothing is lost (the sender is told to retry): a warning when the
-      // store says a retry can help (busy, closing, a write that failed), an
-      // error for what needs an operator (a corrupt file, our own bug).
-      if (isLogshipError(err) && err.retryable) ctx.log.warn({ err, protocol }, 'The store failed to commit an ingest batch; the sender is told to retry.');
-      else ctx.log.error({ err, protocol }, 'The store failed to commit an ingest batch.');
-      // Nothing was acknowledged, so senders retry: after the delay a
-      // retryable store error names (Elasticsearch answering 429 with its
-      // own), else 5 s.
-      const hinted = isLogshipError(err) && err.retryable ? err.retryAfterS : undefined;
-      const retryAfterS = hinted !== undefined && hinted > 0 ? Math.ceil(hinted) : 5;
-      throw errors.storeUnavailable.withCause({ cause: err, retryAfterS }, storeErrorDetail(err));
-    }
-  }
-
-  const rejected = new Set<number>();
-  for (const e of result.errors) {
-    const err = errors.eventRejected(e.reason);
-    const i = itemOf[e.index] ?? 0;
-    rejected.add(e.index);
-    itemErrors.push({ ref: items[i]?.ref ?? 0, item: i, reason: err.message, code: err.code });
-  }
-  itemErrors.sort((a, b) => a.ref - b.ref || a.item - b.item);
-
-  // Which of the written events were new: the backend says (both of ours
-  // do), or, when it does not, the counts decide where they can.
-  const storedSet = result.storedIndexes ? new Set(result.storedIndexes) : undefined;
-  const notNew: ItemOutcome = result.duplicates === 0 && result.expired > 0 ? 'expired' : 'duplicate';
-  for (let k = 0; k < events.length; k++) {
-    if (rejected.has(k)) continue;
-    const isNew = storedSet ? storedSet.has(k) : result.stored > 0;
-    outcomes[itemOf[k]!] = isNew ? 'stored' : notNew;
-  }
-
-  if (onCommitted && result.stored > 0) {
-    if (result.storedIndexes) {
-      // Only the newly stored events: a retried batch is not shown twice.
-      onCommitted(result.storedIndexes.length === events.length ? events : result.storedIndexes.map((i) => events[i] as LogEvent));
-    } else {
-      // A backend that does not say which events were new (both of ours
-      // do): a batch mixing fresh and already-stored events may show a few
-      // of the latter again. Events the store rejected are left out.
-      onCommitted(rejected.size === 0 ? events : events.filter((_, i) => !rejected.has(i)));
-    }
-  }
-  for (const e of itemErrors) metrics.eventsRejected.inc({ reason: e.code });
-  droppedBy.forEach((n, rule) => metrics.eventsDropped.inc({ rule: ctx.drop!.queries[rule]! }, n));
-  metrics.eventsStored.inc(result.stored);
-  metrics.eventsDuplicate.inc(result.duplicates);
-  metrics.eventsExpired.inc(result.expired);
-  const byProtocol = metrics.eventsByProtocol;
-  if (result.stored > 0) byProtocol.inc({ protocol, outcome: 'stored' }, result.stored);
-  if (result.duplicates > 0) byProtocol.inc({ protocol, outcome: 'duplicate' }, result.duplicates);
-  if (result.expired > 0) byProtocol.inc({ protocol, outcome: 'expired' }, result.expired);
-  if (dropped > 0) byProtocol.inc({ protocol, outcome: 'dropped' }, dropped);
-  if (itemErrors.length > 0) byProtocol.inc({ protocol, outcome: 'rejected' }, itemErrors.length);
-  metrics.ingestDuration.observe((performance.now() - started) / 1000);
-  return { stored: result.stored, duplicates: result.duplicates, expired: result.expired, dropped, errors: itemErrors, outcomes, ids };
+  const redactions = redact ? redact.takeCounts() : [];
+  return { events, contentIds, times, itemOf, itemErrors, outcomes, ids, byFormat, droppedBy, dropped, redactions, failures };
 }
 
 /**

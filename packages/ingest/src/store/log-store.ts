@@ -90,3 +90,25 @@ export interface LogStore extends LogReader {
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }
+
+/**
+ * A store whose write splits in two: a prepare that any thread can run
+ * (events to what the store commits, the CPU-heavy half) and a commit on
+ * the store's side. Ingest workers (server/ingest-workers.ts) prepare; the
+ * store commits. The block store is one when it has a writer thread.
+ */
+export interface PreparingStore {
+  /**
+   * The module a worker imports (a URL) and the options (plain data) it
+   * gives that module's `createPreparer`, or null when writes are prepared
+   * only where they are committed.
+   */
+  preparer(): { url: string; options: unknown } | null;
+  /** Commits what createPreparer's function returned, as write() commits events. */
+  commitPrepared(prepared: unknown): Promise<WriteResult>;
+}
+
+/** Whether `store` can take writes prepared elsewhere (PreparingStore). */
+export function isPreparingStore(store: object): store is PreparingStore {
+  return typeof (store as Partial<PreparingStore>).preparer === 'function' && typeof (store as Partial<PreparingStore>).commitPrepared === 'function';
+}

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogStore } from '../store/log-store.js';
 import { openSqliteStore } from '../sqlite/open-sqlite-store.js';
+import { openBlockStore } from '../blocks/open-block-store.js';
 import { buildServerConfig } from '../config/load-server-config.js';
 import { buildApp, type LogshipApp } from '../server/app.js';
 
@@ -24,12 +25,14 @@ export interface AppHarness {
   close(): Promise<void>;
 }
 
-export async function appHarness(config: Record<string, unknown> = {}, storeOptions: { minFreeBytes?: number } = {}): Promise<AppHarness> {
+/** `storeOptions.blocks`: the block store with its writer thread (what `logship serve` opens), not the row store. */
+export async function appHarness(config: Record<string, unknown> = {}, storeOptions: { minFreeBytes?: number; blocks?: boolean } = {}): Promise<AppHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'logship-app-'));
   const clock = { now: NOW };
   const now = () => clock.now;
   const cfg = buildServerConfig({ data: dir, ...config });
-  const store = await openSqliteStore({ dataDir: dir, retention: cfg.retention, now, ...storeOptions });
+  const { blocks, ...options } = storeOptions;
+  const store = await (blocks ? openBlockStore : openSqliteStore)({ dataDir: dir, retention: cfg.retention, now, ...options });
   const logship = await buildApp({ config: cfg, store, now, defaultMetrics: false });
   return {
     dir,
