@@ -1,4 +1,4 @@
-import { promises as fsp, realpathSync, type Stats } from 'node:fs';
+import { promises as fsp, type Stats } from 'node:fs';
 import { pollFiles, type PollContext } from './poll-files.js';
 import type { FileHandle } from 'node:fs/promises';
 import type { FSWatcher } from 'chokidar';
@@ -20,6 +20,7 @@ import { TailRegistry } from './tail-registry.js';
 import { LineFilter } from './line-filter.js';
 import { continueInCopy, followRotatedWhileClosed, resumeRotatedWhileDown, type RotatedWhileDownContext } from './rotated-while-down.js';
 import { isPodLogPath } from './kubernetes-pod-log.js';
+import { SharedFiles } from './shared-files.js';
 
 /**
  * The `file` source (and its presets: `nginx`, `docker`, `kubernetes`): finds files by glob, follows each one by
@@ -72,9 +73,7 @@ export class FileSource implements Source {
   private readonly recheck = new Set<string>();
   /** Paths found holding compressed files (compressed-file.ts), said once. */
   private readonly compressed = new Set<string>();
-  private readonly earlier: ReadonlyArray<{ name: string; matcher: PathMatcher }>;
-  /** Paths an earlier source reads too, said once. */
-  private readonly sharedPaths = new Set<string>();
+  private readonly shared: SharedFiles;
   private stopped = false;
   private pollTimer: NodeJS.Timeout | null = null;
   private polls = 0;
@@ -94,9 +93,9 @@ export class FileSource implements Source {
     this.name = config.name;
     // kubernetes: only the kubelet's own files, not symlinks to them under other names (kubernetes-pod-log.ts).
     this.matcher = new PathMatcher(config.include, config.exclude, config.type === 'kubernetes' ? isPodLogPath : undefined);
-    this.earlier = (ctx.earlier ?? []).map((e) => ({ name: e.name, matcher: new PathMatcher(e.include, e.exclude, e.type === 'kubernetes' ? isPodLogPath : undefined) }));
+    this.shared = new SharedFiles(this.name, ctx.earlier ?? [], ctx.log);
     this.tailContext = {
-      config, host: ctx.host, alsoReadBy: (path) => this.alsoReadBy(path),
+      config, host: ctx.host, alsoReadBy: (path) => this.shared.readBy(path),
       sink: ctx.sink, metrics: ctx.metrics, onReplaced: (t) => this.check(t.path),
       filter: LineFilter.of(config.include_lines, config.exclude_lines),
       onBom: (t, encoding) => this.ctx.log.info('The file starts with a byte order mark; it is read in the encoding the mark says.', { source: this.name, path: t.path, encoding }),
@@ -109,39 +108,6 @@ export class FileSource implements Source {
     this.pollContext = {
       ...this.newInode, config, released: this.released, stopped: () => this.stopped, rescanDirectories: () => this.rescanDirectories(),
     };
-  }
-
-  /**
-   * The earlier source that reads the file at `path` too (FileSourceContext.earlier),
-   * by its path or by the path a symlink names (/var/log/containers/*.log are links
-   * to the kubernetes preset's /var/log/pods files); said once per path.
-   */
-  private alsoReadBy(path: string): string | undefined {
-    let real = path;
-    try {
-      real = realpathSync(path);
-    } catch {
-      // Gone already: its path alone decides.
-    }
-    const by = this.earlier.find((e) => e.matcher.matches(path) || (real !== path && e.matcher.matches(real)))?.name;
-    if (by !== undefined && !this.sharedPaths.has(path)) {
-      this.sharedPaths.add(path);
-      this.ctx.log.warn('A file is read by two sources; each ships its lines, with its own labels.', { source: this.name, path, also_read_by: by });
-    }
-    return by;
-  }
-
-  get filesWatched(): number {
-    return this.tails.size;
-  }
-
-  get filesOpen(): number {
-    return this.tails.all().filter((t) => t.isOpen).length;
-  }
-
-  /** Bytes read but not yet acknowledged (checkpointed). */
-  get checkpointLag(): number {
-    return this.tails.all().reduce((lag, t) => lag + Math.max(0, t.offset - (this.ctx.checkpoints.get(t.key)?.offset ?? 0)), 0);
   }
 
   async start(): Promise<void> {
@@ -470,8 +436,10 @@ export class FileSource implements Source {
   }
 
   collectMetrics(metrics: Metrics): void {
-    metrics.set(...M.filesWatched, { source: this.name }, this.filesWatched);
-    metrics.set(...M.filesOpen, { source: this.name }, this.filesOpen);
-    metrics.set(...M.checkpointLag, { source: this.name }, this.checkpointLag);
+    const tails = this.tails.all();
+    metrics.set(...M.filesWatched, { source: this.name }, tails.length);
+    metrics.set(...M.filesOpen, { source: this.name }, tails.filter((t) => t.isOpen).length);
+    // Bytes read but not yet acknowledged (checkpointed).
+    metrics.set(...M.checkpointLag, { source: this.name }, tails.reduce((lag, t) => lag + Math.max(0, t.offset - (this.ctx.checkpoints.get(t.key)?.offset ?? 0)), 0));
   }
 }

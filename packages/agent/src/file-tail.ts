@@ -3,31 +3,22 @@ import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { FileSourceConfig } from './config.js';
 import { CriJoiner, type CriLine } from './cri-log.js';
-import { DockerJoiner, dockerContainerFields, type DockerLine } from './docker-json-file.js';
-import { podLogFields } from './kubernetes-pod-log.js';
+import { DockerJoiner, type DockerLine } from './docker-json-file.js';
+import { envelopeSuffix } from './envelope-suffix.js';
 import { expectedHead, type FileIdentity } from './file-identity.js';
 import { fingerprint } from './fingerprint.js';
 import { OffsetMark } from './offset-mark.js';
 import { bomEncoding, newlineBytes, textDecoder, type FileEncoding } from './text-encoding.js';
-import { Utf16LineFramer } from './utf16-line-framer.js';
 import { fileEventId } from './event-id.js';
-import { LineFramer, type FramedLine } from './line-framer.js';
+import type { FramedLine } from './line-framer.js';
+import { tailFramer, type TailFramer } from './tail-framer.js';
 import { Multiline } from './multiline.js';
+import { withoutLeadingNoise } from './leading-noise.js';
 import { LineFilter } from './line-filter.js';
 import type { EventSink } from './event-sink.js';
 import { M, type Metrics } from './metrics.js';
 
 const READ_BYTES = 64 * 1024;
-/** Room for a CRI line's time, stream and tags before the text max_line_bytes caps. */
-const CRI_HEADER_BYTES = 256;
-/**
- * The longest JSON line dockerd writes for one piece: 16 KiB of text, each
- * byte escaped to at most 6 (`\u001b`, `\u003c`, `\ufffd` for a byte of
- * invalid UTF-8), plus `stream` and `time`. A docker line is never cut below
- * this: a part of it would not be JSON, and the joiner caps the text.
- */
-const DOCKER_LINE_BYTES = 16 * 1024 * 6 + 256;
-
 /** What every tail of one file source shares (one object per source). */
 export interface TailContext {
   readonly config: FileSourceConfig;
@@ -71,7 +62,7 @@ export class FileTail {
    * a file is another one (a fresh log with the same banner or CSV header).
    */
   awaitingCopy = false;
-  private framer: LineFramer | Utf16LineFramer;
+  private framer: TailFramer;
   /**
    * Multiline joiners, one per stream (docker, kubernetes: stdout and
    * stderr interleave, and a traceback on stderr must not take in an access
@@ -119,7 +110,7 @@ export class FileTail {
     this.mark = new OffsetMark(offset, mark);
     this.emittedMark = mark;
     this.encoding = config.encoding;
-    this.framer = this.newFramer(offset);
+    this.framer = tailFramer(this.config, this.encoding, offset);
     this.docker = config.type === 'docker' ? new DockerJoiner(config.max_line_bytes) : null;
     this.cri = config.type === 'kubernetes' ? new CriJoiner(config.max_line_bytes) : null;
     this.filter = tailContext.filter;
@@ -146,21 +137,8 @@ export class FileTail {
     if (bom === null || bom === this.encoding) return;
     this.encoding = bom;
     this.decode = textDecoder(bom);
-    this.framer = this.newFramer(this.offset);
+    this.framer = tailFramer(this.config, this.encoding, this.offset);
     this.onBom?.(this, bom);
-  }
-
-  // kubernetes: a CRI line is cut, not split: a part without the CRI header
-  // could not be joined to its line; the joined text is capped by the joiner.
-  // docker: likewise a JSON piece is read whole, whatever max_line_bytes says.
-  private newFramer(offset: number): LineFramer | Utf16LineFramer {
-    const encoding = this.encoding;
-    if (encoding === 'utf-16le' || encoding === 'utf-16be') {
-      return new Utf16LineFramer(encoding, this.config.max_line_bytes, this.config.long_lines, offset, this.config.max_message_bytes);
-    }
-    if (this.config.type === 'kubernetes') return new LineFramer(this.config.max_line_bytes + CRI_HEADER_BYTES, 'truncate', offset);
-    if (this.config.type === 'docker') return new LineFramer(Math.max(this.config.max_line_bytes, DOCKER_LINE_BYTES), this.config.long_lines, offset);
-    return new LineFramer(this.config.max_line_bytes, this.config.long_lines, offset, this.config.max_message_bytes);
   }
 
   private readonly docker: DockerJoiner | null;
@@ -329,8 +307,8 @@ export class FileTail {
     this.flushPartial();
     // kubernetes, docker: a long line whose last piece went to the next file
     // (rotated between its pieces) is emitted as far as it got.
-    if (this.cri) for (const l of this.cri.flush()) this.onJoined(l, this.offset);
-    if (this.docker) for (const l of this.docker.flush()) this.onDockerLine(l, this.offset);
+    if (this.cri) for (const l of this.cri.flush()) this.onRuntimeLine(l, this.offset);
+    if (this.docker) for (const l of this.docker.flush()) this.onRuntimeLine(l, this.offset);
     this.flushMultiline();
   }
 
@@ -352,51 +330,31 @@ export class FileTail {
   private onLine(line: FramedLine): void {
     // Where an event's position may lag behind what is read (offset-mark.ts).
     if (this.docker || this.cri || this.config.multiline) this.mark.remember(line.end);
-    // A UTF-8 byte order mark (Notepad, PowerShell 5's `Out-File -Encoding utf8`) is not text:
-    // kept, it was the first line's first character, and a JSON first line was not parsed.
-    if (line.start === 0 && this.encoding === 'utf-8' && line.text.length >= 3 && line.text[0] === 0xef && line.text[1] === 0xbb && line.text[2] === 0xbf) {
-      line = { ...line, text: line.text.subarray(3) };
-    }
-    // NUL bytes leading a line are the hole an application without O_APPEND leaves when it
-    // writes on at its old offset after copytruncate: shipped, they made one event of
-    // kilobytes of NULs (in 64 KiB parts) before its first line's text. Not in UTF-16, where
-    // a NUL is half of a character; docker and CRI lines are parsed whole (a hole makes them not JSON/CRI).
-    if (line.text[0] === 0 && !this.docker && !this.cri && this.encoding !== 'utf-16le' && this.encoding !== 'utf-16be') {
-      let i = 1;
-      while (i < line.text.length && line.text[i] === 0) i++;
-      line = { ...line, text: line.text.subarray(i) };
-    }
+    line = withoutLeadingNoise(line, this.encoding, this.docker !== null || this.cri !== null);
     // Blank lines carry nothing to search for (Filebeat drops them too),
     // unless inside a multiline event (multiline.ts).
     if (line.text.length === 0 && !this.multilineHolds(null)) return;
     this.linesInChunk++;
     if (this.docker) {
       const joined = this.docker.push(line.text.toString('utf8'), line.start, line.truncated);
-      if (joined) this.onDockerLine(joined, line.end);
+      if (joined) this.onRuntimeLine(joined, line.end);
       return;
     }
     if (this.cri) {
       const joined = this.cri.push(line.text, line.start, line.truncated);
-      if (joined) this.onJoined(joined, line.end);
+      if (joined) this.onRuntimeLine(joined, line.end);
       return;
     }
     this.onUnwrapped(line);
   }
 
-  private onDockerLine(joined: DockerLine, end: number): void {
-    // An empty printed line (`{"log":"\n",…}`): nothing to search for, as blank file lines.
+  /** A line a container runtime wrote (docker's JSON piece, a CRI line), joined from its parts. */
+  private onRuntimeLine(joined: DockerLine | CriLine, end: number): void {
+    // An empty printed line (`{"log":"\n",…}`, `<time> stdout F `): nothing to search for, as blank file lines.
     if (joined.text.length === 0 && !this.multilineHolds(joined.stream)) return;
     this.stream = joined.stream;
     this.runtimeTime = joined.time;
-    this.onUnwrapped({ text: Buffer.from(joined.text), start: joined.start, end, truncated: joined.truncated });
-  }
-
-  private onJoined(joined: CriLine, end: number): void {
-    // An empty printed line (`<time> stdout F `): nothing to search for, as blank file lines.
-    if (joined.text.length === 0 && !this.multilineHolds(joined.stream)) return;
-    this.stream = joined.stream;
-    this.runtimeTime = joined.time;
-    this.onUnwrapped({ text: joined.text, start: joined.start, end, truncated: joined.truncated });
+    this.onUnwrapped({ text: typeof joined.text === 'string' ? Buffer.from(joined.text) : joined.text, start: joined.start, end, truncated: joined.truncated });
   }
 
   private onUnwrapped(line: FramedLine): void {
@@ -445,15 +403,7 @@ export class FileTail {
       this.sink.skip(this.key, position);
       return;
     }
-    this.suffix ??= ',' + JSON.stringify({
-      host: this.host,
-      source: this.sourcePath,
-      ...this.config.labels,
-      ...(this.config.timezone !== undefined ? { '@timezone': this.config.timezone } : {}),
-      ...(this.docker ? dockerContainerFields(this.path) : {}),
-      // From the path the content was first read at (`3.log`, also once the kubelet renamed it `3.log.<time>`).
-      ...(this.cri ? podLogFields(this.sourcePath) : {}),
-    }).slice(1);
+    this.suffix ??= envelopeSuffix(this.host, this.sourcePath, this.config, this.docker ? this.path : null, this.cri !== null);
     const envelope = `{"@raw":${JSON.stringify(raw)},"event.id":"${fileEventId(this.eventIdentity, line.start, this.idsSortFrom)}"`
       + (line.truncated ? ',"@truncated":true' : '')
       // toString('utf8') put U+FFFD for bytes that are not UTF-8 (a Latin-1 file): the server flags the event.
@@ -474,7 +424,7 @@ export class FileTail {
       // the held-back bytes again instead of skipping them.
       this.offset = this.emittedEnd;
       this.mark.rewind(this.offset, this.emittedMark);
-      this.framer = this.newFramer(this.offset);
+      this.framer = tailFramer(this.config, this.encoding, this.offset);
       for (const { ml } of this.multilines.values()) ml.discard();
       this.docker?.discard();
       this.cri?.discard();

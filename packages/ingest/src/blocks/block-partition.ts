@@ -18,7 +18,8 @@ import { truncateWalIfFree } from '../sqlite/wal-checkpoints.js';
 import type { PartitionKey } from '../sqlite/partition-name.js';
 import { decodeColumn, encodeMetas, type ColumnMeta, type EncodedBlock } from './block-codec.js';
 import { blockHeader, hasContentIds, type BlockHeader, type BlockRow } from './block-header.js';
-import { BLOCK_DDL, ELEMENT_BLOOMS_FROM } from './block-schema.js';
+import { BLOCK_DDL } from './block-schema.js';
+import { elementBloomsMark } from './element-blooms-mark.js';
 import { decompressColumn } from './column-compression.js';
 import { absentColumn } from './shared-rows.js';
 import { contentIdOfRow, sortContentNames } from '../normalize/content-id.js';
@@ -92,7 +93,7 @@ export class BlockPartition {
           throw err;
         }
       }
-      this.elementBloomsFrom = this.elementBloomsMark();
+      this.elementBloomsFrom = elementBloomsMark(this.db);
       for (const row of this.all<{ key: string }>("SELECT key FROM meta WHERE key LIKE 'classes:%'", [])) {
         this.classFingerprints.add(row.key.slice('classes:'.length));
       }
@@ -100,29 +101,6 @@ export class BlockPartition {
       this.db.close();
       throw err;
     }
-  }
-
-  /**
-   * Value blooms hold array elements since a version of the store; the
-   * blocks written before do not, so `tags:a` would prune the block holding
-   * `["a","b"]`. The first connection of a version that writes them records
-   * the next block id (ids are never reused: AUTOINCREMENT); blocks below it
-   * are old. A file that cannot take the mark (read-only) counts every block
-   * as old: slower, never a wrong answer.
-   */
-  private elementBloomsMark(): number {
-    const read = (): number | null => {
-      const row = this.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [ELEMENT_BLOOMS_FROM]);
-      return row ? Number(row.value) : null;
-    };
-    const known = read();
-    if (known !== null) return known;
-    try {
-      this.db.prepare('INSERT OR IGNORE INTO meta (key, value) SELECT ?, coalesce(max(id), 0) + 1 FROM blocks').run(ELEMENT_BLOOMS_FROM);
-    } catch {
-      return Infinity;
-    }
-    return read() ?? Infinity;
   }
 
   all<T>(sql: string, positional: readonly unknown[], named?: Record<string, unknown>): T[] {
