@@ -55,6 +55,29 @@ function batch(tag: string, n: number): string {
   return lines.join('\n') + '\n';
 }
 
+/** Overwrites every other page of the second half of an SQLite file (its header and schema pages stay, so it still opens); returns its pages. */
+function damagePages(path: string): number {
+  const file = readFileSync(path);
+  const raw = file.readUInt16BE(16);
+  const pageSize = raw === 1 ? 65_536 : raw;
+  const pages = file.length / pageSize;
+  for (let p = Math.floor(pages / 2); p < pages; p += 2) file.fill(0xa5, p * pageSize, (p + 1) * pageSize);
+  writeFileSync(path, file);
+  return pages;
+}
+
+/** A write into the damaged partition `name` and readiness both answer 503, naming it. */
+async function assertWritesRefused(url: string, name: string, body: string): Promise<void> {
+  const into = await fetch(`${url}/api/v1/ingest`, { method: 'POST', body });
+  const intoBody = await into.text();
+  assert.equal(into.status, 503, intoBody);
+  assert.match(intoBody, new RegExp(`the partition ${name.replaceAll('.', '\\.')} is damaged inside .*move it aside`));
+  const ready = await fetch(`${url}/health/ready`);
+  const readyBody = await ready.text();
+  assert.equal(ready.status, 503, readyBody);
+  assert.match(readyBody, new RegExp(name.replaceAll('.', '\\.')));
+}
+
 async function count(url: string, q: string): Promise<number> {
   const res = await fetch(`${url}/api/v1/search?q=${encodeURIComponent(q)}&from=now-1h&to=now&limit=1000`);
   assert.equal(res.status, 200, await res.clone().text());
@@ -340,14 +363,8 @@ test('a partition file damaged inside (pages overwritten, header intact): search
     s.proc.kill('SIGTERM');
     assert.equal((await s.exit).code, 0);
     // Every other page of the second half overwritten; the header and schema pages stay, so the file still opens.
-    const damaged = join(data, 'blocks', `${recent.slice(0, 10)}.default.db`);
-    const file = readFileSync(damaged);
-    const raw = file.readUInt16BE(16);
-    const pageSize = raw === 1 ? 65_536 : raw;
-    const pages = file.length / pageSize;
+    const pages = damagePages(join(data, 'blocks', `${recent.slice(0, 10)}.default.db`));
     assert.ok(pages >= 8, `${pages} pages`);
-    for (let p = Math.floor(pages / 2); p < pages; p += 2) file.fill(0xa5, p * pageSize, (p + 1) * pageSize);
-    writeFileSync(damaged, file);
 
     s = await serve(['--data', data, '--listen', '127.0.0.1:0']);
     const res = await fetch(`${s.url}/api/v1/search?q=*&from=now-3d&limit=10`);
@@ -367,14 +384,7 @@ test('a partition file damaged inside (pages overwritten, header intact): search
     assert.match(await metrics.text(), /^logship_store_unreadable_partitions 1$/m);
     // Writes into the damaged day fail (retryable: nothing is acknowledged)
     // and readiness says so, naming the file: it agrees with ingest.
-    const into = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body: lines('later', minutesAgo(0)) });
-    const intoBody = await into.text();
-    assert.equal(into.status, 503, intoBody);
-    assert.match(intoBody, new RegExp(`the partition ${recent.slice(0, 10)}\\.default\\.db is damaged inside .*move it aside`));
-    const ready = await fetch(`${s.url}/health/ready`);
-    const readyBody = await ready.text();
-    assert.equal(ready.status, 503, readyBody);
-    assert.match(readyBody, new RegExp(`${recent.slice(0, 10)}\\.default\\.db`));
+    await assertWritesRefused(s.url, `${recent.slice(0, 10)}.default.db`, lines('later', minutesAgo(0)));
   } finally {
     s.proc.kill('SIGTERM');
     await s.exit;
@@ -397,23 +407,10 @@ test('the row format: a write that reaches a damaged page answers 503 naming the
     s.proc.kill('SIGTERM');
     assert.equal((await s.exit).code, 0);
     const name = `${recent.slice(0, 10)}.default.db`;
-    const damaged = join(data, 'sqlite', name);
-    const file = readFileSync(damaged);
-    const raw = file.readUInt16BE(16);
-    const pageSize = raw === 1 ? 65_536 : raw;
-    const pages = file.length / pageSize;
-    for (let p = Math.floor(pages / 2); p < pages; p += 2) file.fill(0xa5, p * pageSize, (p + 1) * pageSize);
-    writeFileSync(damaged, file);
+    damagePages(join(data, 'sqlite', name));
 
     s = await serve(['--config', config, '--listen', '127.0.0.1:0']);
-    const into = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body: lines('later', minutesAgo(0)) });
-    const intoBody = await into.text();
-    assert.equal(into.status, 503, intoBody);
-    assert.match(intoBody, new RegExp(`the partition ${name.replaceAll('.', '\\.')} is damaged inside .*move it aside`));
-    const ready = await fetch(`${s.url}/health/ready`);
-    const readyBody = await ready.text();
-    assert.equal(ready.status, 503, readyBody);
-    assert.match(readyBody, new RegExp(name.replaceAll('.', '\\.')));
+    await assertWritesRefused(s.url, name, lines('later', minutesAgo(0)));
   } finally {
     s.proc.kill('SIGTERM');
     await s.exit;
