@@ -100,10 +100,6 @@ export class IngestWorkers implements IngestPool {
     return pool;
   }
 
-  get size(): number {
-    return this.threads.length;
-  }
-
   async prepare(items: readonly IngestItem[], receivedAt: number, wantEvents: boolean): Promise<{ batch: NormalizedBatch; prepared: unknown } | undefined> {
     const first = items[0];
     if (this.closed || first === undefined || first.kind !== 'line') return undefined;
