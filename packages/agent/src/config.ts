@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { agentError } from './errors.js';
-import { readTlsOptions } from './tls-options.js';
+import { readTlsOptions, type ServerTlsConfig } from './tls-options.js';
 import { Checker, int, object, oneOf, optStr, str } from './config-checker.js';
 import { sourceConfig, type SourceConfig } from './source-config.js';
 
@@ -15,18 +15,7 @@ import { sourceConfig, type SourceConfig } from './source-config.js';
 // What a source's config is moved to source-config.ts; importers of the config keep finding it here.
 export type { FileSourceConfig, JournaldSourceConfig, LineFilterConfig, MultilineConfig, SourceConfig } from './source-config.js';
 
-/** How the agent verifies an https server and which certificate it presents (paths; read by tls-options.ts). */
-export interface ServerTlsConfig {
-  /** PEM CA bundle to trust instead of the system's (a private CA). */
-  readonly ca_file?: string;
-  /** Client certificate and key for mutual TLS (both or neither). */
-  readonly cert_file?: string;
-  readonly key_file?: string;
-  /** Host name the certificate must carry, when it is not the URL's host. */
-  readonly server_name?: string;
-  /** Accept any certificate (warned about at every start). */
-  readonly insecure_skip_verify: boolean;
-}
+export type { ServerTlsConfig } from './tls-options.js';
 
 export interface AgentConfig {
   readonly server: { readonly url: string; readonly token?: string; readonly timeout_ms: number; readonly tls?: ServerTlsConfig };

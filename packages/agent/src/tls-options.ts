@@ -1,11 +1,23 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AgentOptions } from 'node:https';
-import type { ServerTlsConfig } from './config.js';
 import { agentError } from './errors.js';
 
 /** The node:https agent options for `server.tls`. */
 export type TlsAgentOptions = Pick<AgentOptions, 'ca' | 'cert' | 'key' | 'servername' | 'rejectUnauthorized'>;
+
+/** How the agent verifies an https server and which certificate it presents (the paths the config names; read here). */
+export interface ServerTlsConfig {
+  /** PEM CA bundle to trust instead of the system's (a private CA). */
+  readonly ca_file?: string;
+  /** Client certificate and key for mutual TLS (both or neither). */
+  readonly cert_file?: string;
+  readonly key_file?: string;
+  /** Host name the certificate must carry, when it is not the URL's host. */
+  readonly server_name?: string;
+  /** Accept any certificate (warned about at every start). */
+  readonly insecure_skip_verify: boolean;
+}
 
 /**
  * Reads the files `server.tls` names. Throws LS_AGENT_TLS_FILE naming the

@@ -25,7 +25,7 @@ import { compareKeys } from '../sqlite/search-cursor.js';
 import { encodeBlock, type EncodedBlock } from './block-codec.js';
 import type { BlockPartition } from './block-partition.js';
 import { hasContentIds, type BlockHeader } from './block-header.js';
-import { rowEvents } from './block-scan.js';
+import { rowEvents } from './row-events.js';
 import { nonFiniteFields } from './non-finite-fields.js';
 
 /** A level's small blocks merge once there are this many (or BIG_BLOCK events among them); one merge takes at most this many. */

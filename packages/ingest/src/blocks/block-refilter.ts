@@ -8,7 +8,7 @@
 import type { FieldValue, LogEvent } from '@logship/query';
 import { decodeColumn, encodeBlock, type EncodedBlock } from './block-codec.js';
 import type { PreparedGroup } from './block-prepare.js';
-import { rowEvents } from './block-scan.js';
+import { rowEvents } from './row-events.js';
 import { nonFiniteFields } from './non-finite-fields.js';
 
 /** keep: 1 for each row (in block order) to keep; at least one is. */

@@ -11,7 +11,7 @@ import { columnPrefix } from './column-compression.js';
 import { shapesMayHold } from './presence.js';
 import type { BlockPartition, Column } from './block-partition.js';
 import { hasContentIds, type BlockHeader } from './block-header.js';
-import { rowEvents as eventsOf } from './block-scan.js';
+import { rowEvents as eventsOf } from './row-events.js';
 
 const TIMESTAMP = '@timestamp';
 const EVENT_ID = 'event.id';
@@ -168,7 +168,7 @@ function decodeRows(db: BlockPartition, h: BlockHeader, names: readonly string[]
 
 /**
  * Rows of readBlockRows as the events a search returns, in their order.
- * Built all at once (block-scan.ts rowEvents' `all`): one row at a time, a
+ * Built all at once (row-events.ts rowEvents' `all`): one row at a time, a
  * block of 40,000 distinct field names (a field explosion) cost a walk of
  * every name for every hit.
  */

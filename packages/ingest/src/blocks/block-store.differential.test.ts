@@ -25,7 +25,7 @@ import { codeOf, compareOutcomes, expectedHistogram, matcherOutcome, SEMANTICS_Q
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
 import { contentId } from '../normalize/content-id.js';
-import { percentile } from '../sqlite/sqlite-aggregate.js';
+import { percentile } from '../sqlite/percentile-select.js';
 import { BlockStore } from './block-store.js';
 
 const EVENTS = Number(process.env.LS_DIFF_EVENTS ?? 3000);

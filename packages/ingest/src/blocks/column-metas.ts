@@ -6,11 +6,50 @@
  * Version 1 (no shapes) is still read.
  */
 import type { FieldValue } from '@logship/query';
-import type { ColumnMeta } from './block-codec.js';
 import { ByteReader, corrupt } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
 import type { BlockShape } from './block-shape.js';
 import { storeError } from '../store/store-error.js';
+
+/** What a block says of one column without decoding it: what queries prune by and how to decode the data. */
+export interface ColumnMeta {
+  /** Field name; '@timestamp' (as epoch-ms integers) and 'event.id' are columns too. */
+  name: string;
+  /** How data is stored (column-compression.ts ENC_*). */
+  encoding: number;
+  /** Rows where the field is present (value !== undefined). */
+  present: number;
+  /** Bitmask of value types present: 1 string, 2 number, 4 boolean, 8 null. */
+  types: number;
+  /** Over finite number values (range pruning); null when none. */
+  min: number | null;
+  max: number | null;
+  /** Set when every row has the field with this same value (data then empty). */
+  constValue?: FieldValue;
+  /** Tokens (text fields) or typed exact values (valueKey); null when not worth it. */
+  bloom: Uint8Array | null;
+  /**
+   * event.id of a block with content ids: `bloom` holds the stored ids
+   * (null when none is stored), these the content ids, one bloom per block
+   * as first written. A merge concatenates its sources' lists, so it never
+   * hashes their content to rebuild one bloom (columnMayHold).
+   */
+  contentIdBlooms?: Uint8Array[];
+  /**
+   * event.id of a block with content ids: the block keeps a byte a row, the
+   * first byte of each content id (contentIdTag; 0 for rows with a stored
+   * id), as EncodedBlock.contentIdTags. Absent in blocks written before
+   * them, and in merges of such blocks: a lookup then hashes every row.
+   */
+  contentIdTags?: boolean;
+  /**
+   * Codec-internal: the block's row shapes (block-shape.ts), one object
+   * shared by the columns of a block, needed by decodeColumn. encodeMetas
+   * writes it and decodeMetas restores it; keep metas whole (a spread copy
+   * keeps it).
+   */
+  shape?: BlockShape;
+}
 
 const VERSION = 2;
 const HAS_BOUNDS = 1;

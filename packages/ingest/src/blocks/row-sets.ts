@@ -8,7 +8,17 @@
  */
 import type { Column } from './block-partition.js';
 import type { BlockHeader } from './block-header.js';
-import type { BlockColumns } from './block-scan.js';
+
+/**
+ * A block's columns, each decoded when first asked for: an AND's later
+ * leaves see only the rows the earlier ones kept (often none), and text
+ * fields whose blooms rule a phrase out are never read.
+ */
+export interface BlockColumns {
+  get(name: string): Column;
+  /** The rows of `rows` whose event.id is `id`, hashing content ids only where they may match (block-rows.ts rowsWithId). */
+  idRows(rows: readonly number[], id: string): readonly number[];
+}
 
 /** The rows of `rows` (ascending) that match; `ts` decodes @timestamp when a leaf needs it. */
 export type RowMatch = (h: BlockHeader, cols: BlockColumns, ts: () => Column, rows: readonly number[]) => readonly number[];

@@ -7,7 +7,10 @@
  * type only: frozen arrays made the searches that read them 30–50 % slower
  * (V8 reads frozen elements on a slower path; measured back to back).
  */
-import type { Column } from './block-partition.js';
+import type { FieldValue } from '@logship/query';
+
+/** block-partition.ts Column, spelled out: that module imports this one. */
+type Column = readonly (FieldValue | undefined)[];
 
 /** Blocks come in few sizes per partition; past this, start again. */
 const MAX_SIZES = 256;

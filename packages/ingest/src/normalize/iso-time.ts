@@ -3,7 +3,7 @@
  * a quarter of its cost for times from 1970 to 9999 (a day's `YYYY-MM-DDT` is
  * formatted once and kept; the time of day is integer arithmetic). It was
  * a third of finishing a normalized event (normalize-line.ts) and shows in
- * merges, which rebuild every row's time (blocks/block-scan.ts rowEvents).
+ * merges, which rebuild every row's time (blocks/row-events.ts rowEvents).
  * Other times, and NaN (a RangeError, as toISOString throws), go to Date.
  */
 const DAY_MS = 86_400_000;

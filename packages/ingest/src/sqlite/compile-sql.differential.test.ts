@@ -23,7 +23,7 @@ import { generateCorpus } from '../testing/generate-corpus.js';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
 import { compileSql } from './compile-sql.js';
 import { openSqliteStore } from './open-sqlite-store.js';
-import { percentile } from './sqlite-aggregate.js';
+import { percentile } from './percentile-select.js';
 import { expectedHistogram } from '../store/contract/differential.js';
 
 const EVENTS = Number(process.env.LS_DIFF_EVENTS ?? 3000);

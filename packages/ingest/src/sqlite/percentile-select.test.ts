@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { percentile } from './sqlite-aggregate.js';
+import { percentile } from './percentile-select.js';
 import { joinPassParts, mergeSorted, PassCollector, PercentileSelect } from './percentile-select.js';
 
 const PERCENTS = [0, 1, 25, 50, 66.6, 90, 99, 99.9, 100];

@@ -23,7 +23,6 @@
  * field (all values equal, or in one narrow band) costs at most five
  * scans, never more memory than `cap` values a group.
  */
-import { percentile } from './sqlite-aggregate.js';
 
 /** Values a group keeps before it counts only (8 MiB of doubles). */
 export const PERCENTILE_VALUES = 1 << 20;
@@ -188,7 +187,7 @@ interface Target {
 /**
  * Drives the passes of one percentiles aggregation: next() is the pass to
  * run (null when every rank is found), take() its joined part, answer()
- * the result, interpolated as sqlite-aggregate.ts's percentile.
+ * the result, interpolated as percentile below.
  */
 export class PercentileSelect {
   private readonly percents: readonly number[];
@@ -309,4 +308,15 @@ function valueOfKey(hi: number, lo: number): number {
     u32[LO] = ~lo >>> 0;
   }
   return f64[0]!;
+}
+
+/** Linear interpolation between closest ranks (numpy's default). */
+export function percentile(sorted: ArrayLike<number>, p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  const a = sorted[lo] as number;
+  const b = sorted[hi] as number;
+  return a + (b - a) * (rank - lo);
 }

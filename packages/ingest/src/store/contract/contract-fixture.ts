@@ -6,7 +6,12 @@
  * event sent without one (the block store keeps no copy of those).
  */
 import type { LogEvent } from '@logship/query';
+import type { LogStore } from '../log-store.js';
+import type { RetentionConfig } from '../../retention/retention-config.js';
 import { contentId } from '../../normalize/content-id.js';
+
+/** Runs `fn` on a fresh store of the kind under test, with its clock (and retention, when a test sets one). */
+export type WithStore = (fn: (store: LogStore, clock: { now: number }) => Promise<void>, retention?: RetentionConfig) => Promise<void>;
 
 /** The contract's clock: noon, so the corpus spans three UTC days. */
 export const CONTRACT_NOW = Date.parse('2026-11-23T12:00:00.000Z');

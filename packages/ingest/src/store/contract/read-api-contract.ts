@@ -13,7 +13,7 @@ import { DAY_MS } from '../../retention/retention-config.js';
 import { q } from './ast-builders.js';
 import { CONTRACT_NOW, contractCorpus } from './contract-fixture.js';
 import { expectedHistogram } from './differential.js';
-import type { WithStore } from './run-log-store-contract.js';
+import type { WithStore } from './contract-fixture.js';
 
 const MINUTE = 60_000;
 const WIDE = { from: CONTRACT_NOW - 30 * DAY_MS, to: CONTRACT_NOW + DAY_MS };

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LogEvent } from '@logship/query';
-import type { WithStore } from './run-log-store-contract.js';
+import type { WithStore } from './contract-fixture.js';
 import { DAY_MS, type RetentionConfig } from '../../retention/retention-config.js';
 import { q } from './ast-builders.js';
 import { CONTRACT_NOW } from './contract-fixture.js';

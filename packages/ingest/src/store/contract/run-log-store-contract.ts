@@ -441,5 +441,3 @@ export function runLogStoreContract(name: string, makeStore: MakeContractStore):
     });
   });
 }
-
-export type WithStore = (fn: (store: LogStore, clock: { now: number }) => Promise<void>, retention?: RetentionConfig) => Promise<void>;
