@@ -242,3 +242,26 @@ test('"kubernetes.labels.app-name":web — a quoted field name is literal (LogsQ
   // A phrase of free text is unchanged.
   assert.deepEqual(shape('"a:b"'), term(null, 'a:b', true));
 });
+
+test('status:[500 TO, status:[500, ts:{now-1h TO — an unclosed range says what it lacks, where it opened, and the range whole', () => {
+  const cases: Array<[string, number, RegExp]> = [
+    ['status:[500 TO', 14, /^the range opened at column 8 lacks an upper bound and a closing "\]" but end of query found; write it whole: status:\[500 TO \*\]$/],
+    ['status:[500', 11, /^the range opened at column 8 lacks "TO", an upper bound and a closing "\]" but end of query found; write it whole: status:\[500 TO \*\]$/],
+    ['ts:{now-1h TO', 13, /^the range opened at column 4 lacks an upper bound and a closing "\}" .*: ts:\{now-1h TO \*\}$/],
+    ['status:[500 TO 600', 18, /lacks a closing "\]" but end of query found; write it whole: status:\[500 TO 600\]$/],
+    ['status:[500 TO 600 AND level:error', 19, /lacks a closing "\]" but "AND" found/],
+    ['status:[500 600]', 12, /lacks "TO", .*: status:\[500 TO 600\]$/],
+    ['status:[ TO 599]', 12, /lacks a lower bound before "TO" \(\* for none\) .*: status:\[\* TO 599\]$/],
+    ['status:[500 TO 599)', 19, /lacks a closing "\]" \("\)" does not close a range\) .*: status:\[500 TO 599\]$/],
+    ['status:[', 8, /lacks its bounds \(LOWER TO UPPER, \* for an open end\)/],
+  ];
+  for (const [q, offset, reason] of cases) {
+    const err = syntaxError(q);
+    assert.equal(err.code, 'LS_QUERY_SYNTAX', q);
+    assert.equal(err.offset, offset, q);
+    assert.match(err.reason, reason, q);
+  }
+  // Brackets of a phrase or a regex's class open no range.
+  assert.doesNotMatch(syntaxError('message:"[x" AND (').reason, /range/);
+  assert.doesNotMatch(syntaxError('message:/[0-9]+/ AND (').reason, /range/);
+});

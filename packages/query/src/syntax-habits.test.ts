@@ -63,5 +63,5 @@ test('error | stats count() and other LogsQL pipes name what does it here', () =
 
 test('other syntax errors are said as before', () => {
   assert.equal(reason('level:'), 'expected "(", comparison, phrase or term but end of query found');
-  assert.equal(reason('x:{a TO b'), 'expected closing bracket (] or }) but end of query found');
+  assert.equal(reason('a AND ('), 'expected "(", NOT, comparison, phrase or term but end of query found');
 });
