@@ -167,7 +167,6 @@ for (const [q, write] of [
 }
 
 for (const [q, write] of [
-  ['*:>=now-1h', '@timestamp:>=now-1h'],
   ['time:>now-15m', '@timestamp:>now-15m'],
   ['http.*:<2026-02-08', '@timestamp:<2026-02-08'],
 ] as const) {
@@ -180,7 +179,7 @@ for (const [q, write] of [
 test('created_at:>=2026-02-08 — an ISO date on another field also says the string range in brackets', () => {
   assert.match(syntaxError('created_at:>=2026-02-08').reason, /write @timestamp:>=2026-02-08; for ISO text in created_at, a range in brackets: created_at:\[2026-02-08 TO \*\]$/);
   assert.match(syntaxError('created_at:<2026-02-08').reason, /created_at:\[\* TO 2026-02-08\}$/);
-  assert.doesNotMatch(syntaxError('*:>=now-1h').reason, /brackets/);
+  assert.doesNotMatch(syntaxError('http.*:>=now-1h').reason, /brackets/);
 });
 
 test('a\\nAND\\n) — line and column on a multi-line query', () => {
@@ -264,4 +263,16 @@ test('status:[500 TO, status:[500, ts:{now-1h TO — an unclosed range says what
   // Brackets of a phrase or a regex's class open no range.
   assert.doesNotMatch(syntaxError('message:"[x" AND (').reason, /range/);
   assert.doesNotMatch(syntaxError('message:/[0-9]+/ AND (').reason, /range/);
+});
+
+test('*:[now-1h TO now], *:>=2026-02-08 — a time range over every field is the @timestamp range', () => {
+  assert.deepEqual(shape('*:[now-1h TO now]'), range('@timestamp', ['now-1h', true], ['now', true]));
+  assert.deepEqual(shape('*:{2026-02-08 TO now-1d/d]'), range('@timestamp', ['2026-02-08', false], ['now-1d/d', true]));
+  assert.deepEqual(shape('*:>=2026-02-08'), range('@timestamp', ['2026-02-08', true], null));
+  assert.deepEqual(shape('level:error AND *:(<now-5m)'), and(term('level', 'error'), range('@timestamp', null, ['now-5m', false])));
+  // Numbers and text stay a range over every field; a narrower pattern is the user's own.
+  assert.equal(parse('*:[500 TO 599]').type, 'field_pattern');
+  assert.equal(parse('*:[a TO b]').type, 'field_pattern');
+  assert.equal(parse('*:[now TO z]').type, 'field_pattern');
+  assert.equal(parse('*_at:[now-1h TO now]').type, 'field_pattern');
 });

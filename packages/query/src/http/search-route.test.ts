@@ -170,3 +170,17 @@ test('a parameter given twice (?from=now-1h&from=now-2h, a URL built by appendin
     assert.match(res.json().error.message, new RegExp(`^"${name}" is given 2 times; give each parameter once`), url);
   }
 });
+
+test('*:[now-1h TO now] (Kibana\'s time range over every field) searches the last hour, as @timestamp:[now-1h TO now] does', async () => {
+  const { app } = await queryApiApp(sampleEvents());
+  const ids = async (q: string) => {
+    const res = await app.inject({ method: 'GET', url: `/api/v1/search?q=${encodeURIComponent(q)}` });
+    assert.equal(res.statusCode, 200, res.body);
+    const body = res.json();
+    return { ids: body.hits.map((e: { 'event.id': string }) => e['event.id']), hours: Math.round((Date.parse(body.range.to) - Date.parse(body.range.from)) / 60_000) / 60 };
+  };
+  // e6 is 30 minutes old: outside the default 15 minutes, inside the hour asked for.
+  assert.deepEqual(await ids('*:[now-1h TO now]'), { ids: ['e1', 'e2', 'e3', 'e4', 'e5', 'e6'], hours: 1 });
+  assert.deepEqual(await ids('*:[now-1h TO now]'), await ids('@timestamp:[now-1h TO now]'));
+  assert.deepEqual(await ids('level:error AND *:>now-2h'), { ids: ['e1', 'e4', 'e7'], hours: 2 });
+});
