@@ -184,3 +184,23 @@ test('*:[now-1h TO now] (Kibana\'s time range over every field) searches the las
   assert.deepEqual(await ids('*:[now-1h TO now]'), await ids('@timestamp:[now-1h TO now]'));
   assert.deepEqual(await ids('level:error AND *:>now-2h'), { ids: ['e1', 'e4', 'e7'], hours: 2 });
 });
+
+test('limit=20000 over the 10,000 a page holds is a 400 naming the maximum and next_cursor, not 10,000 hits read as all (Elasticsearch\'s max_result_window)', async () => {
+  const { app, reader } = await queryApiApp(sampleEvents());
+  const before = reader.requests.length;
+  for (const [limit, res] of [
+    [20000, await app.inject({ method: 'GET', url: '/api/v1/search?q=*&limit=20000' })],
+    [20000, await app.inject({ method: 'POST', url: '/api/v1/search', payload: { q: '*', limit: 20000 } })],
+    [10001, await app.inject({ method: 'GET', url: '/api/v1/queries/errors/search?limit=10001' })],
+  ] as const) {
+    assert.equal(res.statusCode, 400, res.body);
+    const error = res.json().error;
+    assert.equal(error.code, 'LS_API_BAD_REQUEST');
+    assert.deepEqual([error.param, error.maximum], ['limit', 10_000]);
+    assert.match(error.message, new RegExp(`^limit ${limit} is over 10000, the most events one page holds; ask for at most 10000 and page on with next_cursor$`));
+  }
+  assert.equal(reader.requests.length, before, 'nothing searched');
+  const at = await app.inject({ method: 'GET', url: '/api/v1/search?q=*&limit=10000&from=now-1d' });
+  assert.equal(at.statusCode, 200, at.body);
+  assert.equal(at.json().hits.length, 7);
+});
