@@ -249,7 +249,9 @@ test('status:[500 TO, status:[500, ts:{now-1h TO — an unclosed range says what
     ['ts:{now-1h TO', 13, /^the range opened at column 4 lacks an upper bound and a closing "\}" .*: ts:\{now-1h TO \*\}$/],
     ['status:[500 TO 600', 18, /lacks a closing "\]" but end of query found; write it whole: status:\[500 TO 600\]$/],
     ['status:[500 TO 600 AND level:error', 19, /lacks a closing "\]" but "AND" found/],
-    ['status:[500 600]', 12, /lacks "TO", .*: status:\[500 TO 600\]$/],
+    ['status:[500 600]', 12, /lacks "TO" between its bounds but "600\]" found; write it whole: status:\[500 TO 600\]$/],
+    ['status:[500..599]', 16, /lacks "TO" between its bounds .*: status:\[500 TO 599\]$/],
+    ['status:[500, 599]', 13, /lacks "TO" between its bounds .*: status:\[500 TO 599\]$/],
     ['status:[ TO 599]', 12, /lacks a lower bound before "TO" \(\* for none\) .*: status:\[\* TO 599\]$/],
     ['status:[500 TO 599)', 19, /lacks a closing "\]" \("\)" does not close a range\) .*: status:\[500 TO 599\]$/],
     ['status:[', 8, /lacks its bounds \(LOWER TO UPPER, \* for an open end\)/],
@@ -260,7 +262,8 @@ test('status:[500 TO, status:[500, ts:{now-1h TO — an unclosed range says what
     assert.equal(err.offset, offset, q);
     assert.match(err.reason, reason, q);
   }
-  // Brackets of a phrase or a regex's class open no range.
+  // Brackets of a phrase or a regex's class open no range, nor does a brace without a field (Loki's selector).
+  assert.doesNotMatch(syntaxError('{job="nginx"} |= "error"').reason, /range/);
   assert.doesNotMatch(syntaxError('message:"[x" AND (').reason, /range/);
   assert.doesNotMatch(syntaxError('message:/[0-9]+/ AND (').reason, /range/);
 });
