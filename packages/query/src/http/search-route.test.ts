@@ -204,3 +204,17 @@ test('limit=20000 over the 10,000 a page holds is a 400 naming the maximum and n
   assert.equal(at.statusCode, 200, at.body);
   assert.equal(at.json().hits.length, 7);
 });
+
+test('from=yesterday, from=today (the pickers\' words) are a 400 that says the date math they stand for', async () => {
+  const { app } = await queryApiApp(sampleEvents());
+  const yesterday = await app.inject({ method: 'GET', url: '/api/v1/search?from=yesterday' });
+  assert.equal(yesterday.statusCode, 400, yesterday.body);
+  assert.equal(yesterday.json().error.code, 'LS_API_BAD_TIME');
+  assert.match(yesterday.json().error.message, /; yesterday is from=now-1d\/d to=now-1d\/d \(to rounds up to the end of that day\); from takes/);
+  assert.match((await app.inject({ method: 'GET', url: '/api/v1/search?to=Today' })).json().error.message, /; today is from=now\/d/);
+  // What it says is taken: yesterday, whole.
+  const taken = await app.inject({ method: 'GET', url: '/api/v1/search?from=now-1d/d&to=now-1d/d' });
+  assert.equal(taken.statusCode, 200, taken.body);
+  const range = taken.json().range;
+  assert.equal(Date.parse(range.to) - Date.parse(range.from), 86_400_000 - 1);
+});
