@@ -19,6 +19,21 @@ import type { RawNode, RawValue } from './raw.js';
 import { validateRegex } from './regex.js';
 
 const EXISTS_FIELD = '_exists_';
+const TIMESTAMP_FIELD = '@timestamp';
+
+/**
+ * `*:[now-1h TO now]`, `*:>=2026-02-08`: a time range, as Kibana users
+ * write one over every field. Over every field it was a text range on each
+ * other field too (none holds text between "now-1h" and "now") and, not
+ * being an @timestamp clause, did not set the search's time range, so the
+ * default 15 minutes were searched instead of the hour asked for. Bounds of
+ * date math on `now` or ISO dates (a plain number is a number on every
+ * field: `*:[500 TO 599]`) make it the @timestamp range, on every engine.
+ */
+function isTimeRange(range: { lower: { value: string } | null; upper: { value: string } | null }): boolean {
+  const bounds = [range.lower, range.upper].filter((b) => b !== null);
+  return bounds.length > 0 && bounds.every((b) => /^(now|\d{4}-\d\d)/.test(b.value) && isDateExpression(b.value));
+}
 
 interface BuildState {
   query: string;
@@ -64,6 +79,9 @@ function build(raw: RawNode, groupField: ClauseField | null, depth: number, s: B
       // A clause written as `f:v` spans the field; one inside a group only its value.
       const loc = direct ? raw.loc : raw.value.loc;
       if (field?.pattern == null) return leaf(field?.name ?? null, raw.value, loc, s);
+      if (field.pattern === '*' && 'kind' in raw.value && raw.value.kind === 'range' && isTimeRange(raw.value)) {
+        return leaf(TIMESTAMP_FIELD, raw.value, loc, s);
+      }
       const clause = leaf(field.name, raw.value, loc, s);
       // `*:*` however written (`*:(*)`, `*:*||x`) is every event: each has @timestamp.
       if (clause.type === 'match_all' || (clause.type === 'exists' && field.pattern === '*')) return { type: 'match_all', loc };
@@ -123,7 +141,7 @@ function checkComparison(field: string, bound: { value: string } | null, start: 
   const op = /^[<>]=?\s*/.exec(s.query.slice(start));
   if (!op || !bound || comparisonAllowed(field, bound.value)) return;
   if (isDateExpression(bound.value)) {
-    // `*:>=now-1h` (Lucene's every field) or `time:>now-1h`: the user means
+    // `http.*:>=now-1h` or `time:>now-1h`: the user means
     // the events' time, which is @timestamp and nothing else here.
     throw new QuerySyntaxError(
       'LS_QUERY_INVALID_VALUE',

@@ -167,7 +167,6 @@ for (const [q, write] of [
 }
 
 for (const [q, write] of [
-  ['*:>=now-1h', '@timestamp:>=now-1h'],
   ['time:>now-15m', '@timestamp:>now-15m'],
   ['http.*:<2026-02-08', '@timestamp:<2026-02-08'],
 ] as const) {
@@ -180,7 +179,7 @@ for (const [q, write] of [
 test('created_at:>=2026-02-08 — an ISO date on another field also says the string range in brackets', () => {
   assert.match(syntaxError('created_at:>=2026-02-08').reason, /write @timestamp:>=2026-02-08; for ISO text in created_at, a range in brackets: created_at:\[2026-02-08 TO \*\]$/);
   assert.match(syntaxError('created_at:<2026-02-08').reason, /created_at:\[\* TO 2026-02-08\}$/);
-  assert.doesNotMatch(syntaxError('*:>=now-1h').reason, /brackets/);
+  assert.doesNotMatch(syntaxError('http.*:>=now-1h').reason, /brackets/);
 });
 
 test('a\\nAND\\n) — line and column on a multi-line query', () => {
@@ -241,4 +240,42 @@ test('"kubernetes.labels.app-name":web — a quoted field name is literal (LogsQ
   assert.equal(syntaxError('"a" :b').code, 'LS_QUERY_SYNTAX');
   // A phrase of free text is unchanged.
   assert.deepEqual(shape('"a:b"'), term(null, 'a:b', true));
+});
+
+test('status:[500 TO, status:[500, ts:{now-1h TO — an unclosed range says what it lacks, where it opened, and the range whole', () => {
+  const cases: Array<[string, number, RegExp]> = [
+    ['status:[500 TO', 14, /^the range opened at column 8 lacks an upper bound and a closing "\]" but end of query found; write it whole: status:\[500 TO \*\]$/],
+    ['status:[500', 11, /^the range opened at column 8 lacks "TO", an upper bound and a closing "\]" but end of query found; write it whole: status:\[500 TO \*\]$/],
+    ['ts:{now-1h TO', 13, /^the range opened at column 4 lacks an upper bound and a closing "\}" .*: ts:\{now-1h TO \*\}$/],
+    ['status:[500 TO 600', 18, /lacks a closing "\]" but end of query found; write it whole: status:\[500 TO 600\]$/],
+    ['status:[500 TO 600 AND level:error', 19, /lacks a closing "\]" but "AND" found/],
+    ['status:[500 600]', 12, /lacks "TO" between its bounds but "600\]" found; write it whole: status:\[500 TO 600\]$/],
+    ['status:[500..599]', 16, /lacks "TO" between its bounds .*: status:\[500 TO 599\]$/],
+    ['status:[500, 599]', 13, /lacks "TO" between its bounds .*: status:\[500 TO 599\]$/],
+    ['status:[ TO 599]', 12, /lacks a lower bound before "TO" \(\* for none\) .*: status:\[\* TO 599\]$/],
+    ['status:[500 TO 599)', 19, /lacks a closing "\]" \("\)" does not close a range\) .*: status:\[500 TO 599\]$/],
+    ['status:[', 8, /lacks its bounds \(LOWER TO UPPER, \* for an open end\)/],
+  ];
+  for (const [q, offset, reason] of cases) {
+    const err = syntaxError(q);
+    assert.equal(err.code, 'LS_QUERY_SYNTAX', q);
+    assert.equal(err.offset, offset, q);
+    assert.match(err.reason, reason, q);
+  }
+  // Brackets of a phrase or a regex's class open no range, nor does a brace without a field (Loki's selector).
+  assert.doesNotMatch(syntaxError('{job="nginx"} |= "error"').reason, /range/);
+  assert.doesNotMatch(syntaxError('message:"[x" AND (').reason, /range/);
+  assert.doesNotMatch(syntaxError('message:/[0-9]+/ AND (').reason, /range/);
+});
+
+test('*:[now-1h TO now], *:>=2026-02-08 — a time range over every field is the @timestamp range', () => {
+  assert.deepEqual(shape('*:[now-1h TO now]'), range('@timestamp', ['now-1h', true], ['now', true]));
+  assert.deepEqual(shape('*:{2026-02-08 TO now-1d/d]'), range('@timestamp', ['2026-02-08', false], ['now-1d/d', true]));
+  assert.deepEqual(shape('*:>=2026-02-08'), range('@timestamp', ['2026-02-08', true], null));
+  assert.deepEqual(shape('level:error AND *:(<now-5m)'), and(term('level', 'error'), range('@timestamp', null, ['now-5m', false])));
+  // Numbers and text stay a range over every field; a narrower pattern is the user's own.
+  assert.equal(parse('*:[500 TO 599]').type, 'field_pattern');
+  assert.equal(parse('*:[a TO b]').type, 'field_pattern');
+  assert.equal(parse('*:[now TO z]').type, 'field_pattern');
+  assert.equal(parse('*_at:[now-1h TO now]').type, 'field_pattern');
 });

@@ -12,6 +12,7 @@ import { buildAst } from './build-ast.js';
 import { QueryError, QuerySyntaxError } from './errors.js';
 import { parse as peggyParse } from './grammar/parser.generated.js';
 import { syntaxHabit } from './syntax-habits.js';
+import { unclosedRange } from './unclosed-range.js';
 import { resolveLimits, type QueryLimits } from './limits.js';
 import type { RawNode } from './raw.js';
 
@@ -101,11 +102,15 @@ function fromPeggy(err: PeggySyntaxError, query: string): QuerySyntaxError {
   let expected = [...new Set(raw.map(describe).filter((d): d is string => d !== null))].sort();
   if (expected.length === 0 && raw.some((e) => e.description === 'whitespace')) expected = ['whitespace'];
   const found = err.found === null ? 'end of query' : tokenAt(query, offset);
+  const habit = syntaxHabit(query, offset);
+  const range = unclosedRange(query, offset, found);
+  if (range !== null) {
+    return new QuerySyntaxError('LS_QUERY_SYNTAX', `${range.reason}${habit ? `; ${habit}` : ''}`, query, offset, expected);
+  }
   const list =
     expected.length <= 1
       ? (expected[0] ?? 'something else')
       : `${expected.slice(0, -1).join(', ')} or ${expected[expected.length - 1]}`;
-  const habit = syntaxHabit(query, offset);
   return new QuerySyntaxError('LS_QUERY_SYNTAX', `expected ${list} but ${found} found${habit ? `; ${habit}` : ''}`, query, offset, expected);
 }
 

@@ -5,6 +5,7 @@
  */
 import type { QueryNode } from './ast.js';
 import { LEVELS } from './event.js';
+import { fieldKind } from './fields.js';
 import { levelFromQuery } from './levels.js';
 
 /** Lower-case operators: Kibana's KQL takes them, Lucene (and this language) searches them as words. */
@@ -43,6 +44,49 @@ function digitRange(pattern: string): [string, string] | null {
   return [digits + '0'.repeat(width), digits + '9'.repeat(width)];
 }
 
+function andChain(node: QueryNode): QueryNode[] {
+  return node.type === 'and' ? node.children.flatMap(andChain) : [node];
+}
+
+/**
+ * `status:(500 502)`, `host:web-1 host:web-2`: one field asked to hold two
+ * exact values at once. Whitespace is AND here (as in Loki and
+ * VictoriaLogs), where Kibana's Lucene reads OR: a field of one value
+ * matches nothing. Text fields (words of a message) are left out: there
+ * both words is a question that can be answered.
+ */
+function sameFieldAnds(ast: QueryNode, out: Map<string, string>): void {
+  const visit = (node: QueryNode): void => {
+    // Under NOT such a clause excludes nothing rather than matching nothing: no hint there.
+    if (node.type === 'or') node.children.forEach(visit);
+    if (node.type !== 'and') return;
+    const chain = andChain(node);
+    // `level:(error or warning)`: the lower-case operator's hint says what was meant.
+    if (chain.some((leaf) => leaf.type === 'term' && LOWER_OPERATORS.has(leaf.value))) return;
+    const byField = new Map<string, string[]>();
+    for (const leaf of chain) {
+      // A word that is no level has a hint of its own.
+      if (leaf.type !== 'term' || leaf.field === null) continue;
+      const kind = fieldKind(leaf.field);
+      if (kind !== 'keyword' && (kind !== 'level' || levelFromQuery(leaf.value) === undefined)) continue;
+      const value = kind === 'level' ? (levelFromQuery(leaf.value) ?? leaf.value) : leaf.value;
+      const values = byField.get(leaf.field) ?? [];
+      if (!values.includes(value)) values.push(value);
+      byField.set(leaf.field, values);
+    }
+    for (const [field, values] of byField) {
+      if (values.length < 2) continue;
+      const shown = values.map((v) => (/^[\w.@/-]+$/.test(v) ? v : JSON.stringify(v)));
+      out.set(
+        `${field}:(${shown.join(' ')})`,
+        `${field}:(${shown.join(' ')}) asks for ${field} to be ${shown.join(' and ')} at once, which a field of one value never is: for any of them write ${field}:(${shown.join(' OR ')}) (whitespace is AND here, where Kibana's Lucene reads OR)`,
+      );
+    }
+    chain.forEach(visit);
+  };
+  visit(ast);
+}
+
 /** One sentence per habit found in `ast`, in the order of the query. */
 export function queryHints(ast: QueryNode): string[] {
   const operators = new Set<string>();
@@ -73,6 +117,8 @@ export function queryHints(ast: QueryNode): string[] {
     else if (m) matchers.set(leaf.value, asFieldClause(m[1]!, m[2]!, m[3]!));
     else if (leaf.field === 'level' && levelFromQuery(leaf.value) === undefined) levels.add(leaf.value);
   });
+  const ands = new Map<string, string>();
+  sameFieldAnds(ast, ands);
   const hints: string[] = [];
   for (const op of operators) {
     hints.push(`"${op}" was searched as a word: operators are upper-case (${op.toUpperCase()})`);
@@ -90,6 +136,7 @@ export function queryHints(ast: QueryNode): string[] {
   for (const [clause, range] of numberWildcards) {
     hints.push(`${clause}: a wildcard matches text, not numbers; if the field holds numbers, write a range (${range})`);
   }
+  hints.push(...ands.values());
   for (const value of levels) {
     hints.push(`"${value}" is no level: level is one of ${LEVELS.join(', ')} (or an alias such as warn, err, fatal)`);
   }

@@ -63,5 +63,16 @@ test('error | stats count() and other LogsQL pipes name what does it here', () =
 
 test('other syntax errors are said as before', () => {
   assert.equal(reason('level:'), 'expected "(", comparison, phrase or term but end of query found');
-  assert.equal(reason('x:{a TO b'), 'expected closing bracket (] or }) but end of query found');
+  assert.equal(reason('a AND ('), 'expected "(", NOT, comparison, phrase or term but end of query found');
+});
+
+test('level:=error, ~"time.*out", path:~"^/api", status:!=200 — LogsQL operators said as written here', () => {
+  assert.match(reason('level:=error'), /; ":=" is LogsQL's exact match; here level:error is already exact/);
+  assert.match(reason('level:="error"'), /here level:"error" is already exact/);
+  assert.match(reason('~"time.*out"'), /; ~ is LogsQL's regular expression; here it is written between slashes and matches the whole value: message:\/\.\*time\.\*out\.\*\/$/);
+  assert.match(reason('path:~"^/api/v1"'), /: path:\/\\\/api\\\/v1\.\*\/$/);
+  assert.match(reason('path:~"html$"'), /: path:\/\.\*html\/$/);
+  assert.match(reason('status:!=200 AND level:error'), /; a field is negated before it here: NOT status:200 \(or -status:…\)$/);
+  // What the hint writes parses.
+  for (const q of ['level:error', 'message:/.*time.*out.*/', 'path:/\\/api\\/v1.*/', 'path:/.*html/', 'NOT status:200']) assert.doesNotThrow(() => parse(q), q);
 });

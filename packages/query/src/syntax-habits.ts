@@ -34,6 +34,34 @@ function pipeHabit(query: string): string | null {
   return what ? `"| ${name}" is a LogsQL pipe, and a query here only filters: ${what}` : null;
 }
 
+/**
+ * LogsQL's operators after a field's colon or alone: `level:=error` (exact
+ * match), `~"time.*out"` and `path:~"^/api"` (regular expressions),
+ * `status:!=200` (negation): each said as this language writes it.
+ */
+function logsqlOperatorHabit(query: string, offset: number): string | null {
+  const rest = query.slice(offset);
+  const field = /([^\s():"]+):$/.exec(query.slice(0, offset))?.[1];
+  const value = (text: string): string => /^("(?:[^"\\]|\\.)*"|[^\s()]*)/.exec(text)![1] || 'value';
+  const unquote = (v: string): string => (v.startsWith('"') && v.endsWith('"') && v.length > 1 ? v.slice(1, -1).replace(/\\(.)/g, '$1') : v);
+  if (rest.startsWith('~')) {
+    let re = unquote(value(rest.slice(1)));
+    if (re === 'value') re = '…';
+    // LogsQL's finds the pattern anywhere, with ^ and $ as anchors; here it matches the whole value.
+    re = `${re.startsWith('^') ? re.slice(1) : `.*${re}`}`;
+    re = /(^|[^\\])\$$/.test(re) ? re.slice(0, -1) : `${re}.*`;
+    return `~ is LogsQL's regular expression; here it is written between slashes and matches the whole value: ${field ?? 'message'}:/${re.replace(/\//g, '\\/')}/`;
+  }
+  if (field === undefined) return null;
+  if (rest.startsWith('!=') || (rest.startsWith('!') && !rest.startsWith('!('))) {
+    return `a field is negated before it here: NOT ${field}:${value(rest.slice(rest.startsWith('!=') ? 2 : 1))} (or -${field}:…)`;
+  }
+  if (rest.startsWith('=')) {
+    return `":=" is LogsQL's exact match; here ${field}:${value(rest.slice(1))} is already exact on a field other than message (a phrase in quotes for words in order)`;
+  }
+  return null;
+}
+
 /** A sentence to add to the syntax error at `offset` of `query`, or null. */
 export function syntaxHabit(query: string, offset: number): string | null {
   const logql = logqlEquivalent(query);
@@ -44,6 +72,8 @@ export function syntaxHabit(query: string, offset: number): string | null {
   }
   const pipe = pipeHabit(query);
   if (pipe !== null) return pipe;
+  const operator = logsqlOperatorHabit(query, offset);
+  if (operator !== null) return operator;
   if (query.charAt(offset) === ':') {
     const field = /([^\s():"]+)\s+$/.exec(query.slice(0, offset));
     if (field && !/^(AND|OR|NOT|&&|\|\|)$/.test(field[1]!)) {

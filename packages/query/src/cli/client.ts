@@ -35,8 +35,11 @@ export function defaultServer(): string {
 }
 
 interface ErrorBody {
-  error?: { code?: string; message?: string; caret?: string };
+  error?: { code?: string; message?: string; caret?: string; param?: string; maximum?: number };
 }
+
+/** The API's parameter a command's flag is sent as, where the names differ (`stats --by F --size N` is by_size). */
+const FLAG_OF_PARAM: Record<string, string> = { by_size: '--size' };
 
 /** Routes that take their parameters as a JSON body too (README "HTTP API"). */
 const POST_ROUTES = new Set(['/api/v1/search', '/api/v1/aggregate']);
@@ -122,7 +125,10 @@ export function errorFromBody(status: number, text: string): CliError {
       EXIT.SERVER,
     );
   }
-  const message = e.message ?? '';
+  let message = e.message ?? '';
+  // `stats … --by level --size 500`: the server names its by_size, which the user never wrote.
+  const flag = typeof e.param === 'string' ? FLAG_OF_PARAM[e.param] : undefined;
+  if (flag !== undefined && typeof e.maximum === 'number') message += ` (${flag} ${e.maximum} at most)`;
   const caret = e.caret ? `\n${e.caret}` : '';
   const exitCode = status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 429 ? EXIT.USAGE : EXIT.SERVER;
   return new CliError(`error ${status} [${e.code}]: ${message}${caret}`, exitCode);

@@ -50,3 +50,15 @@ test('hints after an empty answer: lower-case operators (KQL habit) and values t
     assert.deepEqual(queryHints(parse(q)), [], q);
   }
 });
+
+test('status:(500 502) — one field asked for two values at once: the hint says to write OR (Kibana\'s Lucene reads OR)', () => {
+  assert.deepEqual(queryHints(parse('status:(500 502)')), [
+    "status:(500 502) asks for status to be 500 and 502 at once, which a field of one value never is: for any of them write status:(500 OR 502) (whitespace is AND here, where Kibana's Lucene reads OR)",
+  ]);
+  assert.match(queryHints(parse('level:error AND host:web-1 host:"web 2"'))[0]!, /^host:\(web-1 "web 2"\) asks for host to be web-1 and "web 2" at once.*host:\(web-1 OR "web 2"\)/);
+  assert.match(queryHints(parse('level:(error warning)'))[0]!, /level:\(error OR warning\)/);
+  // Words of a text field may well be there together; one level by two names is one value; under NOT it excludes, not empties.
+  for (const q of ['message:(timeout refused)', 'exc_info:(KeyError order)', 'level:(error err)', 'NOT status:(500 502)', 'status:(500 OR 502)']) {
+    assert.deepEqual(queryHints(parse(q)), [], q);
+  }
+});

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { runSearchCli } from './search.js';
 import { EXIT, errorFromBody } from './client.js';
+import { queryApiApp, sampleEvents } from '../testing/query-api-app.js';
 
 test('a --server that is not logship: exit 3 and one line saying so, not exit 2 (query error) and its HTML page', async () => {
   // A real HTTP server that is not logship, answering every path as python's http.server does.
@@ -36,4 +37,15 @@ test('errorFromBody: logship errors keep their code, caret and exit code', () =>
   assert.equal(errorFromBody(503, JSON.stringify({ error: { code: 'LS_API_TOO_MANY_QUERIES', message: 'busy' } })).exitCode, EXIT.SERVER);
   assert.equal(errorFromBody(401, JSON.stringify({ error: { code: 'LS_AUTH_MISSING_TOKEN', message: 'token' } })).exitCode, EXIT.SERVER);
   assert.equal(errorFromBody(502, 'Bad Gateway').message, "error 502 without a logship error (Bad Gateway); is --server (or LOGSHIP_URL) a logship server's address?");
+});
+
+test('stats --by F --size 500: the refusal of by_size names the flag the user wrote, --size, and its maximum', async () => {
+  const { app } = await queryApiApp(sampleEvents());
+  const res = await app.inject({ method: 'GET', url: '/api/v1/aggregate?type=stats&field=duration_ms&by=host&by_size=500' });
+  const e = errorFromBody(res.statusCode, res.body);
+  assert.equal(e.exitCode, EXIT.USAGE);
+  assert.match(e.message, /^error 400 \[LS_API_BAD_REQUEST\]: by_size 500 is over 100, .* \(--size 100 at most\)$/);
+  // top's size is the flag's own name: said once.
+  const top = await app.inject({ method: 'GET', url: '/api/v1/aggregate?type=terms&field=host&size=5000' });
+  assert.doesNotMatch(errorFromBody(top.statusCode, top.body).message, /at most\)/);
 });

@@ -60,3 +60,22 @@ test('stats of an object (http, whose events have http.status) is an empty answe
   assert.equal(res.statusCode, 200, res.body);
   assert.equal(res.json().count, 0);
 });
+
+test('terms size=5000 and by_size=500 over the maximum are a 400 naming it, not an answer cut to it', async () => {
+  const { app } = await queryApiApp(sampleEvents());
+  for (const [qs, param, maximum] of [
+    ['type=terms&field=host&size=5000&from=now-1d', 'size', 1000],
+    ['type=stats&field=duration_ms&by=host&by_size=500&from=now-1d', 'by_size', 100],
+  ] as const) {
+    const res = await app.inject({ method: 'GET', url: `/api/v1/aggregate?${qs}` });
+    assert.equal(res.statusCode, 400, `${qs}: ${res.body}`);
+    const error = res.json().error;
+    assert.equal(error.code, 'LS_API_BAD_REQUEST', qs);
+    assert.deepEqual([error.param, error.maximum], [param, maximum], qs);
+    assert.match(error.message, new RegExp(`^${param} ${param === 'size' ? 5000 : 500} is over ${maximum}, the most`), qs);
+  }
+  // At the maximum, answered.
+  const at = await app.inject({ method: 'GET', url: '/api/v1/aggregate?type=terms&field=host&size=1000&from=now-1d' });
+  assert.equal(at.statusCode, 200, at.body);
+  assert.equal(at.json().buckets.length, 3);
+});

@@ -53,7 +53,7 @@ const paramsSchema = {
     // Checked in the handler, so that a wrong type is answered with the list (LS_API_BAD_AGGREGATION).
     type: { type: 'string', description: 'terms, date_histogram, stats or percentiles' },
     field: { type: 'string', description: 'Field to aggregate (terms, stats, percentiles)' },
-    size: { type: 'integer', minimum: 1, description: 'terms: top N buckets (default 10)' },
+    size: { type: 'integer', minimum: 1, description: 'terms: top N buckets (default 10; over the server\'s maximum, 1,000, is a 400)' },
     interval: { type: 'string', description: 'date_histogram: 30s, 1m, 1h, 1d or auto (default)' },
     percents: {
       anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'number' } }],
@@ -76,7 +76,10 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
       throw notANumber(agg.type, agg.field, `"${agg.field}" is a text field`);
     }
     if (p.by !== undefined) {
-      const by = { field: p.by, size: Math.min(p.by_size ?? 10, MAX_GROUPS) };
+      if (p.by_size !== undefined && p.by_size > MAX_GROUPS) {
+        throw apiErrors.overMaximum('by_size', p.by_size, MAX_GROUPS, 'groups one aggregation answers; narrow the query to the groups you will show');
+      }
+      const by = { field: p.by, size: p.by_size ?? 10 };
       const grouped = await opts.gate.run((signal) =>
         groupAggregate(opts.reader, { query, ...range, agg, now, signal }, by, opts.textFields).catch((err: unknown) => {
           throw err instanceof GroupByError ? apiErrors.badAggregation(err.message, { by: p.by }) : err;
@@ -131,7 +134,10 @@ function toSpec(p: AggregateParams, rangeMs: number, maxTermsSize: number): Aggr
   }
   switch (p.type) {
     case 'terms':
-      return { type: 'terms', field: needField(p), size: Math.min(p.size ?? 10, maxTermsSize) };
+      if (p.size !== undefined && p.size > maxTermsSize) {
+        throw apiErrors.overMaximum('size', p.size, maxTermsSize, 'values terms answers (other_count counts the rest)');
+      }
+      return { type: 'terms', field: needField(p), size: p.size ?? 10 };
     case 'date_histogram':
       return { type: 'date_histogram', interval_ms: resolveInterval(p.interval, rangeMs) };
     case 'stats':

@@ -60,6 +60,13 @@ export const apiErrors = {
   unknownSavedQuery: (name: string) => new ApiError(API.unknownSavedQuery, [name], { name }),
   contextNotFound: (id: string, ts: string) => new ApiError(API.contextNotFound, [id, ts], { id, ts }),
   badRequest: (message: string) => new ApiError(API.badRequest, [message]),
+  /**
+   * A number over what one answer holds (`limit=20000`), refused as
+   * Elasticsearch refuses past max_result_window: a cut answered 200 read as
+   * all there was. `how` says how to get more.
+   */
+  overMaximum: (param: string, value: number, maximum: number, how: string) =>
+    new ApiError(API.badRequest, [`${param} ${value} is over ${maximum}, the most ${how}`], { param, maximum }),
   /** An aggregation that cannot be answered as asked; `allowed` says what can. */
   badAggregation: (message: string, details: Record<string, unknown>) => new ApiError(API.badAggregation, [message], details),
   tooManyQueries: (limit: number) => new ApiError(API.tooManyQueries, [limit], { retry_after_s: 1 }),

@@ -170,3 +170,51 @@ test('a parameter given twice (?from=now-1h&from=now-2h, a URL built by appendin
     assert.match(res.json().error.message, new RegExp(`^"${name}" is given 2 times; give each parameter once`), url);
   }
 });
+
+test('*:[now-1h TO now] (Kibana\'s time range over every field) searches the last hour, as @timestamp:[now-1h TO now] does', async () => {
+  const { app } = await queryApiApp(sampleEvents());
+  const ids = async (q: string) => {
+    const res = await app.inject({ method: 'GET', url: `/api/v1/search?q=${encodeURIComponent(q)}` });
+    assert.equal(res.statusCode, 200, res.body);
+    const body = res.json();
+    return { ids: body.hits.map((e: { 'event.id': string }) => e['event.id']), hours: Math.round((Date.parse(body.range.to) - Date.parse(body.range.from)) / 60_000) / 60 };
+  };
+  // e6 is 30 minutes old: outside the default 15 minutes, inside the hour asked for.
+  assert.deepEqual(await ids('*:[now-1h TO now]'), { ids: ['e1', 'e2', 'e3', 'e4', 'e5', 'e6'], hours: 1 });
+  assert.deepEqual(await ids('*:[now-1h TO now]'), await ids('@timestamp:[now-1h TO now]'));
+  assert.deepEqual(await ids('level:error AND *:>now-2h'), { ids: ['e1', 'e4', 'e7'], hours: 2 });
+});
+
+test('limit=20000 over the 10,000 a page holds is a 400 naming the maximum and next_cursor, not 10,000 hits read as all (Elasticsearch\'s max_result_window)', async () => {
+  const { app, reader } = await queryApiApp(sampleEvents());
+  const before = reader.requests.length;
+  for (const [limit, res] of [
+    [20000, await app.inject({ method: 'GET', url: '/api/v1/search?q=*&limit=20000' })],
+    [20000, await app.inject({ method: 'POST', url: '/api/v1/search', payload: { q: '*', limit: 20000 } })],
+    [10001, await app.inject({ method: 'GET', url: '/api/v1/queries/errors/search?limit=10001' })],
+  ] as const) {
+    assert.equal(res.statusCode, 400, res.body);
+    const error = res.json().error;
+    assert.equal(error.code, 'LS_API_BAD_REQUEST');
+    assert.deepEqual([error.param, error.maximum], ['limit', 10_000]);
+    assert.match(error.message, new RegExp(`^limit ${limit} is over 10000, the most events one page holds; ask for at most 10000 and page on with next_cursor$`));
+  }
+  assert.equal(reader.requests.length, before, 'nothing searched');
+  const at = await app.inject({ method: 'GET', url: '/api/v1/search?q=*&limit=10000&from=now-1d' });
+  assert.equal(at.statusCode, 200, at.body);
+  assert.equal(at.json().hits.length, 7);
+});
+
+test('from=yesterday, from=today (the pickers\' words) are a 400 that says the date math they stand for', async () => {
+  const { app } = await queryApiApp(sampleEvents());
+  const yesterday = await app.inject({ method: 'GET', url: '/api/v1/search?from=yesterday' });
+  assert.equal(yesterday.statusCode, 400, yesterday.body);
+  assert.equal(yesterday.json().error.code, 'LS_API_BAD_TIME');
+  assert.match(yesterday.json().error.message, /; yesterday is from=now-1d\/d to=now-1d\/d \(to rounds up to the end of that day\); from takes/);
+  assert.match((await app.inject({ method: 'GET', url: '/api/v1/search?to=Today' })).json().error.message, /; today is from=now\/d/);
+  // What it says is taken: yesterday, whole.
+  const taken = await app.inject({ method: 'GET', url: '/api/v1/search?from=now-1d/d&to=now-1d/d' });
+  assert.equal(taken.statusCode, 200, taken.body);
+  const range = taken.json().range;
+  assert.equal(Date.parse(range.to) - Date.parse(range.from), 86_400_000 - 1);
+});

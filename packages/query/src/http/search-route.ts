@@ -5,6 +5,7 @@ import { answerWarnings, type LogReader, type SortOrder } from '../log-reader.js
 import { RANGE_SCHEMA, TIME_PARAM, WARNINGS_SCHEMA, rangeAnswer, resolveTimeRange, timeText } from './time-range.js';
 import type { QueryCompiler } from './query-compiler.js';
 import { refuseQueryString, typedJsonBody } from './json-body.js';
+import { apiErrors } from './api-error.js';
 import type { QueryGate } from './query-gate.js';
 
 export interface SearchRouteOptions {
@@ -38,7 +39,7 @@ export const SEARCH_PARAMS_SCHEMA = {
       description: "Start of the time range: ISO date, epoch ms or date math (default: the query's own @timestamp bound, else now-15m)",
     },
     to: { ...TIME_PARAM, description: "End of the time range, inclusive (default: the query's own @timestamp bound, else now)" },
-    limit: { type: 'integer', minimum: 1, description: 'Maximum hits (default 100, capped by the server)' },
+    limit: { type: 'integer', minimum: 1, description: 'Maximum hits (default 100; over the server\'s maximum, 10,000, is a 400: page on with cursor)' },
     sort: { type: 'string', enum: ['desc', 'asc'], description: 'By @timestamp (default desc: newest first)' },
     fields: {
       anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
@@ -75,6 +76,9 @@ export type SearchHandler = (params: SearchParams, query: QueryNode) => Promise<
 export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptions): SearchHandler {
   const handler: SearchHandler = async (params, query) => {
     const started = performance.now();
+    if (params.limit !== undefined && params.limit > opts.maxLimit) {
+      throw apiErrors.overMaximum('limit', params.limit, opts.maxLimit, `events one page holds; ask for at most ${opts.maxLimit} and page on with next_cursor`);
+    }
     const now = opts.now();
     const range = resolveTimeRange(timeText(params.from), timeText(params.to), now, opts.defaultFrom, query);
     const fields = typeof params.fields === 'string'
@@ -85,7 +89,7 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
     const result = await opts.gate.run((signal) => opts.reader.search({
       query,
       ...range,
-      limit: Math.min(params.limit ?? opts.defaultLimit, opts.maxLimit),
+      limit: params.limit ?? opts.defaultLimit,
       sort: params.sort ?? 'desc',
       cursor: params.cursor ?? null,
       ...(projected ? { fields } : {}),

@@ -59,12 +59,21 @@ export function rangeAnswer(range: TimeRange): { from: string; to: string } {
   return { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() };
 }
 
+/** Words Grafana's and Kibana's pickers show for a range, and the date math they stand for there. */
+const DAY_WORDS: Record<string, string> = {
+  today: 'today is from=now/d (to=now/d for the whole day)',
+  yesterday: 'yesterday is from=now-1d/d to=now-1d/d (to rounds up to the end of that day)',
+  'this week': 'this week is from=now/w',
+  'last week': 'last week is from=now-1w/w to=now-1w/w',
+};
+
 function resolveOne(param: string, text: string, now: number, roundUp: boolean): number {
   try {
     return resolveTimeParam(text, { now, roundUp });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw apiErrors.badTime(param, text, `${reason}; ${param} takes an ISO 8601 time (2026-02-08T12:00:00Z), date math (now-1h), a duration before now (1h) or an epoch number (seconds or ms)`);
+    const word = DAY_WORDS[text.trim().toLowerCase()];
+    throw apiErrors.badTime(param, text, `${reason}; ${word ? `${word}; ` : ''}${param} takes an ISO 8601 time (2026-02-08T12:00:00Z), date math (now-1h), a duration before now (1h) or an epoch number (seconds or ms)`);
   }
 }
 

@@ -144,6 +144,10 @@ export const SEMANTICS_EXPECTED: readonly (readonly [string, readonly number[]])
   ['h*:GET', [1, 6]],
   ['*:semantics AND *:6', [6]],
   ['ta*:(alpha AND NOT beta)', [3]],
+  // Kibana's time range over every field is the @timestamp range (sem-N is at now-3h-Ns).
+  ['*:[now-3h-4s TO now-3h-2s]', [2, 3, 4]],
+  ['*:{now-3h-4s TO now-3h-2s} AND message:semantics', [3]],
+  ['*:>=now-3h-1s AND message:semantics', [1]],
   // Strings longer than a keyword's ignore_above still exist.
   ['_exists_:long_text', [5]],
   ['long_text:*', [5]],
