@@ -206,6 +206,7 @@ export function App() {
             liveOpen={live.liveOpen}
             rate={live.rate}
             pending={live.pending.length}
+            outside={live.outside}
             onShowPending={live.showPending}
             sort={state.sort}
             onSort={(sort) => navigate({ ...state, q: draft.current, sort })}

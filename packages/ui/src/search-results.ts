@@ -54,3 +54,56 @@ export function bucketize(from: number, to: number, intervalMs: number, answers:
   });
   return { keys, total: series[0]!, errors: series[1]!, warnings: series[2]!, intervalMs };
 }
+
+/**
+ * How far past now a live event may be stamped and still count as in a
+ * range ending now: a little clock skew between hosts, as the tail route's
+ * catch-up allows. Past that (a clock hours ahead) it is outside the range.
+ */
+export const LIVE_SKEW_MS = 60_000;
+
+/**
+ * Whether an event live sent is in the range the search chose: at or after
+ * its start and not later than now (with LIVE_SKEW_MS). A late event from
+ * before the start, or one stamped far ahead, was put on top of the list and
+ * counted, though searching the same range again does not find it.
+ */
+export function inLiveRange(ev: LogEvent, fromMs: number, nowMs: number): boolean {
+  const t = Date.parse(ev['@timestamp']);
+  return Number.isFinite(t) && t >= fromMs && t <= nowMs + LIVE_SKEW_MS;
+}
+
+const timeOf = (ev: LogEvent): number => Date.parse(ev['@timestamp']);
+
+/**
+ * `events` (in `sort` order) with `ev` at its place by time; among events of
+ * the same millisecond, as the newest to arrive (first newest first, last
+ * oldest first), as live put it before.
+ */
+export function insertByTime(events: LogEvent[], ev: LogEvent, sort: 'asc' | 'desc'): LogEvent[] {
+  const t = timeOf(ev);
+  let i = 0;
+  if (sort === 'desc') while (i < events.length && timeOf(events[i]!) > t) i++;
+  else while (i < events.length && timeOf(events[i]!) <= t) i++;
+  return [...events.slice(0, i), ev, ...events.slice(i)];
+}
+
+/**
+ * The results with an event live sent at its place by time, as Grafana's
+ * live mode orders its rows: on top only when it is the newest (newest
+ * first). One that comes after every loaded row while pages remain is left
+ * to them: within the search's range (it ends at `searchedToMs`), the next
+ * page brings it; after it (oldest first), it waits in `tail` for the last
+ * page.
+ */
+export function placeArrival(r: Results, ev: LogEvent, sort: 'asc' | 'desc', searchedToMs: number): Results {
+  const id = ev['event.id'];
+  if (r.events.some((e) => e['event.id'] === id) || r.tail.some((e) => e['event.id'] === id)) return r;
+  const last = r.events[r.events.length - 1];
+  const afterLoaded = last === undefined || (sort === 'desc' ? timeOf(ev) < timeOf(last) : timeOf(ev) > timeOf(last));
+  if (r.next !== null && afterLoaded) {
+    if (sort === 'asc' && timeOf(ev) > searchedToMs) return { ...r, tail: insertByTime(r.tail, ev, 'asc') };
+    return r;
+  }
+  return { ...r, events: insertByTime(r.events, ev, sort) };
+}

@@ -1,9 +1,8 @@
 /**
  * One search of the page: the hits' first page, the three histograms (all,
  * errors, warnings) and the field list, asked together; the next pages by
- * cursor; the events live added since (they are after the search's range,
- * so they add to its total and its bars); and what went wrong, as the page
- * shows it.
+ * cursor; the events live added since (in the chosen range, so they add
+ * to its total and its bars); and what went wrong, as the page shows it.
  *
  *   execute(state) ─► parse here (a syntax error never reaches the server)
  *                  ├► search (first page) ┐
@@ -22,7 +21,7 @@ import type { HistogramData } from './histogram.js';
 import { missingFields, type MissingField } from './missing-fields.js';
 import type { PageState } from './page-state.js';
 import { maskSavedRefs, readHistory, rememberQuery, savedRefOffset } from './query-text.js';
-import { appendNew, bucketize, EMPTY_RESULTS, exactTotal, PAGE_SIZE, type Results } from './search-results.js';
+import { appendNew, bucketize, EMPTY_RESULTS, exactTotal, PAGE_SIZE, placeArrival, type Results } from './search-results.js';
 import { histogramInterval, resolveRange } from './time-range.js';
 
 const ERROR_LEVELS = 'level:(error OR critical OR alert OR emergency)';
@@ -235,17 +234,10 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
         if (signal.aborted) return;
         lastGood.current = { q: s.q, from, to };
         const total = exactTotal(a.total, histogramSum);
-        // Live events that came before this answer: after its range, so
-        // first (newest first) or, oldest first, after its last page.
-        const live = arrivedRef.current;
-        let events = a.hits;
-        let tail: LogEvent[] = [];
-        if (live.length > 0) {
-          if (s.sort === 'desc') events = appendNew(live.slice().reverse(), a.hits);
-          else if (a.next_cursor === null) events = appendNew(a.hits, live);
-          else tail = live.slice();
-        }
-        setResults({ events, total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null, tail });
+        // Live events that came before this answer, each at its place by
+        // time (mostly after the range: on top, or after the last page).
+        const answered: Results = { events: a.hits, total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null, tail: [] };
+        setResults(arrivedRef.current.reduce((r, ev) => placeArrival(r, ev, s.sort, range.to), answered));
         if (total.value === 0) {
           missingFields(s.q, { from, to }, signal).then(
             (m) => { if (!signal.aborted) setMissing(m); },
