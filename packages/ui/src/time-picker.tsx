@@ -86,7 +86,7 @@ export function TimePicker({ from, to, tz, onChange, onTz, onZoomOut }: TimePick
             <label>To <input aria-label="To" value={toText} onInput={(e) => setTo((e.target as HTMLInputElement).value)} placeholder="now" /></label>
             <button type="submit">Apply</button>
             {error && <p role="alert" class="error-text">{error}</p>}
-            <p class="muted">Dates without a zone are read in {tz === 'utc' ? 'UTC' : 'local time'}; a day alone as To means its end; date math: now-2h/h, now/d.</p>
+            <p class="muted">Dates without a zone are read in {tz === 'utc' ? 'UTC' : 'local time'}; a time alone (10:00) is today's; a day alone as To means its end; an empty To is now; date math: now-2h/h, now/d.</p>
           </form>
         </div>
       )}
