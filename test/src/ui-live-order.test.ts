@@ -7,13 +7,16 @@
  * to a total the same search does not give. Now, as Grafana's live mode
  * orders its rows, each goes at its place by time, and those outside the
  * range are left out of the list and the figures (the summary counts them).
+ * A tail resumed after a drop started after the last event's time: after
+ * one an hour ahead, nothing stored meanwhile was shown; it resumes from the
+ * furthest position up to now.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { HAVE_CHROMIUM } from './browser.js';
 import { ingest, type ServerHandle } from './harness.js';
-import { apiGet, pageSuite, recentLines, waitForTotal, type ApiSearch } from './ui-support.js';
+import { apiGet, apiTotal, pageSuite, recentLines, waitForTotal, type ApiSearch } from './ui-support.js';
 
 describe('search page: live events at their place by time (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 90_000 }, () => {
   let srv: ServerHandle;
@@ -82,5 +85,20 @@ describe('search page: live events at their place by time (Chromium)', { skip: !
     await waitForRow('late oldest first');
     assert.equal(await rowOf('late oldest first').getAttribute('data-index'), String(await apiIndex('late oldest first', 'asc')));
     await waitForTotal(page, SEEDED + 5, 5_000);
+  });
+  test('a tail resumed after an event stamped far ahead starts where the list is: what was stored meanwhile is shown', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: Q, from: 'now-15m', to: 'now', live: '1' })}`);
+    const total = await apiTotal(srv, Q, 'now-15m', 'now');
+    await waitForTotal(page, total);
+    await page.locator('[data-live="open"]').waitFor();
+    await ingest(srv.url, [line('an hour ahead', Date.now() + 3_600_000)]);
+    await page.locator('.outside[data-outside="1"]').waitFor({ timeout: 5_000 });
+    // One batch past the 10,000 events a tail may have queued: the server
+    // ends the stream (LS_API_TAIL_TOO_SLOW) and the page resumes it.
+    const BURST = 10_001;
+    const t0 = Date.now();
+    await ingest(srv.url, Array.from({ length: BURST }, (_, i) => line(`burst ${i}`, t0 + Math.floor(i / 100))));
+    await waitForTotal(page, total + BURST, 20_000);
+    assert.equal(await page.locator('.outside').getAttribute('data-outside'), '1');
   });
 });
