@@ -76,34 +76,53 @@ export function inLiveRange(ev: LogEvent, fromMs: number, nowMs: number): boolea
 const timeOf = (ev: LogEvent): number => Date.parse(ev['@timestamp']);
 
 /**
- * `events` (in `sort` order) with `ev` at its place by time; among events of
- * the same millisecond, as the newest to arrive (first newest first, last
- * oldest first), as live put it before.
+ * `events` (in `sort` order) with `more` (in the order they came) each at
+ * its place by time; among events of the same millisecond, as the newest to
+ * arrive (first newest first, last oldest first), as live put them before.
+ * One merge: a burst placed one event at a time copied the list for each.
  */
-export function insertByTime(events: LogEvent[], ev: LogEvent, sort: 'asc' | 'desc'): LogEvent[] {
-  const t = timeOf(ev);
+export function insertByTime(events: LogEvent[], more: LogEvent[], sort: 'asc' | 'desc'): LogEvent[] {
+  if (more.length === 0) return events;
+  // Stable sorts: ties keep the order they came in, the latest first newest first.
+  const incoming = (sort === 'desc' ? more.slice().reverse() : more.slice())
+    .sort((a, b) => (sort === 'desc' ? timeOf(b) - timeOf(a) : timeOf(a) - timeOf(b)));
+  const out: LogEvent[] = [];
   let i = 0;
-  if (sort === 'desc') while (i < events.length && timeOf(events[i]!) > t) i++;
-  else while (i < events.length && timeOf(events[i]!) <= t) i++;
-  return [...events.slice(0, i), ev, ...events.slice(i)];
+  for (const ev of incoming) {
+    const t = timeOf(ev);
+    if (sort === 'desc') while (i < events.length && timeOf(events[i]!) > t) out.push(events[i++]!);
+    else while (i < events.length && timeOf(events[i]!) <= t) out.push(events[i++]!);
+    out.push(ev);
+  }
+  while (i < events.length) out.push(events[i++]!);
+  return out;
 }
 
 /**
- * The results with an event live sent at its place by time, as Grafana's
- * live mode orders its rows: on top only when it is the newest (newest
- * first). One that comes after every loaded row while pages remain is left
- * to them: within the search's range (it ends at `searchedToMs`), the next
- * page brings it; after it (oldest first), it waits in `tail` for the last
- * page.
+ * The results with events live sent (in the order they came) each at its
+ * place by time, as Grafana's live mode orders its rows: on top only when
+ * newest (newest first). One that comes after every loaded row while pages
+ * remain is left to them: within the search's range (it ends at
+ * `searchedToMs`), the next page brings it; after it (oldest first), it
+ * waits in `tail` for the last page.
  */
-export function placeArrival(r: Results, ev: LogEvent, sort: 'asc' | 'desc', searchedToMs: number): Results {
-  const id = ev['event.id'];
-  if (r.events.some((e) => e['event.id'] === id) || r.tail.some((e) => e['event.id'] === id)) return r;
+export function placeArrivals(r: Results, evs: LogEvent[], sort: 'asc' | 'desc', searchedToMs: number): Results {
+  const have = new Set<string>();
+  for (const e of r.events) have.add(e['event.id']);
+  for (const e of r.tail) have.add(e['event.id']);
   const last = r.events[r.events.length - 1];
-  const afterLoaded = last === undefined || (sort === 'desc' ? timeOf(ev) < timeOf(last) : timeOf(ev) > timeOf(last));
-  if (r.next !== null && afterLoaded) {
-    if (sort === 'asc' && timeOf(ev) > searchedToMs) return { ...r, tail: insertByTime(r.tail, ev, 'asc') };
-    return r;
+  const toList: LogEvent[] = [];
+  const toTail: LogEvent[] = [];
+  for (const ev of evs) {
+    if (have.has(ev['event.id'])) continue;
+    have.add(ev['event.id']);
+    const afterLoaded = last === undefined || (sort === 'desc' ? timeOf(ev) < timeOf(last) : timeOf(ev) > timeOf(last));
+    if (r.next !== null && afterLoaded) {
+      if (sort === 'asc' && timeOf(ev) > searchedToMs) toTail.push(ev);
+      continue;
+    }
+    toList.push(ev);
   }
-  return { ...r, events: insertByTime(r.events, ev, sort) };
+  if (toList.length === 0 && toTail.length === 0) return r;
+  return { ...r, events: insertByTime(r.events, toList, sort), tail: insertByTime(r.tail, toTail, 'asc') };
 }

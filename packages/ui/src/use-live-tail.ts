@@ -14,7 +14,7 @@ import type { LogEvent } from '@logship/query/browser';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { RefObject } from 'preact';
 import type { PageState } from './page-state.js';
-import { inLiveRange, placeArrival } from './search-results.js';
+import { inLiveRange, placeArrivals } from './search-results.js';
 import { startTail } from './tail-stream.js';
 import type { Search } from './use-search.js';
 
@@ -65,26 +65,40 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
     // after the search, live showed what came next and silently left out
     // what had come in between.
     const searchedTo = Date.parse(absRange.current.to);
+    // Events are taken in batches, a few times a second: one at a time, a
+    // burst of thousands copied the list, the arrivals and the figures for
+    // each, and the page froze for seconds.
+    let batch: LogEvent[] = [];
+    let flushTimer: ReturnType<typeof setTimeout> | null = null;
+    const flush = () => {
+      flushTimer = null;
+      const evs = batch;
+      batch = [];
+      const fromMs = Date.parse(absRange.current.from);
+      const now = Date.now();
+      // Late from before the range, or stamped far ahead: not in the range
+      // the search chose (searching it again does not find it), so not in
+      // the list or the figures; the summary says how many were left out.
+      const inRange = evs.filter((ev) => {
+        if (inLiveRange(ev, fromMs, now)) return true;
+        outsideIds.current.add(ev['event.id']);
+        return false;
+      });
+      if (inRange.length < evs.length) setOutside(outsideIds.current.size);
+      // Once each: a tail resumed after a drop may send an event again.
+      const added = addArrived(inRange);
+      if (added.length === 0) return;
+      if (state.sort === 'asc' || scrollTop.current <= 2) {
+        setResults((r) => placeArrivals(r, added, state.sort, searchedTo));
+      } else {
+        setPending((p) => added.slice().reverse().concat(p));
+      }
+    };
     const stop = startTail(state.q, {
       onEvent: (ev) => {
         arrivals.current.push(Date.now());
-        // Late from before the range, or stamped far ahead: not in the range
-        // the search chose (searching it again does not find it), so not in
-        // the list or the figures; the summary says how many were left out.
-        if (!inLiveRange(ev, Date.parse(absRange.current.from), Date.now())) {
-          if (!outsideIds.current.has(ev['event.id'])) {
-            outsideIds.current.add(ev['event.id']);
-            setOutside(outsideIds.current.size);
-          }
-          return;
-        }
-        // Once each: a tail resumed after a drop may send an event again.
-        if (!addArrived(ev)) return;
-        if (state.sort === 'asc' || scrollTop.current <= 2) {
-          setResults((r) => placeArrival(r, ev, state.sort, searchedTo));
-        } else {
-          setPending((p) => [ev, ...p]);
-        }
+        batch.push(ev);
+        flushTimer ??= setTimeout(flush, 50);
       },
       // With the query, so a 400 on it is the query's error the search shows too, not a second one.
       onError: (err) => { setLiveOpen(false); handleFailure(err, state.q); },
@@ -104,6 +118,7 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
     }, 1000);
     return () => {
       stop();
+      if (flushTimer !== null) clearTimeout(flushTimer);
       clearInterval(timer);
       setRate(0);
       setLiveOpen(false);
@@ -126,7 +141,7 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
     setResults((r) => {
       const searchedTo = Date.parse(absRange.current.to);
       // In the order they came (pending is newest first).
-      return pending.slice().reverse().reduce((acc, ev) => placeArrival(acc, ev, state.sort, searchedTo), r);
+      return placeArrivals(r, pending.slice().reverse(), state.sort, searchedTo);
     });
     setPending([]);
     if (listRef.current) listRef.current.scrollTop = 0;

@@ -21,7 +21,7 @@ import type { HistogramData } from './histogram.js';
 import { missingFields, type MissingField } from './missing-fields.js';
 import type { PageState } from './page-state.js';
 import { maskSavedRefs, readHistory, rememberQuery, savedRefOffset } from './query-text.js';
-import { appendNew, bucketize, EMPTY_RESULTS, exactTotal, PAGE_SIZE, placeArrival, type Results } from './search-results.js';
+import { appendNew, bucketize, EMPTY_RESULTS, exactTotal, PAGE_SIZE, placeArrivals, type Results } from './search-results.js';
 import { histogramInterval, resolveRange } from './time-range.js';
 
 const ERROR_LEVELS = 'level:(error OR critical OR alert OR emergency)';
@@ -79,8 +79,8 @@ export interface Search {
   /** Oldest first: the events live added since the search (each once). */
   arrived: LogEvent[];
   arrivedRef: RefObject<LogEvent[]>;
-  /** Adds an event live sent; false when it was already added (a resumed tail may send it again). */
-  addArrived: (ev: LogEvent) => boolean;
+  /** Adds events live sent; returns those not already added (a resumed tail may send one again). */
+  addArrived: (evs: LogEvent[]) => LogEvent[];
   /** The absolute range the last search resolved to. */
   absRange: RefObject<{ from: string; to: string }>;
   /** The last query that ran (its answer came), with its range. */
@@ -164,12 +164,16 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     setFailure(err instanceof TypeError ? `Cannot reach the server (${err.message}). Search again once it is back; live mode retries by itself.` : err instanceof Error ? err.message : String(err));
   }, []);
 
-  const addArrived = useCallback((ev: LogEvent): boolean => {
-    if (arrivedIds.current.has(ev['event.id'])) return false;
-    arrivedIds.current.add(ev['event.id']);
-    arrivedRef.current = [...arrivedRef.current, ev];
+  const addArrived = useCallback((evs: LogEvent[]): LogEvent[] => {
+    const added = evs.filter((ev) => {
+      if (arrivedIds.current.has(ev['event.id'])) return false;
+      arrivedIds.current.add(ev['event.id']);
+      return true;
+    });
+    if (added.length === 0) return added;
+    arrivedRef.current = arrivedRef.current.concat(added);
     setArrived(arrivedRef.current);
-    return true;
+    return added;
   }, []);
 
   const execute = useCallback((s: PageState) => {
@@ -237,7 +241,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
         // Live events that came before this answer, each at its place by
         // time (mostly after the range: on top, or after the last page).
         const answered: Results = { events: a.hits, total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null, tail: [] };
-        setResults(arrivedRef.current.reduce((r, ev) => placeArrival(r, ev, s.sort, range.to), answered));
+        setResults(placeArrivals(answered, arrivedRef.current, s.sort, range.to));
         if (total.value === 0) {
           missingFields(s.q, { from, to }, signal).then(
             (m) => { if (!signal.aborted) setMissing(m); },
