@@ -67,6 +67,8 @@ export interface Search {
   setResults: (update: (r: Results) => Results) => void;
   /** The search's histogram, as the server answered it (live arrivals are folded in to show it). */
   histogram: HistogramData | null;
+  /** Why the search's histogram could not be had (said in the chart's place). */
+  histogramError: string | null;
   fields: FieldsAnswer | null;
   fieldsError: string | null;
   /** For a search that found nothing: the fields it names that no event has (null until known). */
@@ -114,6 +116,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   const [failure, setFailure] = useState<string | null>(null);
   const [results, setResults] = useState<Results>(EMPTY_RESULTS);
   const [histogram, setHistogram] = useState<HistogramData | null>(null);
+  const [histogramError, setHistogramError] = useState<string | null>(null);
   const [arrived, setArrived] = useState<LogEvent[]>([]);
   const [fields, setFields] = useState<FieldsAnswer | null>(null);
   const [fieldsError, setFieldsError] = useState<string | null>(null);
@@ -194,6 +197,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     const clearAnswers = () => {
       setResults(EMPTY_RESULTS);
       setHistogram(null);
+      setHistogramError(null);
       setFields(null);
       setFieldsError(null);
     };
@@ -266,14 +270,28 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
 
     const interval = histogramInterval(range.to - range.from);
     const agg = (q: string) => getJson<HistogramAnswer>('/api/v1/aggregate', { type: 'date_histogram', q, from, to, interval: interval.text }, signal);
-    Promise.all([agg(s.q), agg(withClause(s.q, ERROR_LEVELS)), agg(withClause(s.q, 'level:warning'))]).then(
-      (answers) => {
+    // The errors and warnings bars are the query with a level clause added:
+    // a query near the length limit is then too long for them (400), and
+    // any of the three failing took the whole chart away, with nothing said.
+    // Now only the hits' own histogram is needed (its failure is said in
+    // the chart's place); without the others the bars are not coloured.
+    Promise.allSettled([agg(s.q), agg(withClause(s.q, ERROR_LEVELS)), agg(withClause(s.q, 'level:warning'))]).then(
+      ([all, errs, warns]) => {
         if (signal.aborted) return;
-        histogramSum = answers[0]!.buckets.reduce((n, b) => n + b.count, 0);
+        if (all.status === 'rejected') {
+          if (all.reason instanceof DOMException && all.reason.name === 'AbortError') return;
+          setHistogram(null);
+          const err = all.reason as unknown;
+          setHistogramError(err instanceof ApiFailure ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err));
+          return;
+        }
+        const none: HistogramAnswer = { ...all.value, buckets: [] };
+        const answers = [all.value, errs.status === 'fulfilled' ? errs.value : none, warns.status === 'fulfilled' ? warns.value : none];
+        histogramSum = all.value.buckets.reduce((n, b) => n + b.count, 0);
         setHistogram(bucketize(range.from, range.to, interval.ms, answers));
+        setHistogramError(null);
         setResults((r) => (r.total && !r.loading ? { ...r, total: exactTotal(r.total, histogramSum) } : r));
       },
-      () => { if (!signal.aborted) setHistogram(null); },
     );
 
     getJson<FieldsAnswer>('/api/v1/fields', { q: s.q, from, to }, signal).then(
@@ -321,7 +339,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   }, [results.next, results.loadingMore, state.q, state.sort, handleFailure]);
 
   return {
-    problem, failure, results, setResults, histogram, fields, fieldsError, missing, newest, searchSeq, history,
+    problem, failure, results, setResults, histogram, histogramError, fields, fieldsError, missing, newest, searchSeq, history,
     arrived, arrivedRef, addArrived, absRange, lastGood, lastFieldNames, failureShown, handleFailure, execute, loadMore,
   };
 }
