@@ -177,4 +177,29 @@ describe('search page: time picker in a non-UTC zone (Chromium)', { skip: !HAVE_
     await from.waitFor({ state: 'detached', timeout: 2_000 });
     assert.equal(urlParams(page).get('from'), 'now-6h');
   });
+  test('by keyboard: Escape, Apply (Enter) and a quick range give focus back to the range button', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-6h', to: 'now' })}`);
+    await waitForTotal(page, await apiTotal(srv, '', 'now-6h', 'now'));
+    const focusedLabel = () => page.evaluate(`document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName`);
+    await button().focus();
+    await page.keyboard.press('Enter');
+    await page.getByLabel('From', { exact: true }).focus();
+    await page.keyboard.press('Escape');
+    await page.getByLabel('From', { exact: true }).waitFor({ state: 'detached', timeout: 2_000 });
+    assert.match(String(await focusedLabel()), /^Time range/);
+
+    await page.keyboard.press('Enter');
+    await page.getByLabel('From', { exact: true }).focus();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('now-3h');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(`new URL(location.href).searchParams.get('from') === 'now-3h'`);
+    assert.match(String(await focusedLabel()), /^Time range/);
+
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Last 1 hour', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(`new URL(location.href).searchParams.get('from') === 'now-1h'`);
+    assert.match(String(await focusedLabel()), /^Time range/);
+  });
 });
