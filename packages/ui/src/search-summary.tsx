@@ -26,7 +26,7 @@ export function SearchSummary({ results, total, live, liveOpen, rate, pending, o
   return (
     <div class="summary">
       <span class="total" data-total={total?.value ?? ''} data-relation={total?.relation ?? ''}>
-        {results.loading ? 'Searching…' : total ? `${total.relation === 'gte' ? '≥ ' : ''}${total.value.toLocaleString()} hits` : ''}
+        {results.loading ? 'Searching…' : total ? `${total.relation === 'gte' ? '≥ ' : ''}${total.value.toLocaleString()} ${total.value === 1 && total.relation === 'eq' ? 'hit' : 'hits'}` : ''}
       </span>
       {results.tookMs !== null && <span class="muted"> in {results.tookMs} ms</span>}
       {live && (
