@@ -11,6 +11,10 @@
  * The header took four rows (Alerts alone on the third, the query under
  * it) and cut an absolute range to "2026-12-06 11:…"; it is three now, the
  * range wrapping onto a second line.
+ *
+ * The summary above the results (hits, time taken, live's rate, events
+ * left out) was one row that squeezed each part to a word a line; it wraps
+ * by parts now.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -73,5 +77,18 @@ describe('search page: phone width (Chromium)', { skip: !HAVE_CHROMIUM, timeout:
     assert.equal(rows.search, rows.query, JSON.stringify(rows));
     assert.ok((rows.brand as number) < (rows.range as number) && (rows.range as number) < (rows.query as number), JSON.stringify(rows));
     assert.equal(rows.cut, false, 'the absolute range shown whole');
+  });
+  test('the summary live: each of its parts on one line, wrapping as a whole rather than a word a line', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-1h', to: 'now', live: '1' })}`);
+    await waitForTotal(page, 80);
+    await page.locator('[data-live="open"]').waitFor();
+    // Stamped two hours ahead: "N outside the range" joins the summary.
+    await ingest(srv.url, [JSON.stringify({ '@timestamp': new Date(Date.now() + 7_200_000).toISOString(), level: 'info', host: 'web-1', message: 'ahead' })]);
+    await page.locator('.outside').waitFor({ timeout: 5_000 });
+    for (const part of ['.total', '.summary > .muted', '.rate', '.outside']) {
+      const box = (await page.locator(part).first().boundingBox())!;
+      // 13 px text: one line is under 20 px high ("80 hits" took two lines, "· live, …" three, before).
+      assert.ok(box.height < 20, `${part} ${box.height}px high: ${JSON.stringify(await page.locator(part).first().innerText())}`);
+    }
   });
 });

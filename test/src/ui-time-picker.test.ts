@@ -3,7 +3,8 @@
  * an absolute range typed as wall-clock time is searched as that instant,
  * and shown back (on the button, in the inputs) as the wall-clock time the
  * user typed, in the zone chosen, as Kibana and Grafana show it; not as the
- * UTC ISO text the URL holds. A day alone as To is the end of that day.
+ * UTC ISO text the URL holds. A day alone as To is the end of that day,
+ * an empty To is now and a time alone (10:00) is today's.
  * Escape and a click outside close the panel.
  */
 import assert from 'node:assert/strict';
@@ -99,6 +100,47 @@ describe('search page: time picker in a non-UTC zone (Chromium)', { skip: !HAVE_
     assert.deepEqual(problems, []);
   });
 
+  test('an empty To is now, and a time alone (10:00) is today at that time in the zone chosen', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-6h', to: 'now' })}`);
+    await waitForTotal(page, await apiTotal(srv, '', 'now-6h', 'now'));
+    // This hour's start, today in New York: always earlier than now, the same day.
+    const wallNow = wallClock(Date.now(), ZONE);
+    const day = wallNow.slice(0, 10);
+    const hour = wallNow.slice(11, 13);
+    await button().click();
+    await page.getByLabel('From', { exact: true }).fill(`${Number(hour)}:00`);
+    await page.getByLabel('To', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForFunction(`/^\\d{4}-/.test(new URL(location.href).searchParams.get('from') ?? '')`, undefined, { timeout: 5_000 })
+      .catch(async (err: Error) => { throw new Error(`${await page.locator('.picker-panel [role="alert"]').innerText().catch(() => 'no error shown')}: ${err.message}`); });
+    const from = urlParams(page).get('from')!;
+    assert.equal(urlParams(page).get('to'), 'now');
+    assert.equal(wallClock(Date.parse(from), ZONE), `${day} ${hour}:00:00`);
+    await waitForTotal(page, await apiTotal(srv, '', from, 'now'));
+    assert.equal(await button().innerText(), `${day} ${hour}:00:00 → now`);
+
+    // In UTC, a time alone is today's in UTC.
+    await page.getByLabel('Time zone').selectOption('utc');
+    await page.waitForFunction(`new URL(location.href).searchParams.get('tz') === 'utc'`);
+    const utcHour = new Date().toISOString().slice(11, 13);
+    await button().click();
+    await page.getByLabel('From', { exact: true }).fill(`${utcHour}:00:00`);
+    await page.getByLabel('To', { exact: true }).fill('  ');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    const utcFrom = `${new Date().toISOString().slice(0, 10)}T${utcHour}:00:00.000Z`;
+    await page.waitForFunction(`new URL(location.href).searchParams.get('from') === ${JSON.stringify(utcFrom)}`, undefined, { timeout: 5_000 });
+    assert.equal(urlParams(page).get('to'), 'now');
+    await page.getByLabel('Time zone').selectOption('local');
+
+    // An empty From is said, not searched.
+    await button().click();
+    await page.getByLabel('From', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    assert.match(await page.locator('.picker-panel [role="alert"]').innerText(), /^From is empty/);
+    await page.keyboard.press('Escape');
+    assert.deepEqual(problems.filter((p) => !p.includes('status of 4')), []);
+  });
+
   test('the common ranges of Grafana and Kibana are one click: the last 5 minutes to 30 days, today, yesterday, this week', async () => {
     await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-6h', to: 'now' })}`);
     await waitForTotal(page, await apiTotal(srv, '', 'now-6h', 'now'));
@@ -134,5 +176,30 @@ describe('search page: time picker in a non-UTC zone (Chromium)', { skip: !HAVE_
     await page.locator('.summary').click({ position: { x: 5, y: 5 } });
     await from.waitFor({ state: 'detached', timeout: 2_000 });
     assert.equal(urlParams(page).get('from'), 'now-6h');
+  });
+  test('by keyboard: Escape, Apply (Enter) and a quick range give focus back to the range button', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-6h', to: 'now' })}`);
+    await waitForTotal(page, await apiTotal(srv, '', 'now-6h', 'now'));
+    const focusedLabel = () => page.evaluate(`document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName`);
+    await button().focus();
+    await page.keyboard.press('Enter');
+    await page.getByLabel('From', { exact: true }).focus();
+    await page.keyboard.press('Escape');
+    await page.getByLabel('From', { exact: true }).waitFor({ state: 'detached', timeout: 2_000 });
+    assert.match(String(await focusedLabel()), /^Time range/);
+
+    await page.keyboard.press('Enter');
+    await page.getByLabel('From', { exact: true }).focus();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('now-3h');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(`new URL(location.href).searchParams.get('from') === 'now-3h'`);
+    assert.match(String(await focusedLabel()), /^Time range/);
+
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Last 1 hour', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(`new URL(location.href).searchParams.get('from') === 'now-1h'`);
+    assert.match(String(await focusedLabel()), /^Time range/);
   });
 });

@@ -193,6 +193,7 @@ export function App() {
           onToggleColumn={toggleColumn}
         />
         <main class="main">
+          {search.histogramError && <p class="muted histogram-error" role="status">No histogram: {search.histogramError}</p>}
           <Histogram data={shownHistogram} tz={state.tz} onSelect={(f, t) => navigate({ ...state, q: draft.current, from: new Date(f).toISOString(), to: new Date(t).toISOString() })} />
           {/*
             Download exports the search shown: its query and the range it
@@ -206,6 +207,7 @@ export function App() {
             liveOpen={live.liveOpen}
             rate={live.rate}
             pending={live.pending.length}
+            outside={live.outside}
             onShowPending={live.showPending}
             sort={state.sort}
             onSort={(sort) => navigate({ ...state, q: draft.current, sort })}

@@ -12,6 +12,8 @@ export interface SearchSummaryProps {
   liveOpen: boolean;
   rate: number;
   pending: number;
+  /** Events live sent outside the range (late, or stamped far ahead), left out. */
+  outside: number;
   onShowPending: () => void;
   sort: SortOrder;
   onSort: (sort: SortOrder) => void;
@@ -20,16 +22,21 @@ export interface SearchSummaryProps {
 }
 
 /** Above the results: hits and time taken, live's rate, "N new", order and Download. */
-export function SearchSummary({ results, total, live, liveOpen, rate, pending, onShowPending, sort, onSort, exportRequest }: SearchSummaryProps) {
+export function SearchSummary({ results, total, live, liveOpen, rate, pending, outside, onShowPending, sort, onSort, exportRequest }: SearchSummaryProps) {
   return (
     <div class="summary">
       <span class="total" data-total={total?.value ?? ''} data-relation={total?.relation ?? ''}>
-        {results.loading ? 'Searching…' : total ? `${total.relation === 'gte' ? '≥ ' : ''}${total.value.toLocaleString()} hits` : ''}
+        {results.loading ? 'Searching…' : total ? `${total.relation === 'gte' ? '≥ ' : ''}${total.value.toLocaleString()} ${total.value === 1 && total.relation === 'eq' ? 'hit' : 'hits'}` : ''}
       </span>
       {results.tookMs !== null && <span class="muted"> in {results.tookMs} ms</span>}
       {live && (
         <span class="rate" data-live={liveOpen ? 'open' : 'connecting'}>
           · {liveOpen ? `live, ${rate.toFixed(1)} events/s` : 'connecting…'}
+        </span>
+      )}
+      {live && outside > 0 && (
+        <span class="muted outside" data-outside={outside} title="Sent live with a time outside the range (late, or a clock ahead): not listed or counted. Search that time to see them.">
+          {' '}· {outside.toLocaleString()} outside the range
         </span>
       )}
       {pending > 0 && (

@@ -6,6 +6,7 @@
  */
 import type { LogEvent } from '@logship/query/browser';
 import { authHeaders, failureOf, queryString, type ApiFailure } from './api-client.js';
+import { LIVE_SKEW_MS } from './search-results.js';
 
 export interface TailHandlers {
   onEvent: (ev: LogEvent) => void;
@@ -33,7 +34,7 @@ export function startTail(q: string, handlers: TailHandlers, after?: string): ()
         }
         handlers.onOpen();
         await readFrames(res.body, abort.signal, (id, event, data) => {
-          if (id) lastId = id;
+          if (id) lastId = laterPosition(lastId, id);
           if (event === 'log') handlers.onEvent(JSON.parse(data) as LogEvent);
         });
       } catch (err) {
@@ -46,6 +47,27 @@ export function startTail(q: string, handlers: TailHandlers, after?: string): ()
   };
   void run();
   return () => abort.abort();
+}
+
+/**
+ * Where to resume from: the furthest position seen, but not one past now
+ * (with the tail's allowance for skew). The last event's id was taken as
+ * it came: after one stamped an hour ahead, a reconnect asked for what was
+ * stored after that hour and everything stored meanwhile was never shown;
+ * after a late one, it replayed what the page already had.
+ */
+export function laterPosition(current: string | undefined, id: string): string | undefined {
+  const next = position(id);
+  if (!Number.isFinite(next.ts) || next.ts > Date.now() + LIVE_SKEW_MS) return current;
+  if (current === undefined) return id;
+  const cur = position(current);
+  return next.ts > cur.ts || (next.ts === cur.ts && next.id > cur.id) ? id : current;
+}
+
+/** `<epoch ms>|<event.id>` (or epoch ms alone) read. */
+function position(text: string): { ts: number; id: string } {
+  const bar = text.indexOf('|');
+  return bar < 0 ? { ts: Number(text), id: '' } : { ts: Number(text.slice(0, bar)), id: text.slice(bar + 1) };
 }
 
 async function readFrames(

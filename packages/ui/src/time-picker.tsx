@@ -26,6 +26,10 @@ export function TimePicker({ from, to, tz, onChange, onTz, onZoomOut }: TimePick
   // Escape (focus in the picker) or a click outside closes the panel, as
   // other menus do; text typed and not applied is dropped.
   const root = useRef<HTMLDivElement>(null);
+  // Escape, Apply or a quick range give focus back to the range button, as a
+  // menu does: the panel's inputs went away with focus in them, and a
+  // keyboard user was left at the top of the page.
+  const rangeButton = useRef<HTMLButtonElement>(null);
   const close = () => {
     setOpen(false);
     setError(null);
@@ -50,6 +54,7 @@ export function TimePicker({ from, to, tz, onChange, onTz, onZoomOut }: TimePick
       if (r.from > r.to) throw new Error('"from" is after "to"');
       setError(null);
       setOpen(false);
+      rangeButton.current?.focus();
       onChange({ from: f, to: t });
     } catch (err) {
       setError((err as Error).message);
@@ -58,9 +63,9 @@ export function TimePicker({ from, to, tz, onChange, onTz, onZoomOut }: TimePick
 
   const described = describeRange(from, to, tz);
   return (
-    <div class="time-picker" ref={root} onKeyDown={(e) => { if (open && e.key === 'Escape') { e.preventDefault(); close(); } }}>
+    <div class="time-picker" ref={root} onKeyDown={(e) => { if (open && e.key === 'Escape') { e.preventDefault(); close(); rangeButton.current?.focus(); } }}>
       {/* Named with its visible text, as a checker asks: "Time range" alone hid the range from a screen reader. */}
-      <button type="button" class="range" aria-expanded={open} aria-label={`Time range: ${described}`} title={described} onClick={() => setOpen(!open)}>
+      <button type="button" class="range" ref={rangeButton} aria-expanded={open} aria-label={`Time range: ${described}`} title={described} onClick={() => setOpen(!open)}>
         {described}
       </button>
       <button type="button" class="zoom-out" aria-label="Zoom out" title="Zoom out: twice the range, around its centre" onClick={onZoomOut}>
@@ -76,7 +81,7 @@ export function TimePicker({ from, to, tz, onChange, onTz, onZoomOut }: TimePick
         <div class="picker-panel">
           <div class="quick">
             {QUICK_RANGES.map((r) => (
-              <button type="button" key={r.label} aria-pressed={r.from === from && r.to === to} onClick={() => { setOpen(false); onChange({ from: r.from, to: r.to }); }}>
+              <button type="button" key={r.label} aria-pressed={r.from === from && r.to === to} onClick={() => { setOpen(false); rangeButton.current?.focus(); onChange({ from: r.from, to: r.to }); }}>
                 {r.label}
               </button>
             ))}
@@ -86,7 +91,7 @@ export function TimePicker({ from, to, tz, onChange, onTz, onZoomOut }: TimePick
             <label>To <input aria-label="To" value={toText} onInput={(e) => setTo((e.target as HTMLInputElement).value)} placeholder="now" /></label>
             <button type="submit">Apply</button>
             {error && <p role="alert" class="error-text">{error}</p>}
-            <p class="muted">Dates without a zone are read in {tz === 'utc' ? 'UTC' : 'local time'}; a day alone as To means its end; date math: now-2h/h, now/d.</p>
+            <p class="muted">Dates without a zone are read in {tz === 'utc' ? 'UTC' : 'local time'}; a time alone (10:00) is today's; a day alone as To means its end; an empty To is now; date math: now-2h/h, now/d.</p>
           </form>
         </div>
       )}

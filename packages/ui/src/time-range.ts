@@ -69,16 +69,30 @@ export function formatTime(ms: number, tz: TimeZoneMode): string {
 /**
  * What the user typed in a from/to box → what the API takes. Date math and
  * dates with a zone pass through; a wall-clock date (`2026-12-03 10:00`) is
- * read in the chosen zone and sent as UTC ISO. A day alone as the end
- * (`2026-12-05`) means to the end of that day, as the API reads `to`: read
- * as its midnight, From and To both 2026-12-05 was an empty range.
+ * read in the chosen zone and sent as UTC ISO, a time alone (`10:00`) as
+ * today's. A day alone as the end (`2026-12-05`) means to the end of that
+ * day, as the API reads `to`: read as its midnight, From and To both
+ * 2026-12-05 was an empty range. An empty end is now.
  */
 export function normalizeTimeInput(text: string, tz: TimeZoneMode, end = false): string {
-  const t = text.trim();
+  let t = text.trim();
+  // An empty To is now, as its placeholder says and Kibana reads it; it
+  // was an error ("not an ISO 8601 date") and the range had to be retyped.
+  if (t === '' && end) return 'now';
+  if (t === '') throw new Error('From is empty: a date (2026-12-03 10:00), a time today (10:00) or date math (now-1h)');
+  // A time alone (`10:00`, `10:00:30`) is today at that time in the chosen zone.
+  if (/^\d{1,2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/.test(t)) t = `${todayIn(tz)}T${t.indexOf(':') === 1 ? '0' : ''}${t}`;
   if (t.startsWith('now') || t.includes('||') || /^\d+$/.test(t) || /(Z|[+-]\d{2}:?\d{2})$/.test(t)) return t;
   const roundUp = end && /^\d{4}(-\d{2}){0,2}$/.test(t);
   const ms = resolveDate(t.replace(/^(\d{4}-\d{2}-\d{2}) +/, '$1T'), { now: Date.now(), roundUp, timeZone: zoneName(tz) });
   return new Date(ms).toISOString();
+}
+
+/** Today's date (`2026-12-03`) in the chosen zone. */
+function todayIn(tz: TimeZoneMode, now = Date.now()): string {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zoneName(tz), year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
+  const part = (type: string) => parts.find((p) => p.type === type)!.value;
+  return `${part('year')}-${part('month')}-${part('day')}`;
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
- * Live tail: newest events on top while the list is at the top; otherwise
- * they wait behind the "N new" marker so the view does not move. Oldest
- * first, they go at the end, once the last page is there. Each search
+ * Live tail: each new event at its place by time, so the newest on top
+ * while the list is at the top; otherwise they wait behind the "N new"
+ * marker so the view does not move. Oldest first, they go at the end, once
+ * the last page is there. Events outside the search's range (late from
+ * before its start, or stamped far ahead) are left out and counted apart. Each search
  * starts its own tail where it ended (searchSeq): a search run again while
  * live (the range changed, the server came back) had the tail go on from
  * the old position and send again what the new search had found.
@@ -12,7 +14,7 @@ import type { LogEvent } from '@logship/query/browser';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { RefObject } from 'preact';
 import type { PageState } from './page-state.js';
-import { appendNew } from './search-results.js';
+import { inLiveRange, placeArrivals } from './search-results.js';
 import { startTail } from './tail-stream.js';
 import type { Search } from './use-search.js';
 
@@ -33,6 +35,8 @@ export interface LiveTail {
   pending: LogEvent[];
   /** Events a second over the last 10 s. */
   rate: number;
+  /** Events live sent that are outside the search's range (late, or stamped far ahead): left out. */
+  outside: number;
   liveOpen: boolean;
   showPending: () => void;
   onScroll: (top: number) => void;
@@ -45,6 +49,8 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
   const [pending, setPending] = useState<LogEvent[]>([]);
   const [rate, setRate] = useState(0);
   const [liveOpen, setLiveOpen] = useState(false);
+  const [outside, setOutside] = useState(0);
+  const outsideIds = useRef(new Set<string>());
   const scrollTop = useRef(0);
   const arrivals = useRef<number[]>([]);
   const histDrawn = useRef(0);
@@ -53,22 +59,46 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
   useEffect(() => {
     if (!state.live) return;
     arrivals.current = [];
+    outsideIds.current = new Set();
+    setOutside(0);
     // From where the search's range ended, not from now: turned on a while
     // after the search, live showed what came next and silently left out
     // what had come in between.
     const searchedTo = Date.parse(absRange.current.to);
+    // Events are taken in batches, a few times a second: one at a time, a
+    // burst of thousands copied the list, the arrivals and the figures for
+    // each, and the page froze for seconds.
+    let batch: LogEvent[] = [];
+    let flushTimer: ReturnType<typeof setTimeout> | null = null;
+    const flush = () => {
+      flushTimer = null;
+      const evs = batch;
+      batch = [];
+      const fromMs = Date.parse(absRange.current.from);
+      const now = Date.now();
+      // Late from before the range, or stamped far ahead: not in the range
+      // the search chose (searching it again does not find it), so not in
+      // the list or the figures; the summary says how many were left out.
+      const inRange = evs.filter((ev) => {
+        if (inLiveRange(ev, fromMs, now)) return true;
+        outsideIds.current.add(ev['event.id']);
+        return false;
+      });
+      if (inRange.length < evs.length) setOutside(outsideIds.current.size);
+      // Once each: a tail resumed after a drop may send an event again.
+      const added = addArrived(inRange);
+      if (added.length === 0) return;
+      if (state.sort === 'asc' || scrollTop.current <= 2) {
+        setResults((r) => placeArrivals(r, added, state.sort, searchedTo));
+      } else {
+        setPending((p) => added.slice().reverse().concat(p));
+      }
+    };
     const stop = startTail(state.q, {
       onEvent: (ev) => {
         arrivals.current.push(Date.now());
-        // Once each: a tail resumed after a drop may send an event again.
-        if (!addArrived(ev)) return;
-        if (state.sort === 'asc') {
-          setResults((r) => (r.next === null ? { ...r, events: appendNew(r.events, [ev]) } : { ...r, tail: [...r.tail, ev] }));
-        } else if (scrollTop.current <= 2) {
-          setResults((r) => (r.events.some((e) => e['event.id'] === ev['event.id']) ? r : { ...r, events: [ev, ...r.events] }));
-        } else {
-          setPending((p) => [ev, ...p]);
-        }
+        batch.push(ev);
+        flushTimer ??= setTimeout(flush, 50);
       },
       // With the query, so a 400 on it is the query's error the search shows too, not a second one.
       onError: (err) => { setLiveOpen(false); handleFailure(err, state.q); },
@@ -88,6 +118,7 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
     }, 1000);
     return () => {
       stop();
+      if (flushTimer !== null) clearTimeout(flushTimer);
       clearInterval(timer);
       setRate(0);
       setLiveOpen(false);
@@ -108,8 +139,9 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
 
   const showPending = () => {
     setResults((r) => {
-      const seen = new Set(r.events.map((e) => e['event.id']));
-      return { ...r, events: pending.filter((e) => !seen.has(e['event.id'])).concat(r.events) };
+      const searchedTo = Date.parse(absRange.current.to);
+      // In the order they came (pending is newest first).
+      return placeArrivals(r, pending.slice().reverse(), state.sort, searchedTo);
     });
     setPending([]);
     if (listRef.current) listRef.current.scrollTop = 0;
@@ -123,8 +155,10 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
 
   const reset = () => {
     setPending([]);
+    outsideIds.current = new Set();
+    setOutside(0);
     scrollTop.current = 0;
   };
 
-  return { histArrived, pending, rate, liveOpen, showPending, onScroll, reset };
+  return { histArrived, pending, rate, outside, liveOpen, showPending, onScroll, reset };
 }

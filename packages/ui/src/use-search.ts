@@ -1,9 +1,8 @@
 /**
  * One search of the page: the hits' first page, the three histograms (all,
  * errors, warnings) and the field list, asked together; the next pages by
- * cursor; the events live added since (they are after the search's range,
- * so they add to its total and its bars); and what went wrong, as the page
- * shows it.
+ * cursor; the events live added since (in the chosen range, so they add
+ * to its total and its bars); and what went wrong, as the page shows it.
  *
  *   execute(state) ─► parse here (a syntax error never reaches the server)
  *                  ├► search (first page) ┐
@@ -22,7 +21,7 @@ import type { HistogramData } from './histogram.js';
 import { missingFields, type MissingField } from './missing-fields.js';
 import type { PageState } from './page-state.js';
 import { maskSavedRefs, readHistory, rememberQuery, savedRefOffset } from './query-text.js';
-import { appendNew, bucketize, EMPTY_RESULTS, exactTotal, PAGE_SIZE, type Results } from './search-results.js';
+import { appendNew, bucketize, EMPTY_RESULTS, exactTotal, PAGE_SIZE, placeArrivals, type Results } from './search-results.js';
 import { histogramInterval, resolveRange } from './time-range.js';
 
 const ERROR_LEVELS = 'level:(error OR critical OR alert OR emergency)';
@@ -68,6 +67,8 @@ export interface Search {
   setResults: (update: (r: Results) => Results) => void;
   /** The search's histogram, as the server answered it (live arrivals are folded in to show it). */
   histogram: HistogramData | null;
+  /** Why the search's histogram could not be had (said in the chart's place). */
+  histogramError: string | null;
   fields: FieldsAnswer | null;
   fieldsError: string | null;
   /** For a search that found nothing: the fields it names that no event has (null until known). */
@@ -80,8 +81,8 @@ export interface Search {
   /** Oldest first: the events live added since the search (each once). */
   arrived: LogEvent[];
   arrivedRef: RefObject<LogEvent[]>;
-  /** Adds an event live sent; false when it was already added (a resumed tail may send it again). */
-  addArrived: (ev: LogEvent) => boolean;
+  /** Adds events live sent; returns those not already added (a resumed tail may send one again). */
+  addArrived: (evs: LogEvent[]) => LogEvent[];
   /** The absolute range the last search resolved to. */
   absRange: RefObject<{ from: string; to: string }>;
   /** The last query that ran (its answer came), with its range. */
@@ -115,6 +116,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   const [failure, setFailure] = useState<string | null>(null);
   const [results, setResults] = useState<Results>(EMPTY_RESULTS);
   const [histogram, setHistogram] = useState<HistogramData | null>(null);
+  const [histogramError, setHistogramError] = useState<string | null>(null);
   const [arrived, setArrived] = useState<LogEvent[]>([]);
   const [fields, setFields] = useState<FieldsAnswer | null>(null);
   const [fieldsError, setFieldsError] = useState<string | null>(null);
@@ -165,12 +167,16 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     setFailure(err instanceof TypeError ? `Cannot reach the server (${err.message}). Search again once it is back; live mode retries by itself.` : err instanceof Error ? err.message : String(err));
   }, []);
 
-  const addArrived = useCallback((ev: LogEvent): boolean => {
-    if (arrivedIds.current.has(ev['event.id'])) return false;
-    arrivedIds.current.add(ev['event.id']);
-    arrivedRef.current = [...arrivedRef.current, ev];
+  const addArrived = useCallback((evs: LogEvent[]): LogEvent[] => {
+    const added = evs.filter((ev) => {
+      if (arrivedIds.current.has(ev['event.id'])) return false;
+      arrivedIds.current.add(ev['event.id']);
+      return true;
+    });
+    if (added.length === 0) return added;
+    arrivedRef.current = arrivedRef.current.concat(added);
     setArrived(arrivedRef.current);
-    return true;
+    return added;
   }, []);
 
   const execute = useCallback((s: PageState) => {
@@ -191,6 +197,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     const clearAnswers = () => {
       setResults(EMPTY_RESULTS);
       setHistogram(null);
+      setHistogramError(null);
       setFields(null);
       setFieldsError(null);
     };
@@ -235,17 +242,10 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
         if (signal.aborted) return;
         lastGood.current = { q: s.q, from, to };
         const total = exactTotal(a.total, histogramSum);
-        // Live events that came before this answer: after its range, so
-        // first (newest first) or, oldest first, after its last page.
-        const live = arrivedRef.current;
-        let events = a.hits;
-        let tail: LogEvent[] = [];
-        if (live.length > 0) {
-          if (s.sort === 'desc') events = appendNew(live.slice().reverse(), a.hits);
-          else if (a.next_cursor === null) events = appendNew(a.hits, live);
-          else tail = live.slice();
-        }
-        setResults({ events, total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null, tail });
+        // Live events that came before this answer, each at its place by
+        // time (mostly after the range: on top, or after the last page).
+        const answered: Results = { events: a.hits, total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null, tail: [] };
+        setResults(placeArrivals(answered, arrivedRef.current, s.sort, range.to));
         if (total.value === 0) {
           missingFields(s.q, { from, to }, signal).then(
             (m) => { if (!signal.aborted) setMissing(m); },
@@ -270,14 +270,28 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
 
     const interval = histogramInterval(range.to - range.from);
     const agg = (q: string) => getJson<HistogramAnswer>('/api/v1/aggregate', { type: 'date_histogram', q, from, to, interval: interval.text }, signal);
-    Promise.all([agg(s.q), agg(withClause(s.q, ERROR_LEVELS)), agg(withClause(s.q, 'level:warning'))]).then(
-      (answers) => {
+    // The errors and warnings bars are the query with a level clause added:
+    // a query near the length limit is then too long for them (400), and
+    // any of the three failing took the whole chart away, with nothing said.
+    // Now only the hits' own histogram is needed (its failure is said in
+    // the chart's place); without the others the bars are not coloured.
+    Promise.allSettled([agg(s.q), agg(withClause(s.q, ERROR_LEVELS)), agg(withClause(s.q, 'level:warning'))]).then(
+      ([all, errs, warns]) => {
         if (signal.aborted) return;
-        histogramSum = answers[0]!.buckets.reduce((n, b) => n + b.count, 0);
+        if (all.status === 'rejected') {
+          if (all.reason instanceof DOMException && all.reason.name === 'AbortError') return;
+          setHistogram(null);
+          const err = all.reason as unknown;
+          setHistogramError(err instanceof ApiFailure ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err));
+          return;
+        }
+        const none: HistogramAnswer = { ...all.value, buckets: [] };
+        const answers = [all.value, errs.status === 'fulfilled' ? errs.value : none, warns.status === 'fulfilled' ? warns.value : none];
+        histogramSum = all.value.buckets.reduce((n, b) => n + b.count, 0);
         setHistogram(bucketize(range.from, range.to, interval.ms, answers));
+        setHistogramError(null);
         setResults((r) => (r.total && !r.loading ? { ...r, total: exactTotal(r.total, histogramSum) } : r));
       },
-      () => { if (!signal.aborted) setHistogram(null); },
     );
 
     getJson<FieldsAnswer>('/api/v1/fields', { q: s.q, from, to }, signal).then(
@@ -325,7 +339,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   }, [results.next, results.loadingMore, state.q, state.sort, handleFailure]);
 
   return {
-    problem, failure, results, setResults, histogram, fields, fieldsError, missing, newest, searchSeq, history,
+    problem, failure, results, setResults, histogram, histogramError, fields, fieldsError, missing, newest, searchSeq, history,
     arrived, arrivedRef, addArrived, absRange, lastGood, lastFieldNames, failureShown, handleFailure, execute, loadMore,
   };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Fastify from 'fastify';
 import { registerUiRoutes } from './ui-routes.js';
@@ -43,6 +43,60 @@ describe('ui routes', () => {
       assert.equal(res.statusCode, 503);
       assert.equal(JSON.parse(res.body).code, 'LS_INGEST_UI_NOT_BUILT');
       await app.close();
+    }
+  });
+  test('a rebuilt page is served without a restart: the new index and its assets, not the old index naming deleted ones', async () => {
+    const build = await mkdtemp(join(tmpdir(), 'ui-rebuild-'));
+    const writeBuild = async (hash: string, mtime: Date) => {
+      // As Vite does: dist/ emptied, then the assets and the index that names them.
+      await rm(join(build, 'assets'), { recursive: true, force: true });
+      await mkdir(join(build, 'assets'));
+      await writeFile(join(build, 'assets', `index-${hash}.js`), `console.log('${hash}')`);
+      // The same length each build (only the hash differs), as Vite's are.
+      await writeFile(join(build, 'index.html'), `<!doctype html><script src="/assets/index-${hash}.js"></script>`);
+      await utimes(join(build, 'index.html'), mtime, mtime);
+    };
+    try {
+      await writeBuild('AAAAAAAA', new Date(Date.now() - 60_000));
+      const app = Fastify();
+      await registerUiRoutes(app, build);
+      const first = await app.inject('/');
+      assert.match(first.body, /index-AAAAAAAA\.js/);
+      const etag = String(first.headers.etag);
+      assert.equal((await app.inject({ url: '/', headers: { 'if-none-match': etag } })).statusCode, 304, 'unchanged: revalidated without a body');
+
+      await writeBuild('BBBBBBBB', new Date());
+      const second = await app.inject({ url: '/', headers: { 'if-none-match': etag } });
+      assert.equal(second.statusCode, 200, 'the old ETag no longer matches');
+      assert.equal(second.headers['cache-control'], 'no-cache');
+      assert.match(second.body, /index-BBBBBBBB\.js/);
+      assert.notEqual(second.headers.etag, etag);
+      const asset = await app.inject('/assets/index-BBBBBBBB.js');
+      assert.equal(asset.statusCode, 200);
+      assert.equal(asset.headers['cache-control'], 'public, max-age=31536000, immutable');
+      assert.equal((await app.inject('/assets/index-AAAAAAAA.js')).statusCode, 404);
+      await app.close();
+    } finally {
+      await rm(build, { recursive: true, force: true });
+    }
+  });
+
+  test('a page built after the server started is served (it answered 503 until a restart)', async () => {
+    const build = join(await mkdtemp(join(tmpdir(), 'ui-later-')), 'dist');
+    try {
+      const app = Fastify();
+      await registerUiRoutes(app, build);
+      assert.equal((await app.inject('/')).statusCode, 503);
+      await mkdir(join(build, 'assets'), { recursive: true });
+      await writeFile(join(build, 'assets', 'index-CcCc1234.js'), 'console.log(2)');
+      await writeFile(join(build, 'index.html'), '<!doctype html><script src="/assets/index-CcCc1234.js"></script>');
+      const index = await app.inject('/');
+      assert.equal(index.statusCode, 200);
+      assert.match(index.body, /index-CcCc1234\.js/);
+      assert.equal((await app.inject('/assets/index-CcCc1234.js')).statusCode, 200);
+      await app.close();
+    } finally {
+      await rm(dirname(build), { recursive: true, force: true });
     }
   });
 });

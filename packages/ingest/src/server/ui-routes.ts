@@ -1,13 +1,15 @@
 /**
  * The search page at `/`, from packages/ui's Vite build:
  *
- *   GET /            index.html, `cache-control: no-cache` (it names the current assets)
+ *   GET /            index.html as it is now (a rebuild is served without a restart),
+ *                    `cache-control: no-cache` and an ETag (it names the current assets)
  *   GET /assets/*    hashed file names, cached for a year (`immutable`)
  *
  * Neither declares a scope, so the auth hook lets them through: the page
  * itself asks for a token and sends it with its API calls.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -26,17 +28,28 @@ export function defaultUiDir(): string | null {
 
 const YEAR_S = 365 * 24 * 3600;
 
+interface IndexFile {
+  /** What the file was when read: a rebuild changes one of them. */
+  mtimeMs: number;
+  size: number;
+  ino: number;
+  body: Buffer;
+  etag: string;
+}
+
 export async function registerUiRoutes(app: FastifyInstance, dir: string | null): Promise<void> {
   const indexPath = dir === null ? null : join(dir, 'index.html');
-  const built = indexPath !== null && existsSync(indexPath);
-  // Read once: the build does not change under a running server.
-  const indexHtml = built ? readFileSync(indexPath) : null;
-  if (built) {
+  // Registered even before a build exists (fastify-static only warns that
+  // the folder is missing): a server started first and the page built
+  // after answered 503 until it was restarted.
+  if (dir !== null) {
     await app.register(fastifyStatic, {
-      root: join(dir!, 'assets'),
+      root: join(dir, 'assets'),
       prefix: '/assets/',
       index: false,
       list: false,
+      // Not built yet: GET / says so (LS_INGEST_UI_NOT_BUILT), not a warning at start.
+      suppressWarning: true,
       // Vite puts a content hash in every asset name: a changed file has a new URL.
       // scripts/build-ui.sh writes .br and .gz next to each asset.
       preCompressed: true,
@@ -44,12 +57,38 @@ export async function registerUiRoutes(app: FastifyInstance, dir: string | null)
       immutable: true,
     });
   }
-  app.get('/', { schema: { hide: true } }, async (_req, reply) => {
-    if (!indexHtml) throw errors.uiNotBuilt(indexPath ?? 'packages/ui/dist/index.html');
-    return reply
+  // index.html names the current assets, and a rebuild replaces them (Vite
+  // empties dist/): read once at start, a rebuilt page was answered with the
+  // old index, whose scripts then 404. A stat a request tells whether it
+  // changed; it is read again only then.
+  let cached: IndexFile | null = null;
+  const currentIndex = async (): Promise<IndexFile | null> => {
+    if (indexPath === null) return null;
+    let st;
+    try {
+      st = await stat(indexPath);
+    } catch {
+      return null;
+    }
+    if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size && cached.ino === st.ino) return cached;
+    let body: Buffer;
+    try {
+      body = await readFile(indexPath);
+    } catch {
+      return null;
+    }
+    cached = { mtimeMs: st.mtimeMs, size: body.length, ino: st.ino, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
+    return cached;
+  };
+  app.get('/', { schema: { hide: true } }, async (req, reply) => {
+    const index = await currentIndex();
+    if (!index) throw errors.uiNotBuilt(indexPath ?? 'packages/ui/dist/index.html');
+    reply
       .header('cache-control', 'no-cache')
-      .header('x-content-type-options', 'nosniff')
-      .type('text/html; charset=utf-8')
-      .send(indexHtml);
+      .header('etag', index.etag)
+      .header('x-content-type-options', 'nosniff');
+    // no-cache has the browser ask every time; unchanged, the answer is empty.
+    if (req.headers['if-none-match'] === index.etag) return reply.code(304).send();
+    return reply.type('text/html; charset=utf-8').send(index.body);
   });
 }
