@@ -330,7 +330,7 @@ export class FileTail {
   private onLine(line: FramedLine): void {
     // Where an event's position may lag behind what is read (offset-mark.ts).
     if (this.docker || this.cri || this.config.multiline) this.mark.remember(line.end);
-    line = withoutLeadingNoise(line, this.encoding, this.docker !== null || this.cri !== null);
+    line = withoutLeadingNoise(line, this.encoding);
     // Blank lines carry nothing to search for (Filebeat drops them too),
     // unless inside a multiline event (multiline.ts).
     if (line.text.length === 0 && !this.multilineHolds(null)) return;
