@@ -9,6 +9,7 @@ import { startHealthServer } from './health-server.js';
 import { JournaldSource } from './journald-source.js';
 import type { Logger } from './log.js';
 import { M, Metrics } from './metrics.js';
+import { Notices } from './notices.js';
 import { Shipper } from './shipper.js';
 import type { Source, SourceContext } from './source.js';
 import { Spool, type SpoolEntry } from './spool.js';
@@ -25,6 +26,8 @@ import { Spool, type SpoolEntry } from './spool.js';
 
 export class Agent implements EventSink {
   readonly metrics = new Metrics();
+  /** Said once per file for the agent's life, not again by the sources a reload starts (notices.ts). */
+  private readonly notices = new Notices();
   private sources: Source[] = [];
   private batcher: Batcher;
   private sealing: Promise<void> = Promise.resolve();
@@ -136,7 +139,7 @@ export class Agent implements EventSink {
   private makeSource(s: SourceConfig, resume: ReadonlyMap<string, number | string> | undefined, earlier: readonly SourceConfig[]): Source {
     for (const [name, help] of [M.linesRead, M.bytesRead, M.linesTruncated, M.eventsFilteredOut, M.eventsShipped]) this.metrics.declare(name, help, { source: s.name });
     if (s.type === 'journald') this.metrics.declare(...M.journalctlRestarts, { source: s.name });
-    const ctx: SourceContext = { host: this.config.host, checkpoints: this.checkpoints, sink: this, metrics: this.metrics, log: this.log, ...(resume ? { resume } : {}) };
+    const ctx: SourceContext = { host: this.config.host, checkpoints: this.checkpoints, sink: this, metrics: this.metrics, log: this.log, notices: this.notices, ...(resume ? { resume } : {}) };
     // journald restarts from its acknowledged cursor on a reload, as it always
     // has: a unit filter changed by the reload needs the checkpoint's
     // cursor handling (journald-source.ts), not the last cursor read.

@@ -71,8 +71,6 @@ export class FileSource implements Source {
    */
   private readonly released = new Map<string, { dev: number; ino: number }>();
   private readonly recheck = new Set<string>();
-  /** Paths found holding compressed files (compressed-file.ts), said once. */
-  private readonly compressed = new Set<string>();
   private readonly shared: SharedFiles;
   private stopped = false;
   private pollTimer: NodeJS.Timeout | null = null;
@@ -93,12 +91,16 @@ export class FileSource implements Source {
     this.name = config.name;
     // kubernetes: only the kubelet's own files, not symlinks to them under other names (kubernetes-pod-log.ts).
     this.matcher = new PathMatcher(config.include, config.exclude, config.type === 'kubernetes' ? isPodLogPath : undefined);
-    this.shared = new SharedFiles(this.name, ctx.earlier ?? [], ctx.log);
+    this.shared = new SharedFiles(this.name, ctx.earlier ?? [], ctx.log, ctx.notices);
     this.tailContext = {
       config, host: ctx.host, alsoReadBy: (path) => this.shared.readBy(path),
       sink: ctx.sink, metrics: ctx.metrics, onReplaced: (t) => this.check(t.path),
       filter: LineFilter.of(config.include_lines, config.exclude_lines),
-      onBom: (t, encoding) => this.ctx.log.info('The file starts with a byte order mark; it is read in the encoding the mark says.', { source: this.name, path: t.path, encoding }),
+      onBom: (t, encoding) => {
+        if (ctx.notices.first('bom', this.name, t.path, config.encoding, encoding)) {
+          ctx.log.info('The file starts with a byte order mark; it is read in the encoding the mark says.', { source: this.name, path: t.path, encoding });
+        }
+      },
     };
     this.rotated = {
       source: this.name, ctx, rotatedDirs: config.rotated_dirs, tails: this.tails, tailContext: this.tailContext,
@@ -269,9 +271,8 @@ export class FileSource implements Source {
     try {
       const fst = await fh.stat();
       if (await isCompressed(fh)) {
-        // Not followed; said once per path (the rescan looks at it again).
-        if (!this.compressed.has(path)) this.ctx.log.info('A compressed file matches the include; it is not read.', { source: this.name, path });
-        this.compressed.add(path);
+        // Not followed; said once per path (the rescan looks at it again, and so does a reload).
+        if (this.ctx.notices.first('compressed', this.name, path)) this.ctx.log.info('A compressed file matches the include; it is not read.', { source: this.name, path });
         return;
       }
       const head = await fingerprint(fh);

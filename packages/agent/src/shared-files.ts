@@ -3,6 +3,7 @@ import type { FileSourceConfig } from './config.js';
 import { PathMatcher } from './glob.js';
 import { isPodLogPath } from './kubernetes-pod-log.js';
 import type { Logger } from './log.js';
+import type { Notices } from './notices.js';
 
 /**
  * Which earlier file source (FileSourceContext.earlier) reads a file too:
@@ -11,10 +12,8 @@ import type { Logger } from './log.js';
  */
 export class SharedFiles {
   private readonly earlier: ReadonlyArray<{ name: string; matcher: PathMatcher }>;
-  /** Paths an earlier source reads too, said once. */
-  private readonly said = new Set<string>();
 
-  constructor(private readonly source: string, earlier: readonly FileSourceConfig[], private readonly log: Logger) {
+  constructor(private readonly source: string, earlier: readonly FileSourceConfig[], private readonly log: Logger, private readonly notices: Notices) {
     this.earlier = earlier.map((e) => ({ name: e.name, matcher: new PathMatcher(e.include, e.exclude, e.type === 'kubernetes' ? isPodLogPath : undefined) }));
   }
 
@@ -32,8 +31,7 @@ export class SharedFiles {
       // Gone already: its path alone decides.
     }
     const by = this.earlier.find((e) => e.matcher.matches(path) || (real !== path && e.matcher.matches(real)))?.name;
-    if (by !== undefined && !this.said.has(path)) {
-      this.said.add(path);
+    if (by !== undefined && this.notices.first('shared', this.source, path, by)) {
       this.log.warn('A file is read by two sources; each ships its lines, with its own labels.', { source: this.source, path, also_read_by: by });
     }
     return by;
