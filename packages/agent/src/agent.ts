@@ -144,7 +144,8 @@ export class Agent implements EventSink {
     // has: a unit filter changed by the reload needs the checkpoint's
     // cursor handling (journald-source.ts), not the last cursor read.
     if (s.type === 'journald') return new JournaldSource(s, { ...ctx, resume: undefined });
-    return new FileSource(s, { ...ctx, earlier: earlier.filter((e): e is FileSourceConfig => e.type !== 'journald') });
+    const files = this.config.sources.filter((e): e is FileSourceConfig => e.type !== 'journald');
+    return new FileSource(s, { ...ctx, earlier: earlier.filter((e): e is FileSourceConfig => e.type !== 'journald'), others: files.filter((e) => e !== s).map((e) => e.name) });
   }
 
   private collect(): void {

@@ -54,6 +54,13 @@ export interface CheckpointEntry {
    * earlier id form; '' when the journal was empty; null until known.
    */
   readonly legacy_ids_through?: string | null;
+  /**
+   * Files: the source name this file's event ids carry, `f:<identity>~<name>:…`;
+   * '' for the plain `f:<identity>:…`. Decided when the source first reads the
+   * file (shared-files.ts) and kept, so that reordering the sources does not
+   * change it. Absent in positions an earlier agent wrote, until decided.
+   */
+  readonly id_source?: string;
   readonly updated_ms: number;
 }
 
@@ -107,6 +114,7 @@ export class CheckpointStore {
         if (below !== undefined && below !== null && (!Number.isInteger(below) || below < 0)) throw new Error(`bad legacy_ids_below for ${key}`);
         const through = entry.legacy_ids_through;
         if (through !== undefined && through !== null && typeof through !== 'string') throw new Error(`bad legacy_ids_through for ${key}`);
+        if (entry.id_source !== undefined && typeof entry.id_source !== 'string') throw new Error(`bad id_source for ${key}`);
         store.entries.set(key, entry);
       }
       if (doc.id_form !== ID_FORM) store.markEarlierIds();

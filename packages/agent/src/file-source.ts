@@ -56,6 +56,8 @@ export interface FileSourceContext extends SourceContext {
    * arrived first, with whichever source's labels that was.
    */
   readonly earlier?: readonly FileSourceConfig[];
+  /** The names of the config's other file sources, before and after this one (shared-files.ts). */
+  readonly others?: readonly string[];
 }
 
 export class FileSource implements Source {
@@ -91,9 +93,9 @@ export class FileSource implements Source {
     this.name = config.name;
     // kubernetes: only the kubelet's own files, not symlinks to them under other names (kubernetes-pod-log.ts).
     this.matcher = new PathMatcher(config.include, config.exclude, config.type === 'kubernetes' ? isPodLogPath : undefined);
-    this.shared = new SharedFiles(this.name, ctx.earlier ?? [], ctx.log, ctx.notices);
+    this.shared = new SharedFiles(this.name, ctx.earlier ?? [], ctx.others ?? [], ctx.checkpoints, ctx.log, ctx.notices);
     this.tailContext = {
-      config, host: ctx.host, alsoReadBy: (path) => this.shared.readBy(path),
+      config, host: ctx.host,
       sink: ctx.sink, metrics: ctx.metrics, onReplaced: (t) => this.check(t.path),
       filter: LineFilter.of(config.include_lines, config.exclude_lines),
       onBom: (t, encoding) => {
@@ -104,6 +106,7 @@ export class FileSource implements Source {
     };
     this.rotated = {
       source: this.name, ctx, rotatedDirs: config.rotated_dirs, tails: this.tails, tailContext: this.tailContext,
+      idSource: (identity, sourcePath) => this.shared.idSource(identity, sourcePath),
       stopped: () => this.stopped, readFailed: (path, err) => this.readFailed(path, err),
     };
     this.newInode = { source: this.name, ctx, tails: this.tails, released: this.released, check: (path) => this.check(path) };
@@ -304,7 +307,8 @@ export class FileSource implements Source {
       const ids = this.ctx.checkpoints.fileIdsSortFrom(`${this.name}:${identity.key}`, fst.size);
       // The bytes the checkpoint's offset follows, which the file must still hold there to be read on from it (offset-mark.ts).
       const mark = resumed === undefined && ckpt?.offset === offset ? ckpt.mark : undefined;
-      const tail = new FileTail(identity, path, ckpt?.path ?? path, fst.dev, fst.ino, offset, this.tailContext, ids.from, mark);
+      const shared = this.shared.idSource(identity.key, ckpt?.path ?? path);
+      const tail = new FileTail(identity, path, ckpt?.path ?? path, fst.dev, fst.ino, offset, this.tailContext, { sortFrom: ids.from, source: shared.idSource }, mark);
       // Registered before any await, so a concurrent check of another path
       // to the same inode (a rename in flight) finds it.
       tail.attach(fh);
@@ -323,7 +327,7 @@ export class FileSource implements Source {
         this.ctx.checkpoints.scheduleFlush();
       }
       this.ctx.log.debug('A file is being followed.', { source: this.name, path, id: identity.key, offset });
-      if (ids.fixed) await this.writeIdBound(path);
+      if (ids.fixed || shared.fixed) await this.writeIdBound(path);
       // At start, the agent does not wait for every file to be read to its
       // end (a full spool may hold readers back): opening them is enough.
       const reading = tail.read();
@@ -347,8 +351,8 @@ export class FileSource implements Source {
   }
 
   /**
-   * A bound between an earlier agent's ids and the sorting ones was just
-   * fixed: it is made durable before any line past it is sent, or a crash
+   * A bound between an earlier agent's ids and the sorting ones (or which
+   * source's name they carry) was just fixed: it is made durable before any line past it is sent, or a crash
    * could fix it again further on, and lines sent meanwhile would come back
    * under the other form. A failed write is retried by the next flush.
    */
