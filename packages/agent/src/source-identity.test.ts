@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from './agent.js';
 import { CHECKPOINT_FILE } from './checkpoint-store.js';
 import { validateConfig, type AgentConfig } from './config.js';
-import { silentLogger } from './log.js';
+import { createLogger, silentLogger } from './log.js';
 import { IngestReceiver, until, type ReceivedEvent } from './testing/ingest-receiver.js';
 
 /**
@@ -88,6 +88,67 @@ test('a source added before the one shipping a file under the plain ids gets ids
   assert.deepEqual([...new Set(byJob(c.receiver, 'errors').map(qualifier))], ['~errors']);
   assert.deepEqual([...new Set(byJob(c.receiver, 'all').map(qualifier))], ['']);
   assert.equal(c.receiver.duplicates, 0);
+});
+
+test('a renamed source keeps its positions and event ids: nothing is read and stored again', async (t) => {
+  const c = await setup(t);
+  writeFileSync(c.file, lines(0, 30));
+  c.agent = await Agent.start(c.config([ALL(c), ERRORS(c)]), silentLogger);
+  await until(() => c.receiver.events.size === 40, '40 events');
+  await c.agent.stop();
+  const logged: string[] = [];
+  c.agent = await Agent.start(c.config([ALL(c), ERRORS(c, 'error-lines')]), createLogger('info', (l) => logged.push(l)));
+  appendFileSync(c.file, lines(30, 33));
+  await until(() => c.receiver.events.size >= 44, 'the 3 new lines of all and the new error');
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(c.receiver.events.size, 44, 'the old errors were not stored again under other ids');
+  assert.equal(c.receiver.duplicates, 0, 'nor sent again');
+  assert.deepEqual([...new Set(byJob(c.receiver, 'errors').map(qualifier))], ['~errors'], 'the file keeps the ids it was shipped under');
+  assert.ok(logged.some((l) => l.includes('renamed') && l.includes('error-lines')), logged.join('\n'));
+  await c.agent.stop();
+  c.agent = null;
+  assert.deepEqual(Object.keys(checkpoint(c).positions).map((k) => k.split(':')[0]).sort(), ['all', 'error-lines']);
+});
+
+test('unnamed sources swapped in the config (their default names swap) keep their positions', async (t) => {
+  const c = await setup(t);
+  mkdirSync(join(c.logs, 'a'));
+  mkdirSync(join(c.logs, 'b'));
+  writeFileSync(join(c.logs, 'a', 'one.log'), lines(0, 20));
+  writeFileSync(join(c.logs, 'b', 'two.log'), lines(100, 120));
+  const a = { type: 'file', include: [join(c.logs, 'a', '*.log')] };
+  const b = { type: 'file', include: [join(c.logs, 'b', '*.log')] };
+  c.agent = await Agent.start(c.config([a, b]), silentLogger);
+  await until(() => c.receiver.events.size === 40, '40 events');
+  await c.agent.stop();
+  appendFileSync(join(c.logs, 'a', 'one.log'), lines(20, 25));
+  appendFileSync(join(c.logs, 'b', 'two.log'), lines(120, 125));
+  c.agent = await Agent.start(c.config([b, a]), silentLogger);
+  await until(() => c.receiver.events.size === 50, '50 events');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(c.receiver.duplicates, 0, 'read on from their positions, not from their start');
+  assert.equal(c.receiver.events.size, 50);
+});
+
+test('a rename on reload while ingest is down: the spooled batches move the renamed source\'s positions', async (t) => {
+  const c = await setup(t);
+  c.receiver.failure = 'reset';
+  writeFileSync(c.file, lines(0, 30));
+  const before = c.config([ALL(c), ERRORS(c)], { spool: { memory_batches: 1 }, batch: { max_events: 10, max_age_ms: 20 } });
+  c.agent = await Agent.start(before, silentLogger);
+  await until(() => c.agent!.metrics.get('lines_read_total', { source: 'errors' }) === 30 && c.agent!.spool.length >= 2, 'batches queued');
+  await c.agent.reload(c.config([ERRORS(c, 'error-lines'), ALL(c)], { spool: { memory_batches: 1 }, batch: { max_events: 10, max_age_ms: 20 } }));
+  c.receiver.failure = null;
+  await until(() => c.receiver.events.size === 40, '40 events');
+  appendFileSync(c.file, lines(30, 31));
+  await until(() => c.receiver.events.size === 42, 'the new line of each');
+  await c.agent.stop();
+  c.agent = null;
+  const positions = checkpoint(c).positions;
+  assert.deepEqual(Object.keys(positions).map((k) => k.split(':')[0]).sort(), ['all', 'error-lines']);
+  for (const p of Object.values(positions)) assert.equal(p.offset, statSync(c.file).size);
+  assert.deepEqual([...new Set(byJob(c.receiver, 'errors').map(qualifier))], ['~errors']);
+  assert.deepEqual([...new Set(byJob(c.receiver, 'all').map(qualifier))], ['']);
 });
 
 test('upgrading: positions written by an earlier agent keep the ids it gave their lines', async (t) => {
