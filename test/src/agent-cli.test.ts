@@ -101,6 +101,29 @@ describe('agent: command line, SIGHUP, health', () => {
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
   });
 
+  test('a SIGHUP while the agent starts (systemctl reload right after start) reloads once it has started; one while it stops is ignored', async () => {
+    // Node ends a process on SIGHUP unless it listens: the agent listened
+    // only once started, and no more once stopping, so a reload sent then
+    // killed it (exit by SIGHUP) without its graceful stop.
+    const logs = join(root, 'many');
+    await mkdir(logs);
+    for (let i = 0; i < 3000; i++) await writeFile(join(logs, `f${i}.log`), `line of file ${i}\n`);
+    const yaml = agentYaml({ server: 'http://127.0.0.1:9', dataDir: join(root, 'agent-hup'), include: [`${logs}/*.log`], extra: 'metrics: { listen: off }\nshutdown_timeout_ms: 2000' })
+      .replace('log_level: warn', 'log_level: info');
+    const agent = await startAgent(yaml, join(root, 'agent-hup.yaml'));
+    await waitFor(() => agent.output().includes('No checkpoint file was found') || undefined, { what: 'the start under way', intervalMs: 5 });
+    assert.equal(agent.output().includes('The agent started.'), false, 'still starting');
+    agent.proc.kill('SIGHUP');
+    await waitFor(() => agent.output().includes('The config was reloaded') || undefined, { what: 'the reload after the start', timeoutMs: 30_000 });
+    assert.ok(agent.output().indexOf('The agent started.') < agent.output().indexOf('The config was reloaded'));
+    // Stopping takes shutdown_timeout_ms: ingest is unreachable and batches wait.
+    agent.proc.kill('SIGTERM');
+    await waitFor(() => agent.output().includes('The agent is stopping.') || undefined, { what: 'the stop under way', intervalMs: 5 });
+    agent.proc.kill('SIGHUP');
+    assert.equal(await agent.exited, 0, agent.output());
+    assert.match(agent.output(), /The agent stopped\./);
+  });
+
   test('exclude_lines added by SIGHUP drops the INFO lines from then on; they are counted, never sent, and the checkpoint passes them', async () => {
     const logs = join(root, 'filter-logs');
     await mkdir(logs);

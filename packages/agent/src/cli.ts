@@ -71,6 +71,17 @@ export async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGTERM', onSignal('SIGTERM'));
   process.on('SIGINT', onSignal('SIGINT'));
+  // SIGHUP too, from the start to the exit: Node ends a process on a signal it
+  // does not listen to, so a reload asked for while the agent started (a
+  // config deployed and reloaded right after `systemctl start`) or stopped
+  // killed it without its graceful stop. One while starting reloads once
+  // started; one while stopping is ignored.
+  let reloadDuringStart = false;
+  let reloader: (() => void) | null = null;
+  process.on('SIGHUP', () => {
+    if (reloader !== null) reloader();
+    else reloadDuringStart = true;
+  });
   let agent: Agent;
   try {
     agent = await Agent.start(config, log);
@@ -111,15 +122,18 @@ export async function main(argv: string[]): Promise<number> {
       }
       stopping = true;
       log.info('The agent is stopping.', { signal });
-      process.off('SIGHUP', onHup);
       void reloading.then(() => agent.stop()).then(
         () => resolve(0),
         (err: unknown) => { log.error('Stopping failed.', { error: String(err) }); resolve(1); },
       );
     };
-    process.on('SIGHUP', onHup);
+    reloader = (): void => {
+      if (stopping) log.info('The agent is stopping; the config is not reloaded.');
+      else onHup();
+    };
     stopper = onStop;
     if (stopDuringStart !== null) onStop(stopDuringStart);
+    else if (reloadDuringStart) onHup();
   });
 }
 
