@@ -33,6 +33,23 @@ describe('agent: command line, SIGHUP, health', () => {
     assert.match(agent.output(), /LS_AGENT_CONFIG_INVALID: The config is invalid at spool\.max_byte: unknown key; did you mean max_bytes\?/);
   });
 
+  test('--version; a mistyped option, or a peer\'s (Promtail\'s -config.file), is answered with ours', () => {
+    const run = (...args: string[]): { status: number | null; out: string } => {
+      const r = spawnSync(process.execPath, [agentBin, ...args], { encoding: 'utf8' });
+      return { status: r.status, out: r.stdout + r.stderr };
+    };
+    const version = run('--version');
+    assert.equal(version.status, 0);
+    assert.match(version.out, /^logship-agent \d+\.\d+\.\d+\n$/);
+    // Taken for -c with the value 'onfig.file=…', it was a config file that could not be read.
+    const promtail = run('-config.file=/etc/promtail/config.yml');
+    assert.equal(promtail.status, 2);
+    assert.match(promtail.out, /LS_AGENT_USAGE: .*Unknown option '-config\.file'; write --config FILE/);
+    assert.match(run('--conf', 'x.yaml').out, /Unknown option '--conf'; did you mean --config\?/);
+    assert.match(run('-check-syntax').out, /Unknown option '-check-syntax'; write --check/);
+    assert.match(run('validate').out, /Unexpected argument 'validate'.*; write --check/);
+  });
+
   test('an include that names a directory is warned about by --check and at start, with the glob to write', async () => {
     // It matched nothing, and the agent said only `files: 0`.
     const dir = join(root, 'dir-include');
