@@ -227,6 +227,15 @@ test('/files lists each followed file with how far it is read and acknowledged; 
   const missing = await fetch(`${base}/status`);
   assert.equal(missing.status, 404);
   assert.deepEqual(((await missing.json()) as { routes: string[] }).routes, ['/health', '/metrics', '/files']);
+  // `curl -I`, and uptime checkers that probe with HEAD: the GET's status and headers, no body.
+  for (const path of ['/health', '/metrics', '/files']) {
+    const head = await fetch(`${base}${path}`, { method: 'HEAD' });
+    assert.equal(head.status, 200, path);
+    assert.equal(await head.text(), '');
+  }
+  const post = await fetch(`${base}/health`, { method: 'POST' });
+  assert.equal(post.status, 405);
+  assert.equal(post.headers.get('allow'), 'GET, HEAD');
 });
 
 test('/health answers 503 degraded with the reason while ingest refuses for longer than max_delivery_lag_s, then healthy', async (t) => {
