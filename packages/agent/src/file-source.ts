@@ -3,7 +3,7 @@ import { pollFiles, type PollContext } from './poll-files.js';
 import type { FileHandle } from 'node:fs/promises';
 import type { FSWatcher } from 'chokidar';
 import type { FileSourceConfig } from './config.js';
-import { agentError } from './errors.js';
+import { ReadFailures } from './read-failures.js';
 import { FileTail, type TailContext } from './file-tail.js';
 import { fingerprint } from './fingerprint.js';
 import { isCompressed } from './compressed-file.js';
@@ -93,6 +93,7 @@ export class FileSource implements Source {
     this.name = config.name;
     // kubernetes: only the kubelet's own files, not symlinks to them under other names (kubernetes-pod-log.ts).
     this.matcher = new PathMatcher(config.include, config.exclude, config.type === 'kubernetes' ? isPodLogPath : undefined);
+    this.failures = new ReadFailures(this.name, ctx.log);
     this.shared = new SharedFiles(this.name, ctx.earlier ?? [], ctx.others ?? [], ctx.checkpoints, ctx.log, ctx.notices);
     this.tailContext = {
       config, host: ctx.host,
@@ -171,18 +172,15 @@ export class FileSource implements Source {
     this.checking.set(path, run());
   }
 
-  private lastFailure: { at: number; message: string } | null = null;
+  private readonly failures: ReadFailures;
 
   /** A file that could not be read in the last minute (for /health). */
   get failure(): string | null {
-    if (!this.lastFailure || Date.now() - this.lastFailure.at > 60_000) return null;
-    return this.lastFailure.message;
+    return this.failures.current;
   }
 
   private readFailed(path: string, err: unknown): void {
-    const e = agentError('LS_AGENT_FILE_READ', path, (err as Error).message);
-    this.lastFailure = { at: Date.now(), message: e.message };
-    this.ctx.log.warn(e.message, { code: e.code, source: this.name });
+    this.failures.failed(path, err);
   }
 
   private async checkNow(path: string, atStart: boolean): Promise<void> {
@@ -270,6 +268,7 @@ export class FileSource implements Source {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw err;
     }
+    this.failures.readable(path);
     let handed = false;
     try {
       const fst = await fh.stat();
