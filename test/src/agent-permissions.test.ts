@@ -7,7 +7,7 @@
  * while the file stays unreadable, and says when the file is read.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync } from 'node:fs';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -66,6 +66,45 @@ test('an unreadable file is warned about once, naming the user and what gives ac
     await waitFor(() => agent.output().includes('can be read now') || undefined, { what: 'the agent saying so' });
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
   } finally {
+    await removeDir(root);
+  }
+});
+
+test('a directory the agent cannot list: --check and the agent say so, /health is degraded; once it can, its files are read', async () => {
+  // It watched nothing, said `files: 0` and /health was healthy.
+  const root = await tempDir('logship-agent-perm-dir-');
+  try {
+    const server = await startServer({ dataDir: join(root, 'server') });
+    const priv = join(root, 'private');
+    await mkdir(priv);
+    await writeFile(join(priv, 'app.log'), 'a private line\n');
+    chmodSync(root, 0o755);
+    chmodSync(priv, asRoot ? 0o700 : 0o000);
+    await mkdir(join(root, 'agent'));
+    if (asRoot) chownSync(join(root, 'agent'), NOBODY, NOBODY);
+    const port = await freePort();
+    const yaml = agentYaml({
+      server: server.url, dataDir: join(root, 'agent'), include: [`${priv}/*.log`], labels: { job: 'permdir' },
+      extra: `metrics: { listen: "127.0.0.1:${port}" }`,
+    }).replace('poll_interval_ms: 250', 'poll_interval_ms: 50').replace('log_level: warn', 'log_level: info');
+    const cfg = join(root, 'agent.yaml');
+    await writeFile(cfg, yaml);
+    const as = asRoot ? { uid: NOBODY, gid: NOBODY } : {};
+    const check = spawnSync(process.execPath, [agentBin, '--config', cfg, '--check'], { encoding: 'utf8', ...as });
+    assert.equal(check.status, 0, check.stderr);
+    assert.match(check.stdout, new RegExp(`warning: ${priv} cannot be listed by this user .*permission denied`));
+    const agent = track(spawn(process.execPath, [agentBin, '--config', cfg], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], ...as }));
+    const health = async (): Promise<{ status: string; reasons: string[] }> => (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { status: string; reasons: string[] };
+    await waitFor(async () => (await health().catch(() => ({ status: '' }))).status === 'degraded' || undefined, { what: '/health degraded' });
+    assert.ok((await health()).reasons.some((r) => r.includes(priv) && r.includes('permission denied')));
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(agent.output().split('\n').filter((l) => l.includes('LS_AGENT_FILE_READ')).length, 1, agent.output());
+    if (asRoot) chownSync(priv, NOBODY, NOBODY);
+    else chmodSync(priv, 0o755);
+    await waitFor(async () => (await search(server.url, 'job:permdir', { limit: 10 })).hits.length === 1 || undefined, { what: 'the line, once the directory can be listed' });
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+  } finally {
+    chmodSync(join(root, 'private'), 0o755);
     await removeDir(root);
   }
 });

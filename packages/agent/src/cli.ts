@@ -3,7 +3,9 @@ import { Agent } from './agent.js';
 import { loadConfig, type AgentConfig, type SourceConfig } from './config.js';
 import { AgentError, agentError } from './errors.js';
 import { createLogger } from './log.js';
-import { directoryAdvice, directoryIncludes } from './include-directories.js';
+import { canListNow, directoryAdvice, directoryIncludes } from './include-directories.js';
+import { globBase } from './glob.js';
+import { accessAdvice } from './read-failures.js';
 import { didYouMean } from './did-you-mean.js';
 import { AGENT_VERSION } from './version.js';
 
@@ -91,7 +93,13 @@ export async function main(argv: string[]): Promise<number> {
     // What each source reads, presets' defaults included: an operator sees what `type: kubernetes` alone means.
     for (const src of config.sources) {
       console.log(`  ${src.name} (${src.type}): ${sourceReads(src)}`);
-      if (src.type !== 'journald') for (const dir of directoryIncludes(src.include)) console.log(`    warning: ${directoryAdvice(dir)}`);
+      if (src.type === 'journald') continue;
+      for (const dir of directoryIncludes(src.include)) console.log(`    warning: ${directoryAdvice(dir)}`);
+      // Run as the agent's user (the unit's ExecStartPre): a directory closed to it would be read by no one.
+      for (const dir of new Set(src.include.map(globBase))) {
+        const state = canListNow(dir);
+        if (state !== true && state !== false) console.log(`    warning: ${dir} cannot be listed by this user (${state.message})${accessAdvice()}`);
+      }
     }
     return 0;
   }

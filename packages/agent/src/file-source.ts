@@ -14,7 +14,7 @@ import { watchFiles } from './file-watcher.js';
 import { M, type Metrics } from './metrics.js';
 import { contentAt } from './tail-content.js';
 import { markBefore } from './offset-mark.js';
-import { directoryAdvice, directoryIncludes } from './include-directories.js';
+import { canList, directoryAdvice, directoryIncludes } from './include-directories.js';
 import { identifyNewInode, type NewInodeContext } from './identify-new-inode.js';
 import { TailRegistry } from './tail-registry.js';
 import { LineFilter } from './line-filter.js';
@@ -56,7 +56,7 @@ export interface FileSourceContext extends SourceContext {
    * arrived first, with whichever source's labels that was.
    */
   readonly earlier?: readonly FileSourceConfig[];
-  /** The names of the config's other file sources, before and after this one (shared-files.ts). */
+  /** The names of the config's other file sources (shared-files.ts). */
   readonly others?: readonly string[];
 }
 
@@ -96,8 +96,7 @@ export class FileSource implements Source {
     this.failures = new ReadFailures(this.name, ctx.log);
     this.shared = new SharedFiles(this.name, ctx.earlier ?? [], ctx.others ?? [], ctx.checkpoints, ctx.log, ctx.notices);
     this.tailContext = {
-      config, host: ctx.host,
-      sink: ctx.sink, metrics: ctx.metrics, onReplaced: (t) => this.check(t.path),
+      config, host: ctx.host, sink: ctx.sink, metrics: ctx.metrics, onReplaced: (t) => this.check(t.path),
       filter: LineFilter.of(config.include_lines, config.exclude_lines),
       onBom: (t, encoding) => {
         if (ctx.notices.first('bom', this.name, t.path, config.encoding, encoding)) {
@@ -118,7 +117,7 @@ export class FileSource implements Source {
 
   async start(): Promise<void> {
     const watched = await watchFiles(this.config.include, this.matcher, (p) => this.check(p),
-      (err) => this.ctx.log.warn('Watching files failed.', { source: this.name, error: String(err) }));
+      (err) => this.failures.watchFailed(err));
     this.watcher = watched.watcher;
     // Stopped while the initial scan ran: stop() found no watcher to close.
     if (this.stopped) {
@@ -337,7 +336,6 @@ export class FileSource implements Source {
     }
   }
 
-
   /**
    * Deleted or renamed away: an open handle follows the inode and is read
    * to its end (the poll releases it once it is idle). A released one (the
@@ -351,9 +349,9 @@ export class FileSource implements Source {
 
   /**
    * A bound between an earlier agent's ids and the sorting ones (or which
-   * source's name they carry) was just fixed: it is made durable before any line past it is sent, or a crash
-   * could fix it again further on, and lines sent meanwhile would come back
-   * under the other form. A failed write is retried by the next flush.
+   * source's name they carry) was just fixed: it is made durable before any
+   * line past it is sent, or a crash could fix it again further on, and lines
+   * sent meanwhile would come back under the other form (retried by the next flush).
    */
   private async writeIdBound(path: string): Promise<void> {
     await this.ctx.checkpoints.flush().catch((err: unknown) => this.ctx.log.warn('Writing the checkpoint file failed.', { source: this.name, path, error: String(err) }));
@@ -362,16 +360,19 @@ export class FileSource implements Source {
   /**
    * chokidar does not watch a base directory that does not exist when it
    * starts (`/var/log/myapp`, made by the application's first run, or
-   * deleted and made again): files there were found only by the rescan,
-   * every 30 polls (30 s), each new one as late. Each poll looks whether
-   * such a base exists by now, and has chokidar watch it from then on
-   * (its initial scan hands over the files already there).
+   * deleted and made again), nor one it may not list: files there were
+   * found only by the rescan, every 30 polls, if ever. Each poll looks
+   * whether such a base can be listed by now, and has chokidar watch it
+   * from then on; one that exists but may not be listed is a read failure.
    */
   private async watchCreatedBases(): Promise<void> {
     for (const [base] of this.watchBases) {
-      const exists = (await fsp.stat(base).catch(() => null))?.isDirectory() === true;
-      if (!exists) this.missingBases.add(base);
-      else if (this.missingBases.delete(base) && !this.stopped) {
+      const state = await canList(base);
+      if (state !== true) {
+        this.missingBases.add(base);
+        if (state !== false) this.readFailed(base, state);
+      } else if (this.missingBases.delete(base) && !this.stopped) {
+        this.failures.readable(base);
         this.ctx.log.debug('A watched directory exists now; it is watched.', { source: this.name, path: base });
         this.watcher?.add(base);
       }

@@ -24,8 +24,7 @@ export class ReadFailures {
   }
 
   failed(path: string, err: unknown): void {
-    const code = (err as NodeJS.ErrnoException).code;
-    const e = agentError('LS_AGENT_FILE_READ', path, (err as Error).message + (code === 'EACCES' || code === 'EPERM' ? accessAdvice() : ''));
+    const e = agentError('LS_AGENT_FILE_READ', path, (err as Error).message + (isAccessError(err) ? accessAdvice() : ''));
     this.last = { at: Date.now(), message: e.message };
     if (this.said.get(path) === e.message) {
       this.log.debug(e.message, { code: e.code, source: this.source });
@@ -37,6 +36,11 @@ export class ReadFailures {
     this.log.warn(e.message, { code: e.code, source: this.source });
   }
 
+  /** chokidar's errors; a lack of permission is said by the reads and the directory checks, with what to do. */
+  watchFailed(err: unknown): void {
+    this.log[isAccessError(err) ? 'debug' : 'warn']('Watching files failed.', { source: this.source, error: String(err) });
+  }
+
   /** The file at `path` was opened: said when it had failed before. */
   readable(path: string): void {
     if (this.said.delete(path)) this.log.info('A file that could not be read can be read now.', { source: this.source, path });
@@ -44,13 +48,18 @@ export class ReadFailures {
 }
 
 /** Who the agent runs as, and what gives it read access (the systemd unit's way, and the group's). */
-function accessAdvice(): string {
+export function accessAdvice(): string {
   let user = '';
   try {
     user = `user ${userInfo().username} `;
   } catch {
     // A uid without a passwd entry (a container's): the uid alone.
   }
-  return `; the agent runs as ${user}(uid ${process.getuid?.() ?? '?'}) and needs read access to the file and search access to its directories:`
-    + ' a group that may read it (adm on Debian and Ubuntu), or CAP_DAC_READ_SEARCH (AmbientCapabilities= in its systemd unit)';
+  return `; the agent runs as ${user}(uid ${process.getuid?.() ?? '?'}), which needs read access to it and search access to the directories above it:`
+    + ' a group that may read them (adm on Debian and Ubuntu), or CAP_DAC_READ_SEARCH (AmbientCapabilities= in its systemd unit)';
+}
+
+function isAccessError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'EACCES' || code === 'EPERM';
 }
