@@ -33,6 +33,23 @@ describe('agent: command line, SIGHUP, health', () => {
     assert.match(agent.output(), /LS_AGENT_CONFIG_INVALID: The config is invalid at spool\.max_byte: unknown key; did you mean max_bytes\?/);
   });
 
+  test('--version; a mistyped option, or a peer\'s (Promtail\'s -config.file), is answered with ours', () => {
+    const run = (...args: string[]): { status: number | null; out: string } => {
+      const r = spawnSync(process.execPath, [agentBin, ...args], { encoding: 'utf8' });
+      return { status: r.status, out: r.stdout + r.stderr };
+    };
+    const version = run('--version');
+    assert.equal(version.status, 0);
+    assert.match(version.out, /^logship-agent \d+\.\d+\.\d+\n$/);
+    // Taken for -c with the value 'onfig.file=…', it was a config file that could not be read.
+    const promtail = run('-config.file=/etc/promtail/config.yml');
+    assert.equal(promtail.status, 2);
+    assert.match(promtail.out, /LS_AGENT_USAGE: .*Unknown option '-config\.file'; write --config FILE/);
+    assert.match(run('--conf', 'x.yaml').out, /Unknown option '--conf'; did you mean --config\?/);
+    assert.match(run('-check-syntax').out, /Unknown option '-check-syntax'; write --check/);
+    assert.match(run('validate').out, /Unexpected argument 'validate'.*; write --check/);
+  });
+
   test('an include that names a directory is warned about by --check and at start, with the glob to write', async () => {
     // It matched nothing, and the agent said only `files: 0`.
     const dir = join(root, 'dir-include');
@@ -99,6 +116,29 @@ describe('agent: command line, SIGHUP, health', () => {
     assert.match(metrics, /^logship_agent_events_shipped_total\{source="file-0"\} 2000$/m);
     assert.match(metrics, /^logship_agent_lines_read_total\{source="file-0"\} 2000$/m);
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+  });
+
+  test('a SIGHUP while the agent starts (systemctl reload right after start) reloads once it has started; one while it stops is ignored', async () => {
+    // Node ends a process on SIGHUP unless it listens: the agent listened
+    // only once started, and no more once stopping, so a reload sent then
+    // killed it (exit by SIGHUP) without its graceful stop.
+    const logs = join(root, 'many');
+    await mkdir(logs);
+    for (let i = 0; i < 3000; i++) await writeFile(join(logs, `f${i}.log`), `line of file ${i}\n`);
+    const yaml = agentYaml({ server: 'http://127.0.0.1:9', dataDir: join(root, 'agent-hup'), include: [`${logs}/*.log`], extra: 'metrics: { listen: off }\nshutdown_timeout_ms: 2000' })
+      .replace('log_level: warn', 'log_level: info');
+    const agent = await startAgent(yaml, join(root, 'agent-hup.yaml'));
+    await waitFor(() => agent.output().includes('No checkpoint file was found') || undefined, { what: 'the start under way', intervalMs: 5 });
+    assert.equal(agent.output().includes('The agent started.'), false, 'still starting');
+    agent.proc.kill('SIGHUP');
+    await waitFor(() => agent.output().includes('The config was reloaded') || undefined, { what: 'the reload after the start', timeoutMs: 30_000 });
+    assert.ok(agent.output().indexOf('The agent started.') < agent.output().indexOf('The config was reloaded'));
+    // Stopping takes shutdown_timeout_ms: ingest is unreachable and batches wait.
+    agent.proc.kill('SIGTERM');
+    await waitFor(() => agent.output().includes('The agent is stopping.') || undefined, { what: 'the stop under way', intervalMs: 5 });
+    agent.proc.kill('SIGHUP');
+    assert.equal(await agent.exited, 0, agent.output());
+    assert.match(agent.output(), /The agent stopped\./);
   });
 
   test('exclude_lines added by SIGHUP drops the INFO lines from then on; they are counted, never sent, and the checkpoint passes them', async () => {

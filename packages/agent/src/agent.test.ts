@@ -227,6 +227,15 @@ test('/files lists each followed file with how far it is read and acknowledged; 
   const missing = await fetch(`${base}/status`);
   assert.equal(missing.status, 404);
   assert.deepEqual(((await missing.json()) as { routes: string[] }).routes, ['/health', '/metrics', '/files']);
+  // `curl -I`, and uptime checkers that probe with HEAD: the GET's status and headers, no body.
+  for (const path of ['/health', '/metrics', '/files']) {
+    const head = await fetch(`${base}${path}`, { method: 'HEAD' });
+    assert.equal(head.status, 200, path);
+    assert.equal(await head.text(), '');
+  }
+  const post = await fetch(`${base}/health`, { method: 'POST' });
+  assert.equal(post.status, 405);
+  assert.equal(post.headers.get('allow'), 'GET, HEAD');
 });
 
 test('/health answers 503 degraded with the reason while ingest refuses for longer than max_delivery_lag_s, then healthy', async (t) => {
@@ -275,4 +284,28 @@ test('a wrong token (401) is retried, not dropped: the lines arrive once it is f
   assert.ok(logged.some((l) => l.includes('"level":"error"') && l.includes('server.token')));
   c.receiver.failure = null;
   await until(() => c.receiver.events.size === 30, '30 events');
+});
+
+test('the byte order mark, shared-file and compressed-file notices are said once per file, not again on every reload', async (t) => {
+  const c = await setup(t);
+  writeFileSync(c.file, lines(0, 5));
+  writeFileSync(join(c.dir, 'logs', 'win.log'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('from windows\n', 'utf16le')]));
+  writeFileSync(join(c.dir, 'logs', 'old.log'), Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]));
+  const logged: string[] = [];
+  const config = c.config({
+    sources: [
+      { type: 'file', name: 'app', include: [join(c.dir, 'logs', '*.log')], poll_interval_ms: 50 },
+      { type: 'file', name: 'again', include: [c.file], labels: { job: 'again' }, poll_interval_ms: 50 },
+    ],
+  });
+  c.agent = await Agent.start(config, createLogger('info', (l) => logged.push(l)));
+  await until(() => c.receiver.events.size === 11, '5 lines of each source and the UTF-16 one');
+  const count = (msg: string): number => logged.filter((l) => l.includes(msg)).length;
+  const said = (): number[] => [count('byte order mark'), count('read by two sources'), count('compressed file')];
+  assert.deepEqual(said(), [1, 1, 1]);
+  await c.agent.reload(config);
+  await c.agent.reload({ ...config, batch: { ...config.batch, max_events: 40 } });
+  appendFileSync(c.file, lines(5, 6));
+  await until(() => c.receiver.events.size === 13, 'a line after the reloads, from each source');
+  assert.deepEqual(said(), [1, 1, 1], logged.filter((l) => /byte order|two sources|compressed/.test(l)).join('\n'));
 });

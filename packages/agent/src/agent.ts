@@ -9,9 +9,11 @@ import { startHealthServer } from './health-server.js';
 import { JournaldSource } from './journald-source.js';
 import type { Logger } from './log.js';
 import { M, Metrics } from './metrics.js';
+import { Notices } from './notices.js';
 import { Shipper } from './shipper.js';
 import type { Source, SourceContext } from './source.js';
-import { Spool, type SpoolEntry } from './spool.js';
+import { findRenames, renamedKeys, sourceOfKey, sourceSignature } from './source-renames.js';
+import { replaceContents, Spool, type SpoolEntry } from './spool.js';
 
 /**
  * The running agent: sources → batcher → spool → shipper, and the
@@ -25,10 +27,14 @@ import { Spool, type SpoolEntry } from './spool.js';
 
 export class Agent implements EventSink {
   readonly metrics = new Metrics();
+  /** Said once per file for the agent's life, not again by the sources a reload starts (notices.ts). */
+  private readonly notices = new Notices();
   private sources: Source[] = [];
   private batcher: Batcher;
   private sealing: Promise<void> = Promise.resolve();
   private pendingSeals = 0;
+  /** Batches sealed and not queued yet (a rename moves their positions too). */
+  private readonly sealed = new Set<Batch>();
   private roomWaiters: Array<() => void> = [];
   private shipper: Shipper;
   private health: { close: () => Promise<void>; port: number; listen: string } | null = null;
@@ -75,6 +81,8 @@ export class Agent implements EventSink {
 
   private async startAll(resume: ReadonlyMap<string, number | string> | undefined): Promise<void> {
     await this.listen();
+    // Before the shipper acknowledges a spooled batch under a source's old name.
+    this.adoptRenames(undefined);
     this.shipper.start();
     this.sources = this.config.sources.map((s, i) => this.makeSource(s, resume, this.config.sources.slice(0, i)));
     await Promise.all(this.sources.map((s) => s.start()));
@@ -136,12 +144,13 @@ export class Agent implements EventSink {
   private makeSource(s: SourceConfig, resume: ReadonlyMap<string, number | string> | undefined, earlier: readonly SourceConfig[]): Source {
     for (const [name, help] of [M.linesRead, M.bytesRead, M.linesTruncated, M.eventsFilteredOut, M.eventsShipped]) this.metrics.declare(name, help, { source: s.name });
     if (s.type === 'journald') this.metrics.declare(...M.journalctlRestarts, { source: s.name });
-    const ctx: SourceContext = { host: this.config.host, checkpoints: this.checkpoints, sink: this, metrics: this.metrics, log: this.log, ...(resume ? { resume } : {}) };
+    const ctx: SourceContext = { host: this.config.host, checkpoints: this.checkpoints, sink: this, metrics: this.metrics, log: this.log, notices: this.notices, ...(resume ? { resume } : {}) };
     // journald restarts from its acknowledged cursor on a reload, as it always
     // has: a unit filter changed by the reload needs the checkpoint's
     // cursor handling (journald-source.ts), not the last cursor read.
     if (s.type === 'journald') return new JournaldSource(s, { ...ctx, resume: undefined });
-    return new FileSource(s, { ...ctx, earlier: earlier.filter((e): e is FileSourceConfig => e.type !== 'journald') });
+    const files = this.config.sources.filter((e): e is FileSourceConfig => e.type !== 'journald');
+    return new FileSource(s, { ...ctx, earlier: earlier.filter((e): e is FileSourceConfig => e.type !== 'journald'), others: files.filter((e) => e !== s).map((e) => e.name) });
   }
 
   private collect(): void {
@@ -180,6 +189,7 @@ export class Agent implements EventSink {
 
   private seal(batch: Batch): void {
     this.pendingSeals++;
+    this.sealed.add(batch);
     this.sealing = this.sealing
       .then(async () => {
         const body = await batch.body;
@@ -187,6 +197,7 @@ export class Agent implements EventSink {
       })
       .catch((err: unknown) => this.log.error('Queueing a batch failed; its lines will be read again after a restart.', { error: String(err) }))
       .finally(() => {
+        this.sealed.delete(batch);
         this.pendingSeals--;
         if (!this.blocked) this.wakeRoomWaiters();
       });
@@ -203,10 +214,11 @@ export class Agent implements EventSink {
       this.log.warn('data_dir cannot change on reload; the old one is kept.', { data_dir: this.config.data_dir });
       config = { ...config, data_dir: this.config.data_dir };
     }
-    const resume = new Map<string, number | string>();
+    let resume = new Map<string, number | string>();
     for (const s of this.sources) for (const [k, v] of await s.stop()) resume.set(k, v);
     this.batcher.flush();
     this.config = config;
+    resume = this.adoptRenames(resume);
     this.batcher.setLimits(config.batch);
     this.spool.setOptions(config.spool);
     this.shipper.reconfigure(config.server, config.retry);
@@ -214,6 +226,32 @@ export class Agent implements EventSink {
     this.sources = config.sources.map((s, i) => this.makeSource(s, resume, config.sources.slice(0, i)));
     await Promise.all(this.sources.map((s) => s.start()));
     this.log.info('The config was reloaded.', { sources: this.sources.map((s) => s.name) });
+  }
+
+  /**
+   * A source of the config that reads what a source of another name read
+   * when the checkpoint was written (source-renames.ts) takes its positions,
+   * wherever they are: checkpoints, queued batches, and after a reload where
+   * the stopped sources got to. Then the config's sources are recorded.
+   */
+  private adoptRenames(resume: Map<string, number | string>): Map<string, number | string>;
+  private adoptRenames(resume: undefined): undefined;
+  private adoptRenames(resume: Map<string, number | string> | undefined): Map<string, number | string> | undefined {
+    const current = new Map(this.config.sources.map((s) => [s.name, sourceSignature(s)]));
+    const resumed = new Set(resume ? [...resume.keys()].map(sourceOfKey) : []);
+    const renames = findRenames(this.checkpoints.recordedSources, current, (name) => this.checkpoints.hasSource(name) || resumed.has(name));
+    if (renames.size > 0) {
+      this.checkpoints.renameSources(renames);
+      this.spool.renameSources(renames);
+      for (const b of this.sealed) {
+        replaceContents(b.positions, renamedKeys(b.positions, renames));
+        replaceContents(b.sources, renamedKeys(b.sources, renames, (name) => name));
+      }
+      if (resume) resume = new Map(Object.entries(renamedKeys(Object.fromEntries(resume), renames)));
+      for (const [from, to] of renames) this.log.info('A source was renamed; it keeps its positions and event ids.', { from, to });
+    }
+    this.checkpoints.recordSources(current);
+    return resume;
   }
 
   /**

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { writeFileDurably } from './durable-write.js';
 import { agentError } from './errors.js';
 import type { Logger } from './log.js';
+import { renamedKeys, sourceOfKey } from './source-renames.js';
 
 /**
  * Durable positions: for each file identity the byte offset after the last
@@ -54,6 +55,13 @@ export interface CheckpointEntry {
    * earlier id form; '' when the journal was empty; null until known.
    */
   readonly legacy_ids_through?: string | null;
+  /**
+   * Files: the source name this file's event ids carry, `f:<identity>~<name>:…`;
+   * '' for the plain `f:<identity>:…`. Decided when the source first reads the
+   * file (shared-files.ts) and kept, so that reordering the sources does not
+   * change it. Absent in positions an earlier agent wrote, until decided.
+   */
+  readonly id_source?: string;
   readonly updated_ms: number;
 }
 
@@ -61,11 +69,14 @@ interface CheckpointDocument {
   version: number;
   id_form?: number;
   written_at: string;
+  /** Source name → what it reads (source-renames.ts), for telling a renamed source by. */
+  sources?: Record<string, string>;
   positions: Record<string, CheckpointEntry>;
 }
 
 export class CheckpointStore {
   private readonly entries = new Map<string, CheckpointEntry>();
+  private recorded = new Map<string, string>();
   private dirty = false;
   private writing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -107,7 +118,11 @@ export class CheckpointStore {
         if (below !== undefined && below !== null && (!Number.isInteger(below) || below < 0)) throw new Error(`bad legacy_ids_below for ${key}`);
         const through = entry.legacy_ids_through;
         if (through !== undefined && through !== null && typeof through !== 'string') throw new Error(`bad legacy_ids_through for ${key}`);
+        if (entry.id_source !== undefined && typeof entry.id_source !== 'string') throw new Error(`bad id_source for ${key}`);
         store.entries.set(key, entry);
+      }
+      if (doc.sources !== null && typeof doc.sources === 'object') {
+        for (const [name, sig] of Object.entries(doc.sources)) if (typeof sig === 'string') store.recorded.set(name, sig);
       }
       if (doc.id_form !== ID_FORM) store.markEarlierIds();
     } catch (err) {
@@ -116,6 +131,7 @@ export class CheckpointStore {
       const e = agentError('LS_AGENT_CHECKPOINT_CORRUPT', store.file, (err as Error).message);
       log.error(e.message, { code: e.code, moved_to: aside });
       store.entries.clear();
+      store.recorded.clear();
     }
     return store;
   }
@@ -147,6 +163,38 @@ export class CheckpointStore {
     this.entries.set(key, { ...entry!, legacy_ids_below: sizeNow });
     this.dirty = true;
     return { from: sizeNow, fixed: true };
+  }
+
+  /** The sources (name → what it reads) the file was last written with. */
+  get recordedSources(): ReadonlyMap<string, string> {
+    return this.recorded;
+  }
+
+  /** Whether the source of this name has positions. */
+  hasSource(name: string): boolean {
+    for (const key of this.entries.keys()) if (sourceOfKey(key) === name) return true;
+    return false;
+  }
+
+  /**
+   * Records the config's sources; those it no longer has stay recorded while
+   * they have positions (a source taken out and put back under another name
+   * later is still told by what it reads).
+   */
+  recordSources(current: ReadonlyMap<string, string>): void {
+    const next = new Map(current);
+    for (const [name, sig] of this.recorded) if (!next.has(name) && this.hasSource(name)) next.set(name, sig);
+    if (next.size === this.recorded.size && [...next].every(([n, s]) => this.recorded.get(n) === s)) return;
+    this.recorded = next;
+    this.dirty = true;
+  }
+
+  /** Moves the positions of renamed sources (old name → new) to their new names. */
+  renameSources(renames: ReadonlyMap<string, string>): void {
+    const moved = renamedKeys(Object.fromEntries(this.entries), renames);
+    this.entries.clear();
+    for (const [key, entry] of Object.entries(moved)) this.entries.set(key, entry);
+    this.dirty = true;
   }
 
   get(key: string): CheckpointEntry | undefined {
@@ -214,6 +262,7 @@ export class CheckpointStore {
       version: CHECKPOINT_VERSION,
       id_form: ID_FORM,
       written_at: new Date().toISOString(),
+      sources: Object.fromEntries(this.recorded),
       positions: Object.fromEntries(this.entries),
     };
     await writeFileDurably(this.file, JSON.stringify(doc));

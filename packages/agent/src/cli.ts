@@ -3,9 +3,43 @@ import { Agent } from './agent.js';
 import { loadConfig, type AgentConfig, type SourceConfig } from './config.js';
 import { AgentError, agentError } from './errors.js';
 import { createLogger } from './log.js';
-import { directoryAdvice, directoryIncludes } from './include-directories.js';
+import { canListNow, directoryAdvice, directoryIncludes } from './include-directories.js';
+import { globBase } from './glob.js';
+import { accessAdvice } from './read-failures.js';
+import { didYouMean } from './did-you-mean.js';
+import { AGENT_VERSION } from './version.js';
 
-const USAGE = 'logship-agent --config FILE [--check]';
+const USAGE = 'logship-agent --config FILE [--check] [--version]';
+const OPTIONS = ['--config', '--check', '--help', '--version'];
+
+/**
+ * What the peers call our options, by name without dashes: Promtail's
+ * `-config.file` and `-check-syntax` / `-dry-run`, Filebeat's `test config`,
+ * Vector's `validate`. Promtail's `-config.file=…` was even taken for `-c`
+ * with the value `onfig.file=…`, and the agent said it could not read a
+ * file of that name.
+ */
+const PEER_OPTIONS: Readonly<Record<string, string>> = {
+  'config.file': 'write --config FILE', 'config-file': 'write --config FILE', config_file: 'write --config FILE',
+  'config.expand-env': 'not needed: ${VAR} in the config is always replaced',
+  'check-syntax': 'write --check', 'check-config': 'write --check', 'dry-run': 'write --check', validate: 'write --check', test: 'write --check',
+};
+
+/** What to write instead of the argument parseArgs refused (its message names it), or of a peer's option. */
+function usageHint(arg: string): string {
+  const name = arg.replace(/^--?/, '').split('=')[0]!;
+  const peer = PEER_OPTIONS[name];
+  if (peer !== undefined) return `; ${peer}`;
+  if (!arg.startsWith('-')) return '';
+  const near = didYouMean(`--${name}`, OPTIONS);
+  return near !== undefined ? `; did you mean ${near}?` : '';
+}
+
+function usageError(detail: string): number {
+  const e = agentError('LS_AGENT_USAGE', `${USAGE} (${detail})`);
+  console.error(`${e.code}: ${e.message}`);
+  return 2;
+}
 
 /**
  * `logship-agent --config FILE`: runs until SIGTERM/SIGINT (graceful stop:
@@ -14,20 +48,28 @@ const USAGE = 'logship-agent --config FILE [--check]';
  * Resolves with the exit code.
  */
 export async function main(argv: string[]): Promise<number> {
-  let values: { config?: string; check?: boolean; help?: boolean };
+  let values: { config?: string; check?: boolean; help?: boolean; version?: boolean };
+  const peer = argv.find((a) => a.startsWith('-') && PEER_OPTIONS[a.replace(/^--?/, '').split('=')[0]!] !== undefined);
+  if (peer !== undefined) return usageError(`Unknown option '${peer.split('=')[0]}'${usageHint(peer)}`);
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { config: { type: 'string', short: 'c' }, check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        config: { type: 'string', short: 'c' }, check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' },
+      },
       strict: true,
     }));
   } catch (err) {
-    const e = agentError('LS_AGENT_USAGE', `${USAGE} (${(err as Error).message})`);
-    console.error(`${e.code}: ${e.message}`);
-    return 2;
+    const message = (err as Error).message;
+    const arg = /(?:option|argument) '([^']+)'/.exec(message)?.[1];
+    return usageError(message + (arg !== undefined ? usageHint(arg) : ''));
   }
   if (values.help) {
     console.log(`Usage: ${USAGE}`);
+    return 0;
+  }
+  if (values.version) {
+    console.log(`logship-agent ${AGENT_VERSION}`);
     return 0;
   }
   if (!values.config) {
@@ -51,7 +93,13 @@ export async function main(argv: string[]): Promise<number> {
     // What each source reads, presets' defaults included: an operator sees what `type: kubernetes` alone means.
     for (const src of config.sources) {
       console.log(`  ${src.name} (${src.type}): ${sourceReads(src)}`);
-      if (src.type !== 'journald') for (const dir of directoryIncludes(src.include)) console.log(`    warning: ${directoryAdvice(dir)}`);
+      if (src.type === 'journald') continue;
+      for (const dir of directoryIncludes(src.include)) console.log(`    warning: ${directoryAdvice(dir)}`);
+      // Run as the agent's user (the unit's ExecStartPre): a directory closed to it would be read by no one.
+      for (const dir of new Set(src.include.map(globBase))) {
+        const state = canListNow(dir);
+        if (state !== true && state !== false) console.log(`    warning: ${dir} cannot be listed by this user (${state.message})${accessAdvice()}`);
+      }
     }
     return 0;
   }
@@ -71,6 +119,17 @@ export async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGTERM', onSignal('SIGTERM'));
   process.on('SIGINT', onSignal('SIGINT'));
+  // SIGHUP too, from the start to the exit: Node ends a process on a signal it
+  // does not listen to, so a reload asked for while the agent started (a
+  // config deployed and reloaded right after `systemctl start`) or stopped
+  // killed it without its graceful stop. One while starting reloads once
+  // started; one while stopping is ignored.
+  let reloadDuringStart = false;
+  let reloader: (() => void) | null = null;
+  process.on('SIGHUP', () => {
+    if (reloader !== null) reloader();
+    else reloadDuringStart = true;
+  });
   let agent: Agent;
   try {
     agent = await Agent.start(config, log);
@@ -81,7 +140,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  log.info('The agent started.', { server: config.server.url, host: config.host, pid: process.pid });
+  log.info('The agent started.', { version: AGENT_VERSION, server: config.server.url, host: config.host, pid: process.pid });
 
   return new Promise<number>((resolve) => {
     let reloading = Promise.resolve();
@@ -111,15 +170,18 @@ export async function main(argv: string[]): Promise<number> {
       }
       stopping = true;
       log.info('The agent is stopping.', { signal });
-      process.off('SIGHUP', onHup);
       void reloading.then(() => agent.stop()).then(
         () => resolve(0),
         (err: unknown) => { log.error('Stopping failed.', { error: String(err) }); resolve(1); },
       );
     };
-    process.on('SIGHUP', onHup);
+    reloader = (): void => {
+      if (stopping) log.info('The agent is stopping; the config is not reloaded.');
+      else onHup();
+    };
     stopper = onStop;
     if (stopDuringStart !== null) onStop(stopDuringStart);
+    else if (reloadDuringStart) onHup();
   });
 }
 

@@ -146,3 +146,12 @@ test('server.tls files are read at load: a missing CA file is LS_AGENT_TLS_FILE 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a server.url that ends with a push endpoint (ours, or a peer\'s) names the address to write', () => {
+  // The agent posts to `<url>/api/v1/ingest`: such a url was answered 404 at every retry.
+  invalid({ ...minimal, server: { url: 'http://logs:7700/api/v1/ingest' } }, /at server\.url: is the server's address, to which the agent adds \/api\/v1\/ingest itself, not an endpoint \(\/api\/v1\/ingest\): write http:\/\/logs:7700$/);
+  invalid({ ...minimal, server: { url: 'https://logs.example.com/logship/loki/api/v1/push' } }, /write https:\/\/logs\.example\.com\/logship$/);
+  invalid({ ...minimal, server: { url: 'http://logs:7700/_bulk/' } }, /not an endpoint \(\/_bulk\/\): write http:\/\/logs:7700$/);
+  // A path prefix (a reverse proxy's) is an address.
+  assert.equal(validateConfig({ ...minimal, server: { url: 'https://proxy/logship/' } }, {}).server.url, 'https://proxy/logship');
+});

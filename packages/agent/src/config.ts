@@ -34,6 +34,9 @@ export interface AgentConfig {
 
 export const DEFAULT_METRICS_LISTEN = '127.0.0.1:9477';
 
+/** Push endpoints a server.url may end with by mistake: ours, Loki's, Elasticsearch's bulk, OTLP's, VictoriaLogs'. */
+const INGEST_ENDPOINTS = /\/(?:api\/v1\/ingest|loki\/api\/v1\/push|api\/prom\/push|_bulk|v1\/logs|insert\/jsonline|insert\/elasticsearch\/_bulk)\/?$/;
+
 function serverTls(v: unknown, c: Checker, url: string): ServerTlsConfig | undefined {
   if (v === undefined || v === null) return undefined;
   const o = object(v, c, ['ca_file', 'cert_file', 'key_file', 'server_name', 'insecure_skip_verify']);
@@ -94,6 +97,13 @@ export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.en
   try {
     const u = new URL(url);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') sc.at('url').fail('must be an http or https URL');
+    // The agent adds /api/v1/ingest itself; an endpoint pasted in (ours, or Loki's, Elasticsearch's or
+    // OTLP's from a peer's config) was posted to as `<url>/api/v1/ingest` and answered 404 forever.
+    const endpoint = INGEST_ENDPOINTS.exec(u.pathname);
+    if (endpoint) {
+      const base = `${u.origin}${u.pathname.slice(0, endpoint.index)}`;
+      sc.at('url').fail(`is the server's address, to which the agent adds /api/v1/ingest itself, not an endpoint (${endpoint[0]}): write ${base}`);
+    }
   } catch (err) {
     if ((err as { code?: string }).code === 'LS_AGENT_CONFIG_INVALID') throw err;
     sc.at('url').fail('is not a valid URL');

@@ -12,6 +12,7 @@ import { validateConfig, type FileSourceConfig } from './config.js';
 import type { EventSink } from './event-sink.js';
 import { FileSource } from './file-source.js';
 import { Metrics } from './metrics.js';
+import { Notices } from './notices.js';
 import { silentLogger } from './log.js';
 import { IngestReceiver, until } from './testing/ingest-receiver.js';
 
@@ -288,7 +289,7 @@ test('copytruncate: a copy found after the original was truncated and rewritten,
   };
   const config = c.config().sources[0] as FileSourceConfig;
   const checkpoints = await CheckpointStore.open(join(c.dir, 'data'), silentLogger);
-  const source = new FileSource(config, { host: 'test-host', checkpoints, sink, metrics: new Metrics(), log: silentLogger });
+  const source = new FileSource(config, { host: 'test-host', checkpoints, sink, metrics: new Metrics(), log: silentLogger, notices: new Notices() });
   const checking = (source as unknown as { checking: Map<string, Promise<void>> }).checking;
   const settle = async (): Promise<void> => {
     while (checking.size > 0) await Promise.all([...checking.values()]);

@@ -3,7 +3,7 @@ import { pollFiles, type PollContext } from './poll-files.js';
 import type { FileHandle } from 'node:fs/promises';
 import type { FSWatcher } from 'chokidar';
 import type { FileSourceConfig } from './config.js';
-import { agentError } from './errors.js';
+import { ReadFailures } from './read-failures.js';
 import { FileTail, type TailContext } from './file-tail.js';
 import { fingerprint } from './fingerprint.js';
 import { isCompressed } from './compressed-file.js';
@@ -14,7 +14,7 @@ import { watchFiles } from './file-watcher.js';
 import { M, type Metrics } from './metrics.js';
 import { contentAt } from './tail-content.js';
 import { markBefore } from './offset-mark.js';
-import { directoryAdvice, directoryIncludes } from './include-directories.js';
+import { canList, directoryAdvice, directoryIncludes } from './include-directories.js';
 import { identifyNewInode, type NewInodeContext } from './identify-new-inode.js';
 import { TailRegistry } from './tail-registry.js';
 import { LineFilter } from './line-filter.js';
@@ -56,6 +56,8 @@ export interface FileSourceContext extends SourceContext {
    * arrived first, with whichever source's labels that was.
    */
   readonly earlier?: readonly FileSourceConfig[];
+  /** The names of the config's other file sources (shared-files.ts). */
+  readonly others?: readonly string[];
 }
 
 export class FileSource implements Source {
@@ -71,8 +73,6 @@ export class FileSource implements Source {
    */
   private readonly released = new Map<string, { dev: number; ino: number }>();
   private readonly recheck = new Set<string>();
-  /** Paths found holding compressed files (compressed-file.ts), said once. */
-  private readonly compressed = new Set<string>();
   private readonly shared: SharedFiles;
   private stopped = false;
   private pollTimer: NodeJS.Timeout | null = null;
@@ -93,15 +93,20 @@ export class FileSource implements Source {
     this.name = config.name;
     // kubernetes: only the kubelet's own files, not symlinks to them under other names (kubernetes-pod-log.ts).
     this.matcher = new PathMatcher(config.include, config.exclude, config.type === 'kubernetes' ? isPodLogPath : undefined);
-    this.shared = new SharedFiles(this.name, ctx.earlier ?? [], ctx.log);
+    this.failures = new ReadFailures(this.name, ctx.log);
+    this.shared = new SharedFiles(this.name, ctx.earlier ?? [], ctx.others ?? [], ctx.checkpoints, ctx.log, ctx.notices);
     this.tailContext = {
-      config, host: ctx.host, alsoReadBy: (path) => this.shared.readBy(path),
-      sink: ctx.sink, metrics: ctx.metrics, onReplaced: (t) => this.check(t.path),
+      config, host: ctx.host, sink: ctx.sink, metrics: ctx.metrics, onReplaced: (t) => this.check(t.path),
       filter: LineFilter.of(config.include_lines, config.exclude_lines),
-      onBom: (t, encoding) => this.ctx.log.info('The file starts with a byte order mark; it is read in the encoding the mark says.', { source: this.name, path: t.path, encoding }),
+      onBom: (t, encoding) => {
+        if (ctx.notices.first('bom', this.name, t.path, config.encoding, encoding)) {
+          ctx.log.info('The file starts with a byte order mark; it is read in the encoding the mark says.', { source: this.name, path: t.path, encoding });
+        }
+      },
     };
     this.rotated = {
       source: this.name, ctx, rotatedDirs: config.rotated_dirs, tails: this.tails, tailContext: this.tailContext,
+      idSource: (identity, sourcePath) => this.shared.idSource(identity, sourcePath),
       stopped: () => this.stopped, readFailed: (path, err) => this.readFailed(path, err),
     };
     this.newInode = { source: this.name, ctx, tails: this.tails, released: this.released, check: (path) => this.check(path) };
@@ -112,7 +117,7 @@ export class FileSource implements Source {
 
   async start(): Promise<void> {
     const watched = await watchFiles(this.config.include, this.matcher, (p) => this.check(p),
-      (err) => this.ctx.log.warn('Watching files failed.', { source: this.name, error: String(err) }));
+      (err) => this.failures.watchFailed(err));
     this.watcher = watched.watcher;
     // Stopped while the initial scan ran: stop() found no watcher to close.
     if (this.stopped) {
@@ -166,18 +171,15 @@ export class FileSource implements Source {
     this.checking.set(path, run());
   }
 
-  private lastFailure: { at: number; message: string } | null = null;
+  private readonly failures: ReadFailures;
 
   /** A file that could not be read in the last minute (for /health). */
   get failure(): string | null {
-    if (!this.lastFailure || Date.now() - this.lastFailure.at > 60_000) return null;
-    return this.lastFailure.message;
+    return this.failures.current;
   }
 
   private readFailed(path: string, err: unknown): void {
-    const e = agentError('LS_AGENT_FILE_READ', path, (err as Error).message);
-    this.lastFailure = { at: Date.now(), message: e.message };
-    this.ctx.log.warn(e.message, { code: e.code, source: this.name });
+    this.failures.failed(path, err);
   }
 
   private async checkNow(path: string, atStart: boolean): Promise<void> {
@@ -265,13 +267,13 @@ export class FileSource implements Source {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw err;
     }
+    this.failures.readable(path);
     let handed = false;
     try {
       const fst = await fh.stat();
       if (await isCompressed(fh)) {
-        // Not followed; said once per path (the rescan looks at it again).
-        if (!this.compressed.has(path)) this.ctx.log.info('A compressed file matches the include; it is not read.', { source: this.name, path });
-        this.compressed.add(path);
+        // Not followed; said once per path (the rescan looks at it again, and so does a reload).
+        if (this.ctx.notices.first('compressed', this.name, path)) this.ctx.log.info('A compressed file matches the include; it is not read.', { source: this.name, path });
         return;
       }
       const head = await fingerprint(fh);
@@ -303,7 +305,8 @@ export class FileSource implements Source {
       const ids = this.ctx.checkpoints.fileIdsSortFrom(`${this.name}:${identity.key}`, fst.size);
       // The bytes the checkpoint's offset follows, which the file must still hold there to be read on from it (offset-mark.ts).
       const mark = resumed === undefined && ckpt?.offset === offset ? ckpt.mark : undefined;
-      const tail = new FileTail(identity, path, ckpt?.path ?? path, fst.dev, fst.ino, offset, this.tailContext, ids.from, mark);
+      const shared = this.shared.idSource(identity.key, ckpt?.path ?? path);
+      const tail = new FileTail(identity, path, ckpt?.path ?? path, fst.dev, fst.ino, offset, this.tailContext, { sortFrom: ids.from, source: shared.idSource }, mark);
       // Registered before any await, so a concurrent check of another path
       // to the same inode (a rename in flight) finds it.
       tail.attach(fh);
@@ -322,7 +325,7 @@ export class FileSource implements Source {
         this.ctx.checkpoints.scheduleFlush();
       }
       this.ctx.log.debug('A file is being followed.', { source: this.name, path, id: identity.key, offset });
-      if (ids.fixed) await this.writeIdBound(path);
+      if (ids.fixed || shared.fixed) await this.writeIdBound(path);
       // At start, the agent does not wait for every file to be read to its
       // end (a full spool may hold readers back): opening them is enough.
       const reading = tail.read();
@@ -332,7 +335,6 @@ export class FileSource implements Source {
       if (!handed) await fh.close();
     }
   }
-
 
   /**
    * Deleted or renamed away: an open handle follows the inode and is read
@@ -346,10 +348,10 @@ export class FileSource implements Source {
   }
 
   /**
-   * A bound between an earlier agent's ids and the sorting ones was just
-   * fixed: it is made durable before any line past it is sent, or a crash
-   * could fix it again further on, and lines sent meanwhile would come back
-   * under the other form. A failed write is retried by the next flush.
+   * A bound between an earlier agent's ids and the sorting ones (or which
+   * source's name they carry) was just fixed: it is made durable before any
+   * line past it is sent, or a crash could fix it again further on, and lines
+   * sent meanwhile would come back under the other form (retried by the next flush).
    */
   private async writeIdBound(path: string): Promise<void> {
     await this.ctx.checkpoints.flush().catch((err: unknown) => this.ctx.log.warn('Writing the checkpoint file failed.', { source: this.name, path, error: String(err) }));
@@ -358,16 +360,19 @@ export class FileSource implements Source {
   /**
    * chokidar does not watch a base directory that does not exist when it
    * starts (`/var/log/myapp`, made by the application's first run, or
-   * deleted and made again): files there were found only by the rescan,
-   * every 30 polls (30 s), each new one as late. Each poll looks whether
-   * such a base exists by now, and has chokidar watch it from then on
-   * (its initial scan hands over the files already there).
+   * deleted and made again), nor one it may not list: files there were
+   * found only by the rescan, every 30 polls, if ever. Each poll looks
+   * whether such a base can be listed by now, and has chokidar watch it
+   * from then on; one that exists but may not be listed is a read failure.
    */
   private async watchCreatedBases(): Promise<void> {
     for (const [base] of this.watchBases) {
-      const exists = (await fsp.stat(base).catch(() => null))?.isDirectory() === true;
-      if (!exists) this.missingBases.add(base);
-      else if (this.missingBases.delete(base) && !this.stopped) {
+      const state = await canList(base);
+      if (state !== true) {
+        this.missingBases.add(base);
+        if (state !== false) this.readFailed(base, state);
+      } else if (this.missingBases.delete(base) && !this.stopped) {
+        this.failures.readable(base);
         this.ctx.log.debug('A watched directory exists now; it is watched.', { source: this.name, path: base });
         this.watcher?.add(base);
       }

@@ -118,6 +118,29 @@ test('the NUL bytes an application leaves writing at its old offset after copytr
   ctx.agent = await Agent.start(config, silentLogger);
   await until(() => receiver.events.size === 2, '2 events');
   assert.deepEqual(receiver.raws().sort(), ['after the hole', 'next']);
+  const after = [...receiver.events.values()].find((e) => e['@raw'] === 'after the hole')!;
+  assert.equal(after['@truncated'], undefined, 'a whole line after a hole longer than max_message_bytes is not flagged truncated');
+  assert.match(after['event.id'], /:A0$/, 'its id is the offset of the hole, where the line starts');
+});
+
+test('long_lines: truncate: the line after a NUL hole longer than max_message_bytes is shipped whole, not cut to the hole', async (t) => {
+  const { dir, receiver, ctx } = await setup(t);
+  const logs = join(dir, 'plain');
+  mkdirSync(logs);
+  const file = join(logs, 'app.log');
+  writeFileSync(file, 'before\n');
+  const fd = openSync(file, 'r+');
+  writeSync(fd, 'after the hole\n', 200 * 1024);
+  closeSync(fd);
+  const config = validateConfig({
+    server: { url: receiver.url }, data_dir: join(dir, 'data-plain'), host: 'node-1', batch: { max_events: 500, max_age_ms: 20 },
+    sources: [{ type: 'file', include: [`${logs}/*.log`], poll_interval_ms: 50, long_lines: 'truncate' }],
+  });
+  ctx.agent = await Agent.start(config, silentLogger);
+  await until(() => receiver.events.size === 2, '2 events');
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(receiver.raws().sort(), ['after the hole', 'before']);
+  assert.equal([...receiver.events.values()].some((e) => e['@truncated'] !== undefined), false);
 });
 
 test('kubernetes: a position held before a piece read in an earlier chunk is checkpointed with its mark', async (t) => {

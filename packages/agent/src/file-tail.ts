@@ -19,6 +19,12 @@ import type { EventSink } from './event-sink.js';
 import { M, type Metrics } from './metrics.js';
 
 const READ_BYTES = 64 * 1024;
+
+/** How a tail writes its event ids (FileTail's constructor). */
+export interface EventIds {
+  readonly sortFrom: number;
+  readonly source: string;
+}
 /** What every tail of one file source shares (one object per source). */
 export interface TailContext {
   readonly config: FileSourceConfig;
@@ -29,8 +35,6 @@ export interface TailContext {
   readonly onReplaced: (tail: FileTail) => void;
   /** The source's include_lines / exclude_lines; null when it has none. */
   readonly filter: LineFilter | null;
-  /** The earlier file source that reads the file at this path too, if one does (FileSourceContext.earlier). */
-  readonly alsoReadBy?: (path: string) => string | undefined;
   /** Told when a file's byte order mark overrides the source's `encoding`. */
   readonly onBom?: (tail: FileTail, encoding: FileEncoding) => void;
 }
@@ -93,16 +97,19 @@ export class FileTail {
     public ino: number,
     offset: number,
     tailContext: TailContext,
-    /** Lines starting before this offset were read by an earlier agent and keep its id form (event-id.ts). */
-    private readonly idsSortFrom = 0,
+    /**
+     * How its event ids are written: lines starting before `sortFrom` were read by an earlier agent and keep
+     * its id form (event-id.ts); `source`, when not '', is put in them (another source reads the file too, shared-files.ts).
+     */
+    ids: EventIds = { sortFrom: 0, source: '' },
     /** The checkpoint's mark of the bytes before `offset`, when it is the checkpoint's offset (offset-mark.ts). */
     mark?: number,
   ) {
     ({ config: this.config, host: this.host, sink: this.sink, metrics: this.metrics, onReplaced: this.onReplaced } = tailContext);
     const config = this.config;
     this.id = identity.key;
-    // Decided by where the content was first seen, which the checkpoint keeps: the same after a rotation and a restart.
-    this.eventIdentity = tailContext.alsoReadBy?.(sourcePath) !== undefined ? `${identity.key}~${config.name}` : identity.key;
+    this.eventIdentity = ids.source !== '' ? `${identity.key}~${ids.source}` : identity.key;
+    this.idsSortFrom = ids.sortFrom;
     this.key = `${config.name}:${identity.key}`;
     this.labels = { source: config.name };
     this.offset = offset;
@@ -120,6 +127,7 @@ export class FileTail {
     this.bomChecked = config.type === 'docker' || config.type === 'kubernetes';
   }
 
+  private readonly idsSortFrom: number;
   private readonly filter: LineFilter | null;
   private readonly onBom: ((tail: FileTail, encoding: FileEncoding) => void) | undefined;
   /** The file's encoding: the source's `encoding`, or what its byte order mark says (text-encoding.ts). */
@@ -330,7 +338,7 @@ export class FileTail {
   private onLine(line: FramedLine): void {
     // Where an event's position may lag behind what is read (offset-mark.ts).
     if (this.docker || this.cri || this.config.multiline) this.mark.remember(line.end);
-    line = withoutLeadingNoise(line, this.encoding, this.docker !== null || this.cri !== null);
+    line = withoutLeadingNoise(line, this.encoding);
     // Blank lines carry nothing to search for (Filebeat drops them too),
     // unless inside a multiline event (multiline.ts).
     if (line.text.length === 0 && !this.multilineHolds(null)) return;

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Metrics } from './metrics.js';
 
 /**
- * `GET /health`, `GET /metrics` and `GET /files` on the local metrics.listen
+ * `GET /health`, `GET /metrics` and `GET /files` (and HEAD) on the local metrics.listen
  * address. A plain node:http server: three routes do not justify a framework in an agent
  * that runs on every host.
  */
@@ -21,8 +21,9 @@ export async function startHealthServer(
   const port = Number(listen.slice(at + 1));
   const server = createServer((req, res) => {
     const url = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET') {
-      res.writeHead(405, { allow: 'GET' }).end();
+    // HEAD as GET (node:http sends no body for it): `curl -I` and probes that use HEAD.
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
     } else if (url === '/health') {
       const h = health();
       res.writeHead(h.status === 'healthy' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(h));

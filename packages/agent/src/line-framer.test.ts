@@ -104,3 +104,34 @@ test('a long line is cut between characters, never inside one', () => {
     } else assert.equal(out[0]!.text.toString(), 'é'.repeat(32));
   }
 });
+
+test('dropLeadingNul: a NUL hole longer than the limit is not a part of the line after it; the line keeps the hole\'s offset', () => {
+  const hole = Buffer.alloc(70 * 1024);
+  const text = Buffer.from('after the hole\nnext\n');
+  for (const mode of ['split', 'truncate'] as const) {
+    for (const chunks of [[Buffer.concat([hole, text])], [hole.subarray(0, 1000), hole.subarray(1000), text]]) {
+      const out: FramedLine[] = [];
+      const f = new LineFramer(256 * 1024, mode, 0, 64 * 1024, true);
+      for (const c of chunks) f.push(c, (l) => out.push({ ...l, text: Buffer.from(l.text) }));
+      assert.deepEqual(out.map((l) => [l.text.toString(), l.start, l.end, l.truncated]),
+        [['after the hole', 0, hole.length + 15, false], ['next', hole.length + 15, hole.length + 20, false]], mode);
+    }
+  }
+});
+
+test('dropLeadingNul: a long line after a hole is cut by its own length; a hole alone is no line, pending until flushed', () => {
+  const out: FramedLine[] = [];
+  const f = new LineFramer(100, 'split', 0, 10, true);
+  f.push(Buffer.concat([Buffer.alloc(30), Buffer.from('0123456789abc\n')]), (l) => out.push({ ...l, text: Buffer.from(l.text) }));
+  assert.deepEqual(out.map((l) => [l.text.toString(), l.start, l.end, l.truncated]), [['0123456789', 0, 40, true], ['abc', 40, 44, true]]);
+  f.push(Buffer.alloc(5), (l) => out.push(l));
+  assert.equal(f.pendingBytes, 5, 'held: a close rewinds before it');
+  f.flushPartial((l) => out.push(l));
+  assert.equal(out.length, 2, 'nothing emitted for a hole');
+  assert.equal(f.pendingBytes, 0);
+  f.push(Buffer.from('x\n'), (l) => out.push({ ...l, text: Buffer.from(l.text) }));
+  assert.deepEqual([out[2]!.text.toString(), out[2]!.start, out[2]!.end], ['x', 49, 51]);
+  const kept: FramedLine[] = [];
+  new LineFramer(100, 'split').push(Buffer.from('\0\0a\n'), (l) => kept.push(l));
+  assert.equal(kept[0]!.text.length, 3, 'without the option NULs are text (docker, CRI)');
+});

@@ -34,6 +34,8 @@ export class LineFramer {
   private head: Buffer | null = null;
   /** The last line was emitted without newline; a newline next belongs to it. */
   private afterPartial = false;
+  /** NUL bytes leading the pending line, read but not kept (`dropLeadingNul`). */
+  private nuls = 0;
 
   /**
    * `maxLineBytes` caps a line that starts with `{` (a JSON record, which
@@ -47,6 +49,15 @@ export class LineFramer {
     private readonly mode: LongLineMode,
     startOffset = 0,
     private readonly textLineBytes = maxLineBytes,
+    /**
+     * NUL bytes leading a line are not part of it: the hole an application
+     * without O_APPEND leaves when it writes on at its old offset after
+     * copytruncate. Dropped here, not after framing, so that a hole longer
+     * than a line's limit neither cuts the line after it into parts flagged
+     * truncated nor (long_lines: truncate) leaves of it only the hole. The
+     * line's `start` (its event id) stays the hole's first byte.
+     */
+    private readonly dropLeadingNul = false,
   ) {
     this.lineStart = startOffset;
   }
@@ -58,7 +69,7 @@ export class LineFramer {
 
   /** Bytes read but not yet emitted as a line. */
   get pendingBytes(): number {
-    return this.partsLen;
+    return this.partsLen + this.nuls;
   }
 
   /** Offset where the pending (incomplete) line starts. */
@@ -82,14 +93,23 @@ export class LineFramer {
       }
     }
     while (from < chunk.length) {
+      const atLineStart = this.partsLen === 0 && !this.head && !this.continuing;
+      if (atLineStart && this.dropLeadingNul && chunk[from] === 0) {
+        let i = from + 1;
+        while (i < chunk.length && chunk[i] === 0) i++;
+        this.nuls += i - from;
+        from = i;
+        continue;
+      }
       const nl = chunk.indexOf(10, from);
-      if (nl !== -1 && this.partsLen === 0 && !this.head && !this.continuing && nl - from <= this.limitOf(chunk[from])) {
+      if (nl !== -1 && atLineStart && nl - from <= this.limitOf(chunk[from])) {
         // A whole line inside the chunk: handed out as a view, not a copy.
         // `emit` must copy what it keeps (the caller reuses its buffer).
         const stop = nl > from && chunk[nl - 1] === 13 ? nl - 1 : nl;
-        const end = this.lineStart + (nl + 1 - from);
+        const end = this.lineStart + this.nuls + (nl + 1 - from);
         emit({ text: chunk.subarray(from, stop), start: this.lineStart, end, truncated: false });
         this.lineStart = end;
+        this.nuls = 0;
         from = nl + 1;
         continue;
       }
@@ -103,6 +123,12 @@ export class LineFramer {
 
   /** Emits the pending bytes as a line although no newline followed them. */
   flushPartial(emit: (line: FramedLine) => void): void {
+    if (this.partsLen === 0 && !this.head && this.nuls > 0) {
+      // A hole without a line after it (yet): nothing to emit; a line written after it starts after it.
+      this.lineStart += this.nuls;
+      this.nuls = 0;
+      return;
+    }
     if (this.partsLen > 0 || this.head) {
       this.finishLine(0, emit);
       this.afterPartial = true;
@@ -135,8 +161,9 @@ export class LineFramer {
         this.partsLen += rest.length;
         return;
       }
-      emit({ text: Buffer.from(full.subarray(0, cut)), start: this.lineStart, end: this.lineStart + cut, truncated: true });
-      this.lineStart += cut;
+      emit({ text: Buffer.from(full.subarray(0, cut)), start: this.lineStart, end: this.lineStart + this.nuls + cut, truncated: true });
+      this.lineStart += this.nuls + cut;
+      this.nuls = 0;
       this.parts = cut < full.length ? [Buffer.from(full.subarray(cut))] : [];
       this.partsLen = full.length - cut;
       this.continuing = true;
@@ -149,7 +176,7 @@ export class LineFramer {
   }
 
   private finishLine(newlineBytes: number, emit: (line: FramedLine) => void): void {
-    const end = this.lineStart + this.partsLen + newlineBytes;
+    const end = this.lineStart + this.nuls + this.partsLen + newlineBytes;
     let text: Buffer;
     let truncated = this.continuing;
     if (this.head) {
@@ -163,6 +190,7 @@ export class LineFramer {
     this.lineStart = end;
     this.parts = [];
     this.partsLen = 0;
+    this.nuls = 0;
     this.continuing = false;
     this.head = null;
   }

@@ -174,6 +174,8 @@ export interface RotatedWhileDownContext {
   readonly rotatedDirs: readonly string[];
   readonly tails: TailRegistry<FileTail>;
   readonly tailContext: TailContext;
+  /** The source name the file's event ids carry, '' for none (SharedFiles.idSource). */
+  readonly idSource: (identity: string, sourcePath: string) => { idSource: string; fixed: boolean };
   readonly stopped: () => boolean;
   readonly readFailed: (path: string, err: unknown) => void;
 }
@@ -213,12 +215,14 @@ async function resumeRotated(rc: RotatedWhileDownContext, f: RotatedFile, offset
   }
   const { fh, st } = opened;
   const ids = rc.ctx.checkpoints.fileIdsSortFrom(f.key, st.size);
+  const shared = rc.idSource(f.id, f.sourcePath);
   // With the checkpoint's mark, as a tail at the path gets it: the file must still hold those bytes before the offset.
-  const tail = new FileTail(parseIdentity(f.id), path!, f.sourcePath, st.dev, st.ino, offset, rc.tailContext, ids.from, offset === f.offset ? f.mark : undefined);
+  const tail = new FileTail(parseIdentity(f.id), path!, f.sourcePath, st.dev, st.ino, offset, rc.tailContext,
+    { sortFrom: ids.from, source: shared.idSource }, offset === f.offset ? f.mark : undefined);
   tail.attach(fh);
   rc.tails.addDetached(tail);
   // Durable before a line past it is sent (FileSource.writeIdBound).
-  if (ids.fixed) await rc.ctx.checkpoints.flush().catch((err: unknown) => rc.ctx.log.warn('Writing the checkpoint file failed.', { source: rc.source, path, error: String(err) }));
+  if (ids.fixed || shared.fixed) await rc.ctx.checkpoints.flush().catch((err: unknown) => rc.ctx.log.warn('Writing the checkpoint file failed.', { source: rc.source, path, error: String(err) }));
   rc.ctx.log.info(how, { source: rc.source, path, was: f.sourcePath, offset, size: st.size });
   tail.read().catch((err: unknown) => rc.readFailed(path!, err));
 }

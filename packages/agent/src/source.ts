@@ -2,6 +2,7 @@ import type { CheckpointStore } from './checkpoint-store.js';
 import type { EventSink } from './event-sink.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
+import type { Notices } from './notices.js';
 
 /** What every source gets from the agent (one context, shared by all). */
 export interface SourceContext {
@@ -10,6 +11,8 @@ export interface SourceContext {
   readonly sink: EventSink;
   readonly metrics: Metrics;
   readonly log: Logger;
+  /** What was said about a file already, kept across reloads (notices.ts). */
+  readonly notices: Notices;
   /** After a reload: checkpoint key → where the previous source got to (beats checkpoints). */
   readonly resume?: ReadonlyMap<string, number | string>;
 }

@@ -62,3 +62,26 @@ test('drop_oldest drops spooled batches, never the one in flight, and reports th
   assert.deepEqual(dropped.map((e) => Object.keys(e.positions)[0]), dropped.map((_, i) => `k${i + 1}`), 'oldest first');
   assert.equal((await s.body(inFlight)).toString(), 'm'.repeat(10));
 });
+
+test('renamed sources: queued batches, in memory and on disk, take the new names, and a clean stop writes them into the files', async (t) => {
+  const d = dir(t);
+  const options = { max_bytes: 1 << 20, when_full: 'block' as const, memory_batches: 1 };
+  const s = await Spool.open(d, options, silentLogger, () => {});
+  await s.push(body('mem'), 1, { 'old:c1': { offset: 1 }, 'other:c1': { offset: 1 } }, { old: 1 });
+  await s.push(body('disk'), 1, { 'old:c1': { offset: 2 } }, { old: 1 });
+  s.renameSources(new Map([['old', 'new']]));
+  const head = (await s.head())!;
+  assert.deepEqual(head.positions, { 'new:c1': { offset: 1 }, 'other:c1': { offset: 1 } });
+  assert.deepEqual(head.sources, { new: 1 });
+  await s.persist();
+  const again = await Spool.open(d, options, silentLogger, () => {});
+  const seen: Array<Record<string, unknown>> = [];
+  while (again.length > 0) {
+    const e = (await again.head())!;
+    seen.push(e.positions);
+    assert.equal((await again.body(e)).toString(), seen.length === 1 ? 'mem' : 'disk');
+    await again.remove(e);
+  }
+  assert.deepEqual(seen, [{ 'new:c1': { offset: 1 }, 'other:c1': { offset: 1 } }, { 'new:c1': { offset: 2 } }]);
+  assert.equal(again.diskBytes, 0, 'the rewritten file\'s size was counted');
+});

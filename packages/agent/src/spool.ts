@@ -4,6 +4,7 @@ import { agentError } from './errors.js';
 import type { Logger } from './log.js';
 import type { Position } from './batcher.js';
 import { writeFileDurably } from './durable-write.js';
+import { renamedKeys } from './source-renames.js';
 
 /**
  * The delivery queue. The first `memory_batches` waiting batches stay in
@@ -61,6 +62,9 @@ export class Spool {
   /** Called when a batch leaves the queue (room for paused sources). */
   onRoom: () => void = () => undefined;
   private closing = false;
+  /** Spooled batches whose positions were renamed since their file was written (renameSources). */
+  private readonly staleHeaders = new Set<SpoolEntry>();
+  private renames = 0;
 
   private constructor(
     readonly dir: string,
@@ -130,8 +134,9 @@ export class Spool {
       this.wake();
       return;
     }
-    const header = Buffer.from(JSON.stringify({ v: 1, count, positions, sources } satisfies Header) + '\n');
-    const size = header.length + body.length;
+    let header = Buffer.from(JSON.stringify({ v: 1, count, positions, sources } satisfies Header) + '\n');
+    const renames = this.renames;
+    let size = header.length + body.length;
     while (this.diskBytesValue + size > this.options.max_bytes) {
       if (this.options.when_full === 'drop_oldest') {
         const victim = this.entries.find((e) => e.file !== null && e !== this.inFlight);
@@ -155,6 +160,11 @@ export class Spool {
         }
         await new Promise<void>((resolve) => this.waiters.push(resolve));
       }
+    }
+    if (renames !== this.renames) {
+      // Sources were renamed while this batch waited for room: its positions were (Agent.adoptRenames).
+      header = Buffer.from(JSON.stringify({ v: 1, count, positions, sources } satisfies Header) + '\n');
+      size = header.length + body.length;
     }
     const file = join(this.dir, `${String(seq).padStart(16, '0')}.batch`);
     try {
@@ -196,6 +206,22 @@ export class Spool {
     const at = this.entries.findIndex((e) => e.seq > entry.seq);
     if (at < 0) this.entries.push(entry);
     else this.entries.splice(at, 0, entry);
+  }
+
+  /**
+   * Sources renamed (old name → new, source-renames.ts): the positions of
+   * queued batches move to the new names, so that their acknowledgement
+   * moves the renamed source's checkpoint. Changed in place (the batch in
+   * flight included); a batch's file gets its new header when a stop
+   * persists the queue: a crash discards spooled positions anyway.
+   */
+  renameSources(renames: ReadonlyMap<string, string>): void {
+    this.renames++;
+    for (const e of this.entries) {
+      replaceContents(e.positions, renamedKeys(e.positions, renames));
+      replaceContents(e.sources, renamedKeys(e.sources, renames, (name) => name));
+      if (e.file !== null) this.staleHeaders.add(e);
+    }
   }
 
   /** Stop waiting for room: blocked pushes give up (see Agent.stop). */
@@ -270,6 +296,13 @@ export class Spool {
         await this.deleteFile(e);
         continue;
       }
+      if (e.file !== null && this.staleHeaders.has(e)) {
+        await this.rewriteHeader(e).catch((err: unknown) => {
+          // Its old header names the old source: acknowledged at the next start, it would not move the renamed one's checkpoint,
+          // which then reads its lines again (under the same ids: ingest drops them).
+          this.log.debug('A spooled batch could not be given its renamed positions.', { file: e.file, error: String(err) });
+        });
+      }
       if (e.file !== null || e.body === null) continue;
       const header = Buffer.from(JSON.stringify({ v: 1, count: e.count, positions: e.positions, sources: e.sources } satisfies Header) + '\n');
       const file = join(this.dir, `${String(e.seq).padStart(16, '0')}${e.part ?? ''}.batch`);
@@ -290,7 +323,17 @@ export class Spool {
     await writeFileDurably(join(this.dir, CLEAN_MARKER), '').catch(() => undefined);
   }
 
+  private async rewriteHeader(e: SpoolEntry): Promise<void> {
+    const body = await this.body(e);
+    const header = Buffer.from(JSON.stringify({ v: 1, count: e.count, positions: e.positions, sources: e.sources } satisfies Header) + '\n');
+    await writeFileDurably(e.file!, [header, body]);
+    this.staleHeaders.delete(e);
+    this.diskBytesValue += header.length + body.length - e.size;
+    e.size = header.length + body.length;
+  }
+
   private async deleteFile(entry: SpoolEntry): Promise<void> {
+    this.staleHeaders.delete(entry);
     if (entry.file === null) return;
     await fsp.rm(entry.file, { force: true });
     this.diskBytesValue -= entry.size;
@@ -302,4 +345,10 @@ export class Spool {
     this.waiters = [];
     for (const resolve of w) resolve();
   }
+}
+
+/** Makes `target` hold exactly `source`'s keys and values (objects shared by a batch and its queue entry). */
+export function replaceContents<T>(target: Record<string, T>, source: Readonly<Record<string, T>>): void {
+  for (const key of Object.keys(target)) delete target[key];
+  Object.assign(target, source);
 }

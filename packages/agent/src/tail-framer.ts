@@ -27,5 +27,7 @@ export function tailFramer(config: FileSourceConfig, encoding: FileEncoding, off
   }
   if (config.type === 'kubernetes') return new LineFramer(config.max_line_bytes + CRI_HEADER_BYTES, 'truncate', offset);
   if (config.type === 'docker') return new LineFramer(Math.max(config.max_line_bytes, DOCKER_LINE_BYTES), config.long_lines, offset);
-  return new LineFramer(config.max_line_bytes, config.long_lines, offset, config.max_message_bytes);
+  // NUL bytes leading a line (a copytruncate hole) are dropped: not in UTF-16, where a NUL is
+  // half of a character, nor in a runtime's line (docker, CRI), parsed whole, which a hole makes not JSON/CRI.
+  return new LineFramer(config.max_line_bytes, config.long_lines, offset, config.max_message_bytes, true);
 }
