@@ -10,6 +10,7 @@ import { splitLines } from '../../split-lines.js';
  *   {"index"|"create": {"_index", "_id"}} \n {document} ─► envelope: the document (structured),
  *        meta { event.id: _id, es.index: _index }
  *   {"update"|"delete": …} (+ its line) ─► failed item (logship stores, it does not edit)
+ *   index or create naming no index (neither _index nor the path) ─► failed item, as Elasticsearch refuses it
  *
  * An action line that is not JSON makes the rest of the body unreadable
  * (which line is an action?), so, as Elasticsearch does, the whole request
@@ -84,6 +85,14 @@ export function decodeBulk(body: Buffer, defaultIndex: string | undefined): Deco
       actions.push({ op, index, id: givenId ?? '' });
       continue;
     }
+    if (index === '') {
+      // Elasticsearch refuses an index or create without an index (its
+      // bulk validation, "index is missing"); stored, the event had no
+      // es.index and its answer an `_index` of "".
+      items.push({ kind: 'failed', ref, error: errors.bulkIndexMissing() });
+      actions.push(refusedAction(op as BulkOp, index, givenId, docLine.text));
+      continue;
+    }
     let doc: unknown;
     try {
       doc = parseJson(docLine.text);
@@ -105,8 +114,7 @@ export function decodeBulk(body: Buffer, defaultIndex: string | undefined): Deco
     // an id the block store had to keep, ~16 bytes an event that Filebeat,
     // Vector or Logstash sent without _id.
     const id = givenId ?? own ?? '';
-    // No index named (neither the path nor the action has one): no es.index, rather than "".
-    const envelopeMeta: Record<string, unknown> = index === '' ? {} : { 'es.index': index };
+    const envelopeMeta: Record<string, unknown> = { 'es.index': index };
     if (givenId !== undefined) envelopeMeta['event.id'] = givenId;
     items.push({
       kind: 'envelope',

@@ -175,6 +175,11 @@ function answeredAction(a: BulkAction, normalizedId: string | undefined): BulkAc
   return { ...a, id: normalizedId ?? (a.doc !== undefined ? derivedId(a.index, a.doc) : '') };
 }
 
+/** Item refusals Elasticsearch names with a type of their own; the others are its document_parsing_exception. */
+const ITEM_TYPE_BY_CODE: Readonly<Record<string, string>> = {
+  LS_INGEST_BULK_INDEX_MISSING: 'action_request_validation_exception',
+};
+
 /** One item of the bulk answer, as Elasticsearch shapes it, so per-item retry logic works. */
 function itemAnswer(a: BulkAction, outcome: ItemOutcome, err: { code: string; reason: string } | undefined): Record<string, ItemResult> {
   const base = { _index: a.index, _id: a.id };
@@ -196,7 +201,7 @@ function itemAnswer(a: BulkAction, outcome: ItemOutcome, err: { code: string; re
     r = {
       ...base,
       status: 400,
-      error: { type: 'document_parsing_exception', reason: err?.reason ?? 'rejected', 'logship.code': err?.code ?? 'LS_INGEST_EVENT_REJECTED' },
+      error: { type: ITEM_TYPE_BY_CODE[err?.code ?? ''] ?? 'document_parsing_exception', reason: err?.reason ?? 'rejected', 'logship.code': err?.code ?? 'LS_INGEST_EVENT_REJECTED' },
     };
   }
   return { [a.op]: r };
