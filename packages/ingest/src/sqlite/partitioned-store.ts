@@ -210,8 +210,9 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
           }
         }
         // Damage SQLite's walk does not see (a block's bytes overwritten inside a
-        // valid page) fails the store's own decoding: the files' contents are read.
-        if (found.length === 0 && isStoreError(err, 'LS_STORE_CORRUPT_PARTITION')) {
+        // valid page, a row's doc that is not JSON) fails the store's own
+        // decoding, or SQLite's JSON functions: the files' contents are read.
+        if (found.length === 0) {
           for (const day of partitionsByDay(this.pool.known.values(), range, 'asc')) {
             for (const h of day) {
               if (this.damaged.has(h.name)) continue;

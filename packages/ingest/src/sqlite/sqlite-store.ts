@@ -25,7 +25,8 @@ import type {
 } from '@logship/query';
 import type { LogStore, WriteOptions, WriteResult } from '../store/log-store.js';
 import type { StoredRow } from './event-row.js';
-import { PartitionPool } from './partition-pool.js';
+import { PartitionPool, type PartitionHandle } from './partition-pool.js';
+import { rowContentCheck } from './row-content-check.js';
 import type { PartitionDb } from './partition-db.js';
 import { BatchWriter } from './batch-writer.js';
 import { prepareWrite, type PreparedWrite } from './prepare-write.js';
@@ -138,6 +139,10 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
       readers: this.readerOptions ? new ReaderPool(this.readerOptions, this.readerThreads, undefined, (found) => this.noteDamaged(found)) : null,
       writer: this.writerOptions ? new WriterThread(this.writerOptions) : null,
     };
+  }
+
+  protected override contentCheck(h: PartitionHandle<PartitionDb>): string | null {
+    return rowContentCheck(h.file);
   }
 
   /**
