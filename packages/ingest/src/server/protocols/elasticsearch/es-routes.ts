@@ -181,7 +181,7 @@ const ITEM_TYPE_BY_CODE: Readonly<Record<string, string>> = {
 };
 
 /** One item of the bulk answer, as Elasticsearch shapes it, so per-item retry logic works. */
-function itemAnswer(a: BulkAction, outcome: ItemOutcome, err: { code: string; reason: string } | undefined): Record<string, ItemResult> {
+function itemAnswer(a: BulkAction, outcome: ItemOutcome, err: { code: string; reason: string; retryable?: true } | undefined): Record<string, ItemResult> {
   const base = { _index: a.index, _id: a.id };
   let r: ItemResult;
   if (outcome === 'stored') {
@@ -197,6 +197,10 @@ function itemAnswer(a: BulkAction, outcome: ItemOutcome, err: { code: string; re
     // copy. dropped: what ES answers for a document an ingest pipeline's drop
     // processor dropped.
     r = { ...base, _version: 1, result: 'noop', status: 200 };
+  } else if (err?.retryable) {
+    // Not stored for now (its day's partition cannot take writes): a 503
+    // item, which Filebeat, Logstash, Vector and Fluent Bit send again.
+    r = { ...base, status: 503, error: { type: 'unavailable_shards_exception', reason: err.reason, 'logship.code': err.code } };
   } else {
     r = {
       ...base,
