@@ -64,7 +64,9 @@ export function decodeBulk(body: Buffer, defaultIndex: string | undefined): Deco
     }
     const meta = (parsed as Record<string, unknown>)[op];
     const m = meta !== null && typeof meta === 'object' && !Array.isArray(meta) ? (meta as Record<string, unknown>) : {};
-    const index = typeof m._index === 'string' && m._index !== '' ? m._index : (defaultIndex ?? '');
+    // A number is its text, as Elasticsearch's bulk parser reads it (and _id below).
+    const named = typeof m._index === 'number' ? String(m._index) : m._index;
+    const index = typeof named === 'string' && named !== '' ? named : (defaultIndex ?? '');
     const givenId = typeof m._id === 'string' && m._id !== '' ? m._id : typeof m._id === 'number' ? String(m._id) : undefined;
     const ref = actionLine.number;
 

@@ -144,6 +144,10 @@ test('an index or create action naming no index (neither _index nor the path) is
   const viaPath = (await bulk(ndjson({ index: {} }, { message: 'index from the path', '@timestamp': '2026-02-08T12:31:03Z' }), '/es/from-path/_bulk')).json() as typeof ans;
   assert.equal(viaPath.errors, false);
   assert.equal((await h.search('es.index:from-path')).length, 1);
+  // A number names an index, as Elasticsearch's bulk parser reads it.
+  const numbered = (await bulk(ndjson({ index: { _index: 2026 } }, { message: 'numbered index', '@timestamp': '2026-02-08T12:31:04Z' }))).json() as typeof ans;
+  assert.equal(numbered.errors, false, JSON.stringify(numbered));
+  assert.equal((await h.search('es.index:2026')).length, 1);
 });
 
 test('malformed requests get Elasticsearch error bodies with a 4xx', async () => {
