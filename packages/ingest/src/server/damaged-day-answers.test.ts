@@ -21,9 +21,10 @@ import { startServer } from './server.js';
 
 const DAY = 86_400_000;
 
-test('a request mixing a damaged day with other days: the others stored, the damaged day refused retryably, in every protocol', async () => {
+// With ingest workers, native requests are prepared on another thread and committed here: checked the same.
+for (const workers of [0, 1]) test(`a request mixing a damaged day with other days: the others stored, the damaged day refused retryably, in every protocol (ingest.workers ${workers})`, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'logship-damaged-day-'));
-  const config = buildServerConfig({ data: dir, listen: '127.0.0.1:0' });
+  const config = buildServerConfig({ data: dir, listen: '127.0.0.1:0', ingest: { workers } });
   const running = await startServer({ config, logger: pino({ level: 'silent' }), openStore: (c) => openStore(c), retentionAtStart: false });
   const post = (path: string, type: string, body: string) => fetch(`${running.url}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
   const found = async (q: string) => ((await (await fetch(`${running.url}/api/v1/search?q=${encodeURIComponent(q)}&from=now-3d&limit=100`)).json()) as { hits: unknown[] }).hits.length;
