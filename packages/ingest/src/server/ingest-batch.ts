@@ -276,7 +276,8 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
   // A protocol whose answer cannot say "retry these items" (Loki push,
   // OTLP, whose partial success is permanent) answers a retryable failure
   // for the request: the committed part is deduped when it is sent again.
-  if (unavailable.length > 0 && protocol !== 'native' && protocol !== 'elasticsearch') {
+  // Syslog has no answer: its listener logs the items' errors.
+  if (unavailable.length > 0 && (protocol === 'loki' || protocol === 'otlp')) {
     throw errors.storeUnavailable.withCause({ retryAfterS: 5 }, `${unavailable[0]!.reason} (${unavailable.length} of the request's events; the others are committed, and deduped when it is sent again)`);
   }
   return { stored: result.stored, duplicates: result.duplicates, expired: result.expired, dropped, errors: itemErrors, outcomes, ids: batch.ids };
