@@ -39,7 +39,8 @@ export interface IngestAnswer {
   stored?: number;
   duplicates?: number;
   expired?: number;
-  errors?: Array<{ line?: number; reason?: string; code?: string }>;
+  /** `retryable`: the line was not stored for now (its day's partition on the server cannot take writes); sent again, unlike the others. */
+  errors?: Array<{ line?: number; reason?: string; code?: string; retryable?: boolean }>;
 }
 
 export type Outcome =
@@ -247,6 +248,10 @@ export class Shipper {
         await this.spool.splitHead(entry, parts);
         continue;
       }
+      if (outcome.kind === 'delivered' && (await this.keepRetryable(entry, body, outcome.answer))) {
+        await sleep(this.backoff.next(), signal);
+        continue;
+      }
       if (outcome.kind === 'rejected') {
         const e = agentError('LS_AGENT_INGEST_REJECTED', entry.count, outcome.status, outcome.reason);
         this.log.error(e.message, { code: e.code });
@@ -266,5 +271,29 @@ export class Shipper {
       this.onAck(entry);
       await this.spool.remove(entry);
     }
+  }
+
+  /**
+   * Ingest committed the batch but for lines it answered `retryable` (their
+   * day's partition on the server cannot take writes, a damaged file): the
+   * batch at the head becomes those lines alone, with its positions, sent
+   * again after a backoff, so the checkpoint moves only once they are
+   * acknowledged and the rest is not sent twice. False when there are none.
+   */
+  private async keepRetryable(entry: SpoolEntry, body: Buffer, answer: IngestAnswer): Promise<boolean> {
+    const errors = answer.errors ?? [];
+    const again = errors.filter((e) => e.retryable === true && Number.isInteger(e.line));
+    if (again.length === 0) return false;
+    const lines = (await gunzip(body)).toString('utf8').split('\n');
+    const kept = again.map((e) => lines[e.line! - 1]).filter((l): l is string => l !== undefined && l.length > 0);
+    if (kept.length === 0) return false;
+    const refused = errors.length - again.length;
+    if (refused > 0) this.metrics.inc(...M.eventsRejected, {}, refused);
+    this.metrics.inc(...M.batchesRetried);
+    const e = agentError('LS_AGENT_INGEST_UNAVAILABLE', `${kept.length} of ${entry.count} events were not stored for now: ${again[0]!.reason ?? again[0]!.code ?? 'retryable'}`);
+    this.log.warn(`${e.message}; only they are sent again`, { code: e.code });
+    const part = { body: await gzip(kept.join('\n') + '\n', { level: 3 }), count: kept.length, positions: entry.positions, sources: entry.sources };
+    await this.spool.splitHead(entry, [part]);
+    return true;
   }
 }

@@ -132,7 +132,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
   async write(events: LogEvent[], now?: number, opts?: WriteOptions): Promise<WriteResult> {
     this.assertOpen();
     const prepared = prepareBlockWrite(events, now ?? this.clock(), this.policy, this.classFingerprint, this.textFields, opts?.contentIds, opts?.times);
-    this.refuseDamaged(prepared.groups);
+    this.refuseDamaged(prepared, (g) => g.index);
     if (this.writer) return this.writer.write(prepared);
     return this.writes.write(prepared);
   }
@@ -151,6 +151,8 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
   /** Stores what a createPreparer function returned (PreparingStore), as write() stores its events. */
   commitPrepared(prepared: unknown): Promise<WriteResult> {
     this.assertOpen();
+    // Prepared on an ingest worker: the damaged days are known only here.
+    this.refuseDamaged(prepared as PreparedBlockWrite, (g) => g.index);
     if (this.writer) return this.writer.write(prepared as PreparedBlockWrite);
     return this.writes.write(prepared as PreparedBlockWrite);
   }

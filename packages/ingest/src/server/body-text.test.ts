@@ -22,7 +22,7 @@ const NS = `${TEST_NOW - 60_000}000000`;
 test('a body starting with a UTF-8 byte order mark is read past it on the native, bulk, _doc, Loki JSON and OTLP/JSON routes', async () => {
   const sends: [string, string, string][] = [
     ['/api/v1/ingest', 'application/x-ndjson', `${JSON.stringify({ '@timestamp': ISO, msg: 'bom native' })}\n`],
-    ['/es/_bulk', 'application/x-ndjson', `{"index":{}}\n${JSON.stringify({ '@timestamp': ISO, message: 'bom bulk' })}\n`],
+    ['/es/_bulk', 'application/x-ndjson', `{"index":{"_index":"bom"}}\n${JSON.stringify({ '@timestamp': ISO, message: 'bom bulk' })}\n`],
     ['/es/logs/_doc', 'application/json', JSON.stringify({ '@timestamp': ISO, message: 'bom doc' })],
     ['/loki/api/v1/push', 'application/json', JSON.stringify({ streams: [{ stream: { job: 'bom' }, values: [[NS, 'bom loki']] }] })],
     ['/v1/logs', 'application/json', JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ timeUnixNano: NS, body: { stringValue: 'bom otlp' } }] }] }] })],

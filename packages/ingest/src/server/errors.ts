@@ -76,6 +76,11 @@ export const errors = {
   bulkMissingSource: defineError('LS_INGEST_BULK_MISSING_SOURCE', 'bulk action has no document line after it', 400),
   bulkEmpty: defineError('LS_INGEST_BULK_EMPTY', 'bulk request has no actions (Validation Failed: 1: no requests added;)', 400),
   bulkDocumentNotObject: defineError('LS_INGEST_BULK_DOCUMENT_NOT_OBJECT', 'bulk document is not a JSON object: %s', 400),
+  bulkIndexMissing: defineError(
+    'LS_INGEST_BULK_INDEX_MISSING',
+    'Validation Failed: 1: index is missing; (name one in the action\'s _index or the path, /es/{index}/_bulk)',
+    400,
+  ),
   syslogBadMessage: defineError('LS_INGEST_SYSLOG_BAD_MESSAGE', 'syslog message cannot be read: %s', 400),
 
   // Auth.

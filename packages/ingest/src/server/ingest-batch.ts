@@ -86,6 +86,8 @@ export interface ItemError {
   item: number;
   reason: string;
   code: string;
+  /** Not stored for now (its day's partition cannot take writes): sending it again can store it, unlike the other errors. */
+  retryable?: true;
 }
 
 export interface IngestOutcome {
@@ -224,6 +226,16 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
     rejected.add(e.index);
     itemErrors.push({ ref: items[i]?.ref ?? 0, item: i, reason: err.message, code: err.code });
   }
+  // Events of a day whose partition cannot take writes (a damaged file):
+  // the others are committed, these are answered as a retry's to make.
+  const unavailable = result.unavailable ?? [];
+  for (const e of unavailable) {
+    const err = errors.storeUnavailable(e.reason);
+    const i = itemOf[e.index] ?? 0;
+    rejected.add(e.index);
+    itemErrors.push({ ref: items[i]?.ref ?? 0, item: i, reason: err.message, code: err.code, retryable: true });
+  }
+  if (unavailable.length > 0) ctx.log.warn({ protocol, events: unavailable.length, reason: unavailable[0]!.reason }, 'Events of a batch were not stored: their partition cannot take writes; the sender is told to retry them.');
   itemErrors.sort((a, b) => a.ref - b.ref || a.item - b.item);
 
   // Which of the written events were new: the backend says (both of ours
@@ -261,6 +273,13 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
   if (dropped > 0) byProtocol.inc({ protocol, outcome: 'dropped' }, dropped);
   if (itemErrors.length > 0) byProtocol.inc({ protocol, outcome: 'rejected' }, itemErrors.length);
   metrics.ingestDuration.observe((performance.now() - started) / 1000);
+  // A protocol whose answer cannot say "retry these items" (Loki push,
+  // OTLP, whose partial success is permanent) answers a retryable failure
+  // for the request: the committed part is deduped when it is sent again.
+  // Syslog has no answer: its listener logs the items' errors.
+  if (unavailable.length > 0 && (protocol === 'loki' || protocol === 'otlp')) {
+    throw errors.storeUnavailable.withCause({ retryAfterS: 5 }, `${unavailable[0]!.reason} (${unavailable.length} of the request's events; the others are committed, and deduped when it is sent again)`);
+  }
   return { stored: result.stored, duplicates: result.duplicates, expired: result.expired, dropped, errors: itemErrors, outcomes, ids: batch.ids };
 }
 

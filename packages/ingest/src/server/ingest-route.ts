@@ -29,6 +29,8 @@ export interface LineError {
   line: number;
   reason: string;
   code: string;
+  /** The line was not stored for now (its day's partition cannot take writes): send it again later; the other errors are permanent. */
+  retryable?: true;
 }
 
 export interface IngestAnswer {
@@ -53,7 +55,7 @@ const answerSchema = {
       items: {
         type: 'object',
         required: ['line', 'reason', 'code'],
-        properties: { line: { type: 'integer' }, reason: { type: 'string' }, code: { type: 'string' } },
+        properties: { line: { type: 'integer' }, reason: { type: 'string' }, code: { type: 'string' }, retryable: { type: 'boolean' } },
       },
     },
   },
@@ -99,7 +101,7 @@ export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions
         duplicates: outcome.duplicates,
         expired: outcome.expired,
         dropped: outcome.dropped,
-        errors: outcome.errors.map((e) => ({ line: e.ref, reason: e.reason, code: e.code })),
+        errors: outcome.errors.map((e) => ({ line: e.ref, reason: e.reason, code: e.code, ...(e.retryable ? { retryable: true as const } : {}) })),
       };
     },
   );

@@ -10,6 +10,7 @@
  */
 import type Database from 'better-sqlite3';
 import { fieldNameMatches } from '@logship/query';
+import { storeError } from '../store/store-error.js';
 
 /** A path that matches no key: codes never contain `-`. */
 export const NO_SUCH_PATH = '$."-"';
@@ -93,7 +94,8 @@ export class DocKeys {
       this.reload();
       name = this.names.get(code);
     }
-    if (name === undefined) throw new Error(`doc key code ${code} is not in doc_keys`);
+    // The table only grows: a code it lacks is a damaged file, which reads leave out (partition-damage.ts).
+    if (name === undefined) throw storeError('LS_STORE_CORRUPT_PARTITION', `doc key code ${code} is not in doc_keys`);
     return name;
   }
 }

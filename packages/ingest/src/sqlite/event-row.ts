@@ -13,6 +13,7 @@ import { isoTime } from '../normalize/iso-time.js';
 import { PROMOTED_COLUMNS } from './partition-schema.js';
 import { docValueKey, isRollupField } from './rollup.js';
 import { ftsText } from './sql-functions.js';
+import { storeError } from '../store/store-error.js';
 
 /** The promoted columns, in the order EventRow.cols holds their values. */
 export const COLUMNS: readonly string[] = Object.freeze(Object.values(PROMOTED_COLUMNS));
@@ -141,7 +142,7 @@ export function rowToEvent(row: StoredRow, nameOf: (code: string) => string, fie
     if (typeof value === 'string' || typeof value === 'number') event[field] = value;
   }
   if (row.doc !== null) {
-    for (const [code, value] of Object.entries(JSON.parse(row.doc) as Record<string, FieldValue>)) setEventField(event, nameOf(code), value);
+    for (const [code, value] of Object.entries(parseDoc(row.doc))) setEventField(event, nameOf(code), value);
   }
   if (!fields) return event;
   const projected: LogEvent = { '@timestamp': event['@timestamp'], 'event.id': event['event.id'] };
@@ -150,4 +151,13 @@ export function rowToEvent(row: StoredRow, nameOf: (code: string) => string, fie
     if (value !== undefined) setEventField(projected, f, value);
   }
   return projected;
+}
+
+/** A stored `doc`: not JSON means the file is damaged (the store writes only JSON there), which reads leave out (partition-damage.ts). */
+function parseDoc(doc: string): Record<string, FieldValue> {
+  try {
+    return JSON.parse(doc) as Record<string, FieldValue>;
+  } catch (err) {
+    throw storeError('LS_STORE_CORRUPT_PARTITION', `an event's stored fields are not JSON: ${(err as Error).message}`, err);
+  }
 }

@@ -17,10 +17,15 @@ export interface DamagedPartition {
   reason: string;
 }
 
-/** Whether `err` says a file is damaged (SQLite's SQLITE_CORRUPT*, SQLITE_NOTADB, or the store's own code). */
+/**
+ * Whether `err` says a file is damaged (SQLite's SQLITE_CORRUPT*,
+ * SQLITE_NOTADB, the store's own code, or SQLite's JSON functions reading
+ * a row's `doc` that is not JSON: the store writes only JSON there).
+ */
 export function isCorruption(err: unknown): boolean {
   if (isStoreError(err, 'LS_STORE_CORRUPT_PARTITION')) return true;
   const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'SQLITE_ERROR' && err instanceof Error && err.message === 'malformed JSON') return true;
   return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
 }
 

@@ -11,6 +11,8 @@ test('partition file names round-trip', () => {
 test('WAL side files and impossible dates are not partitions', () => {
   assert.equal(parsePartitionFileName('2026-11-23.errors.db-wal'), null);
   assert.equal(parsePartitionFileName('2026-02-30.default.db'), null);
+  // Dates Date.parse refuses: a stray file so named stopped `logship serve` at start ("Invalid time value").
+  for (const name of ['2026-13-45.default.db', '2026-02-32.default.db', '0000-00-00.errors.db']) assert.equal(parsePartitionFileName(name), null, name);
   assert.equal(parsePartitionFileName('2026-11-23.bad.class.db'), null);
 });
 

@@ -37,7 +37,9 @@ export function partitionFileName(key: PartitionKey): string {
 export function parsePartitionFileName(name: string): PartitionKey | null {
   const m = FILE.exec(name);
   if (!m || !m[1] || !m[2]) return null;
-  if (utcDay(dayStartMs(m[1])) !== m[1]) return null;
+  // A date Date.parse refuses (month 13, day 32) is NaN, which utcDay cannot format.
+  const start = dayStartMs(m[1]);
+  if (!Number.isFinite(start) || utcDay(start) !== m[1]) return null;
   return { day: m[1], className: m[2] };
 }
 

@@ -7,8 +7,8 @@
  */
 import path from 'node:path';
 import { resolveTextFields, type SortOrder } from '@logship/query';
-import type { PartitionInfo, RetentionRunResult, StoreHealth } from '../store/log-store.js';
-import { isStoreError, storeError } from '../store/store-error.js';
+import type { PartitionInfo, RetentionRunResult, StoreHealth, WriteResult } from '../store/log-store.js';
+import { isStoreError, storeError, storeErrorDetail, type StoreError } from '../store/store-error.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { createRetentionPolicy, type ClassMatcherFactory, type RetentionPolicy } from '../retention/retention-policy.js';
 import type { PartitionHandle, PartitionPool, PooledDb } from './partition-pool.js';
@@ -210,8 +210,9 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
           }
         }
         // Damage SQLite's walk does not see (a block's bytes overwritten inside a
-        // valid page) fails the store's own decoding: the files' contents are read.
-        if (found.length === 0 && isStoreError(err, 'LS_STORE_CORRUPT_PARTITION')) {
+        // valid page, a row's doc that is not JSON) fails the store's own
+        // decoding, or SQLite's JSON functions: the files' contents are read.
+        if (found.length === 0) {
           for (const day of partitionsByDay(this.pool.known.values(), range, 'asc')) {
             for (const h of day) {
               if (this.damaged.has(h.name)) continue;
@@ -259,23 +260,40 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
   }
 
   /**
-   * Refuses a write into a partition a read found damaged inside (and whose
-   * file is still the one found so), as a write that reaches its damaged
-   * pages fails: acknowledged, its events would be left out of every
-   * search, and moved aside with the file when it is replaced. A 503 names
-   * the file; senders retry until a new file takes the day.
+   * Sets aside a write's share for a partition a read found damaged inside
+   * (and whose file is still the one found so), as a write that reaches its
+   * damaged pages fails: acknowledged, its events would be left out of every
+   * search, and moved aside with the file when it is replaced. Those events
+   * are answered `unavailable` (a retry can store them once a new file takes
+   * the day), the other days' are written: a batch mixing a damaged day with
+   * others was refused whole, and a sender retrying it shipped nothing else.
+   * When the damaged days are all the batch would store, it is refused
+   * whole, a 503 naming the file.
    */
-  protected refuseDamaged(groups: readonly { name: string }[]): void {
-    if (this.damaged.size > 0) {
-      for (const g of groups) {
-        const h = this.pool.known.get(g.name);
-        if (!h || !this.isDamaged(h)) continue;
-        const err = damagedWriteError(g.name, new Error(this.unreadable.get(g.name) ?? 'found damaged by a read'));
-        this.refusedDamaged = err.message;
-        throw err;
-      }
-    }
+  protected refuseDamaged<G extends { name: string }>(prepared: { result: WriteResult; groups: G[] }, indexes: (group: G) => Iterable<number>): void {
     this.refusedDamaged = null;
+    if (this.damaged.size === 0) return;
+    const kept: G[] = [];
+    let refused: StoreError | null = null;
+    for (const g of prepared.groups) {
+      const h = this.pool.known.get(g.name);
+      if (!h || !this.isDamaged(h)) {
+        kept.push(g);
+        continue;
+      }
+      const err = damagedWriteError(g.name, new Error(this.unreadable.get(g.name) ?? 'found damaged by a read'));
+      refused ??= err;
+      const unavailable = (prepared.result.unavailable ??= []);
+      for (const index of indexes(g)) unavailable.push({ index, reason: storeErrorDetail(err) });
+    }
+    if (refused === null) return;
+    if (kept.length === 0) {
+      this.refusedDamaged = refused.message;
+      throw refused;
+    }
+    // Readiness: the batch's other days were taken, so not "nothing of it was acknowledged".
+    this.refusedDamaged = storeErrorDetail(refused);
+    prepared.groups = kept;
   }
 
   /** Why the last write was refused by refuseDamaged (null once one is not): readiness says it, as it does a writer's. */

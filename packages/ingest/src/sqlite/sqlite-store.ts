@@ -25,7 +25,8 @@ import type {
 } from '@logship/query';
 import type { LogStore, WriteOptions, WriteResult } from '../store/log-store.js';
 import type { StoredRow } from './event-row.js';
-import { PartitionPool } from './partition-pool.js';
+import { PartitionPool, type PartitionHandle } from './partition-pool.js';
+import { rowContentCheck } from './row-content-check.js';
 import type { PartitionDb } from './partition-db.js';
 import { BatchWriter } from './batch-writer.js';
 import { prepareWrite, type PreparedWrite } from './prepare-write.js';
@@ -140,6 +141,10 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
     };
   }
 
+  protected override contentCheck(h: PartitionHandle<PartitionDb>): string | null {
+    return rowContentCheck(h.file);
+  }
+
   /**
    * Rows are prepared here (prepare-write.ts), then group-committed
    * (batch-writer.ts) on the writer thread when there is one.
@@ -147,7 +152,7 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
   async write(events: LogEvent[], now?: number, opts?: WriteOptions): Promise<WriteResult> {
     this.assertOpen();
     const prepared = prepareWrite(events, now ?? this.clock(), this.policy, this.classFingerprint, this.otherTextFields, opts?.times);
-    this.refuseDamaged(prepared.groups);
+    this.refuseDamaged(prepared, (g) => g.items.map((row) => row.index));
     if (this.writer) return this.writer.write(prepared);
     return this.writes.write(prepared);
   }

@@ -19,6 +19,12 @@ export interface WriteResult {
   /** Per-event permanent failures (index into the written array). */
   errors: { index: number; reason: string }[];
   /**
+   * Events not written because their partition cannot take writes now (a
+   * file found damaged): a retry of them can succeed (once the file is
+   * replaced); the rest of the batch is committed. Absent when none.
+   */
+  unavailable?: { index: number; reason: string }[];
+  /**
    * Which events of the batch were newly stored (indexes into the written
    * array, ascending), when the backend knows; the live tail shows only
    * these, so a retried batch does not show its events twice.

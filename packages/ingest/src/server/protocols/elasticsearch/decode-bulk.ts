@@ -10,6 +10,7 @@ import { splitLines } from '../../split-lines.js';
  *   {"index"|"create": {"_index", "_id"}} \n {document} ─► envelope: the document (structured),
  *        meta { event.id: _id, es.index: _index }
  *   {"update"|"delete": …} (+ its line) ─► failed item (logship stores, it does not edit)
+ *   index or create naming no index (neither _index nor the path) ─► failed item, as Elasticsearch refuses it
  *
  * An action line that is not JSON makes the rest of the body unreadable
  * (which line is an action?), so, as Elasticsearch does, the whole request
@@ -63,7 +64,9 @@ export function decodeBulk(body: Buffer, defaultIndex: string | undefined): Deco
     }
     const meta = (parsed as Record<string, unknown>)[op];
     const m = meta !== null && typeof meta === 'object' && !Array.isArray(meta) ? (meta as Record<string, unknown>) : {};
-    const index = typeof m._index === 'string' && m._index !== '' ? m._index : (defaultIndex ?? '');
+    // A number is its text, as Elasticsearch's bulk parser reads it (and _id below).
+    const named = typeof m._index === 'number' ? String(m._index) : m._index;
+    const index = typeof named === 'string' && named !== '' ? named : (defaultIndex ?? '');
     const givenId = typeof m._id === 'string' && m._id !== '' ? m._id : typeof m._id === 'number' ? String(m._id) : undefined;
     const ref = actionLine.number;
 
@@ -82,6 +85,14 @@ export function decodeBulk(body: Buffer, defaultIndex: string | undefined): Deco
     if (op === 'update') {
       items.push({ kind: 'failed', ref, error: errors.bulkUnsupportedAction(op) });
       actions.push({ op, index, id: givenId ?? '' });
+      continue;
+    }
+    if (index === '') {
+      // Elasticsearch refuses an index or create without an index (its
+      // bulk validation, "index is missing"); stored, the event had no
+      // es.index and its answer an `_index` of "".
+      items.push({ kind: 'failed', ref, error: errors.bulkIndexMissing() });
+      actions.push(refusedAction(op as BulkOp, index, givenId, docLine.text));
       continue;
     }
     let doc: unknown;
@@ -105,8 +116,7 @@ export function decodeBulk(body: Buffer, defaultIndex: string | undefined): Deco
     // an id the block store had to keep, ~16 bytes an event that Filebeat,
     // Vector or Logstash sent without _id.
     const id = givenId ?? own ?? '';
-    // No index named (neither the path nor the action has one): no es.index, rather than "".
-    const envelopeMeta: Record<string, unknown> = index === '' ? {} : { 'es.index': index };
+    const envelopeMeta: Record<string, unknown> = { 'es.index': index };
     if (givenId !== undefined) envelopeMeta['event.id'] = givenId;
     items.push({
       kind: 'envelope',

@@ -102,11 +102,6 @@ test('a bulk without _id derives a stable id, so a resent batch is stored once',
   assert.equal(stored[0]!['event.id'], a.items[0]!.index._id);
   assert.equal((await h.search(`event.id:"${a.items[0]!.index._id}"`)).length, 1);
   const other = (await bulk(ndjson({ index: { _index: 'noid-2' } }, { message: 'no id here', '@timestamp': '2026-02-08T12:30:00Z' }))).json() as typeof a;
-  // Neither the path nor the action names an index: no es.index at all, rather than "".
-  const bare = (await bulk(ndjson({ index: {} }, { message: 'bare no index', '@timestamp': '2026-02-08T12:31:00Z' }))).json() as typeof a;
-  assert.equal(bare.items[0]!.index.status, 201);
-  const [stored0] = await h.search('"bare no index"');
-  assert.equal(stored0?.['es.index'], undefined);
   assert.notEqual(other.items[0]!.index._id, a.items[0]!.index._id);
   // A document refused before it is normalized (over the 1 MiB line limit) still answers with an id: a hash of it.
   const big = { message: 'y'.repeat(1024 * 1024), '@timestamp': '2026-02-08T12:30:00Z' };
@@ -121,6 +116,40 @@ test('a bulk without _id derives a stable id, so a resent batch is stored once',
   assert.notEqual(notJson.items[0]!.create._id, notJson.items[1]!.create._id);
 });
 
+test('an index or create action naming no index (neither _index nor the path) is refused per item, as Elasticsearch refuses it; the others are stored', async () => {
+  const body = ndjson(
+    { index: {} },
+    { message: 'bare no index', '@timestamp': '2026-02-08T12:31:00Z' },
+    { create: { _index: '', _id: 'empty-index' } },
+    { message: 'empty index name', '@timestamp': '2026-02-08T12:31:01Z' },
+    { create: { _index: 'named' } },
+    { message: 'named index', '@timestamp': '2026-02-08T12:31:02Z' },
+  );
+  const res = await bulk(body);
+  assert.equal(res.statusCode, 200, res.body);
+  const ans = res.json() as { errors: boolean; items: Record<string, { status: number; _id: string; _index: string; error?: { type: string; reason: string; 'logship.code': string } }>[] };
+  assert.equal(ans.errors, true);
+  const items = ans.items.map((i) => Object.values(i)[0]!);
+  assert.deepEqual(items.map((i) => i.status), [400, 400, 201]);
+  for (const i of items.slice(0, 2)) {
+    assert.equal(i.error?.type, 'action_request_validation_exception');
+    assert.match(i.error!.reason, /Validation Failed: 1: index is missing;/);
+    assert.equal(i.error!['logship.code'], 'LS_INGEST_BULK_INDEX_MISSING');
+    assert.match(i._id, /\S/, 'answered with an id all the same');
+  }
+  assert.equal(items[1]!._id, 'empty-index');
+  assert.deepEqual(await h.search('"bare no index" OR "empty index name"'), []);
+  assert.equal((await h.search('es.index:named')).length, 1);
+  // The path's index names it for every action without one.
+  const viaPath = (await bulk(ndjson({ index: {} }, { message: 'index from the path', '@timestamp': '2026-02-08T12:31:03Z' }), '/es/from-path/_bulk')).json() as typeof ans;
+  assert.equal(viaPath.errors, false);
+  assert.equal((await h.search('es.index:from-path')).length, 1);
+  // A number names an index, as Elasticsearch's bulk parser reads it.
+  const numbered = (await bulk(ndjson({ index: { _index: 2026 } }, { message: 'numbered index', '@timestamp': '2026-02-08T12:31:04Z' }))).json() as typeof ans;
+  assert.equal(numbered.errors, false, JSON.stringify(numbered));
+  assert.equal((await h.search('es.index:2026')).length, 1);
+});
+
 test('malformed requests get Elasticsearch error bodies with a 4xx', async () => {
   const res = await bulk('{not json\n{"message":"x"}\n');
   assert.equal(res.statusCode, 400);
@@ -133,8 +162,9 @@ test('malformed requests get Elasticsearch error bodies with a 4xx', async () =>
   assert.equal((anon.json() as { error: { type: string } }).error.type, 'security_exception');
   // ApiKey id:key, as Beats and the ES clients send it.
   const apiKey = Buffer.from(`key-id:${WRITE_TOKEN}`).toString('base64');
-  const withKey = await bulk(ndjson({ index: {} }, { message: 'via api key', '@timestamp': '2026-02-08T12:31:00Z' }), '/es/_bulk', { authorization: `ApiKey ${apiKey}` });
+  const withKey = await bulk(ndjson({ index: { _index: 'keyed' } }, { message: 'via api key', '@timestamp': '2026-02-08T12:31:00Z' }), '/es/_bulk', { authorization: `ApiKey ${apiKey}` });
   assert.equal(withKey.statusCode, 200, withKey.body);
+  assert.equal((withKey.json() as { errors: boolean }).errors, false, withKey.body);
 });
 
 test('a bulk without actions (empty body, blank lines) answers 400 as Elasticsearch does, storing nothing', async () => {

@@ -175,8 +175,13 @@ function answeredAction(a: BulkAction, normalizedId: string | undefined): BulkAc
   return { ...a, id: normalizedId ?? (a.doc !== undefined ? derivedId(a.index, a.doc) : '') };
 }
 
+/** Item refusals Elasticsearch names with a type of their own; the others are its document_parsing_exception. */
+const ITEM_TYPE_BY_CODE: Readonly<Record<string, string>> = {
+  LS_INGEST_BULK_INDEX_MISSING: 'action_request_validation_exception',
+};
+
 /** One item of the bulk answer, as Elasticsearch shapes it, so per-item retry logic works. */
-function itemAnswer(a: BulkAction, outcome: ItemOutcome, err: { code: string; reason: string } | undefined): Record<string, ItemResult> {
+function itemAnswer(a: BulkAction, outcome: ItemOutcome, err: { code: string; reason: string; retryable?: true } | undefined): Record<string, ItemResult> {
   const base = { _index: a.index, _id: a.id };
   let r: ItemResult;
   if (outcome === 'stored') {
@@ -192,11 +197,15 @@ function itemAnswer(a: BulkAction, outcome: ItemOutcome, err: { code: string; re
     // copy. dropped: what ES answers for a document an ingest pipeline's drop
     // processor dropped.
     r = { ...base, _version: 1, result: 'noop', status: 200 };
+  } else if (err?.retryable) {
+    // Not stored for now (its day's partition cannot take writes): a 503
+    // item, which Filebeat, Logstash, Vector and Fluent Bit send again.
+    r = { ...base, status: 503, error: { type: 'unavailable_shards_exception', reason: err.reason, 'logship.code': err.code } };
   } else {
     r = {
       ...base,
       status: 400,
-      error: { type: 'document_parsing_exception', reason: err?.reason ?? 'rejected', 'logship.code': err?.code ?? 'LS_INGEST_EVENT_REJECTED' },
+      error: { type: ITEM_TYPE_BY_CODE[err?.code ?? ''] ?? 'document_parsing_exception', reason: err?.reason ?? 'rejected', 'logship.code': err?.code ?? 'LS_INGEST_EVENT_REJECTED' },
     };
   }
   return { [a.op]: r };
