@@ -4,6 +4,7 @@ import { loadConfig, type AgentConfig, type SourceConfig } from './config.js';
 import { AgentError, agentError } from './errors.js';
 import { createLogger } from './log.js';
 import { directoryAdvice, directoryIncludes } from './include-directories.js';
+import { checkDataDir } from './data-dir-lock.js';
 
 const USAGE = 'logship-agent --config FILE [--check]';
 
@@ -47,6 +48,13 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
   if (values.check) {
+    try {
+      await checkDataDir(config.data_dir);
+    } catch (err) {
+      if (!(err instanceof AgentError)) throw err;
+      console.error(`${err.code}: ${err.message}`);
+      return 2;
+    }
     console.log(`The config is valid: ${config.sources.length} source(s), server ${config.server.url}.`);
     // What each source reads, presets' defaults included: an operator sees what `type: kubernetes` alone means.
     for (const src of config.sources) {
