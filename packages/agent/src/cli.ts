@@ -8,6 +8,7 @@ import { globBase } from './glob.js';
 import { accessAdvice } from './read-failures.js';
 import { didYouMean } from './did-you-mean.js';
 import { AGENT_VERSION } from './version.js';
+import { checkDataDir } from './data-dir-lock.js';
 
 const USAGE = 'logship-agent --config FILE [--check] [--version]';
 const OPTIONS = ['--config', '--check', '--help', '--version'];
@@ -89,6 +90,13 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
   if (values.check) {
+    try {
+      await checkDataDir(config.data_dir);
+    } catch (err) {
+      if (!(err instanceof AgentError)) throw err;
+      console.error(`${err.code}: ${err.message}`);
+      return 2;
+    }
     console.log(`The config is valid: ${config.sources.length} source(s), server ${config.server.url}.`);
     // What each source reads, presets' defaults included: an operator sees what `type: kubernetes` alone means.
     for (const src of config.sources) {

@@ -66,6 +66,7 @@ test('wrong types and values name the path', () => {
   invalid({ ...minimal, sources: [{ type: 'file', include: ['/a/*.log*'], exclude: ['\\.gz$'] }] }, /sources\[0\]\.exclude\[0\]: looks like a regular expression, as Filebeat's exclude_files are; exclude takes globs: .*, e\.g\. \*\.gz/);
   invalid({ ...minimal, sources: [{ type: 'file', include: ['/var/log/app\\.log'] }] }, /sources\[0\]\.include\[0\]: looks like a regular expression/);
   invalid({ ...minimal, metrics: { listen: 'nope' } }, /at metrics\.listen: expected HOST:PORT/);
+  invalid({ ...minimal, metrics: { listen: '127.0.0.1:99999' } }, /at metrics\.listen: the port must be from 0 to 65535/);
   invalid({ ...minimal, health: { max_spool_percent: 101 } }, /at health\.max_spool_percent: expected an integer from 1 to 100/);
   invalid({ ...minimal, data_dir: undefined }, /at data_dir: is required/);
   invalid({ ...minimal, sources: [{ include: ['/a'] }] }, /at sources\[0\]\.type: is required/);

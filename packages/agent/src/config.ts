@@ -135,6 +135,8 @@ export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.en
     const listen = str(mo, 'listen', mc, DEFAULT_METRICS_LISTEN);
     if (listen === 'off') metrics = undefined;
     else if (!/^[^\s:]*:\d{1,5}$/.test(listen) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(listen)) mc.at('listen').fail('expected HOST:PORT or off');
+    // 127.0.0.1:99999 passed --check and was only a warning at start, the agent running without /health.
+    else if (Number(listen.slice(listen.lastIndexOf(':') + 1)) > 65535) mc.at('listen').fail('the port must be from 0 to 65535');
     else metrics = { listen };
   }
   const hc = c.at('health');

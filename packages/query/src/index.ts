@@ -18,6 +18,7 @@ export * from './matcher.js';
 export { compileWildcard, wildcardRuns } from './wildcard.js';
 export * from './http.js';
 export * from './cli.js';
+export { nearestName } from './nearest-name.js';
 export * from './serialize.js';
 export * from './search-cursor.js';
 export * from './testing/index.js';

@@ -8,6 +8,7 @@ import { loadTlsCredentials } from '../server/tls-credentials.js';
 import { syslogTlsCredentials } from '../server/syslog-tls-credentials.js';
 import { checkRedactionKey } from '../server/redaction-key.js';
 import { storeError } from '../store/store-error.js';
+import { dataDirAdvice } from '../store/data-dir-advice.js';
 import { checkPartitionFiles, damagedPartitionFiles } from '../sqlite/partition-folder.js';
 import { blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-format.js';
 
@@ -84,7 +85,7 @@ function writableFolder(dir: string): void {
       at = up;
       continue;
     }
-    if (!isDir) throw storeError('LS_STORE_DATA_DIR', `cannot use ${dir}: ${at} is not a folder`);
+    if (!isDir) throw storeError('LS_STORE_DATA_DIR', `cannot use ${dir}: ${at} is not a folder${dataDirAdvice({ code: 'ENOTDIR' })}`);
     try {
       accessSync(at, constants.W_OK | constants.X_OK);
       // access() says yes to root for any folder, /proc and read-only
@@ -92,7 +93,7 @@ function writableFolder(dir: string): void {
       // Creating (and removing at once) a folder is the real test.
       rmdirSync(mkdtempSync(join(at, '.logship-check-')));
     } catch (err) {
-      throw storeError('LS_STORE_DATA_DIR', `cannot use ${dir}: ${at} cannot be written (${(err as Error).message})`, err);
+      throw storeError('LS_STORE_DATA_DIR', `cannot use ${dir}: ${at} cannot be written (${(err as Error).message})${dataDirAdvice(err)}`, err);
     }
     // The partition files too: one another user owns fails that day's batches.
     if (at === dir) checkPartitionFiles(dir);

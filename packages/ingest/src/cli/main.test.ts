@@ -21,3 +21,13 @@ test("logship tail and logcli's query name the command that does it here", async
   assert.match((await stderrOf(['frobnicate'])).stderr, /^logship: unknown command "frobnicate"\nusage:/);
   assert.match((await stderrOf(['constructor'])).stderr, /^logship: unknown command "constructor"\nusage:/);
 });
+
+test('an unknown flag of serve, retention or store names the nearest flag the command takes, exit 2', async () => {
+  const typo = await stderrOf(['serve', '--lisen', '127.0.0.1:7700']);
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /^logship: unknown option --lisen: did you mean --listen\? \(--help lists the options\) \(LS_CLI_USAGE\)/);
+  assert.match((await stderrOf(['retention', 'status', '--dat', 'x'])).stderr, /unknown option --dat: did you mean --data\?/);
+  // Nothing near: no guess, and nothing of node's advice about positionals after '--'.
+  const other = await stderrOf(['store', 'migrate', '--frobnicate']);
+  assert.match(other.stderr, /^logship: unknown option --frobnicate \(--help lists the options\) \(LS_CLI_USAGE\)/);
+});

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { nearestName } from '@logship/query';
 import type { ConfigFlags } from '../config/load-server-config.js';
 import { errors } from '../server/errors.js';
 
@@ -36,7 +37,7 @@ export function parseCommandFlags(argv: string[], allowed: readonly (keyof Confi
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw errors.cliUsage((err as Error).message);
+    throw errors.cliUsage(flagErrorMessage(err as NodeJS.ErrnoException, allowed));
   }
   const v = parsed.values;
   const flags: CommandFlags = { positionals: parsed.positionals, help: v.help };
@@ -63,4 +64,18 @@ export function parseCommandFlags(argv: string[], allowed: readonly (keyof Confi
     (flags as unknown as Record<string, unknown>)[key] = value;
   }
   return flags;
+}
+
+/**
+ * node's text for an unknown flag ("To specify a positional argument
+ * starting with a '-', place it at the end of the command after '--'")
+ * sends someone who mistyped `--listen` down the wrong road: name the flag,
+ * the nearest one this command takes, and where the list is.
+ */
+function flagErrorMessage(err: NodeJS.ErrnoException, allowed: readonly string[]): string {
+  const m = /Unknown option '(-{1,2}[^'=]+)/.exec(err.message);
+  if (err.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || m === null) return err.message;
+  const flags = allowed.map((k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+  const near = nearestName(m[1]!.replace(/^-+/, ''), flags);
+  return `unknown option ${m[1]}${near !== null ? `: did you mean --${near}?` : ''} (--help lists the options)`;
 }

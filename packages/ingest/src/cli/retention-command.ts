@@ -8,7 +8,7 @@ import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';
 
-export const RETENTION_USAGE = 'logship retention status|run [--config FILE] [--data DIR] [--server URL [--token TOKEN]] [--json]';
+export const RETENTION_USAGE = 'logship retention status|run [--config FILE] [--data DIR] [--store sqlite|elasticsearch] [--es-url URL] [--server URL [--token TOKEN]] [--json]';
 
 /**
  * `retention status` lists each class with its partitions, sizes and oldest

@@ -8,7 +8,7 @@ import { parseCommandFlags, type CommandFlags } from './parse-command-flags.js';
 import { backupDataFolder } from '../sqlite/backup-data-folder.js';
 import { lockDataFolder } from '../sqlite/data-folder-lock.js';
 
-export const STORE_USAGE = 'logship store migrate|backup DEST [--config FILE] [--data DIR] [--json]';
+export const STORE_USAGE = 'logship store migrate [--config FILE] [--data DIR] [--json] | store backup DEST [--config FILE] [--data DIR] [--json]';
 
 /**
  * `store migrate` moves a data folder's row partitions (`<data>/sqlite`,

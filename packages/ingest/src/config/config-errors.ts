@@ -12,10 +12,10 @@ export const configErrors = {
   configInvalid: defineError('LS_CONFIG_INVALID', 'config value at "%s" %s', 500),
   configEnvMissing: defineError(
     'LS_CONFIG_ENV_MISSING',
-    'config value at "%s" refers to environment variable %s, which is not set',
+    'config value at "%s" refers to environment variable %s, which is not set: set it where the server starts (the unit reads /etc/logship/server.env), or write ${NAME:-default}',
     500,
   ),
-  configListen: defineError('LS_CONFIG_BAD_LISTEN', 'listen address "%s" is not HOST:PORT', 500),
+  configListen: defineError('LS_CONFIG_BAD_LISTEN', 'listen address "%s" is not HOST:PORT (a port from 0 to 65535: 127.0.0.1:7700, 0.0.0.0:7700, [::1]:7700, :7700)', 500),
   // Raised by the server's listeners (server/listen-failure.ts), at start only.
   configListenFailed: defineError('LS_CONFIG_LISTEN_FAILED', 'cannot listen on %s (%s): %s (%s)', 500),
   configNoTokensPublic: defineError(

@@ -328,3 +328,21 @@ test('retention class matches name saved queries as rule files do; an unknown na
     assert.equal(loadServerConfig({ config: file }, {}).retention.classes[0]?.match, '(level:(error OR critical OR alert OR emergency))');
   });
 });
+
+test('an operator\'s mistake says what to do: a TLS flag without its pair, a port past 65535, an unset ${VAR}', () => {
+  assert.throws(() => loadServerConfig({ tlsCertFile: '/etc/logship/tls.crt' }, {}), {
+    code: 'LS_CONFIG_INVALID',
+    message: 'config value at "tls" needs key_file: --tls-cert-file was given without --tls-key-file (or tls.key_file in the config)',
+  });
+  withFile('tls: { key_file: /etc/logship/tls.key, cert_file: /etc/logship/tls.crt }\n', (file) => {
+    // The file's pair with one flag replacing one of them is whole.
+    assert.equal(loadServerConfig({ config: file, tlsCertFile: '/other.crt' }, {}).tls?.cert_file, '/other.crt');
+  });
+  assert.throws(() => parseListen('0.0.0.0:70000'), { code: 'LS_CONFIG_BAD_LISTEN', message: /is not HOST:PORT \(a port from 0 to 65535: 127\.0\.0\.1:7700/ });
+  withFile('auth:\n  tokens:\n    - { name: a, token: "${AGENT_TOKEN}", scopes: [write] }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), {
+      code: 'LS_CONFIG_ENV_MISSING',
+      message: /AGENT_TOKEN, which is not set: set it where the server starts \(the unit reads \/etc\/logship\/server\.env\), or write \$\{NAME:-default\}/,
+    });
+  });
+});

@@ -176,7 +176,16 @@ function applyTlsFlags(raw: Record<string, unknown>, flags: ConfigFlags): void {
   };
   const set = Object.entries(given).filter(([, v]) => v !== undefined);
   if (set.length === 0) return;
-  raw.tls = { ...((raw.tls as Record<string, unknown> | undefined) ?? {}), ...Object.fromEntries(set) };
+  const tls = { ...((raw.tls as Record<string, unknown> | undefined) ?? {}), ...Object.fromEntries(set) };
+  // `--tls-cert-file` alone was 'config value at "tls" must have required
+  // property key_file', naming a config key the operator never wrote.
+  for (const [has, needs] of [['cert_file', 'key_file'], ['key_file', 'cert_file']] as const) {
+    if (tls[has] !== undefined && tls[needs] === undefined) {
+      const flag = (k: string): string => `--tls-${k.replace('_', '-')}`;
+      throw errors.configInvalid('tls', `needs ${needs}: ${given[has] !== undefined ? flag(has) : `tls.${has}`} was given without ${flag(needs)} (or tls.${needs} in the config)`);
+    }
+  }
+  raw.tls = tls;
 }
 
 function checkTlsClients(config: ServerConfig): void {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { storeError } from '../store/store-error.js';
+import { dataDirAdvice } from '../store/data-dir-advice.js';
 
 /** The lock file in a data folder; a backup copies it as an ordinary file, harmlessly. */
 export const LOCK_FILE = 'logship.lock';
@@ -26,7 +27,7 @@ export function lockDataFolder(dataDir: string, what: string): DataFolderLock {
     fs.mkdirSync(dataDir, { recursive: true });
     db = new Database(file, { timeout: 0 });
   } catch (err) {
-    throw storeError('LS_STORE_DATA_DIR', `cannot use ${dataDir}: ${(err as Error).message}`, err);
+    throw storeError('LS_STORE_DATA_DIR', `cannot use ${dataDir}: ${(err as Error).message}${dataDirAdvice(err)}`, err);
   }
   try {
     db.pragma('locking_mode = EXCLUSIVE');

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { SortOrder } from '@logship/query';
 import type { PartitionInfo, RetentionRunResult, StoreHealth } from '../store/log-store.js';
 import { storeError } from '../store/store-error.js';
+import { dataDirAdvice } from '../store/data-dir-advice.js';
 import type { RetentionPolicy } from '../retention/retention-policy.js';
 import type { PartitionHandle, PartitionPool, PooledDb } from './partition-pool.js';
 import { isCorruption } from './partition-damage.js';
@@ -21,7 +22,7 @@ export function ensureFolder(dir: string): void {
     fs.mkdirSync(dir, { recursive: true });
     fs.accessSync(dir, fs.constants.R_OK | fs.constants.W_OK);
   } catch (err) {
-    throw storeError('LS_STORE_DATA_DIR', `cannot use ${dir}: ${(err as Error).message}`, err);
+    throw storeError('LS_STORE_DATA_DIR', `cannot use ${dir}: ${(err as Error).message}${dataDirAdvice(err)}`, err);
   }
   checkPartitionFiles(dir);
 }
@@ -84,7 +85,7 @@ function listFolder(dir: string): string[] {
   try {
     return fs.readdirSync(dir);
   } catch (err) {
-    throw storeError('LS_STORE_DATA_DIR', `cannot list ${dir}: ${(err as Error).message}`, err);
+    throw storeError('LS_STORE_DATA_DIR', `cannot list ${dir}: ${(err as Error).message}${dataDirAdvice(err)}`, err);
   }
 }
 

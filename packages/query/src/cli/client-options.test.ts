@@ -25,3 +25,11 @@ test('TLS files come from the flags, else LOGSHIP_CA_FILE / _CERT_FILE / _KEY_FI
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a --server or LOGSHIP_URL without http:// or https:// is a usage error saying how to write it', () => {
+  assert.throws(() => clientOptions({ server: '127.0.0.1:7700' }, {}),
+    (e: unknown) => e instanceof CliError && e.exitCode === EXIT.USAGE && e.message === '--server "127.0.0.1:7700" is not an http:// or https:// address: write http://127.0.0.1:7700 (https:// when the server has tls)');
+  assert.throws(() => clientOptions({ server: 'logs.internal:7700' }, {}), (e: unknown) => e instanceof CliError && /write http:\/\/logs\.internal:7700/.test(e.message));
+  assert.throws(() => clientOptions({ server: 'ftp://logs:7700' }, {}), (e: unknown) => e instanceof CliError && /write http:\/\/logs:7700 /.test(e.message));
+  assert.equal(clientOptions({ server: 'http://[::1]:7700' }, {}).server, 'http://[::1]:7700');
+});

@@ -40,10 +40,29 @@ export function clientOptions(values: ClientFlags, env: NodeJS.ProcessEnv = proc
     tls.key = read('--key-file', keyFile);
   }
   return {
-    server: values.server ?? defaultServer(),
+    server: serverUrl(values.server ?? defaultServer(), values.server !== undefined ? '--server' : 'LOGSHIP_URL'),
     token: values.token ?? env.LOGSHIP_TOKEN,
     ...(Object.keys(tls).length > 0 ? { tls } : {}),
   };
+}
+
+/**
+ * The server's address as a URL. `--server 127.0.0.1:7700` (curl's habit)
+ * was "cannot reach the logship server (ERR_INVALID_URL); is `logship
+ * serve` running?", exit 3, sending people to look at a server that was fine.
+ */
+function serverUrl(server: string, from: string): string {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(server).protocol;
+  } catch {
+    // not a URL at all: said below
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    const bare = server.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
+    throw new CliError(`${from} ${JSON.stringify(server)} is not an http:// or https:// address: write http://${bare} (https:// when the server has tls)`, EXIT.USAGE);
+  }
+  return server;
 }
 
 function read(flag: string, file: string): Buffer {

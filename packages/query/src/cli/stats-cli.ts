@@ -13,7 +13,7 @@ import { COMMON, explainNothing, guarded } from './aggregate-cli.js';
 import { setTimeParams } from './time-params.js';
 
 export const STATS_USAGE =
-  'usage: logship stats FIELD [QUERY] [--by FIELD] [--size N] [--percents 50,95,99] [--from now-1h] [--to now] [--server URL] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json]';
+  'usage: logship stats FIELD [QUERY] [--by FIELD] [--size N] [--percents 50,95,99] [--from now-1h] [--to now] [--server URL] [--token TOKEN] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json]';
 
 interface Stats { count: number; min: number | null; max: number | null; avg: number | null; sum: number; range?: { from: string; to: string } }
 interface Percentiles { count: number; values: Record<string, number | null> }
