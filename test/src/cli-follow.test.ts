@@ -52,4 +52,38 @@ describe('logship search --follow', () => {
     assert.equal(status, 0);
     assert.deepEqual(printed, [1, 2, 3, 4]);
   });
+
+  test('--follow --limit 5000 says it starts with the newest 1000, instead of showing 1000 as if they were all', { timeout: 60_000 }, async () => {
+    assert.equal((await ingest(server.url, [JSON.stringify({ '@timestamp': new Date().toISOString(), message: 'followcap event', n: 1, 'event.id': 'fc:1' })])).stored, 1);
+    const printed: number[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const text of chunk.toString().split('\n').filter(Boolean)) {
+          printed.push((JSON.parse(text) as { n: number }).n);
+          if (printed.length === 1) {
+            // The page is printed: one more event, from the stream, then stop.
+            const body = JSON.stringify({ '@timestamp': new Date().toISOString(), message: 'followcap event', n: 2, 'event.id': 'fc:2' });
+            execFileSync(process.execPath, ['-e', `fetch(${JSON.stringify(`${server.url}/api/v1/ingest`)}, { method: 'POST', body: ${JSON.stringify(body)} }).then((r) => r.json()).then((j) => { if (j.stored !== 1) process.exit(1); })`]);
+          }
+          if (printed.includes(2)) process.emit('SIGINT');
+        }
+        done();
+      },
+    });
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      stderr.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    let status: number;
+    try {
+      status = await runSearchCli(['followcap', '--follow', '--json', '--limit', '5000', '--server', server.url], out);
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.equal(status, 0);
+    assert.deepEqual(printed, [1, 2]);
+    assert.equal(stderr.join(''), '--follow starts with the newest 1000 matching events, not 5000; without --follow a search prints up to --limit\n');
+  });
 });

@@ -26,13 +26,15 @@ const TIMESTAMP_FIELD = '@timestamp';
  * write one over every field. Over every field it was a text range on each
  * other field too (none holds text between "now-1h" and "now") and, not
  * being an @timestamp clause, did not set the search's time range, so the
- * default 15 minutes were searched instead of the hour asked for. Bounds of
- * date math on `now` or ISO dates (a plain number is a number on every
- * field: `*:[500 TO 599]`) make it the @timestamp range, on every engine.
+ * default 15 minutes were searched instead of the hour asked for. Bounds
+ * written as date math on `now` or ISO dates (a plain number is a number on
+ * every field: `*:[500 TO 599]`) make it the @timestamp range, on every
+ * engine; one that does not resolve is the date error it is there.
  */
 function isTimeRange(range: { lower: { value: string } | null; upper: { value: string } | null }): boolean {
   const bounds = [range.lower, range.upper].filter((b) => b !== null);
-  return bounds.length > 0 && bounds.every((b) => /^(now|\d{4}-\d\d)/.test(b.value) && isDateExpression(b.value));
+  // Written as a date, not resolved as one: `*:[now-1h TO 2026-13-01]` is a date the user got wrong (LS_QUERY_INVALID_DATE), not text.
+  return bounds.length > 0 && bounds.every((b) => /^(now|\d{4}-\d\d)/.test(b.value));
 }
 
 interface BuildState {

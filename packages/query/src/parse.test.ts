@@ -264,6 +264,7 @@ test('status:[500 TO, status:[500, ts:{now-1h TO — an unclosed range says what
   }
   // Brackets of a phrase or a regex's class open no range, nor does a brace without a field (Loki's selector).
   assert.doesNotMatch(syntaxError('{job="nginx"} |= "error"').reason, /range/);
+  assert.doesNotMatch(syntaxError('_exists_:[').reason, /range opened/);
   assert.doesNotMatch(syntaxError('message:"[x" AND (').reason, /range/);
   assert.doesNotMatch(syntaxError('message:/[0-9]+/ AND (').reason, /range/);
 });

@@ -115,10 +115,18 @@ export function queryHints(ast: QueryNode): string[] {
     const m = leaf.field === null ? MATCHER.exec(leaf.value) : null;
     if (LOWER_OPERATORS.has(leaf.value)) operators.add(leaf.value);
     else if (m) matchers.set(leaf.value, asFieldClause(m[1]!, m[2]!, m[3]!));
-    else if (leaf.field === 'level' && levelFromQuery(leaf.value) === undefined) levels.add(leaf.value);
+    else if (leaf.field === 'level' && leaf.value !== 'in' && levelFromQuery(leaf.value) === undefined) levels.add(leaf.value);
   });
   const ands = new Map<string, string>();
   sameFieldAnds(ast, ands);
+  // `status:500..599` (GitHub's, LogsQL's range(…)) and LogsQL's `level:in(error, warning)`: one value here.
+  const spans = new Map<string, string>();
+  walk(ast, (leaf) => {
+    if (leaf.type !== 'term' || leaf.field === null || leaf.phrase) return;
+    const span = /^(-?\d+(?:\.\d+)?)\.\.(-?\d+(?:\.\d+)?)$/.exec(leaf.value);
+    if (span) spans.set(`${leaf.field}:${leaf.value}`, `"${leaf.field}:${leaf.value}" was searched as one value: a range is written ${leaf.field}:[${span[1]} TO ${span[2]}]`);
+    if (leaf.value === 'in') spans.set(`${leaf.field}:in`, `${leaf.field}:in(…) is LogsQL's; here any of several values is ${leaf.field}:(a OR b)`);
+  });
   const hints: string[] = [];
   for (const op of operators) {
     hints.push(`"${op}" was searched as a word: operators are upper-case (${op.toUpperCase()})`);
@@ -136,7 +144,7 @@ export function queryHints(ast: QueryNode): string[] {
   for (const [clause, range] of numberWildcards) {
     hints.push(`${clause}: a wildcard matches text, not numbers; if the field holds numbers, write a range (${range})`);
   }
-  hints.push(...ands.values());
+  hints.push(...ands.values(), ...spans.values());
   for (const value of levels) {
     hints.push(`"${value}" is no level: level is one of ${LEVELS.join(', ')} (or an alias such as warn, err, fatal)`);
   }

@@ -44,7 +44,7 @@ export function unclosedRange(query: string, offset: number, found: string): Unc
   if (open === -1) return null;
   // A range has a field (`status:[`); a bare `{` is more often Loki's `{job="x"}` (syntax-habits.ts says that one).
   const field = /([^\s():"[\]{}]+):\s*$/.exec(query.slice(0, open))?.[1];
-  if (field === undefined) return null;
+  if (field === undefined || field === '_exists_') return null;
   const inside = INSIDE.exec(query.slice(open + 1, offset));
   if (!inside) return null;
   let [, lower, to, upper] = inside;

@@ -62,3 +62,11 @@ test('status:(500 502) — one field asked for two values at once: the hint says
     assert.deepEqual(queryHints(parse(q)), [], q);
   }
 });
+
+test('status:500..599 and LogsQL\'s level:in(error, warning) — one value here: the hint says the range and the OR', () => {
+  assert.deepEqual(queryHints(parse('status:500..599')), ['"status:500..599" was searched as one value: a range is written status:[500 TO 599]']);
+  assert.deepEqual(queryHints(parse('level:in(error, warning)')).filter((h) => /in\(…\)|no level/.test(h)), [
+    "level:in(…) is LogsQL's; here any of several values is level:(a OR b)",
+  ]);
+  assert.deepEqual(queryHints(parse('path:/a..b version:1.2.3')), []);
+});

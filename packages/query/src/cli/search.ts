@@ -63,6 +63,9 @@ const SEARCH_OPTIONS = {
     help: { type: 'boolean', short: 'h', default: false },
   } as const;
 
+/** The most events --follow prints before it streams. */
+const FOLLOW_BACKLOG = 1000;
+
 export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   let values;
   let positionals;
@@ -111,7 +114,9 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
     if (values.follow) {
       // Like `tail -f`: the last N matching events oldest first, then live.
       params.set('sort', 'desc');
-      params.set('limit', String(Math.min(limit, 1000)));
+      params.set('limit', String(Math.min(limit, FOLLOW_BACKLOG)));
+      // `--limit 5000 --follow` showed 1,000 as if they were all: say where it starts.
+      if (limit > FOLLOW_BACKLOG) process.stderr.write(`--follow starts with the newest ${FOLLOW_BACKLOG} matching events, not ${limit}; without --follow a search prints up to --limit\n`);
       const page = await getJson<SearchAnswer>(client, '/api/v1/search', params);
       // The stream starts where the page ends: what is committed between the
       // two requests is replayed, not lost (newest hit, else the range's end).

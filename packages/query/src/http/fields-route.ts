@@ -102,7 +102,8 @@ export function registerFieldsRoutes(app: FastifyInstance, opts: FieldsRouteOpti
   }, async (req) => {
     const now = opts.now();
     const query = opts.compile(req.query.q ?? '');
-    const range = resolveTimeRange(req.query.from, req.query.to, now, opts.defaultFrom);
+    // The query's own @timestamp bounds, as search and aggregate take them (query-time-range.ts).
+    const range = resolveTimeRange(req.query.from, req.query.to, now, opts.defaultFrom, query);
     const result = await opts.gate.run((signal) => {
       const r: FieldsRequest = { query, ...range, now, signal };
       return opts.reader.fields ? opts.reader.fields(r) : sampleFields(opts.reader, r);
@@ -130,7 +131,8 @@ export function registerFieldsRoutes(app: FastifyInstance, opts: FieldsRouteOpti
     const now = opts.now();
     const field = req.params.name;
     const query = opts.compile(req.query.q ?? '');
-    const range = resolveTimeRange(req.query.from, req.query.to, now, opts.defaultFrom);
+    // The query's own @timestamp bounds, as search and aggregate take them (query-time-range.ts).
+    const range = resolveTimeRange(req.query.from, req.query.to, now, opts.defaultFrom, query);
     const result = await opts.gate.run((signal) => {
       const r: FieldValuesRequest = { query, ...range, field, size: req.query.size ?? 10, now, signal };
       return opts.reader.fieldValues ? opts.reader.fieldValues(r) : answerFieldValues(opts.reader, r);

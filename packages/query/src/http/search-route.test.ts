@@ -183,6 +183,12 @@ test('*:[now-1h TO now] (Kibana\'s time range over every field) searches the las
   assert.deepEqual(await ids('*:[now-1h TO now]'), { ids: ['e1', 'e2', 'e3', 'e4', 'e5', 'e6'], hours: 1 });
   assert.deepEqual(await ids('*:[now-1h TO now]'), await ids('@timestamp:[now-1h TO now]'));
   assert.deepEqual(await ids('level:error AND *:>now-2h'), { ids: ['e1', 'e4', 'e7'], hours: 2 });
+  // A bound written as a date that is none is the date error, not a text range over the other fields that finds nothing.
+  for (const q of ['*:[now-1h TO 2026-13-01]', '*:[now+10000y TO *]']) {
+    const res = await app.inject({ method: 'GET', url: `/api/v1/search?q=${encodeURIComponent(q)}` });
+    assert.equal(res.statusCode, 400, `${q}: ${res.body}`);
+    assert.equal(res.json().error.code, 'LS_QUERY_INVALID_DATE', q);
+  }
 });
 
 test('limit=20000 over the 10,000 a page holds is a 400 naming the maximum and next_cursor, not 10,000 hits read as all (Elasticsearch\'s max_result_window)', async () => {
