@@ -175,7 +175,7 @@ test('logship serve refuses a public address without tokens, and reports config 
     writeFileSync(file, 'listen: 127.0.0.1:0\nstorage: {}\n');
     const bad = run(['serve', '--config', file]);
     assert.equal((await bad.exit).code, 1);
-    assert.match(bad.stderr.join('\n'), /unknown config key "storage" \(line 2, column 1 of .*logship\.yaml\) \(LS_CONFIG_UNKNOWN_KEY\)/);
+    assert.match(bad.stderr.join('\n'), /unknown config key "storage"; did you mean "store"\? \(line 2, column 1 of .*logship\.yaml\) \(LS_CONFIG_UNKNOWN_KEY\)/);
 
     // Queries of the config are checked before anything starts (issue: they answered 400 later, or a bare LS_QUERY_SYNTAX).
     writeFileSync(file, `listen: 127.0.0.1:0\ndata: ${dir}\nsaved_queries: { bad: 'level:(' }\n`);

@@ -8,7 +8,7 @@ import { defineError } from '../errors/define-error.js';
 export const configErrors = {
   configRead: defineError('LS_CONFIG_READ_FAILED', 'cannot read config file %s: %s', 500),
   configSyntax: defineError('LS_CONFIG_YAML_SYNTAX', 'config file %s is not valid YAML: %s', 500),
-  configUnknownKey: defineError('LS_CONFIG_UNKNOWN_KEY', 'unknown config key "%s"', 500),
+  configUnknownKey: defineError('LS_CONFIG_UNKNOWN_KEY', 'unknown config key "%s"%s', 500),
   configInvalid: defineError('LS_CONFIG_INVALID', 'config value at "%s" %s', 500),
   configEnvMissing: defineError(
     'LS_CONFIG_ENV_MISSING',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import { resolveTextFields } from '@logship/query';
+import { nearestName, resolveTextFields } from '@logship/query';
 import { isTimeZone } from '../normalize/parse-timestamp.js';
 import { validateRetentionConfig } from '../retention/retention-config.js';
 import { buildAlertingConfig } from '../rules/alerting-config.js';
@@ -34,7 +34,8 @@ export interface ConfigFlags {
 }
 
 // allErrors so that an unknown key is reported before what its misspelling made missing.
-const validate = new Ajv({ allErrors: true, strict: true }).compile(SERVER_CONFIG_SCHEMA);
+// verbose: an unknown key's error carries the object's schema, whose keys are the ones to suggest.
+const validate = new Ajv({ allErrors: true, strict: true, verbose: true }).compile(SERVER_CONFIG_SCHEMA);
 
 /*
  * file ─ YAML ─ ${ENV} ─ flags ─ schema ─ defaults ─ freeze
@@ -258,7 +259,10 @@ function schemaErrorAt(e: ErrorObject): LogshipError {
     .replace(/^\./, '');
   if (e.keyword === 'additionalProperties') {
     const key = (e.params as { additionalProperty: string }).additionalProperty;
-    return errors.configUnknownKey(path ? `${path}.${key}` : key);
+    // The agent says which key was meant; so does the server (`limits.max_body_byte`).
+    const known = Object.keys((e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {});
+    const near = nearestName(key, known);
+    return errors.configUnknownKey(path ? `${path}.${key}` : key, near !== null ? `; did you mean "${near}"?` : '');
   }
   if (e.keyword === 'enum') {
     const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;

@@ -13,7 +13,9 @@ import { buildServerConfig } from './load-server-config.js';
 import { DEFAULT_SERVER_CONFIG, SERVER_CONFIG_SCHEMA } from './server-config.js';
 import { DEFAULT_RETENTION } from '../retention/retention-config.js';
 
-const doc = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../../../docs/SERVER.md'), 'utf8');
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
+const doc = readFileSync(join(root, 'docs/SERVER.md'), 'utf8');
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const block = /these are the defaults:\n\n```yaml\n([\s\S]*?)\n```/.exec(doc)?.[1];
 
 /** Every property name anywhere in a JSON schema. */
@@ -48,4 +50,14 @@ test('docs/SERVER.md: every key the config accepts is in the defaults block', ()
   for (const k of Object.keys(DEFAULT_RETENTION.classes[0]!)) keys.add(k);
   const missing = [...keys].filter((k) => !new RegExp(`(^|[^\\w])${k}([^\\w]|$)`, 'm').test(block ?? ''));
   assert.deepEqual(missing, []);
+});
+
+test('README.md: the server configs it shows (Configuration, Installing the server on a host) load', () => {
+  // Each ${VAR} its own value, as server.env would give them (two tokens may not be equal).
+  const env = (text: string): string => text.replace(/\$\{([A-Z_]+)\}/g, (_, name: string) => `${name.toLowerCase()}-0123456789abcdef`);
+  const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)\n```/g), ...readme.matchAll(/<<'YAML'\n([\s\S]*?)\nYAML/g)]
+    .map((m) => parse(env(m[1]!)) as Record<string, unknown>)
+    .filter((c) => !('sources' in c)); // the agent's, checked by the agent's tests
+  assert.equal(blocks.length, 2);
+  for (const b of blocks) assert.doesNotThrow(() => buildServerConfig(b), JSON.stringify(b).slice(0, 80));
 });
