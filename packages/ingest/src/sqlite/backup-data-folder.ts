@@ -7,10 +7,20 @@ export interface BackedUpFile {
   /** Path inside the data folder, e.g. `blocks/2026-11-23.errors.db`. */
   file: string;
   bytes: number;
+  /** What `check` found damaged in the copy (it holds what the data folder's file does: restore that day from an earlier backup). */
+  damaged?: string;
 }
 
 export interface BackupOptions {
   onFile?: (f: BackedUpFile) => void;
+  /**
+   * Checks each copied partition (`copy` its path, `file` as in
+   * BackedUpFile) and says what is damaged in it, or null: VACUUM INTO
+   * copies values as they are, so a file damaged inside its pages was
+   * copied without a word, and a backup rotation could drop the last good
+   * copy of that day.
+   */
+  check?: (copy: string, file: string) => string | null;
 }
 
 /** Side files of a live SQLite database: VACUUM INTO reads through them, and a copy of them would not match its copied database. */
@@ -73,8 +83,9 @@ function copyFolder(from: string, to: string, rel: string, done: BackedUpFile[],
     const target = path.join(to, name);
     const copied = entry.name.endsWith('.db') ? vacuumInto(path.join(from, name), target) : copyFile(path.join(from, name), target);
     if (!copied) continue;
+    const damaged = entry.name.endsWith('.db') ? (opts.check?.(target, name) ?? null) : null;
     syncPath(target);
-    const f = { file: name, bytes: fs.statSync(target).size };
+    const f: BackedUpFile = { file: name, bytes: fs.statSync(target).size, ...(damaged !== null ? { damaged } : {}) };
     done.push(f);
     opts.onFile?.(f);
   }
