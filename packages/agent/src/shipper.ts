@@ -83,6 +83,9 @@ export function postBatch(server: ServerOptions, body: Buffer, signal?: AbortSig
     'content-type': 'application/x-ndjson',
     'content-encoding': 'gzip',
     'content-length': body.length,
+    // Lines ingest cannot store for now come back marked retryable in a 200
+    // (keepRetryable sends them again); without this, the whole batch is a 503.
+    'x-logship-partial': 'retryable',
   };
   if (server.token) headers.authorization = `Bearer ${server.token}`;
   return new Promise<Outcome>((resolve) => {

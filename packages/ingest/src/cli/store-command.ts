@@ -6,6 +6,7 @@ import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandFlags, type CommandFlags } from './parse-command-flags.js';
 import { backupDataFolder } from '../sqlite/backup-data-folder.js';
+import { partitionFileCheck } from './partition-file-check.js';
 import { lockDataFolder } from '../sqlite/data-folder-lock.js';
 
 export const STORE_USAGE = 'logship store migrate [--config FILE] [--data DIR] [--json] | store backup DEST [--config FILE] [--data DIR] [--json]';
@@ -89,12 +90,22 @@ function backup(flags: CommandFlags, dest: string, io: CliIo): number {
   }
   if (!flags.json) io.stdout.write(`Backing up ${config.data} to ${dest}.\n`);
   const files = backupDataFolder(config.data, dest, {
+    check: partitionFileCheck,
     onFile: (f) => {
-      if (!flags.json) io.stdout.write(`  ${f.file}: ${f.bytes} bytes\n`);
+      if (f.damaged !== undefined) io.stderr.write(`logship: warning: ${f.file} is damaged (${f.damaged}); its copy is too (LS_STORE_CORRUPT_PARTITION)\n`);
+      if (!flags.json) io.stdout.write(`  ${f.file}: ${f.bytes} bytes${f.damaged !== undefined ? ' (damaged)' : ''}\n`);
     },
   });
   const bytes = files.reduce((n, f) => n + f.bytes, 0);
-  if (flags.json) io.stdout.write(`${JSON.stringify({ dest, files, bytes })}\n`);
+  const damaged = files.filter((f) => f.damaged !== undefined).map((f) => f.file);
+  if (flags.json) io.stdout.write(`${JSON.stringify({ dest, files, bytes, damaged })}\n`);
   else io.stdout.write(`Done: ${files.length} files, ${bytes} bytes in ${dest}.\n`);
-  return 0;
+  if (damaged.length === 0) return 0;
+  // Exit 1 with the copy kept: a script that rotates backups on success
+  // must not drop the last one whose copy of these days is good.
+  io.stderr.write(
+    `logship: ${damaged.length} partition file(s) of the backup are damaged as in the data folder: ${damaged.join(', ')}. ` +
+      'Keep an earlier backup of those days; restore them from it or move them aside (docs/SERVER.md).\n',
+  );
+  return 1;
 }

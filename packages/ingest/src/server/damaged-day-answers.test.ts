@@ -2,8 +2,9 @@
  * A request mixing events of a day whose partition the server found damaged
  * with events of other days, from a listening server over real sockets:
  * the other days are stored and the damaged day's events refused as a
- * retry's to make, in each protocol's words. The native route and
- * Elasticsearch bulk say it per item (`retryable: true`; a 503 item);
+ * retry's to make, in each protocol's words. The native route (to a sender
+ * sending `x-logship-partial: retryable`; damaged-day-plain-sender.test.ts
+ * has the others) and Elasticsearch bulk say it per item (`retryable: true`; a 503 item);
  * Loki push and OTLP, whose answers cannot, answer 503 with Retry-After,
  * the stored part deduped when the request comes again. A request only
  * for the damaged day is refused whole (503), as before.
@@ -26,7 +27,7 @@ for (const workers of [0, 1]) test(`a request mixing a damaged day with other da
   const dir = mkdtempSync(join(tmpdir(), 'logship-damaged-day-'));
   const config = buildServerConfig({ data: dir, listen: '127.0.0.1:0', ingest: { workers } });
   const running = await startServer({ config, logger: pino({ level: 'silent' }), openStore: (c) => openStore(c), retentionAtStart: false });
-  const post = (path: string, type: string, body: string) => fetch(`${running.url}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+  const post = (path: string, type: string, body: string) => fetch(`${running.url}${path}`, { method: 'POST', headers: { 'content-type': type, 'x-logship-partial': 'retryable' }, body });
   const found = async (q: string) => ((await (await fetch(`${running.url}/api/v1/search?q=${encodeURIComponent(q)}&from=now-3d&limit=100`)).json()) as { hits: unknown[] }).hits.length;
   try {
     const old = Math.floor(Date.now() / DAY) * DAY - DAY / 2;
@@ -41,6 +42,7 @@ for (const workers of [0, 1]) test(`a request mixing a damaged day with other da
     const search = await fetch(`${running.url}/api/v1/search?q=*&from=now-3d&sort=asc`);
     assert.match(await search.text(), /LS_STORE_CORRUPT_PARTITION/);
 
+    // A sender that says it retries lines marked retryable (the agent).
     const native = await post('/api/v1/ingest', 'application/x-ndjson', [line(today, 'native today'), line(old + 1, 'native old'), line(today + 1, 'native today too')].join('\n') + '\n');
     assert.equal(native.status, 200);
     const answer = (await native.json()) as { stored: number; errors: { line: number; code: string; reason: string; retryable?: boolean }[] };

@@ -61,6 +61,8 @@ export const errors = {
   badProtobuf: defineError('LS_INGEST_BAD_PROTOBUF', 'request body is not a valid %s protobuf: %s', 400),
   badJsonBody: defineError('LS_INGEST_BAD_JSON_BODY', 'request body is not valid JSON: %s', 400),
   badPayload: defineError('LS_INGEST_BAD_PAYLOAD', '%s', 400),
+  // Elasticsearch's words for a path whose route takes other methods (`PUT /{index}/_doc/` with the id left empty).
+  methodNotAllowed: defineError('LS_INGEST_METHOD_NOT_ALLOWED', 'Incorrect HTTP method for uri [%s] and method [%s], allowed: [%s]', 405),
   unsupportedContentType: defineError(
     'LS_INGEST_UNSUPPORTED_CONTENT_TYPE',
     'Content-Type "%s" is not supported here (use %s)',

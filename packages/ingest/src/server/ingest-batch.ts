@@ -90,6 +90,15 @@ export interface ItemError {
   retryable?: true;
 }
 
+export interface IngestBatchOptions {
+  /**
+   * The native sender retries the lines an answer marks `retryable` (it
+   * sent `x-logship-partial: retryable`, as the agent does); without it a
+   * batch with such lines answers 503, since a 200 reads as "all taken".
+   */
+  retryableLines?: boolean;
+}
+
 export interface IngestOutcome {
   stored: number;
   duplicates: number;
@@ -178,7 +187,7 @@ export type NormalizeContext = Pick<IngestContext, 'limits' | 'defaultTimeZone' 
  * store has committed; throws LS_INGEST_STORE_UNAVAILABLE with `retryAfterS`
  * when it cannot.
  */
-export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, items: readonly IngestItem[]): Promise<IngestOutcome> {
+export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, items: readonly IngestItem[], opts: IngestBatchOptions = {}): Promise<IngestOutcome> {
   const started = performance.now();
   const receivedAt = ctx.now();
   const { onCommitted, workers } = ctx;
@@ -274,10 +283,13 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
   if (itemErrors.length > 0) byProtocol.inc({ protocol, outcome: 'rejected' }, itemErrors.length);
   metrics.ingestDuration.observe((performance.now() - started) / 1000);
   // A protocol whose answer cannot say "retry these items" (Loki push,
-  // OTLP, whose partial success is permanent) answers a retryable failure
+  // OTLP, whose partial success is permanent), and a native sender that did
+  // not say it retries lines marked retryable (Vector's http sink, Fluent
+  // Bit's http output, curl take a 200 as done), get a retryable failure
   // for the request: the committed part is deduped when it is sent again.
   // Syslog has no answer: its listener logs the items' errors.
-  if (unavailable.length > 0 && (protocol === 'loki' || protocol === 'otlp')) {
+  const wholeRetry = protocol === 'loki' || protocol === 'otlp' || (protocol === 'native' && opts.retryableLines !== true);
+  if (unavailable.length > 0 && wholeRetry) {
     throw errors.storeUnavailable.withCause({ retryAfterS: 5 }, `${unavailable[0]!.reason} (${unavailable.length} of the request's events; the others are committed, and deduped when it is sent again)`);
   }
   return { stored: result.stored, duplicates: result.duplicates, expired: result.expired, dropped, errors: itemErrors, outcomes, ids: batch.ids };

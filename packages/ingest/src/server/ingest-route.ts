@@ -61,6 +61,20 @@ const answerSchema = {
   },
 } as const;
 
+/**
+ * The request header by which a sender says it retries the lines an answer
+ * marks `retryable` (the agent sends it). Without it such lines make the
+ * request a 503, as a 200 would be taken as done by any other sender.
+ */
+export const PARTIAL_HEADER = 'x-logship-partial';
+
+/** `retryable` among the header's comma-separated values, in any case. */
+function acceptsRetryableLines(value: string | string[] | undefined): boolean {
+  if (value === undefined) return false;
+  const all = Array.isArray(value) ? value.join(',') : value;
+  return all.split(',').some((v) => v.trim().toLowerCase() === 'retryable');
+}
+
 export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions): Promise<void> {
   const { limits } = opts;
   const ctx: Omit<IngestContext, 'log'> = opts;
@@ -90,7 +104,7 @@ export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions
       for (const line of lineSpans(body)) items.push({ kind: 'line', ref: line.number, body, start: line.start, end: line.end });
       let outcome;
       try {
-        outcome = await ingestBatch({ ...ctx, log: request.log }, 'native', items);
+        outcome = await ingestBatch({ ...ctx, log: request.log }, 'native', items, { retryableLines: acceptsRetryableLines(request.headers[PARTIAL_HEADER]) });
       } catch (err) {
         const retryAfterS = retryAfterSOf(err);
         if (retryAfterS !== undefined) void reply.header('retry-after', String(retryAfterS));

@@ -53,19 +53,28 @@ export interface ReadBodyOptions {
  * `max_body_bytes`, and gunzips it when `Content-Encoding: gzip` (inflates
  * it when `deflate` or `zlib`), refusing (413) output past
  * `max_decompressed_bytes`: zlib stops inflating at that size, so a gzip or
- * deflate bomb costs at most that much memory.
+ * deflate bomb costs at most that much memory. A list of codings (RFC 9110
+ * 8.4: `gzip, identity`, `deflate, gzip`) is undone last applied first,
+ * `identity` skipped; a pass-through coding is left to the route only when
+ * it was applied first (the body's own, as Loki's snappy block is).
  */
 export async function readBody(payload: Readable, headers: IncomingHttpHeaders, limits: BodyLimits, opts: ReadBodyOptions = {}): Promise<Buffer> {
-  const encoding = contentEncodingOf(headers);
-  const passed = opts.passThrough?.includes(encoding) === true;
-  if (encoding !== 'identity' && !DECODINGS.has(encoding) && !passed) {
-    throw errors.unsupportedEncoding(encoding, ACCEPTED_ENCODINGS);
+  const codings = contentCodingsOf(headers);
+  const passed = codings.length > 0 && opts.passThrough?.includes(codings[0]!) === true;
+  const undo = (passed ? codings.slice(1) : codings).reverse();
+  for (const coding of undo) {
+    if (!DECODINGS.has(coding)) throw errors.unsupportedEncoding(coding, ACCEPTED_ENCODINGS);
   }
   const declared = Number(headers['content-length']);
   if (Number.isFinite(declared) && declared > limits.max_body_bytes) throw errors.bodyTooLarge(limits.max_body_bytes);
 
-  const body = await collect(payload, limits.max_body_bytes);
-  if (encoding === 'identity' || passed) return body;
+  let body = await collect(payload, limits.max_body_bytes);
+  for (const coding of undo) body = await decode(body, coding, limits);
+  return body;
+}
+
+/** One coding undone, within `max_decompressed_bytes`; a body that is not in it is a 400 naming it. */
+async function decode(body: Buffer, encoding: string, limits: BodyLimits): Promise<Buffer> {
   const options = { maxOutputLength: limits.max_decompressed_bytes };
   if (encoding === 'snappy' || encoding === 'x-snappy-framed') return unsnappyBody(body, limits.max_decompressed_bytes);
   try {
@@ -102,10 +111,20 @@ async function inflateDeflate(body: Buffer, options: { maxOutputLength: number }
   }
 }
 
-/** The request's Content-Encoding, lowercased; `identity` when it names none. */
+/**
+ * The request's content codings in the order they were applied, lowercased,
+ * without `identity` (which changes nothing: RFC 9110 8.4.1) and empty
+ * members; several headers are one list.
+ */
+export function contentCodingsOf(headers: IncomingHttpHeaders): string[] {
+  const raw = headers['content-encoding'];
+  const value = Array.isArray(raw) ? raw.join(',') : (raw ?? '');
+  return value.split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '' && c !== 'identity');
+}
+
+/** The coding the request's body was put in first (what a pass-through leaves for the route), lowercased; `identity` when none. */
 export function contentEncodingOf(headers: IncomingHttpHeaders): string {
-  const value = (headers['content-encoding'] ?? '').trim().toLowerCase();
-  return value === '' ? 'identity' : value;
+  return contentCodingsOf(headers)[0] ?? 'identity';
 }
 
 /**

@@ -2,15 +2,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { storeError } from '../store/store-error.js';
+import { isCorruption } from './partition-damage.js';
 
 export interface BackedUpFile {
   /** Path inside the data folder, e.g. `blocks/2026-11-23.errors.db`. */
   file: string;
   bytes: number;
+  /** What `check` found damaged in the copy (it holds what the data folder's file does: restore that day from an earlier backup). */
+  damaged?: string;
 }
 
 export interface BackupOptions {
   onFile?: (f: BackedUpFile) => void;
+  /**
+   * Checks each copied partition (`copy` its path, `file` as in
+   * BackedUpFile) and says what is damaged in it, or null: VACUUM INTO
+   * copies values as they are, so a file damaged inside its pages was
+   * copied without a word, and a backup rotation could drop the last good
+   * copy of that day.
+   */
+  check?: (copy: string, file: string) => string | null;
 }
 
 /** Side files of a live SQLite database: VACUUM INTO reads through them, and a copy of them would not match its copied database. */
@@ -71,17 +82,30 @@ function copyFolder(from: string, to: string, rel: string, done: BackedUpFile[],
     }
     if (!entry.isFile() || SIDE_FILE.test(entry.name) || PROBE_FILE.test(entry.name)) continue;
     const target = path.join(to, name);
-    const copied = entry.name.endsWith('.db') ? vacuumInto(path.join(from, name), target) : copyFile(path.join(from, name), target);
-    if (!copied) continue;
+    let damaged: string | null = null;
+    if (entry.name.endsWith('.db')) {
+      const copied = vacuumInto(path.join(from, name), target, name);
+      if (copied === false) continue;
+      damaged = copied ?? opts.check?.(target, name) ?? null;
+    } else if (!copyFile(path.join(from, name), target)) {
+      continue;
+    }
     syncPath(target);
-    const f = { file: name, bytes: fs.statSync(target).size };
+    const f: BackedUpFile = { file: name, bytes: fs.statSync(target).size, ...(damaged !== null ? { damaged } : {}) };
     done.push(f);
     opts.onFile?.(f);
   }
 }
 
-/** False when the partition went away (retention) before it was opened. */
-function vacuumInto(src: string, target: string): boolean {
+/**
+ * False when the partition went away (retention) before it was opened;
+ * null once copied. A file SQLite finds damaged (SQLITE_CORRUPT) cannot be
+ * copied by VACUUM INTO, and that failed the whole backup without naming
+ * it: it is copied byte for byte instead (without its -wal, whose pages a
+ * server cannot apply to it either) and what SQLite said is returned, so
+ * the other days are backed up and the damaged one named.
+ */
+function vacuumInto(src: string, target: string, name: string): false | string | null {
   let db: Database.Database;
   try {
     // Not read-only: a read-only connection cannot remove the -wal and -shm
@@ -92,12 +116,19 @@ function vacuumInto(src: string, target: string): boolean {
     if (!fs.existsSync(src)) return false;
     throw storeError('LS_STORE_CORRUPT_PARTITION', `${src}: ${(err as Error).message}`, err);
   }
+  let reason: string;
   try {
     db.prepare('VACUUM INTO ?').run(target);
+    return null;
+  } catch (err) {
+    if (!isCorruption(err)) throw storeError('LS_STORE_BACKUP_FAILED', `${name}: ${(err as Error).message}`, err);
+    reason = (err as Error).message;
   } finally {
     db.close();
   }
-  return true;
+  fs.rmSync(target, { force: true });
+  fs.copyFileSync(src, target);
+  return `${reason}; copied byte for byte, as SQLite cannot read it whole`;
 }
 
 function copyFile(src: string, target: string): boolean {

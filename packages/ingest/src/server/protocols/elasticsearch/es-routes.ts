@@ -134,6 +134,14 @@ export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Pro
   // the same path as one _bulk item, answered as Elasticsearch answers them.
   const single = (routeOp: 'index' | 'create') => async (request: FastifyRequest, reply: FastifyReply) => {
     const { index, id } = request.params as { index: string; id?: string };
+    if (id === '') {
+      // The id left empty (`PUT /logs/_doc/`, a script's unset variable):
+      // Elasticsearch reads the path without it, and that route makes an id
+      // on POST only (405 for PUT); `_create` has none (400). Taking the PUT
+      // as an index with a made id stored what Elasticsearch refuses.
+      if (routeOp === 'create') throw errors.badPayload(`no handler found for uri [${request.url}] and method [${request.method}]`);
+      if (request.method === 'PUT') throw errors.methodNotAllowed(request.url, request.method, 'POST');
+    }
     // `_doc/{id}?op_type=create` is a create (Python's es.index(op_type="create")): 409 when stored.
     const op = (request.query as { op_type?: unknown } | undefined)?.op_type === 'create' ? 'create' : routeOp;
     const action = JSON.stringify({ [op]: id === undefined ? {} : { _id: id } });
