@@ -344,6 +344,9 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
       return fn();
     } finally {
       for (const db of began) db.endRead();
+      // A range of many days held a connection on each (three descriptors):
+      // closed now, not at the next open, which out of descriptors fails.
+      this.pool.trim();
     }
   }
 

@@ -18,7 +18,7 @@ import type { WriteResult } from '../store/log-store.js';
 import { DAY_MS } from '../retention/retention-config.js';
 import { asWriteError } from '../store/store-error.js';
 import { dayStartMs, utcDay, type PartitionKey } from '../sqlite/partition-name.js';
-import type { PartitionPool } from '../sqlite/partition-pool.js';
+import { MAX_OPEN_PARTITIONS, type PartitionPool } from '../sqlite/partition-pool.js';
 import { damagedWriteError, isCorruption } from '../sqlite/partition-damage.js';
 import { compressBlock } from './block-codec.js';
 import { PairIndex, pairKey, type Pair } from './block-dedupe.js';
@@ -27,6 +27,9 @@ import type { PreparedBlockWrite, PreparedGroup } from './block-prepare.js';
 import { refilterBlock } from './block-refilter.js';
 import { addRollups } from './block-rollup.js';
 import { WalCheckpoints } from '../sqlite/wal-checkpoints.js';
+
+/** Partitions one group commit holds open transactions on at most: half the pool, the rest for reads and dedupe probes. */
+export const MAX_OPEN_TRANSACTIONS = MAX_OPEN_PARTITIONS / 2;
 
 interface PendingWrite {
   prepared: PreparedBlockWrite;
@@ -98,11 +101,24 @@ export class BlockWriter {
       }
     });
     const batch = new Set<BlockPartition>();
+    const committed: BlockPartition[] = [];
     this.batch = batch;
     let failure: unknown = null;
     let writing = '';
     try {
       for (const [name, entry] of byPartition) {
+        // A batch spanning a year of days held a transaction, so a
+        // connection and three descriptors, on every day at once: past
+        // ~300 days the process ran out of descriptors and the batch failed
+        // on every retry. The partitions written so far are committed first
+        // (a failure later rejects the batch; its retry finds these events
+        // stored, as after a failed commit of any partition but the first).
+        if (batch.size >= MAX_OPEN_TRANSACTIONS) {
+          for (const db of batch) db.commit();
+          committed.push(...batch);
+          batch.clear();
+          this.deps.pool.trim();
+        }
         writing = name;
         const db = this.deps.pool.get(entry.key).open(true);
         db.begin();
@@ -158,8 +174,9 @@ export class BlockWriter {
       w.resolve(r);
     });
     if (failure !== null) return;
-    this.deps.afterCommit?.([...batch]);
-    this.checkpoints.committed(batch);
+    const written = [...committed, ...batch];
+    this.deps.afterCommit?.(written);
+    this.checkpoints.committed(written);
   }
 
   stop(): void {

@@ -10,6 +10,7 @@ import { parseCommandFlags } from './parse-command-flags.js';
 import { checkServeConfig } from './check-serve-config.js';
 import { changedConfigKeys } from './changed-config-keys.js';
 import { lockDataFolder } from '../sqlite/data-folder-lock.js';
+import { serverLogDestination } from './server-log-destination.js';
 import type { ServerConfig } from '../config/server-config.js';
 
 export const SERVE_USAGE =
@@ -57,7 +58,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   // One server per embedded data folder: two would both merge, enforce
   // retention and write alert states in it.
   const lock = config.store.type === 'sqlite' ? lockDataFolder(config.data, 'this server') : undefined;
-  const logger = pino({ level: config.log.level, base: { name: 'logship', pid: process.pid } });
+  const logger = pino({ level: config.log.level, base: { name: 'logship', pid: process.pid } }, serverLogDestination());
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer({ config, logger, openStore: (c) => openStore(c, { logger }) });

@@ -39,10 +39,35 @@ export function quickCheck(file: string): string | null {
     return problems.length === 0 ? null : problems.slice(0, 3).join('; ');
   } catch (err) {
     if ((err as { code?: unknown }).code === 'SQLITE_BUSY') return null;
+    // The check could not open the file: that says nothing of the file, and
+    // noted as damage it left the day out of every search until a restart.
+    const exhausted = noDescriptorError(file, err);
+    if (exhausted) throw exhausted;
     return (err as Error).message;
   } finally {
     db?.close();
   }
+}
+
+/**
+ * The error for a file that cannot be opened because the process is out of
+ * file descriptors (EMFILE, or ENFILE for the whole system), null when
+ * opening it works or fails otherwise. SQLite says "unable to open database
+ * file" for that as for a file that is not a database; this is no damage, so
+ * it is a plain error with the errno's code (a write answers it 503 and is
+ * retried; nothing is noted damaged), telling what to raise.
+ */
+export function noDescriptorError(file: string, cause: unknown): Error | null {
+  let code: string | undefined;
+  try {
+    fs.closeSync(fs.openSync(file, 'r'));
+    return null;
+  } catch (err) {
+    code = (err as NodeJS.ErrnoException).code;
+  }
+  if (code !== 'EMFILE' && code !== 'ENFILE') return null;
+  const message = `cannot open ${file}: the process has no file descriptor left (${code}); raise its limit (ulimit -n, systemd LimitNOFILE)`;
+  return Object.assign(new Error(message, { cause }), { code });
 }
 
 /** Identifies the file's contents as they were when found damaged: a file restored or rewritten is read again. */

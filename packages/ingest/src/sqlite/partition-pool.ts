@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { storeError } from '../store/store-error.js';
 import { PartitionDb } from './partition-db.js';
+import { noDescriptorError } from './partition-damage.js';
 import { partitionFileName, type PartitionKey } from './partition-name.js';
 
 export const MAX_OPEN_PARTITIONS = 64;
@@ -50,16 +51,34 @@ export class PartitionHandle<D extends PooledDb = PartitionDb> {
       return this.handle;
     }
     const isNew = create && !fs.existsSync(this.file);
-    try {
-      this.handle = this.pool.openDb(this.file, this.key, { create, mmap: this.pool.mmap });
-    } catch (err) {
-      throw storeError('LS_STORE_CORRUPT_PARTITION', `cannot open ${this.file}: ${(err as Error).message}`, err);
-    }
+    this.handle = this.openOrExplain(create);
     // The new file's directory entry must be durable too, or a power loss
     // could lose a partition whose rows were fsync'd.
     if (isNew) this.pool.syncDir();
     this.pool.opened(this);
     return this.handle;
+  }
+
+  /**
+   * SQLite says "unable to open database file" both for a file that is not
+   * a database and for a process out of descriptors; the second is no
+   * damage: called damaged, its day was left out of searches and the
+   * operator was told to move a sound file aside. A failed open closes the
+   * pool's idle connections and tries once more (another thread may have
+   * freed descriptors meanwhile, too); failing again, the file is judged.
+   */
+  private openOrExplain(create: boolean): D {
+    const opts = { create, mmap: this.pool.mmap };
+    try {
+      return this.pool.openDb(this.file, this.key, opts);
+    } catch {
+      this.pool.trim();
+    }
+    try {
+      return this.pool.openDb(this.file, this.key, opts);
+    } catch (err) {
+      throw noDescriptorError(this.file, err) ?? storeError('LS_STORE_CORRUPT_PARTITION', `cannot open ${this.file}: ${(err as Error).message}`, err);
+    }
   }
 
   close(): void {
