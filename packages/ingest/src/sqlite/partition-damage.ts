@@ -8,6 +8,7 @@
  * values), leaves the damaged ones out and runs the query again.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { isStoreError, storeError, type StoreError } from '../store/store-error.js';
 
@@ -52,22 +53,42 @@ export function quickCheck(file: string): string | null {
 /**
  * The error for a file that cannot be opened because the process is out of
  * file descriptors (EMFILE, or ENFILE for the whole system), null when
- * opening it works or fails otherwise. SQLite says "unable to open database
- * file" for that as for a file that is not a database; this is no damage, so
- * it is a plain error with the errno's code (a write answers it 503 and is
- * retried; nothing is noted damaged), telling what to raise.
+ * opening it fails otherwise. SQLite says "unable to open database file"
+ * (SQLITE_CANTOPEN) for that as for a file it may not read; this is no
+ * damage, so it is LS_STORE_NO_DESCRIPTORS (503: a write is retried, a
+ * search can be asked again or over fewer days; nothing is noted damaged),
+ * telling what to raise.
+ *
+ * Opening the file again tells EMFILE, but other threads close files all
+ * the time (a wide search's other lane failing, the pool trimmed), so by
+ * then a descriptor may be free: a regular file SQLite could not open that
+ * this process may read and write, in a folder it may write (its -wal and
+ * -shm), has no other cause left, and is answered the same.
  */
 export function noDescriptorError(file: string, cause: unknown): Error | null {
   let code: string | undefined;
   try {
     fs.closeSync(fs.openSync(file, 'r'));
-    return null;
   } catch (err) {
     code = (err as NodeJS.ErrnoException).code;
   }
-  if (code !== 'EMFILE' && code !== 'ENFILE') return null;
-  const message = `cannot open ${file}: the process has no file descriptor left (${code}); raise its limit (ulimit -n, systemd LimitNOFILE)`;
-  return Object.assign(new Error(message, { cause }), { code });
+  if (code === 'EMFILE' || code === 'ENFILE') {
+    return storeError('LS_STORE_NO_DESCRIPTORS', `cannot open ${file} (${code}); raise the limit (ulimit -n, systemd LimitNOFILE), or search fewer days at once`, cause);
+  }
+  if (code !== undefined || (cause as { code?: unknown } | null)?.code !== 'SQLITE_CANTOPEN' || !openableFile(file)) return null;
+  return storeError('LS_STORE_NO_DESCRIPTORS', `cannot open ${file} (SQLite: unable to open database file; the file and its folder are readable and writable, so the process ran short of file descriptors); raise the limit (ulimit -n, systemd LimitNOFILE), or search fewer days at once`, cause);
+}
+
+/** A regular file this process may read and write, in a folder it may write. */
+function openableFile(file: string): boolean {
+  try {
+    if (!fs.statSync(file).isFile()) return false;
+    fs.accessSync(file, fs.constants.R_OK | fs.constants.W_OK);
+    fs.accessSync(path.dirname(file), fs.constants.W_OK | fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Identifies the file's contents as they were when found damaged: a file restored or rewritten is read again. */

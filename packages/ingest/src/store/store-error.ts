@@ -29,6 +29,14 @@ const STORE_ERRORS = {
     503,
     { retryable: true },
   ),
+  // The process's open-file limit, not the request: a write or a search over
+  // fewer days, or after the limit is raised, succeeds (so 503, retryable).
+  LS_STORE_NO_DESCRIPTORS: defineError(
+    'LS_STORE_NO_DESCRIPTORS',
+    'The server has no file descriptor left to open a partition with: %s',
+    503,
+    { retryable: true },
+  ),
   LS_STORE_QUERY_FAILED: defineError('LS_STORE_QUERY_FAILED', 'The query could not be answered: %s', 500),
   LS_STORE_BACKUP_FAILED: defineError('LS_STORE_BACKUP_FAILED', 'The backup could not be written: %s', 500),
 } as const satisfies Record<string, ErrorFactory>;
