@@ -7,7 +7,7 @@
  * now stored, and a retry after a restart is all duplicates. A search over
  * all those days ran out of descriptors too, and the days it could not open
  * were noted damaged: that search and every later one answered 200 without
- * their events, until a restart.
+ * their events, until a restart. Both store formats.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -45,12 +45,12 @@ async function serveWithFileLimit(dataDir: string, configFile: string, limit: nu
   return { url, stop: (s) => rp.stop(s) };
 }
 
-test(`a batch with events on ${DAYS} days is stored under a limit of 1024 open files, once`, { timeout: 180_000 }, async () => {
+for (const format of ['blocks', 'rows'] as const) test(`${format}: a batch with events on ${DAYS} days is stored under a limit of 1024 open files, once`, { timeout: 180_000 }, async () => {
   const dir = await tempDir('logship-many-days-');
   try {
     const dataDir = join(dir, 'data');
     const configFile = join(dir, 'server.yaml');
-    await writeFile(configFile, 'store: { type: sqlite, format: blocks }\nretention: { default_days: 3650 }\n');
+    await writeFile(configFile, `store: { type: sqlite, format: ${format} }\nretention: { default_days: 3650 }\n`);
     const now = Date.now();
     const body = Array.from({ length: DAYS }, (_, d) =>
       JSON.stringify({ '@timestamp': new Date(now - d * 86_400_000 - 3_600_000).toISOString(), message: `archived day ${d}`, 'event.id': `day-${d}`, d }),
@@ -81,7 +81,7 @@ test(`a batch with events on ${DAYS} days is stored under a limit of 1024 open f
     assert.equal(await limited.stop('SIGKILL'), 'SIGKILL');
 
     // Counted by a server without the limit.
-    const server = await startServer({ dataDir, configYaml: 'store: { type: sqlite, format: blocks }\nretention: { default_days: 3650 }\n' });
+    const server = await startServer({ dataDir, configYaml: `store: { type: sqlite, format: ${format} }\nretention: { default_days: 3650 }\n` });
     const again = await post(server.url);
     assert.equal(again.status, 200, JSON.stringify(again.body));
     assert.deepEqual([again.body.stored, again.body.duplicates], [0, DAYS], 'the retry after a restart is all duplicates');

@@ -18,7 +18,7 @@ import type { WriteResult } from '../store/log-store.js';
 import { DAY_MS } from '../retention/retention-config.js';
 import { asWriteError } from '../store/store-error.js';
 import { dayStartMs, utcDay, type PartitionKey } from '../sqlite/partition-name.js';
-import { MAX_OPEN_PARTITIONS, type PartitionPool } from '../sqlite/partition-pool.js';
+import { MAX_OPEN_TRANSACTIONS, type PartitionPool } from '../sqlite/partition-pool.js';
 import { damagedWriteError, isCorruption } from '../sqlite/partition-damage.js';
 import { compressBlock } from './block-codec.js';
 import { PairIndex, pairKey, type Pair } from './block-dedupe.js';
@@ -27,9 +27,6 @@ import type { PreparedBlockWrite, PreparedGroup } from './block-prepare.js';
 import { refilterBlock } from './block-refilter.js';
 import { addRollups } from './block-rollup.js';
 import { WalCheckpoints } from '../sqlite/wal-checkpoints.js';
-
-/** Partitions one group commit holds open transactions on at most: half the pool, the rest for reads and dedupe probes. */
-export const MAX_OPEN_TRANSACTIONS = MAX_OPEN_PARTITIONS / 2;
 
 interface PendingWrite {
   prepared: PreparedBlockWrite;

@@ -21,7 +21,7 @@ import { asWriteError } from '../store/store-error.js';
 import type { EventRow } from './event-row.js';
 import type { PartitionDb } from './partition-db.js';
 import { dayStartMs, utcDay, type PartitionKey } from './partition-name.js';
-import type { PartitionPool } from './partition-pool.js';
+import { MAX_OPEN_TRANSACTIONS, type PartitionPool } from './partition-pool.js';
 import type { PreparedWrite } from './prepare-write.js';
 import { WalCheckpoints } from './wal-checkpoints.js';
 import { damagedWriteError, isCorruption } from './partition-damage.js';
@@ -44,6 +44,8 @@ export class BatchWriter {
   private pending: PendingWrite[] = [];
   /** Partitions with a transaction open during a group commit. */
   private batch: Set<PartitionDb> | null = null;
+  /** Partitions of the flush under way already committed to make room (a batch over many days). */
+  private committedEarly: PartitionDb[] = [];
   private readonly checkpoints: WalCheckpoints<PartitionDb>;
 
   constructor(private readonly deps: BatchWriterDeps) {
@@ -95,6 +97,9 @@ export class BatchWriter {
         db.rollback();
       }
     }
+    const early = this.committedEarly;
+    this.committedEarly = [];
+    for (const db of early) batch.add(db);
     // A batch may have held more partitions open than the pool allows.
     this.deps.pool.trim();
     for (const { write, result } of done) {
@@ -105,6 +110,20 @@ export class BatchWriter {
     // writer, not a delay of the batches that triggered them.
     if (failure === null) setImmediate(() => this.refreshStatistics(batch));
     this.checkpoints.committed(batch);
+  }
+
+  /** Commits the open transactions of the flush under way and lets the pool close their files. */
+  private commitEarly(batch: Set<PartitionDb>): void {
+    for (const db of batch) {
+      try {
+        db.commit();
+      } catch (err) {
+        throw isCorruption(err) ? damagedWriteError(path.basename(db.path), err) : err;
+      }
+      this.committedEarly.push(db);
+      batch.delete(db);
+    }
+    this.deps.pool.trim();
   }
 
   /** Stops the checkpoint timers (the store is closing). */
@@ -133,6 +152,13 @@ export class BatchWriter {
       let stored: number[];
       try {
         if (this.batch && !this.batch.has(db)) {
+          // A flush spanning a year of days held a transaction, so a
+          // connection and three descriptors, on every day at once: past
+          // ~300 days the process ran out of descriptors and the batch
+          // failed on every retry. The partitions written so far are
+          // committed first (a failure later rejects the writes; a retry
+          // finds these rows stored, as after any failed group commit).
+          if (this.batch.size >= MAX_OPEN_TRANSACTIONS) this.commitEarly(this.batch);
           db.begin();
           this.batch.add(db);
         }

@@ -15,6 +15,9 @@ import { partitionFileName, type PartitionKey } from './partition-name.js';
 
 export const MAX_OPEN_PARTITIONS = 64;
 
+/** Partitions one group commit (either format's writer) holds open transactions on at most: half the pool, the rest for reads and dedupe probes. */
+export const MAX_OPEN_TRANSACTIONS = MAX_OPEN_PARTITIONS / 2;
+
 /** What the pool needs of a connection (PartitionDb, or the block store's BlockPartition). */
 export interface PooledDb {
   close(): void;
