@@ -148,7 +148,11 @@ export class Agent implements EventSink {
     // journald restarts from its acknowledged cursor on a reload, as it always
     // has: a unit filter changed by the reload needs the checkpoint's
     // cursor handling (journald-source.ts), not the last cursor read.
-    if (s.type === 'journald') return new JournaldSource(s, { ...ctx, resume: undefined });
+    if (s.type === 'journald') {
+      const journals = this.config.sources.filter((e) => e.type === 'journald');
+      const names = (list: readonly SourceConfig[]): string[] => list.filter((e) => e.type === 'journald' && e !== s).map((e) => e.name);
+      return new JournaldSource(s, { ...ctx, resume: undefined, earlier: names(earlier), others: names(journals) });
+    }
     const files = this.config.sources.filter((e): e is FileSourceConfig => e.type !== 'journald');
     return new FileSource(s, { ...ctx, earlier: earlier.filter((e): e is FileSourceConfig => e.type !== 'journald'), others: files.filter((e) => e !== s).map((e) => e.name) });
   }

@@ -62,6 +62,13 @@ export interface CheckpointEntry {
    * change it. Absent in positions an earlier agent wrote, until decided.
    */
   readonly id_source?: string;
+  /**
+   * journald positioned by an earlier agent, whose ids did not carry the
+   * source's name and now do (`id_source`): entries up to this cursor (the
+   * journal's last entry when that was decided) keep them without; '' when
+   * the journal was empty; null until known.
+   */
+  readonly plain_ids_through?: string | null;
   readonly updated_ms: number;
 }
 
@@ -119,6 +126,8 @@ export class CheckpointStore {
         const through = entry.legacy_ids_through;
         if (through !== undefined && through !== null && typeof through !== 'string') throw new Error(`bad legacy_ids_through for ${key}`);
         if (entry.id_source !== undefined && typeof entry.id_source !== 'string') throw new Error(`bad id_source for ${key}`);
+        const plain = entry.plain_ids_through;
+        if (plain !== undefined && plain !== null && typeof plain !== 'string') throw new Error(`bad plain_ids_through for ${key}`);
         store.entries.set(key, entry);
       }
       if (doc.sources !== null && typeof doc.sources === 'object') {
