@@ -100,6 +100,20 @@ test('journald: a missing journalctl is reported and retried', async (t) => {
   assert.ok(logged.some((l) => l.includes('LS_AGENT_JOURNALCTL_FAILED') && l.includes('was not found')));
 });
 
+test('journald: a lasting journalctl failure is warned about once, a lack of permission with what to do; /health says it meanwhile', async (t) => {
+  const c = await setup(t);
+  // journalctl run by a user outside systemd-journal: it says so and exits 1.
+  const fake = join(c.dir, 'journalctl');
+  writeFileSync(fake, '#!/bin/sh\necho "No journal files were opened due to insufficient permissions." >&2\nexit 1\n', { mode: 0o755 });
+  const logged: string[] = [];
+  c.agent = await Agent.start(c.config({ journalctl_path: fake }), createLogger('info', (l) => logged.push(l)));
+  await until(() => c.agent!.metrics.get('journalctl_restarts_total', { source: 'jd' }) >= 3, 'three restarts');
+  const warnings = logged.filter((l) => l.includes('LS_AGENT_JOURNALCTL_FAILED'));
+  assert.equal(warnings.length, 1, logged.join('\n'));
+  assert.match(warnings[0]!, /insufficient permissions.*must be in the systemd-journal group/);
+  assert.match(String(c.agent.healthReport().reasons), /source jd: journalctl failed/);
+});
+
 test('journald: start_position end skips what was in the journal before the first start', { skip }, async (t) => {
   const c = await setup(t);
   appendJournal(c.journal, entries(0, 30));

@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { userInfo } from 'node:os';
 import split2 from 'split2';
 import { Backoff, sleep } from './backoff.js';
 import type { JournaldSourceConfig } from './config.js';
@@ -34,6 +35,8 @@ export class JournaldSource implements Source {
   private child: ChildProcess | null = null;
   /** Why journalctl is not running, while it is not (for /health). */
   failure: string | null = null;
+  /** The failure last warned about, until journalctl prints an entry again. */
+  private saidFailure: string | null = null;
   private lastCursor: string | undefined;
   private stopped = false;
   private readonly abort = new AbortController();
@@ -142,9 +145,13 @@ export class JournaldSource implements Source {
       // A journalctl that ran for a while before exiting starts over quickly.
       if (Date.now() - startedAt > 10_000) backoff.reset();
       const delay = backoff.next();
-      const e = agentError('LS_AGENT_JOURNALCTL_FAILED', reason);
+      const e = agentError('LS_AGENT_JOURNALCTL_FAILED', reason + (/insufficient permissions|permission denied/i.test(reason) ? journalAccessAdvice() : ''));
       this.failure = e.message;
-      this.ctx.log.warn(e.message, { code: e.code, source: this.name, retry_in_ms: delay });
+      // Said once per reason, not at every restart (every 30 s at most, forever, for a lasting one);
+      // /health says it as long as it lasts.
+      if (e.message !== this.saidFailure) this.ctx.log.warn(e.message, { code: e.code, source: this.name, retry_in_ms: delay });
+      else this.ctx.log.debug(e.message, { code: e.code, source: this.name, retry_in_ms: delay });
+      this.saidFailure = e.message;
       this.ctx.metrics.inc(...M.journalctlRestarts, { source: this.name });
       await sleep(delay, this.abort.signal);
     }
@@ -238,6 +245,10 @@ export class JournaldSource implements Source {
   private onLine(line: string): void {
     if (line.length === 0) return;
     this.failure = null;
+    if (this.saidFailure !== null) {
+      this.saidFailure = null;
+      this.ctx.log.info('journalctl reads the journal again.', { source: this.name });
+    }
     let cursor: unknown;
     let entry: Record<string, unknown>;
     try {
@@ -264,6 +275,18 @@ export class JournaldSource implements Source {
     const envelope = { '@raw': line, 'event.id': this.eventId(cursor), host: this.ctx.host, source: 'journald', ...entryFields(entry), ...this.config.labels };
     this.ctx.sink.emit(JSON.stringify(envelope), this.name, this.key, { cursor, filter: this.filter });
   }
+}
+
+/** Who the agent runs as, and what lets it read the journal. */
+function journalAccessAdvice(): string {
+  let user = '';
+  try {
+    user = `user ${userInfo().username} `;
+  } catch {
+    // A uid without a passwd entry: the uid alone.
+  }
+  return `; the agent runs as ${user}(uid ${process.getuid?.() ?? '?'}), which must be in the systemd-journal group (or adm) to read the journal:`
+    + ' SupplementaryGroups=systemd-journal in its systemd unit';
 }
 
 /** Runs a command to its end: its stdout, or an error with its stderr. */
