@@ -8,6 +8,7 @@ import { globBase } from './glob.js';
 import { accessAdvice } from './read-failures.js';
 import { didYouMean } from './did-you-mean.js';
 import { AGENT_VERSION } from './version.js';
+import { dataDirProblem } from './data-dir-lock.js';
 
 const USAGE = 'logship-agent --config FILE [--check] [--version]';
 const OPTIONS = ['--config', '--check', '--help', '--version'];
@@ -90,6 +91,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (values.check) {
     console.log(`The config is valid: ${config.sources.length} source(s), server ${config.server.url}.`);
+    // Run as the agent's user (the unit's ExecStartPre), a data_dir it cannot write stops it at start; run by
+    // someone else (an operator checking an edit), it may be fine: a warning either way.
+    const problem = dataDirProblem(config.data_dir);
+    if (problem !== null) console.log(`  warning: this user cannot use the data_dir ${config.data_dir}: ${problem}`);
     // What each source reads, presets' defaults included: an operator sees what `type: kubernetes` alone means.
     for (const src of config.sources) {
       console.log(`  ${src.name} (${src.type}): ${sourceReads(src)}`);

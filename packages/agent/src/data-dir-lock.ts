@@ -1,5 +1,6 @@
-import { promises as fsp, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync, promises as fsp, readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
 import { agentError } from './errors.js';
 
 /**
@@ -14,14 +15,17 @@ import { agentError } from './errors.js';
 export const LOCK_FILE = 'agent.lock';
 
 export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
-  await fsp.mkdir(dir, { recursive: true });
+  const problem = dataDirProblem(dir);
+  if (problem !== null) throw agentError('LS_AGENT_DATA_DIR', dir, problem);
+  await fsp.mkdir(dir, { recursive: true }).catch((err: unknown) => { throw unusable(dir, err); });
   const file = join(dir, LOCK_FILE);
   for (let attempt = 0; ; attempt++) {
     try {
       await fsp.writeFile(file, `${process.pid}\n`, { flag: 'wx' });
       break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw unusable(dir, err);
+      if (attempt > 0) throw err;
     }
     const pid = Number((await fsp.readFile(file, 'utf8').catch(() => '')).trim());
     if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAgent(pid)) {
@@ -49,4 +53,41 @@ function isAgent(pid: number): boolean {
   } catch {
     return process.platform !== 'linux';
   }
+}
+
+/**
+ * Why this user cannot keep its state in `dir`, or null: the directory (and
+ * its spool/, where it exists) must be writable, or, not made yet, the
+ * directory it would be made in. A data_dir made by `sudo logship-agent` or
+ * owned by another user failed at the first write with a bare EACCES, and
+ * `--check` (the unit's ExecStartPre, run as the agent's user) passed.
+ */
+export function dataDirProblem(dir: string): string | null {
+  let at = dir;
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  for (const d of at === dir ? [dir, join(dir, 'spool')] : [at]) {
+    if (d !== at && !existsSync(d)) continue;
+    try {
+      accessSync(d, constants.W_OK | constants.X_OK);
+    } catch (err) {
+      return `${(err as Error).message}${dataDirAdvice(dir)}`;
+    }
+  }
+  return null;
+}
+
+function unusable(dir: string, err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  return agentError('LS_AGENT_DATA_DIR', dir, `${(err as Error).message}${code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? dataDirAdvice(dir) : ''}`);
+}
+
+function dataDirAdvice(dir: string): string {
+  let user = '';
+  try {
+    user = userInfo().username;
+  } catch {
+    // A uid without a passwd entry: the uid alone.
+  }
+  return `; the agent runs as ${user !== '' ? `user ${user} ` : ''}(uid ${process.getuid?.() ?? '?'}) and keeps its checkpoints and spool there:`
+    + ` make it that user's (chown -R ${user !== '' ? user : process.getuid?.() ?? 'USER'} ${dir}), or let systemd make it (StateDirectory= in the unit)`;
 }

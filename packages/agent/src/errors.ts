@@ -34,6 +34,7 @@ const DEFINITIONS = {
     'The data_dir %s is in use by another logship-agent (pid %s); each agent needs a data_dir of its own',
     null,
   ),
+  LS_AGENT_DATA_DIR: defineError('LS_AGENT_DATA_DIR', 'The data_dir %s cannot be used: %s', null),
   LS_AGENT_CHECKPOINT_CORRUPT: defineError(
     'LS_AGENT_CHECKPOINT_CORRUPT',
     "The checkpoint file %s is corrupt (%s); it was moved aside and reading restarts from each source's start position",
