@@ -100,7 +100,8 @@ export async function main(argv: string[]): Promise<number> {
     for (const src of config.sources) {
       // How many files match now: a typo in a path (/var/log/ngnix/*.log) read nothing, and only the start's `files: 0` said so.
       const now = src.type === 'journald' ? null : await matchingNow(src);
-      console.log(`  ${src.name} (${src.type}): ${sourceReads(src)}${now === null ? '' : now.total === 0 ? ' — no file matches now' : ` — ${now.total} file${now.total === 1 ? '' : 's'} now`}`);
+      const count = now === null ? '' : now.partial ? ` — ${now.total} or more files now` : now.total === 0 ? ' — no file matches now' : ` — ${now.total} file${now.total === 1 ? '' : 's'} now`;
+      console.log(`  ${src.name} (${src.type}): ${sourceReads(src)}${count}`);
       if (src.type === 'journald') continue;
       if (now !== null && now.total > 0) for (const glob of now.none) console.log(`    note: ${glob} matches no file now`);
       for (const dir of directoryIncludes(src.include)) console.log(`    warning: ${directoryAdvice(dir)}`);
@@ -199,21 +200,27 @@ export async function main(argv: string[]): Promise<number> {
  * none (none at all may be a host without the kubelet's or docker's
  * directory yet; one of several, a typo such as /var/log/ngnix/*.log).
  */
-async function matchingNow(src: FileSourceConfig): Promise<{ total: number; none: string[] }> {
+async function matchingNow(src: FileSourceConfig): Promise<{ total: number; none: string[]; partial?: true }> {
   const files = new Set<string>();
   const none: string[] = [];
+  let visited = 0;
   for (const glob of src.include) {
     const matcher = new PathMatcher([glob], src.exclude, src.type === 'kubernetes' ? isPodLogPath : undefined);
     let n = 0;
-    await walkFiles(globBase(glob), globDepth(glob), (p) => {
+    // A `**` under a large tree is not walked to its end: the count is a hint, not an inventory.
+    const full = await walkFiles(globBase(glob), globDepth(glob), (p) => {
+      if (++visited > WALK_LIMIT) throw WALK_LIMIT;
       if (!matcher.matches(p)) return;
       n++;
       files.add(p);
-    });
+    }).then(() => true, (err: unknown) => { if (err === WALK_LIMIT) return false; throw err; });
+    if (!full) return { total: files.size, none: [], partial: true };
     if (n === 0) none.push(glob);
   }
   return { total: files.size, none };
 }
+
+const WALK_LIMIT = 20_000;
 
 function sourceReads(src: SourceConfig): string {
   if (src.type === 'journald') {
