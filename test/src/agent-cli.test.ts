@@ -65,6 +65,19 @@ describe('agent: command line, SIGHUP, health', () => {
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
   });
 
+  test('--check says how many files each source matches now, and which include matches none (a typo in a path)', async () => {
+    const logs = join(root, 'check-count');
+    await mkdir(logs);
+    await writeFile(join(logs, 'app.log'), 'a line\n');
+    await writeFile(join(logs, 'worker.log'), 'a line\n');
+    const yaml = agentYaml({ server: server.url, dataDir: join(root, 'agent-count'), include: [`${logs}/*.log`, `${root}/ngnix/*.log`], extra: 'metrics: { listen: off }' });
+    await writeFile(join(root, 'count.yaml'), yaml);
+    const check = spawnSync(process.execPath, [agentBin, '--config', join(root, 'count.yaml'), '--check'], { encoding: 'utf8' });
+    assert.equal(check.status, 0, check.stderr);
+    assert.match(check.stdout, / — 2 files now\n/);
+    assert.match(check.stdout, new RegExp(`note: ${root}/ngnix/\\*\\.log matches no file now`));
+  });
+
   test('a second agent on the same data_dir is refused while the first runs; a killed agent\'s lock is taken over', async () => {
     const yaml = agentYaml({ server: server.url, dataDir: join(root, 'locked'), include: ['/tmp/logship-no-such-dir/*.log'], extra: 'metrics: { listen: off }' });
     const first = await startAgent(yaml, join(root, 'locked-1.yaml'));

@@ -136,11 +136,12 @@ describe('agent: lines of one file that share a timestamp', () => {
     const idOf = new Map(hits.map((h) => [seqOf(h), String(h['event.id'])]));
     assert.equal(idOf.get(250), `f:${key}:${offsets[250]}`, 'read again: the id it was sent with');
     assert.equal(idOf.get(550), `f:${key}:${offsets[550]}`, 'present before the upgrade: possibly sent, so the earlier form');
-    assert.match(idOf.get(700)!, new RegExp(`^f:${key}:E\\d{5}$`), 'written after it: the sorting form');
+    assert.match(idOf.get(700)!, new RegExp(`^f:${key}@[0-9a-f]{8}:E\\d{5}$`), 'written after it: the sorting form, with the host\'s tag');
     assert.deepEqual(seqs.slice(600), Array.from({ length: 200 }, (_, k) => 600 + k), 'new lines of one second in file order');
-    const ckpt = JSON.parse(await readFile(join(dataDir, 'checkpoints.json'), 'utf8')) as { id_form: number; positions: Record<string, { legacy_ids_below?: number }> };
+    const ckpt = JSON.parse(await readFile(join(dataDir, 'checkpoints.json'), 'utf8')) as { id_form: number; positions: Record<string, { legacy_ids_below?: number; host_ids_from?: number }> };
     assert.equal(ckpt.id_form, 2);
     assert.equal(ckpt.positions[`app:${key}`]?.legacy_ids_below, text.length);
+    assert.equal(ckpt.positions[`app:${key}`]?.host_ids_from, text.length);
   });
 });
 

@@ -108,3 +108,26 @@ test('a directory the agent cannot list: --check and the agent say so, /health i
     await removeDir(root);
   }
 });
+
+test('a data_dir the agent\'s user cannot write: --check and the start say so with a code and what to do, not a bare EACCES', async () => {
+  const root = await tempDir('logship-agent-perm-data-');
+  try {
+    chmodSync(root, 0o755);
+    const closed = join(root, 'closed');
+    await mkdir(closed);
+    chmodSync(closed, asRoot ? 0o755 : 0o555);
+    const yaml = agentYaml({ server: 'http://127.0.0.1:9', dataDir: join(closed, 'agent'), include: [`${root}/*.log`], extra: 'metrics: { listen: off }' });
+    const cfg = join(root, 'agent.yaml');
+    await writeFile(cfg, yaml);
+    const as = asRoot ? { uid: NOBODY, gid: NOBODY } : {};
+    const check = spawnSync(process.execPath, [agentBin, '--config', cfg, '--check'], { encoding: 'utf8', ...as });
+    const said = new RegExp(`LS_AGENT_DATA_DIR: The data_dir ${closed}/agent cannot be used \\(.*(permission denied|EACCES).*chown`);
+    assert.equal(check.status, 2, check.stdout + check.stderr);
+    assert.match(check.stderr, said);
+    const start = spawnSync(process.execPath, [agentBin, '--config', cfg], { encoding: 'utf8', timeout: 20_000, ...as });
+    assert.equal(start.status, 2, start.stdout + start.stderr);
+    assert.match(start.stderr, said);
+  } finally {
+    await removeDir(root);
+  }
+});

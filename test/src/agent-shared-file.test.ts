@@ -49,8 +49,8 @@ test('a file two sources match is shipped by each with its own labels; the first
   assert.deepEqual(byJob('all'), ['ERROR disk full', 'INFO started', 'INFO stopped']);
   assert.deepEqual(byJob('errors'), ['ERROR disk full']);
   const ids = hits.map((h) => String(h['event.id']));
-  assert.ok(hits.filter((h) => h.job === 'all').every((h) => /^f:c[0-9a-f]+:[A-P]\d+$/.test(String(h['event.id']))), ids.join(' '));
-  assert.ok(hits.filter((h) => h.job === 'errors').every((h) => /^f:c[0-9a-f]+~errors:[A-P]\d+$/.test(String(h['event.id']))), ids.join(' '));
+  assert.ok(hits.filter((h) => h.job === 'all').every((h) => /^f:c[0-9a-f]+@[0-9a-f]{8}:[A-P]\d+$/.test(String(h['event.id']))), ids.join(' '));
+  assert.ok(hits.filter((h) => h.job === 'errors').every((h) => /^f:c[0-9a-f]+~errors@[0-9a-f]{8}:[A-P]\d+$/.test(String(h['event.id']))), ids.join(' '));
   assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
   assert.match(agent.output(), /A file is read by two sources/);
 });

@@ -8,6 +8,7 @@ import { CHECKPOINT_FILE } from './checkpoint-store.js';
 import { validateConfig, type AgentConfig } from './config.js';
 import { createLogger, silentLogger } from './log.js';
 import { IngestReceiver, until } from './testing/ingest-receiver.js';
+import { AGENT_VERSION } from './version.js';
 
 /** Delivery through outages, spool caps, restarts, reloads and metrics. */
 interface Ctx {
@@ -198,6 +199,7 @@ test('health and Prometheus metrics on metrics.listen', async (t) => {
   const text = await (await fetch(`${base}/metrics`)).text();
   assert.match(text, /^logship_agent_lines_read_total\{source="app"\} 30$/m);
   assert.match(text, /^logship_agent_events_shipped_total\{source="app"\} 30$/m);
+  assert.match(text, new RegExp(`^logship_agent_build_info\\{version="${AGENT_VERSION}",node="${process.version}"\\} 1$`, 'm'));
   assert.match(text, /^logship_agent_files_watched\{source="app"\} 1$/m);
   assert.match(text, /^logship_agent_spool_bytes 0$/m);
   assert.match(text, /^# TYPE logship_agent_batches_retried_total counter$/m);

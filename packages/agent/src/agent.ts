@@ -10,6 +10,7 @@ import { JournaldSource } from './journald-source.js';
 import type { Logger } from './log.js';
 import { M, Metrics } from './metrics.js';
 import { Notices } from './notices.js';
+import { AGENT_VERSION } from './version.js';
 import { Shipper } from './shipper.js';
 import type { Source, SourceContext } from './source.js';
 import { findRenames, renamedKeys, sourceOfKey, sourceSignature } from './source-renames.js';
@@ -52,6 +53,8 @@ export class Agent implements EventSink {
     this.metrics.gauge(...M.queueBatches, () => [{ labels: {}, value: this.spool.length }]);
     this.metrics.counterFrom(...M.spoolDroppedEvents, () => this.spool.droppedEvents);
     this.metrics.counterFrom(...M.spoolWriteFailures, () => this.spool.writeFailures);
+    // As Promtail's promtail_build_info: which agents of a fleet run which version.
+    this.metrics.gauge(...M.buildInfo, () => [{ labels: { version: AGENT_VERSION, node: process.version }, value: 1 }]);
     spool.onRoom = () => { if (!this.blocked) this.wakeRoomWaiters(); };
     for (const [name, help] of [M.eventsRejected, M.batchesShipped, M.batchesRetried, M.batchesRejected]) this.metrics.declare(name, help);
   }
@@ -148,7 +151,11 @@ export class Agent implements EventSink {
     // journald restarts from its acknowledged cursor on a reload, as it always
     // has: a unit filter changed by the reload needs the checkpoint's
     // cursor handling (journald-source.ts), not the last cursor read.
-    if (s.type === 'journald') return new JournaldSource(s, { ...ctx, resume: undefined });
+    if (s.type === 'journald') {
+      const journals = this.config.sources.filter((e) => e.type === 'journald');
+      const names = (list: readonly SourceConfig[]): string[] => list.filter((e) => e.type === 'journald' && e !== s).map((e) => e.name);
+      return new JournaldSource(s, { ...ctx, resume: undefined, earlier: names(earlier), others: names(journals) });
+    }
     const files = this.config.sources.filter((e): e is FileSourceConfig => e.type !== 'journald');
     return new FileSource(s, { ...ctx, earlier: earlier.filter((e): e is FileSourceConfig => e.type !== 'journald'), others: files.filter((e) => e !== s).map((e) => e.name) });
   }

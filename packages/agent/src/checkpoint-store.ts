@@ -62,6 +62,17 @@ export interface CheckpointEntry {
    * change it. Absent in positions an earlier agent wrote, until decided.
    */
   readonly id_source?: string;
+  /** Files: the host's tag its event ids carry (file-event-ids.ts); absent in positions an earlier agent wrote, until decided. */
+  readonly id_host?: string;
+  /** Files positioned by an earlier agent: lines starting before this offset keep ids without the host. */
+  readonly host_ids_from?: number;
+  /**
+   * journald positioned by an earlier agent, whose ids did not carry the
+   * source's name and now do (`id_source`): entries up to this cursor (the
+   * journal's last entry when that was decided) keep them without; '' when
+   * the journal was empty; null until known.
+   */
+  readonly plain_ids_through?: string | null;
   readonly updated_ms: number;
 }
 
@@ -119,6 +130,10 @@ export class CheckpointStore {
         const through = entry.legacy_ids_through;
         if (through !== undefined && through !== null && typeof through !== 'string') throw new Error(`bad legacy_ids_through for ${key}`);
         if (entry.id_source !== undefined && typeof entry.id_source !== 'string') throw new Error(`bad id_source for ${key}`);
+        if (entry.id_host !== undefined && typeof entry.id_host !== 'string') throw new Error(`bad id_host for ${key}`);
+        if (entry.host_ids_from !== undefined && (!Number.isInteger(entry.host_ids_from) || entry.host_ids_from < 0)) throw new Error(`bad host_ids_from for ${key}`);
+        const plain = entry.plain_ids_through;
+        if (plain !== undefined && plain !== null && typeof plain !== 'string') throw new Error(`bad plain_ids_through for ${key}`);
         store.entries.set(key, entry);
       }
       if (doc.sources !== null && typeof doc.sources === 'object') {

@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import { Agent } from './agent.js';
-import { loadConfig, type AgentConfig, type SourceConfig } from './config.js';
+import { loadConfig, type AgentConfig, type FileSourceConfig, type SourceConfig } from './config.js';
 import { AgentError, agentError } from './errors.js';
 import { createLogger } from './log.js';
 import { canListNow, directoryAdvice, directoryIncludes } from './include-directories.js';
-import { globBase } from './glob.js';
+import { globBase, globDepth, PathMatcher, walkFiles } from './glob.js';
+import { isPodLogPath } from './kubernetes-pod-log.js';
 import { accessAdvice } from './read-failures.js';
 import { didYouMean } from './did-you-mean.js';
 import { AGENT_VERSION } from './version.js';
@@ -100,8 +101,12 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`The config is valid: ${config.sources.length} source(s), server ${config.server.url}.`);
     // What each source reads, presets' defaults included: an operator sees what `type: kubernetes` alone means.
     for (const src of config.sources) {
-      console.log(`  ${src.name} (${src.type}): ${sourceReads(src)}`);
+      // How many files match now: a typo in a path (/var/log/ngnix/*.log) read nothing, and only the start's `files: 0` said so.
+      const now = src.type === 'journald' ? null : await matchingNow(src);
+      const count = now === null ? '' : now.partial ? ` — ${now.total} or more files now` : now.total === 0 ? ' — no file matches now' : ` — ${now.total} file${now.total === 1 ? '' : 's'} now`;
+      console.log(`  ${src.name} (${src.type}): ${sourceReads(src)}${count}`);
       if (src.type === 'journald') continue;
+      if (now !== null && now.total > 0) for (const glob of now.none) console.log(`    note: ${glob} matches no file now`);
       for (const dir of directoryIncludes(src.include)) console.log(`    warning: ${directoryAdvice(dir)}`);
       // Run as the agent's user (the unit's ExecStartPre): a directory closed to it would be read by no one.
       for (const dir of new Set(src.include.map(globBase))) {
@@ -192,6 +197,33 @@ export async function main(argv: string[]): Promise<number> {
     else if (reloadDuringStart) onHup();
   });
 }
+
+/**
+ * How many files a source's includes match now, and which includes match
+ * none (none at all may be a host without the kubelet's or docker's
+ * directory yet; one of several, a typo such as /var/log/ngnix/*.log).
+ */
+async function matchingNow(src: FileSourceConfig): Promise<{ total: number; none: string[]; partial?: true }> {
+  const files = new Set<string>();
+  const none: string[] = [];
+  let visited = 0;
+  for (const glob of src.include) {
+    const matcher = new PathMatcher([glob], src.exclude, src.type === 'kubernetes' ? isPodLogPath : undefined);
+    let n = 0;
+    // A `**` under a large tree is not walked to its end: the count is a hint, not an inventory.
+    const full = await walkFiles(globBase(glob), globDepth(glob), (p) => {
+      if (++visited > WALK_LIMIT) throw WALK_LIMIT;
+      if (!matcher.matches(p)) return;
+      n++;
+      files.add(p);
+    }).then(() => true, (err: unknown) => { if (err === WALK_LIMIT) return false; throw err; });
+    if (!full) return { total: files.size, none: [], partial: true };
+    if (n === 0) none.push(glob);
+  }
+  return { total: files.size, none };
+}
+
+const WALK_LIMIT = 20_000;
 
 function sourceReads(src: SourceConfig): string {
   if (src.type === 'journald') {

@@ -22,6 +22,16 @@ test('lines an earlier agent may have sent keep the plain offset it gave them', 
   assert.equal(fileEventId('cabc', 5000, 5000), 'f:cabc:D5000');
 });
 
+test('the host\'s tag follows the identity (and a source\'s name) from hostFrom on; those ids sort after the ones before it', () => {
+  assert.equal(fileEventId('cabc', 2489, 0, '1f2e3d4c'), 'f:cabc@1f2e3d4c:D2489');
+  assert.equal(fileEventId('cabc~errors', 2489, 0, '1f2e3d4c'), 'f:cabc~errors@1f2e3d4c:D2489');
+  assert.equal(fileEventId('cabc', 2489, 5000, '1f2e3d4c', 5000), 'f:cabc:2489', 'an earlier agent\'s line: neither the sorting form nor the host');
+  assert.equal(fileEventId('cabc', 6000, 5000, '1f2e3d4c', 7000), 'f:cabc:D6000');
+  const ids = [100, 6000, 7000, 80000].map((o) => fileEventId('cabc~errors', o, 5000, '1f2e3d4c', 7000));
+  assert.deepEqual([...ids].sort(byBytes).slice(2), ids.slice(2), 'after the upgrade\'s bound: after the ids before it');
+  assert.ok(byBytes(ids[1]!, ids[2]!) < 0);
+});
+
 const cursor = (i: string, t = '5f1b2c3d4e5f6', s = '739ad463348b4ceca5a9e69c95a3c93f'): string =>
   `s=${s};i=${i};b=6c7c6013a8b34d5ca6a0a3c4f7f1e5a0;m=1a2b3c;t=${t};x=f4e1c2a38b5d6e97`;
 

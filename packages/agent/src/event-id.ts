@@ -28,9 +28,14 @@
  * may have sent (checkpoint-store.ts), and those lines keep that form.
  */
 
-/** The first offset of a file whose line ids are written in the sorting form: lines before it keep plain offsets. */
-export function fileEventId(identity: string, offset: number, sortingFrom = 0): string {
-  return `f:${identity}:${offset < sortingFrom ? String(offset) : sortingOffset(offset)}`;
+/**
+ * A file line's id: lines before `sortingFrom` keep plain offsets, and from
+ * `hostFrom` on the identity carries the host's tag (file-event-ids.ts),
+ * after `@`, which sorts after the `:` of the ids before it.
+ */
+export function fileEventId(identity: string, offset: number, sortingFrom = 0, host = '', hostFrom = 0): string {
+  const at = host !== '' && offset >= hostFrom ? `@${host}` : '';
+  return `f:${identity}${at}:${offset < sortingFrom ? String(offset) : sortingOffset(offset)}`;
 }
 
 /** An offset as `<letter giving its digit count><digits>`, sorting as the number does. */

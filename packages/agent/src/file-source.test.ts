@@ -11,6 +11,7 @@ import { CheckpointStore } from './checkpoint-store.js';
 import { validateConfig, type FileSourceConfig } from './config.js';
 import type { EventSink } from './event-sink.js';
 import { FileSource } from './file-source.js';
+import { hostTag } from './file-event-ids.js';
 import { Metrics } from './metrics.js';
 import { Notices } from './notices.js';
 import { silentLogger } from './log.js';
@@ -84,8 +85,8 @@ test('appended lines arrive once, gzipped, with token, labels and stable ids; a 
   assert.equal(ev.host, 'test-host');
   assert.equal(ev.source, file);
   assert.equal(ev.job, 'unit');
-  // The offset after a letter giving its digit count (event-id.ts).
-  assert.match(ev['event.id'], /^f:c[0-9a-f]{20}:A0$/);
+  // The host's tag after the identity, the offset after a letter giving its digit count (event-id.ts).
+  assert.equal(ev['event.id'], `f:${/^f:(c[0-9a-f]{20})@/.exec(ev['event.id'])?.[1]}@${hostTag('test-host')}:A0`);
   await c.agent.stop();
   appendFileSync(file, lines(2000, 2500));
   c.agent = await Agent.start(c.config(), silentLogger);

@@ -21,6 +21,7 @@ import { LineFilter } from './line-filter.js';
 import { continueInCopy, followRotatedWhileClosed, resumeRotatedWhileDown, type RotatedWhileDownContext } from './rotated-while-down.js';
 import { isPodLogPath } from './kubernetes-pod-log.js';
 import { SharedFiles } from './shared-files.js';
+import { fileEventIds, type EventIds } from './file-event-ids.js';
 
 /**
  * The `file` source (and its presets: `nginx`, `docker`, `kubernetes`): finds files by glob, follows each one by
@@ -106,7 +107,7 @@ export class FileSource implements Source {
     };
     this.rotated = {
       source: this.name, ctx, rotatedDirs: config.rotated_dirs, tails: this.tails, tailContext: this.tailContext,
-      idSource: (identity, sourcePath) => this.shared.idSource(identity, sourcePath),
+      eventIds: (key, identity, sourcePath, size) => this.eventIds(key, identity, sourcePath, size),
       stopped: () => this.stopped, readFailed: (path, err) => this.readFailed(path, err),
     };
     this.newInode = { source: this.name, ctx, tails: this.tails, released: this.released, check: (path) => this.check(path) };
@@ -302,11 +303,10 @@ export class FileSource implements Source {
       let offset = (typeof resumed === 'number' ? resumed : undefined) ?? ckpt?.offset
         ?? (atStart && this.config.start_position === 'end' ? fst.size : 0);
       if (offset > fst.size) offset = 0;
-      const ids = this.ctx.checkpoints.fileIdsSortFrom(`${this.name}:${identity.key}`, fst.size);
+      const { ids, fixed } = this.eventIds(`${this.name}:${identity.key}`, identity.key, ckpt?.path ?? path, fst.size);
       // The bytes the checkpoint's offset follows, which the file must still hold there to be read on from it (offset-mark.ts).
       const mark = resumed === undefined && ckpt?.offset === offset ? ckpt.mark : undefined;
-      const shared = this.shared.idSource(identity.key, ckpt?.path ?? path);
-      const tail = new FileTail(identity, path, ckpt?.path ?? path, fst.dev, fst.ino, offset, this.tailContext, { sortFrom: ids.from, source: shared.idSource }, mark);
+      const tail = new FileTail(identity, path, ckpt?.path ?? path, fst.dev, fst.ino, offset, this.tailContext, ids, mark);
       // Registered before any await, so a concurrent check of another path
       // to the same inode (a rename in flight) finds it.
       tail.attach(fh);
@@ -325,7 +325,7 @@ export class FileSource implements Source {
         this.ctx.checkpoints.scheduleFlush();
       }
       this.ctx.log.debug('A file is being followed.', { source: this.name, path, id: identity.key, offset });
-      if (ids.fixed || shared.fixed) await this.writeIdBound(path);
+      if (fixed) await this.writeIdBound(path);
       // At start, the agent does not wait for every file to be read to its
       // end (a full spool may hold readers back): opening them is enough.
       const reading = tail.read();
@@ -345,6 +345,11 @@ export class FileSource implements Source {
    */
   private finishVacated(t: FileTail): Promise<void> {
     return t.isOpen ? t.read() : followRotatedWhileClosed(this.rotated, t);
+  }
+
+  /** How the ids of a file position are written (file-event-ids.ts); a file seen at `sourcePath` first. */
+  private eventIds(key: string, identity: string, sourcePath: string, size: number): { ids: EventIds; fixed: boolean } {
+    return fileEventIds(this.ctx.checkpoints, key, size, this.ctx.host, (positioned) => this.shared.idSource(identity, sourcePath, positioned));
   }
 
   /**

@@ -10,6 +10,7 @@ import { fingerprint } from './fingerprint.js';
 import { OffsetMark } from './offset-mark.js';
 import { bomEncoding, newlineBytes, textDecoder, type FileEncoding } from './text-encoding.js';
 import { fileEventId } from './event-id.js';
+import { PLAIN_IDS, type EventIds } from './file-event-ids.js';
 import type { FramedLine } from './line-framer.js';
 import { tailFramer, type TailFramer } from './tail-framer.js';
 import { Multiline } from './multiline.js';
@@ -20,11 +21,6 @@ import { M, type Metrics } from './metrics.js';
 
 const READ_BYTES = 64 * 1024;
 
-/** How a tail writes its event ids (FileTail's constructor). */
-export interface EventIds {
-  readonly sortFrom: number;
-  readonly source: string;
-}
 /** What every tail of one file source shares (one object per source). */
 export interface TailContext {
   readonly config: FileSourceConfig;
@@ -97,11 +93,8 @@ export class FileTail {
     public ino: number,
     offset: number,
     tailContext: TailContext,
-    /**
-     * How its event ids are written: lines starting before `sortFrom` were read by an earlier agent and keep
-     * its id form (event-id.ts); `source`, when not '', is put in them (another source reads the file too, shared-files.ts).
-     */
-    ids: EventIds = { sortFrom: 0, source: '' },
+    /** How its event ids are written (file-event-ids.ts). */
+    private readonly ids: EventIds = PLAIN_IDS,
     /** The checkpoint's mark of the bytes before `offset`, when it is the checkpoint's offset (offset-mark.ts). */
     mark?: number,
   ) {
@@ -109,7 +102,6 @@ export class FileTail {
     const config = this.config;
     this.id = identity.key;
     this.eventIdentity = ids.source !== '' ? `${identity.key}~${ids.source}` : identity.key;
-    this.idsSortFrom = ids.sortFrom;
     this.key = `${config.name}:${identity.key}`;
     this.labels = { source: config.name };
     this.offset = offset;
@@ -127,7 +119,6 @@ export class FileTail {
     this.bomChecked = config.type === 'docker' || config.type === 'kubernetes';
   }
 
-  private readonly idsSortFrom: number;
   private readonly filter: LineFilter | null;
   private readonly onBom: ((tail: FileTail, encoding: FileEncoding) => void) | undefined;
   /** The file's encoding: the source's `encoding`, or what its byte order mark says (text-encoding.ts). */
@@ -412,7 +403,7 @@ export class FileTail {
       return;
     }
     this.suffix ??= envelopeSuffix(this.host, this.sourcePath, this.config, this.docker ? this.path : null, this.cri !== null);
-    const envelope = `{"@raw":${JSON.stringify(raw)},"event.id":"${fileEventId(this.eventIdentity, line.start, this.idsSortFrom)}"`
+    const envelope = `{"@raw":${JSON.stringify(raw)},"event.id":"${fileEventId(this.eventIdentity, line.start, this.ids.sortFrom, this.ids.host, this.ids.hostFrom)}"`
       + (line.truncated ? ',"@truncated":true' : '')
       // toString('utf8') put U+FFFD for bytes that are not UTF-8 (a Latin-1 file): the server flags the event.
       + (this.encoding !== 'utf-8' || isUtf8(line.text) ? '' : ',"@invalid_utf8":true') + (stream ? `,"stream":${JSON.stringify(stream)}` : '')

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from './agent.js';
+import { CHECKPOINT_FILE } from './checkpoint-store.js';
 import { validateConfig } from './config.js';
 import { createLogger, silentLogger } from './log.js';
 import { appendJournal, JOURNAL_REMOTE } from './testing/journal-export.js';
@@ -99,6 +100,20 @@ test('journald: a missing journalctl is reported and retried', async (t) => {
   assert.ok(logged.some((l) => l.includes('LS_AGENT_JOURNALCTL_FAILED') && l.includes('was not found')));
 });
 
+test('journald: a lasting journalctl failure is warned about once, a lack of permission with what to do; /health says it meanwhile', async (t) => {
+  const c = await setup(t);
+  // journalctl run by a user outside systemd-journal: it says so and exits 1.
+  const fake = join(c.dir, 'journalctl');
+  writeFileSync(fake, '#!/bin/sh\necho "No journal files were opened due to insufficient permissions." >&2\nexit 1\n', { mode: 0o755 });
+  const logged: string[] = [];
+  c.agent = await Agent.start(c.config({ journalctl_path: fake }), createLogger('info', (l) => logged.push(l)));
+  await until(() => c.agent!.metrics.get('journalctl_restarts_total', { source: 'jd' }) >= 3, 'three restarts');
+  const warnings = logged.filter((l) => l.includes('LS_AGENT_JOURNALCTL_FAILED'));
+  assert.equal(warnings.length, 1, logged.join('\n'));
+  assert.match(warnings[0]!, /insufficient permissions.*must be in the systemd-journal group/);
+  assert.match(String(c.agent.healthReport().reasons), /source jd: journalctl failed/);
+});
+
 test('journald: start_position end skips what was in the journal before the first start', { skip }, async (t) => {
   const c = await setup(t);
   appendJournal(c.journal, entries(0, 30));
@@ -140,3 +155,54 @@ function lastCursor(journal: string): string {
   const out = execFileSync('journalctl', ['-o', 'json', '--lines=1', '--no-pager', `--directory=${journal}`], { encoding: 'utf8' });
   return (JSON.parse(out.trim()) as { __CURSOR: string }).__CURSOR;
 }
+
+test('journald: two sources that read one entry each ship it, with their labels; reordered, they keep their ids', { skip }, async (t) => {
+  // Both sent `j:<cursor>`, and ingest kept whichever arrived first: a unit's
+  // source of its own beside one for every unit lost its labels.
+  const c = await setup(t);
+  appendJournal(c.journal, entries(0, 30));
+  const jd = { type: 'journald', name: 'jd', directory: c.journal, units: ['django.service'], labels: { job: 'django' } };
+  const all = { type: 'journald', name: 'all', directory: c.journal, labels: { job: 'all' } };
+  const config = (sources: Array<Record<string, unknown>>) => ({ ...c.config(), sources: validateConfig({ server: { url: c.receiver.url }, data_dir: c.dir, sources }).sources });
+  c.agent = await Agent.start(config([all, jd]), silentLogger);
+  const byJob = (job: string) => [...c.receiver.events.values()].filter((e) => e.job === job);
+  await until(() => byJob('all').length === 30 && byJob('django').length === 20, 'every entry from all, the django ones from jd', JOURNAL_WAIT_MS);
+  assert.ok(byJob('all').every((e) => /^j:[^~]+$/.test(e['event.id'])), 'the first source keeps the plain ids');
+  assert.ok(byJob('django').every((e) => e['event.id'].endsWith('~jd')));
+  await c.agent.stop();
+  appendJournal(c.journal, entries(30, 33));
+  c.agent = await Agent.start(config([jd, all]), silentLogger);
+  await until(() => byJob('all').length === 33 && byJob('django').length === 22, 'the new entries of each', JOURNAL_WAIT_MS);
+  assert.ok(byJob('all').every((e) => /^j:[^~]+$/.test(e['event.id'])), 'reordered: still the plain ids');
+  assert.equal(c.receiver.duplicates, 0);
+});
+
+test('journald: upgrading, a source that now carries its name keeps the plain ids for what the earlier agent can have sent', { skip }, async (t) => {
+  const c = await setup(t);
+  appendJournal(c.journal, entries(0, 30));
+  const jd = { type: 'journald', name: 'jd', directory: c.journal, units: ['django.service'], labels: { job: 'django' } };
+  const all = { type: 'journald', name: 'all', directory: c.journal, labels: { job: 'all' } };
+  const config = (sources: Array<Record<string, unknown>>) => ({ ...c.config(), sources: validateConfig({ server: { url: c.receiver.url }, data_dir: c.dir, sources }).sources });
+  // Each alone, as an earlier agent read both: every entry under its plain id.
+  c.agent = await Agent.start(config([all]), silentLogger);
+  await until(() => c.receiver.events.size === 30, 'every entry', JOURNAL_WAIT_MS);
+  await c.agent.stop();
+  c.agent = await Agent.start(config([jd]), silentLogger);
+  await until(() => c.receiver.duplicates === 20, 'the django entries', JOURNAL_WAIT_MS);
+  await c.agent.stop();
+  // As the earlier agent left it, its last batches of jd not acknowledged.
+  const file = join(c.dir, 'data', CHECKPOINT_FILE);
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as { positions: Record<string, Record<string, unknown>> };
+  for (const p of Object.values(doc.positions)) delete p.id_source;
+  delete doc.positions['jd:journald']!.cursor;
+  writeFileSync(file, JSON.stringify(doc));
+  c.agent = await Agent.start(config([all, jd]), silentLogger);
+  await until(() => c.receiver.duplicates === 40, 'jd\'s entries sent again under the ids they had', JOURNAL_WAIT_MS);
+  appendJournal(c.journal, entries(30, 33));
+  const qualified = () => [...c.receiver.events.values()].filter((e) => e['event.id'].endsWith('~jd'));
+  await until(() => qualified().length === 2 && c.receiver.events.size === 35, 'the new entries', JOURNAL_WAIT_MS);
+  assert.deepEqual(qualified().map((e) => (JSON.parse(e['@raw']) as { MESSAGE: string }).MESSAGE).sort(), ['journal entry 31', 'journal entry 32']);
+  assert.equal(c.agent.checkpoints.get('all:journald')?.id_source, '');
+  assert.equal(c.agent.checkpoints.get('jd:journald')?.id_source, 'jd');
+  assert.equal(typeof c.agent.checkpoints.get('jd:journald')?.plain_ids_through, 'string');
+});

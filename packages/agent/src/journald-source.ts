@@ -1,9 +1,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { userInfo } from 'node:os';
 import split2 from 'split2';
 import { Backoff, sleep } from './backoff.js';
 import type { JournaldSourceConfig } from './config.js';
 import { agentError } from './errors.js';
-import { cursorOrder, journalEventId, type CursorOrder } from './event-id.js';
+import { cursorAtOrBefore, cursorOrder, journalEventId, type CursorOrder } from './event-id.js';
 import { LineFilter } from './line-filter.js';
 import { M } from './metrics.js';
 import type { Source, SourceContext } from './source.js';
@@ -20,8 +21,13 @@ import type { Source, SourceContext } from './source.js';
  * of one millisecond sort in journal order (event-id.ts); entries an earlier
  * agent may have sent keep its form (journalIdBound).
  */
-/** The journald source's context is every source's (source.ts). */
-export type JournaldContext = SourceContext;
+/** The journald source's context is every source's (source.ts), and the config's other journald sources. */
+export interface JournaldContext extends SourceContext {
+  /** The names of the journald sources before this one in the config. */
+  readonly earlier?: readonly string[];
+  /** The names of the config's other journald sources. */
+  readonly others?: readonly string[];
+}
 
 export class JournaldSource implements Source {
   readonly name: string;
@@ -29,6 +35,8 @@ export class JournaldSource implements Source {
   private child: ChildProcess | null = null;
   /** Why journalctl is not running, while it is not (for /health). */
   failure: string | null = null;
+  /** The failure last warned about, until journalctl prints an entry again. */
+  private saidFailure: string | null = null;
   private lastCursor: string | undefined;
   private stopped = false;
   private readonly abort = new AbortController();
@@ -38,6 +46,10 @@ export class JournaldSource implements Source {
   private readonly filter: string;
   /** Entries up to this one keep the id form of an earlier agent; null: none do. */
   private legacyThrough: CursorOrder | null = null;
+  /** The name its event ids carry, '' for none: another journald source may read the same entries (decideIdSource). */
+  private readonly idSource: string;
+  /** Entries up to this one keep ids without `idSource` (an earlier agent sent them so); null: none do. */
+  private plainThrough: CursorOrder | null = null;
   private idBoundKnown = false;
   private idBoundUnwritten = false;
   private readonly lineFilter: LineFilter | null;
@@ -57,6 +69,32 @@ export class JournaldSource implements Source {
     // entry does not match the unit filter. A cursor saved under another
     // filter is therefore resumed with --cursor, dropping the cursor's entry.
     if (typeof resumed !== 'string' && saved?.cursor && (saved.filter ?? '') !== this.filter) this.skipCursor = saved.cursor;
+    this.idSource = this.decideIdSource();
+  }
+
+  /**
+   * Two journald sources may read one entry (one for a unit with labels of
+   * its own, one for every unit): with the same id, `j:<cursor>`, ingest
+   * kept whichever came first. As with a file two sources read
+   * (shared-files.ts), the first of them in the config ships the plain ids
+   * and the others put their name in theirs, `j:<cursor>~<source>`; decided
+   * once and kept in the checkpoint, so that reordering does not change it.
+   * A source an earlier agent positioned that now carries its name keeps
+   * the plain ids for what that agent can have sent (`plain_ids_through`).
+   */
+  private decideIdSource(): string {
+    const saved = this.ctx.checkpoints.get(this.key);
+    if (saved?.id_source !== undefined) return saved.id_source;
+    let shared = (this.ctx.earlier?.length ?? 0) > 0;
+    if (!shared && saved === undefined) {
+      shared = (this.ctx.others ?? []).some((o) => {
+        const other = this.ctx.checkpoints.get(`${o}:journald`);
+        return other !== undefined && (other.id_source ?? '') === '';
+      });
+    }
+    const idSource = shared ? this.name : '';
+    this.ctx.checkpoints.set(this.key, { id_source: idSource, ...(shared && saved !== undefined ? { plain_ids_through: null } : {}) });
+    return idSource;
   }
 
   /** The journalctl arguments for the current position. */
@@ -107,9 +145,13 @@ export class JournaldSource implements Source {
       // A journalctl that ran for a while before exiting starts over quickly.
       if (Date.now() - startedAt > 10_000) backoff.reset();
       const delay = backoff.next();
-      const e = agentError('LS_AGENT_JOURNALCTL_FAILED', reason);
+      const e = agentError('LS_AGENT_JOURNALCTL_FAILED', reason + (/insufficient permissions|permission denied/i.test(reason) ? journalAccessAdvice() : ''));
       this.failure = e.message;
-      this.ctx.log.warn(e.message, { code: e.code, source: this.name, retry_in_ms: delay });
+      // Said once per reason, not at every restart (every 30 s at most, forever, for a lasting one);
+      // /health says it as long as it lasts.
+      if (e.message !== this.saidFailure) this.ctx.log.warn(e.message, { code: e.code, source: this.name, retry_in_ms: delay });
+      else this.ctx.log.debug(e.message, { code: e.code, source: this.name, retry_in_ms: delay });
+      this.saidFailure = e.message;
       this.ctx.metrics.inc(...M.journalctlRestarts, { source: this.name });
       await sleep(delay, this.abort.signal);
     }
@@ -118,7 +160,8 @@ export class JournaldSource implements Source {
   /**
    * A cursor checkpointed by an earlier agent: that agent may have sent
    * entries past it (batches in flight or spooled when it stopped), under
-   * `j:<cursor>` as it was. Read again, they must keep that id, or ingest
+   * `j:<cursor>` as it was (and without the source's name, plain_ids_through).
+   * Read again, they must keep that id, or ingest
    * would store them twice. It was stopped before this agent started, so it
    * read nothing after the journal's last entry now: that entry is the
    * bound, asked of journalctl once, and written durably before any entry
@@ -127,7 +170,8 @@ export class JournaldSource implements Source {
    */
   private async journalIdBound(): Promise<string | undefined> {
     if (this.idBoundKnown) return undefined;
-    if (this.ctx.checkpoints.get(this.key)?.legacy_ids_through === null) {
+    const saved = this.ctx.checkpoints.get(this.key);
+    if (saved?.legacy_ids_through === null || saved?.plain_ids_through === null) {
       const args = ['-o', 'json', '--lines=1', '--no-pager'];
       if (this.config.directory) args.push(`--directory=${this.config.directory}`);
       let last: string;
@@ -137,7 +181,7 @@ export class JournaldSource implements Source {
       } catch (err) {
         return `the journal's last entry could not be read: ${(err as Error).message}`;
       }
-      this.ctx.checkpoints.set(this.key, { legacy_ids_through: last });
+      this.ctx.checkpoints.set(this.key, { ...(saved.legacy_ids_through === null ? { legacy_ids_through: last } : {}), ...(saved.plain_ids_through === null ? { plain_ids_through: last } : {}) });
       this.idBoundUnwritten = true;
       this.ctx.log.info('Entries an earlier agent may have sent keep the event ids it gave them.', { source: this.name, through: last });
     }
@@ -150,6 +194,7 @@ export class JournaldSource implements Source {
       this.idBoundUnwritten = false;
     }
     this.legacyThrough = cursorOrder(this.ctx.checkpoints.get(this.key)?.legacy_ids_through ?? '');
+    this.plainThrough = cursorOrder(this.ctx.checkpoints.get(this.key)?.plain_ids_through ?? '');
     this.idBoundKnown = true;
     return undefined;
   }
@@ -190,9 +235,20 @@ export class JournaldSource implements Source {
     });
   }
 
+  private eventId(cursor: string): string {
+    const id = journalEventId(cursor, this.legacyThrough);
+    if (this.idSource === '') return id;
+    const order = this.plainThrough !== null ? cursorOrder(cursor) : null;
+    return order !== null && cursorAtOrBefore(order, this.plainThrough!) ? id : `${id}~${this.idSource}`;
+  }
+
   private onLine(line: string): void {
     if (line.length === 0) return;
     this.failure = null;
+    if (this.saidFailure !== null) {
+      this.saidFailure = null;
+      this.ctx.log.info('journalctl reads the journal again.', { source: this.name });
+    }
     let cursor: unknown;
     let entry: Record<string, unknown>;
     try {
@@ -216,9 +272,21 @@ export class JournaldSource implements Source {
       this.ctx.sink.skip(this.key, { cursor, filter: this.filter });
       return;
     }
-    const envelope = { '@raw': line, 'event.id': journalEventId(cursor, this.legacyThrough), host: this.ctx.host, source: 'journald', ...entryFields(entry), ...this.config.labels };
+    const envelope = { '@raw': line, 'event.id': this.eventId(cursor), host: this.ctx.host, source: 'journald', ...entryFields(entry), ...this.config.labels };
     this.ctx.sink.emit(JSON.stringify(envelope), this.name, this.key, { cursor, filter: this.filter });
   }
+}
+
+/** Who the agent runs as, and what lets it read the journal. */
+function journalAccessAdvice(): string {
+  let user = '';
+  try {
+    user = `user ${userInfo().username} `;
+  } catch {
+    // A uid without a passwd entry: the uid alone.
+  }
+  return `; the agent runs as ${user}(uid ${process.getuid?.() ?? '?'}), which must be in the systemd-journal group (or adm) to read the journal:`
+    + ' SupplementaryGroups=systemd-journal in its systemd unit';
 }
 
 /** Runs a command to its end: its stdout, or an error with its stderr. */

@@ -103,4 +103,5 @@ export const M = {
   filesOpen: ['files_open', 'Files with an open handle, per source.'],
   checkpointLag: ['checkpoint_lag_bytes', 'Bytes read from files but not yet acknowledged, per source.'],
   journalctlRestarts: ['journalctl_restarts_total', 'Times journalctl exited or could not be started, per source.'],
+  buildInfo: ['build_info', 'Always 1; the agent\'s version and Node.js version are its labels.'],
 } as const satisfies Record<string, readonly [string, string]>;

@@ -4,6 +4,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { CheckpointStore } from './checkpoint-store.js';
 import { expectedHead, parseIdentity } from './file-identity.js';
 import { FileTail, type TailContext } from './file-tail.js';
+import type { EventIds } from './file-event-ids.js';
 import { fingerprint } from './fingerprint.js';
 import type { SourceContext } from './source.js';
 import type { TailRegistry } from './tail-registry.js';
@@ -174,8 +175,8 @@ export interface RotatedWhileDownContext {
   readonly rotatedDirs: readonly string[];
   readonly tails: TailRegistry<FileTail>;
   readonly tailContext: TailContext;
-  /** The source name the file's event ids carry, '' for none (SharedFiles.idSource). */
-  readonly idSource: (identity: string, sourcePath: string) => { idSource: string; fixed: boolean };
+  /** How the file's event ids are written (file-event-ids.ts). */
+  readonly eventIds: (key: string, identity: string, sourcePath: string, size: number) => { ids: EventIds; fixed: boolean };
   readonly stopped: () => boolean;
   readonly readFailed: (path: string, err: unknown) => void;
 }
@@ -214,15 +215,13 @@ async function resumeRotated(rc: RotatedWhileDownContext, f: RotatedFile, offset
     how = 'A copy of a file truncated while the agent was stopped (copytruncate) is read from the checkpoint to its end.';
   }
   const { fh, st } = opened;
-  const ids = rc.ctx.checkpoints.fileIdsSortFrom(f.key, st.size);
-  const shared = rc.idSource(f.id, f.sourcePath);
+  const { ids, fixed } = rc.eventIds(f.key, f.id, f.sourcePath, st.size);
   // With the checkpoint's mark, as a tail at the path gets it: the file must still hold those bytes before the offset.
-  const tail = new FileTail(parseIdentity(f.id), path!, f.sourcePath, st.dev, st.ino, offset, rc.tailContext,
-    { sortFrom: ids.from, source: shared.idSource }, offset === f.offset ? f.mark : undefined);
+  const tail = new FileTail(parseIdentity(f.id), path!, f.sourcePath, st.dev, st.ino, offset, rc.tailContext, ids, offset === f.offset ? f.mark : undefined);
   tail.attach(fh);
   rc.tails.addDetached(tail);
   // Durable before a line past it is sent (FileSource.writeIdBound).
-  if (ids.fixed || shared.fixed) await rc.ctx.checkpoints.flush().catch((err: unknown) => rc.ctx.log.warn('Writing the checkpoint file failed.', { source: rc.source, path, error: String(err) }));
+  if (fixed) await rc.ctx.checkpoints.flush().catch((err: unknown) => rc.ctx.log.warn('Writing the checkpoint file failed.', { source: rc.source, path, error: String(err) }));
   rc.ctx.log.info(how, { source: rc.source, path, was: f.sourcePath, offset, size: st.size });
   tail.read().catch((err: unknown) => rc.readFailed(path!, err));
 }

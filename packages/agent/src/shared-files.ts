@@ -38,28 +38,22 @@ export class SharedFiles {
   }
 
   /**
-   * The source name the event ids of the file `identity` carry ('' for none),
-   * first seen at `sourcePath`. `fixed`: decided now for a position an
-   * earlier agent wrote, which the caller makes durable before reading on
-   * (a crash and a reordered config must not decide it otherwise).
+   * The source name the event ids of the file `identity`, first seen at
+   * `sourcePath`, carry ('' for none), for a position that holds none yet:
+   * `positioned` when an earlier agent wrote it, whose choice was the
+   * config's order alone (file-event-ids.ts keeps what is decided).
    */
-  idSource(identity: string, sourcePath: string): { idSource: string; fixed: boolean } {
-    const key = `${this.source}:${identity}`;
-    const entry = this.checkpoints.get(key);
-    const by = this.readBy(sourcePath);
-    if (entry?.id_source !== undefined) return { idSource: entry.id_source, fixed: false };
+  idSource(identity: string, sourcePath: string, positioned: boolean): string {
     // A position an earlier agent wrote: its lines went out under what the config's order said, as it still does.
-    let shared = by !== undefined;
+    let shared = this.readBy(sourcePath) !== undefined;
     // A file new to this source: not the plain ids another source ships it under (or an earlier agent may have).
-    if (!shared && entry === undefined) {
+    if (!shared && !positioned) {
       shared = this.others.some((o) => {
         const other = this.checkpoints.get(`${o}:${identity}`);
         return other !== undefined && (other.id_source ?? '') === '';
       });
     }
-    const idSource = shared ? this.source : '';
-    this.checkpoints.set(key, { id_source: idSource });
-    return { idSource, fixed: entry !== undefined };
+    return shared ? this.source : '';
   }
 
   /**

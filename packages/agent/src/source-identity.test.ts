@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from './agent.js';
 import { CHECKPOINT_FILE } from './checkpoint-store.js';
+import { sortingOffset } from './event-id.js';
 import { validateConfig, type AgentConfig } from './config.js';
 import { createLogger, silentLogger } from './log.js';
 import { IngestReceiver, until, type ReceivedEvent } from './testing/ingest-receiver.js';
@@ -55,7 +57,7 @@ const ALL = (c: Ctx): Record<string, unknown> => ({ type: 'file', name: 'all', i
 const ERRORS = (c: Ctx, name = 'errors'): Record<string, unknown> => ({ type: 'file', name, include: [c.file], labels: { job: 'errors' }, include_lines: ['^ERROR'] });
 const lines = (from: number, to: number): string => Array.from({ length: to - from }, (_, i) => `${(from + i) % 3 === 0 ? 'ERROR' : 'INFO'} seq=${from + i}\n`).join('');
 const byJob = (r: IngestReceiver, job: string): ReceivedEvent[] => [...r.events.values()].filter((e) => e.job === job);
-const qualifier = (e: ReceivedEvent): string => /^f:[^:~]+(~[^:]*)?:/.exec(e['event.id'])![1] ?? '';
+const qualifier = (e: ReceivedEvent): string => /^f:[^:~@]+(~[^:@]*)?(@[0-9a-f]{8})?:/.exec(e['event.id'])![1] ?? '';
 
 function checkpoint(c: Ctx): { positions: Record<string, Record<string, unknown>> } & Record<string, unknown> {
   return JSON.parse(readFileSync(join(c.dir, 'data', CHECKPOINT_FILE), 'utf8')) as { positions: Record<string, Record<string, unknown>> };
@@ -154,23 +156,47 @@ test('a rename on reload while ingest is down: the spooled batches move the rena
 test('upgrading: positions written by an earlier agent keep the ids it gave their lines', async (t) => {
   const c = await setup(t);
   writeFileSync(c.file, lines(0, 30));
-  const config = c.config([ALL(c), ERRORS(c)]);
-  c.agent = await Agent.start(config, silentLogger);
-  await until(() => c.receiver.events.size === 40, '40 events');
-  await c.agent.stop();
-  // As the earlier agent wrote it, and as if its last batches were not acknowledged.
-  const doc = checkpoint(c);
-  delete doc.sources;
-  for (const p of Object.values(doc.positions)) {
-    delete p.id_source;
-    delete p.mark;
-    p.offset = 0;
-  }
-  writeFileSync(join(c.dir, 'data', CHECKPOINT_FILE), JSON.stringify(doc));
-  c.agent = await Agent.start(config, silentLogger);
-  await until(() => c.receiver.duplicates === 40, 'every line sent again');
-  assert.equal(c.receiver.events.size, 40, 'under the ids it had');
+  const first = lines(0, 1);
+  const key = `c${createHash('sha256').update(first).digest('hex').slice(0, 20)}`;
+  const offsetOf = (i: number): number => Buffer.byteLength(lines(0, i));
+  // What the earlier agent sent: every line from both sources, `all` under the plain ids;
+  // its checkpoint at line 10 (the batches after it not acknowledged when it stopped).
+  const sent = [...Array.from({ length: 30 }, (_, i) => ({ i, job: 'all', id: `f:${key}:${sortingOffset(offsetOf(i))}` })),
+    ...Array.from({ length: 30 }, (_, i) => ({ i, job: 'errors', id: `f:${key}~errors:${sortingOffset(offsetOf(i))}` })).filter(({ i }) => i % 3 === 0)];
+  const body = sent.map(({ i, job, id }) => JSON.stringify({ '@raw': lines(i, i + 1).trimEnd(), 'event.id': id, job })).join('\n') + '\n';
+  await fetch(`${c.receiver.url}/api/v1/ingest`, { method: 'POST', body });
+  const st = statSync(c.file);
+  const position = { offset: offsetOf(10), path: c.file, dev: st.dev, ino: st.ino, updated_ms: Date.now() };
+  mkdirSync(join(c.dir, 'data'));
+  writeFileSync(join(c.dir, 'data', CHECKPOINT_FILE), JSON.stringify({ version: 1, id_form: 2, written_at: new Date().toISOString(), positions: { [`all:${key}`]: position, [`errors:${key}`]: position } }));
+  c.agent = await Agent.start(c.config([ALL(c), ERRORS(c)]), silentLogger);
+  await until(() => c.receiver.duplicates === 20 + 6, 'lines 10-29 of each sent again');
+  assert.equal(c.receiver.events.size, 40, 'under the ids they had');
+  appendFileSync(c.file, lines(30, 33));
+  await until(() => c.receiver.events.size === 44, 'the new lines');
+  const fresh = [...c.receiver.events.values()].filter((e) => Number(/seq=(\d+)/.exec(e['@raw'])![1]) >= 30);
+  assert.equal(fresh.length, 4);
+  assert.ok(fresh.every((e) => /@[0-9a-f]{8}:/.test(e['event.id'])), 'lines written after the upgrade: ids with the host');
   await c.agent.stop();
   c.agent = null;
-  assert.deepEqual(Object.entries(checkpoint(c).positions).map(([k, p]) => [k.split(':')[0], p.id_source]).sort(), [['all', ''], ['errors', 'errors']]);
+  assert.deepEqual(Object.entries(checkpoint(c).positions).map(([k, p]) => [k.split(':')[0], p.id_source, p.host_ids_from]).sort(),
+    [['all', '', offsetOf(30)], ['errors', 'errors', offsetOf(30)]]);
+});
+
+test('two hosts whose files start and go on alike (a cron job\'s log of one fleet) each ship theirs: ids carry the host', async (t) => {
+  // The ids were the file's first-line checksum and offsets alone: ingest
+  // dropped the second host's lines (same id, same time, or a line without a
+  // time of its own) as duplicates of the first's.
+  const c = await setup(t);
+  const text = 'Backup started\n2026-12-06 03:00:01 INFO copied 120 files\nBackup done\n';
+  const agents: Agent[] = [];
+  for (const host of ['web-1', 'web-2']) {
+    mkdirSync(join(c.logs, host));
+    writeFileSync(join(c.logs, host, 'backup.log'), text);
+    agents.push(await Agent.start(c.config([{ type: 'file', name: 'backup', include: [join(c.logs, host, '*.log')] }], { host, data_dir: join(c.dir, `data-${host}`) }), silentLogger));
+  }
+  await until(() => c.receiver.events.size === 6, 'the 3 lines of each host');
+  for (const a of agents) await a.stop();
+  assert.deepEqual([...c.receiver.events.values()].map((e) => e.host).sort(), ['web-1', 'web-1', 'web-1', 'web-2', 'web-2', 'web-2']);
+  assert.equal(c.receiver.duplicates, 0);
 });
