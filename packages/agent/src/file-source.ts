@@ -49,12 +49,10 @@ import { fileEventIds, type EventIds } from './file-event-ids.js';
 /** The file source's context is every source's (source.ts). */
 export interface FileSourceContext extends SourceContext {
   /**
-   * The file sources before this one in the config. A file one of them
-   * matches too is read by each, as Promtail's scrape configs and Vector's
-   * sources do: each ships its lines with its own labels. The first keeps
-   * the plain event ids; a later one puts its name in them
-   * (`f:<identity>~<source>:…`), or ingest would keep only the events that
-   * arrived first, with whichever source's labels that was.
+   * The file sources before this one in the config. A file one of them matches too is read by each, as
+   * Promtail's scrape configs and Vector's sources do: each ships its lines with its own labels. The first
+   * keeps the plain event ids; a later one puts its name in them (`f:<identity>~<source>:…`), or ingest
+   * would keep only the events that arrived first, with whichever source's labels that was.
    */
   readonly earlier?: readonly FileSourceConfig[];
   /** The names of the config's other file sources (shared-files.ts). */
@@ -353,10 +351,9 @@ export class FileSource implements Source {
   }
 
   /**
-   * A bound between an earlier agent's ids and the sorting ones (or which
-   * source's name they carry) was just fixed: it is made durable before any
-   * line past it is sent, or a crash could fix it again further on, and lines
-   * sent meanwhile would come back under the other form (retried by the next flush).
+   * A bound between an earlier agent's ids and the sorting ones (or which source's name they carry) was
+   * just fixed: it is made durable before any line past it is sent, or a crash could fix it again further
+   * on, and lines sent meanwhile would come back under the other form (retried by the next flush).
    */
   private async writeIdBound(path: string): Promise<void> {
     await this.ctx.checkpoints.flush().catch((err: unknown) => this.ctx.log.warn('Writing the checkpoint file failed.', { source: this.name, path, error: String(err) }));
@@ -385,9 +382,8 @@ export class FileSource implements Source {
   }
 
   /**
-   * A safety net under chokidar: when inotify runs out of watches (or an
-   * event is lost) new files would go unnoticed, so the base directories are
-   * listed now and then and unknown matching files checked.
+   * A safety net under chokidar: when inotify runs out of watches (or an event is lost) new files would go
+   * unnoticed, so the base directories are listed now and then and unknown matching files checked.
    */
   private async rescanDirectories(): Promise<void> {
     const visit = (p: string): void => {
@@ -397,9 +393,8 @@ export class FileSource implements Source {
   }
 
   /**
-   * The file shrank below what was read: copytruncate or a truncation. What
-   * had not been read yet is gone from this inode; a copy with the same first
-   * line may still hold it. The inode itself now holds a new identity.
+   * The file shrank below what was read: copytruncate or a truncation. What had not been read yet is gone
+   * from this inode; a copy with the same first line may still hold it. The inode now holds a new identity.
    */
   private async truncated(tail: FileTail, path: string): Promise<void> {
     this.ctx.log.info('A file was truncated; its new content is read from the start.', { source: this.name, path, offset: tail.offset });
