@@ -84,7 +84,9 @@ describe('alerts to a webhook', () => {
     const notices = (path: string) =>
       (received[path] ?? []).flatMap((b) => b.alerts).filter((a) => a.labels.alertname === 'Hooked').map((a) => a.status);
     for (const path of ['/hook', '/late']) {
-      await waitFor(async () => notices(path).length > 0, { timeoutMs: 30_000, what: `the first notice delivered to ${path}` });
+      // The server's own lines go with a failure: one CI run saw no notice and then no server (2026-12-06).
+      await waitFor(async () => notices(path).length > 0, { timeoutMs: 30_000, what: `the first notice delivered to ${path}` })
+        .catch((err: unknown) => { throw new Error(`${(err as Error).message}\n--- server (exit ${String(server.proc.exitCode)}) ---\n${server.output()}`); });
       assert.deepEqual(notices(path), ['firing'], path);
     }
     assert.deepEqual(refused, { '/hook': 5, '/late': 4 });
