@@ -132,6 +132,19 @@ export interface StartServerOptions {
   env?: Record<string, string>;
 }
 
+/**
+ * Runs a `logship` command to its end (any exit code): its code and output.
+ * `as` runs it as another user (the tests as root run commands as nobody).
+ */
+export function runLogship(args: string[], as: { uid: number; gid: number } | Record<string, never> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const proc = spawn(process.execPath, [logshipBin, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], ...as });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((r) => proc.on('exit', (code) => r({ code, stdout, stderr })));
+}
+
 const execFileAsync = promisify(execFile);
 
 /**

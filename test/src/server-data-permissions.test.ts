@@ -1,9 +1,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ingest, logshipBin, removeDir, repoRoot, startServer, stopAll, tempDir } from './harness.js';
+import { ingest, removeDir, startServer, stopAll, tempDir, runLogship } from './harness.js';
 
 after(stopAll);
 
@@ -13,18 +12,7 @@ after(stopAll);
 const NOBODY = 65534;
 const asRoot = process.getuid?.() === 0;
 
-function logship(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const proc = spawn(process.execPath, [logshipBin, ...args], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
-  });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => proc.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const logship = (args: string[]) => runLogship(args, asRoot ? { uid: NOBODY, gid: NOBODY } : {});
 
 test('a partition file the server user cannot write: serve --check and serve refuse, naming the file, instead of a ready server whose batches answer 503', async () => {
   const work = await tempDir('logship-perm-');

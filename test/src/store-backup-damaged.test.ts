@@ -11,11 +11,10 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { ingest, logshipBin, removeDir, repoRoot, startServer, stopAll, tempDir } from './harness.js';
+import { ingest, removeDir, repoRoot, startServer, stopAll, tempDir, runLogship } from './harness.js';
 
 after(stopAll);
 
@@ -25,14 +24,7 @@ interface Db {
 }
 const Database = createRequire(join(repoRoot, 'packages/ingest/package.json'))('better-sqlite3') as new (file: string) => Db;
 
-function logship(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const proc = spawn(process.execPath, [logshipBin, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => proc.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const logship = (args: string[]) => runLogship(args);
 
 const DAY = 86_400_000;
 

@@ -1,10 +1,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { ingest, logshipBin, removeDir, repoRoot, searchAll, startServer, stopAll, tempDir } from './harness.js';
+import { ingest, removeDir, repoRoot, searchAll, startServer, stopAll, tempDir, runLogship } from './harness.js';
 
 after(stopAll);
 
@@ -13,15 +12,7 @@ after(stopAll);
 interface Db { pragma(p: string, o: { simple: true }): unknown; close(): void }
 const Database = createRequire(join(repoRoot, 'packages/ingest/package.json'))('better-sqlite3') as new (file: string, o: { readonly: boolean }) => Db;
 
-/** Runs a `logship` command to its end: exit code and output. */
-function logship(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const proc = spawn(process.execPath, [logshipBin, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => proc.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const logship = (args: string[]) => runLogship(args);
 
 const LEVELS = ['info', 'error', 'debug'] as const;
 
