@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from './agent.js';
 import { validateConfig, type AgentConfig } from './config.js';
 import { createLogger } from './log.js';
+import { appendJournal, JOURNAL_REMOTE } from './testing/journal-export.js';
 import { IngestReceiver, until, type ReceivedEvent } from './testing/ingest-receiver.js';
 
 /**
@@ -96,4 +97,44 @@ test('past spool.max_held_events the agent waits for the lines at the head, says
   c.receiver.retryable = null;
   await until(() => c.receiver.events.size === 30 && agent.held.lines === 0 && agent.metrics.get('held_limit_reached') === 0, 'every line');
   assert.deepEqual([...c.receiver.events.values()].map(seqOf).sort((a, b) => a - b), Array.from({ length: 30 }, (_, i) => i));
+});
+
+test('journald: held entries keep the cursor before them; a restart sends again from there, duplicates only, and each entry arrives once', { skip: existsSync(JOURNAL_REMOTE) ? false : `${JOURNAL_REMOTE} is missing` }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ls-agent-held-jd-'));
+  const journal = join(dir, 'journal');
+  mkdirSync(journal);
+  const receiver = new IngestReceiver();
+  await receiver.start();
+  let agent: Agent | null = null;
+  t.after(async () => {
+    await agent?.stop();
+    await receiver.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const config = validateConfig({
+    server: { url: receiver.url },
+    data_dir: join(dir, 'data'),
+    batch: { max_events: 5, max_age_ms: 20 },
+    retry: { initial_backoff_ms: 10, max_backoff_ms: 100 },
+    sources: [{ type: 'journald', name: 'jd', directory: journal, units: ['django.service'] }],
+    metrics: { listen: 'off' },
+  });
+  const entries = (from: number, to: number): Array<{ message: string; priority: number; unit: string }> =>
+    Array.from({ length: to - from }, (_, k) => ({ message: `journal entry seq=${from + k}${from + k === 13 ? ' old-day' : ''}`, priority: 6, unit: 'django.service' }));
+  receiver.retryable = damaged;
+  appendJournal(journal, entries(0, 10));
+  agent = await Agent.start(config, createLogger('error', () => undefined));
+  await until(() => receiver.events.size === 10, 'the first entries', 60_000);
+  appendJournal(journal, entries(10, 30));
+  await until(() => receiver.events.size === 29 && agent!.held.lines === 1, 'every entry but the held one', 60_000);
+  await agent.stop();
+  // The cursor stayed before the batch of entry 13: the restarted agent sends it and
+  // every later entry again (duplicates for ingest), not those acknowledged before it.
+  agent = await Agent.start(config, createLogger('error', () => undefined));
+  const idOf = (seq: number): string => [...receiver.events.values()].find((e) => seqOf(e) === seq)!['event.id'];
+  await until(() => receiver.arrivals.get(idOf(29)) === 2, 'entry 29 sent again after the restart', 60_000);
+  assert.equal(receiver.arrivals.get(idOf(9)), 1, 'entries acknowledged before the held one are not sent again');
+  receiver.retryable = null;
+  await until(() => receiver.events.size === 30 && agent!.held.lines === 0, 'the held entry', 60_000);
+  assert.deepEqual([...receiver.events.values()].map(seqOf).sort((a, b) => a - b), Array.from({ length: 30 }, (_, i) => i));
 });
