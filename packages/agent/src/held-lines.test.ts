@@ -93,10 +93,25 @@ test('past spool.max_held_events the agent waits for the lines at the head, says
   c.agents.pop();
   agent = await Agent.start(c.config({ max_held_events: 2 }), createLogger('error', () => undefined));
   c.agents.push(agent);
-  assert.ok(agent.held.lines >= 2, 'held lines loaded again');
+  assert.equal(agent.held.lines, 2, 'held lines loaded again');
   c.receiver.retryable = null;
   await until(() => c.receiver.events.size === 30 && agent.held.lines === 0 && agent.metrics.get('held_limit_reached') === 0, 'every line');
   assert.deepEqual([...c.receiver.events.values()].map(seqOf).sort((a, b) => a - b), Array.from({ length: 30 }, (_, i) => i));
+});
+
+test('a batch of only held-day lines answered 200 with every line retryable is held whole; later batches ship', async (t) => {
+  const c = await setup(t);
+  c.receiver.retryable = damaged;
+  c.receiver.wholeRetryable503 = false;
+  // Lines 0-4 are all of the damaged day: one batch of only them (batch.max_events is 5).
+  writeFileSync(c.file, Array.from({ length: 5 }, (_, i) => `event seq=${i} old-day\n`).join('') + lines(5, 20).replaceAll(' old-day', ''));
+  const agent = await Agent.start(c.config(), createLogger('error', () => undefined));
+  c.agents.push(agent);
+  await until(() => c.receiver.events.size === 15 && agent.held.lines === 5, 'the later lines while five are held');
+  assert.equal(checkpointOffset(agent), 0, 'the checkpoint stays before the held lines');
+  c.receiver.retryable = null;
+  await until(() => c.receiver.events.size === 20 && agent.held.lines === 0, 'the held lines');
+  await until(() => checkpointOffset(agent) === statSync(c.file).size, 'the checkpoint at the end of the file');
 });
 
 test('journald: held entries keep the cursor before them; a restart sends again from there, duplicates only, and each entry arrives once', { skip: existsSync(JOURNAL_REMOTE) ? false : `${JOURNAL_REMOTE} is missing` }, async (t) => {

@@ -1,5 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
 import { AckOrder } from './ack-order.js';
 import { Backoff } from './backoff.js';
 import type { Position } from './batcher.js';
@@ -33,6 +35,8 @@ export interface HeldBatch {
   readonly sources: Record<string, number>;
   /** The file's size (header + gzipped lines). */
   size: number;
+  /** The event ids of its lines: lines read again after a restart are not held twice. */
+  ids: string[];
   readonly sinceMs: number;
   /** When it was last sent (0: never): the one tried longest ago goes next. */
   triedMs: number;
@@ -52,9 +56,26 @@ interface Header {
 }
 
 const NAME = /^\d{16}\.held$/;
+const gzip = promisify(gzipCb);
+const gunzip = promisify(gunzipCb);
+
+/** The event id of an envelope (held lines are the agent's own envelopes), or null. */
+function eventIdOf(line: string): string | null {
+  try {
+    const id = (JSON.parse(line) as Record<string, unknown>)['event.id'];
+    return typeof id === 'string' ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+async function linesOf(body: Buffer): Promise<string[]> {
+  return (await gunzip(body)).toString('utf8').split('\n').filter((l) => l.length > 0);
+}
 
 export class HeldLines {
   private readonly batches: HeldBatch[] = [];
+  private readonly ids = new Set<string>();
   private nextNumber = 0;
   private backoff: Backoff;
   /** When the next held batch may be sent. */
@@ -85,7 +106,8 @@ export class HeldLines {
         const header = JSON.parse(data.subarray(0, Math.max(0, nl)).toString('utf8')) as Header;
         if (nl < 0 || header.v !== 1 || !Number.isInteger(header.count) || typeof header.positions !== 'object') throw new Error('bad header');
         held.nextNumber = Math.max(held.nextNumber, Number(name.slice(0, 16)) + 1);
-        held.register(name, header.count, header.positions, header.sources ?? {}, data.length, header.since_ms ?? Date.now());
+        const ids = (await linesOf(data.subarray(nl + 1))).map(eventIdOf).filter((id): id is string => id !== null);
+        held.register(name, header.count, header.positions, header.sources ?? {}, data.length, header.since_ms ?? Date.now(), ids);
       } catch (err) {
         const e = agentError('LS_AGENT_SPOOL_CORRUPT', file, (err as Error).message);
         log.error(e.message, { code: e.code });
@@ -119,11 +141,18 @@ export class HeldLines {
   }
 
   /**
-   * Holds `count` lines with the positions of the batch they came from.
-   * False when they do not fit the bound or cannot be written: the caller
-   * keeps them at the head of the queue and waits, as before.
+   * Holds `lines` with the positions of the batch they came from: 'held'.
+   * 'already' when every line is held already (read again after a restart,
+   * same event ids): the batch is acknowledged as any other, its positions
+   * waiting behind the held batch that has them (AckOrder). 'full' when they
+   * do not fit the bound or cannot be written: the caller keeps them at the
+   * head of the queue and waits, as before.
    */
-  async add(body: Buffer, count: number, positions: Record<string, Position>, sources: Record<string, number>): Promise<boolean> {
+  async add(all: readonly string[], positions: Record<string, Position>, sources: Record<string, number>): Promise<'held' | 'already' | 'full'> {
+    const lines = all.filter((l) => !this.ids.has(eventIdOf(l) ?? ''));
+    if (lines.length === 0) return 'already';
+    const count = lines.length;
+    const body = await gzip(lines.join('\n') + '\n', { level: 3 });
     const since = Date.now();
     const header = Buffer.from(JSON.stringify({ v: 1, count, positions, sources, since_ms: since } satisfies Header) + '\n');
     const size = header.length + body.length;
@@ -132,7 +161,7 @@ export class HeldLines {
         this.limitReached = true;
         this.log.warn('Too many lines are held for ingest to take later (spool.max_held_events, spool.max_held_bytes); shipping waits for them, as if none were held aside, until ingest takes them.', { held_lines: this.lines, held_bytes: this.bytes, lines: count });
       }
-      return false;
+      return 'full';
     }
     // Numbered in the order they are held (not by the spool's batch numbers, which start
     // again after a restart): a restart puts their positions back in that order.
@@ -141,18 +170,19 @@ export class HeldLines {
       await writeFileDurably(join(this.dir, name), [header, body]);
     } catch (err) {
       this.log.warn('Lines to hold aside could not be written to the spool directory; shipping waits for them.', { error: (err as NodeJS.ErrnoException).code ?? String(err), lines: count });
-      return false;
+      return 'full';
     }
     this.nextNumber++;
     // The first held batch waits a backoff (a day found damaged stays so a while); later ones wait their turn.
     if (this.batches.length === 0) this.dueMs = Date.now() + this.backoff.next();
-    this.register(name, count, positions, sources, size, since);
+    this.register(name, count, positions, sources, size, since, lines.map(eventIdOf).filter((id): id is string => id !== null));
     this.wake();
-    return true;
+    return 'held';
   }
 
-  private register(id: string, count: number, positions: Record<string, Position>, sources: Record<string, number>, size: number, sinceMs: number): void {
-    this.batches.push({ id, count, positions, sources, size, sinceMs, triedMs: 0 });
+  private register(id: string, count: number, positions: Record<string, Position>, sources: Record<string, number>, size: number, sinceMs: number, ids: string[]): void {
+    for (const i of ids) this.ids.add(i);
+    this.batches.push({ id, count, positions, sources, size, sinceMs, triedMs: 0, ids });
     this.order.hold(id, positions);
   }
 
@@ -184,10 +214,14 @@ export class HeldLines {
   }
 
   /** Ingest took some of `b`'s lines: the file keeps the others. */
-  async shrink(b: HeldBatch, body: Buffer, count: number): Promise<void> {
-    const header = Buffer.from(JSON.stringify({ v: 1, count, positions: b.positions, sources: b.sources, since_ms: b.sinceMs } satisfies Header) + '\n');
+  async shrink(b: HeldBatch, lines: readonly string[]): Promise<void> {
+    const body = await gzip(lines.join('\n') + '\n', { level: 3 });
+    const header = Buffer.from(JSON.stringify({ v: 1, count: lines.length, positions: b.positions, sources: b.sources, since_ms: b.sinceMs } satisfies Header) + '\n');
     await writeFileDurably(join(this.dir, b.id), [header, body]);
-    b.count = count;
+    for (const i of b.ids) this.ids.delete(i);
+    b.ids = lines.map(eventIdOf).filter((id): id is string => id !== null);
+    for (const i of b.ids) this.ids.add(i);
+    b.count = lines.length;
     b.size = header.length + body.length;
   }
 
@@ -196,6 +230,7 @@ export class HeldLines {
     const i = this.batches.indexOf(b);
     if (i < 0) return;
     this.batches.splice(i, 1);
+    for (const id of b.ids) this.ids.delete(id);
     await fsp.rm(join(this.dir, b.id), { force: true });
     this.order.release(b.id);
     if (this.limitReached && this.lines < this.limits.max_held_events && this.bytes < this.limits.max_held_bytes) {

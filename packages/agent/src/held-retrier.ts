@@ -1,13 +1,9 @@
-import { promisify } from 'node:util';
-import { gzip as gzipCb } from 'node:zlib';
 import { agentError } from './errors.js';
 import type { HeldLines } from './held-lines.js';
 import type { Logger } from './log.js';
 import { M, type Metrics } from './metrics.js';
 import { openConnections, postBatch, retryableLines, type Connections, type ServerOptions } from './shipper.js';
 import { readTlsOptions } from './tls-options.js';
-
-const gzip = promisify(gzipCb);
 
 /**
  * Sends held lines (held-lines.ts) again, with backoff, beside the shipper's queue and on a connection of its own, so
@@ -81,7 +77,7 @@ export class HeldRetrier {
       if (kept.length > 0) {
         if (kept.length < b.count) this.held.progressed(b);
         else this.held.defer(b);
-        await this.held.shrink(b, await gzip(kept.join('\n') + '\n', { level: 3 }), kept.length);
+        await this.held.shrink(b, kept);
         continue;
       }
       this.log.info('Held lines were taken by ingest.', { lines: b.count, held_for_s: Math.round((Date.now() - b.sinceMs) / 1000) });

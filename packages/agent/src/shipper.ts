@@ -217,7 +217,7 @@ export class Shipper {
       const body = await this.spool.body(entry);
       const outcome = await postBatch(this.server, body, signal, this.connections);
       if (signal.aborted && outcome.kind === 'retry') break;
-      if (outcome.kind === 'retry' && this.waitingRetryable.has(entry) && (await this.hold(entry, body, entry.count))) {
+      if (outcome.kind === 'retry' && this.waitingRetryable.has(entry) && (await this.hold(entry, body))) {
         // Lines that waited at the head for want of room to hold them (a
         // still-damaged day answers 503 to a batch of only its lines): there is room now.
         continue;
@@ -271,7 +271,7 @@ export class Shipper {
         this.metrics.inc(...M.batchesRejected);
         this.metrics.inc(...M.eventsRejected, {}, entry.count);
       } else {
-        const errors = (outcome.answer.errors ?? []).filter((e) => retryable !== 'held' || e.retryable !== true);
+        const errors = (outcome.answer.errors ?? []).filter((e) => retryable === 'none' || e.retryable !== true);
         if (errors.length > 0) {
           this.metrics.inc(...M.eventsRejected, {}, errors.length);
           this.log.warn('Ingest refused some events of a batch; they are not retried.', { count: errors.length, first: errors[0] });
@@ -283,6 +283,7 @@ export class Shipper {
         for (const [source, n] of Object.entries(entry.sources)) this.metrics.inc(...M.eventsShipped, { source }, n);
       }
       // Held lines carry the batch's positions (AckOrder): they move once those are taken.
+      // Lines held already (read again after a restart): its positions wait behind theirs.
       if (retryable !== 'held') this.onAck(entry);
       await this.spool.remove(entry);
     }
@@ -296,32 +297,35 @@ export class Shipper {
    * head becomes those lines alone, sent again after a backoff before any
    * later batch, as before lines were held: 'head'. 'none' when there are none.
    */
-  private async keepRetryable(entry: SpoolEntry, body: Buffer, answer: IngestAnswer): Promise<'none' | 'held' | 'head'> {
+  private async keepRetryable(entry: SpoolEntry, body: Buffer, answer: IngestAnswer): Promise<'none' | 'held' | 'already' | 'head'> {
     const { kept, refused, reason } = await retryableLines(body, answer);
     if (kept.length === 0) return 'none';
     this.metrics.inc(...M.batchesRetried);
-    const part = { body: await gzip(kept.join('\n') + '\n', { level: 3 }), count: kept.length, positions: entry.positions, sources: {} };
     const e = agentError('LS_AGENT_INGEST_UNAVAILABLE', `${kept.length} of ${entry.count} events were not stored for now: ${reason}`);
     const first = this.held.length === 0;
-    if (await this.held.add(part.body, part.count, part.positions, part.sources)) {
+    const held = await this.held.add(kept, entry.positions, {});
+    if (held !== 'full') {
       // Once per run of held lines, not once per batch that has some.
       if (first) this.log.warn(`${e.message}; they are held aside and sent again with backoff while later lines are shipped`, { code: e.code });
       else this.log.debug(`${e.message}; they are held aside`, { code: e.code });
-      return 'held';
+      return held;
     }
     if (refused > 0) this.metrics.inc(...M.eventsRejected, {}, refused);
     this.log.warn(`${e.message}; only they are sent again, before any later batch`, { code: e.code });
-    await this.spool.splitHead(entry, [{ ...part, sources: entry.sources }]);
+    const part = { body: await gzip(kept.join('\n') + '\n', { level: 3 }), count: kept.length, positions: entry.positions, sources: entry.sources };
+    await this.spool.splitHead(entry, [part]);
     const head = await this.spool.head();
     if (head) this.waitingRetryable.add(head);
     return 'head';
   }
 
   /** Holds the head batch (lines answered `retryable` that waited for room) aside; false if it does not fit. */
-  private async hold(entry: SpoolEntry, body: Buffer, count: number): Promise<boolean> {
-    if (!(await this.held.add(body, count, entry.positions, {}))) return false;
-    this.log.info('Lines that waited at the head of the queue are held aside now; later lines are shipped.', { lines: count });
+  private async hold(entry: SpoolEntry, body: Buffer): Promise<boolean> {
+    const held = await this.held.add((await gunzip(body)).toString('utf8').split('\n').filter((l) => l.length > 0), entry.positions, {});
+    if (held === 'full') return false;
+    this.log.info('Lines that waited at the head of the queue are held aside now; later lines are shipped.', { lines: entry.count });
     for (const [source, n] of Object.entries(entry.sources)) this.metrics.inc(...M.eventsShipped, { source }, n);
+    if (held === 'already') this.onAck(entry);
     await this.spool.remove(entry);
     return true;
   }

@@ -31,6 +31,8 @@ export class IngestReceiver {
    * only such lines is answered 503, as ingest does.
    */
   retryable: ((ev: ReceivedEvent) => boolean) | null = null;
+  /** false: a batch of only such lines is answered 200 with each marked, as docs/WIRE.md may come to say. */
+  wholeRetryable503 = true;
   /** Answers 413 to bodies (as sent) larger than this. */
   maxBodyBytes = Infinity;
   private server: Server | null = null;
@@ -82,7 +84,7 @@ export class IngestReceiver {
         let duplicates = 0;
         const texts = body.toString('utf8').split('\n');
         const refused = this.retryable === null ? [] : texts.flatMap((l, i) => (l && this.retryable!(JSON.parse(l) as ReceivedEvent) ? [i] : []));
-        if (refused.length > 0 && refused.length === texts.filter((l) => l).length) {
+        if (this.wholeRetryable503 && refused.length > 0 && refused.length === texts.filter((l) => l).length) {
           this.failedRequests++;
           res.writeHead(503, { 'retry-after': '0' }).end('{"error":{"code":"LS_INGEST_STORE_UNAVAILABLE"}}');
           return;
