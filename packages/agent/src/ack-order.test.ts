@@ -22,7 +22,8 @@ test('a key a held batch carries waits for it; other keys move; release applies 
   assert.deepEqual(applied, [['b', { offset: 5 }]]);
   assert.equal(o.held, 1);
   o.release('h1');
-  assert.deepEqual(applied.slice(1), [['a', { offset: 10 }], ['a', { offset: 20 }], ['a', { offset: 30 }]]);
+  // 20 and 30 waited in one slot (folded): the checkpoint ends where applying each would leave it.
+  assert.deepEqual(applied.slice(1), [['a', { offset: 10 }], ['a', { offset: 30 }]]);
   assert.equal(o.held, 0);
   o.acknowledge({ a: { offset: 40 } });
   assert.deepEqual(applied.at(-1), ['a', { offset: 40 }]);
@@ -49,4 +50,13 @@ test('released out of order, the first held batch keeps the key until it goes', 
   assert.deepEqual(applied, [['b', { offset: 7 }], ['b', { offset: 8 }]]);
   o.release('h1');
   assert.deepEqual(applied.slice(2), [['a', { offset: 1 }], ['a', { offset: 2 }], ['a', { offset: 3 }]]);
+});
+
+test('positions waiting behind a held batch fold into one slot per stretch, applied as if one by one', () => {
+  const { o, applied } = order();
+  o.hold('h1', { a: { offset: 1 }, j: { cursor: 'c1' } });
+  for (let i = 2; i < 1000; i++) o.acknowledge({ a: { offset: i, ...(i === 2 ? { mark: 7 } : {}) }, j: { cursor: `c${i}`, ...(i === 2 ? { id_source: 's' } : {}) } });
+  assert.equal((o as unknown as { slots: unknown[] }).slots.length, 2);
+  o.release('h1');
+  assert.deepEqual(applied, [['a', { offset: 1 }], ['j', { cursor: 'c1' }], ['a', { offset: 999 }], ['j', { cursor: 'c999', id_source: 's' }]]);
 });

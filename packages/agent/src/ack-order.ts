@@ -34,7 +34,11 @@ export class AckOrder {
       for (const [key, pos] of Object.entries(positions)) this.apply(key, pos);
       return;
     }
-    this.slots.push({ held: null, positions: { ...positions } });
+    // Waiting positions after the last held batch fold into one slot: a day
+    // damaged for hours must not keep a slot per batch acknowledged since.
+    const last = this.slots.at(-1)!;
+    if (last.held === null) for (const [key, pos] of Object.entries(positions)) last.positions[key] = folded(last.positions[key], pos);
+    else this.slots.push({ held: null, positions: { ...positions } });
     this.drain();
   }
 
@@ -75,4 +79,13 @@ export class AckOrder {
       if (s.held === null && Object.keys(s.positions).length === 0) this.slots.splice(i, 1);
     }
   }
+}
+
+/** One position that does what applying `earlier` then `later` does (CheckpointStore.set). */
+function folded(earlier: Position | undefined, later: Position): Position {
+  if (earlier === undefined) return later;
+  if (later.offset === undefined) return { ...earlier, ...later };
+  if (earlier.offset !== undefined && later.offset < earlier.offset) return earlier;
+  const { mark: _mark, ...rest } = earlier;
+  return { ...rest, ...later };
 }

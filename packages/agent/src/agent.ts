@@ -311,7 +311,7 @@ export class Agent implements EventSink {
       await this.checkpoints.flush();
       await this.health?.close();
       await this.unlock();
-      this.log.info('The agent stopped.', { queued_batches: this.spool.length });
+      this.log.info('The agent stopped.', { queued_batches: this.spool.length, held_lines: this.held.lines });
     })();
     return this.stopping;
   }
