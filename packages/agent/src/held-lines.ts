@@ -213,7 +213,12 @@ export class HeldLines {
     this.dueMs = 0;
   }
 
-  /** Ingest took some of `b`'s lines: the file keeps the others. */
+  /**
+   * Ingest took some of `b`'s lines: the file keeps the others. Its header
+   * keeps the positions it was written with: after a source rename
+   * (AckOrder.renameSources) a crash leaves them under the old name, and the
+   * renamed source reads those lines again (same ids: ingest drops them).
+   */
   async shrink(b: HeldBatch, lines: readonly string[]): Promise<void> {
     const body = await gzip(lines.join('\n') + '\n', { level: 3 });
     const header = Buffer.from(JSON.stringify({ v: 1, count: lines.length, positions: b.positions, sources: b.sources, since_ms: b.sinceMs } satisfies Header) + '\n');
