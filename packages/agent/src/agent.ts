@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { AckOrder } from './ack-order.js';
 import { Batcher, type Batch, type Position } from './batcher.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { lockDataDir } from './data-dir-lock.js';
@@ -6,6 +7,8 @@ import type { AgentConfig, FileSourceConfig, SourceConfig } from './config.js';
 import type { EventSink } from './event-sink.js';
 import { FileSource } from './file-source.js';
 import { startHealthServer } from './health-server.js';
+import { HeldLines } from './held-lines.js';
+import { HeldRetrier } from './held-retrier.js';
 import { JournaldSource } from './journald-source.js';
 import type { Logger } from './log.js';
 import { M, Metrics } from './metrics.js';
@@ -38,6 +41,7 @@ export class Agent implements EventSink {
   private readonly sealed = new Set<Batch>();
   private roomWaiters: Array<() => void> = [];
   private shipper: Shipper;
+  private readonly retrier: HeldRetrier;
   private health: { close: () => Promise<void>; port: number; listen: string } | null = null;
   private stopping: Promise<void> | null = null;
 
@@ -45,10 +49,15 @@ export class Agent implements EventSink {
     private config: AgentConfig,
     readonly checkpoints: CheckpointStore,
     readonly spool: Spool,
+    readonly held: HeldLines,
     private readonly log: Logger,
   ) {
     this.batcher = new Batcher(config.batch, (b) => this.seal(b));
-    this.shipper = new Shipper(config.server, config.retry, spool, (e) => this.acknowledged(e), this.metrics, log);
+    this.shipper = new Shipper(config.server, config.retry, spool, (e) => this.acknowledged(e), this.metrics, log, held);
+    this.retrier = new HeldRetrier(config.server, held, this.metrics, log);
+    this.metrics.gauge(...M.linesHeld, () => [{ labels: {}, value: this.held.lines }]);
+    this.metrics.gauge(...M.heldBytes, () => [{ labels: {}, value: this.held.bytes }]);
+    this.metrics.gauge(...M.heldLimitReached, () => [{ labels: {}, value: this.held.limitReached ? 1 : 0 }]);
     this.metrics.gauge(...M.spoolBytes, () => [{ labels: {}, value: this.spool.diskBytes }]);
     this.metrics.gauge(...M.queueBatches, () => [{ labels: {}, value: this.spool.length }]);
     this.metrics.counterFrom(...M.spoolDroppedEvents, () => this.spool.droppedEvents);
@@ -64,9 +73,15 @@ export class Agent implements EventSink {
     const unlock = await lockDataDir(config.data_dir);
     try {
       const checkpoints = await CheckpointStore.open(config.data_dir, log);
+      const order = new AckOrder((key, pos) => {
+        checkpoints.set(key, pos);
+        checkpoints.scheduleFlush();
+      });
+      // Before the spool: held lines are older than every batch it delivers (their positions wait first).
+      const held = await HeldLines.open(join(config.data_dir, 'spool'), config.spool, config.retry, order, log);
       let agent: Agent | null = null;
       const spool = await Spool.open(join(config.data_dir, 'spool'), config.spool, log, (e) => agent?.acknowledged(e));
-      agent = new Agent(config, checkpoints, spool, log);
+      agent = new Agent(config, checkpoints, spool, held, log);
       agent.unlock = unlock;
       await agent.startAll(undefined);
       return agent;
@@ -87,6 +102,7 @@ export class Agent implements EventSink {
     // Before the shipper acknowledges a spooled batch under a source's old name.
     this.adoptRenames(undefined);
     this.shipper.start();
+    this.retrier.start();
     this.sources = this.config.sources.map((s, i) => this.makeSource(s, resume, this.config.sources.slice(0, i)));
     await Promise.all(this.sources.map((s) => s.start()));
   }
@@ -134,12 +150,19 @@ export class Agent implements EventSink {
     if (spoolPercent > maxSpool) reasons.push(`the spool holds ${Math.round(spoolPercent)} % of spool.max_bytes (health.max_spool_percent: ${maxSpool})`);
     if (this.spool.writeFailing) reasons.push('batches cannot be written to the spool directory (a full disk?); reading is paused');
     for (const s of this.sources) if (s.failure) reasons.push(`source ${s.name}: ${s.failure}`);
+    const heldSince = this.held.oldestSinceMs;
+    if (this.held.limitReached) {
+      reasons.push(`${this.held.lines} lines ingest cannot store for now are held (spool.max_held_events, spool.max_held_bytes): shipping waits for them`);
+    } else if (heldSince !== null && Date.now() - heldSince > maxLag * 1000) {
+      reasons.push(`${this.held.lines} lines have been held for ${Math.round((Date.now() - heldSince) / 1000)} s: ingest cannot store them for now (a damaged day on the server?); later lines are shipped`);
+    }
     return {
       status: reasons.length === 0 ? 'healthy' : 'degraded',
       reasons,
       sources: this.sources.map((s) => s.name),
       queue_batches: this.spool.length,
       spool_bytes: this.spool.diskBytes,
+      held: { lines: this.held.lines, bytes: this.held.bytes, batches: this.held.length, limit_reached: this.held.limitReached, ...(heldSince !== null ? { oldest_s: Math.round((Date.now() - heldSince) / 1000) } : {}) },
       memory: memory(),
     };
   }
@@ -210,9 +233,9 @@ export class Agent implements EventSink {
       });
   }
 
+  /** Positions move in order, never past a line still held (ack-order.ts). */
   private acknowledged(entry: SpoolEntry): void {
-    for (const [key, pos] of Object.entries(entry.positions)) this.checkpoints.set(key, pos);
-    this.checkpoints.scheduleFlush();
+    this.held.order.acknowledge(entry.positions);
   }
 
   /** SIGHUP: new config, same positions (sources restart where they were). */
@@ -229,6 +252,8 @@ export class Agent implements EventSink {
     this.batcher.setLimits(config.batch);
     this.spool.setOptions(config.spool);
     this.shipper.reconfigure(config.server, config.retry);
+    this.retrier.reconfigure(config.server);
+    this.held.setOptions(config.spool, config.retry);
     await this.listen();
     this.sources = config.sources.map((s, i) => this.makeSource(s, resume, config.sources.slice(0, i)));
     await Promise.all(this.sources.map((s) => s.start()));
@@ -250,6 +275,7 @@ export class Agent implements EventSink {
     if (renames.size > 0) {
       this.checkpoints.renameSources(renames);
       this.spool.renameSources(renames);
+      this.held.order.renameSources(renames);
       for (const b of this.sealed) {
         replaceContents(b.positions, renamedKeys(b.positions, renames));
         replaceContents(b.sources, renamedKeys(b.sources, renames, (name) => name));
@@ -279,11 +305,13 @@ export class Agent implements EventSink {
       const deadline = Date.now() + this.config.shutdown_timeout_ms;
       while (this.spool.length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       await this.shipper.stop();
+      // Held lines are on disk already; their positions were not checkpointed.
+      await this.retrier.stop();
       await this.spool.persist();
       await this.checkpoints.flush();
       await this.health?.close();
       await this.unlock();
-      this.log.info('The agent stopped.', { queued_batches: this.spool.length });
+      this.log.info('The agent stopped.', { queued_batches: this.spool.length, held_lines: this.held.lines });
     })();
     return this.stopping;
   }

@@ -22,7 +22,14 @@ export interface AgentConfig {
   readonly data_dir: string;
   readonly host: string;
   readonly batch: { readonly max_events: number; readonly max_bytes: number; readonly max_age_ms: number };
-  readonly spool: { readonly max_bytes: number; readonly when_full: 'block' | 'drop_oldest'; readonly memory_batches: number };
+  readonly spool: {
+    readonly max_bytes: number;
+    readonly when_full: 'block' | 'drop_oldest';
+    readonly memory_batches: number;
+    /** Lines answered `retryable` held aside while later ones ship (held-lines.ts): at most this many, and bytes. */
+    readonly max_held_events: number;
+    readonly max_held_bytes: number;
+  };
   readonly retry: { readonly initial_backoff_ms: number; readonly max_backoff_ms: number };
   readonly sources: readonly SourceConfig[];
   /** Absent with `metrics: { listen: off }`. */
@@ -114,7 +121,7 @@ export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.en
   const bc = c.at('batch');
   const bo = o.batch === undefined ? {} : object(o.batch, bc, ['max_events', 'max_bytes', 'max_age_ms']);
   const spc = c.at('spool');
-  const spo = o.spool === undefined ? {} : object(o.spool, spc, ['max_bytes', 'when_full', 'memory_batches']);
+  const spo = o.spool === undefined ? {} : object(o.spool, spc, ['max_bytes', 'when_full', 'memory_batches', 'max_held_events', 'max_held_bytes']);
   const rc = c.at('retry');
   const ro = o.retry === undefined ? {} : object(o.retry, rc, ['initial_backoff_ms', 'max_backoff_ms']);
 
@@ -162,6 +169,9 @@ export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.en
       max_bytes: int(spo, 'max_bytes', spc, 1024 * 1024 * 1024, 0),
       when_full: oneOf(spo, 'when_full', spc, ['block', 'drop_oldest'] as const, 'block'),
       memory_batches: int(spo, 'memory_batches', spc, 4, 1),
+      // 0 holds nothing aside: shipping waits for such lines, as before they were held.
+      max_held_events: int(spo, 'max_held_events', spc, 100_000, 0),
+      max_held_bytes: int(spo, 'max_held_bytes', spc, 64 * 1024 * 1024, 0),
     },
     retry: {
       initial_backoff_ms: int(ro, 'initial_backoff_ms', rc, 200, 1),

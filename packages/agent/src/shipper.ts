@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
 import { Backoff, parseRetryAfter, sleep } from './backoff.js';
 import { agentError } from './errors.js';
+import type { HeldLines } from './held-lines.js';
 import type { Logger } from './log.js';
 import { M, type Metrics } from './metrics.js';
 import type { Spool, SpoolEntry } from './spool.js';
@@ -154,6 +155,8 @@ export class Shipper {
   private connections: Connections;
   /** When the current run of failed attempts began (null while ingest answers). */
   failingSinceMs: number | null = null;
+  /** Batches at the head made of retryable lines that could not be held aside (keepRetryable). */
+  private readonly waitingRetryable = new WeakSet<SpoolEntry>();
 
   constructor(
     private server: ServerOptions,
@@ -162,6 +165,7 @@ export class Shipper {
     private readonly onAck: (entry: SpoolEntry) => void,
     private readonly metrics: Metrics,
     private readonly log: Logger,
+    private readonly held: HeldLines,
   ) {
     this.backoff = new Backoff(retry.initial_backoff_ms, retry.max_backoff_ms);
     this.connections = this.connect();
@@ -213,6 +217,11 @@ export class Shipper {
       const body = await this.spool.body(entry);
       const outcome = await postBatch(this.server, body, signal, this.connections);
       if (signal.aborted && outcome.kind === 'retry') break;
+      if (outcome.kind === 'retry' && this.waitingRetryable.has(entry) && (await this.hold(entry, body))) {
+        // Lines that waited at the head for want of room to hold them (a
+        // still-damaged day answers 503 to a batch of only its lines): there is room now.
+        continue;
+      }
       if (outcome.kind === 'retry') {
         this.failingSinceMs ??= Date.now();
         this.metrics.inc(...M.batchesRetried);
@@ -251,7 +260,8 @@ export class Shipper {
         await this.spool.splitHead(entry, parts);
         continue;
       }
-      if (outcome.kind === 'delivered' && (await this.keepRetryable(entry, body, outcome.answer))) {
+      const retryable = outcome.kind === 'delivered' ? await this.keepRetryable(entry, body, outcome.answer) : 'none';
+      if (retryable === 'head') {
         await sleep(this.backoff.next(), signal);
         continue;
       }
@@ -261,7 +271,7 @@ export class Shipper {
         this.metrics.inc(...M.batchesRejected);
         this.metrics.inc(...M.eventsRejected, {}, entry.count);
       } else {
-        const errors = outcome.answer.errors ?? [];
+        const errors = (outcome.answer.errors ?? []).filter((e) => retryable === 'none' || e.retryable !== true);
         if (errors.length > 0) {
           this.metrics.inc(...M.eventsRejected, {}, errors.length);
           this.log.warn('Ingest refused some events of a batch; they are not retried.', { count: errors.length, first: errors[0] });
@@ -269,34 +279,67 @@ export class Shipper {
         this.metrics.inc(...M.batchesShipped);
         // Per source: events of acknowledged batches (a line ingest refused
         // is also counted in events_rejected_total, which has no source).
+        // Held lines included: their source is not known per line.
         for (const [source, n] of Object.entries(entry.sources)) this.metrics.inc(...M.eventsShipped, { source }, n);
       }
-      this.onAck(entry);
+      // Held lines carry the batch's positions (AckOrder): they move once those are taken.
+      // Lines held already (read again after a restart): its positions wait behind theirs.
+      if (retryable !== 'held') this.onAck(entry);
       await this.spool.remove(entry);
     }
   }
 
   /**
    * Ingest committed the batch but for lines it answered `retryable` (their
-   * day's partition on the server cannot take writes, a damaged file): the
-   * batch at the head becomes those lines alone, with its positions, sent
-   * again after a backoff, so the checkpoint moves only once they are
-   * acknowledged and the rest is not sent twice. False when there are none.
+   * day's partition on the server cannot take writes, a damaged file). Those
+   * lines are held aside with the batch's positions (held-lines.ts) and the
+   * queue moves on: 'held'. Past the bound on held lines, the batch at the
+   * head becomes those lines alone, sent again after a backoff before any
+   * later batch, as before lines were held: 'head'. 'none' when there are none.
    */
-  private async keepRetryable(entry: SpoolEntry, body: Buffer, answer: IngestAnswer): Promise<boolean> {
-    const errors = answer.errors ?? [];
-    const again = errors.filter((e) => e.retryable === true && Number.isInteger(e.line));
-    if (again.length === 0) return false;
-    const lines = (await gunzip(body)).toString('utf8').split('\n');
-    const kept = again.map((e) => lines[e.line! - 1]).filter((l): l is string => l !== undefined && l.length > 0);
-    if (kept.length === 0) return false;
-    const refused = errors.length - again.length;
-    if (refused > 0) this.metrics.inc(...M.eventsRejected, {}, refused);
+  private async keepRetryable(entry: SpoolEntry, body: Buffer, answer: IngestAnswer): Promise<'none' | 'held' | 'already' | 'head'> {
+    const { kept, refused, reason } = await retryableLines(body, answer);
+    if (kept.length === 0) return 'none';
     this.metrics.inc(...M.batchesRetried);
-    const e = agentError('LS_AGENT_INGEST_UNAVAILABLE', `${kept.length} of ${entry.count} events were not stored for now: ${again[0]!.reason ?? again[0]!.code ?? 'retryable'}`);
-    this.log.warn(`${e.message}; only they are sent again`, { code: e.code });
+    const e = agentError('LS_AGENT_INGEST_UNAVAILABLE', `${kept.length} of ${entry.count} events were not stored for now: ${reason}`);
+    const first = this.held.length === 0;
+    const held = await this.held.add(kept, entry.positions, {});
+    if (held !== 'full') {
+      // Once per run of held lines, not once per batch that has some.
+      if (first) this.log.warn(`${e.message}; they are held aside and sent again with backoff while later lines are shipped`, { code: e.code });
+      else this.log.debug(`${e.message}; they are held aside`, { code: e.code });
+      return held;
+    }
+    if (refused > 0) this.metrics.inc(...M.eventsRejected, {}, refused);
+    this.log.warn(`${e.message}; only they are sent again, before any later batch`, { code: e.code });
     const part = { body: await gzip(kept.join('\n') + '\n', { level: 3 }), count: kept.length, positions: entry.positions, sources: entry.sources };
     await this.spool.splitHead(entry, [part]);
+    const head = await this.spool.head();
+    if (head) this.waitingRetryable.add(head);
+    return 'head';
+  }
+
+  /** Holds the head batch (lines answered `retryable` that waited for room) aside; false if it does not fit. */
+  private async hold(entry: SpoolEntry, body: Buffer): Promise<boolean> {
+    const held = await this.held.add((await gunzip(body)).toString('utf8').split('\n').filter((l) => l.length > 0), entry.positions, {});
+    if (held === 'full') return false;
+    this.log.info('Lines that waited at the head of the queue are held aside now; later lines are shipped.', { lines: entry.count });
+    for (const [source, n] of Object.entries(entry.sources)) this.metrics.inc(...M.eventsShipped, { source }, n);
+    if (held === 'already') this.onAck(entry);
+    await this.spool.remove(entry);
     return true;
   }
+}
+
+/**
+ * The lines of `body` ingest answered `retryable` (in order), how many
+ * other lines it refused (permanently), and the first retryable reason.
+ */
+export async function retryableLines(body: Buffer, answer: IngestAnswer): Promise<{ kept: string[]; refused: number; reason: string }> {
+  const errors = answer.errors ?? [];
+  const again = errors.filter((e) => e.retryable === true && Number.isInteger(e.line));
+  if (again.length === 0) return { kept: [], refused: errors.length, reason: '' };
+  const lines = (await gunzip(body)).toString('utf8').split('\n');
+  const kept = again.map((e) => lines[e.line! - 1]).filter((l): l is string => l !== undefined && l.length > 0);
+  return { kept, refused: errors.length - again.length, reason: again[0]!.reason ?? again[0]!.code ?? 'retryable' };
 }

@@ -25,6 +25,14 @@ export class IngestReceiver {
   failure: FailureMode = null;
   lastAuthorization: string | undefined;
   lastEncoding: string | undefined;
+  /**
+   * Lines this matches are not stored and answered `retryable: true` in the
+   * 200 (as ingest answers lines of a damaged day, docs/WIRE.md); a batch of
+   * only such lines is answered 503, as ingest does.
+   */
+  retryable: ((ev: ReceivedEvent) => boolean) | null = null;
+  /** false: a batch of only such lines is answered 200 with each marked, as docs/WIRE.md may come to say. */
+  wholeRetryable503 = true;
   /** Answers 413 to bodies (as sent) larger than this. */
   maxBodyBytes = Infinity;
   private server: Server | null = null;
@@ -74,8 +82,15 @@ export class IngestReceiver {
         if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
         let stored = 0;
         let duplicates = 0;
-        for (const line of body.toString('utf8').split('\n')) {
-          if (!line) continue;
+        const texts = body.toString('utf8').split('\n');
+        const refused = this.retryable === null ? [] : texts.flatMap((l, i) => (l && this.retryable!(JSON.parse(l) as ReceivedEvent) ? [i] : []));
+        if (this.wholeRetryable503 && refused.length > 0 && refused.length === texts.filter((l) => l).length) {
+          this.failedRequests++;
+          res.writeHead(503, { 'retry-after': '0' }).end('{"error":{"code":"LS_INGEST_STORE_UNAVAILABLE"}}');
+          return;
+        }
+        for (const [i, line] of texts.entries()) {
+          if (!line || refused.includes(i)) continue;
           const ev = JSON.parse(line) as ReceivedEvent;
           const id = ev['event.id'];
           this.arrivals.set(id, (this.arrivals.get(id) ?? 0) + 1);
@@ -86,7 +101,7 @@ export class IngestReceiver {
           }
         }
         res.writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ stored, duplicates, expired: 0, errors: [] }));
+          .end(JSON.stringify({ stored, duplicates, expired: 0, errors: refused.map((i) => ({ line: i + 1, code: 'LS_INGEST_STORE_UNAVAILABLE', reason: 'a damaged day', retryable: true })) }));
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', () => resolve()));

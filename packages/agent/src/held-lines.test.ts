@@ -1,0 +1,155 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from './agent.js';
+import { validateConfig, type AgentConfig } from './config.js';
+import { createLogger } from './log.js';
+import { appendJournal, JOURNAL_REMOTE } from './testing/journal-export.js';
+import { IngestReceiver, until, type ReceivedEvent } from './testing/ingest-receiver.js';
+
+/**
+ * Lines ingest answers `retryable` (a damaged day on the server) are held
+ * aside while later lines ship; the checkpoint stays before them; past the
+ * bound the agent waits for them at the head of the queue and says so.
+ */
+async function setup(t: { after: (fn: () => Promise<void>) => void }): Promise<{ file: string; receiver: IngestReceiver; config: (spool?: Record<string, unknown>) => AgentConfig; agents: Agent[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'ls-agent-held-'));
+  mkdirSync(join(dir, 'logs'));
+  const receiver = new IngestReceiver();
+  await receiver.start();
+  const agents: Agent[] = [];
+  t.after(async () => {
+    for (const a of agents) await a.stop();
+    await receiver.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    file: join(dir, 'logs', 'app.log'), receiver, agents,
+    config: (spool = {}) => validateConfig({
+      server: { url: receiver.url },
+      data_dir: join(dir, 'data'),
+      batch: { max_events: 5, max_age_ms: 20 },
+      retry: { initial_backoff_ms: 10, max_backoff_ms: 100 },
+      spool,
+      shutdown_timeout_ms: 500,
+      sources: [{ type: 'file', name: 'app', include: [join(dir, 'logs', '*.log')], poll_interval_ms: 50 }],
+      metrics: { listen: 'off' },
+    }),
+  };
+}
+
+const lines = (from: number, to: number): string => {
+  let s = '';
+  for (let i = from; i < to; i++) s += `event seq=${i}${i % 10 === 3 ? ' old-day' : ''}\n`;
+  return s;
+};
+const seqOf = (ev: ReceivedEvent): number => Number(/seq=(\d+)/.exec(ev['@raw'])![1]);
+const damaged = (ev: ReceivedEvent): boolean => ev['@raw'].includes('old-day');
+const checkpointOffset = (agent: Agent): number => {
+  for (const key of agent.checkpoints.keys()) if (key.startsWith('app:')) return agent.checkpoints.get(key)?.offset ?? 0;
+  return 0;
+};
+
+test('held lines do not stop later lines; the checkpoint stays before them until they are taken, then every line is there once', async (t) => {
+  const c = await setup(t);
+  c.receiver.retryable = damaged;
+  writeFileSync(c.file, lines(0, 10));
+  const agent = await Agent.start(c.config(), createLogger('error', () => undefined));
+  c.agents.push(agent);
+  await until(() => c.receiver.events.size === 9, 'the nine lines of other days');
+  appendFileSync(c.file, lines(10, 40));
+  // Lines 10-39 come after the held seq=3 in the file: shipped all the same (but for seq 13, 23, 33).
+  await until(() => c.receiver.events.size === 40 - 4, 'every line but those of the damaged day');
+  assert.equal(agent.metrics.get('lines_held'), 4);
+  const seq3 = Buffer.byteLength(lines(0, 3));
+  assert.ok(checkpointOffset(agent) <= seq3, `the checkpoint (${checkpointOffset(agent)}) stays before the first held line (${seq3})`);
+  assert.equal(readdirSync(join(agent.spool.dir)).filter((f) => f.endsWith('.held')).length, agent.held.length, 'held lines are on disk');
+  c.receiver.retryable = null;
+  await until(() => c.receiver.events.size === 40 && agent.metrics.get('lines_held') === 0, 'the held lines');
+  await until(() => checkpointOffset(agent) === statSync(c.file).size, 'the checkpoint at the end of the file');
+  assert.deepEqual([...c.receiver.events.values()].map(seqOf).sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i));
+  assert.equal(readdirSync(agent.spool.dir).filter((f) => f.endsWith('.held')).length, 0);
+});
+
+test('past spool.max_held_events the agent waits for the lines at the head, says so once, in a metric and in /health; held lines survive a restart', async (t) => {
+  const c = await setup(t);
+  c.receiver.retryable = damaged;
+  writeFileSync(c.file, lines(0, 30));
+  const logged: string[] = [];
+  let agent = await Agent.start(c.config({ max_held_events: 2 }), createLogger('info', (l) => logged.push(l)));
+  c.agents.push(agent);
+  await until(() => agent.metrics.get('held_limit_reached') === 1, 'the bound reached');
+  assert.equal(agent.metrics.get('lines_held'), 2);
+  const health = agent.healthReport();
+  assert.equal(health.status, 'degraded');
+  assert.ok(health.reasons.some((r) => r.includes('spool.max_held_events')), health.reasons.join('; '));
+  await until(() => c.receiver.failedRequests >= 3, 'the head sent again');
+  assert.equal(logged.filter((l) => l.includes('Too many lines are held')).length, 1, 'said once');
+
+  // A clean stop and a start: the held lines come back from the spool directory, still held.
+  await agent.stop();
+  c.agents.pop();
+  agent = await Agent.start(c.config({ max_held_events: 2 }), createLogger('error', () => undefined));
+  c.agents.push(agent);
+  assert.equal(agent.held.lines, 2, 'held lines loaded again');
+  c.receiver.retryable = null;
+  await until(() => c.receiver.events.size === 30 && agent.held.lines === 0 && agent.metrics.get('held_limit_reached') === 0, 'every line');
+  assert.deepEqual([...c.receiver.events.values()].map(seqOf).sort((a, b) => a - b), Array.from({ length: 30 }, (_, i) => i));
+});
+
+test('a batch of only held-day lines answered 200 with every line retryable is held whole; later batches ship', async (t) => {
+  const c = await setup(t);
+  c.receiver.retryable = damaged;
+  c.receiver.wholeRetryable503 = false;
+  // Lines 0-4 are all of the damaged day: one batch of only them (batch.max_events is 5).
+  writeFileSync(c.file, Array.from({ length: 5 }, (_, i) => `event seq=${i} old-day\n`).join('') + lines(5, 20).replaceAll(' old-day', ''));
+  const agent = await Agent.start(c.config(), createLogger('error', () => undefined));
+  c.agents.push(agent);
+  await until(() => c.receiver.events.size === 15 && agent.held.lines === 5, 'the later lines while five are held');
+  assert.equal(checkpointOffset(agent), 0, 'the checkpoint stays before the held lines');
+  c.receiver.retryable = null;
+  await until(() => c.receiver.events.size === 20 && agent.held.lines === 0, 'the held lines');
+  await until(() => checkpointOffset(agent) === statSync(c.file).size, 'the checkpoint at the end of the file');
+});
+
+test('journald: held entries keep the cursor before them; a restart sends again from there, duplicates only, and each entry arrives once', { skip: existsSync(JOURNAL_REMOTE) ? false : `${JOURNAL_REMOTE} is missing` }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ls-agent-held-jd-'));
+  const journal = join(dir, 'journal');
+  mkdirSync(journal);
+  const receiver = new IngestReceiver();
+  await receiver.start();
+  let agent: Agent | null = null;
+  t.after(async () => {
+    await agent?.stop();
+    await receiver.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const config = validateConfig({
+    server: { url: receiver.url },
+    data_dir: join(dir, 'data'),
+    batch: { max_events: 5, max_age_ms: 20 },
+    retry: { initial_backoff_ms: 10, max_backoff_ms: 100 },
+    sources: [{ type: 'journald', name: 'jd', directory: journal, units: ['django.service'] }],
+    metrics: { listen: 'off' },
+  });
+  const entries = (from: number, to: number): Array<{ message: string; priority: number; unit: string }> =>
+    Array.from({ length: to - from }, (_, k) => ({ message: `journal entry seq=${from + k}${from + k === 13 ? ' old-day' : ''}`, priority: 6, unit: 'django.service' }));
+  receiver.retryable = damaged;
+  appendJournal(journal, entries(0, 10));
+  agent = await Agent.start(config, createLogger('error', () => undefined));
+  await until(() => receiver.events.size === 10, 'the first entries', 60_000);
+  appendJournal(journal, entries(10, 30));
+  await until(() => receiver.events.size === 29 && agent!.held.lines === 1, 'every entry but the held one', 60_000);
+  await agent.stop();
+  // The cursor stayed before the batch of entry 13: the restarted agent sends it and
+  // every later entry again (duplicates for ingest), not those acknowledged before it.
+  agent = await Agent.start(config, createLogger('error', () => undefined));
+  const idOf = (seq: number): string => [...receiver.events.values()].find((e) => seqOf(e) === seq)!['event.id'];
+  await until(() => receiver.arrivals.get(idOf(29)) === 2, 'entry 29 sent again after the restart', 60_000);
+  assert.equal(receiver.arrivals.get(idOf(9)), 1, 'entries acknowledged before the held one are not sent again');
+  receiver.retryable = null;
+  await until(() => receiver.events.size === 30 && agent!.held.lines === 0, 'the held entry', 60_000);
+  assert.deepEqual([...receiver.events.values()].map(seqOf).sort((a, b) => a - b), Array.from({ length: 30 }, (_, i) => i));
+});

@@ -1,0 +1,267 @@
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
+import { AckOrder } from './ack-order.js';
+import { Backoff } from './backoff.js';
+import type { Position } from './batcher.js';
+import { writeFileDurably } from './durable-write.js';
+import { agentError } from './errors.js';
+import type { Logger } from './log.js';
+
+/**
+ * Lines ingest answered `retryable` (their day's partition on the server
+ * cannot take writes: a damaged file, docs/WIRE.md), held aside so that
+ * later batches keep shipping while they are sent again with backoff
+ * (held-retrier.ts): one batch per attempt, the one tried longest ago, and
+ * one backoff for all of them, so that thousands of held batches of a day
+ * that stays damaged for hours cost one request per backoff, not thousands. Each held batch is a file in the spool directory,
+ * `<seq><part>.held` (a header line as spooled batches have, then the gzipped
+ * lines), written durably before the batch leaves the queue, so a crash
+ * loses none of them; their ids are the lines' event ids, so sending one
+ * twice stores it once.
+ *
+ * Their positions go to AckOrder: no checkpoint moves past a held line, so a
+ * restart reads again from the oldest one (ingest drops what it already has).
+ * What is held is bounded (spool.max_held_events, spool.max_held_bytes):
+ * past the bound the shipper waits for the lines at the head of the queue,
+ * as it did before lines were held, and says so.
+ */
+export interface HeldBatch {
+  /** The file name: the id in AckOrder. */
+  readonly id: string;
+  count: number;
+  readonly positions: Record<string, Position>;
+  readonly sources: Record<string, number>;
+  /** The file's size (header + gzipped lines). */
+  size: number;
+  /** The event ids of its lines: lines read again after a restart are not held twice. */
+  ids: string[];
+  readonly sinceMs: number;
+  /** When it was last sent (0: never): the one tried longest ago goes next. */
+  triedMs: number;
+}
+
+export interface HeldLimits {
+  max_held_events: number;
+  max_held_bytes: number;
+}
+
+interface Header {
+  v: 1;
+  count: number;
+  positions: Record<string, Position>;
+  sources?: Record<string, number>;
+  since_ms?: number;
+}
+
+const NAME = /^\d{16}\.held$/;
+const gzip = promisify(gzipCb);
+const gunzip = promisify(gunzipCb);
+
+/** The event id of an envelope (held lines are the agent's own envelopes), or null. */
+function eventIdOf(line: string): string | null {
+  try {
+    const id = (JSON.parse(line) as Record<string, unknown>)['event.id'];
+    return typeof id === 'string' ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+async function linesOf(body: Buffer): Promise<string[]> {
+  return (await gunzip(body)).toString('utf8').split('\n').filter((l) => l.length > 0);
+}
+
+export class HeldLines {
+  private readonly batches: HeldBatch[] = [];
+  private readonly ids = new Set<string>();
+  private nextNumber = 0;
+  private backoff: Backoff;
+  /** When the next held batch may be sent. */
+  private dueMs = 0;
+  private waiters: Array<() => void> = [];
+  /** The bound was reached and the shipper waits for the head's lines (told once per episode). */
+  limitReached = false;
+
+  private constructor(
+    private readonly dir: string,
+    private limits: HeldLimits,
+    retry: { initial_backoff_ms: number; max_backoff_ms: number },
+    readonly order: AckOrder,
+    private readonly log: Logger,
+  ) {
+    this.backoff = new Backoff(retry.initial_backoff_ms, retry.max_backoff_ms);
+  }
+
+  /** Loads the held batches a previous run left; their positions wait in `order` before any of this run's. */
+  static async open(dir: string, limits: HeldLimits, retry: { initial_backoff_ms: number; max_backoff_ms: number }, order: AckOrder, log: Logger): Promise<HeldLines> {
+    await fsp.mkdir(dir, { recursive: true });
+    const held = new HeldLines(dir, limits, retry, order, log);
+    for (const name of (await fsp.readdir(dir)).filter((n) => NAME.test(n)).sort()) {
+      const file = join(dir, name);
+      try {
+        const data = await fsp.readFile(file);
+        const nl = data.indexOf(10);
+        const header = JSON.parse(data.subarray(0, Math.max(0, nl)).toString('utf8')) as Header;
+        if (nl < 0 || header.v !== 1 || !Number.isInteger(header.count) || typeof header.positions !== 'object') throw new Error('bad header');
+        held.nextNumber = Math.max(held.nextNumber, Number(name.slice(0, 16)) + 1);
+        const ids = (await linesOf(data.subarray(nl + 1))).map(eventIdOf).filter((id): id is string => id !== null);
+        held.register(name, header.count, header.positions, header.sources ?? {}, data.length, header.since_ms ?? Date.now(), ids);
+      } catch (err) {
+        const e = agentError('LS_AGENT_SPOOL_CORRUPT', file, (err as Error).message);
+        log.error(e.message, { code: e.code });
+        await fsp.rename(file, `${file}.corrupt`).catch(() => undefined);
+      }
+    }
+    if (held.batches.length > 0) log.warn('Lines ingest could not store for now are held from a previous run; they are sent again with backoff.', { lines: held.lines, batches: held.batches.length });
+    return held;
+  }
+
+  setOptions(limits: HeldLimits, retry: { initial_backoff_ms: number; max_backoff_ms: number }): void {
+    this.limits = limits;
+    this.backoff = new Backoff(retry.initial_backoff_ms, retry.max_backoff_ms);
+  }
+
+  get lines(): number {
+    return this.batches.reduce((n, b) => n + b.count, 0);
+  }
+
+  get bytes(): number {
+    return this.batches.reduce((n, b) => n + b.size, 0);
+  }
+
+  get length(): number {
+    return this.batches.length;
+  }
+
+  /** When the oldest held line was first refused (null when none is held). */
+  get oldestSinceMs(): number | null {
+    return this.batches.reduce<number | null>((min, b) => (min === null || b.sinceMs < min ? b.sinceMs : min), null);
+  }
+
+  /**
+   * Holds `lines` with the positions of the batch they came from: 'held'.
+   * 'already' when every line is held already (read again after a restart,
+   * same event ids): the batch is acknowledged as any other, its positions
+   * waiting behind the held batch that has them (AckOrder). 'full' when they
+   * do not fit the bound or cannot be written: the caller keeps them at the
+   * head of the queue and waits, as before.
+   */
+  async add(all: readonly string[], positions: Record<string, Position>, sources: Record<string, number>): Promise<'held' | 'already' | 'full'> {
+    const lines = all.filter((l) => !this.ids.has(eventIdOf(l) ?? ''));
+    if (lines.length === 0) return 'already';
+    const count = lines.length;
+    const body = await gzip(lines.join('\n') + '\n', { level: 3 });
+    const since = Date.now();
+    const header = Buffer.from(JSON.stringify({ v: 1, count, positions, sources, since_ms: since } satisfies Header) + '\n');
+    const size = header.length + body.length;
+    if (this.lines + count > this.limits.max_held_events || this.bytes + size > this.limits.max_held_bytes) {
+      if (!this.limitReached) {
+        this.limitReached = true;
+        this.log.warn('Too many lines are held for ingest to take later (spool.max_held_events, spool.max_held_bytes); shipping waits for them, as if none were held aside, until ingest takes them.', { held_lines: this.lines, held_bytes: this.bytes, lines: count });
+      }
+      return 'full';
+    }
+    // Numbered in the order they are held (not by the spool's batch numbers, which start
+    // again after a restart): a restart puts their positions back in that order.
+    const name = `${String(this.nextNumber).padStart(16, '0')}.held`;
+    try {
+      await writeFileDurably(join(this.dir, name), [header, body]);
+    } catch (err) {
+      this.log.warn('Lines to hold aside could not be written to the spool directory; shipping waits for them.', { error: (err as NodeJS.ErrnoException).code ?? String(err), lines: count });
+      return 'full';
+    }
+    this.nextNumber++;
+    // The first held batch waits a backoff (a day found damaged stays so a while); later ones wait their turn.
+    if (this.batches.length === 0) this.dueMs = Date.now() + this.backoff.next();
+    this.register(name, count, positions, sources, size, since, lines.map(eventIdOf).filter((id): id is string => id !== null));
+    this.wake();
+    return 'held';
+  }
+
+  private register(id: string, count: number, positions: Record<string, Position>, sources: Record<string, number>, size: number, sinceMs: number, ids: string[]): void {
+    for (const i of ids) this.ids.add(i);
+    this.batches.push({ id, count, positions, sources, size, sinceMs, triedMs: 0, ids });
+    this.order.hold(id, positions);
+  }
+
+  async body(b: HeldBatch): Promise<Buffer> {
+    const data = await fsp.readFile(join(this.dir, b.id));
+    return data.subarray(data.indexOf(10) + 1);
+  }
+
+  /** The held batch to send next (the one tried longest ago) and how long to wait for it, or null. */
+  next(): { batch: HeldBatch; waitMs: number } | null {
+    let first: HeldBatch | null = null;
+    for (const b of this.batches) if (!first || b.triedMs < first.triedMs) first = b;
+    return first && { batch: first, waitMs: this.dueMs - Date.now() };
+  }
+
+  /** `b` was not taken: the next attempt (another batch's, if any) waits a longer backoff, at least `retryAfterMs`. */
+  defer(b: HeldBatch, retryAfterMs?: number): number {
+    b.triedMs = Date.now();
+    const delay = this.backoff.next(retryAfterMs);
+    this.dueMs = Date.now() + delay;
+    return delay;
+  }
+
+  /** Ingest took lines of `b`: the next batch goes at once (the day may be repaired). */
+  progressed(b: HeldBatch): void {
+    b.triedMs = Date.now();
+    this.backoff.reset();
+    this.dueMs = 0;
+  }
+
+  /**
+   * Ingest took some of `b`'s lines: the file keeps the others. Its header
+   * keeps the positions it was written with: after a source rename
+   * (AckOrder.renameSources) a crash leaves them under the old name, and the
+   * renamed source reads those lines again (same ids: ingest drops them).
+   */
+  async shrink(b: HeldBatch, lines: readonly string[]): Promise<void> {
+    const body = await gzip(lines.join('\n') + '\n', { level: 3 });
+    const header = Buffer.from(JSON.stringify({ v: 1, count: lines.length, positions: b.positions, sources: b.sources, since_ms: b.sinceMs } satisfies Header) + '\n');
+    await writeFileDurably(join(this.dir, b.id), [header, body]);
+    for (const i of b.ids) this.ids.delete(i);
+    b.ids = lines.map(eventIdOf).filter((id): id is string => id !== null);
+    for (const i of b.ids) this.ids.add(i);
+    b.count = lines.length;
+    b.size = header.length + body.length;
+  }
+
+  /** `b` was delivered (or given up): its file goes, and its positions move (AckOrder). */
+  async remove(b: HeldBatch): Promise<void> {
+    const i = this.batches.indexOf(b);
+    if (i < 0) return;
+    this.batches.splice(i, 1);
+    for (const id of b.ids) this.ids.delete(id);
+    await fsp.rm(join(this.dir, b.id), { force: true });
+    this.order.release(b.id);
+    if (this.limitReached && this.lines < this.limits.max_held_events && this.bytes < this.limits.max_held_bytes) {
+      this.limitReached = false;
+      this.log.info('Held lines were taken by ingest; there is room to hold lines aside again.', { held_lines: this.lines });
+    }
+  }
+
+  /** Resolves when a batch is held, after `ms`, or when `signal` aborts. */
+  wait(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.waiters = this.waiters.filter((w) => w !== done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+      this.waiters.push(done);
+    });
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const r of w) r();
+  }
+}

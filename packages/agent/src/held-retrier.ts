@@ -1,0 +1,89 @@
+import { agentError } from './errors.js';
+import type { HeldLines } from './held-lines.js';
+import type { Logger } from './log.js';
+import { M, type Metrics } from './metrics.js';
+import { openConnections, postBatch, retryableLines, type Connections, type ServerOptions } from './shipper.js';
+import { readTlsOptions } from './tls-options.js';
+
+/**
+ * Sends held lines (held-lines.ts) again, with backoff, beside the shipper's queue and on a connection of its own, so
+ * that a day the server cannot store for hours costs retries, not shipping.
+ * A held batch leaves when ingest takes it (its positions then move), when
+ * ingest refuses it permanently (as the shipper drops such a batch), or
+ * shrinks to the lines ingest still answers `retryable`.
+ */
+export class HeldRetrier {
+  private readonly abort = new AbortController();
+  private loop: Promise<void> | null = null;
+  private connections: Connections;
+
+  constructor(
+    private server: ServerOptions,
+    private readonly held: HeldLines,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {
+    this.connections = openConnections(readTlsOptions(server.tls));
+  }
+
+  reconfigure(server: ServerOptions): void {
+    this.server = server;
+    const old = this.connections;
+    this.connections = openConnections(readTlsOptions(server.tls));
+    old.http.destroy();
+    old.https.destroy();
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop;
+    this.connections.http.destroy();
+    this.connections.https.destroy();
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.abort.signal;
+    while (!signal.aborted) {
+      const next = this.held.next();
+      if (next === null || next.waitMs > 0) {
+        await this.held.wait(next === null ? 60_000 : next.waitMs, signal);
+        continue;
+      }
+      const b = next.batch;
+      const body = await this.held.body(b);
+      const outcome = await postBatch(this.server, body, signal, this.connections);
+      if (signal.aborted && outcome.kind === 'retry') break;
+      if (outcome.kind === 'retry' || (outcome.kind === 'rejected' && outcome.status === 413)) {
+        // A day that is still damaged answers 503 to a batch of only its lines (docs/WIRE.md).
+        const delay = this.held.defer(b, outcome.kind === 'retry' ? outcome.retryAfterMs : undefined);
+        this.log.debug('Held lines were not taken yet; they are sent again later.', { lines: b.count, retry_in_ms: delay, reason: outcome.reason });
+        continue;
+      }
+      if (outcome.kind === 'rejected') {
+        const e = agentError('LS_AGENT_INGEST_REJECTED', b.count, outcome.status, outcome.reason);
+        this.log.error(e.message, { code: e.code });
+        this.metrics.inc(...M.batchesRejected);
+        this.metrics.inc(...M.eventsRejected, {}, b.count);
+        this.held.progressed(b);
+        await this.held.remove(b);
+        continue;
+      }
+      const { kept, refused } = await retryableLines(body, outcome.answer);
+      if (refused > 0) this.metrics.inc(...M.eventsRejected, {}, refused);
+      if (kept.length > 0) {
+        if (kept.length < b.count) this.held.progressed(b);
+        else this.held.defer(b);
+        await this.held.shrink(b, kept);
+        continue;
+      }
+      this.log.info('Held lines were taken by ingest.', { lines: b.count, held_for_s: Math.round((Date.now() - b.sinceMs) / 1000) });
+      for (const [source, n] of Object.entries(b.sources)) this.metrics.inc(...M.eventsShipped, { source }, n);
+      this.held.progressed(b);
+      await this.held.remove(b);
+    }
+  }
+}

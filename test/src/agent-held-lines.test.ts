@@ -1,0 +1,114 @@
+/**
+ * One day's partition on the server is damaged (as agent-damaged-day.test.ts
+ * damages it) and a file mixes lines of that day with today's. The agent
+ * holds the damaged day's lines aside and keeps shipping: today's lines
+ * written after them are searchable while the day is still damaged (before,
+ * nothing after those lines was shipped until the file was replaced). The
+ * file is rotated and the agent is killed (SIGKILL) while it holds them; once
+ * the operator moves the damaged file aside, every line is stored exactly
+ * once: the held lines arrive, and what the restarted agent read again is
+ * dropped by the server as duplicates.
+ */
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { freePort, ingest, removeDir, repoRoot, startAgent, startServer, stopAll, tempDir, waitFor } from './harness.js';
+import { agentYaml, countOf, seqsOf } from './agent-support.js';
+
+interface Db {
+  exec(sql: string): void;
+  close(): void;
+}
+const Database = createRequire(join(repoRoot, 'packages/ingest/package.json'))('better-sqlite3') as new (file: string) => Db;
+
+after(stopAll);
+
+const DAY = 86_400_000;
+
+function line(seq: number, at: number): string {
+  return JSON.stringify({ '@timestamp': new Date(at).toISOString(), level: 'info', message: `held test seq=${seq}`, run: 'held', seq });
+}
+
+async function duplicates(serverUrl: string): Promise<number> {
+  const text = await (await fetch(`${serverUrl}/metrics`)).text();
+  return Number(/^logship_ingest_events_duplicate_total (\d+)$/m.exec(text)?.[1] ?? 0);
+}
+
+async function heldGauge(metricsUrl: string): Promise<number> {
+  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
+  const m = /^logship_agent_lines_held (\d+)$/m.exec(text);
+  if (!m) throw new Error(`no lines_held gauge in:\n${text}`);
+  return Number(m[1]);
+}
+
+test('the agent: lines of a damaged day are held aside while later lines ship; after a rotation, a SIGKILL and the repair every line is stored once', { timeout: 240_000 }, async () => {
+  const root = await tempDir('logship-held-lines-');
+  try {
+    const dataDir = join(root, 'data');
+    const yesterdayNoon = Math.floor(Date.now() / DAY) * DAY - DAY / 2;
+    const yesterday = new Date(yesterdayNoon).toISOString().slice(0, 10);
+    let server = await startServer({ dataDir });
+    const port = server.port;
+    await ingest(server.url, Array.from({ length: 50 }, (_, i) => JSON.stringify({ '@timestamp': new Date(yesterdayNoon + i * 1000).toISOString(), message: `old ${i}`, run: 'old' })));
+    assert.equal(await server.stop('SIGTERM'), 0);
+    const damaged = join(dataDir, 'blocks', `${yesterday}.default.db`);
+    const db = new Database(damaged);
+    db.exec('UPDATE cols SET data = randomblob(length(data))');
+    db.close();
+    server = await startServer({ dataDir, port });
+    const found = await fetch(`${server.url}/api/v1/search?q=*&from=now-3d&sort=asc&limit=5`);
+    assert.match(await found.text(), /LS_STORE_CORRUPT_PARTITION/);
+
+    // seq 0–9: even today, odd of the damaged day; then only today's lines.
+    const today = (seq: number): number => Date.now() - 60_000 + seq;
+    const old = (seq: number): number => yesterdayNoon + 3_600_000 + seq;
+    const logs = join(root, 'logs');
+    mkdirSync(logs);
+    const app = join(logs, 'app.log');
+    writeFileSync(app, Array.from({ length: 10 }, (_, seq) => line(seq, seq % 2 === 0 ? today(seq) : old(seq))).join('\n') + '\n');
+    const metricsPort = await freePort();
+    const yaml = agentYaml({ server: server.url, dataDir: join(root, 'agent'), include: [join(logs, '*.log')], extra: `metrics: { listen: 127.0.0.1:${metricsPort} }` });
+    let agent = await startAgent(yaml, join(root, 'agent.yaml'));
+    const metricsUrl = `http://127.0.0.1:${metricsPort}`;
+    await waitFor(async () => (await countOf(server.url, 'held')) === 5, { timeoutMs: 60_000, what: "today's first five lines" });
+
+    // Written after the damaged day's lines, in the same file: shipped while the day is still damaged.
+    appendFileSync(app, Array.from({ length: 10 }, (_, i) => line(10 + i, today(10 + i))).join('\n') + '\n');
+    await waitFor(async () => (await countOf(server.url, 'held')) === 15, { timeoutMs: 60_000, what: "today's later lines while the day is damaged" });
+    assert.equal(await heldGauge(metricsUrl), 5);
+    assert.match(agent.output(), /were not stored for now.*held aside/);
+    const health = (await (await fetch(`${metricsUrl}/health`)).json()) as { held: { lines: number; limit_reached: boolean } };
+    assert.deepEqual([health.held.lines, health.held.limit_reached], [5, false]);
+
+    // Killed while it holds them; more lines meanwhile. The checkpoint stayed before the held
+    // lines, so the restarted agent reads the file again from there: today's ten lines before
+    // line 20 are duplicates to the server, and the damaged day's are not held a second time.
+    assert.equal(await agent.stop('SIGKILL'), 'SIGKILL');
+    const before = await duplicates(server.url);
+    appendFileSync(app, Array.from({ length: 10 }, (_, i) => line(20 + i, today(20 + i))).join('\n') + '\n');
+    agent = await startAgent(yaml, join(root, 'agent.yaml'));
+    await waitFor(async () => (await countOf(server.url, 'held')) === 25, { timeoutMs: 60_000, what: 'lines written while the agent was down' });
+    await waitFor(async () => (await duplicates(server.url)) - before >= 15, { timeoutMs: 60_000, what: 'the lines after the held ones sent again' });
+
+    // Rotation by rename while they are held, and a new file.
+    renameSync(app, join(logs, 'app.log.1'));
+    writeFileSync(app, Array.from({ length: 10 }, (_, i) => line(30 + i, today(30 + i))).join('\n') + '\n');
+    await waitFor(async () => (await countOf(server.url, 'held')) === 35, { timeoutMs: 60_000, what: "the new file's lines" });
+    assert.equal(await heldGauge(metricsUrl), 5, 'lines read again are not held twice');
+
+    // The operator's fix: the damaged file moved aside, the server started again on the same port.
+    assert.equal(await server.stop('SIGTERM'), 0);
+    renameSync(damaged, `${damaged}.damaged`);
+    server = await startServer({ dataDir, port });
+    await waitFor(async () => (await heldGauge(metricsUrl)) === 0, { timeoutMs: 60_000, what: 'no line held' });
+    await waitFor(async () => (await countOf(server.url, 'held')) === 40, { timeoutMs: 60_000, what: 'all forty lines' });
+    const seqs = (await seqsOf(server.url, 'held')).sort((a, b) => a - b);
+    assert.deepEqual(seqs, Array.from({ length: 40 }, (_, i) => i), 'every line once');
+    assert.equal(await agent.stop('SIGTERM'), 0);
+  } finally {
+    await stopAll();
+    await removeDir(root);
+  }
+});
