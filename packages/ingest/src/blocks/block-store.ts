@@ -132,7 +132,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
   async write(events: LogEvent[], now?: number, opts?: WriteOptions): Promise<WriteResult> {
     this.assertOpen();
     const prepared = prepareBlockWrite(events, now ?? this.clock(), this.policy, this.classFingerprint, this.textFields, opts?.contentIds, opts?.times);
-    this.refuseDamaged(prepared, (g) => g.index);
+    this.refuseDamaged(prepared, (g) => g.index, opts?.partial);
     if (this.writer) return this.writer.write(prepared);
     return this.writes.write(prepared);
   }
@@ -152,7 +152,8 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
   commitPrepared(prepared: unknown): Promise<WriteResult> {
     this.assertOpen();
     // Prepared on an ingest worker: the damaged days are known only here.
-    this.refuseDamaged(prepared as PreparedBlockWrite, (g) => g.index);
+    // Ingest is the only caller, and answers unavailable events one by one.
+    this.refuseDamaged(prepared as PreparedBlockWrite, (g) => g.index, true);
     if (this.writer) return this.writer.write(prepared as PreparedBlockWrite);
     return this.writes.write(prepared as PreparedBlockWrite);
   }

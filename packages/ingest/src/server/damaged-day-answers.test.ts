@@ -7,7 +7,9 @@
  * has the others) and Elasticsearch bulk say it per item (`retryable: true`; a 503 item);
  * Loki push and OTLP, whose answers cannot, answer 503 with Retry-After,
  * the stored part deduped when the request comes again. A request only
- * for the damaged day is refused whole (503), as before.
+ * for the damaged day is the same: every line retryable to the agent (a
+ * 503 for the request kept it waiting on them, shipping nothing after
+ * them), a 503 to a sender that does not say it retries lines.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -68,10 +70,19 @@ for (const workers of [0, 1]) test(`a request mixing a damaged day with other da
     assert.equal(otlp.status, 503, await otlp.clone().text());
     assert.equal(await found('"otlp today"'), 1);
 
-    // Only the damaged day: refused whole, as before.
-    const only = await post('/api/v1/ingest', 'application/x-ndjson', `${line(old + 5, 'only old')}\n`);
-    assert.equal(only.status, 503);
-    assert.match(await only.text(), /damaged inside/);
+    // Only the damaged day: every line retryable to the agent, which holds them and ships on.
+    const only = await post('/api/v1/ingest', 'application/x-ndjson', `${line(old + 5, 'only old')}\n${line(old + 6, 'only old too')}\n`);
+    assert.equal(only.status, 200);
+    const held = (await only.json()) as { stored: number; errors: { line: number; code: string; reason: string; retryable?: boolean }[] };
+    assert.equal(held.stored, 0);
+    assert.deepEqual(held.errors.map((e) => [e.line, e.code, e.retryable]), [[1, 'LS_INGEST_STORE_UNAVAILABLE', true], [2, 'LS_INGEST_STORE_UNAVAILABLE', true]]);
+    assert.match(held.errors[0]!.reason, /damaged inside/);
+    // A sender that takes a 200 as done (curl, Vector's http sink) is refused the request whole.
+    const plain = await fetch(`${running.url}/api/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: `${line(old + 7, 'plain old')}\n` });
+    assert.equal(plain.status, 503);
+    assert.equal(plain.headers.get('retry-after'), '5');
+    assert.match(await plain.text(), /damaged inside.*1 of the request's 1 events; none was committed/);
+    assert.equal((await fetch(`${running.url}/health/ready`)).status, 503, 'readiness still names the refused writes');
   } finally {
     await running.close();
     rmSync(dir, { recursive: true, force: true });

@@ -48,7 +48,7 @@ for (const workers of [0, 1]) {
       assert.equal(refused.headers.get('retry-after'), '5');
       const body = (await refused.json()) as { error: { code: string; message: string } };
       assert.equal(body.error.code, 'LS_INGEST_STORE_UNAVAILABLE');
-      assert.match(body.error.message, /damaged inside.*1 of the request's events; the others are committed, and deduped when it is sent again/);
+      assert.match(body.error.message, /damaged inside.*1 of the request's 3 events; the others are committed, and deduped when it is sent again/);
       assert.deepEqual(await found('run:plain'), ['plain today', 'plain today too'], 'the other days are stored meanwhile');
 
       // Sent again while the file is still there: the same 503, nothing twice.

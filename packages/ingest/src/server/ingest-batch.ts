@@ -199,7 +199,7 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
     commit = () => workers!.commit(pooled.prepared);
   } else {
     batch = normalizeItems(ctx, protocol, items, receivedAt);
-    commit = () => ctx.store.write(batch.events, receivedAt, { contentIds: batch.contentIds, times: batch.times });
+    commit = () => ctx.store.write(batch.events, receivedAt, { contentIds: batch.contentIds, times: batch.times, partial: true });
   }
   for (const { ref, err } of batch.failures) ctx.log.error({ err, protocol, ref }, 'Normalizing an ingest item failed.');
   const { metrics, redact } = ctx;
@@ -290,7 +290,8 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
   // Syslog has no answer: its listener logs the items' errors.
   const wholeRetry = protocol === 'loki' || protocol === 'otlp' || (protocol === 'native' && opts.retryableLines !== true);
   if (unavailable.length > 0 && wholeRetry) {
-    throw errors.storeUnavailable.withCause({ retryAfterS: 5 }, `${unavailable[0]!.reason} (${unavailable.length} of the request's events; the others are committed, and deduped when it is sent again)`);
+    const rest = unavailable.length === count ? 'none was committed' : 'the others are committed, and deduped when it is sent again';
+    throw errors.storeUnavailable.withCause({ retryAfterS: 5 }, `${unavailable[0]!.reason} (${unavailable.length} of the request's ${count} events; ${rest})`);
   }
   return { stored: result.stored, duplicates: result.duplicates, expired: result.expired, dropped, errors: itemErrors, outcomes, ids: batch.ids };
 }

@@ -268,9 +268,12 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
    * the day), the other days' are written: a batch mixing a damaged day with
    * others was refused whole, and a sender retrying it shipped nothing else.
    * When the damaged days are all the batch would store, it is refused
-   * whole, a 503 naming the file.
+   * whole, a 503 naming the file, unless the caller answers event by event
+   * (`partial`, WriteOptions): then nothing is written and every event is
+   * unavailable, so the agent holds those lines aside and ships on, where a
+   * 503 for the request kept it waiting on them.
    */
-  protected refuseDamaged<G extends { name: string }>(prepared: { result: WriteResult; groups: G[] }, indexes: (group: G) => Iterable<number>): void {
+  protected refuseDamaged<G extends { name: string }>(prepared: { result: WriteResult; groups: G[] }, indexes: (group: G) => Iterable<number>, partial = false): void {
     this.refusedDamaged = null;
     if (this.damaged.size === 0) return;
     const kept: G[] = [];
@@ -289,7 +292,9 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     if (refused === null) return;
     if (kept.length === 0) {
       this.refusedDamaged = refused.message;
-      throw refused;
+      if (!partial) throw refused;
+      prepared.groups = kept;
+      return;
     }
     // Readiness: the batch's other days were taken, so not "nothing of it was acknowledged".
     this.refusedDamaged = storeErrorDetail(refused);

@@ -152,7 +152,7 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
   async write(events: LogEvent[], now?: number, opts?: WriteOptions): Promise<WriteResult> {
     this.assertOpen();
     const prepared = prepareWrite(events, now ?? this.clock(), this.policy, this.classFingerprint, this.otherTextFields, opts?.times);
-    this.refuseDamaged(prepared, (g) => g.items.map((row) => row.index));
+    this.refuseDamaged(prepared, (g) => g.items.map((row) => row.index), opts?.partial);
     if (this.writer) return this.writer.write(prepared);
     return this.writes.write(prepared);
   }

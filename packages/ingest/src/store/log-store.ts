@@ -85,6 +85,14 @@ export interface WriteOptions {
    * again; an entry that is not an integer is read from the text.
    */
   times?: readonly number[];
+  /**
+   * The caller answers `WriteResult.unavailable` event by event (ingest
+   * does: the agent resends those lines, other senders get a 503). Then a
+   * batch whose every event is of a day that cannot take writes (a damaged
+   * partition) resolves with all of them unavailable; without it, such a
+   * write throws, as a caller that reads only the counts needs.
+   */
+  partial?: boolean;
 }
 
 export interface LogStore extends LogReader {
