@@ -28,7 +28,7 @@ export interface TailRouteOptions {
   /** The text fields live events are matched with (the store's list). */
   textFields?: readonly string[];
   heartbeatMs: number;
-  /** Events buffered for one slow client before it is cut off. */
+  /** Events still queued for a client from earlier commits, past which it is cut off as too slow (one commit is taken whole). */
   maxQueue: number;
   maxStreams: number;
 }
@@ -89,25 +89,39 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     res.write(': logship tail\nretry: 2000\n\n');
 
     // Live events queue up while the catch-up query runs, then flow.
-    const queue: LogEvent[] = [];
+    // queue[head…] are still to send (an index, not shift(): a batch of
+    // thousands shifted one by one moved the rest each time).
+    let queue: LogEvent[] = [];
+    let head = 0;
     let catchingUp = position !== null;
     let closed = false;
     const seen = new Set<string>();
     const flush = () => {
       if (closed || catchingUp) return;
-      while (queue.length > 0) {
-        const ev = queue.shift()!;
+      while (head < queue.length) {
+        const ev = queue[head++]!;
         if (seen.size > 0 && seen.has(ev['event.id'])) continue;
         if (!res.write(sseFrame(ev))) break; // resume on 'drain'
       }
+      if (head === queue.length) {
+        queue = [];
+        head = 0;
+      }
     };
     const unsubscribe = opts.feed.subscribe((events) => {
-      for (const ev of events) if (matches(ev)) queue.push(ev);
-      if (queue.length > opts.maxQueue) {
+      // Slow is what is still queued from before this commit: one commit of
+      // more than maxQueue matching events (a shipper's large batch) is
+      // taken whole, or every open tail was cut however fast its reader.
+      if (queue.length - head > opts.maxQueue) {
         res.write(`event: error\ndata: ${JSON.stringify(apiErrors.tailTooSlow())}\n\n`);
         close();
         return;
       }
+      if (head > 0) {
+        queue = queue.slice(head);
+        head = 0;
+      }
+      for (const ev of events) if (matches(ev)) queue.push(ev);
       flush();
     });
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), opts.heartbeatMs);
