@@ -69,7 +69,10 @@ export async function openTail(url: string, q: string, after?: string): Promise<
     events: () => frames.filter((f) => f.event === 'log').map((f) => JSON.parse(f.data) as Record<string, unknown>),
     closed,
     abort: () => ac.abort(),
-    until: (check, what, timeoutMs = 30_000) => waitFor(() => check(frames), { timeoutMs, what: `${what} (frames so far: ${frames.length})` }).then(() => undefined),
+    until: (check, what, timeoutMs = 30_000) => waitFor(() => check(frames), { timeoutMs, what }).then(
+      () => undefined,
+      (err: Error) => { throw new Error(`${err.message}; the frames: ${frames.map((f) => f.event).join(' ') || 'none'}`); },
+    ),
   };
 }
 

@@ -2,8 +2,11 @@
  * Follows /api/v1/tail (server-sent events) and hands each event to `emit`.
  * Reconnects with Last-Event-ID after a dropped connection, so a server
  * restart loses nothing that was committed meanwhile; the first connection
- * starts at `after` the same way.
+ * starts at `after` the same way. A stream the server ends (`event: end`,
+ * at search.tail_max_duration_s) is resumed at once from the position it
+ * names, which is the one kept here.
  */
+import { laterTailPosition } from '../tail-position.js';
 import { CliError, EXIT, errorFromBody, request, type ClientOptions } from './client.js';
 
 /** The tail position of an event: its SSE id. */
@@ -43,7 +46,9 @@ export async function follow(
     failures = 0;
     try {
       for await (const frame of sseFrames(res.body!)) {
-        if (frame.id) lastId = frame.id;
+        // The furthest position up to now, not the last: after an event
+        // stamped an hour ahead, a resume skipped what was stored meanwhile.
+        if (frame.id) lastId = laterTailPosition(lastId, frame.id, Date.now());
         if (frame.event === 'log' && frame.data) emit(JSON.parse(frame.data) as Record<string, unknown>);
         if (frame.event === 'error' && frame.data) process.stderr.write(`server: ${frame.data}\n`);
       }

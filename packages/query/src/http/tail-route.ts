@@ -4,18 +4,26 @@
  *
  *   ingest ─commit─► LiveFeed.publish ─► per-connection matcher ─► queue ─► SSE `event: log`
  *                                                         heartbeat ─► `: keep-alive` every N s
+ *                                       maxDurationMs ─► queue sent ─► `event: end` (resume position) ─► close
  *
  * Each event's SSE id is `<epoch ms>|<event.id>`. A client that reconnects
  * with `Last-Event-ID` (or `?after=`) first gets, from the store, what was
  * committed after that position in timestamp order, then the live stream.
  * Events that arrive late with an older timestamp than the position are not
  * replayed (the position is a time, not an ingest sequence).
+ *
+ * A stream lasts at most maxDurationMs (server `search.tail_max_duration_s`,
+ * as Loki's tail_max_duration): then it ends with `event: end`, whose `id`
+ * (and `after`) is where to resume, so a reader that reconnects with it
+ * neither misses nor repeats an event.
  */
 import './route-config.js';
 import type { FastifyInstance } from 'fastify';
+import type { QueryNode } from '../ast.js';
 import type { LogEvent } from '../event.js';
-import type { LogReader } from '../log-reader.js';
+import type { LogReader, SearchResult } from '../log-reader.js';
 import { compileMatcher } from '../matcher.js';
+import { formatTailPosition, isAfter, parseTailPosition, TAIL_SKEW_MS, type TailPosition } from '../tail-position.js';
 import { apiErrors } from './api-error.js';
 import type { LiveFeed } from './live-feed.js';
 import type { QueryCompiler } from './query-compiler.js';
@@ -31,6 +39,8 @@ export interface TailRouteOptions {
   /** Events still queued for a client from earlier commits, past which it is cut off as too slow (one commit is taken whole). */
   maxQueue: number;
   maxStreams: number;
+  /** How long one stream lasts before the server ends it (`event: end`); 0: no limit. */
+  maxDurationMs: number;
 }
 
 interface TailParams {
@@ -46,11 +56,20 @@ function sseFrame(ev: LogEvent): string {
   return `id: ${sseId(ev)}\nevent: log\ndata: ${JSON.stringify(ev)}\n\n`;
 }
 
-function parsePosition(text: string): { ts: number; id: string } {
-  const bar = text.indexOf('|');
-  const ts = Number(bar < 0 ? text : text.slice(0, bar));
-  if (!Number.isFinite(ts)) throw apiErrors.badRequest(`tail position "${text}" is not "<epoch ms>|<event.id>"`);
-  return { ts, id: bar < 0 ? '' : text.slice(bar + 1) };
+function parsePosition(text: string): TailPosition {
+  const position = parseTailPosition(text);
+  if (!Number.isFinite(position.ts)) throw apiErrors.badRequest(`tail position "${text}" is not "<epoch ms>|<event.id>"`);
+  return position;
+}
+
+/** The frame that ends a stream at its maximum duration. */
+function endFrame(resumeAt: string, maxDurationMs: number): string {
+  const data = {
+    reason: 'max_duration',
+    message: `the stream reached its maximum duration (${maxDurationMs / 1000} s); reconnect after ${resumeAt} to go on`,
+    after: resumeAt,
+  };
+  return `id: ${resumeAt}\nevent: end\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions): void {
@@ -88,6 +107,17 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     });
     res.write(': logship tail\nretry: 2000\n\n');
 
+    // Where a reader resumes when the stream ends: the furthest position
+    // sent, not one stamped past now (laterTailPosition's rule); without a
+    // position nor an event, when the stream opened (nothing matching was
+    // committed since, or it would have been sent).
+    let resumeAt: TailPosition = position ?? { ts: opts.now(), id: '' };
+    const send = (ev: LogEvent): boolean => {
+      const at = { ts: Date.parse(ev['@timestamp']), id: ev['event.id'] };
+      if (at.ts <= opts.now() + TAIL_SKEW_MS && isAfter(at, resumeAt)) resumeAt = at;
+      return res.write(sseFrame(ev));
+    };
+
     // Live events queue up while the catch-up query runs, then flow.
     // queue[head…] are still to send (an index, not shift(): a batch of
     // thousands shifted one by one moved the rest each time).
@@ -95,13 +125,14 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     let head = 0;
     let catchingUp = position !== null;
     let closed = false;
+    let ending = false;
     const seen = new Set<string>();
     const flush = () => {
       if (closed || catchingUp) return;
       while (head < queue.length) {
         const ev = queue[head++]!;
         if (seen.size > 0 && seen.has(ev['event.id'])) continue;
-        if (!res.write(sseFrame(ev))) break; // resume on 'drain'
+        if (!send(ev)) break; // resume on 'drain'
       }
       if (head === queue.length) {
         queue = [];
@@ -125,11 +156,31 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
       flush();
     });
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), opts.heartbeatMs);
+    // At its maximum duration the stream ends once what it owes is sent: a
+    // catch-up still running first finishes (cut short, the live events
+    // queued meanwhile, sent, would move the resume position past stored
+    // ones it had not replayed yet), then the queue goes out whole (it is
+    // held in memory already), so the resume position is past every event
+    // committed before the end.
+    const end = () => {
+      if (closed) return;
+      ending = true;
+      if (catchingUp) return; // the catch-up's end comes back here
+      unsubscribe();
+      while (head < queue.length) {
+        const ev = queue[head++]!;
+        if (!seen.has(ev['event.id'])) send(ev);
+      }
+      res.write(endFrame(formatTailPosition(resumeAt), opts.maxDurationMs));
+      close();
+    };
+    const deadline = opts.maxDurationMs > 0 ? setTimeout(end, opts.maxDurationMs) : undefined;
     const close = () => {
       if (closed) return;
       closed = true;
       open--;
       clearInterval(heartbeat);
+      clearTimeout(deadline);
       unsubscribe();
       res.end();
     };
@@ -139,14 +190,16 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
 
     if (position) {
       try {
-        await catchUp(opts, query, position, (ev) => {
+        await catchUp(opts, query, position, () => closed, (ev) => {
+          if (closed) return;
           seen.add(ev['event.id']);
-          res.write(sseFrame(ev));
+          send(ev);
         });
       } catch (err) {
         req.log.warn({ err }, 'tail catch-up failed; continuing live');
       }
       catchingUp = false;
+      if (ending) end();
       flush();
       seen.clear();
     }
@@ -157,14 +210,16 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
 /** Replays, oldest first, the stored events after `position`. */
 async function catchUp(
   opts: TailRouteOptions,
-  query: import('../ast.js').QueryNode,
-  position: { ts: number; id: string },
+  query: QueryNode,
+  position: TailPosition,
+  /** True once the reader is gone: no more pages. */
+  stopped: () => boolean,
   emit: (ev: LogEvent) => void,
 ): Promise<void> {
   let cursor: string | null = null;
   const now = opts.now();
-  for (let pages = 0; pages < 100; pages++) {
-    const page: import('../log-reader.js').SearchResult = await opts.reader.search({
+  for (let pages = 0; pages < 100 && !stopped(); pages++) {
+    const page: SearchResult = await opts.reader.search({
       query, from: position.ts, to: now + 60_000, limit: 1000, sort: 'asc', cursor, now,
     });
     for (const ev of page.hits) {
