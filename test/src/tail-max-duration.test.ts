@@ -59,6 +59,16 @@ describe('live tail maximum duration', { timeout: 120_000 }, () => {
     assert.deepEqual(resumed.events().map((e) => e.n), [4, 5, 6]);
   });
 
+  test('a maximum past what a timer holds (30 days) is not taken as none left: the stream stays open', async () => {
+    const longer = await startServer({ configYaml: `search: { tail_max_duration_s: ${30 * 86_400} }\n` });
+    const tail = await openTail(longer.url, 'job:month');
+    assert.equal((await ingest(longer.url, [JSON.stringify({ job: 'month', message: 'month 1', 'event.id': 'month:1' })])).stored, 1);
+    await tail.until((f) => f.length > 0, 'the event, or the end');
+    assert.deepEqual(tail.frames.map((f) => f.event), ['log']);
+    tail.abort();
+    await longer.stop();
+  });
+
   test('logship search --follow goes on across streams the server ends: every event printed once, in order', async () => {
     await store('follow', [1, 2]);
     const printed: number[] = [];

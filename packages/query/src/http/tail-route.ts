@@ -48,6 +48,8 @@ interface TailParams {
   after?: string;
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 function sseId(ev: LogEvent): string {
   return `${Date.parse(ev['@timestamp'])}|${ev['event.id']}`;
 }
@@ -174,7 +176,9 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
       res.write(endFrame(formatTailPosition(resumeAt), opts.maxDurationMs));
       close();
     };
-    const deadline = opts.maxDurationMs > 0 ? setTimeout(end, opts.maxDurationMs) : undefined;
+    // setTimeout takes at most 2^31-1 ms (24.8 days) and fires at once past
+    // it: a month asked for ended every stream as it opened.
+    const deadline = opts.maxDurationMs > 0 ? setTimeout(end, Math.min(opts.maxDurationMs, MAX_TIMER_MS)) : undefined;
     const close = () => {
       if (closed) return;
       closed = true;
