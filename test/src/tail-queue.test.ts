@@ -56,6 +56,8 @@ describe('live tail queue', { timeout: 180_000 }, () => {
       assert.equal((await ingest(server.url, lines)).stored, lines.length);
       sent += lines.length;
     }
+    // Read at last, well within the 60 s the server leaves a closed
+    // stream's reader before it drops the connection (tail-route.test.ts).
     const frames = await stalled.readAll();
     const errors = frames.filter((f) => f.event === 'error');
     assert.equal(errors.length, 1, `one error frame among ${frames.length}`);

@@ -1,3 +1,4 @@
+import { request, type IncomingMessage } from 'node:http';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LogEvent } from '../event.js';
@@ -58,4 +59,39 @@ test('a stream that reaches its maximum duration during the catch-up sends the w
   const last = `${Date.parse(stored.at(-1)!['@timestamp'])}|c2499`;
   assert.equal(end.id, last, 'the furthest event sent, not the late one sent after it');
   assert.deepEqual(JSON.parse(end.data), { reason: 'max_duration', after: last, message: `the stream reached its maximum duration (0.001 s); reconnect after ${last} to go on` });
+});
+
+test('a reader cut off that takes nothing more loses its connection after the linger, not the server its buffers for ever', async () => {
+  const { app, feed } = await queryApiApp([], { tailLingerMs: 100 });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    const { port } = app.server.address() as { port: number };
+    // A reader that stops reading once the stream has started (a suspended
+    // `logship search --follow`).
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = request(`http://127.0.0.1:${port}/api/v1/tail`, resolve);
+      req.on('error', reject);
+      req.end();
+    });
+    res.pause();
+    const pad = 'x'.repeat(900);
+    // Past the socket buffers (a few MiB) and the 10,000 events a slow
+    // reader may have waiting: the stream is cut off (tail-queue e2e test).
+    for (let c = 0; c < 15; c++) {
+      feed.publish(Array.from({ length: 2_000 }, (_, i): LogEvent => ({ '@timestamp': new Date(API_NOW).toISOString(), 'event.id': `s${c}-${i}`, message: pad })));
+      await new Promise((r) => setImmediate(r));
+    }
+    // The server's linger timer (100 ms) is due long before this one.
+    await new Promise((r) => setTimeout(r, 1_000));
+    const outcome = await new Promise<string>((resolve) => {
+      res.on('data', () => {});
+      res.on('end', () => resolve('end'));
+      res.on('error', (err) => resolve(`error: ${err.message}`));
+      res.on('aborted', () => resolve('aborted'));
+      res.resume();
+    });
+    assert.notEqual(outcome, 'end', 'the connection was dropped, not left to deliver all that was written');
+  } finally {
+    await app.close();
+  }
 });

@@ -41,6 +41,8 @@ export interface TailRouteOptions {
   maxStreams: number;
   /** How long one stream lasts before the server ends it (`event: end`); 0: no limit. */
   maxDurationMs: number;
+  /** How long a closed stream's reader has to take what is still buffered for it before its connection is dropped. */
+  lingerMs: number;
 }
 
 interface TailParams {
@@ -187,6 +189,14 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
       clearTimeout(deadline);
       unsubscribe();
       res.end();
+      // A reader that takes nothing more (a `logship search --follow`
+      // suspended with Ctrl-Z, cut off as too slow) kept what was written
+      // for it, megabytes, and its connection for as long as it lived.
+      if (!res.writableFinished) {
+        const linger = setTimeout(() => res.destroy(), opts.lingerMs);
+        linger.unref();
+        res.once('close', () => clearTimeout(linger));
+      }
     };
     res.on('drain', flush);
     req.raw.on('close', close);
