@@ -14,6 +14,7 @@ import type { Page } from 'playwright-core';
 import { HAVE_CHROMIUM } from './browser.js';
 import { ingest, type ServerHandle } from './harness.js';
 import { startStallProxy } from './stall-proxy.js';
+import { openTail, type TailReader } from './tail-support.js';
 import { pageSuite, recentLines, waitForTotal } from './ui-support.js';
 
 describe('search page: errors of the live stream (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 180_000 }, () => {
@@ -62,6 +63,36 @@ describe('search page: errors of the live stream (Chromium)', { skip: !HAVE_CHRO
       await waitForTotal(page, SEEDED + COMMITS * EACH + 1, 10_000);
     } finally {
       await proxy.close();
+    }
+  });
+});
+
+describe('search page: live when the server has no stream to spare (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 120_000 }, () => {
+  let srv: ServerHandle;
+  let page: Page;
+
+  pageSuite({
+    seed: (srv) => ingest(srv.url, recentLines(5, 10_000, (i) => ({ level: 'info', host: 'busy', message: `seeded ${i}` }))),
+  }, (s) => ({ srv, page } = s));
+
+  test('LS_API_TOO_MANY_STREAMS is shown, and live starts once a stream is free', async () => {
+    // The server's 100 streams, all taken.
+    const taken: TailReader[] = [];
+    for (let i = 0; i < 100; i++) taken.push(await openTail(srv.url, 'host:nothing'));
+    await assert.rejects(openTail(srv.url, 'host:nothing'), /tail → 503/);
+    try {
+      await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:busy', from: 'now-15m', to: 'now', live: '1' })}`);
+      await page.locator('.failure', { hasText: 'LS_API_TOO_MANY_STREAMS' }).waitFor({ timeout: 10_000 });
+      assert.equal(await page.locator('[data-live="open"]').count(), 0);
+      taken.pop()!.abort();
+      // Tried again after the answer's Retry-After (5 s): live opens, the search runs again.
+      await page.locator('[data-live="open"]').waitFor({ timeout: 30_000 });
+      await waitForTotal(page, 5);
+      assert.equal(await page.locator('.failure').count(), 0);
+      await ingest(srv.url, [JSON.stringify({ '@timestamp': new Date().toISOString(), level: 'info', host: 'busy', message: 'live at last' })]);
+      await waitForTotal(page, 6, 10_000);
+    } finally {
+      for (const t of taken) t.abort();
     }
   });
 });

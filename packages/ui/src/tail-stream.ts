@@ -32,7 +32,12 @@ export function startTail(q: string, handlers: TailHandlers, after?: string): ()
         const res = await fetch(`/api/v1/tail?${qs}`, { headers: authHeaders(), signal: abort.signal });
         if (!res.ok || !res.body) {
           handlers.onError(await failureOf(res));
-          return;
+          // Busy (LS_API_TOO_MANY_STREAMS), or the server down behind a
+          // proxy: tried again after Retry-After. Live stopped for good
+          // here, as it still does after a query the server refused.
+          if (!RETRIED_STATUSES.has(res.status)) return;
+          await new Promise((r) => setTimeout(r, retryDelayMs(res)));
+          continue;
         }
         handlers.onOpen();
         const closing: { ended: boolean; failure: StreamFailure | null } = { ended: false, failure: null };
@@ -60,6 +65,15 @@ export function startTail(q: string, handlers: TailHandlers, after?: string): ()
   };
   void run();
   return () => abort.abort();
+}
+
+/** Statuses after which the same request can succeed later. */
+const RETRIED_STATUSES = new Set([502, 503, 504]);
+
+/** The answer's Retry-After (seconds), within 1-30 s; else 2 s. */
+function retryDelayMs(res: Response): number {
+  const s = Number(res.headers.get('retry-after'));
+  return Number.isFinite(s) && s > 0 ? Math.min(Math.max(s, 1), 30) * 1000 : 2000;
 }
 
 interface StreamFailure {
