@@ -82,6 +82,9 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     config: { scope: 'read' },
     schema: {
       summary: 'Follow matching events as server-sent events',
+      description: '`event: log` frames (id `<epoch ms>|<event.id>`, the event as data) as matching events are committed; '
+        + '`event: error` (LS_API_TAIL_TOO_SLOW, retryable) before the server cuts off a reader that fell behind; '
+        + '`event: end` (data: reason, after) when the stream reaches search.tail_max_duration_s: reconnect with its id.',
       querystring: {
         type: 'object',
         additionalProperties: false,
