@@ -2,8 +2,8 @@
  * A live tail lasts at most `search.tail_max_duration_s` (Loki's
  * tail_max_duration): then the server ends it with `event: end`, naming
  * where to resume, and `logship search --follow` goes on from there without
- * losing or repeating an event. Real `logship serve` with a 2 s maximum;
- * the CLI's own code.
+ * losing or repeating an event. A server shutting down ends its tails the
+ * same way. Real `logship serve` with a 2 s maximum; the CLI's own code.
  */
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
@@ -67,6 +67,21 @@ describe('live tail maximum duration', { timeout: 120_000 }, () => {
     assert.deepEqual(tail.frames.map((f) => f.event), ['log']);
     tail.abort();
     await longer.stop();
+  });
+
+  test('a server shutting down ends its open tails with event: end (reason shutdown) and exits, instead of waiting for them', async () => {
+    const other = await startServer();
+    const tail = await openTail(other.url, 'job:shutdown');
+    assert.equal((await ingest(other.url, [JSON.stringify({ job: 'shutdown', message: 'before', 'event.id': 'sd:1' })])).stored, 1);
+    await tail.until((f) => f.length > 0, 'the event');
+    // Before, the open tail held the server until it was killed (here after 30 s).
+    assert.equal(await other.stop('SIGTERM', 30_000), 0);
+    await tail.closed;
+    assert.deepEqual(tail.frames.map((f) => f.event), ['log', 'end']);
+    const data = JSON.parse(tail.frames[1]!.data) as { reason: string; after: string };
+    assert.equal(data.reason, 'shutdown');
+    assert.equal(tail.frames[1]!.id, tail.frames[0]!.id, 'resume after the event sent');
+    assert.equal(data.after, tail.frames[0]!.id);
   });
 
   test('logship search --follow goes on across streams the server ends: every event printed once, in order', async () => {

@@ -15,7 +15,8 @@
  * A stream lasts at most maxDurationMs (server `search.tail_max_duration_s`,
  * as Loki's tail_max_duration): then it ends with `event: end`, whose `id`
  * (and `after`) is where to resume, so a reader that reconnects with it
- * neither misses nor repeats an event.
+ * neither misses nor repeats an event. The server shutting down ends every
+ * open stream the same way.
  */
 import './route-config.js';
 import type { FastifyInstance } from 'fastify';
@@ -66,25 +67,32 @@ function parsePosition(text: string): TailPosition {
   return position;
 }
 
-/** The frame that ends a stream at its maximum duration. */
-function endFrame(resumeAt: string, maxDurationMs: number): string {
-  const data = {
-    reason: 'max_duration',
-    message: `the stream reached its maximum duration (${maxDurationMs / 1000} s); reconnect after ${resumeAt} to go on`,
-    after: resumeAt,
-  };
+/** Why the server ends a stream, and what it tells the reader. */
+type EndReason = 'max_duration' | 'shutdown';
+
+/** The frame that ends a stream (at its maximum duration, or as the server shuts down). */
+function endFrame(reason: EndReason, resumeAt: string, maxDurationMs: number): string {
+  const why = reason === 'max_duration' ? `the stream reached its maximum duration (${maxDurationMs / 1000} s)` : 'the server is shutting down';
+  const data = { reason, message: `${why}; reconnect after ${resumeAt} to go on`, after: resumeAt };
   return `id: ${resumeAt}\nevent: end\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions): void {
   let open = 0;
+  // The open streams' ends. Shutting down, the server waits for every open
+  // connection: an open tail (a page left in live mode) held a SIGTERM'd
+  // server for ever, until it was killed.
+  const ends = new Set<(reason: EndReason) => void>();
+  app.addHook('preClose', async () => {
+    for (const end of ends) end('shutdown');
+  });
   app.get<{ Querystring: TailParams }>('/api/v1/tail', {
     config: { scope: 'read' },
     schema: {
       summary: 'Follow matching events as server-sent events',
       description: '`event: log` frames (id `<epoch ms>|<event.id>`, the event as data) as matching events are committed; '
         + '`event: error` (LS_API_TAIL_TOO_SLOW, retryable) before the server cuts off a reader that fell behind; '
-        + '`event: end` (data: reason, after) when the stream reaches search.tail_max_duration_s: reconnect with its id.',
+        + '`event: end` (data: reason, after) when the stream reaches search.tail_max_duration_s or the server shuts down: reconnect with its id.',
       querystring: {
         type: 'object',
         additionalProperties: false,
@@ -169,8 +177,10 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     // ones it had not replayed yet), then the queue goes out whole (it is
     // held in memory already), so the resume position is past every event
     // committed before the end.
-    const end = () => {
+    let endReason: EndReason = 'max_duration';
+    const end = (reason: EndReason) => {
       if (closed) return;
+      if (reason === 'shutdown') endReason = reason;
       ending = true;
       if (catchingUp) return; // the catch-up's end comes back here
       unsubscribe();
@@ -178,16 +188,17 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
         const ev = queue[head++]!;
         if (!seen.has(ev['event.id'])) send(ev);
       }
-      res.write(endFrame(formatTailPosition(resumeAt), opts.maxDurationMs));
+      res.write(endFrame(endReason, formatTailPosition(resumeAt), opts.maxDurationMs));
       close();
     };
     // setTimeout takes at most 2^31-1 ms (24.8 days) and fires at once past
     // it: a month asked for ended every stream as it opened.
-    const deadline = opts.maxDurationMs > 0 ? setTimeout(end, Math.min(opts.maxDurationMs, MAX_TIMER_MS)) : undefined;
+    const deadline = opts.maxDurationMs > 0 ? setTimeout(() => end('max_duration'), Math.min(opts.maxDurationMs, MAX_TIMER_MS)) : undefined;
     const close = () => {
       if (closed) return;
       closed = true;
       open--;
+      ends.delete(end);
       clearInterval(heartbeat);
       clearTimeout(deadline);
       unsubscribe();
@@ -201,6 +212,7 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
         res.once('close', () => clearTimeout(linger));
       }
     };
+    ends.add(end);
     res.on('drain', flush);
     req.raw.on('close', close);
     res.on('error', close);
@@ -216,7 +228,7 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
         req.log.warn({ err }, 'tail catch-up failed; continuing live');
       }
       catchingUp = false;
-      if (ending) end();
+      if (ending) end(endReason);
       flush();
       seen.clear();
     }
