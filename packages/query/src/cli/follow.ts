@@ -2,9 +2,9 @@
  * Follows /api/v1/tail (server-sent events) and hands each event to `emit`.
  * Reconnects with Last-Event-ID after a dropped connection, so a server
  * restart loses nothing that was committed meanwhile; the first connection
- * starts at `after` the same way. A stream the server ends (`event: end`,
- * at search.tail_max_duration_s) is resumed at once from the position it
- * names, which is the one kept here.
+ * starts at `after` the same way. A stream the server ends (`event: end`:
+ * search.tail_max_duration_s reached, or the server shutting down) is
+ * resumed at once from the position it names, which is the one kept here.
  */
 import { laterTailPosition } from '../tail-position.js';
 import { CliError, EXIT, errorFromBody, request, type ClientOptions } from './client.js';

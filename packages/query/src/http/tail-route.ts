@@ -249,7 +249,7 @@ async function catchUp(
   const now = opts.now();
   for (let pages = 0; pages < 100 && !stopped(); pages++) {
     const page: SearchResult = await opts.reader.search({
-      query, from: position.ts, to: now + 60_000, limit: 1000, sort: 'asc', cursor, now,
+      query, from: position.ts, to: now + TAIL_SKEW_MS, limit: 1000, sort: 'asc', cursor, now,
     });
     for (const ev of page.hits) {
       const ts = Date.parse(ev['@timestamp']);
