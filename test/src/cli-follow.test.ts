@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { runSearchCli } from '@logship/query';
-import { ingest, removeDir, startServer, stopAll, tempDir, type ServerHandle } from './harness.js';
+import { ingest, removeDir, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
+import { openTail } from './tail-support.js';
 
 const line = (n: number, t: number) => JSON.stringify({ '@timestamp': new Date(t).toISOString(), level: 'info', message: `followgap event ${n}`, n, 'event.id': `fg:${n}` });
 
@@ -85,5 +86,45 @@ describe('logship search --follow', () => {
     assert.equal(status, 0);
     assert.deepEqual(printed, [1, 2]);
     assert.equal(stderr.join(''), '--follow starts with the newest 1000 matching events, not 5000; without --follow a search prints up to --limit\n');
+  });
+
+  test('a pager that stops reading holds the stream back, not this process: read again, it gets every event once', { timeout: 120_000 }, async () => {
+    const COUNT = 3_000;
+    const pad = 'x'.repeat(900);
+    const ev = (n: number) => JSON.stringify({ '@timestamp': new Date().toISOString(), message: `pagerstall ${n} ${pad}`, n, 'event.id': `ps:${n}` });
+    assert.equal((await ingest(server.url, [ev(0)])).stored, 1);
+    const printed: number[] = [];
+    // `logship search --follow | less`, with less waiting for a key: the
+    // first line is taken and nothing more until it is released.
+    let held: (() => void) | null = null;
+    let stalled = true;
+    const out = new Writable({
+      highWaterMark: 16 * 1024,
+      write(chunk: Buffer, _enc, done) {
+        for (const text of chunk.toString().split('\n').filter(Boolean)) {
+          printed.push((JSON.parse(text) as { n: number }).n);
+          if (printed.length === COUNT + 1) process.emit('SIGINT');
+        }
+        if (stalled) held = done;
+        else done();
+      },
+    });
+    const probe = await openTail(server.url, 'pagerstall');
+    const running = runSearchCli(['pagerstall', '--follow', '--json', '--server', server.url], out);
+    // Its first page printed (event 0 alone): what comes next comes by the stream.
+    await waitFor(() => printed.length >= 1, { what: 'the first page printed' });
+    for (let c = 0; c < 3; c++) {
+      assert.equal((await ingest(server.url, Array.from({ length: COUNT / 3 }, (_, i) => ev(1 + c * (COUNT / 3) + i)))).stored, COUNT / 3);
+    }
+    // Every event is sent (the probe has them all), as much as the socket
+    // takes to the CLI too; the CLI took one line past what the pager holds.
+    await probe.until((f) => f.length >= COUNT, 'the probe has every event');
+    probe.abort();
+    assert.ok(out.writableLength < 64 * 1024, `${out.writableLength} bytes waiting for the pager`);
+    stalled = false;
+    (held as (() => void) | null)?.();
+    await waitFor(() => printed.length >= COUNT + 1, { timeoutMs: 60_000, what: `${COUNT + 1} printed (${printed.length} so far)` });
+    assert.equal(await running, 0);
+    assert.deepEqual(printed, Array.from({ length: COUNT + 1 }, (_, i) => i));
   });
 });

@@ -3,7 +3,7 @@
  * date math, the built-in saved queries, and the field names a query uses
  * with the nearest known name to one no event has. Nothing here imports Node or
  * fastify, so packages/ui bundles it to highlight queries and report syntax
- * errors before asking the server.
+ * errors before asking the server; and how a live tail keeps its position.
  */
 export * from './ast.js';
 export * from './errors.js';
@@ -15,3 +15,4 @@ export { fieldsOf } from './query-fields.js';
 export { queryHints } from './query-hints.js';
 export { editDistance, nearestName } from './nearest-name.js';
 export { arrayElements } from './array-values.js';
+export { laterTailPosition, TAIL_SKEW_MS } from './tail-position.js';

@@ -27,3 +27,4 @@ export * from './field-values.js';
 export * from './event-context.js';
 export * from './group-aggregate.js';
 export * from './time-param.js';
+export * from './tail-position.js';

@@ -2,7 +2,7 @@
  * The results list's state for one search, and how pages and live arrivals
  * join it.
  */
-import type { LogEvent } from '@logship/query/browser';
+import { TAIL_SKEW_MS, type LogEvent } from '@logship/query/browser';
 import type { HistogramAnswer, SearchAnswer } from './api-client.js';
 import type { HistogramData } from './histogram.js';
 
@@ -58,9 +58,10 @@ export function bucketize(from: number, to: number, intervalMs: number, answers:
 /**
  * How far past now a live event may be stamped and still count as in a
  * range ending now: a little clock skew between hosts, as the tail route's
- * catch-up allows. Past that (a clock hours ahead) it is outside the range.
+ * catch-up allows and a tail's position takes. Past that (a clock hours
+ * ahead) it is outside the range.
  */
-export const LIVE_SKEW_MS = 60_000;
+export const LIVE_SKEW_MS = TAIL_SKEW_MS;
 
 /**
  * Whether an event live sent is in the range the search chose: at or after

@@ -1,12 +1,14 @@
 /**
  * Live tail over GET /api/v1/tail (server-sent events). EventSource cannot
  * send an Authorization header, so the stream is read with fetch and the SSE
- * frames are split here; on a dropped connection it resumes after the last
- * id it saw (the route replays from there).
+ * frames are split here; on a dropped connection it resumes after the
+ * furthest position it saw (the route replays from there). A stream the
+ * server ends (`event: end`, at its maximum duration) resumes at once; one
+ * it ends with `event: error` is shown as the error, and resumed when the
+ * error says a retry can help (a reader that fell behind).
  */
-import type { LogEvent } from '@logship/query/browser';
-import { authHeaders, failureOf, queryString, type ApiFailure } from './api-client.js';
-import { LIVE_SKEW_MS } from './search-results.js';
+import { laterTailPosition, type LogEvent } from '@logship/query/browser';
+import { ApiFailure, authHeaders, failureOf, queryString } from './api-client.js';
 
 export interface TailHandlers {
   onEvent: (ev: LogEvent) => void;
@@ -30,13 +32,29 @@ export function startTail(q: string, handlers: TailHandlers, after?: string): ()
         const res = await fetch(`/api/v1/tail?${qs}`, { headers: authHeaders(), signal: abort.signal });
         if (!res.ok || !res.body) {
           handlers.onError(await failureOf(res));
-          return;
+          // Busy (LS_API_TOO_MANY_STREAMS), or the server down behind a
+          // proxy: tried again after Retry-After. Live stopped for good
+          // here, as it still does after a query the server refused.
+          if (!RETRIED_STATUSES.has(res.status)) return;
+          await new Promise((r) => setTimeout(r, retryDelayMs(res)));
+          continue;
         }
         handlers.onOpen();
+        const closing: { ended: boolean; failure: StreamFailure | null } = { ended: false, failure: null };
         await readFrames(res.body, abort.signal, (id, event, data) => {
-          if (id) lastId = laterPosition(lastId, id);
+          if (id) lastId = laterTailPosition(lastId, id, Date.now());
           if (event === 'log') handlers.onEvent(JSON.parse(data) as LogEvent);
+          else if (event === 'end') closing.ended = true;
+          else if (event === 'error') closing.failure = streamFailure(res.status, data);
         });
+        if (closing.failure) {
+          // Shown as the API's other errors are; the page's search runs
+          // again once the stream is back (onOpen).
+          handlers.onError(closing.failure.error);
+          if (!closing.failure.retryable) return;
+        } else if (closing.ended) {
+          continue; // nothing went wrong: no pause
+        }
       } catch (err) {
         if (abort.signal.aborted) return;
         handlers.onError(err as Error);
@@ -49,25 +67,31 @@ export function startTail(q: string, handlers: TailHandlers, after?: string): ()
   return () => abort.abort();
 }
 
-/**
- * Where to resume from: the furthest position seen, but not one past now
- * (with the tail's allowance for skew). The last event's id was taken as
- * it came: after one stamped an hour ahead, a reconnect asked for what was
- * stored after that hour and everything stored meanwhile was never shown;
- * after a late one, it replayed what the page already had.
- */
-export function laterPosition(current: string | undefined, id: string): string | undefined {
-  const next = position(id);
-  if (!Number.isFinite(next.ts) || next.ts > Date.now() + LIVE_SKEW_MS) return current;
-  if (current === undefined) return id;
-  const cur = position(current);
-  return next.ts > cur.ts || (next.ts === cur.ts && next.id > cur.id) ? id : current;
+/** Statuses after which the same request can succeed later. */
+const RETRIED_STATUSES = new Set([502, 503, 504]);
+
+/** The answer's Retry-After (seconds), within 1-30 s; else 2 s. */
+function retryDelayMs(res: Response): number {
+  const s = Number(res.headers.get('retry-after'));
+  return Number.isFinite(s) && s > 0 ? Math.min(Math.max(s, 1), 30) * 1000 : 2000;
 }
 
-/** `<epoch ms>|<event.id>` (or epoch ms alone) read. */
-function position(text: string): { ts: number; id: string } {
-  const bar = text.indexOf('|');
-  return bar < 0 ? { ts: Number(text), id: '' } : { ts: Number(text.slice(0, bar)), id: text.slice(bar + 1) };
+interface StreamFailure {
+  error: ApiFailure;
+  /** The server said a resumed stream can go on (LS_API_TAIL_TOO_SLOW). */
+  retryable: boolean;
+}
+
+/** An `event: error` frame's `{ code, message, retryable }` as the page's failure. */
+function streamFailure(status: number, data: string): StreamFailure {
+  try {
+    const body = JSON.parse(data) as { code?: unknown; message?: unknown; retryable?: unknown };
+    const code = typeof body.code === 'string' ? body.code : 'LS_API_TAIL_ERROR';
+    const message = typeof body.message === 'string' ? body.message : data;
+    return { error: new ApiFailure(status, code, message), retryable: body.retryable === true };
+  } catch {
+    return { error: new ApiFailure(status, 'LS_API_TAIL_ERROR', data), retryable: false };
+  }
 }
 
 async function readFrames(

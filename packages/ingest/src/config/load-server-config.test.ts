@@ -162,6 +162,23 @@ test('search.text_fields and ingest.default_timezone', () => {
   });
 });
 
+test('search.tail_max_duration_s: an hour unless set, 0 for no limit, whole seconds', () => {
+  assert.equal(loadServerConfig({}, {}).search.tail_max_duration_s, 3600);
+  withFile('search: { tail_max_duration_s: 0 }\n', (file) => {
+    assert.equal(loadServerConfig({ config: file }, {}).search.tail_max_duration_s, 0);
+  });
+  withFile('search: { tail_max_duration_s: 120, text_fields: [exc_info] }\n', (file) => {
+    const c = loadServerConfig({ config: file }, {});
+    assert.equal(c.search.tail_max_duration_s, 120);
+    assert.deepEqual(c.search.text_fields, ['message', 'exc_info']);
+  });
+  for (const bad of ['-1', '1.5', '1h']) {
+    withFile(`search: { tail_max_duration_s: ${bad} }\n`, (file) => {
+      assert.throws(() => loadServerConfig({ config: file }, {}), /search\.tail_max_duration_s/, bad);
+    });
+  }
+});
+
 test('rule_files, alerting and log_metrics: durations in ms, strict keys, queries checked at load', () => {
   withFile(
     `rule_files: ["/etc/logship/rules/*.yaml"]

@@ -126,7 +126,10 @@ export function buildServerConfig(
     retention: expandRetentionMatches(retention(raw.retention), (raw.saved_queries as Record<string, string> | undefined) ?? {}),
     saved_queries: (raw.saved_queries as Record<string, string> | undefined) ?? {},
     limits: { ...d.limits, ...(raw.limits as object | undefined) },
-    search: { text_fields: textFields((raw.search as { text_fields?: string[] } | undefined)?.text_fields) },
+    search: {
+      text_fields: textFields((raw.search as { text_fields?: string[] } | undefined)?.text_fields),
+      tail_max_duration_s: (raw.search as { tail_max_duration_s?: number } | undefined)?.tail_max_duration_s ?? d.search.tail_max_duration_s,
+    },
     ingest: {
       default_timezone: timeZone((raw.ingest as { default_timezone?: string } | undefined)?.default_timezone ?? d.ingest.default_timezone),
       drop: expandDropQueries((raw.ingest as { drop?: string[] } | undefined)?.drop ?? [], (raw.saved_queries as Record<string, string> | undefined) ?? {}),

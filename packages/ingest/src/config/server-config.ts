@@ -103,6 +103,13 @@ export interface ServerConfig {
      * message (query package resolveTextFields: message first).
      */
     text_fields: readonly string[];
+    /**
+     * How long one live tail stream (/api/v1/tail) lasts before the server
+     * ends it with `event: end` and the reader resumes where it was (Loki's
+     * tail_max_duration): a tail left open for days holds a connection and
+     * a stream slot. 0: no limit.
+     */
+    tail_max_duration_s: number;
   };
   ingest: {
     /** IANA zone in which a timestamp without an offset is read, unless the event says `@timezone`. */
@@ -167,7 +174,7 @@ export const DEFAULT_SERVER_CONFIG: ServerConfig = deepFreeze({
     max_line_bytes: 1024 * 1024,
     ...DEFAULT_NORMALIZE_LIMITS,
   },
-  search: { text_fields: DEFAULT_TEXT_FIELDS },
+  search: { text_fields: DEFAULT_TEXT_FIELDS, tail_max_duration_s: 3600 },
   ingest: { default_timezone: 'UTC', drop: [], redact: [] },
   log: { level: 'info' },
   rule_files: [],
@@ -279,6 +286,7 @@ export const SERVER_CONFIG_SCHEMA = {
       additionalProperties: false,
       properties: {
         text_fields: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
+        tail_max_duration_s: { type: 'integer', minimum: 0 },
       },
     },
     ingest: {

@@ -218,7 +218,8 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   await app.register(lokiRoute, { ctx: ingest });
   await app.register(esRoutes, { ctx: ingest, prefix: '/es' });
   await app.register(otlpRoute, { ctx: ingest });
-  await app.register(queryApiPlugin, { reader: store, now, savedQueries: { ...config.saved_queries }, feed, textFields: config.search.text_fields });
+  await app.register(queryApiPlugin, { reader: store, now, savedQueries: { ...config.saved_queries }, feed, textFields: config.search.text_fields,
+    tailMaxDurationMs: config.search.tail_max_duration_s * 1000 });
   await app.register(rulesRoutes, { ruler });
   await registerUiRoutes(app, opts.uiDir === undefined ? defaultUiDir() : opts.uiDir);
   return { app, metrics, feed, ruler, onCommitted, drop, redact, auth, tlsMetrics, ...(tls ? { tls } : {}) };

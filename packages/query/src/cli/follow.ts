@@ -2,8 +2,11 @@
  * Follows /api/v1/tail (server-sent events) and hands each event to `emit`.
  * Reconnects with Last-Event-ID after a dropped connection, so a server
  * restart loses nothing that was committed meanwhile; the first connection
- * starts at `after` the same way.
+ * starts at `after` the same way. A stream the server ends (`event: end`:
+ * search.tail_max_duration_s reached, or the server shutting down) is
+ * resumed at once from the position it names, which is the one kept here.
  */
+import { laterTailPosition } from '../tail-position.js';
 import { CliError, EXIT, errorFromBody, request, type ClientOptions } from './client.js';
 
 /** The tail position of an event: its SSE id. */
@@ -14,10 +17,19 @@ export function tailPosition(ev: Record<string, unknown>): string {
 export async function follow(
   client: ClientOptions,
   q: string,
-  emit: (ev: Record<string, unknown>) => void,
+  /** False when the output is full: no more is read from the stream until `drained` resolves. */
+  emit: (ev: Record<string, unknown>) => boolean | void,
   signal: AbortSignal,
   /** Where to start (an SSE id, `<epoch ms>|<event.id>`): the stream first replays what was stored after it. */
   after?: string,
+  /**
+   * Resolves once the output takes more. Writing on regardless, a pager
+   * that stopped reading (`--follow | less`) had every event since kept in
+   * this process's memory; waiting, the stream is read no faster than the
+   * output, and a server that finds it too slow cuts it off, to be resumed
+   * from the last event printed.
+   */
+  drained: () => Promise<void> = () => Promise.resolve(),
 ): Promise<void> {
   let lastId: string | undefined = after;
   let failures = 0;
@@ -43,8 +55,10 @@ export async function follow(
     failures = 0;
     try {
       for await (const frame of sseFrames(res.body!)) {
-        if (frame.id) lastId = frame.id;
-        if (frame.event === 'log' && frame.data) emit(JSON.parse(frame.data) as Record<string, unknown>);
+        // The furthest position up to now, not the last: after an event
+        // stamped an hour ahead, a resume skipped what was stored meanwhile.
+        if (frame.id) lastId = laterTailPosition(lastId, frame.id, Date.now());
+        if (frame.event === 'log' && frame.data && emit(JSON.parse(frame.data) as Record<string, unknown>) === false) await drained();
         if (frame.event === 'error' && frame.data) process.stderr.write(`server: ${frame.data}\n`);
       }
     } catch (err) {

@@ -128,7 +128,12 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
-        await follow(client, q, print, ac.signal, after);
+        const drained = () => new Promise<void>((resolve) => {
+          const done = () => { out.off('drain', done); ac.signal.removeEventListener('abort', done); resolve(); };
+          out.once('drain', done);
+          ac.signal.addEventListener('abort', done, { once: true });
+        });
+        await follow(client, q, print, ac.signal, after, drained);
       } finally {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);

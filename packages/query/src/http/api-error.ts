@@ -37,7 +37,7 @@ const API = {
     { retryable: true },
   ),
   tooManyStreams: defineError('LS_API_TOO_MANY_STREAMS', 'at most %s tail streams are open at once', 503, { retryable: true }),
-  tailTooSlow: defineError('LS_API_TAIL_TOO_SLOW', 'client too slow; reconnect with Last-Event-ID', null),
+  tailTooSlow: defineError('LS_API_TAIL_TOO_SLOW', 'client too slow; reconnect with Last-Event-ID', null, { retryable: true }),
   notFound: defineError('LS_API_NOT_FOUND', 'no route %s %s', 404),
   badBody: defineError('LS_API_BAD_BODY', 'the request body cannot be read: %s', 400),
   unsupportedMediaType: defineError('LS_API_UNSUPPORTED_MEDIA_TYPE', 'Content-Type "%s" is not supported here; send application/json', 415),
@@ -72,7 +72,8 @@ export const apiErrors = {
   tooManyQueries: (limit: number) => new ApiError(API.tooManyQueries, [limit], { retry_after_s: 1 }),
   queryTimeout: (timeoutMs: number) => new ApiError(API.queryTimeout, [timeoutMs], { timeout_ms: timeoutMs }),
   tooManyStreams: (limit: number) => new ApiError(API.tooManyStreams, [limit], { retry_after_s: 5 }),
-  tailTooSlow: () => ({ code: API.tailTooSlow.code, message: API.tailTooSlow.format() }),
+  /** The `event: error` frame's data: `retryable` tells a reader that resuming the stream goes on. */
+  tailTooSlow: () => ({ code: API.tailTooSlow.code, message: API.tailTooSlow.format(), retryable: API.tailTooSlow.retryable }),
   internal: () => new ApiError(API.internal, []).toJSON(),
   notFound: (method: string, url: string) => new ApiError(API.notFound, [method, url.split('?')[0]], { method }),
   badBody: (reason: string) => new ApiError(API.badBody, [reason]),

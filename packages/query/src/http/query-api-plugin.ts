@@ -40,6 +40,10 @@ export interface QueryApiOptions {
   /** Newly committed events, for /api/v1/tail; without it the route is absent. */
   feed?: LiveFeed;
   tailHeartbeatMs?: number;
+  /** How long one tail stream lasts before it ends with `event: end` (default an hour, as Loki's tail_max_duration); 0: no limit. */
+  tailMaxDurationMs?: number;
+  /** How long a reader of a tail the server closed has to take what was written for it (default 60 s); then its connection is dropped. */
+  tailLingerMs?: number;
   /** Searches and aggregations running at once (default 4), and waiting (default 64). */
   maxConcurrentQueries?: number;
   maxQueuedQueries?: number;
@@ -90,6 +94,7 @@ export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, o
       reader: opts.reader, feed: opts.feed, now, compile,
       ...(opts.textFields ? { textFields: opts.textFields } : {}),
       heartbeatMs: opts.tailHeartbeatMs ?? 15_000, maxQueue: 10_000, maxStreams: 100,
+      maxDurationMs: opts.tailMaxDurationMs ?? 3_600_000, lingerMs: opts.tailLingerMs ?? 60_000,
     });
   }
 };

@@ -4,18 +4,27 @@
  *
  *   ingest ─commit─► LiveFeed.publish ─► per-connection matcher ─► queue ─► SSE `event: log`
  *                                                         heartbeat ─► `: keep-alive` every N s
+ *                                       maxDurationMs ─► queue sent ─► `event: end` (resume position) ─► close
  *
  * Each event's SSE id is `<epoch ms>|<event.id>`. A client that reconnects
  * with `Last-Event-ID` (or `?after=`) first gets, from the store, what was
  * committed after that position in timestamp order, then the live stream.
  * Events that arrive late with an older timestamp than the position are not
  * replayed (the position is a time, not an ingest sequence).
+ *
+ * A stream lasts at most maxDurationMs (server `search.tail_max_duration_s`,
+ * as Loki's tail_max_duration): then it ends with `event: end`, whose `id`
+ * (and `after`) is where to resume, so a reader that reconnects with it
+ * neither misses nor repeats an event. The server shutting down ends every
+ * open stream the same way.
  */
 import './route-config.js';
 import type { FastifyInstance } from 'fastify';
+import type { QueryNode } from '../ast.js';
 import type { LogEvent } from '../event.js';
-import type { LogReader } from '../log-reader.js';
+import type { LogReader, SearchResult } from '../log-reader.js';
 import { compileMatcher } from '../matcher.js';
+import { formatTailPosition, isAfter, parseTailPosition, TAIL_SKEW_MS, type TailPosition } from '../tail-position.js';
 import { apiErrors } from './api-error.js';
 import type { LiveFeed } from './live-feed.js';
 import type { QueryCompiler } from './query-compiler.js';
@@ -28,15 +37,21 @@ export interface TailRouteOptions {
   /** The text fields live events are matched with (the store's list). */
   textFields?: readonly string[];
   heartbeatMs: number;
-  /** Events buffered for one slow client before it is cut off. */
+  /** Events still queued for a client from earlier commits, past which it is cut off as too slow (one commit is taken whole). */
   maxQueue: number;
   maxStreams: number;
+  /** How long one stream lasts before the server ends it (`event: end`); 0: no limit. */
+  maxDurationMs: number;
+  /** How long a closed stream's reader has to take what is still buffered for it before its connection is dropped. */
+  lingerMs: number;
 }
 
 interface TailParams {
   q?: string;
   after?: string;
 }
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function sseId(ev: LogEvent): string {
   return `${Date.parse(ev['@timestamp'])}|${ev['event.id']}`;
@@ -46,19 +61,38 @@ function sseFrame(ev: LogEvent): string {
   return `id: ${sseId(ev)}\nevent: log\ndata: ${JSON.stringify(ev)}\n\n`;
 }
 
-function parsePosition(text: string): { ts: number; id: string } {
-  const bar = text.indexOf('|');
-  const ts = Number(bar < 0 ? text : text.slice(0, bar));
-  if (!Number.isFinite(ts)) throw apiErrors.badRequest(`tail position "${text}" is not "<epoch ms>|<event.id>"`);
-  return { ts, id: bar < 0 ? '' : text.slice(bar + 1) };
+function parsePosition(text: string): TailPosition {
+  const position = parseTailPosition(text);
+  if (!Number.isFinite(position.ts)) throw apiErrors.badRequest(`tail position "${text}" is not "<epoch ms>|<event.id>"`);
+  return position;
+}
+
+/** Why the server ends a stream, and what it tells the reader. */
+type EndReason = 'max_duration' | 'shutdown';
+
+/** The frame that ends a stream (at its maximum duration, or as the server shuts down). */
+function endFrame(reason: EndReason, resumeAt: string, maxDurationMs: number): string {
+  const why = reason === 'max_duration' ? `the stream reached its maximum duration (${maxDurationMs / 1000} s)` : 'the server is shutting down';
+  const data = { reason, message: `${why}; reconnect after ${resumeAt} to go on`, after: resumeAt };
+  return `id: ${resumeAt}\nevent: end\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions): void {
   let open = 0;
+  // The open streams' ends. Shutting down, the server waits for every open
+  // connection: an open tail (a page left in live mode) held a SIGTERM'd
+  // server for ever, until it was killed.
+  const ends = new Set<(reason: EndReason) => void>();
+  app.addHook('preClose', async () => {
+    for (const end of ends) end('shutdown');
+  });
   app.get<{ Querystring: TailParams }>('/api/v1/tail', {
     config: { scope: 'read' },
     schema: {
       summary: 'Follow matching events as server-sent events',
+      description: '`event: log` frames (id `<epoch ms>|<event.id>`, the event as data) as matching events are committed; '
+        + '`event: error` (LS_API_TAIL_TOO_SLOW, retryable) before the server cuts off a reader that fell behind; '
+        + '`event: end` (data: reason, after) when the stream reaches search.tail_max_duration_s or the server shuts down: reconnect with its id.',
       querystring: {
         type: 'object',
         additionalProperties: false,
@@ -88,51 +122,113 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     });
     res.write(': logship tail\nretry: 2000\n\n');
 
+    // Where a reader resumes when the stream ends: the furthest position
+    // sent, not one stamped past now (laterTailPosition's rule); without a
+    // position nor an event, when the stream opened (nothing matching was
+    // committed since, or it would have been sent).
+    let resumeAt: TailPosition = position ?? { ts: opts.now(), id: '' };
+    const send = (ev: LogEvent): boolean => {
+      const at = { ts: Date.parse(ev['@timestamp']), id: ev['event.id'] };
+      if (at.ts <= opts.now() + TAIL_SKEW_MS && isAfter(at, resumeAt)) resumeAt = at;
+      return res.write(sseFrame(ev));
+    };
+
     // Live events queue up while the catch-up query runs, then flow.
-    const queue: LogEvent[] = [];
+    // queue[head…] are still to send (an index, not shift(): a batch of
+    // thousands shifted one by one moved the rest each time).
+    let queue: LogEvent[] = [];
+    let head = 0;
     let catchingUp = position !== null;
     let closed = false;
+    let ending = false;
     const seen = new Set<string>();
     const flush = () => {
       if (closed || catchingUp) return;
-      while (queue.length > 0) {
-        const ev = queue.shift()!;
+      while (head < queue.length) {
+        const ev = queue[head++]!;
         if (seen.size > 0 && seen.has(ev['event.id'])) continue;
-        if (!res.write(sseFrame(ev))) break; // resume on 'drain'
+        if (!send(ev)) break; // resume on 'drain'
+      }
+      if (head === queue.length) {
+        queue = [];
+        head = 0;
       }
     };
     const unsubscribe = opts.feed.subscribe((events) => {
-      for (const ev of events) if (matches(ev)) queue.push(ev);
-      if (queue.length > opts.maxQueue) {
+      // Slow is what is still queued from before this commit: one commit of
+      // more than maxQueue matching events (a shipper's large batch) is
+      // taken whole, or every open tail was cut however fast its reader.
+      if (queue.length - head > opts.maxQueue) {
         res.write(`event: error\ndata: ${JSON.stringify(apiErrors.tailTooSlow())}\n\n`);
         close();
         return;
       }
+      if (head > 0) {
+        queue = queue.slice(head);
+        head = 0;
+      }
+      for (const ev of events) if (matches(ev)) queue.push(ev);
       flush();
     });
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), opts.heartbeatMs);
+    // At its maximum duration the stream ends once what it owes is sent: a
+    // catch-up still running first finishes (cut short, the live events
+    // queued meanwhile, sent, would move the resume position past stored
+    // ones it had not replayed yet), then the queue goes out whole (it is
+    // held in memory already), so the resume position is past every event
+    // committed before the end.
+    let endReason: EndReason = 'max_duration';
+    const end = (reason: EndReason) => {
+      if (closed) return;
+      if (reason === 'shutdown') endReason = reason;
+      ending = true;
+      if (catchingUp) return; // the catch-up's end comes back here
+      unsubscribe();
+      while (head < queue.length) {
+        const ev = queue[head++]!;
+        if (!seen.has(ev['event.id'])) send(ev);
+      }
+      res.write(endFrame(endReason, formatTailPosition(resumeAt), opts.maxDurationMs));
+      close();
+    };
+    // setTimeout takes at most 2^31-1 ms (24.8 days) and fires at once past
+    // it: a month asked for ended every stream as it opened.
+    const deadline = opts.maxDurationMs > 0 ? setTimeout(() => end('max_duration'), Math.min(opts.maxDurationMs, MAX_TIMER_MS)) : undefined;
     const close = () => {
       if (closed) return;
       closed = true;
       open--;
+      ends.delete(end);
       clearInterval(heartbeat);
+      clearTimeout(deadline);
       unsubscribe();
       res.end();
+      // A reader that takes nothing more (a `logship search --follow`
+      // suspended with Ctrl-Z, cut off as too slow) kept what was written
+      // for it, megabytes, and its connection for as long as it lived.
+      if (!res.writableFinished) {
+        const linger = setTimeout(() => res.destroy(), opts.lingerMs);
+        linger.unref();
+        res.once('close', () => clearTimeout(linger));
+      }
     };
+    ends.add(end);
     res.on('drain', flush);
     req.raw.on('close', close);
     res.on('error', close);
 
     if (position) {
       try {
-        await catchUp(opts, query, position, (ev) => {
+        await catchUp(opts, query, position, () => closed, (ev) => {
+          if (closed) return;
           seen.add(ev['event.id']);
-          res.write(sseFrame(ev));
+          send(ev);
         });
       } catch (err) {
         req.log.warn({ err }, 'tail catch-up failed; continuing live');
       }
       catchingUp = false;
+      if (ending) end(endReason);
       flush();
       seen.clear();
     }
@@ -143,15 +239,17 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
 /** Replays, oldest first, the stored events after `position`. */
 async function catchUp(
   opts: TailRouteOptions,
-  query: import('../ast.js').QueryNode,
-  position: { ts: number; id: string },
+  query: QueryNode,
+  position: TailPosition,
+  /** True once the reader is gone: no more pages. */
+  stopped: () => boolean,
   emit: (ev: LogEvent) => void,
 ): Promise<void> {
   let cursor: string | null = null;
   const now = opts.now();
-  for (let pages = 0; pages < 100; pages++) {
-    const page: import('../log-reader.js').SearchResult = await opts.reader.search({
-      query, from: position.ts, to: now + 60_000, limit: 1000, sort: 'asc', cursor, now,
+  for (let pages = 0; pages < 100 && !stopped(); pages++) {
+    const page: SearchResult = await opts.reader.search({
+      query, from: position.ts, to: now + TAIL_SKEW_MS, limit: 1000, sort: 'asc', cursor, now,
     });
     for (const ev of page.hits) {
       const ts = Date.parse(ev['@timestamp']);
