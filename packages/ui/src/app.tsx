@@ -194,7 +194,7 @@ export function App() {
         />
         <main class="main">
           {search.histogramError && <p class="muted histogram-error" role="status">No histogram: {search.histogramError}</p>}
-          <Histogram data={shownHistogram} tz={state.tz} onSelect={(f, t) => navigate({ ...state, q: draft.current, from: new Date(f).toISOString(), to: new Date(t).toISOString() })} />
+          <Histogram data={shownHistogram} loading={search.histogramLoading} tz={state.tz} onSelect={(f, t) => navigate({ ...state, q: draft.current, from: new Date(f).toISOString(), to: new Date(t).toISOString() })} />
           {/*
             Download exports the search shown: its query and the range it
             resolved to, not the bar's draft; up to now once live has added

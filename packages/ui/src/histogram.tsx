@@ -21,6 +21,12 @@ export interface HistogramData {
 
 export interface HistogramProps {
   data: HistogramData | null;
+  /**
+   * A new search's histogram is on its way: `data`, if any, is the previous
+   * search's, kept dimmed under a loading sign (so the page does not jump)
+   * and neither hovered nor clicked (its counts are not this search's).
+   */
+  loading: boolean;
   tz: TimeZoneMode;
   onSelect: (fromMs: number, toMs: number) => void;
 }
@@ -84,12 +90,14 @@ function seriesOf(data: HistogramData): uPlot.AlignedData {
   return [data.keys.map((k) => k / 1000), ...[data.total, errWarn, data.errors].map((xs) => xs.map((x) => (x === 0 ? null : x)))];
 }
 
-export function Histogram({ data, tz, onSelect }: HistogramProps) {
+export function Histogram({ data, loading, tz, onSelect }: HistogramProps) {
   const host = useRef<HTMLDivElement>(null);
   const select = useRef(onSelect);
   select.current = onSelect;
   const latest = useRef(data);
   latest.current = data;
+  const busy = useRef(loading);
+  busy.current = loading;
   const plotRef = useRef<uPlot | null>(null);
   // The chart is made again only when its bucket width changes; new counts
   // and buckets (live mode adds each event as it comes, and its range moves
@@ -154,6 +162,10 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
             (u) => {
               if (u.select.width < 3) return;
               dragged = true;
+              if (busy.current) {
+                u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+                return;
+              }
               const from = u.posToVal(u.select.left, 'x') * 1000;
               const to = u.posToVal(u.select.left + u.select.width, 'x') * 1000;
               u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
@@ -191,6 +203,7 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
         dragged = false;
         return;
       }
+      if (busy.current) return;
       const i = bucketAt(plot);
       const data = cur();
       // Up to the bar's last millisecond: a range's end is inclusive, and an
@@ -217,11 +230,22 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
     if (data && plotRef.current) plotRef.current.setData(seriesOf(data));
   }, [data]);
 
+  // The counts are said (data-sum, …) only when they are this search's.
+  const shown = loading ? null : data;
   return (
-    <div class="histogram" ref={host} role="img" aria-label="Histogram" data-buckets={data ? data.keys.length : 0}
-      data-sum={data ? data.total.reduce((a, b) => a + b, 0) : ''}
-      data-errors={data ? data.errors.reduce((a, b) => a + b, 0) : ''}
-      data-warnings={data ? data.warnings.reduce((a, b) => a + b, 0) : ''}
-    />
+    <div class={loading ? 'histogram-frame loading' : 'histogram-frame'}>
+      <div class="histogram" ref={host} role="img" aria-label="Histogram" aria-busy={loading} data-loading={loading ? 'true' : 'false'}
+        data-buckets={shown ? shown.keys.length : 0}
+        data-sum={shown ? shown.total.reduce((a, b) => a + b, 0) : ''}
+        data-errors={shown ? shown.errors.reduce((a, b) => a + b, 0) : ''}
+        data-warnings={shown ? shown.warnings.reduce((a, b) => a + b, 0) : ''}
+      />
+      {loading && (
+        <div class="histogram-loading" role="status">
+          <span class="spinner" aria-hidden="true" />
+          Loading histogram…
+        </div>
+      )}
+    </div>
   );
 }

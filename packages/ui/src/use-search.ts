@@ -69,6 +69,8 @@ export interface Search {
   histogram: HistogramData | null;
   /** Why the search's histogram could not be had (said in the chart's place). */
   histogramError: string | null;
+  /** The search's histogram is asked and not answered yet: the bars shown, if any, are the previous search's. */
+  histogramLoading: boolean;
   fields: FieldsAnswer | null;
   fieldsError: string | null;
   /** For a search that found nothing: the fields it names that no event has (null until known). */
@@ -117,6 +119,9 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   const [results, setResults] = useState<Results>(EMPTY_RESULTS);
   const [histogram, setHistogram] = useState<HistogramData | null>(null);
   const [histogramError, setHistogramError] = useState<string | null>(null);
+  // True from the first render: the page's first search starts right after
+  // it (use-page-location.ts), and an empty chart read as "no events".
+  const [histogramLoading, setHistogramLoading] = useState(true);
   const [arrived, setArrived] = useState<LogEvent[]>([]);
   const [fields, setFields] = useState<FieldsAnswer | null>(null);
   const [fieldsError, setFieldsError] = useState<string | null>(null);
@@ -198,6 +203,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
       setResults(EMPTY_RESULTS);
       setHistogram(null);
       setHistogramError(null);
+      setHistogramLoading(false);
       setFields(null);
       setFieldsError(null);
     };
@@ -233,6 +239,10 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     absRange.current = { from, to };
     setSearchSeq((n) => n + 1);
     setResults({ ...EMPTY_RESULTS, loading: true });
+    // The previous search's bars stay (dimmed, so the chart does not jump)
+    // but say they are not this search's until its histogram comes: shown
+    // as they were beside the new hits, they read as the new query's counts.
+    setHistogramLoading(true);
     setHistory(rememberQuery(s.q));
 
     // Whichever of the search and the histogram answers second makes the total exact.
@@ -281,6 +291,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
         if (all.status === 'rejected') {
           if (all.reason instanceof DOMException && all.reason.name === 'AbortError') return;
           setHistogram(null);
+          setHistogramLoading(false);
           const err = all.reason as unknown;
           setHistogramError(err instanceof ApiFailure ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err));
           return;
@@ -290,6 +301,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
         histogramSum = all.value.buckets.reduce((n, b) => n + b.count, 0);
         setHistogram(bucketize(range.from, range.to, interval.ms, answers));
         setHistogramError(null);
+        setHistogramLoading(false);
         setResults((r) => (r.total && !r.loading ? { ...r, total: exactTotal(r.total, histogramSum) } : r));
       },
     );
@@ -339,7 +351,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   }, [results.next, results.loadingMore, state.q, state.sort, handleFailure]);
 
   return {
-    problem, failure, results, setResults, histogram, histogramError, fields, fieldsError, missing, newest, searchSeq, history,
+    problem, failure, results, setResults, histogram, histogramError, histogramLoading, fields, fieldsError, missing, newest, searchSeq, history,
     arrived, arrivedRef, addArrived, absRange, lastGood, lastFieldNames, failureShown, handleFailure, execute, loadMore,
   };
 }
