@@ -9,6 +9,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { TimeZoneMode } from './page-state.js';
 import { formatTime } from './time-range.js';
+import { timeTicks, type TimeTick } from './time-ticks.js';
 
 export interface HistogramData {
   /** Bucket starts, epoch ms. */
@@ -32,22 +33,6 @@ export interface HistogramProps {
 }
 
 /**
- * Tick labels in the rows' own format, 24-hour and year-month-day (uPlot's
- * default was `11:55pm` and `12/5/26` over rows reading `23:55:00`):
- * [smallest step in s, label, then the second line where the year, day,
- * minute… changes], as uPlot's `values` table takes them.
- */
-const TIME_TICKS: (string | number | null)[][] = [
-  [3600 * 24 * 365, '{YYYY}', null, null, null, null, null, null, 1],
-  [3600 * 24 * 28, '{YYYY}-{MM}', null, null, null, null, null, null, 1],
-  [3600 * 24, '{MM}-{DD}', '\n{YYYY}', null, null, null, null, null, 1],
-  [3600, '{HH}:{mm}', '\n{YYYY}-{MM}-{DD}', null, '\n{MM}-{DD}', null, null, null, 1],
-  [60, '{HH}:{mm}', '\n{YYYY}-{MM}-{DD}', null, '\n{MM}-{DD}', null, null, null, 1],
-  [1, ':{ss}', '\n{YYYY}-{MM}-{DD} {HH}:{mm}', null, '\n{MM}-{DD} {HH}:{mm}', null, '\n{HH}:{mm}', null, 1],
-  [0.001, ':{ss}.{fff}', '\n{YYYY}-{MM}-{DD} {HH}:{mm}', null, '\n{MM}-{DD} {HH}:{mm}', null, '\n{HH}:{mm}', null, 1],
-];
-
-/**
  * The count axis's top: the largest bar rounded up to a round number (41 →
  * 50, 312 → 400), labelled with 0. uPlot's own ticks keep 30 px apart, and
  * in a 110 px chart that left 0 alone for most ranges: no scale to read.
@@ -68,11 +53,24 @@ const AXIS_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica
  * and time (`2026-12-06 09:20` under `:00`), centred on it; with 44 px of
  * count axis there it was cut off.
  */
-function edgeRoom(): number {
+function edgeRoom(measure: (text: string) => number): number {
+  return Math.ceil(measure('8888-88-88 88:88') / 2) + 2;
+}
+
+/** A text's width in CSS pixels in the axis font (cached: the axis asks again on every redraw). */
+function axisMeasure(): (text: string) => number {
   const ctx = document.createElement('canvas').getContext('2d');
-  if (!ctx) return 60;
-  ctx.font = AXIS_FONT;
-  return Math.ceil(ctx.measureText('8888-88-88 88:88').width / 2) + 2;
+  const widths = new Map<string, number>();
+  if (ctx) ctx.font = AXIS_FONT;
+  return (text) => {
+    let w = widths.get(text);
+    if (w === undefined) {
+      // Without a canvas (never in a browser): 7 px a character, about this font's.
+      w = ctx ? ctx.measureText(text).width : 7 * text.length;
+      widths.set(text, w);
+    }
+    return w;
+  };
 }
 
 function cssVar(name: string): string {
@@ -125,12 +123,17 @@ export function Histogram({ data, loading, tz, onSelect }: HistogramProps) {
     tip.setAttribute('role', 'tooltip');
     tip.hidden = true;
     let dragged = false;
-    const edge = edgeRoom();
+    const measure = axisMeasure();
+    const edge = edgeRoom(measure);
+    // The time axis's ticks, laid out for the plotting area's width (which
+    // uPlot hands `space` just before it asks for the splits) and kept for
+    // the labels uPlot asks for next.
+    let plotWidth = 0;
+    let ticks: TimeTick[] = [];
     const plot = new uPlot(
       {
         width: Math.max(200, el.clientWidth),
         height: 110,
-        tzDate: tz === 'utc' ? (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC') : (ts) => new Date(ts * 1000),
         legend: { show: false },
         padding: [null, edge, null, null],
         cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
@@ -147,7 +150,18 @@ export function Histogram({ data, loading, tz, onSelect }: HistogramProps) {
           y: { range: (_u, _min, max) => [0, countTop(max ?? 1)] },
         },
         axes: [
-          { font: AXIS_FONT, stroke: cssVar('--muted'), grid: { show: false }, ticks: { stroke: cssVar('--border') }, values: TIME_TICKS },
+          {
+            font: AXIS_FONT, stroke: cssVar('--muted'), grid: { show: false }, ticks: { stroke: cssVar('--border') },
+            space: (_u, _i, _min, _max, dim) => {
+              plotWidth = dim;
+              return 50;
+            },
+            splits: (_u, _i, min, max) => {
+              ticks = timeTicks(min * 1000, max * 1000, plotWidth, tz, measure);
+              return ticks.map((t) => t.ms / 1000);
+            },
+            values: (_u, splits) => splits.map((x, i) => (ticks[i] !== undefined && Math.abs(ticks[i].ms - x * 1000) < 1 ? ticks[i].label : '')),
+          },
           // Counts: 0 and the top, whole numbers (uPlot's own steps gave 2.5 hits).
           { font: AXIS_FONT, stroke: cssVar('--muted'), grid: { stroke: cssVar('--border'), width: 1 }, size: Math.max(44, edge), ticks: { show: false }, splits: (u) => [0, u.scales.y!.max ?? 1] },
         ],
