@@ -10,7 +10,7 @@
  */
 import type { FieldValue, LogEvent } from '@logship/query/browser';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiFailure, getJson, saveToken, type ContextAnswer, type SavedQueriesAnswer } from './api-client.js';
+import { failureText, getJson, saveToken, type ContextAnswer, type SavedQueriesAnswer } from './api-client.js';
 import { AlertsButton, AlertsPanel } from './alerts-panel.js';
 import { ContextView } from './context-view.js';
 import { EmptyResults } from './empty-results.js';
@@ -79,7 +79,7 @@ export function App() {
     setContext({ answer: null, error: null });
     getJson<ContextAnswer>('/api/v1/context', { id: ev['event.id'], ts: ev['@timestamp'], before: 20, after: 20 }).then(
       (answer) => setContext({ answer, error: null }),
-      (err: Error) => setContext({ answer: null, error: err instanceof ApiFailure ? `${err.code}: ${err.message}` : err.message }),
+      (err: unknown) => setContext({ answer: null, error: failureText(err) }),
     );
   }, []);
 

@@ -5,7 +5,7 @@
  */
 import type { FieldValue, LogEvent } from '@logship/query/browser';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { FieldsAnswer, ValuesAnswer } from './api-client.js';
+import { failureText, type FieldsAnswer, type ValuesAnswer } from './api-client.js';
 import { valuesWithArrivals } from './live-histogram.js';
 
 export interface FieldSidebarProps {
@@ -51,7 +51,7 @@ function FieldEntry({ name, count, sampled, types, props }: { name: string; coun
     let current = true;
     props.loadValues(name).then(
       (v) => { if (current) setValues(v); },
-      (e: Error) => { if (current) setError(e.message); },
+      (e: unknown) => { if (current) setError(failureText(e)); },
     );
     return () => { current = false; };
   }, [open, props.searchSeq]);

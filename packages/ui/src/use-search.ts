@@ -14,7 +14,7 @@ import { nearestName, parse, QueryError, QuerySyntaxError, type LogEvent } from 
 import { useCallback, useRef, useState } from 'preact/hooks';
 import type { RefObject } from 'preact';
 import {
-  ApiFailure, getJson, readToken,
+  ApiFailure, failureText, getJson, readToken, ServerUnreachable,
   type FieldsAnswer, type HistogramAnswer, type SearchAnswer,
 } from './api-client.js';
 import type { HistogramData } from './histogram.js';
@@ -167,9 +167,9 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
       setFailure(`${err.code}: ${err.message}`);
       return;
     }
-    // fetch's own rejection (a TypeError: "Failed to fetch") is the network:
-    // the server is down or unreachable, which its text does not say.
-    setFailure(err instanceof TypeError ? `Cannot reach the server (${err.message}). Search again once it is back; live mode retries by itself.` : err instanceof Error ? err.message : String(err));
+    // The server down or unreachable (getJson's ServerUnreachable, or the
+    // live stream's own fetch rejecting with a TypeError).
+    setFailure(err instanceof ServerUnreachable || err instanceof TypeError ? `${failureText(err)}. Search again once it is back; live mode retries by itself.` : failureText(err));
   }, []);
 
   const addArrived = useCallback((evs: LogEvent[]): LogEvent[] => {
@@ -293,7 +293,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
           setHistogram(null);
           setHistogramLoading(false);
           const err = all.reason as unknown;
-          setHistogramError(err instanceof ApiFailure ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err));
+          setHistogramError(failureText(err));
           return;
         }
         const none: HistogramAnswer = { ...all.value, buckets: [] };
@@ -319,7 +319,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
         // Only a missing route means an older server; an unknown saved query
         // is the search's own error, shown above once.
         if (err instanceof ApiFailure && err.code === 'LS_API_UNKNOWN_SAVED_QUERY') setFieldsError(null);
-        else setFieldsError(err instanceof ApiFailure && err.status === 404 && (err.code === 'LS_API_NOT_FOUND' || err.code === 'HTTP_404') ? 'This server has no field list.' : `Fields: ${(err as Error).message}`);
+        else setFieldsError(err instanceof ApiFailure && err.status === 404 && (err.code === 'LS_API_NOT_FOUND' || err.code === 'HTTP_404') ? 'This server has no field list.' : `Fields: ${failureText(err)}`);
       },
     );
   }, [handleFailure]);
@@ -344,7 +344,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
         // The cursor is kept: the list says the page failed and offers to
         // try again, instead of "End of results" with the rest unseen.
         if (err instanceof ApiFailure && err.isAuth) handleFailure(err);
-        const why = err instanceof ApiFailure ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
+        const why = failureText(err);
         setResults((r) => ({ ...r, loadingMore: false, moreError: why }));
       },
     );
