@@ -113,6 +113,12 @@ function unknownSavedQuery(err: ApiFailure, q: string): QueryProblem | null {
   return { message: err.message, offset: savedRefOffset(q, name), q, unknownSaved: name };
 }
 
+/** A failure that is the query's mistake, which the page says at the query. */
+function queryMistake(err: unknown): boolean {
+  return err instanceof ApiFailure
+    && (err.code === 'LS_API_UNKNOWN_SAVED_QUERY' || (err.status === 400 && (err.offset !== undefined || err.code.startsWith('LS_QUERY'))));
+}
+
 export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   const [problem, setProblem] = useState<QueryProblem | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -293,7 +299,9 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
           setHistogram(null);
           setHistogramLoading(false);
           const err = all.reason as unknown;
-          setHistogramError(failureText(err));
+          // The query's own mistake (the search fails on it too) is said
+          // once, at the query: it was said again in the chart's place.
+          setHistogramError(queryMistake(err) ? null : failureText(err));
           return;
         }
         const none: HistogramAnswer = { ...all.value, buckets: [] };
