@@ -57,7 +57,10 @@ export function ResultsList(props: ResultsListProps) {
     let changed = false;
     for (const row of el.querySelectorAll<HTMLElement>('[data-event-id]')) {
       const id = row.dataset.eventId!;
-      const h = row.offsetHeight;
+      // Fractional, as laid out: offsetHeight rounds (24.5 px rows read 25),
+      // and over a window of rows the offsets ran tens of pixels past the
+      // rows, so a row scrolled to (↑) stayed partly out of sight.
+      const h = row.getBoundingClientRect().height;
       if (heights.current.get(id) !== h) {
         heights.current.set(id, h);
         changed = true;
