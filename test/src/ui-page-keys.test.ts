@@ -1,6 +1,12 @@
 /**
  * Moving through the results by keyboard keeps the focused row whole in
  * sight.
+ *
+ * Page Down and Page Up, as in any list or grid: they were
+ * the browser's: the list scrolled under the focused row, which left the
+ * page once out of sight (only rows near the viewport are in it), so the
+ * second press scrolled nothing and ↓ moved nothing, focus being on the
+ * page's body. Now they move focus a list's height, the row kept in sight.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -44,6 +50,32 @@ describe('search page: moving through the results by keyboard (Chromium)', { ski
       if (!f.inSight) out.push(`row ${k}`);
     }
     assert.deepEqual(out, [], 'rows focused by ↑ but not whole in sight');
+    assert.deepEqual(problems, []);
+  });
+
+  test('each Page Down moves focus on by about a list\'s height, in sight; Page Up comes back; ↓ goes on from there', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-1h', to: 'now' })}`);
+    await waitForTotal(page, EVENTS);
+    await page.locator('.results [data-index="0"]').focus();
+    const perPage = await page.evaluate(`Math.floor(document.querySelector('.results').clientHeight / document.querySelector('.results [data-index="0"]').offsetHeight)`) as number;
+    assert.ok(perPage >= 5, `${perPage} rows in sight`);
+    const seen: number[] = [0];
+    for (let k = 0; k < 5; k++) {
+      await page.keyboard.press('PageDown');
+      await page.waitForFunction(`document.activeElement?.dataset.index !== '${seen.at(-1)}'`, undefined, { timeout: 5_000 });
+      const f = await focus();
+      assert.ok(f.index !== null, `focus on a row after Page Down ${k + 1}, not on the page (${JSON.stringify(seen)})`);
+      assert.ok(f.inSight, `row ${f.index} in sight`);
+      // A page on: the last row in sight, then a list's height each time.
+      assert.ok(f.index - seen.at(-1)! >= perPage - 2 && f.index - seen.at(-1)! <= perPage + 1, `Page Down from ${seen.at(-1)} to ${f.index} (${perPage} rows a page)`);
+      seen.push(f.index);
+    }
+    await page.keyboard.press('PageUp');
+    await page.waitForFunction(`document.activeElement?.dataset.index !== '${seen.at(-1)}'`, undefined, { timeout: 5_000 });
+    const up = await focus();
+    assert.ok(up.index !== null && up.inSight && up.index < seen.at(-1)! && up.index >= seen.at(-1)! - perPage - 1, JSON.stringify({ up, seen }));
+    await page.keyboard.press('ArrowDown');
+    assert.equal((await focus()).index, up.index + 1);
     assert.deepEqual(problems, []);
   });
 });
