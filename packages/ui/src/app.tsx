@@ -184,6 +184,7 @@ export function App() {
       <div class="body">
         <FieldSidebar
           fields={shownFields}
+          loading={search.fieldsLoading}
           error={fieldsError}
           searchSeq={searchSeq}
           loadValues={completion.loadValues}

@@ -10,6 +10,12 @@ import { valuesWithArrivals } from './live-histogram.js';
 
 export interface FieldSidebarProps {
   fields: FieldsAnswer | null;
+  /**
+   * A new search's field list is on its way: `fields`, if any, are the
+   * previous search's, dimmed under a sign (their counts read as the new
+   * hits' beside them).
+   */
+  loading: boolean;
   error: string | null;
   /** Changes with every search: open fields ask for their values again. */
   searchSeq: number;
@@ -120,9 +126,10 @@ export function FieldSidebar(props: FieldSidebarProps) {
         value={match}
         onInput={(e) => setMatch((e.target as HTMLInputElement).value)}
       />
+      {props.loading && <p class="muted fields-loading" role="status">Loading fields…</p>}
       {props.error && <p class="muted">{props.error}</p>}
       {props.fields && needle !== '' && shown.length === 0 && <p class="muted">No field name holds “{match.trim()}”.</p>}
-      <ul>
+      <ul class={props.loading ? 'field-list loading' : 'field-list'} aria-busy={props.loading}>
         {shown.map((f) => <FieldEntry key={f.name} name={f.name} count={f.count} sampled={props.fields?.counts === 'sampled'} types={f.types} props={props} />)}
       </ul>
     </aside>

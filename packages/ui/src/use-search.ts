@@ -73,6 +73,8 @@ export interface Search {
   histogramLoading: boolean;
   fields: FieldsAnswer | null;
   fieldsError: string | null;
+  /** The search's field list is asked and not answered yet: `fields`, if any, are the previous search's. */
+  fieldsLoading: boolean;
   /** For a search that found nothing: the fields it names that no event has (null until known). */
   missing: MissingField[] | null;
   /** For an empty range searched with no query: the newest event's time, null when the store has none. */
@@ -131,6 +133,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   const [arrived, setArrived] = useState<LogEvent[]>([]);
   const [fields, setFields] = useState<FieldsAnswer | null>(null);
   const [fieldsError, setFieldsError] = useState<string | null>(null);
+  const [fieldsLoading, setFieldsLoading] = useState(true);
   const [history, setHistory] = useState<string[]>(readHistory);
   const [searchSeq, setSearchSeq] = useState(0);
   const [missing, setMissing] = useState<MissingField[] | null>(null);
@@ -212,6 +215,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
       setHistogramLoading(false);
       setFields(null);
       setFieldsError(null);
+      setFieldsLoading(false);
     };
     // Early errors: the parser runs here before the server is asked.
     try {
@@ -249,6 +253,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     // but say they are not this search's until its histogram comes: shown
     // as they were beside the new hits, they read as the new query's counts.
     setHistogramLoading(true);
+    setFieldsLoading(true);
     setHistory(rememberQuery(s.q));
 
     // Whichever of the search and the histogram answers second makes the total exact.
@@ -319,11 +324,13 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
         if (signal.aborted) return;
         setFields(a);
         setFieldsError(null);
+        setFieldsLoading(false);
         lastFieldNames.current = a.fields.map((f) => f.name);
       },
       (err: unknown) => {
         if (signal.aborted) return;
         setFields(null);
+        setFieldsLoading(false);
         // Only a missing route means an older server; an unknown saved query
         // is the search's own error, shown above once.
         if (err instanceof ApiFailure && err.code === 'LS_API_UNKNOWN_SAVED_QUERY') setFieldsError(null);
@@ -359,7 +366,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   }, [results.next, results.loadingMore, state.q, state.sort, handleFailure]);
 
   return {
-    problem, failure, results, setResults, histogram, histogramError, histogramLoading, fields, fieldsError, missing, newest, searchSeq, history,
+    problem, failure, results, setResults, histogram, histogramError, histogramLoading, fields, fieldsError, fieldsLoading, missing, newest, searchSeq, history,
     arrived, arrivedRef, addArrived, absRange, lastGood, lastFieldNames, failureShown, handleFailure, execute, loadMore,
   };
 }
