@@ -12,6 +12,11 @@ export function ExportMenu({ request }: { request: () => ExportRequest | null })
     setStatus('Downloading…');
     try {
       const { events, more } = await fetchAll(req);
+      // An empty file saved without a word read as a download that broke.
+      if (events.length === 0) {
+        setStatus('Nothing to download: the search found no events');
+        return;
+      }
       const stamp = req.from.replace(/[:.]/g, '-');
       if (kind === 'ndjson') saveFile(`logship-${stamp}.ndjson`, toNdjson(events), 'application/x-ndjson');
       else saveFile(`logship-${stamp}.csv`, toCsv(events), 'text/csv');
