@@ -28,7 +28,26 @@ interface ChartState {
   tip: boolean;
   /** The page's address then: states before the search was asked are left out. */
   url: string;
+  /** The count axis's top as the chart's canvas shows it then (its last drawing). */
+  top: number | null;
 }
+
+/** Keeps the count labels of the chart's last drawing (the canvas is cleared before each). */
+const RECORD_COUNTS = `(() => {
+  window.__counts = [];
+  const clear = CanvasRenderingContext2D.prototype.clearRect;
+  CanvasRenderingContext2D.prototype.clearRect = function (x, y, w, h) {
+    if (w >= this.canvas.width && h >= this.canvas.height) window.__counts = [];
+    return clear.call(this, x, y, w, h);
+  };
+  const fill = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+    if (this.textAlign !== 'center' && /^[\\d,]+$/.test(String(text))) window.__counts.push(Number(String(text).replace(/,/g, '')));
+    return fill.call(this, text, ...rest);
+  };
+})()`;
+
+const drawnTop = `(window.__counts?.length ? Math.max(...window.__counts) : null)`;
 
 /** Starts recording the chart's state at every change of the page from now on. */
 async function recordChart(page: Page): Promise<void> {
@@ -43,6 +62,7 @@ async function recordChart(page: Page): Promise<void> {
         sum: h?.dataset.sum ?? '',
         tip: tip !== null && !tip.hidden && getComputedStyle(tip).display !== 'none',
         url: location.href,
+        top: ${drawnTop},
       });
     };
     window.__chartObserver?.disconnect();
@@ -91,12 +111,14 @@ describe('search page: the histogram while a new search loads (Chromium)', { ski
   };
 
   test('a new query: the previous query\'s bars are never shown as the chart\'s while its histogram loads', async () => {
+    await page.addInitScript(RECORD_COUNTS);
     await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-15m', to: 'now' })}`);
     await loaded(RECENT + OLDER);
     // A pointer resting on the chart: its tooltip must not outlive the bars it describes.
     const box = (await page.locator('.histogram .u-over').boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
     await page.getByRole('tooltip').waitFor();
+    const oldTop = (await page.evaluate(drawnTop)) as number | null;
     await recordChart(page);
     // Typed without moving the pointer: `/` focuses the query bar from anywhere.
     await page.keyboard.press('/');
@@ -104,7 +126,13 @@ describe('search page: the histogram while a new search loads (Chromium)', { ski
     await page.keyboard.type('host:web-2');
     await page.keyboard.press('Enter');
     await loaded(OLDER);
-    assertNeverStale(await recorded(page, 'q', 'host:web-2'), OLDER, RECENT + OLDER);
+    const states = await recorded(page, 'q', 'host:web-2');
+    assertNeverStale(states, OLDER, RECENT + OLDER);
+    // What the canvas shows, not only what the page says: the chart, no
+    // longer loading, drew the old bars for a frame (drawn after the paint).
+    const newTop = (await page.evaluate(drawnTop)) as number | null;
+    assert.ok(oldTop !== null && newTop !== null && oldTop !== newTop, `count axes ${oldTop} then ${newTop}`);
+    assert.deepEqual(states.filter((s) => !s.loading && s.top !== newTop).map((s) => s.top), [], `the old count axis (${oldTop}) drawn while the chart was not loading`);
     assert.deepEqual(problems, []);
   });
 

@@ -4,7 +4,7 @@
  * narrows it to the bar under the pointer, whose time and counts a tooltip
  * shows on hover (as Kibana's and Grafana's histograms do).
  */
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { TimeZoneMode } from './page-state.js';
@@ -103,7 +103,7 @@ export function Histogram({ data, loading, tz, onSelect }: HistogramProps) {
   // Made again per live event, it dropped a drag or a tooltip in progress.
   const layout = data ? String(data.intervalMs) : '';
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = host.current;
     const first = latest.current;
     if (!el || !first) return;
@@ -240,8 +240,12 @@ export function Histogram({ data, loading, tz, onSelect }: HistogramProps) {
     };
   }, [layout, tz]);
 
-  useEffect(() => {
-    if (data && plotRef.current) plotRef.current.setData(seriesOf(data));
+  // Drawn as the page commits, before it paints: from an effect (after the
+  // paint) and uPlot's own deferred redraw, the new search's chart showed
+  // for a frame without its loading sign but still with the old bars.
+  useLayoutEffect(() => {
+    const plot = plotRef.current;
+    if (data && plot) plot.batch(() => plot.setData(seriesOf(data)));
   }, [data]);
 
   // The counts are said (data-sum, …) only when they are this search's.
