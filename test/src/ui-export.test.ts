@@ -94,4 +94,18 @@ describe('search page: download the results (Chromium)', { skip: !HAVE_CHROMIUM,
     assert.equal(formula[5], `'=HYPERLINK("http://x","click"), said "bob"\nsecond line`);
     assert.ok(body.some((r) => r[4] === 'alice') && body.some((r) => r[4] === ''), 'a field some events lack is an empty cell');
   });
+
+  test('a search that found nothing: Download says so and saves no empty file', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:nowhere', from: 'now-1h', to: 'now' })}`);
+    await waitForTotal(page, 0);
+    let downloads = 0;
+    const count = () => { downloads++; };
+    page.on('download', count);
+    await page.locator('details.export summary').click();
+    await page.getByRole('button', { name: /^NDJSON/ }).click();
+    await page.locator('.export-status').getByText('Nothing to download: the search found no events').waitFor({ timeout: 10_000 });
+    page.off('download', count);
+    assert.equal(downloads, 0);
+    assert.deepEqual(problems, []);
+  });
 });

@@ -46,6 +46,25 @@ describe('search page: from the query bar to the rows by keyboard (Chromium)', {
     assert.equal(await focused(), 'Query');
   });
 
+  test('/ from an open row\'s buttons goes to the query bar, and the row stays open', async () => {
+    // The open row's detail swallowed every key but Escape: `/` did nothing there.
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-1h', to: 'now' })}`);
+    await waitForTotal(page, 30);
+    await page.locator('.results [data-index="0"]').focus();
+    await page.keyboard.press('Enter');
+    const row = page.locator('.results [data-index="0"]');
+    assert.equal(await row.getAttribute('aria-expanded'), 'true');
+    await row.getByRole('button', { name: 'Lines around' }).focus();
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.evaluate('document.activeElement?.textContent'), 'Lines around', 'arrows on a button are not the rows\'');
+    await page.keyboard.press('/');
+    assert.equal(await focused(), 'Query');
+    assert.equal(await row.getAttribute('aria-expanded'), 'true');
+    await row.getByRole('button', { name: 'Copy JSON' }).focus();
+    await page.keyboard.press('/');
+    assert.equal(await focused(), 'Query');
+  });
+
   test('with the completion list open, ↓ moves in the list, not to the rows', async () => {
     await page.keyboard.press('ControlOrMeta+a');
     await page.keyboard.type('hos');

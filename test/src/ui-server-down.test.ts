@@ -35,4 +35,32 @@ describe('search page: the server down and back (Chromium)', { skip: !HAVE_CHROM
     await waitForTotal(page, await apiTotal(srv, 'level:error', 'now-1h', 'now'));
     await page.locator('[data-live="open"]').waitFor();
   });
+
+  test('a field\'s values, the lines around, Download and the alerts panel say the server cannot be reached, not the browser\'s "Failed to fetch"', async () => {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-1h', to: 'now' })}`);
+    await waitForTotal(page, await apiTotal(srv, '', 'now-1h', 'now'));
+    await page.locator('[data-index="0"]').click();
+    await srv.stop('SIGKILL');
+
+    const unreachable = /Cannot reach the server \(/;
+    await page.locator('.field[data-field="host"] button.link').click();
+    const values = page.getByRole('list', { name: 'Top values of host' });
+    await values.getByText(unreachable).waitFor();
+
+    await page.getByRole('button', { name: 'Lines around' }).click();
+    const context = page.getByRole('dialog');
+    await context.getByText(unreachable).waitFor();
+    await page.keyboard.press('Escape');
+    await context.waitFor({ state: 'detached' });
+
+    await page.locator('.export summary').click();
+    await page.getByRole('button', { name: /^CSV/ }).click();
+    const status = page.locator('.export-status');
+    await status.getByText(/^Download failed: Cannot reach the server \(/).waitFor();
+
+    await page.getByRole('button', { name: /^Alerts/ }).click();
+    const alerts = page.getByRole('dialog', { name: /Alerts/ });
+    await alerts.getByText(unreachable).waitFor();
+    assert.doesNotMatch(await page.locator('body').innerText(), /TypeError|^Failed to fetch/m);
+  });
 });

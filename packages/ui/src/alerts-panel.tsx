@@ -11,7 +11,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { useDialog } from './use-dialog.js';
-import { ApiFailure, getJson } from './api-client.js';
+import { ApiFailure, failureText, getJson } from './api-client.js';
 
 interface AlertJson {
   labels: Record<string, string>;
@@ -130,7 +130,7 @@ export function AlertsPanel({ onSearch, onClose }: AlertsPanelProps) {
           setNow(Date.now());
         },
         (err: unknown) => {
-          if (!stopped) setError(err instanceof ApiFailure ? `${err.message} (${err.code})` : String(err));
+          if (!stopped) setError(err instanceof ApiFailure ? `${err.message} (${err.code})` : failureText(err));
         },
       );
     };

@@ -39,6 +39,26 @@ export class ApiFailure extends Error {
   }
 }
 
+/**
+ * fetch's own rejection (a TypeError, "Failed to fetch"): the server is down
+ * or unreachable, which the browser's words do not say. Each place that
+ * asks the server said them as they were (a field's values, the lines
+ * around, Download, the alerts panel), where the search said this.
+ */
+export class ServerUnreachable extends Error {
+  constructor(why: string) {
+    super(`Cannot reach the server (${why})`);
+    this.name = 'ServerUnreachable';
+  }
+}
+
+/** What the page says of a failed request: the server's code and words, or that it cannot be reached. */
+export function failureText(err: unknown): string {
+  if (err instanceof ApiFailure) return `${err.code}: ${err.message}`;
+  if (err instanceof TypeError) return new ServerUnreachable(err.message).message;
+  return err instanceof Error ? err.message : String(err);
+}
+
 export type Params = Record<string, string | number | undefined>;
 
 export function authHeaders(): Record<string, string> {
@@ -69,7 +89,12 @@ export async function failureOf(res: Response): Promise<ApiFailure> {
 
 export async function getJson<T>(path: string, params: Params = {}, signal?: AbortSignal): Promise<T> {
   const qs = queryString(params);
-  const res = await fetch(qs ? `${path}?${qs}` : path, { headers: authHeaders(), ...(signal ? { signal } : {}) });
+  let res: Response;
+  try {
+    res = await fetch(qs ? `${path}?${qs}` : path, { headers: authHeaders(), ...(signal ? { signal } : {}) });
+  } catch (err) {
+    throw err instanceof TypeError ? new ServerUnreachable(err.message) : err;
+  }
   if (!res.ok) throw await failureOf(res);
   return (await res.json()) as T;
 }

@@ -10,7 +10,7 @@
  */
 import type { FieldValue, LogEvent } from '@logship/query/browser';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiFailure, getJson, saveToken, type ContextAnswer, type SavedQueriesAnswer } from './api-client.js';
+import { failureText, getJson, saveToken, type ContextAnswer, type SavedQueriesAnswer } from './api-client.js';
 import { AlertsButton, AlertsPanel } from './alerts-panel.js';
 import { ContextView } from './context-view.js';
 import { EmptyResults } from './empty-results.js';
@@ -79,7 +79,7 @@ export function App() {
     setContext({ answer: null, error: null });
     getJson<ContextAnswer>('/api/v1/context', { id: ev['event.id'], ts: ev['@timestamp'], before: 20, after: 20 }).then(
       (answer) => setContext({ answer, error: null }),
-      (err: Error) => setContext({ answer: null, error: err instanceof ApiFailure ? `${err.code}: ${err.message}` : err.message }),
+      (err: unknown) => setContext({ answer: null, error: failureText(err) }),
     );
   }, []);
 
@@ -184,6 +184,7 @@ export function App() {
       <div class="body">
         <FieldSidebar
           fields={shownFields}
+          loading={search.fieldsLoading}
           error={fieldsError}
           searchSeq={searchSeq}
           loadValues={completion.loadValues}
@@ -194,7 +195,7 @@ export function App() {
         />
         <main class="main">
           {search.histogramError && <p class="muted histogram-error" role="status">No histogram: {search.histogramError}</p>}
-          <Histogram data={shownHistogram} tz={state.tz} onSelect={(f, t) => navigate({ ...state, q: draft.current, from: new Date(f).toISOString(), to: new Date(t).toISOString() })} />
+          <Histogram data={shownHistogram} loading={search.histogramLoading} tz={state.tz} onSelect={(f, t) => navigate({ ...state, q: draft.current, from: new Date(f).toISOString(), to: new Date(t).toISOString() })} />
           {/*
             Download exports the search shown: its query and the range it
             resolved to, not the bar's draft; up to now once live has added

@@ -50,7 +50,9 @@ export function EventDetail({ ev, cols, actions }: { ev: LogEvent; cols: string[
   const names = Object.keys(ev).sort((a, b) => (a === '@timestamp' ? -1 : b === '@timestamp' ? 1 : NATURAL.compare(a, b)));
   const json = JSON.stringify(ev, null, 2).replace(BIDI_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return (
-    <div class="detail" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => { if (e.key !== 'Escape') e.stopPropagation(); }}>
+    // Its keys go on up: the list acts only on keys its rows get (and Escape),
+    // and stopped here, `/` from the detail's buttons never reached the query bar.
+    <div class="detail" onClick={(e) => e.stopPropagation()}>
       <div class="detail-bar">
         <button type="button" onClick={() => actions.onContext(ev)}>Lines around</button>
         <CopyButton text={json} label="Copy JSON" shown="Copy JSON" />

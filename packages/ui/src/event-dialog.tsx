@@ -6,7 +6,7 @@
  */
 import type { LogEvent } from '@logship/query/browser';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiFailure, getJson, type ContextAnswer } from './api-client.js';
+import { ApiFailure, failureText, getJson, type ContextAnswer } from './api-client.js';
 import { EventDetail, type EventActions } from './event-detail.js';
 import { EventLine } from './event-row.js';
 import type { TimeZoneMode } from './page-state.js';
@@ -32,7 +32,7 @@ export function EventDialog({ id, ts, tz, cols, actions, onClose }: EventDialogP
       (a) => setEv(a.anchor),
       (err: Error) => setError(err instanceof ApiFailure && err.code === 'LS_CONTEXT_NOT_FOUND'
         ? `No event ${id} at ${ts}: it may have expired or the link may be cut.`
-        : err instanceof ApiFailure ? `${err.code}: ${err.message}` : err.message),
+        : failureText(err)),
     );
   }, [id, ts]);
   return (

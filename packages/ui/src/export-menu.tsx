@@ -1,6 +1,6 @@
 /** The results bar's Download menu: the search's hits as NDJSON or CSV (export-results.ts). */
 import { useState } from 'preact/hooks';
-import { ApiFailure } from './api-client.js';
+import { failureText } from './api-client.js';
 import { EXPORT_MAX, fetchAll, saveFile, toCsv, toNdjson, type ExportRequest } from './export-results.js';
 
 export function ExportMenu({ request }: { request: () => ExportRequest | null }) {
@@ -12,12 +12,17 @@ export function ExportMenu({ request }: { request: () => ExportRequest | null })
     setStatus('Downloading…');
     try {
       const { events, more } = await fetchAll(req);
+      // An empty file saved without a word read as a download that broke.
+      if (events.length === 0) {
+        setStatus('Nothing to download: the search found no events');
+        return;
+      }
       const stamp = req.from.replace(/[:.]/g, '-');
       if (kind === 'ndjson') saveFile(`logship-${stamp}.ndjson`, toNdjson(events), 'application/x-ndjson');
       else saveFile(`logship-${stamp}.csv`, toCsv(events), 'text/csv');
       setStatus(more ? `Downloaded the first ${EXPORT_MAX.toLocaleString()} events` : null);
     } catch (err) {
-      setStatus(`Download failed: ${err instanceof ApiFailure ? `${err.code}: ${err.message}` : (err as Error).message}`);
+      setStatus(`Download failed: ${failureText(err)}`);
     }
   };
   return (

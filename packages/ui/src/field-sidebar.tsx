@@ -5,11 +5,17 @@
  */
 import type { FieldValue, LogEvent } from '@logship/query/browser';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { FieldsAnswer, ValuesAnswer } from './api-client.js';
+import { failureText, type FieldsAnswer, type ValuesAnswer } from './api-client.js';
 import { valuesWithArrivals } from './live-histogram.js';
 
 export interface FieldSidebarProps {
   fields: FieldsAnswer | null;
+  /**
+   * A new search's field list is on its way: `fields`, if any, are the
+   * previous search's, dimmed under a sign (their counts read as the new
+   * hits' beside them).
+   */
+  loading: boolean;
   error: string | null;
   /** Changes with every search: open fields ask for their values again. */
   searchSeq: number;
@@ -51,7 +57,7 @@ function FieldEntry({ name, count, sampled, types, props }: { name: string; coun
     let current = true;
     props.loadValues(name).then(
       (v) => { if (current) setValues(v); },
-      (e: Error) => { if (current) setError(e.message); },
+      (e: unknown) => { if (current) setError(failureText(e)); },
     );
     return () => { current = false; };
   }, [open, props.searchSeq]);
@@ -60,6 +66,11 @@ function FieldEntry({ name, count, sampled, types, props }: { name: string; coun
   // plain number beside exact values it could be less than its own top
   // value: it says ≈, and open, the exact count its values add up to replaces it.
   const exact = sampled && values?.counts === 'exact' ? of - values.missing_count : null;
+  // Top values sampled from the newest events (message, @timestamp, a field
+  // past the terms limit) are scaled estimates too, and read as exact they
+  // promised a filter more (or fewer) events than it finds.
+  const about = values?.counts === 'sampled' ? '≈' : '';
+  const aboutTitle = about ? 'An estimate from the newest events (sampled)' : undefined;
   return (
     <li class="field" data-field={name}>
       <div class="field-head">
@@ -82,14 +93,14 @@ function FieldEntry({ name, count, sampled, types, props }: { name: string; coun
                 <button type="button" class="link value" title={`Filter for ${name}: ${String(v.value)}`} onClick={() => props.onFilter(name, typed(v.value, types), false)}>
                   {v.value === '' ? <span class="muted">(empty)</span> : String(v.value)}
                 </button>
-                <span class="count">{v.count.toLocaleString()}</span>
+                <span class="count" title={aboutTitle}>{about}{v.count.toLocaleString()}</span>
                 <span class="pct" title={`${pct} of the events found`}>{pct}</span>
                 <button type="button" class="small" aria-label={`Filter out ${name}: ${String(v.value)}`} title="Filter out value" onClick={() => props.onFilter(name, typed(v.value, types), true)}>−</button>
               </li>
             );
           })}
-          {values && values.other_count > 0 && <li class="muted">other: {values.other_count.toLocaleString()} ({percent(values.other_count, of)})</li>}
-          {values && values.missing_count > 0 && <li class="muted">no {name}: {values.missing_count.toLocaleString()} ({percent(values.missing_count, of)})</li>}
+          {values && values.other_count > 0 && <li class="muted">other: {about}{values.other_count.toLocaleString()} ({percent(values.other_count, of)})</li>}
+          {values && values.missing_count > 0 && <li class="muted">no {name}: {about}{values.missing_count.toLocaleString()} ({percent(values.missing_count, of)})</li>}
         </ul>
       )}
     </li>
@@ -120,9 +131,10 @@ export function FieldSidebar(props: FieldSidebarProps) {
         value={match}
         onInput={(e) => setMatch((e.target as HTMLInputElement).value)}
       />
+      {props.loading && <p class="muted fields-loading" role="status">Loading fields…</p>}
       {props.error && <p class="muted">{props.error}</p>}
       {props.fields && needle !== '' && shown.length === 0 && <p class="muted">No field name holds “{match.trim()}”.</p>}
-      <ul>
+      <ul class={props.loading ? 'field-list loading' : 'field-list'} aria-busy={props.loading}>
         {shown.map((f) => <FieldEntry key={f.name} name={f.name} count={f.count} sampled={props.fields?.counts === 'sampled'} types={f.types} props={props} />)}
       </ul>
     </aside>

@@ -4,11 +4,12 @@
  * narrows it to the bar under the pointer, whose time and counts a tooltip
  * shows on hover (as Kibana's and Grafana's histograms do).
  */
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { TimeZoneMode } from './page-state.js';
 import { formatTime } from './time-range.js';
+import { timeTicks, type TimeTick } from './time-ticks.js';
 
 export interface HistogramData {
   /** Bucket starts, epoch ms. */
@@ -21,25 +22,15 @@ export interface HistogramData {
 
 export interface HistogramProps {
   data: HistogramData | null;
+  /**
+   * A new search's histogram is on its way: `data`, if any, is the previous
+   * search's, kept dimmed under a loading sign (so the page does not jump)
+   * and neither hovered nor clicked (its counts are not this search's).
+   */
+  loading: boolean;
   tz: TimeZoneMode;
   onSelect: (fromMs: number, toMs: number) => void;
 }
-
-/**
- * Tick labels in the rows' own format, 24-hour and year-month-day (uPlot's
- * default was `11:55pm` and `12/5/26` over rows reading `23:55:00`):
- * [smallest step in s, label, then the second line where the year, day,
- * minute… changes], as uPlot's `values` table takes them.
- */
-const TIME_TICKS: (string | number | null)[][] = [
-  [3600 * 24 * 365, '{YYYY}', null, null, null, null, null, null, 1],
-  [3600 * 24 * 28, '{YYYY}-{MM}', null, null, null, null, null, null, 1],
-  [3600 * 24, '{MM}-{DD}', '\n{YYYY}', null, null, null, null, null, 1],
-  [3600, '{HH}:{mm}', '\n{YYYY}-{MM}-{DD}', null, '\n{MM}-{DD}', null, null, null, 1],
-  [60, '{HH}:{mm}', '\n{YYYY}-{MM}-{DD}', null, '\n{MM}-{DD}', null, null, null, 1],
-  [1, ':{ss}', '\n{YYYY}-{MM}-{DD} {HH}:{mm}', null, '\n{MM}-{DD} {HH}:{mm}', null, '\n{HH}:{mm}', null, 1],
-  [0.001, ':{ss}.{fff}', '\n{YYYY}-{MM}-{DD} {HH}:{mm}', null, '\n{MM}-{DD} {HH}:{mm}', null, '\n{HH}:{mm}', null, 1],
-];
 
 /**
  * The count axis's top: the largest bar rounded up to a round number (41 →
@@ -62,11 +53,24 @@ const AXIS_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica
  * and time (`2026-12-06 09:20` under `:00`), centred on it; with 44 px of
  * count axis there it was cut off.
  */
-function edgeRoom(): number {
+function edgeRoom(measure: (text: string) => number): number {
+  return Math.ceil(measure('8888-88-88 88:88') / 2) + 2;
+}
+
+/** A text's width in CSS pixels in the axis font (cached: the axis asks again on every redraw). */
+function axisMeasure(): (text: string) => number {
   const ctx = document.createElement('canvas').getContext('2d');
-  if (!ctx) return 60;
-  ctx.font = AXIS_FONT;
-  return Math.ceil(ctx.measureText('8888-88-88 88:88').width / 2) + 2;
+  const widths = new Map<string, number>();
+  if (ctx) ctx.font = AXIS_FONT;
+  return (text) => {
+    let w = widths.get(text);
+    if (w === undefined) {
+      // Without a canvas (never in a browser): 7 px a character, about this font's.
+      w = ctx ? ctx.measureText(text).width : 7 * text.length;
+      widths.set(text, w);
+    }
+    return w;
+  };
 }
 
 function cssVar(name: string): string {
@@ -84,12 +88,14 @@ function seriesOf(data: HistogramData): uPlot.AlignedData {
   return [data.keys.map((k) => k / 1000), ...[data.total, errWarn, data.errors].map((xs) => xs.map((x) => (x === 0 ? null : x)))];
 }
 
-export function Histogram({ data, tz, onSelect }: HistogramProps) {
+export function Histogram({ data, loading, tz, onSelect }: HistogramProps) {
   const host = useRef<HTMLDivElement>(null);
   const select = useRef(onSelect);
   select.current = onSelect;
   const latest = useRef(data);
   latest.current = data;
+  const busy = useRef(loading);
+  busy.current = loading;
   const plotRef = useRef<uPlot | null>(null);
   // The chart is made again only when its bucket width changes; new counts
   // and buckets (live mode adds each event as it comes, and its range moves
@@ -97,7 +103,7 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
   // Made again per live event, it dropped a drag or a tooltip in progress.
   const layout = data ? String(data.intervalMs) : '';
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = host.current;
     const first = latest.current;
     if (!el || !first) return;
@@ -117,12 +123,17 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
     tip.setAttribute('role', 'tooltip');
     tip.hidden = true;
     let dragged = false;
-    const edge = edgeRoom();
+    const measure = axisMeasure();
+    const edge = edgeRoom(measure);
+    // The time axis's ticks, laid out for the plotting area's width (which
+    // uPlot hands `space` just before it asks for the splits) and kept for
+    // the labels uPlot asks for next.
+    let plotWidth = 0;
+    let ticks: TimeTick[] = [];
     const plot = new uPlot(
       {
         width: Math.max(200, el.clientWidth),
         height: 110,
-        tzDate: tz === 'utc' ? (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC') : (ts) => new Date(ts * 1000),
         legend: { show: false },
         padding: [null, edge, null, null],
         cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
@@ -139,7 +150,18 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
           y: { range: (_u, _min, max) => [0, countTop(max ?? 1)] },
         },
         axes: [
-          { font: AXIS_FONT, stroke: cssVar('--muted'), grid: { show: false }, ticks: { stroke: cssVar('--border') }, values: TIME_TICKS },
+          {
+            font: AXIS_FONT, stroke: cssVar('--muted'), grid: { show: false }, ticks: { stroke: cssVar('--border') },
+            space: (_u, _i, _min, _max, dim) => {
+              plotWidth = dim;
+              return 50;
+            },
+            splits: (_u, _i, min, max) => {
+              ticks = timeTicks(min * 1000, max * 1000, plotWidth, tz, measure);
+              return ticks.map((t) => t.ms / 1000);
+            },
+            values: (_u, splits) => splits.map((x, i) => (ticks[i] !== undefined && Math.abs(ticks[i].ms - x * 1000) < 1 ? ticks[i].label : '')),
+          },
           // Counts: 0 and the top, whole numbers (uPlot's own steps gave 2.5 hits).
           { font: AXIS_FONT, stroke: cssVar('--muted'), grid: { stroke: cssVar('--border'), width: 1 }, size: Math.max(44, edge), ticks: { show: false }, splits: (u) => [0, u.scales.y!.max ?? 1] },
         ],
@@ -154,6 +176,10 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
             (u) => {
               if (u.select.width < 3) return;
               dragged = true;
+              if (busy.current) {
+                u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+                return;
+              }
               const from = u.posToVal(u.select.left, 'x') * 1000;
               const to = u.posToVal(u.select.left + u.select.width, 'x') * 1000;
               u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
@@ -191,6 +217,7 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
         dragged = false;
         return;
       }
+      if (busy.current) return;
       const i = bucketAt(plot);
       const data = cur();
       // Up to the bar's last millisecond: a range's end is inclusive, and an
@@ -213,15 +240,30 @@ export function Histogram({ data, tz, onSelect }: HistogramProps) {
     };
   }, [layout, tz]);
 
-  useEffect(() => {
-    if (data && plotRef.current) plotRef.current.setData(seriesOf(data));
+  // Drawn as the page commits, before it paints: from an effect (after the
+  // paint) and uPlot's own deferred redraw, the new search's chart showed
+  // for a frame without its loading sign but still with the old bars.
+  useLayoutEffect(() => {
+    const plot = plotRef.current;
+    if (data && plot) plot.batch(() => plot.setData(seriesOf(data)));
   }, [data]);
 
+  // The counts are said (data-sum, …) only when they are this search's.
+  const shown = loading ? null : data;
   return (
-    <div class="histogram" ref={host} role="img" aria-label="Histogram" data-buckets={data ? data.keys.length : 0}
-      data-sum={data ? data.total.reduce((a, b) => a + b, 0) : ''}
-      data-errors={data ? data.errors.reduce((a, b) => a + b, 0) : ''}
-      data-warnings={data ? data.warnings.reduce((a, b) => a + b, 0) : ''}
-    />
+    <div class={loading ? 'histogram-frame loading' : 'histogram-frame'}>
+      <div class="histogram" ref={host} role="img" aria-label="Histogram" aria-busy={loading} data-loading={loading ? 'true' : 'false'}
+        data-buckets={shown ? shown.keys.length : 0}
+        data-sum={shown ? shown.total.reduce((a, b) => a + b, 0) : ''}
+        data-errors={shown ? shown.errors.reduce((a, b) => a + b, 0) : ''}
+        data-warnings={shown ? shown.warnings.reduce((a, b) => a + b, 0) : ''}
+      />
+      {loading && (
+        <div class="histogram-loading" role="status">
+          <span class="spinner" aria-hidden="true" />
+          Loading histogram…
+        </div>
+      )}
+    </div>
   );
 }

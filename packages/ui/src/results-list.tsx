@@ -2,7 +2,8 @@
  * The results, in the chosen order, virtualized: only rows near the viewport are in
  * the DOM; heights are measured as rows render (messages wrap and tracebacks
  * keep their lines), unseen rows count an estimate. Scrolling near the end
- * asks for the next page. Keyboard: ↑/↓ move between rows, Enter expands, Escape closes.
+ * asks for the next page. Keyboard: ↑/↓ move between rows, Page Up/Down a list's
+ * height, Home/End to the first and last, Enter expands, Escape closes.
  */
 import type { LogEvent } from '@logship/query/browser';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
@@ -57,7 +58,10 @@ export function ResultsList(props: ResultsListProps) {
     let changed = false;
     for (const row of el.querySelectorAll<HTMLElement>('[data-event-id]')) {
       const id = row.dataset.eventId!;
-      const h = row.offsetHeight;
+      // Fractional, as laid out: offsetHeight rounds (24.5 px rows read 25),
+      // and over a window of rows the offsets ran tens of pixels past the
+      // rows, so a row scrolled to (↑, Page Up) stayed partly out of sight.
+      const h = row.getBoundingClientRect().height;
       if (heights.current.get(id) !== h) {
         heights.current.set(id, h);
         changed = true;
@@ -112,6 +116,20 @@ export function ResultsList(props: ResultsListProps) {
     force((n) => n + 1);
   };
 
+  /**
+   * The row a page (the list's height) below or above row `i`, at least the
+   * next one. PageDown was the browser's: it scrolled the list under the
+   * focused row, which left the page once out of sight, so the second press
+   * scrolled nothing and ↓ moved nothing (focus was on the page's body).
+   */
+  const pageFrom = (i: number, dir: 1 | -1): number => {
+    const step = Math.max(ESTIMATE, (box.current?.clientHeight ?? viewport) - ESTIMATE);
+    let j = i;
+    if (dir > 0) while (j < events.length - 1 && offsets[j + 1]! - offsets[i]! <= step) j++;
+    else while (j > 0 && offsets[i]! - offsets[j - 1]! <= step) j--;
+    return j === i ? Math.min(Math.max(i + dir, 0), events.length - 1) : j;
+  };
+
   const onKeyDown = (e: KeyboardEvent) => {
     const row = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
     if (!row) return;
@@ -128,6 +146,7 @@ export function ResultsList(props: ResultsListProps) {
     else if (e.key === 'ArrowUp' || e.key === 'k') { e.preventDefault(); moveFocus(i - 1); }
     else if (e.key === 'Home') { e.preventDefault(); moveFocus(0); }
     else if (e.key === 'End') { e.preventDefault(); moveFocus(events.length - 1); }
+    else if (e.key === 'PageDown' || e.key === 'PageUp') { e.preventDefault(); moveFocus(pageFrom(i, e.key === 'PageDown' ? 1 : -1)); }
     else if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(row.dataset.eventId!); }
   };
 

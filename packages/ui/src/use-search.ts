@@ -14,7 +14,7 @@ import { nearestName, parse, QueryError, QuerySyntaxError, type LogEvent } from 
 import { useCallback, useRef, useState } from 'preact/hooks';
 import type { RefObject } from 'preact';
 import {
-  ApiFailure, getJson, readToken,
+  ApiFailure, failureText, getJson, readToken, ServerUnreachable,
   type FieldsAnswer, type HistogramAnswer, type SearchAnswer,
 } from './api-client.js';
 import type { HistogramData } from './histogram.js';
@@ -69,8 +69,12 @@ export interface Search {
   histogram: HistogramData | null;
   /** Why the search's histogram could not be had (said in the chart's place). */
   histogramError: string | null;
+  /** The search's histogram is asked and not answered yet: the bars shown, if any, are the previous search's. */
+  histogramLoading: boolean;
   fields: FieldsAnswer | null;
   fieldsError: string | null;
+  /** The search's field list is asked and not answered yet: `fields`, if any, are the previous search's. */
+  fieldsLoading: boolean;
   /** For a search that found nothing: the fields it names that no event has (null until known). */
   missing: MissingField[] | null;
   /** For an empty range searched with no query: the newest event's time, null when the store has none. */
@@ -111,15 +115,25 @@ function unknownSavedQuery(err: ApiFailure, q: string): QueryProblem | null {
   return { message: err.message, offset: savedRefOffset(q, name), q, unknownSaved: name };
 }
 
+/** A failure that is the query's mistake, which the page says at the query. */
+function queryMistake(err: unknown): boolean {
+  return err instanceof ApiFailure
+    && (err.code === 'LS_API_UNKNOWN_SAVED_QUERY' || (err.status === 400 && (err.offset !== undefined || err.code.startsWith('LS_QUERY'))));
+}
+
 export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   const [problem, setProblem] = useState<QueryProblem | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [results, setResults] = useState<Results>(EMPTY_RESULTS);
   const [histogram, setHistogram] = useState<HistogramData | null>(null);
   const [histogramError, setHistogramError] = useState<string | null>(null);
+  // True from the first render: the page's first search starts right after
+  // it (use-page-location.ts), and an empty chart read as "no events".
+  const [histogramLoading, setHistogramLoading] = useState(true);
   const [arrived, setArrived] = useState<LogEvent[]>([]);
   const [fields, setFields] = useState<FieldsAnswer | null>(null);
   const [fieldsError, setFieldsError] = useState<string | null>(null);
+  const [fieldsLoading, setFieldsLoading] = useState(true);
   const [history, setHistory] = useState<string[]>(readHistory);
   const [searchSeq, setSearchSeq] = useState(0);
   const [missing, setMissing] = useState<MissingField[] | null>(null);
@@ -162,9 +176,9 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
       setFailure(`${err.code}: ${err.message}`);
       return;
     }
-    // fetch's own rejection (a TypeError: "Failed to fetch") is the network:
-    // the server is down or unreachable, which its text does not say.
-    setFailure(err instanceof TypeError ? `Cannot reach the server (${err.message}). Search again once it is back; live mode retries by itself.` : err instanceof Error ? err.message : String(err));
+    // The server down or unreachable (getJson's ServerUnreachable, or the
+    // live stream's own fetch rejecting with a TypeError).
+    setFailure(err instanceof ServerUnreachable || err instanceof TypeError ? `${failureText(err)}. Search again once it is back; live mode retries by itself.` : failureText(err));
   }, []);
 
   const addArrived = useCallback((evs: LogEvent[]): LogEvent[] => {
@@ -198,8 +212,10 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
       setResults(EMPTY_RESULTS);
       setHistogram(null);
       setHistogramError(null);
+      setHistogramLoading(false);
       setFields(null);
       setFieldsError(null);
+      setFieldsLoading(false);
     };
     // Early errors: the parser runs here before the server is asked.
     try {
@@ -233,6 +249,11 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     absRange.current = { from, to };
     setSearchSeq((n) => n + 1);
     setResults({ ...EMPTY_RESULTS, loading: true });
+    // The previous search's bars stay (dimmed, so the chart does not jump)
+    // but say they are not this search's until its histogram comes: shown
+    // as they were beside the new hits, they read as the new query's counts.
+    setHistogramLoading(true);
+    setFieldsLoading(true);
     setHistory(rememberQuery(s.q));
 
     // Whichever of the search and the histogram answers second makes the total exact.
@@ -281,8 +302,11 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
         if (all.status === 'rejected') {
           if (all.reason instanceof DOMException && all.reason.name === 'AbortError') return;
           setHistogram(null);
+          setHistogramLoading(false);
           const err = all.reason as unknown;
-          setHistogramError(err instanceof ApiFailure ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err));
+          // The query's own mistake (the search fails on it too) is said
+          // once, at the query: it was said again in the chart's place.
+          setHistogramError(queryMistake(err) ? null : failureText(err));
           return;
         }
         const none: HistogramAnswer = { ...all.value, buckets: [] };
@@ -290,6 +314,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
         histogramSum = all.value.buckets.reduce((n, b) => n + b.count, 0);
         setHistogram(bucketize(range.from, range.to, interval.ms, answers));
         setHistogramError(null);
+        setHistogramLoading(false);
         setResults((r) => (r.total && !r.loading ? { ...r, total: exactTotal(r.total, histogramSum) } : r));
       },
     );
@@ -299,15 +324,17 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
         if (signal.aborted) return;
         setFields(a);
         setFieldsError(null);
+        setFieldsLoading(false);
         lastFieldNames.current = a.fields.map((f) => f.name);
       },
       (err: unknown) => {
         if (signal.aborted) return;
         setFields(null);
+        setFieldsLoading(false);
         // Only a missing route means an older server; an unknown saved query
         // is the search's own error, shown above once.
         if (err instanceof ApiFailure && err.code === 'LS_API_UNKNOWN_SAVED_QUERY') setFieldsError(null);
-        else setFieldsError(err instanceof ApiFailure && err.status === 404 && (err.code === 'LS_API_NOT_FOUND' || err.code === 'HTTP_404') ? 'This server has no field list.' : `Fields: ${(err as Error).message}`);
+        else setFieldsError(err instanceof ApiFailure && err.status === 404 && (err.code === 'LS_API_NOT_FOUND' || err.code === 'HTTP_404') ? 'This server has no field list.' : `Fields: ${failureText(err)}`);
       },
     );
   }, [handleFailure]);
@@ -332,14 +359,14 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
         // The cursor is kept: the list says the page failed and offers to
         // try again, instead of "End of results" with the rest unseen.
         if (err instanceof ApiFailure && err.isAuth) handleFailure(err);
-        const why = err instanceof ApiFailure ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
+        const why = failureText(err);
         setResults((r) => ({ ...r, loadingMore: false, moreError: why }));
       },
     );
   }, [results.next, results.loadingMore, state.q, state.sort, handleFailure]);
 
   return {
-    problem, failure, results, setResults, histogram, histogramError, fields, fieldsError, missing, newest, searchSeq, history,
+    problem, failure, results, setResults, histogram, histogramError, histogramLoading, fields, fieldsError, fieldsLoading, missing, newest, searchSeq, history,
     arrived, arrivedRef, addArrived, absRange, lastGood, lastFieldNames, failureShown, handleFailure, execute, loadMore,
   };
 }
