@@ -1,5 +1,6 @@
 import { request as nodeHttpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
+import { CLI_WORDS, backwardsRange } from '../http/backwards-range.js';
 
 /**
  * A small HTTP client for the query API, shared by the CLI commands. It
@@ -35,7 +36,7 @@ export function defaultServer(): string {
 }
 
 interface ErrorBody {
-  error?: { code?: string; message?: string; caret?: string; param?: string; maximum?: number };
+  error?: { code?: string; message?: string; caret?: string; param?: string; maximum?: number; from?: unknown; to?: unknown; to_default?: unknown };
 }
 
 /** The API's parameter a command's flag is sent as, where the names differ (`stats --by F --size N` is by_size). */
@@ -126,6 +127,10 @@ export function errorFromBody(status: number, text: string): CliError {
     );
   }
   let message = e.message ?? '';
+  // The range's refusal names the API's parameters; said with the flags the user wrote.
+  if (e.code === 'LS_API_BAD_RANGE' && typeof e.from === 'string' && typeof e.to === 'string') {
+    message = `the time range is backwards: ${backwardsRange(e.from, e.to, e.to_default === true, CLI_WORDS)}`;
+  }
   // `stats … --by level --size 500`: the server names its by_size, which the user never wrote.
   const flag = typeof e.param === 'string' ? FLAG_OF_PARAM[e.param] : undefined;
   if (flag !== undefined && typeof e.maximum === 'number') message += ` (${flag} ${e.maximum} at most)`;

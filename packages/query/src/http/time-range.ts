@@ -40,10 +40,13 @@ export function resolveTimeRange(
   else resolvedFrom = resolveOne('from', defaultFrom, given(to) ? resolvedTo : now, false);
   const resolved = { from: clamp(resolvedFrom), to: clamp(resolvedTo) };
   if (resolved.from > resolved.to) {
-    // A range the request gave wrong way round is the caller's mistake. One
+    // A range the request gave wrong way round is the caller's mistake, and
+    // so is a `from` after the `to` it left to default to now (`from=now+1h`
+    // for now-1h): that was an empty range answered 200 with nothing. One
     // side from the query that misses the other: the query (still applied
     // in full) matches nothing there, which an empty answer says.
-    if (given(from) && given(to)) throw apiErrors.badRange(fromText, toText);
+    if (given(from) && given(to)) throw apiErrors.badRange(fromText, toText, false);
+    if (given(from) && own.to === null) throw apiErrors.badRange(fromText, toText, true);
     if (given(to)) resolved.from = resolved.to;
     else resolved.to = resolved.from;
   }
