@@ -16,6 +16,7 @@ import { explainEmpty } from './explain-empty.js';
 import { follow, tailPosition } from './follow.js';
 import { formatEvent } from './format-event.js';
 import { setTimeParams } from './time-params.js';
+import { canonicalSort } from '../http/sort-param.js';
 
 interface SearchAnswer {
   hits: Record<string, unknown>[];
@@ -88,7 +89,9 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
     process.stderr.write(`--limit must be a positive whole number, not "${values.limit}"\n`);
     return EXIT.USAGE;
   }
-  if (values.sort !== 'desc' && values.sort !== 'asc') {
+  // `--sort ASC`, as Elasticsearch and Kibana users write it.
+  const sort = canonicalSort(values.sort);
+  if (sort === null) {
     process.stderr.write(`--sort is desc or asc, not "${values.sort}"\n`);
     return EXIT.USAGE;
   }
@@ -100,7 +103,7 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
     process.stderr.write(`${(err as Error).message}\n`);
     return EXIT.USAGE;
   }
-  const params = new URLSearchParams({ q, sort: values.sort });
+  const params = new URLSearchParams({ q, sort });
   setTimeParams(params, q, values.from, values.to);
   const fields = values.fields ? values.fields.split(',').map((f) => f.trim()).filter(Boolean) : [];
   // --json prints what the server sends: with --fields, only those (and @timestamp, event.id).
