@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { argsErrorMessage } from './args-error.js';
+import { joinDashValues } from './join-dash-values.js';
 import { explainNoValues } from './explain-empty.js';
 import { CliError, EXIT, getJson } from './client.js';
 import { TLS_FLAG_OPTIONS, clientOptions } from './client-options.js';
@@ -57,10 +58,11 @@ const TOP_OPTIONS = { ...COMMON, size: { type: 'string', default: '10' } } as co
 
 export async function runTopCli(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   let parsed;
+  const args = joinDashValues(argv, TOP_OPTIONS);
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: TOP_OPTIONS });
+    parsed = parseArgs({ args, allowPositionals: true, options: TOP_OPTIONS });
   } catch (err) {
-    process.stderr.write(`${argsErrorMessage(err, argv, TOP_OPTIONS)}\n${TOP_USAGE}\n`);
+    process.stderr.write(`${argsErrorMessage(err, args, TOP_OPTIONS)}\n${TOP_USAGE}\n`);
     return EXIT.USAGE;
   }
   const { values, positionals } = parsed;
@@ -87,10 +89,11 @@ export async function runTopCli(argv: string[], out: NodeJS.WritableStream = pro
 
 export async function runCountCli(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   let parsed;
+  const args = joinDashValues(argv, COMMON);
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: COMMON });
+    parsed = parseArgs({ args, allowPositionals: true, options: COMMON });
   } catch (err) {
-    process.stderr.write(`${argsErrorMessage(err, argv, COMMON)}\n${COUNT_USAGE}\n`);
+    process.stderr.write(`${argsErrorMessage(err, args, COMMON)}\n${COUNT_USAGE}\n`);
     return EXIT.USAGE;
   }
   const { values, positionals } = parsed;

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { CliError, EXIT, getJson, type ClientOptions } from './client.js';
 import { TLS_FLAG_OPTIONS, TLS_FLAG_USAGE, clientOptions } from './client-options.js';
 import { argsErrorMessage } from './args-error.js';
+import { joinDashValues } from './join-dash-values.js';
 import { explainEmpty } from './explain-empty.js';
 import { follow, tailPosition } from './follow.js';
 import { formatEvent } from './format-event.js';
@@ -28,8 +29,8 @@ interface SearchAnswer {
 export const SEARCH_USAGE = `usage: logship search QUERY [options]
 
   --server URL      logship server (default $LOGSHIP_URL or http://127.0.0.1:7700)
-  --from EXPR       start: ISO date or date math (default: the query's own
-                    @timestamp range, else now-1h)
+  --from EXPR       start: ISO date or date math, -1h for now-1h (default:
+                    the query's own @timestamp range, else now-1h)
   --to EXPR         end (default: the query's own @timestamp range, else now)
   --limit N         at most N events (default 100)
   --sort desc|asc   newest first (default) or oldest first
@@ -70,14 +71,15 @@ const FOLLOW_BACKLOG = 1000;
 export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   let values;
   let positionals;
+  const args = joinDashValues(argv, SEARCH_OPTIONS);
   try {
     ({ values, positionals } = parseArgs({
-      args: argv,
+      args,
       allowPositionals: true,
       options: SEARCH_OPTIONS,
     }));
   } catch (err) {
-    process.stderr.write(`${argsErrorMessage(err, argv, SEARCH_OPTIONS)}\n\n${SEARCH_USAGE}\n`);
+    process.stderr.write(`${argsErrorMessage(err, args, SEARCH_OPTIONS)}\n\n${SEARCH_USAGE}\n`);
     return EXIT.USAGE;
   }
   if (values.help) {

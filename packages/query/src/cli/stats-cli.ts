@@ -7,6 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { argsErrorMessage } from './args-error.js';
+import { joinDashValues } from './join-dash-values.js';
 import { EXIT, getJson } from './client.js';
 import { clientOptions } from './client-options.js';
 import { COMMON, explainNothing, guarded } from './aggregate-cli.js';
@@ -31,14 +32,15 @@ const STATS_OPTIONS = {
 
 export async function runStatsCli(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   let parsed;
+  const args = joinDashValues(argv, STATS_OPTIONS);
   try {
     parsed = parseArgs({
-      args: argv,
+      args,
       allowPositionals: true,
       options: STATS_OPTIONS,
     });
   } catch (err) {
-    process.stderr.write(`${argsErrorMessage(err, argv, STATS_OPTIONS)}\n${STATS_USAGE}\n`);
+    process.stderr.write(`${argsErrorMessage(err, args, STATS_OPTIONS)}\n${STATS_USAGE}\n`);
     return EXIT.USAGE;
   }
   const { values, positionals } = parsed;
