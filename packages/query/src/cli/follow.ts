@@ -34,7 +34,7 @@ export async function follow(
       continue;
     }
     if (!res.ok) {
-      const err = errorFromBody(res.status, await res.text());
+      const err = errorFromBody(res.status, await res.text().catch(() => ''), client.server);
       if (err.exitCode === EXIT.USAGE) throw err;
       if (++failures > 30) throw err;
       await new Promise((r) => setTimeout(r, 2000));

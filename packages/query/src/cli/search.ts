@@ -4,7 +4,8 @@
  *
  * Prints matching events readably (colored on a terminal) or as NDJSON with
  * --json. Exit codes: 0 found, 1 nothing found, 2 usage or query mistake
- * (syntax errors show a caret under the mistake), 3 server unreachable/failed,
+ * (syntax errors show a caret under the mistake), 3 the server refused or
+ * failed, 4 no answer (unreachable, TLS: cli/client-errors.ts),
  * 141 when the reader closed the pipe (the bin's exitWhenReaderCloses, in
  * packages/ingest/src/cli/cli-io.ts).
  */
@@ -48,8 +49,9 @@ and level values that are no level, and names fields that no
 event in the range has (with the nearest known name).
 More found than shown: "showing N of M" on stderr.
 
-exit codes: 0 found, 1 nothing found, 2 usage or query error, 3 server error,
-141 output cut short by its reader (| head)`;
+exit codes: 0 found, 1 nothing found, 2 usage or query error, 3 the server
+refused or failed, 4 the server could not be reached, 141 output cut short
+by its reader (| head)`;
 
 const SEARCH_OPTIONS = {
     server: { type: 'string' },

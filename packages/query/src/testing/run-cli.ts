@@ -28,7 +28,7 @@ export async function runCli(command: (argv: string[], out: NodeJS.WritableStrea
 }
 
 /** Listens on loopback, port chosen by the system; returns the server's URL. */
-export async function listenLoopback(app: FastifyInstance): Promise<string> {
+export async function listenLoopback(app: FastifyInstance, scheme: 'http' | 'https' = 'http'): Promise<string> {
   await app.listen({ host: '127.0.0.1', port: 0 });
-  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  return `${scheme}://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 }
