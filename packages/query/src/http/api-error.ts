@@ -8,6 +8,7 @@
 import { CodedError, defineError, type ErrorFactory } from '../define-error.js';
 import { DEFAULT_LIMITS } from '../limits.js';
 import { API_WORDS, backwardsRange } from './backwards-range.js';
+import { peerParamHint } from './peer-params.js';
 
 export class ApiError extends CodedError {
   readonly details: Record<string, unknown>;
@@ -129,7 +130,8 @@ export function validationRefusal(err: { message: string; validation?: unknown; 
     return apiErrors.badRequest(allowed === null ? err.message : `${err.message}: ${allowed.join(', ')}`);
   }
   const where = typeof err.validationContext === 'string' ? err.validationContext : 'the request';
-  return apiErrors.badRequest(`${where} has a parameter this route does not take: ${JSON.stringify(unknown)} (${err.message})`);
+  const peer = peerParamHint(unknown);
+  return apiErrors.badRequest(`${where} has a parameter this route does not take: ${JSON.stringify(unknown)} (${err.message})${peer === null ? '' : `; ${peer}`}`);
 }
 
 /**
