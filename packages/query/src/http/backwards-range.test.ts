@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { queryApiApp, sampleEvents } from '../testing/query-api-app.js';
+import { API_NOW, queryApiApp, sampleEvents } from '../testing/query-api-app.js';
 import { listenLoopback, runCli } from '../testing/run-cli.js';
 import { runSearchCli } from '../cli/search.js';
 import { runCountCli, runTopCli } from '../cli/aggregate-cli.js';
@@ -61,6 +61,33 @@ test('logship search/top/count/stats --from now+1h: exit 2 with the refusal in t
     }
     const both = await runCli(runSearchCli, ['x', '--from', 'now', '--to', 'now-1h', '--server', url]);
     assert.equal(both.err, 'error 400 [LS_API_BAD_RANGE]: the time range is backwards: --from now is after --to now-1h; swap them: --from now-1h --to now\n');
+  } finally {
+    await app.close();
+  }
+});
+
+test('to=now+1h without from: the default window still ends at now, not wholly in the future where nothing is yet', async () => {
+  const { app } = await queryApiApp(sampleEvents());
+  const res = await app.inject({ method: 'GET', url: '/api/v1/search?to=now%2B1h' });
+  assert.equal(res.statusCode, 200, res.body);
+  const body = res.json();
+  // Before: from was now+45m (15 minutes before `to`), and nothing was found.
+  assert.deepEqual(body.range, { from: new Date(API_NOW - 15 * 60_000).toISOString(), to: new Date(API_NOW + 3_600_000).toISOString() });
+  assert.deepEqual(body.hits.map((e: { 'event.id': string }) => e['event.id']), ['e1', 'e2', 'e3', 'e4', 'e5']);
+  // A `to` in the past keeps the window before it, as before.
+  const past = (await app.inject({ method: 'GET', url: '/api/v1/search?to=now-20m' })).json();
+  assert.equal(past.range.from, new Date(API_NOW - 35 * 60_000).toISOString());
+});
+
+test('logship count --to now+1h: the hour before now, not the hour before now+1h', async () => {
+  const now = Date.now();
+  const events = sampleEvents().map((e, i) => ({ ...e, '@timestamp': new Date(now - [1, 2, 3, 4, 5, 30, 90][i]! * 60_000).toISOString() }));
+  const { app } = await queryApiApp(events, { now: Date.now });
+  const url = await listenLoopback(app);
+  try {
+    const run = await runCli(runCountCli, ['--to', 'now+1h', '--server', url]);
+    // Before: 0, and "no events match" between now and now+1h.
+    assert.deepEqual([run.status, run.out], [EXIT.OK, '6\n'], run.err);
   } finally {
     await app.close();
   }
