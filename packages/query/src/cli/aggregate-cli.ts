@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { argsErrorMessage } from './args-error.js';
 import { joinDashValues } from './join-dash-values.js';
+import { OUTPUT_FLAG, wantsJson } from './output-flag.js';
 import { explainNoValues } from './explain-empty.js';
 import { CliError, EXIT, getJson } from './client.js';
 import { TLS_FLAG_OPTIONS, clientOptions } from './client-options.js';
@@ -23,11 +24,12 @@ export const COMMON = {
   token: { type: 'string' },
   ...TLS_FLAG_OPTIONS,
   json: { type: 'boolean', default: false },
+  ...OUTPUT_FLAG,
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-export const TOP_USAGE = `usage: logship top FIELD [QUERY] [--size N] [--from now-1h] [--to now] [--server URL] [--token TOKEN] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json]`;
-export const COUNT_USAGE = `usage: logship count [QUERY] [--from now-1h] [--to now] [--server URL] [--token TOKEN] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json]`;
+export const TOP_USAGE = `usage: logship top FIELD [QUERY] [--size N] [--from now-1h] [--to now] [--server URL] [--token TOKEN] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json | --output json]`;
+export const COUNT_USAGE = `usage: logship count [QUERY] [--from now-1h] [--to now] [--server URL] [--token TOKEN] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json | --output json]`;
 
 interface TermsAnswer {
   buckets: { key: string; count: number }[];
@@ -70,11 +72,12 @@ export async function runTopCli(argv: string[], out: NodeJS.WritableStream = pro
   const [field, ...rest] = positionals;
   if (!field) { process.stderr.write(`${TOP_USAGE}\n`); return EXIT.USAGE; }
   return guarded(async () => {
+    const json = wantsJson(values);
     const client = clientOptions(values);
     const params = new URLSearchParams({ type: 'terms', field, size: values.size, q: rest.join(' ') });
     setTimeParams(params, rest.join(' '), values.from, values.to);
     const ans = await getJson<TermsAnswer>(client, '/api/v1/aggregate', params);
-    if (values.json) {
+    if (json) {
       out.write(`${JSON.stringify(ans)}\n`);
     } else {
       const width = Math.max(5, ...ans.buckets.map((b) => String(b.count).length));
@@ -99,6 +102,7 @@ export async function runCountCli(argv: string[], out: NodeJS.WritableStream = p
   const { values, positionals } = parsed;
   if (values.help) { out.write(`${COUNT_USAGE}\n`); return EXIT.OK; }
   return guarded(async () => {
+    const json = wantsJson(values);
     const client = clientOptions(values);
     const params = new URLSearchParams({ q: positionals.join(' '), limit: '1' });
     setTimeParams(params, positionals.join(' '), values.from, values.to);
@@ -111,7 +115,7 @@ export async function runCountCli(argv: string[], out: NodeJS.WritableStream = p
       const h = await getJson<{ buckets: { count: number }[] }>(client, '/api/v1/aggregate', hist);
       total = { value: h.buckets.reduce((sum, b) => sum + b.count, 0), relation: 'eq' };
     }
-    out.write(values.json ? `${JSON.stringify(total)}\n` : `${total.relation === 'gte' ? '≥' : ''}${total.value}\n`);
+    out.write(json ? `${JSON.stringify(total)}\n` : `${total.relation === 'gte' ? '≥' : ''}${total.value}\n`);
     if (total.value === 0) await explainNothing(client, positionals.join(' '), null, ans.range);
     return total.value > 0 ? EXIT.OK : EXIT.NO_MATCH;
   });

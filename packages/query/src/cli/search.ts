@@ -1,6 +1,6 @@
 /**
  * `logship search QUERY [--server URL] [--from now-1h] [--to now] [--limit N]
- *                       [--sort desc|asc] [--fields a,b|*] [--json] [--follow] [--token T]`
+ *                       [--sort desc|asc] [--fields a,b|*] [--json | --output json] [--follow] [--token T]`
  *
  * Prints matching events readably (colored on a terminal) or as NDJSON with
  * --json. Exit codes: 0 found, 1 nothing found, 2 usage or query mistake
@@ -14,6 +14,7 @@ import { CliError, EXIT, getJson, type ClientOptions } from './client.js';
 import { TLS_FLAG_OPTIONS, TLS_FLAG_USAGE, clientOptions } from './client-options.js';
 import { argsErrorMessage } from './args-error.js';
 import { joinDashValues } from './join-dash-values.js';
+import { OUTPUT_FLAG, OUTPUT_FLAG_USAGE, wantsJson } from './output-flag.js';
 import { explainEmpty } from './explain-empty.js';
 import { follow, tailPosition } from './follow.js';
 import { formatEvent } from './format-event.js';
@@ -38,6 +39,7 @@ export const SEARCH_USAGE = `usage: logship search QUERY [options]
   --fields LIST     extra fields to show, comma-separated, or * for all;
                     with --json, the only fields printed (and @timestamp, event.id)
   --json            one JSON event per line (for pipes)
+${OUTPUT_FLAG_USAGE}
   --follow, -f      after the results, stream new matching events until Ctrl-C
   --token TOKEN     read token (default $LOGSHIP_TOKEN)
 ${TLS_FLAG_USAGE}
@@ -61,6 +63,7 @@ const SEARCH_OPTIONS = {
     sort: { type: 'string', default: 'desc' },
     fields: { type: 'string' },
     json: { type: 'boolean', default: false },
+    ...OUTPUT_FLAG,
     follow: { type: 'boolean', short: 'f', default: false },
     token: { type: 'string' },
     ...TLS_FLAG_OPTIONS,
@@ -101,7 +104,9 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
   }
   const q = positionals.join(' ');
   let client: ClientOptions;
+  let json: boolean;
   try {
+    json = wantsJson(values);
     client = clientOptions(values);
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
@@ -111,12 +116,12 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
   setTimeParams(params, q, values.from, values.to);
   const fields = values.fields ? values.fields.split(',').map((f) => f.trim()).filter(Boolean) : [];
   // --json prints what the server sends: with --fields, only those (and @timestamp, event.id).
-  if (values.json && fields.length > 0 && !fields.includes('*')) params.set('fields', fields.join(','));
-  const color = !values.json && (out as NodeJS.WriteStream).isTTY === true && !process.env.NO_COLOR;
+  if (json && fields.length > 0 && !fields.includes('*')) params.set('fields', fields.join(','));
+  const color = !json && (out as NodeJS.WriteStream).isTTY === true && !process.env.NO_COLOR;
   let printed = 0;
   let cursor: string | null = null;
   const print = (hit: Record<string, unknown>) =>
-    out.write(values.json ? `${JSON.stringify(hit)}\n` : `${formatEvent(hit, { color, fields })}\n`);
+    out.write(json ? `${JSON.stringify(hit)}\n` : `${formatEvent(hit, { color, fields })}\n`);
   try {
     if (values.follow) {
       // Like `tail -f`: the last N matching events oldest first, then live.
