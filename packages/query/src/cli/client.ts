@@ -34,8 +34,13 @@ export interface ClientOptions {
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
 }
 
-export function defaultServer(): string {
-  return process.env.LOGSHIP_URL ?? 'http://127.0.0.1:7700';
+/**
+ * LOGSHIP_URL, else the local server. Set but empty (`LOGSHIP_URL=` in a
+ * script, an unset CI variable) is unset, as for the TLS variables: it was a
+ * usage error, `LOGSHIP_URL "" is not an http:// or https:// address`.
+ */
+export function defaultServer(env: NodeJS.ProcessEnv = process.env): string {
+  return env.LOGSHIP_URL || 'http://127.0.0.1:7700';
 }
 
 interface ErrorBody {
