@@ -36,3 +36,14 @@ test('QuerySyntaxError carries a stable code and 400 status', () => {
   assert.equal(err.column, 6);
   assert.equal(err.message, 'expected term (line 1, column 6)');
 });
+
+test('caretLine under CJK, emoji and combining marks: the caret under the character it names, as a terminal draws them', () => {
+  const under = (q: string) => caretLine(q, positionOf(q, q.indexOf('('))).split('\n')[1];
+  // Before: one space per CJK character, each drawn two columns wide: the caret sat two columns left of "(".
+  assert.equal(under('日本 AND ('), '\u3000\u3000 AND ^'.replace('AND', '   '));
+  assert.equal(under('ｆｕｌｌ ('), '\u3000\u3000\u3000\u3000 ^');
+  // An emoji (two UTF-16 units, drawn two wide): two spaces, as before.
+  assert.equal(under('🚀 AND ('), `${' '.repeat(7)}^`);
+  // A combining mark draws nothing: before, one space too many.
+  assert.equal(under('e\u0301 AND ('), `${' '.repeat(6)}^`);
+});

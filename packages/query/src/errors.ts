@@ -112,6 +112,25 @@ export function caretLine(query: string, pos: QueryPosition): string {
     text = (from > 0 ? '…' : '') + text.slice(from, to) + (to < text.length ? '…' : '');
     col = col - from + (from > 0 ? 1 : 0);
   }
-  const pad = text.slice(0, col).replace(/[^\t]/g, ' ');
-  return `${text}\n${pad}^`;
+  return `${text}\n${padUnder(text.slice(0, col))}^`;
+}
+
+/** Characters a terminal draws two columns wide: CJK ideographs, kana, Hangul, fullwidth forms. */
+const WIDE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303f\uff01-\uff60\uffe0-\uffe6]/u;
+
+/**
+ * Blanks as wide as `before` is drawn: a caret under `日本 AND (` sat one
+ * column left per CJK character (each drawn two wide). A wide character
+ * gets the ideographic space (as wide in any font that draws it wide),
+ * a character outside the BMP (an emoji) two spaces, a combining mark none.
+ */
+function padUnder(before: string): string {
+  let pad = '';
+  for (const ch of before) {
+    if (ch === '\t') pad += '\t';
+    else if (/\p{M}/u.test(ch)) continue;
+    else if (WIDE.test(ch)) pad += '\u3000';
+    else pad += ch.length > 1 ? '  ' : ' ';
+  }
+  return pad;
 }

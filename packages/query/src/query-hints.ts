@@ -5,7 +5,7 @@
  */
 import type { QueryNode } from './ast.js';
 import { LEVELS } from './event.js';
-import { fieldKind } from './fields.js';
+import { fieldKind, tokenize } from './fields.js';
 import { levelFromQuery } from './levels.js';
 
 /** Lower-case operators: Kibana's KQL takes them, Lucene (and this language) searches them as words. */
@@ -98,6 +98,7 @@ export function queryHints(ast: QueryNode): string[] {
   const levelWords = new Map<string, string>();
   // `status:5*` (Kibana, where status is often a keyword): a wildcard matches strings, and nginx's status is a number here.
   const numberWildcards = new Map<string, string>();
+  const wordless = new Set<string>();
   walk(ast, (leaf) => {
     if (leaf.type === 'wildcard' && leaf.field !== null && leaf.field !== 'message') {
       const range = digitRange(leaf.pattern);
@@ -111,6 +112,8 @@ export function queryHints(ast: QueryNode): string[] {
     if ((leaf.type === 'term' || leaf.type === 'range' || leaf.type === 'wildcard') && leaf.field === '_time') time = true;
     // LogsQL's `_msg:error`: its message field is `message` here.
     if ('field' in leaf && leaf.field === '_msg') msg = true;
+    // `🚀`, `"->"`: text is searched by its words, and these have none (plan `none`): an empty answer, whatever the events hold.
+    if (leaf.type === 'term' && (leaf.field === null || fieldKind(leaf.field) === 'text') && tokenize(leaf.value).length === 0) wordless.add(leaf.value);
     if (leaf.type !== 'term' || leaf.phrase) return;
     const m = leaf.field === null ? MATCHER.exec(leaf.value) : null;
     if (LOWER_OPERATORS.has(leaf.value)) operators.add(leaf.value);
@@ -145,6 +148,9 @@ export function queryHints(ast: QueryNode): string[] {
     hints.push(`${clause}: a wildcard matches text, not numbers; if the field holds numbers, write a range (${range})`);
   }
   hints.push(...ands.values(), ...spans.values());
+  for (const value of wordless) {
+    hints.push(`${JSON.stringify(value)} holds no letter or digit, and text is searched word by word (letters and digits): it matches nothing; search a word next to it instead`);
+  }
   for (const value of levels) {
     hints.push(`"${value}" is no level: level is one of ${LEVELS.join(', ')} (or an alias such as warn, err, fatal)`);
   }

@@ -14,7 +14,8 @@
  * Exactly four digits stay a year (`2026`), as in resolveDate.
  *
  * A duration alone (`1h`, `-15m`, `1h30m`) is that long before now, as
- * VictoriaLogs reads `start=1h` and Loki `since=1h`. A time whose offset
+ * VictoriaLogs reads `start=1h` and Loki `since=1h`; date math without its
+ * `now` (`-1d/d`, the CLI's `--from -1d/d`) is read from now. A time whose offset
  * lost its `+` to URL decoding (`?from=2026-02-08T12:00:00+01:00` typed
  * into curl arrives as `…12:00:00 01:00`) is read with the `+`.
  *
@@ -30,6 +31,8 @@ const MICROSECONDS_BELOW = 1e18;
 const INTEGER_RE = /^-?\d+$/;
 const DECIMAL_SECONDS_RE = /^(-?)(\d+)\.(\d+)$/;
 const DURATION_RE = /^-?(?:\d+(?:ms|s|m|h|d|w|y))+$/;
+/** A leading minus, a number and a unit: date math without its `now`. */
+const RELATIVE_MATH_RE = /^-\d+[yMwdhHms]/;
 const DURATION_PART = /(\d+)(ms|s|m|h|d|w|y)/g;
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 365 * 86_400_000 };
 /** A date and time whose `+hh:mm` offset came through URL decoding as ` hh:mm`. */
@@ -37,7 +40,17 @@ const LOST_PLUS_RE = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)
 
 export function resolveTimeParam(text: string, opts: ResolveDateOptions): number {
   const ms = epochOrDuration(text.trim(), opts);
-  if (ms === null) return resolveDate(text, opts);
+  if (ms === null) {
+    // `-1d/d`, `-2h+30m`: a relative time with more date math than a duration (`-1h`) holds is read from now.
+    if (RELATIVE_MATH_RE.test(text.trim())) {
+      try {
+        return resolveDate(`now${text.trim()}`, opts);
+      } catch {
+        // said below, of the text as written
+      }
+    }
+    return resolveDate(text, opts);
+  }
   if (!(ms >= MIN_DATE_MS && ms <= MAX_DATE_MS)) {
     throw new QueryError('LS_QUERY_INVALID_DATE', `cannot resolve date "${text}": outside the years 0000-9999`);
   }

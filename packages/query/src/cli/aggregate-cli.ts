@@ -7,6 +7,8 @@
  */
 import { parseArgs } from 'node:util';
 import { argsErrorMessage } from './args-error.js';
+import { joinDashValues } from './join-dash-values.js';
+import { OUTPUT_FLAG, wantsJson } from './output-flag.js';
 import { explainNoValues } from './explain-empty.js';
 import { CliError, EXIT, getJson } from './client.js';
 import { TLS_FLAG_OPTIONS, clientOptions } from './client-options.js';
@@ -22,11 +24,12 @@ export const COMMON = {
   token: { type: 'string' },
   ...TLS_FLAG_OPTIONS,
   json: { type: 'boolean', default: false },
+  ...OUTPUT_FLAG,
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-export const TOP_USAGE = `usage: logship top FIELD [QUERY] [--size N] [--from now-1h] [--to now] [--server URL] [--token TOKEN] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json]`;
-export const COUNT_USAGE = `usage: logship count [QUERY] [--from now-1h] [--to now] [--server URL] [--token TOKEN] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json]`;
+export const TOP_USAGE = `usage: logship top FIELD [QUERY] [--size N] [--from now-1h] [--to now] [--server URL] [--token TOKEN] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json | --output json]`;
+export const COUNT_USAGE = `usage: logship count [QUERY] [--from now-1h] [--to now] [--server URL] [--token TOKEN] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json | --output json]`;
 
 interface TermsAnswer {
   buckets: { key: string; count: number }[];
@@ -57,10 +60,11 @@ const TOP_OPTIONS = { ...COMMON, size: { type: 'string', default: '10' } } as co
 
 export async function runTopCli(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   let parsed;
+  const args = joinDashValues(argv, TOP_OPTIONS);
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: TOP_OPTIONS });
+    parsed = parseArgs({ args, allowPositionals: true, options: TOP_OPTIONS });
   } catch (err) {
-    process.stderr.write(`${argsErrorMessage(err, argv, TOP_OPTIONS)}\n${TOP_USAGE}\n`);
+    process.stderr.write(`${argsErrorMessage(err, args, TOP_OPTIONS)}\n${TOP_USAGE}\n`);
     return EXIT.USAGE;
   }
   const { values, positionals } = parsed;
@@ -68,11 +72,12 @@ export async function runTopCli(argv: string[], out: NodeJS.WritableStream = pro
   const [field, ...rest] = positionals;
   if (!field) { process.stderr.write(`${TOP_USAGE}\n`); return EXIT.USAGE; }
   return guarded(async () => {
+    const json = wantsJson(values);
     const client = clientOptions(values);
     const params = new URLSearchParams({ type: 'terms', field, size: values.size, q: rest.join(' ') });
     setTimeParams(params, rest.join(' '), values.from, values.to);
     const ans = await getJson<TermsAnswer>(client, '/api/v1/aggregate', params);
-    if (values.json) {
+    if (json) {
       out.write(`${JSON.stringify(ans)}\n`);
     } else {
       const width = Math.max(5, ...ans.buckets.map((b) => String(b.count).length));
@@ -87,15 +92,17 @@ export async function runTopCli(argv: string[], out: NodeJS.WritableStream = pro
 
 export async function runCountCli(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   let parsed;
+  const args = joinDashValues(argv, COMMON);
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: COMMON });
+    parsed = parseArgs({ args, allowPositionals: true, options: COMMON });
   } catch (err) {
-    process.stderr.write(`${argsErrorMessage(err, argv, COMMON)}\n${COUNT_USAGE}\n`);
+    process.stderr.write(`${argsErrorMessage(err, args, COMMON)}\n${COUNT_USAGE}\n`);
     return EXIT.USAGE;
   }
   const { values, positionals } = parsed;
   if (values.help) { out.write(`${COUNT_USAGE}\n`); return EXIT.OK; }
   return guarded(async () => {
+    const json = wantsJson(values);
     const client = clientOptions(values);
     const params = new URLSearchParams({ q: positionals.join(' '), limit: '1' });
     setTimeParams(params, positionals.join(' '), values.from, values.to);
@@ -108,7 +115,7 @@ export async function runCountCli(argv: string[], out: NodeJS.WritableStream = p
       const h = await getJson<{ buckets: { count: number }[] }>(client, '/api/v1/aggregate', hist);
       total = { value: h.buckets.reduce((sum, b) => sum + b.count, 0), relation: 'eq' };
     }
-    out.write(values.json ? `${JSON.stringify(total)}\n` : `${total.relation === 'gte' ? '≥' : ''}${total.value}\n`);
+    out.write(json ? `${JSON.stringify(total)}\n` : `${total.relation === 'gte' ? '≥' : ''}${total.value}\n`);
     if (total.value === 0) await explainNothing(client, positionals.join(' '), null, ans.range);
     return total.value > 0 ? EXIT.OK : EXIT.NO_MATCH;
   });

@@ -33,3 +33,11 @@ test('a --server or LOGSHIP_URL without http:// or https:// is a usage error say
   assert.throws(() => clientOptions({ server: 'ftp://logs:7700' }, {}), (e: unknown) => e instanceof CliError && /write http:\/\/logs:7700 /.test(e.message));
   assert.equal(clientOptions({ server: 'http://[::1]:7700' }, {}).server, 'http://[::1]:7700');
 });
+
+test('LOGSHIP_URL and LOGSHIP_TOKEN set but empty (LOGSHIP_URL= in a script) are unset: the local server, no token', () => {
+  // Before: LOGSHIP_URL "" is not an http:// or https:// address, a usage error.
+  assert.deepEqual(clientOptions({}, { LOGSHIP_URL: '', LOGSHIP_TOKEN: '' }), { server: 'http://127.0.0.1:7700', token: undefined });
+  // The environment given is the one read (it was process.env for the URL).
+  assert.equal(clientOptions({}, { LOGSHIP_URL: 'https://logs:7700' }).server, 'https://logs:7700');
+  assert.equal(clientOptions({ server: 'http://x:1' }, { LOGSHIP_URL: 'https://logs:7700' }).server, 'http://x:1');
+});

@@ -40,8 +40,8 @@ export function clientOptions(values: ClientFlags, env: NodeJS.ProcessEnv = proc
     tls.key = read('--key-file', keyFile);
   }
   return {
-    server: serverUrl(values.server ?? defaultServer(), values.server !== undefined ? '--server' : 'LOGSHIP_URL'),
-    token: values.token ?? env.LOGSHIP_TOKEN,
+    server: serverUrl(values.server ?? defaultServer(env), values.server !== undefined ? '--server' : 'LOGSHIP_URL'),
+    token: values.token ?? (env.LOGSHIP_TOKEN || undefined),
     ...(Object.keys(tls).length > 0 ? { tls } : {}),
   };
 }

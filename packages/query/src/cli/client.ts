@@ -1,5 +1,7 @@
 import { request as nodeHttpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
+import { CLI_WORDS, backwardsRange } from '../http/backwards-range.js';
+import { cutAnswerMessage, noAnswerMessage, notLogshipMessage } from './client-errors.js';
 
 /**
  * A small HTTP client for the query API, shared by the CLI commands. It
@@ -12,8 +14,10 @@ export const EXIT = Object.freeze({
   NO_MATCH: 1,
   /** The user's mistake: bad flag, bad query (syntax error with caret). */
   USAGE: 2,
-  /** The server could not be reached or failed. */
+  /** The server answered with a refusal or a failure (401, 403, 429, 5xx), or what answered is not logship. */
   SERVER: 3,
+  /** No answer: the connection was refused, the host is unknown, TLS failed, or it broke before the answer was whole. */
+  UNREACHABLE: 4,
 });
 
 export class CliError extends Error {
@@ -30,12 +34,17 @@ export interface ClientOptions {
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
 }
 
-export function defaultServer(): string {
-  return process.env.LOGSHIP_URL ?? 'http://127.0.0.1:7700';
+/**
+ * LOGSHIP_URL, else the local server. Set but empty (`LOGSHIP_URL=` in a
+ * script, an unset CI variable) is unset, as for the TLS variables: it was a
+ * usage error, `LOGSHIP_URL "" is not an http:// or https:// address`.
+ */
+export function defaultServer(env: NodeJS.ProcessEnv = process.env): string {
+  return env.LOGSHIP_URL || 'http://127.0.0.1:7700';
 }
 
 interface ErrorBody {
-  error?: { code?: string; message?: string; caret?: string; param?: string; maximum?: number };
+  error?: { code?: string; message?: string; caret?: string; param?: string; maximum?: number; from?: unknown; to?: unknown; to_default?: unknown };
 }
 
 /** The API's parameter a command's flag is sent as, where the names differ (`stats --by F --size N` is by_size). */
@@ -61,10 +70,30 @@ export async function getJson<T>(opts: ClientOptions, path: string, params: URLS
       body: JSON.stringify(Object.fromEntries([...params].map(([k, v]) => [k, INTEGER_PARAMS.has(k) ? Number(v) : v]))),
     })
     : await request(opts, url);
-  const text = await res.text();
-  if (!res.ok) throw errorFromBody(res.status, text);
-  return JSON.parse(text) as T;
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (err) {
+    throw new CliError(cutAnswerMessage(opts.server, err), EXIT.UNREACHABLE);
+  }
+  if (!res.ok) throw errorFromBody(res.status, text, opts.server);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  // A 200 that is not logship's (a web server's page, a proxy's login form)
+  // threw a SyntaxError that the bin printed as exit 1, "nothing found".
+  // Search and aggregate answers always state their range.
+  if (body === null || typeof body !== 'object' || (RANGED_ROUTES.has(path) && typeof (body as { range?: unknown }).range !== 'object')) {
+    throw new CliError(notLogshipMessage(opts.server, res.status, text), EXIT.SERVER);
+  }
+  return body as T;
 }
+
+/** Routes whose every answer carries `range`. */
+const RANGED_ROUTES = new Set(['/api/v1/search', '/api/v1/aggregate']);
 
 export async function request(opts: ClientOptions, pathAndQuery: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
@@ -74,12 +103,9 @@ export async function request(opts: ClientOptions, pathAndQuery: string, init: R
     if (opts.tls && url.startsWith('https:')) return await httpsRequest(url, { ...init, headers }, opts.tls);
     return await fetch(url, { ...init, headers });
   } catch (err) {
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause ?? (err as { code?: string; message?: string });
-    throw new CliError(
-      `cannot reach the logship server at ${opts.server} (${cause.code ?? cause.message ?? (err as Error).message}); ` +
-        'is `logship serve` running? Set --server or LOGSHIP_URL (and --ca-file for a private CA).',
-      EXIT.SERVER,
-    );
+    // An abort (Ctrl-C during --follow) is the caller's own.
+    if (init.signal?.aborted) throw err;
+    throw new CliError(noAnswerMessage(opts.server, err), EXIT.UNREACHABLE);
   }
 }
 
@@ -108,7 +134,15 @@ function httpsRequest(url: string, init: RequestInit & { headers: Headers }, tls
   });
 }
 
-export function errorFromBody(status: number, text: string): CliError {
+/** Said after a 401 or 403, by the server's code: what to pass. */
+const AUTH_HINTS: Record<string, string> = {
+  LS_AUTH_MISSING_TOKEN: 'pass --token TOKEN (or set LOGSHIP_TOKEN), a token with the read scope',
+  LS_AUTH_INVALID_TOKEN: 'the server does not know the token of --token (or LOGSHIP_TOKEN); check it against auth.tokens',
+  LS_AUTH_FORBIDDEN_SCOPE: 'use a token with the read scope in --token (or LOGSHIP_TOKEN)',
+};
+
+/** The CliError of an answer that is not 2xx; `server` names where it came from when it is not logship's. */
+export function errorFromBody(status: number, text: string, server = 'the server'): CliError {
   let body: ErrorBody = {};
   try {
     body = JSON.parse(text) as ErrorBody;
@@ -119,16 +153,18 @@ export function errorFromBody(status: number, text: string): CliError {
   if (typeof e?.code !== 'string') {
     // Every logship error carries a code: this answer is from something else
     // (a wrong --server, a proxy's error page), not a mistake in the query.
-    const first = text.trim().split('\n')[0]?.slice(0, 200) ?? '';
-    return new CliError(
-      `error ${status} without a logship error (${first || 'empty body'}); is --server (or LOGSHIP_URL) a logship server's address?`,
-      EXIT.SERVER,
-    );
+    return new CliError(notLogshipMessage(server, status, text), EXIT.SERVER);
   }
   let message = e.message ?? '';
+  // The range's refusal names the API's parameters; said with the flags the user wrote.
+  if (e.code === 'LS_API_BAD_RANGE' && typeof e.from === 'string' && typeof e.to === 'string') {
+    message = `the time range is backwards: ${backwardsRange(e.from, e.to, e.to_default === true, CLI_WORDS)}`;
+  }
   // `stats … --by level --size 500`: the server names its by_size, which the user never wrote.
   const flag = typeof e.param === 'string' ? FLAG_OF_PARAM[e.param] : undefined;
   if (flag !== undefined && typeof e.maximum === 'number') message += ` (${flag} ${e.maximum} at most)`;
+  const hint = AUTH_HINTS[e.code];
+  if (hint !== undefined && (status === 401 || status === 403)) message += `; ${hint}`;
   const caret = e.caret ? `\n${e.caret}` : '';
   const exitCode = status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 429 ? EXIT.USAGE : EXIT.SERVER;
   return new CliError(`error ${status} [${e.code}]: ${message}${caret}`, exitCode);

@@ -70,3 +70,11 @@ test('status:500..599 and LogsQL\'s level:in(error, warning) — one value here:
   ]);
   assert.deepEqual(queryHints(parse('path:/a..b version:1.2.3')), []);
 });
+
+test('a text value with no letter or digit (an emoji, an arrow): said to match nothing, not left as an unexplained empty answer', () => {
+  const said = (v: string) => `${JSON.stringify(v)} holds no letter or digit, and text is searched word by word (letters and digits): it matches nothing; search a word next to it instead`;
+  assert.deepEqual(queryHints(parse('🚀')), [said('🚀')]);
+  assert.deepEqual(queryHints(parse('message:"->" AND host:web-1')), [said('->')]);
+  // A word, a keyword field's value, and a word beside the emoji are searched as written: no hint.
+  assert.deepEqual(queryHints(parse('"🚀 launched" host:🚀 launched')), []);
+});

@@ -33,6 +33,14 @@ export async function follow(
 ): Promise<void> {
   let lastId: string | undefined = after;
   let failures = 0;
+  // Retries went on for two minutes without a word: the terminal looked
+  // like a quiet stream while the server was gone. Said once per outage.
+  let down = false;
+  const lost = (why: string) => {
+    if (down) return;
+    down = true;
+    process.stderr.write(`the stream of new events stopped: ${why}\nreconnecting (Ctrl-C to stop)\n`);
+  };
   while (!signal.aborted) {
     const headers: Record<string, string> = { accept: 'text/event-stream' };
     if (lastId) headers['last-event-id'] = lastId;
@@ -42,17 +50,23 @@ export async function follow(
     } catch (err) {
       if (signal.aborted) return;
       if (++failures > 30) throw err;
+      lost(err instanceof Error ? err.message : String(err));
       await new Promise((r) => setTimeout(r, Math.min(1000 * failures, 5000)));
       continue;
     }
     if (!res.ok) {
-      const err = errorFromBody(res.status, await res.text());
+      const err = errorFromBody(res.status, await res.text().catch(() => ''), client.server);
       if (err.exitCode === EXIT.USAGE) throw err;
       if (++failures > 30) throw err;
+      lost(err.message);
       await new Promise((r) => setTimeout(r, 2000));
       continue;
     }
     failures = 0;
+    if (down) {
+      down = false;
+      process.stderr.write('reconnected: what was committed meanwhile follows\n');
+    }
     try {
       for await (const frame of sseFrames(res.body!)) {
         // The furthest position up to now, not the last: after an event

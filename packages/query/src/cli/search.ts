@@ -1,10 +1,11 @@
 /**
  * `logship search QUERY [--server URL] [--from now-1h] [--to now] [--limit N]
- *                       [--sort desc|asc] [--fields a,b|*] [--json] [--follow] [--token T]`
+ *                       [--sort desc|asc] [--fields a,b|*] [--json | --output json] [--follow] [--token T]`
  *
  * Prints matching events readably (colored on a terminal) or as NDJSON with
  * --json. Exit codes: 0 found, 1 nothing found, 2 usage or query mistake
- * (syntax errors show a caret under the mistake), 3 server unreachable/failed,
+ * (syntax errors show a caret under the mistake), 3 the server refused or
+ * failed, 4 no answer (unreachable, TLS: cli/client-errors.ts),
  * 141 when the reader closed the pipe (the bin's exitWhenReaderCloses, in
  * packages/ingest/src/cli/cli-io.ts).
  */
@@ -12,10 +13,13 @@ import { parseArgs } from 'node:util';
 import { CliError, EXIT, getJson, type ClientOptions } from './client.js';
 import { TLS_FLAG_OPTIONS, TLS_FLAG_USAGE, clientOptions } from './client-options.js';
 import { argsErrorMessage } from './args-error.js';
+import { joinDashValues } from './join-dash-values.js';
+import { OUTPUT_FLAG, OUTPUT_FLAG_USAGE, wantsJson } from './output-flag.js';
 import { explainEmpty } from './explain-empty.js';
 import { follow, tailPosition } from './follow.js';
 import { formatEvent } from './format-event.js';
 import { setTimeParams } from './time-params.js';
+import { canonicalSort } from '../http/sort-param.js';
 
 interface SearchAnswer {
   hits: Record<string, unknown>[];
@@ -27,14 +31,15 @@ interface SearchAnswer {
 export const SEARCH_USAGE = `usage: logship search QUERY [options]
 
   --server URL      logship server (default $LOGSHIP_URL or http://127.0.0.1:7700)
-  --from EXPR       start: ISO date or date math (default: the query's own
-                    @timestamp range, else now-1h)
+  --from EXPR       start: ISO date or date math, -1h for now-1h (default:
+                    the query's own @timestamp range, else now-1h)
   --to EXPR         end (default: the query's own @timestamp range, else now)
   --limit N         at most N events (default 100)
   --sort desc|asc   newest first (default) or oldest first
   --fields LIST     extra fields to show, comma-separated, or * for all;
                     with --json, the only fields printed (and @timestamp, event.id)
   --json            one JSON event per line (for pipes)
+${OUTPUT_FLAG_USAGE}
   --follow, -f      after the results, stream new matching events until Ctrl-C
   --token TOKEN     read token (default $LOGSHIP_TOKEN)
 ${TLS_FLAG_USAGE}
@@ -46,8 +51,9 @@ and level values that are no level, and names fields that no
 event in the range has (with the nearest known name).
 More found than shown: "showing N of M" on stderr.
 
-exit codes: 0 found, 1 nothing found, 2 usage or query error, 3 server error,
-141 output cut short by its reader (| head)`;
+exit codes: 0 found, 1 nothing found, 2 usage or query error, 3 the server
+refused or failed, 4 the server could not be reached, 141 output cut short
+by its reader (| head)`;
 
 const SEARCH_OPTIONS = {
     server: { type: 'string' },
@@ -57,6 +63,7 @@ const SEARCH_OPTIONS = {
     sort: { type: 'string', default: 'desc' },
     fields: { type: 'string' },
     json: { type: 'boolean', default: false },
+    ...OUTPUT_FLAG,
     follow: { type: 'boolean', short: 'f', default: false },
     token: { type: 'string' },
     ...TLS_FLAG_OPTIONS,
@@ -69,14 +76,15 @@ const FOLLOW_BACKLOG = 1000;
 export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   let values;
   let positionals;
+  const args = joinDashValues(argv, SEARCH_OPTIONS);
   try {
     ({ values, positionals } = parseArgs({
-      args: argv,
+      args,
       allowPositionals: true,
       options: SEARCH_OPTIONS,
     }));
   } catch (err) {
-    process.stderr.write(`${argsErrorMessage(err, argv, SEARCH_OPTIONS)}\n\n${SEARCH_USAGE}\n`);
+    process.stderr.write(`${argsErrorMessage(err, args, SEARCH_OPTIONS)}\n\n${SEARCH_USAGE}\n`);
     return EXIT.USAGE;
   }
   if (values.help) {
@@ -88,28 +96,32 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
     process.stderr.write(`--limit must be a positive whole number, not "${values.limit}"\n`);
     return EXIT.USAGE;
   }
-  if (values.sort !== 'desc' && values.sort !== 'asc') {
+  // `--sort ASC`, as Elasticsearch and Kibana users write it.
+  const sort = canonicalSort(values.sort);
+  if (sort === null) {
     process.stderr.write(`--sort is desc or asc, not "${values.sort}"\n`);
     return EXIT.USAGE;
   }
   const q = positionals.join(' ');
   let client: ClientOptions;
+  let json: boolean;
   try {
+    json = wantsJson(values);
     client = clientOptions(values);
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     return EXIT.USAGE;
   }
-  const params = new URLSearchParams({ q, sort: values.sort });
+  const params = new URLSearchParams({ q, sort });
   setTimeParams(params, q, values.from, values.to);
   const fields = values.fields ? values.fields.split(',').map((f) => f.trim()).filter(Boolean) : [];
   // --json prints what the server sends: with --fields, only those (and @timestamp, event.id).
-  if (values.json && fields.length > 0 && !fields.includes('*')) params.set('fields', fields.join(','));
-  const color = !values.json && (out as NodeJS.WriteStream).isTTY === true && !process.env.NO_COLOR;
+  if (json && fields.length > 0 && !fields.includes('*')) params.set('fields', fields.join(','));
+  const color = !json && (out as NodeJS.WriteStream).isTTY === true && !process.env.NO_COLOR;
   let printed = 0;
   let cursor: string | null = null;
   const print = (hit: Record<string, unknown>) =>
-    out.write(values.json ? `${JSON.stringify(hit)}\n` : `${formatEvent(hit, { color, fields })}\n`);
+    out.write(json ? `${JSON.stringify(hit)}\n` : `${formatEvent(hit, { color, fields })}\n`);
   try {
     if (values.follow) {
       // Like `tail -f`: the last N matching events oldest first, then live.

@@ -7,13 +7,15 @@
  */
 import { parseArgs } from 'node:util';
 import { argsErrorMessage } from './args-error.js';
+import { joinDashValues } from './join-dash-values.js';
+import { wantsJson } from './output-flag.js';
 import { EXIT, getJson } from './client.js';
 import { clientOptions } from './client-options.js';
 import { COMMON, explainNothing, guarded } from './aggregate-cli.js';
 import { setTimeParams } from './time-params.js';
 
 export const STATS_USAGE =
-  'usage: logship stats FIELD [QUERY] [--by FIELD] [--size N] [--percents 50,95,99] [--from now-1h] [--to now] [--server URL] [--token TOKEN] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json]';
+  'usage: logship stats FIELD [QUERY] [--by FIELD] [--size N] [--percents 50,95,99] [--from now-1h] [--to now] [--server URL] [--token TOKEN] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json | --output json]';
 
 interface Stats { count: number; min: number | null; max: number | null; avg: number | null; sum: number; range?: { from: string; to: string } }
 interface Percentiles { count: number; values: Record<string, number | null> }
@@ -31,14 +33,15 @@ const STATS_OPTIONS = {
 
 export async function runStatsCli(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   let parsed;
+  const args = joinDashValues(argv, STATS_OPTIONS);
   try {
     parsed = parseArgs({
-      args: argv,
+      args,
       allowPositionals: true,
       options: STATS_OPTIONS,
     });
   } catch (err) {
-    process.stderr.write(`${argsErrorMessage(err, argv, STATS_OPTIONS)}\n${STATS_USAGE}\n`);
+    process.stderr.write(`${argsErrorMessage(err, args, STATS_OPTIONS)}\n${STATS_USAGE}\n`);
     return EXIT.USAGE;
   }
   const { values, positionals } = parsed;
@@ -46,6 +49,7 @@ export async function runStatsCli(argv: string[], out: NodeJS.WritableStream = p
   const [field, ...rest] = positionals;
   if (!field) { process.stderr.write(`${STATS_USAGE}\n`); return EXIT.USAGE; }
   return guarded(async () => {
+    const json = wantsJson(values);
     const client = clientOptions(values);
     const q = rest.join(' ');
     const ask = <T>(extra: Record<string, string>): Promise<T> => {
@@ -60,7 +64,7 @@ export async function runStatsCli(argv: string[], out: NodeJS.WritableStream = p
       const [stats, pct] = await Promise.all([ask<Stats>({ type: 'stats' }), ask<Percentiles>({ type: 'percentiles', percents: values.percents })]);
       rows = [{ key: null, events: stats.count, stats, pct: pct.values }];
       range = stats.range;
-      if (values.json) out.write(`${JSON.stringify({ field, ...figures(stats), percentiles: pct.values })}\n`);
+      if (json) out.write(`${JSON.stringify({ field, ...figures(stats), percentiles: pct.values })}\n`);
     } else {
       const [stats, pct] = await Promise.all([
         ask<Grouped<Stats>>({ type: 'stats' }),
@@ -72,11 +76,11 @@ export async function runStatsCli(argv: string[], out: NodeJS.WritableStream = p
       rows = stats.groups.map((g) => ({ key: g.key, events: g.count, stats: g.result, pct: byKey.get(g.key) ?? {} }));
       leftOver = { other: stats.other_count, missing: stats.missing_count };
       range = stats.range;
-      if (values.json) {
+      if (json) {
         out.write(`${JSON.stringify({ field, by: values.by, groups: rows.map((r) => ({ key: r.key, events: r.events, ...figures(r.stats), percentiles: r.pct })), other_count: stats.other_count, missing_count: stats.missing_count })}\n`);
       }
     }
-    if (!values.json) out.write(table(rows, values.by ?? null, values.percents.split(',').map((p) => p.trim()), leftOver));
+    if (!json) out.write(table(rows, values.by ?? null, values.percents.split(',').map((p) => p.trim()), leftOver));
     const found = rows.some((r) => r.stats.count > 0);
     // No groups: the query or the --by field is what is missing; else FIELD.
     if (!found) await explainNothing(client, q, rows.length === 0 && values.by !== undefined ? values.by : field, range);

@@ -30,9 +30,11 @@ export function setTimeParams(params: URLSearchParams, q: string, from: string |
     return;
   }
   // `--to` alone: the hour before it (`--to now-2h` is now-3h..now-2h), not
-  // now-1h, which would lie after it.
+  // now-1h, which would lie after it; a `--to` ahead of now (`now+1h`) keeps
+  // the hour before now, not the hour before it, which held nothing yet.
   try {
-    params.set('from', String(resolveTimeParam(to, { now: Date.now(), roundUp: true }) - CLI_DEFAULT_WINDOW_MS));
+    const now = Date.now();
+    params.set('from', String(Math.min(resolveTimeParam(to, { now, roundUp: true }), now) - CLI_DEFAULT_WINDOW_MS));
   } catch {
     // A `to` the server will refuse anyway (with its own message).
   }

@@ -27,7 +27,7 @@ test('a --server that is not logship: exit 3 and one line saying so, not exit 2 
   }
   assert.equal(status, EXIT.SERVER);
   const err = written.join('');
-  assert.match(err, /^error 404 without a logship error \(<!DOCTYPE HTML>\); is --server \(or LOGSHIP_URL\) a logship server's address\?\n$/);
+  assert.equal(err, `error [LS_CLIENT_NOT_LOGSHIP]: the answer from ${url} is not a logship answer (HTTP 404: <!DOCTYPE HTML>); is --server (or LOGSHIP_URL) a logship server's address?\n`);
 });
 
 test('errorFromBody: logship errors keep their code, caret and exit code', () => {
@@ -36,7 +36,7 @@ test('errorFromBody: logship errors keep their code, caret and exit code', () =>
   assert.equal(e.exitCode, EXIT.USAGE);
   assert.equal(errorFromBody(503, JSON.stringify({ error: { code: 'LS_API_TOO_MANY_QUERIES', message: 'busy' } })).exitCode, EXIT.SERVER);
   assert.equal(errorFromBody(401, JSON.stringify({ error: { code: 'LS_AUTH_MISSING_TOKEN', message: 'token' } })).exitCode, EXIT.SERVER);
-  assert.equal(errorFromBody(502, 'Bad Gateway').message, "error 502 without a logship error (Bad Gateway); is --server (or LOGSHIP_URL) a logship server's address?");
+  assert.equal(errorFromBody(502, 'Bad Gateway', 'http://logs:7700').message, "error [LS_CLIENT_NOT_LOGSHIP]: the answer from http://logs:7700 is not a logship answer (HTTP 502: Bad Gateway); is --server (or LOGSHIP_URL) a logship server's address?");
 });
 
 test('stats --by F --size 500: the refusal of by_size names the flag the user wrote, --size, and its maximum', async () => {

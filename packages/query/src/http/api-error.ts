@@ -7,6 +7,8 @@
  */
 import { CodedError, defineError, type ErrorFactory } from '../define-error.js';
 import { DEFAULT_LIMITS } from '../limits.js';
+import { API_WORDS, backwardsRange } from './backwards-range.js';
+import { peerParamHint } from './peer-params.js';
 
 export class ApiError extends CodedError {
   readonly details: Record<string, unknown>;
@@ -25,7 +27,7 @@ export class ApiError extends CodedError {
 const API = {
   badRequest: defineError('LS_API_BAD_REQUEST', '%s', 400),
   badTime: defineError('LS_API_BAD_TIME', '"%s" is not a date or date math expression (%s): %s', 400),
-  badRange: defineError('LS_API_BAD_RANGE', '"from" (%s) is after "to" (%s)', 400),
+  badRange: defineError('LS_API_BAD_RANGE', 'the time range is backwards: %s', 400),
   unknownSavedQuery: defineError('LS_API_UNKNOWN_SAVED_QUERY', 'no saved query named "%s"', 404),
   contextNotFound: defineError('LS_CONTEXT_NOT_FOUND', 'no event with event.id "%s" at %s', 404),
   badAggregation: defineError('LS_API_BAD_AGGREGATION', '%s', 400),
@@ -56,7 +58,9 @@ export const API_ERROR_CODES: Readonly<Record<string, number | null>> = Object.f
 
 export const apiErrors = {
   badTime: (param: string, value: string, reason: string) => new ApiError(API.badTime, [param, value, reason], { param, value }),
-  badRange: (from: string, to: string) => new ApiError(API.badRange, [from, to], { from, to }),
+  /** `to_default`: the request gave no `to` (now), and `from` is in the future. */
+  badRange: (from: string, to: string, toDefaulted: boolean) =>
+    new ApiError(API.badRange, [backwardsRange(from, to, toDefaulted, API_WORDS)], { from, to, ...(toDefaulted ? { to_default: true } : {}) }),
   unknownSavedQuery: (name: string) => new ApiError(API.unknownSavedQuery, [name], { name }),
   contextNotFound: (id: string, ts: string) => new ApiError(API.contextNotFound, [id, ts], { id, ts }),
   badRequest: (message: string) => new ApiError(API.badRequest, [message]),
@@ -127,7 +131,8 @@ export function validationRefusal(err: { message: string; validation?: unknown; 
     return apiErrors.badRequest(allowed === null ? err.message : `${err.message}: ${allowed.join(', ')}`);
   }
   const where = typeof err.validationContext === 'string' ? err.validationContext : 'the request';
-  return apiErrors.badRequest(`${where} has a parameter this route does not take: ${JSON.stringify(unknown)} (${err.message})`);
+  const peer = peerParamHint(unknown);
+  return apiErrors.badRequest(`${where} has a parameter this route does not take: ${JSON.stringify(unknown)} (${err.message})${peer === null ? '' : `; ${peer}`}`);
 }
 
 /**

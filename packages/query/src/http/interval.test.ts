@@ -26,3 +26,17 @@ test('an explicit interval with more than 10,000 buckets is refused', () => {
   assert.equal(resolveInterval('1m', DAY), 60_000);
   assert.throws(() => resolveInterval('1s', DAY), (err: unknown) => (err as { code?: string }).code === 'LS_API_BAD_REQUEST');
 });
+
+test('AUTO, 1H, 30S (any case, as Elasticsearch reads a fixed interval) are taken; 1M, 1y (its calendar intervals) are refused saying so, not read as a minute', () => {
+  // Before: each a 400, `interval "1H" is not like 30s, 1m, 1h, 1d or auto`.
+  assert.equal(resolveInterval('AUTO', DAY), resolveInterval('auto', DAY));
+  assert.equal(resolveInterval('1H', DAY), 3_600_000);
+  assert.equal(resolveInterval('30S', DAY), 30_000);
+  assert.equal(resolveInterval('1D', 30 * DAY), DAY);
+  assert.equal(resolveInterval('1m', DAY), 60_000, 'm stays a minute');
+  for (const calendar of ['1M', 'month', '1y', '1q']) {
+    assert.throws(() => resolveInterval(calendar, 400 * DAY), (err: unknown) =>
+      (err as { code?: string }).code === 'LS_API_BAD_REQUEST' && /is a calendar interval .*intervals here are fixed: 30d/.test((err as Error).message), calendar);
+  }
+  assert.throws(() => resolveInterval('1x', DAY), /is not like 30s, 1m, 1h, 1d or auto/);
+});

@@ -11,19 +11,26 @@ const NICE_MS = [
 ];
 
 /**
- * `30s`, `1m`, `1h`, `1d`… → milliseconds; `auto` (or nothing) picks the
+ * `30s`, `1m`, `1h`, `1d`… (any case but `M`) → milliseconds; `auto` (or nothing) picks the
  * smallest round interval that gives at most `maxBuckets` buckets over the
  * range, like Kibana's auto interval.
  */
 export function resolveInterval(text: string | undefined, rangeMs: number, maxBuckets = 120): number {
-  if (text === undefined || text === '' || text === 'auto') {
+  // `AUTO`, `1H`: Elasticsearch reads a fixed interval's unit in any case,
+  // but `M` is its calendar month (`calendar_interval: 1M`), never minutes.
+  const calendar = text === undefined ? null : /^\d*\s*(M|q|Q|y|Y|month|quarter|year)$/.exec(text.trim());
+  if (calendar) {
+    throw apiErrors.badRequest(`interval "${text}" is a calendar interval (months, quarters, years: Elasticsearch's calendar_interval); intervals here are fixed: 30d, 1w, 1d, 1h, 1m (a minute), 30s or auto`);
+  }
+  const given = text?.trim().toLowerCase();
+  if (given === undefined || given === '' || given === 'auto') {
     for (const ms of NICE_MS) if (rangeMs / ms <= maxBuckets) return ms;
     // Past a week: whole weeks, as many as keep the bucket count in bounds
     // (every bucket of the range is returned, empty ones too).
     const week = NICE_MS[NICE_MS.length - 1]!;
     return Math.max(1, Math.ceil(rangeMs / maxBuckets / week)) * week;
   }
-  const m = /^(\d+)(ms|s|m|h|d|w)$/.exec(text);
+  const m = /^(\d+)(ms|s|m|h|d|w)$/.exec(given);
   if (!m) throw apiErrors.badRequest(`interval "${text}" is not like 30s, 1m, 1h, 1d or auto`);
   const ms = Number(m[1]) * UNIT_MS[m[2]!]!;
   if (ms <= 0) throw apiErrors.badRequest('interval must be positive');

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { QueryNode } from '../ast.js';
 import { apiErrors } from './api-error.js';
 import type { QueryCompiler } from './query-compiler.js';
+import { canonicalSortParam } from './sort-param.js';
 import { SEARCH_PARAMS_SCHEMA, SEARCH_RESPONSE_SCHEMA, type SearchHandler, type SearchParams } from './search-route.js';
 
 export interface SavedQueryRouteOptions {
@@ -33,6 +34,7 @@ export function registerSavedQueryRoutes(app: FastifyInstance, opts: SavedQueryR
       querystring: SEARCH_PARAMS_SCHEMA,
       response: SEARCH_RESPONSE_SCHEMA,
     },
+    preValidation: canonicalSortParam,
   }, async (req) => {
     const { name } = req.params;
     const text = opts.saved.get(name);

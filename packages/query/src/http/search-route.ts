@@ -7,6 +7,7 @@ import type { QueryCompiler } from './query-compiler.js';
 import { refuseQueryString, typedJsonBody } from './json-body.js';
 import { apiErrors } from './api-error.js';
 import type { QueryGate } from './query-gate.js';
+import { canonicalSortParam } from './sort-param.js';
 
 export interface SearchRouteOptions {
   reader: LogReader;
@@ -40,7 +41,7 @@ export const SEARCH_PARAMS_SCHEMA = {
     },
     to: { ...TIME_PARAM, description: "End of the time range, inclusive (default: the query's own @timestamp bound, else now)" },
     limit: { type: 'integer', minimum: 1, description: 'Maximum hits (default 100; over the server\'s maximum, 10,000, is a 400: page on with cursor)' },
-    sort: { type: 'string', enum: ['desc', 'asc'], description: 'By @timestamp (default desc: newest first)' },
+    sort: { type: 'string', enum: ['desc', 'asc'], description: 'By @timestamp (default desc: newest first); any case, and @timestamp:desc, are taken' },
     fields: {
       anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
       description: 'Projection: comma-separated field names to return (with @timestamp and event.id); * for every field (the default)',
@@ -110,11 +111,12 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
   app.get<{ Querystring: SearchParams }>('/api/v1/search', {
     ...common,
     schema: { ...common.schema, querystring: SEARCH_PARAMS_SCHEMA, summary: 'Search events' },
+    preValidation: canonicalSortParam,
   }, (req) => handler(req.query, opts.compile(req.query.q ?? '')));
   app.post<{ Body: SearchParams }>('/api/v1/search', {
     ...common,
     schema: { ...common.schema, body: SEARCH_PARAMS_SCHEMA, summary: 'Search events (parameters as JSON body)' },
-    preValidation: refuseQueryString,
+    preValidation: [refuseQueryString, canonicalSortParam],
     validatorCompiler: typedJsonBody,
   }, (req) => {
     const params = req.body ?? {};

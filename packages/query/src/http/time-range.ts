@@ -36,14 +36,19 @@ export function resolveTimeRange(
   else if (own.from !== null) resolvedFrom = own.from;
   else if (own.to !== null) resolvedFrom = 0;
   // The default window ends at the request's `to` (`to=now-2h`: the 15
-  // minutes before it), not at now, where it would lie after `to`.
-  else resolvedFrom = resolveOne('from', defaultFrom, given(to) ? resolvedTo : now, false);
+  // minutes before it), not at now, where it would lie after `to`; a `to`
+  // ahead of now (`to=now+1h`, for clocks running ahead) keeps it at now,
+  // where it lay wholly in the future and answered nothing.
+  else resolvedFrom = resolveOne('from', defaultFrom, given(to) ? Math.min(resolvedTo, now) : now, false);
   const resolved = { from: clamp(resolvedFrom), to: clamp(resolvedTo) };
   if (resolved.from > resolved.to) {
-    // A range the request gave wrong way round is the caller's mistake. One
+    // A range the request gave wrong way round is the caller's mistake, and
+    // so is a `from` after the `to` it left to default to now (`from=now+1h`
+    // for now-1h): that was an empty range answered 200 with nothing. One
     // side from the query that misses the other: the query (still applied
     // in full) matches nothing there, which an empty answer says.
-    if (given(from) && given(to)) throw apiErrors.badRange(fromText, toText);
+    if (given(from) && given(to)) throw apiErrors.badRange(fromText, toText, false);
+    if (given(from) && own.to === null) throw apiErrors.badRange(fromText, toText, true);
     if (given(to)) resolved.from = resolved.to;
     else resolved.to = resolved.from;
   }

@@ -18,12 +18,18 @@ export interface QueryApiApp {
   feed: LocalLiveFeed;
 }
 
-export async function queryApiApp(events: readonly LogEvent[], opts: Partial<QueryApiOptions> = {}): Promise<QueryApiApp> {
+/** `https`: a key and certificate (PEM) to serve HTTPS with, as the server's `tls` does. */
+export async function queryApiApp(
+  events: readonly LogEvent[],
+  opts: Partial<QueryApiOptions> = {},
+  https?: { key: Buffer; cert: Buffer },
+): Promise<QueryApiApp> {
   const reader = new MemoryLogReader(events);
   const feed = new LocalLiveFeed();
   // As the server builds it: a misspelt parameter is an error, not dropped;
   // path parameters (field names) as long as a query.
-  const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false } }, routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH } });
+  const options = { logger: false, ajv: { customOptions: { removeAdditional: false } }, routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH } };
+  const app = (https ? Fastify({ ...options, https }) : Fastify(options)) as unknown as FastifyInstance;
   await app.register(queryApiPlugin, { reader, now: () => API_NOW, feed, ...opts });
   await app.ready();
   return { app, reader, feed };
