@@ -11,6 +11,7 @@ import { storeError } from '../store/store-error.js';
 import { dataDirAdvice } from '../store/data-dir-advice.js';
 import { checkPartitionFiles, damagedPartitionFiles } from '../sqlite/partition-folder.js';
 import { blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-format.js';
+import { checkListeners } from './check-listeners.js';
 
 /**
  * `logship serve --check`: everything the server checks before it serves,
@@ -18,8 +19,8 @@ import { blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-f
  * check config` or Loki's `-verify-config`; the systemd unit runs it as
  * ExecStartPre, so a broken config is reported by `systemctl start`). The
  * config was loaded and its queries compiled by loadServerConfig; this adds
- * the listen policy, the TLS files, the rule files and whether the data
- * folder can be written. Throws the coded error the start would; returns
+ * the listen policy, the TLS files, the rule files, whether the data
+ * folder can be written and whether the listeners can bind (check-listeners.ts). Throws the coded error the start would; returns
  * what the server would do, a line each, and warnings.
  */
 export async function checkServeConfig(config: ServerConfig, now: number): Promise<{ lines: string[]; warnings: string[] }> {
@@ -51,6 +52,8 @@ export async function checkServeConfig(config: ServerConfig, now: number): Promi
   if (config.ingest.drop.length > 0) lines.push(`ingest drops events matching: ${config.ingest.drop.join(' | ')}`);
   if (config.ingest.redact.length > 0) checkRedactionKey(config.data, config.ingest.redact_key_file);
   if (config.ingest.redact.length > 0) lines.push(`ingest redacts: ${config.ingest.redact.map((r) => (r.name === r.pattern ? r.pattern : `${r.name} (${r.pattern})`)).join(' | ')}`);
+  // Last: the config's own mistakes are reported before a busy port.
+  await checkListeners(config, warnings);
   return { lines, warnings };
 }
 
