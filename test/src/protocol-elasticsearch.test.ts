@@ -92,6 +92,16 @@ test('a bad request gets an Elasticsearch error the client surfaces as ResponseE
   );
 });
 
+test('a wrong method on a known path is a 405 the client reads as Elasticsearch 8 sends it: the string error, status, Allow', async () => {
+  await assert.rejects(client.transport.request({ method: 'GET', path: '/_bulk' }), (err: Error & { statusCode?: number; headers?: Record<string, string>; body?: unknown }) => {
+    assert.equal(err.name, 'ResponseError');
+    assert.equal(err.statusCode, 405);
+    assert.equal(err.headers?.allow, 'POST,PUT');
+    assert.equal((err.body as { error: string }).error, 'Incorrect HTTP method for uri [/es/_bulk] and method [GET], allowed: [POST, PUT]');
+    return true;
+  });
+});
+
 test("Filebeat's documents (ECS): log.file.path is source, so the lines around an event are its file's", async () => {
   // Filebeat 8's filestream documents, as its elasticsearch output sends them (create into its data stream).
   const base = Date.now() - 50_000;

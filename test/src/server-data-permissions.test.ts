@@ -1,6 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, readdirSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest, removeDir, startServer, stopAll, tempDir, runLogship } from './harness.js';
 
@@ -47,6 +47,30 @@ test('a partition file the server user cannot write: serve --check and serve ref
     assert.match(serve.stderr, /cannot be written by this user.*chown -R.*\(LS_STORE_DATA_DIR\)/);
     assert.ok(serve.stderr.includes(join(blocks, partition)), serve.stderr);
   } finally {
+    await removeDir(work);
+  }
+});
+
+// The README's install ran `logship serve --check` by hand before the first
+// start: the data folder did not exist yet, and a user who may not create
+// it was told to `chown -R` the folder above it (/var/lib). Now the check
+// says the data folder is missing and how to create it for the server's user.
+test('serve --check of a data folder that does not exist yet, where this user may not create it, says to create it, not to give away the folder above', async () => {
+  const work = await tempDir('logship-perm-missing-');
+  try {
+    const above = join(work, 'var-lib');
+    mkdirSync(above);
+    // Root's, and not writable for others: as /var/lib is to an operator.
+    chmodSync(above, 0o555);
+    chmodSync(work, 0o755);
+    const data = join(above, 'logship');
+    const check = await logship(['serve', '--check', '--data', data, '--listen', '127.0.0.1:0']);
+    assert.equal(check.code, 1, check.stdout + check.stderr);
+    assert.match(check.stderr, new RegExp(`${data.replace(/[.]/g, '\\.')} does not exist yet, and this user \\(uid \\d+\\) may not create it: create it for the user the server runs as \\(sudo install -d -o logship -g logship -m 0750 ${data.replace(/[.]/g, '\\.')};.*\\(LS_STORE_DATA_DIR\\)`));
+    assert.doesNotMatch(check.stderr, /chown -R/);
+    assert.ok(!existsSync(data));
+  } finally {
+    chmodSync(join(work, 'var-lib'), 0o755);
     await removeDir(work);
   }
 });

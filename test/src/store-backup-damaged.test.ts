@@ -11,7 +11,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ingest, removeDir, repoRoot, startServer, stopAll, tempDir, runLogship } from './harness.js';
@@ -72,6 +72,44 @@ test('logship store backup names a damaged partition file, lists it in --json an
     const answer = JSON.parse(json.stdout) as { damaged: string[]; files: { file: string; damaged?: string }[] };
     assert.deepEqual(answer.damaged, [`blocks/${file}`, `blocks/${today}`]);
     assert.deepEqual(answer.files.filter((f) => f.damaged !== undefined).map((f) => f.file), [`blocks/${file}`, `blocks/${today}`]);
+  } finally {
+    await stopAll();
+    await removeDir(work);
+  }
+});
+
+// A partition file an operator moved aside (`….db.damaged`, as the server's
+// log tells them to) was copied into the backup and counted among its
+// files without a word, so whoever restored it could not tell that day was
+// not served. Now it is kept, named on stderr and under `set_aside`, and
+// the backup still exits 0: it holds every served partition whole.
+test('logship store backup keeps a partition file set aside as damaged, names it as not searched and does not count it among the partitions', async () => {
+  const server = await startServer();
+  const work = await tempDir('logship-backup-aside-');
+  try {
+    const yesterday = Math.floor(Date.now() / DAY) * DAY - DAY / 2;
+    const lines = Array.from({ length: 10 }, (_, i) => JSON.stringify({ '@timestamp': new Date(yesterday + i).toISOString(), message: `aside ${i}`, 'event.id': `ba-${i}` }));
+    assert.equal((await ingest(server.url, lines)).stored, 10);
+    const dataDir = server.dataDir;
+    await server.stop('SIGTERM');
+    const file = `${new Date(yesterday).toISOString().slice(0, 10)}.default.db`;
+    renameSync(join(dataDir, 'blocks', file), join(dataDir, 'blocks', `${file}.damaged`));
+
+    const dest = join(work, 'copy');
+    const res = await logship(['store', 'backup', dest, '--data', dataDir]);
+    assert.equal(res.code, 0, res.stderr);
+    const aside = `blocks/${file}.damaged`.replace(/\./g, '\\.');
+    assert.match(res.stderr, new RegExp(`note: ${aside} is a partition file set aside \\(\\.damaged\\): a server does not search it; copied as it is`));
+    assert.match(res.stdout, new RegExp(`  ${aside}: \\d+ bytes \\(set aside, not searched\\)`));
+    assert.match(res.stdout, new RegExp(`Done: \\d+ files, \\d+ bytes in .+ \\(1 of them set aside, not searched: ${aside}\\)\\.`));
+    assert.ok(existsSync(join(dest, 'blocks', `${file}.damaged`)), 'kept in the backup');
+
+    const json = await logship(['store', 'backup', join(work, 'json'), '--data', dataDir, '--json']);
+    assert.equal(json.code, 0, json.stderr);
+    const answer = JSON.parse(json.stdout) as { damaged: string[]; set_aside: string[]; files: { file: string; set_aside?: boolean }[] };
+    assert.deepEqual(answer.set_aside, [`blocks/${file}.damaged`]);
+    assert.deepEqual(answer.damaged, []);
+    assert.deepEqual(answer.files.filter((f) => f.set_aside === true).map((f) => f.file), [`blocks/${file}.damaged`]);
   } finally {
     await stopAll();
     await removeDir(work);

@@ -1,5 +1,5 @@
 import { accessSync, constants, mkdtempSync, rmdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import type { ServerConfig } from '../config/server-config.js';
 import { parseListen } from '../config/parse-listen.js';
 import { loadRuleFiles } from '../rules/load-rule-files.js';
@@ -11,6 +11,7 @@ import { storeError } from '../store/store-error.js';
 import { dataDirAdvice } from '../store/data-dir-advice.js';
 import { checkPartitionFiles, damagedPartitionFiles } from '../sqlite/partition-folder.js';
 import { blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-format.js';
+import { checkListeners } from './check-listeners.js';
 
 /**
  * `logship serve --check`: everything the server checks before it serves,
@@ -18,8 +19,8 @@ import { blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-f
  * check config` or Loki's `-verify-config`; the systemd unit runs it as
  * ExecStartPre, so a broken config is reported by `systemctl start`). The
  * config was loaded and its queries compiled by loadServerConfig; this adds
- * the listen policy, the TLS files, the rule files and whether the data
- * folder can be written. Throws the coded error the start would; returns
+ * the listen policy, the TLS files, the rule files, whether the data
+ * folder can be written and whether the listeners can bind (check-listeners.ts). Throws the coded error the start would; returns
  * what the server would do, a line each, and warnings.
  */
 export async function checkServeConfig(config: ServerConfig, now: number): Promise<{ lines: string[]; warnings: string[] }> {
@@ -51,6 +52,8 @@ export async function checkServeConfig(config: ServerConfig, now: number): Promi
   if (config.ingest.drop.length > 0) lines.push(`ingest drops events matching: ${config.ingest.drop.join(' | ')}`);
   if (config.ingest.redact.length > 0) checkRedactionKey(config.data, config.ingest.redact_key_file);
   if (config.ingest.redact.length > 0) lines.push(`ingest redacts: ${config.ingest.redact.map((r) => (r.name === r.pattern ? r.pattern : `${r.name} (${r.pattern})`)).join(' | ')}`);
+  // Last: the config's own mistakes are reported before a busy port.
+  await checkListeners(config, warnings);
   return { lines, warnings };
 }
 
@@ -67,13 +70,13 @@ async function describeStore(config: ServerConfig, warnings: string[]): Promise<
   }
   const format = resolveStoreFormat(config.data, store.format);
   const dir = resolve(format === 'rows' ? rowStoreDir(config.data) : blockStoreDir(config.data));
-  writableFolder(dir);
+  writableFolder(dir, config.data);
   for (const damage of damagedPartitionFiles(dir)) warnings.push(`${damage}: searches over its day leave it out (with a warning in the answer); restore it from a backup (logship store backup) or move it aside.`);
   return `${format} in ${dir}`;
 }
 
 /** The folder, or the nearest one above it that exists, can be written: the start creates the rest. */
-function writableFolder(dir: string): void {
+function writableFolder(dir: string, dataDir: string): void {
   let at = dir;
   for (;;) {
     let isDir: boolean;
@@ -93,10 +96,28 @@ function writableFolder(dir: string): void {
       // Creating (and removing at once) a folder is the real test.
       rmdirSync(mkdtempSync(join(at, '.logship-check-')));
     } catch (err) {
-      throw storeError('LS_STORE_DATA_DIR', `cannot use ${dir}: ${at} cannot be written (${(err as Error).message})${dataDirAdvice(err)}`, err);
+      throw storeError('LS_STORE_DATA_DIR', `cannot use ${dir}: ${at} cannot be written (${(err as Error).message})${missingAdvice(at, dir, dataDir, err) ?? dataDirAdvice(err)}`, err);
     }
     // The partition files too: one another user owns fails that day's batches.
     if (at === dir) checkPartitionFiles(dir);
     return;
   }
+}
+
+/**
+ * The data folder does not exist yet and this user may not create it: the
+ * usual case of a check run by hand before the first start (README, "install
+ * the server on a host"), where the general advice to chown the folder
+ * named would have given /var/lib away. Null when the folder exists.
+ */
+function missingAdvice(at: string, dir: string, dataDir: string, err: unknown): string | null {
+  const code = (err as { code?: string }).code;
+  if (at === dir || (code !== 'EACCES' && code !== 'EPERM')) return null;
+  const data = resolve(dataDir);
+  const create = data.startsWith(at + sep) ? data : dir;
+  return (
+    `; ${create} does not exist yet, and this user (uid ${process.getuid?.() ?? '?'}) may not create it: create it for the user the server runs as ` +
+    `(sudo install -d -o logship -g logship -m 0750 ${create}; the systemd unit's StateDirectory= does so for /var/lib/logship at start), ` +
+    'then check as that user, or choose another data folder (--data or data: in the config)'
+  );
 }

@@ -31,3 +31,17 @@ test('an unknown flag of serve, retention or store names the nearest flag the co
   const other = await stderrOf(['store', 'migrate', '--frobnicate']);
   assert.match(other.stderr, /^logship: unknown option --frobnicate \(--help lists the options\) \(LS_CLI_USAGE\)/);
 });
+
+// `logship --version` was "unknown command" and the usage, exit 2, where
+// logship-agent --version answers: an operator could not tell what a host runs.
+test('logship --version (and version, -V) prints the package version, exit 0', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  for (const argv of [['--version'], ['version'], ['-V']]) {
+    const stdout = new PassThrough();
+    let text = '';
+    stdout.on('data', (d: Buffer) => (text += d.toString()));
+    assert.equal(await main(argv, { stdout, stderr: new PassThrough() }), 0);
+    assert.equal(text, `logship ${version}\n`);
+  }
+});

@@ -1,4 +1,5 @@
 import { LogshipError } from '../errors/define-error.js';
+import { LOGSHIP_VERSION } from '../version.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { RETENTION_USAGE, retentionCommand } from './retention-command.js';
 import { RULES_USAGE, rulesCommand } from './rules-command.js';
@@ -17,6 +18,7 @@ const USAGE = `usage:
   ${RETENTION_USAGE}
   ${RULES_USAGE}
   ${STORE_USAGE}
+  logship --version
 `;
 
 /**
@@ -51,6 +53,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         return await storeCommand(rest, io);
       case 'rules':
         return await rulesCommand(rest, io);
+      // What an operator asks first on a host (as logship-agent --version answers).
+      case '--version':
+      case '-V':
+      case 'version':
+        io.stdout.write(`logship ${LOGSHIP_VERSION}\n`);
+        return 0;
       case undefined:
       case 'help':
       case '--help':

@@ -10,6 +10,8 @@ import { parseCommandFlags } from './parse-command-flags.js';
 import { checkServeConfig } from './check-serve-config.js';
 import { changedConfigKeys } from './changed-config-keys.js';
 import { lockDataFolder } from '../sqlite/data-folder-lock.js';
+import { removeOrphanSideFiles } from '../sqlite/orphan-side-files.js';
+import { blockStoreDir, rowStoreDir } from '../store/store-format.js';
 import { serverLogDestination } from './server-log-destination.js';
 import type { ServerConfig } from '../config/server-config.js';
 
@@ -59,6 +61,14 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   // retention and write alert states in it.
   const lock = config.store.type === 'sqlite' ? lockDataFolder(config.data, 'this server') : undefined;
   const logger = pino({ level: config.log.level, base: { name: 'logship', pid: process.pid } }, serverLogDestination());
+  if (lock) {
+    // Under the lock, before the store opens a partition: side files of a
+    // partition deleted by a run that was killed mid-delete.
+    for (const dir of [blockStoreDir(config.data), rowStoreDir(config.data)]) {
+      const removed = removeOrphanSideFiles(dir);
+      if (removed.length > 0) logger.info({ dir, files: removed }, `Removed ${removed.length} side files of partitions deleted before this start (a run stopped mid-delete): ${removed.join(', ')}.`);
+    }
+  }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer({ config, logger, openStore: (c) => openStore(c, { logger }) });

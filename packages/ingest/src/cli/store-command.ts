@@ -7,6 +7,7 @@ import type { CliIo } from './cli-io.js';
 import { parseCommandFlags, type CommandFlags } from './parse-command-flags.js';
 import { backupDataFolder } from '../sqlite/backup-data-folder.js';
 import { partitionFileCheck } from './partition-file-check.js';
+import { setAsideFile } from './set-aside-file.js';
 import { lockDataFolder } from '../sqlite/data-folder-lock.js';
 
 export const STORE_USAGE = 'logship store migrate [--config FILE] [--data DIR] [--json] | store backup DEST [--config FILE] [--data DIR] [--json]';
@@ -89,17 +90,30 @@ function backup(flags: CommandFlags, dest: string, io: CliIo): number {
     throw errors.cliUsage('store backup copies the embedded store; back up Elasticsearch with its snapshot API');
   }
   if (!flags.json) io.stdout.write(`Backing up ${config.data} to ${dest}.\n`);
+  const setAside: string[] = [];
   const files = backupDataFolder(config.data, dest, {
     check: partitionFileCheck,
     onFile: (f) => {
+      // Copied as it is (an operator may still want it), but it is no
+      // partition of the backup: a server started on it does not search it.
+      const aside = setAsideFile(f.file);
+      if (aside !== null) {
+        setAside.push(f.file);
+        io.stderr.write(`logship: note: ${f.file} is a partition file ${aside}; copied as it is, unchecked, and not counted among the partitions\n`);
+      }
       if (f.damaged !== undefined) io.stderr.write(`logship: warning: ${f.file} is damaged (${f.damaged}); its copy is too (LS_STORE_CORRUPT_PARTITION)\n`);
-      if (!flags.json) io.stdout.write(`  ${f.file}: ${f.bytes} bytes${f.damaged !== undefined ? ' (damaged)' : ''}\n`);
+      const tag = f.damaged !== undefined ? ' (damaged)' : aside !== null ? ' (set aside, not searched)' : '';
+      if (!flags.json) io.stdout.write(`  ${f.file}: ${f.bytes} bytes${tag}\n`);
     },
   });
   const bytes = files.reduce((n, f) => n + f.bytes, 0);
   const damaged = files.filter((f) => f.damaged !== undefined).map((f) => f.file);
-  if (flags.json) io.stdout.write(`${JSON.stringify({ dest, files, bytes, damaged })}\n`);
-  else io.stdout.write(`Done: ${files.length} files, ${bytes} bytes in ${dest}.\n`);
+  const listed = files.map((f) => (setAside.includes(f.file) ? { ...f, set_aside: true } : f));
+  if (flags.json) io.stdout.write(`${JSON.stringify({ dest, files: listed, bytes, damaged, set_aside: setAside })}\n`);
+  else {
+    const aside = setAside.length > 0 ? ` (${setAside.length} of them set aside, not searched: ${setAside.join(', ')})` : '';
+    io.stdout.write(`Done: ${files.length} files, ${bytes} bytes in ${dest}${aside}.\n`);
+  }
   if (damaged.length === 0) return 0;
   // Exit 1 with the copy kept: a script that rotates backups on success
   // must not drop the last one whose copy of these days is good.

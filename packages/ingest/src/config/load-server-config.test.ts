@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadServerConfig } from './load-server-config.js';
+import { buildServerConfig, loadServerConfig } from './load-server-config.js';
 import { DEFAULT_SERVER_CONFIG } from './server-config.js';
 import { parseListen, isLoopback } from './parse-listen.js';
 
@@ -74,7 +74,29 @@ test('unknown keys are rejected with their path', () => {
     assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_UNKNOWN_KEY', message: /^unknown config key "listen_port" \(line 2/ });
   });
   withFile('retention: { default_days: 3, keep_forever: true }\n', (file) => {
-    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /keep_forever/ });
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_UNKNOWN_KEY', message: /^unknown config key "retention\.keep_forever" \(line 1, column 31 / });
+  });
+});
+
+// Retention's keys were checked by its own module only: a misspelt one was
+// LS_CONFIG_INVALID "config value at "retention" is invalid: …", with no
+// "did you mean" and no line, unlike every other key of the file.
+test('a misspelt retention key, at the top or inside a class, says which key was meant and where', () => {
+  withFile('retention:\n  default_days: 30\n  clases:\n    - { name: errors, match: "level:error", days: 90 }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), {
+      code: 'LS_CONFIG_UNKNOWN_KEY',
+      message: /^unknown config key "retention\.clases"; did you mean "classes"\? \(line 3, column 3 of /,
+    });
+  });
+  withFile('retention:\n  classes:\n    - name: errors\n      match: "level:error"\n      dayz: 90\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), {
+      code: 'LS_CONFIG_UNKNOWN_KEY',
+      message: /^unknown config key "retention\.classes\[0\]\.dayz"; did you mean "days"\? \(line 5, column 7 of /,
+    });
+  });
+  assert.throws(() => buildServerConfig({ retention: { check_interval: 60 } }), {
+    code: 'LS_CONFIG_UNKNOWN_KEY',
+    message: 'unknown config key "retention.check_interval"; did you mean "check_interval_s"?',
   });
 });
 

@@ -1,5 +1,5 @@
 import type { RetentionConfig } from '../retention/retention-config.js';
-import { DEFAULT_RETENTION } from '../retention/retention-config.js';
+import { DEFAULT_RETENTION, RETENTION_KEYS_SCHEMA } from '../retention/retention-config.js';
 import { DEFAULT_NORMALIZE_LIMITS, type NormalizeLimits } from '../normalize/limits.js';
 import type { RedactRule } from '../normalize/redactor.js';
 import { DEFAULT_TEXT_FIELDS } from '@logship/query';
@@ -189,8 +189,8 @@ const scopesSchema = { type: 'array', minItems: 1, uniqueItems: true, items: { e
 
 /**
  * The file's shape. `additionalProperties: false` everywhere: a misspelt key
- * is an error naming its path, never silently ignored. `retention` is
- * validated by the retention module, which owns its shape.
+ * is an error naming its path, never silently ignored. `retention`'s keys
+ * come from the retention module, which owns its shape and checks its values.
  */
 export const SERVER_CONFIG_SCHEMA = {
   type: 'object',
@@ -266,7 +266,7 @@ export const SERVER_CONFIG_SCHEMA = {
         min_version: { enum: ['TLSv1.2', 'TLSv1.3'] },
       },
     },
-    retention: { type: 'object' },
+    retention: RETENTION_KEYS_SCHEMA,
     saved_queries: { type: 'object', additionalProperties: { type: 'string', minLength: 1 } },
     limits: {
       type: 'object',

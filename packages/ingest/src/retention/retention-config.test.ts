@@ -36,12 +36,13 @@ test('custom classes replace the default ones', () => {
 });
 
 test('unknown keys, bad days, bad names and duplicate names are rejected with their path', () => {
-  rejects({ default_dayz: 3 }, /retention\.default_dayz/);
+  rejects({ default_dayz: 3 }, /unknown key retention\.default_dayz; did you mean "default_days"\?/);
   rejects({ default_days: 0 }, /default_days/);
   rejects({ default_days: '30' }, /default_days/);
   rejects({ classes: {} }, /classes must be a list/);
   rejects({ classes: [{ name: 'a b', match: 'x', days: 1 }] }, /classes\[0\]\.name/);
   rejects({ classes: [{ name: 'x', match: 'x', days: 1, extra: 1 }] }, /classes\[0\]\.extra/);
+  rejects({ classes: [{ name: 'x', mach: 'x', days: 1 }] }, /unknown key retention\.classes\[0\]\.mach; did you mean "match"\?/);
   rejects({ classes: [{ name: 'x', match: '', days: 1 }] }, /classes\[0\]\.match/);
   rejects({ classes: [{ name: 'x', match: 'a', days: 1 }, { name: 'x', match: 'b', days: 2 }] }, /classes\[1\]\.name "x"/);
   rejects({ classes: [{ name: 'default', match: 'a', days: 1 }] }, /reserved/);

@@ -3,6 +3,7 @@
  * the first class whose query matches an event decides how long it lives.
  * Ages count from the event's @timestamp.
  */
+import { nearestName } from '@logship/query';
 import { storeError } from '../store/store-error.js';
 
 export interface RetentionClassConfig {
@@ -35,11 +36,36 @@ export const DEFAULT_RETENTION: RetentionConfig = Object.freeze({
 }) as RetentionConfig;
 
 const CLASS_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-const TOP_KEYS = new Set(['default_days', 'classes', 'check_interval_s']);
-const CLASS_KEYS = new Set(['name', 'match', 'days']);
+
+/**
+ * The keys of a retention section, as a JSON Schema the server config's
+ * schema embeds (config/server-config.ts): a misspelt key there is the
+ * same LS_CONFIG_UNKNOWN_KEY, with "did you mean" and its line, as any
+ * other key of the file. The values are checked below (validateRetentionConfig).
+ */
+export const RETENTION_KEYS_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    default_days: {},
+    check_interval_s: {},
+    classes: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, properties: { name: {}, match: {}, days: {} } },
+    },
+  },
+} as const;
+
+const TOP_KEYS = Object.keys(RETENTION_KEYS_SCHEMA.properties);
+const CLASS_KEYS = Object.keys(RETENTION_KEYS_SCHEMA.properties.classes.items.properties);
 
 function bad(detail: string): never {
   throw storeError('LS_STORE_RETENTION_CONFIG', detail);
+}
+
+function unknownKey(key: string, where: string, known: readonly string[]): never {
+  const near = nearestName(key, known);
+  bad(`unknown key ${where}.${key}${near !== null ? `; did you mean "${near}"?` : ''}`);
 }
 
 function positiveDays(value: unknown, where: string, unit = 'days'): number {
@@ -58,7 +84,7 @@ export function validateRetentionConfig(input: unknown): RetentionConfig {
   if (input === undefined || input === null) return DEFAULT_RETENTION;
   if (typeof input !== 'object' || Array.isArray(input)) bad('retention must be an object');
   const raw = input as Record<string, unknown>;
-  for (const key of Object.keys(raw)) if (!TOP_KEYS.has(key)) bad(`unknown key retention.${key}`);
+  for (const key of Object.keys(raw)) if (!TOP_KEYS.includes(key)) unknownKey(key, 'retention', TOP_KEYS);
   const default_days =
     raw.default_days === undefined ? DEFAULT_RETENTION.default_days : positiveDays(raw.default_days, 'retention.default_days');
   const check_interval_s =
@@ -73,7 +99,7 @@ export function validateRetentionConfig(input: unknown): RetentionConfig {
       const where = `retention.classes[${i}]`;
       if (typeof c !== 'object' || c === null || Array.isArray(c)) bad(`${where} must be an object`);
       const cls = c as Record<string, unknown>;
-      for (const key of Object.keys(cls)) if (!CLASS_KEYS.has(key)) bad(`unknown key ${where}.${key}`);
+      for (const key of Object.keys(cls)) if (!CLASS_KEYS.includes(key)) unknownKey(key, where, CLASS_KEYS);
       if (typeof cls.name !== 'string' || !CLASS_NAME.test(cls.name)) {
         bad(`${where}.name must match ${CLASS_NAME.source}`);
       }

@@ -102,9 +102,15 @@ export function partitionBytes(dir: string, name: string): number {
   return bytes;
 }
 
-/** Deletes a partition file and every side file SQLite may have left beside it. */
+/**
+ * Deletes a partition file and every side file SQLite may have left beside
+ * it, side files first: a process killed between two removals then leaves
+ * the expired database file, which the next run deletes, never side
+ * files without their database, which nothing deleted
+ * (orphan-side-files.ts removes those an older order left, at start).
+ */
 export function removePartitionFiles(dir: string, name: string): void {
-  for (const suffix of ['', '-wal', '-shm', '-journal']) {
+  for (const suffix of ['-journal', '-wal', '-shm', '']) {
     fs.rmSync(path.join(dir, name + suffix), { force: true });
   }
 }

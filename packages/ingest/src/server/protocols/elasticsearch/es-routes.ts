@@ -6,6 +6,7 @@ import { ingestBatch } from '../../ingest-batch.js';
 import { protocolError } from '../protocol-error.js';
 import { acceptRawBodies, bodyOf } from '../raw-body.js';
 import { decodeBulk, derivedId, type BulkAction } from './decode-bulk.js';
+import { AllowedMethods } from './allowed-methods.js';
 import { clusterHealth, esError, licenseDocument, rootDocument, xpackDocument } from './es-answers.js';
 
 /*
@@ -17,6 +18,7 @@ import { clusterHealth, esError, licenseDocument, rootDocument, xpackDocument } 
  *                                                                  (X-Logship-Noop says so)
  *   POST|PUT /_bulk, /{index}/_bulk ─► decode-bulk ─► ingestBatch ─► per-item answers
  *   /{index}/_doc[/{id}], /{index}/_create/{id} ─► the same, one document
+ *   a known path, another method ─► 405 with Allow (allowed-methods.ts)
  *   anything else ─► ES-shaped 400 "no handler found"
  *
  * Every answer carries X-Elastic-Product: Elasticsearch: the official clients
@@ -38,6 +40,11 @@ function esErrorHandler(err: FastifyError, request: FastifyRequest, reply: Fasti
 export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Promise<void> {
   acceptRawBodies(app, opts.ctx.limits);
   app.setErrorHandler(esErrorHandler);
+  // Every route of this plugin, by path, for the 405 of a wrong method (below).
+  const allowed = new AllowedMethods();
+  app.addHook('onRoute', (route) => {
+    allowed.add([route.method].flat(), route.url.slice(route.prefix.length) || '/');
+  });
   app.addHook('onSend', async (_request, reply, payload) => {
     void reply.header('x-elastic-product', 'Elasticsearch');
     return payload;
@@ -140,7 +147,7 @@ export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Pro
       // on POST only (405 for PUT); `_create` has none (400). Taking the PUT
       // as an index with a made id stored what Elasticsearch refuses.
       if (routeOp === 'create') throw errors.badPayload(`no handler found for uri [${request.url}] and method [${request.method}]`);
-      if (request.method === 'PUT') throw errors.methodNotAllowed(request.url, request.method, 'POST');
+      if (request.method === 'PUT') return methodNotAllowed(request, reply, ['POST']);
     }
     // `_doc/{id}?op_type=create` is a create (Python's es.index(op_type="create")): 409 when stored.
     const op = (request.query as { op_type?: unknown } | undefined)?.op_type === 'create' ? 'create' : routeOp;
@@ -163,9 +170,21 @@ export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Pro
   }
 
   app.setNotFoundHandler(async (request, reply) => {
+    const methods = allowed.lookup(request.url.split('?')[0]!.slice(app.prefix.length));
+    if (methods !== null && !methods.includes(request.method)) return methodNotAllowed(request, reply, methods);
     const message = `no handler found for uri [${request.url}] and method [${request.method}]`;
     return reply.status(400).send(esError(400, 'LS_INGEST_BAD_PAYLOAD', message));
   });
+}
+
+/**
+ * Elasticsearch's answer to a known path asked with a method it does not
+ * take: 405, `Allow: POST,PUT`, and its simple error shape (`error` a
+ * string, not an object), which the clients read as such; our code beside.
+ */
+function methodNotAllowed(request: FastifyRequest, reply: FastifyReply, methods: readonly string[]): FastifyReply {
+  const err = errors.methodNotAllowed(request.url, request.method, methods.join(', '));
+  return reply.status(405).header('allow', methods.join(',')).send({ error: err.message, status: 405, 'logship.code': err.code });
 }
 
 interface ItemResult {

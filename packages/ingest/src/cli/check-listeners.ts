@@ -1,0 +1,106 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import type { ServerConfig } from '../config/server-config.js';
+import { formatHostForUrl, parseListen } from '../config/parse-listen.js';
+import { listenFailure } from '../server/listen-failure.js';
+import { LOCK_FILE, lockDataFolder } from '../sqlite/data-folder-lock.js';
+
+/**
+ * `serve --check`'s part of the start that binds: each configured listener
+ * (HTTP `listen`, syslog TCP/TLS/UDP, OTLP/gRPC) is bound and released, all
+ * held together as the start holds them, so a port taken by another
+ * program, an address this host lacks, or two keys on one port fail the
+ * check with the start's LS_CONFIG_LISTEN_FAILED naming the key (the check
+ * said "valid" and the start then failed). Two cases are warnings, since
+ * the start may well bind: the port is held by the logship server already
+ * running on this config's data folder (a restart frees it), and a port
+ * below 1024 this user may not bind (the systemd unit grants
+ * CAP_NET_BIND_SERVICE to the start).
+ */
+export async function checkListeners(config: ServerConfig, warnings: string[]): Promise<void> {
+  const wanted: [key: string, address: string | undefined, udp?: true][] = [
+    ['listen', config.listen],
+    ['syslog.listen_tcp', config.syslog.listen_tcp],
+    ['syslog.listen_tls', config.syslog.listen_tls],
+    ['syslog.listen_udp', config.syslog.listen_udp, true],
+    ['otlp.grpc_listen', config.otlp.grpc_listen],
+  ];
+  const held: (Server | Socket)[] = [];
+  const failed: { key: string; address: string; port: number; err: unknown }[] = [];
+  try {
+    for (const [key, address, udp] of wanted) {
+      if (address === undefined) continue;
+      const { host, port } = parseListen(address);
+      try {
+        held.push(await (udp ? bindUdp(host, port) : bindTcp(host, port)));
+      } catch (err) {
+        failed.push({ key, address, port, err });
+      }
+    }
+  } finally {
+    await Promise.all(held.map((h) => new Promise<void>((resolve) => h.close(() => resolve()))));
+  }
+  // Judged once ours are released: a probe of a running server must not
+  // reach a socket this check holds.
+  let running: boolean | undefined;
+  for (const { key, address, port, err } of failed) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'EADDRINUSE' && (running ??= await serverRunning(config))) {
+      warnings.push(`${key} ${address} is in use by the logship server running on this config; a restart frees it.`);
+      continue;
+    }
+    if (code === 'EACCES' && port < 1024 && process.getuid?.() !== 0) {
+      warnings.push(`${key} ${address}: this user may not bind a port below 1024; the server needs root or CAP_NET_BIND_SERVICE (the systemd unit grants it).`);
+      continue;
+    }
+    throw listenFailure(key, address, err);
+  }
+}
+
+function bindTcp(host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen({ host, port, exclusive: true }, () => resolve(srv));
+  });
+}
+
+function bindUdp(host: string, port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const sock = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    sock.once('error', reject);
+    sock.bind(port, host, () => resolve(sock));
+  });
+}
+
+/**
+ * Whether a logship server runs on this config: its data folder is locked
+ * (the embedded store; the lock file is not created when absent), or its
+ * HTTP address answers logship's /health.
+ */
+async function serverRunning(config: ServerConfig): Promise<boolean> {
+  if (config.store.type === 'sqlite' && existsSync(join(config.data, LOCK_FILE))) {
+    try {
+      lockDataFolder(config.data, 'serve --check').release();
+    } catch (err) {
+      if (/in use by another logship process/.test((err as Error).message)) return true;
+    }
+  }
+  const { host, port } = parseListen(config.listen);
+  const target = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  // A timer of our own, not AbortSignal.timeout's: that one does not keep
+  // the process alive, and a program that accepts and never answers would
+  // let it exit 0 before the check's verdict.
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), 2000);
+  try {
+    const res = await fetch(`${config.tls ? 'https' : 'http'}://${formatHostForUrl(target)}:${port}/health`, { signal: abort.signal });
+    return res.ok && ((await res.json()) as { status?: unknown }).status === 'healthy';
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
