@@ -46,6 +46,8 @@ export interface PartitionedStoreOptions {
   textFields?: readonly string[];
   /** Free space below which health() warns (default MIN_FREE_BYTES). */
   minFreeBytes?: number;
+  /** Connections each thread keeps open at most (default OPEN_PARTITIONS, partition-pool.ts; tests lower it). */
+  maxOpenPartitions?: number;
 }
 
 /** What close() ends: the store's inline writes (BatchWriter, BlockWriter). */
@@ -185,7 +187,11 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     // files were skipped (unreadablePartitions), as Elasticsearch answers
     // with the shards it could read and a note of the failed ones.
     if (!days.some((day) => day.some((h) => h.current === null || this.damaged.has(h.name)))) return days;
-    return days.map((day) => day.filter((h) => !this.isDamaged(h) && this.opens(h))).filter((day) => day.length > 0);
+    // Tried last to first: past the pool's cap, the connections left open
+    // are those the read takes first, not the ones it comes to last.
+    const readable = new Set<PartitionHandle<D>>();
+    for (const h of days.flat().reverse()) if (!this.isDamaged(h) && this.opens(h)) readable.add(h);
+    return days.map((day) => day.filter((h) => readable.has(h))).filter((day) => day.length > 0);
   }
 
   /**
