@@ -104,6 +104,10 @@ for (const [format, Store] of [['rows', SqliteStore], ['blocks', BlockStore]] as
       assert.deepEqual(await answers(store, WIDE), { ...wideAnswers, sampled: sampled(format, 2 * DAYS) });
       assert.ok(pool.opens > 2 * DAYS, `${pool.opens} opens`);
       assert.ok(pool.peakOpen <= CAP, `${pool.peakOpen} open at once`);
+      // Files opened before and unchanged are not opened again only to be tried (daysInRange): once each.
+      const before = pool.opens;
+      assert.equal(await store.count({ query: kept, ...WIDE }), 2 * DAYS);
+      assert.ok(pool.opens - before <= 2 * DAYS, `${pool.opens - before} opens for ${2 * DAYS} partitions`);
 
       // Two days, four partitions: opened by the first query, kept by the next ones.
       await answers(store, NARROW);

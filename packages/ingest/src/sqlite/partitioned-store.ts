@@ -315,13 +315,22 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     return false;
   }
 
-  /** Opens a partition for a read; false (and remembered) when its file cannot be read. */
+  /**
+   * Opens a partition for a read; false (and remembered) when its file
+   * cannot be read. A file this thread opened before and that has not
+   * changed since is not opened again only to be tried: a read over more
+   * partitions than the pool keeps open (a year of days) opened every one
+   * of them here and then again as it read them.
+   */
   private opens(h: PartitionHandle<D>): boolean {
     if (h.current !== null) return true;
+    const signature = fileSignature(h.file);
+    if (this.openedAs.get(h.name) === signature) return true;
     if (this.damagedHeader(h)) return false;
     try {
       void h.db;
       this.unreadable.delete(h.name);
+      this.openedAs.set(h.name, signature);
       return true;
     } catch (err) {
       if (!isStoreError(err, 'LS_STORE_CORRUPT_PARTITION')) throw err;
@@ -364,6 +373,8 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     return out;
   }
 
+  /** Partitions this thread opened, by name, with their file's signature then (opens). */
+  private readonly openedAs = new Map<string, string>();
   /** Partition files found unreadable, by name, with the error. */
   private readonly unreadable = new Map<string, string>();
   /** Partitions whose contents contentCheck found whole, by name, with their file's signature then. */
