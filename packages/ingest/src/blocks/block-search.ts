@@ -4,10 +4,13 @@
  *   days newest first (oldest first for asc) ─► the day's blocks of every
  *   class, latest ts_max first (earliest ts_min first for asc) ─► skip
  *   blocks that cannot beat the page so far ─► scan (block-scan.ts) ─►
- *   keep the best limit + 1 keys ─► rebuild only those events
+ *   keep the best limit + 1 keys ─► rebuild only those events, a day's as
+ *   the walk leaves the day
  *
  * Days are disjoint in time, so once a day has filled the page the walk
- * stops. Within a day blocks overlap (fresh small blocks, late events), so
+ * stops, and the hits a day kept stay in the page: rebuilt as the walk
+ * leaves the day, they need its partitions no longer, which the pool may
+ * then close for the next days' (read-snapshots.ts). Within a day blocks overlap (fresh small blocks, late events), so
  * the walk goes on until the next block's time bound cannot beat the worst
  * key kept. Keys order as SQLite orders them (sqlite/search-cursor.ts
  * compareKeys): ts, then event.id by UTF-8 bytes.
