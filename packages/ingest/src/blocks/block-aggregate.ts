@@ -129,6 +129,7 @@ export function aggregatePart(agg: AggregationSpec, slices: readonly BlockSlice[
           for (const r of plan.rows) fromRows(db, r.from, r.to);
           missing += addRollupTerms(db, agg.field, plan.minutes, counts, opts.maxTermsKeys);
         });
+        s.partition.done();
       }
       return { type: 'terms', counts, missing };
     }
@@ -173,6 +174,7 @@ export function aggregatePart(agg: AggregationSpec, slices: readonly BlockSlice[
             : rollupKeyHistogram(db, interval, plan.minutes, keys.field, keys.test, keys.negate);
           for (const { k, n } of hours) add(k, n);
         });
+        s.partition.done();
       }
       return { type: 'date_histogram', counts };
     }
@@ -192,6 +194,7 @@ export function aggregatePart(agg: AggregationSpec, slices: readonly BlockSlice[
             max = max === null ? v : Math.max(max, v);
           }
         });
+        s.partition.done();
       }
       return { type: 'stats', count, sum, min, max };
     }
@@ -206,6 +209,7 @@ export function aggregatePart(agg: AggregationSpec, slices: readonly BlockSlice[
             if (typeof v === 'number' && Number.isFinite(v)) into.add(v);
           }
         });
+        s.partition.done();
       }
       return { type: 'percentiles', pass: into.part() };
     }

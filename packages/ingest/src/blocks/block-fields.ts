@@ -24,45 +24,61 @@ import { compareKeys } from '../sqlite/search-cursor.js';
 
 /** The fields API's answer over `days` (newest day first): the tally of the sample, and the matches counted when it is not all of them. */
 export function blockFields(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, size: number, signal: AbortSignal | undefined): FieldsResult {
-  const { rows, complete, scanned } = sampleRows(days, q, size, signal);
   const tally = new FieldTally();
-  for (const [h, list] of hitsByBlock(rows)) {
-    const cols = readRowColumns(list[0]!.db, h, list.map((hit) => hit.row));
-    for (const [name, col] of cols) tally.addValues(name, col);
-    // Every event has its id, stored or its content id.
-    tally.addValues('event.id', new Array<string>(list.length).fill(''));
-  }
+  const { rows, complete, scanned } = sampleRows(days, q, size, signal, (hits) => {
+    for (const [h, list] of hitsByBlock(hits)) {
+      const cols = readRowColumns(list[0]!.db, h, list.map((hit) => hit.row));
+      for (const [name, col] of cols) tally.addValues(name, col);
+      // Every event has its id, stored or its content id.
+      tally.addValues('event.id', new Array<string>(list.length).fill(''));
+    }
+  });
   tally.addEvents(rows.length);
   return fieldsAnswer(tally, complete ? null : countBlocks(days.flat(), q, Infinity, signal, scanned));
 }
 
 /** A field's values in the newest `size` events matching `q`, counted by String(value) as terms are; top `top` answered. */
 export function blockFieldValues(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, field: string, size: number, top: number, signal: AbortSignal | undefined): FieldValuesResult {
-  const { rows, complete, scanned } = sampleRows(days, q, size, signal);
   const counts = new Map<string, number>();
   let missing = 0;
   const add = (v: unknown): void => {
     if (v === undefined || v === null || !addTermsKey(counts, String(v), 1)) missing++;
   };
-  for (const [h, list] of hitsByBlock(rows)) {
-    const at = list.map((hit) => hit.row);
-    // As the events a search returns show them: the time as ISO text, the id stored or hashed.
-    if (field === '@timestamp') for (const hit of list) add(isoTime(hit.ts));
-    else if (field === 'event.id') for (const id of readBlockRows(list[0]!.db, h, at, []).ids) add(id);
-    else {
-      const col = readRowColumns(list[0]!.db, h, at, [field]).get(field);
-      for (let k = 0; k < list.length; k++) add(col?.[k]);
+  const { rows, complete, scanned } = sampleRows(days, q, size, signal, (hits) => {
+    for (const [h, list] of hitsByBlock(hits)) {
+      const at = list.map((hit) => hit.row);
+      // As the events a search returns show them: the time as ISO text, the id stored or hashed.
+      if (field === '@timestamp') for (const hit of list) add(isoTime(hit.ts));
+      else if (field === 'event.id') for (const id of readBlockRows(list[0]!.db, h, at, []).ids) add(id);
+      else {
+        const col = readRowColumns(list[0]!.db, h, at, [field]).get(field);
+        for (let k = 0; k < list.length; k++) add(col?.[k]);
+      }
     }
-  }
+  });
   const total = complete ? null : countBlocks(days.flat(), q, Infinity, signal, scanned);
   return sampledValuesAnswer({ counts, missing, sampled: rows.length }, total, top);
 }
 
-/** The newest `size` rows matching `q` (a search's walk), whether they are every match, and the walk's matches per block (countBlocks `known`). */
-function sampleRows(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, size: number, signal: AbortSignal | undefined): { rows: Hit[]; complete: boolean; scanned: Map<BlockHeader, number> } {
-  const { found, scanned } = walkCandidates(days, q, { sort: 'desc', after: null, want: size + 1, signal });
+/**
+ * The newest `size` rows matching `q` (a search's walk), whether they are
+ * every match, and the walk's matches per block (countBlocks `known`).
+ * `read` takes each row of the sample once: a day's as the walk leaves it
+ * (days are disjoint in time, so all of them are in the sample) but the
+ * last day's, which the sample's edge may cut, after the walk; so the walk
+ * holds no more partitions open than the day it is on (read-snapshots.ts).
+ */
+function sampleRows(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, size: number, signal: AbortSignal | undefined, read: (hits: Hit[]) => void): { rows: Hit[]; complete: boolean; scanned: Map<BlockHeader, number> } {
+  const settle = (hits: Hit[], full: boolean): void => {
+    if (full) return;
+    read(hits);
+    for (const hit of hits) hit.settled = true;
+  };
+  const { found, scanned } = walkCandidates(days, q, { sort: 'desc', after: null, want: size + 1, signal, settle });
   const complete = found.length <= size;
-  return { rows: complete ? found : newest(found, size), complete, scanned };
+  const rows = complete ? found : newest(found, size);
+  read(rows.filter((hit) => !hit.settled));
+  return { rows, complete, scanned };
 }
 
 /** The newest `size` of `found` (sorted by time, newest first): the rows tied at the edge are ordered by id, as a search orders them. */
@@ -70,6 +86,8 @@ function newest(found: Hit[], size: number): Hit[] {
   const edge = found[size - 1]!.ts;
   const before = found.filter((hit) => hit.ts > edge);
   const tied = found.filter((hit) => hit.ts === edge);
+  // All of them in: their order does not matter (and a day read already may be closed).
+  if (before.length + tied.length <= size) return before.concat(tied);
   for (const [h, list] of hitsByBlock(tied)) {
     const { ids } = readBlockRows(list[0]!.db, h, list.map((hit) => hit.row), []);
     list.forEach((hit, k) => (hit.eid = ids[k]!));

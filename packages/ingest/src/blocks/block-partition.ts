@@ -44,6 +44,8 @@ export class BlockPartition {
   private readonly cache = new Map<number, BlockHeader>();
   private list: { version: string; headers: BlockHeader[] } | null = null;
   private localWrites = 0;
+  /** A read transaction begun by beginRead is open. */
+  private reading = false;
   private readonly classFingerprints = new Set<string>();
   private rollupWriter: RollupWriter | null = null;
   /** Decoded columns kept across queries (reader threads only, column-cache.ts), keyed under `cacheKey`. */
@@ -385,13 +387,21 @@ export class BlockPartition {
   beginRead(): boolean {
     if (this.db.inTransaction) return false;
     this.db.exec('BEGIN');
+    this.reading = true;
     // A deferred BEGIN takes its snapshot at the first read.
     this.statement('SELECT 1 FROM blocks LIMIT 1').get();
     return true;
   }
 
+  /** Ends the read beginRead began (nothing when the pool closed the connection since). */
   endRead(): void {
-    if (this.db.inTransaction) this.db.exec('COMMIT');
+    this.reading = false;
+    if (this.db.open && this.db.inTransaction) this.db.exec('COMMIT');
+  }
+
+  /** Whether the open transaction is only a query's read (beginRead): closing the connection loses nothing. */
+  get inReadOnly(): boolean {
+    return this.reading && this.db.inTransaction;
   }
 
   /** Reads that must see one state of the file (rollups and the blocks beside them). */

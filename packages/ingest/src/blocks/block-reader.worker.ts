@@ -21,6 +21,7 @@ serveReader(
       columnCacheBytes: opts.columnCacheBytes ?? READER_COLUMN_CACHE_BYTES,
       ...(opts.textFields ? { textFields: opts.textFields } : {}),
       ...(opts.maxTermsKeys !== undefined ? { maxTermsKeys: opts.maxTermsKeys } : {}),
+      ...(opts.maxOpenPartitions !== undefined ? { maxOpenPartitions: opts.maxOpenPartitions } : {}),
       ...(opts.percentileValues !== undefined ? { percentileValues: opts.percentileValues } : {}),
     }),
 );

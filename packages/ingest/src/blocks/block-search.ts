@@ -4,10 +4,13 @@
  *   days newest first (oldest first for asc) ─► the day's blocks of every
  *   class, latest ts_max first (earliest ts_min first for asc) ─► skip
  *   blocks that cannot beat the page so far ─► scan (block-scan.ts) ─►
- *   keep the best limit + 1 keys ─► rebuild only those events
+ *   keep the best limit + 1 keys ─► rebuild only those events, a day's as
+ *   the walk leaves the day
  *
  * Days are disjoint in time, so once a day has filled the page the walk
- * stops. Within a day blocks overlap (fresh small blocks, late events), so
+ * stops, and the hits a day kept stay in the page: rebuilt as the walk
+ * leaves the day, they need its partitions no longer, which the pool may
+ * then close for the next days' (read-snapshots.ts). Within a day blocks overlap (fresh small blocks, late events), so
  * the walk goes on until the next block's time bound cannot beat the worst
  * key kept. Keys order as SQLite orders them (sqlite/search-cursor.ts
  * compareKeys): ts, then event.id by UTF-8 bytes.
@@ -21,11 +24,12 @@ import type { BlockHeader } from './block-header.js';
 import { ALL, NONE } from './block-prune.js';
 import { scanBlock, type CompiledQuery } from './block-scan.js';
 import { readBlockRows, rowEvents } from './block-rows.js';
+import type { SlicePartition } from './read-snapshots.js';
 import { addCounted, countedSoFar, isPageFull, markPageFull, type DayClaims, type ScanShare } from './scan-share.js';
 
 export interface BlockSlice {
-  /** Resolved per use: the pool may close a connection between slices. */
-  partition: { readonly db: BlockPartition };
+  /** Resolved per use: the pool may close a connection the query is done with (read-snapshots.ts). */
+  partition: SlicePartition;
   /** Visible ts range of this partition for the request. */
   from: number;
   to: number;
@@ -40,6 +44,8 @@ export interface Hit {
   block: BlockHeader;
   row: number;
   event?: LogEvent;
+  /** What the query reads of the row has been read (SearchWalk.settle): `db` is not needed again. */
+  settled?: boolean;
 }
 
 export function checkAborted(signal: AbortSignal | undefined): void {
@@ -67,6 +73,13 @@ export interface SearchWalk {
   counted?: ReadonlyMap<BlockHeader, number> | undefined;
   /** The leading lane of a split query walks only the days it takes (query-lanes.ts). */
   claims?: DayClaims | undefined;
+  /**
+   * Reads what the query needs of a day's hits as the walk leaves the day
+   * (`full`: the walk stops there), marking those it read settled, so the
+   * query is done with the day's partitions (read-snapshots.ts): a
+   * partition with unsettled hits stays held to the query's end.
+   */
+  settle?: ((hits: Hit[], full: boolean) => void) | undefined;
 }
 
 export interface SearchFound {
@@ -81,20 +94,25 @@ export interface SearchFound {
 }
 
 export function searchBlocks(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, walk: SearchWalk): SearchFound {
-  const { found, scanned: scannedCounts, cut } = walkCandidates(days, q, walk);
+  // Rebuild the candidates block by block, a day's as the walk leaves it
+  // (days are disjoint in time, so none of them is dropped later): their
+  // values and ids only (block-rows.ts).
+  const rebuild = (hits: Hit[]): void => {
+    for (const [h, list] of hitsByBlock(hits)) {
+      const got = readBlockRows(list[0]!.db, h, list.map((hit) => hit.row), walk.fields);
+      const events = rowEvents(got, walk.fields);
+      list.forEach((hit, k) => {
+        hit.eid = got.ids[k]!;
+        hit.event = events[k]!;
+        hit.settled = true;
+      });
+    }
+  };
+  const { found, scanned: scannedCounts, cut } = walkCandidates(days, q, { ...walk, settle: rebuild });
   // Stopped because the leading lane filled the page: no hits to rebuild.
   if (cut) return { hits: [], scanned: scannedCounts };
   const desc = walk.sort === 'desc';
   const order = (a: SortKey, b: SortKey): number => (desc ? -compareKeys(a, b) : compareKeys(a, b));
-  // Rebuild the candidates block by block: their values and ids only (block-rows.ts).
-  for (const [h, list] of hitsByBlock(found)) {
-    const got = readBlockRows(list[0]!.db, h, list.map((hit) => hit.row), walk.fields);
-    const events = rowEvents(got, walk.fields);
-    list.forEach((hit, k) => {
-      hit.eid = got.ids[k]!;
-      hit.event = events[k]!;
-    });
-  }
   const keyOf = (hit: Hit): SortKey => ({ ts: hit.ts, eid: hit.eid! });
   // By time first without a key made per comparison: only ties compare ids.
   found.sort((a, b) => (a.ts !== b.ts ? (desc ? b.ts - a.ts : a.ts - b.ts) : order(keyOf(a), keyOf(b))));
@@ -136,8 +154,10 @@ export function walkCandidates(days: readonly (readonly BlockSlice[])[], q: Comp
     if (walk.claims && !walk.claims.has(d)) break;
     const day = days[d]!;
     const blocks: { db: BlockPartition; h: BlockHeader; from: number; to: number }[] = [];
+    const dayDbs: BlockPartition[] = [];
     for (const s of day) {
       const db = s.partition.db;
+      dayDbs.push(db);
       let from = s.from;
       let to = s.to;
       // The cursor bounds the time range too (ties on ts are checked per row).
@@ -172,6 +192,12 @@ export function walkCandidates(days: readonly (readonly BlockSlice[])[], q: Comp
       keepPage(found, walk.want);
       if (share?.leads && found.length >= walk.want) markPageFull(share.state);
     }
+    walk.settle?.(found.filter((hit) => !hit.settled), found.length >= walk.want);
+    // Done with the day's partitions, but those its unsettled hits are read from later.
+    const kept = new Set(found.filter((hit) => !hit.settled).map((hit) => hit.db));
+    day.forEach((s, k) => {
+      if (!kept.has(dayDbs[k]!)) s.partition.done();
+    });
     if (found.length >= walk.want) break;
   }
   return { found, scanned: scannedCounts, cut };
@@ -257,6 +283,7 @@ export function countBlocks(
       if (share) addCounted(share, n);
       if (total >= cap) return cap;
     }
+    s.partition.done();
   }
   return total;
 }

@@ -38,6 +38,7 @@ import { DayClaims } from './scan-share.js';
 import { blockFields, blockFieldValues } from './block-fields.js';
 import type { BlockStoreOptions } from './block-store-options.js';
 import type { BlockPreparerOptions } from './block-preparer.js';
+import { ReadSnapshots } from './read-snapshots.js';
 
 export type { BlockStoreOptions } from './block-store-options.js';
 
@@ -57,6 +58,8 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
   splitQueries = 0;
   /** This thread's decoded columns (reader threads and inline readers only). */
   private readonly columnCache: ColumnCache | undefined;
+  /** The read transactions of the queries running (read-snapshots.ts). */
+  private readonly reads = new Set<ReadSnapshots>();
 
   constructor(opts: BlockStoreOptions) {
     super('blocks', opts);
@@ -70,9 +73,13 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
       this.dir,
       (h) => {
         const db = h.current;
-        return db !== null && (this.writes.holds(db) || db.inTransaction);
+        // A query's read is kept while the connection is, not the connection for it (read-snapshots.ts).
+        if (db === null) return false;
+        if (this.writes.holds(db) || (db.inTransaction && !db.inReadOnly)) return true;
+        for (const r of this.reads) if (r.holds(db)) return true;
+        return false;
       },
-      undefined,
+      opts.maxOpenPartitions,
       // Never mapped (block-partition.ts says why).
       false,
       (file, key, o) => new BlockPartition(file, key, { create: o.create, columnCache, writeOnly: opts.writeOnly ?? false }),
@@ -110,6 +117,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
             ...(opts.columnCacheBytes !== undefined ? { columnCacheBytes: opts.columnCacheBytes } : {}),
             ...(opts.maxTermsKeys !== undefined ? { maxTermsKeys: opts.maxTermsKeys } : {}),
             ...(opts.percentileValues !== undefined ? { percentileValues: opts.percentileValues } : {}),
+            ...(opts.maxOpenPartitions !== undefined ? { maxOpenPartitions: opts.maxOpenPartitions } : {}),
           }
         : null;
   }
@@ -198,8 +206,10 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     checkLimit(req.limit);
     const after = req.cursor ? decodeCursor(req.cursor, sort, req.query) : null;
     const q = this.compile(req.query, req.now);
-    const days = this.daysInRange(req, sort).map((day) => this.slices(day, req, at));
-    return this.snapshot(days.flat(), () => this.searchSlices(req, sort, after, q, days));
+    return this.snapshot((reads) => {
+      const days = this.daysInRange(req, sort).map((day) => this.slices(day, req, at, reads));
+      return this.searchSlices(req, sort, after, q, days);
+    });
   }
 
   /** A lane of a search split between the reader threads (split-query.ts). */
@@ -209,10 +219,12 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     const sort: SortOrder = req.sort ?? 'desc';
     const after = req.cursor ? decodeCursor(req.cursor, sort, req.query) : null;
     const q = this.compile(req.query, req.now);
-    const days = this.daysOf(req, at);
-    const claims = new DayClaims(req.share, days.length, req.leads);
     const walk: SearchWalk = { sort, after, want: req.want, fields: req.fields, signal: req.signal };
-    return this.snapshot(days.flat(), () => ({ result: searchLane(days, q, walk, claims, req.share), taken: claims.taken }));
+    return this.snapshot((reads) => {
+      const days = this.daysOf(req, at, reads);
+      const claims = new DayClaims(req.share, days.length, req.leads);
+      return { result: searchLane(days, q, walk, claims, req.share), taken: claims.taken };
+    });
   }
 
   private searchSlices(req: SearchRequest, sort: SortOrder, after: SortKey | null, q: CompiledQuery, days: BlockSlice[][]): SearchResult {
@@ -238,8 +250,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     this.assertOpen();
     this.columnCache?.nextQuery();
     const q = this.compile(req.query, req.now);
-    const days = this.daysOf(req, at);
-    return this.snapshot(days.flat(), () => ({ result: countLane(days, q, req.leads, req.signal), taken: 0 }));
+    return this.snapshot((reads) => ({ result: countLane(this.daysOf(req, at, reads), q, req.leads, req.signal), taken: 0 }));
   }
 
   /**
@@ -256,17 +267,16 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
   }
 
   /** A lane's slices by day, in the order of the days the receiving thread listed (a day since dropped has none). */
-  private daysOf(req: { from: number; to: number } & LaneFields, at: number): BlockSlice[][] {
+  private daysOf(req: { from: number; to: number } & LaneFields, at: number, reads: ReadSnapshots): BlockSlice[][] {
     const byDay = new Map(this.daysInRange(req, 'desc').map((day) => [(day[0] as Open).key.day, day]));
-    return req.days.map((d) => this.slices(byDay.get(d) ?? [], req, at));
+    return req.days.map((d) => this.slices(byDay.get(d) ?? [], req, at, reads));
   }
 
   async countAt(req: CountRequest, at: number): Promise<number> {
     this.assertOpen();
     this.columnCache?.nextQuery();
     const q = this.compile(req.query, req.now);
-    const slices = this.daysInRange(req, 'desc').flatMap((day) => this.slices(day, req, at));
-    return this.snapshot(slices, () => countBlocks(slices, q, Infinity, req.signal));
+    return this.snapshot((reads) => countBlocks(this.daysInRange(req, 'desc').flatMap((day) => this.slices(day, req, at, reads)), q, Infinity, req.signal));
   }
 
   async aggregate(req: AggregateRequest): Promise<AggregateResult> {
@@ -286,17 +296,15 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     this.assertOpen();
     this.columnCache?.nextQuery();
     const q = this.compile(req.query, req.now);
-    const days = this.daysOf(req, at);
     const opts = { rollups: this.rollups, maxTermsKeys: this.maxTermsKeys, range: { from: req.from, to: req.to }, signal: req.signal, pass: req.pass };
-    return this.snapshot(days.flat(), () => ({ result: aggregateLane(req.agg, days, q, req.leads, opts), taken: 0 }));
+    return this.snapshot((reads) => ({ result: aggregateLane(req.agg, this.daysOf(req, at, reads), q, req.leads, opts), taken: 0 }));
   }
 
   async aggregateAt(req: AggregateRequest, at: number): Promise<AggregateResult> {
     this.assertOpen();
     this.columnCache?.nextQuery();
     const q = this.compile(req.query, req.now);
-    const slices = this.daysInRange(req, 'asc').flatMap((day) => this.slices(day, req, at));
-    return this.snapshot(slices, () => aggregateBlocks(req.agg, slices, q, { rollups: this.rollups, maxTermsKeys: this.maxTermsKeys, percentileValues: this.percentileValues, range: { from: req.from, to: req.to }, signal: req.signal }));
+    return this.snapshot((reads) => aggregateBlocks(req.agg, this.daysInRange(req, 'asc').flatMap((day) => this.slices(day, req, at, reads)), q, { rollups: this.rollups, maxTermsKeys: this.maxTermsKeys, percentileValues: this.percentileValues, range: { from: req.from, to: req.to }, signal: req.signal }));
   }
 
   /** The fields API without building the sampled events (block-fields.ts). */
@@ -326,36 +334,33 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     this.assertOpen();
     this.columnCache?.nextQuery();
     const q = this.compile(req.query, req.now);
-    const days = this.daysInRange(req, 'desc').map((day) => this.slices(day, req, at));
-    return this.snapshot(days.flat(), () => fn(days, q));
+    return this.snapshot((reads) => fn(this.daysInRange(req, 'desc').map((day) => this.slices(day, req, at, reads)), q));
   }
 
   /**
-   * Runs a query with a read transaction open on each of its partitions,
-   * so the blocks it listed are still there when it decodes them (a merge
-   * on the writer deletes its sources).
+   * Runs a query with a read transaction on each partition it reads, from
+   * its first read to the query's end (read-snapshots.ts), so the blocks it
+   * listed are still there when it decodes them (a merge on the writer
+   * deletes its sources).
    */
-  private snapshot<T>(slices: readonly BlockSlice[], fn: () => T): T {
-    const began: BlockPartition[] = [];
+  private snapshot<T>(fn: (reads: ReadSnapshots) => T): T {
+    const reads = new ReadSnapshots();
+    this.reads.add(reads);
     try {
-      for (const s of slices) {
-        const db = s.partition.db;
-        if (db.beginRead()) began.push(db);
-      }
-      return fn();
+      return fn(reads);
     } finally {
-      for (const db of began) db.endRead();
-      // A range of many days held a connection on each (three descriptors):
-      // closed now, not at the next open, which out of descriptors fails.
+      this.reads.delete(reads);
+      reads.end();
+      // Past the cap, what the query left open goes now, not at the next open.
       this.pool.trim();
     }
   }
 
-  private slices(day: readonly Open[], req: { from: number; to: number }, at: number): BlockSlice[] {
+  private slices(day: readonly Open[], req: { from: number; to: number }, at: number, reads: ReadSnapshots): BlockSlice[] {
     const out: BlockSlice[] = [];
     for (const p of day) {
       const range = this.visibleRange(p, req, at);
-      if (range) out.push({ partition: p, from: range.from, to: range.to });
+      if (range) out.push({ partition: reads.partition(p), from: range.from, to: range.to });
     }
     return out;
   }

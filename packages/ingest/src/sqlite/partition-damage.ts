@@ -56,8 +56,11 @@ export function quickCheck(file: string): string | null {
  * opening it fails otherwise. SQLite says "unable to open database file"
  * (SQLITE_CANTOPEN) for that as for a file it may not read; this is no
  * damage, so it is LS_STORE_NO_DESCRIPTORS (503: a write is retried, a
- * search can be asked again or over fewer days; nothing is noted damaged),
- * telling what to raise.
+ * search can be asked again; nothing is noted damaged), telling what to
+ * raise. A search over more days does not need more: each thread keeps at
+ * most its pool's cap of partitions open (partition-pool.ts), a cap that
+ * leaves half the limit to the rest, so what is left short is the process
+ * (connections, other files) or a limit too low for even the cap.
  *
  * Opening the file again tells EMFILE, but other threads close files all
  * the time (a wide search's other lane failing, the pool trimmed), so by
@@ -72,11 +75,14 @@ export function noDescriptorError(file: string, cause: unknown): Error | null {
   } catch (err) {
     code = (err as NodeJS.ErrnoException).code;
   }
-  if (code === 'EMFILE' || code === 'ENFILE') {
-    return storeError('LS_STORE_NO_DESCRIPTORS', `cannot open ${file} (${code}); raise the limit (ulimit -n, systemd LimitNOFILE), or search fewer days at once`, cause);
+  if (code === 'EMFILE') {
+    return storeError('LS_STORE_NO_DESCRIPTORS', `cannot open ${file} (EMFILE: the process is at its limit of open files, held by its connections and files besides the few partitions each thread keeps open); raise the limit (ulimit -n, systemd LimitNOFILE)`, cause);
+  }
+  if (code === 'ENFILE') {
+    return storeError('LS_STORE_NO_DESCRIPTORS', `cannot open ${file} (ENFILE: the system's table of open files is full); close files in other processes or raise the system's limit (fs.file-max)`, cause);
   }
   if (code !== undefined || (cause as { code?: unknown } | null)?.code !== 'SQLITE_CANTOPEN' || !openableFile(file)) return null;
-  return storeError('LS_STORE_NO_DESCRIPTORS', `cannot open ${file} (SQLite: unable to open database file; the file and its folder are readable and writable, so the process ran short of file descriptors); raise the limit (ulimit -n, systemd LimitNOFILE), or search fewer days at once`, cause);
+  return storeError('LS_STORE_NO_DESCRIPTORS', `cannot open ${file} (SQLite: unable to open database file; the file and its folder are readable and writable, so the process ran short of file descriptors, held by its connections and files besides the few partitions each thread keeps open); raise the limit (ulimit -n, systemd LimitNOFILE)`, cause);
 }
 
 /** A regular file this process may read and write, in a folder it may write. */

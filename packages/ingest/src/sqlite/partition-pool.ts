@@ -3,8 +3,11 @@
  * set of open connections to them. Each open partition costs three file
  * descriptors (db, -wal, -shm) and its page cache; a year of an `audit`
  * class would otherwise exhaust the default limit of 1024 descriptors. The
- * least recently used connection is closed when more than MAX_OPEN are
- * open, except those holding an uncommitted group-commit transaction.
+ * least recently used connection is closed when more than OPEN_PARTITIONS
+ * are open, except those the store pins: an uncommitted group-commit
+ * transaction, a partition a query is reading (blocks/read-snapshots.ts).
+ * Opening trims, so a query over more days than that reads within it, and
+ * a query over fewer finds its partitions open from the last one.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,10 +16,44 @@ import { PartitionDb } from './partition-db.js';
 import { noDescriptorError } from './partition-damage.js';
 import { partitionFileName, type PartitionKey } from './partition-name.js';
 
+/** Connections a thread's pool keeps open at most, with descriptors to spare. */
 export const MAX_OPEN_PARTITIONS = 64;
 
+/**
+ * Pools of one server: the main thread's, the writer's and the two reader
+ * threads' (open-sqlite-store.ts DEFAULT_READER_THREADS), each its own
+ * connections to the same files.
+ */
+const POOLS = 4;
+
+/**
+ * Connections a pool keeps open under a descriptor limit of `limit`: its
+ * share of half the limit (three descriptors a partition), the other half
+ * left to connections, logs and the rest, at most MAX_OPEN_PARTITIONS and
+ * at least 8. Under the usual 1024, 42: the pools' 504 descriptors and the
+ * server's ~40 others (test/src/server-many-days.test.ts). Node raises the
+ * soft limit to the hard one as it starts, so `limit` is the hard limit
+ * the server was started with (systemd's LimitNOFILE, `ulimit -n`).
+ */
+export function openPartitionsFor(limit: number): number {
+  return Math.max(8, Math.min(MAX_OPEN_PARTITIONS, Math.floor(limit / 2 / 3 / POOLS)));
+}
+
+/** This process's limit on open files (Linux's /proc/self/limits; elsewhere taken as ample). */
+function descriptorLimit(): number {
+  try {
+    const line = /^Max open files\s+(\d+|unlimited)/m.exec(fs.readFileSync('/proc/self/limits', 'utf8'));
+    return line?.[1] === undefined || line[1] === 'unlimited' ? Infinity : Number(line[1]);
+  } catch {
+    return Infinity;
+  }
+}
+
+/** The pools' default cap in this process (openPartitionsFor its descriptor limit). */
+export const OPEN_PARTITIONS = openPartitionsFor(descriptorLimit());
+
 /** Partitions one group commit (either format's writer) holds open transactions on at most: half the pool, the rest for reads and dedupe probes. */
-export const MAX_OPEN_TRANSACTIONS = MAX_OPEN_PARTITIONS / 2;
+export const MAX_OPEN_TRANSACTIONS = Math.floor(OPEN_PARTITIONS / 2);
 
 /** What the pool needs of a connection (PartitionDb, or the block store's BlockPartition). */
 export interface PooledDb {
@@ -54,6 +91,8 @@ export class PartitionHandle<D extends PooledDb = PartitionDb> {
       return this.handle;
     }
     const isNew = create && !fs.existsSync(this.file);
+    // Room first: at the cap, the connection to close goes before this one comes.
+    this.pool.trim(undefined, 1);
     this.handle = this.openOrExplain(create);
     // The new file's directory entry must be durable too, or a power loss
     // could lose a partition whose rows were fsync'd.
@@ -95,12 +134,15 @@ export class PartitionPool<D extends PooledDb = PartitionDb> {
   readonly known = new Map<string, PartitionHandle<D>>();
   /** Open handles, least recently used first. */
   private readonly lru = new Map<string, PartitionHandle<D>>();
+  /** Connections opened so far, and the most open at once after a trim (tests). */
+  opens = 0;
+  peakOpen = 0;
 
   constructor(
     readonly dir: string,
     /** Handles that must stay open (open transactions). */
     readonly pinned: (h: PartitionHandle<D>) => boolean,
-    private readonly maxOpen = MAX_OPEN_PARTITIONS,
+    readonly maxOpen = OPEN_PARTITIONS,
     /** Whether its connections map their files (partition-db.ts MMAP_BYTES). */
     readonly mmap = true,
     /** Opens a connection (default: the row store's PartitionDb). */
@@ -130,15 +172,18 @@ export class PartitionPool<D extends PooledDb = PartitionDb> {
   }
 
   opened(h: PartitionHandle<D>): void {
+    this.opens++;
     this.touch(h);
     this.trim(h);
+    this.peakOpen = Math.max(this.peakOpen, this.lru.size);
   }
 
-  /** Closes least recently used connections beyond the limit (not `keep`, not pinned). */
-  trim(keep?: PartitionHandle<D>): void {
-    if (this.lru.size <= this.maxOpen) return;
+  /** Closes least recently used connections beyond the limit, less `room` (not `keep`, not pinned). */
+  trim(keep?: PartitionHandle<D>, room = 0): void {
+    const most = Math.max(0, this.maxOpen - room);
+    if (this.lru.size <= most) return;
     for (const victim of [...this.lru.values()]) {
-      if (this.lru.size <= this.maxOpen) break;
+      if (this.lru.size <= most) break;
       if (victim === keep || this.pinned(victim)) continue;
       victim.close();
       this.lru.delete(victim.name);

@@ -46,6 +46,8 @@ export interface PartitionedStoreOptions {
   textFields?: readonly string[];
   /** Free space below which health() warns (default MIN_FREE_BYTES). */
   minFreeBytes?: number;
+  /** Connections each thread keeps open at most (default OPEN_PARTITIONS, partition-pool.ts; tests lower it). */
+  maxOpenPartitions?: number;
 }
 
 /** What close() ends: the store's inline writes (BatchWriter, BlockWriter). */
@@ -185,7 +187,11 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     // files were skipped (unreadablePartitions), as Elasticsearch answers
     // with the shards it could read and a note of the failed ones.
     if (!days.some((day) => day.some((h) => h.current === null || this.damaged.has(h.name)))) return days;
-    return days.map((day) => day.filter((h) => !this.isDamaged(h) && this.opens(h))).filter((day) => day.length > 0);
+    // Tried last to first: past the pool's cap, the connections left open
+    // are those the read takes first, not the ones it comes to last.
+    const readable = new Set<PartitionHandle<D>>();
+    for (const h of days.flat().reverse()) if (!this.isDamaged(h) && this.opens(h)) readable.add(h);
+    return days.map((day) => day.filter((h) => readable.has(h))).filter((day) => day.length > 0);
   }
 
   /**
@@ -314,13 +320,22 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     return false;
   }
 
-  /** Opens a partition for a read; false (and remembered) when its file cannot be read. */
+  /**
+   * Opens a partition for a read; false (and remembered) when its file
+   * cannot be read. A file this thread opened before and that has not
+   * changed since is not opened again only to be tried: a read over more
+   * partitions than the pool keeps open (a year of days) opened every one
+   * of them here and then again as it read them.
+   */
   private opens(h: PartitionHandle<D>): boolean {
     if (h.current !== null) return true;
+    const signature = fileSignature(h.file);
+    if (this.openedAs.get(h.name) === signature) return true;
     if (this.damagedHeader(h)) return false;
     try {
       void h.db;
       this.unreadable.delete(h.name);
+      this.openedAs.set(h.name, signature);
       return true;
     } catch (err) {
       if (!isStoreError(err, 'LS_STORE_CORRUPT_PARTITION')) throw err;
@@ -363,6 +378,8 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     return out;
   }
 
+  /** Partitions this thread opened, by name, with their file's signature then (opens). */
+  private readonly openedAs = new Map<string, string>();
   /** Partition files found unreadable, by name, with the error. */
   private readonly unreadable = new Map<string, string>();
   /** Partitions whose contents contentCheck found whole, by name, with their file's signature then. */

@@ -51,6 +51,8 @@ export interface ReaderThreadOptions {
   maxTermsKeys?: number;
   /** Values a percentiles pass keeps, when not the default (tests). */
   percentileValues?: number;
+  /** Connections the thread keeps open at most, when not the default (tests). */
+  maxOpenPartitions?: number;
 }
 
 /** What crosses to the worker: the request without its signal, and the clock reading. */

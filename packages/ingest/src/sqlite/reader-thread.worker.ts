@@ -19,5 +19,6 @@ serveReader(
       textFields: opts.textFields,
       ...(opts.percentileValues !== undefined ? { percentileValues: opts.percentileValues } : {}),
       ...(opts.maxTermsKeys !== undefined ? { maxTermsKeys: opts.maxTermsKeys } : {}),
+      ...(opts.maxOpenPartitions !== undefined ? { maxOpenPartitions: opts.maxOpenPartitions } : {}),
     }),
 );

@@ -14,7 +14,7 @@ import { DAY_MS, DEFAULT_RETENTION, type RetentionConfig } from '../retention/re
 import { isStoreError } from '../store/store-error.js';
 import { q } from '../store/contract/ast-builders.js';
 import { openSqliteStore, type SqliteLogStore } from './open-sqlite-store.js';
-import { MAX_OPEN_PARTITIONS } from './partition-pool.js';
+import { OPEN_PARTITIONS } from './partition-pool.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
 
@@ -284,16 +284,16 @@ test('only a bounded number of partitions are open at once, and all stay usable'
   await withDir(async (dir) => {
     const store = await open(dir, { ...DEFAULT_RETENTION, default_days: 400 });
     const events: LogEvent[] = [];
-    for (let day = 0; day < MAX_OPEN_PARTITIONS + 20; day++) events.push(event(`d${day}`, NOW - day * DAY_MS));
+    for (let day = 0; day < OPEN_PARTITIONS + 20; day++) events.push(event(`d${day}`, NOW - day * DAY_MS));
     assert.equal((await store.write(events)).stored, events.length);
     const pool = (store as unknown as { pool: { openCount: number } }).pool;
-    assert.ok(pool.openCount <= MAX_OPEN_PARTITIONS, `${pool.openCount} open`);
+    assert.ok(pool.openCount <= OPEN_PARTITIONS, `${pool.openCount} open`);
     const all = await store.search({ ...everything, limit: 1000 });
     assert.equal(all.hits.length, events.length);
     const terms = await store.aggregate({ ...everything, agg: { type: 'terms', field: 'message', size: 1000 } });
     assert.equal(terms.type === 'terms' ? terms.buckets.length : 0, events.length);
     assert.equal((await store.partitions()).length, events.length);
-    assert.ok(pool.openCount <= MAX_OPEN_PARTITIONS);
+    assert.ok(pool.openCount <= OPEN_PARTITIONS);
     await store.close();
   });
 });

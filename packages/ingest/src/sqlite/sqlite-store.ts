@@ -108,7 +108,7 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
         const db = h.current;
         return db !== null && this.writes.holds(db);
       },
-      undefined,
+      opts.maxOpenPartitions,
       opts.mmap ?? true,
     );
     this.rollups = opts.rollups ?? true;
@@ -130,6 +130,7 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
             textFields: this.textFields,
             ...(this.percentileValues !== undefined ? { percentileValues: this.percentileValues } : {}),
             ...(this.maxTermsKeys !== undefined ? { maxTermsKeys: this.maxTermsKeys } : {}),
+            ...(opts.maxOpenPartitions !== undefined ? { maxOpenPartitions: opts.maxOpenPartitions } : {}),
           }
         : null;
   }

@@ -29,8 +29,9 @@ const STORE_ERRORS = {
     503,
     { retryable: true },
   ),
-  // The process's open-file limit, not the request: a write or a search over
-  // fewer days, or after the limit is raised, succeeds (so 503, retryable).
+  // The process's open-file limit, not the request: once descriptors are
+  // free again, or the limit is raised, the same request succeeds (so 503,
+  // retryable).
   LS_STORE_NO_DESCRIPTORS: defineError(
     'LS_STORE_NO_DESCRIPTORS',
     'The server has no file descriptor left to open a partition with: %s',
