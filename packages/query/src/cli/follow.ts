@@ -73,7 +73,7 @@ export async function follow(
         // stamped an hour ahead, a resume skipped what was stored meanwhile.
         if (frame.id) lastId = laterTailPosition(lastId, frame.id, Date.now());
         if (frame.event === 'log' && frame.data && emit(JSON.parse(frame.data) as Record<string, unknown>) === false) await drained();
-        if (frame.event === 'error' && frame.data) process.stderr.write(`server: ${frame.data}\n`);
+        if (frame.event === 'error' && frame.data) process.stderr.write(`${streamErrorLine(frame.data)}\n`);
       }
     } catch (err) {
       if (signal.aborted) return;
@@ -81,6 +81,24 @@ export async function follow(
       // dropped connection: reconnect from lastId
     }
   }
+}
+
+/**
+ * What an `event: error` frame says, as a sentence: its JSON was printed
+ * as it came (`server: {"code":"LS_API_TAIL_TOO_SLOW",…}`). A retryable
+ * one is followed by a resume from the last event printed (the loop above).
+ */
+export function streamErrorLine(data: string): string {
+  let body: unknown;
+  try {
+    body = JSON.parse(data);
+  } catch {
+    return `the server ended the stream: ${data}`;
+  }
+  const { code, message, retryable } = (body ?? {}) as { code?: unknown; message?: unknown; retryable?: unknown };
+  if (typeof message !== 'string') return `the server ended the stream: ${data}`;
+  const coded = typeof code === 'string' ? ` (${code})` : '';
+  return `the server ended the stream: ${message}${coded}${retryable === true ? '; resuming after the last event printed' : ''}`;
 }
 
 interface SseFrame {
