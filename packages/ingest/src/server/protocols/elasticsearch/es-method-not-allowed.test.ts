@@ -57,3 +57,14 @@ test('a known /es path with a wrong method answers 405 with Allow and Elasticsea
   assert.equal(unknown.headers.allow, undefined);
   assert.deepEqual(await h.search('run:es-405'), []);
 });
+
+test('OPTIONS of a known /es path answers 200 with Allow and no body, as Elasticsearch does; of an unknown one, the 400', async () => {
+  for (const [url, allow] of [['/es/_bulk', 'POST,PUT'], ['/es/idx/_doc/1', 'POST,PUT'], ['/es/', 'GET,HEAD']] as const) {
+    const res = await h.logship.app.inject({ method: 'OPTIONS', url, headers: auth });
+    assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
+    assert.equal(res.headers.allow, allow, url);
+    assert.equal(res.body, '');
+  }
+  const unknown = await h.logship.app.inject({ method: 'OPTIONS', url: '/es/_snapshot/repo', headers: auth });
+  assert.equal(unknown.statusCode, 400);
+});

@@ -171,6 +171,9 @@ export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Pro
 
   app.setNotFoundHandler(async (request, reply) => {
     const methods = allowed.lookup(request.url.split('?')[0]!.slice(app.prefix.length));
+    // OPTIONS of a known path: Elasticsearch's 200 with `Allow` and no body
+    // (its RestController answers it for every path it has), not a 405.
+    if (methods !== null && request.method === 'OPTIONS') return reply.status(200).header('allow', methods.join(',')).type('text/plain; charset=UTF-8').send('');
     if (methods !== null && !methods.includes(request.method)) return methodNotAllowed(request, reply, methods);
     const message = `no handler found for uri [${request.url}] and method [${request.method}]`;
     return reply.status(400).send(esError(400, 'LS_INGEST_BAD_PAYLOAD', message));
