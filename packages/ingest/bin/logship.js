@@ -8,11 +8,9 @@
 // launchers that run `node bin/logship.js` pass it too (scripts/bin-flags.mjs
 // reads it from this line).
 import { main } from '../dist/cli/main.js';
-import { exitWhenReaderCloses } from '../dist/cli/cli-io.js';
+import { exitWhenReaderCloses, runCommand } from '../dist/cli/cli-io.js';
 
 // `logship search … | head`: a closed pipe ends any command quietly (status 141).
 exitWhenReaderCloses();
-main(process.argv.slice(2)).then(
-  (code) => { if (typeof code === 'number') process.exitCode = code; },
-  (err) => { console.error(err instanceof Error ? err.message : err); process.exitCode = 1; },
-);
+// Its status; 70 if it stopped without finishing (cli-io.ts).
+runCommand(main(process.argv.slice(2)));

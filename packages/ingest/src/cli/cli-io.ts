@@ -32,3 +32,35 @@ export function exitWhenReaderCloses(
     });
   }
 }
+
+/** The exit status of a command that stopped without finishing (EX_SOFTWARE, sysexits.h). */
+export const EXIT_UNFINISHED = 70;
+
+/**
+ * Runs a command to its exit status. A command whose promise never
+ * settles, once nothing is left to wake it (a timer that does not keep the
+ * process alive, a stream nobody ends), let Node exit with 0, which a
+ * script or systemd reads as done: it exits 70 and says so instead. A
+ * process.exit(n) of the command's own (141 on a closed pipe, 1 from
+ * serve's shutdown) is left as it is.
+ */
+export function runCommand(command: Promise<number | void>, stderr: NodeJS.WritableStream = process.stderr): void {
+  let settled = false;
+  const unfinished = (code: number): void => {
+    if (settled || code !== 0) return;
+    stderr.write('logship: the command stopped before it finished (nothing was left running to finish it); this is a bug, please report it\n');
+    process.exitCode = EXIT_UNFINISHED;
+  };
+  process.once('exit', unfinished);
+  command.then(
+    (code) => {
+      settled = true;
+      if (typeof code === 'number') process.exitCode = code;
+    },
+    (err: unknown) => {
+      settled = true;
+      stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
