@@ -131,4 +131,55 @@ describe('live tail maximum duration', { timeout: 120_000 }, () => {
     assert.equal(tails, 3, 'two streams ended by the server, three in all');
     assert.equal(stderr.join(''), '', 'nothing said about an ordinary end');
   });
+  test('logship search --follow prints an event stamped a minute ahead once, though the resumed stream replays it', async () => {
+    const ahead = (n: number, skewMs: number) => JSON.stringify({ '@timestamp': new Date(Date.now() + skewMs).toISOString(), job: 'ahead', message: `ahead ${n}`, n, 'event.id': `ahead:${n}` });
+    assert.equal((await ingest(server.url, [ahead(1, 0)])).stored, 1);
+    const printed: number[] = [];
+    let tails = 0;
+    let storedAhead = 0;
+    // Stamped 65 s ahead, it is past the 60 s a position may be ahead of
+    // the clock, so the CLI resumes from event 1; a resume at least 6 s
+    // after it was stored replays up to 66 s ahead, so it comes again.
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.includes('/api/v1/tail') && ++tails === 2) {
+        while (Date.now() < storedAhead + 6_000) await new Promise((r) => setTimeout(r, 200));
+      }
+      return realFetch(input, init);
+    }) as typeof fetch;
+    const out = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const text of chunk.toString().split('\n').filter(Boolean)) {
+          const n = (JSON.parse(text) as { n: number }).n;
+          printed.push(n);
+          if (n === 1) {
+            storedAhead = Date.now();
+            void ingest(server.url, [ahead(2, 65_000)]);
+          }
+          // Once the resumed stream has replayed (or not) event 2: one more, live.
+          if (n === 3) process.emit('SIGINT');
+        }
+        done();
+      },
+    });
+    const giveUp = setTimeout(() => process.emit('SIGINT'), 60_000);
+    const third = setInterval(() => {
+      if (tails >= 2 && Date.now() >= storedAhead + 9_000) {
+        clearInterval(third);
+        void ingest(server.url, [ahead(3, 0)]);
+      }
+    }, 200);
+    let status: number;
+    try {
+      status = await runSearchCli(['job:ahead', '--follow', '--json', '--server', server.url], out);
+    } finally {
+      clearTimeout(giveUp);
+      clearInterval(third);
+      globalThis.fetch = realFetch;
+    }
+    assert.equal(status, 0);
+    assert.ok(tails >= 2, 'the stream was resumed');
+    assert.deepEqual(printed, [1, 2, 3]);
+  });
 });

@@ -32,6 +32,10 @@ export async function follow(
   drained: () => Promise<void> = () => Promise.resolve(),
 ): Promise<void> {
   let lastId: string | undefined = after;
+  // A resume replays from the furthest position not ahead of the clock
+  // (laterTailPosition): an event stamped 60-100 s ahead that was printed
+  // comes again. The page drops it by id; so does this, over the last ids.
+  const printedIds = new RecentIds(RECENT_IDS);
   let failures = 0;
   // Retries went on for two minutes without a word: the terminal looked
   // like a quiet stream while the server was gone. Said once per outage.
@@ -72,7 +76,12 @@ export async function follow(
         // The furthest position up to now, not the last: after an event
         // stamped an hour ahead, a resume skipped what was stored meanwhile.
         if (frame.id) lastId = laterTailPosition(lastId, frame.id, Date.now());
-        if (frame.event === 'log' && frame.data && emit(JSON.parse(frame.data) as Record<string, unknown>) === false) await drained();
+        if (frame.event === 'log' && frame.data) {
+          const ev = JSON.parse(frame.data) as Record<string, unknown>;
+          const id = ev['event.id'];
+          if (typeof id === 'string' && !printedIds.add(id)) continue;
+          if (emit(ev) === false) await drained();
+        }
         if (frame.event === 'error' && frame.data) process.stderr.write(`${streamErrorLine(frame.data)}\n`);
       }
     } catch (err) {
@@ -99,6 +108,23 @@ export function streamErrorLine(data: string): string {
   if (typeof message !== 'string') return `the server ended the stream: ${data}`;
   const coded = typeof code === 'string' ? ` (${code})` : '';
   return `the server ended the stream: ${message}${coded}${retryable === true ? '; resuming after the last event printed' : ''}`;
+}
+
+/** How many printed ids a follow remembers: more than a resume can replay that was printed. */
+const RECENT_IDS = 10_000;
+
+/** The last `max` ids added, oldest forgotten first. */
+class RecentIds {
+  private readonly ids = new Set<string>();
+  constructor(private readonly max: number) {}
+
+  /** False when `id` is among the last added (then it is not added again). */
+  add(id: string): boolean {
+    if (this.ids.has(id)) return false;
+    this.ids.add(id);
+    if (this.ids.size > this.max) this.ids.delete(this.ids.values().next().value as string);
+    return true;
+  }
 }
 
 interface SseFrame {
