@@ -192,6 +192,7 @@ export function App() {
           onFilter={filter}
           cols={state.cols}
           onToggleColumn={toggleColumn}
+          tz={state.tz}
         />
         <main class="main">
           {search.histogramError && <p class="muted histogram-error" role="status">No histogram: {search.histogramError}</p>}
