@@ -1,8 +1,9 @@
 /**
  * `@timestamp` top values in the field sidebar are shown as the list shows
  * times, in the zone the page is set to: in Local time they were UTC ISO
- * text (`…T15:00:00.000Z` beside a list reading 10:00). A click still
- * filters for the exact instant.
+ * text (`…T15:00:00.000Z` beside a list reading 10:00), and so was an
+ * open row's @timestamp under its own row's time. A click still filters
+ * for the exact instant.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -53,6 +54,23 @@ describe('search page: @timestamp top values in the page\'s zone (Chromium)', { 
     await page.waitForFunction(`(new URL(location.href).searchParams.get('q') ?? '').includes(${JSON.stringify(iso[0])})`);
     const q = urlParams(page).get('q')!;
     assert.equal(await apiTotal(srv, q, from, 'now'), 1);
+    await waitForTotal(page, 1);
+  });
+
+  test('an open row\'s @timestamp reads as its row does, the exact value in its title and its filter', async () => {
+    const from = 'now-1h';
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from, to: 'now', tz: 'local' })}`);
+    await waitForTotal(page, 20);
+    const row = page.locator('.results [data-index="3"]');
+    const iso = (await row.locator('.ts').getAttribute('datetime'))!;
+    await row.locator('.ts').click();
+    const cell = row.locator('.fields-table tr[data-field="@timestamp"] .pre');
+    assert.equal(await cell.innerText(), wallClock(Date.parse(iso), ZONE));
+    assert.equal(await cell.innerText(), await row.locator('.ts').innerText());
+    assert.equal(await cell.getAttribute('title'), iso);
+    await row.locator('.fields-table tr[data-field="@timestamp"]').getByRole('button', { name: 'Filter for @timestamp' }).click();
+    await page.waitForFunction(`(new URL(location.href).searchParams.get('q') ?? '').includes(${JSON.stringify(iso)})`);
+    assert.equal(await apiTotal(srv, urlParams(page).get('q')!, from, 'now'), 1);
     await waitForTotal(page, 1);
   });
 });

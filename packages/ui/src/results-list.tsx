@@ -187,7 +187,7 @@ export function ResultsList(props: ResultsListProps) {
       >
         <div role="gridcell">
           <EventLine ev={ev} cols={cols} tz={tz} />
-          {open && <EventDetail ev={ev} cols={cols} actions={props.actions} />}
+          {open && <EventDetail ev={ev} cols={cols} tz={tz} actions={props.actions} />}
         </div>
       </div>
     );
