@@ -3,7 +3,8 @@
  * date math, the built-in saved queries, and the field names a query uses
  * with the nearest known name to one no event has. Nothing here imports Node or
  * fastify, so packages/ui bundles it to highlight queries and report syntax
- * errors before asking the server; and how a live tail keeps its position.
+ * errors before asking the server; how a live tail keeps its position; and
+ * how a backwards time range is told, so the page says it as the API does.
  */
 export * from './ast.js';
 export * from './errors.js';
@@ -16,3 +17,4 @@ export { queryHints } from './query-hints.js';
 export { editDistance, nearestName } from './nearest-name.js';
 export { arrayElements } from './array-values.js';
 export { laterTailPosition, TAIL_SKEW_MS } from './tail-position.js';
+export { backwardsRange, API_WORDS, type RangeWords } from './http/backwards-range.js';

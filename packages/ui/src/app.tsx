@@ -176,7 +176,7 @@ export function App() {
       <Shortcuts saved={saved} history={history} onQuery={(q) => navigate({ ...state, q })} />
       {problem && (
         <div role="alert" class="query-error" data-offset={problem.offset ?? ''}>
-          {caret && <pre class="caret">{caret}</pre>}
+          {caret && <pre class="caret">{caret.text}{'\n'}<span class="caret-pad" aria-hidden="true">{caret.before}</span>^</pre>}
           <span>{problemText(problem, saved.map((s) => s.name))}</span>
         </div>
       )}
@@ -192,6 +192,7 @@ export function App() {
           onFilter={filter}
           cols={state.cols}
           onToggleColumn={toggleColumn}
+          tz={state.tz}
         />
         <main class="main">
           {search.histogramError && <p class="muted histogram-error" role="status">No histogram: {search.histogramError}</p>}

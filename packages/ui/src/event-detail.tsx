@@ -4,6 +4,8 @@
  */
 import type { FieldValue, LogEvent } from '@logship/query/browser';
 import { useState } from 'preact/hooks';
+import type { TimeZoneMode } from './page-state.js';
+import { formatTime } from './time-range.js';
 
 export interface EventActions {
   onFilter: (field: string, value: FieldValue, negate: boolean) => void;
@@ -45,7 +47,7 @@ const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
 const NATURAL = new Intl.Collator(undefined, { numeric: true });
 
-export function EventDetail({ ev, cols, actions }: { ev: LogEvent; cols: string[]; actions: EventActions }) {
+export function EventDetail({ ev, cols, tz, actions }: { ev: LogEvent; cols: string[]; tz: TimeZoneMode; actions: EventActions }) {
   // Natural order (attr_2 before attr_10), as people number their fields.
   const names = Object.keys(ev).sort((a, b) => (a === '@timestamp' ? -1 : b === '@timestamp' ? 1 : NATURAL.compare(a, b)));
   const json = JSON.stringify(ev, null, 2).replace(BIDI_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
@@ -63,11 +65,16 @@ export function EventDetail({ ev, cols, actions }: { ev: LogEvent; cols: string[
           {names.map((name) => {
             const value = ev[name] ?? null;
             const text = value === null ? 'null' : String(value);
+            // @timestamp as the row above shows it, in the page's zone: as UTC
+            // ISO it read as another hour than its own row. The exact value
+            // stays in its title, its Copy, its filters and the JSON.
+            const ms = name === '@timestamp' && typeof value === 'string' ? Date.parse(value) : NaN;
+            const shown = Number.isFinite(ms) ? formatTime(ms, tz) : text;
             return (
               <tr key={name} data-field={name}>
                 <th scope="row">{name}</th>
                 {/* An empty string read as a missing value (a blank cell); Kibana says (empty). */}
-                <td class="value">{text === '' ? <span class="muted">(empty)</span> : <span class="pre" dir="auto">{text}</span>}</td>
+                <td class="value">{text === '' ? <span class="muted">(empty)</span> : <span class="pre" dir="auto" title={shown === text ? undefined : text}>{shown}</span>}</td>
                 <td class="actions">
                   <button type="button" class="small" aria-label={`Filter for ${name}`} title="Filter for value" onClick={() => actions.onFilter(name, value, false)}>+</button>
                   <button type="button" class="small" aria-label={`Filter out ${name}`} title="Filter out value" onClick={() => actions.onFilter(name, value, true)}>−</button>

@@ -47,7 +47,7 @@ export function EventDialog({ id, ts, tz, cols, actions, onClose }: EventDialogP
         {ev && (
           <div class="row open single" data-event-id={ev['event.id']}>
             <EventLine ev={ev} cols={cols} tz={tz} />
-            <EventDetail ev={ev} cols={cols} actions={actions} />
+            <EventDetail ev={ev} cols={cols} tz={tz} actions={actions} />
           </div>
         )}
       </div>

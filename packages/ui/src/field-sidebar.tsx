@@ -7,6 +7,8 @@ import type { FieldValue, LogEvent } from '@logship/query/browser';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { failureText, type FieldsAnswer, type ValuesAnswer } from './api-client.js';
 import { valuesWithArrivals } from './live-histogram.js';
+import type { TimeZoneMode } from './page-state.js';
+import { formatTime } from './time-range.js';
 
 export interface FieldSidebarProps {
   fields: FieldsAnswer | null;
@@ -25,6 +27,19 @@ export interface FieldSidebarProps {
   onFilter: (field: string, value: FieldValue, negate: boolean) => void;
   cols: string[];
   onToggleColumn: (field: string) => void;
+  /** The page's zone: `@timestamp` values are shown in it, as the list shows times. */
+  tz: TimeZoneMode;
+}
+
+/**
+ * A top value as shown. `@timestamp` values come as UTC ISO text, which in
+ * Local time read as another hour than the list beside them; they are shown
+ * as the list shows times, and the filter a click makes keeps the exact value.
+ */
+function shownValue(name: string, value: string | number | boolean, tz: TimeZoneMode): string {
+  if (name !== '@timestamp' || typeof value !== 'string') return String(value);
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? formatTime(ms, tz) : value;
 }
 
 /** The values API answers strings; a number field's values filter as numbers. */
@@ -88,14 +103,15 @@ function FieldEntry({ name, count, sampled, types, props }: { name: string; coun
           {!values && !error && <li class="muted">Loading…</li>}
           {values?.values.map((v) => {
             const pct = percent(v.count, of);
+            const shown = shownValue(name, v.value, props.tz);
             return (
               <li key={String(v.value)} style={{ '--share': `${of > 0 ? (100 * v.count) / of : 0}%` }}>
-                <button type="button" class="link value" title={`Filter for ${name}: ${String(v.value)}`} onClick={() => props.onFilter(name, typed(v.value, types), false)}>
-                  {v.value === '' ? <span class="muted">(empty)</span> : String(v.value)}
+                <button type="button" class="link value" title={`Filter for ${name}: ${shown}`} onClick={() => props.onFilter(name, typed(v.value, types), false)}>
+                  {v.value === '' ? <span class="muted">(empty)</span> : shown}
                 </button>
                 <span class="count" title={aboutTitle}>{about}{v.count.toLocaleString()}</span>
                 <span class="pct" title={`${pct} of the events found`}>{pct}</span>
-                <button type="button" class="small" aria-label={`Filter out ${name}: ${String(v.value)}`} title="Filter out value" onClick={() => props.onFilter(name, typed(v.value, types), true)}>−</button>
+                <button type="button" class="small" aria-label={`Filter out ${name}: ${shown}`} title="Filter out value" onClick={() => props.onFilter(name, typed(v.value, types), true)}>−</button>
               </li>
             );
           })}

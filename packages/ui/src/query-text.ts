@@ -114,17 +114,34 @@ export function savedRefOffset(q: string, name: string): number | null {
 
 const EXCERPT_SIDE = 60;
 
+/** An error's excerpt: the query around it, and that line's text up to the mistake. */
+export interface ErrorExcerpt {
+  text: string;
+  /** `text` up to the mistake: drawn invisible before the caret, so the caret is under it. */
+  before: string;
+}
+
 /**
- * The query around an error's offset and a caret under it: at most 60
- * characters either side, `…` where it is cut. Whole, a 20,000-character
- * query filled the page with itself and the caret was off screen.
+ * The line of the query holding an error's offset, at most 60 characters
+ * either side, `…` where it is cut. Whole, a 20,000-character query filled
+ * the page with itself and the caret was off screen. The caret is placed
+ * after an invisible copy of the text before it, not after spaces: spaces
+ * counted in characters put it a column left per CJK character (drawn
+ * wider than a space, by whatever font has the glyph) and a column right
+ * per combining mark (drawn over the letter before it); the same text in
+ * the same font is as wide as it is drawn, whatever the fonts installed.
  */
-export function errorExcerpt(q: string, offset: number): string {
+export function errorExcerpt(q: string, offset: number): ErrorExcerpt {
   const at = Math.min(offset, q.length);
-  const start = Math.max(0, at - EXCERPT_SIDE);
-  const end = Math.min(q.length, at + EXCERPT_SIDE);
-  const lead = start > 0 ? '…' : '';
-  return `${lead}${q.slice(start, end)}${end < q.length ? '…' : ''}\n${' '.repeat(lead.length + at - start)}^`;
+  // The caret can only sit under the line it is on.
+  const lineStart = at === 0 ? 0 : Math.max(q.lastIndexOf('\n', at - 1), q.lastIndexOf('\r', at - 1)) + 1;
+  const nl = q.slice(at).search(/[\r\n]/);
+  const lineEnd = nl < 0 ? q.length : at + nl;
+  const start = Math.max(lineStart, at - EXCERPT_SIDE);
+  const end = Math.min(lineEnd, at + EXCERPT_SIDE);
+  // `…` only where the line is cut: the error's message says which line it is.
+  const lead = start > lineStart ? '…' : '';
+  return { text: `${lead}${q.slice(start, end)}${end < lineEnd ? '…' : ''}`, before: `${lead}${q.slice(start, at)}` };
 }
 
 const HISTORY_KEY = 'logship.history';

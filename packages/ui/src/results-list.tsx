@@ -6,6 +6,7 @@
  * height, Home/End to the first and last, Enter expands, Escape closes.
  */
 import type { LogEvent } from '@logship/query/browser';
+import type { VNode } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { EventDetail, type EventActions } from './event-detail.js';
 import { EventLine } from './event-row.js';
@@ -39,6 +40,8 @@ export function ResultsList(props: ResultsListProps) {
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const [, force] = useState(0);
   const pendingFocus = useRef<number | null>(null);
+  // The row that last had focus, by id (live events shift indexes).
+  const focusedId = useRef<string | null>(null);
   const box = props.scrollRef;
 
   const heightOf = (ev: LogEvent): number => heights.current.get(ev['event.id']) ?? ESTIMATE;
@@ -51,6 +54,13 @@ export function ResultsList(props: ResultsListProps) {
   while (first < events.length && offsets[first + 1]! < scrollTop - OVERSCAN_PX) first++;
   let last = first;
   while (last < events.length && offsets[last]! < scrollTop + viewport + OVERSCAN_PX) last++;
+  // The focused row stays in the page when the wheel scrolls it far away:
+  // unmounted, focus fell to the body and ↑/↓ moved nothing until a click,
+  // where Kibana's list goes on from that row. It is laid out where it
+  // belongs (spacers either side), so nothing else moves.
+  const kept = focusedId.current === null ? -1 : events.findIndex((ev) => ev['event.id'] === focusedId.current);
+  const keptAbove = kept >= 0 && kept < first;
+  const keptBelow = kept >= last;
 
   useLayoutEffect(() => {
     const el = box.current;
@@ -150,6 +160,47 @@ export function ResultsList(props: ResultsListProps) {
     else if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(row.dataset.eventId!); }
   };
 
+  const row = (i: number) => {
+    const ev = events[i]!;
+    const id = ev['event.id'];
+    const open = expanded.has(id);
+    return (
+      <div
+        key={id}
+        role="row"
+        class={`row${open ? ' open' : ''}${props.highlight === id ? ' anchor' : ''}`}
+        data-event-id={id}
+        data-index={i}
+        tabIndex={0}
+        onFocus={() => { focusedId.current = id; }}
+        // Focus gone elsewhere (the query bar, a menu) frees the row; a
+        // window losing focus (no relatedTarget) keeps it, as focus comes back to it.
+        onBlur={(e) => { const to = e.relatedTarget as Node | null; if (to && !box.current?.contains(to)) focusedId.current = null; }}
+        aria-expanded={open}
+        aria-level={1}
+        aria-rowindex={i + 1}
+        onClick={(e) => {
+          if ((e.target as HTMLElement).closest('button, a, .detail')) return;
+          if (window.getSelection()?.toString()) return;
+          toggle(id);
+        }}
+      >
+        <div role="gridcell">
+          <EventLine ev={ev} cols={cols} tz={tz} />
+          {open && <EventDetail ev={ev} cols={cols} tz={tz} actions={props.actions} />}
+        </div>
+      </div>
+    );
+  };
+
+  // One flat keyed list, so the kept row is the same element (still
+  // focused) whether it is in the window or beside it.
+  const rows: VNode[] = [<div key="above" style={{ height: `${offsets[keptAbove ? kept : first]}px` }} />];
+  if (keptAbove) rows.push(row(kept), <div key="gap-above" style={{ height: `${offsets[first]! - offsets[kept + 1]!}px` }} />);
+  for (let i = first; i < last; i++) rows.push(row(i));
+  if (keptBelow) rows.push(<div key="gap-below" style={{ height: `${offsets[kept]! - offsets[last]!}px` }} />, row(kept));
+  rows.push(<div key="below" style={{ height: `${total - offsets[keptBelow ? kept + 1 : last]!}px` }} />);
+
   return (
     <div class="results" ref={box} onScroll={onScroll} onKeyDown={onKeyDown}>
       {/*
@@ -158,35 +209,7 @@ export function ResultsList(props: ResultsListProps) {
         as only those near the viewport are in the page.
       */}
       <div role="treegrid" aria-label="Results" aria-readonly="true" aria-rowcount={props.hasMore ? -1 : events.length}>
-      <div style={{ height: `${offsets[first]}px` }} />
-      {events.slice(first, last).map((ev, k) => {
-        const id = ev['event.id'];
-        const open = expanded.has(id);
-        return (
-          <div
-            key={id}
-            role="row"
-            class={`row${open ? ' open' : ''}${props.highlight === id ? ' anchor' : ''}`}
-            data-event-id={id}
-            data-index={first + k}
-            tabIndex={0}
-            aria-expanded={open}
-            aria-level={1}
-            aria-rowindex={first + k + 1}
-            onClick={(e) => {
-              if ((e.target as HTMLElement).closest('button, a, .detail')) return;
-              if (window.getSelection()?.toString()) return;
-              toggle(id);
-            }}
-          >
-            <div role="gridcell">
-              <EventLine ev={ev} cols={cols} tz={tz} />
-              {open && <EventDetail ev={ev} cols={cols} actions={props.actions} />}
-            </div>
-          </div>
-        );
-      })}
-      <div style={{ height: `${total - offsets[last]!}px` }} />
+      {rows}
       </div>
       {props.loadingMore && <div class="more">Loading more…</div>}
       {props.moreError !== null && (

@@ -1,5 +1,6 @@
 /** Quick ranges, absolute or date-math from/to, and local time or UTC. */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { backwardsRangeText } from './backwards-range-words.js';
 import type { TimeZoneMode } from './page-state.js';
 import { describeRange, displayTimeInput, normalizeTimeInput, QUICK_RANGES, resolveRange } from './time-range.js';
 
@@ -51,7 +52,8 @@ export function TimePicker({ from, to, tz, onChange, onTz, onZoomOut }: TimePick
       const f = normalizeTimeInput(fromText, tz);
       const t = normalizeTimeInput(toText, tz, true);
       const r = resolveRange(f, t, tz);
-      if (r.from > r.to) throw new Error('"from" is after "to"');
+      // As typed (not the normalized ISO), so the swap it suggests is text the user recognizes.
+      if (r.from > r.to) throw new Error(backwardsRangeText(fromText.trim(), toText.trim() || 'now', toText.trim() === ''));
       setError(null);
       setOpen(false);
       rangeButton.current?.focus();

@@ -23,6 +23,7 @@ import type { PageState } from './page-state.js';
 import { maskSavedRefs, readHistory, rememberQuery, savedRefOffset } from './query-text.js';
 import { appendNew, bucketize, EMPTY_RESULTS, exactTotal, PAGE_SIZE, placeArrivals, type Results } from './search-results.js';
 import { histogramInterval, resolveRange } from './time-range.js';
+import { backwardsRangeText } from './backwards-range-words.js';
 
 const ERROR_LEVELS = 'level:(error OR critical OR alert OR emergency)';
 
@@ -236,11 +237,15 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     let range: { from: number; to: number };
     try {
       range = resolveRange(s.from, s.to, s.tz);
-      // Said here, once, as the time picker says it: the server was asked
-      // five times (search, three histograms, fields) to refuse it.
-      if (range.from > range.to) throw new Error(`"from" (${s.from}) is after "to" (${s.to})`);
     } catch (err) {
       setFailure(`Time range: ${(err as Error).message}`);
+      clearAnswers();
+      return;
+    }
+    // Said here, once, in the API's and the time picker's words: the server
+    // was asked five times (search, three histograms, fields) to refuse it.
+    if (range.from > range.to) {
+      setFailure(backwardsRangeText(s.from, s.to));
       clearAnswers();
       return;
     }
