@@ -114,7 +114,18 @@ function fromProtobuf(body: Buffer, limits: LokiLimits): Stream[] {
     throw errors.badProtobuf('Loki PushRequest', (err as Error).message);
   }
   return msg.streams.map((s) => {
-    const labels = parseLabelSet(s.labels);
+    let labels: Record<string, string>;
+    try {
+      labels = parseLabelSet(s.labels);
+    } catch (err) {
+      // As Loki's distributor does, a stream whose labels it cannot read is
+      // refused alone (each of its entries answered as rejected) and the
+      // other streams are stored: thrown, one client's odd label name
+      // (winston-loki writes `{service-name="…"}` as given) refused the whole
+      // push with a 400, which Promtail and its kin drop for good.
+      if (!(err instanceof LogshipError)) throw err;
+      return { labels: {}, entries: s.entries.map(() => err) };
+    }
     const entries = s.entries.map((e): Entry | LogshipError => {
       const seconds = e.timestamp?.seconds ?? '0';
       const nanos = e.timestamp?.nanos ?? 0;
