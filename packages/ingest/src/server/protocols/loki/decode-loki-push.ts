@@ -148,9 +148,10 @@ function fromJson(body: Buffer): Stream[] {
   const streams = (parsed as { streams?: unknown } | null)?.streams;
   if (!Array.isArray(streams)) throw errors.badPayload('a Loki push must be {"streams": [...]}');
   return streams.map((s: unknown, i) => {
-    const stream = (s as { stream?: unknown } | null)?.stream ?? {};
+    const given = (s as { stream?: unknown } | null)?.stream ?? {};
     const values = (s as { values?: unknown } | null)?.values;
-    if (!isStringRecord(stream)) throw errors.badPayload(`streams[${i}].stream must be an object of string labels`);
+    if (given === null || typeof given !== 'object' || Array.isArray(given)) throw errors.badPayload(`streams[${i}].stream must be an object of labels`);
+    const stream = labelTexts(given as Record<string, unknown>);
     if (!Array.isArray(values)) throw errors.badPayload(`streams[${i}].values must be an array`);
     const entries = values.map((v: unknown, j): Entry | LogshipError => {
       const where = `streams[${i}].values[${j}]`;
@@ -163,6 +164,20 @@ function fromJson(body: Buffer): Stream[] {
     });
     return { labels: stream, entries };
   });
+}
+
+/**
+ * Label values as Loki's JSON push reads them (loghttp.LabelSet: each
+ * value's JSON text, whatever its type): `{"port": 8080}` is the label
+ * port="8080". Refused, a script's or a pino-loki config's number label
+ * cost the whole push a 400, which the client drops.
+ */
+function labelTexts(stream: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(stream)) {
+    if (name !== '__proto__') out[name] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return out;
 }
 
 function isStringRecord(v: unknown): v is Record<string, string> {
