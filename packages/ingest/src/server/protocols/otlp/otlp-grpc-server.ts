@@ -8,6 +8,7 @@ import { ingestBatch } from '../../ingest-batch.js';
 import { decodeOtlpLogs } from './decode-otlp-logs.js';
 import { ExportLogsServiceResponse } from './otlp-proto.js';
 import { grpcStatusError } from './grpc-status-error.js';
+import { otlpPartialSuccess } from './otlp-partial-success.js';
 
 /*
  * OTLP/gRPC logs (off unless `otlp.grpc_listen` is set): the Collector's
@@ -78,15 +79,8 @@ export async function startOtlpGrpcServer(listen: string, ctx: IngestContext, au
   async function exportLogs(body: Buffer): Promise<Buffer> {
     const items = decodeOtlpLogs(body, 'protobuf');
     const outcome = await ingestBatch(ctx, 'otlp', items);
-    const value =
-      outcome.errors.length === 0
-        ? {}
-        : {
-            partialSuccess: {
-              rejectedLogRecords: outcome.errors.length,
-              errorMessage: outcome.errors.slice(0, 5).map((e) => `record ${e.ref}: ${e.code}: ${e.reason}`).join('; '),
-            },
-          };
+    const partialSuccess = otlpPartialSuccess(outcome);
+    const value = partialSuccess ? { partialSuccess } : {};
     return Buffer.from(ExportLogsServiceResponse.encode(ExportLogsServiceResponse.fromObject(value)).finish());
   }
 
