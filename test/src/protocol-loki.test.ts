@@ -68,6 +68,38 @@ test('winston-loki (protobuf + snappy): N events, 5 resent, each found once with
   assert.equal(await metricValue(server.url, 'logship_ingest_events_total', { protocol: 'loki', outcome: 'duplicate' }), 5);
 });
 
+test("winston-loki (protobuf): one log's label its Go-quoted label set cannot carry is refused alone; the batch's other streams are stored", async () => {
+  createRequire(createRequire(import.meta.url).resolve('winston-loki'))('snappy');
+  const refused: string[] = [];
+  const transport = new LokiTransport({
+    host: server.url,
+    json: false,
+    basicAuth: `tenant:${WRITE_TOKEN}`,
+    labels: { job: 'winston-mixed' },
+    batching: true,
+    interval: 0.2,
+    replaceTimestamp: false,
+    gracefulShutdown: false,
+    onConnectionError: (err) => refused.push(String(err)),
+  });
+  const logger = winston.createLogger({ transports: [transport] });
+  const base = Date.now() - 60_000;
+  const N = 6;
+  for (let i = 0; i < N; i++) logger.log({ level: 'info', message: `mixed order ${i}`, timestamp: new Date(base + i).toISOString(), labels: { team: i % 2 === 0 ? 'a' : 'b' } });
+  // winston-loki writes label sets as `{level="info",service-name="…"}`, unchecked: not a label set Loki reads.
+  logger.log({ level: 'info', message: 'mixed odd label', timestamp: new Date(base + N).toISOString(), labels: { 'service-name': 'checkout' } });
+  await transport.flush();
+  await transport.close();
+
+  const hits = await findAll(server.url, 'job:winston-mixed');
+  const messages = hits.map((h) => String(h.message).replace(/ \{.*$/, ''));
+  assertEachOnce(hits.map((h, i) => ({ ...h, m: messages[i] })), 'm', Array.from({ length: N }, (_, i) => `mixed order ${i}`));
+  // As Loki answers: a 400 (which the client does not resend) naming the refused entry.
+  // (winston-loki reports one failed request to onConnectionError more than once.)
+  assert.ok(refused.length > 0, 'the client was told');
+  for (const r of refused) assert.match(r, /HTTP 400: 1 of 7 entries were rejected; the others are stored\nentry 7: LS_INGEST_BAD_PAYLOAD: stream labels/);
+});
+
 test('pino-loki (JSON): N events, some resent, each found once, the pino line normalized', async () => {
   const stream = await pinoLoki({
     host: server.url,

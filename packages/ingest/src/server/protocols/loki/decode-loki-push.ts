@@ -114,7 +114,18 @@ function fromProtobuf(body: Buffer, limits: LokiLimits): Stream[] {
     throw errors.badProtobuf('Loki PushRequest', (err as Error).message);
   }
   return msg.streams.map((s) => {
-    const labels = parseLabelSet(s.labels);
+    let labels: Record<string, string>;
+    try {
+      labels = parseLabelSet(s.labels);
+    } catch (err) {
+      // As Loki's distributor does, a stream whose labels it cannot read is
+      // refused alone (each of its entries answered as rejected) and the
+      // other streams are stored: thrown, one client's odd label name
+      // (winston-loki writes `{service-name="…"}` as given) refused the whole
+      // push with a 400, which Promtail and its kin drop for good.
+      if (!(err instanceof LogshipError)) throw err;
+      return { labels: {}, entries: s.entries.map(() => err) };
+    }
     const entries = s.entries.map((e): Entry | LogshipError => {
       const seconds = e.timestamp?.seconds ?? '0';
       const nanos = e.timestamp?.nanos ?? 0;
@@ -137,9 +148,10 @@ function fromJson(body: Buffer): Stream[] {
   const streams = (parsed as { streams?: unknown } | null)?.streams;
   if (!Array.isArray(streams)) throw errors.badPayload('a Loki push must be {"streams": [...]}');
   return streams.map((s: unknown, i) => {
-    const stream = (s as { stream?: unknown } | null)?.stream ?? {};
+    const given = (s as { stream?: unknown } | null)?.stream ?? {};
     const values = (s as { values?: unknown } | null)?.values;
-    if (!isStringRecord(stream)) throw errors.badPayload(`streams[${i}].stream must be an object of string labels`);
+    if (given === null || typeof given !== 'object' || Array.isArray(given)) throw errors.badPayload(`streams[${i}].stream must be an object of labels`);
+    const stream = labelTexts(given as Record<string, unknown>);
     if (!Array.isArray(values)) throw errors.badPayload(`streams[${i}].values must be an array`);
     const entries = values.map((v: unknown, j): Entry | LogshipError => {
       const where = `streams[${i}].values[${j}]`;
@@ -152,6 +164,20 @@ function fromJson(body: Buffer): Stream[] {
     });
     return { labels: stream, entries };
   });
+}
+
+/**
+ * Label values as Loki's JSON push reads them (loghttp.LabelSet: each
+ * value's JSON text, whatever its type): `{"port": 8080}` is the label
+ * port="8080". Refused, a script's or a pino-loki config's number label
+ * cost the whole push a 400, which the client drops.
+ */
+function labelTexts(stream: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(stream)) {
+    if (name !== '__proto__') out[name] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return out;
 }
 
 function isStringRecord(v: unknown): v is Record<string, string> {

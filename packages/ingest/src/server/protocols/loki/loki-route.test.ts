@@ -82,6 +82,24 @@ test('a JSON push (optionally gzip) with structured metadata', async () => {
   assert.equal(first.unit, 'api.service');
 });
 
+test('a JSON push whose labels are numbers or booleans is stored with them as their text, as Loki reads them', async () => {
+  // Loki's JSON label set takes each value's JSON text: {"port": 8080} is port="8080".
+  const payload = JSON.stringify({
+    streams: [
+      { stream: { job: 'numlabels', port: 8080, canary: true }, values: [[`${T0}000000000`, 'number labels line']] },
+      { stream: { job: 'numlabels', port: '9090' }, values: [[`${T0}000000001`, 'string labels line']] },
+    ],
+  });
+  const res = await push(payload, 'application/json');
+  assert.equal(res.statusCode, 204, res.body);
+  const hits = await h.search('job:numlabels');
+  assert.equal(hits.length, 2);
+  const numbered = hits.find((e) => e.message === 'number labels line')!;
+  assert.equal(numbered.port, '8080');
+  assert.equal(numbered.canary, 'true');
+  assert.equal(hits.find((e) => e.message === 'string labels line')!.port, '9090');
+});
+
 test('a stream label or structured metadata named message does not replace the line: it is loki.message', async () => {
   const payload = JSON.stringify({
     streams: [

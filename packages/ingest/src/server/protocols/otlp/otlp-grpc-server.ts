@@ -1,4 +1,4 @@
-import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { parseListen } from '../../../config/parse-listen.js';
 import type { Authorize } from '../../auth-hook.js';
 import { errors, LogshipError } from '../../errors.js';
@@ -7,6 +7,8 @@ import type { IngestContext } from '../../ingest-batch.js';
 import { ingestBatch } from '../../ingest-batch.js';
 import { decodeOtlpLogs } from './decode-otlp-logs.js';
 import { ExportLogsServiceResponse } from './otlp-proto.js';
+import { grpcStatusError } from './grpc-status-error.js';
+import { otlpPartialSuccess } from './otlp-partial-success.js';
 
 /*
  * OTLP/gRPC logs (off unless `otlp.grpc_listen` is set): the Collector's
@@ -28,16 +30,6 @@ export interface OtlpGrpcServer {
   /** Bound `host:port` (port 0 resolved). */
   address: string;
   close(): Promise<void>;
-}
-
-/** gRPC status for our HTTP statuses, as the OTLP spec pairs them. */
-function grpcCode(httpStatus: number): status {
-  if (httpStatus === 401) return status.UNAUTHENTICATED;
-  if (httpStatus === 403) return status.PERMISSION_DENIED;
-  if (httpStatus === 413 || httpStatus === 429) return status.RESOURCE_EXHAUSTED;
-  if (httpStatus === 415 || httpStatus === 400) return status.INVALID_ARGUMENT;
-  if (httpStatus === 503) return status.UNAVAILABLE;
-  return status.INTERNAL;
 }
 
 /**
@@ -64,32 +56,31 @@ export async function startOtlpGrpcServer(listen: string, ctx: IngestContext, au
   };
   const impl: UntypedServiceImplementation = {
     Export: (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => {
-      void exportLogs(call.request, call.metadata.get('authorization')[0], peerHost(call.getPeer())).then(
+      const authorization = call.metadata.get('authorization')[0];
+      const refusal = authorize?.(typeof authorization === 'string' ? authorization : undefined, 'write', peerHost(call.getPeer()));
+      if (refusal) {
+        // The rate limiter's wait is in the Retry-After it gives HTTP; the error's own hint is a default.
+        const wait = Number(refusal.headers['retry-after']);
+        callback(grpcStatusError(refusal.error, refusal.error.retryable && wait > 0 ? wait : undefined));
+        return;
+      }
+      void exportLogs(call.request).then(
         (response) => callback(null, response),
         (err: unknown) => {
           const coded = err instanceof LogshipError ? err : errors.internal();
           if (!(err instanceof LogshipError)) ctx.log.error({ err }, 'OTLP/gRPC export failed.');
-          callback({ code: grpcCode(coded.statusCode), details: `${coded.code}: ${coded.message}` });
+          callback(grpcStatusError(coded));
         },
       );
     },
   };
   server.addService(service, impl);
 
-  async function exportLogs(body: Buffer, authorization: unknown, client: string): Promise<Buffer> {
-    const refusal = authorize?.(typeof authorization === 'string' ? authorization : undefined, 'write', client);
-    if (refusal) throw refusal.error;
+  async function exportLogs(body: Buffer): Promise<Buffer> {
     const items = decodeOtlpLogs(body, 'protobuf');
     const outcome = await ingestBatch(ctx, 'otlp', items);
-    const value =
-      outcome.errors.length === 0
-        ? {}
-        : {
-            partialSuccess: {
-              rejectedLogRecords: outcome.errors.length,
-              errorMessage: outcome.errors.slice(0, 5).map((e) => `record ${e.ref}: ${e.code}: ${e.reason}`).join('; '),
-            },
-          };
+    const partialSuccess = otlpPartialSuccess(outcome);
+    const value = partialSuccess ? { partialSuccess } : {};
     return Buffer.from(ExportLogsServiceResponse.encode(ExportLogsServiceResponse.fromObject(value)).finish());
   }
 

@@ -78,8 +78,14 @@ const root = protobuf.Root.fromJSON({
           fields: {
             code: { type: 'int32', id: 1 },
             message: { type: 'string', id: 2 },
+            details: { rule: 'repeated', type: 'Any', id: 3 },
           },
         },
+        // google.protobuf.Any, google.rpc.RetryInfo and google.protobuf.Duration:
+        // the throttling hint a gRPC status carries (grpc-status-details-bin).
+        Any: { fields: { typeUrl: { type: 'string', id: 1 }, value: { type: 'bytes', id: 2 } } },
+        RetryInfo: { fields: { retryDelay: { type: 'Duration', id: 1 } } },
+        Duration: { fields: { seconds: { type: 'int64', id: 1 }, nanos: { type: 'int32', id: 2 } } },
       },
     },
   },
@@ -88,6 +94,7 @@ const root = protobuf.Root.fromJSON({
 export const ExportLogsServiceRequest = root.lookupType('otlp.ExportLogsServiceRequest');
 export const ExportLogsServiceResponse = root.lookupType('otlp.ExportLogsServiceResponse');
 export const RpcStatus = root.lookupType('otlp.Status');
+export const RetryInfo = root.lookupType('otlp.RetryInfo');
 
 /**
  * Decodes a protobuf export request into the same plain shape OTLP/JSON

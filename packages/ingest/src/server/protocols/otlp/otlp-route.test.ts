@@ -94,6 +94,23 @@ test('JSON export with hex ids; a bad record is counted in partialSuccess and th
   assert.equal(hit.trace_id, '5b8efff798038103d269b633813fc60c');
 });
 
+test('a record older than retention keeps is counted in partialSuccess (the Collector logs it), not answered as a plain success', async () => {
+  const msg = ExportLogsServiceRequest.fromObject(
+    request([
+      { timeUnixNano: NS, body: { stringValue: 'fresh backfill record' } },
+      { timeUnixNano: '946684800000000000', body: { stringValue: 'y2k backfill record' } },
+    ]),
+  );
+  const res = await post(Buffer.from(ExportLogsServiceRequest.encode(msg).finish()), 'application/x-protobuf');
+  assert.equal(res.statusCode, 200, res.body);
+  const ans = ExportLogsServiceResponse.toObject(ExportLogsServiceResponse.decode(res.rawPayload), { longs: Number }) as {
+    partialSuccess?: { rejectedLogRecords: number; errorMessage: string };
+  };
+  assert.equal(ans.partialSuccess?.rejectedLogRecords, 1);
+  assert.match(ans.partialSuccess.errorMessage, /1 record\(s\) older than retention keeps were not stored/);
+  assert.equal((await h.search('"fresh backfill record"')).length, 1);
+});
+
 test('JSON export with the times as JSON numbers (protobuf JSON allows it for 64-bit integers): stored at that time, not rejected', async () => {
   const payload = JSON.stringify(request([{ timeUnixNano: 0, observedTimeUnixNano: 0, body: { stringValue: 'placeholder' } }])).replace(
     '"timeUnixNano":0,"observedTimeUnixNano":0,"body":{"stringValue":"placeholder"}',

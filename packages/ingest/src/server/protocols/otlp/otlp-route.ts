@@ -6,6 +6,7 @@ import { protocolError } from '../protocol-error.js';
 import { acceptRawBodies, bodyOf, mediaType } from '../raw-body.js';
 import { decodeOtlpLogs, type OtlpEncoding } from './decode-otlp-logs.js';
 import { ExportLogsServiceResponse, RpcStatus } from './otlp-proto.js';
+import { otlpPartialSuccess } from './otlp-partial-success.js';
 
 /*
  * POST /v1/logs (OTLP/HTTP, the path OpenTelemetry exporters and the
@@ -68,12 +69,8 @@ export async function otlpRoute(app: FastifyInstance, opts: OtlpRouteOptions): P
         if (!encoding) throw errors.unsupportedContentType(mediaType(request.headers['content-type']), `${PROTO_TYPE} or ${JSON_TYPE}`);
         const items = decodeOtlpLogs(bodyOf(request.body), encoding);
         const outcome = await ingestBatch({ ...opts.ctx, log: request.log }, 'otlp', items);
-        if (outcome.errors.length === 0) return send(reply, encoding, ExportLogsServiceResponse, {});
-        const first = outcome.errors.slice(0, 5).map((e) => `record ${e.ref}: ${e.code}: ${e.reason}`);
-        const more = outcome.errors.length > 5 ? `; and ${outcome.errors.length - 5} more` : '';
-        return send(reply, encoding, ExportLogsServiceResponse, {
-          partialSuccess: { rejectedLogRecords: outcome.errors.length, errorMessage: first.join('; ') + more },
-        });
+        const partialSuccess = otlpPartialSuccess(outcome);
+        return send(reply, encoding, ExportLogsServiceResponse, partialSuccess ? { partialSuccess } : {});
       },
     );
   }
