@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createAuthorize } from './auth-hook.js';
+import { buildServerConfig } from '../config/load-server-config.js';
 import { appHarness, ndjson, pythonLine, READ, searchApp, WRITE } from '../testing/app-harness.js';
 
 test('auth: 401 without or with an unknown token, 403 with the wrong scope, health stays open', async () => {
@@ -90,4 +92,14 @@ test('auth: failed attempts are limited per client address; the address is then 
   } finally {
     await h.close();
   }
+});
+
+test('auth: a rate-limited refusal carries its real wait on the error (retryAfterS), not the 5 s default, as in its Retry-After', async () => {
+  const { auth } = buildServerConfig({ auth: { tokens: [{ name: 'agents', token: WRITE, scopes: ['write'], requests_per_s: 0.1 }], rate_limit: { burst: 1 } } });
+  const authorize = createAuthorize(auth, () => 0)!;
+  assert.equal(authorize(`Bearer ${WRITE}`, 'write', '127.0.0.1'), undefined);
+  const refusal = authorize(`Bearer ${WRITE}`, 'write', '127.0.0.1');
+  assert.equal(refusal?.error.code, 'LS_AUTH_RATE_LIMITED');
+  assert.equal(refusal?.headers['retry-after'], '10');
+  assert.equal(refusal?.error.retryAfterS, 10);
 });

@@ -95,7 +95,8 @@ export function createAuthorize(auth: ServerConfig['auth'], now: () => number): 
     const waitMs = limiter.take(key, token.requests_per_s ?? auth.rate_limit.requests_per_s);
     if (waitMs > 0) {
       const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-      return { error: errors.rateLimited(token.name, seconds), headers: { 'retry-after': String(seconds) } };
+      // The wait on the error too, not only in the header: a protocol that answers in its own shape (OTLP/gRPC's RetryInfo) reads it there.
+      return { error: errors.rateLimited.withCause({ retryAfterS: seconds }, token.name, seconds), headers: { 'retry-after': String(seconds) } };
     }
     return undefined;
   };
@@ -151,7 +152,7 @@ export function registerAuthHook(app: FastifyInstance, auth: ServerConfig['auth'
       if (waitMs > 0) {
         const seconds = Math.max(1, Math.ceil(waitMs / 1000));
         reply.header('retry-after', String(seconds));
-        throw errors.rateLimited(client.name, seconds);
+        throw errors.rateLimited.withCause({ retryAfterS: seconds }, client.name, seconds);
       }
       return;
     }
