@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { storeError } from '../store/store-error.js';
 import { isCorruption } from './partition-damage.js';
+import { syncPath } from './sync-path.js';
 
 export interface BackedUpFile {
   /** Path inside the data folder, e.g. `blocks/2026-11-23.errors.db`. */
@@ -141,11 +142,3 @@ function copyFile(src: string, target: string): boolean {
   }
 }
 
-function syncPath(p: string): void {
-  const fd = fs.openSync(p, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}

@@ -18,6 +18,7 @@ import type { LogStore } from '../store/log-store.js';
 import { PartitionDb } from './partition-db.js';
 import type { StoredRow } from './event-row.js';
 import { parsePartitionFileName } from './partition-name.js';
+import { syncPath } from './sync-path.js';
 
 /** Events moved per write: large enough for big destination blocks, small enough for memory. */
 export const MIGRATE_PAGE = 10_000;
@@ -102,7 +103,7 @@ function retire(dir: string, name: string): void {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
   }
-  syncDir(dir);
+  syncPath(dir);
   removeRetiredPartitions(dir);
 }
 
@@ -120,14 +121,6 @@ export function removeRetiredPartitions(dir: string): void {
   }
   const retired = names.filter((n) => n.includes(`.db${RETIRED}`));
   for (const n of retired) fs.rmSync(path.join(dir, n), { force: true });
-  if (retired.length > 0) syncDir(dir);
+  if (retired.length > 0) syncPath(dir);
 }
 
-function syncDir(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parsePartitionFileName } from './partition-name.js';
+import { syncPath } from './sync-path.js';
 
 const SIDE_FILE = /^(.+)-(wal|shm|journal)$/;
 
@@ -37,15 +38,7 @@ export function removeOrphanSideFiles(dir: string): string[] {
     fs.rmSync(path.join(dir, name), { force: true });
     removed.push(name);
   }
-  if (removed.length > 0) syncDir(dir);
+  if (removed.length > 0) syncPath(dir);
   return removed;
 }
 
-function syncDir(dir: string): void {
-  const fd = fs.openSync(dir, 'r');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
