@@ -1,9 +1,11 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { existsSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import type { ServerConfig } from '../config/server-config.js';
-import { formatHostForUrl, parseListen } from '../config/parse-listen.js';
+import { parseListen } from '../config/parse-listen.js';
 import { listenFailure } from '../server/listen-failure.js';
 import { LOCK_FILE, lockDataFolder } from '../sqlite/data-folder-lock.js';
 
@@ -90,17 +92,38 @@ async function serverRunning(config: ServerConfig): Promise<boolean> {
   }
   const { host, port } = parseListen(config.listen);
   const target = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  // A timer of our own, not AbortSignal.timeout's: that one does not keep
-  // the process alive, and a program that accepts and never answers would
-  // let it exit 0 before the check's verdict.
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), 2000);
-  try {
-    const res = await fetch(`${config.tls ? 'https' : 'http'}://${formatHostForUrl(target)}:${port}/health`, { signal: abort.signal });
-    return res.ok && ((await res.json()) as { status?: unknown }).status === 'healthy';
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
+  return answersHealthy(config.tls !== undefined, target, port);
+}
+
+/**
+ * Whether `host:port` answers logship's /health as healthy. Over TLS the
+ * certificate is not verified: the probe only asks whether the program
+ * holding a port of this host is logship, and the certificate names the
+ * host clients use (logs.example.com), not the loopback address probed,
+ * so verifying it failed the check of every TLS server that ran (with the
+ * Elasticsearch store, whose folder has no lock to say so first). Nothing
+ * is sent but the request line. A timer of our own, not a socket timeout
+ * alone: a program that accepts and never answers must not let the
+ * process exit 0 before the check's verdict.
+ */
+function answersHealthy(tls: boolean, host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const options = { host, port, path: '/health', rejectUnauthorized: false };
+    const req = (tls ? httpsGet : httpGet)(options, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => { if (body.length < 65_536) body += chunk; });
+      res.on('end', () => {
+        clearTimeout(timer);
+        try {
+          resolve(res.statusCode === 200 && (JSON.parse(body) as { status?: unknown }).status === 'healthy');
+        } catch {
+          resolve(false);
+        }
+      });
+      res.on('error', () => { clearTimeout(timer); resolve(false); });
+    });
+    const timer = setTimeout(() => { req.destroy(); resolve(false); }, 2000);
+    req.on('error', () => { clearTimeout(timer); resolve(false); });
+  });
 }

@@ -10,7 +10,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -76,23 +76,61 @@ test('serve --check fails as the start would when a listener cannot bind, naming
     assert.doesNotMatch(clean.stdout, /warning: listen/);
 
     // The server of this data folder runs: the check of its config before a restart passes, saying so.
-    const server = spawn(process.execPath, [BIN, 'serve', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise((resolve) => server.on('exit', resolve));
-    try {
-      await new Promise<void>((resolve, reject) => {
-        createInterface({ input: server.stdout! }).on('line', (l) => l.startsWith('logship listening on') && resolve());
-        server.on('exit', (code) => reject(new Error(`the server exited ${code}`)));
-      });
-      const running = await check(['--config', config]);
-      assert.equal(running.code, 0, running.stderr);
-      assert.match(running.stdout, new RegExp(`warning: listen 127\\.0\\.0\\.1:${free} is in use by the logship server running on this config; a restart frees it\\.`));
-    } finally {
-      server.kill('SIGTERM');
-      await exited;
-    }
+    await running(['--config', config], async () => {
+      const r = await check(['--config', config]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`warning: listen 127\\.0\\.0\\.1:${free} is in use by the logship server running on this config; a restart frees it\\.`));
+    });
   } finally {
     await new Promise((resolve) => other.close(resolve));
     udp.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A server to run: started, its `logship listening on` line seen; stopped with SIGTERM. */
+async function running<T>(args: string[], body: () => Promise<T>): Promise<T> {
+  const server = spawn(process.execPath, [BIN, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise((resolve) => server.on('exit', resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      createInterface({ input: server.stdout! }).on('line', (l) => l.startsWith('logship listening on') && resolve());
+      server.on('exit', (code) => reject(new Error(`the server exited ${code}`)));
+    });
+    return await body();
+  } finally {
+    server.kill('SIGTERM');
+    await exited;
+  }
+}
+
+// The probe for a running logship verified the certificate of a TLS server
+// against the loopback address it asked (the certificate names the host
+// clients use), failed, and so called logship's own port "in use by
+// another program": with the Elasticsearch store, whose folder has no lock
+// to say so first, `serve --check` before every restart of a TLS server
+// exited 1. Here the folder lock cannot say it either (the check's config
+// names another data folder), so only the probe over TLS can.
+test('serve --check of a TLS server that runs: the port it holds is a warning, found over HTTPS whatever host its certificate names', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-check-tls-'));
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-subj', '/CN=logs.example.com', '-days', '2'], { stdio: 'ignore' });
+  const port = await new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const config = join(dir, 'server.yaml');
+  try {
+    await running(['--listen', `127.0.0.1:${port}`, '--data', join(dir, 'serving'), '--tls-cert-file', cert, '--tls-key-file', key], async () => {
+      writeFileSync(config, `listen: 127.0.0.1:${port}\ndata: ${join(dir, 'other')}\ntls: { cert_file: ${cert}, key_file: ${key} }\n`);
+      const r = await check(['--config', config]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`warning: listen 127\\.0\\.0\\.1:${port} is in use by the logship server running on this config; a restart frees it\\.`));
+    });
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
