@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { createSocket } from 'node:dgram';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 
@@ -479,16 +480,23 @@ test('logship serve --check: what the server would do, creating nothing; a mista
     writeFileSync(rules, 'groups:\n  - name: g\n    rules:\n      - alert: Errors\n        query: "level:error"\n        aggregate: count\n        window: 5m\n        above: 10\n');
     const config = join(dir, 'server.yaml');
     const data = join(dir, 'var', 'data');
-    writeFileSync(config, `listen: "0.0.0.0:7700"\ndata: ${data}\nauth: { tokens: [{ name: ops, token: "t0123456789abcdef", scopes: [read, write] }] }\nrule_files: ["${rules}", "${join(dir, 'none-*.yaml')}"]\nsyslog: { listen_udp: "127.0.0.1:5514" }\n`);
+    // Ports free now, on loopback: the check binds what it checks (fixed ports could be another program's).
+    const port = await new Promise<number>((resolve) => {
+      const s = createNetServer().listen(0, '127.0.0.1', () => { const p = (s.address() as AddressInfo).port; s.close(() => resolve(p)); });
+    });
+    const udpPort = await new Promise<number>((resolve) => {
+      const u = createSocket('udp4').bind(0, '127.0.0.1', () => { const p = u.address().port; u.close(() => resolve(p)); });
+    });
+    writeFileSync(config, `listen: "127.0.0.1:${port}"\ndata: ${data}\nauth: { tokens: [{ name: ops, token: "t0123456789abcdef", scopes: [read, write] }] }\nrule_files: ["${rules}", "${join(dir, 'none-*.yaml')}"]\nsyslog: { listen_udp: "127.0.0.1:${udpPort}" }\n`);
     const ok = run(['serve', '--check', '--config', config]);
     assert.equal((await ok.exit).code, 0, ok.stderr.join('\n'));
     assert.equal(ok.stdout[0], `The config is valid: ${config}`);
     const text = ok.stdout.join('\n');
-    assert.match(text, /listen: http:\/\/0\.0\.0\.0:7700, 1 token\(s\)/);
+    assert.match(text, new RegExp(`listen: http://127\\.0\\.0\\.1:${port}, 1 token\\(s\\)`));
     assert.match(text, new RegExp(`store: blocks in ${data}/blocks`));
     assert.match(text, /retention: errors 90 d, debug 7 d, other 30 d/);
     assert.match(text, /rules: 1 in 1 group\(s\) from 1 file\(s\)/);
-    assert.match(text, /syslog: udp 127\.0\.0\.1:5514/);
+    assert.match(text, new RegExp(`syslog: udp 127\\.0\\.0\\.1:${udpPort}`));
     assert.match(text, /warning: The rule_files glob ".*none-\*\.yaml" matches no file/);
     assert.throws(() => statSync(join(dir, 'var')), /ENOENT/, 'a check creates no folder');
 
