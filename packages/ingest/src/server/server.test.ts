@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { LogEvent } from '@logship/query';
 import { buildServerConfig } from '../config/load-server-config.js';
 import { openStore } from '../store/open-store.js';
 import { startServer } from './server.js';
+import { linkBaseUrl } from './link-base-url.js';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-02-08T12:00:00.000Z');
@@ -67,21 +68,24 @@ test('startServer refuses a public address without tokens before opening anythin
   assert.equal(opened, false);
 });
 
-test('listening on every address (0.0.0.0), an alert links to the machine\'s host name, not to 0.0.0.0', async () => {
+test('listening on every address (0.0.0.0, ::), links (an alert\'s generatorURL) name the machine\'s host name, not the wildcard', () => {
+  // A pure function: tests listen only on loopback, so the wildcard start itself is not run here.
+  assert.equal(linkBaseUrl('0.0.0.0', 7700, false, 'logs-1'), 'http://logs-1:7700');
+  assert.equal(linkBaseUrl('::', 7700, true, 'logs-1'), 'https://logs-1:7700');
+  assert.equal(linkBaseUrl('', 7700, false, 'logs-1'), 'http://logs-1:7700');
+  assert.equal(linkBaseUrl('127.0.0.1', 7700, false, 'logs-1'), 'http://127.0.0.1:7700');
+  assert.equal(linkBaseUrl('::1', 7700, false, 'logs-1'), 'http://[::1]:7700');
+});
+
+test('an alert rule\'s generatorURL starts with the address the server listens on', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'logship-server-'));
   writeFileSync(join(dir, 'rules.yaml'), "groups:\n  - name: g\n    rules:\n      - { alert: A, query: 'level:error', window: 5m, above: 1 }\n");
-  const config = buildServerConfig({
-    data: join(dir, 'data'),
-    listen: '0.0.0.0:0',
-    auth: { tokens: [{ name: 'ops', token: 'ops-token-0123456789', scopes: ['read', 'write'] }] },
-    rule_files: [join(dir, 'rules.yaml')],
-  });
+  const config = buildServerConfig({ data: join(dir, 'data'), listen: '127.0.0.1:0', rule_files: [join(dir, 'rules.yaml')] });
   const server = await startServer({ config, logger: pino({ level: 'silent' }), openStore: (c) => openStore(c), retentionAtStart: false });
   try {
     const rule = server.logshipApp.ruler.groupRuntimes[0]?.rules[0]?.rule;
     assert.ok(rule);
-    const port = new URL(server.url).port;
-    assert.equal(server.logshipApp.ruler.generatorUrl(rule), `http://${hostname()}:${port}/?q=level%3Aerror&from=now-5m&to=now`);
+    assert.equal(server.logshipApp.ruler.generatorUrl(rule), `${server.url}/?q=level%3Aerror&from=now-5m&to=now`);
   } finally {
     await server.close();
     rmSync(dir, { recursive: true, force: true });

@@ -1,8 +1,8 @@
-import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import type { LogStore } from '../store/log-store.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { formatHostForUrl, parseListen } from '../config/parse-listen.js';
+import { linkBaseUrl } from './link-base-url.js';
 import { startRetentionScheduler, type RetentionScheduler } from '../retention/retention-scheduler.js';
 import { buildApp, type LogshipApp } from './app.js';
 import { listening } from './listen-failure.js';
@@ -133,11 +133,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
   const url = `${config.tls ? 'https' : 'http'}://${formatHostForUrl(host)}:${boundPort}`;
-  // generatorURL's base when alerting.external_url is unset. A wildcard
-  // address is no address to follow from an alert: Prometheus uses the
-  // machine's host name there, and so do we.
-  const wildcard = host === '0.0.0.0' || host === '::' || host === '';
-  await logshipApp.ruler.start(wildcard ? `${config.tls ? 'https' : 'http'}://${formatHostForUrl(hostname())}:${boundPort}` : url);
+  await logshipApp.ruler.start(linkBaseUrl(host, boundPort, config.tls !== undefined));
 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> =>
