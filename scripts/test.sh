@@ -51,3 +51,4 @@ done
 # fires (a broken flush) fails instead of hanging the run. The slowest tests
 # (Elasticsearch contract, end-to-end) take well under a minute each.
 node --test --test-concurrency=2 --test-timeout=300000 "${dirs[@]}"
+say "all tests passed"
