@@ -4,6 +4,12 @@
  * keep their lines), unseen rows count an estimate. Scrolling near the end
  * asks for the next page. Keyboard: ↑/↓ move between rows, Page Up/Down a list's
  * height, Home/End to the first and last, Enter expands, Escape closes.
+ *
+ *   Page Down ─► a page on within the loaded rows? ─► focus there
+ *            └► past them, more to come ─► ask the next page (once), focus
+ *               stays, the list's end and "Loading more…" in sight
+ *               ─► rows in and measured ─► focus a page on from that row
+ *               (the page failed or none left: the last loaded row)
  */
 import type { LogEvent } from '@logship/query/browser';
 import type { VNode } from 'preact';
@@ -42,6 +48,12 @@ export function ResultsList(props: ResultsListProps) {
   const pendingFocus = useRef<number | null>(null);
   // The row that last had focus, by id (live events shift indexes).
   const focusedId = useRef<string | null>(null);
+  // A Page Down that went past the loaded rows while more exist: the row it
+  // was pressed on (by id) and the pages asked for since, carried out when
+  // the next page is in. `reveal`: the list's end not yet scrolled to.
+  const pagingOn = useRef<{ from: string; pages: number; reveal: boolean } | null>(null);
+  // The list's length when a Page Down asked for the next page: asked once.
+  const askedAt = useRef(-1);
   const box = props.scrollRef;
 
   const heightOf = (ev: LogEvent): number => heights.current.get(ev['event.id']) ?? ESTIMATE;
@@ -78,6 +90,9 @@ export function ResultsList(props: ResultsListProps) {
       }
     }
     if (changed) force((n) => n + 1);
+    // Carried out on measured rows: the new page's, estimated, put the
+    // target a row or two short.
+    else if (pagingOn.current !== null) settlePageDown();
     if (pendingFocus.current !== null) {
       const target = el.querySelector<HTMLElement>(`[data-index="${pendingFocus.current}"]`);
       if (target) {
@@ -126,6 +141,8 @@ export function ResultsList(props: ResultsListProps) {
     force((n) => n + 1);
   };
 
+  const pageStep = (): number => Math.max(ESTIMATE, (box.current?.clientHeight ?? viewport) - ESTIMATE);
+
   /**
    * The row a page (the list's height) below or above row `i`, at least the
    * next one. PageDown was the browser's: it scrolled the list under the
@@ -133,11 +150,60 @@ export function ResultsList(props: ResultsListProps) {
    * scrolled nothing and ↓ moved nothing (focus was on the page's body).
    */
   const pageFrom = (i: number, dir: 1 | -1): number => {
-    const step = Math.max(ESTIMATE, (box.current?.clientHeight ?? viewport) - ESTIMATE);
+    const step = pageStep();
     let j = i;
     if (dir > 0) while (j < events.length - 1 && offsets[j + 1]! - offsets[i]! <= step) j++;
     else while (j > 0 && offsets[i]! - offsets[j - 1]! <= step) j--;
     return j === i ? Math.min(Math.max(i + dir, 0), events.length - 1) : j;
+  };
+
+  /**
+   * The row `pages` pages below row `i`; `short` when the loaded rows end
+   * within that (so a page not loaded yet holds the row asked for).
+   */
+  const pagesDown = (i: number, pages: number): { to: number; short: boolean } => {
+    let to = i;
+    for (let p = 0; p < pages; p++) {
+      if (offsets[events.length]! - offsets[to]! <= pageStep()) return { to: events.length - 1, short: true };
+      to = pageFrom(to, 1);
+    }
+    return { to, short: false };
+  };
+
+  /**
+   * Carries out the pending Page Down, or waits for the next page. It
+   * stopped at the last loaded row when the next page had not come: a page
+   * on is what the press asks for, in a list that loads as it goes (Kibana's
+   * Discover, Grafana's logs). Presses while it loads add a page each: the
+   * user counts presses from the row they see focused, which has not moved.
+   * Dropped when focus has gone to another row or out of the list (the user
+   * has gone on), or the row is gone (a new search).
+   */
+  const settlePageDown = () => {
+    const p = pagingOn.current!;
+    const i = focusedId.current === p.from ? events.findIndex((ev) => ev['event.id'] === p.from) : -1;
+    if (i < 0) { pagingOn.current = null; return; }
+    const { to, short } = pagesDown(i, p.pages);
+    if (short && props.hasMore && props.moreError === null) {
+      if (!props.loadingMore && askedAt.current !== events.length) { askedAt.current = events.length; props.onMore(); }
+      // The rest of the loaded rows fit below the focused one (short), so it
+      // stays in sight with the list's end and "Loading more…" under it.
+      const el = box.current;
+      if (p.reveal && el) { el.scrollTop = Math.min(offsets[i]!, el.scrollHeight - el.clientHeight); p.reveal = !props.loadingMore; }
+      return;
+    }
+    // In, or no more to come (none left, or the page failed and says so
+    // with Retry below): as far as the rows go.
+    pagingOn.current = null;
+    moveFocus(to);
+    // Stopped short of a page: the line under the rows says why ("End of
+    // results", or the failure with Retry), so it comes into sight too; the
+    // last row, focused, stays in sight above it.
+    const el = box.current;
+    if (short && el) {
+      el.scrollTop = el.scrollHeight - el.clientHeight;
+      setScrollTop(el.scrollTop);
+    }
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -152,12 +218,24 @@ export function ResultsList(props: ResultsListProps) {
     }
     if (e.target !== row) return;
     const i = Number(row.dataset.index);
+    const id = row.dataset.eventId!;
+    // Any other key is the user going on from where focus is.
+    if (e.key !== 'PageDown') pagingOn.current = null;
     if (e.key === 'ArrowDown' || e.key === 'j') { e.preventDefault(); moveFocus(i + 1); }
     else if (e.key === 'ArrowUp' || e.key === 'k') { e.preventDefault(); moveFocus(i - 1); }
     else if (e.key === 'Home') { e.preventDefault(); moveFocus(0); }
+    // End is the last row loaded, not of all the results (which may be a
+    // million rows away), as in Kibana's and Grafana's lists; the list at
+    // its end asks for the next page, so End again goes on.
     else if (e.key === 'End') { e.preventDefault(); moveFocus(events.length - 1); }
-    else if (e.key === 'PageDown' || e.key === 'PageUp') { e.preventDefault(); moveFocus(pageFrom(i, e.key === 'PageDown' ? 1 : -1)); }
-    else if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(row.dataset.eventId!); }
+    else if (e.key === 'PageDown') {
+      e.preventDefault();
+      const p = pagingOn.current;
+      pagingOn.current = p?.from === id ? { ...p, pages: p.pages + 1 } : { from: id, pages: 1, reveal: true };
+      settlePageDown();
+    }
+    else if (e.key === 'PageUp') { e.preventDefault(); moveFocus(pageFrom(i, -1)); }
+    else if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); toggle(id); }
   };
 
   const row = (i: number) => {
