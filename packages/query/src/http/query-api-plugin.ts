@@ -19,6 +19,7 @@ import { ApiError, apiErrors, fromFastifyError, validationRefusal } from './api-
 import { registerAggregateRoute } from './aggregate-route.js';
 import { registerContextRoute } from './context-route.js';
 import { registerFieldsRoutes } from './fields-route.js';
+import { checkIntegerParams } from './integer-params.js';
 import { makeQueryCompiler } from './query-compiler.js';
 import { registerSavedQueryRoutes } from './saved-query-routes.js';
 import { savedQueryMap } from './saved-queries.js';
@@ -62,6 +63,8 @@ export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, o
   const compile = makeQueryCompiler(saved);
   const defaultFrom = opts.defaultFrom ?? 'now-15m';
   app.setErrorHandler(queryErrorHandler);
+  // Before any route: each integer in a query string is decimal digits, not whatever `+text` reads.
+  checkIntegerParams(app);
   // The API's JSON bodies are small, and fastify's parser reads them as they
   // are: a gzip body failed as bad JSON, and a plain one labelled gzip was
   // read as plain. A body-carrying request that says it is encoded is
