@@ -54,7 +54,11 @@ const paramsSchema = {
     type: { type: 'string', description: 'terms, date_histogram, stats or percentiles' },
     field: { type: 'string', description: 'Field to aggregate (terms, stats, percentiles)' },
     size: { type: 'integer', minimum: 1, description: 'terms: top N buckets (default 10; over the server\'s maximum, 1,000, is a 400)' },
-    interval: { type: 'string', description: 'date_histogram: 30s, 1m, 1h, 1d or auto (default)' },
+    interval: {
+      type: 'string',
+      description: 'date_histogram: 30s, 1m, 1h, 1d or auto (default). Buckets are aligned to the UTC epoch at multiples of it: the first may start before from, '
+        + 'the last end after to; every bucket holds part of the range and counts only the events inside it',
+    },
     percents: {
       anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'number' } }],
       description: 'percentiles: comma-separated (default 50,95,99)',
