@@ -18,6 +18,8 @@ export const EXIT = Object.freeze({
   SERVER: 3,
   /** No answer: the connection was refused, the host is unknown, TLS failed, or it broke before the answer was whole. */
   UNREACHABLE: 4,
+  /** The reader of the output closed it (`| head`): 128 + SIGPIPE, as the bin answers an EPIPE (ingest's cli-io.ts). */
+  CLOSED_PIPE: 141,
 });
 
 export class CliError extends Error {
