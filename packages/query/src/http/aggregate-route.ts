@@ -106,7 +106,7 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
     const warnings = answerWarnings(opts.reader, range);
     return { ...result, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100, ...(warnings.length > 0 ? { warnings } : {}) };
   };
-  const config = { scope: 'read' as const };
+  const config = { scope: 'read' as const, largest: { size: opts.maxTermsSize, by_size: MAX_GROUPS } };
   app.get<{ Querystring: AggregateParams }>('/api/v1/aggregate', {
     config, schema: { querystring: paramsSchema, summary: 'Aggregate events' },
   }, (req) => handler(req.query));

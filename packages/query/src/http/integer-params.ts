@@ -9,6 +9,7 @@
  * schema has integer properties, so a route added later gets it too.
  * JSON bodies are typed (json-body.ts) and need none of it.
  */
+import './route-config.js';
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { apiErrors } from './api-error.js';
 
@@ -61,7 +62,9 @@ function decimalIntegers(params: readonly IntegerParam[]) {
 /** Adds the decimal check to each route registered after it in `app` whose query string has integer parameters. */
 export function checkIntegerParams(app: FastifyInstance): void {
   app.addHook('onRoute', (route: RouteOptions) => {
-    const params = integerParams(route.schema?.querystring);
+    const largest = route.config?.largest ?? {};
+    const params = integerParams(route.schema?.querystring).map((p) =>
+      p.maximum === undefined && largest[p.name] !== undefined ? { ...p, maximum: largest[p.name] } : p);
     if (params.length === 0) return;
     const existing = route.preValidation === undefined ? [] : Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation];
     route.preValidation = [decimalIntegers(params), ...existing];

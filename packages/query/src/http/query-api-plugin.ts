@@ -80,10 +80,11 @@ export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, o
     maxQueued: opts.maxQueuedQueries ?? 64,
     timeoutMs: opts.queryTimeoutMs ?? 30_000,
   });
+  const maxLimit = opts.maxLimit ?? 10_000;
   const search = registerSearchRoute(app, {
     reader: opts.reader, now, compile, defaultFrom, gate,
     defaultLimit: opts.defaultLimit ?? 100,
-    maxLimit: opts.maxLimit ?? 10_000,
+    maxLimit,
   });
   registerAggregateRoute(app, {
     reader: opts.reader, now, compile, defaultFrom, gate, maxTermsSize: 1000,
@@ -91,7 +92,7 @@ export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, o
   });
   registerFieldsRoutes(app, { reader: opts.reader, now, compile, defaultFrom, gate, maxValues: 1000 });
   registerContextRoute(app, { reader: opts.reader, now, gate, maxEvents: 500 });
-  registerSavedQueryRoutes(app, { saved, compile, search });
+  registerSavedQueryRoutes(app, { saved, compile, search, maxLimit });
   if (opts.feed) {
     registerTailRoute(app, {
       reader: opts.reader, feed: opts.feed, now, compile,
