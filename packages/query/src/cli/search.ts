@@ -20,6 +20,7 @@ import { explainEmpty } from './explain-empty.js';
 import { follow, tailPosition } from './follow.js';
 import { formatEvent } from './format-event.js';
 import { watchReaderGone } from './reader-gone.js';
+import { wholeNumberFlag, wholeNumberRefusal } from './whole-number-flag.js';
 import { setTimeParams } from './time-params.js';
 import { canonicalSort } from '../http/sort-param.js';
 
@@ -93,9 +94,9 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
     out.write(`${SEARCH_USAGE}\n`);
     return EXIT.OK;
   }
-  const limit = Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1) {
-    process.stderr.write(`--limit must be a positive whole number, not "${values.limit}"\n`);
+  const limit = wholeNumberFlag(values.limit);
+  if (limit === null) {
+    process.stderr.write(`${wholeNumberRefusal('--limit', values.limit)}\n`);
     return EXIT.USAGE;
   }
   // `--sort ASC`, as Elasticsearch and Kibana users write it.
