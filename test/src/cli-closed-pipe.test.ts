@@ -6,20 +6,39 @@
  * real CLI processes, real readers that close their end of the pipe.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ingest, logshipBin, removeDir, startServer, stopAll, tempDir, type ServerHandle } from './harness.js';
 
-/** Runs `logship ARGS | READER` in bash; the CLI's status (PIPESTATUS), its stderr, and what the reader printed. */
-function piped(args: string[], reader: string): Promise<{ status: number; stderr: string; read: string }> {
+/**
+ * Runs `logship ARGS | READER` in bash; the CLI's status (PIPESTATUS), its
+ * stderr, and what the reader printed. `signal` (the test's, aborted at its
+ * timeout) kills the whole pipeline, so a CLI that never exits fails the
+ * test instead of outliving it.
+ */
+function piped(args: string[], reader: string, signal?: AbortSignal): Promise<{ status: number; stderr: string; read: string }> {
   const quoted = [process.execPath, logshipBin, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const script = `${quoted} 2>"$ERR" | ${reader}; echo "status=\${PIPESTATUS[0]}"`;
   return new Promise((resolve, reject) => {
     const err = join(root, `stderr-${Math.random().toString(36).slice(2)}`);
-    execFile('bash', ['-c', script], { env: { ...process.env, ERR: err } }, async (e, stdout) => {
-      if (e) return reject(e);
+    // Its own process group, so that killGroup reaches the CLI too, not only bash.
+    const shell = spawn('bash', ['-c', script], { env: { ...process.env, ERR: err }, detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    shell.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    const killGroup = (): void => {
+      try {
+        process.kill(-shell.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    signal?.addEventListener('abort', killGroup, { once: true });
+    shell.on('error', reject);
+    shell.on('close', async (code) => {
+      signal?.removeEventListener('abort', killGroup);
+      if (code !== 0) return reject(new Error(`bash exited ${code}: ${stdout}`));
       const status = Number(/status=(\d+)\s*$/.exec(stdout)?.[1]);
       resolve({ status, stderr: await readFile(err, 'utf8'), read: stdout.replace(/status=\d+\s*$/, '') });
     });
@@ -66,6 +85,20 @@ describe('logship CLI: a reader that closes the pipe early', () => {
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
     assert.equal(stderr, '');
     assert.deepEqual({ code, signal }, { code: 141, signal: null });
+  });
+
+  test('search --follow | head -3 with no event arriving after: exits (141, quietly) once head has, not at the next event', { timeout: 60_000 }, async (t) => {
+    // Three events the query matches, a page that fits in the pipe: no
+    // write fails, and nothing matching is committed afterwards, so only
+    // noticing head's exit ends the CLI. Waiting for it is the test: a CLI
+    // that waits for the next event runs until this test's timeout.
+    const now = Date.now();
+    const marks = Array.from({ length: 3 }, (_, i) => JSON.stringify({ '@timestamp': new Date(now - 1000 + i).toISOString(), message: `followpipe mark ${i}`, 'event.id': `followpipe-${i}` }));
+    assert.equal((await ingest(server.url, marks)).stored, 3);
+    const r = await piped(['search', 'followpipe', '--follow', '--from', 'now-1h', '--json', '--server', server.url], 'head -3', t.signal);
+    assert.deepEqual(r.read.trim().split('\n').map((l) => (JSON.parse(l) as { message: string }).message), ['followpipe mark 0', 'followpipe mark 1', 'followpipe mark 2']);
+    assert.equal(r.stderr, '', 'nothing on stderr');
+    assert.equal(r.status, 141);
   });
 
   test('the whole output read: status 0 as before', async () => {

@@ -3,3 +3,4 @@ export { ApiError, answerClientError, apiErrors, fromFastifyError, MAX_PATH_PARA
 export { BUILTIN_SAVED_QUERIES, expandSavedQueries, isReferableSavedQueryName, savedQueryMap, savedQueryReferences } from './http/saved-queries.js';
 export { LocalLiveFeed, type LiveFeed } from './http/live-feed.js';
 export { registerOpenApi } from './http/openapi.js';
+export { checkIntegerParams } from './http/integer-params.js';

@@ -14,6 +14,7 @@ import { CliError, EXIT, getJson } from './client.js';
 import { TLS_FLAG_OPTIONS, clientOptions } from './client-options.js';
 import { printable } from './format-event.js';
 import { setTimeParams } from './time-params.js';
+import { wholeNumberFlag, wholeNumberRefusal } from './whole-number-flag.js';
 
 /** The flags every query client command takes (search's own set, less what only search means). */
 export const COMMON = {
@@ -71,6 +72,7 @@ export async function runTopCli(argv: string[], out: NodeJS.WritableStream = pro
   if (values.help) { out.write(`${TOP_USAGE}\n`); return EXIT.OK; }
   const [field, ...rest] = positionals;
   if (!field) { process.stderr.write(`${TOP_USAGE}\n`); return EXIT.USAGE; }
+  if (wholeNumberFlag(values.size) === null) { process.stderr.write(`${wholeNumberRefusal('--size', values.size)}\n`); return EXIT.USAGE; }
   return guarded(async () => {
     const json = wantsJson(values);
     const client = clientOptions(values);

@@ -18,6 +18,8 @@ export const EXIT = Object.freeze({
   SERVER: 3,
   /** No answer: the connection was refused, the host is unknown, TLS failed, or it broke before the answer was whole. */
   UNREACHABLE: 4,
+  /** The reader of the output closed it (`| head`): 128 + SIGPIPE, as the bin answers an EPIPE (ingest's cli-io.ts). */
+  CLOSED_PIPE: 141,
 });
 
 export class CliError extends Error {
@@ -55,7 +57,7 @@ const POST_ROUTES = new Set(['/api/v1/search', '/api/v1/aggregate']);
 /** Past this, a GET's URL nears node's 16 KiB header limit (431): a query of 2,000 CJK characters is 18 KiB encoded. */
 const MAX_GET_URL = 8 * 1024;
 /** Parameters that are integers in a JSON body (a body's values are not converted). */
-const INTEGER_PARAMS = new Set(['limit', 'size']);
+const INTEGER_PARAMS = new Set(['limit', 'size', 'by_size']);
 
 /**
  * GET an API path (POST with a JSON body when the URL would be long and the

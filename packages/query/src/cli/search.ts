@@ -7,7 +7,8 @@
  * (syntax errors show a caret under the mistake), 3 the server refused or
  * failed, 4 no answer (unreachable, TLS: cli/client-errors.ts),
  * 141 when the reader closed the pipe (the bin's exitWhenReaderCloses, in
- * packages/ingest/src/cli/cli-io.ts).
+ * packages/ingest/src/cli/cli-io.ts, at a write; with --follow, between
+ * events too: reader-gone.ts).
  */
 import { parseArgs } from 'node:util';
 import { CliError, EXIT, getJson, type ClientOptions } from './client.js';
@@ -18,6 +19,8 @@ import { OUTPUT_FLAG, OUTPUT_FLAG_USAGE, wantsJson } from './output-flag.js';
 import { explainEmpty } from './explain-empty.js';
 import { follow, tailPosition } from './follow.js';
 import { formatEvent } from './format-event.js';
+import { watchReaderGone } from './reader-gone.js';
+import { wholeNumberFlag, wholeNumberRefusal } from './whole-number-flag.js';
 import { setTimeParams } from './time-params.js';
 import { canonicalSort } from '../http/sort-param.js';
 
@@ -91,9 +94,9 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
     out.write(`${SEARCH_USAGE}\n`);
     return EXIT.OK;
   }
-  const limit = Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1) {
-    process.stderr.write(`--limit must be a positive whole number, not "${values.limit}"\n`);
+  const limit = wholeNumberFlag(values.limit);
+  if (limit === null) {
+    process.stderr.write(`${wholeNumberRefusal('--limit', values.limit)}\n`);
     return EXIT.USAGE;
   }
   // `--sort ASC`, as Elasticsearch and Kibana users write it.
@@ -139,6 +142,12 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
       const stop = () => ac.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      // `--follow | head -3`: head's exit is seen now, not at the next event's write.
+      let readerGone = false;
+      const watch = watchReaderGone(out, () => {
+        readerGone = true;
+        ac.abort();
+      });
       try {
         const drained = () => new Promise<void>((resolve) => {
           const done = () => { out.off('drain', done); ac.signal.removeEventListener('abort', done); resolve(); };
@@ -147,10 +156,11 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
         });
         await follow(client, q, print, ac.signal, after, drained);
       } finally {
+        watch.stop();
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
       }
-      return EXIT.OK;
+      return readerGone ? EXIT.CLOSED_PIPE : EXIT.OK;
     }
     // Page through until the limit: the server caps one page's size.
     let first: SearchAnswer | null = null;

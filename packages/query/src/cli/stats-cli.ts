@@ -13,6 +13,7 @@ import { EXIT, getJson } from './client.js';
 import { clientOptions } from './client-options.js';
 import { COMMON, explainNothing, guarded } from './aggregate-cli.js';
 import { setTimeParams } from './time-params.js';
+import { wholeNumberFlag, wholeNumberRefusal } from './whole-number-flag.js';
 
 export const STATS_USAGE =
   'usage: logship stats FIELD [QUERY] [--by FIELD] [--size N] [--percents 50,95,99] [--from now-1h] [--to now] [--server URL] [--token TOKEN] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json | --output json]';
@@ -48,6 +49,7 @@ export async function runStatsCli(argv: string[], out: NodeJS.WritableStream = p
   if (values.help) { out.write(`${STATS_USAGE}\n`); return EXIT.OK; }
   const [field, ...rest] = positionals;
   if (!field) { process.stderr.write(`${STATS_USAGE}\n`); return EXIT.USAGE; }
+  if (wholeNumberFlag(values.size) === null) { process.stderr.write(`${wholeNumberRefusal('--size', values.size)}\n`); return EXIT.USAGE; }
   return guarded(async () => {
     const json = wantsJson(values);
     const client = clientOptions(values);

@@ -54,7 +54,11 @@ const paramsSchema = {
     type: { type: 'string', description: 'terms, date_histogram, stats or percentiles' },
     field: { type: 'string', description: 'Field to aggregate (terms, stats, percentiles)' },
     size: { type: 'integer', minimum: 1, description: 'terms: top N buckets (default 10; over the server\'s maximum, 1,000, is a 400)' },
-    interval: { type: 'string', description: 'date_histogram: 30s, 1m, 1h, 1d or auto (default)' },
+    interval: {
+      type: 'string',
+      description: 'date_histogram: 30s, 1m, 1h, 1d or auto (default). Buckets are aligned to the UTC epoch at multiples of it: the first may start before from, '
+        + 'the last end after to; every bucket holds part of the range and counts only the events inside it',
+    },
     percents: {
       anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'number' } }],
       description: 'percentiles: comma-separated (default 50,95,99)',
@@ -102,7 +106,7 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
     const warnings = answerWarnings(opts.reader, range);
     return { ...result, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100, ...(warnings.length > 0 ? { warnings } : {}) };
   };
-  const config = { scope: 'read' as const };
+  const config = { scope: 'read' as const, largest: { size: opts.maxTermsSize, by_size: MAX_GROUPS } };
   app.get<{ Querystring: AggregateParams }>('/api/v1/aggregate', {
     config, schema: { querystring: paramsSchema, summary: 'Aggregate events' },
   }, (req) => handler(req.query));

@@ -64,6 +64,9 @@ export const apiErrors = {
   unknownSavedQuery: (name: string) => new ApiError(API.unknownSavedQuery, [name], { name }),
   contextNotFound: (id: string, ts: string) => new ApiError(API.contextNotFound, [id, ts], { id, ts }),
   badRequest: (message: string) => new ApiError(API.badRequest, [message]),
+  /** An integer parameter not written in decimal digits (`limit=0x10`, `1e2`, `5.0`); `range` says what it takes. */
+  badInteger: (param: string, value: string, range: string) =>
+    new ApiError(API.badRequest, [`${param} "${value}" is not a whole number in decimal digits; ${param} takes digits only, ${range}`], { param, value }),
   /**
    * A number over what one answer holds (`limit=20000`), refused as
    * Elasticsearch refuses past max_result_window: a cut answered 200 read as

@@ -6,11 +6,11 @@
  */
 import './route-config.js';
 import type { FastifyInstance } from 'fastify';
-import { resolveDate } from '../date-math.js';
 import type { ContextRequest, LogReader } from '../log-reader.js';
 import { findContext } from '../event-context.js';
 import { apiErrors } from './api-error.js';
 import type { QueryGate } from './query-gate.js';
+import { resolveTimeValue } from './time-range.js';
 
 export interface ContextRouteOptions {
   reader: LogReader;
@@ -41,7 +41,7 @@ export function registerContextRoute(app: FastifyInstance, opts: ContextRouteOpt
         required: ['id', 'ts'],
         properties: {
           id: { type: 'string', minLength: 1, description: "The anchor's event.id" },
-          ts: { type: 'string', minLength: 1, description: "The anchor's @timestamp (ISO 8601 or epoch ms)" },
+          ts: { type: 'string', minLength: 1, description: "The anchor's @timestamp, in any form from takes: ISO 8601, date math (now-1h), a duration before now (-1h, 1h) or an epoch number (seconds or ms)" },
           before: { type: 'integer', minimum: 0, maximum: opts.maxEvents, description: `Older events (default 20, at most ${opts.maxEvents})` },
           after: { type: 'integer', minimum: 0, maximum: opts.maxEvents, description: `Newer events (default 20, at most ${opts.maxEvents})` },
         },
@@ -56,12 +56,8 @@ export function registerContextRoute(app: FastifyInstance, opts: ContextRouteOpt
   }, async (req) => {
     const now = opts.now();
     const p = req.query;
-    let ts: number;
-    try {
-      ts = resolveDate(p.ts, { now, roundUp: false });
-    } catch (err) {
-      throw apiErrors.badTime('ts', p.ts, err instanceof Error ? err.message : String(err));
-    }
+    // As from and to read it (`-1h`, `now-1h`, epoch seconds or ms, ISO), not date math alone.
+    const ts = resolveTimeValue('ts', p.ts, now, false);
     const result = await opts.gate.run((signal) => {
       const r: ContextRequest = { id: p.id, ts, before: p.before ?? 20, after: p.after ?? 20, now, signal };
       return opts.reader.context ? opts.reader.context(r) : findContext(opts.reader, r);

@@ -19,6 +19,7 @@ import { ApiError, apiErrors, fromFastifyError, validationRefusal } from './api-
 import { registerAggregateRoute } from './aggregate-route.js';
 import { registerContextRoute } from './context-route.js';
 import { registerFieldsRoutes } from './fields-route.js';
+import { checkIntegerParams } from './integer-params.js';
 import { makeQueryCompiler } from './query-compiler.js';
 import { registerSavedQueryRoutes } from './saved-query-routes.js';
 import { savedQueryMap } from './saved-queries.js';
@@ -62,6 +63,8 @@ export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, o
   const compile = makeQueryCompiler(saved);
   const defaultFrom = opts.defaultFrom ?? 'now-15m';
   app.setErrorHandler(queryErrorHandler);
+  // Before any route: each integer in a query string is decimal digits, not whatever `+text` reads.
+  checkIntegerParams(app);
   // The API's JSON bodies are small, and fastify's parser reads them as they
   // are: a gzip body failed as bad JSON, and a plain one labelled gzip was
   // read as plain. A body-carrying request that says it is encoded is
@@ -77,10 +80,11 @@ export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, o
     maxQueued: opts.maxQueuedQueries ?? 64,
     timeoutMs: opts.queryTimeoutMs ?? 30_000,
   });
+  const maxLimit = opts.maxLimit ?? 10_000;
   const search = registerSearchRoute(app, {
     reader: opts.reader, now, compile, defaultFrom, gate,
     defaultLimit: opts.defaultLimit ?? 100,
-    maxLimit: opts.maxLimit ?? 10_000,
+    maxLimit,
   });
   registerAggregateRoute(app, {
     reader: opts.reader, now, compile, defaultFrom, gate, maxTermsSize: 1000,
@@ -88,7 +92,7 @@ export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, o
   });
   registerFieldsRoutes(app, { reader: opts.reader, now, compile, defaultFrom, gate, maxValues: 1000 });
   registerContextRoute(app, { reader: opts.reader, now, gate, maxEvents: 500 });
-  registerSavedQueryRoutes(app, { saved, compile, search });
+  registerSavedQueryRoutes(app, { saved, compile, search, maxLimit });
   if (opts.feed) {
     registerTailRoute(app, {
       reader: opts.reader, feed: opts.feed, now, compile,

@@ -11,5 +11,12 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Token scope this route requires when tokens are configured. */
     scope?: Scope;
+    /**
+     * The largest value of an integer query-string parameter whose handler
+     * refuses a larger one itself (saying how to get more), so that the
+     * refusal of one not written in digits states its whole range too
+     * (integer-params.ts).
+     */
+    largest?: Readonly<Record<string, number>>;
   }
 }

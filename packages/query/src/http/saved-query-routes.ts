@@ -11,6 +11,8 @@ export interface SavedQueryRouteOptions {
   compile: QueryCompiler;
   /** The search route's handler: one implementation of search (limits, range, cursor). */
   search: SearchHandler;
+  /** Search's largest `limit`, which the search handler refuses past. */
+  maxLimit: number;
 }
 
 /**
@@ -26,7 +28,7 @@ export function registerSavedQueryRoutes(app: FastifyInstance, opts: SavedQueryR
     queries: [...opts.saved].map(([name, query]) => ({ name, query })),
   }));
   app.get<{ Params: { name: string }; Querystring: SearchParams }>('/api/v1/queries/:name/search', {
-    config: { scope: 'read' },
+    config: { scope: 'read', largest: { limit: opts.maxLimit } },
     schema: {
       summary: 'Run a saved query',
       description: 'The search parameters; q, when given, is ANDed with the saved query.',

@@ -107,7 +107,7 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
       ...(warnings.length > 0 ? { warnings } : {}),
     };
   };
-  const common = { config: { scope: 'read' as const }, schema: { response: SEARCH_RESPONSE_SCHEMA } };
+  const common = { config: { scope: 'read' as const, largest: { limit: opts.maxLimit } }, schema: { response: SEARCH_RESPONSE_SCHEMA } };
   app.get<{ Querystring: SearchParams }>('/api/v1/search', {
     ...common,
     schema: { ...common.schema, querystring: SEARCH_PARAMS_SCHEMA, summary: 'Search events' },

@@ -30,16 +30,16 @@ export function resolveTimeRange(
   const own = query && (!given(from) || !given(to)) ? queryTimeBounds(query, { now }) : { from: null, to: null };
   const fromText = given(from) ? from : defaultFrom;
   const toText = given(to) ? to : 'now';
-  const resolvedTo = given(to) ? resolveOne('to', to, now, true) : (own.to ?? resolveOne('to', 'now', now, true));
+  const resolvedTo = given(to) ? resolveTimeValue('to', to, now, true) : (own.to ?? resolveTimeValue('to', 'now', now, true));
   let resolvedFrom: number;
-  if (given(from)) resolvedFrom = resolveOne('from', from, now, false);
+  if (given(from)) resolvedFrom = resolveTimeValue('from', from, now, false);
   else if (own.from !== null) resolvedFrom = own.from;
   else if (own.to !== null) resolvedFrom = 0;
   // The default window ends at the request's `to` (`to=now-2h`: the 15
   // minutes before it), not at now, where it would lie after `to`; a `to`
   // ahead of now (`to=now+1h`, for clocks running ahead) keeps it at now,
   // where it lay wholly in the future and answered nothing.
-  else resolvedFrom = resolveOne('from', defaultFrom, given(to) ? Math.min(resolvedTo, now) : now, false);
+  else resolvedFrom = resolveTimeValue('from', defaultFrom, given(to) ? Math.min(resolvedTo, now) : now, false);
   const resolved = { from: clamp(resolvedFrom), to: clamp(resolvedTo) };
   if (resolved.from > resolved.to) {
     // A range the request gave wrong way round is the caller's mistake, and
@@ -72,7 +72,12 @@ const DAY_WORDS: Record<string, string> = {
   'last week': 'last week is from=now-1w/w to=now-1w/w',
 };
 
-function resolveOne(param: string, text: string, now: number, roundUp: boolean): number {
+/**
+ * One time parameter of the API (`from`, `to`, context's `ts`) in epoch ms,
+ * every route reading the same forms; a bad one is LS_API_BAD_TIME naming
+ * the parameter and the forms it takes.
+ */
+export function resolveTimeValue(param: string, text: string, now: number, roundUp: boolean): number {
   try {
     return resolveTimeParam(text, { now, roundUp });
   } catch (err) {
