@@ -6,6 +6,7 @@ import type { IngestItem } from '../../ingest-batch.js';
 import { mediaType } from '../raw-body.js';
 import { decodePushRequest } from './loki-proto.js';
 import { parseLabelSet } from './parse-label-set.js';
+import { badLabelName, isLabelName } from './label-name.js';
 import { isSteeringKey } from '../steering-key.js';
 
 /*
@@ -139,9 +140,10 @@ function fromProtobuf(body: Buffer, limits: LokiLimits): Stream[] {
 }
 
 function fromJson(body: Buffer): Stream[] {
+  const text = bodyText(body);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(bodyText(body));
+    parsed = JSON.parse(text);
   } catch (err) {
     throw errors.badJsonBody((err as Error).message);
   }
@@ -151,8 +153,15 @@ function fromJson(body: Buffer): Stream[] {
     const given = (s as { stream?: unknown } | null)?.stream ?? {};
     const values = (s as { values?: unknown } | null)?.values;
     if (given === null || typeof given !== 'object' || Array.isArray(given)) throw errors.badPayload(`streams[${i}].stream must be an object of labels`);
-    const stream = labelTexts(given as Record<string, unknown>);
     if (!Array.isArray(values)) throw errors.badPayload(`streams[${i}].values must be an array`);
+    const labels = given as Record<string, unknown>;
+    const stream = labelTexts(labels);
+    // As a protobuf stream with a label name Loki refuses, refused alone (parse-label-set.ts).
+    const badName = Object.keys(stream).find((name) => !isLabelName(name));
+    if (badName !== undefined) {
+      const refused = badLabelName(badName, labelSetText(stream));
+      return { labels: {}, entries: values.map(() => refused) };
+    }
     const entries = values.map((v: unknown, j): Entry | LogshipError => {
       const where = `streams[${i}].values[${j}]`;
       if (!Array.isArray(v) || v.length < 2 || v.length > 3) return errors.badPayload(`${where} must be [timestamp_ns, line] or [timestamp_ns, line, {metadata}]`);
@@ -175,9 +184,15 @@ function fromJson(body: Buffer): Stream[] {
 function labelTexts(stream: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(stream)) {
-    if (name !== '__proto__') out[name] = typeof value === 'string' ? value : JSON.stringify(value);
+    if (name === '__proto__') continue;
+    out[name] = typeof value === 'string' ? value : JSON.stringify(value);
   }
   return out;
+}
+
+/** The label set as Loki names a stream in its refusals: `{job="x", port="8080"}`. */
+function labelSetText(labels: Record<string, string>): string {
+  return `{${Object.entries(labels).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join(', ')}}`;
 }
 
 function isStringRecord(v: unknown): v is Record<string, string> {
