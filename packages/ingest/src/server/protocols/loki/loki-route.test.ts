@@ -136,6 +136,23 @@ test('a JSON stream with a label name Loki refuses ("" or service-name) is refus
   assert.equal(kept?.['loki.@zone'], 'z');
 });
 
+test('a JSON number label keeps its digits as written, past 2^53 too, as Loki keeps its bytes', async () => {
+  const payload = `{"streams": [
+    {"stream": {"job": "numtext-plain"}, "values": [["${T0}000000000", "no number labels"]]},
+    {"stream": {"job": "numtext", "id": 12345678901234567890, "ratio": 1.50, "huge": 1e400, "neg": -9007199254740993, "port": 8080},
+     "values": [["${T0}000000001", "number text line"]]}
+  ]}`;
+  const res = await push(payload, 'application/json');
+  assert.equal(res.statusCode, 204, res.body);
+  const [hit] = await h.search('job:numtext');
+  assert.equal(hit?.id, '12345678901234567890');
+  assert.equal(hit?.ratio, '1.50');
+  assert.equal(hit?.huge, '1e400');
+  assert.equal(hit?.neg, '-9007199254740993');
+  assert.equal(hit?.port, '8080');
+  assert.equal((await h.search('id:12345678901234567890')).length, 1);
+});
+
 test('a stream label or structured metadata named message does not replace the line: it is loki.message', async () => {
   const payload = JSON.stringify({
     streams: [
