@@ -90,6 +90,7 @@ export const errors = {
     "stream '%s' has label name %s, which is not [a-zA-Z_][a-zA-Z0-9_]* (logship also takes . and : after the first character, and a leading @)",
     400,
   ),
+  bulkIdTooLong: defineError('LS_INGEST_BULK_ID_TOO_LONG', 'Validation Failed: 1: id [%s] is too long, must be no longer than 512 bytes but was: %s;', 400),
   syslogBadMessage: defineError('LS_INGEST_SYSLOG_BAD_MESSAGE', 'syslog message cannot be read: %s', 400),
 
   // Auth.
