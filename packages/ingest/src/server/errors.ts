@@ -83,6 +83,14 @@ export const errors = {
     'Validation Failed: 1: index is missing; (name one in the action\'s _index or the path, /es/{index}/_bulk)',
     400,
   ),
+  // A Loki stream whose labels Loki refuses: that stream's entries, the push's other streams are stored.
+  lokiDuplicateLabel: defineError('LS_INGEST_LOKI_DUPLICATE_LABEL', "stream '%s' has duplicate label name: '%s'", 400),
+  lokiBadLabelName: defineError(
+    'LS_INGEST_LOKI_BAD_LABEL_NAME',
+    "stream '%s' has label name %s, which is not [a-zA-Z_][a-zA-Z0-9_]* (logship also takes . and : after the first character, and a leading @)",
+    400,
+  ),
+  bulkIdTooLong: defineError('LS_INGEST_BULK_ID_TOO_LONG', 'Validation Failed: 1: id [%s] is too long, must be no longer than 512 bytes but was: %s;', 400),
   syslogBadMessage: defineError('LS_INGEST_SYSLOG_BAD_MESSAGE', 'syslog message cannot be read: %s', 400),
 
   // Auth.

@@ -14,8 +14,9 @@ import type { OtlpGrpcServer } from './protocols/otlp/otlp-grpc-server.js';
 import { ALL_DAYS } from '../sqlite/partition-folder.js';
 
 /*
- * startServer: check listen/auth ─► open store ─► build app (loads rule files) ─► listen
- *              ─► syslog listeners, OTLP/gRPC (when configured) ─► retention now + timer ─► ruler
+ * startServer: check listen/auth ─► open store ─► build app (loads rule files) ─► syslog listeners,
+ *              OTLP/gRPC (when configured) ─► listen (HTTP last: ready means every port is bound)
+ *              ─► retention now + timer ─► ruler
  * close():     stop retention ─► syslog listeners (stop, flush), OTLP/gRPC (drain) ─► app.close() (stops the ruler first;
  *              stops accepting, waits for in-flight batches, which resolve only once durable) ─► store.close()
  */
@@ -72,8 +73,11 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   try {
     logshipApp = await buildApp({ config, store, now, logger, ...(tlsCredentials ? { tls: tlsCredentials } : {}) });
     const started = logshipApp;
-    await listening('listen', config.listen, () => started.app.listen({ host, port }));
     // The listeners outside fastify end in the same ingestBatch as the routes.
+    // They are bound before the HTTP port, so that once /health/ready (or
+    // /health) answers, every configured port takes connections: bound
+    // after, a Collector started when the server was ready had its first
+    // OTLP/gRPC exports refused.
     const ingestCtx = {
       store,
       limits: config.limits,
@@ -96,8 +100,9 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
       otlpGrpc = await listening('otlp.grpc_listen', grpcListen, () => startOtlpGrpcServer(grpcListen, ingestCtx, started.auth.authorize, tlsCredentials));
       logger.info(`OTLP/gRPC listening on ${otlpGrpc.address}.`);
     }
+    await listening('listen', config.listen, () => started.app.listen({ host, port }));
   } catch (err) {
-    await syslog?.close();
+    await Promise.all([syslog?.close(), otlpGrpc?.close()]);
     await logshipApp?.app.close();
     await store.close();
     throw err;

@@ -11,6 +11,7 @@ import { splitLines } from '../../split-lines.js';
  *        meta { event.id: _id, es.index: _index }
  *   {"update"|"delete": …} (+ its line) ─► failed item (logship stores, it does not edit)
  *   index or create naming no index (neither _index nor the path) ─► failed item, as Elasticsearch refuses it
+ *   index or create with an _id over 512 bytes ─► failed item, as Elasticsearch refuses it
  *
  * An action line that is not JSON makes the rest of the body unreadable
  * (which line is an action?), so, as Elasticsearch does, the whole request
@@ -44,6 +45,9 @@ export interface DecodedBulk {
 }
 
 const OPS: ReadonlySet<string> = new Set(['index', 'create', 'update', 'delete']);
+
+/** Elasticsearch's IndexRequest.MAX_DOCUMENT_ID_LENGTH_IN_BYTES. */
+const MAX_ID_BYTES = 512;
 
 export function decodeBulk(body: Buffer, defaultIndex: string | undefined): DecodedBulk {
   const items: IngestItem[] = [];
@@ -92,6 +96,15 @@ export function decodeBulk(body: Buffer, defaultIndex: string | undefined): Deco
       // bulk validation, "index is missing"); stored, the event had no
       // es.index and its answer an `_index` of "".
       items.push({ kind: 'failed', ref, error: errors.bulkIndexMissing() });
+      actions.push(refusedAction(op as BulkOp, index, givenId, docLine.text));
+      continue;
+    }
+    const idBytes = givenId === undefined ? 0 : Buffer.byteLength(givenId);
+    if (idBytes > MAX_ID_BYTES) {
+      // Elasticsearch refuses an _id over 512 bytes of UTF-8 (its
+      // IndexRequest validation); stored, the event kept an id no
+      // Elasticsearch holds, and a client moving to one fails there.
+      items.push({ kind: 'failed', ref, error: errors.bulkIdTooLong(givenId, idBytes) });
       actions.push(refusedAction(op as BulkOp, index, givenId, docLine.text));
       continue;
     }

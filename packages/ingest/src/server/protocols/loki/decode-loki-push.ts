@@ -6,6 +6,8 @@ import type { IngestItem } from '../../ingest-batch.js';
 import { mediaType } from '../raw-body.js';
 import { decodePushRequest } from './loki-proto.js';
 import { parseLabelSet } from './parse-label-set.js';
+import { badLabelName, isLabelName } from './label-name.js';
+import { numberLabelTexts, type NumberLabelTexts } from './number-label-texts.js';
 import { isSteeringKey } from '../steering-key.js';
 
 /*
@@ -139,20 +141,30 @@ function fromProtobuf(body: Buffer, limits: LokiLimits): Stream[] {
 }
 
 function fromJson(body: Buffer): Stream[] {
+  const text = bodyText(body);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(bodyText(body));
+    parsed = JSON.parse(text);
   } catch (err) {
     throw errors.badJsonBody((err as Error).message);
   }
   const streams = (parsed as { streams?: unknown } | null)?.streams;
   if (!Array.isArray(streams)) throw errors.badPayload('a Loki push must be {"streams": [...]}');
+  let numberTexts: NumberLabelTexts | undefined;
   return streams.map((s: unknown, i) => {
     const given = (s as { stream?: unknown } | null)?.stream ?? {};
     const values = (s as { values?: unknown } | null)?.values;
     if (given === null || typeof given !== 'object' || Array.isArray(given)) throw errors.badPayload(`streams[${i}].stream must be an object of labels`);
-    const stream = labelTexts(given as Record<string, unknown>);
     if (!Array.isArray(values)) throw errors.badPayload(`streams[${i}].values must be an array`);
+    const labels = given as Record<string, unknown>;
+    if (Object.values(labels).some((v) => typeof v === 'number')) numberTexts ??= numberLabelTexts(text);
+    const stream = labelTexts(labels, numberTexts?.get(i));
+    // As a protobuf stream with a label name Loki refuses, refused alone (parse-label-set.ts).
+    const badName = Object.keys(stream).find((name) => !isLabelName(name));
+    if (badName !== undefined) {
+      const refused = badLabelName(badName, labelSetText(stream));
+      return { labels: {}, entries: values.map(() => refused) };
+    }
     const entries = values.map((v: unknown, j): Entry | LogshipError => {
       const where = `streams[${i}].values[${j}]`;
       if (!Array.isArray(v) || v.length < 2 || v.length > 3) return errors.badPayload(`${where} must be [timestamp_ns, line] or [timestamp_ns, line, {metadata}]`);
@@ -170,14 +182,22 @@ function fromJson(body: Buffer): Stream[] {
  * Label values as Loki's JSON push reads them (loghttp.LabelSet: each
  * value's JSON text, whatever its type): `{"port": 8080}` is the label
  * port="8080". Refused, a script's or a pino-loki config's number label
- * cost the whole push a 400, which the client drops.
+ * cost the whole push a 400, which the client drops. A number is its text
+ * as written (`numbers`, number-label-texts.ts): through a double,
+ * 12345678901234567890 was stored as 12345678901234567000.
  */
-function labelTexts(stream: Record<string, unknown>): Record<string, string> {
+function labelTexts(stream: Record<string, unknown>, numbers: Map<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(stream)) {
-    if (name !== '__proto__') out[name] = typeof value === 'string' ? value : JSON.stringify(value);
+    if (name === '__proto__') continue;
+    out[name] = typeof value === 'string' ? value : (typeof value === 'number' ? numbers?.get(name) : undefined) ?? JSON.stringify(value);
   }
   return out;
+}
+
+/** The label set as Loki names a stream in its refusals: `{job="x", port="8080"}`. */
+function labelSetText(labels: Record<string, string>): string {
+  return `{${Object.entries(labels).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join(', ')}}`;
 }
 
 function isStringRecord(v: unknown): v is Record<string, string> {

@@ -100,6 +100,59 @@ test('a JSON push whose labels are numbers or booleans is stored with them as th
   assert.equal(hits.find((e) => e.message === 'string labels line')!.port, '9090');
 });
 
+test('a protobuf stream naming a label twice, or with a name Loki refuses, is refused alone with its code; the others are stored', async () => {
+  // Loki refuses both streams (duplicate_label_names; Prometheus' label parser);
+  // read, the duplicate kept its last value and 1abc was stored.
+  const body = protoBody([
+    { labels: '{job="pb-dup", job="pb-dup-2"}', entries: [{ s: T0, ns: 1, line: 'dup label line' }] },
+    { labels: '{job="pb-badname", 1abc="x"}', entries: [{ s: T0, ns: 2, line: 'bad name line' }, { s: T0, ns: 3, line: 'bad name line 2' }] },
+    { labels: '{job="pb-names-ok", service.name="checkout"}', entries: [{ s: T0, ns: 4, line: 'good stream line' }] },
+  ]);
+  const res = await push(body, 'application/x-protobuf');
+  assert.equal(res.statusCode, 400, res.body);
+  assert.match(res.body, /^3 of 4 entries were rejected; the others are stored\n/);
+  assert.match(res.body, /entry 1: LS_INGEST_LOKI_DUPLICATE_LABEL: stream '\{job="pb-dup", job="pb-dup-2"\}' has duplicate label name: 'job'/);
+  assert.match(res.body, /entry 2: LS_INGEST_LOKI_BAD_LABEL_NAME: stream '\{job="pb-badname", 1abc="x"\}' has label name "1abc"/);
+  assert.equal((await h.search('job:pb-dup OR job:pb-dup-2 OR job:pb-badname')).length, 0);
+  const [ok] = await h.search('job:pb-names-ok');
+  assert.equal(ok?.['service.name'], 'checkout');
+});
+
+test('a JSON stream with a label name Loki refuses ("" or service-name) is refused alone; a name given twice keeps its last value, as Loki\'s JSON map does', async () => {
+  const payload = `{"streams": [
+    {"stream": {"job": "js-empty", "": "x"}, "values": [["${T0}000000000", "empty name line"]]},
+    {"stream": {"job": "js-dash", "service-name": "checkout"}, "values": [["${T0}000000001", "dash name line"]]},
+    {"stream": {"job": "js-first", "job": "js-last", "service.name": "s", "@zone": "z"}, "values": [["${T0}000000002", "kept line"]]}
+  ]}`;
+  const res = await push(payload, 'application/json');
+  assert.equal(res.statusCode, 400, res.body);
+  assert.match(res.body, /^2 of 3 entries were rejected; the others are stored\n/);
+  assert.match(res.body, /entry 1: LS_INGEST_LOKI_BAD_LABEL_NAME: stream '\{job="js-empty", ="x"\}' has label name ""/);
+  assert.match(res.body, /entry 2: LS_INGEST_LOKI_BAD_LABEL_NAME: .* has label name "service-name"/);
+  assert.equal((await h.search('job:js-empty OR job:js-dash OR job:js-first')).length, 0);
+  const [kept] = await h.search('job:js-last');
+  assert.equal(kept?.message, 'kept line');
+  assert.equal(kept?.['service.name'], 's');
+  assert.equal(kept?.['loki.@zone'], 'z');
+});
+
+test('a JSON number label keeps its digits as written, past 2^53 too, as Loki keeps its bytes', async () => {
+  const payload = `{"streams": [
+    {"stream": {"job": "numtext-plain"}, "values": [["${T0}000000000", "no number labels"]]},
+    {"stream": {"job": "numtext", "id": 12345678901234567890, "ratio": 1.50, "huge": 1e400, "neg": -9007199254740993, "port": 8080},
+     "values": [["${T0}000000001", "number text line"]]}
+  ]}`;
+  const res = await push(payload, 'application/json');
+  assert.equal(res.statusCode, 204, res.body);
+  const [hit] = await h.search('job:numtext');
+  assert.equal(hit?.id, '12345678901234567890');
+  assert.equal(hit?.ratio, '1.50');
+  assert.equal(hit?.huge, '1e400');
+  assert.equal(hit?.neg, '-9007199254740993');
+  assert.equal(hit?.port, '8080');
+  assert.equal((await h.search('id:12345678901234567890')).length, 1);
+});
+
 test('a stream label or structured metadata named message does not replace the line: it is loki.message', async () => {
   const payload = JSON.stringify({
     streams: [

@@ -33,3 +33,19 @@ test('what Go could not unquote is still refused with a coded error', () => {
     assert.throws(() => parseLabelSet(text), (err: unknown) => (err as { code?: string }).code === 'LS_INGEST_BAD_PAYLOAD', text);
   }
 });
+
+// Loki's distributor refuses such a stream (validation.DuplicateLabelNames; Prometheus'
+// label parser for names): read, a name given twice kept its last value.
+test('a name given twice is LS_INGEST_LOKI_DUPLICATE_LABEL, in Loki\'s words', () => {
+  assert.throws(
+    () => parseLabelSet('{job="a", host="h", job="b"}'),
+    (err: unknown) => (err as { code?: string }).code === 'LS_INGEST_LOKI_DUPLICATE_LABEL' && /stream '\{job="a", host="h", job="b"\}' has duplicate label name: 'job'/.test((err as Error).message),
+  );
+});
+
+test('names: Loki\'s, and . and : after the first character, and a leading @; others are LS_INGEST_LOKI_BAD_LABEL_NAME', () => {
+  assert.deepEqual(parseLabelSet('{_a1="x", service.name="s", k8s:pod="p", @zone="z"}'), { _a1: 'x', 'service.name': 's', 'k8s:pod': 'p', '@zone': 'z' });
+  for (const text of ['{1abc="x"}', '{.a="x"}', '{:a="x"}', '{a@b="x"}', '{@="x"}', '{@@a="x"}']) {
+    assert.throws(() => parseLabelSet(text), (err: unknown) => (err as { code?: string }).code === 'LS_INGEST_LOKI_BAD_LABEL_NAME', text);
+  }
+});

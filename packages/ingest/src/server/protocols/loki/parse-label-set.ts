@@ -1,5 +1,6 @@
 import { readGoQuoted } from '../../../normalize/go-quoted.js';
 import { errors } from '../../errors.js';
+import { badLabelName, duplicateLabel, isLabelName, NAME_CHAR } from './label-name.js';
 
 /**
  * Parses a Prometheus label set as Loki's protobuf push carries it:
@@ -7,7 +8,10 @@ import { errors } from '../../errors.js';
  * (Promtail and Alloy write them with strconv.Quote: every escape it makes
  * is read, `\r`, `\x01`, `\u200b` and a non-UTF-8 byte's `\xff` too, since a
  * label it cannot read costs the whole push).
- * Throws LS_INGEST_BAD_PAYLOAD on anything else.
+ * Throws LS_INGEST_BAD_PAYLOAD on anything else, and, as Loki refuses such a
+ * stream, LS_INGEST_LOKI_BAD_LABEL_NAME for a name it does not take
+ * (label-name.ts) and LS_INGEST_LOKI_DUPLICATE_LABEL for a name given twice
+ * (read, the last value replaced the first).
  */
 export function parseLabelSet(text: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -17,9 +21,11 @@ export function parseLabelSet(text: string): Record<string, string> {
   if (text[i] === '}') return finishAt(text, i + 1, out);
   for (;;) {
     const nameStart = i;
-    while (i < text.length && /[A-Za-z0-9_.:]/.test(text[i]!)) i++;
+    while (i < text.length && NAME_CHAR.test(text[i]!)) i++;
     if (i === nameStart) throw bad(text, `a label name was expected at offset ${i}`);
     const name = text.slice(nameStart, i);
+    if (!isLabelName(name)) throw badLabelName(name, text);
+    if (Object.hasOwn(out, name)) throw duplicateLabel(name, text);
     i = skipSpace(text, i);
     if (text[i] !== '=') throw bad(text, `"=" was expected at offset ${i}`);
     i = skipSpace(text, i + 1);
