@@ -168,7 +168,7 @@ export class Agent implements EventSink {
   }
 
   private makeSource(s: SourceConfig, resume: ReadonlyMap<string, number | string> | undefined, earlier: readonly SourceConfig[]): Source {
-    for (const [name, help] of [M.linesRead, M.bytesRead, M.linesTruncated, M.eventsFilteredOut, M.eventsShipped]) this.metrics.declare(name, help, { source: s.name });
+    for (const [name, help] of [M.linesRead, M.bytesRead, M.linesTruncated, M.eventsFilteredOut, M.eventsShipped, M.heldExpired]) this.metrics.declare(name, help, { source: s.name });
     if (s.type === 'journald') this.metrics.declare(...M.journalctlRestarts, { source: s.name });
     const ctx: SourceContext = { host: this.config.host, checkpoints: this.checkpoints, sink: this, metrics: this.metrics, log: this.log, notices: this.notices, ...(resume ? { resume } : {}) };
     // journald restarts from its acknowledged cursor on a reload, as it always
@@ -275,7 +275,7 @@ export class Agent implements EventSink {
     if (renames.size > 0) {
       this.checkpoints.renameSources(renames);
       this.spool.renameSources(renames);
-      this.held.order.renameSources(renames);
+      this.held.renameSources(renames);
       for (const b of this.sealed) {
         replaceContents(b.positions, renamedKeys(b.positions, renames));
         replaceContents(b.sources, renamedKeys(b.sources, renames, (name) => name));
