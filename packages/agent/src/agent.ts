@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { AckOrder } from './ack-order.js';
 import { Batcher, type Batch, type Position } from './batcher.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { lockDataDir } from './data-dir-lock.js';
@@ -73,12 +72,7 @@ export class Agent implements EventSink {
     const unlock = await lockDataDir(config.data_dir);
     try {
       const checkpoints = await CheckpointStore.open(config.data_dir, log);
-      const order = new AckOrder((key, pos) => {
-        checkpoints.set(key, pos);
-        checkpoints.scheduleFlush();
-      });
-      // Before the spool: held lines are older than every batch it delivers (their positions wait first).
-      const held = await HeldLines.open(join(config.data_dir, 'spool'), config.spool, config.retry, order, log);
+      const held = await HeldLines.open(join(config.data_dir, 'spool'), config.spool, config.retry, log);
       let agent: Agent | null = null;
       const spool = await Spool.open(join(config.data_dir, 'spool'), config.spool, log, (e) => agent?.acknowledged(e));
       agent = new Agent(config, checkpoints, spool, held, log);
@@ -233,9 +227,10 @@ export class Agent implements EventSink {
       });
   }
 
-  /** Positions move in order, never past a line still held (ack-order.ts). */
+  /** Positions move in acknowledgement order; past held lines too, once their file is durable (held-lines.ts). */
   private acknowledged(entry: SpoolEntry): void {
-    this.held.order.acknowledge(entry.positions);
+    for (const [key, pos] of Object.entries(entry.positions)) this.checkpoints.set(key, pos);
+    this.checkpoints.scheduleFlush();
   }
 
   /** SIGHUP: new config, same positions (sources restart where they were). */
@@ -305,7 +300,7 @@ export class Agent implements EventSink {
       const deadline = Date.now() + this.config.shutdown_timeout_ms;
       while (this.spool.length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       await this.shipper.stop();
-      // Held lines are on disk already; their positions were not checkpointed.
+      // Held lines are on disk already (their file is the record of them).
       await this.retrier.stop();
       await this.spool.persist();
       await this.checkpoints.flush();

@@ -2,7 +2,6 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
-import { AckOrder } from './ack-order.js';
 import { Backoff } from './backoff.js';
 import type { Position } from './batcher.js';
 import { writeFileDurably } from './durable-write.js';
@@ -23,15 +22,18 @@ import { renamedKeys } from './source-renames.js';
  * loses none of them; their ids are the lines' event ids, so sending one
  * twice stores it once.
  *
- * Their positions go to AckOrder: no checkpoint moves past a held line, so a
- * restart reads again from the oldest one (ingest drops what it already has).
+ * The held file is the record of its lines: once it is durable, its batch is
+ * acknowledged as any other and the checkpoint moves past them, so a restart
+ * reads on after them instead of sending every later line of the file again
+ * (it used to stay before the oldest held line). A crash between the write
+ * and the checkpoint reads them again: they are not held twice (their ids).
  * What is held is bounded (spool.max_held_events, spool.max_held_bytes):
  * past the bound the shipper waits for the lines at the head of the queue,
  * as it did before lines were held, and says so. Lines held longer than
  * spool.max_held_age_s (when set) are given up (held-retrier.ts).
  */
 export interface HeldBatch {
-  /** The file name: the id in AckOrder. */
+  /** The file name. */
   readonly id: string;
   count: number;
   readonly positions: Record<string, Position>;
@@ -84,16 +86,15 @@ export class HeldLines {
     private readonly dir: string,
     private limits: HeldLimits,
     retry: { initial_backoff_ms: number; max_backoff_ms: number },
-    readonly order: AckOrder,
     private readonly log: Logger,
   ) {
     this.backoff = new Backoff(retry.initial_backoff_ms, retry.max_backoff_ms);
   }
 
-  /** Loads the held batches a previous run left; their positions wait in `order` before any of this run's. */
-  static async open(dir: string, limits: HeldLimits, retry: { initial_backoff_ms: number; max_backoff_ms: number }, order: AckOrder, log: Logger): Promise<HeldLines> {
+  /** Loads the held batches a previous run left. */
+  static async open(dir: string, limits: HeldLimits, retry: { initial_backoff_ms: number; max_backoff_ms: number }, log: Logger): Promise<HeldLines> {
     await fsp.mkdir(dir, { recursive: true });
-    const held = new HeldLines(dir, limits, retry, order, log);
+    const held = new HeldLines(dir, limits, retry, log);
     for (const name of (await fsp.readdir(dir)).filter((n) => NAME.test(n)).sort()) {
       const file = join(dir, name);
       try {
@@ -144,9 +145,10 @@ export class HeldLines {
 
   /**
    * Holds `lines` with the positions of the batch they came from: 'held'.
-   * 'already' when every line is held already (read again after a restart,
-   * same event ids): the batch is acknowledged as any other, its positions
-   * waiting behind the held batch that has them (AckOrder). 'full' when they
+   * 'already' when every line is held already (read again after a crash
+   * before the checkpoint moved, same event ids). Either way the lines are
+   * in a durable file when this resolves, and the batch may be acknowledged
+   * (its positions checkpointed). 'full' when they
    * do not fit the bound or cannot be written: the caller keeps them at the
    * head of the queue and waits, as before. `batchSources` are the batch's
    * events per source, of which the held lines' are kept (line-sources.ts).
@@ -168,7 +170,7 @@ export class HeldLines {
       return 'full';
     }
     // Numbered in the order they are held (not by the spool's batch numbers, which start
-    // again after a restart): a restart puts their positions back in that order.
+    // again after a restart): a restart loads them in that order.
     const name = `${String(this.nextNumber).padStart(16, '0')}.held`;
     try {
       await writeFileDurably(join(this.dir, name), [header, body]);
@@ -187,7 +189,6 @@ export class HeldLines {
   private register(id: string, count: number, positions: Record<string, Position>, sources: Record<string, number>, size: number, sinceMs: number, ids: string[]): void {
     for (const i of ids) this.ids.add(i);
     this.batches.push({ id, count, positions, sources, size, sinceMs, triedMs: 0, ids });
-    this.order.hold(id, positions);
   }
 
   async body(b: HeldBatch): Promise<Buffer> {
@@ -218,10 +219,9 @@ export class HeldLines {
   }
 
   /**
-   * Ingest took some of `b`'s lines: the file keeps the others. Its header
-   * keeps the positions it was written with: after a source rename
-   * (AckOrder.renameSources) a crash leaves them under the old name, and the
-   * renamed source reads those lines again (same ids: ingest drops them).
+   * Ingest took some of `b`'s lines: the file keeps the others, and the
+   * positions it was written with (which source each line came from,
+   * line-sources.ts).
    * Returns the sources of the lines that left it (taken or refused).
    */
   async shrink(b: HeldBatch, lines: readonly string[]): Promise<Record<string, number>> {
@@ -251,23 +251,21 @@ export class HeldLines {
     return since === null || this.limits.max_held_age_s <= 0 ? null : Math.max(0, since + this.limits.max_held_age_s * 1000 - Date.now());
   }
 
-  /** `b` was delivered (or given up): its file goes, and its positions move (AckOrder). */
+  /** `b` was delivered (or given up): its file goes (its positions moved when it was held). */
   async remove(b: HeldBatch): Promise<void> {
     const i = this.batches.indexOf(b);
     if (i < 0) return;
     this.batches.splice(i, 1);
     for (const id of b.ids) this.ids.delete(id);
     await fsp.rm(join(this.dir, b.id), { force: true });
-    this.order.release(b.id);
     if (this.limitReached && this.lines < this.limits.max_held_events && this.bytes < this.limits.max_held_bytes) {
       this.limitReached = false;
       this.log.info('Held lines were taken by ingest; there is room to hold lines aside again.', { held_lines: this.lines });
     }
   }
 
-  /** Sources renamed (Agent.adoptRenames): held lines are counted under the new names, their positions wait under them. */
+  /** Sources renamed (Agent.adoptRenames): held lines are counted under the new names. */
   renameSources(renames: ReadonlyMap<string, string>): void {
-    this.order.renameSources(renames);
     for (const b of this.batches) b.sources = renamedKeys(b.sources, renames, (name) => name);
   }
 

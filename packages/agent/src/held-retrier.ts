@@ -94,7 +94,7 @@ export class HeldRetrier {
   /**
    * Gives up the lines held longer than spool.max_held_age_s (a day the
    * server lost for good): counted per source, said once per sweep, and
-   * their positions move on (AckOrder), so they are not read again.
+   * the checkpoint is past them already, so they are not read again.
    */
   private async dropExpired(): Promise<void> {
     const expired = this.held.expired();

@@ -285,9 +285,8 @@ export class Shipper {
         // Not held lines: they are counted when ingest takes them (held-retrier.ts).
         for (const [source, n] of Object.entries(sourcesLess(entry.sources, heldSources))) this.metrics.inc(...M.eventsShipped, { source }, n);
       }
-      // Held lines carry the batch's positions (AckOrder): they move once those are taken.
-      // Lines held already (read again after a restart): its positions wait behind theirs.
-      if (retryable !== 'held') this.onAck(entry);
+      // Held lines are in a durable file by now (HeldLines.add): the checkpoint may pass them.
+      this.onAck(entry);
       await this.spool.remove(entry);
     }
   }
@@ -331,7 +330,7 @@ export class Shipper {
     this.log.info('Lines that waited at the head of the queue are held aside now; later lines are shipped.', { lines: entry.count });
     // The batch's other lines (stored with it, or refused) are acknowledged now; its held lines when ingest takes them.
     for (const [source, n] of Object.entries(sourcesLess(entry.sources, lineSources(lines, entry.positions, entry.sources)))) this.metrics.inc(...M.eventsShipped, { source }, n);
-    if (held === 'already') this.onAck(entry);
+    this.onAck(entry);
     await this.spool.remove(entry);
     return true;
   }
