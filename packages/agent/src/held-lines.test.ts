@@ -163,3 +163,29 @@ test('journald: the cursor moves past held entries; a restart sends nothing agai
   await until(() => receiver.events.size === 31 && agent!.held.lines === 0, 'the held entry', 60_000);
   assert.deepEqual([...receiver.events.values()].map(seqOf).sort((a, b) => a - b), Array.from({ length: 31 }, (_, i) => i));
 });
+
+test('an operator gives held lines up on purpose: a reload with spool.max_held_age_s drops them, counted and said per source; nothing else', async (t) => {
+  const c = await setup(t);
+  c.receiver.retryable = damaged;
+  writeFileSync(c.file, lines(0, 20));
+  const logged: string[] = [];
+  const agent = await Agent.start(c.config(), createLogger('info', (l) => logged.push(l)));
+  c.agents.push(agent);
+  await until(() => c.receiver.events.size === 18 && agent.held.lines === 2, 'every line but the two held');
+  // Counted once the answer is read (after the receiver stored them); never the held lines.
+  await until(() => agent.metrics.get('events_shipped_total', { source: 'app' }) === 18, 'eighteen lines counted as shipped');
+  // The held lines wait at least their backoff: a day that stays damaged (max_backoff_ms 100).
+  await agent.reload(c.config({ max_held_age_s: 1 }));
+  await until(() => agent.held.lines === 0, 'the held lines dropped');
+  assert.equal(agent.metrics.get('held_expired_events_total', { source: 'app' }), 2);
+  // One warning per sweep (lines held at different times expire at different times), each with its lines per source.
+  const said = logged.filter((l) => l.includes('LS_AGENT_HELD_EXPIRED')).map((l) => JSON.parse(l) as { lines: number; sources: Record<string, number> });
+  assert.equal(said.reduce((n, w) => n + w.lines, 0), 2, logged.join('\n'));
+  assert.equal(said.reduce((n, w) => n + (w.sources['app'] ?? 0), 0), 2);
+  assert.equal(readdirSync(agent.spool.dir).filter((f) => f.endsWith('.held')).length, 0, 'their files are gone');
+  // The day repaired: what was dropped is not sent; later lines are.
+  c.receiver.retryable = null;
+  appendFileSync(c.file, lines(20, 25).replaceAll(' old-day', ''));
+  await until(() => c.receiver.events.size === 23 && agent.metrics.get('events_shipped_total', { source: 'app' }) === 23, 'the later lines');
+  assert.deepEqual([...c.receiver.events.values()].map(seqOf).filter((s) => s < 20 && s % 10 === 3), [], 'the dropped lines never arrive');
+});
