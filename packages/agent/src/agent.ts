@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { AckOrder } from './ack-order.js';
 import { Batcher, type Batch, type Position } from './batcher.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { lockDataDir } from './data-dir-lock.js';
@@ -73,12 +72,7 @@ export class Agent implements EventSink {
     const unlock = await lockDataDir(config.data_dir);
     try {
       const checkpoints = await CheckpointStore.open(config.data_dir, log);
-      const order = new AckOrder((key, pos) => {
-        checkpoints.set(key, pos);
-        checkpoints.scheduleFlush();
-      });
-      // Before the spool: held lines are older than every batch it delivers (their positions wait first).
-      const held = await HeldLines.open(join(config.data_dir, 'spool'), config.spool, config.retry, order, log);
+      const held = await HeldLines.open(join(config.data_dir, 'spool'), config.spool, config.retry, log);
       let agent: Agent | null = null;
       const spool = await Spool.open(join(config.data_dir, 'spool'), config.spool, log, (e) => agent?.acknowledged(e));
       agent = new Agent(config, checkpoints, spool, held, log);
@@ -168,7 +162,7 @@ export class Agent implements EventSink {
   }
 
   private makeSource(s: SourceConfig, resume: ReadonlyMap<string, number | string> | undefined, earlier: readonly SourceConfig[]): Source {
-    for (const [name, help] of [M.linesRead, M.bytesRead, M.linesTruncated, M.eventsFilteredOut, M.eventsShipped]) this.metrics.declare(name, help, { source: s.name });
+    for (const [name, help] of [M.linesRead, M.bytesRead, M.linesTruncated, M.eventsFilteredOut, M.eventsShipped, M.heldExpired]) this.metrics.declare(name, help, { source: s.name });
     if (s.type === 'journald') this.metrics.declare(...M.journalctlRestarts, { source: s.name });
     const ctx: SourceContext = { host: this.config.host, checkpoints: this.checkpoints, sink: this, metrics: this.metrics, log: this.log, notices: this.notices, ...(resume ? { resume } : {}) };
     // journald restarts from its acknowledged cursor on a reload, as it always
@@ -233,9 +227,10 @@ export class Agent implements EventSink {
       });
   }
 
-  /** Positions move in order, never past a line still held (ack-order.ts). */
+  /** Positions move in acknowledgement order; past held lines too, once their file is durable (held-lines.ts). */
   private acknowledged(entry: SpoolEntry): void {
-    this.held.order.acknowledge(entry.positions);
+    for (const [key, pos] of Object.entries(entry.positions)) this.checkpoints.set(key, pos);
+    this.checkpoints.scheduleFlush();
   }
 
   /** SIGHUP: new config, same positions (sources restart where they were). */
@@ -275,7 +270,7 @@ export class Agent implements EventSink {
     if (renames.size > 0) {
       this.checkpoints.renameSources(renames);
       this.spool.renameSources(renames);
-      this.held.order.renameSources(renames);
+      this.held.renameSources(renames);
       for (const b of this.sealed) {
         replaceContents(b.positions, renamedKeys(b.positions, renames));
         replaceContents(b.sources, renamedKeys(b.sources, renames, (name) => name));
@@ -305,7 +300,7 @@ export class Agent implements EventSink {
       const deadline = Date.now() + this.config.shutdown_timeout_ms;
       while (this.spool.length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       await this.shipper.stop();
-      // Held lines are on disk already; their positions were not checkpointed.
+      // Held lines are on disk already (their file is the record of them).
       await this.retrier.stop();
       await this.spool.persist();
       await this.checkpoints.flush();

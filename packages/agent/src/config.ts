@@ -29,6 +29,8 @@ export interface AgentConfig {
     /** Lines answered `retryable` held aside while later ones ship (held-lines.ts): at most this many, and bytes. */
     readonly max_held_events: number;
     readonly max_held_bytes: number;
+    /** Held lines older than this are dropped and counted (0: held until ingest takes them). */
+    readonly max_held_age_s: number;
   };
   readonly retry: { readonly initial_backoff_ms: number; readonly max_backoff_ms: number };
   readonly sources: readonly SourceConfig[];
@@ -121,7 +123,7 @@ export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.en
   const bc = c.at('batch');
   const bo = o.batch === undefined ? {} : object(o.batch, bc, ['max_events', 'max_bytes', 'max_age_ms']);
   const spc = c.at('spool');
-  const spo = o.spool === undefined ? {} : object(o.spool, spc, ['max_bytes', 'when_full', 'memory_batches', 'max_held_events', 'max_held_bytes']);
+  const spo = o.spool === undefined ? {} : object(o.spool, spc, ['max_bytes', 'when_full', 'memory_batches', 'max_held_events', 'max_held_bytes', 'max_held_age_s']);
   const rc = c.at('retry');
   const ro = o.retry === undefined ? {} : object(o.retry, rc, ['initial_backoff_ms', 'max_backoff_ms']);
 
@@ -172,6 +174,8 @@ export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.en
       // 0 holds nothing aside: shipping waits for such lines, as before they were held.
       max_held_events: int(spo, 'max_held_events', spc, 100_000, 0),
       max_held_bytes: int(spo, 'max_held_bytes', spc, 64 * 1024 * 1024, 0),
+      // 0 never gives them up: dropping lines is the operator's decision (a day lost for good).
+      max_held_age_s: int(spo, 'max_held_age_s', spc, 0, 0),
     },
     retry: {
       initial_backoff_ms: int(ro, 'initial_backoff_ms', rc, 200, 1),

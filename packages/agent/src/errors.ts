@@ -45,6 +45,7 @@ const DEFINITIONS = {
     null,
   ),
   LS_AGENT_SPOOL_CORRUPT: defineError('LS_AGENT_SPOOL_CORRUPT', 'The spool file %s is corrupt (%s); it was moved aside', null),
+  LS_AGENT_HELD_EXPIRED: defineError('LS_AGENT_HELD_EXPIRED', '%s held lines were dropped: ingest did not take them within spool.max_held_age_s (%s s)', null),
   LS_AGENT_INGEST_REJECTED: defineError('LS_AGENT_INGEST_REJECTED', 'Ingest rejected a batch of %s events permanently with HTTP %s: %s', null),
   LS_AGENT_INGEST_UNAVAILABLE: defineError(
     'LS_AGENT_INGEST_UNAVAILABLE',

@@ -11,8 +11,9 @@ import { IngestReceiver, until, type ReceivedEvent } from './testing/ingest-rece
 
 /**
  * Lines ingest answers `retryable` (a damaged day on the server) are held
- * aside while later lines ship; the checkpoint stays before them; past the
- * bound the agent waits for them at the head of the queue and says so.
+ * aside while later lines ship; the checkpoint moves past them once their
+ * held file is durable, so a restart sends nothing again; past the bound the
+ * agent waits for them at the head of the queue and says so.
  */
 async function setup(t: { after: (fn: () => Promise<void>) => void }): Promise<{ file: string; receiver: IngestReceiver; config: (spool?: Record<string, unknown>) => AgentConfig; agents: Agent[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'ls-agent-held-'));
@@ -52,24 +53,32 @@ const checkpointOffset = (agent: Agent): number => {
   return 0;
 };
 
-test('held lines do not stop later lines; the checkpoint stays before them until they are taken, then every line is there once', async (t) => {
+test('held lines do not stop later lines; the checkpoint moves past them (their held file is durable), a restart sends nothing again, then every line is there once', async (t) => {
   const c = await setup(t);
   c.receiver.retryable = damaged;
   writeFileSync(c.file, lines(0, 10));
-  const agent = await Agent.start(c.config(), createLogger('error', () => undefined));
+  let agent = await Agent.start(c.config(), createLogger('error', () => undefined));
   c.agents.push(agent);
   await until(() => c.receiver.events.size === 9, 'the nine lines of other days');
   appendFileSync(c.file, lines(10, 40));
   // Lines 10-39 come after the held seq=3 in the file: shipped all the same (but for seq 13, 23, 33).
   await until(() => c.receiver.events.size === 40 - 4, 'every line but those of the damaged day');
   assert.equal(agent.metrics.get('lines_held'), 4);
-  const seq3 = Buffer.byteLength(lines(0, 3));
-  assert.ok(checkpointOffset(agent) <= seq3, `the checkpoint (${checkpointOffset(agent)}) stays before the first held line (${seq3})`);
   assert.equal(readdirSync(join(agent.spool.dir)).filter((f) => f.endsWith('.held')).length, agent.held.length, 'held lines are on disk');
+  await until(() => checkpointOffset(agent) === statSync(c.file).size, 'the checkpoint past the held lines, at the end of the file');
+  // A restart reads on from there: nothing is sent again, the held lines come back from their files.
+  await agent.stop();
+  c.agents.pop();
+  agent = await Agent.start(c.config(), createLogger('error', () => undefined));
+  c.agents.push(agent);
+  assert.equal(agent.held.lines, 4, 'held lines loaded again');
+  appendFileSync(c.file, lines(40, 41));
+  await until(() => c.receiver.events.size === 37, 'the line written after the restart');
+  assert.equal(c.receiver.duplicates, 0, 'no line arrived twice');
   c.receiver.retryable = null;
-  await until(() => c.receiver.events.size === 40 && agent.metrics.get('lines_held') === 0, 'the held lines');
+  await until(() => c.receiver.events.size === 41 && agent.metrics.get('lines_held') === 0, 'the held lines');
   await until(() => checkpointOffset(agent) === statSync(c.file).size, 'the checkpoint at the end of the file');
-  assert.deepEqual([...c.receiver.events.values()].map(seqOf).sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i));
+  assert.deepEqual([...c.receiver.events.values()].map(seqOf).sort((a, b) => a - b), Array.from({ length: 41 }, (_, i) => i));
   assert.equal(readdirSync(agent.spool.dir).filter((f) => f.endsWith('.held')).length, 0);
 });
 
@@ -108,13 +117,13 @@ test('a batch of only held-day lines answered 200 with every line retryable is h
   const agent = await Agent.start(c.config(), createLogger('error', () => undefined));
   c.agents.push(agent);
   await until(() => c.receiver.events.size === 15 && agent.held.lines === 5, 'the later lines while five are held');
-  assert.equal(checkpointOffset(agent), 0, 'the checkpoint stays before the held lines');
+  await until(() => checkpointOffset(agent) === statSync(c.file).size, 'the checkpoint past the held lines');
   c.receiver.retryable = null;
   await until(() => c.receiver.events.size === 20 && agent.held.lines === 0, 'the held lines');
   await until(() => checkpointOffset(agent) === statSync(c.file).size, 'the checkpoint at the end of the file');
 });
 
-test('journald: held entries keep the cursor before them; a restart sends again from there, duplicates only, and each entry arrives once', { skip: existsSync(JOURNAL_REMOTE) ? false : `${JOURNAL_REMOTE} is missing` }, async (t) => {
+test('journald: the cursor moves past held entries; a restart sends nothing again, and each entry arrives once', { skip: existsSync(JOURNAL_REMOTE) ? false : `${JOURNAL_REMOTE} is missing` }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'ls-agent-held-jd-'));
   const journal = join(dir, 'journal');
   mkdirSync(journal);
@@ -143,13 +152,40 @@ test('journald: held entries keep the cursor before them; a restart sends again 
   appendJournal(journal, entries(10, 30));
   await until(() => receiver.events.size === 29 && agent!.held.lines === 1, 'every entry but the held one', 60_000);
   await agent.stop();
-  // The cursor stayed before the batch of entry 13: the restarted agent sends it and
-  // every later entry again (duplicates for ingest), not those acknowledged before it.
+  // The cursor moved past entry 13 (held in its file): the restarted agent reads on after
+  // entry 29, and the entry written after the restart arrives after anything read again.
   agent = await Agent.start(config, createLogger('error', () => undefined));
-  const idOf = (seq: number): string => [...receiver.events.values()].find((e) => seqOf(e) === seq)!['event.id'];
-  await until(() => receiver.arrivals.get(idOf(29)) === 2, 'entry 29 sent again after the restart', 60_000);
-  assert.equal(receiver.arrivals.get(idOf(9)), 1, 'entries acknowledged before the held one are not sent again');
+  assert.equal(agent.held.lines, 1, 'the held entry loaded again');
+  appendJournal(journal, entries(30, 31));
+  await until(() => receiver.events.size === 30, 'the entry written after the restart', 60_000);
+  assert.equal(receiver.duplicates, 0, 'no entry arrived twice');
   receiver.retryable = null;
-  await until(() => receiver.events.size === 30 && agent!.held.lines === 0, 'the held entry', 60_000);
-  assert.deepEqual([...receiver.events.values()].map(seqOf).sort((a, b) => a - b), Array.from({ length: 30 }, (_, i) => i));
+  await until(() => receiver.events.size === 31 && agent!.held.lines === 0, 'the held entry', 60_000);
+  assert.deepEqual([...receiver.events.values()].map(seqOf).sort((a, b) => a - b), Array.from({ length: 31 }, (_, i) => i));
+});
+
+test('an operator gives held lines up on purpose: a reload with spool.max_held_age_s drops them, counted and said per source; nothing else', async (t) => {
+  const c = await setup(t);
+  c.receiver.retryable = damaged;
+  writeFileSync(c.file, lines(0, 20));
+  const logged: string[] = [];
+  const agent = await Agent.start(c.config(), createLogger('info', (l) => logged.push(l)));
+  c.agents.push(agent);
+  await until(() => c.receiver.events.size === 18 && agent.held.lines === 2, 'every line but the two held');
+  // Counted once the answer is read (after the receiver stored them); never the held lines.
+  await until(() => agent.metrics.get('events_shipped_total', { source: 'app' }) === 18, 'eighteen lines counted as shipped');
+  // The held lines wait at least their backoff: a day that stays damaged (max_backoff_ms 100).
+  await agent.reload(c.config({ max_held_age_s: 1 }));
+  await until(() => agent.held.lines === 0, 'the held lines dropped');
+  assert.equal(agent.metrics.get('held_expired_events_total', { source: 'app' }), 2);
+  // One warning per sweep (lines held at different times expire at different times), each with its lines per source.
+  const said = logged.filter((l) => l.includes('LS_AGENT_HELD_EXPIRED')).map((l) => JSON.parse(l) as { lines: number; sources: Record<string, number> });
+  assert.equal(said.reduce((n, w) => n + w.lines, 0), 2, logged.join('\n'));
+  assert.equal(said.reduce((n, w) => n + (w.sources['app'] ?? 0), 0), 2);
+  assert.equal(readdirSync(agent.spool.dir).filter((f) => f.endsWith('.held')).length, 0, 'their files are gone');
+  // The day repaired: what was dropped is not sent; later lines are.
+  c.receiver.retryable = null;
+  appendFileSync(c.file, lines(20, 25).replaceAll(' old-day', ''));
+  await until(() => c.receiver.events.size === 23 && agent.metrics.get('events_shipped_total', { source: 'app' }) === 23, 'the later lines');
+  assert.deepEqual([...c.receiver.events.values()].map(seqOf).filter((s) => s < 20 && s % 10 === 3), [], 'the dropped lines never arrive');
 });

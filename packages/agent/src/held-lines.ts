@@ -2,12 +2,13 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
-import { AckOrder } from './ack-order.js';
 import { Backoff } from './backoff.js';
 import type { Position } from './batcher.js';
 import { writeFileDurably } from './durable-write.js';
 import { agentError } from './errors.js';
+import { eventIdOf, lineSources, sourcesLess } from './line-sources.js';
 import type { Logger } from './log.js';
+import { renamedKeys } from './source-renames.js';
 
 /**
  * Lines ingest answered `retryable` (their day's partition on the server
@@ -21,22 +22,27 @@ import type { Logger } from './log.js';
  * loses none of them; their ids are the lines' event ids, so sending one
  * twice stores it once.
  *
- * Their positions go to AckOrder: no checkpoint moves past a held line, so a
- * restart reads again from the oldest one (ingest drops what it already has).
+ * The held file is the record of its lines: once it is durable, its batch is
+ * acknowledged as any other and the checkpoint moves past them, so a restart
+ * reads on after them instead of sending every later line of the file again
+ * (it used to stay before the oldest held line). A crash between the write
+ * and the checkpoint reads them again: they are not held twice (their ids).
  * What is held is bounded (spool.max_held_events, spool.max_held_bytes):
  * past the bound the shipper waits for the lines at the head of the queue,
- * as it did before lines were held, and says so.
+ * as it did before lines were held, and says so. Lines held longer than
+ * spool.max_held_age_s (when set) are given up (held-retrier.ts).
  */
 export interface HeldBatch {
-  /** The file name: the id in AckOrder. */
+  /** The file name. */
   readonly id: string;
   count: number;
   readonly positions: Record<string, Position>;
-  readonly sources: Record<string, number>;
   /** The file's size (header + gzipped lines). */
   size: number;
   /** The event ids of its lines: lines read again after a restart are not held twice. */
   ids: string[];
+  /** Source name → its held lines (counted as shipped when ingest takes them). */
+  sources: Record<string, number>;
   readonly sinceMs: number;
   /** When it was last sent (0: never): the one tried longest ago goes next. */
   triedMs: number;
@@ -45,6 +51,8 @@ export interface HeldBatch {
 export interface HeldLimits {
   max_held_events: number;
   max_held_bytes: number;
+  /** Lines held longer are given up (0: never): a day the server lost for good. */
+  max_held_age_s: number;
 }
 
 interface Header {
@@ -58,16 +66,6 @@ interface Header {
 const NAME = /^\d{16}\.held$/;
 const gzip = promisify(gzipCb);
 const gunzip = promisify(gunzipCb);
-
-/** The event id of an envelope (held lines are the agent's own envelopes), or null. */
-function eventIdOf(line: string): string | null {
-  try {
-    const id = (JSON.parse(line) as Record<string, unknown>)['event.id'];
-    return typeof id === 'string' ? id : null;
-  } catch {
-    return null;
-  }
-}
 
 async function linesOf(body: Buffer): Promise<string[]> {
   return (await gunzip(body)).toString('utf8').split('\n').filter((l) => l.length > 0);
@@ -88,16 +86,15 @@ export class HeldLines {
     private readonly dir: string,
     private limits: HeldLimits,
     retry: { initial_backoff_ms: number; max_backoff_ms: number },
-    readonly order: AckOrder,
     private readonly log: Logger,
   ) {
     this.backoff = new Backoff(retry.initial_backoff_ms, retry.max_backoff_ms);
   }
 
-  /** Loads the held batches a previous run left; their positions wait in `order` before any of this run's. */
-  static async open(dir: string, limits: HeldLimits, retry: { initial_backoff_ms: number; max_backoff_ms: number }, order: AckOrder, log: Logger): Promise<HeldLines> {
+  /** Loads the held batches a previous run left. */
+  static async open(dir: string, limits: HeldLimits, retry: { initial_backoff_ms: number; max_backoff_ms: number }, log: Logger): Promise<HeldLines> {
     await fsp.mkdir(dir, { recursive: true });
-    const held = new HeldLines(dir, limits, retry, order, log);
+    const held = new HeldLines(dir, limits, retry, log);
     for (const name of (await fsp.readdir(dir)).filter((n) => NAME.test(n)).sort()) {
       const file = join(dir, name);
       try {
@@ -121,6 +118,12 @@ export class HeldLines {
   setOptions(limits: HeldLimits, retry: { initial_backoff_ms: number; max_backoff_ms: number }): void {
     this.limits = limits;
     this.backoff = new Backoff(retry.initial_backoff_ms, retry.max_backoff_ms);
+    // A lowered spool.max_held_age_s drops what is older now, not at the next attempt.
+    this.wake();
+  }
+
+  get maxAgeS(): number {
+    return this.limits.max_held_age_s;
   }
 
   get lines(): number {
@@ -142,16 +145,19 @@ export class HeldLines {
 
   /**
    * Holds `lines` with the positions of the batch they came from: 'held'.
-   * 'already' when every line is held already (read again after a restart,
-   * same event ids): the batch is acknowledged as any other, its positions
-   * waiting behind the held batch that has them (AckOrder). 'full' when they
+   * 'already' when every line is held already (read again after a crash
+   * before the checkpoint moved, same event ids). Either way the lines are
+   * in a durable file when this resolves, and the batch may be acknowledged
+   * (its positions checkpointed). 'full' when they
    * do not fit the bound or cannot be written: the caller keeps them at the
-   * head of the queue and waits, as before.
+   * head of the queue and waits, as before. `batchSources` are the batch's
+   * events per source, of which the held lines' are kept (line-sources.ts).
    */
-  async add(all: readonly string[], positions: Record<string, Position>, sources: Record<string, number>): Promise<'held' | 'already' | 'full'> {
+  async add(all: readonly string[], positions: Record<string, Position>, batchSources: Readonly<Record<string, number>>): Promise<'held' | 'already' | 'full'> {
     const lines = all.filter((l) => !this.ids.has(eventIdOf(l) ?? ''));
     if (lines.length === 0) return 'already';
     const count = lines.length;
+    const sources = lineSources(lines, positions, batchSources);
     const body = await gzip(lines.join('\n') + '\n', { level: 3 });
     const since = Date.now();
     const header = Buffer.from(JSON.stringify({ v: 1, count, positions, sources, since_ms: since } satisfies Header) + '\n');
@@ -164,7 +170,7 @@ export class HeldLines {
       return 'full';
     }
     // Numbered in the order they are held (not by the spool's batch numbers, which start
-    // again after a restart): a restart puts their positions back in that order.
+    // again after a restart): a restart loads them in that order.
     const name = `${String(this.nextNumber).padStart(16, '0')}.held`;
     try {
       await writeFileDurably(join(this.dir, name), [header, body]);
@@ -183,7 +189,6 @@ export class HeldLines {
   private register(id: string, count: number, positions: Record<string, Position>, sources: Record<string, number>, size: number, sinceMs: number, ids: string[]): void {
     for (const i of ids) this.ids.add(i);
     this.batches.push({ id, count, positions, sources, size, sinceMs, triedMs: 0, ids });
-    this.order.hold(id, positions);
   }
 
   async body(b: HeldBatch): Promise<Buffer> {
@@ -214,34 +219,54 @@ export class HeldLines {
   }
 
   /**
-   * Ingest took some of `b`'s lines: the file keeps the others. Its header
-   * keeps the positions it was written with: after a source rename
-   * (AckOrder.renameSources) a crash leaves them under the old name, and the
-   * renamed source reads those lines again (same ids: ingest drops them).
+   * Ingest took some of `b`'s lines: the file keeps the others, and the
+   * positions it was written with (which source each line came from,
+   * line-sources.ts).
+   * Returns the sources of the lines that left it (taken or refused).
    */
-  async shrink(b: HeldBatch, lines: readonly string[]): Promise<void> {
+  async shrink(b: HeldBatch, lines: readonly string[]): Promise<Record<string, number>> {
+    const sources = lineSources(lines, b.positions, b.sources);
     const body = await gzip(lines.join('\n') + '\n', { level: 3 });
-    const header = Buffer.from(JSON.stringify({ v: 1, count: lines.length, positions: b.positions, sources: b.sources, since_ms: b.sinceMs } satisfies Header) + '\n');
+    const header = Buffer.from(JSON.stringify({ v: 1, count: lines.length, positions: b.positions, sources, since_ms: b.sinceMs } satisfies Header) + '\n');
     await writeFileDurably(join(this.dir, b.id), [header, body]);
     for (const i of b.ids) this.ids.delete(i);
     b.ids = lines.map(eventIdOf).filter((id): id is string => id !== null);
     for (const i of b.ids) this.ids.add(i);
     b.count = lines.length;
     b.size = header.length + body.length;
+    const left = sourcesLess(b.sources, sources);
+    b.sources = sources;
+    return left;
   }
 
-  /** `b` was delivered (or given up): its file goes, and its positions move (AckOrder). */
+  /** Held batches held longer than `spool.max_held_age_s` (none when it is 0), to give up. */
+  expired(now = Date.now()): HeldBatch[] {
+    const maxMs = this.limits.max_held_age_s * 1000;
+    return maxMs > 0 ? this.batches.filter((b) => now - b.sinceMs >= maxMs) : [];
+  }
+
+  /** How long until the oldest held batch expires (null: none held, or no age limit). */
+  get expiresInMs(): number | null {
+    const since = this.oldestSinceMs;
+    return since === null || this.limits.max_held_age_s <= 0 ? null : Math.max(0, since + this.limits.max_held_age_s * 1000 - Date.now());
+  }
+
+  /** `b` was delivered (or given up): its file goes (its positions moved when it was held). */
   async remove(b: HeldBatch): Promise<void> {
     const i = this.batches.indexOf(b);
     if (i < 0) return;
     this.batches.splice(i, 1);
     for (const id of b.ids) this.ids.delete(id);
     await fsp.rm(join(this.dir, b.id), { force: true });
-    this.order.release(b.id);
     if (this.limitReached && this.lines < this.limits.max_held_events && this.bytes < this.limits.max_held_bytes) {
       this.limitReached = false;
       this.log.info('Held lines were taken by ingest; there is room to hold lines aside again.', { held_lines: this.lines });
     }
+  }
+
+  /** Sources renamed (Agent.adoptRenames): held lines are counted under the new names. */
+  renameSources(renames: ReadonlyMap<string, string>): void {
+    for (const b of this.batches) b.sources = renamedKeys(b.sources, renames, (name) => name);
   }
 
   /** Resolves when a batch is held, after `ms`, or when `signal` aborts. */

@@ -48,9 +48,11 @@ export class HeldRetrier {
   private async run(): Promise<void> {
     const signal = this.abort.signal;
     while (!signal.aborted) {
+      await this.dropExpired();
       const next = this.held.next();
       if (next === null || next.waitMs > 0) {
-        await this.held.wait(next === null ? 60_000 : next.waitMs, signal);
+        const expires = this.held.expiresInMs;
+        await this.held.wait(Math.min(next === null ? 60_000 : next.waitMs, expires ?? 60_000), signal);
         continue;
       }
       const b = next.batch;
@@ -77,13 +79,41 @@ export class HeldRetrier {
       if (kept.length > 0) {
         if (kept.length < b.count) this.held.progressed(b);
         else this.held.defer(b);
-        await this.held.shrink(b, kept);
+        // Shipped now: the lines that left it (as with a batch, those ingest refused included).
+        for (const [source, n] of Object.entries(await this.held.shrink(b, kept))) this.metrics.inc(...M.eventsShipped, { source }, n);
         continue;
       }
       this.log.info('Held lines were taken by ingest.', { lines: b.count, held_for_s: Math.round((Date.now() - b.sinceMs) / 1000) });
+      // Counted here, not with the batch they came in (Shipper.run): they were not stored then.
       for (const [source, n] of Object.entries(b.sources)) this.metrics.inc(...M.eventsShipped, { source }, n);
       this.held.progressed(b);
       await this.held.remove(b);
     }
+  }
+
+  /**
+   * Gives up the lines held longer than spool.max_held_age_s (a day the
+   * server lost for good): counted per source, said once per sweep, and
+   * the checkpoint is past them already, so they are not read again.
+   */
+  private async dropExpired(): Promise<void> {
+    const expired = this.held.expired();
+    if (expired.length === 0) return;
+    const sources: Record<string, number> = {};
+    let lines = 0;
+    for (const b of expired) {
+      lines += b.count;
+      let attributed = 0;
+      for (const [source, n] of Object.entries(b.sources)) {
+        sources[source] = (sources[source] ?? 0) + n;
+        attributed += n;
+      }
+      // Held by an agent that did not record their sources.
+      if (attributed < b.count) this.metrics.inc(...M.heldExpired, {}, b.count - attributed);
+      for (const [source, n] of Object.entries(b.sources)) this.metrics.inc(...M.heldExpired, { source }, n);
+      await this.held.remove(b);
+    }
+    const e = agentError('LS_AGENT_HELD_EXPIRED', lines, this.held.maxAgeS);
+    this.log.warn(e.message, { code: e.code, lines, sources, oldest_held_s: Math.round((Date.now() - Math.min(...expired.map((b) => b.sinceMs))) / 1000) });
   }
 }

@@ -5,6 +5,7 @@ import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
 import { Backoff, parseRetryAfter, sleep } from './backoff.js';
 import { agentError } from './errors.js';
 import type { HeldLines } from './held-lines.js';
+import { lineSources, sourcesLess } from './line-sources.js';
 import type { Logger } from './log.js';
 import { M, type Metrics } from './metrics.js';
 import type { Spool, SpoolEntry } from './spool.js';
@@ -250,17 +251,19 @@ export class Shipper {
         const lines = (await gunzip(body)).toString('utf8').split('\n').filter((l) => l.length > 0);
         const mid = Math.ceil(lines.length / 2);
         const halves = [lines.slice(0, mid), lines.slice(mid)];
+        // Each half counts its own lines per source: held lines of either are counted when ingest takes them.
+        const first = lineSources(halves[0]!, entry.positions, entry.sources);
         const parts = await Promise.all(halves.map(async (h, k) => ({
           body: await gzip(h.join('\n') + '\n', { level: 3 }),
           count: h.length,
           positions: k === 0 ? {} : entry.positions,
-          sources: k === 0 ? {} : entry.sources,
+          sources: k === 0 ? first : sourcesLess(entry.sources, first),
         })));
         this.log.warn('Ingest refused a batch as too large (HTTP 413); it is sent again in two halves.', { events: entry.count });
         await this.spool.splitHead(entry, parts);
         continue;
       }
-      const retryable = outcome.kind === 'delivered' ? await this.keepRetryable(entry, body, outcome.answer) : 'none';
+      const { retryable, heldSources } = outcome.kind === 'delivered' ? await this.keepRetryable(entry, body, outcome.answer) : { retryable: 'none' as const, heldSources: {} };
       if (retryable === 'head') {
         await sleep(this.backoff.next(), signal);
         continue;
@@ -279,12 +282,11 @@ export class Shipper {
         this.metrics.inc(...M.batchesShipped);
         // Per source: events of acknowledged batches (a line ingest refused
         // is also counted in events_rejected_total, which has no source).
-        // Held lines included: their source is not known per line.
-        for (const [source, n] of Object.entries(entry.sources)) this.metrics.inc(...M.eventsShipped, { source }, n);
+        // Not held lines: they are counted when ingest takes them (held-retrier.ts).
+        for (const [source, n] of Object.entries(sourcesLess(entry.sources, heldSources))) this.metrics.inc(...M.eventsShipped, { source }, n);
       }
-      // Held lines carry the batch's positions (AckOrder): they move once those are taken.
-      // Lines held already (read again after a restart): its positions wait behind theirs.
-      if (retryable !== 'held') this.onAck(entry);
+      // Held lines are in a durable file by now (HeldLines.add): the checkpoint may pass them.
+      this.onAck(entry);
       await this.spool.remove(entry);
     }
   }
@@ -296,19 +298,20 @@ export class Shipper {
    * queue moves on: 'held'. Past the bound on held lines, the batch at the
    * head becomes those lines alone, sent again after a backoff before any
    * later batch, as before lines were held: 'head'. 'none' when there are none.
+   * `heldSources`: the held lines per source, not shipped yet.
    */
-  private async keepRetryable(entry: SpoolEntry, body: Buffer, answer: IngestAnswer): Promise<'none' | 'held' | 'already' | 'head'> {
+  private async keepRetryable(entry: SpoolEntry, body: Buffer, answer: IngestAnswer): Promise<{ retryable: 'none' | 'held' | 'already' | 'head'; heldSources: Record<string, number> }> {
     const { kept, refused, reason } = await retryableLines(body, answer);
-    if (kept.length === 0) return 'none';
+    if (kept.length === 0) return { retryable: 'none', heldSources: {} };
     this.metrics.inc(...M.batchesRetried);
     const e = agentError('LS_AGENT_INGEST_UNAVAILABLE', `${kept.length} of ${entry.count} events were not stored for now: ${reason}`);
     const first = this.held.length === 0;
-    const held = await this.held.add(kept, entry.positions, {});
+    const held = await this.held.add(kept, entry.positions, entry.sources);
     if (held !== 'full') {
       // Once per run of held lines, not once per batch that has some.
       if (first) this.log.warn(`${e.message}; they are held aside and sent again with backoff while later lines are shipped`, { code: e.code });
       else this.log.debug(`${e.message}; they are held aside`, { code: e.code });
-      return held;
+      return { retryable: held, heldSources: lineSources(kept, entry.positions, entry.sources) };
     }
     if (refused > 0) this.metrics.inc(...M.eventsRejected, {}, refused);
     this.log.warn(`${e.message}; only they are sent again, before any later batch`, { code: e.code });
@@ -316,16 +319,18 @@ export class Shipper {
     await this.spool.splitHead(entry, [part]);
     const head = await this.spool.head();
     if (head) this.waitingRetryable.add(head);
-    return 'head';
+    return { retryable: 'head', heldSources: {} };
   }
 
   /** Holds the head batch (lines answered `retryable` that waited for room) aside; false if it does not fit. */
   private async hold(entry: SpoolEntry, body: Buffer): Promise<boolean> {
-    const held = await this.held.add((await gunzip(body)).toString('utf8').split('\n').filter((l) => l.length > 0), entry.positions, {});
+    const lines = (await gunzip(body)).toString('utf8').split('\n').filter((l) => l.length > 0);
+    const held = await this.held.add(lines, entry.positions, entry.sources);
     if (held === 'full') return false;
     this.log.info('Lines that waited at the head of the queue are held aside now; later lines are shipped.', { lines: entry.count });
-    for (const [source, n] of Object.entries(entry.sources)) this.metrics.inc(...M.eventsShipped, { source }, n);
-    if (held === 'already') this.onAck(entry);
+    // The batch's other lines (stored with it, or refused) are acknowledged now; its held lines when ingest takes them.
+    for (const [source, n] of Object.entries(sourcesLess(entry.sources, lineSources(lines, entry.positions, entry.sources)))) this.metrics.inc(...M.eventsShipped, { source }, n);
+    this.onAck(entry);
     await this.spool.remove(entry);
     return true;
   }

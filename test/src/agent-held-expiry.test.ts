@@ -1,0 +1,115 @@
+/**
+ * Lines of a damaged day held by the agent (agent-held-lines.test.ts), as an
+ * operator counts and ends them: `events_shipped_total` counts held lines
+ * when the server takes them, not with the batch they came in; and with
+ * `spool.max_held_age_s` lines held longer are dropped, counted per source
+ * and logged, their checkpoint moves past them (a restart does not read
+ * them again), and nothing else is dropped.
+ */
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { freePort, ingest, removeDir, repoRoot, startAgent, startServer, stopAll, tempDir, waitFor } from './harness.js';
+import { agentYaml, countOf, seqsOf } from './agent-support.js';
+
+interface Db {
+  exec(sql: string): void;
+  close(): void;
+}
+const Database = createRequire(join(repoRoot, 'packages/ingest/package.json'))('better-sqlite3') as new (file: string) => Db;
+
+after(stopAll);
+
+const DAY = 86_400_000;
+
+function line(seq: number, at: number, run: string): string {
+  return JSON.stringify({ '@timestamp': new Date(at).toISOString(), level: 'info', message: `${run} seq=${seq}`, run, seq });
+}
+
+async function metric(metricsUrl: string, name: string, labels = ''): Promise<number> {
+  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
+  const m = new RegExp(`^logship_agent_${name}${labels.replace(/[{}]/g, '\\$&')} (\\d+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
+async function duplicates(serverUrl: string): Promise<number> {
+  const text = await (await fetch(`${serverUrl}/metrics`)).text();
+  return Number(/^logship_ingest_events_duplicate_total (\d+)$/m.exec(text)?.[1] ?? 0);
+}
+
+test('held lines count as shipped when the server takes them; spool.max_held_age_s drops older ones, counted, once, and nothing else', { timeout: 240_000 }, async () => {
+  const root = await tempDir('logship-held-expiry-');
+  try {
+    const dataDir = join(root, 'data');
+    const yesterdayNoon = Math.floor(Date.now() / DAY) * DAY - DAY / 2;
+    const yesterday = new Date(yesterdayNoon).toISOString().slice(0, 10);
+    let server = await startServer({ dataDir });
+    const port = server.port;
+    await ingest(server.url, Array.from({ length: 50 }, (_, i) => JSON.stringify({ '@timestamp': new Date(yesterdayNoon + i * 1000).toISOString(), message: `old ${i}`, run: 'old' })));
+    assert.equal(await server.stop('SIGTERM'), 0);
+    const damaged = join(dataDir, 'blocks', `${yesterday}.default.db`);
+    const db = new Database(damaged);
+    db.exec('UPDATE cols SET data = randomblob(length(data))');
+    db.close();
+    server = await startServer({ dataDir, port });
+    // The server finds the damage when it reads the day.
+    const found = await fetch(`${server.url}/api/v1/search?q=*&from=now-3d&sort=asc&limit=5`);
+    assert.match(await found.text(), /LS_STORE_CORRUPT_PARTITION/);
+
+    // Ten lines per file: even today, odd of the damaged day.
+    const at = (seq: number): number => (seq % 2 === 0 ? Date.now() - 60_000 + seq : yesterdayNoon + 3_600_000 + seq);
+    const logs = join(root, 'logs');
+    mkdirSync(logs);
+    writeFileSync(join(logs, 'counted.log'), Array.from({ length: 10 }, (_, seq) => line(seq, at(seq), 'counted')).join('\n') + '\n');
+    writeFileSync(join(logs, 'expired.log'), Array.from({ length: 10 }, (_, seq) => line(seq, at(seq), 'expired')).join('\n') + '\n');
+
+    // An agent that holds them until the server takes them.
+    const countedPort = await freePort();
+    const counted = `http://127.0.0.1:${countedPort}`;
+    const countedYaml = agentYaml({ server: server.url, dataDir: join(root, 'agent-counted'), include: [join(logs, 'counted.log')], extra: `metrics: { listen: 127.0.0.1:${countedPort} }` });
+    const countedAgent = await startAgent(countedYaml, join(root, 'counted.yaml'));
+    // The batch is counted once its answer is read, after the server stored it; never its held lines.
+    await waitFor(async () => (await metric(counted, 'lines_held')) === 5 && (await countOf(server.url, 'counted')) === 5 && (await metric(counted, 'events_shipped_total', '{source="file-0"}')) === 5,
+      { timeoutMs: 60_000, what: 'five lines stored and counted as shipped, five held and not counted' });
+
+    // An agent that gives them up after a second.
+    const expiredPort = await freePort();
+    const expired = `http://127.0.0.1:${expiredPort}`;
+    const expiredYaml = agentYaml({
+      server: server.url, dataDir: join(root, 'agent-expired'), include: [join(logs, 'expired.log')], logLevel: 'info',
+      extra: `metrics: { listen: 127.0.0.1:${expiredPort} }\nspool: { max_held_age_s: 1 }`,
+    });
+    let expiredAgent = await startAgent(expiredYaml, join(root, 'expired.yaml'));
+    await waitFor(async () => (await metric(expired, 'held_expired_events_total', '{source="file-0"}')) === 5, { timeoutMs: 60_000, what: 'five held lines dropped' });
+    assert.equal(await metric(expired, 'lines_held'), 0);
+    assert.equal(await countOf(server.url, 'expired'), 5, "today's lines are stored");
+    assert.equal(await metric(expired, 'events_shipped_total', '{source="file-0"}'), 5, 'dropped lines are not shipped');
+    assert.equal(expiredAgent.output().match(/LS_AGENT_HELD_EXPIRED/g)?.length, 1, `said once:\n${expiredAgent.output()}`);
+    assert.match(expiredAgent.output(), /5 held lines were dropped.*"file-0":5/);
+
+    // Their checkpoint moved past them: a restart reads nothing again.
+    assert.equal(await expiredAgent.stop('SIGTERM'), 0);
+    const before = await duplicates(server.url);
+    expiredAgent = await startAgent(expiredYaml, join(root, 'expired.yaml'));
+    // A line written after the restart comes after anything read again, in file order.
+    appendFileSync(join(logs, 'expired.log'), line(10, Date.now(), 'expired') + '\n');
+    await waitFor(async () => (await countOf(server.url, 'expired')) === 6, { timeoutMs: 60_000, what: 'the line written after the restart' });
+    assert.equal(await duplicates(server.url), before, 'the restarted agent sent nothing again');
+
+    // The operator's fix: held lines arrive and are counted then, once; dropped ones stay dropped.
+    assert.equal(await server.stop('SIGTERM'), 0);
+    renameSync(damaged, `${damaged}.damaged`);
+    server = await startServer({ dataDir, port });
+    await waitFor(async () => (await metric(counted, 'lines_held')) === 0 && (await countOf(server.url, 'counted')) === 10, { timeoutMs: 60_000, what: 'the held lines taken' });
+    assert.equal(await metric(counted, 'events_shipped_total', '{source="file-0"}'), 10, 'each line counted once');
+    assert.deepEqual((await seqsOf(server.url, 'expired')).sort((a, b) => a - b), [0, 2, 4, 6, 8, 10], 'dropped lines are not sent again');
+    assert.equal(await metric(expired, 'lines_held'), 0);
+    assert.equal(await countedAgent.stop('SIGTERM'), 0);
+    assert.equal(await expiredAgent.stop('SIGTERM'), 0);
+  } finally {
+    await stopAll();
+    await removeDir(root);
+  }
+});
