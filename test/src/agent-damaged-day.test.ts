@@ -8,42 +8,21 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ingest, removeDir, repoRoot, search, searchAll, startAgent, startServer, stopAll, tempDir, waitFor } from './harness.js';
+import { removeDir, search, searchAll, startAgent, startServer, stopAll, tempDir, waitFor } from './harness.js';
 import { agentYaml } from './agent-support.js';
+import { startWithDamagedDay } from './damaged-day.js';
 
-interface Db {
-  exec(sql: string): void;
-  close(): void;
-}
-const Database = createRequire(join(repoRoot, 'packages/ingest/package.json'))('better-sqlite3') as new (file: string) => Db;
 
 after(stopAll);
-
-const DAY = 86_400_000;
 
 test('the agent: lines of a damaged day are sent again alone while the batch\'s other days are stored; once the file is moved aside every line arrives once', { timeout: 180_000 }, async () => {
   const root = await tempDir('logship-damaged-day-');
   try {
-    const dataDir = join(root, 'data');
-    const yesterdayNoon = Math.floor(Date.now() / DAY) * DAY - DAY / 2;
-    const yesterday = new Date(yesterdayNoon).toISOString().slice(0, 10);
-    let server = await startServer({ dataDir });
-    const port = server.port;
-    await ingest(server.url, Array.from({ length: 50 }, (_, i) => JSON.stringify({ '@timestamp': new Date(yesterdayNoon + i * 1000).toISOString(), message: `old ${i}`, run: 'old' })));
-    assert.equal(await server.stop('SIGTERM'), 0);
-    // Valid SQLite pages holding garbage where the columns were: the block format's decoding finds it.
-    const damaged = join(dataDir, 'blocks', `${yesterday}.default.db`);
-    const db = new Database(damaged);
-    db.exec('UPDATE cols SET data = randomblob(length(data))');
-    db.close();
-
-    server = await startServer({ dataDir, port });
-    // A search over the day finds the damage; from then on writes to that day are refused.
-    const found = await fetch(`${server.url}/api/v1/search?q=*&from=now-3d&sort=asc&limit=5`);
-    assert.match(await found.text(), /LS_STORE_CORRUPT_PARTITION/);
+    const day = await startWithDamagedDay(root);
+    const { port, dataDir, yesterdayNoon, damaged } = day;
+    let server = day.server;
 
     // One file, one batch: five lines of the damaged day between five of today.
     const logs = join(root, 'logs');

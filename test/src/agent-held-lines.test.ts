@@ -13,21 +13,14 @@
  */
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { freePort, ingest, removeDir, repoRoot, startAgent, startServer, stopAll, tempDir, waitFor } from './harness.js';
+import { freePort, removeDir, startAgent, startServer, stopAll, tempDir, waitFor } from './harness.js';
 import { agentYaml, countOf, seqsOf } from './agent-support.js';
+import { startWithDamagedDay } from './damaged-day.js';
 
-interface Db {
-  exec(sql: string): void;
-  close(): void;
-}
-const Database = createRequire(join(repoRoot, 'packages/ingest/package.json'))('better-sqlite3') as new (file: string) => Db;
 
 after(stopAll);
-
-const DAY = 86_400_000;
 
 function line(seq: number, at: number): string {
   return JSON.stringify({ '@timestamp': new Date(at).toISOString(), level: 'info', message: `held test seq=${seq}`, run: 'held', seq });
@@ -58,20 +51,9 @@ function checkpointOffset(agentDir: string): number {
 test('the agent: lines of a damaged day are held aside while later lines ship; after a rotation, a SIGKILL and the repair every line is stored once', { timeout: 240_000 }, async () => {
   const root = await tempDir('logship-held-lines-');
   try {
-    const dataDir = join(root, 'data');
-    const yesterdayNoon = Math.floor(Date.now() / DAY) * DAY - DAY / 2;
-    const yesterday = new Date(yesterdayNoon).toISOString().slice(0, 10);
-    let server = await startServer({ dataDir });
-    const port = server.port;
-    await ingest(server.url, Array.from({ length: 50 }, (_, i) => JSON.stringify({ '@timestamp': new Date(yesterdayNoon + i * 1000).toISOString(), message: `old ${i}`, run: 'old' })));
-    assert.equal(await server.stop('SIGTERM'), 0);
-    const damaged = join(dataDir, 'blocks', `${yesterday}.default.db`);
-    const db = new Database(damaged);
-    db.exec('UPDATE cols SET data = randomblob(length(data))');
-    db.close();
-    server = await startServer({ dataDir, port });
-    const found = await fetch(`${server.url}/api/v1/search?q=*&from=now-3d&sort=asc&limit=5`);
-    assert.match(await found.text(), /LS_STORE_CORRUPT_PARTITION/);
+    const day = await startWithDamagedDay(root);
+    const { port, dataDir, yesterdayNoon, damaged } = day;
+    let server = day.server;
 
     // seq 0–9: even today, odd of the damaged day; then only today's lines.
     const today = (seq: number): number => Date.now() - 60_000 + seq;

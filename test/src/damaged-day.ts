@@ -1,0 +1,51 @@
+/**
+ * A server whose store holds a damaged day, for the tests of what the agent
+ * does with lines of that day (agent-damaged-day, agent-held-lines,
+ * agent-held-expiry): yesterday's partition, written by a real server,
+ * its blocks' column bytes overwritten with noise (valid SQLite pages, so
+ * only the block format's own decoding finds it), the server started again
+ * and the damage found by a search, after which writes to that day are
+ * refused retryably until the file is moved aside.
+ */
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { ingest, repoRoot, startServer, type ServerHandle } from './harness.js';
+
+interface Db {
+  exec(sql: string): void;
+  close(): void;
+}
+const Database = createRequire(join(repoRoot, 'packages/ingest/package.json'))('better-sqlite3') as new (file: string) => Db;
+
+export const DAY = 86_400_000;
+
+export interface DamagedDay {
+  server: ServerHandle;
+  /** The server's port, to start it again on after the repair. */
+  port: number;
+  dataDir: string;
+  /** Epoch ms of noon of the damaged day (yesterday, UTC). */
+  yesterdayNoon: number;
+  /** The damaged partition file: moved aside, it is the operator's repair. */
+  damaged: string;
+}
+
+export async function startWithDamagedDay(root: string): Promise<DamagedDay> {
+  const dataDir = join(root, 'data');
+  const yesterdayNoon = Math.floor(Date.now() / DAY) * DAY - DAY / 2;
+  const yesterday = new Date(yesterdayNoon).toISOString().slice(0, 10);
+  const first = await startServer({ dataDir });
+  const port = first.port;
+  await ingest(first.url, Array.from({ length: 50 }, (_, i) => JSON.stringify({ '@timestamp': new Date(yesterdayNoon + i * 1000).toISOString(), message: `old ${i}`, run: 'old' })));
+  assert.equal(await first.stop('SIGTERM'), 0);
+  const damaged = join(dataDir, 'blocks', `${yesterday}.default.db`);
+  const db = new Database(damaged);
+  db.exec('UPDATE cols SET data = randomblob(length(data))');
+  db.close();
+  const server = await startServer({ dataDir, port });
+  // A search over the day finds the damage; from then on writes to that day are refused.
+  const found = await fetch(`${server.url}/api/v1/search?q=*&from=now-3d&sort=asc&limit=5`);
+  assert.match(await found.text(), /LS_STORE_CORRUPT_PARTITION/);
+  return { server, port, dataDir, yesterdayNoon, damaged };
+}
