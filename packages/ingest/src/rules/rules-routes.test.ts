@@ -117,5 +117,13 @@ test('Prometheus 3 paging (group_limit, group_next_token), which Grafana sends: 
       assert.equal(res.json().error.code, 'LS_RULES_BAD_PAGINATION', qs);
     }
     assert.equal((await get('group_limit=0')).statusCode, 400);
+    // Decimal digits only: 0x10, 1e1, 2.0 were read as numbers.
+    for (const qs of ['group_limit=0x10', 'group_limit=1e1', 'group_limit=2.0']) {
+      const res = await get(qs);
+      assert.equal(res.statusCode, 400, qs);
+      assert.equal(res.json().error.code, 'LS_API_BAD_REQUEST', qs);
+      assert.match(res.json().error.message, /group_limit/, qs);
+    }
+    assert.equal((await get('group_limit=02')).statusCode, 200);
   }, dir);
 });

@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { checkIntegerParams } from '@logship/query';
 import type { AlertInstance } from './alert-state.js';
 import { formatDuration } from './parse-duration.js';
 import { prometheusValue } from './render-template.js';
@@ -76,6 +77,8 @@ function ruleJson(r: RuleRuntime, ruler: Ruler) {
 }
 
 export async function rulesRoutes(app: FastifyInstance, opts: { ruler: Ruler }): Promise<void> {
+  // group_limit as decimal digits, as the query API's integers (0x10 was 16; Prometheus refuses it too).
+  checkIntegerParams(app);
   const { ruler } = opts;
   const names = { anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } as const;
   app.get(
