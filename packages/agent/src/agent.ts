@@ -148,7 +148,7 @@ export class Agent implements EventSink {
     if (this.held.limitReached) {
       reasons.push(`${this.held.lines} lines ingest cannot store for now are held (spool.max_held_events, spool.max_held_bytes): shipping waits for them`);
     } else if (heldSince !== null && Date.now() - heldSince > maxLag * 1000) {
-      reasons.push(`${this.held.lines} lines have been held for ${Math.round((Date.now() - heldSince) / 1000)} s: ingest cannot store them for now (a damaged day on the server?); later lines are shipped`);
+      reasons.push(`${this.held.lines} lines have been held for ${Math.round((Date.now() - heldSince) / 1000)} s: ingest cannot store them for now (a damaged day on the server? repair it there, or give them up with spool.max_held_age_s); later lines are shipped`);
     }
     return {
       status: reasons.length === 0 ? 'healthy' : 'degraded',
