@@ -45,3 +45,27 @@ test('logship --version (and version, -V) prints the package version, exit 0', a
     assert.equal(text, `logship ${version}\n`);
   }
 });
+
+// Every command's modules were loaded for any command: `logship search` and
+// `logship --version` loaded the server (fastify, the stores, its metrics)
+// first, ~0.5 s of each run. Which packages a fresh process has loaded says it
+// without a clock.
+test('logship --version and logship search load neither the server nor the stores', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const loaded = (args: string[]): string[] => {
+    const script = `
+      import { createRequire } from 'node:module';
+      const { main } = await import(${JSON.stringify(new URL('./main.js', import.meta.url).href)});
+      const { PassThrough } = await import('node:stream');
+      await main(${JSON.stringify(args)}, { stdout: new PassThrough(), stderr: new PassThrough() });
+      const names = Object.keys(createRequire(import.meta.url).cache).map((k) => /node_modules\\/(?:\\.pnpm\\/[^/]+\\/node_modules\\/)?((?:@[^/]+\\/)?[^/]+)/.exec(k)?.[1]);
+      console.log(JSON.stringify([...new Set(names.filter(Boolean))]));`;
+    return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as string[];
+  };
+  for (const args of [['--version'], ['search', '--help']]) {
+    const names = loaded(args);
+    for (const heavy of ['fastify', 'better-sqlite3', 'prom-client', 'pino']) assert.ok(!names.includes(heavy), `${args.join(' ')} loaded ${heavy}: ${names.join(' ')}`);
+  }
+  // The server's command still loads what it runs.
+  assert.ok(loaded(['serve', '--help']).includes('fastify'));
+});

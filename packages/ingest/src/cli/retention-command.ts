@@ -7,8 +7,9 @@ import { blockStoreDir, rowStoreDir } from '../store/store-format.js';
 import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';
+import { RETENTION_USAGE } from './command-usage.js';
+export { RETENTION_USAGE };
 
-export const RETENTION_USAGE = 'logship retention status|run [--config FILE] [--data DIR] [--store sqlite|elasticsearch] [--es-url URL] [--server URL [--token TOKEN]] [--json]';
 
 /**
  * `retention status` lists each class with its partitions, sizes and oldest

@@ -6,8 +6,9 @@ import { openStore } from '../store/open-store.js';
 import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';
+import { RULES_USAGE } from './command-usage.js';
+export { RULES_USAGE };
 
-export const RULES_USAGE = 'logship rules check FILE... | rules test FILE... [--config FILE] [--data DIR] [--store sqlite|elasticsearch] [--es-url URL] [--json]';
 
 /**
  * `rules check` reads rule files as the server would (like `promtool check

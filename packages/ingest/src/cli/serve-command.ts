@@ -14,10 +14,9 @@ import { removeOrphanSideFiles } from '../sqlite/orphan-side-files.js';
 import { blockStoreDir, rowStoreDir } from '../store/store-format.js';
 import { serverLogDestination } from './server-log-destination.js';
 import type { ServerConfig } from '../config/server-config.js';
+import { SERVE_USAGE } from './command-usage.js';
+export { SERVE_USAGE };
 
-export const SERVE_USAGE =
-  'logship serve [--check] [--config FILE] [--data DIR] [--listen HOST:PORT] [--store sqlite|elasticsearch] [--es-url URL] ' +
-  '[--tls-cert-file FILE --tls-key-file FILE [--tls-client-ca-file FILE] [--tls-min-version TLSv1.2|TLSv1.3]]';
 
 /**
  * V8 lets a heap grow to up to 4× what it kept at its last full collection

@@ -9,8 +9,9 @@ import { backupDataFolder } from '../sqlite/backup-data-folder.js';
 import { partitionFileCheck } from './partition-file-check.js';
 import { setAsideFile } from './set-aside-file.js';
 import { lockDataFolder } from '../sqlite/data-folder-lock.js';
+import { STORE_USAGE } from './command-usage.js';
+export { STORE_USAGE };
 
-export const STORE_USAGE = 'logship store migrate [--config FILE] [--data DIR] [--json] | store backup DEST [--config FILE] [--data DIR] [--json]';
 
 /**
  * `store migrate` moves a data folder's row partitions (`<data>/sqlite`,
