@@ -147,12 +147,19 @@ if [ "${1:-}" != "--node24-only" ]; then
     smoke "node$(node -p 'process.versions.node.split(".")[0]')" "$SEA_BIN"
 fi
 
+# LOGSHIP_NODE24_PREBUILDS: better-sqlite3 compiled for Node 24 beforehand
+# (scripts/node24.sh prebuild, which scripts/test.sh runs in the background,
+# as LOGSHIP_NODE24_PREBUILD_PID, waited for here); without it, or when that
+# compile failed, the install compiles it here.
+if [ -n "${LOGSHIP_NODE24_PREBUILD_PID:-}" ]; then
+  say "waiting for better-sqlite3 compiled for Node 24"
+  # Gone, or a zombie its parent has not reaped yet (state Z): done either way.
+  while kill -0 "$LOGSHIP_NODE24_PREBUILD_PID" 2>/dev/null \
+    && [ "$(sed 's/.*) //' "/proc/$LOGSHIP_NODE24_PREBUILD_PID/stat" 2>/dev/null | cut -c1)" != Z ]; do sleep 1; done
+fi
 NODE24_HOME="$(bash scripts/node24.sh home)"
 NODE24_BIN="$WORK/node24-bin"
 bash scripts/node24.sh path "$NODE24_BIN"
-# LOGSHIP_NODE24_PREBUILDS: better-sqlite3 compiled for Node 24 beforehand
-# (scripts/node24.sh prebuild, which scripts/test.sh runs in the background);
-# without it the install compiles it here.
 LOCAL_PREBUILDS="${LOGSHIP_NODE24_PREBUILDS:-}" PATH="$NODE24_BIN:$PATH" npm_config_nodedir="$NODE24_HOME" smoke node24
 
 say "the agent's unit tests on Node $("$NODE24_HOME/bin/node" --version)"
