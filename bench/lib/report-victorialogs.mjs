@@ -23,7 +23,7 @@ export function renderVictoriaLogsHow(results) {
   const args = vls[0].ingest_args ?? {};
   return [
     '## VictoriaLogs, how it is measured', '',
-    `\`npm run bench -- --victorialogs PATH\` measures a victoria-logs binary (here ${[...new Set(vls.map((v) => v.version))].join(', ')}) in the same run as logship (bench/scenarios/victorialogs.mjs), alternating: each logship ingest run is followed by one of VictoriaLogs, each into an empty data folder, and each question is timed on logship, then on VictoriaLogs. The binary is built from its public source, never downloaded by the bench:`, '',
+    `\`npm run bench -- --victorialogs PATH\` measures a victoria-logs binary${versionsOf(vls)} in the same run as logship (bench/scenarios/victorialogs.mjs), alternating: each logship ingest run is followed by one of VictoriaLogs, each into an empty data folder, and each question is timed on logship, then on VictoriaLogs. The binary is built from its public source, never downloaded by the bench:`, '',
     '```sh',
     'git clone https://github.com/VictoriaMetrics/VictoriaLogs && cd VictoriaLogs && git checkout v1.26.0',
     'CGO_ENABLED=1 GOFLAGS=-mod=vendor go build -o /work/bin/victoria-logs ./app/victoria-logs',
@@ -66,4 +66,14 @@ export function renderVictoriaLogsSection(s) {
   });
   out.push('', 'Hits: for searches, the total (logship) and `| stats count()` of the same filter (VictoriaLogs); for terms, buckets (logship) and groups (VictoriaLogs, where events with neither field form one group); for the histogram, buckets (logship covers the whole 7 days asked for, VictoriaLogs stops at the newest event).', '', '</details>', '');
   return out;
+}
+
+/**
+ * " (here v1.26.0)": the versions the binaries printed for `-version`. A
+ * build from source without the release's link flags prints none; the
+ * run's note names its tag then, and nothing is said here.
+ */
+function versionsOf(vls) {
+  const known = [...new Set(vls.map((v) => v.version).filter((v) => typeof v === 'string' && v.trim() !== ''))];
+  return known.length === 0 ? '' : ` (here ${known.join(', ')})`;
 }
