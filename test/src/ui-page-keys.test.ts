@@ -92,12 +92,28 @@ describe('search page: moving through the results by keyboard (Chromium)', { ski
     await page.waitForFunction(`Number(document.activeElement?.dataset.index) >= ${atLeast}`, undefined, { timeout: 5_000 }).catch(() => {});
   };
 
-  test('↑ far down the list brings the row whole into sight', async () => {
-    // Rows are 24.5 px high; measured rounded (25), the offsets ran ahead of
-    // the rows by half a pixel a row, and ↑ scrolled a row's top out of sight.
+  /** The page on every event of the last hour, focus on its first row. */
+  const openOnFirstRow = async (): Promise<void> => {
     await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-1h', to: 'now' })}`);
     await waitForTotal(page, EVENTS);
     await page.locator('.results [data-index="0"]').focus();
+  };
+
+  /** Page Down a page at a time while a page still fits in the rows loaded; the row focus ends on. */
+  const pageDownWhileAPageFits = async (perPage: number): Promise<number> => {
+    let at = 0;
+    while (at + perPage < FIRST_PAGE - 1) {
+      await page.keyboard.press('PageDown');
+      await settleOn(at + perPage - 2);
+      at = (await focus()).index!;
+    }
+    return at;
+  };
+
+  test('↑ far down the list brings the row whole into sight', async () => {
+    // Rows are 24.5 px high; measured rounded (25), the offsets ran ahead of
+    // the rows by half a pixel a row, and ↑ scrolled a row's top out of sight.
+    await openOnFirstRow();
     for (let k = 0; k < 80; k++) await page.keyboard.press('ArrowDown');
     await page.waitForFunction(`document.activeElement?.dataset.index === '80'`, undefined, { timeout: 5_000 });
     const out: string[] = [];
@@ -114,9 +130,7 @@ describe('search page: moving through the results by keyboard (Chromium)', { ski
   test('each Page Down moves focus on by about a list\'s height, in sight; Page Up comes back; ↓ goes on from there', async () => {
     const next = await holdNextPages(page);
     try {
-      await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-1h', to: 'now' })}`);
-      await waitForTotal(page, EVENTS);
-      await page.locator('.results [data-index="0"]').focus();
+      await openOnFirstRow();
       const perPage = await rowsInSight();
       assert.ok(perPage >= 5, `${perPage} rows in sight`);
       const seen: number[] = [0];
@@ -158,17 +172,9 @@ describe('search page: moving through the results by keyboard (Chromium)', { ski
   test('Page Down twice past the loaded rows while the next page loads: two pages on once it comes', async () => {
     const next = await holdNextPages(page);
     try {
-      await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-1h', to: 'now' })}`);
-      await waitForTotal(page, EVENTS);
-      await page.locator('.results [data-index="0"]').focus();
+      await openOnFirstRow();
       const perPage = await rowsInSight();
-      // On, a page at a time, while a page still fits in the loaded rows.
-      let at = 0;
-      while (at + perPage < FIRST_PAGE - 1) {
-        await page.keyboard.press('PageDown');
-        await settleOn(at + perPage - 2);
-        at = (await focus()).index!;
-      }
+      const at = await pageDownWhileAPageFits(perPage);
       await page.keyboard.press('PageDown');
       await page.keyboard.press('PageDown');
       await next.release();
@@ -183,9 +189,7 @@ describe('search page: moving through the results by keyboard (Chromium)', { ski
   });
 
   test('Page Down on the last of all the results stays there', async () => {
-    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-1h', to: 'now' })}`);
-    await waitForTotal(page, EVENTS);
-    await page.locator('.results [data-index="0"]').focus();
+    await openOnFirstRow();
     // End goes to the last row loaded; the list, at its end, asks for the
     // next page, so End again goes on, until the results end.
     while ((await focus()).index !== EVENTS - 1) {
@@ -207,16 +211,9 @@ describe('search page: moving through the results by keyboard (Chromium)', { ski
   test('Page Down past the loaded rows when the next page fails: the last loaded row, with Retry in sight', async () => {
     const next = await holdNextPages(page);
     try {
-      await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-1h', to: 'now' })}`);
-      await waitForTotal(page, EVENTS);
-      await page.locator('.results [data-index="0"]').focus();
+      await openOnFirstRow();
       const perPage = await rowsInSight();
-      let at = 0;
-      while (at + perPage < FIRST_PAGE - 1) {
-        await page.keyboard.press('PageDown');
-        await settleOn(at + perPage - 2);
-        at = (await focus()).index!;
-      }
+      await pageDownWhileAPageFits(perPage);
       await page.keyboard.press('PageDown');
       // Killed, as a crash, while the next page is on its way.
       await srv.stop('SIGKILL');
