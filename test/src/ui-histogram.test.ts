@@ -68,6 +68,43 @@ describe('search page: histogram hover and click (Chromium)', { skip: !HAVE_CHRO
     assert.deepEqual(problems, []);
   });
 
+  test('a bar that starts before the range narrows to the part inside it, the events the bar counted', async () => {
+    // Buckets are aligned to the epoch: this range starts 2 s into one.
+    const start = from + 12_000;
+    const isoFrom = new Date(start).toISOString();
+    const isoTo = new Date(to).toISOString();
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: isoFrom, to: isoTo, tz: 'utc' })}`);
+    const total = await apiTotal(srv, '', isoFrom, isoTo);
+    await waitForTotal(page, total);
+    await page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === '${total}'`);
+    const box = (await page.locator('.histogram .u-over').boundingBox())!;
+    const first = from + INTERVAL;
+    const end = to + INTERVAL;
+    // The first bar's one event, at from + 15 s.
+    await page.mouse.click(box.x + ((from + 15_000 - first) / (end - first)) * box.width, box.y + box.height / 2);
+    const barTo = new Date(first + INTERVAL - 1).toISOString();
+    await page.waitForFunction(`new URL(location.href).searchParams.get('to') === ${JSON.stringify(barTo)}`, undefined, { timeout: 5_000 });
+    assert.equal(urlParams(page).get('from'), isoFrom);
+    await waitForTotal(page, 1);
+    assert.deepEqual(problems, []);
+  });
+
+  test('the first bar of the widest range (year 0000, its bucket from year -31) narrows to a range the API takes', async () => {
+    const isoFrom = '0000-01-01T00:00:00.000Z';
+    const isoTo = '9999-12-31T23:59:59.999Z';
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: isoFrom, to: isoTo, tz: 'utc' })}`);
+    const total = await apiTotal(srv, '', isoFrom, isoTo);
+    await waitForTotal(page, total);
+    await page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === '${total}'`);
+    const box = (await page.locator('.histogram .u-over').boundingBox())!;
+    await page.mouse.click(box.x + 2, box.y + box.height / 2);
+    await page.waitForFunction(`new URL(location.href).searchParams.get('to') !== ${JSON.stringify(isoTo)}`, undefined, { timeout: 5_000 });
+    assert.equal(urlParams(page).get('from'), isoFrom);
+    await waitForTotal(page, 0);
+    assert.equal(await page.getByText('LS_API_BAD_TIME').count(), 0);
+    assert.deepEqual(problems, []);
+  });
+
   test('axis labels read as the rows do: 24-hour times, year-month-day dates, whole-number counts', async () => {
     // Every text drawn on a canvas (uPlot draws its axes there).
     await page.addInitScript(`(() => {

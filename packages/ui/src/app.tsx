@@ -24,7 +24,7 @@ import { addClause, clauseFor, errorExcerpt } from './query-text.js';
 import { ResultsList } from './results-list.js';
 import { SearchSummary } from './search-summary.js';
 import { Shortcuts } from './shortcuts.js';
-import { relativeFrom, resolveRange } from './time-range.js';
+import { relativeFrom, resolveRange, withinSearched } from './time-range.js';
 import { TimePicker } from './time-picker.js';
 import { TokenPrompt } from './token-prompt.js';
 import { useCompletionSources } from './use-completion-sources.js';
@@ -118,6 +118,15 @@ export function App() {
     navigate({ ...state, q: draft.current, from: new Date(Math.round(centre - length)).toISOString(), to: to >= Date.now() ? 'now' : new Date(to).toISOString() });
   };
 
+  // Once live has added to the results, the bars run up to now.
+  const narrowTo = (fromMs: number, toMs: number) => {
+    const searched = absRange.current;
+    const r = searched.from
+      ? withinSearched(fromMs, toMs, Date.parse(searched.from), arrivedRef.current.length > 0 ? Math.max(Date.parse(searched.to), Date.now()) : Date.parse(searched.to))
+      : { from: fromMs, to: toMs };
+    navigate({ ...state, q: draft.current, from: new Date(r.from).toISOString(), to: new Date(r.to).toISOString() });
+  };
+
   const toggleLive = () => {
     if (state.live || state.to === 'now') {
       navigate({ ...state, live: !state.live }, { search: false });
@@ -196,7 +205,7 @@ export function App() {
         />
         <main class="main">
           {search.histogramError && <p class="muted histogram-error" role="status">No histogram: {search.histogramError}</p>}
-          <Histogram data={shownHistogram} loading={search.histogramLoading} tz={state.tz} onSelect={(f, t) => navigate({ ...state, q: draft.current, from: new Date(f).toISOString(), to: new Date(t).toISOString() })} />
+          <Histogram data={shownHistogram} loading={search.histogramLoading} tz={state.tz} onSelect={narrowTo} />
           {/*
             Download exports the search shown: its query and the range it
             resolved to, not the bar's draft; up to now once live has added

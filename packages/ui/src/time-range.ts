@@ -38,12 +38,18 @@ const UNITS: [number, string][] = [
   [86_400_000, '1d'], [172_800_000, '2d'], [604_800_000, '7d'], [2_592_000_000, '30d'],
 ];
 
-/** The smallest round interval giving at most 120 bars, so a range shows ~60–120 of them. */
+/**
+ * The smallest round interval giving at most 120 bars, so a range shows
+ * ~60–120 of them; past 30 days, whole multiples of 30 days (a range of
+ * centuries at 30 days was over the API's 10,000 buckets: no histogram).
+ */
 export function histogramInterval(rangeMs: number): { ms: number; text: string } {
   for (const [ms, text] of UNITS) if (rangeMs / ms <= 120) return { ms, text };
-  const last = UNITS[UNITS.length - 1]!;
-  return { ms: last[0], text: last[1] };
+  const days = Math.ceil(rangeMs / 120 / MONTH_MS) * 30;
+  return { ms: days * 86_400_000, text: `${days}d` };
 }
+
+const MONTH_MS = 2_592_000_000;
 
 /**
  * For a histogram that grew past its range (live): the smallest round
@@ -125,4 +131,19 @@ export function describeRange(from: string, to: string, tz: TimeZoneMode): strin
   const quick = QUICK_RANGES.find((r) => r.from === from && r.to === to);
   if (quick) return quick.label;
   return `${displayTimeInput(from, tz)} → ${displayTimeInput(to, tz)}`;
+}
+
+/**
+ * A bar or dragged span of the histogram, kept inside the range searched
+ * (`lo`..`hi`, epoch ms). Buckets are aligned to the epoch, so the first
+ * may start before the range and the last end after it, while a bar counts
+ * only the events inside: narrowed to the whole bucket, the range would
+ * take in events the bar did not count, and for a range from year 0000
+ * start in year -31, which the API refuses.
+ */
+export function withinSearched(fromMs: number, toMs: number, lo: number, hi: number): { from: number; to: number } {
+  const from = Math.max(fromMs, lo);
+  const to = Math.min(toMs, hi);
+  // A span wholly outside (never drawn so): left as chosen.
+  return from <= to ? { from, to } : { from: fromMs, to: toMs };
 }
