@@ -17,6 +17,7 @@
 import type { WriteResult } from '../store/log-store.js';
 import { DAY_MS } from '../retention/retention-config.js';
 import { asWriteError } from '../store/store-error.js';
+import { withFolderCause } from '../sqlite/partition-folder.js';
 import { dayStartMs, utcDay, type PartitionKey } from '../sqlite/partition-name.js';
 import { MAX_OPEN_TRANSACTIONS, type PartitionPool } from '../sqlite/partition-pool.js';
 import { damagedWriteError, isCorruption } from '../sqlite/partition-damage.js';
@@ -152,7 +153,7 @@ export class BlockWriter {
       }
       for (const db of batch) db.commit();
     } catch (err) {
-      failure = isCorruption(err) ? damagedWriteError(writing, err) : err;
+      failure = isCorruption(err) ? damagedWriteError(writing, err) : withFolderCause(err, this.deps.pool.dir);
       this.pairs.clear();
       for (const db of batch) {
         try {

@@ -18,6 +18,7 @@ import path from 'node:path';
 import type { WriteResult } from '../store/log-store.js';
 import { DAY_MS } from '../retention/retention-config.js';
 import { asWriteError } from '../store/store-error.js';
+import { withFolderCause } from './partition-folder.js';
 import type { EventRow } from './event-row.js';
 import type { PartitionDb } from './partition-db.js';
 import { dayStartMs, utcDay, type PartitionKey } from './partition-name.js';
@@ -83,7 +84,7 @@ export class BatchWriter {
       } catch (err) {
         // Its rows may sit in the open transactions and be committed with
         // the others; a retry finds them as duplicates.
-        write.reject(asWriteError(err));
+        write.reject(asWriteError(withFolderCause(err, this.deps.pool.dir)));
       }
     }
     this.batch = null;
@@ -93,7 +94,7 @@ export class BatchWriter {
         if (failure === null) db.commit();
         else db.rollback();
       } catch (err) {
-        failure = isCorruption(err) ? damagedWriteError(path.basename(db.path), err) : err;
+        failure = isCorruption(err) ? damagedWriteError(path.basename(db.path), err) : withFolderCause(err, this.deps.pool.dir);
         db.rollback();
       }
     }

@@ -144,6 +144,22 @@ export function probeFolder(dir: string, minFreeBytes: number): StoreHealth {
   return { ok: true };
 }
 
+/**
+ * A write's failure with what the folder says on top, where SQLite's words
+ * hide the cause: on a disk the kernel turned read-only (ext4's
+ * `errors=remount-ro` after an I/O error) a commit fails with "disk I/O
+ * error", SQLite keeping the errno to itself, while a probe write says
+ * "EROFS: read-only file system", which is what the sender's 503 and the
+ * operator's log should say. Other failures pass as they are.
+ */
+export function withFolderCause(err: unknown, dir: string): unknown {
+  const code = err instanceof Error ? (err as Error & { code?: unknown }).code : undefined;
+  if (typeof code !== 'string' || !/^SQLITE_(IOERR|READONLY|CANTOPEN)/.test(code)) return err;
+  const probe = probeFolder(dir, 0);
+  if (probe.ok) return err;
+  return Object.assign(new Error(`${(err as Error).message} (${probe.reason})`, { cause: err }), { code });
+}
+
 /** A partition is expired when its last possible event is past the cutoff. */
 export function isPartitionExpired(policy: RetentionPolicy, key: PartitionKey, at: number): boolean {
   return dayEndMs(key.day) < policy.cutoff(key.className, at);
