@@ -77,16 +77,25 @@ export function decodeLokiPush(body: Buffer, contentType: string | undefined, li
   return items;
 }
 
-/** Stream labels and structured metadata become fields; a few have canonical names. */
+/**
+ * Stream labels and structured metadata become fields; a few have canonical
+ * names. One with an empty value is no field: Loki reads labels through
+ * Prometheus' label builder, which drops it (`{env=""}` is the stream `{}`),
+ * and its structured metadata the same way, so in LogQL an empty label is an
+ * absent one. Stored as `env: ""`, it made `_exists_:env` true where Loki
+ * has no label, and a stream's entries differ in identity from the same
+ * entries pushed without the label.
+ */
 function metaFromLabels(labels: Record<string, string>): Record<string, unknown> {
   const meta: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(labels)) {
+    if (value === '') continue;
     if (name === 'filename') meta.source = value;
     else if (name === 'level' || name === 'detected_level' || name === 'severity') {
       const level = levelFromText(value);
       if (level) meta.level = level;
       else meta[`loki.${name}`] = value;
-    } else if (name === 'hostname' && labels.host === undefined) meta.host = value;
+    } else if (name === 'hostname' && !labels.host) meta.host = value;
     // The entry's line is the message, as in Loki: a label or metadata named
     // `message` (a legal label name) laid over it put the line aside. Nor is
     // a label the entry's id or time (steering-key.ts).
