@@ -1,4 +1,5 @@
 import { levelFromText } from '../../../normalize/level-from.js';
+import { setEventField } from '@logship/query';
 import { uncompress } from 'snappyjs';
 import { errors, LogshipError } from '../../errors.js';
 import { bodyText } from '../../body-text.js';
@@ -100,7 +101,8 @@ function metaFromLabels(labels: Record<string, string>): Record<string, unknown>
     // `message` (a legal label name) laid over it put the line aside. Nor is
     // a label the entry's id or time (steering-key.ts).
     else if (name === 'message' || isSteeringKey(name)) meta[`loki.${name}`] = value;
-    else meta[name] = value;
+    // setEventField: `__proto__` (a legal label name) is a field like any other, not the prototype.
+    else setEventField(meta, name, value);
   }
   return meta;
 }
@@ -142,7 +144,7 @@ function fromProtobuf(body: Buffer, limits: LokiLimits): Stream[] {
       const nanos = e.timestamp?.nanos ?? 0;
       if (nanos < 0 || nanos > 999_999_999 || seconds.startsWith('-')) return errors.badPayload(`entry timestamp ${seconds}s ${nanos}ns is out of range`);
       const metadata: Record<string, string> = {};
-      for (const p of e.structuredMetadata) metadata[p.name] = p.value;
+      for (const p of e.structuredMetadata) setEventField(metadata, p.name, p.value);
       return { ns: (BigInt(seconds) * 1_000_000_000n + BigInt(nanos)).toString(), line: e.line, metadata };
     });
     return { labels, entries };
@@ -198,8 +200,7 @@ function fromJson(body: Buffer): Stream[] {
 function labelTexts(stream: Record<string, unknown>, numbers: Map<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(stream)) {
-    if (name === '__proto__') continue;
-    out[name] = typeof value === 'string' ? value : (typeof value === 'number' ? numbers?.get(name) : undefined) ?? JSON.stringify(value);
+    setEventField(out, name, typeof value === 'string' ? value : (typeof value === 'number' ? numbers?.get(name) : undefined) ?? JSON.stringify(value));
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { readGoQuoted } from '../../../normalize/go-quoted.js';
+import { setEventField } from '@logship/query';
 import { errors } from '../../errors.js';
 import { badLabelName, duplicateLabel, isLabelName, NAME_CHAR } from './label-name.js';
 
@@ -32,7 +33,7 @@ export function parseLabelSet(text: string): Record<string, string> {
     if (text[i] !== '"') throw bad(text, `a quoted value was expected at offset ${i}`);
     const quoted = readGoQuoted(text, i);
     if (!quoted.ok) throw bad(text, quoted.why);
-    out[name] = quoted.value;
+    setEventField(out, name, quoted.value);
     i = skipSpace(text, quoted.end);
     if (text[i] === ',') {
       i = skipSpace(text, i + 1);
