@@ -7,7 +7,8 @@ import type { IngestItem } from '../../ingest-batch.js';
 import { mediaType } from '../raw-body.js';
 import { decodePushRequest } from './loki-proto.js';
 import { parseLabelSet } from './parse-label-set.js';
-import { badLabelName, isLabelName } from './label-name.js';
+import { labelNameError } from './label-name.js';
+import { readStructuredMetadata } from './structured-metadata.js';
 import { numberLabelTexts, type NumberLabelTexts } from './number-label-texts.js';
 import { isSteeringKey } from '../steering-key.js';
 
@@ -143,8 +144,8 @@ function fromProtobuf(body: Buffer, limits: LokiLimits): Stream[] {
       const seconds = e.timestamp?.seconds ?? '0';
       const nanos = e.timestamp?.nanos ?? 0;
       if (nanos < 0 || nanos > 999_999_999 || seconds.startsWith('-')) return errors.badPayload(`entry timestamp ${seconds}s ${nanos}ns is out of range`);
-      const metadata: Record<string, string> = {};
-      for (const p of e.structuredMetadata) setEventField(metadata, p.name, p.value);
+      const metadata = readStructuredMetadata(e.structuredMetadata.map((p) => [p.name, p.value] as const));
+      if (metadata instanceof LogshipError) return metadata;
       return { ns: (BigInt(seconds) * 1_000_000_000n + BigInt(nanos)).toString(), line: e.line, metadata };
     });
     return { labels, entries };
@@ -171,10 +172,9 @@ function fromJson(body: Buffer): Stream[] {
     if (Object.values(labels).some((v) => typeof v === 'number')) numberTexts ??= numberLabelTexts(text);
     const stream = labelTexts(labels, numberTexts?.get(i));
     // As a protobuf stream with a label name Loki refuses, refused alone (parse-label-set.ts).
-    const badName = Object.keys(stream).find((name) => !isLabelName(name));
-    if (badName !== undefined) {
-      const refused = badLabelName(badName, labelSetText(stream));
-      return { labels: {}, entries: values.map(() => refused) };
+    for (const name of Object.keys(stream)) {
+      const refused = labelNameError(name, labelSetText(stream));
+      if (refused) return { labels: {}, entries: values.map(() => refused) };
     }
     const entries = values.map((v: unknown, j): Entry | LogshipError => {
       const where = `streams[${i}].values[${j}]`;
@@ -183,7 +183,8 @@ function fromJson(body: Buffer): Stream[] {
       if (typeof ns !== 'string' || !/^\d{1,20}$/.test(ns)) return errors.badPayload(`${where}: the timestamp must be a string of Unix nanoseconds`);
       if (typeof line !== 'string') return errors.badPayload(`${where}: the line must be a string`);
       if (!isStringRecord(metadata)) return errors.badPayload(`${where}: structured metadata must be an object of strings`);
-      return { ns, line, metadata };
+      const fields = readStructuredMetadata(Object.entries(metadata));
+      return fields instanceof LogshipError ? fields : { ns, line, metadata: fields };
     });
     return { labels: stream, entries };
   });
