@@ -1,5 +1,6 @@
 import { levelFromText } from '../../../normalize/level-from.js';
-import { setEventField } from '@logship/query';
+import { setEventField, type FieldValue } from '@logship/query';
+import { putField, type FlatRecord } from '../../../normalize/flatten-fields.js';
 import { uncompress } from 'snappyjs';
 import { errors, LogshipError } from '../../errors.js';
 import { bodyText } from '../../body-text.js';
@@ -60,7 +61,7 @@ export function decodeLokiPush(body: Buffer, contentType: string | undefined, li
         items.push({ kind: 'failed', ref, error: entry });
         continue;
       }
-      const meta: Record<string, unknown> = { ...labelMeta, ...metaFromLabels(entry.metadata) };
+      const meta = overlay(labelMeta, metaFromLabels(entry.metadata));
       meta['loki.timestamp_ns'] = entry.ns;
       // No event.id: the normalizer derives the content id (normalize/content-id.ts) from the
       // labels, the ns timestamp and the line's fields, Loki's own identity of an entry, so a
@@ -104,6 +105,23 @@ function metaFromLabels(labels: Record<string, string>): Record<string, unknown>
     else if (name === 'message' || isSteeringKey(name)) meta[`loki.${name}`] = value;
     // setEventField: `__proto__` (a legal label name) is a field like any other, not the prototype.
     else setEventField(meta, name, value);
+  }
+  return meta;
+}
+
+/**
+ * An entry's metadata laid over its stream's labels. In Loki a label and a
+ * metadata of one name stay apart; a field holds one value, so the entry's
+ * own wins the name and the label's other value is kept beside it as
+ * `<name>_original`, as normalize keeps a line's field under envelope
+ * metadata: laid over plainly, the label's value was lost.
+ */
+function overlay(labels: Record<string, unknown>, metadata: Record<string, unknown>): Record<string, unknown> {
+  const meta = { ...labels };
+  for (const [name, value] of Object.entries(metadata)) {
+    const under = Object.hasOwn(meta, name) ? meta[name] : undefined;
+    if (under !== undefined && under !== value) putField(meta as FlatRecord, `${name}_original`, under as FieldValue);
+    setEventField(meta, name, value);
   }
   return meta;
 }

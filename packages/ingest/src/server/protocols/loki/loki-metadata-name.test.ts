@@ -136,3 +136,27 @@ test('a metadata name sent twice, or two names renamed to one, keeps both values
   assert.equal(by('renamed onto').b_c, '1');
   assert.equal(by('renamed onto').b_c_original, '2');
 });
+
+test("structured metadata named as a stream label is laid over it, the label's other value kept as <name>_original", async () => {
+  // In Loki the two stay apart (the stream's label, the entry's metadata); a
+  // field holds one value, so neither is lost: the entry's own wins the name.
+  const pb = protoBody([
+    {
+      labels: '{job="meta-over", env="prod", team="a"}',
+      entries: [
+        { ns: 15, line: 'metadata over label', meta: [['env', 'canary'], ['team', 'a']] },
+        { ns: 16, line: 'no metadata', meta: [] },
+      ],
+    },
+  ]);
+  assert.equal((await push(pb, 'application/x-protobuf')).statusCode, 204);
+  const hits = await h.search('job:meta-over');
+  const over = hits.find((e) => e.message === 'metadata over label')!;
+  assert.equal(over.env, 'canary');
+  assert.equal(over.env_original, 'prod');
+  assert.equal(over.team, 'a');
+  assert.equal(Object.hasOwn(over, 'team_original'), false);
+  const plain = hits.find((e) => e.message === 'no metadata')!;
+  assert.equal(plain.env, 'prod');
+  assert.equal(Object.hasOwn(plain, 'env_original'), false);
+});
