@@ -90,6 +90,10 @@ export const errors = {
     "stream '%s' has label name %s, which is not [a-zA-Z_][a-zA-Z0-9_]* (logship also takes . and : after the first character, and a leading @)",
     400,
   ),
+  // Loki's words (validation.LabelNameTooLongErrorMsg); the name shown cut, with its length.
+  lokiLabelNameTooLong: defineError('LS_INGEST_LOKI_LABEL_NAME_TOO_LONG', "stream '%s' has label name too long: '%s'", 400),
+  // One entry's structured metadata: that entry alone is refused.
+  lokiBadMetadataName: defineError('LS_INGEST_LOKI_BAD_METADATA_NAME', 'structured metadata name %s %s', 400),
   bulkIdTooLong: defineError('LS_INGEST_BULK_ID_TOO_LONG', 'Validation Failed: 1: id [%s] is too long, must be no longer than 512 bytes but was: %s;', 400),
   syslogBadMessage: defineError('LS_INGEST_SYSLOG_BAD_MESSAGE', 'syslog message cannot be read: %s', 400),
 

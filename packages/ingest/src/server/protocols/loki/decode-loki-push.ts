@@ -1,4 +1,6 @@
 import { levelFromText } from '../../../normalize/level-from.js';
+import { setEventField, type FieldValue } from '@logship/query';
+import { putField, type FlatRecord } from '../../../normalize/flatten-fields.js';
 import { uncompress } from 'snappyjs';
 import { errors, LogshipError } from '../../errors.js';
 import { bodyText } from '../../body-text.js';
@@ -6,7 +8,8 @@ import type { IngestItem } from '../../ingest-batch.js';
 import { mediaType } from '../raw-body.js';
 import { decodePushRequest } from './loki-proto.js';
 import { parseLabelSet } from './parse-label-set.js';
-import { badLabelName, isLabelName } from './label-name.js';
+import { labelNameError } from './label-name.js';
+import { readStructuredMetadata } from './structured-metadata.js';
 import { numberLabelTexts, type NumberLabelTexts } from './number-label-texts.js';
 import { isSteeringKey } from '../steering-key.js';
 
@@ -58,7 +61,7 @@ export function decodeLokiPush(body: Buffer, contentType: string | undefined, li
         items.push({ kind: 'failed', ref, error: entry });
         continue;
       }
-      const meta: Record<string, unknown> = { ...labelMeta, ...metaFromLabels(entry.metadata) };
+      const meta = overlay(labelMeta, metaFromLabels(entry.metadata));
       meta['loki.timestamp_ns'] = entry.ns;
       // No event.id: the normalizer derives the content id (normalize/content-id.ts) from the
       // labels, the ns timestamp and the line's fields, Loki's own identity of an entry, so a
@@ -77,21 +80,48 @@ export function decodeLokiPush(body: Buffer, contentType: string | undefined, li
   return items;
 }
 
-/** Stream labels and structured metadata become fields; a few have canonical names. */
+/**
+ * Stream labels and structured metadata become fields; a few have canonical
+ * names. One with an empty value is no field: Loki reads labels through
+ * Prometheus' label builder, which drops it (`{env=""}` is the stream `{}`),
+ * and its structured metadata the same way, so in LogQL an empty label is an
+ * absent one. Stored as `env: ""`, it made `_exists_:env` true where Loki
+ * has no label, and a stream's entries differ in identity from the same
+ * entries pushed without the label.
+ */
 function metaFromLabels(labels: Record<string, string>): Record<string, unknown> {
   const meta: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(labels)) {
+    if (value === '') continue;
     if (name === 'filename') meta.source = value;
     else if (name === 'level' || name === 'detected_level' || name === 'severity') {
       const level = levelFromText(value);
       if (level) meta.level = level;
       else meta[`loki.${name}`] = value;
-    } else if (name === 'hostname' && labels.host === undefined) meta.host = value;
+    } else if (name === 'hostname' && !labels.host) meta.host = value;
     // The entry's line is the message, as in Loki: a label or metadata named
     // `message` (a legal label name) laid over it put the line aside. Nor is
     // a label the entry's id or time (steering-key.ts).
     else if (name === 'message' || isSteeringKey(name)) meta[`loki.${name}`] = value;
-    else meta[name] = value;
+    // setEventField: `__proto__` (a legal label name) is a field like any other, not the prototype.
+    else setEventField(meta, name, value);
+  }
+  return meta;
+}
+
+/**
+ * An entry's metadata laid over its stream's labels. In Loki a label and a
+ * metadata of one name stay apart; a field holds one value, so the entry's
+ * own wins the name and the label's other value is kept beside it as
+ * `<name>_original`, as normalize keeps a line's field under envelope
+ * metadata: laid over plainly, the label's value was lost.
+ */
+function overlay(labels: Record<string, unknown>, metadata: Record<string, unknown>): Record<string, unknown> {
+  const meta = { ...labels };
+  for (const [name, value] of Object.entries(metadata)) {
+    const under = Object.hasOwn(meta, name) ? meta[name] : undefined;
+    if (under !== undefined && under !== value) putField(meta as FlatRecord, `${name}_original`, under as FieldValue);
+    setEventField(meta, name, value);
   }
   return meta;
 }
@@ -132,8 +162,8 @@ function fromProtobuf(body: Buffer, limits: LokiLimits): Stream[] {
       const seconds = e.timestamp?.seconds ?? '0';
       const nanos = e.timestamp?.nanos ?? 0;
       if (nanos < 0 || nanos > 999_999_999 || seconds.startsWith('-')) return errors.badPayload(`entry timestamp ${seconds}s ${nanos}ns is out of range`);
-      const metadata: Record<string, string> = {};
-      for (const p of e.structuredMetadata) metadata[p.name] = p.value;
+      const metadata = readStructuredMetadata(e.structuredMetadata.map((p) => [p.name, p.value] as const));
+      if (metadata instanceof LogshipError) return metadata;
       return { ns: (BigInt(seconds) * 1_000_000_000n + BigInt(nanos)).toString(), line: e.line, metadata };
     });
     return { labels, entries };
@@ -160,10 +190,9 @@ function fromJson(body: Buffer): Stream[] {
     if (Object.values(labels).some((v) => typeof v === 'number')) numberTexts ??= numberLabelTexts(text);
     const stream = labelTexts(labels, numberTexts?.get(i));
     // As a protobuf stream with a label name Loki refuses, refused alone (parse-label-set.ts).
-    const badName = Object.keys(stream).find((name) => !isLabelName(name));
-    if (badName !== undefined) {
-      const refused = badLabelName(badName, labelSetText(stream));
-      return { labels: {}, entries: values.map(() => refused) };
+    for (const name of Object.keys(stream)) {
+      const refused = labelNameError(name, labelSetText(stream));
+      if (refused) return { labels: {}, entries: values.map(() => refused) };
     }
     const entries = values.map((v: unknown, j): Entry | LogshipError => {
       const where = `streams[${i}].values[${j}]`;
@@ -172,7 +201,8 @@ function fromJson(body: Buffer): Stream[] {
       if (typeof ns !== 'string' || !/^\d{1,20}$/.test(ns)) return errors.badPayload(`${where}: the timestamp must be a string of Unix nanoseconds`);
       if (typeof line !== 'string') return errors.badPayload(`${where}: the line must be a string`);
       if (!isStringRecord(metadata)) return errors.badPayload(`${where}: structured metadata must be an object of strings`);
-      return { ns, line, metadata };
+      const fields = readStructuredMetadata(Object.entries(metadata));
+      return fields instanceof LogshipError ? fields : { ns, line, metadata: fields };
     });
     return { labels: stream, entries };
   });
@@ -189,8 +219,7 @@ function fromJson(body: Buffer): Stream[] {
 function labelTexts(stream: Record<string, unknown>, numbers: Map<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(stream)) {
-    if (name === '__proto__') continue;
-    out[name] = typeof value === 'string' ? value : (typeof value === 'number' ? numbers?.get(name) : undefined) ?? JSON.stringify(value);
+    setEventField(out, name, typeof value === 'string' ? value : (typeof value === 'number' ? numbers?.get(name) : undefined) ?? JSON.stringify(value));
   }
   return out;
 }

@@ -23,6 +23,28 @@ export function isLabelName(name: string): boolean {
   return NAME.test(name);
 }
 
+/**
+ * Loki's `max_label_name_length` default: a longer label name refuses its
+ * stream (label_name_too_long), and logship holds structured metadata names
+ * to it too. Unchecked, a push could name a field with megabytes (a native
+ * line's names are bounded by `max_line_bytes`; a Loki entry's only by the
+ * body), every one a field name the store and the fields API carry.
+ */
+export const MAX_NAME_BYTES = 1024;
+
+/** Why a stream may not carry this label name (isLabelName, MAX_NAME_BYTES), or undefined when it may. */
+export function labelNameError(name: string, labels: string): LogshipError | undefined {
+  if (!isLabelName(name)) return badLabelName(name, labels);
+  // A label name is ASCII (NAME), so its length is its bytes.
+  if (name.length > MAX_NAME_BYTES) return errors.lokiLabelNameTooLong(shown(labels), longName(name));
+  return undefined;
+}
+
+/** A name for a message: the first 64 characters of a long one, and its length in bytes. */
+export function longName(name: string): string {
+  return name.length > 64 ? `${name.slice(0, 64)}… (${Buffer.byteLength(name)} bytes)` : name;
+}
+
 /** LS_INGEST_LOKI_BAD_LABEL_NAME: `labels` is the stream's label set as text. */
 export function badLabelName(name: string, labels: string): LogshipError {
   return errors.lokiBadLabelName(shown(labels), JSON.stringify(name));

@@ -1,6 +1,7 @@
 import { readGoQuoted } from '../../../normalize/go-quoted.js';
+import { setEventField } from '@logship/query';
 import { errors } from '../../errors.js';
-import { badLabelName, duplicateLabel, isLabelName, NAME_CHAR } from './label-name.js';
+import { duplicateLabel, labelNameError, NAME_CHAR } from './label-name.js';
 
 /**
  * Parses a Prometheus label set as Loki's protobuf push carries it:
@@ -10,7 +11,8 @@ import { badLabelName, duplicateLabel, isLabelName, NAME_CHAR } from './label-na
  * label it cannot read costs the whole push).
  * Throws LS_INGEST_BAD_PAYLOAD on anything else, and, as Loki refuses such a
  * stream, LS_INGEST_LOKI_BAD_LABEL_NAME for a name it does not take
- * (label-name.ts) and LS_INGEST_LOKI_DUPLICATE_LABEL for a name given twice
+ * (label-name.ts), LS_INGEST_LOKI_LABEL_NAME_TOO_LONG past Loki's 1,024
+ * bytes, and LS_INGEST_LOKI_DUPLICATE_LABEL for a name given twice
  * (read, the last value replaced the first).
  */
 export function parseLabelSet(text: string): Record<string, string> {
@@ -24,7 +26,8 @@ export function parseLabelSet(text: string): Record<string, string> {
     while (i < text.length && NAME_CHAR.test(text[i]!)) i++;
     if (i === nameStart) throw bad(text, `a label name was expected at offset ${i}`);
     const name = text.slice(nameStart, i);
-    if (!isLabelName(name)) throw badLabelName(name, text);
+    const refused = labelNameError(name, text);
+    if (refused) throw refused;
     if (Object.hasOwn(out, name)) throw duplicateLabel(name, text);
     i = skipSpace(text, i);
     if (text[i] !== '=') throw bad(text, `"=" was expected at offset ${i}`);
@@ -32,7 +35,7 @@ export function parseLabelSet(text: string): Record<string, string> {
     if (text[i] !== '"') throw bad(text, `a quoted value was expected at offset ${i}`);
     const quoted = readGoQuoted(text, i);
     if (!quoted.ok) throw bad(text, quoted.why);
-    out[name] = quoted.value;
+    setEventField(out, name, quoted.value);
     i = skipSpace(text, quoted.end);
     if (text[i] === ',') {
       i = skipSpace(text, i + 1);

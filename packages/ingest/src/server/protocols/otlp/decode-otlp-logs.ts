@@ -1,6 +1,6 @@
 import { levelFromText } from '../../../normalize/level-from.js';
 import { parseJson } from '../../../normalize/parse-json.js';
-import type { Level } from '@logship/query';
+import { setEventField, type Level } from '@logship/query';
 import { bodyText } from '../../body-text.js';
 import { errors, LogshipError } from '../../errors.js';
 import type { IngestItem } from '../../ingest-batch.js';
@@ -198,12 +198,12 @@ function hexId(v: unknown): string | undefined {
   return undefined;
 }
 
-/** KeyValue[] → plain object (later keys win). */
+/** KeyValue[] → plain object (later keys win; `__proto__` is a key like any other, set as an own field). */
 function attributes(list: unknown): Obj {
   const out: Obj = {};
   if (!Array.isArray(list)) return out;
   for (const kv of list) {
-    if (!isObj(kv) || typeof kv.key !== 'string' || kv.key === '' || kv.key === '__proto__') continue;
+    if (!isObj(kv) || typeof kv.key !== 'string' || kv.key === '') continue;
     const v = isObj(kv.value) ? anyValue(kv.value) : undefined;
     // An attribute is not the record's id or an envelope key (steering-key.ts); a resource's `event.id` made its records one.
     if (v === undefined) continue;
@@ -214,7 +214,7 @@ function attributes(list: unknown): Obj {
       if (Object.keys(rest).length > 0) out.event = rest;
       continue;
     }
-    out[isSteeringKey(kv.key) ? `otel.${kv.key}` : kv.key] = v;
+    setEventField(out, isSteeringKey(kv.key) ? `otel.${kv.key}` : kv.key, v);
   }
   return out;
 }
@@ -240,9 +240,9 @@ function anyValue(v: Obj, depth = 0): unknown {
     const out: Obj = {};
     const values = Array.isArray(v.kvlistValue.values) ? v.kvlistValue.values : [];
     for (const kv of values) {
-      if (!isObj(kv) || typeof kv.key !== 'string' || kv.key === '__proto__') continue;
+      if (!isObj(kv) || typeof kv.key !== 'string') continue;
       const x = isObj(kv.value) ? anyValue(kv.value, depth + 1) : undefined;
-      if (x !== undefined) out[kv.key] = x;
+      if (x !== undefined) setEventField(out, kv.key, x);
     }
     return out;
   }

@@ -1,6 +1,7 @@
 import { nearestYear } from '../../../normalize/nearest-year.js';
 import { isCalendarDay } from '../../../normalize/is-calendar-day.js';
 import { wallTimeToUtc } from '../../../normalize/parse-timestamp.js';
+import { setEventField } from '@logship/query';
 import { errors } from '../../errors.js';
 
 /*
@@ -110,7 +111,7 @@ function readElement(s: string, i: number, out: Record<string, Record<string, st
   const params: Record<string, string> = Object.hasOwn(out, id[0]) ? out[id[0]]! : {};
   for (;;) {
     if (s[i] === ']') {
-      if (id[0] !== '__proto__') out[id[0]] = params;
+      setEventField(out, id[0], params);
       return i + 1;
     }
     if (s[i] !== ' ') return -1;
@@ -132,7 +133,7 @@ function readElement(s: string, i: number, out: Record<string, Record<string, st
       i++;
     }
     i++;
-    if (name[0] !== '__proto__') params[name[0]] = value;
+    setEventField(params, name[0], value);
   }
 }
 
