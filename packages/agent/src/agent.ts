@@ -286,6 +286,7 @@ export class Agent implements EventSink {
       for (const [from, to] of renames) this.log.info('A source was renamed; it keeps its positions and event ids.', { from, to });
     }
     this.checkpoints.recordSources(current);
+    this.held.attribute(new Set(current.keys()), new Set(this.checkpoints.keys()));
     return resume;
   }
 

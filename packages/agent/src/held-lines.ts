@@ -8,6 +8,7 @@ import { writeFileDurably } from './durable-write.js';
 import { agentError } from './errors.js';
 import { eventIdOf, lineSources, sourcesLess } from './line-sources.js';
 import type { Logger } from './log.js';
+import { attributeHeld, staleSources } from './held-sources.js';
 import { renamedKeys } from './source-renames.js';
 
 /**
@@ -285,6 +286,18 @@ export class HeldLines {
   /** Sources renamed (Agent.adoptRenames): held lines are counted under the new names. */
   renameSources(renames: ReadonlyMap<string, string>): void {
     for (const b of this.batches) b.sources = renamedKeys(b.sources, renames, (name) => name);
+  }
+
+  /**
+   * After a start or a reload (Agent.adoptRenames): held files whose sources
+   * do not account for their lines (written by an earlier agent) or name a
+   * source the config no longer has (a rename adopted by an earlier run, whose
+   * files keep the old name) are counted under the sources that read their
+   * files now (held-sources.ts). In memory: worked out again at each start,
+   * and written with the file when it shrinks.
+   */
+  attribute(current: ReadonlySet<string>, checkpointKeys: ReadonlySet<string>): void {
+    for (const b of this.batches) if (staleSources(b, current)) b.sources = attributeHeld(b, current, checkpointKeys);
   }
 
   /** Resolves when a batch is held, after `ms`, or when `signal` aborts. */
