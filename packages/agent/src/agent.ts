@@ -65,6 +65,7 @@ export class Agent implements EventSink {
     // As Promtail's promtail_build_info: which agents of a fleet run which version.
     this.metrics.gauge(...M.buildInfo, () => [{ labels: { version: AGENT_VERSION, node: process.version }, value: 1 }]);
     spool.onRoom = () => { if (!this.blocked) this.wakeRoomWaiters(); };
+    held.mayComeBack = () => spool.replaying;
     for (const [name, help] of [M.eventsRejected, M.batchesShipped, M.batchesRetried, M.batchesRejected]) this.metrics.declare(name, help);
   }
 

@@ -82,6 +82,10 @@ async function linesOf(body: Buffer): Promise<string[]> {
 export class HeldLines {
   private readonly batches: HeldBatch[] = [];
   private readonly ids = new Set<string>();
+  /** Ids of lines given up while batches a crashed run left may bring them back (giveUp). */
+  private readonly givenUp = new Set<string>();
+  /** Whether such batches are still queued (Spool.replaying; set by the agent). */
+  mayComeBack: () => boolean = () => false;
   private nextNumber = 0;
   private backoff: Backoff;
   /** When the next held batch may be sent. */
@@ -164,8 +168,8 @@ export class HeldLines {
   /**
    * Holds `lines` with the positions of the batch they came from: 'held',
    * with the held file's number (the checkpoint records it with the
-   * positions). 'already' when every line is held already (sent again from
-   * a spooled batch after a crash, same event ids). Either way the lines are
+   * positions). 'already' when every line is held already, or was given up
+   * (sent again from a spooled batch after a crash, same event ids). Either way the lines are
    * in a durable file when this resolves, and the batch may be acknowledged
    * (its positions checkpointed). 'full' when they
    * do not fit the bound or cannot be written: the caller keeps them at the
@@ -173,7 +177,8 @@ export class HeldLines {
    * events per source, of which the held lines' are kept (line-sources.ts).
    */
   async add(all: readonly string[], positions: Record<string, Position>, batchSources: Readonly<Record<string, number>>): Promise<{ kind: 'held'; number: number } | { kind: 'already' | 'full' }> {
-    const lines = all.filter((l) => !this.ids.has(eventIdOf(l) ?? ''));
+    if (this.givenUp.size > 0 && !this.mayComeBack()) this.givenUp.clear();
+    const lines = all.filter((l) => !this.ids.has(eventIdOf(l) ?? '') && !this.givenUp.has(eventIdOf(l) ?? ''));
     if (lines.length === 0) return { kind: 'already' };
     const count = lines.length;
     const sources = lineSources(lines, positions, batchSources);
@@ -268,6 +273,18 @@ export class HeldLines {
   get expiresInMs(): number | null {
     const since = this.oldestSinceMs;
     return since === null || this.limits.max_held_age_s <= 0 ? null : Math.max(0, since + this.limits.max_held_age_s * 1000 - Date.now());
+  }
+
+  /**
+   * `b` is given up (spool.max_held_age_s): its file goes. Its lines may
+   * come back in a batch a crashed run left on disk (killed after holding
+   * them and before the batch left the queue; such batches are sent again at
+   * start): while one is queued, they are not held again ('already': given
+   * up, and not shipped), or they would be held anew with a fresh age.
+   */
+  async giveUp(b: HeldBatch): Promise<void> {
+    if (this.mayComeBack()) for (const id of b.ids) this.givenUp.add(id);
+    await this.remove(b);
   }
 
   /** `b` was delivered (or given up): its file goes (its positions moved when it was held). */

@@ -108,7 +108,7 @@ export class HeldRetrier {
         sources[source] = (sources[source] ?? 0) + n;
         this.metrics.inc(...M.heldExpired, { source }, n);
       }
-      await this.held.remove(b);
+      await this.held.giveUp(b);
     }
     const e = agentError('LS_AGENT_HELD_EXPIRED', lines, this.held.maxAgeS);
     this.log.warn(e.message, { code: e.code, lines, sources, oldest_held_s: Math.round((Date.now() - Math.min(...expired.map((b) => b.sinceMs))) / 1000) });
