@@ -30,7 +30,7 @@ import { renamedKeys } from './source-renames.js';
  * ~100 ms later and records the number of the last held file it covers
  * (`held_through`): a held file numbered past it was durable when a crash
  * came before the checkpoint, and a restart moves the checkpoint to its
- * positions (Agent.start) rather than reading its lines again, which sent
+ * positions (reconcile-held.ts) rather than reading its lines again, which sent
  * the batch's other lines twice and held its lines anew, with a fresh age,
  * if they had been given up meanwhile.
  * What is held is bounded (spool.max_held_events, spool.max_held_bytes):
