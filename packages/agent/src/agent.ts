@@ -9,6 +9,7 @@ import { startHealthServer } from './health-server.js';
 import { HeldLines } from './held-lines.js';
 import { HeldRetrier } from './held-retrier.js';
 import { JournaldSource } from './journald-source.js';
+import { reconcileHeld } from './reconcile-held.js';
 import type { Logger } from './log.js';
 import { M, Metrics } from './metrics.js';
 import { Notices } from './notices.js';
@@ -52,7 +53,7 @@ export class Agent implements EventSink {
     private readonly log: Logger,
   ) {
     this.batcher = new Batcher(config.batch, (b) => this.seal(b));
-    this.shipper = new Shipper(config.server, config.retry, spool, (e) => this.acknowledged(e), this.metrics, log, held);
+    this.shipper = new Shipper(config.server, config.retry, spool, (e, h) => this.acknowledged(e, h), this.metrics, log, held);
     this.retrier = new HeldRetrier(config.server, held, this.metrics, log);
     this.metrics.gauge(...M.linesHeld, () => [{ labels: {}, value: this.held.lines }]);
     this.metrics.gauge(...M.heldBytes, () => [{ labels: {}, value: this.held.bytes }]);
@@ -64,6 +65,7 @@ export class Agent implements EventSink {
     // As Promtail's promtail_build_info: which agents of a fleet run which version.
     this.metrics.gauge(...M.buildInfo, () => [{ labels: { version: AGENT_VERSION, node: process.version }, value: 1 }]);
     spool.onRoom = () => { if (!this.blocked) this.wakeRoomWaiters(); };
+    held.mayComeBack = () => spool.replaying;
     for (const [name, help] of [M.eventsRejected, M.batchesShipped, M.batchesRetried, M.batchesRejected]) this.metrics.declare(name, help);
   }
 
@@ -72,7 +74,8 @@ export class Agent implements EventSink {
     const unlock = await lockDataDir(config.data_dir);
     try {
       const checkpoints = await CheckpointStore.open(config.data_dir, log);
-      const held = await HeldLines.open(join(config.data_dir, 'spool'), config.spool, config.retry, log);
+      const held = await HeldLines.open(join(config.data_dir, 'spool'), config.spool, config.retry, log, (checkpoints.heldThrough ?? -1) + 1);
+      await reconcileHeld(checkpoints, held, log);
       let agent: Agent | null = null;
       const spool = await Spool.open(join(config.data_dir, 'spool'), config.spool, log, (e) => agent?.acknowledged(e));
       agent = new Agent(config, checkpoints, spool, held, log);
@@ -227,9 +230,14 @@ export class Agent implements EventSink {
       });
   }
 
-  /** Positions move in acknowledgement order; past held lines too, once their file is durable (held-lines.ts). */
-  private acknowledged(entry: SpoolEntry): void {
+  /**
+   * Positions move in acknowledgement order; past held lines too, once their
+   * file is durable (held-lines.ts), and the checkpoint then says it covers
+   * that file (`held`), in the same write.
+   */
+  private acknowledged(entry: SpoolEntry, held?: number): void {
     for (const [key, pos] of Object.entries(entry.positions)) this.checkpoints.set(key, pos);
+    if (held !== undefined) this.checkpoints.coverHeld(held);
     this.checkpoints.scheduleFlush();
   }
 
@@ -279,6 +287,7 @@ export class Agent implements EventSink {
       for (const [from, to] of renames) this.log.info('A source was renamed; it keeps its positions and event ids.', { from, to });
     }
     this.checkpoints.recordSources(current);
+    this.held.attribute(new Set(current.keys()), new Set(this.checkpoints.keys()));
     return resume;
   }
 

@@ -82,12 +82,19 @@ interface CheckpointDocument {
   written_at: string;
   /** Source name → what it reads (source-renames.ts), for telling a renamed source by. */
   sources?: Record<string, string>;
+  /**
+   * The number of the last held file (held-lines.ts) whose batch's positions
+   * these are, -1 when none was held; absent when an earlier agent wrote it.
+   */
+  held_through?: number;
   positions: Record<string, CheckpointEntry>;
 }
 
 export class CheckpointStore {
   private readonly entries = new Map<string, CheckpointEntry>();
   private recorded = new Map<string, string>();
+  /** null: not known (an earlier agent's file); -1: no held file yet. */
+  private heldThroughValue: number | null = -1;
   private dirty = false;
   private writing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -136,6 +143,8 @@ export class CheckpointStore {
         if (plain !== undefined && plain !== null && typeof plain !== 'string') throw new Error(`bad plain_ids_through for ${key}`);
         store.entries.set(key, entry);
       }
+      if (doc.held_through !== undefined && (!Number.isInteger(doc.held_through) || doc.held_through < -1)) throw new Error('bad held_through');
+      store.heldThroughValue = doc.held_through ?? null;
       if (doc.sources !== null && typeof doc.sources === 'object') {
         for (const [name, sig] of Object.entries(doc.sources)) if (typeof sig === 'string') store.recorded.set(name, sig);
       }
@@ -147,6 +156,7 @@ export class CheckpointStore {
       log.error(e.message, { code: e.code, moved_to: aside });
       store.entries.clear();
       store.recorded.clear();
+      store.heldThroughValue = -1;
     }
     return store;
   }
@@ -178,6 +188,24 @@ export class CheckpointStore {
     this.entries.set(key, { ...entry!, legacy_ids_below: sizeNow });
     this.dirty = true;
     return { from: sizeNow, fixed: true };
+  }
+
+  /**
+   * The number of the last held file whose batch's positions are recorded
+   * here (-1: none; null: not known, the file was written by an earlier
+   * agent, which did not say). A held file numbered
+   * after it was durable before the checkpoint moved past its batch: a crash
+   * came between (Agent.start reconciles them).
+   */
+  get heldThrough(): number | null {
+    return this.heldThroughValue;
+  }
+
+  /** The positions of held file `n`'s batch are recorded (set before this); -1 after a reconcile that found none. */
+  coverHeld(n: number): void {
+    if (this.heldThroughValue !== null && n <= this.heldThroughValue) return;
+    this.heldThroughValue = n;
+    this.dirty = true;
   }
 
   /** The sources (name → what it reads) the file was last written with. */
@@ -278,6 +306,7 @@ export class CheckpointStore {
       id_form: ID_FORM,
       written_at: new Date().toISOString(),
       sources: Object.fromEntries(this.recorded),
+      ...(this.heldThroughValue !== null ? { held_through: this.heldThroughValue } : {}),
       positions: Object.fromEntries(this.entries),
     };
     await writeFileDurably(this.file, JSON.stringify(doc));

@@ -8,6 +8,7 @@ import { writeFileDurably } from './durable-write.js';
 import { agentError } from './errors.js';
 import { eventIdOf, lineSources, sourcesLess } from './line-sources.js';
 import type { Logger } from './log.js';
+import { attributeHeld, staleSources } from './held-sources.js';
 import { renamedKeys } from './source-renames.js';
 
 /**
@@ -25,8 +26,13 @@ import { renamedKeys } from './source-renames.js';
  * The held file is the record of its lines: once it is durable, its batch is
  * acknowledged as any other and the checkpoint moves past them, so a restart
  * reads on after them instead of sending every later line of the file again
- * (it used to stay before the oldest held line). A crash between the write
- * and the checkpoint reads them again: they are not held twice (their ids).
+ * (it used to stay before the oldest held line). The checkpoint is written
+ * ~100 ms later and records the number of the last held file it covers
+ * (`held_through`): a held file numbered past it was durable when a crash
+ * came before the checkpoint, and a restart moves the checkpoint to its
+ * positions (reconcile-held.ts) rather than reading its lines again, which sent
+ * the batch's other lines twice and held its lines anew, with a fresh age,
+ * if they had been given up meanwhile.
  * What is held is bounded (spool.max_held_events, spool.max_held_bytes):
  * past the bound the shipper waits for the lines at the head of the queue,
  * as it did before lines were held, and says so. Lines held longer than
@@ -35,6 +41,8 @@ import { renamedKeys } from './source-renames.js';
 export interface HeldBatch {
   /** The file name. */
   readonly id: string;
+  /** The number in its name: held files are numbered in the order they are held, across restarts. */
+  readonly number: number;
   count: number;
   readonly positions: Record<string, Position>;
   /** The file's size (header + gzipped lines). */
@@ -74,6 +82,10 @@ async function linesOf(body: Buffer): Promise<string[]> {
 export class HeldLines {
   private readonly batches: HeldBatch[] = [];
   private readonly ids = new Set<string>();
+  /** Ids of lines given up while batches a crashed run left may bring them back (giveUp). */
+  private readonly givenUp = new Set<string>();
+  /** Whether such batches are still queued (Spool.replaying; set by the agent). */
+  mayComeBack: () => boolean = () => false;
   private nextNumber = 0;
   private backoff: Backoff;
   /** When the next held batch may be sent. */
@@ -91,10 +103,15 @@ export class HeldLines {
     this.backoff = new Backoff(retry.initial_backoff_ms, retry.max_backoff_ms);
   }
 
-  /** Loads the held batches a previous run left. */
-  static async open(dir: string, limits: HeldLimits, retry: { initial_backoff_ms: number; max_backoff_ms: number }, log: Logger): Promise<HeldLines> {
+  /**
+   * Loads the held batches a previous run left. `firstNumber`: the least
+   * number a new held file may get (past the checkpoint's `held_through`,
+   * which must not cover a file held later).
+   */
+  static async open(dir: string, limits: HeldLimits, retry: { initial_backoff_ms: number; max_backoff_ms: number }, log: Logger, firstNumber = 0): Promise<HeldLines> {
     await fsp.mkdir(dir, { recursive: true });
     const held = new HeldLines(dir, limits, retry, log);
+    held.nextNumber = firstNumber;
     for (const name of (await fsp.readdir(dir)).filter((n) => NAME.test(n)).sort()) {
       const file = join(dir, name);
       try {
@@ -143,19 +160,26 @@ export class HeldLines {
     return this.batches.reduce<number | null>((min, b) => (min === null || b.sinceMs < min ? b.sinceMs : min), null);
   }
 
+  /** The held batches in the order they were held. */
+  get all(): readonly HeldBatch[] {
+    return this.batches;
+  }
+
   /**
-   * Holds `lines` with the positions of the batch they came from: 'held'.
-   * 'already' when every line is held already (read again after a crash
-   * before the checkpoint moved, same event ids). Either way the lines are
+   * Holds `lines` with the positions of the batch they came from: 'held',
+   * with the held file's number (the checkpoint records it with the
+   * positions). 'already' when every line is held already, or was given up
+   * (sent again from a spooled batch after a crash, same event ids). Either way the lines are
    * in a durable file when this resolves, and the batch may be acknowledged
    * (its positions checkpointed). 'full' when they
    * do not fit the bound or cannot be written: the caller keeps them at the
    * head of the queue and waits, as before. `batchSources` are the batch's
    * events per source, of which the held lines' are kept (line-sources.ts).
    */
-  async add(all: readonly string[], positions: Record<string, Position>, batchSources: Readonly<Record<string, number>>): Promise<'held' | 'already' | 'full'> {
-    const lines = all.filter((l) => !this.ids.has(eventIdOf(l) ?? ''));
-    if (lines.length === 0) return 'already';
+  async add(all: readonly string[], positions: Record<string, Position>, batchSources: Readonly<Record<string, number>>): Promise<{ kind: 'held'; number: number } | { kind: 'already' | 'full' }> {
+    if (this.givenUp.size > 0 && !this.mayComeBack()) this.givenUp.clear();
+    const lines = all.filter((l) => !this.ids.has(eventIdOf(l) ?? '') && !this.givenUp.has(eventIdOf(l) ?? ''));
+    if (lines.length === 0) return { kind: 'already' };
     const count = lines.length;
     const sources = lineSources(lines, positions, batchSources);
     const body = await gzip(lines.join('\n') + '\n', { level: 3 });
@@ -167,7 +191,7 @@ export class HeldLines {
         this.limitReached = true;
         this.log.warn('Too many lines are held for ingest to take later (spool.max_held_events, spool.max_held_bytes); shipping waits for them, as if none were held aside, until ingest takes them.', { held_lines: this.lines, held_bytes: this.bytes, lines: count });
       }
-      return 'full';
+      return { kind: 'full' };
     }
     // Numbered in the order they are held (not by the spool's batch numbers, which start
     // again after a restart): a restart loads them in that order.
@@ -176,19 +200,19 @@ export class HeldLines {
       await writeFileDurably(join(this.dir, name), [header, body]);
     } catch (err) {
       this.log.warn('Lines to hold aside could not be written to the spool directory; shipping waits for them.', { error: (err as NodeJS.ErrnoException).code ?? String(err), lines: count });
-      return 'full';
+      return { kind: 'full' };
     }
-    this.nextNumber++;
+    const number = this.nextNumber++;
     // The first held batch waits a backoff (a day found damaged stays so a while); later ones wait their turn.
     if (this.batches.length === 0) this.dueMs = Date.now() + this.backoff.next();
     this.register(name, count, positions, sources, size, since, lines.map(eventIdOf).filter((id): id is string => id !== null));
     this.wake();
-    return 'held';
+    return { kind: 'held', number };
   }
 
   private register(id: string, count: number, positions: Record<string, Position>, sources: Record<string, number>, size: number, sinceMs: number, ids: string[]): void {
     for (const i of ids) this.ids.add(i);
-    this.batches.push({ id, count, positions, sources, size, sinceMs, triedMs: 0, ids });
+    this.batches.push({ id, number: Number(id.slice(0, 16)), count, positions, sources, size, sinceMs, triedMs: 0, ids });
   }
 
   async body(b: HeldBatch): Promise<Buffer> {
@@ -251,6 +275,18 @@ export class HeldLines {
     return since === null || this.limits.max_held_age_s <= 0 ? null : Math.max(0, since + this.limits.max_held_age_s * 1000 - Date.now());
   }
 
+  /**
+   * `b` is given up (spool.max_held_age_s): its file goes. Its lines may
+   * come back in a batch a crashed run left on disk (killed after holding
+   * them and before the batch left the queue; such batches are sent again at
+   * start): while one is queued, they are not held again ('already': given
+   * up, and not shipped), or they would be held anew with a fresh age.
+   */
+  async giveUp(b: HeldBatch): Promise<void> {
+    if (this.mayComeBack()) for (const id of b.ids) this.givenUp.add(id);
+    await this.remove(b);
+  }
+
   /** `b` was delivered (or given up): its file goes (its positions moved when it was held). */
   async remove(b: HeldBatch): Promise<void> {
     const i = this.batches.indexOf(b);
@@ -267,6 +303,18 @@ export class HeldLines {
   /** Sources renamed (Agent.adoptRenames): held lines are counted under the new names. */
   renameSources(renames: ReadonlyMap<string, string>): void {
     for (const b of this.batches) b.sources = renamedKeys(b.sources, renames, (name) => name);
+  }
+
+  /**
+   * After a start or a reload (Agent.adoptRenames): held files whose sources
+   * do not account for their lines (written by an earlier agent) or name a
+   * source the config no longer has (a rename adopted by an earlier run, whose
+   * files keep the old name) are counted under the sources that read their
+   * files now (held-sources.ts). In memory: worked out again at each start,
+   * and written with the file when it shrinks.
+   */
+  attribute(current: ReadonlySet<string>, checkpointKeys: ReadonlySet<string>): void {
+    for (const b of this.batches) if (staleSources(b, current)) b.sources = attributeHeld(b, current, checkpointKeys);
   }
 
   /** Resolves when a batch is held, after `ms`, or when `signal` aborts. */

@@ -1,5 +1,6 @@
 import { agentError } from './errors.js';
-import type { HeldLines } from './held-lines.js';
+import type { HeldBatch, HeldLines } from './held-lines.js';
+import { UNKNOWN_SOURCE } from './held-sources.js';
 import type { Logger } from './log.js';
 import { M, type Metrics } from './metrics.js';
 import { openConnections, postBatch, retryableLines, type Connections, type ServerOptions } from './shipper.js';
@@ -85,7 +86,7 @@ export class HeldRetrier {
       }
       this.log.info('Held lines were taken by ingest.', { lines: b.count, held_for_s: Math.round((Date.now() - b.sinceMs) / 1000) });
       // Counted here, not with the batch they came in (Shipper.run): they were not stored then.
-      for (const [source, n] of Object.entries(b.sources)) this.metrics.inc(...M.eventsShipped, { source }, n);
+      for (const [source, n] of Object.entries(countedSources(b))) this.metrics.inc(...M.eventsShipped, { source }, n);
       this.held.progressed(b);
       await this.held.remove(b);
     }
@@ -103,17 +104,21 @@ export class HeldRetrier {
     let lines = 0;
     for (const b of expired) {
       lines += b.count;
-      let attributed = 0;
-      for (const [source, n] of Object.entries(b.sources)) {
+      for (const [source, n] of Object.entries(countedSources(b))) {
         sources[source] = (sources[source] ?? 0) + n;
-        attributed += n;
+        this.metrics.inc(...M.heldExpired, { source }, n);
       }
-      // Held by an agent that did not record their sources.
-      if (attributed < b.count) this.metrics.inc(...M.heldExpired, {}, b.count - attributed);
-      for (const [source, n] of Object.entries(b.sources)) this.metrics.inc(...M.heldExpired, { source }, n);
-      await this.held.remove(b);
+      await this.held.giveUp(b);
     }
     const e = agentError('LS_AGENT_HELD_EXPIRED', lines, this.held.maxAgeS);
     this.log.warn(e.message, { code: e.code, lines, sources, oldest_held_s: Math.round((Date.now() - Math.min(...expired.map((b) => b.sinceMs))) / 1000) });
   }
+}
+
+/** `b`'s lines per source; any its sources do not account for under UNKNOWN_SOURCE, so that each line is counted once. */
+function countedSources(b: HeldBatch): Record<string, number> {
+  const out = { ...b.sources };
+  const left = b.count - Object.values(out).reduce((n, k) => n + k, 0);
+  if (left > 0) out[UNKNOWN_SOURCE] = (out[UNKNOWN_SOURCE] ?? 0) + left;
+  return out;
 }

@@ -50,7 +50,7 @@ export function eventIdOf(line: string): string | null {
 }
 
 /** The end of the checkpoint key an event id belongs to (`:<identity>`, `:journald`), or null. */
-function keySuffix(id: string | null): string | null {
+export function keySuffix(id: string | null): string | null {
   if (id === null) return null;
   if (id.startsWith('j:')) return ':journald';
   if (!id.startsWith('f:')) return null;

@@ -163,7 +163,8 @@ export class Shipper {
     private server: ServerOptions,
     retry: { initial_backoff_ms: number; max_backoff_ms: number },
     private readonly spool: Spool,
-    private readonly onAck: (entry: SpoolEntry) => void,
+    /** `held`: the number of the held file of the batch's lines ingest will take later, if one was written for it. */
+    private readonly onAck: (entry: SpoolEntry, held?: number) => void,
     private readonly metrics: Metrics,
     private readonly log: Logger,
     private readonly held: HeldLines,
@@ -263,7 +264,7 @@ export class Shipper {
         await this.spool.splitHead(entry, parts);
         continue;
       }
-      const { retryable, heldSources } = outcome.kind === 'delivered' ? await this.keepRetryable(entry, body, outcome.answer) : { retryable: 'none' as const, heldSources: {} };
+      const { retryable, heldSources, heldNumber } = outcome.kind === 'delivered' ? await this.keepRetryable(entry, body, outcome.answer) : { retryable: 'none' as const, heldSources: {} };
       if (retryable === 'head') {
         await sleep(this.backoff.next(), signal);
         continue;
@@ -286,7 +287,7 @@ export class Shipper {
         for (const [source, n] of Object.entries(sourcesLess(entry.sources, heldSources))) this.metrics.inc(...M.eventsShipped, { source }, n);
       }
       // Held lines are in a durable file by now (HeldLines.add): the checkpoint may pass them.
-      this.onAck(entry);
+      this.onAck(entry, heldNumber);
       await this.spool.remove(entry);
     }
   }
@@ -298,20 +299,21 @@ export class Shipper {
    * queue moves on: 'held'. Past the bound on held lines, the batch at the
    * head becomes those lines alone, sent again after a backoff before any
    * later batch, as before lines were held: 'head'. 'none' when there are none.
-   * `heldSources`: the held lines per source, not shipped yet.
+   * `heldSources`: the held lines per source, not shipped yet; `heldNumber`:
+   * the held file written for them.
    */
-  private async keepRetryable(entry: SpoolEntry, body: Buffer, answer: IngestAnswer): Promise<{ retryable: 'none' | 'held' | 'already' | 'head'; heldSources: Record<string, number> }> {
+  private async keepRetryable(entry: SpoolEntry, body: Buffer, answer: IngestAnswer): Promise<{ retryable: 'none' | 'held' | 'already' | 'head'; heldSources: Record<string, number>; heldNumber?: number }> {
     const { kept, refused, reason } = await retryableLines(body, answer);
     if (kept.length === 0) return { retryable: 'none', heldSources: {} };
     this.metrics.inc(...M.batchesRetried);
     const e = agentError('LS_AGENT_INGEST_UNAVAILABLE', `${kept.length} of ${entry.count} events were not stored for now: ${reason}`);
     const first = this.held.length === 0;
     const held = await this.held.add(kept, entry.positions, entry.sources);
-    if (held !== 'full') {
+    if (held.kind !== 'full') {
       // Once per run of held lines, not once per batch that has some.
       if (first) this.log.warn(`${e.message}; they are held aside and sent again with backoff while later lines are shipped`, { code: e.code });
       else this.log.debug(`${e.message}; they are held aside`, { code: e.code });
-      return { retryable: held, heldSources: lineSources(kept, entry.positions, entry.sources) };
+      return { retryable: held.kind, heldSources: lineSources(kept, entry.positions, entry.sources), ...(held.kind === 'held' ? { heldNumber: held.number } : {}) };
     }
     if (refused > 0) this.metrics.inc(...M.eventsRejected, {}, refused);
     this.log.warn(`${e.message}; only they are sent again, before any later batch`, { code: e.code });
@@ -326,11 +328,11 @@ export class Shipper {
   private async hold(entry: SpoolEntry, body: Buffer): Promise<boolean> {
     const lines = (await gunzip(body)).toString('utf8').split('\n').filter((l) => l.length > 0);
     const held = await this.held.add(lines, entry.positions, entry.sources);
-    if (held === 'full') return false;
+    if (held.kind === 'full') return false;
     this.log.info('Lines that waited at the head of the queue are held aside now; later lines are shipped.', { lines: entry.count });
     // The batch's other lines (stored with it, or refused) are acknowledged now; its held lines when ingest takes them.
     for (const [source, n] of Object.entries(sourcesLess(entry.sources, lineSources(lines, entry.positions, entry.sources)))) this.metrics.inc(...M.eventsShipped, { source }, n);
-    this.onAck(entry);
+    this.onAck(entry, held.kind === 'held' ? held.number : undefined);
     await this.spool.remove(entry);
     return true;
   }

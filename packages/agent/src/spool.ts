@@ -65,6 +65,8 @@ export class Spool {
   /** Spooled batches whose positions were renamed since their file was written (renameSources). */
   private readonly staleHeaders = new Set<SpoolEntry>();
   private renames = 0;
+  /** Batches numbered up to this were left on disk by a run that did not stop cleanly (-1: none). */
+  private replayThrough = -1;
 
   private constructor(
     readonly dir: string,
@@ -108,8 +110,18 @@ export class Spool {
     const marker = join(dir, CLEAN_MARKER);
     const clean = await fsp.rm(marker).then(() => true, () => false);
     if (!clean) for (const e of spool.entries) (e as { positions: Record<string, Position> }).positions = {};
+    if (!clean) spool.replayThrough = spool.seq - 1;
     if (spool.entries.length > 0) log.info('Spooled batches from a previous run will be delivered first.', { batches: spool.entries.length, bytes: spool.diskBytesValue, clean_stop: clean });
     return spool;
+  }
+
+  /**
+   * Whether batches a crashed run left on disk are still queued: they may
+   * bring back lines that run held aside (it was killed before their batch
+   * left the queue), HeldLines.giveUp.
+   */
+  get replaying(): boolean {
+    return this.entries.some((e) => e.seq <= this.replayThrough);
   }
 
   setOptions(options: SpoolOptions): void {

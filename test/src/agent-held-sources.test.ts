@@ -1,0 +1,131 @@
+/**
+ * Which source held lines are counted under (events_shipped_total when the
+ * server takes them, held_expired_events_total when given up), for held
+ * files a user has after an upgrade or a rename:
+ * - written by the previous agent, which recorded no sources in them
+ *   (`"sources":{}`) and no `held_through` in its checkpoint: counted under
+ *   the source that reads their file (before, not counted as shipped at
+ *   all, and given up without a source label);
+ * - held by a source the user renamed since: counted under its new name in
+ *   every later run (before, under the old name once the run that adopted
+ *   the rename was over, unless that run had sent them and written their
+ *   file again).
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { after, test } from 'node:test';
+import { freePort, removeDir, startAgent, startServer, stopAll, tempDir, waitFor, type AgentHandle } from './harness.js';
+import { agentYaml } from './agent-support.js';
+import { startWithDamagedDay } from './damaged-day.js';
+
+after(stopAll);
+
+function line(seq: number, at: number, run: string): string {
+  return JSON.stringify({ '@timestamp': new Date(at).toISOString(), level: 'info', message: `${run} seq=${seq}`, run, seq });
+}
+
+async function metricsText(metricsUrl: string): Promise<string> {
+  return (await fetch(`${metricsUrl}/metrics`)).text();
+}
+
+async function metric(metricsUrl: string, name: string, labels = ''): Promise<number> {
+  const m = new RegExp(`^logship_agent_${name}${labels.replace(/[{}()]/g, '\\$&')} (\\d+)$`, 'm').exec(await metricsText(metricsUrl));
+  return m ? Number(m[1]) : 0;
+}
+
+interface Agent {
+  yaml: (name: string, extra?: string, serverUrl?: string) => string;
+  dir: string;
+  metrics: string;
+  start: (yaml: string) => Promise<AgentHandle>;
+}
+
+async function agentOf(root: string, server: string, name: string, file: string): Promise<Agent> {
+  const port = await freePort();
+  const dir = join(root, `agent-${name}`);
+  return {
+    dir,
+    metrics: `http://127.0.0.1:${port}`,
+    yaml: (source, extra = '', serverUrl = server) => agentYaml({ server: serverUrl, dataDir: dir, include: [file], logLevel: 'info', source: source ? `    name: ${source}` : '', extra: `metrics: { listen: 127.0.0.1:${port} }\n${extra}` }),
+    start: (yaml) => startAgent(yaml, join(root, `${name}.yaml`)),
+  };
+}
+
+/**
+ * The agent's held file and checkpoint as the previous agent wrote them: a
+ * header without the held lines' sources (`{}`: that agent counted them
+ * with their batch), and a checkpoint without `held_through`.
+ */
+function asPreviousAgentWroteThem(dir: string, ageMs = 0): void {
+  const spool = join(dir, 'spool');
+  const [name, ...more] = readdirSync(spool).filter((n) => n.endsWith('.held'));
+  assert.ok(name !== undefined && more.length === 0);
+  const data = readFileSync(join(spool, name));
+  const nl = data.indexOf(10);
+  const header = JSON.parse(data.subarray(0, nl).toString('utf8')) as { count: number; positions: unknown; since_ms: number };
+  const body = gzipSync(gunzipSync(data.subarray(nl + 1)));
+  const old = { v: 1, count: header.count, positions: header.positions, sources: {}, since_ms: header.since_ms - ageMs };
+  writeFileSync(join(spool, name), Buffer.concat([Buffer.from(JSON.stringify(old) + '\n'), body]));
+  const checkpoint = JSON.parse(readFileSync(join(dir, 'checkpoints.json'), 'utf8')) as Record<string, unknown>;
+  delete checkpoint.held_through;
+  writeFileSync(join(dir, 'checkpoints.json'), JSON.stringify(checkpoint));
+}
+
+test('held lines of the previous agent and of a renamed source are counted under the source that reads their file now', { timeout: 300_000 }, async () => {
+  const root = await tempDir('logship-held-sources-');
+  try {
+    const day = await startWithDamagedDay(root);
+    const { port, dataDir, yesterdayNoon, damaged } = day;
+    let server = day.server;
+    const at = (seq: number): number => (seq % 2 === 0 ? Date.now() - 60_000 + seq : yesterdayNoon + 3_600_000 + seq);
+    const logs = join(root, 'logs');
+    mkdirSync(logs);
+    const files = ['taken', 'expired', 'renamed'].map((run) => {
+      const file = join(logs, `${run}.log`);
+      writeFileSync(file, Array.from({ length: 10 }, (_, seq) => line(seq, at(seq), run)).join('\n') + '\n');
+      return file;
+    });
+    const taken = await agentOf(root, server.url, 'taken', files[0]!);
+    const expired = await agentOf(root, server.url, 'expired', files[1]!);
+    const renamed = await agentOf(root, server.url, 'renamed', files[2]!);
+
+    // Each agent holds the damaged day's five lines and stops.
+    for (const [a, yaml] of [[taken, taken.yaml('')], [expired, expired.yaml('')], [renamed, renamed.yaml('app')]] as const) {
+      const agent = await a.start(yaml);
+      await waitFor(async () => (await metric(a.metrics, 'lines_held')) === 5, { timeoutMs: 60_000, what: 'five lines held' });
+      assert.equal(await agent.stop('SIGTERM'), 0);
+    }
+
+    // The user renames the source `app` to `web`: the run that adopts it (while the server
+    // cannot be reached, so that the held file is not sent and written again), and a later one.
+    const nobody = `http://127.0.0.1:${await freePort()}`;
+    const agent = await renamed.start(renamed.yaml('web', '', nobody));
+    await waitFor(() => agent.output().includes('A source was renamed'), { timeoutMs: 30_000, what: 'the rename adopted' });
+    assert.equal(await agent.stop('SIGTERM'), 0);
+    const renamedAgent = await renamed.start(renamed.yaml('web'));
+
+    // Upgraded over the previous agent's files.
+    asPreviousAgentWroteThem(taken.dir);
+    asPreviousAgentWroteThem(expired.dir, 7_200_000);
+    const takenAgent = await taken.start(taken.yaml(''));
+    const expiredAgent = await expired.start(expired.yaml('', 'spool: { max_held_age_s: 3600 }'));
+    await waitFor(async () => (await metric(expired.metrics, 'lines_held')) === 0, { timeoutMs: 60_000, what: 'the old held lines given up' });
+    assert.equal(await metric(expired.metrics, 'held_expired_events_total', '{source="file-0"}'), 5, await metricsText(expired.metrics));
+    assert.doesNotMatch(await metricsText(expired.metrics), /^logship_agent_held_expired_events_total [1-9]/m, 'none without a source');
+
+    // The operator's fix: the held lines are taken.
+    assert.equal(await server.stop('SIGTERM'), 0);
+    renameSync(damaged, `${damaged}.damaged`);
+    server = await startServer({ dataDir, port });
+    await waitFor(async () => (await metric(taken.metrics, 'lines_held')) === 0 && (await metric(renamed.metrics, 'lines_held')) === 0, { timeoutMs: 60_000, what: 'the held lines taken' });
+    assert.equal(await metric(taken.metrics, 'events_shipped_total', '{source="file-0"}'), 5, await metricsText(taken.metrics));
+    assert.equal(await metric(renamed.metrics, 'events_shipped_total', '{source="web"}'), 5, await metricsText(renamed.metrics));
+    assert.equal(await metric(renamed.metrics, 'events_shipped_total', '{source="app"}'), 0, 'not under the old name');
+    for (const a of [takenAgent, expiredAgent, renamedAgent]) assert.equal(await a.stop('SIGTERM'), 0);
+  } finally {
+    await stopAll();
+    await removeDir(root);
+  }
+});
