@@ -12,8 +12,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
+import { countRecent, numberedBatch, postBatch } from './disk-batches.js';
 import { mountTmpfs, resizeTmpfs, unmountTmpfs } from './tmpfs.js';
 import { removeDir, startServer, stopAll, tempDir, waitFor } from './harness.js';
 
@@ -22,37 +22,10 @@ const BATCH = 2000;
 
 /** Batch `b`: BATCH events numbered b*BATCH…, an hour ago, each line different (so compression does not make the disk last). */
 function batchBody(b: number, base: number): Buffer {
-  const lines: string[] = [];
-  for (let i = 0; i < BATCH; i++) {
-    const n = b * BATCH + i;
+  return numberedBatch(b, BATCH, (n) => {
     const noise = (n * 2654435761 >>> 0).toString(36) + (n * 40503 >>> 0).toString(16);
-    lines.push(JSON.stringify({ time: new Date(base + n).toISOString(), level: 'info', msg: `fulldisk event ${n} ${noise}`, n }));
-  }
-  return gzipSync(lines.join('\n') + '\n');
-}
-
-interface Answer {
-  status: number;
-  retryAfter: string | null;
-  body: { stored?: number; duplicates?: number; error?: { code: string; message: string } };
-}
-
-async function post(url: string, body: Buffer): Promise<Answer> {
-  const res = await fetch(`${url}/api/v1/ingest`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' },
-    body,
+    return { time: new Date(base + n).toISOString(), level: 'info', msg: `fulldisk event ${n} ${noise}`, n };
   });
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as Answer['body'] };
-}
-
-/** Events the store holds in the last 3 hours, counted exactly (a day's histogram, not the search total capped at 10,000). */
-async function countAll(url: string): Promise<number> {
-  const params = new URLSearchParams({ q: '*', from: 'now-3h', to: 'now+1h', type: 'date_histogram', interval: '1d' });
-  const res = await fetch(`${url}/api/v1/aggregate?${params}`);
-  const body = (await res.json()) as { buckets: { count: number }[] };
-  assert.equal(res.status, 200, JSON.stringify(body));
-  return body.buckets.reduce((s, b) => s + b.count, 0);
 }
 
 for (const format of ['blocks', 'rows'] as const) describe(`server: a full data disk (store format ${format})`, () => {
@@ -85,7 +58,7 @@ for (const format of ['blocks', 'rows'] as const) describe(`server: a full data 
     const refused: number[] = [];
     for (let b = 0; b < 400 && refused.length < 5; b++) {
       bodies[b] = batchBody(b, base);
-      const a = await post(server.url, bodies[b]!);
+      const a = await postBatch(server.url, bodies[b]!);
       if (a.status === 200) {
         assert.equal(a.body.stored, BATCH, `batch ${b}: ${JSON.stringify(a.body)}`);
         acked.add(b);
@@ -107,30 +80,30 @@ for (const format of ['blocks', 'rows'] as const) describe(`server: a full data 
     const readyBody = await ready.text();
     assert.equal(ready.status, 503, readyBody);
     assert.match(readyBody, /ENOSPC|full/, readyBody);
-    assert.equal(await countAll(server.url), acked.size * BATCH);
+    assert.equal(await countRecent(server.url), acked.size * BATCH);
 
     // Space freed: the same server recovers without a restart.
     resizeTmpfs(small, '256m');
     await waitFor(async () => (await fetch(`${server.url}/health/ready`)).status === 200, { timeoutMs: 30_000, what: 'ready once space is freed' });
     for (const b of refused) {
-      const a = await post(server.url, bodies[b]!);
+      const a = await postBatch(server.url, bodies[b]!);
       assert.equal(a.status, 200, `retry of batch ${b}: ${JSON.stringify(a.body)}`);
       assert.equal(a.body.stored, BATCH);
       acked.add(b);
     }
     const total = acked.size * BATCH;
-    assert.equal(await countAll(server.url), total);
+    assert.equal(await countRecent(server.url), total);
 
     // SIGKILL, restart: every batch sent again is all duplicates (nothing lost), and the count is the total (nothing twice).
     assert.equal(await server.stop('SIGKILL'), 'SIGKILL');
     server = await startServer({ dataDir, configYaml, port: server.port });
-    assert.equal(await countAll(server.url), total);
+    assert.equal(await countRecent(server.url), total);
     for (const b of acked) {
-      const a = await post(server.url, bodies[b]!);
+      const a = await postBatch(server.url, bodies[b]!);
       assert.equal(a.status, 200);
       assert.deepEqual([a.body.stored, a.body.duplicates], [0, BATCH], `batch ${b} again after the restart`);
     }
-    assert.equal(await countAll(server.url), total);
+    assert.equal(await countRecent(server.url), total);
     assert.equal(await server.stop('SIGTERM'), 0, server.output());
   });
 });

@@ -13,8 +13,8 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
+import { countRecent, numberedBatch, postBatch } from './disk-batches.js';
 import { failExt4, mountExt4Image, repairExt4, unmountExt4, type Ext4Image } from './ext4-image.js';
 import { removeDir, startServer, stopAll, tempDir } from './harness.js';
 
@@ -23,36 +23,7 @@ const BATCHES = 40;
 
 /** Batch `b`: BATCH events numbered b*BATCH…, an hour ago. */
 function batchBody(b: number, base: number): Buffer {
-  const lines: string[] = [];
-  for (let i = 0; i < BATCH; i++) {
-    const n = b * BATCH + i;
-    lines.push(JSON.stringify({ time: new Date(base + n).toISOString(), level: n % 7 === 0 ? 'error' : 'info', msg: `read-only event ${n}`, n }));
-  }
-  return gzipSync(lines.join('\n') + '\n');
-}
-
-interface Answer {
-  status: number;
-  retryAfter: string | null;
-  body: { stored?: number; duplicates?: number; error?: { code: string; message: string } };
-}
-
-async function post(url: string, body: Buffer): Promise<Answer> {
-  const res = await fetch(`${url}/api/v1/ingest`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' },
-    body,
-  });
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as Answer['body'] };
-}
-
-/** Events the store holds in the last 3 hours, counted exactly. */
-async function countAll(url: string): Promise<number> {
-  const params = new URLSearchParams({ q: '*', from: 'now-3h', to: 'now+1h', type: 'date_histogram', interval: '1d' });
-  const res = await fetch(`${url}/api/v1/aggregate?${params}`);
-  const body = (await res.json()) as { buckets: { count: number }[] };
-  assert.equal(res.status, 200, JSON.stringify(body));
-  return body.buckets.reduce((s, b) => s + b.count, 0);
+  return numberedBatch(b, BATCH, (n) => ({ time: new Date(base + n).toISOString(), level: n % 7 === 0 ? 'error' : 'info', msg: `read-only event ${n}`, n }));
 }
 
 for (const format of ['blocks', 'rows'] as const) describe(`server: the data disk turns read-only (store format ${format})`, () => {
@@ -83,7 +54,7 @@ for (const format of ['blocks', 'rows'] as const) describe(`server: the data dis
     // Half the batches while the disk is writable: small fresh blocks a merge would take.
     const acked = new Set<number>();
     for (let b = 0; b < BATCHES / 2; b++) {
-      const a = await post(server.url, bodies[b]!);
+      const a = await postBatch(server.url, bodies[b]!);
       assert.equal(a.status, 200, `batch ${b}: ${JSON.stringify(a.body)}`);
       acked.add(b);
     }
@@ -91,7 +62,7 @@ for (const format of ['blocks', 'rows'] as const) describe(`server: the data dis
     failExt4(mounted);
     const refused: number[] = [];
     for (let b = BATCHES / 2; b < BATCHES; b++) {
-      const a = await post(server.url, bodies[b]!);
+      const a = await postBatch(server.url, bodies[b]!);
       assert.equal(a.status, 503, `batch ${b}: ${JSON.stringify(a.body)}`);
       assert.equal(a.body.error?.code, 'LS_INGEST_STORE_UNAVAILABLE', JSON.stringify(a.body));
       // SQLite says "disk I/O error"; the sender and the log also read why.
@@ -103,7 +74,7 @@ for (const format of ['blocks', 'rows'] as const) describe(`server: the data dis
     const readyBody = await ready.text();
     assert.equal(ready.status, 503, readyBody);
     assert.match(readyBody, /read-only|readonly|EROFS/i, readyBody);
-    assert.equal(await countAll(server.url), acked.size * BATCH);
+    assert.equal(await countRecent(server.url), acked.size * BATCH);
     const search = await fetch(`${server.url}/api/v1/search?${new URLSearchParams({ q: 'level:error', from: 'now-3h', to: 'now+1h', limit: '5' })}`);
     assert.equal(search.status, 200, await search.clone().text());
     assert.equal(server.proc.exitCode ?? server.proc.signalCode, null, `the server is still running:\n${server.output()}`);
@@ -114,18 +85,18 @@ for (const format of ['blocks', 'rows'] as const) describe(`server: the data dis
     repairExt4(mounted);
     server = await startServer({ dataDir, configYaml, port: server.port });
     const total = acked.size * BATCH;
-    assert.equal(await countAll(server.url), total);
+    assert.equal(await countRecent(server.url), total);
     for (const b of acked) {
-      const a = await post(server.url, bodies[b]!);
+      const a = await postBatch(server.url, bodies[b]!);
       assert.equal(a.status, 200, JSON.stringify(a.body));
       assert.deepEqual([a.body.stored, a.body.duplicates], [0, BATCH], `batch ${b} again after the repair`);
     }
     for (const b of refused) {
-      const a = await post(server.url, bodies[b]!);
+      const a = await postBatch(server.url, bodies[b]!);
       assert.equal(a.status, 200, `retry of batch ${b}: ${JSON.stringify(a.body)}`);
       assert.equal(a.body.stored, BATCH);
     }
-    assert.equal(await countAll(server.url), BATCHES * BATCH);
+    assert.equal(await countRecent(server.url), BATCHES * BATCH);
     assert.equal(await server.stop('SIGTERM'), 0, server.output());
   });
 });

@@ -39,14 +39,19 @@ describe('search page: histogram hover and click (Chromium)', { skip: !HAVE_CHRO
     },
   }, (s) => ({ srv, page, problems } = s));
 
-  test('hover shows the bar\'s time and counts; a click narrows the range to that bar', async () => {
-    const isoFrom = new Date(from).toISOString();
-    const isoTo = new Date(to).toISOString();
+  /** The page on every event from `isoFrom` to `isoTo`, once its histogram has drawn them all: the chart's box. */
+  async function openRange(isoFrom: string, isoTo: string): Promise<{ x: number; y: number; width: number; height: number }> {
     await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: isoFrom, to: isoTo, tz: 'utc' })}`);
     const total = await apiTotal(srv, '', isoFrom, isoTo);
     await waitForTotal(page, total);
     await page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === '${total}'`);
-    const box = (await page.locator('.histogram .u-over').boundingBox())!;
+    return (await page.locator('.histogram .u-over').boundingBox())!;
+  }
+
+  test('hover shows the bar\'s time and counts; a click narrows the range to that bar', async () => {
+    const isoFrom = new Date(from).toISOString();
+    const isoTo = new Date(to).toISOString();
+    const box = await openRange(isoFrom, isoTo);
     // The x scale runs from the first bucket's start to the last one's end;
     // `to` is on a bucket start, so it is the last bucket.
     const end = to + INTERVAL;
@@ -73,11 +78,7 @@ describe('search page: histogram hover and click (Chromium)', { skip: !HAVE_CHRO
     const start = from + 12_000;
     const isoFrom = new Date(start).toISOString();
     const isoTo = new Date(to).toISOString();
-    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: isoFrom, to: isoTo, tz: 'utc' })}`);
-    const total = await apiTotal(srv, '', isoFrom, isoTo);
-    await waitForTotal(page, total);
-    await page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === '${total}'`);
-    const box = (await page.locator('.histogram .u-over').boundingBox())!;
+    const box = await openRange(isoFrom, isoTo);
     const first = from + INTERVAL;
     const end = to + INTERVAL;
     // The first bar's one event, at from + 15 s.
@@ -92,11 +93,7 @@ describe('search page: histogram hover and click (Chromium)', { skip: !HAVE_CHRO
   test('the first bar of the widest range (year 0000, its bucket from year -31) narrows to a range the API takes', async () => {
     const isoFrom = '0000-01-01T00:00:00.000Z';
     const isoTo = '9999-12-31T23:59:59.999Z';
-    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: isoFrom, to: isoTo, tz: 'utc' })}`);
-    const total = await apiTotal(srv, '', isoFrom, isoTo);
-    await waitForTotal(page, total);
-    await page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === '${total}'`);
-    const box = (await page.locator('.histogram .u-over').boundingBox())!;
+    const box = await openRange(isoFrom, isoTo);
     await page.mouse.click(box.x + 2, box.y + box.height / 2);
     await page.waitForFunction(`new URL(location.href).searchParams.get('to') !== ${JSON.stringify(isoTo)}`, undefined, { timeout: 5_000 });
     assert.equal(urlParams(page).get('from'), isoFrom);
