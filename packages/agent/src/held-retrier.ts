@@ -1,53 +1,43 @@
 import { agentError } from './errors.js';
 import type { HeldBatch, HeldLines } from './held-lines.js';
 import { UNKNOWN_SOURCE } from './held-sources.js';
+import { IngestSender } from './ingest-sender.js';
 import type { Logger } from './log.js';
 import { M, type Metrics } from './metrics.js';
-import { openConnections, postBatch, retryableLines, type Connections, type ServerOptions } from './shipper.js';
-import { readTlsOptions } from './tls-options.js';
+import { retryableLines, type ServerOptions } from './post-batch.js';
 
 /**
- * Sends held lines (held-lines.ts) again, with backoff, beside the shipper's queue and on a connection of its own, so
- * that a day the server cannot store for hours costs retries, not shipping.
+ * Sends held lines (held-lines.ts) again, with backoff, beside the shipper's queue and on a connection of its own
+ * (ingest-sender.ts), so that a day the server cannot store for hours costs retries, not shipping.
  * A held batch leaves when ingest takes it (its positions then move), when
  * ingest refuses it permanently (as the shipper drops such a batch), or
  * shrinks to the lines ingest still answers `retryable`.
  */
 export class HeldRetrier {
-  private readonly abort = new AbortController();
-  private loop: Promise<void> | null = null;
-  private connections: Connections;
+  private readonly sender: IngestSender;
 
   constructor(
-    private server: ServerOptions,
+    server: ServerOptions,
     private readonly held: HeldLines,
     private readonly metrics: Metrics,
     private readonly log: Logger,
   ) {
-    this.connections = openConnections(readTlsOptions(server.tls));
+    this.sender = new IngestSender(server, (signal) => this.run(signal), metrics, log);
   }
 
   reconfigure(server: ServerOptions): void {
-    this.server = server;
-    const old = this.connections;
-    this.connections = openConnections(readTlsOptions(server.tls));
-    old.http.destroy();
-    old.https.destroy();
+    this.sender.reconfigure(server);
   }
 
   start(): void {
-    this.loop ??= this.run();
+    this.sender.start();
   }
 
-  async stop(): Promise<void> {
-    this.abort.abort();
-    await this.loop;
-    this.connections.http.destroy();
-    this.connections.https.destroy();
+  stop(): Promise<void> {
+    return this.sender.stop();
   }
 
-  private async run(): Promise<void> {
-    const signal = this.abort.signal;
+  private async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       await this.dropExpired();
       const next = this.held.next();
@@ -58,19 +48,19 @@ export class HeldRetrier {
       }
       const b = next.batch;
       const body = await this.held.body(b);
-      const outcome = await postBatch(this.server, body, signal, this.connections);
-      if (signal.aborted && outcome.kind === 'retry') break;
+      const outcome = await this.sender.post(body);
+      if (!outcome) break;
       if (outcome.kind === 'retry' || (outcome.kind === 'rejected' && outcome.status === 413)) {
         // A day that is still damaged answers 503 to a batch of only its lines (docs/WIRE.md).
+        // Not the shipper's backoff and outage report: this is the usual answer while the day
+        // stays damaged, and the queue says when ingest is unreachable; one backoff for all
+        // held batches (HeldLines.defer) keeps thousands of them to one request per backoff.
         const delay = this.held.defer(b, outcome.kind === 'retry' ? outcome.retryAfterMs : undefined);
         this.log.debug('Held lines were not taken yet; they are sent again later.', { lines: b.count, retry_in_ms: delay, reason: outcome.reason });
         continue;
       }
       if (outcome.kind === 'rejected') {
-        const e = agentError('LS_AGENT_INGEST_REJECTED', b.count, outcome.status, outcome.reason);
-        this.log.error(e.message, { code: e.code });
-        this.metrics.inc(...M.batchesRejected);
-        this.metrics.inc(...M.eventsRejected, {}, b.count);
+        this.sender.reportRejected(b.count, outcome);
         this.held.progressed(b);
         await this.held.remove(b);
         continue;

@@ -1,16 +1,17 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
-import { Backoff, parseRetryAfter, sleep } from './backoff.js';
+import { Backoff, sleep } from './backoff.js';
 import { agentError } from './errors.js';
 import type { HeldLines } from './held-lines.js';
+import { IngestSender } from './ingest-sender.js';
 import { lineSources, sourcesLess } from './line-sources.js';
 import type { Logger } from './log.js';
 import { M, type Metrics } from './metrics.js';
+import { retryableLines, type IngestAnswer, type ServerOptions } from './post-batch.js';
 import type { Spool, SpoolEntry } from './spool.js';
-import type { ServerTlsConfig } from './config.js';
-import { isTlsVerifyError, readTlsOptions, type TlsAgentOptions } from './tls-options.js';
+
+const gzip = promisify(gzipCb);
+const gunzip = promisify(gunzipCb);
 
 /**
  * Delivers spooled batches to ingest one at a time, oldest first, so that
@@ -30,137 +31,16 @@ import { isTlsVerifyError, readTlsOptions, type TlsAgentOptions } from './tls-op
  *   later batch, so the batch is logged loudly (with the answer), counted,
  *   and dropped; its positions are checkpointed.
  */
-export interface ServerOptions {
-  url: string;
-  token?: string;
-  timeout_ms: number;
-  tls?: ServerTlsConfig;
-}
-
-export interface IngestAnswer {
-  stored?: number;
-  duplicates?: number;
-  expired?: number;
-  /** `retryable`: the line was not stored for now (its day's partition on the server cannot take writes); sent again, unlike the others. */
-  errors?: Array<{ line?: number; reason?: string; code?: string; retryable?: boolean }>;
-}
-
-export type Outcome =
-  | { kind: 'delivered'; answer: IngestAnswer }
-  | { kind: 'retry'; reason: string; retryAfterMs?: number; tlsVerify?: boolean }
-  | { kind: 'rejected'; status: number; reason: string };
-
-const RETRYABLE = new Set([401, 403, 404, 408, 429]);
-const gzip = promisify(gzipCb);
-const gunzip = promisify(gunzipCb);
-
-/**
- * Keep-alive connections to ingest, one socket per origin: batches go out
- * one at a time. Idle sockets are unref'd by node and do not keep the
- * process alive.
- */
-export interface Connections {
-  readonly http: HttpAgent;
-  readonly https: HttpsAgent;
-}
-
-export function openConnections(tls: TlsAgentOptions = {}): Connections {
-  return {
-    http: new HttpAgent({ keepAlive: true, maxSockets: 1 }),
-    https: new HttpsAgent({ keepAlive: true, maxSockets: 1, ...tls }),
-  };
-}
-
-/**
- * POSTs one gzipped batch with node:http(s), not global fetch: undici's
- * fetch allocates headers, WHATWG streams and promises per request that
- * live as long as the request, so at a few hundred batches a second they
- * were promoted out of the young generation (~60 KiB per batch) and the old
- * generation grew by ~15 MiB between full GCs (docs/AGENT.md, "Performance").
- */
-export function postBatch(server: ServerOptions, body: Buffer, signal?: AbortSignal, connections?: Connections): Promise<Outcome> {
-  const url = new URL(`${server.url}/api/v1/ingest`);
-  const tls = url.protocol === 'https:';
-  const headers: Record<string, string | number> = {
-    'content-type': 'application/x-ndjson',
-    'content-encoding': 'gzip',
-    'content-length': body.length,
-    // Lines ingest cannot store for now come back marked retryable in a 200
-    // (keepRetryable sends them again); without this, the whole batch is a 503.
-    'x-logship-partial': 'retryable',
-  };
-  if (server.token) headers.authorization = `Bearer ${server.token}`;
-  return new Promise<Outcome>((resolve) => {
-    let settled = false;
-    const finish = (outcome: Outcome): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onStop);
-      resolve(outcome);
-    };
-    // Without kept-alive connections (one-off posts) the TLS options go on the request itself.
-    const options = {
-      method: 'POST',
-      headers,
-      ...(connections ? { agent: tls ? connections.https : connections.http } : tls ? readTlsOptions(server.tls) : {}),
-    };
-    const req = (tls ? httpsRequest : httpRequest)(url, options, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', (err: NodeJS.ErrnoException) => finish({ kind: 'retry', reason: err.code ?? err.message }));
-      res.on('end', () => finish(classify(res, Buffer.concat(chunks).toString('utf8'))));
-      // A connection lost mid-answer: 'close' without 'end' (after 'end' it changes nothing).
-      res.on('close', () => finish({ kind: 'retry', reason: 'the connection closed before the answer was complete' }));
-    });
-    // Stopping or the timeout ends the request (and its response) with an error.
-    const fail = (reason: string): void => {
-      finish({ kind: 'retry', reason });
-      req.destroy();
-    };
-    const onStop = (): void => fail('stopping');
-    // The listener is removed when the request ends: the stop signal lives
-    // as long as the agent and must not collect one listener per request.
-    signal?.addEventListener('abort', onStop, { once: true });
-    const timer = setTimeout(() => fail(`timed out after ${server.timeout_ms} ms`), server.timeout_ms);
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      if (isTlsVerifyError(err.code)) finish({ kind: 'retry', reason: `${err.code}: ${err.message}`, tlsVerify: true });
-      else finish({ kind: 'retry', reason: err.code ?? err.message });
-    });
-    if (signal?.aborted) fail('stopping');
-    else req.end(body);
-  });
-}
-
-function classify(res: IncomingMessage, text: string): Outcome {
-  const status = res.statusCode ?? 0;
-  if (status >= 200 && status < 300) {
-    try {
-      return { kind: 'delivered', answer: JSON.parse(text) as IngestAnswer };
-    } catch {
-      return { kind: 'delivered', answer: {} };
-    }
-  }
-  const header = res.headers['retry-after'];
-  const retryAfterMs = parseRetryAfter(header ?? null);
-  if (RETRYABLE.has(status) || status >= 500) {
-    return { kind: 'retry', reason: `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
-  }
-  return { kind: 'rejected', status, reason: text.slice(0, 500) };
-}
-
 export class Shipper {
-  private readonly abort = new AbortController();
-  private loop: Promise<void> | null = null;
+  private readonly sender: IngestSender;
   private backoff: Backoff;
-  private connections: Connections;
   /** When the current run of failed attempts began (null while ingest answers). */
   failingSinceMs: number | null = null;
   /** Batches at the head made of retryable lines that could not be held aside (keepRetryable). */
   private readonly waitingRetryable = new WeakSet<SpoolEntry>();
 
   constructor(
-    private server: ServerOptions,
+    server: ServerOptions,
     retry: { initial_backoff_ms: number; max_backoff_ms: number },
     private readonly spool: Spool,
     /** `held`: the number of the held file of the batch's lines ingest will take later, if one was written for it. */
@@ -170,42 +50,33 @@ export class Shipper {
     private readonly held: HeldLines,
   ) {
     this.backoff = new Backoff(retry.initial_backoff_ms, retry.max_backoff_ms);
-    this.connections = this.connect();
+    this.warnIfInsecure(server);
+    this.sender = new IngestSender(server, (signal) => this.run(signal), metrics, log);
   }
 
   reconfigure(server: ServerOptions, retry: { initial_backoff_ms: number; max_backoff_ms: number }): void {
-    this.server = server;
     this.backoff = new Backoff(retry.initial_backoff_ms, retry.max_backoff_ms);
-    // The TLS files may have been rotated: new connections read them again. A
-    // batch in flight on an old socket fails and is retried (ingest dedupes).
-    const old = this.connections;
-    this.connections = this.connect();
-    old.http.destroy();
-    old.https.destroy();
+    this.warnIfInsecure(server);
+    this.sender.reconfigure(server);
   }
 
-  private connect(): Connections {
-    const tls = this.server.tls;
-    if (tls?.insecure_skip_verify) {
-      this.log.warn('server.tls.insecure_skip_verify is on: the server\'s certificate is not verified, so anyone in the path can read and change what is shipped.', { url: this.server.url });
+  /** Here, not in IngestSender: the held lines' retrier uses the same server settings, and one warning is enough. */
+  private warnIfInsecure(server: ServerOptions): void {
+    if (server.tls?.insecure_skip_verify) {
+      this.log.warn('server.tls.insecure_skip_verify is on: the server\'s certificate is not verified, so anyone in the path can read and change what is shipped.', { url: server.url });
     }
-    return openConnections(readTlsOptions(tls));
   }
 
   start(): void {
-    this.loop ??= this.run();
+    this.sender.start();
   }
 
   /** Stops after the current attempt; a batch in flight stays queued. */
-  async stop(): Promise<void> {
-    this.abort.abort();
-    await this.loop;
-    this.connections.http.destroy();
-    this.connections.https.destroy();
+  stop(): Promise<void> {
+    return this.sender.stop();
   }
 
-  private async run(): Promise<void> {
-    const signal = this.abort.signal;
+  private async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       const entry = await this.spool.head(signal);
       if (!entry) break;
@@ -217,14 +88,17 @@ export class Shipper {
         continue;
       }
       const body = await this.spool.body(entry);
-      const outcome = await postBatch(this.server, body, signal, this.connections);
-      if (signal.aborted && outcome.kind === 'retry') break;
+      const outcome = await this.sender.post(body);
+      if (!outcome) break;
       if (outcome.kind === 'retry' && this.waitingRetryable.has(entry) && (await this.hold(entry, body))) {
         // Lines that waited at the head for want of room to hold them (a
         // still-damaged day answers 503 to a batch of only its lines): there is room now.
         continue;
       }
       if (outcome.kind === 'retry') {
+        // Unlike the held lines' retrier (held-retrier.ts), a failed attempt here
+        // holds up every later batch: this is the outage that /health, the
+        // metrics and the log report, with a backoff of the queue's own.
         this.failingSinceMs ??= Date.now();
         this.metrics.inc(...M.batchesRetried);
         const delay = this.backoff.next(outcome.retryAfterMs);
@@ -270,10 +144,7 @@ export class Shipper {
         continue;
       }
       if (outcome.kind === 'rejected') {
-        const e = agentError('LS_AGENT_INGEST_REJECTED', entry.count, outcome.status, outcome.reason);
-        this.log.error(e.message, { code: e.code });
-        this.metrics.inc(...M.batchesRejected);
-        this.metrics.inc(...M.eventsRejected, {}, entry.count);
+        this.sender.reportRejected(entry.count, outcome);
       } else {
         const errors = (outcome.answer.errors ?? []).filter((e) => retryable === 'none' || e.retryable !== true);
         if (errors.length > 0) {
@@ -338,15 +209,3 @@ export class Shipper {
   }
 }
 
-/**
- * The lines of `body` ingest answered `retryable` (in order), how many
- * other lines it refused (permanently), and the first retryable reason.
- */
-export async function retryableLines(body: Buffer, answer: IngestAnswer): Promise<{ kept: string[]; refused: number; reason: string }> {
-  const errors = answer.errors ?? [];
-  const again = errors.filter((e) => e.retryable === true && Number.isInteger(e.line));
-  if (again.length === 0) return { kept: [], refused: errors.length, reason: '' };
-  const lines = (await gunzip(body)).toString('utf8').split('\n');
-  const kept = again.map((e) => lines[e.line! - 1]).filter((l): l is string => l !== undefined && l.length > 0);
-  return { kept, refused: errors.length - again.length, reason: again[0]!.reason ?? again[0]!.code ?? 'retryable' };
-}

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { openConnections, postBatch } from './shipper.js';
+import { openConnections, postBatch } from './post-batch.js';
 
 async function serve(handler: (req: IncomingMessage, body: Buffer, res: ServerResponse) => void): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
