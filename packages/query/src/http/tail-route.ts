@@ -37,7 +37,7 @@ export interface TailRouteOptions {
   /** The text fields live events are matched with (the store's list). */
   textFields?: readonly string[];
   heartbeatMs: number;
-  /** Events still queued for a client from earlier commits, past which it is cut off as too slow (one commit is taken whole). */
+  /** Events still queued for a client from earlier commits, past which it is cut off as too slow (one commit is taken whole, and what came during its replay). */
   maxQueue: number;
   maxStreams: number;
   /** How long one stream lasts before the server ends it (`event: end`); 0: no limit. */
@@ -52,6 +52,16 @@ interface TailParams {
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Pages of a replay, and events in each: a replay sends at most their product. */
+const REPLAY_PAGES = 100;
+const REPLAY_PAGE_SIZE = 1000;
+/**
+ * Live events that may queue while a replay runs, none of which the reader
+ * can take yet: as many as the replay itself may send. Past that (a store
+ * far slower than ingest) the reader is cut off, so memory stays bounded.
+ */
+const MAX_QUEUED_DURING_REPLAY = REPLAY_PAGES * REPLAY_PAGE_SIZE;
 
 function sseId(ev: LogEvent): string {
   return `${Date.parse(ev['@timestamp'])}|${ev['event.id']}`;
@@ -141,12 +151,19 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     let catchingUp = position !== null;
     let closed = false;
     let ending = false;
+    // The replay's ids, kept until the live events queued during it are
+    // sent (`backlog`, the queue's first ones): a commit the replay read
+    // too is not sent twice. Cleared as the replay ended, a socket full
+    // then left the rest of those to 'drain', which sent them again.
     const seen = new Set<string>();
+    let backlog = 0;
     const flush = () => {
       if (closed || catchingUp) return;
       while (head < queue.length) {
         const ev = queue[head++]!;
-        if (seen.size > 0 && seen.has(ev['event.id'])) continue;
+        const replayed = backlog > 0 && seen.has(ev['event.id']);
+        if (backlog > 0 && --backlog === 0) seen.clear();
+        if (replayed) continue;
         if (!send(ev)) break; // resume on 'drain'
       }
       if (head === queue.length) {
@@ -158,7 +175,11 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
       // Slow is what is still queued from before this commit: one commit of
       // more than maxQueue matching events (a shipper's large batch) is
       // taken whole, or every open tail was cut however fast its reader.
-      if (queue.length - head > opts.maxQueue) {
+      // What came while a replay ran is not counted either (the reader
+      // could take none of it): a reader resuming into a busy server was
+      // cut off as too slow by the commits of its own replay's time.
+      const waiting = queue.length - head - backlog;
+      if (waiting > (catchingUp ? MAX_QUEUED_DURING_REPLAY : opts.maxQueue)) {
         res.write(`event: error\ndata: ${JSON.stringify(apiErrors.tailTooSlow())}\n\n`);
         close();
         return;
@@ -228,9 +249,10 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
         req.log.warn({ err }, 'tail catch-up failed; continuing live');
       }
       catchingUp = false;
+      backlog = queue.length - head;
+      if (backlog === 0) seen.clear();
       if (ending) end(endReason);
       flush();
-      seen.clear();
     }
     return reply;
   });
@@ -247,9 +269,9 @@ async function catchUp(
 ): Promise<void> {
   let cursor: string | null = null;
   const now = opts.now();
-  for (let pages = 0; pages < 100 && !stopped(); pages++) {
+  for (let pages = 0; pages < REPLAY_PAGES && !stopped(); pages++) {
     const page: SearchResult = await opts.reader.search({
-      query, from: position.ts, to: now + TAIL_SKEW_MS, limit: 1000, sort: 'asc', cursor, now,
+      query, from: position.ts, to: now + TAIL_SKEW_MS, limit: REPLAY_PAGE_SIZE, sort: 'asc', cursor, now,
     });
     for (const ev of page.hits) {
       const ts = Date.parse(ev['@timestamp']);
