@@ -110,4 +110,26 @@ describe('search page: live when the server has no stream to spare (Chromium)', 
       for (const t of taken) t.abort();
     }
   });
+
+  // The page asked for a stream as it opened, before its search had run,
+  // then, the search started, gave that one up for one from the search's
+  // end: with one stream to spare, the second was refused while the server
+  // still counted the first (the relay passing the close on late).
+  test('a page opened live when the server has one stream to spare opens live at once', async () => {
+    const taken: TailReader[] = [];
+    for (let i = 0; i < 99; i++) taken.push(await openTail(srv.url, 'host:nothing'));
+    const relay = await startLateCloseProxy(srv.port);
+    try {
+      await page.goto(`${relay.url}/?${new URLSearchParams({ q: 'host:busy', from: 'now-15m', to: 'now', live: '1' })}`);
+      await page.locator('[data-live="open"]').waitFor({ timeout: 10_000 });
+      const before = Number(await page.locator('.total').getAttribute('data-total'));
+      await ingest(srv.url, [JSON.stringify({ '@timestamp': new Date().toISOString(), level: 'info', host: 'busy', message: 'live from the start' })]);
+      await waitForTotal(page, before + 1, 10_000);
+      assert.equal(await page.locator('.failure').count(), 0);
+    } finally {
+      relay.passCloses();
+      await relay.close();
+      for (const t of taken) t.abort();
+    }
+  });
 });

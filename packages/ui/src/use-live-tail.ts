@@ -57,7 +57,11 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
   const { arrived, searchSeq, handleFailure, execute, setResults, addArrived, absRange, failureShown, searchFailed, clearFailure } = search;
 
   useEffect(() => {
-    if (!state.live) return;
+    // Not before the page's first search has started: a stream asked for
+    // then was given up at once for one from the search's end, and with one
+    // stream to spare the server, not yet told of the first one's close,
+    // refused the second (503), live waiting for the Retry-After.
+    if (!state.live || searchSeq === 0) return;
     arrivals.current = [];
     outsideIds.current = new Set();
     setOutside(0);
