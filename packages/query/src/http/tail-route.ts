@@ -8,9 +8,12 @@
  *
  * Each event's SSE id is `<epoch ms>|<event.id>`. A client that reconnects
  * with `Last-Event-ID` (or `?after=`) first gets, from the store, what was
- * committed after that position in timestamp order, then the live stream.
- * Events that arrive late with an older timestamp than the position are not
- * replayed (the position is a time, not an ingest sequence).
+ * committed after that position in timestamp order (at most 100,000), then
+ * the live stream. The position is a time, not an ingest sequence: what was
+ * committed while the reader was away but stamped before its position (an
+ * event arriving late, or the rest of a commit the drop cut, live events
+ * going out in commit order) is not replayed; a position an `event: end`
+ * names leaves out nothing committed before it (the queue is sent first).
  *
  * A stream lasts at most maxDurationMs (server `search.tail_max_duration_s`,
  * as Loki's tail_max_duration): then it ends with `event: end`, whose `id`
