@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LogEvent } from '../event.js';
 import type { LogReader } from '../log-reader.js';
+import { parseTailPosition } from '../tail-position.js';
 import { MemoryLogReader } from '../testing/memory-log-reader.js';
 import { API_NOW, queryApiApp, sampleEvents } from '../testing/query-api-app.js';
 import type { LocalLiveFeed } from './live-feed.js';
@@ -56,9 +57,10 @@ test('a stream that reaches its maximum duration during the catch-up sends the w
   const logs = frames.slice(0, -1);
   assert.deepEqual(logs.map((f) => f.event), logs.map(() => 'log'));
   assert.deepEqual(logs.map((f) => (JSON.parse(f.data) as LogEvent)['event.id']), [...stored.map((e) => e['event.id']), 'late']);
-  const last = `${Date.parse(stored.at(-1)!['@timestamp'])}|c2499`;
-  assert.equal(end.id, last, 'the furthest event sent, not the late one sent after it');
-  assert.deepEqual(JSON.parse(end.data), { reason: 'max_duration', after: last, message: `the stream reached its maximum duration (0.001 s); reconnect after ${last} to go on` });
+  const endAt = parseTailPosition(end.id!);
+  assert.deepEqual([endAt.ts, endAt.id], [Date.parse(stored.at(-1)!['@timestamp']), 'c2499'], 'the furthest event sent, not the late one sent after it');
+  assert.deepEqual(endAt.mark, live.feed!.mark(), 'with the mark of the last commit: every one was sent');
+  assert.deepEqual(JSON.parse(end.data), { reason: 'max_duration', after: end.id, message: `the stream reached its maximum duration (0.001 s); reconnect after ${end.id} to go on` });
 });
 
 test('a reader cut off that takes nothing more loses its connection after the linger, not the server its buffers for ever', async () => {

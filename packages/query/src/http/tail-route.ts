@@ -6,14 +6,16 @@
  *                                                         heartbeat ─► `: keep-alive` every N s
  *                                       maxDurationMs ─► queue sent ─► `event: end` (resume position) ─► close
  *
- * Each event's SSE id is `<epoch ms>|<event.id>`. A client that reconnects
- * with `Last-Event-ID` (or `?after=`) first gets, from the store, what was
- * committed after that position in timestamp order (at most 100,000), then
- * the live stream. The position is a time, not an ingest sequence: what was
- * committed while the reader was away but stamped before its position (an
- * event arriving late, or the rest of a commit the drop cut, live events
- * going out in commit order) is not replayed; a position an `event: end`
- * names leaves out nothing committed before it (the queue is sent first).
+ * Each event's SSE id is its position, `<epoch ms>|<event.id>`, and for an
+ * event sent live the mark of its commit before it, `<boot>.<seq>:` (the
+ * live feed numbers what it publishes; live-feed.ts). A client that
+ * reconnects with `Last-Event-ID` (or `?after=`) first gets what it missed,
+ * then the live stream: with a mark the feed still keeps (its latest 20,000
+ * events, for 5 minutes after the last reader left), exactly the matching events
+ * committed after that mark, in commit order, whatever their times; else,
+ * from the store, what is stamped after the position, in timestamp order
+ * (at most 100,000). That position is a time: a late event (stamped before
+ * it) committed while the client was away is not replayed then.
  *
  * A stream lasts at most maxDurationMs (server `search.tail_max_duration_s`,
  * as Loki's tail_max_duration): then it ends with `event: end`, whose `id`
@@ -27,7 +29,7 @@ import type { QueryNode } from '../ast.js';
 import type { LogEvent } from '../event.js';
 import type { LogReader, SearchResult } from '../log-reader.js';
 import { compileMatcher } from '../matcher.js';
-import { formatTailPosition, isAfter, parseTailPosition, TAIL_SKEW_MS, type TailPosition } from '../tail-position.js';
+import { formatTailPosition, isAfter, parseTailPosition, TAIL_SKEW_MS, type CommitMark, type TailPosition } from '../tail-position.js';
 import { apiErrors } from './api-error.js';
 import type { LiveFeed } from './live-feed.js';
 import type { QueryCompiler } from './query-compiler.js';
@@ -66,12 +68,10 @@ const REPLAY_PAGE_SIZE = 1000;
  */
 const MAX_QUEUED_DURING_REPLAY = REPLAY_PAGES * REPLAY_PAGE_SIZE;
 
-function sseId(ev: LogEvent): string {
-  return `${Date.parse(ev['@timestamp'])}|${ev['event.id']}`;
-}
-
-function sseFrame(ev: LogEvent): string {
-  return `id: ${sseId(ev)}\nevent: log\ndata: ${JSON.stringify(ev)}\n\n`;
+/** An event's SSE id: its position, with its commit's mark when it came live. */
+function sseFrame(ev: LogEvent, mark: CommitMark | undefined): string {
+  const id = formatTailPosition({ ts: Date.parse(ev['@timestamp']), id: ev['event.id'], ...(mark ? { mark } : {}) });
+  return `id: ${id}\nevent: log\ndata: ${JSON.stringify(ev)}\n\n`;
 }
 
 function parsePosition(text: string): TailPosition {
@@ -103,7 +103,7 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     config: { scope: 'read' },
     schema: {
       summary: 'Follow matching events as server-sent events',
-      description: '`event: log` frames (id `<epoch ms>|<event.id>`, the event as data) as matching events are committed; '
+      description: '`event: log` frames (id `<boot>.<seq>:<epoch ms>|<event.id>`: the commit\'s mark, then the event\'s position; the event as data) as matching events are committed; '
         + '`event: error` (LS_API_TAIL_TOO_SLOW, retryable) before the server cuts off a reader that fell behind; '
         + '`event: end` (data: reason, after) when the stream reaches search.tail_max_duration_s or the server shuts down: reconnect with its id.',
       querystring: {
@@ -111,7 +111,7 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
         additionalProperties: false,
         properties: {
           q: { type: 'string' },
-          after: { type: 'string', description: 'Resume after this position (an SSE id); same as Last-Event-ID' },
+          after: { type: 'string', description: 'Resume after this position (an SSE id, or `<epoch ms>|<event.id>`); same as Last-Event-ID' },
         },
       },
     },
@@ -140,10 +140,10 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     // position nor an event, when the stream opened (nothing matching was
     // committed since, or it would have been sent).
     let resumeAt: TailPosition = position ?? { ts: opts.now(), id: '' };
-    const send = (ev: LogEvent): boolean => {
+    const send = (ev: LogEvent, mark?: CommitMark): boolean => {
       const at = { ts: Date.parse(ev['@timestamp']), id: ev['event.id'] };
       if (at.ts <= opts.now() + TAIL_SKEW_MS && isAfter(at, resumeAt)) resumeAt = at;
-      return res.write(sseFrame(ev));
+      return res.write(sseFrame(ev, mark));
     };
 
     // Live events queue up while the catch-up query runs, then flow.
@@ -151,7 +151,16 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     // thousands shifted one by one moved the rest each time).
     let queue: LogEvent[] = [];
     let head = 0;
-    let catchingUp = position !== null;
+    // queue[i]'s commit mark: the feed's boot (one while anyone listens) and seqs[i].
+    let seqs: number[] = [];
+    const boot = opts.feed.mark().boot;
+    // A position with the mark of a commit the feed still keeps resumes
+    // from the feed: exactly what was committed after it, whatever its
+    // events' times. Else the store is searched by time (`catchUp`). Taken
+    // in the same turn as the subscription below, so no commit falls
+    // between them.
+    const kept = position?.mark ? opts.feed.since(position.mark) : null;
+    let catchingUp = position !== null && kept === null;
     let closed = false;
     let ending = false;
     // The replay's ids, kept until the live events queued during it are
@@ -167,14 +176,15 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
         const replayed = backlog > 0 && seen.has(ev['event.id']);
         if (backlog > 0 && --backlog === 0) seen.clear();
         if (replayed) continue;
-        if (!send(ev)) break; // resume on 'drain'
+        if (!send(ev, { boot, seq: seqs[head - 1]! })) break; // resume on 'drain'
       }
       if (head === queue.length) {
         queue = [];
+        seqs = [];
         head = 0;
       }
     };
-    const unsubscribe = opts.feed.subscribe((events) => {
+    const unsubscribe = opts.feed.subscribe((events, firstSeq) => {
       // Slow is what is still queued from before this commit: one commit of
       // more than maxQueue matching events (a shipper's large batch) is
       // taken whole, or every open tail was cut however fast its reader.
@@ -189,9 +199,14 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
       }
       if (head > 0) {
         queue = queue.slice(head);
+        seqs = seqs.slice(head);
         head = 0;
       }
-      for (const ev of events) if (matches(ev)) queue.push(ev);
+      for (let i = 0; i < events.length; i++) {
+        if (!matches(events[i]!)) continue;
+        queue.push(events[i]!);
+        seqs.push(firstSeq + i);
+      }
       flush();
     });
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), opts.heartbeatMs);
@@ -208,11 +223,14 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
       ending = true;
       if (catchingUp) return; // the catch-up's end comes back here
       unsubscribe();
+      // Every matching event committed up to now is sent below: resumed
+      // at this mark, the reader gets what was committed after it.
+      const mark = opts.feed.mark();
       while (head < queue.length) {
         const ev = queue[head++]!;
-        if (!seen.has(ev['event.id'])) send(ev);
+        if (!seen.has(ev['event.id'])) send(ev, { boot, seq: seqs[head - 1]! });
       }
-      res.write(endFrame(endReason, formatTailPosition(resumeAt), opts.maxDurationMs));
+      res.write(endFrame(endReason, formatTailPosition({ ts: resumeAt.ts, id: resumeAt.id, mark }), opts.maxDurationMs));
       close();
     };
     // setTimeout takes at most 2^31-1 ms (24.8 days) and fires at once past
@@ -241,7 +259,10 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     req.raw.on('close', close);
     res.on('error', close);
 
-    if (position) {
+    if (position?.mark && kept) {
+      const { boot: from, seq } = position.mark;
+      for (let i = 0; i < kept.length; i++) if (matches(kept[i]!)) send(kept[i]!, { boot: from, seq: seq + 1 + i });
+    } else if (position) {
       try {
         await catchUp(opts, query, position, () => closed, (ev) => {
           if (closed) return;
