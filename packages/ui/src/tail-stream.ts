@@ -2,7 +2,8 @@
  * Live tail over GET /api/v1/tail (server-sent events). EventSource cannot
  * send an Authorization header, so the stream is read with fetch and the SSE
  * frames are split here; on a dropped connection it resumes after the
- * furthest position it saw (the route replays from there). A stream the
+ * latest commit and the furthest time it saw (laterTailPosition; the route
+ * replays from there). A stream the
  * server ends (`event: end`, at its maximum duration) resumes at once; one
  * it ends with `event: error` is shown as the error, and when the error says
  * a retry can help (a reader that fell behind) the page is told (onCut),
@@ -19,9 +20,8 @@ export interface TailHandlers {
   /**
    * The server cut the stream off (a reader that fell behind), a second
    * after its error was shown: the stream is not resumed here. What the
-   * server still held for the reader was dropped, and a resumed stream
-   * replays by time: the events of the last millisecond seen that sort
-   * before the last one shown were never sent again.
+   * server still held for the reader was dropped, more than the server
+   * may keep to replay exactly; a search run again counts every event.
    */
   onCut: () => void;
 }
