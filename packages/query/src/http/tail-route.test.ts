@@ -212,3 +212,40 @@ test('live events the replay also sent are not sent again when the reader\'s soc
     await app.close();
   }
 });
+
+test('a replay longer than its 100 pages ends the stream at its last event (event: end), and the resume goes on from there', async () => {
+  const at = (ms: number) => new Date(API_NOW - 600_000 + ms).toISOString();
+  // 100 pages of 10 (the server's are of 1,000): 1,000 events, then 50 more.
+  const stored = Array.from({ length: 1_050 }, (_, i): LogEvent => ({ '@timestamp': at(i), 'event.id': `r${String(i).padStart(4, '0')}`, message: `stored ${i}` }));
+  // The maximum duration ends the first stream if the replay's end does not.
+  const { app } = await queryApiApp(stored, { tailReplayPageSize: 10, tailMaxDurationMs: 2_000 });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    const { port } = app.server.address() as { port: number };
+    const first = await fetch(`http://127.0.0.1:${port}/api/v1/tail?after=${API_NOW - 3_600_000}`);
+    // Before the replay ended it went live, and the 50 were never sent.
+    const frames = framesOf(await first.text());
+    const logs = frames.filter((f) => f.event === 'log');
+    assert.equal(logs.length, 1_000);
+    const end = frames.at(-1)!;
+    assert.equal(end.event, 'end');
+    assert.equal(end.id, `${Date.parse(at(999))}|r0999`, 'the last event replayed: a time, no commit mark');
+    assert.equal((JSON.parse(end.data) as { reason: string }).reason, 'replay_limit');
+    const resumed = new AbortController();
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/tail?after=${encodeURIComponent(end.id!)}`, { signal: resumed.signal });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let body = '';
+    const logsOf = () => framesOf(body.slice(0, body.lastIndexOf('\n\n') + 2)).filter((f) => f.event === 'log');
+    while (logsOf().length < 50) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      body += decoder.decode(value, { stream: true });
+    }
+    resumed.abort();
+    const ids = logsOf().map((f) => (JSON.parse(f.data) as LogEvent)['event.id']);
+    assert.deepEqual(ids, stored.slice(1_000).map((e) => e['event.id']));
+  } finally {
+    await app.close();
+  }
+});

@@ -14,8 +14,10 @@
  * events, for 5 minutes after the last reader left), exactly the matching events
  * committed after that mark, in commit order, whatever their times; else,
  * from the store, what is stamped after the position, in timestamp order
- * (at most 100,000). That position is a time: a late event (stamped before
- * it) committed while the client was away is not replayed then.
+ * (100 pages; one longer ends the stream at its last event, `event: end`
+ * with reason `replay_limit`, and the resumed stream replays on from there).
+ * That position is a time: a late event (stamped before it) committed while
+ * the client was away is not replayed then.
  *
  * A stream lasts at most maxDurationMs (server `search.tail_max_duration_s`,
  * as Loki's tail_max_duration): then it ends with `event: end`, whose `id`
@@ -49,6 +51,8 @@ export interface TailRouteOptions {
   maxDurationMs: number;
   /** How long a closed stream's reader has to take what is still buffered for it before its connection is dropped. */
   lingerMs: number;
+  /** Events in each page of a replay from the store (at most REPLAY_PAGES of them). */
+  replayPageSize: number;
 }
 
 interface TailParams {
@@ -58,15 +62,14 @@ interface TailParams {
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** Pages of a replay, and events in each: a replay sends at most their product. */
+/** Pages of a replay from the store (of `replayPageSize` events, 1,000 on the server). */
 const REPLAY_PAGES = 100;
-const REPLAY_PAGE_SIZE = 1000;
 /**
  * Live events that may queue while a replay runs, none of which the reader
- * can take yet: as many as the replay itself may send. Past that (a store
+ * can take yet: as many as the server's replay may send. Past that (a store
  * far slower than ingest) the reader is cut off, so memory stays bounded.
  */
-const MAX_QUEUED_DURING_REPLAY = REPLAY_PAGES * REPLAY_PAGE_SIZE;
+const MAX_QUEUED_DURING_REPLAY = 100_000;
 
 /** An event's SSE id: its position, with its commit's mark when it came live. */
 function sseFrame(ev: LogEvent, mark: CommitMark | undefined): string {
@@ -81,11 +84,12 @@ function parsePosition(text: string): TailPosition {
 }
 
 /** Why the server ends a stream, and what it tells the reader. */
-type EndReason = 'max_duration' | 'shutdown';
+type EndReason = 'max_duration' | 'shutdown' | 'replay_limit';
 
 /** The frame that ends a stream (at its maximum duration, or as the server shuts down). */
 function endFrame(reason: EndReason, resumeAt: string, maxDurationMs: number): string {
-  const why = reason === 'max_duration' ? `the stream reached its maximum duration (${maxDurationMs / 1000} s)` : 'the server is shutting down';
+  const why = reason === 'max_duration' ? `the stream reached its maximum duration (${maxDurationMs / 1000} s)`
+    : reason === 'replay_limit' ? `the replay reached the most one stream sends (${REPLAY_PAGES} pages)` : 'the server is shutting down';
   const data = { reason, message: `${why}; reconnect after ${resumeAt} to go on`, after: resumeAt };
   return `id: ${resumeAt}\nevent: end\ndata: ${JSON.stringify(data)}\n\n`;
 }
@@ -105,7 +109,7 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
       summary: 'Follow matching events as server-sent events',
       description: '`event: log` frames (id `<boot>.<seq>:<epoch ms>|<event.id>`: the commit\'s mark, then the event\'s position; the event as data) as matching events are committed; '
         + '`event: error` (LS_API_TAIL_TOO_SLOW, retryable) before the server cuts off a reader that fell behind; '
-        + '`event: end` (data: reason, after) when the stream reaches search.tail_max_duration_s or the server shuts down: reconnect with its id.',
+        + '`event: end` (data: reason, after) when the stream reaches search.tail_max_duration_s, the server shuts down, or a replay reaches 100 pages (replay_limit): reconnect with its id.',
       querystring: {
         type: 'object',
         additionalProperties: false,
@@ -263,8 +267,9 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
       const { boot: from, seq } = position.mark;
       for (let i = 0; i < kept.length; i++) if (matches(kept[i]!)) send(kept[i]!, { boot: from, seq: seq + 1 + i });
     } else if (position) {
+      let more = false;
       try {
-        await catchUp(opts, query, position, () => closed, (ev) => {
+        more = await catchUp(opts, query, position, () => closed, (ev) => {
           if (closed) return;
           seen.add(ev['event.id']);
           send(ev);
@@ -273,6 +278,16 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
         req.log.warn({ err }, 'tail catch-up failed; continuing live');
       }
       catchingUp = false;
+      if (more && !closed) {
+        // Stored events are left after the replay's last page: going live
+        // from here, they were never sent. The stream ends at the last one
+        // replayed (a time, no commit mark: what is queued is not sent), and
+        // the resumed stream replays on from there.
+        unsubscribe();
+        res.write(endFrame('replay_limit', formatTailPosition({ ts: resumeAt.ts, id: resumeAt.id }), opts.maxDurationMs));
+        close();
+        return reply;
+      }
       backlog = queue.length - head;
       if (backlog === 0) seen.clear();
       if (ending) end(endReason);
@@ -282,7 +297,7 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
   });
 }
 
-/** Replays, oldest first, the stored events after `position`. */
+/** Replays, oldest first, the stored events after `position`; true when some are left after its last page. */
 async function catchUp(
   opts: TailRouteOptions,
   query: QueryNode,
@@ -290,12 +305,12 @@ async function catchUp(
   /** True once the reader is gone: no more pages. */
   stopped: () => boolean,
   emit: (ev: LogEvent) => void,
-): Promise<void> {
+): Promise<boolean> {
   let cursor: string | null = null;
   const now = opts.now();
   for (let pages = 0; pages < REPLAY_PAGES && !stopped(); pages++) {
     const page: SearchResult = await opts.reader.search({
-      query, from: position.ts, to: now + TAIL_SKEW_MS, limit: REPLAY_PAGE_SIZE, sort: 'asc', cursor, now,
+      query, from: position.ts, to: now + TAIL_SKEW_MS, limit: opts.replayPageSize, sort: 'asc', cursor, now,
     });
     for (const ev of page.hits) {
       const ts = Date.parse(ev['@timestamp']);
@@ -304,6 +319,7 @@ async function catchUp(
       emit(ev);
     }
     cursor = page.next_cursor;
-    if (!cursor || page.hits.length === 0) return;
+    if (!cursor || page.hits.length === 0) return false;
   }
+  return cursor !== null && !stopped();
 }
