@@ -36,6 +36,19 @@ test('the feed keeps its latest events only: a mark older than them is not answe
   stop();
 });
 
+test('the feed keeps about so many bytes of events: large lines go sooner', () => {
+  const feed = new LocalLiveFeed({ keptBytes: 100_000 });
+  const stop = feed.subscribe(() => {});
+  const start = feed.mark();
+  const big = (id: string): LogEvent => ({ ...ev(id), message: 'x'.repeat(30_000) });
+  for (let i = 0; i < 10; i++) feed.publish([big(`big${i}`)]);
+  assert.equal(feed.since(start), null);
+  // Past the bound, trimmed to half of it: the last one or two.
+  assert.deepEqual(ids(feed.since({ boot: start.boot, seq: feed.mark().seq - 1 })), ['big9']);
+  assert.equal(feed.since({ boot: start.boot, seq: feed.mark().seq - 4 }), null);
+  stop();
+});
+
 test('once no one has listened for a while, marks given before are not answered (ingest may commit without publishing)', async () => {
   const feed = new LocalLiveFeed({ keptMs: 20 });
   const stop = feed.subscribe(() => {});

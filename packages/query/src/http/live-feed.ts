@@ -19,8 +19,10 @@ export interface LiveFeed {
   since(mark: CommitMark): readonly LogEvent[] | null;
 }
 
-/** How many of the latest events the feed keeps for readers that come back. */
+/** How many of the latest events the feed keeps for readers that come back, */
 export const KEPT_EVENTS = 20_000;
+/** and at most about this many bytes of them (their string values; a line may be 1 MiB). */
+export const KEPT_BYTES = 32 * 1024 * 1024;
 /**
  * How long the feed keeps them, and asks for events (`size`), once no one
  * listens: a reader that lost its connection, or whose stream the server
@@ -35,11 +37,13 @@ export class LocalLiveFeed implements LiveFeed {
   private seq = 0;
   /** Events with sequence numbers keptFrom + 1 … seq. */
   private kept: LogEvent[] = [];
+  private keptSizes: number[] = [];
+  private keptBytes = 0;
   private keptFrom = 0;
   private keepUntil = 0;
   private forget: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly opts: { keptEvents?: number; keptMs?: number } = {}) {}
+  constructor(private readonly opts: { keptEvents?: number; keptBytes?: number; keptMs?: number } = {}) {}
 
   subscribe(listener: (events: readonly LogEvent[], firstSeq: number) => void): () => void {
     this.listeners.add(listener);
@@ -61,12 +65,20 @@ export class LocalLiveFeed implements LiveFeed {
     if (this.size === 0) {
       this.keptFrom = this.seq;
     } else {
-      for (const ev of events) this.kept.push(ev);
+      for (const ev of events) {
+        const size = sizeOf(ev);
+        this.kept.push(ev);
+        this.keptSizes.push(size);
+        this.keptBytes += size;
+      }
       const max = this.opts.keptEvents ?? KEPT_EVENTS;
-      // Trimmed by halves, not at each commit: a splice moved the rest each time.
-      if (this.kept.length > 2 * max) {
-        const drop = this.kept.length - max;
+      const maxBytes = this.opts.keptBytes ?? KEPT_BYTES;
+      // Trimmed by halves, not at each commit: a slice copies the rest.
+      if (this.kept.length > 2 * max || this.keptBytes > maxBytes) {
+        let drop = 0;
+        while (drop < this.kept.length && (this.kept.length - drop > max || this.keptBytes > maxBytes / 2)) this.keptBytes -= this.keptSizes[drop++]!;
         this.kept = this.kept.slice(drop);
+        this.keptSizes = this.keptSizes.slice(drop);
         this.keptFrom += drop;
       }
     }
@@ -106,10 +118,22 @@ export class LocalLiveFeed implements LiveFeed {
   private goBlind(): void {
     this.forget = undefined;
     this.kept = [];
+    this.keptSizes = [];
+    this.keptBytes = 0;
     this.boot = newBoot();
     this.seq = 0;
     this.keptFrom = 0;
   }
+}
+
+/** About what an event holds: its string values' lengths, and a little for the rest. */
+function sizeOf(ev: LogEvent): number {
+  let n = 64;
+  for (const key in ev) {
+    const v = ev[key];
+    n += key.length + (typeof v === 'string' ? v.length : 8);
+  }
+  return n;
 }
 
 function newBoot(): string {

@@ -11,8 +11,9 @@
  * live feed numbers what it publishes; live-feed.ts). A client that
  * reconnects with `Last-Event-ID` (or `?after=`) first gets what it missed,
  * then the live stream: with a mark the feed still keeps (its latest 20,000
- * events, for 5 minutes after the last reader left), exactly the matching events
- * committed after that mark, in commit order, whatever their times; else,
+ * events, 32 MiB at most, for 5 minutes after the last reader left),
+ * exactly the matching events committed after that mark, in commit order,
+ * whatever their times; else,
  * from the store, what is stamped after the position, in timestamp order
  * (100 pages; one longer ends the stream at its last event, `event: end`
  * with reason `replay_limit`, and the resumed stream replays on from there).
