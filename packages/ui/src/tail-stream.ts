@@ -2,10 +2,12 @@
  * Live tail over GET /api/v1/tail (server-sent events). EventSource cannot
  * send an Authorization header, so the stream is read with fetch and the SSE
  * frames are split here; on a dropped connection it resumes after the
- * furthest position it saw (the route replays from there). A stream the
+ * latest commit and the furthest time it saw (laterTailPosition; the route
+ * replays from there). A stream the
  * server ends (`event: end`, at its maximum duration) resumes at once; one
- * it ends with `event: error` is shown as the error, and resumed when the
- * error says a retry can help (a reader that fell behind).
+ * it ends with `event: error` is shown as the error, and when the error says
+ * a retry can help (a reader that fell behind) the page is told (onCut),
+ * which starts again from a new search.
  */
 import { laterTailPosition, type LogEvent } from '@logship/query/browser';
 import { ApiFailure, authHeaders, failureOf, queryString } from './api-client.js';
@@ -15,6 +17,13 @@ export interface TailHandlers {
   onError: (err: ApiFailure | Error) => void;
   /** The stream is open (the server has subscribed it to new events). */
   onOpen: () => void;
+  /**
+   * The server cut the stream off (a reader that fell behind), a second
+   * after its error was shown: the stream is not resumed here. What the
+   * server still held for the reader was dropped, more than the server
+   * may keep to replay exactly; a search run again counts every event.
+   */
+  onCut: () => void;
 }
 
 /**
@@ -52,6 +61,9 @@ export function startTail(q: string, handlers: TailHandlers, after?: string): ()
           // again once the stream is back (onOpen).
           handlers.onError(closing.failure.error);
           if (!closing.failure.retryable) return;
+          await new Promise((r) => setTimeout(r, 1000));
+          if (!abort.signal.aborted) handlers.onCut();
+          return;
         } else if (closing.ended) {
           continue; // nothing went wrong: no pause
         }

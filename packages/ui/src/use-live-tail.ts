@@ -54,10 +54,14 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
   const scrollTop = useRef(0);
   const arrivals = useRef<number[]>([]);
   const histDrawn = useRef(0);
-  const { arrived, searchSeq, handleFailure, execute, setResults, addArrived, absRange, failureShown } = search;
+  const { arrived, searchSeq, handleFailure, execute, setResults, addArrived, absRange, failureShown, searchFailed, clearFailure } = search;
 
   useEffect(() => {
-    if (!state.live) return;
+    // Not before the page's first search has started: a stream asked for
+    // then was given up at once for one from the search's end, and with one
+    // stream to spare the server, not yet told of the first one's close,
+    // refused the second (503), live waiting for the Retry-After.
+    if (!state.live || searchSeq === 0) return;
     arrivals.current = [];
     outsideIds.current = new Set();
     setOutside(0);
@@ -104,10 +108,22 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
       onError: (err) => { setLiveOpen(false); handleFailure(err, state.q); },
       onOpen: () => {
         setLiveOpen(true);
-        // Back after a failure (the server restarted): the search runs
-        // again, so the page is not left with the error and no results.
-        if (failureShown.current) execute(latest.current);
+        if (!failureShown.current) return;
+        // Back after a failure. When the search failed too (the server
+        // restarted), it runs again, so the page is not left with the error
+        // and no results. Otherwise the error was live's (no stream to
+        // spare, the server away a while) and this stream replays from where
+        // the last one left off: only the error goes. Run again, the search
+        // started a new stream in place of this one, which the server, not
+        // yet told of this one's close, could refuse (its last stream just
+        // freed), and so on after every Retry-After.
+        if (searchFailed.current) execute(latest.current);
+        else clearFailure();
       },
+      // Cut off as too slow: the search runs again, starting a new stream
+      // at its end (the server closed the old one first, so that takes no
+      // second stream), and the list has every event.
+      onCut: () => execute(latest.current),
     // After every event of that millisecond: the search's range includes
     // its end, and an event found there was counted twice.
     }, Number.isFinite(searchedTo) ? `${searchedTo}|\uffff` : undefined);
@@ -123,7 +139,7 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
       setRate(0);
       setLiveOpen(false);
     };
-  }, [state.live, state.q, state.sort, searchSeq, authVersion, handleFailure, execute]);
+  }, [state.live, state.q, state.sort, searchSeq, authVersion, handleFailure, execute, clearFailure]);
 
   useEffect(() => {
     if (arrived.length === 0) {

@@ -95,6 +95,10 @@ export interface Search {
   lastFieldNames: RefObject<string[] | null>;
   /** Whether a failure is shown now (read by live, which reruns the search once the server is back). */
   failureShown: RefObject<boolean>;
+  /** Whether the last search failed (no answer of it is shown): live reruns it once its stream opens. */
+  searchFailed: RefObject<boolean>;
+  /** Takes away the failure shown (live's own, once its stream is open again). */
+  clearFailure: () => void;
   handleFailure: (err: unknown, q?: string) => void;
   execute: (s: PageState) => void;
   loadMore: () => void;
@@ -143,6 +147,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   const run = useRef<AbortController | null>(null);
   const failureShown = useRef(false);
   failureShown.current = failure !== null;
+  const searchFailed = useRef(false);
   const absRange = useRef<{ from: string; to: string }>({ from: '', to: '' });
   const arrivedRef = useRef<LogEvent[]>([]);
   const arrivedIds = useRef(new Set<string>());
@@ -182,6 +187,8 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     setFailure(err instanceof ServerUnreachable || err instanceof TypeError ? `${failureText(err)}. Search again once it is back; live mode retries by itself.` : failureText(err));
   }, []);
 
+  const clearFailure = useCallback(() => setFailure(null), []);
+
   const addArrived = useCallback((evs: LogEvent[]): LogEvent[] => {
     const added = evs.filter((ev) => {
       if (arrivedIds.current.has(ev['event.id'])) return false;
@@ -201,6 +208,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     const signal = ctrl.signal;
     setProblem(null);
     setFailure(null);
+    searchFailed.current = false;
     arrivedRef.current = [];
     arrivedIds.current = new Set();
     setArrived([]);
@@ -210,6 +218,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     // A search that stops before asking the server shows no answers at all:
     // the previous query's histogram and fields beside an error read as its.
     const clearAnswers = () => {
+      searchFailed.current = true;
       setResults(EMPTY_RESULTS);
       setHistogram(null);
       setHistogramError(null);
@@ -289,6 +298,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
       },
       (err) => {
         if (signal.aborted) return;
+        searchFailed.current = true;
         setResults(EMPTY_RESULTS);
         handleFailure(err, s.q);
       },
@@ -372,6 +382,6 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
 
   return {
     problem, failure, results, setResults, histogram, histogramError, histogramLoading, fields, fieldsError, fieldsLoading, missing, newest, searchSeq, history,
-    arrived, arrivedRef, addArrived, absRange, lastGood, lastFieldNames, failureShown, handleFailure, execute, loadMore,
+    arrived, arrivedRef, addArrived, absRange, lastGood, lastFieldNames, failureShown, searchFailed, clearFailure, handleFailure, execute, loadMore,
   };
 }

@@ -45,6 +45,8 @@ export interface QueryApiOptions {
   tailMaxDurationMs?: number;
   /** How long a reader of a tail the server closed has to take what was written for it (default 60 s); then its connection is dropped. */
   tailLingerMs?: number;
+  /** Events in each of the (at most 100) pages of a resumed tail's replay from the store (default 1,000). */
+  tailReplayPageSize?: number;
   /** Searches and aggregations running at once (default 4), and waiting (default 64). */
   maxConcurrentQueries?: number;
   maxQueuedQueries?: number;
@@ -99,6 +101,7 @@ export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, o
       ...(opts.textFields ? { textFields: opts.textFields } : {}),
       heartbeatMs: opts.tailHeartbeatMs ?? 15_000, maxQueue: 10_000, maxStreams: 100,
       maxDurationMs: opts.tailMaxDurationMs ?? 3_600_000, lingerMs: opts.tailLingerMs ?? 60_000,
+      replayPageSize: opts.tailReplayPageSize ?? 1_000,
     });
   }
 };

@@ -6,11 +6,19 @@
  *                                                         heartbeat ─► `: keep-alive` every N s
  *                                       maxDurationMs ─► queue sent ─► `event: end` (resume position) ─► close
  *
- * Each event's SSE id is `<epoch ms>|<event.id>`. A client that reconnects
- * with `Last-Event-ID` (or `?after=`) first gets, from the store, what was
- * committed after that position in timestamp order, then the live stream.
- * Events that arrive late with an older timestamp than the position are not
- * replayed (the position is a time, not an ingest sequence).
+ * Each event's SSE id is its position, `<epoch ms>|<event.id>`, and for an
+ * event sent live the mark of its commit before it, `<boot>.<seq>:` (the
+ * live feed numbers what it publishes; live-feed.ts). A client that
+ * reconnects with `Last-Event-ID` (or `?after=`) first gets what it missed,
+ * then the live stream: with a mark the feed still keeps (its latest 20,000
+ * events, 32 MiB at most, for 5 minutes after the last reader left),
+ * exactly the matching events committed after that mark, in commit order,
+ * whatever their times; else,
+ * from the store, what is stamped after the position, in timestamp order
+ * (100 pages; one longer ends the stream at its last event, `event: end`
+ * with reason `replay_limit`, and the resumed stream replays on from there).
+ * That position is a time: a late event (stamped before it) committed while
+ * the client was away is not replayed then.
  *
  * A stream lasts at most maxDurationMs (server `search.tail_max_duration_s`,
  * as Loki's tail_max_duration): then it ends with `event: end`, whose `id`
@@ -24,7 +32,7 @@ import type { QueryNode } from '../ast.js';
 import type { LogEvent } from '../event.js';
 import type { LogReader, SearchResult } from '../log-reader.js';
 import { compileMatcher } from '../matcher.js';
-import { formatTailPosition, isAfter, parseTailPosition, TAIL_SKEW_MS, type TailPosition } from '../tail-position.js';
+import { formatTailPosition, isAfter, parseTailPosition, TAIL_SKEW_MS, type CommitMark, type TailPosition } from '../tail-position.js';
 import { apiErrors } from './api-error.js';
 import type { LiveFeed } from './live-feed.js';
 import type { QueryCompiler } from './query-compiler.js';
@@ -37,13 +45,15 @@ export interface TailRouteOptions {
   /** The text fields live events are matched with (the store's list). */
   textFields?: readonly string[];
   heartbeatMs: number;
-  /** Events still queued for a client from earlier commits, past which it is cut off as too slow (one commit is taken whole). */
+  /** Events still queued for a client from earlier commits, past which it is cut off as too slow (one commit is taken whole, and what came during its replay). */
   maxQueue: number;
   maxStreams: number;
   /** How long one stream lasts before the server ends it (`event: end`); 0: no limit. */
   maxDurationMs: number;
   /** How long a closed stream's reader has to take what is still buffered for it before its connection is dropped. */
   lingerMs: number;
+  /** Events in each page of a replay from the store (at most REPLAY_PAGES of them). */
+  replayPageSize: number;
 }
 
 interface TailParams {
@@ -53,12 +63,19 @@ interface TailParams {
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-function sseId(ev: LogEvent): string {
-  return `${Date.parse(ev['@timestamp'])}|${ev['event.id']}`;
-}
+/** Pages of a replay from the store (of `replayPageSize` events, 1,000 on the server). */
+const REPLAY_PAGES = 100;
+/**
+ * Live events that may queue while a replay runs, none of which the reader
+ * can take yet: as many as the server's replay may send. Past that (a store
+ * far slower than ingest) the reader is cut off, so memory stays bounded.
+ */
+const MAX_QUEUED_DURING_REPLAY = 100_000;
 
-function sseFrame(ev: LogEvent): string {
-  return `id: ${sseId(ev)}\nevent: log\ndata: ${JSON.stringify(ev)}\n\n`;
+/** An event's SSE id: its position, with its commit's mark when it came live. */
+function sseFrame(ev: LogEvent, mark: CommitMark | undefined): string {
+  const id = formatTailPosition({ ts: Date.parse(ev['@timestamp']), id: ev['event.id'], ...(mark ? { mark } : {}) });
+  return `id: ${id}\nevent: log\ndata: ${JSON.stringify(ev)}\n\n`;
 }
 
 function parsePosition(text: string): TailPosition {
@@ -68,11 +85,12 @@ function parsePosition(text: string): TailPosition {
 }
 
 /** Why the server ends a stream, and what it tells the reader. */
-type EndReason = 'max_duration' | 'shutdown';
+type EndReason = 'max_duration' | 'shutdown' | 'replay_limit';
 
 /** The frame that ends a stream (at its maximum duration, or as the server shuts down). */
 function endFrame(reason: EndReason, resumeAt: string, maxDurationMs: number): string {
-  const why = reason === 'max_duration' ? `the stream reached its maximum duration (${maxDurationMs / 1000} s)` : 'the server is shutting down';
+  const why = reason === 'max_duration' ? `the stream reached its maximum duration (${maxDurationMs / 1000} s)`
+    : reason === 'replay_limit' ? `the replay reached the most one stream sends (${REPLAY_PAGES} pages)` : 'the server is shutting down';
   const data = { reason, message: `${why}; reconnect after ${resumeAt} to go on`, after: resumeAt };
   return `id: ${resumeAt}\nevent: end\ndata: ${JSON.stringify(data)}\n\n`;
 }
@@ -90,15 +108,15 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     config: { scope: 'read' },
     schema: {
       summary: 'Follow matching events as server-sent events',
-      description: '`event: log` frames (id `<epoch ms>|<event.id>`, the event as data) as matching events are committed; '
+      description: '`event: log` frames (id `<boot>.<seq>:<epoch ms>|<event.id>`: the commit\'s mark, then the event\'s position; the event as data) as matching events are committed; '
         + '`event: error` (LS_API_TAIL_TOO_SLOW, retryable) before the server cuts off a reader that fell behind; '
-        + '`event: end` (data: reason, after) when the stream reaches search.tail_max_duration_s or the server shuts down: reconnect with its id.',
+        + '`event: end` (data: reason, after) when the stream reaches search.tail_max_duration_s, the server shuts down, or a replay reaches 100 pages (replay_limit): reconnect with its id.',
       querystring: {
         type: 'object',
         additionalProperties: false,
         properties: {
           q: { type: 'string' },
-          after: { type: 'string', description: 'Resume after this position (an SSE id); same as Last-Event-ID' },
+          after: { type: 'string', description: 'Resume after this position (an SSE id, or `<epoch ms>|<event.id>`); same as Last-Event-ID' },
         },
       },
     },
@@ -127,10 +145,10 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     // position nor an event, when the stream opened (nothing matching was
     // committed since, or it would have been sent).
     let resumeAt: TailPosition = position ?? { ts: opts.now(), id: '' };
-    const send = (ev: LogEvent): boolean => {
+    const send = (ev: LogEvent, mark?: CommitMark): boolean => {
       const at = { ts: Date.parse(ev['@timestamp']), id: ev['event.id'] };
       if (at.ts <= opts.now() + TAIL_SKEW_MS && isAfter(at, resumeAt)) resumeAt = at;
-      return res.write(sseFrame(ev));
+      return res.write(sseFrame(ev, mark));
     };
 
     // Live events queue up while the catch-up query runs, then flow.
@@ -138,36 +156,62 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     // thousands shifted one by one moved the rest each time).
     let queue: LogEvent[] = [];
     let head = 0;
-    let catchingUp = position !== null;
+    // queue[i]'s commit mark: the feed's boot (one while anyone listens) and seqs[i].
+    let seqs: number[] = [];
+    const boot = opts.feed.mark().boot;
+    // A position with the mark of a commit the feed still keeps resumes
+    // from the feed: exactly what was committed after it, whatever its
+    // events' times. Else the store is searched by time (`catchUp`). Taken
+    // in the same turn as the subscription below, so no commit falls
+    // between them.
+    const kept = position?.mark ? opts.feed.since(position.mark) : null;
+    let catchingUp = position !== null && kept === null;
     let closed = false;
     let ending = false;
+    // The replay's ids, kept until the live events queued during it are
+    // sent (`backlog`, the queue's first ones): a commit the replay read
+    // too is not sent twice. Cleared as the replay ended, a socket full
+    // then left the rest of those to 'drain', which sent them again.
     const seen = new Set<string>();
+    let backlog = 0;
     const flush = () => {
       if (closed || catchingUp) return;
       while (head < queue.length) {
         const ev = queue[head++]!;
-        if (seen.size > 0 && seen.has(ev['event.id'])) continue;
-        if (!send(ev)) break; // resume on 'drain'
+        const replayed = backlog > 0 && seen.has(ev['event.id']);
+        if (backlog > 0 && --backlog === 0) seen.clear();
+        if (replayed) continue;
+        if (!send(ev, { boot, seq: seqs[head - 1]! })) break; // resume on 'drain'
       }
       if (head === queue.length) {
         queue = [];
+        seqs = [];
         head = 0;
       }
     };
-    const unsubscribe = opts.feed.subscribe((events) => {
+    const unsubscribe = opts.feed.subscribe((events, firstSeq) => {
       // Slow is what is still queued from before this commit: one commit of
       // more than maxQueue matching events (a shipper's large batch) is
       // taken whole, or every open tail was cut however fast its reader.
-      if (queue.length - head > opts.maxQueue) {
+      // What came while a replay ran is not counted either (the reader
+      // could take none of it): a reader resuming into a busy server was
+      // cut off as too slow by the commits of its own replay's time.
+      const waiting = queue.length - head - backlog;
+      if (waiting > (catchingUp ? MAX_QUEUED_DURING_REPLAY : opts.maxQueue)) {
         res.write(`event: error\ndata: ${JSON.stringify(apiErrors.tailTooSlow())}\n\n`);
         close();
         return;
       }
       if (head > 0) {
         queue = queue.slice(head);
+        seqs = seqs.slice(head);
         head = 0;
       }
-      for (const ev of events) if (matches(ev)) queue.push(ev);
+      for (let i = 0; i < events.length; i++) {
+        if (!matches(events[i]!)) continue;
+        queue.push(events[i]!);
+        seqs.push(firstSeq + i);
+      }
       flush();
     });
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), opts.heartbeatMs);
@@ -184,11 +228,14 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
       ending = true;
       if (catchingUp) return; // the catch-up's end comes back here
       unsubscribe();
+      // Every matching event committed up to now is sent below: resumed
+      // at this mark, the reader gets what was committed after it.
+      const mark = opts.feed.mark();
       while (head < queue.length) {
         const ev = queue[head++]!;
-        if (!seen.has(ev['event.id'])) send(ev);
+        if (!seen.has(ev['event.id'])) send(ev, { boot, seq: seqs[head - 1]! });
       }
-      res.write(endFrame(endReason, formatTailPosition(resumeAt), opts.maxDurationMs));
+      res.write(endFrame(endReason, formatTailPosition({ ts: resumeAt.ts, id: resumeAt.id, mark }), opts.maxDurationMs));
       close();
     };
     // setTimeout takes at most 2^31-1 ms (24.8 days) and fires at once past
@@ -217,9 +264,13 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     req.raw.on('close', close);
     res.on('error', close);
 
-    if (position) {
+    if (position?.mark && kept) {
+      const { boot: from, seq } = position.mark;
+      for (let i = 0; i < kept.length; i++) if (matches(kept[i]!)) send(kept[i]!, { boot: from, seq: seq + 1 + i });
+    } else if (position) {
+      let more = false;
       try {
-        await catchUp(opts, query, position, () => closed, (ev) => {
+        more = await catchUp(opts, query, position, () => closed, (ev) => {
           if (closed) return;
           seen.add(ev['event.id']);
           send(ev);
@@ -228,15 +279,26 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
         req.log.warn({ err }, 'tail catch-up failed; continuing live');
       }
       catchingUp = false;
+      if (more && !closed) {
+        // Stored events are left after the replay's last page: going live
+        // from here, they were never sent. The stream ends at the last one
+        // replayed (a time, no commit mark: what is queued is not sent), and
+        // the resumed stream replays on from there.
+        unsubscribe();
+        res.write(endFrame('replay_limit', formatTailPosition({ ts: resumeAt.ts, id: resumeAt.id }), opts.maxDurationMs));
+        close();
+        return reply;
+      }
+      backlog = queue.length - head;
+      if (backlog === 0) seen.clear();
       if (ending) end(endReason);
       flush();
-      seen.clear();
     }
     return reply;
   });
 }
 
-/** Replays, oldest first, the stored events after `position`. */
+/** Replays, oldest first, the stored events after `position`; true when some are left after its last page. */
 async function catchUp(
   opts: TailRouteOptions,
   query: QueryNode,
@@ -244,12 +306,12 @@ async function catchUp(
   /** True once the reader is gone: no more pages. */
   stopped: () => boolean,
   emit: (ev: LogEvent) => void,
-): Promise<void> {
+): Promise<boolean> {
   let cursor: string | null = null;
   const now = opts.now();
-  for (let pages = 0; pages < 100 && !stopped(); pages++) {
+  for (let pages = 0; pages < REPLAY_PAGES && !stopped(); pages++) {
     const page: SearchResult = await opts.reader.search({
-      query, from: position.ts, to: now + TAIL_SKEW_MS, limit: 1000, sort: 'asc', cursor, now,
+      query, from: position.ts, to: now + TAIL_SKEW_MS, limit: opts.replayPageSize, sort: 'asc', cursor, now,
     });
     for (const ev of page.hits) {
       const ts = Date.parse(ev['@timestamp']);
@@ -258,6 +320,7 @@ async function catchUp(
       emit(ev);
     }
     cursor = page.next_cursor;
-    if (!cursor || page.hits.length === 0) return;
+    if (!cursor || page.hits.length === 0) return false;
   }
+  return cursor !== null && !stopped();
 }
