@@ -6,11 +6,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { queryApiApp, sampleEvents } from '../testing/query-api-app.js';
@@ -115,6 +115,29 @@ test('an answer cut before its end (the server went away mid-answer): LS_CLIENT_
     const run = await runCli(runSearchCli, ['x', '--server', url]);
     assert.equal(run.status, EXIT.UNREACHABLE, run.err);
     assert.match(run.err, /^error \[LS_CLIENT_ANSWER_CUT\]: the connection to the logship server at http:\/\/127\.0\.0\.1:\d+ broke before its answer was whole \(\w+\); run the command again/);
+  } finally {
+    server.close();
+  }
+});
+
+test('a server that closes each connection before answering (a port forward or proxy with nothing behind it): LS_CLIENT_UNREACHABLE, exit 4, not 70', async () => {
+  // Node 20's fetch never settles here; the CLI process, with nothing else to
+  // run, stopped. Its own process, then: in this one the server keeps the loop alive.
+  const server = createNetServer((socket) => socket.end());
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const search = new URL('./search.js', import.meta.url).href;
+  try {
+    const child = spawn(process.execPath, ['--input-type=module', '-e',
+      `import { runSearchCli } from ${JSON.stringify(search)}; process.exitCode = await runSearchCli(['x', '--server', ${JSON.stringify(url)}]);`],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    const [status] = (await once(child, 'exit')) as [number | null];
+    // Before: 13 here (a top-level await that never settled); 70 from the bin.
+    assert.equal(status, EXIT.UNREACHABLE, err);
+    assert.match(err, /^error \[LS_CLIENT_UNREACHABLE\]: cannot reach the logship server at http:\/\/127\.0\.0\.1:\d+: \w+, the server closed the connection without an answer; /);
   } finally {
     server.close();
   }

@@ -103,12 +103,27 @@ export async function request(opts: ClientOptions, pathAndQuery: string, init: R
   const url = `${opts.server.replace(/\/+$/, '')}${pathAndQuery}`;
   try {
     if (opts.tls && url.startsWith('https:')) return await httpsRequest(url, { ...init, headers }, opts.tls);
-    return await fetch(url, { ...init, headers });
+    return await settledWhenIdle(fetch(url, { ...init, headers }));
   } catch (err) {
     // An abort (Ctrl-C during --follow) is the caller's own.
     if (init.signal?.aborted) throw err;
     throw new CliError(noAnswerMessage(opts.server, err), EXIT.UNREACHABLE);
   }
+}
+
+/**
+ * Node 20's fetch never settles when the server closes a new connection
+ * before reading the request (a port forward or proxy with nothing behind
+ * it): the process, with nothing left to run, stopped with no word (the
+ * bin's 70, "a bug"). Nothing left to run while a request waits is that
+ * close, so it is answered as the closed connection it is.
+ */
+function settledWhenIdle<T>(pending: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const closed = (): void => reject(Object.assign(new Error('the connection closed without an answer'), { code: 'UND_ERR_CLOSED' }));
+    process.once('beforeExit', closed);
+    void pending.then(resolve, reject).finally(() => process.off('beforeExit', closed));
+  });
 }
 
 /**
