@@ -29,3 +29,24 @@ test('a ts that is no time is the coded 400 from and to answer, naming ts and th
   assert.equal(elsewhere.statusCode, 404, elsewhere.body);
   assert.equal(elsewhere.json().error.code, 'LS_CONTEXT_NOT_FOUND');
 });
+
+test('before, after and a field\'s values size over their maximum are a 400 naming the param and the maximum, as search\'s limit is', async () => {
+  const { app } = await queryApiApp(sampleEvents());
+  for (const [url, param, value, maximum] of [
+    ['/api/v1/context?id=e3&ts=-3m&before=501', 'before', 501, 500],
+    ['/api/v1/context?id=e3&ts=-3m&after=9999', 'after', 9999, 500],
+    ['/api/v1/fields/host/values?from=now-1d&size=1001', 'size', 1001, 1000],
+  ] as const) {
+    const res = await app.inject({ method: 'GET', url });
+    assert.equal(res.statusCode, 400, `${url}: ${res.body}`);
+    const { error } = res.json();
+    assert.equal(error.code, 'LS_API_BAD_REQUEST', url);
+    assert.deepEqual([error.param, error.maximum], [param, maximum], url);
+    assert.match(error.message, new RegExp(`^${param} ${value} is over ${maximum}, the most`), url);
+  }
+  // At the maximum, answered.
+  for (const url of ['/api/v1/context?id=e3&ts=-3m&before=500&after=500', '/api/v1/fields/host/values?from=now-1d&size=1000']) {
+    const res = await app.inject({ method: 'GET', url });
+    assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
+  }
+});

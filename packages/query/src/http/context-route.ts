@@ -31,7 +31,7 @@ const events = { type: 'array', items: { type: 'object', additionalProperties: t
 
 export function registerContextRoute(app: FastifyInstance, opts: ContextRouteOptions): void {
   app.get<{ Querystring: ContextParams }>('/api/v1/context', {
-    config: { scope: 'read' as const },
+    config: { scope: 'read' as const, largest: { before: opts.maxEvents, after: opts.maxEvents } },
     schema: {
       summary: 'Events around one event, from the same host and source',
       description: 'Order is (@timestamp, event.id), as in search; before and after are both oldest first. An unknown id answers 404 LS_CONTEXT_NOT_FOUND.',
@@ -42,8 +42,8 @@ export function registerContextRoute(app: FastifyInstance, opts: ContextRouteOpt
         properties: {
           id: { type: 'string', minLength: 1, description: "The anchor's event.id" },
           ts: { type: 'string', minLength: 1, description: "The anchor's @timestamp, in any form from takes: ISO 8601, date math (now-1h), a duration before now (-1h, 1h) or an epoch number (seconds or ms)" },
-          before: { type: 'integer', minimum: 0, maximum: opts.maxEvents, description: `Older events (default 20, at most ${opts.maxEvents})` },
-          after: { type: 'integer', minimum: 0, maximum: opts.maxEvents, description: `Newer events (default 20, at most ${opts.maxEvents})` },
+          before: { type: 'integer', minimum: 0, description: `Older events (default 20; over ${opts.maxEvents} is a 400 naming the maximum)` },
+          after: { type: 'integer', minimum: 0, description: `Newer events (default 20; over ${opts.maxEvents} is a 400 naming the maximum)` },
         },
       },
       response: {
@@ -56,6 +56,10 @@ export function registerContextRoute(app: FastifyInstance, opts: ContextRouteOpt
   }, async (req) => {
     const now = opts.now();
     const p = req.query;
+    for (const param of ['before', 'after'] as const) {
+      const n = p[param];
+      if (n !== undefined && n > opts.maxEvents) throw apiErrors.overMaximum(param, n, opts.maxEvents, `events on one side of the anchor; ask again around the ${param === 'before' ? 'oldest' : 'newest'} one`);
+    }
     // As from and to read it (`-1h`, `now-1h`, epoch seconds or ms, ISO), not date math alone.
     const ts = resolveTimeValue('ts', p.ts, now, false);
     const result = await opts.gate.run((signal) => {

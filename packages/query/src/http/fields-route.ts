@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { FieldValuesRequest, FieldsRequest, LogReader } from '../log-reader.js';
 import { answerFieldValues } from '../field-values.js';
 import { sampleFields } from '../sample-fields.js';
+import { apiErrors } from './api-error.js';
 import type { QueryCompiler } from './query-compiler.js';
 import type { QueryGate } from './query-gate.js';
 import { resolveTimeRange } from './time-range.js';
@@ -112,7 +113,7 @@ export function registerFieldsRoutes(app: FastifyInstance, opts: FieldsRouteOpti
   });
 
   app.get<{ Params: { name: string }; Querystring: ValuesParams }>('/api/v1/fields/:name/values', {
-    config,
+    config: { ...config, largest: { size: opts.maxValues } },
     schema: {
       summary: "A field's most frequent values in a time range",
       description: 'NAME is URL-encoded (field names hold dots and @). Values are keyed by their text, as terms buckets are.',
@@ -122,12 +123,16 @@ export function registerFieldsRoutes(app: FastifyInstance, opts: FieldsRouteOpti
         additionalProperties: false,
         properties: {
           ...rangeProperties,
-          size: { type: 'integer', minimum: 1, maximum: opts.maxValues, description: `Values to return (default 10, at most ${opts.maxValues})` },
+          size: { type: 'integer', minimum: 1, description: `Values to return (default 10; over ${opts.maxValues} is a 400 naming the maximum)` },
         },
       },
       response: valuesResponse,
     },
   }, async (req) => {
+    // Said in the handler, as search's limit and terms' size: the schema's maximum answered without the param's name and maximum.
+    if (req.query.size !== undefined && req.query.size > opts.maxValues) {
+      throw apiErrors.overMaximum('size', req.query.size, opts.maxValues, 'values one field answers');
+    }
     const now = opts.now();
     const field = req.params.name;
     const query = opts.compile(req.query.q ?? '');
