@@ -20,7 +20,7 @@
  * it keeps (a function's argument), but tests a WHEN's condition with
  * jumps, stopping at the first side that decides.
  */
-import { clauseOnField, DEFAULT_TEXT_FIELDS, expandFieldPattern, planLeaf, type FieldPatternNode, type LeafPlan, type QueryNode } from '@logship/query';
+import { clauseOnField, DEFAULT_TEXT_FIELDS, expandFieldPattern, planLeaf, type FieldPatternNode, type LeafPlan, type QueryNode } from '@logship/query/core';
 import { INDEXED, PROMOTED_COLUMN_OF } from './partition-schema.js';
 import { compiledPattern } from './sql-functions.js';
 import { prefixRange, wildcardPrefix } from './wildcard-range.js';

@@ -9,7 +9,7 @@
  * name ever reaches SQLite's JSON path parser.
  */
 import type Database from 'better-sqlite3';
-import { fieldNameMatches } from '@logship/query';
+import { fieldNameMatches } from '@logship/query/core';
 import { storeError } from '../store/store-error.js';
 
 /** A path that matches no key: codes never contain `-`. */

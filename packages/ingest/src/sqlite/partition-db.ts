@@ -17,7 +17,7 @@
  * events/s either way, 3 runs each), so the simpler form stayed.
  */
 import Database from 'better-sqlite3';
-import type { LogEvent } from '@logship/query';
+import type { LogEvent } from '@logship/query/core';
 import { DocPath, DocPattern, DocPrefix, TextCover } from './compile-sql.js';
 import { DocKeys } from './doc-keys.js';
 import { COLUMNS, encodeDoc, rowToEvent, type EventRow, type StoredRow } from './event-row.js';
