@@ -23,7 +23,9 @@ async function stream(writer: LogWriter, run: string, total: number, chunk: numb
   }
 }
 
-describe('agent: failures during a stream', () => {
+// The two streams run side by side (their own servers, agents and folders):
+// the outage test mostly waits out its 30 s, which the kill test's work fills.
+describe('agent: failures during a stream', { concurrency: true }, () => {
   let root: string;
 
   before(async () => {

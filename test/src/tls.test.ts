@@ -80,7 +80,9 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
   });
 }
 
-describe('TLS: logship serve over HTTPS, mutual TLS, agent and CLI', { skip: !OPENSSL }, () => {
+// The tests run side by side: each starts its own server on its own port
+// and folders, and most of their time is waiting on those processes.
+describe('TLS: logship serve over HTTPS, mutual TLS, agent and CLI', { skip: !OPENSSL, concurrency: true }, () => {
   let root: string;
   let ca: Ca;
   let otherCa: Ca;

@@ -17,7 +17,7 @@
  *         ─► whole hours        ─► rollup sums
  *         ─► partial last hour  ─► blocks
  */
-import { addTermsKey, fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query';
+import { addTermsKey, fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query/core';
 import { storeError } from '../store/store-error.js';
 import { addRollupTerms, planRollup, rollupHistogram, rollupKeyHistogram } from '../sqlite/rollup-query.js';
 import { isRollupField } from '../sqlite/rollup.js';

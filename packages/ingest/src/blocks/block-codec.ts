@@ -7,7 +7,7 @@
  * carry what lets a query skip the block: present rows, types, numeric
  * min/max, a bloom of tokens or exact values. Pure functions, no I/O.
  */
-import { arrayElements, tokenize, type FieldValue, type LogEvent } from '@logship/query';
+import { arrayElements, tokenize, type FieldValue, type LogEvent } from '@logship/query/core';
 import { storeError } from '../store/store-error.js';
 import { ARRAY_NUMBERS_KEY, bloomMayContain, buildValueBloom } from './bloom.js';
 import { ByteReader, corrupt } from './byte-reader.js';

@@ -14,7 +14,7 @@
  * computed only for rows tied in time at the sample's edge, where they
  * decide which rows are in.
  */
-import { addTermsKey, FieldTally, fieldsAnswer, sampledValuesAnswer, type FieldsResult, type FieldValuesResult } from '@logship/query';
+import { addTermsKey, FieldTally, fieldsAnswer, sampledValuesAnswer, type FieldsResult, type FieldValuesResult } from '@logship/query/core';
 import { isoTime } from '../normalize/iso-time.js';
 import type { BlockHeader } from './block-header.js';
 import { readBlockRows, readRowColumns } from './block-rows.js';

@@ -20,7 +20,7 @@
  * one transaction). Rollups and received ids do not change: the events
  * are the same.
  */
-import type { LogEvent } from '@logship/query';
+import type { LogEvent } from '@logship/query/core';
 import { compareKeys } from '../sqlite/search-cursor.js';
 import { encodeBlock, type EncodedBlock } from './block-codec.js';
 import type { BlockPartition } from './block-partition.js';

@@ -12,7 +12,7 @@
  * (`data_version` for other connections' commits, a counter for ours).
  */
 import Database from 'better-sqlite3';
-import type { FieldValue } from '@logship/query';
+import type { FieldValue } from '@logship/query/core';
 import { RollupWriter } from '../sqlite/rollup-writer.js';
 import { truncateWalIfFree } from '../sqlite/wal-checkpoints.js';
 import type { PartitionKey } from '../sqlite/partition-name.js';

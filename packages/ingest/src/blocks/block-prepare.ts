@@ -17,7 +17,7 @@
  * decoded and encoded again without them (block-refilter.ts), which fresh
  * events never need.
  */
-import type { LogEvent } from '@logship/query';
+import type { LogEvent } from '@logship/query/core';
 import type { WriteResult } from '../store/log-store.js';
 import type { RetentionPolicy } from '../retention/retention-policy.js';
 import type { PartitionKey } from '../sqlite/partition-name.js';

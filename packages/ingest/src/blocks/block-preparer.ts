@@ -1,4 +1,4 @@
-import type { LogEvent } from '@logship/query';
+import type { LogEvent } from '@logship/query/core';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { createRetentionPolicy } from '../retention/retention-policy.js';
 import { classFingerprintOf } from '../sqlite/class-fingerprint.js';

@@ -18,8 +18,8 @@
  * bloom is used only when the block was encoded with the same idea of the
  * field (text or not) as the query has: `search.text_fields` may change.
  */
-import { clauseOnField, compileMatcher, fieldNameMatches, planLeaf, type FieldPatternNode, type LeafNode, type LeafPlan, type LogEvent, type MatcherOptions, type QueryNode } from '@logship/query';
-import { setEventField } from '@logship/query';
+import { clauseOnField, compileMatcher, fieldNameMatches, planLeaf, type FieldPatternNode, type LeafNode, type LeafPlan, type LogEvent, type MatcherOptions, type QueryNode } from '@logship/query/core';
+import { setEventField } from '@logship/query/core';
 import { ARRAY_NUMBERS_KEY, bloomMayContain, textKey, valueKey } from './bloom.js';
 import { columnMayHold, type ColumnMeta } from './block-codec.js';
 import type { BlockHeader } from './block-header.js';

@@ -5,7 +5,7 @@
  * duplicate across writes of one group commit gets here; fresh events are
  * inserted as encoded.
  */
-import type { FieldValue, LogEvent } from '@logship/query';
+import type { FieldValue, LogEvent } from '@logship/query/core';
 import { decodeColumn, encodeBlock, type EncodedBlock } from './block-codec.js';
 import type { PreparedGroup } from './block-prepare.js';
 import { rowEvents } from './row-events.js';

@@ -15,7 +15,7 @@
  * number or a boolean; null and non-finite numbers count as missing.
  */
 import { ROLLUP_FIELDS } from '../sqlite/rollup.js';
-import type { FieldValue } from '@logship/query';
+import type { FieldValue } from '@logship/query/core';
 import type { Gathered } from './gather-columns.js';
 import type { BlockPartition } from './block-partition.js';
 

@@ -4,7 +4,7 @@
  * values. Before, a hit cost every column of its block decoded in full,
  * twice when its id was a content id (docs/BLOCK_STORE.md "Reads").
  */
-import type { FieldValue, LogEvent } from '@logship/query';
+import type { FieldValue, LogEvent } from '@logship/query/core';
 import { contentIdOfRow, contentIdTag, sortContentNames } from '../normalize/content-id.js';
 import { decodeColumnRows, type ColumnMeta } from './block-codec.js';
 import { columnPrefix } from './column-compression.js';

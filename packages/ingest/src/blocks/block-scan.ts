@@ -21,7 +21,7 @@ import {
   type MatcherOptions,
   type QueryNode,
   wildcardRuns,
-} from '@logship/query';
+} from '@logship/query/core';
 import type { BlockPartition, Column } from './block-partition.js';
 import type { BlockHeader } from './block-header.js';
 import { ALL, compilePruner, fieldsUnder, leafPruner, NONE, planFields, textFieldMayMatch, type BlockPruner } from './block-prune.js';

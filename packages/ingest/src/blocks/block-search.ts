@@ -15,7 +15,7 @@
  * key kept. Keys order as SQLite orders them (sqlite/search-cursor.ts
  * compareKeys): ts, then event.id by UTF-8 bytes.
  */
-import type { LogEvent, SortOrder } from '@logship/query';
+import type { LogEvent, SortOrder } from '@logship/query/core';
 import { storeError } from '../store/store-error.js';
 import { TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
 import { compareKeys, type SortKey } from '../sqlite/search-cursor.js';

@@ -12,7 +12,7 @@
  * Partitions, retention, health and the thread plumbing are shared with
  * the row store (sqlite/partitioned-store.ts), with block partitions in the pool.
  */
-import { answerFieldValues, FIELD_SAMPLE_SIZE, type FieldValuesRequest, type FieldValuesResult, type AggregateRequest, type AggregateResult, type CountRequest, type FieldsRequest, type FieldsResult, type LogEvent, type SearchRequest, type SearchResult, type SortOrder } from '@logship/query';
+import { answerFieldValues, FIELD_SAMPLE_SIZE, type FieldValuesRequest, type FieldValuesResult, type AggregateRequest, type AggregateResult, type CountRequest, type FieldsRequest, type FieldsResult, type LogEvent, type SearchRequest, type SearchResult, type SortOrder } from '@logship/query/core';
 import type { LogStore, PreparingStore, WriteOptions, WriteResult } from '../store/log-store.js';
 import { storeError } from '../store/store-error.js';
 import { PartitionPool, type PartitionHandle } from '../sqlite/partition-pool.js';

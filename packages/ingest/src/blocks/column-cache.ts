@@ -16,7 +16,7 @@
  * range (1M events, 24 h: ~14 blocks) on every request, and every page of
  * a paged search counts again; brotli and parsing were most of it.
  */
-import type { FieldValue } from '@logship/query';
+import type { FieldValue } from '@logship/query/core';
 import { columnDictionary } from './column-dictionary.js';
 
 type Values = readonly (FieldValue | undefined)[];

@@ -10,7 +10,7 @@
  * Kept in a WeakMap keyed by the column array, so it lives exactly as long
  * as the column (in a reader's column cache or one query).
  */
-import type { FieldValue } from '@logship/query';
+import type { FieldValue } from '@logship/query/core';
 
 export interface ColumnDictionary {
   /** The distinct strings. */

@@ -5,7 +5,7 @@
  * (block-shape.ts). Every value keeps its type (-0, 500 vs "500").
  * Version 1 (no shapes) is still read.
  */
-import type { FieldValue } from '@logship/query';
+import type { FieldValue } from '@logship/query/core';
 import { ByteReader, corrupt } from './byte-reader.js';
 import { ByteWriter } from './byte-writer.js';
 import type { BlockShape } from './block-shape.js';

@@ -4,7 +4,7 @@
  * writes a type tag per row, then one run per type. Strings, numbers,
  * booleans (a bitmap) and nulls (nothing) each keep their exact type.
  */
-import type { FieldValue } from '@logship/query';
+import type { FieldValue } from '@logship/query/core';
 import type { ByteReader } from './byte-reader.js';
 import { corrupt } from './byte-reader.js';
 import type { ByteWriter } from './byte-writer.js';

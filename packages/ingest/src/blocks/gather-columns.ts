@@ -9,7 +9,7 @@
  * the second fills arrays made at that size. Arrays grown a value at a time
  * were the largest garbage of a write (each growth a copy).
  */
-import type { FieldValue, LogEvent } from '@logship/query';
+import type { FieldValue, LogEvent } from '@logship/query/core';
 
 export interface Gathered {
   /** The rows that have the field, ascending; null when every row has it (rowsOf gives them). */

@@ -1,4 +1,4 @@
-import type { LogEvent } from '@logship/query';
+import type { LogEvent } from '@logship/query/core';
 
 /**
  * Fields holding +Infinity or -Infinity in some event (only API callers can

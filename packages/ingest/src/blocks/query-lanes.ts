@@ -13,7 +13,7 @@
  *   count, aggregation: every other day, counted or gathered (countLane
  *                    says why not taken as they go)
  */
-import type { AggregationSpec } from '@logship/query';
+import type { AggregationSpec } from '@logship/query/core';
 import type { SortKey } from '../sqlite/search-cursor.js';
 import { TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
 import type { BlockHeader } from './block-header.js';

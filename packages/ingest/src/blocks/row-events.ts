@@ -2,7 +2,7 @@
  * A block's decoded columns as stored events: what a merge rewrites, a
  * refilter matches and a page of results shows (block-rows.ts).
  */
-import { setEventField, type FieldValue, type LogEvent } from '@logship/query';
+import { setEventField, type FieldValue, type LogEvent } from '@logship/query/core';
 import type { Column } from './block-partition.js';
 import { isoTime } from '../normalize/iso-time.js';
 import { plainRecord } from '../normalize/plain-record.js';

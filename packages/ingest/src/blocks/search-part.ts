@@ -5,7 +5,7 @@
  * to join. And the one way a page is cut from candidates, whole searches
  * and joined lanes alike.
  */
-import type { LogEvent, QueryNode, SearchResult, SortOrder } from '@logship/query';
+import type { LogEvent, QueryNode, SearchResult, SortOrder } from '@logship/query/core';
 import { encodeCursor, type SortKey } from '../sqlite/search-cursor.js';
 import { TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
 

@@ -7,7 +7,7 @@
  * type only: frozen arrays made the searches that read them 30–50 % slower
  * (V8 reads frozen elements on a slower path; measured back to back).
  */
-import type { FieldValue } from '@logship/query';
+import type { FieldValue } from '@logship/query/core';
 
 /** block-partition.ts Column, spelled out: that module imports this one. */
 type Column = readonly (FieldValue | undefined)[];

@@ -29,7 +29,7 @@
  * number the days alike.
  */
 import { statSync } from 'node:fs';
-import type { AggregateRequest, AggregateResult, CountRequest, SearchRequest, SearchResult } from '@logship/query';
+import type { AggregateRequest, AggregateResult, CountRequest, SearchRequest, SearchResult } from '@logship/query/core';
 import { dayStartMs } from '../sqlite/partition-name.js';
 import type { ReaderOp } from '../sqlite/reader-pool.js';
 import { TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';

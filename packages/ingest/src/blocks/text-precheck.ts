@@ -11,7 +11,7 @@
  * token in it) costs one scan; it was two (the token, then a scan for any
  * non-ASCII character), a tenth of a phrase search at 1M events.
  */
-import type { FieldValue } from '@logship/query';
+import type { FieldValue } from '@logship/query/core';
 
 const NON_ASCII = /[^\x00-\x7f]/;
 const ESCAPE = /[.*+?^${}()|[\]\\]/g;

@@ -5,7 +5,7 @@
  * runs them over a column, through its dictionary where it has one. The
  * differential tests hold these to the matcher.
  */
-import { arrayElements, compileRegex, compileWildcard, planLeaf, regexRuns, withElements, type FieldValue, type LeafPlan, type MatcherOptions, type QueryNode } from '@logship/query';
+import { arrayElements, compileRegex, compileWildcard, planLeaf, regexRuns, withElements, type FieldValue, type LeafPlan, type MatcherOptions, type QueryNode } from '@logship/query/core';
 import { planFields } from './block-prune.js';
 import { isRollupField } from '../sqlite/rollup.js';
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { nearestName } from '@logship/query';
+import { nearestName } from '@logship/query/core';
 import type { ConfigFlags } from '../config/load-server-config.js';
 import { errors } from '../server/errors.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import { nearestName, resolveTextFields } from '@logship/query';
+import { nearestName, resolveTextFields } from '@logship/query/core';
 import { isTimeZone } from '../normalize/parse-timestamp.js';
 import { validateRetentionConfig } from '../retention/retention-config.js';
 import { buildAlertingConfig } from '../rules/alerting-config.js';

@@ -2,7 +2,7 @@ import type { RetentionConfig } from '../retention/retention-config.js';
 import { DEFAULT_RETENTION, RETENTION_KEYS_SCHEMA } from '../retention/retention-config.js';
 import { DEFAULT_NORMALIZE_LIMITS, type NormalizeLimits } from '../normalize/limits.js';
 import type { RedactRule } from '../normalize/redactor.js';
-import { DEFAULT_TEXT_FIELDS } from '@logship/query';
+import { DEFAULT_TEXT_FIELDS } from '@logship/query/core';
 import { ALERTING_CONFIG_SCHEMA, DEFAULT_ALERTING, RULE_FILES_SCHEMA, type AlertingConfig } from '../rules/alerting-config.js';
 import { LOG_METRICS_SCHEMA, type LogMetricConfig } from '../log-metrics/log-metrics-config.js';
 

@@ -8,7 +8,7 @@
  * translated against the document layout of event-document.ts. The
  * differential test checks the two agree on generated corpora and queries.
  */
-import { DEFAULT_TEXT_FIELDS, planLeaf, QueryError, type LeafPlan, type PlanOptions, type QueryNode } from '@logship/query';
+import { DEFAULT_TEXT_FIELDS, planLeaf, QueryError, type LeafPlan, type PlanOptions, type QueryNode } from '@logship/query/core';
 import type { estypes } from '@elastic/elasticsearch';
 import {
   BOOLEAN_PREFIX,

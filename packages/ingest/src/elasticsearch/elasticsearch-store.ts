@@ -18,7 +18,7 @@ import {
   type LogEvent,
   type SearchRequest,
   type SearchResult,
-} from '@logship/query';
+} from '@logship/query/core';
 import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteResult } from '../store/log-store.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { createRetentionPolicy, type RetentionPolicy } from '../retention/retention-policy.js';
@@ -36,7 +36,7 @@ import { asStoreFailure } from './transport-error.js';
 import { unindexedFields } from './unindexed-fields.js';
 import { timeRangeFilter, visibilityFilter } from './visibility-filter.js';
 // The read API's shared answers (query package): kept apart from the import above, which other work changes.
-import { expandFieldPatterns, hasFieldPattern } from '@logship/query';
+import { expandFieldPatterns, hasFieldPattern } from '@logship/query/core';
 import { indexedFieldNames } from './field-names.js';
 
 export interface ElasticsearchStoreConfig {

@@ -11,7 +11,7 @@
  * values are counted exactly with composite-aggregation pages instead.
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
-import { addTermsKey, fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query';
+import { addTermsKey, fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query/core';
 import { storeError } from '../store/store-error.js';
 import { booleanField, keywordField, numberField } from './event-document.js';
 import { asStoreFailure } from './transport-error.js';

@@ -6,7 +6,7 @@
  * behind the cursor (the contract's "paging while ingesting").
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
-import { decodeCursor, encodeCursor, type CursorKey, type SearchRequest, type SearchResult } from '@logship/query';
+import { decodeCursor, encodeCursor, type CursorKey, type SearchRequest, type SearchResult } from '@logship/query/core';
 import { storeError } from '../store/store-error.js';
 import { documentToEvent, SOURCE_FIELD } from './event-document.js';
 import { asStoreFailure } from './transport-error.js';

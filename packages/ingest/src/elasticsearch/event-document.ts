@@ -28,7 +28,7 @@
  * ASCII. Tokens contain no whitespace, so the built-in `whitespace` analyzer
  * gives back exactly these tokens at adjacent positions (phrases work).
  */
-import { arrayElements, setEventField, tokenize, type LogEvent } from '@logship/query';
+import { arrayElements, setEventField, tokenize, type LogEvent } from '@logship/query/core';
 
 export const TEXT_FIELD = '@text';
 export const SOURCE_FIELD = '@event';

@@ -16,7 +16,7 @@
  * from, so a new host's first 60 errors made `increase(...[5m]) > 50`
  * see 0.
  */
-import { compileMatcher, type EventPredicate, type LogEvent } from '@logship/query';
+import { compileMatcher, type EventPredicate, type LogEvent } from '@logship/query/core';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { labelName } from '../rules/evaluate-rule.js';
 import { compileRuleQuery } from '../rules/compile-rule-query.js';

@@ -1,5 +1,5 @@
 import { createHmac, hash } from 'node:crypto';
-import type { FieldValue, LogEvent } from '@logship/query';
+import type { FieldValue, LogEvent } from '@logship/query/core';
 import { FLAG_FIELDS } from './limits.js';
 import { ContentBytes, type WellFormedCheck } from './content-bytes.js';
 

@@ -1,5 +1,5 @@
 import { plainRecord } from './plain-record.js';
-import type { FieldValue } from '@logship/query';
+import type { FieldValue } from '@logship/query/core';
 import type { NormalizeLimits } from './limits.js';
 import { jsonText } from './json-text.js';
 import { truncateValue } from './truncate-value.js';

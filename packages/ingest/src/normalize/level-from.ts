@@ -1,4 +1,4 @@
-import { levelFromQuery, levelFromSlogName, normalizeLevel, type Level } from '@logship/query';
+import { levelFromQuery, levelFromSlogName, normalizeLevel, type Level } from '@logship/query/core';
 
 /*
  * Format-specific views on the project's one level table (@logship/query

@@ -1,4 +1,4 @@
-import { LEVELS, type FieldValue, type Level, type LogEvent } from '@logship/query';
+import { LEVELS, type FieldValue, type Level, type LogEvent } from '@logship/query/core';
 import { normalizeErrors as errors } from './normalize-errors.js';
 import { contentId, redactedContentId } from './content-id.js';
 import type { Redactor } from './redactor.js';

@@ -1,4 +1,4 @@
-import type { FieldValue } from '@logship/query';
+import type { FieldValue } from '@logship/query/core';
 import { isCalendarDay } from './is-calendar-day.js';
 
 const ISO = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:[.,](\d+))?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;

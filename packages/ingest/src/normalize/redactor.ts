@@ -6,7 +6,7 @@
  * Applied at the end of normalization (normalize-line.ts), where the
  * event's fields are final and its id not yet taken.
  */
-import type { LogEvent } from '@logship/query';
+import type { LogEvent } from '@logship/query/core';
 import { FLAG_FIELDS } from './limits.js';
 import { linearRegex } from './linear-regex.js';
 import { truncateValue } from './truncate-value.js';

@@ -1,4 +1,4 @@
-import type { Level } from '@logship/query';
+import type { Level } from '@logship/query/core';
 import { levelFromSyslogPriority, levelFromText } from './level-from.js';
 import { nearestDay } from './nearest-day.js';
 import { nearestYear } from './nearest-year.js';

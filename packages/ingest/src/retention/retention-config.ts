@@ -3,7 +3,7 @@
  * the first class whose query matches an event decides how long it lives.
  * Ages count from the event's @timestamp.
  */
-import { nearestName } from '@logship/query';
+import { nearestName } from '@logship/query/core';
 import { storeError } from '../store/store-error.js';
 
 export interface RetentionClassConfig {

@@ -3,7 +3,7 @@
  * (first matching class query wins, else `default`) and, per class, the
  * cutoff before which events are expired.
  */
-import type { LogEvent } from '@logship/query';
+import type { LogEvent } from '@logship/query/core';
 import { DAY_MS, DEFAULT_CLASS, type RetentionConfig } from './retention-config.js';
 
 /** Turns a class's query string into a predicate over events. */

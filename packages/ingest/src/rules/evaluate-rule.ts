@@ -8,7 +8,7 @@
  * so evaluation uses the same rollups and indexes as the search API, and
  * the signal bounds it by the query deadline.
  */
-import type { LogEvent, LogReader, QueryNode } from '@logship/query';
+import type { LogEvent, LogReader, QueryNode } from '@logship/query/core';
 import type { AlertRule } from './rule-types.js';
 
 export interface RuleSeries {

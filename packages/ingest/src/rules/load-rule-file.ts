@@ -4,7 +4,7 @@
  * mistake) ─► RuleGroup[]. Nothing half-loads: the first mistake throws.
  */
 import { Ajv, type ErrorObject } from 'ajv';
-import type { QueryNode } from '@logship/query';
+import type { QueryNode } from '@logship/query/core';
 import { parse as parseYaml } from 'yaml';
 import type { LogshipError } from '../errors/define-error.js';
 import { rulesErrors as errors } from './rules-errors.js';

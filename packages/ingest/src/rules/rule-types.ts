@@ -1,4 +1,4 @@
-import type { QueryNode } from '@logship/query';
+import type { QueryNode } from '@logship/query/core';
 
 /** What a rule computes over its window (docs/ALERTING.md). */
 export type RuleAggregate =

@@ -17,7 +17,7 @@
  * Elasticsearch), so a slow rule delays its own group, never ingest.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { LogReader } from '@logship/query';
+import type { LogReader } from '@logship/query/core';
 import type { Registry } from 'prom-client';
 import type { AlertingConfig } from './alerting-config.js';
 import { fingerprint, needsSending, stepAlerts, webhookNeedsSending, type ActiveSeries, type AlertInstance, type WebhookNotice } from './alert-state.js';

@@ -1,4 +1,4 @@
-import { compileMatcher, parse, type LogEvent, type QueryNode } from '@logship/query';
+import { compileMatcher, parse, type LogEvent, type QueryNode } from '@logship/query/core';
 
 /** `ingest.drop` compiled: which rule an event matches, if any. */
 export interface DropRules {

@@ -1,7 +1,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Level, LogEvent } from '@logship/query';
+import type { Level, LogEvent } from '@logship/query/core';
 import type { LogStore, WriteResult } from '../store/log-store.js';
 import type { IngestLimits } from '../config/server-config.js';
 import { normalizeEnvelope, normalizeLine, type NormalizedLine } from '../normalize/normalize-line.js';

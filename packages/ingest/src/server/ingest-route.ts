@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { LogEvent } from '@logship/query';
+import type { LogEvent } from '@logship/query/core';
 import type { LogStore } from '../store/log-store.js';
 import type { IngestLimits } from '../config/server-config.js';
 import { ingestBatch, retryAfterSOf, type IngestContext, type IngestItem } from './ingest-batch.js';

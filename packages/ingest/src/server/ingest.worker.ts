@@ -5,7 +5,7 @@
  * preparer, then sends back the outcome and what the store commits.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { LogEvent } from '@logship/query';
+import type { LogEvent } from '@logship/query/core';
 import { normalizeItems, type IngestItem, type NormalizeContext } from './ingest-batch.js';
 import { dropRules } from './drop-rules.js';
 import { Redactor } from '../normalize/redactor.js';

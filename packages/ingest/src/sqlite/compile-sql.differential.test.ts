@@ -84,7 +84,18 @@ async function viaStore(query: QueryNode): Promise<Outcome> {
 }
 
 async function differs(query: QueryNode): Promise<string | null> {
-  return compareOutcomes(viaMatcher(query), await viaStore(query));
+  return (await checked(query)).why;
+}
+
+/**
+ * The matcher's answer and what the store's differs from it. The store's
+ * reader thread searches while this thread runs the matcher (viaStore
+ * never rejects).
+ */
+async function checked(query: QueryNode): Promise<{ m: Outcome; why: string | null }> {
+  const stored = viaStore(query);
+  const m = viaMatcher(query);
+  return { m, why: compareOutcomes(m, await stored) };
 }
 
 async function shrink(q: QueryNode): Promise<QueryNode> {
@@ -107,12 +118,11 @@ test(`SQLite returns exactly the matcher's ids, in order, for ${QUERIES} generat
   let errors = 0;
   for (let i = 0; i < QUERIES; i++) {
     const q = next();
-    const why = await differs(q);
+    const { m, why } = await checked(q);
     if (why) {
       const minimal = await shrink(q);
       assert.fail(`query #${i} disagrees: ${await differs(minimal)}\n${describeQuery(minimal)}`);
     }
-    const m = viaMatcher(q);
     if ('ids' in m && m.ids.length > 0 && m.ids.length < EVENTS) nonEmpty++;
     if ('error' in m) errors++;
     if ('ids' in m && i % 10 === 0) await checkPagingAndAggregates(q, m.ids, i);
@@ -131,17 +141,31 @@ const byId = new Map(corpus.map((e) => [e['event.id'], e]));
  */
 async function checkPagingAndAggregates(query: QueryNode, ids: string[], i: number): Promise<void> {
   const range = { from: END - 10 * 86_400_000, to: NOW, now: NOW };
-  const paged: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await store.search({ ...range, query, limit: 97, sort: 'asc', cursor, fields: [] });
-    paged.push(...page.hits.map((h) => h['event.id']));
-    cursor = page.next_cursor;
-  } while (cursor !== null);
+  const pages = async (): Promise<string[]> => {
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await store.search({ ...range, query, limit: 97, sort: 'asc', cursor, fields: [] });
+      paged.push(...page.hits.map((h) => h['event.id']));
+      cursor = page.next_cursor;
+    } while (cursor !== null);
+    return paged;
+  };
+  const field = ['host', 'status', 'level', 'cached', 'method'][(i / 10) % 5] as string;
+  const percents = [0, 12.5, 50, 99, 100];
+  const interval = 3_600_000 * (1 + (i % 7));
+  // Asked together: the store's reader threads answer them side by side.
+  const [paged, count, agg, stats, pct, histogram] = await Promise.all([
+    pages(),
+    store.count({ ...range, query }),
+    store.aggregate({ ...range, query, agg: { type: 'terms', field, size: 1000 } }),
+    store.aggregate({ ...range, query, agg: { type: 'stats', field: 'duration_ms' } }),
+    store.aggregate({ ...range, query, agg: { type: 'percentiles', field: 'duration_ms', percents } }),
+    store.aggregate({ ...range, query, agg: { type: 'date_histogram', interval_ms: interval } }),
+  ]);
   const where = `query #${i}\n${describeQuery(query)}`;
   assert.deepEqual(paged, [...ids].reverse(), `asc paging, ${where}`);
-  assert.equal(await store.count({ ...range, query }), ids.length, `count, ${where}`);
-  const field = ['host', 'status', 'level', 'cached', 'method'][(i / 10) % 5] as string;
+  assert.equal(count, ids.length, `count, ${where}`);
   const counts = new Map<string, number>();
   let missing = 0;
   for (const id of ids) {
@@ -149,14 +173,12 @@ async function checkPagingAndAggregates(query: QueryNode, ids: string[], i: numb
     if (v === undefined || v === null) missing++;
     else counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
   }
-  const agg = await store.aggregate({ ...range, query, agg: { type: 'terms', field, size: 1000 } });
   assert.equal(agg.type, 'terms');
   if (agg.type !== 'terms') return;
   assert.deepEqual(new Map(agg.buckets.map((b) => [b.key, b.count])), counts, `terms ${field}, ${where}`);
   assert.equal(agg.missing_count, missing, `missing ${field}, ${where}`);
 
   const values = ids.map((id) => byId.get(id)?.duration_ms).filter((v): v is number => typeof v === 'number');
-  const stats = await store.aggregate({ ...range, query, agg: { type: 'stats', field: 'duration_ms' } });
   assert.ok(stats.type === 'stats');
   assert.deepEqual(
     [stats.count, stats.min, stats.max],
@@ -166,13 +188,9 @@ async function checkPagingAndAggregates(query: QueryNode, ids: string[], i: numb
   // Sums are added in a different order: equal up to rounding.
   const sum = values.reduce((a, v) => a + v, 0);
   assert.ok(Math.abs(stats.sum - sum) <= 1e-9 * Math.max(1, Math.abs(sum)), `stats sum ${stats.sum} vs ${sum}, ${where}`);
-  const percents = [0, 12.5, 50, 99, 100];
-  const pct = await store.aggregate({ ...range, query, agg: { type: 'percentiles', field: 'duration_ms', percents } });
   const sorted = Float64Array.from(values).sort();
   assert.deepEqual(pct, { type: 'percentiles', count: values.length, values: Object.fromEntries(percents.map((p) => [String(p), percentile(sorted, p)])) }, `percentiles, ${where}`);
 
-  const interval = 3_600_000 * (1 + (i % 7));
-  const histogram = await store.aggregate({ ...range, query, agg: { type: 'date_histogram', interval_ms: interval } });
   assert.ok(histogram.type === 'date_histogram');
   assert.deepEqual(
     histogram.buckets.map((b) => [b.key, b.count]),
@@ -208,12 +226,11 @@ test(`SQLite agrees with the matcher on ${QUERIES} generated query texts (seed $
   for (let i = 0; i < QUERIES; i++) {
     const { query } = generateQuery(rng, { vocabulary });
     const ast = parse(query);
-    const why = await differs(ast);
+    const { m, why } = await checked(ast);
     if (why) {
       const minimal = await shrink(ast);
       assert.fail(`query #${i} ${JSON.stringify(query)} disagrees: ${await differs(minimal)}\n${describeQuery(minimal)}`);
     }
-    const m = viaMatcher(ast);
     if ('ids' in m && m.ids.length > 0 && m.ids.length < EVENTS) hits++;
   }
   assert.ok(hits > QUERIES / 10, `only ${hits} queries selected a proper subset`);
@@ -224,9 +241,8 @@ test('SQLite agrees with the matcher on free text over the exception and stack f
   let beyondMessage = 0;
   for (const text of TEXT_FIELD_QUERIES) {
     const ast = parse(text);
-    const why = await differs(ast);
+    const { m, why } = await checked(ast);
     assert.equal(why, null, `${text}: ${why}\n${describeQuery(ast)}`);
-    const m = viaMatcher(ast);
     const onlyMessage = viaMatcher(parse(`message:(${text.replace(/^[\w.]+:/, '')})`));
     if ('ids' in m && 'ids' in onlyMessage && m.ids.length > onlyMessage.ids.length) beyondMessage++;
   }
@@ -245,9 +261,8 @@ test('SQLite agrees with the matcher on the queries a Kibana user writes (_exist
   let found = 0;
   for (const text of SEMANTICS_QUERIES) {
     const ast = parse(text);
-    const why = await differs(ast);
+    const { m, why } = await checked(ast);
     assert.equal(why, null, `${text}: ${why}\n${describeQuery(ast)}`);
-    const m = viaMatcher(ast);
     if ('ids' in m && m.ids.length > 0) found++;
   }
   assert.ok(found >= 20, `only ${found} of these queries found events`);

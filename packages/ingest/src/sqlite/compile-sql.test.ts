@@ -8,10 +8,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { parse } from '@logship/query';
 import { compileSql, DocPath } from './compile-sql.js';
 import { wildcardPrefix } from './wildcard-range.js';
 import { PartitionDb } from './partition-db.js';
+import { eventToRow } from './event-row.js';
+import { registerSqlFunctions } from './sql-functions.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-compile-'));
@@ -87,7 +90,62 @@ test('http.method:GET reaches doc through a per-partition path parameter', () =>
 });
 
 test('NOT level:info treats a missing level as not info', () => {
-  assert.equal(compileSql(parse('NOT level:info'), { now: NOW }).where, 'NOT coalesce(("level" = @p0), 0)');
+  assert.equal(compileSql(parse('NOT level:info'), { now: NOW }).where, 'CASE WHEN "level" = @p0 THEN 0 ELSE 1 END');
+});
+
+/**
+ * SQLite evaluates the right side of `a AND b` first when only `a` holds a
+ * subquery, and both sides of an AND/OR whose value is kept (as under
+ * `NOT coalesce(…)`), so the exact check of a text clause ran on every row,
+ * not on FTS's candidates, wherever the clause was not a term of the
+ * top-level AND: `NOT timeout` or `timeout OR host:x` tokenized every
+ * message of the range. Counted here on a real partition file: the calls of
+ * the exact check, with the real one answering.
+ */
+test('a text clause under NOT or OR runs its exact check only on the FTS candidates', () => {
+  const file = path.join(dir, '2026-11-22.default.db');
+  const events = Array.from({ length: 400 }, (_, i) => ({
+    '@timestamp': new Date(NOW - 86_400_000 + i * 1000).toISOString(),
+    'event.id': `e${i}`,
+    level: i % 4 === 0 ? 'error' : 'info',
+    host: `web-${i % 7}`,
+    message: i % 100 === 5 ? `request ${i} timeout upstream` : `request ${i} served`,
+  }));
+  const writer = new PartitionDb(file, { day: '2026-11-22', className: 'default' }, { create: true });
+  writer.insert(events.map((e, i) => eventToRow(e, Date.parse(e['@timestamp']), e['event.id'], i, [])));
+  writer.close();
+  const real = new Database(':memory:');
+  registerSqlFunctions(real);
+  const conn = new Database(file, { readonly: true });
+  registerSqlFunctions(conn);
+  let calls = 0;
+  for (const name of ['ls_terms', 'ls_phrase']) {
+    const ask = real.prepare(`SELECT ${name}(?, ?)`).pluck();
+    conn.function(name, { deterministic: true }, (text: unknown, json: unknown) => {
+      calls++;
+      return ask.get(text, json) as number;
+    });
+  }
+  const candidates = events.filter((e) => e.message.includes('timeout')).length;
+  const cases: [string, number][] = [
+    ['NOT timeout', 400 - candidates],
+    ['timeout OR host:web-3', events.filter((e) => e.message.includes('timeout') || e.host === 'web-3').length],
+    ['NOT (timeout AND level:error)', events.filter((e) => !(e.message.includes('timeout') && e.level === 'error')).length],
+    ['"upstream timeout" OR level:debug', 0],
+    ['NOT "timeout upstream"', 400 - candidates],
+  ];
+  try {
+    for (const [query, want] of cases) {
+      calls = 0;
+      const { where, params } = compileSql(parse(query), { now: NOW, textFields: ['message'] });
+      const n = conn.prepare(`SELECT count(*) FROM events WHERE ${where}`).pluck().get(params);
+      assert.equal(n, want, query);
+      assert.ok(calls <= candidates, `${query}: the exact check ran ${calls} times for ${candidates} candidates`);
+    }
+  } finally {
+    conn.close();
+    real.close();
+  }
 });
 
 test('wildcard prefixes drop escapes and stop at the first wildcard', () => {

@@ -9,7 +9,7 @@
  * name ever reaches SQLite's JSON path parser.
  */
 import type Database from 'better-sqlite3';
-import { fieldNameMatches } from '@logship/query';
+import { fieldNameMatches } from '@logship/query/core';
 import { storeError } from '../store/store-error.js';
 
 /** A path that matches no key: codes never contain `-`. */
@@ -20,6 +20,11 @@ export class DocKeys {
   private readonly names = new Map<string, string>();
 
   private readonly countKeys: Database.Statement;
+  /**
+   * Inside lookup(): whether the table was compared with this map already
+   * (a name the map then lacks is not in the table); null outside.
+   */
+  private compared: boolean | null = null;
 
   constructor(private readonly db: Database.Database) {
     this.countKeys = db.prepare('SELECT count(*) AS n FROM doc_keys');
@@ -28,6 +33,8 @@ export class DocKeys {
 
   /** Re-reads the table: after a rolled-back insert, or when another process added keys. */
   reload(): void {
+    // Read just now: within a lookup(), as good as compared.
+    if (this.compared !== null) this.compared = true;
     this.codes.clear();
     this.names.clear();
     for (const row of this.db.prepare('SELECT code, name FROM doc_keys').all() as { code: string; name: string }[]) {
@@ -48,6 +55,21 @@ export class DocKeys {
     return code;
   }
 
+  /**
+   * Runs `fn`, whose lookups (one statement's parameters) compare the
+   * table with this map at most once between them: a free-text query names
+   * ~20 text fields, most of which a partition lacks, and each lacking one
+   * counted the table again (a tenth of a fuzzed query's reader time).
+   */
+  lookup<T>(fn: () => T): T {
+    this.compared = false;
+    try {
+      return fn();
+    } finally {
+      this.compared = null;
+    }
+  }
+
   /** The JSON path of a key in `doc`, or NO_SUCH_PATH when no event here has it. */
   pathOf(name: string): string {
     let code = this.codes.get(name);
@@ -63,10 +85,13 @@ export class DocKeys {
    * The table holds keys this map has not read (it only grows). Counted
    * before reloading: a query naming a field some partitions lack (most
    * queries over several days; every one after a field explosion) reloaded
-   * the whole table for each such partition and field.
+   * the whole table for each such partition and field. Within lookup(),
+   * counted once.
    */
   private grew(): boolean {
+    if (this.compared === true) return false;
     const { n } = this.countKeys.get() as { n: number };
+    if (this.compared === false && n === this.codes.size) this.compared = true;
     return n !== this.codes.size;
   }
 

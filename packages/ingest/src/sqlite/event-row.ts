@@ -6,7 +6,7 @@
  * `@timestamp` comes back in canonical ISO form. `doc` keys are short codes
  * from the partition's dictionary (doc-keys.ts).
  */
-import { ownField, setEventField, type FieldValue, type LogEvent } from '@logship/query';
+import { ownField, setEventField, type FieldValue, type LogEvent } from '@logship/query/core';
 import { FLAG_FIELDS } from '../normalize/limits.js';
 import { isoMillis } from '../normalize/iso-millis.js';
 import { isoTime } from '../normalize/iso-time.js';

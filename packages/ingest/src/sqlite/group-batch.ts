@@ -6,7 +6,7 @@
  *   duplicate in the batch? ─► the store's item (or why it cannot be
  *   stored) ─► grouped by partition (UTC day, class)
  */
-import type { LogEvent } from '@logship/query';
+import type { LogEvent } from '@logship/query/core';
 import type { WriteResult } from '../store/log-store.js';
 import type { RetentionPolicy } from '../retention/retention-policy.js';
 import { checkEvent } from './event-row.js';

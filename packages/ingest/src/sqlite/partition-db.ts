@@ -17,7 +17,7 @@
  * events/s either way, 3 runs each), so the simpler form stayed.
  */
 import Database from 'better-sqlite3';
-import type { LogEvent } from '@logship/query';
+import type { LogEvent } from '@logship/query/core';
 import { DocPath, DocPattern, DocPrefix, TextCover } from './compile-sql.js';
 import { DocKeys } from './doc-keys.js';
 import { COLUMNS, encodeDoc, rowToEvent, type EventRow, type StoredRow } from './event-row.js';
@@ -400,17 +400,19 @@ export class PartitionDb {
   private args(positional: readonly unknown[], named?: Record<string, unknown>): unknown[] {
     if (!named || Object.keys(named).length === 0) return [...positional];
     const bound: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(named)) {
-      if (value instanceof DocPath) bound[name] = this.keys.pathOf(value.field);
-      else if (value instanceof DocPrefix) bound[name] = JSON.stringify(this.keys.pathsUnder(value.prefix));
-      else if (value instanceof DocPattern) bound[name] = JSON.stringify(this.keys.pathsMatching(value.pattern, value.except));
-      else if (value instanceof TextCover) {
-        // 0: text_fts holds these fields for every row, so `rid < 0` adds
-        // none; otherwise every row is a candidate for the exact check.
-        const indexed = this.indexedTextFields();
-        bound[name] = value.fields.every((f) => indexed.has(f)) ? 0 : ALL_ROWS;
-      } else bound[name] = value;
-    }
+    this.keys.lookup(() => {
+      for (const [name, value] of Object.entries(named)) {
+        if (value instanceof DocPath) bound[name] = this.keys.pathOf(value.field);
+        else if (value instanceof DocPrefix) bound[name] = JSON.stringify(this.keys.pathsUnder(value.prefix));
+        else if (value instanceof DocPattern) bound[name] = JSON.stringify(this.keys.pathsMatching(value.pattern, value.except));
+        else if (value instanceof TextCover) {
+          // 0: text_fts holds these fields for every row, so `rid < 0` adds
+          // none; otherwise every row is a candidate for the exact check.
+          const indexed = this.indexedTextFields();
+          bound[name] = value.fields.every((f) => indexed.has(f)) ? 0 : ALL_ROWS;
+        } else bound[name] = value;
+      }
+    });
     return [...positional, bound];
   }
 

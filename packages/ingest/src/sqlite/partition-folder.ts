@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SortOrder } from '@logship/query';
+import type { SortOrder } from '@logship/query/core';
 import type { PartitionInfo, RetentionRunResult, StoreHealth } from '../store/log-store.js';
 import { storeError } from '../store/store-error.js';
 import { dataDirAdvice } from '../store/data-dir-advice.js';

@@ -6,7 +6,7 @@
  * close. Each store brings its partitions' format, its writes and its reads.
  */
 import path from 'node:path';
-import { resolveTextFields, type SortOrder } from '@logship/query';
+import { resolveTextFields, type SortOrder } from '@logship/query/core';
 import type { PartitionInfo, RetentionRunResult, StoreHealth, WriteResult } from '../store/log-store.js';
 import { isStoreError, storeError, storeErrorDetail, type StoreError } from '../store/store-error.js';
 import type { RetentionConfig } from '../retention/retention-config.js';

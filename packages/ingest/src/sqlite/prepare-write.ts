@@ -12,7 +12,7 @@
  * there. (1.5M events over HTTP: the writer was busy 98 % of the time, the
  * HTTP thread 56 %.)
  */
-import type { LogEvent } from '@logship/query';
+import type { LogEvent } from '@logship/query/core';
 import type { WriteResult } from '../store/log-store.js';
 import type { RetentionPolicy } from '../retention/retention-policy.js';
 import { eventToRow, type EventRow } from './event-row.js';

@@ -6,7 +6,7 @@
  * main thread runs when `readerThreads` is 0.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { AggregateRequest, CountRequest, FieldsRequest, FieldValuesRequest, SearchRequest } from '@logship/query';
+import type { AggregateRequest, CountRequest, FieldsRequest, FieldValuesRequest, SearchRequest } from '@logship/query/core';
 import type { DamagedPartition } from './partition-damage.js';
 import { serializeError, type ReaderRequest, type ReaderThreadOptions } from './reader-pool.js';
 

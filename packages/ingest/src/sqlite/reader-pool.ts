@@ -26,7 +26,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { WORKER_LIMITS } from './worker-limits.js';
-import { QueryError, QuerySyntaxError } from '@logship/query';
+import { QueryError, QuerySyntaxError } from '@logship/query/core';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { STORE_ERROR_CODES, storeError, type StoreError, type StoreErrorCode } from '../store/store-error.js';
 import type { DamagedPartition } from './partition-damage.js';

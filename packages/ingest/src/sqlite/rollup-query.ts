@@ -4,7 +4,7 @@
  * queries for the partial minutes inside one PartitionDb.snapshot(), so the
  * `meta` check, the counts and the rows are one state of the file.
  */
-import { addTermsKey } from '@logship/query';
+import { addTermsKey } from '@logship/query/core';
 import type { PartitionDb } from './partition-db.js';
 
 /** What the rollup reads need of a connection: PartitionDb, or the block store's partition. */

@@ -20,7 +20,7 @@
  * Whole minutes come from here, the partial minutes at a range's two ends
  * from the rows (rollup-query.ts), so the answer is the row path's answer.
  */
-import type { FieldValue } from '@logship/query';
+import type { FieldValue } from '@logship/query/core';
 import { PROMOTED_COLUMNS } from './partition-schema.js';
 
 export const MINUTE_MS = 60_000;

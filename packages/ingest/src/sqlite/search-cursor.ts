@@ -2,7 +2,7 @@
  * Keyset cursors in SQLite's terms (ts, eid) over the shared codec
  * (@logship/query search-cursor.ts), and the order SQLite sorts keys in.
  */
-import { decodeCursor as decodeQueryCursor, encodeCursor as encodeQueryCursor, type QueryNode, type SortOrder } from '@logship/query';
+import { decodeCursor as decodeQueryCursor, encodeCursor as encodeQueryCursor, type QueryNode, type SortOrder } from '@logship/query/core';
 import { storeError } from '../store/store-error.js';
 
 export interface SortKey {

@@ -6,7 +6,7 @@
  * the candidates these functions then decide on.
  */
 import type Database from 'better-sqlite3';
-import { arrayElements, compileRegex, compileWildcard, keywordValueTest, tokenize } from '@logship/query';
+import { arrayElements, compileRegex, compileWildcard, keywordValueTest, tokenize } from '@logship/query/core';
 
 /** Compiled patterns, shared by all connections; bounded. */
 const compiled = new Map<string, (value: string) => boolean>();

@@ -13,7 +13,7 @@
  *                    ─► whole minutes         ─► rollup sums
  *                    ─► partial last minute   ─► rows
  */
-import { addTermsKey, fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query';
+import { addTermsKey, fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query/core';
 import { storeError } from '../store/store-error.js';
 import { checkTermsKeys, topTerms } from './top-terms.js';
 import { compileField } from './compile-sql.js';

@@ -22,7 +22,7 @@ import type {
   SearchRequest,
   SearchResult,
   SortOrder,
-} from '@logship/query';
+} from '@logship/query/core';
 import type { LogStore, WriteOptions, WriteResult } from '../store/log-store.js';
 import type { StoredRow } from './event-row.js';
 import { PartitionPool, type PartitionHandle } from './partition-pool.js';

@@ -3,7 +3,7 @@
  * answer by: the free-space warning, the total-count cap, the check of a
  * request's limit, and retention classes compiled by the query package.
  */
-import { compileMatcher, parse } from '@logship/query';
+import { compileMatcher, parse } from '@logship/query/core';
 import { storeError } from '../store/store-error.js';
 import type { ClassMatcherFactory } from '../retention/retention-policy.js';
 

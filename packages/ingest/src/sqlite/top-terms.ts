@@ -4,7 +4,7 @@
  * every distinct value of the range counted in one map, then the `size`
  * with the most events.
  */
-import { MAX_TERMS_KEYS } from '@logship/query';
+import { MAX_TERMS_KEYS } from '@logship/query/core';
 import { storeError } from '../store/store-error.js';
 
 export interface TermsBucket {

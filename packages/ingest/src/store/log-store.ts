@@ -7,7 +7,7 @@
 import type {
   LogEvent,
   LogReader,
-} from '@logship/query';
+} from '@logship/query/core';
 
 export interface WriteResult {
   /** Events newly stored. */

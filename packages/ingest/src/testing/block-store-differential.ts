@@ -104,7 +104,18 @@ async function viaStore(query: QueryNode): Promise<Outcome> {
 }
 
 async function differs(query: QueryNode): Promise<string | null> {
-  return compareOutcomes(matcherOutcome(query, order, NOW), await viaStore(query));
+  return (await checked(query)).why;
+}
+
+/**
+ * The matcher's answer and what the store's differs from it. A store with
+ * reader threads searches while this thread runs the matcher (viaStore
+ * never rejects).
+ */
+async function checked(query: QueryNode): Promise<{ m: Outcome; why: string | null }> {
+  const stored = viaStore(query);
+  const m = matcherOutcome(query, order, NOW);
+  return { m, why: compareOutcomes(m, await stored) };
 }
 
 async function fail(i: number, q: QueryNode): Promise<never> {
@@ -115,27 +126,46 @@ async function fail(i: number, q: QueryNode): Promise<never> {
 async function checkPagingAndAggregates(query: QueryNode, ids: string[], i: number): Promise<void> {
   const range = { from: END - 10 * 86_400_000, to: NOW, now: NOW };
   const where = `query #${i}: ${JSON.stringify(stripLocations(query))}`;
-  const paged: string[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = await store.search({ ...range, query, limit: 97, sort: 'asc', cursor, fields: [] });
-    assert.deepEqual(page.total, { value: ids.length, relation: 'eq' }, `total, ${where}`);
-    paged.push(...page.hits.map((h) => h['event.id']));
-    cursor = page.next_cursor;
-  } while (cursor !== null);
-  assert.deepEqual(paged, [...ids].reverse(), `asc paging, ${where}`);
+  const ascIds = async (): Promise<string[]> => {
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await store.search({ ...range, query, limit: 97, sort: 'asc', cursor, fields: [] });
+      assert.deepEqual(page.total, { value: ids.length, relation: 'eq' }, `total, ${where}`);
+      paged.push(...page.hits.map((h) => h['event.id']));
+      cursor = page.next_cursor;
+    } while (cursor !== null);
+    return paged;
+  };
   // Whole events, newest first: hits are rebuilt from their rows only (block-rows.ts).
-  const events: LogEvent[] = [];
-  cursor = null;
-  do {
-    const page = await store.search({ ...range, query, limit: 41, cursor });
-    events.push(...page.hits);
-    cursor = page.next_cursor;
-  } while (cursor !== null);
+  const descEvents = async (): Promise<LogEvent[]> => {
+    const events: LogEvent[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await store.search({ ...range, query, limit: 41, cursor });
+      events.push(...page.hits);
+      cursor = page.next_cursor;
+    } while (cursor !== null);
+    return events;
+  };
+  const field = ['host', 'status', 'level', 'cached', 'method'][(i / 10) % 5] as string;
+  // Exact percentiles, over several selection passes where the store keeps few values a pass (percentile-select.ts).
+  const percents = [0, 12.5, 50, 99, 100];
+  const interval = 3_600_000 * (1 + (i % 7));
+  // Asked together: a store with reader threads answers them side by side.
+  const [paged, events, count, agg, stats, pct, histogram] = await Promise.all([
+    ascIds(),
+    descEvents(),
+    store.count({ ...range, query }),
+    store.aggregate({ ...range, query, agg: { type: 'terms', field, size: 1000 } }),
+    store.aggregate({ ...range, query, agg: { type: 'stats', field: 'duration_ms' } }),
+    store.aggregate({ ...range, query, agg: { type: 'percentiles', field: 'duration_ms', percents } }),
+    store.aggregate({ ...range, query, agg: { type: 'date_histogram', interval_ms: interval } }),
+  ]);
+  assert.deepEqual(paged, [...ids].reverse(), `asc paging, ${where}`);
   assert.deepEqual(events.map((e) => e['event.id']), ids, `desc paging, ${where}`);
   for (const e of events) assert.deepEqual(e, byId.get(e['event.id']), `event ${e['event.id']}, ${where}`);
-  assert.equal(await store.count({ ...range, query }), ids.length, `count, ${where}`);
-  const field = ['host', 'status', 'level', 'cached', 'method'][(i / 10) % 5] as string;
+  assert.equal(count, ids.length, `count, ${where}`);
   const counts = new Map<string, number>();
   let missing = 0;
   for (const id of ids) {
@@ -143,25 +173,18 @@ async function checkPagingAndAggregates(query: QueryNode, ids: string[], i: numb
     if (v === undefined || v === null) missing++;
     else counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
   }
-  const agg = await store.aggregate({ ...range, query, agg: { type: 'terms', field, size: 1000 } });
   assert.ok(agg.type === 'terms');
   assert.deepEqual(new Map(agg.buckets.map((b) => [b.key, b.count])), counts, `terms ${field}, ${where}`);
   assert.equal(agg.missing_count, missing, `missing ${field}, ${where}`);
   const values = ids.map((id) => byId.get(id)?.duration_ms).filter((v): v is number => typeof v === 'number');
-  const stats = await store.aggregate({ ...range, query, agg: { type: 'stats', field: 'duration_ms' } });
   assert.ok(stats.type === 'stats');
   assert.deepEqual(
     [stats.count, stats.min, stats.max],
     [values.length, values.length ? Math.min(...values) : null, values.length ? Math.max(...values) : null],
     `stats, ${where}`,
   );
-  // Exact percentiles, over several selection passes where the store keeps few values a pass (percentile-select.ts).
-  const percents = [0, 12.5, 50, 99, 100];
-  const pct = await store.aggregate({ ...range, query, agg: { type: 'percentiles', field: 'duration_ms', percents } });
   const sorted = Float64Array.from(values).sort();
   assert.deepEqual(pct, { type: 'percentiles', count: values.length, values: Object.fromEntries(percents.map((p) => [String(p), percentile(sorted, p)])) }, `percentiles, ${where}`);
-  const interval = 3_600_000 * (1 + (i % 7));
-  const histogram = await store.aggregate({ ...range, query, agg: { type: 'date_histogram', interval_ms: interval } });
   assert.ok(histogram.type === 'date_histogram');
   assert.deepEqual(
     histogram.buckets.map((b) => [b.key, b.count]),
@@ -192,8 +215,8 @@ export async function agreesWithMatcher(): Promise<void> {
   let proper = 0;
   for (let i = 0; i < QUERIES; i++) {
     const q = next();
-    if ((await differs(q)) !== null) await fail(i, q);
-    const m = matcherOutcome(q, order, NOW);
+    const { m, why } = await checked(q);
+    if (why !== null) await fail(i, q);
     if ('ids' in m && m.ids.length > 0 && m.ids.length < EVENTS) proper++;
     if ('ids' in m && i % 10 === 0) await checkPagingAndAggregates(q, m.ids, i);
   }

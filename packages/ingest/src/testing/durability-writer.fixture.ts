@@ -7,7 +7,7 @@
  *
  *   node durability-writer.fixture.js <rows|blocks> <dataDir> <nowMs>
  */
-import type { LogEvent } from '@logship/query';
+import type { LogEvent } from '@logship/query/core';
 import { DEFAULT_SERVER_CONFIG } from '../config/server-config.js';
 import { openStore } from '../store/open-store.js';
 

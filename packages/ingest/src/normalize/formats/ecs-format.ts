@@ -1,4 +1,4 @@
-import type { FieldValue, Level } from '@logship/query';
+import type { FieldValue, Level } from '@logship/query/core';
 import { levelFromSyslogPriority, levelFromText } from '../level-from.js';
 import type { FlatRecord } from '../flatten-fields.js';
 import { takeLevel, takeString, takeTime, toNumber, type Canonical, type FormatMapper, type MapContext, UTC_CONTEXT } from './format-mapper.js';

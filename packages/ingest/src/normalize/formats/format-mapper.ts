@@ -1,4 +1,4 @@
-import type { FieldValue, Level } from '@logship/query';
+import type { FieldValue, Level } from '@logship/query/core';
 import { dropField, hasField, type FlatRecord } from '../flatten-fields.js';
 import { parseTimestamp } from '../parse-timestamp.js';
 

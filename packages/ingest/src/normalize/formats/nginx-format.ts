@@ -1,5 +1,5 @@
 import { hasField, putField } from '../flatten-fields.js';
-import type { Level } from '@logship/query';
+import type { Level } from '@logship/query/core';
 import type { FlatRecord } from '../flatten-fields.js';
 import { take, takeString, takeTime, toNumber, type Canonical, type FormatMapper, type MapContext, UTC_CONTEXT } from './format-mapper.js';
 

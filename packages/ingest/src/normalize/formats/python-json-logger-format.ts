@@ -1,4 +1,4 @@
-import type { Level } from '@logship/query';
+import type { Level } from '@logship/query/core';
 import { levelFromPythonNumber, levelFromText } from '../level-from.js';
 import type { FlatRecord } from '../flatten-fields.js';
 import { take, takeLevel, takeString, takeTime, type Canonical, type FormatMapper, type MapContext, UTC_CONTEXT } from './format-mapper.js';

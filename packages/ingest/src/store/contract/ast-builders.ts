@@ -2,7 +2,7 @@
  * Terse AST constructors for tests, so the contract suite does not depend on
  * the parser. Locations are irrelevant to stores and set to zero.
  */
-import type { QueryNode, RangeBound } from '@logship/query';
+import type { QueryNode, RangeBound } from '@logship/query/core';
 
 const loc = { start: 0, end: 0 };
 

@@ -5,7 +5,7 @@
  * on purpose. Every third event's id is its content id, as ingest gives an
  * event sent without one (the block store keeps no copy of those).
  */
-import type { LogEvent } from '@logship/query';
+import type { LogEvent } from '@logship/query/core';
 import type { LogStore } from '../log-store.js';
 import type { RetentionConfig } from '../../retention/retention-config.js';
 import { contentId } from '../../normalize/content-id.js';

@@ -4,7 +4,7 @@
  * compare two outcomes, and shrink a failing query to a minimal one.
  * Each backend's test supplies only how to ask its store.
  */
-import { bucketLeaf, compileMatcher, type LogEvent, type LogReader, type QueryNode } from '@logship/query';
+import { bucketLeaf, compileMatcher, type LogEvent, type LogReader, type QueryNode } from '@logship/query/core';
 
 /** Free text and text-field clauses that hit tracebacks (issue 15 item 1) */
 export const TEXT_FIELD_QUERIES = [

@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { answerFieldValues, FIELD_SAMPLE_SIZE, findContext, sampleFields, type FieldsRequest, type FieldsResult, type FieldSummary, type FieldValuesRequest, type FieldValuesResult, type FieldType, type LogEvent } from '@logship/query';
+import { answerFieldValues, FIELD_SAMPLE_SIZE, findContext, sampleFields, type FieldsRequest, type FieldsResult, type FieldSummary, type FieldValuesRequest, type FieldValuesResult, type FieldType, type LogEvent } from '@logship/query/core';
 import type { LogStore } from '../log-store.js';
 import { DAY_MS } from '../../retention/retention-config.js';
 import { q } from './ast-builders.js';

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LogEvent } from '@logship/query';
+import type { LogEvent } from '@logship/query/core';
 import type { WithStore } from './contract-fixture.js';
 import { DAY_MS, type RetentionConfig } from '../../retention/retention-config.js';
 import { q } from './ast-builders.js';

@@ -10,7 +10,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LogEvent, QueryNode, SearchRequest } from '@logship/query';
+import type { LogEvent, QueryNode, SearchRequest } from '@logship/query/core';
 import type { LogStore } from '../log-store.js';
 import { expectedHistogram } from './differential.js';
 import { readApiContractTests } from './read-api-contract.js';

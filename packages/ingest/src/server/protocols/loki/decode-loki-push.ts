@@ -1,5 +1,5 @@
 import { levelFromText } from '../../../normalize/level-from.js';
-import { setEventField, type FieldValue } from '@logship/query';
+import { setEventField, type FieldValue } from '@logship/query/core';
 import { putField, type FlatRecord } from '../../../normalize/flatten-fields.js';
 import { uncompress } from 'snappyjs';
 import { errors, LogshipError } from '../../errors.js';

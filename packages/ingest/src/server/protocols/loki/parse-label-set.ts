@@ -1,5 +1,5 @@
 import { readGoQuoted } from '../../../normalize/go-quoted.js';
-import { setEventField } from '@logship/query';
+import { setEventField } from '@logship/query/core';
 import { errors } from '../../errors.js';
 import { duplicateLabel, labelNameError, NAME_CHAR } from './label-name.js';
 

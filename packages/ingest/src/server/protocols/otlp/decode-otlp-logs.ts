@@ -1,6 +1,6 @@
 import { levelFromText } from '../../../normalize/level-from.js';
 import { parseJson } from '../../../normalize/parse-json.js';
-import { setEventField, type Level } from '@logship/query';
+import { setEventField, type Level } from '@logship/query/core';
 import { bodyText } from '../../body-text.js';
 import { errors, LogshipError } from '../../errors.js';
 import type { IngestItem } from '../../ingest-batch.js';

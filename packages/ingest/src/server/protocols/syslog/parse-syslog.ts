@@ -1,7 +1,7 @@
 import { nearestYear } from '../../../normalize/nearest-year.js';
 import { isCalendarDay } from '../../../normalize/is-calendar-day.js';
 import { wallTimeToUtc } from '../../../normalize/parse-timestamp.js';
-import { setEventField } from '@logship/query';
+import { setEventField } from '@logship/query/core';
 import { errors } from '../../errors.js';
 
 /*
