@@ -14,25 +14,10 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renam
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { freePort, removeDir, startAgent, startServer, stopAll, tempDir, waitFor } from './harness.js';
-import { agentYaml, countOf, seqsOf } from './agent-support.js';
+import { agentMetric, agentYaml, countOf, ingestDuplicates, seqsOf, timedLine } from './agent-support.js';
 import { startWithDamagedDay } from './damaged-day.js';
 
 after(stopAll);
-
-function line(seq: number, at: number, run: string): string {
-  return JSON.stringify({ '@timestamp': new Date(at).toISOString(), level: 'info', message: `${run} seq=${seq}`, run, seq });
-}
-
-async function metric(metricsUrl: string, name: string, labels = ''): Promise<number> {
-  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
-  const m = new RegExp(`^logship_agent_${name}${labels.replace(/[{}]/g, '\\$&')} (\\d+)$`, 'm').exec(text);
-  return m ? Number(m[1]) : 0;
-}
-
-async function duplicates(serverUrl: string): Promise<number> {
-  const text = await (await fetch(`${serverUrl}/metrics`)).text();
-  return Number(/^logship_ingest_events_duplicate_total (\d+)$/m.exec(text)?.[1] ?? 0);
-}
 
 function heldFiles(agentDir: string): string[] {
   return readdirSync(join(agentDir, 'spool')).filter((n) => n.endsWith('.held'));
@@ -48,7 +33,7 @@ async function killWhileHolding(server: string, root: string, agentDir: string, 
   const port = await freePort();
   const yaml = agentYaml({ server, dataDir: agentDir, include: [file], extra: `metrics: { listen: 127.0.0.1:${port} }\n${extra}` });
   const agent = await startAgent(yaml, join(root, 'first.yaml'));
-  await waitFor(async () => (await metric(`http://127.0.0.1:${port}`, 'lines_held')) === 5, { timeoutMs: 60_000, what: 'five lines held' });
+  await waitFor(async () => (await agentMetric(`http://127.0.0.1:${port}`, 'lines_held')) === 5, { timeoutMs: 60_000, what: 'five lines held' });
   assert.equal(await agent.stop('SIGKILL'), 'SIGKILL');
   assert.equal(heldFiles(agentDir).length, 1, 'the held file is durable');
   assert.equal(existsSync(join(agentDir, 'checkpoints.json')), false, 'the checkpoint was not written');
@@ -65,29 +50,29 @@ test('SIGKILL after lines are held and before the checkpoint moves: nothing is s
     const logs = join(root, 'logs');
     mkdirSync(logs);
     const app = join(logs, 'app.log');
-    writeFileSync(app, Array.from({ length: 10 }, (_, seq) => line(seq, at(seq), 'crash')).join('\n') + '\n');
+    writeFileSync(app, Array.from({ length: 10 }, (_, seq) => timedLine(seq, at(seq), 'crash')).join('\n') + '\n');
     const agentDir = join(root, 'agent');
     await killWhileHolding(server.url, root, agentDir, app, '');
     assert.equal(await countOf(server.url, 'crash'), 5);
 
-    const before = await duplicates(server.url);
+    const before = await ingestDuplicates(server.url);
     const metricsPort = await freePort();
     const metrics = `http://127.0.0.1:${metricsPort}`;
     const yaml = agentYaml({ server: server.url, dataDir: agentDir, include: [app], logLevel: 'info', extra: `metrics: { listen: 127.0.0.1:${metricsPort} }` });
     const agent = await startAgent(yaml, join(root, 'agent.yaml'));
     // Written after the restart: it comes after anything read again, in file order.
-    appendFileSync(app, line(10, Date.now(), 'crash') + '\n');
+    appendFileSync(app, timedLine(10, Date.now(), 'crash') + '\n');
     await waitFor(async () => (await countOf(server.url, 'crash')) === 6, { timeoutMs: 60_000, what: 'the line written after the restart' });
-    assert.equal((await duplicates(server.url)) - before, 0, `nothing sent again:\n${agent.output()}`);
-    assert.equal(await metric(metrics, 'lines_held'), 5, 'held once');
+    assert.equal((await ingestDuplicates(server.url)) - before, 0, `nothing sent again:\n${agent.output()}`);
+    assert.equal(await agentMetric(metrics, 'lines_held'), 5, 'held once');
     assert.doesNotMatch(agent.output(), /held aside/, 'nothing held anew');
 
     assert.equal(await server.stop('SIGTERM'), 0);
     renameSync(damaged, `${damaged}.damaged`);
     server = await startServer({ dataDir, port });
-    await waitFor(async () => (await metric(metrics, 'lines_held')) === 0 && (await countOf(server.url, 'crash')) === 11, { timeoutMs: 60_000, what: 'the held lines taken' });
+    await waitFor(async () => (await agentMetric(metrics, 'lines_held')) === 0 && (await countOf(server.url, 'crash')) === 11, { timeoutMs: 60_000, what: 'the held lines taken' });
     assert.deepEqual((await seqsOf(server.url, 'crash')).sort((a, b) => a - b), Array.from({ length: 11 }, (_, i) => i), 'every line once');
-    assert.equal(await metric(metrics, 'events_shipped_total', '{source="file-0"}'), 6, 'the held lines and the new one, once each');
+    assert.equal(await agentMetric(metrics, 'events_shipped_total', '{source="file-0"}'), 6, 'the held lines and the new one, once each');
     assert.equal(await agent.stop('SIGTERM'), 0);
   } finally {
     await stopAll();
@@ -104,7 +89,7 @@ test('SIGKILL after lines are held and before the checkpoint moves, restarted af
     const logs = join(root, 'logs');
     mkdirSync(logs);
     const app = join(logs, 'app.log');
-    writeFileSync(app, Array.from({ length: 10 }, (_, seq) => line(seq, at(seq), 'aged')).join('\n') + '\n');
+    writeFileSync(app, Array.from({ length: 10 }, (_, seq) => timedLine(seq, at(seq), 'aged')).join('\n') + '\n');
     const agentDir = join(root, 'agent');
     await killWhileHolding(server.url, root, agentDir, app, 'spool: { max_held_age_s: 3600 }');
 
@@ -115,17 +100,17 @@ test('SIGKILL after lines are held and before the checkpoint moves, restarted af
     const header = JSON.parse(data.subarray(0, nl).toString('utf8')) as { since_ms: number };
     writeFileSync(file, Buffer.concat([Buffer.from(JSON.stringify({ ...header, since_ms: header.since_ms - 7_200_000 }) + '\n'), data.subarray(nl + 1)]));
 
-    const before = await duplicates(server.url);
+    const before = await ingestDuplicates(server.url);
     const metricsPort = await freePort();
     const metrics = `http://127.0.0.1:${metricsPort}`;
     const yaml = agentYaml({ server: server.url, dataDir: agentDir, include: [app], logLevel: 'info', extra: `metrics: { listen: 127.0.0.1:${metricsPort} }\nspool: { max_held_age_s: 3600 }` });
     const agent = await startAgent(yaml, join(root, 'agent.yaml'));
-    appendFileSync(app, line(10, Date.now(), 'aged') + '\n');
+    appendFileSync(app, timedLine(10, Date.now(), 'aged') + '\n');
     await waitFor(async () => (await countOf(server.url, 'aged')) === 6, { timeoutMs: 60_000, what: 'the line written after the restart' });
-    assert.equal(await metric(metrics, 'held_expired_events_total', '{source="file-0"}'), 5, 'given up');
-    assert.equal(await metric(metrics, 'lines_held'), 0, `not held again:\n${agent.output()}`);
+    assert.equal(await agentMetric(metrics, 'held_expired_events_total', '{source="file-0"}'), 5, 'given up');
+    assert.equal(await agentMetric(metrics, 'lines_held'), 0, `not held again:\n${agent.output()}`);
     assert.doesNotMatch(agent.output(), /held aside/, 'nothing held anew');
-    assert.equal((await duplicates(server.url)) - before, 0, 'nothing sent again');
+    assert.equal((await ingestDuplicates(server.url)) - before, 0, 'nothing sent again');
     assert.deepEqual(heldFiles(agentDir), []);
     assert.equal(await agent.stop('SIGTERM'), 0);
   } finally {

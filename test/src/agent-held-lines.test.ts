@@ -16,19 +16,13 @@ import { appendFileSync, mkdirSync, readFileSync, renameSync, statSync, writeFil
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { freePort, removeDir, startAgent, startServer, stopAll, tempDir, waitFor } from './harness.js';
-import { agentYaml, countOf, seqsOf } from './agent-support.js';
+import { agentYaml, countOf, ingestDuplicates, seqsOf } from './agent-support.js';
 import { startWithDamagedDay } from './damaged-day.js';
-
 
 after(stopAll);
 
 function line(seq: number, at: number): string {
   return JSON.stringify({ '@timestamp': new Date(at).toISOString(), level: 'info', message: `held test seq=${seq}`, run: 'held', seq });
-}
-
-async function duplicates(serverUrl: string): Promise<number> {
-  const text = await (await fetch(`${serverUrl}/metrics`)).text();
-  return Number(/^logship_ingest_events_duplicate_total (\d+)$/m.exec(text)?.[1] ?? 0);
 }
 
 async function heldGauge(metricsUrl: string): Promise<number> {
@@ -85,11 +79,11 @@ test('the agent: lines of a damaged day are held aside while later lines ship; a
     // read again, so their arrival means it would have been counted), and the held lines are
     // loaded from the spool directory, held once.
     assert.equal(await agent.stop('SIGKILL'), 'SIGKILL');
-    const before = await duplicates(server.url);
+    const before = await ingestDuplicates(server.url);
     appendFileSync(app, Array.from({ length: 10 }, (_, i) => line(20 + i, today(20 + i))).join('\n') + '\n');
     agent = await startAgent(yaml, join(root, 'agent.yaml'));
     await waitFor(async () => (await countOf(server.url, 'held')) === 25, { timeoutMs: 60_000, what: 'lines written while the agent was down' });
-    assert.equal((await duplicates(server.url)) - before, 0, 'nothing sent again after the restart');
+    assert.equal((await ingestDuplicates(server.url)) - before, 0, 'nothing sent again after the restart');
     assert.equal(await heldGauge(metricsUrl), 5, 'held lines loaded from the spool directory');
 
     // Rotation by rename while they are held, and a new file.

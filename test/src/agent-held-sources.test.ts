@@ -17,22 +17,13 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { after, test } from 'node:test';
 import { freePort, removeDir, startAgent, startServer, stopAll, tempDir, waitFor, type AgentHandle } from './harness.js';
-import { agentYaml } from './agent-support.js';
+import { agentMetric, agentYaml, timedLine } from './agent-support.js';
 import { startWithDamagedDay } from './damaged-day.js';
 
 after(stopAll);
 
-function line(seq: number, at: number, run: string): string {
-  return JSON.stringify({ '@timestamp': new Date(at).toISOString(), level: 'info', message: `${run} seq=${seq}`, run, seq });
-}
-
 async function metricsText(metricsUrl: string): Promise<string> {
   return (await fetch(`${metricsUrl}/metrics`)).text();
-}
-
-async function metric(metricsUrl: string, name: string, labels = ''): Promise<number> {
-  const m = new RegExp(`^logship_agent_${name}${labels.replace(/[{}()]/g, '\\$&')} (\\d+)$`, 'm').exec(await metricsText(metricsUrl));
-  return m ? Number(m[1]) : 0;
 }
 
 interface Agent {
@@ -84,7 +75,7 @@ test('held lines of the previous agent and of a renamed source are counted under
     mkdirSync(logs);
     const files = ['taken', 'expired', 'renamed'].map((run) => {
       const file = join(logs, `${run}.log`);
-      writeFileSync(file, Array.from({ length: 10 }, (_, seq) => line(seq, at(seq), run)).join('\n') + '\n');
+      writeFileSync(file, Array.from({ length: 10 }, (_, seq) => timedLine(seq, at(seq), run)).join('\n') + '\n');
       return file;
     });
     const taken = await agentOf(root, server.url, 'taken', files[0]!);
@@ -94,7 +85,7 @@ test('held lines of the previous agent and of a renamed source are counted under
     // Each agent holds the damaged day's five lines and stops.
     for (const [a, yaml] of [[taken, taken.yaml('')], [expired, expired.yaml('')], [renamed, renamed.yaml('app')]] as const) {
       const agent = await a.start(yaml);
-      await waitFor(async () => (await metric(a.metrics, 'lines_held')) === 5, { timeoutMs: 60_000, what: 'five lines held' });
+      await waitFor(async () => (await agentMetric(a.metrics, 'lines_held')) === 5, { timeoutMs: 60_000, what: 'five lines held' });
       assert.equal(await agent.stop('SIGTERM'), 0);
     }
 
@@ -111,18 +102,18 @@ test('held lines of the previous agent and of a renamed source are counted under
     asPreviousAgentWroteThem(expired.dir, 7_200_000);
     const takenAgent = await taken.start(taken.yaml(''));
     const expiredAgent = await expired.start(expired.yaml('', 'spool: { max_held_age_s: 3600 }'));
-    await waitFor(async () => (await metric(expired.metrics, 'lines_held')) === 0, { timeoutMs: 60_000, what: 'the old held lines given up' });
-    assert.equal(await metric(expired.metrics, 'held_expired_events_total', '{source="file-0"}'), 5, await metricsText(expired.metrics));
+    await waitFor(async () => (await agentMetric(expired.metrics, 'lines_held')) === 0, { timeoutMs: 60_000, what: 'the old held lines given up' });
+    assert.equal(await agentMetric(expired.metrics, 'held_expired_events_total', '{source="file-0"}'), 5, await metricsText(expired.metrics));
     assert.doesNotMatch(await metricsText(expired.metrics), /^logship_agent_held_expired_events_total [1-9]/m, 'none without a source');
 
     // The operator's fix: the held lines are taken.
     assert.equal(await server.stop('SIGTERM'), 0);
     renameSync(damaged, `${damaged}.damaged`);
     server = await startServer({ dataDir, port });
-    await waitFor(async () => (await metric(taken.metrics, 'lines_held')) === 0 && (await metric(renamed.metrics, 'lines_held')) === 0, { timeoutMs: 60_000, what: 'the held lines taken' });
-    assert.equal(await metric(taken.metrics, 'events_shipped_total', '{source="file-0"}'), 5, await metricsText(taken.metrics));
-    assert.equal(await metric(renamed.metrics, 'events_shipped_total', '{source="web"}'), 5, await metricsText(renamed.metrics));
-    assert.equal(await metric(renamed.metrics, 'events_shipped_total', '{source="app"}'), 0, 'not under the old name');
+    await waitFor(async () => (await agentMetric(taken.metrics, 'lines_held')) === 0 && (await agentMetric(renamed.metrics, 'lines_held')) === 0, { timeoutMs: 60_000, what: 'the held lines taken' });
+    assert.equal(await agentMetric(taken.metrics, 'events_shipped_total', '{source="file-0"}'), 5, await metricsText(taken.metrics));
+    assert.equal(await agentMetric(renamed.metrics, 'events_shipped_total', '{source="web"}'), 5, await metricsText(renamed.metrics));
+    assert.equal(await agentMetric(renamed.metrics, 'events_shipped_total', '{source="app"}'), 0, 'not under the old name');
     for (const a of [takenAgent, expiredAgent, renamedAgent]) assert.equal(await a.stop('SIGTERM'), 0);
   } finally {
     await stopAll();

@@ -22,6 +22,24 @@ export function jsonLine(seq: number, run: string): string {
   });
 }
 
+/** A line stamped `at`, of run `run`: the held-lines tests put some on a damaged day. */
+export function timedLine(seq: number, at: number, run: string): string {
+  return JSON.stringify({ '@timestamp': new Date(at).toISOString(), level: 'info', message: `${run} seq=${seq}`, run, seq });
+}
+
+/** An agent metric's value (`labels` as written in the exposition, `{source="x"}`), 0 when absent. */
+export async function agentMetric(metricsUrl: string, name: string, labels = ''): Promise<number> {
+  const text = await (await fetch(`${metricsUrl}/metrics`)).text();
+  const m = new RegExp(`^logship_agent_${name}${labels.replace(/[{}()]/g, '\\$&')} (\\d+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
+/** The events the server found stored already (a line sent twice is counted here). */
+export async function ingestDuplicates(serverUrl: string): Promise<number> {
+  const text = await (await fetch(`${serverUrl}/metrics`)).text();
+  return Number(/^logship_ingest_events_duplicate_total (\d+)$/m.exec(text)?.[1] ?? 0);
+}
+
 export interface AgentYamlOptions {
   server: string;
   dataDir: string;
