@@ -4,10 +4,11 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from './agent.js';
-import { validateConfig, type AgentConfig } from './config.js';
+import { validateConfig } from './config.js';
 import { createLogger } from './log.js';
 import { appendJournal, JOURNAL_REMOTE } from './testing/journal-export.js';
 import { IngestReceiver, until, type ReceivedEvent } from './testing/ingest-receiver.js';
+import { heldSetup } from './testing/held-setup.js';
 
 /**
  * Lines ingest answers `retryable` (a damaged day on the server) are held
@@ -15,31 +16,6 @@ import { IngestReceiver, until, type ReceivedEvent } from './testing/ingest-rece
  * held file is durable, so a restart sends nothing again; past the bound the
  * agent waits for them at the head of the queue and says so.
  */
-async function setup(t: { after: (fn: () => Promise<void>) => void }): Promise<{ file: string; receiver: IngestReceiver; config: (spool?: Record<string, unknown>) => AgentConfig; agents: Agent[] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'ls-agent-held-'));
-  mkdirSync(join(dir, 'logs'));
-  const receiver = new IngestReceiver();
-  await receiver.start();
-  const agents: Agent[] = [];
-  t.after(async () => {
-    for (const a of agents) await a.stop();
-    await receiver.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return {
-    file: join(dir, 'logs', 'app.log'), receiver, agents,
-    config: (spool = {}) => validateConfig({
-      server: { url: receiver.url },
-      data_dir: join(dir, 'data'),
-      batch: { max_events: 5, max_age_ms: 20 },
-      retry: { initial_backoff_ms: 10, max_backoff_ms: 100 },
-      spool,
-      shutdown_timeout_ms: 500,
-      sources: [{ type: 'file', name: 'app', include: [join(dir, 'logs', '*.log')], poll_interval_ms: 50 }],
-      metrics: { listen: 'off' },
-    }),
-  };
-}
 
 const lines = (from: number, to: number): string => {
   let s = '';
@@ -54,7 +30,7 @@ const checkpointOffset = (agent: Agent): number => {
 };
 
 test('held lines do not stop later lines; the checkpoint moves past them (their held file is durable), a restart sends nothing again, then every line is there once', async (t) => {
-  const c = await setup(t);
+  const c = await heldSetup(t);
   c.receiver.retryable = damaged;
   writeFileSync(c.file, lines(0, 10));
   let agent = await Agent.start(c.config(), createLogger('error', () => undefined));
@@ -83,7 +59,7 @@ test('held lines do not stop later lines; the checkpoint moves past them (their 
 });
 
 test('past spool.max_held_events the agent waits for the lines at the head, says so once, in a metric and in /health; held lines survive a restart', async (t) => {
-  const c = await setup(t);
+  const c = await heldSetup(t);
   c.receiver.retryable = damaged;
   writeFileSync(c.file, lines(0, 30));
   const logged: string[] = [];
@@ -109,7 +85,7 @@ test('past spool.max_held_events the agent waits for the lines at the head, says
 });
 
 test('a batch of only held-day lines answered 200 with every line retryable is held whole; later batches ship', async (t) => {
-  const c = await setup(t);
+  const c = await heldSetup(t);
   c.receiver.retryable = damaged;
   c.receiver.wholeRetryable503 = false;
   // Lines 0-4 are all of the damaged day: one batch of only them (batch.max_events is 5).
@@ -165,7 +141,7 @@ test('journald: the cursor moves past held entries; a restart sends nothing agai
 });
 
 test('an operator gives held lines up on purpose: a reload with spool.max_held_age_s drops them, counted and said per source; nothing else', async (t) => {
-  const c = await setup(t);
+  const c = await heldSetup(t);
   c.receiver.retryable = damaged;
   writeFileSync(c.file, lines(0, 20));
   const logged: string[] = [];

@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Agent } from './agent.js';
-import { validateConfig } from './config.js';
 import { createLogger } from './log.js';
-import { IngestReceiver, until, type ReceivedEvent } from './testing/ingest-receiver.js';
+import { until, type ReceivedEvent } from './testing/ingest-receiver.js';
+import { heldSetup } from './testing/held-setup.js';
 
 /**
  * A SIGKILL after a spooled batch's lines were held and before its spool
@@ -20,26 +19,7 @@ import { IngestReceiver, until, type ReceivedEvent } from './testing/ingest-rece
  * back in the spool directory, with no clean-stop marker.
  */
 test('lines given up at start are not held again when a batch the crashed run left on disk brings them back', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'ls-agent-held-replay-'));
-  mkdirSync(join(dir, 'logs'));
-  const receiver = new IngestReceiver();
-  await receiver.start();
-  const agents: Agent[] = [];
-  t.after(async () => {
-    for (const a of agents) await a.stop();
-    await receiver.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const config = (spool: Record<string, unknown>) => validateConfig({
-    server: { url: receiver.url },
-    data_dir: join(dir, 'data'),
-    batch: { max_events: 5, max_age_ms: 20 },
-    retry: { initial_backoff_ms: 10, max_backoff_ms: 100 },
-    spool,
-    shutdown_timeout_ms: 500,
-    sources: [{ type: 'file', name: 'app', include: [join(dir, 'logs', '*.log')], poll_interval_ms: 50 }],
-    metrics: { listen: 'off' },
-  });
+  const { dir, receiver, config, agents } = await heldSetup(t);
   const damaged = (ev: ReceivedEvent): boolean => ev['@raw'].includes('old-day');
   receiver.retryable = damaged;
   writeFileSync(join(dir, 'logs', 'app.log'), Array.from({ length: 5 }, (_, i) => `event seq=${i}${i === 3 ? ' old-day' : ''}\n`).join(''));
