@@ -44,9 +44,9 @@ test('SIGKILL after lines are held and before the checkpoint moves: nothing is s
   const root = await tempDir('logship-held-crash-');
   try {
     const day = await startWithDamagedDay(root);
-    const { port, dataDir, yesterdayNoon, damaged } = day;
+    const { port, dataDir, damaged } = day;
     let server = day.server;
-    const at = (seq: number): number => (seq % 2 === 0 ? Date.now() - 60_000 + seq : yesterdayNoon + 3_600_000 + seq);
+    const at = day.timeOf;
     const logs = join(root, 'logs');
     mkdirSync(logs);
     const app = join(logs, 'app.log');
@@ -84,8 +84,8 @@ test('SIGKILL after lines are held and before the checkpoint moves, restarted af
   const root = await tempDir('logship-held-crash-age-');
   try {
     const day = await startWithDamagedDay(root);
-    const { server, yesterdayNoon } = day;
-    const at = (seq: number): number => (seq % 2 === 0 ? Date.now() - 60_000 + seq : yesterdayNoon + 3_600_000 + seq);
+    const { server } = day;
+    const at = day.timeOf;
     const logs = join(root, 'logs');
     mkdirSync(logs);
     const app = join(logs, 'app.log');

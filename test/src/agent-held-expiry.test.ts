@@ -20,11 +20,11 @@ test('held lines count as shipped when the server takes them; spool.max_held_age
   const root = await tempDir('logship-held-expiry-');
   try {
     const day = await startWithDamagedDay(root);
-    const { port, dataDir, yesterdayNoon, damaged } = day;
+    const { port, dataDir, damaged } = day;
     let server = day.server;
 
     // Ten lines per file: even today, odd of the damaged day.
-    const at = (seq: number): number => (seq % 2 === 0 ? Date.now() - 60_000 + seq : yesterdayNoon + 3_600_000 + seq);
+    const at = day.timeOf;
     const logs = join(root, 'logs');
     mkdirSync(logs);
     writeFileSync(join(logs, 'counted.log'), Array.from({ length: 10 }, (_, seq) => timedLine(seq, at(seq), 'counted')).join('\n') + '\n');

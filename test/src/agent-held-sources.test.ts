@@ -68,9 +68,9 @@ test('held lines of the previous agent and of a renamed source are counted under
   const root = await tempDir('logship-held-sources-');
   try {
     const day = await startWithDamagedDay(root);
-    const { port, dataDir, yesterdayNoon, damaged } = day;
+    const { port, dataDir, damaged } = day;
     let server = day.server;
-    const at = (seq: number): number => (seq % 2 === 0 ? Date.now() - 60_000 + seq : yesterdayNoon + 3_600_000 + seq);
+    const at = day.timeOf;
     const logs = join(root, 'logs');
     mkdirSync(logs);
     const files = ['taken', 'expired', 'renamed'].map((run) => {

@@ -29,6 +29,8 @@ export interface DamagedDay {
   yesterdayNoon: number;
   /** The damaged partition file: moved aside, it is the operator's repair. */
   damaged: string;
+  /** A line's time by its seq: even ones a minute ago (stored), odd ones on the damaged day (held). */
+  timeOf: (seq: number) => number;
 }
 
 export async function startWithDamagedDay(root: string): Promise<DamagedDay> {
@@ -47,5 +49,6 @@ export async function startWithDamagedDay(root: string): Promise<DamagedDay> {
   // A search over the day finds the damage; from then on writes to that day are refused.
   const found = await fetch(`${server.url}/api/v1/search?q=*&from=now-3d&sort=asc&limit=5`);
   assert.match(await found.text(), /LS_STORE_CORRUPT_PARTITION/);
-  return { server, port, dataDir, yesterdayNoon, damaged };
+  const timeOf = (seq: number): number => (seq % 2 === 0 ? Date.now() - 60_000 + seq : yesterdayNoon + 3_600_000 + seq);
+  return { server, port, dataDir, yesterdayNoon, damaged, timeOf };
 }
