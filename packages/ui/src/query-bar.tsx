@@ -86,9 +86,13 @@ export function QueryBar(props: QueryBarProps) {
         }),
         // Enter runs the query unless the user moved into the completion list
         // (selectOnOpen: false leaves nothing selected until then). The list
-        // closes: left open over the results, it took ↓ from them.
+        // closes: left open over the results, it took ↓ from them. It closes
+        // after the run: closed first, the editor's DOM changed between the
+        // new address and the page's render for it, so an observer of the
+        // DOM saw the new query beside the old fields undimmed (never
+        // painted, but the field-list test records every DOM change).
         keymap.of([
-          { key: 'Enter', run: (v) => { closeCompletion(v); latest.current.onRun(v.state.doc.toString()); return true; } },
+          { key: 'Enter', run: (v) => { latest.current.onRun(v.state.doc.toString()); closeCompletion(v); return true; } },
           // The completion list takes ↓ first while it is open. Closed, ↓ goes
           // to the first result: by Tab it was past every button and field.
           { key: 'ArrowDown', run: () => latest.current.onDown?.() ?? false },
