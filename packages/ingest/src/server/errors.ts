@@ -92,6 +92,10 @@ export const errors = {
   ),
   // Loki's words (validation.LabelNameTooLongErrorMsg); the name shown cut, with its length.
   lokiLabelNameTooLong: defineError('LS_INGEST_LOKI_LABEL_NAME_TOO_LONG', "stream '%s' has label name too long: '%s'", 400),
+  // Loki's words (validation.LabelValueTooLongErrorMsg); the value shown cut, with its length.
+  lokiLabelValueTooLong: defineError('LS_INGEST_LOKI_LABEL_VALUE_TOO_LONG', "stream '%s' has label value too long: '%s'", 400),
+  // Loki's words (validation.MaxLabelNamesPerSeriesErrorMsg).
+  lokiTooManyLabels: defineError('LS_INGEST_LOKI_TOO_MANY_LABELS', "entry for stream '%s' has %s label names; limit %s", 400),
   // One entry's structured metadata: that entry alone is refused.
   lokiBadMetadataName: defineError('LS_INGEST_LOKI_BAD_METADATA_NAME', 'structured metadata name %s %s', 400),
   bulkIdTooLong: defineError('LS_INGEST_BULK_ID_TOO_LONG', 'Validation Failed: 1: id [%s] is too long, must be no longer than 512 bytes but was: %s;', 400),
