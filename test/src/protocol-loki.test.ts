@@ -100,6 +100,63 @@ test("winston-loki (protobuf): one log's label its Go-quoted label set cannot ca
   for (const r of refused) assert.match(r, /HTTP 400: 1 of 7 entries were rejected; the others are stored\nentry 7: LS_INGEST_BAD_PAYLOAD: stream labels/);
 });
 
+test("winston-loki (protobuf): a log whose labels Loki refuses (a value over 2,048 bytes, 16 labels) is refused alone with its code; the batch's others are stored", async () => {
+  createRequire(createRequire(import.meta.url).resolve('winston-loki'))('snappy');
+  const refused: string[] = [];
+  const transport = new LokiTransport({
+    host: server.url,
+    json: false,
+    basicAuth: `tenant:${WRITE_TOKEN}`,
+    labels: { job: 'winston-limits' },
+    batching: true,
+    interval: 0.2,
+    replaceTimestamp: false,
+    gracefulShutdown: false,
+    onConnectionError: (err) => refused.push(String(err)),
+  });
+  const logger = winston.createLogger({ transports: [transport] });
+  const base = Date.now() - 60_000;
+  const N = 4;
+  for (let i = 0; i < N; i++) logger.log({ level: 'info', message: `limits order ${i}`, timestamp: new Date(base + i).toISOString() });
+  logger.log({ level: 'info', message: 'limits long value', timestamp: new Date(base + N).toISOString(), labels: { trace: 'x'.repeat(2049) } });
+  // level and job, which winston-loki sets, and 14 more.
+  const many = Object.fromEntries(Array.from({ length: 14 }, (_, i) => [`l${i}`, `v${i}`]));
+  logger.log({ level: 'info', message: 'limits many labels', timestamp: new Date(base + N + 1).toISOString(), labels: many });
+  await transport.flush();
+  await transport.close();
+
+  const hits = await findAll(server.url, 'job:winston-limits');
+  const messages = hits.map((h) => String(h.message).replace(/ \{.*$/, '').trim());
+  assertEachOnce(hits.map((h, i) => ({ ...h, m: messages[i] })), 'm', Array.from({ length: N }, (_, i) => `limits order ${i}`));
+  // As Loki answers: a 400 naming each refused entry in Loki's words, which the client does not resend.
+  assert.ok(refused.length > 0, 'the client was told');
+  for (const r of refused) {
+    assert.match(r, /HTTP 400: 2 of 6 entries were rejected; the others are stored\n/);
+    assert.match(r, /LS_INGEST_LOKI_LABEL_VALUE_TOO_LONG: stream '\{level="info",job="winston-limits",trace="x+…' has label value too long: 'x{64}… \(2049 bytes\)'/);
+    assert.match(r, /LS_INGEST_LOKI_TOO_MANY_LABELS: entry for stream '\{level="info",job="winston-limits",l0="v0"[^']*' has 16 label names; limit 15/);
+  }
+});
+
+test('pino-loki (JSON): a stream whose labels are all empty is stored as Loki 3 stores it, with service_name="unknown_service"', async () => {
+  // pino-loki's level label emptied, and no hostname (pino's base: null): the stream is {"level": ""}, which Loki reads as {}.
+  const stream = await pinoLoki({
+    host: server.url,
+    basicAuth: { username: 'tenant', password: WRITE_TOKEN },
+    labels: { level: '' },
+    batching: { interval: 60, maxBufferSize: 10_000 },
+    silenceErrors: false,
+  });
+  const before = await lokiEvents(server.url);
+  const logger = pino({ base: null }, stream);
+  logger.info({ request_id: 'no-labels-1' }, 'pino without labels');
+  await new Promise<void>((resolve) => stream.end(resolve));
+  await waitFor(async () => (await lokiEvents(server.url)) - before >= 1, { what: 'the pino-loki entry to arrive' });
+  const hits = await findAll(server.url, 'request_id:no-labels-1');
+  assert.equal(hits.length, 1);
+  assert.equal(hits[0]!.service_name, 'unknown_service');
+  assert.equal(hits[0]!.message, 'pino without labels');
+});
+
 test('pino-loki (JSON): N events, some resent, each found once, the pino line normalized', async () => {
   const stream = await pinoLoki({
     host: server.url,

@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import * as zlib from 'node:zlib';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { OTLPLogExporter as ProtoExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPLogExporter as JsonExporter } from '@opentelemetry/exporter-logs-otlp-http';
@@ -120,6 +121,39 @@ test("Loki 3's OTLP path: an exporter whose endpoint was http://loki:3100/otlp n
   await sendWith(new ProtoExporter({ url: `${server.url}/otlp/v1/logs`, headers: { authorization: `Bearer ${WRITE_TOKEN}` } }), 'otel-loki-path', N, [2]);
   const hits = await findAll(server.url, 'service.name:otel-loki-path');
   assertEachOnce(hits, 'record.n', Array.from({ length: N }, (_, i) => `n-${i}`));
+});
+
+test('sdk-logs + exporter-logs-otlp-proto: a resource attribute keyed "" refuses its records, with a code the exporter reports; the export\'s other resource is stored', async () => {
+  // The SDK discards a record or scope attribute keyed "", not a resource's: this one goes out as sent.
+  const warnings: string[] = [];
+  const keep = (...args: unknown[]): void => {
+    warnings.push(args.map(String).join(' '));
+  };
+  diag.setLogger({ error: keep, warn: keep, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+  try {
+    const exporter = new ProtoExporter({ url: `${server.url}/v1/logs`, headers: { authorization: `Bearer ${WRITE_TOKEN}` } });
+    // One processor for both providers, so their records go out in one export, a resource each.
+    const processor = new BatchLogRecordProcessor({ exporter, maxExportBatchSize: 64, scheduledDelayMillis: 60_000 });
+    const good = new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': 'otel-key-ok' }), processors: [processor] });
+    const bad = new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': 'otel-key-empty', '': 'nameless' }), processors: [processor] });
+    const base = Date.now() - 30_000;
+    for (let i = 0; i < 3; i++) {
+      good.getLogger('app').emit({ timestamp: base + i, body: `key ok ${i}` });
+      bad.getLogger('app').emit({ timestamp: base + i, body: `key empty ${i}` });
+    }
+    await processor.forceFlush();
+    await good.shutdown();
+    await bad.shutdown();
+  } finally {
+    diag.disable();
+  }
+  const partial = warnings.filter((w) => w.includes('Partial Success'));
+  assert.equal(partial.length, 1, warnings.join('\n'));
+  // Three records refused (an int64: a number, its digits or a Long, as the decoder gives it).
+  assert.match(partial[0]!, /"rejectedLogRecords":("?3"?[,}]|\{"low":3,)/);
+  assert.match(partial[0]!, /LS_INGEST_OTLP_EMPTY_ATTRIBUTE_KEY: log record \d: an attribute of its resource has an empty key/);
+  const hits = await findAll(server.url, 'service.name:(otel-key-ok OR otel-key-empty)');
+  assert.deepEqual(hits.map((h) => h.message).sort(), ['key ok 0', 'key ok 1', 'key ok 2']);
 });
 
 test("the Collector's otlphttp compression: snappy (framed, and block) and x-snappy-framed are stored; zstd where this Node decodes it, else a 415 naming what is accepted; a snappy bomb is a 413", async () => {

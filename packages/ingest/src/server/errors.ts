@@ -92,9 +92,19 @@ export const errors = {
   ),
   // Loki's words (validation.LabelNameTooLongErrorMsg); the name shown cut, with its length.
   lokiLabelNameTooLong: defineError('LS_INGEST_LOKI_LABEL_NAME_TOO_LONG', "stream '%s' has label name too long: '%s'", 400),
+  // Loki's words (validation.LabelValueTooLongErrorMsg); the value shown cut, with its length.
+  lokiLabelValueTooLong: defineError('LS_INGEST_LOKI_LABEL_VALUE_TOO_LONG', "stream '%s' has label value too long: '%s'", 400),
+  // Loki's words (validation.MaxLabelNamesPerSeriesErrorMsg).
+  lokiTooManyLabels: defineError('LS_INGEST_LOKI_TOO_MANY_LABELS', "entry for stream '%s' has %s label names; limit %s", 400),
   // One entry's structured metadata: that entry alone is refused.
   lokiBadMetadataName: defineError('LS_INGEST_LOKI_BAD_METADATA_NAME', 'structured metadata name %s %s', 400),
   bulkIdTooLong: defineError('LS_INGEST_BULK_ID_TOO_LONG', 'Validation Failed: 1: id [%s] is too long, must be no longer than 512 bytes but was: %s;', 400),
+  // One OTLP record (a resource's or a scope's: each of their records) whose attributes name a key "".
+  otlpEmptyAttributeKey: defineError(
+    'LS_INGEST_OTLP_EMPTY_ATTRIBUTE_KEY',
+    'log record %s: an attribute of %s has an empty key, which OpenTelemetry forbids (an attribute key must be a non-empty string)',
+    400,
+  ),
   syslogBadMessage: defineError('LS_INGEST_SYSLOG_BAD_MESSAGE', 'syslog message cannot be read: %s', 400),
 
   // Auth.

@@ -9,6 +9,7 @@ import { mediaType } from '../raw-body.js';
 import { decodePushRequest } from './loki-proto.js';
 import { parseLabelSet } from './parse-label-set.js';
 import { labelNameError } from './label-name.js';
+import { labelSetLimitError } from './label-set-limits.js';
 import { readStructuredMetadata } from './structured-metadata.js';
 import { numberLabelTexts, type NumberLabelTexts } from './number-label-texts.js';
 import { isSteeringKey } from '../steering-key.js';
@@ -54,7 +55,7 @@ export function decodeLokiPush(body: Buffer, contentType: string | undefined, li
   const items: IngestItem[] = [];
   let ref = 0;
   for (const stream of streams) {
-    const labelMeta = metaFromLabels(stream.labels);
+    const labelMeta = metaFromLabels(withServiceName(stream.labels));
     for (const entry of stream.entries) {
       ref++;
       if (entry instanceof LogshipError) {
@@ -110,6 +111,24 @@ function metaFromLabels(labels: Record<string, string>): Record<string, unknown>
 }
 
 /**
+ * A stream with no label (`{}`, or only empty values) is stored as Loki 3
+ * stores it with its default `discover_service_name`: labelled
+ * `service_name="unknown_service"` (push.go ParseLokiRequest), so a search
+ * finds such entries as Grafana shows them. (Loki 2, or Loki 3 with that list
+ * emptied, refuses the stream: "error at least one label pair is required per
+ * stream". Refused here, a client whose pushes Loki 3 stores would lose them
+ * for good, a 400 not being retried.) Before, it was stored with nothing
+ * saying where it came from. Other streams get no service_name: their labels
+ * are fields under their own names already.
+ */
+function withServiceName(labels: Record<string, string>): Record<string, string> {
+  return Object.values(labels).some((value) => value !== '') ? labels : { service_name: UNKNOWN_SERVICE };
+}
+
+/** Loki's service_name for a stream with no label of its own (push.ServiceUnknown). */
+const UNKNOWN_SERVICE = 'unknown_service';
+
+/**
  * An entry's metadata laid over its stream's labels. In Loki a label and a
  * metadata of one name stay apart; a field holds one value, so the entry's
  * own wins the name and the label's other value is kept beside it as
@@ -158,6 +177,8 @@ function fromProtobuf(body: Buffer, limits: LokiLimits): Stream[] {
       if (!(err instanceof LogshipError)) throw err;
       return { labels: {}, entries: s.entries.map(() => err) };
     }
+    const overLimit = labelSetLimitError(labels, s.labels);
+    if (overLimit) return { labels: {}, entries: s.entries.map(() => overLimit) };
     const entries = s.entries.map((e): Entry | LogshipError => {
       const seconds = e.timestamp?.seconds ?? '0';
       const nanos = e.timestamp?.nanos ?? 0;
@@ -194,6 +215,8 @@ function fromJson(body: Buffer): Stream[] {
       const refused = labelNameError(name, labelSetText(stream));
       if (refused) return { labels: {}, entries: values.map(() => refused) };
     }
+    const overLimit = labelSetLimitError(stream, labelSetText(stream));
+    if (overLimit) return { labels: {}, entries: values.map(() => overLimit) };
     const entries = values.map((v: unknown, j): Entry | LogshipError => {
       const where = `streams[${i}].values[${j}]`;
       if (!Array.isArray(v) || v.length < 2 || v.length > 3) return errors.badPayload(`${where} must be [timestamp_ns, line] or [timestamp_ns, line, {metadata}]`);

@@ -36,7 +36,7 @@ export const MAX_NAME_BYTES = 1024;
 export function labelNameError(name: string, labels: string): LogshipError | undefined {
   if (!isLabelName(name)) return badLabelName(name, labels);
   // A label name is ASCII (NAME), so its length is its bytes.
-  if (name.length > MAX_NAME_BYTES) return errors.lokiLabelNameTooLong(shown(labels), longName(name));
+  if (name.length > MAX_NAME_BYTES) return errors.lokiLabelNameTooLong(shownLabelSet(labels), longName(name));
   return undefined;
 }
 
@@ -47,14 +47,15 @@ export function longName(name: string): string {
 
 /** LS_INGEST_LOKI_BAD_LABEL_NAME: `labels` is the stream's label set as text. */
 export function badLabelName(name: string, labels: string): LogshipError {
-  return errors.lokiBadLabelName(shown(labels), JSON.stringify(name));
+  return errors.lokiBadLabelName(shownLabelSet(labels), JSON.stringify(name));
 }
 
 /** LS_INGEST_LOKI_DUPLICATE_LABEL, in Loki's words (validation.DuplicateLabelNamesErrorMsg). */
 export function duplicateLabel(name: string, labels: string): LogshipError {
-  return errors.lokiDuplicateLabel(shown(labels), name);
+  return errors.lokiDuplicateLabel(shownLabelSet(labels), name);
 }
 
-function shown(labels: string): string {
+/** A stream's label set as text for a message: its first 200 characters. */
+export function shownLabelSet(labels: string): string {
   return labels.length > 200 ? `${labels.slice(0, 200)}…` : labels;
 }

@@ -55,17 +55,22 @@ export function decodeOtlpLogs(body: Buffer, encoding: OtlpEncoding): IngestItem
   const items: IngestItem[] = [];
   let ref = 0;
   for (const rl of resourceLogs) {
-    const resource = isObj(rl) && isObj(rl.resource) ? attributes(rl.resource.attributes) : {};
+    const resourceAttributes = isObj(rl) && isObj(rl.resource) ? rl.resource.attributes : undefined;
+    const resource = attributes(resourceAttributes);
+    // An empty key in the resource's or a scope's attributes refuses each of their records (hasEmptyKey).
+    const resourceRefused = hasEmptyKey(resourceAttributes);
     const scopeLogs = isObj(rl) && Array.isArray(rl.scopeLogs) ? rl.scopeLogs : [];
     for (const sl of scopeLogs) {
       const scope = isObj(sl) && isObj(sl.scope) ? sl.scope : {};
       const scopeMeta: Obj = attributes(scope.attributes);
+      const refusedBy = resourceRefused ? 'its resource' : hasEmptyKey(scope.attributes) ? 'its scope' : undefined;
       if (typeof scope.name === 'string' && scope.name !== '') scopeMeta['otel.scope.name'] = scope.name;
       if (typeof scope.version === 'string' && scope.version !== '') scopeMeta['otel.scope.version'] = scope.version;
       const records = isObj(sl) && Array.isArray(sl.logRecords) ? sl.logRecords : [];
       for (const record of records) {
         ref++;
         try {
+          if (refusedBy) throw errors.otlpEmptyAttributeKey(ref, refusedBy);
           items.push(recordItem(ref, record, resource, scopeMeta));
         } catch (err) {
           if (!(err instanceof LogshipError)) throw err;
@@ -79,6 +84,7 @@ export function decodeOtlpLogs(body: Buffer, encoding: OtlpEncoding): IngestItem
 
 function recordItem(ref: number, record: unknown, resource: Obj, scopeMeta: Obj): IngestItem {
   if (!isObj(record)) throw errors.badPayload(`log record ${ref} is not an object`);
+  if (hasEmptyKey(record.attributes)) throw errors.otlpEmptyAttributeKey(ref, 'the record');
   const timeNs = nanos(record.timeUnixNano, 'timeUnixNano', ref);
   const observedNs = nanos(record.observedTimeUnixNano, 'observedTimeUnixNano', ref);
   const attrs = attributes(record.attributes);
@@ -196,6 +202,23 @@ function hexId(v: unknown): string | undefined {
   if (v instanceof Uint8Array) return v.length > 0 && v.some((b) => b !== 0) ? Buffer.from(v).toString('hex') : undefined;
   if (typeof v === 'string' && /^[0-9a-fA-F]+$/.test(v) && !/^0+$/.test(v)) return v.toLowerCase();
   return undefined;
+}
+
+/**
+ * Whether a KeyValue[] has an attribute keyed `""` (or with no key: protobuf's
+ * default and OTLP/JSON's omitted `key` are that same empty string).
+ *
+ * OpenTelemetry requires an attribute key to be a non-empty string; SDKs
+ * discard such an attribute (the JS SDK, the Go SDK since 2026), the
+ * Collector passes it on, and Loki's OTLP ingestion refuses the whole export
+ * with a 400 ("label name is empty", otlplabels.AttributeToLabels). logship
+ * refuses the records that carry it (LS_INGEST_OTLP_EMPTY_ATTRIBUTE_KEY, in
+ * partial_success) and stores the export's others, as it does any record it
+ * cannot take. Before, the attribute was dropped without a word: a field no
+ * query can name, its value lost and nobody told.
+ */
+function hasEmptyKey(list: unknown): boolean {
+  return Array.isArray(list) && list.some((kv) => isObj(kv) && (kv.key === '' || kv.key === undefined || kv.key === null));
 }
 
 /** KeyValue[] → plain object (later keys win; `__proto__` is a key like any other, set as an own field). */
