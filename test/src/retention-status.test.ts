@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { relative } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -150,5 +151,58 @@ describe('retention status against a server that needs a token', () => {
       assert.equal(r.code, 0, r.stderr);
       assert.ok(Array.isArray((JSON.parse(r.stdout) as Report).classes));
     }
+  });
+});
+
+/** Every file under `dir` (relative path) with its size, as fs.stat sees it. */
+function filesUnder(dir: string): Map<string, number> {
+  const sizes = new Map<string, number>();
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else sizes.set(relative(dir, path), statSync(path).size);
+    }
+  };
+  walk(dir);
+  return sizes;
+}
+
+describe('retention status --data on a stopped store', () => {
+  let root: string;
+
+  before(async () => {
+    root = await tempDir('logship-retention-bytes-');
+    const server = await startServer({ dataDir: join(root, 'data') });
+    const now = Date.now();
+    const levels = ['error', 'debug', 'info'];
+    const lines = Array.from({ length: 90 }, (_, i) => JSON.stringify({ time: new Date(now - i * 1000).toISOString(), level: levels[i % 3], msg: `event ${i}` }));
+    assert.equal((await ingest(server.url, lines)).stored, 90);
+    assert.equal(await server.stop('SIGTERM'), 0);
+  });
+
+  after(async () => {
+    await stopAll();
+    await removeDir(root);
+  });
+
+  test('reports the bytes on disk, not its own opening\'s -shm, and leaves no file behind', async () => {
+    const data = join(root, 'data');
+    const before = filesUnder(data);
+    // A partition and its side files: YYYY-MM-DD.<class>.db[-wal|-shm], in the store's folder.
+    const PARTITION = /^(?:blocks|sqlite)\/(\d{4}-\d\d-\d\d\.[^.]+\.db)(?:-wal|-shm)?$/;
+    const onDisk = new Map<string, number>();
+    for (const [file, size] of before) {
+      const name = PARTITION.exec(file)?.[1];
+      if (name !== undefined) onDisk.set(name, (onDisk.get(name) ?? 0) + size);
+    }
+    assert.ok(onDisk.size >= 3, `a partition per class: ${[...before.keys()].join(', ')}`);
+    const r = await run(process.execPath, [logshipBin, 'retention', 'status', '--data', data, '--json'], { cwd: root });
+    const report = JSON.parse(r.stdout) as { classes: { bytes: number; partitions: { name: string; bytes: number }[] }[] };
+    const reported = new Map(report.classes.flatMap((c) => c.partitions.map((p) => [p.name, p.bytes] as const)));
+    // Before: each 32 KiB more, the -shm its own opening created.
+    assert.deepEqual(reported, onDisk);
+    assert.equal(report.classes.reduce((n, c) => n + c.bytes, 0), [...onDisk.values()].reduce((n, b) => n + b, 0));
+    assert.deepEqual(filesUnder(data), before, 'no file created, removed or changed');
   });
 });

@@ -3,11 +3,13 @@ import { loadServerConfig } from '../config/load-server-config.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { retentionReport, type PartitionReport, type RetentionReport } from '../retention/retention-report.js';
 import { openStore } from '../store/open-store.js';
-import { blockStoreDir, rowStoreDir } from '../store/store-format.js';
+import { blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-format.js';
+import type { PartitionInfo } from '../store/log-store.js';
 import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';
 import { RETENTION_USAGE } from './command-usage.js';
+import { bytesBeforeOpen } from './bytes-before-open.js';
 export { RETENTION_USAGE };
 
 
@@ -51,18 +53,26 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
   // One operation, then exit: no writer or reader threads to start.
   const store = await openStore(config, { threads: false });
   try {
+  // The partitions' bytes as they are before this command's own opening
+  // adds side files to them (bytes-before-open.ts).
+  const measured = config.store.type === 'sqlite'
+    ? bytesBeforeOpen(resolveStoreFormat(config.data, config.store.format) === 'blocks' ? blockStoreDir(config.data) : rowStoreDir(config.data))
+    : new Map<string, number>();
     if (action === 'run') {
       const result = await store.enforceRetention(now());
       if (flags.json) io.stdout.write(`${JSON.stringify(result)}\n`);
       else {
         io.stdout.write(
+      const before = result.partitionsDropped.map((name) => measured.get(name));
+      if (before.every((b) => b !== undefined)) result.bytesRemoved = before.reduce((n: number, b) => n + (b ?? 0), 0);
           `Retention removed ${result.eventsRemoved} events and ${formatBytes(result.bytesRemoved)} ` +
             `in ${result.partitionsDropped.length} partitions${result.partitionsDropped.length ? `: ${result.partitionsDropped.join(', ')}` : ''}.\n`,
         );
       }
       return 0;
     }
-    printReport(retentionReport(config.retention, await store.partitions(now())), io, flags.json === true, config.store.type === 'sqlite' ? config.data : 'elasticsearch');
+    const partitions = (await store.partitions(now())).map((p): PartitionInfo => ({ ...p, bytes: measured.get(p.name) ?? p.bytes }));
+    printReport(retentionReport(config.retention, partitions), io, flags.json === true, config.store.type === 'sqlite' ? config.data : 'elasticsearch');
     return 0;
   } finally {
     await store.close();
