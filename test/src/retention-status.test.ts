@@ -7,6 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { mkdir } from 'node:fs/promises';
@@ -204,5 +207,33 @@ describe('retention status --data on a stopped store', () => {
     assert.deepEqual(reported, onDisk);
     assert.equal(report.classes.reduce((n, c) => n + c.bytes, 0), [...onDisk.values()].reduce((n, b) => n + b, 0));
     assert.deepEqual(filesUnder(data), before, 'no file created, removed or changed');
+  });
+});
+
+describe('retention status --server that does not answer', () => {
+  test('accepts and never answers, or sends its headers and stalls: LS_CLI_NO_STORE naming the server and --timeout, exit 1, not a hang or a thrown TimeoutError', { timeout: 60_000 }, async () => {
+    const sockets = new Set<Socket>();
+    const silent = createNetServer((socket) => { sockets.add(socket); socket.on('error', () => {}); });
+    const stalling = createServer((_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.write('{"classes":['); });
+    for (const s of [silent, stalling]) {
+      s.listen(0, '127.0.0.1');
+      await once(s, 'listening');
+    }
+    try {
+      for (const [s, args] of [[silent, ['--timeout', '300ms']], [stalling, []]] as const) {
+        const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+        const env = { ...process.env, LOGSHIP_TIMEOUT: '0.3' };
+        const err = await run(process.execPath, [logshipBin, 'retention', 'status', '--server', url, ...args], { env })
+          .then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+        // Before: the stalled answer threw a TimeoutError out of the command.
+        assert.equal(err.code, 1, err.stderr);
+        assert.equal(err.stderr, `logship: cannot reach the logship server at ${url} (no answer within 300ms; --timeout (or LOGSHIP_TIMEOUT) waits longer, 0 for ever) (LS_CLI_NO_STORE)\n`);
+      }
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+      stalling.closeAllConnections();
+      stalling.close();
+    }
   });
 });
