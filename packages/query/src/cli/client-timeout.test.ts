@@ -144,10 +144,13 @@ test('--follow on the query API: a quiet stream outlives --timeout through its k
   try {
     let out = '';
     const sink = new Writable({ write(chunk: Buffer, _enc, done) { out += chunk.toString(); done(); } });
-    const run = runCli((argv) => runSearchCli(argv, sink), ['level:error', '--follow', '--json', '--server', url, '--timeout', '1s']);
+    const run = runCli((argv) => runSearchCli(argv, sink), ['level:error', '--follow', '--json', '--server', url, '--timeout', '2s']);
     while (feed.size === 0) await new Promise((r) => setTimeout(r, 20));
-    // Three times --timeout (and twenty keep-alive periods) with no event: only keep-alives.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Twice --timeout (and eighty keep-alive periods) with no event: only
+    // keep-alives. Client and server share this process: a --timeout near
+    // an event-loop stall under load (both halves stopped, the client's
+    // timer first when it ends) would end the stream falsely.
+    await new Promise((r) => setTimeout(r, 4000));
     feed.publish([{ '@timestamp': new Date().toISOString(), 'event.id': 'late', level: 'error', message: 'after the quiet' }]);
     while (!out.includes('"late"')) await new Promise((r) => setTimeout(r, 20));
     process.emit('SIGINT');
