@@ -17,6 +17,25 @@ import { openTail } from './tail-support.js';
 
 const line = (n: number, t: number) => JSON.stringify({ '@timestamp': new Date(t).toISOString(), level: 'info', message: `followgap event ${n}`, n, 'event.id': `fg:${n}` });
 
+/** `logship search ARGS` in this process against the suite's server: exit status, the events' `n` printed, stderr. */
+async function runCliOn(url: string, args: string[]): Promise<{ status: number; printed: number[]; err: string }> {
+  const printed: number[] = [];
+  const out = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const text of chunk.toString().split('\n').filter(Boolean)) printed.push((JSON.parse(text) as { n: number }).n);
+      done();
+    },
+  });
+  let err = '';
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array) => { err += String(chunk); return true; }) as typeof process.stderr.write;
+  try {
+    return { status: await runSearchCli([...args, '--server', url], out), printed, err };
+  } finally {
+    process.stderr.write = write;
+  }
+}
+
 describe('logship search --follow', () => {
   let root: string;
   let server: ServerHandle;
@@ -86,6 +105,32 @@ describe('logship search --follow', () => {
     assert.equal(status, 0);
     assert.deepEqual(printed, [1, 2]);
     assert.equal(stderr.join(''), '--follow starts with the newest 1000 matching events, not 5000; without --follow a search prints up to --limit\n');
+  });
+
+  test('--timeout shorter than a quiet stream: the search answers, the stream outlives it on the keep-alives it states, and prints what comes', { timeout: 120_000 }, async () => {
+    assert.equal((await ingest(server.url, [JSON.stringify({ '@timestamp': new Date().toISOString(), message: 'quiettimeout event', n: 1, 'event.id': 'qt:1' })])).stored, 1);
+    const tail = await fetch(`${server.url}/api/v1/tail?q=quiettimeout`);
+    // What the client reads its silence limit from: the server's keep-alive period.
+    assert.equal(tail.headers.get('x-logship-heartbeat-ms'), '15000');
+    await tail.body?.cancel();
+    const once = await runCliOn(server.url, ['quiettimeout', '--json', '--timeout', '5s']);
+    assert.deepEqual([once.status, once.printed], [0, [1]], once.err);
+    const printed: number[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const text of chunk.toString().split('\n').filter(Boolean)) printed.push((JSON.parse(text) as { n: number }).n);
+        done();
+      },
+    });
+    const running = runSearchCli(['quiettimeout', '--follow', '--json', '--timeout', '1s', '--server', server.url], out);
+    await waitFor(() => printed.length >= 1, { what: 'the first page printed' });
+    // Three times --timeout with nothing to send but keep-alives.
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.equal((await ingest(server.url, [JSON.stringify({ '@timestamp': new Date().toISOString(), message: 'quiettimeout event', n: 2, 'event.id': 'qt:2' })])).stored, 1);
+    await waitFor(() => printed.includes(2), { what: 'the event sent after the quiet' });
+    process.emit('SIGINT');
+    assert.equal(await running, 0);
+    assert.deepEqual(printed, [1, 2]);
   });
 
   test('a pager that stops reading holds the stream back, not this process: read again, it gets every event once', { timeout: 120_000 }, async () => {

@@ -7,7 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { relative } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -149,6 +153,87 @@ describe('retention status against a server that needs a token', () => {
     for (const r of [await status(['--token', READ]), await status([], { LOGSHIP_TOKEN: READ })]) {
       assert.equal(r.code, 0, r.stderr);
       assert.ok(Array.isArray((JSON.parse(r.stdout) as Report).classes));
+    }
+  });
+});
+
+/** Every file under `dir` (relative path) with its size, as fs.stat sees it. */
+function filesUnder(dir: string): Map<string, number> {
+  const sizes = new Map<string, number>();
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else sizes.set(relative(dir, path), statSync(path).size);
+    }
+  };
+  walk(dir);
+  return sizes;
+}
+
+describe('retention status --data on a stopped store', () => {
+  let root: string;
+
+  before(async () => {
+    root = await tempDir('logship-retention-bytes-');
+    const server = await startServer({ dataDir: join(root, 'data') });
+    const now = Date.now();
+    const levels = ['error', 'debug', 'info'];
+    const lines = Array.from({ length: 90 }, (_, i) => JSON.stringify({ time: new Date(now - i * 1000).toISOString(), level: levels[i % 3], msg: `event ${i}` }));
+    assert.equal((await ingest(server.url, lines)).stored, 90);
+    assert.equal(await server.stop('SIGTERM'), 0);
+  });
+
+  after(async () => {
+    await stopAll();
+    await removeDir(root);
+  });
+
+  test('reports the bytes on disk, not its own opening\'s -shm, and leaves no file behind', async () => {
+    const data = join(root, 'data');
+    const before = filesUnder(data);
+    // A partition and its side files: YYYY-MM-DD.<class>.db[-wal|-shm], in the store's folder.
+    const PARTITION = /^(?:blocks|sqlite)\/(\d{4}-\d\d-\d\d\.[^.]+\.db)(?:-wal|-shm)?$/;
+    const onDisk = new Map<string, number>();
+    for (const [file, size] of before) {
+      const name = PARTITION.exec(file)?.[1];
+      if (name !== undefined) onDisk.set(name, (onDisk.get(name) ?? 0) + size);
+    }
+    assert.ok(onDisk.size >= 3, `a partition per class: ${[...before.keys()].join(', ')}`);
+    const r = await run(process.execPath, [logshipBin, 'retention', 'status', '--data', data, '--json'], { cwd: root });
+    const report = JSON.parse(r.stdout) as { classes: { bytes: number; partitions: { name: string; bytes: number }[] }[] };
+    const reported = new Map(report.classes.flatMap((c) => c.partitions.map((p) => [p.name, p.bytes] as const)));
+    // Before: each 32 KiB more, the -shm its own opening created.
+    assert.deepEqual(reported, onDisk);
+    assert.equal(report.classes.reduce((n, c) => n + c.bytes, 0), [...onDisk.values()].reduce((n, b) => n + b, 0));
+    assert.deepEqual(filesUnder(data), before, 'no file created, removed or changed');
+  });
+});
+
+describe('retention status --server that does not answer', () => {
+  test('accepts and never answers, or sends its headers and stalls: LS_CLI_NO_STORE naming the server and --timeout, exit 1, not a hang or a thrown TimeoutError', { timeout: 60_000 }, async () => {
+    const sockets = new Set<Socket>();
+    const silent = createNetServer((socket) => { sockets.add(socket); socket.on('error', () => {}); });
+    const stalling = createServer((_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.write('{"classes":['); });
+    for (const s of [silent, stalling]) {
+      s.listen(0, '127.0.0.1');
+      await once(s, 'listening');
+    }
+    try {
+      for (const [s, args] of [[silent, ['--timeout', '300ms']], [stalling, []]] as const) {
+        const url = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+        const env = { ...process.env, LOGSHIP_TIMEOUT: '0.3' };
+        const err = await run(process.execPath, [logshipBin, 'retention', 'status', '--server', url, ...args], { env })
+          .then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+        // Before: the stalled answer threw a TimeoutError out of the command.
+        assert.equal(err.code, 1, err.stderr);
+        assert.equal(err.stderr, `logship: cannot reach the logship server at ${url} (no answer within 300ms; --timeout (or LOGSHIP_TIMEOUT) waits longer, 0 for ever) (LS_CLI_NO_STORE)\n`);
+      }
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+      stalling.closeAllConnections();
+      stalling.close();
     }
   });
 });

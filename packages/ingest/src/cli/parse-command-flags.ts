@@ -11,12 +11,14 @@ export interface CommandFlags extends ConfigFlags {
   server?: string;
   /** Its read token (default $LOGSHIP_TOKEN), as `logship search --token`. */
   token?: string;
+  /** `retention status --server URL --timeout 30s`: how long to wait for its answer (as `logship search --timeout`). */
+  timeout?: string;
   help?: boolean;
   positionals: string[];
 }
 
 /** Flags shared by `serve` and `retention`; anything else is a usage error. */
-export function parseCommandFlags(argv: string[], allowed: readonly (keyof ConfigFlags | 'json' | 'server' | 'token' | 'check')[]): CommandFlags {
+export function parseCommandFlags(argv: string[], allowed: readonly (keyof ConfigFlags | 'json' | 'server' | 'token' | 'timeout' | 'check')[]): CommandFlags {
   const options = {
     config: { type: 'string' },
     data: { type: 'string' },
@@ -31,6 +33,7 @@ export function parseCommandFlags(argv: string[], allowed: readonly (keyof Confi
     check: { type: 'boolean' },
     server: { type: 'string' },
     token: { type: 'string' },
+    timeout: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const;
   let parsed;
@@ -55,6 +58,7 @@ export function parseCommandFlags(argv: string[], allowed: readonly (keyof Confi
     check: v.check,
     server: v.server,
     token: v.token,
+    timeout: v.timeout,
   };
   for (const [key, value] of Object.entries(given)) {
     if (value === undefined) continue;

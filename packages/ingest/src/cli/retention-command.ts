@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
+import { formatDuration, parseTimeout, timeoutRefusal } from '@logship/query';
 import { loadServerConfig } from '../config/load-server-config.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { retentionReport, type PartitionReport, type RetentionReport } from '../retention/retention-report.js';
 import { openStore } from '../store/open-store.js';
-import { blockStoreDir, rowStoreDir } from '../store/store-format.js';
+import { blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-format.js';
+import type { PartitionInfo } from '../store/log-store.js';
 import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';
+import { bytesBeforeOpen } from './bytes-before-open.js';
 import { RETENTION_USAGE } from './command-usage.js';
 export { RETENTION_USAGE };
 
@@ -23,10 +26,12 @@ export { RETENTION_USAGE };
  * $LOGSHIP_URL or the config's listen address. A data folder is never
  * created here: with neither, the command fails (LS_CLI_NO_STORE). A
  * server that needs a token gets `--token` or $LOGSHIP_TOKEN; its refusal
- * is LS_CLI_AUTH_FAILED, which says so.
+ * is LS_CLI_AUTH_FAILED, which says so. A server that does not answer
+ * within --timeout (or LOGSHIP_TIMEOUT; default 10 s) is LS_CLI_NO_STORE
+ * saying so: a stalled answer was a TimeoutError thrown out of the command.
  */
 export async function retentionCommand(argv: string[], io: CliIo, now: () => number = Date.now): Promise<number> {
-  const flags = parseCommandFlags(argv, ['config', 'data', 'store', 'esUrl', 'json', 'server', 'token']);
+  const flags = parseCommandFlags(argv, ['config', 'data', 'store', 'esUrl', 'json', 'server', 'token', 'timeout']);
   const action = flags.positionals[0];
   if (flags.help) {
     io.stdout.write(`usage: ${RETENTION_USAGE}\n`);
@@ -44,15 +49,22 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
         `no SQLite data in ${config.data}; retention run works on a data folder (--data DIR or --config FILE); the server at ${server} enforces retention on its own`,
       );
     }
-    const report = await fromServer(server, config.data, flags.server !== undefined, flags.token ?? process.env.LOGSHIP_TOKEN);
+    const report = await fromServer(server, config.data, flags.server !== undefined, flags.token ?? process.env.LOGSHIP_TOKEN, serverTimeout(flags.timeout));
     printReport(report, io, flags.json === true, `server ${server}`);
     return 0;
   }
+  // The partitions' bytes as they are before this command's own opening
+  // adds side files to them (bytes-before-open.ts).
+  const measured = config.store.type === 'sqlite'
+    ? bytesBeforeOpen(resolveStoreFormat(config.data, config.store.format) === 'blocks' ? blockStoreDir(config.data) : rowStoreDir(config.data))
+    : new Map<string, number>();
   // One operation, then exit: no writer or reader threads to start.
   const store = await openStore(config, { threads: false });
   try {
     if (action === 'run') {
       const result = await store.enforceRetention(now());
+      const before = result.partitionsDropped.map((name) => measured.get(name));
+      if (before.every((b) => b !== undefined)) result.bytesRemoved = before.reduce((n: number, b) => n + (b ?? 0), 0);
       if (flags.json) io.stdout.write(`${JSON.stringify(result)}\n`);
       else {
         io.stdout.write(
@@ -62,7 +74,8 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
       }
       return 0;
     }
-    printReport(retentionReport(config.retention, await store.partitions(now())), io, flags.json === true, config.store.type === 'sqlite' ? config.data : 'elasticsearch');
+    const partitions = (await store.partitions(now())).map((p): PartitionInfo => ({ ...p, bytes: measured.get(p.name) ?? p.bytes }));
+    printReport(retentionReport(config.retention, partitions), io, flags.json === true, config.store.type === 'sqlite' ? config.data : 'elasticsearch');
     return 0;
   } finally {
     await store.close();
@@ -92,21 +105,35 @@ function serverUrlOf(config: ServerConfig): string {
   return `http://${reach}:${config.listen.slice(at + 1)}`;
 }
 
-async function fromServer(server: string, dataDir: string, asked: boolean, token: string | undefined): Promise<RetentionReport> {
+/** How long to wait for the server's report: 10 s unless --timeout or LOGSHIP_TIMEOUT says (0: for ever). */
+function serverTimeout(flag: string | undefined): number {
+  const text = flag ?? (process.env.LOGSHIP_TIMEOUT || undefined);
+  if (text === undefined) return 10_000;
+  const ms = parseTimeout(text);
+  if (ms === null) throw errors.cliUsage(timeoutRefusal(flag !== undefined ? '--timeout' : 'LOGSHIP_TIMEOUT', text));
+  return ms;
+}
+
+async function fromServer(server: string, dataDir: string, asked: boolean, token: string | undefined, timeoutMs: number): Promise<RetentionReport> {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
+  const signal = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
   let res: Response;
+  let text: string;
   try {
-    res = await fetch(`${server.replace(/\/+$/, '')}/api/v1/retention`, { headers, signal: AbortSignal.timeout(10_000) });
+    res = await fetch(`${server.replace(/\/+$/, '')}/api/v1/retention`, { headers, ...(signal ? { signal } : {}) });
+    // Inside the timeout and this catch: a server that sent its headers and stalled threw a bare TimeoutError.
+    text = await res.text();
   } catch (err) {
-    const why = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+    const why = signal?.aborted === true
+      ? `no answer within ${formatDuration(timeoutMs)}; --timeout (or LOGSHIP_TIMEOUT) waits longer, 0 for ever`
+      : (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
     throw errors.cliNoStore(
       asked
         ? `cannot reach the logship server at ${server} (${why})`
         : `no SQLite data in ${dataDir} and no logship server answering at ${server} (${why}); pass --data DIR, --config FILE or --server URL`,
     );
   }
-  const text = await res.text();
   if (res.status === 401 || res.status === 403) throw authFailed(server, res.status, text, token !== undefined && token !== '');
   if (!res.ok) throw errors.cliNoStore(`the server at ${server} answered ${res.status} to GET /api/v1/retention: ${text.slice(0, 300)}`);
   return JSON.parse(text) as RetentionReport;

@@ -3,7 +3,7 @@
  *   logship top FIELD [QUERY] [--size N]   most frequent values of FIELD
  *   logship count [QUERY]                  how many events match
  * Both take --server, --from, --to, --token, --ca-file, --cert-file,
- * --key-file and --json like `logship search`.
+ * --key-file, --timeout and --json like `logship search`.
  */
 import { parseArgs } from 'node:util';
 import { argsErrorMessage } from './args-error.js';
@@ -12,6 +12,7 @@ import { OUTPUT_FLAG, wantsJson } from './output-flag.js';
 import { explainNoValues } from './explain-empty.js';
 import { CliError, EXIT, getJson } from './client.js';
 import { TLS_FLAG_OPTIONS, clientOptions } from './client-options.js';
+import { TIMEOUT_FLAG_OPTIONS } from './timeout-flag.js';
 import { printable } from './format-event.js';
 import { setTimeParams } from './time-params.js';
 import { wholeNumberFlag, wholeNumberRefusal } from './whole-number-flag.js';
@@ -24,13 +25,14 @@ export const COMMON = {
   to: { type: 'string' },
   token: { type: 'string' },
   ...TLS_FLAG_OPTIONS,
+  ...TIMEOUT_FLAG_OPTIONS,
   json: { type: 'boolean', default: false },
   ...OUTPUT_FLAG,
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-export const TOP_USAGE = `usage: logship top FIELD [QUERY] [--size N] [--from now-1h] [--to now] [--server URL] [--token TOKEN] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json | --output json]`;
-export const COUNT_USAGE = `usage: logship count [QUERY] [--from now-1h] [--to now] [--server URL] [--token TOKEN] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json | --output json]`;
+export const TOP_USAGE = `usage: logship top FIELD [QUERY] [--size N] [--from now-1h] [--to now] [--server URL] [--token TOKEN] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--timeout DURATION] [--json | --output json]`;
+export const COUNT_USAGE = `usage: logship count [QUERY] [--from now-1h] [--to now] [--server URL] [--token TOKEN] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--timeout DURATION] [--json | --output json]`;
 
 interface TermsAnswer {
   buckets: { key: string; count: number }[];

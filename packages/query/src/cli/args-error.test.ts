@@ -26,6 +26,7 @@ test("a peer's flag is answered with how it is written here", () => {
   assert.match(messageFor(['x', '--tail']), /^Unknown option --tail: --follow \(or -f\)/);
   assert.match(messageFor(['x', '--start=2026-12-01']), /^Unknown option --start: --from/);
   assert.match(messageFor(['x', '--last', '1h']), /^Unknown option --last: --from now-1h \(or --from 1h/);
+  assert.match(messageFor(['x', '--max-time', '5']), /^Unknown option --max-time: --timeout DURATION/);
 });
 
 test('top and stats take --size: their --limit says so', () => {

@@ -25,6 +25,9 @@ const PEER_FLAGS: Record<string, string> = {
   last: '--from now-1h (or --from 1h, a duration before now)',
   query: 'the query is the positional argument: logship search \'level:error AND service:api\'',
   q: 'the query is the positional argument: logship search \'level:error AND service:api\'',
+  // curl's and kubectl's names for it.
+  'max-time': '--timeout DURATION (30s, 2m; a bare number is seconds)',
+  'request-timeout': '--timeout DURATION (30s, 2m; a bare number is seconds)',
 };
 
 /** The name node's parseArgs reports in an unknown-option error (`--since`, `-t`), without dashes. */

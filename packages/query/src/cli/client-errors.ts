@@ -7,6 +7,7 @@
  * script can tell a server that is down from one that said no.
  */
 import { defineError } from '../define-error.js';
+import { formatDuration } from './timeout-flag.js';
 
 const CLIENT = {
   // No HTTP answer came back; the status is the one a gateway would give.
@@ -15,6 +16,8 @@ const CLIENT = {
   // An answer came, but not logship's (another program at that address, a proxy's page).
   notLogship: defineError('LS_CLIENT_NOT_LOGSHIP', 'the answer from %s is not a logship answer (HTTP %s); is --server (or LOGSHIP_URL) a logship server\'s address?', 502),
   // The answer began and the connection broke before its end.
+  // The server took the connection and did not answer in time (--timeout), or its stream went silent.
+  timeout: defineError('LS_CLIENT_TIMEOUT', 'no answer from the logship server at %s %s', 504),
   cut: defineError('LS_CLIENT_ANSWER_CUT', 'the connection to the logship server at %s broke before its answer was whole (%s); run the command again, and see the server\'s log if it happens again', 503),
 } as const;
 
@@ -114,5 +117,25 @@ export function cutAnswerMessage(server: string, err: unknown): string {
 export function notLogshipMessage(server: string, status: number, text: string): string {
   const first = text.trim().split('\n')[0]?.slice(0, 200) ?? '';
   const made = CLIENT.notLogship(server, `${status}${first ? `: ${first}` : ', empty body'}`);
+  return `error [${made.code}]: ${made.message}`;
+}
+
+/** What a server that answers nothing may be, and what to do: said after every timeout. */
+const TIMEOUT_HINT = 'is it overloaded or stopped, or is a proxy holding the request? Raise --timeout (or LOGSHIP_TIMEOUT; 0 waits for ever) if it is only slow';
+
+/**
+ * The coded line for a request the server did not answer within `ms`:
+ * nothing came back, or (`began`) the answer started and was not whole.
+ */
+export function timeoutMessage(server: string, ms: number, began: boolean): string {
+  const made = CLIENT.timeout(server, began
+    ? `within ${formatDuration(ms)} (--timeout): its answer began and stopped before its end; ${TIMEOUT_HINT}`
+    : `within ${formatDuration(ms)} (--timeout): ${TIMEOUT_HINT}`);
+  return `error [${made.code}]: ${made.message}`;
+}
+
+/** The coded line for a live stream (`--follow`) that went silent, keep-alives included, for `ms`. */
+export function silentStreamMessage(server: string, ms: number, heartbeatMs: number): string {
+  const made = CLIENT.timeout(server, `for ${formatDuration(ms)}: the stream of new events went silent, keep-alives too (the server sends one every ${formatDuration(heartbeatMs)}); the server or the network to it stopped; run the command again once it answers (a longer --timeout waits longer)`);
   return `error [${made.code}]: ${made.message}`;
 }

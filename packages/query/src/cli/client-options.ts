@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CliError, EXIT, defaultServer, type ClientOptions } from './client.js';
+import { parseTimeout, timeoutRefusal } from './timeout-flag.js';
 
 /** The flags every query command takes to reach an HTTPS server with a private CA or mutual TLS. */
 export const TLS_FLAG_OPTIONS = {
@@ -18,12 +19,14 @@ interface ClientFlags {
   'ca-file'?: string | undefined;
   'cert-file'?: string | undefined;
   'key-file'?: string | undefined;
+  timeout?: string | undefined;
 }
 
 /**
- * Server, token and TLS files from the flags, else the environment
+ * Server, token, TLS files and timeout from the flags, else the environment
  * (LOGSHIP_URL, LOGSHIP_TOKEN, LOGSHIP_CA_FILE, LOGSHIP_CERT_FILE,
- * LOGSHIP_KEY_FILE). A file that cannot be read is a usage error naming it.
+ * LOGSHIP_KEY_FILE, LOGSHIP_TIMEOUT). A file that cannot be read, or a
+ * timeout that is not a duration, is a usage error naming it.
  */
 export function clientOptions(values: ClientFlags, env: NodeJS.ProcessEnv = process.env): ClientOptions {
   const pick = (flag: keyof ClientFlags, name: string): string | undefined => values[flag] ?? (env[name] || undefined);
@@ -39,10 +42,14 @@ export function clientOptions(values: ClientFlags, env: NodeJS.ProcessEnv = proc
     tls.cert = read('--cert-file', certFile);
     tls.key = read('--key-file', keyFile);
   }
+  const timeout = pick('timeout', 'LOGSHIP_TIMEOUT');
+  const timeoutMs = timeout === undefined ? undefined : parseTimeout(timeout);
+  if (timeoutMs === null) throw new CliError(timeoutRefusal(values.timeout !== undefined ? '--timeout' : 'LOGSHIP_TIMEOUT', timeout!), EXIT.USAGE);
   return {
     server: serverUrl(values.server ?? defaultServer(env), values.server !== undefined ? '--server' : 'LOGSHIP_URL'),
     token: values.token ?? (env.LOGSHIP_TOKEN || undefined),
     ...(Object.keys(tls).length > 0 ? { tls } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
   };
 }
 

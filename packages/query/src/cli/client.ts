@@ -1,7 +1,8 @@
 import { request as nodeHttpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { CLI_WORDS, backwardsRange } from '../http/backwards-range.js';
-import { cutAnswerMessage, noAnswerMessage, notLogshipMessage } from './client-errors.js';
+import { cutAnswerMessage, noAnswerMessage, notLogshipMessage, timeoutMessage } from './client-errors.js';
+import { DEFAULT_TIMEOUT_MS } from './timeout-flag.js';
 
 /**
  * A small HTTP client for the query API, shared by the CLI commands. It
@@ -16,14 +17,15 @@ export const EXIT = Object.freeze({
   USAGE: 2,
   /** The server answered with a refusal or a failure (401, 403, 429, 5xx), or what answered is not logship. */
   SERVER: 3,
-  /** No answer: the connection was refused, the host is unknown, TLS failed, or it broke before the answer was whole. */
+  /** No answer: the connection was refused, the host is unknown, TLS failed, it broke before the answer was whole, or nothing came within --timeout. */
   UNREACHABLE: 4,
   /** The reader of the output closed it (`| head`): 128 + SIGPIPE, as the bin answers an EPIPE (ingest's cli-io.ts). */
   CLOSED_PIPE: 141,
 });
 
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: number) {
+  /** `code`: the LS_CLIENT_* code when the line has one a caller acts on (LS_CLIENT_TIMEOUT ends a --follow). */
+  constructor(message: string, readonly exitCode: number, readonly code?: string) {
     super(message);
     this.name = 'CliError';
   }
@@ -34,6 +36,50 @@ export interface ClientOptions {
   token?: string | undefined;
   /** PEM contents: a private CA to trust, a client certificate and key (mutual TLS). */
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
+  /** How long one answer may take, in ms (--timeout); 0 waits for ever; default DEFAULT_TIMEOUT_MS. */
+  timeoutMs?: number;
+}
+
+/** The client's timeout in ms: 0 for none. */
+export function timeoutOf(opts: ClientOptions): number {
+  return opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+}
+
+/**
+ * A timer that aborts a request's signal when the server has not answered
+ * in time (nothing at all, or an answer that does not end). Unref'd: a
+ * request whose connection closed unanswered still ends the process's
+ * work at once (settledWhenIdle), not at the timeout.
+ */
+export class Deadline {
+  readonly signal: AbortSignal;
+  private readonly timer: NodeJS.Timeout | undefined;
+  private fired = false;
+
+  constructor(readonly ms: number) {
+    const ac = new AbortController();
+    this.signal = ac.signal;
+    if (ms > 0) {
+      this.timer = setTimeout(() => {
+        this.fired = true;
+        ac.abort(new Error(`no answer within ${ms} ms`));
+      }, ms);
+      this.timer.unref();
+    }
+  }
+
+  get expired(): boolean {
+    return this.fired;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+/** The CliError of a request that timed out; `began` when its answer had started. */
+export function timeoutError(opts: ClientOptions, ms: number, began: boolean): CliError {
+  return new CliError(timeoutMessage(opts.server, ms, began), EXIT.UNREACHABLE, 'LS_CLIENT_TIMEOUT');
 }
 
 /**
@@ -65,18 +111,27 @@ const INTEGER_PARAMS = new Set(['limit', 'size', 'by_size']);
  */
 export async function getJson<T>(opts: ClientOptions, path: string, params: URLSearchParams): Promise<T> {
   const url = `${path}?${params}`;
-  const res = POST_ROUTES.has(path) && url.length > MAX_GET_URL
-    ? await request(opts, path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(Object.fromEntries([...params].map(([k, v]) => [k, INTEGER_PARAMS.has(k) ? Number(v) : v]))),
-    })
-    : await request(opts, url);
+  // One deadline for the whole answer, its body too: a server that sent its
+  // headers and then stalled held the command as long as one that sent nothing.
+  const deadline = new Deadline(timeoutOf(opts));
   let text: string;
+  let res: Response;
   try {
-    text = await res.text();
-  } catch (err) {
-    throw new CliError(cutAnswerMessage(opts.server, err), EXIT.UNREACHABLE);
+    res = POST_ROUTES.has(path) && url.length > MAX_GET_URL
+      ? await request(opts, path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(Object.fromEntries([...params].map(([k, v]) => [k, INTEGER_PARAMS.has(k) ? Number(v) : v]))),
+      }, deadline)
+      : await request(opts, url, {}, deadline);
+    try {
+      text = await res.text();
+    } catch (err) {
+      if (deadline.expired) throw timeoutError(opts, deadline.ms, true);
+      throw new CliError(cutAnswerMessage(opts.server, err), EXIT.UNREACHABLE);
+    }
+  } finally {
+    deadline.clear();
   }
   if (!res.ok) throw errorFromBody(res.status, text, opts.server);
   let body: unknown;
@@ -97,17 +152,28 @@ export async function getJson<T>(opts: ClientOptions, path: string, params: URLS
 /** Routes whose every answer carries `range`. */
 const RANGED_ROUTES = new Set(['/api/v1/search', '/api/v1/aggregate']);
 
-export async function request(opts: ClientOptions, pathAndQuery: string, init: RequestInit = {}): Promise<Response> {
+/**
+ * Sends a request and resolves with the answer's status and headers. Its
+ * `deadline` bounds the wait (by default, until the headers: a caller that
+ * passes one bounds the body with it too, and clears it); past it, the
+ * request is aborted and LS_CLIENT_TIMEOUT thrown.
+ */
+export async function request(opts: ClientOptions, pathAndQuery: string, init: RequestInit = {}, deadline?: Deadline): Promise<Response> {
   const headers = new Headers(init.headers);
   if (opts.token) headers.set('authorization', `Bearer ${opts.token}`);
   const url = `${opts.server.replace(/\/+$/, '')}${pathAndQuery}`;
+  const bound = deadline ?? new Deadline(timeoutOf(opts));
+  const signal = init.signal ? AbortSignal.any([init.signal, bound.signal]) : bound.signal;
   try {
-    if (opts.tls && url.startsWith('https:')) return await httpsRequest(url, { ...init, headers }, opts.tls);
-    return await settledWhenIdle(fetch(url, { ...init, headers }));
+    if (opts.tls && url.startsWith('https:')) return await httpsRequest(url, { ...init, headers, signal }, opts.tls);
+    return await settledWhenIdle(fetch(url, { ...init, headers, signal }));
   } catch (err) {
     // An abort (Ctrl-C during --follow) is the caller's own.
     if (init.signal?.aborted) throw err;
+    if (bound.expired) throw timeoutError(opts, bound.ms, false);
     throw new CliError(noAnswerMessage(opts.server, err), EXIT.UNREACHABLE);
+  } finally {
+    if (deadline === undefined) bound.clear();
   }
 }
 
@@ -132,13 +198,13 @@ function settledWhenIdle<T>(pending: Promise<T>): Promise<T> {
  * no CA or client certificate without undici's own dispatcher, which node
  * does not expose.
  */
-function httpsRequest(url: string, init: RequestInit & { headers: Headers }, tls: NonNullable<ClientOptions['tls']>): Promise<Response> {
+function httpsRequest(url: string, init: RequestInit & { headers: Headers; signal: AbortSignal }, tls: NonNullable<ClientOptions['tls']>): Promise<Response> {
   return new Promise((resolve, reject) => {
     const req = nodeHttpsRequest(url, {
       method: init.method ?? 'GET',
       headers: Object.fromEntries(init.headers.entries()),
       ...tls,
-      ...(init.signal ? { signal: init.signal } : {}),
+      signal: init.signal,
     }, (res) => {
       const headers = new Headers();
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);

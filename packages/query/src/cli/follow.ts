@@ -5,9 +5,14 @@
  * starts at `after` the same way. A stream the server ends (`event: end`:
  * search.tail_max_duration_s reached, or the server shutting down) is
  * resumed at once from the position it names, which is the one kept here.
+ * A server that does not answer within --timeout, or whose stream goes
+ * silent (keep-alives too: stream-silence.ts), ends it with
+ * LS_CLIENT_TIMEOUT: retrying would wait on it again.
  */
 import { laterTailPosition } from '../tail-position.js';
-import { CliError, EXIT, errorFromBody, request, type ClientOptions } from './client.js';
+import { CliError, Deadline, EXIT, errorFromBody, request, timeoutOf, type ClientOptions } from './client.js';
+import { silentStreamMessage } from './client-errors.js';
+import { SilenceWatch, silenceLimit } from './stream-silence.js';
 
 /** The tail position of an event: its SSE id. */
 export function tailPosition(ev: Record<string, unknown>): string {
@@ -49,10 +54,15 @@ export async function follow(
     const headers: Record<string, string> = { accept: 'text/event-stream' };
     if (lastId) headers['last-event-id'] = lastId;
     let res: Response;
+    // Per connection: the wait for its answer (--timeout), and its silence.
+    const conn = new AbortController();
+    const deadline = new Deadline(timeoutOf(client));
     try {
-      res = await request(client, `/api/v1/tail?${new URLSearchParams({ q })}`, { headers, signal });
+      res = await request(client, `/api/v1/tail?${new URLSearchParams({ q })}`, { headers, signal: AbortSignal.any([signal, conn.signal]) }, deadline);
     } catch (err) {
+      deadline.clear();
       if (signal.aborted) return;
+      if (err instanceof CliError && err.code === 'LS_CLIENT_TIMEOUT') throw err;
       if (++failures > 30) throw err;
       lost(err instanceof Error ? err.message : String(err));
       await new Promise((r) => setTimeout(r, Math.min(1000 * failures, 5000)));
@@ -60,19 +70,24 @@ export async function follow(
     }
     if (!res.ok) {
       const err = errorFromBody(res.status, await res.text().catch(() => ''), client.server);
+      deadline.clear();
       if (err.exitCode === EXIT.USAGE) throw err;
       if (++failures > 30) throw err;
       lost(err.message);
       await new Promise((r) => setTimeout(r, 2000));
       continue;
     }
+    deadline.clear();
     failures = 0;
     if (down) {
       down = false;
       process.stderr.write('reconnected: what was committed meanwhile follows\n');
     }
+    const limit = silenceLimit(timeoutOf(client), res.headers);
+    const silence = limit ? new SilenceWatch(limit.ms, () => conn.abort()) : null;
     try {
-      for await (const frame of sseFrames(res.body!)) {
+      const body = res.body as unknown as AsyncIterable<Uint8Array>;
+      for await (const frame of sseFrames(silence ? silence.watched(body) : body)) {
         // The furthest position up to now, not the last: after an event
         // stamped an hour ahead, a resume skipped what was stored meanwhile.
         if (frame.id) lastId = laterTailPosition(lastId, frame.id, Date.now());
@@ -80,14 +95,22 @@ export async function follow(
           const ev = JSON.parse(frame.data) as Record<string, unknown>;
           const id = ev['event.id'];
           if (typeof id === 'string' && !printedIds.add(id)) continue;
-          if (emit(ev) === false) await drained();
+          if (emit(ev) === false) {
+            // Not reading while the output is full: that silence is the reader's.
+            silence?.pause();
+            await drained();
+            silence?.resume();
+          }
         }
         if (frame.event === 'error' && frame.data) process.stderr.write(`${streamErrorLine(frame.data)}\n`);
       }
     } catch (err) {
       if (signal.aborted) return;
+      if (silence?.fired && limit) throw new CliError(silentStreamMessage(client.server, limit.ms, limit.heartbeatMs), EXIT.UNREACHABLE, 'LS_CLIENT_TIMEOUT');
       if (err instanceof CliError) throw err;
       // dropped connection: reconnect from lastId
+    } finally {
+      silence?.stop();
     }
   }
 }
@@ -134,10 +157,10 @@ interface SseFrame {
 }
 
 /** Splits a text/event-stream body into frames (blank-line separated). */
-export async function* sseFrames(body: ReadableStream<Uint8Array>): AsyncGenerator<SseFrame> {
+export async function* sseFrames(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseFrame> {
   const decoder = new TextDecoder();
   let buf = '';
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of body) {
     buf += decoder.decode(chunk, { stream: true });
     let end: number;
     while ((end = buf.indexOf('\n\n')) >= 0) {

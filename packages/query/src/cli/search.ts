@@ -1,11 +1,12 @@
 /**
  * `logship search QUERY [--server URL] [--from now-1h] [--to now] [--limit N]
- *                       [--sort desc|asc] [--fields a,b|*] [--json | --output json] [--follow] [--token T]`
+ *                       [--sort desc|asc] [--fields a,b|*] [--json | --output json] [--follow] [--token T]
+ *                       [--timeout DURATION]`
  *
  * Prints matching events readably (colored on a terminal) or as NDJSON with
  * --json. Exit codes: 0 found, 1 nothing found, 2 usage or query mistake
  * (syntax errors show a caret under the mistake), 3 the server refused or
- * failed, 4 no answer (unreachable, TLS: cli/client-errors.ts),
+ * failed, 4 no answer (unreachable, TLS, nothing within --timeout: cli/client-errors.ts),
  * 141 when the reader closed the pipe (the bin's exitWhenReaderCloses, in
  * packages/ingest/src/cli/cli-io.ts, at a write; with --follow, between
  * events too: reader-gone.ts).
@@ -13,6 +14,7 @@
 import { parseArgs } from 'node:util';
 import { CliError, EXIT, getJson, type ClientOptions } from './client.js';
 import { TLS_FLAG_OPTIONS, TLS_FLAG_USAGE, clientOptions } from './client-options.js';
+import { TIMEOUT_FLAG_OPTIONS, TIMEOUT_FLAG_USAGE } from './timeout-flag.js';
 import { argsErrorMessage } from './args-error.js';
 import { joinDashValues } from './join-dash-values.js';
 import { OUTPUT_FLAG, OUTPUT_FLAG_USAGE, wantsJson } from './output-flag.js';
@@ -46,6 +48,7 @@ ${OUTPUT_FLAG_USAGE}
   --follow, -f      after the results, stream new matching events until Ctrl-C
   --token TOKEN     read token (default $LOGSHIP_TOKEN)
 ${TLS_FLAG_USAGE}
+${TIMEOUT_FLAG_USAGE}
 
 Nothing found: a line on stderr says the query and the range searched,
 points out lower-case and/or/not (searched as words: operators are
@@ -55,8 +58,8 @@ event in the range has (with the nearest known name).
 More found than shown: "showing N of M" on stderr.
 
 exit codes: 0 found, 1 nothing found, 2 usage or query error, 3 the server
-refused or failed, 4 the server could not be reached, 141 output cut short
-by its reader (| head)`;
+refused or failed, 4 the server could not be reached or did not answer
+within --timeout, 141 output cut short by its reader (| head)`;
 
 const SEARCH_OPTIONS = {
     server: { type: 'string' },
@@ -70,6 +73,7 @@ const SEARCH_OPTIONS = {
     follow: { type: 'boolean', short: 'f', default: false },
     token: { type: 'string' },
     ...TLS_FLAG_OPTIONS,
+    ...TIMEOUT_FLAG_OPTIONS,
     help: { type: 'boolean', short: 'h', default: false },
   } as const;
 

@@ -16,7 +16,7 @@ import { setTimeParams } from './time-params.js';
 import { wholeNumberFlag, wholeNumberRefusal } from './whole-number-flag.js';
 
 export const STATS_USAGE =
-  'usage: logship stats FIELD [QUERY] [--by FIELD] [--size N] [--percents 50,95,99] [--from now-1h] [--to now] [--server URL] [--token TOKEN] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--json | --output json]';
+  'usage: logship stats FIELD [QUERY] [--by FIELD] [--size N] [--percents 50,95,99] [--from now-1h] [--to now] [--server URL] [--token TOKEN] [--ca-file FILE] [--cert-file FILE --key-file FILE] [--timeout DURATION] [--json | --output json]';
 
 interface Stats { count: number; min: number | null; max: number | null; avg: number | null; sum: number; range?: { from: string; to: string } }
 interface Percentiles { count: number; values: Record<string, number | null> }

@@ -137,6 +137,9 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
+      // The keep-alive period, so that a client tells a quiet stream from a
+      // dead one by it (cli/stream-silence.ts), whatever the server's setting.
+      'x-logship-heartbeat-ms': String(opts.heartbeatMs),
     });
     res.write(': logship tail\nretry: 2000\n\n');
 
