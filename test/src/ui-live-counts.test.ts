@@ -5,10 +5,15 @@
  * Now every event live adds (on top, or waiting behind "N new") counts in
  * the total, in its bar (errors and warnings in their colours) and in the
  * field list, and the figures are the API's for the same query up to now.
+ * A late event (stamped inside the range) committed after the search began
+ * but before the histogram's or the field list's read was in their answer
+ * and, sent by live, added again: 53 bars for 52 events. Each answer now
+ * says up to which commit it counts (`commit_mark`) and each live event
+ * which commit it came in, and the page adds only the others.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { HAVE_CHROMIUM } from './browser.js';
 import { ingest, type ServerHandle } from './harness.js';
 import { apiTotal, waitForTotal, pageSuite, recentLines } from './ui-support.js';
@@ -95,6 +100,50 @@ describe('search page: live mode keeps the total and the histogram current (Chro
     await waitForTotal(page, total + 1, 5_000);
     await waitForSum(total + 1);
     assert.equal(await page.locator('.results .message', { hasText: 'after reload' }).count(), 1);
+    assert.deepEqual(problems, []);
+  });
+
+  test('a late event committed before the figures\' reads counts once in them (total, bars, field list, top values)', async () => {
+    const N = 10;
+    const host = 'web-4';
+    await ingest(srv.url, recentLines(N, 30_000, (i) => ({ level: 'info', host, message: `fourth ${i}` })));
+    // The search, its histograms and its field list held in the browser
+    // until live has sent the late event: their reads come after its commit.
+    const held: Route[] = [];
+    let open = false;
+    const hold = (route: Route) => (open ? route.continue() : void held.push(route));
+    const figures = /\/api\/v1\/(search|aggregate|fields)(\?|$)/;
+    await page.route(figures, hold);
+    try {
+      await page.goto(`${srv.url}/?${new URLSearchParams({ q: `host:${host}`, from: 'now-15m', to: 'now', live: '1' })}`);
+      await page.locator('[data-live="open"]').waitFor();
+      await ingest(srv.url, [JSON.stringify({ '@timestamp': new Date(Date.now() - 100_000).toISOString(), level: 'error', host, message: 'late and counted once' })]);
+      await page.locator('.results .message', { hasText: 'late and counted once' }).waitFor({ timeout: 5_000 });
+      const paths = held.map((r) => new URL(r.request().url()).pathname).sort();
+      assert.deepEqual(paths, ['/api/v1/aggregate', '/api/v1/aggregate', '/api/v1/aggregate', '/api/v1/fields', '/api/v1/search']);
+    } finally {
+      open = true;
+      for (const r of held) await r.continue();
+      await page.unroute(figures, hold);
+    }
+    assert.equal(await apiTotal(srv, `host:${host}`, 'now-15m', 'now'), N + 1);
+    // Every answer in: the figures are final.
+    await page.waitForFunction(`document.querySelector('.histogram')?.dataset.loading === 'false' && document.querySelector('.total')?.dataset.total !== ''
+      && document.querySelector('.sidebar .field-list:not(.loading) li[data-field="host"] .field-head .count') !== null`, undefined, { timeout: 10_000 });
+    assert.equal(await histogramSum(), String(N + 1));
+    assert.equal(await page.locator('.histogram').getAttribute('data-errors'), '1');
+    assert.equal(await page.locator('.total').getAttribute('data-total'), String(N + 1));
+    assert.equal(await page.locator('.sidebar li[data-field="host"] .field-head .count').innerText(), String(N + 1));
+    // Asked now, after the commit: the values count it too.
+    await page.locator('.sidebar li[data-field="level"] .field-head .link').click();
+    const values = page.getByRole('list', { name: 'Top values of level' });
+    await values.locator('.value').first().waitFor();
+    const counts: Record<string, string> = {};
+    for (const li of await values.locator('li').all()) {
+      if ((await li.locator('.value').count()) === 0) continue;
+      counts[await li.locator('.value').innerText()] = (await li.locator('.count').innerText()).replace(/[^0-9]/g, '');
+    }
+    assert.deepEqual(counts, { info: String(N), error: '1' });
     assert.deepEqual(problems, []);
   });
 

@@ -4,6 +4,7 @@
  * narrows it to the bar under the pointer, whose time and counts a tooltip
  * shows on hover (as Kibana's and Grafana's histograms do).
  */
+import type { CommitMark } from '@logship/query/browser';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -18,6 +19,8 @@ export interface HistogramData {
   errors: number[];
   warnings: number[];
   intervalMs: number;
+  /** Each series' answer's commit mark: the live events it counts already (commit-marks.ts). */
+  marks?: { total?: CommitMark | undefined; errors?: CommitMark | undefined; warnings?: CommitMark | undefined };
 }
 
 export interface HistogramProps {

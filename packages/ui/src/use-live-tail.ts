@@ -14,6 +14,7 @@ import type { LogEvent } from '@logship/query/browser';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { RefObject } from 'preact';
 import type { PageState } from './page-state.js';
+import { keepCommitMark } from './commit-marks.js';
 import { inLiveRange, placeArrivals } from './search-results.js';
 import { startTail } from './tail-stream.js';
 import type { Search } from './use-search.js';
@@ -99,7 +100,9 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
       }
     };
     const stop = startTail(state.q, {
-      onEvent: (ev) => {
+      onEvent: (ev, id) => {
+        // Which answers count it already: the figures add it only to the others.
+        keepCommitMark(ev, id);
         arrivals.current.push(Date.now());
         batch.push(ev);
         flushTimer ??= setTimeout(flush, 50);

@@ -23,6 +23,7 @@ import type { PageState } from './page-state.js';
 import { maskSavedRefs, readHistory, rememberQuery, savedRefOffset } from './query-text.js';
 import { appendNew, bucketize, EMPTY_RESULTS, exactTotal, PAGE_SIZE, placeArrivals, type Results } from './search-results.js';
 import { histogramInterval, resolveRange } from './time-range.js';
+import { answerMark } from './commit-marks.js';
 import { backwardsRangeText } from './backwards-range-words.js';
 
 const ERROR_LEVELS = 'level:(error OR critical OR alert OR emergency)';
@@ -272,14 +273,16 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
 
     // Whichever of the search and the histogram answers second makes the total exact.
     let histogramSum: number | null = null;
+    let histogramMark: string | undefined;
     getJson<SearchAnswer>('/api/v1/search', { q: s.q, from, to, limit: PAGE_SIZE, sort: s.sort }, signal).then(
       (a) => {
         if (signal.aborted) return;
         lastGood.current = { q: s.q, from, to };
         const total = exactTotal(a.total, histogramSum);
+        const totalMark = answerMark(total === a.total ? a.commit_mark : histogramMark);
         // Live events that came before this answer, each at its place by
         // time (mostly after the range: on top, or after the last page).
-        const answered: Results = { events: a.hits, total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null, tail: [] };
+        const answered: Results = { events: a.hits, total, totalMark, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null, tail: [] };
         setResults(placeArrivals(answered, arrivedRef.current, s.sort, range.to));
         if (total.value === 0) {
           missingFields(s.q, { from, to }, signal).then(
@@ -324,13 +327,19 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
           setHistogramError(queryMistake(err) ? null : failureText(err));
           return;
         }
-        const none: HistogramAnswer = { ...all.value, buckets: [] };
+        // No answer, no mark: the live events are all this series has.
+        const none: HistogramAnswer = { ...all.value, buckets: [], commit_mark: undefined };
         const answers = [all.value, errs.status === 'fulfilled' ? errs.value : none, warns.status === 'fulfilled' ? warns.value : none];
         histogramSum = all.value.buckets.reduce((n, b) => n + b.count, 0);
+        histogramMark = all.value.commit_mark;
         setHistogram(bucketize(range.from, range.to, interval.ms, answers));
         setHistogramError(null);
         setHistogramLoading(false);
-        setResults((r) => (r.total && !r.loading ? { ...r, total: exactTotal(r.total, histogramSum) } : r));
+        setResults((r) => {
+          if (!r.total || r.loading) return r;
+          const total = exactTotal(r.total, histogramSum);
+          return total === r.total ? r : { ...r, total, totalMark: answerMark(histogramMark) };
+        });
       },
     );
 
