@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseTailPosition, type CommitMark } from '@logship/query/browser';
-import { ingest, startServer, stopAll, type ServerHandle } from './harness.js';
+import { ingest, search, startServer, stopAll, type ServerHandle } from './harness.js';
 import { openTail, type TailReader } from './tail-support.js';
 
 interface Marked {
@@ -88,6 +88,25 @@ for (const workers of [0, 1]) {
           assert.deepEqual(a.mark, marks.get('late'), a.route);
         }
         assert.equal(afterLate[0]!.has!('late'), true);
+      } finally {
+        tail.abort();
+      }
+    });
+
+    test('a tail started from a mark given while no one listened gets what was committed since, published or not', async () => {
+      // A server no reader has listened to: with ingest workers its commits are not published.
+      const fresh = await startServer({ configYaml: `ingest: { workers: ${workers} }\n` });
+      const res = await fetch(`${fresh.url}/api/v1/search?${new URLSearchParams({ q: 'job:quiet', from: 'now-15m', to: 'now' })}`);
+      const answer = (await res.json()) as Marked & { range: { to: string } };
+      const mark = markOf(answer);
+      const to = Date.parse(answer.range.to);
+      await ingest(fresh.url, [JSON.stringify({ '@timestamp': new Date(to + 1).toISOString(), job: 'quiet', message: 'while no one listened', 'event.id': 'quiet-1' })]);
+      assert.equal((await search(fresh.url, 'job:quiet', { from: 'now-15m', to: 'now+1m' })).hits.length, 1);
+      // As the page starts its tail: after the search's mark and its range's end.
+      const tail = await openTail(fresh.url, 'job:quiet', `${mark.boot}.${mark.seq}:${to}|\uffff`);
+      try {
+        await tail.until((f) => f.some((x) => x.event === 'log'), 'the event committed after the mark');
+        assert.deepEqual(tail.events().map((e) => e.message), ['while no one listened']);
       } finally {
         tail.abort();
       }

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page, Route } from 'playwright-core';
 import { HAVE_CHROMIUM } from './browser.js';
-import { ingest, type ServerHandle } from './harness.js';
+import { ingest, waitFor, type ServerHandle } from './harness.js';
 import { apiTotal, waitForTotal, pageSuite, recentLines } from './ui-support.js';
 
 describe('search page: live mode keeps the total and the histogram current (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 90_000 }, () => {
@@ -107,20 +107,23 @@ describe('search page: live mode keeps the total and the histogram current (Chro
     const N = 10;
     const host = 'web-4';
     await ingest(srv.url, recentLines(N, 30_000, (i) => ({ level: 'info', host, message: `fourth ${i}` })));
-    // The search, its histograms and its field list held in the browser
-    // until live has sent the late event: their reads come after its commit.
+    // The histograms and the field list held in the browser until live has
+    // sent the late event: their reads come after its commit. (Live starts
+    // once the search has answered, after its read: a late event is in the
+    // search's answer or sent live, not both.)
     const held: Route[] = [];
     let open = false;
     const hold = (route: Route) => (open ? route.continue() : void held.push(route));
-    const figures = /\/api\/v1\/(search|aggregate|fields)(\?|$)/;
+    const figures = /\/api\/v1\/(aggregate|fields)(\?|$)/;
     await page.route(figures, hold);
     try {
       await page.goto(`${srv.url}/?${new URLSearchParams({ q: `host:${host}`, from: 'now-15m', to: 'now', live: '1' })}`);
+      await waitForTotal(page, N);
       await page.locator('[data-live="open"]').waitFor();
       await ingest(srv.url, [JSON.stringify({ '@timestamp': new Date(Date.now() - 100_000).toISOString(), level: 'error', host, message: 'late and counted once' })]);
       await page.locator('.results .message', { hasText: 'late and counted once' }).waitFor({ timeout: 5_000 });
       const paths = held.map((r) => new URL(r.request().url()).pathname).sort();
-      assert.deepEqual(paths, ['/api/v1/aggregate', '/api/v1/aggregate', '/api/v1/aggregate', '/api/v1/fields', '/api/v1/search']);
+      assert.deepEqual(paths, ['/api/v1/aggregate', '/api/v1/aggregate', '/api/v1/aggregate', '/api/v1/fields']);
     } finally {
       open = true;
       for (const r of held) await r.continue();
@@ -144,6 +147,36 @@ describe('search page: live mode keeps the total and the histogram current (Chro
       counts[await li.locator('.value').innerText()] = (await li.locator('.count').innerText()).replace(/[^0-9]/g, '');
     }
     assert.deepEqual(counts, { info: String(N), error: '1' });
+    assert.deepEqual(problems, []);
+  });
+
+  test('a late event committed between the search\'s read and live\'s stream opening is shown and counted once', async () => {
+    const N = 6;
+    const host = 'web-5';
+    await ingest(srv.url, recentLines(N, 30_000, (i) => ({ level: 'info', host, message: `fifth ${i}` })));
+    // The stream held in the browser until the late event is committed:
+    // from the search's range end by time, it was never sent.
+    const held: Route[] = [];
+    let open = false;
+    const hold = (route: Route) => (open ? route.continue() : void held.push(route));
+    const tail = /\/api\/v1\/tail(\?|$)/;
+    await page.route(tail, hold);
+    try {
+      await page.goto(`${srv.url}/?${new URLSearchParams({ q: `host:${host}`, from: 'now-15m', to: 'now', live: '1' })}`);
+      await waitForTotal(page, N);
+      // Asked once the search has answered (its read's mark is where it starts).
+      await waitFor(() => held.length > 0, { timeoutMs: 10_000, what: 'the page asking for its live stream' });
+      await ingest(srv.url, [JSON.stringify({ '@timestamp': new Date(Date.now() - 100_000).toISOString(), level: 'info', host, message: 'late before the stream' })]);
+    } finally {
+      open = true;
+      for (const r of held) await r.continue();
+      await page.unroute(tail, hold);
+    }
+    await page.locator('[data-live="open"]').waitFor();
+    await page.locator('.results .message', { hasText: 'late before the stream' }).waitFor({ timeout: 5_000 });
+    await waitForTotal(page, N + 1, 5_000);
+    await waitForSum(N + 1);
+    assert.equal(await page.locator('.results .message', { hasText: 'late before the stream' }).count(), 1);
     assert.deepEqual(problems, []);
   });
 

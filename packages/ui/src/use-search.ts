@@ -83,6 +83,16 @@ export interface Search {
   newest: string | null | undefined;
   /** Counts searches: each one's list and live tail are new. */
   searchSeq: number;
+  /**
+   * Where this search's live tail starts (null until its answer, or its
+   * failure, has come): after the commit mark of the search's read and its
+   * range's end, `<boot>.<seq>:<ms>|\uffff`. The server then sends exactly
+   * what it committed after that read, a late event committed between the
+   * read and the stream's opening included (from the range's end alone,
+   * by time, that one was never shown); without a mark, or one the server
+   * no longer keeps, it replays from the range's end by time.
+   */
+  tailFrom: string | null;
   history: string[];
   /** Oldest first: the events live added since the search (each once). */
   arrived: LogEvent[];
@@ -142,6 +152,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   const [fieldsLoading, setFieldsLoading] = useState(true);
   const [history, setHistory] = useState<string[]>(readHistory);
   const [searchSeq, setSearchSeq] = useState(0);
+  const [tailFrom, setTailFrom] = useState<string | null>(null);
   const [missing, setMissing] = useState<MissingField[] | null>(null);
   const [newest, setNewest] = useState<string | null | undefined>(undefined);
 
@@ -263,6 +274,10 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     const to = new Date(range.to).toISOString();
     absRange.current = { from, to };
     setSearchSeq((n) => n + 1);
+    setTailFrom(null);
+    // After every event of that millisecond: the search's range includes
+    // its end, and an event found there was counted twice.
+    const fromEnd = `${range.to}|\uffff`;
     setResults({ ...EMPTY_RESULTS, loading: true });
     // The previous search's bars stay (dimmed, so the chart does not jump)
     // but say they are not this search's until its histogram comes: shown
@@ -284,6 +299,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
         // time (mostly after the range: on top, or after the last page).
         const answered: Results = { events: a.hits, total, totalMark, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null, tail: [] };
         setResults(placeArrivals(answered, arrivedRef.current, s.sort, range.to));
+        setTailFrom(a.commit_mark !== undefined ? `${a.commit_mark}:${fromEnd}` : fromEnd);
         if (total.value === 0) {
           missingFields(s.q, { from, to }, signal).then(
             (m) => { if (!signal.aborted) setMissing(m); },
@@ -304,6 +320,8 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
         searchFailed.current = true;
         setResults(EMPTY_RESULTS);
         handleFailure(err, s.q);
+        // Live still starts: it is what notices the server is back (use-live-tail.ts).
+        setTailFrom(fromEnd);
       },
     );
 
@@ -390,7 +408,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   }, [results.next, results.loadingMore, state.q, state.sort, handleFailure]);
 
   return {
-    problem, failure, results, setResults, histogram, histogramError, histogramLoading, fields, fieldsError, fieldsLoading, missing, newest, searchSeq, history,
+    problem, failure, results, setResults, histogram, histogramError, histogramLoading, fields, fieldsError, fieldsLoading, missing, newest, searchSeq, tailFrom, history,
     arrived, arrivedRef, addArrived, absRange, lastGood, lastFieldNames, failureShown, searchFailed, clearFailure, handleFailure, execute, loadMore,
   };
 }
