@@ -17,6 +17,13 @@
  * the answer, as long as the store's reads see what it acknowledged.
  * Elasticsearch's do not after a failed refresh (`seesAcknowledgedWrites`):
  * then no mark is given, and the page adds every live event as before.
+ *
+ * The page also starts its live tail after the search's mark
+ * (`after=<boot>.<seq>:<ms>|…`): the feed then sends exactly what was
+ * committed after the read while it keeps it. Every commit takes a number
+ * for that (one ingest did not publish too, `LocalLiveFeed.skip`), so a
+ * mark the feed cannot answer exactly is answered null, and the tail
+ * replays by time instead.
  */
 import type { LogReader } from '../log-reader.js';
 import type { LiveFeed } from './live-feed.js';

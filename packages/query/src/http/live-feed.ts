@@ -13,7 +13,7 @@ import type { CommitMark } from '../tail-position.js';
 export interface LiveFeed {
   /** Registers a listener, told each commit's events and the sequence number of the first; returns the function that removes it. */
   subscribe(listener: (events: readonly LogEvent[], firstSeq: number) => void): () => void;
-  /** The mark of the last event published (seq 0 before any). */
+  /** The mark of the last commit numbered: its last event published, or one not published (`skip`); seq 0 before any. */
   mark(): CommitMark;
   /** The events published after `mark`, oldest first, when the feed still has every one of them; else null. */
   since(mark: CommitMark): readonly LogEvent[] | null;
