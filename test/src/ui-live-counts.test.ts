@@ -121,7 +121,11 @@ describe('search page: live mode keeps the total and the histogram current (Chro
       await waitForTotal(page, N);
       await page.locator('[data-live="open"]').waitFor();
       await ingest(srv.url, [JSON.stringify({ '@timestamp': new Date(Date.now() - 100_000).toISOString(), level: 'error', host, message: 'late and counted once' })]);
+      // A new one too, after the search's range: committed before the reads
+      // but not in their range, it is added (left out, the bars lost it).
+      await ingest(srv.url, [JSON.stringify({ '@timestamp': new Date().toISOString(), level: 'info', host, message: 'new and counted once' })]);
       await page.locator('.results .message', { hasText: 'late and counted once' }).waitFor({ timeout: 5_000 });
+      await page.locator('.results .message', { hasText: 'new and counted once' }).waitFor({ timeout: 5_000 });
       const paths = held.map((r) => new URL(r.request().url()).pathname).sort();
       assert.deepEqual(paths, ['/api/v1/aggregate', '/api/v1/aggregate', '/api/v1/aggregate', '/api/v1/fields']);
     } finally {
@@ -129,14 +133,14 @@ describe('search page: live mode keeps the total and the histogram current (Chro
       for (const r of held) await r.continue();
       await page.unroute(figures, hold);
     }
-    assert.equal(await apiTotal(srv, `host:${host}`, 'now-15m', 'now'), N + 1);
+    assert.equal(await apiTotal(srv, `host:${host}`, 'now-15m', 'now'), N + 2);
     // Every answer in: the figures are final.
     await page.waitForFunction(`document.querySelector('.histogram')?.dataset.loading === 'false' && document.querySelector('.total')?.dataset.total !== ''
       && document.querySelector('.sidebar .field-list:not(.loading) li[data-field="host"] .field-head .count') !== null`, undefined, { timeout: 10_000 });
-    assert.equal(await histogramSum(), String(N + 1));
+    assert.equal(await histogramSum(), String(N + 2));
     assert.equal(await page.locator('.histogram').getAttribute('data-errors'), '1');
-    assert.equal(await page.locator('.total').getAttribute('data-total'), String(N + 1));
-    assert.equal(await page.locator('.sidebar li[data-field="host"] .field-head .count').innerText(), String(N + 1));
+    assert.equal(await page.locator('.total').getAttribute('data-total'), String(N + 2));
+    assert.equal(await page.locator('.sidebar li[data-field="host"] .field-head .count').innerText(), String(N + 2));
     // Asked now, after the commit: the values count it too.
     await page.locator('.sidebar li[data-field="level"] .field-head .link').click();
     const values = page.getByRole('list', { name: 'Top values of level' });
@@ -146,7 +150,7 @@ describe('search page: live mode keeps the total and the histogram current (Chro
       if ((await li.locator('.value').count()) === 0) continue;
       counts[await li.locator('.value').innerText()] = (await li.locator('.count').innerText()).replace(/[^0-9]/g, '');
     }
-    assert.deepEqual(counts, { info: String(N), error: '1' });
+    assert.deepEqual(counts, { info: String(N + 1), error: '1' });
     assert.deepEqual(problems, []);
   });
 

@@ -118,12 +118,14 @@ export interface HistogramAnswer {
   type: 'date_histogram';
   interval_ms: number;
   buckets: { key: number; count: number }[];
+  range?: TimeRangeAnswer;
   commit_mark?: string;
 }
 
 export interface FieldsAnswer {
   counts: 'exact' | 'sampled';
   fields: { name: string; types: string[]; count: number }[];
+  range?: TimeRangeAnswer;
   commit_mark?: string;
 }
 
@@ -133,6 +135,7 @@ export interface ValuesAnswer {
   values: { value: string | number | boolean; count: number }[];
   other_count: number;
   missing_count: number;
+  range?: TimeRangeAnswer;
   commit_mark?: string;
 }
 

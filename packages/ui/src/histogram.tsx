@@ -4,10 +4,10 @@
  * narrows it to the bar under the pointer, whose time and counts a tooltip
  * shows on hover (as Kibana's and Grafana's histograms do).
  */
-import type { CommitMark } from '@logship/query/browser';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import type { AnswerMark } from './commit-marks.js';
 import type { TimeZoneMode } from './page-state.js';
 import { formatTime } from './time-range.js';
 import { timeTicks, type TimeTick } from './time-ticks.js';
@@ -20,7 +20,7 @@ export interface HistogramData {
   warnings: number[];
   intervalMs: number;
   /** Each series' answer's commit mark: the live events it counts already (commit-marks.ts). */
-  marks?: { total?: CommitMark | undefined; errors?: CommitMark | undefined; warnings?: CommitMark | undefined };
+  marks?: { total?: AnswerMark | undefined; errors?: AnswerMark | undefined; warnings?: AnswerMark | undefined };
 }
 
 export interface HistogramProps {

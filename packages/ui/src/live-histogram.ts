@@ -70,7 +70,7 @@ export function fieldsWithArrivals(base: FieldsAnswer | null, events: readonly L
   if (!base || events.length === 0 || base.counts !== 'exact') return base;
   const counts = new Map(base.fields.map((f) => [f.name, f.count]));
   const added: FieldsAnswer['fields'] = [];
-  for (const ev of notInAnswer(events, answerMark(base.commit_mark))) {
+  for (const ev of notInAnswer(events, answerMark(base))) {
     for (const [name, value] of Object.entries(ev)) {
       if (value === undefined) continue;
       if (!counts.has(name)) added.push({ name, types: [typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'string'], count: 0 });
@@ -96,7 +96,7 @@ export function valuesWithArrivals(base: ValuesAnswer | null, field: string, eve
   const counts = base.values.map((v) => v.count);
   let other = base.other_count;
   let missing = base.missing_count;
-  for (const ev of notInAnswer(events, answerMark(base.commit_mark))) {
+  for (const ev of notInAnswer(events, answerMark(base))) {
     const v = Object.hasOwn(ev, field) ? ev[field] : undefined;
     if (v === undefined || v === null) {
       missing++;

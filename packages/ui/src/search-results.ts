@@ -2,9 +2,9 @@
  * The results list's state for one search, and how pages and live arrivals
  * join it.
  */
-import { TAIL_SKEW_MS, type CommitMark, type LogEvent } from '@logship/query/browser';
+import { TAIL_SKEW_MS, type LogEvent } from '@logship/query/browser';
 import type { HistogramAnswer, SearchAnswer } from './api-client.js';
-import { answerMark } from './commit-marks.js';
+import { answerMark, type AnswerMark } from './commit-marks.js';
 import type { HistogramData } from './histogram.js';
 
 export const PAGE_SIZE = 100;
@@ -13,7 +13,7 @@ export interface Results {
   events: LogEvent[];
   total: SearchAnswer['total'] | null;
   /** The commit mark of the answer `total` is (the search's, or the histogram's past its limit): the live events it counts already. */
-  totalMark?: CommitMark | undefined;
+  totalMark?: AnswerMark | undefined;
   tookMs: number | null;
   next: string | null;
   loading: boolean;
@@ -55,7 +55,7 @@ export function bucketize(from: number, to: number, intervalMs: number, answers:
     const byKey = new Map(a.buckets.map((b) => [b.key, b.count]));
     return keys.map((k) => byKey.get(k) ?? 0);
   });
-  const [total, errors, warnings] = answers.map((a) => answerMark(a.commit_mark));
+  const [total, errors, warnings] = answers.map((a) => answerMark(a));
   return { keys, total: series[0]!, errors: series[1]!, warnings: series[2]!, intervalMs, marks: { total, errors, warnings } };
 }
 

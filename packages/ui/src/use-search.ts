@@ -288,13 +288,13 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
 
     // Whichever of the search and the histogram answers second makes the total exact.
     let histogramSum: number | null = null;
-    let histogramMark: string | undefined;
+    let histogramAnswer: HistogramAnswer | undefined;
     getJson<SearchAnswer>('/api/v1/search', { q: s.q, from, to, limit: PAGE_SIZE, sort: s.sort }, signal).then(
       (a) => {
         if (signal.aborted) return;
         lastGood.current = { q: s.q, from, to };
         const total = exactTotal(a.total, histogramSum);
-        const totalMark = answerMark(total === a.total ? a.commit_mark : histogramMark);
+        const totalMark = answerMark(total === a.total ? a : histogramAnswer);
         // Live events that came before this answer, each at its place by
         // time (mostly after the range: on top, or after the last page).
         const answered: Results = { events: a.hits, total, totalMark, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null, tail: [] };
@@ -349,14 +349,14 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
         const none: HistogramAnswer = { ...all.value, buckets: [], commit_mark: undefined };
         const answers = [all.value, errs.status === 'fulfilled' ? errs.value : none, warns.status === 'fulfilled' ? warns.value : none];
         histogramSum = all.value.buckets.reduce((n, b) => n + b.count, 0);
-        histogramMark = all.value.commit_mark;
+        histogramAnswer = all.value;
         setHistogram(bucketize(range.from, range.to, interval.ms, answers));
         setHistogramError(null);
         setHistogramLoading(false);
         setResults((r) => {
           if (!r.total || r.loading) return r;
           const total = exactTotal(r.total, histogramSum);
-          return total === r.total ? r : { ...r, total, totalMark: answerMark(histogramMark) };
+          return total === r.total ? r : { ...r, total, totalMark: answerMark(histogramAnswer) };
         });
       },
     );

@@ -2,9 +2,11 @@
  * An answer's `commit_mark`: the live feed's mark (`<boot>.<seq>`, the
  * last event published) taken just before the store read starts. Ingest
  * publishes an event after its commit, so every live event whose mark has
- * that boot and a seq at most this one was committed before the read and
- * is in its answer: the search page adds the other live events to the
- * answer's figures, not these (they have no ids to set doubles apart).
+ * that boot and a seq at most this one was committed before the read: in
+ * its answer when it matches the answer's query and range (a new event
+ * stamped after the range's end is not, however early it came). The
+ * search page adds the other live events to the answer's figures, not
+ * these (the figures have no ids to set doubles apart).
  *
  * Taken inside the QueryGate's slot, as the read runs: taken as the
  * request came, a queued read would see commits made while it waited that
@@ -49,5 +51,6 @@ export function commitMarkField(mark: string | undefined): { commit_mark?: strin
 export const COMMIT_MARK_SCHEMA = {
   type: 'string',
   description: 'With a live feed: `<boot>.<seq>`, the commit mark of the last event published before this read began (see /api/v1/tail\'s ids). '
-    + 'A tail event whose id starts with the same boot and a seq at most this one is in this answer. Absent when the server cannot say (no feed; Elasticsearch after a failed refresh)',
+    + 'A tail event whose id starts with the same boot and a seq at most this one was committed before this read: it is in this answer if it matches its query and range. '
+    + 'Absent when the server cannot say (no feed; Elasticsearch after a failed refresh)',
 } as const;
