@@ -5,12 +5,17 @@
  * Now every event live adds (on top, or waiting behind "N new") counts in
  * the total, in its bar (errors and warnings in their colours) and in the
  * field list, and the figures are the API's for the same query up to now.
+ * A late event (stamped inside the range) committed after the search began
+ * but before the histogram's or the field list's read was in their answer
+ * and, sent by live, added again: 53 bars for 52 events. Each answer now
+ * says up to which commit it counts (`commit_mark`) and each live event
+ * which commit it came in, and the page adds only the others.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { HAVE_CHROMIUM } from './browser.js';
-import { ingest, type ServerHandle } from './harness.js';
+import { ingest, waitFor, type ServerHandle } from './harness.js';
 import { apiTotal, waitForTotal, pageSuite, recentLines } from './ui-support.js';
 
 describe('search page: live mode keeps the total and the histogram current (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 90_000 }, () => {
@@ -95,6 +100,87 @@ describe('search page: live mode keeps the total and the histogram current (Chro
     await waitForTotal(page, total + 1, 5_000);
     await waitForSum(total + 1);
     assert.equal(await page.locator('.results .message', { hasText: 'after reload' }).count(), 1);
+    assert.deepEqual(problems, []);
+  });
+
+  test('a late event committed before the figures\' reads counts once in them (total, bars, field list, top values)', async () => {
+    const N = 10;
+    const host = 'web-4';
+    await ingest(srv.url, recentLines(N, 30_000, (i) => ({ level: 'info', host, message: `fourth ${i}` })));
+    // The histograms and the field list held in the browser until live has
+    // sent the late event: their reads come after its commit. (Live starts
+    // once the search has answered, after its read: a late event is in the
+    // search's answer or sent live, not both.)
+    const held: Route[] = [];
+    let open = false;
+    const hold = (route: Route) => (open ? route.continue() : void held.push(route));
+    const figures = /\/api\/v1\/(aggregate|fields)(\?|$)/;
+    await page.route(figures, hold);
+    try {
+      await page.goto(`${srv.url}/?${new URLSearchParams({ q: `host:${host}`, from: 'now-15m', to: 'now', live: '1' })}`);
+      await waitForTotal(page, N);
+      await page.locator('[data-live="open"]').waitFor();
+      await ingest(srv.url, [JSON.stringify({ '@timestamp': new Date(Date.now() - 100_000).toISOString(), level: 'error', host, message: 'late and counted once' })]);
+      // A new one too, after the search's range: committed before the reads
+      // but not in their range, it is added (left out, the bars lost it).
+      await ingest(srv.url, [JSON.stringify({ '@timestamp': new Date().toISOString(), level: 'info', host, message: 'new and counted once' })]);
+      await page.locator('.results .message', { hasText: 'late and counted once' }).waitFor({ timeout: 5_000 });
+      await page.locator('.results .message', { hasText: 'new and counted once' }).waitFor({ timeout: 5_000 });
+      const paths = held.map((r) => new URL(r.request().url()).pathname).sort();
+      assert.deepEqual(paths, ['/api/v1/aggregate', '/api/v1/aggregate', '/api/v1/aggregate', '/api/v1/fields']);
+    } finally {
+      open = true;
+      for (const r of held) await r.continue();
+      await page.unroute(figures, hold);
+    }
+    assert.equal(await apiTotal(srv, `host:${host}`, 'now-15m', 'now'), N + 2);
+    // Every answer in: the figures are final.
+    await page.waitForFunction(`document.querySelector('.histogram')?.dataset.loading === 'false' && document.querySelector('.total')?.dataset.total !== ''
+      && document.querySelector('.sidebar .field-list:not(.loading) li[data-field="host"] .field-head .count') !== null`, undefined, { timeout: 10_000 });
+    assert.equal(await histogramSum(), String(N + 2));
+    assert.equal(await page.locator('.histogram').getAttribute('data-errors'), '1');
+    assert.equal(await page.locator('.total').getAttribute('data-total'), String(N + 2));
+    assert.equal(await page.locator('.sidebar li[data-field="host"] .field-head .count').innerText(), String(N + 2));
+    // Asked now, after the commit: the values count it too.
+    await page.locator('.sidebar li[data-field="level"] .field-head .link').click();
+    const values = page.getByRole('list', { name: 'Top values of level' });
+    await values.locator('.value').first().waitFor();
+    const counts: Record<string, string> = {};
+    for (const li of await values.locator('li').all()) {
+      if ((await li.locator('.value').count()) === 0) continue;
+      counts[await li.locator('.value').innerText()] = (await li.locator('.count').innerText()).replace(/[^0-9]/g, '');
+    }
+    assert.deepEqual(counts, { info: String(N + 1), error: '1' });
+    assert.deepEqual(problems, []);
+  });
+
+  test('a late event committed between the search\'s read and live\'s stream opening is shown and counted once', async () => {
+    const N = 6;
+    const host = 'web-5';
+    await ingest(srv.url, recentLines(N, 30_000, (i) => ({ level: 'info', host, message: `fifth ${i}` })));
+    // The stream held in the browser until the late event is committed:
+    // from the search's range end by time, it was never sent.
+    const held: Route[] = [];
+    let open = false;
+    const hold = (route: Route) => (open ? route.continue() : void held.push(route));
+    const tail = /\/api\/v1\/tail(\?|$)/;
+    await page.route(tail, hold);
+    try {
+      await page.goto(`${srv.url}/?${new URLSearchParams({ q: `host:${host}`, from: 'now-15m', to: 'now', live: '1' })}`);
+      await waitForTotal(page, N);
+      // Asked once the search has answered (its read's mark is where it starts).
+      await waitFor(() => held.length > 0, { timeoutMs: 10_000, what: 'the page asking for its live stream' });
+      await ingest(srv.url, [JSON.stringify({ '@timestamp': new Date(Date.now() - 100_000).toISOString(), level: 'info', host, message: 'late before the stream' })]);
+    } finally {
+      open = true;
+      for (const r of held) await r.continue();
+      await page.unroute(tail, hold);
+    }
+    await page.locator('[data-live="open"]').waitFor();
+    await page.locator('.results .message', { hasText: 'late before the stream' }).waitFor({ timeout: 5_000 });
+    await waitForTotal(page, N + 1, 5_000);
+    await waitForSum(N + 1);
+    assert.equal(await page.locator('.results .message', { hasText: 'late before the stream' }).count(), 1);
     assert.deepEqual(problems, []);
   });
 

@@ -46,11 +46,8 @@ describe('search page: live events at their place by time (Chromium)', { skip: !
   test('newest first: a late event goes at its time, one before the range or far ahead is left out and counted apart', async () => {
     await page.goto(`${srv.url}/?${new URLSearchParams({ q: Q, from: 'now-15m', to: 'now' })}`);
     await waitForTotal(page, SEEDED);
-    // The histogram's answer first: a late event committed before its read
-    // is in its bars and, sent by live, counted again (the list sets such
-    // doubles apart by event id; the bars cannot). Under CI's load the read
-    // came after the ingest below now and then: 53 for 52.
-    await page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === '${SEEDED}'`, undefined, { timeout: 10_000 });
+    // Not waiting for the histogram: a late event committed before its read
+    // is in its answer, and the page does not add it again (commit marks).
     await page.getByRole('button', { name: 'Live' }).click();
     await page.locator('[data-live="open"]').waitFor();
     const now = Date.now();

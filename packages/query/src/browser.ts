@@ -16,5 +16,5 @@ export { fieldsOf } from './query-fields.js';
 export { queryHints } from './query-hints.js';
 export { editDistance, nearestName } from './nearest-name.js';
 export { arrayElements } from './array-values.js';
-export { laterTailPosition, TAIL_SKEW_MS } from './tail-position.js';
+export { laterTailPosition, parseTailPosition, TAIL_SKEW_MS, type CommitMark } from './tail-position.js';
 export { backwardsRange, API_WORDS, type RangeWords } from './http/backwards-range.js';

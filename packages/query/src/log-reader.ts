@@ -168,6 +168,14 @@ export interface LogReader {
    * as Elasticsearch answers with `_shards.failures`.
    */
   unreadablePartitions?(range: TimeRange): { partition: string; reason: string }[];
+  /**
+   * False while a write the store acknowledged may still be unseen by a
+   * read that starts now (Elasticsearch after a refresh failed: the write
+   * is durable, searchable only at the next scheduled refresh). Absent:
+   * every acknowledged write is seen (read-your-writes). The API gives an
+   * answer's `commit_mark` only while it holds (http/commit-mark.ts).
+   */
+  seesAcknowledgedWrites?(): boolean;
 }
 
 /** A note beside an answer: what it lacks and why (`warnings` of the search and aggregate answers). */

@@ -110,17 +110,23 @@ export interface SearchAnswer {
   took_ms: number;
   next_cursor: string | null;
   range?: TimeRangeAnswer;
+  /** The server's commit mark as the read began (commit-marks.ts): live events at or below it are in this answer. */
+  commit_mark?: string;
 }
 
 export interface HistogramAnswer {
   type: 'date_histogram';
   interval_ms: number;
   buckets: { key: number; count: number }[];
+  range?: TimeRangeAnswer;
+  commit_mark?: string;
 }
 
 export interface FieldsAnswer {
   counts: 'exact' | 'sampled';
   fields: { name: string; types: string[]; count: number }[];
+  range?: TimeRangeAnswer;
+  commit_mark?: string;
 }
 
 export interface ValuesAnswer {
@@ -129,6 +135,8 @@ export interface ValuesAnswer {
   values: { value: string | number | boolean; count: number }[];
   other_count: number;
   missing_count: number;
+  range?: TimeRangeAnswer;
+  commit_mark?: string;
 }
 
 export interface ContextAnswer {

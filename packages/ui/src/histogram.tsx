@@ -7,6 +7,7 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import type { AnswerMark } from './commit-marks.js';
 import type { TimeZoneMode } from './page-state.js';
 import { formatTime } from './time-range.js';
 import { timeTicks, type TimeTick } from './time-ticks.js';
@@ -18,6 +19,8 @@ export interface HistogramData {
   errors: number[];
   warnings: number[];
   intervalMs: number;
+  /** Each series' answer's commit mark: the live events it counts already (commit-marks.ts). */
+  marks?: { total?: AnswerMark | undefined; errors?: AnswerMark | undefined; warnings?: AnswerMark | undefined };
 }
 
 export interface HistogramProps {

@@ -6,6 +6,7 @@
  * goes on; past twice the usual count they merge into a coarser interval.
  */
 import { arrayElements, type LogEvent } from '@logship/query/browser';
+import { answerMark, inAnswer, notInAnswer } from './commit-marks.js';
 import { levelClass } from './event-row.js';
 import type { FieldsAnswer, ValuesAnswer } from './api-client.js';
 import type { HistogramData } from './histogram.js';
@@ -13,6 +14,7 @@ import { coarserInterval } from './time-range.js';
 
 const MAX_BARS = 240;
 
+/** Each series counts the events its own answer lacks (commit-marks.ts): its three reads ran at their own moments. */
 export function withArrivals(base: HistogramData | null, events: readonly LogEvent[]): HistogramData | null {
   if (!base || events.length === 0 || base.keys.length === 0) return base;
   const start = base.keys[0]!;
@@ -34,10 +36,10 @@ export function withArrivals(base: HistogramData | null, events: readonly LogEve
       errors.push(0);
       warnings.push(0);
     }
-    total[i]!++;
+    if (!inAnswer(ev, base.marks?.total)) total[i]!++;
     const lv = levelClass(ev.level);
-    if (lv === 'lv-error') errors[i]!++;
-    else if (lv === 'lv-warn') warnings[i]!++;
+    if (lv === 'lv-error' && !inAnswer(ev, base.marks?.errors)) errors[i]!++;
+    else if (lv === 'lv-warn' && !inAnswer(ev, base.marks?.warnings)) warnings[i]!++;
   }
   if (keys.length > MAX_BARS) {
     const coarse = coarserInterval(intervalMs, keys.length * intervalMs);
@@ -68,7 +70,7 @@ export function fieldsWithArrivals(base: FieldsAnswer | null, events: readonly L
   if (!base || events.length === 0 || base.counts !== 'exact') return base;
   const counts = new Map(base.fields.map((f) => [f.name, f.count]));
   const added: FieldsAnswer['fields'] = [];
-  for (const ev of events) {
+  for (const ev of notInAnswer(events, answerMark(base))) {
     for (const [name, value] of Object.entries(ev)) {
       if (value === undefined) continue;
       if (!counts.has(name)) added.push({ name, types: [typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'string'], count: 0 });
@@ -94,7 +96,7 @@ export function valuesWithArrivals(base: ValuesAnswer | null, field: string, eve
   const counts = base.values.map((v) => v.count);
   let other = base.other_count;
   let missing = base.missing_count;
-  for (const ev of events) {
+  for (const ev of notInAnswer(events, answerMark(base))) {
     const v = Object.hasOwn(ev, field) ? ev[field] : undefined;
     if (v === undefined || v === null) {
       missing++;

@@ -4,6 +4,7 @@
  */
 import { TAIL_SKEW_MS, type LogEvent } from '@logship/query/browser';
 import type { HistogramAnswer, SearchAnswer } from './api-client.js';
+import { answerMark, type AnswerMark } from './commit-marks.js';
 import type { HistogramData } from './histogram.js';
 
 export const PAGE_SIZE = 100;
@@ -11,6 +12,8 @@ export const PAGE_SIZE = 100;
 export interface Results {
   events: LogEvent[];
   total: SearchAnswer['total'] | null;
+  /** The commit mark of the answer `total` is (the search's, or the histogram's past its limit): the live events it counts already. */
+  totalMark?: AnswerMark | undefined;
   tookMs: number | null;
   next: string | null;
   loading: boolean;
@@ -52,7 +55,8 @@ export function bucketize(from: number, to: number, intervalMs: number, answers:
     const byKey = new Map(a.buckets.map((b) => [b.key, b.count]));
     return keys.map((k) => byKey.get(k) ?? 0);
   });
-  return { keys, total: series[0]!, errors: series[1]!, warnings: series[2]!, intervalMs };
+  const [total, errors, warnings] = answers.map((a) => answerMark(a));
+  return { keys, total: series[0]!, errors: series[1]!, warnings: series[2]!, intervalMs, marks: { total, errors, warnings } };
 }
 
 /**

@@ -13,7 +13,8 @@ import { laterTailPosition, type LogEvent } from '@logship/query/browser';
 import { ApiFailure, authHeaders, failureOf, queryString } from './api-client.js';
 
 export interface TailHandlers {
-  onEvent: (ev: LogEvent) => void;
+  /** `id`: the frame's SSE id (a live event's begins with its commit's mark). */
+  onEvent: (ev: LogEvent, id: string | undefined) => void;
   onError: (err: ApiFailure | Error) => void;
   /** The stream is open (the server has subscribed it to new events). */
   onOpen: () => void;
@@ -52,7 +53,7 @@ export function startTail(q: string, handlers: TailHandlers, after?: string): ()
         const closing: { ended: boolean; failure: StreamFailure | null } = { ended: false, failure: null };
         await readFrames(res.body, abort.signal, (id, event, data) => {
           if (id) lastId = laterTailPosition(lastId, id, Date.now());
-          if (event === 'log') handlers.onEvent(JSON.parse(data) as LogEvent);
+          if (event === 'log') handlers.onEvent(JSON.parse(data) as LogEvent, id);
           else if (event === 'end') closing.ended = true;
           else if (event === 'error') closing.failure = streamFailure(res.status, data);
         });

@@ -8,12 +8,13 @@
  * live (the range changed, the server came back) had the tail go on from
  * the old position and send again what the new search had found.
  *
- *   /api/v1/tail (SSE, after= the search's end) ─► search.addArrived ─► top of the list, or "N new"
+ *   /api/v1/tail (SSE, after= the search's read: tailFrom) ─► search.addArrived ─► top of the list, or "N new"
  */
 import type { LogEvent } from '@logship/query/browser';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { RefObject } from 'preact';
 import type { PageState } from './page-state.js';
+import { keepCommitMark } from './commit-marks.js';
 import { inLiveRange, placeArrivals } from './search-results.js';
 import { startTail } from './tail-stream.js';
 import type { Search } from './use-search.js';
@@ -54,20 +55,21 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
   const scrollTop = useRef(0);
   const arrivals = useRef<number[]>([]);
   const histDrawn = useRef(0);
-  const { arrived, searchSeq, handleFailure, execute, setResults, addArrived, absRange, failureShown, searchFailed, clearFailure } = search;
+  const { arrived, searchSeq, tailFrom, handleFailure, execute, setResults, addArrived, absRange, failureShown, searchFailed, clearFailure } = search;
 
   useEffect(() => {
     // Not before the page's first search has started: a stream asked for
     // then was given up at once for one from the search's end, and with one
     // stream to spare the server, not yet told of the first one's close,
     // refused the second (503), live waiting for the Retry-After.
-    if (!state.live || searchSeq === 0) return;
+    // Once the search has answered: its tail starts after its read (tailFrom).
+    if (!state.live || searchSeq === 0 || tailFrom === null) return;
     arrivals.current = [];
     outsideIds.current = new Set();
     setOutside(0);
-    // From where the search's range ended, not from now: turned on a while
-    // after the search, live showed what came next and silently left out
-    // what had come in between.
+    // From the search's read, not from now: turned on a while after the
+    // search, live showed what came next and silently left out what had
+    // come in between.
     const searchedTo = Date.parse(absRange.current.to);
     // Events are taken in batches, a few times a second: one at a time, a
     // burst of thousands copied the list, the arrivals and the figures for
@@ -99,7 +101,9 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
       }
     };
     const stop = startTail(state.q, {
-      onEvent: (ev) => {
+      onEvent: (ev, id) => {
+        // Which answers count it already: the figures add it only to the others.
+        keepCommitMark(ev, id);
         arrivals.current.push(Date.now());
         batch.push(ev);
         flushTimer ??= setTimeout(flush, 50);
@@ -124,9 +128,7 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
       // at its end (the server closed the old one first, so that takes no
       // second stream), and the list has every event.
       onCut: () => execute(latest.current),
-    // After every event of that millisecond: the search's range includes
-    // its end, and an event found there was counted twice.
-    }, Number.isFinite(searchedTo) ? `${searchedTo}|\uffff` : undefined);
+    }, tailFrom);
     const timer = setInterval(() => {
       const cutoff = Date.now() - 10_000;
       arrivals.current = arrivals.current.filter((t) => t >= cutoff);
@@ -139,7 +141,7 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
       setRate(0);
       setLiveOpen(false);
     };
-  }, [state.live, state.q, state.sort, searchSeq, authVersion, handleFailure, execute, clearFailure]);
+  }, [state.live, state.q, state.sort, searchSeq, tailFrom, authVersion, handleFailure, execute, clearFailure]);
 
   useEffect(() => {
     if (arrived.length === 0) {

@@ -23,6 +23,7 @@ import type { PageState } from './page-state.js';
 import { maskSavedRefs, readHistory, rememberQuery, savedRefOffset } from './query-text.js';
 import { appendNew, bucketize, EMPTY_RESULTS, exactTotal, PAGE_SIZE, placeArrivals, type Results } from './search-results.js';
 import { histogramInterval, resolveRange } from './time-range.js';
+import { answerMark } from './commit-marks.js';
 import { backwardsRangeText } from './backwards-range-words.js';
 
 const ERROR_LEVELS = 'level:(error OR critical OR alert OR emergency)';
@@ -82,6 +83,16 @@ export interface Search {
   newest: string | null | undefined;
   /** Counts searches: each one's list and live tail are new. */
   searchSeq: number;
+  /**
+   * Where this search's live tail starts (null until its answer, or its
+   * failure, has come): after the commit mark of the search's read and its
+   * range's end, `<boot>.<seq>:<ms>|\uffff`. The server then sends exactly
+   * what it committed after that read, a late event committed between the
+   * read and the stream's opening included (from the range's end alone,
+   * by time, that one was never shown); without a mark, or one the server
+   * no longer keeps, it replays from the range's end by time.
+   */
+  tailFrom: string | null;
   history: string[];
   /** Oldest first: the events live added since the search (each once). */
   arrived: LogEvent[];
@@ -141,6 +152,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   const [fieldsLoading, setFieldsLoading] = useState(true);
   const [history, setHistory] = useState<string[]>(readHistory);
   const [searchSeq, setSearchSeq] = useState(0);
+  const [tailFrom, setTailFrom] = useState<string | null>(null);
   const [missing, setMissing] = useState<MissingField[] | null>(null);
   const [newest, setNewest] = useState<string | null | undefined>(undefined);
 
@@ -262,6 +274,10 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     const to = new Date(range.to).toISOString();
     absRange.current = { from, to };
     setSearchSeq((n) => n + 1);
+    setTailFrom(null);
+    // After every event of that millisecond: the search's range includes
+    // its end, and an event found there was counted twice.
+    const fromEnd = `${range.to}|\uffff`;
     setResults({ ...EMPTY_RESULTS, loading: true });
     // The previous search's bars stay (dimmed, so the chart does not jump)
     // but say they are not this search's until its histogram comes: shown
@@ -272,15 +288,18 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
 
     // Whichever of the search and the histogram answers second makes the total exact.
     let histogramSum: number | null = null;
+    let histogramAnswer: HistogramAnswer | undefined;
     getJson<SearchAnswer>('/api/v1/search', { q: s.q, from, to, limit: PAGE_SIZE, sort: s.sort }, signal).then(
       (a) => {
         if (signal.aborted) return;
         lastGood.current = { q: s.q, from, to };
         const total = exactTotal(a.total, histogramSum);
+        const totalMark = answerMark(total === a.total ? a : histogramAnswer);
         // Live events that came before this answer, each at its place by
         // time (mostly after the range: on top, or after the last page).
-        const answered: Results = { events: a.hits, total, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null, tail: [] };
+        const answered: Results = { events: a.hits, total, totalMark, tookMs: a.took_ms, next: a.next_cursor, loading: false, loadingMore: false, moreError: null, tail: [] };
         setResults(placeArrivals(answered, arrivedRef.current, s.sort, range.to));
+        setTailFrom(a.commit_mark !== undefined ? `${a.commit_mark}:${fromEnd}` : fromEnd);
         if (total.value === 0) {
           missingFields(s.q, { from, to }, signal).then(
             (m) => { if (!signal.aborted) setMissing(m); },
@@ -301,6 +320,8 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
         searchFailed.current = true;
         setResults(EMPTY_RESULTS);
         handleFailure(err, s.q);
+        // Live still starts: it is what notices the server is back (use-live-tail.ts).
+        setTailFrom(fromEnd);
       },
     );
 
@@ -324,13 +345,19 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
           setHistogramError(queryMistake(err) ? null : failureText(err));
           return;
         }
-        const none: HistogramAnswer = { ...all.value, buckets: [] };
+        // No answer, no mark: the live events are all this series has.
+        const none: HistogramAnswer = { ...all.value, buckets: [], commit_mark: undefined };
         const answers = [all.value, errs.status === 'fulfilled' ? errs.value : none, warns.status === 'fulfilled' ? warns.value : none];
         histogramSum = all.value.buckets.reduce((n, b) => n + b.count, 0);
+        histogramAnswer = all.value;
         setHistogram(bucketize(range.from, range.to, interval.ms, answers));
         setHistogramError(null);
         setHistogramLoading(false);
-        setResults((r) => (r.total && !r.loading ? { ...r, total: exactTotal(r.total, histogramSum) } : r));
+        setResults((r) => {
+          if (!r.total || r.loading) return r;
+          const total = exactTotal(r.total, histogramSum);
+          return total === r.total ? r : { ...r, total, totalMark: answerMark(histogramAnswer) };
+        });
       },
     );
 
@@ -381,7 +408,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   }, [results.next, results.loadingMore, state.q, state.sort, handleFailure]);
 
   return {
-    problem, failure, results, setResults, histogram, histogramError, histogramLoading, fields, fieldsError, fieldsLoading, missing, newest, searchSeq, history,
+    problem, failure, results, setResults, histogram, histogramError, histogramLoading, fields, fieldsError, fieldsLoading, missing, newest, searchSeq, tailFrom, history,
     arrived, arrivedRef, addArrived, absRange, lastGood, lastFieldNames, failureShown, searchFailed, clearFailure, handleFailure, execute, loadMore,
   };
 }

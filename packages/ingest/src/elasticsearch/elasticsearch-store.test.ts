@@ -353,6 +353,7 @@ if (!url) {
           assert.equal(refreshCalls(), 2);
           assert.deepEqual(reports, []);
           assert.equal(await store.count({ query: ALL, from: 0, to: NOW + 1, now: NOW }), 1);
+          assert.equal(store.seesAcknowledgedWrites(), true, 'every acknowledged write was refreshed');
         } finally {
           await store.close();
         }
@@ -367,6 +368,8 @@ if (!url) {
           assert.equal(reports.length, 1);
           assert.deepEqual(reports[0]!.indices, [indexName(prefix, 'default', NOW)]);
           assert.match(reports[0]!.error.message, /refresh refused/);
+          // Acknowledged and not searchable: the query API must not give commit marks (http/commit-mark.ts).
+          assert.equal(store.seesAcknowledgedWrites(), false);
           // Stored all along: any later refresh (the scheduled one, here an explicit one) shows it.
           await admin.indices.refresh({ index: `${prefix}-*` });
           assert.equal(await store.count({ query: ALL, from: 0, to: NOW + 1, now: NOW }), 1);
@@ -374,6 +377,7 @@ if (!url) {
           await store.write([{ '@timestamp': at, 'event.id': 'rf-3' }]);
           assert.equal(refreshCalls(), 3);
           assert.equal(await store.count({ query: ALL, from: 0, to: NOW + 1, now: NOW }), 2);
+          assert.equal(store.seesAcknowledgedWrites(), false, 'for as long as the store runs');
         } finally {
           await admin.close();
           await store.close();

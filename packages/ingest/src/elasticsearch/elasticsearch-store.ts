@@ -115,6 +115,8 @@ export class ElasticsearchStore implements LogStore {
   private templateInstalled: Promise<void> | null = null;
   private readonly refresher: RefreshCoalescer;
   private readonly onRefreshError: RefreshErrorHandler | undefined;
+  /** A refresh failed twice: its writes were acknowledged before a search could see them. */
+  private refreshFailed = false;
   private readonly textFields: readonly string[];
   private readonly otherTextFields: readonly string[];
 
@@ -176,6 +178,7 @@ export class ElasticsearchStore implements LogStore {
       try {
         await refresh();
       } catch (err) {
+        this.refreshFailed = true;
         try {
           this.onRefreshError?.({ indices, error: asStoreFailure(err) });
         } catch {
@@ -183,6 +186,19 @@ export class ElasticsearchStore implements LogStore {
         }
       }
     }
+  }
+
+  /**
+   * Every acknowledged write is searchable at once (the refresh before a
+   * write resolves) until a refresh fails: from then on, for as long as
+   * this store runs, an acknowledged event may be unseen until the
+   * scheduled refresh, so the query API gives no commit marks (the search
+   * page would take an event the answer lacks as counted in it). Kept
+   * false for good: which indices a later refresh covers is per round,
+   * and how soon the scheduled refresh runs is the cluster's setting.
+   */
+  seesAcknowledgedWrites(): boolean {
+    return !this.refreshFailed;
   }
 
   async write(events: LogEvent[], now: number = this.clock()): Promise<WriteResult> {

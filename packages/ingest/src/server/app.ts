@@ -211,7 +211,7 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     defaultTimeZone: config.ingest.default_timezone,
     ...(drop ? { drop } : {}),
     ...(redact ? { redact } : {}),
-    ...(workers ? { workers, wantsEvents: () => feed.size > 0 || config.log_metrics.length > 0 } : {}),
+    ...(workers ? { workers, wantsEvents: () => feed.size > 0 || config.log_metrics.length > 0, onUnpublished: () => feed.skip() } : {}),
   };
   await app.register(ingestRoute, ingest);
   // Other shippers' protocols: each decodes to envelopes and ends in the same ingestBatch.

@@ -131,6 +131,8 @@ export interface IngestContext {
   workers?: IngestPool;
   /** Whether onCommitted has anyone to tell (a live tail open, log metrics): else a worker need not send the events back. */
   wantsEvents?: () => boolean;
+  /** A commit onCommitted was not told of (its events stayed on a worker): the live feed's marks before it cannot say "nothing after". */
+  onUnpublished?: () => void;
 }
 
 /**
@@ -268,6 +270,8 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
       // of the latter again. Events the store rejected are left out.
       onCommitted(rejected.size === 0 ? events : events.filter((_, i) => !rejected.has(i)));
     }
+  } else if (onCommitted && result.stored > 0) {
+    ctx.onUnpublished?.();
   }
   for (const e of itemErrors) metrics.eventsRejected.inc({ reason: e.code });
   batch.droppedBy.forEach((n, rule) => metrics.eventsDropped.inc({ rule: ctx.drop!.queries[rule]! }, n));

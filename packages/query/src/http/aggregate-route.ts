@@ -6,6 +6,7 @@ import { GroupByError, groupAggregate } from '../group-aggregate.js';
 import { apiErrors } from './api-error.js';
 import { resolveInterval } from './interval.js';
 import { refuseQueryString, typedJsonBody } from './json-body.js';
+import { commitMarkField, COMMIT_MARK_SCHEMA, type CommitMarker } from './commit-mark.js';
 import type { QueryCompiler } from './query-compiler.js';
 import type { QueryGate } from './query-gate.js';
 import { TIME_PARAM, rangeAnswer, resolveTimeRange, timeText } from './time-range.js';
@@ -19,6 +20,8 @@ export interface AggregateRouteOptions {
   maxTermsSize: number;
   /** The text fields (never number fields: stats and percentiles on them are refused). */
   textFields: readonly string[];
+  /** The answer's `commit_mark` (commit-mark.ts). */
+  commitMark: CommitMarker;
 }
 
 /** A percent as text: digits, optionally a fraction. */
@@ -68,6 +71,8 @@ const paramsSchema = {
   },
 } as const;
 
+const AGGREGATE_DESCRIPTION = `The aggregation, with range, took_ms, warnings when a damaged partition was left out, and commit_mark: ${COMMIT_MARK_SCHEMA.description}`;
+
 /** GET and POST /api/v1/aggregate: terms, date_histogram, stats, percentiles; with `by`, one per group (group-aggregate.ts). */
 export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRouteOptions): void {
   const handler = async (p: AggregateParams) => {
@@ -84,16 +89,26 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
         throw apiErrors.overMaximum('by_size', p.by_size, MAX_GROUPS, 'groups one aggregation answers; narrow the query to the groups you will show');
       }
       const by = { field: p.by, size: p.by_size ?? 10 };
-      const grouped = await opts.gate.run((signal) =>
-        groupAggregate(opts.reader, { query, ...range, agg, now, signal }, by, opts.textFields).catch((err: unknown) => {
+      let groupedMark: string | undefined;
+      const grouped = await opts.gate.run((signal) => {
+        // Before the first of its reads: each later one sees at least as much.
+        groupedMark = opts.commitMark();
+        return groupAggregate(opts.reader, { query, ...range, agg, now, signal }, by, opts.textFields).catch((err: unknown) => {
           throw err instanceof GroupByError ? apiErrors.badAggregation(err.message, { by: p.by }) : err;
-        }),
-      );
+        });
+      });
       const warnings = answerWarnings(opts.reader, range);
-      return { type: agg.type, ...grouped, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100, ...(warnings.length > 0 ? { warnings } : {}) };
+      return {
+        type: agg.type, ...grouped, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100,
+        ...commitMarkField(groupedMark), ...(warnings.length > 0 ? { warnings } : {}),
+      };
     }
     if (p.by_size !== undefined) throw apiErrors.badRequest('by_size needs by, the field to group by');
-    const result = await opts.gate.run((signal) => opts.reader.aggregate({ query, ...range, agg, now, signal }));
+    let mark: string | undefined;
+    const result = await opts.gate.run((signal) => {
+      mark = opts.commitMark();
+      return opts.reader.aggregate({ query, ...range, agg, now, signal });
+    });
     if ((result.type === 'stats' || result.type === 'percentiles') && result.count === 0 && 'field' in agg) {
       // Nothing numeric: say so when the field is there but holds something else. The
       // field itself (`f:[* TO *]`), not `_exists_:f`, which counts the fields under it too.
@@ -104,14 +119,14 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
       if (present > 0) throw notANumber(agg.type, agg.field, `"${agg.field}" has ${present} values in the range and none is a number`);
     }
     const warnings = answerWarnings(opts.reader, range);
-    return { ...result, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100, ...(warnings.length > 0 ? { warnings } : {}) };
+    return { ...result, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100, ...commitMarkField(mark), ...(warnings.length > 0 ? { warnings } : {}) };
   };
   const config = { scope: 'read' as const, largest: { size: opts.maxTermsSize, by_size: MAX_GROUPS } };
   app.get<{ Querystring: AggregateParams }>('/api/v1/aggregate', {
-    config, schema: { querystring: paramsSchema, summary: 'Aggregate events' },
+    config, schema: { querystring: paramsSchema, summary: 'Aggregate events', description: AGGREGATE_DESCRIPTION },
   }, (req) => handler(req.query));
   app.post<{ Body: AggregateParams }>('/api/v1/aggregate', {
-    config, schema: { body: paramsSchema, summary: 'Aggregate events (parameters as JSON body)' },
+    config, schema: { body: paramsSchema, summary: 'Aggregate events (parameters as JSON body)', description: AGGREGATE_DESCRIPTION },
     preValidation: refuseQueryString,
     validatorCompiler: typedJsonBody,
   }, (req) => handler(req.body));

@@ -9,6 +9,7 @@ import type { FieldValuesRequest, FieldsRequest, LogReader } from '../log-reader
 import { answerFieldValues } from '../field-values.js';
 import { sampleFields } from '../sample-fields.js';
 import { apiErrors } from './api-error.js';
+import { commitMarkField, COMMIT_MARK_SCHEMA, type CommitMarker } from './commit-mark.js';
 import type { QueryCompiler } from './query-compiler.js';
 import type { QueryGate } from './query-gate.js';
 import { resolveTimeRange } from './time-range.js';
@@ -21,6 +22,8 @@ export interface FieldsRouteOptions {
   defaultFrom: string;
   /** Largest `size` of the values route. */
   maxValues: number;
+  /** The answers' `commit_mark` (commit-mark.ts). */
+  commitMark: CommitMarker;
 }
 
 interface FieldsParams {
@@ -53,6 +56,7 @@ const fieldsResponse = {
       range: rangeSchema,
       counts: countsSchema,
       sample_size: { type: 'integer', description: 'Events examined, when counts is sampled' },
+      commit_mark: COMMIT_MARK_SCHEMA,
       fields: {
         type: 'array',
         items: {
@@ -76,6 +80,7 @@ const valuesResponse = {
       field: { type: 'string' },
       counts: countsSchema,
       sample_size: { type: 'integer' },
+      commit_mark: COMMIT_MARK_SCHEMA,
       values: {
         type: 'array',
         items: { type: 'object', properties: { value: { type: 'string' }, count: { type: 'integer' } } },
@@ -105,11 +110,13 @@ export function registerFieldsRoutes(app: FastifyInstance, opts: FieldsRouteOpti
     const query = opts.compile(req.query.q ?? '');
     // The query's own @timestamp bounds, as search and aggregate take them (query-time-range.ts).
     const range = resolveTimeRange(req.query.from, req.query.to, now, opts.defaultFrom, query);
+    let mark: string | undefined;
     const result = await opts.gate.run((signal) => {
+      mark = opts.commitMark();
       const r: FieldsRequest = { query, ...range, now, signal };
       return opts.reader.fields ? opts.reader.fields(r) : sampleFields(opts.reader, r);
     });
-    return { range: isoRange(range), ...result };
+    return { range: isoRange(range), ...result, ...commitMarkField(mark) };
   });
 
   app.get<{ Params: { name: string }; Querystring: ValuesParams }>('/api/v1/fields/:name/values', {
@@ -138,10 +145,12 @@ export function registerFieldsRoutes(app: FastifyInstance, opts: FieldsRouteOpti
     const query = opts.compile(req.query.q ?? '');
     // The query's own @timestamp bounds, as search and aggregate take them (query-time-range.ts).
     const range = resolveTimeRange(req.query.from, req.query.to, now, opts.defaultFrom, query);
+    let mark: string | undefined;
     const result = await opts.gate.run((signal) => {
+      mark = opts.commitMark();
       const r: FieldValuesRequest = { query, ...range, field, size: req.query.size ?? 10, now, signal };
       return opts.reader.fieldValues ? opts.reader.fieldValues(r) : answerFieldValues(opts.reader, r);
     });
-    return { range: isoRange(range), field, ...result };
+    return { range: isoRange(range), field, ...result, ...commitMarkField(mark) };
   });
 }

@@ -25,6 +25,32 @@ test('the feed numbers events in commit order and gives back those after a mark'
   stop();
 });
 
+test('a commit not published takes a number: the marks before it are not answered, those after are', () => {
+  const feed = new LocalLiveFeed();
+  const stop = feed.subscribe(() => {});
+  feed.publish([ev('a')]);
+  const before = feed.mark();
+  feed.skip();
+  assert.equal(feed.since(before), null, 'what came after it is not all in the feed');
+  const after = feed.mark();
+  assert.deepEqual(after, { boot: before.boot, seq: before.seq + 1 });
+  feed.publish([ev('b')]);
+  assert.deepEqual(ids(feed.since(after)), ['b']);
+  stop();
+});
+
+test('past its time without a reader, the feed is blind as soon as asked, not when its timer runs', () => {
+  const feed = new LocalLiveFeed({ keptMs: 1 });
+  feed.subscribe(() => {})();
+  const mark = feed.mark();
+  // Synchronously past keptMs: the timer cannot have run.
+  const until = Date.now() + 5;
+  while (Date.now() < until) { /* wait */ }
+  assert.equal(feed.size, 0);
+  assert.notEqual(feed.mark().boot, mark.boot, 'ingest may stop publishing now: the old marks must not be answered');
+  assert.equal(feed.since(mark), null);
+});
+
 test('the feed keeps its latest events only: a mark older than them is not answered', () => {
   const feed = new LocalLiveFeed({ keptEvents: 10 });
   const stop = feed.subscribe(() => {});

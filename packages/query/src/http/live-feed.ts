@@ -13,7 +13,7 @@ import type { CommitMark } from '../tail-position.js';
 export interface LiveFeed {
   /** Registers a listener, told each commit's events and the sequence number of the first; returns the function that removes it. */
   subscribe(listener: (events: readonly LogEvent[], firstSeq: number) => void): () => void;
-  /** The mark of the last event published (seq 0 before any). */
+  /** The mark of the last commit numbered: its last event published, or one not published (`skip`); seq 0 before any. */
   mark(): CommitMark;
   /** The events published after `mark`, oldest first, when the feed still has every one of them; else null. */
   since(mark: CommitMark): readonly LogEvent[] | null;
@@ -56,6 +56,22 @@ export class LocalLiveFeed implements LiveFeed {
       this.forget = setTimeout(() => this.goBlind(), ms);
       this.forget.unref();
     };
+  }
+
+  /**
+   * A commit whose events were not published (with ingest workers, no one
+   * listened as its request was read, so its events stayed on the worker).
+   * It takes a number of its own, so the marks given before it (an
+   * answer's commit_mark, with which the search page starts its tail) are
+   * no longer answered by `since`, whose "nothing after" would be wrong:
+   * such a reader is replayed by time.
+   */
+  skip(): void {
+    this.seq++;
+    this.kept = [];
+    this.keptSizes = [];
+    this.keptBytes = 0;
+    this.keptFrom = this.seq;
   }
 
   publish(events: readonly LogEvent[]): void {
@@ -106,7 +122,14 @@ export class LocalLiveFeed implements LiveFeed {
    * they are not sent back to the main thread when no one wants them).
    */
   get size(): number {
-    return this.listeners.size + (this.forget !== undefined && Date.now() < this.keepUntil ? 1 : 0);
+    // Past the time, blind now, not when the timer gets to it: ingest may
+    // stop publishing as soon as this says 0, and a mark of the old boot
+    // would then be answered as if nothing had been committed since.
+    if (this.forget !== undefined && Date.now() >= this.keepUntil) {
+      clearTimeout(this.forget);
+      this.goBlind();
+    }
+    return this.listeners.size + (this.forget !== undefined ? 1 : 0);
   }
 
   /**

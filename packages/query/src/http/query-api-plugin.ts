@@ -20,6 +20,7 @@ import { registerAggregateRoute } from './aggregate-route.js';
 import { registerContextRoute } from './context-route.js';
 import { registerFieldsRoutes } from './fields-route.js';
 import { checkIntegerParams } from './integer-params.js';
+import { commitMarker } from './commit-mark.js';
 import { makeQueryCompiler } from './query-compiler.js';
 import { registerSavedQueryRoutes } from './saved-query-routes.js';
 import { savedQueryMap } from './saved-queries.js';
@@ -83,16 +84,18 @@ export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, o
     timeoutMs: opts.queryTimeoutMs ?? 30_000,
   });
   const maxLimit = opts.maxLimit ?? 10_000;
+  // The answers' commit_mark: only with a feed, whose events the page adds to them.
+  const commitMark = commitMarker(opts.feed, opts.reader);
   const search = registerSearchRoute(app, {
-    reader: opts.reader, now, compile, defaultFrom, gate,
+    reader: opts.reader, now, compile, defaultFrom, gate, commitMark,
     defaultLimit: opts.defaultLimit ?? 100,
     maxLimit,
   });
   registerAggregateRoute(app, {
-    reader: opts.reader, now, compile, defaultFrom, gate, maxTermsSize: 1000,
+    reader: opts.reader, now, compile, defaultFrom, gate, maxTermsSize: 1000, commitMark,
     textFields: opts.textFields ?? DEFAULT_TEXT_FIELDS,
   });
-  registerFieldsRoutes(app, { reader: opts.reader, now, compile, defaultFrom, gate, maxValues: 1000 });
+  registerFieldsRoutes(app, { reader: opts.reader, now, compile, defaultFrom, gate, maxValues: 1000, commitMark });
   registerContextRoute(app, { reader: opts.reader, now, gate, maxEvents: 500 });
   registerSavedQueryRoutes(app, { saved, compile, search, maxLimit });
   if (opts.feed) {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { QueryNode } from '../ast.js';
 import { answerWarnings, type LogReader, type SortOrder } from '../log-reader.js';
 import { RANGE_SCHEMA, TIME_PARAM, WARNINGS_SCHEMA, rangeAnswer, resolveTimeRange, timeText } from './time-range.js';
+import { commitMarkField, COMMIT_MARK_SCHEMA, type CommitMarker } from './commit-mark.js';
 import type { QueryCompiler } from './query-compiler.js';
 import { refuseQueryString, typedJsonBody } from './json-body.js';
 import { apiErrors } from './api-error.js';
@@ -17,6 +18,8 @@ export interface SearchRouteOptions {
   defaultLimit: number;
   maxLimit: number;
   defaultFrom: string;
+  /** The answer's `commit_mark` (commit-mark.ts). */
+  commitMark: CommitMarker;
 }
 
 export interface SearchParams {
@@ -62,6 +65,7 @@ export const SEARCH_RESPONSE_SCHEMA = {
       range: RANGE_SCHEMA,
       took_ms: { type: 'number' },
       next_cursor: { type: ['string', 'null'] },
+      commit_mark: COMMIT_MARK_SCHEMA,
       warnings: WARNINGS_SCHEMA,
     },
   },
@@ -87,16 +91,20 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
       : params.fields;
     // `*` is every field (the CLI's --fields *, Elasticsearch's _source), not a field named "*".
     const projected = fields && fields.length > 0 && !fields.includes('*');
-    const result = await opts.gate.run((signal) => opts.reader.search({
-      query,
-      ...range,
-      limit: params.limit ?? opts.defaultLimit,
-      sort: params.sort ?? 'desc',
-      cursor: params.cursor ?? null,
-      ...(projected ? { fields } : {}),
-      now,
-      signal,
-    }));
+    let mark: string | undefined;
+    const result = await opts.gate.run((signal) => {
+      mark = opts.commitMark();
+      return opts.reader.search({
+        query,
+        ...range,
+        limit: params.limit ?? opts.defaultLimit,
+        sort: params.sort ?? 'desc',
+        cursor: params.cursor ?? null,
+        ...(projected ? { fields } : {}),
+        now,
+        signal,
+      });
+    });
     const warnings = answerWarnings(opts.reader, range);
     return {
       hits: result.hits,
@@ -104,6 +112,7 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
       range: rangeAnswer(range),
       took_ms: Math.round((performance.now() - started) * 100) / 100,
       next_cursor: result.next_cursor,
+      ...commitMarkField(mark),
       ...(warnings.length > 0 ? { warnings } : {}),
     };
   };

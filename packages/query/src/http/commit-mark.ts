@@ -1,0 +1,56 @@
+/**
+ * An answer's `commit_mark`: the live feed's mark (`<boot>.<seq>`, the
+ * last event published) taken just before the store read starts. Ingest
+ * publishes an event after its commit, so every live event whose mark has
+ * that boot and a seq at most this one was committed before the read: in
+ * its answer when it matches the answer's query and range (a new event
+ * stamped after the range's end is not, however early it came). The
+ * search page adds the other live events to the answer's figures, not
+ * these (the figures have no ids to set doubles apart).
+ *
+ * Taken inside the QueryGate's slot, as the read runs: taken as the
+ * request came, a queued read would see commits made while it waited that
+ * the mark says are not in it (no harm, but the double count again).
+ *
+ * It errs one way only: a commit the read saw but published after the
+ * mark (a writer thread's commit the main thread has not yet been told
+ * of; a partition a long read reaches after a later commit) is counted
+ * twice, as before; an event at or below the mark is never missing from
+ * the answer, as long as the store's reads see what it acknowledged.
+ * Elasticsearch's do not after a failed refresh (`seesAcknowledgedWrites`):
+ * then no mark is given, and the page adds every live event as before.
+ *
+ * The page also starts its live tail after the search's mark
+ * (`after=<boot>.<seq>:<ms>|…`): the feed then sends exactly what was
+ * committed after the read while it keeps it. Every commit takes a number
+ * for that (one ingest did not publish too, `LocalLiveFeed.skip`), so a
+ * mark the feed cannot answer exactly is answered null, and the tail
+ * replays by time instead.
+ */
+import type { LogReader } from '../log-reader.js';
+import type { LiveFeed } from './live-feed.js';
+
+/** The mark now as text, or undefined when there is none to give. */
+export type CommitMarker = () => string | undefined;
+
+/** Without a feed (no tail route, no live events to add), no marks. */
+export function commitMarker(feed: LiveFeed | undefined, reader: LogReader): CommitMarker {
+  if (!feed) return () => undefined;
+  return () => {
+    if (reader.seesAcknowledgedWrites?.() === false) return undefined;
+    const { boot, seq } = feed.mark();
+    return `${boot}.${seq}`;
+  };
+}
+
+/** The answer's field: `{ commit_mark }`, or nothing. */
+export function commitMarkField(mark: string | undefined): { commit_mark?: string } {
+  return mark === undefined ? {} : { commit_mark: mark };
+}
+
+export const COMMIT_MARK_SCHEMA = {
+  type: 'string',
+  description: 'With a live feed: `<boot>.<seq>`, the commit mark of the last event published before this read began (see /api/v1/tail\'s ids). '
+    + 'A tail event whose id starts with the same boot and a seq at most this one was committed before this read: it is in this answer if it matches its query and range. '
+    + 'Absent when the server cannot say (no feed; Elasticsearch after a failed refresh)',
+} as const;
