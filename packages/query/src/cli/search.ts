@@ -31,6 +31,8 @@ interface SearchAnswer {
   total: { value: number; relation: 'eq' | 'gte' };
   next_cursor: string | null;
   range?: { from: string; to: string };
+  /** The live feed's mark as the read began (http/commit-mark.ts). */
+  commit_mark?: string;
 }
 
 export const SEARCH_USAGE = `usage: logship search QUERY [options]
@@ -139,8 +141,14 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
       const page = await getJson<SearchAnswer>(client, '/api/v1/search', params);
       // The stream starts where the page ends: what is committed between the
       // two requests is replayed, not lost (newest hit, else the range's end).
+      // After the read's commit mark too: while the server's feed keeps it,
+      // the stream is exactly what was committed after the read, a late
+      // event (stamped before the newest hit) included, which the replay
+      // by time from the position alone never printed.
       const newest = page.hits[0];
-      const after = newest ? tailPosition(newest) : page.range ? `${Date.parse(page.range.to)}|` : undefined;
+      const mark = typeof page.commit_mark === 'string' ? `${page.commit_mark}:` : '';
+      const position = newest ? tailPosition(newest) : page.range ? `${Date.parse(page.range.to)}|` : undefined;
+      const after = position === undefined ? undefined : mark + position;
       for (const hit of page.hits.reverse()) print(hit);
       const ac = new AbortController();
       const stop = () => ac.abort();

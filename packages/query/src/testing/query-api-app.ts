@@ -23,6 +23,8 @@ export async function queryApiApp(
   events: readonly LogEvent[],
   opts: Partial<QueryApiOptions> = {},
   https?: { key: Buffer; cert: Buffer },
+  /** Hooks a test adds before the app is ready (fastify takes none after). */
+  before?: (app: FastifyInstance, parts: { reader: MemoryLogReader; feed: LocalLiveFeed }) => void,
 ): Promise<QueryApiApp> {
   const reader = new MemoryLogReader(events);
   const feed = new LocalLiveFeed();
@@ -31,6 +33,7 @@ export async function queryApiApp(
   const options = { logger: false, ajv: { customOptions: { removeAdditional: false } }, routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH } };
   const app = (https ? Fastify({ ...options, https }) : Fastify(options)) as unknown as FastifyInstance;
   await app.register(queryApiPlugin, { reader, now: () => API_NOW, feed, ...opts });
+  before?.(app, { reader, feed });
   await app.ready();
   return { app, reader, feed };
 }
