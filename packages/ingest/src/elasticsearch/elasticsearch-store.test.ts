@@ -268,8 +268,8 @@ if (!url) {
       const first = await openTestStore(url, { now: () => NOW, retention: withAudit });
       try {
         assert.equal((await first.write(events)).stored, 2);
-        // A server restarted without the audit class: same indices, new policy.
-        const second = await openTestStore(url, { now: () => NOW, indexPrefix: first.prefix, retention: { ...withAudit, classes: [] } });
+        // A server restarted without the audit class (replacing the prefix's policy): same indices, new policy.
+        const second = await openTestStore(url, { now: () => NOW, indexPrefix: first.prefix, retention: { ...withAudit, classes: [] }, retentionOverwrite: true });
         const page = await second.search({ query: ALL, from: 0, to: NOW, limit: 10, now: NOW });
         assert.deepEqual(page.hits.map((h) => h['event.id']), ['audit-5']);
         const parts = await second.partitions(NOW);
