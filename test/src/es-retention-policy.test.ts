@@ -114,6 +114,10 @@ describe('servers sharing an Elasticsearch prefix share its retention policy', {
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /policy from the cluster/);
     assert.match(status.stdout, /class default \(30 days/);
+    // `serve --check` does not read the cluster: it says that its retention may not be the one that applies.
+    const check = await runLogship(['serve', '--check', '--config', cfgB, '--data', join(root, 'check')]);
+    assert.equal(check.code, 0, check.stderr);
+    assert.match(check.stdout + check.stderr, /retention: other 10 d \(a policy the index prefix already has in the cluster applies instead/);
   });
 
   test('retention_overwrite replaces the policy; the first server follows at its next retention run', async () => {
