@@ -285,6 +285,35 @@ if (!url) {
       }
     });
 
+    test('a prefix policy in the cluster that is not a retention section: the config applies, with a warning', async () => {
+      const prefix = `lstest_badpolicy_${process.pid}`;
+      const admin = new Client({ node: url });
+      const notices: string[] = [];
+      try {
+        // Someone edited the document by hand.
+        await admin.index({ index: `${prefix}-meta`, id: 'retention', document: { '@event': { default_days: 'thirty' } }, refresh: true });
+        const store = await openElasticsearchStore({
+          url, indexPrefix: prefix, replicas: 0, now: () => NOW, retention: { ...DEFAULT_RETENTION, default_days: 12 },
+          onRetentionNotice: (level, message) => notices.push(`${level}: ${message}`),
+        });
+        try {
+          const inForce = store.retentionInForce?.();
+          assert.equal(inForce?.from, 'config');
+          assert.equal(inForce?.default_days, 12);
+          assert.match(inForce?.detail ?? '', /is invalid/);
+          assert.ok(notices.some((n) => /^warn: The retention policy in .*-meta cannot be used/.test(n)), notices.join('\n'));
+          // Not replaced behind the operator's back: only retention_overwrite does that.
+          const doc = await admin.get<{ '@event': { default_days: unknown } }>({ index: `${prefix}-meta`, id: 'retention' });
+          assert.equal(doc._source?.['@event'].default_days, 'thirty');
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await dropStoreData(url, prefix);
+        await admin.close();
+      }
+    });
+
     test('a write is searchable as soon as it resolves, even with scheduled refreshes off, for concurrent writes too', async () => {
       const store = await openTestStore(url, { now: () => NOW });
       const admin = new Client({ node: url });
