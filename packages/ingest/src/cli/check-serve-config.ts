@@ -41,7 +41,11 @@ export async function checkServeConfig(config: ServerConfig, now: number): Promi
   const lines = [
     `listen: ${config.tls ? 'https' : 'http'}://${config.listen}, ${auth === 0 ? 'no tokens' : `${config.auth.tokens.length} token(s), ${config.auth.tls_clients.length} client certificate(s)`}`,
     `store: ${await describeStore(config, warnings)}`,
-    `retention: ${config.retention.classes.map((c) => `${c.name} ${c.days} d`).concat(`other ${config.retention.default_days} d`).join(', ')}`,
+    `retention: ${config.retention.classes.map((c) => `${c.name} ${c.days} d`).concat(`other ${config.retention.default_days} d`).join(', ')}` +
+      // Not read here (the check does not query the cluster): say that it may not be what applies.
+      (config.store.type === 'elasticsearch' && config.store.retention_overwrite !== true
+        ? " (a policy the index prefix already has in the cluster applies instead: `logship retention status` shows the one in force)"
+        : ''),
     `rules: ${groups.reduce((n, g) => n + g.rules.length, 0)} in ${groups.length} group(s) from ${files.length} file(s)`,
   ];
   const { listen_tcp, listen_udp, listen_tls } = config.syslog;

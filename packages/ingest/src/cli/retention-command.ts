@@ -59,7 +59,8 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
     ? bytesBeforeOpen(resolveStoreFormat(config.data, config.store.format) === 'blocks' ? blockStoreDir(config.data) : rowStoreDir(config.data))
     : new Map<string, number>();
   // One operation, then exit: no writer or reader threads to start.
-  const store = await openStore(config, { threads: false });
+  // Never the one to write a shared prefix's retention policy: only servers claim it.
+  const store = await openStore(config, { threads: false, claimRetentionPolicy: false });
   try {
     if (action === 'run') {
       const result = await store.enforceRetention(now());
@@ -75,7 +76,7 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
       return 0;
     }
     const partitions = (await store.partitions(now())).map((p): PartitionInfo => ({ ...p, bytes: measured.get(p.name) ?? p.bytes }));
-    printReport(retentionReport(config.retention, partitions), io, flags.json === true, config.store.type === 'sqlite' ? config.data : 'elasticsearch');
+    printReport(retentionReport(config.retention, partitions, store.retentionInForce?.()), io, flags.json === true, config.store.type === 'sqlite' ? config.data : 'elasticsearch');
     return 0;
   } finally {
     await store.close();
@@ -88,6 +89,8 @@ function printReport(report: RetentionReport, io: CliIo, json: boolean, from: st
     return;
   }
   io.stdout.write(`retention of ${from}\n`);
+  // An older server's report has no policy.
+  if (report.policy) io.stdout.write(`policy from ${report.policy.detail}\n`);
   for (const c of report.classes) {
     io.stdout.write(
       `class ${c.name} (${c.days} days, match ${c.match}): ${c.partitions.length} partitions, ` +

@@ -385,3 +385,16 @@ test('an operator\'s mistake says what to do: a TLS flag without its pair, a por
     });
   });
 });
+
+test('store.retention_overwrite is a boolean for Elasticsearch only', () => {
+  withFile('store: { type: elasticsearch, url: "http://es:9200", retention_overwrite: true }\n', (file) => {
+    assert.equal((loadServerConfig({ config: file }, {}).store as { retention_overwrite?: boolean }).retention_overwrite, true);
+  });
+  withFile('store: { type: elasticsearch, url: "http://es:9200", retention_overwrite: yes please }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /retention_overwrite/ });
+  });
+  // A SQLite store is one server's: there is no shared policy to replace.
+  withFile('store: { type: sqlite, retention_overwrite: true }\n', (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /store\.retention_overwrite.*elasticsearch only/ });
+  });
+});

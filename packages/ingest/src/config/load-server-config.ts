@@ -164,6 +164,9 @@ export function buildServerConfig(
   if (config.store.type === 'elasticsearch' && (config.store as { format?: unknown }).format !== undefined) {
     throw errors.configInvalid('store.format', 'applies to store.type sqlite only');
   }
+  if (config.store.type === 'sqlite' && (config.store as { retention_overwrite?: unknown }).retention_overwrite !== undefined) {
+    throw errors.configInvalid('store.retention_overwrite', 'applies to store.type elasticsearch only (a shared cluster\'s retention policy)');
+  }
   checkTokens(config);
   checkTlsClients(config);
   checkConfigQueries(config);

@@ -54,6 +54,12 @@ export interface ElasticsearchStoreConfig {
   shards?: number;
   /** 0 for a single-node cluster. */
   replicas?: number;
+  /**
+   * Replace the index prefix's retention policy in the cluster with this
+   * server's `retention` at start. Without it the policy the first server
+   * wrote there rules every server of the prefix (docs/ELASTICSEARCH.md).
+   */
+  retention_overwrite?: boolean;
 }
 
 export interface SqliteStoreConfig {
@@ -213,6 +219,7 @@ export const SERVER_CONFIG_SCHEMA = {
         index_prefix: { type: 'string', minLength: 1 },
         shards: positiveInt,
         replicas: { type: 'integer', minimum: 0 },
+        retention_overwrite: { type: 'boolean' },
       },
     },
     auth: {

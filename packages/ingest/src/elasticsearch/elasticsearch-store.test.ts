@@ -268,8 +268,8 @@ if (!url) {
       const first = await openTestStore(url, { now: () => NOW, retention: withAudit });
       try {
         assert.equal((await first.write(events)).stored, 2);
-        // A server restarted without the audit class: same indices, new policy.
-        const second = await openTestStore(url, { now: () => NOW, indexPrefix: first.prefix, retention: { ...withAudit, classes: [] } });
+        // A server restarted without the audit class (replacing the prefix's policy): same indices, new policy.
+        const second = await openTestStore(url, { now: () => NOW, indexPrefix: first.prefix, retention: { ...withAudit, classes: [] }, retentionOverwrite: true });
         const page = await second.search({ query: ALL, from: 0, to: NOW, limit: 10, now: NOW });
         assert.deepEqual(page.hits.map((h) => h['event.id']), ['audit-5']);
         const parts = await second.partitions(NOW);
@@ -282,6 +282,35 @@ if (!url) {
         assert.equal(run.eventsRemoved, 1);
       } finally {
         await first.close();
+      }
+    });
+
+    test('a prefix policy in the cluster that is not a retention section: the config applies, with a warning', async () => {
+      const prefix = `lstest_badpolicy_${process.pid}`;
+      const admin = new Client({ node: url });
+      const notices: string[] = [];
+      try {
+        // Someone edited the document by hand.
+        await admin.index({ index: `${prefix}-meta`, id: 'retention', document: { '@event': { default_days: 'thirty' } }, refresh: true });
+        const store = await openElasticsearchStore({
+          url, indexPrefix: prefix, replicas: 0, now: () => NOW, retention: { ...DEFAULT_RETENTION, default_days: 12 },
+          onRetentionNotice: (level, message) => notices.push(`${level}: ${message}`),
+        });
+        try {
+          const inForce = store.retentionInForce?.();
+          assert.equal(inForce?.from, 'config');
+          assert.equal(inForce?.default_days, 12);
+          assert.match(inForce?.detail ?? '', /is invalid/);
+          assert.ok(notices.some((n) => /^warn: The retention policy in .*-meta cannot be used/.test(n)), notices.join('\n'));
+          // Not replaced behind the operator's back: only retention_overwrite does that.
+          const doc = await admin.get<{ '@event': { default_days: unknown } }>({ index: `${prefix}-meta`, id: 'retention' });
+          assert.equal(doc._source?.['@event'].default_days, 'thirty');
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await dropStoreData(url, prefix);
+        await admin.close();
       }
     });
 

@@ -5,7 +5,7 @@
  *   write ─► validate ─► classify (retention class) ─► drop expired ─► bulkWrite (durable) ─► daily index
  *         └─► RefreshCoalescer: _refresh of the indices written (searchable) ─► write resolves
  *   search/count/aggregate ─► compileDsl(AST) + time range + visibility filter ─► <prefix>-*-<day> per day of the range
- *   partitions / enforceRetention ─► es-retention.ts
+ *   partitions / enforceRetention ─► es-retention.ts, with the prefix's policy from the cluster (cluster-policy-holder.ts)
  */
 import type { Client } from '@elastic/elasticsearch';
 import {
@@ -19,10 +19,11 @@ import {
   type SearchRequest,
   type SearchResult,
 } from '@logship/query/core';
-import type { LogStore, PartitionInfo, RetentionRunResult, StoreHealth, WriteResult } from '../store/log-store.js';
+import type { LogStore, PartitionInfo, RetentionInForce, RetentionRunResult, StoreHealth, WriteResult } from '../store/log-store.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
-import { createRetentionPolicy, type RetentionPolicy } from '../retention/retention-policy.js';
+import { createRetentionPolicy } from '../retention/retention-policy.js';
 import { storeError } from '../store/store-error.js';
+import { ClusterPolicyHolder, type ClusterPolicyMode, type RetentionNotice } from './cluster-policy-holder.js';
 import { bulkWrite, DEFAULT_RETRY, type BulkItem, type BulkOutcome, type RetryPolicy } from './bulk-writer.js';
 import { compileDsl, type EsQuery } from './compile-dsl.js';
 import { aggregate } from './es-aggregate.js';
@@ -60,6 +61,10 @@ export interface ElasticsearchStoreConfig {
   onRefreshError?: RefreshErrorHandler;
   /** The text fields (server `search.text_fields`; default DEFAULT_TEXT_FIELDS). */
   textFields?: readonly string[];
+  /** Whether the prefix's retention policy in the cluster rules (cluster-policy-holder.ts); default `off`: `retention` only. */
+  clusterPolicy?: ClusterPolicyMode;
+  /** Where the store says which retention policy it applies and why (for the server's log). */
+  onRetentionNotice?: RetentionNotice;
 }
 
 export type RefreshErrorHandler = (info: { indices: string[]; error: Error }) => void;
@@ -106,7 +111,7 @@ export class ElasticsearchStore implements LogStore {
   private readonly client: Client;
   private readonly prefix: string;
   private readonly clock: () => number;
-  private readonly policy: RetentionPolicy;
+  private readonly retention: ClusterPolicyHolder;
   private readonly retry: RetryPolicy;
   private closed = false;
   private readonly installTemplate: (() => Promise<void | readonly string[]>) | undefined;
@@ -131,9 +136,32 @@ export class ElasticsearchStore implements LogStore {
     // Class queries use the matcher: classification happens before the event is in any index.
     this.textFields = resolveTextFields(config.textFields);
     this.otherTextFields = this.textFields.filter((f) => f !== 'message');
-    this.policy = createRetentionPolicy(config.retention, (query) =>
-      compileMatcher(parse(query), { now: this.clock(), textFields: this.textFields }),
-    );
+    const compile = (query: string): ReturnType<typeof compileMatcher> =>
+      compileMatcher(parse(query), { now: this.clock(), textFields: this.textFields });
+    this.retention = new ClusterPolicyHolder({
+      client: this.client,
+      prefix: this.prefix,
+      configured: config.retention,
+      compile: (retention) => createRetentionPolicy(retention, compile),
+      mode: config.clusterPolicy ?? 'off',
+      now: this.clock,
+      ...(config.onRetentionNotice ? { notice: config.onRetentionNotice } : {}),
+    });
+  }
+
+  /** Reads (or, first, writes) the prefix's retention policy in the cluster; openElasticsearchStore awaits it. */
+  retentionReady(): Promise<void> {
+    return this.retention.ready();
+  }
+
+  /** The policy's index is created from the template (cluster-retention.ts): template first. */
+  private async policyReady(): Promise<void> {
+    await this.templateReady();
+    await this.retention.ready();
+  }
+
+  retentionInForce(): RetentionInForce {
+    return this.retention.inForce();
   }
 
   private get index(): string {
@@ -207,6 +235,9 @@ export class ElasticsearchStore implements LogStore {
     const items: BulkItem[] = [];
     // A batch may carry the same id twice; the first one wins, as on a resend.
     const seen = new Set<string>();
+    // Classification needs the policy in force; a batch of invalid events only is answered without the cluster.
+    if (events.some((e) => invalidReason(e) === null)) await this.policyReady();
+    const policy = this.retention.policy;
     events.forEach((event, index) => {
       const reason = invalidReason(event);
       if (reason) {
@@ -214,8 +245,8 @@ export class ElasticsearchStore implements LogStore {
         return;
       }
       const ms = Date.parse(event['@timestamp']);
-      const className = this.policy.classify(event);
-      if (ms < this.policy.cutoff(className, now)) {
+      const className = policy.classify(event);
+      if (ms < policy.cutoff(className, now)) {
         result.expired++;
         return;
       }
@@ -271,7 +302,8 @@ export class ElasticsearchStore implements LogStore {
     let query = req.query;
     // `http.*:500`: over the fields the range's indices map (field-names.ts).
     if (hasFieldPattern(query)) query = expandFieldPatterns(query, await indexedFieldNames(this.client, this.indicesFor(req)), opts);
-    return [compileDsl(query, opts), timeRangeFilter(req.from, req.to), visibilityFilter(this.policy, this.clock())];
+    await this.policyReady();
+    return [compileDsl(query, opts), timeRangeFilter(req.from, req.to), visibilityFilter(this.retention.policy, this.clock())];
   }
 
   /** Only the daily indices the request's time range can reach. */
@@ -297,12 +329,17 @@ export class ElasticsearchStore implements LogStore {
 
   async partitions(now: number = this.clock()): Promise<PartitionInfo[]> {
     this.open();
-    return listPartitions(this.client, this.prefix, this.policy, now);
+    await this.policyReady();
+    await this.retention.refresh();
+    return listPartitions(this.client, this.prefix, this.retention.policy, now);
   }
 
   async enforceRetention(now: number = this.clock()): Promise<RetentionRunResult> {
     this.open();
-    return dropExpired(this.client, this.prefix, this.policy, now);
+    // Each run re-reads the prefix's policy: another server may have replaced it (retention_overwrite).
+    await this.policyReady();
+    await this.retention.refresh();
+    return dropExpired(this.client, this.prefix, this.retention.policy, now);
   }
 
   async health(): Promise<StoreHealth> {

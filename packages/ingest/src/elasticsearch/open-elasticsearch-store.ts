@@ -12,6 +12,7 @@ import type { LogStore } from '../store/log-store.js';
 import { validateRetentionConfig, type RetentionConfig } from '../retention/retention-config.js';
 import type { RetryPolicy } from './bulk-writer.js';
 import { ElasticsearchStore, type RefreshErrorHandler } from './elasticsearch-store.js';
+import type { RetentionNotice } from './cluster-policy-holder.js';
 import { esError, isEsError } from './es-error.js';
 import { INDEX_PREFIX } from './index-name.js';
 import { installIndexTemplate } from './index-template.js';
@@ -57,6 +58,19 @@ export interface OpenElasticsearchStoreOptions {
   onRefreshError?: RefreshErrorHandler;
   /** The text fields free text searches (server `search.text_fields`); default DEFAULT_TEXT_FIELDS. */
   textFields?: readonly string[];
+  /**
+   * Replace the prefix's retention policy in the cluster with `retention`
+   * at start (server `store.retention_overwrite`). Default false: the
+   * policy the first server wrote there rules (cluster-retention.ts).
+   */
+  retentionOverwrite?: boolean;
+  /**
+   * False for a one-off command (`logship retention`): apply the cluster's
+   * policy, but never write one. Default true.
+   */
+  claimRetentionPolicy?: boolean;
+  /** Which retention policy the store applies and why (the server logs it). */
+  onRetentionNotice?: RetentionNotice;
 }
 
 function bad(detail: string): never {
@@ -126,9 +140,13 @@ export async function openElasticsearchStore(opts: OpenElasticsearchStoreOptions
     ...(opts.retry ? { retry: opts.retry } : {}),
     ...(opts.onRefreshError ? { onRefreshError: opts.onRefreshError } : {}),
     ...(opts.textFields ? { textFields: opts.textFields } : {}),
+    clusterPolicy: opts.claimRetentionPolicy === false ? 'read' : opts.retentionOverwrite === true ? 'overwrite' : 'claim',
+    ...(opts.onRetentionNotice ? { onRetentionNotice: opts.onRetentionNotice } : {}),
   });
   try {
     await installIndexTemplate(client, template);
+    // After the template: the policy's index is created from it (cluster-retention.ts).
+    await store.retentionReady();
   } catch (err) {
     // Wrong credentials, an untrusted certificate or a refused template are
     // configuration mistakes: always fail now. An unreachable cluster fails

@@ -19,5 +19,9 @@ export const retentionRoute: FastifyPluginAsync<RetentionRouteOptions> = async (
   app.get('/api/v1/retention', {
     config: { scope: 'read' },
     schema: { summary: 'Retention classes with their partitions, events, bytes and oldest event' },
-  }, async () => retentionReport(opts.retention, await opts.store.partitions(opts.now())));
+  }, async () => {
+    // Partitions first: listing them re-reads a shared cluster's policy, which the report then names.
+    const partitions = await opts.store.partitions(opts.now());
+    return retentionReport(opts.retention, partitions, opts.store.retentionInForce?.());
+  });
 };

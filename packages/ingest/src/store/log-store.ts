@@ -53,6 +53,19 @@ export interface RetentionRunResult {
   bytesRemoved: number;
 }
 
+/**
+ * The retention a store applies and where it comes from. A store shared by
+ * several servers (Elasticsearch) applies the policy held in the cluster,
+ * which may differ from this server's config.
+ */
+export interface RetentionInForce {
+  default_days: number;
+  classes: { name: string; match: string; days: number }[];
+  from: 'config' | 'cluster';
+  /** Where exactly, for people (the cluster's document, who wrote it and when). */
+  detail: string;
+}
+
 export interface StoreHealth {
   /** The store can take writes and answer reads right now (what /health/ready reports). */
   ok: boolean;
@@ -101,6 +114,8 @@ export interface LogStore extends LogReader {
   partitions(now?: number): Promise<PartitionInfo[]>;
   /** Drops what is past retention at `now` (epoch ms). */
   enforceRetention(now?: number): Promise<RetentionRunResult>;
+  /** The retention in force, when it may differ from the config the store was opened with; absent: the config's. */
+  retentionInForce?(): RetentionInForce;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }

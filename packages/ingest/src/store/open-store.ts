@@ -7,6 +7,7 @@ import { openBlockStore } from '../blocks/open-block-store.js';
 /** Where a store reports trouble it recovers from on its own (a pino logger fits). */
 export interface StoreLogger {
   warn(obj: object, msg: string): void;
+  info?(obj: object, msg: string): void;
 }
 
 export interface OpenStoreOptions {
@@ -18,6 +19,12 @@ export interface OpenStoreOptions {
    * of starting a writer thread and a pool of reader threads. Default true.
    */
   threads?: boolean;
+  /**
+   * False for a command that must not write the retention policy of a
+   * shared Elasticsearch prefix (`logship retention`): it applies the
+   * cluster's policy when there is one. Default true.
+   */
+  claimRetentionPolicy?: boolean;
 }
 
 /** Opens the configured backend: SQLite in `data`, or Elasticsearch at `store.url`. */
@@ -45,6 +52,14 @@ export async function openStore(config: ServerConfig, opts: OpenStoreOptions = {
     ...(s.index_prefix !== undefined ? { indexPrefix: s.index_prefix } : {}),
     ...(s.shards !== undefined ? { shards: s.shards } : {}),
     ...(s.replicas !== undefined ? { replicas: s.replicas } : {}),
+    ...(s.retention_overwrite !== undefined ? { retentionOverwrite: s.retention_overwrite } : {}),
+    ...(opts.claimRetentionPolicy === false ? { claimRetentionPolicy: false } : {}),
+    ...(logger
+      ? {
+          onRetentionNotice: (level: 'info' | 'warn', message: string) =>
+            level === 'warn' ? logger.warn({ prefix: s.index_prefix ?? 'logship' }, message) : logger.info?.({ prefix: s.index_prefix ?? 'logship' }, message),
+        }
+      : {}),
     ...(logger
       ? {
           onRefreshError: ({ indices, error }: { indices: string[]; error: Error }) =>
