@@ -18,6 +18,9 @@ test('logship serve --store elasticsearch: ready, ingest, search, dedupe, SIGTER
   const config = join(dir, 'logship.yaml');
   writeFileSync(config, `store: { type: elasticsearch, url: "\${ES_URL}", index_prefix: ${prefix}, replicas: 0 }\n`);
   const proc = spawn(process.execPath, [BIN, 'serve', '--config', config, '--listen', '127.0.0.1:0'], {
+    // In its own folder: its alert rules' state (./logship-data by default)
+    // was written into the checkout the suite ran from.
+    cwd: dir,
     env: { ...process.env, ES_URL: ES_URL! },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
