@@ -68,20 +68,29 @@ test('winston-loki (protobuf + snappy): N events, 5 resent, each found once with
   assert.equal(await metricValue(server.url, 'logship_ingest_events_total', { protocol: 'loki', outcome: 'duplicate' }), 5);
 });
 
-test("winston-loki (protobuf): one log's label its Go-quoted label set cannot carry is refused alone; the batch's other streams are stored", async () => {
+/**
+ * A winston-loki transport (protobuf, so snappy is loaded first) whose
+ * refused requests are kept in `refused`, for the tests of what is refused.
+ */
+function refusingTransport(job: string): { transport: LokiTransport; refused: string[] } {
   createRequire(createRequire(import.meta.url).resolve('winston-loki'))('snappy');
   const refused: string[] = [];
   const transport = new LokiTransport({
     host: server.url,
     json: false,
     basicAuth: `tenant:${WRITE_TOKEN}`,
-    labels: { job: 'winston-mixed' },
+    labels: { job },
     batching: true,
     interval: 0.2,
     replaceTimestamp: false,
     gracefulShutdown: false,
     onConnectionError: (err) => refused.push(String(err)),
   });
+  return { transport, refused };
+}
+
+test("winston-loki (protobuf): one log's label its Go-quoted label set cannot carry is refused alone; the batch's other streams are stored", async () => {
+  const { transport, refused } = refusingTransport('winston-mixed');
   const logger = winston.createLogger({ transports: [transport] });
   const base = Date.now() - 60_000;
   const N = 6;
@@ -101,19 +110,7 @@ test("winston-loki (protobuf): one log's label its Go-quoted label set cannot ca
 });
 
 test("winston-loki (protobuf): a log whose labels Loki refuses (a value over 2,048 bytes, 16 labels) is refused alone with its code; the batch's others are stored", async () => {
-  createRequire(createRequire(import.meta.url).resolve('winston-loki'))('snappy');
-  const refused: string[] = [];
-  const transport = new LokiTransport({
-    host: server.url,
-    json: false,
-    basicAuth: `tenant:${WRITE_TOKEN}`,
-    labels: { job: 'winston-limits' },
-    batching: true,
-    interval: 0.2,
-    replaceTimestamp: false,
-    gracefulShutdown: false,
-    onConnectionError: (err) => refused.push(String(err)),
-  });
+  const { transport, refused } = refusingTransport('winston-limits');
   const logger = winston.createLogger({ transports: [transport] });
   const base = Date.now() - 60_000;
   const N = 4;
