@@ -156,6 +156,36 @@ test('sdk-logs + exporter-logs-otlp-proto: a resource attribute keyed "" refuses
   assert.deepEqual(hits.map((h) => h.message).sort(), ['key ok 0', 'key ok 1', 'key ok 2']);
 });
 
+test('sdk-logs + exporter-logs-otlp-proto: a key "" inside a map attribute or a map body, which the SDK sends, refuses that record naming the path; the others are stored', async () => {
+  // The SDK checks an attribute's own key only: a map value's keys, and a map body's, go out as written.
+  const warnings: string[] = [];
+  const keep = (...args: unknown[]): void => {
+    warnings.push(args.map(String).join(' '));
+  };
+  diag.setLogger({ error: keep, warn: keep, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+  try {
+    const exporter = new ProtoExporter({ url: `${server.url}/v1/logs`, headers: { authorization: `Bearer ${WRITE_TOKEN}` } });
+    const processor = new BatchLogRecordProcessor({ exporter, maxExportBatchSize: 64, scheduledDelayMillis: 60_000 });
+    const provider = new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': 'otel-nested-key' }), processors: [processor] });
+    const logger = provider.getLogger('app');
+    const base = Date.now() - 30_000;
+    logger.emit({ timestamp: base, body: 'nested ok', attributes: { http: { method: 'GET' } } });
+    logger.emit({ timestamp: base + 1, body: 'nested empty', attributes: { http: { '': 'x', method: 'GET' } } });
+    logger.emit({ timestamp: base + 2, body: { '': 'z', msg: 'map body' } });
+    await processor.forceFlush();
+    await provider.shutdown();
+  } finally {
+    diag.disable();
+  }
+  const partial = warnings.filter((w) => w.includes('Partial Success'));
+  assert.equal(partial.length, 1, warnings.join('\n'));
+  assert.match(partial[0]!, /"rejectedLogRecords":("?2"?[,}]|\{"low":2,)/);
+  assert.match(partial[0]!, /LS_INGEST_OTLP_EMPTY_ATTRIBUTE_KEY: log record 2: a map value in the attributes of the record, at http\.\\?"\\?", has an empty key/);
+  assert.match(partial[0]!, /LS_INGEST_OTLP_EMPTY_ATTRIBUTE_KEY: log record 3: its kvlist body, at \\?"\\?", has an empty key/);
+  const hits = await findAll(server.url, 'service.name:otel-nested-key');
+  assert.deepEqual(hits.map((h) => [h.message, h['http.method']]), [['nested ok', 'GET']]);
+});
+
 test("the Collector's otlphttp compression: snappy (framed, and block) and x-snappy-framed are stored; zstd where this Node decodes it, else a 415 naming what is accepted; a snappy bomb is a 413", async () => {
   // The snappy library winston-loki uses (Rust's snap through napi): the block format; the
   // framing format (what the Collector's `compression: snappy` sends) is its blocks in chunks.

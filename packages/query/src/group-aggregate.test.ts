@@ -6,6 +6,7 @@ import { GroupByError, bucketLeaf, groupAggregate } from './group-aggregate.js';
 import { compileMatcher } from './matcher.js';
 import { MemoryLogReader } from './testing/memory-log-reader.js';
 import { createRng } from './testing/rng.js';
+import type { LogReader } from './log-reader.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 const FROM = NOW - 3_600_000;
@@ -105,4 +106,46 @@ test('a group is the events its terms bucket counted: an array joins the group o
   );
   // The query language takes elements the same way (`tags:prod` finds both).
   assert.equal(await reader.count({ query: parseQuery('tags:prod'), from: FROM, to: NOW, now: NOW }), 2);
+});
+
+/*
+ * The terms read and each group's read are separate: events committed between
+ * them (live ingest) were in a group's result but not its count, so a
+ * date_histogram group said count 3 while its buckets summed to 6. A reader
+ * that appends events once the terms read has answered makes that happen
+ * every time.
+ */
+test('events committed between the terms read and the group reads: a date_histogram group counts its own buckets, and groups stay by count', async () => {
+  const at = (i: number) => new Date(FROM + 60_000 * (i + 1)).toISOString();
+  const ev = (id: string, service: string, i: number, duration_ms?: number) =>
+    ({ '@timestamp': at(i), 'event.id': id, message: 'm', service, ...(duration_ms === undefined ? {} : { duration_ms }) }) as LogEvent;
+  const base = { query: parseQuery(''), from: FROM, to: NOW, now: NOW };
+  for (const agg of [{ type: 'date_histogram' as const, interval_ms: 600_000 }, { type: 'stats' as const, field: 'duration_ms' }]) {
+    const events: LogEvent[] = [...[0, 1, 2, 3, 4].map((i) => ev(`a${i}`, 'api', i, 10)), ...[0, 1, 2].map((i) => ev(`w${i}`, 'web', i, 20))];
+    const memory = new MemoryLogReader(events);
+    let reads = 0;
+    const live: LogReader = {
+      search: (req) => memory.search(req),
+      count: (req) => memory.count(req),
+      aggregate: async (req) => {
+        const answer = await memory.aggregate(req);
+        // After the terms read, three `web` events are committed: web now has 6, api 5.
+        if (reads++ === 0) events.push(...[5, 6, 7].map((i) => ev(`w${i}`, 'web', i, 20)));
+        return answer;
+      },
+    };
+    const res = await groupAggregate(live, { ...base, agg }, { field: 'service', size: 10 });
+    assert.equal(reads, 3);
+    if (agg.type === 'date_histogram') {
+      assert.deepEqual(res.groups.map((g) => [g.key, g.count]), [['web', 6], ['api', 5]]);
+      for (const g of res.groups) {
+        assert.equal(g.result.type, 'date_histogram');
+        if (g.result.type === 'date_histogram') assert.equal(g.result.buckets.reduce((s, b) => s + b.count, 0), g.count, g.key);
+      }
+    } else {
+      // A stats count is of numeric values, not of the group's events: the group keeps the terms count.
+      assert.deepEqual(res.groups.map((g) => [g.key, g.count, g.result.type === 'stats' ? g.result.count : null]), [['api', 5, 5], ['web', 3, 6]]);
+    }
+    assert.equal(res.other_count, 0);
+  }
 });

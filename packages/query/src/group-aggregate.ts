@@ -7,6 +7,15 @@
  * that matches exactly that terms bucket. Composed from the LogReader
  * contract, so every store answers it with the semantics it already
  * shares, and each group's numbers are those a search for that value gives.
+ *
+ *   terms(by) ──► top `size` keys, other_count, missing_count   (first read)
+ *             └─► per key: agg(q AND by:key) ──► result          (one read each)
+ *
+ * The reads are not one snapshot: events committed between them (live
+ * ingest) are in a group's result and not in its terms bucket. A result
+ * that counts its events (date_histogram: every event is in one bucket)
+ * gives the group its count, so a group agrees with itself; other_count,
+ * missing_count and which keys are the top `size` stay the first read's.
  */
 import type { QueryNode } from './ast.js';
 import { fieldKind, numericValue } from './fields.js';
@@ -14,11 +23,16 @@ import type { AggregateRequest, AggregateResult, LogReader } from './log-reader.
 
 export interface GroupedAggregateResult {
   by: string;
-  /** By count, descending, as terms buckets are; each with the aggregation of its events. */
+  /**
+   * By count, descending, as terms buckets are; each with the aggregation of its events.
+   * `count` is the result's own event count where it has one (date_histogram: its
+   * buckets' sum), else the terms bucket's (stats and percentiles count numeric values,
+   * terms an array under each element: neither is the group's events).
+   */
   groups: { key: string; count: number; result: AggregateResult }[];
-  /** Events with the field whose value is outside the top `size` (not aggregated). */
+  /** Events with the field whose value is outside the top `size` (not aggregated); from the terms read. */
   other_count: number;
-  /** Events without the field. */
+  /** Events without the field; from the terms read. */
   missing_count: number;
 }
 
@@ -55,8 +69,22 @@ export async function groupAggregate(
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL, buckets.length) }, worker));
-  const groups = buckets.map((b, i) => ({ key: b.key, count: b.count, result: results[i]! }));
+  const groups = buckets.map((b, i) => ({ key: b.key, count: eventCount(results[i]!) ?? b.count, result: results[i]! }));
+  // A count taken from a later read can pass another group's: by count again (a stable
+  // sort, so equal counts keep the store's terms order).
+  groups.sort((a, b) => b.count - a.count);
   return { by: by.field, groups, other_count: terms.other_count, missing_count: terms.missing_count };
+}
+
+/**
+ * The number of events an aggregation result was computed over, when it says:
+ * a date_histogram puts each event in exactly one bucket. Stats and percentiles
+ * count the events whose field holds a number, and terms buckets (with other
+ * and missing) count an event under each distinct element of an array: neither
+ * is the events of the group, so those keep the terms bucket's count.
+ */
+function eventCount(result: AggregateResult): number | undefined {
+  return result.type === 'date_histogram' ? result.buckets.reduce((s, b) => s + b.count, 0) : undefined;
 }
 
 /**

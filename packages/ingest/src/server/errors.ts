@@ -99,10 +99,11 @@ export const errors = {
   // One entry's structured metadata: that entry alone is refused.
   lokiBadMetadataName: defineError('LS_INGEST_LOKI_BAD_METADATA_NAME', 'structured metadata name %s %s', 400),
   bulkIdTooLong: defineError('LS_INGEST_BULK_ID_TOO_LONG', 'Validation Failed: 1: id [%s] is too long, must be no longer than 512 bytes but was: %s;', 400),
-  // One OTLP record (a resource's or a scope's: each of their records) whose attributes name a key "".
+  // One OTLP record (a resource's or a scope's: each of their records) whose attributes, or a map
+  // value in them or in its body, name a key "". The second argument says where, naming the path.
   otlpEmptyAttributeKey: defineError(
     'LS_INGEST_OTLP_EMPTY_ATTRIBUTE_KEY',
-    'log record %s: an attribute of %s has an empty key, which OpenTelemetry forbids (an attribute key must be a non-empty string)',
+    'log record %s: %s has an empty key, which OpenTelemetry forbids (an attribute key must be a non-empty string; a map value\'s keys become field names too)',
     400,
   ),
   syslogBadMessage: defineError('LS_INGEST_SYSLOG_BAD_MESSAGE', 'syslog message cannot be read: %s', 400),

@@ -71,7 +71,11 @@ const paramsSchema = {
   },
 } as const;
 
-const AGGREGATE_DESCRIPTION = `The aggregation, with range, took_ms, warnings when a damaged partition was left out, and commit_mark: ${COMMIT_MARK_SCHEMA.description}`;
+const AGGREGATE_DESCRIPTION = `The aggregation, with range, took_ms, warnings when a damaged partition was left out, and commit_mark: ${COMMIT_MARK_SCHEMA.description}. `
+  + 'With by: {by, groups: [{key, count, result}], other_count, missing_count}, groups by count, descending. The groups, other_count and missing_count '
+  + 'come from a terms read of the by field, each result from a read of its own after it: during live ingest a result may hold events the terms read '
+  + 'did not see. A date_histogram group\'s count is its buckets\' sum, so it agrees with its result; other types keep the terms count (a stats or '
+  + 'percentiles count is of numeric values, terms count an array under each element)';
 
 /** GET and POST /api/v1/aggregate: terms, date_histogram, stats, percentiles; with `by`, one per group (group-aggregate.ts). */
 export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRouteOptions): void {

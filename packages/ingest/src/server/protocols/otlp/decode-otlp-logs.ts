@@ -57,13 +57,13 @@ export function decodeOtlpLogs(body: Buffer, encoding: OtlpEncoding): IngestItem
   for (const rl of resourceLogs) {
     const resourceAttributes = isObj(rl) && isObj(rl.resource) ? rl.resource.attributes : undefined;
     const resource = attributes(resourceAttributes);
-    // An empty key in the resource's or a scope's attributes refuses each of their records (hasEmptyKey).
-    const resourceRefused = hasEmptyKey(resourceAttributes);
+    // An empty key in the resource's or a scope's attributes refuses each of their records (emptyKeyIn).
+    const resourceRefused = emptyKeyIn(resourceAttributes, 'its resource');
     const scopeLogs = isObj(rl) && Array.isArray(rl.scopeLogs) ? rl.scopeLogs : [];
     for (const sl of scopeLogs) {
       const scope = isObj(sl) && isObj(sl.scope) ? sl.scope : {};
       const scopeMeta: Obj = attributes(scope.attributes);
-      const refusedBy = resourceRefused ? 'its resource' : hasEmptyKey(scope.attributes) ? 'its scope' : undefined;
+      const refusedBy = resourceRefused ?? emptyKeyIn(scope.attributes, 'its scope');
       if (typeof scope.name === 'string' && scope.name !== '') scopeMeta['otel.scope.name'] = scope.name;
       if (typeof scope.version === 'string' && scope.version !== '') scopeMeta['otel.scope.version'] = scope.version;
       const records = isObj(sl) && Array.isArray(sl.logRecords) ? sl.logRecords : [];
@@ -84,7 +84,8 @@ export function decodeOtlpLogs(body: Buffer, encoding: OtlpEncoding): IngestItem
 
 function recordItem(ref: number, record: unknown, resource: Obj, scopeMeta: Obj): IngestItem {
   if (!isObj(record)) throw errors.badPayload(`log record ${ref} is not an object`);
-  if (hasEmptyKey(record.attributes)) throw errors.otlpEmptyAttributeKey(ref, 'the record');
+  const emptyKey = emptyKeyIn(record.attributes, 'the record') ?? emptyKeyInBody(record.body);
+  if (emptyKey) throw errors.otlpEmptyAttributeKey(ref, emptyKey);
   const timeNs = nanos(record.timeUnixNano, 'timeUnixNano', ref);
   const observedNs = nanos(record.observedTimeUnixNano, 'observedTimeUnixNano', ref);
   const attrs = attributes(record.attributes);
@@ -205,8 +206,9 @@ function hexId(v: unknown): string | undefined {
 }
 
 /**
- * Whether a KeyValue[] has an attribute keyed `""` (or with no key: protobuf's
- * default and OTLP/JSON's omitted `key` are that same empty string).
+ * Where a KeyValue[] has a key `""` (or no key: protobuf's default and
+ * OTLP/JSON's omitted `key` are that same empty string), said for the error
+ * message; undefined when it has none.
  *
  * OpenTelemetry requires an attribute key to be a non-empty string; SDKs
  * discard such an attribute (the JS SDK, the Go SDK since 2026), the
@@ -216,9 +218,44 @@ function hexId(v: unknown): string | undefined {
  * partial_success) and stores the export's others, as it does any record it
  * cannot take. Before, the attribute was dropped without a word: a field no
  * query can name, its value lost and nobody told.
+ *
+ * A map value's key "" is held to the same rule, at any depth: its keys
+ * become field names as an attribute's do (`http` = {"": "x"} was stored as a
+ * field `http.`, a kvlist body's "" as a field `""`). The specification names
+ * no rule for a map's keys, and the JS SDK checks only the top level, so it
+ * sends one. Loki flattens it to a label `http_` (its `_` joiner with nothing
+ * after it) while refusing the same key at the top level: that is no defined
+ * meaning to follow, and in logship it would be a field distinct from `http`
+ * that differs from it only by a trailing dot.
  */
-function hasEmptyKey(list: unknown): boolean {
-  return Array.isArray(list) && list.some((kv) => isObj(kv) && (kv.key === '' || kv.key === undefined || kv.key === null));
+function emptyKeyIn(list: unknown, of: string): string | undefined {
+  const path = emptyKeyPath(list, '', 0);
+  if (path === undefined) return undefined;
+  return path === '""' ? `an attribute of ${of}` : `a map value in the attributes of ${of}, at ${path},`;
+}
+
+/** Where a kvlist body has a key `""` (its keys become fields as an attribute's do). */
+function emptyKeyInBody(body: unknown): string | undefined {
+  if (!isObj(body) || !isObj(body.kvlistValue)) return undefined;
+  const path = emptyKeyPath(body.kvlistValue.values, '', 1);
+  return path === undefined ? undefined : `its kvlist body, at ${path},`;
+}
+
+/**
+ * The dotted path to the first key `""` in a KeyValue[] or the kvlists in its values, as deep as
+ * anyValue reads: the keys of a kvlist anyValue reads at depth d are looked at here at d + 1
+ * (an attribute list is 0, a body's kvlist 1), and anyValue reads down to 32.
+ */
+function emptyKeyPath(list: unknown, prefix: string, depth: number): string | undefined {
+  if (!Array.isArray(list) || depth > 33) return undefined;
+  for (const kv of list) {
+    if (!isObj(kv)) continue;
+    if (kv.key === '' || kv.key === undefined || kv.key === null) return `${prefix}""`;
+    if (typeof kv.key !== 'string' || !isObj(kv.value) || !isObj(kv.value.kvlistValue)) continue;
+    const path = emptyKeyPath(kv.value.kvlistValue.values, `${prefix}${kv.key}.`, depth + 1);
+    if (path !== undefined) return path;
+  }
+  return undefined;
 }
 
 /** KeyValue[] → plain object (later keys win; `__proto__` is a key like any other, set as an own field). */

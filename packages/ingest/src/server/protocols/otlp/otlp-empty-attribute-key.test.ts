@@ -79,3 +79,62 @@ test('a resource or scope attribute keyed "" refuses each of its records; anothe
   const hits = await h.search('service.name:(empty-res OR empty-scope)');
   assert.deepEqual(hits.map((e) => e.message), ['scope ok']);
 });
+
+/*
+ * A key "" inside a map value was stored: attribute `http` = {"": "x"} as a
+ * field named `http.`, a kvlist body's "" as a field named `""`. Its keys
+ * become field names as an attribute's do, so it is refused the same way,
+ * the message naming where.
+ */
+test('a key "" in a map value (a record, resource or scope attribute, or a kvlist body), at any depth, refuses its records and names the path', async () => {
+  const kvlist = (...values: unknown[]) => ({ kvlistValue: { values } });
+  const nested = (key: string, value: unknown) => ({ key, value });
+  const bodyRecord = (name: string, body: unknown) => ({ timeUnixNano: NS, body, attributes: [str('case', name)] });
+  const payload = {
+    resourceLogs: [
+      {
+        resource: { attributes: [str('service.name', 'nested-empty')] },
+        scopeLogs: [
+          {
+            logRecords: [
+              record('record map', [nested('http', kvlist(str('', 'x'), str('method', 'GET')))]),
+              record('kept', [nested('http', kvlist(str('method', 'GET')))]),
+              record('deep map', [nested('a', kvlist(nested('b', kvlist(str('', 'y')))))]),
+              bodyRecord('body top', kvlist(str('', 'z'), str('msg', 'hello'))),
+              bodyRecord('body deep', kvlist(nested('req', kvlist(str('', 'w'))))),
+            ],
+          },
+        ],
+      },
+      { resource: { attributes: [str('service.name', 'nested-empty'), nested('k8s', kvlist(str('', 'r')))] }, scopeLogs: [{ logRecords: [record('resource map')] }] },
+    ],
+  };
+  // A second export: partial_success's message names five refusals and counts the rest.
+  const scopePayload = {
+    resourceLogs: [
+      {
+        resource: { attributes: [str('service.name', 'nested-empty')] },
+        scopeLogs: [{ scope: { name: 'lib', attributes: [nested('lib', kvlist(str('', 's')))] }, logRecords: [record('scope map')] }],
+      },
+    ],
+  };
+  const res = await post(JSON.stringify(payload), 'application/json');
+  assert.equal(res.statusCode, 200, res.body);
+  const answer = (res.json() as { partialSuccess: PartialSuccess }).partialSuccess;
+  assert.equal(answer.rejectedLogRecords, 5, answer.errorMessage);
+  const code = 'LS_INGEST_OTLP_EMPTY_ATTRIBUTE_KEY';
+  assert.ok(answer.errorMessage.includes(`record 1: ${code}: log record 1: a map value in the attributes of the record, at http."", has an empty key`), answer.errorMessage);
+  assert.ok(answer.errorMessage.includes(`record 3: ${code}: log record 3: a map value in the attributes of the record, at a.b."", has`), answer.errorMessage);
+  assert.ok(answer.errorMessage.includes(`record 4: ${code}: log record 4: its kvlist body, at "", has`), answer.errorMessage);
+  assert.ok(answer.errorMessage.includes(`record 5: ${code}: log record 5: its kvlist body, at req."", has`), answer.errorMessage);
+  assert.ok(answer.errorMessage.includes(`record 6: ${code}: log record 6: a map value in the attributes of its resource, at k8s."", has`), answer.errorMessage);
+  const scopeRes = await post(JSON.stringify(scopePayload), 'application/json');
+  const scopeAnswer = (scopeRes.json() as { partialSuccess: PartialSuccess }).partialSuccess;
+  assert.equal(scopeAnswer.rejectedLogRecords, 1, scopeRes.body);
+  assert.match(scopeAnswer.errorMessage, /^record 1: LS_INGEST_OTLP_EMPTY_ATTRIBUTE_KEY: log record 1: a map value in the attributes of its scope, at lib\."", has/);
+  const hits = await h.search('service.name:nested-empty');
+  assert.deepEqual(
+    hits.map((e) => [e.message, e['http.method']]),
+    [['kept', 'GET']],
+  );
+});
