@@ -7,7 +7,9 @@
  * server ends (`event: end`, at its maximum duration) resumes at once; one
  * it ends with `event: error` is shown as the error, and when the error says
  * a retry can help (a reader that fell behind) the page is told (onCut),
- * which starts again from a new search.
+ * which starts again from a new search. A 503 LS_API_TOO_MANY_STREAMS
+ * right after the page gave its own stream up is asked again shortly
+ * before it counts (the server may learn of that close after the request).
  */
 import { laterTailPosition, type LogEvent } from '@logship/query/browser';
 import { ApiFailure, authHeaders, failureOf, queryString } from './api-client.js';
@@ -35,13 +37,27 @@ export interface TailHandlers {
 export function startTail(q: string, handlers: TailHandlers, after?: string): () => void {
   const abort = new AbortController();
   let lastId: string | undefined = after;
+  let open = false;
+  let quickRetries = 0;
   const run = async (): Promise<void> => {
     while (!abort.signal.aborted) {
       try {
         const qs = queryString({ q, after: lastId });
         const res = await fetch(`/api/v1/tail?${qs}`, { headers: authHeaders(), signal: abort.signal });
         if (!res.ok || !res.body) {
-          handlers.onError(await failureOf(res));
+          const failure = await failureOf(res);
+          // Refused for want of a stream just after the page gave its own
+          // up (a new query, a new search): the server may not have been
+          // told of that close yet, as the new request got there first.
+          // Asked again shortly, with no error shown; only then is the
+          // refusal the server's word, waited out as below.
+          if (failure.code === 'LS_API_TOO_MANY_STREAMS' && quickRetries < QUICK_RETRIES
+            && Date.now() - ownClosedAt < OWN_CLOSE_WINDOW_MS) {
+            quickRetries++;
+            await new Promise((r) => setTimeout(r, QUICK_RETRY_MS));
+            continue;
+          }
+          handlers.onError(failure);
           // Busy (LS_API_TOO_MANY_STREAMS), or the server down behind a
           // proxy: tried again after Retry-After. Live stopped for good
           // here, as it still does after a query the server refused.
@@ -49,6 +65,7 @@ export function startTail(q: string, handlers: TailHandlers, after?: string): ()
           await new Promise((r) => setTimeout(r, retryDelayMs(res)));
           continue;
         }
+        open = true;
         handlers.onOpen();
         const closing: { ended: boolean; failure: StreamFailure | null } = { ended: false, failure: null };
         await readFrames(res.body, abort.signal, (id, event, data) => {
@@ -71,14 +88,26 @@ export function startTail(q: string, handlers: TailHandlers, after?: string): ()
       } catch (err) {
         if (abort.signal.aborted) return;
         handlers.onError(err as Error);
+      } finally {
+        open = false;
       }
       // The server closed or the network dropped: resume shortly.
       await new Promise((r) => setTimeout(r, 1000));
     }
   };
   void run();
-  return () => abort.abort();
+  return () => {
+    if (open) ownClosedAt = Date.now();
+    abort.abort();
+  };
 }
+
+/** When the page last gave up a stream the server had open for it (one tail at a time). */
+let ownClosedAt = -Infinity;
+/** Quick retries of a stream refused right after the page's own close: at most a second of them. */
+const QUICK_RETRIES = 4;
+const QUICK_RETRY_MS = 250;
+const OWN_CLOSE_WINDOW_MS = 5_000;
 
 /** Statuses after which the same request can succeed later. */
 const RETRIED_STATUSES = new Set([502, 503, 504]);
