@@ -83,4 +83,26 @@ describe('search page: live tail and the time range (Chromium)', { skip: !HAVE_C
     assert.equal(urlParams(page).get('from'), from);
     assert.equal(await live().getAttribute('aria-pressed'), 'false');
   });
+
+  test('back to a range the page cannot read, live on: the error, and live stops (its stream is closed, nothing added)', async () => {
+    // An address with a From the page cannot read (edited by hand, or an
+    // old link), then a quick range, then Back to it: no search reads, so
+    // live has no place to start. It went on with the previous search's
+    // stream, new events piling into the emptied list under the error.
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:web-1', from: 'now-15x', to: 'now', live: '1' })}`);
+    await page.locator('.failure').waitFor();
+    await page.getByRole('button', { name: 'Time range' }).click();
+    await page.locator('.picker-panel .quick button', { hasText: 'Last 15 minutes' }).click();
+    await page.locator('[data-live="open"]').waitFor();
+    const closed = page.waitForEvent('requestfailed', { predicate: (r) => new URL(r.url()).pathname === '/api/v1/tail', timeout: 10_000 });
+    await page.goBack();
+    await page.locator('.failure').waitFor();
+    assert.match(await page.locator('.failure').innerText(), /^Time range: /);
+    await closed;
+    await ingest(srv.url, [JSON.stringify({ '@timestamp': new Date().toISOString(), level: 'info', host: 'web-1', message: 'under the error' })]);
+    // Searching again shows it: it was stored, and only live had been stopped.
+    await page.getByRole('button', { name: 'Time range' }).click();
+    await page.locator('.picker-panel .quick button', { hasText: 'Last 15 minutes' }).click();
+    await page.waitForFunction(`[...document.querySelectorAll('.results .message')].some((m) => m.textContent === 'under the error')`, undefined, { timeout: 10_000 });
+  });
 });

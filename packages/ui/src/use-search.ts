@@ -231,6 +231,10 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     // the previous query's histogram and fields beside an error read as its.
     const clearAnswers = () => {
       searchFailed.current = true;
+      // No read, so no place for live to start: the previous search's
+      // stayed, and live went on (or started, with a new query) under the
+      // error, its events in the emptied list.
+      setTailFrom(null);
       setResults(EMPTY_RESULTS);
       setHistogram(null);
       setHistogramError(null);
