@@ -123,8 +123,12 @@ test("Loki 3's OTLP path: an exporter whose endpoint was http://loki:3100/otlp n
   assertEachOnce(hits, 'record.n', Array.from({ length: N }, (_, i) => `n-${i}`));
 });
 
-test('sdk-logs + exporter-logs-otlp-proto: a resource attribute keyed "" refuses its records, with a code the exporter reports; the export\'s other resource is stored', async () => {
-  // The SDK discards a record or scope attribute keyed "", not a resource's: this one goes out as sent.
+/**
+ * Runs `emit` with a batch processor exporting to the server over OTLP/HTTP
+ * protobuf, and keeps what the SDK warns meanwhile: the exporter reports a
+ * partial success (records refused) as a warning through `diag`.
+ */
+async function exportWarnings(emit: (processor: BatchLogRecordProcessor) => Promise<void>): Promise<{ warnings: string[]; partial: string[] }> {
   const warnings: string[] = [];
   const keep = (...args: unknown[]): void => {
     warnings.push(args.map(String).join(' '));
@@ -132,8 +136,17 @@ test('sdk-logs + exporter-logs-otlp-proto: a resource attribute keyed "" refuses
   diag.setLogger({ error: keep, warn: keep, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
   try {
     const exporter = new ProtoExporter({ url: `${server.url}/v1/logs`, headers: { authorization: `Bearer ${WRITE_TOKEN}` } });
+    await emit(new BatchLogRecordProcessor({ exporter, maxExportBatchSize: 64, scheduledDelayMillis: 60_000 }));
+  } finally {
+    diag.disable();
+  }
+  return { warnings, partial: warnings.filter((w) => w.includes('Partial Success')) };
+}
+
+test('sdk-logs + exporter-logs-otlp-proto: a resource attribute keyed "" refuses its records, with a code the exporter reports; the export\'s other resource is stored', async () => {
+  // The SDK discards a record or scope attribute keyed "", not a resource's: this one goes out as sent.
+  const { partial, warnings } = await exportWarnings(async (processor) => {
     // One processor for both providers, so their records go out in one export, a resource each.
-    const processor = new BatchLogRecordProcessor({ exporter, maxExportBatchSize: 64, scheduledDelayMillis: 60_000 });
     const good = new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': 'otel-key-ok' }), processors: [processor] });
     const bad = new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': 'otel-key-empty', '': 'nameless' }), processors: [processor] });
     const base = Date.now() - 30_000;
@@ -144,10 +157,7 @@ test('sdk-logs + exporter-logs-otlp-proto: a resource attribute keyed "" refuses
     await processor.forceFlush();
     await good.shutdown();
     await bad.shutdown();
-  } finally {
-    diag.disable();
-  }
-  const partial = warnings.filter((w) => w.includes('Partial Success'));
+  });
   assert.equal(partial.length, 1, warnings.join('\n'));
   // Three records refused (an int64: a number, its digits or a Long, as the decoder gives it).
   assert.match(partial[0]!, /"rejectedLogRecords":("?3"?[,}]|\{"low":3,)/);
@@ -158,14 +168,7 @@ test('sdk-logs + exporter-logs-otlp-proto: a resource attribute keyed "" refuses
 
 test('sdk-logs + exporter-logs-otlp-proto: a key "" inside a map attribute or a map body, which the SDK sends, refuses that record naming the path; the others are stored', async () => {
   // The SDK checks an attribute's own key only: a map value's keys, and a map body's, go out as written.
-  const warnings: string[] = [];
-  const keep = (...args: unknown[]): void => {
-    warnings.push(args.map(String).join(' '));
-  };
-  diag.setLogger({ error: keep, warn: keep, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
-  try {
-    const exporter = new ProtoExporter({ url: `${server.url}/v1/logs`, headers: { authorization: `Bearer ${WRITE_TOKEN}` } });
-    const processor = new BatchLogRecordProcessor({ exporter, maxExportBatchSize: 64, scheduledDelayMillis: 60_000 });
+  const { partial, warnings } = await exportWarnings(async (processor) => {
     const provider = new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': 'otel-nested-key' }), processors: [processor] });
     const logger = provider.getLogger('app');
     const base = Date.now() - 30_000;
@@ -174,10 +177,7 @@ test('sdk-logs + exporter-logs-otlp-proto: a key "" inside a map attribute or a 
     logger.emit({ timestamp: base + 2, body: { '': 'z', msg: 'map body' } });
     await processor.forceFlush();
     await provider.shutdown();
-  } finally {
-    diag.disable();
-  }
-  const partial = warnings.filter((w) => w.includes('Partial Success'));
+  });
   assert.equal(partial.length, 1, warnings.join('\n'));
   assert.match(partial[0]!, /"rejectedLogRecords":("?2"?[,}]|\{"low":2,)/);
   assert.match(partial[0]!, /LS_INGEST_OTLP_EMPTY_ATTRIBUTE_KEY: log record 2: a map value in the attributes of the record, at http\.\\?"\\?", has an empty key/);
