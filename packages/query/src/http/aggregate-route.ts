@@ -6,7 +6,7 @@ import { GroupByError, groupAggregate } from '../group-aggregate.js';
 import { apiErrors } from './api-error.js';
 import { resolveInterval } from './interval.js';
 import { refuseQueryString, typedJsonBody } from './json-body.js';
-import { commitMarkField, COMMIT_MARK_SCHEMA, type CommitMarker } from './commit-mark.js';
+import { commitMarkField, COMMIT_MARK_SCHEMA, readMarked, type CommitMarker } from './commit-mark.js';
 import type { QueryCompiler } from './query-compiler.js';
 import type { QueryGate } from './query-gate.js';
 import { TIME_PARAM, rangeAnswer, resolveTimeRange, timeText } from './time-range.js';
@@ -93,14 +93,11 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
         throw apiErrors.overMaximum('by_size', p.by_size, MAX_GROUPS, 'groups one aggregation answers; narrow the query to the groups you will show');
       }
       const by = { field: p.by, size: p.by_size ?? 10 };
-      let groupedMark: string | undefined;
-      const grouped = await opts.gate.run((signal) => {
-        // Before the first of its reads: each later one sees at least as much.
-        groupedMark = opts.commitMark();
-        return groupAggregate(opts.reader, { query, ...range, agg, now, signal }, by, opts.textFields).catch((err: unknown) => {
+      const { result: grouped, mark: groupedMark } = await readMarked(opts.gate, opts.commitMark, (signal) =>
+        groupAggregate(opts.reader, { query, ...range, agg, now, signal }, by, opts.textFields).catch((err: unknown) => {
           throw err instanceof GroupByError ? apiErrors.badAggregation(err.message, { by: p.by }) : err;
-        });
-      });
+        }),
+      );
       const warnings = answerWarnings(opts.reader, range);
       return {
         type: agg.type, ...grouped, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100,
@@ -108,11 +105,7 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
       };
     }
     if (p.by_size !== undefined) throw apiErrors.badRequest('by_size needs by, the field to group by');
-    let mark: string | undefined;
-    const result = await opts.gate.run((signal) => {
-      mark = opts.commitMark();
-      return opts.reader.aggregate({ query, ...range, agg, now, signal });
-    });
+    const { result, mark } = await readMarked(opts.gate, opts.commitMark, (signal) => opts.reader.aggregate({ query, ...range, agg, now, signal }));
     if ((result.type === 'stats' || result.type === 'percentiles') && result.count === 0 && 'field' in agg) {
       // Nothing numeric: say so when the field is there but holds something else. The
       // field itself (`f:[* TO *]`), not `_exists_:f`, which counts the fields under it too.

@@ -29,6 +29,7 @@
  */
 import type { LogReader } from '../log-reader.js';
 import type { LiveFeed } from './live-feed.js';
+import type { QueryGate } from './query-gate.js';
 
 /** The mark now as text, or undefined when there is none to give. */
 export type CommitMarker = () => string | undefined;
@@ -41,6 +42,20 @@ export function commitMarker(feed: LiveFeed | undefined, reader: LogReader): Com
     const { boot, seq } = feed.mark();
     return `${boot}.${seq}`;
   };
+}
+
+/**
+ * Runs `read` in the gate's slot with the mark taken as the slot is given,
+ * right before the read starts (a read of several steps, as a `by`
+ * aggregation: before the first, and each later one sees at least as much).
+ */
+export async function readMarked<T>(gate: QueryGate, commitMark: CommitMarker, read: (signal: AbortSignal) => Promise<T>): Promise<{ result: T; mark: string | undefined }> {
+  let mark: string | undefined;
+  const result = await gate.run((signal) => {
+    mark = commitMark();
+    return read(signal);
+  });
+  return { result, mark };
 }
 
 /** The answer's field: `{ commit_mark }`, or nothing. */

@@ -9,7 +9,7 @@ import type { FieldValuesRequest, FieldsRequest, LogReader } from '../log-reader
 import { answerFieldValues } from '../field-values.js';
 import { sampleFields } from '../sample-fields.js';
 import { apiErrors } from './api-error.js';
-import { commitMarkField, COMMIT_MARK_SCHEMA, type CommitMarker } from './commit-mark.js';
+import { commitMarkField, COMMIT_MARK_SCHEMA, readMarked, type CommitMarker } from './commit-mark.js';
 import type { QueryCompiler } from './query-compiler.js';
 import type { QueryGate } from './query-gate.js';
 import { resolveTimeRange } from './time-range.js';
@@ -110,9 +110,7 @@ export function registerFieldsRoutes(app: FastifyInstance, opts: FieldsRouteOpti
     const query = opts.compile(req.query.q ?? '');
     // The query's own @timestamp bounds, as search and aggregate take them (query-time-range.ts).
     const range = resolveTimeRange(req.query.from, req.query.to, now, opts.defaultFrom, query);
-    let mark: string | undefined;
-    const result = await opts.gate.run((signal) => {
-      mark = opts.commitMark();
+    const { result, mark } = await readMarked(opts.gate, opts.commitMark, (signal) => {
       const r: FieldsRequest = { query, ...range, now, signal };
       return opts.reader.fields ? opts.reader.fields(r) : sampleFields(opts.reader, r);
     });
@@ -145,9 +143,7 @@ export function registerFieldsRoutes(app: FastifyInstance, opts: FieldsRouteOpti
     const query = opts.compile(req.query.q ?? '');
     // The query's own @timestamp bounds, as search and aggregate take them (query-time-range.ts).
     const range = resolveTimeRange(req.query.from, req.query.to, now, opts.defaultFrom, query);
-    let mark: string | undefined;
-    const result = await opts.gate.run((signal) => {
-      mark = opts.commitMark();
+    const { result, mark } = await readMarked(opts.gate, opts.commitMark, (signal) => {
       const r: FieldValuesRequest = { query, ...range, field, size: req.query.size ?? 10, now, signal };
       return opts.reader.fieldValues ? opts.reader.fieldValues(r) : answerFieldValues(opts.reader, r);
     });

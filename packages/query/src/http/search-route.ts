@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { QueryNode } from '../ast.js';
 import { answerWarnings, type LogReader, type SortOrder } from '../log-reader.js';
 import { RANGE_SCHEMA, TIME_PARAM, WARNINGS_SCHEMA, rangeAnswer, resolveTimeRange, timeText } from './time-range.js';
-import { commitMarkField, COMMIT_MARK_SCHEMA, type CommitMarker } from './commit-mark.js';
+import { commitMarkField, COMMIT_MARK_SCHEMA, readMarked, type CommitMarker } from './commit-mark.js';
 import type { QueryCompiler } from './query-compiler.js';
 import { refuseQueryString, typedJsonBody } from './json-body.js';
 import { apiErrors } from './api-error.js';
@@ -91,20 +91,16 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
       : params.fields;
     // `*` is every field (the CLI's --fields *, Elasticsearch's _source), not a field named "*".
     const projected = fields && fields.length > 0 && !fields.includes('*');
-    let mark: string | undefined;
-    const result = await opts.gate.run((signal) => {
-      mark = opts.commitMark();
-      return opts.reader.search({
-        query,
-        ...range,
-        limit: params.limit ?? opts.defaultLimit,
-        sort: params.sort ?? 'desc',
-        cursor: params.cursor ?? null,
-        ...(projected ? { fields } : {}),
-        now,
-        signal,
-      });
-    });
+    const { result, mark } = await readMarked(opts.gate, opts.commitMark, (signal) => opts.reader.search({
+      query,
+      ...range,
+      limit: params.limit ?? opts.defaultLimit,
+      sort: params.sort ?? 'desc',
+      cursor: params.cursor ?? null,
+      ...(projected ? { fields } : {}),
+      now,
+      signal,
+    }));
     const warnings = answerWarnings(opts.reader, range);
     return {
       hits: result.hits,
