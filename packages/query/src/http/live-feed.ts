@@ -69,25 +69,41 @@ export interface LiveFeedOptions {
   keptMs?: number;
 }
 
-/** The in-process feed the server uses: ingest calls `publish` after a commit, or `skip` when it did not hand the events over. */
+/**
+ * The in-process feed the server uses: ingest calls `publish` after a commit, or `skip` when it did not hand the events over.
+ *
+ * The record is a ring of `recordedEvents` slots, the event numbered `s`
+ * in slot `s % recordedEvents`: recording an event is a few stores into
+ * preallocated arrays (~10 ns), not pushes into arrays sliced as they grow
+ * (~180 ns, as measured at 1,000 events a commit), since every event
+ * committed is recorded whether anyone listens or not.
+ */
 export class LocalLiveFeed implements LiveFeed {
   private readonly listeners = new Set<(entries: readonly FeedEntry[], firstSeq: number) => void>();
   private readonly boot = newBoot();
   private seq = 0;
-  /** Records of sequence numbers recordFrom + 1 … seq: ids, times, and the event where held (else undefined). */
-  private ids: string[] = [];
-  private times: number[] = [];
-  private events: (LogEvent | undefined)[] = [];
-  private sizes: number[] = [];
+  private readonly cap: number;
+  private readonly ids: (string | undefined)[];
+  private readonly times: Float64Array;
+  /** The event where held (else undefined), and its size. */
+  private readonly events: (LogEvent | undefined)[];
+  private readonly sizes: Float64Array;
+  /** The record holds seqs recordFrom + 1 … seq, whose ids have idBytes characters. */
   private recordFrom = 0;
   private idBytes = 0;
-  /** events[i] is undefined for every i below heldFrom (an index in the arrays above). */
+  /** No event is held at or below heldFrom. */
   private heldFrom = 0;
   private heldBytes = 0;
   private keepUntil = 0;
   private forget: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly opts: LiveFeedOptions = {}) {}
+  constructor(private readonly opts: LiveFeedOptions = {}) {
+    this.cap = Math.max(1, opts.recordedEvents ?? RECORDED_EVENTS);
+    this.ids = new Array<string | undefined>(this.cap);
+    this.times = new Float64Array(this.cap);
+    this.events = new Array<LogEvent | undefined>(this.cap);
+    this.sizes = new Float64Array(this.cap);
+  }
 
   subscribe(listener: (entries: readonly FeedEntry[], firstSeq: number) => void): () => void {
     this.listeners.add(listener);
@@ -116,7 +132,7 @@ export class LocalLiveFeed implements LiveFeed {
       this.record(ids[i]!, times[i]!, undefined);
       if (this.listeners.size > 0) refs.push({ id: ids[i]!, ts: times[i]! });
     }
-    this.trim();
+    this.trimHeld();
     this.tell(refs, first);
   }
 
@@ -129,7 +145,7 @@ export class LocalLiveFeed implements LiveFeed {
       const ev = events[i]!;
       this.record(ev['event.id'], times?.[i] ?? Date.parse(ev['@timestamp']), hold ? ev : undefined);
     }
-    this.trim();
+    this.trimHeld();
     this.tell(events, first);
   }
 
@@ -140,7 +156,10 @@ export class LocalLiveFeed implements LiveFeed {
   since(mark: CommitMark): readonly FeedEntry[] | null {
     if (mark.boot !== this.boot || mark.seq < this.recordFrom || mark.seq > this.seq) return null;
     const out: FeedEntry[] = [];
-    for (let i = mark.seq - this.recordFrom; i < this.ids.length; i++) out.push(this.events[i] ?? { id: this.ids[i]!, ts: this.times[i]! });
+    for (let s = mark.seq + 1; s <= this.seq; s++) {
+      const at = s % this.cap;
+      out.push(this.events[at] ?? { id: this.ids[at]!, ts: this.times[at]! });
+    }
     return out;
   }
 
@@ -160,14 +179,33 @@ export class LocalLiveFeed implements LiveFeed {
   }
 
   private record(id: string, ts: number, ev: LogEvent | undefined): void {
-    this.seq++;
-    this.ids.push(id);
-    this.times.push(ts);
+    const s = ++this.seq;
+    // The slot's previous event (s - cap) leaves the record.
+    if (s - this.cap > this.recordFrom) this.dropOldest();
+    const at = s % this.cap;
+    this.ids[at] = id;
+    this.times[at] = ts;
     this.idBytes += id.length;
-    this.events.push(ev);
-    const size = ev ? sizeOf(ev) : 0;
-    this.sizes.push(size);
-    this.heldBytes += size;
+    if (ev) {
+      const size = sizeOf(ev);
+      this.events[at] = ev;
+      this.sizes[at] = size;
+      this.heldBytes += size;
+    }
+    // Past the bytes of ids, the oldest go until half is left.
+    if (this.idBytes > (this.opts.recordedBytes ?? RECORDED_BYTES)) {
+      const half = (this.opts.recordedBytes ?? RECORDED_BYTES) / 2;
+      while (this.idBytes > half && this.recordFrom < this.seq) this.dropOldest();
+    }
+  }
+
+  private dropOldest(): void {
+    const s = ++this.recordFrom;
+    const at = s % this.cap;
+    this.idBytes -= this.ids[at]!.length;
+    this.ids[at] = undefined;
+    this.release(s);
+    if (this.heldFrom < s) this.heldFrom = s;
   }
 
   private tell(entries: readonly FeedEntry[], first: number): void {
@@ -181,37 +219,20 @@ export class LocalLiveFeed implements LiveFeed {
     }
   }
 
-  /** Past a bound, trimmed by halves, not at each commit: a slice copies the rest. */
-  private trim(): void {
-    const maxHeld = this.opts.keptEvents ?? KEPT_EVENTS;
-    const maxHeldBytes = this.opts.keptBytes ?? KEPT_BYTES;
-    const n = this.ids.length;
-    if (n - this.heldFrom > 2 * maxHeld || this.heldBytes > maxHeldBytes) {
-      let i = this.heldFrom;
-      while (i < n && (n - i > maxHeld || this.heldBytes > maxHeldBytes / 2)) this.release(i++);
-      this.heldFrom = i;
-    }
-    const max = this.opts.recordedEvents ?? RECORDED_EVENTS;
-    const maxBytes = this.opts.recordedBytes ?? RECORDED_BYTES;
-    if (n > 2 * max || this.idBytes > maxBytes) {
-      let drop = 0;
-      while (drop < n && (n - drop > max || this.idBytes > maxBytes / 2)) {
-        this.release(drop);
-        this.idBytes -= this.ids[drop++]!.length;
-      }
-      this.ids = this.ids.slice(drop);
-      this.times = this.times.slice(drop);
-      this.events = this.events.slice(drop);
-      this.sizes = this.sizes.slice(drop);
-      this.recordFrom += drop;
-      this.heldFrom = Math.max(0, this.heldFrom - drop);
-    }
+  /** Past a bound, the oldest events held go (their refs stay), by halves rather than at each commit. */
+  private trimHeld(): void {
+    const max = this.opts.keptEvents ?? KEPT_EVENTS;
+    const maxBytes = this.opts.keptBytes ?? KEPT_BYTES;
+    if (this.seq - this.heldFrom <= 2 * max && this.heldBytes <= maxBytes) return;
+    while (this.heldFrom < this.seq && (this.seq - this.heldFrom > max || this.heldBytes > maxBytes / 2)) this.release(++this.heldFrom);
   }
 
-  private release(i: number): void {
-    this.events[i] = undefined;
-    this.heldBytes -= this.sizes[i]!;
-    this.sizes[i] = 0;
+  private release(s: number): void {
+    const at = s % this.cap;
+    if (this.events[at] === undefined) return;
+    this.events[at] = undefined;
+    this.heldBytes -= this.sizes[at]!;
+    this.sizes[at] = 0;
   }
 
   /**
@@ -221,8 +242,7 @@ export class LocalLiveFeed implements LiveFeed {
    */
   private letGo(): void {
     this.forget = undefined;
-    for (let i = this.heldFrom; i < this.ids.length; i++) this.release(i);
-    this.heldFrom = this.ids.length;
+    while (this.heldFrom < this.seq) this.release(++this.heldFrom);
   }
 }
 
