@@ -4,7 +4,7 @@ import type { LogEvent } from '../event.js';
 import type { SearchRequest } from '../log-reader.js';
 import { parse } from '../parse.js';
 import { MemoryLogReader } from '../testing/memory-log-reader.js';
-import { lookUpCommitted } from './committed-lookup.js';
+import { LOOKUP_RUNS, lookUpCommitted } from './committed-lookup.js';
 
 const T = Date.parse('2026-12-06T12:00:00.000Z');
 const ev = (id: string, ts: number, job = 'a'): LogEvent => ({ '@timestamp': new Date(ts).toISOString(), 'event.id': id, job, message: id });
@@ -31,4 +31,17 @@ test('past its pages the look-up gives up (null), for the caller to replay by ti
   assert.equal(await lookUpCommitted(reader, q, refs, { now: T, pageSize: 10, maxPages: 1, stopped: () => false }), null);
   const found = await lookUpCommitted(reader, q, refs, { now: T, pageSize: 10, maxPages: 2, stopped: () => false });
   assert.deepEqual([...found!.keys()], ['s0', 's29']);
+});
+
+test('refs stamped seconds apart make at most LOOKUP_RUNS searches, split at the widest gaps', async () => {
+  // 300 stamped 2 s apart, and one an hour before them.
+  const stored = [ev('old', T - 3_600_000), ...Array.from({ length: 300 }, (_, i) => ev(`b${i}`, T + i * 2_000))];
+  const memory = new MemoryLogReader(stored);
+  const asked: SearchRequest[] = [];
+  const reader = { search: (req: SearchRequest) => (asked.push(req), memory.search(req)), count: memory.count.bind(memory), aggregate: memory.aggregate.bind(memory) };
+  const refs = stored.map((e) => ({ id: e['event.id'], ts: Date.parse(e['@timestamp']) }));
+  const found = await lookUpCommitted(reader, parse('*'), refs, { now: T, pageSize: 1_000, maxPages: 0, stopped: () => false });
+  assert.equal(found!.size, 301);
+  assert.equal(asked.length, LOOKUP_RUNS);
+  assert.deepEqual([asked[0]!.from, asked[0]!.to], [T - 3_600_000, T - 3_600_000], 'the widest gap first');
 });

@@ -329,9 +329,12 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
 
     if (position?.mark && kept) {
       // The refs among what was committed after the mark, read from the
-      // store; when that takes too many pages, the replay by time below.
+      // store; when that takes too many pages, or the store's reads may
+      // miss an acknowledged write (Elasticsearch after a failed refresh),
+      // the replay by time below.
       let found: Map<string, LogEvent> | null = new Map();
-      if (catchingUp) {
+      if (catchingUp && opts.reader.seesAcknowledgedWrites?.() === false) found = null;
+      else if (catchingUp) {
         try {
           found = await lookUpCommitted(opts.reader, query, kept.filter(isCommittedRef), {
             now: opts.now(), pageSize: opts.replayPageSize, maxPages: REPLAY_PAGES, stopped: () => closed,
