@@ -111,5 +111,35 @@ for (const workers of [0, 1]) {
         tail.abort();
       }
     });
+
+    test('on a server no one listens to, a tail started from a search\'s mark gets the late event committed since (stamped inside the range), in commit order', async () => {
+      for (const format of ['blocks', 'rows']) {
+        const fresh = await startServer({ configYaml: `ingest: { workers: ${workers} }\nstore: { type: sqlite, format: ${format} }\n` });
+        const t = Date.now();
+        const idle = (id: string, ts: number, job = 'idle') => JSON.stringify({ '@timestamp': new Date(ts).toISOString(), job, message: id, 'event.id': `${format}-${id}` });
+        await ingest(fresh.url, [idle('before', t - 5_000)]);
+        const res = await fetch(`${fresh.url}/api/v1/search?${new URLSearchParams({ q: 'job:idle', from: 'now-15m', to: 'now' })}`);
+        const answer = (await res.json()) as Marked & { range: { to: string }; hits: { message: string }[] };
+        assert.deepEqual(answer.hits.map((h) => h.message), ['before'], format);
+        const mark = markOf(answer);
+        const to = Date.parse(answer.range.to);
+        // Committed after the search's read, with no tail open: a late
+        // event stamped inside its range (a replay by time after the
+        // range's end never has it), one the tail's query leaves out, and
+        // one stamped after the range.
+        await ingest(fresh.url, [idle('late', to - 60_000)]);
+        await ingest(fresh.url, [idle('elsewhere', to - 30_000, 'other'), idle('new', to + 1)]);
+        // As the page starts its tail: after the search's mark and its range's end.
+        const tail = await openTail(fresh.url, 'job:idle', `${mark.boot}.${mark.seq}:${to}|\uffff`);
+        try {
+          await tail.until((f) => f.some((x) => x.event === 'log' && x.data.includes('"new"')), `${format}: the last event committed after the mark`);
+          assert.deepEqual(tail.events().map((e) => e.message), ['late', 'new'], format);
+          const seqs = [...tailMarks(tail).values()].map((m) => `${m.boot}.${m.seq}`);
+          assert.deepEqual(seqs, [`${mark.boot}.${mark.seq + 1}`, `${mark.boot}.${mark.seq + 3}`], `${format}: each with its commit's mark`);
+        } finally {
+          tail.abort();
+        }
+      }
+    });
   });
 }

@@ -1,6 +1,6 @@
 export { queryApiPlugin, queryErrorHandler, type QueryApiOptions } from './http/query-api-plugin.js';
 export { ApiError, answerClientError, apiErrors, fromFastifyError, MAX_PATH_PARAM_LENGTH } from './http/api-error.js';
 export { BUILTIN_SAVED_QUERIES, expandSavedQueries, isReferableSavedQueryName, savedQueryMap, savedQueryReferences } from './http/saved-queries.js';
-export { LocalLiveFeed, type LiveFeed } from './http/live-feed.js';
+export { isCommittedRef, LocalLiveFeed, type CommittedRef, type FeedEntry, type LiveFeed } from './http/live-feed.js';
 export { registerOpenApi } from './http/openapi.js';
 export { checkIntegerParams } from './http/integer-params.js';

@@ -59,7 +59,7 @@ export interface LogshipApp {
   /** Rule files loaded; evaluation starts with ruler.start() once the server listens. */
   ruler: Ruler;
   /** What every ingest path tells about committed events (live tail, log_metrics); the syslog listeners use it too. */
-  onCommitted: (events: LogEvent[]) => void;
+  onCommitted: (events: LogEvent[], times: number[]) => void;
   /** `ingest.drop` compiled, for the syslog and OTLP/gRPC listeners' ingest too (undefined without rules). */
   drop: DropRules | undefined;
   /** `ingest.redact` compiled, for the same listeners (undefined without rules). */
@@ -190,8 +190,8 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
   await app.register(metricsRoute, { metrics });
   await app.register(retentionRoute, { store, retention: config.retention, now });
   const feed = new LocalLiveFeed();
-  const onCommitted = (events: LogEvent[]): void => {
-    feed.publish(events);
+  const onCommitted = (events: LogEvent[], times: number[]): void => {
+    feed.publish(events, times);
     logMetrics.observe(events);
   };
   const drop = dropRules(config.ingest.drop, config.search.text_fields);
@@ -211,7 +211,7 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
     defaultTimeZone: config.ingest.default_timezone,
     ...(drop ? { drop } : {}),
     ...(redact ? { redact } : {}),
-    ...(workers ? { workers, wantsEvents: () => feed.size > 0 || config.log_metrics.length > 0, onUnpublished: () => feed.skip() } : {}),
+    ...(workers ? { workers, wantsEvents: () => feed.size > 0 || config.log_metrics.length > 0, onUnpublished: (ids: string[], times: number[]) => feed.skip(ids, times) } : {}),
   };
   await app.register(ingestRoute, ingest);
   // Other shippers' protocols: each decodes to envelopes and ends in the same ingestBatch.

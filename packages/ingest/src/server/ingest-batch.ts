@@ -119,8 +119,8 @@ export interface IngestContext {
   metrics: IngestMetrics;
   now: () => number;
   log: FastifyBaseLogger;
-  /** Told about committed events (the live tail, log_metrics): only the newly stored ones when the store says which. */
-  onCommitted?: (events: LogEvent[]) => void;
+  /** Told about committed events (the live tail, log_metrics) and their `@timestamp`s in epoch ms: only the newly stored ones when the store says which. */
+  onCommitted?: (events: LogEvent[], times: number[]) => void;
   /** Zone for offset-less times of events without `@timezone` (server `ingest.default_timezone`; default UTC). */
   defaultTimeZone?: string;
   /** `ingest.drop`: events matching a rule are answered `dropped` and not stored. */
@@ -131,8 +131,8 @@ export interface IngestContext {
   workers?: IngestPool;
   /** Whether onCommitted has anyone to tell (a live tail open, log metrics): else a worker need not send the events back. */
   wantsEvents?: () => boolean;
-  /** A commit onCommitted was not told of (its events stayed on a worker): the live feed's marks before it cannot say "nothing after". */
-  onUnpublished?: () => void;
+  /** A commit onCommitted was not told of (its events stayed on a worker): the ids and `@timestamp`s (epoch ms) of its new events, which the live feed numbers and records as it does published ones. */
+  onUnpublished?: (ids: string[], times: number[]) => void;
 }
 
 /**
@@ -260,18 +260,21 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
   }
 
   // events is empty when a worker normalized and no one here wanted them.
-  if (onCommitted && result.stored > 0 && events.length === count) {
-    if (result.storedIndexes) {
-      // Only the newly stored events: a retried batch is not shown twice.
-      onCommitted(result.storedIndexes.length === events.length ? events : result.storedIndexes.map((i) => events[i] as LogEvent));
+  if (onCommitted && result.stored > 0) {
+    // Only the newly stored events: a retried batch is not shown twice. A
+    // backend that does not say which events were new (both of ours do):
+    // a batch mixing fresh and already-stored events may show a few of the
+    // latter again. Events the store rejected are left out.
+    const all = result.storedIndexes ? result.storedIndexes.length === count : rejected.size === 0;
+    const fresh = all ? undefined : result.storedIndexes ?? [...Array(count).keys()].filter((i) => !rejected.has(i));
+    const { times } = batch;
+    if (events.length === count) {
+      onCommitted(fresh ? fresh.map((i) => events[i] as LogEvent) : events, fresh ? fresh.map((i) => times[i]!) : times);
     } else {
-      // A backend that does not say which events were new (both of ours
-      // do): a batch mixing fresh and already-stored events may show a few
-      // of the latter again. Events the store rejected are left out.
-      onCommitted(rejected.size === 0 ? events : events.filter((_, i) => !rejected.has(i)));
+      const { ids } = batch;
+      const k = fresh ?? [...Array(count).keys()];
+      ctx.onUnpublished?.(k.map((i) => ids[itemOf[i]!]!), k.map((i) => times[i]!));
     }
-  } else if (onCommitted && result.stored > 0) {
-    ctx.onUnpublished?.();
   }
   for (const e of itemErrors) metrics.eventsRejected.inc({ reason: e.code });
   batch.droppedBy.forEach((n, rule) => metrics.eventsDropped.inc({ rule: ctx.drop!.queries[rule]! }, n));

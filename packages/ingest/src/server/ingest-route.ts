@@ -20,7 +20,7 @@ export interface IngestRouteOptions {
   metrics: IngestMetrics;
   now: () => number;
   /** Told about committed events (the live tail, log_metrics): only the newly stored ones when the store says which. */
-  onCommitted?: (events: LogEvent[]) => void;
+  onCommitted?: (events: LogEvent[], times: number[]) => void;
   /** Zone for offset-less times of lines without `@timezone` (server `ingest.default_timezone`). */
   defaultTimeZone?: string;
 }

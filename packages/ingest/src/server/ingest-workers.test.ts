@@ -98,7 +98,8 @@ test('events a worker normalized reach the live tail when it is open, and only t
     const seen: LogEvent[] = [];
     // No listener: nothing to tell, and nothing is.
     await post(h, ndjson(pythonLine));
-    const stop = h.logship.feed.subscribe((events) => seen.push(...events));
+    // Events, not refs: the worker sends them back while someone listens.
+    const stop = h.logship.feed.subscribe((entries) => seen.push(...(entries as LogEvent[])));
     const answer = await post(h, ndjson(nginxLine, envelope, nginxLine));
     stop();
     assert.equal(answer.stored, 3);

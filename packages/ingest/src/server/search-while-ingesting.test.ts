@@ -75,8 +75,8 @@ test('a retried batch is not published to the live tail again', async () => {
   const h = await harness();
   try {
     const published: string[] = [];
-    h.logship.feed.subscribe((events) => {
-      for (const e of events) published.push(String(e['event.id']));
+    h.logship.feed.subscribe((entries) => {
+      for (const e of entries as LogEvent[]) published.push(String(e['event.id']));
     });
     const post = (body: string) => h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: body, headers: { 'content-type': 'application/x-ndjson' } });
     const first = await post(`${line('a')}\n${line('b')}\n`);

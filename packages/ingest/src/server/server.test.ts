@@ -26,7 +26,7 @@ test('startServer: ingest over HTTP, retention run through the scheduler is logg
     assert.ok(logLines.some((l) => /loopback/.test(String(l.msg))), 'says it listens on loopback only');
 
     const published: LogEvent[] = [];
-    server.logshipApp.feed.subscribe((events) => published.push(...events));
+    server.logshipApp.feed.subscribe((entries) => published.push(...(entries as LogEvent[])));
     const body =
       ['info', 'debug', 'error']
         .map((level, i) => JSON.stringify({ level, msg: `m${i}`, time: new Date(T0 - 60_000).toISOString(), 'event.id': `e${i}` }))

@@ -21,11 +21,13 @@
  * then no mark is given, and the page adds every live event as before.
  *
  * The page also starts its live tail after the search's mark
- * (`after=<boot>.<seq>:<ms>|…`): the feed then sends exactly what was
- * committed after the read while it keeps it. Every commit takes a number
- * for that (one ingest did not publish too, `LocalLiveFeed.skip`), so a
- * mark the feed cannot answer exactly is answered null, and the tail
- * replays by time instead.
+ * (`after=<boot>.<seq>:<ms>|…`): the tail then sends exactly what was
+ * committed after the read while the feed has a record of it (its latest
+ * 50,000 events, whether anyone listened or not; those it does not hold
+ * read from the store). Every event committed takes a number for that (one
+ * ingest did not publish too, `LocalLiveFeed.skip`), so a mark the feed
+ * cannot answer exactly (older than its record, another run's) is answered
+ * null, and the tail replays by time instead.
  */
 import type { LogReader } from '../log-reader.js';
 import type { LiveFeed } from './live-feed.js';

@@ -249,3 +249,57 @@ test('a replay longer than its 100 pages ends the stream at its last event (even
     await app.close();
   }
 });
+
+test('a tail from a mark whose events the feed does not hold (no one listened) reads them from the store: each committed after it, in commit order', async () => {
+  const stored: LogEvent[] = [];
+  const { app, feed } = await queryApiApp(stored, { tailMaxDurationMs: 1 });
+  const mark = feed.mark();
+  const ev = (id: string, msAgo: number, job = 'a'): LogEvent => ({ '@timestamp': new Date(API_NOW - msAgo).toISOString(), 'event.id': id, job, message: id });
+  const commit = (events: LogEvent[], published: boolean) => {
+    stored.push(...events);
+    if (published) feed.publish(events);
+    else feed.skip(events.map((e) => e['event.id']), events.map((e) => Date.parse(e['@timestamp'])));
+  };
+  // Stored before the mark, in the same second as those after: not sent.
+  stored.push(ev('before', 1_000));
+  commit([ev('first', 1_000)], true);
+  commit([ev('late', 3_600_000), ev('other', 900, 'b')], false);
+  commit([ev('last', 500)], true);
+  const res = await app.inject({ method: 'GET', url: `/api/v1/tail?q=job:a&after=${encodeURIComponent(`${mark.boot}.${mark.seq}:${API_NOW}|\uffff`)}` });
+  const frames = framesOf(res.body);
+  assert.equal(frames.at(-1)!.event, 'end');
+  const logs = frames.filter((f) => f.event === 'log');
+  assert.deepEqual(logs.map((f) => (JSON.parse(f.data) as LogEvent)['event.id']), ['first', 'late', 'last']);
+  assert.deepEqual(logs.map((f) => parseTailPosition(f.id!).mark), [1, 2, 4].map((n) => ({ boot: mark.boot, seq: mark.seq + n })));
+});
+
+test('a commit not handed over while a tail listens is read from the store and sent in its place, before later commits', async () => {
+  const stored: LogEvent[] = [];
+  const { app, feed } = await queryApiApp(stored);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const ac = new AbortController();
+  try {
+    const { port } = app.server.address() as { port: number };
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/tail?q=job:a`, { signal: ac.signal });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let body = '';
+    // The stream's first comment: the tail has subscribed.
+    while (!body.includes('\n\n')) body += decoder.decode((await reader.read()).value, { stream: true });
+    const start = feed.mark();
+    const ev = (id: string, job = 'a'): LogEvent => ({ '@timestamp': new Date(API_NOW).toISOString(), 'event.id': id, job, message: id });
+    const skipped = [ev('x1'), ev('x2', 'b'), ev('x3')];
+    stored.push(...skipped);
+    feed.skip(skipped.map((e) => e['event.id']), skipped.map(() => API_NOW));
+    stored.push(ev('y'));
+    feed.publish([ev('y')]);
+    const logsOf = () => framesOf(body.slice(0, body.lastIndexOf('\n\n') + 2)).filter((f) => f.event === 'log');
+    while (logsOf().length < 3) body += decoder.decode((await reader.read()).value, { stream: true });
+    const logs = logsOf();
+    assert.deepEqual(logs.map((f) => (JSON.parse(f.data) as LogEvent)['event.id']), ['x1', 'x3', 'y']);
+    assert.deepEqual(logs.map((f) => parseTailPosition(f.id!).mark!.seq - start.seq), [1, 3, 4]);
+  } finally {
+    ac.abort();
+    await app.close();
+  }
+});

@@ -8,12 +8,14 @@
  *
  * Each event's SSE id is its position, `<epoch ms>|<event.id>`, and for an
  * event sent live the mark of its commit before it, `<boot>.<seq>:` (the
- * live feed numbers what it publishes; live-feed.ts). A client that
- * reconnects with `Last-Event-ID` (or `?after=`) first gets what it missed,
- * then the live stream: with a mark the feed still keeps (its latest 20,000
- * events, 32 MiB at most, for 5 minutes after the last reader left),
- * exactly the matching events committed after that mark, in commit order,
- * whatever their times; else,
+ * live feed numbers every event committed; live-feed.ts). A client that
+ * reconnects with `Last-Event-ID` (or `?after=`), or starts after a search
+ * answer's `commit_mark`, first gets what it missed, then the live stream:
+ * with a mark the feed still has a record of (its latest 50,000 events,
+ * listened to or not, in this run of the server), exactly the matching
+ * events committed after that mark, in commit order, whatever their times
+ * (those the feed no longer holds, or never had, read from the store by
+ * id: committed-lookup.ts); else,
  * from the store, what is stamped after the position, in timestamp order
  * (100 pages; one longer ends the stream at its last event, `event: end`
  * with reason `replay_limit`, and the resumed stream replays on from there).
@@ -34,7 +36,8 @@ import type { LogReader, SearchResult } from '../log-reader.js';
 import { compileMatcher } from '../matcher.js';
 import { formatTailPosition, isAfter, parseTailPosition, TAIL_SKEW_MS, type CommitMark, type TailPosition } from '../tail-position.js';
 import { apiErrors } from './api-error.js';
-import type { LiveFeed } from './live-feed.js';
+import { lookUpCommitted } from './committed-lookup.js';
+import { isCommittedRef, type CommittedRef, type FeedEntry, type LiveFeed } from './live-feed.js';
 import type { QueryCompiler } from './query-compiler.js';
 
 export interface TailRouteOptions {
@@ -71,6 +74,21 @@ const REPLAY_PAGES = 100;
  * far slower than ingest) the reader is cut off, so memory stays bounded.
  */
 const MAX_QUEUED_DURING_REPLAY = 100_000;
+
+/**
+ * A queued live event the feed gave as a ref (committed without handing
+ * its event over): `event` once read from the store, null when it does not
+ * match (or the store no longer has it).
+ */
+class Pending {
+  event: LogEvent | null | undefined;
+  constructor(readonly ref: CommittedRef) {}
+}
+
+/** A queued item's event to send: null for none, undefined while it is still to be read. */
+function readyEvent(item: LogEvent | Pending): LogEvent | null | undefined {
+  return item instanceof Pending ? item.event : item;
+}
 
 /** An event's SSE id: its position, with its commit's mark when it came live. */
 function sseFrame(ev: LogEvent, mark: CommitMark | undefined): string {
@@ -157,20 +175,23 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     // Live events queue up while the catch-up query runs, then flow.
     // queue[head…] are still to send (an index, not shift(): a batch of
     // thousands shifted one by one moved the rest each time).
-    let queue: LogEvent[] = [];
+    let queue: (LogEvent | Pending)[] = [];
     let head = 0;
     // queue[i]'s commit mark: the feed's boot (one while anyone listens) and seqs[i].
     let seqs: number[] = [];
     const boot = opts.feed.mark().boot;
-    // A position with the mark of a commit the feed still keeps resumes
-    // from the feed: exactly what was committed after it, whatever its
-    // events' times. Else the store is searched by time (`catchUp`). Taken
-    // in the same turn as the subscription below, so no commit falls
-    // between them.
+    // A position with the mark of a commit the feed still has a record of
+    // resumes from the feed: exactly what was committed after it, whatever
+    // its events' times (those it no longer holds read from the store by
+    // id). Else the store is searched by time (`catchUp`). Taken in the
+    // same turn as the subscription below, so no commit falls between them.
     const kept = position?.mark ? opts.feed.since(position.mark) : null;
-    let catchingUp = position !== null && kept === null;
+    let catchingUp = position !== null && (kept === null || kept.some(isCommittedRef));
     let closed = false;
     let ending = false;
+    // Refs of the queue being read from the store (resolvePending).
+    let resolving = false;
+    let endMark: CommitMark | undefined;
     // The replay's ids, kept until the live events queued during it are
     // sent (`backlog`, the queue's first ones): a commit the replay read
     // too is not sent twice. Cleared as the replay ended, a socket full
@@ -180,10 +201,15 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     const flush = () => {
       if (closed || catchingUp) return;
       while (head < queue.length) {
-        const ev = queue[head++]!;
-        const replayed = backlog > 0 && seen.has(ev['event.id']);
+        const ev = readyEvent(queue[head]!);
+        if (ev === undefined) {
+          resolvePending();
+          return;
+        }
+        head++;
+        const replayed = ev !== null && backlog > 0 && seen.has(ev['event.id']);
         if (backlog > 0 && --backlog === 0) seen.clear();
-        if (replayed) continue;
+        if (ev === null || replayed) continue;
         if (!send(ev, { boot, seq: seqs[head - 1]! })) break; // resume on 'drain'
       }
       if (head === queue.length) {
@@ -192,7 +218,7 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
         head = 0;
       }
     };
-    const unsubscribe = opts.feed.subscribe((events, firstSeq) => {
+    const unsubscribe = opts.feed.subscribe((entries, firstSeq) => {
       // Slow is what is still queued from before this commit: one commit of
       // more than maxQueue matching events (a shipper's large batch) is
       // taken whole, or every open tail was cut however fast its reader.
@@ -200,7 +226,7 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
       // could take none of it): a reader resuming into a busy server was
       // cut off as too slow by the commits of its own replay's time.
       const waiting = queue.length - head - backlog;
-      if (waiting > (catchingUp ? MAX_QUEUED_DURING_REPLAY : opts.maxQueue)) {
+      if (waiting > (catchingUp || resolving ? MAX_QUEUED_DURING_REPLAY : opts.maxQueue)) {
         res.write(`event: error\ndata: ${JSON.stringify(apiErrors.tailTooSlow())}\n\n`);
         close();
         return;
@@ -210,13 +236,40 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
         seqs = seqs.slice(head);
         head = 0;
       }
-      for (let i = 0; i < events.length; i++) {
-        if (!matches(events[i]!)) continue;
-        queue.push(events[i]!);
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i]!;
+        if (isCommittedRef(entry)) queue.push(new Pending(entry));
+        else if (matches(entry)) queue.push(entry);
+        else continue;
         seqs.push(firstSeq + i);
       }
       flush();
     });
+    // The queue's refs not yet read, read from the store (the stream's own
+    // query), then sent in their place: the flush stops at the first until
+    // then, so commit order holds.
+    const resolvePending = () => {
+      if (resolving || closed) return;
+      const pending: Pending[] = [];
+      for (let i = head; i < queue.length; i++) {
+        const item = queue[i]!;
+        if (item instanceof Pending && item.event === undefined) pending.push(item);
+      }
+      if (pending.length === 0) return;
+      resolving = true;
+      lookUpCommitted(opts.reader, query, pending.map((p) => p.ref), {
+        now: opts.now(), pageSize: opts.replayPageSize, maxPages: Infinity, stopped: () => closed,
+      }).then((found) => {
+        for (const p of pending) p.event = found?.get(p.ref.id) ?? null;
+      }, (err: unknown) => {
+        req.log.warn({ err, events: pending.length }, 'reading a tail\'s committed events from the store failed; they are not sent');
+        for (const p of pending) p.event = null;
+      }).finally(() => {
+        resolving = false;
+        if (ending) end(endReason);
+        else flush();
+      });
+    };
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), opts.heartbeatMs);
     // At its maximum duration the stream ends once what it owes is sent: a
     // catch-up still running first finishes (cut short, the live events
@@ -230,15 +283,22 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
       if (reason === 'shutdown') endReason = reason;
       ending = true;
       if (catchingUp) return; // the catch-up's end comes back here
-      unsubscribe();
-      // Every matching event committed up to now is sent below: resumed
-      // at this mark, the reader gets what was committed after it.
-      const mark = opts.feed.mark();
-      while (head < queue.length) {
-        const ev = queue[head++]!;
-        if (!seen.has(ev['event.id'])) send(ev, { boot, seq: seqs[head - 1]! });
+      if (endMark === undefined) {
+        unsubscribe();
+        // Every matching event committed up to now is sent below: resumed
+        // at this mark, the reader gets what was committed after it.
+        endMark = opts.feed.mark();
       }
-      res.write(endFrame(endReason, formatTailPosition({ ts: resumeAt.ts, id: resumeAt.id, mark }), opts.maxDurationMs));
+      if (resolving) return; // its end comes back here
+      if (queue.slice(head).some((item) => readyEvent(item) === undefined)) {
+        resolvePending();
+        return;
+      }
+      while (head < queue.length) {
+        const ev = readyEvent(queue[head++]!);
+        if (ev && !seen.has(ev['event.id'])) send(ev, { boot, seq: seqs[head - 1]! });
+      }
+      res.write(endFrame(endReason, formatTailPosition({ ts: resumeAt.ts, id: resumeAt.id, mark: endMark }), opts.maxDurationMs));
       close();
     };
     // setTimeout takes at most 2^31-1 ms (24.8 days) and fires at once past
@@ -268,9 +328,38 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     res.on('error', close);
 
     if (position?.mark && kept) {
-      const { boot: from, seq } = position.mark;
-      for (let i = 0; i < kept.length; i++) if (matches(kept[i]!)) send(kept[i]!, { boot: from, seq: seq + 1 + i });
-    } else if (position) {
+      // The refs among what was committed after the mark, read from the
+      // store; when that takes too many pages, or the store's reads may
+      // miss an acknowledged write (Elasticsearch after a failed refresh),
+      // the replay by time below.
+      let found: Map<string, LogEvent> | null = new Map();
+      if (catchingUp && opts.reader.seesAcknowledgedWrites?.() === false) found = null;
+      else if (catchingUp) {
+        try {
+          found = await lookUpCommitted(opts.reader, query, kept.filter(isCommittedRef), {
+            now: opts.now(), pageSize: opts.replayPageSize, maxPages: REPLAY_PAGES, stopped: () => closed,
+          });
+        } catch (err) {
+          req.log.warn({ err }, 'reading a tail\'s committed events from the store failed; replaying by time');
+          found = null;
+        }
+      }
+      if (found) {
+        const { boot: from, seq } = position.mark;
+        for (let i = 0; i < kept.length; i++) {
+          const entry: FeedEntry = kept[i]!;
+          const ev = isCommittedRef(entry) ? found.get(entry.id) : matches(entry) ? entry : undefined;
+          if (ev && !closed) send(ev, { boot: from, seq: seq + 1 + i });
+        }
+        if (catchingUp) {
+          catchingUp = false;
+          if (ending) end(endReason);
+          flush();
+        }
+        return reply;
+      }
+    }
+    if (position && catchingUp) {
       let more = false;
       try {
         more = await catchUp(opts, query, position, () => closed, (ev) => {
