@@ -33,7 +33,7 @@ import { prepareWrite, type PreparedWrite } from './prepare-write.js';
 import { WriterThread, type WriterThreadOptions } from './writer-thread.js';
 import { ReaderPool, type ReaderThreadOptions } from './reader-pool.js';
 import { PartitionedStore, type PartitionedStoreOptions } from './partitioned-store.js';
-import { compareKeys, decodeCursor, encodeCursor } from './search-cursor.js';
+import { carriedTotal, compareKeys, decodeCursor, encodeCursor, totalQuestion } from './search-cursor.js';
 import { compileSql } from './compile-sql.js';
 import { aggregatePartitions } from './sqlite-aggregate.js';
 import { checkLimit, TOTAL_COUNT_LIMIT } from './store-limits.js';
@@ -99,6 +99,8 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
   private readonly rollups: boolean;
   /** textFields without message: what text_fts indexes. */
   private readonly otherTextFields: readonly string[];
+  /** Searches on this thread that counted their total over the range (tests: a later page answers from its cursor). */
+  searchTotalsCounted = 0;
 
   constructor(opts: SqliteStoreOptions) {
     super('sqlite', opts);
@@ -249,15 +251,19 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
     }
     const hits = found.slice(0, req.limit);
     const last = hits[hits.length - 1]?.row;
-    const next_cursor = found.length > req.limit && last ? encodeCursor({ ts: last.ts, eid: last.eid }, sort, req.query) : null;
+    // A later page of the same question answers with the total its cursor
+    // carries from the first page (search-cursor.ts) instead of counting again.
+    const question = totalQuestion(req.from, req.to, [where, params]);
+    const carried = req.cursor ? carriedTotal(req.cursor, question) : null;
     // From the first page, fewer hits than asked for are the whole result.
-    const counted =
-      !after && found.length <= req.limit ? found.length : this.countCompiled(req, where, params, at, TOTAL_COUNT_LIMIT);
-    return {
-      hits: hits.map(({ event }) => event),
-      total: { value: counted, relation: counted >= TOTAL_COUNT_LIMIT ? 'gte' : 'eq' },
-      next_cursor,
-    };
+    const counted = carried
+      ? carried.value
+      : !after && found.length <= req.limit
+        ? found.length
+        : this.countCompiled(req, where, params, at, TOTAL_COUNT_LIMIT, true);
+    const total = carried ?? { value: counted, relation: counted >= TOTAL_COUNT_LIMIT ? ('gte' as const) : ('eq' as const) };
+    const next_cursor = found.length > req.limit && last ? encodeCursor({ ts: last.ts, eid: last.eid }, sort, req.query, { total, question }) : null;
+    return { hits: hits.map(({ event }) => event), total, next_cursor };
   }
 
   async count(req: CountRequest): Promise<number> {
@@ -274,7 +280,8 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
     return this.countCompiled(req, where, params, at, Infinity);
   }
 
-  private countCompiled(req: CountRequest, where: string, params: Record<string, unknown>, at: number, cap: number): number {
+  private countCompiled(req: CountRequest, where: string, params: Record<string, unknown>, at: number, cap: number, forSearch = false): number {
+    if (forSearch) this.searchTotalsCounted++;
     const capped = Number.isFinite(cap);
     let total = 0;
     for (const day of this.daysInRange(req, 'desc')) {
