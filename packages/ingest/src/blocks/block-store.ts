@@ -27,6 +27,7 @@ import { BlockWriter } from './block-writer.js';
 import { prepareBlockWrite, type PreparedBlockWrite } from './block-prepare.js';
 import { compileBlockQuery, type CompiledQuery } from './block-scan.js';
 import { countBlocks, searchBlocks, type BlockSlice, type SearchWalk } from './block-search.js';
+import { DayTotals } from './day-totals.js';
 import { aggregateBlocks, rolledUp, type AggregatePart } from './block-aggregate.js';
 import { MergeScheduler } from './merge-scheduler.js';
 import { ColumnCache } from './column-cache.js';
@@ -228,9 +229,12 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
   }
 
   private searchSlices(req: SearchRequest, sort: SortOrder, after: SortKey | null, q: CompiledQuery, days: BlockSlice[][]): SearchResult {
-    const { hits: found, scanned } = searchBlocks(days, q, { sort, after, want: req.limit + 1, fields: req.fields, signal: req.signal });
+    // Each day the walk reads is counted as it leaves it, in the same read (day-totals.ts).
+    const totals = new DayTotals(days, q, TOTAL_COUNT_LIMIT, req.signal);
+    const leave: SearchWalk['leave'] = (d, dbs, scanned) => totals.leave(d, dbs, scanned);
+    const { hits: found } = searchBlocks(days, q, { sort, after, want: req.limit + 1, fields: req.fields, signal: req.signal, leave });
     // Fewer than wanted on a first page: they are every match.
-    const counted = !after && found.length <= req.limit ? found.length : countBlocks(days.flat(), q, TOTAL_COUNT_LIMIT, req.signal, scanned);
+    const counted = !after && found.length <= req.limit ? found.length : totals.rest();
     return pageOf(found.map((h) => h.event), found.map((h) => h.key), counted, req.limit, sort, req.query);
   }
 
@@ -276,7 +280,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     this.assertOpen();
     this.columnCache?.nextQuery();
     const q = this.compile(req.query, req.now);
-    return this.snapshot((reads) => countBlocks(this.daysInRange(req, 'desc').flatMap((day) => this.slices(day, req, at, reads)), q, Infinity, req.signal));
+    return this.snapshot((reads) => countBlocks(this.daysInRange(req, 'desc').flatMap((day) => this.slices(day, req, at, reads)), q, Infinity, { signal: req.signal }));
   }
 
   async aggregate(req: AggregateRequest): Promise<AggregateResult> {

@@ -168,3 +168,43 @@ test(`blocks, split between two reader threads: queries over ${2 * DAYS} partiti
     await store.close();
   }
 });
+
+test(`blocks: a search over ${2 * DAYS} partitions counts its total in the reads its page came from, though the pool closes them on the way`, async () => {
+  const own = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-read-cap-total-'));
+  const writer = new BlockStore({ dataDir: own, retention, now: () => NOW, merges: false });
+  const reader = new BlockStore({ dataDir: own, retention, now: () => NOW, maxOpenPartitions: CAP });
+  try {
+    writer.init();
+    reader.init();
+    assert.equal((await writer.write(EVENTS)).stored, EVENTS.length);
+    // An event of the newest day committed once the search has begun
+    // reading that day (the walk checks the signal before each block):
+    // by another connection, synchronously, as another thread's commit lands.
+    const late: LogEvent = { '@timestamp': new Date(NOW - 1000).toISOString(), 'event.id': 'late', message: 'kept late', level: 'info', d: 0, week: 'w0' };
+    let wrote: Promise<unknown> | null = null;
+    const signal = {
+      get aborted(): boolean {
+        if (!wrote) {
+          wrote = writer.write([late]);
+          (writer as unknown as { writes: { flush(): void } }).writes.flush();
+        }
+        return false;
+      },
+    } as AbortSignal;
+    const page = await reader.search({ query: kept, ...WIDE, limit: 5, signal });
+    assert.ok(wrote, 'the search read the signal');
+    assert.equal(((await wrote) as { stored: number }).stored, 1);
+    assert.deepEqual(page.hits.map((h) => h['event.id']), ['i0', 'e0', 'i1', 'e1', 'i2']);
+    // The page was read before the late event, and so was its total: every
+    // page after this one holds older events, so the 60 are all a user can
+    // page through. Counted in a newer read of the day, it was 61.
+    assert.deepEqual(page.total, { value: 2 * DAYS, relation: 'eq' });
+    assert.ok(poolOf(reader).peakOpen <= CAP);
+    // A new search sees it.
+    assert.equal((await reader.search({ query: kept, ...WIDE, limit: 5 })).total.value, 2 * DAYS + 1);
+  } finally {
+    await reader.close();
+    await writer.close();
+    fs.rmSync(own, { recursive: true, force: true });
+  }
+});
