@@ -25,8 +25,17 @@ import { isPageFull, type DayClaims, type ScanShare } from './scan-share.js';
 import { DayTotals } from './day-totals.js';
 import type { SearchPart } from './search-part.js';
 
-/** A search's lane over `days` (in page order). */
-export function searchLane(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, walk: SearchWalk, claims: DayClaims, state: ScanShare): SearchPart {
+/**
+ * A search's lane over `days` (in page order). `carried`: the total is
+ * known (a later page's cursor carries it): the leading lane only walks,
+ * and the trailing lane, whose work is counting first, takes no day.
+ */
+export function searchLane(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, walk: SearchWalk, claims: DayClaims, state: ScanShare, carried = false): SearchPart {
+  if (carried) {
+    if (!claims.leads) return { hits: [], keys: [], total: 0 };
+    const { hits } = searchBlocks(days, q, { ...walk, share: { state, leads: true }, claims });
+    return { hits: hits.map((h) => h.event), keys: hits.map((h) => h.key), total: 0 };
+  }
   return claims.leads ? leadingSearch(days, q, walk, claims, state) : trailingSearch(days, q, walk, claims, state);
 }
 

@@ -2,13 +2,13 @@
  * Keyset cursors in SQLite's terms (ts, eid) over the shared codec
  * (@logship/query search-cursor.ts), and the order SQLite sorts keys in.
  *
- * A row-store cursor may carry the first page's total after the shared
- * part: `<shared>.<value>.<e|g>.<question>`. Later pages answer with it
- * instead of counting the range again, as long as they ask the same
- * question (the range and the query as compiled, `question`): the figure a
- * user saw on the first page stays on every later one, as Kibana's hit
- * count does while one scrolls. A cursor without it (the block store's,
- * one issued before) pages as before and counts.
+ * A cursor of either embedded store carries the first page's total after
+ * the shared part: `<shared>.<value>.<e|g>.<question>`. Later pages answer
+ * with it instead of counting the range again, as long as they ask the
+ * same question (`question`: the range and the query as the store compiles
+ * or reads it): the figure a user saw on the first page stays on every
+ * later one, as Kibana's hit count does while one scrolls. A cursor
+ * without it (one issued before) pages as before and counts.
  */
 import { createHash } from 'node:crypto';
 import { decodeCursor as decodeQueryCursor, encodeCursor as encodeQueryCursor, type QueryNode, type SortOrder, type Total } from '@logship/query/core';

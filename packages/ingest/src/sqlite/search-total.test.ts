@@ -5,7 +5,7 @@
  * (Kibana's hit count while one scrolls), and a page costs its rows only.
  * Until 2026-12-07 every page after the first ran the count again. The
  * same question only: another range, another `now` under date math in
- * the query, or a cursor of the block store's (none carried) counts.
+ * the query, or a cursor without a total (one issued before) counts.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -93,7 +93,7 @@ test('another range, another now under date math, or a cursor without a total co
   assert.deepEqual([later.total, later.counted], ['27', 1]);
   const same = await page({ query: q, cursor: dated.next });
   assert.deepEqual([same.total, same.counted], ['25', 0]);
-  // A cursor as the block store writes it (the shared codec's part only).
+  // A cursor issued before totals were carried (the shared codec's part only).
   const bare = await page({ cursor: encodeCursor({ ts: NOW - 10 * HOUR - 1000, eid: 'e10' }, 'desc', disk) });
   assert.deepEqual([bare.ids[0], bare.total, bare.counted], ['e11', total, 1]);
 });
