@@ -9,7 +9,7 @@
  * Run after `node_modules/.bin/tsc -b`:
  *   node bench/block-search.bench.mjs [--dir /tmp/blocks-1m] [--events 1000000] [--runs 7]
  *        [--threads 2] [--cache BYTES] [--only selective,phrase,range,all,wildcard,regex,keyword,rare,terms,histogram,percentiles,orhist,nothist,levelhist,hosthist,statushist,fields,values]
- *        [--days 1] [--split-min-bytes BYTES] [--check] [--http]
+ *        [--days 1] [--split-min-bytes BYTES] [--check] [--http] [--corpus FILE]
  *
  * The folder is built once (a minute or two) and reused: its corpus end is
  * kept beside it (bench-end-ms), and the questions' 24 h end there. --threads 0
@@ -25,9 +25,16 @@
  * which a search runs on both reader threads (blocks/split-query.ts; default
  * the store's SPLIT_MIN_BYTES; 0 splits every search, 1e15 none). The last
  * line is the answering process's peak RSS (the server's with --http).
+ * With --threads 0 each line also gives the median CPU time of this
+ * process a question (user + system), which other processes on the cores
+ * move less than the wall time.
+ * --corpus: build the folder from a corpus written before by
+ * `node scripts/corpus.mjs --events N > FILE` instead of generating one;
+ * its end is the file's modification time (the generator's default end is
+ * the moment it ran).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -50,6 +57,7 @@ const { values: opt } = parseArgs({
     http: { type: 'boolean', default: false },
     days: { type: 'string', default: '1' },
     'split-min-bytes': { type: 'string' },
+    corpus: { type: 'string' },
   },
 });
 
@@ -85,8 +93,8 @@ const FIELDS = { fields: { q: '' }, values: { q: '', field: 'message' } };
 async function build(dir, events) {
   const endFile = join(dir, 'bench-end-ms');
   if (existsSync(endFile)) return Number(readFileSync(endFile, 'utf8'));
-  const endMs = Date.now();
-  const corpus = await writeCorpus(`${dir}-corpus`, events, endMs);
+  const endMs = opt.corpus ? Math.floor(statSync(opt.corpus).mtimeMs) : Date.now();
+  const corpus = opt.corpus ? { file: opt.corpus } : await writeCorpus(`${dir}-corpus`, events, endMs);
   const server = await startServer(root, { dataDir: dir });
   try {
     const t0 = performance.now();
@@ -121,17 +129,23 @@ try {
     if (q === undefined && agg === undefined && fields === undefined) throw new Error(`unknown question ${name}`);
     let last = null;
     const times = [];
+    const cpu = [];
     for (let i = 0; i < Number(opt.runs) + 1; i++) {
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       last = agg ? await ask.aggregate(agg) : fields?.field !== undefined ? await ask.values(fields) : fields !== undefined ? await ask.fields(fields.q) : await ask.search(q);
       if (i > 0) times.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      if (i > 0) cpu.push((c.user + c.system) / 1000);
     }
     const digest = opt.check
       ? ' ' + createHash('sha256').update(JSON.stringify(last)).digest('hex').slice(0, 16)
       : '';
     if (process.env.BENCH_TIMES) console.error(times.map((t) => t.toFixed(1)).join(" "));
     const size = agg?.agg.type === 'percentiles' ? `count ${last.count}` : agg ? `buckets ${last.buckets.length}` : fields?.field !== undefined ? `values ${last.values.length} (${last.counts})` : fields !== undefined ? `fields ${last.fields.length} (${last.counts})` : `total ${last.total.value}${last.total.relation === 'gte' ? '+' : ''}  hits ${last.hits.length}`;
-    console.log(`${name.padEnd(10)} median ${median(times).toFixed(1).padStart(6)} ms  min ${Math.min(...times).toFixed(1).padStart(6)}  ${size}${digest}`);
+    // This process's CPU time a question, when it answers on this thread (--threads 0): less moved by other processes on the cores than the wall time.
+    const cpuMs = ask.inline ? `  cpu ${median(cpu).toFixed(1).padStart(6)}` : '';
+    console.log(`${name.padEnd(10)} median ${median(times).toFixed(1).padStart(6)} ms  min ${Math.min(...times).toFixed(1).padStart(6)}${cpuMs}  ${size}${digest}`);
   }
   // The answering process's peak RSS over every question: the server's with --http, else this one's.
   console.log(`peak RSS ${peakRssMiB(ask.pid)} MiB`);
@@ -153,6 +167,7 @@ async function inProcess() {
     fields: (q) => store.fields({ query: parse(q), from: endMs - Number(opt.days) * DAY, to: endMs, now: endMs }),
     values: (f) => store.fieldValues({ query: parse(f.q), field: f.field, size: 10, from: endMs - Number(opt.days) * DAY, to: endMs, now: endMs }),
     pid: process.pid,
+    inline: Number(opt.threads) === 0,
     close: () => store.close(),
   };
 }

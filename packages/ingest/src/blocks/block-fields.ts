@@ -19,13 +19,15 @@ import { isoTime } from '../normalize/iso-time.js';
 import type { BlockHeader } from './block-header.js';
 import { readBlockRows, readRowColumns } from './block-rows.js';
 import type { CompiledQuery } from './block-scan.js';
-import { countBlocks, hitsByBlock, walkCandidates, type BlockSlice, type Hit } from './block-search.js';
+import { hitsByBlock, walkCandidates, type BlockSlice, type Hit } from './block-search.js';
+import type { BlockPartition } from './block-partition.js';
+import { DayTotals } from './day-totals.js';
 import { compareKeys } from '../sqlite/search-cursor.js';
 
 /** The fields API's answer over `days` (newest day first): the tally of the sample, and the matches counted when it is not all of them. */
 export function blockFields(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, size: number, signal: AbortSignal | undefined): FieldsResult {
   const tally = new FieldTally();
-  const { rows, complete, scanned } = sampleRows(days, q, size, signal, (hits) => {
+  const { rows, complete, totals } = sampleRows(days, q, size, signal, (hits) => {
     for (const [h, list] of hitsByBlock(hits)) {
       const cols = readRowColumns(list[0]!.db, h, list.map((hit) => hit.row));
       for (const [name, col] of cols) tally.addValues(name, col);
@@ -34,7 +36,7 @@ export function blockFields(days: readonly (readonly BlockSlice[])[], q: Compile
     }
   });
   tally.addEvents(rows.length);
-  return fieldsAnswer(tally, complete ? null : countBlocks(days.flat(), q, Infinity, signal, scanned));
+  return fieldsAnswer(tally, complete ? null : totals.rest());
 }
 
 /** A field's values in the newest `size` events matching `q`, counted by String(value) as terms are; top `top` answered. */
@@ -44,7 +46,7 @@ export function blockFieldValues(days: readonly (readonly BlockSlice[])[], q: Co
   const add = (v: unknown): void => {
     if (v === undefined || v === null || !addTermsKey(counts, String(v), 1)) missing++;
   };
-  const { rows, complete, scanned } = sampleRows(days, q, size, signal, (hits) => {
+  const { rows, complete, totals } = sampleRows(days, q, size, signal, (hits) => {
     for (const [h, list] of hitsByBlock(hits)) {
       const at = list.map((hit) => hit.row);
       // As the events a search returns show them: the time as ISO text, the id stored or hashed.
@@ -56,29 +58,32 @@ export function blockFieldValues(days: readonly (readonly BlockSlice[])[], q: Co
       }
     }
   });
-  const total = complete ? null : countBlocks(days.flat(), q, Infinity, signal, scanned);
+  const total = complete ? null : totals.rest();
   return sampledValuesAnswer({ counts, missing, sampled: rows.length }, total, top);
 }
 
 /**
  * The newest `size` rows matching `q` (a search's walk), whether they are
- * every match, and the walk's matches per block (countBlocks `known`).
+ * every match, and the matches counted by day as the walk left each
+ * (day-totals.ts: `rest()` counts the others, for the total).
  * `read` takes each row of the sample once: a day's as the walk leaves it
  * (days are disjoint in time, so all of them are in the sample) but the
  * last day's, which the sample's edge may cut, after the walk; so the walk
  * holds no more partitions open than the day it is on (read-snapshots.ts).
  */
-function sampleRows(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, size: number, signal: AbortSignal | undefined, read: (hits: Hit[]) => void): { rows: Hit[]; complete: boolean; scanned: Map<BlockHeader, number> } {
+function sampleRows(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, size: number, signal: AbortSignal | undefined, read: (hits: Hit[]) => void): { rows: Hit[]; complete: boolean; totals: DayTotals } {
   const settle = (hits: Hit[], full: boolean): void => {
     if (full) return;
     read(hits);
     for (const hit of hits) hit.settled = true;
   };
-  const { found, scanned } = walkCandidates(days, q, { sort: 'desc', after: null, want: size + 1, signal, settle });
+  const totals = new DayTotals(days, q, Infinity, signal);
+  const leave = (d: number, dbs: readonly BlockPartition[], scanned: ReadonlyMap<BlockHeader, number>): void => totals.leave(d, dbs, scanned);
+  const { found } = walkCandidates(days, q, { sort: 'desc', after: null, want: size + 1, signal, settle, leave });
   const complete = found.length <= size;
   const rows = complete ? found : newest(found, size);
   read(rows.filter((hit) => !hit.settled));
-  return { rows, complete, scanned };
+  return { rows, complete, totals };
 }
 
 /** The newest `size` of `found` (sorted by time, newest first): the rows tied at the edge are ordered by id, as a search orders them. */

@@ -80,6 +80,13 @@ export interface SearchWalk {
    * partition with unsettled hits stays held to the query's end.
    */
   settle?: ((hits: Hit[], full: boolean) => void) | undefined;
+  /**
+   * Called as the walk leaves day `d` (after settle), while it still holds
+   * the day's partitions, read through `dbs`, with the matches per block
+   * scanned so far: a total is counted there, in the same read as the
+   * page's candidates (day-totals.ts).
+   */
+  leave?: ((d: number, dbs: readonly BlockPartition[], scanned: ReadonlyMap<BlockHeader, number>) => void) | undefined;
 }
 
 export interface SearchFound {
@@ -193,6 +200,7 @@ export function walkCandidates(days: readonly (readonly BlockSlice[])[], q: Comp
       if (share?.leads && found.length >= walk.want) markPageFull(share.state);
     }
     walk.settle?.(found.filter((hit) => !hit.settled), found.length >= walk.want);
+    walk.leave?.(d, dayDbs, scannedCounts);
     // Done with the day's partitions, but those its unsettled hits are read from later.
     const kept = new Set(found.filter((hit) => !hit.settled).map((hit) => hit.db));
     day.forEach((s, k) => {
@@ -246,17 +254,19 @@ function pageCandidates(rows: readonly number[], ts: Column, want: number, desc:
  * common count and stops once that reaches TOTAL_COUNT_LIMIT: the lanes'
  * sum then reaches it too, which is all a capped total says.
  */
-export function countBlocks(
-  slices: readonly BlockSlice[],
-  q: CompiledQuery,
-  cap: number,
-  signal?: AbortSignal,
+export interface CountOptions {
+  signal?: AbortSignal | undefined;
   /** Matches of blocks already scanned over their slice (SearchFound.scanned). */
-  known?: ReadonlyMap<BlockHeader, number>,
-  share?: ScanShare,
+  known?: ReadonlyMap<BlockHeader, number> | undefined;
+  share?: ScanShare | undefined;
   /** Filled with the matches of each block counted over its whole slice. */
-  record?: Map<BlockHeader, number>,
-): number {
+  record?: Map<BlockHeader, number> | undefined;
+  /** False: the caller still reads the partitions after (a walk counting the day it is on); else each is done() once counted. */
+  release?: boolean | undefined;
+}
+
+export function countBlocks(slices: readonly BlockSlice[], q: CompiledQuery, cap: number, opts: CountOptions = {}): number {
+  const { signal, known, share, record } = opts;
   let total = 0;
   for (const s of slices) {
     const db = s.partition.db;
@@ -283,7 +293,7 @@ export function countBlocks(
       if (share) addCounted(share, n);
       if (total >= cap) return cap;
     }
-    s.partition.done();
+    if (opts.release !== false) s.partition.done();
   }
   return total;
 }

@@ -19,7 +19,7 @@ import { PartitionPool, type PartitionHandle } from '../sqlite/partition-pool.js
 import { WriterThread, type WriterThreadOptions } from '../sqlite/writer-thread.js';
 import { ReaderPool, type ReaderThreadOptions } from '../sqlite/reader-pool.js';
 import { PartitionedStore } from '../sqlite/partitioned-store.js';
-import { decodeCursor, type SortKey } from '../sqlite/search-cursor.js';
+import { carriedTotal, decodeCursor, type SortKey } from '../sqlite/search-cursor.js';
 import { checkLimit, TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
 import { BlockPartition } from './block-partition.js';
 import { blockContentCheck } from './block-content-check.js';
@@ -27,13 +27,14 @@ import { BlockWriter } from './block-writer.js';
 import { prepareBlockWrite, type PreparedBlockWrite } from './block-prepare.js';
 import { compileBlockQuery, type CompiledQuery } from './block-scan.js';
 import { countBlocks, searchBlocks, type BlockSlice, type SearchWalk } from './block-search.js';
+import { DayTotals } from './day-totals.js';
 import { aggregateBlocks, rolledUp, type AggregatePart } from './block-aggregate.js';
 import { MergeScheduler } from './merge-scheduler.js';
 import { ColumnCache } from './column-cache.js';
 import { aggregateSplit, bytesInRange, countSplit, searchSplit, SPLIT_MIN_BYTES, type LaneAnswer, type LaneFields } from './split-query.js';
 import { aggregateLane, countLane, searchLane } from './query-lanes.js';
 import { PERCENTILE_VALUES, type SelectPass } from '../sqlite/percentile-select.js';
-import { pageOf, type SearchPart } from './search-part.js';
+import { blockQuestion, pageOf, type SearchPart } from './search-part.js';
 import { DayClaims } from './scan-share.js';
 import { blockFields, blockFieldValues } from './block-fields.js';
 import type { BlockStoreOptions } from './block-store-options.js';
@@ -195,7 +196,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     const at = this.clock();
     const readers = this.readers;
     const days = this.laneDays(req, req.sort ?? 'desc');
-    if (days) return searchSplit((op, r, lane) => readers.run(op, r, at, lane), req, days);
+    if (days) return searchSplit((op, r, lane) => readers.run(op, r, at, lane), req, days, blockQuestion(req, this.textFields));
     return readers.run('search', req, at) as Promise<SearchResult>;
   }
 
@@ -213,7 +214,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
   }
 
   /** A lane of a search split between the reader threads (split-query.ts). */
-  async searchPartAt(req: SearchRequest & LaneFields & { want: number }, at: number): Promise<LaneAnswer<SearchPart>> {
+  async searchPartAt(req: SearchRequest & LaneFields & { want: number; carried?: boolean }, at: number): Promise<LaneAnswer<SearchPart>> {
     this.assertOpen();
     this.columnCache?.nextQuery();
     const sort: SortOrder = req.sort ?? 'desc';
@@ -223,15 +224,22 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     return this.snapshot((reads) => {
       const days = this.daysOf(req, at, reads);
       const claims = new DayClaims(req.share, days.length, req.leads);
-      return { result: searchLane(days, q, walk, claims, req.share), taken: claims.taken };
+      return { result: searchLane(days, q, walk, claims, req.share, req.carried === true), taken: claims.taken };
     });
   }
 
   private searchSlices(req: SearchRequest, sort: SortOrder, after: SortKey | null, q: CompiledQuery, days: BlockSlice[][]): SearchResult {
-    const { hits: found, scanned } = searchBlocks(days, q, { sort, after, want: req.limit + 1, fields: req.fields, signal: req.signal });
+    // A later page of the same question answers with the total its cursor
+    // carries from the first page (sqlite/search-cursor.ts): no count.
+    const question = blockQuestion(req, this.textFields);
+    const carried = req.cursor ? carriedTotal(req.cursor, question) : null;
+    // Each day the walk reads is counted as it leaves it, in the same read (day-totals.ts).
+    const totals = new DayTotals(days, q, TOTAL_COUNT_LIMIT, req.signal);
+    const leave: SearchWalk['leave'] = carried ? undefined : (d, dbs, scanned) => totals.leave(d, dbs, scanned);
+    const { hits: found } = searchBlocks(days, q, { sort, after, want: req.limit + 1, fields: req.fields, signal: req.signal, leave });
     // Fewer than wanted on a first page: they are every match.
-    const counted = !after && found.length <= req.limit ? found.length : countBlocks(days.flat(), q, TOTAL_COUNT_LIMIT, req.signal, scanned);
-    return pageOf(found.map((h) => h.event), found.map((h) => h.key), counted, req.limit, sort, req.query);
+    const counted = carried ? carried.value : !after && found.length <= req.limit ? found.length : totals.rest();
+    return pageOf(found.map((h) => h.event), found.map((h) => h.key), counted, req.limit, sort, req.query, question);
   }
 
   async count(req: CountRequest): Promise<number> {
@@ -276,7 +284,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     this.assertOpen();
     this.columnCache?.nextQuery();
     const q = this.compile(req.query, req.now);
-    return this.snapshot((reads) => countBlocks(this.daysInRange(req, 'desc').flatMap((day) => this.slices(day, req, at, reads)), q, Infinity, req.signal));
+    return this.snapshot((reads) => countBlocks(this.daysInRange(req, 'desc').flatMap((day) => this.slices(day, req, at, reads)), q, Infinity, { signal: req.signal }));
   }
 
   async aggregate(req: AggregateRequest): Promise<AggregateResult> {

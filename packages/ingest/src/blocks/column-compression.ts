@@ -4,8 +4,9 @@
  * small columns are stored raw, where a compressor's header costs more than
  * it saves.
  */
-import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
+import { brotliCompressSync, constants } from 'node:zlib';
 import { corrupt } from './byte-reader.js';
+import { brotliDecode, brotliDecodeStart } from './brotli-decoder.js';
 
 export const ENC_CONST = 0;
 export const ENC_RAW = 1;
@@ -34,7 +35,8 @@ export function decompressColumn(encoding: number, data: Uint8Array): Uint8Array
   if (encoding === ENC_RAW) return data;
   if (encoding === ENC_BROTLI) {
     try {
-      return brotliDecompressSync(data);
+      // One decoder a thread, reset between columns (brotli-decoder.ts).
+      return brotliDecode(data);
     } catch (err) {
       throw corrupt(`brotli: ${(err as Error).message}`);
     }
@@ -55,7 +57,7 @@ export function columnPrefix(encoding: number, data: Uint8Array): Uint8Array {
   if (encoding === ENC_RAW) return data;
   if (encoding !== ENC_BROTLI || data.length <= PREFIX_INPUT * 2) return new Uint8Array(0);
   try {
-    return brotliDecompressSync(data.subarray(0, PREFIX_INPUT), { finishFlush: constants.BROTLI_OPERATION_FLUSH });
+    return brotliDecodeStart(data.subarray(0, PREFIX_INPUT));
   } catch {
     return new Uint8Array(0);
   }

@@ -5,8 +5,9 @@
  * order, the trailing lane from the back, until its work is done or the
  * other lane has taken what is left.
  *
- *   leading search:  walk its days for the page ─► count its days, taking
- *                    more while the total is short of the limit
+ *   leading search:  walk its days for the page, counting each as the
+ *                    walk leaves it ─► count more days, taking them while
+ *                    the total is short of the limit
  *   trailing search: count days from the back, while the total is short
  *                    ─► walk them for candidates, only if the leading lane
  *                    has not filled the page, skipping blocks with none
@@ -20,42 +21,50 @@ import type { BlockHeader } from './block-header.js';
 import { aggregatePart, type AggregatePart, type BlockAggregateOptions } from './block-aggregate.js';
 import type { CompiledQuery } from './block-scan.js';
 import { countBlocks, searchBlocks, type BlockSlice, type SearchWalk } from './block-search.js';
-import { countedSoFar, isPageFull, type DayClaims, type ScanShare } from './scan-share.js';
+import { isPageFull, type DayClaims, type ScanShare } from './scan-share.js';
+import { DayTotals } from './day-totals.js';
 import type { SearchPart } from './search-part.js';
 
-/** A search's lane over `days` (in page order). */
-export function searchLane(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, walk: SearchWalk, claims: DayClaims, state: ScanShare): SearchPart {
+/**
+ * A search's lane over `days` (in page order). `carried`: the total is
+ * known (a later page's cursor carries it): the leading lane only walks,
+ * and the trailing lane, whose work is counting first, takes no day.
+ */
+export function searchLane(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, walk: SearchWalk, claims: DayClaims, state: ScanShare, carried = false): SearchPart {
+  if (carried) {
+    if (!claims.leads) return { hits: [], keys: [], total: 0 };
+    const { hits } = searchBlocks(days, q, { ...walk, share: { state, leads: true }, claims });
+    return { hits: hits.map((h) => h.event), keys: hits.map((h) => h.key), total: 0 };
+  }
   return claims.leads ? leadingSearch(days, q, walk, claims, state) : trailingSearch(days, q, walk, claims, state);
 }
 
 function leadingSearch(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, walk: SearchWalk, claims: DayClaims, state: ScanShare): SearchPart {
-  const { hits, scanned } = searchBlocks(days, q, { ...walk, share: { state, leads: true }, claims });
-  const part = (total: number): SearchPart => ({ hits: hits.map((h) => h.event), keys: hits.map((h) => h.key), total });
-  // Short of a page, the walk went through every day it could take: these are its matches.
-  if (!walk.after && hits.length < walk.want) return part(hits.length);
-  let total = 0;
-  for (let i = 0; i < days.length && countedSoFar(state) < TOTAL_COUNT_LIMIT && claims.has(i); i++) {
-    total += countBlocks(days[i]!, q, TOTAL_COUNT_LIMIT, walk.signal, scanned, state);
-  }
-  return part(Math.min(total, TOTAL_COUNT_LIMIT));
+  // The days it walks are counted as it leaves them, in the same read (day-totals.ts).
+  const totals = new DayTotals(days, q, TOTAL_COUNT_LIMIT, walk.signal, state);
+  const leave: SearchWalk['leave'] = (d, dbs, scanned) => totals.leave(d, dbs, scanned);
+  const { hits } = searchBlocks(days, q, { ...walk, share: { state, leads: true }, claims, leave });
+  // Then the days the walk did not reach, taking more while the total is short of the limit.
+  for (let i = 0; i < days.length && !totals.full && claims.has(i); i++) totals.count(i);
+  return { hits: hits.map((h) => h.event), keys: hits.map((h) => h.key), total: totals.total };
 }
 
 /**
  * Counts first, as the leading lane most often fills the page alone;
  * walks for candidates only if it has not by then, scanning only blocks
- * that had matches.
+ * that had matches. A day the pool closed between its count and the walk
+ * is counted again in the walk's read (day-totals.ts).
  */
 function trailingSearch(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, walk: SearchWalk, claims: DayClaims, state: ScanShare): SearchPart {
   const counts = new Map<BlockHeader, number>();
-  let total = 0;
-  for (let i = days.length - 1; i >= 0 && countedSoFar(state) < TOTAL_COUNT_LIMIT && claims.has(i); i--) {
-    total += countBlocks(days[i]!, q, TOTAL_COUNT_LIMIT, walk.signal, undefined, state, counts);
-  }
-  total = Math.min(total, TOTAL_COUNT_LIMIT);
-  const mine = days.slice(claims.firstTrailing);
-  if (mine.length === 0 || isPageFull(state)) return { hits: [], keys: [], total };
-  const { hits } = searchBlocks(mine, q, { ...walk, share: { state, leads: false }, counted: counts });
-  return { hits: hits.map((h) => h.event), keys: hits.map((h): SortKey => h.key), total };
+  const totals = new DayTotals(days, q, TOTAL_COUNT_LIMIT, walk.signal, state);
+  for (let i = days.length - 1; i >= 0 && !totals.full && claims.has(i); i--) totals.count(i, counts);
+  const first = claims.firstTrailing;
+  const mine = days.slice(first);
+  if (mine.length === 0 || isPageFull(state)) return { hits: [], keys: [], total: totals.total };
+  const leave: SearchWalk['leave'] = (d, dbs, scanned) => totals.leave(first + d, dbs, scanned);
+  const { hits } = searchBlocks(mine, q, { ...walk, share: { state, leads: false }, counted: counts, leave });
+  return { hits: hits.map((h) => h.event), keys: hits.map((h): SortKey => h.key), total: totals.total };
 }
 
 /**
@@ -68,7 +77,7 @@ function trailingSearch(days: readonly (readonly BlockSlice[])[], q: CompiledQue
  */
 export function countLane(days: readonly (readonly BlockSlice[])[], q: CompiledQuery, leads: boolean, signal: AbortSignal | undefined): number {
   let total = 0;
-  for (let i = leads ? 0 : 1; i < days.length; i += 2) total += countBlocks(days[i]!, q, Infinity, signal);
+  for (let i = leads ? 0 : 1; i < days.length; i += 2) total += countBlocks(days[i]!, q, Infinity, { signal });
   return total;
 }
 

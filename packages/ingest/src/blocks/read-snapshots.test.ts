@@ -7,7 +7,10 @@
  * a block query held a read, so a connection, on every partition of its
  * range at once: ~300+ days ran out of descriptors under the usual limit
  * of 1024. A query over fewer partitions than the cap finds them open from
- * the last one: the cap bites only for wide ranges.
+ * the last one: the cap bites only for wide ranges. And a search's total
+ * counts a partition in the read its page's rows came from, in both
+ * formats, while another connection commits mid-search (until 2026-12-07
+ * the total counted an event no page could show).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -166,5 +169,90 @@ test(`blocks, split between two reader threads: queries over ${2 * DAYS} partiti
     assert.ok(peak <= 2 * 3 * CAP * 3, `${peak} descriptors open on partition files during the queries`);
   } finally {
     await store.close();
+  }
+});
+
+test(`blocks: a search over ${2 * DAYS} partitions counts its total in the reads its page came from, though the pool closes them on the way`, async () => {
+  const own = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-read-cap-total-'));
+  const writer = new BlockStore({ dataDir: own, retention, now: () => NOW, merges: false });
+  const reader = new BlockStore({ dataDir: own, retention, now: () => NOW, maxOpenPartitions: CAP });
+  try {
+    writer.init();
+    reader.init();
+    assert.equal((await writer.write(EVENTS)).stored, EVENTS.length);
+    // An event of the newest day committed once the search has begun
+    // reading that day (the walk checks the signal before each block):
+    // by another connection, synchronously, as another thread's commit lands.
+    const late: LogEvent = { '@timestamp': new Date(NOW - 1000).toISOString(), 'event.id': 'late', message: 'kept late', level: 'info', d: 0, week: 'w0' };
+    let wrote: Promise<unknown> | null = null;
+    const signal = {
+      get aborted(): boolean {
+        if (!wrote) {
+          wrote = writer.write([late]);
+          (writer as unknown as { writes: { flush(): void } }).writes.flush();
+        }
+        return false;
+      },
+    } as AbortSignal;
+    const page = await reader.search({ query: kept, ...WIDE, limit: 5, signal });
+    assert.ok(wrote, 'the search read the signal');
+    assert.equal(((await wrote) as { stored: number }).stored, 1);
+    assert.deepEqual(page.hits.map((h) => h['event.id']), ['i0', 'e0', 'i1', 'e1', 'i2']);
+    // The page was read before the late event, and so was its total: every
+    // page after this one holds older events, so the 60 are all a user can
+    // page through. Counted in a newer read of the day, it was 61.
+    assert.deepEqual(page.total, { value: 2 * DAYS, relation: 'eq' });
+    assert.ok(poolOf(reader).peakOpen <= CAP);
+    // A new search sees it.
+    assert.equal((await reader.search({ query: kept, ...WIDE, limit: 5 })).total.value, 2 * DAYS + 1);
+  } finally {
+    await reader.close();
+    await writer.close();
+    fs.rmSync(own, { recursive: true, force: true });
+  }
+});
+
+test(`rows: a search counts each partition it reads rows from in the same read as its rows`, async () => {
+  const own = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-read-cap-rows-'));
+  const writer = new SqliteStore({ dataDir: own, retention, now: () => NOW });
+  const reader = new SqliteStore({ dataDir: own, retention, now: () => NOW, maxOpenPartitions: CAP });
+  try {
+    writer.init();
+    reader.init();
+    assert.equal((await writer.write(EVENTS)).stored, EVENTS.length);
+    // Events of the newest day (one a class) committed as the search makes
+    // its first hit into an event (reading its projection), by another
+    // connection, synchronously, as another thread's commit lands: after
+    // the first partition's rows were read, before the second's.
+    const late: LogEvent[] = [
+      { '@timestamp': new Date(NOW - 1000).toISOString(), 'event.id': 'late-i', message: 'kept late', level: 'info', d: 0, week: 'w0' },
+      { '@timestamp': new Date(NOW - 1000).toISOString(), 'event.id': 'late-e', message: 'kept late failed', level: 'error', d: 0, week: 'w0' },
+    ];
+    let wrote: Promise<unknown> | null = null;
+    const req = {
+      query: kept,
+      ...WIDE,
+      limit: 5,
+      get fields(): undefined {
+        if (!wrote) {
+          wrote = writer.write(late);
+          (writer as unknown as { writes: { flush(): void } }).writes.flush();
+        }
+        return undefined;
+      },
+    };
+    const page = await reader.search(req);
+    assert.ok(wrote, 'the search read its projection');
+    assert.equal(((await wrote) as { stored: number }).stored, 2);
+    // Newest first, a late event is in this page or in none: every later
+    // page is older. The total counts the events a user can page through.
+    const lateInPage = page.hits.filter((h) => String(h['event.id']).startsWith('late')).length;
+    assert.equal(lateInPage, 1, 'the second partition read after the commit');
+    assert.deepEqual(page.total, { value: 2 * DAYS + lateInPage, relation: 'eq' });
+    assert.equal((await reader.search({ query: kept, ...WIDE, limit: 5 })).total.value, 2 * DAYS + 2);
+  } finally {
+    await reader.close();
+    await writer.close();
+    fs.rmSync(own, { recursive: true, force: true });
   }
 });

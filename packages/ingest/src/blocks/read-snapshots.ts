@@ -17,9 +17,11 @@
  * being counted or aggregated, the last day of a fields sample, whose rows
  * it reads after the walk) are held; the others keep their snapshot until
  * the pool needs their place. A range within the cap closes nothing, as
- * before; a wider one reopens a partition it comes back to (a search's
- * count after its walk) in a newer state of the file, which holds the same
- * events (merges keep them) and any written since.
+ * before; a wider one would reopen a partition it came back to in a newer
+ * state of the file, which holds the same events (merges keep them) and
+ * any written since: so a search or the fields API counts a day the walk
+ * read as the walk leaves it (day-totals.ts), and a day it did not reach
+ * is read once, by the count.
  */
 import type { PartitionHandle } from '../sqlite/partition-pool.js';
 import type { BlockPartition } from './block-partition.js';

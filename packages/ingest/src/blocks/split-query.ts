@@ -32,6 +32,7 @@ import { statSync } from 'node:fs';
 import type { AggregateRequest, AggregateResult, CountRequest, SearchRequest, SearchResult } from '@logship/query/core';
 import { dayStartMs } from '../sqlite/partition-name.js';
 import type { ReaderOp } from '../sqlite/reader-pool.js';
+import { carriedTotal } from '../sqlite/search-cursor.js';
 import { TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
 import { closeDays, newScanShare, type ScanShare } from './scan-share.js';
 import { pageOf, type SearchPart } from './search-part.js';
@@ -102,16 +103,23 @@ async function inLanes<P>(run: RunLane, op: ReaderOp, req: object, days: string[
   return [a.result, (await trail).result];
 }
 
-/** A search in lanes (validated by the caller: limit, cursor, query); `days` in page order. */
-export async function searchSplit(run: RunLane, req: SearchRequest, days: string[]): Promise<SearchResult> {
+/**
+ * A search in lanes (validated by the caller: limit, cursor, query); `days`
+ * in page order; `question`: what its total counts (search-part.ts
+ * blockQuestion). A later page whose cursor carries the total for the same
+ * question counts nothing: the leading lane walks alone.
+ */
+export async function searchSplit(run: RunLane, req: SearchRequest, days: string[], question: string): Promise<SearchResult> {
   const want = req.limit + 1;
-  const [a, b] = await inLanes<SearchPart>(run, 'searchPart', { ...req, want }, days, true);
+  const carried = req.cursor ? carriedTotal(req.cursor, question) : null;
+  const [a, b] = await inLanes<SearchPart>(run, 'searchPart', { ...req, want, carried: carried !== null }, days, true);
   // Short of a page, the leading lane never said it was full, so the
   // trailing lane walked all its days and its candidates follow.
   const short = b !== null && a.hits.length < want;
   const hits = short ? a.hits.concat(b.hits.slice(0, want - a.hits.length)) : a.hits;
   const keys = short ? a.keys.concat(b.keys.slice(0, want - a.keys.length)) : a.keys;
-  return pageOf(hits, keys, Math.min(a.total + (b?.total ?? 0), TOTAL_COUNT_LIMIT), req.limit, req.sort ?? 'desc', req.query);
+  const total = carried ? carried.value : Math.min(a.total + (b?.total ?? 0), TOTAL_COUNT_LIMIT);
+  return pageOf(hits, keys, total, req.limit, req.sort ?? 'desc', req.query, question);
 }
 
 /** A count in lanes: exact, so each lane counts all of its days. */

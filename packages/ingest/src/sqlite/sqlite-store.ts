@@ -33,7 +33,7 @@ import { prepareWrite, type PreparedWrite } from './prepare-write.js';
 import { WriterThread, type WriterThreadOptions } from './writer-thread.js';
 import { ReaderPool, type ReaderThreadOptions } from './reader-pool.js';
 import { PartitionedStore, type PartitionedStoreOptions } from './partitioned-store.js';
-import { compareKeys, decodeCursor, encodeCursor } from './search-cursor.js';
+import { carriedTotal, compareKeys, decodeCursor, encodeCursor, totalQuestion } from './search-cursor.js';
 import { compileSql } from './compile-sql.js';
 import { aggregatePartitions } from './sqlite-aggregate.js';
 import { checkLimit, TOTAL_COUNT_LIMIT } from './store-limits.js';
@@ -99,6 +99,8 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
   private readonly rollups: boolean;
   /** textFields without message: what text_fts indexes. */
   private readonly otherTextFields: readonly string[];
+  /** Searches on this thread that counted their total over the range (tests: a later page answers from its cursor). */
+  searchTotalsCounted = 0;
 
   constructor(opts: SqliteStoreOptions) {
     super('sqlite', opts);
@@ -201,6 +203,14 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
     // One more than asked tells whether a next page exists.
     const want = req.limit + 1;
     const found: { row: StoredRow; event: LogEvent }[] = [];
+    // A later page of the same question answers with the total its cursor
+    // carries from the first page (search-cursor.ts) instead of counting again.
+    const question = totalQuestion(req.from, req.to, [where, params]);
+    const carried = req.cursor ? carriedTotal(req.cursor, question) : null;
+    // The total so far, of the partitions the walk read, each counted in the
+    // same read as its rows (below); the others are counted after the walk.
+    let counted = 0;
+    const countedParts = new Set<string>();
     // Per class: how dense matches are differs between, say, the errors
     // and the default partitions of a day.
     const noWalk = new Set<string>();
@@ -213,35 +223,49 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
         // partitions are opened.
         const db = p.db;
         const need = want - found.length;
-        let rows: StoredRow[] = [];
-        // Where the planner's plan takes over; undefined: nothing left here.
-        let rest: { ts: number; eid: string } | null | undefined = after;
-        // Read once, and only by the two index plans below that use them.
-        let bounds: { sql: string; args: number[] } | undefined;
-        const boundsHere = (): { sql: string; args: number[] } => (bounds ??= db.ridBounds(range.from, range.to, where));
-        // A walk through a partition without a single match would read the
-        // whole budget for nothing; when an index can tell, ask it first.
-        if (indexed && !after) {
-          const b = boundsHere();
-          if (db.get(anySql(b.sql), [range.from, range.to, ...b.args], params) === undefined) continue;
-        }
-        if (this.walkRows > 0 && !noWalk.has(p.key.className)) {
-          rows = db.all<StoredRow>(walkSql, [range.from, range.to, ...start.args, need], params);
-          if (rows.length < need) {
-            // Budget spent: matches are rare, later partitions of this class
-            // go straight to the planner. No row at the budget: the walk saw
-            // every row in range.
-            rest = db.get<{ ts: number; eid: string }>(walkEndSql, [range.from, range.to, ...start.args]);
-            if (rest) noWalk.add(p.key.className);
+        // The rows and their partition's count in one read transaction: a
+        // commit landing between the two statements was in the total but
+        // never in the pages (an event newer than a page newest first).
+        const n = db.snapshot((): number | null => {
+          let rows: StoredRow[] = [];
+          // Where the planner's plan takes over; undefined: nothing left here.
+          let rest: { ts: number; eid: string } | null | undefined = after;
+          // Read once, and only by the two index plans below that use them.
+          let bounds: { sql: string; args: number[] } | undefined;
+          const boundsHere = (): { sql: string; args: number[] } => (bounds ??= db.ridBounds(range.from, range.to, where));
+          // A walk through a partition without a single match would read the
+          // whole budget for nothing; when an index can tell, ask it first.
+          if (indexed && !after) {
+            const b = boundsHere();
+            if (db.get(anySql(b.sql), [range.from, range.to, ...b.args], params) === undefined) return 0;
           }
+          if (this.walkRows > 0 && !noWalk.has(p.key.className)) {
+            rows = db.all<StoredRow>(walkSql, [range.from, range.to, ...start.args, need], params);
+            if (rows.length < need) {
+              // Budget spent: matches are rare, later partitions of this class
+              // go straight to the planner. No row at the budget: the walk saw
+              // every row in range.
+              rest = db.get<{ ts: number; eid: string }>(walkEndSql, [range.from, range.to, ...start.args]);
+              if (rest) noWalk.add(p.key.className);
+            }
+          }
+          if (rows.length < need && rest !== undefined) {
+            const k = keysetFor(rest);
+            const b = boundsHere();
+            const sql = `SELECT * FROM events WHERE ts >= ? AND ts <= ?${b.sql} ${k.sql} AND (${where}) ${order} LIMIT ?`;
+            rows.push(...db.all<StoredRow>(sql, [range.from, range.to, ...b.args, ...k.args, need - rows.length], params));
+          }
+          for (const row of rows) dayRows.push({ row, event: db.toEvent(row, req.fields) });
+          if (carried) return null;
+          // On a first page, fewer rows than wanted are every match here.
+          if (!after && rows.length < need) return rows.length;
+          // Else the page is full (or after a cursor): the total is needed.
+          return counted >= TOTAL_COUNT_LIMIT ? 0 : this.countPartition(db, range, where, params, TOTAL_COUNT_LIMIT - counted);
+        });
+        if (n !== null) {
+          counted += n;
+          countedParts.add(p.name);
         }
-        if (rows.length < need && rest !== undefined) {
-          const k = keysetFor(rest);
-          const b = boundsHere();
-          const sql = `SELECT * FROM events WHERE ts >= ? AND ts <= ?${b.sql} ${k.sql} AND (${where}) ${order} LIMIT ?`;
-          rows.push(...db.all<StoredRow>(sql, [range.from, range.to, ...b.args, ...k.args, need - rows.length], params));
-        }
-        for (const row of rows) dayRows.push({ row, event: db.toEvent(row, req.fields) });
       }
       dayRows.sort((a, b) => (sort === 'desc' ? -compareKeys(a.row, b.row) : compareKeys(a.row, b.row)));
       found.push(...dayRows.slice(0, want - found.length));
@@ -249,15 +273,13 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
     }
     const hits = found.slice(0, req.limit);
     const last = hits[hits.length - 1]?.row;
-    const next_cursor = found.length > req.limit && last ? encodeCursor({ ts: last.ts, eid: last.eid }, sort, req.query) : null;
     // From the first page, fewer hits than asked for are the whole result.
-    const counted =
-      !after && found.length <= req.limit ? found.length : this.countCompiled(req, where, params, at, TOTAL_COUNT_LIMIT);
-    return {
-      hits: hits.map(({ event }) => event),
-      total: { value: counted, relation: counted >= TOTAL_COUNT_LIMIT ? 'gte' : 'eq' },
-      next_cursor,
-    };
+    if (!carried && (after || found.length > req.limit) && counted < TOTAL_COUNT_LIMIT) {
+      counted = this.countCompiled(req, where, params, at, TOTAL_COUNT_LIMIT, true, { skip: countedParts, from: counted });
+    }
+    const total = carried ?? { value: Math.min(counted, TOTAL_COUNT_LIMIT), relation: counted >= TOTAL_COUNT_LIMIT ? ('gte' as const) : ('eq' as const) };
+    const next_cursor = found.length > req.limit && last ? encodeCursor({ ts: last.ts, eid: last.eid }, sort, req.query, { total, question }) : null;
+    return { hits: hits.map(({ event }) => event), total, next_cursor };
   }
 
   async count(req: CountRequest): Promise<number> {
@@ -274,24 +296,37 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
     return this.countCompiled(req, where, params, at, Infinity);
   }
 
-  private countCompiled(req: CountRequest, where: string, params: Record<string, unknown>, at: number, cap: number): number {
-    const capped = Number.isFinite(cap);
-    let total = 0;
+  private countCompiled(
+    req: CountRequest,
+    where: string,
+    params: Record<string, unknown>,
+    at: number,
+    cap: number,
+    forSearch = false,
+    /** A search's partitions counted already (in the read of their rows), and their matches. */
+    done?: { skip: ReadonlySet<string>; from: number },
+  ): number {
+    if (forSearch) this.searchTotalsCounted++;
+    let total = done?.from ?? 0;
     for (const day of this.daysInRange(req, 'desc')) {
       for (const p of day) {
+        if (done?.skip.has(p.name)) continue;
         const range = this.visibleRange(p, req, at);
         if (!range) continue;
-        const db = p.db;
-        const time = db.timeFilter(range.from, range.to, where);
-        const sql = capped
-          ? `SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE ${time.sql} AND (${where}) LIMIT ?)`
-          : `SELECT count(*) AS n FROM events WHERE ${time.sql} AND (${where})`;
-        const args = capped ? [...time.args, cap - total] : time.args;
-        total += db.get<{ n: number }>(sql, args, params)?.n ?? 0;
+        total += this.countPartition(p.db, range, where, params, cap - total);
         if (total >= cap) return cap;
       }
     }
     return total;
+  }
+
+  /** Matches in one partition's range, up to `cap` (Infinity: exact). */
+  private countPartition(db: PartitionDb, range: { from: number; to: number }, where: string, params: Record<string, unknown>, cap: number): number {
+    const time = db.timeFilter(range.from, range.to, where);
+    const sql = Number.isFinite(cap)
+      ? `SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE ${time.sql} AND (${where}) LIMIT ?)`
+      : `SELECT count(*) AS n FROM events WHERE ${time.sql} AND (${where})`;
+    return db.get<{ n: number }>(sql, Number.isFinite(cap) ? [...time.args, cap] : time.args, params)?.n ?? 0;
   }
 
   async aggregate(req: AggregateRequest): Promise<AggregateResult> {
