@@ -15,21 +15,12 @@ import path from 'node:path';
 import { parse, type LogEvent, type SearchRequest } from '@logship/query';
 import { DEFAULT_RETENTION } from '../retention/retention-config.js';
 import { BlockStore } from './block-store.js';
+import { EVENTS, HOUR, NOW, RANGE } from '../testing/search-total-events.js';
 
-const NOW = Date.parse('2026-11-23T12:00:00.000Z');
-const HOUR = 3_600_000;
-/** 30 matching events over the last 30 hours (two UTC days), and 10 that do not match. */
-const EVENTS: LogEvent[] = Array.from({ length: 40 }, (_, i) => ({
-  '@timestamp': new Date(NOW - i * HOUR - 1000).toISOString(),
-  'event.id': `e${String(i).padStart(2, '0')}`,
-  message: i < 30 ? `disk full on ${i}` : `all good ${i}`,
-  level: 'info',
-}));
 const LATE: LogEvent[] = [
   { '@timestamp': new Date(NOW - 500).toISOString(), 'event.id': 'late-new', message: 'disk full late', level: 'info' },
   { '@timestamp': new Date(NOW - 40 * HOUR).toISOString(), 'event.id': 'late-old', message: 'disk full late', level: 'info' },
 ];
-const RANGE = { from: NOW - 2 * 24 * HOUR, to: NOW, now: NOW };
 
 for (const [how, threads] of [['on one thread', 0], ['split between two reader threads', 2]] as const) {
   test(`blocks, ${how}: later pages answer with the first page's total; another range or now counts again`, async () => {

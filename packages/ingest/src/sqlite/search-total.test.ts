@@ -12,22 +12,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse, type LogEvent, type SearchRequest } from '@logship/query';
+import { parse, type SearchRequest } from '@logship/query';
 import { DEFAULT_RETENTION } from '../retention/retention-config.js';
 import { isStoreError } from '../store/store-error.js';
 import { SqliteStore } from './sqlite-store.js';
 import { encodeCursor } from './search-cursor.js';
+import { EVENTS, HOUR, NOW, RANGE } from '../testing/search-total-events.js';
 
-const NOW = Date.parse('2026-11-23T12:00:00.000Z');
-const HOUR = 3_600_000;
-/** 30 matching events over the last 30 hours (two UTC days), and 10 that do not match. */
-const EVENTS: LogEvent[] = Array.from({ length: 40 }, (_, i) => ({
-  '@timestamp': new Date(NOW - i * HOUR - 1000).toISOString(),
-  'event.id': `e${String(i).padStart(2, '0')}`,
-  message: i < 30 ? `disk full on ${i}` : `all good ${i}`,
-  level: 'info',
-}));
-const RANGE = { from: NOW - 2 * 24 * HOUR, to: NOW, now: NOW };
 const disk = parse('disk');
 
 let dir = '';
