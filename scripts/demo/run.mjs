@@ -5,7 +5,8 @@
  *                                                              ▲
  *                                      curl / npx logship search
  *
- * Everything lives under ./demo (git-ignored; LOGSHIP_DEMO_DIR elsewhere).
+ * Everything lives under ./demo (git-ignored; LOGSHIP_DEMO_DIR elsewhere),
+ * served on 127.0.0.1:7700 (LOGSHIP_DEMO_PORT another port; 0 a free one).
  * Ctrl-C stops the generator, then the agent (which ships what it holds and
  * checkpoints), then the server. The server and the agent run in process
  * groups of their own: a terminal's Ctrl-C goes to the whole foreground
@@ -13,7 +14,7 @@
  * batches to send (they would stay queued in its spool).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startGenerator } from './generate-logs.mjs';
@@ -21,26 +22,34 @@ import { binNodeFlags } from '../bin-flags.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const demo = process.env.LOGSHIP_DEMO_DIR ? resolve(process.env.LOGSHIP_DEMO_DIR) : join(root, 'demo');
-const port = Number(process.env.LOGSHIP_DEMO_PORT ?? 7700);
-const url = `http://127.0.0.1:${port}`;
+const portText = process.env.LOGSHIP_DEMO_PORT || '7700';
+if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
+  console.error(`LOGSHIP_DEMO_PORT "${portText}" is not a port (0 to 65535; 0 picks a free one)`);
+  process.exit(2);
+}
+const port = Number(portText);
 for (const d of ['data', 'logs', 'agent']) mkdirSync(join(demo, d), { recursive: true });
 
-const agentConfig = join(demo, 'agent.yaml');
-writeFileSync(
-  agentConfig,
-  [
-    'server:',
-    `  url: ${url}`,
-    `data_dir: ${join(demo, 'agent')}`,
-    'sources:',
-    '  - type: file',
-    `    include: ["${join(demo, 'logs', 'django.log')}"]`,
-    '    labels: { job: django }',
-    '  - type: nginx',
-    `    include: ["${join(demo, 'logs', 'nginx-access.log')}"]`,
-    '',
-  ].join('\n'),
-);
+/** The agent ships to the server's address, known once the server listens (port 0 picks one). */
+function writeAgentConfig(url) {
+  const file = join(demo, 'agent.yaml');
+  writeFileSync(
+    file,
+    [
+      'server:',
+      `  url: ${url}`,
+      `data_dir: ${join(demo, 'agent')}`,
+      'sources:',
+      '  - type: file',
+      `    include: ["${join(demo, 'logs', 'django.log')}"]`,
+      '    labels: { job: django }',
+      '  - type: nginx',
+      `    include: ["${join(demo, 'logs', 'nginx-access.log')}"]`,
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
 
 const children = [];
 /** `args[0]`: a bin, run with its shebang's node flags, as installed. */
@@ -53,7 +62,7 @@ function run(name, args) {
   child.stdout.on('data', (d) => writeFileSync(log, d, { flag: 'a' }));
   child.stderr.on('data', (d) => writeFileSync(log, d, { flag: 'a' }));
   child.on('exit', (code, signal) => {
-    if (!stopping) {
+    if (!stopping && !starting) {
       console.error(`${name} exited unexpectedly (${code ?? signal}); see ${log}`);
       void stop(1);
     }
@@ -62,7 +71,38 @@ function run(name, args) {
   return child;
 }
 
-async function waitHealthy() {
+/**
+ * The server's own address, from the line it prints once it listens, or null
+ * when it exits first. Asking the port for /health/ready instead found
+ * whatever already listened there (another logship, another program): the
+ * demo then announced a server that had failed to start, and its agent
+ * shipped the demo's lines into the other one.
+ */
+function serverListening(child) {
+  return new Promise((resolve) => {
+    let seen = '';
+    const onData = (d) => {
+      seen += d.toString();
+      const m = /^logship listening on (\S+)$/m.exec(seen);
+      if (m) {
+        child.stdout.off('data', onData);
+        resolve(m[1]);
+      }
+    };
+    child.stdout.on('data', onData);
+    // 'close', not 'exit': its error is then in the log file too.
+    child.once('close', () => resolve(null));
+  });
+}
+
+/** What the server said before it exited: its lines that are not JSON log records (the error, with its code). */
+function serverError(log) {
+  const text = readFileSync(log, 'utf8');
+  const said = text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('{'));
+  return said.length > 0 ? said.join('\n') : text.trim().split('\n').slice(-3).join('\n');
+}
+
+async function waitHealthy(url) {
   for (let i = 0; i < 300; i++) {
     try {
       const res = await fetch(`${url}/health/ready`);
@@ -76,6 +116,8 @@ async function waitHealthy() {
 }
 
 let stopping = false;
+// While the server starts, its exit is a failure to start, said below.
+let starting = true;
 let stopGenerator = () => {};
 async function stop(code = 0) {
   if (stopping) return;
@@ -100,10 +142,19 @@ process.on('exit', () => {
   for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
 });
 
-run('server', ['packages/ingest/bin/logship.js', 'serve', '--data', join(demo, 'data'), '--listen', `127.0.0.1:${port}`]);
-await waitHealthy().catch((err) => { console.error(err.message); return stop(1); });
+const server = run('server', ['packages/ingest/bin/logship.js', 'serve', '--data', join(demo, 'data'), '--listen', `127.0.0.1:${port}`]);
+const url = await serverListening(server);
+if (url === null) {
+  // Ctrl-C while the server started: it stopped, and nothing else runs yet.
+  if (stopping) process.exit(0);
+  console.error(`logship serve did not start:\n${serverError(join(demo, 'server.log'))}`);
+  console.error(`\nTo run the demo on another port: LOGSHIP_DEMO_PORT=7701 npm start (LOGSHIP_DEMO_PORT=0 picks a free one).`);
+  process.exit(1);
+}
+starting = false;
+await waitHealthy(url).catch((err) => { console.error(err.message); return stop(1); });
 stopGenerator = startGenerator(join(demo, 'logs'));
-run('agent', ['packages/agent/bin/logship-agent.js', '--config', agentConfig]);
+run('agent', ['packages/agent/bin/logship-agent.js', '--config', writeAgentConfig(url)]);
 
 // The page's address comes first: it is what most people open.
 console.log(`
@@ -117,7 +168,9 @@ logship is running on the embedded SQLite store.
   processes:  logs in ${join(demo, 'server.log')} and ${join(demo, 'agent.log')}
 
 Try, in another terminal at the repository root:
-
+${url === 'http://127.0.0.1:7700' ? '' : `
+  export LOGSHIP_URL=${url}   # the commands below ask 127.0.0.1:7700 unless told
+`}
   npx logship search 'level:ERROR AND @timestamp:[now-1h TO now]'
   npx logship search 'duration_ms:>1000' --from now-15m
   npx logship search 'logger:"django.security" AND message:"login failed"'
