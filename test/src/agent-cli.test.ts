@@ -49,6 +49,17 @@ describe('agent: command line, SIGHUP, health', () => {
     }
   });
 
+  test('server.url written as HOST:PORT, curl\'s habit, is told the scheme to add, not "is not a valid URL"', async () => {
+    for (const [hostPort, before] of [['127.0.0.1:7700', 'is not a valid URL'], ['logs.internal:7700', 'must be an http or https URL']] as const) {
+      const yaml = agentYaml({ server: hostPort, dataDir: join(root, 'agent-url'), include: [join(root, 'url', '*.log')], extra: 'metrics: { listen: off }' });
+      await writeFile(join(root, 'url.yaml'), yaml);
+      const r = spawnSync(process.execPath, [agentBin, '--config', join(root, 'url.yaml'), '--check'], { encoding: 'utf8' });
+      assert.equal(r.status, 2, r.stdout + r.stderr);
+      // Before: `${before}`.
+      assert.equal(r.stderr, `LS_AGENT_CONFIG_INVALID: The config is invalid at server.url: has no scheme: write http://${hostPort} (https://${hostPort} when the server has tls)\n`, before);
+    }
+  });
+
   test('--version; a mistyped option, or a peer\'s (Promtail\'s -config.file), is answered with ours', () => {
     const run = (...args: string[]): { status: number | null; out: string } => {
       const r = spawnSync(process.execPath, [agentBin, ...args], { encoding: 'utf8' });
