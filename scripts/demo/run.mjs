@@ -14,7 +14,7 @@
  * batches to send (they would stay queued in its spool).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startGenerator } from './generate-logs.mjs';
@@ -58,9 +58,19 @@ function run(name, args) {
   // Server and agent log JSON (pino); keep the terminal for the summary and
   // put their logs in files a user can read.
   const log = join(demo, `${name}.log`);
-  writeFileSync(log, '');
-  child.stdout.on('data', (d) => writeFileSync(log, d, { flag: 'a' }));
-  child.stderr.on('data', (d) => writeFileSync(log, d, { flag: 'a' }));
+  // The server's output is held until it listens: one that fails to start
+  // (another demo holds the folder) would otherwise have emptied that
+  // demo's server.log, which its server goes on appending to.
+  let held = name === 'server' ? [] : null;
+  if (held === null) writeFileSync(log, '');
+  const write = (d) => (held !== null ? held.push(d) : writeFileSync(log, d, { flag: 'a' }));
+  child.stdout.on('data', write);
+  child.stderr.on('data', write);
+  child.heldOutput = () => Buffer.concat(held ?? []).toString();
+  child.keepLog = () => {
+    writeFileSync(log, Buffer.concat(held ?? []));
+    held = null;
+  };
   child.on('exit', (code, signal) => {
     if (!stopping && !starting) {
       console.error(`${name} exited unexpectedly (${code ?? signal}); see ${log}`);
@@ -96,10 +106,18 @@ function serverListening(child) {
 }
 
 /** What the server said before it exited: its lines that are not JSON log records (the error, with its code). */
-function serverError(log) {
-  const text = readFileSync(log, 'utf8');
-  const said = text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('{'));
-  return said.length > 0 ? said.join('\n') : text.trim().split('\n').slice(-3).join('\n');
+function serverError(output) {
+  const said = output.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('{'));
+  return said.length > 0 ? said.join('\n') : output.trim().split('\n').slice(-3).join('\n');
+}
+
+/** What to do about the server's failure to start, by its code. */
+function startAdvice(error) {
+  if (/LS_CONFIG_LISTEN_FAILED/.test(error)) return 'To run the demo on another port: LOGSHIP_DEMO_PORT=7701 npm start (LOGSHIP_DEMO_PORT=0 picks a free one).';
+  if (/LS_STORE_DATA_DIR/.test(error) && /in use by another logship/.test(error)) {
+    return `A demo already runs on ${demo} (Ctrl-C it there), or give this one a folder and port of its own: LOGSHIP_DEMO_DIR=/tmp/logship-demo-2 LOGSHIP_DEMO_PORT=0 npm start`;
+  }
+  return `Fix what it says and run npm start again (the demo's data folder is ${join(demo, 'data')}).`;
 }
 
 async function waitHealthy(url) {
@@ -147,10 +165,11 @@ const url = await serverListening(server);
 if (url === null) {
   // Ctrl-C while the server started: it stopped, and nothing else runs yet.
   if (stopping) process.exit(0);
-  console.error(`logship serve did not start:\n${serverError(join(demo, 'server.log'))}`);
-  console.error(`\nTo run the demo on another port: LOGSHIP_DEMO_PORT=7701 npm start (LOGSHIP_DEMO_PORT=0 picks a free one).`);
+  const error = serverError(server.heldOutput());
+  console.error(`logship serve did not start:\n${error}\n\n${startAdvice(error)}`);
   process.exit(1);
 }
+server.keepLog();
 starting = false;
 await waitHealthy(url).catch((err) => { console.error(err.message); return stop(1); });
 stopGenerator = startGenerator(join(demo, 'logs'));

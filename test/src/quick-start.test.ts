@@ -6,11 +6,14 @@
  * by sending SIGINT to the script's whole process group, as a terminal does.
  *
  * A port another program already answers on is said as the server's failure
- * to listen, with how to pick another port, and nothing is shipped there.
+ * to listen, with how to pick another port, and nothing is shipped there. A
+ * second demo on the same folder says a demo already runs there, and leaves
+ * the first one's server.log as it was (it emptied it).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -105,5 +108,52 @@ test('a port another program answers on: the quick start says the server could n
     assert.deepEqual(asked.filter((a) => a.startsWith('POST')), [], 'the demo shipped nothing to the other program');
   } finally {
     await new Promise((r) => other.close(r));
+  }
+});
+
+/** scripts/demo/run.mjs on `dir` and `port`, in its own process group, as a terminal runs `npm start`. */
+function startDemo(dir: string, port: number): { proc: ChildProcessWithoutNullStreams; output: () => string; exited: Promise<number | null> } {
+  const proc = spawn(process.execPath, [join(repoRoot, 'scripts/demo/run.mjs')], {
+    cwd: repoRoot,
+    env: { ...process.env, LOGSHIP_DEMO_DIR: dir, LOGSHIP_DEMO_PORT: String(port) },
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let out = '';
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)));
+  return { proc, output: () => out, exited };
+}
+
+test('a second demo on the folder of one that runs says so and how to run both, and leaves the first one\'s server.log whole', async () => {
+  const dir = await tempDir('logship-quick-start-twice-');
+  dirs.push(dir);
+  const first = startDemo(dir, await freePort());
+  try {
+    await waitFor(() => first.output().includes('Ctrl-C stops everything.'), { what: 'the first demo to come up', timeoutMs: 60_000 });
+    const logBefore = await readFile(join(dir, 'server.log'), 'utf8');
+    assert.match(logBefore, /^logship listening on /m);
+    const second = startDemo(dir, await freePort());
+    try {
+      assert.equal(await second.exited, 1, second.output());
+    } finally {
+      if (second.proc.exitCode === null) process.kill(-second.proc.pid!, 'SIGKILL');
+    }
+    assert.doesNotMatch(second.output(), /Search page:/);
+    assert.match(second.output(), /logship serve did not start:\nlogship: .* is in use by another logship process .*\(LS_STORE_DATA_DIR\)/);
+    assert.match(second.output(), /A demo already runs on .* \(Ctrl-C it there\), or give this one a folder and port of its own: LOGSHIP_DEMO_DIR=\S+ LOGSHIP_DEMO_PORT=0 npm start/);
+    const logAfter = await readFile(join(dir, 'server.log'), 'utf8');
+    assert.ok(logAfter.startsWith(logBefore), 'the first demo\'s server.log kept what it held');
+    process.kill(-first.proc.pid!, 'SIGINT');
+    assert.equal(await first.exited, 0, first.output());
+  } finally {
+    // After a failed assertion: Ctrl-C first, so that the demo stops its server and agent (their
+    // process groups are their own; a SIGKILL of the script's group would leave them running).
+    if (first.proc.exitCode === null) {
+      process.kill(-first.proc.pid!, 'SIGINT');
+      await Promise.race([first.exited, new Promise((r) => setTimeout(r, 30_000).unref())]);
+    }
+    if (first.proc.exitCode === null) process.kill(-first.proc.pid!, 'SIGKILL');
   }
 });
