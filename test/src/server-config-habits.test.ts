@@ -5,6 +5,8 @@
  * and `retention_period:`, Elasticsearch's `path: { data: … }` were an
  * "unknown config key" with nothing more (`path` was even told `did you
  * mean "auth"?`), and `listen: 7700`, a number to YAML, "must be string".
+ * A token shorter than 16 characters was "must NOT have fewer than 16
+ * characters", with no word of how to make one.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -51,4 +53,13 @@ test('listen: 7700 (a number to YAML) is told the HOST:PORT forms, not "must be 
   const r = check('listen: 7700\n');
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /^logship: config value at "listen" must be HOST:PORT, as text \(listen: "127\.0\.0\.1:7700" for this host only, ":7700" for every address, with auth\.tokens\) \(line 1, column 1 of .*\) \(LS_CONFIG_INVALID\)\n$/);
+});
+
+test('a token under 16 characters is told how to make one, without showing it', () => {
+  const file = join(dir, 'server.yaml');
+  writeFileSync(file, 'auth:\n  tokens:\n    - { name: agents, token: "${LOGSHIP_AGENT_TOKEN}", scopes: [write] }\n');
+  const r = spawnSync(process.execPath, [logshipBin, 'serve', '--check', '--config', file], { encoding: 'utf8', env: { ...process.env, LOGSHIP_AGENT_TOKEN: 'secret' } });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /^logship: config value at "auth\.tokens\[0\]\.token" is shorter than the 16 characters a token needs \(a short one can be guessed\): make one with `openssl rand -hex 32` \(line 3, .*\) \(LS_CONFIG_INVALID\)\n$/);
+  assert.doesNotMatch(r.stderr, /secret/);
 });

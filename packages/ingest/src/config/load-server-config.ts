@@ -275,6 +275,10 @@ function schemaErrorAt(e: ErrorObject): LogshipError {
     return errors.configUnknownKey(full, near !== null ? `; did you mean "${near}"?` : '');
   }
   if (e.keyword === 'type' && path === 'listen') return errors.configInvalid('listen', LISTEN_NOT_TEXT);
+  // "must NOT have fewer than 16 characters" said nothing of how to make one (the value itself is not shown: a secret).
+  if (e.keyword === 'minLength' && /^auth\.tokens\[\d+\]\.token$/.test(path)) {
+    return errors.configInvalid(path, 'is shorter than the 16 characters a token needs (a short one can be guessed): make one with `openssl rand -hex 32`');
+  }
   if (e.keyword === 'enum') {
     const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
     return errors.configInvalid(path || '(root)', `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
