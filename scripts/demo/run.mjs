@@ -5,7 +5,8 @@
  *                                                              ▲
  *                                      curl / npx logship search
  *
- * Everything lives under ./demo (git-ignored; LOGSHIP_DEMO_DIR elsewhere).
+ * Everything lives under ./demo (git-ignored; LOGSHIP_DEMO_DIR elsewhere),
+ * served on 127.0.0.1:7700 (LOGSHIP_DEMO_PORT another port; 0 a free one).
  * Ctrl-C stops the generator, then the agent (which ships what it holds and
  * checkpoints), then the server. The server and the agent run in process
  * groups of their own: a terminal's Ctrl-C goes to the whole foreground
@@ -21,26 +22,34 @@ import { binNodeFlags } from '../bin-flags.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const demo = process.env.LOGSHIP_DEMO_DIR ? resolve(process.env.LOGSHIP_DEMO_DIR) : join(root, 'demo');
-const port = Number(process.env.LOGSHIP_DEMO_PORT ?? 7700);
-const url = `http://127.0.0.1:${port}`;
+const portText = process.env.LOGSHIP_DEMO_PORT || '7700';
+if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
+  console.error(`LOGSHIP_DEMO_PORT "${portText}" is not a port (0 to 65535; 0 picks a free one)`);
+  process.exit(2);
+}
+const port = Number(portText);
 for (const d of ['data', 'logs', 'agent']) mkdirSync(join(demo, d), { recursive: true });
 
-const agentConfig = join(demo, 'agent.yaml');
-writeFileSync(
-  agentConfig,
-  [
-    'server:',
-    `  url: ${url}`,
-    `data_dir: ${join(demo, 'agent')}`,
-    'sources:',
-    '  - type: file',
-    `    include: ["${join(demo, 'logs', 'django.log')}"]`,
-    '    labels: { job: django }',
-    '  - type: nginx',
-    `    include: ["${join(demo, 'logs', 'nginx-access.log')}"]`,
-    '',
-  ].join('\n'),
-);
+/** The agent ships to the server's address, known once the server listens (port 0 picks one). */
+function writeAgentConfig(url) {
+  const file = join(demo, 'agent.yaml');
+  writeFileSync(
+    file,
+    [
+      'server:',
+      `  url: ${url}`,
+      `data_dir: ${join(demo, 'agent')}`,
+      'sources:',
+      '  - type: file',
+      `    include: ["${join(demo, 'logs', 'django.log')}"]`,
+      '    labels: { job: django }',
+      '  - type: nginx',
+      `    include: ["${join(demo, 'logs', 'nginx-access.log')}"]`,
+      '',
+    ].join('\n'),
+  );
+  return file;
+}
 
 const children = [];
 /** `args[0]`: a bin, run with its shebang's node flags, as installed. */
@@ -49,11 +58,21 @@ function run(name, args) {
   // Server and agent log JSON (pino); keep the terminal for the summary and
   // put their logs in files a user can read.
   const log = join(demo, `${name}.log`);
-  writeFileSync(log, '');
-  child.stdout.on('data', (d) => writeFileSync(log, d, { flag: 'a' }));
-  child.stderr.on('data', (d) => writeFileSync(log, d, { flag: 'a' }));
+  // The server's output is held until it listens: one that fails to start
+  // (another demo holds the folder) would otherwise have emptied that
+  // demo's server.log, which its server goes on appending to.
+  let held = name === 'server' ? [] : null;
+  if (held === null) writeFileSync(log, '');
+  const write = (d) => (held !== null ? held.push(d) : writeFileSync(log, d, { flag: 'a' }));
+  child.stdout.on('data', write);
+  child.stderr.on('data', write);
+  child.heldOutput = () => Buffer.concat(held ?? []).toString();
+  child.keepLog = () => {
+    writeFileSync(log, Buffer.concat(held ?? []));
+    held = null;
+  };
   child.on('exit', (code, signal) => {
-    if (!stopping) {
+    if (!stopping && !starting) {
       console.error(`${name} exited unexpectedly (${code ?? signal}); see ${log}`);
       void stop(1);
     }
@@ -62,7 +81,46 @@ function run(name, args) {
   return child;
 }
 
-async function waitHealthy() {
+/**
+ * The server's own address, from the line it prints once it listens, or null
+ * when it exits first. Asking the port for /health/ready instead found
+ * whatever already listened there (another logship, another program): the
+ * demo then announced a server that had failed to start, and its agent
+ * shipped the demo's lines into the other one.
+ */
+function serverListening(child) {
+  return new Promise((resolve) => {
+    let seen = '';
+    const onData = (d) => {
+      seen += d.toString();
+      const m = /^logship listening on (\S+)$/m.exec(seen);
+      if (m) {
+        child.stdout.off('data', onData);
+        resolve(m[1]);
+      }
+    };
+    child.stdout.on('data', onData);
+    // 'close', not 'exit': its error is then in the log file too.
+    child.once('close', () => resolve(null));
+  });
+}
+
+/** What the server said before it exited: its lines that are not JSON log records (the error, with its code). */
+function serverError(output) {
+  const said = output.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('{'));
+  return said.length > 0 ? said.join('\n') : output.trim().split('\n').slice(-3).join('\n');
+}
+
+/** What to do about the server's failure to start, by its code. */
+function startAdvice(error) {
+  if (/LS_CONFIG_LISTEN_FAILED/.test(error)) return 'To run the demo on another port: LOGSHIP_DEMO_PORT=7701 npm start (LOGSHIP_DEMO_PORT=0 picks a free one).';
+  if (/LS_STORE_DATA_DIR/.test(error) && /in use by another logship/.test(error)) {
+    return `A demo already runs on ${demo} (Ctrl-C it there), or give this one a folder and port of its own: LOGSHIP_DEMO_DIR=/tmp/logship-demo-2 LOGSHIP_DEMO_PORT=0 npm start`;
+  }
+  return `Fix what it says and run npm start again (the demo's data folder is ${join(demo, 'data')}).`;
+}
+
+async function waitHealthy(url) {
   for (let i = 0; i < 300; i++) {
     try {
       const res = await fetch(`${url}/health/ready`);
@@ -76,6 +134,8 @@ async function waitHealthy() {
 }
 
 let stopping = false;
+// While the server starts, its exit is a failure to start, said below.
+let starting = true;
 let stopGenerator = () => {};
 async function stop(code = 0) {
   if (stopping) return;
@@ -100,10 +160,20 @@ process.on('exit', () => {
   for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
 });
 
-run('server', ['packages/ingest/bin/logship.js', 'serve', '--data', join(demo, 'data'), '--listen', `127.0.0.1:${port}`]);
-await waitHealthy().catch((err) => { console.error(err.message); return stop(1); });
+const server = run('server', ['packages/ingest/bin/logship.js', 'serve', '--data', join(demo, 'data'), '--listen', `127.0.0.1:${port}`]);
+const url = await serverListening(server);
+if (url === null) {
+  // Ctrl-C while the server started: it stopped, and nothing else runs yet.
+  if (stopping) process.exit(0);
+  const error = serverError(server.heldOutput());
+  console.error(`logship serve did not start:\n${error}\n\n${startAdvice(error)}`);
+  process.exit(1);
+}
+server.keepLog();
+starting = false;
+await waitHealthy(url).catch((err) => { console.error(err.message); return stop(1); });
 stopGenerator = startGenerator(join(demo, 'logs'));
-run('agent', ['packages/agent/bin/logship-agent.js', '--config', agentConfig]);
+run('agent', ['packages/agent/bin/logship-agent.js', '--config', writeAgentConfig(url)]);
 
 // The page's address comes first: it is what most people open.
 console.log(`
@@ -117,7 +187,9 @@ logship is running on the embedded SQLite store.
   processes:  logs in ${join(demo, 'server.log')} and ${join(demo, 'agent.log')}
 
 Try, in another terminal at the repository root:
-
+${url === 'http://127.0.0.1:7700' ? '' : `
+  export LOGSHIP_URL=${url}   # the commands below ask 127.0.0.1:7700 unless told
+`}
   npx logship search 'level:ERROR AND @timestamp:[now-1h TO now]'
   npx logship search 'duration_ms:>1000' --from now-15m
   npx logship search 'logger:"django.security" AND message:"login failed"'

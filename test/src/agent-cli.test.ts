@@ -33,6 +33,33 @@ describe('agent: command line, SIGHUP, health', () => {
     assert.match(agent.output(), /LS_AGENT_CONFIG_INVALID: The config is invalid at spool\.max_byte: unknown key; did you mean max_bytes\?/);
   });
 
+  test('--check, --version and --help into a pipe whose reader has gone end quietly with 141, not a stack trace', async () => {
+    const yaml = agentYaml({ server: server.url, dataDir: join(root, 'agent-pipe'), include: [join(root, 'pipe', '*.log')], extra: 'metrics: { listen: off }' });
+    await writeFile(join(root, 'pipe.yaml'), yaml);
+    // The reader opens the FIFO and exits before the agent starts (bash waits
+    // for it), so every write of the agent's meets a pipe with no reader:
+    // `logship-agent --check | head -1` once head has its line.
+    const quoted = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
+    for (const args of [['--config', join(root, 'pipe.yaml'), '--check'], ['--version'], ['--help']]) {
+      const script = `fifo="$1"/out.fifo; rm -f "$fifo"; mkfifo "$fifo"; (exec 3<"$fifo") & exec 4>"$fifo"; wait; ` +
+        `${[process.execPath, agentBin, ...args].map(quoted).join(' ')} >&4; echo "status=$?" >&2`;
+      const r = spawnSync('bash', ['-c', script, 'bash', root], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stderr.trim(), 'status=141', `${args.join(' ')}: ${r.stderr}`);
+    }
+  });
+
+  test('server.url written as HOST:PORT, curl\'s habit, is told the scheme to add, not "is not a valid URL"', async () => {
+    for (const [hostPort, before] of [['127.0.0.1:7700', 'is not a valid URL'], ['logs.internal:7700', 'must be an http or https URL']] as const) {
+      const yaml = agentYaml({ server: hostPort, dataDir: join(root, 'agent-url'), include: [join(root, 'url', '*.log')], extra: 'metrics: { listen: off }' });
+      await writeFile(join(root, 'url.yaml'), yaml);
+      const r = spawnSync(process.execPath, [agentBin, '--config', join(root, 'url.yaml'), '--check'], { encoding: 'utf8' });
+      assert.equal(r.status, 2, r.stdout + r.stderr);
+      // Before: `${before}`.
+      assert.equal(r.stderr, `LS_AGENT_CONFIG_INVALID: The config is invalid at server.url: has no scheme: write http://${hostPort} (https://${hostPort} when the server has tls)\n`, before);
+    }
+  });
+
   test('--version; a mistyped option, or a peer\'s (Promtail\'s -config.file), is answered with ours', () => {
     const run = (...args: string[]): { status: number | null; out: string } => {
       const r = spawnSync(process.execPath, [agentBin, ...args], { encoding: 'utf8' });

@@ -4,17 +4,24 @@
  * server and agent must not receive it themselves; scripts/demo/run.mjs
  * stops the agent first (it ships what it holds), then the server. Checked
  * by sending SIGINT to the script's whole process group, as a terminal does.
+ *
+ * A port another program already answers on is said as the server's failure
+ * to listen, with how to pick another port, and nothing is shipped there. A
+ * second demo on the same folder says a demo already runs there, and leaves
+ * the first one's server.log as it was (it emptied it).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { freePort, removeDir, repoRoot, tempDir, waitFor } from './harness.js';
 
-let dir = '';
+const dirs: string[] = [];
 after(async () => {
-  if (dir) await removeDir(dir);
+  for (const d of dirs) await removeDir(d);
 });
 
 interface LogLine {
@@ -30,7 +37,8 @@ async function logLines(file: string): Promise<LogLine[]> {
 }
 
 test('Ctrl-C (SIGINT to the process group) stops the agent with nothing queued, then the server', async () => {
-  dir = await tempDir('logship-quick-start-');
+  const dir = await tempDir('logship-quick-start-');
+  dirs.push(dir);
   const port = await freePort();
   const proc = spawn(process.execPath, [join(repoRoot, 'scripts/demo/run.mjs')], {
     cwd: repoRoot,
@@ -64,4 +72,88 @@ test('Ctrl-C (SIGINT to the process group) stops the agent with nothing queued, 
   const serverStop = server.find((l) => /^Received SIG/.test(String(l.msg ?? l.message)));
   assert.ok(serverStop, `the server logged the signal it got: ${JSON.stringify(server.slice(-3))}`);
   assert.ok(new Date(serverStop.time!).getTime() >= new Date(stopped.time!).getTime(), 'the server stopped after the agent');
+});
+
+test('a port another program answers on: the quick start says the server could not listen and how to pick another port, and ships nothing there', async () => {
+  const dir = await tempDir('logship-quick-start-busy-');
+  dirs.push(dir);
+  // Another program on the port, answering every request with 200 (as
+  // another logship answers /health/ready).
+  const asked: string[] = [];
+  const other = createServer((req, res) => {
+    asked.push(`${req.method} ${req.url}`);
+    res.end('{}');
+  });
+  await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+  const port = (other.address() as { port: number }).port;
+  try {
+    const proc = spawn(process.execPath, [join(repoRoot, 'scripts/demo/run.mjs')], {
+      cwd: repoRoot,
+      env: { ...process.env, LOGSHIP_DEMO_DIR: dir, LOGSHIP_DEMO_PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let out = '';
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)));
+    try {
+      assert.equal(await exited, 1, out);
+    } finally {
+      if (proc.exitCode === null) process.kill(-proc.pid!, 'SIGKILL');
+    }
+    assert.doesNotMatch(out, /Search page:/, 'no server of the demo\'s is announced');
+    assert.match(out, /logship serve did not start:\nlogship: cannot listen on 127\.0\.0\.1:\d+ .*already in use.*LS_CONFIG_LISTEN_FAILED/);
+    assert.match(out, /LOGSHIP_DEMO_PORT=7701 npm start/);
+    assert.deepEqual(asked.filter((a) => a.startsWith('POST')), [], 'the demo shipped nothing to the other program');
+  } finally {
+    await new Promise((r) => other.close(r));
+  }
+});
+
+/** scripts/demo/run.mjs on `dir` and `port`, in its own process group, as a terminal runs `npm start`. */
+function startDemo(dir: string, port: number): { proc: ChildProcessWithoutNullStreams; output: () => string; exited: Promise<number | null> } {
+  const proc = spawn(process.execPath, [join(repoRoot, 'scripts/demo/run.mjs')], {
+    cwd: repoRoot,
+    env: { ...process.env, LOGSHIP_DEMO_DIR: dir, LOGSHIP_DEMO_PORT: String(port) },
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let out = '';
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)));
+  return { proc, output: () => out, exited };
+}
+
+test('a second demo on the folder of one that runs says so and how to run both, and leaves the first one\'s server.log whole', async () => {
+  const dir = await tempDir('logship-quick-start-twice-');
+  dirs.push(dir);
+  const first = startDemo(dir, await freePort());
+  try {
+    await waitFor(() => first.output().includes('Ctrl-C stops everything.'), { what: 'the first demo to come up', timeoutMs: 60_000 });
+    const logBefore = await readFile(join(dir, 'server.log'), 'utf8');
+    assert.match(logBefore, /^logship listening on /m);
+    const second = startDemo(dir, await freePort());
+    try {
+      assert.equal(await second.exited, 1, second.output());
+    } finally {
+      if (second.proc.exitCode === null) process.kill(-second.proc.pid!, 'SIGKILL');
+    }
+    assert.doesNotMatch(second.output(), /Search page:/);
+    assert.match(second.output(), /logship serve did not start:\nlogship: .* is in use by another logship process .*\(LS_STORE_DATA_DIR\)/);
+    assert.match(second.output(), /A demo already runs on .* \(Ctrl-C it there\), or give this one a folder and port of its own: LOGSHIP_DEMO_DIR=\S+ LOGSHIP_DEMO_PORT=0 npm start/);
+    const logAfter = await readFile(join(dir, 'server.log'), 'utf8');
+    assert.ok(logAfter.startsWith(logBefore), 'the first demo\'s server.log kept what it held');
+    process.kill(-first.proc.pid!, 'SIGINT');
+    assert.equal(await first.exited, 0, first.output());
+  } finally {
+    // After a failed assertion: Ctrl-C first, so that the demo stops its server and agent (their
+    // process groups are their own; a SIGKILL of the script's group would leave them running).
+    if (first.proc.exitCode === null) {
+      process.kill(-first.proc.pid!, 'SIGINT');
+      await Promise.race([first.exited, new Promise((r) => setTimeout(r, 30_000).unref())]);
+    }
+    if (first.proc.exitCode === null) process.kill(-first.proc.pid!, 'SIGKILL');
+  }
 });

@@ -168,6 +168,14 @@ function suite(name: string, config: () => string | undefined, skip: boolean): v
         (e: { code: number; stderr: string }) => e,
       );
       assert.doesNotMatch((typoFree as { stderr: string }).stderr, /occurs in no event/, 'a known field is not reported');
+      // A range with no event at all: not every field of the query "in no event" (read as a wrong name), but that, and when the newest is.
+      const emptyRange = await run(process.execPath, [logshipBin, 'search', `run:"${runId}" AND level:error`, '--from', '2001-01-01', '--to', '2001-01-02'], { env }).catch(
+        (e: { code: number; stderr: string }) => e,
+      );
+      assert.equal((emptyRange as { code?: number }).code, 1);
+      assert.match((emptyRange as { stderr: string }).stderr,
+        /\nno event at all is in that range, whatever the query; the newest event is from (\d{4}-\d\d-\d\dT[\d:.]+Z) \(--to \1 searches the hour up to it\)\n$/);
+      assert.doesNotMatch((emptyRange as { stderr: string }).stderr, /occurs in no event/);
       const part = await run(process.execPath, [logshipBin, 'search', `run:"${runId}"`, '--from', 'now-1d', '--limit', '2'], { env });
       assert.equal(part.stdout.trim().split('\n').length, 2);
       assert.match(part.stderr, /showing 2 of 9 \(--limit N for more\)/);

@@ -5,7 +5,9 @@
  * of `host`, not a quiet "0 hits". Habits of other query languages read
  * differently here are named too (lower-case `and`, `level=error`). With no
  * query, it says when the newest event was (one click searches up to it), or
- * that the server has none yet.
+ * that the server has none yet; so it does with a query on a range that
+ * holds no event at all, where it named every field of the query as in no
+ * event (a shipper stopped for the last 15 minutes read as a wrong field).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -65,6 +67,22 @@ describe('search page: nothing found (Chromium)', { skip: !HAVE_CHROMIUM, timeou
     // The same length (an hour) ending there: all 40, seeded 10 s apart.
     assert.equal(Date.parse(newest) - Date.parse(urlParams(page).get('from')!), 3_600_000);
     await waitForTotal(page, 40);
+  });
+
+  test('a query on a range with no event at all: its fields are not blamed; the newest event\'s time, and a click searches up to it with the query', async () => {
+    const q = 'level:error AND host:web-1';
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q, from: 'now-3h', to: 'now-2h', tz: 'utc' })}`);
+    await waitForTotal(page, 0);
+    const newest = (await apiGet<{ hits: { '@timestamp': string }[] }>(srv, '/api/v1/search', { q: '', from, to, limit: '1' })).body.hits[0]!['@timestamp'];
+    const empty = page.getByRole('status').filter({ hasText: 'No events at all in this time range, whatever the query.' });
+    await empty.getByText('The newest event is from').waitFor({ timeout: 5_000 });
+    assert.match(await empty.innerText(), new RegExp(`The newest event is from ${newest.slice(0, 19).replace('T', ' ')}\\.`));
+    // Before: "No event in this range has the field level", and host.
+    assert.equal(await page.locator('.empty .missing-field').count(), 0);
+    await empty.getByRole('button', { name: 'Search up to it' }).click();
+    await page.waitForFunction(`new URL(location.href).searchParams.get('to') === ${JSON.stringify(newest)}`);
+    assert.equal(urlParams(page).get('q'), q);
+    await waitForTotal(page, await apiTotal(srv, q, urlParams(page).get('from')!, newest));
   });
 
   test('every field present: no field is blamed, a wider range is suggested', async () => {

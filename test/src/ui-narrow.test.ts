@@ -15,6 +15,10 @@
  * The summary above the results (hits, time taken, live's rate, events
  * left out) was one row that squeezed each part to a word a line; it wraps
  * by parts now.
+ *
+ * A row's origin (host · source · logger) with a file source's path ran
+ * past the screen's right edge, cut mid-word with no ellipsis; it ends
+ * inside its row now, cut with one, whole in its title.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -90,5 +94,24 @@ describe('search page: phone width (Chromium)', { skip: !HAVE_CHROMIUM, timeout:
       // 13 px text: one line is under 20 px high ("80 hits" took two lines, "· live, …" three, before).
       assert.ok(box.height < 20, `${part} ${box.height}px high: ${JSON.stringify(await page.locator(part).first().innerText())}`);
     }
+  });
+
+  // Last: its event joins the page's unfiltered totals that the tests above count.
+  test('an origin wider than the screen (a file source\'s path) ends inside its row, cut with an ellipsis, whole in its title', async () => {
+    const source = '/var/log/containers/checkout-7d9f8b-abcde_shop_app-0123456789abcdef.log';
+    await ingest(srv.url, recentLines(1, 1, () => ({ level: 'error', host: 'web-path', source, logger: 'orders', message: 'from a file' })));
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:web-path', from: 'now-1h', to: 'now' })}`);
+    await waitForTotal(page, 1);
+    const origin = page.locator('.results [data-index="0"] .origin');
+    assert.equal(await origin.getAttribute('title'), `web-path · ${source} · orders`);
+    const box = (await page.evaluate(`(() => {
+      const o = document.querySelector('.results [data-index="0"] .origin');
+      const row = o.closest('.row').getBoundingClientRect();
+      const r = o.getBoundingClientRect();
+      return { right: r.right, rowRight: row.right, viewport: document.documentElement.clientWidth, cut: o.scrollWidth > o.clientWidth, ellipsis: getComputedStyle(o).textOverflow };
+    })()`)) as { right: number; rowRight: number; viewport: number; cut: boolean; ellipsis: string };
+    assert.ok(box.right <= box.rowRight && box.right <= box.viewport, JSON.stringify(box));
+    assert.equal(box.cut, true, 'cut short on screen');
+    assert.equal(box.ellipsis, 'ellipsis');
   });
 });

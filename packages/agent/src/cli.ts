@@ -10,6 +10,7 @@ import { accessAdvice } from './read-failures.js';
 import { didYouMean } from './did-you-mean.js';
 import { AGENT_VERSION } from './version.js';
 import { checkDataDir } from './data-dir-lock.js';
+import { exitWhenReaderCloses } from './closed-pipe.js';
 
 const USAGE = 'logship-agent --config FILE [--check] [--version]';
 const OPTIONS = ['--config', '--check', '--help', '--version'];
@@ -66,6 +67,8 @@ export async function main(argv: string[]): Promise<number> {
     const arg = /(?:option|argument) '([^']+)'/.exec(message)?.[1];
     return usageError(message + (arg !== undefined ? usageHint(arg) : ''));
   }
+  // The agent itself logs to stderr; only these print to stdout, often into a pager or `head`.
+  if (values.help || values.version || values.check) exitWhenReaderCloses();
   if (values.help) {
     console.log(`Usage: ${USAGE}`);
     return 0;

@@ -103,6 +103,11 @@ export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.en
   if (typeof o.server === 'string') sc.fail(`expected a mapping: write server: { url: ${o.server} }`);
   const so = object(o.server, sc, ['url', 'token', 'timeout_ms', 'tls']);
   const url = str(so, 'url', sc);
+  // `url: logs.internal:7700` (curl's and the logship CLI's habit) was "not a valid URL", or for
+  // `logs:7700` a URL of scheme `logs:`, "must be an http or https URL": say the scheme is missing.
+  if (!url.includes('://') && /^(\[[^\]]+\]|[\w.-]+):\d+(\/.*)?$/.test(url)) {
+    sc.at('url').fail(`has no scheme: write http://${url} (https://${url} when the server has tls)`);
+  }
   try {
     const u = new URL(url);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') sc.at('url').fail('must be an http or https URL');

@@ -22,7 +22,7 @@ function hintsFor(q: string): string[] {
 export interface EmptyResultsProps {
   q: string;
   missing: MissingField[];
-  /** With no query: the newest event's @timestamp, null when there is none at all, undefined while unknown. */
+  /** For a range with no event at all: the newest event's @timestamp, null when there is none at all, undefined while unknown or when the range has events. */
   newest?: string | null | undefined;
   tz: TimeZoneMode;
   onShowNewest: (atMs: number) => void;
@@ -33,11 +33,13 @@ export function EmptyResults({ q, missing, newest, tz, onShowNewest }: EmptyResu
   const noQuery = q.trim() === '' || q.trim() === '*';
   const newestMs = typeof newest === 'string' ? Date.parse(newest) : NaN;
   // With no query, "no events match" and "fewer clauses" said nothing of an
-  // idle server (Last 15 minutes on a quiet night) or of one never sent a line.
-  if (noQuery) {
+  // idle server (Last 15 minutes on a quiet night) or of one never sent a line;
+  // with one, a range that holds no event at all is said the same way, not
+  // as the query's fields being in no event.
+  if (noQuery || newest !== undefined) {
     return (
       <div class="empty" role="status">
-        <p>No events in this time range.</p>
+        <p>{noQuery ? 'No events in this time range.' : 'No events at all in this time range, whatever the query.'}</p>
         {newest === null && <p class="muted">This server has no events yet: point logship-agent or another shipper at it (README, Quick start).</p>}
         {Number.isFinite(newestMs) && (
           <p>

@@ -79,7 +79,7 @@ export interface Search {
   fieldsLoading: boolean;
   /** For a search that found nothing: the fields it names that no event has (null until known). */
   missing: MissingField[] | null;
-  /** For an empty range searched with no query: the newest event's time, null when the store has none. */
+  /** For a range with no event at all (whatever the query): the newest event's time, null when the store has none. */
   newest: string | null | undefined;
   /** Counts searches: each one's list and live tail are new. */
   searchSeq: number;
@@ -305,18 +305,30 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
         setResults(placeArrivals(answered, arrivedRef.current, s.sort, range.to));
         setTailFrom(a.commit_mark !== undefined ? `${a.commit_mark}:${fromEnd}` : fromEnd);
         if (total.value === 0) {
-          missingFields(s.q, { from, to }, signal).then(
-            (m) => { if (!signal.aborted) setMissing(m); },
-            () => { if (!signal.aborted) setMissing([]); },
-          );
-          // Nothing at all in the range: when was the newest event, if any?
-          // (Only for no query: all time is cheap to search newest first then.)
-          if (s.q.trim() === '' || s.q.trim() === '*') {
+          // Nothing at all in the range (a shipper stopped, a quiet night, a
+          // range too narrow), with or without a query: when was the newest
+          // event, if any? (All time is cheap to search newest first with no
+          // query.) Every field of a query "was in no event" of such a range,
+          // which read as a wrong field name.
+          const noQuery = s.q.trim() === '' || s.q.trim() === '*';
+          const rangeEmpty = noQuery
+            ? Promise.resolve(true)
+            : getJson<SearchAnswer>('/api/v1/search', { q: '', from, to, limit: 1, fields: '@timestamp' }, signal).then((a) => a.total.value === 0);
+          rangeEmpty.then((empty) => {
+            if (signal.aborted) return;
+            if (!empty) {
+              missingFields(s.q, { from, to }, signal).then(
+                (m) => { if (!signal.aborted) setMissing(m); },
+                () => { if (!signal.aborted) setMissing([]); },
+              );
+              return;
+            }
+            setMissing([]);
             getJson<SearchAnswer>('/api/v1/search', { q: '', from: '0', to: 'now', limit: 1, fields: '@timestamp' }, signal).then(
               (n) => { if (!signal.aborted) setNewest(n.hits[0]?.['@timestamp'] ?? null); },
               () => {},
             );
-          }
+          }, () => { if (!signal.aborted) setMissing([]); });
         }
       },
       (err) => {

@@ -93,8 +93,8 @@ function printReport(report: RetentionReport, io: CliIo, json: boolean, from: st
   if (report.policy) io.stdout.write(`policy from ${report.policy.detail}\n`);
   for (const c of report.classes) {
     io.stdout.write(
-      `class ${c.name} (${c.days} days, match ${c.match}): ${c.partitions.length} partitions, ` +
-        `${c.events} events, ${formatBytes(c.bytes)}, oldest ${c.oldest ?? '-'}\n`,
+      `class ${c.name} (${c.days} days, match ${c.match}): ${counted(c.partitions.length, 'partition')}, ` +
+        `${counted(c.events, 'event')}, ${formatBytes(c.bytes)}, oldest ${c.oldest ?? '-'}\n`,
     );
     for (const p of c.partitions) io.stdout.write(`  ${formatPartition(p)}\n`);
   }
@@ -159,7 +159,12 @@ function authFailed(server: string, status: number, body: string, sent: boolean)
 
 function formatPartition(p: PartitionReport): string {
   const oldest = p.oldest ?? '-';
-  return `${p.name}  day ${p.day}  ${p.events} events  ${formatBytes(p.bytes)}  oldest ${oldest}${p.expired ? '  EXPIRED' : ''}`;
+  return `${p.name}  day ${p.day}  ${counted(p.events, 'event')}  ${formatBytes(p.bytes)}  oldest ${oldest}${p.expired ? '  EXPIRED' : ''}`;
+}
+
+/** `1 partition`, `3 partitions`: the report read "1 partitions" for the usual class of a day or two. */
+function counted(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function formatBytes(n: number): string {

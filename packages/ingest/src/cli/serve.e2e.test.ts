@@ -124,7 +124,7 @@ test('logship serve: health, ready, ingest, search; SIGKILL after an answer lose
     assert.equal(report.classes.find((c) => c.name === 'default')?.events, 25);
     const human = run(['retention', 'status', '--data', dir]);
     assert.equal((await human.exit).code, 0, human.stderr.join('\n'));
-    assert.match(human.stdout.join('\n'), /^class errors \(90 days, match .*\): 1 partitions, 25 events, .*, oldest \d{4}-/m);
+    assert.match(human.stdout.join('\n'), /^class errors \(90 days, match .*\): 1 partition, 25 events, .*, oldest \d{4}-/m);
     assert.match(human.stdout.join('\n'), /^ {2}\S+ {2}day \d{4}-\d{2}-\d{2} {2}25 events/m);
     const runNow = run(['retention', 'run', '--data', dir]);
     assert.equal((await runNow.exit).code, 0, runNow.stderr.join('\n'));

@@ -71,7 +71,7 @@ test('unknown keys are rejected with their path', () => {
     });
   });
   withFile('listen: 127.0.0.1:1\nlisten_port: 3\n', (file) => {
-    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_UNKNOWN_KEY', message: /^unknown config key "listen_port" \(line 2/ });
+    assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_UNKNOWN_KEY', message: /^unknown config key "listen_port"; the address is `listen: HOST:PORT` here .* \(line 2/ });
   });
   withFile('retention: { default_days: 3, keep_forever: true }\n', (file) => {
     assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_UNKNOWN_KEY', message: /^unknown config key "retention\.keep_forever" \(line 1, column 31 / });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { nearestName, resolveTextFields } from '@logship/query/core';
+import { LISTEN_NOT_TEXT, peerKeyHint } from './peer-config-keys.js';
 import { isTimeZone } from '../normalize/parse-timestamp.js';
 import { validateRetentionConfig } from '../retention/retention-config.js';
 import { buildAlertingConfig } from '../rules/alerting-config.js';
@@ -267,8 +268,16 @@ function schemaErrorAt(e: ErrorObject): LogshipError {
     const key = (e.params as { additionalProperty: string }).additionalProperty;
     // The agent says which key was meant; so does the server (`limits.max_body_byte`).
     const known = Object.keys((e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {});
+    const full = path ? `${path}.${key}` : key;
+    const peer = peerKeyHint(full);
+    if (peer !== undefined) return errors.configUnknownKey(full, `; ${peer}`);
     const near = nearestName(key, known);
-    return errors.configUnknownKey(path ? `${path}.${key}` : key, near !== null ? `; did you mean "${near}"?` : '');
+    return errors.configUnknownKey(full, near !== null ? `; did you mean "${near}"?` : '');
+  }
+  if (e.keyword === 'type' && path === 'listen') return errors.configInvalid('listen', LISTEN_NOT_TEXT);
+  // "must NOT have fewer than 16 characters" said nothing of how to make one (the value itself is not shown: a secret).
+  if (e.keyword === 'minLength' && /^auth\.tokens\[\d+\]\.token$/.test(path)) {
+    return errors.configInvalid(path, 'is shorter than the 16 characters a token needs (a short one can be guessed): make one with `openssl rand -hex 32`');
   }
   if (e.keyword === 'enum') {
     const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;

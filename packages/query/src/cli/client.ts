@@ -1,6 +1,7 @@
 import { request as nodeHttpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { CLI_WORDS, backwardsRange } from '../http/backwards-range.js';
+import { cliBadTime } from '../http/time-advice.js';
 import { cutAnswerMessage, noAnswerMessage, notLogshipMessage, timeoutMessage } from './client-errors.js';
 import { DEFAULT_TIMEOUT_MS } from './timeout-flag.js';
 
@@ -92,7 +93,7 @@ export function defaultServer(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 interface ErrorBody {
-  error?: { code?: string; message?: string; caret?: string; param?: string; maximum?: number; from?: unknown; to?: unknown; to_default?: unknown };
+  error?: { code?: string; message?: string; caret?: string; param?: string; value?: unknown; maximum?: number; from?: unknown; to?: unknown; to_default?: unknown };
 }
 
 /** The API's parameter a command's flag is sent as, where the names differ (`stats --by F --size N` is by_size). */
@@ -242,6 +243,10 @@ export function errorFromBody(status: number, text: string, server = 'the server
   // The range's refusal names the API's parameters; said with the flags the user wrote.
   if (e.code === 'LS_API_BAD_RANGE' && typeof e.from === 'string' && typeof e.to === 'string') {
     message = `the time range is backwards: ${backwardsRange(e.from, e.to, e.to_default === true, CLI_WORDS)}`;
+  }
+  // A --from or --to that is no time: its advice in flags (`--from now-1d/d`), not the API's `from=now-1d/d`.
+  if (e.code === 'LS_API_BAD_TIME' && (e.param === 'from' || e.param === 'to') && typeof e.value === 'string') {
+    message = cliBadTime(e.param, e.value) ?? message;
   }
   // `stats … --by level --size 500`: the server names its by_size, which the user never wrote.
   const flag = typeof e.param === 'string' ? FLAG_OF_PARAM[e.param] : undefined;

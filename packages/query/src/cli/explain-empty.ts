@@ -54,6 +54,15 @@ async function knownFields(client: ClientOptions, base: URLSearchParams): Promis
   }
 }
 
+/** Said when the range holds no event at all: when the newest one is, or that there is none. */
+async function newestEvent(client: ClientOptions): Promise<string> {
+  const all = new URLSearchParams({ q: '', from: '0', to: 'now', limit: '1', fields: '@timestamp' });
+  const newest = (await getJson<Answer>(client, '/api/v1/search', all)).hits[0]?.['@timestamp'];
+  return typeof newest === 'string'
+    ? `no event at all is in that range, whatever the query; the newest event is from ${newest} (--to ${newest} searches the hour up to it)`
+    : 'no event at all is in that range: this server has no events yet';
+}
+
 /** Lines for stderr after a search that found nothing. */
 export async function explainEmpty(client: ClientOptions, q: string, params: URLSearchParams, range: Answer['range']): Promise<string[]> {
   const where = range ? `between ${range.from} and ${range.to}` : 'in the range searched';
@@ -72,6 +81,17 @@ export async function explainEmpty(client: ClientOptions, q: string, params: URL
   if (range) {
     base.set('from', range.from);
     base.set('to', range.to);
+  }
+  // Nothing at all in the range (a shipper stopped, a quiet night, a range
+  // too narrow): then every field of the query "occurs in no event", which
+  // read as a wrong field name. Say so, and when the newest event is.
+  const any = new URLSearchParams(base);
+  any.set('q', '');
+  any.set('limit', '1');
+  any.set('fields', '@timestamp');
+  if ((await getJson<Answer>(client, '/api/v1/search', any)).total.value === 0) {
+    lines.push(await newestEvent(client));
+    return lines;
   }
   const missing: string[] = [];
   for (const field of fields) {

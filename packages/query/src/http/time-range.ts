@@ -3,6 +3,7 @@ import type { TimeRange } from '../log-reader.js';
 import { queryTimeBounds } from '../query-time-range.js';
 import { resolveTimeParam } from '../time-param.js';
 import { apiErrors } from './api-error.js';
+import { timeAdvice } from './time-advice.js';
 
 /** What a Date can hold: ranges are clamped to it so that answers can state them in ISO form. */
 const MAX_MS = 8.64e15;
@@ -64,14 +65,6 @@ export function rangeAnswer(range: TimeRange): { from: string; to: string } {
   return { from: new Date(range.from).toISOString(), to: new Date(range.to).toISOString() };
 }
 
-/** Words Grafana's and Kibana's pickers show for a range, and the date math they stand for there. */
-const DAY_WORDS: Record<string, string> = {
-  today: 'today is from=now/d (to=now/d for the whole day)',
-  yesterday: 'yesterday is from=now-1d/d to=now-1d/d (to rounds up to the end of that day)',
-  'this week': 'this week is from=now/w',
-  'last week': 'last week is from=now-1w/w to=now-1w/w',
-};
-
 /**
  * One time parameter of the API (`from`, `to`, context's `ts`) in epoch ms,
  * every route reading the same forms; a bad one is LS_API_BAD_TIME naming
@@ -82,8 +75,7 @@ export function resolveTimeValue(param: string, text: string, now: number, round
     return resolveTimeParam(text, { now, roundUp });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    const word = DAY_WORDS[text.trim().toLowerCase()];
-    throw apiErrors.badTime(param, text, `${reason}; ${word ? `${word}; ` : ''}${param} takes an ISO 8601 time (2026-02-08T12:00:00Z), date math (now-1h), a duration before now (1h) or an epoch number (seconds or ms)`);
+    throw apiErrors.badTime(param, text, timeAdvice(param, text, reason));
   }
 }
 
