@@ -24,12 +24,11 @@ import { decompressColumn } from './column-compression.js';
 import { absentColumn } from './shared-rows.js';
 import { contentIdOfRow, sortContentNames } from '../normalize/content-id.js';
 import type { ColumnCache } from './column-cache.js';
+import { colsRows, type ColsRow } from './cols-rows.js';
 
 const EVENT_ID = 'event.id';
 /** The `cols` row of a block holding its content-id tags (ColumnMeta.contentIdTags), beside its columns 0…n-1. */
 const TAGS_INDEX = -1;
-/** Bound values per `IN (…)` of column positions, well under SQLite's 32,766. */
-const MAX_IN = 10_000;
 
 export type Column = readonly (FieldValue | undefined)[];
 
@@ -200,30 +199,8 @@ export class BlockPartition {
   }
 
   /** The stored data of columns `indexes` (positions in metas) of a block, ascending by position. */
-  columnData(block: BlockHeader, indexes: readonly number[]): { i: number; data: Buffer }[] {
-    if (indexes.length === 0) return [];
-    const rows = this.colsIn(block.id, indexes);
-    return rows.length > 1 && indexes.length > MAX_IN ? rows.sort((a, b) => a.i - b.i) : rows;
-  }
-
-  /**
-   * `cols` rows of a block by position, MAX_IN positions a statement:
-   * SQLite takes at most 32,766 bound values, and a block of events with
-   * many distinct field names (2,000 events of 50 names each) has 100,000
-   * columns, which made every search of its partition, and its merges,
-   * fail with "too many SQL variables".
-   */
-  private colsIn(blockId: number, indexes: readonly number[]): { i: number; data: Buffer }[] {
-    const out: { i: number; data: Buffer }[] = [];
-    for (let at = 0; at < indexes.length; at += MAX_IN) {
-      const part = indexes.slice(at, at + MAX_IN);
-      const rows = this.all<{ i: number; data: Buffer }>(
-        `SELECT i, data FROM cols WHERE block = ? AND i IN (${part.map(() => '?').join(', ')}) ORDER BY i`,
-        [blockId, ...part],
-      );
-      for (const r of rows) out.push(r);
-    }
-    return out;
+  columnData(block: BlockHeader, indexes: readonly number[]): ColsRow[] {
+    return colsRows((sql, args) => this.all<ColsRow>(sql, args), block, indexes);
   }
 
   /** Column `i` of a block decoded whole, when a query decoded it lately (column-cache.ts). */
@@ -263,7 +240,7 @@ export class BlockPartition {
       }
     }
     if (stored.length > 0) {
-      const rows = this.colsIn(block.id, stored);
+      const rows = this.columnData(block, stored);
       for (const { i, data } of rows) {
         const meta = block.metas[i] as ColumnMeta;
         // Dictionaries only for queries (cached): a merge re-encodes and never filters.

@@ -33,11 +33,16 @@ export function readBlockRows(db: BlockPartition, h: BlockHeader, rows: readonly
   for (let k = 1; k < want.length; k++) if (want[k]! <= want[k - 1]!) throw new Error('readBlockRows: rows must ascend');
   const hashed = lastHashed !== null && lastHashed.db === db && lastHashed.block === h.id ? pickHashed(lastHashed.read, lastHashed.rows, want) : null;
   if (hashed !== null) return hashed;
-  const stored = decodeRows(db, h, [EVENT_ID], want).get(EVENT_ID);
+  // Every column, event.id with them, is one range of the block's `cols`
+  // rows (cols-rows.ts): whole events read so at once, and the columns of
+  // a content id (a hash of the whole row) with event.id read again.
+  const every = h.metas.map((m) => m.name);
+  let cols = fields === undefined ? decodeRows(db, h, every, want) : null;
+  const stored = (cols ?? decodeRows(db, h, [EVENT_ID], want)).get(EVENT_ID);
   const ids = rows.map((_, k) => stored?.[k] as string | undefined);
   const anyHashed = ids.includes(undefined);
-  const names = fields && !anyHashed ? [TIMESTAMP, ...fields.filter((f) => f !== EVENT_ID)] : h.metas.map((m) => m.name).filter((n) => n !== EVENT_ID);
-  const cols = decodeRows(db, h, names, want);
+  cols ??= decodeRows(db, h, fields && !anyHashed ? [TIMESTAMP, ...fields.filter((f) => f !== EVENT_ID)] : every, want);
+  cols.delete(EVENT_ID);
   if (anyHashed) {
     const keys = sortContentNames([...cols.keys()]);
     const byKey = keys.map((k) => cols.get(k)!);

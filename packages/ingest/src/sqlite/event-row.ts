@@ -10,7 +10,7 @@ import { ownField, setEventField, type FieldValue, type LogEvent } from '@logshi
 import { FLAG_FIELDS } from '../normalize/limits.js';
 import { isoMillis } from '../normalize/iso-millis.js';
 import { isoTime } from '../normalize/iso-time.js';
-import { PROMOTED_COLUMNS } from './partition-schema.js';
+import { PROMOTED_COLUMN_OF, PROMOTED_COLUMNS } from './partition-schema.js';
 import { docValueKey, isRollupField } from './rollup.js';
 import { ftsText } from './sql-functions.js';
 import { storeError } from '../store/store-error.js';
@@ -131,8 +131,32 @@ export function encodeDoc(doc: readonly string[] | null, codeFor: (name: string)
 export interface StoredRow {
   ts: number;
   eid: string;
-  doc: string | null;
+  /** Undefined when the read did not select it (readColumns: a projection of ids only). */
+  doc?: string | null;
   [column: string]: unknown;
+}
+
+/**
+ * The columns a read selects to rebuild events projected to `fields`
+ * (SearchRequest.fields), as SQL: every column without a projection; else
+ * ts and eid, the promoted columns named, and doc once any other field is
+ * named (a promoted field whose value is a boolean or null lives in doc).
+ * A search of 3,000 hits projected to their ids (the differential tests)
+ * read every column of every row and parsed its doc: SELECT * took ~23 ms
+ * of the rows' ~4 ms with ts and eid alone (15 partitions, 3,006 rows).
+ */
+export function readColumns(fields: readonly string[] | undefined): string {
+  if (fields === undefined) return '*';
+  const columns = ['ts', 'eid'];
+  let doc = false;
+  for (const f of fields) {
+    if (f === '@timestamp' || f === 'event.id') continue;
+    doc = true;
+    const column = PROMOTED_COLUMN_OF.get(f);
+    if (column !== undefined && !columns.includes(`"${column}"`)) columns.push(`"${column}"`);
+  }
+  if (doc) columns.push('doc');
+  return columns.join(', ');
 }
 
 export function rowToEvent(row: StoredRow, nameOf: (code: string) => string, fields?: readonly string[]): LogEvent {
@@ -141,7 +165,7 @@ export function rowToEvent(row: StoredRow, nameOf: (code: string) => string, fie
     const value = row[column];
     if (typeof value === 'string' || typeof value === 'number') event[field] = value;
   }
-  if (row.doc !== null) {
+  if (row.doc !== null && row.doc !== undefined) {
     for (const [code, value] of Object.entries(parseDoc(row.doc))) setEventField(event, nameOf(code), value);
   }
   if (!fields) return event;

@@ -24,7 +24,7 @@ import type {
   SortOrder,
 } from '@logship/query/core';
 import type { LogStore, WriteOptions, WriteResult } from '../store/log-store.js';
-import type { StoredRow } from './event-row.js';
+import { readColumns, type StoredRow } from './event-row.js';
 import { PartitionPool, type PartitionHandle } from './partition-pool.js';
 import { rowContentCheck } from './row-content-check.js';
 import type { PartitionDb } from './partition-db.js';
@@ -190,9 +190,11 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
         : { sql: sort === 'desc' ? 'AND (ts < ? OR (ts = ? AND eid < ?))' : 'AND (ts > ? OR (ts = ? AND eid > ?))', args: [key.ts, key.ts, key.eid] };
     const order = `ORDER BY ts ${dir}, eid ${dir}`;
     const start = keysetFor(after);
+    // Only what the projection needs is read (readColumns); `where` reads the inner query's columns.
+    const columns = readColumns(req.fields);
     // The co-routine yields rows in its own order and the outer LIMIT stops
     // it, so the walk reads no further than the last hit it returns.
-    const walkSql = `SELECT * FROM (SELECT * FROM events WHERE ts >= ? AND ts <= ? ${start.sql} ${order} LIMIT ${this.walkRows})
+    const walkSql = `SELECT ${columns} FROM (SELECT * FROM events WHERE ts >= ? AND ts <= ? ${start.sql} ${order} LIMIT ${this.walkRows})
       WHERE (${where}) LIMIT ?`;
     // `+ts` keeps the time range off the (ts, eid) index, so the lookup goes
     // through the field's index (within the range's rid bounds): one B-tree
@@ -252,7 +254,7 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
           if (rows.length < need && rest !== undefined) {
             const k = keysetFor(rest);
             const b = boundsHere();
-            const sql = `SELECT * FROM events WHERE ts >= ? AND ts <= ?${b.sql} ${k.sql} AND (${where}) ${order} LIMIT ?`;
+            const sql = `SELECT ${columns} FROM events WHERE ts >= ? AND ts <= ?${b.sql} ${k.sql} AND (${where}) ${order} LIMIT ?`;
             rows.push(...db.all<StoredRow>(sql, [range.from, range.to, ...b.args, ...k.args, need - rows.length], params));
           }
           for (const row of rows) dayRows.push({ row, event: db.toEvent(row, req.fields) });
