@@ -221,20 +221,22 @@ test(`rows: a search counts each partition it reads rows from in the same read a
     reader.init();
     assert.equal((await writer.write(EVENTS)).stored, EVENTS.length);
     // Events of the newest day (one a class) committed as the search makes
-    // its first hit into an event (reading its projection), by another
-    // connection, synchronously, as another thread's commit lands: after
-    // the first partition's rows were read, before the second's.
+    // its first hit into an event (reading its projection, the second time
+    // it is read: the first chose the columns to read, readColumns), by
+    // another connection, synchronously, as another thread's commit lands:
+    // after the first partition's rows were read, before the second's.
     const late: LogEvent[] = [
       { '@timestamp': new Date(NOW - 1000).toISOString(), 'event.id': 'late-i', message: 'kept late', level: 'info', d: 0, week: 'w0' },
       { '@timestamp': new Date(NOW - 1000).toISOString(), 'event.id': 'late-e', message: 'kept late failed', level: 'error', d: 0, week: 'w0' },
     ];
     let wrote: Promise<unknown> | null = null;
+    let reads = 0;
     const req = {
       query: kept,
       ...WIDE,
       limit: 5,
       get fields(): undefined {
-        if (!wrote) {
+        if (++reads === 2) {
           wrote = writer.write(late);
           (writer as unknown as { writes: { flush(): void } }).writes.flush();
         }
