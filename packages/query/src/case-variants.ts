@@ -10,7 +10,8 @@
  */
 import type { QueryNode } from './ast.js';
 import { fieldKind } from './fields.js';
-import { serialize } from './serialize.js';
+import { parse } from './parse.js';
+import { escapeTerm, quotePhrase, serialize } from './serialize.js';
 
 /** A clause asking a keyword field for one exact value (`method:GET`, `user:"Ann Lee"`). */
 export interface KeywordEquality {
@@ -58,6 +59,18 @@ export function anyCaseQuery({ field, value }: KeywordEquality): string {
   return serialize({ type: 'regex', field, pattern, loc: LOC });
 }
 
+/** `host:web-1` as people write it where it parses back so (serialize() writes `web\-1`), else the value quoted. */
+function clauseFor(field: string, value: string): string {
+  const bare = `${escapeTerm(field)}:${value}`;
+  try {
+    const node = parse(bare);
+    if (node.type === 'term' && node.field === field && node.value === value) return bare;
+  } catch {
+    // Not a term as it is: quoted below.
+  }
+  return `${escapeTerm(field)}:${quotePhrase(value)}`;
+}
+
 /**
  * What to say of a clause, given the values the field holds in any case
  * (the values API's answer to anyCaseQuery), most frequent first; null when
@@ -67,8 +80,7 @@ export function caseHint(eq: KeywordEquality, values: readonly string[]): string
   const lower = eq.value.toLowerCase();
   const same = values.filter((v) => v.toLowerCase() === lower);
   if (same.length === 0 || same.includes(eq.value)) return null;
-  const clauses = same.map((v): QueryNode => ({ type: 'term', field: eq.field, value: v, phrase: /[\s"]/.test(v), loc: LOC }));
-  const clause = serialize(clauses.length === 1 ? clauses[0]! : { type: 'or', children: clauses, loc: LOC });
+  const clause = same.map((v) => clauseFor(eq.field, v)).join(' OR ');
   const named = same.map((v) => JSON.stringify(v));
   const which = named.length === 1 ? `${named[0]} differs` : `${named.slice(0, -1).join(', ')} and ${named.at(-1)} differ`;
   return `no event has ${eq.field} ${JSON.stringify(eq.value)}; ${which} only in case (values are case-sensitive): ${clause}`;

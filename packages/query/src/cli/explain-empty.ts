@@ -79,8 +79,8 @@ async function caseHints(client: ClientOptions, ast: QueryNode, base: URLSearchP
       if (v !== null) p.set(k, v);
     }
     try {
-      const ans = await getJson<{ values: { value: string }[] }>(client, `/api/v1/fields/${encodeURIComponent(eq.field)}/values`, p);
-      const hint = caseHint(eq, ans.values.map((v) => v.value));
+      const ans = await getJson<{ values: { value: unknown }[] }>(client, `/api/v1/fields/${encodeURIComponent(eq.field)}/values`, p);
+      const hint = caseHint(eq, ans.values.map((v) => String(v.value)));
       if (hint !== null) hints.push(hint);
     } catch {
       // An older server or a value too long for a query: the other lines stand.
