@@ -193,6 +193,22 @@ function suite(name: string, config: () => string | undefined, skip: boolean): v
       assert.match((cliBad as { stderr: string }).stderr, /LS_QUERY_INVALID_VALUE.*not a number/);
     });
 
+    test('the CLI names a value that differs only in case: values are case-sensitive, level only is not (method:get found nothing where events hold GET)', async () => {
+      type Ran = { code?: number; stdout: string; stderr: string };
+      const cli = (q: string): Promise<Ran> => run(process.execPath, [logshipBin, 'search', q, '--from', 'now-1d'], { env }).catch((e: Ran) => e);
+      const wrong = await cli(`run:"${runId}" AND logger:Django.Request`);
+      assert.equal(wrong.code, 1);
+      assert.match(wrong.stderr, /\nno event has logger "Django\.Request"; "django\.request" differs only in case \(values are case-sensitive\): logger:django\.request\n/);
+      assert.doesNotMatch(wrong.stderr, /no event has run/, 'a value events hold as written is not reported');
+      // The value is there as written: another clause found nothing, and no case is blamed.
+      const other = await cli(`run:"${runId}" AND logger:django.request AND n:99`);
+      assert.equal(other.code, 1);
+      assert.doesNotMatch(other.stderr, /differs only in case/);
+      // Under NOT a value no event has excludes nothing; and message is matched whatever the case.
+      assert.doesNotMatch((await cli(`run:"${runId}" AND NOT logger:DJANGO.REQUEST AND n:99`)).stderr, /differs only in case/);
+      assert.doesNotMatch((await cli(`run:"${runId}" AND message:"INTERNAL SERVER" AND n:99`)).stderr, /differs only in case/);
+    });
+
     test('count, top and stats say why they found nothing, as search does (they printed a bare 0 or an empty table)', async () => {
       type Ran = { code?: number; stdout: string; stderr: string };
       const cli = (args: string[]): Promise<Ran> =>

@@ -4,7 +4,9 @@
  * Unicode, emoji and right-to-left text come back as sent; a bidirectional
  * override (U+202E) cannot reverse the JSON around it; a 20,000-character
  * message takes ten lines of its row, not the whole list, while the
- * expanded row holds all of it. An empty string says (empty).
+ * expanded row holds all of it. An empty string says (empty). A file
+ * source shows by its file name in the row (the logger after it), whole on
+ * hover and in the opened event.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -18,6 +20,9 @@ const FIELD = '<img src=x onerror=window.__xss=3>';
 const UNICODE = 'Ünïcödé ✓ 🚀👩‍👩‍👧 שלום עולם مرحبا 日本語 zero\u200bwidth';
 const OVERRIDE = 'invoice \u202Efdp.exe';
 const LONG = `${'word '.repeat(4000)}END`;
+const LONG_NAME = '/var/log/containers/checkout-7d9f8b6c5d-abcde_shop_app-4f1e2d3c5b6a7980c1d2e3f4.log';
+// The quick start's demo, run from a clone in a home folder.
+const DEMO_SOURCE = '/home/someone/src/logship/demo/logs/django.log';
 const TRACEBACK = ['Traceback (most recent call last):', ...Array.from({ length: 12 }, (_, i) => `  File "m${i}.py", line ${i}, in f${i}`), 'ValueError: bad'].join('\n');
 
 describe('search page: log content shown as text (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 90_000 }, () => {
@@ -35,7 +40,9 @@ describe('search page: log content shown as text (Chromium)', { skip: !HAVE_CHRO
         { '@timestamp': t(40), level: 'info', host: 'long', message: LONG },
         { '@timestamp': t(50), level: 'error', host: 'tb', message: TRACEBACK },
         { '@timestamp': t(60), level: 'info', host: 'empty', referrer: '', message: 'no referrer' },
-        { '@timestamp': t(70), level: 'info', host: 'path', source: '/var/log/containers/checkout-7d9f8b-abcde_shop_app.log', logger: 'orders', message: 'origin' },
+        { '@timestamp': t(70), level: 'info', host: 'path', source: LONG_NAME, logger: 'orders', message: 'origin' },
+        { '@timestamp': t(72), level: 'info', host: 'vm', source: DEMO_SOURCE, logger: 'django.request', message: 'a file source' },
+        { '@timestamp': t(74), level: 'info', host: 'jd', source: 'journald', logger: 'sshd', message: 'not a file' },
         { '@timestamp': t(80), level: 'info', host: 'numbered', attr_10: 'j', attr_2: 'b', attr_1: 'a', Attr_3: 'c', message: 'numbered fields' },
       ].map((e) => JSON.stringify(e)));
     },
@@ -94,13 +101,25 @@ describe('search page: log content shown as text (Chromium)', { skip: !HAVE_CHRO
     await waitForTotal(page, 1);
   });
 
-  test('an origin cut short (a file source\'s path) is whole in its title', async () => {
+  test('a file source shows by its file name in the row, so the logger shows too; the whole path on hover and in the opened event', async () => {
+    // At 24 characters, with the whole path, it read "vm · /home/someone/src/l…": every row alike, and no logger.
+    await open('vm');
+    const origin = page.locator('.results [data-index="0"] .origin');
+    assert.equal(await origin.innerText(), 'vm · django.log · django.request');
+    assert.ok(await origin.evaluate((el) => el.scrollWidth <= el.clientWidth), 'whole on screen');
+    assert.equal(await origin.getAttribute('title'), `vm · ${DEMO_SOURCE} · django.request`);
+    assert.equal(await page.locator('.fields-table tr[data-field="source"] td.value').innerText(), DEMO_SOURCE);
+    // Not a path: as it is.
+    await open('jd');
+    assert.equal(await origin.innerText(), 'jd · journald · sshd');
+  });
+
+  test('an origin cut short (a file name longer than the row gives) is whole, with the path, in its title', async () => {
     await open('path');
     const origin = page.locator('.results [data-index="0"] .origin');
-    const whole = 'path · /var/log/containers/checkout-7d9f8b-abcde_shop_app.log · orders';
-    assert.equal(await origin.innerText(), whole);
+    assert.equal(await origin.innerText(), `path · ${LONG_NAME.split('/').at(-1)} · orders`);
     assert.ok(await origin.evaluate((el) => el.scrollWidth > el.clientWidth), 'cut short on screen');
-    assert.equal(await origin.getAttribute('title'), whole);
+    assert.equal(await origin.getAttribute('title'), `path · ${LONG_NAME} · orders`);
   });
 
   test('a 20,000-character message: ten lines in its row, all of it when expanded', async () => {

@@ -8,6 +8,8 @@
  * that the server has none yet; so it does with a query on a range that
  * holds no event at all, where it named every field of the query as in no
  * event (a shipper stopped for the last 15 minutes read as a wrong field).
+ * A value events hold only in another case (`host:WEB-1`) is named with
+ * the clause that finds it: values are case-sensitive, unlike Kibana's.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -40,6 +42,17 @@ describe('search page: nothing found (Chromium)', { skip: !HAVE_CHROMIUM, timeou
     const missing = page.locator('.empty .missing-field');
     assert.deepEqual(await missing.evaluateAll((els) => els.map((e) => e.getAttribute('data-field'))), ['hots']);
     assert.equal(await missing.innerText(), 'No event in this range has the field hots; did you mean host?');
+  });
+
+  test('a value events hold only in another case is named, with the clause that finds it (values are case-sensitive, level only is not)', async () => {
+    await open('host:WEB-1 AND level:ERROR');
+    assert.ok((await apiTotal(srv, 'host:web-1 AND level:ERROR', from, to)) > 0);
+    const cases = page.locator('.empty .case-hint');
+    assert.deepEqual(await cases.allInnerTexts(), ['No event has host "WEB-1"; "web-1" differs only in case (values are case-sensitive): host:web-1.']);
+    assert.doesNotMatch(await page.locator('.empty').innerText(), /wider time range/);
+    // The value is there as written: another clause found nothing, and no case is blamed.
+    await open('host:web-1 AND level:critical');
+    assert.equal(await cases.count(), 0);
   });
 
   test('habits of KQL and Loki are named: lower-case and, level=error, a level that is none', async () => {

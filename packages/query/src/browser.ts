@@ -14,6 +14,7 @@ export { LEVELS, type Level, type LogEvent, type FieldValue } from './event.js';
 export { BUILTIN_SAVED_QUERIES } from './http/saved-queries.js';
 export { fieldsOf } from './query-fields.js';
 export { queryHints } from './query-hints.js';
+export { anyCaseQuery, caseHint, keywordEqualities, type KeywordEquality } from './case-variants.js';
 export { editDistance, nearestName } from './nearest-name.js';
 export { arrayElements } from './array-values.js';
 export { laterTailPosition, parseTailPosition, TAIL_SKEW_MS, type CommitMark } from './tail-position.js';

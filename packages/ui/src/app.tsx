@@ -53,7 +53,7 @@ export function App() {
       completion.reset();
     },
   });
-  const { problem, failure, results, histogram, fields, fieldsError, missing, newest, searchSeq, history, arrived, arrivedRef, absRange } = search;
+  const { problem, failure, results, histogram, fields, fieldsError, missing, cases, newest, searchSeq, history, arrived, arrivedRef, absRange } = search;
   const live = useLiveTail({ state, search, latest, authVersion, listRef });
   const completion = useCompletionSources(state, search);
   const navigate = useNavigation(page, search.execute, authVersion);
@@ -233,6 +233,7 @@ export function App() {
             <EmptyResults
               q={state.q}
               missing={missing}
+              cases={cases}
               newest={newest}
               tz={state.tz}
               onShowNewest={(at) => {

@@ -22,13 +22,15 @@ function hintsFor(q: string): string[] {
 export interface EmptyResultsProps {
   q: string;
   missing: MissingField[];
+  /** `method:get` where events hold `GET` (case-hints.ts). */
+  cases: string[];
   /** For a range with no event at all: the newest event's @timestamp, null when there is none at all, undefined while unknown or when the range has events. */
   newest?: string | null | undefined;
   tz: TimeZoneMode;
   onShowNewest: (atMs: number) => void;
 }
 
-export function EmptyResults({ q, missing, newest, tz, onShowNewest }: EmptyResultsProps) {
+export function EmptyResults({ q, missing, cases, newest, tz, onShowNewest }: EmptyResultsProps) {
   const hints = hintsFor(q);
   const noQuery = q.trim() === '' || q.trim() === '*';
   const newestMs = typeof newest === 'string' ? Date.parse(newest) : NaN;
@@ -60,7 +62,8 @@ export function EmptyResults({ q, missing, newest, tz, onShowNewest }: EmptyResu
           {m.nearest !== null && <>; did you mean <code>{m.nearest}</code>?</>}
         </p>
       ))}
-      {missing.length === 0 && hints.length === 0 && <p class="muted">Try a wider time range, or fewer clauses.</p>}
+      {cases.map((c) => <p key={c} class="case-hint">{c[0]!.toUpperCase()}{c.slice(1)}.</p>)}
+      {missing.length === 0 && hints.length === 0 && cases.length === 0 && <p class="muted">Try a wider time range, or fewer clauses.</p>}
     </div>
   );
 }

@@ -12,8 +12,26 @@ export function levelClass(level: unknown): string {
   }
 }
 
-export function origin(ev: LogEvent): string {
-  return [ev.host, ev.source, ev.logger].filter((x) => x !== undefined && x !== null && x !== '').join(' · ');
+/** A file source (the agent's is the file's absolute path): `/…`, `~/…`, `./…`, `C:\…`, `\\server\…`. */
+const FILE_PATH = /^(?:\/|~\/|\.\.?\/|[A-Za-z]:[\\/]|\\\\)/;
+
+/**
+ * A file source by its file name, as Grafana's and Kibana's compact columns
+ * show it: the whole path took the row's origin to its cap, so every row of
+ * the quick start read "vm · /home/…/demo/logs/dj…" and the logger never
+ * showed. Other sources (journald, a label) stay as they are.
+ */
+export function shortSource(source: string): string {
+  if (!FILE_PATH.test(source)) return source;
+  const windows = /^(?:[A-Za-z]:|\\\\)/.test(source);
+  const name = source.split(windows ? /[\\/]/ : '/').filter((part) => part !== '').at(-1);
+  return name ?? source;
+}
+
+/** host · source · logger; `short`: a file source by its name (the row), else whole (its title). */
+export function origin(ev: LogEvent, short = false): string {
+  const source = short && typeof ev.source === 'string' ? shortSource(ev.source) : ev.source;
+  return [ev.host, source, ev.logger].filter((x) => x !== undefined && x !== null && x !== '').join(' · ');
 }
 
 /** Characters of a message a result line holds; the expanded row has all of it. */
@@ -34,8 +52,8 @@ export function EventLine({ ev, cols, tz }: { ev: LogEvent; cols: string[]; tz: 
     <div class="line">
       <time class="ts" dateTime={ev['@timestamp']}>{formatTime(Date.parse(ev['@timestamp']), tz)}</time>
       <span class={`level ${levelClass(ev.level)}`}>{ev.level ?? ''}</span>
-      {/* Cut at 24 characters (a file source's path takes them all); whole on hover. */}
-      <span class="origin" title={origin(ev) || undefined}>{origin(ev)}</span>
+      {/* A file source by its name, cut at 40 characters (CSS); whole, with the path, on hover and in the opened event. */}
+      <span class="origin" title={origin(ev) || undefined}>{origin(ev, true)}</span>
       {/* Cut at 40 characters (CSS), whole on hover: long ones squeezed the message to a character a line. */}
       {/*
         An event without the field reads – (Kibana's "-"), an empty value (empty):

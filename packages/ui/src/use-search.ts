@@ -18,6 +18,7 @@ import {
   type FieldsAnswer, type HistogramAnswer, type SearchAnswer,
 } from './api-client.js';
 import type { HistogramData } from './histogram.js';
+import { caseHints } from './case-hints.js';
 import { missingFields, type MissingField } from './missing-fields.js';
 import type { PageState } from './page-state.js';
 import { maskSavedRefs, readHistory, rememberQuery, savedRefOffset } from './query-text.js';
@@ -79,6 +80,8 @@ export interface Search {
   fieldsLoading: boolean;
   /** For a search that found nothing: the fields it names that no event has (null until known). */
   missing: MissingField[] | null;
+  /** Clauses whose value events hold only in another case (case-hints.ts), said with missing. */
+  cases: string[];
   /** For a range with no event at all (whatever the query): the newest event's time, null when the store has none. */
   newest: string | null | undefined;
   /** Counts searches: each one's list and live tail are new. */
@@ -154,6 +157,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   const [searchSeq, setSearchSeq] = useState(0);
   const [tailFrom, setTailFrom] = useState<string | null>(null);
   const [missing, setMissing] = useState<MissingField[] | null>(null);
+  const [cases, setCases] = useState<string[]>([]);
   const [newest, setNewest] = useState<string | null | undefined>(undefined);
 
   const run = useRef<AbortController | null>(null);
@@ -225,6 +229,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     arrivedIds.current = new Set();
     setArrived([]);
     setMissing(null);
+    setCases([]);
     setNewest(undefined);
     started.current();
     // A search that stops before asking the server shows no answers at all:
@@ -317,8 +322,8 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
           rangeEmpty.then((empty) => {
             if (signal.aborted) return;
             if (!empty) {
-              missingFields(s.q, { from, to }, signal).then(
-                (m) => { if (!signal.aborted) setMissing(m); },
+              Promise.all([missingFields(s.q, { from, to }, signal), caseHints(s.q, { from, to }, signal)]).then(
+                ([m, c]) => { if (!signal.aborted) { setCases(c); setMissing(m); } },
                 () => { if (!signal.aborted) setMissing([]); },
               );
               return;
@@ -424,7 +429,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   }, [results.next, results.loadingMore, state.q, state.sort, handleFailure]);
 
   return {
-    problem, failure, results, setResults, histogram, histogramError, histogramLoading, fields, fieldsError, fieldsLoading, missing, newest, searchSeq, tailFrom, history,
+    problem, failure, results, setResults, histogram, histogramError, histogramLoading, fields, fieldsError, fieldsLoading, missing, cases, newest, searchSeq, tailFrom, history,
     arrived, arrivedRef, addArrived, absRange, lastGood, lastFieldNames, failureShown, searchFailed, clearFailure, handleFailure, execute, loadMore,
   };
 }

@@ -6,6 +6,8 @@
  * that no event in the range has, the nearest field name events do have
  * (`levle` → `level`).
  */
+import type { QueryNode } from '../ast.js';
+import { anyCaseQuery, caseHint, keywordEqualities } from '../case-variants.js';
 import { nearestName } from '../nearest-name.js';
 import { parse } from '../parse.js';
 import { fieldsOf } from '../query-fields.js';
@@ -63,13 +65,38 @@ async function newestEvent(client: ClientOptions): Promise<string> {
     : 'no event at all is in that range: this server has no events yet';
 }
 
+/**
+ * `method:get` where events hold `GET` (case-variants.ts): from the values
+ * API; a server without it, or that refuses the query, says nothing of it.
+ */
+async function caseHints(client: ClientOptions, ast: QueryNode, base: URLSearchParams, missing: string[]): Promise<string[]> {
+  const hints: string[] = [];
+  for (const eq of keywordEqualities(ast)) {
+    if (missing.includes(eq.field)) continue;
+    const p = new URLSearchParams({ q: anyCaseQuery(eq), size: '10' });
+    for (const k of ['from', 'to']) {
+      const v = base.get(k);
+      if (v !== null) p.set(k, v);
+    }
+    try {
+      const ans = await getJson<{ values: { value: unknown }[] }>(client, `/api/v1/fields/${encodeURIComponent(eq.field)}/values`, p);
+      const hint = caseHint(eq, ans.values.map((v) => String(v.value)));
+      if (hint !== null) hints.push(hint);
+    } catch {
+      // An older server or a value too long for a query: the other lines stand.
+    }
+  }
+  return hints;
+}
+
 /** Lines for stderr after a search that found nothing. */
 export async function explainEmpty(client: ClientOptions, q: string, params: URLSearchParams, range: Answer['range']): Promise<string[]> {
   const where = range ? `between ${range.from} and ${range.to}` : 'in the range searched';
   const lines = [`no events match ${JSON.stringify(q === '' ? '*' : q)} ${where}`];
   let fields: string[];
+  let ast: QueryNode;
   try {
-    const ast = parse(q);
+    ast = parse(q);
     lines.push(...queryHints(ast));
     fields = [...fieldsOf(ast)].filter((f) => !ALWAYS_KNOWN.has(f));
   } catch {
@@ -101,12 +128,14 @@ export async function explainEmpty(client: ClientOptions, q: string, params: URL
     const ans = await getJson<Answer>(client, '/api/v1/search', p);
     if (ans.total.value === 0) missing.push(field);
   }
-  if (missing.length === 0) return lines;
-  const known = await knownFields(client, base);
-  for (const field of missing) {
-    const near = nearestName(field, known);
-    lines.push(`field "${field}" occurs in no event ${where}${near ? `; did you mean "${near}"?` : ''}`);
+  if (missing.length > 0) {
+    const known = await knownFields(client, base);
+    for (const field of missing) {
+      const near = nearestName(field, known);
+      lines.push(`field "${field}" occurs in no event ${where}${near ? `; did you mean "${near}"?` : ''}`);
+    }
   }
+  lines.push(...(await caseHints(client, ast, base, missing)));
   return lines;
 }
 
