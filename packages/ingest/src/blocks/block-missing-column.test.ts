@@ -2,7 +2,10 @@
  * A block whose header names a column its file does not hold (a `cols` row
  * gone: damage SQLite's quick_check does not see) is damage like a block's
  * bytes overwritten: a search leaves its day out and names it, rather than
- * failing with an uncoded error (500), inline and on reader threads.
+ * failing with an uncoded error (500), inline and on reader threads. A
+ * merge that meets it says so too: the writer thread dropped the failed
+ * merge silently, so the damage went unnamed until a search read that
+ * block (and a test waiting for the merge waited for ever).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -72,3 +75,31 @@ for (const [name, open] of [['inline', inline], ['reader threads', threaded]] as
     }
   });
 }
+
+test('a block lacking one of its columns, met by a background merge on the writer thread: its partition is named damaged', { timeout: 60_000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-missing-column-'));
+  try {
+    // Small blocks, none merged yet.
+    const first = await inline(dir);
+    for (let i = 0; i < corpus.length; i += 50) await first.write(corpus.slice(i, i + 50));
+    await first.close();
+    const files = fs.readdirSync(path.join(dir, 'blocks')).filter((f) => f.endsWith('.db')).sort();
+    const damaged = files[0]!;
+    dropColumn(path.join(dir, 'blocks', damaged));
+
+    const store = await threaded(dir);
+    try {
+      // The same events under new ids: every partition written again, so every one is merged once writes go idle.
+      await store.write(corpus.map((e) => ({ ...e, 'event.id': `${String(e['event.id'])}-again` })));
+      // No search reads the damaged block: only the merge can find it (the test's timeout bounds the wait).
+      while ((store.unreadablePartitions?.(RANGE) ?? []).length === 0) await new Promise((r) => setTimeout(r, 50));
+      const unreadable = store.unreadablePartitions?.(RANGE) ?? [];
+      assert.deepEqual(unreadable.map((p) => p.partition), [damaged]);
+      assert.match(unreadable[0]!.reason, /lacks its column/);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
