@@ -25,6 +25,7 @@ import { absentColumn } from './shared-rows.js';
 import { contentIdOfRow, sortContentNames } from '../normalize/content-id.js';
 import type { ColumnCache } from './column-cache.js';
 import { colsRows, type ColsRow } from './cols-rows.js';
+import { storeError } from '../store/store-error.js';
 
 const EVENT_ID = 'event.id';
 /** The `cols` row of a block holding its content-id tags (ColumnMeta.contentIdTags), beside its columns 0…n-1. */
@@ -172,7 +173,7 @@ export class BlockPartition {
     const hit = this.columnCache?.get(key);
     if (hit instanceof Uint8Array) return hit;
     const row = this.get<{ data: Buffer }>('SELECT data FROM cols WHERE block = ? AND i = ?', [block.id, TAGS_INDEX]);
-    if (!row || row.data.length !== block.n) throw new Error(`block ${block.id} of ${this.path} lacks its content-id tags`);
+    if (!row || row.data.length !== block.n) throw storeError('LS_STORE_CORRUPT_PARTITION', `block ${block.id} of ${this.path} lacks its content-id tags`);
     const tags = new Uint8Array(row.data);
     this.columnCache?.set(key, tags);
     return tags;
@@ -250,7 +251,8 @@ export class BlockPartition {
       }
       for (const i of stored) {
         const name = (block.metas[i] as ColumnMeta).name;
-        if (!out.has(name)) throw new Error(`block ${block.id} of ${this.path} lacks its column ${name}`);
+        // Coded as damage: a read leaves the day out (blockContentCheck finds it), a merge leaves the block as it is.
+        if (!out.has(name)) throw storeError('LS_STORE_CORRUPT_PARTITION', `block ${block.id} of ${this.path} lacks its column ${name}`);
       }
     }
     return out;

@@ -12,6 +12,7 @@ import { shapesMayHold } from './presence.js';
 import type { BlockPartition, Column } from './block-partition.js';
 import { hasContentIds, type BlockHeader } from './block-header.js';
 import { rowEvents as eventsOf } from './row-events.js';
+import { storeError } from '../store/store-error.js';
 
 const TIMESTAMP = '@timestamp';
 const EVENT_ID = 'event.id';
@@ -153,7 +154,8 @@ function decodeRows(db: BlockPartition, h: BlockHeader, names: readonly string[]
     else fetch.push(i);
   }
   const got = db.columnData(h, fetch);
-  if (got.length !== fetch.length) throw new Error(`block ${h.id} of ${db.path} lacks some of its columns`);
+  // Its header names columns the file does not hold: damage, which reads leave out (partition-damage.ts), not a 500.
+  if (got.length !== fetch.length) throw storeError('LS_STORE_CORRUPT_PARTITION', `block ${h.id} of ${db.path} lacks some of its columns`);
   for (const { i, data } of got) {
     const meta = h.metas[i] as ColumnMeta;
     // Not decompressed at all when the presence says none of these rows has it.

@@ -1,5 +1,6 @@
 /** What a BlockStore is opened with (block-store.ts). */
 import type { PartitionedStoreOptions } from '../sqlite/partitioned-store.js';
+import type { DamagedPartition } from '../sqlite/partition-damage.js';
 
 /** Partitions live in `<dataDir>/blocks`. */
 export interface BlockStoreOptions extends PartitionedStoreOptions {
@@ -21,6 +22,8 @@ export interface BlockStoreOptions extends PartitionedStoreOptions {
   checkpointEveryMs?: number;
   /** False never merges blocks (tests compare before and after). Default true. */
   merges?: boolean;
+  /** Told of partitions a merge found damaged inside (the writer thread tells the main thread). */
+  onDamaged?: (found: DamagedPartition[]) => void;
   /**
    * Bytes of decoded columns kept across queries (column-cache.ts). Default
    * 0 here: a store that writes would fill it with what merges decode;

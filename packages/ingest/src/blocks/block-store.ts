@@ -19,6 +19,7 @@ import { PartitionPool, type PartitionHandle } from '../sqlite/partition-pool.js
 import { WriterThread, type WriterThreadOptions } from '../sqlite/writer-thread.js';
 import { ReaderPool, type ReaderThreadOptions } from '../sqlite/reader-pool.js';
 import { PartitionedStore } from '../sqlite/partitioned-store.js';
+import { isCorruption } from '../sqlite/partition-damage.js';
 import { carriedTotal, decodeCursor, type SortKey } from '../sqlite/search-cursor.js';
 import { checkLimit, TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
 import { BlockPartition } from './block-partition.js';
@@ -97,6 +98,13 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
             textFields: this.textFields,
             busy: () => this.writes.busy,
             merged: (db, ids) => this.writes.pairs.forget(db, ids),
+            failed: (partition, file, err) => {
+              if (!isCorruption(err)) return;
+              // Named like damage a read finds: left out, in unreadablePartitions, its day's writes refused.
+              const found = [{ partition, reason: `${file} is damaged inside: ${(err as Error).message}` }];
+              this.noteDamaged(found);
+              opts.onDamaged?.(found);
+            },
           });
     this.writes = new BlockWriter({
       pool: this.pool,
@@ -126,7 +134,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
   protected newThreads(): { readers: ReaderPool | null; writer: WriterThread<PreparedBlockWrite> | null } {
     return {
       readers: this.readerOptions ? new ReaderPool(this.readerOptions, this.readerThreads, new URL('./block-reader.worker.js', import.meta.url), (found) => this.noteDamaged(found)) : null,
-      writer: this.writerOptions ? new WriterThread<PreparedBlockWrite>(this.writerOptions, new URL('./block-writer.worker.js', import.meta.url)) : null,
+      writer: this.writerOptions ? new WriterThread<PreparedBlockWrite>(this.writerOptions, new URL('./block-writer.worker.js', import.meta.url), (found) => this.noteDamaged(found)) : null,
     };
   }
 

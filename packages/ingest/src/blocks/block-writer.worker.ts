@@ -4,6 +4,7 @@
  * order of arrival (the row store's loop, sqlite/writer-loop.ts), and
  * merging blocks between writes (merge-scheduler.ts).
  */
+import { parentPort } from 'node:worker_threads';
 import { serveWriter } from '../sqlite/writer-loop.js';
 import { BlockStore } from './block-store.js';
 import type { PreparedBlockWrite } from './block-prepare.js';
@@ -17,5 +18,7 @@ serveWriter<PreparedBlockWrite>(
       textFields: opts.textFields,
       writeOnly: true,
       ...(opts.merges === false ? { merges: false } : {}),
+      // Unasked for (merges run between requests): writer-thread.ts hands it to the main thread's store.
+      onDamaged: (found) => parentPort?.postMessage({ damaged: found }),
     }),
 );

@@ -19,6 +19,8 @@ export interface MergeSchedulerDeps {
   busy: () => boolean;
   /** Blocks a merge deleted (the writer's dedupe cache forgets them). */
   merged: (db: BlockPartition, sources: readonly number[]) => void;
+  /** A merge failed (its sources are left as they were): the store notes a damaged file. */
+  failed?: (partition: string, file: string, err: unknown) => void;
 }
 
 export class MergeScheduler {
@@ -110,9 +112,12 @@ export class MergeScheduler {
           this.deps.merged(db, built.sources);
         }
         return true;
-      } catch {
-        // A merge is an optimization: a failed one leaves the sources as they were.
+      } catch (err) {
+        // A merge is an optimization: a failed one leaves the sources as they
+        // were. Dropped silently, a damaged block went unnoticed until a
+        // search happened to read it, its merges failing at every write.
         this.dirty.delete(name);
+        this.deps.failed?.(name, handle.file, err);
       }
     }
     return false;

@@ -17,7 +17,7 @@ import type { RetentionRunResult, WriteResult } from '../store/log-store.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import type { PreparedWrite } from './prepare-write.js';
 import { STORE_ERROR_CODES, storeError, type StoreErrorCode } from '../store/store-error.js';
-import { DAMAGED_WRITE } from './partition-damage.js';
+import { DAMAGED_WRITE, type DamagedPartition } from './partition-damage.js';
 
 export type WriterRequest<P = PreparedWrite> =
   | { op: 'write'; prepared: P }
@@ -26,7 +26,9 @@ export type WriterRequest<P = PreparedWrite> =
 
 export type WriterResponse =
   | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: { code?: string; message: string } };
+  | { id: number; ok: false; error: { code?: string; message: string } }
+  // Between requests: partitions the thread's background work (the block store's merges) found damaged inside.
+  | { damaged: DamagedPartition[] };
 
 export interface WriterThreadOptions {
   dataDir: string;
@@ -47,7 +49,12 @@ export class WriterThread<P = PreparedWrite> {
   private exited: string | null = null;
   private readonly ready: Promise<void>;
 
-  constructor(opts: WriterThreadOptions, workerUrl: URL = new URL('./writer-thread.worker.js', import.meta.url)) {
+  constructor(
+    opts: WriterThreadOptions,
+    workerUrl: URL = new URL('./writer-thread.worker.js', import.meta.url),
+    /** Told of the partitions the thread found damaged between requests. */
+    private readonly onDamaged: (found: DamagedPartition[]) => void = () => {},
+  ) {
     this.worker = new Worker(workerUrl, { workerData: opts, resourceLimits: WORKER_LIMITS });
     this.worker.unref();
     this.ready = new Promise<void>((resolve, reject) => {
@@ -120,6 +127,10 @@ export class WriterThread<P = PreparedWrite> {
   }
 
   private settle(msg: WriterResponse): void {
+    if ('damaged' in msg) {
+      this.onDamaged(msg.damaged);
+      return;
+    }
     const pending = this.inFlight.get(msg.id);
     if (!pending) return;
     this.inFlight.delete(msg.id);

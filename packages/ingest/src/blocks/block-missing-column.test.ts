@@ -1,0 +1,105 @@
+/**
+ * A block whose header names a column its file does not hold (a `cols` row
+ * gone: damage SQLite's quick_check does not see) is damage like a block's
+ * bytes overwritten: a search leaves its day out and names it, rather than
+ * failing with an uncoded error (500), inline and on reader threads. A
+ * merge that meets it says so too: the writer thread dropped the failed
+ * merge silently, so the damage went unnamed until a search read that
+ * block (and a test waiting for the merge waited for ever).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { parse } from '@logship/query';
+import { DEFAULT_RETENTION } from '../retention/retention-config.js';
+import { generateCorpus } from '../testing/generate-corpus.js';
+import type { SqliteLogStore } from '../sqlite/open-sqlite-store.js';
+import { BlockStore } from './block-store.js';
+import { openBlockStore } from './open-block-store.js';
+
+const END = Date.parse('2026-11-23T12:00:00.000Z');
+const NOW = END + 3_600_000;
+const RANGE = { from: END - 5 * 86_400_000, to: NOW, now: NOW };
+const corpus = generateCorpus({ events: 1000, seed: 7, endMs: END, days: 2 });
+
+async function inline(dir: string): Promise<SqliteLogStore> {
+  const store = new BlockStore({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW, merges: false });
+  store.init();
+  return store;
+}
+
+async function threaded(dir: string): Promise<SqliteLogStore> {
+  return openBlockStore({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW });
+}
+
+/** Deletes the last stored column of the file's first block; returns how many events the file holds. */
+function dropColumn(file: string): number {
+  const db = new Database(file);
+  try {
+    const block = (db.prepare('SELECT min(block) AS b FROM cols').get() as { b: number }).b;
+    db.prepare('DELETE FROM cols WHERE block = ? AND i = (SELECT max(i) FROM cols WHERE block = ?)').run(block, block);
+    return (db.prepare('SELECT sum(n) AS n FROM blocks').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+for (const [name, open] of [['inline', inline], ['reader threads', threaded]] as const) {
+  // A bound on the whole test: a read that never settled hung the file rather than failing.
+  test(`a block lacking one of its columns: its day is left out of searches and named (${name})`, { timeout: 60_000 }, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-missing-column-'));
+    try {
+      let store = await open(dir);
+      for (let i = 0; i < corpus.length; i += 100) await store.write(corpus.slice(i, i + 100));
+      await store.close();
+      const files = fs.readdirSync(path.join(dir, 'blocks')).filter((f) => f.endsWith('.db')).sort();
+      assert.ok(files.length > 1, 'the corpus spans several partitions');
+      const damaged = files[0]!;
+      const lost = dropColumn(path.join(dir, 'blocks', damaged));
+
+      store = await open(dir);
+      try {
+        const all = await store.search({ ...RANGE, query: parse('*'), limit: 100_000 });
+        assert.equal(all.hits.length, corpus.length - lost);
+        const unreadable = store.unreadablePartitions?.(RANGE) ?? [];
+        assert.deepEqual(unreadable.map((p) => p.partition), [damaged]);
+        assert.match(unreadable[0]!.reason, /lacks/);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+test('a block lacking one of its columns, met by a background merge on the writer thread: its partition is named damaged', { timeout: 60_000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-missing-column-'));
+  try {
+    // Small blocks, none merged yet.
+    const first = await inline(dir);
+    for (let i = 0; i < corpus.length; i += 50) await first.write(corpus.slice(i, i + 50));
+    await first.close();
+    const files = fs.readdirSync(path.join(dir, 'blocks')).filter((f) => f.endsWith('.db')).sort();
+    const damaged = files[0]!;
+    dropColumn(path.join(dir, 'blocks', damaged));
+
+    const store = await threaded(dir);
+    try {
+      // The same events under new ids: every partition written again, so every one is merged once writes go idle.
+      await store.write(corpus.map((e) => ({ ...e, 'event.id': `${String(e['event.id'])}-again` })));
+      // No search reads the damaged block: only the merge can find it (the test's timeout bounds the wait).
+      while ((store.unreadablePartitions?.(RANGE) ?? []).length === 0) await new Promise((r) => setTimeout(r, 50));
+      const unreadable = store.unreadablePartitions?.(RANGE) ?? [];
+      assert.deepEqual(unreadable.map((p) => p.partition), [damaged]);
+      assert.match(unreadable[0]!.reason, /lacks its column/);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
