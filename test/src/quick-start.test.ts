@@ -40,29 +40,20 @@ test('Ctrl-C (SIGINT to the process group) stops the agent with nothing queued, 
   const dir = await tempDir('logship-quick-start-');
   dirs.push(dir);
   const port = await freePort();
-  const proc = spawn(process.execPath, [join(repoRoot, 'scripts/demo/run.mjs')], {
-    cwd: repoRoot,
-    env: { ...process.env, LOGSHIP_DEMO_DIR: dir, LOGSHIP_DEMO_PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let out = '';
-  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  const { proc, output, exited } = startDemo(dir, port);
   try {
-    await waitFor(() => out.includes('Ctrl-C stops everything.'), { what: 'the quick start to come up', timeoutMs: 60_000 });
+    await waitFor(() => output().includes('Ctrl-C stops everything.'), { what: 'the quick start to come up', timeoutMs: 60_000 });
     // Let the generator, agent and server work for a moment.
     await waitFor(async () => {
       const res = await fetch(`http://127.0.0.1:${port}/api/v1/search?q=*&from=now-1h&limit=1`);
       return res.ok && ((await res.json()) as { hits: unknown[] }).hits.length > 0;
     }, { what: 'demo events to be stored', timeoutMs: 30_000 });
     process.kill(-proc.pid!, 'SIGINT');
-    assert.equal(await exited, 0, out);
+    assert.equal(await exited, 0, output());
   } finally {
     if (proc.exitCode === null) process.kill(-proc.pid!, 'SIGKILL');
   }
-  assert.match(out, /stopping: agent first/);
+  assert.match(output(), /stopping: agent first/);
   const agent = await logLines(join(dir, 'agent.log'));
   const stopped = agent.find((l) => (l.msg ?? l.message) === 'The agent stopped.');
   assert.ok(stopped, `the agent logged its stop: ${JSON.stringify(agent.slice(-3))}`);
@@ -87,21 +78,13 @@ test('a port another program answers on: the quick start says the server could n
   await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
   const port = (other.address() as { port: number }).port;
   try {
-    const proc = spawn(process.execPath, [join(repoRoot, 'scripts/demo/run.mjs')], {
-      cwd: repoRoot,
-      env: { ...process.env, LOGSHIP_DEMO_DIR: dir, LOGSHIP_DEMO_PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let out = '';
-    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)));
+    const { proc, output, exited } = startDemo(dir, port);
     try {
-      assert.equal(await exited, 1, out);
+      assert.equal(await exited, 1, output());
     } finally {
       if (proc.exitCode === null) process.kill(-proc.pid!, 'SIGKILL');
     }
+    const out = output();
     assert.doesNotMatch(out, /Search page:/, 'no server of the demo\'s is announced');
     assert.match(out, /logship serve did not start:\nlogship: cannot listen on 127\.0\.0\.1:\d+ .*already in use.*LS_CONFIG_LISTEN_FAILED/);
     assert.match(out, /LOGSHIP_DEMO_PORT=7701 npm start/);
