@@ -3,9 +3,10 @@
 # (systemd-journal-remote writes real journal files, journalctl reads them),
 # nginx, a real Prometheus and Alertmanager (the rules tests start them as
 # child processes on loopback), rsyslog and logger, chromium (the search
-# page tests drive it with playwright-core) and openssl (the TLS tests make
-# throwaway CAs with it). Idempotent; quick when already present. On a machine without
-# apt (a laptop) it says what is missing and the matching tests skip, except
+# page tests drive it with playwright-core), openssl (the TLS tests make
+# throwaway CAs with it) and logrotate (the agent's copytruncate test).
+# Idempotent; quick when already present. On a machine without apt (a
+# laptop) it says what is missing and the matching tests skip, except
 # under CI=true where a missing tool fails the run.
 source "$(dirname "$0")/lib.sh"
 need_pkgs=()
@@ -27,6 +28,8 @@ command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
 # zstd(1) compresses the OTLP bodies of the Content-Encoding: zstd test.
 command -v zstd >/dev/null 2>&1 || need_pkgs+=(zstd)
 [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
+# The agent's copytruncate test rotates with the real logrotate (it skipped on every CI run without it).
+[ -x /usr/sbin/logrotate ] || need_pkgs+=(logrotate)
 if [ ${#need_pkgs[@]} -eq 0 ]; then
   exit 0
 fi
