@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { stopAll, type ServerHandle } from './harness.js';
-import { assertEachOnce, findAll, startProtocolServer, WRITE_TOKEN } from './protocol-support.js';
+import { assertEachOnce, findAll, pythonTimeAgo, startProtocolServer, WRITE_TOKEN } from './protocol-support.js';
 
 let server: ServerHandle;
 before(async () => {
@@ -28,8 +28,10 @@ test("Fluent Bit's es output: the record's `log` line is the event; a resent bat
   // Fluent Bit writes @timestamp with ms and Z; docker's newline stays at the end of `log`.
   const at = now.toISOString();
   const k8s = { pod_name: 'api-7', namespace_name: 'shop', container_name: 'api' };
+  // The line's own time, older than the record's.
+  const own = pythonTimeAgo();
   const records = [
-    { '@timestamp': at, log: `2026-12-05 10:00:01,234 ERROR [worker] fluent job crashed\n${TRACE}`, stream: 'stderr', kubernetes: k8s },
+    { '@timestamp': at, log: `${own.asctime} ERROR [worker] fluent job crashed\n${TRACE}`, stream: 'stderr', kubernetes: k8s },
     { '@timestamp': at, log: `${JSON.stringify({ levelname: 'WARNING', name: 'shop.cart', message: 'fluent cart stale', user_id: 'u-17' })}\n`, stream: 'stdout', kubernetes: k8s },
     { '@timestamp': at, log: 'fluent plain line without a level\n', stream: 'stdout', kubernetes: k8s },
   ];
@@ -47,13 +49,13 @@ test("Fluent Bit's es output: the record's `log` line is the event; a resent bat
 
   const hits = await findAll(server.url, 'es.index:fluent-bit');
   assertEachOnce(hits, 'message', [
-    `2026-12-05 10:00:01,234 ERROR [worker] fluent job crashed\n${TRACE.trimEnd()}`,
+    `${own.asctime} ERROR [worker] fluent job crashed\n${TRACE.trimEnd()}`,
     'fluent cart stale',
     'fluent plain line without a level',
   ]);
   const crash = (await findAll(server.url, 'fluentbad AND "fluent_jobs.py"'))[0]!;
   assert.equal(crash.level, 'error');
-  assert.equal(crash['@timestamp'], '2026-12-05T10:00:01.234Z', "the line's own time wins over the record's");
+  assert.equal(crash['@timestamp'], own.iso, "the line's own time wins over the record's");
   assert.equal(crash.stream, 'stderr');
   assert.equal(crash['kubernetes.pod_name'], 'api-7');
   assert.equal(crash.log, undefined, 'the line is the message, not a field beside it');
@@ -82,9 +84,10 @@ test("Fluent Bit's loki output (line_format json): the `log` line is the event",
 test("Fluent Bit's http output (format json) and Vector's http sink (json codec): a JSON array body on the native route is one event an element; a resent batch is stored once", async () => {
   // Fluent Bit's out_http with `format json` posts the batch as one JSON array, its time as `date` (json_date_key).
   const date = (Date.now() - 45_000) / 1000;
+  const own = pythonTimeAgo();
   const records = [
     { date, log: 'fluent http first line\n', stream: 'stdout' },
-    { date, log: '2026-12-05 10:00:01,234 ERROR [worker] fluent http job crashed\n', stream: 'stderr' },
+    { date, log: `${own.asctime} ERROR [worker] fluent http job crashed\n`, stream: 'stderr' },
     { date, log: 'fluent http third line\n', stream: 'stdout', tag: 'fb-http' },
   ];
   const answers = [];

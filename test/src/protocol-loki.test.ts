@@ -12,7 +12,7 @@ import { pinoLoki } from 'pino-loki';
 import winston from 'winston';
 import LokiTransport from 'winston-loki';
 import { stopAll, waitFor, type ServerHandle } from './harness.js';
-import { assertEachOnce, findAll, metricValue, startProtocolServer, WRITE_TOKEN } from './protocol-support.js';
+import { assertEachOnce, findAll, metricValue, pythonTimeAgo, startProtocolServer, WRITE_TOKEN } from './protocol-support.js';
 
 let server: ServerHandle;
 
@@ -193,7 +193,8 @@ test('pino-loki (JSON): N events, some resent, each found once, the pino line no
 test("Vector's loki sink with the json codec: the record's message, a JSON line left unparsed, is normalized as the agent's line would be", async () => {
   // Vector's file source event, encoded whole as the line (`encoding.codec = "json"`, as
   // docs/PROTOCOLS.md configures it): the python-json-logger line it read is in `message`.
-  const line = JSON.stringify({ asctime: '2026-12-05 10:00:00,123', levelname: 'WARNING', name: 'django.security', message: 'vector login failed for admin', user_id: 'u-31' });
+  const own = pythonTimeAgo();
+  const line = JSON.stringify({ asctime: own.asctime, levelname: 'WARNING', name: 'django.security', message: 'vector login failed for admin', user_id: 'u-31' });
   const record = { file: '/var/log/app/django.log', host: 'vec-host-1', message: line, source_type: 'file', timestamp: new Date().toISOString() };
   const res = await fetch(`${server.url}/loki/api/v1/push`, {
     method: 'POST',
@@ -209,7 +210,7 @@ test("Vector's loki sink with the json codec: the record's message, a JSON line 
   assert.equal(h.level, 'warning');
   assert.equal(h.logger, 'django.security');
   assert.equal(h.user_id, 'u-31');
-  assert.equal(h['@timestamp'], '2026-12-05T10:00:00.123Z', "the line's own time, not Vector's read time");
+  assert.equal(h['@timestamp'], own.iso, "the line's own time, not Vector's read time");
   assert.equal(h.host, 'vec-host-1');
   assert.equal(h.source_type, 'file');
 });

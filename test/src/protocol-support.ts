@@ -21,6 +21,17 @@ export async function startProtocolServer(extraYaml = ''): Promise<ServerHandle>
   });
 }
 
+/**
+ * A line's own time an hour ago, as Python's logging writes it
+ * (`2026-12-05 10:00:01,234`, read as UTC here) and as the event's
+ * `@timestamp`: a fixed date fell out of findAll's two days once it was
+ * two days old, and every run after failed.
+ */
+export function pythonTimeAgo(ms = 3_600_000): { asctime: string; iso: string } {
+  const iso = new Date(Date.now() - ms).toISOString();
+  return { asctime: `${iso.slice(0, 10)} ${iso.slice(11, 19)},${iso.slice(20, 23)}`, iso };
+}
+
 /** Every hit of q in the last day, read with the read token. */
 export async function findAll(url: string, q: string): Promise<Record<string, unknown>[]> {
   return searchAll(url, q, { token: READ_TOKEN, from: 'now-2d', to: 'now+1d' });
