@@ -159,4 +159,35 @@ describe('servers sharing an Elasticsearch prefix share its retention policy', {
     const doc = (await (await fetch(`${ES_URL}/${prefix}-meta/_doc/retention`)).json()) as { _source: { '@event': { default_days: number } } };
     assert.equal(doc._source['@event'].default_days, defaultDays(ra));
   });
+
+  // The second of two servers starting together can read the policy index
+  // another has just created before its shard has started (503
+  // no_shard_available_action_exception); that server used to exit with
+  // LS_ES_UNAVAILABLE. An allocation filter holds the shard unstarted here
+  // for as long as the test wants, which the race only does for a moment.
+  test('a server whose policy index has no started shard yet waits for it', async () => {
+    const prefix = newPrefix();
+    const meta = `${ES_URL}/${prefix}-meta`;
+    const created = await fetch(`${meta}?wait_for_active_shards=0`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ settings: { number_of_shards: 1, number_of_replicas: 0, 'index.routing.allocation.require._name': 'no-such-node' } }),
+    });
+    assert.equal(created.status, 200, await created.text());
+    assert.equal((await fetch(`${meta}/_doc/retention`)).status, 503);
+    const starting = server('a4', config(prefix, 12));
+    // Long enough for the server to reach the policy (it starts in about a second); it waits, so nothing is timed.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    const released = await fetch(`${meta}/_settings`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ 'index.routing.allocation.require._name': null }),
+    });
+    assert.equal(released.status, 200, await released.text());
+    const s = await starting;
+    assert.match(s.output(), /retention policy index \S+-meta has no started shard yet/);
+    const r = await report(s.url);
+    assert.equal(r.policy?.from, 'cluster');
+    assert.equal(defaultDays(r), 12);
+  });
 });

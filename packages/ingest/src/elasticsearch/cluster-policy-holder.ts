@@ -22,6 +22,7 @@ import {
   samePolicy,
   type ClusterPolicy,
 } from './cluster-retention.js';
+import { whileShardStarts } from './shard-wait.js';
 
 /**
  * `claim`: a server (write its own when the cluster has none); `overwrite`:
@@ -106,12 +107,21 @@ export class ClusterPolicyHolder {
     }
   }
 
+  /** A call on the policy's index, waiting while its shard starts (shard-wait.ts: another server may have just created it). */
+  private onIndex<T>(call: () => Promise<T>): Promise<T> {
+    const index = policyIndex(this.opts.prefix);
+    return whileShardStarts(call, {
+      onWait: (detail) =>
+        this.say('warn', `The retention policy index ${index} has no started shard yet (${detail}); waiting up to 30 s for it (another server may have just created it).`),
+    });
+  }
+
   private async sync(atStart: boolean): Promise<void> {
     const { client, prefix, configured, mode, now } = this.opts;
     const index = policyIndex(prefix);
     if (atStart && mode === 'overwrite') {
-      const before = await readClusterPolicy(client, prefix);
-      await overwriteClusterPolicy(client, prefix, configured, now());
+      const before = await this.onIndex(() => readClusterPolicy(client, prefix));
+      await this.onIndex(() => overwriteClusterPolicy(client, prefix, configured, now()));
       const was = this.parse(before);
       this.say(
         'warn',
@@ -120,13 +130,13 @@ export class ClusterPolicyHolder {
           'Every server on this prefix applies it from its next retention run. Remove retention_overwrite once done, or each restart of this server replaces the policy again.',
       );
     }
-    let raw = await readClusterPolicy(client, prefix);
+    let raw = await this.onIndex(() => readClusterPolicy(client, prefix));
     if (raw === null && (mode === 'claim' || mode === 'overwrite')) {
-      if (await createClusterPolicy(client, prefix, configured, now())) {
+      if (await this.onIndex(() => createClusterPolicy(client, prefix, configured, now()))) {
         this.say('info', `Wrote this server's retention policy to ${index}; every server on index prefix "${prefix}" applies it: ${describePolicy(configured)}.`);
       }
       // Written by this server or, when another won the race, by that one.
-      raw = await readClusterPolicy(client, prefix);
+      raw = await this.onIndex(() => readClusterPolicy(client, prefix));
     }
     if (raw === null) {
       this.apply({ retention: configured, policy: this.opts.compile(configured), from: 'config', detail: `this server's config (no policy in ${index})` });
