@@ -47,6 +47,31 @@ function dropColumn(file: string): number {
   }
 }
 
+/**
+ * The reason names the file and what is wrong once. It read "<file> is
+ * damaged inside: A partition file cannot be read: block 3 of <file>
+ * lacks its column x", and a refused write's message said "is damaged
+ * inside" twice.
+ */
+function saysOnce(reason: string, file: string): void {
+  assert.match(reason, /^\S+ is damaged inside: block \d+ lacks its column \S+$/);
+  assert.ok(reason.startsWith(`${file} is damaged inside: `), reason);
+  assert.equal(reason.split(file).length, 2, reason);
+}
+
+/** A write to the damaged day is refused, saying so once. */
+async function refusesOnce(store: SqliteLogStore, damaged: string): Promise<void> {
+  const [day, cls] = damaged.split('.') as [string, string];
+  // Classed into the damaged file (DEFAULT_RETENTION's classes).
+  const level = ({ debug: 'debug', errors: 'error' } as Record<string, string>)[cls] ?? 'info';
+  const err = await store.write([{ '@timestamp': `${day}T06:00:00.000Z`, 'event.id': 'refused-1', level, message: 'x' }]).then(
+    () => assert.fail('a write to the damaged day is refused'),
+    (e: unknown) => e as Error,
+  );
+  assert.equal(err.message.split('damaged inside').length, 2, err.message);
+  assert.match(err.message, new RegExp(`the partition ${damaged.replaceAll('.', '\\.')} is damaged inside \\(block \\d+ lacks its column \\S+\\): writes to its day fail`));
+}
+
 for (const [name, open] of [['inline', inline], ['reader threads', threaded]] as const) {
   // A bound on the whole test: a read that never settled hung the file rather than failing.
   test(`a block lacking one of its columns: its day is left out of searches and named (${name})`, { timeout: 60_000 }, async () => {
@@ -66,7 +91,8 @@ for (const [name, open] of [['inline', inline], ['reader threads', threaded]] as
         assert.equal(all.hits.length, corpus.length - lost);
         const unreadable = store.unreadablePartitions?.(RANGE) ?? [];
         assert.deepEqual(unreadable.map((p) => p.partition), [damaged]);
-        assert.match(unreadable[0]!.reason, /lacks/);
+        saysOnce(unreadable[0]!.reason, path.join(dir, 'blocks', damaged));
+        await refusesOnce(store, damaged);
       } finally {
         await store.close();
       }
@@ -95,7 +121,8 @@ test('a block lacking one of its columns, met by a background merge on the write
       while ((store.unreadablePartitions?.(RANGE) ?? []).length === 0) await new Promise((r) => setTimeout(r, 50));
       const unreadable = store.unreadablePartitions?.(RANGE) ?? [];
       assert.deepEqual(unreadable.map((p) => p.partition), [damaged]);
-      assert.match(unreadable[0]!.reason, /lacks its column/);
+      saysOnce(unreadable[0]!.reason, path.join(dir, 'blocks', damaged));
+      await refusesOnce(store, damaged);
     } finally {
       await store.close();
     }

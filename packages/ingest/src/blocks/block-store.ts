@@ -19,7 +19,7 @@ import { PartitionPool, type PartitionHandle } from '../sqlite/partition-pool.js
 import { WriterThread, type WriterThreadOptions } from '../sqlite/writer-thread.js';
 import { ReaderPool, type ReaderThreadOptions } from '../sqlite/reader-pool.js';
 import { PartitionedStore } from '../sqlite/partitioned-store.js';
-import { isCorruption } from '../sqlite/partition-damage.js';
+import { damageReason, isCorruption } from '../sqlite/partition-damage.js';
 import { carriedTotal, decodeCursor, type SortKey } from '../sqlite/search-cursor.js';
 import { checkLimit, TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
 import { BlockPartition } from './block-partition.js';
@@ -101,7 +101,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
             failed: (partition, file, err) => {
               if (!isCorruption(err)) return;
               // Named like damage a read finds: left out, in unreadablePartitions, its day's writes refused.
-              const found = [{ partition, reason: `${file} is damaged inside: ${(err as Error).message}` }];
+              const found = [{ partition, reason: damageReason(file, err) }];
               this.noteDamaged(found);
               opts.onDamaged?.(found);
             },

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { isStoreError, storeError, type StoreError } from '../store/store-error.js';
+import { isStoreError, storeError, storeErrorDetail, type StoreError } from '../store/store-error.js';
 
 /** A partition found damaged, and why. */
 export interface DamagedPartition {
@@ -111,11 +111,29 @@ export function fileSignature(file: string): string {
 export const DAMAGED_WRITE = 'is damaged inside';
 
 /**
+ * Why a partition is damaged, said once: `<file> is damaged inside: <what>`.
+ * `problem` is SQLite's text or the store's error, whose code's own
+ * sentence ("A partition file cannot be read: ") and the file's path are
+ * left out of <what>: quoted whole, an answer's warning read "… is damaged
+ * inside: A partition file cannot be read: block 7 of … lacks its column".
+ */
+export function damageReason(file: string, problem: unknown): string {
+  const what = typeof problem === 'string' ? problem : storeErrorDetail(problem);
+  return `${file} ${DAMAGED_WRITE}: ${what.replaceAll(` of ${file}`, '').replaceAll(`${file}: `, '')}`;
+}
+
+/** The <what> of a damageReason (a reason made otherwise is returned whole). */
+export function damageDetail(reason: string): string {
+  const at = reason.indexOf(` ${DAMAGED_WRITE}: `);
+  return at < 0 ? reason : reason.slice(at + DAMAGED_WRITE.length + 3);
+}
+
+/**
  * A write that reached a damaged page of `partition`: every batch for its
  * day fails the same way (503, retried by senders) until the file is
  * replaced, so the error names the file and what to do.
  */
 export function damagedWriteError(partition: string, err: unknown): StoreError {
-  const why = err instanceof Error ? err.message : String(err);
+  const why = storeErrorDetail(err);
   return storeError('LS_STORE_WRITE_FAILED', `the partition ${partition} ${DAMAGED_WRITE} (${why}): writes to its day fail until it is replaced; stop the server, restore it from a backup or move it aside, and start again (a new file takes the day's events)`, err);
 }

@@ -27,7 +27,7 @@ import {
   visibleRange,
 } from './partition-folder.js';
 import { classFingerprintOf } from './class-fingerprint.js';
-import { damagedWriteError, fileSignature, isCorruption, quickCheck, type DamagedPartition } from './partition-damage.js';
+import { damageDetail, damagedWriteError, damageReason, fileSignature, isCorruption, quickCheck, type DamagedPartition } from './partition-damage.js';
 import { classMatcherFor, MIN_FREE_BYTES } from './store-limits.js';
 
 /** The options every embedded store takes. */
@@ -212,7 +212,7 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
           for (const h of day) {
             if (this.damaged.has(h.name)) continue;
             const problem = quickCheck(h.file);
-            if (problem !== null) found.push({ partition: h.name, reason: `${h.file} is damaged inside: ${problem}` });
+            if (problem !== null) found.push({ partition: h.name, reason: damageReason(h.file, problem) });
           }
         }
         // Damage SQLite's walk does not see (a block's bytes overwritten inside a
@@ -227,7 +227,7 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
               const signature = fileSignature(h.file);
               if (this.contentChecked.get(h.name) === signature) continue;
               const problem = this.contentCheck(h);
-              if (problem !== null) found.push({ partition: h.name, reason: `${h.file} is damaged inside: ${problem}` });
+              if (problem !== null) found.push({ partition: h.name, reason: damageReason(h.file, problem) });
               else this.contentChecked.set(h.name, signature);
             }
           }
@@ -290,7 +290,7 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
         kept.push(g);
         continue;
       }
-      const err = damagedWriteError(g.name, new Error(this.unreadable.get(g.name) ?? 'found damaged by a read'));
+      const err = damagedWriteError(g.name, new Error(damageDetail(this.unreadable.get(g.name) ?? 'found damaged by a read')));
       refused ??= err;
       const unavailable = (prepared.result.unavailable ??= []);
       for (const index of indexes(g)) unavailable.push({ index, reason: storeErrorDetail(err) });
