@@ -35,6 +35,14 @@ async function threaded(dir: string): Promise<SqliteLogStore> {
   return openBlockStore({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW });
 }
 
+function walBytes(file: string): number {
+  try {
+    return fs.statSync(`${file}-wal`).size;
+  } catch {
+    return 0;
+  }
+}
+
 /** Deletes the last stored column of the file's first block; returns how many events the file holds. */
 function dropColumn(file: string): number {
   const db = new Database(file);
@@ -123,6 +131,51 @@ test('a block lacking one of its columns, met by a background merge on the write
       assert.deepEqual(unreadable.map((p) => p.partition), [damaged]);
       saysOnce(unreadable[0]!.reason, path.join(dir, 'blocks', damaged));
       await refusesOnce(store, damaged);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('damage a merge found: the reader threads leave the partition out too, and it stays noted after the file is checkpointed', { timeout: 60_000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-missing-column-'));
+  try {
+    const first = await inline(dir);
+    for (let i = 0; i < corpus.length; i += 50) await first.write(corpus.slice(i, i + 50));
+    await first.close();
+    const files = fs.readdirSync(path.join(dir, 'blocks')).filter((f) => f.endsWith('.db')).sort();
+    const damaged = files[0]!;
+    dropColumn(path.join(dir, 'blocks', damaged));
+
+    const store = await threaded(dir);
+    try {
+      const all = { ...RANGE, query: parse('*') };
+      // A reader thread opens every partition (a count reads block headers only, never the damaged column).
+      assert.equal(await store.count(all), corpus.length);
+      await store.write(corpus.map((e) => ({ ...e, 'event.id': `${String(e['event.id'])}-again` })));
+      while ((store.unreadablePartitions?.(RANGE) ?? []).length === 0) await new Promise((r) => setTimeout(r, 50));
+      const file = path.join(dir, 'blocks', damaged);
+      const before = fs.statSync(file);
+
+      // The answers agree with their warnings: the partition is left out of
+      // the count as of the search. A reader thread not told counted it.
+      const counted = await store.count(all);
+      const found = await store.search({ ...all, limit: 100_000 });
+      assert.equal(counted, found.hits.length);
+      assert.ok(counted < 2 * corpus.length, `${counted} of ${2 * corpus.length}: the damaged partition is left out`);
+
+      // The writer thread's idle checkpoint (IDLE_CHECKPOINT_MS after its last
+      // commit, a second after the merge) folds the commits before the merge
+      // into the file. The damage is remembered by the file, not by its size
+      // and mtime, and stays noted.
+      while (walBytes(file) > 0) await new Promise((r) => setTimeout(r, 50));
+      const after = fs.statSync(file);
+      assert.ok(after.mtimeMs !== before.mtimeMs || after.size !== before.size, 'the file was checkpointed since the damage was noted');
+      assert.deepEqual((store.unreadablePartitions?.(RANGE) ?? []).map((p) => p.partition), [damaged]);
+      await refusesOnce(store, damaged);
+      assert.equal(await store.count(all), counted);
     } finally {
       await store.close();
     }

@@ -153,9 +153,9 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     for (const listener of this.backgroundListeners) listener(event);
   }
 
-  /** Damage found by a merge or a reader thread: noted here. */
+  /** Damage found by a merge or a reader thread: noted here, and the reader threads told. */
   private damageFound(found: DamagedPartition[]): void {
-    this.noteDamaged(found);
+    this.readers?.tellDamaged(this.noteDamaged(found));
   }
 
   protected override contentCheck(h: PartitionHandle<BlockPartition>): string | null {

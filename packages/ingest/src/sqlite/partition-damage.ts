@@ -16,6 +16,8 @@ import { isStoreError, storeError, storeErrorDetail, type StoreError } from '../
 export interface DamagedPartition {
   partition: string;
   reason: string;
+  /** The file's fileIdentity when it was found so (set when another thread is told: that file, not whatever is there by then). */
+  identity?: string;
 }
 
 /**
@@ -97,11 +99,31 @@ function openableFile(file: string): boolean {
   }
 }
 
-/** Identifies the file's contents as they were when found damaged: a file restored or rewritten is read again. */
+/** Identifies the file's contents as they are (inode, size, mtime): a file written since is checked or opened again. */
 export function fileSignature(file: string): string {
   try {
     const st = fs.statSync(file);
     return `${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+/**
+ * Identifies the file itself (device, inode, birth time), not its
+ * contents: what replacing it changes (moved aside, a backup moved in, a
+ * new file made by a write after it was deleted), and what a checkpoint of
+ * its WAL does not. Damage was remembered by the file's size and mtime
+ * (fileSignature) until 2026-12-07, and the store's own checkpoint made
+ * it be forgotten: a reader thread closing the last connection to a file
+ * a merge had found damaged folded the WAL's last commits into it, and
+ * the day was searched and written again, its writes acknowledged into
+ * the file to be moved aside.
+ */
+export function fileIdentity(file: string): string {
+  try {
+    const st = fs.statSync(file, { bigint: true });
+    return `${st.dev}:${st.ino}:${st.birthtimeNs}`;
   } catch {
     return 'missing';
   }
