@@ -118,7 +118,11 @@ export function fileSignature(file: string): string {
  * it be forgotten: a reader thread closing the last connection to a file
  * a merge had found damaged folded the WAL's last commits into it, and
  * the day was searched and written again, its writes acknowledged into
- * the file to be moved aside.
+ * the file to be moved aside. The birth time tells a new file that took a
+ * deleted one's inode number from it (where statx is missing, libuv gives
+ * the ctime instead, and a checkpoint changes it: the old behaviour). A
+ * file copied over in place keeps its identity: it is read again after a
+ * restart, which the documented fix (stop, restore, start) has anyway.
  */
 export function fileIdentity(file: string): string {
   try {
