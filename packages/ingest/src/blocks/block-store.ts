@@ -101,7 +101,8 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
             damaged: (partition, file, err) => {
               // Named like damage a read finds: left out, in unreadablePartitions, its day's writes refused.
               const found = [{ partition, reason: damageReason(file, err) }];
-              this.damageFound(found);
+              // On the writer thread the main thread is told, and says it.
+              this.damageFound(found, !opts.onDamaged);
               opts.onDamaged?.(found);
             },
             report: (event) => this.reportBackground(event),
@@ -134,9 +135,9 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
 
   protected newThreads(): { readers: ReaderPool | null; writer: WriterThread<PreparedBlockWrite> | null } {
     return {
-      readers: this.readerOptions ? new ReaderPool(this.readerOptions, this.readerThreads, new URL('./block-reader.worker.js', import.meta.url), (found) => this.damageFound(found)) : null,
+      readers: this.readerOptions ? new ReaderPool(this.readerOptions, this.readerThreads, new URL('./block-reader.worker.js', import.meta.url), (found) => this.damageFound(found, true)) : null,
       writer: this.writerOptions
-        ? new WriterThread<PreparedBlockWrite>(this.writerOptions, new URL('./block-writer.worker.js', import.meta.url), (found) => this.damageFound(found), (event) => this.reportBackground(event))
+        ? new WriterThread<PreparedBlockWrite>(this.writerOptions, new URL('./block-writer.worker.js', import.meta.url), (found) => this.damageFound(found, true), (event) => this.reportBackground(event))
         : null,
     };
   }
@@ -153,9 +154,11 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     for (const listener of this.backgroundListeners) listener(event);
   }
 
-  /** Damage found by a merge or a reader thread: noted here, and the reader threads told. */
-  private damageFound(found: DamagedPartition[]): void {
-    this.readers?.tellDamaged(this.noteDamaged(found));
+  /** Damage found by a merge or a reader thread: noted here, the reader threads told, and (`say`) the listeners. */
+  private damageFound(found: DamagedPartition[], say: boolean): void {
+    const noted = this.noteDamaged(found);
+    this.readers?.tellDamaged(noted);
+    if (say) for (const d of noted) this.reportBackground({ kind: 'damaged', partition: d.partition, reason: d.reason });
   }
 
   protected override contentCheck(h: PartitionHandle<BlockPartition>): string | null {

@@ -69,3 +69,19 @@ test('merge failures: one warning per partition and cause (again hourly), every 
   failed('2026-12-07.default.db', 1);
   assert.equal(lines.length, 6);
 });
+
+test('a partition found damaged while the server runs: an error line naming it and what is wrong, once', () => {
+  const lines: { level: number; msg: string; partition?: string }[] = [];
+  const logger = pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s) as { level: number; msg: string }) });
+  const metrics = createIngestMetrics({ partitions: async () => [] }, { defaultMetrics: false });
+  let emit: (e: StoreBackgroundEvent) => void = () => assert.fail('no listener');
+  logStoreBackground({ onBackground: (l) => void (emit = l) }, logger, metrics, () => 0);
+  const reason = '/data/blocks/2026-12-06.default.db is damaged inside: block 7 lacks its column message';
+  emit({ kind: 'damaged', partition: '2026-12-06.default.db', reason });
+  // Told again (another reader thread met it): said once.
+  emit({ kind: 'damaged', partition: '2026-12-06.default.db', reason });
+  assert.deepEqual(
+    lines.map((l) => [l.level, l.partition, l.msg]),
+    [[50, '2026-12-06.default.db', 'Partition 2026-12-06.default.db is damaged inside (block 7 lacks its column message); searches over its day leave it out and writes to its day are refused: stop the server, restore it from a backup or move it aside, and start again.']],
+  );
+});

@@ -3,6 +3,9 @@
  * the block store's merges failing other than on damage (disk full, a file
  * it may not write, a bug). No request sees a merge fail; until 2026-12-07
  * nothing did, and a partition whose merges kept failing went unnoticed.
+ * And a partition found damaged while the server runs (by a merge or a
+ * reader thread): an error line, as the start has for a file it cannot
+ * read; until then only answers' warnings and a gauge said it.
  *
  *   writer thread: a merge fails ─{ background }─► main thread: BlockStore.onBackground
  *     ─► here: a warn line (once per partition and cause, again hourly while
@@ -14,6 +17,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { LogStore } from '../store/log-store.js';
+import { damageDetail } from '../sqlite/partition-damage.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 
 /** A partition's failure with the same message is logged again after this long. */
@@ -33,7 +37,21 @@ export function logStoreBackground(
   if (!store.onBackground) return;
   /** Partitions whose merges are failing, with what was last logged of them. */
   const failing = new Map<string, Logged>();
+  /** Damaged partitions said, with what was said of them. */
+  const damaged = new Map<string, Logged>();
   store.onBackground((event) => {
+    if (event.kind === 'damaged') {
+      const at = now();
+      const last = damaged.get(event.partition);
+      if (last && last.message === event.reason && at - last.at < REPEAT_LOG_MS) return;
+      damaged.set(event.partition, { message: event.reason, at });
+      // As the start says a file it cannot read (server.ts), for damage found later.
+      logger.error(
+        { partition: event.partition, reason: event.reason },
+        `Partition ${event.partition} is damaged inside (${damageDetail(event.reason)}); searches over its day leave it out and writes to its day are refused: stop the server, restore it from a backup or move it aside, and start again.`,
+      );
+      return;
+    }
     if (event.kind === 'merge-recovered') {
       if (!failing.delete(event.partition)) return;
       metrics.mergeFailingPartitions.set(failing.size);
