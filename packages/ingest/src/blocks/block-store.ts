@@ -142,10 +142,10 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     };
   }
 
-  /** Listeners of what the merges met (onBackground). */
+  /** Listeners of what the merges and reader threads met (onBackground). */
   private readonly backgroundListeners = new Set<(event: StoreBackgroundEvent) => void>();
 
-  /** Calls `listener` with merges failing (not on damage) and succeeding again, on this thread or the writer thread (LogStore). */
+  /** Calls `listener` with merges failing (not on damage) and working again, and partitions found damaged, on any of the store's threads (LogStore). */
   onBackground(listener: (event: StoreBackgroundEvent) => void): void {
     this.backgroundListeners.add(listener);
   }
