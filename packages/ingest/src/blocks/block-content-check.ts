@@ -1,4 +1,5 @@
 import { isCorruption } from '../sqlite/partition-damage.js';
+import { storeErrorDetail } from '../store/store-error.js';
 import type { PartitionKey } from '../sqlite/partition-name.js';
 import { BlockPartition } from './block-partition.js';
 
@@ -20,7 +21,8 @@ export function blockContentCheck(file: string, key: PartitionKey): string | nul
     }
     return null;
   } catch (err) {
-    return isCorruption(err) ? (err as Error).message : null;
+    // The store's sentence and the path are left out where it is quoted (damageReason).
+    return isCorruption(err) ? storeErrorDetail(err) : null;
   } finally {
     part?.close();
   }

@@ -134,10 +134,16 @@ export function commitMerge(db: BlockPartition, built: BuiltMerge, textFieldsJso
     db.insertBlock(built.block, built.nonFinite, built.level, textFieldsJson);
     db.deleteBlocks(built.sources);
     db.commit();
-    db.vacuumFreed();
-    return true;
   } catch (err) {
     db.rollback();
     throw err;
   }
+  try {
+    db.vacuumFreed();
+  } catch {
+    // The merge is committed; its sources' pages stay free in the file (a
+    // full disk can refuse the vacuum's own WAL frames) and later writes
+    // reuse them. Thrown on, the merge was taken for a failed one.
+  }
+  return true;
 }

@@ -1,6 +1,7 @@
 /** What a BlockStore is opened with (block-store.ts). */
 import type { PartitionedStoreOptions } from '../sqlite/partitioned-store.js';
 import type { DamagedPartition } from '../sqlite/partition-damage.js';
+import type { StoreBackgroundEvent } from '../store/log-store.js';
 
 /** Partitions live in `<dataDir>/blocks`. */
 export interface BlockStoreOptions extends PartitionedStoreOptions {
@@ -24,6 +25,8 @@ export interface BlockStoreOptions extends PartitionedStoreOptions {
   merges?: boolean;
   /** Told of partitions a merge found damaged inside (the writer thread tells the main thread). */
   onDamaged?: (found: DamagedPartition[]) => void;
+  /** Told of merges failing otherwise, and succeeding again (the writer thread tells the main thread). */
+  onBackground?: (event: StoreBackgroundEvent) => void;
   /**
    * Bytes of decoded columns kept across queries (column-cache.ts). Default
    * 0 here: a store that writes would fill it with what merges decode;

@@ -20,5 +20,6 @@ serveWriter<PreparedBlockWrite>(
       ...(opts.merges === false ? { merges: false } : {}),
       // Unasked for (merges run between requests): writer-thread.ts hands it to the main thread's store.
       onDamaged: (found) => parentPort?.postMessage({ damaged: found }),
+      onBackground: (event) => parentPort?.postMessage({ background: event }),
     }),
 );

@@ -28,7 +28,9 @@ const DAY = 86_400_000;
 for (const workers of [0, 1]) test(`a request mixing a damaged day with other days: the others stored, the damaged day refused retryably, in every protocol (ingest.workers ${workers})`, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'logship-damaged-day-'));
   const config = buildServerConfig({ data: dir, listen: '127.0.0.1:0', ingest: { workers } });
-  const running = await startServer({ config, logger: pino({ level: 'silent' }), openStore: (c) => openStore(c), retentionAtStart: false });
+  const errors: { msg: string; partition?: string }[] = [];
+  const logger = pino({ level: 'error' }, { write: (s: string) => void errors.push(JSON.parse(s) as { msg: string }) });
+  const running = await startServer({ config, logger, openStore: (c) => openStore(c), retentionAtStart: false });
   const post = (path: string, type: string, body: string) => fetch(`${running.url}${path}`, { method: 'POST', headers: { 'content-type': type, 'x-logship-partial': 'retryable' }, body });
   const found = async (q: string) => ((await (await fetch(`${running.url}/api/v1/search?q=${encodeURIComponent(q)}&from=now-3d&limit=100`)).json()) as { hits: unknown[] }).hits.length;
   try {
@@ -43,6 +45,12 @@ for (const workers of [0, 1]) test(`a request mixing a damaged day with other da
     db.close();
     const search = await fetch(`${running.url}/api/v1/search?q=*&from=now-3d&sort=asc`);
     assert.match(await search.text(), /LS_STORE_CORRUPT_PARTITION/);
+    // Found while running, it is in the server's log too (only answers' warnings and a gauge said it).
+    const name = `${new Date(old).toISOString().slice(0, 10)}.default.db`;
+    assert.deepEqual(
+      errors.filter((l) => l.msg.startsWith('Partition ')).map((l) => [l.partition, l.msg.replace(/\(.*\)/, '(…)')]),
+      [[name, `Partition ${name} is damaged inside (…); searches over its day leave it out and writes to its day are refused: stop the server, restore it from a backup or move it aside, and start again.`]],
+    );
 
     // A sender that says it retries lines marked retryable (the agent).
     const native = await post('/api/v1/ingest', 'application/x-ndjson', [line(today, 'native today'), line(old + 1, 'native old'), line(today + 1, 'native today too')].join('\n') + '\n');

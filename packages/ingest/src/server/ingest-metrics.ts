@@ -24,6 +24,10 @@ export interface IngestMetrics {
   httpDuration: Histogram<'method' | 'route'>;
   recordRetentionRun(result: RetentionRunResult, finishedAt: number): void;
   retentionFailures: Counter;
+  /** Block merges that failed other than on damage (store-background-log.ts), by what failed. */
+  mergeFailures: Counter<'error_type'>;
+  /** Partitions whose merges are failing now (waiting to be tried again). */
+  mergeFailingPartitions: Gauge;
 }
 
 export function createIngestMetrics(store: Pick<LogStore, 'partitions' | 'unreadablePartitions'>, opts: { defaultMetrics?: boolean } = {}): IngestMetrics {
@@ -143,6 +147,17 @@ export function createIngestMetrics(store: Pick<LogStore, 'partitions' | 'unread
     retentionFailures: new Counter({
       name: 'logship_retention_failures_total',
       help: 'Retention runs that failed',
+      registers,
+    }),
+    mergeFailures: new Counter({
+      name: 'logship_store_merge_failures_total',
+      help: 'Background merges of the block store that failed other than on damage (disk full, a file it may not write): nothing is lost, the partition is tried again later',
+      labelNames: ['error_type'],
+      registers,
+    }),
+    mergeFailingPartitions: new Gauge({
+      name: 'logship_store_merge_failing_partitions',
+      help: 'Partitions of the block store whose last merge failed (other than on damage) and that wait to be tried again',
       registers,
     }),
     recordRetentionRun(result, finishedAt) {

@@ -12,6 +12,7 @@ import { syslogTlsCredentials } from './syslog-tls-credentials.js';
 import { startSyslogListeners, type SyslogListeners } from './protocols/syslog/syslog-listeners.js';
 import type { OtlpGrpcServer } from './protocols/otlp/otlp-grpc-server.js';
 import { ALL_DAYS } from '../sqlite/partition-folder.js';
+import { logStoreBackground } from './store-background-log.js';
 
 /*
  * startServer: check listen/auth ─► open store ─► build app (loads rule files) ─► syslog listeners,
@@ -73,6 +74,8 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   try {
     logshipApp = await buildApp({ config, store, now, logger, ...(tlsCredentials ? { tls: tlsCredentials } : {}) });
     const started = logshipApp;
+    // Before any port takes a write: a merge follows the first commits.
+    logStoreBackground(store, logger, started.metrics, now);
     // The listeners outside fastify end in the same ingestBatch as the routes.
     // They are bound before the HTTP port, so that once /health/ready (or
     // /health) answers, every configured port takes connections: bound

@@ -10,12 +10,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { isStoreError, storeError, type StoreError } from '../store/store-error.js';
+import { isStoreError, storeError, storeErrorDetail, type StoreError } from '../store/store-error.js';
 
 /** A partition found damaged, and why. */
 export interface DamagedPartition {
   partition: string;
   reason: string;
+  /** The file's fileIdentity when it was found so (set when another thread is told: that file, not whatever is there by then). */
+  identity?: string;
 }
 
 /**
@@ -97,7 +99,7 @@ function openableFile(file: string): boolean {
   }
 }
 
-/** Identifies the file's contents as they were when found damaged: a file restored or rewritten is read again. */
+/** Identifies the file's contents as they are (inode, size, mtime): a file written since is checked or opened again. */
 export function fileSignature(file: string): string {
   try {
     const st = fs.statSync(file);
@@ -107,8 +109,50 @@ export function fileSignature(file: string): string {
   }
 }
 
+/**
+ * Identifies the file itself (device, inode, birth time), not its
+ * contents: what replacing it changes (moved aside, a backup moved in, a
+ * new file made by a write after it was deleted), and what a checkpoint of
+ * its WAL does not. Damage was remembered by the file's size and mtime
+ * (fileSignature) until 2026-12-07, and the store's own checkpoint made
+ * it be forgotten: a reader thread closing the last connection to a file
+ * a merge had found damaged folded the WAL's last commits into it, and
+ * the day was searched and written again, its writes acknowledged into
+ * the file to be moved aside. The birth time tells a new file that took a
+ * deleted one's inode number from it (where statx is missing, libuv gives
+ * the ctime instead, and a checkpoint changes it: the old behaviour). A
+ * file copied over in place keeps its identity: it is read again after a
+ * restart, which the documented fix (stop, restore, start) has anyway.
+ */
+export function fileIdentity(file: string): string {
+  try {
+    const st = fs.statSync(file, { bigint: true });
+    return `${st.dev}:${st.ino}:${st.birthtimeNs}`;
+  } catch {
+    return 'missing';
+  }
+}
+
 /** Said by a write that failed on a damaged file: what readiness repeats (writer-thread.ts). */
 export const DAMAGED_WRITE = 'is damaged inside';
+
+/**
+ * Why a partition is damaged, said once: `<file> is damaged inside: <what>`.
+ * `problem` is SQLite's text or the store's error, whose code's own
+ * sentence ("A partition file cannot be read: ") and the file's path are
+ * left out of <what>: quoted whole, an answer's warning read "… is damaged
+ * inside: A partition file cannot be read: block 7 of … lacks its column".
+ */
+export function damageReason(file: string, problem: unknown): string {
+  const what = typeof problem === 'string' ? problem : storeErrorDetail(problem);
+  return `${file} ${DAMAGED_WRITE}: ${what.replaceAll(` of ${file}`, '').replaceAll(`${file}: `, '')}`;
+}
+
+/** The <what> of a damageReason (a reason made otherwise is returned whole). */
+export function damageDetail(reason: string): string {
+  const at = reason.indexOf(` ${DAMAGED_WRITE}: `);
+  return at < 0 ? reason : reason.slice(at + DAMAGED_WRITE.length + 3);
+}
 
 /**
  * A write that reached a damaged page of `partition`: every batch for its
@@ -116,6 +160,6 @@ export const DAMAGED_WRITE = 'is damaged inside';
  * replaced, so the error names the file and what to do.
  */
 export function damagedWriteError(partition: string, err: unknown): StoreError {
-  const why = err instanceof Error ? err.message : String(err);
+  const why = storeErrorDetail(err);
   return storeError('LS_STORE_WRITE_FAILED', `the partition ${partition} ${DAMAGED_WRITE} (${why}): writes to its day fail until it is replaced; stop the server, restore it from a backup or move it aside, and start again (a new file takes the day's events)`, err);
 }

@@ -27,7 +27,7 @@ import {
   visibleRange,
 } from './partition-folder.js';
 import { classFingerprintOf } from './class-fingerprint.js';
-import { damagedWriteError, fileSignature, isCorruption, quickCheck, type DamagedPartition } from './partition-damage.js';
+import { damageDetail, damagedWriteError, damageReason, fileIdentity, fileSignature, isCorruption, quickCheck, type DamagedPartition } from './partition-damage.js';
 import { classMatcherFor, MIN_FREE_BYTES } from './store-limits.js';
 
 /** The options every embedded store takes. */
@@ -212,7 +212,7 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
           for (const h of day) {
             if (this.damaged.has(h.name)) continue;
             const problem = quickCheck(h.file);
-            if (problem !== null) found.push({ partition: h.name, reason: `${h.file} is damaged inside: ${problem}` });
+            if (problem !== null) found.push({ partition: h.name, reason: damageReason(h.file, problem) });
           }
         }
         // Damage SQLite's walk does not see (a block's bytes overwritten inside a
@@ -227,7 +227,7 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
               const signature = fileSignature(h.file);
               if (this.contentChecked.get(h.name) === signature) continue;
               const problem = this.contentCheck(h);
-              if (problem !== null) found.push({ partition: h.name, reason: `${h.file} is damaged inside: ${problem}` });
+              if (problem !== null) found.push({ partition: h.name, reason: damageReason(h.file, problem) });
               else this.contentChecked.set(h.name, signature);
             }
           }
@@ -253,16 +253,24 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     return this.newlyDamaged.splice(0);
   }
 
-  /** Leaves these partitions out of reads, and names them in unreadablePartitions, until their files change. */
-  noteDamaged(found: readonly DamagedPartition[]): void {
+  /**
+   * Leaves these partitions out of reads, and names them in
+   * unreadablePartitions, until their files are replaced (fileIdentity).
+   * Returns them as noted, each with the identity of the file found so.
+   */
+  noteDamaged(found: readonly DamagedPartition[]): DamagedPartition[] {
+    const noted: DamagedPartition[] = [];
     for (const d of found) {
       const h = this.pool.known.get(d.partition);
       if (!h) continue;
+      const identity = d.identity ?? fileIdentity(h.file);
       // The connection goes (not one holding a write): a file put back in its place is opened anew.
       if (!this.pool.pinned(h)) this.pool.forget(d.partition);
-      this.damaged.set(d.partition, fileSignature(h.file));
+      this.damaged.set(d.partition, identity);
       this.unreadable.set(d.partition, d.reason);
+      noted.push({ partition: d.partition, reason: d.reason, identity });
     }
+    return noted;
   }
 
   /**
@@ -290,7 +298,7 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
         kept.push(g);
         continue;
       }
-      const err = damagedWriteError(g.name, new Error(this.unreadable.get(g.name) ?? 'found damaged by a read'));
+      const err = damagedWriteError(g.name, new Error(damageDetail(this.unreadable.get(g.name) ?? 'found damaged by a read')));
       refused ??= err;
       const unavailable = (prepared.result.unavailable ??= []);
       for (const index of indexes(g)) unavailable.push({ index, reason: storeErrorDetail(err) });
@@ -312,9 +320,9 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
 
   /** Whether the partition was found damaged and its file is still the same. */
   private isDamaged(h: PartitionHandle<D>): boolean {
-    const signature = this.damaged.get(h.name);
-    if (signature === undefined) return false;
-    if (signature === fileSignature(h.file)) return true;
+    const identity = this.damaged.get(h.name);
+    if (identity === undefined) return false;
+    if (identity === fileIdentity(h.file)) return true;
     this.damaged.delete(h.name);
     this.unreadable.delete(h.name);
     return false;
@@ -384,7 +392,7 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
   private readonly unreadable = new Map<string, string>();
   /** Partitions whose contents contentCheck found whole, by name, with their file's signature then. */
   private readonly contentChecked = new Map<string, string>();
-  /** Partitions damaged inside (skippingDamaged), by name, with their file's signature then. */
+  /** Partitions damaged inside (skippingDamaged, a merge, another thread), by name, with their file's identity then. */
   private readonly damaged = new Map<string, string>();
   private readonly newlyDamaged: DamagedPartition[] = [];
 

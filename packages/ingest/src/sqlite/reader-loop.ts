@@ -26,6 +26,8 @@ export interface ThreadReader {
   /** Runs a read leaving out partitions damaged inside (partitioned-store.ts), and names those it found. */
   skippingDamaged<T>(range: { from: number; to: number }, run: () => Promise<T>): Promise<T>;
   takeDamaged(): DamagedPartition[];
+  /** Leaves out partitions found damaged elsewhere (reader-pool.ts tellDamaged). */
+  noteDamaged(found: readonly DamagedPartition[]): unknown;
 }
 
 /** Runs this worker as a reader thread: opens the store `open` makes, says ready, answers requests. */
@@ -50,6 +52,16 @@ export function serveReader(file: string, open: (opts: ReaderThreadOptions) => T
         store.syncPartitions();
       } catch {
         // the next query reports a missing folder
+      }
+      return;
+    }
+    if (msg.op === 'damaged') {
+      try {
+        // The folder is read first: a partition this thread has not listed yet is not noted.
+        store.syncPartitions();
+        store.noteDamaged((msg.req as { found: DamagedPartition[] }).found);
+      } catch {
+        // the next query meets the damage itself, as before
       }
       return;
     }

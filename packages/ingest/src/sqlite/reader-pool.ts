@@ -58,7 +58,8 @@ export interface ReaderThreadOptions {
 /** What crosses to the worker: the request without its signal, and the clock reading. */
 export interface ReaderRequest {
   id: number;
-  op: ReaderOp | 'refresh';
+  /** refresh: re-read the folder; damaged: `req.found` were found damaged elsewhere (both unanswered). */
+  op: ReaderOp | 'refresh' | 'damaged';
   req: Record<string, unknown>;
   at: number;
 }
@@ -165,6 +166,26 @@ export class ReaderPool {
     for (const w of this.workers) if (!w.dead) w.worker.postMessage({ id: 0, op: 'refresh', req: {}, at: 0 } satisfies ReaderRequest);
   }
 
+  /** Partitions found damaged elsewhere (a merge, another reader thread), each with its file's identity then. */
+  private readonly damaged = new Map<string, DamagedPartition>();
+
+  /**
+   * Tells every thread, and those started later, of partitions found
+   * damaged elsewhere, before any query posted after this: a thread that
+   * was not told read them until it met the damage itself, so its answers
+   * counted a partition their warnings said was left out, and differed
+   * from another thread's. Unanswered.
+   */
+  tellDamaged(found: readonly DamagedPartition[]): void {
+    if (found.length === 0) return;
+    for (const d of found) this.damaged.set(d.partition, d);
+    for (const w of this.workers) if (!w.dead) this.postDamaged(w, found);
+  }
+
+  private postDamaged(w: ReaderWorker, found: readonly DamagedPartition[]): void {
+    w.worker.postMessage({ id: 0, op: 'damaged', req: { found }, at: 0 } satisfies ReaderRequest);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -191,12 +212,15 @@ export class ReaderPool {
   }
 
   private spawn(): ReaderWorker {
-    return new ReaderWorker(
+    const w = new ReaderWorker(
       this.opts,
       this.workerUrl,
       (w, msg) => this.settle(w, msg),
       (w, reason) => this.died(w, reason),
     );
+    // Queued before its first query (a thread handles its messages in order).
+    if (this.damaged.size > 0) this.postDamaged(w, [...this.damaged.values()]);
+    return w;
   }
 
   private dispatch(): void {

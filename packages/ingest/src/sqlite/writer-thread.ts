@@ -13,7 +13,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { WORKER_LIMITS } from './worker-limits.js';
-import type { RetentionRunResult, WriteResult } from '../store/log-store.js';
+import type { RetentionRunResult, StoreBackgroundEvent, WriteResult } from '../store/log-store.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import type { PreparedWrite } from './prepare-write.js';
 import { STORE_ERROR_CODES, storeError, type StoreErrorCode } from '../store/store-error.js';
@@ -28,7 +28,9 @@ export type WriterResponse =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: { code?: string; message: string } }
   // Between requests: partitions the thread's background work (the block store's merges) found damaged inside.
-  | { damaged: DamagedPartition[] };
+  | { damaged: DamagedPartition[] }
+  // Between requests: what else that work met (a merge failing, and succeeding again).
+  | { background: StoreBackgroundEvent };
 
 export interface WriterThreadOptions {
   dataDir: string;
@@ -54,6 +56,8 @@ export class WriterThread<P = PreparedWrite> {
     workerUrl: URL = new URL('./writer-thread.worker.js', import.meta.url),
     /** Told of the partitions the thread found damaged between requests. */
     private readonly onDamaged: (found: DamagedPartition[]) => void = () => {},
+    /** Told of the rest of what the thread's background work met. */
+    private readonly onBackground: (event: StoreBackgroundEvent) => void = () => {},
   ) {
     this.worker = new Worker(workerUrl, { workerData: opts, resourceLimits: WORKER_LIMITS });
     this.worker.unref();
@@ -129,6 +133,10 @@ export class WriterThread<P = PreparedWrite> {
   private settle(msg: WriterResponse): void {
     if ('damaged' in msg) {
       this.onDamaged(msg.damaged);
+      return;
+    }
+    if ('background' in msg) {
+      this.onBackground(msg.background);
       return;
     }
     const pending = this.inFlight.get(msg.id);

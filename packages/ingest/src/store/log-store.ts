@@ -108,6 +108,28 @@ export interface WriteOptions {
   partial?: boolean;
 }
 
+/**
+ * What the store's own background work (the block store's merges and
+ * reader threads) met, which no answer says in full: the server logs it and counts it in /metrics
+ * (server/store-background-log.ts).
+ */
+export type StoreBackgroundEvent =
+  | {
+      kind: 'merge-failed';
+      partition: string;
+      /** Bounded (a metric's label): SQLITE_FULL, SQLITE_IOERR_WRITE, EACCES…, else `error`. */
+      errorType: string;
+      message: string;
+      /** Failures in a row of this partition's merges, this one included. */
+      failures: number;
+      /** When its merges are tried again. */
+      retryInMs: number;
+    }
+  /** A partition's merges no longer fail (one succeeded, or it has nothing left to merge). */
+  | { kind: 'merge-recovered'; partition: string; failures: number }
+  /** A partition found damaged inside while the server runs (by a merge or a reader thread): left out of reads, its day's writes refused. */
+  | { kind: 'damaged'; partition: string; reason: string };
+
 export interface LogStore extends LogReader {
   /** Stores a batch idempotently by event.id; resolves only once durable. */
   write(events: LogEvent[], now?: number, opts?: WriteOptions): Promise<WriteResult>;
@@ -117,6 +139,8 @@ export interface LogStore extends LogReader {
   /** The retention in force, when it may differ from the config the store was opened with; absent: the config's. */
   retentionInForce?(): RetentionInForce;
   health(): Promise<StoreHealth>;
+  /** Calls `listener` with what the store's background work met (StoreBackgroundEvent); absent: a store with none. */
+  onBackground?(listener: (event: StoreBackgroundEvent) => void): void;
   close(): Promise<void>;
 }
 
