@@ -114,10 +114,15 @@ describe('servers sharing an Elasticsearch prefix share its retention policy', {
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /policy from the cluster/);
     assert.match(status.stdout, /class default \(30 days/);
-    // `serve --check` does not read the cluster: it says that its retention may not be the one that applies.
+    // `serve --check` reads it too (writing nothing): the cluster's policy applies, with the start's warning.
     const check = await runLogship(['serve', '--check', '--config', cfgB, '--data', join(root, 'check')]);
     assert.equal(check.code, 0, check.stderr);
-    assert.match(check.stdout + check.stderr, /retention: other 10 d \(a policy the index prefix already has in the cluster applies instead/);
+    assert.match(check.stdout, new RegExp(`retention: other 30 d \\(from the cluster: ${prefix}-meta, written by `));
+    assert.match(check.stdout, /warning: .*It differs from this server's retention config: other 10 d/);
+    // --offline does not: it says that its retention may not be the one that applies.
+    const offline = await runLogship(['serve', '--check', '--offline', '--config', cfgB, '--data', join(root, 'check')]);
+    assert.equal(offline.code, 0, offline.stderr);
+    assert.match(offline.stdout, /retention: other 10 d \(a policy the index prefix already has in the cluster applies instead/);
   });
 
   test('retention_overwrite replaces the policy; the first server follows at its next retention run', async () => {

@@ -8,6 +8,7 @@ import { loadTlsCredentials } from '../server/tls-credentials.js';
 import { syslogTlsCredentials } from '../server/syslog-tls-credentials.js';
 import { checkRedactionKey } from '../server/redaction-key.js';
 import { storeError } from '../store/store-error.js';
+import { elasticsearchStoreOptions } from '../store/open-store.js';
 import { dataDirAdvice } from '../store/data-dir-advice.js';
 import { checkPartitionFiles, damagedPartitionFiles } from '../sqlite/partition-folder.js';
 import { blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-format.js';
@@ -20,10 +21,13 @@ import { checkListeners } from './check-listeners.js';
  * ExecStartPre, so a broken config is reported by `systemctl start`). The
  * config was loaded and its queries compiled by loadServerConfig; this adds
  * the listen policy, the TLS files, the rule files, whether the data
- * folder can be written and whether the listeners can bind (check-listeners.ts). Throws the coded error the start would; returns
- * what the server would do, a line each, and warnings.
+ * folder can be written and whether the listeners can bind (check-listeners.ts),
+ * and, with an Elasticsearch store, what the start will find in the cluster,
+ * read and never written (check-cluster.ts; `offline`: not contacted).
+ * Throws the coded error the start would; returns what the server would
+ * do, a line each, and warnings.
  */
-export async function checkServeConfig(config: ServerConfig, now: number): Promise<{ lines: string[]; warnings: string[] }> {
+export async function checkServeConfig(config: ServerConfig, now: number, opts: { offline?: boolean } = {}): Promise<{ lines: string[]; warnings: string[] }> {
   const warnings: string[] = [];
   const { host } = parseListen(config.listen);
   const policy = checkListenPolicy(config, host);
@@ -38,14 +42,11 @@ export async function checkServeConfig(config: ServerConfig, now: number): Promi
   for (const glob of emptyGlobs) warnings.push(`The rule_files glob "${glob}" matches no file.`);
 
   const auth = config.auth.tokens.length + config.auth.tls_clients.length;
+  const store = await describeStore(config, now, opts.offline === true, warnings);
   const lines = [
     `listen: ${config.tls ? 'https' : 'http'}://${config.listen}, ${auth === 0 ? 'no tokens' : `${config.auth.tokens.length} token(s), ${config.auth.tls_clients.length} client certificate(s)`}`,
-    `store: ${await describeStore(config, warnings)}`,
-    `retention: ${config.retention.classes.map((c) => `${c.name} ${c.days} d`).concat(`other ${config.retention.default_days} d`).join(', ')}` +
-      // Not read here (the check does not query the cluster): say that it may not be what applies.
-      (config.store.type === 'elasticsearch' && config.store.retention_overwrite !== true
-        ? " (a policy the index prefix already has in the cluster applies instead: `logship retention status` shows the one in force)"
-        : ''),
+    `store: ${store.store}`,
+    `retention: ${store.retention}`,
     `rules: ${groups.reduce((n, g) => n + g.rules.length, 0)} in ${groups.length} group(s) from ${files.length} file(s)`,
   ];
   const { listen_tcp, listen_udp, listen_tls } = config.syslog;
@@ -61,22 +62,38 @@ export async function checkServeConfig(config: ServerConfig, now: number): Promi
   return { lines, warnings };
 }
 
-async function describeStore(config: ServerConfig, warnings: string[]): Promise<string> {
+async function describeStore(config: ServerConfig, now: number, offline: boolean, warnings: string[]): Promise<{ store: string; retention: string }> {
   const store = config.store;
+  const retention = config.retention.classes.map((c) => `${c.name} ${c.days} d`).concat(`other ${config.retention.default_days} d`).join(', ');
   if (store.type === 'elasticsearch') {
-    // The client's options are built as at start (the CA file read); the
-    // cluster is not contacted, so a check at boot does not fail while
-    // Elasticsearch is still starting.
     const { clientOptions } = await import('../elasticsearch/open-elasticsearch-store.js');
-    const { url, ca_file } = store;
-    clientOptions({ url, retention: config.retention, textFields: config.search.text_fields, ...(ca_file !== undefined ? { caFile: ca_file } : {}) });
-    return `elasticsearch at ${url} (not contacted)`;
+    const options = elasticsearchStoreOptions(config, store);
+    if (offline) {
+      // The client's options are built as at start (the CA file read); the cluster is not contacted.
+      clientOptions(options);
+      return {
+        store: `elasticsearch at ${store.url} (not contacted: --offline)`,
+        retention:
+          retention +
+          // Not read (offline): say that it may not be what applies.
+          (store.retention_overwrite !== true
+            ? " (a policy the index prefix already has in the cluster applies instead: `logship retention status` shows the one in force)"
+            : ''),
+      };
+    }
+    // Read as the start would find it, never written (check-cluster.ts); a
+    // cluster that cannot be reached, or refuses the credentials, fails the
+    // check with the code the start would fail with.
+    const { checkCluster } = await import('../elasticsearch/check-cluster.js');
+    const found = await checkCluster(options, now);
+    warnings.push(...found.warnings);
+    return { store: `elasticsearch at ${store.url}: ${found.cluster}`, retention: found.retention };
   }
   const format = resolveStoreFormat(config.data, store.format);
   const dir = resolve(format === 'rows' ? rowStoreDir(config.data) : blockStoreDir(config.data));
   writableFolder(dir, config.data);
   for (const damage of damagedPartitionFiles(dir)) warnings.push(`${damage}: searches over its day leave it out (with a warning in the answer); restore it from a backup (logship store backup) or move it aside.`);
-  return `${format} in ${dir}`;
+  return { store: `${format} in ${dir}`, retention };
 }
 
 /** The folder, or the nearest one above it that exists, can be written: the start creates the rest. */

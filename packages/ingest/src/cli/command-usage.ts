@@ -5,7 +5,7 @@
  * command given, so `logship search` starts without the server's modules.
  */
 export const SERVE_USAGE =
-  'logship serve [--check] [--config FILE] [--data DIR] [--listen HOST:PORT] [--store sqlite|elasticsearch] [--es-url URL] ' +
+  'logship serve [--check [--offline]] [--config FILE] [--data DIR] [--listen HOST:PORT] [--store sqlite|elasticsearch] [--es-url URL] ' +
   '[--tls-cert-file FILE --tls-key-file FILE [--tls-client-ca-file FILE] [--tls-min-version TLSv1.2|TLSv1.3]]';
 
 export const RETENTION_USAGE = 'logship retention status|run [--config FILE] [--data DIR] [--store sqlite|elasticsearch] [--es-url URL] [--server URL [--token TOKEN] [--timeout DURATION]] [--json]';

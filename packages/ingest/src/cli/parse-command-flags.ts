@@ -7,6 +7,8 @@ export interface CommandFlags extends ConfigFlags {
   json?: boolean;
   /** `serve --check`: check the config and what it names, then exit. */
   check?: boolean;
+  /** `serve --check --offline`: without contacting an Elasticsearch cluster. */
+  offline?: boolean;
   /** `retention status --server URL`: ask that server instead of a data folder. */
   server?: string;
   /** Its read token (default $LOGSHIP_TOKEN), as `logship search --token`. */
@@ -18,7 +20,7 @@ export interface CommandFlags extends ConfigFlags {
 }
 
 /** Flags shared by `serve` and `retention`; anything else is a usage error. */
-export function parseCommandFlags(argv: string[], allowed: readonly (keyof ConfigFlags | 'json' | 'server' | 'token' | 'timeout' | 'check')[]): CommandFlags {
+export function parseCommandFlags(argv: string[], allowed: readonly (keyof ConfigFlags | 'json' | 'server' | 'token' | 'timeout' | 'check' | 'offline')[]): CommandFlags {
   const options = {
     config: { type: 'string' },
     data: { type: 'string' },
@@ -31,6 +33,7 @@ export function parseCommandFlags(argv: string[], allowed: readonly (keyof Confi
     'tls-min-version': { type: 'string' },
     json: { type: 'boolean' },
     check: { type: 'boolean' },
+    offline: { type: 'boolean' },
     server: { type: 'string' },
     token: { type: 'string' },
     timeout: { type: 'string' },
@@ -56,6 +59,7 @@ export function parseCommandFlags(argv: string[], allowed: readonly (keyof Confi
     tlsMinVersion: v['tls-min-version'],
     json: v.json,
     check: v.check,
+    offline: v.offline,
     server: v.server,
     token: v.token,
     timeout: v.timeout,

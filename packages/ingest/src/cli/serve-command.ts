@@ -41,15 +41,16 @@ function limitHeapGrowth(): void {
  * and resolves 0. A second signal exits at once.
  */
 export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
-  const flags = parseCommandFlags(argv, ['config', 'data', 'listen', 'store', 'esUrl', 'tlsCertFile', 'tlsKeyFile', 'tlsClientCaFile', 'tlsMinVersion', 'check']);
+  const flags = parseCommandFlags(argv, ['config', 'data', 'listen', 'store', 'esUrl', 'tlsCertFile', 'tlsKeyFile', 'tlsClientCaFile', 'tlsMinVersion', 'check', 'offline']);
   if (flags.help) {
     io.stdout.write(`usage: ${SERVE_USAGE}\n`);
     return 0;
   }
   if (flags.positionals.length > 0) throw errors.cliUsage(`unexpected argument "${flags.positionals[0]}"; usage: ${SERVE_USAGE}`);
+  if (flags.offline && !flags.check) throw errors.cliUsage(`--offline goes with --check; usage: ${SERVE_USAGE}`);
   const config = loadServerConfig(flags);
   if (flags.check) {
-    const { lines, warnings } = await checkServeConfig(config, Date.now());
+    const { lines, warnings } = await checkServeConfig(config, Date.now(), { offline: flags.offline === true });
     io.stdout.write(`The config is valid${flags.config !== undefined ? `: ${flags.config}` : ' (no --config: the defaults and flags)'}\n`);
     for (const line of lines) io.stdout.write(`  ${line}\n`);
     for (const w of warnings) io.stdout.write(`  warning: ${w}\n`);

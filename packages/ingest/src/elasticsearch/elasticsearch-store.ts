@@ -2,10 +2,11 @@
  * The Elasticsearch LogStore: stateless over one cluster, so several
  * `logship serve` processes may share it.
  *
- *   write ─► validate ─► classify (retention class) ─► drop expired ─► bulkWrite (durable) ─► daily index
+ *   write ─► planWrite: validate, classify (retention class), drop expired ─► bulkWriteAll (durable) ─► daily index
  *         └─► RefreshCoalescer: _refresh of the indices written (searchable) ─► write resolves
  *   search/count/aggregate ─► compileDsl(AST) + time range + visibility filter ─► <prefix>-*-<day> per day of the range
  *   partitions / enforceRetention ─► es-retention.ts, with the prefix's policy from the cluster (cluster-policy-holder.ts)
+ *   health ─► template installed, then HealthProbe (cluster, write blocks, unindexed fields)
  */
 import type { Client } from '@elastic/elasticsearch';
 import {
@@ -24,17 +25,17 @@ import type { RetentionConfig } from '../retention/retention-config.js';
 import { createRetentionPolicy } from '../retention/retention-policy.js';
 import { storeError } from '../store/store-error.js';
 import { ClusterPolicyHolder, type ClusterPolicyMode, type RetentionNotice } from './cluster-policy-holder.js';
-import { bulkWrite, DEFAULT_RETRY, type BulkItem, type BulkOutcome, type RetryPolicy } from './bulk-writer.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './bulk-writer.js';
+import { bulkWriteAll } from './bulk-write-all.js';
 import { compileDsl, type EsQuery } from './compile-dsl.js';
 import { aggregate } from './es-aggregate.js';
-import { isEsError } from './es-error.js';
 import { dropExpired, listPartitions } from './es-retention.js';
 import { countMatching, searchPage } from './es-search.js';
-import { eventToDocument } from './event-document.js';
-import { indexName, indexPattern, indexPatternFor } from './index-name.js';
+import { HealthProbe } from './health-probe.js';
+import { indexPatternFor } from './index-name.js';
+import { invalidReason, planWrite } from './plan-write.js';
 import { RefreshCoalescer } from './refresh-coalescer.js';
 import { asStoreFailure } from './transport-error.js';
-import { unindexedFields } from './unindexed-fields.js';
 import { timeRangeFilter, visibilityFilter } from './visibility-filter.js';
 // The read API's shared answers (query package): kept apart from the import above, which other work changes.
 import { expandFieldPatterns, hasFieldPattern } from '@logship/query/core';
@@ -69,44 +70,6 @@ export interface ElasticsearchStoreConfig {
 
 export type RefreshErrorHandler = (info: { indices: string[]; error: Error }) => void;
 
-/** Events per _bulk request. */
-const BULK_CHUNK = 2000;
-/**
- * _bulk requests of one write in flight at once. A request no longer waits
- * for a scheduled refresh (refresh=false, then one explicit refresh per
- * write), so this is only about keeping the cluster busy: while it parses
- * and indexes one chunk, the next ones are on the wire and queued for its
- * other write threads, and one slow chunk does not idle the rest.
- */
-const BULK_PARALLEL = 4;
-
-/**
- * Readiness answers within a few seconds even when the cluster hangs (a
- * long GC, a frozen node): probes time out long before the 30 s of
- * ordinary requests, and nobody waits for a retry.
- */
-const HEALTH_REQUEST = { requestTimeout: 5_000, maxRetries: 0 } as const;
-
-/** How long readiness reuses its answer about unindexed fields. */
-const UNINDEXED_CHECK_MS = 60_000;
-
-/** Index settings that make Elasticsearch refuse writes. */
-const WRITE_BLOCKS = ['index.blocks.read_only_allow_delete', 'index.blocks.read_only', 'index.blocks.write'];
-
-/** Elasticsearch's limit on `_id`. */
-const MAX_ID_BYTES = 512;
-
-/** Why an event cannot be stored, or null when it can. */
-function invalidReason(event: LogEvent): string | null {
-  if (typeof event !== 'object' || event === null) return 'an event must be an object';
-  const id = event['event.id'];
-  if (typeof id !== 'string' || id === '') return 'event.id must be a non-empty string';
-  if (Buffer.byteLength(id, 'utf8') > MAX_ID_BYTES) return `event.id is longer than ${MAX_ID_BYTES} bytes`;
-  const ts = event['@timestamp'];
-  if (typeof ts !== 'string' || Number.isNaN(Date.parse(ts))) return '@timestamp must be an ISO 8601 date';
-  return null;
-}
-
 export class ElasticsearchStore implements LogStore {
   private readonly client: Client;
   private readonly prefix: string;
@@ -124,6 +87,7 @@ export class ElasticsearchStore implements LogStore {
   private refreshFailed = false;
   private readonly textFields: readonly string[];
   private readonly otherTextFields: readonly string[];
+  private readonly healthProbe: HealthProbe;
 
   constructor(config: ElasticsearchStoreConfig) {
     this.client = config.client;
@@ -133,6 +97,7 @@ export class ElasticsearchStore implements LogStore {
     this.installTemplate = config.installTemplate;
     this.onRefreshError = config.onRefreshError;
     this.refresher = new RefreshCoalescer((indices) => this.refreshOrReport(indices));
+    this.healthProbe = new HealthProbe(this.client, this.prefix, this.clock);
     // Class queries use the matcher: classification happens before the event is in any index.
     this.textFields = resolveTextFields(config.textFields);
     this.otherTextFields = this.textFields.filter((f) => f !== 'message');
@@ -162,10 +127,6 @@ export class ElasticsearchStore implements LogStore {
 
   retentionInForce(): RetentionInForce {
     return this.retention.inForce();
-  }
-
-  private get index(): string {
-    return indexPattern(this.prefix);
   }
 
   private open(): void {
@@ -231,69 +192,22 @@ export class ElasticsearchStore implements LogStore {
 
   async write(events: LogEvent[], now: number = this.clock()): Promise<WriteResult> {
     this.open();
-    const result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [], storedIndexes: [] };
-    const items: BulkItem[] = [];
-    // A batch may carry the same id twice; the first one wins, as on a resend.
-    const seen = new Set<string>();
     // Classification needs the policy in force; a batch of invalid events only is answered without the cluster.
     if (events.some((e) => invalidReason(e) === null)) await this.policyReady();
-    const policy = this.retention.policy;
-    events.forEach((event, index) => {
-      const reason = invalidReason(event);
-      if (reason) {
-        result.errors.push({ index, reason });
-        return;
-      }
-      const ms = Date.parse(event['@timestamp']);
-      const className = policy.classify(event);
-      if (ms < policy.cutoff(className, now)) {
-        result.expired++;
-        return;
-      }
-      const id = event['event.id'];
-      // Per index, as `_id` dedupes: the same id on another day is another event.
-      const name = indexName(this.prefix, className, ms);
-      const key = `${name}\0${id}`;
-      if (seen.has(key)) {
-        result.duplicates++;
-        return;
-      }
-      seen.add(key);
-      items.push({ index, id, indexName: name, doc: eventToDocument(event, className, this.otherTextFields) });
-    });
+    const { result, items } = planWrite(events, { prefix: this.prefix, policy: this.retention.policy, now, otherTextFields: this.otherTextFields });
     if (items.length > 0) await this.templateReady();
     if (this.noOtherText.size > 0) for (const item of items) if (this.noOtherText.has(item.indexName)) delete item.doc['@txt'];
-    // Bounded requests (a few MB each) however large the batch, far below
-    // http.max_content_length and kind to the cluster's indexing queue; up
-    // to BULK_PARALLEL of them at once. Each resolves once its events are
-    // durable (translog fsync); one refresh afterwards makes the whole
-    // write searchable.
-    // Even sizes (5,000 → 3 × 1,667, not 2,000 + 2,000 + 1,000), so the
-    // requests of a round finish together instead of one straggling alone.
-    const size = Math.ceil(items.length / Math.max(1, Math.ceil(items.length / BULK_CHUNK)));
-    const chunks: BulkItem[][] = [];
-    for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-    const written = new Set<string>();
-    for (let i = 0; i < chunks.length; i += BULK_PARALLEL) {
-      // allSettled: a failing chunk fails the write only once its siblings are done.
-      const settled = await Promise.allSettled(chunks.slice(i, i + BULK_PARALLEL).map((chunk) => bulkWrite(this.client, chunk, this.retry)));
-      for (const s of settled) if (s.status === 'rejected') throw s.reason;
-      for (const s of settled) {
-        const outcome = (s as PromiseFulfilledResult<BulkOutcome>).value;
-        result.stored += outcome.stored;
-        result.duplicates += outcome.duplicates;
-        result.errors.push(...outcome.errors);
-        result.storedIndexes?.push(...outcome.storedIndexes);
-        for (const name of outcome.indices) written.add(name);
-      }
-    }
-    // Read-your-writes: resolve only once a refresh that started after every
-    // chunk was acknowledged has covered the indices written (never rejects:
-    // see refreshOrReport). A write that threw above skips it: the agent
-    // resends, and the resend's duplicates get refreshed.
-    await this.refresher.request(written);
+    const outcome = await bulkWriteAll(this.client, items, this.retry);
+    result.stored += outcome.stored;
+    result.duplicates += outcome.duplicates;
+    result.errors.push(...outcome.errors);
     result.errors.sort((a, b) => a.index - b.index);
-    result.storedIndexes?.sort((a, b) => a - b);
+    result.storedIndexes = outcome.storedIndexes;
+    // Read-your-writes: resolve only once a refresh that started after every
+    // bulk request was acknowledged has covered the indices written (never
+    // rejects: see refreshOrReport). A write that threw above skips it: the
+    // agent resends, and the resend's duplicates get refreshed.
+    await this.refresher.request(outcome.indices);
     return result;
   }
 
@@ -349,96 +263,7 @@ export class ElasticsearchStore implements LogStore {
     } catch (err) {
       return { ok: false, reason: `index template not installed: ${(err as Error).message}` };
     }
-    let reachable = false;
-    try {
-      const h = await this.client.cluster.health({ timeout: '5s' }, HEALTH_REQUEST);
-      if (h.status === 'red') return { ok: false, reason: `cluster ${h.cluster_name} is red` };
-      reachable = true;
-    } catch (err) {
-      const failure = asStoreFailure(err);
-      if (!isEsError(failure, 'LS_ES_AUTH')) return { ok: false, reason: failure.message };
-    }
-    if (!reachable) {
-      // A least-privilege API key may not see cluster health; being able to
-      // read its own indices is what readiness means for this store.
-      try {
-        await this.client.count({ index: this.index, ignore_unavailable: true, allow_no_indices: true }, HEALTH_REQUEST);
-      } catch (err) {
-        return { ok: false, reason: asStoreFailure(err).message };
-      }
-    }
-    const blocked = await this.writeBlocks();
-    if (blocked) return { ok: false, reason: blocked };
-    const unindexed = await this.unindexedNotice();
-    return unindexed ? { ok: true, unindexedFields: unindexed } : { ok: true };
-  }
-
-  private unindexed: { at: number; notice: string | null } | null = null;
-
-  /**
-   * What readiness says about fields of today's and yesterday's events that
-   * Elasticsearch did not index, or null. Asked at most once a minute (a
-   * probe every few seconds need not aggregate each time); unknown (null)
-   * when the query fails, which readiness has judged already.
-   */
-  private async unindexedNotice(): Promise<string | null> {
-    const now = this.clock();
-    if (this.unindexed && now - this.unindexed.at < UNINDEXED_CHECK_MS && now >= this.unindexed.at) return this.unindexed.notice;
-    let notice: string | null = null;
-    try {
-      const found = await unindexedFields(this.client, indexPatternFor(this.prefix, now - 86_400_000, now), 10, HEALTH_REQUEST);
-      if (found) {
-        const events = found.events === 1 ? '1 event since yesterday has' : `${found.events} events since yesterday have`;
-        notice = `${events} fields Elasticsearch keeps but does not index, so queries on them find nothing there`
-          + ` (new fields past the index's mapping.total_fields.limit, or keyword values over 8191 characters): ${found.fields.join(', ')}`;
-      }
-    } catch {
-      notice = null;
-    }
-    this.unindexed = { at: now, notice };
-    return notice;
-  }
-
-  /**
-   * Why today's indices refuse writes, or null. A cluster past its
-   * flood-stage disk watermark sets `index.blocks.read_only_allow_delete`
-   * on its indices: every write then fails (ingest answers 503) while the
-   * cluster itself is green, so readiness must say so, as the embedded
-   * store's does when its folder cannot be written. Reading the settings
-   * needs `view_index_metadata`; without it the check is skipped.
-   */
-  private async writeBlocks(): Promise<string | null> {
-    const now = this.clock();
-    let settings: Record<string, { settings?: Record<string, unknown> }>;
-    try {
-      settings = (await this.client.indices.getSettings(
-        {
-          index: indexPatternFor(this.prefix, now, now),
-          name: WRITE_BLOCKS,
-          flat_settings: true,
-          ignore_unavailable: true,
-          allow_no_indices: true,
-        },
-        HEALTH_REQUEST,
-      )) as typeof settings;
-    } catch (err) {
-      const failure = asStoreFailure(err);
-      return isEsError(failure, 'LS_ES_AUTH') ? null : failure.message;
-    }
-    const blocked: string[] = [];
-    const kinds = new Set<string>();
-    for (const [index, { settings: s = {} }] of Object.entries(settings)) {
-      const set = WRITE_BLOCKS.filter((name) => String(s[name]) === 'true');
-      if (set.length === 0) continue;
-      blocked.push(index);
-      for (const name of set) kinds.add(name);
-    }
-    if (blocked.length === 0) return null;
-    blocked.sort();
-    const why = kinds.has('index.blocks.read_only_allow_delete')
-      ? ' (Elasticsearch sets it at the flood-stage disk watermark and lifts it once disk usage is below the high watermark: free disk space on the cluster)'
-      : '';
-    return `Elasticsearch refuses writes to ${blocked.join(', ')}: ${[...kinds].sort().join(', ')}${why}`;
+    return this.healthProbe.check();
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,7 @@
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { decodeCursor, encodeCursor, type CursorKey, type SearchRequest, type SearchResult } from '@logship/query/core';
 import { storeError } from '../store/store-error.js';
-import { documentToEvent, SOURCE_FIELD } from './event-document.js';
+import { documentToEvent, sourceIncludes } from './event-document.js';
 import { asStoreFailure } from './transport-error.js';
 import type { EsQuery } from './compile-dsl.js';
 
@@ -47,7 +47,8 @@ export async function searchPage(client: Client, index: string, filter: EsQuery[
       sort: sortSpec,
       ...(after ? { search_after: [after.ts, after.id] } : {}),
       track_total_hits: TRACK_TOTAL_HITS,
-      _source: [SOURCE_FIELD],
+      // A projection is applied in the cluster: only the fields asked travel.
+      _source: sourceIncludes(req.fields),
     });
   } catch (err) {
     throw asStoreFailure(err);

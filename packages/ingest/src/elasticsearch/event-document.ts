@@ -154,6 +154,32 @@ function addElements(
   if (booleans.length) setEventField(bool, key, booleans);
 }
 
+/**
+ * Field names Elasticsearch's `_source` filtering finds as they are under
+ * `@event` (whose keys are the event's own, dots and all). Measured on
+ * 8.19 with 2,500 generated names: one ending in `.` or in whitespace or a
+ * control character (patterns are trimmed), or holding `\` (an escape) or
+ * `*` (a wildcard), may come back without its key. Names with an empty
+ * segment (`.a`, `a..b`) came back, but nothing documents it, so they are
+ * left out too. A projection naming any other takes the whole `@event`.
+ */
+const FILTERABLE_NAME = /^[^.*\\]+(?:\.[^.*\\]+)*$/;
+const filterable = (name: string): boolean => FILTERABLE_NAME.test(name) && name.charCodeAt(name.length - 1) > 0x20;
+
+/**
+ * The `_source` of a hit a search needs: the whole `@event`, or, for a
+ * projection (`fields`), only those keys of it and the two every hit has,
+ * so Elasticsearch reads, sends and the client parses no more of each
+ * stored event than the answer holds. Filtering may return more than
+ * asked (`http` brings `http.method` along, as a path prefix), never
+ * less: documentToEvent keeps exactly the fields asked.
+ */
+export function sourceIncludes(fields?: readonly string[]): string[] {
+  if (!fields || !fields.every(filterable)) return [SOURCE_FIELD];
+  const names = new Set(['@timestamp', 'event.id', ...fields]);
+  return [...names].map((f) => `${SOURCE_FIELD}.${f}`);
+}
+
 /** The stored event from a hit's `_source`, optionally projected. */
 export function documentToEvent(source: unknown, fields?: readonly string[]): LogEvent {
   const event = (source as { [SOURCE_FIELD]?: LogEvent } | undefined)?.[SOURCE_FIELD];

@@ -16,6 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@elastic/elasticsearch';
 import type { LogEvent, QueryNode } from '@logship/query';
+import { checkCluster } from './check-cluster.js';
 import { isEsError } from './es-error.js';
 import { ES_SKIP_REASON, esTestUrl, dropStoreData } from './es-test-env.js';
 import { openElasticsearchStore } from './open-elasticsearch-store.js';
@@ -122,6 +123,20 @@ if (!plainUrl) {
       await assert.rejects(
         openElasticsearchStore({ url: es.url, username: es.username, password: 'wrong', caFile: es.caFile, indexPrefix: prefix }),
         (err: unknown) => isEsError(err, 'LS_ES_AUTH') && !err.retryable,
+      );
+    });
+
+    test('serve --check reads the cluster with the least privileges, and names a wrong password or an untrusted certificate', async () => {
+      const base = { url: es.url, caFile: es.caFile, indexPrefix: prefix, password: es.password };
+      // No cluster monitor privilege: reachable through its indices, as readiness.
+      const found = await checkCluster({ ...base, username: 'logship_writer' }, NOW);
+      assert.match(found.cluster, /cluster health not readable with these credentials \(no `monitor` privilege\), the prefix's indices are/);
+      assert.match(found.retention, /other 30 d/);
+      await assert.rejects(checkCluster({ ...base, username: es.username, password: 'wrong' }, NOW), (err: unknown) =>
+        isEsError(err, 'LS_ES_AUTH') && err.message.includes(`${es.url}: HTTP 401`) && err.message.includes('--offline'),
+      );
+      await assert.rejects(checkCluster({ url: es.url, username: es.username, password: es.password, indexPrefix: prefix }, NOW), (err: unknown) =>
+        isEsError(err, 'LS_ES_TLS') && err.message.includes(es.url),
       );
     });
 

@@ -1,5 +1,6 @@
 import type { LogStore } from './log-store.js';
-import type { ServerConfig } from '../config/server-config.js';
+import type { ElasticsearchStoreConfig, ServerConfig } from '../config/server-config.js';
+import type { OpenElasticsearchStoreOptions } from '../elasticsearch/open-elasticsearch-store.js';
 import { openSqliteStore } from '../sqlite/open-sqlite-store.js';
 import { resolveStoreFormat } from './store-format.js';
 import { openBlockStore } from '../blocks/open-block-store.js';
@@ -41,18 +42,8 @@ export async function openStore(config: ServerConfig, opts: OpenStoreOptions = {
   // heap and ~30 MB of RSS that an embedded store's server never uses.
   const { openElasticsearchStore } = await import('../elasticsearch/open-elasticsearch-store.js');
   return openElasticsearchStore({
-    url: s.url,
-    retention: config.retention,
-    textFields: config.search.text_fields,
+    ...elasticsearchStoreOptions(config, s),
     ...clock,
-    ...(s.api_key !== undefined ? { apiKey: s.api_key } : {}),
-    ...(s.username !== undefined ? { username: s.username } : {}),
-    ...(s.password !== undefined ? { password: s.password } : {}),
-    ...(s.ca_file !== undefined ? { caFile: s.ca_file } : {}),
-    ...(s.index_prefix !== undefined ? { indexPrefix: s.index_prefix } : {}),
-    ...(s.shards !== undefined ? { shards: s.shards } : {}),
-    ...(s.replicas !== undefined ? { replicas: s.replicas } : {}),
-    ...(s.retention_overwrite !== undefined ? { retentionOverwrite: s.retention_overwrite } : {}),
     ...(opts.claimRetentionPolicy === false ? { claimRetentionPolicy: false } : {}),
     ...(logger
       ? {
@@ -70,4 +61,21 @@ export async function openStore(config: ServerConfig, opts: OpenStoreOptions = {
         }
       : {}),
   });
+}
+
+/** The Elasticsearch store's options from the server config: what the start opens, and what `serve --check` reads. */
+export function elasticsearchStoreOptions(config: ServerConfig, s: ElasticsearchStoreConfig): OpenElasticsearchStoreOptions {
+  return {
+    url: s.url,
+    retention: config.retention,
+    textFields: config.search.text_fields,
+    ...(s.api_key !== undefined ? { apiKey: s.api_key } : {}),
+    ...(s.username !== undefined ? { username: s.username } : {}),
+    ...(s.password !== undefined ? { password: s.password } : {}),
+    ...(s.ca_file !== undefined ? { caFile: s.ca_file } : {}),
+    ...(s.index_prefix !== undefined ? { indexPrefix: s.index_prefix } : {}),
+    ...(s.shards !== undefined ? { shards: s.shards } : {}),
+    ...(s.replicas !== undefined ? { replicas: s.replicas } : {}),
+    ...(s.retention_overwrite !== undefined ? { retentionOverwrite: s.retention_overwrite } : {}),
+  };
 }
