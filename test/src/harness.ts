@@ -149,14 +149,14 @@ const execFileAsync = promisify(execFile);
 
 /**
  * `logship serve --check` on a config (written to `<dir>/check.yaml`) and
- * data folder `<dir>/data`: its exit code and stderr.
+ * data folder `<dir>/data`: its exit code, stderr and stdout.
  */
-export async function serveCheck(dir: string, configYaml: string): Promise<{ code: number; stderr: string }> {
+export async function serveCheck(dir: string, configYaml: string): Promise<{ code: number; stderr: string; stdout: string }> {
   const cfg = join(dir, 'check.yaml');
   await writeFile(cfg, configYaml);
   return execFileAsync(process.execPath, [logshipBin, 'serve', '--check', '--config', cfg, '--data', join(dir, 'data')]).then(
-    (r) => ({ code: 0, stderr: r.stderr }),
-    (err: { code: number; stderr: string }) => ({ code: err.code, stderr: err.stderr }),
+    (r) => ({ code: 0, stderr: r.stderr, stdout: r.stdout }),
+    (err: { code: number; stderr: string; stdout: string }) => ({ code: err.code, stderr: err.stderr, stdout: err.stdout }),
   );
 }
 

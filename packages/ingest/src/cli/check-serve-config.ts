@@ -68,24 +68,31 @@ async function describeStore(config: ServerConfig, now: number, offline: boolean
   if (store.type === 'elasticsearch') {
     const { clientOptions } = await import('../elasticsearch/open-elasticsearch-store.js');
     const options = elasticsearchStoreOptions(config, store);
+    // Not read (offline, or not reached): say that it may not be what applies.
+    const unread =
+      retention +
+      (store.retention_overwrite !== true
+        ? " (a policy the index prefix already has in the cluster applies instead: `logship retention status` shows the one in force)"
+        : '');
     if (offline) {
       // The client's options are built as at start (the CA file read); the cluster is not contacted.
       clientOptions(options);
-      return {
-        store: `elasticsearch at ${store.url} (not contacted: --offline)`,
-        retention:
-          retention +
-          // Not read (offline): say that it may not be what applies.
-          (store.retention_overwrite !== true
-            ? " (a policy the index prefix already has in the cluster applies instead: `logship retention status` shows the one in force)"
-            : ''),
-      };
+      return { store: `elasticsearch at ${store.url} (not contacted: --offline)`, retention: unread };
     }
     // Read as the start would find it, never written (check-cluster.ts); a
     // cluster that cannot be reached, or refuses the credentials, fails the
     // check with the code the start would fail with.
     const { checkCluster } = await import('../elasticsearch/check-cluster.js');
-    const found = await checkCluster(options, now);
+    const { isEsError } = await import('../elasticsearch/es-error.js');
+    let found;
+    try {
+      found = await checkCluster(options, now);
+    } catch (err) {
+      // The start goes on without the cluster here, so the check does too (the unit's ExecStartPre passes).
+      if (store.start_when_unavailable !== true || !isEsError(err, 'LS_ES_UNAVAILABLE')) throw err;
+      warnings.push(`${err.message.replace(/; the start would fail the same way.*$/, '')}; the server starts anyway (store.start_when_unavailable) and is not ready, answering 503, until the cluster answers.`);
+      return { store: `elasticsearch at ${store.url} (not reached)`, retention: unread };
+    }
     warnings.push(...found.warnings);
     return { store: `elasticsearch at ${store.url}: ${found.cluster}`, retention: found.retention };
   }

@@ -168,6 +168,9 @@ export function buildServerConfig(
   if (config.store.type === 'sqlite' && (config.store as { retention_overwrite?: unknown }).retention_overwrite !== undefined) {
     throw errors.configInvalid('store.retention_overwrite', 'applies to store.type elasticsearch only (a shared cluster\'s retention policy)');
   }
+  if (config.store.type === 'sqlite' && (config.store as { start_when_unavailable?: unknown }).start_when_unavailable !== undefined) {
+    throw errors.configInvalid('store.start_when_unavailable', 'applies to store.type elasticsearch only (an embedded store is always available)');
+  }
   checkTokens(config);
   checkTlsClients(config);
   checkConfigQueries(config);

@@ -60,6 +60,15 @@ export interface ElasticsearchStoreConfig {
    * wrote there rules every server of the prefix (docs/ELASTICSEARCH.md).
    */
   retention_overwrite?: boolean;
+  /**
+   * Start even when the cluster cannot be reached (default false: the
+   * start fails with LS_ES_UNAVAILABLE). Until it is reached the server is
+   * not ready and answers ingest and searches 503 with Retry-After, so
+   * agents hold their lines; a server booting beside its cluster, or a
+   * fleet riding out a cluster restart, starts instead of exhausting its
+   * restarts. Refused credentials and untrusted certificates still fail.
+   */
+  start_when_unavailable?: boolean;
 }
 
 export interface SqliteStoreConfig {
@@ -220,6 +229,7 @@ export const SERVER_CONFIG_SCHEMA = {
         shards: positiveInt,
         replicas: { type: 'integer', minimum: 0 },
         retention_overwrite: { type: 'boolean' },
+        start_when_unavailable: { type: 'boolean' },
       },
     },
     auth: {

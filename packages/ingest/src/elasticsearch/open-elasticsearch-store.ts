@@ -50,6 +50,8 @@ export interface OpenElasticsearchStoreOptions {
    * servers must not crash-loop while Elasticsearch restarts.
    */
   startWhenUnavailable?: boolean;
+  /** Told why, when `startWhenUnavailable` let the store start without the cluster (the server logs it). */
+  onStartUnavailable?: (err: Error) => void;
   /**
    * Called when the refresh that makes a write searchable failed twice (the
    * write still succeeds: its events are durable and become searchable at
@@ -155,6 +157,7 @@ export async function openElasticsearchStore(opts: OpenElasticsearchStoreOptions
       await client.close();
       throw err;
     }
+    opts.onStartUnavailable?.(err);
   }
   return store;
 }

@@ -47,6 +47,11 @@ export async function openStore(config: ServerConfig, opts: OpenStoreOptions = {
     ...(opts.claimRetentionPolicy === false ? { claimRetentionPolicy: false } : {}),
     ...(logger
       ? {
+          onStartUnavailable: (err: Error) =>
+            logger.warn(
+              { err, url: s.url },
+              'Elasticsearch cannot be reached; the server starts anyway (store.start_when_unavailable) and is not ready: ingest and searches answer 503 with Retry-After, so agents hold their lines, until the cluster answers.',
+            ),
           onRetentionNotice: (level: 'info' | 'warn', message: string) =>
             level === 'warn' ? logger.warn({ prefix: s.index_prefix ?? 'logship' }, message) : logger.info?.({ prefix: s.index_prefix ?? 'logship' }, message),
         }
@@ -77,5 +82,6 @@ export function elasticsearchStoreOptions(config: ServerConfig, s: Elasticsearch
     ...(s.shards !== undefined ? { shards: s.shards } : {}),
     ...(s.replicas !== undefined ? { replicas: s.replicas } : {}),
     ...(s.retention_overwrite !== undefined ? { retentionOverwrite: s.retention_overwrite } : {}),
+    ...(s.start_when_unavailable === true ? { startWhenUnavailable: true } : {}),
   };
 }
