@@ -63,7 +63,9 @@ export async function rulesCommand(argv: string[], io: CliIo, now: () => number 
     }
     for (const r of results) {
       const cond = r.rule.above !== null ? `> ${r.rule.above}` : `< ${r.rule.below}`;
-      io.stdout.write(`${r.group}/${r.rule.name}: ${r.rule.aggregateText} of '${r.rule.query}' over ${r.rule.window_ms / 1000}s ${cond}\n`);
+      // A ratio's value is a share, not a count: the line names its denominator.
+      const ratio = r.rule.ratioTo ? ` / count of '${r.rule.ratioTo.query}'` : '';
+      io.stdout.write(`${r.group}/${r.rule.name}: ${r.rule.aggregateText} of '${r.rule.query}'${ratio} over ${r.rule.window_ms / 1000}s ${cond}\n`);
       if (r.error) {
         io.stdout.write(`  ERROR: ${r.error}\n`);
         continue;
