@@ -22,8 +22,9 @@ export { RETENTION_USAGE };
  * Where the numbers come from, so they are never an empty store's by
  * mistake: `--server URL` asks that server (`GET /api/v1/retention`);
  * otherwise the configured store (`--data`, `--config`, or ./logship-data)
- * when its partition folder exists; otherwise the running server at
- * $LOGSHIP_URL or the config's listen address. A data folder is never
+ * when its partition folder exists; otherwise (not for a `--data` given,
+ * which names the folder meant) the running server at $LOGSHIP_URL or the
+ * config's listen address. A data folder is never
  * created here: with neither, the command fails (LS_CLI_NO_STORE). A
  * server that needs a token gets `--token` or $LOGSHIP_TOKEN; its refusal
  * is LS_CLI_AUTH_FAILED, which says so. A server that does not answer
@@ -42,6 +43,13 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
   }
   const config = loadServerConfig(flags);
   const noLocalStore = config.store.type === 'sqlite' && !existsSync(rowStoreDir(config.data)) && !existsSync(blockStoreDir(config.data));
+  if (flags.server === undefined && noLocalStore && flags.data !== undefined) {
+    // A folder named on the command line is the one meant: another server's
+    // numbers (at $LOGSHIP_URL) for a mistyped --data read as that folder's.
+    throw errors.cliNoStore(
+      `no SQLite data in ${config.data} (--data): give the data folder the server uses (its data: or --data), or --server URL to ask a running server`,
+    );
+  }
   if (flags.server !== undefined || noLocalStore) {
     const server = flags.server ?? process.env.LOGSHIP_URL ?? serverUrlOf(config);
     if (action === 'run') {
