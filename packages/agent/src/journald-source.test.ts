@@ -64,6 +64,9 @@ test('journald: entries of the unit arrive once, followed live and across a rest
   await until(() => c.receiver.events.size === expected(30).length, 'first entries', JOURNAL_WAIT_MS);
   appendJournal(c.journal, entries(30, 60));
   await until(() => c.receiver.events.size === expected(60).length, 'entries written while following', JOURNAL_WAIT_MS);
+  // bytes_read_total counts what journalctl printed (each @raw and its newline); it stayed 0.
+  const printed = c.receiver.raws().reduce((n, raw) => n + Buffer.byteLength(raw) + 1, 0);
+  assert.equal(c.agent.metrics.get('bytes_read_total', { source: 'jd' }), printed);
   await c.agent.stop();
   appendJournal(c.journal, entries(60, 90));
   c.agent = await Agent.start(c.config(), silentLogger);
