@@ -1,11 +1,14 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatDuration, parseTimeout, timeoutRefusal } from '@logship/query';
 import { loadServerConfig } from '../config/load-server-config.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { retentionReport, type PartitionReport, type RetentionReport } from '../retention/retention-report.js';
 import { openStore } from '../store/open-store.js';
 import { blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-format.js';
-import type { PartitionInfo } from '../store/log-store.js';
+import type { PartitionInfo, RetentionInForce } from '../store/log-store.js';
+import { readRecordedRetention, RECORDED_RETENTION_FILE } from '../retention/recorded-retention.js';
+import type { RetentionConfig } from '../retention/retention-config.js';
 import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';
@@ -41,7 +44,7 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
   if ((action !== 'status' && action !== 'run') || flags.positionals.length > 1) {
     throw errors.cliUsage(`usage: ${RETENTION_USAGE}`);
   }
-  const config = loadServerConfig(flags);
+  let config = loadServerConfig(flags);
   const noLocalStore = config.store.type === 'sqlite' && !existsSync(rowStoreDir(config.data)) && !existsSync(blockStoreDir(config.data));
   if (flags.server === undefined && noLocalStore && flags.data !== undefined) {
     // A folder named on the command line is the one meant: another server's
@@ -60,6 +63,28 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
     const report = await fromServer(server, config.data, flags.server !== undefined, flags.token ?? process.env.LOGSHIP_TOKEN, serverTimeout(flags.timeout));
     printReport(report, io, flags.json === true, `server ${server}`);
     return 0;
+  }
+  // Without --config, the policy the server recorded at its start, not the
+  // defaults: a run with the defaults deleted what the server keeps longer.
+  let inForce: RetentionInForce | undefined;
+  if (config.store.type === 'sqlite') {
+    const recorded = readRecordedRetention(config.data);
+    if (flags.config === undefined && recorded) {
+      config = { ...config, retention: recorded.retention };
+      inForce = {
+        ...recorded.retention,
+        from: 'config',
+        detail: `the server's config as it started on ${recorded.recorded_at} (${recorded.config ?? 'no --config: defaults and flags'}; recorded in ${join(config.data, RECORDED_RETENTION_FILE)})`,
+      };
+    } else if (flags.config === undefined && action === 'run') {
+      throw errors.cliUsage(
+        `retention run without --config applies the policy the server recorded in its data folder at its start, and ${config.data} has none (no server of this version has started on it): give the server's config, --config FILE, or start the server once`,
+      );
+    } else if (flags.config !== undefined && recorded && !sameRetention(recorded.retention, config.retention)) {
+      io.stderr.write(
+        `warning: ${flags.config}'s retention differs from the one the server started with on ${recorded.recorded_at} (${recorded.config ?? 'no --config'}); ${action === 'run' ? 'this run applies' : 'shown is'} ${flags.config}'s\n`,
+      );
+    }
   }
   // The partitions' bytes as they are before this command's own opening
   // adds side files to them (bytes-before-open.ts).
@@ -80,11 +105,12 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
           `Retention removed ${result.eventsRemoved} events and ${formatBytes(result.bytesRemoved)} ` +
             `in ${result.partitionsDropped.length} partitions${result.partitionsDropped.length ? `: ${result.partitionsDropped.join(', ')}` : ''}.\n`,
         );
+        if (inForce) io.stdout.write(`policy from ${inForce.detail}\n`);
       }
       return 0;
     }
     const partitions = (await store.partitions(now())).map((p): PartitionInfo => ({ ...p, bytes: measured.get(p.name) ?? p.bytes }));
-    printReport(retentionReport(config.retention, partitions, store.retentionInForce?.()), io, flags.json === true, config.store.type === 'sqlite' ? config.data : 'elasticsearch');
+    printReport(retentionReport(config.retention, partitions, store.retentionInForce?.() ?? inForce), io, flags.json === true, config.store.type === 'sqlite' ? config.data : 'elasticsearch');
     return 0;
   } finally {
     await store.close();
@@ -185,4 +211,10 @@ function formatBytes(n: number): string {
     i++;
   }
   return `${v.toFixed(1)} ${units[i]}`;
+}
+
+/** The same days and classes (the check interval aside, which a run does not use). */
+function sameRetention(a: RetentionConfig, b: RetentionConfig): boolean {
+  const classes = (r: RetentionConfig): string => JSON.stringify(r.classes.map((c) => [c.name, c.match, c.days]));
+  return a.default_days === b.default_days && classes(a) === classes(b);
 }
