@@ -65,6 +65,8 @@ describe('retention status|run --data without --config', () => {
     assert.equal(err.code, 2, err.stdout);
     assert.match(err.stderr, /retention run without --config applies the policy the server recorded .* has none .*--config FILE.*\(LS_CLI_USAGE\)/);
     assert.deepEqual(partitions(), before, 'no partition removed');
+    const status = await run(process.execPath, [logshipBin, 'retention', 'status', '--data', server.dataDir], { cwd: root });
+    assert.match(status.stdout, /^policy from the defaults: no --config, and no policy recorded in .* by a server \(the server's may differ\)$/m);
     assert.equal(existsSync(join(server.dataDir, 'retention.json')), false);
   });
 });

@@ -76,7 +76,9 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
         from: 'config',
         detail: `the server's config as it started on ${recorded.recorded_at} (${recorded.config ?? 'no --config: defaults and flags'}; recorded in ${join(config.data, RECORDED_RETENTION_FILE)})`,
       };
-    } else if (flags.config === undefined && action === 'run') {
+    } else if (flags.config === undefined && action === 'status') {
+      inForce = { ...config.retention, from: 'config', detail: `the defaults: no --config, and no policy recorded in ${config.data} by a server (the server's may differ)` };
+    } else if (flags.config === undefined) {
       throw errors.cliUsage(
         `retention run without --config applies the policy the server recorded in its data folder at its start, and ${config.data} has none (no server of this version has started on it): give the server's config, --config FILE, or start the server once`,
       );
