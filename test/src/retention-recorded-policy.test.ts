@@ -7,11 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { ingest, logshipBin, removeDir, search, startServer, stopAll, tempDir, type ServerHandle } from './harness.js';
+import { ingest, logshipBin, removeDir, runLogship, search, startServer, stopAll, tempDir, type ServerHandle } from './harness.js';
 
 const run = promisify(execFile);
 const CONFIG = `retention:
@@ -69,4 +69,18 @@ describe('retention status|run --data without --config', () => {
     assert.match(status.stdout, /^policy from the defaults: no --config, and no policy recorded in .* by a server \(the server's may differ\)$/m);
     assert.equal(existsSync(join(server.dataDir, 'retention.json')), false);
   });
+});
+
+test('a data folder where the policy cannot be recorded stops serve with LS_STORE_DATA_DIR naming the file, not an uncoded error', async () => {
+  const root = await tempDir('logship-retention-recorded-');
+  try {
+    const data = join(root, 'data');
+    // A folder where the temp file goes: the write fails as a full or read-only disk would make it.
+    mkdirSync(join(data, 'retention.json.tmp'), { recursive: true });
+    const r = await runLogship(['serve', '--data', data, '--listen', '127.0.0.1:0']);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /cannot write .*retention\.json.*\(LS_STORE_DATA_DIR\)/);
+  } finally {
+    await removeDir(root);
+  }
 });

@@ -9,6 +9,8 @@
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { dataDirAdvice } from '../store/data-dir-advice.js';
+import { storeError } from '../store/store-error.js';
 import type { RetentionConfig } from './retention-config.js';
 
 export const RECORDED_RETENTION_FILE = 'retention.json';
@@ -25,14 +27,18 @@ export function recordRetention(dataDir: string, retention: RetentionConfig, con
   const doc: RecordedRetention & { version: 1 } = { version: 1, retention, config, recorded_at: new Date(at).toISOString() };
   const path = join(dataDir, RECORDED_RETENTION_FILE);
   const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w', 0o640);
   try {
-    writeSync(fd, `${JSON.stringify(doc, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(tmp, 'w', 0o640);
+    try {
+      writeSync(fd, `${JSON.stringify(doc, null, 2)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    throw storeError('LS_STORE_DATA_DIR', `cannot write ${path}: ${(err as Error).message}${dataDirAdvice(err)}`, err);
   }
-  renameSync(tmp, path);
 }
 
 /** The recorded policy, or null when none was recorded (a folder no server of this version has started on) or it cannot be read. */
