@@ -6,12 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  freePort, removeDir, search, searchAll, startAgent, startServer, stopAll, tempDir, waitFor,
+  freePort, removeDir, repoRoot, search, searchAll, startAgent, startServer, stopAll, tempDir, waitFor,
   type ServerHandle,
 } from './harness.js';
 
@@ -19,10 +19,10 @@ const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
 if (!NGINX && process.env.CI === 'true') throw new Error('CI=true but nginx is not installed (scripts/test-deps.sh installs it)');
 if (!NGINX) console.warn('WARNING: nginx not found: the nginx end-to-end test is SKIPPED');
 
-const LOG_FORMAT =
-  `'{"time_local":"$time_local","remote_addr":"$remote_addr","remote_user":"$remote_user",` +
-  `"request":"$request","status":"$status","body_bytes_sent":"$body_bytes_sent",` +
-  `"request_time":"$request_time","http_referrer":"$http_referer","http_user_agent":"$http_user_agent"}'`;
+// The log_format docs/AGENT.md gives operators, taken from it as written, so
+// a mistake there fails here against the real nginx.
+const LOG_FORMAT = /^log_format json_combined escape=json ('\{.*\}');$/m.exec(readFileSync(join(repoRoot, 'docs/AGENT.md'), 'utf8'))?.[1];
+if (LOG_FORMAT === undefined) throw new Error('docs/AGENT.md has no `log_format json_combined escape=json \'{…}\';` line');
 
 function nginxConf(dir: string, port: number): string {
   return `daemon off;

@@ -95,6 +95,16 @@ function suite(name: string, config: (() => string) | null, skip: boolean): void
       assert.equal(existsSync(join(elsewhere, 'logship-data')), false, 'no empty data folder was created');
     });
 
+    test('--data naming a folder with no store fails with LS_CLI_NO_STORE naming it, rather than answering with the server at LOGSHIP_URL', async () => {
+      const missing = join(root, 'no-such-data');
+      const env = { ...process.env, LOGSHIP_URL: server.url };
+      const err = await run(process.execPath, [logshipBin, 'retention', 'status', '--data', missing], { cwd: elsewhere, env })
+        .then((r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }), (e: { code: number; stdout: string; stderr: string }) => e);
+      assert.equal(err.code, 1, err.stdout);
+      assert.match(err.stderr, new RegExp(`no SQLite data in ${missing.replace(/[.]/g, '\\.')} \\(--data\\).*\\(LS_CLI_NO_STORE\\)`));
+      assert.equal(existsSync(missing), false, 'no data folder was created');
+    });
+
     test('with neither a data folder nor a server it fails with LS_CLI_NO_STORE and creates nothing', async () => {
       const env = { ...process.env, LOGSHIP_URL: `http://127.0.0.1:${await freePort()}` };
       const err = await run(process.execPath, [logshipBin, 'retention', 'status'], { cwd: elsewhere, env }).catch((e: { code: number; stderr: string }) => e);

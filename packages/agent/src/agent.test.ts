@@ -255,7 +255,7 @@ test('/health answers 503 degraded with the reason while ingest refuses for long
   const h = (await res.json()) as { status: string; reasons: string[] };
   assert.equal(res.status, 503);
   assert.equal(h.status, 'degraded');
-  assert.match(h.reasons.join('\n'), /ingest has not taken a batch for \d+ s \(health\.max_delivery_lag_s: 1\)/);
+  assert.match(h.reasons.join('\n'), /ingest has not taken a batch for \d+ s \(health\.max_delivery_lag_s: 1\); the last attempt: HTTP 503/);
   c.receiver.failure = null;
   await until(() => c.receiver.events.size === 30, '30 events');
   res = await fetch(url);

@@ -141,7 +141,8 @@ export class Agent implements EventSink {
     const { max_delivery_lag_s: maxLag, max_spool_percent: maxSpool } = this.config.health;
     const since = this.shipper.failingSinceMs;
     if (since !== null && Date.now() - since > maxLag * 1000) {
-      reasons.push(`ingest has not taken a batch for ${Math.round((Date.now() - since) / 1000)} s (health.max_delivery_lag_s: ${maxLag})`);
+      const last = this.shipper.lastFailure;
+      reasons.push(`ingest has not taken a batch for ${Math.round((Date.now() - since) / 1000)} s (health.max_delivery_lag_s: ${maxLag})${last ? `; the last attempt: ${last}` : ''}`);
     }
     const spoolPercent = (100 * this.spool.diskBytes) / Math.max(1, this.config.spool.max_bytes);
     if (spoolPercent > maxSpool) reasons.push(`the spool holds ${Math.round(spoolPercent)} % of spool.max_bytes (health.max_spool_percent: ${maxSpool})`);

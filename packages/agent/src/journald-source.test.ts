@@ -64,6 +64,9 @@ test('journald: entries of the unit arrive once, followed live and across a rest
   await until(() => c.receiver.events.size === expected(30).length, 'first entries', JOURNAL_WAIT_MS);
   appendJournal(c.journal, entries(30, 60));
   await until(() => c.receiver.events.size === expected(60).length, 'entries written while following', JOURNAL_WAIT_MS);
+  // bytes_read_total counts what journalctl printed (each @raw and its newline); it stayed 0.
+  const printed = c.receiver.raws().reduce((n, raw) => n + Buffer.byteLength(raw) + 1, 0);
+  assert.equal(c.agent.metrics.get('bytes_read_total', { source: 'jd' }), printed);
   await c.agent.stop();
   appendJournal(c.journal, entries(60, 90));
   c.agent = await Agent.start(c.config(), silentLogger);
@@ -76,6 +79,22 @@ test('journald: entries of the unit arrive once, followed live and across a rest
   assert.equal(ev.source, 'journald');
   assert.equal(ev.host, 'agent-host');
   assert.equal(ev.env, 'test');
+});
+
+test("journald: entries another machine wrote (a journal-remote collector's files) keep their own host; this machine's get the agent's", { skip }, async (t) => {
+  const c = await setup(t);
+  const here = (() => { try { return readFileSync('/etc/machine-id', 'utf8').trim(); } catch { return ''; } })();
+  appendJournal(c.journal, [
+    { message: 'from web-7', priority: 6, unit: 'django.service', hostname: 'web-7', fields: { _MACHINE_ID: 'f'.repeat(32) } },
+    ...(here ? [{ message: 'from here', priority: 6, unit: 'django.service', hostname: 'old-name', fields: { _MACHINE_ID: here } }] : []),
+    { message: 'no machine id', priority: 6, unit: 'django.service', hostname: 'journal-host' },
+  ]);
+  c.agent = await Agent.start(c.config(), silentLogger);
+  await until(() => c.receiver.events.size === (here ? 3 : 2), 'the entries', JOURNAL_WAIT_MS);
+  const hostOf = (m: string) => [...c.receiver.events.values()].find((e) => (JSON.parse(e['@raw']!) as { MESSAGE: string }).MESSAGE === m)?.host;
+  assert.equal(hostOf('from web-7'), 'web-7');
+  if (here) assert.equal(hostOf('from here'), 'agent-host');
+  assert.equal(hostOf('no machine id'), 'agent-host');
 });
 
 test('journald: a changed unit filter resumes without skipping an entry', { skip }, async (t) => {

@@ -87,7 +87,7 @@ export class Metrics {
 /** The metric names, in one place so that code and docs agree. */
 export const M = {
   linesRead: ['lines_read_total', 'Lines (or journal entries) read, per source.'],
-  bytesRead: ['bytes_read_total', 'Bytes read from files, per source.'],
+  bytesRead: ['bytes_read_total', "Bytes read from files (journald: of journalctl's JSON lines), per source."],
   linesTruncated: ['lines_truncated_total', 'Lines longer than max_message_bytes (plain text) or max_line_bytes (JSON), split or truncated, per source.'],
   eventsFilteredOut: ['events_filtered_out_total', 'Events not shipped because of include_lines or exclude_lines, per source.'],
   eventsShipped: ['events_shipped_total', 'Events in batches acknowledged by ingest, per source; held lines when ingest takes them.'],

@@ -36,6 +36,8 @@ export class Shipper {
   private backoff: Backoff;
   /** When the current run of failed attempts began (null while ingest answers). */
   failingSinceMs: number | null = null;
+  /** Why the latest attempt of that run failed, for /health: a lag alone does not say "wrong token" from "server down". */
+  lastFailure: string | null = null;
   /** Batches at the head made of retryable lines that could not be held aside (keepRetryable). */
   private readonly waitingRetryable = new WeakSet<SpoolEntry>();
 
@@ -100,6 +102,7 @@ export class Shipper {
         // holds up every later batch: this is the outage that /health, the
         // metrics and the log report, with a backoff of the queue's own.
         this.failingSinceMs ??= Date.now();
+        this.lastFailure = outcome.reason.length > 300 ? `${outcome.reason.slice(0, 300)}…` : outcome.reason;
         this.metrics.inc(...M.batchesRetried);
         const delay = this.backoff.next(outcome.retryAfterMs);
         const e = agentError('LS_AGENT_INGEST_UNAVAILABLE', outcome.reason);
@@ -117,6 +120,7 @@ export class Shipper {
         continue;
       }
       this.failingSinceMs = null;
+      this.lastFailure = null;
       if (this.backoff.attempts > 0) this.log.info('Ingest is reachable again.', { after_attempts: this.backoff.attempts });
       this.backoff.reset();
       if (outcome.kind === 'rejected' && outcome.status === 413 && entry.count > 1) {

@@ -1,11 +1,14 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatDuration, parseTimeout, timeoutRefusal } from '@logship/query';
 import { loadServerConfig } from '../config/load-server-config.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { retentionReport, type PartitionReport, type RetentionReport } from '../retention/retention-report.js';
 import { openStore } from '../store/open-store.js';
 import { blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-format.js';
-import type { PartitionInfo } from '../store/log-store.js';
+import type { PartitionInfo, RetentionInForce } from '../store/log-store.js';
+import { readRecordedRetention, RECORDED_RETENTION_FILE } from '../retention/recorded-retention.js';
+import type { RetentionConfig } from '../retention/retention-config.js';
 import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';
@@ -22,8 +25,9 @@ export { RETENTION_USAGE };
  * Where the numbers come from, so they are never an empty store's by
  * mistake: `--server URL` asks that server (`GET /api/v1/retention`);
  * otherwise the configured store (`--data`, `--config`, or ./logship-data)
- * when its partition folder exists; otherwise the running server at
- * $LOGSHIP_URL or the config's listen address. A data folder is never
+ * when its partition folder exists; otherwise (not for a `--data` given,
+ * which names the folder meant) the running server at $LOGSHIP_URL or the
+ * config's listen address. A data folder is never
  * created here: with neither, the command fails (LS_CLI_NO_STORE). A
  * server that needs a token gets `--token` or $LOGSHIP_TOKEN; its refusal
  * is LS_CLI_AUTH_FAILED, which says so. A server that does not answer
@@ -40,8 +44,15 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
   if ((action !== 'status' && action !== 'run') || flags.positionals.length > 1) {
     throw errors.cliUsage(`usage: ${RETENTION_USAGE}`);
   }
-  const config = loadServerConfig(flags);
+  let config = loadServerConfig(flags);
   const noLocalStore = config.store.type === 'sqlite' && !existsSync(rowStoreDir(config.data)) && !existsSync(blockStoreDir(config.data));
+  if (flags.server === undefined && noLocalStore && flags.data !== undefined) {
+    // A folder named on the command line is the one meant: another server's
+    // numbers (at $LOGSHIP_URL) for a mistyped --data read as that folder's.
+    throw errors.cliNoStore(
+      `no SQLite data in ${config.data} (--data): give the data folder the server uses (its data: or --data), or --server URL to ask a running server`,
+    );
+  }
   if (flags.server !== undefined || noLocalStore) {
     const server = flags.server ?? process.env.LOGSHIP_URL ?? serverUrlOf(config);
     if (action === 'run') {
@@ -52,6 +63,30 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
     const report = await fromServer(server, config.data, flags.server !== undefined, flags.token ?? process.env.LOGSHIP_TOKEN, serverTimeout(flags.timeout));
     printReport(report, io, flags.json === true, `server ${server}`);
     return 0;
+  }
+  // Without --config, the policy the server recorded at its start, not the
+  // defaults: a run with the defaults deleted what the server keeps longer.
+  let inForce: RetentionInForce | undefined;
+  if (config.store.type === 'sqlite') {
+    const recorded = readRecordedRetention(config.data);
+    if (flags.config === undefined && recorded) {
+      config = { ...config, retention: recorded.retention };
+      inForce = {
+        ...recorded.retention,
+        from: 'config',
+        detail: `the server's config as it started on ${recorded.recorded_at} (${recorded.config ?? 'no --config: defaults and flags'}; recorded in ${join(config.data, RECORDED_RETENTION_FILE)})`,
+      };
+    } else if (flags.config === undefined && action === 'status') {
+      inForce = { ...config.retention, from: 'config', detail: `the defaults: no --config, and no policy recorded in ${config.data} by a server (the server's may differ)` };
+    } else if (flags.config === undefined) {
+      throw errors.cliUsage(
+        `retention run without --config applies the policy the server recorded in its data folder at its start, and ${config.data} has none (no server of this version has started on it): give the server's config, --config FILE, or start the server once`,
+      );
+    } else if (flags.config !== undefined && recorded && !sameRetention(recorded.retention, config.retention)) {
+      io.stderr.write(
+        `warning: ${flags.config}'s retention differs from the one the server started with on ${recorded.recorded_at} (${recorded.config ?? 'no --config'}); ${action === 'run' ? 'this run applies' : 'shown is'} ${flags.config}'s\n`,
+      );
+    }
   }
   // The partitions' bytes as they are before this command's own opening
   // adds side files to them (bytes-before-open.ts).
@@ -72,11 +107,12 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
           `Retention removed ${result.eventsRemoved} events and ${formatBytes(result.bytesRemoved)} ` +
             `in ${result.partitionsDropped.length} partitions${result.partitionsDropped.length ? `: ${result.partitionsDropped.join(', ')}` : ''}.\n`,
         );
+        if (inForce) io.stdout.write(`policy from ${inForce.detail}\n`);
       }
       return 0;
     }
     const partitions = (await store.partitions(now())).map((p): PartitionInfo => ({ ...p, bytes: measured.get(p.name) ?? p.bytes }));
-    printReport(retentionReport(config.retention, partitions, store.retentionInForce?.()), io, flags.json === true, config.store.type === 'sqlite' ? config.data : 'elasticsearch');
+    printReport(retentionReport(config.retention, partitions, store.retentionInForce?.() ?? inForce), io, flags.json === true, config.store.type === 'sqlite' ? config.data : 'elasticsearch');
     return 0;
   } finally {
     await store.close();
@@ -177,4 +213,10 @@ function formatBytes(n: number): string {
     i++;
   }
   return `${v.toFixed(1)} ${units[i]}`;
+}
+
+/** The same days and classes (the check interval aside, which a run does not use). */
+function sameRetention(a: RetentionConfig, b: RetentionConfig): boolean {
+  const classes = (r: RetentionConfig): string => JSON.stringify(r.classes.map((c) => [c.name, c.match, c.days]));
+  return a.default_days === b.default_days && classes(a) === classes(b);
 }

@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { loadServerConfig } from '../config/load-server-config.js';
 import { loadRuleFiles } from '../rules/load-rule-files.js';
 import { Ruler } from '../rules/ruler.js';
 import { formatValue } from '../rules/render-template.js';
 import { openStore } from '../store/open-store.js';
+import { blockStoreDir, rowStoreDir } from '../store/store-format.js';
 import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';
@@ -48,6 +50,11 @@ export async function rulesCommand(argv: string[], io: CliIo, now: () => number 
   }
 
   const { groups } = loadRuleFiles(files, loadOpts);
+  // Opening a folder with no store made an empty one (./logship-data when
+  // run without --config), and every rule then read "no value": never fires.
+  if (config.store.type === 'sqlite' && !existsSync(rowStoreDir(config.data)) && !existsSync(blockStoreDir(config.data))) {
+    throw errors.cliNoStore(`no SQLite data in ${config.data}; rules test evaluates the rules against the server's store: give its data folder (--data DIR) or its config (--config FILE)`);
+  }
   const store = await openStore(config, { threads: false });
   try {
     const at = now();
@@ -63,7 +70,9 @@ export async function rulesCommand(argv: string[], io: CliIo, now: () => number 
     }
     for (const r of results) {
       const cond = r.rule.above !== null ? `> ${r.rule.above}` : `< ${r.rule.below}`;
-      io.stdout.write(`${r.group}/${r.rule.name}: ${r.rule.aggregateText} of '${r.rule.query}' over ${r.rule.window_ms / 1000}s ${cond}\n`);
+      // A ratio's value is a share, not a count: the line names its denominator.
+      const ratio = r.rule.ratioTo ? ` / count of '${r.rule.ratioTo.query}'` : '';
+      io.stdout.write(`${r.group}/${r.rule.name}: ${r.rule.aggregateText} of '${r.rule.query}'${ratio} over ${r.rule.window_ms / 1000}s ${cond}\n`);
       if (r.error) {
         io.stdout.write(`  ERROR: ${r.error}\n`);
         continue;

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { pino } from 'pino';
 import { authEnvReferences } from '../config/auth-env-references.js';
@@ -11,6 +12,7 @@ import { checkServeConfig } from './check-serve-config.js';
 import { changedConfigKeys } from './changed-config-keys.js';
 import { lockDataFolder } from '../sqlite/data-folder-lock.js';
 import { removeOrphanSideFiles } from '../sqlite/orphan-side-files.js';
+import { recordRetention } from '../retention/recorded-retention.js';
 import { blockStoreDir, rowStoreDir } from '../store/store-format.js';
 import { serverLogDestination } from './server-log-destination.js';
 import type { ServerConfig } from '../config/server-config.js';
@@ -71,6 +73,8 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
+    // What `retention status|run --data` apply without --config (recorded-retention.ts).
+    if (lock) recordRetention(config.data, config.retention, flags.config !== undefined ? resolve(flags.config) : null, Date.now());
     server = await startServer({ config, logger, openStore: (c) => openStore(c, { logger }) });
   } catch (err) {
     lock?.release();

@@ -1,0 +1,55 @@
+/**
+ * The retention policy a server enforces, recorded in its data folder at
+ * each start (`<data>/retention.json`), so that `logship retention
+ * status|run --data DIR` without `--config` applies the server's policy.
+ * Without it they applied the defaults (errors 90 days, the rest 30): a
+ * server configured to keep errors a year had them deleted by a
+ * `retention run --data` its operator meant as "now, what the server does".
+ * Written temp file → fsync → rename, as the alert states are.
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { dataDirAdvice } from '../store/data-dir-advice.js';
+import { storeError } from '../store/store-error.js';
+import type { RetentionConfig } from './retention-config.js';
+
+export const RECORDED_RETENTION_FILE = 'retention.json';
+
+export interface RecordedRetention {
+  retention: RetentionConfig;
+  /** The config file the server read (absolute), or null when it ran on flags and defaults. */
+  config: string | null;
+  /** When the server started with it (ISO). */
+  recorded_at: string;
+}
+
+export function recordRetention(dataDir: string, retention: RetentionConfig, config: string | null, at: number): void {
+  const doc: RecordedRetention & { version: 1 } = { version: 1, retention, config, recorded_at: new Date(at).toISOString() };
+  const path = join(dataDir, RECORDED_RETENTION_FILE);
+  const tmp = `${path}.tmp`;
+  try {
+    const fd = openSync(tmp, 'w', 0o640);
+    try {
+      writeSync(fd, `${JSON.stringify(doc, null, 2)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    throw storeError('LS_STORE_DATA_DIR', `cannot write ${path}: ${(err as Error).message}${dataDirAdvice(err)}`, err);
+  }
+}
+
+/** The recorded policy, or null when none was recorded (a folder no server of this version has started on) or it cannot be read. */
+export function readRecordedRetention(dataDir: string): RecordedRetention | null {
+  let doc: Partial<RecordedRetention> & { version?: unknown };
+  try {
+    doc = JSON.parse(readFileSync(join(dataDir, RECORDED_RETENTION_FILE), 'utf8')) as typeof doc;
+  } catch {
+    return null;
+  }
+  const r = doc.retention;
+  if (doc.version !== 1 || !r || typeof r.default_days !== 'number' || !Array.isArray(r.classes)) return null;
+  return { retention: r, config: typeof doc.config === 'string' ? doc.config : null, recorded_at: String(doc.recorded_at) };
+}

@@ -1,0 +1,86 @@
+/**
+ * `logship retention status|run --data DIR` without `--config` apply the
+ * policy the server enforces, which it records in its data folder at start
+ * (retention.json), not the defaults: with the defaults, a run deleted the
+ * year-old errors of a server configured to keep them a year. A real server
+ * process and the real CLI on its data folder.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { ingest, logshipBin, removeDir, runLogship, search, startServer, stopAll, tempDir, type ServerHandle } from './harness.js';
+
+const run = promisify(execFile);
+const CONFIG = `retention:
+  default_days: 400
+  classes:
+    - { name: errors, match: 'level:(error OR critical OR alert OR emergency)', days: 365 }
+`;
+
+describe('retention status|run --data without --config', () => {
+  let root: string;
+  let server: ServerHandle;
+
+  before(async () => {
+    root = await tempDir('logship-retention-recorded-');
+    server = await startServer({ dataDir: join(root, 'data'), configYaml: CONFIG });
+    // 100 days old: past the default policy's 30 and 90 days, within the server's 400 and 365.
+    const time = new Date(Date.now() - 100 * 86_400_000).toISOString();
+    const lines = [
+      JSON.stringify({ time, level: 'error', msg: 'kept a year' }),
+      JSON.stringify({ time, level: 'info', msg: 'kept 400 days' }),
+    ];
+    assert.equal((await ingest(server.url, lines)).stored, 2);
+  });
+
+  after(async () => {
+    await stopAll();
+    await removeDir(root);
+  });
+
+  test("status shows the server's policy and where it comes from", async () => {
+    const r = await run(process.execPath, [logshipBin, 'retention', 'status', '--data', server.dataDir, '--json'], { cwd: root });
+    const report = JSON.parse(r.stdout) as { policy: { detail: string }; classes: { name: string; days: number; events: number }[] };
+    assert.deepEqual(report.classes.map((c) => [c.name, c.days, c.events]), [['errors', 365, 1], ['default', 400, 1]]);
+    assert.match(report.policy.detail, /the server's config as it started on .*logship-server-\d+\.yaml; recorded in .*retention\.json/);
+  });
+
+  test("run applies the server's policy: nothing the server keeps is removed", async () => {
+    const r = await run(process.execPath, [logshipBin, 'retention', 'run', '--data', server.dataDir], { cwd: root });
+    assert.match(r.stdout, /^Retention removed 0 events and 0 B in 0 partitions\.\npolicy from the server's config/);
+    const found = await search(server.url, 'kept', { from: 'now-200d' });
+    assert.equal(found.hits.length, 2);
+  });
+
+  test('run refuses a folder with no recorded policy rather than apply the defaults', async () => {
+    await stopAll();
+    rmSync(join(server.dataDir, 'retention.json'));
+    const partitions = (): string[] => readdirSync(join(server.dataDir, 'blocks')).sort();
+    const before = partitions();
+    const err = await run(process.execPath, [logshipBin, 'retention', 'run', '--data', server.dataDir], { cwd: root })
+      .then((r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }), (e: { code: number; stdout: string; stderr: string }) => e);
+    assert.equal(err.code, 2, err.stdout);
+    assert.match(err.stderr, /retention run without --config applies the policy the server recorded .* has none .*--config FILE.*\(LS_CLI_USAGE\)/);
+    assert.deepEqual(partitions(), before, 'no partition removed');
+    const status = await run(process.execPath, [logshipBin, 'retention', 'status', '--data', server.dataDir], { cwd: root });
+    assert.match(status.stdout, /^policy from the defaults: no --config, and no policy recorded in .* by a server \(the server's may differ\)$/m);
+    assert.equal(existsSync(join(server.dataDir, 'retention.json')), false);
+  });
+});
+
+test('a data folder where the policy cannot be recorded stops serve with LS_STORE_DATA_DIR naming the file, not an uncoded error', async () => {
+  const root = await tempDir('logship-retention-recorded-');
+  try {
+    const data = join(root, 'data');
+    // A folder where the temp file goes: the write fails as a full or read-only disk would make it.
+    mkdirSync(join(data, 'retention.json.tmp'), { recursive: true });
+    const r = await runLogship(['serve', '--data', data, '--listen', '127.0.0.1:0']);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /cannot write .*retention\.json.*\(LS_STORE_DATA_DIR\)/);
+  } finally {
+    await removeDir(root);
+  }
+});
