@@ -186,6 +186,36 @@ test('sdk-logs + exporter-logs-otlp-proto: a key "" inside a map attribute or a 
   assert.deepEqual(hits.map((h) => [h.message, h['http.method']]), [['nested ok', 'GET']]);
 });
 
+/*
+ * A map inside an array is stored within the array's JSON text, so its keys name no field: a
+ * key "" there is data, kept, not refused. Protobuf leaves a key "" off the wire; the decoder
+ * dropped such an entry, so a protobuf export lost those values while a JSON one kept them.
+ */
+for (const [name, make] of [
+  ['exporter-logs-otlp-proto (protobuf)', () => new ProtoExporter({ url: `${server.url}/v1/logs`, headers: { authorization: `Bearer ${WRITE_TOKEN}` } })],
+  ['exporter-logs-otlp-http (JSON)', () => new JsonExporter({ url: `${server.url}/v1/logs`, headers: { authorization: `Bearer ${WRITE_TOKEN}` } })],
+] as const) {
+  test(`sdk-logs + ${name}: a key "" in a map inside an array (attribute, body) is stored in the array's text, nothing refused`, async () => {
+    const service = name.includes('proto') ? 'otel-array-map-proto' : 'otel-array-map-json';
+    const provider = new LoggerProvider({ resource: resourceFromAttributes({ 'service.name': service }), processors: [new BatchLogRecordProcessor({ exporter: make() })] });
+    const logger = provider.getLogger('app');
+    const base = Date.now() - 30_000;
+    logger.emit({ timestamp: base, body: 'array attribute', attributes: { items: [{ '': 'x', id: 1 }, { '': 'y' }] } });
+    logger.emit({ timestamp: base + 1, body: { msg: 'array in body', list: [{ '': 'z', k: 2 }] } });
+    await provider.forceFlush();
+    await provider.shutdown();
+    const hits = await findAll(server.url, `service.name:${service}`);
+    assert.deepEqual(
+      hits.map((h) => [h.message, h.items, h.list]).sort(),
+      [
+        ['array attribute', '[{"":"x","id":1},{"":"y"}]', undefined],
+        ['array in body', undefined, '[{"":"z","k":2}]'],
+      ],
+    );
+    assert.equal((await findAll(server.url, `service.name:${service} AND items:*\\"y\\"*`)).length, 1);
+  });
+}
+
 test("the Collector's otlphttp compression: snappy (framed, and block) and x-snappy-framed are stored; zstd where this Node decodes it, else a 415 naming what is accepted; a snappy bomb is a 413", async () => {
   // The snappy library winston-loki uses (Rust's snap through napi): the block format; the
   // framing format (what the Collector's `compression: snappy` sends) is its blocks in chunks.

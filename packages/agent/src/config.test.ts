@@ -70,6 +70,11 @@ test('wrong types and values name the path', () => {
   invalid({ ...minimal, health: { max_spool_percent: 101 } }, /at health\.max_spool_percent: expected an integer from 1 to 100/);
   invalid({ ...minimal, data_dir: undefined }, /at data_dir: is required/);
   invalid({ ...minimal, sources: [{ include: ['/a'] }] }, /at sources\[0\]\.type: is required/);
+  // The label held lines of no known source are counted under (held-sources.ts): a source so named would take them in its counts.
+  invalid(
+    { ...minimal, sources: [{ type: 'file', include: ['/a'] }, { type: 'journald', name: '(unknown)' }] },
+    /at sources\[1\]\.name: \(unknown\) is taken: the agent counts held lines whose source it cannot tell under source="\(unknown\)" in its metrics; choose another name/,
+  );
 });
 
 test('${ENV} is interpolated; a missing variable is an error unless it has a default', () => {

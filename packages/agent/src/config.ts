@@ -5,6 +5,7 @@ import { agentError } from './errors.js';
 import { readTlsOptions, type ServerTlsConfig } from './tls-options.js';
 import { Checker, int, object, oneOf, optStr, str } from './config-checker.js';
 import { sourceConfig, type SourceConfig } from './source-config.js';
+import { UNKNOWN_SOURCE } from './held-sources.js';
 
 /**
  * The agent's YAML config (DESIGN.md §7), validated once at start (and on
@@ -137,6 +138,10 @@ export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.en
   const names = new Set<string>();
   sources.forEach((s, i) => {
     if (names.has(s.name)) c.at('sources').at(i).at('name').fail(`duplicates the name ${s.name}`);
+    // Held lines no source can be told for are counted under it: a source of that name would have them in its counts.
+    if (s.name === UNKNOWN_SOURCE) {
+      c.at('sources').at(i).at('name').fail(`${UNKNOWN_SOURCE} is taken: the agent counts held lines whose source it cannot tell under source="${UNKNOWN_SOURCE}" in its metrics; choose another name`);
+    }
     names.add(s.name);
   });
 

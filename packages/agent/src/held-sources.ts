@@ -5,7 +5,8 @@ import { sourceOfKey } from './source-renames.js';
 /**
  * The label held lines are counted under when nothing tells their source (a
  * line without an event id, or one two sources could have read): not a
- * name a source gets by default (`file-0`, `journald-1`).
+ * name a source gets by default (`file-0`, `journald-1`), and refused as
+ * a source's `name` by config.ts, so no source's counts take these lines.
  */
 export const UNKNOWN_SOURCE = '(unknown)';
 

@@ -16,6 +16,12 @@
  * that counts its events (date_histogram: every event is in one bucket)
  * gives the group its count, so a group agrees with itself; other_count,
  * missing_count and which keys are the top `size` stay the first read's.
+ * Stats, percentiles and terms results do not count the group's events, so
+ * their groups keep the terms count, and a stats count of numeric values
+ * can pass it (CLI `stats --by` notes that under its table). Elasticsearch's
+ * sub-aggregations and VictoriaLogs' `stats by` are one read; here that would
+ * take a grouped aggregation in every store, Elasticsearch's included, rather
+ * than one composed from the LogReader contract.
  */
 import type { QueryNode } from './ast.js';
 import { fieldKind, numericValue } from './fields.js';

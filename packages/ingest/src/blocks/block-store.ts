@@ -13,13 +13,13 @@
  * the row store (sqlite/partitioned-store.ts), with block partitions in the pool.
  */
 import { answerFieldValues, FIELD_SAMPLE_SIZE, type FieldValuesRequest, type FieldValuesResult, type AggregateRequest, type AggregateResult, type CountRequest, type FieldsRequest, type FieldsResult, type LogEvent, type SearchRequest, type SearchResult, type SortOrder } from '@logship/query/core';
-import type { LogStore, PreparingStore, StoreBackgroundEvent, WriteOptions, WriteResult } from '../store/log-store.js';
+import type { LogStore, PreparingStore, WriteOptions, WriteResult } from '../store/log-store.js';
 import { storeError } from '../store/store-error.js';
 import { PartitionPool, type PartitionHandle } from '../sqlite/partition-pool.js';
 import { WriterThread, type WriterThreadOptions } from '../sqlite/writer-thread.js';
 import { ReaderPool, type ReaderThreadOptions } from '../sqlite/reader-pool.js';
 import { PartitionedStore } from '../sqlite/partitioned-store.js';
-import { damageReason, type DamagedPartition } from '../sqlite/partition-damage.js';
+import { damageReason } from '../sqlite/partition-damage.js';
 import { carriedTotal, decodeCursor, type SortKey } from '../sqlite/search-cursor.js';
 import { checkLimit, TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
 import { BlockPartition } from './block-partition.js';
@@ -107,7 +107,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
             },
             report: (event) => this.reportBackground(event),
           });
-    if (opts.onBackground) this.backgroundListeners.add(opts.onBackground);
+    if (opts.onBackground) this.onBackground(opts.onBackground);
     this.writes = new BlockWriter({
       pool: this.pool,
       refresh: () => this.refresh(),
@@ -140,25 +140,6 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
         ? new WriterThread<PreparedBlockWrite>(this.writerOptions, new URL('./block-writer.worker.js', import.meta.url), (found) => this.damageFound(found, true), (event) => this.reportBackground(event))
         : null,
     };
-  }
-
-  /** Listeners of what the merges and reader threads met (onBackground). */
-  private readonly backgroundListeners = new Set<(event: StoreBackgroundEvent) => void>();
-
-  /** Calls `listener` with merges failing (not on damage) and working again, and partitions found damaged, on any of the store's threads (LogStore). */
-  onBackground(listener: (event: StoreBackgroundEvent) => void): void {
-    this.backgroundListeners.add(listener);
-  }
-
-  private reportBackground(event: StoreBackgroundEvent): void {
-    for (const listener of this.backgroundListeners) listener(event);
-  }
-
-  /** Damage found by a merge or a reader thread: noted here, the reader threads told, and (`say`) the listeners. */
-  private damageFound(found: DamagedPartition[], say: boolean): void {
-    const noted = this.noteDamaged(found);
-    this.readers?.tellDamaged(noted);
-    if (say) for (const d of noted) this.reportBackground({ kind: 'damaged', partition: d.partition, reason: d.reason });
   }
 
   protected override contentCheck(h: PartitionHandle<BlockPartition>): string | null {

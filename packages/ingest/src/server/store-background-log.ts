@@ -4,8 +4,9 @@
  * it may not write, a bug). No request sees a merge fail; until 2026-12-07
  * nothing did, and a partition whose merges kept failing went unnoticed.
  * And a partition found damaged while the server runs (by a merge or a
- * reader thread): an error line, as the start has for a file it cannot
- * read; until then only answers' warnings and a gauge said it.
+ * reader thread, in either embedded format): an error line, as the start
+ * has for a file it cannot read; until then only answers' warnings and a
+ * gauge said it (the row store's, until later that day).
  *
  *   writer thread: a merge fails ─{ background }─► main thread: BlockStore.onBackground
  *     ─► here: a warn line (once per partition and cause, again hourly while

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { resolveTextFields, type SortOrder } from '@logship/query/core';
-import type { PartitionInfo, RetentionRunResult, StoreHealth, WriteResult } from '../store/log-store.js';
+import type { PartitionInfo, RetentionRunResult, StoreBackgroundEvent, StoreHealth, WriteResult } from '../store/log-store.js';
 import { isStoreError, storeError, storeErrorDetail, type StoreError } from '../store/store-error.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { createRetentionPolicy, type ClassMatcherFactory, type RetentionPolicy } from '../retention/retention-policy.js';
@@ -248,6 +248,25 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     return null;
   }
 
+  /** Listeners of what the store's background work and reader threads met (onBackground). */
+  private readonly backgroundListeners = new Set<(event: StoreBackgroundEvent) => void>();
+
+  /** Calls `listener` with what the store's other threads met: partitions found damaged, the block store's merges failing and working again (LogStore). */
+  onBackground(listener: (event: StoreBackgroundEvent) => void): void {
+    this.backgroundListeners.add(listener);
+  }
+
+  protected reportBackground(event: StoreBackgroundEvent): void {
+    for (const listener of this.backgroundListeners) listener(event);
+  }
+
+  /** Damage another thread found (a reader thread, a merge): noted here, the reader threads told, and (`say`) the listeners. */
+  protected damageFound(found: DamagedPartition[], say: boolean): void {
+    const noted = this.noteDamaged(found);
+    this.readers?.tellDamaged(noted);
+    if (say) for (const d of noted) this.reportBackground({ kind: 'damaged', partition: d.partition, reason: d.reason });
+  }
+
   /** Partitions found damaged by reads on this thread since the last call (a reader thread tells the main thread). */
   takeDamaged(): DamagedPartition[] {
     return this.newlyDamaged.splice(0);
@@ -259,6 +278,11 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
    * Returns them as noted, each with the identity of the file found so.
    */
   noteDamaged(found: readonly DamagedPartition[]): DamagedPartition[] {
+    // Another thread's finding (a reader thread's, a merge's) may name a
+    // partition this thread has not listed yet (written by the writer
+    // thread since this thread last read the folder): it was dropped, so
+    // answers named no damage, the day's writes were taken and never found.
+    if (found.some((d) => !this.pool.known.has(d.partition))) this.refresh();
     const noted: DamagedPartition[] = [];
     for (const d of found) {
       const h = this.pool.known.get(d.partition);

@@ -139,7 +139,7 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
 
   protected newThreads(): { readers: ReaderPool | null; writer: WriterThread | null } {
     return {
-      readers: this.readerOptions ? new ReaderPool(this.readerOptions, this.readerThreads, undefined, (found) => this.readers?.tellDamaged(this.noteDamaged(found))) : null,
+      readers: this.readerOptions ? new ReaderPool(this.readerOptions, this.readerThreads, undefined, (found) => this.damageFound(found, true)) : null,
       writer: this.writerOptions ? new WriterThread(this.writerOptions) : null,
     };
   }

@@ -109,8 +109,8 @@ export interface WriteOptions {
 }
 
 /**
- * What the store's own background work (the block store's merges and
- * reader threads) met, which no answer says in full: the server logs it and counts it in /metrics
+ * What the store's own background work (the embedded stores' reader
+ * threads, the block store's merges) met, which no answer says in full: the server logs it and counts it in /metrics
  * (server/store-background-log.ts).
  */
 export type StoreBackgroundEvent =
@@ -127,7 +127,7 @@ export type StoreBackgroundEvent =
     }
   /** A partition's merges no longer fail (one succeeded, or it has nothing left to merge). */
   | { kind: 'merge-recovered'; partition: string; failures: number }
-  /** A partition found damaged inside while the server runs (by a merge or a reader thread): left out of reads, its day's writes refused. */
+  /** A partition found damaged inside while the server runs (by a reader thread of either embedded store, or a block merge): left out of reads, its day's writes refused. */
   | { kind: 'damaged'; partition: string; reason: string };
 
 export interface LogStore extends LogReader {

@@ -100,7 +100,7 @@ function num(v: number | null | undefined): string {
   return Number.isInteger(v) ? String(v) : v.toFixed(Math.abs(v) >= 100 ? 1 : 3);
 }
 
-/** Right-aligned columns; `count` is the events holding a number in FIELD, `events` those of the group. */
+/** Right-aligned columns; `count` is the events holding a number in FIELD, `events` those of the group (as the terms read counted them). */
 function table(rows: Row[], by: string | null, percents: string[], rest: { other: number; missing: number } | null): string {
   const head = [...(by !== null ? [by, 'events'] : []), 'count', 'min', 'avg', 'max', ...percents.map((p) => `p${p}`)];
   const cells = rows.map((r) => [
@@ -112,5 +112,11 @@ function table(rows: Row[], by: string | null, percents: string[], rest: { other
   const line = (c: string[]): string => c.map((v, i) => (i === 0 && by !== null ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ').trimEnd();
   let text = [head, ...cells].map(line).join('\n') + '\n';
   if (rest && (rest.other > 0 || rest.missing > 0)) text += `(other values: ${rest.other} events; no ${by}: ${rest.missing})\n`;
+  // A group's events come from the terms read, its figures from a read after it
+  // (group-aggregate.ts): events stored in between are in the figures only. Shown
+  // without a word, a count above its events read as a wrong answer.
+  if (by !== null && rows.some((r) => r.stats.count > r.events)) {
+    text += '(events were stored while this was read: a group\'s figures can count events its events column, read first, does not; a range that ended earlier, such as --to now-1m, reads steadier figures)\n';
+  }
   return text;
 }

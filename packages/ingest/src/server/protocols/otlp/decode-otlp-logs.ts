@@ -227,6 +227,12 @@ function hexId(v: unknown): string | undefined {
  * after it) while refusing the same key at the top level: that is no defined
  * meaning to follow, and in logship it would be a field distinct from `http`
  * that differs from it only by a trailing dot.
+ *
+ * A map inside an array is not looked into: an array is stored as its JSON
+ * text (docs/WIRE.md) and its objects are not flattened, so their keys name
+ * no field. `items` = [{"": "x"}] is the field `items` holding that text,
+ * which `items:*x*` finds, in either encoding. Refusing it would turn away
+ * a record that loses nothing as it is.
  */
 function emptyKeyIn(list: unknown, of: string): string | undefined {
   const path = emptyKeyPath(list, '', 0);
@@ -300,9 +306,14 @@ function anyValue(v: Obj, depth = 0): unknown {
     const out: Obj = {};
     const values = Array.isArray(v.kvlistValue.values) ? v.kvlistValue.values : [];
     for (const kv of values) {
-      if (!isObj(kv) || typeof kv.key !== 'string') continue;
+      if (!isObj(kv)) continue;
+      // Protobuf leaves a key "" off the wire and OTLP/JSON may omit it: absent is "", as for
+      // emptyKeyPath. Only a map inside an array gets here with one (emptyKeyIn refused the
+      // others), and its "" was dropped from protobuf exports, kept from JSON ones.
+      const key = kv.key === undefined || kv.key === null ? '' : kv.key;
+      if (typeof key !== 'string') continue;
       const x = isObj(kv.value) ? anyValue(kv.value, depth + 1) : undefined;
-      if (x !== undefined) setEventField(out, kv.key, x);
+      if (x !== undefined) setEventField(out, key, x);
     }
     return out;
   }

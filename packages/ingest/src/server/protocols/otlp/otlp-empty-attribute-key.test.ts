@@ -138,3 +138,28 @@ test('a key "" in a map value (a record, resource or scope attribute, or a kvlis
     [['kept', 'GET']],
   );
 });
+
+/*
+ * A map inside an array is kept in the array's JSON text, where its keys name
+ * no field: a key "" there is data. Protobuf's JSON printers (Python's
+ * MessageToJson, Go's protojson) omit a key "" as protobuf leaves it off the
+ * wire; such an entry was dropped, value and all. test/src/protocol-otlp.test.ts
+ * sends both encodings with the SDK's exporters.
+ */
+test('a key "" (or omitted) in a map inside an array is stored in the array\'s text; the record is not refused', async () => {
+  const kvlist = (...values: unknown[]) => ({ kvlistValue: { values } });
+  const array = (...values: unknown[]) => ({ arrayValue: { values } });
+  const payload = {
+    resourceLogs: [
+      {
+        resource: { attributes: [str('service.name', 'array-map-key')] },
+        scopeLogs: [{ logRecords: [record('in an array', [{ key: 'items', value: array(kvlist(str('', 'x'), str('id', '1')), kvlist({ value: { stringValue: 'y' } })) }])] }],
+      },
+    ],
+  };
+  const res = await post(JSON.stringify(payload), 'application/json');
+  assert.equal(res.statusCode, 200, res.body);
+  assert.equal((res.json() as { partialSuccess?: PartialSuccess }).partialSuccess, undefined, res.body);
+  const hits = await h.search('service.name:array-map-key');
+  assert.deepEqual(hits.map((e) => [e.message, e.items]), [['in an array', '[{"":"x","id":"1"},{"":"y"}]']]);
+});
