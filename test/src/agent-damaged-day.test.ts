@@ -21,7 +21,7 @@ test('the agent: lines of a damaged day are sent again alone while the batch\'s 
   const root = await tempDir('logship-damaged-day-');
   try {
     const day = await startWithDamagedDay(root);
-    const { port, dataDir, yesterdayNoon, damaged } = day;
+    const { port, dataDir, damaged } = day;
     let server = day.server;
 
     // One file, one batch: five lines of the damaged day between five of today.
@@ -29,7 +29,7 @@ test('the agent: lines of a damaged day are sent again alone while the batch\'s 
     mkdirSync(logs);
     const lines: string[] = [];
     for (let seq = 0; seq < 10; seq++) {
-      const at = seq % 2 === 0 ? Date.now() - 60_000 + seq : yesterdayNoon + 3_600_000 + seq;
+      const at = day.timeOf(seq);
       lines.push(JSON.stringify({ '@timestamp': new Date(at).toISOString(), level: 'info', message: `mixed seq=${seq}`, run: 'mixed', seq }));
     }
     writeFileSync(join(logs, 'app.log'), lines.join('\n') + '\n');

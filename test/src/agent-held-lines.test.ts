@@ -50,7 +50,7 @@ test('the agent: lines of a damaged day are held aside while later lines ship; a
     let server = day.server;
 
     // seq 0–9: even today, odd of the damaged day; then only today's lines.
-    const today = (seq: number): number => Date.now() - 60_000 + seq;
+    const today = day.today;
     const old = (seq: number): number => yesterdayNoon + 3_600_000 + seq;
     const logs = join(root, 'logs');
     mkdirSync(logs);

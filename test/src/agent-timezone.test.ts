@@ -32,8 +32,9 @@ describe('agent: timezone of a source', () => {
     root = await tempDir('logship-agent-tz-');
     server = await startServer({
       dataDir: join(root, 'server'),
-      // Old enough dates stay stored: the DST days of 2026 are months back.
-      configYaml: 'retention: { default_days: 3650, classes: [] }\ningest: { default_timezone: Europe/Paris }\n',
+      // The DST days of 2026 stay stored however long after them this runs:
+      // at 3650 days they arrived already expired from 2036-03-05 on.
+      configYaml: 'retention: { default_days: 36500, classes: [] }\ningest: { default_timezone: Europe/Paris }\n',
     });
   });
 

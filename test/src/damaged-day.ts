@@ -29,7 +29,13 @@ export interface DamagedDay {
   yesterdayNoon: number;
   /** The damaged partition file: moved aside, it is the operator's repair. */
   damaged: string;
-  /** A line's time by its seq: even ones a minute ago (stored), odd ones on the damaged day (held). */
+  /**
+   * A time on a day that is not the damaged one, by seq: a minute ago, or
+   * the start of today when today began less than a minute ago (a minute
+   * ago was then the damaged day, and such a line was held, not stored).
+   */
+  today: (seq: number) => number;
+  /** A line's time by its seq: even ones today (stored), odd ones on the damaged day (held). */
   timeOf: (seq: number) => number;
 }
 
@@ -49,6 +55,7 @@ export async function startWithDamagedDay(root: string): Promise<DamagedDay> {
   // A search over the day finds the damage; from then on writes to that day are refused.
   const found = await fetch(`${server.url}/api/v1/search?q=*&from=now-3d&sort=asc&limit=5`);
   assert.match(await found.text(), /LS_STORE_CORRUPT_PARTITION/);
-  const timeOf = (seq: number): number => (seq % 2 === 0 ? Date.now() - 60_000 + seq : yesterdayNoon + 3_600_000 + seq);
-  return { server, port, dataDir, yesterdayNoon, damaged, timeOf };
+  const today = (seq: number): number => Math.max(Date.now() - 60_000, yesterdayNoon + DAY / 2) + seq;
+  const timeOf = (seq: number): number => (seq % 2 === 0 ? today(seq) : yesterdayNoon + 3_600_000 + seq);
+  return { server, port, dataDir, yesterdayNoon, damaged, today, timeOf };
 }

@@ -136,7 +136,12 @@ input(type="imtcp" address="127.0.0.1" port="${inPort}" ruleset="relay")
 
   test('N messages, 6 sent twice: each found once through omfwd (TCP), once through omfwd (TLS) and once through omelasticsearch', async () => {
     const N = 30;
-    const t0 = Date.now() - 10 * 60_000;
+    // Ten minutes ago, but never in last year: rsyslog gives an RFC 3164
+    // time (no year) the current year, so `Dec 31 23:55:00` relayed just
+    // after New Year went out a year ahead (read as a future time, stamped
+    // on receipt) and the test failed in each year's first ten minutes.
+    const now = Date.now();
+    const t0 = Math.max(now - 10 * 60_000, Date.UTC(new Date(now).getUTCFullYear(), 0, 1));
     const lines = Array.from({ length: N }, (_, i) => `<${i % 5 === 0 ? 131 : 134}>${bsdTime(t0 + i * 1000)} relay-host billing[77]: rsyslog relay message ${i}`);
     const context = (): string => `rsyslogd output: ${rsyslogOut}`;
     const through = async (syslog: number, es: number, what: string): Promise<void> => {

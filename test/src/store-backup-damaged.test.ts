@@ -34,7 +34,8 @@ test('logship store backup names a damaged partition file, lists it in --json an
   try {
     const yesterday = Math.floor(Date.now() / DAY) * DAY - DAY / 2;
     const line = (at: number, i: number) => JSON.stringify({ '@timestamp': new Date(at).toISOString(), message: `backup damage ${i}`, 'event.id': `bd-${at}-${i}` });
-    const now = Date.now() - 60_000;
+    // Today's file, so a minute ago unless today began less than a minute ago (that was yesterday's file).
+    const now = Math.max(Date.now() - 60_000, yesterday + DAY / 2);
     const lines = Array.from({ length: 40 }, (_, i) => line(i % 2 === 0 ? yesterday + i : now + i, i));
     assert.equal((await ingest(server.url, lines)).stored, 40);
     const dataDir = server.dataDir;
