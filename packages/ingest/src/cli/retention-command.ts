@@ -68,7 +68,8 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
   // defaults: a run with the defaults deleted what the server keeps longer.
   let inForce: RetentionInForce | undefined;
   if (config.store.type === 'sqlite') {
-    const recorded = readRecordedRetention(config.data);
+    // With --config the record only tells a difference: one that cannot be read does not stop the command.
+    const recorded = flags.config === undefined ? readRecordedRetention(config.data) : recordedOrNull(config.data);
     if (flags.config === undefined && recorded) {
       config = { ...config, retention: recorded.retention };
       inForce = {
@@ -213,6 +214,14 @@ function formatBytes(n: number): string {
     i++;
   }
   return `${v.toFixed(1)} ${units[i]}`;
+}
+
+function recordedOrNull(dataDir: string): ReturnType<typeof readRecordedRetention> {
+  try {
+    return readRecordedRetention(dataDir);
+  } catch {
+    return null;
+  }
 }
 
 /** The same days and classes (the check interval aside, which a run does not use). */
