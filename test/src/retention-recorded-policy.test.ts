@@ -119,6 +119,18 @@ describe('a recorded policy that cannot be read', () => {
     assert.match(r.stderr, /cannot read .*retention\.json, the retention policy the server recorded at its start: EACCES.*run this as the user the server runs as.*\(LS_STORE_DATA_DIR\)/);
     assert.doesNotMatch(r.stdout, /no policy recorded/);
   });
+
+  // The unit's data folder is logship's, mode 0750: to an operator outside
+  // its group the store's folders looked missing, and the command said "no
+  // SQLite data in /var/lib/logship (--data)", as for a mistyped folder.
+  test('a data folder this user may not look inside: says so, not "no SQLite data"', async () => {
+    chmodSync(data, asRoot ? 0o700 : 0o000);
+    const r = await runLogship(['retention', 'status', '--data', data], asRoot ? { uid: NOBODY, gid: NOBODY } : {});
+    chmodSync(data, 0o755);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /this user \(uid \d+\) may not read the data folder .*EACCES.*run the command as the user the server runs as.*--server URL.*\(LS_STORE_DATA_DIR\)/);
+    assert.doesNotMatch(r.stderr, /no SQLite data/);
+  });
 });
 
 test('a data folder where the policy cannot be recorded stops serve with LS_STORE_DATA_DIR naming the file, not an uncoded error', async () => {

@@ -5,7 +5,7 @@ import { loadServerConfig } from '../config/load-server-config.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { retentionReport, type PartitionReport, type RetentionReport } from '../retention/retention-report.js';
 import { openStore } from '../store/open-store.js';
-import { blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-format.js';
+import { assertDataFolderReadable, blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-format.js';
 import type { PartitionInfo, RetentionInForce } from '../store/log-store.js';
 import { readRecordedRetention, RECORDED_RETENTION_FILE } from '../retention/recorded-retention.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
@@ -47,6 +47,7 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
   let config = loadServerConfig(flags);
   const noLocalStore = config.store.type === 'sqlite' && !existsSync(rowStoreDir(config.data)) && !existsSync(blockStoreDir(config.data));
   if (flags.server === undefined && noLocalStore && flags.data !== undefined) {
+    assertDataFolderReadable(config.data, ', or ask the running server: --server URL');
     // A folder named on the command line is the one meant: another server's
     // numbers (at $LOGSHIP_URL) for a mistyped --data read as that folder's.
     throw errors.cliNoStore(
