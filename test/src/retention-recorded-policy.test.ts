@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -68,6 +68,68 @@ describe('retention status|run --data without --config', () => {
     const status = await run(process.execPath, [logshipBin, 'retention', 'status', '--data', server.dataDir], { cwd: root });
     assert.match(status.stdout, /^policy from the defaults: no --config, and no policy recorded in .* by a server \(the server's may differ\)$/m);
     assert.equal(existsSync(join(server.dataDir, 'retention.json')), false);
+  });
+});
+
+// A record there but unreadable (another user's, mode 0640, for a CLI not
+// run as the server's user) or cut short was read as none: status showed the
+// defaults as "no policy recorded by a server", run said no server had
+// started on the folder. Now either says which file and why.
+describe('a recorded policy that cannot be read', () => {
+  // Root reads any file: as root the CLI runs as nobody, as an operator outside the server's group would.
+  const asRoot = process.getuid?.() === 0;
+  const NOBODY = 65534;
+  let root: string;
+  let data: string;
+
+  before(async () => {
+    root = await tempDir('logship-retention-unreadable-');
+    const server = await startServer({ dataDir: join(root, 'data'), configYaml: CONFIG });
+    data = server.dataDir;
+    assert.equal((await ingest(server.url, [JSON.stringify({ level: 'info', msg: 'one' })])).stored, 1);
+    await stopAll();
+  });
+
+  after(async () => {
+    await removeDir(root);
+  });
+
+  test('cut short: status and run name the file, neither shows nor applies the defaults', async () => {
+    writeFileSync(join(data, 'retention.json'), '{ "version": 1, "retention": { "default_d');
+    for (const action of ['status', 'run']) {
+      const r = await runLogship(['retention', action, '--data', data]);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stderr, /retention\.json is not a retention policy recorded by a server of this version.*--config FILE.*\(LS_STORE_DATA_DIR\)/);
+      assert.doesNotMatch(r.stdout + r.stderr, /the defaults|no server of this version has started/);
+    }
+    // With --config the record only tells a difference: the command goes on.
+    const cfg = join(root, 'server.yaml');
+    writeFileSync(cfg, CONFIG);
+    const withConfig = await runLogship(['retention', 'status', '--data', data, '--config', cfg]);
+    assert.equal(withConfig.code, 0, withConfig.stdout + withConfig.stderr);
+  });
+
+  test('not readable by this user: status says so, not "no policy recorded"', async () => {
+    writeFileSync(join(data, 'retention.json'), JSON.stringify({ version: 1, retention: { default_days: 400, classes: [], check_interval_s: 600 }, config: null, recorded_at: new Date().toISOString() }));
+    chmodSync(join(data, 'retention.json'), asRoot ? 0o600 : 0o000);
+    for (const dir of [root, data, join(data, 'blocks')]) chmodSync(dir, 0o755);
+    const r = await runLogship(['retention', 'status', '--data', data], asRoot ? { uid: NOBODY, gid: NOBODY } : {});
+    chmodSync(join(data, 'retention.json'), 0o640);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /cannot read .*retention\.json, the retention policy the server recorded at its start: EACCES.*run this as the user the server runs as.*\(LS_STORE_DATA_DIR\)/);
+    assert.doesNotMatch(r.stdout, /no policy recorded/);
+  });
+
+  // The unit's data folder is logship's, mode 0750: to an operator outside
+  // its group the store's folders looked missing, and the command said "no
+  // SQLite data in /var/lib/logship (--data)", as for a mistyped folder.
+  test('a data folder this user may not look inside: says so, not "no SQLite data"', async () => {
+    chmodSync(data, asRoot ? 0o700 : 0o000);
+    const r = await runLogship(['retention', 'status', '--data', data], asRoot ? { uid: NOBODY, gid: NOBODY } : {});
+    chmodSync(data, 0o755);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /this user \(uid \d+\) may not read the data folder .*EACCES.*run the command as the user the server runs as.*--server URL.*\(LS_STORE_DATA_DIR\)/);
+    assert.doesNotMatch(r.stderr, /no SQLite data/);
   });
 });
 

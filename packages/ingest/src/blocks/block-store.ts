@@ -102,8 +102,9 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
               // Named like damage a read finds: left out, in unreadablePartitions, its day's writes refused.
               const found = [{ partition, reason: damageReason(file, err) }];
               // On the writer thread the main thread is told, and says it.
-              this.damageFound(found, !opts.onDamaged);
-              opts.onDamaged?.(found);
+              // With the identity of the file the merge read (noted): the main
+              // thread told later notes that file, not one put in its place since.
+              opts.onDamaged?.(this.damageFound(found, !opts.onDamaged));
             },
             report: (event) => this.reportBackground(event),
           });

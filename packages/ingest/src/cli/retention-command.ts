@@ -5,7 +5,7 @@ import { loadServerConfig } from '../config/load-server-config.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { retentionReport, type PartitionReport, type RetentionReport } from '../retention/retention-report.js';
 import { openStore } from '../store/open-store.js';
-import { blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-format.js';
+import { assertDataFolderReadable, blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-format.js';
 import type { PartitionInfo, RetentionInForce } from '../store/log-store.js';
 import { readRecordedRetention, RECORDED_RETENTION_FILE } from '../retention/recorded-retention.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
@@ -47,6 +47,7 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
   let config = loadServerConfig(flags);
   const noLocalStore = config.store.type === 'sqlite' && !existsSync(rowStoreDir(config.data)) && !existsSync(blockStoreDir(config.data));
   if (flags.server === undefined && noLocalStore && flags.data !== undefined) {
+    assertDataFolderReadable(config.data, ', or ask the running server: --server URL');
     // A folder named on the command line is the one meant: another server's
     // numbers (at $LOGSHIP_URL) for a mistyped --data read as that folder's.
     throw errors.cliNoStore(
@@ -68,7 +69,8 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
   // defaults: a run with the defaults deleted what the server keeps longer.
   let inForce: RetentionInForce | undefined;
   if (config.store.type === 'sqlite') {
-    const recorded = readRecordedRetention(config.data);
+    // With --config the record only tells a difference: one that cannot be read does not stop the command.
+    const recorded = flags.config === undefined ? readRecordedRetention(config.data) : recordedOrNull(config.data);
     if (flags.config === undefined && recorded) {
       config = { ...config, retention: recorded.retention };
       inForce = {
@@ -213,6 +215,14 @@ function formatBytes(n: number): string {
     i++;
   }
   return `${v.toFixed(1)} ${units[i]}`;
+}
+
+function recordedOrNull(dataDir: string): ReturnType<typeof readRecordedRetention> {
+  try {
+    return readRecordedRetention(dataDir);
+  } catch {
+    return null;
+  }
 }
 
 /** The same days and classes (the check interval aside, which a run does not use). */

@@ -41,15 +41,35 @@ export function recordRetention(dataDir: string, retention: RetentionConfig, con
   }
 }
 
-/** The recorded policy, or null when none was recorded (a folder no server of this version has started on) or it cannot be read. */
+/**
+ * The recorded policy, or null when none was recorded (a folder no server
+ * of this version has started on). A file that is there but cannot be read
+ * (another user's, mode 0640) or is not one this writes (cut short, edited)
+ * is LS_STORE_DATA_DIR naming it: read as "none", `retention status` showed
+ * the defaults as "no policy recorded by a server" and `retention run` said
+ * no server had started on the folder, both untrue.
+ */
 export function readRecordedRetention(dataDir: string): RecordedRetention | null {
-  let doc: Partial<RecordedRetention> & { version?: unknown };
+  const path = join(dataDir, RECORDED_RETENTION_FILE);
+  let text: string;
   try {
-    doc = JSON.parse(readFileSync(join(dataDir, RECORDED_RETENTION_FILE), 'utf8')) as typeof doc;
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'ENOENT') return null;
+    throw storeError('LS_STORE_DATA_DIR', `cannot read ${path}, the retention policy the server recorded at its start: ${(err as Error).message}; run this as the user the server runs as, or give the server's config, --config FILE`, err);
+  }
+  const doc = parseJson(text) as (Partial<RecordedRetention> & { version?: unknown }) | null;
+  const r = doc?.retention;
+  if (!doc || doc.version !== 1 || !r || typeof r.default_days !== 'number' || !Array.isArray(r.classes)) {
+    throw storeError('LS_STORE_DATA_DIR', `${path} is not a retention policy recorded by a server of this version (version 1: retention's default_days and classes): give the server's config, --config FILE, or start the server once, which writes it anew`);
+  }
+  return { retention: r, config: typeof doc.config === 'string' ? doc.config : null, recorded_at: String(doc.recorded_at) };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
   } catch {
     return null;
   }
-  const r = doc.retention;
-  if (doc.version !== 1 || !r || typeof r.default_days !== 'number' || !Array.isArray(r.classes)) return null;
-  return { retention: r, config: typeof doc.config === 'string' ? doc.config : null, recorded_at: String(doc.recorded_at) };
 }

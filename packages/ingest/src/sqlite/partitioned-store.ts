@@ -233,8 +233,9 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
           }
         }
         if (found.length === 0) throw err;
-        this.noteDamaged(found);
-        this.newlyDamaged.push(...found);
+        // Handed on with the identity of the file found damaged: the thread
+        // told notes that file, not one put in its place meanwhile.
+        this.newlyDamaged.push(...this.noteDamaged(found));
       }
     }
   }
@@ -261,10 +262,11 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
   }
 
   /** Damage another thread found (a reader thread, a merge): noted here, the reader threads told, and (`say`) the listeners. */
-  protected damageFound(found: DamagedPartition[], say: boolean): void {
+  protected damageFound(found: DamagedPartition[], say: boolean): DamagedPartition[] {
     const noted = this.noteDamaged(found);
     this.readers?.tellDamaged(noted);
     if (say) for (const d of noted) this.reportBackground({ kind: 'damaged', partition: d.partition, reason: d.reason });
+    return noted;
   }
 
   /** Partitions found damaged by reads on this thread since the last call (a reader thread tells the main thread). */

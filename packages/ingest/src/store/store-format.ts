@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { storeError } from './store-error.js';
 
 export type StoreFormat = 'blocks' | 'rows';
 
@@ -30,6 +31,31 @@ export function hasPartitions(dir: string): boolean {
     return fs.readdirSync(dir).some((n) => PARTITION_FILE.test(n));
   } catch {
     return false;
+  }
+}
+
+/**
+ * Throws LS_STORE_DATA_DIR when this user may not look inside the data
+ * folder (the unit's is `logship`'s, mode 0750): `existsSync` said its
+ * partition folders were missing, and a command run by an operator outside
+ * the server's group answered "no SQLite data in /var/lib/logship", sending
+ * them looking for another folder when this one was right. `orElse`: the
+ * command's other way, said after.
+ */
+export function assertDataFolderReadable(dataDir: string, orElse = ''): void {
+  for (const dir of [blockStoreDir(dataDir), rowStoreDir(dataDir)]) {
+    try {
+      fs.statSync(dir);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (code !== 'EACCES' && code !== 'EPERM') continue;
+      const uid = process.getuid?.();
+      throw storeError(
+        'LS_STORE_DATA_DIR',
+        `this user${uid === undefined ? '' : ` (uid ${uid})`} may not read the data folder ${dataDir} (${(err as Error).message}): run the command as the user the server runs as (sudo -u logship …)${orElse}`,
+        err,
+      );
+    }
   }
 }
 
