@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -137,12 +138,30 @@ test('a data folder where the policy cannot be recorded stops serve with LS_STOR
   const root = await tempDir('logship-retention-recorded-');
   try {
     const data = join(root, 'data');
-    // A folder where the temp file goes: the write fails as a full or read-only disk would make it.
-    mkdirSync(join(data, 'retention.json.tmp'), { recursive: true });
+    // A folder where the record goes: the rename over it fails as a full or read-only disk would make the write.
+    mkdirSync(join(data, 'retention.json', 'in-the-way'), { recursive: true });
     const r = await runLogship(['serve', '--data', data, '--listen', '127.0.0.1:0']);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stderr, /cannot write .*retention\.json.*\(LS_STORE_DATA_DIR\)/);
   } finally {
+    await removeDir(root);
+  }
+});
+
+test('a start that fails (its port taken) records no policy: retention run without --config would apply one no server ran', async () => {
+  const root = await tempDir('logship-retention-recorded-');
+  const taken = createServer();
+  try {
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    const data = join(root, 'data');
+    const r = await runLogship(['serve', '--data', data, '--listen', `127.0.0.1:${port}`]);
+    assert.notEqual(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stderr, /EADDRINUSE|in use/);
+    assert.equal(existsSync(join(data, 'retention.json')), false);
+    assert.deepEqual(readdirSync(data).filter((f) => f.startsWith('retention.json')), []);
+  } finally {
+    taken.close();
     await removeDir(root);
   }
 });

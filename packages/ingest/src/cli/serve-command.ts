@@ -73,10 +73,18 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    // What `retention status|run --data` apply without --config (recorded-retention.ts).
-    if (lock) recordRetention(config.data, config.retention, flags.config !== undefined ? resolve(flags.config) : null, Date.now());
     server = await startServer({ config, logger, openStore: (c) => openStore(c, { logger }) });
   } catch (err) {
+    lock?.release();
+    throw err;
+  }
+  try {
+    // What `retention status|run --data` apply without --config
+    // (recorded-retention.ts): recorded once this policy is the one a
+    // server runs, not by a start that failed after it (a port in use).
+    if (lock) recordRetention(config.data, config.retention, flags.config !== undefined ? resolve(flags.config) : null, Date.now());
+  } catch (err) {
+    await server.close().catch(() => {});
     lock?.release();
     throw err;
   }

@@ -5,12 +5,15 @@
  * Without it they applied the defaults (errors 90 days, the rest 30): a
  * server configured to keep errors a year had them deleted by a
  * `retention run --data` its operator meant as "now, what the server does".
- * Written temp file → fsync → rename, as the alert states are.
+ * Written temp file → fsync → rename → fsync of the folder, as the alert
+ * states are. The temp file's name is the process's own: a root-owned
+ * leftover of a run killed mid-write must not stop the service user's start.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataDirAdvice } from '../store/data-dir-advice.js';
 import { storeError } from '../store/store-error.js';
+import { syncPath } from '../store/sync-path.js';
 import type { RetentionConfig } from './retention-config.js';
 
 export const RECORDED_RETENTION_FILE = 'retention.json';
@@ -26,7 +29,7 @@ export interface RecordedRetention {
 export function recordRetention(dataDir: string, retention: RetentionConfig, config: string | null, at: number): void {
   const doc: RecordedRetention & { version: 1 } = { version: 1, retention, config, recorded_at: new Date(at).toISOString() };
   const path = join(dataDir, RECORDED_RETENTION_FILE);
-  const tmp = `${path}.tmp`;
+  const tmp = `${path}.${process.pid}.tmp`;
   try {
     const fd = openSync(tmp, 'w', 0o640);
     try {
@@ -36,6 +39,7 @@ export function recordRetention(dataDir: string, retention: RetentionConfig, con
       closeSync(fd);
     }
     renameSync(tmp, path);
+    syncPath(dataDir);
   } catch (err) {
     throw storeError('LS_STORE_DATA_DIR', `cannot write ${path}: ${(err as Error).message}${dataDirAdvice(err)}`, err);
   }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { storeError } from '../store/store-error.js';
 import { isCorruption } from './partition-damage.js';
-import { syncPath } from './sync-path.js';
+import { syncPath } from '../store/sync-path.js';
 
 export interface BackedUpFile {
   /** Path inside the data folder, e.g. `blocks/2026-11-23.errors.db`. */

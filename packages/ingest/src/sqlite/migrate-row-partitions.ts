@@ -18,7 +18,7 @@ import type { LogStore } from '../store/log-store.js';
 import { PartitionDb } from './partition-db.js';
 import type { StoredRow } from './event-row.js';
 import { parsePartitionFileName } from './partition-name.js';
-import { syncPath } from './sync-path.js';
+import { syncPath } from '../store/sync-path.js';
 
 /** Events moved per write: large enough for big destination blocks, small enough for memory. */
 export const MIGRATE_PAGE = 10_000;

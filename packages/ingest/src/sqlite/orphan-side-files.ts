@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parsePartitionFileName } from './partition-name.js';
-import { syncPath } from './sync-path.js';
+import { syncPath } from '../store/sync-path.js';
 
 const SIDE_FILE = /^(.+)-(wal|shm|journal)$/;
 

@@ -15,7 +15,7 @@ import { storeError } from '../store/store-error.js';
 import { PartitionDb } from './partition-db.js';
 import { noDescriptorError } from './partition-damage.js';
 import { partitionFileName, type PartitionKey } from './partition-name.js';
-import { syncPath } from './sync-path.js';
+import { syncPath } from '../store/sync-path.js';
 
 /** Connections a thread's pool keeps open at most, with descriptors to spare. */
 export const MAX_OPEN_PARTITIONS = 64;
