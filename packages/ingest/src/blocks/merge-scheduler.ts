@@ -124,7 +124,7 @@ export class MergeScheduler {
       const failing = this.failing.get(name);
       if (!handle) {
         this.dirty.delete(name);
-        if (failing) this.recovered(name, failing);
+        if (failing) this.recovered(name, failing, true);
         continue;
       }
       // Left dirty: the timer set at its failure schedules it again.
@@ -181,10 +181,11 @@ export class MergeScheduler {
     this.deps.report?.({ kind: 'merge-failed', partition: name, errorType: errorType(err), message: err instanceof Error ? err.message : String(err), failures, retryInMs });
   }
 
-  private recovered(name: string, failing: Failing): void {
+  /** `gone`: the partition is no more (retention removed it), which is not its merges working again. */
+  private recovered(name: string, failing: Failing, gone = false): void {
     clearTimeout(failing.timer);
     this.failing.delete(name);
-    this.deps.report?.({ kind: 'merge-recovered', partition: name, failures: failing.failures });
+    this.deps.report?.({ kind: 'merge-recovered', partition: name, failures: failing.failures, ...(gone ? { gone } : {}) });
   }
 
   private knownNames(): string[] {

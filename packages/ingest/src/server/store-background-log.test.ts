@@ -68,6 +68,10 @@ test('merge failures: one warning per partition and cause (again hourly), every 
   // A new failure after recovering is said again.
   failed('2026-12-07.default.db', 1);
   assert.equal(lines.length, 6);
+  // Removed by retention while failing: said as gone, not as merges that work again.
+  emit({ kind: 'merge-recovered', partition: '2026-12-07.errors.db', failures: 1, gone: true });
+  assert.deepEqual(lines.slice(6).map((l) => [l.level, l.msg]), [[30, 'Partition 2026-12-07.errors.db, whose merges failed (1 failure in a row), is gone: retention removed it.']]);
+  assert.match(await text(), /^logship_store_merge_failing_partitions 1$/m);
 });
 
 test('a partition found damaged while the server runs: an error line naming it and what is wrong, once', () => {

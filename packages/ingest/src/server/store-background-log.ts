@@ -56,7 +56,9 @@ export function logStoreBackground(
     if (event.kind === 'merge-recovered') {
       if (!failing.delete(event.partition)) return;
       metrics.mergeFailingPartitions.set(failing.size);
-      logger.info({ partition: event.partition, failures: event.failures }, `Merges of partition ${event.partition} no longer fail (after ${event.failures} ${event.failures === 1 ? 'failure' : 'failures'} in a row).`);
+      const times = `${event.failures} ${event.failures === 1 ? 'failure' : 'failures'} in a row`;
+      if (event.gone) logger.info({ partition: event.partition, failures: event.failures }, `Partition ${event.partition}, whose merges failed (${times}), is gone: retention removed it.`);
+      else logger.info({ partition: event.partition, failures: event.failures }, `Merges of partition ${event.partition} no longer fail (after ${times}).`);
       return;
     }
     metrics.mergeFailures.inc({ error_type: event.errorType });

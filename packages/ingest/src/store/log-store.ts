@@ -125,8 +125,8 @@ export type StoreBackgroundEvent =
       /** When its merges are tried again. */
       retryInMs: number;
     }
-  /** A partition's merges no longer fail (one succeeded, or it has nothing left to merge). */
-  | { kind: 'merge-recovered'; partition: string; failures: number }
+  /** A partition's merges no longer fail (one succeeded, or it has nothing left to merge), or (`gone`) the partition is no more (retention removed it). */
+  | { kind: 'merge-recovered'; partition: string; failures: number; gone?: boolean }
   /** A partition found damaged inside while the server runs (by a reader thread of either embedded store, or a block merge): left out of reads, its day's writes refused. */
   | { kind: 'damaged'; partition: string; reason: string };
 
