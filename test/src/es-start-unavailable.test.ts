@@ -57,7 +57,7 @@ describe('an Elasticsearch server started before its cluster', { skip: !ES_URL }
     assert.match(checked.stdout, /warning: .*ECONNREFUSED.*the server starts anyway \(store\.start_when_unavailable\)/);
 
     const server = await startServer({ dataDir: join(root, 'late', 'data'), configYaml: config(port, true) });
-    assert.match(server.output(), /Elasticsearch cannot be reached; the server starts anyway/);
+    await waitFor(() => /Elasticsearch cannot be reached; the server starts anyway/.test(server.output()), { what: 'the warning that the server starts without its cluster' });
     assert.equal((await fetch(`${server.url}/health/ready`)).status, 503);
     const line = JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'written while the cluster was away', run: prefix });
     const early = await fetch(`${server.url}/api/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: `${line}\n` });

@@ -107,10 +107,14 @@ export class ClusterPolicyHolder {
     }
   }
 
+  /** When the current sync stops waiting for the policy index's shard: 30 s for all of its calls together, not each. */
+  private shardDeadline = 0;
+
   /** A call on the policy's index, waiting while its shard starts (shard-wait.ts: another server may have just created it). */
   private onIndex<T>(call: () => Promise<T>): Promise<T> {
     const index = policyIndex(this.opts.prefix);
     return whileShardStarts(call, {
+      limitMs: Math.max(0, this.shardDeadline - Date.now()),
       onWait: (detail) =>
         this.say('warn', `The retention policy index ${index} has no started shard yet (${detail}); waiting up to 30 s for it (another server may have just created it).`),
     });
@@ -119,6 +123,7 @@ export class ClusterPolicyHolder {
   private async sync(atStart: boolean): Promise<void> {
     const { client, prefix, configured, mode, now } = this.opts;
     const index = policyIndex(prefix);
+    this.shardDeadline = Date.now() + 30_000;
     if (atStart && mode === 'overwrite') {
       const before = await this.onIndex(() => readClusterPolicy(client, prefix));
       await this.onIndex(() => overwriteClusterPolicy(client, prefix, configured, now()));
