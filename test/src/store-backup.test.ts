@@ -94,12 +94,20 @@ test('logship store backup refuses a destination that exists or lies in the data
     await ingest(server.url, batch(1).lines);
     const exists = join(work, 'exists');
     mkdirSync(exists);
-    for (const dest of [exists, join(server.dataDir, 'inside')]) {
+    const aFile = join(work, 'a-file');
+    writeFileSync(aFile, 'not a folder');
+    for (const dest of [exists, join(server.dataDir, 'inside'), join(aFile, 'copy')]) {
       const res = await logship(['store', 'backup', dest, '--data', server.dataDir]);
       assert.equal(res.code, 1, res.stdout);
       assert.match(res.stderr, /\(LS_STORE_BACKUP_FAILED\)/);
+      // Refused before anything is announced: "Backing up …" came first and read as a backup under way.
+      assert.equal(res.stdout, '', dest);
     }
     assert.ok(!existsSync(join(server.dataDir, 'inside')));
+    // A data folder that is none: refused before the announcement too.
+    const none = await logship(['store', 'backup', join(work, 'from-nothing'), '--data', join(work, 'no-such-data')]);
+    assert.notEqual(none.code, 0, none.stderr);
+    assert.equal(none.stdout, '');
 
     const dest = join(work, 'copy');
     mkdirSync(`${dest}.partial/blocks`, { recursive: true });

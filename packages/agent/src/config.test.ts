@@ -118,6 +118,18 @@ test('timezone on file and nginx sources: an IANA name, refused elsewhere', () =
   invalid({ ...minimal, sources: [{ type: 'journald', timezone: 'UTC' }] }, /at sources\[0\]\.timezone: unknown key/);
 });
 
+test('journald max_age_s: a day by default, 0 for the whole journal, refused with start_position end; peers\' names pointed to', () => {
+  const read = (source: Record<string, unknown>) => validateConfig({ ...minimal, sources: [{ type: 'journald', ...source }] }, {}).sources[0] as { max_age_s: number };
+  assert.equal(read({}).max_age_s, 86_400);
+  assert.equal(read({ max_age_s: 0 }).max_age_s, 0);
+  assert.equal(read({ max_age_s: 3600 }).max_age_s, 3600);
+  invalid({ ...minimal, sources: [{ type: 'journald', max_age_s: '7h' }] }, /at sources\[0\]\.max_age_s: expected an integer >= 0/);
+  invalid({ ...minimal, sources: [{ type: 'journald', start_position: 'end', max_age_s: 3600 }] }, /at sources\[0\]\.max_age_s: applies only with start_position: beginning/);
+  invalid({ ...minimal, sources: [{ type: 'journald', max_age: '7h' }] }, /at sources\[0\]\.max_age: unknown key; did you mean max_age_s\?/);
+  invalid({ ...minimal, sources: [{ type: 'journald', seek: 'tail' }] }, /at sources\[0\]\.seek: unknown key; did you mean start_position\?/);
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], max_age_s: 60 }] }, /at sources\[0\]\.max_age_s: unknown key: a key of journald sources, not of file/);
+});
+
 test('health and metrics listen on loopback by default; off turns them off', () => {
   const c = validateConfig(minimal);
   assert.deepEqual(c.metrics, { listen: '127.0.0.1:9477' });

@@ -17,6 +17,8 @@ const PEER_NAMES: Readonly<Record<string, string>> = {
   close_inactive: 'close_idle_ms', scan_frequency: 'poll_interval_ms', refresh_interval: 'poll_interval_ms', charset: 'encoding',
   // multiline: Promtail's firstline, Vector's start_pattern / condition_pattern, Promtail's max_wait_time.
   firstline: 'start', start_pattern: 'start', condition_pattern: 'continuation', max_wait_time: 'timeout_ms', timeout: 'timeout_ms',
+  // journald: Filebeat's seek (head/tail), Vector's since_now, Promtail's max_age (a duration there, seconds here).
+  seek: 'start_position', since_now: 'start_position', max_age: 'max_age_s',
 };
 
 /** The allowed word a mistyped one most likely meant (edit distance at most 2, or a peer's name), if any. */

@@ -150,6 +150,51 @@ test('journald: start_position end skips what was in the journal before the firs
   assert.deepEqual(numbers().filter((n) => n < 1000).sort((a, b) => a - b), Array.from({ length: 30 }, (_, i) => 30 + i).filter((i) => i % 3 !== 0));
 });
 
+/** Entries stamped `ageMs` before now (in journal order, so that journalctl's --since finds its place by time). */
+const aged = (list: ReturnType<typeof entries>, ageMs: number) => {
+  const at = (Date.now() - ageMs) * 1000;
+  return list.map((e, i) => ({ ...e, fields: { __REALTIME_TIMESTAMP: String(at + i) } }));
+};
+const DAY_MS = 86_400_000;
+
+test('journald: a first start without a checkpoint reads back max_age_s (a day by default), not the whole journal; later starts resume from the checkpoint', { skip }, async (t) => {
+  // A first start read the journal from its beginning: on a long-running host, years of entries shipped at once.
+  const c = await setup(t);
+  appendJournal(c.journal, aged(entries(0, 30), 3 * DAY_MS));
+  appendJournal(c.journal, aged(entries(30, 60), 2 * 3_600_000));
+  const logged: string[] = [];
+  c.agent = await Agent.start(c.config(), createLogger('info', (l) => logged.push(l)));
+  const numbers = (): number[] => c.receiver.raws().map((r) => Number((JSON.parse(r) as { MESSAGE: string }).MESSAGE.split(' ')[2])).sort((a, b) => a - b);
+  const django = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => from + k).filter((i) => i % 3 !== 0);
+  // In journal order: had the 3-day-old entries been read, they would have come before these.
+  await until(() => c.receiver.events.size >= django(30, 60).length, 'the entries of the last day', JOURNAL_WAIT_MS);
+  assert.deepEqual(numbers(), django(30, 60));
+  const said = logged.find((l) => l.includes('No checkpoint yet'));
+  assert.ok(said !== undefined && said.includes('"max_age_s":86400'), logged.join('\n'));
+  await until(() => (c.agent!.checkpoints.get('jd:journald')?.cursor ?? '') !== '', 'the checkpoint');
+  await c.agent.stop();
+
+  // Written while stopped, an hour ago: past a max_age_s of a minute, yet after the checkpoint, which wins.
+  appendJournal(c.journal, aged(entries(60, 90), 3_600_000));
+  logged.length = 0;
+  c.agent = await Agent.start(c.config({ max_age_s: 60 }), createLogger('info', (l) => logged.push(l)));
+  await until(() => c.receiver.events.size >= django(30, 90).length, 'the entries after the checkpoint', JOURNAL_WAIT_MS);
+  appendJournal(c.journal, [{ message: 'journal entry 1000', priority: 6, unit: 'django.service' }]);
+  await until(() => numbers().includes(1000), 'an entry written after the restart', JOURNAL_WAIT_MS);
+  assert.deepEqual(numbers(), [...django(30, 90), 1000]);
+  assert.equal(c.receiver.duplicates, 0);
+  assert.ok(!logged.some((l) => l.includes('No checkpoint yet')), 'a checkpoint: not a first start');
+});
+
+test('journald: max_age_s 0 reads the whole journal at the first start', { skip }, async (t) => {
+  const c = await setup(t);
+  appendJournal(c.journal, aged(entries(0, 30), 400 * DAY_MS));
+  appendJournal(c.journal, entries(30, 60));
+  c.agent = await Agent.start(c.config({ max_age_s: 0 }), silentLogger);
+  await until(() => c.receiver.events.size === 40, 'every django entry', JOURNAL_WAIT_MS);
+  assert.equal(c.receiver.duplicates, 0);
+});
+
 test('journald: exclude_lines tests MESSAGE; dropped entries move the cursor and are not read again', { skip }, async (t) => {
   const c = await setup(t);
   appendJournal(c.journal, entries(0, 30));

@@ -56,6 +56,12 @@ export class JournaldSource implements Source {
   private readonly lineFilter: LineFilter | null;
   /** This machine's id: an entry of another (a journal-remote collector's files) keeps its own host. */
   private readonly machineId = localMachineId();
+  /**
+   * Epoch seconds a first start reads from (`max_age_s` back from this
+   * start), or null: the whole journal. Fixed once, so that journalctl
+   * restarted before the first entry came reads from the same place.
+   */
+  private readonly since: number | null;
 
   constructor(
     readonly config: JournaldSourceConfig,
@@ -73,6 +79,7 @@ export class JournaldSource implements Source {
     // filter is therefore resumed with --cursor, dropping the cursor's entry.
     if (typeof resumed !== 'string' && saved?.cursor && (saved.filter ?? '') !== this.filter) this.skipCursor = saved.cursor;
     this.idSource = this.decideIdSource();
+    this.since = config.max_age_s > 0 ? Math.floor(Date.now() / 1000) - config.max_age_s : null;
   }
 
   /**
@@ -107,7 +114,7 @@ export class JournaldSource implements Source {
     if (this.skipCursor) args.push(`--cursor=${this.skipCursor}`, '--no-tail');
     else if (this.lastCursor) args.push(`--after-cursor=${this.lastCursor}`, '--no-tail');
     else if (this.config.start_position === 'end') args.push('--lines=0');
-    else args.push('--no-tail');
+    else args.push('--no-tail', ...(this.since !== null ? [`--since=@${this.since}`] : []));
     if (this.config.directory) args.push(`--directory=${this.config.directory}`);
     for (const u of this.config.units) args.push(`--unit=${u}`);
     // Not --user-unit: journalctl adds `_UID=<its own uid>` to it, and the
@@ -124,6 +131,12 @@ export class JournaldSource implements Source {
   async start(): Promise<void> {
     this.loop = this.run();
     this.ctx.log.info('The journald source is following the journal.', { source: this.name, units: this.config.units, directory: this.config.directory });
+    if (this.lastCursor === undefined && this.config.start_position === 'beginning' && this.since !== null) {
+      // A first start: say where it reads from, so that no one looks for the older entries on the server.
+      this.ctx.log.info('No checkpoint yet: the journal is read from max_age_s ago; older entries are not shipped.', {
+        source: this.name, since: new Date(this.since * 1000).toISOString(), max_age_s: this.config.max_age_s,
+      });
+    }
   }
 
   async stop(): Promise<Map<string, number | string>> {

@@ -77,6 +77,13 @@ export interface JournaldSourceConfig extends LineFilterConfig {
   readonly directory?: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly start_position: 'beginning' | 'end';
+  /**
+   * With no checkpoint and `start_position: beginning`, entries older than
+   * this many seconds are not read (0: the whole journal). A journal holds
+   * years where a file holds what was written since its last rotation, so
+   * its beginning is bounded by default (DEFAULT_JOURNAL_MAX_AGE_S).
+   */
+  readonly max_age_s: number;
   readonly journalctl_path: string;
 }
 
@@ -84,6 +91,12 @@ export type SourceConfig = FileSourceConfig | JournaldSourceConfig;
 
 /** ingest's default `limits.max_value_bytes`: the longest message it stores whole. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 65_536;
+/**
+ * How far back a journald source's first start reads: a day, as a file's
+ * first start reads what was written since its (daily) rotation, not the
+ * years of entries a long-running host's journal keeps.
+ */
+export const DEFAULT_JOURNAL_MAX_AGE_S = 86_400;
 /** Where docker's json-file driver writes (the `docker` preset's default include). */
 export const DOCKER_INCLUDE = '/var/lib/docker/containers/*/*-json.log';
 
@@ -131,7 +144,7 @@ function multiline(v: unknown, c: Checker): MultilineConfig | undefined {
 const FILE_KEYS = ['type', 'name', 'include', 'exclude', 'labels', 'timezone', 'multiline', 'include_lines', 'exclude_lines', 'start_position',
   'max_line_bytes', 'max_message_bytes', 'long_lines', 'encoding', 'partial_line_flush_ms', 'close_idle_ms', 'poll_interval_ms', 'rotated_dirs'] as const;
 const JOURNALD_KEYS = ['type', 'name', 'units', 'user_units', 'matches', 'directory', 'labels', 'include_lines', 'exclude_lines',
-  'start_position', 'journalctl_path'] as const;
+  'start_position', 'max_age_s', 'journalctl_path'] as const;
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -149,6 +162,11 @@ export function sourceConfig(v: unknown, c: Checker, index: number): SourceConfi
   if (type === 'journald') {
     const o = object(v, c, JOURNALD_KEYS, (k) => ((FILE_KEYS as readonly string[]).includes(k) ? 'a key of file sources, not of journald' : undefined));
     const directory = optStr(o, 'directory', c);
+    const startPosition = oneOf(o, 'start_position', c, ['beginning', 'end'] as const, 'beginning');
+    const maxAge = int(o, 'max_age_s', c, DEFAULT_JOURNAL_MAX_AGE_S, 0);
+    if (startPosition === 'end' && o.max_age_s !== undefined && o.max_age_s !== null) {
+      c.at('max_age_s').fail('applies only with start_position: beginning (end reads nothing written before the first start)');
+    }
     return {
       type,
       name: str(o, 'name', c, `journald-${index}`),
@@ -162,7 +180,8 @@ export function sourceConfig(v: unknown, c: Checker, index: number): SourceConfi
       labels: labels(o, c),
       include_lines: filterPatterns(o, 'include_lines', c),
       exclude_lines: filterPatterns(o, 'exclude_lines', c),
-      start_position: oneOf(o, 'start_position', c, ['beginning', 'end'] as const, 'beginning'),
+      start_position: startPosition,
+      max_age_s: maxAge,
       journalctl_path: str(o, 'journalctl_path', c, 'journalctl'),
     };
   }

@@ -69,3 +69,38 @@ test('logship --version and logship search load neither the server nor the store
   // The server's command still loads what it runs.
   assert.ok(loaded(['serve', '--help']).includes('fastify'));
 });
+
+// `serve --check` told the first mistake of the config only: one round of fixing and checking per mistake.
+test('serve --check lists every mistake the config schema finds, a line each with its code and place, exit 1', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'logship-mistakes-'));
+  try {
+    const file = join(dir, 'server.yaml');
+    writeFileSync(file, [
+      'listn: 127.0.0.1:7700',
+      'limits:',
+      '  max_body_bytes: lots',
+      'store: { type: sqlit }',
+      'ingest:',
+      '  redact: [{ patern: "x" }]',
+      '',
+    ].join('\n'));
+    const { code, stderr } = await stderrOf(['serve', '--check', '--config', file]);
+    assert.equal(code, 1);
+    const lines = stderr.trimEnd().split('\n');
+    assert.deepEqual(lines.map((l) => /\((LS_[A-Z_]+)\)$/.exec(l)?.[1]), ['LS_CONFIG_UNKNOWN_KEY', 'LS_CONFIG_UNKNOWN_KEY', 'LS_CONFIG_INVALID', 'LS_CONFIG_INVALID'], stderr);
+    assert.match(lines[0]!, /^logship: unknown config key "listn"; did you mean "listen"\? \(line 1, column 1 of .*server\.yaml\)/);
+    // In a value with alternatives (a pattern, or a rule), the unknown key rather than "must be string".
+    assert.match(lines[1]!, /^logship: unknown config key "ingest\.redact\[0\]\.patern"; did you mean "pattern"\? \(line 6, /);
+    assert.ok(lines.some((l) => /^logship: config value at "limits\.max_body_bytes" must be integer \(line 3, /.test(l)), stderr);
+    assert.ok(lines.some((l) => /^logship: config value at "store\.type" must be one of "sqlite", "elasticsearch" \(line 4, /.test(l)), stderr);
+    // One mistake: one line, as before.
+    writeFileSync(file, 'listn: 127.0.0.1:7700\n');
+    const one = await stderrOf(['serve', '--check', '--config', file]);
+    assert.match(one.stderr, /^logship: unknown config key "listn"; did you mean "listen"\? \(line 1, column 1 of .*\) \(LS_CONFIG_UNKNOWN_KEY\)\n$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,4 +1,5 @@
 import { LogshipError } from '../errors/define-error.js';
+import { ConfigMistakes } from '../config/config-mistakes.js';
 import { LOGSHIP_VERSION } from '../version.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { RETENTION_USAGE, RULES_USAGE, SERVE_USAGE, STORE_USAGE } from './command-usage.js';
@@ -73,6 +74,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   } catch (err) {
     // Every room's errors carry an LS_* code; print those as one line, not a stack.
     const code = (err as { code?: unknown }).code;
+    if (err instanceof ConfigMistakes) {
+      // Every mistake of the config, a line each with its own code.
+      for (const m of [err.first, ...err.more]) io.stderr.write(`logship: ${m.message} (${m.code})\n`);
+      return 1;
+    }
     if (err instanceof Error && typeof code === 'string' && code.startsWith('LS_')) {
       io.stderr.write(`logship: ${err.message} (${code})\n`);
       return err instanceof LogshipError && code === 'LS_CLI_USAGE' ? 2 : 1;

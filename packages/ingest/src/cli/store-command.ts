@@ -90,10 +90,13 @@ function backup(flags: CommandFlags, dest: string, io: CliIo): number {
   if (config.store.type !== 'sqlite') {
     throw errors.cliUsage('store backup copies the embedded store; back up Elasticsearch with its snapshot API');
   }
-  if (!flags.json) io.stdout.write(`Backing up ${config.data} to ${dest}.\n`);
   const setAside: string[] = [];
   const files = backupDataFolder(config.data, dest, {
     check: partitionFileCheck,
+    // Said once the destination is checked: a refusal came after "Backing up …", which read as a backup under way.
+    onStart: () => {
+      if (!flags.json) io.stdout.write(`Backing up ${config.data} to ${dest}.\n`);
+    },
     onFile: (f) => {
       // Copied as it is (an operator may still want it), but it is no
       // partition of the backup: a server started on it does not search it.

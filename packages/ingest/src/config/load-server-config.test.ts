@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildServerConfig, loadServerConfig } from './load-server-config.js';
+import { ConfigMistakes } from './config-mistakes.js';
 import { DEFAULT_SERVER_CONFIG } from './server-config.js';
 import { parseListen, isLoopback } from './parse-listen.js';
 
@@ -397,4 +398,18 @@ test('store.retention_overwrite is a boolean for Elasticsearch only', () => {
   withFile('store: { type: sqlite, retention_overwrite: true }\n', (file) => {
     assert.throws(() => loadServerConfig({ config: file }, {}), { code: 'LS_CONFIG_INVALID', message: /store\.retention_overwrite.*elasticsearch only/ });
   });
+});
+
+test('every schema mistake at once: the first (an unknown key) is the error, the others follow in its message with their codes', () => {
+  assert.throws(() => buildServerConfig({ limits: { max_line_bytes: 0 }, auth: { tokens: [{ name: 'a', token: 'short', scopes: ['read'] }] }, lisen: ':7700' }), (err: unknown) => {
+    assert.ok(err instanceof ConfigMistakes);
+    assert.equal(err.code, 'LS_CONFIG_UNKNOWN_KEY');
+    assert.match(err.first.message, /^unknown config key "lisen"; did you mean "listen"\?/);
+    assert.deepEqual(err.more.map((m) => m.code), ['LS_CONFIG_INVALID', 'LS_CONFIG_INVALID']);
+    assert.match(err.message, /\n {2}and config value at "auth\.tokens\[0\]\.token" is shorter than the 16 characters/);
+    assert.match(err.message, /\n {2}and config value at "limits\.max_line_bytes" must be >= 1 \(LS_CONFIG_INVALID\)/);
+    return true;
+  });
+  // One mistake is thrown as it was.
+  assert.throws(() => buildServerConfig({ lisen: ':7700' }), (err: unknown) => !(err instanceof ConfigMistakes) && (err as { code?: string }).code === 'LS_CONFIG_UNKNOWN_KEY');
 });

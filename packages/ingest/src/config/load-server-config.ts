@@ -14,6 +14,7 @@ import { checkConfigQueries } from './check-config-queries.js';
 import { expandDropQueries, expandRetentionMatches } from './expand-config-queries.js';
 import { redactRules, type RawRedactRule } from './redact-rules.js';
 import { configErrors as errors } from './config-errors.js';
+import { ConfigMistakes } from './config-mistakes.js';
 import { parseConfigYaml, type ConfigYaml } from './config-yaml.js';
 import { interpolateEnv } from './interpolate-env.js';
 import { restoreEnvText } from './restore-env-text.js';
@@ -106,8 +107,12 @@ export function buildServerConfig(
   let valid = validate(raw);
   if (!valid && fromEnv.size > 0 && restoreEnvText(raw, validate.errors ?? [], fromEnv)) valid = validate(raw);
   if (!valid) {
-    const all = validate.errors ?? [];
-    throw schemaError(all.find((e) => e.keyword === 'additionalProperties') ?? all[0], locate);
+    // Every mistake at once (allErrors), an unknown key first: what its misspelling made missing follows it.
+    const found = schemaMistakes(validate.errors ?? []);
+    const listed = [...found.filter((e) => e.keyword === 'additionalProperties'), ...found.filter((e) => e.keyword !== 'additionalProperties')];
+    const [first, ...more] = listed.map((e) => schemaError(e, locate));
+    if (first === undefined) throw schemaError(undefined, locate);
+    throw more.length === 0 ? first : new ConfigMistakes(first, more);
   }
   checkAlertingDurations(raw.alerting);
 
@@ -242,6 +247,27 @@ function checkTokens(config: ServerConfig): void {
     if (secrets.has(t.token)) throw errors.configInvalid(`auth.tokens[${i}].token`, 'repeats another token');
     names.add(t.name);
     secrets.add(t.token);
+  });
+}
+
+/**
+ * The schema's errors, one per mistake: a value no branch of an `anyOf`
+ * takes (an `ingest.redact` entry, `alerting.alertmanager.url`) gives an
+ * error per branch and one for the anyOf itself. Of those, an unknown key
+ * is kept (`patern` in a redact rule), else the first branch's error: what
+ * was told when only one error was.
+ */
+function schemaMistakes(all: readonly ErrorObject[]): ErrorObject[] {
+  const isAlternative = (e: ErrorObject): boolean => e.keyword === 'anyOf' || e.keyword === 'oneOf';
+  const groupOf = (e: ErrorObject): ErrorObject | undefined => all.find((a) => isAlternative(a) && e !== a
+    && e.schemaPath.startsWith(`${a.schemaPath}/`) && (e.instancePath === a.instancePath || e.instancePath.startsWith(`${a.instancePath}/`)));
+  return all.filter((e) => {
+    if (isAlternative(e)) return false;
+    const group = groupOf(e);
+    if (group === undefined) return true;
+    const members = all.filter((m) => !isAlternative(m) && groupOf(m) === group);
+    const unknownKeys = members.filter((m) => m.keyword === 'additionalProperties');
+    return unknownKeys.length > 0 ? unknownKeys.includes(e) : members[0] === e;
   });
 }
 

@@ -40,6 +40,34 @@ export function tokenCandidates(header: string | undefined): string[] {
   return colon === -1 ? [value] : [value, decoded.slice(colon + 1)];
 }
 
+const SCHEMES = ['Bearer', 'Basic', 'ApiKey'];
+
+/**
+ * Why an Authorization header gave no token, for LS_AUTH_MISSING_TOKEN:
+ * `Authorization: Token X` (Django REST framework's habit, Splunk's) was
+ * answered as if no header had been sent. It names the scheme sent, never
+ * the credential: a first word that could be a token (longer than any
+ * scheme's name, or alone in the header) is not repeated.
+ */
+export function whatWasSent(header: string | undefined): string {
+  if (header === undefined) return 'no Authorization header was sent';
+  const words = header.trim().split(/\s+/).filter((w) => w !== '');
+  if (words.length === 0) return 'the Authorization header is empty';
+  const accepted = SCHEMES.find((s) => s.toLowerCase() === words[0]!.toLowerCase());
+  if (words.length === 1) {
+    return accepted !== undefined
+      ? `the Authorization header says ${accepted} but holds no token after it`
+      : 'the Authorization header holds one word and no scheme before it (a token alone needs "Bearer " before it)';
+  }
+  if (accepted === undefined) {
+    const nameable = /^[A-Za-z][A-Za-z0-9-]{0,15}$/.test(words[0]!);
+    return `the Authorization header uses ${nameable ? `the "${words[0]}" scheme` : 'a scheme'}, which this server does not accept (it takes ${SCHEMES.join(', ')})`;
+  }
+  if (words.length > 2) return `the ${accepted} credentials in the Authorization header are not one word (a token holds no spaces)`;
+  if (accepted === 'Basic') return 'the Basic credentials in the Authorization header do not decode to user:password (base64 of "user:TOKEN")';
+  return `the ${accepted} credentials in the Authorization header could not be read (one space between "${accepted}" and the token)`;
+}
+
 /**
  * Checks a request's Authorization header for a scope: undefined when it may
  * go on, else the coded error to answer with and the headers that go with
@@ -86,7 +114,7 @@ export function createAuthorize(auth: ServerConfig['auth'], now: () => number): 
       return waitMs > 0 ? guessing(client!, waitMs) : refusal;
     };
     const candidates = tokenCandidates(authorization);
-    if (candidates.length === 0) return failed({ error: errors.missingToken(), headers: { 'www-authenticate': 'Bearer' } });
+    if (candidates.length === 0) return failed({ error: errors.missingToken(whatWasSent(authorization)), headers: { 'www-authenticate': 'Bearer' } });
     let token: TokenConfig | undefined;
     for (const c of candidates) if ((token = byDigest.get(digest(c)))) break;
     if (!token) return failed({ error: errors.invalidToken(), headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });

@@ -109,9 +109,11 @@ export const errors = {
   syslogBadMessage: defineError('LS_INGEST_SYSLOG_BAD_MESSAGE', 'syslog message cannot be read: %s', 400),
 
   // Auth.
+  // The first argument says what was sent instead (auth-hook.ts whatWasSent), never the credential.
   missingToken: defineError(
     'LS_AUTH_MISSING_TOKEN',
-    'this endpoint needs "Authorization: Bearer TOKEN" (or Basic with the token as password, or ApiKey)',
+    '%s; this endpoint needs a token as "Authorization: Bearer TOKEN", or Basic with the token as password '
+      + '(or as user name with an empty password), or ApiKey (the token, or base64 of id:TOKEN)',
     401,
   ),
   invalidToken: defineError('LS_AUTH_INVALID_TOKEN', 'the token is not known', 401),

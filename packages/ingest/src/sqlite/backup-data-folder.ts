@@ -23,6 +23,13 @@ export interface BackupOptions {
    * copy of that day.
    */
   check?: (copy: string, file: string) => string | null;
+  /**
+   * Called once the destination is known to be usable (not there yet, not
+   * inside the data folder, its `.partial` folder made), before the first
+   * file is copied: where the CLI says it is backing up, which it said
+   * before refusing a bad destination.
+   */
+  onStart?: () => void;
 }
 
 /** Side files of a live SQLite database: VACUUM INTO reads through them, and a copy of them would not match its copied database. */
@@ -60,6 +67,7 @@ export function backupDataFolder(dataDir: string, dest: string, opts: BackupOpti
   try {
     fs.rmSync(partial, { recursive: true, force: true });
     fs.mkdirSync(partial, { recursive: true });
+    opts.onStart?.();
     copyFolder(from, partial, '', done, opts);
     syncPath(partial);
     fs.renameSync(partial, to);
