@@ -129,3 +129,21 @@ test('logship store backup refuses a destination that exists or lies in the data
     await removeDir(work);
   }
 });
+
+test('logship store backup refuses a data folder holding no store (a mistyped --data) with LS_CLI_NO_STORE, and makes no empty "backup"', async () => {
+  const work = await tempDir('logship-backup-');
+  try {
+    const empty = join(work, 'empty-data');
+    mkdirSync(empty);
+    const dest = join(work, 'copy');
+    const res = await logship(['store', 'backup', dest, '--data', empty]);
+    assert.notEqual(res.code, 0, res.stdout);
+    assert.match(res.stderr, new RegExp(`no SQLite data in ${empty.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*\\(LS_CLI_NO_STORE\\)`));
+    assert.equal(res.stdout, '');
+    assert.ok(!existsSync(dest), 'no backup made');
+    assert.ok(!existsSync(`${dest}.partial`));
+    assert.deepEqual(readdirSync(empty), [], 'the folder is left as it was');
+  } finally {
+    await removeDir(work);
+  }
+});

@@ -1,21 +1,18 @@
 import { promises as fsp, type Stats } from 'node:fs';
 import { pollFiles, type PollContext } from './poll-files.js';
-import type { FileHandle } from 'node:fs/promises';
 import type { FSWatcher } from 'chokidar';
 import type { FileSourceConfig } from './config.js';
 import { ReadFailures } from './read-failures.js';
-import { FileTail, type TailContext } from './file-tail.js';
-import { fingerprint } from './fingerprint.js';
-import { isCompressed } from './compressed-file.js';
+import type { FileTail, TailContext } from './file-tail.js';
 import { decideAtPath } from './path-decision.js';
 import type { FollowedFile, Source, SourceContext } from './source.js';
 import { PathMatcher, walkFiles } from './glob.js';
 import { watchFiles } from './file-watcher.js';
 import { M, type Metrics } from './metrics.js';
 import { contentAt } from './tail-content.js';
-import { markBefore } from './offset-mark.js';
 import { canList, directoryAdvice, directoryIncludes } from './include-directories.js';
-import { identifyNewInode, type NewInodeContext } from './identify-new-inode.js';
+import type { NewInodeContext } from './identify-new-inode.js';
+import { openNewInode, type OpenNewInodeContext } from './open-new-inode.js';
 import { TailRegistry } from './tail-registry.js';
 import { LineFilter } from './line-filter.js';
 import { continueInCopy, followRotatedWhileClosed, resumeRotatedWhileDown, type RotatedWhileDownContext } from './rotated-while-down.js';
@@ -84,6 +81,7 @@ export class FileSource implements Source {
   private readonly rotated: RotatedWhileDownContext;
   private readonly newInode: NewInodeContext;
   private readonly pollContext: PollContext;
+  private readonly openContext: OpenNewInodeContext;
 
   constructor(
     readonly config: FileSourceConfig,
@@ -111,6 +109,11 @@ export class FileSource implements Source {
     this.newInode = { source: this.name, ctx, tails: this.tails, released: this.released, check: (path) => this.check(path) };
     this.pollContext = {
       ...this.newInode, config, released: this.released, stopped: () => this.stopped, rescanDirectories: () => this.rescanDirectories(),
+    };
+    this.openContext = {
+      source: this.name, config, ctx, newInode: this.newInode, tailContext: this.tailContext, failures: this.failures,
+      eventIds: (key, identity, sourcePath, size) => this.eventIds(key, identity, sourcePath, size),
+      readFailed: (path, err) => this.readFailed(path, err),
     };
   }
 
@@ -259,79 +262,7 @@ export class FileSource implements Source {
       this.finishVacated(previous).catch((err: unknown) => this.readFailed(path, err));
     }
 
-    let fh: FileHandle;
-    try {
-      fh = await fsp.open(path, 'r');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
-    this.failures.readable(path);
-    let handed = false;
-    try {
-      const fst = await fh.stat();
-      if (await isCompressed(fh)) {
-        // Not followed; said once per path (the rescan looks at it again, and so does a reload).
-        if (this.ctx.notices.first('compressed', this.name, path)) this.ctx.log.info('A compressed file matches the include; it is not read.', { source: this.name, path });
-        return;
-      }
-      const head = await fingerprint(fh);
-      if (head === null) {
-        const since = this.tails.incompleteSince(path, Date.now());
-        if (fst.size === 0 || Date.now() - since < this.config.partial_line_flush_ms) return;
-      }
-      this.tails.complete(path);
-      const found = await identifyNewInode(this.newInode, path, fh, fst, head);
-      if (found === null) return;
-      const { identity, existing } = found;
-      if (existing) {
-        // The identity's original is gone or truncated: continue in this copy.
-        if (fst.size < existing.offset) return;
-        this.tails.dropCopy(identity.key);
-        this.tails.forgetInode(existing);
-        await existing.moveTo(path, fh, fst.dev, fst.ino);
-        handed = true;
-        this.tails.index(existing);
-        this.ctx.log.info('A copy of a truncated file was found; reading continues in it.', { source: this.name, path, offset: existing.offset });
-        await existing.read();
-        return;
-      }
-      const ckpt = this.ctx.checkpoints.get(`${this.name}:${identity.key}`);
-      const resumed = this.ctx.resume?.get(`${this.name}:${identity.key}`);
-      let offset = (typeof resumed === 'number' ? resumed : undefined) ?? ckpt?.offset
-        ?? (atStart && this.config.start_position === 'end' ? fst.size : 0);
-      if (offset > fst.size) offset = 0;
-      const { ids, fixed } = this.eventIds(`${this.name}:${identity.key}`, identity.key, ckpt?.path ?? path, fst.size);
-      // The bytes the checkpoint's offset follows, which the file must still hold there to be read on from it (offset-mark.ts).
-      const mark = resumed === undefined && ckpt?.offset === offset ? ckpt.mark : undefined;
-      const tail = new FileTail(identity, path, ckpt?.path ?? path, fst.dev, fst.ino, offset, this.tailContext, ids, mark);
-      // Registered before any await, so a concurrent check of another path
-      // to the same inode (a rename in flight) finds it.
-      tail.attach(fh);
-      handed = true;
-      this.tails.add(tail);
-      if (!ckpt && resumed === undefined) {
-        // Known from the first moment, not only after its first acknowledged
-        // batch: if it is rotated out of the glob while the agent is down,
-        // the next start finds it by this entry (rotated-while-down.ts).
-        // At the file's end (start_position: end) with the mark of the bytes
-        // there, as every position: without it, a file written again while the
-        // agent was stopped before any line came was read from this offset.
-        const at = await markBefore(fh, offset);
-        if (at !== undefined) tail.markIs(at);
-        this.ctx.checkpoints.set(tail.key, { offset, path, dev: fst.dev, ino: fst.ino, ...(at !== undefined ? { mark: at } : {}) });
-        this.ctx.checkpoints.scheduleFlush();
-      }
-      this.ctx.log.debug('A file is being followed.', { source: this.name, path, id: identity.key, offset });
-      if (fixed) await this.writeIdBound(path);
-      // At start, the agent does not wait for every file to be read to its
-      // end (a full spool may hold readers back): opening them is enough.
-      const reading = tail.read();
-      if (atStart) reading.catch((err: unknown) => this.readFailed(path, err));
-      else await reading;
-    } finally {
-      if (!handed) await fh.close();
-    }
+    await openNewInode(this.openContext, path, atStart);
   }
 
   /**
@@ -348,15 +279,6 @@ export class FileSource implements Source {
   /** How the ids of a file position are written (file-event-ids.ts); a file seen at `sourcePath` first. */
   private eventIds(key: string, identity: string, sourcePath: string, size: number): { ids: EventIds; fixed: boolean } {
     return fileEventIds(this.ctx.checkpoints, key, size, this.ctx.host, (positioned) => this.shared.idSource(identity, sourcePath, positioned));
-  }
-
-  /**
-   * A bound between an earlier agent's ids and the sorting ones (or which source's name they carry) was
-   * just fixed: it is made durable before any line past it is sent, or a crash could fix it again further
-   * on, and lines sent meanwhile would come back under the other form (retried by the next flush).
-   */
-  private async writeIdBound(path: string): Promise<void> {
-    await this.ctx.checkpoints.flush().catch((err: unknown) => this.ctx.log.warn('Writing the checkpoint file failed.', { source: this.name, path, error: String(err) }));
   }
 
   /**

@@ -114,7 +114,10 @@ function table(rows: Row[], by: string | null, percents: string[], rest: { other
   if (rest && (rest.other > 0 || rest.missing > 0)) text += `(other values: ${rest.other} events; no ${by}: ${rest.missing})\n`;
   // A group's events come from the terms read, its figures from a read after it
   // (group-aggregate.ts): events stored in between are in the figures only. Shown
-  // without a word, a count above its events read as a wrong answer.
+  // without a word, a count above its events read as a wrong answer. The only
+  // cause on every store: Elasticsearch's terms are exact too (es-aggregate.ts
+  // counts by composite pages when a shard's top list could miss counts), and
+  // each event holds one number per field (arrays are not in its number copy).
   if (by !== null && rows.some((r) => r.stats.count > r.events)) {
     text += '(events were stored while this was read: a group\'s figures can count events its events column, read first, does not; a range that ended earlier, such as --to now-1m, reads steadier figures)\n';
   }
