@@ -155,8 +155,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     this.assertOpen();
     const prepared = prepareBlockWrite(events, now ?? this.clock(), this.policy, this.classFingerprint, this.textFields, opts?.contentIds, opts?.times);
     this.refuseDamaged(prepared, (g) => g.index, opts?.partial);
-    if (this.writer) return this.writer.write(prepared);
-    return this.writes.write(prepared);
+    return this.checkedWrite(this.writer ? this.writer.write(prepared) : this.writes.write(prepared));
   }
 
   /**
@@ -176,8 +175,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     // Prepared on an ingest worker: the damaged days are known only here.
     // Ingest is the only caller, and answers unavailable events one by one.
     this.refuseDamaged(prepared as PreparedBlockWrite, (g) => g.index, true);
-    if (this.writer) return this.writer.write(prepared as PreparedBlockWrite);
-    return this.writes.write(prepared as PreparedBlockWrite);
+    return this.checkedWrite(this.writer ? this.writer.write(prepared as PreparedBlockWrite) : this.writes.write(prepared as PreparedBlockWrite));
   }
 
   /** Stores events prepared by another BlockStore's write() (the writer thread's side). */

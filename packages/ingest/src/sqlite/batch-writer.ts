@@ -149,9 +149,12 @@ export class BatchWriter {
       const fresh = this.dropKnownElsewhere(group.name, group.key, group.items, prepared.classFingerprint);
       result.duplicates += group.items.length - fresh.length;
       if (fresh.length === 0) continue;
-      const db = this.deps.pool.get(group.key).open(true);
+      let db: PartitionDb;
       let stored: number[];
       try {
+        // Opened inside: a file whose damaged pages fail the open (its text index's
+        // tables) is named damaged as one failing the insert is (partitioned-store.ts checkedWrite).
+        db = this.deps.pool.get(group.key).open(true);
         if (this.batch && !this.batch.has(db)) {
           // A flush spanning a year of days held a transaction, so a
           // connection and three descriptors, on every day at once: past

@@ -163,3 +163,9 @@ export function damagedWriteError(partition: string, err: unknown): StoreError {
   const why = storeErrorDetail(err);
   return storeError('LS_STORE_WRITE_FAILED', `the partition ${partition} ${DAMAGED_WRITE} (${why}): writes to its day fail until it is replaced; stop the server, restore it from a backup or move it aside, and start again (a new file takes the day's events)`, err);
 }
+
+/** The partition a damagedWriteError names, from either thread (errors cross threads as their message), or null. */
+export function damagedWritePartition(err: unknown): string | null {
+  if (!isStoreError(err, 'LS_STORE_WRITE_FAILED')) return null;
+  return new RegExp(`the partition (\\S+) ${DAMAGED_WRITE} \\(`).exec(err.message)?.[1] ?? null;
+}

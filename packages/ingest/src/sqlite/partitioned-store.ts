@@ -27,7 +27,7 @@ import {
   visibleRange,
 } from './partition-folder.js';
 import { classFingerprintOf } from './class-fingerprint.js';
-import { damageDetail, damagedWriteError, damageReason, fileIdentity, fileSignature, isCorruption, quickCheck, type DamagedPartition } from './partition-damage.js';
+import { damageDetail, damagedWriteError, damagedWritePartition, damageReason, fileIdentity, fileSignature, isCorruption, quickCheck, type DamagedPartition } from './partition-damage.js';
 import { classMatcherFor, MIN_FREE_BYTES } from './store-limits.js';
 
 /** The options every embedded store takes. */
@@ -267,6 +267,23 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     this.readers?.tellDamaged(noted);
     if (say) for (const d of noted) this.reportBackground({ kind: 'damaged', partition: d.partition, reason: d.reason });
     return noted;
+  }
+
+  // A write failed on damaged pages (damagedWriteError) has its partition checked as a read's failure does, and
+  // damage confirmed noted alike (logged, left out of reads, later writes refused): it was a 503 retried forever.
+  protected async checkedWrite(write: Promise<WriteResult>): Promise<WriteResult> {
+    try {
+      return await write;
+    } catch (err) {
+      const name = damagedWritePartition(err);
+      if (name !== null && !this.damaged.has(name)) {
+        this.refresh();
+        const h = this.pool.known.get(name);
+        const problem = h ? (quickCheck(h.file) ?? this.contentCheck(h)) : null;
+        if (h && problem !== null) this.damageFound([{ partition: name, reason: damageReason(h.file, problem) }], true);
+      }
+      throw err;
+    }
   }
 
   /** Partitions found damaged by reads on this thread since the last call (a reader thread tells the main thread). */

@@ -156,8 +156,7 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
     this.assertOpen();
     const prepared = prepareWrite(events, now ?? this.clock(), this.policy, this.classFingerprint, this.otherTextFields, opts?.times);
     this.refuseDamaged(prepared, (g) => g.items.map((row) => row.index), opts?.partial);
-    if (this.writer) return this.writer.write(prepared);
-    return this.writes.write(prepared);
+    return this.checkedWrite(this.writer ? this.writer.write(prepared) : this.writes.write(prepared));
   }
 
   /** Inserts rows prepared by another SqliteStore's write() (the writer thread's side). */
