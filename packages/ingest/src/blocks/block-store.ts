@@ -19,7 +19,7 @@ import { PartitionPool, type PartitionHandle } from '../sqlite/partition-pool.js
 import { WriterThread, type WriterThreadOptions } from '../sqlite/writer-thread.js';
 import { ReaderPool, type ReaderThreadOptions } from '../sqlite/reader-pool.js';
 import { PartitionedStore } from '../sqlite/partitioned-store.js';
-import { damageReason, fileIdentity, quickCheck } from '../sqlite/partition-damage.js';
+import { damageReason, ProbedDamage } from '../sqlite/partition-damage.js';
 import { carriedTotal, decodeCursor, type SortKey } from '../sqlite/search-cursor.js';
 import { checkLimit, TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
 import { BlockPartition } from './block-partition.js';
@@ -109,13 +109,15 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
             report: (event) => this.reportBackground(event),
           });
     if (opts.onBackground) this.onBackground(opts.onBackground);
+    const probed = new ProbedDamage<PartitionHandle<BlockPartition>>((h) => blockContentCheck(h.file, h.key), (found) => opts.onDamaged?.(this.damageFound([found], !opts.onDamaged)));
     this.writes = new BlockWriter({
       pool: this.pool,
       refresh: () => this.refresh(),
       textFields: this.textFields,
       afterCommit: (dbs) => this.merger?.written(dbs),
       checkpointEveryMs: opts.checkpointEveryMs,
-      damagedNeighbour: (p) => this.probeDamaged(p, opts.onDamaged),
+      // Noted as a merge's finding is (on the writer thread the main thread is told, and says it).
+      damagedNeighbour: (p) => probed.damaged(p),
     });
     this.writerOptions = opts.writerThread
       ? { dataDir: opts.dataDir, retention: opts.retention, textFields: this.textFields, ...(opts.merges === false ? { merges: false } : {}) }
@@ -146,25 +148,6 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
 
   protected override contentCheck(h: PartitionHandle<BlockPartition>): string | null {
     return blockContentCheck(h.file, h.key);
-  }
-
-  /** Partitions a write's probe found damaged (probeDamaged), with their file's identity then: not checked again. */
-  private readonly probedDamaged = new Map<string, string>();
-
-  /**
-   * Another partition a write's dedupe probe could not read, checked as a
-   * read's failure has it checked: damage confirmed is noted (on the writer
-   * thread the main thread is told, and says it) and the probe goes on
-   * without it (block-writer.ts fresh).
-   */
-  private probeDamaged(h: PartitionHandle<BlockPartition>, onDamaged: BlockStoreOptions['onDamaged']): boolean {
-    const identity = fileIdentity(h.file);
-    if (this.probedDamaged.get(h.name) === identity) return true;
-    const problem = quickCheck(h.file) ?? this.contentCheck(h);
-    if (problem === null) return false;
-    this.probedDamaged.set(h.name, identity);
-    onDamaged?.(this.damageFound([{ partition: h.name, reason: damageReason(h.file, problem), identity }], !onDamaged));
-    return true;
   }
 
   protected override stopBackground(): void {

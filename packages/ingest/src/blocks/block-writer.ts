@@ -44,7 +44,7 @@ export interface BlockWriterDeps {
   afterCommit?: (written: readonly BlockPartition[]) => void;
   /** WAL checkpoints under steady writes (sqlite/wal-checkpoints.ts; default CHECKPOINT_EVERY_MS). */
   checkpointEveryMs?: number;
-  /** Whether another partition a probe could not read is damaged inside (noted so; block-store.ts probeDamaged). */
+  /** Whether another partition a probe could not read is damaged inside (noted so: ProbedDamage, sqlite/partition-damage.ts). */
   damagedNeighbour?: (p: PartitionHandle<BlockPartition>) => boolean;
 }
 

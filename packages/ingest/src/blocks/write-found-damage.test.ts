@@ -88,32 +88,35 @@ for (const { format, open, folder } of formats) {
   });
 }
 
-// The block writer probes the day before a write's day for a retry's copies (block-writer.ts fresh): damaged, that
-// neighbour failed every write of the next day (503, retried forever), and was noted nowhere.
-test('blocks: a write whose dedupe probe meets the day before damaged stores its events and notes that day as a read does', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-write-damage-neighbour-'));
-  const before = '2026-02-07.default.db';
-  const first = await openBlockStore({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW, readerThreads: 1 });
-  try {
-    await first.write(events('before', NOW - DAY), NOW);
-  } finally {
-    await first.close();
-  }
-  damagePages(path.join(dir, 'blocks', before));
-  const store = await openBlockStore({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW, readerThreads: 1 });
-  const said: StoreBackgroundEvent[] = [];
-  store.onBackground?.((event) => said.push(event));
-  try {
-    const today = await store.write(events('today', NOW - 1000), NOW);
-    assert.equal(today.stored, 50);
-    const again = await store.write(events('today too', NOW - 500), NOW);
-    assert.equal(again.stored, 50);
-    assert.deepEqual(said.map((e) => [e.kind, e.partition]), [['damaged', before]]);
-    const range = { from: NOW - 3 * DAY, to: NOW + 1000, now: NOW };
-    assert.deepEqual(store.unreadablePartitions!(range).map((p) => p.partition), [before]);
-    await assert.rejects(store.write(events('into it', NOW - DAY + 900), NOW), (err) => isStoreError(err, 'LS_STORE_WRITE_FAILED') && err.message.includes(before));
-  } finally {
-    await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+// A write probes the day before its day for a retry's copies of events stamped on receipt (sqlite/batch-writer.ts
+// dropKnownElsewhere; the block writer opens it for every write): damaged, that neighbour failed every such write of
+// the next day (503 naming the day written, retried forever), and was noted nowhere.
+for (const { format, open, folder } of formats) {
+  test(`${format}: a write whose dedupe probe meets the day before damaged stores its events and notes that day as a read does`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `logship-write-damage-neighbour-${format}-`));
+    const before = '2026-02-07.default.db';
+    const first = await open({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW, readerThreads: 1 });
+    try {
+      await first.write(events('before', NOW - DAY), NOW);
+    } finally {
+      await first.close();
+    }
+    damagePages(path.join(dir, folder, before));
+    const store = await open({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW, readerThreads: 1 });
+    const said: StoreBackgroundEvent[] = [];
+    store.onBackground?.((event) => said.push(event));
+    // Stamped on receipt (they had no time of their own), so a retry after midnight could sit in the day before.
+    const received = (tag: string): LogEvent[] => events(tag, NOW).map((e) => ({ ...e, 'logship.no_timestamp': true }));
+    try {
+      assert.equal((await store.write(received('today'), NOW)).stored, 50);
+      assert.equal((await store.write(received('today too'), NOW)).stored, 50);
+      assert.deepEqual(said.map((e) => [e.kind, e.partition]), [['damaged', before]]);
+      const range = { from: NOW - 3 * DAY, to: NOW + 1000, now: NOW };
+      assert.deepEqual(store.unreadablePartitions!(range).map((p) => p.partition), [before]);
+      await assert.rejects(store.write(events('into it', NOW - DAY + 900), NOW), (err) => isStoreError(err, 'LS_STORE_WRITE_FAILED') && err.message.includes(before));
+    } finally {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
