@@ -69,15 +69,16 @@ for (const { format, open, folder } of formats) {
       await assert.rejects(store.write(events('into the damage', NOW - 2 * DAY + 500), NOW), (err) => isStoreError(err, 'LS_STORE_WRITE_FAILED') && err.retryable && err.message.includes(YESTERDAY));
       assert.deepEqual(said.map((e) => [e.kind, e.partition]), [['damaged', YESTERDAY]]);
       assert.match(said[0]!.kind === 'damaged' ? said[0]!.reason : '', /is damaged inside: /);
-      const range = { from: NOW - 3 * DAY, to: NOW + 1000, now: NOW };
-      assert.deepEqual(store.unreadablePartitions!(range).map((p) => p.partition), [YESTERDAY]);
 
-      // A batch mixing the damaged day with today: today's stored, the damaged day's unavailable, as for read-found damage.
+      // A batch mixing the damaged day with today: today's stored, the damaged day's unavailable, as for read-found
+      // damage. Right after the finding, with nothing having listed the folder again since (as on a server).
       const mixed = [...events('today', NOW - 1000).slice(0, 3), ...events('again', NOW - 2 * DAY + 700).slice(0, 2)];
       const result = await store.write(mixed, NOW, { partial: true });
       assert.equal(result.stored, 3);
       assert.deepEqual(result.unavailable?.map((u) => u.index).sort(), [3, 4]);
       assert.match(result.unavailable![0]!.reason, /partition \S+\.default\.db is damaged inside/);
+      const range = { from: NOW - 3 * DAY, to: NOW + 1000, now: NOW };
+      assert.deepEqual(store.unreadablePartitions!(range).map((p) => p.partition), [YESTERDAY]);
       // Only the damaged day, without `partial`: a 503 naming it, without touching the file again.
       await assert.rejects(store.write(events('only', NOW - 2 * DAY + 900), NOW), (err) => isStoreError(err, 'LS_STORE_WRITE_FAILED') && err.message.includes(YESTERDAY));
       assert.equal(said.length, 1, 'said once');

@@ -336,6 +336,8 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     const kept: G[] = [];
     let refused: StoreError | null = null;
     for (const g of prepared.groups) {
+      // Noting damage forgot the handle (noteDamaged): until listed again the day was written, 503 (or acknowledged) into it.
+      if (this.damaged.has(g.name) && !this.pool.known.has(g.name)) this.refresh();
       const h = this.pool.known.get(g.name);
       if (!h || !this.isDamaged(h)) {
         kept.push(g);
@@ -358,8 +360,7 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     prepared.groups = kept;
   }
 
-  /** Why the last write was refused by refuseDamaged (null once one is not): readiness says it, as it does a writer's. */
-  private refusedDamaged: string | null = null;
+  private refusedDamaged: string | null = null; // Why the last write was refused here (null once one is not): readiness says it.
 
   /** Whether the partition was found damaged and its file is still the same. */
   private isDamaged(h: PartitionHandle<D>): boolean {
