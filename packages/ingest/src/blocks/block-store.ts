@@ -19,7 +19,7 @@ import { PartitionPool, type PartitionHandle } from '../sqlite/partition-pool.js
 import { WriterThread, type WriterThreadOptions } from '../sqlite/writer-thread.js';
 import { ReaderPool, type ReaderThreadOptions } from '../sqlite/reader-pool.js';
 import { PartitionedStore } from '../sqlite/partitioned-store.js';
-import { damageReason } from '../sqlite/partition-damage.js';
+import { damageReason, ProbedDamage } from '../sqlite/partition-damage.js';
 import { carriedTotal, decodeCursor, type SortKey } from '../sqlite/search-cursor.js';
 import { checkLimit, TOTAL_COUNT_LIMIT } from '../sqlite/store-limits.js';
 import { BlockPartition } from './block-partition.js';
@@ -109,12 +109,15 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
             report: (event) => this.reportBackground(event),
           });
     if (opts.onBackground) this.onBackground(opts.onBackground);
+    const probed = new ProbedDamage<PartitionHandle<BlockPartition>>((h) => blockContentCheck(h.file, h.key), (found) => opts.onDamaged?.(this.damageFound([found], !opts.onDamaged)));
     this.writes = new BlockWriter({
       pool: this.pool,
       refresh: () => this.refresh(),
       textFields: this.textFields,
       afterCommit: (dbs) => this.merger?.written(dbs),
       checkpointEveryMs: opts.checkpointEveryMs,
+      // Noted as a merge's finding is (on the writer thread the main thread is told, and says it).
+      damagedNeighbour: (p) => probed.damaged(p),
     });
     this.writerOptions = opts.writerThread
       ? { dataDir: opts.dataDir, retention: opts.retention, textFields: this.textFields, ...(opts.merges === false ? { merges: false } : {}) }
@@ -155,8 +158,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     this.assertOpen();
     const prepared = prepareBlockWrite(events, now ?? this.clock(), this.policy, this.classFingerprint, this.textFields, opts?.contentIds, opts?.times);
     this.refuseDamaged(prepared, (g) => g.index, opts?.partial);
-    if (this.writer) return this.writer.write(prepared);
-    return this.writes.write(prepared);
+    return this.checkedWrite(this.writer ? this.writer.write(prepared) : this.writes.write(prepared));
   }
 
   /**
@@ -176,8 +178,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     // Prepared on an ingest worker: the damaged days are known only here.
     // Ingest is the only caller, and answers unavailable events one by one.
     this.refuseDamaged(prepared as PreparedBlockWrite, (g) => g.index, true);
-    if (this.writer) return this.writer.write(prepared as PreparedBlockWrite);
-    return this.writes.write(prepared as PreparedBlockWrite);
+    return this.checkedWrite(this.writer ? this.writer.write(prepared as PreparedBlockWrite) : this.writes.write(prepared as PreparedBlockWrite));
   }
 
   /** Stores events prepared by another BlockStore's write() (the writer thread's side). */

@@ -19,7 +19,7 @@ import { DAY_MS } from '../retention/retention-config.js';
 import { asWriteError } from '../store/store-error.js';
 import { withFolderCause } from '../sqlite/partition-folder.js';
 import { dayStartMs, utcDay, type PartitionKey } from '../sqlite/partition-name.js';
-import { MAX_OPEN_TRANSACTIONS, type PartitionPool } from '../sqlite/partition-pool.js';
+import { MAX_OPEN_TRANSACTIONS, type PartitionHandle, type PartitionPool } from '../sqlite/partition-pool.js';
 import { damagedWriteError, isCorruption } from '../sqlite/partition-damage.js';
 import { compressBlock } from './block-codec.js';
 import { PairIndex, pairKey, type Pair } from './block-dedupe.js';
@@ -44,6 +44,8 @@ export interface BlockWriterDeps {
   afterCommit?: (written: readonly BlockPartition[]) => void;
   /** WAL checkpoints under steady writes (sqlite/wal-checkpoints.ts; default CHECKPOINT_EVERY_MS). */
   checkpointEveryMs?: number;
+  /** Whether another partition a probe could not read is damaged inside (noted so: ProbedDamage, sqlite/partition-damage.ts). */
+  damagedNeighbour?: (p: PartitionHandle<BlockPartition>) => boolean;
 }
 
 export class BlockWriter {
@@ -203,10 +205,17 @@ export class BlockWriter {
     const previous = utcDay(dayStartMs(key.day) - DAY_MS);
     for (const p of this.deps.pool.known.values()) {
       if (p.name === name || (p.key.day !== key.day && p.key.day !== previous)) continue;
-      const other = p.db;
-      if (p.key.className !== key.className && other.classifiedOnlyWith(fingerprint)) continue;
-      if (p.key.day === key.day) for (const k of this.pairs.known(other, pairs)) knownPairs.add(k);
-      for (const id of other.receivedKnown(receivedIds)) knownIds.add(id);
+      try {
+        const other = p.db;
+        if (p.key.className !== key.className && other.classifiedOnlyWith(fingerprint)) continue;
+        if (p.key.day === key.day) for (const k of this.pairs.known(other, pairs)) knownPairs.add(k);
+        for (const id of other.receivedKnown(receivedIds)) knownIds.add(id);
+      } catch (err) {
+        // A neighbour damaged inside is left out of the probe: its events are
+        // out of every read, so a retry's copy stored here loses nothing, where
+        // failing made every write of the day after 503 until it was replaced.
+        if (!isCorruption(err) || !this.deps.damagedNeighbour?.(p)) throw err;
+      }
     }
     // Within one write the batch's own duplicates are gone already (group-batch.ts):
     // only a later write of the same turn can repeat an earlier one's pair.

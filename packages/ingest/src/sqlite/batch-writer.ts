@@ -22,7 +22,7 @@ import { withFolderCause } from './partition-folder.js';
 import type { EventRow } from './event-row.js';
 import type { PartitionDb } from './partition-db.js';
 import { dayStartMs, utcDay, type PartitionKey } from './partition-name.js';
-import { MAX_OPEN_TRANSACTIONS, type PartitionPool } from './partition-pool.js';
+import { MAX_OPEN_TRANSACTIONS, type PartitionHandle, type PartitionPool } from './partition-pool.js';
 import type { PreparedWrite } from './prepare-write.js';
 import { WalCheckpoints } from './wal-checkpoints.js';
 import { damagedWriteError, isCorruption } from './partition-damage.js';
@@ -39,6 +39,8 @@ export interface BatchWriterDeps {
   refresh: () => void;
   /** WAL checkpoints under steady writes (wal-checkpoints.ts; default CHECKPOINT_EVERY_MS). */
   checkpointEveryMs?: number;
+  /** Whether another partition a probe could not read is damaged inside (noted so: ProbedDamage, partition-damage.ts). */
+  damagedNeighbour?: (p: PartitionHandle) => boolean;
 }
 
 export class BatchWriter {
@@ -149,9 +151,12 @@ export class BatchWriter {
       const fresh = this.dropKnownElsewhere(group.name, group.key, group.items, prepared.classFingerprint);
       result.duplicates += group.items.length - fresh.length;
       if (fresh.length === 0) continue;
-      const db = this.deps.pool.get(group.key).open(true);
+      let db: PartitionDb;
       let stored: number[];
       try {
+        // Opened inside: a file whose damaged pages fail the open (its text index's
+        // tables) is named damaged as one failing the insert is (partitioned-store.ts checkedWrite).
+        db = this.deps.pool.get(group.key).open(true);
         if (this.batch && !this.batch.has(db)) {
           // A flush spanning a year of days held a transaction, so a
           // connection and three descriptors, on every day at once: past
@@ -200,11 +205,18 @@ export class BatchWriter {
     for (const p of this.deps.pool.known.values()) {
       if (p.name === name || (p.key.day !== key.day && p.key.day !== previous)) continue;
       const sameClassDayBefore = p.key.className === key.className;
-      if (!sameClassDayBefore && p.db.classifiedOnlyWith(classFingerprint)) continue;
-      // A retry with its own timestamp lands on the same day.
-      const probe = p.key.day === key.day ? rows : (received ??= rows.filter((r) => r.received));
-      if (probe.length === 0) continue;
-      for (const id of p.db.existingIds(probe)) known.add(id);
+      try {
+        if (!sameClassDayBefore && p.db.classifiedOnlyWith(classFingerprint)) continue;
+        // A retry with its own timestamp lands on the same day.
+        const probe = p.key.day === key.day ? rows : (received ??= rows.filter((r) => r.received));
+        if (probe.length === 0) continue;
+        for (const id of p.db.existingIds(probe)) known.add(id);
+      } catch (err) {
+        // A neighbour damaged inside is left out of the probe: its events are
+        // out of every read, so a retry's copy stored here loses nothing, where
+        // failing made the day's writes 503 until it was replaced.
+        if (!isCorruption(err) || !this.deps.damagedNeighbour?.(p)) throw err;
+      }
     }
     return known.size === 0 ? rows : rows.filter((r) => !known.has(r.eid));
   }

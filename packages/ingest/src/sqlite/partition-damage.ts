@@ -163,3 +163,38 @@ export function damagedWriteError(partition: string, err: unknown): StoreError {
   const why = storeErrorDetail(err);
   return storeError('LS_STORE_WRITE_FAILED', `the partition ${partition} ${DAMAGED_WRITE} (${why}): writes to its day fail until it is replaced; stop the server, restore it from a backup or move it aside, and start again (a new file takes the day's events)`, err);
 }
+
+/** The partition a damagedWriteError names, from either thread (errors cross threads as their message), or null. */
+export function damagedWritePartition(err: unknown): string | null {
+  if (!isStoreError(err, 'LS_STORE_WRITE_FAILED')) return null;
+  return new RegExp(`the partition (\\S+) ${DAMAGED_WRITE} \\(`).exec(err.message)?.[1] ?? null;
+}
+
+/**
+ * Partitions a write's dedupe probe could not read (the day before, other
+ * classes of the day: where a retry's copies may be), checked as a read's
+ * failure has them checked (quick_check, then `contentCheck`): damage
+ * confirmed is handed to `note` once per file (its fileIdentity) and the
+ * probe goes on without it. Its events are out of every read, so a retry's
+ * copy stored beside them loses nothing; failing instead made every write
+ * of the day after a damaged one 503 until the file was replaced.
+ */
+export class ProbedDamage<H extends { name: string; file: string }> {
+  private readonly found = new Map<string, string>();
+
+  constructor(
+    private readonly contentCheck: (h: H) => string | null,
+    private readonly note: (found: DamagedPartition) => void,
+  ) {}
+
+  /** Whether `h`, whose probe failed on damage, is damaged inside (noted so). */
+  damaged(h: H): boolean {
+    const identity = fileIdentity(h.file);
+    if (this.found.get(h.name) === identity) return true;
+    const problem = quickCheck(h.file) ?? this.contentCheck(h);
+    if (problem === null) return false;
+    this.found.set(h.name, identity);
+    this.note({ partition: h.name, reason: damageReason(h.file, problem), identity });
+    return true;
+  }
+}

@@ -27,7 +27,7 @@ import {
   visibleRange,
 } from './partition-folder.js';
 import { classFingerprintOf } from './class-fingerprint.js';
-import { damageDetail, damagedWriteError, damageReason, fileIdentity, fileSignature, isCorruption, quickCheck, type DamagedPartition } from './partition-damage.js';
+import { damageDetail, damagedWriteError, damagedWritePartition, damageReason, fileIdentity, fileSignature, isCorruption, quickCheck, type DamagedPartition } from './partition-damage.js';
 import { classMatcherFor, MIN_FREE_BYTES } from './store-limits.js';
 
 /** The options every embedded store takes. */
@@ -269,6 +269,23 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     return noted;
   }
 
+  // A write failed on damaged pages (damagedWriteError) has its partition checked as a read's failure does, and
+  // damage confirmed noted alike (logged, left out of reads, later writes refused): it was a 503 retried forever.
+  protected async checkedWrite(write: Promise<WriteResult>): Promise<WriteResult> {
+    try {
+      return await write;
+    } catch (err) {
+      const name = damagedWritePartition(err);
+      if (name !== null && !this.damaged.has(name)) {
+        this.refresh();
+        const h = this.pool.known.get(name);
+        const problem = h ? (quickCheck(h.file) ?? this.contentCheck(h)) : null;
+        if (h && problem !== null) this.damageFound([{ partition: name, reason: damageReason(h.file, problem) }], true);
+      }
+      throw err;
+    }
+  }
+
   /** Partitions found damaged by reads on this thread since the last call (a reader thread tells the main thread). */
   takeDamaged(): DamagedPartition[] {
     return this.newlyDamaged.splice(0);
@@ -319,6 +336,8 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     const kept: G[] = [];
     let refused: StoreError | null = null;
     for (const g of prepared.groups) {
+      // Noting damage forgot the handle (noteDamaged): until listed again the day was written, 503 (or acknowledged) into it.
+      if (this.damaged.has(g.name) && !this.pool.known.has(g.name)) this.refresh();
       const h = this.pool.known.get(g.name);
       if (!h || !this.isDamaged(h)) {
         kept.push(g);
@@ -341,8 +360,7 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     prepared.groups = kept;
   }
 
-  /** Why the last write was refused by refuseDamaged (null once one is not): readiness says it, as it does a writer's. */
-  private refusedDamaged: string | null = null;
+  private refusedDamaged: string | null = null; // Why the last write was refused here (null once one is not): readiness says it.
 
   /** Whether the partition was found damaged and its file is still the same. */
   private isDamaged(h: PartitionHandle<D>): boolean {

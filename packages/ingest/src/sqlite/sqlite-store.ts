@@ -37,6 +37,7 @@ import { carriedTotal, compareKeys, decodeCursor, encodeCursor, totalQuestion } 
 import { compileSql } from './compile-sql.js';
 import { aggregatePartitions } from './sqlite-aggregate.js';
 import { checkLimit, TOTAL_COUNT_LIMIT } from './store-limits.js';
+import { ProbedDamage, type DamagedPartition } from './partition-damage.js';
 
 /** Partitions live in `<dataDir>/sqlite`. */
 export interface SqliteStoreOptions extends PartitionedStoreOptions {
@@ -70,6 +71,8 @@ export interface SqliteStoreOptions extends PartitionedStoreOptions {
   maxTermsKeys?: number;
   /** WAL checkpoints while writes keep coming (wal-checkpoints.ts; default CHECKPOINT_EVERY_MS, tests shorten it). */
   checkpointEveryMs?: number;
+  /** Told of partitions a write's probe found damaged inside (the writer thread tells the main thread). */
+  onDamaged?: (found: DamagedPartition[]) => void;
 }
 
 /**
@@ -115,7 +118,9 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
     );
     this.rollups = opts.rollups ?? true;
     this.otherTextFields = this.textFields.filter((f) => f !== 'message');
-    this.writes = new BatchWriter({ pool: this.pool, refresh: () => this.refresh(), checkpointEveryMs: opts.checkpointEveryMs });
+    // On the writer thread the main thread is told, and says it.
+    const probed = new ProbedDamage<PartitionHandle>((h) => rowContentCheck(h.file), (found) => opts.onDamaged?.(this.damageFound([found], !opts.onDamaged)));
+    this.writes = new BatchWriter({ pool: this.pool, refresh: () => this.refresh(), checkpointEveryMs: opts.checkpointEveryMs, damagedNeighbour: (p) => probed.damaged(p) });
     this.writerOptions = opts.writerThread ? { dataDir: opts.dataDir, retention: opts.retention, textFields: this.textFields } : null;
     this.walkRows = opts.searchWalkRows ?? SEARCH_WALK_ROWS;
     this.percentileValues = opts.percentileValues;
@@ -140,7 +145,7 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
   protected newThreads(): { readers: ReaderPool | null; writer: WriterThread | null } {
     return {
       readers: this.readerOptions ? new ReaderPool(this.readerOptions, this.readerThreads, undefined, (found) => this.damageFound(found, true)) : null,
-      writer: this.writerOptions ? new WriterThread(this.writerOptions) : null,
+      writer: this.writerOptions ? new WriterThread(this.writerOptions, undefined, (found) => this.damageFound(found, true)) : null,
     };
   }
 
@@ -156,8 +161,7 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
     this.assertOpen();
     const prepared = prepareWrite(events, now ?? this.clock(), this.policy, this.classFingerprint, this.otherTextFields, opts?.times);
     this.refuseDamaged(prepared, (g) => g.items.map((row) => row.index), opts?.partial);
-    if (this.writer) return this.writer.write(prepared);
-    return this.writes.write(prepared);
+    return this.checkedWrite(this.writer ? this.writer.write(prepared) : this.writes.write(prepared));
   }
 
   /** Inserts rows prepared by another SqliteStore's write() (the writer thread's side). */
