@@ -55,6 +55,16 @@ function dropColumn(file: string): number {
   }
 }
 
+/** The corpus in small blocks, none merged yet, and the first partition's first block stripped of a column: what only a merge meets. */
+async function smallBlocksFirstDamaged(dir: string): Promise<string> {
+  const first = await inline(dir);
+  for (let i = 0; i < corpus.length; i += 50) await first.write(corpus.slice(i, i + 50));
+  await first.close();
+  const damaged = fs.readdirSync(path.join(dir, 'blocks')).filter((f) => f.endsWith('.db')).sort()[0]!;
+  dropColumn(path.join(dir, 'blocks', damaged));
+  return damaged;
+}
+
 /**
  * The reason names the file and what is wrong once. It read "<file> is
  * damaged inside: A partition file cannot be read: block 3 of <file>
@@ -113,13 +123,7 @@ for (const [name, open] of [['inline', inline], ['reader threads', threaded]] as
 test('a block lacking one of its columns, met by a background merge on the writer thread: its partition is named damaged', { timeout: 60_000 }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-missing-column-'));
   try {
-    // Small blocks, none merged yet.
-    const first = await inline(dir);
-    for (let i = 0; i < corpus.length; i += 50) await first.write(corpus.slice(i, i + 50));
-    await first.close();
-    const files = fs.readdirSync(path.join(dir, 'blocks')).filter((f) => f.endsWith('.db')).sort();
-    const damaged = files[0]!;
-    dropColumn(path.join(dir, 'blocks', damaged));
+    const damaged = await smallBlocksFirstDamaged(dir);
 
     const store = await threaded(dir);
     try {
@@ -142,12 +146,7 @@ test('a block lacking one of its columns, met by a background merge on the write
 test('damage a merge found: the reader threads leave the partition out too, and it stays noted after the file is checkpointed', { timeout: 60_000 }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-missing-column-'));
   try {
-    const first = await inline(dir);
-    for (let i = 0; i < corpus.length; i += 50) await first.write(corpus.slice(i, i + 50));
-    await first.close();
-    const files = fs.readdirSync(path.join(dir, 'blocks')).filter((f) => f.endsWith('.db')).sort();
-    const damaged = files[0]!;
-    dropColumn(path.join(dir, 'blocks', damaged));
+    const damaged = await smallBlocksFirstDamaged(dir);
 
     const store = await threaded(dir);
     try {

@@ -16,6 +16,7 @@ import { Client } from '@elastic/elasticsearch';
 import { dropStoreData, ES_SKIP_REASON, esTestUrl } from '../elasticsearch/es-test-env.js';
 import { policyIndex } from '../elasticsearch/cluster-retention.js';
 import { templateName } from '../elasticsearch/index-template.js';
+import { closedPort } from '../testing/closed-port.js';
 
 const ES_URL = esTestUrl();
 const BIN = fileURLToPath(new URL('../../bin/logship.js', import.meta.url));
@@ -32,14 +33,6 @@ function logship(args: string[], cwd: string): Promise<Run> {
       resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr });
     });
   });
-}
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('serve --check with an Elasticsearch store', () => {

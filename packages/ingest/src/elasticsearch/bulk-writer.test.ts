@@ -5,7 +5,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { Client } from '@elastic/elasticsearch';
 import type { LogEvent } from '@logship/query';
 import { bulkWrite, type BulkItem } from './bulk-writer.js';
@@ -15,21 +14,13 @@ import { ES_SKIP_REASON, esTestUrl, openTestStore, dropStoreData } from './es-te
 import { indexName } from './index-name.js';
 import { installIndexTemplate } from './index-template.js';
 import { openElasticsearchStore } from './open-elasticsearch-store.js';
+import { closedPort } from '../testing/closed-port.js';
 
 const url = esTestUrl();
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
 
 function event(i: number, extra: Partial<LogEvent> = {}): LogEvent {
   return { '@timestamp': new Date(NOW - i * 1000).toISOString(), 'event.id': `bw-${i}`, level: 'info', message: `line ${i}`, ...extra };
-}
-
-/** A loopback port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('unreachable Elasticsearch', () => {

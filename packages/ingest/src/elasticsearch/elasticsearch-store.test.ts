@@ -16,19 +16,12 @@ import { dropStoreData, ES_SKIP_REASON, esTestUrl, openTestStore } from './es-te
 import { openElasticsearchStore } from './open-elasticsearch-store.js';
 import { installIndexTemplate } from './index-template.js';
 import { indexName } from './index-name.js';
+import { closedPort } from '../testing/closed-port.js';
 
 const url = esTestUrl();
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
 const loc = { start: 0, end: 0 };
 const ALL: QueryNode = { type: 'match_all', loc };
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('a store whose cluster is unreachable', () => {
   test('health says why, reads and writes fail with LS_ES_UNAVAILABLE, a closed store says so', async () => {
