@@ -82,7 +82,7 @@ async function describeStore(config: ServerConfig, now: number, offline: boolean
     // Read as the start would find it, never written (check-cluster.ts); a
     // cluster that cannot be reached, or refuses the credentials, fails the
     // check with the code the start would fail with.
-    const { checkCluster } = await import('../elasticsearch/check-cluster.js');
+    const { checkCluster, OFFLINE_HINT } = await import('../elasticsearch/check-cluster.js');
     const { isEsError } = await import('../elasticsearch/es-error.js');
     let found;
     try {
@@ -90,7 +90,7 @@ async function describeStore(config: ServerConfig, now: number, offline: boolean
     } catch (err) {
       // The start goes on without the cluster here, so the check does too (the unit's ExecStartPre passes).
       if (store.start_when_unavailable !== true || !isEsError(err, 'LS_ES_UNAVAILABLE')) throw err;
-      warnings.push(`${err.message.replace(/; the start would fail the same way.*$/, '')}; the server starts anyway (store.start_when_unavailable) and is not ready, answering 503, until the cluster answers.`);
+      warnings.push(`${err.message.replace(OFFLINE_HINT, '')}; the server starts anyway (store.start_when_unavailable) and is not ready, answering 503, until the cluster answers.`);
       return { store: `elasticsearch at ${store.url} (not reached)`, retention: unread };
     }
     warnings.push(...found.warnings);

@@ -25,7 +25,8 @@ import { indexPattern, INDEX_PREFIX } from './index-name.js';
 import { clientOptions, type OpenElasticsearchStoreOptions } from './open-elasticsearch-store.js';
 import { asStoreFailure } from './transport-error.js';
 
-const OFFLINE_HINT = '; the start would fail the same way (`logship serve --check --offline` checks the rest without contacting the cluster)';
+/** Ends every failure's message: `serve --check` takes it off where the start goes on anyway (store.start_when_unavailable). */
+export const OFFLINE_HINT = '; the start would fail the same way (`logship serve --check --offline` checks the rest without contacting the cluster)';
 
 /** The whole check, health, policy and readiness together. */
 export const CHECK_LIMIT_MS = 20_000;
