@@ -11,7 +11,7 @@
  */
 import type { RetentionInForce } from '../store/log-store.js';
 import type { RetentionPolicy } from '../retention/retention-policy.js';
-import { validateRetentionConfig, type RetentionConfig } from '../retention/retention-config.js';
+import { samePolicy, validateRetentionConfig, type RetentionConfig } from '../retention/retention-config.js';
 import type { Client } from '@elastic/elasticsearch';
 import {
   createClusterPolicy,
@@ -19,7 +19,6 @@ import {
   overwriteClusterPolicy,
   policyIndex,
   readClusterPolicy,
-  samePolicy,
   type ClusterPolicy,
 } from './cluster-retention.js';
 import { whileShardStarts } from './shard-wait.js';

@@ -89,14 +89,6 @@ export async function overwriteClusterPolicy(client: Client, prefix: string, ret
   }
 }
 
-/** Same classes (order matters: first match wins), queries and days. */
-export function samePolicy(a: Pick<RetentionConfig, 'default_days' | 'classes'>, b: Pick<RetentionConfig, 'default_days' | 'classes'>): boolean {
-  return (
-    a.default_days === b.default_days &&
-    a.classes.length === b.classes.length &&
-    a.classes.every((c, i) => c.name === b.classes[i]!.name && c.match === b.classes[i]!.match && c.days === b.classes[i]!.days)
-  );
-}
 
 /** `errors 90 d (level:error), debug 7 d (level:debug), other 30 d`: for warnings and the status. */
 export function describePolicy(p: Pick<RetentionConfig, 'default_days' | 'classes'>): string {

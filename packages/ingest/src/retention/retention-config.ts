@@ -111,3 +111,12 @@ export function validateRetentionConfig(input: unknown): RetentionConfig {
   }
   return Object.freeze({ default_days, classes: Object.freeze(classes) as RetentionClassConfig[], check_interval_s });
 }
+
+/** Same classes (order matters: first match wins), queries and days; the check interval aside, which decides no event. */
+export function samePolicy(a: Pick<RetentionConfig, 'default_days' | 'classes'>, b: Pick<RetentionConfig, 'default_days' | 'classes'>): boolean {
+  return (
+    a.default_days === b.default_days &&
+    a.classes.length === b.classes.length &&
+    a.classes.every((c, i) => c.name === b.classes[i]!.name && c.match === b.classes[i]!.match && c.days === b.classes[i]!.days)
+  );
+}
