@@ -1,14 +1,14 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDuration, parseTimeout, timeoutRefusal } from '@logship/query';
 import { loadServerConfig } from '../config/load-server-config.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { retentionReport, type PartitionReport, type RetentionReport } from '../retention/retention-report.js';
 import { openStore } from '../store/open-store.js';
-import { assertDataFolderReadable, blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-format.js';
+import { blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-format.js';
+import { hasLocalStore, requireLocalStore } from './require-local-store.js';
 import type { PartitionInfo, RetentionInForce } from '../store/log-store.js';
 import { readRecordedRetention, RECORDED_RETENTION_FILE } from '../retention/recorded-retention.js';
-import type { RetentionConfig } from '../retention/retention-config.js';
+import { samePolicy } from '../retention/retention-config.js';
 import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';
@@ -45,13 +45,14 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
     throw errors.cliUsage(`usage: ${RETENTION_USAGE}`);
   }
   let config = loadServerConfig(flags);
-  const noLocalStore = config.store.type === 'sqlite' && !existsSync(rowStoreDir(config.data)) && !existsSync(blockStoreDir(config.data));
+  const noLocalStore = config.store.type === 'sqlite' && !hasLocalStore(config.data);
   if (flags.server === undefined && noLocalStore && flags.data !== undefined) {
-    assertDataFolderReadable(config.data, ', or ask the running server: --server URL');
     // A folder named on the command line is the one meant: another server's
     // numbers (at $LOGSHIP_URL) for a mistyped --data read as that folder's.
-    throw errors.cliNoStore(
-      `no SQLite data in ${config.data} (--data): give the data folder the server uses (its data: or --data), or --server URL to ask a running server`,
+    requireLocalStore(
+      config.data,
+      ' (--data): give the data folder the server uses (its data: or --data), or --server URL to ask a running server',
+      ', or ask the running server: --server URL',
     );
   }
   if (flags.server !== undefined || noLocalStore) {
@@ -84,7 +85,7 @@ export async function retentionCommand(argv: string[], io: CliIo, now: () => num
       throw errors.cliUsage(
         `retention run without --config applies the policy the server recorded in its data folder at its start, and ${config.data} has none (no server of this version has started on it): give the server's config, --config FILE, or start the server once`,
       );
-    } else if (flags.config !== undefined && recorded && !sameRetention(recorded.retention, config.retention)) {
+    } else if (flags.config !== undefined && recorded && !samePolicy(recorded.retention, config.retention)) {
       io.stderr.write(
         `warning: ${flags.config}'s retention differs from the one the server started with on ${recorded.recorded_at} (${recorded.config ?? 'no --config'}); ${action === 'run' ? 'this run applies' : 'shown is'} ${flags.config}'s\n`,
       );
@@ -223,10 +224,4 @@ function recordedOrNull(dataDir: string): ReturnType<typeof readRecordedRetentio
   } catch {
     return null;
   }
-}
-
-/** The same days and classes (the check interval aside, which a run does not use). */
-function sameRetention(a: RetentionConfig, b: RetentionConfig): boolean {
-  const classes = (r: RetentionConfig): string => JSON.stringify(r.classes.map((c) => [c.name, c.match, c.days]));
-  return a.default_days === b.default_days && classes(a) === classes(b);
 }

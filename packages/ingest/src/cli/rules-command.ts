@@ -1,13 +1,12 @@
-import { existsSync } from 'node:fs';
 import { loadServerConfig } from '../config/load-server-config.js';
 import { loadRuleFiles } from '../rules/load-rule-files.js';
 import { Ruler } from '../rules/ruler.js';
 import { formatValue } from '../rules/render-template.js';
 import { openStore } from '../store/open-store.js';
-import { assertDataFolderReadable, blockStoreDir, rowStoreDir } from '../store/store-format.js';
 import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';
+import { requireLocalStore } from './require-local-store.js';
 import { RULES_USAGE } from './command-usage.js';
 export { RULES_USAGE };
 
@@ -52,9 +51,8 @@ export async function rulesCommand(argv: string[], io: CliIo, now: () => number 
   const { groups } = loadRuleFiles(files, loadOpts);
   // Opening a folder with no store made an empty one (./logship-data when
   // run without --config), and every rule then read "no value": never fires.
-  if (config.store.type === 'sqlite' && !existsSync(rowStoreDir(config.data)) && !existsSync(blockStoreDir(config.data))) {
-    assertDataFolderReadable(config.data);
-    throw errors.cliNoStore(`no SQLite data in ${config.data}; rules test evaluates the rules against the server's store: give its data folder (--data DIR) or its config (--config FILE)`);
+  if (config.store.type === 'sqlite') {
+    requireLocalStore(config.data, "; rules test evaluates the rules against the server's store: give its data folder (--data DIR) or its config (--config FILE)");
   }
   const store = await openStore(config, { threads: false });
   try {

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import { loadServerConfig } from '../config/load-server-config.js';
 import { openBlockStore } from '../blocks/open-block-store.js';
 import { migrateRowPartitions, removeRetiredPartitions, rowPartitionFiles, type MigrateProgress } from '../sqlite/migrate-row-partitions.js';
-import { assertDataFolderReadable, blockStoreDir, rowStoreDir } from '../store/store-format.js';
+import { rowStoreDir } from '../store/store-format.js';
+import { requireLocalStore } from './require-local-store.js';
 import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandFlags, type CommandFlags } from './parse-command-flags.js';
@@ -93,10 +93,7 @@ function backup(flags: CommandFlags, dest: string, io: CliIo): number {
   }
   // A folder with no store (a mistyped --data) was copied as one: an empty
   // "backup" that exits 0, found out only when it is needed.
-  if (!existsSync(rowStoreDir(config.data)) && !existsSync(blockStoreDir(config.data))) {
-    assertDataFolderReadable(config.data);
-    throw errors.cliNoStore(`no SQLite data in ${config.data}; store backup copies the server's store: give its data folder (--data DIR) or its config (--config FILE)`);
-  }
+  requireLocalStore(config.data, "; store backup copies the server's store: give its data folder (--data DIR) or its config (--config FILE)");
   const setAside: string[] = [];
   const files = backupDataFolder(config.data, dest, {
     check: partitionFileCheck,
