@@ -206,6 +206,35 @@ if (!url) {
       }
     });
 
+    // A shared cluster turns red when any index lacks a primary shard. Readiness
+    // used to ask the whole cluster's health: another application's red index
+    // (or, in CI, another test's) made logship not ready though its own
+    // indices took every write.
+    test("readiness judges the store's own indices: another prefix's red index leaves it ready, its own does not", async () => {
+      const store = await openTestStore(url, { now: () => NOW });
+      const admin = new Client({ node: url });
+      const held = (index: string) =>
+        admin.indices.create({
+          index,
+          wait_for_active_shards: 0,
+          settings: { number_of_shards: 1, number_of_replicas: 0, 'index.routing.allocation.require._name': 'no-such-node' },
+        });
+      const other = `${store.prefix}_other-held`;
+      try {
+        await held(other);
+        assert.equal((await admin.cluster.health({ index: other })).status, 'red');
+        assert.deepEqual(await store.health(), { ok: true });
+        await held(`${store.prefix}-held`);
+        const health = await store.health();
+        assert.equal(health.ok, false);
+        assert.equal(health.reason, `indices ${store.prefix}-* of cluster ${(await admin.cluster.health()).cluster_name} are red: a primary shard is not allocated`);
+      } finally {
+        await admin.indices.delete({ index: other, ignore_unavailable: true }).catch(() => {});
+        await admin.close();
+        await store.close();
+      }
+    });
+
     test('started while the cluster is unreachable: not ready, writes fail retryably, then it recovers with its template', async () => {
       const port = await closedPort();
       const target = new URL(url);

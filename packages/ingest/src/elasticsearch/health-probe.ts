@@ -1,7 +1,7 @@
 /**
  * What readiness (`/health/ready`) says of the Elasticsearch store once its
- * template is in place: the cluster answers and is not red (or, for a key
- * that may not see cluster health, the prefix's indices can be read),
+ * template is in place: the cluster answers and the prefix's indices are
+ * not red (or, for a key that may not see cluster health, they can be read),
  * today's indices take writes, and which fields of recent events
  * Elasticsearch keeps but does not index. Every request gives up within a
  * few seconds (HEALTH_REQUEST).
@@ -40,8 +40,13 @@ export class HealthProbe {
   async check(): Promise<StoreHealth> {
     let reachable = false;
     try {
-      const h = await this.client.cluster.health({ timeout: '5s' }, HEALTH_REQUEST);
-      if (h.status === 'red') return { ok: false, reason: `cluster ${h.cluster_name} is red` };
+      // The health of this store's indices, not the whole cluster's: on a
+      // shared cluster another application's index missing a primary shard
+      // turns the cluster red while every write and read of ours still works.
+      const h = await this.client.cluster.health({ index: indexPattern(this.prefix), timeout: '5s' }, HEALTH_REQUEST);
+      if (h.status === 'red') {
+        return { ok: false, reason: `indices ${indexPattern(this.prefix)} of cluster ${h.cluster_name} are red: a primary shard is not allocated` };
+      }
       reachable = true;
     } catch (err) {
       const failure = asStoreFailure(err);
