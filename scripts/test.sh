@@ -80,5 +80,9 @@ done
 # Every test gets at most 5 minutes: a test waiting on a timer that never
 # fires (a broken flush) fails instead of hanging the run. The slowest tests
 # (Elasticsearch contract, end-to-end) take well under a minute each.
-node --test --test-concurrency=3 --test-timeout=300000 "${dirs[@]}"
+# The TAP log, and at its end the slowest files (scripts/test-file-times.mjs).
+node --test --test-concurrency=3 --test-timeout=300000 \
+  --test-reporter=tap --test-reporter-destination=stdout \
+  --test-reporter=./scripts/test-file-times.mjs --test-reporter-destination=stdout \
+  "${dirs[@]}"
 say "all tests passed"

@@ -46,8 +46,13 @@ describe('search page: live events at their place by time (Chromium)', { skip: !
   test('newest first: a late event goes at its time, one before the range or far ahead is left out and counted apart', async () => {
     await page.goto(`${srv.url}/?${new URLSearchParams({ q: Q, from: 'now-15m', to: 'now' })}`);
     await waitForTotal(page, SEEDED);
-    // Not waiting for the histogram: a late event committed before its read
-    // is in its answer, and the page does not add it again (commit marks).
+    // The figures' reads are over before the late events come: one that a
+    // read reaches after its commit but before the main thread publishes it
+    // is still counted twice (commit-mark.ts: the mark errs that way), and
+    // under CI's load this test once failed, most likely so (the log kept
+    // no more than the test's name). ui-live-counts.test.ts holds reads back
+    // on purpose to test the marks; this file is about where events go.
+    await page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === '${SEEDED}'`, undefined, { timeout: 5_000 });
     await page.getByRole('button', { name: 'Live' }).click();
     await page.locator('[data-live="open"]').waitFor();
     const now = Date.now();
