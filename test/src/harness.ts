@@ -160,10 +160,30 @@ export async function serveCheck(dir: string, configYaml: string): Promise<{ cod
   );
 }
 
-/** Starts `logship serve` on a free loopback port and waits until /health answers. */
+/**
+ * Starts `logship serve` on a free loopback port and waits for its own
+ * "listening" line and /health. Files run three at a time, and two may be
+ * given the same free port: the second server exits on EADDRINUSE, but the
+ * first's /health could answer before it did, and in one CI run a page
+ * suite seeded and searched another file's server (350 events where it
+ * wrote 250). So /health counts only after the line naming this port, and
+ * a port taken meanwhile is given up for another (a port the test chose
+ * is not).
+ */
 export async function startServer(opts: StartServerOptions = {}): Promise<ServerHandle> {
   const dataDir = opts.dataDir ?? (await tempDir('logship-data-'));
-  const port = opts.port ?? (await freePort());
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchServer(opts, dataDir, opts.port ?? (await freePort()));
+    } catch (err) {
+      if (opts.port !== undefined || attempt === 3 || !(err instanceof PortTaken)) throw err;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function launchServer(opts: StartServerOptions, dataDir: string, port: number): Promise<ServerHandle> {
   const args = [logshipBin, 'serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`];
   if (opts.configYaml !== undefined) {
     const cfg = join(dataDir, '..', `logship-server-${port}.yaml`);
@@ -178,17 +198,25 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Server
   });
   const rp = track(proc);
   const url = `http://127.0.0.1:${port}`;
+  const announced = new RegExp(`^logship listening on \\S+:${port}$`, 'm');
   try {
-    await waitFor(
+    // waitFor retries a check that throws, so an exit ends the wait as a result.
+    const exited = await waitFor(
       async () => {
-        if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}: ${rp.output()}`);
+        if (proc.exitCode !== null) return { code: proc.exitCode };
+        if (!announced.test(rp.output())) return false;
         const res = await fetch(`${url}/health`);
-        return res.ok;
+        return res.ok && { code: null };
       },
       { timeoutMs: 30_000, what: `logship serve on ${url}` },
     );
+    if (exited.code !== null) {
+      const message = `server exited with ${exited.code}: ${rp.output()}`;
+      throw rp.output().includes(`127.0.0.1:${port} (listen): the address is already in use`) ? new PortTaken(message) : new Error(message);
+    }
   } catch (err) {
     await rp.stop('SIGKILL');
+    if (err instanceof PortTaken) throw err;
     throw new Error(`${(err as Error).message}\n--- server output ---\n${rp.output()}`);
   }
   return { ...rp, url, port, dataDir };
