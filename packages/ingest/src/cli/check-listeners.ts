@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { ServerConfig } from '../config/server-config.js';
 import { parseListen } from '../config/parse-listen.js';
 import { listenFailure } from '../server/listen-failure.js';
+import { MistakeList } from '../config/mistake-list.js';
 import { LOCK_FILE, lockDataFolder } from '../sqlite/data-folder-lock.js';
 
 /**
@@ -47,6 +48,7 @@ export async function checkListeners(config: ServerConfig, warnings: string[]): 
   // Judged once ours are released: a probe of a running server must not
   // reach a socket this check holds.
   let running: boolean | undefined;
+  const mistakes = new MistakeList();
   for (const { key, address, port, err } of failed) {
     const code = (err as { code?: unknown }).code;
     if (code === 'EADDRINUSE' && (running ??= await serverRunning(config))) {
@@ -57,8 +59,10 @@ export async function checkListeners(config: ServerConfig, warnings: string[]): 
       warnings.push(`${key} ${address}: this user may not bind a port below 1024; the server needs root or CAP_NET_BIND_SERVICE (the systemd unit grants it).`);
       continue;
     }
-    throw listenFailure(key, address, err);
+    mistakes.add(listenFailure(key, address, err));
   }
+  // Every listener that cannot bind, not only the first.
+  mistakes.throwIfAny();
 }
 
 function bindTcp(host: string, port: number): Promise<Server> {

@@ -13,6 +13,7 @@ import { dataDirAdvice } from '../store/data-dir-advice.js';
 import { checkPartitionFiles, damagedPartitionFiles } from '../sqlite/partition-folder.js';
 import { blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-format.js';
 import { checkListeners } from './check-listeners.js';
+import { MistakeList } from '../config/mistake-list.js';
 
 /**
  * `logship serve --check`: everything the server checks before it serves,
@@ -24,25 +25,36 @@ import { checkListeners } from './check-listeners.js';
  * folder can be written and whether the listeners can bind (check-listeners.ts),
  * and, with an Elasticsearch store, what the start will find in the cluster,
  * read and never written (check-cluster.ts; `offline`: not contacted).
- * Throws the coded error the start would; returns what the server would
- * do, a line each, and warnings.
+ * Throws the coded error the start would (several, independent ones
+ * together: MistakeList); returns what the server would do, a line each,
+ * and warnings.
  */
-export async function checkServeConfig(config: ServerConfig, now: number, opts: { offline?: boolean } = {}): Promise<{ lines: string[]; warnings: string[] }> {
+export async function checkServeConfig(
+  config: ServerConfig,
+  now: number,
+  opts: { offline?: boolean; mistakes?: MistakeList } = {},
+): Promise<{ lines: string[]; warnings: string[] }> {
   const warnings: string[] = [];
-  const { host } = parseListen(config.listen);
-  const policy = checkListenPolicy(config, host);
+  // Each check below is independent of the others: every mistake is
+  // gathered, after those loading the config found (`opts.mistakes`), and
+  // reported together (ConfigMistakes, the first's code), as the schema's are.
+  const mistakes = opts.mistakes ?? new MistakeList();
+  const policy = mistakes.check(() => checkListenPolicy(config, parseListen(config.listen).host), undefined);
   if (policy) warnings.push(policy);
-  if (config.tls) loadTlsCredentials(config.tls, now);
-  syslogTlsCredentials(config, now);
+  if (config.tls) mistakes.check(() => loadTlsCredentials(config.tls!, now), undefined);
+  mistakes.check(() => syslogTlsCredentials(config, now), undefined);
 
-  const { groups, files, emptyGlobs } = loadRuleFiles(config.rule_files, {
-    defaultInterval_ms: config.alerting.evaluation_interval_ms,
-    savedQueries: config.saved_queries,
-  });
+  const { groups, files, emptyGlobs } = mistakes.check(
+    () => loadRuleFiles(config.rule_files, { defaultInterval_ms: config.alerting.evaluation_interval_ms, savedQueries: config.saved_queries }),
+    { groups: [], files: [], emptyGlobs: [] },
+  );
   for (const glob of emptyGlobs) warnings.push(`The rule_files glob "${glob}" matches no file.`);
 
   const auth = config.auth.tokens.length + config.auth.tls_clients.length;
-  const store = await describeStore(config, now, opts.offline === true, warnings);
+  // A cluster is not contacted for a config already found wrong (its store
+  // part may be what is wrong): the check fails whatever it would answer.
+  const contact = config.store.type !== 'elasticsearch' || mistakes.size === 0;
+  const store = contact ? await mistakes.checkAsync(() => describeStore(config, now, opts.offline === true, warnings), { store: '', retention: '' }) : { store: '', retention: '' };
   const lines = [
     `listen: ${config.tls ? 'https' : 'http'}://${config.listen}, ${auth === 0 ? 'no tokens' : `${config.auth.tokens.length} token(s), ${config.auth.tls_clients.length} client certificate(s)`}`,
     `store: ${store.store}`,
@@ -55,10 +67,11 @@ export async function checkServeConfig(config: ServerConfig, now: number, opts: 
   if (config.otlp.grpc_listen !== undefined) lines.push(`otlp grpc: ${config.otlp.grpc_listen}`);
   if (config.log_metrics.length > 0) lines.push(`log metrics: ${config.log_metrics.length}`);
   if (config.ingest.drop.length > 0) lines.push(`ingest drops events matching: ${config.ingest.drop.join(' | ')}`);
-  if (config.ingest.redact.length > 0) checkRedactionKey(config.data, config.ingest.redact_key_file);
+  if (config.ingest.redact.length > 0) mistakes.check(() => checkRedactionKey(config.data, config.ingest.redact_key_file), undefined);
   if (config.ingest.redact.length > 0) lines.push(`ingest redacts: ${config.ingest.redact.map((r) => (r.name === r.pattern ? r.pattern : `${r.name} (${r.pattern})`)).join(' | ')}`);
-  // Last: the config's own mistakes are reported before a busy port.
-  await checkListeners(config, warnings);
+  // Last, so the config's own mistakes come first in the list, before a busy port.
+  await mistakes.checkAsync(() => checkListeners(config, warnings), undefined);
+  mistakes.throwIfAny();
   return { lines, warnings };
 }
 

@@ -9,6 +9,7 @@ import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';
 import { checkServeConfig } from './check-serve-config.js';
+import { MistakeList } from '../config/mistake-list.js';
 import { changedConfigKeys } from './changed-config-keys.js';
 import { lockDataFolder } from '../sqlite/data-folder-lock.js';
 import { removeOrphanSideFiles } from '../sqlite/orphan-side-files.js';
@@ -50,9 +51,11 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   }
   if (flags.positionals.length > 0) throw errors.cliUsage(`unexpected argument "${flags.positionals[0]}"; usage: ${SERVE_USAGE}`);
   if (flags.offline && !flags.check) throw errors.cliUsage(`--offline goes with --check; usage: ${SERVE_USAGE}`);
-  const config = loadServerConfig(flags);
+  // --check reports the config's mistakes and its own together; the start throws the config's at once.
+  const mistakes = flags.check ? new MistakeList() : undefined;
+  const config = loadServerConfig(flags, process.env, mistakes);
   if (flags.check) {
-    const { lines, warnings } = await checkServeConfig(config, Date.now(), { offline: flags.offline === true });
+    const { lines, warnings } = await checkServeConfig(config, Date.now(), { offline: flags.offline === true, mistakes });
     io.stdout.write(`The config is valid${flags.config !== undefined ? `: ${flags.config}` : ' (no --config: the defaults and flags)'}\n`);
     for (const line of lines) io.stdout.write(`  ${line}\n`);
     for (const w of warnings) io.stdout.write(`  warning: ${w}\n`);

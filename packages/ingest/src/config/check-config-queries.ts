@@ -9,22 +9,28 @@
 import { compileMatcher, isReferableSavedQueryName, parse, savedQueryReferences } from '@logship/query';
 import { configErrors as errors } from './config-errors.js';
 import type { ServerConfig } from './server-config.js';
+import { MistakeList } from './mistake-list.js';
 
 export function checkConfigQueries(config: Pick<ServerConfig, 'saved_queries' | 'retention' | 'search' | 'ingest'>): void {
   const textFields = config.search.text_fields;
+  // Each query is checked on its own: every one that does not parse is named.
+  const mistakes = new MistakeList();
   for (const [name, text] of Object.entries(config.saved_queries)) {
     const path = `saved_queries${/^[A-Za-z_][\w-]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`}`;
     if (!isReferableSavedQueryName(name)) {
-      throw errors.configInvalid(path, 'cannot be referred to as @name: a name starts with a letter and holds letters, digits, _ and - only ("timestamp" is the @timestamp field)');
+      mistakes.add(errors.configInvalid(path, 'cannot be referred to as @name: a name starts with a letter and holds letters, digits, _ and - only ("timestamp" is the @timestamp field)'));
+      continue;
     }
     const nested = savedQueryReferences(text);
     if (nested.length > 0) {
-      throw errors.configInvalid(path, `refers to @${nested[0]}, but saved queries are expanded once: a reference inside one would be searched for as the text "@${nested[0]}" (write out what @${nested[0]} says)`);
+      mistakes.add(errors.configInvalid(path, `refers to @${nested[0]}, but saved queries are expanded once: a reference inside one would be searched for as the text "@${nested[0]}" (write out what @${nested[0]} says)`));
+      continue;
     }
-    checkQuery(path, text, textFields);
+    mistakes.check(() => checkQuery(path, text, textFields), undefined);
   }
-  config.retention.classes.forEach((c, i) => checkQuery(`retention.classes[${i}].match`, c.match, textFields));
-  config.ingest.drop.forEach((q, i) => checkQuery(`ingest.drop[${i}]`, q, textFields));
+  mistakes.each(config.retention.classes, (c, i) => checkQuery(`retention.classes[${i}].match`, c.match, textFields));
+  mistakes.each(config.ingest.drop, (q, i) => checkQuery(`ingest.drop[${i}]`, q, textFields));
+  mistakes.throwIfAny();
 }
 
 /** Parsed and compiled as the query API and the stores do; a query error keeps its code and caret. */

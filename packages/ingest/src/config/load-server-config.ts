@@ -15,6 +15,7 @@ import { expandDropQueries, expandRetentionMatches } from './expand-config-queri
 import { redactRules, type RawRedactRule } from './redact-rules.js';
 import { configErrors as errors } from './config-errors.js';
 import { ConfigMistakes } from './config-mistakes.js';
+import { MistakeList } from './mistake-list.js';
 import { parseConfigYaml, type ConfigYaml } from './config-yaml.js';
 import { interpolateEnv } from './interpolate-env.js';
 import { restoreEnvText } from './restore-env-text.js';
@@ -43,10 +44,16 @@ const validate = new Ajv({ allErrors: true, strict: true, verbose: true }).compi
  * file ─ YAML ─ ${ENV} ─ flags ─ schema ─ defaults ─ freeze
  */
 
-/** Reads, validates and freezes the server config. Throws LS_CONFIG_* errors. */
+/**
+ * Reads, validates and freezes the server config. Throws LS_CONFIG_* errors.
+ * With `later`, the mistakes found after the schema are added to it and the
+ * config is returned with defaults where they were (buildServerConfig): the
+ * caller (serve --check) runs its own checks too and throws them all.
+ */
 export function loadServerConfig(
   flags: ConfigFlags,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  later?: MistakeList,
 ): ServerConfig {
   let fromFile: Record<string, unknown> = {};
   // Values that were one `${NAME}` read as numbers or booleans, and their text (interpolate-env.ts).
@@ -74,9 +81,9 @@ export function loadServerConfig(
     return buildServerConfig(fromFile, flags, typed, (path) => {
       const where = yaml.locate(path);
       return where === undefined ? undefined : `${where} of ${file}`;
-    });
+    }, later);
   }
-  return buildServerConfig(fromFile, flags, typed);
+  return buildServerConfig(fromFile, flags, typed, undefined, later);
 }
 
 /**
@@ -90,6 +97,8 @@ export function buildServerConfig(
   fromEnv: ReadonlyMap<string, string> = new Map(),
   /** Where a config path is in the file (`line L, column C of FILE`), for the schema's errors. */
   locate?: (path: readonly (string | number)[]) => string | undefined,
+  /** Where the mistakes after the schema go, for a caller that throws them itself (loadServerConfig); else they are thrown here. */
+  later?: MistakeList,
 ): ServerConfig {
   const raw = structuredClone(input);
   if (flags.data !== undefined) raw.data = flags.data;
@@ -114,9 +123,16 @@ export function buildServerConfig(
     if (first === undefined) throw schemaError(undefined, locate);
     throw more.length === 0 ? first : new ConfigMistakes(first, more);
   }
-  checkAlertingDurations(raw.alerting);
+  // From here each check that does not need another's result runs even when
+  // one before it failed: every mistake is reported at once, as the
+  // schema's are (a default stands in for a part that failed, so the
+  // checks after it still run; such a config goes back only to a caller
+  // holding `later`, which throws what it holds).
+  const mistakes = later ?? new MistakeList();
+  mistakes.check(() => checkAlertingDurations(raw.alerting), undefined);
 
   const d = DEFAULT_SERVER_CONFIG;
+  const saved = (raw.saved_queries as Record<string, string> | undefined) ?? {};
   const auth = (raw.auth ?? {}) as Partial<ServerConfig['auth']>;
   const config: ServerConfig = {
     listen: (raw.listen as string | undefined) ?? d.listen,
@@ -129,17 +145,17 @@ export function buildServerConfig(
       failed_auth: { ...d.auth.failed_auth, ...auth.failed_auth },
     },
     ...(raw.tls ? { tls: { min_version: 'TLSv1.2', ...(raw.tls as Omit<TlsConfig, 'min_version'>) } } : {}),
-    retention: expandRetentionMatches(retention(raw.retention), (raw.saved_queries as Record<string, string> | undefined) ?? {}),
-    saved_queries: (raw.saved_queries as Record<string, string> | undefined) ?? {},
+    retention: mistakes.check(() => expandRetentionMatches(retention(raw.retention), saved), d.retention),
+    saved_queries: saved,
     limits: { ...d.limits, ...(raw.limits as object | undefined) },
     search: {
-      text_fields: textFields((raw.search as { text_fields?: string[] } | undefined)?.text_fields),
+      text_fields: mistakes.check(() => textFields((raw.search as { text_fields?: string[] } | undefined)?.text_fields), d.search.text_fields),
       tail_max_duration_s: (raw.search as { tail_max_duration_s?: number } | undefined)?.tail_max_duration_s ?? d.search.tail_max_duration_s,
     },
     ingest: {
-      default_timezone: timeZone((raw.ingest as { default_timezone?: string } | undefined)?.default_timezone ?? d.ingest.default_timezone),
-      drop: expandDropQueries((raw.ingest as { drop?: string[] } | undefined)?.drop ?? [], (raw.saved_queries as Record<string, string> | undefined) ?? {}),
-      redact: redactRules((raw.ingest as { redact?: RawRedactRule[] } | undefined)?.redact ?? []),
+      default_timezone: mistakes.check(() => timeZone((raw.ingest as { default_timezone?: string } | undefined)?.default_timezone ?? d.ingest.default_timezone), d.ingest.default_timezone),
+      drop: mistakes.check(() => expandDropQueries((raw.ingest as { drop?: string[] } | undefined)?.drop ?? [], saved), []),
+      redact: mistakes.check(() => redactRules((raw.ingest as { redact?: RawRedactRule[] } | undefined)?.redact ?? []), []),
       ...((raw.ingest as { workers?: number } | undefined)?.workers !== undefined ? { workers: (raw.ingest as { workers: number }).workers } : {}),
       ...((raw.ingest as { redact_key_file?: string } | undefined)?.redact_key_file !== undefined
         ? { redact_key_file: resolve((raw.ingest as { redact_key_file: string }).redact_key_file) }
@@ -147,39 +163,28 @@ export function buildServerConfig(
     },
     log: { ...d.log, ...(raw.log as object | undefined) },
     rule_files: (raw.rule_files as string[] | undefined) ?? [],
-    alerting: buildAlertingConfig(raw.alerting as Parameters<typeof buildAlertingConfig>[0]),
-    log_metrics: buildLogMetricsConfig(raw.log_metrics as Parameters<typeof buildLogMetricsConfig>[0]),
+    alerting: mistakes.check(() => buildAlertingConfig(raw.alerting as Parameters<typeof buildAlertingConfig>[0]), d.alerting),
+    log_metrics: mistakes.check(() => buildLogMetricsConfig(raw.log_metrics as Parameters<typeof buildLogMetricsConfig>[0]), []),
     syslog: { ...(raw.syslog as ServerConfig['syslog'] | undefined) },
     otlp: { ...(raw.otlp as ServerConfig['otlp'] | undefined) },
   };
-  parseListen(config.listen);
-  if (config.syslog.listen_tcp !== undefined) parseListen(config.syslog.listen_tcp);
-  if (config.syslog.listen_udp !== undefined) parseListen(config.syslog.listen_udp);
-  if (config.syslog.listen_tls !== undefined) {
-    parseListen(config.syslog.listen_tls);
+  const { listen_tcp, listen_udp, listen_tls } = config.syslog;
+  for (const address of [config.listen, listen_tcp, listen_udp, listen_tls, config.otlp.grpc_listen]) {
+    if (address !== undefined) mistakes.check(() => parseListen(address), undefined);
+  }
+  if (listen_tls !== undefined) {
     const own = config.syslog.tls_cert_file !== undefined || config.syslog.tls_key_file !== undefined;
     // Without files of its own the listener takes the server's tls block (RFC 5425 over the same certificate).
     if (own ? config.syslog.tls_cert_file === undefined || config.syslog.tls_key_file === undefined : config.tls === undefined) {
-      throw errors.configInvalid('syslog.listen_tls', 'needs syslog.tls_cert_file and syslog.tls_key_file, or a tls block');
+      mistakes.add(errors.configInvalid('syslog.listen_tls', 'needs syslog.tls_cert_file and syslog.tls_key_file, or a tls block'));
     }
   }
-  if (config.otlp.grpc_listen !== undefined) parseListen(config.otlp.grpc_listen);
-  if (config.store.type === 'elasticsearch' && !config.store.url) {
-    throw errors.configInvalid('store.url', 'is required when store.type is elasticsearch');
-  }
-  if (config.store.type === 'elasticsearch' && (config.store as { format?: unknown }).format !== undefined) {
-    throw errors.configInvalid('store.format', 'applies to store.type sqlite only');
-  }
-  if (config.store.type === 'sqlite' && (config.store as { retention_overwrite?: unknown }).retention_overwrite !== undefined) {
-    throw errors.configInvalid('store.retention_overwrite', 'applies to store.type elasticsearch only (a shared cluster\'s retention policy)');
-  }
-  if (config.store.type === 'sqlite' && (config.store as { start_when_unavailable?: unknown }).start_when_unavailable !== undefined) {
-    throw errors.configInvalid('store.start_when_unavailable', 'applies to store.type elasticsearch only (an embedded store is always available)');
-  }
-  checkTokens(config);
-  checkTlsClients(config);
-  checkConfigQueries(config);
-  checkLogMetrics(config.log_metrics, config.saved_queries);
+  mistakes.check(() => checkStore(config.store), undefined);
+  mistakes.check(() => checkTokens(config), undefined);
+  mistakes.check(() => checkTlsClients(config), undefined);
+  mistakes.check(() => checkConfigQueries(config), undefined);
+  mistakes.check(() => checkLogMetrics(config.log_metrics, config.saved_queries), undefined);
+  if (later === undefined) mistakes.throwIfAny();
   return deepFreeze(config);
 }
 
@@ -204,18 +209,35 @@ function applyTlsFlags(raw: Record<string, unknown>, flags: ConfigFlags): void {
   raw.tls = tls;
 }
 
+function checkStore(store: ServerConfig['store']): void {
+  if (store.type === 'elasticsearch' && !store.url) {
+    throw errors.configInvalid('store.url', 'is required when store.type is elasticsearch');
+  }
+  if (store.type === 'elasticsearch' && (store as { format?: unknown }).format !== undefined) {
+    throw errors.configInvalid('store.format', 'applies to store.type sqlite only');
+  }
+  if (store.type === 'sqlite' && (store as { retention_overwrite?: unknown }).retention_overwrite !== undefined) {
+    throw errors.configInvalid('store.retention_overwrite', 'applies to store.type elasticsearch only (a shared cluster\'s retention policy)');
+  }
+  if (store.type === 'sqlite' && (store as { start_when_unavailable?: unknown }).start_when_unavailable !== undefined) {
+    throw errors.configInvalid('store.start_when_unavailable', 'applies to store.type elasticsearch only (an embedded store is always available)');
+  }
+}
+
 function checkTlsClients(config: ServerConfig): void {
   if (config.auth.tls_clients.length > 0 && !config.tls?.client_ca_file) {
     // Without a client CA no certificate is verified, so none may stand for a token.
     throw errors.configInvalid('auth.tls_clients', 'needs tls.client_ca_file (mutual TLS) to verify client certificates');
   }
+  const mistakes = new MistakeList();
   config.auth.tls_clients.forEach((c, i) => {
     try {
       parseSubject(c.subject);
     } catch (err) {
-      throw errors.configInvalid(`auth.tls_clients[${i}].subject`, (err as Error).message);
+      mistakes.add(errors.configInvalid(`auth.tls_clients[${i}].subject`, (err as Error).message));
     }
   });
+  mistakes.throwIfAny();
 }
 
 function retention(value: unknown): ServerConfig['retention'] {
@@ -242,12 +264,14 @@ function timeZone(value: string): string {
 function checkTokens(config: ServerConfig): void {
   const names = new Set<string>();
   const secrets = new Set<string>();
+  const mistakes = new MistakeList();
   config.auth.tokens.forEach((t, i) => {
-    if (names.has(t.name)) throw errors.configInvalid(`auth.tokens[${i}].name`, `repeats the name "${t.name}"`);
-    if (secrets.has(t.token)) throw errors.configInvalid(`auth.tokens[${i}].token`, 'repeats another token');
+    if (names.has(t.name)) mistakes.add(errors.configInvalid(`auth.tokens[${i}].name`, `repeats the name "${t.name}"`));
+    if (secrets.has(t.token)) mistakes.add(errors.configInvalid(`auth.tokens[${i}].token`, 'repeats another token'));
     names.add(t.name);
     secrets.add(t.token);
   });
+  mistakes.throwIfAny();
 }
 
 /**

@@ -19,7 +19,7 @@ test('auth: 401 without or with an unknown token, 403 with the wrong scope, heal
     const none = await post({});
     assert.equal(none.statusCode, 401);
     assert.equal(none.json().error.code, 'LS_AUTH_MISSING_TOKEN');
-    assert.equal(none.headers['www-authenticate'], 'Bearer');
+    assert.deepEqual(none.headers['www-authenticate'], ['Bearer', 'Basic realm="logship", charset="UTF-8"', 'ApiKey']);
     const wrong = await post({ authorization: 'Bearer not-a-real-token-at-all' });
     assert.equal(wrong.statusCode, 401);
     assert.equal(wrong.json().error.code, 'LS_AUTH_INVALID_TOKEN');

@@ -43,6 +43,22 @@ export function tokenCandidates(header: string | undefined): string[] {
 const SCHEMES = ['Bearer', 'Basic', 'ApiKey'];
 
 /**
+ * The `WWW-Authenticate` challenges of a 401, one header field per scheme
+ * the route takes (RFC 9110 §11.6.1 allows several; Elasticsearch with
+ * security on answers Basic, Bearer and ApiKey the same way). Bearer stays
+ * first, as it was alone before, for clients that read only the first.
+ * Basic is offered on write routes only: the shippers that send it (Promtail,
+ * Fluent Bit, rsyslog, Logstash) write, while the read routes are what the
+ * search page fetches, and a browser answers a Basic challenge with its own
+ * login dialog over the page's token prompt. Basic still works there when
+ * sent; it is only not asked for.
+ */
+export function authChallenges(scope: Scope, bearerError?: string): string[] {
+  const bearer = bearerError === undefined ? 'Bearer' : `Bearer error="${bearerError}"`;
+  return scope === 'write' ? [bearer, 'Basic realm="logship", charset="UTF-8"', 'ApiKey'] : [bearer, 'ApiKey'];
+}
+
+/**
  * Why an Authorization header gave no token, for LS_AUTH_MISSING_TOKEN:
  * `Authorization: Token X` (Django REST framework's habit, Splunk's) was
  * answered as if no header had been sent. It names the scheme sent, never
@@ -83,7 +99,8 @@ export type Authorize = (authorization: string | undefined, scope: Scope, client
 
 export interface AuthRefusal {
   error: LogshipError;
-  headers: Record<string, string>;
+  /** A list is sent as one header field per element (the challenges of a 401). */
+  headers: Record<string, string | string[]>;
 }
 
 /**
@@ -114,10 +131,10 @@ export function createAuthorize(auth: ServerConfig['auth'], now: () => number): 
       return waitMs > 0 ? guessing(client!, waitMs) : refusal;
     };
     const candidates = tokenCandidates(authorization);
-    if (candidates.length === 0) return failed({ error: errors.missingToken(whatWasSent(authorization)), headers: { 'www-authenticate': 'Bearer' } });
+    if (candidates.length === 0) return failed({ error: errors.missingToken(whatWasSent(authorization)), headers: { 'www-authenticate': authChallenges(scope) } });
     let token: TokenConfig | undefined;
     for (const c of candidates) if ((token = byDigest.get(digest(c)))) break;
-    if (!token) return failed({ error: errors.invalidToken(), headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
+    if (!token) return failed({ error: errors.invalidToken(), headers: { 'www-authenticate': authChallenges(scope, 'invalid_token') } });
     if (!token.scopes.includes(scope)) return { error: errors.forbiddenScope(token.name, scope), headers: {} };
     const key = perClient && client !== undefined ? `${token.name}\u0000${client}` : token.name;
     const waitMs = limiter.take(key, token.requests_per_s ?? auth.rate_limit.requests_per_s);

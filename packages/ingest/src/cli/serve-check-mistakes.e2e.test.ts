@@ -1,0 +1,82 @@
+/**
+ * `logship serve --check` listed every mistake the config's schema found at
+ * once, but the checks after the schema (the queries, the tokens, the TLS
+ * files, the rule files, the listeners) stopped at their first: a config
+ * with a missing TLS file and a query that does not parse took two rounds
+ * of fixing and checking. Now each independent check runs and every
+ * mistake is a line of its own with its own code; the exit code and the
+ * first line are the first mistake's, as with the schema's.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../bin/logship.js', import.meta.url));
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr });
+    });
+  });
+}
+
+test('serve --check reports every later-stage mistake of a config in one run, each with its code', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-check-mistakes-'));
+  // Another program holding the port the syslog listener wants.
+  const other = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  const held = `127.0.0.1:${(other.address() as AddressInfo).port}`;
+  try {
+    const config = join(dir, 'server.yaml');
+    writeFileSync(config, [
+      'listen: 127.0.0.1:0',
+      `tls: { cert_file: ${join(dir, 'missing-cert.pem')}, key_file: ${join(dir, 'missing-key.pem')} }`,
+      'auth:',
+      '  tokens:',
+      '    - { name: agents, token: check-mistakes-token-0001 , scopes: [write] }',
+      '    - { name: agents, token: check-mistakes-token-0002 , scopes: [read] }',
+      'retention:',
+      "  classes: [{ name: errors, match: 'level:(error', days: 90 }]",
+      'ingest:',
+      "  drop: ['status:>>500']",
+      `rule_files: [${join(dir, 'missing-rules.yaml')}]`,
+      `syslog: { listen_tcp: '${held}' }`,
+      '',
+    ].join('\n'));
+    const r = await run(['serve', '--check', '--config', config, '--data', join(dir, 'data')]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stdout, '');
+    // One entry per mistake; a query's runs on over its caret line.
+    const lines = r.stderr.trimEnd().split(/\n(?=logship: )/);
+    const expected: Array<[RegExp, string]> = [
+      [/"auth\.tokens\[1\]\.name" repeats the name "agents"/, 'LS_CONFIG_INVALID'],
+      [/"retention\.classes\[0\]\.match" does not parse/, 'LS_CONFIG_INVALID'],
+      [/"ingest\.drop\[0\]" does not parse/, 'LS_CONFIG_INVALID'],
+      [/cannot read .*missing-cert\.pem/, 'LS_TLS_READ_FAILED'],
+      [/cannot read rule file .*missing-rules\.yaml/, 'LS_RULES_READ_FAILED'],
+      [new RegExp(`cannot listen on ${held} \\(syslog\\.listen_tcp\\)`), 'LS_CONFIG_LISTEN_FAILED'],
+    ];
+    for (const [said, code] of expected) {
+      const line = lines.find((l) => said.test(l));
+      assert.ok(line !== undefined, `${said} is reported:\n${r.stderr}`);
+      assert.ok(line.startsWith('logship: ') && line.endsWith(`(${code})`), line);
+    }
+    // The first line is the mistake the check told alone before (its code is the exit's); the busy port comes after the config's.
+    assert.match(lines[0]!, expected[0]![0]);
+    assert.ok(lines.findIndex((l) => expected[5]![0].test(l)) > lines.findIndex((l) => expected[3]![0].test(l)));
+
+    // The start (no --check) reports the config's mistakes together too.
+    const start = await run(['serve', '--config', config, '--data', join(dir, 'data')]);
+    assert.equal(start.code, 1, start.stderr);
+    for (const [said] of expected.slice(0, 3)) assert.match(start.stderr, said);
+  } finally {
+    await new Promise<void>((resolve) => other.close(() => resolve()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
