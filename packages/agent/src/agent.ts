@@ -168,6 +168,7 @@ export class Agent implements EventSink {
   private makeSource(s: SourceConfig, resume: ReadonlyMap<string, number | string> | undefined, earlier: readonly SourceConfig[]): Source {
     for (const [name, help] of [M.linesRead, M.bytesRead, M.linesTruncated, M.eventsFilteredOut, M.eventsShipped, M.heldExpired]) this.metrics.declare(name, help, { source: s.name });
     if (s.type === 'journald') this.metrics.declare(...M.journalctlRestarts, { source: s.name });
+    else this.metrics.declare(...M.filesSkippedOld, { source: s.name });
     const ctx: SourceContext = { host: this.config.host, checkpoints: this.checkpoints, sink: this, metrics: this.metrics, log: this.log, notices: this.notices, ...(resume ? { resume } : {}) };
     // journald restarts from its acknowledged cursor on a reload, as it always
     // has: a unit filter changed by the reload needs the checkpoint's

@@ -127,7 +127,21 @@ test('journald max_age_s: a day by default, 0 for the whole journal, refused wit
   invalid({ ...minimal, sources: [{ type: 'journald', start_position: 'end', max_age_s: 3600 }] }, /at sources\[0\]\.max_age_s: applies only with start_position: beginning/);
   invalid({ ...minimal, sources: [{ type: 'journald', max_age: '7h' }] }, /at sources\[0\]\.max_age: unknown key; did you mean max_age_s\?/);
   invalid({ ...minimal, sources: [{ type: 'journald', seek: 'tail' }] }, /at sources\[0\]\.seek: unknown key; did you mean start_position\?/);
-  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], max_age_s: 60 }] }, /at sources\[0\]\.max_age_s: unknown key: a key of journald sources, not of file/);
+});
+
+test('file sources max_age_s: 0 (no limit) by default, on every file type and with either start_position; Filebeat\'s and Vector\'s names pointed to', () => {
+  const read = (source: Record<string, unknown>) => validateConfig({ ...minimal, sources: [{ include: ['/a'], ...source }] }, {}).sources[0] as { max_age_s: number };
+  for (const type of ['file', 'nginx', 'docker', 'kubernetes']) {
+    assert.equal(read({ type }).max_age_s, 0, type);
+    assert.equal(read({ type, max_age_s: 86_400 }).max_age_s, 86_400, type);
+  }
+  // With end, files found at start begin at their end anyway; the limit still keeps old files that appear later from being read whole.
+  assert.equal(read({ type: 'file', start_position: 'end', max_age_s: 3600 }).max_age_s, 3600);
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], max_age_s: '24h' }] }, /at sources\[0\]\.max_age_s: expected an integer >= 0/);
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], max_age_s: -1 }] }, /at sources\[0\]\.max_age_s: expected an integer >= 0/);
+  invalid({ ...minimal, sources: [{ type: 'file', include: ['/a'], ignore_older: '24h' }] }, /at sources\[0\]\.ignore_older: unknown key; did you mean max_age_s\?/);
+  invalid({ ...minimal, sources: [{ type: 'nginx', include: ['/a'], ignore_older_secs: 86400 }] }, /at sources\[0\]\.ignore_older_secs: unknown key; did you mean max_age_s\?/);
+  invalid({ ...minimal, sources: [{ type: 'journald', ignore_older: '24h' }] }, /at sources\[0\]\.ignore_older: unknown key; did you mean max_age_s\?/);
 });
 
 test('health and metrics listen on loopback by default; off turns them off', () => {

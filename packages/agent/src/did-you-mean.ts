@@ -19,6 +19,8 @@ const PEER_NAMES: Readonly<Record<string, string>> = {
   firstline: 'start', start_pattern: 'start', condition_pattern: 'continuation', max_wait_time: 'timeout_ms', timeout: 'timeout_ms',
   // journald: Filebeat's seek (head/tail), Vector's since_now, Promtail's max_age (a duration there, seconds here).
   seek: 'start_position', since_now: 'start_position', max_age: 'max_age_s',
+  // files: Filebeat's ignore_older (a duration there, seconds here), Vector's ignore_older_secs.
+  ignore_older: 'max_age_s', ignore_older_secs: 'max_age_s',
 };
 
 /** The allowed word a mistyped one most likely meant (edit distance at most 2, or a peer's name), if any. */

@@ -113,7 +113,7 @@ export class FileSource implements Source {
     this.openContext = {
       source: this.name, config, ctx, newInode: this.newInode, tailContext: this.tailContext, failures: this.failures,
       eventIds: (key, identity, sourcePath, size) => this.eventIds(key, identity, sourcePath, size),
-      readFailed: (path, err) => this.readFailed(path, err),
+      readFailed: (path, err) => this.readFailed(path, err), skippedOld: (path) => this.skippedOld(path),
     };
   }
 
@@ -130,6 +130,7 @@ export class FileSource implements Source {
     await this.watchCreatedBases();
     for (const p of watched.initial) this.check(p, true);
     await Promise.all([...this.checking.values()]);
+    this.sayOldAtStart();
     await resumeRotatedWhileDown(this.rotated);
     this.ctx.log.info('The file source is watching.', { source: this.name, include: this.config.include, files: this.tails.size });
     for (const dir of directoryIncludes(this.config.include)) this.ctx.log.warn(`An include names a directory: ${directoryAdvice(dir)}.`, { source: this.name, include: dir });
@@ -174,6 +175,25 @@ export class FileSource implements Source {
   }
 
   private readonly failures: ReadFailures;
+
+  /** Files found at start and followed from their end (max_age_s), said in one line; null once started. */
+  private oldAtStart: string[] | null = [];
+
+  private skippedOld(path: string): void {
+    this.ctx.metrics.inc(...M.filesSkippedOld, { source: this.name });
+    if (this.oldAtStart) this.oldAtStart.push(path);
+    else this.ctx.log.info('A file found was last written more than max_age_s ago: it is followed from its end, its earlier lines are not shipped.', { source: this.name, path, max_age_s: this.config.max_age_s });
+  }
+
+  /** Said once, so that an operator does not look on the server for the lines of the old files the globs found. */
+  private sayOldAtStart(): void {
+    const old = this.oldAtStart ?? [];
+    this.oldAtStart = null;
+    if (old.length === 0) return;
+    this.ctx.log.info(`${old.length === 1 ? 'A file' : `${old.length} files`} found at start ${old.length === 1 ? 'was' : 'were'} last written more than max_age_s ago: followed from the end, earlier lines are not shipped.`, {
+      source: this.name, files: old.length, max_age_s: this.config.max_age_s, paths: old.slice(0, 5),
+    });
+  }
 
   /** A file that could not be read in the last minute (for /health). */
   get failure(): string | null {

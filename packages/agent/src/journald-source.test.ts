@@ -5,8 +5,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from './agent.js';
-import { CHECKPOINT_FILE } from './checkpoint-store.js';
-import { validateConfig } from './config.js';
+import { CHECKPOINT_FILE, CheckpointStore } from './checkpoint-store.js';
+import { validateConfig, type JournaldSourceConfig } from './config.js';
+import type { EventSink } from './event-sink.js';
+import { JournaldSource } from './journald-source.js';
+import { Metrics } from './metrics.js';
+import { Notices } from './notices.js';
 import { createLogger, silentLogger } from './log.js';
 import { appendJournal, JOURNAL_REMOTE } from './testing/journal-export.js';
 import { IngestReceiver, until } from './testing/ingest-receiver.js';
@@ -95,6 +99,48 @@ test("journald: entries another machine wrote (a journal-remote collector's file
   assert.equal(hostOf('from web-7'), 'web-7');
   if (here) assert.equal(hostOf('from here'), 'agent-host');
   assert.equal(hostOf('no machine id'), 'agent-host');
+});
+
+test('journald: without a machine id of its own (a container without /etc/machine-id), the local journal\'s entries get the agent\'s host; a directory: source\'s keep _HOSTNAME', { skip }, async (t) => {
+  // Every entry was taken for another machine's there, and shipped with its _HOSTNAME instead of host:.
+  const c = await setup(t);
+  appendJournal(c.journal, [
+    { message: 'stamped web-7', priority: 6, unit: 'django.service', hostname: 'web-7', fields: { _MACHINE_ID: 'f'.repeat(32) } },
+    { message: 'no machine id', priority: 6, unit: 'django.service', hostname: 'journal-host' },
+  ]);
+  // The local journal, as journalctl without --directory reads it: the real journalctl, on these real files.
+  const localJournalctl = join(c.dir, 'journalctl-local');
+  writeFileSync(localJournalctl, `#!/bin/sh\nexec ${execFileSync('sh', ['-c', 'command -v journalctl'], { encoding: 'utf8' }).trim()} --directory=${c.journal} "$@"\n`, { mode: 0o755 });
+  const otherId = join(c.dir, 'machine-id');
+  writeFileSync(otherId, `${'e'.repeat(32)}\n`);
+  const hosts = async (name: string, source: Record<string, unknown>, machineIdFiles: string[]): Promise<Record<string, string>> => {
+    const config = c.config({ name, ...source }).sources[0] as JournaldSourceConfig;
+    const got = new Map<string, string>();
+    const sink: EventSink = {
+      emit(envelope) {
+        const ev = JSON.parse(envelope) as Record<string, string>;
+        got.set((JSON.parse(ev['@raw']!) as { MESSAGE: string }).MESSAGE, ev.host!);
+      },
+      skip: () => undefined, blocked: false, closing: false, waitForRoom: () => Promise.resolve(),
+    };
+    const checkpoints = await CheckpointStore.open(join(c.dir, `data-${name}`), silentLogger);
+    // A variable, not a literal: this context also builds against a source without machineIdFiles.
+    const ctx = { host: 'agent-host', checkpoints, sink, metrics: new Metrics(), log: silentLogger, notices: new Notices(), machineIdFiles };
+    const journald = new JournaldSource(config, ctx);
+    await journald.start();
+    try {
+      await until(() => got.size === 2, `the entries (${name})`, JOURNAL_WAIT_MS);
+    } finally {
+      await journald.stop();
+    }
+    return Object.fromEntries(got);
+  };
+  const none = [join(c.dir, 'no-machine-id')];
+  assert.deepEqual(await hosts('local', { directory: null, journalctl_path: localJournalctl }, none), { 'stamped web-7': 'agent-host', 'no machine id': 'agent-host' });
+  // A journal-remote collector's files, read with directory:, keep each entry's own host, as before.
+  assert.deepEqual(await hosts('collector', {}, none), { 'stamped web-7': 'web-7', 'no machine id': 'agent-host' });
+  // A machine id known: the local journal's entries of another machine keep theirs, as before.
+  assert.deepEqual(await hosts('known', { directory: null, journalctl_path: localJournalctl }, [otherId]), { 'stamped web-7': 'web-7', 'no machine id': 'agent-host' });
 });
 
 test('journald: a changed unit filter resumes without skipping an entry', { skip }, async (t) => {

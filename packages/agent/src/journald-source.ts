@@ -28,6 +28,8 @@ export interface JournaldContext extends SourceContext {
   readonly earlier?: readonly string[];
   /** The names of the config's other journald sources. */
   readonly others?: readonly string[];
+  /** Where this machine's id is read, first found wins (MACHINE_ID_FILES); tests name files of their own. */
+  readonly machineIdFiles?: readonly string[];
 }
 
 export class JournaldSource implements Source {
@@ -54,8 +56,8 @@ export class JournaldSource implements Source {
   private idBoundKnown = false;
   private idBoundUnwritten = false;
   private readonly lineFilter: LineFilter | null;
-  /** This machine's id: an entry of another (a journal-remote collector's files) keeps its own host. */
-  private readonly machineId = localMachineId();
+  /** This machine's id (null: none, as in some containers): an entry of another (a journal-remote collector's files) keeps its own host. */
+  private readonly machineId: string | null;
   /**
    * Epoch seconds a first start reads from (`max_age_s` back from this
    * start), or null: the whole journal. Fixed once, so that journalctl
@@ -79,6 +81,7 @@ export class JournaldSource implements Source {
     // filter is therefore resumed with --cursor, dropping the cursor's entry.
     if (typeof resumed !== 'string' && saved?.cursor && (saved.filter ?? '') !== this.filter) this.skipCursor = saved.cursor;
     this.idSource = this.decideIdSource();
+    this.machineId = localMachineId(ctx.machineIdFiles ?? MACHINE_ID_FILES);
     this.since = config.max_age_s > 0 ? Math.floor(Date.now() / 1000) - config.max_age_s : null;
   }
 
@@ -131,6 +134,11 @@ export class JournaldSource implements Source {
   async start(): Promise<void> {
     this.loop = this.run();
     this.ctx.log.info('The journald source is following the journal.', { source: this.name, units: this.config.units, directory: this.config.directory });
+    if (this.machineId === null && this.config.directory !== undefined && this.ctx.notices.first('no-machine-id', this.name)) {
+      // A containerized agent reading its host's mounted journal: say why its entries carry the host's _HOSTNAME, not host:.
+      this.ctx.log.info('This machine has no machine id (/etc/machine-id): entries of the directory\'s journal keep their _HOSTNAME as host; '
+        + 'an agent in a container reading its host\'s journal needs the host\'s /etc/machine-id (mounted read-only) for host: to apply.', { source: this.name, directory: this.config.directory });
+    }
     if (this.lastCursor === undefined && this.config.start_position === 'beginning' && this.since !== null) {
       // A first start: say where it reads from, so that no one looks for the older entries on the server.
       this.ctx.log.info('No checkpoint yet: the journal is read from max_age_s ago; older entries are not shipped.', {
@@ -256,13 +264,20 @@ export class JournaldSource implements Source {
    * machine (`_MACHINE_ID` not this one's: the files systemd-journal-remote
    * collects from a fleet, read with `directory:`) is that machine's, by its
    * `_HOSTNAME`. Every such entry was stamped with the collector's name, so
-   * `host:web-1` found none of web-1's lines.
+   * `host:web-1` found none of web-1's lines. Without a machine id of its
+   * own (a container without /etc/machine-id) the agent cannot tell: every
+   * entry was taken for another machine's, and the local journal's entries
+   * got `_HOSTNAME` instead of `host:`. The local journal is this
+   * machine's (journalctl reads only this machine's files without
+   * --directory), so there `host:` applies; a `directory:` source's entries
+   * keep their `_HOSTNAME`, what such files are for.
    */
   private hostOf(entry: Record<string, unknown>): string {
     const machine = entry._MACHINE_ID;
     const hostname = entry._HOSTNAME;
-    if (typeof machine === 'string' && machine !== this.machineId && typeof hostname === 'string' && hostname !== '') return hostname;
-    return this.ctx.host;
+    if (typeof machine !== 'string' || typeof hostname !== 'string' || hostname === '') return this.ctx.host;
+    const another = this.machineId !== null ? machine !== this.machineId : this.config.directory !== undefined;
+    return another ? hostname : this.ctx.host;
   }
 
   private eventId(cursor: string): string {
@@ -340,14 +355,12 @@ function entryMessage(message: unknown): string {
   return '';
 }
 
-/**
- * Envelope fields from a journal entry: a user unit is the entry's `unit`
- * (its _SYSTEMD_UNIT is `user@UID.service`), and podman's journald driver
- * fields map to the `container.*` fields the docker preset sets.
- */
-/** /etc/machine-id (systemd's, as journald stamps `_MACHINE_ID`), or null where there is none (some containers). */
-function localMachineId(): string | null {
-  for (const file of ['/etc/machine-id', '/var/lib/dbus/machine-id']) {
+/** Where this machine's id is: systemd's, as journald stamps `_MACHINE_ID`, then D-Bus's copy. */
+export const MACHINE_ID_FILES: readonly string[] = ['/etc/machine-id', '/var/lib/dbus/machine-id'];
+
+/** The first of `files` that holds an id, or null where there is none (some containers). */
+function localMachineId(files: readonly string[]): string | null {
+  for (const file of files) {
     try {
       const id = readFileSync(file, 'utf8').trim();
       if (id !== '') return id;
@@ -358,6 +371,11 @@ function localMachineId(): string | null {
   return null;
 }
 
+/**
+ * Envelope fields from a journal entry: a user unit is the entry's `unit`
+ * (its _SYSTEMD_UNIT is `user@UID.service`), and podman's journald driver
+ * fields map to the `container.*` fields the docker preset sets.
+ */
 function entryFields(entry: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   const str = (k: string): string | undefined => (typeof entry[k] === 'string' ? entry[k] : undefined);

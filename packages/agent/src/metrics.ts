@@ -105,6 +105,7 @@ export const M = {
   heldExpired: ['held_expired_events_total', 'Held lines given up after spool.max_held_age_s, per source.'],
   filesWatched: ['files_watched', 'Files known to the file sources, per source.'],
   filesOpen: ['files_open', 'Files with an open handle, per source.'],
+  filesSkippedOld: ['files_skipped_old_total', 'Files found without a checkpoint, last written more than max_age_s ago: followed from their end, their earlier lines not read, per source.'],
   checkpointLag: ['checkpoint_lag_bytes', 'Bytes read from files but not yet acknowledged, per source.'],
   journalctlRestarts: ['journalctl_restarts_total', 'Times journalctl exited or could not be started, per source.'],
   buildInfo: ['build_info', 'Always 1; the agent\'s version and Node.js version are its labels.'],

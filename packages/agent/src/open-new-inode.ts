@@ -21,6 +21,8 @@ export interface OpenNewInodeContext {
   /** How the ids of a file position are written (file-event-ids.ts); a file seen at `sourcePath` first. */
   readonly eventIds: (key: string, identity: string, sourcePath: string, size: number) => { ids: EventIds; fixed: boolean };
   readonly readFailed: (path: string, err: unknown) => void;
+  /** A file found last written more than max_age_s ago, followed from its end (counted and said once). */
+  readonly skippedOld: (path: string) => void;
 }
 
 /**
@@ -28,7 +30,8 @@ export interface OpenNewInodeContext {
  * what was there): opened, its first line read, and followed as the
  * identity it is (identify-new-inode.ts): a copy an identity continues in,
  * or a new tail from its checkpoint, the position a reload handed over, or
- * the start (the end with start_position: end at the agent's start).
+ * the start (the end with start_position: end at the agent's start, or
+ * when the file was last written more than max_age_s ago).
  * Compressed files, and files whose first line is not complete yet, are
  * left for a later check.
  */
@@ -77,6 +80,15 @@ export async function openNewInode(oc: OpenNewInodeContext, path: string, atStar
     let offset = (typeof resumed === 'number' ? resumed : undefined) ?? ckpt?.offset
       ?? (atStart && config.start_position === 'end' ? fst.size : 0);
     if (offset > fst.size) offset = 0;
+    if (!ckpt && resumed === undefined && offset === 0 && fst.size > 0 && config.max_age_s > 0
+      && Date.now() - fst.mtimeMs > config.max_age_s * 1000) {
+      // Last written before max_age_s (years of an old log on a first start): followed from its end, as
+      // Filebeat's ignore_older and Vector's ignore_older_secs do. The end is checkpointed below, so what
+      // is written to it later, while the agent runs or is stopped, is read, and once. A file with a
+      // position is never skipped, however old.
+      offset = fst.size;
+      oc.skippedOld(path);
+    }
     const { ids, fixed } = oc.eventIds(`${source}:${identity.key}`, identity.key, ckpt?.path ?? path, fst.size);
     // The bytes the checkpoint's offset follows, which the file must still hold there to be read on from it (offset-mark.ts).
     const mark = resumed === undefined && ckpt?.offset === offset ? ckpt.mark : undefined;
@@ -90,7 +102,7 @@ export async function openNewInode(oc: OpenNewInodeContext, path: string, atStar
       // Known from the first moment, not only after its first acknowledged
       // batch: if it is rotated out of the glob while the agent is down,
       // the next start finds it by this entry (rotated-while-down.ts).
-      // At the file's end (start_position: end) with the mark of the bytes
+      // At the file's end (start_position: end, max_age_s) with the mark of the bytes
       // there, as every position: without it, a file written again while the
       // agent was stopped before any line came was read from this offset.
       const at = await markBefore(fh, offset);

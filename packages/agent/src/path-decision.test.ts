@@ -4,7 +4,8 @@ import { decideAtPath, type PathFacts } from './path-decision.js';
 
 // One test per row of docs/AGENT.md's "What happens to files" table that is
 // decided at a path (the others: over-long lines in line-framer.test.ts,
-// rotation while stopped in test/src/agent-rotation-down.test.ts).
+// rotation while stopped in test/src/agent-rotation-down.test.ts, old files
+// (max_age_s) in test/src/agent-old-files.test.ts).
 const known = (k: Partial<Extract<PathFacts, { exists: true }>['known'] & object> = {}): PathFacts => ({
   exists: true, isFile: true,
   known: { holdsIdentity: true, movedHere: false, shorterThanRead: false, headMatches: true, longerThanRead: false, ...k },

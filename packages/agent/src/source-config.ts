@@ -42,6 +42,13 @@ export interface FileSourceConfig extends LineFilterConfig {
   readonly multiline?: MultilineConfig;
   /** Where to start in a file that has no checkpoint and was present at start. */
   readonly start_position: 'beginning' | 'end';
+  /**
+   * A file found without a checkpoint whose last write (mtime) is older
+   * than this many seconds is followed from its end, its earlier lines not
+   * read (Filebeat's ignore_older, Vector's ignore_older_secs); 0, the
+   * default: every file is read from its beginning (open-new-inode.ts).
+   */
+  readonly max_age_s: number;
   /** Longest line read as one event: a JSON record (`{…`), which ingest parses only whole. */
   readonly max_line_bytes: number;
   /**
@@ -142,7 +149,7 @@ function multiline(v: unknown, c: Checker): MultilineConfig | undefined {
 }
 
 const FILE_KEYS = ['type', 'name', 'include', 'exclude', 'labels', 'timezone', 'multiline', 'include_lines', 'exclude_lines', 'start_position',
-  'max_line_bytes', 'max_message_bytes', 'long_lines', 'encoding', 'partial_line_flush_ms', 'close_idle_ms', 'poll_interval_ms', 'rotated_dirs'] as const;
+  'max_age_s', 'max_line_bytes', 'max_message_bytes', 'long_lines', 'encoding', 'partial_line_flush_ms', 'close_idle_ms', 'poll_interval_ms', 'rotated_dirs'] as const;
 const JOURNALD_KEYS = ['type', 'name', 'units', 'user_units', 'matches', 'directory', 'labels', 'include_lines', 'exclude_lines',
   'start_position', 'max_age_s', 'journalctl_path'] as const;
 
@@ -231,6 +238,9 @@ export function sourceConfig(v: unknown, c: Checker, index: number): SourceConfi
     include_lines: filterPatterns(o, 'include_lines', c),
     exclude_lines: filterPatterns(o, 'exclude_lines', c),
     start_position: oneOf(o, 'start_position', c, ['beginning', 'end'] as const, 'beginning'),
+    // 0 by default, unlike journald's day: a file holds what was written since its rotation, and a quiet
+    // log (a weekly job's) found at an upgrade or by a new source is read whole, as Filebeat and Vector do.
+    max_age_s: int(o, 'max_age_s', c, 0, 0),
     max_line_bytes: maxLineBytes,
     max_message_bytes: maxMessageBytes,
     long_lines: oneOf(o, 'long_lines', c, ['split', 'truncate'] as const, 'split'),
