@@ -51,7 +51,7 @@ function suite(name: string, config: (() => string) | null, skip: boolean): void
       await stopAll();
       if (config && name === 'elasticsearch') {
         await fetch(`${ES_URL}/${prefix}-*`, { method: 'DELETE' }).catch(() => {});
-        await fetch(`${ES_URL}/_index_template/${prefix}*`, { method: 'DELETE' }).catch(() => {});
+        await fetch(`${ES_URL}/_index_template/${prefix}-logship`, { method: 'DELETE' }).catch(() => {});
       }
       await removeDir(root);
     });
