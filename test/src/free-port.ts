@@ -16,7 +16,7 @@
  *                    └──────────────── try another ◄──────────────────┤
  *                                                         bind check ─┴─► port
  */
-import { readFileSync, mkdirSync, openSync, closeSync, writeSync, unlinkSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,7 +112,9 @@ function bindable(port: number): Promise<boolean> {
 
 /** A loopback port no other test process holds and nothing listens on, this process's until it exits. */
 export async function freePort(): Promise<number> {
-  mkdirSync(portClaimDir, { recursive: true });
+  // Open to every user, as /tmp is (sticky: a claim is removed only by its owner),
+  // for the tests that run as root beside a developer's own.
+  if (mkdirSync(portClaimDir, { recursive: true }) !== undefined) chmodSync(portClaimDir, 0o1777);
   const high = ephemeralStart();
   for (let tries = 0; tries < 200; tries++) {
     const port = LOW + Math.floor(Math.random() * (high - LOW));
