@@ -169,7 +169,7 @@ describe('search page: live mode keeps the total and the histogram current (Chro
       await page.goto(`${srv.url}/?${new URLSearchParams({ q: `host:${host}`, from: 'now-15m', to: 'now', live: '1' })}`);
       await waitForTotal(page, N);
       // Asked once the search has answered (its read's mark is where it starts).
-      await waitFor(() => held.length > 0, { timeoutMs: 10_000, what: 'the page asking for its live stream' });
+      await waitFor(() => held.length > 0, { what: 'the page asking for its live stream' });
       await ingest(srv.url, [JSON.stringify({ '@timestamp': new Date(Date.now() - 100_000).toISOString(), level: 'info', host, message: 'late before the stream' })]);
     } finally {
       open = true;
