@@ -141,7 +141,7 @@ describe('agent: command line, SIGHUP, health', () => {
     await waitForCount(server.url, 'hup', 1000);
     await writeFile(cfg, yaml('after'));
     agent.proc.kill('SIGHUP');
-    await waitFor(() => agent.output().includes('The config was reloaded'), { what: 'the reload', timeoutMs: 15_000 });
+    await waitFor(() => agent.output().includes('The config was reloaded'), { what: 'the reload' });
     await write(1000, 2000);
     await waitForCount(server.url, 'hup', 2000);
     await new Promise((r) => setTimeout(r, 1000));
@@ -202,7 +202,7 @@ describe('agent: command line, SIGHUP, health', () => {
     await waitForCount(server.url, 'filt', 1000);
     await writeFile(cfg, yaml(`    exclude_lines: ['"levelname": ?"INFO"']`));
     agent.proc.kill('SIGHUP');
-    await waitFor(() => agent.output().includes('The config was reloaded'), { what: 'the reload', timeoutMs: 15_000 });
+    await waitFor(() => agent.output().includes('The config was reloaded'), { what: 'the reload' });
     await write(1000, 2000);
     // The last lines of the file are INFO lines, all dropped.
     const errors = range(1000, 2000).filter((i) => i % 10 === 0);

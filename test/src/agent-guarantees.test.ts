@@ -98,7 +98,7 @@ describe('agent: delivery guarantees', () => {
     await waitForCount(server.url, 'refused', total, 120_000);
     await sleep(1000);
     assertExactlyOnce(await seqsOf(server.url, 'refused'), range(0, total));
-    await waitFor(async () => (await checkpointOffsets(dataDir)).some((o) => o > 0), { timeoutMs: 10_000, what: 'the checkpoint to move after delivery' });
+    await waitFor(async () => (await checkpointOffsets(dataDir)).some((o) => o > 0), { what: 'the checkpoint to move after delivery' });
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
     await writer.close();
     await server.stop('SIGTERM');

@@ -55,7 +55,7 @@ describe('agent: health', () => {
 
     await writeFile(cfg, yaml(b));
     agent.proc.kill('SIGHUP');
-    await waitFor(async () => (await health(b)) !== null, { timeoutMs: 15_000, what: 'the listener on the new port' });
+    await waitFor(async () => (await health(b)) !== null, { what: 'the listener on the new port' });
     assert.equal(await health(a), null, 'the old address no longer answers');
 
     const server = await startServer({ dataDir: join(root, 'server'), port: ingestPort });
@@ -63,7 +63,7 @@ describe('agent: health', () => {
     const ok = await waitFor(async () => {
       const h = await health(b);
       return h && h.status === 200 ? h : undefined;
-    }, { timeoutMs: 15_000, what: '/health to answer 200' });
+    }, { what: '/health to answer 200' });
     assert.deepEqual(ok.body.reasons, []);
     assert.equal(ok.body.status, 'healthy');
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());

@@ -46,9 +46,11 @@ for (const store of ['embedded', 'elasticsearch'] as const) {
   describe(`aggregations by a field (${store})`, { skip: store === 'elasticsearch' && !ES_URL }, () => {
     test('stats, percentiles, histograms and terms per group equal what the events give; errors are coded', async () => {
       const root = await tempDir('logship-by-');
+      // Its own prefix, removed at the end: the cluster is shared with the files running beside this one.
+      const prefix = `by-${process.pid}-${Date.now()}`;
       try {
         const configYaml = store === 'elasticsearch'
-          ? `store: { type: elasticsearch, url: "${ES_URL}", index_prefix: by-${process.pid}-${Date.now()}, replicas: 0 }\n`
+          ? `store: { type: elasticsearch, url: "${ES_URL}", index_prefix: ${prefix}, replicas: 0 }\n`
           : undefined;
         const server = await startServer({ dataDir: join(root, 'data'), ...(configYaml ? { configYaml } : {}) });
         const endMs = Date.now() - 60_000;
@@ -120,6 +122,10 @@ for (const store of ['embedded', 'elasticsearch'] as const) {
         assert.equal((alone.body.error as { code: string }).code, 'LS_API_BAD_REQUEST');
       } finally {
         await stopAll();
+        if (store === 'elasticsearch') {
+          await fetch(`${ES_URL}/${prefix}-*`, { method: 'DELETE' }).catch(() => {});
+          await fetch(`${ES_URL}/_index_template/${prefix}-logship`, { method: 'DELETE' }).catch(() => {});
+        }
         await removeDir(root);
       }
     });

@@ -73,7 +73,7 @@ describe('servers sharing an Elasticsearch prefix share its retention policy', {
     await stopAll();
     for (const p of prefixes) {
       await fetch(`${ES_URL}/${p}-*`, { method: 'DELETE' }).catch(() => {});
-      await fetch(`${ES_URL}/_index_template/${p}*`, { method: 'DELETE' }).catch(() => {});
+      await fetch(`${ES_URL}/_index_template/${p}-logship`, { method: 'DELETE' }).catch(() => {});
     }
     await removeDir(root);
   });

@@ -28,7 +28,7 @@ describe('two logship serve processes sharing one Elasticsearch', { skip: !ES_UR
   after(async () => {
     await stopAll();
     await fetch(`${ES_URL}/${prefix}-*`, { method: 'DELETE' }).catch(() => {});
-    await fetch(`${ES_URL}/_index_template/${prefix}*`, { method: 'DELETE' }).catch(() => {});
+    await fetch(`${ES_URL}/_index_template/${prefix}-logship`, { method: 'DELETE' }).catch(() => {});
     await removeDir(root);
   });
 

@@ -31,7 +31,7 @@ describe('an Elasticsearch server started before its cluster', { skip: !ES_URL }
     await stopAll();
     relay?.close();
     await fetch(`${ES_URL}/${prefix}-*`, { method: 'DELETE' }).catch(() => {});
-    await fetch(`${ES_URL}/_index_template/${prefix}*`, { method: 'DELETE' }).catch(() => {});
+    await fetch(`${ES_URL}/_index_template/${prefix}-logship`, { method: 'DELETE' }).catch(() => {});
     await removeDir(root);
   });
 

@@ -27,7 +27,7 @@ describe('Elasticsearch: fields kept but not indexed are named by readiness', { 
   after(async () => {
     await stopAll();
     await fetch(`${ES_URL}/${prefix}-*`, { method: 'DELETE' }).catch(() => {});
-    await fetch(`${ES_URL}/_index_template/${prefix}*`, { method: 'DELETE' }).catch(() => {});
+    await fetch(`${ES_URL}/_index_template/${prefix}-logship`, { method: 'DELETE' }).catch(() => {});
     await removeDir(root);
   });
 

@@ -205,7 +205,7 @@ if (ES_URL) {
   storeSuite('elasticsearch', () => `store: { type: elasticsearch, url: "${ES_URL}", index_prefix: ${prefix}, replicas: 0 }\n`);
   after(async () => {
     await fetch(`${ES_URL}/${prefix}-*`, { method: 'DELETE' }).catch(() => {});
-    await fetch(`${ES_URL}/_index_template/${prefix}*`, { method: 'DELETE' }).catch(() => {});
+    await fetch(`${ES_URL}/_index_template/${prefix}-logship`, { method: 'DELETE' }).catch(() => {});
   });
 } else {
   test('fields, context and histograms over HTTP: elasticsearch', { skip: 'LOGSHIP_TEST_ES_URL is not set' }, () => {});

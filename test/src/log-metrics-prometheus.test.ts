@@ -71,7 +71,7 @@ for (const store of ['sqlite', 'elasticsearch'] as const) {
       await stopAll();
       if (store === 'elasticsearch') {
         await fetch(`${ES_URL}/${prefix}-*`, { method: 'DELETE' }).catch(() => {});
-        await fetch(`${ES_URL}/_index_template/${prefix}*`, { method: 'DELETE' }).catch(() => {});
+        await fetch(`${ES_URL}/_index_template/${prefix}-logship`, { method: 'DELETE' }).catch(() => {});
       }
       await removeDir(root);
     });

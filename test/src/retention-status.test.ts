@@ -51,7 +51,7 @@ function suite(name: string, config: (() => string) | null, skip: boolean): void
       await stopAll();
       if (config && name === 'elasticsearch') {
         await fetch(`${ES_URL}/${prefix}-*`, { method: 'DELETE' }).catch(() => {});
-        await fetch(`${ES_URL}/_index_template/${prefix}*`, { method: 'DELETE' }).catch(() => {});
+        await fetch(`${ES_URL}/_index_template/${prefix}-logship`, { method: 'DELETE' }).catch(() => {});
       }
       await removeDir(root);
     });
@@ -76,7 +76,7 @@ function suite(name: string, config: (() => string) | null, skip: boolean): void
       const dir = join(server.dataDir, 'blocks');
       const walBytes = (): number =>
         readdirSync(dir).filter((f) => f.endsWith('-wal')).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
-      await waitFor(() => walBytes() === 0, { what: `the WAL to be checkpointed (${walBytes()} bytes)`, timeoutMs: 15_000 });
+      await waitFor(() => walBytes() === 0, { what: `the WAL to be checkpointed (${walBytes()} bytes)` });
       const res = await fetch(`${server.url}/api/v1/retention`);
       assert.equal(eventsOf((await res.json()) as Report), 120, 'everything still there');
     });

@@ -97,7 +97,7 @@ function suite(name: string, config: () => string | undefined, skip: boolean): v
       await stopAll();
       if (name === 'elasticsearch') {
         await fetch(`${ES_URL}/${runId}-*`, { method: 'DELETE' }).catch(() => {});
-        await fetch(`${ES_URL}/_index_template/${runId}*`, { method: 'DELETE' }).catch(() => {});
+        await fetch(`${ES_URL}/_index_template/${runId}-logship`, { method: 'DELETE' }).catch(() => {});
       }
       await removeDir(root);
     });
@@ -285,7 +285,7 @@ function configuredSuite(name: string, store: () => string, skip: boolean): void
       await stopAll();
       if (name === 'elasticsearch') {
         await fetch(`${ES_URL}/${runId}-*`, { method: 'DELETE' }).catch(() => {});
-        await fetch(`${ES_URL}/_index_template/${runId}*`, { method: 'DELETE' }).catch(() => {});
+        await fetch(`${ES_URL}/_index_template/${runId}-logship`, { method: 'DELETE' }).catch(() => {});
       }
       await removeDir(root);
     });

@@ -105,7 +105,7 @@ export async function startHttpsServer(args: string[], ready: (url: string) => P
       if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}`);
       return /logship listening on (https:\/\/\S+)/.exec(rp.output())?.[1];
     }, { timeoutMs: 30_000, what: 'logship serve over HTTPS' });
-    await waitFor(() => ready(url), { timeoutMs: 10_000, what: `${url}/health` });
+    await waitFor(() => ready(url), { what: `${url}/health` });
     return { ...rp, url };
   } catch (err) {
     await rp.stop('SIGKILL');

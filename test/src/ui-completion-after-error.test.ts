@@ -26,7 +26,6 @@ describe('search page: completion after a query error (Chromium)', { skip: !HAVE
   const waitForLabels = (expected: string) => page.waitForFunction(
     `[...document.querySelectorAll('.cm-tooltip-autocomplete .cm-completionLabel')].map((e) => e.textContent).sort().join() === ${JSON.stringify(expected)}`,
     undefined,
-    { timeout: 5_000 },
   ).catch(async (err: Error) => { throw new Error(`offered ${JSON.stringify(await labels().allInnerTexts())}, expected ${expected}: ${err.message}`); });
 
   /** Replaces the bar's text with `text`, typed, without running it. */
@@ -43,7 +42,7 @@ describe('search page: completion after a query error (Chromium)', { skip: !HAVE
     await typeQuery(page, 'host:web-1 AND (');
     await page.locator('.query-error').waitFor();
     await edit('hos');
-    await page.locator('.cm-tooltip-autocomplete .cm-completionLabel', { hasText: 'host' }).first().waitFor({ timeout: 5_000 });
+    await page.locator('.cm-tooltip-autocomplete .cm-completionLabel', { hasText: 'host' }).first().waitFor();
     await edit('host:w');
     await waitForLabels('web-1,web-2,web-3');
     assert.deepEqual(problems.filter((p) => !p.includes('status of 400')), []);
@@ -55,6 +54,6 @@ describe('search page: completion after a query error (Chromium)', { skip: !HAVE
     await edit('level:');
     await waitForLabels('info');
     await edit('mess');
-    await page.locator('.cm-tooltip-autocomplete .cm-completionLabel', { hasText: 'message' }).first().waitFor({ timeout: 5_000 });
+    await page.locator('.cm-tooltip-autocomplete .cm-completionLabel', { hasText: 'message' }).first().waitFor();
   });
 });

@@ -38,14 +38,14 @@ describe('search page: context dialog and the keyboard (Chromium)', { skip: !HAV
     await page.keyboard.press('/');
     assert.equal(await focused(), 'Close', '`/` left focus in the dialog');
     await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'detached', timeout: 2_000 });
+    await dialog.waitFor({ state: 'detached' });
     assert.equal(await focused(), 'Lines around', 'focus back where it was');
 
     // Opened with the mouse, Escape closes it too.
     await open.click();
     await dialog.locator('li[aria-current="true"]').waitFor();
     await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'detached', timeout: 2_000 });
+    await dialog.waitFor({ state: 'detached' });
   });
 
   test('Escape in an open row closes it (from its buttons too) and leaves focus on the row; arrows go on from there', async () => {
@@ -80,7 +80,7 @@ describe('search page: context dialog and the keyboard (Chromium)', { skip: !HAV
     assert.ok(close.y >= box.y && close.y + close.height <= box.y + box.height, `Close at ${close.y} in the dialog at ${box.y}..${box.y + box.height}`);
     assert.equal(await page.evaluate(`document.elementFromPoint(${close.x + close.width / 2}, ${close.y + close.height / 2})?.textContent`), 'Close', 'nothing drawn over Close');
     await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'detached', timeout: 2_000 });
+    await dialog.waitFor({ state: 'detached' });
   });
 
   test('the History menu closes on Escape and on a click outside it, as the time picker does', async () => {

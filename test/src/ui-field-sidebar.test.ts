@@ -58,7 +58,7 @@ describe('search page: field sidebar (Chromium)', { skip: !HAVE_CHROMIUM, timeou
     assert.deepEqual(only.body.values.map((v) => v.value), ['error']);
     await page.waitForFunction(
       `[...document.querySelectorAll('.sidebar li[data-field="level"] .values .value')].map((e) => e.textContent).join() === 'error'`,
-      undefined, { timeout: 5_000 },
+      undefined,
     ).catch(async () => assert.fail(`level's values after filtering: ${JSON.stringify(await shownValues())}`));
     assert.deepEqual(await list.locator('.pct').allInnerTexts(), ['100%']);
     assert.deepEqual(problems, []);

@@ -148,7 +148,7 @@ describe('search page: filter clauses (Chromium)', { skip: !HAVE_CHROMIUM, timeo
     assert.equal(await queryText(page), 'kubernetes.labels.app.kubernetes.io\\/name:');
     // Its values are offered at once, as Kibana's KQL bar does; they came only after a character.
     const values = page.locator('.cm-tooltip-autocomplete .cm-completionLabel');
-    await values.first().waitFor({ timeout: 5_000 });
+    await values.first().waitFor();
     assert.deepEqual((await values.allInnerTexts()).sort(), [...APPS].sort());
     await page.keyboard.type('che');
     await page.locator('.cm-tooltip-autocomplete .cm-completionLabel', { hasText: 'checkout' }).waitFor();

@@ -56,16 +56,16 @@ describe('search page: focus survives scrolling with the wheel (Chromium)', { sk
     assert.ok(Math.min(...(await rendered()).filter((i) => i !== 2)) > 20, 'the rows near row 2 left the page');
     assert.equal(await focusedIndex(), '2', 'focus stays on the row scrolled away');
     await page.keyboard.press('ArrowDown');
-    await page.waitForFunction(`document.activeElement?.dataset?.index === '3'`, undefined, { timeout: 2_000 });
+    await page.waitForFunction(`document.activeElement?.dataset?.index === '3'`);
     assert.ok(await inView(3), 'the row moved to is in view');
 
     await page.keyboard.press('End');
-    await page.waitForFunction(`document.activeElement?.dataset?.index === '${COUNT - 1}'`, undefined, { timeout: 2_000 });
+    await page.waitForFunction(`document.activeElement?.dataset?.index === '${COUNT - 1}'`);
     await wheelUntil(-600, `document.querySelector('.results').scrollTop === 0`);
     assert.ok(Math.max(...(await rendered()).filter((i) => i !== COUNT - 1)) < COUNT - 20);
     assert.equal(await focusedIndex(), String(COUNT - 1));
     await page.keyboard.press('ArrowUp');
-    await page.waitForFunction(`document.activeElement?.dataset?.index === '${COUNT - 2}'`, undefined, { timeout: 2_000 });
+    await page.waitForFunction(`document.activeElement?.dataset?.index === '${COUNT - 2}'`);
     assert.ok(await inView(COUNT - 2));
   });
 });

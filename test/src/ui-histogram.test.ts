@@ -58,7 +58,7 @@ describe('search page: histogram hover and click (Chromium)', { skip: !HAVE_CHRO
     const x = box.x + ((burst + INTERVAL / 2 - from) / (end - from)) * box.width;
     await page.mouse.move(x, box.y + box.height / 2);
     const tip = page.getByRole('tooltip');
-    await tip.waitFor({ timeout: 2_000 });
+    await tip.waitFor();
     const burstText = new Date(burst).toISOString().slice(0, 19).replace('T', ' ');
     assert.equal(await tip.innerText(), `${burstText} · ${BURST} hits · ${BURST_ERRORS} errors · 0 warnings`);
 
@@ -66,7 +66,7 @@ describe('search page: histogram hover and click (Chromium)', { skip: !HAVE_CHRO
     const bucketFrom = new Date(burst).toISOString();
     // To the bar's last millisecond: the event on the next bar's start is not the bar's.
     const bucketTo = new Date(burst + INTERVAL - 1).toISOString();
-    await page.waitForFunction(`new URL(location.href).searchParams.get('from') === ${JSON.stringify(bucketFrom)}`, undefined, { timeout: 5_000 });
+    await page.waitForFunction(`new URL(location.href).searchParams.get('from') === ${JSON.stringify(bucketFrom)}`);
     assert.equal(urlParams(page).get('to'), bucketTo);
     assert.equal(await apiTotal(srv, '', bucketFrom, bucketTo), BURST);
     await waitForTotal(page, BURST);
@@ -84,7 +84,7 @@ describe('search page: histogram hover and click (Chromium)', { skip: !HAVE_CHRO
     // The first bar's one event, at from + 15 s.
     await page.mouse.click(box.x + ((from + 15_000 - first) / (end - first)) * box.width, box.y + box.height / 2);
     const barTo = new Date(first + INTERVAL - 1).toISOString();
-    await page.waitForFunction(`new URL(location.href).searchParams.get('to') === ${JSON.stringify(barTo)}`, undefined, { timeout: 5_000 });
+    await page.waitForFunction(`new URL(location.href).searchParams.get('to') === ${JSON.stringify(barTo)}`);
     assert.equal(urlParams(page).get('from'), isoFrom);
     await waitForTotal(page, 1);
     assert.deepEqual(problems, []);
@@ -95,7 +95,7 @@ describe('search page: histogram hover and click (Chromium)', { skip: !HAVE_CHRO
     const isoTo = '9999-12-31T23:59:59.999Z';
     const box = await openRange(isoFrom, isoTo);
     await page.mouse.click(box.x + 2, box.y + box.height / 2);
-    await page.waitForFunction(`new URL(location.href).searchParams.get('to') !== ${JSON.stringify(isoTo)}`, undefined, { timeout: 5_000 });
+    await page.waitForFunction(`new URL(location.href).searchParams.get('to') !== ${JSON.stringify(isoTo)}`);
     assert.equal(urlParams(page).get('from'), isoFrom);
     await waitForTotal(page, 0);
     assert.equal(await page.getByText('LS_API_BAD_TIME').count(), 0);

@@ -70,7 +70,7 @@ describe('the search page over HTTPS in Chromium', { skip: !HAVE_CHROMIUM || !OP
     const live = JSON.stringify({ '@timestamp': new Date().toISOString(), level: 'info', message: 'live over tls', run: 'ui-tls' });
     const posted = await httpsText(`${srv.url}/api/v1/ingest`, { ca: caPem, method: 'POST', body: `${live}\n` });
     assert.equal(posted.status, 200, posted.body);
-    await page.waitForFunction(`document.querySelector('.results [data-index="0"] .message')?.textContent === 'live over tls'`, undefined, { timeout: 5_000 });
+    await page.waitForFunction(`document.querySelector('.results [data-index="0"] .message')?.textContent === 'live over tls'`);
     assert.deepEqual(problems, []);
     await page.close();
   });

@@ -30,7 +30,7 @@ describe('search page: live mode keeps the total and the histogram current (Chro
 
   const line = (message: string, level = 'info', host = 'web-1') => JSON.stringify({ '@timestamp': new Date().toISOString(), level, host, message });
   const histogramSum = () => page.locator('.histogram').getAttribute('data-sum');
-  const waitForSum = (n: number) => page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === '${n}'`, undefined, { timeout: 5_000 })
+  const waitForSum = (n: number) => page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === '${n}'`)
     .catch(async (err: Error) => { throw new Error(`histogram sum ${await histogramSum()}, expected ${n}: ${err.message}`); });
 
   test('events arriving live add to the total and to the histogram, as the API counts them', async () => {
@@ -57,7 +57,7 @@ describe('search page: live mode keeps the total and the histogram current (Chro
         // The chart takes the new counts; it is not made again (which dropped a drag or tooltip in progress).
     await page.evaluate(`document.querySelector('.histogram .u-over').dataset.before = 'live'`);
     await ingest(srv.url, [line('live one', 'error'), line('elsewhere', 'error', 'web-2'), line('live two', 'warning'), line('live three')]);
-    await page.waitForFunction(`document.querySelector('.results [data-index="0"] .message')?.textContent === 'live three'`, undefined, { timeout: 5_000 });
+    await page.waitForFunction(`document.querySelector('.results [data-index="0"] .message')?.textContent === 'live three'`);
     await waitForTotal(page, SEEDED + 3, 5_000);
     await waitForSum(SEEDED + 3);
     assert.equal(await apiTotal(srv, 'host:web-1', 'now-15m', 'now'), SEEDED + 3);
@@ -65,7 +65,7 @@ describe('search page: live mode keeps the total and the histogram current (Chro
     assert.equal(Number(await page.locator('.histogram').getAttribute('data-warnings')), 1);
     assert.equal(await page.locator('.histogram .u-over').getAttribute('data-before'), 'live', 'the same chart, redrawn');
     const num = (x: string | undefined) => Number((x ?? '0').replace(/[^0-9]/g, ''));
-    await page.waitForFunction(`[...document.querySelectorAll('.sidebar li[data-field="level"] .values li')].some((li) => li.textContent.startsWith('other'))`, undefined, { timeout: 5_000 });
+    await page.waitForFunction(`[...document.querySelectorAll('.sidebar li[data-field="level"] .values li')].some((li) => li.textContent.startsWith('other'))`);
     const after = await levelCounts();
     assert.equal(num(after.error), num(before.error) + 1, JSON.stringify({ before, after }));
     assert.equal(num(after.info), num(before.info) + 1, JSON.stringify({ before, after }));
@@ -74,14 +74,14 @@ describe('search page: live mode keeps the total and the histogram current (Chro
     const fields = (await (await fetch(`${srv.url}/api/v1/fields?${new URLSearchParams({ q: 'host:web-1', from: 'now-15m', to: 'now' })}`)).json()) as { fields: { name: string; count: number }[] };
     const hostCount = fields.fields.find((f) => f.name === 'host')!.count;
     assert.equal(hostCount, SEEDED + 3);
-    await page.waitForFunction(`document.querySelector('.sidebar li[data-field="host"] .field-head .count')?.textContent === '${hostCount}'`, undefined, { timeout: 5_000 })
+    await page.waitForFunction(`document.querySelector('.sidebar li[data-field="host"] .field-head .count')?.textContent === '${hostCount}'`)
       .catch(async (err: Error) => { throw new Error(`sidebar host count ${await page.locator('.sidebar li[data-field="host"] .field-head .count').innerText()}, expected ${hostCount}: ${err.message}`); });
 
     // Reading further down: the events wait behind "N new", and count already.
     await page.evaluate(`document.querySelector('.results').scrollTop = 200`);
     await page.waitForTimeout(100);
     await ingest(srv.url, [line('while reading')]);
-    await page.getByRole('button', { name: '1 new' }).waitFor({ timeout: 5_000 });
+    await page.getByRole('button', { name: '1 new' }).waitFor();
     await waitForTotal(page, SEEDED + 4, 5_000);
     await waitForSum(SEEDED + 4);
     await page.getByRole('button', { name: 'Live' }).click();
@@ -124,8 +124,8 @@ describe('search page: live mode keeps the total and the histogram current (Chro
       // A new one too, after the search's range: committed before the reads
       // but not in their range, it is added (left out, the bars lost it).
       await ingest(srv.url, [JSON.stringify({ '@timestamp': new Date().toISOString(), level: 'info', host, message: 'new and counted once' })]);
-      await page.locator('.results .message', { hasText: 'late and counted once' }).waitFor({ timeout: 5_000 });
-      await page.locator('.results .message', { hasText: 'new and counted once' }).waitFor({ timeout: 5_000 });
+      await page.locator('.results .message', { hasText: 'late and counted once' }).waitFor();
+      await page.locator('.results .message', { hasText: 'new and counted once' }).waitFor();
       const paths = held.map((r) => new URL(r.request().url()).pathname).sort();
       assert.deepEqual(paths, ['/api/v1/aggregate', '/api/v1/aggregate', '/api/v1/aggregate', '/api/v1/fields']);
     } finally {
@@ -169,7 +169,7 @@ describe('search page: live mode keeps the total and the histogram current (Chro
       await page.goto(`${srv.url}/?${new URLSearchParams({ q: `host:${host}`, from: 'now-15m', to: 'now', live: '1' })}`);
       await waitForTotal(page, N);
       // Asked once the search has answered (its read's mark is where it starts).
-      await waitFor(() => held.length > 0, { timeoutMs: 10_000, what: 'the page asking for its live stream' });
+      await waitFor(() => held.length > 0, { what: 'the page asking for its live stream' });
       await ingest(srv.url, [JSON.stringify({ '@timestamp': new Date(Date.now() - 100_000).toISOString(), level: 'info', host, message: 'late before the stream' })]);
     } finally {
       open = true;
@@ -177,7 +177,7 @@ describe('search page: live mode keeps the total and the histogram current (Chro
       await page.unroute(tail, hold);
     }
     await page.locator('[data-live="open"]').waitFor();
-    await page.locator('.results .message', { hasText: 'late before the stream' }).waitFor({ timeout: 5_000 });
+    await page.locator('.results .message', { hasText: 'late before the stream' }).waitFor();
     await waitForTotal(page, N + 1, 5_000);
     await waitForSum(N + 1);
     assert.equal(await page.locator('.results .message', { hasText: 'late before the stream' }).count(), 1);
@@ -209,7 +209,7 @@ describe('search page: live mode keeps the total and the histogram current (Chro
       return out;
     };
     // a 3 and b 2 listed from the search and live; c, not in the first answer, is 'other'.
-    await page.waitForFunction(`[...document.querySelectorAll('.sidebar li[data-field="tags"] .values li')].some((li) => li.textContent.startsWith('other'))`, undefined, { timeout: 5_000 });
+    await page.waitForFunction(`[...document.querySelectorAll('.sidebar li[data-field="tags"] .values li')].some((li) => li.textContent.startsWith('other'))`);
     assert.deepEqual(await shown(), { a: expected.a, b: expected.b });
     assert.deepEqual(problems, []);
   });

@@ -61,7 +61,7 @@ describe('search page: errors of the live stream (Chromium)', { skip: !HAVE_CHRO
       assert.equal(await page.locator('.failure').count(), 0);
       // And live goes on.
       await ingest(srv.url, [JSON.stringify({ '@timestamp': new Date().toISOString(), level: 'info', host: 'slow', message: 'after the cut' })]);
-      await waitForTotal(page, SEEDED + COMMITS * EACH + 1, 10_000);
+      await waitForTotal(page, SEEDED + COMMITS * EACH + 1);
     } finally {
       await proxy.close();
     }
@@ -101,7 +101,7 @@ describe('search page: live when the server has no stream to spare (Chromium)', 
       await waitForTotal(page, 5);
       // And stays open: an event committed now is shown.
       await ingest(srv.url, [JSON.stringify({ '@timestamp': new Date().toISOString(), level: 'info', host: 'busy', message: 'live at last' })]);
-      await waitForTotal(page, 6, 10_000);
+      await waitForTotal(page, 6);
       assert.equal(await page.locator('[data-live="open"]').count(), 1);
       assert.equal(await page.locator('.failure').count(), 0);
     } finally {
@@ -124,7 +124,7 @@ describe('search page: live when the server has no stream to spare (Chromium)', 
       await page.locator('[data-live="open"]').waitFor({ timeout: 10_000 });
       const before = Number(await page.locator('.total').getAttribute('data-total'));
       await ingest(srv.url, [JSON.stringify({ '@timestamp': new Date().toISOString(), level: 'info', host: 'busy', message: 'live from the start' })]);
-      await waitForTotal(page, before + 1, 10_000);
+      await waitForTotal(page, before + 1);
       assert.equal(await page.locator('.failure').count(), 0);
     } finally {
       relay.passCloses();

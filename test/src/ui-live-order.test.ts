@@ -41,7 +41,7 @@ describe('search page: live events at their place by time (Chromium)', { skip: !
   };
   const rowOf = (message: string) => page.locator('.results [data-index]').filter({ has: page.locator('.message', { hasText: new RegExp(`^${message}$`) }) });
   const rowCount = () => page.locator('.results [role="treegrid"]').getAttribute('aria-rowcount');
-  const waitForRow = (message: string) => rowOf(message).waitFor({ timeout: 5_000 });
+  const waitForRow = (message: string) => rowOf(message).waitFor();
 
   test('newest first: a late event goes at its time, one before the range or far ahead is left out and counted apart', async () => {
     await page.goto(`${srv.url}/?${new URLSearchParams({ q: Q, from: 'now-15m', to: 'now' })}`);
@@ -52,7 +52,7 @@ describe('search page: live events at their place by time (Chromium)', { skip: !
     // under CI's load this test once failed, most likely so (the log kept
     // no more than the test's name). ui-live-counts.test.ts holds reads back
     // on purpose to test the marks; this file is about where events go.
-    await page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === '${SEEDED}'`, undefined, { timeout: 5_000 });
+    await page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === '${SEEDED}'`);
     await page.getByRole('button', { name: 'Live' }).click();
     await page.locator('[data-live="open"]').waitFor();
     const now = Date.now();
@@ -62,13 +62,13 @@ describe('search page: live events at their place by time (Chromium)', { skip: !
       line('far ahead', now + 3_600_000),
     ]);
     await ingest(srv.url, [line('just now', Date.now())]);
-    await page.waitForFunction(`document.querySelector('.results [data-index="0"] .message')?.textContent === 'just now'`, undefined, { timeout: 5_000 });
+    await page.waitForFunction(`document.querySelector('.results [data-index="0"] .message')?.textContent === 'just now'`);
     await waitForTotal(page, SEEDED + 2, 5_000);
     await waitForRow('late in range');
     assert.equal(await rowOf('late in range').getAttribute('data-index'), String(await apiIndex('late in range', 'desc')));
     assert.equal(await rowCount(), String(SEEDED + 2));
     assert.equal(await page.locator('.outside').getAttribute('data-outside'), '2');
-    await page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === '${SEEDED + 2}'`, undefined, { timeout: 5_000 });
+    await page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === '${SEEDED + 2}'`);
   });
 
   test('while reading further down: "N new" puts each at its time when shown', async () => {
@@ -78,7 +78,7 @@ describe('search page: live events at their place by time (Chromium)', { skip: !
     const now = Date.now();
     await ingest(srv.url, [line('late while reading', now - 100_000), line('newest while reading', now)]);
     await page.getByRole('button', { name: '2 new' }).click();
-    await page.waitForFunction(`document.querySelector('.results [data-index="0"] .message')?.textContent === 'newest while reading'`, undefined, { timeout: 5_000 });
+    await page.waitForFunction(`document.querySelector('.results [data-index="0"] .message')?.textContent === 'newest while reading'`);
     await waitForRow('late while reading');
     assert.equal(await rowOf('late while reading').getAttribute('data-index'), String(await apiIndex('late while reading', 'desc')));
     await waitForTotal(page, SEEDED + 4, 5_000);
@@ -89,7 +89,7 @@ describe('search page: live events at their place by time (Chromium)', { skip: !
     await waitForTotal(page, SEEDED + 4);
     await page.locator('[data-live="open"]').waitFor();
     await ingest(srv.url, [line('late oldest first', Date.now() - 50_000)]);
-    await page.waitForFunction(`document.querySelector('.results [role="treegrid"]')?.getAttribute('aria-rowcount') === '${SEEDED + 5}'`, undefined, { timeout: 5_000 });
+    await page.waitForFunction(`document.querySelector('.results [role="treegrid"]')?.getAttribute('aria-rowcount') === '${SEEDED + 5}'`);
     await page.locator('.results').evaluate((el) => { el.scrollTop = el.scrollHeight; });
     await waitForRow('late oldest first');
     assert.equal(await rowOf('late oldest first').getAttribute('data-index'), String(await apiIndex('late oldest first', 'asc')));
@@ -111,7 +111,7 @@ describe('search page: live events at their place by time (Chromium)', { skip: !
       await ingest(srv.url, Array.from({ length: 2_000 }, (_, i) => JSON.stringify({ '@timestamp': new Date().toISOString(), level: 'info', host: 'burst', message: `burst ${b} ${i}` })));
     }
     await waitForTotal(page, 20_001, 60_000);
-    await page.waitForFunction(`document.querySelector('.results [data-index="0"] .message')?.textContent === 'burst 9 1999'`, undefined, { timeout: 5_000 });
+    await page.waitForFunction(`document.querySelector('.results [data-index="0"] .message')?.textContent === 'burst 9 1999'`);
   });
 });
 
@@ -128,7 +128,7 @@ describe('search page: a live tail the server ends resumes where the list is (Ch
     await waitForTotal(page, total);
     await page.locator('[data-live="open"]').waitFor();
     await ingest(srv.url, [line('an hour ahead', Date.now() + 3_600_000)]);
-    await page.locator('.outside[data-outside="1"]').waitFor({ timeout: 5_000 });
+    await page.locator('.outside[data-outside="1"]').waitFor();
     // The stream the page opens next is its resume after the server's end
     // (2 s): before it reaches the server, events are stored, so only the
     // position it resumes from brings them, as after any drop.

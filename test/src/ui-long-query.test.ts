@@ -92,7 +92,7 @@ describe('search page: very long queries (Chromium)', { skip: !HAVE_CHROMIUM, ti
     const total = await apiTotal(srv, q, from, to);
     assert.equal(total, 30);
     await waitForTotal(page, total);
-    await page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === '${total}'`, undefined, { timeout: 5_000 })
+    await page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === '${total}'`)
       .catch(async (err: Error) => { throw new Error(`histogram sum ${JSON.stringify(await page.locator('.histogram').getAttribute('data-sum'))}: ${err.message}`); });
     assert.ok(await page.locator('.histogram .u-over').count() === 1, 'the chart is drawn');
     assert.equal(await page.locator('.histogram-error').count(), 0);

@@ -88,7 +88,7 @@ describe('search page: phone width (Chromium)', { skip: !HAVE_CHROMIUM, timeout:
     await page.locator('[data-live="open"]').waitFor();
     // Stamped two hours ahead: "N outside the range" joins the summary.
     await ingest(srv.url, [JSON.stringify({ '@timestamp': new Date(Date.now() + 7_200_000).toISOString(), level: 'info', host: 'web-1', message: 'ahead' })]);
-    await page.locator('.outside').waitFor({ timeout: 5_000 });
+    await page.locator('.outside').waitFor();
     for (const part of ['.total', '.summary > .muted', '.rate', '.outside']) {
       const box = (await page.locator(part).first().boundingBox())!;
       // 13 px text: one line is under 20 px high ("80 hits" took two lines, "· live, …" three, before).

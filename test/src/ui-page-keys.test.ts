@@ -115,11 +115,11 @@ describe('search page: moving through the results by keyboard (Chromium)', { ski
     // the rows by half a pixel a row, and ↑ scrolled a row's top out of sight.
     await openOnFirstRow();
     for (let k = 0; k < 80; k++) await page.keyboard.press('ArrowDown');
-    await page.waitForFunction(`document.activeElement?.dataset.index === '80'`, undefined, { timeout: 5_000 });
+    await page.waitForFunction(`document.activeElement?.dataset.index === '80'`);
     const out: string[] = [];
     for (let k = 79; k >= 50; k--) {
       await page.keyboard.press('ArrowUp');
-      await page.waitForFunction(`document.activeElement?.dataset.index === '${k}'`, undefined, { timeout: 5_000 });
+      await page.waitForFunction(`document.activeElement?.dataset.index === '${k}'`);
       const f = await focus();
       if (!f.inSight) out.push(`row ${k}`);
     }
@@ -145,7 +145,7 @@ describe('search page: moving through the results by keyboard (Chromium)', { ski
           // shows under the rows.
           const waiting = await focus();
           assert.ok(waiting.index === from && waiting.inSight, `focus on row ${from}, in sight, while the next page loads: ${JSON.stringify(waiting)}`);
-          await page.waitForFunction(moreInSight('.more'), undefined, { timeout: 5_000 });
+          await page.waitForFunction(moreInSight('.more'));
           await next.release();
         }
         await settleOn(from + perPage - 2);
@@ -158,7 +158,7 @@ describe('search page: moving through the results by keyboard (Chromium)', { ski
       }
       assert.ok(seen.at(-1)! >= FIRST_PAGE, `went past the first page (${JSON.stringify(seen)})`);
       await page.keyboard.press('PageUp');
-      await page.waitForFunction(`document.activeElement?.dataset.index !== '${seen.at(-1)}'`, undefined, { timeout: 5_000 });
+      await page.waitForFunction(`document.activeElement?.dataset.index !== '${seen.at(-1)}'`);
       const up = await focus();
       assert.ok(up.index !== null && up.inSight && up.index < seen.at(-1)! && up.index >= seen.at(-1)! - perPage - 1, JSON.stringify({ up, seen }));
       await page.keyboard.press('ArrowDown');

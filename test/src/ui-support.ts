@@ -18,6 +18,15 @@ export interface PageSuite {
   problems: string[];
 }
 
+/**
+ * How long a page wait gives what it waits for: a server read, a render, a
+ * live event. Files run three at a time on two cores in CI, and waits of 2
+ * and 5 s failed there under load, not on bugs. A wait ends as soon as its
+ * condition holds, so this only lengthens a failing run. A timed claim
+ * ("shows within 2 s") keeps its own timeout.
+ */
+export const PAGE_WAIT_MS = 30_000;
+
 export interface PageSuiteOptions {
   server?: StartServerOptions;
   /** Stores what the tests look at, before the page opens. */
@@ -42,6 +51,7 @@ export function pageSuite(opts: PageSuiteOptions, ready: (suite: PageSuite) => v
       viewport: opts.viewport ?? { width: 1280, height: 800 },
       ...(opts.timezoneId !== undefined ? { timezoneId: opts.timezoneId } : {}),
     });
+    context.setDefaultTimeout(PAGE_WAIT_MS);
     const page = await context.newPage();
     ready({ srv, browser, page, problems: watchPage(page) });
   });
@@ -77,7 +87,7 @@ export async function apiTotal(srv: ServerHandle, q: string, from: string, to: s
 }
 
 /** Waits until the page shows `expected` as its total (a fresh answer, not the previous one). */
-export async function waitForTotal(page: Page, expected: number, timeout = 10_000): Promise<void> {
+export async function waitForTotal(page: Page, expected: number, timeout = PAGE_WAIT_MS): Promise<void> {
   await page.waitForFunction(
     `document.querySelector('.total')?.dataset.total === ${JSON.stringify(String(expected))}`,
     undefined,
@@ -91,7 +101,7 @@ export async function waitForTotal(page: Page, expected: number, timeout = 10_00
 
 /** Waits until the URL's `q` is `q`. */
 export async function waitForQuery(page: Page, q: string): Promise<void> {
-  await page.waitForFunction(`new URL(location.href).searchParams.get('q') === ${JSON.stringify(q)}`, undefined, { timeout: 10_000 })
+  await page.waitForFunction(`new URL(location.href).searchParams.get('q') === ${JSON.stringify(q)}`, undefined, { timeout: PAGE_WAIT_MS })
     .catch((err: Error) => {
       throw new Error(`URL q ${JSON.stringify(new URL(page.url()).searchParams.get('q'))}, expected ${JSON.stringify(q)}: ${err.message}`);
     });

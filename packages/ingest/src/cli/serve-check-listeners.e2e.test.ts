@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../testing/free-port.js';
 
 const BIN = fileURLToPath(new URL('../../bin/logship.js', import.meta.url));
 
@@ -41,12 +42,7 @@ test('serve --check fails as the start would when a listener cannot bind, naming
   const udp = createSocket('udp4');
   await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
   const heldUdp = `127.0.0.1:${udp.address().port}`;
-  const free = await new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
+  const free = await freePort();
   const config = join(dir, 'server.yaml');
   const data = join(dir, 'data');
   try {
@@ -116,12 +112,7 @@ test('serve --check of a TLS server that runs: the port it holds is a warning, f
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-subj', '/CN=logs.example.com', '-days', '2'], { stdio: 'ignore' });
-  const port = await new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
+  const port = await freePort();
   const config = join(dir, 'server.yaml');
   try {
     await running(['--listen', `127.0.0.1:${port}`, '--data', join(dir, 'serving'), '--tls-cert-file', cert, '--tls-key-file', key], async () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { createSocket } from 'node:dgram';
+import { freePort } from '../testing/free-port.js';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 
@@ -481,12 +481,8 @@ test('logship serve --check: what the server would do, creating nothing; a mista
     const config = join(dir, 'server.yaml');
     const data = join(dir, 'var', 'data');
     // Ports free now, on loopback: the check binds what it checks (fixed ports could be another program's).
-    const port = await new Promise<number>((resolve) => {
-      const s = createNetServer().listen(0, '127.0.0.1', () => { const p = (s.address() as AddressInfo).port; s.close(() => resolve(p)); });
-    });
-    const udpPort = await new Promise<number>((resolve) => {
-      const u = createSocket('udp4').bind(0, '127.0.0.1', () => { const p = u.address().port; u.close(() => resolve(p)); });
-    });
+    const port = await freePort();
+    const udpPort = await freePort();
     writeFileSync(config, `listen: "127.0.0.1:${port}"\ndata: ${data}\nauth: { tokens: [{ name: ops, token: "t0123456789abcdef", scopes: [read, write] }] }\nrule_files: ["${rules}", "${join(dir, 'none-*.yaml')}"]\nsyslog: { listen_udp: "127.0.0.1:${udpPort}" }\n`);
     const ok = run(['serve', '--check', '--config', config]);
     assert.equal((await ok.exit).code, 0, ok.stderr.join('\n'));

@@ -1,10 +1,11 @@
-import net from 'node:net';
+import { freePort } from './free-port.js';
 
-/** Test-only: a loopback port nothing listens on (bound, then released), for an unreachable server or cluster. */
+/**
+ * Test-only: a loopback port nothing listens on, for an unreachable server or
+ * cluster, which no other test process is given meanwhile (free-port.ts): a
+ * test may listen on it later as the server "coming back", and a port the
+ * kernel handed out and took back could be another process's by then.
+ */
 export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  return freePort();
 }
