@@ -34,6 +34,10 @@ export class DamageLedger<D extends PooledDb> {
   private readonly unreadable = new Map<string, string>();
   /** Partitions whose contents contentCheck found whole, by name, with their file's signature then. */
   private readonly contentChecked = new Map<string, string>();
+  /** Partitions a write's check (checkWrite) found sound, by name, with their file's and its WAL's signatures then. */
+  private readonly writeChecked = new Map<string, string>();
+  /** Whole-file checks run (quick_check, then the content check when it finds nothing), for tests. */
+  checks = 0;
   /** Partitions damaged inside (a read's check, a write's, a merge, another thread), by name, with their file's identity then. */
   private readonly damaged = new Map<string, string>();
 
@@ -66,6 +70,7 @@ export class DamageLedger<D extends PooledDb> {
     for (const day of partitionsByDay(this.pool.known.values(), range, 'asc')) {
       for (const h of day) {
         if (this.damaged.has(h.name)) continue;
+        this.checks++;
         const problem = quickCheck(h.file);
         if (problem !== null) found.push({ partition: h.name, reason: damageReason(h.file, problem) });
       }
@@ -89,13 +94,29 @@ export class DamageLedger<D extends PooledDb> {
     return found;
   }
 
-  /** The partition a write failed on damage in, when a check confirms it (null: not noted damaged before, nothing found). */
+  /**
+   * The partition a write failed on damage in, when a check confirms it
+   * (null: noted damaged before, or nothing found). A file checked whole
+   * and found sound is not checked again until it or its WAL changes, as a
+   * read's content check is not: a day whose writes kept failing for a
+   * reason the checks do not confirm (a file another process holds locked,
+   * which the open calls damaged) ran quick_check and the content check at
+   * every batch, each of its retries.
+   */
   checkWrite(name: string): DamagedPartition | null {
     if (this.damaged.has(name)) return null;
     this.deps.refresh();
     const h = this.pool.known.get(name);
-    const problem = h ? (quickCheck(h.file) ?? this.deps.contentCheck(h)) : null;
-    return h && problem !== null ? { partition: name, reason: damageReason(h.file, problem) } : null;
+    if (!h) return null;
+    const signature = fileSignature(h.file);
+    const checkedAs = `${signature} ${fileSignature(`${h.file}-wal`)}`;
+    if (this.writeChecked.get(name) === checkedAs) return null;
+    this.checks++;
+    const problem = quickCheck(h.file) ?? (this.contentChecked.get(name) === signature ? null : this.deps.contentCheck(h));
+    if (problem !== null) return { partition: name, reason: damageReason(h.file, problem) };
+    this.writeChecked.set(name, checkedAs);
+    this.contentChecked.set(name, signature);
+    return null;
   }
 
   /**

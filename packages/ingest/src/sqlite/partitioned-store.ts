@@ -296,6 +296,11 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     return this.damage.unreadablePartitions(range);
   }
 
+  /** Whole-file checks run after reads or writes failed on damage (tests). */
+  get damageChecks(): number {
+    return this.damage.checks;
+  }
+
   /** What this thread knows of its partitions' damage (damage-ledger.ts). */
   private readonly damage = new DamageLedger<D>({ pool: () => this.pool, refresh: () => this.refresh(), contentCheck: (h) => this.contentCheck(h) });
   private readonly newlyDamaged: DamagedPartition[] = [];
