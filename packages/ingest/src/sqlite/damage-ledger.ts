@@ -135,8 +135,10 @@ export class DamageLedger<D extends PooledDb> {
       const h = this.pool.known.get(d.partition);
       if (!h) continue;
       const identity = d.identity ?? fileIdentity(h.file);
-      // The connection goes (not one holding a write): a file put back in its place is opened anew.
-      if (!this.pool.pinned(h)) this.pool.forget(d.partition);
+      // The connection goes (not one holding a write): a file put back in its place is opened anew. The
+      // handle stays: forgotten, the day's next write took it for a day without a file until the folder
+      // was listed again, and was written (503 again, or acknowledged) into the damaged file.
+      if (!this.pool.pinned(h)) this.pool.release(d.partition);
       this.damaged.set(d.partition, identity);
       this.unreadable.set(d.partition, d.reason);
       noted.push({ partition: d.partition, reason: d.reason, identity });
@@ -151,8 +153,6 @@ export class DamageLedger<D extends PooledDb> {
     const kept: G[] = [];
     let refused: StoreError | null = null;
     for (const g of prepared.groups) {
-      // Noting damage forgot the handle (noteDamaged): until listed again the day was written, 503 (or acknowledged) into it.
-      if (this.damaged.has(g.name) && !this.pool.known.has(g.name)) this.deps.refresh();
       const h = this.pool.known.get(g.name);
       if (!h || !this.isDamaged(h)) {
         kept.push(g);
