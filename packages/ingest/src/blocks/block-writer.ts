@@ -14,6 +14,7 @@
  * so an acknowledged event is on disk and readers see it at once
  * (read-your-writes). Small blocks are merged later (block-merge.ts).
  */
+import path from 'node:path';
 import type { WriteResult } from '../store/log-store.js';
 import { DAY_MS } from '../retention/retention-config.js';
 import { asWriteError } from '../store/store-error.js';
@@ -114,7 +115,10 @@ export class BlockWriter {
         // (a failure later rejects the batch; its retry finds these events
         // stored, as after a failed commit of any partition but the first).
         if (batch.size >= MAX_OPEN_TRANSACTIONS) {
-          for (const db of batch) db.commit();
+          for (const db of batch) {
+            writing = path.basename(db.path);
+            db.commit();
+          }
           committed.push(...batch);
           batch.clear();
           this.deps.pool.trim();
@@ -153,7 +157,12 @@ export class BlockWriter {
           addRollups(db, g.ts, g.rollups, whole ? undefined : keep);
         }
       }
-      for (const db of batch) db.commit();
+      // A commit failing on damage names its own partition, not the last one written
+      // (checkedWrite checks the partition named: the damaged one went unnoticed).
+      for (const db of batch) {
+        writing = path.basename(db.path);
+        db.commit();
+      }
     } catch (err) {
       failure = isCorruption(err) ? damagedWriteError(writing, err) : withFolderCause(err, this.deps.pool.dir);
       this.pairs.clear();

@@ -3,7 +3,7 @@
  * disk or a copy gone wrong): SQLite reports it only when a read reaches
  * the damaged page, as SQLITE_CORRUPT, in the middle of a query that may
  * span many partitions and does not say which file it was reading.
- * partitioned-store.ts then checks the partitions of the query's range
+ * partitioned-store.ts then checks (damage-ledger.ts checkRange) the partitions of the query's range
  * (PRAGMA quick_check, a walk of every page without reading the rows'
  * values), leaves the damaged ones out and runs the query again.
  */

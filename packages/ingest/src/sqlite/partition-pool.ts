@@ -167,6 +167,12 @@ export class PartitionPool<D extends PooledDb = PartitionDb> {
     this.lru.delete(name);
   }
 
+  /** Closes the partition's connection, keeping it known: a file found damaged stays listed as such. */
+  release(name: string): void {
+    this.known.get(name)?.close();
+    this.lru.delete(name);
+  }
+
   touch(h: PartitionHandle<D>): void {
     this.lru.delete(h.name);
     this.lru.set(h.name, h);

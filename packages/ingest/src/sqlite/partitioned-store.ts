@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { resolveTextFields, type SortOrder } from '@logship/query/core';
 import type { PartitionInfo, RetentionRunResult, StoreBackgroundEvent, StoreHealth, WriteResult } from '../store/log-store.js';
-import { isStoreError, storeError, storeErrorDetail, type StoreError } from '../store/store-error.js';
+import { storeError } from '../store/store-error.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { createRetentionPolicy, type ClassMatcherFactory, type RetentionPolicy } from '../retention/retention-policy.js';
 import type { PartitionHandle, PartitionPool, PooledDb } from './partition-pool.js';
@@ -23,11 +23,11 @@ import {
   partitionsByDay,
   probeFolder,
   refreshPartitions,
-  headerDamage,
   visibleRange,
 } from './partition-folder.js';
 import { classFingerprintOf } from './class-fingerprint.js';
-import { damageDetail, damagedWriteError, damagedWritePartition, damageReason, fileIdentity, fileSignature, isCorruption, quickCheck, type DamagedPartition } from './partition-damage.js';
+import { damagedWritePartition, isCorruption, type DamagedPartition } from './partition-damage.js';
+import { DamageLedger } from './damage-ledger.js';
 import { classMatcherFor, MIN_FREE_BYTES } from './store-limits.js';
 
 /** The options every embedded store takes. */
@@ -143,7 +143,7 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
 
   async health(): Promise<StoreHealth> {
     if (this.closed) return { ok: false, reason: 'the store is closed' };
-    const writerFailure = this.writer?.failure ?? this.writer?.damagedWrite ?? this.refusedDamaged;
+    const writerFailure = this.writer?.failure ?? this.writer?.damagedWrite ?? this.damage.refusedDamaged;
     if (writerFailure) return { ok: false, reason: writerFailure };
     return probeFolder(this.dir, this.minFreeBytes);
   }
@@ -186,12 +186,7 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     // the rest of the range is answered, and the query API says which
     // files were skipped (unreadablePartitions), as Elasticsearch answers
     // with the shards it could read and a note of the failed ones.
-    if (!days.some((day) => day.some((h) => h.current === null || this.damaged.has(h.name)))) return days;
-    // Tried last to first: past the pool's cap, the connections left open
-    // are those the read takes first, not the ones it comes to last.
-    const readable = new Set<PartitionHandle<D>>();
-    for (const h of days.flat().reverse()) if (!this.isDamaged(h) && this.opens(h)) readable.add(h);
-    return days.map((day) => day.filter((h) => readable.has(h))).filter((day) => day.length > 0);
+    return this.damage.mayFilter(days) ? this.damage.readable(days) : days;
   }
 
   /**
@@ -207,31 +202,7 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
         return await run();
       } catch (err) {
         if (!isCorruption(err)) throw err;
-        const found: DamagedPartition[] = [];
-        for (const day of partitionsByDay(this.pool.known.values(), range, 'asc')) {
-          for (const h of day) {
-            if (this.damaged.has(h.name)) continue;
-            const problem = quickCheck(h.file);
-            if (problem !== null) found.push({ partition: h.name, reason: damageReason(h.file, problem) });
-          }
-        }
-        // Damage SQLite's walk does not see (a block's bytes overwritten inside a
-        // valid page, a row's doc that is not JSON) fails the store's own
-        // decoding, or SQLite's JSON functions: the files' contents are read.
-        if (found.length === 0) {
-          for (const day of partitionsByDay(this.pool.known.values(), range, 'asc')) {
-            for (const h of day) {
-              if (this.damaged.has(h.name)) continue;
-              // A file read whole once is not read again until it changes: the
-              // range's healthy days would be decoded after every such failure.
-              const signature = fileSignature(h.file);
-              if (this.contentChecked.get(h.name) === signature) continue;
-              const problem = this.contentCheck(h);
-              if (problem !== null) found.push({ partition: h.name, reason: damageReason(h.file, problem) });
-              else this.contentChecked.set(h.name, signature);
-            }
-          }
-        }
+        const found = this.damage.checkRange(range);
         if (found.length === 0) throw err;
         // Handed on with the identity of the file found damaged: the thread
         // told notes that file, not one put in its place meanwhile.
@@ -276,12 +247,8 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
       return await write;
     } catch (err) {
       const name = damagedWritePartition(err);
-      if (name !== null && !this.damaged.has(name)) {
-        this.refresh();
-        const h = this.pool.known.get(name);
-        const problem = h ? (quickCheck(h.file) ?? this.contentCheck(h)) : null;
-        if (h && problem !== null) this.damageFound([{ partition: name, reason: damageReason(h.file, problem) }], true);
-      }
+      const found = name === null ? null : this.damage.checkWrite(name);
+      if (found) this.damageFound([found], true);
       throw err;
     }
   }
@@ -297,23 +264,7 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
    * Returns them as noted, each with the identity of the file found so.
    */
   noteDamaged(found: readonly DamagedPartition[]): DamagedPartition[] {
-    // Another thread's finding (a reader thread's, a merge's) may name a
-    // partition this thread has not listed yet (written by the writer
-    // thread since this thread last read the folder): it was dropped, so
-    // answers named no damage, the day's writes were taken and never found.
-    if (found.some((d) => !this.pool.known.has(d.partition))) this.refresh();
-    const noted: DamagedPartition[] = [];
-    for (const d of found) {
-      const h = this.pool.known.get(d.partition);
-      if (!h) continue;
-      const identity = d.identity ?? fileIdentity(h.file);
-      // The connection goes (not one holding a write): a file put back in its place is opened anew.
-      if (!this.pool.pinned(h)) this.pool.forget(d.partition);
-      this.damaged.set(d.partition, identity);
-      this.unreadable.set(d.partition, d.reason);
-      noted.push({ partition: d.partition, reason: d.reason, identity });
-    }
-    return noted;
+    return this.damage.note(found);
   }
 
   /**
@@ -331,83 +282,7 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
    * 503 for the request kept it waiting on them.
    */
   protected refuseDamaged<G extends { name: string }>(prepared: { result: WriteResult; groups: G[] }, indexes: (group: G) => Iterable<number>, partial = false): void {
-    this.refusedDamaged = null;
-    if (this.damaged.size === 0) return;
-    const kept: G[] = [];
-    let refused: StoreError | null = null;
-    for (const g of prepared.groups) {
-      // Noting damage forgot the handle (noteDamaged): until listed again the day was written, 503 (or acknowledged) into it.
-      if (this.damaged.has(g.name) && !this.pool.known.has(g.name)) this.refresh();
-      const h = this.pool.known.get(g.name);
-      if (!h || !this.isDamaged(h)) {
-        kept.push(g);
-        continue;
-      }
-      const err = damagedWriteError(g.name, new Error(damageDetail(this.unreadable.get(g.name) ?? 'found damaged by a read')));
-      refused ??= err;
-      const unavailable = (prepared.result.unavailable ??= []);
-      for (const index of indexes(g)) unavailable.push({ index, reason: storeErrorDetail(err) });
-    }
-    if (refused === null) return;
-    if (kept.length === 0) {
-      this.refusedDamaged = refused.message;
-      if (!partial) throw refused;
-      prepared.groups = kept;
-      return;
-    }
-    // Readiness: the batch's other days were taken, so not "nothing of it was acknowledged".
-    this.refusedDamaged = storeErrorDetail(refused);
-    prepared.groups = kept;
-  }
-
-  private refusedDamaged: string | null = null; // Why the last write was refused here (null once one is not): readiness says it.
-
-  /** Whether the partition was found damaged and its file is still the same. */
-  private isDamaged(h: PartitionHandle<D>): boolean {
-    const identity = this.damaged.get(h.name);
-    if (identity === undefined) return false;
-    if (identity === fileIdentity(h.file)) return true;
-    this.damaged.delete(h.name);
-    this.unreadable.delete(h.name);
-    return false;
-  }
-
-  /**
-   * Opens a partition for a read; false (and remembered) when its file
-   * cannot be read. A file this thread opened before and that has not
-   * changed since is not opened again only to be tried: a read over more
-   * partitions than the pool keeps open (a year of days) opened every one
-   * of them here and then again as it read them.
-   */
-  private opens(h: PartitionHandle<D>): boolean {
-    if (h.current !== null) return true;
-    const signature = fileSignature(h.file);
-    if (this.openedAs.get(h.name) === signature) return true;
-    if (this.damagedHeader(h)) return false;
-    try {
-      void h.db;
-      this.unreadable.delete(h.name);
-      this.openedAs.set(h.name, signature);
-      return true;
-    } catch (err) {
-      if (!isStoreError(err, 'LS_STORE_CORRUPT_PARTITION')) throw err;
-      this.unreadable.set(h.name, err.message);
-      return false;
-    }
-  }
-
-  /**
-   * Whether the file's first 16 bytes are not SQLite's header (a file
-   * overwritten, or a disk that returned garbage): checked without opening
-   * it, so the thread answering the API can tell without a connection.
-   * A file shorter than that is not judged: a new partition in WAL mode has
-   * no page in its main file until a checkpoint.
-   */
-  private damagedHeader(h: PartitionHandle<D>): boolean {
-    const damage = headerDamage(h.file);
-    if (damage === undefined) return false;
-    this.unreadable.set(h.name, damage);
-    return true;
+    this.damage.refuse(prepared, indexes, partial);
   }
 
   /**
@@ -418,26 +293,16 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
   unreadablePartitions(range: { from: number; to: number }): { partition: string; reason: string }[] {
     if (this.closed) return [];
     this.refresh();
-    const out: { partition: string; reason: string }[] = [];
-    for (const day of partitionsByDay(this.pool.known.values(), range, 'asc')) {
-      for (const h of day) {
-        if (h.current === null) this.damagedHeader(h);
-        this.isDamaged(h);
-        const reason = this.unreadable.get(h.name);
-        if (reason !== undefined) out.push({ partition: h.name, reason });
-      }
-    }
-    return out;
+    return this.damage.unreadablePartitions(range);
   }
 
-  /** Partitions this thread opened, by name, with their file's signature then (opens). */
-  private readonly openedAs = new Map<string, string>();
-  /** Partition files found unreadable, by name, with the error. */
-  private readonly unreadable = new Map<string, string>();
-  /** Partitions whose contents contentCheck found whole, by name, with their file's signature then. */
-  private readonly contentChecked = new Map<string, string>();
-  /** Partitions damaged inside (skippingDamaged, a merge, another thread), by name, with their file's identity then. */
-  private readonly damaged = new Map<string, string>();
+  /** Whole-file checks run after reads or writes failed on damage (tests). */
+  get damageChecks(): number {
+    return this.damage.checks;
+  }
+
+  /** What this thread knows of its partitions' damage (damage-ledger.ts). */
+  private readonly damage = new DamageLedger<D>({ pool: () => this.pool, refresh: () => this.refresh(), contentCheck: (h) => this.contentCheck(h) });
   private readonly newlyDamaged: DamagedPartition[] = [];
 
   protected refresh(): void {
