@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { ServerConfig } from '../config/server-config.js';
 import { parseListen } from '../config/parse-listen.js';
 import { listenFailure } from '../server/listen-failure.js';
-import { MistakeList } from '../config/mistake-list.js';
+import { MistakeList } from '../errors/mistake-list.js';
 import { LOCK_FILE, lockDataFolder } from '../sqlite/data-folder-lock.js';
 
 /**
