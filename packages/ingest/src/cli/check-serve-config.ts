@@ -12,8 +12,8 @@ import { elasticsearchStoreOptions } from '../store/open-store.js';
 import { dataDirAdvice } from '../store/data-dir-advice.js';
 import { checkPartitionFiles, damagedPartitionFiles } from '../sqlite/partition-folder.js';
 import { blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-format.js';
-import { checkListeners } from './check-listeners.js';
-import { MistakeList } from '../config/mistake-list.js';
+import { checkListeners } from '../server/check-listeners.js';
+import { MistakeList } from '../errors/mistake-list.js';
 
 /**
  * `logship serve --check`: everything the server checks before it serves,

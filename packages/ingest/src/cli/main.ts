@@ -1,5 +1,5 @@
 import { LogshipError } from '../errors/define-error.js';
-import { ConfigMistakes } from '../config/config-mistakes.js';
+import { ConfigMistakes } from '../errors/config-mistakes.js';
 import { LOGSHIP_VERSION } from '../version.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { RETENTION_USAGE, RULES_USAGE, SERVE_USAGE, STORE_USAGE } from './command-usage.js';

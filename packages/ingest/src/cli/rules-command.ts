@@ -1,3 +1,4 @@
+import { ConfigMistakes } from '../errors/config-mistakes.js';
 import { loadServerConfig } from '../config/load-server-config.js';
 import { loadRuleFiles } from '../rules/load-rule-files.js';
 import { Ruler } from '../rules/ruler.js';
@@ -13,7 +14,7 @@ export { RULES_USAGE };
 
 /**
  * `rules check` reads rule files as the server would (like `promtool check
- * rules`): exit 0 when every file loads, 1 with the mistake otherwise.
+ * rules`): exit 0 when every file loads, 1 with every mistake found otherwise.
  * `rules test` also evaluates every rule now against the configured store
  * and prints what would fire, with values; it changes no alert state.
  */
@@ -40,9 +41,13 @@ export async function rulesCommand(argv: string[], io: CliIo, now: () => number 
         const code = (err as { code?: unknown }).code;
         if (typeof code !== 'string') throw err;
         failed++;
-        // The code on the first line, so a caret line below stays under its query.
-        const [first, ...rest] = (err as Error).message.split('\n');
-        io.stdout.write(`  FAILED:\n${indent([`${first} (${code})`, ...rest].join('\n'))}\n`);
+        io.stdout.write('  FAILED:\n');
+        // Every mistake of the file, as promtool lists them; each one's code
+        // on its first line, so a caret line below stays under its query.
+        for (const m of err instanceof ConfigMistakes ? [err.first, ...err.more] : [err as Error & { code: string }]) {
+          const [first, ...rest] = m.message.split('\n');
+          io.stdout.write(`${indent([`${first} (${m.code})`, ...rest].join('\n'))}\n`);
+        }
       }
     }
     return failed > 0 ? 1 : 0;

@@ -80,3 +80,50 @@ test('serve --check reports every later-stage mistake of a config in one run, ea
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the start names every TLS file problem and every listener that cannot bind at once, as serve --check does', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-start-mistakes-'));
+  // Another program holding two ports the config wants.
+  const others = [createServer((socket) => socket.destroy()), createServer((socket) => socket.destroy())];
+  await Promise.all(others.map((o) => new Promise<void>((resolve) => o.listen(0, '127.0.0.1', resolve))));
+  const [heldHttp, heldSyslog] = others.map((o) => `127.0.0.1:${(o.address() as AddressInfo).port}`) as [string, string];
+  const entries = (stderr: string): string[] => stderr.trimEnd().split(/\n(?=logship: )/).filter((l) => l.startsWith('logship: '));
+  try {
+    // Three TLS files missing: the start told the certificate's alone, then the key's, then the CA's.
+    const tls = join(dir, 'tls.yaml');
+    writeFileSync(tls, [
+      `listen: '${heldHttp}'`,
+      `tls: { cert_file: ${join(dir, 'missing-cert.pem')}, key_file: ${join(dir, 'missing-key.pem')}, client_ca_file: ${join(dir, 'missing-ca.pem')} }`,
+      `syslog: { listen_tcp: '${heldSyslog}' }`,
+      '',
+    ].join('\n'));
+    const withTls = await run(['serve', '--config', tls, '--data', join(dir, 'data')]);
+    assert.equal(withTls.code, 1, withTls.stderr);
+    const expected: Array<[RegExp, string]> = [
+      [/cannot read certificate file .*missing-cert\.pem/, 'LS_TLS_READ_FAILED'],
+      [/cannot read key file .*missing-key\.pem/, 'LS_TLS_READ_FAILED'],
+      [/cannot read client CA file .*missing-ca\.pem/, 'LS_TLS_READ_FAILED'],
+      [new RegExp(`cannot listen on ${heldHttp} \\(listen\\): the address is already in use`), 'LS_CONFIG_LISTEN_FAILED'],
+      [new RegExp(`cannot listen on ${heldSyslog} \\(syslog\\.listen_tcp\\): the address is already in use`), 'LS_CONFIG_LISTEN_FAILED'],
+    ];
+    const told = entries(withTls.stderr);
+    assert.equal(told.length, expected.length, withTls.stderr);
+    expected.forEach(([said, code], i) => {
+      assert.match(told[i]!, said, withTls.stderr);
+      assert.ok(told[i]!.endsWith(`(${code})`), told[i]);
+    });
+
+    // No TLS: the syslog listener binds first and fails; the HTTP port, never tried before, is named too.
+    const ports = join(dir, 'ports.yaml');
+    writeFileSync(ports, [`listen: '${heldHttp}'`, `syslog: { listen_tcp: '${heldSyslog}', listen_udp: '127.0.0.1:0' }`, ''].join('\n'));
+    const busy = await run(['serve', '--config', ports, '--data', join(dir, 'data')]);
+    assert.equal(busy.code, 1, busy.stderr);
+    assert.deepEqual(entries(busy.stderr).map((l) => l.replace(/: the address is already in use.*/, '')), [
+      `logship: cannot listen on ${heldSyslog} (syslog.listen_tcp)`,
+      `logship: cannot listen on ${heldHttp} (listen)`,
+    ]);
+  } finally {
+    await Promise.all(others.map((o) => new Promise<void>((resolve) => o.close(() => resolve()))));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

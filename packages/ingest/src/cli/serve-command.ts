@@ -9,7 +9,7 @@ import { errors } from '../server/errors.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';
 import { checkServeConfig } from './check-serve-config.js';
-import { MistakeList } from '../config/mistake-list.js';
+import { MistakeList } from '../errors/mistake-list.js';
 import { changedConfigKeys } from './changed-config-keys.js';
 import { lockDataFolder } from '../sqlite/data-folder-lock.js';
 import { removeOrphanSideFiles } from '../sqlite/orphan-side-files.js';

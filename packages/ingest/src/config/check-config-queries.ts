@@ -9,7 +9,7 @@
 import { compileMatcher, isReferableSavedQueryName, parse, savedQueryReferences } from '@logship/query';
 import { configErrors as errors } from './config-errors.js';
 import type { ServerConfig } from './server-config.js';
-import { MistakeList } from './mistake-list.js';
+import { MistakeList } from '../errors/mistake-list.js';
 
 export function checkConfigQueries(config: Pick<ServerConfig, 'saved_queries' | 'retention' | 'search' | 'ingest'>): void {
   const textFields = config.search.text_fields;

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildServerConfig, loadServerConfig } from './load-server-config.js';
-import { ConfigMistakes } from './config-mistakes.js';
+import { ConfigMistakes } from '../errors/config-mistakes.js';
 import { DEFAULT_SERVER_CONFIG } from './server-config.js';
 import { parseListen, isLoopback } from './parse-listen.js';
 

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LogshipError } from '../errors/define-error.js';
+import { ConfigMistakes } from '../errors/config-mistakes.js';
 import { loadRuleFile } from './load-rule-file.js';
 import { loadRuleFiles } from './load-rule-files.js';
 
@@ -139,4 +140,64 @@ test('a Prometheus rule file: numbers and booleans in labels and annotations loa
   assert.match(expr.message, /"groups\[0\]\.rules\[0\]\.expr": a rule here is `query` .* with `above` or `below`, not PromQL; .*log_metrics/);
   assert.match(refused('groups:\n  - name: g\n    rules:\n      - record: job:errors:rate5m\n        expr: x\n').message, /there are no recording rules; log_metrics/);
   assert.match(refused(rule('        above: 1\n        constructor: 1\n')).message, /unknown key "groups\[0\]\.rules\[0\]\.constructor"$/);
+});
+
+test('every mistake of a rule file is reported at once, each with its path and code; a rule the schema refused is not checked further', () => {
+  const text = `groups:
+  - name: web
+    rules:
+      - { alert: BadQuery, query: 'level:(error', above: 1 }
+      - { alert: BadWindow, query: 'level:error', window: 5 minutes, above: 1 }
+      - { alert: Misspelt, query: 'level:error', windw: 5m, above: 1 }
+      - { alert: Typed, query: 'level:(', window: 5, above: 1 }
+      - { alert: BadFor, query: 'level:error', for: soon, above: 1, labels: { bad-name: x } }
+  - name: web
+    interval: 0s
+    rules: []
+`;
+  const err = refused(text);
+  assert.ok(err instanceof ConfigMistakes, err.message);
+  const told = [err.first, ...err.more].map((m) => [m.code, m.message.split('\n')[0]!.replace(/^rule file r\.yaml: /, '')]);
+  const expected: [string, RegExp][] = [
+    // The schema's first, unknown keys leading; then each group and rule in turn.
+    ['LS_RULES_UNKNOWN_KEY', /^unknown key "groups\[0\]\.rules\[2\]\.windw"$/],
+    ['LS_RULES_INVALID', /^value at "groups\[0\]\.rules\[3\]\.window" must be string$/],
+    ['LS_RULES_BAD_QUERY', /^the query at "groups\[0\]\.rules\[0\]\.query" does not parse/],
+    ['LS_RULES_INVALID', /^value at "groups\[0\]\.rules\[1\]\.window" "5 minutes" is not a duration/],
+    ['LS_RULES_INVALID', /^value at "groups\[0\]\.rules\[4\]\.labels\.bad-name" is not a Prometheus label name/],
+    ['LS_RULES_INVALID', /^value at "groups\[0\]\.rules\[4\]\.for" "soon" is not a duration/],
+    ['LS_RULES_INVALID', /^value at "groups\[1\]\.name" repeats the group name "web"$/],
+    ['LS_RULES_INVALID', /^value at "groups\[1\]\.interval" must be at least 1s$/],
+  ];
+  assert.equal(told.length, expected.length, told.map((t) => t.join(' ')).join('\n'));
+  expected.forEach(([code, said], i) => {
+    assert.equal(told[i]![0], code, told[i]![1]);
+    assert.match(told[i]![1]!, said);
+  });
+  // rules[3]'s query does not parse either, but a rule of the wrong shape is left out of the later checks: one line for it.
+  assert.ok(!told.some(([, m]) => m!.includes('rules[3].query')));
+  assert.equal(err.code, 'LS_RULES_UNKNOWN_KEY');
+});
+
+test('rule_files: every file\'s mistakes at once, a missing path and a group name two files share among them', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-rule-files-'));
+  try {
+    writeFileSync(join(dir, 'a.yaml'), 'groups:\n  - { name: a, rules: [] }\n');
+    writeFileSync(join(dir, 'b.yaml'), "groups:\n  - name: b\n    rules:\n      - { alert: B, query: 'level:(', above: 1 }\n");
+    writeFileSync(join(dir, 'c.yaml'), 'groups:\n  - { name: a, rules: [] }\n');
+    let err: unknown;
+    try {
+      loadRuleFiles([join(dir, 'missing.yaml'), join(dir, '*.yaml')], opts);
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(err instanceof ConfigMistakes, String(err));
+    const told = [err.first, ...err.more].map((m) => `${m.code} ${m.message}`);
+    assert.equal(told.length, 3, told.join('\n'));
+    assert.match(told[0]!, /^LS_RULES_READ_FAILED cannot read rule file .*missing\.yaml/);
+    assert.match(told[1]!, /^LS_RULES_BAD_QUERY rule file .*b\.yaml: the query at "groups\[0\]\.rules\[0\]\.query"/);
+    assert.match(told[2]!, /^LS_RULES_INVALID rule file .*c\.yaml: value at "groups\[0\]\.name" repeats the group name "a" of .*a\.yaml/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

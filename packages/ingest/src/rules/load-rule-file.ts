@@ -1,12 +1,18 @@
 /**
  * One rule file: YAML ─► strict schema (unknown keys named by path) ─►
  * per rule: durations, aggregate, templates, queries parsed (caret on a
- * mistake) ─► RuleGroup[]. Nothing half-loads: the first mistake throws.
+ * mistake) ─► RuleGroup[]. Nothing half-loads: a file with a mistake loads
+ * no group. Every mistake found is reported at once (MistakeList), as
+ * `promtool check rules` lists every error of a file: each group and rule
+ * is checked on its own, and one the schema found malformed is left out of
+ * the later checks (its values cannot be trusted) while the others go on.
+ * Only YAML that does not parse stops at its first mistake.
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import type { QueryNode } from '@logship/query/core';
 import { parse as parseYaml } from 'yaml';
 import type { LogshipError } from '../errors/define-error.js';
+import { MistakeList } from '../errors/mistake-list.js';
 import { rulesErrors as errors } from './rules-errors.js';
 import { compileRuleQuery, RuleQueryError } from './compile-rule-query.js';
 import { parseDuration } from './parse-duration.js';
@@ -106,31 +112,69 @@ export function loadRuleFile(file: string, text: string, opts: RuleFileOptions):
   }
   // An empty file has no groups, as in Prometheus.
   if (doc === null || doc === undefined) return [];
-  if (!validate(doc)) {
-    const all = validate.errors ?? [];
-    throw schemaError(file, all.find((e) => e.keyword === 'additionalProperties') ?? all[0]);
-  }
+  const mistakes = new MistakeList();
+  const malformed = validate(doc) ? [] : [...(validate.errors ?? [])];
+  for (const e of schemaMistakes(malformed)) mistakes.add(schemaError(file, e));
+  // Without a list of groups there is nothing to check further.
+  if (!sound(malformed, '', true) || !sound(malformed, '/groups', true)) mistakes.throwIfAny();
   const raw = doc as RawFile;
-  for (const g of raw.groups) {
-    for (const r of g.rules) {
+  const seen = new Set<string>();
+  const groups = raw.groups.map((g, gi): RuleGroup | undefined => {
+    const gpath = `groups[${gi}]`;
+    const at = `/groups/${gi}`;
+    if (!sound(malformed, at, true) || !sound(malformed, `${at}/name`) || !sound(malformed, `${at}/rules`, true)) return undefined;
+    if (seen.has(g.name)) mistakes.add(errors.rulesInvalid(file, `${gpath}.name`, `repeats the group name "${g.name}"`));
+    seen.add(g.name);
+    const interval_ms = !sound(malformed, `${at}/interval`) ? 0 : mistakes.check(() => {
+      const ms = g.interval === undefined ? opts.defaultInterval_ms : durationAt(file, `${gpath}.interval`, g.interval);
+      if (ms < 1000) throw errors.rulesInvalid(file, `${gpath}.interval`, 'must be at least 1s');
+      return ms;
+    }, 0);
+    const keys = ruleKeys(file, g.name, g.rules);
+    const rules = g.rules.map((r, ri) => {
+      // A rule the schema found malformed (a value of the wrong type, a key missing) is not checked further.
+      if (!sound(malformed, `${at}/rules/${ri}`)) return undefined;
       if (r.labels) r.labels = textValues(r.labels);
       if (r.annotations) r.annotations = textValues(r.annotations);
-    }
-  }
-  const seen = new Set<string>();
-  return raw.groups.map((g, gi) => {
-    const gpath = `groups[${gi}]`;
-    if (seen.has(g.name)) throw errors.rulesInvalid(file, `${gpath}.name`, `repeats the group name "${g.name}"`);
-    seen.add(g.name);
-    const interval_ms = g.interval === undefined ? opts.defaultInterval_ms : durationAt(file, `${gpath}.interval`, g.interval);
-    if (interval_ms < 1000) throw errors.rulesInvalid(file, `${gpath}.interval`, 'must be at least 1s');
-    const keys = ruleKeys(file, g.name, g.rules);
-    return {
-      name: g.name,
-      file,
-      interval_ms,
-      rules: g.rules.map((r, ri) => buildRule(file, g.name, `${gpath}.rules[${ri}]`, ri, r, opts, keys[ri] as string)),
-    };
+      return buildRule(file, g.name, `${gpath}.rules[${ri}]`, ri, r, opts, keys[ri] as string, mistakes);
+    });
+    return { name: g.name, file, interval_ms, rules: rules.filter((r) => r !== undefined) };
+  });
+  mistakes.throwIfAny();
+  return groups.filter((g) => g !== undefined);
+}
+
+/**
+ * Whether the schema found nothing wrong at `path` (an instance path) and,
+ * unless `only`, below it. At a list (`/groups`, a group's `/rules`) only
+ * the list itself counts: each item is judged on its own. An unknown key
+ * (reported) leaves the known ones beside it checked and worth checking
+ * further.
+ */
+function sound(malformed: readonly ErrorObject[], path: string, only = false): boolean {
+  return !malformed.some((e) => {
+    if (e.instancePath === path) return e.keyword !== 'additionalProperties';
+    return !only && e.instancePath.startsWith(`${path}/`);
+  });
+}
+
+/**
+ * The schema's errors worth a line each: every unknown and every missing
+ * key, and one error for any other place (a label value that is none of
+ * string, number, boolean fails three types and the anyOf: one line).
+ * Unknown keys first: one often explains the rest (a Prometheus rule's
+ * `expr` is why its `query` is missing), and the first is the exit's code.
+ */
+function schemaMistakes(all: readonly ErrorObject[]): ErrorObject[] {
+  const keyed = (e: ErrorObject): boolean => e.keyword === 'additionalProperties' || e.keyword === 'required';
+  const keyedAt = new Set(all.filter(keyed).map((e) => e.instancePath));
+  const told = new Set<string>();
+  const unknown = all.filter((e) => e.keyword === 'additionalProperties');
+  return unknown.concat(all.filter((e) => e.keyword !== 'additionalProperties')).filter((e) => {
+    if (keyed(e)) return true;
+    if (keyedAt.has(e.instancePath) || told.has(e.instancePath)) return false;
+    told.add(e.instancePath);
+    return true;
   });
 }
 
@@ -149,50 +193,58 @@ function textValues(map: Record<string, unknown>): Record<string, string> {
 function ruleKeys(file: string, group: string, rules: readonly RawRule[]): string[] {
   const seen = new Map<string, number>();
   return rules.map((r) => {
-    const labels = Object.entries(r.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const identity = JSON.stringify([r.alert, labels]);
+    // A rule the schema refused may be anything (even null): its key is never used, since the file does not load.
+    const labels = Object.entries((r as Partial<RawRule> | null)?.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const identity = JSON.stringify([(r as Partial<RawRule> | null)?.alert, labels]);
     const n = seen.get(identity) ?? 0;
     seen.set(identity, n + 1);
     return `${file}\u0000${group}\u0000${identity}\u0000${n}`;
   });
 }
 
-function buildRule(file: string, group: string, path: string, index: number, r: RawRule, opts: RuleFileOptions, key: string): AlertRule {
+/** One rule, each of its checks run on its own (a mistake kept in `mistakes`, a stand-in value used). */
+function buildRule(file: string, group: string, path: string, index: number, r: RawRule, opts: RuleFileOptions, key: string, mistakes: MistakeList): AlertRule {
   if ((r.above === undefined) === (r.below === undefined)) {
-    throw errors.rulesInvalid(file, path, 'needs exactly one of "above" and "below"');
+    mistakes.add(errors.rulesInvalid(file, path, 'needs exactly one of "above" and "below"'));
   }
-  const window_ms = r.window === undefined ? DEFAULT_WINDOW_MS : durationAt(file, `${path}.window`, r.window);
-  if (window_ms < 1000) throw errors.rulesInvalid(file, `${path}.window`, 'must be at least 1s');
+  const window_ms = mistakes.check(() => {
+    const ms = r.window === undefined ? DEFAULT_WINDOW_MS : durationAt(file, `${path}.window`, r.window);
+    if (ms < 1000) throw errors.rulesInvalid(file, `${path}.window`, 'must be at least 1s');
+    return ms;
+  }, DEFAULT_WINDOW_MS);
   const aggregateText = r.aggregate ?? 'count';
   const aggregate = parseAggregate(aggregateText);
   if (!aggregate) {
-    throw errors.rulesInvalid(file, `${path}.aggregate`, `"${aggregateText}" is not count, rate, avg:FIELD, min:FIELD, max:FIELD, sum:FIELD or pNN:FIELD`);
+    mistakes.add(errors.rulesInvalid(file, `${path}.aggregate`, `"${aggregateText}" is not count, rate, avg:FIELD, min:FIELD, max:FIELD, sum:FIELD or pNN:FIELD`));
   }
   for (const [name, value] of Object.entries(r.labels ?? {})) {
-    if (!LABEL_NAME.test(name)) throw errors.rulesInvalid(file, `${path}.labels.${name}`, 'is not a Prometheus label name ([A-Za-z_][A-Za-z0-9_]*)');
+    if (!LABEL_NAME.test(name)) mistakes.add(errors.rulesInvalid(file, `${path}.labels.${name}`, 'is not a Prometheus label name ([A-Za-z_][A-Za-z0-9_]*)'));
     const why = checkTemplate(value);
-    if (why) throw errors.rulesInvalid(file, `${path}.labels.${name}`, why);
+    if (why) mistakes.add(errors.rulesInvalid(file, `${path}.labels.${name}`, why));
   }
   for (const [name, value] of Object.entries(r.annotations ?? {})) {
     const why = checkTemplate(value);
-    if (why) throw errors.rulesInvalid(file, `${path}.annotations.${name}`, why);
+    if (why) mistakes.add(errors.rulesInvalid(file, `${path}.annotations.${name}`, why));
   }
-  checkGroupBy(file, path, r);
+  checkGroupBy(file, path, r, mistakes);
+  const ast = mistakes.check(() => queryAt(file, `${path}.query`, r.query, opts), null);
+  const ratioAst = r.ratio_to === undefined ? null : mistakes.check(() => queryAt(file, `${path}.ratio_to`, r.ratio_to as string, opts), null);
   return {
     key,
     legacyKey: `${file}\u0000${group}\u0000${index}\u0000${r.alert}`,
     name: r.alert,
     query: r.query,
-    ast: queryAt(file, `${path}.query`, r.query, opts),
+    // Null only beside a kept mistake: the file then throws and no rule of it runs.
+    ast: ast as QueryNode,
     window_ms,
-    aggregate,
+    aggregate: aggregate ?? { kind: 'count' },
     aggregateText,
     above: r.above ?? null,
     below: r.below ?? null,
-    ratioTo: r.ratio_to === undefined ? null : { query: r.ratio_to, ast: queryAt(file, `${path}.ratio_to`, r.ratio_to, opts) },
+    ratioTo: r.ratio_to === undefined ? null : { query: r.ratio_to, ast: ratioAst as QueryNode },
     groupBy: r.group_by ?? [],
-    for_ms: r.for === undefined ? 0 : durationAt(file, `${path}.for`, r.for),
-    keep_firing_for_ms: r.keep_firing_for === undefined ? 0 : durationAt(file, `${path}.keep_firing_for`, r.keep_firing_for),
+    for_ms: r.for === undefined ? 0 : mistakes.check(() => durationAt(file, `${path}.for`, r.for as string), 0),
+    keep_firing_for_ms: r.keep_firing_for === undefined ? 0 : mistakes.check(() => durationAt(file, `${path}.keep_firing_for`, r.keep_firing_for as string), 0),
     labels: r.labels ?? {},
     annotations: r.annotations ?? {},
     sampleLines: r.sample_lines ?? 0,
@@ -204,18 +256,22 @@ function buildRule(file: string, group: string, path: string, index: number, r: 
  * (`event.dataset`, `event_dataset`), or one the rule's `labels` or its
  * alertname also set, made the series share one label set: one alert whose
  * value and annotations took turns between them, the others never sent.
+ * Each entry is judged on its own, every clash named.
  */
-function checkGroupBy(file: string, path: string, r: RawRule): void {
+function checkGroupBy(file: string, path: string, r: RawRule, mistakes: MistakeList): void {
   const seen = new Map<string, number>();
   (r.group_by ?? []).forEach((field, i) => {
     const at = `${path}.group_by[${i}]`;
     const label = labelName(field);
     const first = seen.get(label);
-    if (first !== undefined) throw errors.rulesInvalid(file, at, `"${field}" becomes the label "${label}", as group_by[${first}] does`);
+    if (first !== undefined) {
+      mistakes.add(errors.rulesInvalid(file, at, `"${field}" becomes the label "${label}", as group_by[${first}] does`));
+      return;
+    }
     seen.set(label, i);
-    if (label === 'alertname') throw errors.rulesInvalid(file, at, `"${field}" becomes the label "alertname", which is the rule's name`);
-    if (r.labels && Object.hasOwn(r.labels, label)) throw errors.rulesInvalid(file, at, `"${field}" becomes the label "${label}", which the rule's labels set too`);
-    if (label.startsWith('__')) throw errors.rulesInvalid(file, at, `"${field}" becomes the label "${label}": labels starting with __ are reserved by Prometheus`);
+    if (label === 'alertname') mistakes.add(errors.rulesInvalid(file, at, `"${field}" becomes the label "alertname", which is the rule's name`));
+    else if (r.labels && Object.hasOwn(r.labels, label)) mistakes.add(errors.rulesInvalid(file, at, `"${field}" becomes the label "${label}", which the rule's labels set too`));
+    else if (label.startsWith('__')) mistakes.add(errors.rulesInvalid(file, at, `"${field}" becomes the label "${label}": labels starting with __ are reserved by Prometheus`));
   });
 }
 

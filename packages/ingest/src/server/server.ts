@@ -6,6 +6,8 @@ import { linkBaseUrl } from './link-base-url.js';
 import { startRetentionScheduler, type RetentionScheduler } from '../retention/retention-scheduler.js';
 import { buildApp, type LogshipApp } from './app.js';
 import { listening } from './listen-failure.js';
+import { checkListeners } from './check-listeners.js';
+import { MistakeList } from '../errors/mistake-list.js';
 import { checkListenPolicy } from './listen-policy.js';
 import { loadTlsCredentials } from './tls-credentials.js';
 import { syslogTlsCredentials } from './syslog-tls-credentials.js';
@@ -15,8 +17,10 @@ import { ALL_DAYS } from '../sqlite/partition-folder.js';
 import { logStoreBackground } from './store-background-log.js';
 
 /*
- * startServer: check listen/auth ─► open store ─► build app (loads rule files) ─► syslog listeners,
- *              OTLP/gRPC (when configured) ─► listen (HTTP last: ready means every port is bound)
+ * startServer: check listen/auth, TLS files (every problem; then every port that cannot bind too)
+ *              ─► open store ─► build app (loads rule files) ─► syslog listeners, OTLP/gRPC (when
+ *              configured) ─► listen (HTTP last: ready means every port is bound; one that cannot
+ *              bind: every listener probed, check-listeners.ts, each failure named)
  *              ─► retention now + timer ─► ruler
  * close():     stop retention ─► syslog listeners (stop, flush), OTLP/gRPC (drain) ─► app.close() (stops the ruler first;
  *              stops accepting, waits for in-flight batches, which resolve only once durable) ─► store.close()
@@ -57,9 +61,17 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const { host, port } = parseListen(config.listen);
   const warning = checkListenPolicy(config, host);
   if (warning) logger.warn(warning);
-  // Before the store opens: a bad certificate is the operator's mistake, found at once.
-  const tlsCredentials = config.tls ? loadTlsCredentials(config.tls, now()) : undefined;
-  const syslogCredentials = syslogTlsCredentials(config, now());
+  // Before the store opens: a bad certificate is the operator's mistake,
+  // found at once; every TLS file's problem is named together, and with
+  // them every listener that cannot bind, as `serve --check` names them
+  // (the ports are only probed when the start fails anyway).
+  const mistakes = new MistakeList();
+  const tlsCredentials = config.tls ? mistakes.check(() => loadTlsCredentials(config.tls!, now()), undefined) : undefined;
+  const syslogCredentials = mistakes.check(() => syslogTlsCredentials(config, now()), undefined);
+  if (mistakes.size > 0) {
+    await mistakes.checkAsync(() => checkListeners(config), undefined);
+    mistakes.throwIfAny();
+  }
 
   const store = await opts.openStore(config);
   // A damaged partition file does not stop the start (the other days are
@@ -108,6 +120,15 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     await Promise.all([syslog?.close(), otlpGrpc?.close()]);
     await logshipApp?.app.close();
     await store.close();
+    if ((err as { code?: unknown }).code === 'LS_CONFIG_LISTEN_FAILED') {
+      // One listener could not bind, and the ones after it were not tried:
+      // each is probed now that ours are released, so every one that
+      // cannot bind is named at once (the first as it failed).
+      const failed = new MistakeList();
+      failed.add(err);
+      await failed.checkAsync(() => checkListeners(config), undefined);
+      failed.throwIfAny();
+    }
     throw err;
   }
   const { app, metrics } = logshipApp;

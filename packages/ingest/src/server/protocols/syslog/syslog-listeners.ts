@@ -147,31 +147,53 @@ export async function startSyslogListeners(config: SyslogConfig, ctx: IngestCont
     return typeof a === 'object' && a ? `${host}:${a.port}` : address;
   };
 
-  if (config.listen_tcp !== undefined) out.tcp = await listen(createServer(onConnection('tcp')), config.listen_tcp, 'syslog.listen_tcp');
-  if (config.listen_tls !== undefined) {
-    // RFC 5425: the same framing inside TLS (senders use octet counting).
-    if (!tls) throw errors.configInvalid('syslog.listen_tls', 'needs syslog.tls_cert_file and syslog.tls_key_file, or a tls block');
-    // With the server's client CA, syslog senders need a certificate too (RFC 5425 §5.3).
-    const mutual = tls.context.ca !== undefined;
-    const tlsServer = createTlsServer({ ...tls.context, requestCert: mutual, rejectUnauthorized: mutual }, onConnection('tls'));
-    tlsServer.on('tlsClientError', (err) => ctx.log.debug({ err }, 'A syslog TLS handshake failed.'));
-    out.tls = await listen(tlsServer, config.listen_tls, 'syslog.listen_tls');
-    out.replaceTls = (credentials) => tlsServer.setSecureContext(credentials.context);
-  }
-  if (config.listen_udp !== undefined) {
-    const { host, port } = parseListen(config.listen_udp);
-    udpSocket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
-    udpSocket.on('message', (msg, rinfo) => {
-      for (const frame of splitDatagram(msg)) accept(frame, 'udp', rinfo.address);
-    });
-    const udp = udpSocket;
-    await listening('syslog.listen_udp', config.listen_udp, () => new Promise<void>((resolve, reject) => {
-      udp.once('error', reject);
-      udp.bind(port, host, () => resolve());
-    }));
-    // Once bound: a failed bind is the start's error, not also a logged one.
-    udp.on('error', (err) => ctx.log.error({ err }, 'The syslog UDP socket failed.'));
-    out.udp = `${host}:${udpSocket.address().port}`;
+  const bindAll = async (): Promise<void> => {
+    if (config.listen_tcp !== undefined) out.tcp = await listen(createServer(onConnection('tcp')), config.listen_tcp, 'syslog.listen_tcp');
+    if (config.listen_tls !== undefined) {
+      // RFC 5425: the same framing inside TLS (senders use octet counting).
+      if (!tls) throw errors.configInvalid('syslog.listen_tls', 'needs syslog.tls_cert_file and syslog.tls_key_file, or a tls block');
+      // With the server's client CA, syslog senders need a certificate too (RFC 5425 §5.3).
+      const mutual = tls.context.ca !== undefined;
+      const tlsServer = createTlsServer({ ...tls.context, requestCert: mutual, rejectUnauthorized: mutual }, onConnection('tls'));
+      tlsServer.on('tlsClientError', (err) => ctx.log.debug({ err }, 'A syslog TLS handshake failed.'));
+      out.tls = await listen(tlsServer, config.listen_tls, 'syslog.listen_tls');
+      out.replaceTls = (credentials) => tlsServer.setSecureContext(credentials.context);
+    }
+    if (config.listen_udp !== undefined) {
+      const { host, port } = parseListen(config.listen_udp);
+      udpSocket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+      udpSocket.on('message', (msg, rinfo) => {
+        for (const frame of splitDatagram(msg)) accept(frame, 'udp', rinfo.address);
+      });
+      const udp = udpSocket;
+      await listening('syslog.listen_udp', config.listen_udp, () => new Promise<void>((resolve, reject) => {
+        udp.once('error', reject);
+        udp.bind(port, host, () => resolve());
+      }));
+      // Once bound: a failed bind is the start's error, not also a logged one.
+      udp.on('error', (err) => ctx.log.error({ err }, 'The syslog UDP socket failed.'));
+      out.udp = `${host}:${udpSocket.address().port}`;
+    }
+  };
+  try {
+    await bindAll();
+  } catch (err) {
+    // What did bind is released: the start fails, and a port left held
+    // would be reported busy by the check of every listener that follows
+    // (server.ts), and held until the process exits.
+    await Promise.all([
+      ...servers.map((srv) => new Promise<void>((r) => srv.close(() => r()))),
+      new Promise<void>((r) => {
+        if (!udpSocket) return r();
+        try {
+          udpSocket.close(() => r());
+        } catch {
+          // Already closed by its failed bind.
+          r();
+        }
+      }),
+    ]);
+    throw err;
   }
   return out;
 }

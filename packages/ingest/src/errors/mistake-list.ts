@@ -1,11 +1,12 @@
-import { LogshipError } from '../errors/define-error.js';
+import { LogshipError } from './define-error.js';
 import { ConfigMistakes } from './config-mistakes.js';
 
 /**
  * The mistakes of checks that do not depend on each other, gathered so that
  * one run of `logship serve --check` (or one failed start) names them all: a
  * missing TLS file, a query that does not parse and a busy port took three
- * rounds of fixing and checking when each check threw at its first. Only
+ * rounds of fixing and checking when each check threw at its first (and a
+ * rule file's bad query, bad duration and misspelt key took three). Only
  * coded errors are gathered; anything else is a fault and is thrown at once.
  */
 export class MistakeList {

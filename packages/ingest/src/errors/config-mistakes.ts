@@ -1,9 +1,10 @@
-import { LogshipError, type ErrorDefinition } from '../errors/define-error.js';
+import { LogshipError, type ErrorDefinition } from './define-error.js';
 
 /**
  * Every mistake the config's schema found, at once: `logship serve --check`
  * stopped at the first, so a config with three took three rounds of fixing
- * and checking. The error is the first mistake's (its code, what exits and
+ * and checking. The later checks' mistakes and a rule file's come as one
+ * too (MistakeList); here, below every room, so the rules room can use it. The error is the first mistake's (its code, what exits and
  * what a reload logs), its message followed by the others, a line each with
  * its own code; the CLI prints each as a line of its own (cli/main.ts).
  */

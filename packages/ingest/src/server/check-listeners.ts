@@ -6,8 +6,8 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import type { ServerConfig } from '../config/server-config.js';
 import { parseListen } from '../config/parse-listen.js';
-import { listenFailure } from '../server/listen-failure.js';
-import { MistakeList } from '../config/mistake-list.js';
+import { listenFailure } from './listen-failure.js';
+import { MistakeList } from '../errors/mistake-list.js';
 import { LOCK_FILE, lockDataFolder } from '../sqlite/data-folder-lock.js';
 
 /**
@@ -20,9 +20,11 @@ import { LOCK_FILE, lockDataFolder } from '../sqlite/data-folder-lock.js';
  * the start may well bind: the port is held by the logship server already
  * running on this config's data folder (a restart frees it), and a port
  * below 1024 this user may not bind (the systemd unit grants
- * CAP_NET_BIND_SERVICE to the start).
+ * CAP_NET_BIND_SERVICE to the start). Without `warnings` (the start, whose
+ * own bind already failed: server.ts) neither is spared: every listener
+ * that cannot bind is a mistake.
  */
-export async function checkListeners(config: ServerConfig, warnings: string[]): Promise<void> {
+export async function checkListeners(config: ServerConfig, warnings?: string[]): Promise<void> {
   const wanted: [key: string, address: string | undefined, udp?: true][] = [
     ['listen', config.listen],
     ['syslog.listen_tcp', config.syslog.listen_tcp],
@@ -51,6 +53,10 @@ export async function checkListeners(config: ServerConfig, warnings: string[]): 
   const mistakes = new MistakeList();
   for (const { key, address, port, err } of failed) {
     const code = (err as { code?: unknown }).code;
+    if (warnings === undefined) {
+      mistakes.add(listenFailure(key, address, err));
+      continue;
+    }
     if (code === 'EADDRINUSE' && (running ??= await serverRunning(config))) {
       warnings.push(`${key} ${address} is in use by the logship server running on this config; a restart frees it.`);
       continue;
