@@ -413,3 +413,23 @@ test('every schema mistake at once: the first (an unknown key) is the error, the
   // One mistake is thrown as it was.
   assert.throws(() => buildServerConfig({ lisen: ':7700' }), (err: unknown) => !(err instanceof ConfigMistakes) && (err as { code?: string }).code === 'LS_CONFIG_UNKNOWN_KEY');
 });
+
+test('a saved query that fails is told once, at its key, not again at each query written out with it', () => {
+  withFile([
+    "saved_queries: { errs: 'level:(error', ok: 'level:warn' }",
+    "retention: { classes: [ { name: e, match: '@errs', days: 90 }, { name: w, match: '@ok AND level:(', days: 9 } ] }",
+    "ingest: { drop: ['@errs OR host:x'] }",
+    "log_metrics: [ { name: errs_total, query: '@errs' } ]",
+    '',
+  ].join('\n'), (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), (err: Error & { code?: string }) => {
+      assert.ok(err instanceof ConfigMistakes, err.message);
+      const said = [err.first, ...err.more].map((e) => e.message.split('\n')[0]!);
+      // The saved query's own mistake, and the class's own (which refers to a sound one); nothing of @errs again.
+      assert.equal(said.length, 2, said.join('\n'));
+      assert.match(said[0]!, /^config value at "saved_queries\.errs" does not parse/);
+      assert.match(said[1]!, /^config value at "retention\.classes\[1\]\.match" does not parse/);
+      return true;
+    });
+  });
+});
