@@ -62,6 +62,8 @@ test('serve --check reports every later-stage mistake of a config in one run, ea
       [/cannot read rule file .*missing-rules\.yaml/, 'LS_RULES_READ_FAILED'],
       [new RegExp(`cannot listen on ${held} \\(syslog\\.listen_tcp\\)`), 'LS_CONFIG_LISTEN_FAILED'],
     ];
+    // Each mistake once, and nothing else: a mistake two checks meet, or one caused by another, is not told again.
+    assert.equal(lines.length, expected.length, r.stderr);
     for (const [said, code] of expected) {
       const line = lines.find((l) => said.test(l));
       assert.ok(line !== undefined, `${said} is reported:\n${r.stderr}`);
