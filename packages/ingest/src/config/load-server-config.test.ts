@@ -433,3 +433,23 @@ test('a saved query that fails is told once, at its key, not again at each query
     });
   });
 });
+
+test('every retention class and ingest.drop query is checked, not only those before the first unknown @name', () => {
+  withFile([
+    "retention: { classes: [ { name: a, match: '@nope', days: 9 }, { name: b, match: 'level:(', days: 9 }, { name: c, match: '@nada', days: 9 } ] }",
+    "ingest: { drop: ['@zilch', 'status:>>5'] }",
+    '',
+  ].join('\n'), (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), (err: Error & { code?: string }) => {
+      assert.ok(err instanceof ConfigMistakes, err.message);
+      const said = [err.first, ...err.more].map((e) => e.message.split('\n')[0]!).sort();
+      assert.equal(said.length, 5, said.join('\n'));
+      assert.match(said[0]!, /^config value at "ingest\.drop\[0\]" refers to @zilch, which names no saved query/);
+      assert.match(said[1]!, /^config value at "ingest\.drop\[1\]" does not parse/);
+      assert.match(said[2]!, /^config value at "retention\.classes\[0\]\.match" refers to @nope/);
+      assert.match(said[3]!, /^config value at "retention\.classes\[1\]\.match" does not parse/);
+      assert.match(said[4]!, /^config value at "retention\.classes\[2\]\.match" refers to @nada/);
+      return true;
+    });
+  });
+});

@@ -147,7 +147,7 @@ export function buildServerConfig(
       failed_auth: { ...d.auth.failed_auth, ...auth.failed_auth },
     },
     ...(raw.tls ? { tls: { min_version: 'TLSv1.2', ...(raw.tls as Omit<TlsConfig, 'min_version'>) } } : {}),
-    retention: mistakes.check(() => expandRetentionMatches(retention(raw.retention), saved), d.retention),
+    retention: expandRetentionMatches(mistakes.check(() => retention(raw.retention), d.retention), saved, mistakes),
     saved_queries: saved,
     limits: { ...d.limits, ...(raw.limits as object | undefined) },
     search: {
@@ -156,7 +156,7 @@ export function buildServerConfig(
     },
     ingest: {
       default_timezone: mistakes.check(() => timeZone((raw.ingest as { default_timezone?: string } | undefined)?.default_timezone ?? d.ingest.default_timezone), d.ingest.default_timezone),
-      drop: mistakes.check(() => expandDropQueries((raw.ingest as { drop?: string[] } | undefined)?.drop ?? [], saved), []),
+      drop: expandDropQueries((raw.ingest as { drop?: string[] } | undefined)?.drop ?? [], saved, mistakes),
       redact: mistakes.check(() => redactRules((raw.ingest as { redact?: RawRedactRule[] } | undefined)?.redact ?? []), []),
       ...((raw.ingest as { workers?: number } | undefined)?.workers !== undefined ? { workers: (raw.ingest as { workers: number }).workers } : {}),
       ...((raw.ingest as { redact_key_file?: string } | undefined)?.redact_key_file !== undefined
