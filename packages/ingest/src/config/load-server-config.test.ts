@@ -453,3 +453,20 @@ test('every retention class and ingest.drop query is checked, not only those bef
     });
   });
 });
+
+test('every log metric and alerting duration is checked, not only up to the first mistake', () => {
+  withFile([
+    "alerting: { resend_delay: '30s1m', query_timeout: '0s' }",
+    "log_metrics: [ { name: a_total, query: 'level:(' }, { name: b_total, query: 'host:(' }, { name: a_total, query: '*' } ]",
+    '',
+  ].join('\n'), (file) => {
+    assert.throws(() => loadServerConfig({ config: file }, {}), (err: Error & { code?: string }) => {
+      assert.ok(err instanceof ConfigMistakes, err.message);
+      const said = [err.first, ...err.more].map((e) => e.message.split('\n')[0]!);
+      assert.deepEqual(said.map((m) => /^config value at "([^"]+)"/.exec(m)?.[1]), [
+        'alerting.resend_delay', 'alerting.query_timeout', 'log_metrics[0].query', 'log_metrics[1].query', 'log_metrics[2].name',
+      ], said.join('\n'));
+      return true;
+    });
+  });
+});
