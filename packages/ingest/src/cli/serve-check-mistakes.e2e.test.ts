@@ -59,9 +59,12 @@ test('serve --check reports every later-stage mistake of a config in one run, ea
       [/"retention\.classes\[0\]\.match" does not parse/, 'LS_CONFIG_INVALID'],
       [/"ingest\.drop\[0\]" does not parse/, 'LS_CONFIG_INVALID'],
       [/cannot read .*missing-cert\.pem/, 'LS_TLS_READ_FAILED'],
+      [/cannot read .*missing-key\.pem/, 'LS_TLS_READ_FAILED'],
       [/cannot read rule file .*missing-rules\.yaml/, 'LS_RULES_READ_FAILED'],
       [new RegExp(`cannot listen on ${held} \\(syslog\\.listen_tcp\\)`), 'LS_CONFIG_LISTEN_FAILED'],
     ];
+    // Each mistake once, and nothing else: a mistake two checks meet, or one caused by another, is not told again.
+    assert.equal(lines.length, expected.length, r.stderr);
     for (const [said, code] of expected) {
       const line = lines.find((l) => said.test(l));
       assert.ok(line !== undefined, `${said} is reported:\n${r.stderr}`);
@@ -69,7 +72,7 @@ test('serve --check reports every later-stage mistake of a config in one run, ea
     }
     // The first line is the mistake the check told alone before (its code is the exit's); the busy port comes after the config's.
     assert.match(lines[0]!, expected[0]![0]);
-    assert.ok(lines.findIndex((l) => expected[5]![0].test(l)) > lines.findIndex((l) => expected[3]![0].test(l)));
+    assert.ok(lines.findIndex((l) => expected[6]![0].test(l)) > lines.findIndex((l) => expected[3]![0].test(l)));
 
     // The start (no --check) reports the config's mistakes together too.
     const start = await run(['serve', '--config', config, '--data', join(dir, 'data')]);

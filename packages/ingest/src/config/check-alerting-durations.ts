@@ -1,5 +1,6 @@
 import { parseDuration } from '../rules/parse-duration.js';
 import { configErrors as errors } from './config-errors.js';
+import { MistakeList } from '../errors/mistake-list.js';
 
 /**
  * The `alerting` durations, checked before buildAlertingConfig reads them.
@@ -12,6 +13,9 @@ import { configErrors as errors } from './config-errors.js';
 export function checkAlertingDurations(raw: unknown): void {
   if (typeof raw !== 'object' || raw === null) return;
   const a = raw as Record<string, unknown>;
+  // Each duration on its own: every one's mistake is told.
+  const mistakes = new MistakeList();
+  const check = (path: string, value: unknown, min_ms: number): void => mistakes.check(() => checkDuration(path, value, min_ms), undefined);
   check('alerting.evaluation_interval', a.evaluation_interval, 1000);
   check('alerting.resend_delay', a.resend_delay, 0);
   check('alerting.query_timeout', a.query_timeout, 1);
@@ -22,9 +26,10 @@ export function checkAlertingDurations(raw: unknown): void {
       check(`alerting.webhooks[${i}].repeat_interval`, (w as Record<string, unknown>).repeat_interval, 1000);
     });
   }
+  mistakes.throwIfAny();
 }
 
-function check(path: string, value: unknown, min_ms: number): void {
+function checkDuration(path: string, value: unknown, min_ms: number): void {
   if (typeof value !== 'string') return;
   const ms = parseDuration(value);
   if (ms === null) throw errors.configInvalid(path, `"${value}" is not a duration: units largest first, each once (90s, 1m30s, 500ms, 2h)`);

@@ -11,12 +11,19 @@ import { configErrors as errors } from './config-errors.js';
 import type { ServerConfig } from './server-config.js';
 import { MistakeList } from '../errors/mistake-list.js';
 
-export function checkConfigQueries(config: Pick<ServerConfig, 'saved_queries' | 'retention' | 'search' | 'ingest'>): void {
-  const textFields = config.search.text_fields;
-  // Each query is checked on its own: every one that does not parse is named.
-  const mistakes = new MistakeList();
-  for (const [name, text] of Object.entries(config.saved_queries)) {
+/**
+ * The saved queries, each checked on its own, every mistake kept in
+ * `mistakes`. Returned with `*` standing in for each one that failed, for
+ * the queries written out with it (retention class matches, ingest.drop,
+ * log_metrics, rule files): its mistake is told once, at its own key, not
+ * again at each of those with a caret under text no one wrote. Such a
+ * config never runs (the mistakes are thrown).
+ */
+export function checkSavedQueries(saved: Readonly<Record<string, string>>, textFields: readonly string[], mistakes: MistakeList): Readonly<Record<string, string>> {
+  let usable: Record<string, string> | null = null;
+  for (const [name, text] of Object.entries(saved)) {
     const path = `saved_queries${/^[A-Za-z_][\w-]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`}`;
+    const before = mistakes.size;
     if (!isReferableSavedQueryName(name)) {
       mistakes.add(errors.configInvalid(path, 'cannot be referred to as @name: a name starts with a letter and holds letters, digits, _ and - only ("timestamp" is the @timestamp field)'));
       continue;
@@ -24,10 +31,19 @@ export function checkConfigQueries(config: Pick<ServerConfig, 'saved_queries' | 
     const nested = savedQueryReferences(text);
     if (nested.length > 0) {
       mistakes.add(errors.configInvalid(path, `refers to @${nested[0]}, but saved queries are expanded once: a reference inside one would be searched for as the text "@${nested[0]}" (write out what @${nested[0]} says)`));
-      continue;
+    } else {
+      mistakes.check(() => checkQuery(path, text, textFields), undefined);
     }
-    mistakes.check(() => checkQuery(path, text, textFields), undefined);
+    if (mistakes.size > before) (usable ??= { ...saved })[name] = '*';
   }
+  return usable ?? saved;
+}
+
+/** Retention class matches and ingest.drop queries (saved queries written out), each checked on its own. */
+export function checkConfigQueries(config: Pick<ServerConfig, 'retention' | 'search' | 'ingest'>): void {
+  const textFields = config.search.text_fields;
+  // Each query is checked on its own: every one that does not parse is named.
+  const mistakes = new MistakeList();
   mistakes.each(config.retention.classes, (c, i) => checkQuery(`retention.classes[${i}].match`, c.match, textFields));
   mistakes.each(config.ingest.drop, (q, i) => checkQuery(`ingest.drop[${i}]`, q, textFields));
   mistakes.throwIfAny();

@@ -10,7 +10,7 @@ import { buildLogMetricsConfig } from '../log-metrics/log-metrics-config.js';
 import { checkLogMetrics } from '../log-metrics/check-log-metrics.js';
 import { errorDefinition, LogshipError } from '../errors/define-error.js';
 import { checkAlertingDurations } from './check-alerting-durations.js';
-import { checkConfigQueries } from './check-config-queries.js';
+import { checkConfigQueries, checkSavedQueries } from './check-config-queries.js';
 import { expandDropQueries, expandRetentionMatches } from './expand-config-queries.js';
 import { redactRules, type RawRedactRule } from './redact-rules.js';
 import { configErrors as errors } from './config-errors.js';
@@ -132,7 +132,9 @@ export function buildServerConfig(
   mistakes.check(() => checkAlertingDurations(raw.alerting), undefined);
 
   const d = DEFAULT_SERVER_CONFIG;
-  const saved = (raw.saved_queries as Record<string, string> | undefined) ?? {};
+  const text_fields = mistakes.check(() => textFields((raw.search as { text_fields?: string[] } | undefined)?.text_fields), d.search.text_fields);
+  // Checked before the queries written out with them, which a broken one would fail again.
+  const saved = checkSavedQueries((raw.saved_queries as Record<string, string> | undefined) ?? {}, text_fields, mistakes);
   const auth = (raw.auth ?? {}) as Partial<ServerConfig['auth']>;
   const config: ServerConfig = {
     listen: (raw.listen as string | undefined) ?? d.listen,
@@ -145,16 +147,16 @@ export function buildServerConfig(
       failed_auth: { ...d.auth.failed_auth, ...auth.failed_auth },
     },
     ...(raw.tls ? { tls: { min_version: 'TLSv1.2', ...(raw.tls as Omit<TlsConfig, 'min_version'>) } } : {}),
-    retention: mistakes.check(() => expandRetentionMatches(retention(raw.retention), saved), d.retention),
+    retention: expandRetentionMatches(mistakes.check(() => retention(raw.retention), d.retention), saved, mistakes),
     saved_queries: saved,
     limits: { ...d.limits, ...(raw.limits as object | undefined) },
     search: {
-      text_fields: mistakes.check(() => textFields((raw.search as { text_fields?: string[] } | undefined)?.text_fields), d.search.text_fields),
+      text_fields,
       tail_max_duration_s: (raw.search as { tail_max_duration_s?: number } | undefined)?.tail_max_duration_s ?? d.search.tail_max_duration_s,
     },
     ingest: {
       default_timezone: mistakes.check(() => timeZone((raw.ingest as { default_timezone?: string } | undefined)?.default_timezone ?? d.ingest.default_timezone), d.ingest.default_timezone),
-      drop: mistakes.check(() => expandDropQueries((raw.ingest as { drop?: string[] } | undefined)?.drop ?? [], saved), []),
+      drop: expandDropQueries((raw.ingest as { drop?: string[] } | undefined)?.drop ?? [], saved, mistakes),
       redact: mistakes.check(() => redactRules((raw.ingest as { redact?: RawRedactRule[] } | undefined)?.redact ?? []), []),
       ...((raw.ingest as { workers?: number } | undefined)?.workers !== undefined ? { workers: (raw.ingest as { workers: number }).workers } : {}),
       ...((raw.ingest as { redact_key_file?: string } | undefined)?.redact_key_file !== undefined

@@ -1,4 +1,5 @@
 import { configErrors as errors } from '../config/config-errors.js';
+import { MistakeList } from '../errors/mistake-list.js';
 import { labelName } from '../rules/evaluate-rule.js';
 import { compileRuleQuery, RuleQueryError } from '../rules/compile-rule-query.js';
 import type { LogMetricConfig } from './log-metrics-config.js';
@@ -15,7 +16,9 @@ const HISTOGRAM_SUFFIXES = ['_bucket', '_sum', '_count'] as const;
  */
 export function checkLogMetrics(metrics: readonly LogMetricConfig[], saved: Readonly<Record<string, string>>): void {
   const names = new Map<string, string>();
-  metrics.forEach((m, i) => {
+  // Each metric checked on its own, every one's mistake told (its own first).
+  const mistakes = new MistakeList();
+  mistakes.each(metrics, (m, i) => {
     const owner = names.get(m.name);
     if (owner !== undefined) {
       throw errors.configInvalid(`log_metrics[${i}].name`, owner === m.name ? `repeats the name "${m.name}"` : `"${m.name}" is a series of the histogram "${owner}"`);
@@ -37,6 +40,7 @@ export function checkLogMetrics(metrics: readonly LogMetricConfig[], saved: Read
       throw errors.configInvalid(`log_metrics[${i}].query`, `does not parse: ${err.problem.reason}${caret}`);
     }
   });
+  mistakes.throwIfAny();
 }
 
 function checkLabels(m: LogMetricConfig, i: number): void {
