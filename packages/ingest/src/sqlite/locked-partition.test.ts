@@ -104,3 +104,33 @@ for (const { format, open, folder } of formats) {
     }
   });
 }
+
+// A day whose connection is open already: another process's write transaction is met by the write's BEGIN
+// IMMEDIATE after the statements' busy timeout, as SQLite's bare "database is locked" (LS_STORE_WRITE_FAILED) that
+// named neither the file nor whose lock it was.
+for (const { format, open, folder } of formats) {
+  test(`${format}: a write meeting another process's write transaction on its day's open file answers the same error naming it`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `logship-locked-open-${format}-`));
+    const file = path.join(dir, folder, LOCKED_DAY);
+    const store = await open({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW });
+    let other: Database.Database | undefined;
+    try {
+      await store.write(events('before', NOW - 2 * DAY), NOW);
+      other = new Database(file, { fileMustExist: true });
+      other.exec('BEGIN IMMEDIATE');
+      await assert.rejects(store.write(events('during', NOW - 2 * DAY + 500), NOW), (err) => {
+        assert.ok(isStoreError(err, 'LS_STORE_PARTITION_LOCKED'), `LS_STORE_PARTITION_LOCKED, got ${String(err)}`);
+        assert.equal(err.retryable, true);
+        assert.ok(err.message.includes(`${file} is locked by another process`), err.message);
+        return true;
+      });
+      other.exec('ROLLBACK');
+      assert.equal((await store.write(events('during', NOW - 2 * DAY + 500), NOW)).stored, 50);
+      assert.equal((store as unknown as { damageChecks: number }).damageChecks, 0);
+    } finally {
+      other?.close();
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
