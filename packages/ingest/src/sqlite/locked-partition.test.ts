@@ -134,3 +134,41 @@ for (const { format, open, folder } of formats) {
     }
   });
 }
+
+// A write probes the day before its day for a retry's copies (events stamped on receipt; the block writer probes it
+// for every write): that file locked failed the write as damage (the block store: "the partition of the day written
+// is damaged inside"; the row store: LS_STORE_CORRUPT_PARTITION). It is the same retryable error naming the locked
+// file: the probe cannot be skipped without risking a second copy.
+for (const { format, open, folder } of formats) {
+  test(`${format}: a write whose dedupe probe meets the day before locked answers the error naming that file, not damage`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `logship-locked-probe-${format}-`));
+    const before = path.join(dir, folder, '2026-02-07.default.db');
+    const first = await open({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW });
+    try {
+      await first.write(events('before', NOW - DAY), NOW);
+    } finally {
+      await first.close();
+    }
+    const store = await open({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW });
+    const received = (tag: string): LogEvent[] => events(tag, NOW).map((e) => ({ ...e, 'logship.no_timestamp': true }));
+    const lock = new Database(before);
+    try {
+      lock.pragma('locking_mode = EXCLUSIVE');
+      lock.exec('BEGIN IMMEDIATE; COMMIT');
+      await assert.rejects(store.write(received('today'), NOW), (err) => {
+        assert.ok(isStoreError(err, 'LS_STORE_PARTITION_LOCKED'), `LS_STORE_PARTITION_LOCKED, got ${String(err)}`);
+        assert.equal(err.retryable, true);
+        assert.ok(err.message.includes(`${before} is locked by another process`), err.message);
+        return true;
+      });
+      assert.equal((store as unknown as { damageChecks: number }).damageChecks, 0);
+      assert.deepEqual(store.unreadablePartitions!(RANGE), []);
+      lock.close();
+      assert.equal((await store.write(received('today'), NOW)).stored, 50);
+    } finally {
+      if (lock.open) lock.close();
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
