@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import type { FieldValue } from '@logship/query/core';
 import { RollupWriter } from '../sqlite/rollup-writer.js';
 import { truncateWalIfFree } from '../sqlite/wal-checkpoints.js';
+import { OPEN_BUSY_MS, STATEMENT_BUSY_MS } from '../sqlite/locked-partition.js';
 import type { PartitionKey } from '../sqlite/partition-name.js';
 import { decodeColumn, encodeMetas, type ColumnMeta, type EncodedBlock } from './block-codec.js';
 import { blockHeader, hasContentIds, type BlockHeader, type BlockRow } from './block-header.js';
@@ -71,7 +72,8 @@ export class BlockPartition {
     this.columnCache = opts.columnCache ?? null;
     this.db = new Database(path, { fileMustExist: !opts.create });
     try {
-      this.db.pragma('busy_timeout = 5000');
+      // Briefly while opening, not for a file another process holds (sqlite/locked-partition.ts).
+      this.db.pragma(`busy_timeout = ${OPEN_BUSY_MS}`);
       // Merges delete their sources: without this the file keeps their
       // pages as free pages (100,000 events: 4.1 of 10.2 MB); vacuumFreed()
       // gives them back. Only a new, empty file can take it, and before WAL.
@@ -99,6 +101,7 @@ export class BlockPartition {
       for (const row of this.all<{ key: string }>("SELECT key FROM meta WHERE key LIKE 'classes:%'", [])) {
         this.classFingerprints.add(row.key.slice('classes:'.length));
       }
+      this.db.pragma(`busy_timeout = ${STATEMENT_BUSY_MS}`);
     } catch (err) {
       this.db.close();
       throw err;

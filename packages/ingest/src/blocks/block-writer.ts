@@ -22,6 +22,7 @@ import { withFolderCause } from '../sqlite/partition-folder.js';
 import { dayStartMs, utcDay, type PartitionKey } from '../sqlite/partition-name.js';
 import { MAX_OPEN_TRANSACTIONS, type PartitionHandle, type PartitionPool } from '../sqlite/partition-pool.js';
 import { damagedWriteError, isCorruption } from '../sqlite/partition-damage.js';
+import { isLocked, lockedPartitionError } from '../sqlite/locked-partition.js';
 import { compressBlock } from './block-codec.js';
 import { PairIndex, pairKey, type Pair } from './block-dedupe.js';
 import type { BlockPartition } from './block-partition.js';
@@ -164,7 +165,8 @@ export class BlockWriter {
         db.commit();
       }
     } catch (err) {
-      failure = isCorruption(err) ? damagedWriteError(writing, err) : withFolderCause(err, this.deps.pool.dir);
+      // Another process's lock (met by a BEGIN IMMEDIATE or a commit) named as the open's is (sqlite/locked-partition.ts).
+      failure = isCorruption(err) ? damagedWriteError(writing, err) : isLocked(err) ? lockedPartitionError(path.join(this.deps.pool.dir, writing), err) : withFolderCause(err, this.deps.pool.dir);
       this.pairs.clear();
       for (const db of batch) {
         try {

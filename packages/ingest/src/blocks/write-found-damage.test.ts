@@ -121,38 +121,3 @@ for (const { format, open, folder } of formats) {
     }
   });
 }
-
-// A write failing in a way named damage that the checks do not confirm (here its file held locked by another
-// process's connection, which the open names damaged) had its file checked whole (quick_check, then every block or
-// row decoded) again at every failing batch, each sender's retry: it is checked once until the file or its WAL changes.
-for (const { format, open, folder } of formats) {
-  test(`${format}: a write failing on a file its checks find sound does not have it checked again at every failure`, async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `logship-write-unconfirmed-${format}-`));
-    const first = await open({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW });
-    try {
-      await first.write(events('before', NOW - 2 * DAY), NOW);
-    } finally {
-      await first.close();
-    }
-    const store = await open({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW });
-    const checks = (): number => (store as unknown as { damageChecks: number }).damageChecks;
-    // Another process's connection in exclusive locking mode keeps the file locked after its write.
-    const lock = new Database(path.join(dir, folder, YESTERDAY));
-    try {
-      lock.pragma('locking_mode = EXCLUSIVE');
-      lock.exec('BEGIN IMMEDIATE; COMMIT');
-      for (const tag of ['locked', 'locked again']) {
-        await assert.rejects(store.write(events(tag, NOW - 2 * DAY + 500), NOW), (err) => isStoreError(err, 'LS_STORE_WRITE_FAILED') && err.retryable);
-      }
-      assert.equal(checks(), 1, 'checked once, not at each failure');
-      const range = { from: NOW - 3 * DAY, to: NOW + 1000, now: NOW };
-      assert.deepEqual(store.unreadablePartitions!(range), [], 'not noted damaged');
-      lock.close();
-      assert.equal((await store.write(events('unlocked', NOW - 2 * DAY + 500), NOW)).stored, 50);
-    } finally {
-      if (lock.open) lock.close();
-      await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-}

@@ -26,6 +26,7 @@ import { MAX_OPEN_TRANSACTIONS, type PartitionHandle, type PartitionPool } from 
 import type { PreparedWrite } from './prepare-write.js';
 import { WalCheckpoints } from './wal-checkpoints.js';
 import { damagedWriteError, isCorruption } from './partition-damage.js';
+import { isLocked, lockedPartitionError } from './locked-partition.js';
 
 interface PendingWrite {
   prepared: PreparedWrite;
@@ -96,7 +97,7 @@ export class BatchWriter {
         if (failure === null) db.commit();
         else db.rollback();
       } catch (err) {
-        failure = isCorruption(err) ? damagedWriteError(path.basename(db.path), err) : withFolderCause(err, this.deps.pool.dir);
+        failure = isCorruption(err) ? damagedWriteError(path.basename(db.path), err) : isLocked(err) ? lockedPartitionError(db.path, err) : withFolderCause(err, this.deps.pool.dir);
         db.rollback();
       }
     }
@@ -121,7 +122,7 @@ export class BatchWriter {
       try {
         db.commit();
       } catch (err) {
-        throw isCorruption(err) ? damagedWriteError(path.basename(db.path), err) : err;
+        throw isCorruption(err) ? damagedWriteError(path.basename(db.path), err) : isLocked(err) ? lockedPartitionError(db.path, err) : err;
       }
       this.committedEarly.push(db);
       batch.delete(db);
@@ -173,8 +174,10 @@ export class BatchWriter {
         stored = db.insert(fresh);
       } catch (err) {
         // Named, with what to do, as the block store's writer does: SQLite's
-        // "database disk image is malformed" says neither which file nor that.
-        throw isCorruption(err) ? damagedWriteError(group.name, err) : err;
+        // "database disk image is malformed" says neither which file nor that,
+        // nor does "database is locked" (another process's write transaction
+        // met by this one's BEGIN IMMEDIATE) say which file or whose lock.
+        throw isCorruption(err) ? damagedWriteError(group.name, err) : isLocked(err) ? lockedPartitionError(path.join(this.deps.pool.dir, group.name), err) : err;
       }
       for (const i of stored) storedIndexes.push((fresh[i] as EventRow).index);
       result.stored += stored.length;

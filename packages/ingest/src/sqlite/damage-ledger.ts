@@ -99,9 +99,10 @@ export class DamageLedger<D extends PooledDb> {
    * (null: noted damaged before, or nothing found). A file checked whole
    * and found sound is not checked again until it or its WAL changes, as a
    * read's content check is not: a day whose writes kept failing for a
-   * reason the checks do not confirm (a file another process holds locked,
-   * which the open calls damaged) ran quick_check and the content check at
-   * every batch, each of its retries.
+   * reason the checks do not confirm ran quick_check and the content check
+   * at every batch, each of its retries. (The one such reason known, a file
+   * another process holds locked, is no damage since 2026-12-07 and never
+   * comes here: locked-partition.ts.)
    */
   checkWrite(name: string): DamagedPartition | null {
     if (this.damaged.has(name)) return null;

@@ -27,6 +27,7 @@ import { RollupWriter } from './rollup-writer.js';
 import { MINUTE_MS } from './rollup.js';
 import { registerSqlFunctions } from './sql-functions.js';
 import { truncateWalIfFree } from './wal-checkpoints.js';
+import { OPEN_BUSY_MS, STATEMENT_BUSY_MS } from './locked-partition.js';
 
 const STATEMENT_CACHE = 256;
 /**
@@ -98,8 +99,9 @@ export class PartitionDb {
     try {
       // First, so that the pragmas and schema below wait for another
       // connection (the writer thread, `logship retention status`) instead
-      // of failing.
-      this.db.pragma('busy_timeout = 5000');
+      // of failing; briefly, not for a file another process holds
+      // (locked-partition.ts), and the statements' own wait at the end.
+      this.db.pragma(`busy_timeout = ${OPEN_BUSY_MS}`);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
       this.db.pragma('wal_autocheckpoint = 8000');
@@ -137,6 +139,7 @@ export class PartitionDb {
       for (const row of this.db.prepare("SELECT key FROM meta WHERE key LIKE 'classes:%'").all() as { key: string }[]) {
         this.classFingerprints.add(row.key.slice('classes:'.length));
       }
+      this.db.pragma(`busy_timeout = ${STATEMENT_BUSY_MS}`);
     } catch (err) {
       this.db.close();
       throw err;

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SortOrder } from '@logship/query/core';
 import type { PartitionInfo, RetentionRunResult, StoreHealth } from '../store/log-store.js';
-import { storeError } from '../store/store-error.js';
+import { isStoreError, storeError } from '../store/store-error.js';
 import { dataDirAdvice } from '../store/data-dir-advice.js';
 import type { RetentionPolicy } from '../retention/retention-policy.js';
 import type { PartitionHandle, PartitionPool, PooledDb } from './partition-pool.js';
@@ -211,8 +211,9 @@ export function partitionInfos<D extends PooledDb & { stats(): { events: number;
       stats = p.db.stats();
     } catch (err) {
       // A damaged file is still listed (its bytes count, retention drops it):
-      // /metrics and `logship store` must not fail with it.
-      if (!isCorruption(err)) throw err;
+      // /metrics and `logship store` must not fail with it, nor with a file
+      // another process holds locked (which was called damaged until 2026-12-07).
+      if (!isCorruption(err) && !isStoreError(err, 'LS_STORE_PARTITION_LOCKED')) throw err;
       stats = { events: 0, oldest: null };
     }
     infos.push({
@@ -246,8 +247,8 @@ export function dropExpiredPartitions<D extends PooledDb & { stats(): { events: 
     try {
       events = p.db.stats().events;
     } catch (err) {
-      // A damaged file past retention is dropped all the same; its events cannot be counted.
-      if (!isCorruption(err)) throw err;
+      // A damaged or locked file past retention is dropped all the same; its events cannot be counted.
+      if (!isCorruption(err) && !isStoreError(err, 'LS_STORE_PARTITION_LOCKED')) throw err;
     }
     const bytes = partitionBytes(dir, p.name);
     pool.forget(p.name);

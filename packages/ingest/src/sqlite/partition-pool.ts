@@ -14,6 +14,7 @@ import path from 'node:path';
 import { storeError } from '../store/store-error.js';
 import { PartitionDb } from './partition-db.js';
 import { noDescriptorError } from './partition-damage.js';
+import { isLocked, lockedPartitionError } from './locked-partition.js';
 import { partitionFileName, type PartitionKey } from './partition-name.js';
 import { syncPath } from '../store/sync-path.js';
 
@@ -109,17 +110,21 @@ export class PartitionHandle<D extends PooledDb = PartitionDb> {
    * operator was told to move a sound file aside. A failed open closes the
    * pool's idle connections and tries once more (another thread may have
    * freed descriptors meanwhile, too); failing again, the file is judged.
+   * A file another process holds locked is neither (LS_STORE_PARTITION_LOCKED).
    */
   private openOrExplain(create: boolean): D {
     const opts = { create, mmap: this.pool.mmap };
     try {
       return this.pool.openDb(this.file, this.key, opts);
-    } catch {
+    } catch (err) {
+      // Held by another process (locked-partition.ts): not tried again, which only waited as long once more.
+      if (isLocked(err)) throw lockedPartitionError(this.file, err);
       this.pool.trim();
     }
     try {
       return this.pool.openDb(this.file, this.key, opts);
     } catch (err) {
+      if (isLocked(err)) throw lockedPartitionError(this.file, err);
       throw noDescriptorError(this.file, err) ?? storeError('LS_STORE_CORRUPT_PARTITION', `cannot open ${this.file}: ${(err as Error).message}`, err);
     }
   }

@@ -298,14 +298,16 @@ test('only a bounded number of partitions are open at once, and all stay usable'
   });
 });
 
-test('a batch SQLite cannot commit fails with LS_STORE_WRITE_FAILED, and a retry succeeds', async () => {
+// LS_STORE_WRITE_FAILED with SQLite's bare "database is locked" until 2026-12-07 (locked-partition.ts).
+test('a batch SQLite cannot commit for another connection\'s lock fails with LS_STORE_PARTITION_LOCKED naming the file (retryable), and a retry succeeds', async () => {
   await withDir(async (dir) => {
     const store = await open(dir);
     await store.write([event('first', NOW)]);
     // Another connection holds the write lock past the busy timeout.
     const blocker = new Database(path.join(store.dir, '2026-11-23.default.db'));
     blocker.exec('BEGIN IMMEDIATE');
-    await assert.rejects(store.write([event('second', NOW)]), (err) => isStoreError(err, 'LS_STORE_WRITE_FAILED') && /locked/.test(err.message));
+    const file = path.join(store.dir, '2026-11-23.default.db');
+    await assert.rejects(store.write([event('second', NOW)]), (err) => isStoreError(err, 'LS_STORE_PARTITION_LOCKED') && err.retryable && err.message.includes(`${file} is locked by another process`));
     blocker.exec('ROLLBACK');
     blocker.close();
     const retry = await store.write([event('second', NOW)]);

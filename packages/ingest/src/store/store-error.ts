@@ -38,6 +38,17 @@ const STORE_ERRORS = {
     503,
     { retryable: true },
   ),
+  // Another process holds a partition file locked (an sqlite3 session left
+  // in a transaction, a connection in exclusive locking mode, a backup
+  // tool): the file is sound and the same request succeeds once it lets go
+  // (so 503, retryable), where it was named damaged and the operator told
+  // to move a sound file aside.
+  LS_STORE_PARTITION_LOCKED: defineError(
+    'LS_STORE_PARTITION_LOCKED',
+    'A partition file is held by another process: %s',
+    503,
+    { retryable: true },
+  ),
   LS_STORE_QUERY_FAILED: defineError('LS_STORE_QUERY_FAILED', 'The query could not be answered: %s', 500),
   LS_STORE_BACKUP_FAILED: defineError('LS_STORE_BACKUP_FAILED', 'The backup could not be written: %s', 500),
 } as const satisfies Record<string, ErrorFactory>;
