@@ -55,7 +55,9 @@ test('held lines do not stop later lines; the checkpoint moves past them (their 
   await until(() => c.receiver.events.size === 41 && agent.metrics.get('lines_held') === 0, 'the held lines');
   await until(() => checkpointOffset(agent) === statSync(c.file).size, 'the checkpoint at the end of the file');
   assert.deepEqual([...c.receiver.events.values()].map(seqOf).sort((a, b) => a - b), Array.from({ length: 41 }, (_, i) => i));
-  assert.equal(readdirSync(agent.spool.dir).filter((f) => f.endsWith('.held')).length, 0);
+  // A delivered batch leaves the count before its file is removed (HeldLines.remove): under CI's load
+  // one file was still there when the count reached 0 (1 !== 0).
+  await until(() => readdirSync(agent.spool.dir).filter((f) => f.endsWith('.held')).length === 0, 'the held files removed');
 });
 
 test('past spool.max_held_events the agent waits for the lines at the head, says so once, in a metric and in /health; held lines survive a restart', async (t) => {
