@@ -6,22 +6,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadServerConfig } from './load-server-config.js';
 import { ConfigMistakes } from '../errors/config-mistakes.js';
+import { withFile } from '../testing/with-config-file.js';
 
-function withFile(yaml: string, fn: (file: string) => void): void {
-  const dir = mkdtempSync(join(tmpdir(), 'logship-config-'));
-  try {
-    const file = join(dir, 'logship.yaml');
-    writeFileSync(file, yaml);
-    fn(file);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 test('a saved query that fails is told once, at its key, not again at each query written out with it', () => {
   withFile([
     "saved_queries: { errs: 'level:(error', ok: 'level:warn' }",

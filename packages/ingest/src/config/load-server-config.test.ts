@@ -1,23 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { buildServerConfig, loadServerConfig } from './load-server-config.js';
 import { ConfigMistakes } from '../errors/config-mistakes.js';
 import { DEFAULT_SERVER_CONFIG } from './server-config.js';
 import { parseListen, isLoopback } from './parse-listen.js';
+import { withFile } from '../testing/with-config-file.js';
 
-function withFile(yaml: string, fn: (file: string) => void): void {
-  const dir = mkdtempSync(join(tmpdir(), 'logship-config-'));
-  try {
-    const file = join(dir, 'logship.yaml');
-    writeFileSync(file, yaml);
-    fn(file);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 const TOKEN = 'agent-token-0123456789';
 
