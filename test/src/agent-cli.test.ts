@@ -9,7 +9,7 @@ import { appendFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { agentBin, freePort, removeDir, startAgent, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
+import { agentBin, removeDir, startAgent, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
 import { agentYaml, assertExactlyOnce, jsonLine, range, seqsOf, waitForCount } from './agent-support.js';
 
 describe('agent: command line, SIGHUP, health', () => {
@@ -125,7 +125,7 @@ describe('agent: command line, SIGHUP, health', () => {
     const logs = join(root, 'logs');
     await mkdir(logs);
     const file = join(logs, 'app.log');
-    const port = await freePort();
+    let port = 0;
     const yaml = (job: string): string => agentYaml({
       server: server.url, dataDir: join(root, 'agent'), include: [`${logs}/*.log`], labels: { job },
       extra: `metrics: { listen: "127.0.0.1:${port}" }`,
@@ -137,7 +137,7 @@ describe('agent: command line, SIGHUP, health', () => {
       await appendFile(file, text);
     };
     await write(0, 1000);
-    const agent = await startAgent(yaml('before'), cfg);
+    const agent = await startAgent((p) => { port = p; return yaml('before'); }, cfg);
     await waitForCount(server.url, 'hup', 1000);
     await writeFile(cfg, yaml('after'));
     agent.proc.kill('SIGHUP');
@@ -185,7 +185,7 @@ describe('agent: command line, SIGHUP, health', () => {
     const logs = join(root, 'filter-logs');
     await mkdir(logs);
     const file = join(logs, 'app.log');
-    const port = await freePort();
+    let port = 0;
     // jsonLine makes every tenth line an ERROR, the others INFO.
     const yaml = (filter: string): string => agentYaml({
       server: server.url, dataDir: join(root, 'agent-filter'), include: [file], labels: { job: 'filter' },
@@ -198,7 +198,7 @@ describe('agent: command line, SIGHUP, health', () => {
       await appendFile(file, text);
     };
     await write(0, 1000);
-    const agent = await startAgent(yaml(''), cfg);
+    const agent = await startAgent((p) => { port = p; return yaml(''); }, cfg);
     await waitForCount(server.url, 'filt', 1000);
     await writeFile(cfg, yaml(`    exclude_lines: ['"levelname": ?"INFO"']`));
     agent.proc.kill('SIGHUP');

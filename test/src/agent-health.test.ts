@@ -39,13 +39,14 @@ describe('agent: health', () => {
     for (let i = 0; i < 500; i++) text += jsonLine(i, 'health') + '\n';
     await writeFile(join(logs, 'app.log'), text);
     const ingestPort = await freePort();
-    const [a, b] = [await freePort(), await freePort()];
     const yaml = (port: number): string => agentYaml({
       server: `http://127.0.0.1:${ingestPort}`, dataDir: join(root, 'agent'), include: [`${logs}/*.log`],
       extra: `metrics: { listen: "127.0.0.1:${port}" }\nhealth: { max_delivery_lag_s: 2 }`,
     }).replace('log_level: warn', 'log_level: info');
     const cfg = join(root, 'agent.yaml');
-    const agent = await startAgent(yaml(a), cfg);
+    const agent = await startAgent(yaml, cfg);
+    // b: where SIGHUP moves the listener (the agent logs, not fails, if it is taken).
+    const [a, b] = [agent.metricsPort!, await freePort()];
     const degraded = await waitFor(async () => {
       const h = await health(a);
       return h && h.status === 503 ? h : undefined;

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { freePort, removeDir, startAgent, startServer, stopAll, tempDir, waitFor } from './harness.js';
+import { removeDir, startAgent, startServer, stopAll, tempDir, waitFor } from './harness.js';
 import { agentMetric, agentYaml, countOf, ingestDuplicates, seqsOf, timedLine } from './agent-support.js';
 import { startWithDamagedDay } from './damaged-day.js';
 
@@ -30,10 +30,8 @@ function heldFiles(agentDir: string): string[] {
  */
 async function killWhileHolding(server: string, root: string, agentDir: string, file: string, extra: string): Promise<void> {
   mkdirSync(join(agentDir, 'checkpoints.json.tmp'), { recursive: true });
-  const port = await freePort();
-  const yaml = agentYaml({ server, dataDir: agentDir, include: [file], extra: `metrics: { listen: 127.0.0.1:${port} }\n${extra}` });
-  const agent = await startAgent(yaml, join(root, 'first.yaml'));
-  await waitFor(async () => (await agentMetric(`http://127.0.0.1:${port}`, 'lines_held')) === 5, { timeoutMs: 60_000, what: 'five lines held' });
+  const agent = await startAgent((port) => agentYaml({ server, dataDir: agentDir, include: [file], extra: `metrics: { listen: 127.0.0.1:${port} }\n${extra}` }), join(root, 'first.yaml'));
+  await waitFor(async () => (await agentMetric(`http://127.0.0.1:${agent.metricsPort}`, 'lines_held')) === 5, { timeoutMs: 60_000, what: 'five lines held' });
   assert.equal(await agent.stop('SIGKILL'), 'SIGKILL');
   assert.equal(heldFiles(agentDir).length, 1, 'the held file is durable');
   assert.equal(existsSync(join(agentDir, 'checkpoints.json')), false, 'the checkpoint was not written');
@@ -56,10 +54,8 @@ test('SIGKILL after lines are held and before the checkpoint moves: nothing is s
     assert.equal(await countOf(server.url, 'crash'), 5);
 
     const before = await ingestDuplicates(server.url);
-    const metricsPort = await freePort();
-    const metrics = `http://127.0.0.1:${metricsPort}`;
-    const yaml = agentYaml({ server: server.url, dataDir: agentDir, include: [app], logLevel: 'info', extra: `metrics: { listen: 127.0.0.1:${metricsPort} }` });
-    const agent = await startAgent(yaml, join(root, 'agent.yaml'));
+    const agent = await startAgent((metricsPort) => agentYaml({ server: server.url, dataDir: agentDir, include: [app], logLevel: 'info', extra: `metrics: { listen: 127.0.0.1:${metricsPort} }` }), join(root, 'agent.yaml'));
+    const metrics = `http://127.0.0.1:${agent.metricsPort}`;
     // Written after the restart: it comes after anything read again, in file order.
     appendFileSync(app, timedLine(10, Date.now(), 'crash') + '\n');
     await waitFor(async () => (await countOf(server.url, 'crash')) === 6, { timeoutMs: 60_000, what: 'the line written after the restart' });
@@ -101,10 +97,8 @@ test('SIGKILL after lines are held and before the checkpoint moves, restarted af
     writeFileSync(file, Buffer.concat([Buffer.from(JSON.stringify({ ...header, since_ms: header.since_ms - 7_200_000 }) + '\n'), data.subarray(nl + 1)]));
 
     const before = await ingestDuplicates(server.url);
-    const metricsPort = await freePort();
-    const metrics = `http://127.0.0.1:${metricsPort}`;
-    const yaml = agentYaml({ server: server.url, dataDir: agentDir, include: [app], logLevel: 'info', extra: `metrics: { listen: 127.0.0.1:${metricsPort} }\nspool: { max_held_age_s: 3600 }` });
-    const agent = await startAgent(yaml, join(root, 'agent.yaml'));
+    const agent = await startAgent((metricsPort) => agentYaml({ server: server.url, dataDir: agentDir, include: [app], logLevel: 'info', extra: `metrics: { listen: 127.0.0.1:${metricsPort} }\nspool: { max_held_age_s: 3600 }` }), join(root, 'agent.yaml'));
+    const metrics = `http://127.0.0.1:${agent.metricsPort}`;
     appendFileSync(app, timedLine(10, Date.now(), 'aged') + '\n');
     await waitFor(async () => (await countOf(server.url, 'aged')) === 6, { timeoutMs: 60_000, what: 'the line written after the restart' });
     assert.equal(await agentMetric(metrics, 'held_expired_events_total', '{source="file-0"}'), 5, 'given up');

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { freePort, removeDir, startAgent, startServer, stopAll, tempDir, waitFor } from './harness.js';
+import { removeDir, startAgent, startServer, stopAll, tempDir, waitFor } from './harness.js';
 import { agentMetric, agentYaml, countOf, ingestDuplicates, seqsOf, timedLine } from './agent-support.js';
 import { startWithDamagedDay } from './damaged-day.js';
 
@@ -31,22 +31,19 @@ test('held lines count as shipped when the server takes them; spool.max_held_age
     writeFileSync(join(logs, 'expired.log'), Array.from({ length: 10 }, (_, seq) => timedLine(seq, at(seq), 'expired')).join('\n') + '\n');
 
     // An agent that holds them until the server takes them.
-    const countedPort = await freePort();
-    const counted = `http://127.0.0.1:${countedPort}`;
-    const countedYaml = agentYaml({ server: server.url, dataDir: join(root, 'agent-counted'), include: [join(logs, 'counted.log')], extra: `metrics: { listen: 127.0.0.1:${countedPort} }` });
-    const countedAgent = await startAgent(countedYaml, join(root, 'counted.yaml'));
+    const countedAgent = await startAgent((countedPort) => agentYaml({ server: server.url, dataDir: join(root, 'agent-counted'), include: [join(logs, 'counted.log')], extra: `metrics: { listen: 127.0.0.1:${countedPort} }` }), join(root, 'counted.yaml'));
+    const counted = `http://127.0.0.1:${countedAgent.metricsPort}`;
     // The batch is counted once its answer is read, after the server stored it; never its held lines.
     await waitFor(async () => (await agentMetric(counted, 'lines_held')) === 5 && (await countOf(server.url, 'counted')) === 5 && (await agentMetric(counted, 'events_shipped_total', '{source="file-0"}')) === 5,
       { timeoutMs: 60_000, what: 'five lines stored and counted as shipped, five held and not counted' });
 
     // An agent that gives them up after a second.
-    const expiredPort = await freePort();
-    const expired = `http://127.0.0.1:${expiredPort}`;
-    const expiredYaml = agentYaml({
+    let expiredYaml = '';
+    let expiredAgent = await startAgent((expiredPort) => (expiredYaml = agentYaml({
       server: server.url, dataDir: join(root, 'agent-expired'), include: [join(logs, 'expired.log')], logLevel: 'info',
       extra: `metrics: { listen: 127.0.0.1:${expiredPort} }\nspool: { max_held_age_s: 1 }`,
-    });
-    let expiredAgent = await startAgent(expiredYaml, join(root, 'expired.yaml'));
+    })), join(root, 'expired.yaml'));
+    const expired = `http://127.0.0.1:${expiredAgent.metricsPort}`;
     await waitFor(async () => (await agentMetric(expired, 'held_expired_events_total', '{source="file-0"}')) === 5, { timeoutMs: 60_000, what: 'five held lines dropped' });
     assert.equal(await agentMetric(expired, 'lines_held'), 0);
     assert.equal(await countOf(server.url, 'expired'), 5, "today's lines are stored");

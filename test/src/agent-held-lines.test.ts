@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { freePort, removeDir, startAgent, startServer, stopAll, tempDir, waitFor } from './harness.js';
+import { removeDir, startAgent, startServer, stopAll, tempDir, waitFor } from './harness.js';
 import { agentYaml, countOf, ingestDuplicates, seqsOf } from './agent-support.js';
 import { startWithDamagedDay } from './damaged-day.js';
 
@@ -56,10 +56,9 @@ test('the agent: lines of a damaged day are held aside while later lines ship; a
     mkdirSync(logs);
     const app = join(logs, 'app.log');
     writeFileSync(app, Array.from({ length: 10 }, (_, seq) => line(seq, seq % 2 === 0 ? today(seq) : old(seq))).join('\n') + '\n');
-    const metricsPort = await freePort();
-    const yaml = agentYaml({ server: server.url, dataDir: join(root, 'agent'), include: [join(logs, '*.log')], extra: `metrics: { listen: 127.0.0.1:${metricsPort} }` });
-    let agent = await startAgent(yaml, join(root, 'agent.yaml'));
-    const metricsUrl = `http://127.0.0.1:${metricsPort}`;
+    let yaml = '';
+    let agent = await startAgent((metricsPort) => (yaml = agentYaml({ server: server.url, dataDir: join(root, 'agent'), include: [join(logs, '*.log')], extra: `metrics: { listen: 127.0.0.1:${metricsPort} }` })), join(root, 'agent.yaml'));
+    const metricsUrl = `http://127.0.0.1:${agent.metricsPort}`;
     await waitFor(async () => (await countOf(server.url, 'held')) === 5, { timeoutMs: 60_000, what: "today's first five lines" });
 
     // Written after the damaged day's lines, in the same file: shipped while the day is still damaged.

@@ -27,20 +27,26 @@ async function metricsText(metricsUrl: string): Promise<string> {
 }
 
 interface Agent {
-  yaml: (name: string, extra?: string, serverUrl?: string) => string;
   dir: string;
-  metrics: string;
-  start: (yaml: string) => Promise<AgentHandle>;
+  /** Its metrics URL, on the port picked at its first start and kept for the later ones. */
+  readonly metrics: string;
+  /** Starts it with its source named `source` ('': unnamed), `extra` config, shipping to `serverUrl`. */
+  start: (source: string, extra?: string, serverUrl?: string) => Promise<AgentHandle>;
 }
 
-async function agentOf(root: string, server: string, name: string, file: string): Promise<Agent> {
-  const port = await freePort();
+function agentOf(root: string, server: string, name: string, file: string): Agent {
+  let port = 0;
   const dir = join(root, `agent-${name}`);
+  const cfg = join(root, `${name}.yaml`);
+  const yaml = (source: string, extra: string, serverUrl: string, at: number): string =>
+    agentYaml({ server: serverUrl, dataDir: dir, include: [file], logLevel: 'info', source: source ? `    name: ${source}` : '', extra: `metrics: { listen: 127.0.0.1:${at} }\n${extra}` });
   return {
     dir,
-    metrics: `http://127.0.0.1:${port}`,
-    yaml: (source, extra = '', serverUrl = server) => agentYaml({ server: serverUrl, dataDir: dir, include: [file], logLevel: 'info', source: source ? `    name: ${source}` : '', extra: `metrics: { listen: 127.0.0.1:${port} }\n${extra}` }),
-    start: (yaml) => startAgent(yaml, join(root, `${name}.yaml`)),
+    get metrics() {
+      return `http://127.0.0.1:${port}`;
+    },
+    start: (source, extra = '', serverUrl = server) =>
+      startAgent(port === 0 ? (picked) => yaml(source, extra, serverUrl, (port = picked)) : yaml(source, extra, serverUrl, port), cfg),
   };
 }
 
@@ -78,13 +84,13 @@ test('held lines of the previous agent and of a renamed source are counted under
       writeFileSync(file, Array.from({ length: 10 }, (_, seq) => timedLine(seq, at(seq), run)).join('\n') + '\n');
       return file;
     });
-    const taken = await agentOf(root, server.url, 'taken', files[0]!);
-    const expired = await agentOf(root, server.url, 'expired', files[1]!);
-    const renamed = await agentOf(root, server.url, 'renamed', files[2]!);
+    const taken = agentOf(root, server.url, 'taken', files[0]!);
+    const expired = agentOf(root, server.url, 'expired', files[1]!);
+    const renamed = agentOf(root, server.url, 'renamed', files[2]!);
 
     // Each agent holds the damaged day's five lines and stops.
-    for (const [a, yaml] of [[taken, taken.yaml('')], [expired, expired.yaml('')], [renamed, renamed.yaml('app')]] as const) {
-      const agent = await a.start(yaml);
+    for (const [a, source] of [[taken, ''], [expired, ''], [renamed, 'app']] as const) {
+      const agent = await a.start(source);
       await waitFor(async () => (await agentMetric(a.metrics, 'lines_held')) === 5, { timeoutMs: 60_000, what: 'five lines held' });
       assert.equal(await agent.stop('SIGTERM'), 0);
     }
@@ -92,16 +98,16 @@ test('held lines of the previous agent and of a renamed source are counted under
     // The user renames the source `app` to `web`: the run that adopts it (while the server
     // cannot be reached, so that the held file is not sent and written again), and a later one.
     const nobody = `http://127.0.0.1:${await freePort()}`;
-    const agent = await renamed.start(renamed.yaml('web', '', nobody));
+    const agent = await renamed.start('web', '', nobody);
     await waitFor(() => agent.output().includes('A source was renamed'), { timeoutMs: 30_000, what: 'the rename adopted' });
     assert.equal(await agent.stop('SIGTERM'), 0);
-    const renamedAgent = await renamed.start(renamed.yaml('web'));
+    const renamedAgent = await renamed.start('web');
 
     // Upgraded over the previous agent's files.
     asPreviousAgentWroteThem(taken.dir);
     asPreviousAgentWroteThem(expired.dir, 7_200_000);
-    const takenAgent = await taken.start(taken.yaml(''));
-    const expiredAgent = await expired.start(expired.yaml('', 'spool: { max_held_age_s: 3600 }'));
+    const takenAgent = await taken.start('');
+    const expiredAgent = await expired.start('', 'spool: { max_held_age_s: 3600 }');
     await waitFor(async () => (await agentMetric(expired.metrics, 'lines_held')) === 0, { timeoutMs: 60_000, what: 'the old held lines given up' });
     assert.equal(await agentMetric(expired.metrics, 'held_expired_events_total', '{source="file-0"}'), 5, await metricsText(expired.metrics));
     assert.doesNotMatch(await metricsText(expired.metrics), /^logship_agent_held_expired_events_total [1-9]/m, 'none without a source');

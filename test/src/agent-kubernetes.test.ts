@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { agentBin, freePort, removeDir, searchAll, sleep, startAgent, startServer, stopAll, tempDir } from './harness.js';
+import { agentBin, removeDir, searchAll, sleep, startAgent, startServer, stopAll, tempDir } from './harness.js';
 import { agentYaml, assertExactlyOnce, jsonLine, range, seqsOf, waitForCount } from './agent-support.js';
 
 const RUN = 'k8s';
@@ -197,13 +197,14 @@ describe('agent: kubernetes preset (kubelet + containerd layout, CRI format)', (
     await symlink(join(dirOf(WEB), '0.log'), join(links, `${WEB.pod}_${WEB.ns}_${WEB.container}-0123456789abcdef.log`));
 
     const dataDir = join(root, 'agent');
-    const port = await freePort();
-    const yaml = agentYaml({
+    const yamlFor = (port: number): string => agentYaml({
       server: server.url, dataDir, include: [`${pods}/*/*/*.log`, `${links}/*.log`], extra: `metrics: { listen: "127.0.0.1:${port}" }`,
     })
       .replace('  - type: file', '  - type: kubernetes');
     const cfg = join(root, 'agent.yaml');
-    let agent = await startAgent(yaml, cfg);
+    let agent = await startAgent(yamlFor, cfg);
+    const port = agent.metricsPort!;
+    const yaml = yamlFor(port);
     await waitForCount(server.url, RUN, seq, 60_000);
 
     // The kubelet rotates: rename, the runtime writes on to its old handle

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { appendFile, mkdir, rename, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { freePort, removeDir, startAgent, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
+import { removeDir, startAgent, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
 import { agentMetric, agentYaml, assertExactlyOnce, ingestDuplicates, range, seqsOf, waitForCount } from './agent-support.js';
 
 let root: string;
@@ -47,9 +47,7 @@ test('max_age_s: old files found without a checkpoint are followed from their en
   const nginx = join(root, 'nginx');
   const plain = join(root, 'plain');
   for (const d of [logs, nginx, plain]) await mkdir(d);
-  const port = await freePort();
-  const metrics = `http://127.0.0.1:${port}`;
-  const yaml = [
+  const yamlFor = (port: number): string => [
     agentYaml({
       server: server.url, dataDir: join(root, 'agent'), include: [join(logs, '*.log')], logLevel: 'info',
       extra: `metrics: { listen: 127.0.0.1:${port} }`, source: `    max_age_s: ${DAY_S}`,
@@ -69,7 +67,9 @@ test('max_age_s: old files found without a checkpoint are followed from their en
   // A file the agent reads while it is new: it has a checkpoint from then on.
   const tracked = join(logs, 'tracked.log');
   await writeFile(tracked, lines('tracked', 0, 3));
-  let agent = await startAgent(yaml, cfg);
+  let agent = await startAgent(yamlFor, cfg);
+  const metrics = `http://127.0.0.1:${agent.metricsPort}`;
+  const yaml = yamlFor(agent.metricsPort!);
   await waitForCount(server.url, 'tracked', 3, 60_000);
   assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
 

@@ -7,12 +7,12 @@
  * while the file stays unreadable, and says when the file is read.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync } from 'node:fs';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { agentBin, freePort, removeDir, repoRoot, search, startServer, stopAll, tempDir, track, waitFor } from './harness.js';
+import { agentBin, freePort, removeDir, search, startAgent, startServer, stopAll, tempDir, waitFor } from './harness.js';
 import { agentYaml } from './agent-support.js';
 
 after(stopAll);
@@ -40,16 +40,12 @@ test('an unreadable file is warned about once, naming the user and what gives ac
     } else {
       chmodSync(secret, 0o000);
     }
-    const port = await freePort();
-    const yaml = agentYaml({
+    const yaml = (port: number): string => agentYaml({
       server: server.url, dataDir: join(root, 'agent'), include: [`${logs}/*.log`], labels: { job: 'perm' },
       extra: `metrics: { listen: "127.0.0.1:${port}" }`,
     }).replace('poll_interval_ms: 250', 'poll_interval_ms: 20').replace('log_level: warn', 'log_level: info');
-    const cfg = join(root, 'agent.yaml');
-    await writeFile(cfg, yaml);
-    const agent = track(spawn(process.execPath, [agentBin, '--config', cfg], {
-      cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}),
-    }));
+    const agent = await startAgent(yaml, join(root, 'agent.yaml'), {}, asRoot ? { uid: NOBODY, gid: NOBODY } : {});
+    const port = agent.metricsPort!;
     await waitFor(async () => (await search(server.url, 'job:perm', { limit: 10 })).hits.length === 1 || undefined, { what: 'the open file\'s line' });
     // Rescans look at the file every 30 polls (0.6 s here): several, each failing again.
     await new Promise((r) => setTimeout(r, 2500));
@@ -82,18 +78,18 @@ test('a directory the agent cannot list: --check and the agent say so, /health i
     chmodSync(priv, asRoot ? 0o700 : 0o000);
     await mkdir(join(root, 'agent'));
     if (asRoot) chownSync(join(root, 'agent'), NOBODY, NOBODY);
-    const port = await freePort();
-    const yaml = agentYaml({
+    const yaml = (port: number): string => agentYaml({
       server: server.url, dataDir: join(root, 'agent'), include: [`${priv}/*.log`], labels: { job: 'permdir' },
       extra: `metrics: { listen: "127.0.0.1:${port}" }`,
     }).replace('poll_interval_ms: 250', 'poll_interval_ms: 50').replace('log_level: warn', 'log_level: info');
     const cfg = join(root, 'agent.yaml');
-    await writeFile(cfg, yaml);
+    await writeFile(cfg, yaml(await freePort()));
     const as = asRoot ? { uid: NOBODY, gid: NOBODY } : {};
     const check = spawnSync(process.execPath, [agentBin, '--config', cfg, '--check'], { encoding: 'utf8', ...as });
     assert.equal(check.status, 0, check.stderr);
     assert.match(check.stdout, new RegExp(`warning: ${priv} cannot be listed by this user .*permission denied`));
-    const agent = track(spawn(process.execPath, [agentBin, '--config', cfg], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], ...as }));
+    const agent = await startAgent(yaml, cfg, {}, as);
+    const port = agent.metricsPort!;
     const health = async (): Promise<{ status: string; reasons: string[] }> => (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { status: string; reasons: string[] };
     await waitFor(async () => (await health().catch(() => ({ status: '' }))).status === 'degraded' || undefined, { what: '/health degraded' });
     assert.ok((await health()).reasons.some((r) => r.includes(priv) && r.includes('permission denied')));

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ephemeralStart, portClaimDir } from './free-port.js';
+import { claimDir, ephemeralStart } from './free-port.js';
 import { freePort } from './harness.js';
 
 const N = 300;
@@ -51,5 +51,5 @@ test('two test processes at once get distinct ports, held until the holder exits
   }
   // Its exit released its claims.
   const theirs = JSON.parse(out) as number[];
-  assert.deepEqual(theirs.filter((p) => existsSync(join(portClaimDir, String(p)))), [], 'claims left by the exited process');
+  assert.deepEqual(theirs.filter((p) => existsSync(join(claimDir(), String(p)))), [], 'claims left by the exited process');
 });

@@ -3,4 +3,4 @@
  * which its own tests use too, so every test process in a run claims ports
  * in one place (packages/ingest/src/testing/free-port.ts says how).
  */
-export { ephemeralStart, freePort, portClaimDir } from '../../packages/ingest/dist/testing/free-port.js';
+export { claimDir, claimPort, ephemeralStart, freePort, startTime } from '../../packages/ingest/dist/testing/free-port.js';

@@ -27,6 +27,7 @@ export async function removeDir(dir: string): Promise<void> {
 }
 
 import { freePort } from './free-port.js';
+import { listensOn, PortTaken } from './listening.js';
 
 export { freePort };
 
@@ -170,8 +171,6 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Server
   }
 }
 
-class PortTaken extends Error {}
-
 async function launchServer(opts: StartServerOptions, dataDir: string, port: number): Promise<ServerHandle> {
   const args = [logshipBin, 'serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`];
   if (opts.configYaml !== undefined) {
@@ -213,17 +212,63 @@ async function launchServer(opts: StartServerOptions, dataDir: string, port: num
 
 export interface AgentHandle extends RunningProcess {
   configPath: string;
+  /** metrics.listen's loopback port, bound by this agent (checked before startAgent resolves). */
+  metricsPort?: number;
 }
 
-/** Starts `logship-agent --config FILE` with the given YAML config text. */
-export async function startAgent(configYaml: string, configPath: string, env: Record<string, string> = {}): Promise<AgentHandle> {
-  await writeFile(configPath, configYaml);
+/** An agent's config text, or one made for a metrics port the harness picks (and picks again if it is taken). */
+export type AgentConfig = string | ((metricsPort: number) => string);
+
+/**
+ * Starts `logship-agent --config FILE` with the given YAML config text. With
+ * a loopback metrics.listen port it resolves once this agent holds that port
+ * (an agent whose port is taken only logs so and runs on, while another
+ * file's agent answers /health there); a config made for a port the harness
+ * picks gets another port if that one was taken.
+ */
+export async function startAgent(config: AgentConfig, configPath: string, env: Record<string, string> = {}, as: { uid?: number; gid?: number } = {}): Promise<AgentHandle> {
+  if (typeof config === 'string') return launchAgent(config, configPath, env, as);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchAgent(config(await freePort()), configPath, env, as);
+    } catch (err) {
+      if (attempt === 3 || !(err instanceof PortTaken)) throw err;
+    }
+  }
+}
+
+const metricsListen = /^metrics:\s*\{\s*listen:\s*"?127\.0\.0\.1:(\d+)"?\s*\}/m;
+
+async function launchAgent(yaml: string, configPath: string, env: Record<string, string>, as: object): Promise<AgentHandle> {
+  await writeFile(configPath, yaml);
   const proc = spawn(process.execPath, [agentBin, '--config', configPath], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...as,
   });
-  return { ...track(proc), configPath };
+  const rp = track(proc);
+  const port = Number(metricsListen.exec(yaml)?.[1]);
+  if (!Number.isInteger(port)) return { ...rp, configPath };
+  let outcome: 'bound' | 'exited' | 'taken';
+  try {
+    outcome = await waitFor(async () => {
+      // An agent that exits before listening is handed back: the test reads why.
+      if (proc.exitCode !== null || proc.signalCode !== null) return 'exited';
+      if (/cannot be served.*EADDRINUSE/.test(rp.output())) return 'taken';
+      const held = listensOn(proc.pid!, port);
+      // Where /proc cannot tell, the agent's own /files route is the next best proof.
+      return (held ?? (await fetch(`http://127.0.0.1:${port}/files`)).ok) && 'bound';
+    }, { timeoutMs: 30_000, what: `logship-agent listening on 127.0.0.1:${port}` });
+  } catch (err) {
+    await rp.stop('SIGKILL');
+    throw new Error(`${(err as Error).message}\n--- agent output ---\n${rp.output()}`);
+  }
+  if (outcome === 'taken') {
+    await rp.stop('SIGKILL');
+    throw new PortTaken(`logship-agent: 127.0.0.1:${port} (metrics.listen) is taken: ${rp.output()}`);
+  }
+  return { ...rp, configPath, metricsPort: port };
 }
 
 export interface SearchOptions {

@@ -5,17 +5,16 @@
  * installed, except under CI=true where scripts/test-deps.sh installs it.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  freePort, removeDir, repoRoot, search, searchAll, startAgent, startServer, stopAll, tempDir, waitFor,
+  removeDir, repoRoot, search, searchAll, startAgent, startServer, stopAll, tempDir, waitFor,
   type ServerHandle,
 } from './harness.js';
+import { NGINX, startNginx } from './nginx-support.js';
 
-const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
 if (!NGINX && process.env.CI === 'true') throw new Error('CI=true but nginx is not installed (scripts/test-deps.sh installs it)');
 if (!NGINX) console.warn('WARNING: nginx not found: the nginx end-to-end test is SKIPPED');
 
@@ -24,7 +23,7 @@ if (!NGINX) console.warn('WARNING: nginx not found: the nginx end-to-end test is
 const LOG_FORMAT = /^log_format json_combined escape=json ('\{.*\}');$/m.exec(readFileSync(join(repoRoot, 'docs/AGENT.md'), 'utf8'))?.[1];
 if (LOG_FORMAT === undefined) throw new Error('docs/AGENT.md has no `log_format json_combined escape=json \'{…}\';` line');
 
-function nginxConf(dir: string, port: number): string {
+function nginxConf(dir: string, port: number, probe: string): string {
   return `daemon off;
 master_process on;
 user root;
@@ -41,6 +40,7 @@ http {
   access_log ${dir}/logs/combined.log combined;
   server {
     listen 127.0.0.1:${port};
+    location = /__probe { return 200 "${probe}"; }
     location = /missing { return 404; }
     location /accounts/login/ { return 401; }
     location / { return 200 "ok\\n"; }
@@ -58,17 +58,12 @@ describe('nginx json_combined → agent nginx preset → search', { skip: !NGINX
   before(async () => {
     root = await tempDir('logship-nginx-');
     await mkdir(join(root, 'nginx', 'logs'), { recursive: true });
-    const port = await freePort();
-    nginxUrl = `http://127.0.0.1:${port}`;
-    await writeFile(join(root, 'nginx', 'nginx.conf'), nginxConf(join(root, 'nginx'), port));
-    const proc = spawn(NGINX!, ['-c', join(root, 'nginx', 'nginx.conf'), '-p', join(root, 'nginx')], { stdio: 'inherit' });
-    const exited = new Promise((r) => proc.once('exit', r));
+    // Its readiness probe (/__probe) is logged too; the test leaves it out of its counts.
+    const nginx = await startNginx(join(root, 'nginx'), (port, probe) => nginxConf(join(root, 'nginx'), port, probe));
+    nginxUrl = nginx.url;
     stopNginx = async () => {
-      if (proc.exitCode === null) proc.kill('SIGQUIT');
-      await exited;
+      await nginx.stop('SIGQUIT');
     };
-    // The readiness probe is logged too; the test leaves it out of its counts.
-    await waitFor(async () => (await fetch(`${nginxUrl}/__probe`)).ok, { what: 'nginx' });
     server = await startServer({ dataDir: join(root, 'data') });
   });
 

@@ -4,11 +4,12 @@
  * processes on loopback, each with its own config and storage in a temp
  * folder and intervals of a second, for the alerting tests.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort, track, waitFor, type RunningProcess } from './harness.js';
+import { listensOn, PortTaken } from './listening.js';
 
 export const PROMETHEUS_BIN = '/usr/bin/prometheus';
 export const ALERTMANAGER_BIN = '/usr/bin/prometheus-alertmanager';
@@ -27,6 +28,7 @@ export interface ToolHandle extends RunningProcess {
   url: string;
 }
 
+/** Alertmanager on `port`, or on a free port (another one if it was taken meanwhile). */
 export async function startAlertmanager(dir: string, port?: number): Promise<ToolHandle> {
   await mkdir(join(dir, 'data'), { recursive: true });
   const config = join(dir, 'alertmanager.yml');
@@ -35,13 +37,11 @@ export async function startAlertmanager(dir: string, port?: number): Promise<Too
     config,
     'route: { receiver: none, group_wait: 1s, group_interval: 1s, repeat_interval: 1h }\nreceivers: [ { name: none } ]\n',
   );
-  port ??= await freePort();
-  const proc = spawn(
+  return start('Alertmanager', port, (at) => spawn(
     ALERTMANAGER_BIN,
-    [`--config.file=${config}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='],
+    [`--config.file=${config}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${at}`, '--cluster.listen-address='],
     { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  return ready({ ...track(proc), url: `http://127.0.0.1:${port}` }, 'Alertmanager');
+  ));
 }
 
 export async function startPrometheus(dir: string, scrapeTarget: string, rulesYaml: string): Promise<ToolHandle> {
@@ -58,27 +58,51 @@ export async function startPrometheus(dir: string, scrapeTarget: string, rulesYa
       '',
     ].join('\n'),
   );
-  const port = await freePort();
-  const proc = spawn(
+  return start('Prometheus', undefined, (at) => spawn(
     PROMETHEUS_BIN,
-    [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+    [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${at}`],
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir },
-  );
-  return ready({ ...track(proc), url: `http://127.0.0.1:${port}` }, 'Prometheus');
+  ));
 }
 
-async function ready(h: ToolHandle, name: string): Promise<ToolHandle> {
+/** Launches on `port` or a free one, picking another (twice at most) when a free one was taken meanwhile. */
+async function start(name: string, port: number | undefined, launch: (port: number) => ChildProcess): Promise<ToolHandle> {
+  for (let attempt = 1; ; attempt++) {
+    const at = port ?? (await freePort());
+    try {
+      return await ready({ ...track(launch(at)), url: `http://127.0.0.1:${at}` }, name, at);
+    } catch (err) {
+      if (port !== undefined || attempt === 3 || !(err instanceof PortTaken)) throw err;
+    }
+  }
+}
+
+/**
+ * Ready once this process says it listens on the port (both log
+ * `msg="Listening on" address=…` after the bind; Prometheus's earlier
+ * "Start listening" comes before it), holds the listening socket, and
+ * answers /-/ready: with files run at once, /-/ready alone was answered by
+ * whichever tool listened on the port.
+ */
+async function ready(h: ToolHandle, name: string, port: number): Promise<ToolHandle> {
+  const listening = new RegExp(`msg="Listening on" address=127\\.0\\.0\\.1:${port}\\b`);
+  let outcome: 'ready' | 'exited';
   try {
-    await waitFor(
+    outcome = await waitFor(
       async () => {
-        if (h.proc.exitCode !== null) throw new Error(`${name} exited with ${h.proc.exitCode}`);
-        return (await fetch(`${h.url}/-/ready`)).ok;
+        if (h.proc.exitCode !== null || h.proc.signalCode !== null) return 'exited';
+        if (!listening.test(h.output()) || listensOn(h.proc.pid!, port) === false) return false;
+        return (await fetch(`${h.url}/-/ready`)).ok && 'ready';
       },
       { timeoutMs: 30_000, what: `${name} on ${h.url}` },
     );
   } catch (err) {
     await h.stop('SIGKILL');
     throw new Error(`${(err as Error).message}\n--- ${name} output ---\n${h.output()}`);
+  }
+  if (outcome === 'exited') {
+    const message = `${name} exited with ${h.proc.exitCode ?? h.proc.signalCode}\n--- ${name} output ---\n${h.output()}`;
+    throw h.output().includes(`127.0.0.1:${port}: bind: address already in use`) ? new PortTaken(message) : new Error(message);
   }
   return h;
 }

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { HAVE_CHROMIUM, launchChromium, screenshot } from './browser.js';
 import { ingest, searchAll, startServer, stopAll, type ServerHandle } from './harness.js';
-import { apiGet, apiTotal, queryText, typeQuery, urlParams, waitForTotal, pageSuite } from './ui-support.js';
+import { apiGet, apiTotal, askedDuring, queryText, typeQuery, urlParams, waitForTotal, pageSuite } from './ui-support.js';
 
 const LEVELS = ['info', 'info', 'warning', 'error', 'debug', 'info'];
 const COUNT = 240;
@@ -349,21 +349,21 @@ describe('search page (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 120_000 }, (
     await page.getByLabel('Time zone').selectOption('local');
   });
 
-  // Pushed by the tail: the page asks no search meanwhile, as a poll would (a 2 s limit was a timed check).
+  // Pushed by the tail: the page asks no search meanwhile, as a poll would (a 2 s limit was a timed check),
+  // nor a tail anew, as a dropped tail reconnecting would.
   test('live tail: an event ingested after it started shows, pushed with no search run again; while scrolled it waits behind "N new"', async () => {
     await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:"web-2"', from: 'now-1h', to: 'now' })}`);
     await waitForTotal(page, await apiTotal(srv, 'host:"web-2"', from, to));
+    const tailOpened = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/v1/tail');
     await page.getByRole('button', { name: 'Live' }).click();
     assert.equal(urlParams(page).get('live'), '1');
     await page.locator('[data-live="open"]').waitFor();
-    const searches: string[] = [];
-    const onRequest = (r: { url(): string }) => { if (new URL(r.url()).pathname === '/api/v1/search') searches.push(r.url()); };
-    page.on('request', onRequest);
     const line = (message: string, host = 'web-2') => JSON.stringify({ '@timestamp': new Date().toISOString(), level: 'error', host, message });
-    await ingest(srv.url, [line('not this host', 'web-3'), line('live event one')]);
-    await page.waitForFunction(`document.querySelector('.results [data-index="0"] .message')?.textContent === 'live event one'`);
-    page.off('request', onRequest);
-    assert.deepEqual(searches, [], 'shown by the tail, not by a search');
+    const asked = await askedDuring(page, await tailOpened, async () => {
+      await ingest(srv.url, [line('not this host', 'web-3'), line('live event one')]);
+      await page.waitForFunction(`document.querySelector('.results [data-index="0"] .message')?.textContent === 'live event one'`);
+    });
+    assert.deepEqual(asked, { searches: [], tails: [], tailEnded: false }, 'shown by the tail open before: no search, no tail anew');
     await screenshot(page, 'live');
     // Reading further down: the new event does not move the view.
     await page.evaluate(`document.querySelector('.results').scrollTop = 200`);

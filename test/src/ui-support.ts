@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { launchChromium, watchPage } from './browser.js';
 import { startServer, stopAll, type ServerHandle, type StartServerOptions } from './harness.js';
 
@@ -124,4 +124,41 @@ export async function typeQuery(page: Page, q: string): Promise<void> {
 
 export async function queryText(page: Page): Promise<string> {
   return (await page.locator('[aria-label="Query"]').innerText()).replace(/\n$/, '');
+}
+
+/** What the page asked the server while a live event arrived (askedDuring). */
+export interface LiveAsked {
+  /** /api/v1/search requests: a search run again, as a poll would. */
+  searches: string[];
+  /** /api/v1/tail requests: a tail opened anew, after the one open before dropped. */
+  tails: string[];
+  /** Whether the tail open before ended (before or during). */
+  tailEnded: boolean;
+}
+
+/**
+ * Runs `during` and says what the page asked meanwhile, so that "pushed by
+ * the tail" means the one tail `tail` open before it: with no search run
+ * again, a tail that dropped and reconnected (a new /api/v1/tail) would
+ * also have shown the event.
+ */
+export async function askedDuring(page: Page, tail: Request, during: () => Promise<void>): Promise<LiveAsked> {
+  const asked: LiveAsked = { searches: [], tails: [], tailEnded: false };
+  const onRequest = (r: Request): void => {
+    const path = new URL(r.url()).pathname;
+    if (path === '/api/v1/search') asked.searches.push(r.url());
+    if (path === '/api/v1/tail') asked.tails.push(r.url());
+  };
+  // finished() settles at once for a stream that already ended.
+  const ended = (): void => {
+    asked.tailEnded = true;
+  };
+  void tail.response().then((res) => res?.finished()).then(ended, ended);
+  page.on('request', onRequest);
+  try {
+    await during();
+  } finally {
+    page.off('request', onRequest);
+  }
+  return asked;
 }
