@@ -61,9 +61,13 @@ export function pageSuite(opts: PageSuiteOptions, ready: (suite: PageSuite) => v
   });
 }
 
-/** `count` lines, one every `stepMs` going back from 5 s ago, each `fields(i)` with its `@timestamp`. */
-export function recentLines(count: number, stepMs: number, fields: (i: number) => Record<string, unknown>): string[] {
-  const end = Date.now() - 5_000;
+/**
+ * `count` lines, one every `stepMs` going back from 5 s before `nowMs` (the
+ * machine's now unless a test fixes the page's clock), each `fields(i)`
+ * with its `@timestamp`.
+ */
+export function recentLines(count: number, stepMs: number, fields: (i: number) => Record<string, unknown>, nowMs = Date.now()): string[] {
+  const end = nowMs - 5_000;
   return Array.from({ length: count }, (_, i) => JSON.stringify({ '@timestamp': new Date(end - i * stepMs).toISOString(), ...fields(i) }));
 }
 

@@ -6,15 +6,32 @@
  * UTC ISO text the URL holds. A day alone as To is the end of that day,
  * an empty To is now and a time alone (10:00) is today's.
  * Escape and a click outside close the panel.
+ *
+ * The page's clock starts at one fixed instant, NOW (playwright's
+ * page.clock), and the events are stamped before it. The windows were taken
+ * from the machine's clock: run at 04:30 on the day New York falls back
+ * (2026-11-01, under faketime), the range 3 h to 1 h ago began at 01:30, a
+ * wall-clock time that happens twice, and the page read the other one; and
+ * "today" and "this hour" in New York and in UTC, read by the test and then
+ * by the page, differed when a day or an hour turned in between. Every
+ * window below is fixed instead.
  */
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { HAVE_CHROMIUM } from './browser.js';
 import { ingest, type ServerHandle } from './harness.js';
 import { apiTotal, urlParams, waitForTotal, pageSuite, recentLines } from './ui-support.js';
 
 const ZONE = 'America/New_York';
+/**
+ * 12:30 in New York (EDT) and 16:30 in UTC on a Wednesday: hours from
+ * midnight and from a DST change in both zones, however long the tests take.
+ */
+const NOW = Date.parse('2026-06-10T16:30:00.000Z');
+const HOUR = 3_600_000;
+/** One event a minute for the 5 hours before NOW: all in every "last 6 hours" the page reads while the tests run. */
+const SEEDED = 300;
 
 /** `2026-12-05 10:00:00` in `timeZone`. */
 function wallClock(ms: number, timeZone: string): string {
@@ -29,20 +46,30 @@ describe('search page: time picker in a non-UTC zone (Chromium)', { skip: !HAVE_
   let srv: ServerHandle;
   let page: Page;
   let problems: string[] = [];
-  // A range of whole minutes 3 h to 1 h ago, within the seeded 6 h.
-  const fromMs = Math.floor((Date.now() - 3 * 3_600_000) / 60_000) * 60_000;
-  const toMs = fromMs + 2 * 3_600_000;
+  // A range of whole minutes 3 h to 1 h before NOW, within the seeded 5 h.
+  const fromMs = NOW - 3 * HOUR;
+  const toMs = fromMs + 2 * HOUR;
 
   pageSuite({
     timezoneId: ZONE,
-    seed: (srv) => ingest(srv.url, recentLines(360, 60_000, (i) => ({ level: 'info', host: 'web-1', message: `minute ${i}` }))),
+    // Events stamped before NOW are kept, however far that is behind the machine's clock.
+    server: { configYaml: 'retention: { default_days: 36500, classes: [] }\n' },
+    seed: (srv) => ingest(srv.url, recentLines(SEEDED, 60_000, (i) => ({ level: 'info', host: 'web-1', message: `minute ${i}` }), NOW)),
   }, (s) => ({ srv, page, problems } = s));
+  // Before the first page loads; from there the page's time runs on as usual.
+  before(() => page.clock.install({ time: NOW }));
+
+  /** The page on the last 6 hours (of the page's clock), every seeded event shown. */
+  async function openLast6h(): Promise<void> {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-6h', to: 'now' })}`);
+    assert.equal(await apiTotal(srv, '', new Date(NOW - 6 * HOUR).toISOString(), new Date(NOW).toISOString()), SEEDED);
+    await waitForTotal(page, SEEDED);
+  }
 
   const button = () => page.getByRole('button', { name: 'Time range' });
 
   test('an absolute range typed in local time is searched as that instant and shown back as typed', async () => {
-    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-6h', to: 'now' })}`);
-    await waitForTotal(page, await apiTotal(srv, '', 'now-6h', 'now'));
+    await openLast6h();
     const wallFrom = wallClock(fromMs, ZONE);
     const wallTo = wallClock(toMs, ZONE);
     await button().click();
@@ -80,9 +107,8 @@ describe('search page: time picker in a non-UTC zone (Chromium)', { skip: !HAVE_
   });
 
   test('a day alone as To is the end of that day: From and To the same day is the whole day, not an empty range', async () => {
-    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-6h', to: 'now' })}`);
-    await waitForTotal(page, await apiTotal(srv, '', 'now-6h', 'now'));
-    const day = wallClock(Date.now() - 60_000, ZONE).slice(0, 10);
+    await openLast6h();
+    const day = wallClock(NOW, ZONE).slice(0, 10);
     await button().click();
     await page.getByLabel('From', { exact: true }).fill(day);
     await page.getByLabel('To', { exact: true }).fill(day);
@@ -101,10 +127,9 @@ describe('search page: time picker in a non-UTC zone (Chromium)', { skip: !HAVE_
   });
 
   test('an empty To is now, and a time alone (10:00) is today at that time in the zone chosen', async () => {
-    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-6h', to: 'now' })}`);
-    await waitForTotal(page, await apiTotal(srv, '', 'now-6h', 'now'));
-    // This hour's start, today in New York: always earlier than now, the same day.
-    const wallNow = wallClock(Date.now(), ZONE);
+    await openLast6h();
+    // This hour's start, today in New York: earlier than the page's now, the same day.
+    const wallNow = wallClock(NOW, ZONE);
     const day = wallNow.slice(0, 10);
     const hour = wallNow.slice(11, 13);
     await button().click();
@@ -116,18 +141,18 @@ describe('search page: time picker in a non-UTC zone (Chromium)', { skip: !HAVE_
     const from = urlParams(page).get('from')!;
     assert.equal(urlParams(page).get('to'), 'now');
     assert.equal(wallClock(Date.parse(from), ZONE), `${day} ${hour}:00:00`);
-    await waitForTotal(page, await apiTotal(srv, '', from, 'now'));
+    await waitForTotal(page, await apiTotal(srv, '', from, new Date(NOW).toISOString()));
     assert.equal(await button().innerText(), `${day} ${hour}:00:00 → now`);
 
     // In UTC, a time alone is today's in UTC.
     await page.getByLabel('Time zone').selectOption('utc');
     await page.waitForFunction(`new URL(location.href).searchParams.get('tz') === 'utc'`);
-    const utcHour = new Date().toISOString().slice(11, 13);
+    const utcHour = new Date(NOW).toISOString().slice(11, 13);
     await button().click();
     await page.getByLabel('From', { exact: true }).fill(`${utcHour}:00:00`);
     await page.getByLabel('To', { exact: true }).fill('  ');
     await page.getByRole('button', { name: 'Apply' }).click();
-    const utcFrom = `${new Date().toISOString().slice(0, 10)}T${utcHour}:00:00.000Z`;
+    const utcFrom = `${new Date(NOW).toISOString().slice(0, 10)}T${utcHour}:00:00.000Z`;
     await page.waitForFunction(`new URL(location.href).searchParams.get('from') === ${JSON.stringify(utcFrom)}`, undefined, { timeout: 5_000 });
     assert.equal(urlParams(page).get('to'), 'now');
     await page.getByLabel('Time zone').selectOption('local');
@@ -142,8 +167,7 @@ describe('search page: time picker in a non-UTC zone (Chromium)', { skip: !HAVE_
   });
 
   test('the common ranges of Grafana and Kibana are one click: the last 5 minutes to 30 days, today, yesterday, this week', async () => {
-    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-6h', to: 'now' })}`);
-    await waitForTotal(page, await apiTotal(srv, '', 'now-6h', 'now'));
+    await openLast6h();
     await button().click();
     const quick = page.locator('.picker-panel .quick button');
     assert.deepEqual(await quick.allInnerTexts(), [
@@ -162,8 +186,7 @@ describe('search page: time picker in a non-UTC zone (Chromium)', { skip: !HAVE_
   });
 
   test('Escape or a click outside closes the panel and drops text not applied', async () => {
-    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-6h', to: 'now' })}`);
-    await waitForTotal(page, await apiTotal(srv, '', 'now-6h', 'now'));
+    await openLast6h();
     await button().click();
     const from = page.getByLabel('From', { exact: true });
     await from.fill('now-2d');
@@ -178,8 +201,7 @@ describe('search page: time picker in a non-UTC zone (Chromium)', { skip: !HAVE_
     assert.equal(urlParams(page).get('from'), 'now-6h');
   });
   test('by keyboard: Escape, Apply (Enter) and a quick range give focus back to the range button', async () => {
-    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-6h', to: 'now' })}`);
-    await waitForTotal(page, await apiTotal(srv, '', 'now-6h', 'now'));
+    await openLast6h();
     const focusedLabel = () => page.evaluate(`document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName`);
     await button().focus();
     await page.keyboard.press('Enter');

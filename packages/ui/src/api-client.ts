@@ -125,6 +125,8 @@ export interface HistogramAnswer {
 export interface FieldsAnswer {
   counts: 'exact' | 'sampled';
   fields: { name: string; types: string[]; count: number }[];
+  /** The fields free text searches (the server's `search.text_fields`); absent from servers before it was told. */
+  text_fields?: string[];
   range?: TimeRangeAnswer;
   commit_mark?: string;
 }

@@ -9,11 +9,18 @@ import { anyCaseQuery, caseHint, keywordEqualities, parse } from '@logship/query
 import { getJson, type ValuesAnswer } from './api-client.js';
 import { maskSavedRefs } from './query-text.js';
 
-/** One sentence per clause whose value events hold only in another case; never rejects. */
-export async function caseHints(q: string, range: { from: string; to: string }, signal?: AbortSignal): Promise<string[]> {
+/**
+ * One sentence per clause whose value events hold only in another case;
+ * never rejects. `textFields` are the server's (the fields answer's
+ * `text_fields`), whose clauses match words in any case already: with the
+ * default list instead, a server whose `search.text_fields` left out
+ * `error` got no hint for `error:timeout` where events hold `Timeout`.
+ * Undefined (an older server) is the default list, as such a server has.
+ */
+export async function caseHints(q: string, range: { from: string; to: string }, textFields: Promise<readonly string[] | undefined>, signal?: AbortSignal): Promise<string[]> {
   let eqs;
   try {
-    eqs = keywordEqualities(parse(maskSavedRefs(q)));
+    eqs = keywordEqualities(parse(maskSavedRefs(q)), await textFields);
   } catch {
     return [];
   }

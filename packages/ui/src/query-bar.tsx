@@ -3,7 +3,7 @@
  * of field names and of a field's top values, the error mark, and Enter to
  * run. `/` anywhere on the page focuses it; ↓ goes on to the results.
  */
-import { autocompletion, closeCompletion, insertCompletionText, startCompletion, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
+import { acceptCompletion, autocompletion, closeCompletion, insertCompletionText, startCompletion, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, placeholder } from '@codemirror/view';
@@ -38,6 +38,32 @@ function quoteValue(v: string): string {
   return `"${v.replace(/(["\\])/g, '\\$1')}"`;
 }
 
+/** What may follow `field:` while its values are offered: the value typed so far, maybe opened with a quote. */
+const VALUE_TYPED = /^"?[^\s()"]*$/;
+
+/**
+ * A field's values whose text holds what is typed after `field:`. Filtered
+ * here, not by the editor: the inserted label is quoted, and `host:w`
+ * should still offer "web-1". Typing on narrows the same list at once
+ * (`update`): asked of the source again, the list was disabled for 100 ms
+ * and more on each keystroke, its highlighted value shown but not taken,
+ * so Enter then ran the query instead of taking it. The options are the
+ * same objects from one keystroke to the next, which is how the editor
+ * keeps the highlighted one highlighted.
+ */
+function valueResult(from: number, typed: string, all: readonly Completion[]): CompletionResult {
+  const needle = typed.replace(/^"/, '').toLowerCase();
+  return {
+    from,
+    filter: false,
+    options: all.filter((c) => c.displayLabel!.toLowerCase().includes(needle)),
+    update: (_current, at, to, ctx) => {
+      const text = ctx.state.sliceDoc(at, to);
+      return VALUE_TYPED.test(text) ? valueResult(at, text, all) : null;
+    },
+  };
+}
+
 export function QueryBar(props: QueryBarProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
@@ -51,18 +77,9 @@ export function QueryBar(props: QueryBarProps) {
       if (valueAt) {
         const colon = valueAt.text.indexOf(':');
         const field = valueAt.text.slice(0, colon).replace(/\\(.)/g, '$1');
-        const typed = valueAt.text.slice(colon + 1).replace(/^"/, '').toLowerCase();
         const values = await latest.current.fieldValues(field).catch(() => []);
-        // Filtered here, not by the editor: the inserted label is quoted, and
-        // `host:w` should still offer "web-1". Values are cached per search,
-        // so asking again on every keystroke costs nothing.
-        return {
-          from: valueAt.from + colon + 1,
-          filter: false,
-          options: values
-            .filter((v) => v.toLowerCase().includes(typed))
-            .map((v) => ({ label: quoteValue(v), displayLabel: v, type: 'constant' })),
-        };
+        const all = values.map((v): Completion => ({ label: quoteValue(v), displayLabel: v, type: 'constant' }));
+        return valueResult(valueAt.from + colon + 1, valueAt.text.slice(colon + 1), all);
       }
       const word = ctx.matchBefore(/[@\w.-]+/);
       if (!word || (word.from === word.to && !ctx.explicit)) return null;
@@ -93,13 +110,20 @@ export function QueryBar(props: QueryBarProps) {
         // painted, but the field-list test records every DOM change).
         keymap.of([
           { key: 'Enter', run: (v) => { latest.current.onRun(v.state.doc.toString()); closeCompletion(v); return true; } },
+          // Tab takes the highlighted completion, as Enter does (Kibana's KQL
+          // bar, Grafana's editors); with none highlighted it moves focus on.
+          { key: 'Tab', run: acceptCompletion },
           // The completion list takes ↓ first while it is open. Closed, ↓ goes
           // to the first result: by Tab it was past every button and field.
           { key: 'ArrowDown', run: () => latest.current.onDown?.() ?? false },
           ...historyKeymap,
           ...defaultKeymap,
         ]),
-        autocompletion({ override: [complete], selectOnOpen: false, activateOnTyping: true }),
+        // No interactionDelay: the editor ignored ↑/↓ for 75 ms after the
+        // list opened, so ↓ pressed as it appeared went past it to the
+        // results. With nothing selected on open, no key takes a completion
+        // the user has not moved to.
+        autocompletion({ override: [complete], selectOnOpen: false, activateOnTyping: true, interactionDelay: 0 }),
         queryHighlighting,
         placeholder('Search: level:error AND host:web-1, "a phrase", status:>=500 … (press / to focus)'),
         EditorView.contentAttributes.of({ 'aria-label': 'Query', 'aria-multiline': 'false', spellcheck: 'false' }),

@@ -295,6 +295,10 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     setFieldsLoading(true);
     setHistory(rememberQuery(s.q));
 
+    // Asked with the search; its answer also tells the case hints which fields are text.
+    const fieldsAnswer = getJson<FieldsAnswer>('/api/v1/fields', { q: s.q, from, to }, signal);
+    const textFields = fieldsAnswer.then((a) => a.text_fields, () => undefined);
+
     // Whichever of the search and the histogram answers second makes the total exact.
     let histogramSum: number | null = null;
     let histogramAnswer: HistogramAnswer | undefined;
@@ -322,7 +326,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
           rangeEmpty.then((empty) => {
             if (signal.aborted) return;
             if (!empty) {
-              Promise.all([missingFields(s.q, { from, to }, signal), caseHints(s.q, { from, to }, signal)]).then(
+              Promise.all([missingFields(s.q, { from, to }, signal), caseHints(s.q, { from, to }, textFields, signal)]).then(
                 ([m, c]) => { if (!signal.aborted) { setCases(c); setMissing(m); } },
                 () => { if (!signal.aborted) setMissing([]); },
               );
@@ -382,7 +386,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
       },
     );
 
-    getJson<FieldsAnswer>('/api/v1/fields', { q: s.q, from, to }, signal).then(
+    fieldsAnswer.then(
       (a) => {
         if (signal.aborted) return;
         setFields(a);

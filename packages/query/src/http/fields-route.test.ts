@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { DEFAULT_TEXT_FIELDS } from '../fields.js';
 import { queryApiApp, sampleEvents } from '../testing/query-api-app.js';
 
 test('GET /api/v1/fields and /fields/NAME/values take the query\'s own @timestamp range, as search does, not the default 15 minutes', async () => {
@@ -14,4 +15,12 @@ test('GET /api/v1/fields and /fields/NAME/values take the query\'s own @timestam
     assert.equal(fields.fields.find((f: { name: string }) => f.name === 'status').count, 5, q);
     assert.equal(values.values.find((v: { value: string }) => v.value === 'web-1').count, 4, q);
   }
+});
+
+test('GET /api/v1/fields tells the server\'s text fields: the configured ones, else the default list', async () => {
+  const configured = await queryApiApp(sampleEvents(), { textFields: ['message', 'detail'] });
+  const answer = (await configured.app.inject({ method: 'GET', url: '/api/v1/fields?from=now-2h' })).json();
+  assert.deepEqual(answer.text_fields, ['message', 'detail']);
+  const { app } = await queryApiApp(sampleEvents());
+  assert.deepEqual((await app.inject({ method: 'GET', url: '/api/v1/fields?from=now-2h' })).json().text_fields, [...DEFAULT_TEXT_FIELDS]);
 });

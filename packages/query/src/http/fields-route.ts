@@ -24,6 +24,8 @@ export interface FieldsRouteOptions {
   maxValues: number;
   /** The answers' `commit_mark` (commit-mark.ts). */
   commitMark: CommitMarker;
+  /** The server's text fields (`search.text_fields`), told in the fields answer. */
+  textFields: readonly string[];
 }
 
 interface FieldsParams {
@@ -57,6 +59,11 @@ const fieldsResponse = {
       counts: countsSchema,
       sample_size: { type: 'integer', description: 'Events examined, when counts is sampled' },
       commit_mark: COMMIT_MARK_SCHEMA,
+      text_fields: {
+        type: 'array',
+        items: { type: 'string' },
+        description: "The fields free text searches, message first (the server's search.text_fields): a field:value clause on one of them matches words, whatever their case; on any other field but level, the exact value",
+      },
       fields: {
         type: 'array',
         items: {
@@ -114,7 +121,11 @@ export function registerFieldsRoutes(app: FastifyInstance, opts: FieldsRouteOpti
       const r: FieldsRequest = { query, ...range, now, signal };
       return opts.reader.fields ? opts.reader.fields(r) : sampleFields(opts.reader, r);
     });
-    return { range: isoRange(range), ...result, ...commitMarkField(mark) };
+    // The page reads which fields are text from here, with the fields
+    // themselves: its hints for an empty answer (a value held only in another
+    // case) are about keyword fields alone, and the server's list is not the
+    // default one when `search.text_fields` is set.
+    return { range: isoRange(range), ...result, text_fields: opts.textFields, ...commitMarkField(mark) };
   });
 
   app.get<{ Params: { name: string }; Querystring: ValuesParams }>('/api/v1/fields/:name/values', {

@@ -55,7 +55,8 @@ export interface QueryApiOptions {
   queryTimeoutMs?: number;
   /**
    * The text fields free text searches (server `search.text_fields`),
-   * for what the plugin matches itself (tail); the reader has its own.
+   * for what the plugin matches itself (tail) and tells (the fields
+   * answer's `text_fields`); the reader has its own.
    */
   textFields?: readonly string[];
 }
@@ -95,7 +96,7 @@ export const queryApiPlugin: FastifyPluginAsync<QueryApiOptions> = async (app, o
     reader: opts.reader, now, compile, defaultFrom, gate, maxTermsSize: 1000, commitMark,
     textFields: opts.textFields ?? DEFAULT_TEXT_FIELDS,
   });
-  registerFieldsRoutes(app, { reader: opts.reader, now, compile, defaultFrom, gate, maxValues: 1000, commitMark });
+  registerFieldsRoutes(app, { reader: opts.reader, now, compile, defaultFrom, gate, maxValues: 1000, commitMark, textFields: opts.textFields ?? DEFAULT_TEXT_FIELDS });
   registerContextRoute(app, { reader: opts.reader, now, gate, maxEvents: 500 });
   registerSavedQueryRoutes(app, { saved, compile, search, maxLimit });
   if (opts.feed) {

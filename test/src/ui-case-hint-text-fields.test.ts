@@ -1,0 +1,58 @@
+/**
+ * The empty answer's case hint (`host:WEB-1` where events hold `web-1`,
+ * ui-empty-results.test.ts) on a server whose `search.text_fields` is not
+ * the default list. A text field's clause matches words in any case, so a
+ * hint is about keyword fields alone, and which fields are text is the
+ * server's to say (the fields answer's `text_fields`). The page used the
+ * default list: `error` (a text field there, a keyword field on this
+ * server) got no hint for `error:timeout` where events hold `Timeout`, and
+ * `detail` (text on this server) got one blaming the case of a value that
+ * matched already, when another clause had found nothing.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { HAVE_CHROMIUM } from './browser.js';
+import { ingest, type ServerHandle } from './harness.js';
+import { apiGet, apiTotal, waitForTotal, pageSuite, recentLines } from './ui-support.js';
+
+describe('search page: case hints follow the server\'s text fields (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 60_000 }, () => {
+  let srv: ServerHandle;
+  let page: Page;
+  let problems: string[] = [];
+  const from = 'now-1h';
+  const to = 'now';
+
+  pageSuite({
+    server: { configYaml: 'search: { text_fields: [message, detail] }\n' },
+    seed: (srv) => ingest(srv.url, recentLines(20, 10_000, (i) => ({ level: 'info', host: 'web-1', error: 'Timeout', detail: 'Full', message: `line ${i}` }))),
+  }, (s) => ({ srv, page, problems } = s));
+
+  async function open(q: string): Promise<void> {
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q, from, to })}`);
+    assert.equal(await apiTotal(srv, q, from, to), 0);
+    await waitForTotal(page, 0);
+    await page.getByRole('status').filter({ hasText: 'No events match' }).waitFor();
+  }
+
+  test('the fields answer tells the configured text fields', async () => {
+    const { body } = await apiGet<{ text_fields: string[] }>(srv, '/api/v1/fields', { q: '', from, to });
+    assert.deepEqual(body.text_fields, ['message', 'detail']);
+  });
+
+  test('a keyword field of this server that the default list calls text gets its hint', async () => {
+    await open('error:timeout');
+    assert.equal(await apiTotal(srv, 'error:Timeout', from, to), 20);
+    assert.deepEqual(await page.locator('.empty .case-hint').allInnerTexts(), [
+      'No event has error "timeout"; "Timeout" differs only in case (values are case-sensitive): error:Timeout.',
+    ]);
+  });
+
+  test('a text field of this server gets none: its clause matched whatever the case', async () => {
+    await open('detail:FULL AND host:web-9');
+    assert.equal(await apiTotal(srv, 'detail:FULL', from, to), 20);
+    assert.equal(await page.locator('.empty .case-hint').count(), 0);
+    assert.match(await page.locator('.empty').innerText(), /wider time range/);
+    assert.deepEqual(problems, []);
+  });
+});
