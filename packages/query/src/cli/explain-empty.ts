@@ -33,16 +33,22 @@ function quoteField(name: string): string {
   return /^[\w.@-]+$/.test(name) ? name : `"${name.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
 
+/** `params` with the range (`from`, `to`) of `base`. */
+function rangeOf(base: URLSearchParams, params: Record<string, string>): URLSearchParams {
+  const out = new URLSearchParams(params);
+  for (const k of ['from', 'to']) {
+    const v = base.get(k);
+    if (v !== null) out.set(k, v);
+  }
+  return out;
+}
+
 /**
  * Field names events in the range have: the fields API (GET /api/v1/fields),
  * or, from a server without it, the fields of a sample of events.
  */
 async function knownFields(client: ClientOptions, base: URLSearchParams): Promise<Set<string>> {
-  const range = new URLSearchParams();
-  for (const k of ['from', 'to']) {
-    const v = base.get(k);
-    if (v !== null) range.set(k, v);
-  }
+  const range = rangeOf(base, {});
   try {
     const ans = await getJson<{ fields: { name: string }[] }>(client, '/api/v1/fields', range);
     return new Set(ans.fields.map((f) => f.name));
@@ -66,18 +72,36 @@ async function newestEvent(client: ClientOptions): Promise<string> {
 }
 
 /**
+ * The server's text fields (the fields answer's `text_fields`), whose
+ * clauses match words in any case; undefined from a server that does not
+ * say, which has the default list.
+ */
+async function serverTextFields(client: ClientOptions, base: URLSearchParams): Promise<readonly string[] | undefined> {
+  const range = rangeOf(base, { q: '' });
+  try {
+    const ans = await getJson<{ text_fields?: unknown }>(client, '/api/v1/fields', range);
+    return Array.isArray(ans.text_fields) && ans.text_fields.every((f) => typeof f === 'string') ? ans.text_fields as string[] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * `method:get` where events hold `GET` (case-variants.ts): from the values
  * API; a server without it, or that refuses the query, says nothing of it.
+ * Which fields are keyword fields is the server's `text_fields` to say: by
+ * the default list, `error:timeout` on a server that made `error` a keyword
+ * got no hint, and a configured text field got one blaming a case that
+ * matched.
  */
 async function caseHints(client: ClientOptions, ast: QueryNode, base: URLSearchParams, missing: string[]): Promise<string[]> {
   const hints: string[] = [];
-  for (const eq of keywordEqualities(ast)) {
+  // Any field but message may be a keyword field on the server: ask it only when one is named.
+  if (keywordEqualities(ast, []).every((eq) => missing.includes(eq.field))) return hints;
+  const textFields = await serverTextFields(client, base);
+  for (const eq of keywordEqualities(ast, textFields)) {
     if (missing.includes(eq.field)) continue;
-    const p = new URLSearchParams({ q: anyCaseQuery(eq), size: '10' });
-    for (const k of ['from', 'to']) {
-      const v = base.get(k);
-      if (v !== null) p.set(k, v);
-    }
+    const p = rangeOf(base, { q: anyCaseQuery(eq), size: '10' });
     try {
       const ans = await getJson<{ values: { value: unknown }[] }>(client, `/api/v1/fields/${encodeURIComponent(eq.field)}/values`, p);
       const hint = caseHint(eq, ans.values.map((v) => String(v.value)));
