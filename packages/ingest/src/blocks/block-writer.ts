@@ -23,6 +23,7 @@ import { dayStartMs, utcDay, type PartitionKey } from '../sqlite/partition-name.
 import { MAX_OPEN_TRANSACTIONS, type PartitionHandle, type PartitionPool } from '../sqlite/partition-pool.js';
 import { damagedWriteError, isCorruption } from '../sqlite/partition-damage.js';
 import { isLocked, lockedPartitionError } from '../sqlite/locked-partition.js';
+import { deniedOr } from '../sqlite/denied-partition.js';
 import { compressBlock } from './block-codec.js';
 import { PairIndex, pairKey, type Pair } from './block-dedupe.js';
 import type { BlockPartition } from './block-partition.js';
@@ -166,7 +167,7 @@ export class BlockWriter {
       }
     } catch (err) {
       // Another process's lock (met by a BEGIN IMMEDIATE or a commit) named as the open's is (sqlite/locked-partition.ts).
-      failure = isCorruption(err) ? damagedWriteError(writing, err) : isLocked(err) ? lockedPartitionError(path.join(this.deps.pool.dir, writing), err) : withFolderCause(err, this.deps.pool.dir);
+      failure = isCorruption(err) ? damagedWriteError(writing, err) : isLocked(err) ? lockedPartitionError(path.join(this.deps.pool.dir, writing), err) : withFolderCause(deniedOr(path.join(this.deps.pool.dir, writing), err), this.deps.pool.dir);
       this.pairs.clear();
       for (const db of batch) {
         try {

@@ -17,14 +17,14 @@ import { isCorruption } from './partition-damage.js';
 import { dayEndMs, dayStartMs, parsePartitionFileName, utcDay, type PartitionKey } from './partition-name.js';
 
 /** Creates the folder if need be and checks this process may read and write it and the partition files in it. */
-export function ensureFolder(dir: string): void {
+export function ensureFolder(dir: string, checkFiles = true): void {
   try {
     fs.mkdirSync(dir, { recursive: true });
     fs.accessSync(dir, fs.constants.R_OK | fs.constants.W_OK);
   } catch (err) {
     throw storeError('LS_STORE_DATA_DIR', `cannot use ${dir}: ${(err as Error).message}${dataDirAdvice(err)}`, err);
   }
-  checkPartitionFiles(dir);
+  if (checkFiles) checkPartitionFiles(dir);
 }
 
 const SIDE_FILE = /-(wal|shm)$/;
