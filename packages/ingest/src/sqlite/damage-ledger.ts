@@ -58,17 +58,18 @@ export class DamageLedger<D extends PooledDb> {
     return this.damaged.has(name);
   }
 
-  /** Whether any partition of `days` was noted damaged or is not open (the read must be filtered: readable). */
-  mayFilter(days: readonly PartitionHandle<D>[][]): boolean {
-    return days.some((day) => day.some((h) => h.current === null || this.damaged.has(h.name)));
-  }
-
-  /** `days` without the partitions found damaged or that will not open. */
+  /**
+   * `days` without the partitions found damaged, those this user may not
+   * read and write, and those that will not open. A file denied is left
+   * out though a connection opened before still reads it: the thread
+   * answering the API, which names it in the answer's warnings, cannot
+   * know which reader thread holds one.
+   */
   readable(days: PartitionHandle<D>[][]): PartitionHandle<D>[][] {
     // Tried last to first: past the pool's cap, the connections left open
     // are those the read takes first, not the ones it comes to last.
     const readable = new Set<PartitionHandle<D>>();
-    for (const h of days.flat().reverse()) if (!this.isDamaged(h) && this.opens(h)) readable.add(h);
+    for (const h of days.flat().reverse()) if (!this.isDamaged(h) && !this.denied(h) && this.opens(h)) readable.add(h);
     return days.map((day) => day.filter((h) => readable.has(h))).filter((day) => day.length > 0);
   }
 
@@ -203,8 +204,6 @@ export class DamageLedger<D extends PooledDb> {
    */
   private opens(h: PartitionHandle<D>): boolean {
     if (h.current !== null) return true;
-    // Before the signature: a chmod or chown changes neither size nor mtime.
-    if (this.denied(h)) return false;
     const signature = fileSignature(h.file);
     if (this.openedAs.get(h.name) === signature) return true;
     if (this.damagedHeader(h)) return false;
@@ -225,8 +224,10 @@ export class DamageLedger<D extends PooledDb> {
    * Whether this process may not read or write the partition's file
    * (denied-partition.ts), remembered so until it may: no damage, so
    * nothing is noted, and the day is read again once the file is given
-   * back. Asked without opening the file, so the thread answering the API
-   * knows it of files its reader threads could not open.
+   * back. Asked of every file a read or an answer's warnings cover, with
+   * access(2) (its side files only when they exist: ~9 µs a partition),
+   * without opening it: the thread answering the API knows it of files
+   * its reader threads could not open.
    */
   private denied(h: PartitionHandle<D>): boolean {
     const denied = accessDenied(h.file);
@@ -264,8 +265,7 @@ export class DamageLedger<D extends PooledDb> {
     const out: UnreadablePartition[] = [];
     for (const day of partitionsByDay(this.pool.known.values(), range, 'asc')) {
       for (const h of day) {
-        if (h.current === null && !this.damagedHeader(h)) this.denied(h);
-        this.isDamaged(h);
+        if (!this.isDamaged(h) && !(h.current === null && this.damagedHeader(h))) this.denied(h);
         const unreadable = this.unreadable.get(h.name);
         if (unreadable !== undefined) out.push({ ...unreadable });
       }

@@ -194,7 +194,7 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     // the rest of the range is answered, and the query API says which
     // files were skipped (unreadablePartitions), as Elasticsearch answers
     // with the shards it could read and a note of the failed ones.
-    return this.damage.mayFilter(days) ? this.damage.readable(days) : days;
+    return this.damage.readable(days);
   }
 
   /**
