@@ -124,6 +124,8 @@ for (const format of ['blocks', 'rows'] as const) {
       ]);
       assert.ok(warnings[1]!.message.includes(`${file}: permission denied`), warnings[1]!.message);
       assert.doesNotMatch(warnings[1]!.message, /damaged/);
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      assert.match(metrics, /^logship_store_unreadable_partitions 2$/m);
       // The server's own words about the denied day: none says damaged (the other day's header damage is logged at the start).
       const saidDamaged = (): string[] => server.output().split('\n').filter((l) => l.includes(denied.name) && /damaged/i.test(l));
       assert.deepEqual(saidDamaged(), []);
