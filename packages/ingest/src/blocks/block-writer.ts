@@ -217,6 +217,9 @@ export class BlockWriter {
     const previous = utcDay(dayStartMs(key.day) - DAY_MS);
     for (const p of this.deps.pool.known.values()) {
       if (p.name === name || (p.key.day !== key.day && p.key.day !== previous)) continue;
+      // The day before holds only receive-stamped retries: not opened without them. It was opened for every
+      // write, so the day after a file locked or denied to this user answered 503 for every batch of its own.
+      if (p.key.day !== key.day && receivedIds.length === 0) continue;
       try {
         const other = p.db;
         if (p.key.className !== key.className && other.classifiedOnlyWith(fingerprint)) continue;
