@@ -14,8 +14,8 @@
  * warning was coded LS_STORE_CORRUPT_PARTITION whatever its cause.
  *
  * Root may open any file, so as root the server runs as nobody over a
- * folder given to nobody, and the file is root's with mode 600; as another
- * user the file is chmod 000.
+ * folder given to nobody, and the file is root's with mode 600 or 644; as
+ * another user the file is chmod 000 or 444.
  */
 import assert from 'node:assert/strict';
 import { chmodSync, chownSync, openSync, readdirSync, writeSync, closeSync } from 'node:fs';
@@ -61,8 +61,15 @@ function chownTree(dir: string, uid: number): void {
   }
 }
 
-for (const format of ['blocks', 'rows'] as const) {
-  test(`${format}: a partition file the server's user may not open is no damage: ingest 503 naming it, search answers the rest with a LS_STORE_PARTITION_DENIED warning, chown gives the day back`, { timeout: 180_000 }, async () => {
+// Each format with one of the two ways a file is denied: not readable at all (SQLite cannot open it), or readable
+// but not writable (SQLite opens it read-only, and its writes fail).
+const cases = [
+  { format: 'blocks', mode: asRoot ? 0o600 : 0o000, what: 'unreadable' },
+  { format: 'rows', mode: asRoot ? 0o644 : 0o444, what: 'read-only' },
+] as const;
+
+for (const { format, mode, what } of cases) {
+  test(`${format}, ${what}: a partition file the server's user may not open is no damage: ingest 503 naming it, search answers the rest with a LS_STORE_PARTITION_DENIED warning, chown gives the day back`, { timeout: 180_000 }, async () => {
     const root = await tempDir(`logship-denied-${format}-`);
     try {
       chmodSync(root, 0o755);
@@ -95,12 +102,8 @@ for (const format of ['blocks', 'rows'] as const) {
       assert.deepEqual(before.hits.map((h) => h.run).sort(), ['denied-day', 'denied-day', 'denied-day', 'other-day']);
       assert.deepEqual((before.warnings ?? []).map((w) => [w.partition, w.code]), [[damaged.name, 'LS_STORE_CORRUPT_PARTITION']]);
       // The start refuses such a file (serve --check too): this one is made so while the server runs.
-      if (asRoot) {
-        chownSync(file, 0, 0);
-        chmodSync(file, 0o600);
-      } else {
-        chmodSync(file, 0o000);
-      }
+      if (asRoot) chownSync(file, 0, 0);
+      chmodSync(file, mode);
 
       const refused = await post(server, [line('denied-day', denied.back, 3)]);
       const error = refused.body.error as { code: string; message: string };

@@ -116,6 +116,10 @@ export class PartitionHandle<D extends PooledDb = PartitionDb> {
    */
   private openOrExplain(create: boolean): D {
     const opts = { create, mmap: this.pool.mmap };
+    // Asked first: SQLite opens a file it may read but not write read-only, silently, and the
+    // connection stays so after a chown gave the file back: its writes failed until a restart.
+    const denied = deniedPartitionError(this.file, undefined);
+    if (denied) throw denied;
     try {
       return this.pool.openDb(this.file, this.key, opts);
     } catch (err) {
