@@ -120,6 +120,8 @@ export interface StartServerOptions {
   configYaml?: string;
   args?: string[];
   env?: Record<string, string>;
+  /** Runs the server as this user (tests run as root start it as nobody, to whom file permissions apply). */
+  as?: { uid: number; gid: number };
 }
 
 /**
@@ -183,6 +185,7 @@ async function launchServer(opts: StartServerOptions, dataDir: string, port: num
     cwd: repoRoot,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...opts.as,
   });
   const rp = track(proc);
   const url = `http://127.0.0.1:${port}`;

@@ -162,12 +162,14 @@ export interface LogReader {
   /** Null when no event has that id at that @timestamp. */
   context?(req: ContextRequest): Promise<ContextResult | null>;
   /**
-   * Stored parts of the range the store could not read (a damaged
-   * partition file of the embedded store) and left out of its answers:
-   * the API answers what it could, with a `warnings` note naming them,
-   * as Elasticsearch answers with `_shards.failures`.
+   * Stored parts of the range the store could not read (a partition file
+   * of the embedded store damaged inside, or one the server's user may
+   * not open) and left out of its answers: the API answers what it could,
+   * with a `warnings` note naming them, as Elasticsearch answers with
+   * `_shards.failures`. `code` is the cause's error code (absent: damage,
+   * LS_STORE_CORRUPT_PARTITION), which the warning carries.
    */
-  unreadablePartitions?(range: TimeRange): { partition: string; reason: string }[];
+  unreadablePartitions?(range: TimeRange): { partition: string; reason: string; code?: string }[];
   /**
    * False while a write the store acknowledged may still be unseen by a
    * read that starts now (Elasticsearch after a refresh failed: the write
@@ -185,10 +187,15 @@ export interface AnswerWarning {
   message: string;
 }
 
-/** The `warnings` of an answer over `range`: one a partition the reader left out (empty when none). */
+/**
+ * The `warnings` of an answer over `range`: one a partition the reader
+ * left out (empty when none), with its cause's code. Every warning said
+ * LS_STORE_CORRUPT_PARTITION until 2026-12-07, a file the server's user
+ * may not open too, which only needs a chown.
+ */
 export function answerWarnings(reader: LogReader, range: TimeRange): AnswerWarning[] {
   return (reader.unreadablePartitions?.(range) ?? []).map((p) => ({
-    code: 'LS_STORE_CORRUPT_PARTITION',
+    code: p.code ?? 'LS_STORE_CORRUPT_PARTITION',
     partition: p.partition,
     message: `${p.reason}; its events are left out of this answer`,
   }));

@@ -15,7 +15,7 @@ import Database from 'better-sqlite3';
 import type { FieldValue } from '@logship/query/core';
 import { RollupWriter } from '../sqlite/rollup-writer.js';
 import { truncateWalIfFree } from '../sqlite/wal-checkpoints.js';
-import { OPEN_BUSY_MS, STATEMENT_BUSY_MS } from '../sqlite/locked-partition.js';
+import { beginWrite, OPEN_BUSY_MS, STATEMENT_BUSY_MS } from '../sqlite/locked-partition.js';
 import type { PartitionKey } from '../sqlite/partition-name.js';
 import { decodeColumn, encodeMetas, type ColumnMeta, type EncodedBlock } from './block-codec.js';
 import { blockHeader, hasContentIds, type BlockHeader, type BlockRow } from './block-header.js';
@@ -335,7 +335,7 @@ export class BlockPartition {
   }
 
   begin(): void {
-    if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');
+    if (!this.db.inTransaction) beginWrite(this.db);
   }
 
   get inTransaction(): boolean {

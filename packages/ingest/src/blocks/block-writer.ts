@@ -23,6 +23,7 @@ import { dayStartMs, utcDay, type PartitionKey } from '../sqlite/partition-name.
 import { MAX_OPEN_TRANSACTIONS, type PartitionHandle, type PartitionPool } from '../sqlite/partition-pool.js';
 import { damagedWriteError, isCorruption } from '../sqlite/partition-damage.js';
 import { isLocked, lockedPartitionError } from '../sqlite/locked-partition.js';
+import { deniedOr } from '../sqlite/denied-partition.js';
 import { compressBlock } from './block-codec.js';
 import { PairIndex, pairKey, type Pair } from './block-dedupe.js';
 import type { BlockPartition } from './block-partition.js';
@@ -166,7 +167,7 @@ export class BlockWriter {
       }
     } catch (err) {
       // Another process's lock (met by a BEGIN IMMEDIATE or a commit) named as the open's is (sqlite/locked-partition.ts).
-      failure = isCorruption(err) ? damagedWriteError(writing, err) : isLocked(err) ? lockedPartitionError(path.join(this.deps.pool.dir, writing), err) : withFolderCause(err, this.deps.pool.dir);
+      failure = isCorruption(err) ? damagedWriteError(writing, err) : isLocked(err) ? lockedPartitionError(path.join(this.deps.pool.dir, writing), err) : withFolderCause(deniedOr(path.join(this.deps.pool.dir, writing), err), this.deps.pool.dir);
       this.pairs.clear();
       for (const db of batch) {
         try {
@@ -216,6 +217,9 @@ export class BlockWriter {
     const previous = utcDay(dayStartMs(key.day) - DAY_MS);
     for (const p of this.deps.pool.known.values()) {
       if (p.name === name || (p.key.day !== key.day && p.key.day !== previous)) continue;
+      // The day before holds only receive-stamped retries: not opened without them. It was opened for every
+      // write, so the day after a file locked or denied to this user answered 503 for every batch of its own.
+      if (p.key.day !== key.day && receivedIds.length === 0) continue;
       try {
         const other = p.db;
         if (p.key.className !== key.className && other.classifiedOnlyWith(fingerprint)) continue;

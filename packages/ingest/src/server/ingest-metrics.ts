@@ -70,7 +70,7 @@ export function createIngestMetrics(store: Pick<LogStore, 'partitions' | 'unread
 
   new Gauge({
     name: 'logship_store_unreadable_partitions',
-    help: 'Partition files of the embedded store that cannot be read (damaged): searches leave them out and say so in their warnings',
+    help: 'Partition files of the embedded store that cannot be read (damaged, or the server\'s user may not open them): searches leave them out and say so in their warnings',
     registers,
     collect() {
       this.set(store.unreadablePartitions?.(ALL_DAYS).length ?? 0);

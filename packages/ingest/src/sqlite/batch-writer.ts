@@ -27,6 +27,7 @@ import type { PreparedWrite } from './prepare-write.js';
 import { WalCheckpoints } from './wal-checkpoints.js';
 import { damagedWriteError, isCorruption } from './partition-damage.js';
 import { isLocked, lockedPartitionError } from './locked-partition.js';
+import { deniedOr } from './denied-partition.js';
 
 interface PendingWrite {
   prepared: PreparedWrite;
@@ -97,7 +98,7 @@ export class BatchWriter {
         if (failure === null) db.commit();
         else db.rollback();
       } catch (err) {
-        failure = isCorruption(err) ? damagedWriteError(path.basename(db.path), err) : isLocked(err) ? lockedPartitionError(db.path, err) : withFolderCause(err, this.deps.pool.dir);
+        failure = isCorruption(err) ? damagedWriteError(path.basename(db.path), err) : isLocked(err) ? lockedPartitionError(db.path, err) : withFolderCause(deniedOr(db.path, err), this.deps.pool.dir);
         db.rollback();
       }
     }
@@ -122,7 +123,7 @@ export class BatchWriter {
       try {
         db.commit();
       } catch (err) {
-        throw isCorruption(err) ? damagedWriteError(path.basename(db.path), err) : isLocked(err) ? lockedPartitionError(db.path, err) : err;
+        throw isCorruption(err) ? damagedWriteError(path.basename(db.path), err) : isLocked(err) ? lockedPartitionError(db.path, err) : deniedOr(db.path, err);
       }
       this.committedEarly.push(db);
       batch.delete(db);
@@ -177,7 +178,7 @@ export class BatchWriter {
         // "database disk image is malformed" says neither which file nor that,
         // nor does "database is locked" (another process's write transaction
         // met by this one's BEGIN IMMEDIATE) say which file or whose lock.
-        throw isCorruption(err) ? damagedWriteError(group.name, err) : isLocked(err) ? lockedPartitionError(path.join(this.deps.pool.dir, group.name), err) : err;
+        throw isCorruption(err) ? damagedWriteError(group.name, err) : isLocked(err) ? lockedPartitionError(path.join(this.deps.pool.dir, group.name), err) : deniedOr(path.join(this.deps.pool.dir, group.name), err);
       }
       for (const i of stored) storedIndexes.push((fresh[i] as EventRow).index);
       result.stored += stored.length;

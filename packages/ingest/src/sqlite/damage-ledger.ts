@@ -10,7 +10,15 @@ import type { WriteResult } from '../store/log-store.js';
 import { isStoreError, storeErrorDetail, type StoreError } from '../store/store-error.js';
 import type { PartitionHandle, PartitionPool, PooledDb } from './partition-pool.js';
 import { headerDamage, partitionsByDay } from './partition-folder.js';
+import { accessDenied } from './denied-partition.js';
 import { damageDetail, damagedWriteError, damageReason, fileIdentity, fileSignature, quickCheck, type DamagedPartition } from './partition-damage.js';
+
+/** A partition a read leaves out, why, and the code of that cause (an answer's warning carries it). */
+export interface UnreadablePartition {
+  partition: string;
+  reason: string;
+  code: 'LS_STORE_CORRUPT_PARTITION' | 'LS_STORE_PARTITION_DENIED';
+}
 
 /** What the ledger asks of its store. */
 export interface DamageLedgerDeps<D extends PooledDb> {
@@ -30,8 +38,8 @@ export class DamageLedger<D extends PooledDb> {
 
   /** Partitions this thread opened, by name, with their file's signature then (opens). */
   private readonly openedAs = new Map<string, string>();
-  /** Partition files found unreadable, by name, with the error. */
-  private readonly unreadable = new Map<string, string>();
+  /** Partition files found unreadable, by name, with the error and its code (damage, or this user denied the file). */
+  private readonly unreadable = new Map<string, UnreadablePartition>();
   /** Partitions whose contents contentCheck found whole, by name, with their file's signature then. */
   private readonly contentChecked = new Map<string, string>();
   /** Partitions a write's check (checkWrite) found sound, by name, with their file's and its WAL's signatures then. */
@@ -50,17 +58,18 @@ export class DamageLedger<D extends PooledDb> {
     return this.damaged.has(name);
   }
 
-  /** Whether any partition of `days` was noted damaged or is not open (the read must be filtered: readable). */
-  mayFilter(days: readonly PartitionHandle<D>[][]): boolean {
-    return days.some((day) => day.some((h) => h.current === null || this.damaged.has(h.name)));
-  }
-
-  /** `days` without the partitions found damaged or that will not open. */
+  /**
+   * `days` without the partitions found damaged, those this user may not
+   * read and write, and those that will not open. A file denied is left
+   * out though a connection opened before still reads it: the thread
+   * answering the API, which names it in the answer's warnings, cannot
+   * know which reader thread holds one.
+   */
   readable(days: PartitionHandle<D>[][]): PartitionHandle<D>[][] {
     // Tried last to first: past the pool's cap, the connections left open
     // are those the read takes first, not the ones it comes to last.
     const readable = new Set<PartitionHandle<D>>();
-    for (const h of days.flat().reverse()) if (!this.isDamaged(h) && this.opens(h)) readable.add(h);
+    for (const h of days.flat().reverse()) if (!this.isDamaged(h) && !this.denied(h) && this.opens(h)) readable.add(h);
     return days.map((day) => day.filter((h) => readable.has(h))).filter((day) => day.length > 0);
   }
 
@@ -141,7 +150,7 @@ export class DamageLedger<D extends PooledDb> {
       // was listed again, and was written (503 again, or acknowledged) into the damaged file.
       if (!this.pool.pinned(h)) this.pool.release(d.partition);
       this.damaged.set(d.partition, identity);
-      this.unreadable.set(d.partition, d.reason);
+      this.unreadable.set(d.partition, { partition: d.partition, reason: d.reason, code: 'LS_STORE_CORRUPT_PARTITION' });
       noted.push({ partition: d.partition, reason: d.reason, identity });
     }
     return noted;
@@ -159,7 +168,7 @@ export class DamageLedger<D extends PooledDb> {
         kept.push(g);
         continue;
       }
-      const err = damagedWriteError(g.name, new Error(damageDetail(this.unreadable.get(g.name) ?? 'found damaged by a read')));
+      const err = damagedWriteError(g.name, new Error(damageDetail(this.unreadable.get(g.name)?.reason ?? 'found damaged by a read')));
       refused ??= err;
       const unavailable = (prepared.result.unavailable ??= []);
       for (const index of indexes(g)) unavailable.push({ index, reason: storeErrorDetail(err) });
@@ -204,10 +213,30 @@ export class DamageLedger<D extends PooledDb> {
       this.openedAs.set(h.name, signature);
       return true;
     } catch (err) {
-      if (!isStoreError(err, 'LS_STORE_CORRUPT_PARTITION')) throw err;
-      this.unreadable.set(h.name, err.message);
+      const code = isStoreError(err, 'LS_STORE_CORRUPT_PARTITION') ? 'LS_STORE_CORRUPT_PARTITION' : isStoreError(err, 'LS_STORE_PARTITION_DENIED') ? 'LS_STORE_PARTITION_DENIED' : null;
+      if (code === null) throw err;
+      this.unreadable.set(h.name, { partition: h.name, reason: (err as Error).message, code });
       return false;
     }
+  }
+
+  /**
+   * Whether this process may not read or write the partition's file
+   * (denied-partition.ts), remembered so until it may: no damage, so
+   * nothing is noted, and the day is read again once the file is given
+   * back. Asked of every file a read or an answer's warnings cover, with
+   * access(2) (its side files only when they exist: ~9 µs a partition),
+   * without opening it: the thread answering the API knows it of files
+   * its reader threads could not open.
+   */
+  private denied(h: PartitionHandle<D>): boolean {
+    const denied = accessDenied(h.file);
+    if (denied !== null) {
+      this.unreadable.set(h.name, { partition: h.name, reason: `${denied}; its day is read again once the file is given back to the server's user (chown)`, code: 'LS_STORE_PARTITION_DENIED' });
+      return true;
+    }
+    if (this.unreadable.get(h.name)?.code === 'LS_STORE_PARTITION_DENIED') this.unreadable.delete(h.name);
+    return false;
   }
 
   /**
@@ -220,23 +249,25 @@ export class DamageLedger<D extends PooledDb> {
   private damagedHeader(h: PartitionHandle<D>): boolean {
     const damage = headerDamage(h.file);
     if (damage === undefined) return false;
-    this.unreadable.set(h.name, damage);
+    this.unreadable.set(h.name, { partition: h.name, reason: damage, code: 'LS_STORE_CORRUPT_PARTITION' });
     return true;
   }
 
   /**
    * The partitions in `range` whose files cannot be read, each with why:
    * searches over the range skip them (daysInRange). Known here from the
-   * file headers, and from the connections this thread failed to open.
+   * file headers and permissions, and from the connections this thread
+   * failed to open. `code` says why: LS_STORE_CORRUPT_PARTITION (damaged,
+   * to be replaced) or LS_STORE_PARTITION_DENIED (this user may not open
+   * it, to be given back).
    */
-  unreadablePartitions(range: { from: number; to: number }): { partition: string; reason: string }[] {
-    const out: { partition: string; reason: string }[] = [];
+  unreadablePartitions(range: { from: number; to: number }): UnreadablePartition[] {
+    const out: UnreadablePartition[] = [];
     for (const day of partitionsByDay(this.pool.known.values(), range, 'asc')) {
       for (const h of day) {
-        if (h.current === null) this.damagedHeader(h);
-        this.isDamaged(h);
-        const reason = this.unreadable.get(h.name);
-        if (reason !== undefined) out.push({ partition: h.name, reason });
+        if (!this.isDamaged(h) && !(h.current === null && this.damagedHeader(h))) this.denied(h);
+        const unreadable = this.unreadable.get(h.name);
+        if (unreadable !== undefined) out.push({ ...unreadable });
       }
     }
     return out;

@@ -27,7 +27,7 @@ import { RollupWriter } from './rollup-writer.js';
 import { MINUTE_MS } from './rollup.js';
 import { registerSqlFunctions } from './sql-functions.js';
 import { truncateWalIfFree } from './wal-checkpoints.js';
-import { OPEN_BUSY_MS, STATEMENT_BUSY_MS } from './locked-partition.js';
+import { beginWrite, OPEN_BUSY_MS, STATEMENT_BUSY_MS } from './locked-partition.js';
 
 const STATEMENT_CACHE = 256;
 /**
@@ -258,7 +258,7 @@ export class PartitionDb {
 
   /** Opens a transaction that later insert() calls join (group commit). */
   begin(): void {
-    if (!this.db.inTransaction) this.db.exec('BEGIN IMMEDIATE');
+    if (!this.db.inTransaction) beginWrite(this.db);
   }
 
   commit(): void {

@@ -17,14 +17,14 @@ import { isCorruption } from './partition-damage.js';
 import { dayEndMs, dayStartMs, parsePartitionFileName, utcDay, type PartitionKey } from './partition-name.js';
 
 /** Creates the folder if need be and checks this process may read and write it and the partition files in it. */
-export function ensureFolder(dir: string): void {
+export function ensureFolder(dir: string, checkFiles = true): void {
   try {
     fs.mkdirSync(dir, { recursive: true });
     fs.accessSync(dir, fs.constants.R_OK | fs.constants.W_OK);
   } catch (err) {
     throw storeError('LS_STORE_DATA_DIR', `cannot use ${dir}: ${(err as Error).message}${dataDirAdvice(err)}`, err);
   }
-  checkPartitionFiles(dir);
+  if (checkFiles) checkPartitionFiles(dir);
 }
 
 const SIDE_FILE = /-(wal|shm)$/;
@@ -212,8 +212,9 @@ export function partitionInfos<D extends PooledDb & { stats(): { events: number;
     } catch (err) {
       // A damaged file is still listed (its bytes count, retention drops it):
       // /metrics and `logship store` must not fail with it, nor with a file
-      // another process holds locked (which was called damaged until 2026-12-07).
-      if (!isCorruption(err) && !isStoreError(err, 'LS_STORE_PARTITION_LOCKED')) throw err;
+      // another process holds locked (which was called damaged until 2026-12-07),
+      // nor with one this user may not open (/metrics answered 503 with it).
+      if (!isCorruption(err) && !isStoreError(err, 'LS_STORE_PARTITION_LOCKED') && !isStoreError(err, 'LS_STORE_PARTITION_DENIED')) throw err;
       stats = { events: 0, oldest: null };
     }
     infos.push({
@@ -247,8 +248,8 @@ export function dropExpiredPartitions<D extends PooledDb & { stats(): { events: 
     try {
       events = p.db.stats().events;
     } catch (err) {
-      // A damaged or locked file past retention is dropped all the same; its events cannot be counted.
-      if (!isCorruption(err) && !isStoreError(err, 'LS_STORE_PARTITION_LOCKED')) throw err;
+      // A damaged, locked or denied file past retention is dropped all the same; its events cannot be counted.
+      if (!isCorruption(err) && !isStoreError(err, 'LS_STORE_PARTITION_LOCKED') && !isStoreError(err, 'LS_STORE_PARTITION_DENIED')) throw err;
     }
     const bytes = partitionBytes(dir, p.name);
     pool.forget(p.name);

@@ -15,6 +15,7 @@ import { storeError } from '../store/store-error.js';
 import { PartitionDb } from './partition-db.js';
 import { noDescriptorError } from './partition-damage.js';
 import { isLocked, lockedPartitionError } from './locked-partition.js';
+import { deniedPartitionError } from './denied-partition.js';
 import { partitionFileName, type PartitionKey } from './partition-name.js';
 import { syncPath } from '../store/sync-path.js';
 
@@ -110,22 +111,30 @@ export class PartitionHandle<D extends PooledDb = PartitionDb> {
    * operator was told to move a sound file aside. A failed open closes the
    * pool's idle connections and tries once more (another thread may have
    * freed descriptors meanwhile, too); failing again, the file is judged.
-   * A file another process holds locked is neither (LS_STORE_PARTITION_LOCKED).
+   * A file another process holds locked is neither (LS_STORE_PARTITION_LOCKED),
+   * nor is one this process may not read or write (LS_STORE_PARTITION_DENIED).
    */
   private openOrExplain(create: boolean): D {
     const opts = { create, mmap: this.pool.mmap };
+    // Asked first: SQLite opens a file it may read but not write read-only, silently, and the
+    // connection stays so after a chown gave the file back: its writes failed until a restart.
+    const denied = deniedPartitionError(this.file, undefined);
+    if (denied) throw denied;
     try {
       return this.pool.openDb(this.file, this.key, opts);
     } catch (err) {
       // Held by another process (locked-partition.ts): not tried again, which only waited as long once more.
       if (isLocked(err)) throw lockedPartitionError(this.file, err);
+      // A file this user may not read or write (denied-partition.ts): no damage, and trying again changes nothing.
+      const denied = deniedPartitionError(this.file, err);
+      if (denied) throw denied;
       this.pool.trim();
     }
     try {
       return this.pool.openDb(this.file, this.key, opts);
     } catch (err) {
       if (isLocked(err)) throw lockedPartitionError(this.file, err);
-      throw noDescriptorError(this.file, err) ?? storeError('LS_STORE_CORRUPT_PARTITION', `cannot open ${this.file}: ${(err as Error).message}`, err);
+      throw deniedPartitionError(this.file, err) ?? noDescriptorError(this.file, err) ?? storeError('LS_STORE_CORRUPT_PARTITION', `cannot open ${this.file}: ${(err as Error).message}`, err);
     }
   }
 

@@ -27,7 +27,7 @@ import {
 } from './partition-folder.js';
 import { classFingerprintOf } from './class-fingerprint.js';
 import { damagedWritePartition, isCorruption, type DamagedPartition } from './partition-damage.js';
-import { DamageLedger } from './damage-ledger.js';
+import { DamageLedger, type UnreadablePartition } from './damage-ledger.js';
 import { classMatcherFor, MIN_FREE_BYTES } from './store-limits.js';
 
 /** The options every embedded store takes. */
@@ -111,8 +111,16 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     this.writer = writer;
   }
 
-  init(): void {
-    ensureFolder(this.dir);
+  /**
+   * Makes the folder and lists it. `checkFiles` (the store's opening, on
+   * the main thread) refuses a partition file this user may not read or
+   * write, so that the server does not start and report ready with it; a
+   * reader thread, started by the first queries, skips that: a file denied
+   * since the start failed its start, so every search 500, where the read
+   * leaves that day out with a warning (denied-partition.ts).
+   */
+  init(checkFiles = true): void {
+    ensureFolder(this.dir, checkFiles);
     this.refresh();
   }
 
@@ -186,7 +194,7 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     // the rest of the range is answered, and the query API says which
     // files were skipped (unreadablePartitions), as Elasticsearch answers
     // with the shards it could read and a note of the failed ones.
-    return this.damage.mayFilter(days) ? this.damage.readable(days) : days;
+    return this.damage.readable(days);
   }
 
   /**
@@ -290,7 +298,7 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
    * searches over the range skip them (daysInRange). Known here from the
    * file headers, and from the connections this thread failed to open.
    */
-  unreadablePartitions(range: { from: number; to: number }): { partition: string; reason: string }[] {
+  unreadablePartitions(range: { from: number; to: number }): UnreadablePartition[] {
     if (this.closed) return [];
     this.refresh();
     return this.damage.unreadablePartitions(range);

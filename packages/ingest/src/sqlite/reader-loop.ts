@@ -12,7 +12,7 @@ import { serializeError, type ReaderRequest, type ReaderThreadOptions } from './
 
 /** What a reader thread needs of its store. */
 export interface ThreadReader {
-  init(): void;
+  init(checkFiles?: boolean): void;
   syncPartitions(): void;
   searchAt(req: SearchRequest, at: number): Promise<unknown>;
   countAt(req: CountRequest, at: number): Promise<unknown>;
@@ -39,7 +39,8 @@ export function serveReader(file: string, open: (opts: ReaderThreadOptions) => T
   let store: ThreadReader;
   try {
     store = open(opts);
-    store.init();
+    // The start checked every file's permissions; one denied since is the read's to leave out (partitioned-store.ts init).
+    store.init(false);
     port.postMessage({ ready: true });
   } catch (err) {
     port.postMessage({ error: serializeError(err) });

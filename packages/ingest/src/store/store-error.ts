@@ -49,6 +49,18 @@ const STORE_ERRORS = {
     503,
     { retryable: true },
   ),
+  // A partition file (or its -wal/-shm) the server's user may not read or
+  // write: left by a command run as root, a restore, a chmod. The file is
+  // sound and nothing the client sent is wrong; the same request succeeds
+  // once the operator gives the file back (chown), so 503 and retryable, as
+  // for a locked file, where it was named damaged and never taken again
+  // until a restart.
+  LS_STORE_PARTITION_DENIED: defineError(
+    'LS_STORE_PARTITION_DENIED',
+    'A partition file may not be opened by the server\'s user: %s',
+    503,
+    { retryable: true },
+  ),
   LS_STORE_QUERY_FAILED: defineError('LS_STORE_QUERY_FAILED', 'The query could not be answered: %s', 500),
   LS_STORE_BACKUP_FAILED: defineError('LS_STORE_BACKUP_FAILED', 'The backup could not be written: %s', 500),
 } as const satisfies Record<string, ErrorFactory>;

@@ -79,17 +79,17 @@ export function resolveTimeValue(param: string, text: string, now: number, round
   }
 }
 
-/** The `range` of search and aggregate answers, for their response schemas. */
 /** `warnings` beside an answer: the partitions left out of it (log-reader.ts answerWarnings); absent when none. */
 export const WARNINGS_SCHEMA = {
   type: 'array',
-  description: 'Parts of the range that could not be read and are left out of this answer (a damaged partition file)',
+  description: 'Parts of the range that could not be read and are left out of this answer, each with its cause\'s code (LS_STORE_CORRUPT_PARTITION: a damaged partition file; LS_STORE_PARTITION_DENIED: one the server\'s user may not open)',
   items: {
     type: 'object',
     properties: { code: { type: 'string' }, partition: { type: 'string' }, message: { type: 'string' } },
   },
 } as const;
 
+/** The `range` of search and aggregate answers, for their response schemas. */
 export const RANGE_SCHEMA = {
   type: 'object',
   description: 'The time range searched (ISO UTC): the request\'s from/to, else the query\'s own @timestamp bounds, else the default window',

@@ -1,0 +1,71 @@
+/**
+ * A partition file the server's user may not read or write: left owned by
+ * root by a command run with sudo, a backup restored as root, a chmod.
+ * The start refuses such a file (partition-folder.ts checkPartitionFiles);
+ * this is one that became so while the server ran. SQLite says only
+ * "unable to open database file" (SQLITE_CANTOPEN), as for a file that is
+ * not a database, and until 2026-12-07 that was called damage: a write
+ * answered "the partition … is damaged inside" and told the operator to
+ * move a sound file aside, the file was checked whole, noted damaged, and
+ * its day left out of searches and refused to writes until a restart,
+ * even after a chown had given it back (the file's identity does not
+ * change). It is LS_STORE_PARTITION_DENIED now (503, retryable, naming
+ * the file and the OS's error): nothing is checked or noted, a search
+ * leaves the day out with a warning saying so, and the day is written
+ * and read again as soon as the file is given back.
+ */
+import fs from 'node:fs';
+import { isStoreError, storeError, type StoreError } from '../store/store-error.js';
+
+/**
+ * Why this process may not read and write `file` or its side files (the
+ * OS's error, the owner and mode, this process's uid), or null when it
+ * may (or a file is missing: not a permission problem). Checked with
+ * access(2), without opening anything: the thread answering the API asks
+ * it of every partition of an answer's range it has no connection to.
+ */
+export function accessDenied(file: string): string | null {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    // A side file that is not there (checkpointed away) is no problem; asked so, not caught: ~3× cheaper.
+    if (f !== file && fs.statSync(f, { throwIfNoEntry: false }) === undefined) continue;
+    try {
+      fs.accessSync(f, fs.constants.R_OK | fs.constants.W_OK);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EACCES' && code !== 'EPERM') continue;
+      let owner = '';
+      try {
+        const st = fs.statSync(f);
+        owner = ` (it belongs to uid ${st.uid}, mode ${(st.mode & 0o777).toString(8)}; the server runs as uid ${process.getuid?.() ?? '?'})`;
+      } catch {
+        // the OS's error names the file either way
+      }
+      return `${f}: permission denied (${code})${owner}`;
+    }
+  }
+  return null;
+}
+
+/**
+ * The error for a partition whose open or write failed because this
+ * process may not read or write its file, or null when it may (the
+ * failure is something else: damage, a lock, the descriptors).
+ */
+export function deniedPartitionError(file: string, cause: unknown): StoreError | null {
+  const denied = accessDenied(file);
+  if (denied === null) return null;
+  return storeError(
+    'LS_STORE_PARTITION_DENIED',
+    `${denied}; its day is not written or read until the file is given back to the server's user (chown it to that user, chmod u+rw), and needs no other repair`,
+    cause,
+  );
+}
+
+/**
+ * A write's failure on `file` as LS_STORE_PARTITION_DENIED when this
+ * process may not read or write it (a file it had opened read-only:
+ * SQLite's "attempt to write a readonly database"), else `err` as it is.
+ */
+export function deniedOr(file: string, err: unknown): unknown {
+  return isStoreError(err) ? err : (deniedPartitionError(file, err) ?? err);
+}

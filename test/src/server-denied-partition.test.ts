@@ -1,0 +1,159 @@
+/**
+ * A partition file the server's user may not read or write, made so while
+ * the server runs (a command run with sudo, a restore as root, a chmod),
+ * through a real `logship serve` of each embedded format: an ingest into
+ * its day answers 503 with Retry-After naming the file and "permission
+ * denied", a batch mixing it with another day is refused whole (as for a
+ * locked file), and a search over the range answers the rest with a
+ * warning coded LS_STORE_PARTITION_DENIED for it, beside a damaged day's
+ * LS_STORE_CORRUPT_PARTITION. Nothing says damaged; given back (chown),
+ * the day is written and read again without a restart. Until 2026-12-07
+ * the ingest said the partition "is damaged inside" and to move it aside,
+ * the day stayed refused after the chown until a restart, the first search
+ * answered 500 (its reader thread's start refused the folder), and every
+ * warning was coded LS_STORE_CORRUPT_PARTITION whatever its cause.
+ *
+ * Root may open any file, so as root the server runs as nobody over a
+ * folder given to nobody, and the file is root's with mode 600 or 644; as
+ * another user the file is chmod 000 or 444.
+ */
+import assert from 'node:assert/strict';
+import { chmodSync, chownSync, openSync, readdirSync, writeSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { removeDir, startServer, stopAll, tempDir, type ServerHandle } from './harness.js';
+
+const DAY = 86_400_000;
+const NOBODY = 65534;
+const asRoot = process.getuid?.() === 0;
+
+after(stopAll);
+
+interface Answer {
+  status: number;
+  retryAfter: string | null;
+  body: Record<string, unknown>;
+}
+
+async function post(server: ServerHandle, lines: string[]): Promise<Answer> {
+  const res = await fetch(`${server.url}/api/v1/ingest`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: lines.join('\n') + '\n' });
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as Record<string, unknown> };
+}
+
+interface SearchAnswer {
+  hits: { run: string }[];
+  warnings?: { code: string; partition: string; message: string }[];
+}
+
+async function searchRange(server: ServerHandle): Promise<SearchAnswer> {
+  const res = await fetch(`${server.url}/api/v1/search?q=*&from=now-5d&to=now%2B1d&limit=1000`);
+  assert.equal(res.status, 200, await res.clone().text());
+  return (await res.json()) as SearchAnswer;
+}
+
+/** Everything under `dir` to `uid`. */
+function chownTree(dir: string, uid: number): void {
+  chownSync(dir, uid, uid);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const at = join(dir, entry.name);
+    if (entry.isDirectory()) chownTree(at, uid);
+    else chownSync(at, uid, uid);
+  }
+}
+
+// Each format with one of the two ways a file is denied: not readable at all (SQLite cannot open it), or readable
+// but not writable (SQLite opens it read-only, and its writes fail).
+const cases = [
+  { format: 'blocks', mode: asRoot ? 0o600 : 0o000, what: 'unreadable' },
+  { format: 'rows', mode: asRoot ? 0o644 : 0o444, what: 'read-only' },
+] as const;
+
+for (const { format, mode, what } of cases) {
+  test(`${format}, ${what}: a partition file the server's user may not open is no damage: ingest 503 naming it, search answers the rest with a LS_STORE_PARTITION_DENIED warning, chown gives the day back`, { timeout: 180_000 }, async () => {
+    const root = await tempDir(`logship-denied-${format}-`);
+    try {
+      chmodSync(root, 0o755);
+      const dataDir = join(root, 'data');
+      const folder = join(dataDir, format === 'blocks' ? 'blocks' : 'sqlite');
+      const configYaml = `store:\n  type: sqlite\n  format: ${format}\n`;
+      const as = asRoot ? { as: { uid: NOBODY, gid: NOBODY } } : {};
+      // Days back, away from today: a write of a day probes the day before (its dedupe), so each day's file is opened only by its own writes.
+      const base = Math.floor(Date.now() / DAY) * DAY;
+      const noonOf = (back: number): number => base - back * DAY + DAY / 2;
+      const denied = { back: 2, name: `${new Date(noonOf(2)).toISOString().slice(0, 10)}.default.db` };
+      const damaged = { back: 4, name: `${new Date(noonOf(4)).toISOString().slice(0, 10)}.default.db` };
+      const line = (run: string, back: number, i: number): string =>
+        JSON.stringify({ '@timestamp': new Date(noonOf(back) + i * 1000).toISOString(), 'event.id': `${run}-${i}`, message: `${run} ${i}`, run });
+
+      if (asRoot) chownTree(root, NOBODY);
+      const first = await startServer({ dataDir, configYaml, ...as });
+      const written = await post(first, [0, 1, 2].map((i) => line('denied-day', denied.back, i)).concat([0, 1].map((i) => line('damaged-day', damaged.back, i)), [line('other-day', 1, 0)]));
+      assert.equal(written.status, 200, JSON.stringify(written.body));
+      assert.equal(await first.stop('SIGTERM'), 0);
+
+      // Damage one day's header (found without opening it), then start again: nothing holds the denied day's file open.
+      const fd = openSync(join(folder, damaged.name), 'r+');
+      writeSync(fd, Buffer.alloc(16, 0x5a), 0, 16, 0);
+      closeSync(fd);
+      const server = await startServer({ dataDir, configYaml, port: first.port, ...as });
+      const file = join(folder, denied.name);
+      // Read first: a reader thread keeps the day's connection open, which still reads the file once it is denied.
+      const before = await searchRange(server);
+      assert.deepEqual(before.hits.map((h) => h.run).sort(), ['denied-day', 'denied-day', 'denied-day', 'other-day']);
+      assert.deepEqual((before.warnings ?? []).map((w) => [w.partition, w.code]), [[damaged.name, 'LS_STORE_CORRUPT_PARTITION']]);
+      // The start refuses such a file (serve --check too): this one is made so while the server runs.
+      if (asRoot) chownSync(file, 0, 0);
+      chmodSync(file, mode);
+
+      const refused = await post(server, [line('denied-day', denied.back, 3)]);
+      const error = refused.body.error as { code: string; message: string };
+      assert.equal(refused.status, 503, JSON.stringify(refused.body));
+      assert.ok(Number(refused.retryAfter) > 0, 'Retry-After');
+      assert.equal(error.code, 'LS_INGEST_STORE_UNAVAILABLE');
+      assert.ok(error.message.includes(`${file}: permission denied`), error.message);
+      assert.doesNotMatch(error.message, /damaged|move it aside/);
+      // Refused whole, as a batch holding a locked day is: nothing of it was acknowledged, the retry stores it.
+      const mixed = await post(server, [line('denied-day', denied.back, 4), line('other-day', 1, 1)]);
+      assert.equal(mixed.status, 503, JSON.stringify(mixed.body));
+      assert.ok((mixed.body.error as { message: string }).message.includes(`${file}: permission denied`), JSON.stringify(mixed.body));
+
+      // The day after is written: a write opens the day before only for events stamped on receipt (block store: every write did).
+      const next = await post(server, [line('other-day', denied.back - 1, 2)]);
+      assert.equal(next.status, 200, JSON.stringify(next.body));
+      assert.equal(next.body.stored, 1);
+
+      const answer = await searchRange(server);
+      // The day left out, as the warning says, though the reader thread's connection could still read it.
+      assert.deepEqual(answer.hits.map((h) => h.run).sort(), ['other-day', 'other-day'], 'the rest of the range answered');
+      const warnings = [...(answer.warnings ?? [])].sort((a, b) => a.partition.localeCompare(b.partition));
+      assert.deepEqual(warnings.map((w) => [w.partition, w.code]), [
+        [damaged.name, 'LS_STORE_CORRUPT_PARTITION'],
+        [denied.name, 'LS_STORE_PARTITION_DENIED'],
+      ]);
+      assert.ok(warnings[1]!.message.includes(`${file}: permission denied`), warnings[1]!.message);
+      assert.doesNotMatch(warnings[1]!.message, /damaged/);
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      assert.match(metrics, /^logship_store_unreadable_partitions 2$/m);
+      // The server's own words about the denied day: none says damaged (the other day's header damage is logged at the start).
+      const saidDamaged = (): string[] => server.output().split('\n').filter((l) => l.includes(denied.name) && /damaged/i.test(l));
+      assert.deepEqual(saidDamaged(), []);
+
+      // Given back, without a restart: the day is written and read again.
+      if (asRoot) chownSync(file, NOBODY, NOBODY);
+      chmodSync(file, 0o644);
+      const retried = await post(server, [line('denied-day', denied.back, 3)]);
+      assert.equal(retried.status, 200, JSON.stringify(retried.body));
+      assert.equal(retried.body.stored, 1);
+      const mixedAgain = await post(server, [line('denied-day', denied.back, 4), line('other-day', 1, 1)]);
+      assert.equal(mixedAgain.status, 200, JSON.stringify(mixedAgain.body));
+      assert.equal((mixedAgain.body.stored as number) + (mixedAgain.body.duplicates as number), 2, JSON.stringify(mixedAgain.body));
+      const healed = await searchRange(server);
+      assert.deepEqual(healed.hits.map((h) => h.run).sort(), ['denied-day', 'denied-day', 'denied-day', 'denied-day', 'denied-day', 'other-day', 'other-day', 'other-day']);
+      assert.deepEqual((healed.warnings ?? []).map((w) => [w.partition, w.code]), [[damaged.name, 'LS_STORE_CORRUPT_PARTITION']]);
+      assert.deepEqual(saidDamaged(), []);
+    } finally {
+      await stopAll();
+      await removeDir(root);
+    }
+  });
+}
