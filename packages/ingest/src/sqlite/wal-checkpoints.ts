@@ -20,6 +20,7 @@
  */
 
 import type Database from 'better-sqlite3';
+import { STATEMENT_BUSY_MS } from './locked-partition.js';
 
 /** A partition connection that can checkpoint and truncate its WAL when no transaction is open. */
 export interface Checkpointable {
@@ -40,7 +41,7 @@ export function truncateWalIfFree(db: Database.Database): void {
   } catch {
     // busy or locked: a later idle checkpoint (or the automatic one) does it
   } finally {
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${STATEMENT_BUSY_MS}`);
   }
 }
 
