@@ -14,7 +14,7 @@ import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { HAVE_CHROMIUM } from './browser.js';
 import { ingest, type ServerHandle } from './harness.js';
-import { apiGet, apiTotal, waitForTotal, pageSuite, recentLines } from './ui-support.js';
+import { apiGet, apiTotal, openEmptySearch, pageSuite, recentLines } from './ui-support.js';
 
 describe('search page: case hints follow the server\'s text fields (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 60_000 }, () => {
   let srv: ServerHandle;
@@ -28,12 +28,7 @@ describe('search page: case hints follow the server\'s text fields (Chromium)', 
     seed: (srv) => ingest(srv.url, recentLines(20, 10_000, (i) => ({ level: 'info', host: 'web-1', error: 'Timeout', detail: 'Full', message: `line ${i}` }))),
   }, (s) => ({ srv, page, problems } = s));
 
-  async function open(q: string): Promise<void> {
-    await page.goto(`${srv.url}/?${new URLSearchParams({ q, from, to })}`);
-    assert.equal(await apiTotal(srv, q, from, to), 0);
-    await waitForTotal(page, 0);
-    await page.getByRole('status').filter({ hasText: 'No events match' }).waitFor();
-  }
+  const open = (q: string): Promise<void> => openEmptySearch(page, srv, q, from, to);
 
   test('the fields answer tells the configured text fields', async () => {
     const { body } = await apiGet<{ text_fields: string[] }>(srv, '/api/v1/fields', { q: '', from, to });

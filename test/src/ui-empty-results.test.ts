@@ -16,7 +16,7 @@ import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { HAVE_CHROMIUM } from './browser.js';
 import { ingest, type ServerHandle } from './harness.js';
-import { apiGet, apiTotal, urlParams, waitForTotal, pageSuite, recentLines } from './ui-support.js';
+import { apiGet, apiTotal, openEmptySearch, urlParams, waitForTotal, pageSuite, recentLines } from './ui-support.js';
 
 describe('search page: nothing found (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 60_000 }, () => {
   let srv: ServerHandle;
@@ -29,12 +29,7 @@ describe('search page: nothing found (Chromium)', { skip: !HAVE_CHROMIUM, timeou
     seed: (srv) => ingest(srv.url, recentLines(40, 10_000, (i) => ({ level: i % 4 ? 'info' : 'error', host: `web-${(i % 2) + 1}`, message: `line ${i}` }))),
   }, (s) => ({ srv, page, problems } = s));
 
-  async function open(q: string): Promise<void> {
-    await page.goto(`${srv.url}/?${new URLSearchParams({ q, from, to })}`);
-    assert.equal(await apiTotal(srv, q, from, to), 0);
-    await waitForTotal(page, 0);
-    await page.getByRole('status').filter({ hasText: 'No events match' }).waitFor();
-  }
+  const open = (q: string): Promise<void> => openEmptySearch(page, srv, q, from, to);
 
   test('a field no event has is named, with the nearest field events have', async () => {
     await open('hots:web-1 AND level:error');

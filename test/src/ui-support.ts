@@ -90,6 +90,14 @@ export async function apiTotal(srv: ServerHandle, q: string, from: string, to: s
   return r.body.total.value;
 }
 
+/** Opens the page on `q` over `from`–`to`, which matches nothing (the API says so), and waits for its empty-answer status. */
+export async function openEmptySearch(page: Page, srv: ServerHandle, q: string, from: string, to: string): Promise<void> {
+  await page.goto(`${srv.url}/?${new URLSearchParams({ q, from, to })}`);
+  assert.equal(await apiTotal(srv, q, from, to), 0);
+  await waitForTotal(page, 0);
+  await page.getByRole('status').filter({ hasText: 'No events match' }).waitFor();
+}
+
 /** Waits until the page shows `expected` as its total (a fresh answer, not the previous one). */
 export async function waitForTotal(page: Page, expected: number, timeout = PAGE_WAIT_MS): Promise<void> {
   await page.waitForFunction(
