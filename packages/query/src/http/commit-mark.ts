@@ -19,11 +19,11 @@
  * have 2 threads; a partition a long read reaches after a later commit)
  * is counted twice, as before; an event at or below the mark is never
  * missing from the answer, as long as the store's reads see what it
- * acknowledged. test/src/commit-mark-exact.test.ts checks both under
- * concurrent ingest (the second as a todo: 2026-12-07, about half the
- * answers of a run held events above their mark).
- * Elasticsearch's do not after a failed refresh (`seesAcknowledgedWrites`):
- * then no mark is given, and the page adds every live event as before.
+ * acknowledged. Elasticsearch's do not after a failed refresh
+ * (`seesAcknowledgedWrites`): then no mark is given, and the page adds
+ * every live event as before. test/src/commit-mark-exact.test.ts checks
+ * both ways under concurrent ingest (the second as a todo: 2026-12-07,
+ * about half the answers of a run held events above their mark).
  *
  * The page also starts its live tail after the search's mark
  * (`after=<boot>.<seq>:<ms>|…`): the tail then sends exactly what was
