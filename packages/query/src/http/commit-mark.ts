@@ -14,11 +14,16 @@
  *
  * It errs one way only: a commit the read saw but published after the
  * mark (a writer thread's commit the main thread has not yet been told
- * of; a partition a long read reaches after a later commit) is counted
- * twice, as before; an event at or below the mark is never missing from
- * the answer, as long as the store's reads see what it acknowledged.
- * Elasticsearch's do not after a failed refresh (`seesAcknowledgedWrites`):
- * then no mark is given, and the page adds every live event as before.
+ * of; one made while the read waited past the gate, for a reader thread
+ * to start or to be free: the gate lets 4 reads in, the embedded stores
+ * have 2 threads; a partition a long read reaches after a later commit)
+ * is counted twice, as before; an event at or below the mark is never
+ * missing from the answer, as long as the store's reads see what it
+ * acknowledged. Elasticsearch's do not after a failed refresh
+ * (`seesAcknowledgedWrites`): then no mark is given, and the page adds
+ * every live event as before. test/src/commit-mark-exact.test.ts checks
+ * both ways under concurrent ingest (the second as a todo: 2026-12-07,
+ * about half the answers of a run held events above their mark).
  *
  * The page also starts its live tail after the search's mark
  * (`after=<boot>.<seq>:<ms>|…`): the tail then sends exactly what was
