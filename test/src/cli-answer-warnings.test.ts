@@ -8,8 +8,9 @@
  * a count read as a quiet day.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { removeDir, runLogship, stopAll, tempDir } from './harness.js';
+import { logshipBin, removeDir, repoRoot, runLogship, stopAll, tempDir, waitFor } from './harness.js';
 import { startWithLeftOutDays, type LeftOutDays } from './left-out-days.js';
 
 describe('CLI: partitions left out of the answers', { timeout: 180_000 }, () => {
@@ -65,6 +66,24 @@ describe('CLI: partitions left out of the answers', { timeout: 180_000 }, () => 
     assert.equal(r.code, 1, r.stderr);
     assert.equal(r.stdout, '');
     assertWarned(r.stderr);
+  });
+
+  test('search --follow: the backlog on stdout, the warnings on stderr before it streams; Ctrl-C ends it 0', async () => {
+    const proc = spawn(process.execPath, [logshipBin, 'search', '*', '--follow', '--server', days.server.url, '--from', days.all.from], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+    try {
+      await waitFor(() => stderr.split('\n').filter((l) => l.startsWith('warning: ')).length === 2 && stdout.split('\n').length > days.kept.messages.length, { what: 'the backlog and both warnings' })
+        .catch((err: Error) => { throw new Error(`${err.message}; stdout ${JSON.stringify(stdout)}, stderr ${JSON.stringify(stderr)}`); });
+    } finally {
+      proc.kill('SIGINT');
+    }
+    assert.equal(await exited, 0, stderr);
+    assert.deepEqual(stdout.trimEnd().split('\n').map((l) => l.replace(/^.*\s(kept \d)$/, '$1')), days.kept.messages);
+    assertWarned(stderr);
   });
 
   test('count, top and stats: their answer on stdout, the warnings once each on stderr', async () => {
