@@ -5,6 +5,7 @@
  * a token, a 400 on a query points at its position).
  */
 import type { LogEvent } from '@logship/query/browser';
+import type { AnswerWarning } from './answer-warnings.js';
 
 const TOKEN_KEY = 'logship.token';
 
@@ -112,6 +113,8 @@ export interface SearchAnswer {
   range?: TimeRangeAnswer;
   /** The server's commit mark as the read began (commit-marks.ts): live events at or below it are in this answer. */
   commit_mark?: string;
+  /** Partitions of the range left out of this answer (answer-warnings.ts); absent when none. */
+  warnings?: AnswerWarning[];
 }
 
 export interface HistogramAnswer {
@@ -120,6 +123,7 @@ export interface HistogramAnswer {
   buckets: { key: number; count: number }[];
   range?: TimeRangeAnswer;
   commit_mark?: string;
+  warnings?: AnswerWarning[];
 }
 
 export interface FieldsAnswer {

@@ -17,6 +17,7 @@ import { EmptyResults } from './empty-results.js';
 import { EventDialog } from './event-dialog.js';
 import { FieldSidebar } from './field-sidebar.js';
 import { Histogram } from './histogram.js';
+import { IncompleteNotice } from './incomplete-notice.js';
 import { notInAnswer } from './commit-marks.js';
 import { fieldsWithArrivals, withArrivals } from './live-histogram.js';
 import { stateToUrl } from './page-state.js';
@@ -229,6 +230,7 @@ export function App() {
               ? { q: state.q, from: absRange.current.from, to: arrivedRef.current.length > 0 ? new Date().toISOString() : absRange.current.to, sort: state.sort }
               : null)}
           />
+          <IncompleteNotice warnings={search.warnings} />
           {results.total?.value === 0 && results.events.length === 0 && !results.loading && missing !== null && (
             <EmptyResults
               q={state.q}

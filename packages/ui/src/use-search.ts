@@ -7,7 +7,7 @@
  *   execute(state) ─► parse here (a syntax error never reaches the server)
  *                  ├► search (first page) ┐
  *                  ├► histogram ×3        ├─► results, histogram, fields
- *                  └► fields              ┘
+ *                  └► fields              ┘   (and the search's and histograms' warnings)
  *   loadMore() ─► next_cursor page
  */
 import { nearestName, parse, QueryError, QuerySyntaxError, type LogEvent } from '@logship/query/browser';
@@ -26,6 +26,8 @@ import { appendNew, bucketize, EMPTY_RESULTS, exactTotal, PAGE_SIZE, placeArriva
 import { histogramInterval, resolveRange } from './time-range.js';
 import { answerMark } from './commit-marks.js';
 import { backwardsRangeText } from './backwards-range-words.js';
+import type { AnswerWarning } from './answer-warnings.js';
+import { useAnswerWarnings } from './use-answer-warnings.js';
 
 const ERROR_LEVELS = 'level:(error OR critical OR alert OR emergency)';
 
@@ -84,6 +86,8 @@ export interface Search {
   cases: string[];
   /** For a range with no event at all (whatever the query): the newest event's time, null when the store has none. */
   newest: string | null | undefined;
+  /** Partitions of the range left out of this search's answers, one each (IncompleteNotice). */
+  warnings: readonly AnswerWarning[];
   /** Counts searches: each one's list and live tail are new. */
   searchSeq: number;
   /**
@@ -159,6 +163,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   const [missing, setMissing] = useState<MissingField[] | null>(null);
   const [cases, setCases] = useState<string[]>([]);
   const [newest, setNewest] = useState<string | null | undefined>(undefined);
+  const notes = useAnswerWarnings();
 
   const run = useRef<AbortController | null>(null);
   const failureShown = useRef(false);
@@ -222,6 +227,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     const ctrl = new AbortController();
     run.current = ctrl;
     const signal = ctrl.signal;
+    const noted = notes.start(signal);
     setProblem(null);
     setFailure(null);
     searchFailed.current = false;
@@ -302,7 +308,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     // Whichever of the search and the histogram answers second makes the total exact.
     let histogramSum: number | null = null;
     let histogramAnswer: HistogramAnswer | undefined;
-    getJson<SearchAnswer>('/api/v1/search', { q: s.q, from, to, limit: PAGE_SIZE, sort: s.sort }, signal).then(
+    getJson<SearchAnswer>('/api/v1/search', { q: s.q, from, to, limit: PAGE_SIZE, sort: s.sort }, signal).then(noted).then(
       (a) => {
         if (signal.aborted) return;
         lastGood.current = { q: s.q, from, to };
@@ -351,7 +357,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     );
 
     const interval = histogramInterval(range.to - range.from);
-    const agg = (q: string) => getJson<HistogramAnswer>('/api/v1/aggregate', { type: 'date_histogram', q, from, to, interval: interval.text }, signal);
+    const agg = (q: string) => getJson<HistogramAnswer>('/api/v1/aggregate', { type: 'date_histogram', q, from, to, interval: interval.text }, signal).then(noted);
     // The errors and warnings bars are the query with a level clause added:
     // a query near the length limit is then too long for them (400), and
     // any of the three failing took the whole chart away, with nothing said.
@@ -404,14 +410,14 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
         else setFieldsError(err instanceof ApiFailure && err.status === 404 && (err.code === 'LS_API_NOT_FOUND' || err.code === 'HTTP_404') ? 'This server has no field list.' : `Fields: ${failureText(err)}`);
       },
     );
-  }, [handleFailure]);
+  }, [handleFailure, notes.start]);
 
   const loadMore = useCallback(() => {
     const cursor = results.next;
     if (!cursor || results.loadingMore) return;
     const signal = run.current?.signal;
     setResults((r) => ({ ...r, loadingMore: true, moreError: null }));
-    getJson<SearchAnswer>('/api/v1/search', { q: state.q, ...absRange.current, limit: PAGE_SIZE, sort: state.sort, cursor }, signal).then(
+    getJson<SearchAnswer>('/api/v1/search', { q: state.q, ...absRange.current, limit: PAGE_SIZE, sort: state.sort, cursor }, signal).then(notes.noted(signal)).then(
       (a) => {
         if (signal?.aborted) return;
         setResults((r) => {
@@ -430,10 +436,10 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
         setResults((r) => ({ ...r, loadingMore: false, moreError: why }));
       },
     );
-  }, [results.next, results.loadingMore, state.q, state.sort, handleFailure]);
+  }, [results.next, results.loadingMore, state.q, state.sort, handleFailure, notes.noted]);
 
   return {
-    problem, failure, results, setResults, histogram, histogramError, histogramLoading, fields, fieldsError, fieldsLoading, missing, cases, newest, searchSeq, tailFrom, history,
+    problem, failure, results, setResults, warnings: notes.warnings, histogram, histogramError, histogramLoading, fields, fieldsError, fieldsLoading, missing, cases, newest, searchSeq, tailFrom, history,
     arrived, arrivedRef, addArrived, absRange, lastGood, lastFieldNames, failureShown, searchFailed, clearFailure, handleFailure, execute, loadMore,
   };
 }

@@ -3,13 +3,15 @@
  *   logship top FIELD [QUERY] [--size N]   most frequent values of FIELD
  *   logship count [QUERY]                  how many events match
  * Both take --server, --from, --to, --token, --ca-file, --cert-file,
- * --key-file, --timeout and --json like `logship search`.
+ * --key-file, --timeout and --json like `logship search`, and say a day
+ * left out of the answer on stderr as it does (answer-warnings.ts).
  */
 import { parseArgs } from 'node:util';
 import { argsErrorMessage } from './args-error.js';
 import { joinDashValues } from './join-dash-values.js';
 import { OUTPUT_FLAG, wantsJson } from './output-flag.js';
 import { explainNoValues } from './explain-empty.js';
+import { AnswerWarnings } from './answer-warnings.js';
 import { CliError, EXIT, getJson } from './client.js';
 import { TLS_FLAG_OPTIONS, clientOptions } from './client-options.js';
 import { TIMEOUT_FLAG_OPTIONS } from './timeout-flag.js';
@@ -80,7 +82,8 @@ export async function runTopCli(argv: string[], out: NodeJS.WritableStream = pro
     const client = clientOptions(values);
     const params = new URLSearchParams({ type: 'terms', field, size: values.size, q: rest.join(' ') });
     setTimeParams(params, rest.join(' '), values.from, values.to);
-    const ans = await getJson<TermsAnswer>(client, '/api/v1/aggregate', params);
+    const warnings = new AnswerWarnings();
+    const ans = await getJson<TermsAnswer>(client, '/api/v1/aggregate', params).then(warnings.note);
     if (json) {
       out.write(`${JSON.stringify(ans)}\n`);
     } else {
@@ -90,6 +93,7 @@ export async function runTopCli(argv: string[], out: NodeJS.WritableStream = pro
       if (ans.missing_count > 0) out.write(`${String(ans.missing_count).padStart(width)}  (no ${printable(field)})\n`);
     }
     if (ans.buckets.length === 0) await explainNothing(client, rest.join(' '), field, ans.range);
+    warnings.print();
     return ans.buckets.length > 0 ? EXIT.OK : EXIT.NO_MATCH;
   });
 }
@@ -110,17 +114,19 @@ export async function runCountCli(argv: string[], out: NodeJS.WritableStream = p
     const client = clientOptions(values);
     const params = new URLSearchParams({ q: positionals.join(' '), limit: '1' });
     setTimeParams(params, positionals.join(' '), values.from, values.to);
-    const ans = await getJson<{ total: { value: number; relation: string }; range?: { from: string; to: string } }>(client, '/api/v1/search', params);
+    const warnings = new AnswerWarnings();
+    const ans = await getJson<{ total: { value: number; relation: string }; range?: { from: string; to: string } }>(client, '/api/v1/search', params).then(warnings.note);
     let total = ans.total;
     if (total.relation === 'gte' && ans.range) {
       // A search stops counting at 10,000; the histogram of the same query
       // over the same range counts every event (the search page's total).
       const hist = new URLSearchParams({ type: 'date_histogram', interval: 'auto', q: params.get('q') ?? '', from: ans.range.from, to: ans.range.to });
-      const h = await getJson<{ buckets: { count: number }[] }>(client, '/api/v1/aggregate', hist);
+      const h = await getJson<{ buckets: { count: number }[] }>(client, '/api/v1/aggregate', hist).then(warnings.note);
       total = { value: h.buckets.reduce((sum, b) => sum + b.count, 0), relation: 'eq' };
     }
     out.write(json ? `${JSON.stringify(total)}\n` : `${total.relation === 'gte' ? '≥' : ''}${total.value}\n`);
     if (total.value === 0) await explainNothing(client, positionals.join(' '), null, ans.range);
+    warnings.print();
     return total.value > 0 ? EXIT.OK : EXIT.NO_MATCH;
   });
 }

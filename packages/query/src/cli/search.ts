@@ -19,6 +19,7 @@ import { argsErrorMessage } from './args-error.js';
 import { joinDashValues } from './join-dash-values.js';
 import { OUTPUT_FLAG, OUTPUT_FLAG_USAGE, wantsJson } from './output-flag.js';
 import { explainEmpty } from './explain-empty.js';
+import { AnswerWarnings } from './answer-warnings.js';
 import { follow, tailPosition } from './follow.js';
 import { formatEvent } from './format-event.js';
 import { watchReaderGone } from './reader-gone.js';
@@ -58,6 +59,9 @@ upper-case), a level's name searched as free text (error: level:error)
 and level values that are no level, and names fields that no
 event in the range has (with the nearest known name).
 More found than shown: "showing N of M" on stderr.
+A day of the range the server could not read (a damaged or unopenable
+partition file) is left out of the results: "warning: … [CODE]" on stderr
+names it, last; stdout and the exit code are the results'.
 
 exit codes: 0 found, 1 nothing found, 2 usage or query error, 3 the server
 refused or failed, 4 the server could not be reached or did not answer
@@ -129,6 +133,7 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
   const color = !json && (out as NodeJS.WriteStream).isTTY === true && !process.env.NO_COLOR;
   let printed = 0;
   let cursor: string | null = null;
+  const warnings = new AnswerWarnings();
   const print = (hit: Record<string, unknown>) =>
     out.write(json ? `${JSON.stringify(hit)}\n` : `${formatEvent(hit, { color, fields })}\n`);
   try {
@@ -138,7 +143,7 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
       params.set('limit', String(Math.min(limit, FOLLOW_BACKLOG)));
       // `--limit 5000 --follow` showed 1,000 as if they were all: say where it starts.
       if (limit > FOLLOW_BACKLOG) process.stderr.write(`--follow starts with the newest ${FOLLOW_BACKLOG} matching events, not ${limit}; without --follow a search prints up to --limit\n`);
-      const page = await getJson<SearchAnswer>(client, '/api/v1/search', params);
+      const page = await getJson<SearchAnswer>(client, '/api/v1/search', params).then(warnings.note);
       // The stream starts where the page ends: what is committed between the
       // two requests is replayed, not lost (newest hit, else the range's end).
       // After the read's commit mark too: while the server's feed keeps it,
@@ -150,6 +155,7 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
       const position = newest ? tailPosition(newest) : page.range ? `${Date.parse(page.range.to)}|` : undefined;
       const after = position === undefined ? undefined : mark + position;
       for (const hit of page.hits.reverse()) print(hit);
+      warnings.print();
       const ac = new AbortController();
       const stop = () => ac.abort();
       process.once('SIGINT', stop);
@@ -179,7 +185,7 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
     while (printed < limit) {
       params.set('limit', String(Math.min(limit - printed, 1000)));
       if (cursor) params.set('cursor', cursor);
-      const page: SearchAnswer = await getJson<SearchAnswer>(client, '/api/v1/search', params);
+      const page: SearchAnswer = await getJson<SearchAnswer>(client, '/api/v1/search', params).then(warnings.note);
       first ??= page;
       // Every page searches the range the first one stated (`now` moves).
       if (page.range && !params.has('cursor')) {
@@ -199,6 +205,7 @@ export async function runSearchCli(argv: string[], out: NodeJS.WritableStream = 
         : printed >= first.total.value ? `more than ${printed}` : `at least ${first.total.value}`;
       process.stderr.write(`showing ${printed} of ${total} (--limit N for more)\n`);
     }
+    warnings.print();
   } catch (err) {
     if (err instanceof CliError) {
       process.stderr.write(`${err.message}\n`);

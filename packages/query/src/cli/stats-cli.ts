@@ -12,6 +12,7 @@ import { wantsJson } from './output-flag.js';
 import { EXIT, getJson } from './client.js';
 import { clientOptions } from './client-options.js';
 import { COMMON, explainNothing, guarded } from './aggregate-cli.js';
+import { AnswerWarnings } from './answer-warnings.js';
 import { setTimeParams } from './time-params.js';
 import { wholeNumberFlag, wholeNumberRefusal } from './whole-number-flag.js';
 
@@ -54,10 +55,11 @@ export async function runStatsCli(argv: string[], out: NodeJS.WritableStream = p
     const json = wantsJson(values);
     const client = clientOptions(values);
     const q = rest.join(' ');
+    const warnings = new AnswerWarnings();
     const ask = <T>(extra: Record<string, string>): Promise<T> => {
       const params = new URLSearchParams({ q, field, ...extra, ...(values.by !== undefined ? { by: values.by, by_size: values.size } : {}) });
       setTimeParams(params, q, values.from, values.to);
-      return getJson<T>(client, '/api/v1/aggregate', params);
+      return getJson<T>(client, '/api/v1/aggregate', params).then(warnings.note);
     };
     let rows: Row[];
     let leftOver: { other: number; missing: number } | null = null;
@@ -86,6 +88,7 @@ export async function runStatsCli(argv: string[], out: NodeJS.WritableStream = p
     const found = rows.some((r) => r.stats.count > 0);
     // No groups: the query or the --by field is what is missing; else FIELD.
     if (!found) await explainNothing(client, q, rows.length === 0 && values.by !== undefined ? values.by : field, range);
+    warnings.print();
     return found ? EXIT.OK : EXIT.NO_MATCH;
   });
 }

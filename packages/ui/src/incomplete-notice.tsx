@@ -1,0 +1,33 @@
+/**
+ * Beside the hit count: the search's answers lack the events of these
+ * partitions (answer-warnings.ts). Without it a damaged or unopenable day
+ * was simply missing from the hits, counts and bars, with nothing said
+ * (Kibana says "N of M shards failed", Grafana marks the panel).
+ */
+import { causeWords, partitionDay, type AnswerWarning } from './answer-warnings.js';
+
+export function IncompleteNotice({ warnings }: { warnings: readonly AnswerWarning[] }) {
+  // The live region is always there, so that a notice put in it is read out.
+  return (
+    <div role="status" class="incomplete-region">
+      {warnings.length > 0 && (
+        <div class="incomplete">
+          <p>
+            <strong>Incomplete results:</strong> {warnings.length === 1 ? 'one partition' : `${warnings.length} partitions`} of
+            this range could not be read; {warnings.length === 1 ? 'its' : 'their'} events are left out of the hits, the count and the histogram.
+          </p>
+          <ul>
+            {warnings.map((w) => {
+              const at = partitionDay(w.partition);
+              return (
+                <li key={w.partition} data-partition={w.partition} data-code={w.code} title={w.message}>
+                  {at ? <><strong>{at.day}</strong> (UTC), class {at.retention}</> : <strong>{w.partition}</strong>}: {causeWords(w)} (<code>{w.code}</code>)
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}
