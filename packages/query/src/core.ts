@@ -32,3 +32,4 @@ export * from './event-context.js';
 export * from './group-aggregate.js';
 export * from './time-param.js';
 export * from './tail-position.js';
+export { readStartHook, withReadStart, type ReadStartHook } from './read-start.js';

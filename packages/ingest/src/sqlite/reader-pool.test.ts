@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { LogEvent } from '@logship/query';
+import { LocalLiveFeed, withReadStart, type LogEvent } from '@logship/query';
 import { DAY_MS, DEFAULT_RETENTION } from '../retention/retention-config.js';
 import { isStoreError } from '../store/store-error.js';
 import { q } from '../store/contract/ast-builders.js';
@@ -160,4 +160,56 @@ test('a reader thread that cannot open its store fails the queries given to it, 
     await pool.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/** A pool of one reader thread over a store holding one event, and a live feed; `read` runs a count as http/commit-mark.ts readMarked does, noting the feed's mark each time the pool says a step started. */
+async function withMarkedReads(fn: (pool: ReaderPool, feed: LocalLiveFeed, read: (name: string, lane?: number) => Promise<unknown>, marks: Map<string, number[]>) => Promise<void>): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'logship-readers-start-'));
+  const store = await openSqliteStore({ dataDir: dir, retention: DEFAULT_RETENTION, now: () => NOW, writerThread: false, readerThreads: 0 });
+  const pool = new ReaderPool({ dataDir: dir, retention: DEFAULT_RETENTION, rollups: true }, 1);
+  const feed = new LocalLiveFeed();
+  const marks = new Map<string, number[]>();
+  const read = (name: string, lane?: number): Promise<unknown> =>
+    withReadStart(
+      () => marks.set(name, [...(marks.get(name) ?? []), feed.mark().seq]),
+      () => pool.run('count', countAll, NOW, lane),
+    );
+  try {
+    await store.write([event('a', NOW)]);
+    await fn(pool, feed, read, marks);
+  } finally {
+    await pool.close();
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('a read waiting for the thread to start is told it started when the thread is ready, after what was published meanwhile', async () => {
+  await withMarkedReads(async (pool, feed, read, marks) => {
+    const first = read('first');
+    assert.equal(pool.threads, 1, 'its thread starting');
+    assert.equal(marks.get('first'), undefined, 'not posted to a thread still starting');
+    feed.publish([event('while-starting', NOW)]);
+    assert.equal(await first, 1);
+    assert.deepEqual(marks.get('first'), [1], 'told once, as it was posted');
+  });
+});
+
+test('a read waiting for a busy thread is told it started as it is posted, after what was published while it waited; a lane as it is asked', async () => {
+  await withMarkedReads(async (pool, feed, read, marks) => {
+    // Outside any read: nothing to tell, the pool answers as before (and its thread is ready).
+    assert.equal(await pool.run('count', countAll, NOW), 1);
+    const first = read('first');
+    const second = read('second');
+    // A lane of a split query: its days were listed as it was asked.
+    const lane = read('lane', 0);
+    assert.deepEqual(marks.get('first'), [0], 'posted at once: told at once');
+    assert.deepEqual(marks.get('lane'), [0], 'a lane: told as it is asked');
+    assert.equal(marks.get('second'), undefined, 'queued: not yet');
+    feed.publish([event('while-queued', NOW)]);
+    assert.deepEqual(await Promise.all([first, second, lane]), [1, 1, 1]);
+    assert.deepEqual(marks.get('second'), [1], 'told once, as it was posted');
+    assert.deepEqual(marks.get('first'), [0]);
+    assert.deepEqual(marks.get('lane'), [0], 'a lane is not told again');
+  });
 });

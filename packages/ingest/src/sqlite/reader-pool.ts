@@ -16,17 +16,27 @@
  * worker just leaves the queue. Other queries are unaffected.
  *
  * Workers start with the first queries that need them, not with the store
- * (up to `size`, one more each time every live one is busy): a server that
- * only ingests keeps no reader isolate (~14 MB of RSS each; 1M events over
- * HTTP on the block store, peak RSS 273–278 → 254–258 MiB). A thread
- * that fails to start fails the queries given to it, with its own error.
+ * (up to `size`, one more for each query waiting that no thread starting
+ * will take): a server that only ingests keeps no reader isolate (~14 MB
+ * of RSS each; 1M events over HTTP on the block store, peak RSS 273–278 →
+ * 254–258 MiB). A thread that fails to start fails the query it was
+ * started for, with its own error.
  *
  * Workers are ref'd only while a query runs on them, so an idle store never
  * keeps the process alive.
+ *
+ * A query's read starts when its job is posted to a thread, not when it is
+ * asked: it may wait here behind others (two threads; the HTTP gate lets 4
+ * reads in), or for a thread to start (~0.1–1 s), and what commits
+ * meanwhile is in its answer. The read's owner is told then (@logship/query
+ * read-start.ts: the answer's `commit_mark` is taken there), just before
+ * the post, so that the thread sees every commit published before. So a
+ * job is posted only to a thread whose store is open: posted to one still
+ * starting, its read would begin when the thread is ready, long after.
  */
 import { Worker } from 'node:worker_threads';
 import { WORKER_LIMITS } from './worker-limits.js';
-import { QueryError, QuerySyntaxError } from '@logship/query/core';
+import { QueryError, QuerySyntaxError, readStartHook, type ReadStartHook } from '@logship/query/core';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { STORE_ERROR_CODES, storeError, type StoreError, type StoreErrorCode } from '../store/store-error.js';
 import type { DamagedPartition } from './partition-damage.js';
@@ -88,27 +98,37 @@ interface Job {
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
   onAbort: (() => void) | null;
+  /** The read's owner, told as the job is posted to a thread (read-start.ts); undefined once told. */
+  started: ReadStartHook | undefined;
 }
 
 class ReaderWorker {
   readonly worker: Worker;
   job: Job | null = null;
   dead = false;
+  /** Its store is open: it takes jobs. */
+  ready = false;
   /** Why the thread could not open its store, once it said so. */
   startError: Error | null = null;
 
   constructor(
     opts: ReaderThreadOptions,
     workerUrl: URL,
+    /** The job it was started for, failed with its error if it cannot start (and still waits). */
+    readonly startedFor: Job | undefined,
+    onReady: (w: ReaderWorker) => void,
     onMessage: (w: ReaderWorker, msg: ReaderResponse) => void,
     onDeath: (w: ReaderWorker, reason: string) => void,
   ) {
     this.worker = new Worker(workerUrl, { workerData: opts, resourceLimits: WORKER_LIMITS });
-    this.worker.unref();
-    // Requests posted before it is ready wait in its queue until its store is open.
     this.worker.once('message', (msg: { ready?: boolean; error?: SerializedError }) => {
-      if (msg.ready) this.worker.on('message', (m: ReaderResponse) => onMessage(this, m));
-      else this.startError = rebuildError(msg.error ?? { message: 'a reader thread failed to start' });
+      if (msg.ready) {
+        this.ready = true;
+        this.worker.on('message', (m: ReaderResponse) => onMessage(this, m));
+        onReady(this);
+      } else {
+        this.startError = rebuildError(msg.error ?? { message: 'a reader thread failed to start' });
+      }
     });
     this.worker.on('error', (err) => onDeath(this, `a reader thread failed: ${err.message}`));
     this.worker.on('exit', (code) => onDeath(this, `a reader thread exited with code ${code}`));
@@ -146,8 +166,18 @@ export class ReaderPool {
     const signal = req.signal;
     if (signal?.aborted) return Promise.reject(aborted(signal));
     const { signal: _drop, ...plain } = req;
+    // Captured here: run is called in the read's async context, dispatch
+    // may run in another read's (the settle that frees a thread).
+    let started = readStartHook();
+    // A lane's days were listed on this thread just now (split-query.ts):
+    // a day made later is not in its answer however late the lane starts,
+    // so its read counts as started here, as the listing was.
+    if (lane !== undefined) {
+      started?.();
+      started = undefined;
+    }
     return new Promise((resolve, reject) => {
-      const job: Job = { id: this.nextId++, op, req: plain, at, signal, lane, resolve, reject, onAbort: null };
+      const job: Job = { id: this.nextId++, op, req: plain, at, signal, lane, resolve, reject, onAbort: null, started };
       if (signal) {
         job.onAbort = () => this.abort(job);
         signal.addEventListener('abort', job.onAbort, { once: true });
@@ -205,41 +235,55 @@ export class ReaderPool {
     );
   }
 
-  private start(): ReaderWorker {
-    const w = this.spawn();
-    this.workers.push(w);
-    return w;
-  }
-
-  private spawn(): ReaderWorker {
+  /** A thread for a waiting job: ref'd while it starts, as the job would keep the process alive. */
+  private start(startedFor: Job | undefined): void {
     const w = new ReaderWorker(
       this.opts,
       this.workerUrl,
+      startedFor,
+      (w) => {
+        w.worker.unref();
+        this.dispatch();
+      },
       (w, msg) => this.settle(w, msg),
       (w, reason) => this.died(w, reason),
     );
     // Queued before its first query (a thread handles its messages in order).
     if (this.damaged.size > 0) this.postDamaged(w, [...this.damaged.values()]);
-    return w;
+    this.workers.push(w);
   }
 
+  /** Waiting jobs to the threads ready for them (any of them, in order), then threads for the rest, up to size. */
   private dispatch(): void {
-    while (this.queue.length > 0 && !this.closed) {
-      const lane = (this.queue[0] as Job).lane;
-      const preferred = lane === undefined ? undefined : this.workers[lane];
-      let w = preferred && !preferred.job && !preferred.dead ? preferred : undefined;
-      // A lane not started yet starts (up to size) rather than take another idle thread.
-      if (!w && lane !== undefined && lane >= this.workers.length && this.workers.length < this.size) w = this.start();
-      w ??= this.workers.find((x) => !x.job && !x.dead);
+    if (this.closed) return;
+    for (let i = 0; i < this.queue.length; ) {
+      const job = this.queue[i] as Job;
+      const w = this.threadFor(job);
       if (!w) {
-        if (this.workers.length >= this.size) return;
-        w = this.start();
+        i++;
+        continue;
       }
-      const job = this.queue.shift() as Job;
+      this.queue.splice(i, 1);
       w.job = job;
       w.worker.ref();
+      // Before the post: the thread's snapshot then holds all it was told of.
+      job.started?.();
+      job.started = undefined;
       w.worker.postMessage({ id: job.id, op: job.op, req: job.req, at: job.at } satisfies ReaderRequest);
     }
+    let starting = this.workers.filter((w) => !w.ready).length;
+    while (starting < this.queue.length && this.workers.length < this.size) this.start(this.queue[starting++]);
+  }
+
+  /** The idle thread a job goes to now, if any: its lane's, else any (a lane's thread still to start, or starting, is waited for). */
+  private threadFor(job: Job): ReaderWorker | undefined {
+    const idle = (w: ReaderWorker): boolean => w.ready && !w.job && !w.dead;
+    if (job.lane !== undefined) {
+      const preferred = this.workers[job.lane];
+      if (preferred && idle(preferred)) return preferred;
+      if (preferred ? !preferred.ready : this.workers.length < this.size) return undefined;
+    }
+    return this.workers.find(idle);
   }
 
   private settle(w: ReaderWorker, msg: ReaderResponse): void {
@@ -270,17 +314,17 @@ export class ReaderPool {
 
   private died(w: ReaderWorker, reason: string): void {
     if (w.dead || this.closed) return;
-    const job = w.job;
+    // One that never started fails the job it was started for, if still
+    // waiting: threads that cannot start cost a query each, never a loop.
+    let job = w.job;
+    const waiting = !w.ready && w.startedFor ? this.queue.indexOf(w.startedFor) : -1;
+    if (!job && waiting >= 0) job = this.queue.splice(waiting, 1)[0] as Job;
     this.replace(w);
     // A thread that could not open its store says why.
     if (job) this.finish(job, w.startError ?? storeError('LS_STORE_QUERY_FAILED', reason));
   }
 
-  /**
-   * Terminates a worker. A query still queued gets a fresh one (dispatch
-   * spawns only for a waiting query, so threads that fail to start cost
-   * one query each, never a loop).
-   */
+  /** Terminates a worker. A query still queued gets a fresh one. */
   private replace(w: ReaderWorker): void {
     w.dead = true;
     w.job = null;

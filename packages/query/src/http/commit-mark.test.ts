@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AggregateRequest, LogReader } from '../log-reader.js';
+import type { AggregateRequest, LogReader, SearchRequest } from '../log-reader.js';
+import { readStartHook } from '../read-start.js';
 import { API_NOW, queryApiApp, sampleEvents } from '../testing/query-api-app.js';
 
 const ROUTES = [
@@ -75,4 +76,25 @@ test('a read queued behind the gate takes the mark as it runs, not as it came', 
   const [a, b] = await Promise.all([first, queued]);
   assert.equal(a.json().commit_mark, `${waiting.boot}.${waiting.seq}`);
   assert.equal(b.json().commit_mark, `${waiting.boot}.${waiting.seq + 1}`, 'published while it waited: before its read');
+});
+
+test('a read told it reached a reader thread takes the mark then: at its first step, not at the gate nor at a later step', async () => {
+  const { app, feed, reader } = await queryApiApp(sampleEvents());
+  const search = reader.search.bind(reader);
+  // As the embedded stores' reader pool tells a read its steps were posted
+  // to a thread (packages/ingest sqlite/reader-pool.ts), after commits
+  // published while the read waited for one.
+  reader.search = async (req: SearchRequest) => {
+    feed.publish([ev('while-waiting')]);
+    readStartHook()?.();
+    feed.publish([ev('before-a-later-step')]);
+    readStartHook()?.();
+    return search(req);
+  };
+  const gate = feed.mark();
+  const res = await app.inject({ method: 'GET', url: '/api/v1/search?from=now-1h' });
+  assert.equal(res.statusCode, 200, res.body);
+  assert.equal(res.json().commit_mark, `${gate.boot}.${gate.seq + 1}`);
+  // Another read's steps are not this one's: outside a read, no hook.
+  assert.equal(readStartHook(), undefined);
 });
