@@ -6,7 +6,7 @@ import { ingestBatch } from '../../ingest-batch.js';
 import { protocolError } from '../protocol-error.js';
 import { acceptRawBodies, bodyOf } from '../raw-body.js';
 import { decodeBulk, derivedId, type BulkAction } from './decode-bulk.js';
-import { AllowedMethods } from './allowed-methods.js';
+import { AllowedMethods } from '../../allowed-methods.js';
 import { clusterHealth, esError, licenseDocument, rootDocument, xpackDocument } from './es-answers.js';
 
 /*
@@ -18,7 +18,7 @@ import { clusterHealth, esError, licenseDocument, rootDocument, xpackDocument } 
  *                                                                  (X-Logship-Noop says so)
  *   POST|PUT /_bulk, /{index}/_bulk ─► decode-bulk ─► ingestBatch ─► per-item answers
  *   /{index}/_doc[/{id}], /{index}/_create/{id} ─► the same, one document
- *   a known path, another method ─► 405 with Allow (allowed-methods.ts)
+ *   a known path, another method ─► 405 with Allow (server/allowed-methods.ts)
  *   anything else ─► ES-shaped 400 "no handler found"
  *
  * Every answer carries X-Elastic-Product: Elasticsearch: the official clients
@@ -32,19 +32,39 @@ export interface EsRoutesOptions {
 const NOOP_HEADER = 'x-logship-noop';
 const NOOP_NOTE = 'accepted and ignored: logship keeps its own storage layout and retention';
 
-function esErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const { status, code, message } = protocolError(err, request, reply, 'Elasticsearch-compatible request');
-  void reply.status(status).send(esError(status, code, message));
+/**
+ * The error handler of the plugin's routes; `noRoute` answers a request no
+ * route takes, also when fastify refused its body first (`QUERY` without a
+ * Content-Type, unreadable JSON): the method or the path is what is wrong.
+ */
+function esErrorHandler(noRoute: (request: FastifyRequest, reply: FastifyReply) => FastifyReply) {
+  return (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    if (request.is404 && typeof err.code === 'string' && err.code.startsWith('FST_')) {
+      void noRoute(request, reply);
+      return;
+    }
+    const { status, code, message } = protocolError(err, request, reply, 'Elasticsearch-compatible request');
+    void reply.status(status).send(esError(status, code, message));
+  };
 }
 
 export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Promise<void> {
   acceptRawBodies(app, opts.ctx.limits);
-  app.setErrorHandler(esErrorHandler);
   // Every route of this plugin, by path, for the 405 of a wrong method (below).
-  const allowed = new AllowedMethods();
+  const allowed = new AllowedMethods({ ignoreTrailingSlash: true });
   app.addHook('onRoute', (route) => {
     allowed.add([route.method].flat(), route.url.slice(route.prefix.length) || '/');
   });
+  const noRoute = (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const methods = allowed.lookup(request.url.split('?')[0]!.slice(app.prefix.length));
+    // OPTIONS of a known path: Elasticsearch's 200 with `Allow` and no body
+    // (its RestController answers it for every path it has), not a 405.
+    if (methods !== null && request.method === 'OPTIONS') return reply.status(200).header('allow', methods.join(',')).type('text/plain; charset=UTF-8').send('');
+    if (methods !== null && !methods.includes(request.method)) return methodNotAllowed(request, reply, methods);
+    const message = `no handler found for uri [${request.url}] and method [${request.method}]`;
+    return reply.status(400).send(esError(400, 'LS_INGEST_BAD_PAYLOAD', message));
+  };
+  app.setErrorHandler(esErrorHandler(noRoute));
   app.addHook('onSend', async (_request, reply, payload) => {
     void reply.header('x-elastic-product', 'Elasticsearch');
     return payload;
@@ -169,15 +189,7 @@ export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Pro
     app.route({ method, url, config: write, schema: { tags, hide: true }, handler: single(op) });
   }
 
-  app.setNotFoundHandler(async (request, reply) => {
-    const methods = allowed.lookup(request.url.split('?')[0]!.slice(app.prefix.length));
-    // OPTIONS of a known path: Elasticsearch's 200 with `Allow` and no body
-    // (its RestController answers it for every path it has), not a 405.
-    if (methods !== null && request.method === 'OPTIONS') return reply.status(200).header('allow', methods.join(',')).type('text/plain; charset=UTF-8').send('');
-    if (methods !== null && !methods.includes(request.method)) return methodNotAllowed(request, reply, methods);
-    const message = `no handler found for uri [${request.url}] and method [${request.method}]`;
-    return reply.status(400).send(esError(400, 'LS_INGEST_BAD_PAYLOAD', message));
-  });
+  app.setNotFoundHandler(async (request, reply) => noRoute(request, reply));
 }
 
 /**
