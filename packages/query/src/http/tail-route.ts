@@ -123,7 +123,11 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     for (const end of ends) end('shutdown');
   });
   app.get<{ Querystring: TailParams }>('/api/v1/tail', {
-    config: { scope: 'read' },
+    config: {
+      scope: 'read',
+      // The handler writes the stream itself (hijacked), so this is the document's only.
+      openapi: { response: { 200: { description: 'A stream of server-sent events', content: { 'text/event-stream': { schema: { type: 'string' } } } } } },
+    },
     schema: {
       summary: 'Follow matching events as server-sent events',
       description: '`event: log` frames (id `<boot>.<seq>:<epoch ms>|<event.id>`: the commit\'s mark, then the event\'s position; the event as data) as matching events are committed; '

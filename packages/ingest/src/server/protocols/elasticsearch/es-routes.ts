@@ -4,6 +4,7 @@ import { errors } from '../../errors.js';
 import type { IngestContext, ItemOutcome } from '../../ingest-batch.js';
 import { ingestBatch } from '../../ingest-batch.js';
 import { protocolError } from '../protocol-error.js';
+import { esBulkOpenApi, esProbeOpenApi } from '../protocol-openapi.js';
 import { acceptRawBodies, bodyOf } from '../raw-body.js';
 import { decodeBulk, derivedId, type BulkAction } from './decode-bulk.js';
 import { AllowedMethods } from '../../allowed-methods.js';
@@ -75,12 +76,12 @@ export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Pro
   app.route({
     method: ['GET', 'HEAD'],
     url: '/',
-    config: write,
+    config: { ...write, openapi: esProbeOpenApi },
     schema: { summary: 'Elasticsearch root document (8.x compatible), probed by ES clients and shippers', tags },
     handler: async () => rootDocument(),
   });
-  app.get('/_license', { config: write, schema: { tags } }, async () => licenseDocument());
-  app.get('/_xpack', { config: write, schema: { tags } }, async () => xpackDocument());
+  app.get('/_license', { config: { ...write, openapi: esProbeOpenApi }, schema: { tags } }, async () => licenseDocument());
+  app.get('/_xpack', { config: { ...write, openapi: esProbeOpenApi }, schema: { tags } }, async () => xpackDocument());
 
   // Health checks: Vector's elasticsearch sink asks _cluster/health, rsyslog's omelasticsearch _cat/health.
   app.get('/_cluster/health', { config: write, schema: { tags, hide: true } }, async () => clusterHealth());
@@ -151,7 +152,7 @@ export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Pro
     app.route({
       method: ['POST', 'PUT'],
       url,
-      config: write,
+      config: { ...write, openapi: esBulkOpenApi },
       schema: { summary: 'Elasticsearch bulk API: index and create actions; answers per item once committed', tags },
       handler: bulk,
     });
