@@ -120,6 +120,12 @@ export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Pro
     config: write,
     schema: { tags, hide: true },
     handler: async (request, reply) => {
+      // The router gives `PUT /es/` (an empty index) and `PUT /es/_license`
+      // (no PUT there) to this route; they are the root's and the probes'
+      // paths, which take GET and HEAD: Elasticsearch's 405, not an index
+      // "created" (schemathesis's unsupported-method check).
+      const methods = allowed.lookup(request.url.split('?')[0]!.slice(app.prefix.length));
+      if (methods !== null && !methods.includes(request.method)) return methodNotAllowed(request, reply, methods);
       void reply.header(NOOP_HEADER, NOOP_NOTE);
       const { index } = request.params as { index: string };
       return request.method === 'PUT' ? { acknowledged: true, shards_acknowledged: true, index } : {};
