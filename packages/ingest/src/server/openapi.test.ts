@@ -85,6 +85,13 @@ test('the OpenAPI document gives every operation its refusals, in the shape it a
     assert.equal(push.responses['204']!.content, undefined, 'a 204 has no body');
     assert.deepEqual(Object.keys(push.requestBody!.content).sort(), ['application/json', 'application/x-protobuf']);
     assert.deepEqual(Object.keys(doc.paths['/api/v1/tail']!['get']!.responses['200']!.content!), ['text/event-stream']);
+    // schemathesis reads a text/event-stream schema as each event's (event, data, id), not the stream's text.
+    assert.deepEqual(doc.paths['/api/v1/tail']!['get']!.responses['200']!.content!['text/event-stream']!.schema.required, ['event', 'data']);
+    // What the decoders take: any JSON value as a Loki label (as its text), a null OTLP resourceLogs (empty).
+    const lokiJson = JSON.stringify(push.requestBody!.content['application/json']!.schema);
+    assert.ok(lokiJson.includes('"stream":{"type":"object","additionalProperties":{}}'), lokiJson);
+    const otlp = doc.paths['/v1/logs']!['post']!.requestBody!.content['application/json']!.schema.properties!['resourceLogs'] as { nullable?: boolean };
+    assert.equal(otlp.nullable, true);
     assert.ok(doc.paths['/es/_bulk']!['post']!.requestBody!.content['application/x-ndjson']);
 
     // Narrowed where the handler refuses the rest itself: the aggregation types, the maxima.

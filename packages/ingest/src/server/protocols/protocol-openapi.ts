@@ -60,10 +60,17 @@ const LOKI_JSON_PUSH = {
         type: 'object',
         required: ['stream', 'values'],
         properties: {
-          stream: { type: 'object', additionalProperties: { type: 'string' } },
+          // Loki's JSON push takes any JSON value as a label value, as its text (`{"port": 8080}` is port="8080").
+          stream: { type: 'object', additionalProperties: {} },
           values: {
             type: 'array',
-            items: { type: 'array', minItems: 2, maxItems: 3, items: {}, description: '[nanoseconds since the epoch as text, line, structured metadata?]' },
+            items: {
+              type: 'array',
+              minItems: 2,
+              maxItems: 3,
+              items: { anyOf: [{ type: 'string' }, { type: 'object', additionalProperties: { type: 'string' } }] },
+              description: '[nanoseconds since the epoch as text, line, structured metadata?]',
+            },
           },
         },
       },
@@ -97,7 +104,8 @@ const RPC_STATUS = {
 export const otlpLogsOpenApi: OpenApiExtra = {
   body: {
     content: {
-      'application/json': { schema: { type: 'object', properties: { resourceLogs: { type: 'array', items: { type: 'object' } } } } },
+      // Absent or null is an empty list, as protobuf's JSON mapping reads it.
+      'application/json': { schema: { type: 'object', properties: { resourceLogs: { type: 'array', nullable: true, items: { type: 'object' } } } } },
       'application/x-protobuf': { schema: { type: 'string', format: 'binary', description: 'ExportLogsServiceRequest' } },
     },
   },
