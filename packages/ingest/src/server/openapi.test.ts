@@ -75,6 +75,8 @@ test('the OpenAPI document gives every operation its refusals, in the shape it a
           else assert.deepEqual(content['application/json']!.schema.required, ['error'], `${where}: our error shape`);
         }
         assert.ok(!('500' in op.responses), `${where}: a 500 is a bug, not documented`);
+        const open = path.startsWith('/health') || path === '/metrics' || path === '/ready';
+        assert.deepEqual((op as { security?: unknown }).security, open ? undefined : [{ bearer: [] }], `${where}: its token`);
         assert.ok(Object.keys(op.responses).some((s) => s.startsWith('2')), `${where} documents its success`);
       }
     }

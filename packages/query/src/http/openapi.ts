@@ -39,7 +39,10 @@ export const DEFAULT_ERROR_RESPONSES = {
  * its `config.openapi` and the default error answers. The route's real
  * schema (validation, serialization) is left as it is.
  */
-export function documentedSchema(schema: FastifySchema | undefined, config: { openapi?: OpenApiExtra; largest?: Readonly<Record<string, number>> } | undefined): FastifySchema {
+export function documentedSchema(
+  schema: FastifySchema | undefined,
+  config: { openapi?: OpenApiExtra; largest?: Readonly<Record<string, number>>; scope?: string } | undefined,
+): FastifySchema {
   const extra = config?.openapi;
   // The largest value a handler takes (route-config.ts `largest`) is the
   // parameter's documented maximum: the handler refuses more itself, saying how to get more.
@@ -55,6 +58,8 @@ export function documentedSchema(schema: FastifySchema | undefined, config: { op
     ...extra?.response,
   };
   const out: Record<string, unknown> = { ...own, response };
+  // A route with a scope needs a token once auth.tokens are configured (401 without one, 403 without the scope).
+  if (config?.scope) out['security'] = [{ bearer: [] }];
   if (extra?.body) out['body'] = extra.body;
   if (extra?.consumes) out['consumes'] = extra.consumes;
   for (const part of ['querystring', 'body'] as const) {
