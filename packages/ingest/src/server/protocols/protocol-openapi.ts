@@ -60,8 +60,9 @@ const LOKI_JSON_PUSH = {
         type: 'object',
         required: ['stream', 'values'],
         properties: {
-          // Loki's JSON push takes any JSON value as a label value, as its text (`{"port": 8080}` is port="8080").
-          stream: { type: 'object', additionalProperties: {} },
+          // Loki's JSON push takes any JSON value as a label value, as its text (`{"port": 8080}` is port="8080");
+          // no labels (absent, null, {}) is Loki 3's service_name="unknown_service".
+          stream: { type: 'object', nullable: true, additionalProperties: {} },
           values: {
             type: 'array',
             items: {
