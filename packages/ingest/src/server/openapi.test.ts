@@ -91,7 +91,7 @@ test('the OpenAPI document gives every operation its refusals, in the shape it a
     assert.deepEqual(doc.paths['/api/v1/tail']!['get']!.responses['200']!.content!['text/event-stream']!.schema.required, ['event', 'data']);
     // What the decoders take: any JSON value as a Loki label (as its text), a null OTLP resourceLogs (empty).
     const lokiJson = JSON.stringify(push.requestBody!.content['application/json']!.schema);
-    assert.ok(lokiJson.includes('"stream":{"type":"object","nullable":true,"additionalProperties":{}}'), lokiJson);
+    assert.ok(lokiJson.includes('"required":["values"],"properties":{"stream":{"type":"object","nullable":true,"additionalProperties":{}}'), lokiJson);
     const otlp = doc.paths['/v1/logs']!['post']!.requestBody!.content['application/json']!.schema.properties!['resourceLogs'] as { nullable?: boolean };
     assert.equal(otlp.nullable, true);
     assert.ok(doc.paths['/es/_bulk']!['post']!.requestBody!.content['application/x-ndjson']);

@@ -58,7 +58,7 @@ const LOKI_JSON_PUSH = {
       type: 'array',
       items: {
         type: 'object',
-        required: ['stream', 'values'],
+        required: ['values'],
         properties: {
           // Loki's JSON push takes any JSON value as a label value, as its text (`{"port": 8080}` is port="8080");
           // no labels (absent, null, {}) is Loki 3's service_name="unknown_service".
