@@ -68,6 +68,8 @@ curl -sf -X POST -H "Authorization: Bearer $token" -H 'content-type: application
 echo "ingested: $(cat "$run/ingest.json")"
 
 status=0
+# From the run folder: schemathesis and hypothesis keep their caches (.schemathesis, .hypothesis) where they run.
+cd "$run"
 "$st" run "$base/api/v1/openapi.json" \
   -H "Authorization: Bearer $token" \
   --checks all --phases examples,coverage,fuzzing,stateful \
