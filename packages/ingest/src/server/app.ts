@@ -10,6 +10,7 @@ import { registerAuthHook, type AuthControl } from './auth-hook.js';
 import { isLogshipError } from '../errors/define-error.js';
 import { errors } from './errors.js';
 import { healthRoutes } from './health-routes.js';
+import { AllowedMethods } from './allowed-methods.js';
 import { createIngestMetrics, type IngestMetrics } from './ingest-metrics.js';
 import { ingestRoute } from './ingest-route.js';
 import { lokiRoute } from './protocols/loki/loki-route.js';
@@ -77,7 +78,17 @@ export interface LogshipApp {
  * uses too, so clients read one format. 5xx are logged; their message is
  * ours (coded), never a stack.
  */
-function errorHandler(this: FastifyInstance, err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+function errorHandler(noRoute: (request: FastifyRequest, reply: FastifyReply) => void) {
+  return (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    // A request no route takes whose body fastify refused first (`QUERY`
+    // without a Content-Type, unreadable JSON to a path with no POST): the
+    // method or the path is what is wrong, not the body.
+    if (request.is404 && typeof err.code === 'string' && err.code.startsWith('FST_')) noRoute(request, reply);
+    else answerError(err, request, reply);
+  };
+}
+
+function answerError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const refused = fromFastifyError(err, request.headers['content-type']);
   if (refused) {
     void reply.status(refused.statusCode).send(refused.toJSON());
@@ -96,6 +107,19 @@ function errorHandler(this: FastifyInstance, err: FastifyError, request: Fastify
     void reply.header('retry-after', String(Math.ceil(err.retryAfterS)));
   }
   void reply.status(coded ? status : 500).send({ error: { code: shown.code, message: shown.message } });
+}
+
+/** What no route takes: 405 with `Allow` for a path some route has (`routes`: every path the app serves), else 404. */
+function noRouteAnswer(routes: AllowedMethods) {
+  return (request: FastifyRequest, reply: FastifyReply): void => {
+    const allow = routes.lookup(request.url.split('?')[0]!);
+    if (allow && !allow.includes(request.method)) {
+      void reply.status(405).header('allow', allow.join(', ')).send(apiErrors.methodNotAllowed(request.method, request.url, allow).toJSON());
+      return;
+    }
+    const err = apiErrors.notFound(request.method, request.url);
+    void reply.status(err.statusCode).send(err.toJSON());
+  };
 }
 
 /** The largest request line + headers the server reads (node's default is 16 KiB). */
@@ -167,11 +191,11 @@ export async function buildApp(opts: AppOptions): Promise<LogshipApp> {
       throw errors.shuttingDown();
     }
   });
-  app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) => {
-    const err = apiErrors.notFound(request.method, request.url);
-    void reply.status(err.statusCode).send(err.toJSON());
-  });
+  const routes = new AllowedMethods({ ignoreTrailingSlash: false });
+  app.addHook('onRoute', (route) => routes.add([route.method].flat(), route.url));
+  const noRoute = noRouteAnswer(routes);
+  app.setErrorHandler(errorHandler(noRoute));
+  app.setNotFoundHandler(noRoute);
   const auth = registerAuthHook(app, config.auth, now);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

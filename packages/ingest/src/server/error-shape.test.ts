@@ -47,13 +47,19 @@ test('bad POST bodies on the query API answer 400 or 415 with a code, and good o
   }
 });
 
-test('an unknown route or method answers 404 LS_API_NOT_FOUND in the error shape', async () => {
+test('an unknown route answers 404 LS_API_NOT_FOUND, a known one with another method 405 LS_API_METHOD_NOT_ALLOWED, in the error shape', async () => {
   const h = await appHarness();
   try {
-    for (const [method, url] of [['GET', '/nope'], ['GET', '/api/v1/serch?q=x'], ['DELETE', '/api/v1/search'], ['GET', '/api/v1/ingest']] as const) {
+    for (const [method, url] of [['GET', '/nope'], ['GET', '/api/v1/serch?q=x']] as const) {
       const res = await h.logship.app.inject({ method, url });
       assert.equal(res.statusCode, 404, `${method} ${url}`);
       assertShape(res.body, 'LS_API_NOT_FOUND');
+    }
+    // method-not-allowed.test.ts has the Allow header and more cases.
+    for (const [method, url] of [['DELETE', '/api/v1/search'], ['GET', '/api/v1/ingest']] as const) {
+      const res = await h.logship.app.inject({ method, url });
+      assert.equal(res.statusCode, 405, `${method} ${url}`);
+      assertShape(res.body, 'LS_API_METHOD_NOT_ALLOWED');
     }
   } finally {
     await h.close();

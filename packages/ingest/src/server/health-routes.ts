@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { ERROR_BODY_SCHEMA } from '@logship/query';
 import type { LogStore } from '../store/log-store.js';
 
 export interface HealthRouteOptions {
@@ -30,6 +31,18 @@ export async function healthRoutes(app: FastifyInstance, opts: HealthRouteOption
   // Said in the log when it first appears or changes, not at every probe.
   let lastFields: string | undefined;
   app.get('/health/ready', {
+    // Documentation only: once shutdown began, the app's onRequest hook
+    // answers before this route, in the error shape (LS_INGEST_SHUTTING_DOWN).
+    config: {
+      openapi: {
+        response: {
+          503: {
+            description: 'Not ready: the checks name the failing one; once shutdown began, LS_INGEST_SHUTTING_DOWN in the error shape',
+            content: { 'application/json': { schema: { anyOf: [{ ...readyAnswer, required: ['status', 'checks'] }, ERROR_BODY_SCHEMA] } } },
+          },
+        },
+      },
+    },
     schema: { summary: 'Readiness: the store can be used; 503 names the failing check', response: { 200: readyAnswer, 503: readyAnswer } },
   }, async (_request, reply) => {
     let store: string;

@@ -111,6 +111,36 @@ test('every Object.prototype name, through every parameter, answers as an ordina
   }
 });
 
+/**
+ * schemathesis sent `/api/v1/context?id=x&ts=__proto__`: 500. A time that
+ * does not parse looked its text up among the day words (time-advice.ts) in
+ * an object literal, where `__proto__` is Object.prototype, not a function;
+ * `constructor` was told "[object Object]". Every route that takes a time.
+ */
+test('every Object.prototype name as a time (from, to, ts) answers 400 LS_API_BAD_TIME, never 500 or a built-in\'s text', async () => {
+  const h = await seeded();
+  try {
+    const failures: string[] = [];
+    for (const name of PROTO_NAMES) {
+      const n = encodeURIComponent(name);
+      for (const url of [
+        `/api/v1/search?from=${n}`, `/api/v1/search?to=${n}`, `/api/v1/aggregate?type=terms&field=level&from=${n}`,
+        `/api/v1/fields?to=${n}`, `/api/v1/fields/level/values?from=${n}`, `/api/v1/context?id=x&ts=${n}`,
+      ]) {
+        const res = await get(h, url);
+        const message = res.body.error?.message ?? '';
+        if (res.status !== 400 || res.body.error?.code !== 'LS_API_BAD_TIME' || message.includes('[object') || message.includes('function')) {
+          failures.push(`${url}: ${res.status} ${JSON.stringify(res.body)}`);
+        }
+      }
+    }
+    assert.deepEqual(failures, []);
+    assert.equal((await get(h, '/health/ready')).status, 200);
+  } finally {
+    await h.close();
+  }
+});
+
 test('a field name of hundreds of characters, ingested, is searched, aggregated and has its values listed (the router takes path parameters as long as a query)', async () => {
   const h = await seeded();
   try {

@@ -118,7 +118,12 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
     const warnings = answerWarnings(opts.reader, range);
     return { ...result, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100, ...commitMarkField(mark), ...(warnings.length > 0 ? { warnings } : {}) };
   };
-  const config = { scope: 'read' as const, largest: { size: opts.maxTermsSize, by_size: MAX_GROUPS } };
+  const config = {
+    scope: 'read' as const,
+    largest: { size: opts.maxTermsSize, by_size: MAX_GROUPS },
+    // The document names the four types the handler takes (it refuses others itself, with the list).
+    openapi: { params: { type: { enum: [...AGGREGATION_TYPES] } } },
+  };
   app.get<{ Querystring: AggregateParams }>('/api/v1/aggregate', {
     config, schema: { querystring: paramsSchema, summary: 'Aggregate events', description: AGGREGATE_DESCRIPTION },
   }, (req) => handler(req.query));

@@ -41,6 +41,7 @@ const API = {
   tooManyStreams: defineError('LS_API_TOO_MANY_STREAMS', 'at most %s tail streams are open at once', 503, { retryable: true }),
   tailTooSlow: defineError('LS_API_TAIL_TOO_SLOW', 'client too slow; reconnect with Last-Event-ID', null, { retryable: true }),
   notFound: defineError('LS_API_NOT_FOUND', 'no route %s %s', 404),
+  methodNotAllowed: defineError('LS_API_METHOD_NOT_ALLOWED', '%s %s: this path takes %s', 405),
   badBody: defineError('LS_API_BAD_BODY', 'the request body cannot be read: %s', 400),
   unsupportedMediaType: defineError('LS_API_UNSUPPORTED_MEDIA_TYPE', 'Content-Type "%s" is not supported here; send application/json', 415),
   unsupportedEncoding: defineError('LS_API_UNSUPPORTED_ENCODING', 'Content-Encoding "%s" is not supported here; send the JSON body uncompressed', 415),
@@ -83,6 +84,9 @@ export const apiErrors = {
   tailTooSlow: () => ({ code: API.tailTooSlow.code, message: API.tailTooSlow.format(), retryable: API.tailTooSlow.retryable }),
   internal: () => new ApiError(API.internal, []).toJSON(),
   notFound: (method: string, url: string) => new ApiError(API.notFound, [method, url.split('?')[0]], { method }),
+  /** A path a route has, asked with a method it does not take; `allow` is the `Allow` header's list. */
+  methodNotAllowed: (method: string, url: string, allow: readonly string[]) =>
+    new ApiError(API.methodNotAllowed, [method, url.split('?')[0], allow.join(', ')], { method, allow }),
   badBody: (reason: string) => new ApiError(API.badBody, [reason]),
   unsupportedMediaType: (type: string) => new ApiError(API.unsupportedMediaType, [type]),
   unsupportedEncoding: (encoding: string) => new ApiError(API.unsupportedEncoding, [encoding]),

@@ -7,6 +7,21 @@ import '@fastify/swagger';
 
 export type Scope = 'read' | 'write';
 
+/**
+ * Documentation only, never validation or serialization: `body` and
+ * `consumes` describe a body the handler parses itself; `response` entries
+ * replace those of the schema and of the defaults (by status key: `200`,
+ * `4XX`, `503`); `params` narrows documented parameters (by name, in the
+ * query string or the JSON body) where the handler, not the schema, refuses
+ * the rest with a more helpful answer than the schema's.
+ */
+export interface OpenApiExtra {
+  body?: Record<string, unknown>;
+  consumes?: readonly string[];
+  response?: Readonly<Record<string, unknown>>;
+  params?: Readonly<Record<string, Record<string, unknown>>>;
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Token scope this route requires when tokens are configured. */
@@ -18,5 +33,11 @@ declare module 'fastify' {
      * (integer-params.ts).
      */
     largest?: Readonly<Record<string, number>>;
+    /**
+     * What the OpenAPI document says of this route beyond the schema that
+     * validates it (openapi.ts): a body the route reads itself (the
+     * protocols' NDJSON, protobuf), answers in another shape than ours.
+     */
+    openapi?: OpenApiExtra;
   }
 }

@@ -113,6 +113,17 @@ function endFrame(reason: EndReason, resumeAt: string, maxDurationMs: number): s
   return `id: ${resumeAt}\nevent: end\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+/** One server-sent event of the stream, as the OpenAPI document describes it (its `data` is JSON text). */
+const TAIL_EVENT_SCHEMA = {
+  type: 'object',
+  required: ['event', 'data'],
+  properties: {
+    event: { type: 'string', enum: ['log', 'error', 'end'] },
+    data: { type: 'string', description: 'log: the event; error: {code, message, retryable}; end: {reason, message, after}' },
+    id: { type: 'string' },
+  },
+} as const;
+
 export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions): void {
   let open = 0;
   // The open streams' ends. Shutting down, the server waits for every open
@@ -123,7 +134,11 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     for (const end of ends) end('shutdown');
   });
   app.get<{ Querystring: TailParams }>('/api/v1/tail', {
-    config: { scope: 'read' },
+    config: {
+      scope: 'read',
+      // The handler writes the stream itself (hijacked), so this is the document's only.
+      openapi: { response: { 200: { description: 'A stream of server-sent events', content: { 'text/event-stream': { schema: TAIL_EVENT_SCHEMA } } } } },
+    },
     schema: {
       summary: 'Follow matching events as server-sent events',
       description: '`event: log` frames (id `<boot>.<seq>:<epoch ms>|<event.id>`: the commit\'s mark, then the event\'s position; the event as data) as matching events are committed; '

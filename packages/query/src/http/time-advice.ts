@@ -17,18 +17,23 @@ interface Words {
 const API: Words = { write: (p, v) => `${p}=${v}`, name: (p) => p };
 const CLI: Words = { write: (p, v) => `--${p} ${v}`, name: (p) => `--${p}` };
 
-/** Words Grafana's and Kibana's pickers show for a range, and the date math they stand for there. */
-const DAY_WORDS: Record<string, (w: Words) => string> = {
-  today: (w) => `today is ${w.write('from', 'now/d')} (${w.write('to', 'now/d')} for the whole day)`,
-  yesterday: (w) => `yesterday is ${w.write('from', 'now-1d/d')} ${w.write('to', 'now-1d/d')} (${w.name('to')} rounds up to the end of that day)`,
-  'this week': (w) => `this week is ${w.write('from', 'now/w')}`,
-  'last week': (w) => `last week is ${w.write('from', 'now-1w/w')} ${w.write('to', 'now-1w/w')}`,
-};
+/**
+ * Words Grafana's and Kibana's pickers show for a range, and the date math
+ * they stand for there. A Map, not an object literal: `from=__proto__` found
+ * Object.prototype there and answered 500 (schemathesis), and
+ * `from=constructor` was told "[object Object]".
+ */
+const DAY_WORDS = new Map<string, (w: Words) => string>([
+  ['today', (w) => `today is ${w.write('from', 'now/d')} (${w.write('to', 'now/d')} for the whole day)`],
+  ['yesterday', (w) => `yesterday is ${w.write('from', 'now-1d/d')} ${w.write('to', 'now-1d/d')} (${w.name('to')} rounds up to the end of that day)`],
+  ['this week', (w) => `this week is ${w.write('from', 'now/w')}`],
+  ['last week', (w) => `last week is ${w.write('from', 'now-1w/w')} ${w.write('to', 'now-1w/w')}`],
+]);
 
 /** `reason; [a day word's date math;] PARAM takes …`: the end of LS_API_BAD_TIME's message. */
 export function timeAdvice(param: string, text: string, reason: string, cli = false): string {
   const w = cli ? CLI : API;
-  const word = DAY_WORDS[text.trim().toLowerCase()]?.(w);
+  const word = DAY_WORDS.get(text.trim().toLowerCase())?.(w);
   const forms = cli ? 'a duration before now (1h, or -1h)' : 'a duration before now (1h)';
   return `${reason}; ${word ? `${word}; ` : ''}${w.name(param)} takes an ISO 8601 time (2026-02-08T12:00:00Z), date math (now-1h), ${forms} or an epoch number (seconds or ms)`;
 }

@@ -4,9 +4,10 @@ import { errors } from '../../errors.js';
 import type { IngestContext, ItemOutcome } from '../../ingest-batch.js';
 import { ingestBatch } from '../../ingest-batch.js';
 import { protocolError } from '../protocol-error.js';
+import { esBulkOpenApi, esProbeOpenApi } from '../protocol-openapi.js';
 import { acceptRawBodies, bodyOf } from '../raw-body.js';
 import { decodeBulk, derivedId, type BulkAction } from './decode-bulk.js';
-import { AllowedMethods } from './allowed-methods.js';
+import { AllowedMethods } from '../../allowed-methods.js';
 import { clusterHealth, esError, licenseDocument, rootDocument, xpackDocument } from './es-answers.js';
 
 /*
@@ -18,7 +19,7 @@ import { clusterHealth, esError, licenseDocument, rootDocument, xpackDocument } 
  *                                                                  (X-Logship-Noop says so)
  *   POST|PUT /_bulk, /{index}/_bulk ─► decode-bulk ─► ingestBatch ─► per-item answers
  *   /{index}/_doc[/{id}], /{index}/_create/{id} ─► the same, one document
- *   a known path, another method ─► 405 with Allow (allowed-methods.ts)
+ *   a known path, another method ─► 405 with Allow (server/allowed-methods.ts)
  *   anything else ─► ES-shaped 400 "no handler found"
  *
  * Every answer carries X-Elastic-Product: Elasticsearch: the official clients
@@ -32,19 +33,39 @@ export interface EsRoutesOptions {
 const NOOP_HEADER = 'x-logship-noop';
 const NOOP_NOTE = 'accepted and ignored: logship keeps its own storage layout and retention';
 
-function esErrorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const { status, code, message } = protocolError(err, request, reply, 'Elasticsearch-compatible request');
-  void reply.status(status).send(esError(status, code, message));
+/**
+ * The error handler of the plugin's routes; `noRoute` answers a request no
+ * route takes, also when fastify refused its body first (`QUERY` without a
+ * Content-Type, unreadable JSON): the method or the path is what is wrong.
+ */
+function esErrorHandler(noRoute: (request: FastifyRequest, reply: FastifyReply) => FastifyReply) {
+  return (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    if (request.is404 && typeof err.code === 'string' && err.code.startsWith('FST_')) {
+      void noRoute(request, reply);
+      return;
+    }
+    const { status, code, message } = protocolError(err, request, reply, 'Elasticsearch-compatible request');
+    void reply.status(status).send(esError(status, code, message));
+  };
 }
 
 export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Promise<void> {
   acceptRawBodies(app, opts.ctx.limits);
-  app.setErrorHandler(esErrorHandler);
   // Every route of this plugin, by path, for the 405 of a wrong method (below).
-  const allowed = new AllowedMethods();
+  const allowed = new AllowedMethods({ ignoreTrailingSlash: true });
   app.addHook('onRoute', (route) => {
     allowed.add([route.method].flat(), route.url.slice(route.prefix.length) || '/');
   });
+  const noRoute = (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const methods = allowed.lookup(request.url.split('?')[0]!.slice(app.prefix.length));
+    // OPTIONS of a known path: Elasticsearch's 200 with `Allow` and no body
+    // (its RestController answers it for every path it has), not a 405.
+    if (methods !== null && request.method === 'OPTIONS') return reply.status(200).header('allow', methods.join(',')).type('text/plain; charset=UTF-8').send('');
+    if (methods !== null && !methods.includes(request.method)) return methodNotAllowed(request, reply, methods);
+    const message = `no handler found for uri [${request.url}] and method [${request.method}]`;
+    return reply.status(400).send(esError(400, 'LS_INGEST_BAD_PAYLOAD', message));
+  };
+  app.setErrorHandler(esErrorHandler(noRoute));
   app.addHook('onSend', async (_request, reply, payload) => {
     void reply.header('x-elastic-product', 'Elasticsearch');
     return payload;
@@ -55,12 +76,12 @@ export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Pro
   app.route({
     method: ['GET', 'HEAD'],
     url: '/',
-    config: write,
+    config: { ...write, openapi: esProbeOpenApi },
     schema: { summary: 'Elasticsearch root document (8.x compatible), probed by ES clients and shippers', tags },
     handler: async () => rootDocument(),
   });
-  app.get('/_license', { config: write, schema: { tags } }, async () => licenseDocument());
-  app.get('/_xpack', { config: write, schema: { tags } }, async () => xpackDocument());
+  app.get('/_license', { config: { ...write, openapi: esProbeOpenApi }, schema: { tags } }, async () => licenseDocument());
+  app.get('/_xpack', { config: { ...write, openapi: esProbeOpenApi }, schema: { tags } }, async () => xpackDocument());
 
   // Health checks: Vector's elasticsearch sink asks _cluster/health, rsyslog's omelasticsearch _cat/health.
   app.get('/_cluster/health', { config: write, schema: { tags, hide: true } }, async () => clusterHealth());
@@ -99,6 +120,12 @@ export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Pro
     config: write,
     schema: { tags, hide: true },
     handler: async (request, reply) => {
+      // The router gives `PUT /es/` (an empty index) and `PUT /es/_license`
+      // (no PUT there) to this route; they are the root's and the probes'
+      // paths, which take GET and HEAD: Elasticsearch's 405, not an index
+      // "created" (schemathesis's unsupported-method check).
+      const methods = allowed.lookup(request.url.split('?')[0]!.slice(app.prefix.length));
+      if (methods !== null && !methods.includes(request.method)) return methodNotAllowed(request, reply, methods);
       void reply.header(NOOP_HEADER, NOOP_NOTE);
       const { index } = request.params as { index: string };
       return request.method === 'PUT' ? { acknowledged: true, shards_acknowledged: true, index } : {};
@@ -131,7 +158,7 @@ export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Pro
     app.route({
       method: ['POST', 'PUT'],
       url,
-      config: write,
+      config: { ...write, openapi: esBulkOpenApi },
       schema: { summary: 'Elasticsearch bulk API: index and create actions; answers per item once committed', tags },
       handler: bulk,
     });
@@ -169,15 +196,7 @@ export async function esRoutes(app: FastifyInstance, opts: EsRoutesOptions): Pro
     app.route({ method, url, config: write, schema: { tags, hide: true }, handler: single(op) });
   }
 
-  app.setNotFoundHandler(async (request, reply) => {
-    const methods = allowed.lookup(request.url.split('?')[0]!.slice(app.prefix.length));
-    // OPTIONS of a known path: Elasticsearch's 200 with `Allow` and no body
-    // (its RestController answers it for every path it has), not a 405.
-    if (methods !== null && request.method === 'OPTIONS') return reply.status(200).header('allow', methods.join(',')).type('text/plain; charset=UTF-8').send('');
-    if (methods !== null && !methods.includes(request.method)) return methodNotAllowed(request, reply, methods);
-    const message = `no handler found for uri [${request.url}] and method [${request.method}]`;
-    return reply.status(400).send(esError(400, 'LS_INGEST_BAD_PAYLOAD', message));
-  });
+  app.setNotFoundHandler(async (request, reply) => noRoute(request, reply));
 }
 
 /**

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { IngestContext } from '../../ingest-batch.js';
 import { ingestBatch } from '../../ingest-batch.js';
 import { protocolError } from '../protocol-error.js';
+import { lokiPushOpenApi, lokiReadyOpenApi } from '../protocol-openapi.js';
 import { contentEncodingOf } from '../../read-body.js';
 import { acceptRawBodies, bodyOf } from '../raw-body.js';
 import { decodeLokiPush } from './decode-loki-push.js';
@@ -30,14 +31,14 @@ export async function lokiRoute(app: FastifyInstance, opts: LokiRouteOptions): P
   app.setErrorHandler(lokiErrorHandler);
 
   // Loki's readiness probe, which Vector's loki sink and load balancers call.
-  app.get('/ready', { schema: { summary: 'Loki-compatible readiness probe', tags: ['protocols'] } }, async (_request, reply) =>
+  app.get('/ready', { config: { openapi: lokiReadyOpenApi }, schema: { summary: 'Loki-compatible readiness probe', tags: ['protocols'] } }, async (_request, reply) =>
     reply.type('text/plain; charset=utf-8').send('ready\n'),
   );
 
   app.post(
     '/loki/api/v1/push',
     {
-      config: { scope: 'write' },
+      config: { scope: 'write', openapi: lokiPushOpenApi },
       schema: {
         summary: 'Loki push API: protobuf + snappy or JSON (optionally gzip); 204 once committed',
         tags: ['protocols'],

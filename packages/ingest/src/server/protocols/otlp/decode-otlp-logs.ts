@@ -49,24 +49,23 @@ export function decodeOtlpLogs(body: Buffer, encoding: OtlpEncoding): IngestItem
     // nothing stored.
     request = camelKeys(parsed, 0) as Obj;
   }
-  const resourceLogs = request.resourceLogs ?? [];
-  if (!Array.isArray(resourceLogs)) throw errors.badPayload('resourceLogs must be an array');
+  const resourceLogs = messages(request.resourceLogs, 'resourceLogs');
 
   const items: IngestItem[] = [];
   let ref = 0;
-  for (const rl of resourceLogs) {
-    const resourceAttributes = isObj(rl) && isObj(rl.resource) ? rl.resource.attributes : undefined;
+  for (const [r, rl] of resourceLogs.entries()) {
+    const resourceAttributes = isObj(rl.resource) ? rl.resource.attributes : undefined;
     const resource = attributes(resourceAttributes);
     // An empty key in the resource's or a scope's attributes refuses each of their records (emptyKeyIn).
     const resourceRefused = emptyKeyIn(resourceAttributes, 'its resource');
-    const scopeLogs = isObj(rl) && Array.isArray(rl.scopeLogs) ? rl.scopeLogs : [];
-    for (const sl of scopeLogs) {
-      const scope = isObj(sl) && isObj(sl.scope) ? sl.scope : {};
+    const scopeLogs = messages(rl.scopeLogs, `resourceLogs[${r}].scopeLogs`);
+    for (const [l, sl] of scopeLogs.entries()) {
+      const scope = isObj(sl.scope) ? sl.scope : {};
       const scopeMeta: Obj = attributes(scope.attributes);
       const refusedBy = resourceRefused ?? emptyKeyIn(scope.attributes, 'its scope');
       if (typeof scope.name === 'string' && scope.name !== '') scopeMeta['otel.scope.name'] = scope.name;
       if (typeof scope.version === 'string' && scope.version !== '') scopeMeta['otel.scope.version'] = scope.version;
-      const records = isObj(sl) && Array.isArray(sl.logRecords) ? sl.logRecords : [];
+      const records = listOf(sl.logRecords, `resourceLogs[${r}].scopeLogs[${l}].logRecords`);
       for (const record of records) {
         ref++;
         try {
@@ -196,6 +195,27 @@ function nanos(v: unknown, name: string, ref: number): string {
   const s = typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v) : v;
   if (typeof s !== 'string' || !/^\d{1,20}$/.test(s)) throw errors.badPayload(`log record ${ref}: ${name} must be Unix nanoseconds`);
   return s;
+}
+
+/**
+ * A repeated field: absent or null is empty, as protobuf's JSON mapping
+ * reads it; anything else but an array is refused with its path. A
+ * `logRecords` (or `scopeLogs`) written as one object, not a list of one,
+ * was answered 200 with nothing stored, so the sender dropped its logs.
+ */
+function listOf(value: unknown, path: string): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw errors.badPayload(`${path} must be an array`);
+  return value;
+}
+
+/** A repeated message field whose elements must be objects (a record that is not is refused on its own: partialSuccess). */
+function messages(value: unknown, path: string): Obj[] {
+  const list = listOf(value, path);
+  list.forEach((m, i) => {
+    if (!isObj(m)) throw errors.badPayload(`${path}[${i}] must be an object`);
+  });
+  return list as Obj[];
 }
 
 /** Protobuf ids are bytes; OTLP/JSON carries them as hex already. */

@@ -233,6 +233,36 @@ test('bad bodies answer a google.rpc.Status in the request encoding with a 4xx',
   assert.equal((anon.json() as { code: number }).code, 16);
 });
 
+/**
+ * schemathesis sent `{"resourceLogs": [-269853365996, -4358]}` and got 200
+ * `{}`: a list of the wrong things, or `logRecords` written as one object
+ * instead of a list of one, was answered as a success with nothing stored,
+ * so the sender dropped its logs. Protobuf's JSON mapping refuses both
+ * (400); absent and null lists are still empty.
+ */
+test('JSON export: a list that is not one, or a resource or scope entry that is not an object, is a 400 naming it, not a 200 storing nothing', async () => {
+  const record = { timeUnixNano: NS, body: { stringValue: 'one object, not a list' } };
+  const cases: [body: unknown, path: string][] = [
+    [{ resourceLogs: [-269853365996, -4358] }, 'resourceLogs[0] must be an object'],
+    [{ resourceLogs: [null] }, 'resourceLogs[0] must be an object'],
+    [{ resourceLogs: [{ scopeLogs: { logRecords: [record] } }] }, 'resourceLogs[0].scopeLogs must be an array'],
+    [{ resourceLogs: [{ scopeLogs: ['x'] }] }, 'resourceLogs[0].scopeLogs[0] must be an object'],
+    [{ resourceLogs: [{ scopeLogs: [{ logRecords: [] }, { logRecords: record }] }] }, 'resourceLogs[0].scopeLogs[1].logRecords must be an array'],
+    [{ resource_logs: [{ scope_logs: [{ log_records: record }] }] }, 'resourceLogs[0].scopeLogs[0].logRecords must be an array'],
+  ];
+  for (const [body, path] of cases) {
+    const res = await post(JSON.stringify(body), 'application/json');
+    assert.equal(res.statusCode, 400, `${JSON.stringify(body)}: ${res.body}`);
+    const status = res.json() as { code: number; message: string };
+    assert.equal(status.code, 3);
+    assert.ok(status.message.includes(path), status.message);
+  }
+  for (const body of [{}, { resourceLogs: null }, { resourceLogs: [{ scopeLogs: null }] }, { resourceLogs: [{ scopeLogs: [{ logRecords: null }] }] }]) {
+    const res = await post(JSON.stringify(body), 'application/json');
+    assert.equal(res.statusCode, 200, `${JSON.stringify(body)}: ${res.body}`);
+  }
+});
+
 test('fuzz: mutated protobuf and JSON exports never answer 5xx', async () => {
   const records = [{ timeUnixNano: NS, severityNumber: 13, body: { stringValue: 'fz' }, attributes: [{ key: 'a', value: { arrayValue: { values: [{ intValue: 1 }, { boolValue: true }] } } }] }];
   const proto = Buffer.from(ExportLogsServiceRequest.encode(ExportLogsServiceRequest.fromObject(request(records))).finish());

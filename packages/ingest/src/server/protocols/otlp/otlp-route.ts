@@ -3,6 +3,7 @@ import { errors } from '../../errors.js';
 import type { IngestContext } from '../../ingest-batch.js';
 import { ingestBatch } from '../../ingest-batch.js';
 import { protocolError } from '../protocol-error.js';
+import { otlpLogsOpenApi } from '../protocol-openapi.js';
 import { acceptRawBodies, bodyOf, mediaType } from '../raw-body.js';
 import { decodeOtlpLogs, type OtlpEncoding } from './decode-otlp-logs.js';
 import { ExportLogsServiceResponse, RpcStatus } from './otlp-proto.js';
@@ -61,7 +62,7 @@ export async function otlpRoute(app: FastifyInstance, opts: OtlpRouteOptions): P
     app.post(
       url,
       {
-        config: { scope: 'write' },
+        config: { scope: 'write', openapi: otlpLogsOpenApi },
         schema: { summary: 'OTLP/HTTP logs export: protobuf or JSON (optionally gzip); answers once committed', tags: ['protocols'] },
       },
       async (request, reply) => {
