@@ -132,6 +132,14 @@ for (const { format, mode, what } of cases) {
       ]);
       assert.ok(warnings[1]!.message.includes(`${file}: permission denied`), warnings[1]!.message);
       assert.doesNotMatch(warnings[1]!.message, /damaged/);
+      // The field sidebar's answers count without the same days, and say so as search does.
+      for (const path of ['/api/v1/fields', '/api/v1/fields/run/values']) {
+        const res = await fetch(`${server.url}${path}?q=*&from=now-5d&to=now%2B1d`);
+        assert.equal(res.status, 200, await res.clone().text());
+        const body = (await res.json()) as SearchAnswer & { values?: { value: string; count: number }[] };
+        assert.deepEqual((body.warnings ?? []).map((w) => [w.partition, w.code]).sort(), warnings.map((w) => [w.partition, w.code]), path);
+        if (body.values) assert.deepEqual(body.values, [{ value: 'other-day', count: 2 }]);
+      }
       const metrics = await (await fetch(`${server.url}/metrics`)).text();
       assert.match(metrics, /^logship_store_unreadable_partitions 2$/m);
       // The server's own words about the denied day: none says damaged (the other day's header damage is logged at the start).

@@ -180,11 +180,17 @@ export interface LogReader {
   seesAcknowledgedWrites?(): boolean;
 }
 
-/** A note beside an answer: what it lacks and why (`warnings` of the search and aggregate answers). */
+/** A note beside an answer: what it lacks and why (`warnings` of the search, aggregate and fields answers). */
 export interface AnswerWarning {
   code: string;
   partition: string;
   message: string;
+}
+
+/** An answer's `warnings` field over `range` (answerWarnings), or nothing when the reader left no partition out. */
+export function warningsField(reader: LogReader, range: TimeRange): { warnings?: AnswerWarning[] } {
+  const warnings = answerWarnings(reader, range);
+  return warnings.length > 0 ? { warnings } : {};
 }
 
 /**

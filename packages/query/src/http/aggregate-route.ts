@@ -1,7 +1,7 @@
 import './route-config.js';
 import type { FastifyInstance } from 'fastify';
 import type { QueryNode } from '../ast.js';
-import { answerWarnings, type AggregationSpec, type LogReader } from '../log-reader.js';
+import { warningsField, type AggregationSpec, type LogReader } from '../log-reader.js';
 import { GroupByError, groupAggregate } from '../group-aggregate.js';
 import { apiErrors } from './api-error.js';
 import { resolveInterval } from './interval.js';
@@ -71,7 +71,7 @@ const paramsSchema = {
   },
 } as const;
 
-const AGGREGATE_DESCRIPTION = `The aggregation, with range, took_ms, warnings when a damaged partition was left out, and commit_mark: ${COMMIT_MARK_SCHEMA.description}. `
+const AGGREGATE_DESCRIPTION = `The aggregation, with range, took_ms, warnings when a partition was left out (damaged, or one the server may not open), and commit_mark: ${COMMIT_MARK_SCHEMA.description}. `
   + 'With by: {by, groups: [{key, count, result}], other_count, missing_count}, groups by count, descending. The groups, other_count and missing_count '
   + 'come from a terms read of the by field, each result from a read of its own after it: during live ingest a result may hold events the terms read '
   + 'did not see. A date_histogram group\'s count is its buckets\' sum, so it agrees with its result; other types keep the terms count (a stats or '
@@ -98,10 +98,9 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
           throw err instanceof GroupByError ? apiErrors.badAggregation(err.message, { by: p.by }) : err;
         }),
       );
-      const warnings = answerWarnings(opts.reader, range);
       return {
         type: agg.type, ...grouped, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100,
-        ...commitMarkField(groupedMark), ...(warnings.length > 0 ? { warnings } : {}),
+        ...commitMarkField(groupedMark), ...warningsField(opts.reader, range),
       };
     }
     if (p.by_size !== undefined) throw apiErrors.badRequest('by_size needs by, the field to group by');
@@ -115,8 +114,7 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
       );
       if (present > 0) throw notANumber(agg.type, agg.field, `"${agg.field}" has ${present} values in the range and none is a number`);
     }
-    const warnings = answerWarnings(opts.reader, range);
-    return { ...result, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100, ...commitMarkField(mark), ...(warnings.length > 0 ? { warnings } : {}) };
+    return { ...result, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100, ...commitMarkField(mark), ...warningsField(opts.reader, range) };
   };
   const config = {
     scope: 'read' as const,

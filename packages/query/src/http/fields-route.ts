@@ -5,14 +5,14 @@
  */
 import './route-config.js';
 import type { FastifyInstance } from 'fastify';
-import type { FieldValuesRequest, FieldsRequest, LogReader } from '../log-reader.js';
+import { warningsField, type FieldValuesRequest, type FieldsRequest, type LogReader } from '../log-reader.js';
 import { answerFieldValues } from '../field-values.js';
 import { sampleFields } from '../sample-fields.js';
 import { apiErrors } from './api-error.js';
 import { commitMarkField, COMMIT_MARK_SCHEMA, readMarked, type CommitMarker } from './commit-mark.js';
 import type { QueryCompiler } from './query-compiler.js';
 import type { QueryGate } from './query-gate.js';
-import { resolveTimeRange } from './time-range.js';
+import { resolveTimeRange, WARNINGS_SCHEMA } from './time-range.js';
 
 export interface FieldsRouteOptions {
   reader: LogReader;
@@ -59,6 +59,7 @@ const fieldsResponse = {
       counts: countsSchema,
       sample_size: { type: 'integer', description: 'Events examined, when counts is sampled' },
       commit_mark: COMMIT_MARK_SCHEMA,
+      warnings: WARNINGS_SCHEMA,
       text_fields: {
         type: 'array',
         items: { type: 'string' },
@@ -88,6 +89,7 @@ const valuesResponse = {
       counts: countsSchema,
       sample_size: { type: 'integer' },
       commit_mark: COMMIT_MARK_SCHEMA,
+      warnings: WARNINGS_SCHEMA,
       values: {
         type: 'array',
         items: { type: 'object', properties: { value: { type: 'string' }, count: { type: 'integer' } } },
@@ -125,7 +127,8 @@ export function registerFieldsRoutes(app: FastifyInstance, opts: FieldsRouteOpti
     // themselves: its hints for an empty answer (a value held only in another
     // case) are about keyword fields alone, and the server's list is not the
     // default one when `search.text_fields` is set.
-    return { range: isoRange(range), ...result, text_fields: opts.textFields, ...commitMarkField(mark) };
+    // The field counts leave out the partitions a search would: said as its answer says them.
+    return { range: isoRange(range), ...result, text_fields: opts.textFields, ...commitMarkField(mark), ...warningsField(opts.reader, range) };
   });
 
   app.get<{ Params: { name: string }; Querystring: ValuesParams }>('/api/v1/fields/:name/values', {
@@ -158,6 +161,6 @@ export function registerFieldsRoutes(app: FastifyInstance, opts: FieldsRouteOpti
       const r: FieldValuesRequest = { query, ...range, field, size: req.query.size ?? 10, now, signal };
       return opts.reader.fieldValues ? opts.reader.fieldValues(r) : answerFieldValues(opts.reader, r);
     });
-    return { range: isoRange(range), field, ...result, ...commitMarkField(mark) };
+    return { range: isoRange(range), field, ...result, ...commitMarkField(mark), ...warningsField(opts.reader, range) };
   });
 }

@@ -1,7 +1,7 @@
 import './route-config.js';
 import type { FastifyInstance } from 'fastify';
 import type { QueryNode } from '../ast.js';
-import { answerWarnings, type LogReader, type SortOrder } from '../log-reader.js';
+import { warningsField, type LogReader, type SortOrder } from '../log-reader.js';
 import { RANGE_SCHEMA, TIME_PARAM, WARNINGS_SCHEMA, rangeAnswer, resolveTimeRange, timeText } from './time-range.js';
 import { commitMarkField, COMMIT_MARK_SCHEMA, readMarked, type CommitMarker } from './commit-mark.js';
 import type { QueryCompiler } from './query-compiler.js';
@@ -101,7 +101,6 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
       now,
       signal,
     }));
-    const warnings = answerWarnings(opts.reader, range);
     return {
       hits: result.hits,
       total: result.total,
@@ -109,7 +108,7 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
       took_ms: Math.round((performance.now() - started) * 100) / 100,
       next_cursor: result.next_cursor,
       ...commitMarkField(mark),
-      ...(warnings.length > 0 ? { warnings } : {}),
+      ...warningsField(opts.reader, range),
     };
   };
   const common = { config: { scope: 'read' as const, largest: { limit: opts.maxLimit } }, schema: { response: SEARCH_RESPONSE_SCHEMA } };
