@@ -21,7 +21,7 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { parse, type LogEvent } from '@logship/query';
 import { DEFAULT_RETENTION } from '../retention/retention-config.js';
-import { isStoreError } from '../store/store-error.js';
+import { committedOf, isStoreError } from '../store/store-error.js';
 import type { StoreBackgroundEvent } from '../store/log-store.js';
 import { openSqliteStore } from './open-sqlite-store.js';
 import { openBlockStore } from '../blocks/open-block-store.js';
@@ -80,8 +80,12 @@ for (const { format, open, folder } of formats) {
         await assert.rejects(store.write(events(tag, NOW - 2 * DAY + 500), NOW), locked);
       }
       // A batch mixing the locked day with today is refused whole (as any write failing at commit): nothing acknowledged.
+      // The row store commits today's part (its group commit keeps the rows put in today's transaction), the block
+      // store nothing (its batch fails before any commit): the refusal names what was committed, for the live feed.
       const mixed = [...events('today', NOW - 1000, 3), ...events('mixed', NOW - 2 * DAY + 700, 2)];
-      await assert.rejects(store.write(mixed, NOW, { partial: true }), locked);
+      let refusal: unknown;
+      await assert.rejects(store.write(mixed, NOW, { partial: true }), (err) => locked((refusal = err)));
+      assert.deepEqual(committedOf(refusal), format === 'rows' ? [0, 1, 2] : []);
       // A search over its day: the same error, not the day left out as damaged.
       await assert.rejects(store.search({ ...RANGE, query: parse('*'), limit: 1000 }), locked);
       await assert.rejects(store.count({ ...RANGE, query: parse('*') }), locked);
@@ -97,6 +101,7 @@ for (const { format, open, folder } of formats) {
       // The mixed batch sent again: every event stored once (a part committed before the refusal is a duplicate now).
       const again = await store.write(mixed, NOW, { partial: true });
       assert.equal(again.stored + again.duplicates, 5);
+      assert.equal(again.duplicates, committedOf(refusal).length, 'what the refusal named committed, and only that');
       assert.deepEqual(again.unavailable ?? [], []);
       const all = await store.search({ ...RANGE, query: parse('*'), limit: 1000 });
       assert.equal(all.hits.length, 50 + 50 + 5);
