@@ -25,6 +25,7 @@ import { committedOf, isStoreError } from '../store/store-error.js';
 import type { StoreBackgroundEvent } from '../store/log-store.js';
 import { openSqliteStore } from './open-sqlite-store.js';
 import { openBlockStore } from '../blocks/open-block-store.js';
+import { MAX_OPEN_TRANSACTIONS } from './partition-pool.js';
 
 const require = createRequire(import.meta.url);
 
@@ -214,6 +215,41 @@ for (const { format, open, folder } of formats) {
       assert.equal((await store.count({ ...RANGE, query: parse('*') })), 100);
     } finally {
       holder?.kill();
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+// Both formats commit a group's partitions early once it holds MAX_OPEN_TRANSACTIONS of them open (a batch over
+// many days): a later partition's failure refuses the batch after those commits. The refusal names that part.
+for (const { format, open, folder } of formats) {
+  test(`${format}: a batch over more days than a group commit holds open, refused at the locked day after them, names the days committed`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `logship-locked-early-${format}-`));
+    const file = path.join(dir, folder, LOCKED_DAY);
+    const retention = { ...DEFAULT_RETENTION, default_days: MAX_OPEN_TRANSACTIONS + 10 };
+    const first = await open({ dataDir: dir, retention, now: () => NOW });
+    try {
+      await first.write(events('before', NOW - 2 * DAY), NOW);
+    } finally {
+      await first.close();
+    }
+    const lock = new Database(file);
+    lock.pragma('locking_mode = EXCLUSIVE');
+    lock.exec('BEGIN IMMEDIATE; COMMIT');
+    const store = await open({ dataDir: dir, retention, now: () => NOW });
+    try {
+      // Days 3 .. MAX_OPEN_TRANSACTIONS + 2 back, 2 events each, then the locked day (2 back) last.
+      const older = Array.from({ length: MAX_OPEN_TRANSACTIONS }, (_, d) => events(`day${d}`, NOW - (d + 3) * DAY, 2)).flat();
+      const batch = [...older, ...events('locked', NOW - 2 * DAY + 700, 2)];
+      let refusal: unknown;
+      await assert.rejects(store.write(batch, NOW, { partial: true }), (err) => isStoreError((refusal = err), 'LS_STORE_PARTITION_LOCKED'));
+      assert.deepEqual(committedOf(refusal), older.map((_, i) => i), 'every day committed early');
+      lock.close();
+      const again = await store.write(batch, NOW, { partial: true });
+      assert.deepEqual([again.stored, again.duplicates], [2, older.length]);
+    } finally {
+      if (lock.open) lock.close();
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
