@@ -17,7 +17,7 @@
 import path from 'node:path';
 import type { WriteResult } from '../store/log-store.js';
 import { DAY_MS } from '../retention/retention-config.js';
-import { asWriteError } from '../store/store-error.js';
+import { asWriteError, withCommitted } from '../store/store-error.js';
 import { withFolderCause } from '../sqlite/partition-folder.js';
 import { dayStartMs, utcDay, type PartitionKey } from '../sqlite/partition-name.js';
 import { MAX_OPEN_TRANSACTIONS, type PartitionHandle, type PartitionPool } from '../sqlite/partition-pool.js';
@@ -105,6 +105,11 @@ export class BlockWriter {
     });
     const batch = new Set<BlockPartition>();
     const committed: BlockPartition[] = [];
+    // Partitions commit one by one (early, and at the end): a failure after
+    // the first leaves those before it committed, which the refusal names
+    // (withCommitted), since the batch's resend finds them as duplicates.
+    const landed = new Set<BlockPartition>();
+    const parts = writes.map(() => [] as { db: BlockPartition; indexes: number[] }[]);
     this.batch = batch;
     let failure: unknown = null;
     let writing = '';
@@ -120,6 +125,7 @@ export class BlockWriter {
           for (const db of batch) {
             writing = path.basename(db.path);
             db.commit();
+            landed.add(db);
           }
           committed.push(...batch);
           batch.clear();
@@ -138,6 +144,7 @@ export class BlockWriter {
           const keep = keeps[k]!;
           const r = results[w] as (typeof results)[number];
           const received: string[] = [];
+          const indexes: number[] = [];
           let kept = 0;
           for (let i = 0; i < keep.length; i++) {
             if (keep[i] !== 1) {
@@ -147,9 +154,11 @@ export class BlockWriter {
             kept++;
             r.stored++;
             r.storedIndexes.push(g.index[i]!);
+            indexes.push(g.index[i]!);
             if (g.received[i] === 1) received.push(g.eids[i]!);
           }
           if (kept === 0) continue;
+          (parts[w] as (typeof parts)[number]).push({ db, indexes });
           if (!noted) db.noteClassFingerprint(entry.fingerprint);
           noted = true;
           const whole = kept === keep.length;
@@ -164,6 +173,7 @@ export class BlockWriter {
       for (const db of batch) {
         writing = path.basename(db.path);
         db.commit();
+        landed.add(db);
       }
     } catch (err) {
       // Another process's lock (met by a BEGIN IMMEDIATE or a commit) named as the open's is (sqlite/locked-partition.ts).
@@ -180,7 +190,7 @@ export class BlockWriter {
     this.batch = null;
     this.deps.pool.trim();
     writes.forEach((w, i) => {
-      if (failure !== null) return w.reject(asWriteError(failure));
+      if (failure !== null) return w.reject(withCommitted(asWriteError(failure), (parts[i] ?? []).flatMap((p) => (landed.has(p.db) ? p.indexes : []))));
       const r = results[i] as (typeof results)[number];
       r.storedIndexes.sort((a, b) => a - b);
       w.resolve(r);

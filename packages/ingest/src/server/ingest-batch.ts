@@ -9,7 +9,7 @@ import { receivedEventId, repeatContentId } from '../normalize/content-id.js';
 import { FLAG_FIELDS } from '../normalize/limits.js';
 import { isLogshipError, type LogshipError } from '../errors/define-error.js';
 import { errors } from './errors.js';
-import { storeErrorDetail } from '../store/store-error.js';
+import { committedOf, storeErrorDetail } from '../store/store-error.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import type { DropRules } from './drop-rules.js';
 import type { Redactor } from '../normalize/redactor.js';
@@ -184,6 +184,17 @@ export interface NormalizedBatch {
 /** What normalizing needs of the server: its limits and `ingest.*` settings. */
 export type NormalizeContext = Pick<IngestContext, 'limits' | 'defaultTimeZone' | 'drop' | 'redact'>;
 
+/** Tells onCommitted (or, its events left on a worker that no one here wanted them of, onUnpublished) of the newly stored events: `fresh` (indexes), else all. */
+function tellCommitted(ctx: IngestContext, onCommitted: (events: LogEvent[], times: number[]) => void, batch: NormalizedBatch, fresh?: readonly number[]): void {
+  const { events, times, ids, itemOf } = batch;
+  if (events.length === itemOf.length) {
+    onCommitted(fresh ? fresh.map((i) => events[i] as LogEvent) : events, fresh ? fresh.map((i) => times[i]!) : times);
+  } else {
+    const k = fresh ?? [...Array(itemOf.length).keys()];
+    ctx.onUnpublished?.(k.map((i) => ids[itemOf[i]!]!), k.map((i) => times[i]!));
+  }
+}
+
 /**
  * Normalizes and durably stores one request's items. Resolves only after the
  * store has committed; throws LS_INGEST_STORE_UNAVAILABLE with `retryAfterS`
@@ -209,7 +220,7 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
   for (const [format, n] of batch.byFormat) metrics.eventsByFormat.inc({ format }, n);
   if (redact) batch.redactions.forEach((n, rule) => { if (n > 0) metrics.redactions.inc({ rule: redact.names[rule]! }, n); });
 
-  const { events, itemOf, itemErrors, outcomes } = batch;
+  const { itemOf, itemErrors, outcomes } = batch;
   const count = itemOf.length;
   let result: WriteResult = { stored: 0, duplicates: 0, expired: 0, errors: [] };
   if (count > 0) {
@@ -224,6 +235,10 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
       // Nothing was acknowledged, so senders retry: after the delay a
       // retryable store error names (Elasticsearch answering 429 with its
       // own), else 5 s.
+      // A partial commit (committedOf): its resend finds that part stored, so the feed and metrics hear of it now.
+      const committed = committedOf(err);
+      if (onCommitted && committed.length > 0) tellCommitted(ctx, onCommitted, batch, committed);
+      metrics.eventsStored.inc(committed.length);
       const hinted = isLogshipError(err) && err.retryable ? err.retryAfterS : undefined;
       const retryAfterS = hinted !== undefined && hinted > 0 ? Math.ceil(hinted) : 5;
       throw errors.storeUnavailable.withCause({ cause: err, retryAfterS }, storeErrorDetail(err));
@@ -259,7 +274,6 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
     outcomes[itemOf[k]!] = isNew ? 'stored' : notNew;
   }
 
-  // events is empty when a worker normalized and no one here wanted them.
   if (onCommitted && result.stored > 0) {
     // Only the newly stored events: a retried batch is not shown twice. A
     // backend that does not say which events were new (both of ours do):
@@ -267,14 +281,7 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
     // latter again. Events the store rejected are left out.
     const all = result.storedIndexes ? result.storedIndexes.length === count : rejected.size === 0;
     const fresh = all ? undefined : result.storedIndexes ?? [...Array(count).keys()].filter((i) => !rejected.has(i));
-    const { times } = batch;
-    if (events.length === count) {
-      onCommitted(fresh ? fresh.map((i) => events[i] as LogEvent) : events, fresh ? fresh.map((i) => times[i]!) : times);
-    } else {
-      const { ids } = batch;
-      const k = fresh ?? [...Array(count).keys()];
-      ctx.onUnpublished?.(k.map((i) => ids[itemOf[i]!]!), k.map((i) => times[i]!));
-    }
+    tellCommitted(ctx, onCommitted, batch, fresh);
   }
   for (const e of itemErrors) metrics.eventsRejected.inc({ reason: e.code });
   batch.droppedBy.forEach((n, rule) => metrics.eventsDropped.inc({ rule: ctx.drop!.queries[rule]! }, n));

@@ -17,7 +17,7 @@
 import path from 'node:path';
 import type { WriteResult } from '../store/log-store.js';
 import { DAY_MS } from '../retention/retention-config.js';
-import { asWriteError } from '../store/store-error.js';
+import { asWriteError, withCommitted } from '../store/store-error.js';
 import { withFolderCause } from './partition-folder.js';
 import type { EventRow } from './event-row.js';
 import type { PartitionDb } from './partition-db.js';
@@ -33,6 +33,8 @@ interface PendingWrite {
   prepared: PreparedWrite;
   resolve: (result: WriteResult) => void;
   reject: (err: unknown) => void;
+  /** Its newly inserted rows per partition (indexes into its batch): what it committed if the group's commit is refused in part. */
+  parts: { db: PartitionDb; indexes: number[] }[];
 }
 
 export interface BatchWriterDeps {
@@ -64,7 +66,7 @@ export class BatchWriter {
 
   write(prepared: PreparedWrite): Promise<WriteResult> {
     return new Promise<WriteResult>((resolve, reject) => {
-      this.pending.push({ prepared, resolve, reject });
+      this.pending.push({ prepared, resolve, reject, parts: [] });
       if (this.pending.length === 1) setImmediate(() => this.flush());
     });
   }
@@ -75,6 +77,7 @@ export class BatchWriter {
     if (writes.length === 0) return;
     const batch = new Set<PartitionDb>();
     const done: { write: PendingWrite; result: WriteResult }[] = [];
+    const failed: { write: PendingWrite; err: unknown }[] = [];
     try {
       this.deps.refresh();
     } catch (err) {
@@ -84,19 +87,24 @@ export class BatchWriter {
     this.batch = batch;
     for (const write of writes) {
       try {
-        done.push({ write, result: this.apply(write.prepared) });
+        done.push({ write, result: this.apply(write.prepared, write.parts) });
       } catch (err) {
-        // Its rows may sit in the open transactions and be committed with
-        // the others; a retry finds them as duplicates.
-        write.reject(asWriteError(withFolderCause(err, this.deps.pool.dir)));
+        // Its rows for the partitions before the failing one sit in the open
+        // transactions and are committed with the others: its refusal names
+        // them (withCommitted), since a retry finds them as duplicates.
+        failed.push({ write, err: asWriteError(withFolderCause(err, this.deps.pool.dir)) });
       }
     }
     this.batch = null;
     let failure: unknown = null;
+    // Partitions commit one by one: those before a failing one stay committed.
+    const committed = new Set<PartitionDb>(this.committedEarly);
     for (const db of batch) {
       try {
-        if (failure === null) db.commit();
-        else db.rollback();
+        if (failure === null) {
+          db.commit();
+          committed.add(db);
+        } else db.rollback();
       } catch (err) {
         failure = isCorruption(err) ? damagedWriteError(path.basename(db.path), err) : isLocked(err) ? lockedPartitionError(db.path, err) : withFolderCause(deniedOr(db.path, err), this.deps.pool.dir);
         db.rollback();
@@ -107,9 +115,11 @@ export class BatchWriter {
     for (const db of early) batch.add(db);
     // A batch may have held more partitions open than the pool allows.
     this.deps.pool.trim();
+    const committedIndexes = (w: PendingWrite): number[] => w.parts.flatMap((p) => (committed.has(p.db) ? p.indexes : []));
+    for (const { write, err } of failed) write.reject(withCommitted(err, committedIndexes(write)));
     for (const { write, result } of done) {
       if (failure === null) write.resolve(result);
-      else write.reject(asWriteError(failure));
+      else write.reject(withCommitted(asWriteError(failure), committedIndexes(write)));
     }
     // After the answers have gone out: statistics are worth a pause of the
     // writer, not a delay of the batches that triggered them.
@@ -146,7 +156,7 @@ export class BatchWriter {
     }
   }
 
-  private apply(prepared: PreparedWrite): WriteResult {
+  private apply(prepared: PreparedWrite, parts: PendingWrite['parts']): WriteResult {
     const result: WriteResult = { ...prepared.result, errors: [...prepared.result.errors] };
     const storedIndexes: number[] = [];
     for (const group of prepared.groups) {
@@ -180,7 +190,10 @@ export class BatchWriter {
         // met by this one's BEGIN IMMEDIATE) say which file or whose lock.
         throw isCorruption(err) ? damagedWriteError(group.name, err) : isLocked(err) ? lockedPartitionError(path.join(this.deps.pool.dir, group.name), err) : deniedOr(path.join(this.deps.pool.dir, group.name), err);
       }
-      for (const i of stored) storedIndexes.push((fresh[i] as EventRow).index);
+      const indexes: number[] = [];
+      for (const i of stored) indexes.push((fresh[i] as EventRow).index);
+      parts.push({ db, indexes });
+      for (const i of indexes) storedIndexes.push(i);
       result.stored += stored.length;
       result.duplicates += fresh.length - stored.length;
     }

@@ -21,10 +21,11 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { parse, type LogEvent } from '@logship/query';
 import { DEFAULT_RETENTION } from '../retention/retention-config.js';
-import { isStoreError } from '../store/store-error.js';
+import { committedOf, isStoreError } from '../store/store-error.js';
 import type { StoreBackgroundEvent } from '../store/log-store.js';
 import { openSqliteStore } from './open-sqlite-store.js';
 import { openBlockStore } from '../blocks/open-block-store.js';
+import { MAX_OPEN_TRANSACTIONS } from './partition-pool.js';
 
 const require = createRequire(import.meta.url);
 
@@ -80,8 +81,12 @@ for (const { format, open, folder } of formats) {
         await assert.rejects(store.write(events(tag, NOW - 2 * DAY + 500), NOW), locked);
       }
       // A batch mixing the locked day with today is refused whole (as any write failing at commit): nothing acknowledged.
+      // The row store commits today's part (its group commit keeps the rows put in today's transaction), the block
+      // store nothing (its batch fails before any commit): the refusal names what was committed, for the live feed.
       const mixed = [...events('today', NOW - 1000, 3), ...events('mixed', NOW - 2 * DAY + 700, 2)];
-      await assert.rejects(store.write(mixed, NOW, { partial: true }), locked);
+      let refusal: unknown;
+      await assert.rejects(store.write(mixed, NOW, { partial: true }), (err) => locked((refusal = err)));
+      assert.deepEqual(committedOf(refusal), format === 'rows' ? [0, 1, 2] : []);
       // A search over its day: the same error, not the day left out as damaged.
       await assert.rejects(store.search({ ...RANGE, query: parse('*'), limit: 1000 }), locked);
       await assert.rejects(store.count({ ...RANGE, query: parse('*') }), locked);
@@ -97,6 +102,7 @@ for (const { format, open, folder } of formats) {
       // The mixed batch sent again: every event stored once (a part committed before the refusal is a duplicate now).
       const again = await store.write(mixed, NOW, { partial: true });
       assert.equal(again.stored + again.duplicates, 5);
+      assert.equal(again.duplicates, committedOf(refusal).length, 'what the refusal named committed, and only that');
       assert.deepEqual(again.unavailable ?? [], []);
       const all = await store.search({ ...RANGE, query: parse('*'), limit: 1000 });
       assert.equal(all.hits.length, 50 + 50 + 5);
@@ -209,6 +215,41 @@ for (const { format, open, folder } of formats) {
       assert.equal((await store.count({ ...RANGE, query: parse('*') })), 100);
     } finally {
       holder?.kill();
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+// Both formats commit a group's partitions early once it holds MAX_OPEN_TRANSACTIONS of them open (a batch over
+// many days): a later partition's failure refuses the batch after those commits. The refusal names that part.
+for (const { format, open, folder } of formats) {
+  test(`${format}: a batch over more days than a group commit holds open, refused at the locked day after them, names the days committed`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `logship-locked-early-${format}-`));
+    const file = path.join(dir, folder, LOCKED_DAY);
+    const retention = { ...DEFAULT_RETENTION, default_days: MAX_OPEN_TRANSACTIONS + 10 };
+    const first = await open({ dataDir: dir, retention, now: () => NOW });
+    try {
+      await first.write(events('before', NOW - 2 * DAY), NOW);
+    } finally {
+      await first.close();
+    }
+    const lock = new Database(file);
+    lock.pragma('locking_mode = EXCLUSIVE');
+    lock.exec('BEGIN IMMEDIATE; COMMIT');
+    const store = await open({ dataDir: dir, retention, now: () => NOW });
+    try {
+      // Days 3 .. MAX_OPEN_TRANSACTIONS + 2 back, 2 events each, then the locked day (2 back) last.
+      const older = Array.from({ length: MAX_OPEN_TRANSACTIONS }, (_, d) => events(`day${d}`, NOW - (d + 3) * DAY, 2)).flat();
+      const batch = [...older, ...events('locked', NOW - 2 * DAY + 700, 2)];
+      let refusal: unknown;
+      await assert.rejects(store.write(batch, NOW, { partial: true }), (err) => isStoreError((refusal = err), 'LS_STORE_PARTITION_LOCKED'));
+      assert.deepEqual(committedOf(refusal), older.map((_, i) => i), 'every day committed early');
+      lock.close();
+      const again = await store.write(batch, NOW, { partial: true });
+      assert.deepEqual([again.stored, again.duplicates], [2, older.length]);
+    } finally {
+      if (lock.open) lock.close();
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }

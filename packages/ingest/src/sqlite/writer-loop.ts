@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RetentionRunResult, WriteResult } from '../store/log-store.js';
+import { committedOf } from '../store/store-error.js';
 import type { WriterRequest, WriterThreadOptions } from './writer-thread.js';
 
 /** What a writer thread needs of its store. */
@@ -17,9 +18,10 @@ export interface ThreadWriter<P> {
   close(): Promise<void>;
 }
 
-const asError = (err: unknown): { code?: string; message: string } => ({
+const asError = (err: unknown): { code?: string; message: string; committedIndexes?: readonly number[] } => ({
   ...(typeof (err as { code?: unknown }).code === 'string' ? { code: (err as { code: string }).code } : {}),
   message: err instanceof Error ? err.message : String(err),
+  ...(committedOf(err).length > 0 ? { committedIndexes: committedOf(err) } : {}),
 });
 
 /** Runs this worker as a writer thread: opens the store `open` makes, says ready, serves requests. */

@@ -16,7 +16,7 @@ import { WORKER_LIMITS } from './worker-limits.js';
 import type { RetentionRunResult, StoreBackgroundEvent, WriteResult } from '../store/log-store.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import type { PreparedWrite } from './prepare-write.js';
-import { STORE_ERROR_CODES, storeError, type StoreErrorCode } from '../store/store-error.js';
+import { STORE_ERROR_CODES, storeError, withCommitted, type StoreErrorCode } from '../store/store-error.js';
 import { DAMAGED_WRITE, type DamagedPartition } from './partition-damage.js';
 
 export type WriterRequest<P = PreparedWrite> =
@@ -26,7 +26,7 @@ export type WriterRequest<P = PreparedWrite> =
 
 export type WriterResponse =
   | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: { code?: string; message: string } }
+  | { id: number; ok: false; error: { code?: string; message: string; committedIndexes?: readonly number[] } }
   // Between requests: partitions the thread's background work (the block store's merges) found damaged inside.
   | { damaged: DamagedPartition[] }
   // Between requests: what else that work met (a merge failing, and succeeding again).
@@ -162,11 +162,11 @@ export class WriterThread<P = PreparedWrite> {
 }
 
 /** Errors cross threads as plain data; store errors keep their code. */
-function rebuild(error: { code?: string; message: string }): Error {
+function rebuild(error: { code?: string; message: string; committedIndexes?: readonly number[] }): Error {
   if (error.code && Object.hasOwn(STORE_ERROR_CODES, error.code)) {
     const err = storeError(error.code as StoreErrorCode, '');
     err.message = error.message;
-    return err;
+    return withCommitted(err, error.committedIndexes ?? []) as Error;
   }
   return storeError('LS_STORE_WRITE_FAILED', error.message);
 }

@@ -106,3 +106,23 @@ export function storeErrorDetail(err: unknown): string {
 export function isStoreError(err: unknown, code?: StoreErrorCode): err is StoreError {
   return isLogshipError(err) && Object.hasOwn(STORE_ERRORS, err.code) && (code === undefined || err.code === code);
 }
+
+/**
+ * A refused write that committed part of its batch nonetheless (the row
+ * store's group commit keeps the rows a write put in the other partitions'
+ * transactions when one partition fails; either store's partitions commit
+ * one by one): the indexes of those newly stored events, ascending. The
+ * sender resends the whole batch and that part comes back as duplicates, so
+ * the caller tells the live feed of it now or never (ingest-batch.ts).
+ */
+export function committedOf(err: unknown): readonly number[] {
+  const indexes = (err as { committedIndexes?: unknown } | null)?.committedIndexes;
+  return Array.isArray(indexes) ? (indexes as number[]) : [];
+}
+
+/** `err` (a copy: one failure rejects every write of a group commit) carrying the events its write committed (committedOf). */
+export function withCommitted(err: unknown, indexes: readonly number[]): unknown {
+  if (indexes.length === 0 || !(err instanceof Error)) return err;
+  const copy = Object.create(Object.getPrototypeOf(err) as object, Object.getOwnPropertyDescriptors(err)) as Error;
+  return Object.assign(copy, { committedIndexes: [...indexes].sort((a, b) => a - b) });
+}
