@@ -77,6 +77,11 @@ for (const { format, folder, workers } of cases) {
         // The feed numbered each of them: 5 of the batch, then the marker.
         const ids = tail.frames.filter((f) => f.event === 'log').map((f) => f.id);
         assert.equal(new Set(ids).size, 6, `distinct frame ids: ${ids.join(',')}`);
+        // Counted once each, in both counts: the part committed with the refusal, the rest with the resend, the marker.
+        const metrics = await (await fetch(`${server.url}/metrics`)).text();
+        const sum = (re: RegExp): number => [...metrics.matchAll(re)].reduce((n, m) => n + Number(m[1]), 0);
+        assert.equal(sum(/^logship_ingest_events_stored_total (\d+)$/gm), 6, metrics);
+        assert.equal(sum(/^logship_ingest_events_total\{[^}]*outcome="stored"[^}]*\} (\d+)$/gm), 6, metrics);
       } finally {
         tail.abort();
       }

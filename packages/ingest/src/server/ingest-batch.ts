@@ -232,13 +232,13 @@ export async function ingestBatch(ctx: IngestContext, protocol: IngestProtocol, 
       // error for what needs an operator (a corrupt file, our own bug).
       if (isLogshipError(err) && err.retryable) ctx.log.warn({ err, protocol }, 'The store failed to commit an ingest batch; the sender is told to retry.');
       else ctx.log.error({ err, protocol }, 'The store failed to commit an ingest batch.');
-      // Nothing was acknowledged, so senders retry: after the delay a
-      // retryable store error names (Elasticsearch answering 429 with its
-      // own), else 5 s.
+      // Nothing was acknowledged, so senders retry: after the delay a retryable
+      // store error names (Elasticsearch answering 429 with its own), else 5 s.
       // A partial commit (committedOf): its resend finds that part stored, so the feed and metrics hear of it now.
       const committed = committedOf(err);
       if (onCommitted && committed.length > 0) tellCommitted(ctx, onCommitted, batch, committed);
       metrics.eventsStored.inc(committed.length);
+      if (committed.length > 0) metrics.eventsByProtocol.inc({ protocol, outcome: 'stored' }, committed.length);
       const hinted = isLogshipError(err) && err.retryable ? err.retryAfterS : undefined;
       const retryAfterS = hinted !== undefined && hinted > 0 ? Math.ceil(hinted) : 5;
       throw errors.storeUnavailable.withCause({ cause: err, retryAfterS }, storeErrorDetail(err));
