@@ -8,15 +8,10 @@
  * refused retryably until the file is moved aside.
  */
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { ingest, repoRoot, startServer, type ServerHandle } from './harness.js';
+import { ingest, startServer, type ServerHandle } from './harness.js';
+import { openSqlite } from './sqlite-file.js';
 
-interface Db {
-  exec(sql: string): void;
-  close(): void;
-}
-const Database = createRequire(join(repoRoot, 'packages/ingest/package.json'))('better-sqlite3') as new (file: string) => Db;
 
 export const DAY = 86_400_000;
 
@@ -48,7 +43,7 @@ export async function startWithDamagedDay(root: string): Promise<DamagedDay> {
   await ingest(first.url, Array.from({ length: 50 }, (_, i) => JSON.stringify({ '@timestamp': new Date(yesterdayNoon + i * 1000).toISOString(), message: `old ${i}`, run: 'old' })));
   assert.equal(await first.stop('SIGTERM'), 0);
   const damaged = join(dataDir, 'blocks', `${yesterday}.default.db`);
-  const db = new Database(damaged);
+  const db = openSqlite(damaged);
   db.exec('UPDATE cols SET data = randomblob(length(data))');
   db.close();
   const server = await startServer({ dataDir, port });

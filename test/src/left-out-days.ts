@@ -10,12 +10,12 @@
  * 000. The third day is answered.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, closeSync, openSync, readdirSync, writeSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingest, startServer, type ServerHandle } from './harness.js';
+import { chownTree, NOBODY } from './file-owner.js';
 
 const DAY = 86_400_000;
-const NOBODY = 65534;
 
 export interface LeftOutDay {
   /** The UTC day, `2026-12-05`. */
@@ -34,16 +34,6 @@ export interface LeftOutDays {
   /** ISO bounds of a range over all three days, and of one over the first two kept events alone. */
   all: { from: string; to: string };
   keptOnly: { from: string; to: string };
-}
-
-/** Everything under `dir` to `uid`. */
-function chownTree(dir: string, uid: number): void {
-  chownSync(dir, uid, uid);
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const at = join(dir, entry.name);
-    if (entry.isDirectory()) chownTree(at, uid);
-    else chownSync(at, uid, uid);
-  }
 }
 
 /** `root`: an empty temporary folder, removed by the caller. */

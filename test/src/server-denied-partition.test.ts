@@ -18,13 +18,13 @@
  * another user the file is chmod 000 or 444.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, openSync, readdirSync, writeSync, closeSync } from 'node:fs';
+import { chmodSync, chownSync, openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { removeDir, startServer, stopAll, tempDir, type ServerHandle } from './harness.js';
+import { chownTree, NOBODY } from './file-owner.js';
 
 const DAY = 86_400_000;
-const NOBODY = 65534;
 const asRoot = process.getuid?.() === 0;
 
 after(stopAll);
@@ -49,16 +49,6 @@ async function searchRange(server: ServerHandle): Promise<SearchAnswer> {
   const res = await fetch(`${server.url}/api/v1/search?q=*&from=now-5d&to=now%2B1d&limit=1000`);
   assert.equal(res.status, 200, await res.clone().text());
   return (await res.json()) as SearchAnswer;
-}
-
-/** Everything under `dir` to `uid`. */
-function chownTree(dir: string, uid: number): void {
-  chownSync(dir, uid, uid);
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const at = join(dir, entry.name);
-    if (entry.isDirectory()) chownTree(at, uid);
-    else chownSync(at, uid, uid);
-  }
 }
 
 // Each format with one of the two ways a file is denied: not readable at all (SQLite cannot open it), or readable

@@ -9,17 +9,11 @@
  * move it aside.
  */
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ingest, removeDir, repoRoot, searchAll, startServer, stopAll, tempDir, waitFor } from './harness.js';
+import { ingest, removeDir, searchAll, startServer, stopAll, tempDir, waitFor } from './harness.js';
+import { openSqlite, type SqliteFile } from './sqlite-file.js';
 
-interface Db {
-  pragma(sql: string): unknown;
-  exec(sql: string): void;
-  close(): void;
-}
-const Database = createRequire(join(repoRoot, 'packages/ingest/package.json'))('better-sqlite3') as new (file: string) => Db;
 
 const DAY = 86_400_000;
 
@@ -27,7 +21,7 @@ after(stopAll);
 
 test('an ingest into a day whose file another process holds locked answers 503 with Retry-After saying so, and the log says locked, not damaged', { timeout: 180_000 }, async () => {
   const root = await tempDir('logship-locked-day-');
-  let lock: Db | undefined;
+  let lock: SqliteFile | undefined;
   try {
     const dataDir = join(root, 'data');
     // Two days back: a write of today probes only the day before.
@@ -38,7 +32,7 @@ test('an ingest into a day whose file another process holds locked answers 503 w
     await ingest(first.url, Array.from({ length: 5 }, (_, i) => line('before', i)));
     assert.equal(await first.stop('SIGTERM'), 0);
 
-    lock = new Database(file);
+    lock = openSqlite(file);
     lock.pragma('locking_mode = EXCLUSIVE');
     lock.exec('BEGIN IMMEDIATE; COMMIT');
     const server = await startServer({ dataDir, port: first.port });

@@ -11,19 +11,14 @@
  * Until 2026-12-07 the writer thread dropped such a failure without a word.
  */
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { mkdir, readdir, rm, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { countRecent, numberedBatch, postBatch } from './disk-batches.js';
 import { mountTmpfs, unmountTmpfs } from './tmpfs.js';
-import { removeDir, repoRoot, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
+import { removeDir, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
+import { openSqlite } from './sqlite-file.js';
 
-interface Db {
-  prepare(sql: string): { get(): unknown };
-  close(): void;
-}
-const Database = createRequire(join(repoRoot, 'packages/ingest/package.json'))('better-sqlite3') as new (file: string, o: { readonly: boolean }) => Db;
 
 /** A batch's events: five batches' blocks reach 4,096 events, which sets off their merge (blocks/block-merge.ts). */
 const BATCH = 1000;
@@ -65,7 +60,7 @@ function logLines(server: ServerHandle): { level: number; msg: string; partition
 
 /** Blocks under 4,096 events in the partition file (merges fold them when idle). */
 function smallBlocks(file: string): number {
-  const db = new Database(file, { readonly: true });
+  const db = openSqlite(file, { readonly: true });
   try {
     return (db.prepare('SELECT count(*) AS n FROM blocks WHERE n < 4096').get() as { n: number }).n;
   } finally {

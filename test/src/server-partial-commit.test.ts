@@ -12,18 +12,12 @@
  * own thread; the commit and the publishing stay on the main one).
  */
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ingest, removeDir, repoRoot, startServer, stopAll, tempDir } from './harness.js';
+import { ingest, removeDir, startServer, stopAll, tempDir } from './harness.js';
+import { openSqlite, type SqliteFile } from './sqlite-file.js';
 import { openTail } from './tail-support.js';
 
-interface Db {
-  pragma(sql: string): unknown;
-  exec(sql: string): void;
-  close(): void;
-}
-const Database = createRequire(join(repoRoot, 'packages/ingest/package.json'))('better-sqlite3') as new (file: string) => Db;
 
 const DAY = 86_400_000;
 
@@ -39,7 +33,7 @@ const cases = [
 for (const { format, folder, workers } of cases) {
   test(`${format}, ${workers} ingest workers: a batch refused on a locked day and resent shows every one of its events in a live tail exactly once`, { timeout: 180_000 }, async () => {
     const root = await tempDir(`logship-partial-${format}-`);
-    let lock: Db | undefined;
+    let lock: SqliteFile | undefined;
     try {
       const dataDir = join(root, 'data');
       const configYaml = `ingest: { workers: ${workers} }\nstore: { type: sqlite, format: ${format} }\n`;
@@ -51,7 +45,7 @@ for (const { format, folder, workers } of cases) {
       await ingest(first.url, [line('before', noon, 0)]);
       assert.equal(await first.stop('SIGTERM'), 0);
 
-      lock = new Database(file);
+      lock = openSqlite(file);
       lock.pragma('locking_mode = EXCLUSIVE');
       lock.exec('BEGIN IMMEDIATE; COMMIT');
       const server = await startServer({ dataDir, port: first.port, configYaml });

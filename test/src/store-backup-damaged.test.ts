@@ -12,17 +12,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { ingest, removeDir, repoRoot, startServer, stopAll, tempDir, runLogship } from './harness.js';
+import { ingest, removeDir, startServer, stopAll, tempDir, runLogship } from './harness.js';
+import { openSqlite } from './sqlite-file.js';
 
 after(stopAll);
 
-interface Db {
-  exec(sql: string): void;
-  close(): void;
-}
-const Database = createRequire(join(repoRoot, 'packages/ingest/package.json'))('better-sqlite3') as new (file: string) => Db;
 
 const logship = (args: string[]) => runLogship(args);
 
@@ -46,7 +41,7 @@ test('logship store backup names a damaged partition file, lists it in --json an
     assert.deepEqual((JSON.parse(clean.stdout) as { damaged: string[] }).damaged, []);
 
     const file = `${new Date(yesterday).toISOString().slice(0, 10)}.default.db`;
-    const db = new Database(join(dataDir, 'blocks', file));
+    const db = openSqlite(join(dataDir, 'blocks', file));
     db.exec('UPDATE cols SET data = randomblob(length(data))');
     db.close();
     // Today's file damaged for SQLite itself (every page after the first

@@ -2,15 +2,13 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
-import { ingest, removeDir, repoRoot, searchAll, startServer, stopAll, tempDir, runLogship } from './harness.js';
+import { ingest, removeDir, searchAll, startServer, stopAll, tempDir, runLogship } from './harness.js';
+import { openSqlite } from './sqlite-file.js';
 
 after(stopAll);
 
 // SQLite's own integrity check on each copied file, with the driver the
 // server uses (resolved from its package; this one does not depend on it).
-interface Db { pragma(p: string, o: { simple: true }): unknown; close(): void }
-const Database = createRequire(join(repoRoot, 'packages/ingest/package.json'))('better-sqlite3') as new (file: string, o: { readonly: boolean }) => Db;
 
 const logship = (args: string[]) => runLogship(args);
 
@@ -65,7 +63,7 @@ test('logship store backup copies a live store: every batch acknowledged before 
     assert.ok(partitions.length >= 3 * 4, partitions.join(' '));
     assert.ok(!partitions.some((f) => /-(wal|shm)$/.test(f)), 'side files are not copied');
     for (const f of partitions) {
-      const db = new Database(join(dest, 'blocks', f), { readonly: true });
+      const db = openSqlite(join(dest, 'blocks', f), { readonly: true });
       assert.equal(db.pragma('integrity_check', { simple: true }), 'ok', f);
       db.close();
     }
