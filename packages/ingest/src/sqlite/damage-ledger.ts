@@ -10,7 +10,7 @@ import type { WriteResult } from '../store/log-store.js';
 import { isStoreError, storeErrorDetail, type StoreError } from '../store/store-error.js';
 import type { PartitionHandle, PartitionPool, PooledDb } from './partition-pool.js';
 import { headerDamage, partitionsByDay } from './partition-folder.js';
-import { accessDenied } from './denied-partition.js';
+import { AccessCheck } from './denied-partition.js';
 import { damageDetail, damagedWriteError, damageReason, fileIdentity, fileSignature, quickCheck, type DamagedPartition } from './partition-damage.js';
 
 /** A partition a read leaves out, why, and the code of that cause (an answer's warning carries it). */
@@ -40,6 +40,8 @@ export class DamageLedger<D extends PooledDb> {
   private readonly openedAs = new Map<string, string>();
   /** Partition files found unreadable, by name, with the error and its code (damage, or this user denied the file). */
   private readonly unreadable = new Map<string, UnreadablePartition>();
+  /** Whether this process may read and write each file (denied()), asked again when the file changes. */
+  private readonly access = new AccessCheck();
   /** Partitions whose contents contentCheck found whole, by name, with their file's signature then. */
   private readonly contentChecked = new Map<string, string>();
   /** Partitions a write's check (checkWrite) found sound, by name, with their file's and its WAL's signatures then. */
@@ -225,12 +227,12 @@ export class DamageLedger<D extends PooledDb> {
    * (denied-partition.ts), remembered so until it may: no damage, so
    * nothing is noted, and the day is read again once the file is given
    * back. Asked of every file a read or an answer's warnings cover, with
-   * access(2) (its side files only when they exist: ~9 µs a partition),
-   * without opening it: the thread answering the API knows it of files
-   * its reader threads could not open.
+   * access(2) without opening it (AccessCheck: again only when the file
+   * changed), so the thread answering the API knows it of files its
+   * reader threads could not open.
    */
   private denied(h: PartitionHandle<D>): boolean {
-    const denied = accessDenied(h.file);
+    const denied = this.access.denied(h.file);
     if (denied !== null) {
       this.unreadable.set(h.name, { partition: h.name, reason: `${denied}; its day is read again once the file is given back to the server's user (chown)`, code: 'LS_STORE_PARTITION_DENIED' });
       return true;
