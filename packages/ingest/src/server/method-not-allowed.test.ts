@@ -8,17 +8,11 @@
  * LS_API_BAD_BODY. Now: 405 LS_API_METHOD_NOT_ALLOWED with `Allow` (the
  * Elasticsearch paths their own 405), 404 for a path no route has.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testApp, WRITE_TOKEN, type TestApp } from './protocols/test-app.js';
+import { fileTestApp, WRITE_TOKEN } from './protocols/test-app.js';
 
-let h: TestApp;
-before(async () => {
-  h = await testApp();
-});
-after(async () => {
-  await h.close();
-});
+const h = fileTestApp();
 
 const auth = { authorization: `Bearer ${WRITE_TOKEN}` };
 
@@ -37,7 +31,7 @@ test('a known path asked with a method it does not take answers 405 with Allow',
     ['QUERY', '/api/v1/search', 'GET, HEAD, POST'],
   ];
   for (const [method, url, allow] of cases) {
-    const res = await h.logship.app.inject({ method: method as 'GET', url, headers: auth });
+    const res = await h().logship.app.inject({ method: method as 'GET', url, headers: auth });
     assert.equal(res.statusCode, 405, `${method} ${url}: ${res.body}`);
     assert.equal(res.headers['allow'], allow, `${method} ${url}`);
     const body = res.json() as { error: { code: string; method: string; allow: string[] } };
@@ -56,7 +50,7 @@ test('a body fastify cannot read, to a path or method no route takes, is answere
     ['QUERY', '/api/v1/fields', json, '', 405, 'LS_API_METHOD_NOT_ALLOWED'],
   ];
   for (const [method, url, headers, payload, status, code] of cases) {
-    const res = await h.logship.app.inject({ method: method as 'GET', url, headers, ...(payload === undefined ? {} : { payload }) });
+    const res = await h().logship.app.inject({ method: method as 'GET', url, headers, ...(payload === undefined ? {} : { payload }) });
     assert.equal(res.statusCode, status, `${method} ${url}: ${res.body}`);
     assert.equal((res.json() as { error: { code: string } }).error.code, code, `${method} ${url}`);
   }
@@ -64,7 +58,7 @@ test('a body fastify cannot read, to a path or method no route takes, is answere
 
 test('a path no route has is still 404, with or without a trailing slash on a known one', async () => {
   for (const [method, url] of [['TRACE', '/nowhere'], ['GET', '/api/v1/search/'], ['TRACE', '/api/v1/search/'], ['GET', '/api/v2/search']] as const) {
-    const res = await h.logship.app.inject({ method: method as 'GET', url, headers: auth });
+    const res = await h().logship.app.inject({ method: method as 'GET', url, headers: auth });
     assert.equal(res.statusCode, 404, `${method} ${url}: ${res.body}`);
     assert.equal((res.json() as { error: { code: string } }).error.code, 'LS_API_NOT_FOUND');
   }
@@ -72,7 +66,7 @@ test('a path no route has is still 404, with or without a trailing slash on a kn
 
 test('QUERY on an Elasticsearch path is its 405, not a 400 carrying a fastify code', async () => {
   for (const url of ['/es/_bulk', '/es/', '/es/logs/_bulk']) {
-    const res = await h.logship.app.inject({ method: 'QUERY' as 'GET', url, headers: auth });
+    const res = await h().logship.app.inject({ method: 'QUERY' as 'GET', url, headers: auth });
     assert.equal(res.statusCode, 405, `${url}: ${res.body}`);
     const body = res.json() as { status: number; 'logship.code': string };
     assert.equal(body.status, 405);

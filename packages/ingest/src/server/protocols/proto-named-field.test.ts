@@ -1,10 +1,10 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compress } from 'snappyjs';
 import { PushRequest } from './loki/loki-proto.js';
 import { ExportLogsServiceRequest } from './otlp/otlp-proto.js';
 import { toItem } from './syslog/syslog-listeners.js';
-import { testApp, WRITE_TOKEN, type TestApp } from './test-app.js';
+import { fileTestApp, WRITE_TOKEN } from './test-app.js';
 
 /*
  * `__proto__` is a legal name in every protocol (a Loki label name matches
@@ -16,13 +16,7 @@ import { testApp, WRITE_TOKEN, type TestApp } from './test-app.js';
  * it as a field, and none sets a prototype.
  */
 
-let h: TestApp;
-before(async () => {
-  h = await testApp();
-});
-after(async () => {
-  await h.close();
-});
+const h = fileTestApp();
 
 const auth = { authorization: `Bearer ${WRITE_TOKEN}` };
 const T0 = 1770555600; // 2026-02-08T13:00:00Z
@@ -34,14 +28,14 @@ function assertUnpolluted(): void {
 
 /** The events of `job`, each asserted to hold `__proto__` as an own field with its value, and none with a prototype changed. */
 async function protoFields(job: string): Promise<Record<string, unknown>[]> {
-  const hits = await h.search(`job:${job}`);
+  const hits = await h().search(`job:${job}`);
   for (const e of hits) assert.equal(Object.getPrototypeOf(e), Object.prototype);
   return hits;
 }
 
 test('Loki JSON and protobuf: a label and structured metadata named __proto__ are fields, searchable by name', async () => {
   const json = `{"streams":[{"stream":{"job":"proto-json","__proto__":"label-value"},"values":[["${T0}000000001","json proto line",{"__proto__":"meta-value","x":"y"}]]}]}`;
-  const res = await h.logship.app.inject({ method: 'POST', url: '/loki/api/v1/push', payload: json, headers: { ...auth, 'content-type': 'application/json' } });
+  const res = await h().logship.app.inject({ method: 'POST', url: '/loki/api/v1/push', payload: json, headers: { ...auth, 'content-type': 'application/json' } });
   assert.equal(res.statusCode, 204, res.body);
   const pb = PushRequest.fromObject({
     streams: [
@@ -52,7 +46,7 @@ test('Loki JSON and protobuf: a label and structured metadata named __proto__ ar
       { labels: '{job="proto-pb", __proto__="only-label"}', entries: [{ timestamp: { seconds: T0, nanos: 3 }, line: 'pb label only' }] },
     ],
   });
-  const res2 = await h.logship.app.inject({
+  const res2 = await h().logship.app.inject({
     method: 'POST',
     url: '/loki/api/v1/push',
     payload: Buffer.from(compress(PushRequest.encode(pb).finish())),
@@ -66,8 +60,8 @@ test('Loki JSON and protobuf: a label and structured metadata named __proto__ ar
   assert.equal(j?.x, 'y');
   const pbHits = await protoFields('proto-pb');
   assert.deepEqual(pbHits.map((e) => Object.getOwnPropertyDescriptor(e, '__proto__')?.value).sort(), ['only-label', 'pb-meta']);
-  assert.equal((await h.search('__proto__:"label-value" OR __proto__:"only-label"')).length, 1);
-  assert.equal((await h.search('job:(proto-json OR proto-pb) AND _exists_:__proto__')).length, 3);
+  assert.equal((await h().search('__proto__:"label-value" OR __proto__:"only-label"')).length, 1);
+  assert.equal((await h().search('job:(proto-json OR proto-pb) AND _exists_:__proto__')).length, 3);
   assertUnpolluted();
 });
 
@@ -92,7 +86,7 @@ test('OTLP: a resource, record or kvlist-body key named __proto__ is a field', a
       },
     ],
   });
-  const res = await h.logship.app.inject({
+  const res = await h().logship.app.inject({
     method: 'POST',
     url: '/v1/logs',
     payload: Buffer.from(ExportLogsServiceRequest.encode(msg).finish()),
@@ -104,13 +98,13 @@ test('OTLP: a resource, record or kvlist-body key named __proto__ is a field', a
   assert.equal(Object.getOwnPropertyDescriptor(by('otlp resource only'), '__proto__')?.value, 'resource-value');
   assert.equal(Object.getOwnPropertyDescriptor(by('otlp record attr'), '__proto__')?.value, 'record-value');
   assert.equal(by('otlp kvlist body')['user.__proto__'], 'nested');
-  assert.equal((await h.search('__proto__:"record-value"')).length, 1);
+  assert.equal((await h().search('__proto__:"record-value"')).length, 1);
   assertUnpolluted();
 });
 
 test('native NDJSON: an envelope or line key named __proto__ is a field (unchanged, the reference for the others)', async () => {
   const body = `{"@raw":"{\\"msg\\":\\"native proto line\\",\\"__proto__\\":{\\"polluted\\":1}}","job":"proto-native","__proto__":"envelope-value"}\n`;
-  const res = await h.logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: body, headers: { ...auth, 'content-type': 'application/x-ndjson' } });
+  const res = await h().logship.app.inject({ method: 'POST', url: '/api/v1/ingest', payload: body, headers: { ...auth, 'content-type': 'application/x-ndjson' } });
   assert.equal(res.statusCode, 200, res.body);
   const [e] = await protoFields('proto-native');
   assert.equal(Object.getOwnPropertyDescriptor(e, '__proto__')?.value, 'envelope-value');

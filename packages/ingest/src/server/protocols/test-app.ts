@@ -3,6 +3,7 @@
  * temp folder, driven with inject(), and a seeded fuzzer for decoders.
  */
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { createRng } from '@logship/query';
 import type { LogStore } from '../../store/log-store.js';
 import { appHarness, NOW } from '../../testing/app-harness.js';
@@ -73,4 +74,22 @@ export function* fuzzBodies(valid: Buffer, seed: number, count: number): Generat
       yield Buffer.concat([valid.subarray(0, at), Buffer.from(Array.from({ length: int(20) }, () => int(256))), valid.subarray(at)]);
     }
   }
+}
+
+/**
+ * The test file's app: started before its tests, closed after them. Call
+ * the returned function inside a test (the app does not exist before).
+ */
+export function fileTestApp(): () => TestApp {
+  let h: TestApp | undefined;
+  before(async () => {
+    h = await testApp();
+  });
+  after(async () => {
+    await h?.close();
+  });
+  return () => {
+    assert.ok(h, 'the test app starts before the file\'s tests');
+    return h;
+  };
 }

@@ -5,22 +5,16 @@
  * only) and `_create/` (no handler, 400). `POST …/_doc/` makes an id there,
  * and here.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testApp, WRITE_TOKEN, type TestApp } from '../test-app.js';
+import { fileTestApp, WRITE_TOKEN } from '../test-app.js';
 
-let h: TestApp;
-before(async () => {
-  h = await testApp();
-});
-after(async () => {
-  await h.close();
-});
+const h = fileTestApp();
 
 test('an empty document id: PUT _doc/ is a 405, _create/ a 400, as Elasticsearch answers; POST _doc/ makes an id; nothing refused is stored', async () => {
   const doc = (message: string) => JSON.stringify({ '@timestamp': '2026-02-08T12:40:00Z', message, run: 'empty-id' });
   const send = (method: 'PUT' | 'POST', url: string, message: string) =>
-    h.logship.app.inject({ method, url, payload: doc(message), headers: { authorization: `Bearer ${WRITE_TOKEN}`, 'content-type': 'application/json' } });
+    h().logship.app.inject({ method, url, payload: doc(message), headers: { authorization: `Bearer ${WRITE_TOKEN}`, 'content-type': 'application/json' } });
 
   const put = await send('PUT', '/es/logs/_doc/', 'put doc');
   assert.equal(put.statusCode, 405, put.body);
@@ -36,5 +30,5 @@ test('an empty document id: PUT _doc/ is a 405, _create/ a 400, as Elasticsearch
   const post = await send('POST', '/es/logs/_doc/', 'post doc');
   assert.equal(post.statusCode, 201, post.body);
   assert.notEqual((post.json() as { _id: string })._id, '');
-  assert.deepEqual((await h.search('run:empty-id')).map((hit) => hit.message), ['post doc']);
+  assert.deepEqual((await h().search('run:empty-id')).map((hit) => hit.message), ['post doc']);
 });

@@ -4,17 +4,11 @@
  * bytes but was: N;`, 8.19 refusing the whole _bulk for it). logship refuses
  * that item alone and stores the others, as it does for a missing index.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testApp, WRITE_TOKEN, type TestApp } from '../test-app.js';
+import { fileTestApp, WRITE_TOKEN } from '../test-app.js';
 
-let h: TestApp;
-before(async () => {
-  h = await testApp();
-});
-after(async () => {
-  await h.close();
-});
+const h = fileTestApp();
 
 const headers = { authorization: `Bearer ${WRITE_TOKEN}`, 'content-type': 'application/x-ndjson' };
 const doc = (message: string) => JSON.stringify({ '@timestamp': '2026-02-08T12:50:00Z', message, run: 'long-id' });
@@ -31,7 +25,7 @@ test('an _id over 512 bytes is refused for its item with Elasticsearch\'s valida
     JSON.stringify({ create: { _index: 'logs-app', _id: long } }), doc('far over'),
     JSON.stringify({ create: { _index: 'logs-app' } }), doc('no id'),
   ].join('\n') + '\n';
-  const res = await h.logship.app.inject({ method: 'POST', url: '/es/_bulk', payload: body, headers });
+  const res = await h().logship.app.inject({ method: 'POST', url: '/es/_bulk', payload: body, headers });
   assert.equal(res.statusCode, 200, res.body);
   const answer = res.json() as { errors: boolean; items: Record<string, Item>[] };
   assert.equal(answer.errors, true);
@@ -44,23 +38,23 @@ test('an _id over 512 bytes is refused for its item with Elasticsearch\'s valida
     'logship.code': 'LS_INGEST_BULK_ID_TOO_LONG',
   });
   assert.match(items[2]!.error!.reason, /but was: 600;$/);
-  assert.deepEqual((await h.search('run:long-id')).map((e) => e.message).sort(), ['at the limit', 'no id']);
-  assert.equal((await h.search('run:long-id AND message:limit'))[0]?.['event.id'], at512);
+  assert.deepEqual((await h().search('run:long-id')).map((e) => e.message).sort(), ['at the limit', 'no id']);
+  assert.equal((await h().search('run:long-id AND message:limit'))[0]?.['event.id'], at512);
 });
 
 test('a single-document write with an _id over 512 bytes is Elasticsearch\'s 400, nothing stored', async () => {
-  const res = await h.logship.app.inject({ method: 'PUT', url: `/es/logs-app/_doc/${'b'.repeat(513)}`, payload: doc('single over'), headers: { ...headers, 'content-type': 'application/json' } });
+  const res = await h().logship.app.inject({ method: 'PUT', url: `/es/logs-app/_doc/${'b'.repeat(513)}`, payload: doc('single over'), headers: { ...headers, 'content-type': 'application/json' } });
   assert.equal(res.statusCode, 400, res.body);
   const e = res.json() as { error: { type: string; reason: string }; status: number };
   assert.equal(e.error.type, 'action_request_validation_exception');
   assert.match(e.error.reason, /is too long, must be no longer than 512 bytes but was: 513;$/);
-  assert.equal((await h.search('message:"single over"')).length, 0);
+  assert.equal((await h().search('message:"single over"')).length, 0);
 });
 
 test('an index action into a logs-*-* name is stored: logship has no data streams to refuse it for (docs/PROTOCOLS.md)', async () => {
   const body = `${JSON.stringify({ index: { _index: 'logs-foo-bar' } })}\n${doc('index into a data stream name')}\n`;
-  const res = await h.logship.app.inject({ method: 'POST', url: '/es/_bulk', payload: body, headers });
+  const res = await h().logship.app.inject({ method: 'POST', url: '/es/_bulk', payload: body, headers });
   const [item] = (res.json() as { items: Record<string, Item>[] }).items;
   assert.equal(item?.index?.status, 201, res.body);
-  assert.equal((await h.search('message:"index into a data stream name"'))[0]?.['es.index'], 'logs-foo-bar');
+  assert.equal((await h().search('message:"index into a data stream name"'))[0]?.['es.index'], 'logs-foo-bar');
 });

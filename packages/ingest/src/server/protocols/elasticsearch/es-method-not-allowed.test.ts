@@ -7,17 +7,11 @@
  * Now logship does too, naming the methods it takes there; nothing sent so
  * is stored; an unknown path is still the 400.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testApp, WRITE_TOKEN, type TestApp } from '../test-app.js';
+import { fileTestApp, WRITE_TOKEN } from '../test-app.js';
 
-let h: TestApp;
-before(async () => {
-  h = await testApp();
-});
-after(async () => {
-  await h.close();
-});
+const h = fileTestApp();
 
 const auth = { authorization: `Bearer ${WRITE_TOKEN}` };
 
@@ -41,7 +35,7 @@ test('a known /es path with a wrong method answers 405 with Allow and Elasticsea
     ['PUT', '/es/_xpack', 'GET,HEAD'],
   ];
   for (const [method, url, allow] of cases) {
-    const res = await h.logship.app.inject({ method, url, payload: method === 'GET' || method === 'DELETE' ? undefined : doc, headers: { ...auth, 'content-type': 'application/json' } });
+    const res = await h().logship.app.inject({ method, url, payload: method === 'GET' || method === 'DELETE' ? undefined : doc, headers: { ...auth, 'content-type': 'application/json' } });
     assert.equal(res.statusCode, 405, `${method} ${url}: ${res.body}`);
     assert.equal(res.headers.allow, allow, `${method} ${url}`);
     assert.equal(res.headers['x-elastic-product'], 'Elasticsearch');
@@ -51,24 +45,24 @@ test('a known /es path with a wrong method answers 405 with Allow and Elasticsea
       'logship.code': 'LS_INGEST_METHOD_NOT_ALLOWED',
     });
   }
-  const put = await h.logship.app.inject({ method: 'PUT', url: '/es/logs/_doc/', payload: doc, headers: { ...auth, 'content-type': 'application/json' } });
+  const put = await h().logship.app.inject({ method: 'PUT', url: '/es/logs/_doc/', payload: doc, headers: { ...auth, 'content-type': 'application/json' } });
   assert.equal(put.statusCode, 405);
   assert.equal(put.headers.allow, 'POST');
   assert.equal((put.json() as { error: string }).error, 'Incorrect HTTP method for uri [/es/logs/_doc/] and method [PUT], allowed: [POST]');
 
-  const unknown = await h.logship.app.inject({ method: 'GET', url: '/es/_snapshot/repo', headers: auth });
+  const unknown = await h().logship.app.inject({ method: 'GET', url: '/es/_snapshot/repo', headers: auth });
   assert.equal(unknown.statusCode, 400);
   assert.equal(unknown.headers.allow, undefined);
-  assert.deepEqual(await h.search('run:es-405'), []);
+  assert.deepEqual(await h().search('run:es-405'), []);
 });
 
 test('OPTIONS of a known /es path answers 200 with Allow and no body, as Elasticsearch does; of an unknown one, the 400', async () => {
   for (const [url, allow] of [['/es/_bulk', 'POST,PUT'], ['/es/idx/_doc/1', 'POST,PUT'], ['/es/', 'GET,HEAD']] as const) {
-    const res = await h.logship.app.inject({ method: 'OPTIONS', url, headers: auth });
+    const res = await h().logship.app.inject({ method: 'OPTIONS', url, headers: auth });
     assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
     assert.equal(res.headers.allow, allow, url);
     assert.equal(res.body, '');
   }
-  const unknown = await h.logship.app.inject({ method: 'OPTIONS', url: '/es/_snapshot/repo', headers: auth });
+  const unknown = await h().logship.app.inject({ method: 'OPTIONS', url: '/es/_snapshot/repo', headers: auth });
   assert.equal(unknown.statusCode, 400);
 });

@@ -1,38 +1,32 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
-import { fuzzBodies, testApp, WRITE_TOKEN, type TestApp } from '../test-app.js';
+import { fuzzBodies, fileTestApp, testApp, WRITE_TOKEN } from '../test-app.js';
 
-let h: TestApp;
-before(async () => {
-  h = await testApp();
-});
-after(async () => {
-  await h.close();
-});
+const h = fileTestApp();
 
 const auth = { authorization: `Bearer ${WRITE_TOKEN}` };
 const ndjson = (...lines: unknown[]): string => lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n';
 const bulk = (payload: string | Buffer, url = '/es/_bulk', headers: Record<string, string> = auth) =>
-  h.logship.app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/x-ndjson', ...headers } });
+  h().logship.app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/x-ndjson', ...headers } });
 
 test('the probes: root document 8.x with X-Elastic-Product, license, xpack, setup calls as no-ops', async () => {
   for (const method of ['GET', 'HEAD'] as const) {
-    const res = await h.logship.app.inject({ method, url: '/es/', headers: auth });
+    const res = await h().logship.app.inject({ method, url: '/es/', headers: auth });
     assert.equal(res.statusCode, 200);
     assert.equal(res.headers['x-elastic-product'], 'Elasticsearch');
     if (method === 'GET') assert.match((res.json() as { version: { number: string } }).version.number, /^8\./);
   }
-  const lic = await h.logship.app.inject({ method: 'GET', url: '/es/_license', headers: auth });
+  const lic = await h().logship.app.inject({ method: 'GET', url: '/es/_license', headers: auth });
   assert.equal((lic.json() as { license: { status: string } }).license.status, 'active');
-  const xpack = await h.logship.app.inject({ method: 'GET', url: '/es/_xpack', headers: auth });
+  const xpack = await h().logship.app.inject({ method: 'GET', url: '/es/_xpack', headers: auth });
   assert.equal(xpack.statusCode, 200);
   for (const [method, url] of [['PUT', '/es/_index_template/filebeat'], ['PUT', '/es/_ilm/policy/logs'], ['PUT', '/es/_data_stream/logs-app'], ['HEAD', '/es/logs-app']] as const) {
-    const res = await h.logship.app.inject({ method, url, payload: method === 'PUT' ? '{}' : undefined, headers: { ...auth, 'content-type': 'application/json' } });
+    const res = await h().logship.app.inject({ method, url, payload: method === 'PUT' ? '{}' : undefined, headers: { ...auth, 'content-type': 'application/json' } });
     assert.equal(res.statusCode, 200, `${method} ${url}: ${res.body}`);
     assert.match(String(res.headers['x-logship-noop']), /ignored/);
   }
-  const unknown = await h.logship.app.inject({ method: 'GET', url: '/es/_snapshot/repo', headers: auth });
+  const unknown = await h().logship.app.inject({ method: 'GET', url: '/es/_snapshot/repo', headers: auth });
   assert.equal(unknown.statusCode, 400);
   assert.match((unknown.json() as { error: { reason: string } }).error.reason, /no handler found/);
 });
@@ -62,14 +56,14 @@ test('bulk index/create: _id is event.id, _index a field, per-item status 201/40
   assert.deepEqual(again.items.map((i) => Object.values(i)[0]!.status), [409, 200, 400, 400]);
   assert.equal(again.items[0]!.create!.error!.type, 'version_conflict_engine_exception');
 
-  const hits = await h.search('es.index:*');
+  const hits = await h().search('es.index:*');
   assert.equal(hits.length, 2);
   const one = hits.find((e) => e['event.id'] === 'es-1')!;
   assert.equal(one.level, 'error');
   assert.equal(one.message, 'ecs one');
   assert.equal(one['es.index'], 'logs-app');
   assert.equal(one['service.name'], 'checkout');
-  assert.equal(await h.metric('logship_ingest_events_total', { protocol: 'elasticsearch', outcome: 'stored' }), 2);
+  assert.equal(await h().metric('logship_ingest_events_total', { protocol: 'elasticsearch', outcome: 'stored' }), 2);
 });
 
 test("a deflate bulk (Vector's compression = \"zlib\") is read and answered per item", async () => {
@@ -77,7 +71,7 @@ test("a deflate bulk (Vector's compression = \"zlib\") is read and answered per 
   const res = await bulk(deflateSync(body), '/es/_bulk', { ...auth, 'content-encoding': 'deflate' });
   assert.equal(res.statusCode, 200, res.body);
   assert.equal((res.json() as { errors: boolean }).errors, false);
-  assert.equal((await h.search('es.index:vector-zlib')).length, 1);
+  assert.equal((await h().search('es.index:vector-zlib')).length, 1);
 });
 
 test("Logstash's ECS events (no ecs.version, no log.level): host.name is host, log.file.path is source, as Filebeat's", async () => {
@@ -85,10 +79,10 @@ test("Logstash's ECS events (no ecs.version, no log.level): host.name is host, l
   const doc = { '@timestamp': '2026-02-08T12:45:00.000Z', '@version': '1', message: 'logstash shipped line', host: { name: 'ls-web-3' }, log: { file: { path: '/var/log/app/orders.log' } }, event: { original: 'logstash shipped line' } };
   const res = await bulk(ndjson({ index: { _index: 'logstash-app' } }, doc));
   assert.equal(res.statusCode, 200, res.body);
-  const [hit] = await h.search('"logstash shipped line"');
+  const [hit] = await h().search('"logstash shipped line"');
   assert.equal(hit?.host, 'ls-web-3');
   assert.equal(hit?.source, '/var/log/app/orders.log');
-  assert.equal((await h.search('host:ls-web-3 AND source:"/var/log/app/orders.log"')).length, 1);
+  assert.equal((await h().search('host:ls-web-3 AND source:"/var/log/app/orders.log"')).length, 1);
 });
 
 test('a bulk without _id derives a stable id, so a resent batch is stored once', async () => {
@@ -96,11 +90,11 @@ test('a bulk without _id derives a stable id, so a resent batch is stored once',
   const a = (await bulk(body)).json() as { items: { index: { _id: string; status: number } }[] };
   const b = (await bulk(body)).json() as typeof a;
   assert.equal(a.items[0]!.index._id, b.items[0]!.index._id);
-  const stored = await h.search('es.index:noid');
+  const stored = await h().search('es.index:noid');
   assert.equal(stored.length, 1);
   // The answered _id is the stored event's id: its content id (es.index is part of the content).
   assert.equal(stored[0]!['event.id'], a.items[0]!.index._id);
-  assert.equal((await h.search(`event.id:"${a.items[0]!.index._id}"`)).length, 1);
+  assert.equal((await h().search(`event.id:"${a.items[0]!.index._id}"`)).length, 1);
   const other = (await bulk(ndjson({ index: { _index: 'noid-2' } }, { message: 'no id here', '@timestamp': '2026-02-08T12:30:00Z' }))).json() as typeof a;
   assert.notEqual(other.items[0]!.index._id, a.items[0]!.index._id);
   // A document refused before it is normalized (over the 1 MiB line limit) still answers with an id: a hash of it.
@@ -138,16 +132,16 @@ test('an index or create action naming no index (neither _index nor the path) is
     assert.match(i._id, /\S/, 'answered with an id all the same');
   }
   assert.equal(items[1]!._id, 'empty-index');
-  assert.deepEqual(await h.search('"bare no index" OR "empty index name"'), []);
-  assert.equal((await h.search('es.index:named')).length, 1);
+  assert.deepEqual(await h().search('"bare no index" OR "empty index name"'), []);
+  assert.equal((await h().search('es.index:named')).length, 1);
   // The path's index names it for every action without one.
   const viaPath = (await bulk(ndjson({ index: {} }, { message: 'index from the path', '@timestamp': '2026-02-08T12:31:03Z' }), '/es/from-path/_bulk')).json() as typeof ans;
   assert.equal(viaPath.errors, false);
-  assert.equal((await h.search('es.index:from-path')).length, 1);
+  assert.equal((await h().search('es.index:from-path')).length, 1);
   // A number names an index, as Elasticsearch's bulk parser reads it.
   const numbered = (await bulk(ndjson({ index: { _index: 2026 } }, { message: 'numbered index', '@timestamp': '2026-02-08T12:31:04Z' }))).json() as typeof ans;
   assert.equal(numbered.errors, false, JSON.stringify(numbered));
-  assert.equal((await h.search('es.index:2026')).length, 1);
+  assert.equal((await h().search('es.index:2026')).length, 1);
 });
 
 test('malformed requests get Elasticsearch error bodies with a 4xx', async () => {
@@ -193,12 +187,12 @@ test('fuzz: mutated bulk bodies never answer 5xx', async () => {
 });
 
 test('health checks and single-document writes answer as Elasticsearch does', async () => {
-  const health = await h.logship.app.inject({ method: 'GET', url: '/es/_cluster/health', headers: auth });
+  const health = await h().logship.app.inject({ method: 'GET', url: '/es/_cluster/health', headers: auth });
   assert.equal((health.json() as { status: string }).status, 'green');
-  const cat = await h.logship.app.inject({ method: 'GET', url: '/es/_cat/health', headers: auth });
+  const cat = await h().logship.app.inject({ method: 'GET', url: '/es/_cat/health', headers: auth });
   assert.match(cat.body, /green/);
   const doc = JSON.stringify({ '@timestamp': '2026-02-08T12:40:00Z', message: 'single doc', 'log.level': 'warn' });
-  const put = (url: string) => h.logship.app.inject({ method: 'PUT', url, payload: doc, headers: { ...auth, 'content-type': 'application/json' } });
+  const put = (url: string) => h().logship.app.inject({ method: 'PUT', url, payload: doc, headers: { ...auth, 'content-type': 'application/json' } });
   const created = await put('/es/single/_create/one-1');
   assert.equal(created.statusCode, 201, created.body);
   assert.equal((created.json() as { result: string; _id: string })._id, 'one-1');
@@ -208,7 +202,7 @@ test('health checks and single-document writes answer as Elasticsearch does', as
   assert.equal((await put('/es/single/_doc/one-1')).statusCode, 200);
   // index with op_type=create (Python's es.index(op_type="create")) is a create: 409 once stored.
   assert.equal((await put('/es/single/_doc/one-1?op_type=create')).statusCode, 409);
-  const hits = await h.search('es.index:single');
+  const hits = await h().search('es.index:single');
   assert.equal(hits.length, 1);
   assert.equal(hits[0]!.level, 'warning');
 });

@@ -1,8 +1,8 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compress } from 'snappyjs';
 import { PushRequest } from './loki-proto.js';
-import { testApp, WRITE_TOKEN, type TestApp } from '../test-app.js';
+import { fileTestApp, WRITE_TOKEN } from '../test-app.js';
 
 /*
  * A stream's label set as Loki's distributor holds it (validator.go
@@ -13,13 +13,7 @@ import { testApp, WRITE_TOKEN, type TestApp } from '../test-app.js';
  * cut at max_value_bytes and flagged) and the last with no label at all.
  */
 
-let h: TestApp;
-before(async () => {
-  h = await testApp();
-});
-after(async () => {
-  await h.close();
-});
+const h = fileTestApp();
 
 const auth = { authorization: `Bearer ${WRITE_TOKEN}` };
 const T0 = 1770555600; // 2026-02-08T13:00:00Z
@@ -32,7 +26,7 @@ function protoBody(streams: { labels: string; entries: { ns: number; line: strin
 }
 
 const push = (payload: Buffer | string, contentType: string) =>
-  h.logship.app.inject({ method: 'POST', url: '/loki/api/v1/push', payload, headers: { ...auth, 'content-type': contentType } });
+  h().logship.app.inject({ method: 'POST', url: '/loki/api/v1/push', payload, headers: { ...auth, 'content-type': contentType } });
 
 /** `{job="<job>", l1="v", …}` with `extra` more labels than job. */
 function manyLabels(job: string, extra: number): Record<string, string> {
@@ -67,8 +61,8 @@ test('a label value over 2,048 bytes refuses its stream in Loki\'s words; 2,048 
   assert.equal(jsonRes.statusCode, 400, jsonRes.body);
   assert.match(jsonRes.body, /^1 of 2 entries were rejected; the others are stored\nentry 1: LS_INGEST_LOKI_LABEL_VALUE_TOO_LONG: /);
 
-  assert.equal((await h.search('job:(value-long-pb OR value-long-json)')).length, 0);
-  const stored = await h.search('job:(value-ok-pb OR value-ok-json)');
+  assert.equal((await h().search('job:(value-long-pb OR value-long-json)')).length, 0);
+  const stored = await h().search('job:(value-ok-pb OR value-ok-json)');
   assert.equal(stored.length, 2);
   for (const e of stored) {
     assert.equal(e.trace, atLimit);
@@ -96,8 +90,8 @@ test('more than 15 labels refuses the stream; 15, or 16 with service_name (which
   assert.equal(jsonRes.statusCode, 400, jsonRes.body);
   assert.match(jsonRes.body, /entry 1: LS_INGEST_LOKI_TOO_MANY_LABELS: .* has 16 label names; limit 15/);
 
-  assert.equal((await h.search('job:(labels-16 OR labels-16-json)')).length, 0);
-  const stored = await h.search('job:(labels-15 OR labels-service OR labels-empty)');
+  assert.equal((await h().search('job:(labels-16 OR labels-16-json)')).length, 0);
+  const stored = await h().search('job:(labels-15 OR labels-service OR labels-empty)');
   assert.deepEqual(stored.map((e) => e.job).sort(), ['labels-15', 'labels-empty', 'labels-service']);
   assert.equal(stored.find((e) => e.job === 'labels-service')?.service_name, 'checkout');
 });
@@ -112,10 +106,10 @@ test('a stream with no label ({} or only empty values) is stored as Loki 3 store
   const jsonRes = await push(json, 'application/json');
   assert.equal(jsonRes.statusCode, 204, jsonRes.body);
 
-  const hits = await h.search('service_name:unknown_service');
+  const hits = await h().search('service_name:unknown_service');
   assert.deepEqual(hits.map((e) => e.message).sort(), ['no labels json', 'no labels pb', 'no stream json', 'only empty pb']);
   // A stream with a label of its own gets none (its labels are its fields already).
   assert.equal((await push(protoBody([{ labels: '{job="has-label"}', entries: [{ ns: 24, line: 'labelled' }] }]), 'application/x-protobuf')).statusCode, 204);
-  const [labelled] = await h.search('job:has-label');
+  const [labelled] = await h().search('job:has-label');
   assert.equal(labelled?.service_name, undefined);
 });

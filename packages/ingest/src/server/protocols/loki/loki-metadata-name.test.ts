@@ -1,9 +1,9 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compress } from 'snappyjs';
 import { PushRequest } from './loki-proto.js';
 import { lokiMetadataName } from './structured-metadata.js';
-import { testApp, WRITE_TOKEN, type TestApp } from '../test-app.js';
+import { fileTestApp, WRITE_TOKEN } from '../test-app.js';
 
 /*
  * Structured metadata names were stored as sent, unchecked, while stream
@@ -12,13 +12,7 @@ import { testApp, WRITE_TOKEN, type TestApp } from '../test-app.js';
  * service_name, and a name sent twice kept only its last value.
  */
 
-let h: TestApp;
-before(async () => {
-  h = await testApp();
-});
-after(async () => {
-  await h.close();
-});
+const h = fileTestApp();
 
 const auth = { authorization: `Bearer ${WRITE_TOKEN}` };
 const T0 = 1770555600; // 2026-02-08T13:00:00Z
@@ -38,7 +32,7 @@ function protoBody(streams: { labels: string; entries: { ns: number; line: strin
 }
 
 const push = (payload: Buffer | string, contentType: string) =>
-  h.logship.app.inject({ method: 'POST', url: '/loki/api/v1/push', payload, headers: { ...auth, 'content-type': contentType } });
+  h().logship.app.inject({ method: 'POST', url: '/loki/api/v1/push', payload, headers: { ...auth, 'content-type': contentType } });
 
 test("Loki's renaming of a metadata name that is no label name (otlptranslator's LabelNamer)", () => {
   assert.equal(lokiMetadataName('service-name'), 'service_name');
@@ -55,7 +49,7 @@ test('a metadata name that is no label name is renamed as Loki renames it; one l
   assert.equal((await push(json, 'application/json')).statusCode, 204);
   const pb = protoBody([{ labels: '{job="meta-rename-pb"}', entries: [{ ns: 2, line: 'pb renamed', meta: Object.entries(meta) }] }]);
   assert.equal((await push(pb, 'application/x-protobuf')).statusCode, 204);
-  const hits = await h.search('job:(meta-rename-json OR meta-rename-pb)');
+  const hits = await h().search('job:(meta-rename-json OR meta-rename-pb)');
   assert.equal(hits.length, 2);
   for (const e of hits) {
     assert.equal(e.service_name, 'checkout');
@@ -65,7 +59,7 @@ test('a metadata name that is no label name is renamed as Loki renames it; one l
     assert.equal(e.http_status, '200');
     for (const sent of ['service-name', '1abc', 'http/status']) assert.equal(Object.hasOwn(e, sent), false, sent);
   }
-  assert.equal((await h.search('service_name:checkout')).length, 2);
+  assert.equal((await h().search('service_name:checkout')).length, 2);
 });
 
 test('an empty, unrenameable or over-long metadata name refuses its entry alone, with its code; the others are stored', async () => {
@@ -87,7 +81,7 @@ test('an empty, unrenameable or over-long metadata name refuses its entry alone,
   assert.match(res.body, /entry 1: LS_INGEST_LOKI_BAD_METADATA_NAME: structured metadata name "" is empty/);
   assert.match(res.body, /entry 2: LS_INGEST_LOKI_BAD_METADATA_NAME: structured metadata name "--" has no letter or digit/);
   assert.match(res.body, /entry 3: LS_INGEST_LOKI_BAD_METADATA_NAME: structured metadata name "m{64}… \(1025 bytes\)" is longer than 1024 bytes/);
-  const [fine] = await h.search('job:meta-bad-pb');
+  const [fine] = await h().search('job:meta-bad-pb');
   assert.equal(fine?.message, 'pb fine');
   assert.equal(fine?.['m'.repeat(1024)], 'kept');
 
@@ -95,7 +89,7 @@ test('an empty, unrenameable or over-long metadata name refuses its entry alone,
   const res2 = await push(json, 'application/json');
   assert.equal(res2.statusCode, 400, res2.body);
   assert.match(res2.body, /^1 of 2 entries were rejected; the others are stored\nentry 1: LS_INGEST_LOKI_BAD_METADATA_NAME: structured metadata name "" is empty/);
-  assert.deepEqual((await h.search('job:meta-bad-json')).map((e) => e.message), ['json fine']);
+  assert.deepEqual((await h().search('job:meta-bad-json')).map((e) => e.message), ['json fine']);
 });
 
 test('a stream label name over 1,024 bytes refuses its stream, as Loki does (label_name_too_long), in either format', async () => {
@@ -107,12 +101,12 @@ test('a stream label name over 1,024 bytes refuses its stream, as Loki does (lab
   const res = await push(pb, 'application/x-protobuf');
   assert.equal(res.statusCode, 400, res.body);
   assert.match(res.body, /entry 1: LS_INGEST_LOKI_LABEL_NAME_TOO_LONG: stream '.*' has label name too long: 'l{64}… \(1025 bytes\)'/);
-  assert.equal((await h.search('job:label-long-pb-ok')).length, 1);
+  assert.equal((await h().search('job:label-long-pb-ok')).length, 1);
   const json = JSON.stringify({ streams: [{ stream: { job: 'label-long-json', [long]: 'x' }, values: [[`${T0}000000011`, 'json long label']] }] });
   const res2 = await push(json, 'application/json');
   assert.equal(res2.statusCode, 400, res2.body);
   assert.match(res2.body, /entry 1: LS_INGEST_LOKI_LABEL_NAME_TOO_LONG/);
-  assert.equal((await h.search('job:(label-long-pb OR label-long-json)')).length, 0);
+  assert.equal((await h().search('job:(label-long-pb OR label-long-json)')).length, 0);
 });
 
 test('a metadata name sent twice, or two names renamed to one, keeps both values: the later as <name>_original', async () => {
@@ -127,7 +121,7 @@ test('a metadata name sent twice, or two names renamed to one, keeps both values
     },
   ]);
   assert.equal((await push(pb, 'application/x-protobuf')).statusCode, 204);
-  const hits = await h.search('job:meta-dup');
+  const hits = await h().search('job:meta-dup');
   const by = (m: string) => hits.find((e) => e.message === m)!;
   assert.equal(by('dup other value').a, 'x');
   assert.equal(by('dup other value').a_original, 'y');
@@ -150,7 +144,7 @@ test("structured metadata named as a stream label is laid over it, the label's o
     },
   ]);
   assert.equal((await push(pb, 'application/x-protobuf')).statusCode, 204);
-  const hits = await h.search('job:meta-over');
+  const hits = await h().search('job:meta-over');
   const over = hits.find((e) => e.message === 'metadata over label')!;
   assert.equal(over.env, 'canary');
   assert.equal(over.env_original, 'prod');

@@ -1,17 +1,11 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { compress } from 'snappyjs';
 import { PushRequest } from './loki-proto.js';
-import { fuzzBodies, testApp, WRITE_TOKEN, type TestApp } from '../test-app.js';
+import { fuzzBodies, fileTestApp, testApp, WRITE_TOKEN } from '../test-app.js';
 
-let h: TestApp;
-before(async () => {
-  h = await testApp();
-});
-after(async () => {
-  await h.close();
-});
+const h = fileTestApp();
 
 const auth = { authorization: `Bearer ${WRITE_TOKEN}` };
 const T0 = 1770555600; // 2026-02-08T13:00:00Z
@@ -31,7 +25,7 @@ function protoBody(streams: { labels: string; entries: { s: number; ns: number; 
 }
 
 const push = (payload: Buffer | string, contentType: string, headers: Record<string, string> = {}) =>
-  h.logship.app.inject({ method: 'POST', url: '/loki/api/v1/push', payload, headers: { ...auth, 'content-type': contentType, ...headers } });
+  h().logship.app.inject({ method: 'POST', url: '/loki/api/v1/push', payload, headers: { ...auth, 'content-type': contentType, ...headers } });
 
 test('a protobuf + snappy push is stored with labels as fields, ns kept, and a retry stores nothing twice', async () => {
   const body = protoBody([
@@ -51,7 +45,7 @@ test('a protobuf + snappy push is stored with labels as fields, ns kept, and a r
     const res = await push(body, 'application/x-protobuf');
     assert.equal(res.statusCode, 204, res.body);
   }
-  const hits = await h.search('job:django');
+  const hits = await h().search('job:django');
   assert.equal(hits.length, 2);
   const plain = hits.find((e) => e.message === 'plain text one')!;
   assert.equal(plain.host, 'web-1');
@@ -65,8 +59,8 @@ test('a protobuf + snappy push is stored with labels as fields, ns kept, and a r
   const json = hits.find((e) => e.message === 'boom from json')!;
   assert.equal(json.logger, 'django.request');
   assert.equal(json['@timestamp'], '2026-02-08T12:00:00.100Z');
-  assert.equal(await h.metric('logship_ingest_events_total', { protocol: 'loki', outcome: 'stored' }), 2);
-  assert.equal(await h.metric('logship_ingest_events_total', { protocol: 'loki', outcome: 'duplicate' }), 2);
+  assert.equal(await h().metric('logship_ingest_events_total', { protocol: 'loki', outcome: 'stored' }), 2);
+  assert.equal(await h().metric('logship_ingest_events_total', { protocol: 'loki', outcome: 'duplicate' }), 2);
 });
 
 test('a JSON push (optionally gzip) with structured metadata', async () => {
@@ -75,7 +69,7 @@ test('a JSON push (optionally gzip) with structured metadata', async () => {
   });
   const res = await push(gzipSync(payload), 'application/json', { 'content-encoding': 'gzip' });
   assert.equal(res.statusCode, 204, res.body);
-  const hits = await h.search('job:pino');
+  const hits = await h().search('job:pino');
   assert.equal(hits.length, 2);
   const first = hits.find((e) => e.message === 'json pushed line')!;
   assert.equal(first.user_id, 'u-1');
@@ -92,7 +86,7 @@ test('a JSON push whose labels are numbers or booleans is stored with them as th
   });
   const res = await push(payload, 'application/json');
   assert.equal(res.statusCode, 204, res.body);
-  const hits = await h.search('job:numlabels');
+  const hits = await h().search('job:numlabels');
   assert.equal(hits.length, 2);
   const numbered = hits.find((e) => e.message === 'number labels line')!;
   assert.equal(numbered.port, '8080');
@@ -113,8 +107,8 @@ test('a protobuf stream naming a label twice, or with a name Loki refuses, is re
   assert.match(res.body, /^3 of 4 entries were rejected; the others are stored\n/);
   assert.match(res.body, /entry 1: LS_INGEST_LOKI_DUPLICATE_LABEL: stream '\{job="pb-dup", job="pb-dup-2"\}' has duplicate label name: 'job'/);
   assert.match(res.body, /entry 2: LS_INGEST_LOKI_BAD_LABEL_NAME: stream '\{job="pb-badname", 1abc="x"\}' has label name "1abc"/);
-  assert.equal((await h.search('job:pb-dup OR job:pb-dup-2 OR job:pb-badname')).length, 0);
-  const [ok] = await h.search('job:pb-names-ok');
+  assert.equal((await h().search('job:pb-dup OR job:pb-dup-2 OR job:pb-badname')).length, 0);
+  const [ok] = await h().search('job:pb-names-ok');
   assert.equal(ok?.['service.name'], 'checkout');
 });
 
@@ -129,8 +123,8 @@ test('a JSON stream with a label name Loki refuses ("" or service-name) is refus
   assert.match(res.body, /^2 of 3 entries were rejected; the others are stored\n/);
   assert.match(res.body, /entry 1: LS_INGEST_LOKI_BAD_LABEL_NAME: stream '\{job="js-empty", ="x"\}' has label name ""/);
   assert.match(res.body, /entry 2: LS_INGEST_LOKI_BAD_LABEL_NAME: .* has label name "service-name"/);
-  assert.equal((await h.search('job:js-empty OR job:js-dash OR job:js-first')).length, 0);
-  const [kept] = await h.search('job:js-last');
+  assert.equal((await h().search('job:js-empty OR job:js-dash OR job:js-first')).length, 0);
+  const [kept] = await h().search('job:js-last');
   assert.equal(kept?.message, 'kept line');
   assert.equal(kept?.['service.name'], 's');
   assert.equal(kept?.['loki.@zone'], 'z');
@@ -144,13 +138,13 @@ test('a JSON number label keeps its digits as written, past 2^53 too, as Loki ke
   ]}`;
   const res = await push(payload, 'application/json');
   assert.equal(res.statusCode, 204, res.body);
-  const [hit] = await h.search('job:numtext');
+  const [hit] = await h().search('job:numtext');
   assert.equal(hit?.id, '12345678901234567890');
   assert.equal(hit?.ratio, '1.50');
   assert.equal(hit?.huge, '1e400');
   assert.equal(hit?.neg, '-9007199254740993');
   assert.equal(hit?.port, '8080');
-  assert.equal((await h.search('id:12345678901234567890')).length, 1);
+  assert.equal((await h().search('id:12345678901234567890')).length, 1);
 });
 
 test('a stream label or structured metadata named message does not replace the line: it is loki.message', async () => {
@@ -162,11 +156,11 @@ test('a stream label or structured metadata named message does not replace the l
   });
   const res = await push(payload, 'application/json');
   assert.equal(res.statusCode, 204, res.body);
-  const [label] = await h.search('job:msglabel');
+  const [label] = await h().search('job:msglabel');
   assert.equal(label?.message, 'the line itself');
   assert.equal(label?.['loki.message'], 'from the label');
   assert.equal(label?.message_original, undefined);
-  const [meta] = await h.search('job:msgmeta');
+  const [meta] = await h().search('job:msgmeta');
   assert.equal(meta?.message, 'the other line');
   assert.equal(meta?.['loki.message'], 'from metadata');
 });
@@ -182,7 +176,7 @@ test('a label or structured metadata named event.id or @… is not the entry\'s 
   });
   const res = await push(payload, 'application/json');
   assert.equal(res.statusCode, 204, res.body);
-  const hits = await h.search('job:idlabel');
+  const hits = await h().search('job:idlabel');
   assert.deepEqual(hits.map((e) => e.message).sort(), ['2026-02-08 13:00:00 first', '2026-02-08 13:00:00 second', 'third']);
   assert.equal(new Set(hits.map((e) => e['event.id'])).size, 3);
   assert.ok(hits.every((e) => e['loki.@timezone'] === 'Asia/Tokyo' && e['loki.@time'] === '2020-01-01T00:00:00Z'), JSON.stringify(hits));
@@ -199,7 +193,7 @@ test('Content-Encoding: deflate, raw as Loki reads it (Go compress/flate) and zl
     const res = await push(body, 'application/json', { 'content-encoding': 'deflate' });
     assert.equal(res.statusCode, 204, `${name}: ${res.body}`);
   }
-  const hits = await h.search('job:deflated');
+  const hits = await h().search('job:deflated');
   assert.deepEqual(hits.map((e) => e.message).sort(), ['raw deflate line', 'zlib deflate line']);
   const broken = await push(Buffer.from('not deflate at all'), 'application/json', { 'content-encoding': 'deflate' });
   assert.equal(broken.statusCode, 400);
@@ -226,7 +220,7 @@ test("Vector's json codec: the file its file source read is source, so the lines
   });
   const res = await push(payload, 'application/json');
   assert.equal(res.statusCode, 204, res.body);
-  const hits = await h.search('job:vector-json');
+  const hits = await h().search('job:vector-json');
   const by = (m: string) => hits.find((e) => e.message === m)!;
   assert.equal(by('vector file line').source, '/var/log/app/vec.log');
   assert.equal(by('vector file line').host, 'vec-1');
@@ -245,7 +239,7 @@ test("Vector's loki sink: protobuf with Content-Encoding: snappy (its default), 
   const json = JSON.stringify({ streams: [{ stream: { job: 'vector-snappy' }, values: [[`${T0}000000009`, 'json in a snappy block']] }] });
   const res2 = await push(Buffer.from(compress(Buffer.from(json))), 'application/json', { 'content-encoding': 'snappy' });
   assert.equal(res2.statusCode, 204, res2.body);
-  const hits = await h.search('job:vector-snappy');
+  const hits = await h().search('job:vector-snappy');
   assert.deepEqual(hits.map((e) => e.message).sort(), ['from vector, snappy', 'json in a snappy block']);
   // Only the Loki route reads snappy: another encoding is still a coded 415.
   const br = await push(body, 'application/x-protobuf', { 'content-encoding': 'br' });
@@ -270,20 +264,20 @@ test('malformed bodies get Loki-style text errors with a 4xx, never a 500', asyn
   const res = await push(JSON.stringify({ streams: [{ stream: { job: 'mixed' }, values: [[`${T0}000000000`, 'good one'], ['yesterday', 'bad ts']] }] }), 'application/json');
   assert.equal(res.statusCode, 400);
   assert.match(res.body, /1 of 2 entries were rejected; the others are stored/);
-  assert.equal((await h.search('job:mixed')).length, 1);
+  assert.equal((await h().search('job:mixed')).length, 1);
   // Every entry bad: no "others" to speak of.
   const none = await push(JSON.stringify({ streams: [{ stream: { job: 'mixed' }, values: [['yesterday', 'bad ts']] }] }), 'application/json');
   assert.equal(none.statusCode, 400);
   assert.match(none.body, /^1 of 1 entries were rejected\n/);
   // Auth failures are in Loki's shape too.
-  const anon = await h.logship.app.inject({ method: 'POST', url: '/loki/api/v1/push', payload: '{}', headers: { 'content-type': 'application/json' } });
+  const anon = await h().logship.app.inject({ method: 'POST', url: '/loki/api/v1/push', payload: '{}', headers: { 'content-type': 'application/json' } });
   assert.equal(anon.statusCode, 401);
   assert.match(anon.body, /^LS_AUTH_MISSING_TOKEN/);
 });
 
 test('Basic auth with the token as password is accepted', async () => {
   const basic = Buffer.from(`tenant-1:${WRITE_TOKEN}`).toString('base64');
-  const res = await h.logship.app.inject({
+  const res = await h().logship.app.inject({
     method: 'POST',
     url: '/loki/api/v1/push',
     payload: JSON.stringify({ streams: [{ stream: { job: 'basic' }, values: [[`${T0}000000000`, 'with basic auth']] }] }),
@@ -291,7 +285,7 @@ test('Basic auth with the token as password is accepted', async () => {
   });
   assert.equal(res.statusCode, 204, res.body);
   const wrong = Buffer.from('tenant-1:nope-not-a-token').toString('base64');
-  const res2 = await h.logship.app.inject({ method: 'POST', url: '/loki/api/v1/push', payload: '{}', headers: { authorization: `Basic ${wrong}`, 'content-type': 'application/json' } });
+  const res2 = await h().logship.app.inject({ method: 'POST', url: '/loki/api/v1/push', payload: '{}', headers: { authorization: `Basic ${wrong}`, 'content-type': 'application/json' } });
   assert.equal(res2.statusCode, 401);
 });
 
@@ -304,7 +298,7 @@ test('fuzz: mutated protobuf and JSON pushes never answer 5xx', async () => {
       assert.ok(res.statusCode < 500, `seed ${seed}: ${res.statusCode} ${res.body} for ${body.toString('hex')}`);
     }
   }
-  const health = await h.logship.app.inject({ method: 'GET', url: '/health' });
+  const health = await h().logship.app.inject({ method: 'GET', url: '/health' });
   assert.equal(health.statusCode, 200);
 });
 

@@ -1,7 +1,7 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExportLogsServiceRequest, ExportLogsServiceResponse } from './otlp-proto.js';
-import { testApp, WRITE_TOKEN, type TestApp } from '../test-app.js';
+import { fileTestApp, WRITE_TOKEN } from '../test-app.js';
 
 /*
  * An attribute keyed "" (which OpenTelemetry forbids; Loki's OTLP ingestion
@@ -10,20 +10,14 @@ import { testApp, WRITE_TOKEN, type TestApp } from '../test-app.js';
  * it are refused with a code in partial_success and the export's others stored.
  */
 
-let h: TestApp;
-before(async () => {
-  h = await testApp();
-});
-after(async () => {
-  await h.close();
-});
+const h = fileTestApp();
 
 const NS = '1770555600250000000'; // 2026-02-08T13:00:00.250Z
 const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
 const record = (body: string, attributes: unknown[] = []) => ({ timeUnixNano: NS, body: { stringValue: body }, attributes });
 
 const post = (payload: Buffer | string, type: string) =>
-  h.logship.app.inject({ method: 'POST', url: '/v1/logs', payload, headers: { authorization: `Bearer ${WRITE_TOKEN}`, 'content-type': type } });
+  h().logship.app.inject({ method: 'POST', url: '/v1/logs', payload, headers: { authorization: `Bearer ${WRITE_TOKEN}`, 'content-type': type } });
 
 interface PartialSuccess {
   rejectedLogRecords: number;
@@ -52,9 +46,9 @@ test('a record attribute keyed "" refuses that record with a code (JSON and prot
   assert.equal(answer.partialSuccess?.rejectedLogRecords, 1);
   assert.match(answer.partialSuccess.errorMessage, /record 2: LS_INGEST_OTLP_EMPTY_ATTRIBUTE_KEY/);
 
-  const hits = await h.search('service.name:(empty-key-json OR empty-key-pb)');
+  const hits = await h().search('service.name:(empty-key-json OR empty-key-pb)');
   assert.deepEqual(hits.map((e) => e.message).sort(), ['empty-key-json kept', 'empty-key-pb kept']);
-  assert.equal(await h.metric('logship_ingest_events_rejected_total', { reason: 'LS_INGEST_OTLP_EMPTY_ATTRIBUTE_KEY' }), 2);
+  assert.equal(await h().metric('logship_ingest_events_rejected_total', { reason: 'LS_INGEST_OTLP_EMPTY_ATTRIBUTE_KEY' }), 2);
 });
 
 test('a resource or scope attribute keyed "" refuses each of its records; another resource in the export is stored', async () => {
@@ -76,7 +70,7 @@ test('a resource or scope attribute keyed "" refuses each of its records; anothe
   assert.equal(answer.rejectedLogRecords, 3);
   assert.match(answer.errorMessage, /record 1: LS_INGEST_OTLP_EMPTY_ATTRIBUTE_KEY: log record 1: an attribute of its resource has/);
   assert.match(answer.errorMessage, /record 3: LS_INGEST_OTLP_EMPTY_ATTRIBUTE_KEY: log record 3: an attribute of its scope has/);
-  const hits = await h.search('service.name:(empty-res OR empty-scope)');
+  const hits = await h().search('service.name:(empty-res OR empty-scope)');
   assert.deepEqual(hits.map((e) => e.message), ['scope ok']);
 });
 
@@ -132,7 +126,7 @@ test('a key "" in a map value (a record, resource or scope attribute, or a kvlis
   const scopeAnswer = (scopeRes.json() as { partialSuccess: PartialSuccess }).partialSuccess;
   assert.equal(scopeAnswer.rejectedLogRecords, 1, scopeRes.body);
   assert.match(scopeAnswer.errorMessage, /^record 1: LS_INGEST_OTLP_EMPTY_ATTRIBUTE_KEY: log record 1: a map value in the attributes of its scope, at lib\."", has/);
-  const hits = await h.search('service.name:nested-empty');
+  const hits = await h().search('service.name:nested-empty');
   assert.deepEqual(
     hits.map((e) => [e.message, e['http.method']]),
     [['kept', 'GET']],
@@ -160,6 +154,6 @@ test('a key "" (or omitted) in a map inside an array is stored in the array\'s t
   const res = await post(JSON.stringify(payload), 'application/json');
   assert.equal(res.statusCode, 200, res.body);
   assert.equal((res.json() as { partialSuccess?: PartialSuccess }).partialSuccess, undefined, res.body);
-  const hits = await h.search('service.name:array-map-key');
+  const hits = await h().search('service.name:array-map-key');
   assert.deepEqual(hits.map((e) => [e.message, e.items]), [['in an array', '[{"":"x","id":"1"},{"":"y"}]']]);
 });

@@ -1,16 +1,10 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { ExportLogsServiceRequest, ExportLogsServiceResponse, RpcStatus } from './otlp-proto.js';
-import { fuzzBodies, testApp, WRITE_TOKEN, type TestApp } from '../test-app.js';
+import { fuzzBodies, fileTestApp, WRITE_TOKEN } from '../test-app.js';
 
-let h: TestApp;
-before(async () => {
-  h = await testApp();
-});
-after(async () => {
-  await h.close();
-});
+const h = fileTestApp();
 
 const auth = { authorization: `Bearer ${WRITE_TOKEN}` };
 const NS = '1770555600250000000'; // 2026-02-08T13:00:00.250Z
@@ -31,7 +25,7 @@ const request = (records: Record<string, unknown>[]) => ({
 });
 
 const post = (payload: Buffer | string, type: string, headers: Record<string, string> = {}) =>
-  h.logship.app.inject({ method: 'POST', url: '/v1/logs', payload, headers: { ...auth, 'content-type': type, ...headers } });
+  h().logship.app.inject({ method: 'POST', url: '/v1/logs', payload, headers: { ...auth, 'content-type': type, ...headers } });
 
 test('protobuf export: attributes as fields, severity → level, ids hex, kvlist body flattened; a retry stores once', async () => {
   const msg = ExportLogsServiceRequest.fromObject(
@@ -60,7 +54,7 @@ test('protobuf export: attributes as fields, severity → level, ids hex, kvlist
     const ans = ExportLogsServiceResponse.toObject(ExportLogsServiceResponse.decode(res.rawPayload));
     assert.equal(ans.partialSuccess, undefined);
   }
-  const hits = await h.search('service.name:checkout');
+  const hits = await h().search('service.name:checkout');
   assert.equal(hits.length, 2);
   const err = hits.find((e) => e.message === 'payment declined')!;
   assert.equal(err.level, 'error');
@@ -74,7 +68,7 @@ test('protobuf export: attributes as fields, severity → level, ids hex, kvlist
   const kv = hits.find((e) => e.message === 'structured body')!;
   assert.equal(kv['user.id'], 'u-9');
   assert.equal(kv.level, 'info');
-  assert.equal(await h.metric('logship_ingest_events_total', { protocol: 'otlp', outcome: 'duplicate' }), 2);
+  assert.equal(await h().metric('logship_ingest_events_total', { protocol: 'otlp', outcome: 'duplicate' }), 2);
 });
 
 test('JSON export with hex ids; a bad record is counted in partialSuccess and the rest stored', async () => {
@@ -89,7 +83,7 @@ test('JSON export with hex ids; a bad record is counted in partialSuccess and th
   const ans = res.json() as { partialSuccess: { rejectedLogRecords: number; errorMessage: string } };
   assert.equal(ans.partialSuccess.rejectedLogRecords, 1);
   assert.match(ans.partialSuccess.errorMessage, /record 2: LS_INGEST_BAD_PAYLOAD/);
-  const hit = (await h.search('"json encoded record"'))[0]!;
+  const hit = (await h().search('"json encoded record"'))[0]!;
   assert.equal(hit.level, 'warning');
   assert.equal(hit.trace_id, '5b8efff798038103d269b633813fc60c');
 });
@@ -108,7 +102,7 @@ test('a record older than retention keeps is counted in partialSuccess (the Coll
   };
   assert.equal(ans.partialSuccess?.rejectedLogRecords, 1);
   assert.match(ans.partialSuccess.errorMessage, /1 record\(s\) older than retention keeps were not stored/);
-  assert.equal((await h.search('"fresh backfill record"')).length, 1);
+  assert.equal((await h().search('"fresh backfill record"')).length, 1);
 });
 
 test('JSON export with the times as JSON numbers (protobuf JSON allows it for 64-bit integers): stored at that time, not rejected', async () => {
@@ -120,7 +114,7 @@ test('JSON export with the times as JSON numbers (protobuf JSON allows it for 64
   const res = await post(payload, 'application/json');
   assert.equal(res.statusCode, 200, res.body);
   assert.deepEqual(res.json(), {});
-  const hit = (await h.search('"numeric nanoseconds"'))[0];
+  const hit = (await h().search('"numeric nanoseconds"'))[0];
   assert.ok(hit, 'the record is stored');
   assert.equal(hit['@timestamp'], '2026-02-08T13:00:00.250Z');
   assert.equal(hit['otel.time_unix_nano'], NS, 'the digits as sent, not rounded to a double');
@@ -148,7 +142,7 @@ test('JSON export with the proto field names (snake_case) and enum-named severit
   const res = await post(payload, 'application/json');
   assert.equal(res.statusCode, 200, res.body);
   assert.deepEqual(res.json(), {});
-  const hit = (await h.search('"snake case record"'))[0];
+  const hit = (await h().search('"snake case record"'))[0];
   assert.ok(hit, 'the snake_case record is stored');
   assert.equal(hit['service.name'], 'snake-svc');
   assert.equal(hit['otel.scope.name'], 'py.app');
@@ -157,7 +151,7 @@ test('JSON export with the proto field names (snake_case) and enum-named severit
   assert.equal(hit['otel.severity_number'], 17);
   assert.equal(hit.trace_id, '5b8efff798038103d269b633813fc60d');
   assert.equal(hit['@timestamp'], '2026-02-08T13:00:00.250Z');
-  const warn = (await h.search('"enum named warning"'))[0]!;
+  const warn = (await h().search('"enum named warning"'))[0]!;
   assert.equal(warn.level, 'warning');
   assert.equal(warn['otel.severity_number'], 14);
 });
@@ -167,7 +161,7 @@ test("the Collector's compression: zlib and deflate (Content-Encoding named so, 
     const payload = JSON.stringify(request([{ timeUnixNano: NS, body: { stringValue: `${name} compressed record` } }]));
     const res = await post(deflateSync(payload), 'application/json', { 'content-encoding': name });
     assert.equal(res.statusCode, 200, res.body);
-    assert.equal((await h.search(`"${name} compressed record"`)).length, 1);
+    assert.equal((await h().search(`"${name} compressed record"`)).length, 1);
   }
 });
 
@@ -192,7 +186,7 @@ test('a resource or record attribute named event.id is not the records\' id: eac
   };
   const res = await post(JSON.stringify(body), 'application/json');
   assert.equal(res.statusCode, 200, res.body);
-  const hits = await h.search('service.name:idres');
+  const hits = await h().search('service.name:idres');
   assert.deepEqual(hits.map((e) => e.message).sort(), ['id attribute record 0', 'id attribute record 1', 'id attribute record 2']);
   assert.ok(hits.every((e) => e['event.id'] !== 'batch-7' && e['event.id'] !== 'nested'));
   assert.equal(hits.find((e) => e.message === 'id attribute record 2')!['otel.event.id'], 'batch-7');
@@ -212,7 +206,7 @@ test("the Collector's filelog receiver: the log.file.path attribute is source", 
   );
   const res = await post(payload, 'application/json');
   assert.equal(res.statusCode, 200, res.body);
-  const hit = (await h.search('"filelog line"'))[0]!;
+  const hit = (await h().search('"filelog line"'))[0]!;
   assert.equal(hit.source, '/var/log/app/orders.log');
   assert.equal(hit['log.file.path'], '/var/log/app/orders.log');
 });
@@ -228,7 +222,7 @@ test('bad bodies answer a google.rpc.Status in the request encoding with a 4xx',
   assert.equal((json.json() as { code: number }).code, 3);
   const type = await post('x', 'text/plain');
   assert.equal(type.statusCode, 415);
-  const anon = await h.logship.app.inject({ method: 'POST', url: '/v1/logs', payload: '{}', headers: { 'content-type': 'application/json' } });
+  const anon = await h().logship.app.inject({ method: 'POST', url: '/v1/logs', payload: '{}', headers: { 'content-type': 'application/json' } });
   assert.equal(anon.statusCode, 401);
   assert.equal((anon.json() as { code: number }).code, 16);
 });
