@@ -31,6 +31,8 @@ export interface SearchRequest extends TimeRange {
   now: number;
   /** Aborted when the caller gives up (per-query timeout); stores stop work where they can. */
   signal?: AbortSignal;
+  /** Where the store says what this answer lacks (a partial answer: Elasticsearch's shard failures); the API adds it to the answer's `warnings`. */
+  warn?: AnswerSink;
 }
 
 export interface Total {
@@ -50,6 +52,8 @@ export interface CountRequest extends TimeRange {
   query: QueryNode;
   now: number;
   signal?: AbortSignal;
+  /** Where the store says what this answer lacks (a partial answer: Elasticsearch's shard failures); the API adds it to the answer's `warnings`. */
+  warn?: AnswerSink;
 }
 
 export type AggregationSpec =
@@ -63,6 +67,8 @@ export interface AggregateRequest extends TimeRange {
   agg: AggregationSpec;
   now: number;
   signal?: AbortSignal;
+  /** Where the store says what this answer lacks (a partial answer: Elasticsearch's shard failures); the API adds it to the answer's `warnings`. */
+  warn?: AnswerSink;
 }
 
 export type AggregateResult =
@@ -86,6 +92,8 @@ export interface FieldsRequest extends TimeRange {
   query: QueryNode;
   now: number;
   signal?: AbortSignal;
+  /** Where the store says what this answer lacks (a partial answer: Elasticsearch's shard failures); the API adds it to the answer's `warnings`. */
+  warn?: AnswerSink;
 }
 
 export interface FieldSummary {
@@ -113,6 +121,8 @@ export interface FieldValuesRequest extends TimeRange {
   size: number;
   now: number;
   signal?: AbortSignal;
+  /** Where the store says what this answer lacks (a partial answer: Elasticsearch's shard failures); the API adds it to the answer's `warnings`. */
+  warn?: AnswerSink;
 }
 
 export interface FieldValuesResult {
@@ -187,9 +197,26 @@ export interface AnswerWarning {
   message: string;
 }
 
-/** An answer's `warnings` field over `range` (answerWarnings), or nothing when the reader left no partition out. */
-export function warningsField(reader: LogReader, range: TimeRange): { warnings?: AnswerWarning[] } {
+/**
+ * Takes what a store says one answer lacks, as it reads (a request's
+ * `warn`): a store that learns it only from the answer of each of its own
+ * requests (Elasticsearch's `_shards.failures`, `timed_out`) cannot say it
+ * through unreadablePartitions, which is asked of a range, not a request.
+ */
+export type AnswerSink = (warning: AnswerWarning) => void;
+
+/**
+ * An answer's `warnings` field over `range`: the partitions the reader left
+ * out (answerWarnings), then what the store said of this answer's own reads
+ * (`said`, collected through the requests' `warn`), one per code and
+ * partition; nothing when there is neither.
+ */
+export function warningsField(reader: LogReader, range: TimeRange, said: readonly AnswerWarning[] = []): { warnings?: AnswerWarning[] } {
   const warnings = answerWarnings(reader, range);
+  for (const w of said) {
+    // An answer made of several reads (pages, terms then counts) hears the same part missing from each.
+    if (!warnings.some((o) => o.code === w.code && o.partition === w.partition)) warnings.push(w);
+  }
   return warnings.length > 0 ? { warnings } : {};
 }
 

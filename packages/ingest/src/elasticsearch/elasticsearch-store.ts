@@ -5,6 +5,7 @@
  *   write ─► planWrite: validate, classify (retention class), drop expired ─► bulkWriteAll (durable) ─► daily index
  *         └─► RefreshCoalescer: _refresh of the indices written (searchable) ─► write resolves
  *   search/count/aggregate ─► compileDsl(AST) + time range + visibility filter ─► <prefix>-*-<day> per day of the range
+ *                          └─► shards that failed or a timed-out read ─► the request's `warn` (partial-answer.ts)
  *   partitions / enforceRetention ─► es-retention.ts, with the prefix's policy from the cluster (cluster-policy-holder.ts)
  *   health ─► template installed, then HealthProbe (cluster, write blocks, unindexed fields)
  */
@@ -232,12 +233,12 @@ export class ElasticsearchStore implements LogStore {
 
   async count(req: CountRequest): Promise<number> {
     this.open();
-    return countMatching(this.client, this.indicesFor(req), await this.filters(req));
+    return countMatching(this.client, this.indicesFor(req), await this.filters(req), req);
   }
 
   async aggregate(req: AggregateRequest): Promise<AggregateResult> {
     this.open();
-    return aggregate(this.client, this.indicesFor(req), await this.filters(req), req.agg, { from: req.from, to: req.to });
+    return aggregate(this.client, this.indicesFor(req), await this.filters(req), req.agg, { from: req.from, to: req.to }, req);
   }
 
 

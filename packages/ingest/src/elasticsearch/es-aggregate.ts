@@ -15,6 +15,8 @@ import { addTermsKey, fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS
 import { storeError } from '../store/store-error.js';
 import { booleanField, keywordField, numberField } from './event-document.js';
 import { asStoreFailure } from './transport-error.js';
+import { notePartial } from './partial-answer.js';
+import type { ReadContext } from './es-search.js';
 import type { EsQuery } from './compile-dsl.js';
 
 type Aggs = Record<string, estypes.AggregationsAggregationContainer>;
@@ -57,10 +59,13 @@ function keyOf(copy: 'kw' | 'num' | 'bool', b: TermBucket): string {
 /**
  * One size-0 search. `total`: whether the exact number of matching events is
  * needed (terms: for missing_count); counting them is skipped otherwise.
+ * Shards that failed (a field that one day's index maps as text) are said
+ * to `read.warn`, and their events are left out of the buckets and counts.
  */
-async function run(client: Client, index: string, filter: EsQuery[], aggs: Aggs, total = false): Promise<estypes.SearchResponse<unknown>> {
+async function run(client: Client, index: string, filter: EsQuery[], aggs: Aggs, read: ReadContext, total = false): Promise<estypes.SearchResponse<unknown>> {
+  let res: estypes.SearchResponse<unknown>;
   try {
-    return await client.search({
+    res = await client.search({
       index,
       ignore_unavailable: true,
       allow_no_indices: true,
@@ -68,20 +73,21 @@ async function run(client: Client, index: string, filter: EsQuery[], aggs: Aggs,
       track_total_hits: total,
       query: { bool: { filter } },
       aggs,
-    });
+    }, { signal: read.signal });
   } catch (err) {
-    throw asStoreFailure(err);
+    throw asStoreFailure(err, read.signal);
   }
+  return notePartial(res, index, read.warn);
 }
 
 /** Every distinct value of a field with its exact count, by composite-aggregation pages. */
-async function allTerms(client: Client, index: string, filter: EsQuery[], field: string): Promise<TermBucket[]> {
+async function allTerms(client: Client, index: string, filter: EsQuery[], field: string, read: ReadContext): Promise<TermBucket[]> {
   const out: TermBucket[] = [];
   let after: Record<string, estypes.FieldValue> | undefined;
   for (;;) {
     const res = await run(client, index, filter, {
       c: { composite: { size: PAGE_TERMS, sources: [{ v: { terms: { field } } }], ...(after ? { after } : {}) } },
-    });
+    }, read);
     const c = (res.aggregations as Record<string, estypes.AggregationsCompositeAggregate>).c;
     const buckets = (c?.buckets ?? []) as estypes.AggregationsCompositeBucket[];
     for (const b of buckets) {
@@ -103,6 +109,7 @@ export async function aggregate(
   filter: EsQuery[],
   agg: AggregationSpec,
   range: { from: number; to: number },
+  read: ReadContext = {},
 ): Promise<AggregateResult> {
   switch (agg.type) {
     case 'terms': {
@@ -119,7 +126,7 @@ export async function aggregate(
         aggs[name] = { terms: { field, size: FIRST_TERMS, show_term_doc_count_error: true } };
         aggs[`${name}_count`] = { value_count: { field } };
       }
-      const res = await run(client, index, filter, aggs, true);
+      const res = await run(client, index, filter, aggs, read, true);
       const a = res.aggregations as Record<string, TermsAgg & { value?: number }>;
       const counts = new Map<string, number>();
       const perCopy = await Promise.all(
@@ -130,7 +137,7 @@ export async function aggregate(
           // daily indices) count every value exactly by paging (the copies
           // that need it at the same time).
           const complete = first && (first.sum_other_doc_count ?? 0) === 0 && (first.doc_count_error_upper_bound ?? 0) === 0;
-          return [name, complete ? first.buckets : await allTerms(client, index, filter, field)] as const;
+          return [name, complete ? first.buckets : await allTerms(client, index, filter, field, read)] as const;
         }),
       );
       // Arrays without an element (`[]`), missing as the embedded stores count them.
@@ -174,7 +181,7 @@ export async function aggregate(
             extended_bounds: { min: range.from, max: range.to },
           },
         },
-      });
+      }, read);
       const h = (res.aggregations as Record<string, estypes.AggregationsDateHistogramAggregate> | undefined)?.h;
       const counts = new Map<number, number>();
       for (const b of (h?.buckets ?? []) as estypes.AggregationsDateHistogramBucket[]) counts.set(Number(b.key), b.doc_count);
@@ -183,7 +190,7 @@ export async function aggregate(
       return { type: 'date_histogram', interval_ms: agg.interval_ms, buckets };
     }
     case 'stats': {
-      const res = await run(client, index, filter, { s: { stats: { field: numberField(agg.field) } } });
+      const res = await run(client, index, filter, { s: { stats: { field: numberField(agg.field) } } }, read);
       const s = (res.aggregations as Record<string, estypes.AggregationsStatsAggregate>).s;
       const count = s?.count ?? 0;
       if (count === 0) return { type: 'stats', count: 0, min: null, max: null, avg: null, sum: 0 };
@@ -199,7 +206,7 @@ export async function aggregate(
         // embedded stores, up to 20 × compression values, an estimate beyond.
         p: { percentiles: { field, percents: agg.percents, keyed: false, tdigest: { compression: TDIGEST_COMPRESSION } } },
         n: { value_count: { field } },
-      });
+      }, read);
       const aggs = res.aggregations as Record<string, { values?: { key: number; value: number | null }[]; value?: number }>;
       const values: Record<string, number | null> = {};
       for (const p of agg.percents) values[String(p)] = null;

@@ -4,7 +4,9 @@
  * `LS_ES_*` code, an HTTP status and whether trying again later can help,
  * made by the package's one factory (errors/define-error.ts). The ingest
  * route turns a retryable store error into 503 + Retry-After so agents spool
- * instead of dropping. docs/ELASTICSEARCH.md lists the same codes.
+ * instead of dropping. LS_ES_SHARDS_FAILED and LS_ES_TIMED_OUT are not
+ * thrown: they are the codes of a partial answer's warnings
+ * (partial-answer.ts). docs/ELASTICSEARCH.md lists the same codes.
  */
 import { defineError, isLogshipError, type ErrorFactory, type LogshipError } from '../errors/define-error.js';
 
@@ -15,6 +17,12 @@ const ES_ERRORS = {
   LS_ES_AUTH: defineError('LS_ES_AUTH', 'Elasticsearch refused the credentials or their privileges: %s', 503),
   LS_ES_TLS: defineError('LS_ES_TLS', "Elasticsearch's TLS certificate is not trusted: %s", 503),
   LS_ES_REQUEST: defineError('LS_ES_REQUEST', 'Elasticsearch rejected a request: %s', 502),
+  // The codes of an answer's `warnings` (partial-answer.ts), never of an
+  // error answer: the read succeeded on the other shards, and the API
+  // answers 200 with what they found. Statuses as the gateway codes they
+  // would be if a whole read failed so.
+  LS_ES_SHARDS_FAILED: defineError('LS_ES_SHARDS_FAILED', 'Elasticsearch could not read every shard: %s', 502),
+  LS_ES_TIMED_OUT: defineError('LS_ES_TIMED_OUT', 'Elasticsearch stopped reading at its search timeout: %s', 504),
 } as const satisfies Record<string, ErrorFactory>;
 
 export type EsErrorCode = keyof typeof ES_ERRORS;

@@ -6,10 +6,11 @@
  * behind the cursor (the contract's "paging while ingesting").
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
-import { decodeCursor, encodeCursor, type CursorKey, type SearchRequest, type SearchResult } from '@logship/query/core';
+import { decodeCursor, encodeCursor, type AnswerSink, type CursorKey, type SearchRequest, type SearchResult } from '@logship/query/core';
 import { storeError } from '../store/store-error.js';
 import { documentToEvent, sourceIncludes } from './event-document.js';
 import { asStoreFailure } from './transport-error.js';
+import { notePartial } from './partial-answer.js';
 import type { EsQuery } from './compile-dsl.js';
 
 /** Totals are exact up to here, then reported as a lower bound ('gte'). */
@@ -49,10 +50,15 @@ export async function searchPage(client: Client, index: string, filter: EsQuery[
       track_total_hits: TRACK_TOTAL_HITS,
       // A projection is applied in the cluster: only the fields asked travel.
       _source: sourceIncludes(req.fields),
-    });
+    }, { signal: req.signal });
   } catch (err) {
-    throw asStoreFailure(err);
+    throw asStoreFailure(err, req.signal);
   }
+  // A shard that failed (a day's index mapping a field otherwise) left its
+  // hits out of this page and its count out of the total: said, the rest
+  // answered. The cursor still pages on from this page's last hit: a later
+  // page over the same shards fails on them again and says so again.
+  notePartial(response, index, req.warn);
   const raw = response.hits.hits;
   const page = raw.slice(0, limit);
   const hits = page.map((h) => documentToEvent(h._source, req.fields));
@@ -71,10 +77,11 @@ export async function searchPage(client: Client, index: string, filter: EsQuery[
         search_after: last.sort,
         track_total_hits: false,
         _source: false,
-      });
-      more = probe.hits.hits.length > 0;
+      }, { signal: req.signal });
+      // The probe's failures are the page's: "no more" may be wrong for the shards that failed.
+      more = notePartial(probe, index, req.warn).hits.hits.length > 0;
     } catch (err) {
-      throw asStoreFailure(err);
+      throw asStoreFailure(err, req.signal);
     }
   }
   let next: string | null = null;
@@ -87,11 +94,18 @@ export async function searchPage(client: Client, index: string, filter: EsQuery[
   return { hits, total: { value, relation }, next_cursor: next };
 }
 
-export async function countMatching(client: Client, index: string, filter: EsQuery[]): Promise<number> {
+export async function countMatching(client: Client, index: string, filter: EsQuery[], read: ReadContext = {}): Promise<number> {
+  let res: estypes.CountResponse;
   try {
-    const res = await client.count({ index, ignore_unavailable: true, allow_no_indices: true, query: { bool: { filter } } });
-    return res.count;
+    res = await client.count({ index, ignore_unavailable: true, allow_no_indices: true, query: { bool: { filter } } }, { signal: read.signal });
   } catch (err) {
-    throw asStoreFailure(err);
+    throw asStoreFailure(err, read.signal);
   }
+  return notePartial(res, index, read.warn).count;
+}
+
+/** What a read of the store carries to each of its requests: the query's deadline and where to say what an answer lacks. */
+export interface ReadContext {
+  signal?: AbortSignal | undefined;
+  warn?: AnswerSink | undefined;
 }

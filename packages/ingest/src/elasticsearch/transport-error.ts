@@ -48,9 +48,16 @@ export function classifyTransportError(err: unknown, otherwise: () => Error): Er
  * For reads: unavailability as LS_ES_UNAVAILABLE; a 400 (a regex too complex
  * to determinize, too many histogram buckets) as the shared
  * LS_STORE_BAD_REQUEST, which the query API answers as the caller's
- * mistake; anything else as LS_ES_REQUEST.
+ * mistake; anything else as LS_ES_REQUEST. A request dropped because
+ * `signal` aborted (the query's deadline) as LS_STORE_QUERY_ABORTED, as the
+ * embedded stores say it.
  */
-export function asStoreFailure(err: unknown): Error {
+export function asStoreFailure(err: unknown, signal?: AbortSignal): Error {
+  // The query's deadline passed (the request's signal): the request was dropped, not refused.
+  if (signal?.aborted && err instanceof errors.RequestAbortedError) {
+    const reason = signal.reason as unknown;
+    return storeError('LS_STORE_QUERY_ABORTED', reason instanceof Error ? reason.message : 'aborted', reason);
+  }
   return classifyTransportError(err, () => {
     if (err instanceof errors.ResponseError && err.statusCode === 400) {
       return storeError('LS_STORE_BAD_REQUEST', `Elasticsearch: ${err.message}`, err);

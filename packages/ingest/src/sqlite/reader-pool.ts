@@ -65,7 +65,7 @@ export interface ReaderThreadOptions {
   maxOpenPartitions?: number;
 }
 
-/** What crosses to the worker: the request without its signal, and the clock reading. */
+/** What crosses to the worker: the request without its signal and warn, and the clock reading. */
 export interface ReaderRequest {
   id: number;
   /** refresh: re-read the folder; damaged: `req.found` were found damaged elsewhere (both unanswered). */
@@ -161,11 +161,12 @@ export class ReaderPool {
    * where its half's columns were cached last time; any idle thread
    * otherwise.
    */
-  run(op: ReaderOp, req: { signal?: AbortSignal | undefined }, at: number, lane?: number): Promise<unknown> {
+  run(op: ReaderOp, req: { signal?: AbortSignal | undefined; warn?: unknown }, at: number, lane?: number): Promise<unknown> {
     if (this.closed) return Promise.reject(storeError('LS_STORE_CLOSED', 'the store was closed'));
     const signal = req.signal;
     if (signal?.aborted) return Promise.reject(aborted(signal));
-    const { signal: _drop, ...plain } = req;
+    // `warn` (a function, which postMessage cannot copy) is for stores that learn of a partial answer per request; these say theirs through unreadablePartitions.
+    const { signal: _drop, warn: _warn, ...plain } = req;
     // Captured here: run is called in the read's async context, dispatch
     // may run in another read's (the settle that frees a thread).
     let started = readStartHook();

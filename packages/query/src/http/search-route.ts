@@ -1,7 +1,7 @@
 import './route-config.js';
 import type { FastifyInstance } from 'fastify';
 import type { QueryNode } from '../ast.js';
-import { warningsField, type LogReader, type SortOrder } from '../log-reader.js';
+import { warningsField, type AnswerWarning, type LogReader, type SortOrder } from '../log-reader.js';
 import { RANGE_SCHEMA, TIME_PARAM, WARNINGS_SCHEMA, rangeAnswer, resolveTimeRange, timeText } from './time-range.js';
 import { commitMarkField, COMMIT_MARK_SCHEMA, readMarked, type CommitMarker } from './commit-mark.js';
 import type { QueryCompiler } from './query-compiler.js';
@@ -91,6 +91,8 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
       : params.fields;
     // `*` is every field (the CLI's --fields *, Elasticsearch's _source), not a field named "*".
     const projected = fields && fields.length > 0 && !fields.includes('*');
+    // What the store says this page lacks (Elasticsearch's shard failures).
+    const said: AnswerWarning[] = [];
     const { result, mark } = await readMarked(opts.gate, opts.commitMark, (signal) => opts.reader.search({
       query,
       ...range,
@@ -100,6 +102,7 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
       ...(projected ? { fields } : {}),
       now,
       signal,
+      warn: (w) => said.push(w),
     }));
     return {
       hits: result.hits,
@@ -108,7 +111,7 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
       took_ms: Math.round((performance.now() - started) * 100) / 100,
       next_cursor: result.next_cursor,
       ...commitMarkField(mark),
-      ...warningsField(opts.reader, range),
+      ...warningsField(opts.reader, range, said),
     };
   };
   const common = { config: { scope: 'read' as const, largest: { limit: opts.maxLimit } }, schema: { response: SEARCH_RESPONSE_SCHEMA } };
