@@ -3,7 +3,9 @@
  * never one beside another process listening there: an agent whose port is
  * taken only logs so and runs on, and the test then read another file's
  * agent's /health and /metrics. A port the harness picks is picked again
- * when taken; a port the test chose is an error.
+ * when taken; a port the test chose is an error. A config that says nothing
+ * of metrics gets a port the harness picks: the agent's default,
+ * 127.0.0.1:9477, was one port for every agent of the files running at once.
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -59,6 +61,31 @@ test('a config made for a picked port is made again for another port when that o
     await agent.stop();
   } finally {
     await other.close();
+    await removeDir(root);
+  }
+});
+
+test('agents whose configs say nothing of metrics each get a port of their own, held by them, not the default 9477; `off` stays off', async () => {
+  const root = await tempDir('logship-start-agent-');
+  try {
+    const plain = (name: string): string => agentYaml({ server: 'http://127.0.0.1:9', dataDir: join(root, name), include: [join(root, '*.log')] });
+    assert.doesNotMatch(plain('a'), /^metrics/m, 'the config has no metrics key');
+    // At once, as files running together start theirs.
+    const [a, b] = await Promise.all([startAgent(plain('a'), join(root, 'a.yaml')), startAgent(plain('b'), join(root, 'b.yaml'))]);
+    assert.ok(a.metricsPort !== undefined && b.metricsPort !== undefined, 'each agent\'s metrics port is handed back');
+    assert.notEqual(a.metricsPort, b.metricsPort);
+    assert.notEqual(a.metricsPort, 9477);
+    for (const agent of [a, b]) {
+      assert.equal(listensOn(agent.proc.pid!, agent.metricsPort!), true, 'the agent holds its port');
+      assert.equal(listensOn(agent.proc.pid!, 9477), false, 'and not the default one');
+      const files = (await (await fetch(`http://127.0.0.1:${agent.metricsPort}/files`)).json()) as { sources?: unknown };
+      assert.ok(files.sources !== undefined, 'the agent\'s own /files answers');
+      assert.doesNotMatch(agent.output(), /cannot be served/);
+    }
+    const off = await startAgent(agentYaml({ server: 'http://127.0.0.1:9', dataDir: join(root, 'off'), include: [join(root, '*.log')], extra: 'metrics: { listen: off }' }), join(root, 'off.yaml'));
+    assert.equal(off.metricsPort, undefined, 'a config that turns metrics off is left so');
+    await Promise.all([a.stop(), b.stop(), off.stop()]);
+  } finally {
     await removeDir(root);
   }
 });

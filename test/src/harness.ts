@@ -7,7 +7,7 @@
  *     └────────────── GET /api/v1/search ──────┘
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,7 @@ export async function removeDir(dir: string): Promise<void> {
 }
 
 import { freePort } from './free-port.js';
-import { listensOn, PortTaken } from './listening.js';
+import { listensOn, PortTaken, type Transport } from './listening.js';
 
 export { freePort };
 
@@ -111,6 +111,28 @@ export interface ServerHandle extends RunningProcess {
   url: string;
   port: number;
   dataDir: string;
+  /** The config's listeners beside HTTP (OTLP/gRPC, syslog), each held by this server (checked before startServer resolves). */
+  listeners: ServerListener[];
+}
+
+/** A listener a server config opens beside its HTTP port: its key, port and transport. */
+export interface ServerListener {
+  key: string;
+  port: number;
+  transport: Transport;
+}
+
+/** `grpc_listen: "127.0.0.1:4317"`, `listen_udp: 127.0.0.1:5514`: a listener key, its address and port (flow or block YAML). */
+const LISTENER_KEYS = /\b(grpc_listen|listen_tcp|listen_udp|listen_tls)\s*:\s*["']?[^"'\s,}]*:(\d+)["']?/g;
+const LISTENER_SECTION: Readonly<Record<string, string>> = { grpc_listen: 'otlp', listen_tcp: 'syslog', listen_udp: 'syslog', listen_tls: 'syslog' };
+
+/** The listeners beside HTTP that a server config text opens (server.ts binds them before the HTTP port). */
+export function serverListeners(yaml: string): ServerListener[] {
+  return [...yaml.matchAll(LISTENER_KEYS)].map(([, key, port]) => ({
+    key: `${LISTENER_SECTION[key!]}.${key}`,
+    port: Number(port),
+    transport: key === 'listen_udp' ? 'udp' : 'tcp',
+  }));
 }
 
 export interface StartServerOptions {
@@ -160,7 +182,10 @@ export async function serveCheck(dir: string, configYaml: string): Promise<{ cod
  * suite seeded and searched another file's server (350 events where it
  * wrote 250). So /health counts only after the line naming this port, and
  * a port taken meanwhile is given up for another (a port the test chose
- * is not).
+ * is not). The config's other listeners (OTLP/gRPC, syslog TCP, UDP and
+ * TLS, from `configYaml` or the file of a `--config` in `args`) must be
+ * held by this process too, as /proc shows (listening.ts): a test sending
+ * to one then reaches this server and no other.
  */
 export async function startServer(opts: StartServerOptions = {}): Promise<ServerHandle> {
   const dataDir = opts.dataDir ?? (await tempDir('logship-data-'));
@@ -175,6 +200,9 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Server
 
 async function launchServer(opts: StartServerOptions, dataDir: string, port: number): Promise<ServerHandle> {
   const args = [logshipBin, 'serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`];
+  const configFile = opts.args?.[opts.args.indexOf('--config') + 1];
+  const configText = opts.configYaml ?? (opts.args?.includes('--config') && configFile ? await readFile(configFile, 'utf8').catch(() => '') : '');
+  const listeners = serverListeners(configText);
   if (opts.configYaml !== undefined) {
     const cfg = join(dataDir, '..', `logship-server-${port}.yaml`);
     await writeFile(cfg, opts.configYaml);
@@ -197,9 +225,10 @@ async function launchServer(opts: StartServerOptions, dataDir: string, port: num
         if (proc.exitCode !== null) return { code: proc.exitCode };
         if (!announced.test(rp.output())) return false;
         const res = await fetch(`${url}/health`);
-        return res.ok && { code: null };
+        // Where /proc cannot tell (undefined), the server's bind before its HTTP port is the proof.
+        return res.ok && listeners.every((l) => listensOn(proc.pid!, l.port, l.transport) !== false) && { code: null };
       },
-      { timeoutMs: 30_000, what: `logship serve on ${url}` },
+      { timeoutMs: 30_000, what: `logship serve on ${url}${listeners.map((l) => `, ${l.key} ${l.port}/${l.transport} held`).join('')}` },
     );
     if (exited.code !== null) {
       const message = `server exited with ${exited.code}: ${rp.output()}`;
@@ -210,7 +239,7 @@ async function launchServer(opts: StartServerOptions, dataDir: string, port: num
     if (err instanceof PortTaken) throw err;
     throw new Error(`${(err as Error).message}\n--- server output ---\n${rp.output()}`);
   }
-  return { ...rp, url, port, dataDir };
+  return { ...rp, url, port, dataDir, listeners };
 }
 
 export interface AgentHandle extends RunningProcess {
@@ -227,20 +256,34 @@ export type AgentConfig = string | ((metricsPort: number) => string);
  * a loopback metrics.listen port it resolves once this agent holds that port
  * (an agent whose port is taken only logs so and runs on, while another
  * file's agent answers /health there); a config made for a port the harness
- * picks gets another port if that one was taken.
+ * picks gets another port if that one was taken. A config without a
+ * `metrics` key is given one on a port the harness picks (`metricsPort`):
+ * the agent's default, 127.0.0.1:9477, is one port for every agent of every
+ * file running at once, and the second agent there only warned.
  */
 export async function startAgent(config: AgentConfig, configPath: string, env: Record<string, string> = {}, as: { uid?: number; gid?: number } = {}): Promise<AgentHandle> {
-  if (typeof config === 'string') return launchAgent(config, configPath, env, as);
+  if (typeof config === 'string' && metricsKey.test(config)) return launchAgent(config, configPath, env, as);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await launchAgent(config(await freePort()), configPath, env, as);
+      const port = await freePort();
+      return await launchAgent(withMetrics(typeof config === 'string' ? config : config(port), port), configPath, env, as);
     } catch (err) {
       if (attempt === 3 || !(err instanceof PortTaken)) throw err;
     }
   }
 }
 
-const metricsListen = /^metrics:\s*\{\s*listen:\s*"?127\.0\.0\.1:(\d+)"?\s*\}/m;
+/** A top-level `metrics` key: the test chose the listener (its port, or off). */
+const metricsKey = /^metrics\s*:/m;
+
+/** The config with `metrics.listen` on loopback `port` when it says nothing of metrics. */
+function withMetrics(yaml: string, port: number): string {
+  if (metricsKey.test(yaml)) return yaml;
+  return `${yaml}${yaml === '' || yaml.endsWith('\n') ? '' : '\n'}metrics: { listen: "127.0.0.1:${port}" }\n`;
+}
+
+/** metrics.listen on loopback, in flow (`metrics: { listen: … }`) or block form. */
+const metricsListen = /^metrics:\s*(?:\{\s*listen:\s*|\n[ \t]+listen:[ \t]*)["']?127\.0\.0\.1:(\d+)["']?[ \t]*(?:\}|$)/m;
 
 async function launchAgent(yaml: string, configPath: string, env: Record<string, string>, as: object): Promise<AgentHandle> {
   await writeFile(configPath, yaml);

@@ -9,11 +9,14 @@
  * list while it was asked again (100 ms and more), and Enter then ran the
  * half-typed query instead of taking the highlighted value. ↓ pressed as the
  * list appeared (the editor ignored keys for 75 ms after it opened) went past
- * it to the results. Tab did nothing with the list.
+ * it to the results. Tab did nothing with the list. ↓ pressed while the
+ * list was still being asked for (its values not yet answered) went on to
+ * the results, and the list then opened over the rows; so did a list asked
+ * for as Tab moved focus on.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { HAVE_CHROMIUM } from './browser.js';
 import { ingest, type ServerHandle } from './harness.js';
 import { pageSuite, queryText, recentLines, urlParams, waitForQuery, waitForTotal } from './ui-support.js';
@@ -75,6 +78,72 @@ describe('search page: the completion list by keyboard (Chromium)', { skip: !HAV
     await page.keyboard.press('Enter');
     assert.equal(await queryText(page), `host:"${first}"`);
     assert.equal(urlParams(page).get('q'), '');
+  });
+
+  /**
+   * The first request for a field's values held in the browser until
+   * released: the list is being asked for, and not there, for as long as
+   * the test needs. The answer itself is the server's.
+   */
+  async function holdValues(field: string): Promise<{ asked: Promise<unknown>; release: () => Promise<void> }> {
+    const path = new RegExp(`/api/v1/fields/${field}/values\\?`);
+    let held: Route | undefined;
+    const hold = (route: Route) => (held ? route.continue() : void (held = route));
+    await page.route(path, hold);
+    return {
+      asked: page.waitForRequest(path),
+      release: async () => {
+        await held?.continue();
+        await page.unroute(path, hold);
+      },
+    };
+  }
+
+  /** Two frames: what an answer changes in the editor is drawn by then. */
+  const frames = () => page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+
+  test('↓ pressed while the list is being asked for waits for it and moves into it; focus stays in the query bar', async () => {
+    await start();
+    const values = await holdValues('host');
+    try {
+      await page.keyboard.type('host:');
+      await values.asked;
+      assert.equal(await page.locator('.cm-tooltip-autocomplete').count(), 0, 'no list yet');
+      await page.keyboard.press('ArrowDown');
+      assert.equal(await focused(), 'Query', '↓ did not go on to the results');
+    } finally {
+      await values.release();
+    }
+    await waitForLabels('web-1,web-2,web-3');
+    assert.equal(await focused(), 'Query');
+    // The held ↓ moved into the list: the first value is highlighted.
+    const first = await page.locator('.cm-tooltip-autocomplete .cm-completionLabel').first().innerText();
+    assert.equal(await highlighted().innerText(), first);
+    await page.keyboard.press('Enter');
+    assert.equal(await queryText(page), `host:"${first}"`);
+    assert.equal(urlParams(page).get('q'), '', 'the query not run');
+    // With no list being asked for, ↓ goes on to the results at once.
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await focused(), '0');
+    assert.deepEqual(problems, []);
+  });
+
+  test('a list still being asked for as focus moves on (Tab) does not open afterwards', async () => {
+    await start();
+    const values = await holdValues('level');
+    const answered = page.waitForResponse(/\/api\/v1\/fields\/level\/values\?/);
+    try {
+      await page.keyboard.type('level:');
+      await values.asked;
+      await page.keyboard.press('Tab');
+      assert.notEqual(await focused(), 'Query');
+    } finally {
+      await values.release();
+    }
+    await answered;
+    await frames();
+    assert.equal(await page.locator('.cm-tooltip-autocomplete').count(), 0, 'no list over the page');
+    assert.equal(await queryText(page), 'level:');
   });
 
   test('Tab takes the highlighted completion; Escape closes the list; Tab with no list moves focus on', async () => {

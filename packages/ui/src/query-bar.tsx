@@ -1,9 +1,10 @@
 /**
  * The query bar: a one-line CodeMirror editor with highlighting, completion
  * of field names and of a field's top values, the error mark, and Enter to
- * run. `/` anywhere on the page focuses it; ↓ goes on to the results.
+ * run. `/` anywhere on the page focuses it; ↓ goes into the completion list
+ * (waiting for it while it is being asked for), else on to the results.
  */
-import { acceptCompletion, autocompletion, closeCompletion, insertCompletionText, startCompletion, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
+import { acceptCompletion, autocompletion, closeCompletion, completionStatus, currentCompletions, insertCompletionText, moveCompletionSelection, startCompletion, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, placeholder } from '@codemirror/view';
@@ -72,6 +73,19 @@ export function QueryBar(props: QueryBarProps) {
   latest.current = props;
 
   useEffect(() => {
+    // ↓ pressed while the list for the text in the bar is still being asked
+    // for (the fields API answers in tens of ms, more on a busy server): held
+    // until the answer, then done as if pressed after it, as Kibana's KQL
+    // bar and Grafana's editors do. Going on to the results at once left the
+    // list to open afterwards over the rows, the bar no longer focused.
+    let downWaiting = false;
+    const down = (v: EditorView): boolean => {
+      if (completionStatus(v.state) === 'pending') {
+        downWaiting = true;
+        return true;
+      }
+      return latest.current.onDown?.() ?? false;
+    };
     const complete = async (ctx: CompletionContext): Promise<CompletionResult | null> => {
       const valueAt = ctx.matchBefore(/(?:\\.|[^\s:()"[\]{}\\])+:"?[^\s()"]*/);
       if (valueAt) {
@@ -115,7 +129,8 @@ export function QueryBar(props: QueryBarProps) {
           { key: 'Tab', run: acceptCompletion },
           // The completion list takes ↓ first while it is open. Closed, ↓ goes
           // to the first result: by Tab it was past every button and field.
-          { key: 'ArrowDown', run: () => latest.current.onDown?.() ?? false },
+          // While it is being asked for, ↓ waits for it (down).
+          { key: 'ArrowDown', run: down },
           ...historyKeymap,
           ...defaultKeymap,
         ]),
@@ -129,6 +144,18 @@ export function QueryBar(props: QueryBarProps) {
         EditorView.contentAttributes.of({ 'aria-label': 'Query', 'aria-multiline': 'false', spellcheck: 'false' }),
         EditorView.updateListener.of((u) => {
           if (u.docChanged) latest.current.onChange(u.state.doc.toString());
+          if (!downWaiting) return;
+          // Typed on or moved: the held ↓ was for text no longer there.
+          if (u.docChanged || u.selectionSet) downWaiting = false;
+          else if (completionStatus(u.state) !== 'pending') {
+            downWaiting = false;
+            // After this update: a command dispatches, which an update listener may not.
+            setTimeout(() => {
+              if (!u.view.hasFocus) return;
+              if (currentCompletions(u.view.state).length > 0) moveCompletionSelection(true)(u.view);
+              else latest.current.onDown?.();
+            });
+          }
         }),
         EditorView.lineWrapping,
         // A character typed over a selection replaces it here, not by the
@@ -136,6 +163,16 @@ export function QueryBar(props: QueryBarProps) {
         // highlighter's spans (one per field, operator, number) took 15 s
         // for a 3,000-character query and hung the tab on longer ones.
         EditorView.domEventHandlers({
+          // Focus gone (Tab, a click) while the list is being asked for: it is
+          // not wanted any more. The editor closes an open list on blur, but
+          // one still asked for opened later over whatever had focus.
+          blur(_e, v) {
+            downWaiting = false;
+            setTimeout(() => {
+              if (!v.hasFocus && completionStatus(v.state) === 'pending') closeCompletion(v);
+            });
+            return false;
+          },
           beforeinput(e, v) {
             if (e.inputType !== 'insertText' || e.data === null || v.state.selection.ranges.every((r) => r.empty)) return false;
             e.preventDefault();

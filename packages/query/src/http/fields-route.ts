@@ -40,7 +40,7 @@ interface ValuesParams extends FieldsParams {
 
 const rangeProperties = {
   q: { type: 'string', description: 'Query in the logship language; empty or * matches everything' },
-  from: { type: 'string', description: 'Start of the time range: ISO date, epoch ms or date math (default now-15m)' },
+  from: { type: 'string', description: 'Start of the time range: ISO date, date math, a duration before now (1h) or an epoch number read by its size, exponent form too (1.7e12) (default now-15m)' },
   to: { type: 'string', description: 'End of the time range, inclusive (default now)' },
 } as const;
 

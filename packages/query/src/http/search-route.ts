@@ -40,7 +40,7 @@ export const SEARCH_PARAMS_SCHEMA = {
     q: { type: 'string', description: 'Query in the logship language; empty or * matches everything' },
     from: {
       ...TIME_PARAM,
-      description: "Start of the time range: ISO date, epoch ms or date math (default: the query's own @timestamp bound, else now-15m)",
+      description: `Start of the time range: ${TIME_PARAM.description} (default: the query's own @timestamp bound, else now-15m)`,
     },
     to: { ...TIME_PARAM, description: "End of the time range, inclusive (default: the query's own @timestamp bound, else now)" },
     limit: { type: 'integer', minimum: 1, description: 'Maximum hits (default 100; over the server\'s maximum, 10,000, is a 400: page on with cursor)' },

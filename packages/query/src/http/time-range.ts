@@ -72,11 +72,28 @@ export function rangeAnswer(range: TimeRange): { from: string; to: string } {
  */
 export function resolveTimeValue(param: string, text: string, now: number, roundUp: boolean): number {
   try {
-    return resolveTimeParam(text, { now, roundUp });
+    return resolveTimeParam(exponentAsNumber(text), { now, roundUp });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw apiErrors.badTime(param, text, timeAdvice(param, text, reason));
   }
+}
+
+/** A JSON number with an exponent (`2.5e+16`, `1.7E12`, `-1e3`); ` ` for a `+` that URL decoding made a space. */
+const EXPONENT_RE = /^-?(?:0|[1-9]\d*)(?:\.\d+)?[eE][-+ ]?\d+$/;
+
+/**
+ * A time written as a number in exponent form read as that number: the
+ * text a JSON body's number gives (timeText), so a query string takes the
+ * numbers a body does, with the same reading by size and the same range
+ * check. The document's `number` alternative invites them (schemathesis
+ * sent `to=2.5e+16`, refused as no date while `{"to":2.5e16}` was taken).
+ * A number past a Date's range or below a second's millionth comes out in
+ * exponent form again (`1e+21`, `1e-7`) and is refused, as in a body.
+ */
+function exponentAsNumber(text: string): string {
+  const t = text.trim();
+  return EXPONENT_RE.test(t) ? String(Number(t.replace(' ', '+'))) : text;
 }
 
 /** `warnings` beside an answer: the partitions left out of it (log-reader.ts warningsField); absent when none. */
@@ -99,8 +116,13 @@ export const RANGE_SCHEMA = {
 /**
  * The schema of `from` and `to` in search and aggregate: text, or in a JSON
  * body also an epoch number (`{"from": 1770000000000}`, `{"from": 1770000000.5}`).
+ * The query string takes the same numbers as text, exponent form too
+ * (exponentAsNumber): the `number` alternative says a client may send one.
  */
-export const TIME_PARAM = { anyOf: [{ type: 'string' }, { type: 'number' }] } as const;
+export const TIME_PARAM = {
+  anyOf: [{ type: 'string' }, { type: 'number' }],
+  description: 'ISO date, date math (now-1h), a duration before now (1h) or an epoch number read by its size (seconds, ms, µs, ns); a number as JSON writes it in a body and in a query string alike, exponent form too (1.7e12, 2.5e+16)',
+} as const;
 
 /** A `from` / `to` as resolveTimeRange reads it: an epoch number given as a number is its digits. */
 export function timeText(v: string | number | undefined): string | undefined {
