@@ -261,6 +261,11 @@ export class PartitionDb {
     if (!this.db.inTransaction) beginWrite(this.db);
   }
 
+  /** False once SQLite rolled back begin()'s transaction by itself (a failed insert's SQLITE_FULL, batch-writer.ts). */
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+
   commit(): void {
     if (this.db.inTransaction) this.db.exec('COMMIT');
   }
