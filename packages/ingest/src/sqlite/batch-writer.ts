@@ -53,6 +53,12 @@ export class BatchWriter {
   private batch: Set<PartitionDb> | null = null;
   /** Partitions of the flush under way already committed to make room (a batch over many days). */
   private committedEarly: PartitionDb[] = [];
+  /**
+   * Partitions of the flush under way whose transaction SQLite rolled back
+   * whole when an insert failed, with the error to answer: the rows the
+   * flush's other writes had put there are gone with it (lostTransaction).
+   */
+  private lost = new Map<PartitionDb, unknown>();
   private readonly checkpoints: WalCheckpoints<PartitionDb>;
 
   constructor(private readonly deps: BatchWriterDeps) {
@@ -97,10 +103,14 @@ export class BatchWriter {
     }
     this.batch = null;
     let failure: unknown = null;
+    const lost = this.lost;
+    this.lost = new Map();
     // Partitions commit one by one: those before a failing one stay committed.
     const committed = new Set<PartitionDb>(this.committedEarly);
     for (const db of batch) {
       try {
+        // A lost transaction fails as its commit would have: its COMMIT would find none and do nothing.
+        if (failure === null && lost.has(db)) failure = lost.get(db);
         if (failure === null) {
           db.commit();
           committed.add(db);
@@ -130,6 +140,7 @@ export class BatchWriter {
   /** Commits the open transactions of the flush under way and lets the pool close their files. */
   private commitEarly(batch: Set<PartitionDb>): void {
     for (const db of batch) {
+      if (this.lost.has(db)) throw this.lost.get(db);
       try {
         db.commit();
       } catch (err) {
@@ -139,6 +150,20 @@ export class BatchWriter {
       batch.delete(db);
     }
     this.deps.pool.trim();
+  }
+
+  /**
+   * Whether a failed insert took the group's transaction on `db` with it.
+   * insert() undoes only its own savepoint, but on SQLITE_FULL or an I/O
+   * error while spilling a large write's pages to the WAL, SQLite rolls
+   * back the whole transaction (disk-full-write.test.ts): the commit then
+   * found none, did nothing, and the earlier writes of the flush with rows
+   * there were answered stored, or named as committed, with those rows gone.
+   */
+  private lostTransaction(db: PartitionDb): boolean {
+    if (this.batch === null || !this.batch.has(db) || db.inTransaction) return false;
+    db.rollback();
+    return true;
   }
 
   /** Stops the checkpoint timers (the store is closing). */
@@ -163,12 +188,14 @@ export class BatchWriter {
       const fresh = this.dropKnownElsewhere(group.name, group.key, group.items, prepared.classFingerprint);
       result.duplicates += group.items.length - fresh.length;
       if (fresh.length === 0) continue;
-      let db: PartitionDb;
+      let db: PartitionDb | undefined;
       let stored: number[];
       try {
         // Opened inside: a file whose damaged pages fail the open (its text index's
         // tables) is named damaged as one failing the insert is (partitioned-store.ts checkedWrite).
         db = this.deps.pool.get(group.key).open(true);
+        // Not inserted outside the group's transaction: with none open, insert() would commit on its own.
+        if (this.lost.has(db)) throw this.lost.get(db);
         if (this.batch && !this.batch.has(db)) {
           // A flush spanning a year of days held a transaction, so a
           // connection and three descriptors, on every day at once: past
@@ -184,11 +211,14 @@ export class BatchWriter {
         db.noteTextFields(prepared.otherTextFields);
         stored = db.insert(fresh);
       } catch (err) {
+        if (db !== undefined && this.lost.has(db)) throw err;
         // Named, with what to do, as the block store's writer does: SQLite's
         // "database disk image is malformed" says neither which file nor that,
         // nor does "database is locked" (another process's write transaction
         // met by this one's BEGIN IMMEDIATE) say which file or whose lock.
-        throw isCorruption(err) ? damagedWriteError(group.name, err) : isLocked(err) ? lockedPartitionError(path.join(this.deps.pool.dir, group.name), err) : deniedOr(path.join(this.deps.pool.dir, group.name), err);
+        const named = isCorruption(err) ? damagedWriteError(group.name, err) : isLocked(err) ? lockedPartitionError(path.join(this.deps.pool.dir, group.name), err) : deniedOr(path.join(this.deps.pool.dir, group.name), err);
+        if (db !== undefined && this.lostTransaction(db)) this.lost.set(db, asWriteError(withFolderCause(named, this.deps.pool.dir)));
+        throw named;
       }
       const indexes: number[] = [];
       for (const i of stored) indexes.push((fresh[i] as EventRow).index);

@@ -261,6 +261,11 @@ export class PartitionDb {
     if (!this.db.inTransaction) beginWrite(this.db);
   }
 
+  /** False once SQLite rolled back begin()'s transaction by itself (a failed insert's SQLITE_FULL, batch-writer.ts). */
+  get inTransaction(): boolean {
+    return this.db.inTransaction;
+  }
+
   commit(): void {
     if (this.db.inTransaction) this.db.exec('COMMIT');
   }
@@ -270,6 +275,9 @@ export class PartitionDb {
     this.keys.reload();
     this.rollups.reset();
     this.notedTextFields = null;
+    // A class list noted in the transaction is gone with it: noted again by the next write (disk-full-write.test.ts).
+    this.classFingerprints.clear();
+    for (const row of this.db.prepare("SELECT key FROM meta WHERE key LIKE 'classes:%'").all() as { key: string }[]) this.classFingerprints.add(row.key.slice('classes:'.length));
   }
 
   /**
