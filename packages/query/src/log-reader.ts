@@ -7,6 +7,7 @@
  */
 import type { QueryNode } from './ast.js';
 import type { LogEvent } from './event.js';
+import type { LeftOutPartition } from './read-left-out.js';
 
 export type SortOrder = 'desc' | 'asc';
 
@@ -187,9 +188,17 @@ export interface AnswerWarning {
   message: string;
 }
 
-/** An answer's `warnings` field over `range` (answerWarnings), or nothing when the reader left no partition out. */
-export function warningsField(reader: LogReader, range: TimeRange): { warnings?: AnswerWarning[] } {
+/**
+ * An answer's `warnings` field over `range` (answerWarnings), with the
+ * partitions the read itself left out (`leftOut`: read-left-out.ts, a file
+ * another process held locked), or nothing when none was left out.
+ */
+export function warningsField(reader: LogReader, range: TimeRange, leftOut: readonly LeftOutPartition[] = []): { warnings?: AnswerWarning[] } {
   const warnings = answerWarnings(reader, range);
+  for (const p of leftOut) {
+    if (warnings.some((w) => w.partition === p.partition)) continue;
+    warnings.push({ code: p.code, partition: p.partition, message: `${p.reason}; its events are left out of this answer` });
+  }
   return warnings.length > 0 ? { warnings } : {};
 }
 

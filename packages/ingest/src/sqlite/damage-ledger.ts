@@ -11,6 +11,8 @@ import { isStoreError, storeErrorDetail, type StoreError } from '../store/store-
 import type { PartitionHandle, PartitionPool, PooledDb } from './partition-pool.js';
 import { headerDamage, partitionsByDay } from './partition-folder.js';
 import { AccessCheck } from './denied-partition.js';
+import { leaveOutLocked } from './locked-partition.js';
+import { leftOutList } from '@logship/query/core';
 import { damageDetail, damagedWriteError, damageReason, fileIdentity, fileSignature, quickCheck, type DamagedPartition } from './partition-damage.js';
 
 /** A partition a read leaves out, why, and the code of that cause (an answer's warning carries it). */
@@ -215,6 +217,13 @@ export class DamageLedger<D extends PooledDb> {
       this.openedAs.set(h.name, signature);
       return true;
     } catch (err) {
+      // Locked by another process (its open waited OPEN_BUSY_MS): left out of this read alone, when its
+      // owner can say so (locked-partition.ts); nothing remembered, the next read tries the file again.
+      const list = leftOutList();
+      if (list && isStoreError(err, 'LS_STORE_PARTITION_LOCKED')) {
+        leaveOutLocked(list, h.name, h.file, err.cause ?? err);
+        return false;
+      }
       const code = isStoreError(err, 'LS_STORE_CORRUPT_PARTITION') ? 'LS_STORE_CORRUPT_PARTITION' : isStoreError(err, 'LS_STORE_PARTITION_DENIED') ? 'LS_STORE_PARTITION_DENIED' : null;
       if (code === null) throw err;
       this.unreadable.set(h.name, { partition: h.name, reason: (err as Error).message, code });

@@ -93,18 +93,18 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
         throw apiErrors.overMaximum('by_size', p.by_size, MAX_GROUPS, 'groups one aggregation answers; narrow the query to the groups you will show');
       }
       const by = { field: p.by, size: p.by_size ?? 10 };
-      const { result: grouped, mark: groupedMark } = await readMarked(opts.gate, opts.commitMark, (signal) =>
+      const { result: grouped, mark: groupedMark, leftOut: groupedLeftOut } = await readMarked(opts.gate, opts.commitMark, (signal) =>
         groupAggregate(opts.reader, { query, ...range, agg, now, signal }, by, opts.textFields).catch((err: unknown) => {
           throw err instanceof GroupByError ? apiErrors.badAggregation(err.message, { by: p.by }) : err;
         }),
       );
       return {
         type: agg.type, ...grouped, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100,
-        ...commitMarkField(groupedMark), ...warningsField(opts.reader, range),
+        ...commitMarkField(groupedMark), ...warningsField(opts.reader, range, groupedLeftOut),
       };
     }
     if (p.by_size !== undefined) throw apiErrors.badRequest('by_size needs by, the field to group by');
-    const { result, mark } = await readMarked(opts.gate, opts.commitMark, (signal) => opts.reader.aggregate({ query, ...range, agg, now, signal }));
+    const { result, mark, leftOut } = await readMarked(opts.gate, opts.commitMark, (signal) => opts.reader.aggregate({ query, ...range, agg, now, signal }));
     if ((result.type === 'stats' || result.type === 'percentiles') && result.count === 0 && 'field' in agg) {
       // Nothing numeric: say so when the field is there but holds something else. The
       // field itself (`f:[* TO *]`), not `_exists_:f`, which counts the fields under it too.
@@ -114,7 +114,7 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
       );
       if (present > 0) throw notANumber(agg.type, agg.field, `"${agg.field}" has ${present} values in the range and none is a number`);
     }
-    return { ...result, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100, ...commitMarkField(mark), ...warningsField(opts.reader, range) };
+    return { ...result, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100, ...commitMarkField(mark), ...warningsField(opts.reader, range, leftOut) };
   };
   const config = {
     scope: 'read' as const,

@@ -119,7 +119,7 @@ export function registerFieldsRoutes(app: FastifyInstance, opts: FieldsRouteOpti
     const query = opts.compile(req.query.q ?? '');
     // The query's own @timestamp bounds, as search and aggregate take them (query-time-range.ts).
     const range = resolveTimeRange(req.query.from, req.query.to, now, opts.defaultFrom, query);
-    const { result, mark } = await readMarked(opts.gate, opts.commitMark, (signal) => {
+    const { result, mark, leftOut } = await readMarked(opts.gate, opts.commitMark, (signal) => {
       const r: FieldsRequest = { query, ...range, now, signal };
       return opts.reader.fields ? opts.reader.fields(r) : sampleFields(opts.reader, r);
     });
@@ -128,7 +128,7 @@ export function registerFieldsRoutes(app: FastifyInstance, opts: FieldsRouteOpti
     // case) are about keyword fields alone, and the server's list is not the
     // default one when `search.text_fields` is set.
     // The field counts leave out the partitions a search would: said as its answer says them.
-    return { range: isoRange(range), ...result, text_fields: opts.textFields, ...commitMarkField(mark), ...warningsField(opts.reader, range) };
+    return { range: isoRange(range), ...result, text_fields: opts.textFields, ...commitMarkField(mark), ...warningsField(opts.reader, range, leftOut) };
   });
 
   app.get<{ Params: { name: string }; Querystring: ValuesParams }>('/api/v1/fields/:name/values', {
@@ -157,10 +157,10 @@ export function registerFieldsRoutes(app: FastifyInstance, opts: FieldsRouteOpti
     const query = opts.compile(req.query.q ?? '');
     // The query's own @timestamp bounds, as search and aggregate take them (query-time-range.ts).
     const range = resolveTimeRange(req.query.from, req.query.to, now, opts.defaultFrom, query);
-    const { result, mark } = await readMarked(opts.gate, opts.commitMark, (signal) => {
+    const { result, mark, leftOut } = await readMarked(opts.gate, opts.commitMark, (signal) => {
       const r: FieldValuesRequest = { query, ...range, field, size: req.query.size ?? 10, now, signal };
       return opts.reader.fieldValues ? opts.reader.fieldValues(r) : answerFieldValues(opts.reader, r);
     });
-    return { range: isoRange(range), field, ...result, ...commitMarkField(mark), ...warningsField(opts.reader, range) };
+    return { range: isoRange(range), field, ...result, ...commitMarkField(mark), ...warningsField(opts.reader, range, leftOut) };
   });
 }

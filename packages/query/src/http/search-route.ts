@@ -91,7 +91,7 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
       : params.fields;
     // `*` is every field (the CLI's --fields *, Elasticsearch's _source), not a field named "*".
     const projected = fields && fields.length > 0 && !fields.includes('*');
-    const { result, mark } = await readMarked(opts.gate, opts.commitMark, (signal) => opts.reader.search({
+    const { result, mark, leftOut } = await readMarked(opts.gate, opts.commitMark, (signal) => opts.reader.search({
       query,
       ...range,
       limit: params.limit ?? opts.defaultLimit,
@@ -108,7 +108,7 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
       took_ms: Math.round((performance.now() - started) * 100) / 100,
       next_cursor: result.next_cursor,
       ...commitMarkField(mark),
-      ...warningsField(opts.reader, range),
+      ...warningsField(opts.reader, range, leftOut),
     };
   };
   const common = { config: { scope: 'read' as const, largest: { limit: opts.maxLimit } }, schema: { response: SEARCH_RESPONSE_SCHEMA } };

@@ -82,7 +82,7 @@ export function resolveTimeValue(param: string, text: string, now: number, round
 /** `warnings` beside an answer: the partitions left out of it (log-reader.ts answerWarnings); absent when none. */
 export const WARNINGS_SCHEMA = {
   type: 'array',
-  description: 'Parts of the range that could not be read and are left out of this answer, each with its cause\'s code (LS_STORE_CORRUPT_PARTITION: a damaged partition file; LS_STORE_PARTITION_DENIED: one the server\'s user may not open)',
+  description: 'Parts of the range that could not be read and are left out of this answer, each with its cause\'s code (LS_STORE_CORRUPT_PARTITION: a damaged partition file; LS_STORE_PARTITION_DENIED: one the server\'s user may not open; LS_STORE_PARTITION_LOCKED: one another process holds locked, read again once it lets go)',
   items: {
     type: 'object',
     properties: { code: { type: 'string' }, partition: { type: 'string' }, message: { type: 'string' } },
