@@ -42,8 +42,12 @@ export class DamageLedger<D extends PooledDb> {
   private readonly openedAs = new Map<string, string>();
   /** Partition files found unreadable, by name, with the error and its code (damage, or this user denied the file). */
   private readonly unreadable = new Map<string, UnreadablePartition>();
-  /** Whether this process may read and write each file (denied()), asked again when the file changes. */
-  private readonly access = new AccessCheck();
+  /**
+   * Whether this process may read each file (denied()), asked again when the file changes. Read, not
+   * write: a file it may read but not write is read (a read-only connection, partition-pool.ts), only
+   * its writes refused.
+   */
+  private readonly access = new AccessCheck(undefined, 'read');
   /** Partitions whose contents contentCheck found whole, by name, with their file's signature then. */
   private readonly contentChecked = new Map<string, string>();
   /** Partitions a write's check (checkWrite) found sound, by name, with their file's and its WAL's signatures then. */
