@@ -115,7 +115,7 @@ for (const { format, mode, what } of cases) {
       const answer = await searchRange(server);
       const warnings = [...(answer.warnings ?? [])].sort((a, b) => a.partition.localeCompare(b.partition));
       if (what === 'read-only') {
-        // A file the server may read is read (a read-only connection), only its writes refused: until 2026-12-08
+        // A file the server may read is read (a read-only connection), only its writes refused: until 2026-12-07
         // its day was left out of every answer with a LS_STORE_PARTITION_DENIED warning.
         assert.deepEqual(answer.hits.map((h) => h.run).sort(), ['denied-day', 'denied-day', 'denied-day', 'other-day', 'other-day'], 'the read-only day read');
         assert.deepEqual(warnings.map((w) => [w.partition, w.code]), [[damaged.name, 'LS_STORE_CORRUPT_PARTITION']]);
@@ -167,8 +167,8 @@ for (const { format, mode, what } of cases) {
 // its side files went at the stop's checkpoint, and SQLite makes them again, the server's): searched with the rest,
 // only its writes refused; given back, the day is written and searched without a restart. It is yesterday's: a batch
 // stamped on receipt probes it for a retry's copies (the writer thread opens it for reading, read-only), and was
-// refused whole (503) until 2026-12-08; a write to it then reopens it for writing (refused while it may not, written
-// once given back), where a read-only connection kept would fail every write until a restart. Until 2026-12-08 it was left out of every answer
+// refused whole (503) until 2026-12-07; a write to it then reopens it for writing (refused while it may not, written
+// once given back), where a read-only connection kept would fail every write until a restart. Until 2026-12-07 it was left out of every answer
 // with a LS_STORE_PARTITION_DENIED warning, though it could be read.
 for (const format of ['blocks', 'rows'] as const) {
   test(`${format}: a partition file the server's user may read but not write is searched, only its writes refused (LS_STORE_PARTITION_DENIED)`, { timeout: 180_000 }, async () => {

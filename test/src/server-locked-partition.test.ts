@@ -6,7 +6,9 @@
  * process, a search over its day 503 LS_STORE_PARTITION_LOCKED, and the
  * server's log says locked, not damaged. Until 2026-12-07 the ingest
  * answered, after ~20 s, that the partition "is damaged inside" and to
- * move it aside.
+ * move it aside. A search over a range holding other days answers them,
+ * with a warning naming the locked file (the second test; until
+ * 2026-12-07 that was the 503 too).
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -89,7 +91,7 @@ async function get(url: string): Promise<Answer> {
 
 // A day another process holds locked is left out of reads over a longer range, which answer the other days and name
 // it in `warnings` (LS_STORE_PARTITION_LOCKED), as a damaged or denied day is; a range of that day alone still answers
-// 503 (docs/SQLITE_STORE.md "Errors"). Until 2026-12-08 every answer over the range was that 503.
+// 503 (docs/SQLITE_STORE.md "Errors"). Until 2026-12-07 every answer over the range was that 503.
 for (const format of ['blocks', 'rows'] as const) {
   test(`${format}: search, its total, aggregations and the fields answers over a range with a locked day answer the other days with a LS_STORE_PARTITION_LOCKED warning naming it`, { timeout: 180_000 }, async () => {
     const root = await tempDir(`logship-locked-reads-${format}-`);

@@ -68,7 +68,8 @@ export class DamageLedger<D extends PooledDb> {
 
   /**
    * `days` without the partitions found damaged, those this user may not
-   * read and write, and those that will not open. A file denied is left
+   * read (one it may read but not write is read: partition-pool.ts opens
+   * it read-only), and those that will not open. A file denied is left
    * out though a connection opened before still reads it: the thread
    * answering the API, which names it in the answer's warnings, cannot
    * know which reader thread holds one.

@@ -11,8 +11,9 @@
  * even after a chown had given it back (the file's identity does not
  * change). It is LS_STORE_PARTITION_DENIED now (503, retryable, naming
  * the file and the OS's error): nothing is checked or noted, a search
- * leaves the day out with a warning saying so, and the day is written
- * and read again as soon as the file is given back.
+ * leaves the day out with a warning saying so (since 2026-12-07 only when
+ * the server may not read it: one it may read is read, PartitionAccess),
+ * and the day is written and read again as soon as the file is given back.
  */
 import fs from 'node:fs';
 import { isStoreError, storeError, type StoreError } from '../store/store-error.js';
@@ -24,7 +25,7 @@ import { isStoreError, storeError, type StoreError } from '../store/store-error.
  * read through a read-only connection: SQLite opens one on such a file by
  * itself, and reads a WAL database so, creating the -wal and -shm in the
  * server's folder when they are missing or reading root's 644 ones
- * ("read-only shm"); checked 2026-12-08 as nobody on a root-owned 644 file
+ * ("read-only shm"); checked 2026-12-07 as nobody on a root-owned 644 file
  * with both side files missing (SQLite made them, nobody's), both root's
  * 644 with an uncheckpointed frame (read), a folder nobody may not write
  * with side files (read) and without (SQLITE_READONLY_DIRECTORY: not read,

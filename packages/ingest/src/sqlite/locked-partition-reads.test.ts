@@ -7,7 +7,7 @@
  * the HTTP API's reads do) answers the other days, its total and
  * aggregations without the locked day, and names it in the list with
  * LS_STORE_PARTITION_LOCKED; one without a list fails as before, and so
- * does a read whose every partition is locked. Until 2026-12-08 every read
+ * does a read whose every partition is locked. Until 2026-12-07 every read
  * over the range failed with the 503, though the other days could be read.
  */
 import { test } from 'node:test';

@@ -79,7 +79,7 @@ export function lockedPartitionError(file: string, cause: unknown): StoreError {
  * left out (@logship/query read-left-out.ts: the HTTP API's reads), leaves
  * that partition out and answers the rest of the range, the file named in
  * the answer's warnings with this code, as a damaged or denied file is.
- * Until 2026-12-08 a locked file failed the whole search, aggregation or
+ * Until 2026-12-07 a locked file failed the whole search, aggregation or
  * fields answer with a 503, though every other day could be read. A read
  * whose owner cannot say so (a rule's count, a store opened by a CLI
  * command) still fails with the error: an answer short of a day without a
