@@ -135,6 +135,10 @@ for (const format of ['blocks', 'rows'] as const) {
       const histogram = await get(`${server.url}/api/v1/aggregate?q=level:info&${range}&type=date_histogram&interval=1d`);
       leftOut(histogram, 'histogram');
       assert.equal(histogram.body.buckets!.reduce((n, b) => n + b.count, 0), 3);
+      // Stats of a field holding no number: the check that says so counts it without the locked day too (400, not 503).
+      const stats = await get(`${server.url}/api/v1/aggregate?q=*&${range}&type=stats&field=run`);
+      assert.equal(stats.status, 400, JSON.stringify(stats.body));
+      assert.match(stats.body.error!.message, /"run" has 6 values in the range and none is a number/);
       const fields = await get(`${server.url}/api/v1/fields?q=*&${range}`);
       leftOut(fields, 'fields');
       assert.equal(fields.body.fields!.find((f) => f.name === 'run')?.count, 6);
