@@ -33,3 +33,4 @@ export * from './group-aggregate.js';
 export * from './time-param.js';
 export * from './tail-position.js';
 export { readStartHook, withReadStart, type ReadStartHook } from './read-start.js';
+export { addLeftOut, collectingLeftOut, leftOutList, type LeftOutPartition } from './read-left-out.js';

@@ -16,7 +16,7 @@ export async function termsFieldValues(reader: LogReader, req: FieldValuesReques
     to: req.to,
     now: req.now,
     agg: { type: 'terms', field: req.field, size: req.size },
-    ...(req.signal ? { signal: req.signal } : {}), ...(req.warn ? { warn: req.warn } : {}),
+    ...(req.signal ? { signal: req.signal } : {}),
   });
   if (res.type !== 'terms') throw new Error(`a terms aggregation answered ${res.type}`);
   return {
@@ -36,7 +36,7 @@ export async function sampleFieldValues(reader: LogReader, req: FieldValuesReque
     const v = Object.hasOwn(e, req.field) ? e[req.field] : undefined;
     if (v === null || v === undefined || !addTermsKey(counts, String(v), 1)) missing++;
   }
-  const total = complete ? null : await reader.count({ query: req.query, from: req.from, to: req.to, now: req.now, ...(req.signal ? { signal: req.signal } : {}), ...(req.warn ? { warn: req.warn } : {}) });
+  const total = complete ? null : await reader.count({ query: req.query, from: req.from, to: req.to, now: req.now, ...(req.signal ? { signal: req.signal } : {}) });
   return sampledValuesAnswer({ counts, missing, sampled: events.length }, total, req.size);
 }
 

@@ -7,6 +7,7 @@
  */
 import type { QueryNode } from './ast.js';
 import type { LogEvent } from './event.js';
+import type { LeftOutPartition } from './read-left-out.js';
 
 export type SortOrder = 'desc' | 'asc';
 
@@ -31,8 +32,6 @@ export interface SearchRequest extends TimeRange {
   now: number;
   /** Aborted when the caller gives up (per-query timeout); stores stop work where they can. */
   signal?: AbortSignal;
-  /** Where the store says what this answer lacks (a partial answer: Elasticsearch's shard failures); the API adds it to the answer's `warnings`. */
-  warn?: AnswerSink;
 }
 
 export interface Total {
@@ -52,8 +51,6 @@ export interface CountRequest extends TimeRange {
   query: QueryNode;
   now: number;
   signal?: AbortSignal;
-  /** Where the store says what this answer lacks (a partial answer: Elasticsearch's shard failures); the API adds it to the answer's `warnings`. */
-  warn?: AnswerSink;
 }
 
 export type AggregationSpec =
@@ -67,8 +64,6 @@ export interface AggregateRequest extends TimeRange {
   agg: AggregationSpec;
   now: number;
   signal?: AbortSignal;
-  /** Where the store says what this answer lacks (a partial answer: Elasticsearch's shard failures); the API adds it to the answer's `warnings`. */
-  warn?: AnswerSink;
 }
 
 export type AggregateResult =
@@ -92,8 +87,6 @@ export interface FieldsRequest extends TimeRange {
   query: QueryNode;
   now: number;
   signal?: AbortSignal;
-  /** Where the store says what this answer lacks (a partial answer: Elasticsearch's shard failures); the API adds it to the answer's `warnings`. */
-  warn?: AnswerSink;
 }
 
 export interface FieldSummary {
@@ -121,8 +114,6 @@ export interface FieldValuesRequest extends TimeRange {
   size: number;
   now: number;
   signal?: AbortSignal;
-  /** Where the store says what this answer lacks (a partial answer: Elasticsearch's shard failures); the API adds it to the answer's `warnings`. */
-  warn?: AnswerSink;
 }
 
 export interface FieldValuesResult {
@@ -198,24 +189,15 @@ export interface AnswerWarning {
 }
 
 /**
- * Takes what a store says one answer lacks, as it reads (a request's
- * `warn`): a store that learns it only from the answer of each of its own
- * requests (Elasticsearch's `_shards.failures`, `timed_out`) cannot say it
- * through unreadablePartitions, which is asked of a range, not a request.
+ * An answer's `warnings` field over `range` (answerWarnings), with the
+ * partitions the read itself left out (`leftOut`: read-left-out.ts, a file
+ * another process held locked), or nothing when none was left out.
  */
-export type AnswerSink = (warning: AnswerWarning) => void;
-
-/**
- * An answer's `warnings` field over `range`: the partitions the reader left
- * out (answerWarnings), then what the store said of this answer's own reads
- * (`said`, collected through the requests' `warn`), one per code and
- * partition; nothing when there is neither.
- */
-export function warningsField(reader: LogReader, range: TimeRange, said: readonly AnswerWarning[] = []): { warnings?: AnswerWarning[] } {
+export function warningsField(reader: LogReader, range: TimeRange, leftOut: readonly LeftOutPartition[] = []): { warnings?: AnswerWarning[] } {
   const warnings = answerWarnings(reader, range);
-  for (const w of said) {
-    // An answer made of several reads (pages, terms then counts) hears the same part missing from each.
-    if (!warnings.some((o) => o.code === w.code && o.partition === w.partition)) warnings.push(w);
+  for (const p of leftOut) {
+    if (warnings.some((w) => w.partition === p.partition && w.code === p.code)) continue;
+    warnings.push({ code: p.code, partition: p.partition, message: p.message ?? `${p.reason}; its events are left out of this answer` });
   }
   return warnings.length > 0 ? { warnings } : {};
 }

@@ -103,7 +103,7 @@ export async function newestEvents(reader: LogReader, req: FieldsRequest, size: 
       sort: 'desc',
       limit: size - events.length,
       cursor,
-      ...(req.signal ? { signal: req.signal } : {}), ...(req.warn ? { warn: req.warn } : {}),
+      ...(req.signal ? { signal: req.signal } : {}),
     });
     events.push(...page.hits);
     cursor = page.next_cursor;
@@ -117,7 +117,7 @@ export async function sampleFields(reader: LogReader, req: FieldsRequest, sample
   const tally = new FieldTally();
   for (const e of events) tally.add(e);
   if (complete) return fieldsAnswer(tally, null);
-  return fieldsAnswer(tally, await reader.count({ query: req.query, from: req.from, to: req.to, now: req.now, ...(req.signal ? { signal: req.signal } : {}), ...(req.warn ? { warn: req.warn } : {}) }));
+  return fieldsAnswer(tally, await reader.count({ query: req.query, from: req.from, to: req.to, now: req.now, ...(req.signal ? { signal: req.signal } : {}) }));
 }
 
 /**

@@ -130,7 +130,8 @@ export class MergeScheduler {
       // Left dirty: the timer set at its failure schedules it again.
       if (failing && !failing.due) continue;
       try {
-        const db = handle.db;
+        // A merge writes: a file this process may only read is refused (LS_STORE_PARTITION_DENIED), not read-only.
+        const db = handle.open(false, 'write');
         const sources = pickMerge(db.headers(), fold);
         if (!sources) {
           this.dirty.delete(name);

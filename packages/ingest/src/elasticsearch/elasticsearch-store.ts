@@ -5,7 +5,7 @@
  *   write ─► planWrite: validate, classify (retention class), drop expired ─► bulkWriteAll (durable) ─► daily index
  *         └─► RefreshCoalescer: _refresh of the indices written (searchable) ─► write resolves
  *   search/count/aggregate ─► compileDsl(AST) + time range + visibility filter ─► <prefix>-*-<day> per day of the range
- *                          └─► shards that failed or a timed-out read ─► the request's `warn` (partial-answer.ts)
+ *                          └─► shards that failed or a timed-out read ─► the read's left-out list (partial-answer.ts)
  *   partitions / enforceRetention ─► es-retention.ts, with the prefix's policy from the cluster (cluster-policy-holder.ts)
  *   health ─► template installed, then HealthProbe (cluster, write blocks, unindexed fields)
  */

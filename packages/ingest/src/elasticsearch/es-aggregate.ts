@@ -60,7 +60,7 @@ function keyOf(copy: 'kw' | 'num' | 'bool', b: TermBucket): string {
  * One size-0 search. `total`: whether the exact number of matching events is
  * needed (terms: for missing_count); counting them is skipped otherwise.
  * Shards that failed (a field that one day's index maps as text) are said
- * to `read.warn`, and their events are left out of the buckets and counts.
+ * to the read's left-out list (partial-answer.ts), and their events are left out of the buckets and counts.
  */
 async function run(client: Client, index: string, filter: EsQuery[], aggs: Aggs, read: ReadContext, total = false): Promise<estypes.SearchResponse<unknown>> {
   let res: estypes.SearchResponse<unknown>;
@@ -77,7 +77,7 @@ async function run(client: Client, index: string, filter: EsQuery[], aggs: Aggs,
   } catch (err) {
     throw asStoreFailure(err, read.signal);
   }
-  return notePartial(res, index, read.warn);
+  return notePartial(res, index);
 }
 
 /** Every distinct value of a field with its exact count, by composite-aggregation pages. */

@@ -6,7 +6,7 @@
  * behind the cursor (the contract's "paging while ingesting").
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
-import { decodeCursor, encodeCursor, type AnswerSink, type CursorKey, type SearchRequest, type SearchResult } from '@logship/query/core';
+import { decodeCursor, encodeCursor, type CursorKey, type SearchRequest, type SearchResult } from '@logship/query/core';
 import { storeError } from '../store/store-error.js';
 import { documentToEvent, sourceIncludes } from './event-document.js';
 import { asStoreFailure } from './transport-error.js';
@@ -58,7 +58,7 @@ export async function searchPage(client: Client, index: string, filter: EsQuery[
   // hits out of this page and its count out of the total: said, the rest
   // answered. The cursor still pages on from this page's last hit: a later
   // page over the same shards fails on them again and says so again.
-  notePartial(response, index, req.warn);
+  notePartial(response, index);
   const raw = response.hits.hits;
   const page = raw.slice(0, limit);
   const hits = page.map((h) => documentToEvent(h._source, req.fields));
@@ -79,7 +79,7 @@ export async function searchPage(client: Client, index: string, filter: EsQuery[
         _source: false,
       }, { signal: req.signal });
       // The probe's failures are the page's: "no more" may be wrong for the shards that failed.
-      more = notePartial(probe, index, req.warn).hits.hits.length > 0;
+      more = notePartial(probe, index).hits.hits.length > 0;
     } catch (err) {
       throw asStoreFailure(err, req.signal);
     }
@@ -101,11 +101,10 @@ export async function countMatching(client: Client, index: string, filter: EsQue
   } catch (err) {
     throw asStoreFailure(err, read.signal);
   }
-  return notePartial(res, index, read.warn).count;
+  return notePartial(res, index).count;
 }
 
-/** What a read of the store carries to each of its requests: the query's deadline and where to say what an answer lacks. */
+/** What a read of the store carries to each of its requests: the query's deadline. */
 export interface ReadContext {
   signal?: AbortSignal | undefined;
-  warn?: AnswerSink | undefined;
 }

@@ -14,7 +14,7 @@
  * index patterns cannot name a remote cluster (its prefix holds no `:`).
  */
 import type { estypes } from '@elastic/elasticsearch';
-import type { AnswerSink, AnswerWarning } from '@logship/query/core';
+import { addLeftOut, leftOutList, type AnswerWarning } from '@logship/query/core';
 import { esError } from './es-error.js';
 
 /** An Elasticsearch reason can quote a whole mapping or script; the start says what went wrong. */
@@ -77,8 +77,16 @@ function warning(code: 'LS_ES_SHARDS_FAILED' | 'LS_ES_TIMED_OUT', partition: str
   return { code, partition, message: esError(code, detail).message };
 }
 
-/** Says `answer`'s warnings to `warn` (the request's, when the caller wants them); returns `answer`. */
-export function notePartial<T extends ShardReport>(answer: T, indices: string, warn: AnswerSink | undefined): T {
-  if (warn) for (const w of partialAnswerWarnings(answer, indices)) warn(w);
+/**
+ * Adds `answer`'s warnings to what the running read left out (the API's
+ * answer names them: @logship/query read-left-out.ts); returns `answer`.
+ * A read whose owner keeps no list (a rule's count) goes on with what the
+ * other shards answered, as it did before shard failures were told.
+ */
+export function notePartial<T extends ShardReport>(answer: T, indices: string): T {
+  const list = leftOutList();
+  if (list) {
+    addLeftOut(list, partialAnswerWarnings(answer, indices).map((w) => ({ partition: w.partition, code: w.code, reason: w.message, message: w.message })));
+  }
   return answer;
 }

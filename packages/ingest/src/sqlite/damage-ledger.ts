@@ -11,6 +11,8 @@ import { isStoreError, storeErrorDetail, type StoreError } from '../store/store-
 import type { PartitionHandle, PartitionPool, PooledDb } from './partition-pool.js';
 import { headerDamage, partitionsByDay } from './partition-folder.js';
 import { AccessCheck } from './denied-partition.js';
+import { leaveOutLocked } from './locked-partition.js';
+import { leftOutList } from '@logship/query/core';
 import { damageDetail, damagedWriteError, damageReason, fileIdentity, fileSignature, quickCheck, type DamagedPartition } from './partition-damage.js';
 
 /** A partition a read leaves out, why, and the code of that cause (an answer's warning carries it). */
@@ -40,8 +42,12 @@ export class DamageLedger<D extends PooledDb> {
   private readonly openedAs = new Map<string, string>();
   /** Partition files found unreadable, by name, with the error and its code (damage, or this user denied the file). */
   private readonly unreadable = new Map<string, UnreadablePartition>();
-  /** Whether this process may read and write each file (denied()), asked again when the file changes. */
-  private readonly access = new AccessCheck();
+  /**
+   * Whether this process may read each file (denied()), asked again when the file changes. Read, not
+   * write: a file it may read but not write is read (a read-only connection, partition-pool.ts), only
+   * its writes refused.
+   */
+  private readonly access = new AccessCheck(undefined, 'read');
   /** Partitions whose contents contentCheck found whole, by name, with their file's signature then. */
   private readonly contentChecked = new Map<string, string>();
   /** Partitions a write's check (checkWrite) found sound, by name, with their file's and its WAL's signatures then. */
@@ -62,7 +68,8 @@ export class DamageLedger<D extends PooledDb> {
 
   /**
    * `days` without the partitions found damaged, those this user may not
-   * read and write, and those that will not open. A file denied is left
+   * read (one it may read but not write is read: partition-pool.ts opens
+   * it read-only), and those that will not open. A file denied is left
    * out though a connection opened before still reads it: the thread
    * answering the API, which names it in the answer's warnings, cannot
    * know which reader thread holds one.
@@ -215,6 +222,13 @@ export class DamageLedger<D extends PooledDb> {
       this.openedAs.set(h.name, signature);
       return true;
     } catch (err) {
+      // Locked by another process (its open waited OPEN_BUSY_MS): left out of this read alone, when its
+      // owner can say so (locked-partition.ts); nothing remembered, the next read tries the file again.
+      const list = leftOutList();
+      if (list && isStoreError(err, 'LS_STORE_PARTITION_LOCKED')) {
+        leaveOutLocked(list, h.name, h.file, err.cause ?? err);
+        return false;
+      }
       const code = isStoreError(err, 'LS_STORE_CORRUPT_PARTITION') ? 'LS_STORE_CORRUPT_PARTITION' : isStoreError(err, 'LS_STORE_PARTITION_DENIED') ? 'LS_STORE_PARTITION_DENIED' : null;
       if (code === null) throw err;
       this.unreadable.set(h.name, { partition: h.name, reason: (err as Error).message, code });

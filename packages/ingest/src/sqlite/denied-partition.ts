@@ -11,25 +11,42 @@
  * even after a chown had given it back (the file's identity does not
  * change). It is LS_STORE_PARTITION_DENIED now (503, retryable, naming
  * the file and the OS's error): nothing is checked or noted, a search
- * leaves the day out with a warning saying so, and the day is written
- * and read again as soon as the file is given back.
+ * leaves the day out with a warning saying so (since 2026-12-07 only when
+ * the server may not read it: one it may read is read, PartitionAccess),
+ * and the day is written and read again as soon as the file is given back.
  */
 import fs from 'node:fs';
 import { isStoreError, storeError, type StoreError } from '../store/store-error.js';
 
 /**
- * Why this process may not read and write `file` or its side files (the
- * OS's error, the owner and mode, this process's uid), or null when it
- * may (or a file is missing: not a permission problem). Checked with
+ * What a use of a partition file needs of it: `write`, to read and write
+ * it and its side files (writes, merges); `read`, to read them (searches).
+ * A file this process may read but not write (mode 644, another owner) is
+ * read through a read-only connection: SQLite opens one on such a file by
+ * itself, and reads a WAL database so, creating the -wal and -shm in the
+ * server's folder when they are missing or reading root's 644 ones
+ * ("read-only shm"); checked 2026-12-07 as nobody on a root-owned 644 file
+ * with both side files missing (SQLite made them, nobody's), both root's
+ * 644 with an uncheckpointed frame (read), a folder nobody may not write
+ * with side files (read) and without (SQLITE_READONLY_DIRECTORY: not read,
+ * but the server's data folder is its own, or it does not start).
+ */
+export type PartitionAccess = 'read' | 'write';
+
+/**
+ * Why this process may not use `file` or its side files as `need` says
+ * (the OS's error, the owner and mode, this process's uid), or null when
+ * it may (or a file is missing: not a permission problem). Checked with
  * access(2), without opening anything: the thread answering the API asks
  * it of every partition of an answer's range it has no connection to.
  */
-export function accessDenied(file: string): string | null {
+export function accessDenied(file: string, need: PartitionAccess = 'write'): string | null {
+  const mode = need === 'read' ? fs.constants.R_OK : fs.constants.R_OK | fs.constants.W_OK;
   for (const f of [file, `${file}-wal`, `${file}-shm`]) {
     // A side file that is not there (checkpointed away) is no problem; asked so, not caught: ~3× cheaper.
     if (f !== file && fs.statSync(f, { throwIfNoEntry: false }) === undefined) continue;
     try {
-      fs.accessSync(f, fs.constants.R_OK | fs.constants.W_OK);
+      fs.accessSync(f, mode);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'EACCES' && code !== 'EPERM') continue;
@@ -51,8 +68,8 @@ export function accessDenied(file: string): string | null {
  * process may not read or write its file, or null when it may (the
  * failure is something else: damage, a lock, the descriptors).
  */
-export function deniedPartitionError(file: string, cause: unknown): StoreError | null {
-  const denied = accessDenied(file);
+export function deniedPartitionError(file: string, cause: unknown, need: PartitionAccess = 'write'): StoreError | null {
+  const denied = accessDenied(file, need);
   if (denied === null) return null;
   return storeError(
     'LS_STORE_PARTITION_DENIED',
@@ -86,7 +103,11 @@ export const ACCESS_RECHECK_MS = 5000;
 export class AccessCheck {
   private readonly seen = new Map<string, { key: string; at: number; denied: string | null }>();
 
-  constructor(private readonly now: () => number = () => performance.now()) {}
+  constructor(
+    private readonly now: () => number = () => performance.now(),
+    /** What the files are checked for (the reads' ledger: read). */
+    private readonly need: PartitionAccess = 'write',
+  ) {}
 
   denied(file: string): string | null {
     let key: string;
@@ -96,12 +117,12 @@ export class AccessCheck {
       if (st === undefined) return null;
       key = `${st.ino}:${st.ctimeMs}`;
     } catch {
-      return accessDenied(file);
+      return accessDenied(file, this.need);
     }
     const at = this.now();
     const seen = this.seen.get(file);
     if (seen !== undefined && seen.key === key && at - seen.at < ACCESS_RECHECK_MS) return seen.denied;
-    const denied = accessDenied(file);
+    const denied = accessDenied(file, this.need);
     this.seen.set(file, { key, at, denied });
     return denied;
   }

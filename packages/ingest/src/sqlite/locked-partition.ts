@@ -11,8 +11,9 @@
  * LS_STORE_PARTITION_LOCKED now (503, retryable, naming the file), and
  * nothing is checked or noted.
  */
-import type Database from 'better-sqlite3';
-import { storeError, type StoreError } from '../store/store-error.js';
+import Database from 'better-sqlite3';
+import { addLeftOut, type LeftOutPartition } from '@logship/query/core';
+import { isStoreError, storeError, storeErrorDetail, type StoreError } from '../store/store-error.js';
 
 /**
  * The busy timeout a partition's connection opens with (its pragmas and a
@@ -69,4 +70,85 @@ export function lockedPartitionError(file: string, cause: unknown): StoreError {
     `${file} is locked by another process (SQLite: ${sqlite}): an sqlite3 session left in a transaction, a connection in exclusive locking mode or a backup tool holds it; its day is written and read again once that process lets go of the file (fuser or lsof names it)`,
     cause,
   );
+}
+
+/*
+ * Reads. A read meeting a locked file waits as a write does (the open's
+ * OPEN_BUSY_MS; a statement on a connection opened before the lock, the
+ * statements' STATEMENT_BUSY_MS), then, when its owner can say what it
+ * left out (@logship/query read-left-out.ts: the HTTP API's reads), leaves
+ * that partition out and answers the rest of the range, the file named in
+ * the answer's warnings with this code, as a damaged or denied file is.
+ * Until 2026-12-07 a locked file failed the whole search, aggregation or
+ * fields answer with a 503, though every other day could be read. A read
+ * whose owner cannot say so (a rule's count, a store opened by a CLI
+ * command) still fails with the error: an answer short of a day without a
+ * word would be taken for the whole.
+ */
+
+/** Whether `err` is a read's failure on a lock: an open's (LS_STORE_PARTITION_LOCKED) or a statement's (SQLITE_BUSY). */
+export function isLockFailure(err: unknown): boolean {
+  return isStoreError(err, 'LS_STORE_PARTITION_LOCKED') || isLocked(err);
+}
+
+/**
+ * The error another process's lock on `file` raises now, or null when a
+ * read may go on (no lock, or a failure that is not one: a file that
+ * will not open says so at the read's own open). A connection of its own,
+ * not the pool's: a read's statement that met the lock does not say on
+ * which of the range's files, and the pool's connections wait
+ * STATEMENT_BUSY_MS; this one waits nothing.
+ */
+export function heldByAnother(file: string): unknown {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { fileMustExist: true, readonly: true, timeout: 0 });
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    return null;
+  } catch (err) {
+    return isLocked(err) ? err : null;
+  } finally {
+    db?.close();
+  }
+}
+
+/** The partitions of a read `list` leaves out as locked, by name. */
+export function lockedNames(list: readonly LeftOutPartition[] | undefined): ReadonlySet<string> {
+  return new Set((list ?? []).filter((p) => p.code === 'LS_STORE_PARTITION_LOCKED').map((p) => p.partition));
+}
+
+/** Notes `file` (partition `name`) in `list` as left out of the read, locked (cause: the SQLite error). */
+export function leaveOutLocked(list: LeftOutPartition[], name: string, file: string, cause: unknown): void {
+  const err = lockedPartitionError(file, cause);
+  addLeftOut(list, [{ partition: name, reason: storeErrorDetail(err), code: err.code }]);
+}
+
+/**
+ * After a read failed on a lock: notes in `list` each of `files` another
+ * process holds locked now (heldByAnother), not noted before. Returns how
+ * many it noted; 0 (the lock went meanwhile, or the failure is not one a
+ * file of the range explains) leaves the failure the read's own.
+ */
+export function leaveOutLockedFiles(list: LeftOutPartition[], files: Iterable<{ name: string; file: string }>): number {
+  const known = lockedNames(list);
+  let noted = 0;
+  for (const { name, file } of files) {
+    if (known.has(name)) continue;
+    const cause = heldByAnother(file);
+    if (cause === null) continue;
+    leaveOutLocked(list, name, file, cause);
+    noted++;
+  }
+  return noted;
+}
+
+/** The error a read answers when every partition of its range it could have read is locked: the first of them, as its open said. */
+export function allLockedError(list: readonly LeftOutPartition[], names: Iterable<string>): StoreError | null {
+  const locked = lockedNames(list);
+  for (const name of names) {
+    if (!locked.has(name)) continue;
+    const entry = list.find((p) => p.partition === name);
+    if (entry) return storeError('LS_STORE_PARTITION_LOCKED', entry.reason);
+  }
+  return null;
 }

@@ -15,7 +15,7 @@ import { storeError } from '../store/store-error.js';
 import { PartitionDb } from './partition-db.js';
 import { noDescriptorError } from './partition-damage.js';
 import { isLocked, lockedPartitionError } from './locked-partition.js';
-import { deniedPartitionError } from './denied-partition.js';
+import { accessDenied, deniedPartitionError, type PartitionAccess } from './denied-partition.js';
 import { partitionFileName, type PartitionKey } from './partition-name.js';
 import { syncPath } from '../store/sync-path.js';
 
@@ -69,6 +69,8 @@ const openPartitionDb: OpenPartition<PartitionDb> = (file, key, opts) => new Par
 
 export class PartitionHandle<D extends PooledDb = PartitionDb> {
   private handle: D | null = null;
+  /** Its connection was opened on a file this process may read but not write: SQLite opened it read-only. */
+  private readOnly = false;
 
   constructor(
     readonly key: PartitionKey,
@@ -77,7 +79,7 @@ export class PartitionHandle<D extends PooledDb = PartitionDb> {
     private readonly pool: PartitionPool<D>,
   ) {}
 
-  /** The connection, opened on demand (the file must exist). */
+  /** The connection for reading (reads, a write's dedupe probe), opened on demand (the file must exist). */
   get db(): D {
     return this.open(false);
   }
@@ -87,8 +89,16 @@ export class PartitionHandle<D extends PooledDb = PartitionDb> {
     return this.handle;
   }
 
-  /** Opens, creating the file when `create`; fsyncs the folder for a new file. */
-  open(create: boolean): D {
+  /**
+   * Opens, creating the file when `create`; fsyncs the folder for a new
+   * file. `need` (default: write when creating, else read) says what the
+   * caller will do: a file this process may read but not write is opened
+   * for reads (read-only), refused (LS_STORE_PARTITION_DENIED) for writes;
+   * a read-only connection asked for a write is closed and opened again,
+   * so that a file given back since (chown) is written without a restart.
+   */
+  open(create: boolean, need: PartitionAccess = create ? 'write' : 'read'): D {
+    if (this.handle && this.readOnly && need === 'write') this.pool.release(this.name);
     if (this.handle) {
       this.pool.touch(this);
       return this.handle;
@@ -96,7 +106,8 @@ export class PartitionHandle<D extends PooledDb = PartitionDb> {
     const isNew = create && !fs.existsSync(this.file);
     // Room first: at the cap, the connection to close goes before this one comes.
     this.pool.trim(undefined, 1);
-    this.handle = this.openOrExplain(create);
+    this.handle = this.openOrExplain(create, need);
+    this.readOnly = need === 'read' && accessDenied(this.file) !== null;
     // The new file's directory entry must be durable too, or a power loss
     // could lose a partition whose rows were fsync'd.
     if (isNew) this.pool.syncDir();
@@ -114,11 +125,12 @@ export class PartitionHandle<D extends PooledDb = PartitionDb> {
    * A file another process holds locked is neither (LS_STORE_PARTITION_LOCKED),
    * nor is one this process may not read or write (LS_STORE_PARTITION_DENIED).
    */
-  private openOrExplain(create: boolean): D {
+  private openOrExplain(create: boolean, need: PartitionAccess): D {
     const opts = { create, mmap: this.pool.mmap };
     // Asked first: SQLite opens a file it may read but not write read-only, silently, and the
-    // connection stays so after a chown gave the file back: its writes failed until a restart.
-    const denied = deniedPartitionError(this.file, undefined);
+    // connection stays so after a chown gave the file back: its writes failed until a restart
+    // (a read's connection is so on purpose, and open() replaces it for a write).
+    const denied = deniedPartitionError(this.file, undefined, need);
     if (denied) throw denied;
     try {
       return this.pool.openDb(this.file, this.key, opts);
@@ -126,7 +138,7 @@ export class PartitionHandle<D extends PooledDb = PartitionDb> {
       // Held by another process (locked-partition.ts): not tried again, which only waited as long once more.
       if (isLocked(err)) throw lockedPartitionError(this.file, err);
       // A file this user may not read or write (denied-partition.ts): no damage, and trying again changes nothing.
-      const denied = deniedPartitionError(this.file, err);
+      const denied = deniedPartitionError(this.file, err, need);
       if (denied) throw denied;
       this.pool.trim();
     }
@@ -134,7 +146,7 @@ export class PartitionHandle<D extends PooledDb = PartitionDb> {
       return this.pool.openDb(this.file, this.key, opts);
     } catch (err) {
       if (isLocked(err)) throw lockedPartitionError(this.file, err);
-      throw deniedPartitionError(this.file, err) ?? noDescriptorError(this.file, err) ?? storeError('LS_STORE_CORRUPT_PARTITION', `cannot open ${this.file}: ${(err as Error).message}`, err);
+      throw deniedPartitionError(this.file, err, need) ?? noDescriptorError(this.file, err) ?? storeError('LS_STORE_CORRUPT_PARTITION', `cannot open ${this.file}: ${(err as Error).message}`, err);
     }
   }
 

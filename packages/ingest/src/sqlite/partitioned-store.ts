@@ -6,7 +6,7 @@
  * close. Each store brings its partitions' format, its writes and its reads.
  */
 import path from 'node:path';
-import { resolveTextFields, type SortOrder } from '@logship/query/core';
+import { leftOutList, resolveTextFields, type SortOrder } from '@logship/query/core';
 import type { PartitionInfo, RetentionRunResult, StoreBackgroundEvent, StoreHealth, WriteResult } from '../store/log-store.js';
 import { storeError } from '../store/store-error.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
@@ -29,6 +29,7 @@ import { classFingerprintOf } from './class-fingerprint.js';
 import { damagedWritePartition, isCorruption, type DamagedPartition } from './partition-damage.js';
 import { DamageLedger, type UnreadablePartition } from './damage-ledger.js';
 import { classMatcherFor, MIN_FREE_BYTES } from './store-limits.js';
+import { allLockedError, isLockFailure, leaveOutLockedFiles, lockedNames } from './locked-partition.js';
 
 /** The options every embedded store takes. */
 export interface PartitionedStoreOptions {
@@ -193,8 +194,22 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     // A damaged partition file is left out, not the search failed (500):
     // the rest of the range is answered, and the query API says which
     // files were skipped (unreadablePartitions), as Elasticsearch answers
-    // with the shards it could read and a note of the failed ones.
-    return this.damage.readable(days);
+    // with the shards it could read and a note of the failed ones. So is a
+    // file another process holds locked, for this read (locked-partition.ts).
+    const list = leftOutList();
+    const locked = lockedNames(list);
+    const readable = this.damage.readable(locked.size === 0 ? days : days.map((day) => day.filter((h) => !locked.has(h.name))).filter((day) => day.length > 0));
+    // Every partition of the range it could have read locked: the read
+    // fails (503, retryable), as before. An answer of nothing but warnings
+    // reads as "no events" to whoever does not look at them (a dashboard,
+    // an alert on absence, a script), where the lock is gone in moments and
+    // a retry answers it whole; Elasticsearch answers "all shards failed"
+    // (503) alike, and partial results only when some shard answered.
+    if (readable.length === 0 && list) {
+      const err = allLockedError(list, days.flat().map((h) => h.name));
+      if (err) throw err;
+    }
+    return readable;
   }
 
   /**
@@ -209,6 +224,18 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
       try {
         return await run();
       } catch (err) {
+        // A statement met another process's lock on a file opened before it
+        // (after STATEMENT_BUSY_MS), or an open did where daysInRange did not
+        // open (a file opened before and closed by the pool since): the
+        // range's files locked now are left out and the read runs again,
+        // when its owner can say so (locked-partition.ts). Each run leaves
+        // out one more file at least, so this ends.
+        const list = leftOutList();
+        if (list && isLockFailure(err)) {
+          this.refresh();
+          const files = partitionsByDay(this.pool.known.values(), range, 'asc').flat();
+          if (leaveOutLockedFiles(list, files) > 0) continue;
+        }
         if (!isCorruption(err)) throw err;
         const found = this.damage.checkRange(range);
         if (found.length === 0) throw err;

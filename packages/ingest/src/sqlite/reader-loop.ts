@@ -6,7 +6,7 @@
  * main thread runs when `readerThreads` is 0.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { AggregateRequest, CountRequest, FieldsRequest, FieldValuesRequest, SearchRequest } from '@logship/query/core';
+import { collectingLeftOut, type AggregateRequest, type CountRequest, type FieldsRequest, type FieldValuesRequest, type LeftOutPartition, type SearchRequest } from '@logship/query/core';
 import type { DamagedPartition } from './partition-damage.js';
 import { serializeError, type ReaderRequest, type ReaderThreadOptions } from './reader-pool.js';
 
@@ -93,9 +93,12 @@ export function serveReader(file: string, open: (opts: ReaderThreadOptions) => T
       return Promise.reject(new Error(`unknown reader request ${String(msg.op)}`));
     };
     // The main thread is told of damaged partitions too: its answers name them (warnings) and its metric counts them.
-    store.skippingDamaged(msg.req as unknown as { from: number; to: number }, run).then(
-      (result) => port.postMessage({ id: msg.id, ok: true, result, damaged: store.takeDamaged() }),
-      (err: unknown) => port.postMessage({ id: msg.id, ok: false, error: serializeError(err), damaged: store.takeDamaged() }),
+    // And of what the read left out (locked files), when the read's owner keeps a list (reader-pool.ts ReaderRequest).
+    const leftOut: LeftOutPartition[] | undefined = msg.leftOut ? [...msg.leftOut] : undefined;
+    const read = (): Promise<unknown> => store.skippingDamaged(msg.req as unknown as { from: number; to: number }, run);
+    (leftOut ? collectingLeftOut(leftOut, read) : read()).then(
+      (result) => port.postMessage({ id: msg.id, ok: true, result, damaged: store.takeDamaged(), ...(leftOut ? { leftOut } : {}) }),
+      (err: unknown) => port.postMessage({ id: msg.id, ok: false, error: serializeError(err), damaged: store.takeDamaged(), ...(leftOut ? { leftOut } : {}) }),
     );
   });
 }

@@ -36,7 +36,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { WORKER_LIMITS } from './worker-limits.js';
-import { QueryError, QuerySyntaxError, readStartHook, type ReadStartHook } from '@logship/query/core';
+import { addLeftOut, leftOutList, QueryError, QuerySyntaxError, readStartHook, type LeftOutPartition, type ReadStartHook } from '@logship/query/core';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { STORE_ERROR_CODES, storeError, type StoreError, type StoreErrorCode } from '../store/store-error.js';
 import type { DamagedPartition } from './partition-damage.js';
@@ -65,19 +65,29 @@ export interface ReaderThreadOptions {
   maxOpenPartitions?: number;
 }
 
-/** What crosses to the worker: the request without its signal and warn, and the clock reading. */
+/** What crosses to the worker: the request without its signal, and the clock reading. */
 export interface ReaderRequest {
   id: number;
   /** refresh: re-read the folder; damaged: `req.found` were found damaged elsewhere (both unanswered). */
   op: ReaderOp | 'refresh' | 'damaged';
   req: Record<string, unknown>;
   at: number;
+  /**
+   * What the read has left out so far (@logship/query read-left-out.ts:
+   * partitions locked by another process, which the thread then skips
+   * without waiting for them again); absent when the read's owner cannot
+   * say what it leaves out, and the thread fails on a lock as before.
+   */
+  leftOut?: LeftOutPartition[];
 }
 
-/** damaged: partitions the thread found damaged inside while answering (partition-damage.ts). */
+/**
+ * damaged: partitions the thread found damaged inside while answering (partition-damage.ts);
+ * leftOut: what the read has left out, with what it was sent (its owner's answer names them).
+ */
 export type ReaderResponse =
-  | { id: number; ok: true; result: unknown; damaged?: DamagedPartition[] }
-  | { id: number; ok: false; error: SerializedError; damaged?: DamagedPartition[] };
+  | { id: number; ok: true; result: unknown; damaged?: DamagedPartition[]; leftOut?: LeftOutPartition[] }
+  | { id: number; ok: false; error: SerializedError; damaged?: DamagedPartition[]; leftOut?: LeftOutPartition[] };
 
 export interface SerializedError {
   name?: string;
@@ -100,6 +110,8 @@ interface Job {
   onAbort: (() => void) | null;
   /** The read's owner, told as the job is posted to a thread (read-start.ts); undefined once told. */
   started: ReadStartHook | undefined;
+  /** The read's list of what it left out (read-left-out.ts), when its owner keeps one. */
+  leftOut: LeftOutPartition[] | undefined;
 }
 
 class ReaderWorker {
@@ -161,15 +173,15 @@ export class ReaderPool {
    * where its half's columns were cached last time; any idle thread
    * otherwise.
    */
-  run(op: ReaderOp, req: { signal?: AbortSignal | undefined; warn?: unknown }, at: number, lane?: number): Promise<unknown> {
+  run(op: ReaderOp, req: { signal?: AbortSignal | undefined }, at: number, lane?: number): Promise<unknown> {
     if (this.closed) return Promise.reject(storeError('LS_STORE_CLOSED', 'the store was closed'));
     const signal = req.signal;
     if (signal?.aborted) return Promise.reject(aborted(signal));
-    // `warn` (a function, which postMessage cannot copy) is for stores that learn of a partial answer per request; these say theirs through unreadablePartitions.
-    const { signal: _drop, warn: _warn, ...plain } = req;
+    const { signal: _drop, ...plain } = req;
     // Captured here: run is called in the read's async context, dispatch
     // may run in another read's (the settle that frees a thread).
     let started = readStartHook();
+    const leftOut = leftOutList();
     // A lane's days were listed on this thread just now (split-query.ts):
     // a day made later is not in its answer however late the lane starts,
     // so its read counts as started here, as the listing was.
@@ -178,7 +190,7 @@ export class ReaderPool {
       started = undefined;
     }
     return new Promise((resolve, reject) => {
-      const job: Job = { id: this.nextId++, op, req: plain, at, signal, lane, resolve, reject, onAbort: null, started };
+      const job: Job = { id: this.nextId++, op, req: plain, at, signal, lane, resolve, reject, onAbort: null, started, leftOut };
       if (signal) {
         job.onAbort = () => this.abort(job);
         signal.addEventListener('abort', job.onAbort, { once: true });
@@ -270,7 +282,7 @@ export class ReaderPool {
       // Before the post: the thread's snapshot then holds all it was told of.
       job.started?.();
       job.started = undefined;
-      w.worker.postMessage({ id: job.id, op: job.op, req: job.req, at: job.at } satisfies ReaderRequest);
+      w.worker.postMessage({ id: job.id, op: job.op, req: job.req, at: job.at, ...(job.leftOut ? { leftOut: job.leftOut } : {}) } satisfies ReaderRequest);
     }
     let starting = this.workers.filter((w) => !w.ready).length;
     while (starting < this.queue.length && this.workers.length < this.size) this.start(this.queue[starting++]);
@@ -293,6 +305,7 @@ export class ReaderPool {
     w.job = null;
     w.worker.unref();
     if (msg.damaged && msg.damaged.length > 0) this.onDamaged(msg.damaged);
+    if (job.leftOut && msg.leftOut) addLeftOut(job.leftOut, msg.leftOut);
     if (msg.ok) this.finish(job, null, msg.result);
     else this.finish(job, rebuildError(msg.error));
     this.dispatch();

@@ -1,12 +1,13 @@
 import './route-config.js';
 import type { FastifyInstance } from 'fastify';
 import type { QueryNode } from '../ast.js';
-import { warningsField, type AggregationSpec, type AnswerWarning, type LogReader } from '../log-reader.js';
+import { warningsField, type AggregationSpec, type LogReader } from '../log-reader.js';
 import { GroupByError, groupAggregate } from '../group-aggregate.js';
 import { apiErrors } from './api-error.js';
 import { resolveInterval } from './interval.js';
 import { refuseQueryString, typedJsonBody } from './json-body.js';
 import { commitMarkField, COMMIT_MARK_SCHEMA, readMarked, type CommitMarker } from './commit-mark.js';
+import { collectingLeftOut } from '../read-left-out.js';
 import type { QueryCompiler } from './query-compiler.js';
 import type { QueryGate } from './query-gate.js';
 import { TIME_PARAM, rangeAnswer, resolveTimeRange, timeText } from './time-range.js';
@@ -88,36 +89,34 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
     if ((agg.type === 'stats' || agg.type === 'percentiles') && (agg.field === 'message' || opts.textFields.includes(agg.field))) {
       throw notANumber(agg.type, agg.field, `"${agg.field}" is a text field`);
     }
-    // What the store says its reads lacked (Elasticsearch's shard failures), one per code and partition.
-    const said: AnswerWarning[] = [];
-    const warn = (w: AnswerWarning): void => void said.push(w);
     if (p.by !== undefined) {
       if (p.by_size !== undefined && p.by_size > MAX_GROUPS) {
         throw apiErrors.overMaximum('by_size', p.by_size, MAX_GROUPS, 'groups one aggregation answers; narrow the query to the groups you will show');
       }
       const by = { field: p.by, size: p.by_size ?? 10 };
-      const { result: grouped, mark: groupedMark } = await readMarked(opts.gate, opts.commitMark, (signal) =>
-        groupAggregate(opts.reader, { query, ...range, agg, now, signal, warn }, by, opts.textFields).catch((err: unknown) => {
+      const { result: grouped, mark: groupedMark, leftOut: groupedLeftOut } = await readMarked(opts.gate, opts.commitMark, (signal) =>
+        groupAggregate(opts.reader, { query, ...range, agg, now, signal }, by, opts.textFields).catch((err: unknown) => {
           throw err instanceof GroupByError ? apiErrors.badAggregation(err.message, { by: p.by }) : err;
         }),
       );
       return {
         type: agg.type, ...grouped, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100,
-        ...commitMarkField(groupedMark), ...warningsField(opts.reader, range, said),
+        ...commitMarkField(groupedMark), ...warningsField(opts.reader, range, groupedLeftOut),
       };
     }
     if (p.by_size !== undefined) throw apiErrors.badRequest('by_size needs by, the field to group by');
-    const { result, mark } = await readMarked(opts.gate, opts.commitMark, (signal) => opts.reader.aggregate({ query, ...range, agg, now, signal, warn }));
+    const { result, mark, leftOut } = await readMarked(opts.gate, opts.commitMark, (signal) => opts.reader.aggregate({ query, ...range, agg, now, signal }));
     if ((result.type === 'stats' || result.type === 'percentiles') && result.count === 0 && 'field' in agg) {
       // Nothing numeric: say so when the field is there but holds something else. The
       // field itself (`f:[* TO *]`), not `_exists_:f`, which counts the fields under it too.
       const exists: QueryNode = { type: 'range', field: agg.field, lower: null, upper: null, loc: { start: 0, end: 0 } };
+      // With the read's list of what it left out: a locked day it left out is left out here too, not a 503 (read-left-out.ts).
       const present = await opts.gate.run((signal) =>
-        opts.reader.count({ query: { type: 'and', children: [query, exists], loc: query.loc }, ...range, now, signal, warn }),
+        collectingLeftOut(leftOut, () => opts.reader.count({ query: { type: 'and', children: [query, exists], loc: query.loc }, ...range, now, signal })),
       );
       if (present > 0) throw notANumber(agg.type, agg.field, `"${agg.field}" has ${present} values in the range and none is a number`);
     }
-    return { ...result, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100, ...commitMarkField(mark), ...warningsField(opts.reader, range, said) };
+    return { ...result, range: rangeAnswer(range), took_ms: Math.round((performance.now() - started) * 100) / 100, ...commitMarkField(mark), ...warningsField(opts.reader, range, leftOut) };
   };
   const config = {
     scope: 'read' as const,

@@ -43,6 +43,7 @@
  */
 import type { LogReader } from '../log-reader.js';
 import { withReadStart } from '../read-start.js';
+import { collectingLeftOut, type LeftOutPartition } from '../read-left-out.js';
 import type { LiveFeed } from './live-feed.js';
 import type { QueryGate } from './query-gate.js';
 
@@ -64,19 +65,23 @@ export function commitMarker(feed: LiveFeed | undefined, reader: LogReader): Com
  * reaches a reader thread (read-start.ts), or as the slot is given for a
  * read that never goes to one. The first start only: each later step sees
  * at least as much, so the mark stays a bound below what the answer holds.
+ * `leftOut`: the partitions the read left out for a passing cause (a file
+ * another process holds locked: read-left-out.ts), for the answer's
+ * warnings (log-reader.ts warningsField).
  */
-export async function readMarked<T>(gate: QueryGate, commitMark: CommitMarker, read: (signal: AbortSignal) => Promise<T>): Promise<{ result: T; mark: string | undefined }> {
+export async function readMarked<T>(gate: QueryGate, commitMark: CommitMarker, read: (signal: AbortSignal) => Promise<T>): Promise<{ result: T; mark: string | undefined; leftOut: LeftOutPartition[] }> {
   let mark: string | undefined;
   let started = false;
+  const leftOut: LeftOutPartition[] = [];
   const result = await gate.run((signal) => {
     mark = commitMark();
     return withReadStart(() => {
       if (started) return;
       started = true;
       mark = commitMark();
-    }, () => read(signal));
+    }, () => collectingLeftOut(leftOut, () => read(signal)));
   });
-  return { result, mark };
+  return { result, mark, leftOut };
 }
 
 /** The answer's field: `{ commit_mark }`, or nothing. */

@@ -5,7 +5,7 @@
  */
 import './route-config.js';
 import type { FastifyInstance } from 'fastify';
-import { warningsField, type AnswerWarning, type FieldValuesRequest, type FieldsRequest, type LogReader } from '../log-reader.js';
+import { warningsField, type FieldValuesRequest, type FieldsRequest, type LogReader } from '../log-reader.js';
 import { answerFieldValues } from '../field-values.js';
 import { sampleFields } from '../sample-fields.js';
 import { apiErrors } from './api-error.js';
@@ -40,7 +40,7 @@ interface ValuesParams extends FieldsParams {
 
 const rangeProperties = {
   q: { type: 'string', description: 'Query in the logship language; empty or * matches everything' },
-  from: { type: 'string', description: 'Start of the time range: ISO date, date math, a duration before now (1h) or an epoch number read by its size, exponent form too (1.7e12) (default now-15m)' },
+  from: { type: 'string', description: 'Start of the time range: ISO date, epoch ms or date math (default now-15m)' },
   to: { type: 'string', description: 'End of the time range, inclusive (default now)' },
 } as const;
 
@@ -119,10 +119,8 @@ export function registerFieldsRoutes(app: FastifyInstance, opts: FieldsRouteOpti
     const query = opts.compile(req.query.q ?? '');
     // The query's own @timestamp bounds, as search and aggregate take them (query-time-range.ts).
     const range = resolveTimeRange(req.query.from, req.query.to, now, opts.defaultFrom, query);
-    // What the store says its reads lacked (Elasticsearch's shard failures).
-    const said: AnswerWarning[] = [];
-    const { result, mark } = await readMarked(opts.gate, opts.commitMark, (signal) => {
-      const r: FieldsRequest = { query, ...range, now, signal, warn: (w) => said.push(w) };
+    const { result, mark, leftOut } = await readMarked(opts.gate, opts.commitMark, (signal) => {
+      const r: FieldsRequest = { query, ...range, now, signal };
       return opts.reader.fields ? opts.reader.fields(r) : sampleFields(opts.reader, r);
     });
     // The page reads which fields are text from here, with the fields
@@ -130,7 +128,7 @@ export function registerFieldsRoutes(app: FastifyInstance, opts: FieldsRouteOpti
     // case) are about keyword fields alone, and the server's list is not the
     // default one when `search.text_fields` is set.
     // The field counts leave out the partitions a search would: said as its answer says them.
-    return { range: isoRange(range), ...result, text_fields: opts.textFields, ...commitMarkField(mark), ...warningsField(opts.reader, range, said) };
+    return { range: isoRange(range), ...result, text_fields: opts.textFields, ...commitMarkField(mark), ...warningsField(opts.reader, range, leftOut) };
   });
 
   app.get<{ Params: { name: string }; Querystring: ValuesParams }>('/api/v1/fields/:name/values', {
@@ -159,11 +157,10 @@ export function registerFieldsRoutes(app: FastifyInstance, opts: FieldsRouteOpti
     const query = opts.compile(req.query.q ?? '');
     // The query's own @timestamp bounds, as search and aggregate take them (query-time-range.ts).
     const range = resolveTimeRange(req.query.from, req.query.to, now, opts.defaultFrom, query);
-    const said: AnswerWarning[] = [];
-    const { result, mark } = await readMarked(opts.gate, opts.commitMark, (signal) => {
-      const r: FieldValuesRequest = { query, ...range, field, size: req.query.size ?? 10, now, signal, warn: (w) => said.push(w) };
+    const { result, mark, leftOut } = await readMarked(opts.gate, opts.commitMark, (signal) => {
+      const r: FieldValuesRequest = { query, ...range, field, size: req.query.size ?? 10, now, signal };
       return opts.reader.fieldValues ? opts.reader.fieldValues(r) : answerFieldValues(opts.reader, r);
     });
-    return { range: isoRange(range), field, ...result, ...commitMarkField(mark), ...warningsField(opts.reader, range, said) };
+    return { range: isoRange(range), field, ...result, ...commitMarkField(mark), ...warningsField(opts.reader, range, leftOut) };
   });
 }

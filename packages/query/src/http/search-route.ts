@@ -1,7 +1,7 @@
 import './route-config.js';
 import type { FastifyInstance } from 'fastify';
 import type { QueryNode } from '../ast.js';
-import { warningsField, type AnswerWarning, type LogReader, type SortOrder } from '../log-reader.js';
+import { warningsField, type LogReader, type SortOrder } from '../log-reader.js';
 import { RANGE_SCHEMA, TIME_PARAM, WARNINGS_SCHEMA, rangeAnswer, resolveTimeRange, timeText } from './time-range.js';
 import { commitMarkField, COMMIT_MARK_SCHEMA, readMarked, type CommitMarker } from './commit-mark.js';
 import type { QueryCompiler } from './query-compiler.js';
@@ -40,7 +40,7 @@ export const SEARCH_PARAMS_SCHEMA = {
     q: { type: 'string', description: 'Query in the logship language; empty or * matches everything' },
     from: {
       ...TIME_PARAM,
-      description: `Start of the time range: ${TIME_PARAM.description} (default: the query's own @timestamp bound, else now-15m)`,
+      description: "Start of the time range: ISO date, epoch ms or date math (default: the query's own @timestamp bound, else now-15m)",
     },
     to: { ...TIME_PARAM, description: "End of the time range, inclusive (default: the query's own @timestamp bound, else now)" },
     limit: { type: 'integer', minimum: 1, description: 'Maximum hits (default 100; over the server\'s maximum, 10,000, is a 400: page on with cursor)' },
@@ -91,9 +91,7 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
       : params.fields;
     // `*` is every field (the CLI's --fields *, Elasticsearch's _source), not a field named "*".
     const projected = fields && fields.length > 0 && !fields.includes('*');
-    // What the store says this page lacks (Elasticsearch's shard failures).
-    const said: AnswerWarning[] = [];
-    const { result, mark } = await readMarked(opts.gate, opts.commitMark, (signal) => opts.reader.search({
+    const { result, mark, leftOut } = await readMarked(opts.gate, opts.commitMark, (signal) => opts.reader.search({
       query,
       ...range,
       limit: params.limit ?? opts.defaultLimit,
@@ -102,7 +100,6 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
       ...(projected ? { fields } : {}),
       now,
       signal,
-      warn: (w) => said.push(w),
     }));
     return {
       hits: result.hits,
@@ -111,7 +108,7 @@ export function registerSearchRoute(app: FastifyInstance, opts: SearchRouteOptio
       took_ms: Math.round((performance.now() - started) * 100) / 100,
       next_cursor: result.next_cursor,
       ...commitMarkField(mark),
-      ...warningsField(opts.reader, range, said),
+      ...warningsField(opts.reader, range, leftOut),
     };
   };
   const common = { config: { scope: 'read' as const, largest: { limit: opts.maxLimit } }, schema: { response: SEARCH_RESPONSE_SCHEMA } };

@@ -99,7 +99,7 @@ function exponentAsNumber(text: string): string {
 /** `warnings` beside an answer: the partitions left out of it (log-reader.ts warningsField); absent when none. */
 export const WARNINGS_SCHEMA = {
   type: 'array',
-  description: 'Parts of the range that could not be read and are left out of this answer, each with its cause\'s code (LS_STORE_CORRUPT_PARTITION: a damaged partition file; LS_STORE_PARTITION_DENIED: one the server\'s user may not open; on Elasticsearch, LS_ES_SHARDS_FAILED: an index whose shards failed the read, the others answering, and LS_ES_TIMED_OUT: a read the cluster stopped at its search timeout)',
+  description: 'Parts of the range that could not be read and are left out of this answer, each with its cause\'s code (LS_STORE_CORRUPT_PARTITION: a damaged partition file; LS_STORE_PARTITION_DENIED: one the server\'s user may not open; LS_STORE_PARTITION_LOCKED: one another process holds locked, read again once it lets go; on Elasticsearch, LS_ES_SHARDS_FAILED: an index whose shards failed the read, the others answering, and LS_ES_TIMED_OUT: a read the cluster stopped at its search timeout)',
   items: {
     type: 'object',
     properties: { code: { type: 'string' }, partition: { type: 'string' }, message: { type: 'string' } },
