@@ -7,6 +7,7 @@
  */
 import { CodedError, defineError, type ErrorFactory } from '../define-error.js';
 import { DEFAULT_LIMITS } from '../limits.js';
+import { nearestName } from '../nearest-name.js';
 import { API_WORDS, backwardsRange } from './backwards-range.js';
 import { peerParamHint } from './peer-params.js';
 
@@ -28,7 +29,10 @@ const API = {
   badRequest: defineError('LS_API_BAD_REQUEST', '%s', 400),
   badTime: defineError('LS_API_BAD_TIME', '"%s" is not a date or date math expression (%s): %s', 400),
   badRange: defineError('LS_API_BAD_RANGE', 'the time range is backwards: %s', 400),
-  unknownSavedQuery: defineError('LS_API_UNKNOWN_SAVED_QUERY', 'no saved query named "%s"', 404),
+  // `q=@nosuch` is a bad parameter of the request (400), as a syntax error in q is; the
+  // route /api/v1/queries/NAME/search names a thing that is not there (404).
+  unknownSavedQuery: defineError('LS_API_UNKNOWN_SAVED_QUERY', 'no saved query named "%s"', 400),
+  savedQueryNotFound: defineError('LS_API_SAVED_QUERY_NOT_FOUND', 'no saved query named "%s"', 404),
   contextNotFound: defineError('LS_CONTEXT_NOT_FOUND', 'no event with event.id "%s" at %s', 404),
   badAggregation: defineError('LS_API_BAD_AGGREGATION', '%s', 400),
   tooManyQueries: defineError('LS_API_TOO_MANY_QUERIES', 'more than %s queries are running or waiting; retry shortly', 503, { retryable: true }),
@@ -57,12 +61,25 @@ export const API_ERROR_CODES: Readonly<Record<string, number | null>> = Object.f
   Object.fromEntries(Object.values(API).map((d) => [d.code, d.statusCode])),
 );
 
+function nearestSaved(name: string, known: Iterable<string>): { did_you_mean?: string } {
+  const near = nearestName(name, known);
+  return near === null ? {} : { did_you_mean: `@${near}` };
+}
+
 export const apiErrors = {
   badTime: (param: string, value: string, reason: string) => new ApiError(API.badTime, [param, value, reason], { param, value }),
   /** `to_default`: the request gave no `to` (now), and `from` is in the future. */
   badRange: (from: string, to: string, toDefaulted: boolean) =>
     new ApiError(API.badRange, [backwardsRange(from, to, toDefaulted, API_WORDS)], { from, to, ...(toDefaulted ? { to_default: true } : {}) }),
-  unknownSavedQuery: (name: string) => new ApiError(API.unknownSavedQuery, [name], { name }),
+  /**
+   * `did_you_mean`: the saved query nearest the name (`@eror` → `@errors`),
+   * when one is close enough, by the nearest-name rule the page and the CLI
+   * use for field names. Not in the message: the page adds its own.
+   */
+  unknownSavedQuery: (name: string, known: Iterable<string>) =>
+    new ApiError(API.unknownSavedQuery, [name], { param: 'q', name, ...nearestSaved(name, known) }),
+  savedQueryNotFound: (name: string, known: Iterable<string>) =>
+    new ApiError(API.savedQueryNotFound, [name], { name, ...nearestSaved(name, known) }),
   contextNotFound: (id: string, ts: string) => new ApiError(API.contextNotFound, [id, ts], { id, ts }),
   badRequest: (message: string) => new ApiError(API.badRequest, [message]),
   /** An integer parameter not written in decimal digits (`limit=0x10`, `1e2`, `5.0`); `range` says what it takes. */

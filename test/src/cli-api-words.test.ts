@@ -1,0 +1,63 @@
+/**
+ * What a user coming from Kibana, Grafana or Loki reads when the query API
+ * or `logship search` refuses, or finds nothing: a real server over HTTP
+ * and the real CLI process. Each test names what it said before.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { ingest, logshipBin, removeDir, startServer, stopAll, tempDir, type ServerHandle } from './harness.js';
+
+const run = promisify(execFile);
+type Ran = { code?: number; stdout: string; stderr: string };
+
+describe('the query API\'s and the CLI\'s words', { timeout: 120_000 }, () => {
+  let root: string;
+  let server: ServerHandle;
+  let env: NodeJS.ProcessEnv;
+  const cli = (...args: string[]): Promise<Ran> =>
+    run(process.execPath, [logshipBin, 'search', ...args], { env }).then((r) => ({ ...r, code: 0 }), (e: Ran) => e);
+  const get = async (path: string): Promise<{ status: number; body: { error?: Record<string, unknown>; hits?: Record<string, unknown>[] } }> => {
+    const res = await fetch(`${server.url}${path}`);
+    return { status: res.status, body: await res.json() as { error?: Record<string, unknown> } };
+  };
+
+  before(async () => {
+    root = await tempDir('cli-api-words-');
+    server = await startServer({ dataDir: join(root, 'data') });
+    const now = Date.now();
+    const at = (i: number) => new Date(now - (i + 1) * 10_000).toISOString();
+    await ingest(server.url, [
+      JSON.stringify({ '@timestamp': at(0), level: 'error', host: 'web-1', message: 'login failed for alice', logger: 'django.security' }),
+      JSON.stringify({ '@timestamp': at(1), level: 'info', host: 'web-1', message: 'GET /index.html 200', source: join(root, 'demo/logs/nginx-access.log') }),
+      JSON.stringify({ '@timestamp': at(2), level: 'info', host: 'web-2', message: 'started', source: 'journald' }),
+    ]);
+    env = { ...process.env, LOGSHIP_URL: server.url, NO_COLOR: '1' };
+  });
+  after(async () => {
+    await stopAll();
+    await removeDir(root);
+  });
+
+  test('an unknown @name is a bad q: 400 with the nearest saved query, which the CLI prints', async () => {
+    // Before: 404, and the CLI's "error 404 [LS_API_UNKNOWN_SAVED_QUERY]: no saved query named "eror"" with no suggestion.
+    const api = await get('/api/v1/search?q=%40eror');
+    assert.equal(api.status, 400);
+    assert.equal(api.body.error!.code, 'LS_API_UNKNOWN_SAVED_QUERY');
+    assert.equal(api.body.error!.param, 'q');
+    assert.equal(api.body.error!.did_you_mean, '@errors');
+    const far = await get('/api/v1/search?q=%40nosuch');
+    assert.equal(far.status, 400);
+    assert.equal(far.body.error!.did_you_mean, undefined, 'no name is near "nosuch"');
+    // The route's path names a saved query: one that is not there is not found.
+    const route = await get('/api/v1/queries/eror/search');
+    assert.equal(route.status, 404);
+    assert.equal(route.body.error!.code, 'LS_API_SAVED_QUERY_NOT_FOUND');
+    assert.equal(route.body.error!.did_you_mean, '@errors');
+    const ran = await cli('@eror');
+    assert.equal(ran.code, 2);
+    assert.equal(ran.stderr, 'error 400 [LS_API_UNKNOWN_SAVED_QUERY]: no saved query named "eror"; did you mean @errors?\n');
+  });
+});
