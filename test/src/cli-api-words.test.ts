@@ -60,4 +60,36 @@ describe('the query API\'s and the CLI\'s words', { timeout: 120_000 }, () => {
     assert.equal(ran.code, 2);
     assert.equal(ran.stderr, 'error 400 [LS_API_UNKNOWN_SAVED_QUERY]: no saved query named "eror"; did you mean @errors?\n');
   });
+
+  test('a parameter its schema refuses is said in words and named in param, on every route', async () => {
+    // Before: "querystring/sort must be equal to one of the allowed values: desc, asc", no param.
+    const sort = await get('/api/v1/search?sort=sideways');
+    assert.equal(sort.status, 400);
+    assert.deepEqual(sort.body.error, { code: 'LS_API_BAD_REQUEST', message: 'sort is desc or asc, not "sideways"', param: 'sort', value: 'sideways' });
+    // README: sort takes any case.
+    const upper = await get('/api/v1/search?sort=DESC&from=now-1h');
+    assert.equal(upper.status, 200);
+    assert.equal(upper.body.hits!.length, 3);
+    // Before: "querystring must have required property 'ts'", no param.
+    const ts = await get('/api/v1/context?id=x');
+    assert.equal(ts.status, 400);
+    assert.equal(ts.body.error!.param, 'ts');
+    assert.match(String(ts.body.error!.message), /^ts is required: the anchor's @timestamp/);
+    const empty = await get('/api/v1/context?id=&ts=now');
+    assert.equal(empty.body.error!.param, 'id');
+    assert.match(String(empty.body.error!.message), /^id is empty/);
+    // A misspelt parameter: named, with the nearest the route takes.
+    const misspelt = await get('/api/v1/search?sotr=asc');
+    assert.equal(misspelt.body.error!.param, 'sotr');
+    assert.match(String(misspelt.body.error!.message), /does not take: "sotr" \(it takes q, from, to, limit, sort, fields, cursor\); did you mean "sort"\?$/);
+    // A body's type: its words, not ajv's "body/from must be string, body/from must be number".
+    const res = await fetch(`${server.url}/api/v1/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: true }) });
+    const body = await res.json() as { error: Record<string, unknown> };
+    assert.equal(res.status, 400);
+    assert.equal(body.error.param, 'from');
+    assert.equal(body.error.message, 'from must be a string or a number, not true');
+    for (const e of [sort, ts, empty, misspelt].map((r) => r.body.error!)) {
+      assert.doesNotMatch(String(e.message), /querystring\/|must have required property|must be equal to one of/, String(e.message));
+    }
+  });
 });
