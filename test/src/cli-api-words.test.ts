@@ -92,4 +92,14 @@ describe('the query API\'s and the CLI\'s words', { timeout: 120_000 }, () => {
       assert.doesNotMatch(String(e.message), /querystring\/|must have required property|must be equal to one of/, String(e.message));
     }
   });
+
+  test('the CLI shows a file source by its name, as the page does', async () => {
+    // Before: "… web-1 /tmp/…/demo/logs/nginx-access.log  GET /index.html 200".
+    const ran = await cli('--from', 'now-1h', 'index.html');
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.match(ran.stdout, / INFO +web-1 nginx-access\.log {2}GET \/index\.html 200\n$/);
+    assert.doesNotMatch(ran.stdout, /demo\/logs/);
+    const journald = await cli('--from', 'now-1h', 'started');
+    assert.match(journald.stdout, / web-2 journald {2}started\n$/);
+  });
 });
