@@ -102,4 +102,17 @@ describe('the query API\'s and the CLI\'s words', { timeout: 120_000 }, () => {
     const journald = await cli('--from', 'now-1h', 'started');
     assert.match(journald.stdout, / web-2 journald {2}started\n$/);
   });
+
+  test('a regex on a text field that spans words: the empty answer says regexes match one word, and the phrase to write', async () => {
+    // Before: "no events match …" alone, exit 1.
+    const ran = await cli('--from', 'now-1h', 'message:/.*login failed.*/');
+    assert.equal(ran.code, 1);
+    assert.match(ran.stderr, /message:\/\.\*login failed\.\*\/ spans words, and a regex on a text field \(message\) matches one word at a time .*write a phrase: message:"login failed"\n/);
+    const phrase = await cli('--from', 'now-1h', 'message:"login failed"');
+    assert.equal(phrase.code, 0, 'the phrase it suggests finds the event');
+    // A regex within one word is no such mistake: no hint.
+    const word = await cli('--from', 'now-1h', 'message:/.*logn.*/');
+    assert.equal(word.code, 1);
+    assert.doesNotMatch(word.stderr, /one word at a time/);
+  });
 });
