@@ -15,6 +15,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startGenerator } from './generate-logs.mjs';
@@ -30,8 +31,29 @@ if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
 const port = Number(portText);
 for (const d of ['data', 'logs', 'agent']) mkdirSync(join(demo, d), { recursive: true });
 
+/**
+ * The agent's metrics and health port: its default, 9477, when free, else
+ * one the system gives. A second demo (LOGSHIP_DEMO_PORT and
+ * LOGSHIP_DEMO_DIR of its own) found 9477 held by the first one's agent,
+ * which it only said in agent.log: the banner names the port either way.
+ */
+async function agentMetricsPort() {
+  for (const candidate of [9477, 0]) {
+    const port = await new Promise((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(null));
+      probe.listen(candidate, '127.0.0.1', () => {
+        const { port: got } = probe.address();
+        probe.close(() => resolve(got));
+      });
+    });
+    if (port !== null) return port;
+  }
+  return null;
+}
+
 /** The agent ships to the server's address, known once the server listens (port 0 picks one). */
-function writeAgentConfig(url) {
+function writeAgentConfig(url, metricsPort) {
   const file = join(demo, 'agent.yaml');
   writeFileSync(
     file,
@@ -39,6 +61,7 @@ function writeAgentConfig(url) {
       'server:',
       `  url: ${url}`,
       `data_dir: ${join(demo, 'agent')}`,
+      `metrics: { listen: ${metricsPort === null ? 'off' : `127.0.0.1:${metricsPort}`} }`,
       'sources:',
       '  - type: file',
       `    include: ["${join(demo, 'logs', 'django.log')}"]`,
@@ -173,7 +196,8 @@ server.keepLog();
 starting = false;
 await waitHealthy(url).catch((err) => { console.error(err.message); return stop(1); });
 stopGenerator = startGenerator(join(demo, 'logs'));
-run('agent', ['packages/agent/bin/logship-agent.js', '--config', writeAgentConfig(url)]);
+const metricsPort = await agentMetricsPort();
+run('agent', ['packages/agent/bin/logship-agent.js', '--config', writeAgentConfig(url, metricsPort)]);
 
 // The page's address comes first: it is what most people open.
 console.log(`
@@ -185,6 +209,7 @@ logship is running on the embedded SQLite store.
   data:       ${join(demo, 'data')}
   demo logs:  ${join(demo, 'logs')}  (a generator appends Django and nginx lines)
   processes:  logs in ${join(demo, 'server.log')} and ${join(demo, 'agent.log')}
+  agent:      ${metricsPort === null ? 'no metrics port free' : `metrics http://127.0.0.1:${metricsPort}/metrics   (health: http://127.0.0.1:${metricsPort}/health)`}
 
 Try, in another terminal at the repository root:
 ${url === 'http://127.0.0.1:7700' ? '' : `

@@ -55,9 +55,38 @@ describe('agent: command line, SIGHUP, health', () => {
       await writeFile(join(root, 'url.yaml'), yaml);
       const r = spawnSync(process.execPath, [agentBin, '--config', join(root, 'url.yaml'), '--check'], { encoding: 'utf8' });
       assert.equal(r.status, 2, r.stdout + r.stderr);
-      // Before: `${before}`.
-      assert.equal(r.stderr, `LS_AGENT_CONFIG_INVALID: The config is invalid at server.url: has no scheme: write http://${hostPort} (https://${hostPort} when the server has tls)\n`, before);
+      // Before: `${before}`. Its place in the file follows (agentYaml writes url on line 2).
+      assert.equal(r.stderr, `LS_AGENT_CONFIG_INVALID: The config is invalid at server.url: has no scheme: write http://${hostPort} (https://${hostPort} when the server has tls) (line 2, column 8)\n`, before);
     }
+  });
+
+  test('--check says every mistake of a config in one run, each with its place in the file', async () => {
+    // A URL without its scheme, Filebeat's `paths:` for `include:`, no data_dir and a bad level:
+    // before, one run said the first, and the next run the next (three runs to fix three).
+    const yaml = [
+      'server:',
+      '  url: logs.internal:7700',
+      'sources:',
+      '  - type: file',
+      `    paths: ["${join(root, 'many', '*.log')}"]`,
+      'log_level: loud',
+      'metrics: { listen: off }',
+      '',
+    ].join('\n');
+    await writeFile(join(root, 'many.yaml'), yaml);
+    const r = spawnSync(process.execPath, [agentBin, '--config', join(root, 'many.yaml'), '--check'], { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, [
+      'LS_AGENT_CONFIG_INVALID: The config is invalid at 4 places:',
+      '  server.url: has no scheme: write http://logs.internal:7700 (https://logs.internal:7700 when the server has tls) (line 2, column 8)',
+      '  sources[0].paths: unknown key; did you mean include? (allowed here: type, name, include, exclude, labels, timezone, multiline, include_lines, '
+        + 'exclude_lines, start_position, max_age_s, max_line_bytes, max_message_bytes, long_lines, encoding, partial_line_flush_ms, close_idle_ms, '
+        + 'poll_interval_ms, rotated_dirs) (line 5, column 12)',
+      '  data_dir: is required',
+      '  log_level: expected one of debug, info, warn, error (line 6, column 12)',
+      '',
+    ].join('\n'));
   });
 
   test('--version; a mistyped option, or a peer\'s (Promtail\'s -config.file), is answered with ours', () => {

@@ -140,3 +140,36 @@ test('a second demo on the folder of one that runs says so and how to run both, 
     if (first.proc.exitCode === null) process.kill(-first.proc.pid!, 'SIGKILL');
   }
 });
+
+test('with 9477 held (a first demo\'s agent), the demo\'s agent gets a metrics port of its own, and the banner names it', async () => {
+  // Before: the agent only warned in agent.log that 127.0.0.1:9477 was in use, and the banner said nothing of it.
+  const holder = createServer((_req, res) => res.end('not the demo\'s agent'));
+  await new Promise<void>((resolve) => {
+    // Held by someone else already (an agent on this machine) is held all the same.
+    holder.once('error', () => resolve());
+    holder.listen(9477, '127.0.0.1', () => resolve());
+  });
+  const dir = await tempDir('logship-quick-start-metrics-');
+  dirs.push(dir);
+  const demo = startDemo(dir, await freePort());
+  try {
+    await waitFor(() => demo.output().includes('Ctrl-C stops everything.'), { what: 'the demo to come up', timeoutMs: 60_000 });
+    const m = /^ {2}agent: {6}metrics http:\/\/127\.0\.0\.1:(\d+)\/metrics {3}\(health: http:\/\/127\.0\.0\.1:(\d+)\/health\)$/m.exec(demo.output());
+    assert.ok(m, demo.output());
+    assert.notEqual(m[1], '9477');
+    assert.equal(m[1], m[2]);
+    // The agent itself answers there.
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${m[1]}/metrics`).catch(() => null))?.ok === true, { what: 'the agent\'s metrics', timeoutMs: 30_000 });
+    const metrics = await (await fetch(`http://127.0.0.1:${m[1]}/metrics`)).text();
+    assert.match(metrics, /^logship_agent_/m);
+    process.kill(-demo.proc.pid!, 'SIGINT');
+    assert.equal(await demo.exited, 0, demo.output());
+  } finally {
+    if (demo.proc.exitCode === null) {
+      process.kill(-demo.proc.pid!, 'SIGINT');
+      await Promise.race([demo.exited, new Promise((r) => setTimeout(r, 30_000).unref())]);
+    }
+    if (demo.proc.exitCode === null) process.kill(-demo.proc.pid!, 'SIGKILL');
+    await new Promise((r) => holder.close(() => r(undefined)));
+  }
+});

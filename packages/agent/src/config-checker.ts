@@ -1,22 +1,74 @@
-import { agentError } from './errors.js';
+import { AgentError, agentError } from './errors.js';
 import { didYouMean } from './did-you-mean.js';
 
 /**
  * The checks every part of the agent's config is read with (config.ts,
  * source-config.ts): each failure names the key's path, and an unknown key
- * is refused with the nearest allowed one.
+ * is refused with the nearest allowed one. Every mistake is kept and the
+ * reading goes on, so one run of `--check` says them all, as
+ * `promtool check config` and `vector validate` do: a URL without its
+ * scheme, `paths:` for `include:` and a missing data_dir took three runs.
  */
 
 export type Obj = Record<string, unknown>;
 
+export interface ConfigProblem {
+  /** `sources[0].include[1]`, or `(root)`. */
+  readonly path: string;
+  /** The same path as keys, to find its place in the YAML document. */
+  readonly keys: readonly (string | number)[];
+  readonly message: string;
+}
+
+/** Thrown by `fail`: the part being read cannot be read on; `guard` goes on with the next. */
+class Unreadable extends Error {}
+
 export class Checker {
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    readonly keys: readonly (string | number)[] = [],
+    readonly problems: ConfigProblem[] = [],
+    /** Paths an unknown key was told it likely meant (`paths` → `include`): their "is required" says that again. */
+    private readonly meant: Set<string> = new Set(),
+  ) {}
+  /** A mistake at this path; reading goes on. */
+  report(msg: string): void {
+    if (msg === 'is required' && this.meant.has(this.path)) return;
+    this.problems.push({ path: this.path || '(root)', keys: this.keys, message: msg });
+  }
+  /** An unknown key here was likely meant as `key`. */
+  meantAs(key: string): void {
+    this.meant.add(this.at(key).path);
+  }
+  /** A mistake after which this part cannot be read on (not a mapping): the nearest `guard` goes on past it. */
   fail(msg: string): never {
-    throw agentError('LS_AGENT_CONFIG_INVALID', this.path || '(root)', msg);
+    this.report(msg);
+    throw new Unreadable(msg);
   }
   at(key: string | number): Checker {
-    return new Checker(typeof key === 'number' ? `${this.path}[${key}]` : this.path ? `${this.path}.${key}` : key);
+    const path = typeof key === 'number' ? `${this.path}[${key}]` : this.path ? `${this.path}.${key}` : key;
+    return new Checker(path, [...this.keys, key], this.problems, this.meant);
   }
+  /** `read()`, or `fallback` when it failed (the mistake is kept). */
+  guard<T>(read: () => T, fallback: T): T {
+    try {
+      return read();
+    } catch (err) {
+      if (err instanceof Unreadable) return fallback;
+      throw err;
+    }
+  }
+}
+
+/**
+ * LS_AGENT_CONFIG_INVALID with every mistake, each with its place in the
+ * file when `place` finds one (` (line 3, column 8)`); one mistake reads as
+ * it always did.
+ */
+export function configProblemsError(problems: readonly ConfigProblem[], place: (keys: readonly (string | number)[]) => string = () => ''): AgentError {
+  if (problems.length === 1) return agentError('LS_AGENT_CONFIG_INVALID', problems[0]!.path, `${problems[0]!.message}${place(problems[0]!.keys)}`);
+  const lines = problems.map((p) => `\n  ${p.path}: ${p.message}${place(p.keys)}`);
+  return new AgentError('LS_AGENT_CONFIG_INVALID', `The config is invalid at ${problems.length} places:${lines.join('')}`);
 }
 
 const suggestion = (word: string, allowed: readonly string[]): string => {
@@ -25,11 +77,16 @@ const suggestion = (word: string, allowed: readonly string[]): string => {
 };
 
 export function object(v: unknown, c: Checker, allowed: readonly string[], elsewhere?: (key: string) => string | undefined): Obj {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) c.fail('expected a mapping');
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    c.report('expected a mapping');
+    return {};
+  }
   for (const k of Object.keys(v as Obj)) {
     if (allowed.includes(k)) continue;
     const other = elsewhere?.(k);
-    c.at(k).fail(`unknown key${other !== undefined ? `: ${other}` : suggestion(k, allowed)} (allowed here: ${allowed.join(', ')})`);
+    const near = didYouMean(k, allowed);
+    if (other === undefined && near !== undefined) c.meantAs(near);
+    c.at(k).report(`unknown key${other !== undefined ? `: ${other}` : suggestion(k, allowed)} (allowed here: ${allowed.join(', ')})`);
   }
   return v as Obj;
 }
@@ -37,10 +94,13 @@ export function object(v: unknown, c: Checker, allowed: readonly string[], elsew
 export function str(o: Obj, key: string, c: Checker, dflt?: string): string {
   const v = o[key];
   if (v === undefined || v === null) {
-    if (dflt === undefined) return c.at(key).fail('is required');
-    return dflt;
+    if (dflt === undefined) c.at(key).report('is required');
+    return dflt ?? '';
   }
-  if (typeof v !== 'string' || v === '') return c.at(key).fail('expected a non-empty string');
+  if (typeof v !== 'string' || v === '') {
+    c.at(key).report('expected a non-empty string');
+    return dflt ?? '';
+  }
   return v;
 }
 
@@ -51,7 +111,10 @@ export function optStr(o: Obj, key: string, c: Checker): string | undefined {
 export function int(o: Obj, key: string, c: Checker, dflt: number, min = 0): number {
   const v = o[key];
   if (v === undefined || v === null) return dflt;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) return c.at(key).fail(`expected an integer >= ${min}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+    c.at(key).report(`expected an integer >= ${min}`);
+    return dflt;
+  }
   return v;
 }
 
@@ -59,7 +122,8 @@ export function oneOf<T extends string>(o: Obj, key: string, c: Checker, values:
   const v = o[key];
   if (v === undefined || v === null) return dflt;
   if (typeof v !== 'string' || !values.includes(v as T)) {
-    c.at(key).fail(`expected one of ${values.join(', ')}${typeof v === 'string' ? suggestion(v, values) : ''}`);
+    c.at(key).report(`expected one of ${values.join(', ')}${typeof v === 'string' ? suggestion(v, values) : ''}`);
+    return dflt;
   }
   return v as T;
 }
@@ -67,28 +131,38 @@ export function oneOf<T extends string>(o: Obj, key: string, c: Checker, values:
 export function strList(o: Obj, key: string, c: Checker, required: boolean): string[] {
   const v = o[key];
   if (v === undefined || v === null) {
-    if (required) c.at(key).fail('is required');
+    if (required) c.at(key).report('is required');
     return [];
   }
   // One path where a list goes (Fluent Bit's `Path`, Filebeat's `paths` written once): say how to write it.
-  if (typeof v === 'string' && v !== '') return c.at(key).fail(`expected a list of strings: write [${JSON.stringify(v)}]`);
-  if (!Array.isArray(v)) return c.at(key).fail('expected a list of strings');
-  return v.map((item, i) => {
-    if (typeof item !== 'string' || item === '') return c.at(key).at(i).fail('expected a non-empty string');
-    return item;
-  });
+  if (typeof v === 'string' && v !== '') {
+    c.at(key).report(`expected a list of strings: write [${JSON.stringify(v)}]`);
+    return [];
+  }
+  if (!Array.isArray(v)) {
+    c.at(key).report('expected a list of strings');
+    return [];
+  }
+  return v.filter((item, i) => {
+    if (typeof item === 'string' && item !== '') return true;
+    c.at(key).at(i).report('expected a non-empty string');
+    return false;
+  }) as string[];
 }
 
 export function labels(o: Obj, c: Checker): Record<string, string> {
   const v = o.labels;
   if (v === undefined || v === null) return {};
   const lc = c.at('labels');
-  if (typeof v !== 'object' || Array.isArray(v)) lc.fail('expected a mapping of label names to strings');
+  if (typeof v !== 'object' || Array.isArray(v)) {
+    lc.report('expected a mapping of label names to strings');
+    return {};
+  }
   const out: Record<string, string> = {};
   for (const [k, val] of Object.entries(v as Obj)) {
-    if (k.startsWith('@') || k === 'event.id' || k === 'source' || k === 'host') lc.at(k).fail('is reserved by the wire format');
-    if (typeof val !== 'string' && typeof val !== 'number' && typeof val !== 'boolean') lc.at(k).fail('expected a string');
-    out[k] = String(val);
+    if (k.startsWith('@') || k === 'event.id' || k === 'source' || k === 'host') lc.at(k).report('is reserved by the wire format');
+    else if (typeof val !== 'string' && typeof val !== 'number' && typeof val !== 'boolean') lc.at(k).report('expected a string');
+    else out[k] = String(val);
   }
   return out;
 }
@@ -99,7 +173,8 @@ export function regex(o: Obj, key: string, c: Checker): string | undefined {
   try {
     new RegExp(v);
   } catch (err) {
-    c.at(key).fail(`is not a valid regular expression (${(err as Error).message})`);
+    c.at(key).report(`is not a valid regular expression (${(err as Error).message})`);
+    return undefined;
   }
   return v;
 }

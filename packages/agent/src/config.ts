@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { LineCounter, parse as parseYaml, parseDocument, YAMLParseError } from 'yaml';
 import { agentError } from './errors.js';
 import { readTlsOptions, type ServerTlsConfig } from './tls-options.js';
-import { Checker, int, object, oneOf, optStr, str } from './config-checker.js';
+import { Checker, configProblemsError, int, object, oneOf, optStr, str } from './config-checker.js';
 import { sourceConfig, type SourceConfig } from './source-config.js';
 import { UNKNOWN_SOURCE } from './held-sources.js';
 
@@ -51,14 +51,14 @@ function serverTls(v: unknown, c: Checker, url: string): ServerTlsConfig | undef
   if (v === undefined || v === null) return undefined;
   const o = object(v, c, ['ca_file', 'cert_file', 'key_file', 'server_name', 'insecure_skip_verify']);
   // TLS options on an http:// URL would ship in clear while the operator believes otherwise.
-  if (!url.startsWith('https:')) c.fail('needs an https:// server.url');
+  if (!url.startsWith('https:')) c.report('needs an https:// server.url');
   const ca_file = optStr(o, 'ca_file', c);
   const cert_file = optStr(o, 'cert_file', c);
   const key_file = optStr(o, 'key_file', c);
   const server_name = optStr(o, 'server_name', c);
-  if ((cert_file === undefined) !== (key_file === undefined)) c.fail('set both cert_file and key_file, or neither');
+  if ((cert_file === undefined) !== (key_file === undefined)) c.report('set both cert_file and key_file, or neither');
   const skip = o.insecure_skip_verify;
-  if (skip !== undefined && skip !== null && typeof skip !== 'boolean') c.at('insecure_skip_verify').fail('expected true or false');
+  if (skip !== undefined && skip !== null && typeof skip !== 'boolean') c.at('insecure_skip_verify').report('expected true or false');
   return {
     ...(ca_file !== undefined ? { ca_file } : {}),
     ...(cert_file !== undefined ? { cert_file } : {}),
@@ -93,36 +93,51 @@ function deepFreeze<T>(v: T): T {
   return v;
 }
 
+/** server.url: an http(s) address, with its scheme, that is not an endpoint; '' was said missing already. */
+function serverUrl(url: string, c: Checker): void {
+  if (url === '') return;
+  // `url: logs.internal:7700` (curl's and the logship CLI's habit) was "not a valid URL", or for
+  // `logs:7700` a URL of scheme `logs:`, "must be an http or https URL": say the scheme is missing.
+  if (!url.includes('://') && /^(\[[^\]]+\]|[\w.-]+):\d+(\/.*)?$/.test(url)) {
+    c.report(`has no scheme: write http://${url} (https://${url} when the server has tls)`);
+    return;
+  }
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    c.report('is not a valid URL');
+    return;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    c.report('must be an http or https URL');
+    return;
+  }
+  // The agent adds /api/v1/ingest itself; an endpoint pasted in (ours, or Loki's, Elasticsearch's or
+  // OTLP's from a peer's config) was posted to as `<url>/api/v1/ingest` and answered 404 forever.
+  const endpoint = INGEST_ENDPOINTS.exec(u.pathname);
+  if (endpoint) {
+    const base = `${u.origin}${u.pathname.slice(0, endpoint.index)}`;
+    c.report(`is the server's address, to which the agent adds /api/v1/ingest itself, not an endpoint (${endpoint[0]}): write ${base}`);
+  }
+}
+
 /** Validates an already-parsed config document. */
-export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.env): AgentConfig {
+/**
+ * Validates an already-parsed config document; every mistake found is
+ * thrown at once (`place` says where a key's path is in the file).
+ */
+export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.env, place?: (keys: readonly (string | number)[]) => string): AgentConfig {
   const c = new Checker('');
   const o = object(interpolate(doc ?? {}, env), c, ['server', 'data_dir', 'host', 'batch', 'spool', 'retry', 'sources',
     'metrics', 'health', 'shutdown_timeout_ms', 'log_level']);
 
   const sc = c.at('server');
   // `server: http://logs:7700` is the natural first guess (Promtail's `clients: [url: …]` is a list of mappings too).
-  if (typeof o.server === 'string') sc.fail(`expected a mapping: write server: { url: ${o.server} }`);
-  const so = object(o.server, sc, ['url', 'token', 'timeout_ms', 'tls']);
-  const url = str(so, 'url', sc);
-  // `url: logs.internal:7700` (curl's and the logship CLI's habit) was "not a valid URL", or for
-  // `logs:7700` a URL of scheme `logs:`, "must be an http or https URL": say the scheme is missing.
-  if (!url.includes('://') && /^(\[[^\]]+\]|[\w.-]+):\d+(\/.*)?$/.test(url)) {
-    sc.at('url').fail(`has no scheme: write http://${url} (https://${url} when the server has tls)`);
-  }
-  try {
-    const u = new URL(url);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') sc.at('url').fail('must be an http or https URL');
-    // The agent adds /api/v1/ingest itself; an endpoint pasted in (ours, or Loki's, Elasticsearch's or
-    // OTLP's from a peer's config) was posted to as `<url>/api/v1/ingest` and answered 404 forever.
-    const endpoint = INGEST_ENDPOINTS.exec(u.pathname);
-    if (endpoint) {
-      const base = `${u.origin}${u.pathname.slice(0, endpoint.index)}`;
-      sc.at('url').fail(`is the server's address, to which the agent adds /api/v1/ingest itself, not an endpoint (${endpoint[0]}): write ${base}`);
-    }
-  } catch (err) {
-    if ((err as { code?: string }).code === 'LS_AGENT_CONFIG_INVALID') throw err;
-    sc.at('url').fail('is not a valid URL');
-  }
+  if (typeof o.server === 'string') sc.report(`expected a mapping: write server: { url: ${o.server} }`);
+  const so = typeof o.server === 'string' ? {} : object(o.server, sc, ['url', 'token', 'timeout_ms', 'tls']);
+  const url = typeof o.server === 'string' ? '' : str(so, 'url', sc);
+  serverUrl(url, sc.at('url'));
   const token = optStr(so, 'token', sc);
   const tls = serverTls(so.tls, sc.at('tls'), url);
 
@@ -133,14 +148,15 @@ export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.en
   const rc = c.at('retry');
   const ro = o.retry === undefined ? {} : object(o.retry, rc, ['initial_backoff_ms', 'max_backoff_ms']);
 
-  if (!Array.isArray(o.sources)) c.at('sources').fail(o.sources === undefined ? 'is required' : 'expected a list');
-  const sources = (o.sources as unknown[]).map((s, i) => sourceConfig(s, c.at('sources').at(i), i));
+  if (!Array.isArray(o.sources)) c.at('sources').report(o.sources === undefined ? 'is required' : 'expected a list');
+  const sources = (Array.isArray(o.sources) ? o.sources as unknown[] : [])
+    .flatMap((s, i) => c.guard(() => [sourceConfig(s, c.at('sources').at(i), i)], []));
   const names = new Set<string>();
   sources.forEach((s, i) => {
-    if (names.has(s.name)) c.at('sources').at(i).at('name').fail(`duplicates the name ${s.name}`);
+    if (names.has(s.name)) c.at('sources').at(i).at('name').report(`duplicates the name ${s.name}`);
     // Held lines no source can be told for are counted under it: a source of that name would have them in its counts.
     if (s.name === UNKNOWN_SOURCE) {
-      c.at('sources').at(i).at('name').fail(`${UNKNOWN_SOURCE} is taken: the agent counts held lines whose source it cannot tell under source="${UNKNOWN_SOURCE}" in its metrics; choose another name`);
+      c.at('sources').at(i).at('name').report(`${UNKNOWN_SOURCE} is taken: the agent counts held lines whose source it cannot tell under source="${UNKNOWN_SOURCE}" in its metrics; choose another name`);
     }
     names.add(s.name);
   });
@@ -153,17 +169,17 @@ export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.en
     const mo = object(o.metrics, mc, ['listen']);
     const listen = str(mo, 'listen', mc, DEFAULT_METRICS_LISTEN);
     if (listen === 'off') metrics = undefined;
-    else if (!/^[^\s:]*:\d{1,5}$/.test(listen) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(listen)) mc.at('listen').fail('expected HOST:PORT or off');
+    else if (!/^[^\s:]*:\d{1,5}$/.test(listen) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(listen)) mc.at('listen').report('expected HOST:PORT or off');
     // 127.0.0.1:99999 passed --check and was only a warning at start, the agent running without /health.
-    else if (Number(listen.slice(listen.lastIndexOf(':') + 1)) > 65535) mc.at('listen').fail('the port must be from 0 to 65535');
+    else if (Number(listen.slice(listen.lastIndexOf(':') + 1)) > 65535) mc.at('listen').report('the port must be from 0 to 65535');
     else metrics = { listen };
   }
   const hc = c.at('health');
   const ho = o.health === undefined || o.health === null ? {} : object(o.health, hc, ['max_delivery_lag_s', 'max_spool_percent']);
   const maxSpoolPercent = int(ho, 'max_spool_percent', hc, 80, 1);
-  if (maxSpoolPercent > 100) hc.at('max_spool_percent').fail('expected an integer from 1 to 100');
+  if (maxSpoolPercent > 100) hc.at('max_spool_percent').report('expected an integer from 1 to 100');
 
-  return deepFreeze({
+  const config = {
     server: {
       url: url.replace(/\/+$/, ''),
       ...(token !== undefined ? { token } : {}),
@@ -196,7 +212,28 @@ export function validateConfig(doc: unknown, env: NodeJS.ProcessEnv = process.en
     health: { max_delivery_lag_s: int(ho, 'max_delivery_lag_s', hc, 300, 1), max_spool_percent: maxSpoolPercent },
     shutdown_timeout_ms: int(o, 'shutdown_timeout_ms', c, 5000, 0),
     log_level: oneOf(o, 'log_level', c, ['debug', 'info', 'warn', 'error'] as const, 'info'),
-  });
+  };
+  if (c.problems.length > 0) throw configProblemsError(c.problems, place);
+  return deepFreeze(config);
+}
+
+/**
+ * Where a key's path is in the YAML text: ` (line 3, column 8)` of its
+ * value, or of the nearest mapping above it that is there (a missing key's
+ * place is its mapping's); '' for the document itself.
+ */
+function placeIn(text: string): (keys: readonly (string | number)[]) => string {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  return (keys) => {
+    for (let n = keys.length; n > 0; n--) {
+      const node = doc.getIn(keys.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      if (node?.range === undefined) continue;
+      const { line, col } = lines.linePos(node.range[0]);
+      return ` (line ${line}, column ${col})`;
+    }
+    return '';
+  };
 }
 
 /** Reads, parses and validates the YAML config file. */
@@ -214,7 +251,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
     if (err instanceof YAMLParseError) throw agentError('LS_AGENT_CONFIG_SYNTAX', err.message, err);
     throw err;
   }
-  const config = validateConfig(doc, env);
+  const config = validateConfig(doc, env, placeIn(text));
   // Unreadable or malformed TLS files are config errors (--check, SIGHUP), not shipping failures.
   if (config.server.tls) readTlsOptions(config.server.tls);
   return config;

@@ -116,15 +116,19 @@ function filterPatterns(o: Obj, key: string, c: Checker): string[] {
   return strList(o, key, c, false).map((pattern, i) => {
     const pc = c.at(key).at(i);
     const { source, fold } = filterPatternSource(pattern);
-    if (fold && UPPER_CASE_ESCAPE.test(pattern)) pc.fail('after (?i) an escape of an upper-case letter (\\D, \\W, \\S, \\B) is not supported; write it as a class ([^0-9] for \\D)');
+    if (fold && UPPER_CASE_ESCAPE.test(pattern)) {
+      pc.report('after (?i) an escape of an upper-case letter (\\D, \\W, \\S, \\B) is not supported; write it as a class ([^0-9] for \\D)');
+      return pattern;
+    }
     try {
       new RegExp(source);
     } catch (err) {
-      pc.fail(`is not a valid regular expression (${(err as Error).message})`);
+      pc.report(`is not a valid regular expression (${(err as Error).message})`);
+      return pattern;
     }
     const problem = linearTimeProblem(source);
     if (problem !== null) {
-      pc.fail('cannot be matched in linear time, so a crafted line could stall the agent: lookahead (and lookbehind before Node 24), backreferences, '
+      pc.report('cannot be matched in linear time, so a crafted line could stall the agent: lookahead (and lookbehind before Node 24), backreferences, '
         + '\\p{…} and counts above 16 are not supported (write x{32} as x{16}x{16})');
     }
     return pattern;
@@ -133,13 +137,18 @@ function filterPatterns(o: Obj, key: string, c: Checker): string[] {
 
 function multiline(v: unknown, c: Checker): MultilineConfig | undefined {
   if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || Array.isArray(v)) {
+    c.report('expected a mapping');
+    return undefined;
+  }
   // Filebeat's pattern + negate + match say in three keys what start and continuation say in one.
   const o = object(v, c, ['start', 'continuation', 'timeout_ms', 'max_lines'], (k) => (['pattern', 'negate', 'match'].includes(k)
     ? "Filebeat's pattern/negate/match: negate: true with match: after is start: PATTERN, negate: false with match: after is continuation: PATTERN"
     : undefined));
   const start = regex(o, 'start', c);
   const continuation = regex(o, 'continuation', c);
-  if ((start === undefined) === (continuation === undefined)) c.fail('set exactly one of start or continuation');
+  // By the keys given: an invalid pattern is its own mistake, said once.
+  if ((o.start === undefined || o.start === null) === (o.continuation === undefined || o.continuation === null)) c.report('set exactly one of start or continuation');
   return {
     ...(start !== undefined ? { start } : {}),
     ...(continuation !== undefined ? { continuation } : {}),
@@ -163,16 +172,17 @@ function isTimeZone(zone: string): boolean {
 }
 
 export function sourceConfig(v: unknown, c: Checker, index: number): SourceConfig {
+  // Nothing of it can be read: the caller's guard goes on with the next source.
   if (v === null || typeof v !== 'object' || Array.isArray(v)) c.fail('expected a mapping');
   const type = oneOf(v as Obj, 'type', c, ['file', 'nginx', 'docker', 'kubernetes', 'journald'] as const, 'file');
-  if ((v as Obj).type === undefined) c.at('type').fail('is required (file, nginx, docker, kubernetes or journald)');
+  if ((v as Obj).type === undefined) c.at('type').report('is required (file, nginx, docker, kubernetes or journald)');
   if (type === 'journald') {
     const o = object(v, c, JOURNALD_KEYS, (k) => ((FILE_KEYS as readonly string[]).includes(k) ? 'a key of file sources, not of journald' : undefined));
     const directory = optStr(o, 'directory', c);
     const startPosition = oneOf(o, 'start_position', c, ['beginning', 'end'] as const, 'beginning');
     const maxAge = int(o, 'max_age_s', c, DEFAULT_JOURNAL_MAX_AGE_S, 0);
     if (startPosition === 'end' && o.max_age_s !== undefined && o.max_age_s !== null) {
-      c.at('max_age_s').fail('applies only with start_position: beginning (end reads nothing written before the first start)');
+      c.at('max_age_s').report('applies only with start_position: beginning (end reads nothing written before the first start)');
     }
     return {
       type,
@@ -180,7 +190,7 @@ export function sourceConfig(v: unknown, c: Checker, index: number): SourceConfi
       units: strList(o, 'units', c, false),
       user_units: strList(o, 'user_units', c, false),
       matches: strList(o, 'matches', c, false).map((m, i) => {
-        if (!/^[A-Z0-9_]+=/.test(m)) c.at('matches').at(i).fail('expected FIELD=value (an upper-case journal field name)');
+        if (!/^[A-Z0-9_]+=/.test(m)) c.at('matches').at(i).report('expected FIELD=value (an upper-case journal field name)');
         return m;
       }),
       ...(directory !== undefined ? { directory } : {}),
@@ -195,13 +205,13 @@ export function sourceConfig(v: unknown, c: Checker, index: number): SourceConfi
   const o = object(v, c, FILE_KEYS, (k) => ((JOURNALD_KEYS as readonly string[]).includes(k) ? `a key of journald sources, not of ${type}` : undefined));
   const preset = type === 'docker' ? DOCKER_INCLUDE : type === 'kubernetes' ? KUBERNETES_INCLUDE : undefined;
   const include = preset !== undefined && o.include === undefined ? [preset] : strList(o, 'include', c, true);
-  if (include.length === 0) c.at('include').fail('needs at least one path or glob');
-  include.forEach((p, i) => { if (!p.startsWith('/')) c.at('include').at(i).fail('must be an absolute path'); });
+  if (include.length === 0 && Array.isArray(o.include)) c.at('include').report('needs at least one path or glob');
+  include.forEach((p, i) => { if (!p.startsWith('/')) c.at('include').at(i).report('must be an absolute path'); });
   if (type === 'kubernetes') {
     // Refused rather than skipped: a source that reads nothing would look healthy.
     include.forEach((p, i) => {
       if (p.startsWith(KUBERNETES_SYMLINK_DIR)) {
-        c.at('include').at(i).fail(`${KUBERNETES_SYMLINK_DIR} holds symlinks to the files under /var/log/pods, without the pod uid; `
+        c.at('include').at(i).report(`${KUBERNETES_SYMLINK_DIR} holds symlinks to the files under /var/log/pods, without the pod uid; `
           + `include ${KUBERNETES_INCLUDE} (the default) instead, or every line would be read twice`);
       }
     });
@@ -211,22 +221,22 @@ export function sourceConfig(v: unknown, c: Checker, index: number): SourceConfi
   for (const [key, list] of [['include', include], ['exclude', exclude]] as const) {
     list.forEach((p, i) => {
       if (p.includes('\\') || p.startsWith('^') || p.endsWith('$')) {
-        c.at(key).at(i).fail(`looks like a regular expression, as Filebeat's exclude_files are; ${key} takes globs: * ? ** {a,b} [abc]${key === 'exclude' ? ', e.g. *.gz' : ''}`);
+        c.at(key).at(i).report(`looks like a regular expression, as Filebeat's exclude_files are; ${key} takes globs: * ? ** {a,b} [abc]${key === 'exclude' ? ', e.g. *.gz' : ''}`);
       }
     });
   }
   const rotatedDirs = strList(o, 'rotated_dirs', c, false);
-  rotatedDirs.forEach((p, i) => { if (!p.startsWith('/')) c.at('rotated_dirs').at(i).fail('must be an absolute path'); });
+  rotatedDirs.forEach((p, i) => { if (!p.startsWith('/')) c.at('rotated_dirs').at(i).report('must be an absolute path'); });
   const ml = multiline(o.multiline, c.at('multiline'));
   const base: Record<string, string> = type === 'nginx' ? { job: 'nginx', 'log.type': 'nginx' } : {};
   const maxLineBytes = int(o, 'max_line_bytes', c, 256 * 1024, 64);
   const maxMessageBytes = int(o, 'max_message_bytes', c, Math.min(DEFAULT_MAX_MESSAGE_BYTES, maxLineBytes), 64);
-  if (maxMessageBytes > maxLineBytes) c.at('max_message_bytes').fail(`expected at most max_line_bytes (${maxLineBytes})`);
+  if (maxMessageBytes > maxLineBytes) c.at('max_message_bytes').report(`expected at most max_line_bytes (${maxLineBytes})`);
   const timezone = optStr(o, 'timezone', c);
   const encoding = oneOf(o, 'encoding', c, FILE_ENCODINGS, 'utf-8');
   // docker and kubernetes write JSON and CRI lines, always UTF-8.
-  if (encoding !== 'utf-8' && (type === 'docker' || type === 'kubernetes')) c.at('encoding').fail(`the ${type} preset reads UTF-8 only`);
-  if (timezone !== undefined && !isTimeZone(timezone)) c.at('timezone').fail(`"${timezone}" is not an IANA time zone name (e.g. America/Chicago)`);
+  if (encoding !== 'utf-8' && (type === 'docker' || type === 'kubernetes')) c.at('encoding').report(`the ${type} preset reads UTF-8 only`);
+  if (timezone !== undefined && !isTimeZone(timezone)) c.at('timezone').report(`"${timezone}" is not an IANA time zone name (e.g. America/Chicago)`);
   return {
     type,
     name: str(o, 'name', c, `${type}-${index}`),

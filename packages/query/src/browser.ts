@@ -17,5 +17,6 @@ export { queryHints } from './query-hints.js';
 export { anyCaseQuery, caseHint, keywordEqualities, type KeywordEquality } from './case-variants.js';
 export { editDistance, nearestName } from './nearest-name.js';
 export { arrayElements } from './array-values.js';
+export { shortSource } from './short-source.js';
 export { laterTailPosition, parseTailPosition, TAIL_SKEW_MS, type CommitMark } from './tail-position.js';
 export { backwardsRange, API_WORDS, type RangeWords } from './http/backwards-range.js';

@@ -7,6 +7,7 @@ import type { QueryNode } from './ast.js';
 import { LEVELS } from './event.js';
 import { fieldKind, tokenize } from './fields.js';
 import { levelFromQuery } from './levels.js';
+import { regexWordHints } from './regex-word-hint.js';
 
 /** Lower-case operators: Kibana's KQL takes them, Lucene (and this language) searches them as words. */
 const LOWER_OPERATORS = new Set(['and', 'or', 'not']);
@@ -147,7 +148,7 @@ export function queryHints(ast: QueryNode): string[] {
   for (const [clause, range] of numberWildcards) {
     hints.push(`${clause}: a wildcard matches text, not numbers; if the field holds numbers, write a range (${range})`);
   }
-  hints.push(...ands.values(), ...spans.values());
+  hints.push(...ands.values(), ...spans.values(), ...regexWordHints(ast));
   for (const value of wordless) {
     hints.push(`${JSON.stringify(value)} holds no letter or digit, and text is searched word by word (letters and digits): it matches nothing; search a word next to it instead`);
   }

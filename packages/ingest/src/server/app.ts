@@ -89,7 +89,7 @@ function errorHandler(noRoute: (request: FastifyRequest, reply: FastifyReply) =>
 }
 
 function answerError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const refused = fromFastifyError(err, request.headers['content-type']);
+  const refused = fromFastifyError(err, request.headers['content-type'], request);
   if (refused) {
     void reply.status(refused.statusCode).send(refused.toJSON());
     return;

@@ -93,7 +93,7 @@ export function defaultServer(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 interface ErrorBody {
-  error?: { code?: string; message?: string; caret?: string; param?: string; value?: unknown; maximum?: number; from?: unknown; to?: unknown; to_default?: unknown };
+  error?: { code?: string; message?: string; caret?: string; param?: string; value?: unknown; maximum?: number; from?: unknown; to?: unknown; to_default?: unknown; did_you_mean?: unknown };
 }
 
 /** The API's parameter a command's flag is sent as, where the names differ (`stats --by F --size N` is by_size). */
@@ -251,6 +251,8 @@ export function errorFromBody(status: number, text: string, server = 'the server
   // `stats … --by level --size 500`: the server names its by_size, which the user never wrote.
   const flag = typeof e.param === 'string' ? FLAG_OF_PARAM[e.param] : undefined;
   if (flag !== undefined && typeof e.maximum === 'number') message += ` (${flag} ${e.maximum} at most)`;
+  // `@eror`: the saved query the server found nearest, as the page says it.
+  if (typeof e.did_you_mean === 'string') message += `; did you mean ${e.did_you_mean}?`;
   const hint = AUTH_HINTS[e.code];
   if (hint !== undefined && (status === 401 || status === 403)) message += `; ${hint}`;
   const caret = e.caret ? `\n${e.caret}` : '';

@@ -1,3 +1,5 @@
+import { shortSource } from '../short-source.js';
+
 /**
  * Renders an event as one readable terminal line:
  *   2026-11-23 10:51:15.906 ERROR  web-1 django.request  Internal Server Error: /api/orders  status=500
@@ -39,7 +41,9 @@ export function formatEvent(ev: Record<string, unknown>, opts: FormatOptions): s
   const level = typeof ev.level === 'string' ? printable(ev.level) : '-';
   const lv = level.toUpperCase().padEnd(7);
   const levelText = opts.color ? `${LEVEL_COLOR[level] ?? ''}${lv}${RESET}` : lv;
-  const who = printable([ev.host, ev.logger ?? ev.unit ?? ev.source].filter((x) => x !== undefined && x !== null).join(' '));
+  // A file source by its name, as the page's row shows it (short-source.ts).
+  const source = typeof ev.source === 'string' ? shortSource(ev.source) : ev.source;
+  const who = printable([ev.host, ev.logger ?? ev.unit ?? source].filter((x) => x !== undefined && x !== null).join(' '));
   const msg = typeof ev.message === 'string' ? printable(ev.message).replace(/\n/g, '\n    ') : '';
   const keys = opts.fields.includes('*') ? Object.keys(ev).filter((k) => !SHOWN.has(k)).sort() : opts.fields;
   const extra = keys

@@ -7,6 +7,7 @@
  */
 import { CodedError, defineError, type ErrorFactory } from '../define-error.js';
 import { DEFAULT_LIMITS } from '../limits.js';
+import { nearestName } from '../nearest-name.js';
 import { API_WORDS, backwardsRange } from './backwards-range.js';
 import { peerParamHint } from './peer-params.js';
 
@@ -28,7 +29,10 @@ const API = {
   badRequest: defineError('LS_API_BAD_REQUEST', '%s', 400),
   badTime: defineError('LS_API_BAD_TIME', '"%s" is not a date or date math expression (%s): %s', 400),
   badRange: defineError('LS_API_BAD_RANGE', 'the time range is backwards: %s', 400),
-  unknownSavedQuery: defineError('LS_API_UNKNOWN_SAVED_QUERY', 'no saved query named "%s"', 404),
+  // `q=@nosuch` is a bad parameter of the request (400), as a syntax error in q is; the
+  // route /api/v1/queries/NAME/search names a thing that is not there (404).
+  unknownSavedQuery: defineError('LS_API_UNKNOWN_SAVED_QUERY', 'no saved query named "%s"', 400),
+  savedQueryNotFound: defineError('LS_API_SAVED_QUERY_NOT_FOUND', 'no saved query named "%s"', 404),
   contextNotFound: defineError('LS_CONTEXT_NOT_FOUND', 'no event with event.id "%s" at %s', 404),
   badAggregation: defineError('LS_API_BAD_AGGREGATION', '%s', 400),
   tooManyQueries: defineError('LS_API_TOO_MANY_QUERIES', 'more than %s queries are running or waiting; retry shortly', 503, { retryable: true }),
@@ -57,14 +61,30 @@ export const API_ERROR_CODES: Readonly<Record<string, number | null>> = Object.f
   Object.fromEntries(Object.values(API).map((d) => [d.code, d.statusCode])),
 );
 
+function nearestSaved(name: string, known: Iterable<string>): { did_you_mean?: string } {
+  const near = nearestName(name, known);
+  return near === null ? {} : { did_you_mean: `@${near}` };
+}
+
 export const apiErrors = {
   badTime: (param: string, value: string, reason: string) => new ApiError(API.badTime, [param, value, reason], { param, value }),
   /** `to_default`: the request gave no `to` (now), and `from` is in the future. */
   badRange: (from: string, to: string, toDefaulted: boolean) =>
     new ApiError(API.badRange, [backwardsRange(from, to, toDefaulted, API_WORDS)], { from, to, ...(toDefaulted ? { to_default: true } : {}) }),
-  unknownSavedQuery: (name: string) => new ApiError(API.unknownSavedQuery, [name], { name }),
+  /**
+   * `did_you_mean`: the saved query nearest the name (`@eror` → `@errors`),
+   * when one is close enough, by the nearest-name rule the page and the CLI
+   * use for field names. Not in the message: the page adds its own.
+   */
+  unknownSavedQuery: (name: string, known: Iterable<string>) =>
+    new ApiError(API.unknownSavedQuery, [name], { param: 'q', name, ...nearestSaved(name, known) }),
+  savedQueryNotFound: (name: string, known: Iterable<string>) =>
+    new ApiError(API.savedQueryNotFound, [name], { name, ...nearestSaved(name, known) }),
   contextNotFound: (id: string, ts: string) => new ApiError(API.contextNotFound, [id, ts], { id, ts }),
   badRequest: (message: string) => new ApiError(API.badRequest, [message]),
+  /** A parameter the route refused, named in `param` (and its `value`, when one was given), as the handlers' own refusals name theirs. */
+  badParameter: (param: string, message: string, value?: unknown) =>
+    new ApiError(API.badRequest, [message], { param, ...(value === undefined ? {} : { value }) }),
   /** An integer parameter not written in decimal digits (`limit=0x10`, `1e2`, `5.0`); `range` says what it takes. */
   badInteger: (param: string, value: string, range: string) =>
     new ApiError(API.badRequest, [`${param} "${value}" is not a whole number in decimal digits; ${param} takes digits only, ${range}`], { param, value }),
@@ -114,6 +134,7 @@ export const MAX_PATH_PARAM_LENGTH = DEFAULT_LIMITS.maxLength;
 export function fromFastifyError(
   err: { code?: unknown; statusCode?: unknown; message: string; validation?: unknown; validationContext?: unknown },
   contentType?: string,
+  request?: RefusedRequest,
 ): ApiError | null {
   if (typeof err.code !== 'string' || !err.code.startsWith('FST_')) return null;
   if (typeof err.statusCode !== 'number' || err.statusCode < 400 || err.statusCode >= 500) return null;
@@ -121,46 +142,116 @@ export function fromFastifyError(
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return apiErrors.bodyTooLarge();
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return new ApiError(API.pathTooLong, [MAX_PATH_PARAM_LENGTH], { limit: MAX_PATH_PARAM_LENGTH });
   if (err.code.startsWith('FST_ERR_CTP_')) return apiErrors.badBody(err.message);
-  return validationRefusal(err);
+  return validationRefusal(err, request);
 }
 
-/** A request its route's schema refused, as LS_API_BAD_REQUEST; a parameter the route does not take is named. */
-export function validationRefusal(err: { message: string; validation?: unknown; validationContext?: unknown }, query?: unknown): ApiError {
-  // `?from=now-1h&from=now-2h` (a URL built by appending): ajv's "must be string, must be number, must match a schema in anyOf" named no cause.
-  if (err.validationContext === 'querystring' && query !== null && typeof query === 'object') {
-    const repeated = Object.entries(query).find(([, v]) => Array.isArray(v));
-    if (repeated) return apiErrors.badRequest(`"${repeated[0]}" is given ${(repeated[1] as unknown[]).length} times; give each parameter once (${err.message})`);
-  }
-  const unknown = unknownParameter(err.validation);
-  if (unknown === null) {
-    // ajv's "must be equal to one of the allowed values" (`sort=newest`) named none of them.
-    const allowed = allowedValues(err.validation);
-    return apiErrors.badRequest(allowed === null ? err.message : `${err.message}: ${allowed.join(', ')}`);
-  }
-  const where = typeof err.validationContext === 'string' ? err.validationContext : 'the request';
-  const peer = peerParamHint(unknown);
-  return apiErrors.badRequest(`${where} has a parameter this route does not take: ${JSON.stringify(unknown)} (${err.message})${peer === null ? '' : `; ${peer}`}`);
+/** What a refused request held: the part the schema checked, and that part's schema (for names and descriptions). */
+export interface RefusedRequest {
+  query?: unknown;
+  body?: unknown;
+  params?: unknown;
+  routeOptions?: { schema?: unknown };
+}
+
+interface AjvError {
+  keyword?: unknown;
+  instancePath?: unknown;
+  message?: unknown;
+  params?: Record<string, unknown>;
+}
+
+/** ajv's validationContext → the request's part and the route schema's key for it. */
+const PARTS: Readonly<Record<string, readonly ['query' | 'body' | 'params', string, string]>> = {
+  querystring: ['query', 'querystring', 'the query string'],
+  body: ['body', 'body', 'the body'],
+  params: ['params', 'params', 'the path'],
+};
+
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  integer: 'a whole number', number: 'a number', string: 'a string', boolean: 'true or false', object: 'an object', array: 'a list', null: 'null',
+};
+
+/** `a`, `a or b`, `a, b or c`. */
+function orList(words: readonly string[]): string {
+  return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
 }
 
 /**
- * The name behind ajv's "must NOT have additional properties", which says
- * that one was refused but not which (`limt=5`); null for other failures.
+ * A request its route's schema refused, as LS_API_BAD_REQUEST in words and
+ * with the `param` at fault: ajv's own ("querystring/sort must be equal to
+ * one of the allowed values", "querystring must have required property
+ * 'ts'") named the schema, not the parameter, and no `param` came with
+ * them, where the handlers' refusals (limit, from, interval) have both.
+ * Every route's schema refusal comes here: the query API's error handler
+ * and the server's (fromFastifyError).
  */
-function unknownParameter(validation: unknown): string | null {
-  if (!Array.isArray(validation)) return null;
-  for (const v of validation as { keyword?: unknown; params?: { additionalProperty?: unknown } }[]) {
-    if (v.keyword === 'additionalProperties' && typeof v.params?.additionalProperty === 'string') return v.params.additionalProperty;
+export function validationRefusal(err: { message: string; validation?: unknown; validationContext?: unknown }, request: RefusedRequest = {}): ApiError {
+  const context = typeof err.validationContext === 'string' ? err.validationContext : '';
+  const [key, schemaKey, where] = PARTS[context] ?? [undefined, undefined, 'the request'];
+  const input = key === undefined ? undefined : request[key];
+  const given = input !== null && typeof input === 'object' ? input as Record<string, unknown> : {};
+  const schema = schemaKey === undefined ? undefined : (request.routeOptions?.schema as Record<string, { properties?: Record<string, { description?: unknown }> }> | undefined)?.[schemaKey];
+  const properties = schema?.properties ?? {};
+  // `?from=now-1h&from=now-2h` (a URL built by appending): ajv's "must be string, must be number, must match a schema in anyOf" named no cause.
+  if (context === 'querystring') {
+    const repeated = Object.entries(given).find(([, v]) => Array.isArray(v));
+    if (repeated) return apiErrors.badParameter(repeated[0], `"${repeated[0]}" is given ${(repeated[1] as unknown[]).length} times; give each parameter once`);
   }
-  return null;
-}
-
-/** The values an `enum` failure allows, or null for other failures. */
-function allowedValues(validation: unknown): string[] | null {
-  if (!Array.isArray(validation)) return null;
-  for (const v of validation as { keyword?: unknown; params?: { allowedValues?: unknown } }[]) {
-    if (v.keyword === 'enum' && Array.isArray(v.params?.allowedValues)) return v.params.allowedValues.map((a) => String(a));
+  const errors = (Array.isArray(err.validation) ? err.validation : []) as AjvError[];
+  // ajv's "must NOT have additional properties" says that one was refused, not which (`limt=5`).
+  const extra = errors.find((v) => v.keyword === 'additionalProperties' && typeof v.params?.additionalProperty === 'string');
+  if (extra !== undefined) {
+    const name = extra.params!.additionalProperty as string;
+    const peer = peerParamHint(name);
+    const near = peer === null ? nearestName(name, Object.keys(properties)) : null;
+    const also = peer !== null ? `; ${peer}` : near !== null ? `; did you mean "${near}"?` : '';
+    const takes = Object.keys(properties).length > 0 ? ` (it takes ${Object.keys(properties).join(', ')})` : '';
+    return apiErrors.badParameter(name, `${context === '' ? 'the request' : context} has a parameter this route does not take: ${JSON.stringify(name)}${takes}${also}`);
   }
-  return null;
+  const first = errors[0];
+  if (first === undefined) return apiErrors.badRequest(err.message);
+  const path = typeof first.instancePath === 'string' ? first.instancePath.split('/').filter(Boolean) : [];
+  const param = first.keyword === 'required' && typeof first.params?.missingProperty === 'string'
+    ? [...path, first.params.missingProperty].join('.')
+    : path.join('.');
+  if (param === '') return apiErrors.badRequest(`${where} ${typeof first.message === 'string' ? first.message : 'is not valid'}`);
+  const top = param.split('.')[0]!;
+  const value = path.length === 1 ? given[top] : undefined;
+  const shown = value === undefined ? '' : ` ${JSON.stringify(value)}`;
+  const description = typeof properties[top]?.description === 'string' ? properties[top]!.description as string : '';
+  const limit = first.params?.limit;
+  let words: string;
+  switch (first.keyword) {
+    case 'required':
+      words = `${param} is required${description === '' ? '' : `: ${description.charAt(0).toLowerCase()}${description.slice(1)}`}`;
+      break;
+    case 'enum': {
+      const allowed = Array.isArray(first.params?.allowedValues) ? first.params.allowedValues.map((a) => String(a)) : [];
+      words = `${param} is ${orList(allowed)}, not${shown === '' ? ' that' : shown}`;
+      break;
+    }
+    case 'type':
+    case 'anyOf':
+    case 'oneOf': {
+      // An anyOf of types (`from`: a string or a number) reports each branch's type before itself.
+      const types = errors.filter((v) => v.keyword === 'type' && v.instancePath === first.instancePath).flatMap((v) => String(v.params?.type ?? '').split(','));
+      words = `${param} must be ${types.length > 0 ? orList([...new Set(types)].map((t) => TYPE_WORDS[t] ?? t)) : 'of another form'}, not${shown === '' ? ' that' : shown}`;
+      break;
+    }
+    case 'minLength':
+      words = limit === 1 ? `${param} is empty; give it a value or leave it out` : `${param} is shorter than ${String(limit)} characters`;
+      break;
+    case 'maxLength':
+      words = `${param} is longer than ${String(limit)} characters`;
+      break;
+    case 'minimum':
+    case 'maximum':
+      words = `${param} must be ${first.keyword === 'minimum' ? '>=' : '<='} ${String(limit)}, not${shown === '' ? ' that' : shown}`;
+      break;
+    default:
+      words = `${param}${shown} ${typeof first.message === 'string' ? first.message : 'is not valid'}`;
+  }
+  return apiErrors.badParameter(param, words, value);
 }
 
 /**

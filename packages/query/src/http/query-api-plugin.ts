@@ -138,7 +138,7 @@ export function queryErrorHandler(this: FastifyInstance, err: FastifyError | Err
     return;
   }
   if ('validation' in err && err.validation) {
-    void reply.status(400).send(validationRefusal(err, reply.request.query).toJSON());
+    void reply.status(400).send(validationRefusal(err, reply.request).toJSON());
     return;
   }
   const refused = fromFastifyError(coded, reply.request.headers['content-type']);

@@ -14,8 +14,9 @@ test('saved queries: listed, run by route and by @name, configured ones override
   assert.deepEqual(ref.json().hits.map((e: { 'event.id': string }) => e['event.id']), ['e1', 'e4', 'e5', 'e7']);
   for (const name of Object.getOwnPropertyNames(Object.prototype)) {
     const res = await app.inject({ method: 'GET', url: `/api/v1/queries/${encodeURIComponent(name)}/search` });
+    // The route's path names no saved query: not found (a q's @name that names none is a bad q, 400).
     assert.equal(res.statusCode, 404, `${name}: ${res.body}`);
-    assert.equal(res.json().error.code, 'LS_API_UNKNOWN_SAVED_QUERY');
+    assert.equal(res.json().error.code, 'LS_API_SAVED_QUERY_NOT_FOUND');
   }
 });
 
@@ -43,7 +44,7 @@ test('a saved query run by route ANDs the request\'s own q, parsed and refused a
   assert.deepEqual(await ids('/api/v1/queries/5xx/search?from=now-1d'), ['e1', 'e7']);
   for (const [url, status, code] of [
     ['/api/v1/queries/errors/search?q=host:(', 400, 'LS_QUERY_SYNTAX'],
-    ['/api/v1/queries/errors/search?q=@nope', 404, 'LS_API_UNKNOWN_SAVED_QUERY'],
+    ['/api/v1/queries/errors/search?q=@nope', 400, 'LS_API_UNKNOWN_SAVED_QUERY'],
     ['/api/v1/queries/errors/search?limt=5', 400, 'LS_API_BAD_REQUEST'],
   ] as const) {
     const res = await app.inject({ method: 'GET', url });

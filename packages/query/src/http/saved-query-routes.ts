@@ -40,7 +40,7 @@ export function registerSavedQueryRoutes(app: FastifyInstance, opts: SavedQueryR
   }, async (req) => {
     const { name } = req.params;
     const text = opts.saved.get(name);
-    if (text === undefined) throw apiErrors.unknownSavedQuery(name);
+    if (text === undefined) throw apiErrors.savedQueryNotFound(name, opts.saved.keys());
     // The request's q is compiled on its own, so that a syntax error points
     // into it and it stays one operand of the AND, whatever it holds. The
     // saved text is compiled as it is, not as `@NAME`: a configured name
