@@ -27,6 +27,8 @@ interface RuleJson {
   query: string;
   window: string;
   aggregate: string;
+  /** A ratio rule's denominator: its value is count of `query` / count of `ratio_to`, a share and not a count. */
+  ratio_to?: string;
   above?: number;
   below?: number;
   health: 'ok' | 'err' | 'unknown';
@@ -61,6 +63,20 @@ function ago(iso: string, now: number): string {
 
 function threshold(r: RuleJson): string {
   return r.above !== undefined ? `> ${r.above}` : r.below !== undefined ? `< ${r.below}` : '';
+}
+
+/**
+ * What a rule computes, as `logship rules test` says it. A ratio rule read
+ * "count of <query> over 5m > 0.01", a threshold of a hundredth of an event;
+ * it is the share of its denominator's events: "count of <query> / count of
+ * <ratio_to> over 5m > 0.01".
+ */
+function ruleText(r: RuleJson): string {
+  if (r.ratio_to === undefined) return `${r.aggregate} of ${r.query} over ${r.window} ${threshold(r)}`;
+  // The bound as a share too: 0.01 is 1% of the denominator's events.
+  const bound = r.above ?? r.below;
+  const pct = bound !== undefined ? ` (${Number((bound * 100).toPrecision(6))}%)` : '';
+  return `${r.aggregate} of ${r.query} / count of ${r.ratio_to} over ${r.window} ${threshold(r)}${pct}`;
 }
 
 function labelText(labels: Record<string, string>): string {
@@ -171,7 +187,7 @@ export function AlertsPanel({ onSearch, onClose }: AlertsPanelProps) {
                     <span class={`state ${r.state}`}>{r.state}</span>
                     <strong>{r.name}</strong>
                     <code class="muted">
-                      {r.aggregate} of {r.query} over {r.window} {threshold(r)}
+                      {ruleText(r)}
                     </code>
                     <button type="button" class="link" onClick={() => onSearch(r.query, r.window)}>
                       Search its events

@@ -79,6 +79,9 @@ export function App() {
     navigate({ ...state, cols }, { search: false });
   }, [state, navigate]);
 
+  // The table header's remove and move (column-table.tsx): the new order as is.
+  const setColumns = useCallback((cols: string[]) => navigate({ ...state, cols }, { search: false }), [state, navigate]);
+
   const openContext = useCallback((ev: LogEvent) => {
     setContext({ answer: null, error: null });
     getJson<ContextAnswer>('/api/v1/context', { id: ev['event.id'], ts: ev['@timestamp'], before: 20, after: 20 }).then(
@@ -226,6 +229,7 @@ export function App() {
             onShowPending={live.showPending}
             sort={state.sort}
             onSort={(sort) => navigate({ ...state, q: draft.current, sort })}
+            cols={state.cols}
             exportRequest={() => (results.total && absRange.current.from
               ? { q: state.q, from: absRange.current.from, to: arrivedRef.current.length > 0 ? new Date().toISOString() : absRange.current.to, sort: state.sort }
               : null)}
@@ -254,6 +258,7 @@ export function App() {
             loadingMore={results.loadingMore}
             moreError={results.moreError}
             onMore={search.loadMore}
+            onColumns={setColumns}
             actions={actions}
             onScroll={live.onScroll}
             scrollRef={listRef}

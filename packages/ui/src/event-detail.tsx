@@ -4,6 +4,7 @@
  */
 import type { FieldValue, LogEvent } from '@logship/query/browser';
 import { useState } from 'preact/hooks';
+import { compareFieldNames } from './field-order.js';
 import type { TimeZoneMode } from './page-state.js';
 import { formatTime } from './time-range.js';
 
@@ -45,11 +46,8 @@ function CopyButton({ text, label, shown }: { text: string; label: string; shown
  */
 const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
-const NATURAL = new Intl.Collator(undefined, { numeric: true });
-
 export function EventDetail({ ev, cols, tz, actions }: { ev: LogEvent; cols: string[]; tz: TimeZoneMode; actions: EventActions }) {
-  // Natural order (attr_2 before attr_10), as people number their fields.
-  const names = Object.keys(ev).sort((a, b) => (a === '@timestamp' ? -1 : b === '@timestamp' ? 1 : NATURAL.compare(a, b)));
+  const names = Object.keys(ev).sort(compareFieldNames);
   const json = JSON.stringify(ev, null, 2).replace(BIDI_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return (
     // Its keys go on up: the list acts only on keys its rows get (and Escape),

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { failureText } from './api-client.js';
 import { EXPORT_MAX, fetchAll, saveFile, toCsv, toNdjson, type ExportRequest } from './export-results.js';
 
-export function ExportMenu({ request }: { request: () => ExportRequest | null }) {
+export function ExportMenu({ request, cols }: { request: () => ExportRequest | null; cols: string[] }) {
   const [status, setStatus] = useState<string | null>(null);
   const run = async (kind: 'ndjson' | 'csv', menu: HTMLDetailsElement | null) => {
     if (menu) menu.open = false;
@@ -19,7 +19,7 @@ export function ExportMenu({ request }: { request: () => ExportRequest | null })
       }
       const stamp = req.from.replace(/[:.]/g, '-');
       if (kind === 'ndjson') saveFile(`logship-${stamp}.ndjson`, toNdjson(events), 'application/x-ndjson');
-      else saveFile(`logship-${stamp}.csv`, toCsv(events), 'text/csv');
+      else saveFile(`logship-${stamp}.csv`, toCsv(events, cols), 'text/csv');
       setStatus(more ? `Downloaded the first ${EXPORT_MAX.toLocaleString()} events` : null);
     } catch (err) {
       setStatus(`Download failed: ${failureText(err)}`);
@@ -32,7 +32,7 @@ export function ExportMenu({ request }: { request: () => ExportRequest | null })
         <summary>Download</summary>
         <div class="export-menu">
           <button type="button" class="link" onClick={(e) => void run('ndjson', (e.currentTarget as HTMLElement).closest('details'))}>NDJSON (one event a line)</button>
-          <button type="button" class="link" onClick={(e) => void run('csv', (e.currentTarget as HTMLElement).closest('details'))}>CSV (a column a field)</button>
+          <button type="button" class="link" onClick={(e) => void run('csv', (e.currentTarget as HTMLElement).closest('details'))}>{cols.length > 0 ? 'CSV (time, the columns shown, message)' : 'CSV (a column a field)'}</button>
         </div>
       </details>
     </>

@@ -35,17 +35,32 @@ export function toNdjson(events: readonly LogEvent[]): string {
 }
 
 /**
- * One column per field any event has (@timestamp first, message last), RFC
- * 4180 quoting. A cell a spreadsheet would run as a formula (`=`, `+`, `@`,
- * `-` not starting a number) gets a leading `'`, as Kibana's export does: a
- * logged `=HYPERLINK(…)` is an attacker's text.
+ * The CSV's columns. With no column chosen, one per field any event has
+ * (@timestamp first, message last); with columns chosen, as the table on
+ * the page shows them: @timestamp, the chosen ones in their order, message
+ * last (unless chosen). Every field was written whatever was chosen.
  */
-export function toCsv(events: readonly LogEvent[]): string {
+export function csvColumns(events: readonly LogEvent[], chosen: readonly string[] = []): string[] {
+  if (chosen.length > 0) {
+    const picked = chosen.filter((c) => c !== '@timestamp');
+    return ['@timestamp', ...picked, ...(picked.includes('message') ? [] : ['message'])];
+  }
   const names = new Set<string>();
   for (const e of events) for (const k of Object.keys(e)) names.add(k);
   const cols = [...names].filter((n) => n !== '@timestamp' && n !== 'message').sort();
   if (names.has('@timestamp')) cols.unshift('@timestamp');
   if (names.has('message')) cols.push('message');
+  return cols;
+}
+
+/**
+ * The events as CSV, in csvColumns' columns, RFC
+ * 4180 quoting. A cell a spreadsheet would run as a formula (`=`, `+`, `@`,
+ * `-` not starting a number) gets a leading `'`, as Kibana's export does: a
+ * logged `=HYPERLINK(…)` is an attacker's text.
+ */
+export function toCsv(events: readonly LogEvent[], chosen: readonly string[] = []): string {
+  const cols = csvColumns(events, chosen);
   // A plain field name (`@timestamp`) is no formula; any other `@…` may be.
   const cell = (v: unknown, name = false): string => {
     if (v === undefined || v === null) return '';

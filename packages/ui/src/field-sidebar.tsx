@@ -6,6 +6,7 @@
 import type { FieldValue, LogEvent } from '@logship/query/browser';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { failureText, type FieldsAnswer, type ValuesAnswer } from './api-client.js';
+import { compareFieldNames } from './field-order.js';
 import { valuesWithArrivals } from './live-histogram.js';
 import type { TimeZoneMode } from './page-state.js';
 import { formatTime } from './time-range.js';
@@ -107,7 +108,7 @@ function FieldEntry({ name, count, sampled, types, props }: { name: string; coun
             return (
               <li key={String(v.value)} style={{ '--share': `${of > 0 ? (100 * v.count) / of : 0}%` }}>
                 <button type="button" class="link value" title={`Filter for ${name}: ${shown}`} onClick={() => props.onFilter(name, typed(v.value, types), false)}>
-                  {v.value === '' ? <span class="muted">(empty)</span> : shown}
+                  {v.value === '' ? <span class="muted">(empty)</span> : <span class="value-text">{shown}</span>}
                 </button>
                 <span class="count" title={aboutTitle}>{about}{v.count.toLocaleString()}</span>
                 <span class="pct" title={`${pct} of the events found`}>{pct}</span>
@@ -132,7 +133,10 @@ export function FieldSidebar(props: FieldSidebarProps) {
   const [match, setMatch] = useState('');
   const title = `Fields${props.fields?.counts === 'sampled' ? ' (sampled)' : ''}`;
   const needle = match.trim().toLowerCase();
-  const shown = props.fields?.fields.filter((f) => needle === '' || f.name.toLowerCase().includes(needle)) ?? [];
+  // Most common first, as the API answers; among equals the page's natural
+  // name order (field-order.ts), not the API's plain text order.
+  const shown = (props.fields?.fields.filter((f) => needle === '' || f.name.toLowerCase().includes(needle)) ?? [])
+    .sort((a, b) => b.count - a.count || compareFieldNames(a.name, b.name));
   return (
     <aside class={`sidebar${folded ? ' folded' : ''}`} aria-label="Fields">
       <h2 class="wide-only">{title}</h2>

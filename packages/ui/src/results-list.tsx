@@ -13,7 +13,8 @@
  */
 import type { LogEvent } from '@logship/query/browser';
 import type { VNode } from 'preact';
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { ColumnHeader, TableLine, tableTemplate } from './column-table.js';
 import { EventDetail, type EventActions } from './event-detail.js';
 import { EventLine } from './event-row.js';
 import type { TimeZoneMode } from './page-state.js';
@@ -34,8 +35,24 @@ export interface ResultsListProps {
   /** Called with the list's scrollTop, so live tail can pause while the user reads. */
   onScroll: (scrollTop: number) => void;
   scrollRef: { current: HTMLDivElement | null };
+  /** The chosen columns changed from the table's header (removed, moved). */
+  onColumns: (cols: string[]) => void;
   /** Event id highlighted (context anchor); optional. */
   highlight?: string;
+}
+
+/**
+ * Scrolls `list` the least that puts `row` in sight, as laid out. A row was
+ * scrolled to by offsets that count an estimate for rows never rendered;
+ * taller ones (a table's messages wrapping onto a second line) put End's
+ * row hundreds of pixels below the list's bottom, focused out of sight.
+ */
+function bringIntoSight(list: HTMLElement, row: HTMLElement): void {
+  const r = row.getBoundingClientRect();
+  const top = list.getBoundingClientRect().top + list.clientTop;
+  const bottom = top + list.clientHeight;
+  if (r.top < top) list.scrollTop -= top - r.top;
+  else if (r.bottom > bottom) list.scrollTop += Math.min(r.bottom - bottom, r.top - top);
 }
 
 export function ResultsList(props: ResultsListProps) {
@@ -55,6 +72,11 @@ export function ResultsList(props: ResultsListProps) {
   // The list's length when a Page Down asked for the next page: asked once.
   const askedAt = useRef(-1);
   const box = props.scrollRef;
+  // Chosen columns make the list a table (column-table.tsx); its header
+  // sits above the scrolled rows and follows them sideways.
+  const table = cols.length > 0;
+  const template = useMemo(() => (table ? tableTemplate(events, cols) : ''), [table, events, cols]);
+  const head = useRef<HTMLDivElement | null>(null);
 
   const heightOf = (ev: LogEvent): number => heights.current.get(ev['event.id']) ?? ESTIMATE;
   // Offsets of every row; a few thousand additions per render is cheap.
@@ -98,6 +120,7 @@ export function ResultsList(props: ResultsListProps) {
       if (target) {
         target.focus({ preventScroll: true });
         pendingFocus.current = null;
+        bringIntoSight(el, target);
       }
     }
   });
@@ -116,6 +139,7 @@ export function ResultsList(props: ResultsListProps) {
 
   const onScroll = (e: Event) => {
     const top = (e.currentTarget as HTMLElement).scrollTop;
+    if (head.current) head.current.scrollLeft = (e.currentTarget as HTMLElement).scrollLeft;
     setScrollTop(top);
     props.onScroll(top);
   };
@@ -264,7 +288,7 @@ export function ResultsList(props: ResultsListProps) {
         }}
       >
         <div role="gridcell">
-          <EventLine ev={ev} cols={cols} tz={tz} />
+          {table ? <TableLine ev={ev} cols={cols} tz={tz} template={template} /> : <EventLine ev={ev} cols={cols} tz={tz} />}
           {open && <EventDetail ev={ev} cols={cols} tz={tz} actions={props.actions} />}
         </div>
       </div>
@@ -280,7 +304,9 @@ export function ResultsList(props: ResultsListProps) {
   rows.push(<div key="below" style={{ height: `${total - offsets[keptBelow ? kept + 1 : last]!}px` }} />);
 
   return (
-    <div class="results" ref={box} onScroll={onScroll} onKeyDown={onKeyDown}>
+    <>
+    {table && <ColumnHeader cols={cols} template={template} onColumns={props.onColumns} headRef={head} />}
+    <div class={table ? 'results table' : 'results'} ref={box} onScroll={onScroll} onKeyDown={onKeyDown}>
       {/*
         A tree grid of one column: its rows take aria-expanded (a listitem
         does not) and say their place among all results (aria-rowindex),
@@ -297,5 +323,6 @@ export function ResultsList(props: ResultsListProps) {
       )}
       {!props.hasMore && events.length > 0 && <div class="more end">End of results</div>}
     </div>
+    </>
   );
 }

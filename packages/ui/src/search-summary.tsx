@@ -17,12 +17,14 @@ export interface SearchSummaryProps {
   onShowPending: () => void;
   sort: SortOrder;
   onSort: (sort: SortOrder) => void;
+  /** The chosen columns: a CSV download has these (export-results.ts). */
+  cols: string[];
   /** What Download exports (null: nothing to export yet). */
   exportRequest: () => ExportRequest | null;
 }
 
 /** Above the results: hits and time taken, live's rate, "N new", order and Download. */
-export function SearchSummary({ results, total, live, liveOpen, rate, pending, outside, onShowPending, sort, onSort, exportRequest }: SearchSummaryProps) {
+export function SearchSummary({ results, total, live, liveOpen, rate, pending, outside, onShowPending, sort, onSort, cols, exportRequest }: SearchSummaryProps) {
   return (
     <div class="summary">
       <span class="total" data-total={total?.value ?? ''} data-relation={total?.relation ?? ''}>
@@ -51,7 +53,7 @@ export function SearchSummary({ results, total, live, liveOpen, rate, pending, o
         <option value="desc">Newest first</option>
         <option value="asc">Oldest first</option>
       </select>
-      <ExportMenu request={exportRequest} />
+      <ExportMenu request={exportRequest} cols={cols} />
     </div>
   );
 }
