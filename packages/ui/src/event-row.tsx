@@ -1,5 +1,5 @@
 /** One result line: time, level (coloured), host/source/logger, extra columns and the message. */
-import type { LogEvent } from '@logship/query/browser';
+import { shortSource, type LogEvent } from '@logship/query/browser';
 import type { TimeZoneMode } from './page-state.js';
 import { formatTime } from './time-range.js';
 
@@ -10,22 +10,6 @@ export function levelClass(level: unknown): string {
     case 'notice': case 'info': return 'lv-info';
     default: return 'lv-debug';
   }
-}
-
-/** A file source (the agent's is the file's absolute path): `/…`, `~/…`, `./…`, `C:\…`, `\\server\…`. */
-const FILE_PATH = /^(?:\/|~\/|\.\.?\/|[A-Za-z]:[\\/]|\\\\)/;
-
-/**
- * A file source by its file name, as Grafana's and Kibana's compact columns
- * show it: the whole path took the row's origin to its cap, so every row of
- * the quick start read "vm · /home/…/demo/logs/dj…" and the logger never
- * showed. Other sources (journald, a label) stay as they are.
- */
-export function shortSource(source: string): string {
-  if (!FILE_PATH.test(source)) return source;
-  const windows = /^(?:[A-Za-z]:|\\\\)/.test(source);
-  const name = source.split(windows ? /[\\/]/ : '/').filter((part) => part !== '').at(-1);
-  return name ?? source;
 }
 
 /** host · source · logger; `short`: a file source by its name (the row), else whole (its title). */
