@@ -341,8 +341,10 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
           setResults(of !== null && !r.loading ? r : EMPTY_RESULTS);
         } else setResults(EMPTY_RESULTS);
         handleFailure(err, s.q);
-        // Live still starts: it is what notices the server is back (use-live-tail.ts).
-        setTailFrom(fromEnd);
+        // Live still starts: it is what notices the server is back
+        // (use-live-tail.ts). Not for a refused token: its stream would be
+        // refused too, and the search runs again once a token is given.
+        if (!isSignInRefusal(err)) setTailFrom(fromEnd);
       },
     );
 
