@@ -1,14 +1,16 @@
 /**
- * A query the page cannot run shows its error and no answers: not the
- * previous query's histogram and fields beside it (read as the new query's),
- * and the field list does not blame the server for a 404 that is the
+ * A query the page cannot run shows its error above the last answers that
+ * ran, dimmed, inert and said to be that query's (Kibana and Grafana keep
+ * theirs under the error): shown as they were, the previous query's
+ * histogram and fields read as the new query's; emptied, a typo took the
+ * whole page away, leaving "Newest first" and "Download" floating. The field list does not blame the server for a 404 that is the
  * query's own (an unknown saved query). Other query languages' habits
  * (KQL's `level : error`, Loki's `{job="x"}`) are said in this one's terms.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { HAVE_CHROMIUM } from './browser.js';
+import { HAVE_CHROMIUM, screenshot } from './browser.js';
 import { ingest, type ServerHandle } from './harness.js';
 import { apiTotal, typeQuery, waitForTotal, pageSuite, recentLines } from './ui-support.js';
 
@@ -22,6 +24,7 @@ describe('search page: queries that cannot run (Chromium)', { skip: !HAVE_CHROMI
     seed: (srv) => ingest(srv.url, recentLines(60, 30_000, (i) => ({ level: i % 3 ? 'info' : 'error', host: 'web-1', message: `line ${i}` }))),
   }, (s) => ({ srv, page } = s));
 
+  /** Nothing ran before: no answers at all. */
   async function showsNoAnswers(): Promise<void> {
     assert.equal(await page.locator('.results [data-event-id]').count(), 0);
     assert.equal(await page.locator('.histogram').getAttribute('data-sum'), '', 'no histogram');
@@ -29,14 +32,49 @@ describe('search page: queries that cannot run (Chromium)', { skip: !HAVE_CHROMI
     assert.equal(await page.locator('.sidebar li[data-field]').count(), 0, 'no fields');
   }
 
-  test('a syntax error after a good query leaves no histogram or fields of the good one', async () => {
+  /**
+   * The answers of `q` (`total` hits) stay under the error: said to be
+   * `q`'s, dimmed, inert (no filter, sort, bar click or Download acts on
+   * them), the chart giving no count as the page's.
+   */
+  async function showsStaleAnswers(q: string, total: number): Promise<void> {
+    const note = page.locator('.stale-note');
+    await note.waitFor();
+    assert.equal(await note.getAttribute('data-q'), q);
+    assert.match(await note.innerText(), /do not match the query in the bar/);
+    assert.equal(await page.locator('.body').getAttribute('data-stale'), 'true');
+    assert.equal(await page.evaluate(`document.querySelector('.body').inert`), true, 'the answers cannot be acted on');
+    assert.ok(Number(await page.evaluate(`getComputedStyle(document.querySelector('.body > .main')).opacity`)) < 0.6, 'dimmed');
+    assert.ok(await page.locator('.results [data-event-id]').count() > 0, 'the last hits stay');
+    assert.equal(await page.locator('.total').getAttribute('data-total'), String(total));
+    assert.ok(await page.locator('.sidebar li[data-field]').count() > 0, 'the last fields stay');
+    assert.equal(await page.locator('.histogram canvas').count(), 1, 'the last bars stay');
+    assert.equal(await page.locator('.histogram').getAttribute('data-sum'), '', 'no count given as the page\'s');
+    assert.equal(await page.locator('.histogram-frame.stale').count(), 1);
+    assert.equal(await page.getByRole('combobox', { name: 'Order' }).count(), 0, 'no order to change');
+    assert.equal(await page.getByText('Download').count(), 0, 'no Download');
+  }
+
+  test('a syntax error after a good query keeps the good one\'s answers, dimmed and said to be its', async () => {
     await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:web-1', from, to })}`);
     await waitForTotal(page, await apiTotal(srv, 'host:web-1', from, to));
     await page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === '60'`);
     await page.locator('.sidebar li[data-field="host"]').waitFor();
     await typeQuery(page, 'host:web-1 AND (');
     await page.locator('.query-error').waitFor();
-    await showsNoAnswers();
+    await showsStaleAnswers('host:web-1', 60);
+    await screenshot(page, 'stale-after-syntax-error');
+    // Another bad query: still the last one that ran.
+    await typeQuery(page, '{job="nginx"} |= "502"');
+    await page.locator('.query-error', { hasText: 'LogQL' }).waitFor();
+    await showsStaleAnswers('host:web-1', 60);
+    await screenshot(page, 'stale-after-logql');
+    // Fixed: the page's own answers again, live and whole.
+    await typeQuery(page, 'level:error');
+    await waitForTotal(page, await apiTotal(srv, 'level:error', from, to));
+    assert.equal(await page.locator('.stale-note').count(), 0);
+    assert.equal(await page.evaluate(`document.querySelector('.body').inert`), false);
+    assert.equal(await page.getByRole('combobox', { name: 'Order' }).count(), 1);
   });
 
   test('KQL\'s `level : error` and Loki\'s `{host="web-1"}` are said in this language\'s terms, and the API says the same', async () => {
@@ -57,14 +95,14 @@ describe('search page: queries that cannot run (Chromium)', { skip: !HAVE_CHROMI
     }
   });
 
-  test('a time range that does not resolve does the same', async () => {
+  test('a time range that does not resolve keeps them too', async () => {
     await page.goto(`${srv.url}/?${new URLSearchParams({ q: 'host:web-1', from, to })}`);
     await waitForTotal(page, 60);
     await page.locator('.sidebar li[data-field="host"]').waitFor();
     // A link with a `from` that is no date (edited by hand), reached by back/forward.
     await page.evaluate(`history.pushState(null, '', '?q=host%3Aweb-1&from=yesterday&to=now'); dispatchEvent(new PopStateEvent('popstate'))`);
     await page.locator('.failure', { hasText: 'Time range' }).waitFor();
-    await showsNoAnswers();
+    await showsStaleAnswers('host:web-1', 60);
   });
 
   test('a link whose "from" is after its "to": said on the page, the server not asked', async () => {

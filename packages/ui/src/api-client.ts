@@ -19,6 +19,9 @@ export function readToken(): string | null {
 
 export function saveToken(token: string): void {
   sessionStorage.setItem(TOKEN_KEY, token);
+  // The new token is tried by one request before the rest go.
+  gate = 'first';
+  refusal = null;
 }
 
 export class ApiFailure extends Error {
@@ -50,6 +53,71 @@ export class ServerUnreachable extends Error {
   constructor(why: string) {
     super(`Cannot reach the server (${why})`);
     this.name = 'ServerUnreachable';
+  }
+}
+
+/**
+ * A request not sent: the server refused the last token (or asked for one),
+ * and the page waits for the user to give another. Carries that refusal.
+ */
+export class SignInNeeded extends ApiFailure {
+  constructor(refused: ApiFailure) {
+    super(refused.status, refused.code, refused.message);
+    this.name = 'SignInNeeded';
+  }
+}
+
+/** A refusal that only another token can answer: none, a wrong one, one without the read scope, too many wrong ones. */
+export function isSignInRefusal(err: unknown): boolean {
+  return err instanceof ApiFailure && (err.isAuth || err.code === 'LS_AUTH_TOO_MANY_FAILURES');
+}
+
+/**
+ * The sign-in gate. The page asks for seven things at once as it opens
+ * (the search, three histograms, the fields, saved queries, alerts), and on
+ * a server with `auth.tokens` all seven were refused before the token
+ * prompt showed, each refusal's words said again around it. Now the first
+ * request of the page (and the first after a new token) goes alone: once it
+ * is answered the rest go too, or, refused, none is sent until the user
+ * gives a token (each throws SignInNeeded at once).
+ */
+let gate: 'first' | 'open' | 'refused' = 'first';
+let refusal: ApiFailure | null = null;
+/** The first request's answer, while it is out: the others wait for it. */
+let probe: Promise<void> | null = null;
+
+/**
+ * Waits its turn at the gate. Returns, to the request that tries the token,
+ * what to call with its outcome; null to the others, which go once it came.
+ */
+async function passGate(): Promise<((outcome: Promise<unknown>) => void) | null> {
+  for (;;) {
+    if (gate === 'open') return null;
+    if (gate === 'refused') throw new SignInNeeded(refusal!);
+    if (probe === null) {
+      // Claimed before any await: requests asked in the same tick wait.
+      let done!: () => void;
+      probe = new Promise<void>((resolve) => { done = resolve; });
+      return (outcome) => {
+        outcome.then(
+          () => { gate = 'open'; },
+          (err: unknown) => {
+            if (err instanceof ApiFailure && isSignInRefusal(err)) {
+              gate = 'refused';
+              refusal = err;
+            } else if (err instanceof ApiFailure) {
+              // The server answered otherwise (a 400, a 503): it took the token.
+              gate = 'open';
+            }
+            // Aborted, or the server unreachable: nothing learnt, the next request tries.
+          },
+        ).finally(() => {
+          probe = null;
+          done();
+        });
+      };
+    }
+    await probe;
   }
 }
 
@@ -89,6 +157,13 @@ export async function failureOf(res: Response): Promise<ApiFailure> {
 }
 
 export async function getJson<T>(path: string, params: Params = {}, signal?: AbortSignal): Promise<T> {
+  const learn = await passGate();
+  const answer = signal?.aborted ? Promise.reject(signal.reason as Error) : send<T>(path, params, signal);
+  learn?.(answer);
+  return answer;
+}
+
+async function send<T>(path: string, params: Params, signal?: AbortSignal): Promise<T> {
   const qs = queryString(params);
   let res: Response;
   try {

@@ -15,6 +15,7 @@ import { AlertsButton, AlertsPanel } from './alerts-panel.js';
 import { ContextView } from './context-view.js';
 import { EmptyResults } from './empty-results.js';
 import { EventDialog } from './event-dialog.js';
+import { pinnedRange, pinnedTitle } from './event-link.js';
 import { FieldSidebar } from './field-sidebar.js';
 import { Histogram } from './histogram.js';
 import { IncompleteNotice } from './incomplete-notice.js';
@@ -25,22 +26,24 @@ import { QueryBar } from './query-bar.js';
 import { addClause, clauseFor, errorExcerpt } from './query-text.js';
 import { ResultsList } from './results-list.js';
 import { SearchSummary } from './search-summary.js';
+import { StaleNote } from './stale-note.js';
 import { Shortcuts } from './shortcuts.js';
 import { relativeFrom, resolveRange, withinSearched } from './time-range.js';
 import { TimePicker } from './time-picker.js';
-import { TokenPrompt } from './token-prompt.js';
+import { TokenPrompt, type AuthRefusal } from './token-prompt.js';
 import { useCompletionSources } from './use-completion-sources.js';
 import { useLiveTail } from './use-live-tail.js';
 import { useMenuDismiss } from './use-menu-dismiss.js';
 import { useNavigation, usePageLocation } from './use-page-location.js';
-import { problemText, useSearch } from './use-search.js';
+import { problemText } from './query-problem.js';
+import { useSearch } from './use-search.js';
 
 export function App() {
   const page = usePageLocation();
   const { state, draft, queryKey, latest } = page;
   const [saved, setSaved] = useState<SavedQueriesAnswer['queries']>([]);
   const [context, setContext] = useState<{ answer: ContextAnswer | null; error: string | null } | null>(null);
-  const [auth, setAuth] = useState<string | null>(null);
+  const [auth, setAuth] = useState<AuthRefusal | null>(null);
   const [authVersion, setAuthVersion] = useState(0);
   const [alertsOpen, setAlertsOpen] = useState(false);
   const listRef = useRef<HTMLDivElement | null>(null);
@@ -54,7 +57,7 @@ export function App() {
       completion.reset();
     },
   });
-  const { problem, failure, results, histogram, fields, fieldsError, missing, cases, newest, searchSeq, history, arrived, arrivedRef, absRange } = search;
+  const { problem, failure, stale, results, histogram, fields, fieldsError, missing, cases, newest, searchSeq, history, arrived, arrivedRef, absRange } = search;
   const live = useLiveTail({ state, search, latest, authVersion, listRef });
   const completion = useCompletionSources(state, search);
   const navigate = useNavigation(page, search.execute, authVersion);
@@ -90,11 +93,14 @@ export function App() {
     );
   }, []);
 
-  // The current search and range, and the event: opened, the page runs the
-  // same search behind the event, as Grafana's shareable link does.
-  const linkTo = useCallback((ev: LogEvent) => `${location.origin}${location.pathname}${stateToUrl({ ...state, q: draft.current, live: false, event: { id: ev['event.id'], ts: ev['@timestamp'] } })}`, [state]);
+  // The current search, its range pinned to absolute times holding the
+  // event (event-link.ts), and the event: opened, the page runs the same
+  // search behind the event, as Grafana's shareable link does.
+  const pinned = useCallback((ev: LogEvent) => pinnedRange(absRange.current, Date.parse(ev['@timestamp'])), [absRange]);
+  const linkTo = useCallback((ev: LogEvent) => `${location.origin}${location.pathname}${stateToUrl({ ...state, q: draft.current, ...pinned(ev), live: false, event: { id: ev['event.id'], ts: ev['@timestamp'] } })}`, [state, pinned]);
+  const linkTitle = useCallback((ev: LogEvent) => pinnedTitle(pinned(ev), state.tz), [pinned, state.tz]);
 
-  const actions = useMemo(() => ({ onFilter: filter, onToggleColumn: toggleColumn, onContext: openContext, linkTo }), [filter, toggleColumn, openContext, linkTo]);
+  const actions = useMemo(() => ({ onFilter: filter, onToggleColumn: toggleColumn, onContext: openContext, linkTo, linkTitle }), [filter, toggleColumn, openContext, linkTo, linkTitle]);
 
   // In the one-event dialog: a filter or the lines around close it first.
   const eventActions = useMemo(() => ({
@@ -105,7 +111,8 @@ export function App() {
       openContext(ev);
     },
     linkTo,
-  }), [state, navigate, toggleColumn, openContext, linkTo]);
+    linkTitle,
+  }), [state, navigate, toggleColumn, openContext, linkTo, linkTitle]);
 
   /** Twice the range around its centre; a range ending now keeps ending now (and live stays on). */
   const zoomOut = () => {
@@ -197,7 +204,9 @@ export function App() {
         </div>
       )}
       {failure && <div role="alert" class="failure">{failure}</div>}
-      <div class="body">
+      {stale && <StaleNote of={stale} tz={state.tz} />}
+      {/* Stale answers are shown dimmed and inert: a filter, a sort or a bar's click would act on another query's answers. */}
+      <div class={stale ? 'body stale' : 'body'} inert={stale !== null} data-stale={stale ? 'true' : undefined}>
         <FieldSidebar
           fields={shownFields}
           loading={search.fieldsLoading}
@@ -212,7 +221,7 @@ export function App() {
         />
         <main class="main">
           {search.histogramError && <p class="muted histogram-error" role="status">No histogram: {search.histogramError}</p>}
-          <Histogram data={shownHistogram} loading={search.histogramLoading} tz={state.tz} onSelect={narrowTo} />
+          <Histogram data={shownHistogram} loading={search.histogramLoading} stale={stale !== null} tz={state.tz} onSelect={narrowTo} />
           {/*
             Download exports the search shown: its query and the range it
             resolved to, not the bar's draft; up to now once live has added
@@ -222,6 +231,7 @@ export function App() {
             results={results}
             total={shownTotal}
             live={state.live}
+            stale={stale !== null}
             liveOpen={live.liveOpen}
             rate={live.rate}
             pending={live.pending.length}
@@ -287,7 +297,7 @@ export function App() {
       {context && <ContextView context={context.answer} error={context.error} tz={state.tz} sort={state.sort} onClose={() => setContext(null)} />}
       {auth && (
         <TokenPrompt
-          reason={auth}
+          refusal={auth}
           onToken={(t) => {
             saveToken(t);
             setAuth(null);

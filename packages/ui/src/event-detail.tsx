@@ -12,8 +12,10 @@ export interface EventActions {
   onFilter: (field: string, value: FieldValue, negate: boolean) => void;
   onToggleColumn: (field: string) => void;
   onContext: (ev: LogEvent) => void;
-  /** The address that opens the page on this one event (Grafana's "Copy shareable link"). */
+  /** The address that opens the page on this one event (Grafana's "Copy shareable link"), its range pinned. */
   linkTo: (ev: LogEvent) => string;
+  /** What that link holds, said in its button's title (event-link.ts). */
+  linkTitle?: (ev: LogEvent) => string;
 }
 
 async function copy(text: string): Promise<void> {
@@ -30,10 +32,10 @@ async function copy(text: string): Promise<void> {
   }
 }
 
-function CopyButton({ text, label, shown }: { text: string; label: string; shown?: string }) {
+function CopyButton({ text, label, shown, title }: { text: string; label: string; shown?: string; title?: string | undefined }) {
   const [done, setDone] = useState(false);
   return (
-    <button type="button" class="small" aria-label={label} onClick={() => void copy(text).then(() => setDone(true))}>
+    <button type="button" class="small" aria-label={label} title={title} onClick={() => void copy(text).then(() => setDone(true))}>
       {done ? 'Copied' : (shown ?? 'Copy')}
     </button>
   );
@@ -56,7 +58,7 @@ export function EventDetail({ ev, cols, tz, actions }: { ev: LogEvent; cols: str
       <div class="detail-bar">
         <button type="button" onClick={() => actions.onContext(ev)}>Lines around</button>
         <CopyButton text={json} label="Copy JSON" shown="Copy JSON" />
-        <CopyButton text={actions.linkTo(ev)} label="Copy link to this event" shown="Copy link" />
+        <CopyButton text={actions.linkTo(ev)} label="Copy link to this event" shown="Copy link" title={actions.linkTitle?.(ev)} />
       </div>
       <table class="fields-table" aria-label="Fields">
         <tbody>

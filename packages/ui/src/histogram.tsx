@@ -10,7 +10,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { AnswerMark } from './commit-marks.js';
 import type { TimeZoneMode } from './page-state.js';
 import { formatTime } from './time-range.js';
-import { timeTicks, type TimeTick } from './time-ticks.js';
+import { labelCentre, timeTicks, type TimeTick } from './time-ticks.js';
 
 export interface HistogramData {
   /** Bucket starts, epoch ms. */
@@ -31,6 +31,8 @@ export interface HistogramProps {
    * and neither hovered nor clicked (its counts are not this search's).
    */
   loading: boolean;
+  /** The bars are a previous query's, kept under the query's error: dimmed, their counts not given, neither hovered nor clicked. */
+  stale?: boolean;
   tz: TimeZoneMode;
   onSelect: (fromMs: number, toMs: number) => void;
 }
@@ -39,6 +41,8 @@ export interface HistogramProps {
  * The count axis's top: the largest bar rounded up to a round number (41 →
  * 50, 312 → 400), labelled with 0. uPlot's own ticks keep 30 px apart, and
  * in a 110 px chart that left 0 alone for most ranges: no scale to read.
+ * With no hit at all the scale still spans 0–1 (a flat scale draws nothing),
+ * but only 0 is labelled (countSplits).
  */
 function countTop(max: number): number {
   if (max <= 10) return Math.max(1, Math.ceil(max));
@@ -47,17 +51,64 @@ function countTop(max: number): number {
   return m * unit;
 }
 
+/**
+ * The count axis's labels: 0, the top and, when the plot is tall enough
+ * for three and the half is a whole number, the half. A search with no
+ * hits says 0 alone (Kibana's empty chart): its 0 and 1 read as a scale
+ * of hits the bars did not have.
+ */
+function countSplits(top: number, max: number | null, plotHeightPx: number): number[] {
+  if (!max) return [0];
+  return plotHeightPx >= 80 && top >= 2 && Number.isInteger(top / 2) ? [0, top / 2, top] : [0, top];
+}
+
+/** Powers of ten of seconds, a millisecond to 10^13 s (300,000 years). */
+const SPLIT_STEPS = Array.from({ length: 17 }, (_, i) => 10 ** (i - 3));
+
+const AXIS_FONT_PX = 12;
+const AXIS_FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif';
 /** uPlot's own axis font, named so the labels can be measured. */
-const AXIS_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif';
+const AXIS_FONT = `${AXIS_FONT_PX}px ${AXIS_FONT_FAMILY}`;
+/** uPlot's defaults for an axis: its ticks' length, the gap under them and the line height (of the font's size). */
+const TICK_PX = 10;
+const TICK_GAP_PX = 5;
+const LINE_GAP = 1.5;
 
 /**
- * Room either side of the bars for half the widest time label: the first
- * tick on a short range sits on the chart's left edge and carries the date
- * and time (`2026-12-06 09:20` under `:00`), centred on it; with 44 px of
- * count axis there it was cut off.
+ * The time axis's labels, drawn after uPlot has drawn the rest: uPlot
+ * centres every label on its tick, and the first one (with its date) then
+ * reached out from under the plot, under the count axis. Here each is
+ * placed by labelCentre, as timeTicks laid them out.
  */
-function edgeRoom(measure: (text: string) => number): number {
-  return Math.ceil(measure('8888-88-88 88:88') / 2) + 2;
+function drawTimeLabels(u: uPlot, ticks: readonly TimeTick[], color: string): void {
+  const ratio = uPlot.pxRatio;
+  const { ctx } = u;
+  const left = u.bbox.left;
+  const width = u.bbox.width;
+  const top = u.bbox.top + u.bbox.height + Math.round(TICK_PX * ratio) + Math.round(TICK_GAP_PX * ratio);
+  ctx.save();
+  ctx.font = `${AXIS_FONT_PX * ratio}px ${AXIS_FONT_FAMILY}`;
+  ctx.fillStyle = color;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const tick of ticks) {
+    const x = u.valToPos(tick.ms / 1000, 'x', true) - left;
+    if (x < -0.5 || x > width + 0.5) continue;
+    tick.label.split('\n').forEach((text, line) => {
+      if (text === '') return;
+      ctx.fillText(text, left + labelCentre(x, ctx.measureText(text).width, width), top + line * AXIS_FONT_PX * ratio * LINE_GAP);
+    });
+  }
+  ctx.restore();
+}
+
+/**
+ * The chart's height: the frame's, which styles.css sizes from the window's
+ * (about 120 px of bars on a laptop, less on a short window, never under 60).
+ * Fixed at 110 px it left 45 px of bars.
+ */
+function chartHeight(el: HTMLElement): number {
+  return Math.max(110, el.clientHeight - (parseFloat(getComputedStyle(el).paddingTop) || 0));
 }
 
 /** A text's width in CSS pixels in the axis font (cached: the axis asks again on every redraw). */
@@ -86,19 +137,24 @@ function cssVar(name: string): string {
  * earlier and read as a stack. An empty bucket draws nothing rather than a
  * zero-height bar.
  */
+/** The largest bar, 0 for none. */
+function dataMax(data: HistogramData): number {
+  return data.total.reduce((a, b) => Math.max(a, b), 0);
+}
+
 function seriesOf(data: HistogramData): uPlot.AlignedData {
   const errWarn = data.errors.map((e, i) => e + (data.warnings[i] ?? 0));
   return [data.keys.map((k) => k / 1000), ...[data.total, errWarn, data.errors].map((xs) => xs.map((x) => (x === 0 ? null : x)))];
 }
 
-export function Histogram({ data, loading, tz, onSelect }: HistogramProps) {
+export function Histogram({ data, loading, stale = false, tz, onSelect }: HistogramProps) {
   const host = useRef<HTMLDivElement>(null);
   const select = useRef(onSelect);
   select.current = onSelect;
   const latest = useRef(data);
   latest.current = data;
-  const busy = useRef(loading);
-  busy.current = loading;
+  const busy = useRef(loading || stale);
+  busy.current = loading || stale;
   const plotRef = useRef<uPlot | null>(null);
   // The chart is made again only when its bucket width changes; new counts
   // and buckets (live mode adds each event as it comes, and its range moves
@@ -127,7 +183,7 @@ export function Histogram({ data, loading, tz, onSelect }: HistogramProps) {
     tip.hidden = true;
     let dragged = false;
     const measure = axisMeasure();
-    const edge = edgeRoom(measure);
+    const muted = cssVar('--muted');
     // The time axis's ticks, laid out for the plotting area's width (which
     // uPlot hands `space` just before it asks for the splits) and kept for
     // the labels uPlot asks for next.
@@ -136,9 +192,10 @@ export function Histogram({ data, loading, tz, onSelect }: HistogramProps) {
     const plot = new uPlot(
       {
         width: Math.max(200, el.clientWidth),
-        height: 110,
+        height: chartHeight(el),
         legend: { show: false },
-        padding: [null, edge, null, null],
+        // Room for the last bar's right edge; the labels stay over the plot (drawTimeLabels).
+        padding: [null, 12, null, null],
         cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
         select: { show: true, left: 0, top: 0, width: 0, height: 0 },
         scales: {
@@ -154,7 +211,11 @@ export function Histogram({ data, loading, tz, onSelect }: HistogramProps) {
         },
         axes: [
           {
-            font: AXIS_FONT, stroke: cssVar('--muted'), grid: { show: false }, ticks: { stroke: cssVar('--border') },
+            font: AXIS_FONT, stroke: muted, grid: { show: false }, ticks: { stroke: cssVar('--border'), size: TICK_PX }, gap: TICK_GAP_PX,
+            // Any step will do (timeTicks picks them; uPlot only needs one to
+            // find): its own time steps end at decades, and past them, on a
+            // range of centuries, it drew no axis at all.
+            incrs: SPLIT_STEPS,
             space: (_u, _i, _min, _max, dim) => {
               plotWidth = dim;
               return 50;
@@ -163,10 +224,16 @@ export function Histogram({ data, loading, tz, onSelect }: HistogramProps) {
               ticks = timeTicks(min * 1000, max * 1000, plotWidth, tz, measure);
               return ticks.map((t) => t.ms / 1000);
             },
-            values: (_u, splits) => splits.map((x, i) => (ticks[i] !== undefined && Math.abs(ticks[i].ms - x * 1000) < 1 ? ticks[i].label : '')),
+            // Drawn by drawTimeLabels; the ticks are uPlot's.
+            values: (_u, splits) => splits.map(() => null),
           },
           // Counts: 0 and the top, whole numbers (uPlot's own steps gave 2.5 hits).
-          { font: AXIS_FONT, stroke: cssVar('--muted'), grid: { stroke: cssVar('--border'), width: 1 }, size: Math.max(44, edge), ticks: { show: false }, splits: (u) => [0, u.scales.y!.max ?? 1] },
+          {
+            font: AXIS_FONT, stroke: muted, grid: { stroke: cssVar('--border'), width: 1 }, ticks: { show: false },
+            // As wide as its longest label (`2,000,000`) and a gap.
+            size: (_u, values) => Math.max(28, ...(values ?? []).map((v) => Math.ceil(measure(String(v))))) + 10,
+            splits: (u) => countSplits(u.scales.y!.max ?? 1, dataMax(cur()), u.bbox.height / uPlot.pxRatio),
+          },
         ],
         series: [
           {},
@@ -175,6 +242,7 @@ export function Histogram({ data, loading, tz, onSelect }: HistogramProps) {
           { label: 'errors', fill: cssVar('--error'), stroke: cssVar('--error'), paths: bars, points: { show: false } },
         ],
         hooks: {
+          draw: [(u) => drawTimeLabels(u, ticks, muted)],
           setSelect: [
             (u) => {
               if (u.select.width < 3) return;
@@ -231,7 +299,7 @@ export function Histogram({ data, loading, tz, onSelect }: HistogramProps) {
     plot.over.addEventListener('click', onClick);
     const onLeave = () => { tip.hidden = true; };
     plot.over.addEventListener('mouseleave', onLeave);
-    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(200, el.clientWidth), height: 110 }));
+    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(200, el.clientWidth), height: chartHeight(el) }));
     resize.observe(el);
     return () => {
       resize.disconnect();
@@ -252,9 +320,9 @@ export function Histogram({ data, loading, tz, onSelect }: HistogramProps) {
   }, [data]);
 
   // The counts are said (data-sum, …) only when they are this search's.
-  const shown = loading ? null : data;
+  const shown = loading || stale ? null : data;
   return (
-    <div class={loading ? 'histogram-frame loading' : 'histogram-frame'}>
+    <div class={`histogram-frame${loading ? ' loading' : stale ? ' stale' : ''}`}>
       <div class="histogram" ref={host} role="img" aria-label="Histogram" aria-busy={loading} data-loading={loading ? 'true' : 'false'}
         data-buckets={shown ? shown.keys.length : 0}
         data-sum={shown ? shown.total.reduce((a, b) => a + b, 0) : ''}

@@ -9,6 +9,8 @@ export interface SearchSummaryProps {
   /** The search's total with live's arrivals added. */
   total: SearchAnswer['total'] | null;
   live: boolean;
+  /** The answers are a previous query's (use-search.ts `stale`): order and Download, which act on them, are not offered. */
+  stale: boolean;
   liveOpen: boolean;
   rate: number;
   pending: number;
@@ -24,7 +26,7 @@ export interface SearchSummaryProps {
 }
 
 /** Above the results: hits and time taken, live's rate, "N new", order and Download. */
-export function SearchSummary({ results, total, live, liveOpen, rate, pending, outside, onShowPending, sort, onSort, cols, exportRequest }: SearchSummaryProps) {
+export function SearchSummary({ results, total, live, stale, liveOpen, rate, pending, outside, onShowPending, sort, onSort, cols, exportRequest }: SearchSummaryProps) {
   return (
     <div class="summary">
       <span class="total" data-total={total?.value ?? ''} data-relation={total?.relation ?? ''}>
@@ -44,7 +46,7 @@ export function SearchSummary({ results, total, live, liveOpen, rate, pending, o
       {pending > 0 && (
         <button type="button" class="new-marker" onClick={onShowPending}>{pending} new</button>
       )}
-      <select
+      {!stale && <select
         class="order"
         aria-label="Order"
         value={sort}
@@ -52,8 +54,8 @@ export function SearchSummary({ results, total, live, liveOpen, rate, pending, o
       >
         <option value="desc">Newest first</option>
         <option value="asc">Oldest first</option>
-      </select>
-      <ExportMenu request={exportRequest} cols={cols} />
+      </select>}
+      {!stale && <ExportMenu request={exportRequest} cols={cols} />}
     </div>
   );
 }

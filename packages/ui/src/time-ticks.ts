@@ -39,7 +39,7 @@ const STEPS: [Unit, number][] = [
   ...[1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720].map((n): [Unit, number] => ['m', n]),
   ['d', 1], ['d', 2], ['w', 1], ['w', 2],
   ...[1, 2, 3, 6].map((n): [Unit, number] => ['M', n]),
-  ...[1, 2, 5, 10, 20, 50, 100, 200, 500, 1000].map((n): [Unit, number] => ['y', n]),
+  ...[1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000].map((n): [Unit, number] => ['y', n]),
 ];
 
 const UNIT_MS: Record<Unit, number> = { ms: 1, s: SECOND, m: MINUTE, d: DAY, w: 7 * DAY, M: 30 * DAY, y: 365 * DAY };
@@ -53,25 +53,45 @@ interface Zone {
   midnight: (y: number, mo: number, d: number) => number;
 }
 
+/**
+ * Midnight of a date in UTC. Not `Date.UTC(y, …)`: that reads years 0–99
+ * as 1900–1999, and a range from year 0 (`from=0000-01-01`) got a tick in
+ * 1900 before its year-1000 one, so no step's labels fitted and the axis
+ * stayed blank.
+ */
+function utcMidnight(y: number, mo: number, d: number): number {
+  const t = new Date(0);
+  t.setUTCFullYear(y, mo, d);
+  return t.getTime();
+}
+
+/** Local midnight of a date (`new Date(y, …)` reads years 0–99 as 1900–1999 too). */
+function localMidnight(y: number, mo: number, d: number): number {
+  const t = new Date(2000, 0, 1);
+  t.setFullYear(y, mo, d);
+  t.setHours(0, 0, 0, 0);
+  return t.getTime();
+}
+
 const ZONES: Record<TimeZoneMode, Zone> = {
   utc: {
     parts: (ms) => {
       const t = new Date(ms);
       return { y: t.getUTCFullYear(), mo: t.getUTCMonth(), d: t.getUTCDate(), h: t.getUTCHours(), mi: t.getUTCMinutes(), s: t.getUTCSeconds(), ms: t.getUTCMilliseconds() };
     },
-    midnight: (y, mo, d) => Date.UTC(y, mo, d),
+    midnight: utcMidnight,
   },
   local: {
     parts: (ms) => {
       const t = new Date(ms);
       return { y: t.getFullYear(), mo: t.getMonth(), d: t.getDate(), h: t.getHours(), mi: t.getMinutes(), s: t.getSeconds(), ms: t.getMilliseconds() };
     },
-    midnight: (y, mo, d) => new Date(y, mo, d).getTime(),
+    midnight: localMidnight,
   },
 };
 
 /** Days since 1970-01-01 of a calendar date (the zone's own date, counted as UTC's). */
-const epochDay = (p: Parts): number => Math.round(Date.UTC(p.y, p.mo, p.d) / DAY);
+const epochDay = (p: Parts): number => Math.round(utcMidnight(p.y, p.mo, p.d) / DAY);
 
 /** The ticks of one step over [min, max], oldest first. */
 function stepTicks(unit: Unit, n: number, min: number, max: number, zone: Zone): number[] {
@@ -113,7 +133,9 @@ function labelTicks(ticks: number[], unit: Unit, zone: Zone): [string, string][]
   let prev: Parts | null = null;
   return ticks.map((t) => {
     const p = zone.parts(t);
-    const date = `${p.y}-${pad(p.mo + 1)}-${pad(p.d)}`;
+    // Four digits always: year 500 reads `0500`, as the rows and the picker write it.
+    const year = pad(p.y, 4);
+    const date = `${year}-${pad(p.mo + 1)}-${pad(p.d)}`;
     const monthDay = `${pad(p.mo + 1)}-${pad(p.d)}`;
     const hm = `${pad(p.h)}:${pad(p.mi)}`;
     const newYear = prev === null || prev.y !== p.y;
@@ -132,13 +154,13 @@ function labelTicks(ticks: number[], unit: Unit, zone: Zone): [string, string][]
         break;
       case 'd':
       case 'w':
-        lines = [monthDay, newYear ? String(p.y) : ''];
+        lines = [monthDay, newYear ? year : ''];
         break;
       case 'M':
-        lines = [`${p.y}-${pad(p.mo + 1)}`, ''];
+        lines = [`${year}-${pad(p.mo + 1)}`, ''];
         break;
       case 'y':
-        lines = [String(p.y), ''];
+        lines = [year, ''];
         break;
     }
     prev = p;
@@ -146,16 +168,28 @@ function labelTicks(ticks: number[], unit: Unit, zone: Zone): [string, string][]
   });
 }
 
-/** Whether each line's labels, centred on their ticks, keep LABEL_GAP_PX apart. */
-function fits(xs: number[], lines: [string, string][], measure: (text: string) => number): boolean {
+/**
+ * Where a label `textWidth` wide is centred for a tick at `x` on an axis
+ * `widthPx` long: on its tick, or moved in just enough to stay over the
+ * plot. Centred on the first tick, the first date (`2026-12-07` under
+ * `19:45`) reached under the count axis; Grafana moves its edge labels in.
+ */
+export function labelCentre(x: number, textWidth: number, widthPx: number): number {
+  const half = textWidth / 2;
+  return half * 2 >= widthPx ? widthPx / 2 : Math.min(Math.max(x, half), widthPx - half);
+}
+
+/** Whether each line's labels, placed by labelCentre, keep LABEL_GAP_PX apart. */
+function fits(xs: number[], lines: [string, string][], widthPx: number, measure: (text: string) => number): boolean {
   for (const line of [0, 1] as const) {
     let prevRight = -Infinity;
     for (let i = 0; i < xs.length; i++) {
       const text = lines[i]![line];
       if (text === '') continue;
-      const half = measure(text) / 2;
-      if (xs[i]! - half < prevRight + LABEL_GAP_PX) return false;
-      prevRight = xs[i]! + half;
+      const w = measure(text);
+      const x = labelCentre(xs[i]!, w, widthPx);
+      if (x - w / 2 < prevRight + LABEL_GAP_PX) return false;
+      prevRight = x + w / 2;
     }
   }
   return true;
@@ -177,7 +211,7 @@ export function timeTicks(min: number, max: number, widthPx: number, tz: TimeZon
     const ticks = stepTicks(unit, n, min, max, zone);
     if (ticks.length === 0) continue;
     const lines = labelTicks(ticks, unit, zone);
-    if (fits(ticks.map((t) => (t - min) * pxPerMs), lines, measure)) {
+    if (fits(ticks.map((t) => (t - min) * pxPerMs), lines, widthPx, measure)) {
       return ticks.map((ms, i) => ({ ms, label: lines[i]![1] === '' ? lines[i]![0] : `${lines[i]![0]}\n${lines[i]![1]}` }));
     }
   }

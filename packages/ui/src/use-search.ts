@@ -10,44 +10,28 @@
  *                  └► fields              ┘   (and the search's and histograms' warnings)
  *   loadMore() ─► next_cursor page
  */
-import { nearestName, parse, QueryError, QuerySyntaxError, type LogEvent } from '@logship/query/browser';
+import { parse, QueryError, QuerySyntaxError, type LogEvent } from '@logship/query/browser';
 import { useCallback, useRef, useState } from 'preact/hooks';
 import type { RefObject } from 'preact';
 import {
-  ApiFailure, failureText, getJson, readToken, ServerUnreachable,
+  ApiFailure, failureText, getJson, isSignInRefusal, readToken, ServerUnreachable,
   type FieldsAnswer, type HistogramAnswer, type SearchAnswer,
 } from './api-client.js';
 import type { HistogramData } from './histogram.js';
 import { caseHints } from './case-hints.js';
 import { missingFields, type MissingField } from './missing-fields.js';
 import type { PageState } from './page-state.js';
-import { maskSavedRefs, readHistory, rememberQuery, savedRefOffset } from './query-text.js';
+import { maskSavedRefs, readHistory, rememberQuery } from './query-text.js';
+import { queryMistake, unknownSavedQuery, type QueryProblem } from './query-problem.js';
 import { appendNew, bucketize, EMPTY_RESULTS, exactTotal, PAGE_SIZE, placeArrivals, type Results } from './search-results.js';
 import { histogramInterval, resolveRange } from './time-range.js';
 import { answerMark } from './commit-marks.js';
 import { backwardsRangeText } from './backwards-range-words.js';
 import type { AnswerWarning } from './answer-warnings.js';
 import { useAnswerWarnings } from './use-answer-warnings.js';
+import type { AuthRefusal } from './token-prompt.js';
 
 const ERROR_LEVELS = 'level:(error OR critical OR alert OR emergency)';
-
-export interface QueryProblem {
-  message: string;
-  offset: number | null;
-  q: string;
-  /** The `@name` no saved query has, when that is the problem. */
-  unknownSaved?: string;
-}
-
-/**
- * What the page says of a problem: an unknown `@name` with the saved query
- * nearest to it (the list may come after the search's answer, so it is
- * looked up as the page shows it).
- */
-export function problemText(problem: QueryProblem, savedNames: readonly string[]): string {
-  const nearest = problem.unknownSaved !== undefined ? nearestName(problem.unknownSaved, savedNames) : null;
-  return nearest !== null ? `${problem.message}; did you mean @${nearest}?` : problem.message;
-}
 
 /** A query and the absolute range it was searched over (a type, so it passes as request parameters). */
 export type SearchedRange = {
@@ -59,8 +43,8 @@ export type SearchedRange = {
 export interface SearchOptions {
   /** The page's state now: the next pages are of its query and order. */
   state: PageState;
-  /** A 401 or 403: why the token prompt opens. */
-  onAuth: (why: string) => void;
+  /** A 401 or 403 (or too many refused tokens): why the token prompt opens. */
+  onAuth: (refusal: AuthRefusal) => void;
   /** As each search starts, before anything is asked: what else the page keeps per search is reset. */
   onStart: () => void;
 }
@@ -68,6 +52,13 @@ export interface SearchOptions {
 export interface Search {
   problem: QueryProblem | null;
   failure: string | null;
+  /**
+   * The search the answers shown are of, when they are not of the page's
+   * query: one that cannot run (a syntax error, a range that does not
+   * resolve) keeps the last answers, said to be stale, as Kibana and
+   * Grafana keep the last results under a query's error. Null otherwise.
+   */
+  stale: SearchedRange | null;
   results: Results;
   setResults: (update: (r: Results) => Results) => void;
   /** The search's histogram, as the server answered it (live arrivals are folded in to show it). */
@@ -126,27 +117,10 @@ function withClause(q: string, clause: string): string {
   return q.trim() === '' || q.trim() === '*' ? clause : `(${q}) AND ${clause}`;
 }
 
-/**
- * An unknown `@name` is the query's mistake, said as a syntax error is: at
- * its place in the bar, with the saved query nearest to it. It was a
- * failure banner with the server's code, said again in the field list.
- */
-function unknownSavedQuery(err: ApiFailure, q: string): QueryProblem | null {
-  if (err.code !== 'LS_API_UNKNOWN_SAVED_QUERY') return null;
-  const name = /"([^"]*)"/.exec(err.message)?.[1];
-  if (name === undefined) return null;
-  return { message: err.message, offset: savedRefOffset(q, name), q, unknownSaved: name };
-}
-
-/** A failure that is the query's mistake, which the page says at the query. */
-function queryMistake(err: unknown): boolean {
-  return err instanceof ApiFailure
-    && (err.code === 'LS_API_UNKNOWN_SAVED_QUERY' || (err.status === 400 && (err.offset !== undefined || err.code.startsWith('LS_QUERY'))));
-}
-
 export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   const [problem, setProblem] = useState<QueryProblem | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  const [stale, setStale] = useState<SearchedRange | null>(null);
   const [results, setResults] = useState<Results>(EMPTY_RESULTS);
   const [histogram, setHistogram] = useState<HistogramData | null>(null);
   const [histogramError, setHistogramError] = useState<string | null>(null);
@@ -174,6 +148,9 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   const arrivedIds = useRef(new Set<string>());
   const lastGood = useRef<SearchedRange | null>(null);
   const lastFieldNames = useRef<string[] | null>(null);
+  // The answers shown now, for a search that cannot run to keep (as stale).
+  const shown = useRef({ results, histogram, fields });
+  shown.current = { results, histogram, fields };
   // Called through a ref so execute stays one function for the page's life.
   const started = useRef(onStart);
   started.current = onStart;
@@ -183,12 +160,9 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   const handleFailure = useCallback((err: unknown, q?: string): void => {
     if (err instanceof DOMException && err.name === 'AbortError') return;
     if (err instanceof ApiFailure) {
-      if (err.status === 401) {
-        authFailed.current(readToken() ? `The token was not accepted (401 ${err.code}).` : `The server answered 401 (${err.code}): enter a token with the read scope.`);
-        return;
-      }
-      if (err.status === 403) {
-        authFailed.current(`This token may not read logs (403 ${err.code}): ${err.message}`);
+      // Said in the token prompt alone: its words around it read as the page's errors.
+      if (isSignInRefusal(err)) {
+        authFailed.current({ status: err.status, code: err.code, message: err.message, tokenGiven: readToken() !== null });
         return;
       }
       if (err.status === 400 && q !== undefined && (err.offset !== undefined || err.code.startsWith('LS_QUERY'))) {
@@ -230,7 +204,10 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     const noted = notes.start(signal);
     setProblem(null);
     setFailure(null);
+    setStale(null);
     searchFailed.current = false;
+    // The last answers that ran, kept if this search turns out to be the query's mistake.
+    const before = { ...shown.current, of: lastGood.current };
     arrivedRef.current = [];
     arrivedIds.current = new Set();
     setArrived([]);
@@ -238,21 +215,29 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     setCases([]);
     setNewest(undefined);
     started.current();
-    // A search that stops before asking the server shows no answers at all:
-    // the previous query's histogram and fields beside an error read as its.
+    // A search that stops before asking the server keeps the last answers
+    // that ran, said to be stale (`stale`: the page dims them and takes the
+    // controls that act on them away). Emptied, the page lost its
+    // histogram, fields and hits to a typo; shown as they were, the previous
+    // query's read as the new one's.
     const clearAnswers = () => {
       searchFailed.current = true;
       // No read, so no place for live to start: the previous search's
       // stayed, and live went on (or started, with a new query) under the
-      // error, its events in the emptied list.
+      // error, its events in the list.
       setTailFrom(null);
-      setResults(EMPTY_RESULTS);
-      setHistogram(null);
       setHistogramError(null);
       setHistogramLoading(false);
-      setFields(null);
       setFieldsError(null);
       setFieldsLoading(false);
+      keepStale();
+    };
+    const keepStale = () => {
+      const { results: r, histogram: h, fields: f, of } = before;
+      setStale(of);
+      setResults(of !== null && !r.loading ? r : EMPTY_RESULTS);
+      setHistogram(of !== null ? h : null);
+      setFields(of !== null ? f : null);
     };
     // Early errors: the parser runs here before the server is asked.
     try {
@@ -349,10 +334,17 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
       (err) => {
         if (signal.aborted) return;
         searchFailed.current = true;
-        setResults(EMPTY_RESULTS);
+        // The query's mistake (an unknown saved query): the last answers stay, stale.
+        if (queryMistake(err)) {
+          const { results: r, of } = before;
+          setStale(of);
+          setResults(of !== null && !r.loading ? r : EMPTY_RESULTS);
+        } else setResults(EMPTY_RESULTS);
         handleFailure(err, s.q);
-        // Live still starts: it is what notices the server is back (use-live-tail.ts).
-        setTailFrom(fromEnd);
+        // Live still starts: it is what notices the server is back
+        // (use-live-tail.ts). Not for a refused token: its stream would be
+        // refused too, and the search runs again once a token is given.
+        if (!isSignInRefusal(err)) setTailFrom(fromEnd);
       },
     );
 
@@ -368,12 +360,13 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
         if (signal.aborted) return;
         if (all.status === 'rejected') {
           if (all.reason instanceof DOMException && all.reason.name === 'AbortError') return;
-          setHistogram(null);
+          setHistogram(queryMistake(all.reason) && before.of !== null ? before.histogram : null);
           setHistogramLoading(false);
           const err = all.reason as unknown;
           // The query's own mistake (the search fails on it too) is said
-          // once, at the query: it was said again in the chart's place.
-          setHistogramError(queryMistake(err) ? null : failureText(err));
+          // once, at the query, and a refused token in the token prompt:
+          // each was said again in the chart's place.
+          setHistogramError(queryMistake(err) || isSignInRefusal(err) ? null : failureText(err));
           return;
         }
         // No answer, no mark: the live events are all this series has.
@@ -402,11 +395,12 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
       },
       (err: unknown) => {
         if (signal.aborted) return;
-        setFields(null);
+        setFields(queryMistake(err) && before.of !== null ? before.fields : null);
         setFieldsLoading(false);
         // Only a missing route means an older server; an unknown saved query
-        // is the search's own error, shown above once.
-        if (err instanceof ApiFailure && err.code === 'LS_API_UNKNOWN_SAVED_QUERY') setFieldsError(null);
+        // is the search's own error, shown above once, and a refused token
+        // is the token prompt's.
+        if (isSignInRefusal(err) || (err instanceof ApiFailure && err.code === 'LS_API_UNKNOWN_SAVED_QUERY')) setFieldsError(null);
         else setFieldsError(err instanceof ApiFailure && err.status === 404 && (err.code === 'LS_API_NOT_FOUND' || err.code === 'HTTP_404') ? 'This server has no field list.' : `Fields: ${failureText(err)}`);
       },
     );
@@ -439,7 +433,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   }, [results.next, results.loadingMore, state.q, state.sort, handleFailure, notes.noted]);
 
   return {
-    problem, failure, results, setResults, warnings: notes.warnings, histogram, histogramError, histogramLoading, fields, fieldsError, fieldsLoading, missing, cases, newest, searchSeq, tailFrom, history,
+    problem, failure, stale, results, setResults, warnings: notes.warnings, histogram, histogramError, histogramLoading, fields, fieldsError, fieldsLoading, missing, cases, newest, searchSeq, tailFrom, history,
     arrived, arrivedRef, addArrived, absRange, lastGood, lastFieldNames, failureShown, searchFailed, clearFailure, handleFailure, execute, loadMore,
   };
 }
