@@ -2,7 +2,7 @@
  * One open block partition file (block-schema.ts): a day of one retention
  * class, SQLite as a durable container of blocks.
  *
- * Durability as in the row store (sqlite/partition-db.ts): WAL with
+ * Durability as in the row store (sqlite/open-partition-file.ts): WAL with
  * synchronous=FULL, so a committed block is on stable storage when the
  * write resolves; the writer fsyncs the folder for a new file.
  *

@@ -1,35 +1,25 @@
 /**
- * One open partition database: a day of one retention class.
- *
- * Durability: WAL with synchronous=FULL. In WAL mode NORMAL only syncs at
- * checkpoints, so a commit survives a process kill (SIGKILL) but not a power
- * loss; FULL fsyncs the WAL on every commit, so "write() resolved" implies
- * the rows are on stable storage. The cost is one fsync per batch per
- * partition, which batching amortizes.
- *
- * The WAL is checkpointed every 8000 pages (32 MiB) instead of SQLite's
- * 1000: checkpoints were the larger part of ingest time; journal_size_limit
- * truncates the WAL back after a checkpoint so it does not squat disk.
- * Checkpoints on a thread of their own (PASSIVE every 500 ms, RESTART past
- * 8,000 frames) were tried: store-only writes went up to ~14 % faster with
- * no checkpoint at all, but over HTTP, where the two cores are shared with
- * gunzip, parsing and normalization, 1.5M events went no faster (47–50k
- * events/s either way, 3 runs each), so the simpler form stayed.
+ * One open partition database: a day of one retention class. Its file is
+ * opened (durability, checkpoints, a new file's schema) by
+ * open-partition-file.ts; this prepares the statements that write rows and
+ * reads through a cache of statements (statement-cache.ts).
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { LogEvent } from '@logship/query/core';
 import { DocPath, DocPattern, DocPrefix, TextCover } from './compile-sql.js';
 import { DocKeys } from './doc-keys.js';
 import { COLUMNS, encodeDoc, rowToEvent, type EventRow, type StoredRow } from './event-row.js';
-import { PARTITION_DDL, TEXT_FTS_DDL } from './partition-schema.js';
+import { TEXT_FTS_DDL } from './partition-schema.js';
 import type { PartitionKey } from './partition-name.js';
 import { RollupWriter } from './rollup-writer.js';
 import { MINUTE_MS } from './rollup.js';
 import { registerSqlFunctions } from './sql-functions.js';
 import { truncateWalIfFree } from './wal-checkpoints.js';
-import { beginWrite, OPEN_BUSY_MS, STATEMENT_BUSY_MS } from './locked-partition.js';
+import { beginWrite, STATEMENT_BUSY_MS } from './locked-partition.js';
+import { openPartitionFile } from './open-partition-file.js';
+import { ridBounds } from './rid-bounds.js';
+import { StatementCache } from './statement-cache.js';
 
-const STATEMENT_CACHE = 256;
 /**
  * Planner statistics (ANALYZE, with STAT4 samples of each index) are
  * refreshed when a partition has doubled in rows since the last run, from
@@ -40,26 +30,6 @@ const STATEMENT_CACHE = 256;
  * the total for a day under twice that.
  */
 const ANALYZE_MIN_ROWS = 5000;
-/**
- * Connections that read for queries map the database file instead of a
- * read() per page into SQLite's small page cache: a row lookup through an
- * index then costs no system call and no copy (counting 10,000 matches
- * through the level index: ~35 % faster). The map is of the file, shared
- * with the OS page cache: address space, not memory, though the pages a
- * process touched count in its RSS. Writing connections do not map: over
- * HTTP, ingest went no faster with it (1.5M events, 3 runs each), and the
- * writer touches every index page of the day.
- */
-const MMAP_BYTES = 1 << 30;
-/** rid bounds spanning more than this share of a partition's rows are not worth a term. */
-const NARROW_ENOUGH = 0.9;
-/** Shares given to likelihood(), rounded up to one of these, so few statement texts recur. */
-const SHARES = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
-function likely(share: number): string {
-  return (SHARES.find((s) => s >= share) ?? 1).toFixed(3);
-}
-/** The largest ms timestamp a Date can hold: open-ended ranges are clamped to it. */
-const MAX_TS = 8.64e15;
 /** A TextCover bound for fields text_fts does not hold: `rid < ALL_ROWS` is every row. */
 const ALL_ROWS = Number.MAX_SAFE_INTEGER;
 
@@ -67,7 +37,7 @@ export class PartitionDb {
   readonly key: PartitionKey;
   readonly path: string;
   private readonly db: Database.Database;
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements: StatementCache;
   private readonly insertRow: Database.Statement;
   private readonly insertText: Database.Statement;
   /** Null before version 4, which has no `text_fts`. */
@@ -95,19 +65,9 @@ export class PartitionDb {
   constructor(path: string, key: PartitionKey, opts: { create: boolean; mmap?: boolean }) {
     this.path = path;
     this.key = key;
-    this.db = new Database(path, { fileMustExist: !opts.create });
+    this.db = openPartitionFile(path, opts);
+    this.statements = new StatementCache(this.db);
     try {
-      // First, so that the pragmas and schema below wait for another
-      // connection (the writer thread, `logship retention status`) instead
-      // of failing; briefly, not for a file another process holds
-      // (locked-partition.ts), and the statements' own wait at the end.
-      this.db.pragma(`busy_timeout = ${OPEN_BUSY_MS}`);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
-      this.db.pragma('wal_autocheckpoint = 8000');
-      this.db.pragma('journal_size_limit = 67108864');
-      if (opts.mmap) this.db.pragma(`mmap_size = ${MMAP_BYTES}`);
-      if (this.db.pragma('user_version', { simple: true }) === 0) this.createSchema();
       this.version = this.db.pragma('user_version', { simple: true }) as number;
       registerSqlFunctions(this.db);
       this.insertRow = this.db.prepare(
@@ -235,22 +195,6 @@ export class PartitionDb {
     return this.classFingerprints.size === 1 && this.classFingerprints.has(fingerprint);
   }
 
-  /**
-   * Only a new file gets the schema (readers opening existing partitions
-   * must not write to them), in one transaction: a crash or a second
-   * connection never sees half a schema.
-   */
-  private createSchema(): void {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      if (this.db.pragma('user_version', { simple: true }) === 0) this.db.exec(PARTITION_DDL);
-      this.db.exec('COMMIT');
-    } catch (err) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      throw err;
-    }
-  }
-
   /** The writer calls this once it has been idle (batch-writer.ts). */
   checkpointWhenIdle(): void {
     truncateWalIfFree(this.db);
@@ -349,35 +293,12 @@ export class PartitionDb {
   }
 
   /**
-   * Where `minute_rids` can tell, the rid bounds of the minutes of [from,
-   * to] as SQL to append to a ts range (' AND …', or '' when there are
-   * none). An index on a field holds (value, rid), so with the bounds an
-   * equality reads only the entries of the range instead of every entry of
-   * the day and a row lookup each to check its ts (the 5 last hours of a
-   * 1.3M-event day, `logger:X AND user_id:Y`: 65 ms without, 9 with).
-   * Bounds that would keep nearly every row are left out (NARROW_ENOUGH),
-   * and so are they for the query matching every row (`where` '1'), which
-   * the (ts, eid) index answers alone since it holds ts and rid.
+   * Where `minute_rids` can tell (files from version 3), the rid bounds of
+   * the minutes of [from, to] as SQL to append to a ts range (rid-bounds.ts).
    */
   ridBounds(from: number, to: number, where: string): { sql: string; args: number[] } {
-    const none = { sql: '', args: [] };
-    if (!this.upsertMinute || where === '1') return none;
-    const first = Math.floor(Math.max(from, -MAX_TS) / MINUTE_MS);
-    const last = Math.floor(Math.min(to, MAX_TS) / MINUTE_MS);
-    const b = this.get<{ lo: number | null; hi: number | null; top: number | null }>(
-      'SELECT min(lo) AS lo, max(hi) AS hi, (SELECT max(rid) FROM events) AS top FROM minute_rids WHERE minute >= ? AND minute <= ?',
-      [first, last],
-    );
-    // No event in those minutes: an empty rid range answers at once.
-    if (!b || b.lo === null || b.hi === null || b.top === null) return { sql: ' AND rid >= ? AND rid <= ?', args: [1, 0] };
-    if (b.hi - b.lo + 1 > NARROW_ENOUGH * b.top) return none;
-    // The planner has no statistics on rid and would take any rid range
-    // for a sixteenth of the table: with a range over half the day it then
-    // scanned the table instead of using the logger index (55 ms instead
-    // of 12). likelihood() tells it the true share of each bound.
-    const above = likely((b.top - b.lo + 1) / b.top);
-    const below = likely(b.hi / b.top);
-    return { sql: ` AND likelihood(rid >= ?, ${above}) AND likelihood(rid <= ?, ${below})`, args: [b.lo, b.hi] };
+    if (!this.upsertMinute) return { sql: '', args: [] };
+    return ridBounds((sql, positional) => this.get(sql, positional), from, to, where);
   }
 
   /**
@@ -385,22 +306,22 @@ export class PartitionDb {
    * named DocPath values become this partition's JSON path for the field.
    */
   all<T>(sql: string, positional: readonly unknown[], named?: Record<string, unknown>): T[] {
-    return this.statement(sql).all(...this.args(positional, named)) as T[];
+    return this.statements.get(sql).all(...this.args(positional, named)) as T[];
   }
 
   /** Calls `each` with every row, one at a time (no array of rows). */
   eachRow<T>(sql: string, positional: readonly unknown[], named: Record<string, unknown> | undefined, each: (row: T) => void): void {
-    for (const row of this.statement(sql).iterate(...this.args(positional, named))) each(row as T);
+    for (const row of this.statements.get(sql).iterate(...this.args(positional, named))) each(row as T);
   }
 
   /** Calls `each` with the first column of every row, one at a time (no array of rows). */
   eachValue(sql: string, positional: readonly unknown[], named: Record<string, unknown> | undefined, each: (value: unknown) => void): void {
     // A statement of its own (the comment makes the text differ): pluck() stays set on a cached statement.
-    for (const v of this.statement(`/* pluck */ ${sql}`).pluck(true).iterate(...this.args(positional, named))) each(v);
+    for (const v of this.statements.get(`/* pluck */ ${sql}`).pluck(true).iterate(...this.args(positional, named))) each(v);
   }
 
   get<T>(sql: string, positional: readonly unknown[], named?: Record<string, unknown>): T | undefined {
-    return this.statement(sql).get(...this.args(positional, named)) as T | undefined;
+    return this.statements.get(sql).get(...this.args(positional, named)) as T | undefined;
   }
 
   /** A stored row back as an event (doc key codes decoded). */
@@ -425,22 +346,6 @@ export class PartitionDb {
       }
     });
     return [...positional, bound];
-  }
-
-  private statement(sql: string): Database.Statement {
-    let stmt = this.statements.get(sql);
-    if (stmt) {
-      // Map order doubles as recency order for the small LRU.
-      this.statements.delete(sql);
-    } else {
-      stmt = this.db.prepare(sql);
-      if (this.statements.size >= STATEMENT_CACHE) {
-        const oldest = this.statements.keys().next().value;
-        if (oldest !== undefined) this.statements.delete(oldest);
-      }
-    }
-    this.statements.set(sql, stmt);
-    return stmt;
   }
 
   close(): void {

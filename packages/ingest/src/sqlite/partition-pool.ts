@@ -170,7 +170,7 @@ export class PartitionPool<D extends PooledDb = PartitionDb> {
     /** Handles that must stay open (open transactions). */
     readonly pinned: (h: PartitionHandle<D>) => boolean,
     readonly maxOpen = OPEN_PARTITIONS,
-    /** Whether its connections map their files (partition-db.ts MMAP_BYTES). */
+    /** Whether its connections map their files (open-partition-file.ts MMAP_BYTES). */
     readonly mmap = true,
     /** Opens a connection (default: the row store's PartitionDb). */
     readonly openDb: OpenPartition<D> = openPartitionDb as unknown as OpenPartition<D>,

@@ -61,7 +61,7 @@ export interface SqliteStoreOptions extends PartitionedStoreOptions {
    */
   rollups?: boolean;
   /**
-   * Whether connections map their files for reading (partition-db.ts);
+   * Whether connections map their files for reading (open-partition-file.ts);
    * default true. The writer thread's store, which only writes, does not.
    */
   mmap?: boolean;

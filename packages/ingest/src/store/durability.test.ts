@@ -5,7 +5,7 @@
  * mid-stream. Every acknowledged event must be found after reopening,
  * exactly once (a merge is one transaction: its sources and its result
  * never both survive). Power loss is covered by synchronous=FULL and the
- * folder fsync (sqlite/partition-db.ts, blocks/block-partition.ts); a test
+ * folder fsync (sqlite/open-partition-file.ts, blocks/block-partition.ts); a test
  * cannot pull the plug.
  */
 import { test } from 'node:test';
