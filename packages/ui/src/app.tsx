@@ -294,7 +294,7 @@ export function App() {
           onClose={() => navigate({ ...state, event: null }, { search: false })}
         />
       )}
-      {context && <ContextView context={context.answer} error={context.error} tz={state.tz} sort={state.sort} onClose={() => setContext(null)} />}
+      {context && <ContextView context={context.answer} error={context.error} tz={state.tz} cols={state.cols} sort={state.sort} onClose={() => setContext(null)} />}
       {auth && (
         <TokenPrompt
           refusal={auth}
