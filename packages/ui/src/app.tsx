@@ -255,6 +255,7 @@ export function App() {
               cases={cases}
               newest={newest}
               tz={state.tz}
+              textFields={fields?.text_fields}
               onShowNewest={(at) => {
                 // The range's length, ending at the newest event.
                 const r = resolveRange(state.from, state.to, state.tz);
