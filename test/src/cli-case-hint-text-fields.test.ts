@@ -54,4 +54,16 @@ describe('CLI: case hints follow the server\'s text fields', { timeout: 120_000 
     assert.doesNotMatch(ans.stderr, /differs only in case/);
     assert.match(ans.stderr, /no events match/);
   });
+
+  test('a regex spanning words is said of the server\'s text fields, not the default list\'s', async () => {
+    // detail is text on this server (a keyword by the default list): its regex matches one word at a time.
+    const text = await cli('detail:/.*disk full.*/');
+    assert.equal(text.code, 1);
+    assert.match(text.stderr, /\ndetail:\/\.\*disk full\.\*\/ spans words, and a regex on a text field \(detail\) matches one word at a time .*; for those words in a row write a phrase: detail:"disk full"\n/);
+    // error is a keyword here (text by the default list): its regex matches the whole value, spaces and all.
+    const keyword = await cli('error:/.*time out.*/');
+    assert.equal(keyword.code, 1);
+    assert.match(keyword.stderr, /no events match/);
+    assert.doesNotMatch(keyword.stderr, /one word at a time/);
+  });
 });

@@ -178,8 +178,13 @@ describe('query API through a real server', () => {
     assert.equal(slow.status, 200);
     const expectedSlow = (slow.body.hits as Record<string, unknown>[]).every((h) => Number(h.duration_ms) > 1000);
     assert.ok(expectedSlow);
+    // A bad parameter of the request since apiwords (400), with the parameter named; 404 is the NAME route's.
     const unknown = await getJson(`${server.url}/api/v1/search?q=${encodeURIComponent('@nope')}`);
-    assert.equal(unknown.status, 404);
+    assert.equal(unknown.status, 400);
+    assert.equal((unknown.body.error as { code: string }).code, 'LS_API_UNKNOWN_SAVED_QUERY');
+    assert.equal((unknown.body.error as { param: string }).param, 'q');
+    const unknownRoute = await getJson(`${server.url}/api/v1/queries/nope/search`);
+    assert.equal(unknownRoute.status, 404);
   });
 
   test('tail streams events ingested after it started, and only matching ones', async () => {

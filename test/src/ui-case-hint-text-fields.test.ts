@@ -50,4 +50,16 @@ describe('search page: case hints follow the server\'s text fields (Chromium)', 
     assert.match(await page.locator('.empty').innerText(), /wider time range/);
     assert.deepEqual(problems, []);
   });
+
+  test('a regex spanning words is said of this server\'s text fields, not the default list\'s', async () => {
+    // detail is text here (the default list calls it a keyword): its regex matches one word at a time.
+    await open('detail:/.*disk full.*/');
+    assert.deepEqual((await page.locator('.empty .hint').allInnerTexts()).filter((h) => h.includes('regex')), [
+      'detail:/.*disk full.*/ spans words, and a regex on a text field (detail) matches one word at a time (as Lucene\'s and Kibana\'s do), so it matches nothing; for those words in a row write a phrase: detail:"disk full".',
+    ]);
+    // error is a keyword here (text by the default list): its regex matches the whole value, spaces and all.
+    await open('error:/.*time out.*/');
+    assert.deepEqual((await page.locator('.empty .hint').allInnerTexts()).filter((h) => h.includes('regex')), []);
+    assert.deepEqual(problems, []);
+  });
 });

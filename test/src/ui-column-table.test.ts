@@ -28,6 +28,22 @@ async function edges(page: Page): Promise<{ col: string; head: [number, number];
   }))()`)) as { col: string; head: [number, number]; cells: [number, number][] }[];
 }
 
+/** In a dialog: its header's column names, whether the header has buttons, and each row's cells (text, left and right edges) against the header's. */
+async function dialogTable(page: Page, dialog: string) {
+  return (await page.evaluate(`(() => {
+    const d = document.querySelector('[role=dialog][aria-label="${dialog}"]');
+    const box = (el) => { const r = el.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.right)]; };
+    return {
+      names: [...d.querySelectorAll('.table-head .th-name')].map((el) => el.textContent),
+      buttons: d.querySelectorAll('.table-head button').length,
+      cols: [...d.querySelectorAll('.table-head .th[data-col]')].map((th) => ({
+        head: box(th),
+        cells: [...d.querySelectorAll('.table-line > .col[data-col="' + th.dataset.col + '"]')].map((c) => ({ text: c.textContent, box: box(c) })),
+      })),
+    };
+  })()`)) as { names: string[]; buttons: number; cols: { head: [number, number]; cells: { text: string; box: [number, number] }[] }[] };
+}
+
 describe('search page: chosen columns as a table (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 120_000 }, () => {
   let srv: ServerHandle;
   let page: Page;
@@ -141,6 +157,39 @@ describe('search page: chosen columns as a table (Chromium)', { skip: !HAVE_CHRO
     await waitForQuery(page, `status:${status}`);
     assert.equal(urlParams(page).get('cols'), 'status,path', 'the columns stay');
     await page.locator('.table-head').waitFor();
+    assert.deepEqual(problems, []);
+  });
+
+  test('the one-event dialog of a link and "Lines around" show the columns as the table does', async () => {
+    await open('status,path');
+    const row = page.locator('.results [data-index="3"]');
+    const id = (await row.getAttribute('data-event-id'))!;
+    const at = (await row.locator('time').getAttribute('datetime'))!;
+    const status = await row.locator('.col[data-col="status"]').innerText();
+    const path = await row.locator('.col[data-col="path"]').innerText();
+    await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-1h', to: 'now', cols: 'status,path', event: id, at })}`);
+    await page.getByRole('dialog', { name: 'Event' }).locator(`[data-event-id="${id}"]`).waitFor();
+    // Was `status=200 path=/healthz` text, no header, beside level and origin.
+    const single = await dialogTable(page, 'Event');
+    assert.deepEqual(single.names, ['Time', 'status', 'path', 'message']);
+    assert.equal(single.buttons, 0, 'only shown here: no move or remove');
+    assert.deepEqual(single.cols.map((c) => c.cells.map((x) => x.text)), [[status], [path]]);
+    for (const c of single.cols) for (const cell of c.cells) assert.deepEqual(cell.box, c.head, 'the cell under its header');
+    await screenshot(page, 'column-table-event-dialog');
+    await page.getByRole('dialog', { name: 'Event' }).getByRole('button', { name: 'Lines around' }).click();
+    const context = page.getByRole('dialog', { name: 'Context' });
+    await context.locator('.anchor').waitFor();
+    const around = await dialogTable(page, 'Context');
+    assert.deepEqual(around.names, ['Time', 'status', 'path', 'message']);
+    assert.equal(around.buttons, 0);
+    const rows = await context.locator('.context-rows > li').count();
+    assert.ok(rows > 5, `${rows} lines around`);
+    for (const c of around.cols) {
+      assert.equal(c.cells.length, rows, 'a cell in each line');
+      for (const cell of c.cells) assert.deepEqual(cell.box, c.head, 'each cell under its header');
+    }
+    assert.equal(await context.locator('.anchor .col[data-col="status"]').innerText(), status);
+    await screenshot(page, 'column-table-context');
     assert.deepEqual(problems, []);
   });
 });

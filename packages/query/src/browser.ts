@@ -1,6 +1,7 @@
 /**
  * The part of @logship/query a browser can load: the parser, its errors,
- * date math, the built-in saved queries, and the field names a query uses
+ * date math, the built-in saved queries and the `@name` references a query
+ * makes (as the server finds them), and the field names a query uses
  * with the nearest known name to one no event has. Nothing here imports Node or
  * fastify, so packages/ui bundles it to highlight queries and report syntax
  * errors before asking the server; how a live tail keeps its position; and
@@ -11,7 +12,7 @@ export * from './errors.js';
 export { parse, type ParseOptions } from './parse.js';
 export { resolveDate, isDateExpression, type ResolveDateOptions } from './date-math.js';
 export { LEVELS, type Level, type LogEvent, type FieldValue } from './event.js';
-export { BUILTIN_SAVED_QUERIES } from './http/saved-queries.js';
+export { BUILTIN_SAVED_QUERIES, isReferableSavedQueryName, savedQueryReferences } from './http/saved-queries.js';
 export { fieldsOf } from './query-fields.js';
 export { queryHints } from './query-hints.js';
 export { anyCaseQuery, caseHint, keywordEqualities, type KeywordEquality } from './case-variants.js';

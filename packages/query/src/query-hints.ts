@@ -88,8 +88,12 @@ function sameFieldAnds(ast: QueryNode, out: Map<string, string>): void {
   visit(ast);
 }
 
-/** One sentence per habit found in `ast`, in the order of the query. */
-export function queryHints(ast: QueryNode): string[] {
+/**
+ * One sentence per habit found in `ast`, in the order of the query.
+ * `textFields`: the server's (the fields answer's `text_fields`); the
+ * default list without it.
+ */
+export function queryHints(ast: QueryNode, textFields?: readonly string[]): string[] {
   const operators = new Set<string>();
   const levels = new Set<string>();
   const matchers = new Map<string, string>();
@@ -114,7 +118,7 @@ export function queryHints(ast: QueryNode): string[] {
     // LogsQL's `_msg:error`: its message field is `message` here.
     if ('field' in leaf && leaf.field === '_msg') msg = true;
     // `🚀`, `"->"`: text is searched by its words, and these have none (plan `none`): an empty answer, whatever the events hold.
-    if (leaf.type === 'term' && (leaf.field === null || fieldKind(leaf.field) === 'text') && tokenize(leaf.value).length === 0) wordless.add(leaf.value);
+    if (leaf.type === 'term' && (leaf.field === null || fieldKind(leaf.field, textFields) === 'text') && tokenize(leaf.value).length === 0) wordless.add(leaf.value);
     if (leaf.type !== 'term' || leaf.phrase) return;
     const m = leaf.field === null ? MATCHER.exec(leaf.value) : null;
     if (LOWER_OPERATORS.has(leaf.value)) operators.add(leaf.value);
@@ -148,7 +152,7 @@ export function queryHints(ast: QueryNode): string[] {
   for (const [clause, range] of numberWildcards) {
     hints.push(`${clause}: a wildcard matches text, not numbers; if the field holds numbers, write a range (${range})`);
   }
-  hints.push(...ands.values(), ...spans.values(), ...regexWordHints(ast));
+  hints.push(...ands.values(), ...spans.values(), ...regexWordHints(ast, textFields));
   for (const value of wordless) {
     hints.push(`${JSON.stringify(value)} holds no letter or digit, and text is searched word by word (letters and digits): it matches nothing; search a word next to it instead`);
   }

@@ -41,13 +41,40 @@ function wordsOf(pattern: string): string[] {
   return tokenize(literal);
 }
 
-/** One sentence per regex on a text field that needs more than one word to match; empty when there is none. */
-export function regexWordHints(ast: QueryNode): string[] {
-  const hints = new Map<string, string>();
+type RegexNode = Extract<QueryNode, { type: 'regex' }>;
+
+/** The query's regexes that need a character no word holds. */
+function spanningRegexes(ast: QueryNode): RegexNode[] {
+  const found: RegexNode[] = [];
   const walk = (node: QueryNode): void => {
     if (node.type === 'and' || node.type === 'or') node.children.forEach(walk);
     else if (node.type === 'not') walk(node.child);
-    else if (node.type === 'regex' && (node.field === null || fieldKind(node.field) === 'text') && spansWords(node.pattern)) {
+    else if (node.type === 'regex' && spansWords(node.pattern)) found.push(node);
+  };
+  walk(ast);
+  return found;
+}
+
+/**
+ * Whether regexWordHints needs the server's text fields to tell: a regex
+ * spanning words on a named field other than message (always text). The
+ * CLI asks the server for them only then.
+ */
+export function regexHintNeedsTextFields(ast: QueryNode): boolean {
+  return spanningRegexes(ast).some((node) => node.field !== null && fieldKind(node.field, []) === 'keyword');
+}
+
+/**
+ * One sentence per regex on a text field that needs more than one word to
+ * match; empty when there is none. Which fields are text is the server's
+ * `search.text_fields` (the fields answer's `text_fields`); without it, the
+ * default list, which named `error.message` text on a server that keeps it
+ * a keyword, and said nothing of a configured text field.
+ */
+export function regexWordHints(ast: QueryNode, textFields?: readonly string[]): string[] {
+  const hints = new Map<string, string>();
+  for (const node of spanningRegexes(ast)) {
+    if (node.field === null || fieldKind(node.field, textFields) === 'text') {
       const clause = `${node.field === null ? '' : `${node.field}:`}/${node.pattern.replace(/\//g, '\\/')}/`;
       const words = wordsOf(node.pattern);
       const where = node.field === null ? 'free text (the text fields)' : `a text field (${node.field})`;
@@ -56,7 +83,6 @@ export function regexWordHints(ast: QueryNode): string[] {
         : 'write a regex for one word, or a phrase of the words';
       hints.set(clause, `${clause} spans words, and a regex on ${where} matches one word at a time (as Lucene's and Kibana's do), so it matches nothing; ${instead}`);
     }
-  };
-  walk(ast);
+  }
   return [...hints.values()];
 }

@@ -29,13 +29,16 @@ export class ApiFailure extends Error {
   readonly code: string;
   /** Position of a query error (UTF-16 offset), when the server gave one. */
   readonly offset: number | undefined;
+  /** The server's suggestion for an unknown name (`@errors` for `@eror`), when it gave one. */
+  readonly didYouMean: string | undefined;
 
-  constructor(status: number, code: string, message: string, offset?: number) {
+  constructor(status: number, code: string, message: string, offset?: number, didYouMean?: string) {
     super(message);
     this.name = 'ApiFailure';
     this.status = status;
     this.code = code;
     this.offset = offset;
+    this.didYouMean = didYouMean;
   }
 
   get isAuth(): boolean {
@@ -145,15 +148,17 @@ export async function failureOf(res: Response): Promise<ApiFailure> {
   let code = `HTTP_${res.status}`;
   let message = res.statusText || `HTTP ${res.status}`;
   let offset: number | undefined;
+  let didYouMean: string | undefined;
   try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string; offset?: number } };
+    const body = (await res.json()) as { error?: { code?: string; message?: string; offset?: number; did_you_mean?: unknown } };
     if (body.error?.code) code = body.error.code;
     if (body.error?.message) message = body.error.message;
     if (typeof body.error?.offset === 'number') offset = body.error.offset;
+    if (typeof body.error?.did_you_mean === 'string') didYouMean = body.error.did_you_mean;
   } catch {
     // Not JSON (a proxy's error page): the status says enough.
   }
-  return new ApiFailure(res.status, code, message, offset);
+  return new ApiFailure(res.status, code, message, offset, didYouMean);
 }
 
 export async function getJson<T>(path: string, params: Params = {}, signal?: AbortSignal): Promise<T> {

@@ -41,7 +41,9 @@ import { useSearch } from './use-search.js';
 export function App() {
   const page = usePageLocation();
   const { state, draft, queryKey, latest } = page;
-  const [saved, setSaved] = useState<SavedQueriesAnswer['queries']>([]);
+  // null until the server's list came (or if it could not be had): use-search.ts then lets the server say an unknown `@name`.
+  const [saved, setSaved] = useState<SavedQueriesAnswer['queries'] | null>(null);
+  const savedNames = useMemo(() => saved?.map((s) => s.name) ?? null, [saved]);
   const [context, setContext] = useState<{ answer: ContextAnswer | null; error: string | null } | null>(null);
   const [auth, setAuth] = useState<AuthRefusal | null>(null);
   const [authVersion, setAuthVersion] = useState(0);
@@ -51,6 +53,7 @@ export function App() {
   const search = useSearch({
     state,
     onAuth: setAuth,
+    savedNames,
     // Called only once a search runs, after this render has made both.
     onStart: () => {
       live.reset();
@@ -63,7 +66,7 @@ export function App() {
   const navigate = useNavigation(page, search.execute, authVersion);
 
   useEffect(() => {
-    getJson<SavedQueriesAnswer>('/api/v1/queries').then((a) => setSaved(a.queries), () => setSaved([]));
+    getJson<SavedQueriesAnswer>('/api/v1/queries').then((a) => setSaved(a.queries), () => setSaved(null));
   }, [authVersion]);
   useMenuDismiss();
 
@@ -196,11 +199,11 @@ export function App() {
         </button>
         <AlertsButton authVersion={authVersion} onOpen={() => setAlertsOpen(true)} />
       </header>
-      <Shortcuts saved={saved} history={history} onQuery={(q) => navigate({ ...state, q })} />
+      <Shortcuts saved={saved ?? []} history={history} onQuery={(q) => navigate({ ...state, q })} />
       {problem && (
         <div role="alert" class="query-error" data-offset={problem.offset ?? ''}>
           {caret && <pre class="caret">{caret.text}{'\n'}<span class="caret-pad" aria-hidden="true">{caret.before}</span>^</pre>}
-          <span>{problemText(problem, saved.map((s) => s.name))}</span>
+          <span>{problemText(problem)}</span>
         </div>
       )}
       {failure && <div role="alert" class="failure">{failure}</div>}
@@ -252,6 +255,7 @@ export function App() {
               cases={cases}
               newest={newest}
               tz={state.tz}
+              textFields={fields?.text_fields}
               onShowNewest={(at) => {
                 // The range's length, ending at the newest event.
                 const r = resolveRange(state.from, state.to, state.tz);
@@ -294,7 +298,7 @@ export function App() {
           onClose={() => navigate({ ...state, event: null }, { search: false })}
         />
       )}
-      {context && <ContextView context={context.answer} error={context.error} tz={state.tz} sort={state.sort} onClose={() => setContext(null)} />}
+      {context && <ContextView context={context.answer} error={context.error} tz={state.tz} cols={state.cols} sort={state.sort} onClose={() => setContext(null)} />}
       {auth && (
         <TokenPrompt
           refusal={auth}

@@ -9,6 +9,10 @@
  *        ─► ColumnHeader (remove, move left/right ─► onColumns(next cols))
  *        └► TableLine per row, laid out on the same template
  *
+ * The one-event dialog (event-dialog.tsx) and "Lines around"
+ * (context-view.tsx) show the same header, without its buttons, over the
+ * same TableLine rows.
+ *
  * Every row is its own grid on the same fixed template (no widths from a
  * row's own content), so cells line up without one table element around
  * the virtualized rows.
@@ -59,8 +63,9 @@ export function tableTemplate(events: readonly LogEvent[], cols: readonly string
 export interface ColumnHeaderProps {
   cols: string[];
   template: string;
-  onColumns: (cols: string[]) => void;
-  headRef: { current: HTMLDivElement | null };
+  /** Absent where the columns are only shown (the one-event dialog, lines around): no buttons. */
+  onColumns?: (cols: string[]) => void;
+  headRef?: { current: HTMLDivElement | null };
 }
 
 /** The header: each column's name, and on hover or focus its move and remove buttons. */
@@ -68,7 +73,7 @@ export function ColumnHeader({ cols, template, onColumns, headRef }: ColumnHeade
   const move = (i: number, by: -1 | 1) => {
     const next = [...cols];
     [next[i], next[i + by]] = [next[i + by]!, next[i]!];
-    onColumns(next);
+    onColumns?.(next);
   };
   return (
     <div class="table-head" ref={headRef} role="group" aria-label="Columns">
@@ -77,11 +82,11 @@ export function ColumnHeader({ cols, template, onColumns, headRef }: ColumnHeade
         {cols.map((c, i) => (
           <span class="th" key={c} data-col={c}>
             <span class="th-name" title={c}>{c}</span>
-            <span class="th-tools">
+            {onColumns && <span class="th-tools">
               <button type="button" class="small" aria-label={`Move ${c} left`} title="Move left" disabled={i === 0} onClick={() => move(i, -1)}>‹</button>
               <button type="button" class="small" aria-label={`Move ${c} right`} title="Move right" disabled={i === cols.length - 1} onClick={() => move(i, 1)}>›</button>
               <button type="button" class="small" aria-label={`Remove column ${c}`} title="Remove column" onClick={() => onColumns(cols.filter((x) => x !== c))}>×</button>
-            </span>
+            </span>}
           </span>
         ))}
         {withMessage(cols) && <span class="th"><span class="th-name">message</span></span>}

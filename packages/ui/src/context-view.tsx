@@ -2,6 +2,7 @@
 import type { LogEvent } from '@logship/query/browser';
 import { useEffect, useRef } from 'preact/hooks';
 import type { ContextAnswer } from './api-client.js';
+import { ColumnHeader, TableLine, tableTemplate } from './column-table.js';
 import { EventLine } from './event-row.js';
 import { useDialog } from './use-dialog.js';
 import type { SortOrder, TimeZoneMode } from './page-state.js';
@@ -10,12 +11,14 @@ export interface ContextViewProps {
   context: ContextAnswer | null;
   error: string | null;
   tz: TimeZoneMode;
+  /** The results' columns (`cols=`): a table as the results are, under the same header. */
+  cols: string[];
   /** The results' order, kept here. */
   sort: SortOrder;
   onClose: () => void;
 }
 
-export function ContextView({ context, error, tz, sort, onClose }: ContextViewProps) {
+export function ContextView({ context, error, tz, cols, sort, onClose }: ContextViewProps) {
   const anchorRef = useRef<HTMLLIElement>(null);
   const { box, closeButton } = useDialog(onClose);
   useEffect(() => {
@@ -27,6 +30,7 @@ export function ContextView({ context, error, tz, sort, onClose }: ContextViewPr
         .concat([{ ev: context.anchor, anchor: true }], context.after.map((ev) => ({ ev, anchor: false })))
     : [];
   const rows = sort === 'asc' ? oldestFirst : oldestFirst.reverse();
+  const template = cols.length > 0 ? tableTemplate(rows.map((r) => r.ev), cols) : '';
   return (
     <div class="overlay" onClick={onClose}>
       <div
@@ -43,6 +47,7 @@ export function ContextView({ context, error, tz, sort, onClose }: ContextViewPr
         </div>
         {error && <p role="alert" class="error-text">{error}</p>}
         {!context && !error && <p class="muted">Loading…</p>}
+        {context && template && <ColumnHeader cols={cols} template={template} />}
         <ol class="context-rows">
           {rows.map(({ ev, anchor }) => (
             <li
@@ -52,7 +57,7 @@ export function ContextView({ context, error, tz, sort, onClose }: ContextViewPr
               data-event-id={ev['event.id']}
               aria-current={anchor ? 'true' : undefined}
             >
-              <EventLine ev={ev} cols={[]} tz={tz} />
+              {template ? <TableLine ev={ev} cols={cols} tz={tz} template={template} /> : <EventLine ev={ev} tz={tz} />}
             </li>
           ))}
         </ol>

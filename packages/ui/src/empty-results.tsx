@@ -9,11 +9,12 @@ import { formatTime } from './time-range.js';
  * Habits of other query languages this one reads differently (`and` in
  * lower case as KQL takes it, `level=error` as Loki writes it, a level that
  * is none), as `logship search` says them: without them the page said only
- * "try a wider time range".
+ * "try a wider time range". Which fields are text (a regex on one spans
+ * no words) is the server's `text_fields`, as the CLI says it.
  */
-function hintsFor(q: string): string[] {
+function hintsFor(q: string, textFields: readonly string[] | undefined): string[] {
   try {
-    return queryHints(parse(maskSavedRefs(q)));
+    return queryHints(parse(maskSavedRefs(q)), textFields);
   } catch {
     return [];
   }
@@ -27,11 +28,13 @@ export interface EmptyResultsProps {
   /** For a range with no event at all: the newest event's @timestamp, null when there is none at all, undefined while unknown or when the range has events. */
   newest?: string | null | undefined;
   tz: TimeZoneMode;
+  /** The server's text fields (the fields answer's `text_fields`); the default list when it does not say. */
+  textFields: readonly string[] | undefined;
   onShowNewest: (atMs: number) => void;
 }
 
-export function EmptyResults({ q, missing, cases, newest, tz, onShowNewest }: EmptyResultsProps) {
-  const hints = hintsFor(q);
+export function EmptyResults({ q, missing, cases, newest, tz, textFields, onShowNewest }: EmptyResultsProps) {
+  const hints = hintsFor(q, textFields);
   const noQuery = q.trim() === '' || q.trim() === '*';
   const newestMs = typeof newest === 'string' ? Date.parse(newest) : NaN;
   // With no query, "no events match" and "fewer clauses" said nothing of an

@@ -7,6 +7,7 @@
 import type { LogEvent } from '@logship/query/browser';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiFailure, failureText, getJson, type ContextAnswer } from './api-client.js';
+import { ColumnHeader, TableLine, tableTemplate } from './column-table.js';
 import { EventDetail, type EventActions } from './event-detail.js';
 import { EventLine } from './event-row.js';
 import type { TimeZoneMode } from './page-state.js';
@@ -44,9 +45,13 @@ export function EventDialog({ id, ts, tz, cols, actions, onClose }: EventDialogP
         </div>
         {error && <p role="alert" class="error-text">{error}</p>}
         {!ev && !error && <p class="muted">Loading…</p>}
+        {/* With columns chosen, the event as a row of the results' table, under its header. */}
+        {ev && cols.length > 0 && <ColumnHeader cols={cols} template={tableTemplate([ev], cols)} />}
         {ev && (
           <div class="row open single" data-event-id={ev['event.id']}>
-            <EventLine ev={ev} cols={cols} tz={tz} />
+            {cols.length > 0
+              ? <TableLine ev={ev} cols={cols} tz={tz} template={tableTemplate([ev], cols)} />
+              : <EventLine ev={ev} tz={tz} />}
             <EventDetail ev={ev} cols={cols} tz={tz} actions={actions} />
           </div>
         )}

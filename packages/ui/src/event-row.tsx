@@ -1,4 +1,4 @@
-/** One result line: time, level (coloured), host/source/logger, extra columns and the message. */
+/** One result line: time, level (coloured), host/source/logger and the message. */
 import { shortSource, type LogEvent } from '@logship/query/browser';
 import type { TimeZoneMode } from './page-state.js';
 import { formatTime } from './time-range.js';
@@ -31,34 +31,14 @@ export function shownMessage(message: unknown): string {
   return text.length > LINE_CHARS ? `${text.slice(0, LINE_CHARS)}…` : text;
 }
 
-export function EventLine({ ev, cols, tz }: { ev: LogEvent; cols: string[]; tz: TimeZoneMode }) {
+/** A line without chosen columns; with them a row is column-table.tsx's TableLine. */
+export function EventLine({ ev, tz }: { ev: LogEvent; tz: TimeZoneMode }) {
   return (
     <div class="line">
       <time class="ts" dateTime={ev['@timestamp']}>{formatTime(Date.parse(ev['@timestamp']), tz)}</time>
       <span class={`level ${levelClass(ev.level)}`}>{ev.level ?? ''}</span>
       {/* A file source by its name, cut at 40 characters (CSS); whole, with the path, on hover and in the opened event. */}
       <span class="origin" title={origin(ev) || undefined}>{origin(ev, true)}</span>
-      {/* Cut at 40 characters (CSS), whole on hover: long ones squeezed the message to a character a line. */}
-      {/*
-        An event without the field reads – (Kibana's "-"), an empty value (empty):
-        both read as `status=`, the same as each other.
-      */}
-      {cols.map((c) => {
-        const value = ev[c];
-        if (value === undefined || value === null) {
-          return (
-            <span class="col" key={c} data-col={c} title={`No ${c}`}>
-              <span class="col-name">{c}=</span><span class="muted">–</span>
-            </span>
-          );
-        }
-        const text = String(value);
-        return (
-          <span class="col" key={c} data-col={c} title={text.length > 40 ? text : undefined}>
-            <span class="col-name">{c}=</span>{text === '' ? <span class="muted">(empty)</span> : text}
-          </span>
-        );
-      })}
       <span class="message" dir="auto">{shownMessage(ev.message)}</span>
     </div>
   );

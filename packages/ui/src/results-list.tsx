@@ -288,7 +288,7 @@ export function ResultsList(props: ResultsListProps) {
         }}
       >
         <div role="gridcell">
-          {table ? <TableLine ev={ev} cols={cols} tz={tz} template={template} /> : <EventLine ev={ev} cols={cols} tz={tz} />}
+          {table ? <TableLine ev={ev} cols={cols} tz={tz} template={template} /> : <EventLine ev={ev} tz={tz} />}
           {open && <EventDetail ev={ev} cols={cols} tz={tz} actions={props.actions} />}
         </div>
       </div>

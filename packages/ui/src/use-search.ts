@@ -4,13 +4,14 @@
  * cursor; the events live added since (in the chosen range, so they add
  * to its total and its bars); and what went wrong, as the page shows it.
  *
- *   execute(state) ─► parse here (a syntax error never reaches the server)
+ *   execute(state) ─► parse here (a syntax error never reaches the server,
+ *                     nor an unknown `@name` once the saved queries are known)
  *                  ├► search (first page) ┐
  *                  ├► histogram ×3        ├─► results, histogram, fields
  *                  └► fields              ┘   (and the search's and histograms' warnings)
  *   loadMore() ─► next_cursor page
  */
-import { parse, QueryError, QuerySyntaxError, type LogEvent } from '@logship/query/browser';
+import { parse, QueryError, QuerySyntaxError, savedQueryReferences, type LogEvent } from '@logship/query/browser';
 import { useCallback, useRef, useState } from 'preact/hooks';
 import type { RefObject } from 'preact';
 import {
@@ -18,11 +19,11 @@ import {
   type FieldsAnswer, type HistogramAnswer, type SearchAnswer,
 } from './api-client.js';
 import type { HistogramData } from './histogram.js';
-import { caseHints } from './case-hints.js';
-import { missingFields, type MissingField } from './missing-fields.js';
+import type { MissingField } from './missing-fields.js';
+import { nothingFound } from './nothing-found.js';
 import type { PageState } from './page-state.js';
 import { maskSavedRefs, readHistory, rememberQuery } from './query-text.js';
-import { queryMistake, unknownSavedQuery, type QueryProblem } from './query-problem.js';
+import { queryMistake, unknownSavedQuery, unknownSavedRef, type QueryProblem } from './query-problem.js';
 import { appendNew, bucketize, EMPTY_RESULTS, exactTotal, PAGE_SIZE, placeArrivals, type Results } from './search-results.js';
 import { histogramInterval, resolveRange } from './time-range.js';
 import { answerMark } from './commit-marks.js';
@@ -47,6 +48,8 @@ export interface SearchOptions {
   onAuth: (refusal: AuthRefusal) => void;
   /** As each search starts, before anything is asked: what else the page keeps per search is reset. */
   onStart: () => void;
+  /** The server's saved queries' names (/api/v1/queries); null until they came. */
+  savedNames: readonly string[] | null;
 }
 
 export interface Search {
@@ -117,7 +120,7 @@ function withClause(q: string, clause: string): string {
   return q.trim() === '' || q.trim() === '*' ? clause : `(${q}) AND ${clause}`;
 }
 
-export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
+export function useSearch({ state, onAuth, onStart, savedNames }: SearchOptions): Search {
   const [problem, setProblem] = useState<QueryProblem | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [stale, setStale] = useState<SearchedRange | null>(null);
@@ -156,6 +159,8 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
   started.current = onStart;
   const authFailed = useRef(onAuth);
   authFailed.current = onAuth;
+  const names = useRef(savedNames);
+  names.current = savedNames;
 
   const handleFailure = useCallback((err: unknown, q?: string): void => {
     if (err instanceof DOMException && err.name === 'AbortError') return;
@@ -255,6 +260,17 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
       }
       throw err;
     }
+    // An unknown `@name`, said here once the saved queries' names came (the
+    // server's words and suggestion: query-problem.ts); before they come, the
+    // search alone asks and the rest wait for its answer. Each of the five
+    // requests was refused with it, and the page looked its own suggestion up.
+    const unknownRef = names.current !== null ? unknownSavedRef(s.q, names.current) : null;
+    if (unknownRef) {
+      setProblem(unknownRef);
+      clearAnswers();
+      return;
+    }
+    const searchFirst = names.current === null && savedQueryReferences(s.q).length > 0;
     let range: { from: number; to: number };
     try {
       range = resolveRange(s.from, s.to, s.tz);
@@ -286,14 +302,17 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     setFieldsLoading(true);
     setHistory(rememberQuery(s.q));
 
-    // Asked with the search; its answer also tells the case hints which fields are text.
-    const fieldsAnswer = getJson<FieldsAnswer>('/api/v1/fields', { q: s.q, from, to }, signal);
+    const searchAnswer = getJson<SearchAnswer>('/api/v1/search', { q: s.q, from, to, limit: PAGE_SIZE, sort: s.sort }, signal);
+    // The others go with the search, or once it answered when it may be refused for an unknown `@name`.
+    const asked = searchFirst ? searchAnswer.then(() => undefined) : Promise.resolve();
+    // Its answer also tells the case hints which fields are text.
+    const fieldsAnswer = asked.then(() => getJson<FieldsAnswer>('/api/v1/fields', { q: s.q, from, to }, signal));
     const textFields = fieldsAnswer.then((a) => a.text_fields, () => undefined);
 
     // Whichever of the search and the histogram answers second makes the total exact.
     let histogramSum: number | null = null;
     let histogramAnswer: HistogramAnswer | undefined;
-    getJson<SearchAnswer>('/api/v1/search', { q: s.q, from, to, limit: PAGE_SIZE, sort: s.sort }, signal).then(noted).then(
+    searchAnswer.then(noted).then(
       (a) => {
         if (signal.aborted) return;
         lastGood.current = { q: s.q, from, to };
@@ -305,29 +324,9 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
         setResults(placeArrivals(answered, arrivedRef.current, s.sort, range.to));
         setTailFrom(a.commit_mark !== undefined ? `${a.commit_mark}:${fromEnd}` : fromEnd);
         if (total.value === 0) {
-          // Nothing at all in the range (a shipper stopped, a quiet night, a
-          // range too narrow), with or without a query: when was the newest
-          // event, if any? (All time is cheap to search newest first with no
-          // query.) Every field of a query "was in no event" of such a range,
-          // which read as a wrong field name.
-          const noQuery = s.q.trim() === '' || s.q.trim() === '*';
-          const rangeEmpty = noQuery
-            ? Promise.resolve(true)
-            : getJson<SearchAnswer>('/api/v1/search', { q: '', from, to, limit: 1, fields: '@timestamp' }, signal).then((a) => a.total.value === 0);
-          rangeEmpty.then((empty) => {
-            if (signal.aborted) return;
-            if (!empty) {
-              Promise.all([missingFields(s.q, { from, to }, signal), caseHints(s.q, { from, to }, textFields, signal)]).then(
-                ([m, c]) => { if (!signal.aborted) { setCases(c); setMissing(m); } },
-                () => { if (!signal.aborted) setMissing([]); },
-              );
-              return;
-            }
-            setMissing([]);
-            getJson<SearchAnswer>('/api/v1/search', { q: '', from: '0', to: 'now', limit: 1, fields: '@timestamp' }, signal).then(
-              (n) => { if (!signal.aborted) setNewest(n.hits[0]?.['@timestamp'] ?? null); },
-              () => {},
-            );
+          nothingFound(s.q, { from, to }, textFields, signal).then((n) => {
+            n.newest?.then((t) => { if (!signal.aborted) setNewest(t); }, () => {});
+            if (!signal.aborted) { setCases(n.cases); setMissing(n.missing); }
           }, () => { if (!signal.aborted) setMissing([]); });
         }
       },
@@ -349,7 +348,7 @@ export function useSearch({ state, onAuth, onStart }: SearchOptions): Search {
     );
 
     const interval = histogramInterval(range.to - range.from);
-    const agg = (q: string) => getJson<HistogramAnswer>('/api/v1/aggregate', { type: 'date_histogram', q, from, to, interval: interval.text }, signal).then(noted);
+    const agg = (q: string) => asked.then(() => getJson<HistogramAnswer>('/api/v1/aggregate', { type: 'date_histogram', q, from, to, interval: interval.text }, signal)).then(noted);
     // The errors and warnings bars are the query with a level clause added:
     // a query near the length limit is then too long for them (400), and
     // any of the three failing took the whole chart away, with nothing said.

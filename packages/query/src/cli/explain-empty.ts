@@ -12,6 +12,7 @@ import { nearestName } from '../nearest-name.js';
 import { parse } from '../parse.js';
 import { fieldsOf } from '../query-fields.js';
 import { queryHints } from '../query-hints.js';
+import { regexHintNeedsTextFields } from '../regex-word-hint.js';
 import { getJson, type ClientOptions } from './client.js';
 
 // The search page asks the same questions (packages/ui), hence their own modules.
@@ -94,11 +95,11 @@ async function serverTextFields(client: ClientOptions, base: URLSearchParams): P
  * got no hint, and a configured text field got one blaming a case that
  * matched.
  */
-async function caseHints(client: ClientOptions, ast: QueryNode, base: URLSearchParams, missing: string[]): Promise<string[]> {
+async function caseHints(client: ClientOptions, ast: QueryNode, base: URLSearchParams, missing: string[], serverFields: () => Promise<readonly string[] | undefined>): Promise<string[]> {
   const hints: string[] = [];
   // Any field but message may be a keyword field on the server: ask it only when one is named.
   if (keywordEqualities(ast, []).every((eq) => missing.includes(eq.field))) return hints;
-  const textFields = await serverTextFields(client, base);
+  const textFields = await serverFields();
   for (const eq of keywordEqualities(ast, textFields)) {
     if (missing.includes(eq.field)) continue;
     const p = rangeOf(base, { q: anyCaseQuery(eq), size: '10' });
@@ -121,7 +122,6 @@ export async function explainEmpty(client: ClientOptions, q: string, params: URL
   let ast: QueryNode;
   try {
     ast = parse(q);
-    lines.push(...queryHints(ast));
     fields = [...fieldsOf(ast)].filter((f) => !ALWAYS_KNOWN.has(f));
   } catch {
     return lines;
@@ -133,6 +133,11 @@ export async function explainEmpty(client: ClientOptions, q: string, params: URL
     base.set('from', range.from);
     base.set('to', range.to);
   }
+  // The server's text fields, asked once, and only when a hint depends on them.
+  let asked: Promise<readonly string[] | undefined> | undefined;
+  const serverFields = () => (asked ??= serverTextFields(client, base));
+  // A regex that spans words is said of the server's text fields (`detail:/.*disk full.*/` where detail is one).
+  lines.push(...queryHints(ast, regexHintNeedsTextFields(ast) ? await serverFields() : undefined));
   // Nothing at all in the range (a shipper stopped, a quiet night, a range
   // too narrow): then every field of the query "occurs in no event", which
   // read as a wrong field name. Say so, and when the newest event is.
@@ -159,7 +164,7 @@ export async function explainEmpty(client: ClientOptions, q: string, params: URL
       lines.push(`field "${field}" occurs in no event ${where}${near ? `; did you mean "${near}"?` : ''}`);
     }
   }
-  lines.push(...(await caseHints(client, ast, base, missing)));
+  lines.push(...(await caseHints(client, ast, base, missing, serverFields)));
   return lines;
 }
 

@@ -79,3 +79,35 @@ test('terms size=5000 and by_size=500 over the maximum are a 400 naming it, not 
   assert.equal(at.statusCode, 200, at.body);
   assert.equal(at.json().buckets.length, 3);
 });
+
+test('a refusal made by a handler names its parameter in param, as the schema\'s do (docs/ERRORS.md)', async () => {
+  const { app } = await queryApiApp(sampleEvents());
+  const cases: { url: string; payload?: Record<string, unknown>; param: string; value?: unknown }[] = [
+    { url: '/api/v1/aggregate?type=terms', param: 'field' },
+    { url: '/api/v1/aggregate?type=stats', param: 'field' },
+    { url: '/api/v1/aggregate?type=nope&field=x', param: 'type' },
+    { url: '/api/v1/aggregate?type=stats&field=message', param: 'field' },
+    { url: '/api/v1/aggregate?type=stats&field=host&from=now-1h', param: 'field' },
+    { url: '/api/v1/aggregate?type=percentiles&field=duration_ms&percents=50,101', param: 'percents', value: '50,101' },
+    { url: '/api/v1/aggregate', payload: { type: 'percentiles', field: 'duration_ms', percents: ['50'] }, param: 'percents', value: ['50'] },
+    { url: '/api/v1/aggregate', payload: { type: 'percentiles', field: 'duration_ms', percents: true }, param: 'percents', value: true },
+    { url: '/api/v1/aggregate?type=date_histogram&interval=7q', param: 'interval', value: '7q' },
+    { url: '/api/v1/aggregate?type=date_histogram&interval=1s&from=now-1y', param: 'interval', value: '1s' },
+    { url: '/api/v1/aggregate?type=terms&field=host&by_size=3', param: 'by' },
+    { url: '/api/v1/aggregate?type=terms&field=host&by=message', param: 'by' },
+    { url: '/api/v1/aggregate?type=terms&field=host&q=(', param: 'q' },
+    { url: '/api/v1/search?q=(', param: 'q' },
+    { url: '/api/v1/search?cursor=xyz', param: 'cursor' },
+    { url: '/api/v1/fields?q=(', param: 'q' },
+    { url: '/api/v1/fields/host/values?q=host:/[/', param: 'q' },
+  ];
+  for (const c of cases) {
+    const res = await app.inject({ method: c.payload ? 'POST' : 'GET', url: c.url, ...(c.payload ? { payload: c.payload } : {}) });
+    const what = `${c.url} ${JSON.stringify(c.payload ?? '')}: ${res.body}`;
+    assert.equal(res.statusCode, 400, what);
+    assert.equal(res.json().error.param, c.param, what);
+    if (c.value !== undefined) assert.deepEqual(res.json().error.value, c.value, what);
+    // percents, refused by the schema or by the handler, says both forms it takes.
+    if (c.param === 'percents') assert.match(res.json().error.message, /a comma-separated string \(50,95,99\) or a list of numbers \(\[50, 95, 99\]\), not /, what);
+  }
+});

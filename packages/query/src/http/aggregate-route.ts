@@ -25,6 +25,9 @@ export interface AggregateRouteOptions {
   commitMark: CommitMarker;
 }
 
+/** What percents takes, as a refusal says it. */
+const PERCENTS_FORMS = ['a comma-separated string (50,95,99)', 'a list of numbers ([50, 95, 99])'] as const;
+
 /** A percent as text: digits, optionally a fraction. */
 const DECIMAL = /^\d+(?:\.\d+)?$/;
 
@@ -63,9 +66,13 @@ const paramsSchema = {
       description: 'date_histogram: 30s, 1m, 1h, 1d or auto (default). Buckets are aligned to the UTC epoch at multiples of it: the first may start before from, '
         + 'the last end after to; every bucket holds part of the range and counts only the events inside it',
     },
+    // Each form titled: a refusal says both (api-error.ts validationRefusal).
     percents: {
-      anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'number' } }],
-      description: 'percentiles: comma-separated (default 50,95,99)',
+      anyOf: [
+        { type: 'string', title: PERCENTS_FORMS[0] },
+        { type: 'array', items: { type: 'number' }, title: PERCENTS_FORMS[1] },
+      ],
+      description: 'percentiles: comma-separated in a query string, a list of numbers in a JSON body (default 50,95,99)',
     },
     by: { type: 'string', description: 'The aggregation for each of this keyword field\'s top values (groups)' },
     by_size: { type: 'integer', minimum: 1, description: `by: how many groups, the field's most frequent values (default 10, at most ${MAX_GROUPS})` },
@@ -96,7 +103,7 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
       const by = { field: p.by, size: p.by_size ?? 10 };
       const { result: grouped, mark: groupedMark, leftOut: groupedLeftOut } = await readMarked(opts.gate, opts.commitMark, (signal) =>
         groupAggregate(opts.reader, { query, ...range, agg, now, signal }, by, opts.textFields).catch((err: unknown) => {
-          throw err instanceof GroupByError ? apiErrors.badAggregation(err.message, { by: p.by }) : err;
+          throw err instanceof GroupByError ? apiErrors.badAggregation(err.message, { param: 'by', by: p.by }) : err;
         }),
       );
       return {
@@ -104,7 +111,7 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
         ...commitMarkField(groupedMark), ...warningsField(opts.reader, range, groupedLeftOut),
       };
     }
-    if (p.by_size !== undefined) throw apiErrors.badRequest('by_size needs by, the field to group by');
+    if (p.by_size !== undefined) throw apiErrors.badParameter('by', 'by_size needs by, the field to group by');
     const { result, mark, leftOut } = await readMarked(opts.gate, opts.commitMark, (signal) => opts.reader.aggregate({ query, ...range, agg, now, signal }));
     if ((result.type === 'stats' || result.type === 'percentiles') && result.count === 0 && 'field' in agg) {
       // Nothing numeric: say so when the field is there but holds something else. The
@@ -135,12 +142,13 @@ export function registerAggregateRoute(app: FastifyInstance, opts: AggregateRout
 }
 
 function needField(p: AggregateParams): string {
-  if (!p.field) throw apiErrors.badRequest(`aggregation "${p.type}" needs a "field"`);
+  if (!p.field) throw apiErrors.badParameter('field', `aggregation "${p.type}" needs a "field"`);
   return p.field;
 }
 
 function notANumber(type: string, field: string, why: string): Error {
   return apiErrors.badAggregation(`${type} needs a number field: ${why}; terms gives its top values`, {
+    param: 'field',
     field,
     allowed: ['terms'],
   });
@@ -149,6 +157,7 @@ function notANumber(type: string, field: string, why: string): Error {
 function toSpec(p: AggregateParams, rangeMs: number, maxTermsSize: number): AggregationSpec {
   if (!(AGGREGATION_TYPES as readonly string[]).includes(p.type)) {
     throw apiErrors.badAggregation(`"${p.type}" is not an aggregation type; use one of ${AGGREGATION_TYPES.join(', ')}`, {
+      param: 'type',
       type: p.type,
       allowed: [...AGGREGATION_TYPES],
     });
@@ -170,7 +179,7 @@ function toSpec(p: AggregateParams, rangeMs: number, maxTermsSize: number): Aggr
         ? p.percents.split(',').map((x) => (DECIMAL.test(x.trim()) ? Number(x.trim()) : NaN))
         : (p.percents ?? [50, 95, 99]);
       if (percents.length === 0 || percents.some((x) => !Number.isFinite(x) || x < 0 || x > 100)) {
-        throw apiErrors.badRequest(`percents must be numbers between 0 and 100, comma-separated (50,95,99), not "${String(p.percents)}"`);
+        throw apiErrors.badParameter('percents', `percents must be numbers from 0 to 100, as ${PERCENTS_FORMS.join(' or ')}, not ${JSON.stringify(p.percents)}`, p.percents);
       }
       return { type: 'percentiles', field: needField(p), percents };
     }

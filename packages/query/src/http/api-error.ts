@@ -171,6 +171,14 @@ const TYPE_WORDS: Readonly<Record<string, string>> = {
   integer: 'a whole number', number: 'a number', string: 'a string', boolean: 'true or false', object: 'an object', array: 'a list', null: 'null',
 };
 
+/** A parameter's forms in words, when its schema is an anyOf whose branches each have a `title`. */
+function formTitles(schema: unknown): string[] | null {
+  const branches = (schema as { anyOf?: unknown } | undefined)?.anyOf;
+  if (!Array.isArray(branches) || branches.length === 0) return null;
+  const titles = branches.map((b) => (b as { title?: unknown }).title);
+  return titles.every((t): t is string => typeof t === 'string') ? titles : null;
+}
+
 /** `a`, `a or b`, `a, b or c`. */
 function orList(words: readonly string[]): string {
   return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
@@ -233,6 +241,14 @@ export function validationRefusal(err: { message: string; validation?: unknown; 
     case 'type':
     case 'anyOf':
     case 'oneOf': {
+      // Forms with a `title` each are said by them, the whole value shown:
+      // `percents: ["50"]` failed its list's item type, and only the other
+      // form was said ("percents must be a string").
+      const forms = formTitles(properties[top]);
+      if (forms !== null) {
+        const whole = given[top] === undefined ? '' : ` ${JSON.stringify(given[top])}`;
+        return apiErrors.badParameter(top, `${top} must be ${orList(forms)}, not${whole === '' ? ' that' : whole}`, given[top]);
+      }
       // An anyOf of types (`from`: a string or a number) reports each branch's type before itself.
       const types = errors.filter((v) => v.keyword === 'type' && v.instancePath === first.instancePath).flatMap((v) => String(v.params?.type ?? '').split(','));
       words = `${param} must be ${types.length > 0 ? orList([...new Set(types)].map((t) => TYPE_WORDS[t] ?? t)) : 'of another form'}, not${shown === '' ? ' that' : shown}`;

@@ -20,7 +20,7 @@ export function resolveInterval(text: string | undefined, rangeMs: number, maxBu
   // but `M` is its calendar month (`calendar_interval: 1M`), never minutes.
   const calendar = text === undefined ? null : /^\d*\s*(M|q|Q|y|Y|month|quarter|year)$/.exec(text.trim());
   if (calendar) {
-    throw apiErrors.badRequest(`interval "${text}" is a calendar interval (months, quarters, years: Elasticsearch's calendar_interval); intervals here are fixed: 30d, 1w, 1d, 1h, 1m (a minute), 30s or auto`);
+    throw apiErrors.badParameter('interval', `interval "${text}" is a calendar interval (months, quarters, years: Elasticsearch's calendar_interval); intervals here are fixed: 30d, 1w, 1d, 1h, 1m (a minute), 30s or auto`, text);
   }
   const given = text?.trim().toLowerCase();
   if (given === undefined || given === '' || given === 'auto') {
@@ -31,11 +31,11 @@ export function resolveInterval(text: string | undefined, rangeMs: number, maxBu
     return Math.max(1, Math.ceil(rangeMs / maxBuckets / week)) * week;
   }
   const m = /^(\d+)(ms|s|m|h|d|w)$/.exec(given);
-  if (!m) throw apiErrors.badRequest(`interval "${text}" is not like 30s, 1m, 1h, 1d or auto`);
+  if (!m) throw apiErrors.badParameter('interval', `interval "${text}" is not like 30s, 1m, 1h, 1d or auto`, text);
   const ms = Number(m[1]) * UNIT_MS[m[2]!]!;
-  if (ms <= 0) throw apiErrors.badRequest('interval must be positive');
+  if (ms <= 0) throw apiErrors.badParameter('interval', 'interval must be positive', text);
   if (rangeMs / ms > 10_000) {
-    throw apiErrors.badRequest(`interval ${text} gives more than 10000 buckets over this range; pick a larger one`);
+    throw apiErrors.badParameter('interval', `interval ${text} gives more than 10000 buckets over this range; pick a larger one`, text);
   }
   return ms;
 }

@@ -120,6 +120,9 @@ interface CodedShape {
 /** Query errors (syntax, limits, unsupported) carry their position fields; they are the user's mistake: 400. */
 const QUERY_ERROR_FIELDS = ['offset', 'line', 'column', 'expected', 'found', 'caret', 'limit'] as const;
 
+/** A store's refusal of one parameter, named in `param` as the routes' own refusals name theirs. */
+const STORE_PARAMS: Readonly<Record<string, string>> = { LS_STORE_BAD_CURSOR: 'cursor' };
+
 export function queryErrorHandler(this: FastifyInstance, err: FastifyError | Error, _req: unknown, reply: import('fastify').FastifyReply): void {
   if (err instanceof ApiError) {
     const retry = err.details.retry_after_s;
@@ -134,7 +137,8 @@ export function queryErrorHandler(this: FastifyInstance, err: FastifyError | Err
       const v = (err as unknown as Record<string, unknown>)[k];
       if (v !== undefined) details[k] = v;
     }
-    void reply.status(400).send({ error: { code: coded.code, message: err.message, ...details } });
+    // Every query this API parses is its `q` (a saved query's text is checked as the config loads).
+    void reply.status(400).send({ error: { code: coded.code, message: err.message, param: 'q', ...details } });
     return;
   }
   if ('validation' in err && err.validation) {
@@ -154,7 +158,8 @@ export function queryErrorHandler(this: FastifyInstance, err: FastifyError | Err
     // their stack; a 503 (busy, timed out, shutting down) as a warning.
     if (coded.statusCode === 503) reply.log.warn({ code: coded.code, message: err.message }, 'Query API request answered 503.');
     else if (coded.statusCode >= 500) reply.log.error({ err }, 'Query API request failed.');
-    void reply.status(coded.statusCode).send({ error: { code: coded.code, message: err.message } });
+    const param = STORE_PARAMS[coded.code];
+    void reply.status(coded.statusCode).send({ error: { code: coded.code, message: err.message, ...(param !== undefined ? { param } : {}) } });
     return;
   }
   this.log.error({ err }, 'query API request failed');
