@@ -7,10 +7,13 @@
 import assert from 'node:assert/strict';
 import { appendFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { agentBin, removeDir, startAgent, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
 import { agentYaml, assertExactlyOnce, jsonLine, range, seqsOf, waitForCount } from './agent-support.js';
+
+const JOURNAL_REMOTE = '/lib/systemd/systemd-journal-remote';
 
 describe('agent: command line, SIGHUP, health', () => {
   let root: string;
@@ -132,6 +135,28 @@ describe('agent: command line, SIGHUP, health', () => {
     assert.equal(check.status, 0, check.stderr);
     assert.match(check.stdout, / — 2 files now\n/);
     assert.match(check.stdout, new RegExp(`note: ${root}/ngnix/\\*\\.log matches no file now`));
+  });
+
+  test('--check warns of a journald directory that does not exist, with its place in the file, as journalctl would fail on it', async () => {
+    const journal = join(root, 'check-journal');
+    await mkdir(journal);
+    // A real journal file where there is a collector to write one (systemd-journal-remote); an empty folder otherwise.
+    if (existsSync(JOURNAL_REMOTE)) {
+      await writeFile(join(root, 'check-journal.export'), '__REALTIME_TIMESTAMP=1\n__MONOTONIC_TIMESTAMP=1\n_BOOT_ID=0123456789abcdef0123456789abcdef\nMESSAGE=hello\n\n');
+      execFileSync(JOURNAL_REMOTE, [`--output=${journal}/x.journal`, join(root, 'check-journal.export')], { stdio: 'ignore' });
+    }
+    const missing = join(root, 'x', 'nojournal');
+    const yaml = [
+      'server:', `  url: ${server.url}`, `data_dir: ${join(root, 'agent-journal')}`, 'metrics: { listen: off }', 'sources:',
+      '  - type: journald', '    name: here', `    directory: ${journal}`,
+      '  - type: journald', '    name: nowhere', `    directory: ${missing}`, '',
+    ].join('\n');
+    await writeFile(join(root, 'journal.yaml'), yaml);
+    const check = spawnSync(process.execPath, [agentBin, '--config', join(root, 'journal.yaml'), '--check'], { encoding: 'utf8' });
+    // Not refused, as an include whose folder is not there is not: the folder may come later.
+    assert.equal(check.status, 0, check.stderr);
+    assert.match(check.stdout, new RegExp(`nowhere \\(journald\\): every unit in ${missing}\n    warning: sources\\[1\\]\\.directory \\(line 11, column 16\\): ${missing} is no directory now; journalctl fails on it`));
+    assert.equal(check.stdout.match(/warning/g)?.length, 1, `only the missing directory is warned about:\n${check.stdout}`);
   });
 
   test('a second agent on the same data_dir is refused while the first runs; a killed agent\'s lock is taken over', async () => {

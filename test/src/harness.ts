@@ -261,7 +261,7 @@ export type AgentConfig = string | ((metricsPort: number) => string);
  * the agent's default, 127.0.0.1:9477, is one port for every agent of every
  * file running at once, and the second agent there only warned.
  */
-export async function startAgent(config: AgentConfig, configPath: string, env: Record<string, string> = {}, as: { uid?: number; gid?: number } = {}): Promise<AgentHandle> {
+export async function startAgent(config: AgentConfig, configPath: string, env: Record<string, string> = {}, as: { uid?: number; gid?: number; detached?: boolean } = {}): Promise<AgentHandle> {
   if (typeof config === 'string' && metricsKey.test(config)) return launchAgent(config, configPath, env, as);
   for (let attempt = 1; ; attempt++) {
     try {

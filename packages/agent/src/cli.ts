@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Agent } from './agent.js';
-import { loadConfig, type AgentConfig, type FileSourceConfig, type SourceConfig } from './config.js';
+import { loadConfig, placeInFile, type AgentConfig, type FileSourceConfig, type SourceConfig } from './config.js';
 import { AgentError, agentError } from './errors.js';
 import { createLogger } from './log.js';
 import { canListNow, directoryAdvice, directoryIncludes } from './include-directories.js';
@@ -103,12 +103,21 @@ export async function main(argv: string[]): Promise<number> {
     }
     console.log(`The config is valid: ${config.sources.length} source(s), server ${config.server.url}.`);
     // What each source reads, presets' defaults included: an operator sees what `type: kubernetes` alone means.
-    for (const src of config.sources) {
+    const place = placeInFile(configPath);
+    for (const [i, src] of config.sources.entries()) {
       // How many files match now: a typo in a path (/var/log/ngnix/*.log) read nothing, and only the start's `files: 0` said so.
       const now = src.type === 'journald' ? null : await matchingNow(src);
       const count = now === null ? '' : now.partial ? ` — ${now.total} or more files now` : now.total === 0 ? ' — no file matches now' : ` — ${now.total} file${now.total === 1 ? '' : 's'} now`;
       console.log(`  ${src.name} (${src.type}): ${sourceReads(src)}${count}`);
-      if (src.type === 'journald') continue;
+      if (src.type === 'journald') {
+        // As for an include's folder that is not there (no file matches now), a warning, not a refusal: it may
+        // be made later (a journal-remote collector's first file). journalctl fails on it until then.
+        const state = src.directory === undefined ? true : canListNow(src.directory);
+        const at = `sources[${i}].directory${place(['sources', i, 'directory'])}`;
+        if (state === false) console.log(`    warning: ${at}: ${src.directory} is no directory now; journalctl fails on it (retried, /health 503) until it is`);
+        else if (state !== true) console.log(`    warning: ${at}: ${src.directory} cannot be listed by this user (${state.message})`);
+        continue;
+      }
       if (now !== null && now.total > 0) for (const glob of now.none) console.log(`    note: ${glob} matches no file now`);
       for (const dir of directoryIncludes(src.include)) console.log(`    warning: ${directoryAdvice(dir)}`);
       // Run as the agent's user (the unit's ExecStartPre): a directory closed to it would be read by no one.

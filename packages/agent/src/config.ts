@@ -236,6 +236,15 @@ function placeIn(text: string): (keys: readonly (string | number)[]) => string {
   };
 }
 
+/** Where a key's path is in the config file (` (line 3, column 8)`), for --check's warnings; '' when it cannot be read. */
+export function placeInFile(file: string): (keys: readonly (string | number)[]) => string {
+  try {
+    return placeIn(readFileSync(file, 'utf8'));
+  } catch {
+    return () => '';
+  }
+}
+
 /** Reads, parses and validates the YAML config file. */
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): AgentConfig {
   let text: string;

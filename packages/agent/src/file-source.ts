@@ -11,6 +11,7 @@ import { watchFiles } from './file-watcher.js';
 import { M, type Metrics } from './metrics.js';
 import { contentAt } from './tail-content.js';
 import { canList, directoryAdvice, directoryIncludes } from './include-directories.js';
+import { pathNow } from './path-now.js';
 import type { NewInodeContext } from './identify-new-inode.js';
 import { openNewInode, type OpenNewInodeContext } from './open-new-inode.js';
 import { TailRegistry } from './tail-registry.js';
@@ -377,7 +378,8 @@ export class FileSource implements Source {
 
   files(): FollowedFile[] {
     return this.tails.all().map((t) => ({
-      path: t.path, source_path: t.sourcePath, id: t.id, read_offset: t.offset,
+      // A file renamed away keeps its old path in the registry (the new file holds it): said where it is now.
+      path: t.detached ? pathNow(t.path, t.descriptor) : t.path, source_path: t.sourcePath, id: t.id, read_offset: t.offset,
       acknowledged_offset: this.ctx.checkpoints.get(t.key)?.offset ?? 0, open: t.isOpen, rotated: t.detached,
     })).sort((a, b) => a.path.localeCompare(b.path));
   }

@@ -161,6 +161,9 @@ export class FileTail {
     return !this.headReplaced && (await fingerprint(this.fh)) === head;
   }
 
+  /** The open handle's descriptor, or null (released): where the file is now (path-now.ts). */
+  get descriptor(): number | null { return this.fh?.fd ?? null; }
+
   get isOpen(): boolean {
     return this.fh !== null;
   }

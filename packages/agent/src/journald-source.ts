@@ -42,6 +42,8 @@ export class JournaldSource implements Source {
   private saidFailure: string | null = null;
   private lastCursor: string | undefined;
   private stopped = false;
+  /** The signal that ended the last journalctl, or null (it exited by itself, or is running). */
+  private exitSignal: NodeJS.Signals | null = null;
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
   /** Set when resuming with --cursor: the first entry is the cursor's own. */
@@ -164,11 +166,20 @@ export class JournaldSource implements Source {
     const backoff = new Backoff(500, 30_000);
     while (!this.stopped) {
       const startedAt = Date.now();
+      this.exitSignal = null;
       const reason = (await this.journalIdBound()) ?? (await this.runOnce());
-      if (this.stopped) break;
+      if (this.stopped || this.ctx.sink.closing) break;
       // A journalctl that ran for a while before exiting starts over quickly.
       if (Date.now() - startedAt > 10_000) backoff.reset();
       const delay = backoff.next();
+      if (this.exitSignal !== null) {
+        // Ended by a signal: systemd's stop (KillMode=control-group) signals
+        // journalctl with the agent, and its exit may be seen before the
+        // agent's own SIGTERM starts the stop. Judged after the restart's
+        // delay: a stop begun by then is no failure (it warned at every stop).
+        await sleep(delay, this.abort.signal);
+        if (this.stopped || this.ctx.sink.closing) break;
+      }
       const e = agentError('LS_AGENT_JOURNALCTL_FAILED', reason + (/insufficient permissions|permission denied/i.test(reason) ? journalAccessAdvice() : ''));
       this.failure = e.message;
       // Said once per reason, not at every restart (every 30 s at most, forever, for a lasting one);
@@ -177,7 +188,7 @@ export class JournaldSource implements Source {
       else this.ctx.log.debug(e.message, { code: e.code, source: this.name, retry_in_ms: delay });
       this.saidFailure = e.message;
       this.ctx.metrics.inc(...M.journalctlRestarts, { source: this.name });
-      await sleep(delay, this.abort.signal);
+      if (this.exitSignal === null) await sleep(delay, this.abort.signal);
     }
   }
 
@@ -253,6 +264,7 @@ export class JournaldSource implements Source {
       const finish = (): void => { if (exitInfo !== null && ended) done(exitInfo); };
       lines.on('end', () => { ended = true; finish(); });
       child.on('exit', (code, signal) => {
+        this.exitSignal = signal;
         exitInfo = `journalctl exited with ${signal ?? `code ${code}`}${stderr.trim() ? `: ${stderr.trim()}` : ''}`;
         finish();
       });
