@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { LOCK_FILE, lockDataFolder, type DataFolderLock } from '../sqlite/data-folder-lock.js';
@@ -43,11 +43,13 @@ export class DataFolderClaim {
 
   /**
    * The start failed: what it created goes (removed while still locked, so
-   * no other start takes a folder about to vanish), then the lock.
-   * Nothing was served from it, so nothing acknowledged is lost.
+   * no other start takes a folder about to vanish), then the lock. Not if
+   * it holds a partition file: a start that failed once its port was
+   * bound may have acknowledged a batch, and an acknowledged event is
+   * never lost.
    */
   giveUp(): void {
-    if (this.held && this.created !== undefined) {
+    if (this.held && this.created !== undefined && !holdsPartitions(this.dataDir)) {
       try {
         rmSync(this.created, { recursive: true, force: true });
       } catch (err) {
@@ -63,6 +65,17 @@ export class DataFolderClaim {
     this.held = undefined;
     this.created = undefined;
   }
+}
+
+/** Whether either store's folder has a partition file (`<day>.<class>.db`), where acknowledged events would be. */
+function holdsPartitions(dataDir: string): boolean {
+  return [blockStoreDir(dataDir), rowStoreDir(dataDir)].some((dir) => {
+    try {
+      return readdirSync(dir).some((name) => name.endsWith('.db'));
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
