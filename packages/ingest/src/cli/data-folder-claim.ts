@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { LOCK_FILE, lockDataFolder, type DataFolderLock } from '../sqlite/data-folder-lock.js';
 import { removeOrphanSideFiles } from '../sqlite/orphan-side-files.js';
 import { blockStoreDir, rowStoreDir } from '../store/store-format.js';
+import { storeError } from '../store/store-error.js';
 
 /**
  * `logship serve`'s hold on its embedded data folder: the lock
@@ -31,7 +32,14 @@ export class DataFolderClaim {
   lock(): void {
     if (this.held) return;
     const missing = outermostMissing(this.dataDir);
-    this.held = lockDataFolder(this.dataDir, 'this server');
+    const held = lockDataFolder(this.dataDir, 'this server');
+    // A start that failed removes the folder it created while holding its
+    // lock; one that opened the lock file meanwhile holds a removed file.
+    if (!existsSync(join(this.dataDir, LOCK_FILE))) {
+      held.release();
+      throw storeError('LS_STORE_DATA_DIR', `${this.dataDir} was removed while this server locked it (by a start that failed there): start again`);
+    }
+    this.held = held;
     this.created = missing;
     // Under the lock, before the store opens a partition: side files of a
     // partition deleted by a run that was killed mid-delete.
