@@ -57,9 +57,12 @@ test('serve --check fails as the start would when a listener cannot bind, naming
     const byUdp = await check(['--config', config]);
     assert.equal(byUdp.code, 1);
     assert.equal(byUdp.stderr, inUse(heldUdp, 'syslog.listen_udp'));
-    // Two keys on one port: the start binds the first, then fails on the second.
+    // Two keys on one port: the config's mistake, both keys named (serve-listen-clashes.e2e.test.ts).
     writeFileSync(config, `listen: 127.0.0.1:${free}\ndata: ${data}\notlp: { grpc_listen: "127.0.0.1:${free}" }\n`);
-    assert.equal((await check(['--config', config])).stderr, inUse(`127.0.0.1:${free}`, 'otlp.grpc_listen'));
+    assert.equal(
+      (await check(['--config', config])).stderr,
+      `logship: config value at "otlp.grpc_listen" takes the port of listen: otlp.grpc_listen and listen are both 127.0.0.1:${free}; give each listener a port of its own (LS_CONFIG_INVALID)\n`,
+    );
     // An address this host does not have (TEST-NET-1), with the token a public address needs.
     writeFileSync(config, `listen: 192.0.2.1:7700\ndata: ${data}\nauth: { tokens: [{ name: ops, token: "t0123456789abcdef", scopes: [write] }] }\n`);
     const nowhere = await check(['--config', config]);

@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,15 +116,19 @@ test('the start names every TLS file problem and every listener that cannot bind
       assert.ok(told[i]!.endsWith(`(${code})`), told[i]);
     });
 
-    // No TLS: the syslog listener binds first and fails; the HTTP port, never tried before, is named too.
+    // No TLS: every port is bound and released before the store opens, so
+    // both are named, in the config's order (the real binds, syslog's
+    // first, came after the store once; the HTTP port was never tried),
+    // and no data folder is created.
     const ports = join(dir, 'ports.yaml');
     writeFileSync(ports, [`listen: '${heldHttp}'`, `syslog: { listen_tcp: '${heldSyslog}', listen_udp: '127.0.0.1:0' }`, ''].join('\n'));
     const busy = await run(['serve', '--config', ports, '--data', join(dir, 'data')]);
     assert.equal(busy.code, 1, busy.stderr);
     assert.deepEqual(entries(busy.stderr).map((l) => l.replace(/: the address is already in use.*/, '')), [
-      `logship: cannot listen on ${heldSyslog} (syslog.listen_tcp)`,
       `logship: cannot listen on ${heldHttp} (listen)`,
+      `logship: cannot listen on ${heldSyslog} (syslog.listen_tcp)`,
     ]);
+    assert.equal(existsSync(join(dir, 'data')), false, 'a start refused for its ports creates no data folder');
   } finally {
     await Promise.all(others.map((o) => new Promise<void>((resolve) => o.close(() => resolve()))));
     rmSync(dir, { recursive: true, force: true });

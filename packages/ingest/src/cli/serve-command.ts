@@ -11,10 +11,8 @@ import { parseCommandFlags } from './parse-command-flags.js';
 import { checkServeConfig } from './check-serve-config.js';
 import { MistakeList } from '../errors/mistake-list.js';
 import { changedConfigKeys } from './changed-config-keys.js';
-import { lockDataFolder } from '../sqlite/data-folder-lock.js';
-import { removeOrphanSideFiles } from '../sqlite/orphan-side-files.js';
+import { DataFolderClaim } from './data-folder-claim.js';
 import { recordRetention } from '../retention/recorded-retention.js';
-import { blockStoreDir, rowStoreDir } from '../store/store-format.js';
 import { serverLogDestination } from './server-log-destination.js';
 import type { ServerConfig } from '../config/server-config.js';
 import { SERVE_USAGE } from './command-usage.js';
@@ -62,33 +60,39 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   limitHeapGrowth();
-  // One server per embedded data folder: two would both merge, enforce
-  // retention and write alert states in it.
-  const lock = config.store.type === 'sqlite' ? lockDataFolder(config.data, 'this server') : undefined;
   const logger = pino({ level: config.log.level, base: { name: 'logship', pid: process.pid } }, serverLogDestination());
-  if (lock) {
-    // Under the lock, before the store opens a partition: side files of a
-    // partition deleted by a run that was killed mid-delete.
-    for (const dir of [blockStoreDir(config.data), rowStoreDir(config.data)]) {
-      const removed = removeOrphanSideFiles(dir);
-      if (removed.length > 0) logger.info({ dir, files: removed }, `Removed ${removed.length} side files of partitions deleted before this start (a run stopped mid-delete): ${removed.join(', ')}.`);
-    }
-  }
+  const folder = config.store.type === 'sqlite' ? new DataFolderClaim(config.data, logger) : undefined;
+  // One server per embedded data folder: two would both merge, enforce
+  // retention and write alert states in it. A folder with a lock file may
+  // have a server on it: it is locked first, so the same config started
+  // twice is refused as LS_STORE_DATA_DIR ("in use by another logship
+  // process", as VictoriaLogs' flock.lock or Elasticsearch's node lock say)
+  // before its ports, which that server holds, are probed. Any other folder
+  // is created and locked only once startServer's checks (tokens, TLS
+  // files, each port) passed, so a start they refuse leaves none behind.
+  if (folder?.mayBeInUse()) folder.lock();
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ config, logger, openStore: (c) => openStore(c, { logger }) });
+    server = await startServer({
+      config,
+      logger,
+      openStore: (c) => {
+        folder?.lock();
+        return openStore(c, { logger });
+      },
+    });
   } catch (err) {
-    lock?.release();
+    folder?.giveUp();
     throw err;
   }
   try {
     // What `retention status|run --data` apply without --config
     // (recorded-retention.ts): recorded once this policy is the one a
     // server runs, not by a start that failed after it (a port in use).
-    if (lock) recordRetention(config.data, config.retention, flags.config !== undefined ? resolve(flags.config) : null, Date.now());
+    if (folder) recordRetention(config.data, config.retention, flags.config !== undefined ? resolve(flags.config) : null, Date.now());
   } catch (err) {
     await server.close().catch(() => {});
-    lock?.release();
+    folder?.giveUp();
     throw err;
   }
 
@@ -106,7 +110,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
           process.off('SIGTERM', onSignal);
           process.off('SIGINT', onSignal);
           process.off('SIGHUP', onHangup);
-          lock?.release();
+          folder?.release();
           logger.info('logship stopped.');
           resolve(0);
         },

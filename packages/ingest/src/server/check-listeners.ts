@@ -9,14 +9,16 @@ import { parseListen } from '../config/parse-listen.js';
 import { listenFailure } from './listen-failure.js';
 import { MistakeList } from '../errors/mistake-list.js';
 import { LOCK_FILE, lockDataFolder } from '../sqlite/data-folder-lock.js';
+import { checkListenClashes, configuredListeners } from './listen-clashes.js';
 
 /**
  * `serve --check`'s part of the start that binds: each configured listener
  * (HTTP `listen`, syslog TCP/TLS/UDP, OTLP/gRPC) is bound and released, all
  * held together as the start holds them, so a port taken by another
- * program, an address this host lacks, or two keys on one port fail the
- * check with the start's LS_CONFIG_LISTEN_FAILED naming the key (the check
- * said "valid" and the start then failed). Two cases are warnings, since
+ * program or an address this host lacks fail the check with the start's
+ * LS_CONFIG_LISTEN_FAILED naming the key (the check said "valid" and the
+ * start then failed); two keys on one port are LS_CONFIG_INVALID naming
+ * both, before anything binds (listen-clashes.ts). Two cases are warnings, since
  * the start may well bind: the port is held by the logship server already
  * running on this config's data folder (a restart frees it), and a port
  * below 1024 this user may not bind (the systemd unit grants
@@ -25,21 +27,15 @@ import { LOCK_FILE, lockDataFolder } from '../sqlite/data-folder-lock.js';
  * that cannot bind is a mistake.
  */
 export async function checkListeners(config: ServerConfig, warnings?: string[]): Promise<void> {
-  const wanted: [key: string, address: string | undefined, udp?: true][] = [
-    ['listen', config.listen],
-    ['syslog.listen_tcp', config.syslog.listen_tcp],
-    ['syslog.listen_tls', config.syslog.listen_tls],
-    ['syslog.listen_udp', config.syslog.listen_udp, true],
-    ['otlp.grpc_listen', config.otlp.grpc_listen],
-  ];
+  // Two keys on one port are the config's mistake, named before anything binds.
+  checkListenClashes(config);
   const held: (Server | Socket)[] = [];
   const failed: { key: string; address: string; port: number; err: unknown }[] = [];
   try {
-    for (const [key, address, udp] of wanted) {
-      if (address === undefined) continue;
+    for (const { key, address, transport } of configuredListeners(config)) {
       const { host, port } = parseListen(address);
       try {
-        held.push(await (udp ? bindUdp(host, port) : bindTcp(host, port)));
+        held.push(await (transport === 'udp' ? bindUdp(host, port) : bindTcp(host, port)));
       } catch (err) {
         failed.push({ key, address, port, err });
       }

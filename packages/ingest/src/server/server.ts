@@ -17,8 +17,8 @@ import { ALL_DAYS } from '../sqlite/partition-folder.js';
 import { logStoreBackground } from './store-background-log.js';
 
 /*
- * startServer: check listen/auth, TLS files (every problem; then every port that cannot bind too)
- *              ─► open store ─► build app (loads rule files) ─► syslog listeners, OTLP/gRPC (when
+ * startServer: check listen/auth, TLS files, each port bound and released
+ *              (every problem named together; no store or data folder yet) ─► open store ─► build app (loads rule files) ─► syslog listeners, OTLP/gRPC (when
  *              configured) ─► listen (HTTP last: ready means every port is bound; one that cannot
  *              bind: every listener probed, check-listeners.ts, each failure named)
  *              ─► retention now + timer ─► ruler
@@ -61,17 +61,18 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   const { host, port } = parseListen(config.listen);
   const warning = checkListenPolicy(config, host);
   if (warning) logger.warn(warning);
-  // Before the store opens: a bad certificate is the operator's mistake,
-  // found at once; every TLS file's problem is named together, and with
-  // them every listener that cannot bind, as `serve --check` names them
-  // (the ports are only probed when the start fails anyway).
+  // Before the store opens, and so before `serve` creates or locks a data
+  // folder (serve-command.ts): a bad certificate and a port that cannot
+  // bind are the operator's mistakes, named together as
+  // `serve --check` names them, and a start they refuse leaves no folder
+  // behind. Each port is bound and released here; the real binds follow
+  // the store's opening (ready means every port takes writes), and one
+  // taken meanwhile fails below, named the same way.
   const mistakes = new MistakeList();
   const tlsCredentials = config.tls ? mistakes.check(() => loadTlsCredentials(config.tls!, now()), undefined) : undefined;
   const syslogCredentials = mistakes.check(() => syslogTlsCredentials(config, now()), undefined);
-  if (mistakes.size > 0) {
-    await mistakes.checkAsync(() => checkListeners(config), undefined);
-    mistakes.throwIfAny();
-  }
+  await mistakes.checkAsync(() => checkListeners(config), undefined);
+  mistakes.throwIfAny();
 
   const store = await opts.openStore(config);
   // A damaged partition file does not stop the start (the other days are

@@ -1,0 +1,89 @@
+/**
+ * Two keys of the config on one port (`otlp.grpc_listen` set to `listen`'s
+ * address) were refused as a port in use "by another logship, or another
+ * program", sending the operator to look for a program that was this
+ * config. They are the config's mistake, named pair by pair before
+ * anything binds, by the start and by `serve --check` alike.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../testing/free-port.js';
+
+const BIN = fileURLToPath(new URL('../../bin/logship.js', import.meta.url));
+
+/** Runs `logship serve ARGS` to its exit (a start that would serve is stopped after `ms`). */
+function serve(args: string[], ms = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [BIN, 'serve', ...args], { timeout: ms, killSignal: 'SIGTERM' }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr });
+    });
+    child.stdout?.on('data', (d: Buffer) => {
+      if (d.toString().includes('logship listening on')) child.kill('SIGTERM');
+    });
+  });
+}
+
+const clash = (key: string, other: string, both: string) =>
+  `config value at "${key}" takes the port of ${other}: ${key} and ${other} ${both}; give each listener a port of its own (LS_CONFIG_INVALID)`;
+
+test('two keys on one port: the start refuses the config naming both, before binding or creating the data folder', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-clash-'));
+  const port = await freePort();
+  const config = join(dir, 'server.yaml');
+  const data = join(dir, 'data');
+  try {
+    writeFileSync(config, `listen: 127.0.0.1:${port}\ndata: ${data}\notlp: { grpc_listen: "127.0.0.1:${port}" }\n`);
+    const start = await serve(['--config', config]);
+    assert.equal(start.code, 1, start.stdout);
+    assert.equal(start.stderr, `logship: ${clash('otlp.grpc_listen', 'listen', `are both 127.0.0.1:${port}`)}\n`);
+    assert.equal(existsSync(data), false);
+
+    // Every pair, whatever the keys: 0.0.0.0 covers 127.0.0.1, syslog's TLS and TCP listeners are both TCP.
+    writeFileSync(config, [
+      `listen: 127.0.0.1:${port}`,
+      `data: ${data}`,
+      `syslog: { listen_tcp: "0.0.0.0:${port}", listen_tls: "127.0.0.1:${port}", tls_cert_file: ${join(dir, 'c.pem')}, tls_key_file: ${join(dir, 'k.pem')} }`,
+      '',
+    ].join('\n'));
+    const three = await serve(['--config', config]);
+    assert.equal(three.code, 1, three.stdout);
+    for (const line of [
+      clash('syslog.listen_tcp', 'listen', `are 0.0.0.0:${port} and 127.0.0.1:${port}, one port`),
+      clash('syslog.listen_tls', 'listen', `are both 127.0.0.1:${port}`),
+      clash('syslog.listen_tls', 'syslog.listen_tcp', `are 127.0.0.1:${port} and 0.0.0.0:${port}, one port`),
+    ]) {
+      assert.ok(three.stderr.includes(line), `${line}\nnot in\n${three.stderr}`);
+    }
+    assert.equal(existsSync(data), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('listeners that do not collide start: TCP and UDP on one port number, two addresses of one family on one port', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-clash-'));
+  const port = await freePort();
+  const config = join(dir, 'server.yaml');
+  try {
+    writeFileSync(config, `listen: 127.0.0.1:0\ndata: ${join(dir, 'data')}\nsyslog: { listen_tcp: "127.0.0.1:${port}", listen_udp: "127.0.0.1:${port}" }\n`);
+    const both = await serve(['--config', config]);
+    assert.equal(both.code, 0, both.stderr);
+    assert.match(both.stdout, /logship listening on/);
+
+    // serve --check judges as the start does: two loopback addresses are two sockets.
+    writeFileSync(config, `listen: 127.0.0.1:${port}\ndata: ${join(dir, 'data')}\notlp: { grpc_listen: "127.0.0.2:${port}" }\n`);
+    const check = await serve(['--check', '--config', config]);
+    assert.equal(check.code, 0, check.stderr);
+    writeFileSync(config, `listen: 127.0.0.1:${port}\ndata: ${join(dir, 'data')}\notlp: { grpc_listen: ":${port}" }\n`);
+    const wildcard = await serve(['--check', '--config', config]);
+    assert.equal(wildcard.code, 1);
+    assert.equal(wildcard.stderr, `logship: ${clash('otlp.grpc_listen', 'listen', `are :${port} and 127.0.0.1:${port}, one port`)}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
