@@ -6,6 +6,7 @@ import { LISTEN_NOT_TEXT, peerKeyHint } from './peer-config-keys.js';
 import { isTimeZone } from '../normalize/parse-timestamp.js';
 import { checkRetentionConfig } from '../retention/retention-config.js';
 import { buildAlertingConfig } from '../rules/alerting-config.js';
+import { DURATION_PATTERN, notADuration } from '../rules/parse-duration.js';
 import { buildLogMetricsConfig } from '../log-metrics/log-metrics-config.js';
 import { checkLogMetrics } from '../log-metrics/check-log-metrics.js';
 import { errorDefinition, LogshipError } from '../errors/define-error.js';
@@ -330,6 +331,11 @@ function schemaErrorAt(e: ErrorObject): LogshipError {
   // "must NOT have fewer than 16 characters" said nothing of how to make one (the value itself is not shown: a secret).
   if (e.keyword === 'minLength' && /^auth\.tokens\[\d+\]\.token$/.test(path)) {
     return errors.configInvalid(path, 'is shorter than the 16 characters a token needs (a short one can be guessed): make one with `openssl rand -hex 32`');
+  }
+  // A duration key's pattern (`1 minute`) says what a duration looks like; a URL's what it starts with.
+  if (e.keyword === 'pattern' && (e.params as { pattern: string }).pattern === DURATION_PATTERN) return errors.configInvalid(path, notADuration(String(e.data)));
+  if (e.keyword === 'pattern' && (e.params as { pattern: string }).pattern === '^https?://') {
+    return errors.configInvalid(path, `${JSON.stringify(e.data)} is not a URL: it starts with http:// or https://`);
   }
   if (e.keyword === 'enum') {
     const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;

@@ -15,7 +15,7 @@ import type { LogshipError } from '../errors/define-error.js';
 import { MistakeList } from '../errors/mistake-list.js';
 import { rulesErrors as errors } from './rules-errors.js';
 import { compileRuleQuery, RuleQueryError } from './compile-rule-query.js';
-import { parseDuration } from './parse-duration.js';
+import { notADuration, parseDuration } from './parse-duration.js';
 import { labelName } from './evaluate-rule.js';
 import { checkTemplate } from './render-template.js';
 import type { AlertRule, RuleAggregate, RuleGroup } from './rule-types.js';
@@ -289,7 +289,7 @@ export function parseAggregate(text: string): RuleAggregate | null {
 
 function durationAt(file: string, path: string, text: string): number {
   const ms = parseDuration(text);
-  if (ms === null) throw errors.rulesInvalid(file, path, `"${text}" is not a duration (like 30s, 5m, 1h30m)`);
+  if (ms === null) throw errors.rulesInvalid(file, path, notADuration(text));
   return ms;
 }
 
