@@ -10,6 +10,7 @@ import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';
 import { checkServeConfig } from './check-serve-config.js';
 import { MistakeList } from '../errors/mistake-list.js';
+import { loggedMistake } from '../errors/logged-mistake.js';
 import { changedConfigKeys } from './changed-config-keys.js';
 import { lockDataFolder } from '../sqlite/data-folder-lock.js';
 import { removeOrphanSideFiles } from '../sqlite/orphan-side-files.js';
@@ -128,7 +129,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
           const loaded = server.logshipApp.ruler.reload();
           logger.info(loaded, 'Received SIGHUP; rule files reloaded.');
         } catch (err) {
-          logger.error({ err }, 'Received SIGHUP; the rule files did not load, so the rules already running stay.');
+          logger.error(loggedMistake(err), 'Received SIGHUP; the rule files did not load, so the rules already running stay.');
         }
       }
       try {
@@ -153,7 +154,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       try {
         next = loadServerConfig(flags);
       } catch (err) {
-        logger.error({ err }, `Received SIGHUP; ${flags.config} does not load now, so the running tokens and config stay and the next restart would fail: fix it (logship serve --check).`);
+        logger.error(loggedMistake(err), `Received SIGHUP; ${flags.config} does not load now, so the running tokens and config stay and the next restart would fail: fix it (logship serve --check).`);
         return;
       }
       const fromEnv = authEnvReferences(flags.config);

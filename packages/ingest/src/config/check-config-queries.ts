@@ -10,6 +10,7 @@ import { compileMatcher, isReferableSavedQueryName, parse, savedQueryReferences 
 import { configErrors as errors } from './config-errors.js';
 import type { ServerConfig } from './server-config.js';
 import { MistakeList } from '../errors/mistake-list.js';
+import { queryPlace } from '../errors/yaml-places.js';
 
 /**
  * The saved queries, each checked on its own, every mistake kept in
@@ -57,8 +58,6 @@ function checkQuery(path: string, text: string, textFields: readonly string[]): 
     const code = (err as { code?: unknown }).code;
     if (typeof code !== 'string' || !code.startsWith('LS_QUERY_')) throw err;
     const caret = (err as { caret?: unknown }).caret;
-    // The query's own place is said as the query's, not to be read as the file's line, which follows (place-config-mistake.ts).
-    const message = (err as Error).message.replace(/\(line (\d+), column (\d+)\)/, (_, line: string, col: string) => (line === '1' ? `(column ${col} of the query)` : `(line ${line}, column ${col} of the query)`));
-    throw errors.configInvalid(path, `does not parse: ${message} (${code})${typeof caret === 'string' && caret ? `\n${caret}` : ''}`);
+    throw errors.configInvalid(path, `does not parse: ${queryPlace((err as Error).message)} (${code})${typeof caret === 'string' && caret ? `\n${caret}` : ''}`);
   }
 }
