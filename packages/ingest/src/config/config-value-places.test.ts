@@ -70,6 +70,13 @@ test('retention classes: days 0, a name used twice and the reserved name, each a
   );
 });
 
+test('a class whose days are refused still has its match checked: every mistake at once', () => {
+  refused('retention:\n  classes:\n    - { name: audit, match: "logger:(", days: 0 }\n', [
+    /^config value at "retention\.classes\[0\]\.days" .*not 0 \(line 3, column 41 of FILE\)$/,
+    /^config value at "retention\.classes\[0\]\.match" does not parse: .* \(line 3, column 22 of FILE\)\nlogger:\(\n {8}\^$/,
+  ]);
+});
+
 test('a time zone that does not exist names its line', () => {
   refused('ingest:\n  default_timezone: Mars/Olympus\n', [
     /^config value at "ingest\.default_timezone" "Mars\/Olympus" is not an IANA time zone name \(e\.g\. UTC, Europe\/Paris\) \(line 2, column 3 of FILE\)$/,

@@ -146,9 +146,10 @@ export function checkRetentionConfig(input: unknown, mistake: RetentionMistake):
         mistake(`${where}.match`, 'must be a query (level:error, logger:audit)');
         sound = false;
       }
-      const days = cls.days === undefined ? 0 : positive(cls.days, `${where}.days`, 'days', 0);
+      // A wrong age keeps its class (with the default's age standing in), so its match is still checked.
+      const days = cls.days === undefined ? default_days : positive(cls.days, `${where}.days`, 'days', default_days);
       if (cls.days === undefined) mistake(`${where}.days`, 'is required: how many days its events are kept (90)');
-      if (!sound || days === 0) return [];
+      if (!sound) return [];
       return [Object.freeze({ name: cls.name as string, match: cls.match as string, days })];
     });
   }
