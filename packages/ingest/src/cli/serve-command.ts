@@ -10,6 +10,7 @@ import type { CliIo } from './cli-io.js';
 import { parseCommandFlags } from './parse-command-flags.js';
 import { checkServeConfig } from './check-serve-config.js';
 import { MistakeList } from '../errors/mistake-list.js';
+import { loggedMistake } from '../errors/logged-mistake.js';
 import { changedConfigKeys } from './changed-config-keys.js';
 import { DataFolderClaim } from './data-folder-claim.js';
 import { recordRetention } from '../retention/recorded-retention.js';
@@ -132,7 +133,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
           const loaded = server.logshipApp.ruler.reload();
           logger.info(loaded, 'Received SIGHUP; rule files reloaded.');
         } catch (err) {
-          logger.error({ err }, 'Received SIGHUP; the rule files did not load, so the rules already running stay.');
+          logger.error(loggedMistake(err), 'Received SIGHUP; the rule files did not load, so the rules already running stay.');
         }
       }
       try {
@@ -157,7 +158,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       try {
         next = loadServerConfig(flags);
       } catch (err) {
-        logger.error({ err }, `Received SIGHUP; ${flags.config} does not load now, so the running tokens and config stay and the next restart would fail: fix it (logship serve --check).`);
+        logger.error(loggedMistake(err), `Received SIGHUP; ${flags.config} does not load now, so the running tokens and config stay and the next restart would fail: fix it (logship serve --check).`);
         return;
       }
       const fromEnv = authEnvReferences(flags.config);

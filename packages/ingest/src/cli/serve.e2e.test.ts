@@ -182,7 +182,7 @@ test('logship serve refuses a public address without tokens, and reports config 
     writeFileSync(file, `listen: 127.0.0.1:0\ndata: ${dir}\nsaved_queries: { bad: 'level:(' }\n`);
     const saved = run(['serve', '--config', file]);
     assert.equal((await saved.exit).code, 1);
-    assert.match(saved.stderr.join('\n'), /^logship: config value at "saved_queries\.bad" does not parse: expected .*\(LS_QUERY_SYNTAX\)\nlevel:\(\n {7}\^ \(LS_CONFIG_INVALID\)$/);
+    assert.match(saved.stderr.join('\n'), /^logship: config value at "saved_queries\.bad" does not parse: expected .*\(LS_QUERY_SYNTAX\) \(line 3, column 18 of .*logship\.yaml\)\nlevel:\(\n {7}\^ \(LS_CONFIG_INVALID\)$/);
     assert.deepEqual(saved.stdout, [], 'never listened');
     writeFileSync(file, `listen: 127.0.0.1:0\ndata: ${dir}\nretention: { classes: [ { name: x, match: 'level:(', days: 3 } ] }\n`);
     const match = run(['serve', '--config', file]);

@@ -1,4 +1,4 @@
-import { parseDuration } from '../rules/parse-duration.js';
+import { notADuration, parseDuration } from '../rules/parse-duration.js';
 import { configErrors as errors } from './config-errors.js';
 import { MistakeList } from '../errors/mistake-list.js';
 
@@ -32,6 +32,6 @@ export function checkAlertingDurations(raw: unknown): void {
 function checkDuration(path: string, value: unknown, min_ms: number): void {
   if (typeof value !== 'string') return;
   const ms = parseDuration(value);
-  if (ms === null) throw errors.configInvalid(path, `"${value}" is not a duration: units largest first, each once (90s, 1m30s, 500ms, 2h)`);
+  if (ms === null) throw errors.configInvalid(path, notADuration(value));
   if (ms < min_ms) throw errors.configInvalid(path, `must be at least ${min_ms >= 1000 ? `${min_ms / 1000}s` : `${min_ms}ms`}`);
 }

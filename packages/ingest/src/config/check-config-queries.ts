@@ -10,6 +10,7 @@ import { compileMatcher, isReferableSavedQueryName, parse, savedQueryReferences 
 import { configErrors as errors } from './config-errors.js';
 import type { ServerConfig } from './server-config.js';
 import { MistakeList } from '../errors/mistake-list.js';
+import { queryPlace } from '../errors/yaml-places.js';
 
 /**
  * The saved queries, each checked on its own, every mistake kept in
@@ -57,6 +58,6 @@ function checkQuery(path: string, text: string, textFields: readonly string[]): 
     const code = (err as { code?: unknown }).code;
     if (typeof code !== 'string' || !code.startsWith('LS_QUERY_')) throw err;
     const caret = (err as { caret?: unknown }).caret;
-    throw errors.configInvalid(path, `does not parse: ${(err as Error).message} (${code})${typeof caret === 'string' && caret ? `\n${caret}` : ''}`);
+    throw errors.configInvalid(path, `does not parse: ${queryPlace((err as Error).message)} (${code})${typeof caret === 'string' && caret ? `\n${caret}` : ''}`);
   }
 }

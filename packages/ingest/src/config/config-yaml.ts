@@ -1,4 +1,5 @@
-import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { placeIn } from '../errors/yaml-places.js';
 import { configErrors as errors } from './config-errors.js';
 
 /**
@@ -28,26 +29,7 @@ export function parseConfigYaml(file: string, text: string): ConfigYaml {
   missingSpace(doc, file, at);
   return {
     value: doc.toJS({ maxAliasCount: 100 }),
-    locate(path) {
-      let node: unknown = doc.contents;
-      let found: Node | undefined;
-      for (const key of path) {
-        if (!isMap(node) && !(node && typeof node === 'object' && 'items' in node)) break;
-        const items = (node as { items: unknown[] }).items;
-        if (isMap(node)) {
-          const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
-          if (!pair) break;
-          found = pair.key as Node;
-          node = pair.value;
-        } else {
-          const item = typeof key === 'number' ? items[key] : undefined;
-          if (!item) break;
-          found = item as Node;
-          node = item;
-        }
-      }
-      return found?.range ? at(found.range[0]) : undefined;
-    },
+    locate: (path) => placeIn(doc, lineCounter, path),
   };
 }
 

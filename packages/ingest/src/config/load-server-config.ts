@@ -4,8 +4,9 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { nearestName, resolveTextFields } from '@logship/query/core';
 import { LISTEN_NOT_TEXT, peerKeyHint } from './peer-config-keys.js';
 import { isTimeZone } from '../normalize/parse-timestamp.js';
-import { validateRetentionConfig } from '../retention/retention-config.js';
+import { checkRetentionConfig } from '../retention/retention-config.js';
 import { buildAlertingConfig } from '../rules/alerting-config.js';
+import { DURATION_PATTERN, notADuration } from '../rules/parse-duration.js';
 import { buildLogMetricsConfig } from '../log-metrics/log-metrics-config.js';
 import { checkLogMetrics } from '../log-metrics/check-log-metrics.js';
 import { errorDefinition, LogshipError } from '../errors/define-error.js';
@@ -17,6 +18,7 @@ import { configErrors as errors } from './config-errors.js';
 import { ConfigMistakes } from '../errors/config-mistakes.js';
 import { MistakeList } from '../errors/mistake-list.js';
 import { parseConfigYaml, type ConfigYaml } from './config-yaml.js';
+import { placeConfigMistake } from './place-config-mistake.js';
 import { interpolateEnv } from './interpolate-env.js';
 import { restoreEnvText } from './restore-env-text.js';
 import { parseListen } from './parse-listen.js';
@@ -128,7 +130,8 @@ export function buildServerConfig(
   // schema's are (a default stands in for a part that failed, so the
   // checks after it still run; such a config goes back only to a caller
   // holding `later`, which throws what it holds).
-  const mistakes = later ?? new MistakeList();
+  // Gathered here, then given their keys' places (placeConfigMistake) before they go to `later` or are thrown.
+  const mistakes = new MistakeList();
   mistakes.check(() => checkAlertingDurations(raw.alerting), undefined);
 
   const d = DEFAULT_SERVER_CONFIG;
@@ -147,7 +150,8 @@ export function buildServerConfig(
       failed_auth: { ...d.auth.failed_auth, ...auth.failed_auth },
     },
     ...(raw.tls ? { tls: { min_version: 'TLSv1.2', ...(raw.tls as Omit<TlsConfig, 'min_version'>) } } : {}),
-    retention: expandRetentionMatches(mistakes.check(() => retention(raw.retention), d.retention), saved, mistakes),
+    // Each refused value its own mistake at its own key (retention-config.ts words them; LS_CONFIG_INVALID, not a store's error).
+    retention: expandRetentionMatches(checkRetentionConfig(raw.retention, (path, detail) => mistakes.add(errors.configInvalid(path, detail))), saved, mistakes),
     saved_queries: saved,
     limits: { ...d.limits, ...(raw.limits as object | undefined) },
     search: {
@@ -186,7 +190,9 @@ export function buildServerConfig(
   mistakes.check(() => checkTlsClients(config), undefined);
   mistakes.check(() => checkConfigQueries(config), undefined);
   mistakes.check(() => checkLogMetrics(config.log_metrics, config.saved_queries), undefined);
-  if (later === undefined) mistakes.throwIfAny();
+  const placed = later ?? new MistakeList();
+  for (const m of mistakes.all) placed.add(locate ? placeConfigMistake(m, locate) : m);
+  if (later === undefined) placed.throwIfAny();
   return deepFreeze(config);
 }
 
@@ -240,14 +246,6 @@ function checkTlsClients(config: ServerConfig): void {
     }
   });
   mistakes.throwIfAny();
-}
-
-function retention(value: unknown): ServerConfig['retention'] {
-  try {
-    return validateRetentionConfig(value);
-  } catch (err) {
-    throw errors.configInvalid('retention', `is invalid: ${(err as Error).message}`);
-  }
 }
 
 function textFields(value: string[] | undefined): readonly string[] {
@@ -333,6 +331,11 @@ function schemaErrorAt(e: ErrorObject): LogshipError {
   // "must NOT have fewer than 16 characters" said nothing of how to make one (the value itself is not shown: a secret).
   if (e.keyword === 'minLength' && /^auth\.tokens\[\d+\]\.token$/.test(path)) {
     return errors.configInvalid(path, 'is shorter than the 16 characters a token needs (a short one can be guessed): make one with `openssl rand -hex 32`');
+  }
+  // A duration key's pattern (`1 minute`) says what a duration looks like; a URL's what it starts with.
+  if (e.keyword === 'pattern' && (e.params as { pattern: string }).pattern === DURATION_PATTERN) return errors.configInvalid(path, notADuration(String(e.data)));
+  if (e.keyword === 'pattern' && (e.params as { pattern: string }).pattern === '^https?://') {
+    return errors.configInvalid(path, `${JSON.stringify(e.data)} is not a URL: it starts with http:// or https://`);
   }
   if (e.keyword === 'enum') {
     const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;

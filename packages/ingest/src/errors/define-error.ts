@@ -38,8 +38,16 @@ export class LogshipError extends Error {
   /** Seconds a client should wait before retrying; set only when retryable (default 5). */
   readonly retryAfterS: number | undefined;
 
-  constructor(def: ErrorDefinition, message: string, options?: { cause?: unknown; retryAfterS?: number }) {
+  /**
+   * The factory's arguments, for a caller that adds to a message (the server
+   * config puts a key's line and column after the key an LS_CONFIG_INVALID
+   * names). Not enumerable: a logged error does not repeat its message in parts.
+   */
+  declare readonly args: readonly unknown[];
+
+  constructor(def: ErrorDefinition, message: string, options?: { cause?: unknown; retryAfterS?: number; args?: readonly unknown[] }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    Object.defineProperty(this, 'args', { value: options?.args ?? [], enumerable: false });
     this.name = 'LogshipError';
     this.code = def.code;
     this.statusCode = def.statusCode;
@@ -62,9 +70,9 @@ export function defineError(code: string, template: string, httpStatus: number, 
   if (definitions.has(code)) throw new Error(`duplicate error code ${code}`);
   const def: ErrorDefinition = Object.freeze({ code, template, statusCode: httpStatus, retryable: options.retryable ?? false });
   definitions.set(code, def);
-  const make = (...args: unknown[]): LogshipError => new LogshipError(def, format(template, args));
+  const make = (...args: unknown[]): LogshipError => new LogshipError(def, format(template, args), { args });
   const withCause = (opts: { cause?: unknown; retryAfterS?: number }, ...args: unknown[]): LogshipError =>
-    new LogshipError(def, format(template, args), opts);
+    new LogshipError(def, format(template, args), { ...opts, args });
   return Object.assign(make, def, { withCause });
 }
 

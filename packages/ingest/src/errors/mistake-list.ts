@@ -42,6 +42,11 @@ export class MistakeList {
     this.keep(err);
   }
 
+  /** The mistakes kept so far, in the order found. */
+  get all(): readonly LogshipError[] {
+    return this.found;
+  }
+
   get size(): number {
     return this.found.length;
   }

@@ -50,6 +50,6 @@ test('unknown keys, bad days, bad names and duplicate names are rejected with th
 });
 
 test('check_interval_s is refused in seconds, not days', () => {
-  rejects({ check_interval_s: 0 }, /retention\.check_interval_s must be a positive number of seconds, got 0/);
-  rejects({ default_days: -1 }, /retention\.default_days must be a positive number of days, got -1/);
+  rejects({ check_interval_s: 0 }, /retention\.check_interval_s must be a positive number of seconds, written without a unit \(600\), not 0/);
+  rejects({ default_days: -1 }, /retention\.default_days must be a positive number of days, written without a unit \(14\), not -1/);
 });

@@ -68,45 +68,89 @@ function unknownKey(key: string, where: string, known: readonly string[]): never
   bad(`unknown key ${where}.${key}${near !== null ? `; did you mean "${near}"?` : ''}`);
 }
 
-function positiveDays(value: unknown, where: string, unit = 'days'): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    bad(`${where} must be a positive number of ${unit}, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
+/** Where a value's mistake goes: a key's path (`retention.classes[0].days`) and what is wrong, in words that follow it. */
+export type RetentionMistake = (path: string, detail: string) => void;
 
 /**
- * Validates a retention section (from YAML or code), filling defaults for
- * absent keys and rejecting unknown ones, as the rest of the config does.
- * Returns a frozen object.
+ * Validates a retention section for a store opened from code (no file, so
+ * no place to name), filling defaults for absent keys and rejecting unknown
+ * ones, as the rest of the config does: the first mistake throws
+ * LS_STORE_RETENTION_CONFIG. The server config checks the same values with
+ * checkRetentionConfig, its schema having checked the keys. Returns a
+ * frozen object.
  */
 export function validateRetentionConfig(input: unknown): RetentionConfig {
   if (input === undefined || input === null) return DEFAULT_RETENTION;
   if (typeof input !== 'object' || Array.isArray(input)) bad('retention must be an object');
   const raw = input as Record<string, unknown>;
   for (const key of Object.keys(raw)) if (!TOP_KEYS.includes(key)) unknownKey(key, 'retention', TOP_KEYS);
-  const default_days =
-    raw.default_days === undefined ? DEFAULT_RETENTION.default_days : positiveDays(raw.default_days, 'retention.default_days');
-  const check_interval_s =
-    raw.check_interval_s === undefined
-      ? DEFAULT_RETENTION.check_interval_s
-      : positiveDays(raw.check_interval_s, 'retention.check_interval_s', 'seconds');
+  if (Array.isArray(raw.classes)) {
+    raw.classes.forEach((c: unknown, i: number) => {
+      if (typeof c !== 'object' || c === null || Array.isArray(c)) return;
+      for (const key of Object.keys(c)) if (!CLASS_KEYS.includes(key)) unknownKey(key, `retention.classes[${i}]`, CLASS_KEYS);
+    });
+  }
+  return checkRetentionConfig(input, (path, detail) => bad(`${path} ${detail}`));
+}
+
+/**
+ * The values of a retention section, each mistake told to `mistake` (the
+ * server config makes each an LS_CONFIG_INVALID at its key's line) and
+ * every one checked: a default, or no class, stands in for a wrong value.
+ * Keys are not checked here (RETENTION_KEYS_SCHEMA, validateRetentionConfig).
+ */
+export function checkRetentionConfig(input: unknown, mistake: RetentionMistake): RetentionConfig {
+  if (input === undefined || input === null) return DEFAULT_RETENTION;
+  if (typeof input !== 'object' || Array.isArray(input)) {
+    mistake('retention', 'must be a mapping (default_days, classes, check_interval_s)');
+    return DEFAULT_RETENTION;
+  }
+  const raw = input as Record<string, unknown>;
+  const positive = (value: unknown, path: string, unit: 'days' | 'seconds', fallback: number): number => {
+    if (value === undefined) return fallback;
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
+    // "14d" and "thirty" are text: the unit is in the key's name, the value is a bare number.
+    mistake(path, `must be a positive number of ${unit}, written without a unit (${unit === 'days' ? 14 : 600}), not ${JSON.stringify(value)}`);
+    return fallback;
+  };
+  const default_days = positive(raw.default_days, 'retention.default_days', 'days', DEFAULT_RETENTION.default_days);
+  const check_interval_s = positive(raw.check_interval_s, 'retention.check_interval_s', 'seconds', DEFAULT_RETENTION.check_interval_s);
   let classes = DEFAULT_RETENTION.classes;
   if (raw.classes !== undefined) {
-    if (!Array.isArray(raw.classes)) bad('retention.classes must be a list');
-    const seen = new Set<string>([DEFAULT_CLASS]);
-    classes = raw.classes.map((c: unknown, i: number) => {
+    if (!Array.isArray(raw.classes)) {
+      mistake('retention.classes', 'must be a list of classes (name, match, days)');
+      return Object.freeze({ default_days, classes: Object.freeze([]) as unknown as RetentionClassConfig[], check_interval_s });
+    }
+    const seen = new Map<string, string>();
+    classes = raw.classes.flatMap((c: unknown, i: number) => {
       const where = `retention.classes[${i}]`;
-      if (typeof c !== 'object' || c === null || Array.isArray(c)) bad(`${where} must be an object`);
-      const cls = c as Record<string, unknown>;
-      for (const key of Object.keys(cls)) if (!CLASS_KEYS.includes(key)) unknownKey(key, where, CLASS_KEYS);
-      if (typeof cls.name !== 'string' || !CLASS_NAME.test(cls.name)) {
-        bad(`${where}.name must match ${CLASS_NAME.source}`);
+      if (typeof c !== 'object' || c === null || Array.isArray(c)) {
+        mistake(where, 'must be a mapping (name, match, days)');
+        return [];
       }
-      if (seen.has(cls.name)) bad(`${where}.name "${cls.name}" is used twice or is reserved`);
-      seen.add(cls.name);
-      if (typeof cls.match !== 'string' || cls.match.trim() === '') bad(`${where}.match must be a query string`);
-      return Object.freeze({ name: cls.name, match: cls.match, days: positiveDays(cls.days, `${where}.days`) });
+      const cls = c as Record<string, unknown>;
+      let sound = true;
+      if (typeof cls.name !== 'string' || !CLASS_NAME.test(cls.name)) {
+        mistake(`${where}.name`, `must be 1 to 64 letters, digits, _ or - (it names partitions), not ${JSON.stringify(cls.name)}`);
+        sound = false;
+      } else if (cls.name === DEFAULT_CLASS) {
+        mistake(`${where}.name`, `"${DEFAULT_CLASS}" is reserved: it is the class of events no class matches (their age is retention.default_days)`);
+        sound = false;
+      } else if (seen.has(cls.name)) {
+        mistake(`${where}.name`, `"${cls.name}" repeats the name of ${seen.get(cls.name)}.name: each class needs its own`);
+        sound = false;
+      } else {
+        seen.set(cls.name, where);
+      }
+      if (typeof cls.match !== 'string' || cls.match.trim() === '') {
+        mistake(`${where}.match`, 'must be a query (level:error, logger:audit)');
+        sound = false;
+      }
+      // A wrong age keeps its class (with the default's age standing in), so its match is still checked.
+      const days = cls.days === undefined ? default_days : positive(cls.days, `${where}.days`, 'days', default_days);
+      if (cls.days === undefined) mistake(`${where}.days`, 'is required: how many days its events are kept (90)');
+      if (!sound) return [];
+      return [Object.freeze({ name: cls.name as string, match: cls.match as string, days })];
     });
   }
   return Object.freeze({ default_days, classes: Object.freeze(classes) as RetentionClassConfig[], check_interval_s });

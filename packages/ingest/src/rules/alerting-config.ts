@@ -2,7 +2,7 @@
  * The server config's `rule_files` and `alerting` sections (docs/ALERTING.md):
  * where rule files are, how often they run, and where alerts go.
  */
-import { parseDuration } from './parse-duration.js';
+import { DURATION_PATTERN, parseDuration } from './parse-duration.js';
 
 export interface AlertingConfig {
   /** Default group interval. */
@@ -37,7 +37,7 @@ export const DEFAULT_ALERTING: AlertingConfig = {
   webhooks: [],
 };
 
-const duration = { type: 'string', pattern: '^[0-9]+(ms|[smhdwy])([0-9]+(ms|[smhdwy]))*$' } as const;
+const duration = { type: 'string', pattern: DURATION_PATTERN } as const;
 const url = { type: 'string', pattern: '^https?://' } as const;
 
 export const ALERTING_CONFIG_SCHEMA = {

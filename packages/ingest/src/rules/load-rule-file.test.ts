@@ -139,7 +139,7 @@ test('a Prometheus rule file: numbers and booleans in labels and annotations loa
   assert.equal(expr.code, 'LS_RULES_UNKNOWN_KEY');
   assert.match(expr.message, /"groups\[0\]\.rules\[0\]\.expr": a rule here is `query` .* with `above` or `below`, not PromQL; .*log_metrics/);
   assert.match(refused('groups:\n  - name: g\n    rules:\n      - record: job:errors:rate5m\n        expr: x\n').message, /there are no recording rules; log_metrics/);
-  assert.match(refused(rule('        above: 1\n        constructor: 1\n')).message, /unknown key "groups\[0\]\.rules\[0\]\.constructor"$/);
+  assert.match(refused(rule('        above: 1\n        constructor: 1\n')).message, /unknown key "groups\[0\]\.rules\[0\]\.constructor" \(line 7, column 9\)$/);
 });
 
 test('every mistake of a rule file is reported at once, each with its path and code; a rule the schema refused is not checked further', () => {
@@ -160,14 +160,14 @@ test('every mistake of a rule file is reported at once, each with its path and c
   const told = [err.first, ...err.more].map((m) => [m.code, m.message.split('\n')[0]!.replace(/^rule file r\.yaml: /, '')]);
   const expected: [string, RegExp][] = [
     // The schema's first, unknown keys leading; then each group and rule in turn.
-    ['LS_RULES_UNKNOWN_KEY', /^unknown key "groups\[0\]\.rules\[2\]\.windw"$/],
-    ['LS_RULES_INVALID', /^value at "groups\[0\]\.rules\[3\]\.window" must be string$/],
+    ['LS_RULES_UNKNOWN_KEY', /^unknown key "groups\[0\]\.rules\[2\]\.windw"; did you mean "window"\? \(line 6, column 50\)$/],
+    ['LS_RULES_INVALID', /^value at "groups\[0\]\.rules\[3\]\.window" must be string \(line 7, column 43\)$/],
     ['LS_RULES_BAD_QUERY', /^the query at "groups\[0\]\.rules\[0\]\.query" does not parse/],
     ['LS_RULES_INVALID', /^value at "groups\[0\]\.rules\[1\]\.window" "5 minutes" is not a duration/],
     ['LS_RULES_INVALID', /^value at "groups\[0\]\.rules\[4\]\.labels\.bad-name" is not a Prometheus label name/],
     ['LS_RULES_INVALID', /^value at "groups\[0\]\.rules\[4\]\.for" "soon" is not a duration/],
-    ['LS_RULES_INVALID', /^value at "groups\[1\]\.name" repeats the group name "web"$/],
-    ['LS_RULES_INVALID', /^value at "groups\[1\]\.interval" must be at least 1s$/],
+    ['LS_RULES_INVALID', /^value at "groups\[1\]\.name" repeats the group name "web" \(line 9, column 5\)$/],
+    ['LS_RULES_INVALID', /^value at "groups\[1\]\.interval" must be at least 1s \(line 10, column 5\)$/],
   ];
   assert.equal(told.length, expected.length, told.map((t) => t.join(' ')).join('\n'));
   expected.forEach(([code, said], i) => {

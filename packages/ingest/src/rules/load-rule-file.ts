@@ -9,13 +9,14 @@
  * Only YAML that does not parse stops at its first mistake.
  */
 import { Ajv, type ErrorObject } from 'ajv';
-import type { QueryNode } from '@logship/query/core';
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { nearestName, type QueryNode } from '@logship/query/core';
+import { pathSegments, placeIn, queryPlace, withPlace } from '../errors/yaml-places.js';
 import type { LogshipError } from '../errors/define-error.js';
 import { MistakeList } from '../errors/mistake-list.js';
 import { rulesErrors as errors } from './rules-errors.js';
 import { compileRuleQuery, RuleQueryError } from './compile-rule-query.js';
-import { parseDuration } from './parse-duration.js';
+import { notADuration, parseDuration } from './parse-duration.js';
 import { labelName } from './evaluate-rule.js';
 import { checkTemplate } from './render-template.js';
 import type { AlertRule, RuleAggregate, RuleGroup } from './rule-types.js';
@@ -71,7 +72,34 @@ const RULE_FILE_SCHEMA = {
   },
 } as const;
 
-const validate = new Ajv({ allErrors: true, strict: true }).compile(RULE_FILE_SCHEMA);
+// verbose: an unknown key's error carries the object's schema, whose keys are the ones to suggest.
+const validate = new Ajv({ allErrors: true, strict: true, verbose: true }).compile(RULE_FILE_SCHEMA);
+
+/**
+ * The file's mistakes, each thrown with its key's line and column (`unknown
+ * key "groups[0].rules[0].abov"; did you mean "above"? (line 7, column 9)`),
+ * as the server config's are: a path alone sent operators counting list items.
+ */
+class PlacedMistakes extends MistakeList {
+  constructor(
+    private readonly yaml: Document,
+    private readonly lineCounter: LineCounter,
+  ) {
+    super();
+  }
+
+  override throwIfAny(): void {
+    const placed = new MistakeList();
+    for (const m of this.all) {
+      // Every code a rule file's key is named by: (file, path, …).
+      const path = PLACED_CODES.has(m.code) && typeof m.args[1] === 'string' ? pathSegments(m.args[1]) : null;
+      const where = path === null ? undefined : placeIn(this.yaml, this.lineCounter, path);
+      placed.add(where === undefined ? m : withPlace(m, where));
+    }
+    placed.throwIfAny();
+  }
+}
+const PLACED_CODES = new Set([errors.rulesUnknownKey.code, errors.rulesInvalid.code, errors.rulesQuery.code]);
 
 interface RawRule {
   alert: string;
@@ -104,15 +132,14 @@ const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Parses and checks the text of one rule file; `file` names it in errors and in the API. */
 export function loadRuleFile(file: string, text: string, opts: RuleFileOptions): RuleGroup[] {
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    throw errors.rulesSyntax(file, (err as Error).message);
-  }
+  const lineCounter = new LineCounter();
+  const yaml = parseDocument(text, { lineCounter });
+  // The library's own message names the line and column and shows the text.
+  if (yaml.errors.length > 0) throw errors.rulesSyntax(file, yaml.errors[0]!.message);
+  const doc: unknown = yaml.toJS({ maxAliasCount: 100 });
   // An empty file has no groups, as in Prometheus.
   if (doc === null || doc === undefined) return [];
-  const mistakes = new MistakeList();
+  const mistakes = new PlacedMistakes(yaml, lineCounter);
   const malformed = validate(doc) ? [] : [...(validate.errors ?? [])];
   for (const e of schemaMistakes(malformed)) mistakes.add(schemaError(file, e));
   // Without a list of groups there is nothing to check further.
@@ -289,7 +316,7 @@ export function parseAggregate(text: string): RuleAggregate | null {
 
 function durationAt(file: string, path: string, text: string): number {
   const ms = parseDuration(text);
-  if (ms === null) throw errors.rulesInvalid(file, path, `"${text}" is not a duration (like 30s, 5m, 1h30m)`);
+  if (ms === null) throw errors.rulesInvalid(file, path, notADuration(text));
   return ms;
 }
 
@@ -298,7 +325,7 @@ function queryAt(file: string, path: string, text: string, opts: RuleFileOptions
     return compileRuleQuery(text, opts.savedQueries);
   } catch (err) {
     if (!(err instanceof RuleQueryError)) throw err;
-    throw errors.rulesQuery(file, path, err.problem.reason, err.problem.caret ? `\n${err.problem.caret}` : '');
+    throw errors.rulesQuery(file, path, queryPlace(err.problem.reason), err.problem.caret ? `\n${err.problem.caret}` : '');
   }
 }
 
@@ -319,7 +346,10 @@ function schemaError(file: string, e: ErrorObject | undefined): LogshipError {
     .replace(/^\./, '');
   if (e.keyword === 'additionalProperties') {
     const key = (e.params as { additionalProperty: string }).additionalProperty;
-    return errors.rulesUnknownKey(file, path ? `${path}.${key}` : key, /\.rules\[\d+\]$/.test(path) && Object.hasOwn(PROMETHEUS_KEYS, key) ? PROMETHEUS_KEYS[key] : '');
+    if (/\.rules\[\d+\]$/.test(path) && Object.hasOwn(PROMETHEUS_KEYS, key)) return errors.rulesUnknownKey(file, path ? `${path}.${key}` : key, PROMETHEUS_KEYS[key]);
+    // The key meant, as the server config suggests one (`abov` → `above`).
+    const near = nearestName(key, Object.keys((e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {}));
+    return errors.rulesUnknownKey(file, path ? `${path}.${key}` : key, near !== null ? `; did you mean "${near}"?` : '');
   }
   if (e.keyword === 'required') {
     const key = (e.params as { missingProperty: string }).missingProperty;
