@@ -188,8 +188,15 @@ for (const store of ['sqlite', 'elasticsearch'] as const) {
       );
       assert.equal(again.activeAt, activeAt);
       assert.ok(!statesAfter.has('pending'), 'not pending again after the restart');
-      await sleep(1500);
-      const amAfter = (await alertmanagerAlerts(am.url)).filter((a) => a.labels.alertname === 'HighErrorRate');
+      // Waited for, not slept on: the alert sent before the stop may have reached its endsAt while a loaded
+      // machine restarted the server (CI, 2026-12-07: none listed 1.5 s after), and comes back with the resend.
+      const amAfter = await waitFor(
+        async () => {
+          const listed = (await alertmanagerAlerts(am.url)).filter((a) => a.labels.alertname === 'HighErrorRate');
+          return listed.length > 0 && listed;
+        },
+        { what: 'HighErrorRate in Alertmanager after the restart' },
+      );
       assert.equal(amAfter.length, 1);
       assert.equal(amAfter[0]?.startsAt, startsAt);
 

@@ -51,8 +51,8 @@ describe('servers sharing an Elasticsearch prefix share its retention policy', {
     return p;
   }
 
-  async function server(name: string, configYaml: string): Promise<ServerHandle> {
-    return startServer({ dataDir: join(root, name), configYaml });
+  async function server(name: string, configYaml: string, onSpawn?: (output: () => string) => void): Promise<ServerHandle> {
+    return startServer({ dataDir: join(root, name), configYaml, ...(onSpawn ? { onSpawn } : {}) });
   }
 
   /** The retention run every server makes at start has ended. */
@@ -180,9 +180,11 @@ describe('servers sharing an Elasticsearch prefix share its retention policy', {
     });
     assert.equal(created.status, 200, await created.text());
     assert.equal((await fetch(`${meta}/_doc/retention`)).status, 503);
-    const starting = server('a4', config(prefix, 12));
-    // Long enough for the server to reach the policy (it starts in about a second); it waits, so nothing is timed.
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    let said = (): string => '';
+    const starting = server('a4', config(prefix, 12), (output) => (said = output));
+    // Released once the server says it waits: a fixed 4 s was too short for a start on a loaded CI machine (the shard came before the server looked).
+    const waiting = /retention policy index \S+-meta has no started shard yet/;
+    await waitFor(() => waiting.test(said()), { what: 'the server waiting for the policy index\'s shard' });
     const released = await fetch(`${meta}/_settings`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },

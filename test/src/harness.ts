@@ -144,6 +144,12 @@ export interface StartServerOptions {
   env?: Record<string, string>;
   /** Runs the server as this user (tests run as root start it as nobody, to whom file permissions apply). */
   as?: { uid: number; gid: number };
+  /**
+   * Given the server's output so far as soon as it is spawned, before it is
+   * ready: for a test that acts on what a server says while it starts (a
+   * wait it logs), rather than on a guess of how long starting takes.
+   */
+  onSpawn?: (output: () => string) => void;
 }
 
 /**
@@ -216,6 +222,7 @@ async function launchServer(opts: StartServerOptions, dataDir: string, port: num
     ...opts.as,
   });
   const rp = track(proc);
+  opts.onSpawn?.(() => rp.output());
   const url = `http://127.0.0.1:${port}`;
   const announced = new RegExp(`^logship listening on \\S+:${port}$`, 'm');
   try {
