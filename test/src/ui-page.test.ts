@@ -430,8 +430,7 @@ describe('search page with auth on (Chromium)', { skip: !HAVE_CHROMIUM, timeout:
     await page.goto(`${srv.url}/?q=&from=now-1h&to=now`);
     const dialog = page.getByRole('dialog', { name: 'Read token' });
     await dialog.waitFor();
-    // A plain prompt: no token was given, so none was refused (ui-sign-in.test.ts).
-    assert.equal(await dialog.getByRole('alert').count(), 0);
+    assert.equal(await dialog.getByRole('alert').count(), 0, 'a plain prompt: no token was given, so none was refused (ui-sign-in.test.ts)');
     await screenshot(page, 'token-prompt');
 
     await dialog.getByLabel('Token').fill(WRITE);
