@@ -74,11 +74,21 @@ describe('search page: moving through the results by keyboard (Chromium)', { ski
     return { index: el.dataset.index === undefined ? null : Number(el.dataset.index), inSight: r.top >= box.top - 1 && r.bottom <= box.bottom + 1 };
   })()`)) as { index: number | null; inSight: boolean };
 
-  /** A script: whether the line under the rows (`.more`: loading, failed, the end) is whole in the list's sight. */
+  /**
+   * A script: whether the words of the line under the rows (`.more`:
+   * loading, failed, the end) are whole in the list's sight. Its words, not
+   * its box: under a focused row kept whole at the top, the box's bottom
+   * padding can fall below the list (the list 518 px, the rows after the
+   * focused one 490 and the line 37.5, with the histogram's 2026-12-07 height).
+   */
   const moreInSight = (selector: string): string => `(() => {
     const box = document.querySelector('.results').getBoundingClientRect();
-    const more = document.querySelector('.results ${selector}')?.getBoundingClientRect();
-    return !!more && more.top >= box.top - 1 && more.bottom <= box.bottom + 1;
+    const el = document.querySelector('.results ${selector}');
+    if (!el || el.textContent.trim() === '') return false;
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const words = range.getBoundingClientRect();
+    return words.height > 0 && words.top >= box.top - 1 && words.bottom <= box.bottom + 1;
   })()`;
 
   /** Whole rows the list shows at once. */
