@@ -4,20 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { searchAll, startServer, type ServerHandle } from './harness.js';
+import { twoTokensYaml } from './two-tokens.js';
 
 export const WRITE_TOKEN = 'proto-write-token-0123456789';
 export const READ_TOKEN = 'proto-read-token-0123456789';
 
 export async function startProtocolServer(extraYaml = ''): Promise<ServerHandle> {
   return startServer({
-    configYaml: [
-      'auth:',
-      '  tokens:',
-      `    - { name: shippers, token: "${WRITE_TOKEN}", scopes: [write] }`,
-      `    - { name: reader, token: "${READ_TOKEN}", scopes: [read] }`,
-      '  rate_limit: { requests_per_s: 0, burst: 1 }',
-      extraYaml,
-    ].join('\n'),
+    configYaml: `${twoTokensYaml(WRITE_TOKEN, READ_TOKEN, { write: 'shippers', read: 'reader' })}  rate_limit: { requests_per_s: 0, burst: 1 }\n${extraYaml}`,
   });
 }
 

@@ -53,6 +53,29 @@ async function searchRange(server: ServerHandle): Promise<SearchAnswer> {
 
 // Each format with one of the two ways a file is denied: not readable at all (SQLite cannot open it), or readable
 // but not writable (SQLite opens it read-only, and its writes fail).
+/**
+ * A test's data folder under `root` (the server's user's, when root runs it
+ * as nobody) for `format`, and its events: `line(run, back, i)` at noon
+ * `back` UTC days ago plus `i` seconds, in day file `dayFile(back)`. Days
+ * back, away from today: a write of a day probes the day before (its
+ * dedupe), so each day's file is opened only by its own writes.
+ */
+function setUp(root: string, format: string) {
+  chmodSync(root, 0o755);
+  const dataDir = join(root, 'data');
+  const base = Math.floor(Date.now() / DAY) * DAY;
+  const noonOf = (back: number): number => base - back * DAY + DAY / 2;
+  return {
+    dataDir,
+    folder: join(dataDir, format === 'blocks' ? 'blocks' : 'sqlite'),
+    configYaml: `store:\n  type: sqlite\n  format: ${format}\n`,
+    as: asRoot ? { as: { uid: NOBODY, gid: NOBODY } } : {},
+    dayFile: (back: number): string => `${new Date(noonOf(back)).toISOString().slice(0, 10)}.default.db`,
+    line: (run: string, back: number, i: number): string =>
+      JSON.stringify({ '@timestamp': new Date(noonOf(back) + i * 1000).toISOString(), 'event.id': `${run}-${i}`, message: `${run} ${i}`, run }),
+  };
+}
+
 const cases = [
   { format: 'blocks', mode: asRoot ? 0o600 : 0o000, what: 'unreadable' },
   { format: 'rows', mode: asRoot ? 0o644 : 0o444, what: 'read-only' },
@@ -62,18 +85,9 @@ for (const { format, mode, what } of cases) {
   test(`${format}, ${what}: a partition file the server's user may not open is no damage: ingest 503 naming it, search answers the rest with a LS_STORE_PARTITION_DENIED warning, chown gives the day back`, { timeout: 180_000 }, async () => {
     const root = await tempDir(`logship-denied-${format}-`);
     try {
-      chmodSync(root, 0o755);
-      const dataDir = join(root, 'data');
-      const folder = join(dataDir, format === 'blocks' ? 'blocks' : 'sqlite');
-      const configYaml = `store:\n  type: sqlite\n  format: ${format}\n`;
-      const as = asRoot ? { as: { uid: NOBODY, gid: NOBODY } } : {};
-      // Days back, away from today: a write of a day probes the day before (its dedupe), so each day's file is opened only by its own writes.
-      const base = Math.floor(Date.now() / DAY) * DAY;
-      const noonOf = (back: number): number => base - back * DAY + DAY / 2;
-      const denied = { back: 2, name: `${new Date(noonOf(2)).toISOString().slice(0, 10)}.default.db` };
-      const damaged = { back: 4, name: `${new Date(noonOf(4)).toISOString().slice(0, 10)}.default.db` };
-      const line = (run: string, back: number, i: number): string =>
-        JSON.stringify({ '@timestamp': new Date(noonOf(back) + i * 1000).toISOString(), 'event.id': `${run}-${i}`, message: `${run} ${i}`, run });
+      const { dataDir, folder, configYaml, as, dayFile, line } = setUp(root, format);
+      const denied = { back: 2, name: dayFile(2) };
+      const damaged = { back: 4, name: dayFile(4) };
 
       if (asRoot) chownTree(root, NOBODY);
       const first = await startServer({ dataDir, configYaml, ...as });
@@ -174,17 +188,8 @@ for (const format of ['blocks', 'rows'] as const) {
   test(`${format}: a partition file the server's user may read but not write is searched, only its writes refused (LS_STORE_PARTITION_DENIED)`, { timeout: 180_000 }, async () => {
     const root = await tempDir(`logship-read-only-${format}-`);
     try {
-      chmodSync(root, 0o755);
-      const dataDir = join(root, 'data');
-      const folder = join(dataDir, format === 'blocks' ? 'blocks' : 'sqlite');
-      const configYaml = `store:\n  type: sqlite\n  format: ${format}\n`;
-      const as = asRoot ? { as: { uid: NOBODY, gid: NOBODY } } : {};
-      const base = Math.floor(Date.now() / DAY) * DAY;
-      const noonOf = (back: number): number => base - back * DAY + DAY / 2;
-      const name = `${new Date(noonOf(1)).toISOString().slice(0, 10)}.default.db`;
-      const file = join(folder, name);
-      const line = (run: string, back: number, i: number): string =>
-        JSON.stringify({ '@timestamp': new Date(noonOf(back) + i * 1000).toISOString(), 'event.id': `${run}-${i}`, message: `${run} ${i}`, run });
+      const { dataDir, folder, configYaml, as, dayFile, line } = setUp(root, format);
+      const file = join(folder, dayFile(1));
 
       if (asRoot) chownTree(root, NOBODY);
       const first = await startServer({ dataDir, configYaml, ...as });

@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { HAVE_CHROMIUM, launchChromium, screenshot } from './browser.js';
 import { ingest, searchAll, startServer, stopAll, type ServerHandle } from './harness.js';
+import { twoTokensYaml } from './two-tokens.js';
 import { apiGet, apiTotal, askedDuring, queryText, typeQuery, urlParams, waitForTotal, pageSuite } from './ui-support.js';
 
 const LEVELS = ['info', 'info', 'warning', 'error', 'debug', 'info'];
@@ -403,13 +404,7 @@ describe('search page with auth on (Chromium)', { skip: !HAVE_CHROMIUM, timeout:
 
   before(async () => {
     srv = await startServer({
-      configYaml: [
-        'auth:',
-        '  tokens:',
-        `    - { name: agents, token: "${WRITE}", scopes: [write] }`,
-        `    - { name: viewer, token: "${READ}", scopes: [read] }`,
-        '',
-      ].join('\n'),
+      configYaml: twoTokensYaml(WRITE, READ),
     });
     await ingest(srv.url, seedLines(Date.now() - 5_000).slice(0, 50), WRITE);
     browser = await launchChromium();

@@ -15,6 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { HAVE_CHROMIUM, launchChromium, screenshot } from './browser.js';
 import { ingest, startServer, stopAll, type ServerHandle } from './harness.js';
+import { twoTokensYaml } from './two-tokens.js';
 import { apiTotal, recentLines, waitForTotal } from './ui-support.js';
 
 const READ = 'read-token-for-the-sign-in-test';
@@ -30,13 +31,7 @@ describe('search page: signing in (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 
 
   before(async () => {
     srv = await startServer({
-      configYaml: [
-        'auth:',
-        '  tokens:',
-        `    - { name: agents, token: "${WRITE}", scopes: [write] }`,
-        `    - { name: viewer, token: "${READ}", scopes: [read] }`,
-        '',
-      ].join('\n'),
+      configYaml: twoTokensYaml(WRITE, READ),
     });
     await ingest(srv.url, recentLines(EVENTS, 10_000, (i) => ({ level: 'info', host: 'web-1', message: `event ${i}` })), WRITE);
     browser = await launchChromium();
