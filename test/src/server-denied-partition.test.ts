@@ -1,7 +1,9 @@
 /**
  * A partition file the server's user may not read or write, made so while
- * the server runs (a command run with sudo, a restore as root, a chmod),
- * through a real `logship serve` of each embedded format: an ingest into
+ * the server runs or before it starts (a command run with sudo, a restore
+ * as root, a chmod), through a real `logship serve` of each embedded
+ * format: the start logs it and `serve --check` warns (until 2026-12-07
+ * both refused it, LS_STORE_DATA_DIR); an ingest into
  * its day answers 503 with Retry-After naming the file and "permission
  * denied", a batch mixing it with another day is refused whole (as for a
  * locked file), and a search over the range answers the rest with a
@@ -105,7 +107,7 @@ for (const { format, mode, what } of cases) {
       const before = await searchRange(server);
       assert.deepEqual(before.hits.map((h) => h.run).sort(), ['denied-day', 'denied-day', 'denied-day', 'other-day']);
       assert.deepEqual((before.warnings ?? []).map((w) => [w.partition, w.code]), [[damaged.name, 'LS_STORE_CORRUPT_PARTITION']]);
-      // The start refuses such a file (serve --check too): this one is made so while the server runs.
+      // Made so while the server runs, after a read opened it (a file denied before the start: the tests below).
       if (asRoot) chownSync(file, 0, 0);
       chmodSync(file, mode);
 
@@ -195,10 +197,10 @@ for (const format of ['blocks', 'rows'] as const) {
       const first = await startServer({ dataDir, configYaml, ...as });
       assert.equal((await post(first, [0, 1, 2].map((i) => line('read-only-day', 1, i)).concat([line('other-day', 3, 0)]))).status, 200);
       assert.equal(await first.stop('SIGTERM'), 0);
-      const server = await startServer({ dataDir, configYaml, port: first.port, ...as });
-      // Made so while the server runs (the start refuses such a file), before any read opened it.
+      // Made so before the start, so that no read of this run opened it before.
       if (asRoot) chownSync(file, 0, 0);
       chmodSync(file, asRoot ? 0o644 : 0o444);
+      const server = await startServer({ dataDir, configYaml, port: first.port, ...as });
 
       const answer = await searchRange(server);
       assert.deepEqual(answer.hits.map((h) => h.run).sort(), ['other-day', 'read-only-day', 'read-only-day', 'read-only-day']);
