@@ -4,10 +4,11 @@
  * (ui-answer-warnings, cli-answer-warnings): events on three past days,
  * one day's partition file with its header overwritten (found at the
  * start: LS_STORE_CORRUPT_PARTITION) and one made unopenable for the
- * server's user once it runs (LS_STORE_PARTITION_DENIED; the start
- * refuses such a file). As root the server runs as nobody and the file is
- * root's with mode 600 (root opens anything); as another user it is mode
- * 000. The third day is answered.
+ * server's user before it starts (LS_STORE_PARTITION_DENIED; the start
+ * logs it and serves the rest; until 2026-12-07 it refused such a file, and
+ * the file was denied once the server ran). As root the server runs as
+ * nobody and the file is root's with mode 600 (root opens anything); as
+ * another user it is mode 000. The third day is answered.
  */
 import assert from 'node:assert/strict';
 import { chmodSync, chownSync, closeSync, openSync, writeSync } from 'node:fs';
@@ -60,10 +61,10 @@ export async function startWithLeftOutDays(root: string): Promise<LeftOutDays> {
   const fd = openSync(join(folder, damaged.partition), 'r+');
   writeSync(fd, Buffer.alloc(16, 0x5a), 0, 16, 0);
   closeSync(fd);
-  const server = await startServer({ dataDir, port: first.port, ...as });
   const deniedFile = join(folder, denied.partition);
   if (asRoot) chownSync(deniedFile, 0, 0);
   chmodSync(deniedFile, asRoot ? 0o600 : 0o000);
+  const server = await startServer({ dataDir, port: first.port, ...as });
   return {
     server,
     damaged,

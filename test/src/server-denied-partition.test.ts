@@ -1,7 +1,9 @@
 /**
  * A partition file the server's user may not read or write, made so while
- * the server runs (a command run with sudo, a restore as root, a chmod),
- * through a real `logship serve` of each embedded format: an ingest into
+ * the server runs or before it starts (a command run with sudo, a restore
+ * as root, a chmod), through a real `logship serve` of each embedded
+ * format: the start logs it and `serve --check` warns (until 2026-12-07
+ * both refused it, LS_STORE_DATA_DIR); an ingest into
  * its day answers 503 with Retry-After naming the file and "permission
  * denied", a batch mixing it with another day is refused whole (as for a
  * locked file), and a search over the range answers the rest with a
@@ -21,7 +23,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, chownSync, openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { removeDir, startServer, stopAll, tempDir, type ServerHandle } from './harness.js';
+import { removeDir, runLogship, startServer, stopAll, tempDir, type ServerHandle } from './harness.js';
 import { chownTree, NOBODY } from './file-owner.js';
 
 const DAY = 86_400_000;
@@ -105,7 +107,7 @@ for (const { format, mode, what } of cases) {
       const before = await searchRange(server);
       assert.deepEqual(before.hits.map((h) => h.run).sort(), ['denied-day', 'denied-day', 'denied-day', 'other-day']);
       assert.deepEqual((before.warnings ?? []).map((w) => [w.partition, w.code]), [[damaged.name, 'LS_STORE_CORRUPT_PARTITION']]);
-      // The start refuses such a file (serve --check too): this one is made so while the server runs.
+      // Made so while the server runs, after a read opened it (a file denied before the start: the tests below).
       if (asRoot) chownSync(file, 0, 0);
       chmodSync(file, mode);
 
@@ -195,10 +197,10 @@ for (const format of ['blocks', 'rows'] as const) {
       const first = await startServer({ dataDir, configYaml, ...as });
       assert.equal((await post(first, [0, 1, 2].map((i) => line('read-only-day', 1, i)).concat([line('other-day', 3, 0)]))).status, 200);
       assert.equal(await first.stop('SIGTERM'), 0);
-      const server = await startServer({ dataDir, configYaml, port: first.port, ...as });
-      // Made so while the server runs (the start refuses such a file), before any read opened it.
+      // Made so before the start, so that no read of this run opened it before.
       if (asRoot) chownSync(file, 0, 0);
       chmodSync(file, asRoot ? 0o644 : 0o444);
+      const server = await startServer({ dataDir, configYaml, port: first.port, ...as });
 
       const answer = await searchRange(server);
       assert.deepEqual(answer.hits.map((h) => h.run).sort(), ['other-day', 'read-only-day', 'read-only-day', 'read-only-day']);
@@ -222,4 +224,73 @@ for (const format of ['blocks', 'rows'] as const) {
       await removeDir(root);
     }
   });
+}
+
+// A file denied before the start (a backup restored as root, `sudo logship …` while the server was down), for each
+// format and each way it is denied: the server starts and treats it as one denied while it runs, its log and /metrics
+// say so from the start, and `serve --check` warns of it (exit 0). Until 2026-12-07 both refused (LS_STORE_DATA_DIR),
+// so one such file took the whole server down, where Loki, VictoriaLogs and Elasticsearch start and report the part
+// they cannot read.
+for (const format of ['blocks', 'rows'] as const) {
+  for (const what of ['unreadable', 'read-only'] as const) {
+    test(`${format}, ${what} before the start: the server starts, says so, leaves out or reads the day, refuses its writes (503), and takes it back on a chown; serve --check warns (exit 0)`, { timeout: 180_000 }, async () => {
+      const root = await tempDir(`logship-denied-start-${format}-`);
+      try {
+        const { dataDir, folder, configYaml, as, dayFile, line } = setUp(root, format);
+        const file = join(folder, dayFile(2));
+        const mode = what === 'read-only' ? (asRoot ? 0o644 : 0o444) : asRoot ? 0o600 : 0o000;
+        if (asRoot) chownTree(root, NOBODY);
+        const first = await startServer({ dataDir, configYaml, ...as });
+        assert.equal((await post(first, [0, 1, 2].map((i) => line('denied-day', 2, i)).concat([line('other-day', 1, 0)]))).status, 200);
+        assert.equal(await first.stop('SIGTERM'), 0);
+        if (asRoot) chownSync(file, 0, 0);
+        chmodSync(file, mode);
+        const owner = `(it belongs to uid ${asRoot ? 0 : process.getuid?.()}, mode ${mode.toString(8)}; the server runs as uid ${asRoot ? NOBODY : process.getuid?.()})`;
+
+        const check = await runLogship(['serve', '--check', '--config', join(dataDir, '..', `logship-server-${first.port}.yaml`), '--data', dataDir], asRoot ? { uid: NOBODY, gid: NOBODY } : {});
+        assert.equal(check.code, 0, check.stdout + check.stderr);
+        const checkWarnings = check.stdout.split('\n').filter((l) => l.includes(file));
+        assert.equal(checkWarnings.length, 1, check.stdout);
+        assert.ok(checkWarnings[0]!.startsWith(`  warning: ${file}: permission denied (EACCES) ${owner}`), checkWarnings[0]);
+        assert.match(checkWarnings[0]!, /server starts all the same.*chown/);
+
+        const server = await startServer({ dataDir, configYaml, port: first.port, ...as });
+        const said = server.output().split('\n').filter((l) => l.includes(file));
+        assert.equal(said.length, 1, server.output());
+        assert.ok(said[0]!.includes(`${file}: permission denied (EACCES) ${owner}`), said[0]);
+        assert.match(said[0]!, /"level":(40|"warn")/);
+        assert.doesNotMatch(server.output(), /damaged/i);
+        const metrics = await (await fetch(`${server.url}/metrics`)).text();
+        assert.match(metrics, what === 'read-only' ? /^logship_store_unreadable_partitions 0$/m : /^logship_store_unreadable_partitions 1$/m);
+
+        const answer = await searchRange(server);
+        if (what === 'read-only') {
+          assert.deepEqual(answer.hits.map((h) => h.run).sort(), ['denied-day', 'denied-day', 'denied-day', 'other-day']);
+          assert.equal(answer.warnings, undefined);
+        } else {
+          assert.deepEqual(answer.hits.map((h) => h.run), ['other-day']);
+          assert.deepEqual((answer.warnings ?? []).map((w) => [w.partition, w.code]), [[dayFile(2), 'LS_STORE_PARTITION_DENIED']]);
+          assert.ok(answer.warnings![0]!.message.includes(`${file}: permission denied`), answer.warnings![0]!.message);
+        }
+        const refused = await post(server, [line('denied-day', 2, 3)]);
+        assert.equal(refused.status, 503, JSON.stringify(refused.body));
+        assert.ok((refused.body.error as { message: string }).message.includes(`${file}: permission denied`), JSON.stringify(refused.body));
+        assert.equal((await post(server, [line('other-day', 1, 1)])).status, 200);
+
+        // Given back, without a restart.
+        if (asRoot) chownSync(file, NOBODY, NOBODY);
+        chmodSync(file, 0o644);
+        const retried = await post(server, [line('denied-day', 2, 3)]);
+        assert.equal(retried.status, 200, JSON.stringify(retried.body));
+        assert.equal(retried.body.stored, 1);
+        const healed = await searchRange(server);
+        assert.deepEqual(healed.hits.map((h) => h.run).sort(), ['denied-day', 'denied-day', 'denied-day', 'denied-day', 'other-day', 'other-day']);
+        assert.equal(healed.warnings, undefined);
+        assert.match(await (await fetch(`${server.url}/metrics`)).text(), /^logship_store_unreadable_partitions 0$/m);
+      } finally {
+        await stopAll();
+        await removeDir(root);
+      }
+    });
+  }
 }

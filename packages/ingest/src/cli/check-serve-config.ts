@@ -10,7 +10,8 @@ import { checkRedactionKey } from '../server/redaction-key.js';
 import { storeError } from '../store/store-error.js';
 import { elasticsearchStoreOptions } from '../store/open-store.js';
 import { dataDirAdvice } from '../store/data-dir-advice.js';
-import { checkPartitionFiles, damagedPartitionFiles } from '../sqlite/partition-folder.js';
+import { damagedPartitionFiles, deniedPartitionFiles } from '../sqlite/partition-folder.js';
+import { DENIED_AT_START } from '../sqlite/denied-partition.js';
 import { blockStoreDir, resolveStoreFormat, rowStoreDir } from '../store/store-format.js';
 import { checkListeners } from '../server/check-listeners.js';
 import { MistakeList } from '../errors/mistake-list.js';
@@ -112,6 +113,8 @@ async function describeStore(config: ServerConfig, now: number, offline: boolean
   const format = resolveStoreFormat(config.data, store.format);
   const dir = resolve(format === 'rows' ? rowStoreDir(config.data) : blockStoreDir(config.data));
   writableFolder(dir, config.data);
+  // A partition file another user owns does not stop the start (its day alone is refused), so it is a warning here.
+  for (const denied of deniedPartitionFiles(dir)) warnings.push(`${denied}: ${DENIED_AT_START}.`);
   for (const damage of damagedPartitionFiles(dir)) warnings.push(`${damage}: searches over its day leave it out (with a warning in the answer); restore it from a backup (logship store backup) or move it aside.`);
   return { store: `${format} in ${dir}`, retention };
 }
@@ -139,8 +142,6 @@ function writableFolder(dir: string, dataDir: string): void {
     } catch (err) {
       throw storeError('LS_STORE_DATA_DIR', `cannot use ${dir}: ${at} cannot be written (${(err as Error).message})${missingAdvice(at, dir, dataDir, err) ?? dataDirAdvice(err)}`, err);
     }
-    // The partition files too: one another user owns fails that day's batches.
-    if (at === dir) checkPartitionFiles(dir);
     return;
   }
 }

@@ -14,6 +14,7 @@ import { syslogTlsCredentials } from './syslog-tls-credentials.js';
 import { startSyslogListeners, type SyslogListeners } from './protocols/syslog/syslog-listeners.js';
 import type { OtlpGrpcServer } from './protocols/otlp/otlp-grpc-server.js';
 import { ALL_DAYS } from '../sqlite/partition-folder.js';
+import { DENIED_AT_START } from '../sqlite/denied-partition.js';
 import { logStoreBackground } from './store-background-log.js';
 
 /*
@@ -78,7 +79,14 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   // A damaged partition file does not stop the start (the other days are
   // served, searches over its day leave it out with a warning): it is said
   // here, by name, so it is not first found in an answer.
+  // Nor does one the server's user may not read or write (a backup
+  // restored as root): its day is left out of searches, or searched
+  // read-only, and its writes answer 503, until the file is given back.
+  for (const denied of store.deniedAtStart?.() ?? []) {
+    logger.warn({ code: 'LS_STORE_PARTITION_DENIED' }, `${denied}: ${DENIED_AT_START}.`);
+  }
   for (const p of store.unreadablePartitions?.(ALL_DAYS) ?? []) {
+    if (p.code === 'LS_STORE_PARTITION_DENIED') continue; // said above
     logger.error({ partition: p.partition, reason: p.reason }, `Partition ${p.partition} cannot be read; searches over its day leave it out: restore it from a backup or move it aside.`);
   }
   let logshipApp: LogshipApp | undefined;

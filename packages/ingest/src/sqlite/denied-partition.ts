@@ -1,8 +1,9 @@
 /**
  * A partition file the server's user may not read or write: left owned by
  * root by a command run with sudo, a backup restored as root, a chmod.
- * The start refuses such a file (partition-folder.ts checkPartitionFiles);
- * this is one that became so while the server ran. SQLite says only
+ * One found so at the start is treated alike (the start logs it, partition-folder.ts
+ * deniedPartitionFiles; until 2026-12-07 it refused the start), as is one
+ * that became so while the server ran. SQLite says only
  * "unable to open database file" (SQLITE_CANTOPEN), as for a file that is
  * not a database, and until 2026-12-07 that was called damage: a write
  * answered "the partition … is damaged inside" and told the operator to
@@ -86,6 +87,10 @@ export function deniedPartitionError(file: string, cause: unknown, need: Partiti
 export function deniedOr(file: string, err: unknown): unknown {
   return isStoreError(err) ? err : (deniedPartitionError(file, err) ?? err);
 }
+
+/** What follows each file of deniedPartitionFiles in the start's log and `serve --check`'s warnings. */
+export const DENIED_AT_START =
+  "the server starts all the same; until the file is given back to the server's user (chown it to that user, chmod u+rw), its day's writes answer 503 (LS_STORE_PARTITION_DENIED) and, unless the server may read it, searches leave its day out with a warning";
 
 /** How long a remembered answer of AccessCheck stands when the file's inode and ctime are unchanged. */
 export const ACCESS_RECHECK_MS = 5000;

@@ -14,53 +14,48 @@ import { dataDirAdvice } from '../store/data-dir-advice.js';
 import type { RetentionPolicy } from '../retention/retention-policy.js';
 import type { PartitionHandle, PartitionPool, PooledDb } from './partition-pool.js';
 import { isCorruption } from './partition-damage.js';
+import { accessDenied } from './denied-partition.js';
 import { dayEndMs, dayStartMs, parsePartitionFileName, utcDay, type PartitionKey } from './partition-name.js';
 
-/** Creates the folder if need be and checks this process may read and write it and the partition files in it. */
-export function ensureFolder(dir: string, checkFiles = true): void {
+/**
+ * Creates the folder if need be and checks this process may read and write
+ * it: without that no partition can be created, nor the server run. A
+ * partition file in it this process may not read or write does not stop
+ * it (deniedPartitionFiles says which).
+ */
+export function ensureFolder(dir: string): void {
   try {
     fs.mkdirSync(dir, { recursive: true });
     fs.accessSync(dir, fs.constants.R_OK | fs.constants.W_OK);
   } catch (err) {
     throw storeError('LS_STORE_DATA_DIR', `cannot use ${dir}: ${(err as Error).message}${dataDirAdvice(err)}`, err);
   }
-  if (checkFiles) checkPartitionFiles(dir);
 }
 
-const SIDE_FILE = /-(wal|shm)$/;
-
 /**
- * Every partition file (and its WAL and shared-memory files) can be read
- * and written by this process. A file left by a command run as another
- * user (`sudo logship store migrate`, a restored backup copied as root)
- * otherwise let the server start and report ready, while every batch for
- * that day and class answered 503 "attempt to write a readonly database"
- * and senders retried it forever.
+ * The partition files of `dir` (with their WAL and shared-memory files)
+ * this process may not read and write, each as accessDenied says why (the
+ * file, the OS's error, its owner and mode, this process's uid), in name
+ * order: the start logs them and `serve --check` warns of them. Such a
+ * file (left by a command run as another user, `sudo logship store
+ * migrate`, a backup restored as root) refused the start from 2026-12-06
+ * (LS_STORE_DATA_DIR), since it had let a server report ready while every
+ * batch for its day answered 503 "attempt to write a readonly database"
+ * with nothing saying why. Since 2026-12-07 a file denied is its day alone
+ * (denied-partition.ts: left out of reads, or read read-only, with a
+ * warning; its writes 503 naming it; taken back by a chown without a
+ * restart), so one such file no longer takes the whole server down.
  */
-export function checkPartitionFiles(dir: string): void {
-  const entries = listFolder(dir);
-  for (const entry of entries) {
-    if (!parsePartitionFileName(entry.replace(SIDE_FILE, ''))) continue;
-    const file = path.join(dir, entry);
-    try {
-      fs.accessSync(file, fs.constants.R_OK | fs.constants.W_OK);
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === 'ENOENT') continue; // a side file removed by a checkpoint since the listing
-      let owner = '';
-      try {
-        const st = fs.statSync(file);
-        owner = ` (it belongs to uid ${st.uid}, mode ${(st.mode & 0o777).toString(8)}; this process runs as uid ${process.getuid?.() ?? '?'})`;
-      } catch {
-        // the error below names the file either way
-      }
-      throw storeError(
-        'LS_STORE_DATA_DIR',
-        `cannot use ${dir}: ${file} cannot be written by this user${owner}; give the data folder and its files to the user the server runs as (chown -R)`,
-        err,
-      );
-    }
+export function deniedPartitionFiles(dir: string): string[] {
+  // Not there yet (`serve --check` before the first start): nothing denied. Not listable: LS_STORE_DATA_DIR.
+  if (!fs.existsSync(dir)) return [];
+  const denied: string[] = [];
+  for (const entry of listFolder(dir).sort()) {
+    if (!parsePartitionFileName(entry)) continue;
+    const why = accessDenied(path.join(dir, entry), 'write');
+    if (why !== null) denied.push(why);
   }
+  return denied;
 }
 
 /**

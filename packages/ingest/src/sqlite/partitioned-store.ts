@@ -16,6 +16,7 @@ import type { WriterThread } from './writer-thread.js';
 import type { ReaderPool } from './reader-pool.js';
 import type { PartitionKey } from './partition-name.js';
 import {
+  deniedPartitionFiles,
   dropExpiredPartitions,
   ensureFolder,
   isPartitionExpired,
@@ -114,15 +115,23 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
 
   /**
    * Makes the folder and lists it. `checkFiles` (the store's opening, on
-   * the main thread) refuses a partition file this user may not read or
-   * write, so that the server does not start and report ready with it; a
-   * reader thread, started by the first queries, skips that: a file denied
-   * since the start failed its start, so every search 500, where the read
-   * leaves that day out with a warning (denied-partition.ts).
+   * the main thread) notes the partition files this user may not read or
+   * write (deniedAtStart), for the start to say so; the server starts all
+   * the same, each such day treated as one denied while it runs
+   * (denied-partition.ts). A reader thread, started by the first queries,
+   * skips that.
    */
   init(checkFiles = true): void {
-    ensureFolder(this.dir, checkFiles);
+    ensureFolder(this.dir);
+    if (checkFiles) this.denied = deniedPartitionFiles(this.dir);
     this.refresh();
+  }
+
+  private denied: string[] = [];
+
+  /** The partition files this user could not read or write when the store opened, each with why (deniedPartitionFiles). */
+  deniedAtStart(): string[] {
+    return [...this.denied];
   }
 
   async partitions(now?: number): Promise<PartitionInfo[]> {

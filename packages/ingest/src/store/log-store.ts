@@ -141,6 +141,8 @@ export interface LogStore extends LogReader {
   health(): Promise<StoreHealth>;
   /** Calls `listener` with what the store's background work met (StoreBackgroundEvent); absent: a store with none. */
   onBackground?(listener: (event: StoreBackgroundEvent) => void): void;
+  /** The partition files the server's user could not read or write when the store opened, each with why; absent: a store with no files. */
+  deniedAtStart?(): string[];
   close(): Promise<void>;
 }
 
