@@ -22,6 +22,8 @@ import { placeConfigMistake } from './place-config-mistake.js';
 import { interpolateEnv } from './interpolate-env.js';
 import { restoreEnvText } from './restore-env-text.js';
 import { parseListen } from './parse-listen.js';
+import { configuredListeners, listenClashes } from './listen-clashes.js';
+import { pathSegments, withPlace } from '../errors/yaml-places.js';
 import { DEFAULT_SERVER_CONFIG, SERVER_CONFIG_SCHEMA, deepFreeze, type ServerConfig, type TlsConfig } from './server-config.js';
 import { parseSubject } from './parse-subject.js';
 
@@ -174,10 +176,24 @@ export function buildServerConfig(
     syslog: { ...(raw.syslog as ServerConfig['syslog'] | undefined) },
     otlp: { ...(raw.otlp as ServerConfig['otlp'] | undefined) },
   };
-  const { listen_tcp, listen_udp, listen_tls } = config.syslog;
-  for (const address of [config.listen, listen_tcp, listen_udp, listen_tls, config.otlp.grpc_listen]) {
-    if (address !== undefined) mistakes.check(() => parseListen(address), undefined);
+  // A listen address given by --listen is not the file's: it has no place there.
+  const placeOf = (key: string): string | undefined => (key === 'listen' && flags.listen !== undefined ? undefined : locate?.(pathSegments(key) ?? []));
+  // Placed here: LS_CONFIG_BAD_LISTEN names the address, not its key, which placeConfigMistake needs.
+  const listeners = configuredListeners(config);
+  for (const { key, address } of listeners) {
+    try {
+      parseListen(address);
+    } catch (err) {
+      const where = err instanceof LogshipError ? placeOf(key) : undefined;
+      mistakes.add(where === undefined ? err : withPlace(err as LogshipError, where));
+    }
   }
+  // The second key is placed as any refused value (placeConfigMistake); the first is named by its line.
+  for (const { key, other, both } of listenClashes(config)) {
+    const line = /^line \d+/.exec(placeOf(other) ?? '')?.[0];
+    mistakes.add(errors.configInvalid(key, `takes the port of ${other}${line !== undefined ? ` (${line})` : ''}: ${key} and ${other} ${both}; give each listener a port of its own`));
+  }
+  const { listen_tls } = config.syslog;
   if (listen_tls !== undefined) {
     const own = config.syslog.tls_cert_file !== undefined || config.syslog.tls_key_file !== undefined;
     // Without files of its own the listener takes the server's tls block (RFC 5425 over the same certificate).
