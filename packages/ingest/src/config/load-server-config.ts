@@ -24,6 +24,7 @@ import { restoreEnvText } from './restore-env-text.js';
 import { parseListen } from './parse-listen.js';
 import { configuredListeners, listenClashes } from './listen-clashes.js';
 import { pathSegments, withPlace } from '../errors/yaml-places.js';
+import { schemaTypeWords } from '../errors/schema-type-words.js';
 import { DEFAULT_SERVER_CONFIG, SERVER_CONFIG_SCHEMA, deepFreeze, type ServerConfig, type TlsConfig } from './server-config.js';
 import { parseSubject } from './parse-subject.js';
 
@@ -123,7 +124,7 @@ export function buildServerConfig(
     // Every mistake at once (allErrors), an unknown key first: what its misspelling made missing follows it.
     const found = schemaMistakes(validate.errors ?? []);
     const listed = [...found.filter((e) => e.keyword === 'additionalProperties'), ...found.filter((e) => e.keyword !== 'additionalProperties')];
-    const [first, ...more] = listed.map((e) => schemaError(e, locate));
+    const [first, ...more] = listed.map((e) => schemaError(e, locate, validate.errors ?? []));
     if (first === undefined) throw schemaError(undefined, locate);
     throw more.length === 0 ? first : new ConfigMistakes(first, more);
   }
@@ -311,7 +312,7 @@ function schemaMistakes(all: readonly ErrorObject[]): ErrorObject[] {
   });
 }
 
-function schemaError(e: ErrorObject | undefined, locate?: (path: readonly (string | number)[]) => string | undefined): LogshipError {
+function schemaError(e: ErrorObject | undefined, locate?: (path: readonly (string | number)[]) => string | undefined, all: readonly ErrorObject[] = []): LogshipError {
   if (!e) return errors.configInvalid('(root)', 'is invalid');
   const segments: (string | number)[] = e.instancePath
     .split('/')
@@ -319,13 +320,13 @@ function schemaError(e: ErrorObject | undefined, locate?: (path: readonly (strin
     .map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~')));
   if (e.keyword === 'additionalProperties') segments.push((e.params as { additionalProperty: string }).additionalProperty);
   const where = locate?.(segments);
-  const plain = schemaErrorAt(e);
+  const plain = schemaErrorAt(e, all);
   if (where === undefined) return plain;
   const def = errorDefinition(plain.code);
   return def ? new LogshipError(def, `${plain.message} (${where})`) : plain;
 }
 
-function schemaErrorAt(e: ErrorObject): LogshipError {
+function schemaErrorAt(e: ErrorObject, all: readonly ErrorObject[]): LogshipError {
   // '/auth/tokens/0' → 'auth.tokens[0]'
   const path = e.instancePath
     .split('/')
@@ -357,5 +358,7 @@ function schemaErrorAt(e: ErrorObject): LogshipError {
     const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
     return errors.configInvalid(path || '(root)', `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
   }
+  const typed = schemaTypeWords(e, all);
+  if (typed !== undefined) return errors.configInvalid(path || '(root)', typed);
   return errors.configInvalid(path || '(root)', e.message ?? 'is invalid');
 }
