@@ -28,6 +28,28 @@ export function partitionDay(partition: string): { day: string; retention: strin
   return m ? { day: m[1]!, retention: m[2]! } : null;
 }
 
+/** Whether the warnings are Elasticsearch's (its `partition` an index): the notice says "indices" then. */
+export function fromElasticsearch(warnings: readonly AnswerWarning[]): boolean {
+  return warnings.length > 0 && warnings.every((w) => w.code.startsWith('LS_ES_'));
+}
+
+/**
+ * What a user needs of an Elasticsearch shard failure's message
+ * (elasticsearch/partial-answer.ts: `… 1 of 2 shards failed; index I,
+ * shard 0: TYPE: REASON; the events of …`): how many shards failed and
+ * the reason's first sentence, without the exception's type; the rest
+ * (Elasticsearch's advice on fielddata, say, ~300 characters) is in the
+ * item's title. Null for a message of another form.
+ */
+function shardFailure(message: string): string | null {
+  const of = /(\d+) of (\d+) shards failed/.exec(message);
+  if (!of) return null;
+  const said = /, shard \d+: (?:[a-z_]+: )?(.*?); the events of the shards that failed/.exec(message)?.[1];
+  // The first sentence: up to a full stop followed by a space (an index name's dots have none).
+  const first = said === undefined ? undefined : /^.*?\.(?=\s|$)/.exec(said)?.[0] ?? said;
+  return `${of[1]} of ${of[2]} shards failed${first ? `: ${first}` : ''}`;
+}
+
 /** Why a partition is left out and what brings it back, in words (README's API section), by the warning's code. */
 export function causeWords(w: AnswerWarning): string {
   switch (w.code) {
@@ -35,6 +57,14 @@ export function causeWords(w: AnswerWarning): string {
       return 'its file is damaged: restore it from a backup or move it aside';
     case 'LS_STORE_PARTITION_DENIED':
       return 'the server\'s user may not open its file: chown it back to that user';
+    case 'LS_STORE_PARTITION_LOCKED':
+      return 'another process holds its file locked (an sqlite3 session, a backup): it is searched again once that process lets go';
+    case 'LS_ES_SHARDS_FAILED':
+      return shardFailure(w.message) ?? w.message;
+    case 'LS_ES_TIMED_OUT': {
+      const answered = /(\d+) of (\d+) shards answered/.exec(w.message);
+      return `the cluster's search timeout (search.default_search_timeout) passed before every shard was read${answered ? ` (${answered[1]} of ${answered[2]} shards answered)` : ''}: search a shorter range, or raise the timeout`;
+    }
     default:
       return w.message;
   }

@@ -4,16 +4,18 @@
  * was simply missing from the hits, counts and bars, with nothing said
  * (Kibana says "N of M shards failed", Grafana marks the panel).
  */
-import { causeWords, partitionDay, type AnswerWarning } from './answer-warnings.js';
+import { causeWords, fromElasticsearch, partitionDay, type AnswerWarning } from './answer-warnings.js';
 
 export function IncompleteNotice({ warnings }: { warnings: readonly AnswerWarning[] }) {
+  // An Elasticsearch answer names indices, the embedded stores' partitions (their files).
+  const [one, many] = fromElasticsearch(warnings) ? ['one index', 'indices'] : ['one partition', 'partitions'];
   // The live region is always there, so that a notice put in it is read out.
   return (
     <div role="status" class="incomplete-region">
       {warnings.length > 0 && (
         <div class="incomplete">
           <p>
-            <strong>Incomplete results:</strong> {warnings.length === 1 ? 'one partition' : `${warnings.length} partitions`} of
+            <strong>Incomplete results:</strong> {warnings.length === 1 ? one : `${warnings.length} ${many}`} of
             this range could not be read; {warnings.length === 1 ? 'its' : 'their'} events are left out of the hits, the count and the histogram.
           </p>
           <ul>

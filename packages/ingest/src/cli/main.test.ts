@@ -94,7 +94,7 @@ test('serve --check lists every mistake the config schema finds, a line each wit
     assert.match(lines[0]!, /^logship: unknown config key "listn"; did you mean "listen"\? \(line 1, column 1 of .*server\.yaml\)/);
     // In a value with alternatives (a pattern, or a rule), the unknown key rather than "must be string".
     assert.match(lines[1]!, /^logship: unknown config key "ingest\.redact\[0\]\.patern"; did you mean "pattern"\? \(line 6, /);
-    assert.ok(lines.some((l) => /^logship: config value at "limits\.max_body_bytes" must be integer \(line 3, /.test(l)), stderr);
+    assert.ok(lines.some((l) => /^logship: config value at "limits\.max_body_bytes" must be a whole number, not .* \(line 3, /.test(l)), stderr);
     assert.ok(lines.some((l) => /^logship: config value at "store\.type" must be one of "sqlite", "elasticsearch" \(line 4, /.test(l)), stderr);
     // One mistake: one line, as before.
     writeFileSync(file, 'listn: 127.0.0.1:7700\n');

@@ -61,7 +61,7 @@ test('serve --check fails as the start would when a listener cannot bind, naming
     writeFileSync(config, `listen: 127.0.0.1:${free}\ndata: ${data}\notlp: { grpc_listen: "127.0.0.1:${free}" }\n`);
     assert.equal(
       (await check(['--config', config])).stderr,
-      `logship: config value at "otlp.grpc_listen" takes the port of listen: otlp.grpc_listen and listen are both 127.0.0.1:${free}; give each listener a port of its own (LS_CONFIG_INVALID)\n`,
+      `logship: config value at "otlp.grpc_listen" takes the port of listen (line 1): otlp.grpc_listen and listen are both 127.0.0.1:${free}; give each listener a port of its own (line 3, column 9 of ${config}) (LS_CONFIG_INVALID)\n`,
     );
     // An address this host does not have (TEST-NET-1), with the token a public address needs.
     writeFileSync(config, `listen: 192.0.2.1:7700\ndata: ${data}\nauth: { tokens: [{ name: ops, token: "t0123456789abcdef", scopes: [write] }] }\n`);

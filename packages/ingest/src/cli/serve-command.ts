@@ -139,7 +139,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
       try {
         if (server.reloadTls()) logger.info({ cert_file: config.tls?.cert_file }, 'Received SIGHUP; TLS certificate and key reloaded for new connections.');
       } catch (err) {
-        logger.error({ err }, 'Received SIGHUP; the TLS files did not check out, so the running certificate stays.');
+        logger.error(loggedMistake(err), 'Received SIGHUP; the TLS files did not check out, so the running certificate stays.');
       }
     };
     // `systemctl reload` after editing server.yaml: `auth` (tokens, their
@@ -178,7 +178,7 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
           // Names only: a token's value is never logged.
           logger.info({ tokens: next.auth.tokens.map((t) => t.name), tls_clients: next.auth.tls_clients.length }, 'Received SIGHUP; auth reloaded: the tokens now configured are in force for the next request, and removed ones are refused.');
         } catch (err) {
-          logger.error({ err }, 'Received SIGHUP; the new auth cannot be put in force without a restart, so the running tokens stay.');
+          logger.error(loggedMistake(err), 'Received SIGHUP; the new auth cannot be put in force without a restart, so the running tokens stay.');
         }
       }
       if (changed.length === 0) {

@@ -28,8 +28,12 @@ function serve(args: string[], ms = 30_000): Promise<{ code: number | null; stdo
   });
 }
 
-const clash = (key: string, other: string, both: string) =>
-  `config value at "${key}" takes the port of ${other}: ${key} and ${other} ${both}; give each listener a port of its own (LS_CONFIG_INVALID)`;
+/** Named at the second key's line and column, the first key by its line. */
+const clash = (key: string, other: string, otherLine: number, both: string, where: string) =>
+  `config value at "${key}" takes the port of ${other} (line ${otherLine}): ${key} and ${other} ${both}; give each listener a port of its own (${where}) (LS_CONFIG_INVALID)`;
+/** `line L, column C of FILE` of the first `key:` on line L of the text. */
+const placeOf = (text: string, line: number, key: string, file: string): string =>
+  `line ${line}, column ${text.split('\n')[line - 1]!.indexOf(`${key}:`) + 1} of ${file}`;
 
 test('two keys on one port: the start refuses the config naming both, before binding or creating the data folder', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'logship-clash-'));
@@ -40,22 +44,27 @@ test('two keys on one port: the start refuses the config naming both, before bin
     writeFileSync(config, `listen: 127.0.0.1:${port}\ndata: ${data}\notlp: { grpc_listen: "127.0.0.1:${port}" }\n`);
     const start = await serve(['--config', config]);
     assert.equal(start.code, 1, start.stdout);
-    assert.equal(start.stderr, `logship: ${clash('otlp.grpc_listen', 'listen', `are both 127.0.0.1:${port}`)}\n`);
+    assert.equal(start.stderr, `logship: ${clash('otlp.grpc_listen', 'listen', 1, `are both 127.0.0.1:${port}`, `line 3, column 9 of ${config}`)}\n`);
+    // --listen is no line of the file: the flag's address is named without one.
+    const byFlag = await serve(['--config', config, '--listen', `127.0.0.1:${port}`]);
+    assert.equal(byFlag.code, 1, byFlag.stdout);
+    assert.equal(byFlag.stderr, `logship: ${clash('otlp.grpc_listen', 'listen', 1, `are both 127.0.0.1:${port}`, `line 3, column 9 of ${config}`).replace(' (line 1)', '')}\n`);
     assert.equal(existsSync(data), false);
 
     // Every pair, whatever the keys: 0.0.0.0 covers 127.0.0.1, syslog's TLS and TCP listeners are both TCP.
-    writeFileSync(config, [
+    const text = [
       `listen: 127.0.0.1:${port}`,
       `data: ${data}`,
       `syslog: { listen_tcp: "0.0.0.0:${port}", listen_tls: "127.0.0.1:${port}", tls_cert_file: ${join(dir, 'c.pem')}, tls_key_file: ${join(dir, 'k.pem')} }`,
       '',
-    ].join('\n'));
+    ].join('\n');
+    writeFileSync(config, text);
     const three = await serve(['--config', config]);
     assert.equal(three.code, 1, three.stdout);
     for (const line of [
-      clash('syslog.listen_tcp', 'listen', `are 0.0.0.0:${port} and 127.0.0.1:${port}, one port`),
-      clash('syslog.listen_tls', 'listen', `are both 127.0.0.1:${port}`),
-      clash('syslog.listen_tls', 'syslog.listen_tcp', `are 127.0.0.1:${port} and 0.0.0.0:${port}, one port`),
+      clash('syslog.listen_tcp', 'listen', 1, `are 0.0.0.0:${port} and 127.0.0.1:${port}, one port`, placeOf(text, 3, 'listen_tcp', config)),
+      clash('syslog.listen_tls', 'listen', 1, `are both 127.0.0.1:${port}`, placeOf(text, 3, 'listen_tls', config)),
+      clash('syslog.listen_tls', 'syslog.listen_tcp', 3, `are 127.0.0.1:${port} and 0.0.0.0:${port}, one port`, placeOf(text, 3, 'listen_tls', config)),
     ]) {
       assert.ok(three.stderr.includes(line), `${line}\nnot in\n${three.stderr}`);
     }
@@ -82,7 +91,7 @@ test('listeners that do not collide start: TCP and UDP on one port number, two a
     writeFileSync(config, `listen: 127.0.0.1:${port}\ndata: ${join(dir, 'data')}\notlp: { grpc_listen: ":${port}" }\n`);
     const wildcard = await serve(['--check', '--config', config]);
     assert.equal(wildcard.code, 1);
-    assert.equal(wildcard.stderr, `logship: ${clash('otlp.grpc_listen', 'listen', `are :${port} and 127.0.0.1:${port}, one port`)}\n`);
+    assert.equal(wildcard.stderr, `logship: ${clash('otlp.grpc_listen', 'listen', 1, `are :${port} and 127.0.0.1:${port}, one port`, `line 3, column 9 of ${config}`)}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

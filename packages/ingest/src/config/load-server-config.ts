@@ -22,6 +22,9 @@ import { placeConfigMistake } from './place-config-mistake.js';
 import { interpolateEnv } from './interpolate-env.js';
 import { restoreEnvText } from './restore-env-text.js';
 import { parseListen } from './parse-listen.js';
+import { configuredListeners, listenClashes } from './listen-clashes.js';
+import { pathSegments, withPlace } from '../errors/yaml-places.js';
+import { schemaTypeWords } from '../errors/schema-type-words.js';
 import { DEFAULT_SERVER_CONFIG, SERVER_CONFIG_SCHEMA, deepFreeze, type ServerConfig, type TlsConfig } from './server-config.js';
 import { parseSubject } from './parse-subject.js';
 
@@ -121,7 +124,7 @@ export function buildServerConfig(
     // Every mistake at once (allErrors), an unknown key first: what its misspelling made missing follows it.
     const found = schemaMistakes(validate.errors ?? []);
     const listed = [...found.filter((e) => e.keyword === 'additionalProperties'), ...found.filter((e) => e.keyword !== 'additionalProperties')];
-    const [first, ...more] = listed.map((e) => schemaError(e, locate));
+    const [first, ...more] = listed.map((e) => schemaError(e, locate, validate.errors ?? []));
     if (first === undefined) throw schemaError(undefined, locate);
     throw more.length === 0 ? first : new ConfigMistakes(first, more);
   }
@@ -174,10 +177,24 @@ export function buildServerConfig(
     syslog: { ...(raw.syslog as ServerConfig['syslog'] | undefined) },
     otlp: { ...(raw.otlp as ServerConfig['otlp'] | undefined) },
   };
-  const { listen_tcp, listen_udp, listen_tls } = config.syslog;
-  for (const address of [config.listen, listen_tcp, listen_udp, listen_tls, config.otlp.grpc_listen]) {
-    if (address !== undefined) mistakes.check(() => parseListen(address), undefined);
+  // A listen address given by --listen is not the file's: it has no place there.
+  const placeOf = (key: string): string | undefined => (key === 'listen' && flags.listen !== undefined ? undefined : locate?.(pathSegments(key) ?? []));
+  // Placed here: LS_CONFIG_BAD_LISTEN names the address, not its key, which placeConfigMistake needs.
+  const listeners = configuredListeners(config);
+  for (const { key, address } of listeners) {
+    try {
+      parseListen(address);
+    } catch (err) {
+      const where = err instanceof LogshipError ? placeOf(key) : undefined;
+      mistakes.add(where === undefined ? err : withPlace(err as LogshipError, where));
+    }
   }
+  // The second key is placed as any refused value (placeConfigMistake); the first is named by its line.
+  for (const { key, other, both } of listenClashes(config)) {
+    const line = /^line \d+/.exec(placeOf(other) ?? '')?.[0];
+    mistakes.add(errors.configInvalid(key, `takes the port of ${other}${line !== undefined ? ` (${line})` : ''}: ${key} and ${other} ${both}; give each listener a port of its own`));
+  }
+  const { listen_tls } = config.syslog;
   if (listen_tls !== undefined) {
     const own = config.syslog.tls_cert_file !== undefined || config.syslog.tls_key_file !== undefined;
     // Without files of its own the listener takes the server's tls block (RFC 5425 over the same certificate).
@@ -295,7 +312,7 @@ function schemaMistakes(all: readonly ErrorObject[]): ErrorObject[] {
   });
 }
 
-function schemaError(e: ErrorObject | undefined, locate?: (path: readonly (string | number)[]) => string | undefined): LogshipError {
+function schemaError(e: ErrorObject | undefined, locate?: (path: readonly (string | number)[]) => string | undefined, all: readonly ErrorObject[] = []): LogshipError {
   if (!e) return errors.configInvalid('(root)', 'is invalid');
   const segments: (string | number)[] = e.instancePath
     .split('/')
@@ -303,13 +320,13 @@ function schemaError(e: ErrorObject | undefined, locate?: (path: readonly (strin
     .map((p) => (/^\d+$/.test(p) ? Number(p) : p.replace(/~1/g, '/').replace(/~0/g, '~')));
   if (e.keyword === 'additionalProperties') segments.push((e.params as { additionalProperty: string }).additionalProperty);
   const where = locate?.(segments);
-  const plain = schemaErrorAt(e);
+  const plain = schemaErrorAt(e, all);
   if (where === undefined) return plain;
   const def = errorDefinition(plain.code);
   return def ? new LogshipError(def, `${plain.message} (${where})`) : plain;
 }
 
-function schemaErrorAt(e: ErrorObject): LogshipError {
+function schemaErrorAt(e: ErrorObject, all: readonly ErrorObject[]): LogshipError {
   // '/auth/tokens/0' → 'auth.tokens[0]'
   const path = e.instancePath
     .split('/')
@@ -341,5 +358,7 @@ function schemaErrorAt(e: ErrorObject): LogshipError {
     const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
     return errors.configInvalid(path || '(root)', `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
   }
+  const typed = schemaTypeWords(e, all);
+  if (typed !== undefined) return errors.configInvalid(path || '(root)', typed);
   return errors.configInvalid(path || '(root)', e.message ?? 'is invalid');
 }

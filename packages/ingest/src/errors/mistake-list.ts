@@ -60,9 +60,16 @@ export class MistakeList {
 
   private keep(err: unknown): void {
     if (!(err instanceof LogshipError)) throw err;
-    // A mistake two checks meet (a listen address both the config and the listeners parse) is told once.
+    // A mistake two checks meet (a listen address both the config and the
+    // listeners parse) is told once: the loader's, placed in the file, stands
+    // for the same words without a place from a check that has no file.
     for (const e of err instanceof ConfigMistakes ? [err.first, ...err.more] : [err]) {
-      if (!this.found.some((f) => f.code === e.code && f.message === e.message)) this.found.push(e);
+      if (!this.found.some((f) => f.code === e.code && (f.message === e.message || unplaced(f.message) === e.message))) this.found.push(e);
     }
   }
+}
+
+/** The message without the file place withPlace put in it (`(line 2, column 1 of server.yaml)`). */
+function unplaced(message: string): string {
+  return message.replace(/ \(line \d+, column \d+ of [^)\n]*\)/, '');
 }

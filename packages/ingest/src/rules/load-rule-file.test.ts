@@ -84,7 +84,7 @@ test('values of the wrong kind are refused with their path', () => {
     ['        above: 1\n        annotations: { summary: "{{ .Foo }}" }\n', /annotations\.summary" has \{\{ \.Foo \}\}/],
     ['        above: 1\n        labels: { "bad-name": x }\n', /labels\.bad-name" is not a Prometheus label name/],
     ['        above: 1\n        sample_lines: 500\n', /sample_lines" must be <= 20/],
-    ['        above: "50"\n', /rules\[0\]\.above" must be number/],
+    ['        above: "50"\n', /rules\[0\]\.above" must be a number, not "50"/],
     // Each of these made several series one label set: one alert, its value taking turns.
     ['        above: 1\n        group_by: [event.dataset, event_dataset]\n', /rules\[0\]\.group_by\[1\]" "event_dataset" becomes the label "event_dataset", as group_by\[0\] does/],
     ['        above: 1\n        group_by: [severity]\n        labels: { severity: page }\n', /rules\[0\]\.group_by\[0\]" "severity" becomes the label "severity", which the rule's labels set too/],
@@ -161,7 +161,7 @@ test('every mistake of a rule file is reported at once, each with its path and c
   const expected: [string, RegExp][] = [
     // The schema's first, unknown keys leading; then each group and rule in turn.
     ['LS_RULES_UNKNOWN_KEY', /^unknown key "groups\[0\]\.rules\[2\]\.windw"; did you mean "window"\? \(line 6, column 50\)$/],
-    ['LS_RULES_INVALID', /^value at "groups\[0\]\.rules\[3\]\.window" must be string \(line 7, column 43\)$/],
+    ['LS_RULES_INVALID', /^value at "groups\[0\]\.rules\[3\]\.window" "5" is not a duration: .*30s, 1m, 1h30m, 500ms \(line 7, column 43\)$/],
     ['LS_RULES_BAD_QUERY', /^the query at "groups\[0\]\.rules\[0\]\.query" does not parse/],
     ['LS_RULES_INVALID', /^value at "groups\[0\]\.rules\[1\]\.window" "5 minutes" is not a duration/],
     ['LS_RULES_INVALID', /^value at "groups\[0\]\.rules\[4\]\.labels\.bad-name" is not a Prometheus label name/],

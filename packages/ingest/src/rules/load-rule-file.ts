@@ -12,6 +12,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { nearestName, type QueryNode } from '@logship/query/core';
 import { pathSegments, placeIn, queryPlace, withPlace } from '../errors/yaml-places.js';
+import { schemaTypeWords } from '../errors/schema-type-words.js';
 import type { LogshipError } from '../errors/define-error.js';
 import { MistakeList } from '../errors/mistake-list.js';
 import { rulesErrors as errors } from './rules-errors.js';
@@ -141,7 +142,7 @@ export function loadRuleFile(file: string, text: string, opts: RuleFileOptions):
   if (doc === null || doc === undefined) return [];
   const mistakes = new PlacedMistakes(yaml, lineCounter);
   const malformed = validate(doc) ? [] : [...(validate.errors ?? [])];
-  for (const e of schemaMistakes(malformed)) mistakes.add(schemaError(file, e));
+  for (const e of schemaMistakes(malformed)) mistakes.add(schemaError(file, e, malformed));
   // Without a list of groups there is nothing to check further.
   if (!sound(malformed, '', true) || !sound(malformed, '/groups', true)) mistakes.throwIfAny();
   const raw = doc as RawFile;
@@ -335,7 +336,7 @@ const PROMETHEUS_KEYS: Record<string, string> = {
   record: ': there are no recording rules; log_metrics makes counters and histograms of events for Prometheus (docs/ALERTING.md)',
 };
 
-function schemaError(file: string, e: ErrorObject | undefined): LogshipError {
+function schemaError(file: string, e: ErrorObject | undefined, all: readonly ErrorObject[] = []): LogshipError {
   if (!e) return errors.rulesInvalid(file, '(root)', 'is invalid');
   // '/groups/0/rules/1' → 'groups[0].rules[1]'
   const path = e.instancePath
@@ -355,5 +356,11 @@ function schemaError(file: string, e: ErrorObject | undefined): LogshipError {
     const key = (e.params as { missingProperty: string }).missingProperty;
     return errors.rulesInvalid(file, path ? `${path}.${key}` : key, 'is required');
   }
+  // A duration given as a number (`window: 5`) is told what a duration looks like, as one that does not parse is.
+  if (e.keyword === 'type' && /(?:^|\.)(?:interval|window|for|keep_firing_for)$/.test(path) && typeof e.data !== 'object') {
+    return errors.rulesInvalid(file, path, notADuration(String(e.data)));
+  }
+  const typed = schemaTypeWords(e, all);
+  if (typed !== undefined) return errors.rulesInvalid(file, path || '(root)', typed);
   return errors.rulesInvalid(file, path || '(root)', e.message ?? 'is invalid');
 }

@@ -9,7 +9,7 @@ import { parseListen } from '../config/parse-listen.js';
 import { listenFailure } from './listen-failure.js';
 import { MistakeList } from '../errors/mistake-list.js';
 import { LOCK_FILE, lockDataFolder } from '../sqlite/data-folder-lock.js';
-import { checkListenClashes, configuredListeners } from './listen-clashes.js';
+import { configuredListeners, listenClashes } from '../config/listen-clashes.js';
 
 /**
  * `serve --check`'s part of the start that binds: each configured listener
@@ -18,7 +18,8 @@ import { checkListenClashes, configuredListeners } from './listen-clashes.js';
  * program or an address this host lacks fail the check with the start's
  * LS_CONFIG_LISTEN_FAILED naming the key (the check said "valid" and the
  * start then failed); two keys on one port are LS_CONFIG_INVALID naming
- * both, before anything binds (listen-clashes.ts). Two cases are warnings, since
+ * both, before anything binds (config/listen-clashes.ts, named by the
+ * config's loader). Two cases are warnings, since
  * the start may well bind: the port is held by the logship server already
  * running on this config's data folder (a restart frees it), and a port
  * below 1024 this user may not bind (the systemd unit grants
@@ -27,8 +28,11 @@ import { checkListenClashes, configuredListeners } from './listen-clashes.js';
  * that cannot bind is a mistake.
  */
 export async function checkListeners(config: ServerConfig, warnings?: string[]): Promise<void> {
-  // Two keys on one port are the config's mistake, named before anything binds.
-  checkListenClashes(config);
+  // Two keys on one port are the config's mistake, which the loader named at
+  // their lines (buildServerConfig refuses such a config; only --check, which
+  // goes on to name the rest, gets here with one): binding them would add
+  // "in use" for a port this config itself holds.
+  if (listenClashes(config).length > 0) return;
   const held: (Server | Socket)[] = [];
   const failed: { key: string; address: string; port: number; err: unknown }[] = [];
   try {
