@@ -155,6 +155,8 @@ test('a start that fails (its port taken) records no policy: retention run witho
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const port = (taken.address() as AddressInfo).port;
     const data = join(root, 'data');
+    // A folder that was there before: a refused start removes one it made itself (serve-refused-start.e2e), leaving nothing to list.
+    mkdirSync(data);
     const r = await runLogship(['serve', '--data', data, '--listen', `127.0.0.1:${port}`]);
     assert.notEqual(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stderr, /EADDRINUSE|in use/);
