@@ -8,21 +8,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runLogship } from '../testing/logship-cli.js';
 
-const BIN = fileURLToPath(new URL('../../bin/logship.js', import.meta.url));
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr });
-    });
-  });
-}
 
 const RULES = `groups:
   - name: web
@@ -75,7 +66,7 @@ test('a rule file\'s every mistake, in rules check, serve --check and the start,
     const good = join(dir, 'good.yaml');
     writeFileSync(good, "groups:\n  - name: ok\n    rules:\n      - { alert: Fine, query: 'level:error', above: 1 }\n");
 
-    const check = await run(['rules', 'check', good, file]);
+    const check = await runLogship(['rules', 'check', good, file]);
     assert.equal(check.code, 1, check.stderr);
     assert.match(check.stdout, new RegExp(`^Checking ${good}\\n  SUCCESS: 1 rules found\\nChecking ${file}\\n  FAILED:\\n`));
     assertEvery(entries(check.stdout, '    rule file '), file, check.stdout);
@@ -84,12 +75,12 @@ test('a rule file\'s every mistake, in rules check, serve --check and the start,
 
     const config = join(dir, 'server.yaml');
     writeFileSync(config, `listen: 127.0.0.1:0\nrule_files: [${file}]\n`);
-    const serveCheck = await run(['serve', '--check', '--config', config, '--data', join(dir, 'data')]);
+    const serveCheck = await runLogship(['serve', '--check', '--config', config, '--data', join(dir, 'data')]);
     assert.equal(serveCheck.code, 1, serveCheck.stderr);
     assert.equal(serveCheck.stdout, '');
     assertEvery(entries(serveCheck.stderr, 'logship: '), file, serveCheck.stderr);
 
-    const start = await run(['serve', '--config', config, '--data', join(dir, 'data')]);
+    const start = await runLogship(['serve', '--config', config, '--data', join(dir, 'data')]);
     assert.equal(start.code, 1, start.stderr);
     assertEvery(entries(start.stderr, 'logship: '), file, start.stderr);
   } finally {

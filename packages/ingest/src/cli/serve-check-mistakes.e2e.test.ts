@@ -9,22 +9,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runLogship } from '../testing/logship-cli.js';
 
-const BIN = fileURLToPath(new URL('../../bin/logship.js', import.meta.url));
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout, stderr });
-    });
-  });
-}
 
 test('serve --check reports every later-stage mistake of a config in one run, each with its code', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'logship-check-mistakes-'));
@@ -49,7 +40,7 @@ test('serve --check reports every later-stage mistake of a config in one run, ea
       `syslog: { listen_tcp: '${held}' }`,
       '',
     ].join('\n'));
-    const r = await run(['serve', '--check', '--config', config, '--data', join(dir, 'data')]);
+    const r = await runLogship(['serve', '--check', '--config', config, '--data', join(dir, 'data')]);
     assert.equal(r.code, 1, r.stderr);
     assert.equal(r.stdout, '');
     // One entry per mistake; a query's runs on over its caret line.
@@ -75,7 +66,7 @@ test('serve --check reports every later-stage mistake of a config in one run, ea
     assert.ok(lines.findIndex((l) => expected[6]![0].test(l)) > lines.findIndex((l) => expected[3]![0].test(l)));
 
     // The start (no --check) reports the config's mistakes together too.
-    const start = await run(['serve', '--config', config, '--data', join(dir, 'data')]);
+    const start = await runLogship(['serve', '--config', config, '--data', join(dir, 'data')]);
     assert.equal(start.code, 1, start.stderr);
     for (const [said] of expected.slice(0, 3)) assert.match(start.stderr, said);
   } finally {
@@ -100,7 +91,7 @@ test('the start names every TLS file problem and every listener that cannot bind
       `syslog: { listen_tcp: '${heldSyslog}' }`,
       '',
     ].join('\n'));
-    const withTls = await run(['serve', '--config', tls, '--data', join(dir, 'data')]);
+    const withTls = await runLogship(['serve', '--config', tls, '--data', join(dir, 'data')]);
     assert.equal(withTls.code, 1, withTls.stderr);
     const expected: Array<[RegExp, string]> = [
       [/cannot read certificate file .*missing-cert\.pem/, 'LS_TLS_READ_FAILED'],
@@ -122,7 +113,7 @@ test('the start names every TLS file problem and every listener that cannot bind
     // and no data folder is created.
     const ports = join(dir, 'ports.yaml');
     writeFileSync(ports, [`listen: '${heldHttp}'`, `syslog: { listen_tcp: '${heldSyslog}', listen_udp: '127.0.0.1:0' }`, ''].join('\n'));
-    const busy = await run(['serve', '--config', ports, '--data', join(dir, 'data')]);
+    const busy = await runLogship(['serve', '--config', ports, '--data', join(dir, 'data')]);
     assert.equal(busy.code, 1, busy.stderr);
     assert.deepEqual(entries(busy.stderr).map((l) => l.replace(/: the address is already in use.*/, '')), [
       `logship: cannot listen on ${heldHttp} (listen)`,

@@ -7,26 +7,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { freePort } from '../testing/free-port.js';
+import { startThenStop } from '../testing/logship-cli.js';
 
-const BIN = fileURLToPath(new URL('../../bin/logship.js', import.meta.url));
 
 /** Runs `logship serve ARGS` to its exit (a start that would serve is stopped after `ms`). */
-function serve(args: string[], ms = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, 'serve', ...args], { timeout: ms, killSignal: 'SIGTERM' }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr });
-    });
-    child.stdout?.on('data', (d: Buffer) => {
-      if (d.toString().includes('logship listening on')) child.kill('SIGTERM');
-    });
-  });
-}
 
 /** Named at the second key's line and column, the first key by its line. */
 const clash = (key: string, other: string, otherLine: number, both: string, where: string) =>
@@ -42,11 +30,11 @@ test('two keys on one port: the start refuses the config naming both, before bin
   const data = join(dir, 'data');
   try {
     writeFileSync(config, `listen: 127.0.0.1:${port}\ndata: ${data}\notlp: { grpc_listen: "127.0.0.1:${port}" }\n`);
-    const start = await serve(['--config', config]);
+    const start = await startThenStop(['--config', config]);
     assert.equal(start.code, 1, start.stdout);
     assert.equal(start.stderr, `logship: ${clash('otlp.grpc_listen', 'listen', 1, `are both 127.0.0.1:${port}`, `line 3, column 9 of ${config}`)}\n`);
     // --listen is no line of the file: the flag's address is named without one.
-    const byFlag = await serve(['--config', config, '--listen', `127.0.0.1:${port}`]);
+    const byFlag = await startThenStop(['--config', config, '--listen', `127.0.0.1:${port}`]);
     assert.equal(byFlag.code, 1, byFlag.stdout);
     assert.equal(byFlag.stderr, `logship: ${clash('otlp.grpc_listen', 'listen', 1, `are both 127.0.0.1:${port}`, `line 3, column 9 of ${config}`).replace(' (line 1)', '')}\n`);
     assert.equal(existsSync(data), false);
@@ -59,7 +47,7 @@ test('two keys on one port: the start refuses the config naming both, before bin
       '',
     ].join('\n');
     writeFileSync(config, text);
-    const three = await serve(['--config', config]);
+    const three = await startThenStop(['--config', config]);
     assert.equal(three.code, 1, three.stdout);
     for (const line of [
       clash('syslog.listen_tcp', 'listen', 1, `are 0.0.0.0:${port} and 127.0.0.1:${port}, one port`, placeOf(text, 3, 'listen_tcp', config)),
@@ -80,16 +68,16 @@ test('listeners that do not collide start: TCP and UDP on one port number, two a
   const config = join(dir, 'server.yaml');
   try {
     writeFileSync(config, `listen: 127.0.0.1:0\ndata: ${join(dir, 'data')}\nsyslog: { listen_tcp: "127.0.0.1:${port}", listen_udp: "127.0.0.1:${port}" }\n`);
-    const both = await serve(['--config', config]);
+    const both = await startThenStop(['--config', config]);
     assert.equal(both.code, 0, both.stderr);
     assert.match(both.stdout, /logship listening on/);
 
     // serve --check judges as the start does: two loopback addresses are two sockets.
     writeFileSync(config, `listen: 127.0.0.1:${port}\ndata: ${join(dir, 'data')}\notlp: { grpc_listen: "127.0.0.2:${port}" }\n`);
-    const check = await serve(['--check', '--config', config]);
+    const check = await startThenStop(['--check', '--config', config]);
     assert.equal(check.code, 0, check.stderr);
     writeFileSync(config, `listen: 127.0.0.1:${port}\ndata: ${join(dir, 'data')}\notlp: { grpc_listen: ":${port}" }\n`);
-    const wildcard = await serve(['--check', '--config', config]);
+    const wildcard = await startThenStop(['--check', '--config', config]);
     assert.equal(wildcard.code, 1);
     assert.equal(wildcard.stderr, `logship: ${clash('otlp.grpc_listen', 'listen', 1, `are :${port} and 127.0.0.1:${port}, one port`, `line 3, column 9 of ${config}`)}\n`);
   } finally {

@@ -7,24 +7,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { startThenStop } from '../testing/logship-cli.js';
 
-const BIN = fileURLToPath(new URL('../../bin/logship.js', import.meta.url));
 
-function serve(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, 'serve', ...args], { timeout: 30_000, killSignal: 'SIGTERM' }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr });
-    });
-    child.stdout?.on('data', (d: Buffer) => {
-      if (d.toString().includes('logship listening on')) child.kill('SIGTERM');
-    });
-  });
-}
 
 const notHostPort = (address: string, where?: string): string =>
   `listen address "${address}" is not HOST:PORT (a port from 0 to 65535: 127.0.0.1:7700, 0.0.0.0:7700, [::1]:7700, :7700)${where !== undefined ? ` (${where})` : ''} (LS_CONFIG_BAD_LISTEN)`;
@@ -35,21 +23,21 @@ test('a listen address that is not HOST:PORT is named at its key\'s line and col
   try {
     writeFileSync(config, `data: ${join(dir, 'data')}\nlisten: 127.0.0.1:99999\n`);
     for (const args of [['--check', '--config', config], ['--config', config]]) {
-      const out = await serve(args);
+      const out = await startThenStop(args);
       assert.equal(out.code, 1, out.stdout);
       assert.equal(out.stderr, `logship: ${notHostPort('127.0.0.1:99999', `line 2, column 1 of ${config}`)}\n`);
     }
 
     // Each listener key at its own place, all at once.
     writeFileSync(config, `data: ${join(dir, 'data')}\nlisten: localhost\nsyslog:\n  listen_udp: "5514"\n`);
-    const both = await serve(['--check', '--config', config]);
+    const both = await startThenStop(['--check', '--config', config]);
     assert.equal(both.code, 1, both.stdout);
     assert.ok(both.stderr.includes(notHostPort('localhost', `line 2, column 1 of ${config}`)), both.stderr);
     assert.ok(both.stderr.includes(notHostPort('5514', `line 4, column 3 of ${config}`)), both.stderr);
 
     // --listen replaces the file's listen: its own mistake has no place in the file.
     writeFileSync(config, `data: ${join(dir, 'data')}\nlisten: 127.0.0.1:0\n`);
-    const flag = await serve(['--check', '--config', config, '--listen', 'localhost']);
+    const flag = await startThenStop(['--check', '--config', config, '--listen', 'localhost']);
     assert.equal(flag.code, 1, flag.stdout);
     assert.equal(flag.stderr, `logship: ${notHostPort('localhost')}\n`);
   } finally {

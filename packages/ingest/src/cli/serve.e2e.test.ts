@@ -1,50 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { freePort } from '../testing/free-port.js';
 import { createInterface } from 'node:readline';
-import Database from 'better-sqlite3';
-
-// dist/cli/serve.e2e.test.js → packages/ingest/bin/logship.js
-const BIN = fileURLToPath(new URL('../../bin/logship.js', import.meta.url));
-
-interface Serve {
-  proc: ChildProcess;
-  url: string;
-  stdout: string[];
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function run(args: string[]): { proc: ChildProcess; stdout: string[]; stderr: string[]; exit: Serve['exit'] } {
-  const proc = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  createInterface({ input: proc.stdout! }).on('line', (l) => stdout.push(l));
-  createInterface({ input: proc.stderr! }).on('line', (l) => stderr.push(l));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    proc.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { proc, stdout, stderr, exit };
-}
-
-/** Starts `logship serve` and resolves once it printed its address. */
-function serve(args: string[]): Promise<Serve> {
-  const r = run(['serve', ...args]);
-  return new Promise((resolve, reject) => {
-    const rl = createInterface({ input: r.proc.stdout! });
-    rl.on('line', (line) => {
-      const m = /^logship listening on (http:\/\/\S+)$/.exec(line);
-      if (m) resolve({ proc: r.proc, url: m[1]!, stdout: r.stdout, exit: r.exit });
-    });
-    void r.exit.then(({ code }) => reject(new Error(`logship serve exited ${code} before listening: ${r.stderr.join('\n')}`)));
-  });
-}
+import { serveLogship, spawnLogship } from '../testing/logship-cli.js';
 
 const minutesAgo = (n: number) => new Date(Date.now() - n * 60_000).toISOString();
 
@@ -54,29 +17,6 @@ function batch(tag: string, n: number): string {
     lines.push(JSON.stringify({ '@timestamp': minutesAgo(1), 'log.level': i % 2 ? 'error' : 'info', message: `${tag} event ${i}`, 'ecs.version': '8.11', 'event.id': `${tag}-${i}` }));
   }
   return lines.join('\n') + '\n';
-}
-
-/** Overwrites every other page of the second half of an SQLite file (its header and schema pages stay, so it still opens); returns its pages. */
-function damagePages(path: string): number {
-  const file = readFileSync(path);
-  const raw = file.readUInt16BE(16);
-  const pageSize = raw === 1 ? 65_536 : raw;
-  const pages = file.length / pageSize;
-  for (let p = Math.floor(pages / 2); p < pages; p += 2) file.fill(0xa5, p * pageSize, (p + 1) * pageSize);
-  writeFileSync(path, file);
-  return pages;
-}
-
-/** A write into the damaged partition `name` and readiness both answer 503, naming it. */
-async function assertWritesRefused(url: string, name: string, body: string): Promise<void> {
-  const into = await fetch(`${url}/api/v1/ingest`, { method: 'POST', body });
-  const intoBody = await into.text();
-  assert.equal(into.status, 503, intoBody);
-  assert.match(intoBody, new RegExp(`the partition ${name.replaceAll('.', '\\.')} is damaged inside .*move it aside`));
-  const ready = await fetch(`${url}/health/ready`);
-  const readyBody = await ready.text();
-  assert.equal(ready.status, 503, readyBody);
-  assert.match(readyBody, new RegExp(name.replaceAll('.', '\\.')));
 }
 
 async function count(url: string, q: string): Promise<number> {
@@ -89,7 +29,7 @@ test('logship serve: health, ready, ingest, search; SIGKILL after an answer lose
   const dir = mkdtempSync(join(tmpdir(), 'logship-serve-'));
   const procs: ChildProcess[] = [];
   try {
-    let s = await serve(['--data', dir, '--listen', '127.0.0.1:0']);
+    let s = await serveLogship(['--data', dir, '--listen', '127.0.0.1:0']);
     procs.push(s.proc);
     assert.deepEqual(await (await fetch(`${s.url}/health`)).json(), { status: 'healthy' });
     assert.deepEqual(await (await fetch(`${s.url}/health/ready`)).json(), { status: 'ready', checks: { store: 'ok' } });
@@ -104,7 +44,7 @@ test('logship serve: health, ready, ingest, search; SIGKILL after an answer lose
     assert.deepEqual(answer.errors.map((e) => [e.line, e.code]), [[51, 'LS_INGEST_LINE_NOT_JSON']]);
     assert.equal((await s.exit).signal, 'SIGKILL');
 
-    s = await serve(['--data', dir, '--listen', '127.0.0.1:0']);
+    s = await serveLogship(['--data', dir, '--listen', '127.0.0.1:0']);
     procs.push(s.proc);
     assert.equal(await count(s.url, 'first'), 50);
     assert.equal(await count(s.url, 'first AND level:error'), 25);
@@ -117,16 +57,16 @@ test('logship serve: health, ready, ingest, search; SIGKILL after an answer lose
     assert.match(metrics, /^logship_ingest_events_duplicate_total 50$/m);
 
     // retention status / run from another process while the server runs.
-    const status = run(['retention', 'status', '--data', dir, '--json']);
+    const status = spawnLogship(['retention', 'status', '--data', dir, '--json']);
     assert.equal((await status.exit).code, 0, status.stderr.join('\n'));
     const report = JSON.parse(status.stdout.join('\n')) as { classes: { name: string; events: number }[] };
     assert.equal(report.classes.find((c) => c.name === 'errors')?.events, 25);
     assert.equal(report.classes.find((c) => c.name === 'default')?.events, 25);
-    const human = run(['retention', 'status', '--data', dir]);
+    const human = spawnLogship(['retention', 'status', '--data', dir]);
     assert.equal((await human.exit).code, 0, human.stderr.join('\n'));
     assert.match(human.stdout.join('\n'), /^class errors \(90 days, match .*\): 1 partition, 25 events, .*, oldest \d{4}-/m);
     assert.match(human.stdout.join('\n'), /^ {2}\S+ {2}day \d{4}-\d{2}-\d{2} {2}25 events/m);
-    const runNow = run(['retention', 'run', '--data', dir]);
+    const runNow = spawnLogship(['retention', 'run', '--data', dir]);
     assert.equal((await runNow.exit).code, 0, runNow.stderr.join('\n'));
     assert.match(runNow.stdout.join('\n'), /^Retention removed 0 events/);
 
@@ -147,7 +87,7 @@ test('a port in use stops logship serve with LS_CONFIG_LISTEN_FAILED naming the 
   await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
   const port = (other.address() as AddressInfo).port;
   try {
-    const http = run(['serve', '--data', join(dir, 'a'), '--listen', `127.0.0.1:${port}`]);
+    const http = spawnLogship(['serve', '--data', join(dir, 'a'), '--listen', `127.0.0.1:${port}`]);
     assert.equal((await http.exit).code, 1);
     assert.deepEqual(http.stderr.filter((l) => l.startsWith('logship:')), [
       `logship: cannot listen on 127.0.0.1:${port} (listen): the address is already in use (by another logship, or another program): stop it or choose another port (EADDRINUSE) (LS_CONFIG_LISTEN_FAILED)`,
@@ -156,7 +96,7 @@ test('a port in use stops logship serve with LS_CONFIG_LISTEN_FAILED naming the 
 
     const file = join(dir, 'syslog.yaml');
     writeFileSync(file, `listen: 127.0.0.1:0\ndata: ${join(dir, 'b')}\nsyslog: { listen_tcp: "127.0.0.1:${port}" }\n`);
-    const syslog = run(['serve', '--config', file]);
+    const syslog = spawnLogship(['serve', '--config', file]);
     assert.equal((await syslog.exit).code, 1);
     assert.match(syslog.stderr.join('\n'), new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port} \\(syslog\\.listen_tcp\\): the address is already in use .*\\(EADDRINUSE\\) \\(LS_CONFIG_LISTEN_FAILED\\)`));
   } finally {
@@ -168,28 +108,28 @@ test('a port in use stops logship serve with LS_CONFIG_LISTEN_FAILED naming the 
 test('logship serve refuses a public address without tokens, and reports config errors with their code', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'logship-serve-'));
   try {
-    const pub = run(['serve', '--data', dir, '--listen', '0.0.0.0:0']);
+    const pub = spawnLogship(['serve', '--data', dir, '--listen', '0.0.0.0:0']);
     assert.equal((await pub.exit).code, 1);
     assert.match(pub.stderr.join('\n'), /LS_CONFIG_PUBLIC_WITHOUT_TOKENS/);
 
     const file = join(dir, 'logship.yaml');
     writeFileSync(file, 'listen: 127.0.0.1:0\nstorage: {}\n');
-    const bad = run(['serve', '--config', file]);
+    const bad = spawnLogship(['serve', '--config', file]);
     assert.equal((await bad.exit).code, 1);
     assert.match(bad.stderr.join('\n'), /unknown config key "storage"; did you mean "store"\? \(line 2, column 1 of .*logship\.yaml\) \(LS_CONFIG_UNKNOWN_KEY\)/);
 
     // Queries of the config are checked before anything starts (issue: they answered 400 later, or a bare LS_QUERY_SYNTAX).
     writeFileSync(file, `listen: 127.0.0.1:0\ndata: ${dir}\nsaved_queries: { bad: 'level:(' }\n`);
-    const saved = run(['serve', '--config', file]);
+    const saved = spawnLogship(['serve', '--config', file]);
     assert.equal((await saved.exit).code, 1);
     assert.match(saved.stderr.join('\n'), /^logship: config value at "saved_queries\.bad" does not parse: expected .*\(LS_QUERY_SYNTAX\) \(line 3, column 18 of .*logship\.yaml\)\nlevel:\(\n {7}\^ \(LS_CONFIG_INVALID\)$/);
     assert.deepEqual(saved.stdout, [], 'never listened');
     writeFileSync(file, `listen: 127.0.0.1:0\ndata: ${dir}\nretention: { classes: [ { name: x, match: 'level:(', days: 3 } ] }\n`);
-    const match = run(['serve', '--config', file]);
+    const match = spawnLogship(['serve', '--config', file]);
     assert.equal((await match.exit).code, 1);
     assert.match(match.stderr.join('\n'), /config value at "retention\.classes\[0\]\.match" does not parse: .*\(LS_QUERY_SYNTAX\)[\s\S]*\(LS_CONFIG_INVALID\)$/);
 
-    const usage = run(['serve', '--port', '3']);
+    const usage = spawnLogship(['serve', '--port', '3']);
     assert.equal((await usage.exit).code, 2);
     assert.match(usage.stderr.join('\n'), /LS_CLI_USAGE/);
   } finally {
@@ -199,7 +139,7 @@ test('logship serve refuses a public address without tokens, and reports config 
 
 test('SIGHUP without rule_files logs no error (it reloads what is configured: TLS files, rule files)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'logship-serve-hup-'));
-  const s = await serve(['--data', join(dir, 'data'), '--listen', '127.0.0.1:0']);
+  const s = await serveLogship(['--data', join(dir, 'data'), '--listen', '127.0.0.1:0']);
   try {
     s.proc.kill('SIGHUP');
     // A request after the signal: its log line shows the handler has run.
@@ -220,7 +160,7 @@ test('SIGHUP rotates a token on a running server (the new one works, the leaked 
   const cfg = join(dir, 'server.yaml');
   const token = (name: string) => `    - { name: ${name}, token: "${name}-token-0123456789", scopes: [read, write] }\n`;
   writeFileSync(cfg, `data: ${join(dir, 'data')}\nlisten: 127.0.0.1:0\nauth:\n  tokens:\n${token('first')}`);
-  const s = await serve(['--config', cfg]);
+  const s = await serveLogship(['--config', cfg]);
   const lines = (): { level: number; msg: string; changed?: string[]; tokens?: string[] }[] =>
     s.stdout.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string; changed?: string[]; tokens?: string[] });
   const hupLine = async (n: number) => {
@@ -281,9 +221,9 @@ test('SIGHUP rotates a token on a running server (the new one works, the leaked 
 test('a second logship serve on the same data folder is refused with its reason; after the first is SIGKILLed a server starts on it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'logship-serve-lock-'));
   const data = join(dir, 'data');
-  const first = await serve(['--data', data, '--listen', '127.0.0.1:0']);
+  const first = await serveLogship(['--data', data, '--listen', '127.0.0.1:0']);
   try {
-    const second = run(['serve', '--data', data, '--listen', '127.0.0.1:0']);
+    const second = spawnLogship(['serve', '--data', data, '--listen', '127.0.0.1:0']);
     const listening = new Promise<'listening'>((resolve) =>
       createInterface({ input: second.proc.stdout! }).on('line', (l) => l.startsWith('logship listening') && resolve('listening')),
     );
@@ -298,177 +238,12 @@ test('a second logship serve on the same data folder is refused with its reason;
     first.proc.kill('SIGKILL');
     await first.exit;
     // The kernel dropped the lock with the process: no stale lock to clear.
-    const third = await serve(['--data', data, '--listen', '127.0.0.1:0']);
+    const third = await serveLogship(['--data', data, '--listen', '127.0.0.1:0']);
     assert.equal((await fetch(`${third.url}/health/ready`)).status, 200);
     third.proc.kill('SIGTERM');
     assert.equal((await third.exit).code, 0);
   } finally {
     first.proc.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-test('a damaged partition file: the start and serve --check name it, searches answer the other days with a warning naming it (not 500), ingest into other days goes on, a metric counts it', { timeout: 60_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'logship-serve-corrupt-'));
-  const blocks = join(dir, 'data', 'blocks');
-  mkdirSync(blocks, { recursive: true });
-  const today = new Date().toISOString().slice(0, 10);
-  const damaged = join(blocks, `${today}.default.db`);
-  writeFileSync(damaged, 'x'.repeat(8192));
-  const check = run(['serve', '--check', '--data', join(dir, 'data'), '--listen', '127.0.0.1:0']);
-  assert.equal((await check.exit).code, 0, check.stderr.join('\n'));
-  assert.match(check.stdout.join('\n'), new RegExp(`warning: cannot open ${damaged}: the file does not start with SQLite's header`));
-  const s = await serve(['--data', join(dir, 'data'), '--listen', '127.0.0.1:0']);
-  try {
-    const logged = s.stdout.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; partition?: string; msg: string });
-    assert.ok(logged.some((l) => l.level === 50 && l.partition === `${today}.default.db` && /cannot be read/.test(l.msg)), s.stdout.join('\n'));
-    // Yesterday's partition is written and read as usual.
-    const yesterday = new Date(Date.now() - 86_400_000).toISOString();
-    const ingest = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body: JSON.stringify({ '@timestamp': yesterday, msg: 'from yesterday' }) + '\n' });
-    assert.equal(ingest.status, 200, await ingest.text());
-    const res = await fetch(`${s.url}/api/v1/search?q=*&from=now-3d`);
-    assert.equal(res.status, 200, await res.clone().text());
-    const body = (await res.json()) as { hits: { message: string }[]; warnings?: { code: string; partition: string; message: string }[] };
-    assert.deepEqual(body.hits.map((h) => h.message), ['from yesterday']);
-    assert.equal(body.warnings?.length, 1);
-    assert.equal(body.warnings![0]!.code, 'LS_STORE_CORRUPT_PARTITION');
-    assert.equal(body.warnings![0]!.partition, `${today}.default.db`);
-    assert.match(body.warnings![0]!.message, /left out of this answer/);
-    const agg = await fetch(`${s.url}/api/v1/aggregate?q=*&from=now-3d&type=terms&field=message`);
-    assert.equal(agg.status, 200, await agg.clone().text());
-    assert.equal(((await agg.json()) as { warnings?: unknown[] }).warnings?.length, 1);
-    // A range that does not reach the damaged day has no warning.
-    const before = await fetch(`${s.url}/api/v1/search?q=*&from=now-3d&to=now-1d`);
-    assert.equal(((await before.json()) as { warnings?: unknown[] }).warnings, undefined);
-    assert.match(await (await fetch(`${s.url}/metrics`)).text(), /^logship_store_unreadable_partitions 1$/m);
-  } finally {
-    s.proc.kill('SIGTERM');
-    assert.equal((await s.exit).code, 0);
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-test('a partition file damaged inside (pages overwritten, header intact): searches leave it out with a coded warning, not a 500; /metrics counts it', { timeout: 90_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'logship-serve-pages-'));
-  const data = join(dir, 'data');
-  const recent = minutesAgo(1);
-  const older = new Date(Date.now() - 36 * 3_600_000).toISOString();
-  const lines = (tag: string, at: string) =>
-    Array.from({ length: 3000 }, () => JSON.stringify({ '@timestamp': at, level: 'info', message: `${tag} ${randomBytes(24).toString('hex')}` })).join('\n') + '\n';
-  let s = await serve(['--data', data, '--listen', '127.0.0.1:0']);
-  try {
-    for (const body of [lines('recent', recent), lines('older', older)]) {
-      const res = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body });
-      assert.equal(res.status, 200, await res.text());
-    }
-    s.proc.kill('SIGTERM');
-    assert.equal((await s.exit).code, 0);
-    // Every other page of the second half overwritten; the header and schema pages stay, so the file still opens.
-    const pages = damagePages(join(data, 'blocks', `${recent.slice(0, 10)}.default.db`));
-    assert.ok(pages >= 8, `${pages} pages`);
-
-    s = await serve(['--data', data, '--listen', '127.0.0.1:0']);
-    const res = await fetch(`${s.url}/api/v1/search?q=*&from=now-3d&limit=10`);
-    assert.equal(res.status, 200, await res.clone().text());
-    const body = (await res.json()) as { hits: { message: string }[]; warnings?: { code: string; partition: string; message: string }[] };
-    assert.equal(body.hits.length, 10);
-    assert.ok(body.hits.every((h) => h.message.startsWith('older ')), 'the other day is answered');
-    assert.equal(body.warnings?.length, 1, JSON.stringify(body.warnings));
-    assert.equal(body.warnings![0]!.code, 'LS_STORE_CORRUPT_PARTITION');
-    assert.equal(body.warnings![0]!.partition, `${recent.slice(0, 10)}.default.db`);
-    assert.match(body.warnings![0]!.message, /damaged inside: .*; its events are left out of this answer/);
-    const agg = await fetch(`${s.url}/api/v1/aggregate?q=*&from=now-3d&type=terms&field=level`);
-    assert.equal(agg.status, 200, await agg.clone().text());
-    assert.equal(((await agg.json()) as { warnings?: unknown[] }).warnings?.length, 1);
-    const metrics = await fetch(`${s.url}/metrics`);
-    assert.equal(metrics.status, 200);
-    assert.match(await metrics.text(), /^logship_store_unreadable_partitions 1$/m);
-    // Writes into the damaged day fail (retryable: nothing is acknowledged)
-    // and readiness says so, naming the file: it agrees with ingest.
-    await assertWritesRefused(s.url, `${recent.slice(0, 10)}.default.db`, lines('later', minutesAgo(0)));
-  } finally {
-    s.proc.kill('SIGTERM');
-    await s.exit;
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-test('the row format: a write that reaches a damaged page answers 503 naming the file and what to do, and readiness says the same (not SQLite\'s bare "database disk image is malformed")', { timeout: 90_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'logship-serve-rowpages-'));
-  const data = join(dir, 'data');
-  const config = join(dir, 'server.yaml');
-  writeFileSync(config, `data: ${data}\nstore: { type: sqlite, format: rows }\n`);
-  const recent = minutesAgo(1);
-  const lines = (tag: string, at: string) =>
-    Array.from({ length: 3000 }, () => JSON.stringify({ '@timestamp': at, level: 'info', message: `${tag} ${randomBytes(24).toString('hex')}` })).join('\n') + '\n';
-  let s = await serve(['--config', config, '--listen', '127.0.0.1:0']);
-  try {
-    const res = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body: lines('recent', recent) });
-    assert.equal(res.status, 200, await res.text());
-    s.proc.kill('SIGTERM');
-    assert.equal((await s.exit).code, 0);
-    const name = `${recent.slice(0, 10)}.default.db`;
-    damagePages(join(data, 'sqlite', name));
-
-    s = await serve(['--config', config, '--listen', '127.0.0.1:0']);
-    await assertWritesRefused(s.url, name, lines('later', minutesAgo(0)));
-  } finally {
-    s.proc.kill('SIGTERM');
-    await s.exit;
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-test("a block partition damaged where SQLite's quick_check does not look (a block's compressed bytes overwritten): searches leave it out with a coded warning, not a 500, and writes to its day answer 503 naming it", { timeout: 90_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'logship-serve-blockbytes-'));
-  const data = join(dir, 'data');
-  const recent = minutesAgo(1);
-  const older = new Date(Date.now() - 36 * 3_600_000).toISOString();
-  const lines = (tag: string, at: string) =>
-    Array.from({ length: 200 }, (_, i) => JSON.stringify({ '@timestamp': at, level: 'info', message: `${tag} ${i}` })).join('\n') + '\n';
-  let s = await serve(['--data', data, '--listen', '127.0.0.1:0']);
-  try {
-    for (const body of [lines('recent', recent), lines('older', older)]) {
-      const res = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body });
-      assert.equal(res.status, 200, await res.text());
-    }
-    s.proc.kill('SIGTERM');
-    assert.equal((await s.exit).code, 0);
-    const name = `${recent.slice(0, 10)}.default.db`;
-    // Valid SQLite pages holding garbage where the columns' brotli streams were.
-    const db = new Database(join(data, 'blocks', name));
-    db.exec('UPDATE cols SET data = randomblob(length(data))');
-    assert.equal(db.pragma('quick_check', { simple: true }), 'ok');
-    db.close();
-
-    s = await serve(['--data', data, '--listen', '127.0.0.1:0']);
-    const res = await fetch(`${s.url}/api/v1/search?q=*&from=now-3d&limit=10`);
-    assert.equal(res.status, 200, await res.clone().text());
-    const body = (await res.json()) as { hits: { message: string }[]; warnings?: { code: string; partition: string; message: string }[] };
-    assert.equal(body.hits.length, 10);
-    assert.ok(body.hits.every((h) => h.message.startsWith('older ')), 'the other day is answered');
-    assert.equal(body.warnings?.[0]?.code, 'LS_STORE_CORRUPT_PARTITION', JSON.stringify(body.warnings));
-    assert.equal(body.warnings![0]!.partition, name);
-    // A sender's retry of the day's batch, and new events for that day (which read none of
-    // the damaged blocks): refused, not acknowledged into a file every search leaves out
-    // and that is moved aside when replaced.
-    for (const again of [lines('recent', recent), lines('later', minutesAgo(0))]) {
-      const into = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body: again });
-      const intoBody = await into.text();
-      assert.equal(into.status, 503, intoBody);
-      assert.match(intoBody, new RegExp(`the partition ${name.replaceAll('.', '\\.')} is damaged inside .*move it aside`));
-    }
-    const ready = await fetch(`${s.url}/health/ready`);
-    const readyBody = await ready.text();
-    assert.equal(ready.status, 503, readyBody);
-    assert.match(readyBody, new RegExp(name.replaceAll('.', '\\.')));
-    // Other days still take writes, and readiness comes back with them.
-    const other = await fetch(`${s.url}/api/v1/ingest`, { method: 'POST', body: lines('other', older) });
-    assert.equal(other.status, 200, await other.text());
-    assert.equal((await fetch(`${s.url}/health/ready`)).status, 200);
-  } finally {
-    s.proc.kill('SIGTERM');
-    await s.exit;
     rmSync(dir, { recursive: true, force: true });
   }
 });
@@ -484,7 +259,7 @@ test('logship serve --check: what the server would do, creating nothing; a mista
     const port = await freePort();
     const udpPort = await freePort();
     writeFileSync(config, `listen: "127.0.0.1:${port}"\ndata: ${data}\nauth: { tokens: [{ name: ops, token: "t0123456789abcdef", scopes: [read, write] }] }\nrule_files: ["${rules}", "${join(dir, 'none-*.yaml')}"]\nsyslog: { listen_udp: "127.0.0.1:${udpPort}" }\n`);
-    const ok = run(['serve', '--check', '--config', config]);
+    const ok = spawnLogship(['serve', '--check', '--config', config]);
     assert.equal((await ok.exit).code, 0, ok.stderr.join('\n'));
     assert.equal(ok.stdout[0], `The config is valid: ${config}`);
     const text = ok.stdout.join('\n');
@@ -498,7 +273,7 @@ test('logship serve --check: what the server would do, creating nothing; a mista
 
     const failing = async (yaml: string, code: string): Promise<void> => {
       writeFileSync(config, yaml);
-      const r = run(['serve', '--check', '--config', config]);
+      const r = spawnLogship(['serve', '--check', '--config', config]);
       assert.equal((await r.exit).code, 1, `${yaml}: ${r.stdout.join('\n')}`);
       assert.match(r.stderr.join('\n'), new RegExp(`\\(${code}\\)`), yaml);
       assert.ok(!r.stdout.some((l) => l.startsWith('The config is valid')));
@@ -517,7 +292,7 @@ test('logship serve --check: what the server would do, creating nothing; a mista
     // YAML mistakes YAML reads without complaint are reported as the YAML mistake, with line and column.
     const says = async (yaml: string, pattern: RegExp): Promise<void> => {
       writeFileSync(config, yaml);
-      const r = run(['serve', '--check', '--config', config]);
+      const r = spawnLogship(['serve', '--check', '--config', config]);
       assert.equal((await r.exit).code, 1, yaml);
       assert.match(r.stderr.join('\n'), pattern, yaml);
     };
