@@ -236,6 +236,7 @@ export function App() {
             live={state.live}
             stale={stale !== null}
             liveOpen={live.liveOpen}
+            connecting={live.connecting}
             rate={live.rate}
             pending={live.pending.length}
             outside={live.outside}
