@@ -64,7 +64,7 @@ describe('search page: saved queries added by a restart (Chromium)', { skip: !HA
     await screenshot(page, 'saved-queries-after-restart');
   });
 
-  test('a saved query the server no longer has: refused in the server\'s words, and its chip gone', async () => {
+  test('a saved query the server no longer has: refused at its place, and its chip gone', async () => {
     // `web` was the page's before the restart: asked again, the server has it no more.
     await page.evaluate(`history.pushState(null, '', '?' + new URLSearchParams({ q: '@web', from: 'now-1h', to: 'now' })); dispatchEvent(new PopStateEvent('popstate'))`);
     const alert = page.locator('.query-error');
