@@ -192,4 +192,34 @@ describe('search page: chosen columns as a table (Chromium)', { skip: !HAVE_CHRO
     await screenshot(page, 'column-table-context');
     assert.deepEqual(problems, []);
   });
+  // Its header scrolled away with the rows: only the title stayed (as the results' header stays over theirs).
+  test('"Lines around" keeps its columns\' header at the top of its box as its rows scroll', async () => {
+    await page.setViewportSize({ width: 1440, height: 600 });
+    await open('status,path');
+    await page.locator('.results [data-index="3"]').click();
+    await page.locator('.results [data-index="3"] .detail').getByRole('button', { name: 'Lines around' }).click();
+    const context = page.getByRole('dialog', { name: 'Context' });
+    await context.locator('.anchor').waitFor();
+    const read = () => page.evaluate(`(() => {
+      const d = document.querySelector('[role=dialog][aria-label="Context"]');
+      const box = d.getBoundingClientRect();
+      const head = d.querySelector('.table-head').getBoundingClientRect();
+      const title = d.querySelector('.dialog-head').getBoundingClientRect();
+      const hit = document.elementFromPoint(head.left + 40, head.top + head.height / 2);
+      return { scrollTop: d.scrollTop, top: box.top + d.clientTop, headTop: head.top, titleBottom: title.bottom, onTop: hit !== null && hit.closest('.table-head') !== null };
+    })()`) as Promise<{ scrollTop: number; top: number; headTop: number; titleBottom: number; onTop: boolean }>;
+    const seen: string[] = [];
+    for (const where of ['centred on its line', 'at the end', 'half way']) {
+      if (where === 'at the end') await context.evaluate((d) => { d.scrollTop = d.scrollHeight; });
+      if (where === 'half way') await context.evaluate((d) => { d.scrollTop = d.scrollHeight / 2; });
+      await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+      const r = await read();
+      assert.ok(where === 'centred on its line' || r.scrollTop > 0, `${where}: the lines scroll (${r.scrollTop})`);
+      if (Math.abs(r.headTop - r.titleBottom) > 1 || r.headTop < r.top - 1 || !r.onTop) seen.push(`${where} (scrollTop ${r.scrollTop}): header top ${r.headTop}, title bottom ${r.titleBottom}, box top ${r.top}, drawn over the rows ${r.onTop}`);
+    }
+    assert.deepEqual(seen, [], 'the header right under the title, over the rows, wherever they are scrolled');
+    await screenshot(page, 'column-table-context-scrolled');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    assert.deepEqual(problems, []);
+  });
 });

@@ -9,9 +9,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { HAVE_CHROMIUM } from './browser.js';
+import { canvasLabels, RECORD_CANVAS_LABELS } from './canvas-labels.js';
 import { ingest, type ServerHandle } from './harness.js';
 import { pageSuite } from './ui-support.js';
 
+/** A time-axis label as these checks read it: its edges in canvas pixels, and the canvas's width. */
 interface Label { text: string; left: number; right: number; y: number; width: number }
 
 const MINUTE = 60_000;
@@ -20,33 +22,14 @@ const RANGES: [string, number][] = [
   ['7 days', 7 * 1440 * MINUTE], ['30 days', 30 * 1440 * MINUTE], ['1 year', 365 * 1440 * MINUTE],
 ];
 
-/** Every label of the chart's last drawing (the canvas is cleared before each), centred ones only: the time axis's. */
-const RECORD_LABELS = `(() => {
-  window.__axis = [];
-  if (window.__axisHooked) return;
-  window.__axisHooked = true;
-  const clear = CanvasRenderingContext2D.prototype.clearRect;
-  CanvasRenderingContext2D.prototype.clearRect = function (x, y, w, h) {
-    if (w >= this.canvas.width && h >= this.canvas.height) window.__axis = [];
-    return clear.call(this, x, y, w, h);
-  };
-  const fill = CanvasRenderingContext2D.prototype.fillText;
-  CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
-    if (this.textAlign === 'center' && String(text).trim() !== '') {
-      const w = this.measureText(String(text)).width;
-      const m = this.getTransform();
-      window.__axis.push({ text: String(text), left: m.a * (x - w / 2) + m.e, right: m.a * (x + w / 2) + m.e, y: Math.round(m.d * y + m.f), width: this.canvas.width });
-    }
-    return fill.call(this, text, x, y, ...rest);
-  };
-})()`;
-
 async function axisLabels(page: Page, srv: ServerHandle, from: number, to: number, tz: string): Promise<Label[]> {
   await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: new Date(from).toISOString(), to: new Date(to).toISOString(), tz })}`);
   await page.waitForFunction(`document.querySelector('.total')?.dataset.total === '${EVENTS}' && Number(document.querySelector('.histogram')?.dataset.buckets) > 0`, undefined, { timeout: 10_000 });
   // The drawing after the answer, and after the chart took its box's width.
   await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
-  return (await page.evaluate('window.__axis')) as Label[];
+  // Centred labels only: the time axis's.
+  return (await canvasLabels(page)).filter((l) => l.align === 'center')
+    .map((l) => ({ text: l.text, left: l.canvasLeft, right: l.canvasRight, y: l.y, width: l.canvasWidth }));
 }
 
 /** Less than this between two labels and they read as one (`2026-11-2911-30`). */
@@ -90,7 +73,7 @@ describe('search page: histogram time-axis labels at every width (Chromium)', { 
   for (const width of [375, 1280, 2560]) {
     test(`${width} px wide: no two labels of a line overlap, none is cut, and each range has a scale`, async () => {
       await page.setViewportSize({ width, height: 800 });
-      await page.addInitScript(RECORD_LABELS);
+      await page.addInitScript(RECORD_CANVAS_LABELS);
       const found: string[] = [];
       for (const tz of ['utc', 'local']) {
         for (const [name, length] of RANGES) {

@@ -28,6 +28,8 @@ describe('search page: signing in (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 
   let page: Page;
   /** Every API answer refused for want of a (good) token since the last reset. */
   let refused: string[] = [];
+  /** Live's streams asked for (none before a token is accepted). */
+  let tails = 0;
 
   before(async () => {
     srv = await startServer({
@@ -39,6 +41,7 @@ describe('search page: signing in (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 
     page.on('response', (res) => {
       if (res.url().includes('/api/') && (res.status() === 401 || res.status() === 403)) refused.push(`${res.status()} ${new URL(res.url()).pathname}`);
     });
+    page.on('request', (req) => { if (new URL(req.url()).pathname === '/api/v1/tail') tails += 1; });
   });
 
   after(async () => {
@@ -69,7 +72,7 @@ describe('search page: signing in (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 
     assert.ok(refused.length <= 1, `refused before the prompt: ${JSON.stringify(refused)}`);
     assert.equal(await dialog().getByRole('alert').count(), 0, 'no error before a token was given');
     const behind = await behindThePrompt();
-    assert.doesNotMatch(behind, /LS_AUTH|Authorization|401|No histogram|Fields:/, behind);
+    assert.doesNotMatch(behind, /LS_AUTH|Authorization|401|No histogram|Fields:|connecting/, behind);
     await screenshot(page, 'sign-in-prompt');
   });
 
@@ -80,7 +83,7 @@ describe('search page: signing in (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 
     await page.evaluate('new Promise((r) => setTimeout(r, 500))');
     assert.ok(refused.length <= 1, `refused for the wrong token: ${JSON.stringify(refused)}`);
     const behind = await behindThePrompt();
-    assert.doesNotMatch(behind, /LS_AUTH|Authorization|401|No histogram|Fields:/, behind);
+    assert.doesNotMatch(behind, /LS_AUTH|Authorization|401|No histogram|Fields:|connecting/, behind);
     await screenshot(page, 'sign-in-wrong-token');
   });
 
@@ -91,8 +94,10 @@ describe('search page: signing in (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 
     await page.evaluate('new Promise((r) => setTimeout(r, 500))');
     assert.ok(refused.length <= 1, `refused for the write-only token: ${JSON.stringify(refused)}`);
     const behind = await behindThePrompt();
-    assert.doesNotMatch(behind, /LS_AUTH|Authorization|403|No histogram|Fields:/, behind);
+    assert.doesNotMatch(behind, /LS_AUTH|Authorization|403|No histogram|Fields:|connecting/, behind);
     await screenshot(page, 'sign-in-write-only');
+    // Live on all along: no stream was tried (nor said to be) before a token was accepted.
+    assert.equal(tails, 0, 'live streams asked for before a token was accepted');
   });
 
   test('the read token: the prompt goes and the page searches', async () => {
@@ -101,5 +106,7 @@ describe('search page: signing in (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 
     assert.equal(await dialog().count(), 0);
     await page.waitForFunction(`document.querySelector('.histogram')?.dataset.sum === '${EVENTS}'`);
     assert.deepEqual(refused, []);
+    // Accepted, live opens its stream.
+    await page.locator('[data-live="open"]').waitFor();
   });
 });

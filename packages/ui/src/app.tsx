@@ -9,8 +9,8 @@
  *   Live on ─► /api/v1/tail (SSE) ─► prepend, or "N new" while the user reads  (use-live-tail.ts)
  */
 import type { FieldValue, LogEvent } from '@logship/query/browser';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { failureText, getJson, saveToken, type ContextAnswer, type SavedQueriesAnswer } from './api-client.js';
+import { useCallback, useMemo, useRef, useState } from 'preact/hooks';
+import { failureText, getJson, saveToken, type ContextAnswer } from './api-client.js';
 import { AlertsButton, AlertsPanel } from './alerts-panel.js';
 import { ContextView } from './context-view.js';
 import { EmptyResults } from './empty-results.js';
@@ -36,24 +36,26 @@ import { useLiveTail } from './use-live-tail.js';
 import { useMenuDismiss } from './use-menu-dismiss.js';
 import { useNavigation, usePageLocation } from './use-page-location.js';
 import { problemText } from './query-problem.js';
+import { useSavedQueries } from './use-saved-queries.js';
 import { useSearch } from './use-search.js';
 
 export function App() {
   const page = usePageLocation();
   const { state, draft, queryKey, latest } = page;
-  // null until the server's list came (or if it could not be had): use-search.ts then lets the server say an unknown `@name`.
-  const [saved, setSaved] = useState<SavedQueriesAnswer['queries'] | null>(null);
-  const savedNames = useMemo(() => saved?.map((s) => s.name) ?? null, [saved]);
   const [context, setContext] = useState<{ answer: ContextAnswer | null; error: string | null } | null>(null);
   const [auth, setAuth] = useState<AuthRefusal | null>(null);
   const [authVersion, setAuthVersion] = useState(0);
+  // null until the server's list came (or if it could not be had): use-search.ts then lets the server say an unknown `@name`.
+  const savedQueries = useSavedQueries(authVersion);
+  const saved = savedQueries.saved;
   const [alertsOpen, setAlertsOpen] = useState(false);
   const listRef = useRef<HTMLDivElement | null>(null);
 
   const search = useSearch({
     state,
     onAuth: setAuth,
-    savedNames,
+    savedNames: savedQueries.names,
+    refreshSaved: savedQueries.refresh,
     // Called only once a search runs, after this render has made both.
     onStart: () => {
       live.reset();
@@ -65,9 +67,6 @@ export function App() {
   const completion = useCompletionSources(state, search);
   const navigate = useNavigation(page, search.execute, authVersion);
 
-  useEffect(() => {
-    getJson<SavedQueriesAnswer>('/api/v1/queries').then((a) => setSaved(a.queries), () => setSaved(null));
-  }, [authVersion]);
   useMenuDismiss();
 
   // Each adds the live events its answer lacks (commit-marks.ts): a late one
@@ -75,6 +74,8 @@ export function App() {
   const shownHistogram = useMemo(() => withArrivals(histogram, live.histArrived), [histogram, live.histArrived]);
   const shownFields = useMemo(() => fieldsWithArrivals(fields, live.histArrived), [fields, live.histArrived]);
   const shownTotal = results.total && { ...results.total, value: results.total.value + notInAnswer(arrived, results.totalMark).length };
+  // The sidebar's, beside fields counted with the same arrivals (histArrived, redrawn four times a second): the two never differ between redraws.
+  const sidebarHits = results.loading || !results.total ? null : { ...results.total, value: results.total.value + notInAnswer(live.histArrived, results.totalMark).length };
 
   const filter = useCallback((field: string, value: FieldValue, negate: boolean) => {
     navigate({ ...state, q: addClause(state.q, clauseFor(field, value), negate) });
@@ -170,7 +171,11 @@ export function App() {
           valueKey={queryKey}
           errorOffset={problem?.offset ?? null}
           onRun={runQuery}
-          onChange={(q) => { draft.current = q; }}
+          onChange={(q) => {
+            // An `@` typed: a saved query is coming, and the chips should be the server's now (not per keystroke: at most every few seconds).
+            if (q.split('@').length > draft.current.split('@').length) savedQueries.refreshIfOld();
+            draft.current = q;
+          }}
           fieldNames={completion.fieldNames}
           fieldValues={completion.fieldValues}
           onDown={() => {
@@ -214,6 +219,7 @@ export function App() {
           fields={shownFields}
           loading={search.fieldsLoading}
           error={fieldsError}
+          hits={sidebarHits}
           searchSeq={searchSeq}
           loadValues={completion.loadValues}
           arrived={live.histArrived}
@@ -236,6 +242,7 @@ export function App() {
             live={state.live}
             stale={stale !== null}
             liveOpen={live.liveOpen}
+            connecting={live.connecting}
             rate={live.rate}
             pending={live.pending.length}
             outside={live.outside}

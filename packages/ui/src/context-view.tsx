@@ -41,13 +41,16 @@ export function ContextView({ context, error, tz, cols, sort, onClose }: Context
         aria-label="Context"
         onClick={(e) => e.stopPropagation()}
       >
-        <div class="dialog-head">
-          <h2>Lines around{context ? ` (${context.before.length} before, ${context.after.length} after, same host and source)` : ''}</h2>
-          <button type="button" onClick={onClose} ref={closeButton}>Close</button>
+        {/* The title and the columns' header stay at the top together as the rows scroll under them, as the results' header does. */}
+        <div class="context-top">
+          <div class="dialog-head">
+            <h2>Lines around{context ? ` (${context.before.length} before, ${context.after.length} after, same host and source)` : ''}</h2>
+            <button type="button" onClick={onClose} ref={closeButton}>Close</button>
+          </div>
+          {context && template && <ColumnHeader cols={cols} template={template} />}
         </div>
         {error && <p role="alert" class="error-text">{error}</p>}
         {!context && !error && <p class="muted">Loading…</p>}
-        {context && template && <ColumnHeader cols={cols} template={template} />}
         <ol class="context-rows">
           {rows.map(({ ev, anchor }) => (
             <li

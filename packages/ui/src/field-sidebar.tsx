@@ -5,7 +5,8 @@
  */
 import type { FieldValue, LogEvent } from '@logship/query/browser';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { failureText, type FieldsAnswer, type ValuesAnswer } from './api-client.js';
+import { failureText, type FieldsAnswer, type SearchAnswer, type ValuesAnswer } from './api-client.js';
+import { fieldsMoment } from './fields-moment.js';
 import { compareFieldNames } from './field-order.js';
 import { valuesWithArrivals } from './live-histogram.js';
 import type { TimeZoneMode } from './page-state.js';
@@ -20,6 +21,8 @@ export interface FieldSidebarProps {
    */
   loading: boolean;
   error: string | null;
+  /** The hits' total as shown beside the list (null while a search runs): the list says when it counted other events (fields-moment.ts). */
+  hits: SearchAnswer['total'] | null;
   /** Changes with every search: open fields ask for their values again. */
   searchSeq: number;
   loadValues: (field: string) => Promise<ValuesAnswer>;
@@ -133,6 +136,7 @@ export function FieldSidebar(props: FieldSidebarProps) {
   const [match, setMatch] = useState('');
   const title = `Fields${props.fields?.counts === 'sampled' ? ' (sampled)' : ''}`;
   const needle = match.trim().toLowerCase();
+  const moment = props.loading ? null : fieldsMoment(props.fields, props.hits);
   // Most common first, as the API answers; among equals the page's natural
   // name order (field-order.ts), not the API's plain text order.
   const shown = (props.fields?.fields.filter((f) => needle === '' || f.name.toLowerCase().includes(needle)) ?? [])
@@ -153,6 +157,7 @@ export function FieldSidebar(props: FieldSidebarProps) {
       />
       {props.loading && <p class="muted fields-loading" role="status">Loading fields…</p>}
       {props.error && <p class="muted">{props.error}</p>}
+      {moment && <p class="muted fields-moment" role="note">{moment}</p>}
       {props.fields && needle !== '' && shown.length === 0 && <p class="muted">No field name holds “{match.trim()}”.</p>}
       <ul class={props.loading ? 'field-list loading' : 'field-list'} aria-busy={props.loading}>
         {shown.map((f) => <FieldEntry key={f.name} name={f.name} count={f.count} sampled={props.fields?.counts === 'sampled'} types={f.types} props={props} />)}

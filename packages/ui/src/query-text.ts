@@ -81,6 +81,12 @@ function withinChain(q: string, clause: string): string | null {
   return null;
 }
 
+/** The histogram's errors and warnings series: `q` with a level clause added. */
+export function levelQuery(q: string, levels: 'errors' | 'warnings'): string {
+  const clause = levels === 'errors' ? 'level:(error OR critical OR alert OR emergency)' : 'level:warning';
+  return q.trim() === '' || q.trim() === '*' ? clause : `(${q}) AND ${clause}`;
+}
+
 /** Adds `clause` (or its negation) to `q` with AND, keeping q's own precedence. */
 export function addClause(q: string, clause: string, negate: boolean): string {
   const c = negate ? (clause.startsWith('-') ? clause.slice(1) : `-${clause}`) : clause;

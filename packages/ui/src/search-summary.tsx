@@ -12,6 +12,8 @@ export interface SearchSummaryProps {
   /** The answers are a previous query's (use-search.ts `stale`): order and Download, which act on them, are not offered. */
   stale: boolean;
   liveOpen: boolean;
+  /** Live's stream is being opened: "connecting…" (said only then, never behind the sign-in prompt). */
+  connecting: boolean;
   rate: number;
   pending: number;
   /** Events live sent outside the range (late, or stamped far ahead), left out. */
@@ -26,14 +28,14 @@ export interface SearchSummaryProps {
 }
 
 /** Above the results: hits and time taken, live's rate, "N new", order and Download. */
-export function SearchSummary({ results, total, live, stale, liveOpen, rate, pending, outside, onShowPending, sort, onSort, cols, exportRequest }: SearchSummaryProps) {
+export function SearchSummary({ results, total, live, stale, liveOpen, connecting, rate, pending, outside, onShowPending, sort, onSort, cols, exportRequest }: SearchSummaryProps) {
   return (
     <div class="summary">
       <span class="total" data-total={total?.value ?? ''} data-relation={total?.relation ?? ''}>
         {results.loading ? 'Searching…' : total ? `${total.relation === 'gte' ? '≥ ' : ''}${total.value.toLocaleString()} ${total.value === 1 && total.relation === 'eq' ? 'hit' : 'hits'}` : ''}
       </span>
       {results.tookMs !== null && <span class="muted"> in {results.tookMs} ms</span>}
-      {live && (
+      {live && (liveOpen || connecting) && (
         <span class="rate" data-live={liveOpen ? 'open' : 'connecting'}>
           · {liveOpen ? `live, ${rate.toFixed(1)} events/s` : 'connecting…'}
         </span>

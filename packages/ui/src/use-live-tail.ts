@@ -39,6 +39,13 @@ export interface LiveTail {
   /** Events live sent that are outside the search's range (late, or stamped far ahead): left out. */
   outside: number;
   liveOpen: boolean;
+  /**
+   * A stream is being opened (or opened again) and is not open yet. False
+   * while none is tried: before the search has answered, and while the
+   * sign-in prompt waits for a token (its refused search starts none), so
+   * the page never says "connecting…" behind the prompt.
+   */
+  connecting: boolean;
   showPending: () => void;
   onScroll: (top: number) => void;
   /** A new search: its list starts at its top, with nothing pending. */
@@ -50,6 +57,7 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
   const [pending, setPending] = useState<LogEvent[]>([]);
   const [rate, setRate] = useState(0);
   const [liveOpen, setLiveOpen] = useState(false);
+  const [trying, setTrying] = useState(false);
   const [outside, setOutside] = useState(0);
   const outsideIds = useRef(new Set<string>());
   const scrollTop = useRef(0);
@@ -129,6 +137,7 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
       // second stream), and the list has every event.
       onCut: () => execute(latest.current),
     }, tailFrom);
+    setTrying(true);
     const timer = setInterval(() => {
       const cutoff = Date.now() - 10_000;
       arrivals.current = arrivals.current.filter((t) => t >= cutoff);
@@ -140,6 +149,7 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
       clearInterval(timer);
       setRate(0);
       setLiveOpen(false);
+      setTrying(false);
     };
   }, [state.live, state.q, state.sort, searchSeq, tailFrom, authVersion, handleFailure, execute, clearFailure]);
 
@@ -178,5 +188,5 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
     scrollTop.current = 0;
   };
 
-  return { histArrived, pending, rate, outside, liveOpen, showPending, onScroll, reset };
+  return { histArrived, pending, rate, outside, liveOpen, connecting: trying && !liveOpen, showPending, onScroll, reset };
 }

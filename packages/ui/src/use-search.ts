@@ -22,7 +22,7 @@ import type { HistogramData } from './histogram.js';
 import type { MissingField } from './missing-fields.js';
 import { nothingFound } from './nothing-found.js';
 import type { PageState } from './page-state.js';
-import { maskSavedRefs, readHistory, rememberQuery } from './query-text.js';
+import { levelQuery, maskSavedRefs, readHistory, rememberQuery } from './query-text.js';
 import { queryMistake, unknownSavedQuery, unknownSavedRef, type QueryProblem } from './query-problem.js';
 import { appendNew, bucketize, EMPTY_RESULTS, exactTotal, PAGE_SIZE, placeArrivals, type Results } from './search-results.js';
 import { histogramInterval, resolveRange } from './time-range.js';
@@ -31,8 +31,6 @@ import { backwardsRangeText } from './backwards-range-words.js';
 import type { AnswerWarning } from './answer-warnings.js';
 import { useAnswerWarnings } from './use-answer-warnings.js';
 import type { AuthRefusal } from './token-prompt.js';
-
-const ERROR_LEVELS = 'level:(error OR critical OR alert OR emergency)';
 
 /** A query and the absolute range it was searched over (a type, so it passes as request parameters). */
 export type SearchedRange = {
@@ -50,6 +48,8 @@ export interface SearchOptions {
   onStart: () => void;
   /** The server's saved queries' names (/api/v1/queries); null until they came. */
   savedNames: readonly string[] | null;
+  /** Asks for them again (use-saved-queries.ts): a name they lack may be one the server's config added since. */
+  refreshSaved: () => Promise<readonly string[] | null>;
 }
 
 export interface Search {
@@ -112,15 +112,11 @@ export interface Search {
   /** Takes away the failure shown (live's own, once its stream is open again). */
   clearFailure: () => void;
   handleFailure: (err: unknown, q?: string) => void;
-  execute: (s: PageState) => void;
+  execute: (s: PageState, listed?: { names: readonly string[] | null }) => void;
   loadMore: () => void;
 }
 
-function withClause(q: string, clause: string): string {
-  return q.trim() === '' || q.trim() === '*' ? clause : `(${q}) AND ${clause}`;
-}
-
-export function useSearch({ state, onAuth, onStart, savedNames }: SearchOptions): Search {
+export function useSearch({ state, onAuth, onStart, savedNames, refreshSaved }: SearchOptions): Search {
   const [problem, setProblem] = useState<QueryProblem | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [stale, setStale] = useState<SearchedRange | null>(null);
@@ -161,6 +157,8 @@ export function useSearch({ state, onAuth, onStart, savedNames }: SearchOptions)
   authFailed.current = onAuth;
   const names = useRef(savedNames);
   names.current = savedNames;
+  const refreshNames = useRef(refreshSaved);
+  refreshNames.current = refreshSaved;
 
   const handleFailure = useCallback((err: unknown, q?: string): void => {
     if (err instanceof DOMException && err.name === 'AbortError') return;
@@ -177,6 +175,8 @@ export function useSearch({ state, onAuth, onStart, savedNames }: SearchOptions)
       const unknown = q !== undefined ? unknownSavedQuery(err, q) : null;
       if (unknown) {
         setProblem(unknown);
+        // The page's list may hold it still (the server's config dropped it): the chips follow the server.
+        void refreshNames.current();
         return;
       }
       setFailure(`${err.code}: ${err.message}`);
@@ -201,7 +201,8 @@ export function useSearch({ state, onAuth, onStart, savedNames }: SearchOptions)
     return added;
   }, []);
 
-  const execute = useCallback((s: PageState) => {
+  // `listed`: the saved queries' names just asked again for this search (see the unknown `@name` below).
+  const execute: Search['execute'] = useCallback((s: PageState, listed?: { names: readonly string[] | null }) => {
     run.current?.abort();
     const ctrl = new AbortController();
     run.current = ctrl;
@@ -264,13 +265,21 @@ export function useSearch({ state, onAuth, onStart, savedNames }: SearchOptions)
     // server's words and suggestion: query-problem.ts); before they come, the
     // search alone asks and the rest wait for its answer. Each of the five
     // requests was refused with it, and the page looked its own suggestion up.
-    const unknownRef = names.current !== null ? unknownSavedRef(s.q, names.current) : null;
+    const known = listed ? listed.names : names.current;
+    const unknownRef = known !== null ? unknownSavedRef(s.q, known) : null;
+    if (unknownRef && !listed) {
+      // The list may be older than the server's config (a reload adds saved
+      // queries; an open page refused one until reloaded): asked again, once,
+      // before the query is refused. The search waits for it.
+      refreshNames.current().then((fresh) => { if (run.current === ctrl) execute(s, { names: fresh }); }, () => {});
+      return;
+    }
     if (unknownRef) {
       setProblem(unknownRef);
       clearAnswers();
       return;
     }
-    const searchFirst = names.current === null && savedQueryReferences(s.q).length > 0;
+    const searchFirst = known === null && savedQueryReferences(s.q).length > 0;
     let range: { from: number; to: number };
     try {
       range = resolveRange(s.from, s.to, s.tz);
@@ -354,7 +363,7 @@ export function useSearch({ state, onAuth, onStart, savedNames }: SearchOptions)
     // any of the three failing took the whole chart away, with nothing said.
     // Now only the hits' own histogram is needed (its failure is said in
     // the chart's place); without the others the bars are not coloured.
-    Promise.allSettled([agg(s.q), agg(withClause(s.q, ERROR_LEVELS)), agg(withClause(s.q, 'level:warning'))]).then(
+    Promise.allSettled([agg(s.q), agg(levelQuery(s.q, 'errors')), agg(levelQuery(s.q, 'warnings'))]).then(
       ([all, errs, warns]) => {
         if (signal.aborted) return;
         if (all.status === 'rejected') {
