@@ -380,7 +380,9 @@ export class FileSource implements Source {
     return this.tails.all().map((t) => ({
       // A file renamed away keeps its old path in the registry (the new file holds it): said where it is now.
       path: t.detached ? pathNow(t.path, t.descriptor) : t.path, source_path: t.sourcePath, id: t.id, read_offset: t.offset,
-      acknowledged_offset: this.ctx.checkpoints.get(t.key)?.offset ?? 0, open: t.isOpen, rotated: t.detached,
+      acknowledged_offset: this.ctx.checkpoints.get(t.key)?.offset ?? 0, open: t.isOpen,
+      // Renamed away from where it was first seen: an include that matches the new name too (`app.log*`) attaches it there.
+      rotated: t.detached || t.path !== t.sourcePath,
     })).sort((a, b) => a.path.localeCompare(b.path));
   }
 

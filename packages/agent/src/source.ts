@@ -42,6 +42,6 @@ export interface FollowedFile {
   /** Bytes acknowledged by ingest (the checkpoint); lines past it are in flight or held back. */
   readonly acknowledged_offset: number;
   readonly open: boolean;
-  /** Renamed or deleted away from its path: read to its end, then released. */
+  /** Renamed away from where it was first seen (`source_path`), or deleted: read to its end, then released. */
   readonly rotated: boolean;
 }
