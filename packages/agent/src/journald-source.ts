@@ -211,9 +211,11 @@ export class JournaldSource implements Source {
       if (this.config.directory) args.push(`--directory=${this.config.directory}`);
       let last: string;
       try {
-        const out = await runToEnd(this.config.journalctl_path, args);
+        const out = await runToEnd(this.config.journalctl_path, args, this.abort.signal);
         last = out.trim() === '' ? '' : String((JSON.parse(out.trim().split('\n').pop()!) as { __CURSOR?: unknown }).__CURSOR ?? '');
       } catch (err) {
+        // Ended by a signal (systemd's stop reaches this journalctl too): judged as the follow's is (run()).
+        this.exitSignal = (err as { signal?: NodeJS.Signals }).signal ?? null;
         return `the journal's last entry could not be read: ${(err as Error).message}`;
       }
       this.ctx.checkpoints.set(this.key, { ...(saved.legacy_ids_through === null ? { legacy_ids_through: last } : {}), ...(saved.plain_ids_through === null ? { plain_ids_through: last } : {}) });
@@ -348,13 +350,18 @@ function journalAccessAdvice(): string {
     + ' SupplementaryGroups=systemd-journal in its systemd unit';
 }
 
-/** Runs a command to its end: its stdout, or an error with its stderr. */
-function runToEnd(command: string, args: string[]): Promise<string> {
+/**
+ * Runs a command to its end: its stdout, or an error with its stderr and
+ * `signal`, the signal that ended it. Ended (SIGTERM) when `abort` fires:
+ * the agent's stop does not wait for it.
+ */
+function runToEnd(command: string, args: string[], abort: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(command, args, { maxBuffer: 16 * 1024 * 1024, signal: abort }, (err, stdout, stderr) => {
       if (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        reject(new Error(code === 'ENOENT' ? `${command} was not found` : `${err.message.split('\n')[0]}${stderr.trim() ? `: ${stderr.trim().slice(-500)}` : ''}`));
+        const e = new Error(code === 'ENOENT' ? `${command} was not found` : `${err.message.split('\n')[0]}${stderr.trim() ? `: ${stderr.trim().slice(-500)}` : ''}`);
+        reject(Object.assign(e, { signal: (err as { signal?: NodeJS.Signals | null }).signal ?? null }));
       } else resolve(stdout);
     });
   });
