@@ -22,6 +22,8 @@ export interface Source {
   readonly name: string;
   /** Why the source is failing now (for /health), or null. */
   readonly failure: string | null;
+  /** Why it reads nothing yet without failing (a folder not made yet): /health lists it, still 200. */
+  readonly waiting?: string | null;
   start(): Promise<void>;
   /** Stops reading; returns where each checkpoint key got to (for a reload). */
   stop(): Promise<Map<string, number | string>>;
