@@ -137,7 +137,7 @@ describe('agent: command line, SIGHUP, health', () => {
     assert.match(check.stdout, new RegExp(`note: ${root}/ngnix/\\*\\.log matches no file now`));
   });
 
-  test('--check warns of a journald directory that does not exist, with its place in the file, as journalctl would fail on it', async () => {
+  test('--check warns of a journald directory that does not exist, with its place in the file, as the source waits for it', async () => {
     const journal = join(root, 'check-journal');
     await mkdir(journal);
     // A real journal file where there is a collector to write one (systemd-journal-remote); an empty folder otherwise.
@@ -155,7 +155,7 @@ describe('agent: command line, SIGHUP, health', () => {
     const check = spawnSync(process.execPath, [agentBin, '--config', join(root, 'journal.yaml'), '--check'], { encoding: 'utf8' });
     // Not refused, as an include whose folder is not there is not: the folder may come later.
     assert.equal(check.status, 0, check.stderr);
-    assert.match(check.stdout, new RegExp(`nowhere \\(journald\\): every unit in ${missing}\n    warning: sources\\[1\\]\\.directory \\(line 11, column 16\\): ${missing} is no directory now; journalctl fails on it`));
+    assert.match(check.stdout, new RegExp(`nowhere \\(journald\\): every unit in ${missing}\n    warning: sources\\[1\\]\\.directory \\(line 11, column 16\\): ${missing} is no directory now; the source waits for it \\(/health lists it as waiting\\)`));
     assert.equal(check.stdout.match(/warning/g)?.length, 1, `only the missing directory is warned about:\n${check.stdout}`);
   });
 

@@ -5,11 +5,11 @@
  * app.log holds; `source_path` stays where its content was first seen.
  */
 import assert from 'node:assert/strict';
-import { appendFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { removeDir, startAgent, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
-import { agentYaml, jsonLine, waitForCount } from './agent-support.js';
+import { agentMetric, agentYaml, assertExactlyOnce, ingestDuplicates, jsonLine, range, seqsOf, waitForCount } from './agent-support.js';
 
 interface Listed { path: string; source_path: string; id: string; rotated: boolean; open: boolean }
 
@@ -69,6 +69,38 @@ describe('agent: GET /files across renames', () => {
     assert.equal(files.find((f) => f.id === second.id)!.path, `${log}.1`, JSON.stringify(files));
     assert.deepEqual(files.map((f) => f.path), [log, `${log}.1`, `${log}.2`], 'one path each, sorted');
     assert.deepEqual(files.map((f) => f.source_path), [log, log, log], 'source_path: where each was first seen');
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+  });
+
+  test('with an include that matches the rotated names too (app.log*), a renamed file is rotated; every line read once across the rename', async () => {
+    const run = 'filesglob';
+    const dir = join(root, run);
+    const log = join(dir, 'app.log');
+    await mkdir(dir);
+    const duplicatesBefore = await ingestDuplicates(server.url);
+    await writeFile(log, lines(0, 10, run));
+    const agent = await startAgent(agentYaml({ server: server.url, dataDir: join(dir, 'agent'), include: [`${log}*`], source: '    close_idle_ms: 600000' }), join(dir, 'agent.yaml'));
+    const port = agent.metricsPort!;
+    await waitForCount(server.url, run, 10);
+    const first = (await listed(port))[0]!;
+    assert.deepEqual([first.path, first.rotated], [log, false]);
+
+    // A real rename, the old file written on through its descriptor, a new app.log.
+    await rename(log, `${log}.1`);
+    await appendFile(`${log}.1`, lines(10, 15, run));
+    await writeFile(log, lines(15, 25, run));
+    await waitForCount(server.url, run, 25);
+    await waitFor(async () => (await listed(port)).length === 2 || undefined, { timeoutMs: 30_000, what: 'two files listed' });
+    const files = await listed(port);
+    const old = files.find((f) => f.id === first.id)!;
+    // The include matches app.log.1 as well: the file was found at its new name and was listed as not rotated.
+    assert.deepEqual([old.path, old.source_path, old.rotated], [`${log}.1`, log, true], JSON.stringify(files));
+    const fresh = files.find((f) => f.id !== first.id)!;
+    assert.deepEqual([fresh.path, fresh.rotated], [log, false], JSON.stringify(files));
+    assertExactlyOnce(await seqsOf(server.url, run), range(0, 25));
+    // Read once: the agent read 25 lines (none again at the new name), and ingest was sent none twice.
+    assert.equal(await agentMetric(`http://127.0.0.1:${port}`, 'lines_read_total', '{source="file-0"}'), 25, await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
+    assert.equal(await ingestDuplicates(server.url), duplicatesBefore);
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
   });
 });

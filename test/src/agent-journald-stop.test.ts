@@ -9,10 +9,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { removeDir, startAgent, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
+import { removeDir, sleep, startAgent, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
 
 const JOURNAL_REMOTE = '/lib/systemd/systemd-journal-remote';
 const available = existsSync(JOURNAL_REMOTE) && existsSync('/usr/bin/journalctl');
@@ -119,5 +119,53 @@ describe('agent: journalctl and the stop', { skip: !available }, () => {
     await waitFor(async () => (await hitsOf(server.url, run)) === 20, { timeoutMs: 60_000, intervalMs: 200, what: 'the entries after the restart' });
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
     assert.doesNotMatch(agent.output().split('The agent is stopping.')[1] ?? '', /LS_AGENT_JOURNALCTL_FAILED/);
+  });
+
+  test('a stop during the one-time read of the journal\'s last entry (a checkpoint of an earlier agent) is quiet, and does not wait for it', async () => {
+    const run = 'boundstop';
+    const dir = join(root, run);
+    const journal = join(dir, 'journal');
+    await mkdir(journal, { recursive: true });
+    await appendJournal(journal, run, 0, 10);
+    const yaml = (journalctl: string): string => [
+      'server:', `  url: ${server.url}`, `data_dir: ${join(dir, 'agent')}`, 'batch: { max_events: 50, max_age_ms: 100 }', 'sources:',
+      '  - type: journald', '    name: journal', `    directory: ${journal}`, '    units: [app.service]', `    journalctl_path: ${journalctl}`, '',
+    ].join('\n');
+    const first = await startAgent(yaml('journalctl'), join(dir, 'agent.yaml'));
+    await waitFor(async () => (await hitsOf(server.url, run)) === 10, { timeoutMs: 60_000, intervalMs: 200, what: 'the entries shipped' });
+    assert.equal(await first.stop('SIGTERM'), 0, first.output());
+    // As an agent before 2026-12-05 left it: its checkpoint file without id_form, so the next start asks journalctl once for the last entry.
+    const checkpoints = join(dir, 'agent', 'checkpoints.json');
+    const doc = JSON.parse(await readFile(checkpoints, 'utf8')) as Record<string, unknown>;
+    delete doc.id_form;
+    await writeFile(checkpoints, JSON.stringify(doc));
+
+    // That read takes long on a journal of gigabytes: here it never ends (the one read runs `sleep`, as journalctl's pid); the follow is the real journalctl.
+    for (const stop of ['group', 'journalctl first', 'agent alone'] as const) {
+      const marks = join(dir, `marks-${stop.replace(/ /g, '-')}`);
+      await mkdir(marks);
+      const wrapper = join(dir, `journalctl-${stop.replace(/ /g, '-')}`);
+      await writeFile(wrapper, `#!/bin/sh\ncase " $* " in *" --lines=1 "*) : > "${marks}/$$"; exec sleep 120;; esac\nexec /usr/bin/journalctl "$@"\n`, { mode: 0o755 });
+      const agent = await startAgent(yaml(wrapper), join(dir, 'agent.yaml'), {}, { detached: true });
+      const pid = agent.proc.pid!;
+      const reading = Number(await waitFor(async () => (await readdir(marks))[0], { timeoutMs: 30_000, intervalMs: 100, what: 'the read of the last entry' }));
+      if (stop === 'group') {
+        // systemd's stop: SIGTERM to the unit's every process at once.
+        process.kill(-pid, 'SIGTERM');
+      } else if (stop === 'journalctl first') {
+        // The same, the agent a moment slower to see its SIGTERM than the agent to see journalctl end.
+        process.kill(reading, 'SIGTERM');
+        await sleep(100);
+        process.kill(pid, 'SIGTERM');
+      } else {
+        // The agent's SIGTERM alone (kill <pid>): the read is ended with it, not waited for.
+        process.kill(pid, 'SIGTERM');
+      }
+      const code = await Promise.race([agent.exited, sleep(30_000).then(() => 'still running after 30 s')]);
+      if (code !== 0) process.kill(-pid, 'SIGKILL');
+      assert.equal(code, 0, `${stop}: ${agent.output()}`);
+      assert.match(agent.output(), /The agent stopped\./);
+      assert.doesNotMatch(agent.output(), /LS_AGENT_JOURNALCTL_FAILED|could not be read/, `${stop}: ${agent.output()}`);
+    }
   });
 });

@@ -158,6 +158,8 @@ export class Agent implements EventSink {
       status: reasons.length === 0 ? 'healthy' : 'degraded',
       reasons,
       sources: this.sources.map((s) => s.name),
+      // Not reasons: a source waiting for its folder is what an include of a folder not made yet is, no fault.
+      waiting: this.sources.filter((s) => s.waiting).map((s) => `source ${s.name}: ${s.waiting!}`),
       queue_batches: this.spool.length,
       spool_bytes: this.spool.diskBytes,
       held: { lines: this.held.lines, bytes: this.held.bytes, batches: this.held.length, limit_reached: this.held.limitReached, ...(heldSince !== null ? { oldest_s: Math.round((Date.now() - heldSince) / 1000) } : {}) },

@@ -111,10 +111,10 @@ export async function main(argv: string[]): Promise<number> {
       console.log(`  ${src.name} (${src.type}): ${sourceReads(src)}${count}`);
       if (src.type === 'journald') {
         // As for an include's folder that is not there (no file matches now), a warning, not a refusal: it may
-        // be made later (a journal-remote collector's first file). journalctl fails on it until then.
+        // be made later (a journal-remote collector's first file). The source waits for it (journal-directory.ts).
         const state = src.directory === undefined ? true : canListNow(src.directory);
         const at = `sources[${i}].directory${place(['sources', i, 'directory'])}`;
-        if (state === false) console.log(`    warning: ${at}: ${src.directory} is no directory now; journalctl fails on it (retried, /health 503) until it is`);
+        if (state === false) console.log(`    warning: ${at}: ${src.directory} is no directory now; the source waits for it (/health lists it as waiting) and reads its journal once it is`);
         else if (state !== true) console.log(`    warning: ${at}: ${src.directory} cannot be listed by this user (${state.message})`);
         continue;
       }

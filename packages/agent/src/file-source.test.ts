@@ -377,9 +377,15 @@ test('a directory the include names that is made after the start (the applicatio
   const c = await setup(t);
   const dir = join(c.logs, 'later', 'app');
   c.agent = await Agent.start(c.config({}, { include: [`${dir}/*.log`], poll_interval_ms: 1000 }), silentLogger);
+  // Meanwhile /health lists the source as waiting, no failure (a journald directory: not made yet is the same).
+  const agent = c.agent;
+  await until(() => String(agent.healthReport().waiting) !== '', 'the source listed as waiting');
+  assert.equal(agent.healthReport().status, 'healthy');
+  assert.deepEqual(agent.healthReport().waiting, [`source app: ${dir} does not exist yet: waiting for it`]);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'one.log'), lines(0, 5));
   await until(() => seqs(c.receiver).length === 5, 'the first file in the new directory');
+  assert.deepEqual(agent.healthReport().waiting, []);
   writeFileSync(join(dir, 'two.log'), lines(5, 10));
   await until(() => seqs(c.receiver).length === 10, 'a later file there');
   assert.deepEqual(seqs(c.receiver), range(0, 10));

@@ -78,6 +78,8 @@ export class FileSource implements Source {
   private watchBases: Array<[string, number | undefined]> = [];
   /** Base directories missing at the last look (watchCreatedBases). */
   private readonly missingBases = new Set<string>();
+  /** Those of them that do not exist (the others may not be listed: a read failure). */
+  private readonly absentBases = new Set<string>();
   private readonly tailContext: TailContext;
   private readonly rotated: RotatedWhileDownContext;
   private readonly newInode: NewInodeContext;
@@ -201,6 +203,11 @@ export class FileSource implements Source {
     return this.failures.current;
   }
 
+  /** An include's folder not made yet: no failure, listed by /health as `waiting` (as a journald source's folder). */
+  get waiting(): string | null {
+    return this.absentBases.size === 0 ? null : `${[...this.absentBases].join(', ')} does not exist yet: waiting for it`;
+  }
+
   private readFailed(path: string, err: unknown): void {
     this.failures.failed(path, err);
   }
@@ -313,6 +320,8 @@ export class FileSource implements Source {
   private async watchCreatedBases(): Promise<void> {
     for (const [base] of this.watchBases) {
       const state = await canList(base);
+      if (state === false) this.absentBases.add(base);
+      else this.absentBases.delete(base);
       if (state !== true) {
         this.missingBases.add(base);
         if (state !== false) this.readFailed(base, state);
@@ -380,7 +389,9 @@ export class FileSource implements Source {
     return this.tails.all().map((t) => ({
       // A file renamed away keeps its old path in the registry (the new file holds it): said where it is now.
       path: t.detached ? pathNow(t.path, t.descriptor) : t.path, source_path: t.sourcePath, id: t.id, read_offset: t.offset,
-      acknowledged_offset: this.ctx.checkpoints.get(t.key)?.offset ?? 0, open: t.isOpen, rotated: t.detached,
+      acknowledged_offset: this.ctx.checkpoints.get(t.key)?.offset ?? 0, open: t.isOpen,
+      // Renamed away from where it was first seen: an include that matches the new name too (`app.log*`) attaches it there.
+      rotated: t.detached || t.path !== t.sourcePath,
     })).sort((a, b) => a.path.localeCompare(b.path));
   }
 

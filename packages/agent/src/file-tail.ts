@@ -13,7 +13,7 @@ import { fileEventId } from './event-id.js';
 import { PLAIN_IDS, type EventIds } from './file-event-ids.js';
 import type { FramedLine } from './line-framer.js';
 import { tailFramer, type TailFramer } from './tail-framer.js';
-import { Multiline } from './multiline.js';
+import { TailMultilines } from './tail-multilines.js';
 import { withoutLeadingNoise } from './leading-noise.js';
 import { LineFilter } from './line-filter.js';
 import type { EventSink } from './event-sink.js';
@@ -63,13 +63,8 @@ export class FileTail {
    */
   awaitingCopy = false;
   private framer: TailFramer;
-  /**
-   * Multiline joiners, one per stream (docker, kubernetes: stdout and
-   * stderr interleave, and a traceback on stderr must not take in an access
-   * line from stdout), each with the runtime's time of its event's first
-   * line; `''` for plain files. Empty without `multiline`.
-   */
-  private readonly multilines = new Map<string, { ml: Multiline; time: string | undefined }>();
+  /** Multiline joiners, one per stream (tail-multilines.ts). */
+  private readonly multilines: TailMultilines;
   private reading: Promise<void> | null = null;
   private again = false;
   private partialTimer: NodeJS.Timeout | null = null;
@@ -115,6 +110,7 @@ export class FileTail {
     this.filter = tailContext.filter;
     this.onBom = tailContext.onBom;
     this.decode = textDecoder(config.encoding);
+    this.multilines = new TailMultilines(config, (l, stream, time) => this.emit(l, stream, time), (bytes) => this.decode(bytes), () => newlineBytes(this.encoding));
     // The containers' runtimes write UTF-8 only; a byte order mark is looked for once, before the first read.
     this.bomChecked = config.type === 'docker' || config.type === 'kubernetes';
   }
@@ -170,17 +166,7 @@ export class FileTail {
 
   /** Something is held back: an incomplete last line or a multiline event. */
   get hasPending(): boolean {
-    return this.framer.pendingBytes > 0 || this.multilinePending || (this.docker?.pending ?? false) || (this.cri?.pending ?? false);
-  }
-
-  private get multilinePending(): boolean {
-    for (const { ml } of this.multilines.values()) if (ml.pending) return true;
-    return false;
-  }
-
-  /** Whether the multiline event of `stream` holds lines (a blank line then joins it). */
-  private multilineHolds(stream: string | null): boolean {
-    return this.multilines.get(stream ?? '')?.ml.pending ?? false;
+    return this.framer.pendingBytes > 0 || this.multilines.pending || (this.docker?.pending ?? false) || (this.cri?.pending ?? false);
   }
 
   private opening: Promise<boolean> | null = null;
@@ -316,9 +302,7 @@ export class FileTail {
 
   /** Emits the complete lines a multiline event holds, not a partial line. */
   flushMultiline(): void {
-    // Earliest first, so that events of one file go out in file order.
-    const pending = [...this.multilines.values()].filter((m) => m.ml.pending).sort((a, b) => a.ml.pendingFrom - b.ml.pendingFrom);
-    for (const { ml } of pending) ml.flush();
+    this.multilines.flush();
   }
 
   // Per line only a local count: lines_read_total is added once per chunk
@@ -335,7 +319,7 @@ export class FileTail {
     line = withoutLeadingNoise(line, this.encoding);
     // Blank lines carry nothing to search for (Filebeat drops them too),
     // unless inside a multiline event (multiline.ts).
-    if (line.text.length === 0 && !this.multilineHolds(null)) return;
+    if (line.text.length === 0 && !this.multilines.holds(null)) return;
     this.linesInChunk++;
     if (this.docker) {
       const joined = this.docker.push(line.text.toString('utf8'), line.start, line.truncated);
@@ -353,7 +337,7 @@ export class FileTail {
   /** A line a container runtime wrote (docker's JSON piece, a CRI line), joined from its parts. */
   private onRuntimeLine(joined: DockerLine | CriLine, end: number): void {
     // An empty printed line (`{"log":"\n",…}`, `<time> stdout F `): nothing to search for, as blank file lines.
-    if (joined.text.length === 0 && !this.multilineHolds(joined.stream)) return;
+    if (joined.text.length === 0 && !this.multilines.holds(joined.stream)) return;
     this.stream = joined.stream;
     this.runtimeTime = joined.time;
     this.onUnwrapped({ text: typeof joined.text === 'string' ? Buffer.from(joined.text) : joined.text, start: joined.start, end, truncated: joined.truncated });
@@ -362,25 +346,8 @@ export class FileTail {
   private onUnwrapped(line: FramedLine): void {
     if (line.truncated) this.metrics.inc(...M.linesTruncated, this.labels);
     // The framer may hand out a view of the read buffer: multiline keeps lines, so it gets a copy.
-    if (this.config.multiline) this.pushMultiline({ ...line, text: Buffer.from(line.text) });
+    if (this.config.multiline) this.multilines.push({ ...line, text: Buffer.from(line.text) }, this.stream, this.runtimeTime);
     else this.emit(line, this.stream, this.runtimeTime);
-  }
-
-  private pushMultiline(line: FramedLine): void {
-    const key = this.stream ?? '';
-    let m = this.multilines.get(key);
-    if (!m) {
-      const stream = this.stream;
-      const state: { ml: Multiline; time: string | undefined } = {
-        ml: new Multiline(this.config.multiline!, (l) => this.emit(l, stream, state.time), Date.now, this.config.max_message_bytes, (bytes) => this.decode(bytes), newlineBytes(this.encoding)),
-        time: undefined,
-      };
-      this.multilines.set(key, m = state);
-    }
-    // A push may first emit the event before (with its own time), then
-    // start a new one with this line: the time is the new event's from then on.
-    m.ml.push(line);
-    if (m.ml.pendingFrom === line.start) m.time = this.runtimeTime;
   }
 
   // The envelope's constant part (host, source, labels) is serialized once;
@@ -393,9 +360,7 @@ export class FileTail {
     // docker-json-file.ts): a restart reads again from there, and ingest
     // drops what comes twice.
     // Nor past the lines of another stream's multiline event.
-    let held = this.cri?.heldFrom ?? this.docker?.heldFrom ?? Infinity;
-    for (const { ml } of this.multilines.values()) held = Math.min(held, ml.pendingFrom);
-    const end = Math.min(line.end, held);
+    const end = Math.min(line.end, this.cri?.heldFrom ?? this.docker?.heldFrom ?? Infinity, this.multilines.heldFrom);
     this.emittedEnd = end;
     const mark = this.mark.markOf(end);
     this.emittedMark = mark;
@@ -421,17 +386,17 @@ export class FileTail {
     const fh = this.fh;
     this.fh = null;
     await this.reading?.catch(() => undefined);
-    if (this.framer.pendingBytes > 0 || this.multilinePending || this.docker?.pending || this.cri?.pending) {
+    if (this.framer.pendingBytes > 0 || this.multilines.pending || this.docker?.pending || this.cri?.pending) {
       // Rewind to the end of the last emitted event, so that reopening reads
       // the held-back bytes again instead of skipping them.
       this.offset = this.emittedEnd;
       this.mark.rewind(this.offset, this.emittedMark);
       this.framer = tailFramer(this.config, this.encoding, this.offset);
-      for (const { ml } of this.multilines.values()) ml.discard();
+      this.multilines.discard();
       this.docker?.discard();
       this.cri?.discard();
     }
-    for (const { ml } of this.multilines.values()) ml.stop();
+    this.multilines.stop();
     await fh?.close().catch(() => undefined);
   }
 

@@ -160,7 +160,8 @@ test('journald: a changed unit filter resumes without skipping an entry', { skip
 test('journald: a missing journalctl is reported and retried', async (t) => {
   const c = await setup(t);
   const logged: string[] = [];
-  c.agent = await Agent.start(c.config({ journalctl_path: join(c.dir, 'no-journalctl') }), createLogger('info', (l) => logged.push(l)));
+  // Without directory: (setup's folder holds no journal, for which the source would wait instead of running journalctl).
+  c.agent = await Agent.start(c.config({ journalctl_path: join(c.dir, 'no-journalctl'), directory: null }), createLogger('info', (l) => logged.push(l)));
   await until(() => c.agent!.metrics.get('journalctl_restarts_total', { source: 'jd' }) >= 2, 'two restarts');
   assert.ok(logged.some((l) => l.includes('LS_AGENT_JOURNALCTL_FAILED') && l.includes('was not found')));
 });
@@ -171,7 +172,7 @@ test('journald: a lasting journalctl failure is warned about once, a lack of per
   const fake = join(c.dir, 'journalctl');
   writeFileSync(fake, '#!/bin/sh\necho "No journal files were opened due to insufficient permissions." >&2\nexit 1\n', { mode: 0o755 });
   const logged: string[] = [];
-  c.agent = await Agent.start(c.config({ journalctl_path: fake }), createLogger('info', (l) => logged.push(l)));
+  c.agent = await Agent.start(c.config({ journalctl_path: fake, directory: null }), createLogger('info', (l) => logged.push(l)));
   await until(() => c.agent!.metrics.get('journalctl_restarts_total', { source: 'jd' }) >= 3, 'three restarts');
   const warnings = logged.filter((l) => l.includes('LS_AGENT_JOURNALCTL_FAILED'));
   assert.equal(warnings.length, 1, logged.join('\n'));
@@ -315,4 +316,46 @@ test('journald: upgrading, a source that now carries its name keeps the plain id
   assert.equal(c.agent.checkpoints.get('all:journald')?.id_source, '');
   assert.equal(c.agent.checkpoints.get('jd:journald')?.id_source, 'jd');
   assert.equal(typeof c.agent.checkpoints.get('jd:journald')?.plain_ids_through, 'string');
+});
+
+test('journald: a directory: that does not exist yet is waited for (one warning, /health 200 listing it as waiting), then read from its first entry, once', { skip }, async (t) => {
+  // It was journalctl failing every 30 s for ever, /health 503, until the folder came.
+  const c = await setup(t);
+  const later = join(c.dir, 'collector', 'journal');
+  const logged: string[] = [];
+  const jd = { type: 'journald', name: 'jd', directory: later, units: ['django.service'] };
+  // start_position end too: the folder's entries were not there at the start, as a file that appears later, read whole.
+  const fromEnd = { ...jd, name: 'jdend', start_position: 'end' };
+  const config = { ...c.config(), sources: validateConfig({ server: { url: c.receiver.url }, data_dir: c.dir, sources: [jd, fromEnd] }).sources };
+  c.agent = await Agent.start(config, createLogger('info', (l) => logged.push(l)));
+  const agent = c.agent;
+  // Looked at again and again meanwhile (every second): still one warning each, nothing restarted.
+  await new Promise((r) => setTimeout(r, 2500));
+  const health = agent.healthReport();
+  assert.equal(health.status, 'healthy', JSON.stringify(health));
+  assert.deepEqual(health.reasons, []);
+  assert.equal((health.waiting as string[] | undefined)?.length, 2, JSON.stringify(health));
+  assert.match(String((health.waiting as string[])[0]), new RegExp(`^source jd: its directory ${later} does not exist yet`));
+  mkdirSync(later, { recursive: true });
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(agent.healthReport().status, 'healthy', 'a folder without a journal file yet: still waiting');
+  const warnings = logged.filter((l) => l.includes('"level":"warn"'));
+  assert.equal(warnings.length, 2, logged.join('\n'));
+  assert.ok(warnings.every((w) => w.includes('waits') && w.includes(later)), warnings.join('\n'));
+  assert.equal(agent.metrics.get('journalctl_restarts_total', { source: 'jd' }), 0);
+
+  appendJournal(later, entries(0, 30));
+  const django = Array.from({ length: 30 }, (_, i) => i).filter((i) => i % 3 !== 0);
+  await until(() => c.receiver.events.size === 2 * django.length, 'every django entry, by each source', JOURNAL_WAIT_MS);
+  appendJournal(later, entries(30, 33));
+  await until(() => c.receiver.events.size === 2 * (django.length + 2), 'the entries written after', JOURNAL_WAIT_MS);
+  assert.equal(c.receiver.duplicates, 0);
+  // jd ships the plain ids, jdend (the second source reading them) its name in its ids.
+  const numbers = (ofEnd: boolean) => [...c.receiver.events.values()].filter((e) => e['event.id'].endsWith('~jdend') === ofEnd)
+    .map((e) => Number((JSON.parse(e['@raw']!) as { MESSAGE: string }).MESSAGE.split(' ')[2])).sort((a, b) => a - b);
+  assert.deepEqual(numbers(false), [...django, 31, 32]);
+  assert.deepEqual(numbers(true), [...django, 31, 32]);
+  assert.deepEqual(agent.healthReport().waiting, []);
+  assert.ok(logged.some((l) => l.includes('holds a journal now')), logged.join('\n'));
+  assert.equal(logged.filter((l) => l.includes('"level":"warn"')).length, 2, logged.join('\n'));
 });

@@ -1,11 +1,12 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import split2 from 'split2';
 import { Backoff, sleep } from './backoff.js';
 import type { JournaldSourceConfig } from './config.js';
 import { agentError } from './errors.js';
 import { cursorAtOrBefore, cursorOrder, journalEventId, type CursorOrder } from './event-id.js';
+import { journalDirectoryState, journalDirectoryWait } from './journal-directory.js';
+import { entryFields, entryMessage, localMachineId, MACHINE_ID_FILES } from './journal-entry.js';
 import { LineFilter } from './line-filter.js';
 import { M } from './metrics.js';
 import type { Source, SourceContext } from './source.js';
@@ -38,6 +39,10 @@ export class JournaldSource implements Source {
   private child: ChildProcess | null = null;
   /** Why journalctl is not running, while it is not (for /health). */
   failure: string | null = null;
+  /** Why it waits, not failing: its `directory:` is not there yet (journal-directory.ts). */
+  waiting: string | null = null;
+  /** Its folder appeared while the agent ran: read from its first entry, whatever start_position and max_age_s say. */
+  private appeared = false;
   /** The failure last warned about, until journalctl prints an entry again. */
   private saidFailure: string | null = null;
   private lastCursor: string | undefined;
@@ -118,6 +123,7 @@ export class JournaldSource implements Source {
     // --follow alone shows only the last 10 entries, even after a cursor.
     if (this.skipCursor) args.push(`--cursor=${this.skipCursor}`, '--no-tail');
     else if (this.lastCursor) args.push(`--after-cursor=${this.lastCursor}`, '--no-tail');
+    else if (this.appeared) args.push('--no-tail');
     else if (this.config.start_position === 'end') args.push('--lines=0');
     else args.push('--no-tail', ...(this.since !== null ? [`--since=@${this.since}`] : []));
     if (this.config.directory) args.push(`--directory=${this.config.directory}`);
@@ -165,6 +171,7 @@ export class JournaldSource implements Source {
   private async run(): Promise<void> {
     const backoff = new Backoff(500, 30_000);
     while (!this.stopped) {
+      if (!(await this.directoryReady())) break;
       const startedAt = Date.now();
       this.exitSignal = null;
       const reason = (await this.journalIdBound()) ?? (await this.runOnce());
@@ -193,6 +200,39 @@ export class JournaldSource implements Source {
   }
 
   /**
+   * Waits while the source's `directory:` is missing or holds no journal
+   * file, where journalctl would exit at once (journal-directory.ts): as an
+   * include's folder not made yet, it is no failure (/health stays 200 and
+   * lists it under `waiting`); said once, with the folder, and looked at
+   * every second. A folder that appears while the agent runs holds
+   * entries no agent read: with no checkpoint they are read from the first
+   * (the folder is new, not a journal's years). False: stopped meanwhile.
+   */
+  private async directoryReady(): Promise<boolean> {
+    const dir = this.config.directory;
+    if (dir === undefined) return true;
+    for (;;) {
+      const state = await journalDirectoryState(dir);
+      if (this.stopped) return false;
+      if (state === 'ready') break;
+      const why = journalDirectoryWait(dir, state);
+      // One warning a wait (the folder made, still without a journal file, is the same wait).
+      if (this.waiting === null) this.ctx.log.warn(`The journald source waits: ${why}.`, { source: this.name, directory: dir });
+      else if (why !== this.waiting) this.ctx.log.debug(`The journald source waits: ${why}.`, { source: this.name, directory: dir });
+      this.waiting = why;
+      this.failure = null;
+      await sleep(1000, this.abort.signal);
+      if (this.stopped) return false;
+    }
+    if (this.waiting !== null) {
+      this.waiting = null;
+      if (this.lastCursor === undefined) this.appeared = true;
+      this.ctx.log.info('The journald source\'s directory holds a journal now; it is followed.', { source: this.name, directory: dir, from_first_entry: this.appeared });
+    }
+    return true;
+  }
+
+  /**
    * A cursor checkpointed by an earlier agent: that agent may have sent
    * entries past it (batches in flight or spooled when it stopped), under
    * `j:<cursor>` as it was (and without the source's name, plain_ids_through).
@@ -211,9 +251,11 @@ export class JournaldSource implements Source {
       if (this.config.directory) args.push(`--directory=${this.config.directory}`);
       let last: string;
       try {
-        const out = await runToEnd(this.config.journalctl_path, args);
+        const out = await runToEnd(this.config.journalctl_path, args, this.abort.signal);
         last = out.trim() === '' ? '' : String((JSON.parse(out.trim().split('\n').pop()!) as { __CURSOR?: unknown }).__CURSOR ?? '');
       } catch (err) {
+        // Ended by a signal (systemd's stop reaches this journalctl too): judged as the follow's is (run()).
+        this.exitSignal = (err as { signal?: NodeJS.Signals }).signal ?? null;
         return `the journal's last entry could not be read: ${(err as Error).message}`;
       }
       this.ctx.checkpoints.set(this.key, { ...(saved.legacy_ids_through === null ? { legacy_ids_through: last } : {}), ...(saved.plain_ids_through === null ? { plain_ids_through: last } : {}) });
@@ -348,56 +390,19 @@ function journalAccessAdvice(): string {
     + ' SupplementaryGroups=systemd-journal in its systemd unit';
 }
 
-/** Runs a command to its end: its stdout, or an error with its stderr. */
-function runToEnd(command: string, args: string[]): Promise<string> {
+/**
+ * Runs a command to its end: its stdout, or an error with its stderr and
+ * `signal`, the signal that ended it. Ended (SIGTERM) when `abort` fires:
+ * the agent's stop does not wait for it.
+ */
+function runToEnd(command: string, args: string[], abort: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(command, args, { maxBuffer: 16 * 1024 * 1024, signal: abort }, (err, stdout, stderr) => {
       if (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        reject(new Error(code === 'ENOENT' ? `${command} was not found` : `${err.message.split('\n')[0]}${stderr.trim() ? `: ${stderr.trim().slice(-500)}` : ''}`));
+        const e = new Error(code === 'ENOENT' ? `${command} was not found` : `${err.message.split('\n')[0]}${stderr.trim() ? `: ${stderr.trim().slice(-500)}` : ''}`);
+        reject(Object.assign(e, { signal: (err as { signal?: NodeJS.Signals | null }).signal ?? null }));
       } else resolve(stdout);
     });
   });
-}
-
-/** MESSAGE as text: journalctl prints a value that is not valid UTF-8 as an array of its bytes. */
-function entryMessage(message: unknown): string {
-  if (typeof message === 'string') return message;
-  if (Array.isArray(message) && message.every((b) => typeof b === 'number')) return Buffer.from(message as number[]).toString('utf8');
-  return '';
-}
-
-/** Where this machine's id is: systemd's, as journald stamps `_MACHINE_ID`, then D-Bus's copy. */
-export const MACHINE_ID_FILES: readonly string[] = ['/etc/machine-id', '/var/lib/dbus/machine-id'];
-
-/** The first of `files` that holds an id, or null where there is none (some containers). */
-function localMachineId(files: readonly string[]): string | null {
-  for (const file of files) {
-    try {
-      const id = readFileSync(file, 'utf8').trim();
-      if (id !== '') return id;
-    } catch {
-      // The next place, or none.
-    }
-  }
-  return null;
-}
-
-/**
- * Envelope fields from a journal entry: a user unit is the entry's `unit`
- * (its _SYSTEMD_UNIT is `user@UID.service`), and podman's journald driver
- * fields map to the `container.*` fields the docker preset sets.
- */
-function entryFields(entry: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  const str = (k: string): string | undefined => (typeof entry[k] === 'string' ? entry[k] : undefined);
-  const userUnit = str('_SYSTEMD_USER_UNIT');
-  if (userUnit) out.unit = userUnit;
-  const name = str('CONTAINER_NAME');
-  const id = str('CONTAINER_ID_FULL') ?? str('CONTAINER_ID');
-  const image = str('IMAGE_NAME');
-  if (name) out['container.name'] = name;
-  if (id) out['container.id'] = id;
-  if (image) out['container.image'] = image;
-  return out;
 }

@@ -22,6 +22,8 @@ export interface Source {
   readonly name: string;
   /** Why the source is failing now (for /health), or null. */
   readonly failure: string | null;
+  /** Why it reads nothing yet without failing (a folder not made yet): /health lists it, still 200. */
+  readonly waiting?: string | null;
   start(): Promise<void>;
   /** Stops reading; returns where each checkpoint key got to (for a reload). */
   stop(): Promise<Map<string, number | string>>;
@@ -42,6 +44,6 @@ export interface FollowedFile {
   /** Bytes acknowledged by ingest (the checkpoint); lines past it are in flight or held back. */
   readonly acknowledged_offset: number;
   readonly open: boolean;
-  /** Renamed or deleted away from its path: read to its end, then released. */
+  /** Renamed away from where it was first seen (`source_path`), or deleted: read to its end, then released. */
   readonly rotated: boolean;
 }
