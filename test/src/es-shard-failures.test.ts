@@ -16,6 +16,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ingest, removeDir, runLogship, startServer, stopAll, tempDir, type ServerHandle } from './harness.js';
+import { readTail } from './tail-frames.js';
 
 const ES_URL = process.env.LOGSHIP_TEST_ES_URL;
 if (!ES_URL && process.env.CI === 'true') throw new Error('CI=true but LOGSHIP_TEST_ES_URL is not set: scripts/test.sh starts Elasticsearch');
@@ -171,31 +172,7 @@ describe('Elasticsearch: shards that fail are said in the answers\' warnings', {
   });
 
   test('tail: a resume from yesterday replays today\'s events from the store and says the failed index in an `event: warning`', async () => {
-    const ac = new AbortController();
-    const res = await fetch(`${server.url}/api/v1/tail?${new URLSearchParams({ q: '*', after: `${yesterday}|` })}`, { signal: ac.signal });
-    assert.equal(res.status, 200);
-    const frames: { event: string; data: string }[] = [];
-    let text = '';
-    let idle = false;
-    const decoder = new TextDecoder();
-    try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        text += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = text.indexOf('\n\n')) >= 0) {
-          const lines = text.slice(0, end).split('\n');
-          text = text.slice(end + 2);
-          // The first keep-alive comes after the replay and whatever it had to say.
-          if (lines.includes(': keep-alive')) idle = true;
-          const event = lines.find((l) => l.startsWith('event: '))?.slice(7);
-          const data = lines.find((l) => l.startsWith('data: '))?.slice(6);
-          if (event && data) frames.push({ event, data });
-        }
-        if (idle || frames.some((f) => f.event === 'warning')) break;
-      }
-    } finally {
-      ac.abort();
-    }
+    const frames = await readTail(`${server.url}/api/v1/tail?${new URLSearchParams({ q: '*', after: `${yesterday}|` })}`, (f) => f.some((x) => x.event === 'warning'));
     assert.deepEqual(frames.filter((f) => f.event === 'log').map((f) => (JSON.parse(f.data) as { message: string }).message), todays);
     const warning = frames.find((f) => f.event === 'warning');
     assert.ok(warning, `no warning frame in ${JSON.stringify(frames)}`);
