@@ -7,14 +7,16 @@
  * shards' hits and buckets. A real `logship serve` on a real Elasticsearch
  * answers what the other day holds and says, in `warnings`, which index
  * failed and why (LS_ES_SHARDS_FAILED), on every page of the search, in the
- * aggregations and the fields answers, and the CLI says it on stderr. It
- * answered as if yesterday had no events. When every shard fails,
+ * aggregations and the fields answers, in the lines around an event
+ * (context) and in a live tail's replay from the store (`event: warning`),
+ * and the CLI says it on stderr. It answered as if yesterday had no events. When every shard fails,
  * Elasticsearch refuses the whole read, and so does logship, as before.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ingest, removeDir, runLogship, startServer, stopAll, tempDir, type ServerHandle } from './harness.js';
+import { readTail } from './tail-frames.js';
 
 const ES_URL = process.env.LOGSHIP_TEST_ES_URL;
 if (!ES_URL && process.env.CI === 'true') throw new Error('CI=true but LOGSHIP_TEST_ES_URL is not set: scripts/test.sh starts Elasticsearch');
@@ -58,14 +60,14 @@ describe('Elasticsearch: shards that fail are said in the answers\' warnings', {
   }
 
   /** The answer's warnings: exactly one, for yesterday's index, with what Elasticsearch said of the field. */
-  function assertOldIndexWarned(body: Record<string, unknown>, field: string): void {
+  function assertOldIndexWarned(body: Record<string, unknown>, field: string, shards = '1 of 2'): void {
     const warnings = body.warnings as Warning[] | undefined;
     assert.ok(warnings, `no warnings in ${JSON.stringify(body)}`);
     assert.equal(warnings.length, 1, JSON.stringify(warnings));
     const w = warnings[0]!;
     assert.equal(w.code, 'LS_ES_SHARDS_FAILED');
     assert.equal(w.partition, oldIndex);
-    assert.match(w.message, /^Elasticsearch could not read every shard: 1 of 2 shards failed; index \S+, shard 0: illegal_argument_exception: /);
+    assert.ok(w.message.startsWith(`Elasticsearch could not read every shard: ${shards} shards failed; index ${oldIndex}, shard 0: illegal_argument_exception: `), w.message);
     assert.ok(w.message.includes(`Fielddata is disabled on [${field}] in [${oldIndex}]`), w.message);
     assert.ok(w.message.endsWith('are left out of this answer (hits, total and aggregations)'), w.message);
   }
@@ -153,6 +155,28 @@ describe('Elasticsearch: shards that fail are said in the answers\' warnings', {
     assert.equal(lines.length, 1, r.stderr);
     assert.ok(lines[0]!.includes(`index ${oldIndex}, shard 0: illegal_argument_exception`), lines[0]);
     assert.ok(lines[0]!.endsWith('[LS_ES_SHARDS_FAILED]'), lines[0]);
+  });
+
+  test('context: the lines before today\'s first event reach into the failed index, and the answer says so', async () => {
+    const first = await api('/api/v1/search', { q: '*', limit: '1', sort: 'asc' });
+    const anchor = (first.body.hits as Record<string, string>[])[0]!;
+    assert.equal(anchor.message, todays[0]);
+    const res = await fetch(`${server.url}/api/v1/context?${new URLSearchParams({ id: anchor['event.id']!, ts: anchor['@timestamp']!, before: '5', after: '2' })}`);
+    const body = (await res.json()) as Record<string, unknown>;
+    assert.equal(res.status, 200, JSON.stringify(body));
+    // Yesterday's events, from the same host and source, are what the failed shard held.
+    assert.deepEqual(body.before, []);
+    assert.deepEqual((body.after as { message: string }[]).map((e) => e.message), todays.slice(1, 3));
+    // Ten years either way reach every index of the prefix, its policy's `-meta` one too: three shards.
+    assertOldIndexWarned(body, 'event.id', '1 of 3');
+  });
+
+  test('tail: a resume from yesterday replays today\'s events from the store and says the failed index in an `event: warning`', async () => {
+    const frames = await readTail(`${server.url}/api/v1/tail?${new URLSearchParams({ q: '*', after: `${yesterday}|` })}`, (f) => f.some((x) => x.event === 'warning'));
+    assert.deepEqual(frames.filter((f) => f.event === 'log').map((f) => (JSON.parse(f.data) as { message: string }).message), todays);
+    const warning = frames.find((f) => f.event === 'warning');
+    assert.ok(warning, `no warning frame in ${JSON.stringify(frames)}`);
+    assertOldIndexWarned(JSON.parse(warning.data) as Record<string, unknown>, 'event.id');
   });
 
   test('every shard failing is a refused read, as before: a 400 with the store\'s code, no partial answer', async () => {

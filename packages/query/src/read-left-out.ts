@@ -12,7 +12,8 @@
  * `timed_out`: elasticsearch/partial-answer.ts) into the same list.
  *
  * A read with no list in scope is one whose owner cannot say what it left
- * out (a rule's count, a CLI command reading the folder itself): the store
+ * out (a CLI command reading the folder itself; the ruler keeps a list, so
+ * that a partial evaluation keeps its alerts' states): the store
  * fails it instead (LS_STORE_PARTITION_LOCKED, 503), as before, rather
  * than answer less without a word. An AsyncLocalStorage, as read-start.ts,
  * so the store methods between the route and the reader pool stay as they

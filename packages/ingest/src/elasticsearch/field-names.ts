@@ -7,12 +7,14 @@
  * event has. A name that only some of the indices map is still a field of
  * the read: the clause on it matches nothing where it is absent.
  *
- * Fields past `index.mapping.total_fields.limit` are not mapped, so not
+ * An index `_field_caps` could not read is named in the answer's warnings
+ * (field-caps-failures.ts). Fields past `index.mapping.total_fields.limit` are not mapped, so not
  * listed; they are not searchable by name either (docs/ELASTICSEARCH.md).
  */
 import type { Client } from '@elastic/elasticsearch';
 import { BOOLEAN_PREFIX, ELEMENT_SUFFIX, KEYWORD_PREFIX, NUMBER_PREFIX, OTHER_TEXT_PREFIX } from './event-document.js';
 import { asStoreFailure } from './transport-error.js';
+import { noteFieldCapsFailures } from './field-caps-failures.js';
 
 const PREFIXES = [KEYWORD_PREFIX, NUMBER_PREFIX, BOOLEAN_PREFIX, OTHER_TEXT_PREFIX];
 
@@ -26,20 +28,21 @@ export function decodeFieldName(name: string): string | null {
 }
 
 export async function indexedFieldNames(client: Client, index: string): Promise<string[]> {
-  let fields: Record<string, unknown>;
+  let answer: Awaited<ReturnType<Client['fieldCaps']>>;
   try {
-    const res = await client.fieldCaps({
+    answer = await client.fieldCaps({
       index,
       fields: PREFIXES.map((p) => `${p}*`),
       ignore_unavailable: true,
       allow_no_indices: true,
     });
-    fields = res.fields;
   } catch (err) {
     throw asStoreFailure(err);
   }
+  // An index whose fields could not be listed (no active shard copy) is said, not skipped.
+  noteFieldCapsFailures(answer, index);
   const names = new Set<string>(['@timestamp', 'event.id', 'message', 'level']);
-  for (const full of Object.keys(fields)) {
+  for (const full of Object.keys(answer.fields)) {
     const prefix = PREFIXES.find((p) => full.startsWith(p));
     if (prefix === undefined) continue;
     const name = decodeFieldName(full.slice(prefix.length));

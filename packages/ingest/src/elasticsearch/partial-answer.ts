@@ -80,7 +80,8 @@ function warning(code: 'LS_ES_SHARDS_FAILED' | 'LS_ES_TIMED_OUT', partition: str
 /**
  * Adds `answer`'s warnings to what the running read left out (the API's
  * answer names them: @logship/query read-left-out.ts); returns `answer`.
- * A read whose owner keeps no list (a rule's count) goes on with what the
+ * A read whose owner keeps no list (`logship rules test`; the ruler keeps
+ * one: rules/rule-left-out.ts) goes on with what the
  * other shards answered, as it did before shard failures were told.
  */
 export function notePartial<T extends ShardReport>(answer: T, indices: string): T {

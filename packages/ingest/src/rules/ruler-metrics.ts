@@ -4,6 +4,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 export interface RulerMetrics {
   evaluations: Counter<'rule_group'>;
   evaluationFailures: Counter<'rule_group'>;
+  evaluationsPartial: Counter<'rule_group'>;
   evaluationDuration: Histogram<'rule_group'>;
   lastEvaluation: Gauge<'rule_group'>;
   seriesDropped: Counter<'rule_group'>;
@@ -25,6 +26,13 @@ export function createRulerMetrics(registry: Registry): RulerMetrics {
     evaluationFailures: new Counter({
       name: 'logship_rules_evaluation_failures_total',
       help: 'Rule evaluations that failed (query error or deadline), by rule group',
+      labelNames: ['rule_group'],
+      registers,
+    }),
+    // Apart from failures: the read answered, without part of the window (rules/rule-left-out.ts).
+    evaluationsPartial: new Counter({
+      name: 'logship_rules_evaluations_partial_total',
+      help: 'Rule evaluations whose reads left part of the window out (a shard or partition), so the rule\'s alerts kept their state, by rule group',
       labelNames: ['rule_group'],
       registers,
     }),

@@ -17,7 +17,7 @@
  * Elasticsearch), so a slow rule delays its own group, never ingest.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { LogReader } from '@logship/query/core';
+import { collectingLeftOut, type AnswerWarning, type LogReader } from '@logship/query/core';
 import type { Registry } from 'prom-client';
 import type { AlertingConfig } from './alerting-config.js';
 import { fingerprint, needsSending, stepAlerts, webhookNeedsSending, type ActiveSeries, type AlertInstance, type WebhookNotice } from './alert-state.js';
@@ -31,6 +31,7 @@ import { createRulerMetrics, type RulerMetrics } from './ruler-metrics.js';
 import { StateFile, type SavedStates } from './state-file.js';
 import { rulesErrors as errors } from './rules-errors.js';
 import { withDeadline } from './with-deadline.js';
+import { partialError, readingWhole } from './rule-left-out.js';
 
 /** setTimeout's longest delay. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -55,6 +56,8 @@ export interface RuleRuntime {
   evaluationTime_s: number;
   /** The largest value of the last evaluation (null: no series). */
   lastValue: number | null;
+  /** What the last evaluation's reads left out (rule-left-out.ts); empty when it read the whole window. */
+  warnings: AnswerWarning[];
 }
 
 interface GroupRuntime {
@@ -201,7 +204,7 @@ export class Ruler {
         if (prev) kept.add(rule.key);
         return prev
           ? { ...prev, rule }
-          : { rule, alerts: new Map(), health: 'unknown' as const, lastError: null, lastEvaluation: null, evaluationTime_s: 0, lastValue: null };
+          : { rule, alerts: new Map(), health: 'unknown' as const, lastError: null, lastEvaluation: null, evaluationTime_s: 0, lastValue: null, warnings: [] };
       }),
       lastEvaluation: old.find((o) => o.group.name === group.name)?.lastEvaluation ?? null,
       evaluationTime_s: 0,
@@ -220,7 +223,7 @@ export class Ruler {
     for (const o of old) {
       if (keptGroups.has(o.group.name)) continue;
       const labels = { rule_group: o.group.name };
-      for (const m of [this.metrics.lastEvaluation, this.metrics.evaluations, this.metrics.evaluationFailures, this.metrics.evaluationDuration, this.metrics.seriesDropped]) m.remove(labels);
+      for (const m of [this.metrics.lastEvaluation, this.metrics.evaluations, this.metrics.evaluationFailures, this.metrics.evaluationsPartial, this.metrics.evaluationDuration, this.metrics.seriesDropped]) m.remove(labels);
     }
     this.updateAlertGauge();
     if (this.started && !this.stopped) for (const g of this.groups) this.schedule(g, 0);
@@ -296,32 +299,47 @@ export class Ruler {
     const group = g.group.name;
     this.metrics.evaluations.inc({ rule_group: group });
     try {
-      const active = await withDeadline(rule, this.opts.alerting.query_timeout_ms, this.stopping.signal, async (signal) => {
-        const res = await evaluateRule(rule, { reader: this.opts.reader, now, signal, maxSeries: this.opts.alerting.max_series_per_rule });
+      const reader = this.opts.reader;
+      const evaluated = await withDeadline(rule, this.opts.alerting.query_timeout_ms, this.stopping.signal, async (signal) => {
+        // Every read of the window with a left-out list: a partial answer is said, not taken as the whole (rule-left-out.ts).
+        const { result: res, warnings } = await readingWhole(reader, { from: now - rule.window_ms, to: now }, () =>
+          evaluateRule(rule, { reader, now, signal, maxSeries: this.opts.alerting.max_series_per_rule }));
         if (res.dropped > 0) this.metrics.seriesDropped.inc({ rule_group: group }, res.dropped);
         r.lastValue = res.series.length === 0 ? null : Math.max(...res.series.map((s) => s.value));
         const out: ActiveSeries[] = [];
+        if (warnings.length > 0) return { out, warnings };
         for (const s of res.series) {
           if (!s.active) continue;
           const labels = { ...s.labels, ...renderLabels(rule, s.value, s.labels), alertname: rule.name };
           const annotations: Record<string, string> = {};
           for (const [k, v] of Object.entries(rule.annotations)) annotations[k] = renderTemplate(v, s.value, labels);
           if (rule.sampleLines > 0) {
-            const samples = await sampleLines(this.opts.reader, rule, s.filter, now, signal);
+            // Illustration only: lines from what could be read (a locked partition does not fail the rule).
+            const samples = await collectingLeftOut([], () => sampleLines(reader, rule, s.filter, now, signal));
             if (samples) annotations.samples = samples;
           }
           out.push({ labels, annotations, value: s.value });
         }
-        return out;
+        return { out, warnings };
       });
-      stepAlerts(r.alerts, active, rule, now);
-      r.health = 'ok';
-      r.lastError = null;
+      r.warnings = evaluated.warnings;
+      if (evaluated.warnings.length > 0) {
+        // Neither fired nor resolved on missing events: the states stay, as for a failed read.
+        this.metrics.evaluationsPartial.inc({ rule_group: group });
+        r.health = 'err';
+        r.lastError = partialError(evaluated.warnings);
+        this.opts.logger?.warn({ group, rule: rule.name, warnings: evaluated.warnings }, `Evaluating rule "${rule.name}" read only part of its window; its alerts keep their state.`);
+      } else {
+        stepAlerts(r.alerts, evaluated.out, rule, now);
+        r.health = 'ok';
+        r.lastError = null;
+      }
     } catch (err) {
       if (this.stopped) return;
       // The states stay as they were: a store hiccup neither fires nor resolves anything.
       this.metrics.evaluationFailures.inc({ rule_group: group });
       r.health = 'err';
+      r.warnings = [];
       r.lastError = `${(err as Error).message}${codeOf(err)}`;
       this.opts.logger?.warn({ err, group, rule: rule.name }, `Evaluating rule "${rule.name}" failed; its alerts keep their state.`);
     }

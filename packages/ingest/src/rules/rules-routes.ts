@@ -62,6 +62,9 @@ function ruleJson(r: RuleRuntime, ruler: Ruler) {
     alerts: [...r.alerts.values()].filter((a) => a.state !== 'inactive').map(alertJson),
     health: r.health,
     ...(r.lastError !== null ? { lastError: r.lastError } : {}),
+    // Ours: the last evaluation read only part of its window, and what it left out (alerts kept their state).
+    partial: r.warnings.length > 0,
+    ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
     evaluationTime: r.evaluationTime_s,
     lastEvaluation: iso(r.lastEvaluation),
     type: 'alerting',

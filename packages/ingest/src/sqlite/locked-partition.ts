@@ -81,8 +81,8 @@ export function lockedPartitionError(file: string, cause: unknown): StoreError {
  * the answer's warnings with this code, as a damaged or denied file is.
  * Until 2026-12-07 a locked file failed the whole search, aggregation or
  * fields answer with a 503, though every other day could be read. A read
- * whose owner cannot say so (a rule's count, a store opened by a CLI
- * command) still fails with the error: an answer short of a day without a
+ * whose owner cannot say so (a store opened by a CLI command; the ruler
+ * keeps a list, rules/rule-left-out.ts) still fails with the error: an answer short of a day without a
  * word would be taken for the whole.
  */
 

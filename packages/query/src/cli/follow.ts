@@ -10,6 +10,7 @@
  * LS_CLIENT_TIMEOUT: retrying would wait on it again.
  */
 import { laterTailPosition } from '../tail-position.js';
+import type { AnswerWarning } from '../log-reader.js';
 import { CliError, Deadline, EXIT, errorFromBody, request, timeoutOf, type ClientOptions } from './client.js';
 import { silentStreamMessage } from './client-errors.js';
 import { SilenceWatch, silenceLimit } from './stream-silence.js';
@@ -103,6 +104,10 @@ export async function follow(
           }
         }
         if (frame.event === 'error' && frame.data) process.stderr.write(`${streamErrorLine(frame.data)}\n`);
+        // What a replay from the store left out (http/tail-warnings.ts), as the search's warnings are said.
+        if (frame.event === 'warning' && frame.data) {
+          for (const w of (JSON.parse(frame.data) as { warnings?: AnswerWarning[] }).warnings ?? []) process.stderr.write(`warning: ${w.message} [${w.code}]\n`);
+        }
       }
     } catch (err) {
       if (signal.aborted) return;

@@ -26,7 +26,8 @@
  * as Loki's tail_max_duration): then it ends with `event: end`, whose `id`
  * (and `after`) is where to resume, so a reader that reconnects with it
  * neither misses nor repeats an event. The server shutting down ends every
- * open stream the same way.
+ * open stream the same way. What its store reads left out (a partition, an
+ * index whose shards failed) is said as `event: warning` (tail-warnings.ts).
  */
 import './route-config.js';
 import type { FastifyInstance } from 'fastify';
@@ -39,6 +40,7 @@ import { apiErrors } from './api-error.js';
 import { lookUpCommitted } from './committed-lookup.js';
 import { isCommittedRef, type CommittedRef, type FeedEntry, type LiveFeed } from './live-feed.js';
 import type { QueryCompiler } from './query-compiler.js';
+import { refsRange, tailWarnings } from './tail-warnings.js';
 
 export interface TailRouteOptions {
   reader: LogReader;
@@ -118,8 +120,8 @@ const TAIL_EVENT_SCHEMA = {
   type: 'object',
   required: ['event', 'data'],
   properties: {
-    event: { type: 'string', enum: ['log', 'error', 'end'] },
-    data: { type: 'string', description: 'log: the event; error: {code, message, retryable}; end: {reason, message, after}' },
+    event: { type: 'string', enum: ['log', 'warning', 'error', 'end'] },
+    data: { type: 'string', description: 'log: the event; warning: {warnings: [{code, partition, message}]}, what a replay from the store left out; error: {code, message, retryable}; end: {reason, message, after}' },
     id: { type: 'string' },
   },
 } as const;
@@ -142,6 +144,7 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     schema: {
       summary: 'Follow matching events as server-sent events',
       description: '`event: log` frames (id `<boot>.<seq>:<epoch ms>|<event.id>`: the commit\'s mark, then the event\'s position; the event as data) as matching events are committed; '
+        + '`event: warning` (data: warnings, as a search answer\'s) when a replay from the store left a partition or index out; '
         + '`event: error` (LS_API_TAIL_TOO_SLOW, retryable) before the server cuts off a reader that fell behind; '
         + '`event: end` (data: reason, after) when the stream reaches search.tail_max_duration_s, the server shuts down, or a replay reaches 100 pages (replay_limit): reconnect with its id.',
       querystring: {
@@ -175,6 +178,9 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
       'x-logship-heartbeat-ms': String(opts.heartbeatMs),
     });
     res.write(': logship tail\nretry: 2000\n\n');
+    const readWarned = tailWarnings(opts.reader, (frame) => {
+      if (!closed) res.write(frame);
+    });
 
     // Where a reader resumes when the stream ends: the furthest position
     // sent, not one stamped past now (laterTailPosition's rule); without a
@@ -272,9 +278,10 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
       }
       if (pending.length === 0) return;
       resolving = true;
-      lookUpCommitted(opts.reader, query, pending.map((p) => p.ref), {
+      const refs = pending.map((p) => p.ref);
+      readWarned(refsRange(refs), () => lookUpCommitted(opts.reader, query, refs, {
         now: opts.now(), pageSize: opts.replayPageSize, maxPages: Infinity, stopped: () => closed,
-      }).then((found) => {
+      })).then((found) => {
         for (const p of pending) p.event = found?.get(p.ref.id) ?? null;
       }, (err: unknown) => {
         req.log.warn({ err, events: pending.length }, 'reading a tail\'s committed events from the store failed; they are not sent');
@@ -351,9 +358,10 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
       if (catchingUp && opts.reader.seesAcknowledgedWrites?.() === false) found = null;
       else if (catchingUp) {
         try {
-          found = await lookUpCommitted(opts.reader, query, kept.filter(isCommittedRef), {
+          const refs = kept.filter(isCommittedRef);
+          found = await readWarned(refsRange(refs), () => lookUpCommitted(opts.reader, query, refs, {
             now: opts.now(), pageSize: opts.replayPageSize, maxPages: REPLAY_PAGES, stopped: () => closed,
-          });
+          }));
         } catch (err) {
           req.log.warn({ err }, 'reading a tail\'s committed events from the store failed; replaying by time');
           found = null;
@@ -377,11 +385,11 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
     if (position && catchingUp) {
       let more = false;
       try {
-        more = await catchUp(opts, query, position, () => closed, (ev) => {
+        more = await readWarned({ from: position.ts, to: opts.now() + TAIL_SKEW_MS }, () => catchUp(opts, query, position, () => closed, (ev) => {
           if (closed) return;
           seen.add(ev['event.id']);
           send(ev);
-        });
+        }));
       } catch (err) {
         req.log.warn({ err }, 'tail catch-up failed; continuing live');
       }
