@@ -1,0 +1,266 @@
+/**
+ * Stack traces as real runtimes print them (javac + java, python3, rustc,
+ * node with pino), shipped by a real agent with docs/AGENT.md's multiline
+ * lines as written there (read from the file, so the docs and this test
+ * cannot drift), then searched for by the words a user would type. Each
+ * program runs here rather than from captured output: one small file per
+ * runtime compiles and runs in a second or two. A runtime missing from the
+ * machine skips its test and says so.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { removeDir, repoRoot, search, startAgent, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
+
+/** The `multiline:` line docs/AGENT.md gives under `# <title>`, with a short timeout for the last event. */
+function docsMultiline(title: string): string {
+  const lines = readFileSync(join(repoRoot, 'docs/AGENT.md'), 'utf8').split('\n');
+  const at = lines.indexOf(`# ${title}`);
+  const line = at >= 0 ? lines[at + 1] ?? '' : '';
+  assert.ok(line.startsWith('multiline: {'), `docs/AGENT.md has no multiline line under "# ${title}"`);
+  return line.slice('multiline: '.length).replace(/ }$/, ', timeout_ms: 300 }');
+}
+
+const installed = (cmd: string): boolean => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).error === undefined;
+const skipUnless = (...cmds: string[]): { skip?: string } => {
+  const missing = cmds.filter((c) => !installed(c));
+  return missing.length > 0 ? { skip: `${missing.join(', ')} not installed` } : {};
+};
+
+/** Runs a program with its stdout and stderr appended to `file`, as a unit's `StandardOutput=append:` does. */
+function runInto(file: string, cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): number | null {
+  const fd = openSync(file, 'a');
+  try {
+    const r = spawnSync(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', fd, fd], timeout: 120_000 });
+    if (r.error) throw r.error;
+    return r.status;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function compile(cmd: string, args: string[], cwd: string): void {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, `${cmd} ${args.join(' ')}: ${r.stderr}`);
+}
+
+const JAVA = `import java.util.logging.*;
+public class Crash {
+  static class Connection implements AutoCloseable {
+    public void close() { throw new IllegalStateException("socket close failed", new java.io.IOException("broken pipe")); }
+  }
+  static void load(String id) {
+    try { Integer.parseInt(id); } catch (NumberFormatException e) { throw new IllegalArgumentException("bad order id " + id, e); }
+  }
+  static void process() { try (Connection c = new Connection()) { load("x42"); } }
+  public static void main(String[] args) {
+    if (args[0].equals("jul")) {
+      Logger log = Logger.getLogger("com.example.Orders");
+      log.info("order service started");
+      try { process(); } catch (RuntimeException e) { log.log(Level.SEVERE, "order 42 failed", e); }
+      log.warning("order 43 slow");
+      return;
+    }
+    System.err.println(java.time.LocalDateTime.now() + " ERROR order 42 failed");
+    try { process(); } catch (RuntimeException e) { e.printStackTrace(); }
+    System.err.println(java.time.LocalDateTime.now() + " INFO order 43 placed");
+    throw new IllegalStateException("orders worker crashed", new RuntimeException("queue closed"));
+  }
+}
+`;
+
+const PYTHON = `import logging, sys
+logging.basicConfig(filename=sys.argv[1], format="%(asctime)s %(levelname)s %(name)s %(message)s", level=logging.INFO)
+log = logging.getLogger("orders.worker")
+log.info("worker started")
+try:
+    {}["customer_id"]
+except KeyError:
+    try:
+        raise ConnectionRefusedError("payments upstream refused")
+    except ConnectionRefusedError:
+        log.exception("charge for order 42 failed")
+log.info("worker idle")
+def parse(v):
+    try:
+        return int(v)
+    except ValueError as e:
+        raise RuntimeError("order quantity unreadable") from e
+parse("seven")
+`;
+
+const RUST = `use std::collections::HashMap;
+fn price(m: &HashMap<&str, u32>, sku: &str) -> u32 { *m.get(sku).expect("sku missing from price table") }
+fn main() {
+    let now = std::env::args().nth(1).unwrap();
+    eprintln!("{now}  INFO shop: pricing order 42");
+    let worker = std::thread::Builder::new().name("pricing-worker".into()).spawn(|| price(&HashMap::new(), "B-9")).unwrap();
+    let _ = worker.join();
+    eprintln!("{now}  WARN shop: pricing worker lost");
+    println!("{}", price(&HashMap::new(), "A-17"));
+}
+`;
+
+const NODE_CRASH = `console.error(new Date().toISOString() + ' INFO checkout started');
+function charge() { throw new Error('charge declined for order 42', { cause: new TypeError('amount is not a number') }); }
+charge();
+`;
+
+const NODE_PINO = `const log = require(process.env.PINO)();
+log.info('checkout started');
+log.error(new Error('charge declined for order 42', { cause: new TypeError('amount is not a number') }), 'charge failed');
+`;
+
+describe('stack traces from real runtimes', () => {
+  let root: string;
+  let server: ServerHandle;
+
+  before(async () => {
+    root = await tempDir('logship-traces-');
+    server = await startServer({ dataDir: join(root, 'server') });
+  });
+
+  after(async () => {
+    await stopAll();
+    await removeDir(root);
+  });
+
+  /** Ships `files` (each with its docs multiline line, or none) as job `job` until `n` events are stored; a second later they are still `n`. */
+  async function ship(job: string, files: [string, string | null][], n: number): Promise<Record<string, unknown>[]> {
+    const yaml = [
+      'server:', `  url: ${server.url}`, `data_dir: ${join(root, `agent-${job}`)}`, 'batch: { max_age_ms: 100 }', 'log_level: warn', 'metrics: { listen: off }', 'sources:',
+      ...files.flatMap(([file, multiline], i) => [
+        '  - type: file', `    name: ${job}-${i}`, `    include: [${JSON.stringify(file)}]`, `    labels: { job: ${job} }`, '    poll_interval_ms: 250',
+        ...(multiline ? [`    multiline: ${multiline}`] : []),
+      ]),
+      '',
+    ].join('\n');
+    const agent = await startAgent(yaml, join(root, `agent-${job}.yaml`));
+    const all = async () => (await search(server.url, `job:"${job}"`, { limit: 100, sort: 'asc' })).hits;
+    await waitFor(async () => (await all()).length >= n, { timeoutMs: 30_000, what: `${n} events of ${job}` });
+    await new Promise((r) => setTimeout(r, 1000));
+    const hits = await all();
+    assert.equal(hits.length, n, hits.map((h) => `[${String(h.level)}] ${String(h.message)}`).join('\n---\n'));
+    assert.equal(await agent.stop('SIGTERM'), 0, agent.output());
+    return hits;
+  }
+
+  /** How many events of `job` the words find. */
+  const found = async (job: string, q: string): Promise<number> => (await search(server.url, `job:"${job}" AND (${q})`, { limit: 100 })).hits.length;
+  const messageOf = (hits: Record<string, unknown>[], start: string): string => {
+    const m = hits.map((h) => String(h.message)).find((t) => t.startsWith(start));
+    assert.ok(m, `an event starting with ${start}: ${hits.map((h) => String(h.message)).join('\n---\n')}`);
+    return m;
+  };
+  const levelOf = (hits: Record<string, unknown>[], start: string): unknown => hits.find((h) => String(h.message).startsWith(start))?.level;
+
+  test('Java: suppressed exceptions and their causes stay in the trace; java.util.logging records are read; an uncaught exception is an error', skipUnless('javac', 'java'), async () => {
+    const dir = join(root, 'java');
+    await mkdir(dir);
+    await writeFile(join(dir, 'Crash.java'), JAVA);
+    compile('javac', ['Crash.java'], dir);
+    // java.util.logging writes the JVM's local time: UTC here, as the server reads it.
+    runInto(join(dir, 'jul.log'), 'java', ['Crash', 'jul'], dir, { TZ: 'UTC' });
+    assert.equal(runInto(join(dir, 'stderr.log'), 'java', ['Crash', 'print'], dir), 1, 'the uncaught exception ends the JVM with status 1');
+
+    const jul = await ship('java-jul', [[join(dir, 'jul.log'), docsMultiline("Java: java.util.logging's default two-line SimpleFormatter")]], 3);
+    const severe = jul.find((h) => String(h.message).includes('SEVERE: order 42 failed'));
+    assert.ok(severe, jul.map((h) => String(h.message)).join('\n---\n'));
+    const trace = String(severe.message);
+    assert.match(trace, /\nSEVERE: order 42 failed\njava\.lang\.IllegalArgumentException: bad order id x42\n\tat Crash\.load\(Crash\.java:7\)/);
+    assert.match(trace, /\n\tSuppressed: java\.lang\.IllegalStateException: socket close failed\n\t\tat Crash\$Connection\.close/);
+    assert.match(trace, /\n\tCaused by: java\.io\.IOException: broken pipe\n/);
+    assert.match(trace, /\nCaused by: java\.lang\.NumberFormatException: For input string: "x42"\n[\s\S]*\t\.\.\. \d+ more$/);
+    assert.equal(severe.level, 'error');
+    assert.equal(severe.logger, 'Crash', "the class that logged, as SimpleFormatter's header names it");
+    assert.ok(Math.abs(Date.parse(String(severe['@timestamp'])) - Date.now()) < 10 * 60_000, `the record's own time: ${String(severe['@timestamp'])}`);
+    assert.equal(jul.find((h) => String(h.message).includes('WARNING: order 43 slow'))?.level, 'warning');
+    assert.equal(jul.find((h) => String(h.message).includes('INFO: order service started'))?.level, 'info');
+    for (const q of ['NumberFormatException', 'Suppressed', '"socket close failed"', '"broken pipe"', '"Caused by"', '"Crash.java:7"']) {
+      assert.equal(await found('java-jul', q), 1, q);
+    }
+
+    const printed = await ship('java-print', [[join(dir, 'stderr.log'), docsMultiline('Java: logback, log4j, printStackTrace()')]], 3);
+    const logged = String(printed.find((h) => String(h.message).includes(' ERROR order 42 failed'))?.message);
+    assert.match(logged, /^\d{4}-\d{2}-\d{2}T[\d:.]+ ERROR order 42 failed\njava\.lang\.IllegalArgumentException: bad order id x42\n/);
+    assert.match(logged, /\n\tSuppressed: java\.lang\.IllegalStateException: socket close failed\n[\s\S]*\n\tCaused by: java\.io\.IOException: broken pipe\n[\s\S]*\nCaused by: java\.lang\.NumberFormatException/);
+    const uncaught = messageOf(printed, 'Exception in thread "main" java.lang.IllegalStateException: orders worker crashed\n');
+    assert.match(uncaught, /\nCaused by: java\.lang\.RuntimeException: queue closed\n\t\.\.\. 1 more$/);
+    assert.equal(levelOf(printed, 'Exception in thread'), 'error', 'an uncaught exception is an error');
+    assert.equal(await found('java-print', '"orders worker crashed"'), 1);
+    assert.equal(await found('java-print', 'level:error'), 2, 'the logged failure and the uncaught exception');
+    assert.equal(await found('java-print', 'Suppressed AND NumberFormatException'), 1, 'the suppressed exception is in the trace it belongs to');
+  });
+
+  test('Python: chained tracebacks are one event; an uncaught traceback and a SyntaxError from an import are errors', skipUnless('python3'), async () => {
+    const dir = join(root, 'python');
+    await mkdir(dir);
+    await writeFile(join(dir, 'worker.py'), PYTHON);
+    await writeFile(join(dir, 'pricing.py'), 'def total(order):\n    return (order.amount +\n            order.tax\n');
+    // The records go to app.log; the interpreter's uncaught traceback to stderr, as under systemd.
+    assert.equal(runInto(join(dir, 'stderr.log'), 'python3', ['worker.py', join(dir, 'app.log')], dir), 1);
+    assert.equal(runInto(join(dir, 'import.log'), 'python3', ['-c', 'import pricing'], dir), 1);
+    const dated = docsMultiline('Python logging, records starting with their date');
+
+    const hits = await ship('py', [[join(dir, 'app.log'), dated], [join(dir, 'stderr.log'), dated], [join(dir, 'import.log'), dated]], 5);
+    const logged = hits.find((h) => String(h.message).includes(' ERROR orders.worker charge for order 42 failed\nTraceback'));
+    assert.ok(logged, hits.map((h) => String(h.message)).join('\n---\n'));
+    assert.match(String(logged.message), /KeyError: 'customer_id'\n\nDuring handling of the above exception, another exception occurred:\n\nTraceback \(most recent call last\):\n[\s\S]*\nConnectionRefusedError: payments upstream refused$/);
+    assert.equal(logged.level, 'error');
+    const uncaught = messageOf(hits, 'Traceback (most recent call last):\n  File');
+    assert.match(uncaught, /ValueError: invalid literal for int\(\) with base 10: 'seven'\n\nThe above exception was the direct cause of the following exception:\n\nTraceback[\s\S]*\nRuntimeError: order quantity unreadable$/);
+    assert.equal(hits.find((h) => h.message === uncaught)?.level, 'error', 'an uncaught traceback is an error');
+    const syntax = hits.find((h) => String(h.message).includes('SyntaxError'));
+    assert.match(String(syntax?.message), /^Traceback \(most recent call last\):\n[\s\S]*File ".*pricing\.py", line 2\n {4}return \(order\.amount \+\n +\^\nSyntaxError: '\(' was never closed$/);
+    assert.equal(syntax?.level, 'error');
+    assert.equal(await found('py', 'level:error'), 3);
+    for (const [q, n] of [['customer_id', 1], ['ConnectionRefusedError', 1], ['"direct cause"', 1], ['"order quantity unreadable"', 1], ['SyntaxError', 1], ['"never closed"', 1], ['"worker.py"', 2]] as const) {
+      assert.equal(await found('py', q), n, q);
+    }
+  });
+
+  test("Rust: a panic with RUST_BACKTRACE=1 is one event; the main thread's is critical, another thread's an error", skipUnless('rustc'), async () => {
+    const dir = join(root, 'rust');
+    await mkdir(dir);
+    await writeFile(join(dir, 'main.rs'), RUST);
+    compile('rustc', ['-g', '-o', 'shop', 'main.rs'], dir);
+    const now = new Date().toISOString();
+    assert.equal(runInto(join(dir, 'shop.log'), join(dir, 'shop'), [now], dir, { RUST_BACKTRACE: '1' }), 101);
+
+    const hits = await ship('rust', [[join(dir, 'shop.log'), docsMultiline("Rust: records starting with their date (tracing's), panics")]], 4);
+    const main = messageOf(hits, "thread 'main'");
+    assert.match(main, /^thread 'main' (\(\d+\) )?panicked at main\.rs:2:\d+:\nsku missing from price table\nstack backtrace:\n[\s\S]*main::price\n +at \.\/main\.rs:2:\d+\n[\s\S]*\nnote: .*RUST_BACKTRACE=full/);
+    assert.equal(levelOf(hits, "thread 'main'"), 'critical', 'the program ended');
+    assert.match(messageOf(hits, "thread 'pricing-worker'"), /panicked at main\.rs:2:\d+:\nsku missing from price table\nstack backtrace:/);
+    assert.equal(levelOf(hits, "thread 'pricing-worker'"), 'error', 'the program went on');
+    assert.equal(levelOf(hits, now), 'info');
+    assert.equal(await found('rust', '"sku missing from price table"'), 2);
+    assert.equal(await found('rust', 'panicked AND "main.rs"'), 2);
+  });
+
+  test("Node: an uncaught Error with a cause is one critical event; pino's err is searchable by its cause", skipUnless('node'), async () => {
+    const dir = join(root, 'node');
+    await mkdir(dir);
+    await writeFile(join(dir, 'checkout.js'), NODE_CRASH);
+    await writeFile(join(dir, 'pino-app.js'), NODE_PINO);
+    assert.equal(runInto(join(dir, 'checkout.log'), process.execPath, ['checkout.js'], dir), 1);
+    runInto(join(dir, 'pino.log'), process.execPath, ['pino-app.js'], dir, { PINO: createRequire(import.meta.url).resolve('pino') });
+
+    const hits = await ship('node', [[join(dir, 'checkout.log'), docsMultiline('Node: records starting with their date, uncaught exceptions')], [join(dir, 'pino.log'), null]], 4);
+    const crash = messageOf(hits, `${join(dir, 'checkout.js')}:2\n`);
+    assert.match(crash, /\n\nError: charge declined for order 42\n {4}at charge \(.*checkout\.js:2:\d+\)\n[\s\S]*\[cause\]: TypeError: amount is not a number\n[\s\S]*\n}\n\nNode\.js v\d+\.\d+\.\d+$/);
+    assert.equal(levelOf(hits, join(dir, 'checkout.js')), 'critical', 'the process ended');
+    const pino = hits.find((h) => h.message === 'charge failed');
+    assert.equal(pino?.level, 'error');
+    assert.equal(pino?.['err.type'], 'Error');
+    assert.match(String(pino?.['err.stack']), /\ncaused by: TypeError: amount is not a number\n/);
+    assert.equal(await found('node', 'TypeError'), 2);
+    assert.equal(await found('node', '"amount is not a number"'), 2);
+    assert.equal(await found('node', '"checkout.js"'), 1);
+    assert.equal(await found('node', 'level:critical OR level:error'), 2);
+  });
+});
