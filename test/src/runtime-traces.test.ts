@@ -196,7 +196,7 @@ describe('stack traces from real runtimes', () => {
     assert.equal(await found('java-print', 'Suppressed AND NumberFormatException'), 1, 'the suppressed exception is in the trace it belongs to');
   });
 
-  test('Python: chained tracebacks are one event; an uncaught traceback and a SyntaxError from an import are errors', skipUnless('python3'), async () => {
+  test('Python: chained tracebacks are one event; an uncaught traceback and a SyntaxError (from an import, and of the script run) are errors', skipUnless('python3'), async () => {
     const dir = join(root, 'python');
     await mkdir(dir);
     await writeFile(join(dir, 'worker.py'), PYTHON);
@@ -204,9 +204,11 @@ describe('stack traces from real runtimes', () => {
     // The records go to app.log; the interpreter's uncaught traceback to stderr, as under systemd.
     assert.equal(runInto(join(dir, 'stderr.log'), 'python3', ['worker.py', join(dir, 'app.log')], dir), 1);
     assert.equal(runInto(join(dir, 'import.log'), 'python3', ['-c', 'import pricing'], dir), 1);
+    // Run as the script itself, the SyntaxError has no Traceback line.
+    assert.equal(runInto(join(dir, 'script.log'), 'python3', ['pricing.py'], dir), 1);
     const dated = docsMultiline('Python logging, records starting with their date');
 
-    const hits = await ship('py', [[join(dir, 'app.log'), dated], [join(dir, 'stderr.log'), dated], [join(dir, 'import.log'), dated]], 5);
+    const hits = await ship('py', [[join(dir, 'app.log'), dated], [join(dir, 'stderr.log'), dated], [join(dir, 'import.log'), dated], [join(dir, 'script.log'), dated]], 6);
     const logged = hits.find((h) => String(h.message).includes(' ERROR orders.worker charge for order 42 failed\nTraceback'));
     assert.ok(logged, hits.map((h) => String(h.message)).join('\n---\n'));
     assert.match(String(logged.message), /KeyError: 'customer_id'\n\nDuring handling of the above exception, another exception occurred:\n\nTraceback \(most recent call last\):\n[\s\S]*\nConnectionRefusedError: payments upstream refused$/);
@@ -214,11 +216,14 @@ describe('stack traces from real runtimes', () => {
     const uncaught = messageOf(hits, 'Traceback (most recent call last):\n  File');
     assert.match(uncaught, /ValueError: invalid literal for int\(\) with base 10: 'seven'\n\nThe above exception was the direct cause of the following exception:\n\nTraceback[\s\S]*\nRuntimeError: order quantity unreadable$/);
     assert.equal(hits.find((h) => h.message === uncaught)?.level, 'error', 'an uncaught traceback is an error');
-    const syntax = hits.find((h) => String(h.message).includes('SyntaxError'));
+    const syntax = hits.find((h) => String(h.message).startsWith('Traceback') && String(h.message).includes('SyntaxError'));
     assert.match(String(syntax?.message), /^Traceback \(most recent call last\):\n[\s\S]*File ".*pricing\.py", line 2\n {4}return \(order\.amount \+\n +\^\nSyntaxError: '\(' was never closed$/);
     assert.equal(syntax?.level, 'error');
-    assert.equal(await found('py', 'level:error'), 3);
-    for (const [q, n] of [['customer_id', 1], ['ConnectionRefusedError', 1], ['"direct cause"', 1], ['"order quantity unreadable"', 1], ['SyntaxError', 1], ['"never closed"', 1], ['"worker.py"', 2]] as const) {
+    const script = messageOf(hits, '  File "');
+    assert.match(script, /^ {2}File ".*pricing\.py", line 2\n {4}return \(order\.amount \+\n +\^\nSyntaxError: '\(' was never closed$/);
+    assert.equal(levelOf(hits, '  File "'), 'error');
+    assert.equal(await found('py', 'level:error'), 4);
+    for (const [q, n] of [['customer_id', 1], ['ConnectionRefusedError', 1], ['"direct cause"', 1], ['"order quantity unreadable"', 1], ['SyntaxError', 2], ['"never closed"', 2], ['"pricing.py"', 2], ['"worker.py"', 2]] as const) {
       assert.equal(await found('py', q), n, q);
     }
   });

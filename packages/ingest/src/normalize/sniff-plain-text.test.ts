@@ -21,12 +21,18 @@ test('an uncaught exception as its runtime prints it is an error; one that ends 
     ["thread 'tokio-runtime-worker' panicked at src/pricing.rs:9:5:\nsku missing", 'error'],
     ['/app/checkout.js:2\nfunction charge() { throw new Error(\'x\'); }\n                    ^\n\nError: x\n    at charge (/app/checkout.js:2:27)\n\nNode.js v20.20.2', 'critical'],
     ['node:internal/process/promises:391\n    triggerUncaughtException(err, true /* fromPromise */);\n    ^\n\nError: refused\n\nNode.js v22.1.0', 'critical'],
+    ['  + Exception Group Traceback (most recent call last):\n  |   File "/app/checks.py", line 8, in <module>\n  | ExceptionGroup: 2 order checks failed (2 sub-exceptions)', 'error'],
+    ['  File "/app/pricing.py", line 2\n    return (order.amount +\n           ^\nSyntaxError: \'(\' was never closed', 'error'],
+    ['  File "/app/main.py", line 2\r\n    print(1)\r\n    ^\r\nIndentationError: expected an indented block after \'if\' statement on line 1\r', 'error'],
     // Not the runtime's own words at the event's start: left as before.
     ['2026-12-07 23:18:27,001 INFO orders.worker worker idle\nTraceback (most recent call last):\n  File "/app/w.py"', 'info'],
     ['Traceback (most recent call last): is what Python prints', undefined],
     ['the thread \'main\' panicked at lunch', undefined],
     ['/app/checkout.js:2\nsomething else', undefined],
     ['localhost:8080', undefined],
+    // A frame line alone (no multiline), or a traceback's frames without its end: no level.
+    ['  File "/app/orders/views.py", line 41, in get', undefined],
+    ['  File "/app/pricing.py", line 2\n    return (order.amount +', undefined],
   ];
   for (const [text, level] of cases) assert.equal(sniff(text).level, level, text);
 });

@@ -47,11 +47,16 @@ const GO_CRASH = /^(?:panic|fatal error): /;
 // the request failed, the server goes on, so error. It follows the standard logger's time.
 const GO_HTTP_PANIC = /^http: panic serving /;
 // An uncaught exception as the runtime itself prints it, with no time or level before it: Python's
-// `Traceback (most recent call last):` (also traceback.print_exc()), the JVM's
+// `Traceback (most recent call last):` (also traceback.print_exc(); an ExceptionGroup's is indented), the JVM's
 // `Exception in thread "main" java.lang.…` and Rust's `thread 'worker' (42) panicked at src/x.rs:5:9:`.
 // Something failed, so error, where the level would otherwise be missing (a `level:error` search missed
 // every one of them). Rust's main thread panicking ends the program, so critical, as Go's panic.
-const UNCAUGHT = /^(?:Traceback \(most recent call last\):\r?(?:\n|$)|Exception in thread "[^"\n]*" \S|thread '[^'\n]*'(?: \(\d+\))? panicked at )/;
+const UNCAUGHT = /^(?:Traceback \(most recent call last\):\r?(?:\n|$)| {2}\+ Exception Group Traceback \(most recent call last\):|Exception in thread "[^"\n]*" \S|thread '[^'\n]*'(?: \(\d+\))? panicked at )/;
+// A script Python could not compile prints no `Traceback` line: the place, the code, a caret and the
+// error (`  File "/app/main.py", line 2` … `SyntaxError: '(' was never closed`). Its first line has no
+// `, in function` as a frame's has, and the event, joined, ends with the error.
+const PY_SYNTAX_START = /^ {2}File "[^"\n]+", line \d+\r?\n/;
+const PY_SYNTAX_END = /\n(?:SyntaxError|IndentationError|TabError): [^\n]*\r?$/;
 // Node's uncaught exception or rejection, joined by docs/AGENT.md's `start` pattern for it: the throwing
 // file and line first (`/app/server.js:9`, `file:///app/server.mjs:9`, `node:internal/…:9`), the error,
 // and last the `Node.js v22.1.0` line Node prints as it exits: critical, as Go's panic.
@@ -154,6 +159,10 @@ export function sniffPlainText(line: string, timeZone = 'UTC', now = Date.now())
   }
   if (out.time === undefined && UNCAUGHT.test(rest)) {
     out.level = RUST_MAIN_PANIC.test(rest) ? 'critical' : 'error';
+    return out;
+  }
+  if (out.time === undefined && PY_SYNTAX_START.test(rest) && PY_SYNTAX_END.test(rest)) {
+    out.level = 'error';
     return out;
   }
   if (out.time === undefined && NODE_CRASH_START.test(rest) && NODE_CRASH_END.test(rest)) {
