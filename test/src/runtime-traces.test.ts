@@ -1,5 +1,5 @@
 /**
- * Stack traces as real runtimes print them (javac + java, python3, rustc,
+ * Stack traces as real runtimes print them (javac + java, python3, go, rustc,
  * node with pino), shipped by a real agent with docs/AGENT.md's multiline
  * lines as written there (read from the file, so the docs and this test
  * cannot drift), then searched for by the words a user would type. Each
@@ -43,8 +43,8 @@ function runInto(file: string, cmd: string, args: string[], cwd: string, env: Re
   }
 }
 
-function compile(cmd: string, args: string[], cwd: string): void {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 120_000 });
+function compile(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): void {
+  const r = spawnSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 0, `${cmd} ${args.join(' ')}: ${r.stderr}`);
 }
 
@@ -102,6 +102,27 @@ fn main() {
     let _ = worker.join();
     eprintln!("{now}  WARN shop: pricing worker lost");
     println!("{}", price(&HashMap::new(), "A-17"));
+}
+`;
+
+const GO = `package main
+
+import (
+	"log"
+	"sync"
+)
+
+type Server struct{ cache map[string]*int }
+
+func (s *Server) handle(id string) int { return *s.cache[id] }
+
+func main() {
+	s := &Server{cache: map[string]*int{}}
+	log.Printf("handling order %s", "42")
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); s.handle("42") }()
+	wg.Wait()
 }
 `;
 
@@ -226,6 +247,24 @@ describe('stack traces from real runtimes', () => {
     for (const [q, n] of [['customer_id', 1], ['ConnectionRefusedError', 1], ['"direct cause"', 1], ['"order quantity unreadable"', 1], ['SyntaxError', 2], ['"never closed"', 2], ['"pricing.py"', 2], ['"worker.py"', 2]] as const) {
       assert.equal(await found('py', q), n, q);
     }
+  });
+
+  test('Go: a panic with every goroutine (GOTRACEBACK=all) is one critical event; the log.Printf line before it is its own', skipUnless('go'), async () => {
+    const dir = join(root, 'go');
+    await mkdir(dir);
+    await writeFile(join(dir, 'main.go'), GO);
+    // Built, not `go run` (which adds its own `exit status 2` line): 0.5 s with Go's build cache warm, about 20 s cold on 2 cores.
+    compile('go', ['build', '-o', 'shop', 'main.go'], dir, { GOTOOLCHAIN: 'local', GOFLAGS: '' });
+    assert.equal(runInto(join(dir, 'shop.log'), join(dir, 'shop'), [], dir, { GOTRACEBACK: 'all' }), 2);
+
+    const hits = await ship('go', [[join(dir, 'shop.log'), docsMultiline('Go: panics and fatal errors')]], 2);
+    const panic = messageOf(hits, 'panic: runtime error: invalid memory address or nil pointer dereference\n');
+    assert.match(panic, /^panic: .*\n\[signal SIGSEGV: [^\n]*\]\n\ngoroutine \d+ \[running\]:\nmain\.\(\*Server\)\.handle\(\.\.\.\)\n\t.*\/main\.go:10\n[\s\S]*\ncreated by main\.main in goroutine 1\n\t.*\/main\.go:\d+ \+0x[0-9a-f]+\n\ngoroutine 1 \[/);
+    assert.equal(levelOf(hits, 'panic: '), 'critical', 'the program ended');
+    assert.match(messageOf(hits, `${new Date().getFullYear()}/`), /^\d{4}\/\d{2}\/\d{2} [\d:]+ handling order 42$/);
+    assert.equal(await found('go', '"nil pointer dereference"'), 1);
+    assert.equal(await found('go', '"main.go" AND handle'), 1);
+    assert.equal(await found('go', 'goroutine AND SIGSEGV'), 1);
   });
 
   test("Rust: a panic with RUST_BACKTRACE=1 is one event; the main thread's is critical, another thread's an error", skipUnless('rustc'), async () => {
