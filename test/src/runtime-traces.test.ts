@@ -68,6 +68,9 @@ public class Crash {
     System.err.println(java.time.LocalDateTime.now() + " ERROR order 42 failed");
     try { process(); } catch (RuntimeException e) { e.printStackTrace(); }
     System.err.println(java.time.LocalDateTime.now() + " INFO order 43 placed");
+    // PostgreSQL's JDBC driver words a server error on indented lines of the message.
+    try { throw new java.sql.SQLException("ERROR: duplicate key value violates unique constraint \\"orders_pkey\\"\\n  Detail: Key (id)=(44) already exists.", "23505"); }
+    catch (java.sql.SQLException e) { System.err.println(java.time.LocalDateTime.now() + " ERROR order 44 not saved"); e.printStackTrace(); }
     throw new IllegalStateException("orders worker crashed", new RuntimeException("queue closed"));
   }
 }
@@ -205,7 +208,7 @@ describe('stack traces from real runtimes', () => {
       assert.equal(await found('java-jul', q), 1, q);
     }
 
-    const printed = await ship('java-print', [[join(dir, 'stderr.log'), docsMultiline('Java: logback, log4j, printStackTrace()')]], 3);
+    const printed = await ship('java-print', [[join(dir, 'stderr.log'), docsMultiline('Java: logback, log4j, printStackTrace()')]], 4);
     const logged = String(printed.find((h) => String(h.message).includes(' ERROR order 42 failed'))?.message);
     assert.match(logged, /^\d{4}-\d{2}-\d{2}T[\d:.]+ ERROR order 42 failed\njava\.lang\.IllegalArgumentException: bad order id x42\n/);
     assert.match(logged, /\n\tSuppressed: java\.lang\.IllegalStateException: socket close failed\n[\s\S]*\n\tCaused by: java\.io\.IOException: broken pipe\n[\s\S]*\nCaused by: java\.lang\.NumberFormatException/);
@@ -213,7 +216,10 @@ describe('stack traces from real runtimes', () => {
     assert.match(uncaught, /\nCaused by: java\.lang\.RuntimeException: queue closed\n\t\.\.\. 1 more$/);
     assert.equal(levelOf(printed, 'Exception in thread'), 'error', 'an uncaught exception is an error');
     assert.equal(await found('java-print', '"orders worker crashed"'), 1);
-    assert.equal(await found('java-print', 'level:error'), 2, 'the logged failure and the uncaught exception');
+    const unsaved = String(printed.find((h) => String(h.message).includes(' ERROR order 44 not saved'))?.message);
+    assert.match(unsaved, /\njava\.sql\.SQLException: ERROR: duplicate key value violates unique constraint "orders_pkey"\n {2}Detail: Key \(id\)=\(44\) already exists\.\n\tat Crash\.main\(Crash\.java:\d+\)$/);
+    assert.equal(await found('java-print', '"already exists" AND "Crash.java"'), 1, 'the message\'s indented line and the frames under it are one event');
+    assert.equal(await found('java-print', 'level:error'), 3, 'the two logged failures and the uncaught exception');
     assert.equal(await found('java-print', 'Suppressed AND NumberFormatException'), 1, 'the suppressed exception is in the trace it belongs to');
   });
 
