@@ -129,6 +129,33 @@ func main() {
 }
 `;
 
+/**
+ * Rust's tracing-subscriber 0.3.23 (its default fmt, which colours a file or
+ * pipe too) and a panic, as a program built by rustc 1.95 with cargo wrote
+ * them: captured, not built here, because the build fetches crates from
+ * crates.io and compiles them (33 s on this machine). The date is made
+ * yesterday's (its time of day is fixed: today's could be ahead of now).
+ */
+const TRACING_DAY = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+const TRACING = [
+  '\u001b[2m2026-12-07T23:32:52.457102Z\u001b[0m \u001b[32m INFO\u001b[0m \u001b[2mrtr\u001b[0m\u001b[2m:\u001b[0m pricing order \u001b[3morder\u001b[0m\u001b[2m=\u001b[0m42',
+  '\u001b[2m2026-12-07T23:32:52.457175Z\u001b[0m \u001b[31mERROR\u001b[0m \u001b[2mrtr\u001b[0m\u001b[2m:\u001b[0m price table',
+  'missing sku A-17',
+  '',
+  "thread 'main' (1717) panicked at src/main.rs:6:27:",
+  'sku missing from price table',
+  'stack backtrace:',
+  '   0: __rustc::rust_begin_unwind',
+  '             at /rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/std/src/panicking.rs:689:5',
+  '   1: core::panicking::panic_fmt',
+  '             at /rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/core/src/panicking.rs:80:14',
+  '   2: core::option::expect_failed',
+  '             at /rustc/59807616e1fa2540724bfbac14d7976d7e4a3860/library/core/src/option.rs:2245:5',
+  '   3: rtr::main',
+  '             at ./src/main.rs:6:27',
+  'note: Some details are omitted, run with `RUST_BACKTRACE=full` for a verbose backtrace.',
+].join('\n').replaceAll('2026-12-07', TRACING_DAY) + '\n';
+
 const NODE_CRASH = `console.error(new Date().toISOString() + ' INFO checkout started');
 function charge() { throw new Error('charge declined for order 42', { cause: new TypeError('amount is not a number') }); }
 charge();
@@ -281,15 +308,27 @@ describe('stack traces from real runtimes', () => {
     const now = new Date().toISOString();
     assert.equal(runInto(join(dir, 'shop.log'), join(dir, 'shop'), [now], dir, { RUST_BACKTRACE: '1' }), 101);
 
-    const hits = await ship('rust', [[join(dir, 'shop.log'), docsMultiline("Rust: records starting with their date (tracing's), panics")]], 4);
-    const main = messageOf(hits, "thread 'main'");
+    await writeFile(join(dir, 'tracing.log'), TRACING);
+    const rust = docsMultiline("Rust: records starting with their date (tracing's), panics");
+    const hits = await ship('rust', [[join(dir, 'shop.log'), rust], [join(dir, 'tracing.log'), rust]], 7);
+    // The panic of the program built here (tracing.log's has the thread id 1717).
+    const built = hits.filter((h) => !String(h.message).startsWith("thread 'main' (1717)"));
+    const main = messageOf(built, "thread 'main'");
     assert.match(main, /^thread 'main' (\(\d+\) )?panicked at main\.rs:2:\d+:\nsku missing from price table\nstack backtrace:\n[\s\S]*main::price\n +at \.\/main\.rs:2:\d+\n[\s\S]*\nnote: .*RUST_BACKTRACE=full/);
-    assert.equal(levelOf(hits, "thread 'main'"), 'critical', 'the program ended');
+    assert.equal(levelOf(built, "thread 'main'"), 'critical', 'the program ended');
     assert.match(messageOf(hits, "thread 'pricing-worker'"), /panicked at main\.rs:2:\d+:\nsku missing from price table\nstack backtrace:/);
     assert.equal(levelOf(hits, "thread 'pricing-worker'"), 'error', 'the program went on');
     assert.equal(levelOf(hits, now), 'info');
-    assert.equal(await found('rust', '"sku missing from price table"'), 2);
-    assert.equal(await found('rust', 'panicked AND "main.rs"'), 2);
+    assert.equal(await found('rust', '"sku missing from price table"'), 3);
+    assert.equal(await found('rust', 'panicked AND "main.rs"'), 3);
+    // tracing's coloured records: each its own event, stored as a terminal shows them, time and level read.
+    const info = hits.find((h) => h.message === `${TRACING_DAY}T23:32:52.457102Z  INFO rtr: pricing order order=42`);
+    assert.equal(info?.level, 'info', hits.map((h) => JSON.stringify(h.message)).join('\n'));
+    assert.equal(info?.['@timestamp'], `${TRACING_DAY}T23:32:52.457Z`);
+    assert.equal(hits.find((h) => h.message === `${TRACING_DAY}T23:32:52.457175Z ERROR rtr: price table\nmissing sku A-17`)?.level, 'error');
+    assert.equal(hits.filter((h) => String(h.message).startsWith("thread 'main'")).every((h) => h.level === 'critical'), true);
+    assert.equal(await found('rust', 'level:error AND "missing sku"'), 1);
+    assert.equal(await found('rust', '"0m" OR "32m"'), 0, 'no colour code among the words');
   });
 
   test("Node: an uncaught Error with a cause is one critical event; pino's err is searchable by its cause", skipUnless('node'), async () => {

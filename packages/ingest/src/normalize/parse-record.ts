@@ -16,6 +16,7 @@ import type { NormalizeLimits } from './limits.js';
 import { parseLogfmt } from './parse-logfmt.js';
 import { parseJson } from './parse-json.js';
 import { sniffPlainText } from './sniff-plain-text.js';
+import { withoutTerminalColours } from './terminal-colours.js';
 import { truncateValue } from './truncate-value.js';
 
 /** What reading a record needs of NormalizeOptions. */
@@ -192,7 +193,7 @@ function logfmt(pairs: FlatRecord, opts: RecordOptions, ctx: MapContext): Parsed
 }
 
 function plain(raw: string, opts: RecordOptions, ctx: MapContext): Parsed {
-  const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  const text = withoutTerminalColours(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
   const pairs = parseLogfmt(text);
   if (pairs !== null) {
       const p = logfmt(pairs, opts, ctx);
