@@ -21,3 +21,12 @@ test("a coloured line (Rust's tracing-subscriber by default) is stored as a term
   // A line without any is untouched; an ESC that starts no code stays.
   assert.equal(raw('plain \u001b line').message, 'plain \u001b line');
 });
+
+test('a journal entry and a fluentd-wrapped line keep their printed text too', () => {
+  const line = '\u001b[2m2026-12-07T23:32:52.457175Z\u001b[0m \u001b[31mERROR\u001b[0m \u001b[2mrtr\u001b[0m\u001b[2m:\u001b[0m price table';
+  const journal = normalizeLine(JSON.stringify({ MESSAGE: line, PRIORITY: '6', _SYSTEMD_UNIT: 'rtr.service', __REALTIME_TIMESTAMP: '1796685172457175', __CURSOR: 's=1;i=1' }), opts).event;
+  assert.equal(journal.message, '2026-12-07T23:32:52.457175Z ERROR rtr: price table');
+  const fluent = normalizeLine(JSON.stringify({ log: line, container_name: '/rtr', source: 'stdout' }), opts).event;
+  assert.equal(fluent.message, '2026-12-07T23:32:52.457175Z ERROR rtr: price table');
+  assert.equal(fluent.level, 'error');
+});
