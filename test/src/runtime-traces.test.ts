@@ -4,8 +4,10 @@
  * lines as written there (read from the file, so the docs and this test
  * cannot drift), then searched for by the words a user would type. Each
  * program runs here rather than from captured output: one small file per
- * runtime compiles and runs in a second or two. A runtime missing from the
- * machine skips its test and says so.
+ * runtime compiles and runs in a second or two (Go's cold build cache: ~20 s
+ * once). Only tracing-subscriber's coloured lines are captured (TRACING:
+ * building it needs crates.io). A runtime missing from the machine skips
+ * its test and says so.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
