@@ -262,4 +262,4 @@ describe('agent: multiline', () => {
 const GO_CONTINUATION = '^(\\s|\\[signal |goroutine \\d+ \\[|created by |\\.\\.\\.additional frames elided|[\\w.*/()\\[\\]-]+\\(.*\\)$)';
 
 /** docs/AGENT.md's continuation pattern for Java, as a YAML single-quoted string holds it. */
-const JAVA_CONTINUATION = '^(\\s+at |\\s+\\.\\.\\. |Caused by:|[\\w$]+(\\.[\\w$]+)+(Exception|Error)(:|$))';
+const JAVA_CONTINUATION = '^(\\s|Caused by: |[\\w$]+(\\.[\\w$]+)+(Exception|Error)(:|$))';

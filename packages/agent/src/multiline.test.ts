@@ -101,3 +101,23 @@ test('an event is emitted before a line would take it past max_message_bytes; th
   assert.ok(out.every((l) => l.text.length <= 350));
   out.slice(1).forEach((l, i) => assert.equal(l.start, out[i]!.end, 'no line lost between the parts'));
 });
+
+// Rust's tracing-subscriber 0.3.23 (its default fmt, which colours a file or
+// pipe too) and a panic, as a program built by rustc 1.95 wrote them.
+const TRACING = [
+  '\u001b[2m2026-12-07T23:32:52.457102Z\u001b[0m \u001b[32m INFO\u001b[0m \u001b[2mrtr\u001b[0m\u001b[2m:\u001b[0m pricing order \u001b[3morder\u001b[0m\u001b[2m=\u001b[0m42',
+  '\u001b[2m2026-12-07T23:32:52.457175Z\u001b[0m \u001b[31mERROR\u001b[0m \u001b[2mrtr\u001b[0m\u001b[2m:\u001b[0m price table',
+  'missing sku A-17',
+  '',
+  "thread 'main' (1717) panicked at src/main.rs:6:27:",
+  'sku missing from price table',
+  'stack backtrace:',
+  '   0: __rustc::rust_begin_unwind',
+].join('\n') + '\n';
+
+test('patterns are tested on a line without its terminal colour codes; the event keeps them', () => {
+  const out = run(TRACING, { start: '^(\\d{4}-\\d{2}-\\d{2}|thread .* panicked at )' });
+  assert.deepEqual(out.map((l) => l.text.toString().split('\n').length), [1, 2, 4]);
+  assert.match(out[1]!.text.toString(), /^\u001b\[2m2026-12-07T23:32:52\.457175Z\u001b\[0m \u001b\[31mERROR.*\nmissing sku A-17$/);
+  assert.match(out[2]!.text.toString(), /^thread 'main' \(1717\) panicked at/);
+});

@@ -1,6 +1,7 @@
 import type { MultilineConfig } from './config.js';
 import type { FramedLine } from './line-framer.js';
 import { boundedRegex } from './bounded-regex.js';
+import { withoutTerminalColours } from './terminal-colours.js';
 
 /**
  * Joins the lines of one event that spans several (a Python traceback, a
@@ -62,7 +63,8 @@ export class Multiline {
       this.bytes += 1;
       return;
     }
-    const text = this.decode(line.text);
+    // Tested as a terminal shows the line: a coloured record's date follows a colour code.
+    const text = withoutTerminalColours(this.decode(line.text));
     const joins = this.start ? !this.start.test(text) : this.continuation!.test(text);
     if (!joins || this.lines.length - this.blanks >= this.config.max_lines
       || (this.lines.length > 0 && this.bytes + 1 + line.text.length > this.maxBytes)) this.flush();

@@ -16,6 +16,7 @@ import type { NormalizeLimits } from './limits.js';
 import { parseLogfmt } from './parse-logfmt.js';
 import { parseJson } from './parse-json.js';
 import { sniffPlainText } from './sniff-plain-text.js';
+import { withoutTerminalColours } from './terminal-colours.js';
 import { truncateValue } from './truncate-value.js';
 
 /** What reading a record needs of NormalizeOptions. */
@@ -61,8 +62,8 @@ export function structured(obj: Record<string, unknown>, opts: RecordOptions, ct
     }
   }
   const parsed: Parsed = { format: format.name, canonical: format.map(fields, ctx), fields, flags };
-  if (format === journaldFormat) return withMessageRecord(parsed, opts, ctx);
-  if (format === fluentLogFormat) return withWrappedLine(parsed, opts, ctx);
+  if (format === journaldFormat) return withMessageRecord(decoloured(parsed), opts, ctx);
+  if (format === fluentLogFormat) return withWrappedLine(decoloured(parsed), opts, ctx);
   // A shipper's record whose message is the line it read, a JSON or logfmt
   // line left unparsed: Vector's loki sink with its json codec, Filebeat
   // without an ndjson parser, Logstash without a json filter. The line is
@@ -86,6 +87,18 @@ function withSniffedLevel(outer: Parsed, opts: RecordOptions, ctx: MapContext): 
   if (text === undefined || text === '') return outer;
   const level = sniffPlainText(text.endsWith('\r') ? text.slice(0, -1) : text, ctx.timeZone, opts.now).level;
   return level === undefined ? outer : { ...outer, canonical: { ...outer.canonical, level } };
+}
+
+/**
+ * A journal entry's or a wrapped line's message without terminal colour
+ * codes: the printed line, as a file's is stored (a Rust service's
+ * tracing-subscriber colours its journal lines as it does a file).
+ */
+function decoloured(p: Parsed): Parsed {
+  const text = p.canonical.message;
+  if (text === undefined) return p;
+  const plainText = withoutTerminalColours(text);
+  return plainText === text ? p : { ...p, canonical: { ...p.canonical, message: plainText } };
 }
 
 /** Whether text starts, after blanks, with `{` (checked before a JSON.parse, without a trimmed copy a line). */
@@ -192,7 +205,7 @@ function logfmt(pairs: FlatRecord, opts: RecordOptions, ctx: MapContext): Parsed
 }
 
 function plain(raw: string, opts: RecordOptions, ctx: MapContext): Parsed {
-  const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  const text = withoutTerminalColours(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
   const pairs = parseLogfmt(text);
   if (pairs !== null) {
       const p = logfmt(pairs, opts, ctx);

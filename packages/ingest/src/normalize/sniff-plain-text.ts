@@ -26,6 +26,11 @@ const SYSLOG_FILE = /^([A-Z][a-z]{2}) ([ \d]\d) (\d\d):(\d\d):(\d\d)(?:\.\d+)? [
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 // Ruby's Logger (Rails, Sidekiq): `E, [2026-12-05T21:00:00.123456 #1234] ERROR -- app: …`, local time.
 const RUBY = /^[DIWEFAU], \[(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?) #\d+\]\s+([A-Z]+) -- /;
+// java.util.logging's SimpleFormatter (its default format, the JDK's own logger): a header line with the
+// local time in English and the calling class and method, the level and message on the next line:
+// `Dec 07, 2026 11:18:21 PM com.example.Orders charge` / `SEVERE: order 42 failed` (docs/AGENT.md's
+// `start` pattern for it joins the two and the stack trace under them).
+const JUL = /^([A-Z][a-z]{2}) (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2}):(\d{2}) ([AP]M) (\S+)(?: \S+)?\r?\n([A-Z]+): /;
 // logfmt anywhere in the line: `ts=… level=error msg="…"`.
 const LOGFMT_LEVEL = /(?:^|\s)(?:level|lvl|severity)=("?)([A-Za-z]+)\1(?=\s|$)/;
 // A word that may be a level: `ERROR`, `[warn]`, `(Info)`, `error:`, and python's `ERROR:root:…`.
@@ -41,6 +46,23 @@ const GO_CRASH = /^(?:panic|fatal error): /;
 // net/http's recovered panic in a handler (`http: panic serving 10.0.0.1:5555: …` and its goroutine):
 // the request failed, the server goes on, so error. It follows the standard logger's time.
 const GO_HTTP_PANIC = /^http: panic serving /;
+// An uncaught exception as the runtime itself prints it, with no time or level before it: Python's
+// `Traceback (most recent call last):` (also traceback.print_exc(); an ExceptionGroup's is indented), the JVM's
+// `Exception in thread "main" java.lang.…` and Rust's `thread 'worker' (42) panicked at src/x.rs:5:9:`.
+// Something failed, so error, where the level would otherwise be missing (a `level:error` search missed
+// every one of them). Rust's main thread panicking ends the program, so critical, as Go's panic.
+const UNCAUGHT = /^(?:Traceback \(most recent call last\):\r?(?:\n|$)| {2}\+ Exception Group Traceback \(most recent call last\):|Exception in thread "[^"\n]*" \S|thread '[^'\n]*'(?: \(\d+\))? panicked at )/;
+// A script Python could not compile prints no `Traceback` line: the place, the code, a caret and the
+// error (`  File "/app/main.py", line 2` … `SyntaxError: '(' was never closed`). Its first line has no
+// `, in function` as a frame's has, and the event, joined, ends with the error.
+const PY_SYNTAX_START = /^ {2}File "[^"\n]+", line \d+\r?\n/;
+const PY_SYNTAX_END = /\n(?:SyntaxError|IndentationError|TabError): [^\n]*\r?$/;
+// Node's uncaught exception or rejection, joined by docs/AGENT.md's `start` pattern for it: the throwing
+// file and line first (`/app/server.js:9`, `file:///app/server.mjs:9`, `node:internal/…:9`), the error,
+// and last the `Node.js v22.1.0` line Node prints as it exits: critical, as Go's panic.
+const NODE_CRASH_START = /^(?:file:\/\/|node:)?\/?\S*:\d+\r?\n/;
+const NODE_CRASH_END = /\nNode\.js v\d+\.\d+\.\d+\r?$/;
+const RUST_MAIN_PANIC = /^thread 'main'(?: \(\d+\))? panicked at /;
 // How many leading words may precede the level (`2026-… app.module - ERROR - …`).
 const MAX_TOKENS = 3;
 
@@ -49,8 +71,10 @@ const MAX_TOKENS = 3;
  * text line: `ERROR …`, `[warn] …`, `2026-02-08 12:00:00,123 ERROR …`,
  * `ERROR:django.request:…`, structlog's `[info     ]`, `<3>…`, klog's `E0208 …`, logfmt's `level=warn`,
  * Go's `panic: …` and `fatal error: …` (critical) and net/http's `http: panic serving …` (error),
+ * an uncaught exception's first line as Python, the JVM and Rust print it (error; Rust's main thread: critical),
+ * Node's uncaught exception ending in its `Node.js v…` line (critical),
  * Apache's `[…] [core:error]`, Ruby's Logger `E, […] ERROR --` and Celery's
- * `[…: ERROR/MainProcess]` (with their times), and a syslog file's
+ * `[…: ERROR/MainProcess]` (with their times), java.util.logging's two-line records (time, class, level), and a syslog file's
  * `Dec  5 21:00:00 host prog[pid]: …` (its time, in the year nearest `now`,
  * and the program as the logger).
  * A word only counts as a level when it looks like one — upper case,
@@ -100,6 +124,18 @@ export function sniffPlainText(line: string, timeZone = 'UTC', now = Date.now())
     out.level ??= levelFromText(ruby[2]!);
     return out;
   }
+  const jul = JUL.exec(rest);
+  if (jul) {
+    const [, mon, day, year, h, mi, ss, half, logger, name] = jul;
+    const month = MONTHS.indexOf(mon!) + 1;
+    const hour = (Number(h) % 12) + (half === 'PM' ? 12 : 0);
+    const pad = (n: number | string) => String(n).padStart(2, '0');
+    const ms = month > 0 ? parseTimestamp(`${year}-${pad(month)}-${pad(day!)} ${pad(hour)}:${mi}:${ss}`, timeZone) : undefined;
+    if (ms !== undefined) out.time = ms;
+    out.logger = logger!;
+    out.level ??= levelFromText(name!);
+    return out;
+  }
   const time = LEADING_TIME.exec(rest);
   if (time) {
     const ms = parseTimestamp(time[1]!.replace(/^(\d{4})\/(\d{2})\/(\d{2})/, '$1-$2-$3').replace(UTC_NAME, 'Z'), timeZone);
@@ -118,6 +154,18 @@ export function sniffPlainText(line: string, timeZone = 'UTC', now = Date.now())
   }
   if (out.level !== undefined) return out;
   if (out.time === undefined && GO_CRASH.test(rest)) {
+    out.level = 'critical';
+    return out;
+  }
+  if (out.time === undefined && UNCAUGHT.test(rest)) {
+    out.level = RUST_MAIN_PANIC.test(rest) ? 'critical' : 'error';
+    return out;
+  }
+  if (out.time === undefined && PY_SYNTAX_START.test(rest) && PY_SYNTAX_END.test(rest)) {
+    out.level = 'error';
+    return out;
+  }
+  if (out.time === undefined && NODE_CRASH_START.test(rest) && NODE_CRASH_END.test(rest)) {
     out.level = 'critical';
     return out;
   }
