@@ -28,18 +28,25 @@ export function IncompleteNotice({ warnings, leftOutOf = 'the hits, the count an
             <strong>Incomplete results:</strong> {warnings.length === 1 ? one : `${warnings.length} ${many}`} of
             {' '}{of} could not be read; {warnings.length === 1 ? 'its' : 'their'} events are left out of {leftOutOf}.
           </p>
-          <ul>
-            {warnings.map((w) => {
-              const at = partitionDay(w.partition);
-              return (
-                <li key={w.partition} data-partition={w.partition} data-code={w.code} title={w.message}>
-                  {at ? <><strong>{at.day}</strong> (UTC), class {at.retention}</> : <strong>{w.partition}</strong>}: {causeWords(w)} (<code>{w.code}</code>)
-                </li>
-              );
-            })}
-          </ul>
+          <LeftOutList warnings={warnings} />
         </div>
       )}
     </div>
+  );
+}
+
+/** Each left-out partition (index): its day and class, why, what brings it back, its code; the server's words in its title. Also the Alerts panel's, for a partial evaluation. */
+export function LeftOutList({ warnings }: { warnings: readonly AnswerWarning[] }) {
+  return (
+    <ul class="left-out">
+      {warnings.map((w) => {
+        const at = partitionDay(w.partition);
+        return (
+          <li key={w.partition} data-partition={w.partition} data-code={w.code} title={w.message}>
+            {at ? <><strong>{at.day}</strong> (UTC), class {at.retention}</> : <strong>{w.partition}</strong>}: {causeWords(w)} (<code>{w.code}</code>)
+          </li>
+        );
+      })}
+    </ul>
   );
 }
