@@ -2,7 +2,8 @@
  * Alerting on the page, as Grafana's alert list and Kibana's rules page
  * show it: a header button that counts the firing alerts (asked every 30 s,
  * so a page left open shows an alert starting), and a panel listing every
- * rule group, its rules' state, health, last value and error, and the
+ * rule group, its rules' state, health, last value and error (an
+ * evaluation over a partial answer: what it left out, as a search's), and the
  * pending and firing alerts with their labels. A rule's query opens in the
  * search over the rule's window: the events that made it fire.
  *
@@ -12,6 +13,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useDialog } from './use-dialog.js';
 import { ApiFailure, failureText, getJson } from './api-client.js';
+import type { AnswerWarning } from './answer-warnings.js';
+import { LeftOutList } from './incomplete-notice.js';
 
 interface AlertJson {
   labels: Record<string, string>;
@@ -33,6 +36,10 @@ interface RuleJson {
   below?: number;
   health: 'ok' | 'err' | 'unknown';
   lastError?: string;
+  /** Ours: the last evaluation read only part of the window (docs/ALERTING.md "Partial answers"): not acted on, `health` err. */
+  partial?: boolean;
+  /** What it left out, as a search answer's `warnings`. */
+  warnings?: AnswerWarning[];
   lastEvaluation: string;
   value: string | null;
   alerts: AlertJson[];
@@ -182,7 +189,7 @@ export function AlertsPanel({ onSearch, onClose }: AlertsPanelProps) {
             </h3>
             <ul class="rules">
               {g.rules.map((r) => (
-                <li key={r.name} class={`rule ${r.state}`} data-rule={r.name} data-state={r.state} data-health={r.health}>
+                <li key={r.name} class={`rule ${r.state}`} data-rule={r.name} data-state={r.state} data-health={r.health} data-partial={r.partial ? 'true' : undefined}>
                   <div class="rule-head">
                     <span class={`state ${r.state}`}>{r.state}</span>
                     <strong>{r.name}</strong>
@@ -194,9 +201,22 @@ export function AlertsPanel({ onSearch, onClose }: AlertsPanelProps) {
                     </button>
                   </div>
                   <div class="muted rule-meta">
-                    last value {r.value ?? '–'} · evaluated {ago(r.lastEvaluation, now)}
-                    {r.health === 'err' && <span class="error-text"> · failing: {r.lastError}</span>}
+                    last value {r.value ?? '–'}{r.partial ? ' (of the part read)' : ''} · evaluated {ago(r.lastEvaluation, now)}
+                    {r.health === 'err' && !r.partial && <span class="error-text"> · failing: {r.lastError}</span>}
                   </div>
+                  {/*
+                    Read in part, the evaluation was not acted on: "failing" and the
+                    server's long lastError said neither that the read answered nor
+                    which days it lacked and what brings them back.
+                  */}
+                  {r.partial && (
+                    <div class="incomplete rule-partial">
+                      <p>
+                        <strong>Partial:</strong> its last evaluation read only part of its {r.window} window, so it was not acted on: its alerts keep their state until an evaluation reads the whole window.
+                      </p>
+                      <LeftOutList warnings={r.warnings ?? []} />
+                    </div>
+                  )}
                   {r.annotations.summary && <div>{r.annotations.summary}</div>}
                   {r.alerts.length > 0 && (
                     <table class="alert-instances">

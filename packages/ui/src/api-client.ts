@@ -229,6 +229,8 @@ export interface ContextAnswer {
   anchor: LogEvent;
   before: LogEvent[];
   after: LogEvent[];
+  /** Partitions (indices) its reads went through and left out, as a search answer's. */
+  warnings?: AnswerWarning[];
 }
 
 export interface SavedQueriesAnswer {

@@ -254,6 +254,8 @@ export function App() {
               ? { q: state.q, from: absRange.current.from, to: arrivedRef.current.length > 0 ? new Date().toISOString() : absRange.current.to, sort: state.sort }
               : null)}
           />
+          {/* Beside live's status: its replays from the store (after a drop, a server restart) read past a partition they could not, said as the search's are. */}
+          {state.live && <IncompleteNotice warnings={live.warnings} of="the time live replayed" leftOutOf="what live sent" kind="live" />}
           <IncompleteNotice warnings={search.warnings} />
           {results.total?.value === 0 && results.events.length === 0 && !results.loading && missing !== null && (
             <EmptyResults

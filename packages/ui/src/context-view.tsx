@@ -1,9 +1,14 @@
-/** "Lines around this one": N events before and after from the same host and source, the anchor highlighted. */
+/**
+ * "Lines around this one": N events before and after from the same host and
+ * source, the anchor highlighted; the partitions its reads left out said as
+ * a search's are (incomplete-notice.tsx).
+ */
 import type { LogEvent } from '@logship/query/browser';
 import { useEffect, useRef } from 'preact/hooks';
 import type { ContextAnswer } from './api-client.js';
 import { ColumnHeader, TableLine, tableTemplate } from './column-table.js';
 import { EventLine } from './event-row.js';
+import { IncompleteNotice } from './incomplete-notice.js';
 import { useDialog } from './use-dialog.js';
 import type { SortOrder, TimeZoneMode } from './page-state.js';
 
@@ -49,6 +54,8 @@ export function ContextView({ context, error, tz, cols, sort, onClose }: Context
           </div>
           {context && template && <ColumnHeader cols={cols} template={template} />}
         </div>
+        {/* A damaged or denied day in its reads: without this, the lines stopped there as if the log began or ended. */}
+        <IncompleteNotice warnings={context?.warnings ?? []} of="the time around this event" leftOutOf="these lines" kind="context" />
         {error && <p role="alert" class="error-text">{error}</p>}
         {!context && !error && <p class="muted">Loading…</p>}
         <ol class="context-rows">

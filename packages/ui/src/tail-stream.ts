@@ -7,12 +7,14 @@
  * server ends (`event: end`, at its maximum duration) resumes at once; one
  * it ends with `event: error` is shown as the error, and when the error says
  * a retry can help (a reader that fell behind) the page is told (onCut),
- * which starts again from a new search. A 503 LS_API_TOO_MANY_STREAMS
+ * which starts again from a new search. What a replay from the store left
+ * out (`event: warning`) is passed on (onWarnings). A 503 LS_API_TOO_MANY_STREAMS
  * right after the page gave its own stream up is asked again shortly
  * before it counts (the server may learn of that close after the request).
  */
 import { laterTailPosition, type LogEvent } from '@logship/query/browser';
 import { ApiFailure, authHeaders, failureOf, queryString } from './api-client.js';
+import type { AnswerWarning } from './answer-warnings.js';
 
 export interface TailHandlers {
   /** `id`: the frame's SSE id (a live event's begins with its commit's mark). */
@@ -27,6 +29,12 @@ export interface TailHandlers {
    * may keep to replay exactly; a search run again counts every event.
    */
   onCut: () => void;
+  /**
+   * An `event: warning` frame: what a replay from the store left out
+   * (partitions, indices), as a search answer's `warnings`. It has no id:
+   * the resume position stays the last event's.
+   */
+  onWarnings: (warnings: AnswerWarning[]) => void;
 }
 
 /**
@@ -72,6 +80,10 @@ export function startTail(q: string, handlers: TailHandlers, after?: string): ()
           if (id) lastId = laterTailPosition(lastId, id, Date.now());
           if (event === 'log') handlers.onEvent(JSON.parse(data) as LogEvent, id);
           else if (event === 'end') closing.ended = true;
+          else if (event === 'warning') {
+            const warnings = warningsOf(data);
+            if (warnings.length > 0) handlers.onWarnings(warnings);
+          }
           else if (event === 'error') closing.failure = streamFailure(res.status, data);
         });
         if (closing.failure) {
@@ -116,6 +128,18 @@ const RETRIED_STATUSES = new Set([502, 503, 504]);
 function retryDelayMs(res: Response): number {
   const s = Number(res.headers.get('retry-after'));
   return Number.isFinite(s) && s > 0 ? Math.min(Math.max(s, 1), 30) * 1000 : 2000;
+}
+
+/** An `event: warning` frame's `{ warnings }`; those of another shape left out (a frame the page cannot read is not a reason to stop). */
+function warningsOf(data: string): AnswerWarning[] {
+  try {
+    const body = JSON.parse(data) as { warnings?: unknown };
+    if (!Array.isArray(body.warnings)) return [];
+    return body.warnings.filter((w): w is AnswerWarning => typeof w === 'object' && w !== null
+      && typeof (w as AnswerWarning).code === 'string' && typeof (w as AnswerWarning).partition === 'string' && typeof (w as AnswerWarning).message === 'string');
+  } catch {
+    return [];
+  }
 }
 
 interface StreamFailure {

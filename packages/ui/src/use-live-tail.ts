@@ -9,11 +9,13 @@
  * the old position and send again what the new search had found.
  *
  *   /api/v1/tail (SSE, after= the search's read: tailFrom) ─► search.addArrived ─► top of the list, or "N new"
+ *                                          event: warning ─► warnings ─► "Incomplete live replay" beside the live status
  */
 import type { LogEvent } from '@logship/query/browser';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { RefObject } from 'preact';
 import type { PageState } from './page-state.js';
+import { mergeWarnings, type AnswerWarning } from './answer-warnings.js';
 import { keepCommitMark } from './commit-marks.js';
 import { inLiveRange, placeArrivals } from './search-results.js';
 import { startTail } from './tail-stream.js';
@@ -38,6 +40,8 @@ export interface LiveTail {
   rate: number;
   /** Events live sent that are outside the search's range (late, or stamped far ahead): left out. */
   outside: number;
+  /** What this live view's replays from the store left out (`event: warning`), one each partition; none again once it restarts. */
+  warnings: readonly AnswerWarning[];
   liveOpen: boolean;
   /**
    * A stream is being opened (or opened again) and is not open yet. False
@@ -59,6 +63,7 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
   const [liveOpen, setLiveOpen] = useState(false);
   const [trying, setTrying] = useState(false);
   const [outside, setOutside] = useState(0);
+  const [warnings, setWarnings] = useState<readonly AnswerWarning[]>([]);
   const outsideIds = useRef(new Set<string>());
   const scrollTop = useRef(0);
   const arrivals = useRef<number[]>([]);
@@ -75,6 +80,7 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
     arrivals.current = [];
     outsideIds.current = new Set();
     setOutside(0);
+    setWarnings([]);
     // From the search's read, not from now: turned on a while after the
     // search, live showed what came next and silently left out what had
     // come in between.
@@ -136,6 +142,9 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
       // at its end (the server closed the old one first, so that takes no
       // second stream), and the list has every event.
       onCut: () => execute(latest.current),
+      // A resumed stream may say a partition again (the server says each
+      // once a stream): shown once each.
+      onWarnings: (more) => setWarnings((shown) => mergeWarnings(shown, more)),
     }, tailFrom);
     setTrying(true);
     const timer = setInterval(() => {
@@ -150,6 +159,7 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
       setRate(0);
       setLiveOpen(false);
       setTrying(false);
+      setWarnings([]);
     };
   }, [state.live, state.q, state.sort, searchSeq, tailFrom, authVersion, handleFailure, execute, clearFailure]);
 
@@ -188,5 +198,5 @@ export function useLiveTail({ state, search, latest, authVersion, listRef }: Liv
     scrollTop.current = 0;
   };
 
-  return { histArrived, pending, rate, outside, liveOpen, connecting: trying && !liveOpen, showPending, onScroll, reset };
+  return { histArrived, pending, rate, outside, warnings, liveOpen, connecting: trying && !liveOpen, showPending, onScroll, reset };
 }

@@ -15,6 +15,11 @@ const ES_ERRORS = {
   LS_ES_BAD_OPTIONS: defineError('LS_ES_BAD_OPTIONS', 'The Elasticsearch store options are invalid: %s', 500),
   LS_ES_TEMPLATE: defineError('LS_ES_TEMPLATE', 'The index template could not be installed: %s', 500),
   LS_ES_AUTH: defineError('LS_ES_AUTH', 'Elasticsearch refused the credentials or their privileges: %s', 503),
+  // A 403 cluster_block_exception: an index (or the cluster) an operator or
+  // Elasticsearch blocked for reads or writes (`PUT INDEX/_block/read`), not
+  // the credentials. Retryable: lifting the block is all it takes, and an
+  // agent told to come back later spools instead of dropping.
+  LS_ES_INDEX_BLOCKED: defineError('LS_ES_INDEX_BLOCKED', 'Elasticsearch refused the operation on a blocked index: %s', 503, { retryable: true }),
   LS_ES_TLS: defineError('LS_ES_TLS', "Elasticsearch's TLS certificate is not trusted: %s", 503),
   LS_ES_REQUEST: defineError('LS_ES_REQUEST', 'Elasticsearch rejected a request: %s', 502),
   // The codes of an answer's `warnings` (partial-answer.ts), never of an

@@ -1,7 +1,9 @@
 /**
  * Sorts what the Elasticsearch client throws into "try again later"
  * (LS_ES_UNAVAILABLE: the cluster is down, unreachable, overloaded or timing
- * out) and everything else, which the caller names.
+ * out; LS_ES_INDEX_BLOCKED: an index blocked for reads or writes, a 403
+ * that is not the credentials' LS_ES_AUTH) and everything else, which the
+ * caller names.
  */
 import { errors } from '@elastic/elasticsearch';
 import { storeError } from '../store/store-error.js';
@@ -24,10 +26,56 @@ function tlsCode(err: unknown): string | null {
   return /certificate|self[- ]signed/i.test(message) ? message : null;
 }
 
+/** The settings that lift each index block, by Elasticsearch's description of it (IndexMetadata's blocks). */
+const BLOCKS: readonly { words: string; blocks: string; setting: string }[] = [
+  { words: 'read-only-allow-delete', blocks: 'writes (deletes allowed)', setting: 'index.blocks.read_only_allow_delete' },
+  { words: 'allow delete', blocks: 'writes (deletes allowed)', setting: 'index.blocks.read_only_allow_delete' },
+  { words: 'index read-only', blocks: 'writes', setting: 'index.blocks.read_only' },
+  { words: 'index read', blocks: 'reads', setting: 'index.blocks.read' },
+  { words: 'index write', blocks: 'writes', setting: 'index.blocks.write' },
+  { words: 'index metadata', blocks: 'metadata reads and writes', setting: 'index.blocks.metadata' },
+];
+
+interface EsErrorBody {
+  error?: { type?: string; reason?: string; root_cause?: { type?: string; reason?: string }[] };
+}
+
+/**
+ * A 403 `cluster_block_exception` in words: each index, what its block
+ * stops, Elasticsearch's reason and the setting that lifts it; null for
+ * another error. Its reason reads `index [NAME] blocked by: [FORBIDDEN/7/index
+ * read (api)];` (one such clause per blocked index), or `blocked by:
+ * [FORBIDDEN/6/cluster read-only (api)];` for a block of the whole cluster.
+ * It was said as LS_ES_AUTH, "refused the credentials", and an operator
+ * checked an API key that was fine.
+ */
+function blockedWords(err: errors.ResponseError): string | null {
+  const error = (err.body as EsErrorBody | undefined)?.error;
+  const reasons = [error, ...(error?.root_cause ?? [])]
+    .filter((e) => e?.type === 'cluster_block_exception' && typeof e.reason === 'string')
+    .map((e) => e!.reason!);
+  if (reasons.length === 0) return null;
+  const said = new Set<string>();
+  for (const reason of reasons) {
+    for (const m of reason.matchAll(/(?:index \[([^\]]+)\] )?blocked by: \[([^\]]+)\]/g)) {
+      const [, index, block = ''] = m;
+      // FORBIDDEN/7/index read (api): the status, the block's id, its description.
+      const description = block.split('/').slice(2).join('/') || block;
+      const known = BLOCKS.find((b) => description.includes(b.words));
+      if (index === undefined) said.add(`the cluster is blocked (${block})`);
+      else if (known) said.add(`index ${index} is blocked for ${known.blocks} (${block}); lift it with PUT ${index}/_settings {"${known.setting}": false}`);
+      else said.add(`index ${index} is blocked (${block})`);
+    }
+  }
+  return said.size > 0 ? [...said].join('; ') : reasons[0]!;
+}
+
 export function classifyTransportError(err: unknown, otherwise: () => Error): Error {
   if (isEsError(err)) return err;
   const tls = err instanceof errors.ConnectionError ? tlsCode(err) : null;
   if (tls) return esError('LS_ES_TLS', `${tls} (set the CA with caFile)`, err);
+  const blocked = err instanceof errors.ResponseError && err.statusCode === 403 ? blockedWords(err) : null;
+  if (blocked) return esError('LS_ES_INDEX_BLOCKED', blocked, err);
   if (err instanceof errors.ResponseError && (err.statusCode === 401 || err.statusCode === 403)) {
     return esError('LS_ES_AUTH', `HTTP ${err.statusCode}: ${err.message}`, err);
   }
