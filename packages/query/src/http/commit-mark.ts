@@ -44,20 +44,44 @@
 import type { LogReader } from '../log-reader.js';
 import { withReadStart } from '../read-start.js';
 import { collectingLeftOut, type LeftOutPartition } from '../read-left-out.js';
+import { agreedCut, collectingCuts } from '../read-cut.js';
 import type { LiveFeed } from './live-feed.js';
 import type { QueryGate } from './query-gate.js';
 
-/** The mark now as text, or undefined when there is none to give. */
-export type CommitMarker = () => string | undefined;
+/** How long an answer waits at most for the feed to number the commits its read was cut after (they are on their way to it). */
+export const CUT_NUMBERED_WAIT_MS = 1_000;
+/** After such a wait ran out, how long answers take the mark of their start without waiting. */
+export const CUT_PAUSE_MS = 60_000;
+
+/** Gives marks. */
+export interface CommitMarker {
+  /** The mark now as text, or undefined when there is none to give. */
+  (): string | undefined;
+  /** The mark of a read cut at `count` committed events (read-cut.ts), once the feed has numbered them; undefined when it cannot say. */
+  cut(count: number): Promise<string | undefined>;
+}
 
 /** Without a feed (no tail route, no live events to add), no marks. */
 export function commitMarker(feed: LiveFeed | undefined, reader: LogReader): CommitMarker {
-  if (!feed) return () => undefined;
-  return () => {
+  if (!feed) return Object.assign(() => undefined, { cut: () => Promise.resolve(undefined) });
+  // Once the feed did not catch up with a cut in time (a main thread
+  // blocked that long, or a commit it was never told of), answers take the
+  // mark of their start for a while rather than each wait as long.
+  let pausedUntil = 0;
+  const now = (): string | undefined => {
     if (reader.seesAcknowledgedWrites?.() === false) return undefined;
     const { boot, seq } = feed.mark();
     return `${boot}.${seq}`;
   };
+  const cut = async (count: number): Promise<string | undefined> => {
+    if (Date.now() < pausedUntil || !feed.reached || reader.seesAcknowledgedWrites?.() === false) return undefined;
+    if (!(await feed.reached(count, CUT_NUMBERED_WAIT_MS))) {
+      pausedUntil = Date.now() + CUT_PAUSE_MS;
+      return undefined;
+    }
+    return `${feed.mark().boot}.${count}`;
+  };
+  return Object.assign(now, { cut });
 }
 
 /**
@@ -73,14 +97,18 @@ export async function readMarked<T>(gate: QueryGate, commitMark: CommitMarker, r
   let mark: string | undefined;
   let started = false;
   const leftOut: LeftOutPartition[] = [];
+  const cuts: (number | null)[] = [];
   const result = await gate.run((signal) => {
     mark = commitMark();
     return withReadStart(() => {
       if (started) return;
       started = true;
       mark = commitMark();
-    }, () => collectingLeftOut(leftOut, () => read(signal)));
+    }, () => collectingCuts(cuts, () => collectingLeftOut(leftOut, () => read(signal))));
   });
+  // Every step cut at one count: the exact mark (when there is a mark at all).
+  const count = agreedCut(cuts);
+  if (mark !== undefined && count !== undefined) mark = (await commitMark.cut(count)) ?? mark;
   return { result, mark, leftOut };
 }
 
