@@ -25,8 +25,10 @@
  * in one day by its time, and merges move events between blocks, not
  * between days, so none is seen twice or missed; a write that lands during
  * the query may show in one lane only, as it may show or not in one
- * thread's answer. The day list is the receiving thread's, so both lanes
- * number the days alike.
+ * thread's answer; but a read the HTTP API marks has both lanes cut at one
+ * commit count (`cut`, sqlite/commit-count.ts cutLane) unless one starts
+ * too late. The day list is the receiving thread's, so both lanes number
+ * the days alike.
  */
 import { statSync } from 'node:fs';
 import type { AggregateRequest, AggregateResult, CountRequest, SearchRequest, SearchResult } from '@logship/query/core';

@@ -29,10 +29,13 @@
  * asked: it may wait here behind others (two threads; the HTTP gate lets 4
  * reads in), or for a thread to start (~0.1–1 s), and what commits
  * meanwhile is in its answer. The read's owner is told then (@logship/query
- * read-start.ts: the answer's `commit_mark` is taken there), just before
- * the post, so that the thread sees every commit published before. So a
- * job is posted only to a thread whose store is open: posted to one still
- * starting, its read would begin when the thread is ready, long after.
+ * read-start.ts: the answer's `commit_mark` is taken there when the read
+ * tells no cut), just before the post, so that the thread sees every
+ * commit published before. So a job is posted only to a thread whose store
+ * is open: posted to one still starting, its read would begin when the
+ * thread is ready, long after. A read whose owner takes its cut
+ * (@logship/query read-cut.ts) has the thread tell it with the answer
+ * (commit-count.ts).
  */
 import { Worker } from 'node:worker_threads';
 import { WORKER_LIMITS } from './worker-limits.js';
