@@ -34,3 +34,4 @@ export * from './time-param.js';
 export * from './tail-position.js';
 export { readStartHook, withReadStart, type ReadStartHook } from './read-start.js';
 export { addLeftOut, collectingLeftOut, leftOutList, type LeftOutPartition } from './read-left-out.js';
+export { agreedCut, collectingCuts, noteReadCut, readCuts, wantsReadCut } from './read-cut.js';

@@ -1,7 +1,8 @@
 /**
  * Tells a read's owner when the read reaches the thread that answers it.
- * The HTTP routes take an answer's `commit_mark` (http/commit-mark.ts) as
- * late as they can while still at or before the read's snapshot: a reader
+ * The HTTP routes take an answer's `commit_mark` (http/commit-mark.ts),
+ * when its read tells no cut (read-cut.ts), as late as they can while
+ * still at or before the read's snapshot: a reader
  * pool (packages/ingest sqlite/reader-pool.ts) may hold a read in its
  * queue long after the query gate let it in, and commits published
  * meanwhile are in its answer. The pool calls the hook in scope when it

@@ -17,6 +17,7 @@ serveReader(
       rollups: opts.rollups,
       readerThreads: 0,
       merges: false,
+      ...(opts.commitCount ? { commitCount: opts.commitCount } : {}),
       // Only reads here: the cache holds what queries decode.
       columnCacheBytes: opts.columnCacheBytes ?? READER_COLUMN_CACHE_BYTES,
       ...(opts.textFields ? { textFields: opts.textFields } : {}),

@@ -41,6 +41,7 @@ import { blockFields, blockFieldValues } from './block-fields.js';
 import type { BlockStoreOptions } from './block-store-options.js';
 import type { BlockPreparerOptions } from './block-preparer.js';
 import { ReadSnapshots } from './read-snapshots.js';
+import type { LaneCut } from '../sqlite/commit-count.js';
 
 export type { BlockStoreOptions } from './block-store-options.js';
 
@@ -77,7 +78,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
         const db = h.current;
         // A query's read is kept while the connection is, not the connection for it (read-snapshots.ts).
         if (db === null) return false;
-        if (this.writes.holds(db) || (db.inTransaction && !db.inReadOnly)) return true;
+        if (this.writes.holds(db) || (db.inTransaction && !db.inReadOnly) || this.cutHolds(db)) return true;
         for (const r of this.reads) if (r.holds(db)) return true;
         return false;
       },
@@ -115,12 +116,13 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
       refresh: () => this.refresh(),
       textFields: this.textFields,
       afterCommit: (dbs) => this.merger?.written(dbs),
+      commits: this.commits,
       checkpointEveryMs: opts.checkpointEveryMs,
       // Noted as a merge's finding is (on the writer thread the main thread is told, and says it).
       damagedNeighbour: (p) => probed.damaged(p),
     });
     this.writerOptions = opts.writerThread
-      ? { dataDir: opts.dataDir, retention: opts.retention, textFields: this.textFields, ...(opts.merges === false ? { merges: false } : {}) }
+      ? { dataDir: opts.dataDir, retention: opts.retention, textFields: this.textFields, commitCount: this.commits.buffer, ...(opts.merges === false ? { merges: false } : {}) }
       : null;
     this.readerOptions =
       this.readerThreads > 0
@@ -129,6 +131,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
             retention: opts.retention,
             rollups: this.rollups,
             textFields: this.textFields,
+            commitCount: this.commits.buffer,
             ...(opts.columnCacheBytes !== undefined ? { columnCacheBytes: opts.columnCacheBytes } : {}),
             ...(opts.maxTermsKeys !== undefined ? { maxTermsKeys: opts.maxTermsKeys } : {}),
             ...(opts.percentileValues !== undefined ? { percentileValues: opts.percentileValues } : {}),
@@ -221,7 +224,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     checkLimit(req.limit);
     const after = req.cursor ? decodeCursor(req.cursor, sort, req.query) : null;
     const q = this.compile(req.query, req.now);
-    return this.snapshot((reads) => {
+    return this.snapshot(req, (reads) => {
       const days = this.daysInRange(req, sort).map((day) => this.slices(day, req, at, reads));
       return this.searchSlices(req, sort, after, q, days);
     });
@@ -235,7 +238,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     const after = req.cursor ? decodeCursor(req.cursor, sort, req.query) : null;
     const q = this.compile(req.query, req.now);
     const walk: SearchWalk = { sort, after, want: req.want, fields: req.fields, signal: req.signal };
-    return this.snapshot((reads) => {
+    return this.snapshot(req, (reads) => {
       const days = this.daysOf(req, at, reads);
       const claims = new DayClaims(req.share, days.length, req.leads);
       return { result: searchLane(days, q, walk, claims, req.share, req.carried === true), taken: claims.taken };
@@ -272,7 +275,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     this.assertOpen();
     this.columnCache?.nextQuery();
     const q = this.compile(req.query, req.now);
-    return this.snapshot((reads) => ({ result: countLane(this.daysOf(req, at, reads), q, req.leads, req.signal), taken: 0 }));
+    return this.snapshot(req, (reads) => ({ result: countLane(this.daysOf(req, at, reads), q, req.leads, req.signal), taken: 0 }));
   }
 
   /**
@@ -298,7 +301,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     this.assertOpen();
     this.columnCache?.nextQuery();
     const q = this.compile(req.query, req.now);
-    return this.snapshot((reads) => countBlocks(this.daysInRange(req, 'desc').flatMap((day) => this.slices(day, req, at, reads)), q, Infinity, { signal: req.signal }));
+    return this.snapshot(req, (reads) => countBlocks(this.daysInRange(req, 'desc').flatMap((day) => this.slices(day, req, at, reads)), q, Infinity, { signal: req.signal }));
   }
 
   async aggregate(req: AggregateRequest): Promise<AggregateResult> {
@@ -319,14 +322,14 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     this.columnCache?.nextQuery();
     const q = this.compile(req.query, req.now);
     const opts = { rollups: this.rollups, maxTermsKeys: this.maxTermsKeys, range: { from: req.from, to: req.to }, signal: req.signal, pass: req.pass };
-    return this.snapshot((reads) => ({ result: aggregateLane(req.agg, this.daysOf(req, at, reads), q, req.leads, opts), taken: 0 }));
+    return this.snapshot(req, (reads) => ({ result: aggregateLane(req.agg, this.daysOf(req, at, reads), q, req.leads, opts), taken: 0 }));
   }
 
   async aggregateAt(req: AggregateRequest, at: number): Promise<AggregateResult> {
     this.assertOpen();
     this.columnCache?.nextQuery();
     const q = this.compile(req.query, req.now);
-    return this.snapshot((reads) => aggregateBlocks(req.agg, this.daysInRange(req, 'asc').flatMap((day) => this.slices(day, req, at, reads)), q, { rollups: this.rollups, maxTermsKeys: this.maxTermsKeys, percentileValues: this.percentileValues, range: { from: req.from, to: req.to }, signal: req.signal }));
+    return this.snapshot(req, (reads) => aggregateBlocks(req.agg, this.daysInRange(req, 'asc').flatMap((day) => this.slices(day, req, at, reads)), q, { rollups: this.rollups, maxTermsKeys: this.maxTermsKeys, percentileValues: this.percentileValues, range: { from: req.from, to: req.to }, signal: req.signal }));
   }
 
   /** The fields API without building the sampled events (block-fields.ts). */
@@ -356,7 +359,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     this.assertOpen();
     this.columnCache?.nextQuery();
     const q = this.compile(req.query, req.now);
-    return this.snapshot((reads) => fn(this.daysInRange(req, 'desc').map((day) => this.slices(day, req, at, reads)), q));
+    return this.snapshot(req, (reads) => fn(this.daysInRange(req, 'desc').map((day) => this.slices(day, req, at, reads)), q));
   }
 
   /**
@@ -365,17 +368,21 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
    * listed are still there when it decodes them (a merge on the writer
    * deletes its sources).
    */
-  private snapshot<T>(fn: (reads: ReadSnapshots) => T): T {
-    const reads = new ReadSnapshots();
-    this.reads.add(reads);
-    try {
-      return fn(reads);
-    } finally {
-      this.reads.delete(reads);
-      reads.end();
-      // Past the cap, what the query left open goes now, not at the next open.
-      this.pool.trim();
-    }
+  private snapshot<T>(range: { from: number; to: number; cut?: LaneCut }, fn: (reads: ReadSnapshots) => T): T {
+    // Within the snapshots of the range's partitions taken at one commit count, when the read's owner wants it (cutRead);
+    // a split query's lane at the other lane's (its request carries their LaneCut).
+    return this.cutRead(range, () => {
+      const reads = new ReadSnapshots();
+      this.reads.add(reads);
+      try {
+        return fn(reads);
+      } finally {
+        this.reads.delete(reads);
+        reads.end();
+        // Past the cap, what the query left open goes now, not at the next open.
+        this.pool.trim();
+      }
+    }, range.cut);
   }
 
   private slices(day: readonly Open[], req: { from: number; to: number }, at: number, reads: ReadSnapshots): BlockSlice[] {

@@ -31,6 +31,7 @@ import type { PreparedBlockWrite, PreparedGroup } from './block-prepare.js';
 import { refilterBlock } from './block-refilter.js';
 import { addRollups } from './block-rollup.js';
 import { WalCheckpoints } from '../sqlite/wal-checkpoints.js';
+import type { CommitCount } from '../sqlite/commit-count.js';
 
 interface PendingWrite {
   prepared: PreparedBlockWrite;
@@ -49,6 +50,8 @@ export interface BlockWriterDeps {
   checkpointEveryMs?: number;
   /** Whether another partition a probe could not read is damaged inside (noted so: ProbedDamage, sqlite/partition-damage.ts). */
   damagedNeighbour?: (p: PartitionHandle<BlockPartition>) => boolean;
+  /** Told around each group commit's COMMITs, and how many events landed (sqlite/commit-count.ts). */
+  commits?: CommitCount | undefined;
 }
 
 export class BlockWriter {
@@ -122,6 +125,8 @@ export class BlockWriter {
         // (a failure later rejects the batch; its retry finds these events
         // stored, as after a failed commit of any partition but the first).
         if (batch.size >= MAX_OPEN_TRANSACTIONS) {
+          // Counted with the rest at the flush's end: reads cut until then try again.
+          this.deps.commits?.opening();
           for (const db of batch) {
             writing = path.basename(db.path);
             db.commit();
@@ -170,6 +175,7 @@ export class BlockWriter {
       }
       // A commit failing on damage names its own partition, not the last one written
       // (checkedWrite checks the partition named: the damaged one went unnoticed).
+      if (batch.size > 0) this.deps.commits?.opening();
       for (const db of batch) {
         writing = path.basename(db.path);
         db.commit();
@@ -188,6 +194,8 @@ export class BlockWriter {
       }
     }
     this.batch = null;
+    // Before any answer: what landed is what ingest numbers on the live feed (stored, or named committed in a refusal).
+    if (this.deps.commits) this.deps.commits.closing(parts.reduce((n, ps) => n + ps.reduce((m, p) => m + (landed.has(p.db) ? p.indexes.length : 0), 0), 0));
     this.deps.pool.trim();
     writes.forEach((w, i) => {
       if (failure !== null) return w.reject(withCommitted(asWriteError(failure), (parts[i] ?? []).flatMap((p) => (landed.has(p.db) ? p.indexes : []))));

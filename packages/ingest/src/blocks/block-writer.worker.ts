@@ -16,6 +16,7 @@ serveWriter<PreparedBlockWrite>(
       dataDir: opts.dataDir,
       retention: opts.retention,
       textFields: opts.textFields,
+      ...(opts.commitCount ? { commitCount: opts.commitCount } : {}),
       writeOnly: true,
       ...(opts.merges === false ? { merges: false } : {}),
       // Unasked for (merges run between requests): writer-thread.ts hands it to the main thread's store.

@@ -25,8 +25,10 @@
  * in one day by its time, and merges move events between blocks, not
  * between days, so none is seen twice or missed; a write that lands during
  * the query may show in one lane only, as it may show or not in one
- * thread's answer. The day list is the receiving thread's, so both lanes
- * number the days alike.
+ * thread's answer; but a read the HTTP API marks has both lanes cut at one
+ * commit count (`cut`, sqlite/commit-count.ts cutLane) unless one starts
+ * too late. The day list is the receiving thread's, so both lanes number
+ * the days alike.
  */
 import { statSync } from 'node:fs';
 import type { AggregateRequest, AggregateResult, CountRequest, SearchRequest, SearchResult } from '@logship/query/core';
@@ -38,6 +40,7 @@ import { closeDays, newScanShare, type ScanShare } from './scan-share.js';
 import { pageOf, type SearchPart } from './search-part.js';
 import { finishAggregate, joinAggregateParts, passOf, type AggregatePart } from './block-aggregate.js';
 import { PercentileSelect, type SelectPass } from '../sqlite/percentile-select.js';
+import { newLaneCut, type LaneCut } from '../sqlite/commit-count.js';
 
 /** Runs one lane on a reader thread: `lane` 0 or 1, one thread each. */
 export type RunLane = (op: ReaderOp, req: Record<string, unknown>, lane: number) => Promise<unknown>;
@@ -76,6 +79,8 @@ export interface LaneFields {
   days: string[];
   share: ScanShare;
   leads: boolean;
+  /** Where the two lanes' snapshots are cut at one commit count (sqlite/commit-count.ts cutLane). */
+  cut: LaneCut;
 }
 
 /** A lane's answer: its result, and how many days it took (scan-share.ts DayClaims). */
@@ -87,8 +92,9 @@ export interface LaneAnswer<P> {
 /** The leading lane's result, and the trailing lane's if it took any day. */
 async function inLanes<P>(run: RunLane, op: ReaderOp, req: object, days: string[], racing: boolean): Promise<[P, P | null]> {
   const share = newScanShare();
+  const cut = newLaneCut();
   const lane = (leads: boolean, n: number): Promise<LaneAnswer<P>> => {
-    const fields: LaneFields = { days, share, leads };
+    const fields: LaneFields = { days, share, leads, cut };
     return run(op, { ...req, ...fields }, n) as Promise<LaneAnswer<P>>;
   };
   const lead = lane(true, 0);

@@ -28,6 +28,7 @@ import { WalCheckpoints } from './wal-checkpoints.js';
 import { damagedWriteError, isCorruption } from './partition-damage.js';
 import { isLocked, lockedPartitionError } from './locked-partition.js';
 import { deniedOr } from './denied-partition.js';
+import type { CommitCount } from './commit-count.js';
 
 interface PendingWrite {
   prepared: PreparedWrite;
@@ -45,6 +46,8 @@ export interface BatchWriterDeps {
   checkpointEveryMs?: number;
   /** Whether another partition a probe could not read is damaged inside (noted so: ProbedDamage, partition-damage.ts). */
   damagedNeighbour?: (p: PartitionHandle) => boolean;
+  /** Told around each group commit's COMMITs, and how many events landed (commit-count.ts). */
+  commits?: CommitCount | undefined;
 }
 
 export class BatchWriter {
@@ -107,6 +110,7 @@ export class BatchWriter {
     this.lost = new Map();
     // Partitions commit one by one: those before a failing one stay committed.
     const committed = new Set<PartitionDb>(this.committedEarly);
+    if (batch.size > 0) this.deps.commits?.opening();
     for (const db of batch) {
       try {
         // A lost transaction fails as its commit would have: its COMMIT would find none and do nothing.
@@ -126,6 +130,8 @@ export class BatchWriter {
     // A batch may have held more partitions open than the pool allows.
     this.deps.pool.trim();
     const committedIndexes = (w: PendingWrite): number[] => w.parts.flatMap((p) => (committed.has(p.db) ? p.indexes : []));
+    // Before any answer: what landed is what ingest numbers on the live feed (stored, or named committed in a refusal).
+    if (this.deps.commits) this.deps.commits.closing(writes.reduce((n, w) => n + committedIndexes(w).length, 0));
     for (const { write, err } of failed) write.reject(withCommitted(err, committedIndexes(write)));
     for (const { write, result } of done) {
       if (failure === null) write.resolve(result);
@@ -139,6 +145,8 @@ export class BatchWriter {
 
   /** Commits the open transactions of the flush under way and lets the pool close their files. */
   private commitEarly(batch: Set<PartitionDb>): void {
+    // Counted with the rest at the flush's end: reads cut until then try again.
+    this.deps.commits?.opening();
     for (const db of batch) {
       if (this.lost.has(db)) throw this.lost.get(db);
       try {

@@ -224,6 +224,20 @@ export class PartitionDb {
     for (const row of this.db.prepare("SELECT key FROM meta WHERE key LIKE 'classes:%'").all() as { key: string }[]) this.classFingerprints.add(row.key.slice('classes:'.length));
   }
 
+  /** Begins a query's read transaction, its snapshot taken now (partitioned-store.ts cutRead); false when one is open already. */
+  beginRead(): boolean {
+    if (this.db.inTransaction) return false;
+    this.db.exec('BEGIN');
+    // A deferred BEGIN takes its snapshot at the first read.
+    this.get('SELECT 1 FROM events LIMIT 1', []);
+    return true;
+  }
+
+  /** Ends what beginRead began (nothing when the pool closed the connection since). */
+  endRead(): void {
+    if (this.db.open && this.db.inTransaction) this.db.exec('COMMIT');
+  }
+
   /**
    * Runs reads that must see one state of the file (a rollup, its `meta`
    * flags and the rows next to it: rollup-query.ts) in one transaction.

@@ -6,7 +6,7 @@
  * close. Each store brings its partitions' format, its writes and its reads.
  */
 import path from 'node:path';
-import { leftOutList, resolveTextFields, type SortOrder } from '@logship/query/core';
+import { leftOutList, noteReadCut, resolveTextFields, wantsReadCut, type SortOrder } from '@logship/query/core';
 import type { PartitionInfo, RetentionRunResult, StoreBackgroundEvent, StoreHealth, WriteResult } from '../store/log-store.js';
 import { storeError } from '../store/store-error.js';
 import type { RetentionConfig } from '../retention/retention-config.js';
@@ -31,6 +31,7 @@ import { damagedWritePartition, isCorruption, type DamagedPartition } from './pa
 import { DamageLedger, type UnreadablePartition } from './damage-ledger.js';
 import { classMatcherFor, MIN_FREE_BYTES } from './store-limits.js';
 import { allLockedError, isLockFailure, leaveOutLockedFiles, lockedNames } from './locked-partition.js';
+import { CommitCount, type LaneCut } from './commit-count.js';
 
 /** The options every embedded store takes. */
 export interface PartitionedStoreOptions {
@@ -50,6 +51,8 @@ export interface PartitionedStoreOptions {
   minFreeBytes?: number;
   /** Connections each thread keeps open at most (default OPEN_PARTITIONS, partition-pool.ts; tests lower it). */
   maxOpenPartitions?: number;
+  /** The count of events committed (commit-count.ts) the store's threads share: the main thread's store makes it, its writer and reader threads get it. */
+  commitCount?: SharedArrayBuffer;
 }
 
 /** What close() ends: the store's inline writes (BatchWriter, BlockWriter). */
@@ -59,7 +62,13 @@ interface InlineWrites {
 }
 
 /** What the shared methods ask of a partition: the pool's close, and counts for partitions() and retention. */
-export type StoreDb = PooledDb & { stats(): { events: number; oldest: number | null } };
+export type StoreDb = PooledDb & {
+  stats(): { events: number; oldest: number | null };
+  /** Begins a read transaction, its snapshot taken now; false when the connection is in a transaction already (not this read's). */
+  beginRead(): boolean;
+  /** Ends what beginRead began (nothing when the pool closed the connection since). */
+  endRead(): void;
+};
 
 export abstract class PartitionedStore<D extends StoreDb, W> {
   readonly dir: string;
@@ -77,6 +86,8 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
   protected closed = false;
   protected writer: WriterThread<W> | null = null;
   protected readers: ReaderPool | null = null;
+  /** Events committed, shared with the writer and reader threads (commit-count.ts). */
+  protected readonly commits: CommitCount;
 
   protected constructor(folder: string, opts: PartitionedStoreOptions) {
     this.dir = path.join(opts.dataDir, folder);
@@ -93,6 +104,7 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
       throw storeError('LS_STORE_BAD_REQUEST', `readerThreads must be a non-negative integer, got ${readerThreads}`);
     }
     this.readerThreads = readerThreads;
+    this.commits = new CommitCount(opts.commitCount);
   }
 
   /** The reader threads (they start with the first queries, reader-pool.ts) and the writer thread, each null when not asked for. */
@@ -199,7 +211,10 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
   /** Open partitions overlapping the range, grouped by day, in walk order. */
   protected daysInRange(range: { from: number; to: number }, sort: SortOrder): PartitionHandle<D>[][] {
     this.refresh();
-    const days = partitionsByDay(this.pool.known.values(), range, sort);
+    const all = partitionsByDay(this.pool.known.values(), range, sort);
+    // A cut read reads the partitions it took its snapshots of: one made since holds only later commits.
+    const cutTo = this.cutTo;
+    const days = cutTo === null ? all : all.map((day) => day.filter((h) => cutTo.has(h.name))).filter((day) => day.length > 0);
     // A damaged partition file is left out, not the search failed (500):
     // the rest of the range is answered, and the query API says which
     // files were skipped (unreadablePartitions), as Elasticsearch answers
@@ -219,6 +234,63 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
       if (err) throw err;
     }
     return readable;
+  }
+
+  /** The partitions a cut read took its snapshots of (null: no cut read runs); one field, as reads run synchronously. */
+  private cutTo: Set<string> | null = null;
+  private readonly cutDbs = new Set<D>();
+
+  /** Whether a cut read holds `db`'s snapshot: the pool must not close it. */
+  protected cutHolds(db: D): boolean {
+    return this.cutDbs.has(db);
+  }
+
+  /**
+   * Runs a read's synchronous body `fn` over `range` with a read
+   * transaction on each partition of the range, begun where no commit falls
+   * between them (commit-count.ts), and tells the read's owner how many
+   * committed events they hold (@logship/query read-cut.ts), or null when
+   * it could not say: more partitions than half the connections a thread
+   * keeps (it would close some mid-read), one already in another read's
+   * transaction (reads on the main thread), a commit always under way. Only
+   * for an owner that takes the cut: others read as before. `lanes`: this
+   * read is a lane of a split query, cut with the other (CommitCount.cutLane).
+   */
+  protected cutRead<T>(range: { from: number; to: number }, fn: () => T, lanes?: LaneCut): T {
+    if (this.cutTo !== null || !wantsReadCut()) return fn();
+    let listed: PartitionHandle<D>[] = [];
+    const end = (): void => {
+      for (const db of this.cutDbs) db.endRead();
+      this.cutDbs.clear();
+    };
+    const begin = (): boolean => {
+      listed = this.daysInRange(range, 'asc').flat();
+      if (listed.length > this.pool.maxOpen / 2) return false;
+      let own = true;
+      for (const p of listed) {
+        const db = p.db;
+        if (db.beginRead()) this.cutDbs.add(db);
+        else own = false;
+      }
+      return own;
+    };
+    let cut: number | null;
+    try {
+      cut = lanes ? this.commits.cutLane(begin, end, lanes) : this.commits.cut(begin, end);
+    } catch {
+      // A partition that cannot be listed or opened: the read meets it itself, as before.
+      end();
+      cut = null;
+    }
+    this.cutTo = cut === null ? null : new Set(listed.map((p) => p.name));
+    try {
+      const result = fn();
+      noteReadCut(cut);
+      return result;
+    } finally {
+      this.cutTo = null;
+      end();
+    }
   }
 
   /**

@@ -6,7 +6,7 @@
  * main thread runs when `readerThreads` is 0.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { collectingLeftOut, type AggregateRequest, type CountRequest, type FieldsRequest, type FieldValuesRequest, type LeftOutPartition, type SearchRequest } from '@logship/query/core';
+import { agreedCut, collectingCuts, collectingLeftOut, type AggregateRequest, type CountRequest, type FieldsRequest, type FieldValuesRequest, type LeftOutPartition, type SearchRequest } from '@logship/query/core';
 import type { DamagedPartition } from './partition-damage.js';
 import { serializeError, type ReaderRequest, type ReaderThreadOptions } from './reader-pool.js';
 
@@ -95,9 +95,13 @@ export function serveReader(file: string, open: (opts: ReaderThreadOptions) => T
     // The main thread is told of damaged partitions too: its answers name them (warnings) and its metric counts them.
     // And of what the read left out (locked files), when the read's owner keeps a list (reader-pool.ts ReaderRequest).
     const leftOut: LeftOutPartition[] | undefined = msg.leftOut ? [...msg.leftOut] : undefined;
-    const read = (): Promise<unknown> => store.skippingDamaged(msg.req as unknown as { from: number; to: number }, run);
+    // And where the read's snapshots were cut, when its owner asked (@logship/query read-cut.ts).
+    const cuts: (number | null)[] | undefined = msg.cut ? [] : undefined;
+    const skipping = (): Promise<unknown> => store.skippingDamaged(msg.req as unknown as { from: number; to: number }, run);
+    const read = (): Promise<unknown> => (cuts ? collectingCuts(cuts, skipping) : skipping());
+    const cutField = (): { cut?: number | null } => (cuts ? { cut: agreedCut(cuts) ?? null } : {});
     (leftOut ? collectingLeftOut(leftOut, read) : read()).then(
-      (result) => port.postMessage({ id: msg.id, ok: true, result, damaged: store.takeDamaged(), ...(leftOut ? { leftOut } : {}) }),
+      (result) => port.postMessage({ id: msg.id, ok: true, result, damaged: store.takeDamaged(), ...(leftOut ? { leftOut } : {}), ...cutField() }),
       (err: unknown) => port.postMessage({ id: msg.id, ok: false, error: serializeError(err), damaged: store.takeDamaged(), ...(leftOut ? { leftOut } : {}) }),
     );
   });

@@ -29,14 +29,17 @@
  * asked: it may wait here behind others (two threads; the HTTP gate lets 4
  * reads in), or for a thread to start (~0.1–1 s), and what commits
  * meanwhile is in its answer. The read's owner is told then (@logship/query
- * read-start.ts: the answer's `commit_mark` is taken there), just before
- * the post, so that the thread sees every commit published before. So a
- * job is posted only to a thread whose store is open: posted to one still
- * starting, its read would begin when the thread is ready, long after.
+ * read-start.ts: the answer's `commit_mark` is taken there when the read
+ * tells no cut), just before the post, so that the thread sees every
+ * commit published before. So a job is posted only to a thread whose store
+ * is open: posted to one still starting, its read would begin when the
+ * thread is ready, long after. A read whose owner takes its cut
+ * (@logship/query read-cut.ts) has the thread tell it with the answer
+ * (commit-count.ts).
  */
 import { Worker } from 'node:worker_threads';
 import { WORKER_LIMITS } from './worker-limits.js';
-import { addLeftOut, leftOutList, QueryError, QuerySyntaxError, readStartHook, type LeftOutPartition, type ReadStartHook } from '@logship/query/core';
+import { addLeftOut, leftOutList, QueryError, readCuts, QuerySyntaxError, readStartHook, type LeftOutPartition, type ReadStartHook } from '@logship/query/core';
 import type { RetentionConfig } from '../retention/retention-config.js';
 import { STORE_ERROR_CODES, storeError, type StoreError, type StoreErrorCode } from '../store/store-error.js';
 import type { DamagedPartition } from './partition-damage.js';
@@ -63,6 +66,8 @@ export interface ReaderThreadOptions {
   percentileValues?: number;
   /** Connections the thread keeps open at most, when not the default (tests). */
   maxOpenPartitions?: number;
+  /** The main thread's store's count of events committed (commit-count.ts), by which reads are cut. */
+  commitCount?: SharedArrayBuffer;
 }
 
 /** What crosses to the worker: the request without its signal, and the clock reading. */
@@ -79,14 +84,17 @@ export interface ReaderRequest {
    * say what it leaves out, and the thread fails on a lock as before.
    */
   leftOut?: LeftOutPartition[];
+  /** The read's owner takes its cut (@logship/query read-cut.ts): the thread says it. */
+  cut?: true;
 }
 
 /**
  * damaged: partitions the thread found damaged inside while answering (partition-damage.ts);
- * leftOut: what the read has left out, with what it was sent (its owner's answer names them).
+ * leftOut: what the read has left out, with what it was sent (its owner's answer names them);
+ * cut: where its snapshots were cut, when asked (null: at no one count).
  */
 export type ReaderResponse =
-  | { id: number; ok: true; result: unknown; damaged?: DamagedPartition[]; leftOut?: LeftOutPartition[] }
+  | { id: number; ok: true; result: unknown; damaged?: DamagedPartition[]; leftOut?: LeftOutPartition[]; cut?: number | null }
   | { id: number; ok: false; error: SerializedError; damaged?: DamagedPartition[]; leftOut?: LeftOutPartition[] };
 
 export interface SerializedError {
@@ -112,6 +120,8 @@ interface Job {
   started: ReadStartHook | undefined;
   /** The read's list of what it left out (read-left-out.ts), when its owner keeps one. */
   leftOut: LeftOutPartition[] | undefined;
+  /** The read's cuts (read-cut.ts), when its owner takes them. */
+  cuts: (number | null)[] | undefined;
 }
 
 class ReaderWorker {
@@ -182,6 +192,7 @@ export class ReaderPool {
     // may run in another read's (the settle that frees a thread).
     let started = readStartHook();
     const leftOut = leftOutList();
+    const cuts = readCuts();
     // A lane's days were listed on this thread just now (split-query.ts):
     // a day made later is not in its answer however late the lane starts,
     // so its read counts as started here, as the listing was.
@@ -190,7 +201,7 @@ export class ReaderPool {
       started = undefined;
     }
     return new Promise((resolve, reject) => {
-      const job: Job = { id: this.nextId++, op, req: plain, at, signal, lane, resolve, reject, onAbort: null, started, leftOut };
+      const job: Job = { id: this.nextId++, op, req: plain, at, signal, lane, resolve, reject, onAbort: null, started, leftOut, cuts };
       if (signal) {
         job.onAbort = () => this.abort(job);
         signal.addEventListener('abort', job.onAbort, { once: true });
@@ -282,7 +293,7 @@ export class ReaderPool {
       // Before the post: the thread's snapshot then holds all it was told of.
       job.started?.();
       job.started = undefined;
-      w.worker.postMessage({ id: job.id, op: job.op, req: job.req, at: job.at, ...(job.leftOut ? { leftOut: job.leftOut } : {}) } satisfies ReaderRequest);
+      w.worker.postMessage({ id: job.id, op: job.op, req: job.req, at: job.at, ...(job.leftOut ? { leftOut: job.leftOut } : {}), ...(job.cuts ? { cut: true as const } : {}) } satisfies ReaderRequest);
     }
     let starting = this.workers.filter((w) => !w.ready).length;
     while (starting < this.queue.length && this.workers.length < this.size) this.start(this.queue[starting++]);
@@ -306,6 +317,7 @@ export class ReaderPool {
     w.worker.unref();
     if (msg.damaged && msg.damaged.length > 0) this.onDamaged(msg.damaged);
     if (job.leftOut && msg.leftOut) addLeftOut(job.leftOut, msg.leftOut);
+    if (msg.ok && job.cuts) job.cuts.push(msg.cut ?? null);
     if (msg.ok) this.finish(job, null, msg.result);
     else this.finish(job, rebuildError(msg.error));
     this.dispatch();

@@ -17,6 +17,7 @@ serveReader(
       readerThreads: 0,
       searchWalkRows: opts.searchWalkRows,
       textFields: opts.textFields,
+      ...(opts.commitCount ? { commitCount: opts.commitCount } : {}),
       ...(opts.percentileValues !== undefined ? { percentileValues: opts.percentileValues } : {}),
       ...(opts.maxTermsKeys !== undefined ? { maxTermsKeys: opts.maxTermsKeys } : {}),
       ...(opts.maxOpenPartitions !== undefined ? { maxOpenPartitions: opts.maxOpenPartitions } : {}),

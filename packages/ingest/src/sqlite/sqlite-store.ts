@@ -111,7 +111,7 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
       this.dir,
       (h) => {
         const db = h.current;
-        return db !== null && this.writes.holds(db);
+        return db !== null && (this.writes.holds(db) || this.cutHolds(db));
       },
       opts.maxOpenPartitions,
       opts.mmap ?? true,
@@ -120,8 +120,8 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
     this.otherTextFields = this.textFields.filter((f) => f !== 'message');
     // On the writer thread the main thread is told, and says it.
     const probed = new ProbedDamage<PartitionHandle>((h) => rowContentCheck(h.file), (found) => opts.onDamaged?.(this.damageFound([found], !opts.onDamaged)));
-    this.writes = new BatchWriter({ pool: this.pool, refresh: () => this.refresh(), checkpointEveryMs: opts.checkpointEveryMs, damagedNeighbour: (p) => probed.damaged(p) });
-    this.writerOptions = opts.writerThread ? { dataDir: opts.dataDir, retention: opts.retention, textFields: this.textFields } : null;
+    this.writes = new BatchWriter({ pool: this.pool, refresh: () => this.refresh(), checkpointEveryMs: opts.checkpointEveryMs, damagedNeighbour: (p) => probed.damaged(p), commits: this.commits });
+    this.writerOptions = opts.writerThread ? { dataDir: opts.dataDir, retention: opts.retention, textFields: this.textFields, commitCount: this.commits.buffer } : null;
     this.walkRows = opts.searchWalkRows ?? SEARCH_WALK_ROWS;
     this.percentileValues = opts.percentileValues;
     this.maxTermsKeys = opts.maxTermsKeys;
@@ -135,6 +135,7 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
             rollups: this.rollups,
             searchWalkRows: this.walkRows,
             textFields: this.textFields,
+            commitCount: this.commits.buffer,
             ...(this.percentileValues !== undefined ? { percentileValues: this.percentileValues } : {}),
             ...(this.maxTermsKeys !== undefined ? { maxTermsKeys: this.maxTermsKeys } : {}),
             ...(opts.maxOpenPartitions !== undefined ? { maxOpenPartitions: opts.maxOpenPartitions } : {}),
@@ -183,6 +184,10 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
   /** search() on this thread, with expiry measured at `at` (reader threads call this). */
   async searchAt(req: SearchRequest, at: number): Promise<SearchResult> {
     this.assertOpen();
+    return this.cutRead(req, () => this.searchNow(req, at));
+  }
+
+  private searchNow(req: SearchRequest, at: number): SearchResult {
     const sort: SortOrder = req.sort ?? 'desc';
     checkLimit(req.limit);
     const after = req.cursor ? decodeCursor(req.cursor, sort, req.query) : null;
@@ -299,7 +304,7 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
   async countAt(req: CountRequest, at: number): Promise<number> {
     this.assertOpen();
     const { where, params } = compileSql(req.query, { now: req.now, textFields: this.textFields });
-    return this.countCompiled(req, where, params, at, Infinity);
+    return this.cutRead(req, () => this.countCompiled(req, where, params, at, Infinity));
   }
 
   private countCompiled(
@@ -346,13 +351,15 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
   async aggregateAt(req: AggregateRequest, at: number): Promise<AggregateResult> {
     this.assertOpen();
     const { where, params } = compileSql(req.query, { now: req.now, textFields: this.textFields });
-    const slices = [];
-    for (const day of this.daysInRange(req, 'asc')) {
-      for (const p of day) {
-        const range = this.visibleRange(p, req, at);
-        if (range) slices.push({ partition: p, from: range.from, to: range.to });
+    return this.cutRead(req, () => {
+      const slices = [];
+      for (const day of this.daysInRange(req, 'asc')) {
+        for (const p of day) {
+          const range = this.visibleRange(p, req, at);
+          if (range) slices.push({ partition: p, from: range.from, to: range.to });
+        }
       }
-    }
-    return aggregatePartitions(req.agg, slices, where, params, { rollups: this.rollups, range: { from: req.from, to: req.to }, percentileValues: this.percentileValues, maxTermsKeys: this.maxTermsKeys });
+      return aggregatePartitions(req.agg, slices, where, params, { rollups: this.rollups, range: { from: req.from, to: req.to }, percentileValues: this.percentileValues, maxTermsKeys: this.maxTermsKeys });
+    });
   }
 }

@@ -38,6 +38,8 @@ export interface WriterThreadOptions {
   textFields: readonly string[];
   /** The block store's worker: false never merges (tests). */
   merges?: boolean;
+  /** The main thread's store's count of events committed (commit-count.ts), kept here. */
+  commitCount?: SharedArrayBuffer;
 }
 
 /**

@@ -17,6 +17,7 @@ serveWriter<PreparedWrite>(
       retention: opts.retention,
       mmap: false,
       textFields: opts.textFields,
+      ...(opts.commitCount ? { commitCount: opts.commitCount } : {}),
       // Unasked for (found by a write's probe of another partition): writer-thread.ts hands it to the main thread's store.
       onDamaged: (found) => parentPort?.postMessage({ damaged: found }),
     }),

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AggregateRequest, LogReader, SearchRequest } from '../log-reader.js';
 import { readStartHook } from '../read-start.js';
+import { noteReadCut } from '../read-cut.js';
 import { API_NOW, queryApiApp, sampleEvents } from '../testing/query-api-app.js';
 
 const ROUTES = [
@@ -97,4 +98,35 @@ test('a read told it reached a reader thread takes the mark then: at its first s
   assert.equal(res.json().commit_mark, `${gate.boot}.${gate.seq + 1}`);
   // Another read's steps are not this one's: outside a read, no hook.
   assert.equal(readStartHook(), undefined);
+});
+
+test('a read cut at a commit count (the embedded stores) is marked there, once the feed has numbered as many; steps cut apart, or none, keep the mark of the start', async () => {
+  const { app, feed, reader } = await queryApiApp(sampleEvents());
+  const search = reader.search.bind(reader);
+  let cuts: (number | null)[] = [];
+  reader.search = async (req: SearchRequest) => {
+    for (const c of cuts) noteReadCut(c);
+    return search(req);
+  };
+  const mark = async (): Promise<string> => {
+    const res = await app.inject({ method: 'GET', url: '/api/v1/search?from=now-1h' });
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json().commit_mark as string;
+  };
+  feed.publish([ev('c1'), ev('c2'), ev('c3')]);
+  const { boot } = feed.mark();
+  cuts = [2];
+  assert.equal(await mark(), `${boot}.2`, 'cut below the feed: there, not at the feed\'s last');
+  cuts = [2, 2];
+  assert.equal(await mark(), `${boot}.2`, 'two steps (lanes) cut at one count');
+  cuts = [2, 3];
+  assert.equal(await mark(), `${boot}.3`, 'two steps cut apart: the mark of the start');
+  cuts = [null];
+  assert.equal(await mark(), `${boot}.3`, 'a step without a cut: the mark of the start');
+  // Cut after commits the feed is not told of yet: the answer waits for them to be numbered.
+  cuts = [5];
+  const ahead = mark();
+  await new Promise((r) => setImmediate(r));
+  feed.publish([ev('c4'), ev('c5')]);
+  assert.equal(await ahead, `${boot}.5`);
 });

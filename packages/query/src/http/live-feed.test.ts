@@ -148,3 +148,14 @@ test('round its ring many times, the record gives each number its own event or r
   }
   stop();
 });
+
+test('reached: at once when the feed has numbered so many, else once it has, or false past the wait', async () => {
+  const feed = new LocalLiveFeed();
+  feed.skip(['a'], [0]);
+  assert.equal(await feed.reached(1, 10_000), true);
+  const later = feed.reached(3, 10_000);
+  feed.publish([{ '@timestamp': new Date(0).toISOString(), 'event.id': 'b', message: 'b' }]);
+  feed.skip(['c'], [0]);
+  assert.equal(await later, true);
+  assert.equal(await feed.reached(4, 1), false, 'never numbered');
+});

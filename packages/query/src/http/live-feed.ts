@@ -43,6 +43,13 @@ export interface LiveFeed {
   mark(): CommitMark;
   /** The entries numbered after `mark`, oldest first, when the feed still has a record of every one; else null. */
   since(mark: CommitMark): readonly FeedEntry[] | null;
+  /**
+   * Resolves true once the feed has numbered `seq` events (at once when it
+   * has), false if not within `withinMs`: a read's snapshots may hold
+   * commits the thread that numbers them has not been told of yet
+   * (http/commit-mark.ts).
+   */
+  reached?(seq: number, withinMs: number): Promise<boolean>;
 }
 
 /** How many of the latest events the feed records (ids and times) for readers that come with a mark, listened to or not, */
@@ -96,6 +103,8 @@ export class LocalLiveFeed implements LiveFeed {
   private heldBytes = 0;
   private keepUntil = 0;
   private forget: ReturnType<typeof setTimeout> | undefined;
+  /** Who waits for the feed to number events up to a seq (reached). */
+  private waiters: { seq: number; done: (ok: boolean) => void }[] = [];
 
   constructor(private readonly opts: LiveFeedOptions = {}) {
     this.cap = Math.max(1, opts.recordedEvents ?? RECORDED_EVENTS);
@@ -134,6 +143,7 @@ export class LocalLiveFeed implements LiveFeed {
     }
     this.trimHeld();
     this.tell(refs, first);
+    this.wake();
   }
 
   /** A commit's new events, with their `@timestamp`s as epoch ms when the caller has them (else parsed here). */
@@ -147,6 +157,29 @@ export class LocalLiveFeed implements LiveFeed {
     }
     this.trimHeld();
     this.tell(events, first);
+    this.wake();
+  }
+
+  reached(seq: number, withinMs: number): Promise<boolean> {
+    if (this.seq >= seq) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const waiter = {
+        seq,
+        done: (ok: boolean) => {
+          clearTimeout(timer);
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          resolve(ok);
+        },
+      };
+      const timer = setTimeout(() => waiter.done(false), withinMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Those waiting for a seq numbered now. */
+  private wake(): void {
+    if (this.waiters.length === 0) return;
+    for (const w of this.waiters.filter((x) => x.seq <= this.seq)) w.done(true);
   }
 
   mark(): CommitMark {
