@@ -21,6 +21,15 @@ test('a filter keeps what matches include_lines and none of exclude_lines; (?i) 
   assert.equal(LineFilter.of([], []), null);
 });
 
+test('patterns see a line without its terminal colour codes, as ingest stores it (a coloured record is not missed by ^ or \\b)', () => {
+  // tracing-subscriber's default output, written to a file as it is to a terminal.
+  const coloured = '\x1b[2m2026-12-07T23:32:52.457Z\x1b[0m \x1b[34mDEBUG\x1b[0m \x1b[2mapp\x1b[0m\x1b[2m:\x1b[0m cache miss';
+  assert.equal(new LineFilter([], ['^\\d{4}-\\S+ DEBUG\\b']).keeps(coloured), false, 'excluded by its date and level');
+  assert.equal(new LineFilter(['^2026-12-07T'], []).keeps(coloured), true, 'included by its date');
+  assert.equal(new LineFilter(['(?i)\\bdebug app: cache'], []).keeps(coloured), true, 'words joined as shown');
+  assert.equal(new LineFilter([], ['DEBUG']).keeps('\x1b[32m INFO\x1b[0m ready'), true, 'kept: nothing excluded');
+});
+
 test('config: filter patterns are checked when loaded, with what to write instead', () => {
   const minimal = { server: { url: 'http://127.0.0.1:1' }, data_dir: '/tmp/x' };
   const load = (source: Record<string, unknown>): AgentConfig => validateConfig({ ...minimal, sources: [{ type: 'file', include: ['/a'], ...source }] });

@@ -1,4 +1,5 @@
 import { boundedRegex } from './bounded-regex.js';
+import { withoutTerminalColours } from './terminal-colours.js';
 
 /**
  * A source's `include_lines` and `exclude_lines` (Filebeat's names; the
@@ -7,7 +8,10 @@ import { boundedRegex } from './bounded-regex.js';
  * Events are tested whole, after multiline joining, so a traceback is kept
  * or dropped as one. Patterns were checked by config.ts to run in linear
  * time; `(?i)` at a pattern's start (Go's syntax, which the peers' users
- * write) matches regardless of case.
+ * write) matches regardless of case. Patterns see the text without its
+ * terminal colour codes, as a terminal shows it and as ingest stores it
+ * (terminal-colours.ts): `^\d{4}-` or `\bDEBUG\b` would miss a coloured
+ * `\x1b[2m2026-…` or `\x1b[34mDEBUG\x1b[0m`.
  */
 export class LineFilter {
   private readonly include: readonly Pattern[];
@@ -25,7 +29,8 @@ export class LineFilter {
     return include.length === 0 && exclude.length === 0 ? null : new LineFilter(include, exclude);
   }
 
-  keeps(text: string): boolean {
+  keeps(shipped: string): boolean {
+    const text = withoutTerminalColours(shipped);
     // Lower-cased once per event, only when a (?i) pattern needs it.
     const lower = this.folds ? text.toLowerCase() : text;
     const test = (p: Pattern): boolean => p.re.test(p.fold ? lower : text);
