@@ -95,6 +95,8 @@ test('the OpenAPI document gives every operation its refusals, in the shape it a
     const otlp = doc.paths['/v1/logs']!['post']!.requestBody!.content['application/json']!.schema.properties!['resourceLogs'] as { nullable?: boolean };
     assert.equal(otlp.nullable, true);
     assert.ok(doc.paths['/es/_bulk']!['post']!.requestBody!.content['application/x-ndjson']);
+    // The native route reads its body itself: without its config.openapi the document showed no body at all.
+    assert.deepEqual(Object.keys(doc.paths['/api/v1/ingest']!['post']!.requestBody!.content), ['application/x-ndjson']);
 
     // Narrowed where the handler refuses the rest itself: the aggregation types, the maxima.
     const param = (path: string, name: string) => doc.paths[path]!['get']!.parameters!.find((p) => p.name === name)!.schema;
