@@ -68,7 +68,10 @@ const answerSchema = {
  * from it sent none.
  */
 const INGEST_OPENAPI: OpenApiExtra = {
-  consumes: ['application/x-ndjson'],
+  // text/plain as well: a type any client can send text in (the route reads every type as NDJSON).
+  consumes: ['application/x-ndjson', 'text/plain'],
+  // No body is a batch of no lines: 200, nothing stored.
+  bodyRequired: false,
   body: {
     type: 'string',
     description: 'NDJSON: one event object per line (docs/WIRE.md), read as NDJSON whatever Content-Type says; '
