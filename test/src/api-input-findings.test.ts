@@ -3,8 +3,8 @@
  * serve` (docs/ERRORS.md, "Measured: the API against its OpenAPI
  * document"), kept as plain checks against a real server on both partition
  * formats, with a token: each was a 200 the served document said was a
- * 400, a refusal that named no parameter, or a route the document showed
- * taking no body.
+ * 400, a refusal that named no parameter (or a tail position no position),
+ * or a route the document showed taking no body.
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
@@ -104,6 +104,24 @@ for (const format of ['rows', 'blocks'] as const) {
       }
       const body = await postJson(`${server.url}/api/v1/search`, { from: 'now', to: 'now-1h' });
       assert.deepEqual([body.status, body.error.code, body.error.param], [400, 'LS_API_BAD_RANGE', 'from']);
+    });
+
+    test('a tail position that is no position is refused naming where it came from (probe: after=99999999999999999999999|x streamed)', async () => {
+      for (const [how, position] of [['after', 'x|y'], ['after', '99999999999999999999999|x'], ['after', '-8640000000000001|x'], ['Last-Event-ID', '1e400|x']] as const) {
+        const url = `${server.url}/api/v1/tail${how === 'after' ? `?after=${encodeURIComponent(position)}` : ''}`;
+        const res = await fetch(url, { headers: { ...AUTH, ...(how === 'Last-Event-ID' ? { 'last-event-id': position } : {}) } });
+        assert.equal(res.status, 400, `${how} ${position}`);
+        const { error } = (await res.json()) as Refusal;
+        assert.deepEqual([error.code, error.param, error.value], ['LS_API_BAD_REQUEST', how, position]);
+        assert.equal(error.message, `tail position "${position}" is not "<epoch ms>|<event.id>"`);
+      }
+      // The ends of the span of dates are positions: the stream opens.
+      const controller = new AbortController();
+      const open = await fetch(`${server.url}/api/v1/tail?after=${encodeURIComponent('8640000000000000|x')}`, { headers: AUTH, signal: controller.signal });
+      assert.equal(open.status, 200);
+      assert.match(open.headers.get('content-type')!, /^text\/event-stream/);
+      controller.abort();
+      await open.body?.cancel().catch(() => undefined);
     });
 
     test('the served document gives POST /api/v1/ingest its NDJSON body, not required (it showed none, so a generated client sent nothing)', async () => {
