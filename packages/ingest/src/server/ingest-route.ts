@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { OpenApiExtra } from '@logship/query';
 import type { LogEvent } from '@logship/query/core';
 import type { LogStore } from '../store/log-store.js';
 import type { IngestLimits } from '../config/server-config.js';
@@ -62,6 +63,24 @@ const answerSchema = {
 } as const;
 
 /**
+ * The body, for the document only (the route reads it raw, above): without
+ * it the document showed a POST that takes nothing, and a client generated
+ * from it sent none.
+ */
+const INGEST_OPENAPI: OpenApiExtra = {
+  // text/plain as well: a type any client can send text in (the route reads every type as NDJSON).
+  consumes: ['application/x-ndjson', 'text/plain'],
+  // No body is a batch of no lines: 200, nothing stored.
+  bodyRequired: false,
+  body: {
+    type: 'string',
+    description: 'NDJSON: one event object per line (docs/WIRE.md), read as NDJSON whatever Content-Type says; '
+      + 'optionally Content-Encoding: gzip, deflate, zstd or snappy. X-Logship-Partial: retryable asks for a 200 '
+      + 'naming the lines to send again (retryable: true) instead of a 503',
+  },
+};
+
+/**
  * The request header by which a sender says it retries the lines an answer
  * marks `retryable` (the agent sends it). Without it such lines make the
  * request a 503, as a 200 would be taken as done by any other sender.
@@ -92,7 +111,7 @@ export async function ingestRoute(app: FastifyInstance, opts: IngestRouteOptions
   app.post(
     '/api/v1/ingest',
     {
-      config: { scope: 'write' },
+      config: { scope: 'write', openapi: INGEST_OPENAPI },
       schema: {
         summary: 'Ingest NDJSON events (optionally Content-Encoding: gzip); answers after the batch is committed',
         response: { 200: answerSchema },

@@ -95,6 +95,11 @@ test('the OpenAPI document gives every operation its refusals, in the shape it a
     const otlp = doc.paths['/v1/logs']!['post']!.requestBody!.content['application/json']!.schema.properties!['resourceLogs'] as { nullable?: boolean };
     assert.equal(otlp.nullable, true);
     assert.ok(doc.paths['/es/_bulk']!['post']!.requestBody!.content['application/x-ndjson']);
+    // The native route reads its body itself: without its config.openapi the document showed no body at all.
+    assert.deepEqual(Object.keys(doc.paths['/api/v1/ingest']!['post']!.requestBody!.content), ['application/x-ndjson', 'text/plain']);
+    assert.equal((doc.paths['/api/v1/ingest']!['post']!.requestBody as { required?: boolean }).required, false, 'no body is a batch of no lines');
+    assert.equal((doc.paths['/api/v1/search']!['post']!.requestBody as { required?: boolean }).required, true);
+    assert.ok(!JSON.stringify(doc).includes('x-logship-body-optional'), 'the mark is read, not shown');
 
     // Narrowed where the handler refuses the rest itself: the aggregation types, the maxima.
     const param = (path: string, name: string) => doc.paths[path]!['get']!.parameters!.find((p) => p.name === name)!.schema;

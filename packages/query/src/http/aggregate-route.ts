@@ -60,7 +60,7 @@ const paramsSchema = {
     // Checked in the handler, so that a wrong type is answered with the list (LS_API_BAD_AGGREGATION).
     type: { type: 'string', description: 'terms, date_histogram, stats or percentiles' },
     field: { type: 'string', description: 'Field to aggregate (terms, stats, percentiles)' },
-    size: { type: 'integer', minimum: 1, description: 'terms: top N buckets (default 10; over the server\'s maximum, 1,000, is a 400)' },
+    size: { type: 'integer', minimum: 1, description: 'terms: top N buckets (default 10; over the server\'s maximum, 1,000, is a 400 whatever the type)' },
     interval: {
       type: 'string',
       description: 'date_histogram: 30s, 1m, 1h, 1d or auto (default). Buckets are aligned to the UTC epoch at multiples of it: the first may start before from, '
@@ -162,11 +162,13 @@ function toSpec(p: AggregateParams, rangeMs: number, maxTermsSize: number): Aggr
       allowed: [...AGGREGATION_TYPES],
     });
   }
+  // Whatever the type: the document gives size its maximum on every request,
+  // and a date_histogram that took size=5000 answered 200 where that says 400.
+  if (p.size !== undefined && p.size > maxTermsSize) {
+    throw apiErrors.overMaximum('size', p.size, maxTermsSize, 'values terms answers (other_count counts the rest)');
+  }
   switch (p.type) {
     case 'terms':
-      if (p.size !== undefined && p.size > maxTermsSize) {
-        throw apiErrors.overMaximum('size', p.size, maxTermsSize, 'values terms answers (other_count counts the rest)');
-      }
       return { type: 'terms', field: needField(p), size: p.size ?? 10 };
     case 'date_histogram':
       return { type: 'date_histogram', interval_ms: resolveInterval(p.interval, rangeMs) };

@@ -68,9 +68,14 @@ function nearestSaved(name: string, known: Iterable<string>): { did_you_mean?: s
 
 export const apiErrors = {
   badTime: (param: string, value: string, reason: string) => new ApiError(API.badTime, [param, value, reason], { param, value }),
-  /** `to_default`: the request gave no `to` (now), and `from` is in the future. */
+  /**
+   * `to_default`: the request gave no `to` (now), and `from` is in the future.
+   * `param` is `from`, the one to change (the message names both): a later
+   * `from` or a `to` left out is what makes a range backwards more often
+   * than a `to` typed too early, and a client marks one field.
+   */
   badRange: (from: string, to: string, toDefaulted: boolean) =>
-    new ApiError(API.badRange, [backwardsRange(from, to, toDefaulted, API_WORDS)], { from, to, ...(toDefaulted ? { to_default: true } : {}) }),
+    new ApiError(API.badRange, [backwardsRange(from, to, toDefaulted, API_WORDS)], { param: 'from', from, to, ...(toDefaulted ? { to_default: true } : {}) }),
   /**
    * `did_you_mean`: the saved query nearest the name (`@eror` → `@errors`),
    * when one is close enough, by the nearest-name rule the page and the CLI

@@ -26,7 +26,7 @@ test('from=now+1h without to: a coded 400 saying the range is backwards and what
     const { error } = res.json();
     assert.equal(error.code, 'LS_API_BAD_RANGE', url);
     assert.equal(error.message, 'the time range is backwards: "from" now+1h is in the future, after "to", which defaults to now when not given; for the 1h before now write from=now-1h; to search ahead of now give a "to" after "from" as well', url);
-    assert.deepEqual([error.from, error.to, error.to_default], ['now+1h', 'now', true], url);
+    assert.deepEqual([error.param, error.from, error.to, error.to_default], ['from', 'now+1h', 'now', true], url);
   }
   assert.equal(reader.requests.length, before, 'nothing searched');
   // A future ISO time: the same refusal, without the now-1h hint.
@@ -36,6 +36,8 @@ test('from=now+1h without to: a coded 400 saying the range is backwards and what
   // Both given the wrong way round: the same code and words, and the swap written out.
   const both = (await app.inject({ method: 'GET', url: '/api/v1/search?from=now&to=now-1h' })).json().error;
   assert.equal(both.message, 'the time range is backwards: "from" now is after "to" now-1h; swap them: from=now-1h&to=now');
+  // The parameter to change, as every other refusal of a parameter names it (the message names both).
+  assert.equal(both.param, 'from');
   // Ahead of now with a `to` after it is a range: answered.
   assert.equal((await app.inject({ method: 'GET', url: '/api/v1/search?from=now%2B1h&to=now%2B2h' })).statusCode, 200);
   // The query's own upper bound before `from`: the query matches nothing there, which an empty answer says (as before).

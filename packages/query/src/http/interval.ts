@@ -4,6 +4,9 @@ const UNIT_MS: Record<string, number> = {
   ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000,
 };
 
+/** The span of JavaScript dates either side of the epoch (±8.64e15 ms), the longest range a request can give. */
+const MAX_INTERVAL_MS = 8.64e15;
+
 /** Round intervals a histogram may pick automatically, smallest first. */
 const NICE_MS = [
   1_000, 5_000, 10_000, 30_000, 60_000, 5 * 60_000, 10 * 60_000, 30 * 60_000,
@@ -34,6 +37,12 @@ export function resolveInterval(text: string | undefined, rangeMs: number, maxBu
   if (!m) throw apiErrors.badParameter('interval', `interval "${text}" is not like 30s, 1m, 1h, 1d or auto`, text);
   const ms = Number(m[1]) * UNIT_MS[m[2]!]!;
   if (ms <= 0) throw apiErrors.badParameter('interval', 'interval must be positive', text);
+  // Past every date there is, a bucket's bounds are no whole milliseconds
+  // (99999999999999999999d is 8.64e27 ms): the stores refused it, without
+  // naming the parameter.
+  if (ms > MAX_INTERVAL_MS) {
+    throw apiErrors.badParameter('interval', `interval ${text} is longer than any time range; at most ${MAX_INTERVAL_MS / UNIT_MS['d']!}d`, text);
+  }
   if (rangeMs / ms > 10_000) {
     throw apiErrors.badParameter('interval', `interval ${text} gives more than 10000 buckets over this range; pick a larger one`, text);
   }

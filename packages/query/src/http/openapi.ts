@@ -34,6 +34,9 @@ export const DEFAULT_ERROR_RESPONSES = {
   '503': errorResponse('Unavailable for now (shutting down, the store unavailable, too many queries): retry after Retry-After'),
 } as const;
 
+/** An operation key (`x-` keys are copied into the operation) saying its body may be left out. */
+const BODY_OPTIONAL = 'x-logship-body-optional';
+
 /**
  * A route's schema as the document shows it: its own, with the extra of
  * its `config.openapi` and the default error answers. The route's real
@@ -61,6 +64,8 @@ export function documentedSchema(
   // A route with a scope needs a token once auth.tokens are configured (401 without one, 403 without the scope).
   if (config?.scope) out['security'] = [{ bearer: [] }];
   if (extra?.body) out['body'] = extra.body;
+  // @fastify/swagger marks every documented body required; transformObject below reads this mark.
+  if (extra?.bodyRequired === false) out[BODY_OPTIONAL] = true;
   if (extra?.consumes) out['consumes'] = extra.consumes;
   for (const part of ['querystring', 'body'] as const) {
     const given = own[part] as { properties?: Record<string, Record<string, unknown>> } | undefined;
@@ -93,10 +98,18 @@ export async function registerOpenApi(app: FastifyInstance, opts: { version: str
       url,
     }),
     // An answer without a body (204) has no content; @fastify/swagger gives every answer one.
+    // A body the route takes left out too is not required (it marks every body required).
     transformObject: (documents) => {
-      const doc = (documents as { openapiObject: { paths?: Record<string, Record<string, { responses?: Record<string, { content?: unknown }> }>> } }).openapiObject;
+      type Operation = { responses?: Record<string, { content?: unknown }>; requestBody?: { required?: boolean }; [BODY_OPTIONAL]?: true };
+      const doc = (documents as { openapiObject: { paths?: Record<string, Record<string, Operation>> } }).openapiObject;
       for (const ops of Object.values(doc.paths ?? {})) {
-        for (const op of Object.values(ops)) if (op.responses?.['204']) delete op.responses['204'].content;
+        for (const op of Object.values(ops)) {
+          if (op.responses?.['204']) delete op.responses['204'].content;
+          if (op[BODY_OPTIONAL]) {
+            if (op.requestBody) op.requestBody.required = false;
+            delete op[BODY_OPTIONAL];
+          }
+        }
       }
       return doc;
     },

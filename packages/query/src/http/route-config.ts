@@ -17,6 +17,8 @@ export type Scope = 'read' | 'write';
  */
 export interface OpenApiExtra {
   body?: Record<string, unknown>;
+  /** False: the route takes a request without a body too (native ingest: no lines, nothing stored). */
+  bodyRequired?: false;
   consumes?: readonly string[];
   response?: Readonly<Record<string, unknown>>;
   params?: Readonly<Record<string, Record<string, unknown>>>;

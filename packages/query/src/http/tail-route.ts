@@ -98,11 +98,22 @@ function sseFrame(ev: LogEvent, mark: CommitMark | undefined): string {
   return `id: ${id}\nevent: log\ndata: ${JSON.stringify(ev)}\n\n`;
 }
 
-function parsePosition(text: string): TailPosition {
+/**
+ * `param`: where the position came from, named in the refusal as other
+ * refusals name theirs. A time past the span of dates (±8.64e15 ms) is no
+ * position the server gave (they are events' times): it was taken, and
+ * its stream replayed nothing.
+ */
+function parsePosition(text: string, param: 'after' | 'Last-Event-ID'): TailPosition {
   const position = parseTailPosition(text);
-  if (!Number.isFinite(position.ts)) throw apiErrors.badRequest(`tail position "${text}" is not "<epoch ms>|<event.id>"`);
+  if (!Number.isFinite(position.ts) || Math.abs(position.ts) > MAX_DATE_MS) {
+    throw apiErrors.badParameter(param, `tail position "${text}" is not "<epoch ms>|<event.id>"`, text);
+  }
   return position;
 }
+
+/** The span of JavaScript dates either side of the epoch. */
+const MAX_DATE_MS = 8.64e15;
 
 /** Why the server ends a stream, and what it tells the reader. */
 type EndReason = 'max_duration' | 'shutdown' | 'replay_limit';
@@ -163,7 +174,7 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
       throw apiErrors.tooManyStreams(opts.maxStreams);
     }
     const lastId = req.query.after ?? (req.headers['last-event-id'] as string | undefined);
-    const position = lastId ? parsePosition(lastId) : null;
+    const position = lastId ? parsePosition(lastId, req.query.after !== undefined ? 'after' : 'Last-Event-ID') : null;
 
     open++;
     reply.hijack();
