@@ -193,6 +193,31 @@ function suite(name: string, config: () => string | undefined, skip: boolean): v
       assert.match((cliBad as { stderr: string }).stderr, /LS_QUERY_INVALID_VALUE.*not a number/);
     });
 
+    test('text copied from a trace: Main.java:7 is said to be searched in quotes, Main.java:7:12 is refused with that advice at the colon', async () => {
+      type Ran = { code?: number; stdout: string; stderr: string };
+      const cli = (q: string): Promise<Ran> => run(process.execPath, [logshipBin, 'search', q, '--from', 'now-1d', '--json'], { env }).catch((e: Ran) => e);
+      // Unquoted, a field clause (field "Main.java" holding 7): nothing, and the stderr says what finds it.
+      const unquoted = await cli(`run:"${runId}" AND Main.java:7`);
+      assert.equal(unquoted.code, 1);
+      assert.match(unquoted.stderr, /\nfield "Main\.java" occurs in no event between \S+ and \S+; "Main\.java:7" \(in quotes\) searches the text\n/);
+      // The advice is true on this store: the ECS event's stack trace holds the frame.
+      const quoted = await cli(`run:"${runId}" AND "Main.java:7"`);
+      assert.equal(quoted.code ?? 0, 0, quoted.stderr);
+      assert.deepEqual(ns(quoted.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)), [2]);
+      // A field no event has that reads as a field name: no such advice.
+      assert.doesNotMatch((await cli(`run:"${runId}" AND levle:error`)).stderr, /in quotes/);
+      // Line and column: a syntax error at the second colon, with the phrase to write.
+      const bad = await get(server.url, '/api/v1/search', { q: 'Main.java:7:12' });
+      assert.equal(bad.status, 400);
+      const error = (bad.body as unknown as { error: { code: string; offset: number; message: string } }).error;
+      assert.equal(error.code, 'LS_QUERY_SYNTAX');
+      assert.equal(error.offset, 11);
+      assert.match(error.message, /to search text holding colons, put it in quotes: "Main\.java:7:12"/);
+      const cliBad = await cli('Main.java:7:12');
+      assert.equal(cliBad.code, 2);
+      assert.match(cliBad.stderr, /put it in quotes: "Main\.java:7:12"/);
+    });
+
     test('the CLI names a value that differs only in case: values are case-sensitive, level only is not (method:get found nothing where events hold GET)', async () => {
       type Ran = { code?: number; stdout: string; stderr: string };
       const cli = (q: string): Promise<Ran> => run(process.execPath, [logshipBin, 'search', q, '--from', 'now-1d'], { env }).catch((e: Ran) => e);

@@ -39,6 +39,15 @@ describe('search page: nothing found (Chromium)', { skip: !HAVE_CHROMIUM, timeou
     assert.equal(await missing.innerText(), 'No event in this range has the field hots; did you mean host?');
   });
 
+  test('a file and line pasted from a trace (Crash.java:7) is a field no event has: the line says the quoted text searches it', async () => {
+    await open('Crash.java:7');
+    const missing = page.locator('.empty .missing-field');
+    assert.equal(await missing.innerText(), 'No event in this range has the field Crash.java; "Crash.java:7" (in quotes) searches the text');
+    // A field name meant as one gets no such advice.
+    await open('hots:web-1');
+    assert.equal(await page.locator('.empty .missing-field').innerText(), 'No event in this range has the field hots; did you mean host?');
+  });
+
   test('a value events hold only in another case is named, with the clause that finds it (values are case-sensitive, level only is not)', async () => {
     await open('host:WEB-1 AND level:ERROR');
     assert.ok((await apiTotal(srv, 'host:web-1 AND level:ERROR', from, to)) > 0);

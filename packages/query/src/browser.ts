@@ -15,6 +15,7 @@ export { LEVELS, type Level, type LogEvent, type FieldValue } from './event.js';
 export { BUILTIN_SAVED_QUERIES, isReferableSavedQueryName, savedQueryReferences } from './http/saved-queries.js';
 export { fieldsOf } from './query-fields.js';
 export { queryHints } from './query-hints.js';
+export { quoteHint } from './quote-hint.js';
 export { anyCaseQuery, caseHint, keywordEqualities, type KeywordEquality } from './case-variants.js';
 export { editDistance, nearestName } from './nearest-name.js';
 export { arrayElements } from './array-values.js';

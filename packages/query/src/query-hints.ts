@@ -89,6 +89,22 @@ function sameFieldAnds(ast: QueryNode, out: Map<string, string>): void {
 }
 
 /**
+ * `File "/app/main.py", line 12` pasted from a Python traceback: the comma
+ * is a clause of its own, with no word to match, so the whole AND matches
+ * nothing. Unquoted free text beside other clauses, not under NOT (where it
+ * excludes nothing).
+ */
+function strayPunctuation(node: QueryNode, out: Set<string>): Set<string> {
+  if (node.type === 'or') node.children.forEach((c) => strayPunctuation(c, out));
+  if (node.type !== 'and') return out;
+  for (const c of node.children) {
+    if (c.type === 'term' && c.field === null && !c.phrase && tokenize(c.value).length === 0) out.add(c.value);
+    else strayPunctuation(c, out);
+  }
+  return out;
+}
+
+/**
  * One sentence per habit found in `ast`, in the order of the query.
  * `textFields`: the server's (the fields answer's `text_fields`); the
  * default list without it.
@@ -153,7 +169,12 @@ export function queryHints(ast: QueryNode, textFields?: readonly string[]): stri
     hints.push(`${clause}: a wildcard matches text, not numbers; if the field holds numbers, write a range (${range})`);
   }
   hints.push(...ands.values(), ...spans.values(), ...regexWordHints(ast, textFields));
+  const stray = strayPunctuation(ast, new Set());
   for (const value of wordless) {
+    if (stray.has(value)) {
+      hints.push(`${JSON.stringify(value)} holds no letter or digit, and text is searched word by word (letters and digits): it matches nothing, so neither does the whole query (clauses are joined by AND); drop it, or put the copied text in quotes`);
+      continue;
+    }
     hints.push(`${JSON.stringify(value)} holds no letter or digit, and text is searched word by word (letters and digits): it matches nothing; search a word next to it instead`);
   }
   for (const value of levels) {

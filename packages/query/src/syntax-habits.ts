@@ -8,6 +8,7 @@
  * `expected whitespace but "\"" found`, which names neither.
  */
 import { logqlEquivalent } from './logql-equivalent.js';
+import { colonInTextHabit } from './quote-hint.js';
 
 /** What each LogsQL (VictoriaLogs) pipe is here: this language only filters. */
 const LOGSQL_PIPES: Record<string, string> = {
@@ -81,5 +82,6 @@ export function syntaxHabit(query: string, offset: number): string | null {
       return `a field takes its value with no space around ":" (${field[1]}:${value})`;
     }
   }
-  return null;
+  // `main::price`, `main.rs:2:66` copied from a trace: a second colon.
+  return colonInTextHabit(query, offset);
 }

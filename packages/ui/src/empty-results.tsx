@@ -63,6 +63,7 @@ export function EmptyResults({ q, missing, cases, newest, tz, textFields, onShow
         <p key={m.field} class="missing-field" data-field={m.field}>
           No event in this range has the field <code>{m.field}</code>
           {m.nearest !== null && <>; did you mean <code>{m.nearest}</code>?</>}
+          {m.quoted !== null && <>; <code>{m.quoted}</code> (in quotes) searches the text</>}
         </p>
       ))}
       {cases.map((c) => <p key={c} class="case-hint">{c[0]!.toUpperCase()}{c.slice(1)}.</p>)}

@@ -4,7 +4,7 @@
  * nearest field name events do have (`hots` → `host`). A typo in a field
  * name otherwise reads as "0 hits" and nothing more.
  */
-import { fieldsOf, nearestName, parse } from '@logship/query/browser';
+import { fieldsOf, nearestName, parse, quoteHint } from '@logship/query/browser';
 import { getJson, type FieldsAnswer, type SearchAnswer } from './api-client.js';
 import { escapeField, maskSavedRefs } from './query-text.js';
 
@@ -14,12 +14,16 @@ const ALWAYS_KNOWN = new Set(['@timestamp', 'event.id']);
 export interface MissingField {
   field: string;
   nearest: string | null;
+  /** `Crash.java:7` pasted from a trace: the phrase that searches it as text (quote-hint.ts), else null. */
+  quoted: string | null;
 }
 
 export async function missingFields(q: string, range: { from: string; to: string }, signal?: AbortSignal): Promise<MissingField[]> {
   let named: string[];
+  let ast: ReturnType<typeof parse>;
   try {
-    named = [...fieldsOf(parse(maskSavedRefs(q)))].filter((f) => !ALWAYS_KNOWN.has(f));
+    ast = parse(maskSavedRefs(q));
+    named = [...fieldsOf(ast)].filter((f) => !ALWAYS_KNOWN.has(f));
   } catch {
     return [];
   }
@@ -33,5 +37,5 @@ export async function missingFields(q: string, range: { from: string; to: string
   if (missing.length === 0) return [];
   const known = await getJson<FieldsAnswer>('/api/v1/fields', { q: '', ...range }, signal)
     .then((a) => a.fields.map((f) => f.name), () => [] as string[]);
-  return missing.map((field) => ({ field, nearest: nearestName(field, known) }));
+  return missing.map((field) => ({ field, nearest: nearestName(field, known), quoted: quoteHint(q, ast, field) }));
 }

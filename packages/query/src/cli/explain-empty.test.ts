@@ -78,3 +78,12 @@ test('a text value with no letter or digit (an emoji, an arrow): said to match n
   // A word, a keyword field's value, and a word beside the emoji are searched as written: no hint.
   assert.deepEqual(queryHints(parse('"🚀 launched" host:🚀 launched')), []);
 });
+
+test('punctuation pasted with a traceback line (File "/app/main.py", line 12): the comma empties the whole AND, and the hint says so', () => {
+  assert.deepEqual(queryHints(parse('File "/app/main.py", line 12')), [
+    '"," holds no letter or digit, and text is searched word by word (letters and digits): it matches nothing, so neither does the whole query (clauses are joined by AND); drop it, or put the copied text in quotes',
+  ]);
+  // Under OR or alone it empties only itself: the sentence as before.
+  assert.match(queryHints(parse('timeout OR ,'))[0]!, /it matches nothing; search a word next to it instead$/);
+  assert.match(queryHints(parse(','))[0]!, /it matches nothing; search a word next to it instead$/);
+});

@@ -12,6 +12,7 @@ import { nearestName } from '../nearest-name.js';
 import { parse } from '../parse.js';
 import { fieldsOf } from '../query-fields.js';
 import { queryHints } from '../query-hints.js';
+import { quoteHint } from '../quote-hint.js';
 import { regexHintNeedsTextFields } from '../regex-word-hint.js';
 import { getJson, type ClientOptions } from './client.js';
 
@@ -161,7 +162,9 @@ export async function explainEmpty(client: ClientOptions, q: string, params: URL
     const known = await knownFields(client, base);
     for (const field of missing) {
       const near = nearestName(field, known);
-      lines.push(`field "${field}" occurs in no event ${where}${near ? `; did you mean "${near}"?` : ''}`);
+      // `Crash.java:7` pasted from a trace: the quoted text is what finds it.
+      const quoted = quoteHint(q, ast, field);
+      lines.push(`field "${field}" occurs in no event ${where}${near ? `; did you mean "${near}"?` : ''}${quoted ? `; ${quoted} (in quotes) searches the text` : ''}`);
     }
   }
   lines.push(...(await caseHints(client, ast, base, missing, serverFields)));
