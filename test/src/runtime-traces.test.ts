@@ -210,6 +210,16 @@ describe('stack traces from real runtimes', () => {
     return m;
   };
   const levelOf = (hits: Record<string, unknown>[], start: string): unknown => hits.find((h) => String(h.message).startsWith(start))?.level;
+  /** The exception read from an event's trace, ECS style: [error.type, error.message]. */
+  const errorOf = (hit: Record<string, unknown> | undefined): [unknown, unknown] => [hit?.['error.type'], hit?.['error.message']];
+  /** `error.type`'s values among a job's events and how many have each, as the field sidebar and `stats count by` count them. */
+  const errorTypes = async (job: string): Promise<Record<string, number>> => {
+    const q = new URLSearchParams({ q: `job:"${job}"`, from: 'now-2d', to: 'now+1h', type: 'terms', field: 'error.type', size: '20' });
+    const res = await fetch(`${server.url}/api/v1/aggregate?${q}`);
+    const body = (await res.json()) as { buckets?: { key: string; count: number }[] };
+    assert.equal(res.status, 200, JSON.stringify(body));
+    return Object.fromEntries((body.buckets ?? []).map((b) => [b.key, b.count]));
+  };
 
   test('Java: suppressed exceptions and their causes stay in the trace; java.util.logging records are read; an uncaught exception is an error', skipUnless('javac', 'java'), async () => {
     const dir = join(root, 'java');
@@ -233,6 +243,8 @@ describe('stack traces from real runtimes', () => {
     assert.ok(Math.abs(Date.parse(String(severe['@timestamp'])) - Date.now()) < 10 * 60_000, `the record's own time: ${String(severe['@timestamp'])}`);
     assert.equal(jul.find((h) => String(h.message).includes('WARNING: order 43 slow'))?.level, 'warning');
     assert.equal(jul.find((h) => String(h.message).includes('INFO: order service started'))?.level, 'info');
+    assert.deepEqual(errorOf(severe), ['java.lang.IllegalArgumentException', 'bad order id x42'], 'the top exception, not a suppressed one or a cause');
+    assert.deepEqual(errorOf(jul.find((h) => String(h.message).includes('WARNING: order 43 slow'))), [undefined, undefined]);
     for (const q of ['NumberFormatException', 'Suppressed', '"socket close failed"', '"broken pipe"', '"Caused by"', '"Crash.java:7"']) {
       assert.equal(await found('java-jul', q), 1, q);
     }
@@ -250,6 +262,10 @@ describe('stack traces from real runtimes', () => {
     assert.equal(await found('java-print', '"already exists" AND "Crash.java"'), 1, 'the message\'s indented line and the frames under it are one event');
     assert.equal(await found('java-print', 'level:error'), 3, 'the two logged failures and the uncaught exception');
     assert.equal(await found('java-print', 'Suppressed AND NumberFormatException'), 1, 'the suppressed exception is in the trace it belongs to');
+    assert.deepEqual(errorOf(printed.find((h) => h.message === uncaught)), ['java.lang.IllegalStateException', 'orders worker crashed'], 'the uncaught exception, not its cause');
+    assert.deepEqual(errorOf(printed.find((h) => String(h.message) === logged)), ['java.lang.IllegalArgumentException', 'bad order id x42']);
+    assert.deepEqual(errorOf(printed.find((h) => String(h.message) === unsaved)), ['java.sql.SQLException', 'ERROR: duplicate key value violates unique constraint "orders_pkey"']);
+    assert.deepEqual(await errorTypes('java-print'), { 'java.lang.IllegalStateException': 1, 'java.lang.IllegalArgumentException': 1, 'java.sql.SQLException': 1 });
   });
 
   test('Python: chained tracebacks are one event; an uncaught traceback and a SyntaxError (from an import, and of the script run) are errors', skipUnless('python3'), async () => {
@@ -279,6 +295,14 @@ describe('stack traces from real runtimes', () => {
     assert.match(script, /^ {2}File ".*pricing\.py", line 2\n {4}return \(order\.amount \+\n +\^\nSyntaxError: '\(' was never closed$/);
     assert.equal(levelOf(hits, '  File "'), 'error');
     assert.equal(await found('py', 'level:error'), 4);
+    // The outermost exception of each chain, which Python prints last.
+    assert.deepEqual(errorOf(logged), ['ConnectionRefusedError', 'payments upstream refused']);
+    assert.deepEqual(errorOf(hits.find((h) => h.message === uncaught)), ['RuntimeError', 'order quantity unreadable']);
+    assert.deepEqual(errorOf(syntax), ['SyntaxError', "'(' was never closed"]);
+    assert.deepEqual(errorOf(hits.find((h) => h.message === script)), ['SyntaxError', "'(' was never closed"]);
+    assert.deepEqual(await errorTypes('py'), { SyntaxError: 2, ConnectionRefusedError: 1, RuntimeError: 1 });
+    assert.equal(await found('py', 'error.type:SyntaxError'), 2);
+    assert.equal(await found('py', 'error.type:RuntimeError'), 1, 'not the ValueError it was raised from');
     for (const [q, n] of [['customer_id', 1], ['ConnectionRefusedError', 1], ['"direct cause"', 1], ['"order quantity unreadable"', 1], ['SyntaxError', 2], ['"never closed"', 2], ['"pricing.py"', 2], ['"worker.py"', 2]] as const) {
       assert.equal(await found('py', q), n, q);
     }
@@ -298,6 +322,8 @@ describe('stack traces from real runtimes', () => {
     assert.equal(levelOf(hits, 'panic: '), 'critical', 'the program ended');
     assert.match(messageOf(hits, `${new Date().getFullYear()}/`), /^\d{4}\/\d{2}\/\d{2} [\d:]+ handling order 42$/);
     assert.equal(await found('go', '"nil pointer dereference"'), 1);
+    assert.deepEqual(errorOf(hits.find((h) => h.message === panic)), ['panic', 'runtime error: invalid memory address or nil pointer dereference']);
+    assert.equal(await found('go', 'error.type:panic'), 1);
     assert.equal(await found('go', '"main.go" AND handle'), 1);
     assert.equal(await found('go', 'goroutine AND SIGSEGV'), 1);
   });
@@ -322,6 +348,9 @@ describe('stack traces from real runtimes', () => {
     assert.equal(levelOf(hits, "thread 'pricing-worker'"), 'error', 'the program went on');
     assert.equal(levelOf(hits, now), 'info');
     assert.equal(await found('rust', '"sku missing from price table"'), 3);
+    assert.deepEqual(errorOf(built.find((h) => h.message === main)), ['panic', 'sku missing from price table']);
+    assert.deepEqual(errorOf(hits.find((h) => String(h.message).startsWith("thread 'pricing-worker'"))), ['panic', 'sku missing from price table']);
+    assert.deepEqual(await errorTypes('rust'), { panic: 3 });
     assert.equal(await found('rust', 'panicked AND "main.rs"'), 3);
     // tracing's coloured records: each its own event, stored as a terminal shows them, time and level read.
     const info = hits.find((h) => h.message === `${TRACING_DAY}T23:32:52.457102Z  INFO rtr: pricing order order=42`);
@@ -349,6 +378,10 @@ describe('stack traces from real runtimes', () => {
     assert.equal(pino?.level, 'error');
     assert.equal(pino?.['err.type'], 'Error');
     assert.match(String(pino?.['err.stack']), /\ncaused by: TypeError: amount is not a number\n/);
+    assert.deepEqual(errorOf(hits.find((h) => h.message === crash)), ['Error', 'charge declined for order 42'], 'the uncaught error, not its cause');
+    // pino's err serializer writes the causes' messages into err.message; it is the record's own.
+    assert.deepEqual(errorOf(pino), ['Error', 'charge declined for order 42: amount is not a number'], "pino's err.type and err.message");
+    assert.deepEqual(await errorTypes('node'), { Error: 2 });
     assert.equal(await found('node', 'TypeError'), 2);
     assert.equal(await found('node', '"amount is not a number"'), 2);
     assert.equal(await found('node', '"checkout.js"'), 1);

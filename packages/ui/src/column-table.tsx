@@ -18,7 +18,7 @@
  * the virtualized rows.
  */
 import type { LogEvent } from '@logship/query/browser';
-import { shownMessage } from './event-row.js';
+import { MessageText } from './event-row.js';
 import type { TimeZoneMode } from './page-state.js';
 import { formatTime } from './time-range.js';
 
@@ -112,7 +112,7 @@ export function TableLine({ ev, cols, tz, template }: { ev: LogEvent; cols: stri
         if (text === '') return <span class="col" key={c} data-col={c}><span class="muted">(empty)</span></span>;
         return <span class="col" key={c} data-col={c} dir="auto" title={text}>{text}</span>;
       })}
-      {withMessage(cols) && <span class="message" dir="auto">{shownMessage(ev.message)}</span>}
+      {withMessage(cols) && <MessageText message={ev.message} rows={3} />}
     </div>
   );
 }

@@ -3,7 +3,7 @@
  * finish): a JSON object mapped by the first format that knows it, a JSON
  * object or logfmt inside a message, an access log line, or plain text.
  */
-import { flattenFields, putField, type FlatRecord, type FlattenFlags } from './flatten-fields.js';
+import { flattenFields, hasField, putField, type FlatRecord, type FlattenFlags } from './flatten-fields.js';
 import { ALL_FORMATS } from './formats/all-formats.js';
 import { parseCombinedLog } from './formats/combined-log-format.js';
 import { parseUvicornAccess } from './formats/uvicorn-access-format.js';
@@ -16,6 +16,8 @@ import type { NormalizeLimits } from './limits.js';
 import { parseLogfmt } from './parse-logfmt.js';
 import { parseJson } from './parse-json.js';
 import { sniffPlainText } from './sniff-plain-text.js';
+import { traceException } from './trace-exception.js';
+import { addRecordException } from './record-exception.js';
 import { withoutTerminalColours } from './terminal-colours.js';
 import { truncateValue } from './truncate-value.js';
 
@@ -62,6 +64,7 @@ export function structured(obj: Record<string, unknown>, opts: RecordOptions, ct
     }
   }
   const parsed: Parsed = { format: format.name, canonical: format.map(fields, ctx), fields, flags };
+  addRecordException(format.name, fields, opts.limits.max_value_bytes);
   if (format === journaldFormat) return withMessageRecord(decoloured(parsed), opts, ctx);
   if (format === fluentLogFormat) return withWrappedLine(decoloured(parsed), opts, ctx);
   // A shipper's record whose message is the line it read, a JSON or logfmt
@@ -85,8 +88,21 @@ export function structured(obj: Record<string, unknown>, opts: RecordOptions, ct
 function withSniffedLevel(outer: Parsed, opts: RecordOptions, ctx: MapContext): Parsed {
   const text = outer.canonical.message;
   if (text === undefined || text === '') return outer;
-  const level = sniffPlainText(text.endsWith('\r') ? text.slice(0, -1) : text, ctx.timeZone, opts.now).level;
-  return level === undefined ? outer : { ...outer, canonical: { ...outer.canonical, level } };
+  const line = text.endsWith('\r') ? text.slice(0, -1) : text;
+  const level = sniffPlainText(line, ctx.timeZone, opts.now).level;
+  const withLevel = level === undefined ? outer : { ...outer, canonical: { ...outer.canonical, level } };
+  return withException(withLevel, line, opts);
+}
+
+/** A record holding a plain-text trace, with its exception as fields (exceptionFields), unless it names one of its own. */
+function withException(p: Parsed, text: string, opts: RecordOptions): Parsed {
+  if (hasField(p.fields, 'error.type')) return p;
+  const flags = { ...p.flags };
+  const found = exceptionFields(text, opts, flags);
+  if (!('error.type' in found)) return p;
+  const fields = { ...p.fields };
+  for (const key of Object.keys(found)) putField(fields, key, found[key]!);
+  return { ...p, fields, flags };
 }
 
 /**
@@ -122,11 +138,12 @@ function withWrappedLine(outer: Parsed, opts: RecordOptions, ctx: MapContext): P
   const json = withMessageRecord(outer, opts, ctx);
   if (json !== outer) return json;
   const text = outer.canonical.message ?? '';
-  const sniffed = sniffPlainText(text.endsWith('\r') ? text.slice(0, -1) : text, ctx.timeZone, opts.now);
+  const line = text.endsWith('\r') ? text.slice(0, -1) : text;
+  const sniffed = sniffPlainText(line, ctx.timeZone, opts.now);
   const canonical: Canonical = { ...outer.canonical };
   canonical.level ??= sniffed.level;
   if (sniffed.time !== undefined) canonical.time = sniffed.time;
-  return { ...outer, canonical };
+  return withException({ ...outer, canonical }, line, opts);
 }
 
 /**
@@ -239,11 +256,32 @@ function plain(raw: string, opts: RecordOptions, ctx: MapContext): Parsed {
       flags: { truncated, fieldsCapped: false, depthCapped: false },
     };
   }
+  const flags = { truncated: message !== text, fieldsCapped: false, depthCapped: false };
   return {
     format: 'plain',
     canonical: { message, ...sniffPlainText(text, ctx.timeZone, opts.now) },
-    fields: {},
-    flags: { truncated: message !== text, fieldsCapped: false, depthCapped: false },
+    fields: exceptionFields(text, opts, flags),
+    flags,
   };
+}
+
+/**
+ * A stack trace's exception as ECS's `error.type` and `error.message`
+ * (trace-exception.ts), read from the whole text: a message cut at
+ * max_value_bytes has lost a Python traceback's last line, its exception.
+ */
+function exceptionFields(text: string, opts: RecordOptions, flags: FlattenFlags): FlatRecord {
+  const fields: FlatRecord = {};
+  // A trace is more than one line, but for Go's and Rust's one-line `panic` and Go's `fatal error:` (most lines pay one scan).
+  if (!text.includes('\n') && !text.includes('panic') && !text.startsWith('fatal error: ')) return fields;
+  const found = traceException(text);
+  if (found === undefined) return fields;
+  fields['error.type'] = truncateValue(found.type, opts.limits.max_value_bytes);
+  if (found.message !== undefined) {
+    const message = truncateValue(found.message, opts.limits.max_value_bytes);
+    if (message !== found.message) flags.truncated = true;
+    fields['error.message'] = message;
+  }
+  return fields;
 }
 
