@@ -98,6 +98,8 @@ export const errors = {
   lokiTooManyLabels: defineError('LS_INGEST_LOKI_TOO_MANY_LABELS', "entry for stream '%s' has %s label names; limit %s", 400),
   // One entry's structured metadata: that entry alone is refused.
   lokiBadMetadataName: defineError('LS_INGEST_LOKI_BAD_METADATA_NAME', 'structured metadata name %s %s', 400),
+  // An index name Elasticsearch refuses (invalid_index_name_exception, with its words): that item only.
+  bulkInvalidIndexName: defineError('LS_INGEST_BULK_INVALID_INDEX_NAME', 'Invalid index name [%s], %s', 400),
   bulkIdTooLong: defineError('LS_INGEST_BULK_ID_TOO_LONG', 'Validation Failed: 1: id [%s] is too long, must be no longer than 512 bytes but was: %s;', 400),
   // One OTLP record (a resource's or a scope's: each of their records) whose attributes, or a map
   // value in them or in its body, name a key "". The second argument says where, naming the path.

@@ -3,6 +3,7 @@ import { errors } from '../../errors.js';
 import { parseJson } from '../../../normalize/parse-json.js';
 import type { IngestItem } from '../../ingest-batch.js';
 import { splitLines } from '../../split-lines.js';
+import { indexNameProblem } from './index-name-problem.js';
 
 /*
  * An Elasticsearch _bulk body ─► one item per action:
@@ -11,6 +12,7 @@ import { splitLines } from '../../split-lines.js';
  *        meta { event.id: _id, es.index: _index }
  *   {"update"|"delete": …} (+ its line) ─► failed item (logship stores, it does not edit)
  *   index or create naming no index (neither _index nor the path) ─► failed item, as Elasticsearch refuses it
+ *   index or create naming an index Elasticsearch refuses (`Logs`, `a b`, `_x`) ─► failed item, its words
  *   index or create with an _id over 512 bytes ─► failed item, as Elasticsearch refuses it
  *
  * An action line that is not JSON makes the rest of the body unreadable
@@ -96,6 +98,12 @@ export function decodeBulk(body: Buffer, defaultIndex: string | undefined): Deco
       // bulk validation, "index is missing"); stored, the event had no
       // es.index and its answer an `_index` of "".
       items.push({ kind: 'failed', ref, error: errors.bulkIndexMissing() });
+      actions.push(refusedAction(op as BulkOp, index, givenId, docLine.text));
+      continue;
+    }
+    const problem = indexNameProblem(index);
+    if (problem !== null) {
+      items.push({ kind: 'failed', ref, error: errors.bulkInvalidIndexName(index, problem) });
       actions.push(refusedAction(op as BulkOp, index, givenId, docLine.text));
       continue;
     }

@@ -228,6 +228,7 @@ function answeredAction(a: BulkAction, normalizedId: string | undefined): BulkAc
 const ITEM_TYPE_BY_CODE: Readonly<Record<string, string>> = {
   LS_INGEST_BULK_INDEX_MISSING: 'action_request_validation_exception',
   LS_INGEST_BULK_ID_TOO_LONG: 'action_request_validation_exception',
+  LS_INGEST_BULK_INVALID_INDEX_NAME: 'invalid_index_name_exception',
 };
 
 /** One item of the bulk answer, as Elasticsearch shapes it, so per-item retry logic works. */
