@@ -4,9 +4,15 @@
  * navigation to the first rows on a store of 1,000,000 events (one day).
  *
  *   node bench/ui.bench.mjs [--quick] [--format blocks|sqlite]     (needs `npm run build` and /usr/bin/chromium)
+ *   node bench/ui.bench.mjs --data DIR [--days 30] [--runs 5]
  *
  * --format: the store's format (default blocks, what a new data folder
  * gets; sqlite is the row store).
+ * --data: a data folder already written (a month of logs: see
+ * bench/month-read.bench.mjs for how it is made), served with a long
+ * retention and left as it is; the page is then timed over the last
+ * `--days` days (default 30): everything, a phrase, level:error and a rare
+ * address (added by month-read.bench.mjs).
  *
  * Each load is a fresh browser context (no cache), headless Chromium driven
  * by playwright-core, against a real `logship serve` on loopback. The store
@@ -15,10 +21,10 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { summarize } from './lib/stats.mjs';
@@ -43,8 +49,23 @@ async function assetSizes(root) {
   return rows;
 }
 
-async function startServe(root, dataDir, port) {
-  const proc = spawn(process.execPath, [join(root, 'packages/ingest/bin/logship.js'), 'serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`], {
+/** One day of `events` generated events, written to the store directly (not over HTTP) to keep the setup short. */
+async function writeDay(root, dir, events, format) {
+  const ingest = (p) => import(pathToFileURL(join(root, 'packages/ingest/dist', p)).href);
+  const { openSqliteStore } = await ingest('sqlite/open-sqlite-store.js');
+  const { openBlockStore } = await ingest('blocks/open-block-store.js');
+  const open = format === 'sqlite' ? openSqliteStore : openBlockStore;
+  const { generateCorpus } = await ingest('testing/generate-corpus.js');
+  const { DEFAULT_RETENTION } = await ingest('retention/retention-config.js');
+  const end = Date.now() - 1000;
+  const store = await open({ dataDir: dir, retention: { ...DEFAULT_RETENTION, default_days: 3650, classes: [] } });
+  const corpus = generateCorpus({ events, seed: 5, endMs: end, days: 1 });
+  for (let i = 0; i < corpus.length; i += 10_000) await store.write(corpus.slice(i, i + 10_000));
+  await store.close();
+}
+
+async function startServe(root, dataDir, port, config) {
+  const proc = spawn(process.execPath, [join(root, 'packages/ingest/bin/logship.js'), 'serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`, '--config', config], {
     stdio: ['ignore', 'ignore', 'ignore'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -60,7 +81,7 @@ async function startServe(root, dataDir, port) {
   throw new Error('logship serve did not start');
 }
 
-export async function run({ root, quick = false, runs = 5, work, format = 'blocks' }) {
+export async function run({ root, quick = false, runs = 5, work, format = 'blocks', data = null, days = 30 }) {
   const sizes = await assetSizes(root);
   const total = sizes.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
   const kb = (n) => Number((n / 1024).toFixed(1));
@@ -72,23 +93,15 @@ export async function run({ root, quick = false, runs = 5, work, format = 'block
   }
 
   const events = quick ? 100_000 : 1_000_000;
-  const dir = await mkdtemp(join(work ?? tmpdir(), 'ui-bench-'));
-  const ingest = (p) => import(pathToFileURL(join(root, 'packages/ingest/dist', p)).href);
-  const { openSqliteStore } = await ingest('sqlite/open-sqlite-store.js');
-  const { openBlockStore } = await ingest('blocks/open-block-store.js');
-  const open = format === 'sqlite' ? openSqliteStore : openBlockStore;
-  const { generateCorpus } = await ingest('testing/generate-corpus.js');
-  const { DEFAULT_RETENTION } = await ingest('retention/retention-config.js');
-  const end = Date.now() - 1000;
-  const store = await open({ dataDir: dir, retention: { ...DEFAULT_RETENTION, default_days: 3650, classes: [] } });
-  const corpus = generateCorpus({ events, seed: 5, endMs: end, days: 1 });
-  for (let i = 0; i < corpus.length; i += 10_000) await store.write(corpus.slice(i, i + 10_000));
-  await store.close();
+  const dir = data ?? await mkdtemp(join(work ?? tmpdir(), 'ui-bench-'));
+  if (data === null) await writeDay(root, dir, events, format);
 
   // playwright-core is CommonJS: its exports arrive as the default export.
   const pw = await import(pathToFileURL(createRequire(join(root, 'test/package.json')).resolve('playwright-core')).href);
   const chromium = pw.chromium ?? pw.default.chromium;
-  const server = await startServe(root, dir, 20_000 + Math.floor(Math.random() * 20_000));
+  const config = join(await mkdtemp(join(tmpdir(), 'ui-bench-config-')), 'logship.yaml');
+  await writeFile(config, 'retention:\n  default_days: 3650\n');
+  const server = await startServe(root, dir, 20_000 + Math.floor(Math.random() * 20_000), config);
   let browser;
   try {
     browser = await chromium.launch({
@@ -108,11 +121,18 @@ export async function run({ root, quick = false, runs = 5, work, format = 'block
       await context.close();
       return { firstRows, histogram };
     };
-    for (const [label, params] of [
+    const month = { from: `now-${days}d`, to: 'now' };
+    const scenarios = data === null ? [
       ['last 15 minutes (default)', { q: '', from: 'now-15m', to: 'now' }],
       [`last 24 hours (all ${events.toLocaleString('en')})`, { q: '', from: 'now-24h', to: 'now' }],
       ['last 24 hours, level:error', { q: 'level:error', from: 'now-24h', to: 'now' }],
-    ]) {
+    ] : [
+      [`last ${days} days, all`, { q: '', ...month }],
+      [`last ${days} days, "login failed"`, { q: '"login failed"', ...month }],
+      [`last ${days} days, level:error`, { q: 'level:error', ...month }],
+      [`last ${days} days, remote_addr:203.0.113.250 (3 events)`, { q: 'remote_addr:203.0.113.250', ...month }],
+    ];
+    for (const [label, params] of scenarios) {
       await load(params); // warm-up: the store's page cache, the server's JIT
       const measured = [];
       for (let i = 0; i < runs; i++) measured.push(await load(params));
@@ -125,19 +145,25 @@ export async function run({ root, quick = false, runs = 5, work, format = 'block
     await browser?.close();
     server.proc.kill('SIGTERM');
     await new Promise((r) => server.proc.once('exit', r));
-    await rm(dir, { recursive: true, force: true });
+    if (data === null) await rm(dir, { recursive: true, force: true });
+    await rm(dirname(config), { recursive: true, force: true });
   }
+  const held = data === null ? `the embedded store (format ${format}) holding ${events.toLocaleString('en')} generated events over one day` : `the data folder ${data}, over its last ${days} days`;
   return {
-    command: `node bench/ui.bench.mjs${quick ? ' --quick' : ''}${format === 'blocks' ? '' : ` --format ${format}`}`,
-    description: `The search page from logship serve on loopback: asset sizes as built (packages/ui/dist), and headless Chromium (fresh context, no cache, 1280×800) from navigation to the first result rows and to the histogram, the embedded store (format ${format}) holding ${events.toLocaleString('en')} generated events over one day; ${runs} loads after one warm-up.`,
+    command: `node bench/ui.bench.mjs${quick ? ' --quick' : ''}${format === 'blocks' ? '' : ` --format ${format}`}${data === null ? '' : ` --data ${data} --days ${days}`}`,
+    description: `The search page from logship serve on loopback: asset sizes as built (packages/ui/dist), and headless Chromium (fresh context, no cache, 1280×800) from navigation to the first result rows and to the histogram, ${held}; ${runs} loads after one warm-up.`,
     rows,
   };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
-  const at = process.argv.indexOf('--format');
-  const result = await run({ root, quick: process.argv.includes('--quick'), runs: 5, ...(at > 0 ? { format: process.argv[at + 1] } : {}) });
+  const arg = (name) => { const at = process.argv.indexOf(name); return at > 0 ? process.argv[at + 1] : undefined; };
+  const result = await run({
+    root, quick: process.argv.includes('--quick'), runs: Number(arg('--runs') ?? 5),
+    ...(arg('--format') ? { format: arg('--format') } : {}),
+    ...(arg('--data') ? { data: arg('--data'), days: Number(arg('--days') ?? 30) } : {}),
+  });
   console.log(result.description);
   console.table(result.rows);
 }
