@@ -234,6 +234,30 @@ function suite(name: string, config: () => string | undefined, skip: boolean): v
       assert.doesNotMatch((await cli(`run:"${runId}" AND message:"INTERNAL SERVER" AND n:99`)).stderr, /differs only in case/);
     });
 
+    test('a value pasted as free text that events hold in a field of their own (an IP, a request id): the CLI names the field and the query that finds it', async () => {
+      type Ran = { code?: number; stdout: string; stderr: string };
+      const cli = (args: string[]): Promise<Ran> => run(process.execPath, [logshipBin, ...args, '--from', 'now-1h'], { env }).catch((e: Ran) => e);
+      // Their own run: the other tests count this suite's events.
+      const addr = `${runId}-addr`;
+      const now = Date.now();
+      const access = (i: number, ip: string) => JSON.stringify({ '@timestamp': new Date(now - (i + 1) * 60_000).toISOString(), level: 'info', message: 'GET /api/orders 200', remote_addr: ip, reqId: `req-91888${i}`, run: addr });
+      assert.equal((await ingest(server.url, [access(0, '203.0.113.250'), access(1, '203.0.113.250'), access(2, '203.0.113.250'), access(3, '198.51.100.7')])).stored, 4);
+      // Free text searches message and the traceback fields only, as VictoriaLogs' _msg; Kibana's KQL would have found it anywhere.
+      const ip = await cli(['search', `run:"${addr}" AND 203.0.113.250`]);
+      assert.equal(ip.code, 1);
+      assert.match(ip.stderr, new RegExp(`\\n"203\\.0\\.113\\.250" is not in the text fields \\(message, …\\) that free text searches; it is the value of remote_addr in 3 events: run:"${addr}" AND remote_addr:"203\\.0\\.113\\.250"\\n$`));
+      // The query said finds them.
+      const found = await cli(['search', `run:"${addr}" AND remote_addr:"203.0.113.250"`, '--json']);
+      assert.equal(found.code ?? 0, 0, found.stderr);
+      assert.equal(found.stdout.trim().split('\n').length, 3);
+      const req = await cli(['count', `run:"${addr}" AND req-918883`]);
+      assert.equal(req.code, 1);
+      assert.match(req.stderr, /\n"req-918883" is not in the text fields .*; it is the value of reqId in 1 event: run:".*" AND reqId:"req-918883"\n$/);
+      // A value in no field, and field clauses only: nothing more is said.
+      assert.doesNotMatch((await cli(['search', `run:"${addr}" AND 192.0.2.1`])).stderr, /is not in the text fields/);
+      assert.doesNotMatch((await cli(['search', `run:"${addr}" AND remote_addr:192.0.2.1`])).stderr, /is not in the text fields/);
+    });
+
     test('count, top and stats say why they found nothing, as search does (they printed a bare 0 or an empty table)', async () => {
       type Ran = { code?: number; stdout: string; stderr: string };
       const cli = (args: string[]): Promise<Ran> =>

@@ -26,7 +26,7 @@ describe('search page: nothing found (Chromium)', { skip: !HAVE_CHROMIUM, timeou
   const to = 'now';
 
   pageSuite({
-    seed: (srv) => ingest(srv.url, recentLines(40, 10_000, (i) => ({ level: i % 4 ? 'info' : 'error', host: `web-${(i % 2) + 1}`, message: `line ${i}` }))),
+    seed: (srv) => ingest(srv.url, recentLines(40, 10_000, (i) => ({ level: i % 4 ? 'info' : 'error', host: `web-${(i % 2) + 1}`, message: `line ${i}`, remote_addr: i % 5 ? '198.51.100.7' : '203.0.113.250' }))),
   }, (s) => ({ srv, page, problems } = s));
 
   const open = (q: string): Promise<void> => openEmptySearch(page, srv, q, from, to);
@@ -57,6 +57,28 @@ describe('search page: nothing found (Chromium)', { skip: !HAVE_CHROMIUM, timeou
     // The value is there as written: another clause found nothing, and no case is blamed.
     await open('host:web-1 AND level:critical');
     assert.equal(await cases.count(), 0);
+  });
+
+  test('a value pasted as free text that events hold in a field (an IP): the field is named, with the query that finds it, a click away', async () => {
+    // Free text searches message and the traceback fields only; Kibana's KQL would have found it in any field.
+    await open('203.0.113.250');
+    const hint = page.locator('.empty .elsewhere-hint');
+    assert.deepEqual(await hint.evaluateAll((els) => els.map((e) => e.getAttribute('data-value'))), ['203.0.113.250']);
+    assert.match(await hint.innerText(), /^"203\.0\.113\.250" is not in the text fields \(message, …\) that free text searches; it is the value of remote_addr in 8 events: remote_addr:"203\.0\.113\.250"/);
+    assert.equal(await hint.locator('code').innerText(), 'remote_addr:"203.0.113.250"');
+    assert.doesNotMatch(await page.locator('.empty').innerText(), /wider time range/);
+    await hint.getByRole('button', { name: 'Search it' }).click();
+    await page.waitForFunction(`new URL(location.href).searchParams.get('q') === 'remote_addr:"203.0.113.250"'`);
+    await waitForTotal(page, 8);
+    // The rest of the query is kept; field clauses only, or a value no field holds: no such line.
+    await open('203.0.113.250 AND host:web-9');
+    await page.locator('.empty p.muted').waitFor();
+    assert.equal(await hint.count(), 0);
+    await open('198.51.100.7 AND level:error');
+    assert.match(await hint.innerText(), /of remote_addr in 8 events: remote_addr:"198\.51\.100\.7" AND level:error/);
+    await open('remote_addr:192.0.2.1');
+    await page.locator('.empty p.muted').waitFor();
+    assert.equal(await hint.count(), 0);
   });
 
   test('habits of KQL and Loki are named: lower-case and, level=error, a level that is none', async () => {

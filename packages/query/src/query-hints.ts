@@ -105,6 +105,18 @@ function strayPunctuation(node: QueryNode, out: Set<string>): Set<string> {
 }
 
 /**
+ * Whether queryHints says something of this free-text value already: an
+ * operator in lower case, `level=error`, a level's name, text with no
+ * letter or digit. The CLI and the page then do not look for it in the
+ * other fields as well (value-elsewhere.ts): one hint a word.
+ */
+export function saidOfFreeText(value: string, phrase: boolean): boolean {
+  if (tokenize(value).length === 0) return true;
+  if (!/^\d+$/.test(value) && levelFromQuery(value) !== undefined) return true;
+  return !phrase && (LOWER_OPERATORS.has(value) || MATCHER.test(value));
+}
+
+/**
  * One sentence per habit found in `ast`, in the order of the query.
  * `textFields`: the server's (the fields answer's `text_fields`); the
  * default list without it.

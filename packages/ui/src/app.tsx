@@ -62,7 +62,7 @@ export function App() {
       completion.reset();
     },
   });
-  const { problem, failure, stale, results, histogram, fields, fieldsError, missing, cases, newest, searchSeq, history, arrived, arrivedRef, absRange } = search;
+  const { problem, failure, stale, results, histogram, fields, fieldsError, missing, valueHints, newest, searchSeq, history, arrived, arrivedRef, absRange } = search;
   const live = useLiveTail({ state, search, latest, authVersion, listRef });
   const completion = useCompletionSources(state, search);
   const navigate = useNavigation(page, search.execute, authVersion);
@@ -261,7 +261,9 @@ export function App() {
             <EmptyResults
               q={state.q}
               missing={missing}
-              cases={cases}
+              cases={valueHints.cases}
+              elsewhere={valueHints.elsewhere}
+              onQuery={runQuery}
               newest={newest}
               tz={state.tz}
               textFields={fields?.text_fields}

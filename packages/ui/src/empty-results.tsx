@@ -1,5 +1,5 @@
 /** What the results area says when a search found nothing, and why when it can tell. */
-import { parse, queryHints } from '@logship/query/browser';
+import { parse, queryHints, type ValueElsewhere } from '@logship/query/browser';
 import type { MissingField } from './missing-fields.js';
 import type { TimeZoneMode } from './page-state.js';
 import { maskSavedRefs } from './query-text.js';
@@ -25,15 +25,18 @@ export interface EmptyResultsProps {
   missing: MissingField[];
   /** `method:get` where events hold `GET` (case-hints.ts). */
   cases: string[];
+  /** `203.0.113.250` searched as text where events hold it in remote_addr (value-elsewhere.ts): the query that finds it runs in one click. */
+  elsewhere: ValueElsewhere[];
   /** For a range with no event at all: the newest event's @timestamp, null when there is none at all, undefined while unknown or when the range has events. */
   newest?: string | null | undefined;
   tz: TimeZoneMode;
   /** The server's text fields (the fields answer's `text_fields`); the default list when it does not say. */
   textFields: readonly string[] | undefined;
   onShowNewest: (atMs: number) => void;
+  onQuery: (q: string) => void;
 }
 
-export function EmptyResults({ q, missing, cases, newest, tz, textFields, onShowNewest }: EmptyResultsProps) {
+export function EmptyResults({ q, missing, cases, elsewhere, newest, tz, textFields, onShowNewest, onQuery }: EmptyResultsProps) {
   const hints = hintsFor(q, textFields);
   const noQuery = q.trim() === '' || q.trim() === '*';
   const newestMs = typeof newest === 'string' ? Date.parse(newest) : NaN;
@@ -67,7 +70,13 @@ export function EmptyResults({ q, missing, cases, newest, tz, textFields, onShow
         </p>
       ))}
       {cases.map((c) => <p key={c} class="case-hint">{c[0]!.toUpperCase()}{c.slice(1)}.</p>)}
-      {missing.length === 0 && hints.length === 0 && cases.length === 0 && <p class="muted">Try a wider time range, or fewer clauses.</p>}
+      {elsewhere.map((e) => (
+        <p key={e.value} class="elsewhere-hint" data-value={e.value}>
+          {e.said}: <code>{e.query}</code>{' '}
+          <button type="button" class="link" onClick={() => onQuery(e.query)}>Search it</button>
+        </p>
+      ))}
+      {missing.length === 0 && hints.length === 0 && cases.length === 0 && elsewhere.length === 0 && <p class="muted">Try a wider time range, or fewer clauses.</p>}
     </div>
   );
 }

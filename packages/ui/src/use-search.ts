@@ -20,7 +20,7 @@ import {
 } from './api-client.js';
 import type { HistogramData } from './histogram.js';
 import type { MissingField } from './missing-fields.js';
-import { nothingFound } from './nothing-found.js';
+import { NO_VALUE_HINTS, nothingFound, type ValueHints } from './nothing-found.js';
 import type { PageState } from './page-state.js';
 import { levelQuery, maskSavedRefs, readHistory, rememberQuery } from './query-text.js';
 import { queryMistake, unknownSavedQuery, unknownSavedRef, type QueryProblem } from './query-problem.js';
@@ -76,8 +76,8 @@ export interface Search {
   fieldsLoading: boolean;
   /** For a search that found nothing: the fields it names that no event has (null until known). */
   missing: MissingField[] | null;
-  /** Clauses whose value events hold only in another case (case-hints.ts), said with missing. */
-  cases: string[];
+  /** Values events hold only in another case (case-hints.ts), or in a field free text does not search (value-elsewhere.ts), said with missing. */
+  valueHints: ValueHints;
   /** For a range with no event at all (whatever the query): the newest event's time, null when the store has none. */
   newest: string | null | undefined;
   /** Partitions of the range left out of this search's answers, one each (IncompleteNotice). */
@@ -134,7 +134,7 @@ export function useSearch({ state, onAuth, onStart, savedNames, refreshSaved }: 
   const [searchSeq, setSearchSeq] = useState(0);
   const [tailFrom, setTailFrom] = useState<string | null>(null);
   const [missing, setMissing] = useState<MissingField[] | null>(null);
-  const [cases, setCases] = useState<string[]>([]);
+  const [valueHints, setValueHints] = useState<ValueHints>(NO_VALUE_HINTS);
   const [newest, setNewest] = useState<string | null | undefined>(undefined);
   const notes = useAnswerWarnings();
 
@@ -218,7 +218,7 @@ export function useSearch({ state, onAuth, onStart, savedNames, refreshSaved }: 
     arrivedIds.current = new Set();
     setArrived([]);
     setMissing(null);
-    setCases([]);
+    setValueHints(NO_VALUE_HINTS);
     setNewest(undefined);
     started.current();
     // A search that stops before asking the server keeps the last answers
@@ -335,7 +335,7 @@ export function useSearch({ state, onAuth, onStart, savedNames, refreshSaved }: 
         if (total.value === 0) {
           nothingFound(s.q, { from, to }, textFields, signal).then((n) => {
             n.newest?.then((t) => { if (!signal.aborted) setNewest(t); }, () => {});
-            if (!signal.aborted) { setCases(n.cases); setMissing(n.missing); }
+            if (!signal.aborted) { setValueHints({ cases: n.cases, elsewhere: n.elsewhere }); setMissing(n.missing); }
           }, () => { if (!signal.aborted) setMissing([]); });
         }
       },
@@ -441,7 +441,7 @@ export function useSearch({ state, onAuth, onStart, savedNames, refreshSaved }: 
   }, [results.next, results.loadingMore, state.q, state.sort, handleFailure, notes.noted]);
 
   return {
-    problem, failure, stale, results, setResults, warnings: notes.warnings, histogram, histogramError, histogramLoading, fields, fieldsError, fieldsLoading, missing, cases, newest, searchSeq, tailFrom, history,
+    problem, failure, stale, results, setResults, warnings: notes.warnings, histogram, histogramError, histogramLoading, fields, fieldsError, fieldsLoading, missing, valueHints, newest, searchSeq, tailFrom, history,
     arrived, arrivedRef, addArrived, absRange, lastGood, lastFieldNames, failureShown, searchFailed, clearFailure, handleFailure, execute, loadMore,
   };
 }

@@ -4,7 +4,8 @@
  * the query and the range searched, habits of other query languages read
  * differently here (`and`, an unknown level), and for each field the query names
  * that no event in the range has, the nearest field name events do have
- * (`levle` → `level`).
+ * (`levle` → `level`), and a free-text value that some other field holds
+ * (`203.0.113.250` in remote_addr: value-elsewhere.ts).
  */
 import type { QueryNode } from '../ast.js';
 import { anyCaseQuery, caseHint, keywordEqualities } from '../case-variants.js';
@@ -14,6 +15,7 @@ import { fieldsOf } from '../query-fields.js';
 import { queryHints } from '../query-hints.js';
 import { quoteHint } from '../quote-hint.js';
 import { regexHintNeedsTextFields } from '../regex-word-hint.js';
+import { ELSEWHERE_SAMPLE, elsewhereProbe, valuesElsewhere } from '../value-elsewhere.js';
 import { getJson, type ClientOptions } from './client.js';
 
 // The search page asks the same questions (packages/ui), hence their own modules.
@@ -115,6 +117,27 @@ async function caseHints(client: ClientOptions, ast: QueryNode, base: URLSearchP
   return hints;
 }
 
+/**
+ * `203.0.113.250` pasted where events hold it in remote_addr: one more
+ * search, each free-text value on every field (value-elsewhere.ts), bounded
+ * by --timeout as every request is. The server's text fields are asked for
+ * (once, shared with the other hints) only when the probe found events and
+ * its value is not one the query requires, which alone tells they are not text.
+ */
+async function elsewhereHints(client: ClientOptions, q: string, ast: QueryNode, base: URLSearchParams, known: () => Promise<readonly string[] | undefined> | undefined, serverFields: () => Promise<readonly string[] | undefined>): Promise<string[]> {
+  const probe = elsewhereProbe(q, ast);
+  if (probe === null) return [];
+  try {
+    const ans = await getJson<Answer>(client, '/api/v1/search', rangeOf(base, { q: probe.query, limit: String(ELSEWHERE_SAMPLE) }));
+    if (ans.hits.length === 0) return [];
+    const textFields = probe.required ? await known() : await serverFields();
+    return valuesElsewhere(probe, ans, textFields).map((v) => v.text);
+  } catch {
+    // An older server, a pattern over too many fields (Elasticsearch), no answer in time: the other lines stand.
+    return [];
+  }
+}
+
 /** Lines for stderr after a search that found nothing. */
 export async function explainEmpty(client: ClientOptions, q: string, params: URLSearchParams, range: Answer['range']): Promise<string[]> {
   const where = range ? `between ${range.from} and ${range.to}` : 'in the range searched';
@@ -168,6 +191,8 @@ export async function explainEmpty(client: ClientOptions, q: string, params: URL
     }
   }
   lines.push(...(await caseHints(client, ast, base, missing, serverFields)));
+  // A field no event has empties the probe too: nothing to ask then.
+  if (missing.length === 0) lines.push(...(await elsewhereHints(client, q, ast, base, () => asked, serverFields)));
   return lines;
 }
 

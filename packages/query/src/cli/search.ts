@@ -56,8 +56,10 @@ ${TIMEOUT_FLAG_USAGE}
 Nothing found: a line on stderr says the query and the range searched,
 points out lower-case and/or/not (searched as words: operators are
 upper-case), a level's name searched as free text (error: level:error)
-and level values that are no level, and names fields that no
-event in the range has (with the nearest known name).
+and level values that are no level, names fields that no
+event in the range has (with the nearest known name), and a free-text
+value that events hold in another field (an IP, a request id: free text
+searches message and the traceback fields only), with the query for it.
 More found than shown: "showing N of M" on stderr.
 A day of the range the server could not read (a damaged or unopenable
 partition file) is left out of the results: "warning: … [CODE]" on stderr
