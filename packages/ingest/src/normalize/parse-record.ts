@@ -101,7 +101,9 @@ function withException(p: Parsed, text: string, opts: RecordOptions): Parsed {
   const found = exceptionFields(text, opts, flags);
   if (!('error.type' in found)) return p;
   const fields = { ...p.fields };
-  for (const key of Object.keys(found)) putField(fields, key, found[key]!);
+  // A record's own error.message stays, alone (as record-exception.ts keeps it): putField would set the
+  // trace's words beside it as `error.message_original`, a name that says they were the record's.
+  for (const key of Object.keys(found)) if (!hasField(fields, key)) putField(fields, key, found[key]!);
   return { ...p, fields, flags };
 }
 
