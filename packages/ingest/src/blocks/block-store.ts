@@ -214,9 +214,9 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     this.compile(req.query, req.now);
     const at = this.clock();
     const readers = this.readers;
-    const days = this.laneDays(req, req.sort ?? 'desc');
-    if (days) return this.inTurn(req.signal, () => searchSplit((op, r, lane) => readers.run(op, r, at, lane), req, days, blockQuestion(req, this.textFields)));
-    return readers.run('search', req, at) as Promise<SearchResult>;
+    const whole = (): Promise<SearchResult> => readers.run('search', req, at) as Promise<SearchResult>;
+    if (!this.laneDays(req, req.sort ?? 'desc')) return whole();
+    return this.inTurn(req.signal, req, req.sort ?? 'desc', whole, (days) => searchSplit((op, r, lane) => readers.run(op, r, at, lane), req, days, blockQuestion(req, this.textFields)));
   }
 
   async searchAt(req: SearchRequest, at: number): Promise<SearchResult> {
@@ -267,9 +267,9 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     this.compile(req.query, req.now);
     const at = this.clock();
     const readers = this.readers;
-    const days = this.laneDays(req, 'desc');
-    if (days) return this.inTurn(req.signal, () => countSplit((op, r, lane) => readers.run(op, r, at, lane), req, days));
-    return readers.run('count', req, at) as Promise<number>;
+    const whole = (): Promise<number> => readers.run('count', req, at) as Promise<number>;
+    if (!this.laneDays(req, 'desc')) return whole();
+    return this.inTurn(req.signal, req, 'desc', whole, (days) => countSplit((op, r, lane) => readers.run(op, r, at, lane), req, days));
   }
 
   /** A lane of a count split between the reader threads (split-query.ts). */
@@ -290,7 +290,15 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
    * `stats` of duration_ms by logger (ten aggregations, two at a time)
    * took 2.7-3.5 CPU-s (BENCHMARKS.md "A month of logs").
    */
-  private async inTurn<T>(signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
+  private async inTurn<T>(signal: AbortSignal | undefined, range: { from: number; to: number }, sort: SortOrder, whole: () => Promise<T>, split: (days: string[]) => Promise<T>): Promise<T> {
+    // Its days listed when its turn comes, not before the wait: its lanes
+    // count as started as they are handed to the pool (reader-pool.ts run),
+    // and a day made while it waited would be missing from an answer whose
+    // mark says it holds it. A range that no longer splits (retention) is read whole.
+    const run = (): Promise<T> => {
+      const days = this.splitDays(range, sort);
+      return days ? split(days) : whole();
+    };
     const before = this.splitTurn;
     let done!: () => void;
     const mine = new Promise<void>((r) => { done = r; });
@@ -315,16 +323,25 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
    * or more, splitMinBytes of partitions in range. Null otherwise.
    */
   private laneDays(range: { from: number; to: number }, sort: SortOrder): string[] | null {
+    const days = this.splitDays(range, sort);
+    if (days) this.splitQueries++;
+    return days;
+  }
+
+  /** laneDays without counting the query. */
+  private splitDays(range: { from: number; to: number }, sort: SortOrder): string[] | null {
     if (!this.readers || this.readers.size < 2) return null;
     const open = this.daysInRange(range, sort);
     if (open.length < 2 || bytesInRange(open.flat(), range) < this.splitMinBytes) return null;
-    this.splitQueries++;
     return open.map((day) => (day[0] as Open).key.day);
   }
 
   /** A lane's slices by day, in the order of the days the receiving thread listed (a day since dropped has none). */
   private daysOf(req: { from: number; to: number } & LaneFields, at: number, reads: ReadSnapshots): BlockSlice[][] {
     const byDay = new Map(this.daysInRange(req, 'desc').map((day) => [(day[0] as Open).key.day, day]));
+    // A day made since the lanes' list is not read: a cut holding its commits is not this answer's (cutRead).
+    const listed = new Set(req.days);
+    if ([...byDay.keys()].some((d) => !listed.has(d))) this.spoilCut();
     return req.days.map((d) => this.slices(byDay.get(d) ?? [], req, at, reads));
   }
 
@@ -342,9 +359,9 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
     const at = this.clock();
     const readers = this.readers;
     // The rollups answer in a few ms: not worth two threads.
-    const days = rolledUp(req.agg, q, this.rollups) ? null : this.laneDays(req, 'desc');
-    if (days) return this.inTurn(req.signal, () => aggregateSplit((op, r, lane) => readers.run(op, r, at, lane), req, days, { maxTermsKeys: this.maxTermsKeys, percentileValues: this.percentileValues }));
-    return readers.run('aggregate', req, at) as Promise<AggregateResult>;
+    const whole = (): Promise<AggregateResult> => readers.run('aggregate', req, at) as Promise<AggregateResult>;
+    if (rolledUp(req.agg, q, this.rollups) || !this.laneDays(req, 'desc')) return whole();
+    return this.inTurn(req.signal, req, 'desc', whole, (days) => aggregateSplit((op, r, lane) => readers.run(op, r, at, lane), req, days, { maxTermsKeys: this.maxTermsKeys, percentileValues: this.percentileValues }));
   }
 
   /** A lane of an aggregation split between the reader threads (split-query.ts). */

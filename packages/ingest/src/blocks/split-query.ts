@@ -27,7 +27,7 @@
  * the query may show in one lane only, as it may show or not in one
  * thread's answer; but a read the HTTP API marks has both lanes cut at one
  * commit count (`cut`, sqlite/commit-count.ts cutLane) unless one starts
- * too late. The day list is the receiving thread's, so both lanes number
+ * too late or a day was made since the list (block-store.ts daysOf). The day list is the receiving thread's, so both lanes number
  * the days alike.
  */
 import { statSync } from 'node:fs';

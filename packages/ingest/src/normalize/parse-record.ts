@@ -97,11 +97,15 @@ function withSniffedLevel(outer: Parsed, opts: RecordOptions, ctx: MapContext): 
 /** A record holding a plain-text trace, with its exception as fields (exceptionFields), unless it names one of its own. */
 function withException(p: Parsed, text: string, opts: RecordOptions): Parsed {
   if (hasField(p.fields, 'error.type')) return p;
+  // A record's own error.message stays, alone (as record-exception.ts keeps it): putField would set the
+  // trace's words beside it as `error.message_original`, a name that says they were the record's;
+  // and the trace's message cut to size is then no truncation of this event.
+  const own = hasField(p.fields, 'error.message');
   const flags = { ...p.flags };
-  const found = exceptionFields(text, opts, flags);
+  const found = exceptionFields(text, opts, own ? { ...flags } : flags);
   if (!('error.type' in found)) return p;
   const fields = { ...p.fields };
-  for (const key of Object.keys(found)) putField(fields, key, found[key]!);
+  for (const key of Object.keys(found)) if (!hasField(fields, key)) putField(fields, key, found[key]!);
   return { ...p, fields, flags };
 }
 

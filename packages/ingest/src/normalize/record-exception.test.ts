@@ -59,3 +59,12 @@ test('JSON loggers: pino and bunyan err, loguru exception, python-json-logger ex
   // A pjl record without exc_info, or whose exc_info is not a traceback, has none.
   assert.equal('error.type' in norm({ levelname: 'ERROR', name: 'x', message: 'y', exc_info: 'NoneType: None' }), false);
 });
+
+test("a shipper's record with its own error.message and no error.type keeps it: the trace's type is added, its message not set beside", () => {
+  // Filebeat's ECS record of a plain-text trace, no level, an error.message of its own (a processor's).
+  const event = norm({ '@timestamp': '2026-12-07T23:18:27.000Z', message: TRACE, 'ecs.version': '8.0.0', 'error.message': 'its own' });
+  assert.equal(event['error.type'], 'RuntimeError');
+  assert.equal(event['error.message'], 'its own');
+  // Not the trace's words under a name that says they are the record's own (putField's `_original`).
+  assert.equal('error.message_original' in event, false);
+});

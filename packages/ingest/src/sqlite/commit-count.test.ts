@@ -19,6 +19,9 @@ import { q } from '../store/contract/ast-builders.js';
 import { openSqliteStore, type OpenSqliteStoreOptions, type SqliteLogStore } from './open-sqlite-store.js';
 import { openBlockStore } from '../blocks/open-block-store.js';
 import { BlockStore } from '../blocks/block-store.js';
+import { Worker } from 'node:worker_threads';
+import { once } from 'node:events';
+import { CommitCount } from './commit-count.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
 const DAY = 86_400_000;
@@ -119,3 +122,29 @@ for (const [format, open] of opens) {
     });
   }
 }
+
+// A hold is set as now + 10 ms; the clock stepping back (NTP at boot) after
+// that left a deadline an hour off, and the writer waited for it: ingest
+// stopped for as long as the step. Run on a thread of its own, as the writer is.
+test('a hold whose deadline is further off than a hold lasts (the clock stepped back since) does not stop the writer', { timeout: 30_000 }, async () => {
+  const count = new CommitCount();
+  new BigInt64Array(count.buffer)[2] = BigInt(Date.now() + 3_600_000);
+  const url = new URL('./commit-count.js', import.meta.url).href;
+  const writer = new Worker(
+    `const { workerData, parentPort } = require('node:worker_threads');
+     import(workerData.url).then(({ CommitCount }) => {
+       const c = new CommitCount(workerData.buffer);
+       c.opening();
+       c.closing(1);
+       parentPort.postMessage(c.committed);
+     });`,
+    { eval: true, workerData: { url, buffer: count.buffer } },
+  );
+  try {
+    const [committed] = (await once(writer, 'message')) as [number];
+    assert.equal(committed, 1);
+    assert.equal(count.committed, 1);
+  } finally {
+    await writer.terminate();
+  }
+});

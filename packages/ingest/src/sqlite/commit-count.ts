@@ -132,7 +132,9 @@ export class CommitCount {
     for (;;) {
       const until = Atomics.load(this.cells, HOLD_UNTIL);
       const left = Number(until) - Date.now();
-      if (left <= 0) return;
+      // Further off than a hold lasts: the clock stepped back since it was set (NTP at boot), and
+      // waiting for it would stop ingest for as long as the step.
+      if (left <= 0 || left > HOLD_MS) return;
       Atomics.wait(this.cells, HOLD_UNTIL, until, Math.min(left, HOLD_MS));
     }
   }

@@ -245,6 +245,14 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
     return this.cutDbs.has(db);
   }
 
+  /** Set by a cut read's body that did not read all its snapshots hold (a split query's lane given fewer days): its cut is not told. */
+  private cutSpoiled = false;
+
+  /** The read running now left out commits its cut holds: it tells no cut (null). */
+  protected spoilCut(): void {
+    this.cutSpoiled = true;
+  }
+
   /**
    * Runs a read's synchronous body `fn` over `range` with a read
    * transaction on each partition of the range, begun where no commit falls
@@ -283,9 +291,10 @@ export abstract class PartitionedStore<D extends StoreDb, W> {
       cut = null;
     }
     this.cutTo = cut === null ? null : new Set(listed.map((p) => p.name));
+    this.cutSpoiled = false;
     try {
       const result = fn();
-      noteReadCut(cut);
+      noteReadCut(this.cutSpoiled ? null : cut);
       return result;
     } finally {
       this.cutTo = null;

@@ -64,3 +64,12 @@ test('the same bulk answers alike on a real Elasticsearch', { skip: esUrl ? fals
     for (const name of ['lstest-index-name-ok', 'lstest-\u00e9']) await fetch(`${esUrl}/${encodeURIComponent(name)}`, { method: 'DELETE' });
   }
 });
+
+test('a date math index name (`<logs-{now/d}>`), which Elasticsearch resolves before it checks the name, is taken', async () => {
+  const names = ['<lstest-dm-{now/d}>', '<lstest-dm-{now/M{yyyy.MM}}>'];
+  const body = names.map((name, i) => `${JSON.stringify({ index: { _index: name } })}\n${JSON.stringify({ '@timestamp': '2026-02-08T12:50:00Z', message: `date math ${i}`, run: 'index-date-math' })}\n`).join('');
+  const res = await h().logship.app.inject({ method: 'POST', url: '/es/_bulk', payload: body, headers });
+  assert.equal(res.statusCode, 200, res.body);
+  assert.deepEqual(items(res.json()).map((i) => [i.status, i.error?.reason]), [[201, undefined], [201, undefined]]);
+  assert.equal((await h().search('run:index-date-math')).length, 2);
+});
