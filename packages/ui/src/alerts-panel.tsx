@@ -24,6 +24,16 @@ interface AlertJson {
   value: string;
 }
 
+/**
+ * Whether what a partial evaluation read can fire the rule (the server's
+ * rules/rule-left-out.ts firesOnPart): an `above` rule, no ratio, on a
+ * count, a rate or a max, whose value over part of the window is at most
+ * the whole's.
+ */
+function firesOnPart(r: RuleJson): boolean {
+  return r.above !== undefined && r.ratio_to === undefined && /^(count|rate|max:)/.test(r.aggregate);
+}
+
 interface RuleJson {
   name: string;
   state: 'inactive' | 'pending' | 'firing';
@@ -212,7 +222,10 @@ export function AlertsPanel({ onSearch, onClose }: AlertsPanelProps) {
                   {r.partial && (
                     <div class="incomplete rule-partial">
                       <p>
-                        <strong>Partial:</strong> its last evaluation read only part of its {r.window} window, so it was not acted on: its alerts keep their state until an evaluation reads the whole window.
+                        <strong>Partial:</strong> its last evaluation read only part of its {r.window} window, so{' '}
+                        {firesOnPart(r)
+                          ? 'it resolved nothing: a firing alert stays firing until an evaluation reads the whole window (what it read can still fire it).'
+                          : 'it was not acted on: its alerts keep their state until an evaluation reads the whole window.'}
                       </p>
                       <LeftOutList warnings={r.warnings ?? []} />
                     </div>

@@ -92,6 +92,40 @@ export function stepAlerts(
   }
 }
 
+/**
+ * stepAlerts for an evaluation that read only part of its window of a rule
+ * whose value that can only understate (rule-left-out.ts firesOnPart): the
+ * series active in it start or stay pending and fire after `for`, as
+ * stepAlerts does them; an alert not among them is left as it is (its
+ * events may be in what was not read), neither resolved nor dropped.
+ */
+export function raiseAlerts(
+  alerts: Map<string, AlertInstance>,
+  active: readonly ActiveSeries[],
+  rule: { for_ms: number },
+  now: number,
+): void {
+  for (const s of active) {
+    const fp = fingerprint(s.labels);
+    let a = alerts.get(fp);
+    if (a && a.state !== 'inactive') {
+      a.value = s.value;
+      a.annotations = s.annotations;
+    } else {
+      a = {
+        fingerprint: fp, labels: s.labels, annotations: s.annotations, state: 'pending', value: s.value,
+        activeAt: now, firedAt: null, resolvedAt: null, lastSentAt: null, keepFiringSince: null, validUntil: null,
+      };
+      alerts.set(fp, a);
+    }
+    a.keepFiringSince = null;
+    if (a.state === 'pending' && now - a.activeAt >= rule.for_ms) {
+      a.state = 'firing';
+      a.firedAt = now;
+    }
+  }
+}
+
 /** Prometheus's needsSending: firing alerts every resend delay, a resolve as soon as it happens (then again until retention ends). */
 export function needsSending(a: AlertInstance, now: number, resendDelay_ms: number): boolean {
   if (a.state === 'pending') return false;

@@ -20,7 +20,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { collectingLeftOut, type AnswerWarning, type LogReader } from '@logship/query/core';
 import type { Registry } from 'prom-client';
 import type { AlertingConfig } from './alerting-config.js';
-import { fingerprint, needsSending, stepAlerts, webhookNeedsSending, type ActiveSeries, type AlertInstance, type WebhookNotice } from './alert-state.js';
+import { fingerprint, needsSending, raiseAlerts, stepAlerts, webhookNeedsSending, type ActiveSeries, type AlertInstance, type WebhookNotice } from './alert-state.js';
 import { evaluateRule, sampleLines } from './evaluate-rule.js';
 import { loadRuleFiles } from './load-rule-files.js';
 import { Notifier, targetLabel, type NotifierTarget, type PostableAlert } from './notifier.js';
@@ -31,7 +31,7 @@ import { createRulerMetrics, type RulerMetrics } from './ruler-metrics.js';
 import { StateFile, type SavedStates } from './state-file.js';
 import { rulesErrors as errors } from './rules-errors.js';
 import { withDeadline } from './with-deadline.js';
-import { partialError, readingWhole } from './rule-left-out.js';
+import { firesOnPart, partialError, readingWhole } from './rule-left-out.js';
 
 /** setTimeout's longest delay. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -307,7 +307,7 @@ export class Ruler {
         if (res.dropped > 0) this.metrics.seriesDropped.inc({ rule_group: group }, res.dropped);
         r.lastValue = res.series.length === 0 ? null : Math.max(...res.series.map((s) => s.value));
         const out: ActiveSeries[] = [];
-        if (warnings.length > 0) return { out, warnings };
+        if (warnings.length > 0 && !firesOnPart(rule)) return { out, warnings };
         for (const s of res.series) {
           if (!s.active) continue;
           const labels = { ...s.labels, ...renderLabels(rule, s.value, s.labels), alertname: rule.name };
@@ -327,8 +327,15 @@ export class Ruler {
         // Neither fired nor resolved on missing events: the states stay, as for a failed read.
         this.metrics.evaluationsPartial.inc({ rule_group: group });
         r.health = 'err';
-        r.lastError = partialError(evaluated.warnings);
-        this.opts.logger?.warn({ group, rule: rule.name, warnings: evaluated.warnings }, `Evaluating rule "${rule.name}" read only part of its window; its alerts keep their state.`);
+        const firesOnly = firesOnPart(rule);
+        if (firesOnly) raiseAlerts(r.alerts, evaluated.out, rule, now);
+        r.lastError = partialError(evaluated.warnings, firesOnly);
+        this.opts.logger?.warn(
+          { group, rule: rule.name, warnings: evaluated.warnings },
+          firesOnly
+            ? `Evaluating rule "${rule.name}" read only part of its window; it resolves nothing until it reads the whole (what it read can still fire it).`
+            : `Evaluating rule "${rule.name}" read only part of its window; its alerts keep their state.`,
+        );
       } else {
         stepAlerts(r.alerts, evaluated.out, rule, now);
         r.health = 'ok';
