@@ -83,9 +83,13 @@ export function structured(obj: Record<string, unknown>, opts: RecordOptions, ct
  * (Filebeat's filestream, Vector's file source, over _bulk or the native
  * route): the line's leading level word is the level, as for the agent's
  * `@raw`, so `level:error` finds `2026-… ERROR django.request: …` whichever
- * way it came in. The record's time stays (it may be the shipper's).
+ * way it came in. The record's time stays (it may be the shipper's). The
+ * line is read, and stored, without terminal colour codes, as the agent's
+ * `@raw` and a journal entry are: a coloured `\x1b[31mERROR\x1b[0m` line
+ * had no level this way.
  */
-function withSniffedLevel(outer: Parsed, opts: RecordOptions, ctx: MapContext): Parsed {
+function withSniffedLevel(record: Parsed, opts: RecordOptions, ctx: MapContext): Parsed {
+  const outer = decoloured(record);
   const text = outer.canonical.message;
   if (text === undefined || text === '') return outer;
   const line = text.endsWith('\r') ? text.slice(0, -1) : text;

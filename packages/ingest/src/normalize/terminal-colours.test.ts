@@ -30,3 +30,13 @@ test('a journal entry and a fluentd-wrapped line keep their printed text too', (
   assert.equal(fluent.message, '2026-12-07T23:32:52.457175Z ERROR rtr: price table');
   assert.equal(fluent.level, 'error');
 });
+
+test("a shipper's record of a coloured plain-text line (Filebeat's filestream over _bulk, Vector's file source) is stored and read as the agent's line is", () => {
+  const line = '\u001b[2m2026-12-07T23:32:52.457175Z\u001b[0m \u001b[31mERROR\u001b[0m \u001b[2mrtr\u001b[0m\u001b[2m:\u001b[0m price table';
+  const ecs = normalizeLine(JSON.stringify({ '@timestamp': '2026-12-07T23:32:53.000Z', message: line, 'ecs.version': '8.11.0', 'log.file.path': '/var/log/rtr.log' }), opts).event;
+  assert.equal(ecs.message, '2026-12-07T23:32:52.457175Z ERROR rtr: price table');
+  assert.equal(ecs.level, 'error');
+  const generic = normalizeLine(JSON.stringify({ timestamp: '2026-12-07T23:32:53.000Z', message: line, host: 'rtr-1' }), opts).event;
+  assert.equal(generic.message, '2026-12-07T23:32:52.457175Z ERROR rtr: price table');
+  assert.equal(generic.level, 'error');
+});
