@@ -35,12 +35,13 @@ import type { QueryNode } from '../ast.js';
 import type { LogEvent } from '../event.js';
 import type { LogReader, SearchResult } from '../log-reader.js';
 import { compileMatcher } from '../matcher.js';
-import { formatTailPosition, isAfter, parseTailPosition, TAIL_SKEW_MS, type CommitMark, type TailPosition } from '../tail-position.js';
+import { formatTailPosition, isAfter, TAIL_SKEW_MS, type CommitMark, type TailPosition } from '../tail-position.js';
 import { apiErrors } from './api-error.js';
 import { lookUpCommitted } from './committed-lookup.js';
 import { isCommittedRef, type CommittedRef, type FeedEntry, type LiveFeed } from './live-feed.js';
 import type { QueryCompiler } from './query-compiler.js';
 import { refsRange, tailWarnings } from './tail-warnings.js';
+import { tailPositionParam } from './tail-position-param.js';
 
 export interface TailRouteOptions {
   reader: LogReader;
@@ -97,23 +98,6 @@ function sseFrame(ev: LogEvent, mark: CommitMark | undefined): string {
   const id = formatTailPosition({ ts: Date.parse(ev['@timestamp']), id: ev['event.id'], ...(mark ? { mark } : {}) });
   return `id: ${id}\nevent: log\ndata: ${JSON.stringify(ev)}\n\n`;
 }
-
-/**
- * `param`: where the position came from, named in the refusal as other
- * refusals name theirs. A time past the span of dates (±8.64e15 ms) is no
- * position the server gave (they are events' times): it was taken, and
- * its stream replayed nothing.
- */
-function parsePosition(text: string, param: 'after' | 'Last-Event-ID'): TailPosition {
-  const position = parseTailPosition(text);
-  if (!Number.isFinite(position.ts) || Math.abs(position.ts) > MAX_DATE_MS) {
-    throw apiErrors.badParameter(param, `tail position "${text}" is not "<epoch ms>|<event.id>"`, text);
-  }
-  return position;
-}
-
-/** The span of JavaScript dates either side of the epoch. */
-const MAX_DATE_MS = 8.64e15;
 
 /** Why the server ends a stream, and what it tells the reader. */
 type EndReason = 'max_duration' | 'shutdown' | 'replay_limit';
@@ -174,7 +158,7 @@ export function registerTailRoute(app: FastifyInstance, opts: TailRouteOptions):
       throw apiErrors.tooManyStreams(opts.maxStreams);
     }
     const lastId = req.query.after ?? (req.headers['last-event-id'] as string | undefined);
-    const position = lastId ? parsePosition(lastId, req.query.after !== undefined ? 'after' : 'Last-Event-ID') : null;
+    const position = lastId ? tailPositionParam(lastId, req.query.after !== undefined ? 'after' : 'Last-Event-ID') : null;
 
     open++;
     reply.hijack();
