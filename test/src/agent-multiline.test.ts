@@ -9,7 +9,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { removeDir, search, startAgent, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
-import { agentYaml } from './agent-support.js';
+import { agentYaml, waitForAcknowledged } from './agent-support.js';
 
 // Today's date: events older than the retention period would not be stored.
 const DAY = new Date().toISOString().slice(0, 10);
@@ -41,7 +41,8 @@ describe('agent: multiline', () => {
 
   /** An agent reading `file` as `job`, joining its lines with `multiline` (a YAML flow map). */
   function startFileAgent(name: string, file: string, job: string, multiline: string) {
-    const yaml = agentYaml({ server: server.url, dataDir: join(root, name), include: [file], labels: { job }, extra: 'metrics: { listen: off }', source: `    multiline: ${multiline}` });
+    // Its metrics port (the harness's pick) answers /files: how far the file is acknowledged.
+    const yaml = agentYaml({ server: server.url, dataDir: join(root, name), include: [file], labels: { job }, source: `    multiline: ${multiline}` });
     return startAgent(yaml, join(root, `${name}.yaml`));
   }
 
@@ -88,7 +89,8 @@ describe('agent: multiline', () => {
       const r = await search(server.url, 'job:"ml-java"', { limit: 100 });
       return r.hits.length >= 1 ? r.hits : undefined;
     }, { timeoutMs: 30_000, what: 'the java event' });
-    await new Promise((r) => setTimeout(r, 1000));
+    // Every line acknowledged: the events the lines made are all stored, none still to come.
+    await waitForAcknowledged(agent.metricsPort!, [join(logs, 'django.log'), join(logs, 'java.log')]);
 
     assert.equal((await search(server.url, 'job:"ml-python"', { limit: 100 })).hits.length, 3, 'three python events, not nine lines');
     const tb = python.filter((h) => String(h.message).includes('Traceback'));
@@ -135,7 +137,7 @@ describe('agent: multiline', () => {
       const r = await search(server.url, 'job:"ml-chained"', { limit: 100 });
       return r.hits.length >= 2 ? r.hits : undefined;
     }, { timeoutMs: 30_000, what: 'two events' });
-    await new Promise((r) => setTimeout(r, 1000));
+    await waitForAcknowledged(agent.metricsPort!, [join(logs, 'worker.log')]);
     const hits = (await search(server.url, 'job:"ml-chained"', { limit: 100 })).hits;
     assert.equal(hits.length, 2, 'the chained traceback and the next record, no blank events');
     const tb = String(hits.find((h) => String(h.message).includes('Traceback'))!.message);
@@ -166,7 +168,7 @@ describe('agent: multiline', () => {
       const r = await search(server.url, 'job:"ml-logback"', { limit: 100 });
       return r.hits.length >= 4 ? r.hits : undefined;
     }, { timeoutMs: 30_000, what: 'four events' });
-    await new Promise((r) => setTimeout(r, 1000));
+    await waitForAcknowledged(agent.metricsPort!, [join(logs, 'app.log')]);
     const hits = (await search(server.url, 'job:"ml-logback"', { limit: 100 })).hits;
     assert.equal(hits.length, 4, hits.map((h) => h.message).join('\n---\n'));
     const failed = await search(server.url, 'job:"ml-logback" AND IllegalMonitorStateException', { limit: 10 });
@@ -218,7 +220,7 @@ describe('agent: multiline', () => {
     ].join('\n');
     await appendFile(join(logs, 'shop.log'), lines);
     const yaml = agentYaml({
-      server: server.url, dataDir: join(root, 'agent-go'), include: [join(logs, 'shop.log')], labels: { job: 'ml-go' }, extra: 'metrics: { listen: off }',
+      server: server.url, dataDir: join(root, 'agent-go'), include: [join(logs, 'shop.log')], labels: { job: 'ml-go' },
       source: `    multiline: { continuation: '${GO_CONTINUATION}', timeout_ms: 300 }\n    exclude_lines: ['index out of range']`,
     });
     const agent = await startAgent(yaml, join(root, 'agent-go.yaml'));
@@ -226,7 +228,7 @@ describe('agent: multiline', () => {
       const r = await search(server.url, 'job:"ml-go"', { limit: 100 });
       return r.hits.length >= 3 ? r.hits : undefined;
     }, { timeoutMs: 30_000, what: 'three events' });
-    await new Promise((r) => setTimeout(r, 1000));
+    await waitForAcknowledged(agent.metricsPort!, [join(logs, 'shop.log')]);
     const hits = (await search(server.url, 'job:"ml-go"', { limit: 100 })).hits;
     const messages = hits.map((h) => String(h.message));
     assert.equal(messages.length, 3, messages.join('\n---\n'));

@@ -34,6 +34,30 @@ export async function agentMetric(metricsUrl: string, name: string, labels = '')
   return m ? Number(m[1]) : 0;
 }
 
+/**
+ * Waits until the agent on `metricsPort` has every one of `files` acknowledged
+ * to its end (its /files `acknowledged_offset` at the file's size): all their
+ * lines were read, made into events (a multiline event's last one flushed) and
+ * taken by the server. The positive sign a test that checks some events were
+ * NOT made waits for, where a sleep proved nothing on a slow machine.
+ * Trailing blank lines are not counted: a multiline event ends at its last
+ * line, the blanks after it are acknowledged with the next event (multiline.ts).
+ */
+export async function waitForAcknowledged(metricsPort: number, files: readonly string[]): Promise<void> {
+  await waitFor(async () => {
+    const body = (await (await fetch(`http://127.0.0.1:${metricsPort}/files`)).json()) as { sources: Record<string, { path: string; acknowledged_offset: number }[]> };
+    const followed = Object.values(body.sources).flat();
+    return files.every((f) => followed.some((l) => l.path === f && l.acknowledged_offset === endOfLastLine(f)));
+  }, { timeoutMs: 30_000, what: `${files.join(', ')} acknowledged to their ends` });
+}
+
+/** The byte offset after `file`'s last line that is not blank. */
+function endOfLastLine(file: string): number {
+  // latin1: one character a byte, so lengths are byte offsets.
+  const text = readFileSync(file, 'latin1');
+  return text.length - (/\r?\n((?:[ \t]*\r?\n)*)$/.exec(text)?.[1]?.length ?? 0);
+}
+
 /** The events the server found stored already (a line sent twice is counted here). */
 export async function ingestDuplicates(serverUrl: string): Promise<number> {
   const text = await (await fetch(`${serverUrl}/metrics`)).text();

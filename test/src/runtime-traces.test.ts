@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { removeDir, repoRoot, search, startAgent, startServer, stopAll, tempDir, waitFor, type ServerHandle } from './harness.js';
+import { waitForAcknowledged } from './agent-support.js';
 
 /** The `multiline:` line docs/AGENT.md gives under `# <title>`, with a short timeout for the last event. */
 function docsMultiline(title: string): string {
@@ -182,10 +183,10 @@ describe('stack traces from real runtimes', () => {
     await removeDir(root);
   });
 
-  /** Ships `files` (each with its docs multiline line, or none) as job `job` until `n` events are stored; a second later they are still `n`. */
+  /** Ships `files` (each with its docs multiline line, or none) as job `job` until `n` events are stored; once every file is acknowledged to its end they are still `n`. */
   async function ship(job: string, files: [string, string | null][], n: number): Promise<Record<string, unknown>[]> {
     const yaml = [
-      'server:', `  url: ${server.url}`, `data_dir: ${join(root, `agent-${job}`)}`, 'batch: { max_age_ms: 100 }', 'log_level: warn', 'metrics: { listen: off }', 'sources:',
+      'server:', `  url: ${server.url}`, `data_dir: ${join(root, `agent-${job}`)}`, 'batch: { max_age_ms: 100 }', 'log_level: warn', 'sources:',
       ...files.flatMap(([file, multiline], i) => [
         '  - type: file', `    name: ${job}-${i}`, `    include: [${JSON.stringify(file)}]`, `    labels: { job: ${job} }`, '    poll_interval_ms: 250',
         ...(multiline ? [`    multiline: ${multiline}`] : []),
@@ -195,7 +196,8 @@ describe('stack traces from real runtimes', () => {
     const agent = await startAgent(yaml, join(root, `agent-${job}.yaml`));
     const all = async () => (await search(server.url, `job:"${job}"`, { limit: 100, sort: 'asc' })).hits;
     await waitFor(async () => (await all()).length >= n, { timeoutMs: 30_000, what: `${n} events of ${job}` });
-    await new Promise((r) => setTimeout(r, 1000));
+    // Every file acknowledged to its end (the agent's /files, on the port the harness gave it): nothing more is to come.
+    await waitForAcknowledged(agent.metricsPort!, files.map(([file]) => file));
     const hits = await all();
     assert.equal(hits.length, n, hits.map((h) => `[${String(h.level)}] ${String(h.message)}`).join('\n---\n'));
     assert.equal(await agent.stop('SIGTERM'), 0, agent.output());

@@ -12,9 +12,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { HAVE_CHROMIUM, launchChromium, screenshot } from './browser.js';
-import { ingest, startServer, stopAll, type ServerHandle } from './harness.js';
+import { ingest, startServer, stopAll, waitFor, type ServerHandle } from './harness.js';
 import { twoTokensYaml } from './two-tokens.js';
 import { apiTotal, recentLines, waitForTotal } from './ui-support.js';
 
@@ -30,6 +30,8 @@ describe('search page: signing in (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 
   let refused: string[] = [];
   /** Live's streams asked for (none before a token is accepted). */
   let tails = 0;
+  /** API requests the page sent that are not answered yet. */
+  const inFlight = new Set<Request>();
 
   before(async () => {
     srv = await startServer({
@@ -42,6 +44,10 @@ describe('search page: signing in (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 
       if (res.url().includes('/api/') && (res.status() === 401 || res.status() === 403)) refused.push(`${res.status()} ${new URL(res.url()).pathname}`);
     });
     page.on('request', (req) => { if (new URL(req.url()).pathname === '/api/v1/tail') tails += 1; });
+    const isApi = (req: Request) => new URL(req.url()).pathname.startsWith('/api/');
+    page.on('request', (req) => { if (isApi(req)) inFlight.add(req); });
+    page.on('requestfinished', (req) => { inFlight.delete(req); });
+    page.on('requestfailed', (req) => { inFlight.delete(req); });
   });
 
   after(async () => {
@@ -56,6 +62,19 @@ describe('search page: signing in (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 
     return (await page.evaluate(`[...document.querySelectorAll('.page > :not(.overlay)')].map((e) => e.innerText).join('\\n')`)) as string;
   }
 
+  /**
+   * Resolves once every API request the page sent was answered and a frame
+   * passed with none sent: any refusal the page had coming is in `refused`.
+   * The positive sign the checks of how many were refused wait for, where a
+   * 500 ms sleep proved nothing on a slow machine.
+   */
+  async function settled(): Promise<void> {
+    await waitFor(async () => {
+      await page.evaluate('new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))');
+      return inFlight.size === 0;
+    }, { timeoutMs: 30_000, what: `the page's requests answered: ${[...inFlight].map((r) => r.url()).join(', ')}` });
+  }
+
   /** Gives `token` in the prompt; resolves once the page has had the server's word on it (the prompt back, or gone). */
   async function giveToken(token: string): Promise<void> {
     refused = [];
@@ -68,7 +87,7 @@ describe('search page: signing in (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 
     await page.goto(`${srv.url}/?q=&from=now-1h&to=now&live=1`);
     await dialog().waitFor();
     // Whatever else was asked waited for that answer, and was not sent.
-    await page.evaluate('new Promise((r) => setTimeout(r, 500))');
+    await settled();
     assert.ok(refused.length <= 1, `refused before the prompt: ${JSON.stringify(refused)}`);
     assert.equal(await dialog().getByRole('alert').count(), 0, 'no error before a token was given');
     const behind = await behindThePrompt();
@@ -80,7 +99,7 @@ describe('search page: signing in (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 
     await giveToken('not-a-token-of-this-server');
     await page.waitForFunction(`document.querySelector('[role=dialog] [role=alert]')?.textContent.includes('LS_AUTH_INVALID_TOKEN')`);
     assert.match(await dialog().getByRole('alert').innerText(), /did not accept this token/);
-    await page.evaluate('new Promise((r) => setTimeout(r, 500))');
+    await settled();
     assert.ok(refused.length <= 1, `refused for the wrong token: ${JSON.stringify(refused)}`);
     const behind = await behindThePrompt();
     assert.doesNotMatch(behind, /LS_AUTH|Authorization|401|No histogram|Fields:|connecting/, behind);
@@ -91,7 +110,7 @@ describe('search page: signing in (Chromium)', { skip: !HAVE_CHROMIUM, timeout: 
     await giveToken(WRITE);
     await page.waitForFunction(`document.querySelector('[role=dialog] [role=alert]')?.textContent.includes('403')`);
     assert.match(await dialog().getByRole('alert').innerText(), /read scope/);
-    await page.evaluate('new Promise((r) => setTimeout(r, 500))');
+    await settled();
     assert.ok(refused.length <= 1, `refused for the write-only token: ${JSON.stringify(refused)}`);
     const behind = await behindThePrompt();
     assert.doesNotMatch(behind, /LS_AUTH|Authorization|403|No histogram|Fields:|connecting/, behind);

@@ -327,21 +327,25 @@ test('journald: a directory: that does not exist yet is waited for (one warning,
   // start_position end too: the folder's entries were not there at the start, as a file that appears later, read whole.
   const fromEnd = { ...jd, name: 'jdend', start_position: 'end' };
   const config = { ...c.config(), sources: validateConfig({ server: { url: c.receiver.url }, data_dir: c.dir, sources: [jd, fromEnd] }).sources };
-  c.agent = await Agent.start(config, createLogger('info', (l) => logged.push(l)));
+  // Debug: a source that looks again and finds the folder changed says so (one debug line), the sign it looked.
+  c.agent = await Agent.start(config, createLogger('debug', (l) => logged.push(l)));
   const agent = c.agent;
-  // Looked at again and again meanwhile (every second): still one warning each, nothing restarted.
-  await new Promise((r) => setTimeout(r, 2500));
+  const warnings = () => logged.filter((l) => l.includes('"level":"warn"'));
+  // Each source looked (its warning), and waits.
+  await until(() => warnings().length >= 2, 'a warning from each source', JOURNAL_WAIT_MS);
   const health = agent.healthReport();
   assert.equal(health.status, 'healthy', JSON.stringify(health));
   assert.deepEqual(health.reasons, []);
   assert.equal((health.waiting as string[] | undefined)?.length, 2, JSON.stringify(health));
   assert.match(String((health.waiting as string[])[0]), new RegExp(`^source jd: its directory ${later} does not exist yet`));
   mkdirSync(later, { recursive: true });
-  await new Promise((r) => setTimeout(r, 1500));
+  // Looked at again (every second) until each source found the folder, still without a journal file:
+  // still one warning each, nothing restarted. A sleep here proved nothing on a slow machine.
+  const lookedAgain = () => logged.filter((l) => l.includes('holds no journal file yet')).length;
+  await until(() => lookedAgain() >= 2, 'each source looking at the folder made', JOURNAL_WAIT_MS);
   assert.equal(agent.healthReport().status, 'healthy', 'a folder without a journal file yet: still waiting');
-  const warnings = logged.filter((l) => l.includes('"level":"warn"'));
-  assert.equal(warnings.length, 2, logged.join('\n'));
-  assert.ok(warnings.every((w) => w.includes('waits') && w.includes(later)), warnings.join('\n'));
+  assert.equal(warnings().length, 2, logged.join('\n'));
+  assert.ok(warnings().every((w) => w.includes('waits') && w.includes(later)), warnings().join('\n'));
   assert.equal(agent.metrics.get('journalctl_restarts_total', { source: 'jd' }), 0);
 
   appendJournal(later, entries(0, 30));

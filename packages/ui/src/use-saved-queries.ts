@@ -34,14 +34,28 @@ export function useSavedQueries(authVersion: number): SavedQueries {
   const names = useMemo(() => saved?.map((s) => s.name) ?? null, [saved]);
   const asking = useRef<Promise<readonly string[] | null> | null>(null);
   const askedAt = useRef(0);
+  /** Counts the requests sent: only the latest one's answer is applied. */
+  const sent = useRef(0);
 
   const refresh = useCallback((): Promise<readonly string[] | null> => {
     if (asking.current) return asking.current;
     askedAt.current = Date.now();
-    const p = getJson<SavedQueriesAnswer>('/api/v1/queries').then(
-      (a) => { setSaved(a.queries); return a.queries.map((s) => s.name); },
-      () => { setSaved(null); return null; },
-    ).finally(() => { asking.current = null; });
+    const mine = ++sent.current;
+    // A request sent under an older token can finish after the one a new
+    // token sent: it must not set the list (to null, if it was refused) nor
+    // end the newer one's turn. Its callers get the newer one's answer.
+    const p: Promise<readonly string[] | null> = getJson<SavedQueriesAnswer>('/api/v1/queries').then(
+      (a) => {
+        if (mine !== sent.current) return asking.current ?? a.queries.map((s) => s.name);
+        setSaved(a.queries);
+        return a.queries.map((s) => s.name);
+      },
+      () => {
+        if (mine !== sent.current) return asking.current ?? null;
+        setSaved(null);
+        return null;
+      },
+    ).finally(() => { if (mine === sent.current) asking.current = null; });
     asking.current = p;
     return p;
   }, []);
