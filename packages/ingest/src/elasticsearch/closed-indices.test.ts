@@ -66,9 +66,14 @@ if (!url) {
       assert.deepEqual(a.said, expected);
     });
 
-    test('a range without the closed day says nothing; with no list kept, the read answers as before', async () => {
+    test('a range without the closed day says nothing (a wide one, reading the whole prefix, included); with no list kept, the read answers as before', async () => {
       const today = await collect(() => store.search({ query: ALL, from: now - 60_000, to: now, now, limit: 10 }));
       if (new Date(now - 60_000).toISOString().slice(0, 10) === new Date(now).toISOString().slice(0, 10)) assert.deepEqual(today.said, []);
+      // A range wider than the day patterns reads the whole `<prefix>-*`; the closed day is named, no other.
+      const wide = await collect(() => store.count({ query: ALL, from: now - 400 * DAY, to: now, now }));
+      assert.deepEqual(wide.said.map((w) => [w.code, w.partition]), [['LS_ES_INDEX_CLOSED', closed]]);
+      const before = await collect(() => store.count({ query: ALL, from: now - 400 * DAY, to: now - 3 * DAY, now }));
+      assert.deepEqual(before.said, [], 'a closed day outside the range is not the read\'s');
       const res = await store.search({ query: ALL, from: now - 2 * DAY, to: now, now, limit: 10 });
       assert.deepEqual(res.hits.map((h) => h['event.id']), ['today']);
     });

@@ -17,6 +17,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import { addLeftOut, leftOutList } from '@logship/query/core';
 import { esError } from './es-error.js';
+import { parseIndexName, utcDay } from './index-name.js';
 
 /** How long a pattern list's closed indices are taken as known: an index opened meanwhile is named for at most this long. */
 const CACHE_MS = 5_000;
@@ -28,19 +29,34 @@ interface Known {
   closed: string[];
 }
 
+/** The UTC day of `ms`, or `otherwise` for a bound no Date can hold (an open range's ±Infinity). */
+function dayOr(ms: number, otherwise: string): string {
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? utcDay(ms) : otherwise;
+}
+
 export class ClosedIndices {
   private readonly known = new Map<string, Known>();
 
   constructor(
     private readonly client: Client,
+    private readonly prefix: string,
     private readonly clock: () => number = Date.now,
   ) {}
 
-  /** Adds a warning per closed index of `index` (a pattern list) to the running read's left-out list, if it keeps one. */
-  async note(index: string): Promise<void> {
+  /**
+   * Adds a warning per closed index of `index` (the range's pattern list)
+   * whose day is in [from, to] to the running read's left-out list, if it
+   * keeps one. A wide range reads the whole `<prefix>-*`, which also
+   * matches days outside it: those are not the read's.
+   */
+  async note(index: string, from: number, to: number): Promise<void> {
     const list = leftOutList();
     if (!list) return;
-    const closed = await this.closedOf(index);
+    const [first, last] = [dayOr(from, ''), dayOr(to, '~')];
+    const closed = (await this.closedOf(index)).filter((name) => {
+      const day = parseIndexName(this.prefix, name)?.day;
+      return day !== undefined && day >= first && day <= last;
+    });
     addLeftOut(list, closed.map((name) => {
       const message = esError('LS_ES_INDEX_CLOSED', `index ${name} is closed, so its events are left out of this answer; open it with POST ${name}/_open`).message;
       return { partition: name, code: 'LS_ES_INDEX_CLOSED', reason: message, message };

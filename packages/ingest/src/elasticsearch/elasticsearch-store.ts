@@ -101,7 +101,7 @@ export class ElasticsearchStore implements LogStore {
     this.onRefreshError = config.onRefreshError;
     this.refresher = new RefreshCoalescer((indices) => this.refreshOrReport(indices));
     this.healthProbe = new HealthProbe(this.client, this.prefix, this.clock);
-    this.closedIndices = new ClosedIndices(this.client);
+    this.closedIndices = new ClosedIndices(this.client, this.prefix);
     // Class queries use the matcher: classification happens before the event is in any index.
     this.textFields = resolveTextFields(config.textFields);
     this.otherTextFields = this.textFields.filter((f) => f !== 'message');
@@ -221,7 +221,7 @@ export class ElasticsearchStore implements LogStore {
     // `http.*:500`: over the fields the range's indices map (field-names.ts).
     if (hasFieldPattern(query)) query = expandFieldPatterns(query, await indexedFieldNames(this.client, this.indicesFor(req)), opts);
     // A closed day of the range is named, not skipped without a word (closed-indices.ts).
-    await Promise.all([this.policyReady(), this.closedIndices.note(this.indicesFor(req))]);
+    await Promise.all([this.policyReady(), this.closedIndices.note(this.indicesFor(req), req.from, req.to)]);
     return [compileDsl(query, opts), timeRangeFilter(req.from, req.to), visibilityFilter(this.retention.policy, this.clock())];
   }
 
