@@ -1,7 +1,8 @@
 import { ConfigMistakes } from '../errors/config-mistakes.js';
 import { loadServerConfig } from '../config/load-server-config.js';
 import { loadRuleFiles } from '../rules/load-rule-files.js';
-import { Ruler } from '../rules/ruler.js';
+import { firesOnPart, partialError } from '../rules/rule-left-out.js';
+import { testRules } from '../rules/test-rules.js';
 import { formatValue } from '../rules/render-template.js';
 import { openStore } from '../store/open-store.js';
 import { errors } from '../server/errors.js';
@@ -16,7 +17,11 @@ export { RULES_USAGE };
  * `rules check` reads rule files as the server would (like `promtool check
  * rules`): exit 0 when every file loads, 1 with every mistake found otherwise.
  * `rules test` also evaluates every rule now against the configured store
- * and prints what would fire, with values; it changes no alert state.
+ * and prints what would fire, with values; it changes no alert state. An
+ * evaluation over part of its window is marked as the server marks it
+ * (docs/ALERTING.md "Partial answers"): what was left out, and that it
+ * would keep its alerts' state (an `above` count, rate or max may still
+ * fire, nothing resolves); the exit status is then 1, as for an error.
  */
 export async function rulesCommand(argv: string[], io: CliIo, now: () => number = Date.now): Promise<number> {
   const flags = parseCommandFlags(argv, ['config', 'data', 'store', 'esUrl', 'json']);
@@ -62,15 +67,22 @@ export async function rulesCommand(argv: string[], io: CliIo, now: () => number 
   const store = await openStore(config, { threads: false });
   try {
     const at = now();
-    const results = await Ruler.testRules(groups, store, config.alerting, at);
+    const results = await testRules(groups, store, config.alerting, at);
     if (flags.json) {
       io.stdout.write(
         `${JSON.stringify({
           time: new Date(at).toISOString(),
-          rules: results.map((r) => ({ group: r.group, alert: r.rule.name, error: r.error, series: r.series })),
+          rules: results.map((r) => ({
+            group: r.group,
+            alert: r.rule.name,
+            error: r.error,
+            partial: r.warnings.length > 0,
+            ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
+            series: r.series,
+          })),
         })}\n`,
       );
-      return results.some((r) => r.error) ? 1 : 0;
+      return results.some((r) => r.error || r.warnings.length > 0) ? 1 : 0;
     }
     for (const r of results) {
       const cond = r.rule.above !== null ? `> ${r.rule.above}` : `< ${r.rule.below}`;
@@ -81,14 +93,21 @@ export async function rulesCommand(argv: string[], io: CliIo, now: () => number 
         io.stdout.write(`  ERROR: ${r.error}\n`);
         continue;
       }
-      if (r.series.length === 0) io.stdout.write('  no value (no matching events in the window)\n');
+      const partial = r.warnings.length > 0;
+      const firesOnly = partial && firesOnPart(r.rule);
+      if (partial) io.stdout.write(`  PARTIAL: ${partialError(r.warnings, firesOnly)}\n`);
+      if (r.series.length === 0) io.stdout.write(`  no value (no matching events in ${partial ? 'what was read of ' : ''}the window)\n`);
       for (const s of r.series) {
         const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${v}"`).join(', ');
-        const verdict = s.active ? (r.rule.for_ms > 0 ? `WOULD FIRE (after ${r.rule.for_ms / 1000}s pending)` : 'WOULD FIRE') : 'ok';
+        const fire = r.rule.for_ms > 0 ? `WOULD FIRE (after ${r.rule.for_ms / 1000}s pending)` : 'WOULD FIRE';
+        // Over part of the window only an above count, rate or max acts, and only to fire.
+        const verdict = partial && !firesOnly
+          ? 'not acted on (partial: its alerts would keep their state)'
+          : s.active ? fire : partial ? 'not above in what was read (resolves nothing: partial)' : 'ok';
         io.stdout.write(`  ${labels ? `{${labels}} ` : ''}value ${formatValue(s.value)}: ${verdict}\n`);
       }
     }
-    return results.some((r) => r.error) ? 1 : 0;
+    return results.some((r) => r.error || r.warnings.length > 0) ? 1 : 0;
   } finally {
     await store.close();
   }

@@ -8,6 +8,9 @@
  *            ├─ 429 / 5xx / es_rejected_execution_exception
  *            │                 retried, alone with the other retryable items,
  *            │                 after an exponential backoff
+ *            ├─ 403 cluster_block_exception (the item's index blocked for writes)
+ *            │                 the batch throws LS_ES_INDEX_BLOCKED, as a whole
+ *            │                 request's 403 does: retryable, the agent holds it
  *            └─ other 4xx      permanent: reported for that event
  *
  * When the whole request fails for an availability reason, or retryable
@@ -28,7 +31,7 @@
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { esError, isEsError } from './es-error.js';
 import type { EsDocument } from './event-document.js';
-import { classifyTransportError, isRetryableStatus } from './transport-error.js';
+import { blockedCauseWords, classifyTransportError, isRetryableStatus } from './transport-error.js';
 
 export interface BulkItem {
   /** Position in the caller's batch, reported back with failures. */
@@ -117,6 +120,10 @@ export async function bulkWrite(client: Client, items: BulkItem[], policy: Retry
       throw classified;
     }
     const again: BulkItem[] = [];
+    // An item refused by its index's write block was reported as a permanent
+    // rejection of that event, which the agent then drops: the block is lifted
+    // later, the event is gone. It is the whole request's LS_ES_INDEX_BLOCKED.
+    const blocked = new Set<string>();
     response.items.forEach((result, i) => {
       const item = pending[i]!;
       const r = result.create ?? Object.values(result)[0]!;
@@ -135,10 +142,13 @@ export async function bulkWrite(client: Client, items: BulkItem[], policy: Retry
         // A 429 was not written; a 5xx may have been.
         if (r.status >= 500) retried.add(item.index);
         again.push(item);
+      } else if (r.status === 403 && blockedCauseWords(r.error)) {
+        blocked.add(blockedCauseWords(r.error)!);
       } else {
         outcome.errors.push({ index: item.index, reason: describe(r.error, r.status) });
       }
     });
+    if (blocked.size > 0) throw esError('LS_ES_INDEX_BLOCKED', [...blocked].join('; '));
     pending = again;
   }
   outcome.errors.sort((a, b) => a.index - b.index);

@@ -41,6 +41,7 @@ import { timeRangeFilter, visibilityFilter } from './visibility-filter.js';
 // The read API's shared answers (query package): kept apart from the import above, which other work changes.
 import { expandFieldPatterns, hasFieldPattern } from '@logship/query/core';
 import { indexedFieldNames } from './field-names.js';
+import { ClosedIndices } from './closed-indices.js';
 
 export interface ElasticsearchStoreConfig {
   client: Client;
@@ -89,6 +90,7 @@ export class ElasticsearchStore implements LogStore {
   private readonly textFields: readonly string[];
   private readonly otherTextFields: readonly string[];
   private readonly healthProbe: HealthProbe;
+  private readonly closedIndices: ClosedIndices;
 
   constructor(config: ElasticsearchStoreConfig) {
     this.client = config.client;
@@ -99,6 +101,7 @@ export class ElasticsearchStore implements LogStore {
     this.onRefreshError = config.onRefreshError;
     this.refresher = new RefreshCoalescer((indices) => this.refreshOrReport(indices));
     this.healthProbe = new HealthProbe(this.client, this.prefix, this.clock);
+    this.closedIndices = new ClosedIndices(this.client, this.prefix);
     // Class queries use the matcher: classification happens before the event is in any index.
     this.textFields = resolveTextFields(config.textFields);
     this.otherTextFields = this.textFields.filter((f) => f !== 'message');
@@ -217,7 +220,8 @@ export class ElasticsearchStore implements LogStore {
     let query = req.query;
     // `http.*:500`: over the fields the range's indices map (field-names.ts).
     if (hasFieldPattern(query)) query = expandFieldPatterns(query, await indexedFieldNames(this.client, this.indicesFor(req)), opts);
-    await this.policyReady();
+    // A closed day of the range is named, not skipped without a word (closed-indices.ts).
+    await Promise.all([this.policyReady(), this.closedIndices.note(this.indicesFor(req), req.from, req.to)]);
     return [compileDsl(query, opts), timeRangeFilter(req.from, req.to), visibilityFilter(this.retention.policy, this.clock())];
   }
 

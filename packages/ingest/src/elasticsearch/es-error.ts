@@ -4,8 +4,8 @@
  * `LS_ES_*` code, an HTTP status and whether trying again later can help,
  * made by the package's one factory (errors/define-error.ts). The ingest
  * route turns a retryable store error into 503 + Retry-After so agents spool
- * instead of dropping. LS_ES_SHARDS_FAILED, LS_ES_TIMED_OUT and LS_ES_FIELDS_FAILED
- * are not thrown: they are the codes of a partial answer's warnings
+ * instead of dropping. LS_ES_SHARDS_FAILED, LS_ES_TIMED_OUT, LS_ES_FIELDS_FAILED and
+ * LS_ES_INDEX_CLOSED are not thrown: they are the codes of a partial answer's warnings
  * (partial-answer.ts). docs/ELASTICSEARCH.md lists the same codes.
  */
 import { defineError, isLogshipError, type ErrorFactory, type LogshipError } from '../errors/define-error.js';
@@ -31,6 +31,9 @@ const ES_ERRORS = {
   // A field-name pattern's expansion (`http.*:500`, field-names.ts) over the
   // indices whose fields `_field_caps` could list: those it could not are named.
   LS_ES_FIELDS_FAILED: defineError('LS_ES_FIELDS_FAILED', 'Elasticsearch could not list the fields of every index: %s', 502),
+  // A closed index of the read's range (closed-indices.ts): the search's
+  // wildcards skip it, so its events are not in the answer.
+  LS_ES_INDEX_CLOSED: defineError('LS_ES_INDEX_CLOSED', 'Elasticsearch did not search a closed index: %s', 502),
 } as const satisfies Record<string, ErrorFactory>;
 
 export type EsErrorCode = keyof typeof ES_ERRORS;

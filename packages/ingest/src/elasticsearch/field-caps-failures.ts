@@ -76,6 +76,9 @@ export function noteFieldCapsFailures(response: estypes.FieldCapsResponse, indic
     const why = failed.length > 0 ? failed.map((w) => w.message).join('; ') : `${answer.failed_indices} indices failed without a reason`;
     throw esError('LS_ES_UNAVAILABLE', `the fields of ${indices} could not be listed for the query's field-name pattern: ${why}`);
   }
+  // With no list in scope the read goes on, as a search's own shard failures
+  // do (partial-answer.ts notePartial); every reader of queries keeps one
+  // (the API, the ruler, `logship rules test`: rules/test-rules.ts).
   const list = leftOutList();
   if (list) addLeftOut(list, failed);
 }

@@ -60,3 +60,47 @@ if (!url) {
     });
   });
 }
+
+if (url) {
+  // A write block on today's index refuses each item inside a 200 bulk
+  // answer (403 cluster_block_exception per item), which the bulk writer
+  // reported as that event's permanent rejection: the agent dropped it.
+  describe('an index blocked for writes, on a real cluster', () => {
+    const client = new Client({ node: url });
+    let store: LogStore & { prefix: string };
+    let index: string | undefined;
+    const now = Date.now();
+
+    before(async () => {
+      store = await openTestStore(url);
+      const written = await store.write([{ '@timestamp': new Date(now - 1000).toISOString(), 'event.id': 'wblocked-0', level: 'info', message: 'before the block' }]);
+      assert.equal(written.stored, 1);
+      index = indexName(store.prefix, 'default', now - 1000);
+      await client.indices.addBlock({ index, block: 'write' });
+    });
+
+    after(async () => {
+      if (index !== undefined) await client.indices.putSettings({ index, settings: { 'index.blocks.write': false } });
+      await store.close();
+      await client.close();
+    });
+
+    test('a write into it throws LS_ES_INDEX_BLOCKED (retryable, so the agent holds the batch), with the words of a whole request\'s 403', async () => {
+      const events = [{ '@timestamp': new Date(now - 500).toISOString(), 'event.id': 'wblocked-1', level: 'info', message: 'during the block' }];
+      await assert.rejects(store.write(events), (err: unknown) => {
+        assert.ok(isEsError(err), String(err));
+        assert.equal(err.code, 'LS_ES_INDEX_BLOCKED', err.message);
+        assert.equal(err.retryable, true);
+        assert.equal(err.message, `Elasticsearch refused the operation on a blocked index: index ${index} is blocked for writes (FORBIDDEN/8/index write (api)); lift it with PUT ${index}/_settings {"index.blocks.write": false}`);
+        return true;
+      });
+    });
+
+    test('lifted, the same event is stored', async () => {
+      await client.indices.putSettings({ index: index!, settings: { 'index.blocks.write': false } });
+      const written = await store.write([{ '@timestamp': new Date(now - 500).toISOString(), 'event.id': 'wblocked-1', level: 'info', message: 'during the block' }]);
+      assert.equal(written.stored, 1);
+      assert.deepEqual(written.errors, []);
+    });
+  });
+}

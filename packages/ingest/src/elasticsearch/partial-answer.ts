@@ -80,9 +80,9 @@ function warning(code: 'LS_ES_SHARDS_FAILED' | 'LS_ES_TIMED_OUT', partition: str
 /**
  * Adds `answer`'s warnings to what the running read left out (the API's
  * answer names them: @logship/query read-left-out.ts); returns `answer`.
- * A read whose owner keeps no list (`logship rules test`; the ruler keeps
- * one: rules/rule-left-out.ts) goes on with what the
- * other shards answered, as it did before shard failures were told.
+ * A read whose owner keeps no list goes on with what the other shards
+ * answered, as it did before shard failures were told; the ruler and
+ * `logship rules test` keep one (rules/rule-left-out.ts).
  */
 export function notePartial<T extends ShardReport>(answer: T, indices: string): T {
   const list = leftOutList();

@@ -36,8 +36,15 @@ const BLOCKS: readonly { words: string; blocks: string; setting: string }[] = [
   { words: 'index metadata', blocks: 'metadata reads and writes', setting: 'index.blocks.metadata' },
 ];
 
+/** An Elasticsearch error cause: a whole answer's `error`, or one bulk item's. */
+interface EsCause {
+  type?: string;
+  reason?: string | null;
+  root_cause?: { type?: string; reason?: string | null }[];
+}
+
 interface EsErrorBody {
-  error?: { type?: string; reason?: string; root_cause?: { type?: string; reason?: string }[] };
+  error?: EsCause;
 }
 
 /**
@@ -50,7 +57,14 @@ interface EsErrorBody {
  * checked an API key that was fine.
  */
 function blockedWords(err: errors.ResponseError): string | null {
-  const error = (err.body as EsErrorBody | undefined)?.error;
+  return blockedCauseWords((err.body as EsErrorBody | undefined)?.error);
+}
+
+/**
+ * The same words for one cause; the bulk writer passes an item's error, a
+ * 403 inside a 200 answer when only that item's index is blocked.
+ */
+export function blockedCauseWords(error: EsCause | undefined): string | null {
   const reasons = [error, ...(error?.root_cause ?? [])]
     .filter((e) => e?.type === 'cluster_block_exception' && typeof e.reason === 'string')
     .map((e) => e!.reason!);

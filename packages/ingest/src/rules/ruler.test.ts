@@ -8,6 +8,7 @@ import type { LogEvent } from '@logship/query';
 import { openSqliteStore } from '../sqlite/open-sqlite-store.js';
 import { buildAlertingConfig } from './alerting-config.js';
 import { loadRuleFile } from './load-rule-file.js';
+import { testRules } from './test-rules.js';
 import { Ruler } from './ruler.js';
 
 /** A real SQLite store with reader threads, as the server runs it. */
@@ -92,7 +93,7 @@ test('count, rate, max, p50, ratio_to and bounded group_by over the real store',
     );
     const { loadRuleFiles } = await import('./load-rule-files.js');
     const { groups } = loadRuleFiles([join(dir, 'rules.yaml')], { defaultInterval_ms: 60_000, savedQueries: {} });
-    const results = await Ruler.testRules(groups, store, buildAlertingConfig({ max_series_per_rule: 2 }), now);
+    const results = await testRules(groups, store, buildAlertingConfig({ max_series_per_rule: 2 }), now);
     const by = Object.fromEntries(results.map((r) => [r.rule.name, r.series.map((s) => [s.labels, s.value, s.active])]));
     assert.deepEqual(by.Count, [[{}, 12, true]]);
     assert.deepEqual(by.Rate, [[{}, 0.2, true]]);
@@ -185,7 +186,7 @@ test('group_by: events without the field count in a series of their own, without
     );
     const { loadRuleFiles } = await import('./load-rule-files.js');
     const { groups } = loadRuleFiles([join(dir, 'rules.yaml')], { defaultInterval_ms: 60_000, savedQueries: {} });
-    const [result] = await Ruler.testRules(groups, store, buildAlertingConfig({}), now);
+    const [result] = await testRules(groups, store, buildAlertingConfig({}), now);
     const series = (result?.series ?? []).map((s) => [s.labels, s.value, s.active]);
     assert.deepEqual(
       series.sort((a, b) => Number(a[1]) - Number(b[1])),
@@ -374,7 +375,7 @@ test('group_by: an empty value and no value are one series without the label, as
       defaultInterval_ms: 60_000,
       savedQueries: {},
     });
-    const [result] = await Ruler.testRules(groups, store, buildAlertingConfig({}), now + 1);
+    const [result] = await testRules(groups, store, buildAlertingConfig({}), now + 1);
     assert.equal(result?.error, null);
     assert.deepEqual(
       result?.series.map((s) => [s.labels, s.value]).sort((a, b) => Number(a[1]) - Number(b[1])),

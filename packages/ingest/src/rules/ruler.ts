@@ -161,24 +161,6 @@ export class Ruler {
     return this.groups;
   }
 
-  /** Evaluates every rule once at `now` without changing any state (`logship rules test`). */
-  static async testRules(groups: readonly RuleGroup[], reader: LogReader, alerting: AlertingConfig, now: number) {
-    const out: { group: string; rule: AlertRule; series: { labels: Record<string, string>; value: number; active: boolean }[]; error: string | null }[] = [];
-    for (const g of groups) {
-      for (const rule of g.rules) {
-        try {
-          const res = await withDeadline(rule, alerting.query_timeout_ms, undefined, (signal) =>
-            evaluateRule(rule, { reader, now, signal, maxSeries: alerting.max_series_per_rule }),
-          );
-          out.push({ group: g.name, rule, series: res.series.map(({ labels, value, active }) => ({ labels, value, active })), error: null });
-        } catch (err) {
-          out.push({ group: g.name, rule, series: [], error: `${(err as Error).message}${codeOf(err)}` });
-        }
-      }
-    }
-    return out;
-  }
-
   private load(): RuleGroup[] {
     const { groups, emptyGlobs } = loadRuleFiles(this.opts.ruleFiles, {
       defaultInterval_ms: this.opts.alerting.evaluation_interval_ms,
@@ -438,7 +420,8 @@ function renderLabels(rule: AlertRule, value: number, groupLabels: Record<string
   return out;
 }
 
-function codeOf(err: unknown): string {
+/** An error's message suffix naming its code, if it has one. */
+export function codeOf(err: unknown): string {
   const code = (err as { code?: unknown }).code;
   return typeof code === 'string' ? ` (${code})` : '';
 }
