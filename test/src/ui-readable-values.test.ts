@@ -39,6 +39,8 @@ describe('search page: field order and long values (Chromium)', { skip: !HAVE_CH
   test('the sidebar lists numbered fields in the opened row\'s natural order', async () => {
     await page.goto(`${srv.url}/?${new URLSearchParams({ q: '', from: 'now-1h', to: 'now' })}`);
     await waitForTotal(page, COUNT);
+    // The field list is its own request (/api/v1/fields), answered after the hits' total at times.
+    await page.locator(`.sidebar .field[data-field="${NUMBERED.at(-1)!}"]`).waitFor();
     const listed = (await page.locator('.sidebar .field').evaluateAll((els) => els.map((el) => el.getAttribute('data-field')!)))
       .filter((f) => f.startsWith('field_'));
     assert.deepEqual(listed, NUMBERED);
