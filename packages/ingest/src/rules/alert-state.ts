@@ -47,66 +47,47 @@ export function fingerprint(labels: Readonly<Record<string, string>>): string {
   return JSON.stringify(Object.keys(labels).sort().map((k) => [k, labels[k]]));
 }
 
-/** One evaluation's active series applied to a rule's alerts at `now`. */
+/** One evaluation's active series applied to a rule's alerts at `now`: raised as raiseAlerts does, the others resolved (or kept firing for `keep_firing_for`). */
 export function stepAlerts(
   alerts: Map<string, AlertInstance>,
   active: readonly ActiveSeries[],
   rule: { for_ms: number; keep_firing_for_ms: number },
   now: number,
 ): void {
-  const seen = new Set<string>();
-  for (const s of active) {
-    const fp = fingerprint(s.labels);
-    seen.add(fp);
-    const existing = alerts.get(fp);
-    if (existing && existing.state !== 'inactive') {
-      existing.value = s.value;
-      existing.annotations = s.annotations;
-      continue;
-    }
-    alerts.set(fp, {
-      fingerprint: fp, labels: s.labels, annotations: s.annotations, state: 'pending', value: s.value,
-      activeAt: now, firedAt: null, resolvedAt: null, lastSentAt: null, keepFiringSince: null, validUntil: null,
-    });
-  }
+  const seen = raiseAlerts(alerts, active, rule, now);
   for (const [fp, a] of alerts) {
-    if (!seen.has(fp)) {
-      let keepFiring = false;
-      if (a.state === 'firing' && rule.keep_firing_for_ms > 0) {
-        a.keepFiringSince ??= now;
-        keepFiring = now - a.keepFiringSince < rule.keep_firing_for_ms;
-      }
-      if (a.state === 'pending' || (a.resolvedAt !== null && now - a.resolvedAt > RESOLVED_RETENTION_MS)) alerts.delete(fp);
-      if (a.state !== 'inactive' && !keepFiring) {
-        a.state = 'inactive';
-        a.resolvedAt = now;
-      }
-      if (!keepFiring) continue;
-    } else {
-      a.keepFiringSince = null;
+    if (seen.has(fp)) continue;
+    let keepFiring = false;
+    if (a.state === 'firing' && rule.keep_firing_for_ms > 0) {
+      a.keepFiringSince ??= now;
+      keepFiring = now - a.keepFiringSince < rule.keep_firing_for_ms;
     }
-    if (a.state === 'pending' && now - a.activeAt >= rule.for_ms) {
-      a.state = 'firing';
-      a.firedAt = now;
+    if (a.state === 'pending' || (a.resolvedAt !== null && now - a.resolvedAt > RESOLVED_RETENTION_MS)) alerts.delete(fp);
+    if (a.state !== 'inactive' && !keepFiring) {
+      a.state = 'inactive';
+      a.resolvedAt = now;
     }
   }
 }
 
 /**
- * stepAlerts for an evaluation that read only part of its window of a rule
- * whose value that can only understate (rule-left-out.ts firesOnPart): the
- * series active in it start or stay pending and fire after `for`, as
- * stepAlerts does them; an alert not among them is left as it is (its
- * events may be in what was not read), neither resolved nor dropped.
+ * The active series of an evaluation started or kept pending, firing after
+ * `for`; the alerts not among them left as they are. Alone, for an
+ * evaluation that read only part of its window of a rule whose value that
+ * can only understate (rule-left-out.ts firesOnPart): an alert not among
+ * its series may have its events in what was not read, so it is neither
+ * resolved nor dropped. Returns the series' fingerprints.
  */
 export function raiseAlerts(
   alerts: Map<string, AlertInstance>,
   active: readonly ActiveSeries[],
   rule: { for_ms: number },
   now: number,
-): void {
+): Set<string> {
+  const seen = new Set<string>();
   for (const s of active) {
     const fp = fingerprint(s.labels);
+    seen.add(fp);
     let a = alerts.get(fp);
     if (a && a.state !== 'inactive') {
       a.value = s.value;
@@ -124,6 +105,7 @@ export function raiseAlerts(
       a.firedAt = now;
     }
   }
+  return seen;
 }
 
 /** Prometheus's needsSending: firing alerts every resend delay, a resolve as soon as it happens (then again until retention ends). */
