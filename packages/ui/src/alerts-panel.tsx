@@ -24,16 +24,6 @@ interface AlertJson {
   value: string;
 }
 
-/**
- * Whether what a partial evaluation read can fire the rule (the server's
- * rules/rule-left-out.ts firesOnPart): an `above` rule, no ratio, on a
- * count, a rate or a max, whose value over part of the window is at most
- * the whole's.
- */
-function firesOnPart(r: RuleJson): boolean {
-  return r.above !== undefined && r.ratio_to === undefined && /^(count|rate|max:)/.test(r.aggregate);
-}
-
 interface RuleJson {
   name: string;
   state: 'inactive' | 'pending' | 'firing';
@@ -48,6 +38,8 @@ interface RuleJson {
   lastError?: string;
   /** Ours: the last evaluation read only part of the window (docs/ALERTING.md "Partial answers"): not acted on, `health` err. */
   partial?: boolean;
+  /** Ours, with `partial`: what was read can still fire the rule (an `above` count, rate or max); it resolves nothing. */
+  fires_on_part?: boolean;
   /** What it left out, as a search answer's `warnings`. */
   warnings?: AnswerWarning[];
   lastEvaluation: string;
@@ -223,7 +215,7 @@ export function AlertsPanel({ onSearch, onClose }: AlertsPanelProps) {
                     <div class="incomplete rule-partial">
                       <p>
                         <strong>Partial:</strong> its last evaluation read only part of its {r.window} window, so{' '}
-                        {firesOnPart(r)
+                        {r.fires_on_part
                           ? 'it resolved nothing: a firing alert stays firing until an evaluation reads the whole window (what it read can still fire it).'
                           : 'it was not acted on: its alerts keep their state until an evaluation reads the whole window.'}
                       </p>

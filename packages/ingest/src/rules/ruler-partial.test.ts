@@ -40,6 +40,7 @@ interface RuleJson {
   lastError?: string;
   lastEvaluation: string;
   partial: boolean;
+  fires_on_part?: boolean;
   warnings?: { code: string; partition: string; message: string }[];
 }
 
@@ -142,6 +143,7 @@ if (!url) {
         const rule = r[name]!;
         assert.equal(rule.health, 'err', JSON.stringify(rule));
         assert.equal(rule.partial, true);
+        assert.equal(rule.fires_on_part, did === words.fires);
         assert.deepEqual(rule.warnings?.map((w) => [w.code, w.partition]), [['LS_ES_SHARDS_FAILED', oldIndex]]);
         assert.match(rule.lastError ?? '', new RegExp(`^the store answered without part of the window, ${did}: Elasticsearch could not read every shard: 1 of 2 shards failed; index \\S+, shard 0: query_shard_exception: failed to create query: For input string: "${value}"; .* \\(LS_ES_SHARDS_FAILED\\)$`));
       }

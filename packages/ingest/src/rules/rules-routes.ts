@@ -17,6 +17,7 @@ import { formatDuration } from './parse-duration.js';
 import { prometheusValue } from './render-template.js';
 import type { Ruler, RuleRuntime } from './ruler.js';
 import { rulesErrors as errors } from './rules-errors.js';
+import { firesOnPart } from './rule-left-out.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -62,9 +63,10 @@ function ruleJson(r: RuleRuntime, ruler: Ruler) {
     alerts: [...r.alerts.values()].filter((a) => a.state !== 'inactive').map(alertJson),
     health: r.health,
     ...(r.lastError !== null ? { lastError: r.lastError } : {}),
-    // Ours: the last evaluation read only part of its window, and what it left out (alerts kept their state).
+    // Ours: the last evaluation read only part of its window, and what it left out (alerts kept their state,
+    // but for a rule what was read can fire, fires_on_part: rule-left-out.ts).
     partial: r.warnings.length > 0,
-    ...(r.warnings.length > 0 ? { warnings: r.warnings } : {}),
+    ...(r.warnings.length > 0 ? { warnings: r.warnings, fires_on_part: firesOnPart(rule) } : {}),
     evaluationTime: r.evaluationTime_s,
     lastEvaluation: iso(r.lastEvaluation),
     type: 'alerting',
