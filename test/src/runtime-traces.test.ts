@@ -206,12 +206,21 @@ describe('stack traces from real runtimes', () => {
 
   /** How many events of `job` the words find. */
   const found = async (job: string, q: string): Promise<number> => (await search(server.url, `job:"${job}" AND (${q})`, { limit: 100 })).hits.length;
-  const messageOf = (hits: Record<string, unknown>[], start: string): string => {
-    const m = hits.map((h) => String(h.message)).find((t) => t.startsWith(start));
-    assert.ok(m, `an event starting with ${start}: ${hits.map((h) => String(h.message)).join('\n---\n')}`);
-    return m;
+  /**
+   * The one event whose message starts with `start` (and holds `holding`):
+   * found by its text, since id-less lines received together can tie on
+   * their time and come back in either order.
+   */
+  const messageOf = (hits: Record<string, unknown>[], start: string, holding = ''): string => {
+    const all = hits.map((h) => String(h.message));
+    const m = all.filter((t) => t.startsWith(start) && t.includes(holding));
+    assert.equal(m.length, 1, `one event starting with ${start}${holding ? ` holding ${holding}` : ''}: ${all.join('\n---\n')}`);
+    return m[0]!;
   };
-  const levelOf = (hits: Record<string, unknown>[], start: string): unknown => hits.find((h) => String(h.message).startsWith(start))?.level;
+  const levelOf = (hits: Record<string, unknown>[], start: string, holding = ''): unknown => {
+    const m = messageOf(hits, start, holding);
+    return hits.find((h) => h.message === m)?.level;
+  };
   /** The exception read from an event's trace, ECS style: [error.type, error.message]. */
   const errorOf = (hit: Record<string, unknown> | undefined): [unknown, unknown] => [hit?.['error.type'], hit?.['error.message']];
   /** `error.type`'s values among a job's events and how many have each, as the field sidebar and `stats count by` count them. */
@@ -287,7 +296,7 @@ describe('stack traces from real runtimes', () => {
     assert.ok(logged, hits.map((h) => String(h.message)).join('\n---\n'));
     assert.match(String(logged.message), /KeyError: 'customer_id'\n\nDuring handling of the above exception, another exception occurred:\n\nTraceback \(most recent call last\):\n[\s\S]*\nConnectionRefusedError: payments upstream refused$/);
     assert.equal(logged.level, 'error');
-    const uncaught = messageOf(hits, 'Traceback (most recent call last):\n  File');
+    const uncaught = messageOf(hits, 'Traceback (most recent call last):\n  File', 'RuntimeError');
     assert.match(uncaught, /ValueError: invalid literal for int\(\) with base 10: 'seven'\n\nThe above exception was the direct cause of the following exception:\n\nTraceback[\s\S]*\nRuntimeError: order quantity unreadable$/);
     assert.equal(hits.find((h) => h.message === uncaught)?.level, 'error', 'an uncaught traceback is an error');
     const syntax = hits.find((h) => String(h.message).startsWith('Traceback') && String(h.message).includes('SyntaxError'));
@@ -348,7 +357,8 @@ describe('stack traces from real runtimes', () => {
     assert.equal(levelOf(built, "thread 'main'"), 'critical', 'the program ended');
     assert.match(messageOf(hits, "thread 'pricing-worker'"), /panicked at main\.rs:2:\d+:\nsku missing from price table\nstack backtrace:/);
     assert.equal(levelOf(hits, "thread 'pricing-worker'"), 'error', 'the program went on');
-    assert.equal(levelOf(hits, now), 'info');
+    assert.equal(levelOf(hits, now, ' INFO shop'), 'info');
+    assert.equal(levelOf(hits, now, ' WARN shop'), 'warning');
     assert.equal(await found('rust', '"sku missing from price table"'), 3);
     assert.deepEqual(errorOf(built.find((h) => h.message === main)), ['panic', 'sku missing from price table']);
     assert.deepEqual(errorOf(hits.find((h) => String(h.message).startsWith("thread 'pricing-worker'"))), ['panic', 'sku missing from price table']);
