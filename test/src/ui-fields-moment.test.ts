@@ -31,9 +31,13 @@ describe('search page: field counts of another moment than the hits (Chromium)',
 
   const timestampCount = () => page.evaluate(`document.querySelector('.sidebar .field[data-field="@timestamp"] .count')?.textContent ?? null`) as Promise<string | null>;
 
+  /** When the page was last opened: the late lines are stamped a second before it (below). */
+  let openedAt = 0;
+
   /** Opens the page with its first field-list request held until the search has answered and `between` has run. */
   async function openWithFieldsHeld(params: Record<string, string>, between: () => Promise<void>): Promise<void> {
     let held = false;
+    openedAt = Date.now();
     // Asked together with the search: the search's read is done once its answer is in.
     const searched = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/search');
     const hold = async (route: Route) => {
@@ -54,8 +58,9 @@ describe('search page: field counts of another moment than the hits (Chromium)',
     }
   }
 
-  // Stamped a few seconds before the fields are asked: inside the range the page resolved at load.
-  const lateLines = (tag: string) => Array.from({ length: BETWEEN }, (_, i) => JSON.stringify({ '@timestamp': new Date(Date.now() - 3_000 - i).toISOString(), level: 'info', host: 'web-1', message: `${tag} ${i}` }));
+  // Stamped a second before the page was opened: inside the range it resolves at load
+  // (`to: now`), however long a loaded machine takes between the load and the ingest.
+  const lateLines = (tag: string) => Array.from({ length: BETWEEN }, (_, i) => JSON.stringify({ '@timestamp': new Date(openedAt - 1_000 - i).toISOString(), level: 'info', host: 'web-1', message: `${tag} ${i}` }));
 
   test('counted after the hits: the list says by how many events, beside the hits it does not match', async () => {
     await openWithFieldsHeld({ q: 'host:web-1', from: 'now-15m', to: 'now' }, () => ingest(srv.url, lateLines('between')).then(() => undefined));

@@ -12,7 +12,7 @@ import { Client } from '@elastic/elasticsearch';
 import type { LogStore } from '../store/log-store.js';
 import { openElasticsearchStore, type OpenElasticsearchStoreOptions } from './open-elasticsearch-store.js';
 import { indexPattern } from './index-name.js';
-import { templateName } from './index-template.js';
+import { buildIndexTemplate, templateName } from './index-template.js';
 
 export const ES_SKIP_REASON =
   'LOGSHIP_TEST_ES_URL is not set: Elasticsearch suites SKIPPED (run `bash scripts/elasticsearch.sh start` and export its URL, or use `npm test`)';
@@ -61,4 +61,17 @@ export async function dropStoreData(
   } finally {
     await admin.close();
   }
+}
+
+/** The mapping an index got before `@txt` existed. */
+export function oldMappings(prefix: string): Record<string, unknown> {
+  const t = buildIndexTemplate({ prefix, shards: 1, replicas: 0, totalFieldsLimit: 1000 }) as {
+    template: { settings: Record<string, unknown>; mappings: { properties: Record<string, unknown>; dynamic_templates: Record<string, unknown>[] } };
+  };
+  const properties = { ...t.template.mappings.properties };
+  delete properties['@txt'];
+  return {
+    settings: { number_of_shards: 1, number_of_replicas: 0 },
+    mappings: { ...t.template.mappings, properties, dynamic_templates: t.template.mappings.dynamic_templates.filter((d) => !('ls_text' in d)) },
+  };
 }

@@ -162,25 +162,64 @@ export async function installIndexTemplate(client: Client, opts: TemplateOptions
   } catch (err) {
     throw classifyTransportError(err, () => esError('LS_ES_TEMPLATE', (err as Error).message, err));
   }
+  const txt = OTHER_TEXT_PREFIX.slice(0, -1);
+  const later = mappingsAddedLater();
+  const laterTemplates = later.dynamic_templates.map((t) => Object.keys(t)[0]!);
+  let stale: string[];
   try {
-    await client.indices.putMapping({
-      index: indexPattern(opts.prefix),
-      allow_no_indices: true,
-      ...mappingsAddedLater(),
-    } as Parameters<Client['indices']['putMapping']>[0]);
+    const mappings = await client.indices.getMapping({ index: indexPattern(opts.prefix), allow_no_indices: true, ignore_unavailable: true });
+    stale = Object.entries(mappings)
+      .filter(([, m]) => {
+        const named = new Set((m.mappings.dynamic_templates ?? []).map((t) => Object.keys(t)[0]));
+        return !(m.mappings.properties && txt in m.mappings.properties) || laterTemplates.some((name) => !named.has(name));
+      })
+      .map(([name]) => name);
+  } catch (err) {
+    throw classifyTransportError(err, () => esError('LS_ES_TEMPLATE', (err as Error).message, err));
+  }
+  if (stale.length === 0) return [];
+  try {
+    await putMappingWhileIndicesGo(client, stale, later);
     return [];
   } catch (err) {
     if (!(err instanceof errors.ResponseError && err.statusCode === 403)) {
       throw classifyTransportError(err, () => esError('LS_ES_TEMPLATE', (err as Error).message, err));
     }
   }
+  // The credentials may not update mappings: the indices without `@txt` are left as they are.
   try {
-    const mappings = await client.indices.getMapping({ index: indexPattern(opts.prefix), allow_no_indices: true });
-    const txt = OTHER_TEXT_PREFIX.slice(0, -1);
+    const mappings = await client.indices.getMapping({ index: stale.join(','), allow_no_indices: true, ignore_unavailable: true });
     return Object.entries(mappings)
       .filter(([, m]) => !(m.mappings.properties && txt in m.mappings.properties))
       .map(([name]) => name);
   } catch (err) {
     throw classifyTransportError(err, () => esError('LS_ES_TEMPLATE', (err as Error).message, err));
   }
+}
+
+/**
+ * Gives the indices made from an older template the mappings added since,
+ * in one call. Another server's retention run may delete old day indices
+ * while this one starts: a name deleted before the call reaches it fails
+ * the whole call (index_not_found_exception), so then each index is given
+ * its mapping alone and the ones gone meanwhile are passed over.
+ */
+async function putMappingWhileIndicesGo(client: Client, indices: string[], later: ReturnType<typeof mappingsAddedLater>): Promise<void> {
+  const put = (index: string): Promise<unknown> => client.indices.putMapping({ index, ...later } as Parameters<Client['indices']['putMapping']>[0]);
+  try {
+    await put(indices.join(','));
+    return;
+  } catch (err) {
+    if (!indexGone(err)) throw err;
+  }
+  for (const index of indices) {
+    await put(index).catch((err: unknown) => {
+      if (!indexGone(err)) throw err;
+    });
+  }
+}
+
+function indexGone(err: unknown): boolean {
+  return err instanceof errors.ResponseError && err.statusCode === 404
+    && JSON.stringify(err.body ?? '').includes('index_not_found_exception');
 }

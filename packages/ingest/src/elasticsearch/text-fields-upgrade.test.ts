@@ -13,27 +13,14 @@ import assert from 'node:assert/strict';
 import { Client } from '@elastic/elasticsearch';
 import { parse, type LogEvent } from '@logship/query';
 import { DEFAULT_RETENTION } from '../retention/retention-config.js';
-import { buildIndexTemplate, installIndexTemplate, templateName } from './index-template.js';
-import { dropStoreData, ES_SKIP_REASON, esTestUrl } from './es-test-env.js';
+import { installIndexTemplate, templateName } from './index-template.js';
+import { dropStoreData, ES_SKIP_REASON, esTestUrl, oldMappings } from './es-test-env.js';
 import { indexName } from './index-name.js';
 import { openElasticsearchStore } from './open-elasticsearch-store.js';
 
 const url = esTestUrl();
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
 const TRACE = 'Traceback (most recent call last):\n  File "/srv/x.py", line 1, in f\nKeyError: \'missing_order_id\'';
-
-/** The mapping an index got before `@txt` existed. */
-function oldMappings(prefix: string): Record<string, unknown> {
-  const t = buildIndexTemplate({ prefix, shards: 1, replicas: 0, totalFieldsLimit: 1000 }) as {
-    template: { settings: Record<string, unknown>; mappings: { properties: Record<string, unknown>; dynamic_templates: Record<string, unknown>[] } };
-  };
-  const properties = { ...t.template.mappings.properties };
-  delete properties['@txt'];
-  return {
-    settings: { number_of_shards: 1, number_of_replicas: 0 },
-    mappings: { ...t.template.mappings, properties, dynamic_templates: t.template.mappings.dynamic_templates.filter((d) => !('ls_text' in d)) },
-  };
-}
 
 if (!url) {
   test('text fields on an index from an older template', { skip: ES_SKIP_REASON }, () => {});
