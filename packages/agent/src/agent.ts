@@ -189,8 +189,8 @@ export class Agent implements EventSink {
   }
 
   // EventSink: called synchronously by sources for every event.
-  emit(envelope: string, source: string, key: string, position: Position): void {
-    this.batcher.add(envelope, source, key, position);
+  emit(envelope: string, source: string, key: string, position: Position, together = 0): void {
+    this.batcher.add(envelope, source, key, position, together);
   }
 
   skip(key: string, position: Position): void {

@@ -49,3 +49,18 @@ test('a batch below the limits is sealed by its age', async () => {
   assert.equal(b.size, 0);
   assert.deepEqual(await bodies([batch]), [['{"a":1}', '']]);
 });
+
+test('the parts of a cut event go in one batch: the batch before is sealed when they would not fit, and none is sealed between them', async () => {
+  const sealed: Batch[] = [];
+  const b = new Batcher({ max_events: 4, max_bytes: 1 << 30, max_age_ms: 60_000 }, (x) => sealed.push(x));
+  b.add('{"n":0}', 's', 'k', pos(0));
+  b.add('{"n":1}', 's', 'k', pos(1));
+  // Three parts would take the batch to 5, past max_events: the two before go alone.
+  [2, 3, 4].forEach((n, i) => b.add(`{"n":${n}}`, 's', 'k', pos(n), 2 - i));
+  assert.deepEqual(sealed.map((s) => s.count), [2]);
+  // Six parts, past max_events themselves: one batch all the same.
+  [5, 6, 7, 8, 9, 10].forEach((n, i) => b.add(`{"n":${n}}`, 's', 'k', pos(n), 5 - i));
+  b.flush();
+  assert.deepEqual(sealed.map((s) => s.count), [2, 3, 6]);
+  assert.deepEqual((await bodies(sealed)).map((l) => l.filter((x) => x !== '').map((x) => (JSON.parse(x) as { n: number }).n)), [[0, 1], [2, 3, 4], [5, 6, 7, 8, 9, 10]]);
+});

@@ -50,6 +50,8 @@ export class Batcher {
   private positions: Record<string, Position> = {};
   private sources: Record<string, number> = {};
   private timer: NodeJS.Timeout | null = null;
+  /** Envelopes still to come that must join the batch of the last one added (add's `together`). */
+  private joining = 0;
 
   constructor(
     private limits: BatchLimits,
@@ -64,15 +66,25 @@ export class Batcher {
     return this.count;
   }
 
-  add(line: string, source: string, key: string, position: Position): void {
+  /**
+   * `together`: the number of envelopes after this one that go in its batch
+   * (a cut event's other parts): the batch before is sealed first when they
+   * would not fit (each taken as long as this one), and it is not sealed by
+   * count or bytes until the last of them.
+   */
+  add(line: string, source: string, key: string, position: Position, together = 0): void {
     const len = Buffer.byteLength(line) + 1;
-    if (this.count > 0 && this.bytes + len > this.limits.max_bytes) this.flush();
+    if (this.joining === 0 && this.count > 0
+      && (this.bytes + len * (together + 1) > this.limits.max_bytes || this.count + together >= this.limits.max_events)) this.flush();
     this.write(line, len);
     this.count++;
     this.bytes += len;
     this.positions[key] = position;
     this.sources[source] = (this.sources[source] ?? 0) + 1;
-    if (this.count >= this.limits.max_events || this.bytes >= this.limits.max_bytes) this.flush();
+    this.joining = this.joining > 0 ? this.joining - 1 : together;
+    if (this.joining > 0) {
+      if (!this.timer) this.timer = setTimeout(() => { this.timer = null; this.flush(); }, this.limits.max_age_ms);
+    } else if (this.count >= this.limits.max_events || this.bytes >= this.limits.max_bytes) this.flush();
     else if (!this.timer) this.timer = setTimeout(() => { this.timer = null; this.flush(); }, this.limits.max_age_ms);
   }
 
@@ -83,6 +95,8 @@ export class Batcher {
    * it is acknowledged in order after the batches before it.
    */
   skip(key: string, position: Position): void {
+    // A part of a cut event a line filter dropped: one fewer to come.
+    if (this.joining > 0) this.joining--;
     this.positions[key] = position;
     if (!this.timer) this.timer = setTimeout(() => { this.timer = null; this.flush(); }, this.limits.max_age_ms);
   }

@@ -73,6 +73,13 @@ export interface CheckpointEntry {
    * the journal was empty; null until known.
    */
   readonly plain_ids_through?: string | null;
+  /**
+   * journald: where the source reads from while no entry of it is
+   * acknowledged (journal-read-start.ts), epoch microseconds, 0 for the
+   * journal's first entry; fixed when the source was first seen, so that a
+   * restart measures max_age_s from then, not from itself.
+   */
+  readonly read_since_us?: number;
   readonly updated_ms: number;
 }
 
@@ -141,6 +148,7 @@ export class CheckpointStore {
         if (entry.host_ids_from !== undefined && (!Number.isInteger(entry.host_ids_from) || entry.host_ids_from < 0)) throw new Error(`bad host_ids_from for ${key}`);
         const plain = entry.plain_ids_through;
         if (plain !== undefined && plain !== null && typeof plain !== 'string') throw new Error(`bad plain_ids_through for ${key}`);
+        if (entry.read_since_us !== undefined && (!Number.isSafeInteger(entry.read_since_us) || entry.read_since_us < 0)) throw new Error(`bad read_since_us for ${key}`);
         store.entries.set(key, entry);
       }
       if (doc.held_through !== undefined && (!Number.isInteger(doc.held_through) || doc.held_through < -1)) throw new Error('bad held_through');

@@ -6,7 +6,12 @@ import type { Position } from './batcher.js';
  */
 export interface EventSink {
   /** `source` is the source's name (for per-source metrics), `key` its checkpoint key. */
-  emit(envelope: string, source: string, key: string, position: Position): void;
+  /**
+   * `together`: how many envelopes after this one go in its batch (the
+   * other parts of a cut multiline event, multiline.ts), so that ingest
+   * reads them as one.
+   */
+  emit(envelope: string, source: string, key: string, position: Position, together?: number): void;
   /**
    * An event read and not shipped (a line filter dropped it): its position
    * is checkpointed with the batch that follows the events before it, so

@@ -371,12 +371,16 @@ export class FileTail {
       return;
     }
     this.suffix ??= envelopeSuffix(this.host, this.sourcePath, this.config, this.docker ? this.path : null, this.cri !== null);
-    const envelope = `{"@raw":${JSON.stringify(raw)},"event.id":"${fileEventId(this.eventIdentity, line.start, this.ids.sortFrom, this.ids.host, this.ids.hostFrom)}"`
+    const idAt = (start: number): string => fileEventId(this.eventIdentity, start, this.ids.sortFrom, this.ids.host, this.ids.hostFrom);
+    const cut = line.cut;
+    const envelope = `{"@raw":${JSON.stringify(raw)},"event.id":"${idAt(line.start)}"`
       + (line.truncated ? ',"@truncated":true' : '')
+      // A part of a cut multiline event: its number, and the first part's id, which every part shares (multiline.ts).
+      + (cut ? `,"log.cut.part":${cut.part},"log.cut.parts":${cut.parts},"log.cut.first":"${idAt(cut.firstStart)}"` : '')
       // toString('utf8') put U+FFFD for bytes that are not UTF-8 (a Latin-1 file): the server flags the event.
       + (this.encoding !== 'utf-8' || isUtf8(line.text) ? '' : ',"@invalid_utf8":true') + (stream ? `,"stream":${JSON.stringify(stream)}` : '')
       + (runtimeTime !== undefined ? `,"@time":${JSON.stringify(runtimeTime)}` : '') + this.suffix;
-    this.sink.emit(envelope, this.config.name, this.key, position);
+    this.sink.emit(envelope, this.config.name, this.key, position, cut ? cut.parts - cut.part : 0);
   }
 
   /** Closes the handle; what is held back is dropped and will be re-read. */

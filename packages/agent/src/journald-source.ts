@@ -6,6 +6,7 @@ import type { JournaldSourceConfig } from './config.js';
 import { agentError } from './errors.js';
 import { cursorAtOrBefore, cursorOrder, journalEventId, type CursorOrder } from './event-id.js';
 import { journalDirectoryState, journalDirectoryWait } from './journal-directory.js';
+import { journalReadStart, sinceArg } from './journal-read-start.js';
 import { entryFields, entryMessage, localMachineId, MACHINE_ID_FILES } from './journal-entry.js';
 import { LineFilter } from './line-filter.js';
 import { M } from './metrics.js';
@@ -43,6 +44,10 @@ export class JournaldSource implements Source {
   waiting: string | null = null;
   /** Its folder appeared while the agent ran: read from its first entry, whatever start_position and max_age_s say. */
   private appeared = false;
+  /** First seen by this start with start_position: end: its first journalctl starts at the journal's end (--lines=0). */
+  private atEnd = false;
+  /** A position (read_since_us, or the ids' bounds) set in the checkpoint and not yet durable: written before journalctl runs. */
+  private unwritten = false;
   /** The failure last warned about, until journalctl prints an entry again. */
   private saidFailure: string | null = null;
   private lastCursor: string | undefined;
@@ -61,16 +66,19 @@ export class JournaldSource implements Source {
   /** Entries up to this one keep ids without `idSource` (an earlier agent sent them so); null: none do. */
   private plainThrough: CursorOrder | null = null;
   private idBoundKnown = false;
-  private idBoundUnwritten = false;
   private readonly lineFilter: LineFilter | null;
   /** This machine's id (null: none, as in some containers): an entry of another (a journal-remote collector's files) keeps its own host. */
   private readonly machineId: string | null;
   /**
-   * Epoch seconds a first start reads from (`max_age_s` back from this
-   * start), or null: the whole journal. Fixed once, so that journalctl
-   * restarted before the first entry came reads from the same place.
+   * Epoch microseconds read from while no entry is acknowledged, or null:
+   * the whole journal. Fixed when the source was first seen and kept in
+   * its checkpoint (journal-read-start.ts), so that neither journalctl
+   * restarted before the first entry came nor the agent restarted before
+   * one was acknowledged measures max_age_s from its own start.
    */
-  private readonly since: number | null;
+  private since: number | null;
+  /** Whether this start first saw the source (no checkpoint): said in the log. */
+  private readonly firstSeen: boolean;
 
   constructor(
     readonly config: JournaldSourceConfig,
@@ -89,7 +97,19 @@ export class JournaldSource implements Source {
     if (typeof resumed !== 'string' && saved?.cursor && (saved.filter ?? '') !== this.filter) this.skipCursor = saved.cursor;
     this.idSource = this.decideIdSource();
     this.machineId = localMachineId(ctx.machineIdFiles ?? MACHINE_ID_FILES);
-    this.since = config.max_age_s > 0 ? Math.floor(Date.now() / 1000) - config.max_age_s : null;
+    const start = journalReadStart(config, ctx.checkpoints.get(this.key), Date.now());
+    this.since = start.sinceUs;
+    this.firstSeen = start.firstSeen && this.lastCursor === undefined;
+    if (this.firstSeen) {
+      this.atEnd = config.start_position === 'end';
+      this.recordSince();
+    }
+  }
+
+  /** Keeps where the source reads from until an entry is acknowledged; written before journalctl runs. */
+  private recordSince(): void {
+    this.ctx.checkpoints.set(this.key, { read_since_us: this.since ?? 0 });
+    this.unwritten = true;
   }
 
   /**
@@ -123,9 +143,8 @@ export class JournaldSource implements Source {
     // --follow alone shows only the last 10 entries, even after a cursor.
     if (this.skipCursor) args.push(`--cursor=${this.skipCursor}`, '--no-tail');
     else if (this.lastCursor) args.push(`--after-cursor=${this.lastCursor}`, '--no-tail');
-    else if (this.appeared) args.push('--no-tail');
-    else if (this.config.start_position === 'end') args.push('--lines=0');
-    else args.push('--no-tail', ...(this.since !== null ? [`--since=@${this.since}`] : []));
+    else if (this.atEnd) args.push('--lines=0');
+    else args.push('--no-tail', ...(this.since !== null ? [sinceArg(this.since)] : []));
     if (this.config.directory) args.push(`--directory=${this.config.directory}`);
     for (const u of this.config.units) args.push(`--unit=${u}`);
     // Not --user-unit: journalctl adds `_UID=<its own uid>` to it, and the
@@ -147,10 +166,14 @@ export class JournaldSource implements Source {
       this.ctx.log.info('This machine has no machine id (/etc/machine-id): entries of the directory\'s journal keep their _HOSTNAME as host; '
         + 'an agent in a container reading its host\'s journal needs the host\'s /etc/machine-id (mounted read-only) for host: to apply.', { source: this.name, directory: this.config.directory });
     }
-    if (this.lastCursor === undefined && this.config.start_position === 'beginning' && this.since !== null) {
+    if (this.lastCursor === undefined && this.config.start_position === 'beginning' && this.since !== null && this.firstSeen) {
       // A first start: say where it reads from, so that no one looks for the older entries on the server.
       this.ctx.log.info('No checkpoint yet: the journal is read from max_age_s ago; older entries are not shipped.', {
-        source: this.name, since: new Date(this.since * 1000).toISOString(), max_age_s: this.config.max_age_s,
+        source: this.name, since: new Date(this.since / 1000).toISOString(), max_age_s: this.config.max_age_s,
+      });
+    } else if (this.lastCursor === undefined && !this.firstSeen) {
+      this.ctx.log.info('No entry acknowledged yet: the journal is read from where it was read when the source was first seen.', {
+        source: this.name, since: this.since === null ? 'the first entry' : new Date(this.since / 1000).toISOString(),
       });
     }
   }
@@ -174,7 +197,7 @@ export class JournaldSource implements Source {
       if (!(await this.directoryReady())) break;
       const startedAt = Date.now();
       this.exitSignal = null;
-      const reason = (await this.journalIdBound()) ?? (await this.runOnce());
+      const reason = (await this.journalIdBound()) ?? (await this.writePositions()) ?? (await this.runOnce());
       if (this.stopped || this.ctx.sink.closing) break;
       // A journalctl that ran for a while before exiting starts over quickly.
       if (Date.now() - startedAt > 10_000) backoff.reset();
@@ -226,7 +249,13 @@ export class JournaldSource implements Source {
     }
     if (this.waiting !== null) {
       this.waiting = null;
-      if (this.lastCursor === undefined) this.appeared = true;
+      if (this.lastCursor === undefined) {
+        // Kept in the checkpoint: a restart before an entry is acknowledged reads the folder from its first entry too.
+        this.appeared = true;
+        this.atEnd = false;
+        this.since = null;
+        this.recordSince();
+      }
       this.ctx.log.info('The journald source\'s directory holds a journal now; it is followed.', { source: this.name, directory: dir, from_first_entry: this.appeared });
     }
     return true;
@@ -259,20 +288,26 @@ export class JournaldSource implements Source {
         return `the journal's last entry could not be read: ${(err as Error).message}`;
       }
       this.ctx.checkpoints.set(this.key, { ...(saved.legacy_ids_through === null ? { legacy_ids_through: last } : {}), ...(saved.plain_ids_through === null ? { plain_ids_through: last } : {}) });
-      this.idBoundUnwritten = true;
+      this.unwritten = true;
       this.ctx.log.info('Entries an earlier agent may have sent keep the event ids it gave them.', { source: this.name, through: last });
     }
-    if (this.idBoundUnwritten) {
-      try {
-        await this.ctx.checkpoints.flush();
-      } catch (err) {
-        return `the checkpoint could not be written: ${String(err)}`;
-      }
-      this.idBoundUnwritten = false;
-    }
+    const failed = await this.writePositions();
+    if (failed !== undefined) return failed;
     this.legacyThrough = cursorOrder(this.ctx.checkpoints.get(this.key)?.legacy_ids_through ?? '');
     this.plainThrough = cursorOrder(this.ctx.checkpoints.get(this.key)?.plain_ids_through ?? '');
     this.idBoundKnown = true;
+    return undefined;
+  }
+
+  /** Writes the positions set and not yet durable (ids' bounds, read_since_us); resolves with why it failed, or undefined. */
+  private async writePositions(): Promise<string | undefined> {
+    if (!this.unwritten) return undefined;
+    try {
+      await this.ctx.checkpoints.flush();
+    } catch (err) {
+      return `the checkpoint could not be written: ${String(err)}`;
+    }
+    this.unwritten = false;
     return undefined;
   }
 
@@ -287,6 +322,8 @@ export class JournaldSource implements Source {
         return;
       }
       this.child = child;
+      // Only the first journalctl starts at the end: one started again reads from that start's time (read_since_us).
+      this.atEnd = false;
       let stderr = '';
       let settled = false;
       const done = (why: string): void => { if (!settled) { settled = true; this.child = null; resolve(why); } };

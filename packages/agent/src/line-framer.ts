@@ -19,6 +19,8 @@ export interface FramedLine {
   readonly end: number;
   /** The line was longer than its limit (max_line_bytes, max_message_bytes): this is a part, or its head. */
   readonly truncated: boolean;
+  /** A part of a multiline event cut at max_lines or max_message_bytes (multiline.ts): its number, from 1, of `parts`, and where the first part starts. */
+  readonly cut?: { readonly part: number; readonly parts: number; readonly firstStart: number };
 }
 
 export type LongLineMode = 'split' | 'truncate';

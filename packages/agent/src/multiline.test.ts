@@ -102,6 +102,25 @@ test('an event is emitted before a line would take it past max_message_bytes; th
   out.slice(1).forEach((l, i) => assert.equal(l.start, out[i]!.end, 'no line lost between the parts'));
 });
 
+test('the parts of an event cut at max_lines or max_message_bytes are emitted together when it ends, numbered, each with the first part\'s start', () => {
+  const out: FramedLine[] = [];
+  const ml = new Multiline({ start: '^\\d{4}-', timeout_ms: 60_000, max_lines: 4 }, (l) => out.push(l), Date.now, 1000);
+  const f = new LineFramer(1024, 'split');
+  const frames = Array.from({ length: 9 }, (_, i) => `  File "/app/r.py", line ${i + 1}, in f${i}`);
+  const text = ['2026-02-08 12:00:00,001 ERROR boom', 'Traceback (most recent call last):', ...frames, 'RecursionError: maximum recursion depth exceeded', '2026-02-08 12:00:01,002 INFO next'].join('\n') + '\n';
+  f.push(Buffer.from(text), (l) => {
+    ml.push({ ...l, text: Buffer.from(l.text) });
+    // Nothing of the traceback is emitted before its last part: the parts are held.
+    if (!l.text.toString().startsWith('2026-02-08 12:00:01')) assert.equal(out.length, 0);
+  });
+  ml.flush();
+  ml.stop();
+  assert.deepEqual(out.map((l) => l.text.toString().split('\n').length), [4, 4, 4, 1]);
+  assert.deepEqual(out.map((l) => l.cut), [{ part: 1, parts: 3, firstStart: 0 }, { part: 2, parts: 3, firstStart: 0 }, { part: 3, parts: 3, firstStart: 0 }, undefined]);
+  assert.match(out[2]!.text.toString(), /RecursionError: maximum recursion depth exceeded$/);
+  out.slice(1).forEach((l, i) => assert.equal(l.start, out[i]!.end, 'no line lost between the parts'));
+});
+
 // Rust's tracing-subscriber 0.3.23 (its default fmt, which colours a file or
 // pipe too) and a panic, as a program built by rustc 1.95 wrote them.
 const TRACING = [

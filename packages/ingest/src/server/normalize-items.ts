@@ -11,6 +11,7 @@ import type { LogEvent } from '@logship/query/core';
 import type { IngestLimits } from '../config/server-config.js';
 import { normalizeEnvelope, normalizeLine, type NormalizedLine } from '../normalize/normalize-line.js';
 import { receivedEventId, repeatContentId } from '../normalize/content-id.js';
+import { shareCutTraceErrors } from '../normalize/cut-trace.js';
 import { FLAG_FIELDS } from '../normalize/limits.js';
 import { isLogshipError } from '../errors/define-error.js';
 import type { Redactor } from '../normalize/redactor.js';
@@ -162,6 +163,8 @@ export function normalizeItems(ctx: NormalizeContext, protocol: IngestProtocol, 
       itemErrors.push({ ref: item.ref, item: i, reason: failed.message, code: failed.code });
     }
   }
+  // A trace the agent cut into parts (sent in one batch): every part gets the exception read from them all.
+  if (protocol === 'native') shareCutTraceErrors(events, limits.max_value_bytes);
   // A batch that is one request of its sender. Not Loki's: Loki keeps one of
   // a stream's entries identical in time and line, in one push or not, and
   // its senders expect that. Not syslog's: its batches are the server's
