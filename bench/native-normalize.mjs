@@ -5,7 +5,8 @@
  * native addon (packages/ingest/native), which handles the corpus's two
  * commonest shapes and answers either one Buffer or event objects. Checks
  * first that every line the addon handles gives the JavaScript path's
- * event, key order and values, byte for byte (JSON.stringify equal).
+ * event, key order and values, byte for byte (JSON.stringify equal): the
+ * corpus's lines, and odd values laid over some of them (checked only).
  *
  *   (cd packages/ingest/native && cargo build --release)
  *   node bench/native-normalize.mjs [--events 100000] [--runs 5] [--batch 5000]
@@ -36,6 +37,26 @@ const { normalizeBody, normalizeBodyObjects, normalizeBodyCount } = native.expor
 const batchSize = Number(args.batch);
 const all = [];
 for (const { format, line } of generateCorpus({ events: Number(args.events), seed: 7 })) all.push({ format, line });
+// Odd values the corpus lacks, laid over its django and nginx lines (checked, not timed):
+// escapes, non-ASCII, astral characters, a lone surrogate, numbers JavaScript writes unusually.
+const ODD_TEXT = ['caf\u00e9 \u00fcber', 'emoji \u{1F600} x', 'quote " back \\ slash', 'tab\tnew\nline', '\u2028sep', 'lone \ud800 x', '\u{FFFF}\u{10000}', ''];
+const ODD_NUMBERS = [1e21, 123456789012345680000, 0.1 + 0.2, 5e-7, -0, 2 ** 53 + 2, 1.5, -12.25];
+const odd = [];
+for (let i = 0; i < 4000 && i < all.length; i++) {
+  const { format, line } = all[i];
+  const o = JSON.parse(line);
+  if (format === 'django') {
+    o.message = ODD_TEXT[i % ODD_TEXT.length] + o.message;
+    o.user_id = ODD_TEXT[(i >> 3) % ODD_TEXT.length];
+    if ('duration_ms' in o) o.duration_ms = ODD_NUMBERS[i % ODD_NUMBERS.length];
+  } else if (format === 'nginx') {
+    o.http_user_agent = ODD_TEXT[i % ODD_TEXT.length];
+    o.request_time = ['0.000', ' 1.5 ', '12', '-0.25', '0.0005', '007.10', '1e3', '.5'][i % 8];
+    if (i % 5 === 0) o.request = `GET /caf\u00e9?q=${ODD_TEXT[i % ODD_TEXT.length]} HTTP/1.1`;
+  } else continue;
+  odd.push({ format: `${format}-odd`, line: JSON.stringify(o) });
+}
+all.push(...odd);
 const now = Date.now();
 const opts = { now, limits: DEFAULT_NORMALIZE_LIMITS, invalidUtf8: false, defaultTimeZone: 'UTC' };
 const bodiesOf = (lines) => {
@@ -72,7 +93,7 @@ for (const body of bodiesOf(all.map((x) => x.line))) {
     } else {
       handled++;
       byFormat[fmt].handled++;
-      handledLines.push(text[i]);
+      if (!fmt.endsWith('-odd')) handledLines.push(text[i]);
     }
   }
 }

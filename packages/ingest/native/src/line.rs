@@ -6,6 +6,8 @@ use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 
+const MAX_SAFE: i64 = 9_007_199_254_740_991;
+
 pub enum Val<'a> {
     Str(Cow<'a, str>),
     Num(f64),
@@ -56,14 +58,16 @@ impl<'de> Visitor<'de> for ValV {
     fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
         Ok(Val::Str(Cow::Owned(v)))
     }
+    // parse-json.ts keeps an integer past 2^53 as the text of its digits.
     fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Val::Num(v as f64))
+        Ok(if v > MAX_SAFE as u64 { Val::Str(Cow::Owned(v.to_string())) } else { Val::Num(v as f64) })
     }
     fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Val::Num(v as f64))
+        Ok(if v < -MAX_SAFE { Val::Str(Cow::Owned(v.to_string())) } else { Val::Num(v as f64) })
     }
+    // An integer past u64 arrives here as a double, its digits lost: the JavaScript path's.
     fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Val::Num(v))
+        Ok(if v.fract() == 0.0 && v.abs() > MAX_SAFE as f64 { Val::Nested } else { Val::Num(v) })
     }
     fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
         Ok(Val::Bool(v))
