@@ -50,6 +50,13 @@ export const errors = {
     'the search page is not built (%s is missing); run npm run build',
     503,
   ),
+  // GET /assets/… whose path @fastify/static refuses (bare "Forbidden" before): the
+  // second argument says why (ui-routes.ts assetPathReason).
+  assetPathRefused: defineError(
+    'LS_INGEST_ASSET_PATH_REFUSED',
+    'asset path %s is refused: %s; the page asks for its assets by their exact names under /assets/',
+    400,
+  ),
   shuttingDown: defineError('LS_INGEST_SHUTTING_DOWN', 'the server is shutting down', 503, { retryable: true }),
   // Line-level ingest failures (reported in the answer; the rest of the batch is stored).
   lineTooLong: defineError('LS_INGEST_LINE_TOO_LONG', 'line is %s bytes, over the %s byte limit', 400),
