@@ -136,11 +136,11 @@ export const errors = {
 
   // The server's certificate, key and client CA (src/server/tls). At start
   // they stop the server (exit 1); on SIGHUP the running certificate stays.
-  tlsRead: defineError('LS_TLS_READ_FAILED', 'cannot read %s file %s: %s', 500),
-  tlsBadPem: defineError('LS_TLS_BAD_PEM', '%s file %s holds no usable PEM %s: %s', 500),
-  tlsExpired: defineError('LS_TLS_CERT_EXPIRED', 'certificate in %s expired on %s', 500),
-  tlsNotYetValid: defineError('LS_TLS_CERT_NOT_YET_VALID', 'certificate in %s is not valid before %s', 500),
-  tlsKeyMismatch: defineError('LS_TLS_KEY_MISMATCH', 'private key in %s does not belong to the certificate in %s', 500),
+  tlsRead: defineError('LS_TLS_READ_FAILED', 'cannot read %s file %s: %s', 'start-up'),
+  tlsBadPem: defineError('LS_TLS_BAD_PEM', '%s file %s holds no usable PEM %s: %s', 'start-up'),
+  tlsExpired: defineError('LS_TLS_CERT_EXPIRED', 'certificate in %s expired on %s', 'start-up'),
+  tlsNotYetValid: defineError('LS_TLS_CERT_NOT_YET_VALID', 'certificate in %s is not valid before %s', 'start-up'),
+  tlsKeyMismatch: defineError('LS_TLS_KEY_MISMATCH', 'private key in %s does not belong to the certificate in %s', 'start-up'),
 
   // CLI.
   cliUsage: defineError('LS_CLI_USAGE', '%s', 400),
