@@ -258,6 +258,26 @@ function suite(name: string, config: () => string | undefined, skip: boolean): v
       assert.doesNotMatch((await cli(['search', `run:"${addr}" AND remote_addr:192.0.2.1`])).stderr, /is not in the text fields/);
     });
 
+    test('a bare value a keyword field holds in another case is found, and two bare values are said in one sentence', async () => {
+      type Ran = { code?: number; stdout: string; stderr: string };
+      const cli = (args: string[]): Promise<Ran> => run(process.execPath, [logshipBin, ...args, '--from', 'now-1h'], { env }).catch((e: Ran) => e);
+      const svc = `${runId}-svc`;
+      const now = Date.now();
+      const line = (i: number) => JSON.stringify({ '@timestamp': new Date(now - (i + 1) * 60_000).toISOString(), level: 'info', message: 'paid', service: 'checkout', reqId: `rq-7${i}`, remote_addr: '192.0.2.44', run: svc });
+      assert.equal((await ingest(server.url, [line(0), line(1)])).stored, 2);
+      // Keyword values are exact: service:Checkout finds nothing, as the bare value did.
+      const cased = await cli(['search', `run:"${svc}" AND Checkout`]);
+      assert.equal(cased.code, 1);
+      assert.match(cased.stderr, new RegExp(`\\n"Checkout" is not in the text fields \\(message, …\\) that free text searches; it is the value of service in 2 events as "checkout" \\(values are case-sensitive\\): run:"${svc}" AND service:"checkout"\\n$`));
+      const found = await cli(['count', `run:"${svc}" AND service:"checkout"`]);
+      assert.equal(found.stdout.trim(), '2', found.stderr);
+      // Two bare values, each in a field of its own: one sentence, one query.
+      const two = await cli(['search', `run:"${svc}" AND 192.0.2.44 AND rq-70`]);
+      assert.equal(two.code, 1);
+      assert.equal(two.stderr.match(/not in the text fields/g)?.length, 1, two.stderr);
+      assert.match(two.stderr, new RegExp(`\\n"192\\.0\\.2\\.44" and "rq-70" are not in the text fields \\(message, …\\) that free text searches; "192\\.0\\.2\\.44" is the value of remote_addr in 1 event, "rq-70" the value of reqId in 1 event: run:"${svc}" AND remote_addr:"192\\.0\\.2\\.44" AND reqId:"rq-70"\\n$`));
+    });
+
     test('count, top and stats say why they found nothing, as search does (they printed a bare 0 or an empty table)', async () => {
       type Ran = { code?: number; stdout: string; stderr: string };
       const cli = (args: string[]): Promise<Ran> =>

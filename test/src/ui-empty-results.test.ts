@@ -26,7 +26,7 @@ describe('search page: nothing found (Chromium)', { skip: !HAVE_CHROMIUM, timeou
   const to = 'now';
 
   pageSuite({
-    seed: (srv) => ingest(srv.url, recentLines(40, 10_000, (i) => ({ level: i % 4 ? 'info' : 'error', host: `web-${(i % 2) + 1}`, message: `line ${i}`, remote_addr: i % 5 ? '198.51.100.7' : '203.0.113.250' }))),
+    seed: (srv) => ingest(srv.url, recentLines(40, 10_000, (i) => ({ level: i % 4 ? 'info' : 'error', host: `web-${(i % 2) + 1}`, message: `line ${i}`, remote_addr: i % 5 ? '198.51.100.7' : '203.0.113.250', service: 'checkout' }))),
   }, (s) => ({ srv, page, problems } = s));
 
   const open = (q: string): Promise<void> => openEmptySearch(page, srv, q, from, to);
@@ -79,6 +79,23 @@ describe('search page: nothing found (Chromium)', { skip: !HAVE_CHROMIUM, timeou
     await open('remote_addr:192.0.2.1');
     await page.locator('.empty p.muted').waitFor();
     assert.equal(await hint.count(), 0);
+  });
+
+  test('a bare value a field holds in another case is named with the spelling events hold; two bare values are one sentence', async () => {
+    await open('Checkout');
+    const hint = page.locator('.empty .elsewhere-hint');
+    assert.deepEqual(await hint.allInnerTexts(), [
+      '"Checkout" is not in the text fields (message, …) that free text searches; it is the value of service in 40 events as "checkout" (values are case-sensitive): service:"checkout" Search it',
+    ]);
+    await hint.getByRole('button', { name: 'Search it' }).click();
+    await page.waitForFunction(`new URL(location.href).searchParams.get('q') === 'service:"checkout"'`);
+    await waitForTotal(page, 40);
+    // Each in a field of its own: one line names both, with the one query.
+    await open('203.0.113.250 AND web-1');
+    assert.deepEqual(await hint.evaluateAll((els) => els.map((e) => e.getAttribute('data-value'))), ['203.0.113.250 web-1']);
+    assert.deepEqual(await hint.allInnerTexts(), [
+      '"203.0.113.250" and "web-1" are not in the text fields (message, …) that free text searches; "203.0.113.250" is the value of remote_addr in 4 events, "web-1" the value of host in 4 events: remote_addr:"203.0.113.250" AND host:"web-1" Search it',
+    ]);
   });
 
   test('habits of KQL and Loki are named: lower-case and, level=error, a level that is none', async () => {

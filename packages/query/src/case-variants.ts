@@ -19,7 +19,7 @@ export interface KeywordEquality {
   value: string;
 }
 
-const hasCase = (s: string): boolean => s.toLowerCase() !== s.toUpperCase();
+export const hasCase = (s: string): boolean => s.toLowerCase() !== s.toUpperCase();
 const LOC = { start: 0, end: 0 };
 
 /**
@@ -46,6 +46,11 @@ export function keywordEqualities(ast: QueryNode, textFields?: readonly string[]
  * case-insensitive flag, and the Elasticsearch compiler passes them through).
  */
 export function anyCaseQuery({ field, value }: KeywordEquality): string {
+  return serialize({ type: 'regex', field, pattern: anyCasePattern(value), loc: LOC });
+}
+
+/** The regex body matching `value` in any case (value-elsewhere.ts asks every field with it too). */
+export function anyCasePattern(value: string): string {
   let pattern = '';
   for (const c of value) {
     const lower = c.toLowerCase();
@@ -56,7 +61,7 @@ export function anyCaseQuery({ field, value }: KeywordEquality): string {
     else if (/[\p{L}\p{N}/]/u.test(c)) pattern += c;
     else pattern += `\\${c}`;
   }
-  return serialize({ type: 'regex', field, pattern, loc: LOC });
+  return pattern;
 }
 
 /** `host:web-1` as people write it where it parses back so (serialize() writes `web\-1`), else the value quoted. */

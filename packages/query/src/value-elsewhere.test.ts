@@ -10,7 +10,12 @@ const eq = (n: number) => ({ value: n, relation: 'eq' });
 test('the probe puts each free-text value on every field, the rest of the query as written', () => {
   assert.equal(probeOf('203.0.113.250')!.query, '*:203.0.113.250');
   assert.equal(probeOf('203.0.113.250 AND level:error')!.query, '*:203.0.113.250 AND level:error');
-  assert.equal(probeOf('"GET /api" OR req-918883')!.query, '*:"GET /api" OR *:req\\-918883');
+  // A value with letters is asked in any case too (keyword values are exact, case included).
+  assert.equal(
+    probeOf('"GET /api" OR req-918883')!.query,
+    '(*:"GET /api" OR *:/[gG][eE][tT]\\ \\/[aA][pP][iI]/) OR (*:req\\-918883 OR *:/[rR][eE][qQ]\\-918883/)',
+  );
+  assert.equal(probeOf('Checkout')!.query, '(*:Checkout OR *:/[cC][hH][eE][cC][kK][oO][uU][tT]/)');
   // A value every match must hold: fields found holding it cannot be text (the query found nothing).
   assert.equal(probeOf('203.0.113.250 level:error')!.required, true);
   assert.equal(probeOf('203.0.113.250 OR 10.0.0.1')!.required, false);
@@ -54,4 +59,32 @@ test('a field that is text on the server is text: the value was searched there',
   const hit = { ...HIT, reqId: undefined, detail: 'req-918883' };
   assert.equal(valuesElsewhere(probeOf(q)!, { hits: [hit], total: eq(1) }).length, 1);
   assert.deepEqual(valuesElsewhere(probeOf(q)!, { hits: [hit], total: eq(1) }, ['message', 'detail']), []);
+});
+
+test('a value held in another case is found, and the query said has the spelling events hold', () => {
+  const hits = [{ ...HIT, service: 'checkout' }, { ...HIT, service: 'checkout' }];
+  for (const q of ['Checkout', 'Checkout level:error']) {
+    const probe = probeOf(q)!;
+    assert.ok(hits.every((h) => h.service.toLowerCase() === 'checkout'));
+    assert.deepEqual(valuesElsewhere(probe, { hits, total: eq(2) }).map((v) => v.text), [
+      `"Checkout" is not in the text fields (message, …) that free text searches; it is the value of service in 2 events as "checkout" (values are case-sensitive): service:"checkout"${q === 'Checkout' ? '' : ' level:error'}`,
+    ]);
+  }
+  // Some events hold it as written: that spelling is the query's, no case is named.
+  const mixed = [{ ...HIT, service: 'Checkout' }, { ...HIT, service: 'checkout' }];
+  assert.deepEqual(valuesElsewhere(probeOf('Checkout')!, { hits: mixed, total: eq(2) }).map((v) => v.text), [
+    '"Checkout" is not in the text fields (message, …) that free text searches; it is the value of service in 2 events: service:"Checkout"',
+  ]);
+});
+
+test('two values are said in one sentence, a value written twice once', () => {
+  const two = valuesElsewhere(probeOf('203.0.113.250 OR req-918883')!, { hits: [HIT], total: eq(1) });
+  assert.deepEqual(two.map((v) => [v.values, v.text]), [[
+    ['203.0.113.250', 'req-918883'],
+    '"203.0.113.250" and "req-918883" are not in the text fields (message, …) that free text searches; "203.0.113.250" is the value of remote_addr in 1 event, "req-918883" the value of reqId in 1 event: remote_addr:"203.0.113.250" OR reqId:"req-918883"',
+  ]]);
+  const twice = valuesElsewhere(probeOf('req-918883 OR req-918883')!, { hits: [HIT], total: eq(1) });
+  assert.deepEqual(twice.map((v) => v.text), [
+    '"req-918883" is not in the text fields (message, …) that free text searches; it is the value of reqId in 1 event: reqId:"req-918883" OR reqId:"req-918883"',
+  ]);
 });

@@ -15,15 +15,19 @@
  *
  * Which field of a hit holds the value is the matcher's to say (the one
  * definition of `field:value`), so a number, an array's element or a
- * keyword is read as the stores read it.
+ * keyword is read as the stores read it. A value with letters is asked in
+ * any case (`Checkout` where events hold `service: checkout`), as
+ * case-variants.ts asks of `field:value`; the query said has the spelling
+ * events hold. Every value found is said in one sentence, with one query.
  */
-import type { FieldPatternNode, QueryNode, TermNode } from './ast.js';
+import type { FieldPatternNode, QueryNode, RegexNode, TermNode } from './ast.js';
+import { anyCasePattern, hasCase } from './case-variants.js';
 import type { LogEvent } from './event.js';
 import { clauseOnField } from './field-patterns.js';
 import { fieldKind, TIMESTAMP_FIELD } from './fields.js';
 import { compileMatcher, type EventPredicate } from './matcher.js';
 import { saidOfFreeText } from './query-hints.js';
-import { escapeTerm, quotePhrase, serializeLeafValue } from './serialize.js';
+import { escapeTerm, quotePhrase, serialize, serializeLeafValue } from './serialize.js';
 
 /** Events the probe asks for: which field holds a value is read from them. */
 export const ELSEWHERE_SAMPLE = 100;
@@ -48,9 +52,10 @@ export interface ElsewhereProbe {
 }
 
 export interface ValueElsewhere {
-  value: string;
-  /** The fields holding it, most events first: how many of the events read hold it there. */
-  fields: { field: string; events: number }[];
+  /** The values said, as written, each once. */
+  values: string[];
+  /** Each value's fields, most events first: how many of the events read hold it there, and as what when in another case. */
+  found: { value: string; fields: { field: string; events: number; as?: string }[] }[];
   /** The sentence, up to the query that finds it. */
   said: string;
   /** The query with the value on those fields: `remote_addr:"203.0.113.250" level:error`. */
@@ -78,7 +83,12 @@ export function elsewhereProbe(q: string, ast: QueryNode): ElsewhereProbe | null
   if (values.length === 0) return null;
   const only = values.length === 1 ? values[0]! : null;
   const required = only !== null && (ast === only || (ast.type === 'and' && ast.children.includes(only)));
-  return { q, values, required, query: splice(q, values, (v) => `*:${serializeLeafValue(v)}`) };
+  return { q, values, required, query: splice(q, values, (v) => (hasCase(v.value) ? `(*:${serializeLeafValue(v)} OR *:${serialize(anyCase(v))})` : `*:${serializeLeafValue(v)}`)) };
+}
+
+/** The value in any case, on no field (the caller puts it on `*`): `/[cC]heckout/`. */
+function anyCase(leaf: TermNode, field: string | null = null): RegexNode {
+  return { type: 'regex', field, pattern: anyCasePattern(leaf.value), loc: leaf.loc };
 }
 
 /** `q` with each leaf's text replaced, from the end so that the earlier offsets hold. */
@@ -98,10 +108,15 @@ function fieldText(name: string): string {
 /** Where one value is in the hits: the non-text fields holding it, or null when some text field does. */
 function whereIs(leaf: TermNode, hits: readonly Record<string, unknown>[], textFields: readonly string[] | undefined, required: boolean) {
   const opts = { now: Date.now(), ...(textFields ? { textFields } : {}) };
-  const pattern: FieldPatternNode = { type: 'field_pattern', pattern: '*', clause: { ...leaf, field: '*' }, loc: leaf.loc };
+  // Text fields take the value as free text does (any case already, by words); keyword fields any case too.
+  const asText: FieldPatternNode = { type: 'field_pattern', pattern: '*', clause: { ...leaf, field: '*' }, loc: leaf.loc };
+  const anyCased: FieldPatternNode = hasCase(leaf.value) ? { ...asText, clause: anyCase(leaf, '*') } : asText;
   const tests = new Map<string, EventPredicate | null>();
   const counts = new Map<string, number>();
   const numbers = new Set<string>();
+  // Field → spelling → events, of a value held in another case than written.
+  const spellings = new Map<string, Map<string, number>>();
+  const lower = leaf.value.toLowerCase();
   for (const hit of hits) {
     for (const [field, v] of Object.entries(hit)) {
       // A pasted date is every event of that day by @timestamp: not a value anyone meant.
@@ -110,7 +125,7 @@ function whereIs(leaf: TermNode, hits: readonly Record<string, unknown>[], textF
       if (test === undefined) {
         let clause;
         try {
-          clause = clauseOnField(pattern, field, opts);
+          clause = clauseOnField(fieldKind(field, textFields) === 'text' ? asText : anyCased, field, opts);
         } catch {
           clause = null;
         }
@@ -122,9 +137,19 @@ function whereIs(leaf: TermNode, hits: readonly Record<string, unknown>[], textF
       if (!required && fieldKind(field, textFields) === 'text') return null;
       counts.set(field, (counts.get(field) ?? 0) + 1);
       if (typeof v === 'number') numbers.add(field);
+      if (typeof v === 'string' && v !== leaf.value && v.toLowerCase() === lower) {
+        const of = spellings.get(field) ?? new Map<string, number>();
+        spellings.set(field, of.set(v, (of.get(v) ?? 0) + 1));
+      }
     }
   }
-  return { counts, numbers };
+  // A field's spelling is the one most of its events hold, unless some hold the value as written.
+  const spelled = new Map<string, string>();
+  for (const [field, of] of spellings) {
+    const other = [...of.values()].reduce((a, b) => a + b, 0);
+    if (other === counts.get(field)) spelled.set(field, [...of].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0]);
+  }
+  return { counts, numbers, spelled };
 }
 
 /**
@@ -142,24 +167,36 @@ export function valuesElsewhere(
   // Every event the probe found was read: the counts are exact, else of the first ones.
   const exact = (total.relation === undefined || total.relation === 'eq') && total.value <= hits.length;
   const events = (n: number) => `${exact ? '' : 'at least '}${n} event${n === 1 ? '' : 's'}`;
-  const found: { leaf: TermNode; fields: { field: string; events: number }[]; clause: string }[] = [];
+  const found: { value: string; fields: { field: string; events: number; as?: string }[]; clause: string }[] = [];
   for (const leaf of probe.values) {
+    // The same value twice (`req-1 OR req-1`) is said once.
+    if (found.some((f) => f.value === leaf.value)) continue;
     const at = whereIs(leaf, hits, textFields, probe.required);
     if (at === null || at.counts.size === 0) continue;
     const fields = [...at.counts]
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, MAX_FIELDS)
-      .map(([field, n]) => ({ field, events: n }));
-    // A number as written compares as one (`order:918883`); anything else is the exact value, quoted.
-    const clauses = fields.map(({ field }) => `${fieldText(field)}:${at.numbers.has(field) && !leaf.phrase ? escapeTerm(leaf.value) : quotePhrase(leaf.value)}`);
-    found.push({ leaf, fields, clause: clauses.length === 1 ? clauses[0]! : `(${clauses.join(' OR ')})` });
+      .map(([field, n]) => {
+        const as = at.spelled.get(field);
+        return as === undefined ? { field, events: n } : { field, events: n, as };
+      });
+    // A number as written compares as one (`order:918883`); anything else is the exact value events hold, quoted.
+    const clauses = fields.map(({ field, as }) => `${fieldText(field)}:${at.numbers.has(field) && !leaf.phrase ? escapeTerm(leaf.value) : quotePhrase(as ?? leaf.value)}`);
+    found.push({ value: leaf.value, fields, clause: clauses.length === 1 ? clauses[0]! : `(${clauses.join(' OR ')})` });
   }
+  if (found.length === 0) return [];
   // One query finds them all: each value on its field, the rest of the query as written.
-  const clauseOf = new Map(found.map((f) => [f.leaf, f.clause]));
-  const query = splice(probe.q, found.map((f) => f.leaf), (leaf) => clauseOf.get(leaf)!);
-  return found.map(({ leaf, fields }) => {
-    const where = fields.map((f, i) => `${i === 0 ? '' : i === fields.length - 1 ? ' and ' : ', '}of ${f.field} in ${events(f.events)}`).join('');
-    const said = `${JSON.stringify(leaf.value)} is not in the text fields (message, …) that free text searches; it is the value ${where}`;
-    return { value: leaf.value, fields, said, query, text: `${said}: ${query}` };
-  });
+  const clauseOf = new Map(found.map((f) => [f.value, f.clause]));
+  const query = splice(probe.q, probe.values.filter((leaf) => clauseOf.has(leaf.value)), (leaf) => clauseOf.get(leaf.value)!);
+  const where = (fields: (typeof found)[number]['fields']) => fields
+    .map((f, i) => `${i === 0 ? '' : i === fields.length - 1 ? ' and ' : ', '}of ${f.field} in ${events(f.events)}${f.as === undefined ? '' : ` as ${JSON.stringify(f.as)}`}`)
+    .join('');
+  const named = found.map((f) => JSON.stringify(f.value));
+  const subject = named.length === 1 ? `${named[0]} is` : `${named.slice(0, -1).join(', ')} and ${named.at(-1)} are`;
+  const parts = found.length === 1
+    ? `it is the value ${where(found[0]!.fields)}`
+    : found.map((f, i) => `${named[i]} ${i === 0 ? 'is ' : ''}the value ${where(f.fields)}`).join(', ');
+  const cased = found.some((f) => f.fields.some((x) => x.as !== undefined)) ? ' (values are case-sensitive)' : '';
+  const said = `${subject} not in the text fields (message, …) that free text searches; ${parts}${cased}`;
+  return [{ values: found.map((f) => f.value), found: found.map(({ value, fields }) => ({ value, fields })), said, query, text: `${said}: ${query}` }];
 }

@@ -71,7 +71,7 @@ export function EmptyResults({ q, missing, cases, elsewhere, newest, tz, textFie
       ))}
       {cases.map((c) => <p key={c} class="case-hint">{c[0]!.toUpperCase()}{c.slice(1)}.</p>)}
       {elsewhere.map((e) => (
-        <p key={e.value} class="elsewhere-hint" data-value={e.value}>
+        <p key={e.values.join(" ")} class="elsewhere-hint" data-value={e.values.join(" ")}>
           {e.said}: <code>{e.query}</code>{' '}
           <button type="button" class="link" onClick={() => onQuery(e.query)}>Search it</button>
         </p>

@@ -1,4 +1,4 @@
-import { LogshipError, type ErrorDefinition } from './define-error.js';
+import { errorDefinition, LogshipError, type ErrorDefinition } from './define-error.js';
 
 /**
  * Every mistake the config's schema found, at once: `logship serve --check`
@@ -13,7 +13,13 @@ export class ConfigMistakes extends LogshipError {
     readonly first: LogshipError,
     readonly more: readonly LogshipError[],
   ) {
-    const def: ErrorDefinition = { code: first.code, template: first.message, statusCode: first.statusCode, retryable: first.retryable };
+    const def: ErrorDefinition = {
+      code: first.code,
+      template: first.message,
+      statusCode: first.statusCode,
+      startupOnly: errorDefinition(first.code)?.startupOnly ?? false,
+      retryable: first.retryable,
+    };
     super(def, `${first.message}${more.map((m) => `\n  and ${m.message} (${m.code})`).join('')}`);
   }
 }

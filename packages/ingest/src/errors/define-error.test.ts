@@ -12,11 +12,11 @@ import '../elasticsearch/es-error.js';
 const DOCS = fileURLToPath(new URL('../../../../docs/', import.meta.url));
 
 /** `| \`CODE\` | STATUS |` rows of every docs/*.md page. */
-function documentedStatuses(): Map<string, number> {
-  const rows = new Map<string, number>();
+function documentedStatuses(): Map<string, string> {
+  const rows = new Map<string, string>();
   for (const page of readdirSync(DOCS).filter((f) => f.endsWith('.md'))) {
-    for (const m of readFileSync(DOCS + page, 'utf8').matchAll(/^\|\s*`(LS_[A-Z0-9_]+)`\s*\|\s*(\d{3})\s*\|/gm)) {
-      rows.set(m[1]!, Number(m[2]));
+    for (const m of readFileSync(DOCS + page, 'utf8').matchAll(/^\|\s*`(LS_[A-Z0-9_]+)`\s*\|\s*(\d{3}|start-up)\s*\|/gm)) {
+      rows.set(m[1]!, m[2]!);
     }
   }
   return rows;
@@ -26,7 +26,7 @@ test('every code the ingest package defines is documented in docs/ with its HTTP
   const docs = documentedStatuses();
   const defined = listErrorDefinitions();
   assert.ok(defined.some((d) => d.code.startsWith('LS_STORE_')) && defined.some((d) => d.code.startsWith('LS_ES_')));
-  for (const d of defined) assert.equal(docs.get(d.code), d.statusCode, `${d.code} in docs/*.md`);
+  for (const d of defined) assert.equal(docs.get(d.code), d.startupOnly ? 'start-up' : String(d.statusCode), `${d.code} in docs/*.md`);
 });
 
 test('the factory fills templates, carries code, status and retryability, and refuses a duplicate code', () => {
@@ -40,4 +40,6 @@ test('the factory fills templates, carries code, status and retryability, and re
   assert.deepEqual([permanent.retryable, permanent.retryAfterS], [false, undefined]);
   assert.equal(retryable('x').retryAfterS, 5, 'retryable errors default to 5 s');
   assert.throws(() => defineError('LS_TEST_PERMANENT', 'again', 400), /duplicate/);
+  const startup = defineError('LS_TEST_STARTUP', 'bad file %s', 'start-up');
+  assert.deepEqual([startup.startupOnly, startup('x').statusCode, permanent.statusCode], [true, 500, 400]);
 });

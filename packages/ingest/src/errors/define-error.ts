@@ -21,8 +21,14 @@ export interface ErrorDefinition {
   readonly code: string;
   /** Message with `%s` placeholders filled in order by the factory's arguments. */
   readonly template: string;
-  /** HTTP status when the error answers a request (500 for those that never do, like config errors). */
+  /**
+   * HTTP status when the error answers a request. A start-up code (the
+   * server's config and TLS files) never does; its 500 is what it would be
+   * if it ever did (the server's own setup at fault, not the request).
+   */
   readonly statusCode: number;
+  /** Raised only while the process starts (or reloads on SIGHUP), never as an answer: docs/ERRORS.md says `start-up`. */
+  readonly startupOnly: boolean;
   /** Trying the same thing again later can succeed (the store was down, overloaded, closed). */
   readonly retryable: boolean;
 }
@@ -65,10 +71,17 @@ export interface ErrorFactory extends ErrorDefinition {
 
 const definitions = new Map<string, ErrorDefinition>();
 
-/** Defines a code once; the returned function builds instances of it. */
-export function defineError(code: string, template: string, httpStatus: number, options: ErrorOptions = {}): ErrorFactory {
+/** Defines a code once; the returned function builds instances of it. `'start-up'`: it never answers a request. */
+export function defineError(code: string, template: string, httpStatus: number | 'start-up', options: ErrorOptions = {}): ErrorFactory {
   if (definitions.has(code)) throw new Error(`duplicate error code ${code}`);
-  const def: ErrorDefinition = Object.freeze({ code, template, statusCode: httpStatus, retryable: options.retryable ?? false });
+  const startupOnly = httpStatus === 'start-up';
+  const def: ErrorDefinition = Object.freeze({
+    code,
+    template,
+    statusCode: startupOnly ? 500 : httpStatus,
+    startupOnly,
+    retryable: options.retryable ?? false,
+  });
   definitions.set(code, def);
   const make = (...args: unknown[]): LogshipError => new LogshipError(def, format(template, args), { args });
   const withCause = (opts: { cause?: unknown; retryAfterS?: number }, ...args: unknown[]): LogshipError =>

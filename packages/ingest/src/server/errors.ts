@@ -50,6 +50,13 @@ export const errors = {
     'the search page is not built (%s is missing); run npm run build',
     503,
   ),
+  // GET /assets/… whose path @fastify/static refuses (bare "Forbidden" before): the
+  // second argument says why (ui-routes.ts assetPathReason).
+  assetPathRefused: defineError(
+    'LS_INGEST_ASSET_PATH_REFUSED',
+    'asset path %s is refused: %s; the page asks for its assets by their exact names under /assets/',
+    400,
+  ),
   shuttingDown: defineError('LS_INGEST_SHUTTING_DOWN', 'the server is shutting down', 503, { retryable: true }),
   // Line-level ingest failures (reported in the answer; the rest of the batch is stored).
   lineTooLong: defineError('LS_INGEST_LINE_TOO_LONG', 'line is %s bytes, over the %s byte limit', 400),
@@ -129,11 +136,11 @@ export const errors = {
 
   // The server's certificate, key and client CA (src/server/tls). At start
   // they stop the server (exit 1); on SIGHUP the running certificate stays.
-  tlsRead: defineError('LS_TLS_READ_FAILED', 'cannot read %s file %s: %s', 500),
-  tlsBadPem: defineError('LS_TLS_BAD_PEM', '%s file %s holds no usable PEM %s: %s', 500),
-  tlsExpired: defineError('LS_TLS_CERT_EXPIRED', 'certificate in %s expired on %s', 500),
-  tlsNotYetValid: defineError('LS_TLS_CERT_NOT_YET_VALID', 'certificate in %s is not valid before %s', 500),
-  tlsKeyMismatch: defineError('LS_TLS_KEY_MISMATCH', 'private key in %s does not belong to the certificate in %s', 500),
+  tlsRead: defineError('LS_TLS_READ_FAILED', 'cannot read %s file %s: %s', 'start-up'),
+  tlsBadPem: defineError('LS_TLS_BAD_PEM', '%s file %s holds no usable PEM %s: %s', 'start-up'),
+  tlsExpired: defineError('LS_TLS_CERT_EXPIRED', 'certificate in %s expired on %s', 'start-up'),
+  tlsNotYetValid: defineError('LS_TLS_CERT_NOT_YET_VALID', 'certificate in %s is not valid before %s', 'start-up'),
+  tlsKeyMismatch: defineError('LS_TLS_KEY_MISMATCH', 'private key in %s does not belong to the certificate in %s', 'start-up'),
 
   // CLI.
   cliUsage: defineError('LS_CLI_USAGE', '%s', 400),

@@ -75,8 +75,15 @@ const INGEST_OPENAPI: OpenApiExtra = {
   body: {
     type: 'string',
     description: 'NDJSON: one event object per line (docs/WIRE.md), read as NDJSON whatever Content-Type says; '
-      + 'optionally Content-Encoding: gzip, deflate, zstd or snappy. X-Logship-Partial: retryable asks for a 200 '
-      + 'naming the lines to send again (retryable: true) instead of a 503',
+      + 'optionally Content-Encoding: gzip, deflate, zstd or snappy',
+  },
+  // A request header (the agent sends it); no answer carries it.
+  headers: {
+    'x-logship-partial': {
+      type: 'string',
+      description: 'retryable (among comma-separated values, any case): when some lines could not be stored but may be '
+        + 'sent again, answer 200 naming them (retryable: true) instead of a 503 for the whole batch',
+    },
   },
 };
 

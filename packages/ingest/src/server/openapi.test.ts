@@ -122,3 +122,38 @@ test('the OpenAPI document gives every operation its refusals, in the shape it a
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * X-Logship-Partial was told only inside the ingest body's description, so a
+ * client generated from the document could not send it. It is a request
+ * header of the native ingest route alone; no answer carries it.
+ */
+test('the OpenAPI document declares X-Logship-Partial as a header parameter of POST /api/v1/ingest, and of no other operation', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'logship-openapi-'));
+  const cfg = buildServerConfig({ data: dir });
+  const store = await openSqliteStore({ dataDir: dir, retention: cfg.retention });
+  const { app } = await buildApp({ config: cfg, store, defaultMetrics: false });
+  try {
+    type Op = { parameters?: { in: string; name: string; schema?: { type?: string }; description?: string }[]; responses: Record<string, { headers?: Record<string, unknown> }> };
+    const doc = (await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json() as { paths: Record<string, Record<string, Op>> };
+    const carrying: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const header = (op.parameters ?? []).find((p) => p.in === 'header' && p.name.toLowerCase() === 'x-logship-partial');
+        if (header) {
+          carrying.push(`${method} ${path}`);
+          assert.equal(header.schema?.type, 'string');
+          assert.match(String(header.description), /retryable/);
+        }
+        for (const [status, answer] of Object.entries(op.responses)) {
+          assert.ok(!Object.keys(answer.headers ?? {}).some((h) => h.toLowerCase() === 'x-logship-partial'), `${method} ${path} ${status} does not send it`);
+        }
+      }
+    }
+    assert.deepEqual(carrying, ['post /api/v1/ingest']);
+  } finally {
+    await app.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -33,6 +35,56 @@ describe('ui routes', () => {
     assert.equal((await app.inject('/assets/nope.js')).statusCode, 404);
     assert.equal((await app.inject('/assets/../index.html')).statusCode, 404);
     await app.close();
+  });
+
+  // Over a socket: inject() resolves `%2e%2e` and `..` before routing, a client need not.
+  test('an asset path that could leave the folder, or names no file, is a coded 400 saying why; none answers 5xx', async () => {
+    const app = Fastify();
+    await registerUiRoutes(app, dir);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as AddressInfo;
+    const get = (path: string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path, headers: { 'accept-encoding': 'br, gzip' } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (d: string) => { body += d; }).on('end', () => resolve({ status: res.statusCode!, body }));
+      });
+      req.on('error', reject).end();
+    });
+    try {
+      for (const [path, why] of [
+        ['/assets/%2e%2e/index.html', /a "\.\." segment would leave the asset folder/],
+        ['/assets/%2E%2E/%2e%2e/package.json', /a "\.\." segment would leave the asset folder/],
+        ['/assets/../index.html', /a "\.\." segment/],
+        ['/assets/%5c..%5cindex.html', /a "\.\." segment/],
+        ['/assets/a%5cb.js', /a backslash/],
+        ['/assets/./index-AbCd1234.js', /a "\." or empty segment/],
+        ['/assets/x//index-AbCd1234.js', /a "\." or empty segment/],
+        ['/assets/%00', /a NUL character/],
+        ['/assets/index%00.js', /a NUL character/],
+        [`/assets/${'a'.repeat(5000)}.js`, /a segment is over 255 bytes/],
+        ['/assets/INDEX-AbCd1234.js', /not the exact spelling|^$/],
+      ] as const) {
+        const res = await get(path);
+        const shown = path.slice(0, 60);
+        assert.ok(res.status < 500, `${shown}: ${res.status}`);
+        if (res.status === 404) {
+          // A filesystem that tells the spellings apart has no such file.
+          assert.equal(path, '/assets/INDEX-AbCd1234.js');
+          continue;
+        }
+        assert.equal(res.status, 400, shown);
+        const { error } = JSON.parse(res.body) as { error: { code: string; message: string } };
+        assert.equal(error.code, 'LS_INGEST_ASSET_PATH_REFUSED', shown);
+        assert.match(error.message, /^asset path "\/assets\/[^]*? is refused: /, shown);
+        assert.match(error.message, why, shown);
+        assert.ok(error.message.length < 400, `${shown}: a long path is shown cut`);
+      }
+      // Paths no route of the folder takes are still 404 (fastify's own here; the server's in its app).
+      assert.equal((await get('/assets/a%2fb')).status, 404);
+      assert.equal((await get('/assets/index-AbCd1234.js')).status, 200);
+    } finally {
+      await app.close();
+    }
   });
 
   test('without a build, / answers 503 LS_INGEST_UI_NOT_BUILT', async () => {

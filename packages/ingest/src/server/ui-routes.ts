@@ -13,7 +13,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import { errors } from './errors.js';
 
 /** packages/ui/dist, found through the workspace dependency (null when @logship/ui is not installed). */
@@ -43,18 +43,30 @@ export async function registerUiRoutes(app: FastifyInstance, dir: string | null)
   // the folder is missing): a server started first and the page built
   // after answered 503 until it was restarted.
   if (dir !== null) {
-    await app.register(fastifyStatic, {
-      root: join(dir, 'assets'),
-      prefix: '/assets/',
-      index: false,
-      list: false,
-      // Not built yet: GET / says so (LS_INGEST_UI_NOT_BUILT), not a warning at start.
-      suppressWarning: true,
-      // Vite puts a content hash in every asset name: a changed file has a new URL.
-      // scripts/build-ui.sh writes .br and .gz next to each asset.
-      preCompressed: true,
-      maxAge: YEAR_S * 1000,
-      immutable: true,
+    await app.register(async (scope) => {
+      // @fastify/static refuses a path that could leave the asset folder or
+      // that names a file by another spelling with a bare "Forbidden"
+      // (FST_STATIC_FORBIDDEN_PATH): answered with our code and the reason.
+      scope.setErrorHandler((err: FastifyError, request, reply) => {
+        if (err.code !== 'FST_STATIC_FORBIDDEN_PATH') throw err;
+        const path = request.url.split('?')[0]!;
+        const shown = path.length > 120 ? `${JSON.stringify(path.slice(0, 120))}… (${path.length} characters)` : JSON.stringify(path);
+        const refused = errors.assetPathRefused(shown, assetPathReason(path));
+        void reply.status(refused.statusCode).send({ error: { code: refused.code, message: refused.message } });
+      });
+      await scope.register(fastifyStatic, {
+        root: join(dir, 'assets'),
+        prefix: '/assets/',
+        index: false,
+        list: false,
+        // Not built yet: GET / says so (LS_INGEST_UI_NOT_BUILT), not a warning at start.
+        suppressWarning: true,
+        // Vite puts a content hash in every asset name: a changed file has a new URL.
+        // scripts/build-ui.sh writes .br and .gz next to each asset.
+        preCompressed: true,
+        maxAge: YEAR_S * 1000,
+        immutable: true,
+      });
     });
   }
   // index.html names the current assets, and a rebuild replaces them (Vite
@@ -91,4 +103,24 @@ export async function registerUiRoutes(app: FastifyInstance, dir: string | null)
     if (req.headers['if-none-match'] === index.etag) return reply.code(304).send();
     return reply.type('text/html; charset=utf-8').send(index.body);
   });
+}
+
+/** The longest file name a filesystem takes (bytes): a longer segment names no asset. */
+const NAME_MAX = 255;
+
+/** Why @fastify/static refused `path` (a URL path under /assets/), in words for the answer. */
+export function assetPathReason(path: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path.replace(/^\/assets\//, ''));
+  } catch {
+    decoded = path;
+  }
+  if (decoded.includes('\0')) return 'it holds a NUL character, which no file name has';
+  const segments = decoded.split(/[/\\]/);
+  if (segments.some((s) => s === '..')) return 'a ".." segment would leave the asset folder';
+  if (decoded.includes('\\')) return 'it holds a backslash, which could name a file outside the asset folder';
+  if (segments.some((s) => s === '.' || s === '')) return 'a "." or empty segment is not the canonical name of a file';
+  if (segments.some((s) => Buffer.byteLength(s) > NAME_MAX)) return `a segment is over ${NAME_MAX} bytes, longer than any file name`;
+  return 'it is not the exact spelling of a file in the asset folder';
 }

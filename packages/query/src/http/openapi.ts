@@ -67,6 +67,8 @@ export function documentedSchema(
   // @fastify/swagger marks every documented body required; transformObject below reads this mark.
   if (extra?.bodyRequired === false) out[BODY_OPTIONAL] = true;
   if (extra?.consumes) out['consumes'] = extra.consumes;
+  // @fastify/swagger makes each property a header parameter; here for the document only (transform).
+  if (extra?.headers) out['headers'] = { type: 'object', properties: { ...extra.headers } };
   for (const part of ['querystring', 'body'] as const) {
     const given = own[part] as { properties?: Record<string, Record<string, unknown>> } | undefined;
     if (!given?.properties) continue;

@@ -22,6 +22,8 @@ export interface OpenApiExtra {
   consumes?: readonly string[];
   response?: Readonly<Record<string, unknown>>;
   params?: Readonly<Record<string, Record<string, unknown>>>;
+  /** Request headers the handler reads itself (so no schema validates them), each a JSON Schema with its description. */
+  headers?: Readonly<Record<string, Record<string, unknown>>>;
 }
 
 declare module 'fastify' {
