@@ -44,7 +44,8 @@ pub fn gather<'e>(events: &[&'e Event<'e>]) -> Gathered<'e> {
         seq.clear();
         seq.extend(e.fields.iter().map(|(k, _)| k.as_ref()));
         let n = shapes.len();
-        let (id, cols) = shapes.entry(seq.clone()).or_insert_with(|| {
+        // Looked up first: a key sequence is copied only when new, not per row.
+        if !shapes.contains_key(&seq) {
             let cols = seq
                 .iter()
                 .map(|&k| {
@@ -54,8 +55,9 @@ pub fn gather<'e>(events: &[&'e Event<'e>]) -> Gathered<'e> {
                     })
                 })
                 .collect();
-            (n, cols)
-        });
+            shapes.insert(seq.clone(), (n, cols));
+        }
+        let (id, cols) = &shapes[&seq];
         if *id < MAX_SHAPES {
             row_shape[row] = *id as u8;
         }
