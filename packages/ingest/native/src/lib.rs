@@ -12,7 +12,15 @@ use napi::bindgen_prelude::Buffer;
 use napi::{Env, JsObject, JsUnknown, Result};
 use napi_derive::napi;
 
+mod block_prepare;
+mod byte_writer;
+mod compress;
 mod content_id;
+mod gather;
+mod number_values;
+mod presence;
+mod string_values;
+mod template_strings;
 mod line;
 mod shapes;
 mod times;
@@ -149,4 +157,32 @@ pub fn normalize_body_count(body: Buffer, now: f64) -> u32 {
         }
     }
     n
+}
+
+/// Normalize, then prepare blocks, with no crossing between: the handled
+/// lines' events as block-prepare.ts's columns (block_prepare.rs has the
+/// layout, after u32 handled lines and u32 groups). compress: brotli the
+/// columns too (the writer thread's compressBlock), to time it apart.
+#[napi(js_name = "prepareBody")]
+pub fn prepare_body(body: Buffer, now: f64, compress: bool) -> Buffer {
+    let body: &[u8] = &body;
+    let events: Vec<Event> = line_spans(body)
+        .into_iter()
+        .filter_map(|(s, e)| parse(&body[s..e]).and_then(|m| normalize_line(m, now)))
+        .collect();
+    let groups = block_prepare::group_events(&events);
+    let mut out: Vec<u8> = Vec::with_capacity(body.len() / 2);
+    out.extend_from_slice(&(events.len() as u32).to_le_bytes());
+    out.extend_from_slice(&(groups.len() as u32).to_le_bytes());
+    for (day, g) in &groups {
+        block_prepare::prepare_group(&mut out, *day, g, compress);
+    }
+    out.into()
+}
+
+/// compress.rs alone over given column bytes (the bench's like-for-like
+/// with Node's brotliCompressSync); answers the compressed bytes' total.
+#[napi(js_name = "compressColumns")]
+pub fn compress_columns(columns: Vec<Buffer>) -> u32 {
+    columns.iter().map(|c| compress::compress_column(c).1.len() as u32).sum()
 }
