@@ -20,6 +20,7 @@ import { compileField } from './compile-sql.js';
 import type { PartitionDb } from './partition-db.js';
 import { addRollupTerms, planRollup, rollupHistogram, rollupInterval } from './rollup-query.js';
 import { PassCollector, PercentileSelect, PERCENTILE_VALUES } from './percentile-select.js';
+import { groupPass, type GroupPassOptions } from './group-pass.js';
 
 export interface PartitionSlice {
   /** Resolved per use: the pool may close a connection between slices. */
@@ -172,4 +173,41 @@ export function aggregatePartitions(
       return { type: 'percentiles', ...select.answer() };
     }
   }
+}
+
+/** A terms key as the terms aggregation above makes it: JSON booleans by name, null missing. */
+function termsKeySql(f: { value: string; type: string }): string {
+  return `CASE ${f.type} WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL ELSE ${f.value} END`;
+}
+
+/**
+ * Each group's `agg` (the groups: `by`'s terms keys `keys`) in one scan of
+ * the slices' matching rows, with the terms, histogram, stats and
+ * percentiles above keyed and counted as they are (group-pass.ts).
+ */
+export function groupPartitions(
+  agg: AggregationSpec,
+  by: string,
+  keys: readonly string[],
+  slices: readonly PartitionSlice[],
+  where: string,
+  params: Record<string, unknown>,
+  opts: GroupPassOptions,
+): AggregateResult[] {
+  // Prefixed apart: the by field's parameters, the aggregated field's and the query's.
+  const g = compileField(by, 'g');
+  const f = agg.type === 'date_histogram' ? null : compileField(agg.field);
+  const value = f === null ? 'ts' : agg.type === 'terms' ? termsKeySql(f) : `CASE WHEN ${f.type} ${NUMERIC} THEN ${f.value} END`;
+  const named = { ...params, ...g.params, ...f?.params };
+  const terms = agg.type === 'terms';
+  return groupPass(agg, by, keys, (visit) => {
+    for (const s of slices) {
+      const db = s.partition.db;
+      const time = db.timeFilter(s.from, s.to, where);
+      const sql = `SELECT ${termsKeySql(g)} AS g, ${value} AS v FROM events WHERE ${time.sql} AND (${where})`;
+      db.eachRow<{ g: string | number | null; v: unknown }>(sql, time.args, named, (row) => {
+        visit(row.g === null ? null : String(row.g), terms && row.v !== null ? String(row.v) : row.v);
+      });
+    }
+  }, opts);
 }

@@ -14,15 +14,7 @@
  * past the class's age; until then, expired events are filtered out of every
  * read by a per-class cutoff on ts. docs/SQLITE_STORE.md has the reasoning.
  */
-import type {
-  AggregateRequest,
-  AggregateResult,
-  CountRequest,
-  LogEvent,
-  SearchRequest,
-  SearchResult,
-  SortOrder,
-} from '@logship/query/core';
+import { type AggregateRequest, type AggregateResult, type CountRequest, type GroupedAggregateRequest, type GroupedAggregateResult, type LogEvent, type SearchRequest, type SearchResult, type SortOrder } from '@logship/query/core';
 import type { LogStore, WriteOptions, WriteResult } from '../store/log-store.js';
 import { readColumns, type StoredRow } from './event-row.js';
 import { PartitionPool, type PartitionHandle } from './partition-pool.js';
@@ -35,7 +27,8 @@ import { ReaderPool, type ReaderThreadOptions } from './reader-pool.js';
 import { PartitionedStore, type PartitionedStoreOptions } from './partitioned-store.js';
 import { carriedTotal, compareKeys, decodeCursor, encodeCursor, totalQuestion } from './search-cursor.js';
 import { compileSql } from './compile-sql.js';
-import { aggregatePartitions } from './sqlite-aggregate.js';
+import { aggregatePartitions, groupPartitions, type PartitionSlice } from './sqlite-aggregate.js';
+import { groupsInTwoReads, type GroupPassRequest } from './group-pass.js';
 import { checkLimit, TOTAL_COUNT_LIMIT } from './store-limits.js';
 import { ProbedDamage, type DamagedPartition } from './partition-damage.js';
 
@@ -351,15 +344,32 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
   async aggregateAt(req: AggregateRequest, at: number): Promise<AggregateResult> {
     this.assertOpen();
     const { where, params } = compileSql(req.query, { now: req.now, textFields: this.textFields });
-    return this.cutRead(req, () => {
-      const slices = [];
-      for (const day of this.daysInRange(req, 'asc')) {
-        for (const p of day) {
-          const range = this.visibleRange(p, req, at);
-          if (range) slices.push({ partition: p, from: range.from, to: range.to });
-        }
+    return this.cutRead(req, () =>
+      aggregatePartitions(req.agg, this.slicesOf(req, at), where, params, { rollups: this.rollups, range: { from: req.from, to: req.to }, percentileValues: this.percentileValues, maxTermsKeys: this.maxTermsKeys }));
+  }
+
+  /** Two reads, not one per group: the terms of `by` (rollups and all), then every group's aggregation in one scan (group-pass.ts). */
+  async groupAggregate(req: GroupedAggregateRequest): Promise<GroupedAggregateResult> {
+    return groupsInTwoReads(this, req, (pass) => (this.readers ? this.readers.run('groupPass', pass, this.clock()) : this.skippingDamaged(req, () => this.groupPassAt(pass, this.clock()))));
+  }
+
+  /** The groups' pass on this thread, with expiry measured at `at`. */
+  async groupPassAt(req: GroupPassRequest, at: number): Promise<AggregateResult[]> {
+    this.assertOpen();
+    const { where, params } = compileSql(req.query, { now: req.now, textFields: this.textFields });
+    return this.cutRead(req, () =>
+      groupPartitions(req.agg, req.by.field, req.keys, this.slicesOf(req, at), where, params, { range: { from: req.from, to: req.to }, percentileValues: this.percentileValues, maxTermsKeys: this.maxTermsKeys }));
+  }
+
+  /** The visible part of each partition of the range, oldest day first. */
+  private slicesOf(req: AggregateRequest, at: number): PartitionSlice[] {
+    const slices: PartitionSlice[] = [];
+    for (const day of this.daysInRange(req, 'asc')) {
+      for (const p of day) {
+        const range = this.visibleRange(p, req, at);
+        if (range) slices.push({ partition: p, from: range.from, to: range.to });
       }
-      return aggregatePartitions(req.agg, slices, where, params, { rollups: this.rollups, range: { from: req.from, to: req.to }, percentileValues: this.percentileValues, maxTermsKeys: this.maxTermsKeys });
-    });
+    }
+    return slices;
   }
 }
