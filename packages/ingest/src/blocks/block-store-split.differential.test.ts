@@ -16,6 +16,11 @@ test('split between two reader threads, every search and count gives the same an
   const store = await reopen({ merges: false, readerThreads: 2, splitMinBytes: 0, percentileValues: 16 }, true);
   await agreesWithMatcher();
   assert.ok(store.splitQueries > QUERIES, `only ${store.splitQueries} queries were split`);
-  // On the reader threads: the terms read split in lanes, the groups' pass on one thread.
+});
+
+test('on the reader threads, every aggregation by a field gives the same answers (the terms read split in lanes, the groups\' pass on one thread)', async () => {
+  const store = await reopen({ merges: false, readerThreads: 2, splitMinBytes: 0, percentileValues: 16 }, true);
+  const split = store.splitQueries;
   await groupsAgree();
+  assert.ok(store.splitQueries > split, 'no terms read was split');
 });
