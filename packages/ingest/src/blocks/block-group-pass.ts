@@ -23,7 +23,7 @@ export function groupBlocks(
 ): AggregateResult[] {
   const field = agg.type === 'date_histogram' ? '@timestamp' : agg.field;
   const terms = agg.type === 'terms';
-  return groupPass(agg, by, keys, (visit) => {
+  return groupPass(agg, by, keys, (visit, partEnd) => {
     for (const s of slices) {
       const db = s.partition.db;
       for (const h of db.headers()) {
@@ -41,6 +41,7 @@ export function groupBlocks(
         }
       }
       s.partition.done();
+      partEnd();
     }
   }, opts);
 }

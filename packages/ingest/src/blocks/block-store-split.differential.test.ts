@@ -21,6 +21,7 @@ test('split between two reader threads, every search and count gives the same an
 test('on the reader threads, every aggregation by a field gives the same answers (the terms read split in lanes, the groups\' pass on one thread)', async () => {
   const store = await reopen({ merges: false, readerThreads: 2, splitMinBytes: 0, percentileValues: 16 }, true);
   const split = store.splitQueries;
-  await groupsAgree();
+  // A read per group split its stats between the threads and added the lanes' sums: the last bits differ from one walk's.
+  await groupsAgree(true);
   assert.ok(store.splitQueries > split, 'no terms read was split');
 });

@@ -200,14 +200,16 @@ export function groupPartitions(
   const value = f === null ? 'ts' : agg.type === 'terms' ? termsKeySql(f) : `CASE WHEN ${f.type} ${NUMERIC} THEN ${f.value} END`;
   const named = { ...params, ...g.params, ...f?.params };
   const terms = agg.type === 'terms';
-  return groupPass(agg, by, keys, (visit) => {
+  return groupPass(agg, by, keys, (visit, partEnd) => {
     for (const s of slices) {
       const db = s.partition.db;
       const time = db.timeFilter(s.from, s.to, where);
-      const sql = `SELECT ${termsKeySql(g)} AS g, ${value} AS v FROM events WHERE ${time.sql} AND (${where})`;
-      db.eachRow<{ g: string | number | null; v: unknown }>(sql, time.args, named, (row) => {
-        visit(row.g === null ? null : String(row.g), terms && row.v !== null ? String(row.v) : row.v);
+      // typeof(v): stats add integers as SQLite's total() does (group-pass.ts SqliteTotal).
+      const sql = `SELECT g, v, typeof(v) AS t FROM (SELECT ${termsKeySql(g)} AS g, ${value} AS v FROM events WHERE ${time.sql} AND (${where}))`;
+      db.eachRow<{ g: string | number | null; v: unknown; t: string }>(sql, time.args, named, (row) => {
+        visit(row.g === null ? null : String(row.g), terms && row.v !== null ? String(row.v) : row.v, row.t === 'integer');
       });
+      partEnd();
     }
-  }, opts);
+  }, { ...opts, sqliteTotals: true });
 }
