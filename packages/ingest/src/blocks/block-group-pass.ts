@@ -23,7 +23,7 @@ export function groupBlocks(
 ): AggregateResult[] {
   const field = agg.type === 'date_histogram' ? '@timestamp' : agg.field;
   const terms = agg.type === 'terms';
-  return groupPass(agg, by, keys, (visit, partEnd) => {
+  return groupPass(agg, by, keys, (visit) => {
     for (const s of slices) {
       const db = s.partition.db;
       for (const h of db.headers()) {
@@ -41,7 +41,6 @@ export function groupBlocks(
         }
       }
       s.partition.done();
-      partEnd();
     }
   }, opts);
 }

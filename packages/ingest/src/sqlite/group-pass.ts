@@ -40,53 +40,6 @@ export interface GroupPassOptions {
   maxTermsKeys?: number | undefined;
   /** Values a percentiles pass keeps per group (default PERCENTILE_VALUES). */
   percentileValues?: number | undefined;
-  /**
-   * Stats' sums as the row store's SQL gives them: SQLite's total() per
-   * partition (SqliteTotal), then the partitions' sums added. Otherwise each
-   * value added in the order read, as the block store adds them.
-   */
-  sqliteTotals?: boolean;
-}
-
-/**
- * SQLite's total() (3.43 and later, func.c sumStep/totalFinalize): integers
- * added exactly until a real comes, then Kahan-Babuska-Neumaier compensated
- * sums; so a group's sum is the bits the per-group SQL gave, not a plain
- * sum's, which differed in the last digits (23516573.75 against
- * 23516573.749999978).
- */
-class SqliteTotal {
-  count = 0;
-  private exact = 0;
-  private approx = false;
-  private s = 0;
-  private err = 0;
-
-  add(v: number, integer: boolean): void {
-    this.count++;
-    if (!this.approx) {
-      if (integer && Number.isSafeInteger(this.exact + v)) {
-        this.exact += v;
-        return;
-      }
-      this.approx = true;
-      this.s = this.exact;
-      this.err = 0;
-    }
-    this.step(v);
-  }
-
-  private step(r: number): void {
-    const s = this.s;
-    const t = s + r;
-    this.err += Math.abs(s) > Math.abs(r) ? s - t + r : r - t + s;
-    this.s = t;
-  }
-
-  total(): number {
-    if (!this.approx) return this.exact;
-    return Number.isFinite(this.err) ? this.s + this.err : this.s;
-  }
 }
 
 /**
@@ -94,11 +47,9 @@ class SqliteTotal {
  * terms key of the by field (String(value); null when missing), `value`:
  * for terms, the aggregated field's terms key; for a histogram, the row's
  * @timestamp; for stats and percentiles, the field's value (anything not a
- * finite number is skipped; `integer`: an SQLite INTEGER, for sqliteTotals).
- * `partEnd()` after each partition, where stats' sums are added as the
- * plain aggregation adds them.
+ * finite number is skipped).
  */
-export type GroupScan = (visit: (by: string | null, value: unknown, integer?: boolean) => void, partEnd: () => void) => void;
+export type GroupScan = (visit: (by: string | null, value: unknown) => void) => void;
 
 /**
  * An embedded store's groupAggregate(): its terms read of `by` (with the
@@ -143,7 +94,6 @@ export function checkGroupAggregation(agg: AggregationSpec, range: { from: numbe
 /** Group indexes of by-values seen lately: a keyword column repeats its values. */
 const KNOWN_MAX = 1 << 16;
 const NONE: readonly number[] = [];
-const noop = (): void => {};
 
 /**
  * The groups (indexes into `keys`) a row's by-key puts it in: those whose
@@ -153,7 +103,7 @@ const noop = (): void => {};
  * `warning`, as every level clause does; a stored `INFO`, which ingest
  * never writes, matches no leaf), whatever the terms read counted it under.
  */
-function grouper(keys: readonly string[], field: string): (by: string | null) => readonly number[] {
+export function grouper(keys: readonly string[], field: string): (by: string | null) => readonly number[] {
   const index = new Map(keys.map((k, i) => [k, i]));
   const known = new Map<string, readonly number[]>();
   const levels = fieldKind(field) === 'level' ? keys.map((k) => levelFromQuery(k)) : null;
@@ -199,7 +149,7 @@ export function groupPass(agg: AggregationSpec, by: string, keys: readonly strin
           if (value === null || !addTermsKey(counts[g]!, value as string, 1)) missing[g]!++;
         }
         if (groups.length > 0 && ++rows % 4096 === 0) for (const c of counts) checkTermsKeys(c, agg.field, opts.maxTermsKeys);
-      }, noop);
+      });
       return counts.map((c, g) => {
         checkTermsKeys(c, agg.field, opts.maxTermsKeys);
         const { buckets, other } = topTerms(c, agg.size);
@@ -218,7 +168,7 @@ export function groupPass(agg: AggregationSpec, by: string, keys: readonly strin
           const c = counts[groups[i]!]!;
           c.set(key, (c.get(key) ?? 0) + 1);
         }
-      }, noop);
+      });
       return counts.map((c) => ({ type: 'date_histogram', interval_ms: interval, buckets: fillHistogram(c, opts.range.from, opts.range.to, interval) }));
     }
     case 'stats': {
@@ -226,26 +176,18 @@ export function groupPass(agg: AggregationSpec, by: string, keys: readonly strin
       const sum = keys.map(() => 0);
       const min: (number | null)[] = keys.map(() => null);
       const max: (number | null)[] = keys.map(() => null);
-      let part = opts.sqliteTotals ? keys.map(() => new SqliteTotal()) : null;
-      scan((by, value, integer) => {
+      scan((by, value) => {
         if (typeof value !== 'number' || !Number.isFinite(value)) return;
         const groups = groupsOf(by);
         for (let i = 0; i < groups.length; i++) {
           const g = groups[i]!;
           count[g]!++;
-          if (part) part[g]!.add(value, integer === true);
-          else sum[g]! += value;
+          sum[g]! += value;
           const lo = min[g]!;
           const hi = max[g]!;
           min[g] = lo === null ? value : Math.min(lo, value);
           max[g] = hi === null ? value : Math.max(hi, value);
         }
-      }, () => {
-        if (!part) return;
-        part.forEach((t, g) => {
-          if (t.count > 0) sum[g]! += t.total();
-        });
-        part = keys.map(() => new SqliteTotal());
       });
       return keys.map((_, g) => ({ type: 'stats', count: count[g]!, min: min[g]!, max: max[g]!, avg: count[g] === 0 ? null : sum[g]! / count[g]!, sum: sum[g]! }));
     }
@@ -262,7 +204,7 @@ export function groupPass(agg: AggregationSpec, by: string, keys: readonly strin
           if (typeof value !== 'number' || !Number.isFinite(value)) return;
           const groups = groupsOf(by);
           for (let i = 0; i < groups.length; i++) collectors[groups[i]!]?.add(value);
-        }, noop);
+        });
         collectors.forEach((c, g) => {
           if (c !== null) selects[g]!.take(c.part());
         });

@@ -20,7 +20,6 @@ import { compileField } from './compile-sql.js';
 import type { PartitionDb } from './partition-db.js';
 import { addRollupTerms, planRollup, rollupHistogram, rollupInterval } from './rollup-query.js';
 import { PassCollector, PercentileSelect, PERCENTILE_VALUES } from './percentile-select.js';
-import { groupPass, type GroupPassOptions } from './group-pass.js';
 
 export interface PartitionSlice {
   /** Resolved per use: the pool may close a connection between slices. */
@@ -30,7 +29,7 @@ export interface PartitionSlice {
   to: number;
 }
 
-const NUMERIC = "IN ('integer', 'real')";
+export const NUMERIC = "IN ('integer', 'real')";
 
 export interface AggregateOptions {
   /** False reads every row even where a rollup could answer (tests compare both). */
@@ -74,8 +73,7 @@ export function aggregatePartitions(
       let missing = 0;
       const fromRows = (db: PartitionDb, from: number, to: number): void => {
         const b = base(db, from, to);
-        const sql = `SELECT CASE t WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL ELSE v END AS k,
-          count(*) AS n FROM (SELECT ${f.value} AS v, ${f.type} AS t ${b.sql}) GROUP BY k`;
+        const sql = `SELECT ${termsKeySql('v', 't')} AS k, count(*) AS n FROM (SELECT ${f.value} AS v, ${f.type} AS t ${b.sql}) GROUP BY k`;
         // Row by row, the limit checked as keys come: an array of every
         // distinct key of a near-unique field was the memory the limit guards.
         let rows = 0;
@@ -175,41 +173,7 @@ export function aggregatePartitions(
   }
 }
 
-/** A terms key as the terms aggregation above makes it: JSON booleans by name, null missing. */
-function termsKeySql(f: { value: string; type: string }): string {
-  return `CASE ${f.type} WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL ELSE ${f.value} END`;
-}
-
-/**
- * Each group's `agg` (the groups: `by`'s terms keys `keys`) in one scan of
- * the slices' matching rows, with the terms, histogram, stats and
- * percentiles above keyed and counted as they are (group-pass.ts).
- */
-export function groupPartitions(
-  agg: AggregationSpec,
-  by: string,
-  keys: readonly string[],
-  slices: readonly PartitionSlice[],
-  where: string,
-  params: Record<string, unknown>,
-  opts: GroupPassOptions,
-): AggregateResult[] {
-  // Prefixed apart: the by field's parameters, the aggregated field's and the query's.
-  const g = compileField(by, 'g');
-  const f = agg.type === 'date_histogram' ? null : compileField(agg.field);
-  const value = f === null ? 'ts' : agg.type === 'terms' ? termsKeySql(f) : `CASE WHEN ${f.type} ${NUMERIC} THEN ${f.value} END`;
-  const named = { ...params, ...g.params, ...f?.params };
-  const terms = agg.type === 'terms';
-  return groupPass(agg, by, keys, (visit, partEnd) => {
-    for (const s of slices) {
-      const db = s.partition.db;
-      const time = db.timeFilter(s.from, s.to, where);
-      // typeof(v): stats add integers as SQLite's total() does (group-pass.ts SqliteTotal).
-      const sql = `SELECT g, v, typeof(v) AS t FROM (SELECT ${termsKeySql(g)} AS g, ${value} AS v FROM events WHERE ${time.sql} AND (${where}))`;
-      db.eachRow<{ g: string | number | null; v: unknown; t: string }>(sql, time.args, named, (row) => {
-        visit(row.g === null ? null : String(row.g), terms && row.v !== null ? String(row.v) : row.v, row.t === 'integer');
-      });
-      partEnd();
-    }
-  }, { ...opts, sqliteTotals: true });
+/** A terms key of a value and its type: JSON booleans by name, null missing (the terms above; group-by.ts). */
+export function termsKeySql(value: string, type: string): string {
+  return `CASE ${type} WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL ELSE ${value} END`;
 }
