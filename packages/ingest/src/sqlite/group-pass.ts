@@ -1,7 +1,8 @@
 /**
  * Every group's aggregation in one scan, for the embedded stores'
- * groupAggregate() (the row store's sqlite-store.ts and the block store's
- * blocks/block-store.ts): the groups' keys come from their terms read, then
+ * groupAggregate() (the block store's blocks/block-group-pass.ts; the row
+ * store's sqlite-group-pass.ts groups in SQL and comes here for
+ * percentiles only): the groups' keys come from their terms read, then
  * each matching row is put under the groups its `by` value is keyed to and
  * added to their accumulators, instead of one read of `q AND by:key` per
  * group (1 + N scans of the range before 2026-12-08).
