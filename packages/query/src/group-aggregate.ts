@@ -3,44 +3,34 @@
  * `service`, a `date_histogram` by `level`, `percentiles` by `path` (what
  * VictoriaLogs' `stats by (…)`, Loki's `… by (label)` and Kibana's split
  * series answer). The field's top values come from a terms aggregation;
- * then each value's events are aggregated with the query ANDed with a leaf
- * that matches exactly that terms bucket. Composed from the LogReader
- * contract, so every store answers it with the semantics it already
- * shares, and each group's numbers are those a search for that value gives.
+ * then each value's events are aggregated.
+ *
+ * A store with its own groupAggregate() (LogReader) answers in at most two
+ * reads: the terms, then one pass computing every group's aggregation (the
+ * embedded stores: store/group-pass.ts; Elasticsearch: a filters
+ * aggregation of the groups' leaves with the aggregation under each). A
+ * reader without it is answered here from the LogReader contract, with the
+ * query ANDed with a leaf matching exactly each terms bucket, a read each:
  *
  *   terms(by) ──► top `size` keys, other_count, missing_count   (first read)
  *             └─► per key: agg(q AND by:key) ──► result          (one read each)
  *
- * The reads are not one snapshot: events committed between them (live
+ * Either way the groups' numbers are those a search for the value gives
+ * (the store contract's differential tests hold both to the matcher's).
+ * The two reads are not one snapshot: events committed between them (live
  * ingest) are in a group's result and not in its terms bucket. A result
  * that counts its events (date_histogram: every event is in one bucket)
  * gives the group its count, so a group agrees with itself; other_count,
  * missing_count and which keys are the top `size` stay the first read's.
  * Stats, percentiles and terms results do not count the group's events, so
  * their groups keep the terms count, and a stats count of numeric values
- * can pass it (CLI `stats --by` notes that under its table). Elasticsearch's
- * sub-aggregations and VictoriaLogs' `stats by` are one read; here that would
- * take a grouped aggregation in every store, Elasticsearch's included, rather
- * than one composed from the LogReader contract.
+ * can pass it (CLI `stats --by` notes that under its table).
  */
 import type { QueryNode } from './ast.js';
 import { fieldKind, numericValue } from './fields.js';
-import type { AggregateRequest, AggregateResult, LogReader } from './log-reader.js';
+import type { AggregateRequest, AggregateResult, GroupedAggregateResult, LogReader } from './log-reader.js';
 
-export interface GroupedAggregateResult {
-  by: string;
-  /**
-   * By count, descending, as terms buckets are; each with the aggregation of its events.
-   * `count` is the result's own event count where it has one (date_histogram: its
-   * buckets' sum), else the terms bucket's (stats and percentiles count numeric values,
-   * terms an array under each element: neither is the group's events).
-   */
-  groups: { key: string; count: number; result: AggregateResult }[];
-  /** Events with the field whose value is outside the top `size` (not aggregated); from the terms read. */
-  other_count: number;
-  /** Events without the field; from the terms read. */
-  missing_count: number;
-}
+export type { GroupedAggregateRequest, GroupedAggregateResult } from './log-reader.js';
 
 /** Groups aggregated two at a time: the embedded store reads on two threads. */
 const PARALLEL = 2;
@@ -62,6 +52,7 @@ export async function groupAggregate(
   const kind = fieldKind(by.field, textFields);
   if (kind === 'text') throw new GroupByError(`"${by.field}" is a text field: group by a keyword field (its whole values), or search its words`);
   if (kind === 'date') throw new GroupByError(`"${by.field}" cannot group: use a date_histogram for events over time`);
+  if (reader.groupAggregate) return reader.groupAggregate({ ...req, by });
   const terms = await reader.aggregate({ ...req, agg: { type: 'terms', field: by.field, size: by.size } });
   if (terms.type !== 'terms') throw new Error(`a terms aggregation answered ${terms.type}`);
   const buckets = terms.buckets;
@@ -75,11 +66,17 @@ export async function groupAggregate(
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL, buckets.length) }, worker));
-  const groups = buckets.map((b, i) => ({ key: b.key, count: eventCount(results[i]!) ?? b.count, result: results[i]! }));
+  return groupedAnswer(by.field, terms, results);
+}
+
+/** The answer from the terms read of `by` and each bucket's result (in the buckets' order); stores with their own groupAggregate() answer through it too. */
+export function groupedAnswer(by: string, terms: AggregateResult, results: readonly AggregateResult[]): GroupedAggregateResult {
+  if (terms.type !== 'terms') throw new Error(`a terms aggregation answered ${terms.type}`);
+  const groups = terms.buckets.map((b, i) => ({ key: b.key, count: eventCount(results[i]!) ?? b.count, result: results[i]! }));
   // A count taken from a later read can pass another group's: by count again (a stable
   // sort, so equal counts keep the store's terms order).
   groups.sort((a, b) => b.count - a.count);
-  return { by: by.field, groups, other_count: terms.other_count, missing_count: terms.missing_count };
+  return { by, groups, other_count: terms.other_count, missing_count: terms.missing_count };
 }
 
 /**

@@ -79,6 +79,26 @@ export type AggregateResult =
   | { type: 'stats'; count: number; min: number | null; max: number | null; avg: number | null; sum: number }
   | { type: 'percentiles'; count: number; values: Record<string, number | null> };
 
+/** An aggregation per value of a field (group-aggregate.ts): `by`'s top `size` values, each with `agg` over its events. */
+export interface GroupedAggregateRequest extends AggregateRequest {
+  by: { field: string; size: number };
+}
+
+export interface GroupedAggregateResult {
+  by: string;
+  /**
+   * By count, descending, as terms buckets are; each with the aggregation of its events.
+   * `count` is the result's own event count where it has one (date_histogram: its
+   * buckets' sum), else the terms bucket's (stats and percentiles count numeric values,
+   * terms an array under each element: neither is the group's events).
+   */
+  groups: { key: string; count: number; result: AggregateResult }[];
+  /** Events with the field whose value is outside the top `size` (not aggregated); from the terms read. */
+  other_count: number;
+  /** Events without the field; from the terms read. */
+  missing_count: number;
+}
+
 /** What a field's values are, as the fields API reports them. */
 export type FieldType = 'string' | 'number' | 'boolean' | 'date';
 
@@ -160,6 +180,14 @@ export interface LogReader {
    */
   fields?(req: FieldsRequest): Promise<FieldsResult>;
   fieldValues?(req: FieldValuesRequest): Promise<FieldValuesResult>;
+  /**
+   * The groups in at most two reads of the store (the terms of `by`, then
+   * every group's aggregation in one pass), as Elasticsearch's
+   * sub-aggregations and VictoriaLogs' `stats by` answer. Absent:
+   * groupAggregate() composes it from aggregate(), a read per group. Called
+   * only through groupAggregate(), which checks `by` first.
+   */
+  groupAggregate?(req: GroupedAggregateRequest): Promise<GroupedAggregateResult>;
   /** Null when no event has that id at that @timestamp. */
   context?(req: ContextRequest): Promise<ContextResult | null>;
   /**

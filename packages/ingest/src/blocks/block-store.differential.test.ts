@@ -9,13 +9,17 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { agreesWithMatcher, EVENTS, QUERIES, removeCorpus, reopen, SEED, writeCorpus } from '../testing/block-store-differential.js';
+import { agreesWithMatcher, EVENTS, groupsAgree, QUERIES, removeCorpus, reopen, SEED, writeCorpus } from '../testing/block-store-differential.js';
 
 before(writeCorpus);
 after(removeCorpus);
 
 test(`blocks (small, overlapping) return exactly the matcher's ids for ${QUERIES} generated queries and texts over ${EVENTS} events (seed ${SEED})`, async () => {
   await agreesWithMatcher();
+});
+
+test('blocks answer every aggregation by a field in one walk as a read per group does, and as the matcher does', async () => {
+  await groupsAgree();
 });
 
 test('after a restart and merging every block, the same queries give the same answers, through a column cache', async () => {

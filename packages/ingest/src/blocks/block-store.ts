@@ -12,7 +12,7 @@
  * Partitions, retention, health and the thread plumbing are shared with
  * the row store (sqlite/partitioned-store.ts), with block partitions in the pool.
  */
-import { answerFieldValues, FIELD_SAMPLE_SIZE, type FieldValuesRequest, type FieldValuesResult, type AggregateRequest, type AggregateResult, type CountRequest, type FieldsRequest, type FieldsResult, type LogEvent, type SearchRequest, type SearchResult, type SortOrder } from '@logship/query/core';
+import { answerFieldValues, FIELD_SAMPLE_SIZE, type GroupedAggregateRequest, type GroupedAggregateResult, type FieldValuesRequest, type FieldValuesResult, type AggregateRequest, type AggregateResult, type CountRequest, type FieldsRequest, type FieldsResult, type LogEvent, type SearchRequest, type SearchResult, type SortOrder } from '@logship/query/core';
 import type { LogStore, PreparingStore, WriteOptions, WriteResult } from '../store/log-store.js';
 import { storeError } from '../store/store-error.js';
 import { PartitionPool, type PartitionHandle } from '../sqlite/partition-pool.js';
@@ -30,6 +30,8 @@ import { compileBlockQuery, type CompiledQuery } from './block-scan.js';
 import { countBlocks, searchBlocks, type BlockSlice, type SearchWalk } from './block-search.js';
 import { DayTotals } from './day-totals.js';
 import { aggregateBlocks, rolledUp, type AggregatePart } from './block-aggregate.js';
+import { groupBlocks } from './block-group-pass.js';
+import { groupsInTwoReads, type GroupPassRequest } from '../sqlite/group-pass.js';
 import { MergeScheduler } from './merge-scheduler.js';
 import { ColumnCache } from './column-cache.js';
 import { aggregateSplit, bytesInRange, countSplit, searchSplit, SPLIT_MIN_BYTES, type LaneAnswer, type LaneFields } from './split-query.js';
@@ -346,10 +348,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
   }
 
   async countAt(req: CountRequest, at: number): Promise<number> {
-    this.assertOpen();
-    this.columnCache?.nextQuery();
-    const q = this.compile(req.query, req.now);
-    return this.snapshot(req, (reads) => countBlocks(this.daysInRange(req, 'desc').flatMap((day) => this.slices(day, req, at, reads)), q, Infinity, { signal: req.signal }));
+    return this.readDays(req, at, 'desc', (days, q) => countBlocks(days.flat(), q, Infinity, { signal: req.signal }));
   }
 
   async aggregate(req: AggregateRequest): Promise<AggregateResult> {
@@ -374,10 +373,17 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
   }
 
   async aggregateAt(req: AggregateRequest, at: number): Promise<AggregateResult> {
-    this.assertOpen();
-    this.columnCache?.nextQuery();
-    const q = this.compile(req.query, req.now);
-    return this.snapshot(req, (reads) => aggregateBlocks(req.agg, this.daysInRange(req, 'asc').flatMap((day) => this.slices(day, req, at, reads)), q, { rollups: this.rollups, maxTermsKeys: this.maxTermsKeys, percentileValues: this.percentileValues, range: { from: req.from, to: req.to }, signal: req.signal }));
+    return this.readDays(req, at, 'asc', (days, q) => aggregateBlocks(req.agg, days.flat(), q, { rollups: this.rollups, maxTermsKeys: this.maxTermsKeys, percentileValues: this.percentileValues, range: { from: req.from, to: req.to }, signal: req.signal }));
+  }
+
+  /** Two reads, not one per group: the terms of `by` (lanes, rollups), then every group's aggregation in one walk (block-group-pass.ts). */
+  async groupAggregate(req: GroupedAggregateRequest): Promise<GroupedAggregateResult> {
+    return groupsInTwoReads(this, req, (pass) => (this.readers ? this.readers.run('groupPass', pass, this.clock()) : this.skippingDamaged(req, () => this.groupPassAt(pass, this.clock()))));
+  }
+
+  async groupPassAt(req: GroupPassRequest, at: number): Promise<AggregateResult[]> {
+    const opts = { maxTermsKeys: this.maxTermsKeys, percentileValues: this.percentileValues, range: { from: req.from, to: req.to }, signal: req.signal };
+    return this.readDays(req, at, 'asc', (days, q) => groupBlocks(req.agg, req.by.field, req.keys, days.flat(), q, opts));
   }
 
   /** The fields API without building the sampled events (block-fields.ts). */
@@ -389,7 +395,7 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
   }
 
   async fieldsAt(req: FieldsRequest, at: number): Promise<FieldsResult> {
-    return this.sampleAt(req, at, (days, q) => blockFields(days, q, FIELD_SAMPLE_SIZE, req.signal));
+    return this.readDays(req, at, 'desc', (days, q) => blockFields(days, q, FIELD_SAMPLE_SIZE, req.signal));
   }
 
   /** A field's values: a terms aggregation where one answers, else the sample counted on a reader thread (block-fields.ts). */
@@ -399,15 +405,15 @@ export class BlockStore extends PartitionedStore<BlockPartition, PreparedBlockWr
   }
 
   async fieldValuesAt(req: FieldValuesRequest, at: number): Promise<FieldValuesResult> {
-    return this.sampleAt(req, at, (days, q) => blockFieldValues(days, q, req.field, FIELD_SAMPLE_SIZE, req.size, req.signal));
+    return this.readDays(req, at, 'desc', (days, q) => blockFieldValues(days, q, req.field, FIELD_SAMPLE_SIZE, req.size, req.signal));
   }
 
-  /** The range's slices by day, newest first, and the compiled query, for a sample of the newest events (in one snapshot). */
-  private sampleAt<T>(req: FieldsRequest, at: number, fn: (days: BlockSlice[][], q: CompiledQuery) => T): T {
+  /** The range's slices by day in `sort` order, and the compiled query, for one read (in one snapshot): a sample of the newest events takes 'desc'. */
+  private readDays<T>(req: FieldsRequest, at: number, sort: SortOrder, fn: (days: BlockSlice[][], q: CompiledQuery) => T): T {
     this.assertOpen();
     this.columnCache?.nextQuery();
     const q = this.compile(req.query, req.now);
-    return this.snapshot(req, (reads) => fn(this.daysInRange(req, 'desc').map((day) => this.slices(day, req, at, reads)), q));
+    return this.snapshot(req, (reads) => fn(this.daysInRange(req, sort).map((day) => this.slices(day, req, at, reads)), q));
   }
 
   /**

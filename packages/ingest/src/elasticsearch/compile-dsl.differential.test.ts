@@ -10,11 +10,12 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parse, stripLocations, type QueryNode } from '@logship/query';
+import { MemoryLogReader, parse, stripLocations, type QueryNode } from '@logship/query';
 import type { LogStore } from '../store/log-store.js';
 import { codeOf, compareOutcomes, matcherOutcome, SEMANTICS_QUERIES, semanticsEvents, semanticsFailures, semanticsTermsFailures, shrinkFailing, TEXT_FIELD_QUERIES, type Outcome } from '../store/contract/differential.js';
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
+import { groupedFailures } from '../store/contract/grouped-differential.js';
 import { compileDsl } from './compile-dsl.js';
 import { ES_SKIP_REASON, esTestUrl, openTestStore } from './es-test-env.js';
 
@@ -125,6 +126,10 @@ if (!url) {
   test('Elasticsearch finds array elements, fields by name patterns and long strings as the matcher does, and as expected', async () => {
     assert.deepEqual(await semanticsFailures(order, NOW, viaStore, parse), []);
   assert.deepEqual(await semanticsTermsFailures(store!, NOW, parse), []);
+  });
+
+  test('Elasticsearch answers every aggregation by a field in two requests as a read per group does, and as the matcher does', async () => {
+    assert.deepEqual(await groupedFailures(store!, new MemoryLogReader(order), NOW, parse), []);
   });
 
   test('Elasticsearch agrees with the matcher on the queries a Kibana user writes (_exists_ of an object, …)', async () => {

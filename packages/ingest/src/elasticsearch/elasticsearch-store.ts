@@ -29,7 +29,7 @@ import { ClusterPolicyHolder, type ClusterPolicyMode, type RetentionNotice } fro
 import { DEFAULT_RETRY, type RetryPolicy } from './bulk-writer.js';
 import { bulkWriteAll } from './bulk-write-all.js';
 import { compileDsl, type EsQuery } from './compile-dsl.js';
-import { aggregate } from './es-aggregate.js';
+import { aggregate, aggregateGroups } from './es-aggregate.js';
 import { dropExpired, listPartitions } from './es-retention.js';
 import { countMatching, searchPage } from './es-search.js';
 import { HealthProbe } from './health-probe.js';
@@ -39,7 +39,7 @@ import { RefreshCoalescer } from './refresh-coalescer.js';
 import { asStoreFailure } from './transport-error.js';
 import { timeRangeFilter, visibilityFilter } from './visibility-filter.js';
 // The read API's shared answers (query package): kept apart from the import above, which other work changes.
-import { expandFieldPatterns, hasFieldPattern } from '@logship/query/core';
+import { bucketLeaf, expandFieldPatterns, groupedAnswer, hasFieldPattern, type GroupedAggregateRequest, type GroupedAggregateResult } from '@logship/query/core';
 import { indexedFieldNames } from './field-names.js';
 import { ClosedIndices } from './closed-indices.js';
 
@@ -243,6 +243,21 @@ export class ElasticsearchStore implements LogStore {
   async aggregate(req: AggregateRequest): Promise<AggregateResult> {
     this.open();
     return aggregate(this.client, this.indicesFor(req), await this.filters(req), req.agg, { from: req.from, to: req.to }, req);
+  }
+
+  /** Two requests, not one per group: the terms of `by`, then every group's aggregation under a filters aggregation (es-aggregate.ts aggregateGroups). */
+  async groupAggregate(req: GroupedAggregateRequest): Promise<GroupedAggregateResult> {
+    const terms = await this.aggregate({ ...req, agg: { type: 'terms', field: req.by.field, size: req.by.size } });
+    const keys = terms.type === 'terms' ? terms.buckets.map((b) => b.key) : [];
+    // Each leaf compiled as the read per group compiled it, inside its query: field patterns over the range's fields.
+    const opts = { now: req.now, textFields: this.textFields };
+    let leaves = keys.map((k) => bucketLeaf(req.by.field, k));
+    if (leaves.some(hasFieldPattern)) {
+      const names = await indexedFieldNames(this.client, this.indicesFor(req));
+      leaves = leaves.map((leaf) => expandFieldPatterns(leaf, names, opts));
+    }
+    const results = await aggregateGroups(this.client, this.indicesFor(req), await this.filters(req), req.agg, { from: req.from, to: req.to }, leaves.map((leaf) => compileDsl(leaf, opts)), req);
+    return groupedAnswer(req.by.field, terms, results);
   }
 
 

@@ -9,6 +9,14 @@
  * over several daily indices (whose per-shard top lists can miss counts):
  * when the first request shows a copy may be incomplete or approximate, its
  * values are counted exactly with composite-aggregation pages instead.
+ *
+ * Grouped (`by`, aggregateGroups): after the terms of `by`, one request
+ * answers every group, a `filters` aggregation of the groups' leaves with
+ * the same aggregation under each. Not one terms aggregation with a
+ * sub-aggregation: the groups are the exact terms above (three typed
+ * copies merged by key, an array under each element of its keyword text,
+ * counts exact over several daily indices), which one terms aggregation's
+ * buckets are not.
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
 import { addTermsKey, fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query/core';
@@ -102,32 +110,89 @@ async function allTerms(client: Client, index: string, filter: EsQuery[], field:
   }
 }
 
-/** `range`: the request's time range, over which date_histogram has every bucket. */
-export async function aggregate(
-  client: Client,
-  index: string,
-  filter: EsQuery[],
-  agg: AggregationSpec,
-  range: { from: number; to: number },
-  read: ReadContext = {},
-): Promise<AggregateResult> {
+/** Refuses what no index could answer, before any request. */
+function checkSpec(agg: AggregationSpec, range: { from: number; to: number }): void {
+  if (agg.type === 'terms' && (!Number.isInteger(agg.size) || agg.size < 1)) {
+    throw storeError('LS_STORE_BAD_REQUEST', `terms size must be a positive integer, got ${agg.size}`);
+  }
+  if (agg.type === 'date_histogram') {
+    if (!Number.isSafeInteger(agg.interval_ms) || agg.interval_ms < 1) {
+      throw storeError('LS_STORE_BAD_REQUEST', `interval_ms must be a positive integer, got ${agg.interval_ms}`);
+    }
+    if (histogramBucketCount(range.from, range.to, agg.interval_ms) > MAX_HISTOGRAM_BUCKETS) {
+      throw storeError(
+        'LS_STORE_BAD_REQUEST',
+        `date_histogram over this range at ${agg.interval_ms} ms would have more than ${MAX_HISTOGRAM_BUCKETS} buckets; pick a larger interval or a narrower range`,
+      );
+    }
+  }
+  if (agg.type === 'percentiles') {
+    for (const p of agg.percents) {
+      if (!(p >= 0 && p <= 100)) throw storeError('LS_STORE_BAD_REQUEST', `percent ${p} is outside 0..100`);
+    }
+  }
+}
+
+/** The typed copies a terms aggregation counts. `@timestamp` has none: its own date field, keyed by epoch ms as the embedded stores key it. */
+function termsCopies(field: string): Partial<Record<'kw' | 'num' | 'bool', string>> {
+  return field === '@timestamp' ? { num: '@timestamp' } : { kw: keywordField(field), num: numberField(field), bool: booleanField(field) };
+}
+
+/** The aggregations one request asks for `agg` (at the top, or under each group's filter). */
+function aggsFor(agg: AggregationSpec, range: { from: number; to: number }): Aggs {
   switch (agg.type) {
     case 'terms': {
-      if (!Number.isInteger(agg.size) || agg.size < 1) {
-        throw storeError('LS_STORE_BAD_REQUEST', `terms size must be a positive integer, got ${agg.size}`);
-      }
-      // `@timestamp` has no typed copies: its own date field, keyed by epoch ms as the embedded stores key it.
-      const copies: Partial<Record<'kw' | 'num' | 'bool', string>> =
-        agg.field === '@timestamp'
-          ? { num: '@timestamp' }
-          : { kw: keywordField(agg.field), num: numberField(agg.field), bool: booleanField(agg.field) };
       const aggs: Aggs = {};
-      for (const [name, field] of Object.entries(copies)) {
+      for (const [name, field] of Object.entries(termsCopies(agg.field))) {
         aggs[name] = { terms: { field, size: FIRST_TERMS, show_term_doc_count_error: true } };
         aggs[`${name}_count`] = { value_count: { field } };
       }
-      const res = await run(client, index, filter, aggs, read, true);
-      const a = res.aggregations as Record<string, TermsAgg & { value?: number }>;
+      return aggs;
+    }
+    case 'date_histogram':
+      // fixed_interval buckets are aligned to the epoch: key = floor(ts / interval) * interval.
+      // Every bucket of the range, empty ones too (extended_bounds, min_doc_count 0).
+      return {
+        h: {
+          date_histogram: {
+            field: '@timestamp',
+            fixed_interval: `${agg.interval_ms}ms`,
+            min_doc_count: 0,
+            extended_bounds: { min: range.from, max: range.to },
+          },
+        },
+      };
+    case 'stats':
+      return { s: { stats: { field: numberField(agg.field) } } };
+    case 'percentiles': {
+      const field = numberField(agg.field);
+      return {
+        // TDigest (Elasticsearch has no exact percentile): exact, as the
+        // embedded stores, up to 20 × compression values, an estimate beyond.
+        p: { percentiles: { field, percents: agg.percents, keyed: false, tdigest: { compression: TDIGEST_COMPRESSION } } },
+        n: { value_count: { field } },
+      };
+    }
+  }
+}
+
+/**
+ * The answer from the aggregations aggsFor asked for (`aggs`: a response's,
+ * or a group's bucket), over `total` matching events (terms: for
+ * missing_count); `allTermsOf` counts every value of a typed copy exactly
+ * where the first answer may be incomplete.
+ */
+async function answerOf(
+  agg: AggregationSpec,
+  aggs: Record<string, unknown> | undefined,
+  total: number,
+  range: { from: number; to: number },
+  allTermsOf: (field: string) => Promise<TermBucket[]>,
+): Promise<AggregateResult> {
+  switch (agg.type) {
+    case 'terms': {
+      const copies = termsCopies(agg.field);
+      const a = (aggs ?? {}) as Record<string, TermsAgg & { value?: number }>;
       const counts = new Map<string, number>();
       const perCopy = await Promise.all(
         (Object.entries(copies) as ['kw' | 'num' | 'bool', string][]).map(async ([name, field]) => {
@@ -137,7 +202,7 @@ export async function aggregate(
           // daily indices) count every value exactly by paging (the copies
           // that need it at the same time).
           const complete = first && (first.sum_other_doc_count ?? 0) === 0 && (first.doc_count_error_upper_bound ?? 0) === 0;
-          return [name, complete ? first.buckets : await allTerms(client, index, filter, field, read)] as const;
+          return [name, complete ? first.buckets : await allTermsOf(field)] as const;
         }),
       );
       // Arrays without an element (`[]`), missing as the embedded stores count them.
@@ -152,7 +217,6 @@ export async function aggregate(
       }
       // One value per field per event, so these are the events that have the field.
       const withField = (a.kw_count?.value ?? 0) + (a.num_count?.value ?? 0) + (a.bool_count?.value ?? 0);
-      const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
       const all = [...counts].map(([key, count]) => ({ key, count }));
       all.sort((x, y) => y.count - x.count || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
       const buckets = all.slice(0, agg.size);
@@ -161,28 +225,7 @@ export async function aggregate(
       return { type: 'terms', buckets, other_count: counted - inTop, missing_count: total - withField + noElements };
     }
     case 'date_histogram': {
-      if (!Number.isSafeInteger(agg.interval_ms) || agg.interval_ms < 1) {
-        throw storeError('LS_STORE_BAD_REQUEST', `interval_ms must be a positive integer, got ${agg.interval_ms}`);
-      }
-      if (histogramBucketCount(range.from, range.to, agg.interval_ms) > MAX_HISTOGRAM_BUCKETS) {
-        throw storeError(
-          'LS_STORE_BAD_REQUEST',
-          `date_histogram over this range at ${agg.interval_ms} ms would have more than ${MAX_HISTOGRAM_BUCKETS} buckets; pick a larger interval or a narrower range`,
-        );
-      }
-      // fixed_interval buckets are aligned to the epoch: key = floor(ts / interval) * interval.
-      // Every bucket of the range, empty ones too (extended_bounds, min_doc_count 0).
-      const res = await run(client, index, filter, {
-        h: {
-          date_histogram: {
-            field: '@timestamp',
-            fixed_interval: `${agg.interval_ms}ms`,
-            min_doc_count: 0,
-            extended_bounds: { min: range.from, max: range.to },
-          },
-        },
-      }, read);
-      const h = (res.aggregations as Record<string, estypes.AggregationsDateHistogramAggregate> | undefined)?.h;
+      const h = (aggs as Record<string, estypes.AggregationsDateHistogramAggregate> | undefined)?.h;
       const counts = new Map<number, number>();
       for (const b of (h?.buckets ?? []) as estypes.AggregationsDateHistogramBucket[]) counts.set(Number(b.key), b.doc_count);
       // Filled here as well: with no index in the range there is no aggregation at all.
@@ -190,28 +233,60 @@ export async function aggregate(
       return { type: 'date_histogram', interval_ms: agg.interval_ms, buckets };
     }
     case 'stats': {
-      const res = await run(client, index, filter, { s: { stats: { field: numberField(agg.field) } } }, read);
-      const s = (res.aggregations as Record<string, estypes.AggregationsStatsAggregate>).s;
+      const s = (aggs as Record<string, estypes.AggregationsStatsAggregate> | undefined)?.s;
       const count = s?.count ?? 0;
       if (count === 0) return { type: 'stats', count: 0, min: null, max: null, avg: null, sum: 0 };
       return { type: 'stats', count, min: s!.min ?? null, max: s!.max ?? null, avg: s!.avg ?? null, sum: s!.sum };
     }
     case 'percentiles': {
-      for (const p of agg.percents) {
-        if (!(p >= 0 && p <= 100)) throw storeError('LS_STORE_BAD_REQUEST', `percent ${p} is outside 0..100`);
-      }
-      const field = numberField(agg.field);
-      const res = await run(client, index, filter, {
-        // TDigest (Elasticsearch has no exact percentile): exact, as the
-        // embedded stores, up to 20 × compression values, an estimate beyond.
-        p: { percentiles: { field, percents: agg.percents, keyed: false, tdigest: { compression: TDIGEST_COMPRESSION } } },
-        n: { value_count: { field } },
-      }, read);
-      const aggs = res.aggregations as Record<string, { values?: { key: number; value: number | null }[]; value?: number }>;
+      const a = (aggs ?? {}) as Record<string, { values?: { key: number; value: number | null }[]; value?: number }>;
       const values: Record<string, number | null> = {};
       for (const p of agg.percents) values[String(p)] = null;
-      for (const v of aggs.p?.values ?? []) values[String(v.key)] = v.value ?? null;
-      return { type: 'percentiles', count: aggs.n?.value ?? 0, values };
+      for (const v of a.p?.values ?? []) values[String(v.key)] = v.value ?? null;
+      return { type: 'percentiles', count: a.n?.value ?? 0, values };
     }
   }
+}
+
+/** `range`: the request's time range, over which date_histogram has every bucket. */
+export async function aggregate(
+  client: Client,
+  index: string,
+  filter: EsQuery[],
+  agg: AggregationSpec,
+  range: { from: number; to: number },
+  read: ReadContext = {},
+): Promise<AggregateResult> {
+  checkSpec(agg, range);
+  const res = await run(client, index, filter, aggsFor(agg, range), read, agg.type === 'terms');
+  const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
+  return answerOf(agg, res.aggregations, total, range, (field) => allTerms(client, index, filter, field, read));
+}
+
+/**
+ * `agg` for each group, the events of `leaves[i]` among those `filter`
+ * matches, in one request: a filters aggregation of the groups' leaves
+ * (group-aggregate.ts bucketLeaf, compiled) with the aggregation under each,
+ * the answers the read per group gave before 2026-12-08. A group's terms
+ * that one answer leaves incomplete are paged as a plain terms read pages
+ * them, with its leaf in the filter.
+ */
+export async function aggregateGroups(
+  client: Client,
+  index: string,
+  filter: EsQuery[],
+  agg: AggregationSpec,
+  range: { from: number; to: number },
+  leaves: readonly EsQuery[],
+  read: ReadContext = {},
+): Promise<AggregateResult[]> {
+  if (leaves.length === 0) return [];
+  checkSpec(agg, range);
+  const filters = Object.fromEntries(leaves.map((leaf, i) => [`g${i}`, leaf]));
+  const res = await run(client, index, filter, { g: { filters: { filters }, aggs: aggsFor(agg, range) } }, read);
+  const buckets = ((res.aggregations as Record<string, { buckets?: Record<string, { doc_count: number }> }> | undefined)?.g?.buckets ?? {});
+  return Promise.all(leaves.map((leaf, i) => {
+    const b = buckets[`g${i}`] as (Record<string, unknown> & { doc_count: number }) | undefined;
+    return answerOf(agg, b, b?.doc_count ?? 0, range, (field) => allTerms(client, index, [...filter, leaf], field, read));
+  }));
 }

@@ -25,6 +25,7 @@ import { compileSql } from './compile-sql.js';
 import { openSqliteStore } from './open-sqlite-store.js';
 import { percentile } from './percentile-select.js';
 import { expectedHistogram } from '../store/contract/differential.js';
+import { groupedFailures } from '../store/contract/grouped-differential.js';
 
 const EVENTS = Number(process.env.LS_DIFF_EVENTS ?? 3000);
 const QUERIES = Number(process.env.LS_DIFF_QUERIES ?? 2000);
@@ -255,6 +256,10 @@ test('SQLite finds array elements, fields by name patterns and long strings as t
   // The reference reader, on the matcher, counts terms as expected, and so does SQLite.
   assert.deepEqual(await semanticsTermsFailures(new MemoryLogReader(order), NOW, parse), []);
   assert.deepEqual(await semanticsTermsFailures(store, NOW, parse), []);
+});
+
+test('SQLite answers every aggregation by a field in one pass as a read per group does, and as the matcher does', async () => {
+  assert.deepEqual(await groupedFailures(store, new MemoryLogReader(order), NOW, parse), []);
 });
 
 test('SQLite agrees with the matcher on the queries a Kibana user writes (_exists_ of an object, …)', async () => {

@@ -158,11 +158,12 @@ class Builder {
 
 /**
  * How an aggregation reaches a field: `value` and `type` expressions with
- * their own parameters, prefixed `f` so they never collide with a query's.
+ * their own parameters, prefixed `f` (or `prefix`: two fields of one
+ * statement) so they never collide with a query's.
  * A promoted field falls back to `doc`, where its rare booleans live.
  */
-export function compileField(name: string): { value: string; type: string; params: Record<string, unknown> } {
-  const b = new Builder(0, 'f');
+export function compileField(name: string, prefix = 'f'): { value: string; type: string; params: Record<string, unknown> } {
+  const b = new Builder(0, prefix);
   const f = b.field(name);
   const d = f.fallback?.();
   if (!d) return { value: f.value, type: f.type, params: b.params };

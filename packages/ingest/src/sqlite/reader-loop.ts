@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { agreedCut, collectingCuts, collectingLeftOut, type AggregateRequest, type CountRequest, type FieldsRequest, type FieldValuesRequest, type LeftOutPartition, type SearchRequest } from '@logship/query/core';
 import type { DamagedPartition } from './partition-damage.js';
+import type { GroupPassRequest } from './group-pass.js';
 import { serializeError, type ReaderRequest, type ReaderThreadOptions } from './reader-pool.js';
 
 /** What a reader thread needs of its store. */
@@ -17,6 +18,8 @@ export interface ThreadReader {
   searchAt(req: SearchRequest, at: number): Promise<unknown>;
   countAt(req: CountRequest, at: number): Promise<unknown>;
   aggregateAt(req: AggregateRequest, at: number): Promise<unknown>;
+  /** Every group's aggregation in one scan (group-pass.ts). */
+  groupPassAt(req: GroupPassRequest, at: number): Promise<unknown>;
   /** Lanes of a query split between threads (blocks/split-query.ts); the block store's only. */
   searchPartAt?(req: SearchRequest, at: number): Promise<unknown>;
   countPartAt?(req: CountRequest, at: number): Promise<unknown>;
@@ -74,6 +77,8 @@ export function serveReader(file: string, open: (opts: ReaderThreadOptions) => T
           return store.countAt(msg.req as unknown as CountRequest, msg.at);
         case 'aggregate':
           return store.aggregateAt(msg.req as unknown as AggregateRequest, msg.at);
+        case 'groupPass':
+          return store.groupPassAt(msg.req as unknown as GroupPassRequest, msg.at);
         case 'searchPart':
           if (store.searchPartAt) return store.searchPartAt(msg.req as unknown as SearchRequest, msg.at);
           break;

@@ -48,9 +48,9 @@ import type { DamagedPartition } from './partition-damage.js';
  * searchPart, countPart, aggregatePart: a lane of one query split between
  * threads (blocks/split-query.ts); fields, fieldValues: the fields API's
  * sample counted where the events are (blocks/block-fields.ts). Only the block store's threads
- * answer them.
+ * answer them. groupPass: every group's aggregation in one scan (group-pass.ts), both stores'.
  */
-export type ReaderOp = 'search' | 'count' | 'aggregate' | 'searchPart' | 'countPart' | 'aggregatePart' | 'fields' | 'fieldValues';
+export type ReaderOp = 'search' | 'count' | 'aggregate' | 'searchPart' | 'countPart' | 'aggregatePart' | 'fields' | 'fieldValues' | 'groupPass';
 
 export interface ReaderThreadOptions {
   dataDir: string;

@@ -29,7 +29,7 @@ export interface PartitionSlice {
   to: number;
 }
 
-const NUMERIC = "IN ('integer', 'real')";
+export const NUMERIC = "IN ('integer', 'real')";
 
 export interface AggregateOptions {
   /** False reads every row even where a rollup could answer (tests compare both). */
@@ -73,8 +73,7 @@ export function aggregatePartitions(
       let missing = 0;
       const fromRows = (db: PartitionDb, from: number, to: number): void => {
         const b = base(db, from, to);
-        const sql = `SELECT CASE t WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL ELSE v END AS k,
-          count(*) AS n FROM (SELECT ${f.value} AS v, ${f.type} AS t ${b.sql}) GROUP BY k`;
+        const sql = `SELECT ${termsKeySql('v', 't')} AS k, count(*) AS n FROM (SELECT ${f.value} AS v, ${f.type} AS t ${b.sql}) GROUP BY k`;
         // Row by row, the limit checked as keys come: an array of every
         // distinct key of a near-unique field was the memory the limit guards.
         let rows = 0;
@@ -172,4 +171,9 @@ export function aggregatePartitions(
       return { type: 'percentiles', ...select.answer() };
     }
   }
+}
+
+/** A terms key of a value and its type: JSON booleans by name, null missing (the terms above; group-by.ts). */
+export function termsKeySql(value: string, type: string): string {
+  return `CASE ${type} WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'null' THEN NULL ELSE ${value} END`;
 }

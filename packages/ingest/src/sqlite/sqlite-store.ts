@@ -14,15 +14,7 @@
  * past the class's age; until then, expired events are filtered out of every
  * read by a per-class cutoff on ts. docs/SQLITE_STORE.md has the reasoning.
  */
-import type {
-  AggregateRequest,
-  AggregateResult,
-  CountRequest,
-  LogEvent,
-  SearchRequest,
-  SearchResult,
-  SortOrder,
-} from '@logship/query/core';
+import { bucketLeaf, type QueryNode, type AggregateRequest, type AggregateResult, type CountRequest, type GroupedAggregateRequest, type GroupedAggregateResult, type LogEvent, type SearchRequest, type SearchResult, type SortOrder } from '@logship/query/core';
 import type { LogStore, WriteOptions, WriteResult } from '../store/log-store.js';
 import { readColumns, type StoredRow } from './event-row.js';
 import { PartitionPool, type PartitionHandle } from './partition-pool.js';
@@ -35,7 +27,10 @@ import { ReaderPool, type ReaderThreadOptions } from './reader-pool.js';
 import { PartitionedStore, type PartitionedStoreOptions } from './partitioned-store.js';
 import { carriedTotal, compareKeys, decodeCursor, encodeCursor, totalQuestion } from './search-cursor.js';
 import { compileSql } from './compile-sql.js';
-import { aggregatePartitions } from './sqlite-aggregate.js';
+import { aggregatePartitions, type PartitionSlice } from './sqlite-aggregate.js';
+import { groupPartitions } from './sqlite-group-pass.js';
+import { PROMOTED_COLUMN_OF } from './partition-schema.js';
+import { groupsInTwoReads, type GroupPassRequest } from './group-pass.js';
 import { checkLimit, TOTAL_COUNT_LIMIT } from './store-limits.js';
 import { ProbedDamage, type DamagedPartition } from './partition-damage.js';
 
@@ -351,15 +346,37 @@ export class SqliteStore extends PartitionedStore<PartitionDb, PreparedWrite> im
   async aggregateAt(req: AggregateRequest, at: number): Promise<AggregateResult> {
     this.assertOpen();
     const { where, params } = compileSql(req.query, { now: req.now, textFields: this.textFields });
-    return this.cutRead(req, () => {
-      const slices = [];
-      for (const day of this.daysInRange(req, 'asc')) {
-        for (const p of day) {
-          const range = this.visibleRange(p, req, at);
-          if (range) slices.push({ partition: p, from: range.from, to: range.to });
-        }
+    return this.cutRead(req, () =>
+      aggregatePartitions(req.agg, this.slicesOf(req, at), where, params, { rollups: this.rollups, range: { from: req.from, to: req.to }, percentileValues: this.percentileValues, maxTermsKeys: this.maxTermsKeys }));
+  }
+
+  /** Two reads, not one per group: the terms of `by` (rollups and all), then every group's aggregation in one scan (group-pass.ts). */
+  async groupAggregate(req: GroupedAggregateRequest): Promise<GroupedAggregateResult> {
+    return groupsInTwoReads(this, req, (pass) => (this.readers ? this.readers.run('groupPass', pass, this.clock()) : this.skippingDamaged(req, () => this.groupPassAt(pass, this.clock()))));
+  }
+
+  /** The groups' pass on this thread, with expiry measured at `at`. */
+  async groupPassAt(req: GroupPassRequest, at: number): Promise<AggregateResult[]> {
+    this.assertOpen();
+    // On a promoted (indexed) by column, only the rows of the query in some group: the index narrows the read as
+    // each group's own query did. Elsewhere an OR of every group's leaf costs each row more than the rows it skips
+    // (100 groups of a JSON field: 10 s against 1).
+    const inGroups: QueryNode = { type: 'or', children: req.keys.map((k) => bucketLeaf(req.by.field, k)), loc: req.query.loc };
+    const query: QueryNode = PROMOTED_COLUMN_OF.has(req.by.field) ? { type: 'and', children: [req.query, inGroups], loc: req.query.loc } : req.query;
+    const { where, params } = compileSql(query, { now: req.now, textFields: this.textFields });
+    return this.cutRead(req, () =>
+      groupPartitions(req.agg, req.by.field, req.keys, this.slicesOf(req, at), where, params, { range: { from: req.from, to: req.to }, percentileValues: this.percentileValues, maxTermsKeys: this.maxTermsKeys }));
+  }
+
+  /** The visible part of each partition of the range, oldest day first. */
+  private slicesOf(req: AggregateRequest, at: number): PartitionSlice[] {
+    const slices: PartitionSlice[] = [];
+    for (const day of this.daysInRange(req, 'asc')) {
+      for (const p of day) {
+        const range = this.visibleRange(p, req, at);
+        if (range) slices.push({ partition: p, from: range.from, to: range.to });
       }
-      return aggregatePartitions(req.agg, slices, where, params, { rollups: this.rollups, range: { from: req.from, to: req.to }, percentileValues: this.percentileValues, maxTermsKeys: this.maxTermsKeys });
-    });
+    }
+    return slices;
   }
 }

@@ -18,12 +18,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRng, DEFAULT_TEXT_FIELDS, generateQuery, parse, stripLocations, tokenize, type LogEvent, type QueryNode, type QueryVocabulary } from '@logship/query';
+import { createRng, DEFAULT_TEXT_FIELDS, generateQuery, MemoryLogReader, parse, stripLocations, tokenize, type LogEvent, type QueryNode, type QueryVocabulary } from '@logship/query';
 import { codeOf, compareOutcomes, expectedHistogram, matcherOutcome, SEMANTICS_QUERIES, semanticsEvents, semanticsFailures, semanticsTermsFailures, shrinkFailing, TEXT_FIELD_QUERIES, type Outcome } from '../store/contract/differential.js';
 import { generateCorpus } from '../testing/generate-corpus.js';
 import { createQueryGenerator, vocabularyOf } from '../testing/generate-query-ast.js';
 import { contentId } from '../normalize/content-id.js';
 import { percentile } from '../sqlite/percentile-select.js';
+import { groupedFailures } from '../store/contract/grouped-differential.js';
 import { BlockStore } from '../blocks/block-store.js';
 
 export const EVENTS = Number(process.env.LS_DIFF_EVENTS ?? 3000);
@@ -252,6 +253,11 @@ export async function agreesWithMatcher(): Promise<void> {
   assert.deepEqual(await semanticsTermsFailures(store, NOW, parse), []);
   for (const text of oneFieldOrs()) assert.equal(await differs(parse(text)), null, text);
   await rollupHistograms();
+}
+
+/** Aggregations by a field through the store's own pass, as a read per group gives them on the store and on the matcher (grouped-differential.ts). */
+export async function groupsAgree(splitSums = false): Promise<void> {
+  assert.deepEqual(await groupedFailures(store, new MemoryLogReader(order), NOW, parse, splitSums), []);
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * `logship stats FIELD --by F` under live ingest: a group's events come from
- * the terms read of F, its figures from a read of its own after it
+ * the terms read of F, its figures from the read after it
  * (group-aggregate.ts), so events stored in between are in the figures and
  * not in the events column. A server taking 200-event batches every few ms
  * showed `events 4690  count 5025` for a third of its groups, without a

@@ -115,7 +115,7 @@ function table(rows: Row[], by: string | null, percents: string[], rest: { other
   const line = (c: string[]): string => c.map((v, i) => (i === 0 && by !== null ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join('  ').trimEnd();
   let text = [head, ...cells].map(line).join('\n') + '\n';
   if (rest && (rest.other > 0 || rest.missing > 0)) text += `(other values: ${rest.other} events; no ${by}: ${rest.missing})\n`;
-  // A group's events come from the terms read, its figures from a read after it
+  // A group's events come from the terms read, its figures from the read after it
   // (group-aggregate.ts): events stored in between are in the figures only. Shown
   // without a word, a count above its events read as a wrong answer. The only
   // cause on every store: Elasticsearch's terms are exact too (es-aggregate.ts

@@ -81,7 +81,7 @@ const paramsSchema = {
 
 const AGGREGATE_DESCRIPTION = `The aggregation, with range, took_ms, warnings when a partition was left out (damaged, or one the server may not open), and commit_mark: ${COMMIT_MARK_SCHEMA.description}. `
   + 'With by: {by, groups: [{key, count, result}], other_count, missing_count}, groups by count, descending. The groups, other_count and missing_count '
-  + 'come from a terms read of the by field, each result from a read of its own after it: during live ingest a result may hold events the terms read '
+  + 'come from a terms read of the by field, the results from one read of every group after it: during live ingest a result may hold events the terms read '
   + 'did not see. A date_histogram group\'s count is its buckets\' sum, so it agrees with its result; other types keep the terms count (a stats or '
   + 'percentiles count is of numeric values, terms count an array under each element)';
 
