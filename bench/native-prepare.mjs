@@ -301,11 +301,13 @@ const pools = [[0x20, 0x7e], [0xa0, 0x24f], [0x370, 0x3ff], [0x400, 0x52f], [0x1
 const random = [];
 for (let i = 0; i < 20000; i++) {
   let t = '';
+  // Every other text ASCII only: tokenize.rs has a path of its own for those.
+  const ascii = i % 2 === 0;
   for (let k = 1 + rnd(12); k > 0; k--) {
-    const [a, b] = pools[rnd(pools.length)];
+    const [a, b] = pools[ascii ? 0 : rnd(pools.length)];
     const c = a + rnd(b - a + 1);
     t += String.fromCodePoint(c >= 0xd800 && c <= 0xdfff ? 0x20 : c);
-    if (rnd(4) === 0) t += 'Σ';
+    if (!ascii && rnd(4) === 0) t += 'Σ';
   }
   random.push(t);
 }
