@@ -5,7 +5,7 @@
 //! number is never infinite.
 use crate::gather::{Cell, Gathered};
 use crate::shapes::Event;
-use std::collections::HashMap;
+use crate::fx_hash::FxHashMap as HashMap;
 
 /// sqlite/rollup.ts ROLLUP_FIELDS (PROMOTED_COLUMNS' keys but message).
 const ROLLUP_FIELDS: [&str; 10] = ["level", "logger", "host", "source", "job", "unit", "status", "duration_ms", "path", "user_id"];
@@ -47,8 +47,8 @@ pub fn write_extras(out: &mut Vec<u8>, g: &Gathered, events: &[&Event], shaped: 
     for field in ROLLUP_FIELDS {
         let mut codes = vec![-1i32; count];
         // Keys in first-seen order; numbers by value so each is formatted once (500 and "500" share a key).
-        let mut seen: HashMap<String, i32> = HashMap::new();
-        let mut numbers: HashMap<u64, i32> = HashMap::new();
+        let mut seen: HashMap<String, i32> = HashMap::default();
+        let mut numbers: HashMap<u64, i32> = HashMap::default();
         let mut list: Vec<String> = Vec::new();
         fn code_of(k: &str, seen: &mut HashMap<String, i32>, list: &mut Vec<String>) -> i32 {
             if let Some(&c) = seen.get(k) {

@@ -13,7 +13,7 @@ use crate::number_values::write_numbers;
 use crate::presence::write_presence;
 use crate::shapes::{Event, FieldVal};
 use crate::string_values::write_strings;
-use std::collections::{HashMap, HashSet};
+use crate::fx_hash::{FxBuild, FxHashMap as HashMap, FxHashSet as HashSet};
 
 const T_STRING: u8 = 1;
 const T_NUMBER: u8 = 2;
@@ -86,8 +86,8 @@ fn classify(e: &Event) -> usize {
 /// duplicates; each group sorted as block-prepare.ts sorts it. Answers
 /// the groups and the expired count.
 pub fn group_events<'e>(events: &'e [Event<'e>], now: f64, retention: &Retention) -> (Vec<(usize, i64, Vec<&'e Event<'e>>)>, usize) {
-    let mut seen: HashSet<(u64, &str)> = HashSet::with_capacity(events.len());
-    let mut keys: HashMap<(usize, i64), usize> = HashMap::new();
+    let mut seen: HashSet<(u64, &str)> = HashSet::with_capacity_and_hasher(events.len(), FxBuild::default());
+    let mut keys: HashMap<(usize, i64), usize> = HashMap::default();
     let mut groups: Vec<(usize, i64, Vec<&'e Event<'e>>)> = Vec::new();
     let days = [retention.errors_days, retention.debug_days, retention.default_days];
     let mut expired = 0;

@@ -38,6 +38,7 @@ fn hash(prefix: &[u16], s: &str) -> (u32, u32) {
 }
 
 const S_PREFIX: [u16; 2] = [0x73, 0x3a];
+const N_PREFIX: [u16; 2] = [0x6e, 0x3a];
 
 pub struct Bloom {
     pub bytes: Vec<u8>,
@@ -71,8 +72,7 @@ impl Bloom {
 
     pub fn add_number(&mut self, n: f64) {
         let mut b = ryu_js::Buffer::new();
-        let key = format!("n:{}", b.format(n));
-        self.set(hash(&[], &key));
+        self.set(hash(&N_PREFIX, b.format(n)));
     }
 
     pub fn add_bool(&mut self, v: bool) {

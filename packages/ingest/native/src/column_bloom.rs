@@ -6,7 +6,7 @@ use crate::bloom::{Bloom, BITS_PER_KEY, PROBES};
 use crate::gather::Cell;
 use crate::tokenize::tokenize;
 use std::borrow::Cow;
-use std::collections::HashSet;
+use crate::fx_hash::FxHashSet as HashSet;
 
 const T_STRING: u8 = 1;
 const T_NUMBER: u8 = 2;
@@ -124,7 +124,7 @@ pub fn column_bloom(values: &[Cell], is_text: bool, types: u8) -> Option<Vec<u8>
     if numbers_only && distinct.len() > MAX_NUMBER_KEYS {
         return None;
     }
-    let mut tokens: HashSet<Cow<str>> = HashSet::new();
+    let mut tokens: HashSet<Cow<str>> = HashSet::default();
     if !is_text && types & T_STRING != 0 {
         if let Some((e, numbers)) = array_keys(distinct.iter()) {
             distinct.extend(e);

@@ -16,6 +16,7 @@ mod block_extras;
 mod block_prepare;
 mod bloom;
 mod column_bloom;
+mod fx_hash;
 mod tokenize;
 mod unicode_tables;
 mod byte_writer;
