@@ -2,15 +2,18 @@
 //! UTC day (one retention class: the spike prepares for the default
 //! policy only), in-batch duplicates dropped, sorted by (ts, event.id),
 //! each column's raw bytes (presence, then values) as encodeBlock writes
-//! them with `compression: 'none'`. Not ported: metas (min/max, blooms),
-//! the shape ids' column, content-id tags and blooms, rollup codes.
+//! them with `compression: 'none'`, and each column's meta: types,
+//! present count, min/max, its bloom, event.id's content ids' bloom. Not
+//! ported: the shape ids' column, content-id tags, rollup codes.
+use crate::block_extras::write_extras;
+use crate::column_bloom::{column_bloom, content_id_bloom};
 use crate::compress::{compress_column, ENC_RAW};
 use crate::gather::{gather, Cell, Column, MAX_SHAPES};
 use crate::number_values::write_numbers;
 use crate::presence::write_presence;
-use crate::shapes::Event;
+use crate::shapes::{Event, FieldVal};
 use crate::string_values::write_strings;
-use std::collections::{HashMap, HashSet};
+use crate::fx_hash::{FxBuild, FxHashMap as HashMap, FxHashSet as HashSet};
 
 const T_STRING: u8 = 1;
 const T_NUMBER: u8 = 2;
@@ -18,27 +21,97 @@ const T_BOOLEAN: u8 = 4;
 const ENC_CONST: u8 = 0;
 const DAY_MS: f64 = 86_400_000.0;
 
-/// Per UTC day (in first-seen order), the events sorted as block-prepare.ts sorts them.
-pub fn group_events<'e>(events: &'e [Event<'e>]) -> Vec<(i64, Vec<&'e Event<'e>>)> {
-    let mut seen: HashSet<(u64, &str)> = HashSet::with_capacity(events.len());
-    let mut days: HashMap<i64, usize> = HashMap::new();
-    let mut groups: Vec<(i64, Vec<&'e Event<'e>>)> = Vec::new();
+/// The query package's DEFAULT_TEXT_FIELDS (fields.ts): their blooms hold
+/// tokens. The spike prepares for the default list only.
+const TEXT_FIELDS: [&str; 23] = [
+    "message", "exc_info", "stack_info", "exception", "err.message", "err.stack", "error.message", "error.stack_trace", "error.type", "text",
+    "exception.type", "exception.message", "exception.stacktrace", "stack_trace", "stacktrace", "error", "stack", "@x", "full_message",
+    "throwable.className", "throwable.message", "thrown.name", "thrown.message",
+];
+
+/// What ColumnMeta says beside the encoding (column-metas.ts).
+struct Meta {
+    types: u8,
+    present: usize,
+    bounds: Option<(f64, f64)>,
+    bloom: Option<Vec<u8>>,
+    content_id_bloom: Option<Vec<u8>>,
+}
+
+impl Meta {
+    /// u8 types, u32 present, u8 flags (1 bounds, 4 bloom, 16 content ids' bloom), then each that is set.
+    fn write(&self, out: &mut Vec<u8>) {
+        out.push(self.types);
+        out.extend_from_slice(&(self.present as u32).to_le_bytes());
+        let flags = self.bounds.map_or(0, |_| 1) | self.bloom.as_ref().map_or(0, |_| 4) | self.content_id_bloom.as_ref().map_or(0, |_| 16);
+        out.push(flags);
+        if let Some((min, max)) = self.bounds {
+            out.extend_from_slice(&min.to_le_bytes());
+            out.extend_from_slice(&max.to_le_bytes());
+        }
+        for b in [&self.bloom, &self.content_id_bloom].into_iter().flatten() {
+            out.extend_from_slice(&(b.len() as u32).to_le_bytes());
+            out.extend_from_slice(b);
+        }
+    }
+}
+
+/// Retention (retention-config.ts): the default tiers only, whose
+/// classes' queries are `level:(error OR critical OR alert OR emergency)`
+/// and `level:(debug OR trace)`: a class is the first whose levels hold
+/// the event's `level` string (the matcher's level_in), else `default`.
+/// Other class queries would need the query matcher: not ported.
+pub struct Retention {
+    pub default_days: f64,
+    pub errors_days: f64,
+    pub debug_days: f64,
+}
+
+/// Class numbers as prepare_group writes them: 0 errors, 1 debug, 2 default.
+
+fn classify(e: &Event) -> usize {
+    let level = e.fields.iter().find_map(|(k, v)| match (k.as_ref(), v) {
+        ("level", FieldVal::Str(s)) => Some(s.as_ref()),
+        _ => None,
+    });
+    match level {
+        Some("error" | "critical" | "alert" | "emergency") => 0,
+        Some("debug" | "trace") => 1,
+        _ => 2,
+    }
+}
+
+/// Per (class, UTC day) in first-seen order, as group-batch.ts: expired
+/// events dropped (before duplicates are looked for), then in-batch
+/// duplicates; each group sorted as block-prepare.ts sorts it. Answers
+/// the groups and the expired count.
+pub fn group_events<'e>(events: &'e [Event<'e>], now: f64, retention: &Retention) -> (Vec<(usize, i64, Vec<&'e Event<'e>>)>, usize) {
+    let mut seen: HashSet<(u64, &str)> = HashSet::with_capacity_and_hasher(events.len(), FxBuild::default());
+    let mut keys: HashMap<(usize, i64), usize> = HashMap::default();
+    let mut groups: Vec<(usize, i64, Vec<&'e Event<'e>>)> = Vec::new();
+    let days = [retention.errors_days, retention.debug_days, retention.default_days];
+    let mut expired = 0;
     for e in events {
+        let class = classify(e);
+        if e.time < now - days[class] * DAY_MS {
+            expired += 1;
+            continue;
+        }
         if !seen.insert((e.time.to_bits(), e.id.as_str())) {
             continue;
         }
         let day = (e.time / DAY_MS).floor() as i64;
-        let g = *days.entry(day).or_insert_with(|| {
-            groups.push((day, Vec::new()));
+        let g = *keys.entry((class, day)).or_insert_with(|| {
+            groups.push((class, day, Vec::new()));
             groups.len() - 1
         });
-        groups[g].1.push(e);
+        groups[g].2.push(e);
     }
-    for (_, g) in &mut groups {
+    for (_, _, g) in &mut groups {
         // Ids are base64url: byte order is Buffer.compare's order.
         g.sort_by(|a, b| a.time.partial_cmp(&b.time).unwrap().then_with(|| a.id.as_bytes().cmp(b.id.as_bytes())));
     }
-    groups
+    (groups, expired)
 }
 
 fn type_bit(c: &Cell) -> u8 {
@@ -59,20 +132,38 @@ fn same(a: &Cell, b: &Cell) -> bool {
     }
 }
 
-/// One column's raw bytes, or None when encodeBlock keeps it in its meta only (one value in every row).
-fn encode_column(col: &Column, count: usize, row_shape: &[u8], with_shapes: bool) -> Option<Vec<u8>> {
+/// One column's meta and raw bytes, the bytes None when encodeBlock keeps
+/// it in its meta only (one value in every row). is_text: None for
+/// @timestamp (no bloom), else whether its bloom holds tokens.
+fn encode_column(col: &Column, count: usize, row_shape: &[u8], with_shapes: bool, is_text: Option<bool>) -> (Meta, Option<Vec<u8>>) {
     let present = col.values.len();
     let mut types = 0u8;
     let first = &col.values[0];
     let mut all_same = present == count;
+    let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
     for v in &col.values {
         types |= type_bit(v);
+        if let Cell::Num(n) = v {
+            // As `v < min` in JavaScript: -0 after 0 leaves 0.
+            if n.is_finite() {
+                if *n < min {
+                    min = *n;
+                }
+                if *n > max {
+                    max = *n;
+                }
+            }
+        }
         if all_same && !same(v, first) {
             all_same = false;
         }
     }
+    let mut meta = Meta { types, present, bounds: (min <= max).then_some((min, max)), bloom: None, content_id_bloom: None };
     if all_same {
-        return None;
+        return (meta, None);
+    }
+    if let Some(text) = is_text {
+        meta.bloom = column_bloom(&col.values, text, types);
     }
     let mut out = Vec::with_capacity(64 + present * 4);
     let rows = (present < count).then_some(col.rows.as_slice());
@@ -109,19 +200,21 @@ fn encode_column(col: &Column, count: usize, row_shape: &[u8], with_shapes: bool
             }
         }
     }
-    Some(out)
+    (meta, Some(out))
 }
 
-/// Appends one group's columns: u32 day, u32 rows, u32 columns; per
+/// Appends one group's columns: u8 class (0 errors, 1 debug, 2 default), u32 day, u32 rows, u32 columns; per
 /// column u16 name bytes + name, u8 encoding (column-compression.ts: 0
-/// constant, no data; 1 raw; 2 brotli), u32 bytes + data. compress: as
+/// constant, no data; 1 raw; 2 brotli), u32 bytes + data, its meta
+/// (Meta::write); then block_extras.rs write_extras. compress: as
 /// compressBlock on the writer thread, else left raw as the receiving thread leaves it.
-pub fn prepare_group(out: &mut Vec<u8>, day: i64, events: &[&Event], compress: bool) {
+pub fn prepare_group(out: &mut Vec<u8>, class: usize, day: i64, events: &[&Event], compress: bool) {
     let count = events.len();
     let mut g = gather(events);
     g.columns[0].rows = (0..count as u32).collect();
     g.columns[0].values = events.iter().map(|e| Cell::Num(e.time)).collect();
     let with_shapes = g.shapes > 1 && g.shapes <= MAX_SHAPES;
+    out.push(class as u8);
     out.extend_from_slice(&(day as u32).to_le_bytes());
     out.extend_from_slice(&(count as u32).to_le_bytes());
     let at = out.len();
@@ -135,7 +228,14 @@ pub fn prepare_group(out: &mut Vec<u8>, day: i64, events: &[&Event], compress: b
         n += 1;
         out.extend_from_slice(&(col.name.len() as u16).to_le_bytes());
         out.extend_from_slice(col.name.as_bytes());
-        let data = if col.values.is_empty() { None } else { encode_column(col, count, &g.row_shape, with_shapes) };
+        let (meta, data) = if col.values.is_empty() {
+            // idColumn: no stored id, every row's content id in one bloom.
+            let ids = content_id_bloom(events.iter().map(|e| e.id.as_str()));
+            (Meta { types: T_STRING, present: 0, bounds: None, bloom: None, content_id_bloom: Some(ids) }, None)
+        } else {
+            let is_text = (col.name != "@timestamp").then(|| TEXT_FIELDS.contains(&col.name));
+            encode_column(col, count, &g.row_shape, with_shapes, is_text)
+        };
         let (encoding, data) = match data {
             None => (ENC_CONST, Vec::new()),
             Some(raw) if compress => compress_column(&raw),
@@ -144,7 +244,11 @@ pub fn prepare_group(out: &mut Vec<u8>, day: i64, events: &[&Event], compress: b
         out.push(encoding);
         out.extend_from_slice(&(data.len() as u32).to_le_bytes());
         out.extend_from_slice(&data);
+        meta.write(out);
     }
     out[at..at + 4].copy_from_slice(&n.to_le_bytes());
+    // encodeBlock gives the shape to the columns missing from some rows: none, no shape.
+    let shaped = with_shapes && g.columns.iter().any(|c| !c.values.is_empty() && c.values.len() < count);
+    write_extras(out, &g, events, shaped);
 }
 

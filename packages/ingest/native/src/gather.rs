@@ -3,7 +3,8 @@
 //! key sequence's keys), each column's values and rows, and each row's
 //! shape id (its key sequence, numbered as first seen).
 use crate::shapes::{Event, FieldVal};
-use std::collections::HashMap;
+// FxHash, not SipHash: a block's keys, hashed a value each (fx_hash.rs).
+use crate::fx_hash::FxHashMap as HashMap;
 
 pub const MAX_SHAPES: usize = 255;
 
@@ -33,11 +34,11 @@ pub fn gather<'e>(events: &[&'e Event<'e>]) -> Gathered<'e> {
         Column { name: "@timestamp", rows: Vec::new(), values: Vec::new() },
         Column { name: "event.id", rows: Vec::new(), values: Vec::new() },
     ];
-    let mut by_name: HashMap<&'e str, usize> = HashMap::new();
+    let mut by_name: HashMap<&'e str, usize> = HashMap::default();
     by_name.insert("@timestamp", 0);
     by_name.insert("event.id", 1);
     // A shape: its key sequence → (id, column of each key).
-    let mut shapes: HashMap<Vec<&'e str>, (usize, Vec<usize>)> = HashMap::new();
+    let mut shapes: HashMap<Vec<&'e str>, (usize, Vec<usize>)> = HashMap::default();
     let mut row_shape = vec![0u8; events.len()];
     let mut seq: Vec<&'e str> = Vec::new();
     for (row, e) in events.iter().enumerate() {

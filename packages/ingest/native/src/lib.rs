@@ -12,7 +12,13 @@ use napi::bindgen_prelude::Buffer;
 use napi::{Env, JsObject, JsUnknown, Result};
 use napi_derive::napi;
 
+mod block_extras;
 mod block_prepare;
+mod bloom;
+mod column_bloom;
+mod fx_hash;
+mod tokenize;
+mod unicode_tables;
 mod byte_writer;
 mod compress;
 mod content_id;
@@ -161,21 +167,25 @@ pub fn normalize_body_count(body: Buffer, now: f64) -> u32 {
 
 /// Normalize, then prepare blocks, with no crossing between: the handled
 /// lines' events as block-prepare.ts's columns (block_prepare.rs has the
-/// layout, after u32 handled lines and u32 groups). compress: brotli the
-/// columns too (the writer thread's compressBlock), to time it apart.
+/// layout, after u32 handled lines, u32 expired and u32 groups). compress:
+/// brotli the columns too (the writer thread's compressBlock), to time it
+/// apart. days: retention of the default tiers [default, errors, debug]
+/// (block_prepare.rs Retention).
 #[napi(js_name = "prepareBody")]
-pub fn prepare_body(body: Buffer, now: f64, compress: bool) -> Buffer {
+pub fn prepare_body(body: Buffer, now: f64, compress: bool, days: Vec<f64>) -> Buffer {
     let body: &[u8] = &body;
     let events: Vec<Event> = line_spans(body)
         .into_iter()
         .filter_map(|(s, e)| parse(&body[s..e]).and_then(|m| normalize_line(m, now)))
         .collect();
-    let groups = block_prepare::group_events(&events);
+    let retention = block_prepare::Retention { default_days: days[0], errors_days: days[1], debug_days: days[2] };
+    let (groups, expired) = block_prepare::group_events(&events, now, &retention);
     let mut out: Vec<u8> = Vec::with_capacity(body.len() / 2);
     out.extend_from_slice(&(events.len() as u32).to_le_bytes());
+    out.extend_from_slice(&(expired as u32).to_le_bytes());
     out.extend_from_slice(&(groups.len() as u32).to_le_bytes());
-    for (day, g) in &groups {
-        block_prepare::prepare_group(&mut out, *day, g, compress);
+    for (class, day, g) in &groups {
+        block_prepare::prepare_group(&mut out, *class, *day, g, compress);
     }
     out.into()
 }
@@ -185,4 +195,13 @@ pub fn prepare_body(body: Buffer, now: f64, compress: bool) -> Buffer {
 #[napi(js_name = "compressColumns")]
 pub fn compress_columns(columns: Vec<Buffer>) -> u32 {
     columns.iter().map(|c| compress::compress_column(c).1.len() as u32).sum()
+}
+
+/// tokenize.rs alone, for the bench's check against the query package's
+/// tokenize over Unicode text the corpus does not hold.
+#[napi(js_name = "tokenizeText")]
+pub fn tokenize_text(text: String) -> Vec<String> {
+    let mut out = Vec::new();
+    tokenize::tokenize(&text, |t| out.push(t.to_owned()));
+    out
 }

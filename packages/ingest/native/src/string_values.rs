@@ -4,7 +4,8 @@
 //! lone surrogates), so encodeString's bytes are the UTF-8 bytes.
 use crate::byte_writer::{utf16_len, uvarint};
 use crate::template_strings::{template_strings, write_templated};
-use std::collections::HashMap;
+// FxHash, not SipHash: a block's keys, hashed a value each (fx_hash.rs).
+use crate::fx_hash::FxHashMap as HashMap;
 
 const PLAIN: u8 = 0;
 const DICT: u8 = 1;
@@ -14,7 +15,7 @@ const PROBE: usize = 256;
 
 pub fn write_strings(out: &mut Vec<u8>, values: &[&str]) {
     let limit = MAX_DICT.min(values.len() >> 1);
-    let mut dict: HashMap<&str, u32> = HashMap::new();
+    let mut dict: HashMap<&str, u32> = HashMap::default();
     let mut keys: Vec<&str> = Vec::new();
     let mut idx: Option<Vec<u32>> = Some(Vec::with_capacity(values.len()));
     for (i, &v) in values.iter().enumerate() {

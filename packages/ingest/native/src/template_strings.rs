@@ -5,7 +5,8 @@
 use crate::byte_writer::uvarint;
 use crate::number_values::{write_ints, MAX_INT};
 use crate::string_values::write_plain;
-use std::collections::HashMap;
+// FxHash, not SipHash: a block's keys, hashed a value each (fx_hash.rs).
+use crate::fx_hash::FxHashMap as HashMap;
 
 const DEC: u8 = 1;
 const HEX: u8 = 2;
@@ -18,7 +19,7 @@ pub struct Templated {
 }
 
 pub fn template_strings(values: &[&str]) -> Option<Templated> {
-    let mut dict: HashMap<String, u32> = HashMap::new();
+    let mut dict: HashMap<String, u32> = HashMap::default();
     let mut templates = Vec::new();
     let mut index = Vec::with_capacity(values.len());
     let mut streams: Vec<Vec<i64>> = Vec::new();
