@@ -19,8 +19,9 @@
  * buckets are not.
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
-import { addTermsKey, fillHistogram, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateResult, type AggregationSpec } from '@logship/query/core';
+import { addTermsKey, fillHistogram, type AggregateResult, type AggregationSpec } from '@logship/query/core';
 import { storeError } from '../store/store-error.js';
+import { checkAggregation } from '../store/check-aggregation.js';
 import { booleanField, keywordField, numberField } from './event-document.js';
 import { asStoreFailure } from './transport-error.js';
 import { notePartial } from './partial-answer.js';
@@ -107,29 +108,6 @@ async function allTerms(client: Client, index: string, filter: EsQuery[], field:
     }
     if (buckets.length < PAGE_TERMS || !c?.after_key) return out;
     after = c.after_key;
-  }
-}
-
-/** Refuses what no index could answer, before any request. */
-function checkSpec(agg: AggregationSpec, range: { from: number; to: number }): void {
-  if (agg.type === 'terms' && (!Number.isInteger(agg.size) || agg.size < 1)) {
-    throw storeError('LS_STORE_BAD_REQUEST', `terms size must be a positive integer, got ${agg.size}`);
-  }
-  if (agg.type === 'date_histogram') {
-    if (!Number.isSafeInteger(agg.interval_ms) || agg.interval_ms < 1) {
-      throw storeError('LS_STORE_BAD_REQUEST', `interval_ms must be a positive integer, got ${agg.interval_ms}`);
-    }
-    if (histogramBucketCount(range.from, range.to, agg.interval_ms) > MAX_HISTOGRAM_BUCKETS) {
-      throw storeError(
-        'LS_STORE_BAD_REQUEST',
-        `date_histogram over this range at ${agg.interval_ms} ms would have more than ${MAX_HISTOGRAM_BUCKETS} buckets; pick a larger interval or a narrower range`,
-      );
-    }
-  }
-  if (agg.type === 'percentiles') {
-    for (const p of agg.percents) {
-      if (!(p >= 0 && p <= 100)) throw storeError('LS_STORE_BAD_REQUEST', `percent ${p} is outside 0..100`);
-    }
   }
 }
 
@@ -257,7 +235,7 @@ export async function aggregate(
   range: { from: number; to: number },
   read: ReadContext = {},
 ): Promise<AggregateResult> {
-  checkSpec(agg, range);
+  checkAggregation(agg, range);
   const res = await run(client, index, filter, aggsFor(agg, range), read, agg.type === 'terms');
   const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
   return answerOf(agg, res.aggregations, total, range, (field) => allTerms(client, index, filter, field, read));
@@ -281,7 +259,7 @@ export async function aggregateGroups(
   read: ReadContext = {},
 ): Promise<AggregateResult[]> {
   if (leaves.length === 0) return [];
-  checkSpec(agg, range);
+  checkAggregation(agg, range);
   const filters = Object.fromEntries(leaves.map((leaf, i) => [`g${i}`, leaf]));
   const res = await run(client, index, filter, { g: { filters: { filters }, aggs: aggsFor(agg, range) } }, read);
   const buckets = ((res.aggregations as Record<string, { buckets?: Record<string, { doc_count: number }> }> | undefined)?.g?.buckets ?? {});

@@ -23,9 +23,9 @@
  * (one while each group has at most FIRST_PASS_VALUES values), never more
  * than five, and each group keeps at most the cap one percentiles read keeps.
  */
-import { addTermsKey, arrayElements, fieldKind, fillHistogram, levelFromQuery, histogramBucketCount, MAX_HISTOGRAM_BUCKETS, type AggregateRequest, type AggregateResult, type AggregationSpec, type GroupedAggregateRequest, type GroupedAggregateResult } from '@logship/query/core';
+import { addTermsKey, arrayElements, fieldKind, fillHistogram, levelFromQuery, type AggregateRequest, type AggregateResult, type AggregationSpec, type GroupedAggregateRequest, type GroupedAggregateResult } from '@logship/query/core';
 import { groupedAnswer } from '@logship/query/core';
-import { storeError } from '../store/store-error.js';
+import { checkAggregation } from '../store/check-aggregation.js';
 import { PassCollector, PercentileSelect, PERCENTILE_VALUES } from './percentile-select.js';
 import { checkTermsKeys, topTerms } from './top-terms.js';
 
@@ -67,29 +67,6 @@ export async function groupsInTwoReads(
   // No group: no second read, and nothing of the aggregation checked, as with a read per group.
   const results = keys.length === 0 ? [] : ((await pass({ ...req, keys })) as AggregateResult[]);
   return groupedAnswer(req.by.field, terms, results);
-}
-
-/** Refuses what the plain aggregation refuses, with its messages, before any row is read. */
-export function checkGroupAggregation(agg: AggregationSpec, range: { from: number; to: number }): void {
-  if (agg.type === 'terms' && (!Number.isInteger(agg.size) || agg.size < 1)) {
-    throw storeError('LS_STORE_BAD_REQUEST', `terms size must be a positive integer, got ${agg.size}`);
-  }
-  if (agg.type === 'date_histogram') {
-    if (!Number.isSafeInteger(agg.interval_ms) || agg.interval_ms < 1) {
-      throw storeError('LS_STORE_BAD_REQUEST', `interval_ms must be a positive integer, got ${agg.interval_ms}`);
-    }
-    if (histogramBucketCount(range.from, range.to, agg.interval_ms) > MAX_HISTOGRAM_BUCKETS) {
-      throw storeError(
-        'LS_STORE_BAD_REQUEST',
-        `date_histogram over this range at ${agg.interval_ms} ms would have more than ${MAX_HISTOGRAM_BUCKETS} buckets; pick a larger interval or a narrower range`,
-      );
-    }
-  }
-  if (agg.type === 'percentiles') {
-    for (const p of agg.percents) {
-      if (!(p >= 0 && p <= 100)) throw storeError('LS_STORE_BAD_REQUEST', `percent ${p} is outside 0..100`);
-    }
-  }
 }
 
 /** Group indexes of by-values seen lately: a keyword column repeats its values. */
@@ -136,7 +113,7 @@ export function grouper(keys: readonly string[], field: string): (by: string | n
 /** Each group's `agg` over the rows `scan` visits (`by`: the field grouped by), in the order of `keys`. */
 export function groupPass(agg: AggregationSpec, by: string, keys: readonly string[], scan: GroupScan, opts: GroupPassOptions): AggregateResult[] {
   if (keys.length === 0) return [];
-  checkGroupAggregation(agg, opts.range);
+  checkAggregation(agg, opts.range);
   const groupsOf = grouper(keys, by);
   switch (agg.type) {
     case 'terms': {

@@ -21,7 +21,8 @@
  */
 import { addTermsKey, fillHistogram, type AggregateResult, type AggregationSpec } from '@logship/query/core';
 import { compileField } from './compile-sql.js';
-import { checkGroupAggregation, groupPass, grouper, type GroupPassOptions } from './group-pass.js';
+import { groupPass, grouper, type GroupPassOptions } from './group-pass.js';
+import { checkAggregation } from '../store/check-aggregation.js';
 import { NUMERIC, termsKeySql, type PartitionSlice } from './sqlite-aggregate.js';
 import { checkTermsKeys, topTerms } from './top-terms.js';
 
@@ -35,7 +36,7 @@ export function groupPartitions(
   opts: GroupPassOptions,
 ): AggregateResult[] {
   if (keys.length === 0) return [];
-  checkGroupAggregation(agg, opts.range);
+  checkAggregation(agg, opts.range);
   // Prefixed apart: the by field's parameters, the aggregated field's and the query's.
   const g = compileField(by, 'g');
   const f = agg.type === 'date_histogram' ? null : compileField(agg.field);
