@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { isAscii } from 'node:buffer';
+import { alternatedCpuPerUnit } from './lib/stats.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -126,20 +127,9 @@ const variants = {
     for (const body of bodies) normalizeBodyObjects(body, now);
   },
 };
-const names = Object.keys(variants);
-for (const n of names) variants[n](); // warm-up
-const perLine = Object.fromEntries(names.map((n) => [n, []]));
-for (let r = 0; r < Number(args.runs); r++) {
-  for (const n of names) {
-    const c0 = process.cpuUsage();
-    variants[n]();
-    const c = process.cpuUsage(c0);
-    perLine[n].push((c.user + c.system) / handledLines.length);
-  }
-}
+const perLine = alternatedCpuPerUnit(variants, Number(args.runs), handledLines.length);
 const round = (x) => Math.round(x * 1000) / 1000;
-for (const n of names) {
-  const xs = perLine[n].sort((a, b) => a - b);
+for (const [n, xs] of Object.entries(perLine)) {
   console.log(JSON.stringify({ variant: n, lines: handledLines.length, us_per_line: xs.map(round), median: round(xs[xs.length >> 1]) }));
 }
 

@@ -21,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { isAscii } from 'node:buffer';
+import { alternatedCpuPerUnit } from './lib/stats.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -333,21 +334,10 @@ const variants = {
   js_compress_columns: () => rawColumns.forEach((c) => compressColumn(c)),
   native_compress_columns: () => compressColumns(rawColumns),
 };
-const names = Object.keys(variants);
-for (const n of names) variants[n](); // warm-up
-const per = Object.fromEntries(names.map((n) => [n, []]));
-for (let r = 0; r < Number(args.runs); r++) {
-  for (const n of names) {
-    const c0 = process.cpuUsage();
-    variants[n]();
-    const c = process.cpuUsage(c0);
-    per[n].push((c.user + c.system) / check.events);
-  }
-}
+const per = alternatedCpuPerUnit(variants, Number(args.runs), check.events);
 const round = (x) => Math.round(x * 1000) / 1000;
 const median = {};
-for (const n of names) {
-  const xs = per[n].sort((a, b) => a - b);
+for (const [n, xs] of Object.entries(per)) {
   median[n] = xs[xs.length >> 1];
   console.log(JSON.stringify({ variant: n, events: check.events, us_per_event: xs.map(round), median: round(median[n]) }));
 }

@@ -40,3 +40,24 @@ export function summarizeIngestRuns(measured) {
   }
   return out;
 }
+
+/**
+ * Process CPU (user + system µs, so V8's helper threads count) per unit of
+ * work of each variant, the variants alternated run by run after one warm-up
+ * each so a machine's drift touches them alike: `{ name: sorted values }`.
+ */
+export function alternatedCpuPerUnit(variants, runs, units) {
+  const names = Object.keys(variants);
+  for (const n of names) variants[n](); // warm-up
+  const per = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = 0; r < runs; r++) {
+    for (const n of names) {
+      const c0 = process.cpuUsage();
+      variants[n]();
+      const c = process.cpuUsage(c0);
+      per[n].push((c.user + c.system) / units);
+    }
+  }
+  for (const n of names) per[n].sort((a, b) => a - b);
+  return per;
+}
